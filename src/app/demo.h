@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: Apache-2.0
+// The demo: a workspace for Aurora, a smart speaker made by twenty suppliers around Shenzhen,
+// Dongguan, Huizhou, Ningbo and Suzhou (examples/aurora, compiled in), built in one import so
+// that a newcomer sees moat's data model filled with a realistic product.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+
+#include "app/import.h"
+#include "app/session.h"
+#include "app/workspace.h"
+
+namespace moat::app {
+
+struct DemoResult {
+  std::unique_ptr<Workspace> workspace;
+  ImportReport imported;
+};
+
+// Creates `dir` as a workspace for "Aurora Audio Inc." and imports the Aurora product.
+Result<DemoResult> create_demo(const std::filesystem::path& dir, const Session& session);
+
+}  // namespace moat::app

@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "app/fields.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "core/date.h"
+#include "core/text.h"
+#include "core/uscc.h"
+
+namespace moat::app {
+namespace {
+
+using nlohmann::json;
+using store::Bound;
+using store::Field;
+using store::FieldType;
+
+Error problem(std::string message) { return input_error("", std::move(message)); }
+
+std::string name_of(const Field& field) { return std::string(field.name); }
+
+std::string quote(std::string_view text) { return "'" + std::string(text) + "'"; }
+
+Result<double> parse_number(const Field& field, std::string_view text) {
+  double value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value) ||
+      text.starts_with('+')) {
+    return problem(name_of(field) + " must be a number, not " + quote(text));
+  }
+  return value;
+}
+
+Result<std::int64_t> parse_integer(const Field& field, std::string_view text) {
+  std::int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) {
+    return problem(name_of(field) + " must be a whole number, not " + quote(text));
+  }
+  return value;
+}
+
+Result<bool> parse_bool(const Field& field, std::string_view text) {
+  const std::string lower = to_lower_ascii(text);
+  if (lower == "true" || lower == "yes" || lower == "1") return true;
+  if (lower == "false" || lower == "no" || lower == "0") return false;
+  return problem(name_of(field) + " must be true or false (or yes/no, 1/0), not " + quote(text));
+}
+
+std::string allowed(std::span<const std::string_view> values) {
+  std::string out;
+  for (std::string_view value : values) out += (out.empty() ? "" : ", ") + std::string(value);
+  return out;
+}
+
+Status check_bound(const Field& field, double value) {
+  switch (field.bound) {
+    case Bound::kPositive:
+      if (!(value > 0)) return problem(name_of(field) + " must be greater than 0, not " + json(value).dump());
+      break;
+    case Bound::kNonNegative:
+      if (value < 0) return problem(name_of(field) + " must not be negative, not " + json(value).dump());
+      break;
+    default: break;
+  }
+  return {};
+}
+
+Status check_id(const Field& field, std::string_view id) {
+  if (const std::string why = id_problem(id); !why.empty()) {
+    return problem(name_of(field) + " " + quote(id) + " is not a valid id: it " + why);
+  }
+  return {};
+}
+
+Status check_capability(const Field& field, std::string_view capability,
+                        const CapabilityCatalog& catalog) {
+  if (catalog.contains(capability)) return {};
+  return problem(name_of(field) + ": unknown capability " + quote(capability) +
+                 " (see docs/formats.md, or add it under [catalog] in moat.toml)");
+}
+
+// Checks a typed, non-null value against everything but its JSON type.
+Status check_semantics(const Field& field, const json& value, const CapabilityCatalog& catalog) {
+  switch (field.type) {
+    case FieldType::kId: return check_id(field, value.get<std::string>());
+    case FieldType::kText: return {};
+    case FieldType::kNumber:
+    case FieldType::kInteger: return check_bound(field, value.get<double>());
+    case FieldType::kShare: {
+      const double share = value.get<double>();
+      if (share < 0 || share > 1) return problem(name_of(field) + " must be between 0 and 1, not " + value.dump());
+      return {};
+    }
+    case FieldType::kBool: return {};
+    case FieldType::kDate:
+      if (!Date::parse(value.get<std::string>())) {
+        return problem(name_of(field) + " must be a date YYYY-MM-DD that exists, not " + quote(value.get<std::string>()));
+      }
+      return {};
+    case FieldType::kCurrency: {
+      const std::string code = value.get<std::string>();
+      const bool ok = code.size() == 3 && std::all_of(code.begin(), code.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+      if (!ok) return problem(name_of(field) + " must be an ISO 4217 code such as CNY or USD, not " + quote(code));
+      return {};
+    }
+    case FieldType::kEnum: {
+      const std::string text = value.get<std::string>();
+      for (std::string_view allowed_value : field.values) {
+        if (allowed_value == text) return {};
+      }
+      return problem(name_of(field) + " must be one of " + allowed(field.values) + ", not " + quote(text));
+    }
+    case FieldType::kIdList:
+    case FieldType::kTextList:
+    case FieldType::kCapabilityList: {
+      if (field.bound == Bound::kAtLeastOne && value.empty()) {
+        return problem(name_of(field) + " must name at least one item");
+      }
+      for (const json& item : value) {
+        if (field.type == FieldType::kIdList) MOAT_CHECK(check_id(field, item.get<std::string>()));
+        if (field.type == FieldType::kCapabilityList) {
+          MOAT_CHECK(check_capability(field, item.get<std::string>(), catalog));
+        }
+      }
+      return {};
+    }
+    case FieldType::kCapability: return check_capability(field, value.get<std::string>(), catalog);
+    case FieldType::kUscc:
+      if (const std::string why = uscc_problem(value.get<std::string>()); !why.empty()) {
+        return problem(name_of(field) + ": " + why);
+      }
+      return {};
+  }
+  return {};
+}
+
+bool has_json_type(const Field& field, const json& value) {
+  switch (field.type) {
+    case FieldType::kNumber:
+    case FieldType::kShare: return value.is_number();
+    case FieldType::kInteger: return value.is_number_integer();
+    case FieldType::kBool: return value.is_boolean();
+    case FieldType::kIdList:
+    case FieldType::kTextList:
+    case FieldType::kCapabilityList:
+      return value.is_array() &&
+             std::all_of(value.begin(), value.end(), [](const json& item) { return item.is_string(); });
+    default: return value.is_string();
+  }
+}
+
+std::string_view json_type_name(const Field& field) {
+  switch (field.type) {
+    case FieldType::kNumber:
+    case FieldType::kShare: return "a number";
+    case FieldType::kInteger: return "a whole number";
+    case FieldType::kBool: return "true or false";
+    case FieldType::kIdList:
+    case FieldType::kTextList:
+    case FieldType::kCapabilityList: return "an array of strings";
+    default: return "a string";
+  }
+}
+
+Result<json> typed_cell(const Field& field, std::string_view text) {
+  switch (field.type) {
+    case FieldType::kNumber:
+    case FieldType::kShare: {
+      MOAT_TRY(const double value, parse_number(field, text));
+      return json(value);
+    }
+    case FieldType::kInteger: {
+      MOAT_TRY(const std::int64_t value, parse_integer(field, text));
+      return json(value);
+    }
+    case FieldType::kBool: {
+      MOAT_TRY(const bool value, parse_bool(field, text));
+      return json(value);
+    }
+    case FieldType::kIdList:
+    case FieldType::kCapabilityList: return json(split_list(text, ";"));
+    case FieldType::kTextList: return json(split_list(text, ",; "));
+    case FieldType::kEnum: return json(to_lower_ascii(text));
+    default: return json(std::string(text));
+  }
+}
+
+}  // namespace
+
+json default_value(const Field& field) {
+  return field.default_json.empty() ? json(nullptr) : json::parse(field.default_json);
+}
+
+Result<json> parse_cell(const Field& field, std::string_view text, const CapabilityCatalog& catalog) {
+  text = trim(text);
+  if (text.empty()) return json(nullptr);
+  MOAT_TRY(json value, typed_cell(field, text));
+  MOAT_CHECK(check_semantics(field, value, catalog));
+  return value;
+}
+
+Result<json> check_value(const Field& field, const json& value, const CapabilityCatalog& catalog) {
+  if (value.is_null()) return json(nullptr);
+  if (!has_json_type(field, value)) {
+    return problem(name_of(field) + " must be " + std::string(json_type_name(field)) + ", not " + value.dump());
+  }
+  if (value.is_string() && value.get<std::string>().empty() && field.type == FieldType::kText) {
+    return json(nullptr);  // empty text is stored as absent, as in CSV
+  }
+  MOAT_CHECK(check_semantics(field, value, catalog));
+  if (field.type == FieldType::kNumber || field.type == FieldType::kShare) {
+    return json(value.get<double>());  // one representation, whatever the writer chose
+  }
+  return value;
+}
+
+}  // namespace moat::app

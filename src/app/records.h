@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: Apache-2.0
+// Internal to src/app: includes nlohmann/json.hpp, so only the .cc files that need it use it.
+// Records on their way into a workspace: where each came from (a CSV line and its columns, or
+// a JSON pointer), so that every later check can name the place; the readers that make them
+// from CSV files and workspace documents; and the model the import checks as a whole.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "app/import.h"
+#include "core/catalog.h"
+#include "core/result.h"
+#include "store/schema.h"
+#include "store/store.h"
+
+namespace moat::app {
+
+struct Origin {
+  std::string file;
+  std::size_t line = 0;                          // CSV: the record's line; 0 for JSON
+  std::map<std::string, std::size_t> columns;    // CSV: field -> column where its cell starts
+  std::string pointer;                           // JSON: the record's pointer, "/suppliers/3"
+
+  // "file:line:col" of `field` (CSV) or "file#/pointer/field[/index]" (JSON).
+  std::string where(std::string_view field = {}, std::optional<std::size_t> index = {}) const;
+};
+
+struct Draft {
+  const store::Table* table;
+  store::Record record;
+  Origin origin;
+};
+
+// The table a file holds, from its name (suppliers.csv, aurora-bom.csv, ...), or nullptr.
+const store::Table* table_for_file_name(std::string_view name);
+
+// Reads a CSV file holding `table`'s records. `product` fills a missing product column.
+// Errors: every bad cell found, each at file:line:col (up to a limit).
+Result<std::vector<Draft>> read_csv_records(const SourceFile& file, const store::Table& table,
+                                            const std::optional<std::string>& product,
+                                            const CapabilityCatalog& catalog);
+
+// Reads a workspace document (the JSON `moat export` writes). Errors name JSON pointers, or
+// line:col for syntax errors.
+Result<std::vector<Draft>> read_workspace_document(const SourceFile& file,
+                                                   const CapabilityCatalog& catalog);
+
+// A workspace's records: those stored (origin null) overlaid with an import's drafts.
+struct Entry {
+  store::Record record;
+  const Origin* origin = nullptr;
+};
+using Entries = std::map<store::Key, Entry>;
+
+struct Model {
+  std::map<std::string, Entries, std::less<>> tables;
+  const Entries& of(std::string_view table) const;
+};
+
+// Cross-record checks: references resolve, the BOM has no cycle, credit codes are unique,
+// parties are all trusted or all untrusted, inference rules do not give what they take.
+std::vector<Diagnostic> check_model(const Model& model);
+
+// Every record of the workspace, for cross-record checks and summaries.
+Result<Model> load_model(store::Store& store);
+
+}  // namespace moat::app

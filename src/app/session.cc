@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "app/session.h"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+
+#include "core/date.h"
+
+namespace moat::app {
+namespace {
+
+std::string login_name() {
+  if (const char* actor = std::getenv("MOAT_ACTOR"); actor && *actor) return actor;
+  if (const passwd* entry = getpwuid(getuid()); entry && entry->pw_name) return entry->pw_name;
+  return "uid:" + std::to_string(getuid());
+}
+
+}  // namespace
+
+std::string iso8601_utc(long long milliseconds_since_epoch) {
+  constexpr long long kMsPerDay = 86'400'000;
+  long long days = milliseconds_since_epoch / kMsPerDay;
+  long long rest = milliseconds_since_epoch % kMsPerDay;
+  if (rest < 0) rest += kMsPerDay, --days;
+  const Date date = Date::from_days(static_cast<long>(days));
+  char buffer[48];
+  std::snprintf(buffer, sizeof buffer, "%sT%02lld:%02lld:%02lld.%03lldZ", date.to_string().c_str(),
+                rest / 3'600'000, rest / 60'000 % 60, rest / 1000 % 60, rest % 1000);
+  return buffer;
+}
+
+Session terminal_session() {
+  return {login_name(), [] {
+            const auto now = std::chrono::system_clock::now().time_since_epoch();
+            return iso8601_utc(std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
+          }};
+}
+
+}  // namespace moat::app

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "app/workspace.h"
+
+#include <sodium.h>
+
+#include <array>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <toml++/toml.h>
+
+namespace moat::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view kConfigFile = "moat.toml";
+constexpr std::string_view kWitnessFile = "ledger.head";
+constexpr std::size_t kVaultKeyBytes = 32;
+constexpr fs::perms kOwnerDir = fs::perms::owner_all;
+constexpr fs::perms kOwnerFile = fs::perms::owner_read | fs::perms::owner_write;
+
+bool is_jurisdiction(std::string_view code) {
+  return code.size() == 2 && code[0] >= 'A' && code[0] <= 'Z' && code[1] >= 'A' && code[1] <= 'Z';
+}
+
+Status write_private_file(const fs::path& path, std::string_view content) {
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << content;
+    if (!out) return internal_error("cannot write " + path.string());
+  }
+  std::error_code error;
+  fs::permissions(path, kOwnerFile, error);
+  if (error) return internal_error("cannot restrict " + path.string() + ": " + error.message());
+  return {};
+}
+
+Status make_private_dir(const fs::path& path) {
+  std::error_code error;
+  fs::create_directories(path, error);
+  if (!error) fs::permissions(path, kOwnerDir, error);
+  if (error) return internal_error("cannot create " + path.string() + ": " + error.message());
+  return {};
+}
+
+Status write_vault_key(const fs::path& keys) {
+  if (sodium_init() < 0) return internal_error("libsodium failed to initialise");
+  std::array<unsigned char, kVaultKeyBytes> key{};
+  randombytes_buf(key.data(), key.size());
+  const std::string bytes(reinterpret_cast<const char*>(key.data()), key.size());
+  Status status = write_private_file(keys / "vault.key", bytes);
+  sodium_memzero(key.data(), key.size());
+  return status;
+}
+
+Result<std::unique_ptr<store::Store>> open_store(const fs::path& dir, const Config& config,
+                                                 bool create) {
+  if (config.database.starts_with("postgresql://") || config.database.starts_with("postgres://")) {
+    return input_error(std::string(kConfigFile),
+                       "database: PostgreSQL workspaces are not supported by this build of moat");
+  }
+  const fs::path file = fs::path(config.database).is_absolute() ? fs::path(config.database)
+                                                                 : dir / config.database;
+  if (!create && !fs::exists(file)) {
+    return input_error(file.string(), "the workspace's database is missing");
+  }
+  MOAT_TRY(auto db, store::open_sqlite(file, create));
+  MOAT_TRY(auto opened, store::Store::open(std::move(db), dir / kWitnessFile));
+  std::error_code ignored;
+  fs::permissions(file, kOwnerFile, ignored);
+  return opened;
+}
+
+template <typename T>
+Result<T> optional_value(const toml::table& table, std::string_view key, T fallback,
+                         std::string_view file) {
+  const toml::node* node = table.get(key);
+  if (!node) return fallback;
+  if (const auto value = node->value<T>()) return *value;
+  const auto& at = node->source().begin;
+  return input_error(std::string(file) + ":" + std::to_string(at.line) + ":" + std::to_string(at.column),
+                     std::string(key) + " has the wrong type");
+}
+
+}  // namespace
+
+Result<Config> parse_config(std::string_view text, std::string_view file) {
+  toml::table root;
+  try {
+    root = toml::parse(text, file);
+  } catch (const toml::parse_error& error) {
+    const auto& at = error.source().begin;
+    return input_error(std::string(file) + ":" + std::to_string(at.line) + ":" + std::to_string(at.column),
+                       std::string(error.description()));
+  }
+  Config config;
+  MOAT_TRY(config.company, optional_value<std::string>(root, "company", "", file));
+  MOAT_TRY(config.home_jurisdiction, optional_value<std::string>(root, "home_jurisdiction", "US", file));
+  MOAT_TRY(config.database, optional_value<std::string>(root, "database", "moat.db", file));
+  if (!is_jurisdiction(config.home_jurisdiction)) {
+    return input_error(std::string(file), "home_jurisdiction must be a two-letter country code such as US, not '" +
+                                              config.home_jurisdiction + "'");
+  }
+  if (const toml::table* policy = root["policy"].as_table()) {
+    MOAT_TRY(const std::int64_t collusion, optional_value<std::int64_t>(*policy, "collusion", 1, file));
+    MOAT_TRY(config.policy.max_exposure_share,
+             optional_value<double>(*policy, "max_exposure_share", 0.5, file));
+    MOAT_TRY(config.policy.allow_conditional,
+             optional_value<bool>(*policy, "allow_conditional", false, file));
+    if (collusion < 0 || collusion > 10) {
+      return input_error(std::string(file), "policy.collusion must be between 0 and 10");
+    }
+    config.policy.collusion = static_cast<int>(collusion);
+    if (config.policy.max_exposure_share < 0 || config.policy.max_exposure_share > 1) {
+      return input_error(std::string(file), "policy.max_exposure_share must be between 0 and 1");
+    }
+  }
+  if (const toml::array* extra = root["catalog"]["capabilities"].as_array()) {
+    for (const toml::node& node : *extra) {
+      const auto value = node.value<std::string>();
+      if (!value) return input_error(std::string(file), "catalog.capabilities must hold strings");
+      config.extra_capabilities.push_back(*value);
+    }
+  }
+  return config;
+}
+
+std::string render_config(const Config& config) {
+  toml::table root{{"company", config.company},
+                   {"home_jurisdiction", config.home_jurisdiction},
+                   {"database", config.database}};
+  std::ostringstream out;
+  out << "# moat workspace settings.\n"
+      << "# company: the owner of the product data; home_jurisdiction: where its IP is filed first.\n"
+      << "# database: the workspace's database file (relative to this folder) or a postgresql:// URL.\n"
+      << root << "\n\n"
+      << "# Policy defaults for planning and the gate:\n"
+      << "# collusion: how many untrusted parties may pool what they hold without completing a recipe;\n"
+      << "# max_exposure_share: the most of the total secret weight one untrusted party may hold;\n"
+      << "# allow_conditional: whether conditionally qualified suppliers may be assigned work.\n"
+      << "[policy]\n"
+      << "collusion = " << config.policy.collusion << "\n"
+      << "max_exposure_share = " << config.policy.max_exposure_share << "\n"
+      << "allow_conditional = " << (config.policy.allow_conditional ? "true" : "false") << "\n\n"
+      << "# Manufacturing capabilities beyond the built-in vocabulary (docs/formats.md).\n"
+      << "[catalog]\n"
+      << "capabilities = [";
+  for (std::size_t i = 0; i < config.extra_capabilities.size(); ++i) {
+    out << (i ? ", " : "") << toml::value<std::string>(config.extra_capabilities[i]);
+  }
+  out << "]\n";
+  return out.str();
+}
+
+Result<std::unique_ptr<Workspace>> Workspace::init(const fs::path& dir, const InitOptions& options) {
+  if (fs::exists(dir / kConfigFile)) {
+    return Error(ErrorCode::kConflict, dir.string(), "already a moat workspace (moat.toml exists)");
+  }
+  if (!is_jurisdiction(options.home_jurisdiction)) {
+    return input_error("--home-jurisdiction", "must be a two-letter country code such as US, not '" +
+                                                  options.home_jurisdiction + "'");
+  }
+  const bool created = !fs::exists(dir);
+  Config config;
+  config.company = options.company;
+  config.home_jurisdiction = options.home_jurisdiction;
+  auto made = [&]() -> Result<std::unique_ptr<Workspace>> {
+    MOAT_CHECK(make_private_dir(dir));
+    MOAT_CHECK(make_private_dir(dir / "vault"));
+    MOAT_CHECK(make_private_dir(dir / "keys"));
+    MOAT_CHECK(write_vault_key(dir / "keys"));
+    MOAT_TRY(auto store, open_store(dir, config, true));
+    MOAT_CHECK(write_private_file(dir / kConfigFile, render_config(config)));
+    return std::unique_ptr<Workspace>(new Workspace(dir, config, std::move(store)));
+  }();
+  if (!made.ok() && created) {
+    std::error_code ignored;
+    fs::remove_all(dir, ignored);
+  }
+  return made;
+}
+
+Result<std::unique_ptr<Workspace>> Workspace::open(const fs::path& dir) {
+  const fs::path file = dir / kConfigFile;
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    return Error(ErrorCode::kNotFound, dir.string(),
+                 "not a moat workspace (no moat.toml); create one with 'moat init DIR' or name one with -w DIR");
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  MOAT_TRY(Config config, parse_config(text.str(), file.string()));
+  MOAT_TRY(auto store, open_store(dir, config, false));
+  return std::unique_ptr<Workspace>(new Workspace(dir, std::move(config), std::move(store)));
+}
+
+fs::path resolve_workspace_dir(const std::optional<std::string>& flag) {
+  if (flag && !flag->empty()) return *flag;
+  if (const char* env = std::getenv("MOAT_WORKSPACE"); env && *env) return env;
+  return fs::current_path();
+}
+
+}  // namespace moat::app

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: Apache-2.0
+// Workspace: one company's folder — moat.toml (settings and policy), the database, the vault
+// of design files and the keys — and the Store opened over it. Every command starts here:
+// find the folder (flag, MOAT_WORKSPACE, current folder), read moat.toml, open the database
+// with its migrations applied. Everything is created owner-only.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/catalog.h"
+#include "core/result.h"
+#include "store/store.h"
+
+namespace moat::app {
+
+// Policy defaults the planner and the gate start from (moat.toml [policy]).
+struct Policy {
+  int collusion = 1;                // how many parties may collude
+  double max_exposure_share = 0.5;  // of the total secret weight, per untrusted party
+  bool allow_conditional = false;   // whether conditional suppliers may be assigned
+};
+
+struct Config {
+  std::string company;
+  std::string home_jurisdiction = "US";     // ISO 3166-1 alpha-2
+  std::string database = "moat.db";         // a file in the workspace, or postgresql://...
+  Policy policy;
+  std::vector<std::string> extra_capabilities;  // [catalog] capabilities
+};
+
+struct InitOptions {
+  std::string company;
+  std::string home_jurisdiction = "US";
+};
+
+class Workspace {
+ public:
+  // Creates `dir` as a new workspace. Fails (kConflict) when it already holds one, (kInput)
+  // for a bad jurisdiction code; leaves nothing behind on failure when it created `dir`.
+  static Result<std::unique_ptr<Workspace>> init(const std::filesystem::path& dir,
+                                                 const InitOptions& options);
+  // Opens an existing workspace. Errors name moat.toml's line and column when it is malformed.
+  static Result<std::unique_ptr<Workspace>> open(const std::filesystem::path& dir);
+
+  const std::filesystem::path& dir() const { return dir_; }
+  const Config& config() const { return config_; }
+  CapabilityCatalog capabilities() const { return CapabilityCatalog(config_.extra_capabilities); }
+  store::Store& store() { return *store_; }
+  std::filesystem::path vault_dir() const { return dir_ / "vault"; }
+  std::filesystem::path keys_dir() const { return dir_ / "keys"; }
+
+ private:
+  Workspace(std::filesystem::path dir, Config config, std::unique_ptr<store::Store> store)
+      : dir_(std::move(dir)), config_(std::move(config)), store_(std::move(store)) {}
+
+  std::filesystem::path dir_;
+  Config config_;
+  std::unique_ptr<store::Store> store_;
+};
+
+// The workspace folder: `flag` if given, else $MOAT_WORKSPACE, else the current folder.
+std::filesystem::path resolve_workspace_dir(const std::optional<std::string>& flag);
+
+// Reads a moat.toml text (named `file` in errors).
+Result<Config> parse_config(std::string_view text, std::string_view file);
+// The moat.toml text for `config`, with comments explaining each setting.
+std::string render_config(const Config& config);
+
+}  // namespace moat::app

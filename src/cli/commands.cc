@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "cli/commands.h"
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "app/audit.h"
+#include "app/demo.h"
+#include "app/export.h"
+#include "app/import.h"
+#include "app/summary.h"
+#include "app/workspace.h"
+#include "cli/table.h"
+#include "core/uscc.h"
+
+namespace moat::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+int fail(const Error& error) {
+  std::cerr << "moat: " << (error.code() == ErrorCode::kInternal ? "internal error: " : "")
+            << error.to_string() << "\n";
+  return error.exit_code();
+}
+
+Result<std::unique_ptr<app::Workspace>> open_workspace(const GlobalOptions& global) {
+  return app::Workspace::open(app::resolve_workspace_dir(global.workspace));
+}
+
+// Runs `body` with the opened workspace, mapping errors to exit codes.
+int with_workspace(const GlobalOptions& global, const std::function<int(app::Workspace&)>& body) {
+  auto workspace = open_workspace(global);
+  if (!workspace.ok()) return fail(workspace.error());
+  return body(**workspace);
+}
+
+std::string text(const json& value) {
+  if (value.is_null()) return "";
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_array()) {
+    std::string out;
+    for (const json& item : value) out += (out.empty() ? "" : ";") + text(item);
+    return out;
+  }
+  return value.dump();
+}
+
+Result<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return input_error(path, "cannot read this file: " + std::string(std::strerror(errno)));
+  std::ostringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+// Writes `path` whole or not at all: a temporary file renamed into place.
+Status write_file_atomically(const std::string& path, const std::string& content) {
+  const std::string temporary = path + ".moat-tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out << content;
+    if (!out) return input_error(path, "cannot write this file: " + std::string(std::strerror(errno)));
+  }
+  std::error_code error;
+  fs::rename(temporary, path, error);
+  if (error) {
+    fs::remove(temporary, error);
+    return input_error(path, "cannot write this file");
+  }
+  return {};
+}
+
+void print_summary(const app::WorkspaceSummary& s, const fs::path& dir) {
+  std::cout << "Workspace " << dir.string() << " — " << (s.company.empty() ? "(no company set)" : s.company)
+            << ", home jurisdiction " << s.home_jurisdiction << "\n\n";
+  TextTable products({"product", "name", "BOM lines", "secrets", "weight", "inference", "recipes",
+                      "packages", "quotes"});
+  for (const auto& p : s.products) {
+    std::ostringstream weight;
+    weight << p.secret_weight;
+    products.add({p.id, p.name, std::to_string(p.parts), std::to_string(p.secrets), weight.str(),
+                  std::to_string(p.derives), std::to_string(p.recipes), std::to_string(p.packages),
+                  std::to_string(p.quotes)});
+  }
+  products.print(std::cout);
+  for (const auto& p : s.products) {
+    if (!p.packages_without_quotes.empty()) {
+      std::cout << "  ! " << p.id << ": no quote from a qualified supplier for";
+      for (const auto& id : p.packages_without_quotes) std::cout << ' ' << id;
+      std::cout << "\n";
+    }
+  }
+  std::cout << "\nSuppliers: " << s.suppliers << " in " << s.parties << " parties; people on file: " << s.people << "\n";
+  std::cout << "  by city:  ";
+  for (const auto& [city, n] : s.suppliers_by_city) std::cout << city << " " << n << "   ";
+  std::cout << "\n  by status:";
+  for (const auto& [status, n] : s.suppliers_by_status) std::cout << ' ' << status << " " << n << "  ";
+  std::cout << "\n  trusted (own facilities): " << (s.trusted.empty() ? "none" : "");
+  for (std::size_t i = 0; i < s.trusted.size(); ++i) std::cout << (i ? ", " : "") << s.trusted[i];
+  std::cout << "\n  affiliated groups (each counts as one party):\n";
+  if (s.affiliated_parties.empty()) std::cout << "    none\n";
+  for (const auto& party : s.affiliated_parties) {
+    std::cout << "    " << party.id << ":";
+    for (const auto& member : party.members) std::cout << ' ' << member;
+    std::cout << "\n";
+  }
+  std::cout << "\nLedger: " << s.events << " events, " << (s.ledger_ok ? "verified" : "VERIFICATION FAILED (run 'moat audit verify')") << "\n";
+}
+
+json summary_json(const app::WorkspaceSummary& s) {
+  json products = json::array();
+  for (const auto& p : s.products) {
+    products.push_back({{"id", p.id}, {"name", p.name}, {"parts", p.parts}, {"secrets", p.secrets},
+                        {"secret_weight", p.secret_weight}, {"derives", p.derives}, {"recipes", p.recipes},
+                        {"packages", p.packages}, {"quotes", p.quotes},
+                        {"packages_without_quotes", p.packages_without_quotes}});
+  }
+  json parties = json::array();
+  for (const auto& party : s.affiliated_parties) parties.push_back({{"party", party.id}, {"members", party.members}});
+  return {{"company", s.company}, {"home_jurisdiction", s.home_jurisdiction}, {"products", products},
+          {"suppliers", s.suppliers}, {"suppliers_by_city", s.suppliers_by_city},
+          {"suppliers_by_status", s.suppliers_by_status}, {"trusted", s.trusted},
+          {"parties", s.parties}, {"affiliated_parties", parties}, {"people", s.people},
+          {"ledger", {{"events", s.events}, {"verified", s.ledger_ok}}}};
+}
+
+int show_summary(app::Workspace& workspace, bool as_json) {
+  auto summary = app::summarize(workspace);
+  if (!summary.ok()) return fail(summary.error());
+  if (as_json) {
+    std::cout << summary_json(*summary).dump(2) << "\n";
+  } else {
+    print_summary(*summary, workspace.dir());
+  }
+  return 0;
+}
+
+// --- commands ---------------------------------------------------------------------------------
+
+std::function<int()> define_init(CLI::App& app, GlobalOptions& global) {
+  auto dir = std::make_shared<std::string>();
+  auto options = std::make_shared<app::InitOptions>();
+  app.add_option("DIR", *dir, "folder to create the workspace in")->required();
+  app.add_option("--company", options->company, "the company that owns the product data");
+  app.add_option("--home-jurisdiction", options->home_jurisdiction,
+                 "two-letter country code where IP is filed first")->capture_default_str();
+  return [dir, options, &global] {
+    auto workspace = app::Workspace::init(*dir, *options);
+    if (!workspace.ok()) return fail(workspace.error());
+    if (global.json) {
+      std::cout << json{{"workspace", fs::absolute(*dir).string()}}.dump() << "\n";
+    } else {
+      std::cout << "Created workspace " << *dir << " (moat.toml, moat.db, vault/, keys/; owner-only)\n";
+    }
+    return 0;
+  };
+}
+
+std::function<int()> define_demo(CLI::App& app, GlobalOptions& global) {
+  auto dir = std::make_shared<std::string>();
+  app.add_option("DIR", *dir, "folder to create the demo workspace in")->required();
+  app.add_flag("--json", global.json, "print the summary as JSON");
+  return [dir, &global] {
+    auto demo = app::create_demo(*dir, app::terminal_session());
+    if (!demo.ok()) return fail(demo.error());
+    if (!global.json) {
+      std::cout << "Imported the Aurora smart speaker: " << demo->imported.records_changed
+                << " records, " << demo->imported.events << " ledger events.\n\n";
+    }
+    return show_summary(*demo->workspace, global.json);
+  };
+}
+
+std::function<int()> define_status(CLI::App& app, GlobalOptions& global) {
+  app.add_flag("--json", global.json, "print as JSON");
+  return [&global] { return with_workspace(global, [&](app::Workspace& w) { return show_summary(w, global.json); }); };
+}
+
+std::function<int()> define_import(CLI::App& app, GlobalOptions& global) {
+  auto files = std::make_shared<std::vector<std::string>>();
+  auto options = std::make_shared<app::ImportOptions>();
+  app.add_option("FILE", *files, "CSV files (bom.csv, suppliers.csv, ...) or a workspace JSON document")->required();
+  app.add_option("--kind", options->kind, "what the CSV files hold: products, parts (bom), secrets, derives, recipes, packages, suppliers, affiliations, quotes, people");
+  app.add_option("--product", options->product, "product for files without a product column (created if new)");
+  app.add_flag("--dry-run", options->dry_run, "check everything, write nothing");
+  app.add_flag("--json", global.json, "print the report as JSON");
+  return [files, options, &global] {
+    if (options->kind && *options->kind == "bom") options->kind = "parts";
+    std::vector<app::SourceFile> sources;
+    for (const std::string& path : *files) {
+      auto content = read_file(path);
+      if (!content.ok()) return fail(content.error());
+      sources.push_back({path, std::move(*content)});
+    }
+    return with_workspace(global, [&](app::Workspace& workspace) {
+      auto report = app::import_files(workspace, app::terminal_session(), sources, *options);
+      if (!report.ok()) return fail(report.error());
+      if (global.json) {
+        std::cout << json{{"read", report->records_read}, {"changed", report->records_changed},
+                          {"events", report->events}, {"dry_run", options->dry_run}}.dump(2) << "\n";
+        return 0;
+      }
+      std::size_t read = 0;
+      for (const auto& [table, n] : report->records_read) read += n;
+      std::cout << (options->dry_run ? "Checked " : "Imported ") << read << " records";
+      if (!options->dry_run) std::cout << " (" << report->records_changed << " new or changed, " << report->events << " ledger events)";
+      std::cout << "\n";
+      return 0;
+    });
+  };
+}
+
+std::function<int()> define_export(CLI::App& app, GlobalOptions& global) {
+  auto file = std::make_shared<std::string>();
+  app.add_option("FILE", *file, "where to write the JSON document (default: standard output)");
+  return [file, &global] {
+    return with_workspace(global, [&](app::Workspace& workspace) {
+      auto document = app::export_workspace(workspace);
+      if (!document.ok()) return fail(document.error());
+      if (file->empty() || *file == "-") {
+        std::cout << *document;
+        return 0;
+      }
+      if (Status written = write_file_atomically(*file, *document); !written.ok()) return fail(written.error());
+      return 0;
+    });
+  };
+}
+
+json event_json(const ledger::Event& e) {
+  const auto parsed = [](const std::optional<std::string>& s) { return s ? json::parse(*s) : json(nullptr); };
+  return {{"seq", e.seq}, {"at", e.at}, {"actor", e.actor}, {"action", e.action}, {"entity", e.entity},
+          {"key", e.key}, {"before", parsed(e.before)}, {"after", parsed(e.after)},
+          {"prev_hash", e.prev_hash}, {"hash", e.hash}};
+}
+
+int audit_verify(app::Workspace& workspace, bool as_json) {
+  auto report = app::verify_ledger(workspace);
+  if (!report.ok()) return fail(report.error());
+  const app::AuditReport& r = *report;
+  if (as_json) {
+    json out = {{"ok", r.ok()}, {"events_checked", r.chain.events_checked},
+                {"first_bad_event", r.chain.first_bad ? json(*r.chain.first_bad) : json(nullptr)},
+                {"problem", r.chain.ok ? json(nullptr) : json(r.chain.problem)},
+                {"witness", r.witness_present}, {"records_checked", r.records_checked},
+                {"state_problems", r.state_problems}};
+    std::cout << out.dump(2) << "\n";
+  } else if (r.ok()) {
+    std::cout << "Ledger verified: " << r.chain.events_checked << " events chained from the genesis"
+              << (r.witness_present ? ", reaching the witness" : "") << "; " << r.records_checked
+              << " records match the ledger.\n";
+  } else if (!r.chain.ok) {
+    std::cerr << "moat: ledger verification failed at event " << *r.chain.first_bad << ": " << r.chain.problem << "\n";
+  } else {
+    std::cerr << "moat: the records do not match the ledger:\n";
+    for (const std::string& problem : r.state_problems) std::cerr << "  " << problem << "\n";
+  }
+  return r.ok() ? 0 : 1;
+}
+
+int audit_log(app::Workspace& workspace, bool as_json, std::int64_t from, std::int64_t limit) {
+  auto events = app::ledger_events(workspace, from, limit);
+  if (!events.ok()) return fail(events.error());
+  if (as_json) {
+    json out = json::array();
+    for (const auto& e : *events) out.push_back(event_json(e));
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  TextTable table({"seq", "at", "actor", "action", "entity", "key", "hash"});
+  for (const auto& e : *events) {
+    table.add({std::to_string(e.seq), e.at, e.actor, e.action, e.entity, e.key, e.hash.substr(0, 16)});
+  }
+  table.print(std::cout);
+  return 0;
+}
+
+std::function<int()> define_audit(CLI::App& app, GlobalOptions& global) {
+  app.require_subcommand(1);
+  CLI::App* verify = app.add_subcommand("verify", "recompute the ledger's hash chain and check the records against it");
+  verify->add_flag("--json", global.json, "print as JSON");
+  verify->add_option("-w,--workspace", global.workspace, "workspace folder");
+  CLI::App* log = app.add_subcommand("log", "list the ledger's events");
+  log->add_flag("--json", global.json, "print as JSON");
+  log->add_option("-w,--workspace", global.workspace, "workspace folder");
+  auto from = std::make_shared<std::int64_t>(1);
+  auto limit = std::make_shared<std::int64_t>(-1);
+  log->add_option("--from", *from, "first event's seq")->capture_default_str();
+  log->add_option("--limit", *limit, "at most this many events (-1: all)")->capture_default_str();
+  return [verify, &global, from, limit] {
+    return with_workspace(global, [&](app::Workspace& workspace) {
+      return verify->parsed() ? audit_verify(workspace, global.json)
+                              : audit_log(workspace, global.json, *from, *limit);
+    });
+  };
+}
+
+std::function<int()> define_list(CLI::App& app, GlobalOptions& global) {
+  auto kind = std::make_shared<std::string>();
+  auto product = std::make_shared<std::string>();
+  app.add_option("KIND", *kind, "products, parts (bom), secrets, derives, recipes, packages, suppliers, affiliations, quotes, people")->required();
+  app.add_option("--product", *product, "only this product's records");
+  app.add_flag("--json", global.json, "print as JSON");
+  return [kind, product, &global] {
+    const store::Table* table = store::find_table(*kind == "bom" ? "parts" : *kind);
+    if (!table) return fail(input_error("KIND", "unknown kind '" + *kind + "'"));
+    return with_workspace(global, [&](app::Workspace& workspace) {
+      auto records = workspace.store().list(*table);
+      if (!records.ok()) return fail(records.error());
+      std::vector<json> shown;
+      for (const json& r : *records) {
+        if (product->empty() || !table->product_scoped || r["product"] == *product) shown.push_back(r);
+      }
+      if (global.json) {
+        std::cout << json(shown).dump(2) << "\n";
+        return 0;
+      }
+      std::vector<std::string> headers;
+      for (const auto& field : table->fields) headers.emplace_back(field.name);
+      TextTable out(headers);
+      for (const json& r : shown) {
+        std::vector<std::string> row;
+        for (const auto& field : table->fields) row.push_back(text(r[std::string(field.name)]));
+        out.add(std::move(row));
+      }
+      out.print(std::cout);
+      return 0;
+    });
+  };
+}
+
+std::function<int()> define_parties(CLI::App& app, GlobalOptions& global) {
+  app.add_flag("--json", global.json, "print as JSON");
+  return [&global] {
+    return with_workspace(global, [&](app::Workspace& workspace) {
+      auto parties = app::workspace_parties(workspace);
+      if (!parties.ok()) return fail(parties.error());
+      if (global.json) {
+        json out = json::array();
+        for (const auto& p : parties->parties) out.push_back({{"party", p.id}, {"members", p.members}});
+        std::cout << out.dump(2) << "\n";
+        return 0;
+      }
+      TextTable out({"party", "suppliers"});
+      for (const auto& p : parties->parties) {
+        std::string members;
+        for (const auto& m : p.members) members += (members.empty() ? "" : ", ") + m;
+        out.add({p.id, members});
+      }
+      out.print(std::cout);
+      return 0;
+    });
+  };
+}
+
+std::function<int()> define_uscc(CLI::App& app, GlobalOptions&) {
+  auto codes = std::make_shared<std::vector<std::string>>();
+  app.add_option("CODE", *codes, "unified social credit codes (GB 32100-2015)")->required();
+  return [codes] {
+    int status = 0;
+    for (const std::string& code : *codes) {
+      const std::string problem = uscc_problem(code);
+      std::cout << code << ": " << (problem.empty() ? "well formed" : problem) << "\n";
+      if (!problem.empty()) status = 1;
+    }
+    return status;
+  };
+}
+
+const Command kCommands[] = {
+    {"init", "create a workspace: moat.toml, the database, the vault and the keys", define_init},
+    {"demo", "create a workspace holding the Aurora demo product and show its summary", define_demo},
+    {"status", "summarize the workspace: products, suppliers, parties, ledger", define_status},
+    {"import", "import CSV files or a workspace JSON document, all or nothing", define_import},
+    {"export", "write the whole workspace as one JSON document", define_export},
+    {"list", "list the records of one kind", define_list},
+    {"parties", "list parties: suppliers grouped by affiliation", define_parties},
+    {"audit", "verify the ledger or list its events", define_audit},
+    {"uscc", "check unified social credit codes", define_uscc},
+};
+
+}  // namespace
+
+std::span<const Command> commands() { return kCommands; }
+
+}  // namespace moat::cli

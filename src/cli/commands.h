@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: Apache-2.0
+// The `moat` command table: every subcommand's name, one-line help, its flags and the function
+// that runs it. One table drives dispatch and help (like Ninja's kTools); each command is a
+// thin adapter that parses, calls src/app and renders a table or JSON.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace moat::cli {
+
+// Flags every command shares.
+struct GlobalOptions {
+  std::optional<std::string> workspace;  // -w DIR
+  bool json = false;                     // --json
+};
+
+struct Command {
+  const char* name;
+  const char* help;
+  // Declares the command's flags on `app`; returns what runs it (an exit code: 0, 1 or 2).
+  std::function<std::function<int()>(CLI::App& app, GlobalOptions& global)> define;
+};
+
+std::span<const Command> commands();
+
+}  // namespace moat::cli

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: Apache-2.0
+// Text checks every reader shares: UTF-8 validity, moat's id syntax, list splitting, and the
+// width a string takes in a terminal (CJK characters take two cells). Pure functions.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace moat {
+
+// The byte offset of the first byte that is not part of well-formed UTF-8 (overlong forms,
+// surrogates and code points above U+10FFFF included), or nullopt when `text` is valid.
+std::optional<std::size_t> first_invalid_utf8(std::string_view text);
+
+// Line (from 1) and column in characters (from 1) of byte `offset` in `text`.
+struct TextPosition {
+  std::size_t line = 1;
+  std::size_t column = 1;
+};
+TextPosition position_of(std::string_view text, std::size_t offset);
+
+// Ids: 1-64 characters from [A-Za-z0-9._-], starting with a letter or digit.
+bool is_valid_id(std::string_view id);
+// Why `id` is not valid, for an error message; empty when it is.
+std::string id_problem(std::string_view id);
+
+std::string_view trim(std::string_view text);
+// Splits on any of `separators`, trims each item and drops empty ones.
+std::vector<std::string> split_list(std::string_view text, std::string_view separators = ";");
+std::string join(const std::vector<std::string>& items, std::string_view separator);
+std::string to_lower_ascii(std::string_view text);
+
+// Terminal cells `text` occupies (valid UTF-8 assumed; East Asian wide characters take 2).
+std::size_t display_width(std::string_view text);
+
+}  // namespace moat

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: Apache-2.0
+// Database: the one seam between moat and its SQL database, so that SQLite (the embedded
+// default) and PostgreSQL are interchangeable behind it. Callers write portable SQL with `?`
+// placeholders and double-quoted identifiers; a backend translates what differs. Not for
+// callers outside src/store: they use Store, which adds the schema and the ledger.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "core/result.h"
+
+namespace moat::store {
+
+using SqlValue = std::variant<std::monostate, std::int64_t, double, std::string>;
+using SqlRow = std::vector<SqlValue>;
+
+class Database {
+ public:
+  virtual ~Database() = default;
+
+  virtual std::string_view backend() const = 0;  // "sqlite", "postgresql"
+
+  // Runs one statement. Failures are kInternal errors carrying the database's message.
+  virtual Status execute(std::string_view sql, std::span<const SqlValue> params = {}) = 0;
+  virtual Result<std::vector<SqlRow>> query(std::string_view sql,
+                                            std::span<const SqlValue> params = {}) = 0;
+
+  // A write transaction. Writers are serialised (the ledger needs one writer at a time);
+  // a transaction left open is rolled back when the Database is destroyed.
+  virtual Status begin_write() = 0;
+  virtual Status commit() = 0;
+  virtual void rollback() noexcept = 0;
+};
+
+// Rolls a write transaction back unless it was committed: the way every writer holds one, so
+// that an early return leaves nothing half-written.
+class WriteTransaction {
+ public:
+  static Result<WriteTransaction> begin(Database& db);
+  WriteTransaction(WriteTransaction&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+  WriteTransaction& operator=(WriteTransaction&&) = delete;
+  WriteTransaction(const WriteTransaction&) = delete;
+  WriteTransaction& operator=(const WriteTransaction&) = delete;
+  ~WriteTransaction() {
+    if (db_) db_->rollback();
+  }
+  Status commit();
+
+ private:
+  explicit WriteTransaction(Database& db) : db_(&db) {}
+  Database* db_;
+};
+
+// Opens (creating when `create`) an SQLite database file: WAL journal, foreign keys on, a busy
+// timeout so that concurrent writers wait rather than fail.
+Result<std::unique_ptr<Database>> open_sqlite(const std::filesystem::path& file, bool create);
+
+}  // namespace moat::store

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: Apache-2.0
+// The SQLite backend: prepared statements cached by their SQL text.
+#include <sqlite3.h>
+
+#include <map>
+
+#include "store/database.h"
+
+namespace moat::store {
+namespace {
+
+constexpr int kBusyTimeoutMs = 10000;
+
+struct StatementDeleter {
+  void operator()(sqlite3_stmt* statement) const { sqlite3_finalize(statement); }
+};
+using Statement = std::unique_ptr<sqlite3_stmt, StatementDeleter>;
+
+class SqliteDatabase final : public Database {
+ public:
+  explicit SqliteDatabase(sqlite3* db) : db_(db) {}
+  ~SqliteDatabase() override {
+    if (in_transaction_) rollback();
+    statements_.clear();
+    sqlite3_close(db_);
+  }
+  SqliteDatabase(const SqliteDatabase&) = delete;
+  SqliteDatabase& operator=(const SqliteDatabase&) = delete;
+
+  std::string_view backend() const override { return "sqlite"; }
+
+  Status execute(std::string_view sql, std::span<const SqlValue> params) override {
+    MOAT_TRY(sqlite3_stmt* statement, prepare(sql, params));
+    while (true) {
+      const int rc = sqlite3_step(statement);
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) return failure(sql);
+    }
+    sqlite3_reset(statement);
+    return {};
+  }
+
+  Result<std::vector<SqlRow>> query(std::string_view sql, std::span<const SqlValue> params) override {
+    MOAT_TRY(sqlite3_stmt* statement, prepare(sql, params));
+    std::vector<SqlRow> rows;
+    while (true) {
+      const int rc = sqlite3_step(statement);
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) return failure(sql);
+      rows.push_back(read_row(statement));
+    }
+    sqlite3_reset(statement);
+    return rows;
+  }
+
+  Status begin_write() override {
+    // IMMEDIATE takes the write lock now, so the ledger's last event cannot change under us.
+    MOAT_CHECK(execute("BEGIN IMMEDIATE", {}));
+    in_transaction_ = true;
+    return {};
+  }
+  Status commit() override {
+    MOAT_CHECK(execute("COMMIT", {}));
+    in_transaction_ = false;
+    return {};
+  }
+  void rollback() noexcept override {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    in_transaction_ = false;
+  }
+
+  Status configure() {
+    for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON",
+                               "PRAGMA synchronous=NORMAL"}) {
+      if (sqlite3_exec(db_, pragma, nullptr, nullptr, nullptr) != SQLITE_OK) return failure(pragma);
+    }
+    sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+    return {};
+  }
+
+ private:
+  Error failure(std::string_view sql) const {
+    return internal_error("sqlite: " + std::string(sqlite3_errmsg(db_)) + " (in: " +
+                          std::string(sql.substr(0, 80)) + ")");
+  }
+
+  Result<sqlite3_stmt*> prepare(std::string_view sql, std::span<const SqlValue> params) {
+    auto it = statements_.find(std::string(sql));
+    if (it == statements_.end()) {
+      sqlite3_stmt* raw = nullptr;
+      if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &raw, nullptr) != SQLITE_OK) {
+        return failure(sql);
+      }
+      it = statements_.emplace(std::string(sql), Statement(raw)).first;
+    }
+    sqlite3_stmt* statement = it->second.get();
+    sqlite3_reset(statement);
+    sqlite3_clear_bindings(statement);
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      if (bind(statement, static_cast<int>(i + 1), params[i]) != SQLITE_OK) return failure(sql);
+    }
+    return statement;
+  }
+
+  static int bind(sqlite3_stmt* statement, int index, const SqlValue& value) {
+    if (const auto* i = std::get_if<std::int64_t>(&value)) return sqlite3_bind_int64(statement, index, *i);
+    if (const auto* d = std::get_if<double>(&value)) return sqlite3_bind_double(statement, index, *d);
+    if (const auto* s = std::get_if<std::string>(&value)) {
+      return sqlite3_bind_text(statement, index, s->data(), static_cast<int>(s->size()), SQLITE_TRANSIENT);
+    }
+    return sqlite3_bind_null(statement, index);
+  }
+
+  static SqlRow read_row(sqlite3_stmt* statement) {
+    SqlRow row;
+    const int columns = sqlite3_column_count(statement);
+    row.reserve(static_cast<std::size_t>(columns));
+    for (int c = 0; c < columns; ++c) {
+      switch (sqlite3_column_type(statement, c)) {
+        case SQLITE_INTEGER: row.emplace_back(static_cast<std::int64_t>(sqlite3_column_int64(statement, c))); break;
+        case SQLITE_FLOAT: row.emplace_back(sqlite3_column_double(statement, c)); break;
+        case SQLITE_NULL: row.emplace_back(std::monostate{}); break;
+        default: {
+          const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement, c));
+          row.emplace_back(std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(statement, c))));
+        }
+      }
+    }
+    return row;
+  }
+
+  sqlite3* db_;
+  std::map<std::string, Statement, std::less<>> statements_;
+  bool in_transaction_ = false;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Database>> open_sqlite(const std::filesystem::path& file, bool create) {
+  sqlite3* raw = nullptr;
+  const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(file.c_str(), &raw, flags, nullptr) != SQLITE_OK) {
+    std::string message = raw ? sqlite3_errmsg(raw) : "out of memory";
+    sqlite3_close(raw);
+    return internal_error("cannot open database " + file.string() + ": " + message);
+  }
+  auto db = std::make_unique<SqliteDatabase>(raw);
+  MOAT_CHECK(db->configure());
+  return std::unique_ptr<Database>(std::move(db));
+}
+
+}  // namespace moat::store

@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "store/store.h"
+
+#include <algorithm>
+#include <fstream>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "store/migrations.h"
+
+namespace moat::store {
+namespace {
+
+using nlohmann::json;
+
+std::string quoted(std::string_view identifier) { return "\"" + std::string(identifier) + "\""; }
+
+std::string column_list(const Table& table) {
+  std::string out;
+  for (const Field& field : table.fields) {
+    if (!out.empty()) out += ", ";
+    out += quoted(field.name);
+  }
+  return out;
+}
+
+std::string key_condition(const Table& table) {
+  std::string out;
+  for (const Field& field : table.key_fields()) {
+    if (!out.empty()) out += " AND ";
+    out += quoted(field.name) + " = ?";
+  }
+  return out;
+}
+
+std::string select_sql(const Table& table) {
+  return "SELECT " + column_list(table) + " FROM " + quoted(table.name);
+}
+
+std::string upsert_sql(const Table& table) {
+  std::string placeholders, keys, updates;
+  for (std::size_t i = 0; i < table.fields.size(); ++i) {
+    placeholders += i ? ", ?" : "?";
+    const std::string name = quoted(table.fields[i].name);
+    if (i < table.key_size) {
+      keys += (i ? ", " : "") + name;
+    } else {
+      updates += (updates.empty() ? "" : ", ") + name + " = excluded." + name;
+    }
+  }
+  return "INSERT INTO " + quoted(table.name) + " (" + column_list(table) + ") VALUES (" +
+         placeholders + ") ON CONFLICT (" + keys + ") DO UPDATE SET " + updates;
+}
+
+bool is_list(FieldType type) {
+  return type == FieldType::kIdList || type == FieldType::kTextList ||
+         type == FieldType::kCapabilityList;
+}
+
+SqlValue to_sql(const Field& field, const json& value) {
+  if (value.is_null()) return std::monostate{};
+  if (is_list(field.type)) return value.dump();
+  switch (field.type) {
+    case FieldType::kNumber:
+    case FieldType::kShare: return value.get<double>();
+    case FieldType::kInteger: return value.get<std::int64_t>();
+    case FieldType::kBool: return std::int64_t{value.get<bool>() ? 1 : 0};
+    default: return value.get<std::string>();
+  }
+}
+
+Result<json> from_sql(const Table& table, const Field& field, const SqlValue& value) {
+  if (std::holds_alternative<std::monostate>(value)) return json(nullptr);
+  const auto* text = std::get_if<std::string>(&value);
+  const auto* integer = std::get_if<std::int64_t>(&value);
+  const auto* real = std::get_if<double>(&value);
+  const auto bad = [&] {
+    return Error(ErrorCode::kIntegrity, std::string(table.name) + "." + std::string(field.name),
+                 "stored value has the wrong type");
+  };
+  if (is_list(field.type)) {
+    if (!text) return bad();
+    json parsed = json::parse(*text, nullptr, false);
+    if (parsed.is_discarded() || !parsed.is_array()) return bad();
+    return parsed;
+  }
+  switch (field.type) {
+    case FieldType::kNumber:
+    case FieldType::kShare:
+      if (real) return json(*real);
+      if (integer) return json(static_cast<double>(*integer));
+      return bad();
+    case FieldType::kInteger:
+      if (!integer) return bad();
+      return json(*integer);
+    case FieldType::kBool:
+      if (!integer) return bad();
+      return json(*integer != 0);
+    default:
+      if (!text) return bad();
+      return json(*text);
+  }
+}
+
+Result<Record> record_of(const Table& table, const SqlRow& row) {
+  Record record = json::object();
+  for (std::size_t i = 0; i < table.fields.size(); ++i) {
+    MOAT_TRY(record[std::string(table.fields[i].name)], from_sql(table, table.fields[i], row[i]));
+  }
+  return record;
+}
+
+std::vector<SqlValue> row_of(const Table& table, const Record& record) {
+  std::vector<SqlValue> row;
+  row.reserve(table.fields.size());
+  for (const Field& field : table.fields) {
+    const auto it = record.find(std::string(field.name));
+    row.push_back(it == record.end() ? SqlValue{} : to_sql(field, *it));
+  }
+  return row;
+}
+
+std::vector<SqlValue> key_params(const Key& key) {
+  return std::vector<SqlValue>(key.begin(), key.end());
+}
+
+Result<ledger::Event> event_of(const SqlRow& row) {
+  ledger::Event event;
+  const auto text = [&](std::size_t i) -> std::optional<std::string> {
+    if (const auto* s = std::get_if<std::string>(&row[i])) return *s;
+    return std::nullopt;
+  };
+  const auto* seq = std::get_if<std::int64_t>(&row[0]);
+  if (!seq) return Error(ErrorCode::kIntegrity, "ledger", "an event's seq is not a number");
+  event.seq = *seq;
+  event.at = text(1).value_or("");
+  event.actor = text(2).value_or("");
+  event.action = text(3).value_or("");
+  event.entity = text(4).value_or("");
+  event.key = text(5).value_or("");
+  event.before = text(6);
+  event.after = text(7);
+  event.prev_hash = text(8).value_or("");
+  event.hash = text(9).value_or("");
+  return event;
+}
+
+constexpr std::string_view kEventColumns =
+    R"("seq", "at", "actor", "action", "entity", "entity_key", "before_json", "after_json", "prev_hash", "hash")";
+
+class TransactionWriter final : public Writer {
+ public:
+  TransactionWriter(Store& store, const Author& author, std::optional<ledger::Event> last)
+      : store_(store), author_(author), last_(std::move(last)) {}
+
+  Result<bool> put(const Table& table, const Record& record) override {
+    const Key key = key_of(table, record);
+    MOAT_TRY(const std::optional<Record> before, store_.get(table, key));
+    if (before && *before == record) return false;
+    const std::vector<SqlValue> row = row_of(table, record);
+    MOAT_CHECK(store_.database().execute(upsert_sql(table), row));
+    MOAT_CHECK(append("put", std::string(table.name), key_text(key),
+                      before ? std::optional(canonical_json(*before)) : std::nullopt,
+                      canonical_json(record)));
+    return true;
+  }
+
+  Result<bool> remove(const Table& table, const Key& key) override {
+    MOAT_TRY(const std::optional<Record> before, store_.get(table, key));
+    if (!before) return false;
+    const std::vector<SqlValue> params = key_params(key);
+    MOAT_CHECK(store_.database().execute(
+        "DELETE FROM " + quoted(table.name) + " WHERE " + key_condition(table), params));
+    MOAT_CHECK(append("remove", std::string(table.name), key_text(key),
+                      canonical_json(*before), std::nullopt));
+    return true;
+  }
+
+  Status note(std::string action, std::string entity, std::string key,
+              std::optional<std::string> detail_json) override {
+    return append(std::move(action), std::move(entity), std::move(key), std::nullopt,
+                  std::move(detail_json));
+  }
+
+  std::int64_t appended() const { return appended_; }
+  const std::optional<ledger::Event>& last() const { return last_; }
+
+ private:
+  Status append(std::string action, std::string entity, std::string key,
+                std::optional<std::string> before, std::optional<std::string> after) {
+    ledger::Event event{0, author_.at, author_.actor, std::move(action), std::move(entity),
+                        std::move(key), std::move(before), std::move(after), "", ""};
+    event = ledger::seal(std::move(event), last_ ? &*last_ : nullptr);
+    const auto optional_text = [](const std::optional<std::string>& s) -> SqlValue {
+      return s ? SqlValue{*s} : SqlValue{};
+    };
+    const SqlValue params[] = {event.seq, event.at, event.actor, event.action, event.entity,
+                               event.key, optional_text(event.before),
+                               optional_text(event.after), event.prev_hash, event.hash};
+    MOAT_CHECK(store_.database().execute("INSERT INTO \"ledger\" (" + std::string(kEventColumns) +
+                                             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                         params));
+    last_ = std::move(event);
+    ++appended_;
+    return {};
+  }
+
+  Store& store_;
+  const Author& author_;
+  std::optional<ledger::Event> last_;
+  std::int64_t appended_ = 0;
+};
+
+}  // namespace
+
+Key key_of(const Table& table, const Record& record) {
+  Key key;
+  for (const Field& field : table.key_fields()) {
+    const auto it = record.find(std::string(field.name));
+    key.push_back(it != record.end() && it->is_string() ? it->get<std::string>() : "");
+  }
+  return key;
+}
+
+std::string key_text(const Key& key) {
+  std::string out;
+  for (const std::string& part : key) {
+    if (!out.empty()) out += '/';
+    out += part;
+  }
+  return out;
+}
+
+std::string canonical_json(const Record& record) { return record.dump(); }
+
+Result<std::unique_ptr<Store>> Store::open(std::unique_ptr<Database> db,
+                                           std::filesystem::path witness) {
+  MOAT_CHECK(migrate(*db));
+  return std::unique_ptr<Store>(new Store(std::move(db), std::move(witness)));
+}
+
+Result<std::optional<Record>> Store::get(const Table& table, const Key& key) {
+  const std::vector<SqlValue> params = key_params(key);
+  MOAT_TRY(const auto rows, db_->query(select_sql(table) + " WHERE " + key_condition(table), params));
+  if (rows.empty()) return std::optional<Record>();
+  MOAT_TRY(Record record, record_of(table, rows.front()));
+  return std::optional<Record>(std::move(record));
+}
+
+Result<std::vector<Record>> Store::list(const Table& table) {
+  MOAT_TRY(const auto rows, db_->query(select_sql(table)));
+  std::vector<std::pair<Key, Record>> keyed;
+  keyed.reserve(rows.size());
+  for (const SqlRow& row : rows) {
+    MOAT_TRY(Record record, record_of(table, row));
+    Key key = key_of(table, record);
+    keyed.emplace_back(std::move(key), std::move(record));
+  }
+  std::sort(keyed.begin(), keyed.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<Record> records;
+  records.reserve(keyed.size());
+  for (auto& [key, record] : keyed) records.push_back(std::move(record));
+  return records;
+}
+
+Result<std::int64_t> Store::write(const Author& author, const std::function<Status(Writer&)>& body) {
+  MOAT_TRY(WriteTransaction transaction, WriteTransaction::begin(*db_));
+  MOAT_TRY(const auto last_rows,
+           db_->query("SELECT " + std::string(kEventColumns) +
+                      R"( FROM "ledger" ORDER BY "seq" DESC LIMIT 1)"));
+  std::optional<ledger::Event> last;
+  if (!last_rows.empty()) {
+    MOAT_TRY(last, event_of(last_rows.front()));
+  }
+  TransactionWriter writer(*this, author, std::move(last));
+  MOAT_CHECK(body(writer));
+  MOAT_CHECK(transaction.commit());
+  if (writer.appended() > 0 && !witness_.empty()) MOAT_CHECK(write_witness(*writer.last()));
+  return writer.appended();
+}
+
+Result<std::vector<ledger::Event>> Store::events(std::int64_t from_seq, std::int64_t limit) {
+  const std::int64_t cap = limit < 0 ? std::numeric_limits<std::int64_t>::max() : limit;
+  const SqlValue params[] = {from_seq, cap};
+  MOAT_TRY(const auto rows, db_->query("SELECT " + std::string(kEventColumns) +
+                                           R"( FROM "ledger" WHERE "seq" >= ? ORDER BY "seq" LIMIT ?)",
+                                       params));
+  std::vector<ledger::Event> events;
+  events.reserve(rows.size());
+  for (const SqlRow& row : rows) {
+    MOAT_TRY(ledger::Event event, event_of(row));
+    events.push_back(std::move(event));
+  }
+  return events;
+}
+
+Result<std::int64_t> Store::event_count() {
+  MOAT_TRY(const auto rows, db_->query(R"(SELECT COUNT(*) FROM "ledger")"));
+  const auto* count = std::get_if<std::int64_t>(&rows.front().front());
+  return count ? *count : 0;
+}
+
+Status Store::write_witness(const ledger::Event& last) const {
+  const std::filesystem::path temporary = witness_.string() + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    out << last.seq << ' ' << last.hash << '\n';
+    if (!out) return internal_error("cannot write the ledger witness " + temporary.string());
+  }
+  std::error_code error;
+  std::filesystem::permissions(temporary, std::filesystem::perms::owner_read |
+                                              std::filesystem::perms::owner_write, error);
+  std::filesystem::rename(temporary, witness_, error);
+  if (error) return internal_error("cannot replace the ledger witness: " + error.message());
+  return {};
+}
+
+Result<std::optional<ledger::Witness>> Store::read_witness() const {
+  if (witness_.empty() || !std::filesystem::exists(witness_)) return std::optional<ledger::Witness>();
+  std::ifstream in(witness_);
+  ledger::Witness witness;
+  if (!(in >> witness.seq >> witness.hash) || witness.seq < 0 || witness.hash.size() != 64) {
+    return Error(ErrorCode::kIntegrity, witness_.filename().string(),
+                 "the ledger witness is malformed");
+  }
+  return std::optional<ledger::Witness>(witness);
+}
+
+}  // namespace moat::store

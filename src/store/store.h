@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: Apache-2.0
+// Store: a workspace's records and its ledger, over one Database. Records are JSON objects
+// shaped by the schema (store/schema.h). Every write happens inside Store::write, which runs
+// the caller's body in one transaction and appends an event for each change to the ledger's
+// hash chain in that same transaction: either the records and their events are both stored,
+// or neither is. Writing a record identical to the stored one changes nothing and records
+// nothing.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "core/result.h"
+#include "ledger/chain.h"
+#include "store/database.h"
+#include "store/schema.h"
+
+namespace moat::store {
+
+using Record = nlohmann::json;       // an object with the table's fields
+using Key = std::vector<std::string>;
+
+// Who writes and when (the app reads the clock; the store never does).
+struct Author {
+  std::string actor;
+  std::string at;  // ISO 8601 UTC
+};
+
+// The writes allowed inside Store::write.
+class Writer {
+ public:
+  virtual ~Writer() = default;
+  // Inserts or replaces `record` in `table`; returns false (and records nothing) when the
+  // stored record is identical.
+  virtual Result<bool> put(const Table& table, const Record& record) = 0;
+  // Deletes the record with `key`; returns false when there was none.
+  virtual Result<bool> remove(const Table& table, const Key& key) = 0;
+  // Appends an event that is not a record change (a sign-in, a decision, an import summary).
+  virtual Status note(std::string action, std::string entity, std::string key,
+                      std::optional<std::string> detail_json) = 0;
+};
+
+class Store {
+ public:
+  // Takes `db`, applies migrations. When `witness` is set, the last event's seq and hash are
+  // written there after every commit (see ledger/chain.h).
+  static Result<std::unique_ptr<Store>> open(std::unique_ptr<Database> db,
+                                             std::filesystem::path witness = {});
+
+  Database& database() { return *db_; }
+
+  Result<std::optional<Record>> get(const Table& table, const Key& key);
+  // All records of `table`, sorted by key (bytewise, the same on every backend).
+  Result<std::vector<Record>> list(const Table& table);
+
+  // Runs `body` in one write transaction; commits when it succeeds, rolls back otherwise.
+  // Returns the number of events appended.
+  Result<std::int64_t> write(const Author& author, const std::function<Status(Writer&)>& body);
+
+  Result<std::vector<ledger::Event>> events(std::int64_t from_seq = 1, std::int64_t limit = -1);
+  Result<std::int64_t> event_count();
+  // The witness file's content, when there is one.
+  Result<std::optional<ledger::Witness>> read_witness() const;
+
+ private:
+  Store(std::unique_ptr<Database> db, std::filesystem::path witness)
+      : db_(std::move(db)), witness_(std::move(witness)) {}
+  Status write_witness(const ledger::Event& last) const;
+
+  std::unique_ptr<Database> db_;
+  std::filesystem::path witness_;
+};
+
+// The key of `record` in `table` (its key fields' values as text).
+Key key_of(const Table& table, const Record& record);
+// Key parts joined by '/', as the ledger names entities.
+std::string key_text(const Key& key);
+// Compact JSON with sorted keys: the form records take in the ledger.
+std::string canonical_json(const Record& record);
+
+}  // namespace moat::store
