@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "app/import.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "app/export.h"
+#include "testing/testing.h"
+
+namespace moat::app {
+namespace {
+
+using nlohmann::json;
+
+class ImportTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto made = Workspace::init(dir_.path() / "ws", {"Test Co", "US"});
+    ASSERT_TRUE(made.ok()) << made.error().to_string();
+    workspace_ = std::move(*made);
+  }
+  Result<ImportReport> import(std::vector<SourceFile> files, ImportOptions options = {}) {
+    return import_files(*workspace_, session_, files, options);
+  }
+  json record(std::string_view table, const store::Key& key) {
+    auto found = workspace_->store().get(*store::find_table(table), key);
+    return found.ok() && found->has_value() ? **found : json(nullptr);
+  }
+
+  testing::TempDir dir_;
+  Session session_ = testing::fixed_session();
+  std::unique_ptr<Workspace> workspace_;
+};
+
+TEST_F(ImportTest, ReadsAKiCadBomExportAndDerivesIdsAndQuantities) {
+  const SourceFile bom{"board.csv",
+                       "\"Reference\",\"Value\",\"Footprint\",\"Datasheet\",\"Qty\",\"DNP\"\n"
+                       "\"C1,C2,C3\",\"100nF\",\"C_0402\",\"~\",\"3\",\"\"\n"
+                       "\"R1 R2\",\"10k\",\"R_0402\",\"~\",\"\",\"\"\n"};
+  auto report = import({bom}, {.kind = "parts", .product = "board"});
+  ASSERT_TRUE(report.ok()) << report.error().to_string();
+  const json c1 = record("parts", {"board", "C1"});
+  EXPECT_EQ(c1["designators"], json({"C1", "C2", "C3"}));
+  EXPECT_EQ(c1["quantity"], 3.0);
+  EXPECT_EQ(c1["footprint"], "C_0402");
+  EXPECT_EQ(c1["make_buy"], "make");
+  EXPECT_EQ(record("parts", {"board", "R1"})["quantity"], 2.0);
+  EXPECT_EQ(record("products", {"board"})["name"], "board");  // created from --product
+}
+
+TEST_F(ImportTest, ReadsAnAltiumBomExportIgnoringItsExtraColumns) {
+  const SourceFile bom{"main-bom.csv",
+                       "Comment,Description,Designator,Footprint,LibRef,Quantity,Manufacturer 1,Manufacturer Part Number 1\n"
+                       "ESP32-S3,SoC,U1,QFN56,ESP32,1,Espressif,ESP32-S3R8\n"};
+  auto report = import({bom}, {.product = "aurora"});
+  ASSERT_TRUE(report.ok()) << report.error().to_string();
+  const json u1 = record("parts", {"aurora", "U1"});
+  EXPECT_EQ(u1["name"], "ESP32-S3");
+  EXPECT_EQ(u1["description"], "SoC");
+  EXPECT_EQ(u1["manufacturer"], "Espressif");
+  EXPECT_EQ(u1["make_buy"], "buy");
+}
+
+TEST_F(ImportTest, ReportsEveryBadCellOfAFileWithItsPlace) {
+  const SourceFile secrets{"secrets.csv",
+                           "product,id,name,weight,strategy\n"
+                           "p,S1,A,x,patent\n"
+                           "p,S2,B,1,secretive\n"};
+  auto report = import({secrets}, {.product = "p"});
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.error().exit_code(), 1);
+  ASSERT_EQ(report.error().diagnostics().size(), 2U);
+  EXPECT_EQ(report.error().diagnostics()[0].where, "secrets.csv:2:8");
+  EXPECT_EQ(report.error().diagnostics()[1].where, "secrets.csv:3:10");
+  EXPECT_NE(report.error().diagnostics()[1].message.find("must be one of patent"), std::string::npos);
+  EXPECT_EQ(*workspace_->store().event_count(), 0);
+}
+
+TEST_F(ImportTest, StoresAffiliationPairsInOneOrder) {
+  const SourceFile suppliers{"suppliers.csv",
+                             "id,legal_name,uscc\n"
+                             "F2,乙公司,91110000600037341L\n"
+                             "F1,甲公司,91440300MA5F0000RL\n"};
+  const SourceFile links{"affiliations.csv", "a,b,kind\nF2,F1,owner\n"};
+  auto report = import({suppliers, links});
+  ASSERT_TRUE(report.ok()) << report.error().to_string();
+  EXPECT_TRUE(record("affiliations", {"F1", "F2", "owner"}).is_object());
+  // The same link written the other way round is the same record: nothing changes.
+  auto again = import({{"affiliations.csv", "a,b,kind\nF1,F2,owner\n"}});
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->records_changed, 0U);
+}
+
+TEST_F(ImportTest, RejectsTwoSuppliersWithOneCreditCode) {
+  auto report = import({{"suppliers.csv",
+                         "id,legal_name,uscc\nF1,甲,91110000600037341L\nF2,乙,91110000600037341L\n"}});
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.error().where(), "suppliers.csv:3:1");
+  EXPECT_NE(report.error().message().find("already supplier 'F1'"), std::string::npos);
+}
+
+TEST_F(ImportTest, DryRunChecksButWritesNothing) {
+  auto report = import({{"products.csv", "id,name\np,P\n"}}, {.dry_run = true});
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->records_read.at("products"), 1U);
+  EXPECT_TRUE(record("products", {"p"}).is_null());
+  EXPECT_EQ(*workspace_->store().event_count(), 0);
+}
+
+TEST_F(ImportTest, AProductFileNeedsItsProduct) {
+  auto report = import({{"secrets.csv", "id,name,weight,strategy\nS1,A,1,patent\n"}});
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.error().where(), "secrets.csv:2:1");
+  EXPECT_NE(report.error().message().find("--product"), std::string::npos);
+}
+
+TEST_F(ImportTest, WorkspaceDocumentNumbersTakeOneForm) {
+  ASSERT_TRUE(import({{"products.csv", "id,name\np,P\n"}}).ok());
+  const std::string document =
+      R"({"format": "moat-workspace", "version": 1,
+          "secrets": [{"product": "p", "id": "S1", "name": "A", "weight": 5, "strategy": "patent"}]})";
+  ASSERT_TRUE(import({{"doc.json", document}}).ok());
+  EXPECT_TRUE(record("secrets", {"p", "S1"})["weight"].is_number_float());
+  auto exported = export_workspace(*workspace_);
+  ASSERT_TRUE(exported.ok());
+  EXPECT_NE(exported->find("\"weight\": 5.0"), std::string::npos);
+}
+
+TEST_F(ImportTest, WorkspaceCapabilitiesExtendTheVocabulary) {
+  const SourceFile suppliers{"suppliers.csv",
+                             "id,legal_name,uscc,capabilities\nF1,甲,91110000600037341L,ultrasonic-welding\n"};
+  ASSERT_FALSE(import({suppliers}).ok());
+  std::filesystem::path toml = dir_.path() / "ws" / "moat.toml";
+  Config config = workspace_->config();
+  config.extra_capabilities = {"ultrasonic-welding"};
+  std::ofstream(toml) << render_config(config);
+  auto reopened = Workspace::open(dir_.path() / "ws");
+  ASSERT_TRUE(reopened.ok()) << reopened.error().to_string();
+  workspace_ = std::move(*reopened);
+  EXPECT_TRUE(import({suppliers}).ok());
+}
+
+}  // namespace
+}  // namespace moat::app

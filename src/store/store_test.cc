@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "store/store.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "store/migrations.h"
+#include "testing/testing.h"
+
+namespace moat::store {
+namespace {
+
+using nlohmann::json;
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override { reopen(); }
+  void reopen() {
+    store_.reset();
+    auto db = open_sqlite(dir_.path() / "moat.db", true);
+    ASSERT_TRUE(db.ok()) << db.error().to_string();
+    auto opened = Store::open(std::move(*db), dir_.path() / "ledger.head");
+    ASSERT_TRUE(opened.ok()) << opened.error().to_string();
+    store_ = std::move(*opened);
+  }
+  const Table& products() { return *find_table("products"); }
+  Result<std::int64_t> put(const json& record) {
+    return store_->write({"tester", "2026-11-25T00:00:00.000Z"},
+                         [&](Writer& w) -> Status { return w.put(products(), record).ok() ? Status{} : input_error("", "put"); });
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<Store> store_;
+};
+
+json product(const std::string& id, const std::string& name) {
+  return {{"id", id}, {"name", name}, {"description", nullptr}};
+}
+
+TEST_F(StoreTest, AppliesEveryMigrationOnceAcrossReopens) {
+  auto version = schema_version(store_->database());
+  ASSERT_TRUE(version.ok());
+  EXPECT_EQ(*version, migrations().back().version);
+  reopen();
+  auto rows = store_->database().query(R"(SELECT COUNT(*) FROM "schema_migrations")");
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(std::get<std::int64_t>(rows->front().front()), static_cast<std::int64_t>(migrations().size()));
+}
+
+TEST_F(StoreTest, PutRecordsTheChangeWithItsBeforeAndAfter) {
+  ASSERT_EQ(*put(product("p1", "Aurora")), 1);
+  ASSERT_EQ(*put(product("p1", "Aurora 2")), 1);
+  auto events = store_->events();
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 2U);
+  EXPECT_FALSE((*events)[0].before.has_value());
+  EXPECT_EQ(*(*events)[1].before, product("p1", "Aurora").dump());
+  EXPECT_EQ(*(*events)[1].after, product("p1", "Aurora 2").dump());
+  EXPECT_EQ((*events)[1].key, "p1");
+  EXPECT_EQ((*events)[1].entity, "products");
+  auto stored = store_->get(products(), {"p1"});
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_EQ((**stored)["name"], "Aurora 2");
+}
+
+TEST_F(StoreTest, IdenticalPutWritesNoEvent) {
+  ASSERT_EQ(*put(product("p1", "Aurora")), 1);
+  EXPECT_EQ(*put(product("p1", "Aurora")), 0);
+  EXPECT_EQ(*store_->event_count(), 1);
+}
+
+TEST_F(StoreTest, FailedBodyLeavesNeitherRecordNorEvent) {
+  auto result = store_->write({"tester", "t"}, [&](Writer& w) -> Status {
+    EXPECT_TRUE(w.put(products(), product("p1", "Aurora")).ok());
+    return input_error("x", "stop");
+  });
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().message(), "stop");
+  EXPECT_FALSE(store_->get(products(), {"p1"})->has_value());
+  EXPECT_EQ(*store_->event_count(), 0);
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() / "ledger.head"));
+}
+
+TEST_F(StoreTest, RemoveRecordsTheBeforeImage) {
+  ASSERT_TRUE(put(product("p1", "Aurora")).ok());
+  auto removed = store_->write({"tester", "t"}, [&](Writer& w) -> Status {
+    auto r = w.remove(products(), {"p1"});
+    EXPECT_TRUE(r.ok() && *r);
+    auto again = w.remove(products(), {"p1"});
+    EXPECT_TRUE(again.ok() && !*again);
+    return {};
+  });
+  ASSERT_TRUE(removed.ok());
+  auto events = *store_->events();
+  ASSERT_EQ(events.size(), 2U);
+  EXPECT_EQ(events[1].action, "remove");
+  EXPECT_FALSE(events[1].after.has_value());
+}
+
+TEST_F(StoreTest, EventsFormAVerifiableChainAndTheWitnessFollowsTheHead) {
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(put(product("p" + std::to_string(i), "n")).ok());
+  auto events = *store_->events();
+  EXPECT_TRUE(ledger::verify(events).ok);
+  auto witness = store_->read_witness();
+  ASSERT_TRUE(witness.ok() && witness->has_value());
+  EXPECT_EQ((*witness)->seq, 5);
+  EXPECT_EQ((*witness)->hash, events.back().hash);
+  EXPECT_TRUE(ledger::verify(events, **witness).ok);
+}
+
+TEST_F(StoreTest, ListsRecordsInBytewiseKeyOrder) {
+  for (const char* id : {"b", "B", "a", "10", "9"}) ASSERT_TRUE(put(product(id, "n")).ok());
+  auto records = store_->list(products());
+  ASSERT_TRUE(records.ok());
+  std::vector<std::string> ids;
+  for (const json& r : *records) ids.push_back(r["id"]);
+  EXPECT_EQ(ids, (std::vector<std::string>{"10", "9", "B", "a", "b"}));
+}
+
+TEST_F(StoreTest, ListFieldsAndNumbersRoundTrip) {
+  const Table& suppliers = *find_table("suppliers");
+  json supplier = {{"id", "F1"}, {"legal_name", "深圳市甲有限公司"}, {"name", nullptr},
+                   {"uscc", "91110000600037341L"}, {"legal_rep", nullptr}, {"address", nullptr},
+                   {"city", "Shenzhen"}, {"province", nullptr},
+                   {"capabilities", {"pcba-smt", "testing"}}, {"capacity", 50000},
+                   {"status", "qualified"}, {"trusted", true}, {"max_exposure_share", 0.3}};
+  ASSERT_TRUE(store_->write({"t", "t"}, [&](Writer& w) -> Status {
+    auto r = w.put(suppliers, supplier);
+    return r.ok() ? Status{} : r.error();
+  }).ok());
+  auto stored = store_->get(suppliers, {"F1"});
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_EQ(**stored, supplier);
+}
+
+TEST_F(StoreTest, RejectsADatabaseFromANewerMoat) {
+  ASSERT_TRUE(store_->database().execute(
+      R"(INSERT INTO "schema_migrations" ("version", "description") VALUES (999, 'future'))").ok());
+  store_.reset();
+  auto db = open_sqlite(dir_.path() / "moat.db", false);
+  ASSERT_TRUE(db.ok());
+  auto opened = Store::open(std::move(*db));
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(opened.error().code(), ErrorCode::kConflict);
+}
+
+TEST_F(StoreTest, MalformedWitnessIsReported) {
+  ASSERT_TRUE(put(product("p1", "n")).ok());
+  std::ofstream(dir_.path() / "ledger.head") << "garbage\n";
+  auto witness = store_->read_witness();
+  ASSERT_FALSE(witness.ok());
+  EXPECT_EQ(witness.error().code(), ErrorCode::kIntegrity);
+}
+
+}  // namespace
+}  // namespace moat::store

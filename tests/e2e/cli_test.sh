@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# The command line: help for every command, exit codes, workspace discovery, owner-only files,
+# tables and JSON output.
+source "$(dirname "$0")/lib.sh"
+
+run "$MOAT" --help
+expect_status 0 "--help"
+for command in init demo status import export list parties audit uscc; do
+  expect_stdout "$command" "--help lists $command"
+  run "$MOAT" "$command" --help
+  expect_status 0 "$command --help"
+done
+run "$MOAT" frobnicate
+expect_status 1 "unknown command"
+run "$MOAT" --version
+expect_status 0 "--version"
+
+# init: owner-only files and folders; refusing to overwrite; a bad jurisdiction.
+run "$MOAT" init "$WORK/ws" --company "Aurora Audio Inc." --home-jurisdiction US
+expect_status 0 "init"
+for path in moat.toml moat.db keys/vault.key; do
+  CHECKS=$((CHECKS + 1))
+  [ "$(stat -c %a "$WORK/ws/$path")" = "600" ] || fail "$path is not owner-only ($(stat -c %a "$WORK/ws/$path"))"
+done
+for path in . vault keys; do
+  CHECKS=$((CHECKS + 1))
+  [ "$(stat -c %a "$WORK/ws/$path")" = "700" ] || fail "$path/ is not owner-only"
+done
+CHECKS=$((CHECKS + 1))
+grep -q 'company = "Aurora Audio Inc."' "$WORK/ws/moat.toml" || fail "moat.toml lacks the company"
+run "$MOAT" init "$WORK/ws"
+expect_status 1 "init twice"
+expect_stderr "already a moat workspace"
+run "$MOAT" init "$WORK/ws2" --home-jurisdiction usa
+expect_status 1 "bad jurisdiction"
+CHECKS=$((CHECKS + 1))
+[ ! -e "$WORK/ws2" ] || fail "a failed init left a folder behind"
+
+# Workspace discovery: -w, then MOAT_WORKSPACE, then the current folder.
+run "$MOAT" -w "$WORK/ws" status
+expect_status 0 "status -w"
+expect_stdout "Aurora Audio Inc."
+MOAT_WORKSPACE="$WORK/ws" run "$MOAT" status --json
+expect_status 0 "status via MOAT_WORKSPACE"
+expect_stdout '"company": "Aurora Audio Inc."'
+(cd "$WORK/ws" && run "$MOAT" status && expect_status 0 "status in the folder")
+
+# A malformed moat.toml is named by line and column.
+run "$MOAT" init "$WORK/broken"
+printf 'company = "x"\n[policy]\ncollusion = \n' > "$WORK/broken/moat.toml"
+run "$MOAT" -w "$WORK/broken" status
+expect_status 1 "broken moat.toml"
+expect_stderr "moat.toml:3:"
+
+# Tables and JSON over the demo.
+"$MOAT" demo "$WORK/demo" >/dev/null
+run "$MOAT" -w "$WORK/demo" list suppliers
+expect_status 0 "list suppliers"
+expect_stdout "有限公司"
+run "$MOAT" -w "$WORK/demo" list bom --product aurora --json
+expect_status 0 "list bom --json"
+CHECKS=$((CHECKS + 1))
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d) >= 40, len(d)' "$WORK/stdout" || fail "list bom --json is not a JSON array of 40+ parts"
+run "$MOAT" -w "$WORK/demo" list widgets
+expect_status 1 "list an unknown kind"
+run "$MOAT" -w "$WORK/demo" parties --json
+expect_status 0 "parties --json"
+CHECKS=$((CHECKS + 1))
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert any(len(p["members"]) >= 3 for p in d)' "$WORK/stdout" || fail "no party of three in the demo"
+run "$MOAT" -w "$WORK/demo" audit log --json --limit 3
+expect_status 0 "audit log --json"
+CHECKS=$((CHECKS + 1))
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert [e["seq"] for e in d] == [1,2,3] and d[0]["actor"] == "e2e-test"' "$WORK/stdout" || fail "audit log --json is wrong"
+run "$MOAT" -w "$WORK/demo" audit log
+expect_status 0 "audit log"
+expect_stdout "seq"
+
+run "$MOAT" uscc 91110000600037341L
+expect_status 0 "a valid credit code"
+run "$MOAT" uscc 91110000600037341K
+expect_status 1 "an invalid credit code"
+expect_stdout "check character"
+finish
