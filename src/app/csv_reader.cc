@@ -2,6 +2,7 @@
 // CSV files into drafts: header names matched to fields (with the BOM's KiCad and Altium
 // aliases), each cell typed and checked where it stands, derived values filled in.
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "app/fields.h"
 #include "app/records.h"
@@ -97,8 +98,11 @@ void order_pair(json& record) {
   }
 }
 
+// Fills the product, derived and default values, and reports required fields still missing
+// (except those whose cell was already reported as bad).
 void complete(const Table& table, const CsvRow& row, const SourceFile& file,
-              const std::optional<std::string>& product, Draft& draft, std::vector<Diagnostic>& problems) {
+              const std::optional<std::string>& product, const std::set<std::string_view>& bad_cells,
+              Draft& draft, std::vector<Diagnostic>& problems) {
   json& record = draft.record;
   if (table.product_scoped && record["product"].is_null()) {
     if (!product) {
@@ -113,7 +117,7 @@ void complete(const Table& table, const CsvRow& row, const SourceFile& file,
   for (const Field& field : table.fields) {
     json& value = record[std::string(field.name)];
     if (value.is_null()) value = default_value(field);
-    if (value.is_null() && field.required) {
+    if (value.is_null() && field.required && !bad_cells.contains(field.name)) {
       const std::string hint = is_bom(table) && field.name == "id" ? " (and no designator to name it by)" : "";
       problems.push_back({draft.origin.where(field.name), std::string(field.name) + " is required" + hint});
     }
@@ -131,6 +135,7 @@ Result<std::vector<Draft>> read_csv_records(const SourceFile& file, const Table&
   std::vector<Diagnostic> problems;
   for (const CsvRow& row : csv.rows) {
     Draft draft{&table, json::object(), Origin{file.name, row.line, {}, {}}};
+    std::set<std::string_view> bad_cells;
     for (const Field& field : table.fields) draft.record[std::string(field.name)] = nullptr;
     for (std::size_t i = 0; i < row.fields.size(); ++i) {
       const Field* field = columns.by_index[i];
@@ -140,11 +145,12 @@ Result<std::vector<Draft>> read_csv_records(const SourceFile& file, const Table&
       Result<json> value = parse_cell(*field, cell.value, catalog);
       if (!value.ok()) {
         problems.push_back({csv_location(file.name, cell.line, cell.column), value.error().message()});
+        bad_cells.insert(field->name);
         continue;
       }
       draft.record[std::string(field->name)] = std::move(*value);
     }
-    complete(table, row, file, product, draft, problems);
+    complete(table, row, file, product, bad_cells, draft, problems);
     drafts.push_back(std::move(draft));
     if (problems.size() >= kMaxDiagnostics) break;
   }

@@ -98,7 +98,7 @@ TEST_F(ImportTest, RejectsTwoSuppliersWithOneCreditCode) {
   auto report = import({{"suppliers.csv",
                          "id,legal_name,uscc\nF1,甲,91110000600037341L\nF2,乙,91110000600037341L\n"}});
   ASSERT_FALSE(report.ok());
-  EXPECT_EQ(report.error().where(), "suppliers.csv:3:1");
+  EXPECT_EQ(report.error().where(), "suppliers.csv:3:6");
   EXPECT_NE(report.error().message().find("already supplier 'F1'"), std::string::npos);
 }
 

@@ -175,7 +175,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"EmptyFile", "", "in.csv:1:1", "empty"},
         BadCase{"OnlyByteOrderMark", "\xEF\xBB\xBF", "in.csv:1:1", "empty"},
         BadCase{"OnlyBlankLines", "\n\r\n\n", "in.csv:1:1", "empty"}),
-    [](const testing::TestParamInfo<BadCase>& info) { return info.param.name; });
+    [](const testing::TestParamInfo<BadCase>& case_info) { return case_info.param.name; });
 
 }  // namespace
 }  // namespace moat

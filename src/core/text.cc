@@ -135,7 +135,7 @@ std::size_t display_width(std::string_view text) {
       ++width, ++pos;
       continue;
     }
-    width += is_wide(code_point) ? 2 : 1;
+    width += is_wide(code_point) ? 2U : 1U;
     pos += length;
   }
   return width;

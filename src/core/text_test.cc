@@ -52,7 +52,7 @@ INSTANTIATE_TEST_SUITE_P(
         Utf8Case{"TruncatedFourByteAtEnd", "\xF0\x9F\x98", 0U},
         Utf8Case{"TruncatedBeforeAscii", "\xE5\x9Cx", 0U},
         Utf8Case{"SecondErrorIgnored", "ok\xFF\xFF", 2U}),
-    [](const testing::TestParamInfo<Utf8Case>& info) { return info.param.name; });
+    [](const testing::TestParamInfo<Utf8Case>& case_info) { return case_info.param.name; });
 
 struct PositionCase {
   std::string name;
@@ -81,7 +81,7 @@ INSTANTIATE_TEST_SUITE_P(
                     PositionCase{"CjkCountsOnce", "深圳市,x", 10, 1, 5},  // 3 chars x 3 bytes + ','
                     PositionCase{"EmojiCountsOnce", "\xF0\x9F\x98\x80x", 4, 1, 2},
                     PositionCase{"PastEnd", "ab", 10, 1, 3}),
-    [](const testing::TestParamInfo<PositionCase>& info) { return info.param.name; });
+    [](const testing::TestParamInfo<PositionCase>& case_info) { return case_info.param.name; });
 
 TEST(IdTest, AcceptsValidIds) {
   const std::vector<std::string> ids = {"a", "F01", "0abc", "Part-1.2_b", std::string(64, 'x')};
@@ -116,7 +116,7 @@ INSTANTIATE_TEST_SUITE_P(
         IdCase{"StartsWithDot", ".a", "must start with a letter or digit"},
         IdCase{"StartsWithUnderscore", "_a", "must start with a letter or digit"},
         IdCase{"StartsWithDash", "-a", "must start with a letter or digit"}),
-    [](const testing::TestParamInfo<IdCase>& info) { return info.param.name; });
+    [](const testing::TestParamInfo<IdCase>& case_info) { return case_info.param.name; });
 
 TEST(TrimTest, RemovesSurroundingWhitespaceOnly) {
   EXPECT_EQ(trim("  a b \t\r\n"), "a b");
@@ -153,7 +153,7 @@ INSTANTIATE_TEST_SUITE_P(
         SplitCase{"AnyOfSeveralSeparators", "a,b;c", ",;", {"a", "b", "c"}},
         SplitCase{"OtherSeparatorIsText", "a,b;c", ";", {"a,b", "c"}},
         SplitCase{"Chinese", "深圳; 东莞", ";", {"深圳", "东莞"}}),
-    [](const testing::TestParamInfo<SplitCase>& info) { return info.param.name; });
+    [](const testing::TestParamInfo<SplitCase>& case_info) { return case_info.param.name; });
 
 TEST(JoinTest, JoinsWithSeparator) {
   EXPECT_EQ(join({}, ";"), "");
@@ -191,7 +191,7 @@ INSTANTIATE_TEST_SUITE_P(
                     WidthCase{"FullwidthLatin", "\xEF\xBC\xA1", 2},  // U+FF21 Ａ
                     WidthCase{"Emoji", "\xF0\x9F\x98\x80", 2},      // U+1F600
                     WidthCase{"CjkExtensionB", "\xF0\xA0\x80\x80", 2}),  // U+20000
-    [](const testing::TestParamInfo<WidthCase>& info) { return info.param.name; });
+    [](const testing::TestParamInfo<WidthCase>& case_info) { return case_info.param.name; });
 
 }  // namespace
 }  // namespace moat

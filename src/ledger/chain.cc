@@ -99,7 +99,7 @@ Verdict verify(std::span<const Event> events, const std::optional<Witness>& witn
   for (const Event& event : events) {
     if (event.seq != expected_seq) {
       const std::string what = event.seq > expected_seq
-                                   ? "is missing (the next stored event is " + std::to_string(event.seq) + ")"
+                                   ? "is missing or out of place (the next stored event is " + std::to_string(event.seq) + ")"
                                    : "is out of order (found " + std::to_string(event.seq) + " after " +
                                          std::to_string(expected_seq - 1) + ")";
       return fault(verdict, expected_seq, event_name(expected_seq) + " " + what);
@@ -117,7 +117,7 @@ Verdict verify(std::span<const Event> events, const std::optional<Witness>& witn
     ++expected_seq;
     ++verdict.events_checked;
   }
-  if (!witness || witness->seq == 0) return verdict;
+  if (!witness || witness->seq <= 0) return verdict;  // no witness yet (or none that could name an event)
   const std::int64_t last = expected_seq - 1;
   if (witness->seq > last) {
     return fault(verdict, last + 1,

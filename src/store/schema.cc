@@ -21,10 +21,11 @@ constexpr std::array<std::string_view, 1> kFootprintAliases = {"pattern"};
 constexpr std::array<std::string_view, 2> kQuantityAliases = {"qty", "count"};
 constexpr std::array<std::string_view, 1> kCapabilityAliases = {"process"};
 constexpr std::array<std::string_view, 3> kMakeBuyAliases = {"make/buy", "makebuy", "source"};
-constexpr std::array<std::string_view, 3> kManufacturerAliases = {"mfr", "manufacturer name",
-                                                                  "manufacturer 1"};
-constexpr std::array<std::string_view, 4> kMpnAliases = {
-    "manufacturer part number", "mfr part number", "manufacturer part", "manufacturer 1 part number"};
+constexpr std::array<std::string_view, 4> kManufacturerAliases = {"mfr", "manufacturer name",
+                                                                  "manufacturer 1", "mfr."};
+constexpr std::array<std::string_view, 6> kMpnAliases = {
+    "manufacturer part number", "mfr part number", "manufacturer part", "manufacturer 1 part number",
+    "manufacturer part number 1", "mfr. part number"};
 
 std::vector<Table> make_tables() {
   const auto statuses = supplier_statuses();

@@ -31,8 +31,12 @@ TEST(SchemaTest, EveryTableMatchesTheMigratedDatabase) {
 TEST(SchemaTest, ProductScopedTablesAreKeyedByProductFirst) {
   for (const Table& table : tables()) {
     ASSERT_LE(table.key_size, table.fields.size()) << table.name;
-    if (table.product_scoped) EXPECT_EQ(table.fields.front().name, "product") << table.name;
-    for (const Field& key : table.key_fields()) EXPECT_TRUE(key.required) << table.name << "." << key.name;
+    if (table.product_scoped) {
+      EXPECT_EQ(table.fields.front().name, "product") << table.name;
+    }
+    for (const Field& key : table.key_fields()) {
+      EXPECT_TRUE(key.required) << table.name << "." << key.name;
+    }
   }
 }
 
