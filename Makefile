@@ -32,14 +32,15 @@ fuzz-build: deps
 	  -DCMAKE_CXX_COMPILER=clang++ -DMOAT_FUZZ=ON -DMOAT_TESTS=OFF >/dev/null
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target csv_fuzz json_fuzz
 
+# Every store, app and CLI test runs on SQLite and on a throwaway PostgreSQL server.
 test: build fuzz-build
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	scripts/with-postgres bash -c 'cd $(BUILD) && ctest --output-on-failure -j $(JOBS)'
 
 asan: deps
 	cmake -S . -B $(ASAN_BUILD) $(CMAKE_FLAGS) -DCMAKE_BUILD_TYPE=Debug -DMOAT_SANITIZE=ON >/dev/null
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
-	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	  ctest --output-on-failure -j $(JOBS) -E '^fuzz\.'
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 scripts/with-postgres \
+	  bash -c 'cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) -E "^fuzz\."'
 
 # Longer fuzzing by hand: make fuzz FUZZ_SECONDS=600
 FUZZ_SECONDS ?= 60

@@ -9,10 +9,11 @@
 namespace moat::app {
 namespace {
 
-class AuditTest : public ::testing::Test {
+class AuditTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    auto demo = create_demo(dir_.path() / "demo", testing::fixed_session());
+    ASSERT_EQ(database_.error(), "");
+    auto demo = create_demo(dir_.path() / "demo", testing::fixed_session(), database_.url());
     ASSERT_TRUE(demo.ok()) << demo.error().to_string();
     workspace_ = std::move(demo->workspace);
   }
@@ -26,10 +27,14 @@ class AuditTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
+  testing::TestDatabase database_{GetParam()};
   std::unique_ptr<Workspace> workspace_;
 };
 
-TEST_F(AuditTest, TheDemoVerifies) {
+INSTANTIATE_TEST_SUITE_P(Backends, AuditTest, ::testing::ValuesIn(testing::backends()),
+                         testing::BackendName());
+
+TEST_P(AuditTest, TheDemoVerifies) {
   const AuditReport report = audit();
   EXPECT_TRUE(report.ok()) << report.chain.problem;
   EXPECT_TRUE(report.witness_present);
@@ -37,7 +42,7 @@ TEST_F(AuditTest, TheDemoVerifies) {
   EXPECT_EQ(report.chain.events_checked, report.records_checked);
 }
 
-TEST_F(AuditTest, FindsARecordChangedBehindTheLedger) {
+TEST_P(AuditTest, FindsARecordChangedBehindTheLedger) {
   sql(R"(UPDATE "secrets" SET "weight" = 1 WHERE "id" = 'S01')");
   const AuditReport report = audit();
   EXPECT_TRUE(report.chain.ok);
@@ -45,14 +50,14 @@ TEST_F(AuditTest, FindsARecordChangedBehindTheLedger) {
   EXPECT_NE(report.state_problems.front().find("secrets/aurora/S01 differs"), std::string::npos);
 }
 
-TEST_F(AuditTest, NamesTheFirstAlteredEvent) {
+TEST_P(AuditTest, NamesTheFirstAlteredEvent) {
   sql(R"(UPDATE "ledger" SET "at" = '2000-01-01T00:00:00.000Z' WHERE "seq" = 42)");
   const AuditReport report = audit();
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.chain.first_bad, 42);
 }
 
-TEST_F(AuditTest, FindsEventsCutOffTheEnd) {
+TEST_P(AuditTest, FindsEventsCutOffTheEnd) {
   sql(R"(DELETE FROM "ledger" WHERE "seq" > 100)");
   const AuditReport report = audit();
   ASSERT_FALSE(report.ok());

@@ -19,6 +19,8 @@ struct DemoResult {
 };
 
 // Creates `dir` as a workspace for "Aurora Audio Inc." and imports the Aurora product.
-Result<DemoResult> create_demo(const std::filesystem::path& dir, const Session& session);
+// `database`: empty for SQLite, or the postgresql:// URL of an empty database.
+Result<DemoResult> create_demo(const std::filesystem::path& dir, const Session& session,
+                               const std::string& database = {});
 
 }  // namespace moat::app

@@ -15,10 +15,11 @@ namespace {
 
 using nlohmann::json;
 
-class ImportTest : public ::testing::Test {
+class ImportTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    auto made = Workspace::init(dir_.path() / "ws", {"Test Co", "US"});
+    ASSERT_EQ(database_.error(), "");
+    auto made = Workspace::init(dir_.path() / "ws", {"Test Co", "US", database_.url()});
     ASSERT_TRUE(made.ok()) << made.error().to_string();
     workspace_ = std::move(*made);
   }
@@ -31,11 +32,15 @@ class ImportTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
+  testing::TestDatabase database_{GetParam()};
   Session session_ = testing::fixed_session();
   std::unique_ptr<Workspace> workspace_;
 };
 
-TEST_F(ImportTest, ReadsAKiCadBomExportAndDerivesIdsAndQuantities) {
+INSTANTIATE_TEST_SUITE_P(Backends, ImportTest, ::testing::ValuesIn(testing::backends()),
+                         testing::BackendName());
+
+TEST_P(ImportTest, ReadsAKiCadBomExportAndDerivesIdsAndQuantities) {
   const SourceFile bom{"board.csv",
                        "\"Reference\",\"Value\",\"Footprint\",\"Datasheet\",\"Qty\",\"DNP\"\n"
                        "\"C1,C2,C3\",\"100nF\",\"C_0402\",\"~\",\"3\",\"\"\n"
@@ -51,7 +56,7 @@ TEST_F(ImportTest, ReadsAKiCadBomExportAndDerivesIdsAndQuantities) {
   EXPECT_EQ(record("products", {"board"})["name"], "board");  // created from --product
 }
 
-TEST_F(ImportTest, ReadsAnAltiumBomExportIgnoringItsExtraColumns) {
+TEST_P(ImportTest, ReadsAnAltiumBomExportIgnoringItsExtraColumns) {
   const SourceFile bom{"main-bom.csv",
                        "Comment,Description,Designator,Footprint,LibRef,Quantity,Manufacturer 1,Manufacturer Part Number 1\n"
                        "ESP32-S3,SoC,U1,QFN56,ESP32,1,Espressif,ESP32-S3R8\n"};
@@ -64,7 +69,7 @@ TEST_F(ImportTest, ReadsAnAltiumBomExportIgnoringItsExtraColumns) {
   EXPECT_EQ(u1["make_buy"], "buy");
 }
 
-TEST_F(ImportTest, ReportsEveryBadCellOfAFileWithItsPlace) {
+TEST_P(ImportTest, ReportsEveryBadCellOfAFileWithItsPlace) {
   const SourceFile secrets{"secrets.csv",
                            "product,id,name,weight,strategy\n"
                            "p,S1,A,x,patent\n"
@@ -79,7 +84,7 @@ TEST_F(ImportTest, ReportsEveryBadCellOfAFileWithItsPlace) {
   EXPECT_EQ(*workspace_->store().event_count(), 0);
 }
 
-TEST_F(ImportTest, StoresAffiliationPairsInOneOrder) {
+TEST_P(ImportTest, StoresAffiliationPairsInOneOrder) {
   const SourceFile suppliers{"suppliers.csv",
                              "id,legal_name,uscc\n"
                              "F2,乙公司,91110000600037341L\n"
@@ -94,7 +99,7 @@ TEST_F(ImportTest, StoresAffiliationPairsInOneOrder) {
   EXPECT_EQ(again->records_changed, 0U);
 }
 
-TEST_F(ImportTest, RejectsTwoSuppliersWithOneCreditCode) {
+TEST_P(ImportTest, RejectsTwoSuppliersWithOneCreditCode) {
   auto report = import({{"suppliers.csv",
                          "id,legal_name,uscc\nF1,甲,91110000600037341L\nF2,乙,91110000600037341L\n"}});
   ASSERT_FALSE(report.ok());
@@ -102,7 +107,7 @@ TEST_F(ImportTest, RejectsTwoSuppliersWithOneCreditCode) {
   EXPECT_NE(report.error().message().find("already supplier 'F1'"), std::string::npos);
 }
 
-TEST_F(ImportTest, DryRunChecksButWritesNothing) {
+TEST_P(ImportTest, DryRunChecksButWritesNothing) {
   auto report = import({{"products.csv", "id,name\np,P\n"}}, {.dry_run = true});
   ASSERT_TRUE(report.ok());
   EXPECT_EQ(report->records_read.at("products"), 1U);
@@ -110,14 +115,14 @@ TEST_F(ImportTest, DryRunChecksButWritesNothing) {
   EXPECT_EQ(*workspace_->store().event_count(), 0);
 }
 
-TEST_F(ImportTest, AProductFileNeedsItsProduct) {
+TEST_P(ImportTest, AProductFileNeedsItsProduct) {
   auto report = import({{"secrets.csv", "id,name,weight,strategy\nS1,A,1,patent\n"}});
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.error().where(), "secrets.csv:2:1");
   EXPECT_NE(report.error().message().find("--product"), std::string::npos);
 }
 
-TEST_F(ImportTest, WorkspaceDocumentNumbersTakeOneForm) {
+TEST_P(ImportTest, WorkspaceDocumentNumbersTakeOneForm) {
   ASSERT_TRUE(import({{"products.csv", "id,name\np,P\n"}}).ok());
   const std::string document =
       R"({"format": "moat-workspace", "version": 1,
@@ -129,13 +134,14 @@ TEST_F(ImportTest, WorkspaceDocumentNumbersTakeOneForm) {
   EXPECT_NE(exported->find("\"weight\": 5.0"), std::string::npos);
 }
 
-TEST_F(ImportTest, WorkspaceCapabilitiesExtendTheVocabulary) {
+TEST_P(ImportTest, WorkspaceCapabilitiesExtendTheVocabulary) {
   const SourceFile suppliers{"suppliers.csv",
                              "id,legal_name,uscc,capabilities\nF1,甲,91110000600037341L,ultrasonic-welding\n"};
   ASSERT_FALSE(import({suppliers}).ok());
   std::filesystem::path toml = dir_.path() / "ws" / "moat.toml";
   Config config = workspace_->config();
   config.extra_capabilities = {"ultrasonic-welding"};
+  workspace_.reset();
   std::ofstream(toml) << render_config(config);
   auto reopened = Workspace::open(dir_.path() / "ws");
   ASSERT_TRUE(reopened.ok()) << reopened.error().to_string();

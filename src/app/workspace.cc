@@ -56,9 +56,18 @@ Status write_vault_key(const fs::path& keys) {
 
 Result<std::unique_ptr<store::Store>> open_store(const fs::path& dir, const Config& config,
                                                  bool create) {
-  if (config.database.starts_with("postgresql://") || config.database.starts_with("postgres://")) {
-    return input_error(std::string(kConfigFile),
-                       "database: PostgreSQL workspaces are not supported by this build of moat");
+  if (store::is_postgresql_url(config.database)) {
+    MOAT_TRY(auto db, store::open_postgresql(config.database));
+    MOAT_TRY(auto opened, store::Store::open(std::move(db), dir / kWitnessFile));
+    if (create) {
+      MOAT_TRY(const std::int64_t events, opened->event_count());
+      if (events > 0) {
+        return Error(ErrorCode::kConflict, store::redact_url(config.database),
+                     "this database already holds a moat workspace (its ledger has " +
+                         std::to_string(events) + " events); name an empty database");
+      }
+    }
+    return opened;
   }
   const fs::path file = fs::path(config.database).is_absolute() ? fs::path(config.database)
                                                                  : dir / config.database;
@@ -162,9 +171,13 @@ Result<std::unique_ptr<Workspace>> Workspace::init(const fs::path& dir, const In
                                                   options.home_jurisdiction + "'");
   }
   const bool created = !fs::exists(dir);
+  if (!options.database.empty() && !store::is_postgresql_url(options.database)) {
+    return input_error("--db", "must be a postgresql:// URL (leave it out for the embedded SQLite database)");
+  }
   Config config;
   config.company = options.company;
   config.home_jurisdiction = options.home_jurisdiction;
+  if (!options.database.empty()) config.database = options.database;
   auto made = [&]() -> Result<std::unique_ptr<Workspace>> {
     MOAT_CHECK(make_private_dir(dir));
     MOAT_CHECK(make_private_dir(dir / "vault"));
@@ -193,6 +206,21 @@ Result<std::unique_ptr<Workspace>> Workspace::open(const fs::path& dir) {
   MOAT_TRY(Config config, parse_config(text.str(), file.string()));
   MOAT_TRY(auto store, open_store(dir, config, false));
   return std::unique_ptr<Workspace>(new Workspace(dir, std::move(config), std::move(store)));
+}
+
+bool Workspace::on_postgresql() const { return store::is_postgresql_url(config_.database); }
+
+Status Workspace::set_database(const std::string& database) {
+  Config changed = config_;
+  changed.database = database;
+  const fs::path file = dir_ / kConfigFile;
+  const fs::path temporary = dir_ / "moat.toml.tmp";
+  MOAT_CHECK(write_private_file(temporary, render_config(changed)));
+  std::error_code error;
+  fs::rename(temporary, file, error);
+  if (error) return internal_error("cannot replace " + file.string() + ": " + error.message());
+  config_ = std::move(changed);
+  return {};
 }
 
 fs::path resolve_workspace_dir(const std::optional<std::string>& flag) {

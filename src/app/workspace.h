@@ -35,6 +35,7 @@ struct Config {
 struct InitOptions {
   std::string company;
   std::string home_jurisdiction = "US";
+  std::string database;  // empty: an SQLite file in the workspace; or a postgresql:// URL
 };
 
 class Workspace {
@@ -44,12 +45,16 @@ class Workspace {
   static Result<std::unique_ptr<Workspace>> init(const std::filesystem::path& dir,
                                                  const InitOptions& options);
   // Opens an existing workspace. Errors name moat.toml's line and column when it is malformed.
+  // A PostgreSQL workspace connects to the database moat.toml names.
   static Result<std::unique_ptr<Workspace>> open(const std::filesystem::path& dir);
 
   const std::filesystem::path& dir() const { return dir_; }
   const Config& config() const { return config_; }
   CapabilityCatalog capabilities() const { return CapabilityCatalog(config_.extra_capabilities); }
   store::Store& store() { return *store_; }
+  bool on_postgresql() const;
+  // Points moat.toml at another database (after `moat migrate` copied the workspace there).
+  Status set_database(const std::string& database);
   std::filesystem::path vault_dir() const { return dir_ / "vault"; }
   std::filesystem::path keys_dir() const { return dir_ / "keys"; }
 

@@ -10,9 +10,17 @@
 namespace moat::app {
 namespace {
 
-TEST(WorkspaceTest, InitMakesOwnerOnlyFoldersAndAKey) {
+class WorkspaceTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override { ASSERT_EQ(database_.error(), ""); }
+  testing::TestDatabase database_{GetParam()};
+};
+INSTANTIATE_TEST_SUITE_P(Backends, WorkspaceTest, ::testing::ValuesIn(testing::backends()),
+                         testing::BackendName());
+
+TEST_P(WorkspaceTest, InitMakesOwnerOnlyFoldersAndAKey) {
   testing::TempDir dir;
-  auto made = Workspace::init(dir.path() / "ws", {"Co", "DE"});
+  auto made = Workspace::init(dir.path() / "ws", {"Co", "DE", database_.url()});
   ASSERT_TRUE(made.ok()) << made.error().to_string();
   namespace fs = std::filesystem;
   for (const char* sub : {"vault", "keys"}) {
@@ -21,16 +29,18 @@ TEST(WorkspaceTest, InitMakesOwnerOnlyFoldersAndAKey) {
   EXPECT_EQ(fs::file_size(dir.path() / "ws" / "keys" / "vault.key"), 32U);
   EXPECT_EQ(fs::status(dir.path() / "ws" / "keys" / "vault.key").permissions() & fs::perms::all,
             fs::perms::owner_read | fs::perms::owner_write);
+  made->reset();
   auto opened = Workspace::open(dir.path() / "ws");
-  ASSERT_TRUE(opened.ok());
+  ASSERT_TRUE(opened.ok()) << opened.error().to_string();
+  EXPECT_EQ((*opened)->on_postgresql(), GetParam() == "postgresql");
   EXPECT_EQ((*opened)->config().company, "Co");
   EXPECT_EQ((*opened)->config().home_jurisdiction, "DE");
 }
 
-TEST(WorkspaceTest, RefusesToInitTwiceOrWithABadJurisdiction) {
+TEST_P(WorkspaceTest, RefusesToInitTwiceOrWithABadJurisdiction) {
   testing::TempDir dir;
-  ASSERT_TRUE(Workspace::init(dir.path() / "ws", {}).ok());
-  auto twice = Workspace::init(dir.path() / "ws", {});
+  ASSERT_TRUE(Workspace::init(dir.path() / "ws", {"", "US", database_.url()}).ok());
+  auto twice = Workspace::init(dir.path() / "ws", {"", "US", database_.url()});
   ASSERT_FALSE(twice.ok());
   EXPECT_EQ(twice.error().code(), ErrorCode::kConflict);
   auto bad = Workspace::init(dir.path() / "other", {"Co", "Germany"});
@@ -39,7 +49,31 @@ TEST(WorkspaceTest, RefusesToInitTwiceOrWithABadJurisdiction) {
   EXPECT_FALSE(std::filesystem::exists(dir.path() / "other"));
 }
 
-TEST(WorkspaceTest, OpeningAFolderWithoutWorkspaceSaysSo) {
+TEST(PostgresWorkspaceTest, RefusesADatabaseThatHoldsAWorkspaceAlready) {
+  testing::TestDatabase database("postgresql");
+  if (!std::getenv("MOAT_TEST_POSTGRES") && !std::getenv("CI")) GTEST_SKIP() << "no PostgreSQL server";
+  ASSERT_EQ(database.error(), "");
+  testing::TempDir dir;
+  auto first = Workspace::init(dir.path() / "a", {"Co", "US", database.url()});
+  ASSERT_TRUE(first.ok()) << first.error().to_string();
+  auto session = testing::fixed_session();
+  ASSERT_TRUE((*first)->store().write(session.author(), [](store::Writer& w) { return w.note("test", "x", "y", std::nullopt); }).ok());
+  auto second = Workspace::init(dir.path() / "b", {"Co", "US", database.url()});
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.error().code(), ErrorCode::kConflict);
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "b"));
+}
+
+TEST(PostgresWorkspaceTest, HidesThePasswordWhenItCannotConnect) {
+  testing::TempDir dir;
+  auto made = Workspace::init(dir.path() / "ws", {"Co", "US", "postgresql://moat:s3cret@127.0.0.1:1/none?connect_timeout=2"});
+  ASSERT_FALSE(made.ok());
+  EXPECT_EQ(made.error().exit_code(), 1);
+  EXPECT_EQ(made.error().to_string().find("s3cret"), std::string::npos) << made.error().to_string();
+  EXPECT_NE(made.error().to_string().find("moat:***@127.0.0.1"), std::string::npos) << made.error().to_string();
+}
+
+TEST(WorkspaceFolderTest, OpeningAFolderWithoutWorkspaceSaysSo) {
   testing::TempDir dir;
   auto opened = Workspace::open(dir.path());
   ASSERT_FALSE(opened.ok());

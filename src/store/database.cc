@@ -3,6 +3,10 @@
 
 namespace moat::store {
 
+bool is_postgresql_url(std::string_view text) {
+  return text.starts_with("postgresql://") || text.starts_with("postgres://");
+}
+
 Result<WriteTransaction> WriteTransaction::begin(Database& db) {
   MOAT_CHECK(db.begin_write());
   return WriteTransaction(db);

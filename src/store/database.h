@@ -62,4 +62,12 @@ class WriteTransaction {
 // timeout so that concurrent writers wait rather than fail.
 Result<std::unique_ptr<Database>> open_sqlite(const std::filesystem::path& file, bool create);
 
+// Connects to PostgreSQL (a libpq URL: postgresql://user@host:port/db?...). A failed connection
+// is a kInput error naming the URL with its password hidden.
+Result<std::unique_ptr<Database>> open_postgresql(const std::string& url);
+
+bool is_postgresql_url(std::string_view text);
+// The URL with any password replaced by ***, fit for messages and logs.
+std::string redact_url(std::string_view url);
+
 }  // namespace moat::store

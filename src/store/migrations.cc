@@ -70,6 +70,20 @@ const std::vector<Migration> kMigrations = {
               "prev_hash" TEXT NOT NULL, "hash" TEXT NOT NULL))",
          R"(CREATE INDEX "ledger_entity" ON "ledger" ("entity", "entity_key"))",
      }},
+    {2,
+     "row versions for optimistic concurrency",
+     {
+         R"(ALTER TABLE "products" ADD COLUMN "row_version" BIGINT NOT NULL DEFAULT 1)",
+         R"(ALTER TABLE "parts" ADD COLUMN "row_version" BIGINT NOT NULL DEFAULT 1)",
+         R"(ALTER TABLE "secrets" ADD COLUMN "row_version" BIGINT NOT NULL DEFAULT 1)",
+         R"(ALTER TABLE "derives" ADD COLUMN "row_version" BIGINT NOT NULL DEFAULT 1)",
+         R"(ALTER TABLE "recipes" ADD COLUMN "row_version" BIGINT NOT NULL DEFAULT 1)",
+         R"(ALTER TABLE "packages" ADD COLUMN "row_version" BIGINT NOT NULL DEFAULT 1)",
+         R"(ALTER TABLE "suppliers" ADD COLUMN "row_version" BIGINT NOT NULL DEFAULT 1)",
+         R"(ALTER TABLE "affiliations" ADD COLUMN "row_version" BIGINT NOT NULL DEFAULT 1)",
+         R"(ALTER TABLE "quotes" ADD COLUMN "row_version" BIGINT NOT NULL DEFAULT 1)",
+         R"(ALTER TABLE "people" ADD COLUMN "row_version" BIGINT NOT NULL DEFAULT 1)",
+     }},
 };
 
 constexpr std::string_view kCreateVersions =
@@ -89,16 +103,20 @@ Result<int> schema_version(Database& db) {
 }
 
 Status migrate(Database& db) {
-  MOAT_TRY(const int current, schema_version(db));
   const int newest = kMigrations.back().version;
-  if (current > newest) {
-    return Error(ErrorCode::kConflict, "",
-                 "the workspace's database is at schema version " + std::to_string(current) +
-                     ", newer than this moat knows (" + std::to_string(newest) + "): upgrade moat");
-  }
+  MOAT_TRY(const int found, schema_version(db));
+  if (found == newest) return {};
   for (const Migration& migration : kMigrations) {
-    if (migration.version <= current) continue;
+    // Each step re-reads the version under the writers' lock, so that processes opening the
+    // same database at once apply every migration exactly once.
     MOAT_TRY(WriteTransaction transaction, WriteTransaction::begin(db));
+    MOAT_TRY(const int current, schema_version(db));
+    if (current > newest) {
+      return Error(ErrorCode::kConflict, "",
+                   "the workspace's database is at schema version " + std::to_string(current) +
+                       ", newer than this moat knows (" + std::to_string(newest) + "): upgrade moat");
+    }
+    if (migration.version <= current) continue;  // the transaction rolls back: nothing to do
     for (std::string_view statement : migration.statements) MOAT_CHECK(db.execute(statement));
     const SqlValue params[] = {std::int64_t{migration.version}, std::string(migration.description)};
     MOAT_CHECK(db.execute(

@@ -12,18 +12,31 @@ namespace {
 
 // The schema description and the migrated database must agree column for column: the row
 // mapping relies on it.
-TEST(SchemaTest, EveryTableMatchesTheMigratedDatabase) {
+class MigratedSchemaTest : public ::testing::TestWithParam<std::string> {};
+INSTANTIATE_TEST_SUITE_P(Backends, MigratedSchemaTest, ::testing::ValuesIn(testing::backends()),
+                         testing::BackendName());
+
+TEST_P(MigratedSchemaTest, EveryTableMatchesTheMigratedDatabase) {
   testing::TempDir dir;
-  auto db = open_sqlite(dir.path() / "moat.db", true);
-  ASSERT_TRUE(db.ok());
+  testing::TestDatabase database(GetParam());
+  ASSERT_EQ(database.error(), "");
+  const bool postgresql = GetParam() == "postgresql";
+  auto db = postgresql ? open_postgresql(database.url()) : open_sqlite(dir.path() / "moat.db", true);
+  ASSERT_TRUE(db.ok()) << db.error().to_string();
   ASSERT_TRUE(migrate(**db).ok());
+  ASSERT_TRUE(migrate(**db).ok());  // a second time changes nothing
   for (const Table& table : tables()) {
-    auto rows = (*db)->query("SELECT name FROM pragma_table_info('" + std::string(table.name) + "') ORDER BY cid");
+    const std::string name(table.name);
+    auto rows = (*db)->query(
+        postgresql ? "SELECT column_name FROM information_schema.columns WHERE table_name = '" + name +
+                         "' AND table_schema = current_schema() ORDER BY ordinal_position"
+                   : "SELECT name FROM pragma_table_info('" + name + "') ORDER BY cid");
     ASSERT_TRUE(rows.ok()) << table.name;
     std::vector<std::string> columns;
     for (const SqlRow& row : *rows) columns.push_back(std::get<std::string>(row[0]));
     std::vector<std::string> fields;
     for (const Field& field : table.fields) fields.emplace_back(field.name);
+    fields.emplace_back("row_version");  // the store's own, for optimistic concurrency
     EXPECT_EQ(columns, fields) << table.name;
   }
 }

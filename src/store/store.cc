@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "store/migrations.h"
+#include "store/versioned.h"
 
 namespace moat::store {
 namespace {
@@ -34,8 +35,10 @@ std::string key_condition(const Table& table) {
   return out;
 }
 
+constexpr std::string_view kVersionColumn = "row_version";
+
 std::string select_sql(const Table& table) {
-  return "SELECT " + column_list(table) + " FROM " + quoted(table.name);
+  return "SELECT " + column_list(table) + ", " + quoted(kVersionColumn) + " FROM " + quoted(table.name);
 }
 
 std::string upsert_sql(const Table& table) {
@@ -49,8 +52,10 @@ std::string upsert_sql(const Table& table) {
       updates += (updates.empty() ? "" : ", ") + name + " = excluded." + name;
     }
   }
-  return "INSERT INTO " + quoted(table.name) + " (" + column_list(table) + ") VALUES (" +
-         placeholders + ") ON CONFLICT (" + keys + ") DO UPDATE SET " + updates;
+  const std::string version = quoted(kVersionColumn);
+  return "INSERT INTO " + quoted(table.name) + " (" + column_list(table) + ", " + version +
+         ") VALUES (" + placeholders + ", ?) ON CONFLICT (" + keys + ") DO UPDATE SET " + updates +
+         ", " + version + " = excluded." + version;
 }
 
 bool is_list(FieldType type) {
@@ -154,14 +159,23 @@ class TransactionWriter final : public Writer {
   TransactionWriter(Store& store, const Author& author, std::optional<ledger::Event> last)
       : store_(store), author_(author), last_(std::move(last)) {}
 
-  Result<bool> put(const Table& table, const Record& record) override {
+  Result<bool> put(const Table& table, const Record& record,
+                   std::optional<std::int64_t> expected_version) override {
     const Key key = key_of(table, record);
-    MOAT_TRY(const std::optional<Record> before, store_.get(table, key));
-    if (before && *before == record) return false;
-    const std::vector<SqlValue> row = row_of(table, record);
+    MOAT_TRY(const std::optional<Versioned> before, store_.get_versioned(table, key));
+    const std::int64_t current = before ? before->version : 0;
+    if (expected_version && *expected_version != current) {
+      return Error(ErrorCode::kConflict, std::string(table.name) + "/" + key_text(key),
+                   std::string(table.singular) + " '" + key_text(key) + "' was changed by someone else: it is at version " +
+                       std::to_string(current) + ", the edit was made to version " +
+                       std::to_string(*expected_version) + "; reload it and edit again");
+    }
+    if (before && before->record == record) return false;
+    std::vector<SqlValue> row = row_of(table, record);
+    row.emplace_back(current + 1);
     MOAT_CHECK(store_.database().execute(upsert_sql(table), row));
     MOAT_CHECK(append("put", std::string(table.name), key_text(key),
-                      before ? std::optional(canonical_json(*before)) : std::nullopt,
+                      before ? std::optional(canonical_json(before->record)) : std::nullopt,
                       canonical_json(record)));
     return true;
   }
@@ -240,12 +254,39 @@ Result<std::unique_ptr<Store>> Store::open(std::unique_ptr<Database> db,
   return std::unique_ptr<Store>(new Store(std::move(db), std::move(witness)));
 }
 
-Result<std::optional<Record>> Store::get(const Table& table, const Key& key) {
+Result<std::optional<Versioned>> Store::get_versioned(const Table& table, const Key& key) {
   const std::vector<SqlValue> params = key_params(key);
   MOAT_TRY(const auto rows, db_->query(select_sql(table) + " WHERE " + key_condition(table), params));
-  if (rows.empty()) return std::optional<Record>();
+  if (rows.empty()) return std::optional<Versioned>();
   MOAT_TRY(Record record, record_of(table, rows.front()));
-  return std::optional<Record>(std::move(record));
+  const auto* version = std::get_if<std::int64_t>(&rows.front().back());
+  return std::optional<Versioned>(Versioned{std::move(record), version ? *version : 0});
+}
+
+Result<std::optional<Record>> Store::get(const Table& table, const Key& key) {
+  MOAT_TRY(std::optional<Versioned> found, get_versioned(table, key));
+  if (!found) return std::optional<Record>();
+  return std::optional<Record>(std::move(found->record));
+}
+
+Status Store::copy_to(Database& target) {
+  MOAT_TRY(WriteTransaction transaction, WriteTransaction::begin(target));
+  for (const Table& table : tables()) {
+    MOAT_TRY(const auto rows, db_->query(select_sql(table)));
+    const std::string insert = "INSERT INTO " + quoted(table.name) + " (" + column_list(table) + ", " +
+                               quoted(kVersionColumn) + ") VALUES (" +
+                               [&] {
+                                 std::string marks;
+                                 for (std::size_t i = 0; i <= table.fields.size(); ++i) marks += i ? ", ?" : "?";
+                                 return marks;
+                               }() + ")";
+    for (const SqlRow& row : rows) MOAT_CHECK(target.execute(insert, row));
+  }
+  MOAT_TRY(const auto events, db_->query("SELECT " + std::string(kEventColumns) + R"( FROM "ledger" ORDER BY "seq")"));
+  const std::string insert_event = "INSERT INTO \"ledger\" (" + std::string(kEventColumns) +
+                                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  for (const SqlRow& row : events) MOAT_CHECK(target.execute(insert_event, row));
+  return transaction.commit();
 }
 
 Result<std::vector<Record>> Store::list(const Table& table) {

@@ -33,13 +33,18 @@ struct Author {
   std::string at;  // ISO 8601 UTC
 };
 
+struct Versioned;  // store/versioned.h
+
 // The writes allowed inside Store::write.
 class Writer {
  public:
   virtual ~Writer() = default;
   // Inserts or replaces `record` in `table`; returns false (and records nothing) when the
-  // stored record is identical.
-  virtual Result<bool> put(const Table& table, const Record& record) = 0;
+  // stored record is identical. With `expected_version` (0: must not exist yet), fails with
+  // kConflict when the stored record's version differs: someone changed it since it was read.
+  virtual Result<bool> put(const Table& table, const Record& record,
+                           std::optional<std::int64_t> expected_version) = 0;
+  Result<bool> put(const Table& table, const Record& record) { return put(table, record, std::nullopt); }
   // Deletes the record with `key`; returns false when there was none.
   virtual Result<bool> remove(const Table& table, const Key& key) = 0;
   // Appends an event that is not a record change (a sign-in, a decision, an import summary).
@@ -57,6 +62,7 @@ class Store {
   Database& database() { return *db_; }
 
   Result<std::optional<Record>> get(const Table& table, const Key& key);
+  Result<std::optional<Versioned>> get_versioned(const Table& table, const Key& key);
   // All records of `table`, sorted by key (bytewise, the same on every backend).
   Result<std::vector<Record>> list(const Table& table);
 
@@ -66,6 +72,10 @@ class Store {
 
   Result<std::vector<ledger::Event>> events(std::int64_t from_seq = 1, std::int64_t limit = -1);
   Result<std::int64_t> event_count();
+  // Copies every record (with its version) and every ledger event into `target`, an empty
+  // database migrated to the same schema, in one transaction.
+  Status copy_to(Database& target);
+
   // The witness file's content, when there is one.
   Result<std::optional<ledger::Witness>> read_witness() const;
 

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "store/migrations.h"
+#include "store/versioned.h"
 #include "testing/testing.h"
 
 namespace moat::store {
@@ -14,12 +15,20 @@ namespace {
 
 using nlohmann::json;
 
-class StoreTest : public ::testing::Test {
+// Every test runs on each backend (testing::backends()).
+class StoreTest : public ::testing::TestWithParam<std::string> {
  protected:
-  void SetUp() override { reopen(); }
+  void SetUp() override {
+    ASSERT_EQ(database_.error(), "");
+    reopen();
+  }
+  Result<std::unique_ptr<Database>> connect(bool create) {
+    if (GetParam() == "postgresql") return open_postgresql(database_.url());
+    return open_sqlite(dir_.path() / "moat.db", create);
+  }
   void reopen() {
     store_.reset();
-    auto db = open_sqlite(dir_.path() / "moat.db", true);
+    auto db = connect(true);
     ASSERT_TRUE(db.ok()) << db.error().to_string();
     auto opened = Store::open(std::move(*db), dir_.path() / "ledger.head");
     ASSERT_TRUE(opened.ok()) << opened.error().to_string();
@@ -32,14 +41,18 @@ class StoreTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
+  testing::TestDatabase database_{GetParam()};
   std::unique_ptr<Store> store_;
 };
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::ValuesIn(testing::backends()),
+                         testing::BackendName());
 
 json product(const std::string& id, const std::string& name) {
   return {{"id", id}, {"name", name}, {"description", nullptr}};
 }
 
-TEST_F(StoreTest, AppliesEveryMigrationOnceAcrossReopens) {
+TEST_P(StoreTest, AppliesEveryMigrationOnceAcrossReopens) {
   auto version = schema_version(store_->database());
   ASSERT_TRUE(version.ok());
   EXPECT_EQ(*version, migrations().back().version);
@@ -49,7 +62,7 @@ TEST_F(StoreTest, AppliesEveryMigrationOnceAcrossReopens) {
   EXPECT_EQ(std::get<std::int64_t>(rows->front().front()), static_cast<std::int64_t>(migrations().size()));
 }
 
-TEST_F(StoreTest, PutRecordsTheChangeWithItsBeforeAndAfter) {
+TEST_P(StoreTest, PutRecordsTheChangeWithItsBeforeAndAfter) {
   ASSERT_EQ(*put(product("p1", "Aurora")), 1);
   ASSERT_EQ(*put(product("p1", "Aurora 2")), 1);
   auto events = store_->events();
@@ -65,13 +78,13 @@ TEST_F(StoreTest, PutRecordsTheChangeWithItsBeforeAndAfter) {
   EXPECT_EQ((**stored)["name"], "Aurora 2");
 }
 
-TEST_F(StoreTest, IdenticalPutWritesNoEvent) {
+TEST_P(StoreTest, IdenticalPutWritesNoEvent) {
   ASSERT_EQ(*put(product("p1", "Aurora")), 1);
   EXPECT_EQ(*put(product("p1", "Aurora")), 0);
   EXPECT_EQ(*store_->event_count(), 1);
 }
 
-TEST_F(StoreTest, FailedBodyLeavesNeitherRecordNorEvent) {
+TEST_P(StoreTest, FailedBodyLeavesNeitherRecordNorEvent) {
   auto result = store_->write({"tester", "t"}, [&](Writer& w) -> Status {
     EXPECT_TRUE(w.put(products(), product("p1", "Aurora")).ok());
     return input_error("x", "stop");
@@ -83,7 +96,7 @@ TEST_F(StoreTest, FailedBodyLeavesNeitherRecordNorEvent) {
   EXPECT_FALSE(std::filesystem::exists(dir_.path() / "ledger.head"));
 }
 
-TEST_F(StoreTest, RemoveRecordsTheBeforeImage) {
+TEST_P(StoreTest, RemoveRecordsTheBeforeImage) {
   ASSERT_TRUE(put(product("p1", "Aurora")).ok());
   auto removed = store_->write({"tester", "t"}, [&](Writer& w) -> Status {
     auto r = w.remove(products(), {"p1"});
@@ -99,7 +112,7 @@ TEST_F(StoreTest, RemoveRecordsTheBeforeImage) {
   EXPECT_FALSE(events[1].after.has_value());
 }
 
-TEST_F(StoreTest, EventsFormAVerifiableChainAndTheWitnessFollowsTheHead) {
+TEST_P(StoreTest, EventsFormAVerifiableChainAndTheWitnessFollowsTheHead) {
   for (int i = 0; i < 5; ++i) ASSERT_TRUE(put(product("p" + std::to_string(i), "n")).ok());
   auto events = *store_->events();
   EXPECT_TRUE(ledger::verify(events).ok);
@@ -110,7 +123,7 @@ TEST_F(StoreTest, EventsFormAVerifiableChainAndTheWitnessFollowsTheHead) {
   EXPECT_TRUE(ledger::verify(events, **witness).ok);
 }
 
-TEST_F(StoreTest, ListsRecordsInBytewiseKeyOrder) {
+TEST_P(StoreTest, ListsRecordsInBytewiseKeyOrder) {
   for (const char* id : {"b", "B", "a", "10", "9"}) ASSERT_TRUE(put(product(id, "n")).ok());
   auto records = store_->list(products());
   ASSERT_TRUE(records.ok());
@@ -119,7 +132,7 @@ TEST_F(StoreTest, ListsRecordsInBytewiseKeyOrder) {
   EXPECT_EQ(ids, (std::vector<std::string>{"10", "9", "B", "a", "b"}));
 }
 
-TEST_F(StoreTest, ListFieldsAndNumbersRoundTrip) {
+TEST_P(StoreTest, ListFieldsAndNumbersRoundTrip) {
   const Table& suppliers = *find_table("suppliers");
   json supplier = {{"id", "F1"}, {"legal_name", "深圳市甲有限公司"}, {"name", nullptr},
                    {"uscc", "91110000600037341L"}, {"legal_rep", nullptr}, {"address", nullptr},
@@ -135,18 +148,43 @@ TEST_F(StoreTest, ListFieldsAndNumbersRoundTrip) {
   EXPECT_EQ(**stored, supplier);
 }
 
-TEST_F(StoreTest, RejectsADatabaseFromANewerMoat) {
+TEST_P(StoreTest, AStaleEditFailsAndChangesNothing) {
+  ASSERT_TRUE(put(product("p1", "Aurora")).ok());
+  auto read = store_->get_versioned(products(), {"p1"});
+  ASSERT_TRUE(read.ok() && read->has_value());
+  EXPECT_EQ((*read)->version, 1);
+  const auto edit = [&](const std::string& name, std::int64_t seen) {
+    return store_->write({"tester", "t"}, [&](Writer& w) -> Status {
+      auto r = w.put(products(), product("p1", name), seen);
+      return r.ok() ? Status{} : std::move(r).error();
+    });
+  };
+  ASSERT_TRUE(edit("Aurora by Alice", 1).ok());
+  auto stale = edit("Aurora by Bob", 1);  // Bob read version 1 too
+  ASSERT_FALSE(stale.ok());
+  EXPECT_EQ(stale.error().code(), ErrorCode::kConflict);
+  EXPECT_EQ(stale.error().exit_code(), 1);
+  EXPECT_NE(stale.error().message().find("changed by someone else"), std::string::npos);
+  auto now = store_->get_versioned(products(), {"p1"});
+  EXPECT_EQ((*now)->record["name"], "Aurora by Alice");
+  EXPECT_EQ((*now)->version, 2);
+  EXPECT_EQ(*store_->event_count(), 2);
+  auto create_twice = edit("New", 0);  // 0: the edit expected to create it
+  EXPECT_EQ(create_twice.error().code(), ErrorCode::kConflict);
+}
+
+TEST_P(StoreTest, RejectsADatabaseFromANewerMoat) {
   ASSERT_TRUE(store_->database().execute(
       R"(INSERT INTO "schema_migrations" ("version", "description") VALUES (999, 'future'))").ok());
   store_.reset();
-  auto db = open_sqlite(dir_.path() / "moat.db", false);
+  auto db = connect(false);
   ASSERT_TRUE(db.ok());
   auto opened = Store::open(std::move(*db));
   ASSERT_FALSE(opened.ok());
   EXPECT_EQ(opened.error().code(), ErrorCode::kConflict);
 }
 
-TEST_F(StoreTest, MalformedWitnessIsReported) {
+TEST_P(StoreTest, MalformedWitnessIsReported) {
   ASSERT_TRUE(put(product("p1", "n")).ok());
   std::ofstream(dir_.path() / "ledger.head") << "garbage\n";
   auto witness = store_->read_witness();

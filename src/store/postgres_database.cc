@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: Apache-2.0
+// The PostgreSQL backend (libpq): portable `?` placeholders become `$n`, statements are
+// prepared once per connection, and write transactions take one advisory lock so that every
+// process appending to the ledger does so one at a time, keeping it a single chain.
+#include <libpq-fe.h>
+
+#include <charconv>
+#include <cstdio>
+#include <map>
+
+#include "store/database.h"
+
+namespace moat::store {
+namespace {
+
+// The advisory lock every writer holds: "moat" in ASCII, so it is recognisable in pg_locks.
+constexpr long long kWriterLock = 0x6d6f6174;
+
+// PostgreSQL type OIDs (pg_type.h) of the results moat reads.
+constexpr Oid kInt2 = 21, kInt4 = 23, kInt8 = 20, kFloat4 = 700, kFloat8 = 701, kNumeric = 1700;
+
+struct ResultDeleter {
+  void operator()(PGresult* result) const { PQclear(result); }
+};
+using PgResult = std::unique_ptr<PGresult, ResultDeleter>;
+
+// Rewrites `?` placeholders to `$1, $2, ...`, leaving quoted text and identifiers alone.
+std::string numbered_placeholders(std::string_view sql) {
+  std::string out;
+  out.reserve(sql.size() + 16);
+  char quote = 0;
+  int next = 1;
+  for (char c : sql) {
+    if (quote) {
+      if (c == quote) quote = 0;
+      out += c;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+      out += c;
+    } else if (c == '?') {
+      out += '$' + std::to_string(next++);
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string as_text(const SqlValue& value) {
+  if (const auto* i = std::get_if<std::int64_t>(&value)) return std::to_string(*i);
+  if (const auto* d = std::get_if<double>(&value)) {
+    char buffer[32];
+    const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, *d);  // shortest round trip
+    return std::string(buffer, end);
+  }
+  return std::get<std::string>(value);
+}
+
+SqlValue read_value(const PGresult* result, int row, int column) {
+  if (PQgetisnull(result, row, column)) return std::monostate{};
+  const char* text = PQgetvalue(result, row, column);
+  const std::size_t length = static_cast<std::size_t>(PQgetlength(result, row, column));
+  const Oid type = PQftype(result, column);
+  if (type == kInt2 || type == kInt4 || type == kInt8) {
+    std::int64_t value = 0;
+    std::from_chars(text, text + length, value);
+    return value;
+  }
+  if (type == kFloat4 || type == kFloat8 || type == kNumeric) {
+    double value = 0;
+    std::from_chars(text, text + length, value);
+    return value;
+  }
+  return std::string(text, length);
+}
+
+class PostgresDatabase final : public Database {
+ public:
+  explicit PostgresDatabase(PGconn* connection) : connection_(connection) {}
+  ~PostgresDatabase() override {
+    if (in_transaction_) rollback();
+    PQfinish(connection_);
+  }
+  PostgresDatabase(const PostgresDatabase&) = delete;
+  PostgresDatabase& operator=(const PostgresDatabase&) = delete;
+
+  std::string_view backend() const override { return "postgresql"; }
+
+  Status execute(std::string_view sql, std::span<const SqlValue> params) override {
+    MOAT_TRY(PgResult result, run(sql, params));
+    return {};
+  }
+
+  Result<std::vector<SqlRow>> query(std::string_view sql, std::span<const SqlValue> params) override {
+    MOAT_TRY(PgResult result, run(sql, params));
+    std::vector<SqlRow> rows;
+    const int row_count = PQntuples(result.get()), column_count = PQnfields(result.get());
+    rows.reserve(static_cast<std::size_t>(row_count));
+    for (int r = 0; r < row_count; ++r) {
+      SqlRow row;
+      row.reserve(static_cast<std::size_t>(column_count));
+      for (int c = 0; c < column_count; ++c) row.push_back(read_value(result.get(), r, c));
+      rows.push_back(std::move(row));
+    }
+    return rows;
+  }
+
+  Status begin_write() override {
+    MOAT_CHECK(simple("BEGIN"));
+    in_transaction_ = true;
+    if (Status locked = simple("SELECT pg_advisory_xact_lock(" + std::to_string(kWriterLock) + ")"); !locked.ok()) {
+      rollback();
+      return locked;
+    }
+    return {};
+  }
+  Status commit() override {
+    in_transaction_ = false;
+    return simple("COMMIT");
+  }
+  void rollback() noexcept override {
+    PGresult* result = PQexec(connection_, "ROLLBACK");
+    PQclear(result);
+    in_transaction_ = false;
+  }
+
+ private:
+  Error failure(const PGresult* result, std::string_view sql) const {
+    std::string message = result ? PQresultErrorMessage(result) : PQerrorMessage(connection_);
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+    return internal_error("postgresql: " + message + " (in: " + std::string(sql.substr(0, 80)) + ")");
+  }
+
+  Status simple(const std::string& sql) {
+    PgResult result(PQexec(connection_, sql.c_str()));
+    const ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return failure(result.get(), sql);
+    return {};
+  }
+
+  Result<std::string> prepared_name(std::string_view sql, int parameter_count) {
+    if (const auto it = prepared_.find(sql); it != prepared_.end()) return it->second;
+    const std::string name = "moat_" + std::to_string(prepared_.size() + 1);
+    const std::string numbered = numbered_placeholders(sql);
+    PgResult result(PQprepare(connection_, name.c_str(), numbered.c_str(), parameter_count, nullptr));
+    if (!result || PQresultStatus(result.get()) != PGRES_COMMAND_OK) return failure(result.get(), sql);
+    prepared_.emplace(std::string(sql), name);
+    return name;
+  }
+
+  Result<PgResult> run(std::string_view sql, std::span<const SqlValue> params) {
+    std::vector<std::string> texts;
+    std::vector<const char*> values;
+    texts.reserve(params.size());
+    for (const SqlValue& param : params) texts.push_back(std::holds_alternative<std::monostate>(param) ? "" : as_text(param));
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      values.push_back(std::holds_alternative<std::monostate>(params[i]) ? nullptr : texts[i].c_str());
+    }
+    const int count = static_cast<int>(params.size());
+    PgResult result;
+    if (count == 0 && !sql.starts_with("SELECT") && !sql.starts_with("INSERT") && !sql.starts_with("UPDATE") &&
+        !sql.starts_with("DELETE")) {
+      result.reset(PQexec(connection_, std::string(sql).c_str()));  // DDL: not worth preparing
+    } else {
+      MOAT_TRY(const std::string name, prepared_name(sql, count));
+      result.reset(PQexecPrepared(connection_, name.c_str(), count, values.data(), nullptr, nullptr, 0));
+    }
+    const ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return failure(result.get(), sql);
+    return result;
+  }
+
+  PGconn* connection_;
+  std::map<std::string, std::string, std::less<>> prepared_;
+  bool in_transaction_ = false;
+};
+
+}  // namespace
+
+std::string redact_url(std::string_view url) {
+  // postgresql://user:password@host/... -> postgresql://user:***@host/...
+  const std::size_t scheme = url.find("://");
+  const std::size_t at = url.find('@', scheme == std::string_view::npos ? 0 : scheme + 3);
+  if (scheme == std::string_view::npos || at == std::string_view::npos) return std::string(url);
+  const std::size_t colon = url.find(':', scheme + 3);
+  if (colon == std::string_view::npos || colon > at) return std::string(url);
+  return std::string(url.substr(0, colon + 1)) + "***" + std::string(url.substr(at));
+}
+
+Result<std::unique_ptr<Database>> open_postgresql(const std::string& url) {
+  PGconn* connection = PQconnectdb(url.c_str());
+  if (!connection || PQstatus(connection) != CONNECTION_OK) {
+    std::string message = connection ? PQerrorMessage(connection) : "out of memory";
+    PQfinish(connection);
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+    return Error(ErrorCode::kInput, redact_url(url), "cannot connect to PostgreSQL: " + message);
+  }
+  PGresult* quiet = PQexec(connection, "SET client_min_messages = warning");
+  PQclear(quiet);
+  return std::unique_ptr<Database>(std::make_unique<PostgresDatabase>(connection));
+}
+
+}  // namespace moat::store
