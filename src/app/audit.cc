@@ -21,10 +21,10 @@ std::map<std::pair<std::string, std::string>, std::optional<std::string>> replay
   return state;
 }
 
-Status compare_state(Workspace& workspace, const std::vector<ledger::Event>& events, AuditReport& report) {
+Status compare_state(store::Store& store, const std::vector<ledger::Event>& events, AuditReport& report) {
   auto expected = replay(events);
   for (const store::Table& table : store::tables()) {
-    MOAT_TRY(const auto records, workspace.store().list(table));
+    MOAT_TRY(const auto records, store.list(table));
     for (const store::Record& record : records) {
       ++report.records_checked;
       const std::string key = store::key_text(store::key_of(table, record));
@@ -48,14 +48,16 @@ Status compare_state(Workspace& workspace, const std::vector<ledger::Event>& eve
 
 }  // namespace
 
-Result<AuditReport> verify_ledger(Workspace& workspace) {
+Result<AuditReport> verify_ledger(Workspace& workspace) { return verify_store(workspace.store()); }
+
+Result<AuditReport> verify_store(store::Store& store) {
   AuditReport report;
-  MOAT_TRY(const auto events, workspace.store().events(1, -1));
-  MOAT_TRY(const auto witness, workspace.store().read_witness());
+  MOAT_TRY(const auto events, store.events(1, -1));
+  MOAT_TRY(const auto witness, store.read_witness());
   report.witness_present = witness.has_value();
   report.chain = ledger::verify(events, witness);
   if (!report.chain.ok) return report;  // the account itself is broken: state cannot be judged
-  MOAT_CHECK(compare_state(workspace, events, report));
+  MOAT_CHECK(compare_state(store, events, report));
   return report;
 }
 

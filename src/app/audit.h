@@ -25,6 +25,7 @@ struct AuditReport {
 };
 
 Result<AuditReport> verify_ledger(Workspace& workspace);
+Result<AuditReport> verify_store(store::Store& store);
 
 // Events from `from_seq`, at most `limit` (negative: all).
 Result<std::vector<ledger::Event>> ledger_events(Workspace& workspace, std::int64_t from_seq,

@@ -5,12 +5,14 @@
 
 namespace moat::app {
 
-Result<std::string> export_workspace(Workspace& workspace) {
+Result<std::string> export_workspace(Workspace& workspace) { return export_store(workspace.store()); }
+
+Result<std::string> export_store(store::Store& store) {
   nlohmann::ordered_json document;
   document["format"] = "moat-workspace";
   document["version"] = 1;
   for (const store::Table& table : store::tables()) {
-    MOAT_TRY(const auto records, workspace.store().list(table));
+    MOAT_TRY(const auto records, store.list(table));
     nlohmann::ordered_json& list = document[std::string(table.name)] = nlohmann::ordered_json::array();
     for (const store::Record& record : records) list.push_back(nlohmann::ordered_json(record));
   }

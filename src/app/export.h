@@ -12,5 +12,6 @@
 namespace moat::app {
 
 Result<std::string> export_workspace(Workspace& workspace);
+Result<std::string> export_store(store::Store& store);
 
 }  // namespace moat::app

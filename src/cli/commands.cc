@@ -10,7 +10,9 @@
 
 #include "app/audit.h"
 #include "app/demo.h"
+#include "app/edit.h"
 #include "app/export.h"
+#include "app/migrate.h"
 #include "app/import.h"
 #include "app/summary.h"
 #include "app/workspace.h"
@@ -150,13 +152,17 @@ std::function<int()> define_init(CLI::App& app, GlobalOptions& global) {
   app.add_option("--company", options->company, "the company that owns the product data");
   app.add_option("--home-jurisdiction", options->home_jurisdiction,
                  "two-letter country code where IP is filed first")->capture_default_str();
+  app.add_option("--db", options->database,
+                 "an empty PostgreSQL database (postgresql://...) instead of the embedded SQLite file");
   return [dir, options, &global] {
     auto workspace = app::Workspace::init(*dir, *options);
     if (!workspace.ok()) return fail(workspace.error());
     if (global.json) {
       std::cout << json{{"workspace", fs::absolute(*dir).string()}}.dump() << "\n";
     } else {
-      std::cout << "Created workspace " << *dir << " (moat.toml, moat.db, vault/, keys/; owner-only)\n";
+      std::cout << "Created workspace " << *dir << " (moat.toml, "
+                << (options->database.empty() ? "moat.db" : store::redact_url(options->database))
+                << ", vault/, keys/; owner-only)\n";
     }
     return 0;
   };
@@ -164,10 +170,12 @@ std::function<int()> define_init(CLI::App& app, GlobalOptions& global) {
 
 std::function<int()> define_demo(CLI::App& app, GlobalOptions& global) {
   auto dir = std::make_shared<std::string>();
+  auto database = std::make_shared<std::string>();
   app.add_option("DIR", *dir, "folder to create the demo workspace in")->required();
+  app.add_option("--db", *database, "an empty PostgreSQL database (postgresql://...) instead of SQLite");
   app.add_flag("--json", global.json, "print the summary as JSON");
-  return [dir, &global] {
-    auto demo = app::create_demo(*dir, app::terminal_session());
+  return [dir, database, &global] {
+    auto demo = app::create_demo(*dir, app::terminal_session(), *database);
     if (!demo.ok()) return fail(demo.error());
     if (!global.json) {
       std::cout << "Imported the Aurora smart speaker: " << demo->imported.records_changed
@@ -373,6 +381,79 @@ std::function<int()> define_uscc(CLI::App& app, GlobalOptions&) {
   };
 }
 
+std::function<int()> define_show(CLI::App& app, GlobalOptions& global) {
+  auto kind = std::make_shared<std::string>();
+  auto key = std::make_shared<std::string>();
+  app.add_option("KIND", *kind, "suppliers, parts (bom), secrets, ...")->required();
+  app.add_option("KEY", *key, "the record's key, parts joined by '/' (F03, aurora/S01)")->required();
+  app.add_flag("--json", global.json, "print as JSON");
+  return [kind, key, &global] {
+    return with_workspace(global, [&](app::Workspace& workspace) {
+      auto shown = app::show_record(workspace, *kind, *key);
+      if (!shown.ok()) return fail(shown.error());
+      const json record = json::parse(shown->json);
+      if (global.json) {
+        std::cout << json{{"record", record}, {"version", shown->version}}.dump(2) << "\n";
+        return 0;
+      }
+      TextTable out({"field", "value"});
+      for (const auto& [name, value] : record.items()) out.add({name, text(value)});
+      out.add({"(version)", std::to_string(shown->version)});
+      out.print(std::cout);
+      return 0;
+    });
+  };
+}
+
+std::function<int()> define_set(CLI::App& app, GlobalOptions& global) {
+  auto kind = std::make_shared<std::string>();
+  auto key = std::make_shared<std::string>();
+  auto assignments = std::make_shared<std::vector<std::string>>();
+  auto if_version = std::make_shared<std::optional<std::int64_t>>();
+  app.add_option("KIND", *kind, "suppliers, parts (bom), secrets, ...")->required();
+  app.add_option("KEY", *key, "the record's key, parts joined by '/' (F03, aurora/S01)")->required();
+  app.add_option("FIELD=VALUE", *assignments, "new values, written as in a CSV cell (empty clears)")->required();
+  app.add_option("--if-version", *if_version,
+                 "fail unless the record is still at this version (from 'moat show'): no lost updates");
+  app.add_flag("--json", global.json, "print the result as JSON");
+  return [kind, key, assignments, if_version, &global] {
+    std::vector<app::FieldChange> changes;
+    for (const std::string& assignment : *assignments) {
+      const std::size_t equals = assignment.find('=');
+      if (equals == std::string::npos || equals == 0) {
+        return fail(input_error(assignment, "write each change as FIELD=VALUE"));
+      }
+      changes.push_back({assignment.substr(0, equals), assignment.substr(equals + 1)});
+    }
+    return with_workspace(global, [&](app::Workspace& workspace) {
+      auto edited = app::edit_record(workspace, app::terminal_session(), *kind, *key, changes, *if_version);
+      if (!edited.ok()) return fail(edited.error());
+      if (global.json) {
+        std::cout << json{{"changed", edited->changed}, {"version", edited->version}}.dump() << "\n";
+      } else {
+        std::cout << (edited->changed ? "Changed " : "Unchanged: ") << *kind << " " << *key << ", now at version "
+                  << edited->version << "\n";
+      }
+      return 0;
+    });
+  };
+}
+
+std::function<int()> define_migrate(CLI::App& app, GlobalOptions& global) {
+  auto url = std::make_shared<std::string>();
+  app.add_option("--to", *url, "an empty PostgreSQL database: postgresql://user@host:port/db")->required();
+  return [url, &global] {
+    return with_workspace(global, [&](app::Workspace& workspace) {
+      auto report = app::migrate_workspace(workspace, *url);
+      if (!report.ok()) return fail(report.error());
+      std::cout << "Migrated to " << store::redact_url(*url) << ": " << report->events
+                << " ledger events verified, exports identical (" << report->export_bytes
+                << " bytes). moat.toml now names it; moat.db stays as a backup.\n";
+      return 0;
+    });
+  };
+}
+
 const Command kCommands[] = {
     {"init", "create a workspace: moat.toml, the database, the vault and the keys", define_init},
     {"demo", "create a workspace holding the Aurora demo product and show its summary", define_demo},
@@ -380,8 +461,11 @@ const Command kCommands[] = {
     {"import", "import CSV files or a workspace JSON document, all or nothing", define_import},
     {"export", "write the whole workspace as one JSON document", define_export},
     {"list", "list the records of one kind", define_list},
+    {"show", "show one record with its version", define_show},
+    {"set", "change fields of one record (optimistically: --if-version)", define_set},
     {"parties", "list parties: suppliers grouped by affiliation", define_parties},
     {"audit", "verify the ledger or list its events", define_audit},
+    {"migrate", "copy the workspace into an empty PostgreSQL database and switch to it", define_migrate},
     {"uscc", "check unified social credit codes", define_uscc},
 };
 

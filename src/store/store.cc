@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <fstream>
 #include <limits>
+#include <unistd.h>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -344,7 +345,11 @@ Result<std::int64_t> Store::event_count() {
 }
 
 Status Store::write_witness(const ledger::Event& last) const {
-  const std::filesystem::path temporary = witness_.string() + ".tmp";
+  // Several processes may commit at once: each writes its own temporary file, and a witness
+  // never moves backwards (a lagging one is still a true lower bound, so races are harmless).
+  if (auto current = read_witness(); current.ok() && *current && (*current)->seq >= last.seq) return {};
+  const std::filesystem::path temporary =
+      witness_.string() + "." + std::to_string(getpid()) + "." + std::to_string(last.seq) + ".tmp";
   {
     std::ofstream out(temporary, std::ios::trunc);
     out << last.seq << ' ' << last.hash << '\n';

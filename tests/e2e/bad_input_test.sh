@@ -4,9 +4,10 @@
 source "$(dirname "$0")/lib.sh"
 
 ws="$WORK/ws"
-"$MOAT" demo "$ws" >/dev/null || { fail "demo"; finish; }
+db_flags
+"$MOAT" demo "$ws" "${DB_FLAGS[@]}" >/dev/null || { fail "demo"; finish; }
 "$MOAT" -w "$ws" export "$WORK/before.json"
-events_before=$(sqlite3 "$ws/moat.db" 'SELECT COUNT(*) FROM ledger')
+events_before=$(sql "$ws" 'SELECT COUNT(*) FROM ledger')
 head_before=$(cat "$ws/ledger.head")
 
 # rejects NAME FILE EXPECTED-PLACE EXPECTED-MESSAGE [import flags...]
@@ -20,7 +21,7 @@ rejects() {
   "$MOAT" -w "$ws" export "$WORK/after.json"
   same_files "$WORK/before.json" "$WORK/after.json" "$name: records unchanged"
   CHECKS=$((CHECKS + 1))
-  [ "$(sqlite3 "$ws/moat.db" 'SELECT COUNT(*) FROM ledger')" = "$events_before" ] || fail "$name: the ledger changed"
+  [ "$(sql "$ws" 'SELECT COUNT(*) FROM ledger')" = "$events_before" ] || fail "$name: the ledger changed"
   CHECKS=$((CHECKS + 1))
   [ "$(cat "$ws/ledger.head")" = "$head_before" ] || fail "$name: the witness changed"
 }

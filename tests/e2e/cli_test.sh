@@ -18,9 +18,12 @@ run "$MOAT" --version
 expect_status 0 "--version"
 
 # init: owner-only files and folders; refusing to overwrite; a bad jurisdiction.
-run "$MOAT" init "$WORK/ws" --company "Aurora Audio Inc." --home-jurisdiction US
+db_flags
+run "$MOAT" init "$WORK/ws" --company "Aurora Audio Inc." --home-jurisdiction US "${DB_FLAGS[@]}"
 expect_status 0 "init"
-for path in moat.toml moat.db keys/vault.key; do
+owner_only=(moat.toml keys/vault.key)
+[ "$BACKEND" = sqlite ] && owner_only+=(moat.db)
+for path in "${owner_only[@]}"; do
   CHECKS=$((CHECKS + 1))
   [ "$(stat -c %a "$WORK/ws/$path")" = "600" ] || fail "$path is not owner-only ($(stat -c %a "$WORK/ws/$path"))"
 done
@@ -30,7 +33,7 @@ for path in . vault keys; do
 done
 CHECKS=$((CHECKS + 1))
 grep -Eq "company = [\"']Aurora Audio Inc.[\"']" "$WORK/ws/moat.toml" || fail "moat.toml lacks the company"
-run "$MOAT" init "$WORK/ws"
+run "$MOAT" init "$WORK/ws" "${DB_FLAGS[@]}"
 expect_status 1 "init twice"
 expect_stderr "already a moat workspace"
 run "$MOAT" init "$WORK/ws2" --home-jurisdiction usa
@@ -48,14 +51,16 @@ expect_stdout '"company": "Aurora Audio Inc."'
 (cd "$WORK/ws" && run "$MOAT" status && expect_status 0 "status in the folder")
 
 # A malformed moat.toml is named by line and column.
-run "$MOAT" init "$WORK/broken"
+db_flags
+run "$MOAT" init "$WORK/broken" "${DB_FLAGS[@]}"
 printf 'company = "x"\n[policy]\ncollusion = \n' > "$WORK/broken/moat.toml"
 run "$MOAT" -w "$WORK/broken" status
 expect_status 1 "broken moat.toml"
 expect_stderr "moat.toml:3:"
 
 # Tables and JSON over the demo.
-"$MOAT" demo "$WORK/demo" >/dev/null
+db_flags
+"$MOAT" demo "$WORK/demo" "${DB_FLAGS[@]}" >/dev/null
 run "$MOAT" -w "$WORK/demo" list suppliers
 expect_status 0 "list suppliers"
 expect_stdout "有限公司"

@@ -7,9 +7,74 @@ set -uo pipefail
 export MOAT_ACTOR=e2e-test
 unset MOAT_WORKSPACE
 WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
 FAILURES=0
 CHECKS=0
+
+# The backend under test: MOAT_TEST_BACKEND=sqlite (default) or postgresql, the latter on the
+# server MOAT_TEST_POSTGRES names (scripts/with-postgres starts one).
+BACKEND=${MOAT_TEST_BACKEND:-sqlite}
+if [ "$BACKEND" = postgresql ] && [ -z "${MOAT_TEST_POSTGRES:-}" ]; then
+  echo "MOAT_TEST_POSTGRES is not set: run the tests through scripts/with-postgres" >&2
+  exit 1
+fi
+
+cleanup() {
+  if [ -f "$WORK/databases" ]; then
+    while read -r name; do
+      psql "$MOAT_TEST_POSTGRES" -qAtc "DROP DATABASE IF EXISTS $name WITH (FORCE)" >/dev/null 2>&1
+    done < "$WORK/databases"
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# new_database_name: a name no other database of this run has (works in subshells too).
+new_database_name() {
+  local name="moat_e2e_$$_$(wc -l < "$WORK/databases" 2>/dev/null || echo 0)"
+  echo "$name" >> "$WORK/databases"
+  echo "$name"
+}
+
+# new_database_url: a fresh, empty PostgreSQL database's URL.
+new_database_url() {
+  local name
+  name=$(new_database_name)
+  psql "$MOAT_TEST_POSTGRES" -qAtc "CREATE DATABASE $name" >/dev/null || return 1
+  echo "${MOAT_TEST_POSTGRES%/*}/$name"
+}
+
+# db_flags: what `moat init` and `moat demo` need for the backend under test (nothing for SQLite).
+# Call it as a command (db_flags; then use "${DB_FLAGS[@]}").
+db_flags() {
+  DB_FLAGS=()
+  if [ "$BACKEND" = postgresql ]; then DB_FLAGS=(--db "$(new_database_url)"); fi
+}
+
+database_of() {
+  python3 -c 'import sys, tomllib; print(tomllib.load(open(sys.argv[1] + "/moat.toml", "rb"))["database"])' "$1"
+}
+
+# sql WORKSPACE STATEMENTS: runs SQL directly on a workspace's database, as an attacker or an
+# administrator would; prints the results, one row a line, columns separated by '|'.
+sql() {
+  if [ "$BACKEND" = postgresql ]; then
+    psql "$(database_of "$1")" -qAt -v ON_ERROR_STOP=1 -c "$2"
+  else
+    sqlite3 "$1/moat.db" "$2"
+  fi
+}
+
+# clone_workspace FROM TO: a copy of a workspace with its own copy of the database.
+clone_workspace() {
+  rm -rf "$2" && cp -r "$1" "$2"
+  if [ "$BACKEND" = postgresql ]; then
+    local name from
+    name=$(new_database_name)
+    from=$(database_of "$1")
+    psql "$MOAT_TEST_POSTGRES" -qAtc "CREATE DATABASE $name TEMPLATE ${from##*/}" >/dev/null || return 1
+    sed -i "s|^database = .*|database = '${MOAT_TEST_POSTGRES%/*}/$name'|" "$2/moat.toml"
+  fi
+}
 
 fail() { echo "FAIL: $*" >&2; FAILURES=$((FAILURES + 1)); }
 

@@ -3,7 +3,8 @@
 # imported by hand give the same workspace as `moat demo`.
 source "$(dirname "$0")/lib.sh"
 
-run "$MOAT" demo "$WORK/demo"
+db_flags
+run "$MOAT" demo "$WORK/demo" "${DB_FLAGS[@]}"
 expect_status 0 "moat demo"
 expect_stdout "Aurora smart speaker"
 expect_stdout "verified"
@@ -15,7 +16,8 @@ expect_status 0 "export to stdout"
 cp "$WORK/stdout" "$WORK/a-stdout.json"
 same_files "$WORK/a.json" "$WORK/a-stdout.json" "export to a file and to stdout"
 
-run "$MOAT" init "$WORK/copy" --company "Aurora Audio Inc."
+db_flags
+run "$MOAT" init "$WORK/copy" --company "Aurora Audio Inc." "${DB_FLAGS[@]}"
 expect_status 0 "init copy"
 run "$MOAT" -w "$WORK/copy" import "$WORK/a.json"
 expect_status 0 "import the export"
@@ -32,7 +34,8 @@ CHECKS=$((CHECKS + 1))
 [ "$events_before" = "$events_after" ] || fail "re-importing identical records wrote events ($events_before → $events_after)"
 
 # The CSV files by hand, in another order, through MOAT_WORKSPACE.
-run "$MOAT" init "$WORK/csv"
+db_flags
+run "$MOAT" init "$WORK/csv" "${DB_FLAGS[@]}"
 expect_status 0 "init csv"
 aurora="$MOAT_SOURCE_DIR/examples/aurora"
 MOAT_WORKSPACE="$WORK/csv" run "$MOAT" import "$aurora/quotes.csv" "$aurora/suppliers.csv" "$aurora/people.csv" \

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "app/edit.h"
+
+#include "app/fields.h"
+#include "app/records.h"
+#include "core/text.h"
+#include "store/versioned.h"
+
+namespace moat::app {
+namespace {
+
+Result<const store::Table*> table_named(std::string_view name) {
+  const store::Table* table = store::find_table(name == "bom" ? "parts" : name);
+  if (!table) return input_error("KIND", "unknown kind '" + std::string(name) + "'");
+  return table;
+}
+
+Result<store::Versioned> load(Workspace& workspace, const store::Table& table, std::string_view key) {
+  const std::vector<std::string> parts = split_list(key, "/");
+  if (parts.size() != table.key_size) {
+    return input_error("KEY", std::string(table.singular) + " keys have " + std::to_string(table.key_size) +
+                                  " parts joined by '/', not '" + std::string(key) + "'");
+  }
+  MOAT_TRY(auto found, workspace.store().get_versioned(table, parts));
+  if (!found) return Error(ErrorCode::kNotFound, "KEY", "no " + std::string(table.singular) + " '" + std::string(key) + "'");
+  return std::move(*found);
+}
+
+Status apply(const store::Table& table, const CapabilityCatalog& catalog, const FieldChange& change,
+             store::Record& record) {
+  const store::Field* field = table.field(change.field);
+  if (!field) return input_error(change.field, "no field '" + change.field + "' in " + std::string(table.name));
+  for (const store::Field& key : table.key_fields()) {
+    if (key.name == field->name) return input_error(change.field, "is part of the key and cannot be edited");
+  }
+  Result<nlohmann::json> value = parse_cell(*field, change.value, catalog);
+  if (!value.ok()) return input_error(change.field, value.error().message());
+  if (value->is_null()) *value = default_value(*field);
+  if (value->is_null() && field->required) return input_error(change.field, "is required");
+  record[change.field] = std::move(*value);
+  return {};
+}
+
+}  // namespace
+
+Result<EditResult> edit_record(Workspace& workspace, const Session& session, std::string_view table_name,
+                               std::string_view key, const std::vector<FieldChange>& changes,
+                               std::optional<std::int64_t> if_version) {
+  MOAT_TRY(const store::Table* table, table_named(table_name));
+  MOAT_TRY(store::Versioned current, load(workspace, *table, key));
+  store::Record record = current.record;
+  const CapabilityCatalog catalog = workspace.capabilities();
+  for (const FieldChange& change : changes) MOAT_CHECK(apply(*table, catalog, change, record));
+
+  MOAT_TRY(Model model, load_model(workspace.store()));
+  const Origin origin{"edit", 0, {}, "/" + std::string(table->name) + "/" + std::string(key)};
+  model.tables[std::string(table->name)][store::key_of(*table, record)] = Entry{record, &origin};
+  if (std::vector<Diagnostic> problems = check_model(model); !problems.empty()) {
+    return Error(ErrorCode::kInput, std::move(problems));
+  }
+  EditResult result{false, current.version};
+  MOAT_TRY(const std::int64_t events, workspace.store().write(session.author(), [&](store::Writer& writer) -> Status {
+    MOAT_TRY(result.changed, writer.put(*table, record, if_version.value_or(current.version)));
+    return {};
+  }));
+  if (events > 0) ++result.version;
+  return result;
+}
+
+Result<ShownRecord> show_record(Workspace& workspace, std::string_view table_name, std::string_view key) {
+  MOAT_TRY(const store::Table* table, table_named(table_name));
+  MOAT_TRY(store::Versioned current, load(workspace, *table, key));
+  return ShownRecord{store::canonical_json(current.record), current.version};
+}
+
+}  // namespace moat::app

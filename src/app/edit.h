@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: Apache-2.0
+// Editing one record field by field, as a person at a terminal (or a form) does: the values are
+// checked like CSV cells, the workspace is checked as a whole afterwards, and the write is
+// optimistic — it names the version it was read at, and fails with kConflict when someone else
+// changed the record in between, so that no update is silently lost.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/session.h"
+#include "app/workspace.h"
+#include "core/result.h"
+
+namespace moat::app {
+
+struct FieldChange {
+  std::string field;
+  std::string value;  // as in a CSV cell; empty clears an optional field
+};
+
+struct EditResult {
+  bool changed = false;
+  std::int64_t version = 0;  // the record's version after the edit
+};
+
+// `key` is the record's key as the ledger writes it ("aurora/S01"). `if_version`: the version
+// the caller read (default: the one read now, just before writing).
+Result<EditResult> edit_record(Workspace& workspace, const Session& session, std::string_view table,
+                               std::string_view key, const std::vector<FieldChange>& changes,
+                               std::optional<std::int64_t> if_version);
+
+struct ShownRecord {
+  std::string json;  // the record as canonical JSON
+  std::int64_t version = 0;
+};
+
+Result<ShownRecord> show_record(Workspace& workspace, std::string_view table, std::string_view key);
+
+}  // namespace moat::app
