@@ -106,9 +106,10 @@ class PostgresDatabase final : public Database {
   }
 
   Status begin_write() override {
-    MOAT_CHECK(simple("BEGIN"));
+    // One round trip: the transaction and the writers' lock, held until commit or rollback.
     in_transaction_ = true;
-    if (Status locked = simple("SELECT pg_advisory_xact_lock(" + std::to_string(kWriterLock) + ")"); !locked.ok()) {
+    if (Status locked = simple("BEGIN; SELECT pg_advisory_xact_lock(" + std::to_string(kWriterLock) + ")");
+        !locked.ok()) {
       rollback();
       return locked;
     }

@@ -3,7 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <fstream>
+#include <set>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "store/migrations.h"
@@ -171,6 +174,41 @@ TEST_P(StoreTest, AStaleEditFailsAndChangesNothing) {
   EXPECT_EQ(*store_->event_count(), 2);
   auto create_twice = edit("New", 0);  // 0: the edit expected to create it
   EXPECT_EQ(create_twice.error().code(), ErrorCode::kConflict);
+}
+
+// Writers on their own connections (as separate moat processes would be) append at once; the
+// ledger stays one chain with every event in it.
+TEST_P(StoreTest, ConcurrentWritersKeepOneUnbrokenChain) {
+  constexpr int kWriters = 8, kEventsEach = 25;
+  std::vector<std::unique_ptr<Store>> stores;
+  for (int w = 0; w < kWriters; ++w) {
+    auto db = connect(true);
+    ASSERT_TRUE(db.ok());
+    auto opened = Store::open(std::move(*db), dir_.path() / "ledger.head");
+    ASSERT_TRUE(opened.ok()) << opened.error().to_string();
+    stores.push_back(std::move(*opened));
+  }
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int w = 0; w < kWriters; ++w) {
+    threads.emplace_back([&, w] {
+      for (int i = 0; i < kEventsEach; ++i) {
+        auto written = stores[static_cast<std::size_t>(w)]->write({"w" + std::to_string(w), "t"}, [&](Writer& writer) {
+          return writer.note("test", "writer", std::to_string(w) + "/" + std::to_string(i), std::nullopt);
+        });
+        if (!written.ok()) ++failures;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failures, 0);
+  auto events = store_->events();
+  ASSERT_TRUE(events.ok());
+  EXPECT_EQ(events->size(), static_cast<std::size_t>(kWriters * kEventsEach));
+  EXPECT_TRUE(ledger::verify(*events).ok);
+  std::set<std::string> keys;
+  for (const auto& event : *events) keys.insert(event.key);
+  EXPECT_EQ(keys.size(), events->size());  // none written twice, none lost
 }
 
 TEST_P(StoreTest, RejectsADatabaseFromANewerMoat) {
