@@ -52,12 +52,16 @@ Result<AuditReport> verify_ledger(Workspace& workspace) { return verify_store(wo
 
 Result<AuditReport> verify_store(store::Store& store) {
   AuditReport report;
-  MOAT_TRY(const auto events, store.events(1, -1));
+  // The witness first: it is written after each commit, so the snapshot read next is at least
+  // as new as it. Events and records then come from that one snapshot.
   MOAT_TRY(const auto witness, store.read_witness());
   report.witness_present = witness.has_value();
-  report.chain = ledger::verify(events, witness);
-  if (!report.chain.ok) return report;  // the account itself is broken: state cannot be judged
-  MOAT_CHECK(compare_state(store, events, report));
+  MOAT_CHECK(store.read_snapshot([&]() -> Status {
+    MOAT_TRY(const auto events, store.events(1, -1));
+    report.chain = ledger::verify(events, witness);
+    if (!report.chain.ok) return {};  // the account itself is broken: state cannot be judged
+    return compare_state(store, events, report);
+  }));
   return report;
 }
 

@@ -2,6 +2,7 @@
 // CSV files into drafts: header names matched to fields (with the BOM's KiCad and Altium
 // aliases), each cell typed and checked where it stands, derived values filled in.
 #include <nlohmann/json.hpp>
+#include <algorithm>
 #include <set>
 
 #include "app/fields.h"
@@ -80,10 +81,20 @@ Result<ColumnMap> map_columns(const SourceFile& file, const CsvTable& csv, const
   return map;
 }
 
-// BOM lines may leave id, quantity and make/buy to be derived from designators and MPN.
-void derive_bom_fields(json& record) {
+// BOM lines may leave id, quantity and make/buy to be derived from designators and MPN. A
+// designator that cannot be an id is reported at its cell.
+void derive_bom_fields(json& record, const Origin& origin, std::vector<Diagnostic>& problems) {
   const json& designators = record["designators"];
-  if (record["id"].is_null() && !designators.empty()) record["id"] = designators.front();
+  if (record["id"].is_null() && !designators.empty()) {
+    const std::string designator = designators.front().get<std::string>();
+    if (const std::string why = id_problem(designator); !why.empty()) {
+      problems.push_back({origin.where("designators"), "designator '" + designator +
+                                                           "' cannot name the part: it " + why +
+                                                           "; add an id column"});
+    } else {
+      record["id"] = designator;
+    }
+  }
   if (record["quantity"].is_null()) {
     record["quantity"] = designators.empty() ? 1.0 : static_cast<double>(designators.size());
   }
@@ -112,11 +123,13 @@ void complete(const Table& table, const CsvRow& row, const SourceFile& file,
     }
     record["product"] = *product;
   }
-  if (is_bom(table)) derive_bom_fields(record);
+  if (is_bom(table)) derive_bom_fields(record, draft.origin, problems);
   if (table.name == "affiliations") order_pair(record);
+  const bool id_reported = is_bom(table) && record["id"].is_null() && !record["designators"].empty();
   for (const Field& field : table.fields) {
     json& value = record[std::string(field.name)];
     if (value.is_null()) value = default_value(field);
+    if (id_reported && field.name == "id") continue;
     if (value.is_null() && field.required && !bad_cells.contains(field.name)) {
       const std::string hint = is_bom(table) && field.name == "id" ? " (and no designator to name it by)" : "";
       problems.push_back({draft.origin.where(field.name), std::string(field.name) + " is required" + hint});
@@ -134,6 +147,9 @@ Result<std::vector<Draft>> read_csv_records(const SourceFile& file, const Table&
   std::vector<Draft> drafts;
   std::vector<Diagnostic> problems;
   for (const CsvRow& row : csv.rows) {
+    if (std::all_of(row.fields.begin(), row.fields.end(), [](const CsvField& f) { return trim(f.value).empty(); })) {
+      continue;  // a spreadsheet's empty row: ",,,"
+    }
     Draft draft{&table, json::object(), Origin{file.name, row.line, {}, {}}};
     std::set<std::string_view> bad_cells;
     for (const Field& field : table.fields) draft.record[std::string(field.name)] = nullptr;

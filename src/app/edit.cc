@@ -52,14 +52,15 @@ Result<EditResult> edit_record(Workspace& workspace, const Session& session, std
   const CapabilityCatalog catalog = workspace.capabilities();
   for (const FieldChange& change : changes) MOAT_CHECK(apply(*table, catalog, change, record));
 
-  MOAT_TRY(Model model, load_model(workspace.store()));
   const Origin origin{"edit", 0, {}, "/" + std::string(table->name) + "/" + std::string(key)};
-  model.tables[std::string(table->name)][store::key_of(*table, record)] = Entry{record, &origin};
-  if (std::vector<Diagnostic> problems = check_model(model); !problems.empty()) {
-    return Error(ErrorCode::kInput, std::move(problems));
-  }
   EditResult result{false, current.version};
   MOAT_TRY(const std::int64_t events, workspace.store().write(session.author(), [&](store::Writer& writer) -> Status {
+    // Checked inside the write transaction: no other writer can change what the check saw.
+    MOAT_TRY(Model model, load_model(workspace.store()));
+    model.tables[std::string(table->name)][store::key_of(*table, record)] = Entry{record, &origin};
+    if (std::vector<Diagnostic> problems = check_model(model); !problems.empty()) {
+      return Error(ErrorCode::kInput, std::move(problems));
+    }
     MOAT_TRY(result.changed, writer.put(*table, record, if_version.value_or(current.version)));
     return {};
   }));

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "core/date.h"
@@ -83,8 +85,32 @@ Status check_capability(const Field& field, std::string_view capability,
                  " (see docs/formats.md, or add it under [catalog] in moat.toml)");
 }
 
+// Control characters other than tab and line breaks have no place in a record: NUL cannot be
+// stored by every backend, and escape sequences would reach the terminals that show the text.
+Status check_characters(const Field& field, const json& value) {
+  const auto check = [&](const std::string& text) -> Status {
+    for (const char c : text) {
+      const auto byte = static_cast<unsigned char>(c);
+      if ((byte < 0x20 && c != '\t' && c != '\n' && c != '\r') || byte == 0x7F) {
+        char code[8];
+        std::snprintf(code, sizeof code, "U+%04X", byte);
+        return problem(name_of(field) + " holds the control character " + code);
+      }
+    }
+    return {};
+  };
+  if (value.is_string()) return check(value.get<std::string>());
+  if (value.is_array()) {
+    for (const json& item : value) {
+      if (item.is_string()) MOAT_CHECK(check(item.get<std::string>()));
+    }
+  }
+  return {};
+}
+
 // Checks a typed, non-null value against everything but its JSON type.
 Status check_semantics(const Field& field, const json& value, const CapabilityCatalog& catalog) {
+  MOAT_CHECK(check_characters(field, value));
   switch (field.type) {
     case FieldType::kId: return check_id(field, value.get<std::string>());
     case FieldType::kText: return {};
@@ -142,7 +168,10 @@ bool has_json_type(const Field& field, const json& value) {
   switch (field.type) {
     case FieldType::kNumber:
     case FieldType::kShare: return value.is_number();
-    case FieldType::kInteger: return value.is_number_integer();
+    case FieldType::kInteger:
+      return value.is_number_integer() &&
+             !(value.is_number_unsigned() &&
+               value.get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()));
     case FieldType::kBool: return value.is_boolean();
     case FieldType::kIdList:
     case FieldType::kTextList:
@@ -157,7 +186,7 @@ std::string_view json_type_name(const Field& field) {
   switch (field.type) {
     case FieldType::kNumber:
     case FieldType::kShare: return "a number";
-    case FieldType::kInteger: return "a whole number";
+    case FieldType::kInteger: return "a whole number (of at most 19 digits)";
     case FieldType::kBool: return "true or false";
     case FieldType::kIdList:
     case FieldType::kTextList:

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/records.h"
+#include "core/text.h"
 
 namespace moat::app {
 namespace {
@@ -26,12 +27,16 @@ Result<std::vector<Draft>> read_file(const SourceFile& file, const ImportOptions
   return read_csv_records(file, *table, options.product, catalog);
 }
 
-// A product named with --product that does not exist yet is created with its id as name.
+// A product named with --product that rows use but that does not exist yet is created with
+// its id as name (a BOM export imported into a fresh workspace needs nothing else).
 void add_missing_product(const ImportOptions& options, const Model& model, std::vector<Draft>& drafts) {
   if (!options.product || model.of("products").contains({*options.product})) return;
+  bool used = false;
   for (const Draft& draft : drafts) {
     if (draft.table->name == "products" && draft.record["id"] == *options.product) return;
+    used = used || (draft.table->product_scoped && draft.record["product"] == *options.product);
   }
+  if (!used) return;
   drafts.push_back({store::find_table("products"),
                     json{{"id", *options.product}, {"name", *options.product}, {"description", nullptr}},
                     Origin{"--product", 0, {}, ""}});
@@ -68,6 +73,11 @@ Result<Model> load_model(store::Store& store) {
 
 Result<ImportReport> import_files(Workspace& workspace, const Session& session,
                                   const std::vector<SourceFile>& files, const ImportOptions& options) {
+  if (options.product) {
+    if (const std::string why = id_problem(*options.product); !why.empty()) {
+      return input_error("--product", "'" + *options.product + "' is not a valid product id: it " + why);
+    }
+  }
   const CapabilityCatalog catalog = workspace.capabilities();
   std::vector<Draft> drafts;
   std::vector<Diagnostic> problems;
@@ -82,17 +92,26 @@ Result<ImportReport> import_files(Workspace& workspace, const Session& session,
   }
   if (!problems.empty()) return Error(ErrorCode::kInput, std::move(problems));
 
-  MOAT_TRY(Model model, load_model(workspace.store()));
-  add_missing_product(options, model, drafts);
-  problems = overlay(model, drafts);
-  const std::vector<Diagnostic> inconsistencies = check_model(model);
-  problems.insert(problems.end(), inconsistencies.begin(), inconsistencies.end());
-  if (!problems.empty()) return Error(ErrorCode::kInput, std::move(problems));
-
+  // The whole-workspace checks read the workspace inside the write transaction, so that what
+  // they approve is what the commit extends: no other writer can slip in between.
+  store::Store& store = workspace.store();
   ImportReport report;
-  for (const Draft& draft : drafts) ++report.records_read[std::string(draft.table->name)];
-  if (options.dry_run) return report;
-  MOAT_TRY(report.events, workspace.store().write(session.author(), [&](store::Writer& writer) -> Status {
+  const auto check = [&]() -> Status {
+    MOAT_TRY(Model model, load_model(store));
+    add_missing_product(options, model, drafts);
+    std::vector<Diagnostic> found = overlay(model, drafts);
+    const std::vector<Diagnostic> inconsistencies = check_model(model);
+    found.insert(found.end(), inconsistencies.begin(), inconsistencies.end());
+    if (!found.empty()) return Error(ErrorCode::kInput, std::move(found));
+    for (const Draft& draft : drafts) ++report.records_read[std::string(draft.table->name)];
+    return {};
+  };
+  if (options.dry_run) {
+    MOAT_CHECK(store.read_snapshot(check));
+    return report;
+  }
+  MOAT_TRY(report.events, store.write(session.author(), [&](store::Writer& writer) -> Status {
+    MOAT_CHECK(check());
     for (const store::Table& table : store::tables()) {
       for (const Draft& draft : drafts) {
         if (draft.table != &table) continue;

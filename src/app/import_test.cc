@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/audit.h"
 #include "app/export.h"
 #include "testing/testing.h"
 
@@ -105,6 +106,47 @@ TEST_P(ImportTest, RejectsTwoSuppliersWithOneCreditCode) {
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.error().where(), "suppliers.csv:3:6");
   EXPECT_NE(report.error().message().find("already supplier 'F1'"), std::string::npos);
+}
+
+// What the ledger records is what the database holds: defaults, whole numbers in decimal
+// fields and -0 all take their stored form, so the audit agrees with the records.
+TEST_P(ImportTest, LedgerImagesMatchTheStoredRecords) {
+  const std::string document =
+      R"({"format": "moat-workspace", "version": 1,
+          "products": [{"id": "p", "name": "P"}],
+          "packages": [{"product": "p", "id": "W1", "name": "Housing", "capability": "injection-molding", "volume": 10}],
+          "suppliers": [{"id": "F1", "legal_name": "甲", "uscc": "91110000600037341L", "max_exposure_share": 0}]})";
+  ASSERT_TRUE(import({{"doc.json", document}}).ok());
+  auto quotes = import({{"quotes.csv", "product,package,supplier,unit_cost\np,W1,F1,-0\n"}});
+  ASSERT_TRUE(quotes.ok()) << quotes.error().to_string();
+  auto audit = verify_ledger(*workspace_);
+  ASSERT_TRUE(audit.ok());
+  EXPECT_TRUE(audit->ok()) << (audit->state_problems.empty() ? audit->chain.problem : audit->state_problems.front());
+  EXPECT_EQ(record("quotes", {"p", "W1", "F1"})["fixed_cost"].dump(), "0.0");
+}
+
+TEST_P(ImportTest, SuppliersMaySwapCreditCodesInOneImport) {
+  ASSERT_TRUE(import({{"suppliers.csv",
+                       "id,legal_name,uscc\nF1,甲,91110000600037341L\nF2,乙,91440300MA5F0000RL\n"}}).ok());
+  auto swapped = import({{"suppliers.csv",
+                          "id,legal_name,uscc\nF1,甲,91440300MA5F0000RL\nF2,乙,91110000600037341L\n"}});
+  ASSERT_TRUE(swapped.ok()) << swapped.error().to_string();
+  EXPECT_EQ(record("suppliers", {"F1"})["uscc"], "91440300MA5F0000RL");
+}
+
+TEST_P(ImportTest, AcceptsSpreadsheetEmptyRowsAndAFinalCarriageReturn) {
+  auto report = import({{"products.csv", "id,name,description\r\np1,One,\r\n,,\r\n ,, \r\np2,Two,x\r"}});
+  ASSERT_TRUE(report.ok()) << report.error().to_string();
+  EXPECT_EQ(report->records_read.at("products"), 2U);
+  EXPECT_EQ(record("products", {"p2"})["description"], "x");
+}
+
+TEST_P(ImportTest, AProductFlagIsCreatedOnlyWhenRowsUseIt) {
+  ASSERT_TRUE(import({{"products.csv", "id,name\naurora,Aurora\n"}}).ok());
+  auto report = import({{"secrets.csv", "product,id,name,weight,strategy\naurora,S1,A,1,patent\n"}},
+                       {.product = "aurroa"});
+  ASSERT_TRUE(report.ok()) << report.error().to_string();
+  EXPECT_TRUE(record("products", {"aurroa"}).is_null());
 }
 
 TEST_P(ImportTest, DryRunChecksButWritesNothing) {

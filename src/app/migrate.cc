@@ -34,19 +34,25 @@ Result<MigrationReport> migrate_workspace(Workspace& workspace, const std::strin
   MOAT_TRY(auto connection, store::open_postgresql(url));
   MOAT_TRY(auto target, store::Store::open(std::move(connection), workspace.dir() / "ledger.head"));
   MOAT_CHECK(require_empty(*target, url));
+  // Copy and check in one transaction on the target: a copy that does not prove identical is
+  // rolled back, leaving the target empty for another try.
+  MOAT_TRY(store::WriteTransaction transaction, store::WriteTransaction::begin(target->database()));
   MOAT_CHECK(workspace.store().copy_to(target->database()));
-
   MOAT_TRY(const std::string before, export_workspace(workspace));
   MOAT_TRY(const std::string after, export_store(*target));
   if (before != after) {
     return internal_error("the copy in " + store::redact_url(url) +
-                          " exports differently from the original; moat.toml still names the original");
+                          " exports differently from the original (was the workspace written to meanwhile?); "
+                          "nothing was kept and moat.toml still names the original");
   }
   MOAT_TRY(const AuditReport audit, verify_store(*target));
   if (!audit.ok()) {
-    return internal_error("the copied ledger does not verify (" + audit.chain.problem +
-                          "); moat.toml still names the original");
+    const std::string problem = !audit.chain.ok ? audit.chain.problem : audit.state_problems.front();
+    return Error(ErrorCode::kIntegrity, "ledger",
+                 "the workspace's own ledger does not verify (" + problem +
+                     "); run 'moat audit verify' and repair it before migrating");
   }
+  MOAT_CHECK(transaction.commit());
   MOAT_CHECK(workspace.set_database(url));
   return MigrationReport{before.size(), audit.chain.events_checked};
 }

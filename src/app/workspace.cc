@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/workspace.h"
 
+#include <fcntl.h>
 #include <sodium.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdlib>
@@ -44,14 +46,31 @@ Status make_private_dir(const fs::path& path) {
   return {};
 }
 
+// A new key, never over an old one (O_EXCL): losing the vault's key loses the vault.
 Status write_vault_key(const fs::path& keys) {
   if (sodium_init() < 0) return internal_error("libsodium failed to initialise");
+  const fs::path path = keys / "vault.key";
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return Error(ErrorCode::kConflict, path.string(), "a vault key exists already: not replacing it");
   std::array<unsigned char, kVaultKeyBytes> key{};
   randombytes_buf(key.data(), key.size());
-  const std::string bytes(reinterpret_cast<const char*>(key.data()), key.size());
-  Status status = write_private_file(keys / "vault.key", bytes);
+  const bool written = ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size());
   sodium_memzero(key.data(), key.size());
-  return status;
+  const bool closed = ::close(fd) == 0;
+  if (!written || !closed) return internal_error("cannot write " + path.string());
+  return {};
+}
+
+// A folder with moat's files but no moat.toml is a damaged workspace, not an empty folder.
+Status refuse_leftovers(const fs::path& dir, const std::string& database) {
+  std::vector<std::string> found;
+  if (database.empty() && fs::exists(dir / "moat.db")) found.emplace_back("moat.db");
+  if (fs::exists(dir / "keys" / "vault.key")) found.emplace_back("keys/vault.key");
+  if (found.empty()) return {};
+  std::string list;
+  for (const auto& name : found) list += (list.empty() ? "" : ", ") + name;
+  return Error(ErrorCode::kConflict, dir.string(),
+               "holds a workspace's files (" + list + ") but no moat.toml: restore moat.toml, or choose another folder");
 }
 
 Result<std::unique_ptr<store::Store>> open_store(const fs::path& dir, const Config& config,
@@ -170,10 +189,11 @@ Result<std::unique_ptr<Workspace>> Workspace::init(const fs::path& dir, const In
     return input_error("--home-jurisdiction", "must be a two-letter country code such as US, not '" +
                                                   options.home_jurisdiction + "'");
   }
-  const bool created = !fs::exists(dir);
   if (!options.database.empty() && !store::is_postgresql_url(options.database)) {
     return input_error("--db", "must be a postgresql:// URL (leave it out for the embedded SQLite database)");
   }
+  MOAT_CHECK(refuse_leftovers(dir, options.database));
+  const bool created = !fs::exists(dir);
   Config config;
   config.company = options.company;
   config.home_jurisdiction = options.home_jurisdiction;

@@ -242,7 +242,12 @@ std::function<int()> define_export(CLI::App& app, GlobalOptions& global) {
 }
 
 json event_json(const ledger::Event& e) {
-  const auto parsed = [](const std::optional<std::string>& s) { return s ? json::parse(*s) : json(nullptr); };
+  // An image that is not JSON (a tampered ledger) is shown as the text it is.
+  const auto parsed = [](const std::optional<std::string>& s) {
+    if (!s) return json(nullptr);
+    json value = json::parse(*s, nullptr, false);
+    return value.is_discarded() ? json(*s) : value;
+  };
   return {{"seq", e.seq}, {"at", e.at}, {"actor", e.actor}, {"action", e.action}, {"entity", e.entity},
           {"key", e.key}, {"before", parsed(e.before)}, {"after", parsed(e.after)},
           {"prev_hash", e.prev_hash}, {"hash", e.hash}};

@@ -10,7 +10,20 @@ namespace {
 
 constexpr std::size_t kMaxCell = 48;  // display cells; longer text is cut with an ellipsis
 
-std::string clip(const std::string& text) {
+// Control characters (from supplier data, say) never reach the terminal: line breaks and tabs
+// become spaces, anything else a '?'.
+std::string printable(const std::string& text) {
+  std::string out = text;
+  for (char& c : out) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+    else if (byte < 0x20 || byte == 0x7F) c = '?';
+  }
+  return out;
+}
+
+std::string clip(const std::string& raw) {
+  const std::string text = printable(raw);
   if (display_width(text) <= kMaxCell) return text;
   std::string out;
   std::size_t i = 0;

@@ -17,7 +17,7 @@ class Scanner {
     CsvTable table;
     bool have_header = false;
     while (!at_end()) {
-      if (peek() == '\n' || (peek() == '\r' && peek(1) == '\n')) {  // blank line
+      if (at_row_end()) {  // blank line
         skip_line_end();
         continue;
       }
@@ -52,7 +52,10 @@ class Scanner {
     }
     ++pos_;
   }
-  bool at_row_end() const { return at_end() || peek() == '\n' || (peek() == '\r' && peek(1) == '\n'); }
+  // A row ends at \n, \r\n, or a bare \r that is the file's last byte (some spreadsheets).
+  bool at_row_end() const {
+    return at_end() || peek() == '\n' || (peek() == '\r' && (peek(1) == '\n' || pos_ + 1 == text_.size()));
+  }
   void skip_line_end() {
     if (peek() == '\r') advance();
     if (peek() == '\n') advance();

@@ -35,8 +35,12 @@ class Database {
   // A write transaction. Writers are serialised (the ledger needs one writer at a time);
   // a transaction left open is rolled back when the Database is destroyed.
   virtual Status begin_write() = 0;
+  // A read-only transaction over one consistent snapshot (several reads that must agree).
+  virtual Status begin_read() = 0;
   virtual Status commit() = 0;
   virtual void rollback() noexcept = 0;
+  // Whether a transaction is open on this connection.
+  virtual bool in_transaction() const = 0;
 };
 
 // Rolls a write transaction back unless it was committed: the way every writer holds one, so

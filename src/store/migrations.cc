@@ -42,7 +42,7 @@ const std::vector<Migration> kMigrations = {
               PRIMARY KEY ("product", "id")))",
          R"(CREATE TABLE "suppliers" (
               "id" TEXT PRIMARY KEY, "legal_name" TEXT NOT NULL, "name" TEXT,
-              "uscc" TEXT NOT NULL UNIQUE, "legal_rep" TEXT, "address" TEXT, "city" TEXT,
+              "uscc" TEXT NOT NULL, "legal_rep" TEXT, "address" TEXT, "city" TEXT,
               "province" TEXT, "capabilities" TEXT NOT NULL, "capacity" BIGINT NOT NULL,
               "status" TEXT NOT NULL, "trusted" BIGINT NOT NULL, "max_exposure_share" DOUBLE PRECISION))",
          R"(CREATE TABLE "affiliations" (
@@ -69,6 +69,9 @@ const std::vector<Migration> kMigrations = {
               "before_json" TEXT, "after_json" TEXT,
               "prev_hash" TEXT NOT NULL, "hash" TEXT NOT NULL))",
          R"(CREATE INDEX "ledger_entity" ON "ledger" ("entity", "entity_key"))",
+         // Unique in the model (checked inside each write transaction), not by a constraint:
+         // an import may swap two suppliers' codes, which a row-by-row unique check refuses.
+         R"(CREATE INDEX "suppliers_uscc" ON "suppliers" ("uscc"))",
      }},
     {2,
      "row versions for optimistic concurrency",

@@ -115,6 +115,15 @@ class PostgresDatabase final : public Database {
     }
     return {};
   }
+  Status begin_read() override {
+    in_transaction_ = true;
+    if (Status begun = simple("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); !begun.ok()) {
+      rollback();
+      return begun;
+    }
+    return {};
+  }
+  bool in_transaction() const override { return in_transaction_; }
   Status commit() override {
     in_transaction_ = false;
     return simple("COMMIT");
@@ -178,15 +187,40 @@ class PostgresDatabase final : public Database {
 
 }  // namespace
 
-std::string redact_url(std::string_view url) {
-  // postgresql://user:password@host/... -> postgresql://user:***@host/...
+namespace {
+
+// postgresql://user:password@host/... -> postgresql://user:***@host/...
+std::string redact_userinfo(std::string url) {
   const std::size_t scheme = url.find("://");
-  const std::size_t at = url.find('@', scheme == std::string_view::npos ? 0 : scheme + 3);
-  if (scheme == std::string_view::npos || at == std::string_view::npos) return std::string(url);
+  if (scheme == std::string::npos) return url;
+  const std::size_t authority_end = url.find_first_of("/?", scheme + 3);
+  const std::size_t at = url.rfind('@', authority_end == std::string::npos ? std::string::npos : authority_end);
+  if (at == std::string::npos || at < scheme + 3) return url;
   const std::size_t colon = url.find(':', scheme + 3);
-  if (colon == std::string_view::npos || colon > at) return std::string(url);
-  return std::string(url.substr(0, colon + 1)) + "***" + std::string(url.substr(at));
+  if (colon == std::string::npos || colon > at) return url;
+  return url.substr(0, colon + 1) + "***" + url.substr(at);
 }
+
+// ...?user=moat&password=secret -> ...?user=moat&password=***
+std::string redact_parameters(std::string url) {
+  std::size_t from = 0;
+  while ((from = url.find("password=", from)) != std::string::npos) {
+    const bool parameter = from > 0 && (url[from - 1] == '?' || url[from - 1] == '&' || url[from - 1] == ' ');
+    const std::size_t value = from + 9;
+    if (!parameter) {
+      from = value;
+      continue;
+    }
+    const std::size_t end = url.find_first_of("& ", value);
+    url.replace(value, (end == std::string::npos ? url.size() : end) - value, "***");
+    from = value + 3;
+  }
+  return url;
+}
+
+}  // namespace
+
+std::string redact_url(std::string_view url) { return redact_parameters(redact_userinfo(std::string(url))); }
 
 Result<std::unique_ptr<Database>> open_postgresql(const std::string& url) {
   PGconn* connection = PQconnectdb(url.c_str());
@@ -196,8 +230,10 @@ Result<std::unique_ptr<Database>> open_postgresql(const std::string& url) {
     while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
     return Error(ErrorCode::kInput, redact_url(url), "cannot connect to PostgreSQL: " + message);
   }
-  PGresult* quiet = PQexec(connection, "SET client_min_messages = warning");
-  PQclear(quiet);
+  // Quiet notices; floats in full precision whatever the server's or role's default, so that
+  // every double reads back exactly as written.
+  PGresult* settings = PQexec(connection, "SET client_min_messages = warning; SET extra_float_digits = 3");
+  PQclear(settings);
   return std::unique_ptr<Database>(std::make_unique<PostgresDatabase>(connection));
 }
 

@@ -59,6 +59,13 @@ class SqliteDatabase final : public Database {
     in_transaction_ = true;
     return {};
   }
+  Status begin_read() override {
+    // Deferred: the snapshot starts at the first read and holds until the transaction ends.
+    MOAT_CHECK(execute("BEGIN", {}));
+    in_transaction_ = true;
+    return {};
+  }
+  bool in_transaction() const override { return in_transaction_; }
   Status commit() override {
     MOAT_CHECK(execute("COMMIT", {}));
     in_transaction_ = false;
@@ -70,11 +77,11 @@ class SqliteDatabase final : public Database {
   }
 
   Status configure() {
+    sqlite3_busy_timeout(db_, kBusyTimeoutMs);  // first: the PRAGMAs below may wait for a writer
     for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON",
                                "PRAGMA synchronous=NORMAL"}) {
       if (sqlite3_exec(db_, pragma, nullptr, nullptr, nullptr) != SQLITE_OK) return failure(pragma);
     }
-    sqlite3_busy_timeout(db_, kBusyTimeoutMs);
     return {};
   }
 

@@ -69,7 +69,10 @@ SqlValue to_sql(const Field& field, const json& value) {
   if (is_list(field.type)) return value.dump();
   switch (field.type) {
     case FieldType::kNumber:
-    case FieldType::kShare: return value.get<double>();
+    case FieldType::kShare: {
+      const double number = value.get<double>();
+      return number == 0 ? 0.0 : number;  // one zero: -0 would read back differently per backend
+    }
     case FieldType::kInteger: return value.get<std::int64_t>();
     case FieldType::kBool: return std::int64_t{value.get<bool>() ? 1 : 0};
     default: return value.get<std::string>();
@@ -171,13 +174,14 @@ class TransactionWriter final : public Writer {
                        std::to_string(current) + ", the edit was made to version " +
                        std::to_string(*expected_version) + "; reload it and edit again");
     }
-    if (before && before->record == record) return false;
     std::vector<SqlValue> row = row_of(table, record);
+    MOAT_TRY(const Record stored, record_of(table, row));  // what the database will give back
+    if (before && canonical_json(before->record) == canonical_json(stored)) return false;
     row.emplace_back(current + 1);
     MOAT_CHECK(store_.database().execute(upsert_sql(table), row));
     MOAT_CHECK(append("put", std::string(table.name), key_text(key),
                       before ? std::optional(canonical_json(before->record)) : std::nullopt,
-                      canonical_json(record)));
+                      canonical_json(stored)));
     return true;
   }
 
@@ -249,6 +253,21 @@ std::string key_text(const Key& key) {
 
 std::string canonical_json(const Record& record) { return record.dump(); }
 
+Result<Record> stored_form(const Table& table, const Record& record) {
+  return record_of(table, row_of(table, record));
+}
+
+Status Store::read_snapshot(const std::function<Status()>& body) {
+  if (db_->in_transaction()) return body();
+  MOAT_CHECK(db_->begin_read());
+  Status status = body();
+  if (!status.ok()) {
+    db_->rollback();
+    return status;
+  }
+  return db_->commit();
+}
+
 Result<std::unique_ptr<Store>> Store::open(std::unique_ptr<Database> db,
                                            std::filesystem::path witness) {
   MOAT_CHECK(migrate(*db));
@@ -271,7 +290,7 @@ Result<std::optional<Record>> Store::get(const Table& table, const Key& key) {
 }
 
 Status Store::copy_to(Database& target) {
-  MOAT_TRY(WriteTransaction transaction, WriteTransaction::begin(target));
+  return read_snapshot([&]() -> Status {
   for (const Table& table : tables()) {
     MOAT_TRY(const auto rows, db_->query(select_sql(table)));
     const std::string insert = "INSERT INTO " + quoted(table.name) + " (" + column_list(table) + ", " +
@@ -287,7 +306,8 @@ Status Store::copy_to(Database& target) {
   const std::string insert_event = "INSERT INTO \"ledger\" (" + std::string(kEventColumns) +
                                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   for (const SqlRow& row : events) MOAT_CHECK(target.execute(insert_event, row));
-  return transaction.commit();
+  return {};
+  });
 }
 
 Result<std::vector<Record>> Store::list(const Table& table) {
@@ -319,7 +339,7 @@ Result<std::int64_t> Store::write(const Author& author, const std::function<Stat
   TransactionWriter writer(*this, author, std::move(last));
   MOAT_CHECK(body(writer));
   MOAT_CHECK(transaction.commit());
-  if (writer.appended() > 0 && !witness_.empty()) MOAT_CHECK(write_witness(*writer.last()));
+  if (writer.appended() > 0 && !witness_.empty()) (void)write_witness(*writer.last());
   return writer.appended();
 }
 
@@ -353,13 +373,21 @@ Status Store::write_witness(const ledger::Event& last) const {
   {
     std::ofstream out(temporary, std::ios::trunc);
     out << last.seq << ' ' << last.hash << '\n';
-    if (!out) return internal_error("cannot write the ledger witness " + temporary.string());
+    if (!out) {
+      out.close();
+      std::error_code ignored;
+      std::filesystem::remove(temporary, ignored);
+      return internal_error("cannot write the ledger witness " + temporary.string());
+    }
   }
   std::error_code error;
   std::filesystem::permissions(temporary, std::filesystem::perms::owner_read |
                                               std::filesystem::perms::owner_write, error);
   std::filesystem::rename(temporary, witness_, error);
-  if (error) return internal_error("cannot replace the ledger witness: " + error.message());
+  if (error) {
+    std::filesystem::remove(temporary, error);
+    return internal_error("cannot replace the ledger witness");
+  }
   return {};
 }
 

@@ -67,13 +67,21 @@ class Store {
   Result<std::vector<Record>> list(const Table& table);
 
   // Runs `body` in one write transaction; commits when it succeeds, rolls back otherwise.
-  // Returns the number of events appended.
+  // Reads inside `body` see the latest committed state, and no other writer can commit until
+  // this one ends: checks made there hold when the transaction commits. Returns the number of
+  // events appended. After the commit the witness file is brought forward on a best-effort
+  // basis (a witness that lags is still a true lower bound).
   Result<std::int64_t> write(const Author& author, const std::function<Status(Writer&)>& body);
 
   Result<std::vector<ledger::Event>> events(std::int64_t from_seq = 1, std::int64_t limit = -1);
   Result<std::int64_t> event_count();
-  // Copies every record (with its version) and every ledger event into `target`, an empty
-  // database migrated to the same schema, in one transaction.
+  // Runs `body`, whose reads then all see one consistent snapshot (a read transaction; inside
+  // an open transaction, that one).
+  Status read_snapshot(const std::function<Status()>& body);
+
+  // Copies every record (with its version) and every ledger event, from one snapshot, into
+  // `target`: an empty database migrated to the same schema, with a write transaction open
+  // that the caller commits (after checking the copy) or rolls back.
   Status copy_to(Database& target);
 
   // The witness file's content, when there is one.
@@ -94,5 +102,8 @@ Key key_of(const Table& table, const Record& record);
 std::string key_text(const Key& key);
 // Compact JSON with sorted keys: the form records take in the ledger.
 std::string canonical_json(const Record& record);
+// `record` as the database gives it back (numbers of decimal fields as floats, -0 as 0, absent
+// fields as null): what the ledger records and what export writes.
+Result<Record> stored_form(const Table& table, const Record& record);
 
 }  // namespace moat::store

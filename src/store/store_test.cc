@@ -141,7 +141,7 @@ TEST_P(StoreTest, ListFieldsAndNumbersRoundTrip) {
                    {"uscc", "91110000600037341L"}, {"legal_rep", nullptr}, {"address", nullptr},
                    {"city", "Shenzhen"}, {"province", nullptr},
                    {"capabilities", {"pcba-smt", "testing"}}, {"capacity", 50000},
-                   {"status", "qualified"}, {"trusted", true}, {"max_exposure_share", 0.3}};
+                   {"status", "qualified"}, {"trusted", true}, {"max_exposure_share", 0.1 + 0.2}};
   ASSERT_TRUE(store_->write({"t", "t"}, [&](Writer& w) -> Status {
     auto r = w.put(suppliers, supplier);
     return r.ok() ? Status{} : r.error();
@@ -209,6 +209,15 @@ TEST_P(StoreTest, ConcurrentWritersKeepOneUnbrokenChain) {
   std::set<std::string> keys;
   for (const auto& event : *events) keys.insert(event.key);
   EXPECT_EQ(keys.size(), events->size());  // none written twice, none lost
+}
+
+TEST(RedactUrlTest, HidesPasswordsInEveryPlaceAUrlCanHoldThem) {
+  EXPECT_EQ(redact_url("postgresql://moat:s3cret@db:5432/aurora"), "postgresql://moat:***@db:5432/aurora");
+  EXPECT_EQ(redact_url("postgresql://db/aurora?user=moat&password=s3cret&sslmode=require"),
+            "postgresql://db/aurora?user=moat&password=***&sslmode=require");
+  EXPECT_EQ(redact_url("postgresql://moat:a@b@db/x?password=c"), "postgresql://moat:***@db/x?password=***");
+  EXPECT_EQ(redact_url("postgresql://db/aurora"), "postgresql://db/aurora");
+  EXPECT_EQ(redact_url("postgresql://db/x?mypassword=1"), "postgresql://db/x?mypassword=1");
 }
 
 TEST_P(StoreTest, RejectsADatabaseFromANewerMoat) {

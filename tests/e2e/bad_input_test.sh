@@ -89,12 +89,31 @@ write("field.json", lambda c: c["secrets"][2].__setitem__("wieght", 3))
 write("type.json", lambda c: c["packages"][1].__setitem__("volume", "lots"))
 write("ref.json", lambda c: c["quotes"][0].__setitem__("supplier", "F404"))
 write("version.json", lambda c: c.__setitem__("version", 2))
+write("huge.json", lambda c: c["packages"][1].__setitem__("volume", 18446744073709551615))
+write("slash.json", lambda c: c["products"][0].__setitem__("a/b~c", 1))
 PY
 rejects "JSON bad credit code" "$d/uscc.json" "uscc.json#/suppliers/3/uscc" "check character"
 rejects "JSON unknown field" "$d/field.json" "field.json#/secrets/2/wieght" "unknown field 'wieght'"
 rejects "JSON wrong type" "$d/type.json" "type.json#/packages/1/volume" "volume must be a whole number"
 rejects "JSON unknown reference" "$d/ref.json" "ref.json#/quotes/0/supplier" "unknown supplier 'F404'"
 rejects "JSON wrong version" "$d/version.json" "version.json#/version" "version 1"
+rejects "JSON integer beyond 64 bits" "$d/huge.json" "huge.json#/packages/1/volume" "whole number"
+rejects "JSON pointer escaping" "$d/slash.json" "slash.json#/products/0/a~1b~0c" "unknown field 'a/b~c'"
+
+printf 'Designator,Comment,Footprint\n"R1/x",10k,0402\n' > "$d/board.csv"
+rejects "designator that cannot be an id" "$d/board.csv" "board.csv:2:1" "designator 'R1/x' cannot name the part" --kind bom --product aurora
+printf 'Designator,Comment\nR1,10k\n' > "$d/board.csv"
+rejects "a --product that is no id" "$d/board.csv" "--product" "is not a valid product id" --kind bom --product "bad id/x"
+printf 'id,name\np0,"a\x00b"\n' > "$d/products.csv"
+rejects "NUL in a name" "$d/products.csv" "products.csv:2:4" "control character U+0000"
+printf 'id,name\np0,"\x1b[31mred"\n' > "$d/products.csv"
+rejects "terminal escape in a name" "$d/products.csv" "products.csv:2:4" "control character U+001B"
+printf '{"format": "moat-workspace", "version": 1,\n "secrets": [{"product": "aurora", "id": "S99", "name": "x",\n   "weight": -1e400, "strategy": "patent"}]}\n' > "$d/overflow.json"
+rejects "a number too large" "$d/overflow.json" "overflow.json:3:" "JSON syntax error"
+printf '{"format": "moat-workspace", "version": 1, "products": [{"id": "p9", "name": "x"}], "products": []}\n' > "$d/twice.json"
+rejects "a key given twice" "$d/twice.json" "twice.json#/products" "given twice"
+printf '{"format": "moat-workspace", "version": 1, "products": [{"id": "p9", "name": "x", "id": "p10"}]}\n' > "$d/twice.json"
+rejects "a field given twice" "$d/twice.json" "twice.json#/products/0/id" "given twice"
 
 # Several files in one import: one bad file keeps the good one out too.
 printf 'id,name\nnewprod,New product\n' > "$d/products.csv"

@@ -41,6 +41,23 @@ expect_status 1 "bad jurisdiction"
 CHECKS=$((CHECKS + 1))
 [ ! -e "$WORK/ws2" ] || fail "a failed init left a folder behind"
 
+# A folder holding a workspace's files without moat.toml is refused, and its key kept.
+key_before=$(sha256sum "$WORK/ws/keys/vault.key")
+mv "$WORK/ws/moat.toml" "$WORK/moat.toml.saved"
+run "$MOAT" init "$WORK/ws"
+expect_status 1 "init over a workspace without moat.toml"
+expect_stderr "no moat.toml"
+CHECKS=$((CHECKS + 1))
+[ "$(sha256sum "$WORK/ws/keys/vault.key")" = "$key_before" ] || fail "init replaced an existing vault key"
+mv "$WORK/moat.toml.saved" "$WORK/ws/moat.toml"
+
+# A password in a database URL never shows in messages.
+run "$MOAT" init "$WORK/pw" --db "postgresql://127.0.0.1:1/db?user=moat&password=s3cr3t&connect_timeout=2"
+expect_status 1 "init on an unreachable server"
+CHECKS=$((CHECKS + 1))
+! grep -q s3cr3t "$WORK/stderr" || fail "a password appeared in an error message"
+expect_stderr "password=***"
+
 # Workspace discovery: -w, then MOAT_WORKSPACE, then the current folder.
 run "$MOAT" -w "$WORK/ws" status
 expect_status 0 "status -w"
@@ -81,6 +98,13 @@ python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert [e["seq"] fo
 run "$MOAT" -w "$WORK/demo" audit log
 expect_status 0 "audit log"
 expect_stdout "seq"
+# Investigating a tampered ledger still works: an image that is not JSON is shown as text.
+sql "$WORK/demo" "UPDATE ledger SET after_json = '{broken' WHERE seq = 2"
+run "$MOAT" -w "$WORK/demo" audit log --json --limit 3
+expect_status 0 "audit log --json on a tampered ledger"
+expect_stdout '"after": "{broken"'
+run "$MOAT" -w "$WORK/demo" audit verify
+expect_status 1 "verify the tampered ledger"
 
 run "$MOAT" uscc 91110000600037341L
 expect_status 0 "a valid credit code"
