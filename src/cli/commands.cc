@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <fstream>
+#include <iomanip>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -18,6 +19,7 @@
 #include "app/workspace.h"
 #include "cli/table.h"
 #include "core/uscc.h"
+#include "plan/planner.h"
 
 namespace moat::cli {
 namespace {
@@ -459,6 +461,107 @@ std::function<int()> define_migrate(CLI::App& app, GlobalOptions& global) {
   };
 }
 
+void print_plan(const plan::Plan& plan) {
+  std::cout << "Plan: " << plan::status_name(plan.status);
+  if (plan.cost) std::cout << ", cost " << std::fixed << std::setprecision(2) << *plan.cost;
+  if (plan.lower_bound && plan.status != plan::PlanStatus::kOptimal) std::cout << " (lower bound " << *plan.lower_bound << ")";
+  std::cout << std::defaultfloat << "\n";
+  for (const std::string& reason : plan.reasons) std::cout << "  - " << reason << "\n";
+  if (plan.assignments.empty()) return;
+  TextTable assignments({"package", "supplier", "units"});
+  for (const auto& a : plan.assignments) {
+    std::ostringstream units;
+    units << a.units;
+    assignments.add({a.package, a.supplier, units.str()});
+  }
+  std::cout << "\n";
+  assignments.print(std::cout);
+  TextTable recipes({"recipe", "min coalition", "a smallest coalition"});
+  for (const auto& r : plan.recipes) {
+    std::string members;
+    for (const auto& m : r.coalition) members += (members.empty() ? "" : " + ") + m;
+    recipes.add({r.recipe, r.min_coalition ? std::to_string(*r.min_coalition) : "none can", members});
+  }
+  std::cout << "\n";
+  recipes.print(std::cout);
+}
+
+void print_frontier(const std::vector<plan::FrontierPoint>& points) {
+  TextTable table({"collusion", "exposure cap", "status", "cost"});
+  for (const auto& point : points) {
+    std::ostringstream cap, cost;
+    cap << point.max_exposure_share * 100 << "%";
+    if (point.plan.cost) cost << std::fixed << std::setprecision(2) << *point.plan.cost;
+    table.add({std::to_string(point.collusion), cap.str(), std::string(plan::status_name(point.plan.status)),
+               point.plan.cost ? cost.str() : "impossible"});
+  }
+  table.print(std::cout);
+}
+
+json frontier_json(const std::vector<plan::FrontierPoint>& points) {
+  json out = json::array();
+  for (const auto& point : points) {
+    out.push_back({{"collusion", point.collusion}, {"max_exposure_share", point.max_exposure_share},
+                   {"status", plan::status_name(point.plan.status)},
+                   {"cost", point.plan.cost ? json(*point.plan.cost) : json(nullptr)},
+                   {"lower_bound", point.plan.lower_bound ? json(*point.plan.lower_bound) : json(nullptr)}});
+  }
+  return out;
+}
+
+struct PlanFlags {
+  std::string instance;
+  std::optional<int> collusion;
+  std::optional<double> max_exposure_share;
+  double time_limit = 30;
+  bool frontier = false;
+  bool heuristic = false;
+};
+
+int run_plan(const plan::Instance& given, const PlanFlags& flags, bool as_json) {
+  plan::Instance instance = given;
+  if (flags.collusion) instance.policy.collusion = *flags.collusion;
+  if (flags.max_exposure_share) instance.policy.max_exposure_share = *flags.max_exposure_share;
+  const plan::SolveOptions options{flags.time_limit, !flags.heuristic};
+  if (flags.frontier) {
+    const auto points = plan::frontier(instance, options);
+    if (as_json) {
+      std::cout << frontier_json(points).dump(2) << "\n";
+    } else {
+      print_frontier(points);
+    }
+    return 0;
+  }
+  const plan::Plan plan = plan::solve(instance, options);
+  if (as_json) {
+    std::cout << plan::plan_json(plan);
+  } else {
+    print_plan(plan);
+  }
+  return 0;
+}
+
+std::function<int()> define_plan(CLI::App& app, GlobalOptions& global) {
+  auto flags = std::make_shared<PlanFlags>();
+  app.add_option("--instance", flags->instance, "plan an instance file (the planner's contract, docs/planner.md)");
+  app.add_option("--collusion", flags->collusion, "coalitions of up to K untrusted parties must not complete a recipe")
+      ->check(CLI::Range(0, 20));
+  app.add_option("--max-exposure-share", flags->max_exposure_share, "most of the total secret weight one party may hold")
+      ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--time-limit", flags->time_limit, "seconds to search (default 30)")->check(CLI::PositiveNumber);
+  app.add_flag("--frontier", flags->frontier, "the price of protection: cost at collusion 0..3 and tighter caps");
+  app.add_flag("--heuristic", flags->heuristic, "the fast engine alone (no proof of optimality)");
+  app.add_flag("--json", global.json, "print the plan as JSON (the contract)");
+  return [flags, &global] {
+    if (flags->instance.empty()) return fail(input_error("--instance", "name an instance file"));
+    auto text = read_file(flags->instance);
+    if (!text.ok()) return fail(text.error());
+    auto instance = plan::parse_instance(*text, flags->instance);
+    if (!instance.ok()) return fail(instance.error());
+    return run_plan(*instance, *flags, global.json);
+  };
+}
+
 const Command kCommands[] = {
     {"init", "create a workspace: moat.toml, the database, the vault and the keys", define_init},
     {"demo", "create a workspace holding the Aurora demo product and show its summary", define_demo},
@@ -469,6 +572,7 @@ const Command kCommands[] = {
     {"show", "show one record with its version", define_show},
     {"set", "change fields of one record (optimistically: --if-version)", define_set},
     {"parties", "list parties: suppliers grouped by affiliation", define_parties},
+    {"plan", "choose suppliers so that no party, or coalition of K, can copy the product", define_plan},
     {"audit", "verify the ledger or list its events", define_audit},
     {"migrate", "copy the workspace into an empty PostgreSQL database and switch to it", define_migrate},
     {"uscc", "check unified social credit codes", define_uscc},

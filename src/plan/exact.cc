@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "plan/exact.h"
+
+#include <CbcModel.hpp>
+#include <CbcSolver.hpp>
+#include <CoinPackedMatrix.hpp>
+#include <OsiClpSolverInterface.hpp>
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <string>
+
+#include "plan/exposure.h"
+
+namespace moat::plan {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr double kInfinity = 1e30;
+
+struct Row {
+  std::vector<int> columns;
+  std::vector<double> values;
+  double lower = -kInfinity;
+  double upper = kInfinity;
+};
+
+// The model's columns and rows, kept so that cuts can be added and the model rebuilt.
+class Model {
+ public:
+  explicit Model(const Problem& problem) : problem_(problem) {
+    add_assignment();
+    add_holdings();
+  }
+
+  void add_cut(Row row) { rows_.push_back(std::move(row)); }
+  std::size_t column_count() const { return costs_.size(); }
+  int holding(std::size_t party, std::size_t secret) const {
+    const auto it = y_.find({party, secret});
+    return it == y_.end() ? -1 : it->second;
+  }
+
+  // Solves with CBC; returns the column values of the best solution, if any.
+  struct Solved {
+    std::optional<std::vector<double>> values;
+    bool proven_optimal = false;
+    bool proven_infeasible = false;
+    double bound = -kInfinity;
+  };
+  Solved solve(double seconds, const std::optional<std::vector<double>>& start) const {
+    OsiClpSolverInterface solver;
+    CoinPackedMatrix matrix(false, 0, 0);
+    matrix.setDimensions(0, static_cast<int>(costs_.size()));
+    std::vector<double> row_lower, row_upper;
+    for (const Row& row : rows_) {
+      matrix.appendRow(static_cast<int>(row.columns.size()), row.columns.data(), row.values.data());
+      row_lower.push_back(row.lower);
+      row_upper.push_back(row.upper);
+    }
+    std::vector<double> column_lower(costs_.size(), 0.0), column_upper(costs_.size(), 1.0);
+    solver.loadProblem(matrix, column_lower.data(), column_upper.data(), costs_.data(), row_lower.data(), row_upper.data());
+    for (std::size_t c = 0; c < costs_.size(); ++c) solver.setInteger(static_cast<int>(c));
+    solver.messageHandler()->setLogLevel(0);
+
+    CbcModel model(solver);
+    model.messageHandler()->setLogLevel(0);
+    CbcSolverUsefulData data;
+    data.noPrinting_ = true;
+    CbcMain0(model, data);
+    model.messageHandler()->setLogLevel(0);
+    model.solver()->messageHandler()->setLogLevel(0);
+    if (start) model.setBestSolution(start->data(), static_cast<int>(start->size()), objective(*start), true);
+    const std::string limit = std::to_string(std::max(0.05, seconds));
+    const char* argv[] = {"moat", "-log", "0", "-slog", "0", "-sec", limit.c_str(), "-solve", "-quit"};
+    CbcMain1(static_cast<int>(std::size(argv)), argv, model, [](CbcModel*, int) { return 0; }, data);
+
+    Solved solved;
+    solved.proven_optimal = model.isProvenOptimal();
+    solved.proven_infeasible = model.isProvenInfeasible();
+    solved.bound = model.getBestPossibleObjValue();
+    if (model.bestSolution()) {
+      solved.values = std::vector<double>(model.bestSolution(), model.bestSolution() + costs_.size());
+    }
+    return solved;
+  }
+
+  Choice choice_of(const std::vector<double>& values) const {
+    Choice choice(problem_.packages.size());
+    for (const auto& [column, option] : x_) {
+      if (values[static_cast<std::size_t>(column)] > 0.5) choice[option.first].push_back(option.second);
+    }
+    return choice;
+  }
+
+  // Column values for a valid choice (x as chosen, y as held), to start CBC from.
+  std::vector<double> values_of(const Choice& choice) const {
+    std::vector<double> values(costs_.size(), 0.0);
+    for (const auto& [column, option] : x_) {
+      const auto& chosen = choice[option.first];
+      if (std::find(chosen.begin(), chosen.end(), option.second) != chosen.end()) values[static_cast<std::size_t>(column)] = 1;
+    }
+    const std::vector<Holder> holders = party_holdings(problem_, choice);
+    for (const auto& [key, column] : y_) {
+      if (holders[key.first].held.test(key.second)) values[static_cast<std::size_t>(column)] = 1;
+    }
+    return values;
+  }
+
+ private:
+  int add_column(double cost) {
+    costs_.push_back(cost);
+    return static_cast<int>(costs_.size() - 1);
+  }
+
+  double objective(const std::vector<double>& values) const {
+    double total = 0;
+    for (std::size_t c = 0; c < costs_.size(); ++c) total += costs_[c] * values[c];
+    return total;
+  }
+
+  void add_assignment() {
+    std::vector<Row> capacity(problem_.suppliers.size());
+    std::vector<double> potential(problem_.suppliers.size(), 0);
+    for (std::size_t p = 0; p < problem_.packages.size(); ++p) {
+      const CompiledPackage& package = problem_.packages[p];
+      Row choose{{}, {}, static_cast<double>(package.sources), static_cast<double>(package.sources)};
+      std::map<std::size_t, Row> per_party;
+      for (std::size_t o = 0; o < package.options.size(); ++o) {
+        const Option& option = package.options[o];
+        const int column = add_column(option.unit_cost * package.units + option.fixed_cost);
+        x_[column] = {p, o};
+        options_[{p, o}] = column;
+        choose.columns.push_back(column);
+        choose.values.push_back(1);
+        Row& party = per_party[problem_.suppliers[option.supplier].party];
+        party.columns.push_back(column);
+        party.values.push_back(1);
+        party.upper = 1;
+        capacity[option.supplier].columns.push_back(column);
+        capacity[option.supplier].values.push_back(package.units);
+        potential[option.supplier] += package.units;
+      }
+      rows_.push_back(std::move(choose));
+      for (auto& [party, row] : per_party) {
+        if (row.columns.size() > 1 && package.sources > 1) rows_.push_back(std::move(row));
+      }
+    }
+    for (std::size_t s = 0; s < problem_.suppliers.size(); ++s) {
+      if (potential[s] <= problem_.suppliers[s].capacity + 1e-9) continue;
+      capacity[s].upper = problem_.suppliers[s].capacity;
+      rows_.push_back(std::move(capacity[s]));
+    }
+  }
+
+  // y[g,t]: untrusted party g holds secret t; forced up by assignments and by inference.
+  void add_holdings() {
+    for (std::size_t g = 0; g < problem_.parties.size(); ++g) {
+      if (problem_.parties[g].trusted) continue;
+      Bitset possible(problem_.secret_count);
+      std::map<std::size_t, std::vector<int>> exposing;  // package -> columns of g's options
+      for (const auto& [column, option] : x_) {
+        const CompiledPackage& package = problem_.packages[option.first];
+        if (problem_.suppliers[package.options[option.second].supplier].party != g) continue;
+        possible.unite(package.exposes);
+        exposing[option.first].push_back(column);
+      }
+      problem_.close(possible);
+      possible.for_each([&](std::size_t t) { y_[{g, t}] = add_column(0); });
+      for (const auto& [p, columns] : exposing) {
+        problem_.packages[p].exposes.for_each([&](std::size_t t) {
+          Row row{{y_.at({g, t})}, {1}, 0, kInfinity};  // y >= sum of g's sources of p (at most 1)
+          for (int column : columns) {
+            row.columns.push_back(column);
+            row.values.push_back(-1);
+          }
+          rows_.push_back(std::move(row));
+        });
+      }
+      for (const Rule& rule : problem_.rules) {
+        if (!possible.test(rule.gives)) continue;
+        if (!std::all_of(rule.from.begin(), rule.from.end(), [&](std::size_t f) { return possible.test(f); })) continue;
+        Row row{{y_.at({g, rule.gives})}, {1}, 1.0 - static_cast<double>(rule.from.size()), kInfinity};
+        for (std::size_t f : rule.from) {
+          row.columns.push_back(y_.at({g, f}));
+          row.values.push_back(-1);
+        }
+        rows_.push_back(std::move(row));
+      }
+      add_exposure_cap(g, possible);
+      if (problem_.collusion >= 1) add_single_party_collusion(g, possible);
+    }
+  }
+
+  void add_exposure_cap(std::size_t g, const Bitset& possible) {
+    if (problem_.total_weight <= 0) return;
+    const double cap = problem_.parties[g].cap * problem_.total_weight;
+    if (problem_.weight_of(possible) <= cap + 1e-9) return;
+    Row row{{}, {}, -kInfinity, cap};
+    possible.for_each([&](std::size_t t) {
+      row.columns.push_back(y_.at({g, t}));
+      row.values.push_back(problem_.weights[t]);
+    });
+    rows_.push_back(std::move(row));
+  }
+
+  void add_single_party_collusion(std::size_t g, const Bitset& possible) {
+    for (const CompiledRecipe& recipe : problem_.recipes) {
+      if (!possible.contains(recipe.secrets)) continue;
+      Row row{{}, {}, -kInfinity, static_cast<double>(recipe.secrets.count()) - 1};
+      recipe.secrets.for_each([&](std::size_t t) {
+        row.columns.push_back(y_.at({g, t}));
+        row.values.push_back(1);
+      });
+      rows_.push_back(std::move(row));
+    }
+  }
+
+  const Problem& problem_;
+  std::vector<double> costs_;
+  std::vector<Row> rows_;
+  std::map<int, std::pair<std::size_t, std::size_t>> x_;        // column -> (package, option)
+  std::map<std::pair<std::size_t, std::size_t>, int> options_;  // (package, option) -> column
+  std::map<std::pair<std::size_t, std::size_t>, int> y_;        // (party, secret) -> column
+};
+
+// A cut excluding the coalition that completes `recipe` in `choice`: not all of the
+// (party, secret) holdings that together give it may be held at once.
+std::optional<Row> coalition_cut(const Problem& problem, const Model& model, const std::vector<Holder>& holders,
+                                 const Coalition& coalition, const Bitset& recipe) {
+  std::vector<std::pair<std::size_t, std::size_t>> support;
+  for (std::size_t g : coalition.members) {
+    holders[g].held.for_each([&](std::size_t t) { support.emplace_back(g, t); });
+  }
+  // Drop holdings the coalition does not need, one at a time, to make the cut strong.
+  const auto covers = [&](const std::vector<std::pair<std::size_t, std::size_t>>& pairs) {
+    Bitset pool(problem.secret_count);
+    for (const auto& [g, t] : pairs) pool.set(t);
+    problem.close(pool);
+    return pool.contains(recipe);
+  };
+  for (std::size_t i = support.size(); i-- > 0;) {
+    auto without = support;
+    without.erase(without.begin() + static_cast<std::ptrdiff_t>(i));
+    if (covers(without)) support = std::move(without);
+  }
+  Row row{{}, {}, -kInfinity, static_cast<double>(support.size()) - 1};
+  for (const auto& [g, t] : support) {
+    const int column = model.holding(g, t);
+    if (column < 0) return std::nullopt;
+    row.columns.push_back(column);
+    row.values.push_back(1);
+  }
+  return row;
+}
+
+// Cuts for every recipe some coalition of at most `collusion` parties completes in `choice`.
+std::vector<Row> violated_cuts(const Problem& problem, const Model& model, const Choice& choice) {
+  std::vector<Row> cuts;
+  const std::vector<Holder> holders = party_holdings(problem, choice);
+  for (const CompiledRecipe& recipe : problem.recipes) {
+    const Coalition coalition = min_coalition(problem, holders, recipe.secrets, problem.collusion);
+    if (!coalition.size || *coalition.size > problem.collusion) continue;
+    if (auto cut = coalition_cut(problem, model, holders, coalition, recipe.secrets)) cuts.push_back(std::move(*cut));
+  }
+  return cuts;
+}
+
+}  // namespace
+
+ExactResult solve_exact(const Problem& problem, Clock::time_point deadline, const std::optional<Choice>& incumbent) {
+  ExactResult result;
+  Model model(problem);
+  std::optional<Choice> best = incumbent;
+  std::optional<double> best_cost;
+  if (best) best_cost = cost_of(problem, *best);
+  while (true) {
+    const double seconds = std::chrono::duration<double>(deadline - Clock::now()).count();
+    if (seconds <= 0) break;
+    ++result.rounds;
+    const auto start = best ? std::optional(model.values_of(*best)) : std::nullopt;
+    const Model::Solved solved = model.solve(seconds, start);
+    if (solved.proven_infeasible) {
+      result.outcome = ExactResult::Outcome::kInfeasible;
+      return result;
+    }
+    if (solved.bound > -kInfinity / 2) result.lower_bound = solved.bound;
+    if (!solved.values) break;
+    const Choice choice = model.choice_of(*solved.values);
+    std::vector<Row> cuts = violated_cuts(problem, model, choice);
+    if (cuts.empty() && violations(problem, choice).empty()) {
+      const double cost = cost_of(problem, choice);
+      if (!best_cost || cost < *best_cost - 1e-9) best = choice, best_cost = cost;
+      if (solved.proven_optimal) {
+        result.outcome = ExactResult::Outcome::kOptimal;
+        result.lower_bound = *best_cost;
+        result.choice = best;
+        return result;
+      }
+      break;  // out of time with a valid solution
+    }
+    if (cuts.empty()) break;  // a violation no cut describes: should not happen; stop honestly
+    for (Row& cut : cuts) model.add_cut(std::move(cut));
+    // The incumbent (if any) satisfies every valid cut, so it stays a valid start.
+  }
+  result.choice = best;
+  if (best) {
+    result.outcome = ExactResult::Outcome::kFeasible;
+    if (result.lower_bound && *result.lower_bound >= *best_cost - 1e-6) result.outcome = ExactResult::Outcome::kOptimal;
+  }
+  return result;
+}
+
+}  // namespace moat::plan

@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "plan/exposure.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+
+namespace moat::plan {
+namespace {
+
+// The recipe's secrets and every secret that can contribute to inferring one of them.
+Bitset relevant_to(const Problem& problem, const Bitset& recipe) {
+  Bitset relevant = recipe;
+  bool changed = true;
+  while (changed) {
+    changed = false;
+    for (const Rule& rule : problem.rules) {
+      if (!relevant.test(rule.gives)) continue;
+      for (std::size_t f : rule.from) {
+        if (!relevant.test(f)) {
+          relevant.set(f);
+          changed = true;
+        }
+      }
+    }
+  }
+  return relevant;
+}
+
+Bitset ancestors_and_self(const Problem& problem, std::size_t secret) {
+  Bitset single(problem.secret_count);
+  single.set(secret);
+  return relevant_to(problem, single);
+}
+
+class CoalitionSearch {
+ public:
+  CoalitionSearch(const Problem& problem, const Bitset& recipe, std::vector<Bitset> candidates)
+      : problem_(problem), recipe_(recipe), candidates_(std::move(candidates)) {}
+
+  std::optional<std::vector<std::size_t>> smallest(int max_size) {
+    Bitset everything(problem_.secret_count);
+    for (const Bitset& c : candidates_) everything.unite(c);
+    problem_.close(everything);
+    if (!everything.contains(recipe_)) return std::nullopt;
+    const int limit = std::min<int>(max_size, static_cast<int>(candidates_.size()));
+    for (int size = 1; size <= limit; ++size) {
+      std::vector<std::size_t> chosen;
+      if (search(Bitset(problem_.secret_count), chosen, size)) return chosen;
+    }
+    return std::nullopt;
+  }
+
+ private:
+  bool search(const Bitset& pool, std::vector<std::size_t>& chosen, int size) {
+    Bitset closed = pool;
+    problem_.close(closed);
+    if (closed.contains(recipe_)) return true;
+    if (static_cast<int>(chosen.size()) == size) return false;
+    // Branch on an uncovered secret: some member of any completing coalition must hold it or an
+    // ancestor of it that the pool does not yet know.
+    std::size_t target = 0;
+    bool found = false;
+    recipe_.for_each([&](std::size_t s) {
+      if (!found && !closed.test(s)) target = s, found = true;
+    });
+    Bitset useful = ancestors(target);
+    for (std::size_t c = 0; c < candidates_.size(); ++c) {
+      if (std::find(chosen.begin(), chosen.end(), c) != chosen.end()) continue;
+      Bitset gain = candidates_[c].intersection(useful);
+      if (gain.empty() || closed.contains(gain)) continue;
+      Bitset next = pool;
+      next.unite(candidates_[c]);
+      chosen.push_back(c);
+      if (search(next, chosen, size)) return true;
+      chosen.pop_back();
+    }
+    return false;
+  }
+
+  const Bitset& ancestors(std::size_t secret) {
+    auto it = ancestors_.find(secret);
+    if (it == ancestors_.end()) it = ancestors_.emplace(secret, ancestors_and_self(problem_, secret)).first;
+    return it->second;
+  }
+
+  const Problem& problem_;
+  const Bitset& recipe_;
+  std::vector<Bitset> candidates_;
+  std::map<std::size_t, Bitset> ancestors_;
+};
+
+std::string percent(double share) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f%%", share * 100);
+  return text;
+}
+
+}  // namespace
+
+Coalition min_coalition(const Problem& problem, const std::vector<Holder>& holders, const Bitset& recipe,
+                        int max_size) {
+  const Bitset relevant = relevant_to(problem, recipe);
+  // Untrusted holders that know something relevant, projected onto it; a holder whose projection
+  // another's contains adds nothing a coalition could not get from the other.
+  std::vector<std::pair<Bitset, std::size_t>> projected;
+  for (std::size_t h = 0; h < holders.size(); ++h) {
+    if (holders[h].trusted) continue;
+    Bitset part = holders[h].held.intersection(relevant);
+    if (!part.empty()) projected.emplace_back(std::move(part), h);
+  }
+  std::stable_sort(projected.begin(), projected.end(),
+                   [](const auto& a, const auto& b) { return a.first.count() > b.first.count(); });
+  std::vector<Bitset> candidates;
+  std::vector<std::size_t> owners;
+  for (auto& [part, owner] : projected) {
+    const bool dominated = std::any_of(candidates.begin(), candidates.end(),
+                                       [&](const Bitset& kept) { return kept.contains(part); });
+    if (dominated) continue;
+    candidates.push_back(part);
+    owners.push_back(owner);
+  }
+  CoalitionSearch search(problem, recipe, candidates);
+  const auto found = search.smallest(max_size);
+  if (!found) return {};
+  Coalition coalition{static_cast<int>(found->size()), {}};
+  for (std::size_t c : *found) coalition.members.push_back(owners[c]);
+  std::sort(coalition.members.begin(), coalition.members.end());
+  return coalition;
+}
+
+std::vector<Holder> party_holdings(const Problem& problem, const Choice& choice) {
+  std::vector<Holder> holders;
+  for (const CompiledParty& party : problem.parties) holders.push_back({party.id, party.trusted, Bitset(problem.secret_count)});
+  for (std::size_t p = 0; p < problem.packages.size(); ++p) {
+    for (std::size_t o : choice[p]) {
+      const std::size_t party = problem.suppliers[problem.packages[p].options[o].supplier].party;
+      holders[party].held.unite(problem.packages[p].exposes);
+    }
+  }
+  for (Holder& holder : holders) problem.close(holder.held);
+  return holders;
+}
+
+double cost_of(const Problem& problem, const Choice& choice) {
+  double cost = 0;
+  for (std::size_t p = 0; p < problem.packages.size(); ++p) {
+    const CompiledPackage& package = problem.packages[p];
+    for (std::size_t o : choice[p]) cost += package.options[o].unit_cost * package.units + package.options[o].fixed_cost;
+  }
+  return cost;
+}
+
+Plan describe(const Problem& problem, const Choice& choice, PlanStatus status) {
+  Plan plan;
+  plan.status = status;
+  plan.cost = cost_of(problem, choice);
+  for (std::size_t p = 0; p < problem.packages.size(); ++p) {
+    for (std::size_t o : choice[p]) {
+      plan.assignments.push_back({problem.packages[p].id, problem.suppliers[problem.packages[p].options[o].supplier].id,
+                                  problem.packages[p].units});
+    }
+  }
+  const std::vector<Holder> holders = party_holdings(problem, choice);
+  for (const Holder& holder : holders) {
+    if (holder.held.empty()) continue;
+    PartyExposure exposure{holder.id, {}, problem.total_weight > 0 ? problem.weight_of(holder.held) / problem.total_weight : 0};
+    holder.held.for_each([&](std::size_t s) { exposure.secrets.push_back(problem.instance->secrets[s].id); });
+    plan.parties.push_back(std::move(exposure));
+  }
+  for (const CompiledRecipe& recipe : problem.recipes) {
+    const Coalition coalition = min_coalition(problem, holders, recipe.secrets);
+    RecipeExposure exposure{recipe.id, coalition.size, {}};
+    for (std::size_t h : coalition.members) exposure.coalition.push_back(holders[h].id);
+    plan.recipes.push_back(std::move(exposure));
+  }
+  return plan;
+}
+
+std::vector<std::string> violations(const Problem& problem, const Choice& choice) {
+  std::vector<std::string> found;
+  std::vector<double> load(problem.suppliers.size(), 0);
+  for (std::size_t p = 0; p < problem.packages.size(); ++p) {
+    const CompiledPackage& package = problem.packages[p];
+    if (static_cast<int>(choice[p].size()) != package.sources) {
+      found.push_back("package " + package.id + " has " + std::to_string(choice[p].size()) + " sources, needs " +
+                      std::to_string(package.sources));
+    }
+    std::vector<std::size_t> parties;
+    for (std::size_t o : choice[p]) {
+      const std::size_t supplier = package.options[o].supplier;
+      load[supplier] += package.units;
+      parties.push_back(problem.suppliers[supplier].party);
+    }
+    std::sort(parties.begin(), parties.end());
+    if (std::adjacent_find(parties.begin(), parties.end()) != parties.end()) {
+      found.push_back("package " + package.id + " has two sources in one party");
+    }
+  }
+  for (std::size_t s = 0; s < problem.suppliers.size(); ++s) {
+    if (load[s] > problem.suppliers[s].capacity + 1e-6) {
+      found.push_back("supplier " + problem.suppliers[s].id + " is over capacity");
+    }
+  }
+  const std::vector<Holder> holders = party_holdings(problem, choice);
+  for (std::size_t g = 0; g < holders.size(); ++g) {
+    if (holders[g].trusted || problem.total_weight <= 0) continue;
+    const double share = problem.weight_of(holders[g].held) / problem.total_weight;
+    if (share > problem.parties[g].cap + 1e-9) {
+      found.push_back("party " + holders[g].id + " would hold " + percent(share) + " of the secret weight, above its cap of " +
+                      percent(problem.parties[g].cap));
+    }
+  }
+  for (const CompiledRecipe& recipe : problem.recipes) {
+    const Coalition coalition = min_coalition(problem, holders, recipe.secrets, problem.collusion);
+    if (coalition.size && *coalition.size <= problem.collusion) {
+      std::string members;
+      for (std::size_t h : coalition.members) members += (members.empty() ? "" : ", ") + holders[h].id;
+      found.push_back("recipe " + recipe.id + " can be completed by " + members);
+    }
+  }
+  return found;
+}
+
+}  // namespace moat::plan

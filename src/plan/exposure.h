@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+// Exposure analysis: who holds which secrets (closed under inference), what share of the total
+// weight that is, and for each recipe the smallest coalition of untrusted holders that could
+// complete it by pooling what they hold. Holders are parties for a sourcing plan, and can be
+// people too (who received which files): the analysis only sees named sets of secrets.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "plan/problem.h"
+
+namespace moat::plan {
+
+struct Holder {
+  std::string id;
+  bool trusted = false;
+  Bitset held;  // closed under inference
+};
+
+struct Coalition {
+  std::optional<int> size;            // nullopt: no set of untrusted holders completes the recipe
+  std::vector<std::size_t> members;   // indices into the holders, one smallest coalition
+};
+
+// The smallest set of untrusted holders whose pooled secrets, closed under inference, contain
+// `recipe`; searched no deeper than `max_size` (beyond it: size nullopt unless found).
+Coalition min_coalition(const Problem& problem, const std::vector<Holder>& holders, const Bitset& recipe,
+                        int max_size = 1 << 20);
+
+// What each party holds under `choice` (closed), one Holder per party.
+std::vector<Holder> party_holdings(const Problem& problem, const Choice& choice);
+
+// The plan's assignments, parties and recipes for `choice` (cost included).
+Plan describe(const Problem& problem, const Choice& choice, PlanStatus status);
+
+double cost_of(const Problem& problem, const Choice& choice);
+
+// Every rule a valid plan must meet that `choice` breaks, for a person; empty when valid.
+std::vector<std::string> violations(const Problem& problem, const Choice& choice);
+
+}  // namespace moat::plan

@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: Apache-2.0
+// The fast engine: a constructive pass that assigns the most constrained packages first, each
+// to the cheapest option that keeps the partial plan valid (knowledge only grows, so a partial
+// plan that breaks a rule cannot be repaired by adding to it), then a local search that moves
+// single sources to cheaper options while the plan stays valid. It never returns a plan it has
+// not checked with violations().
+#pragma once
+
+#include <chrono>
+#include <optional>
+
+#include "plan/problem.h"
+
+namespace moat::plan {
+
+struct HeuristicResult {
+  std::optional<Choice> choice;  // a valid plan, when one was found
+  double cost = 0;
+};
+
+HeuristicResult solve_heuristic(const Problem& problem, std::chrono::steady_clock::time_point deadline);
+
+}  // namespace moat::plan

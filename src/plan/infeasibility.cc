@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "plan/infeasibility.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <set>
+
+#include "plan/exposure.h"
+
+namespace moat::plan {
+namespace {
+
+constexpr std::size_t kMaxNamed = 6;  // suppliers named per reason
+
+std::string amount(double units) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.0f", units);
+  std::string digits = text, out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0 && digits[i - 1] != '-') out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+std::string percent(double share) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.0f%%", share * 100);
+  return text;
+}
+
+std::string list(const std::vector<std::string>& names, std::string_view last = " and ") {
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) out += i + 1 == names.size() ? std::string(last) : ", ";
+    out += names[i];
+  }
+  return out;
+}
+
+// Packages whose eligible suppliers fall in fewer parties than the sources they need.
+void short_of_suppliers(const Problem& problem, std::vector<std::string>& reasons) {
+  const Instance& instance = *problem.instance;
+  for (std::size_t p = 0; p < problem.packages.size(); ++p) {
+    const CompiledPackage& package = problem.packages[p];
+    std::set<std::size_t> parties;
+    for (const Option& o : package.options) parties.insert(problem.suppliers[o.supplier].party);
+    if (static_cast<int>(parties.size()) >= package.sources) continue;
+    std::vector<std::string> why;
+    const Package& source = instance.packages[p];
+    for (const Supplier& s : instance.suppliers) {
+      const auto quote = std::find_if(instance.quotes.begin(), instance.quotes.end(),
+                                      [&](const Quote& q) { return q.package == source.id && q.supplier == s.id; });
+      const auto reason = ineligibility(instance, source, s, quote == instance.quotes.end() ? nullptr : &*quote);
+      // Name suppliers that are close: they have the capability or a quote.
+      const bool capable = std::find(s.capabilities.begin(), s.capabilities.end(), source.capability) != s.capabilities.end();
+      if (reason && (capable || quote != instance.quotes.end()) && why.size() < kMaxNamed) why.push_back(*reason);
+    }
+    for (const std::string& excluded : package.excluded) {
+      if (why.size() < kMaxNamed) why.push_back(excluded);
+    }
+    std::string text = "package " + package.id;
+    if (parties.empty()) {
+      text += " has no eligible supplier";
+    } else {
+      text += " needs " + std::to_string(package.sources) + " sources in distinct parties but only " +
+              std::to_string(parties.size()) + " part" + (parties.size() == 1 ? "y is" : "ies are") + " eligible";
+    }
+    if (why.empty()) {
+      text += " (no supplier has the capability " + source.capability + ")";
+    } else {
+      text += " (" + list(why, ", ") + ")";
+    }
+    reasons.push_back(text);
+  }
+}
+
+// Per capability: units to make against the capacity of every supplier eligible for them.
+void short_of_capacity(const Problem& problem, std::vector<std::string>& reasons) {
+  std::map<std::string, double> demand;
+  std::map<std::string, std::set<std::size_t>> able;
+  for (std::size_t p = 0; p < problem.packages.size(); ++p) {
+    const std::string& capability = problem.instance->packages[p].capability;
+    demand[capability] += problem.packages[p].volume;
+    for (const Option& o : problem.packages[p].options) able[capability].insert(o.supplier);
+  }
+  for (const auto& [capability, units] : demand) {
+    double supply = 0;
+    for (std::size_t s : able[capability]) supply += problem.suppliers[s].capacity;
+    if (units > supply + 1e-6) {
+      reasons.push_back("capacity for " + capability + " short by " + amount(units - supply) + " units (" +
+                        amount(units) + " to make, " + amount(supply) + " among the eligible suppliers)");
+    }
+  }
+}
+
+struct Forced {
+  Bitset held;
+  std::vector<std::string> packages;
+};
+
+// What each untrusted party must hold whatever the plan: packages only it can make.
+std::map<std::size_t, Forced> forced_holdings(const Problem& problem) {
+  std::map<std::size_t, Forced> forced;
+  for (const CompiledPackage& package : problem.packages) {
+    std::set<std::size_t> parties;
+    for (const Option& o : package.options) parties.insert(problem.suppliers[o.supplier].party);
+    // With as many parties as sources, every one of them is used.
+    if (parties.empty() || static_cast<int>(parties.size()) > package.sources) continue;
+    for (std::size_t g : parties) {
+      if (problem.parties[g].trusted) continue;
+      auto [it, fresh] = forced.try_emplace(g, Forced{Bitset(problem.secret_count), {}});
+      it->second.held.unite(package.exposes);
+      it->second.packages.push_back(package.id);
+    }
+  }
+  for (auto& [g, f] : forced) problem.close(f.held);
+  return forced;
+}
+
+void forced_conflicts(const Problem& problem, std::vector<std::string>& reasons) {
+  const auto forced = forced_holdings(problem);
+  for (const auto& [g, f] : forced) {
+    const double share = problem.total_weight > 0 ? problem.weight_of(f.held) / problem.total_weight : 0;
+    const std::string only = "only party " + problem.parties[g].id + " can make " +
+                             (f.packages.size() == 1 ? "it" : (f.packages.size() == 2 ? "both" : "them all"));
+    if (share > problem.parties[g].cap + 1e-9) {
+      const bool one = f.packages.size() == 1;
+      reasons.push_back((one ? "package " : "packages ") + list(f.packages) + (one ? " exposes " : " expose ") +
+                        percent(share) + " of the secret weight and " + only + ", above its cap of " +
+                        percent(problem.parties[g].cap));
+    }
+    if (problem.collusion < 1) continue;
+    for (const CompiledRecipe& recipe : problem.recipes) {
+      if (!f.held.contains(recipe.secrets)) continue;
+      // Name the fewest of its packages that already give the recipe away.
+      std::vector<std::string> needed = f.packages;
+      for (std::size_t i = needed.size(); i-- > 0;) {
+        std::vector<std::string> without = needed;
+        without.erase(without.begin() + static_cast<std::ptrdiff_t>(i));
+        Bitset held(problem.secret_count);
+        for (const CompiledPackage& package : problem.packages) {
+          if (std::find(without.begin(), without.end(), package.id) != without.end()) held.unite(package.exposes);
+        }
+        problem.close(held);
+        if (held.contains(recipe.secrets)) needed = std::move(without);
+      }
+      if (needed.size() == 1) continue;  // one package alone: self_revealing_packages names it
+      std::vector<std::string> notes;
+      for (const CompiledPackage& package : problem.packages) {
+        if (std::find(needed.begin(), needed.end(), package.id) == needed.end()) continue;
+        notes.insert(notes.end(), package.excluded.begin(), package.excluded.end());
+      }
+      reasons.push_back("recipe " + recipe.id + ": packages " + list(needed) + " expose all of it and only party " +
+                        problem.parties[g].id + " can make " + (needed.size() == 2 ? "both" : "them all") +
+                        (notes.empty() ? "" : " (" + list(notes, ", ") + ")"));
+    }
+  }
+}
+
+// A single package that gives a recipe away, where no trusted supplier is eligible to make it.
+void self_revealing_packages(const Problem& problem, std::vector<std::string>& reasons) {
+  if (problem.collusion < 1) return;
+  for (const CompiledPackage& package : problem.packages) {
+    if (package.options.empty()) continue;
+    const bool trusted_option = std::any_of(package.options.begin(), package.options.end(), [&](const Option& o) {
+      return problem.parties[problem.suppliers[o.supplier].party].trusted;
+    });
+    if (trusted_option) continue;
+    Bitset held = package.exposes;
+    problem.close(held);
+    for (const CompiledRecipe& recipe : problem.recipes) {
+      if (held.contains(recipe.secrets)) {
+        reasons.push_back("recipe " + recipe.id + ": package " + package.id +
+                          " exposes all of it by itself and no trusted supplier is eligible to make it");
+      }
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> find_conflicts(const Problem& problem) {
+  std::vector<std::string> reasons;
+  short_of_suppliers(problem, reasons);
+  short_of_capacity(problem, reasons);
+  self_revealing_packages(problem, reasons);
+  forced_conflicts(problem, reasons);
+  std::sort(reasons.begin(), reasons.end());
+  reasons.erase(std::unique(reasons.begin(), reasons.end()), reasons.end());
+  return reasons;
+}
+
+}  // namespace moat::plan

@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "plan/instance.h"
+
+#include <cmath>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "core/text.h"
+
+namespace moat::plan {
+namespace {
+
+using nlohmann::json;
+using nlohmann::ordered_json;
+
+// Reads one JSON object's fields, collecting problems at their pointers.
+class Fields {
+ public:
+  Fields(const json& object, std::string pointer, std::vector<Diagnostic>& problems, std::string_view file)
+      : object_(object), pointer_(std::move(pointer)), problems_(problems), file_(file) {}
+
+  std::string string(const char* name, bool required = true) {
+    const json* value = find(name, required);
+    if (!value) return "";
+    if (!value->is_string() || value->get<std::string>().empty()) return bad(name, "must be a non-empty string"), "";
+    return value->get<std::string>();
+  }
+  double number(const char* name, double fallback, bool required, bool positive = false) {
+    const json* value = find(name, required);
+    if (!value) return fallback;
+    if (!value->is_number() || !std::isfinite(value->get<double>())) return bad(name, "must be a number"), fallback;
+    const double number = value->get<double>();
+    if (number < 0 || (positive && number == 0)) {
+      return bad(name, positive ? "must be greater than 0" : "must not be negative"), fallback;
+    }
+    return number;
+  }
+  std::optional<double> share(const char* name) {
+    const json* value = find(name, false);
+    if (!value || value->is_null()) return std::nullopt;
+    if (!value->is_number() || value->get<double>() < 0 || value->get<double>() > 1) {
+      return bad(name, "must be a number between 0 and 1"), std::nullopt;
+    }
+    return value->get<double>();
+  }
+  int integer(const char* name, int fallback, int minimum) {
+    const json* value = find(name, false);
+    if (!value) return fallback;
+    if (!value->is_number_integer() || value->get<std::int64_t>() < minimum || value->get<std::int64_t>() > 1000000) {
+      return bad(name, "must be a whole number of at least " + std::to_string(minimum)), fallback;
+    }
+    return static_cast<int>(value->get<std::int64_t>());
+  }
+  bool boolean(const char* name, bool fallback) {
+    const json* value = find(name, false);
+    if (!value) return fallback;
+    if (!value->is_boolean()) return bad(name, "must be true or false"), fallback;
+    return value->get<bool>();
+  }
+  std::vector<std::string> strings(const char* name, bool required) {
+    const json* value = find(name, required);
+    std::vector<std::string> out;
+    if (!value) return out;
+    if (!value->is_array()) return bad(name, "must be an array of strings"), out;
+    for (std::size_t i = 0; i < value->size(); ++i) {
+      if (!(*value)[i].is_string()) {
+        problems_.push_back({at(name) + "/" + std::to_string(i), "must be a string"});
+        continue;
+      }
+      out.push_back((*value)[i].get<std::string>());
+    }
+    return out;
+  }
+  std::string at(const char* name) const { return std::string(file_) + "#" + pointer_ + "/" + name; }
+
+ private:
+  const json* find(const char* name, bool required) {
+    const auto it = object_.find(name);
+    if (it == object_.end()) {
+      if (required) problems_.push_back({std::string(file_) + "#" + pointer_, std::string("missing field '") + name + "'"});
+      return nullptr;
+    }
+    return &*it;
+  }
+  void bad(const char* name, const std::string& message) { problems_.push_back({at(name), message}); }
+
+  const json& object_;
+  std::string pointer_;
+  std::vector<Diagnostic>& problems_;
+  std::string_view file_;
+};
+
+// Calls `read(fields, index)` for each object of the array `name`.
+template <typename F>
+void each(const json& root, const char* name, bool required, std::vector<Diagnostic>& problems,
+          std::string_view file, F&& read) {
+  const auto it = root.find(name);
+  if (it == root.end()) {
+    if (required) problems.push_back({std::string(file) + "#", std::string("missing '") + name + "'"});
+    return;
+  }
+  if (!it->is_array()) {
+    problems.push_back({std::string(file) + "#/" + name, "must be an array"});
+    return;
+  }
+  for (std::size_t i = 0; i < it->size(); ++i) {
+    const std::string pointer = std::string("/") + name + "/" + std::to_string(i);
+    if (!(*it)[i].is_object()) {
+      problems.push_back({std::string(file) + "#" + pointer, "must be an object"});
+      continue;
+    }
+    Fields fields((*it)[i], pointer, problems, file);
+    read(fields, i);
+  }
+}
+
+void read_sections(const json& root, std::string_view file, Instance& instance, std::vector<Diagnostic>& problems) {
+  if (const auto policy = root.find("policy"); policy != root.end()) {
+    if (!policy->is_object()) {
+      problems.push_back({std::string(file) + "#/policy", "must be an object"});
+    } else {
+      Fields fields(*policy, "/policy", problems, file);
+      instance.policy.collusion = fields.integer("collusion", 1, 0);
+      instance.policy.max_exposure_share = fields.share("max_exposure_share").value_or(1.0);
+      instance.policy.allow_conditional = fields.boolean("allow_conditional", false);
+    }
+  }
+  each(root, "secrets", true, problems, file, [&](Fields& f, std::size_t) {
+    instance.secrets.push_back({f.string("id"), f.number("weight", 1, false, true)});
+  });
+  each(root, "derives", false, problems, file, [&](Fields& f, std::size_t) {
+    instance.derives.push_back({f.strings("from", true), f.string("gives")});
+  });
+  each(root, "recipes", false, problems, file, [&](Fields& f, std::size_t) {
+    instance.recipes.push_back({f.string("id"), f.strings("secrets", true)});
+  });
+  each(root, "packages", true, problems, file, [&](Fields& f, std::size_t) {
+    instance.packages.push_back({f.string("id"), f.string("capability"), f.strings("exposes", false),
+                                 f.number("volume", 0, true), f.integer("sources", 1, 1)});
+  });
+  each(root, "suppliers", true, problems, file, [&](Fields& f, std::size_t) {
+    Supplier s;
+    s.id = f.string("id");
+    s.party = f.string("party", false);
+    if (s.party.empty()) s.party = s.id;  // an unaffiliated supplier is a party of its own
+    s.capabilities = f.strings("capabilities", false);
+    s.capacity = f.number("capacity", 0, true);
+    s.status = f.string("status", false);
+    if (s.status.empty()) s.status = "qualified";
+    s.trusted = f.boolean("trusted", false);
+    s.max_exposure_share = f.share("max_exposure_share");
+    instance.suppliers.push_back(std::move(s));
+  });
+  each(root, "quotes", true, problems, file, [&](Fields& f, std::size_t) {
+    instance.quotes.push_back({f.string("package"), f.string("supplier"), f.number("unit_cost", 0, true),
+                               f.number("fixed_cost", 0, false)});
+  });
+}
+
+template <typename T, typename Id>
+std::map<std::string, std::size_t> index_ids(const std::vector<T>& items, Id id, const char* section,
+                                             std::string_view file, std::vector<Diagnostic>& problems) {
+  std::map<std::string, std::size_t> index;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const std::string& key = id(items[i]);
+    if (key.empty()) continue;
+    if (!index.emplace(key, i).second) {
+      problems.push_back({std::string(file) + "#/" + section + "/" + std::to_string(i) + "/id",
+                          "duplicate id '" + key + "'"});
+    }
+  }
+  return index;
+}
+
+void check_references(const Instance& instance, std::string_view file, std::vector<Diagnostic>& problems) {
+  const auto secrets = index_ids(instance.secrets, [](const Secret& s) -> const std::string& { return s.id; }, "secrets", file, problems);
+  const auto packages = index_ids(instance.packages, [](const Package& p) -> const std::string& { return p.id; }, "packages", file, problems);
+  const auto suppliers = index_ids(instance.suppliers, [](const Supplier& s) -> const std::string& { return s.id; }, "suppliers", file, problems);
+  index_ids(instance.recipes, [](const Recipe& r) -> const std::string& { return r.id; }, "recipes", file, problems);
+  const auto where = [&](const std::string& pointer) { return std::string(file) + "#" + pointer; };
+  const auto secret = [&](const std::string& id, const std::string& pointer) {
+    if (!secrets.contains(id)) problems.push_back({where(pointer), "unknown secret '" + id + "'"});
+  };
+  for (std::size_t i = 0; i < instance.derives.size(); ++i) {
+    const std::string base = "/derives/" + std::to_string(i);
+    for (std::size_t j = 0; j < instance.derives[i].from.size(); ++j) secret(instance.derives[i].from[j], base + "/from/" + std::to_string(j));
+    secret(instance.derives[i].gives, base + "/gives");
+  }
+  for (std::size_t i = 0; i < instance.recipes.size(); ++i) {
+    for (std::size_t j = 0; j < instance.recipes[i].secrets.size(); ++j) {
+      secret(instance.recipes[i].secrets[j], "/recipes/" + std::to_string(i) + "/secrets/" + std::to_string(j));
+    }
+  }
+  for (std::size_t i = 0; i < instance.packages.size(); ++i) {
+    for (std::size_t j = 0; j < instance.packages[i].exposes.size(); ++j) {
+      secret(instance.packages[i].exposes[j], "/packages/" + std::to_string(i) + "/exposes/" + std::to_string(j));
+    }
+  }
+  std::set<std::pair<std::string, std::string>> quoted;
+  for (std::size_t i = 0; i < instance.quotes.size(); ++i) {
+    const Quote& q = instance.quotes[i];
+    const std::string base = "/quotes/" + std::to_string(i);
+    if (!packages.contains(q.package)) problems.push_back({where(base + "/package"), "unknown package '" + q.package + "'"});
+    if (!suppliers.contains(q.supplier)) problems.push_back({where(base + "/supplier"), "unknown supplier '" + q.supplier + "'"});
+    if (!quoted.emplace(q.package, q.supplier).second) {
+      problems.push_back({where(base), "a second quote for package '" + q.package + "' from '" + q.supplier + "'"});
+    }
+  }
+  std::map<std::string, std::pair<bool, std::size_t>> party_trust;
+  for (std::size_t i = 0; i < instance.suppliers.size(); ++i) {
+    const Supplier& s = instance.suppliers[i];
+    const auto [it, fresh] = party_trust.emplace(s.party, std::pair{s.trusted, i});
+    if (!fresh && it->second.first != s.trusted) {
+      problems.push_back({where("/suppliers/" + std::to_string(i) + "/trusted"),
+                          "party '" + s.party + "' mixes trusted and untrusted suppliers ('" +
+                              instance.suppliers[it->second.second].id + "' and '" + s.id + "')"});
+    }
+  }
+}
+
+std::string line_column(std::string_view text, std::size_t offset) {
+  const TextPosition p = position_of(text, offset);
+  return std::to_string(p.line) + ":" + std::to_string(p.column);
+}
+
+}  // namespace
+
+std::string_view status_name(PlanStatus status) {
+  switch (status) {
+    case PlanStatus::kOptimal: return "optimal";
+    case PlanStatus::kFeasible: return "feasible";
+    case PlanStatus::kInfeasible: return "infeasible";
+    case PlanStatus::kUnknown: return "unknown";
+  }
+  return "unknown";
+}
+
+Result<Instance> parse_instance(std::string_view text, std::string_view file) {
+  if (const auto bad = first_invalid_utf8(text)) {
+    return input_error(std::string(file) + ":" + line_column(text, *bad), "invalid UTF-8 byte sequence");
+  }
+  json root;
+  try {
+    root = json::parse(text);
+  } catch (const json::parse_error& error) {
+    return input_error(std::string(file) + ":" + line_column(text, error.byte > 0 ? error.byte - 1 : 0),
+                       "JSON syntax error");
+  } catch (const json::exception& error) {
+    return input_error(std::string(file), std::string("JSON error: ") + error.what());
+  }
+  if (!root.is_object()) return input_error(std::string(file) + "#", "an instance must be a JSON object");
+  Instance instance;
+  std::vector<Diagnostic> problems;
+  read_sections(root, file, instance, problems);
+  if (problems.empty()) check_references(instance, file, problems);
+  if (!problems.empty()) return Error(ErrorCode::kInput, std::move(problems));
+  return instance;
+}
+
+std::string instance_json(const Instance& instance) {
+  ordered_json root;
+  root["policy"] = {{"collusion", instance.policy.collusion},
+                    {"max_exposure_share", instance.policy.max_exposure_share},
+                    {"allow_conditional", instance.policy.allow_conditional}};
+  root["secrets"] = ordered_json::array();
+  for (const Secret& s : instance.secrets) root["secrets"].push_back({{"id", s.id}, {"weight", s.weight}});
+  root["derives"] = ordered_json::array();
+  for (const Derive& d : instance.derives) root["derives"].push_back({{"from", d.from}, {"gives", d.gives}});
+  root["recipes"] = ordered_json::array();
+  for (const Recipe& r : instance.recipes) root["recipes"].push_back({{"id", r.id}, {"secrets", r.secrets}});
+  root["packages"] = ordered_json::array();
+  for (const Package& p : instance.packages) {
+    root["packages"].push_back({{"id", p.id}, {"capability", p.capability}, {"exposes", p.exposes},
+                                {"volume", p.volume}, {"sources", p.sources}});
+  }
+  root["suppliers"] = ordered_json::array();
+  for (const Supplier& s : instance.suppliers) {
+    ordered_json supplier = {{"id", s.id}, {"party", s.party}, {"capabilities", s.capabilities},
+                             {"capacity", s.capacity}, {"status", s.status}, {"trusted", s.trusted}};
+    if (s.max_exposure_share) supplier["max_exposure_share"] = *s.max_exposure_share;
+    root["suppliers"].push_back(std::move(supplier));
+  }
+  root["quotes"] = ordered_json::array();
+  for (const Quote& q : instance.quotes) {
+    root["quotes"].push_back({{"package", q.package}, {"supplier", q.supplier}, {"unit_cost", q.unit_cost},
+                              {"fixed_cost", q.fixed_cost}});
+  }
+  return root.dump(2) + "\n";
+}
+
+std::string plan_json(const Plan& plan) {
+  ordered_json root;
+  root["status"] = status_name(plan.status);
+  root["cost"] = plan.cost ? ordered_json(*plan.cost) : ordered_json(nullptr);
+  root["lower_bound"] = plan.lower_bound ? ordered_json(*plan.lower_bound) : ordered_json(nullptr);
+  root["assignments"] = ordered_json::array();
+  for (const Assignment& a : plan.assignments) {
+    root["assignments"].push_back({{"package", a.package}, {"supplier", a.supplier}, {"units", a.units}});
+  }
+  root["parties"] = ordered_json::array();
+  for (const PartyExposure& p : plan.parties) {
+    root["parties"].push_back({{"party", p.party}, {"secrets", p.secrets}, {"share", p.share}});
+  }
+  root["recipes"] = ordered_json::array();
+  for (const RecipeExposure& r : plan.recipes) {
+    ordered_json recipe = {{"recipe", r.recipe},
+                           {"min_coalition", r.min_coalition ? ordered_json(*r.min_coalition) : ordered_json(nullptr)}};
+    if (!r.coalition.empty()) recipe["coalition"] = r.coalition;
+    root["recipes"].push_back(std::move(recipe));
+  }
+  root["reasons"] = plan.reasons;
+  return root.dump(2) + "\n";
+}
+
+}  // namespace moat::plan

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: Apache-2.0
+// The planner's contract (DESIGN.md, "The planner's contract"): the instance it reads and the
+// plan it writes, as plain values, with their JSON forms. Outside tools read and check these
+// files, so the field names and meanings here are fixed by the contract, not by moat.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+
+namespace moat::plan {
+
+struct Policy {
+  int collusion = 1;                // coalitions of up to this many untrusted parties
+  double max_exposure_share = 1.0;  // of the total secret weight, per untrusted party
+  bool allow_conditional = false;
+};
+
+struct Secret {
+  std::string id;
+  double weight = 1;
+};
+
+struct Derive {
+  std::vector<std::string> from;
+  std::string gives;
+};
+
+struct Recipe {
+  std::string id;
+  std::vector<std::string> secrets;
+};
+
+struct Package {
+  std::string id;
+  std::string capability;
+  std::vector<std::string> exposes;
+  double volume = 0;
+  int sources = 1;
+};
+
+struct Supplier {
+  std::string id;
+  std::string party;
+  std::vector<std::string> capabilities;
+  double capacity = 0;
+  std::string status = "qualified";
+  bool trusted = false;
+  std::optional<double> max_exposure_share;
+};
+
+struct Quote {
+  std::string package;
+  std::string supplier;
+  double unit_cost = 0;
+  double fixed_cost = 0;
+};
+
+struct Instance {
+  Policy policy;
+  std::vector<Secret> secrets;
+  std::vector<Derive> derives;
+  std::vector<Recipe> recipes;  // empty: one recipe of all secrets
+  std::vector<Package> packages;
+  std::vector<Supplier> suppliers;
+  std::vector<Quote> quotes;
+};
+
+struct Assignment {
+  std::string package;
+  std::string supplier;
+  double units = 0;
+};
+
+struct PartyExposure {
+  std::string party;
+  std::vector<std::string> secrets;  // held, after inference
+  double share = 0;                  // of the total secret weight
+};
+
+struct RecipeExposure {
+  std::string recipe;
+  std::optional<int> min_coalition;     // smallest number of untrusted parties that hold it
+  std::vector<std::string> coalition;   // one such set of parties
+};
+
+enum class PlanStatus { kOptimal, kFeasible, kInfeasible, kUnknown };
+
+struct Plan {
+  PlanStatus status = PlanStatus::kUnknown;
+  std::optional<double> cost;
+  std::optional<double> lower_bound;
+  std::vector<Assignment> assignments;
+  std::vector<PartyExposure> parties;
+  std::vector<RecipeExposure> recipes;
+  std::vector<std::string> reasons;
+};
+
+std::string_view status_name(PlanStatus status);
+
+// Reads an instance. Errors name `file` and a JSON pointer (or line:col for syntax), and cover
+// unknown references, duplicate ids and a party mixing trusted and untrusted suppliers.
+Result<Instance> parse_instance(std::string_view text, std::string_view file);
+std::string instance_json(const Instance& instance);
+std::string plan_json(const Plan& plan);
+
+}  // namespace moat::plan

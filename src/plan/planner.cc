@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "plan/planner.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "plan/exact.h"
+#include "plan/exposure.h"
+#include "plan/heuristic.h"
+#include "plan/infeasibility.h"
+
+namespace moat::plan {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+Plan infeasible(std::vector<std::string> reasons) {
+  Plan plan;
+  plan.status = PlanStatus::kInfeasible;
+  plan.reasons = std::move(reasons);
+  return plan;
+}
+
+// When no single conflict explains it: say which relaxation would give a plan.
+std::vector<std::string> relaxation_hints(const Instance& instance, const SolveOptions& options) {
+  std::vector<std::string> hints{"no plan meets every rule together"};
+  if (instance.policy.collusion > 0) {
+    Instance relaxed = instance;
+    relaxed.policy.collusion -= 1;
+    const Plan plan = solve(relaxed, {std::max(0.5, options.time_limit_seconds / 4), options.exact});
+    if (plan.cost) {
+      hints.push_back("with collusion " + std::to_string(relaxed.policy.collusion) + " a plan exists");
+    }
+  }
+  return hints;
+}
+
+}  // namespace
+
+Plan solve(const Instance& instance, const SolveOptions& options) {
+  const Clock::time_point start = Clock::now();
+  const Clock::time_point deadline = start + std::chrono::duration_cast<Clock::duration>(
+                                                 std::chrono::duration<double>(options.time_limit_seconds));
+  const Problem problem = compile(instance);
+  if (std::vector<std::string> conflicts = find_conflicts(problem); !conflicts.empty()) {
+    return infeasible(std::move(conflicts));
+  }
+  // The heuristic gets a tenth of the time (it is usually done far sooner).
+  const Clock::time_point heuristic_deadline = start + (deadline - start) / 10;
+  const HeuristicResult quick = solve_heuristic(problem, options.exact ? heuristic_deadline : deadline);
+  if (!options.exact) {
+    if (quick.choice) return describe(problem, *quick.choice, PlanStatus::kFeasible);
+    Plan plan;
+    plan.reasons.push_back("the heuristic found no valid plan; run the exact engine to prove whether one exists");
+    return plan;
+  }
+  const ExactResult exact = solve_exact(problem, deadline, quick.choice);
+  switch (exact.outcome) {
+    case ExactResult::Outcome::kInfeasible:
+      return infeasible(relaxation_hints(instance, options));
+    case ExactResult::Outcome::kOptimal:
+    case ExactResult::Outcome::kFeasible: {
+      Plan plan = describe(problem, *exact.choice, exact.outcome == ExactResult::Outcome::kOptimal
+                                                       ? PlanStatus::kOptimal
+                                                       : PlanStatus::kFeasible);
+      plan.lower_bound = exact.lower_bound;
+      if (plan.status == PlanStatus::kOptimal) plan.lower_bound = plan.cost;
+      return plan;
+    }
+    case ExactResult::Outcome::kUnknown: break;
+  }
+  Plan plan;
+  plan.status = PlanStatus::kUnknown;
+  plan.lower_bound = exact.lower_bound;
+  plan.reasons.push_back("no valid plan found within the time limit, and none proven impossible");
+  return plan;
+}
+
+std::vector<FrontierPoint> frontier(const Instance& instance, const SolveOptions& options) {
+  std::vector<std::pair<int, double>> points;
+  const double cap = instance.policy.max_exposure_share;
+  for (int k = 0; k <= 3; ++k) points.emplace_back(k, cap);
+  for (double tighter : {0.5, 0.35, 0.25}) {
+    if (tighter < cap - 1e-9) points.emplace_back(instance.policy.collusion, tighter);
+  }
+  const double each = options.time_limit_seconds / static_cast<double>(points.size());
+  std::vector<FrontierPoint> out;
+  for (const auto& [k, share] : points) {
+    Instance variant = instance;
+    variant.policy.collusion = k;
+    variant.policy.max_exposure_share = share;
+    out.push_back({k, share, solve(variant, {each, options.exact})});
+  }
+  return out;
+}
+
+}  // namespace moat::plan

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: Apache-2.0
+// The planner's front door: an instance in, a plan out. Finds what makes an instance
+// infeasible outright, runs the heuristic for a quick valid plan, then the exact engine (warm
+// started from it) until it proves optimality or the time limit, and describes the result:
+// assignments, each party's exposure, each recipe's minimum coalition. Also the price of
+// protection: the same instance solved at several collusion levels and exposure caps.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "plan/instance.h"
+
+namespace moat::plan {
+
+struct SolveOptions {
+  double time_limit_seconds = 30;
+  bool exact = true;  // false: the heuristic alone
+};
+
+Plan solve(const Instance& instance, const SolveOptions& options);
+
+struct FrontierPoint {
+  int collusion = 0;
+  double max_exposure_share = 1.0;
+  Plan plan;
+};
+
+// Collusion 0..3 at the instance's cap, then collusion at the instance's level under a few
+// tighter caps; each solve gets `options.time_limit_seconds` divided among the points.
+std::vector<FrontierPoint> frontier(const Instance& instance, const SolveOptions& options);
+
+}  // namespace moat::plan

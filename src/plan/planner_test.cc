@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "plan/planner.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+namespace moat::plan {
+namespace {
+
+// Two packages that together reveal recipe R1; F1 (party G1) is cheapest for both.
+Instance split_needed() {
+  return Instance{
+      {1, 1.0, false},
+      {{"S1", 5}, {"S2", 3}, {"S3", 2}},
+      {{{"S1", "S3"}, "S2"}},
+      {{"R1", {"S1", "S2"}}},
+      {{"P1", "injection-molding", {"S1"}, 10000, 1}, {"P2", "pcba-smt", {"S3"}, 10000, 1}},
+      {{"F1", "G1", {"injection-molding", "pcba-smt"}, 50000, "qualified", false, {}},
+       {"F2", "G2", {"pcba-smt"}, 50000, "qualified", false, {}}},
+      {{"P1", "F1", 1.25, 8000}, {"P2", "F1", 1.0, 0}, {"P2", "F2", 2.0, 0}},
+  };
+}
+
+bool names(const Plan& plan, const std::string& text) {
+  return std::any_of(plan.reasons.begin(), plan.reasons.end(),
+                     [&](const std::string& r) { return r.find(text) != std::string::npos; });
+}
+
+TEST(PlannerTest, SplitsPackagesThatTogetherRevealARecipeThroughInference) {
+  const Plan plan = solve(split_needed(), {});
+  ASSERT_EQ(plan.status, PlanStatus::kOptimal);
+  EXPECT_DOUBLE_EQ(*plan.cost, 1.25 * 10000 + 8000 + 2.0 * 10000);
+  ASSERT_EQ(plan.recipes.size(), 1U);
+  EXPECT_EQ(plan.recipes[0].min_coalition, 2);
+}
+
+TEST(PlannerTest, WithoutProtectionTakesTheCheapest) {
+  Instance instance = split_needed();
+  instance.policy.collusion = 0;
+  const Plan plan = solve(instance, {});
+  ASSERT_EQ(plan.status, PlanStatus::kOptimal);
+  EXPECT_DOUBLE_EQ(*plan.cost, 1.25 * 10000 + 8000 + 1.0 * 10000);
+}
+
+TEST(PlannerTest, CollusionOfTwoNeedsAThirdParty) {
+  Instance instance = split_needed();
+  instance.policy.collusion = 2;
+  EXPECT_EQ(solve(instance, {}).status, PlanStatus::kInfeasible);
+  instance.suppliers.push_back({"F3", "G3", {"injection-molding"}, 50000, "qualified", true, {}});
+  instance.quotes.push_back({"P1", "F3", 3.0, 0});
+  const Plan plan = solve(instance, {});
+  ASSERT_EQ(plan.status, PlanStatus::kOptimal);
+  EXPECT_DOUBLE_EQ(*plan.cost, 3.0 * 10000 + 1.0 * 10000);  // the trusted F3 makes P1
+}
+
+TEST(PlannerTest, NamesWhyNoSupplierIsEligible) {
+  Instance instance = split_needed();
+  instance.suppliers.push_back({"F3", "G3", {"pcba-smt"}, 50000, "qualified", false, {}});
+  instance.suppliers.push_back({"F5", "G5", {"injection-molding"}, 50000, "pending", false, {}});
+  instance.suppliers.push_back({"F8", "G8", {"injection-molding"}, 50000, "qualified", false, {}});
+  instance.suppliers[0].capabilities = {"pcba-smt"};
+  instance.quotes.push_back({"P1", "F3", 1, 0});
+  instance.quotes.push_back({"P1", "F5", 1, 0});
+  const Plan plan = solve(instance, {});
+  ASSERT_EQ(plan.status, PlanStatus::kInfeasible);
+  EXPECT_TRUE(names(plan, "package P1 has no eligible supplier (F1 lacks the capability, F3 lacks the capability, "
+                          "F5 is not qualified (pending), F8 has no quote)"))
+      << plan.reasons.front();
+}
+
+TEST(PlannerTest, NamesACapabilityShortOfCapacity) {
+  Instance instance = split_needed();
+  instance.policy.collusion = 0;
+  instance.packages[1].volume = 112000;
+  const Plan plan = solve(instance, {});
+  ASSERT_EQ(plan.status, PlanStatus::kInfeasible);
+  EXPECT_TRUE(names(plan, "capacity for pcba-smt short by 12,000 units")) << plan.reasons.front();
+}
+
+TEST(PlannerTest, NamesPackagesOnlyOnePartyCanMakeThatTogetherRevealARecipe) {
+  Instance instance = split_needed();
+  instance.quotes.erase(instance.quotes.begin() + 2);  // F2 no longer quotes P2: only G1 can make both
+  const Plan plan = solve(instance, {});
+  ASSERT_EQ(plan.status, PlanStatus::kInfeasible);
+  EXPECT_TRUE(names(plan, "recipe R1: packages P1 and P2 expose all of it and only party G1 can make both"))
+      << plan.reasons.front();
+}
+
+TEST(PlannerTest, RespectsExposureCapsOfConditionalSuppliers) {
+  Instance instance = split_needed();
+  instance.policy.allow_conditional = true;
+  instance.suppliers[1].status = "conditional";
+  instance.suppliers[1].max_exposure_share = 0.1;  // F2 may hold 10% of the weight; S3 is 20%
+  const Plan plan = solve(instance, {});
+  EXPECT_EQ(plan.status, PlanStatus::kInfeasible);
+  EXPECT_TRUE(names(plan, "above its cap of 10%")) << (plan.reasons.empty() ? "" : plan.reasons.front());
+}
+
+TEST(PlannerTest, TheFrontierShowsWhereProtectionBecomesImpossible) {
+  const auto points = frontier(split_needed(), {5, true});
+  ASSERT_GE(points.size(), 4U);
+  EXPECT_EQ(points[0].plan.status, PlanStatus::kOptimal);   // collusion 0
+  EXPECT_EQ(points[1].plan.status, PlanStatus::kOptimal);   // collusion 1
+  EXPECT_GT(*points[1].plan.cost, *points[0].plan.cost);    // protection costs
+  EXPECT_EQ(points[2].plan.status, PlanStatus::kInfeasible);  // two parties can always pool
+}
+
+TEST(InstanceTest, RejectsUnknownReferencesWithTheirPointers) {
+  const auto parsed = parse_instance(
+      R"({"secrets": [{"id": "S1"}], "packages": [{"id": "P1", "capability": "x", "exposes": ["S9"], "volume": 1}],
+          "suppliers": [{"id": "F1", "capacity": 1, "party": "G", "trusted": true},
+                        {"id": "F2", "capacity": 1, "party": "G"}],
+          "quotes": [{"package": "P2", "supplier": "F1", "unit_cost": 1}]})",
+      "i.json");
+  ASSERT_FALSE(parsed.ok());
+  const std::string all = parsed.error().to_string();
+  EXPECT_NE(all.find("i.json#/packages/0/exposes/0: unknown secret 'S9'"), std::string::npos) << all;
+  EXPECT_NE(all.find("i.json#/quotes/0/package: unknown package 'P2'"), std::string::npos) << all;
+  EXPECT_NE(all.find("i.json#/suppliers/1/trusted: party 'G' mixes trusted and untrusted"), std::string::npos) << all;
+}
+
+TEST(InstanceTest, RoundTripsThroughItsJson) {
+  const Instance instance = split_needed();
+  const auto parsed = parse_instance(instance_json(instance), "x.json");
+  ASSERT_TRUE(parsed.ok()) << parsed.error().to_string();
+  EXPECT_EQ(instance_json(*parsed), instance_json(instance));
+}
+
+}  // namespace
+}  // namespace moat::plan

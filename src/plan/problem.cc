@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "plan/problem.h"
+
+#include <algorithm>
+#include <map>
+#include <string>
+
+namespace moat::plan {
+
+void Problem::close(Bitset& set) const {
+  bool changed = true;
+  while (changed) {
+    changed = false;
+    for (const Rule& rule : rules) {
+      if (set.test(rule.gives)) continue;
+      if (std::all_of(rule.from.begin(), rule.from.end(), [&](std::size_t s) { return set.test(s); })) {
+        set.set(rule.gives);
+        changed = true;
+      }
+    }
+  }
+}
+
+double Problem::weight_of(const Bitset& set) const {
+  double weight = 0;
+  set.for_each([&](std::size_t s) { weight += weights[s]; });
+  return weight;
+}
+
+std::optional<std::string> ineligibility(const Instance& instance, const Package& package,
+                                         const Supplier& supplier, const Quote* quote) {
+  if (std::find(supplier.capabilities.begin(), supplier.capabilities.end(), package.capability) ==
+      supplier.capabilities.end()) {
+    return supplier.id + " lacks the capability";
+  }
+  const bool status_ok = supplier.status == "qualified" ||
+                         (supplier.status == "conditional" && instance.policy.allow_conditional);
+  if (!status_ok) return supplier.id + " is " + (supplier.status == "conditional" ? "only conditional" : "not qualified (" + supplier.status + ")");
+  if (!quote) return supplier.id + " has no quote";
+  return std::nullopt;
+}
+
+namespace {
+
+std::string percent(double share) {
+  return std::to_string(static_cast<int>(share * 100 + 0.5)) + "%";
+}
+
+// An option whose party, holding this package alone, would break a rule can be in no valid plan.
+void exclude_hopeless_options(const Problem& problem, CompiledPackage& package) {
+  Bitset alone = package.exposes;
+  problem.close(alone);
+  const double share = problem.total_weight > 0 ? problem.weight_of(alone) / problem.total_weight : 0;
+  std::vector<Option> kept;
+  for (const Option& option : package.options) {
+    const CompiledParty& party = problem.parties[problem.suppliers[option.supplier].party];
+    const std::string& id = problem.suppliers[option.supplier].id;
+    if (party.trusted) {
+      kept.push_back(option);
+    } else if (share > party.cap + 1e-9) {
+      package.excluded.push_back(id + " would hold " + percent(share) + " of the secret weight from it alone, above its cap of " +
+                                 percent(party.cap));
+    } else if (problem.collusion >= 1 &&
+               std::any_of(problem.recipes.begin(), problem.recipes.end(),
+                           [&](const CompiledRecipe& r) { return alone.contains(r.secrets); })) {
+      package.excluded.push_back(id + " would hold a whole recipe from it alone");
+    } else {
+      kept.push_back(option);
+    }
+  }
+  package.options = std::move(kept);
+}
+
+}  // namespace
+
+Problem compile(const Instance& instance) {
+  Problem problem;
+  problem.instance = &instance;
+  problem.collusion = instance.policy.collusion;
+  problem.secret_count = instance.secrets.size();
+  std::map<std::string, std::size_t> secret_index, supplier_index, party_index;
+  for (std::size_t i = 0; i < instance.secrets.size(); ++i) {
+    secret_index[instance.secrets[i].id] = i;
+    problem.weights.push_back(instance.secrets[i].weight);
+    problem.total_weight += instance.secrets[i].weight;
+  }
+  const auto bits = [&](const std::vector<std::string>& ids) {
+    Bitset set(problem.secret_count);
+    for (const std::string& id : ids) set.set(secret_index.at(id));
+    return set;
+  };
+  for (const Derive& d : instance.derives) {
+    Rule rule{{}, secret_index.at(d.gives)};
+    for (const std::string& f : d.from) rule.from.push_back(secret_index.at(f));
+    problem.rules.push_back(std::move(rule));
+  }
+  if (instance.recipes.empty()) {
+    Bitset all(problem.secret_count);
+    for (std::size_t s = 0; s < problem.secret_count; ++s) all.set(s);
+    problem.recipes.push_back({"all", all});
+  }
+  for (const Recipe& r : instance.recipes) problem.recipes.push_back({r.id, bits(r.secrets)});
+
+  for (const Supplier& s : instance.suppliers) {
+    auto [it, fresh] = party_index.emplace(s.party, problem.parties.size());
+    if (fresh) problem.parties.push_back({s.party, s.trusted, instance.policy.max_exposure_share, {}});
+    CompiledParty& party = problem.parties[it->second];
+    if (s.max_exposure_share) party.cap = std::min(party.cap, *s.max_exposure_share);
+    party.suppliers.push_back(problem.suppliers.size());
+    supplier_index[s.id] = problem.suppliers.size();
+    problem.suppliers.push_back({s.id, it->second, s.capacity});
+  }
+  std::map<std::pair<std::string, std::string>, const Quote*> quotes;
+  for (const Quote& q : instance.quotes) quotes[{q.package, q.supplier}] = &q;
+  for (const Package& p : instance.packages) {
+    CompiledPackage package{p.id, bits(p.exposes), p.volume, p.sources, p.volume / p.sources, {}};
+    for (const Supplier& s : instance.suppliers) {
+      const auto quote = quotes.find({p.id, s.id});
+      const Quote* q = quote == quotes.end() ? nullptr : quote->second;
+      if (ineligibility(instance, p, s, q)) continue;
+      package.options.push_back({supplier_index.at(s.id), q->unit_cost, q->fixed_cost});
+    }
+    exclude_hopeless_options(problem, package);
+    const double units = package.units;
+    std::stable_sort(package.options.begin(), package.options.end(), [&](const Option& a, const Option& b) {
+      return a.unit_cost * units + a.fixed_cost < b.unit_cost * units + b.fixed_cost;
+    });
+    problem.packages.push_back(std::move(package));
+  }
+  return problem;
+}
+
+}  // namespace moat::plan

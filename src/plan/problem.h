@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: Apache-2.0
+// An instance compiled for solving: everything by index, secrets as bitsets, each package's
+// eligible suppliers (with the reason each other supplier is not), parties with their trust and
+// exposure cap, recipes with the secrets they need. Built once; engines read it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "plan/bitset.h"
+#include "plan/instance.h"
+
+namespace moat::plan {
+
+struct Rule {
+  std::vector<std::size_t> from;
+  std::size_t gives = 0;
+};
+
+struct Option {  // one eligible (package, supplier) pair
+  std::size_t supplier = 0;
+  double unit_cost = 0;
+  double fixed_cost = 0;
+};
+
+struct CompiledPackage {
+  std::string id;
+  Bitset exposes;              // as listed (closure happens per holder)
+  double volume = 0;
+  int sources = 1;
+  double units = 0;            // per source
+  std::vector<Option> options; // eligible suppliers, cheapest first
+  // Eligible suppliers left out because making this package alone would break a rule for
+  // their party (its exposure cap, or a recipe it gives away): why, for a person.
+  std::vector<std::string> excluded;
+};
+
+struct CompiledSupplier {
+  std::string id;
+  std::size_t party = 0;
+  double capacity = 0;
+};
+
+struct CompiledParty {
+  std::string id;
+  bool trusted = false;
+  double cap = 1.0;  // max share of the total weight
+  std::vector<std::size_t> suppliers;
+};
+
+struct CompiledRecipe {
+  std::string id;
+  Bitset secrets;
+};
+
+struct Problem {
+  const Instance* instance = nullptr;
+  std::size_t secret_count = 0;
+  std::vector<double> weights;
+  double total_weight = 0;
+  std::vector<Rule> rules;
+  std::vector<CompiledRecipe> recipes;
+  std::vector<CompiledPackage> packages;
+  std::vector<CompiledSupplier> suppliers;
+  std::vector<CompiledParty> parties;
+  int collusion = 1;
+
+  // Adds to `set` every secret inferable from it (derives applied until nothing changes).
+  void close(Bitset& set) const;
+  double weight_of(const Bitset& set) const;
+};
+
+// Why `supplier` cannot make `package`, or nullopt when it can.
+std::optional<std::string> ineligibility(const Instance& instance, const Package& package,
+                                         const Supplier& supplier, const Quote* quote);
+
+Problem compile(const Instance& instance);
+
+// A choice of suppliers: for each package, the indices (into its options) of its sources.
+using Choice = std::vector<std::vector<std::size_t>>;
+
+}  // namespace moat::plan
