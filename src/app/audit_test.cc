@@ -39,7 +39,7 @@ TEST_P(AuditTest, TheDemoVerifies) {
   EXPECT_TRUE(report.ok()) << report.chain.problem;
   EXPECT_TRUE(report.witness_present);
   EXPECT_GT(report.records_checked, 150);
-  EXPECT_EQ(report.chain.events_checked, report.records_checked);
+  EXPECT_GE(report.chain.events_checked, report.records_checked);  // the plan was saved, then approved
 }
 
 TEST_P(AuditTest, FindsARecordChangedBehindTheLedger) {

@@ -8,6 +8,8 @@
 #include <memory>
 
 #include "app/import.h"
+#include "app/sourcing.h"
+#include "plan/planner.h"
 #include "app/session.h"
 #include "app/workspace.h"
 
@@ -16,9 +18,12 @@ namespace moat::app {
 struct DemoResult {
   std::unique_ptr<Workspace> workspace;
   ImportReport imported;
+  SavedPlan plan;                           // planned at the workspace's policy, saved, approved
+  std::vector<plan::FrontierPoint> frontier;
 };
 
-// Creates `dir` as a workspace for "Aurora Audio Inc." and imports the Aurora product.
+// Creates `dir` as a workspace for "Aurora Audio Inc.", imports the Aurora product, plans its
+// sourcing at the default policy (saved and approved) and prices the other protection levels.
 // `database`: empty for SQLite, or the postgresql:// URL of an empty database.
 Result<DemoResult> create_demo(const std::filesystem::path& dir, const Session& session,
                                const std::string& database = {});

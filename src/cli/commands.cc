@@ -14,6 +14,7 @@
 #include "app/edit.h"
 #include "app/export.h"
 #include "app/migrate.h"
+#include "app/sourcing.h"
 #include "app/import.h"
 #include "app/summary.h"
 #include "app/workspace.h"
@@ -170,6 +171,10 @@ std::function<int()> define_init(CLI::App& app, GlobalOptions& global) {
   };
 }
 
+void print_plan(const plan::Plan& plan);
+void print_frontier(const std::vector<plan::FrontierPoint>& points);
+void print_exposure(const app::ExposureReport& report);
+
 std::function<int()> define_demo(CLI::App& app, GlobalOptions& global) {
   auto dir = std::make_shared<std::string>();
   auto database = std::make_shared<std::string>();
@@ -179,11 +184,22 @@ std::function<int()> define_demo(CLI::App& app, GlobalOptions& global) {
   return [dir, database, &global] {
     auto demo = app::create_demo(*dir, app::terminal_session(), *database);
     if (!demo.ok()) return fail(demo.error());
-    if (!global.json) {
-      std::cout << "Imported the Aurora smart speaker: " << demo->imported.records_changed
-                << " records, " << demo->imported.events << " ledger events.\n\n";
-    }
-    return show_summary(*demo->workspace, global.json);
+    if (global.json) return show_summary(*demo->workspace, true);
+    std::cout << "Imported the Aurora smart speaker: " << demo->imported.records_changed << " records, "
+              << demo->imported.events << " ledger events.\n\n";
+    if (int status = show_summary(*demo->workspace, false); status != 0) return status;
+    const app::Config& config = demo->workspace->config();
+    std::cout << "\n== Sourcing plan (collusion " << config.policy.collusion << ", exposure cap "
+              << config.policy.max_exposure_share * 100 << "%), saved and approved as " << demo->plan.id << " ==\n";
+    print_plan(demo->plan.plan);
+    auto exposure = app::plan_exposure(*demo->workspace, "aurora", demo->plan.id, "");
+    if (!exposure.ok()) return fail(exposure.error());
+    std::cout << "\n";
+    print_exposure(*exposure);
+    std::cout << "\n== The price of protection ==\n";
+    print_frontier(demo->frontier);
+    std::cout << "\nThe workspace is " << *dir << ": try 'moat -w " << *dir << " exposure --product aurora'.\n";
+    return 0;
   };
 }
 
@@ -511,6 +527,10 @@ json frontier_json(const std::vector<plan::FrontierPoint>& points) {
 
 struct PlanFlags {
   std::string instance;
+  std::string product;
+  std::string emit_instance;
+  bool save = false;
+  std::optional<std::string> plan_id;
   std::optional<int> collusion;
   std::optional<double> max_exposure_share;
   double time_limit = 30;
@@ -541,9 +561,57 @@ int run_plan(const plan::Instance& given, const PlanFlags& flags, bool as_json) 
   return 0;
 }
 
+std::string today(const app::Session& session) { return session.now().substr(0, 10); }
+
+int plan_product(const PlanFlags& flags, const GlobalOptions& global) {
+  return with_workspace(global, [&](app::Workspace& workspace) {
+    const app::Session session = app::terminal_session();
+    auto instance = app::product_instance(workspace, flags.product, {flags.collusion, flags.max_exposure_share, today(session)});
+    if (!instance.ok()) return fail(instance.error());
+    if (!flags.emit_instance.empty()) {
+      if (Status written = write_file_atomically(flags.emit_instance, plan::instance_json(*instance)); !written.ok()) {
+        return fail(written.error());
+      }
+    }
+    if (flags.frontier || !flags.save) return run_plan(*instance, flags, global.json);
+    const plan::Plan plan = plan::solve(*instance, {flags.time_limit, !flags.heuristic});
+    auto saved = app::save_plan(workspace, session, flags.product, *instance, plan);
+    if (!saved.ok()) return fail(saved.error());
+    if (global.json) {
+      std::cout << plan::plan_json(plan);
+    } else {
+      print_plan(plan);
+      std::cout << "\nSaved as " << saved->id << " (draft); approve it with: moat plan approve --product "
+                << flags.product << " --plan " << saved->id << "\n";
+    }
+    return 0;
+  });
+}
+
+int approve(const PlanFlags& flags, const GlobalOptions& global) {
+  return with_workspace(global, [&](app::Workspace& workspace) {
+    auto approved = app::approve_plan(workspace, app::terminal_session(), flags.product, flags.plan_id);
+    if (!approved.ok()) return fail(approved.error());
+    if (global.json) {
+      std::cout << json{{"plan", approved->id}, {"state", approved->state}, {"approved_by", approved->approved_by}}.dump() << "\n";
+    } else {
+      std::cout << "Approved " << approved->id << " of " << flags.product << " (by " << approved->approved_by << ")\n";
+    }
+    return 0;
+  });
+}
+
 std::function<int()> define_plan(CLI::App& app, GlobalOptions& global) {
   auto flags = std::make_shared<PlanFlags>();
+  CLI::App* approve_command = app.add_subcommand("approve", "approve a saved plan (default: the newest)");
+  approve_command->add_option("--product", flags->product, "the product")->required();
+  approve_command->add_option("--plan", flags->plan_id, "the plan's id (plan-N)");
+  approve_command->add_option("-w,--workspace", global.workspace, "workspace folder");
+  approve_command->add_flag("--json", global.json, "print as JSON");
   app.add_option("--instance", flags->instance, "plan an instance file (the planner's contract, docs/planner.md)");
+  app.add_option("--product", flags->product, "plan a product of the workspace");
+  app.add_option("--emit-instance", flags->emit_instance, "with --product: write the instance solved to FILE");
+  app.add_flag("--save", flags->save, "with --product: save the plan as a draft in the workspace");
   app.add_option("--collusion", flags->collusion, "coalitions of up to K untrusted parties must not complete a recipe")
       ->check(CLI::Range(0, 20));
   app.add_option("--max-exposure-share", flags->max_exposure_share, "most of the total secret weight one party may hold")
@@ -552,13 +620,84 @@ std::function<int()> define_plan(CLI::App& app, GlobalOptions& global) {
   app.add_flag("--frontier", flags->frontier, "the price of protection: cost at collusion 0..3 and tighter caps");
   app.add_flag("--heuristic", flags->heuristic, "the fast engine alone (no proof of optimality)");
   app.add_flag("--json", global.json, "print the plan as JSON (the contract)");
-  return [flags, &global] {
-    if (flags->instance.empty()) return fail(input_error("--instance", "name an instance file"));
+  return [flags, &global, approve_command] {
+    if (approve_command->parsed()) return approve(*flags, global);
+    if (!flags->product.empty() && !flags->instance.empty()) {
+      return fail(input_error("--product", "give --instance or --product, not both"));
+    }
+    if (!flags->product.empty()) return plan_product(*flags, global);
+    if (flags->instance.empty()) return fail(input_error("--instance", "name an instance file or a --product"));
     auto text = read_file(flags->instance);
     if (!text.ok()) return fail(text.error());
     auto instance = plan::parse_instance(*text, flags->instance);
     if (!instance.ok()) return fail(instance.error());
     return run_plan(*instance, *flags, global.json);
+  };
+}
+
+void print_exposure(const app::ExposureReport& report) {
+  std::cout << "Exposure under " << report.plan_id << " (██ held directly, ░░ inferred):\n\n";
+  std::vector<std::string> headers{"party", "share", "cap"};
+  for (const auto& s : report.secrets) headers.push_back(s);
+  headers.push_back("suppliers");
+  TextTable table(headers);
+  for (const auto& row : report.rows) {
+    std::ostringstream share, cap;
+    share << std::fixed << std::setprecision(0) << row.share * 100 << "%";
+    cap << std::fixed << std::setprecision(0) << row.cap * 100 << "%";
+    std::vector<std::string> cells{row.party + (row.trusted ? " (trusted)" : ""), share.str(),
+                                   row.trusted ? "-" : cap.str()};
+    for (char c : row.cells) cells.push_back(c == 'D' ? "██" : c == 'I' ? "░░" : "··");
+    std::string suppliers;
+    for (const auto& s : row.suppliers) suppliers += (suppliers.empty() ? "" : " ") + s;
+    cells.push_back(suppliers);
+    table.add(std::move(cells));
+  }
+  table.print(std::cout);
+  std::cout << "\nRecipes (collusion level " << report.collusion << "):\n";
+  for (const auto& r : report.recipes) {
+    std::string members;
+    for (const auto& m : r.coalition) members += (members.empty() ? "" : " + ") + m;
+    std::cout << "  " << r.recipe << ": "
+              << (r.min_coalition ? "needs " + std::to_string(*r.min_coalition) + " parties together (" + members + ")"
+                                  : std::string("no set of untrusted parties can complete it"))
+              << ((r.min_coalition && *r.min_coalition <= report.collusion) ? "  ← BREAKS THE POLICY" : "") << "\n";
+  }
+}
+
+std::function<int()> define_exposure(CLI::App& app, GlobalOptions& global) {
+  auto product = std::make_shared<std::string>();
+  auto plan_id = std::make_shared<std::optional<std::string>>();
+  app.add_option("--product", *product, "the product")->required();
+  app.add_option("--plan", *plan_id, "a saved plan (default: the approved one, else the newest)");
+  app.add_flag("--json", global.json, "print as JSON");
+  return [product, plan_id, &global] {
+    return with_workspace(global, [&](app::Workspace& workspace) {
+      auto report = app::plan_exposure(workspace, *product, *plan_id, today(app::terminal_session()));
+      if (!report.ok()) return fail(report.error());
+      if (!global.json) {
+        print_exposure(*report);
+        return 0;
+      }
+      json rows = json::array();
+      for (const auto& row : report->rows) {
+        json held = json::array(), inferred = json::array();
+        for (std::size_t s = 0; s < row.cells.size(); ++s) {
+          if (row.cells[s] != ' ') held.push_back(report->secrets[s]);
+          if (row.cells[s] == 'I') inferred.push_back(report->secrets[s]);
+        }
+        rows.push_back({{"party", row.party}, {"suppliers", row.suppliers}, {"trusted", row.trusted},
+                        {"secrets", held}, {"inferred", inferred}, {"share", row.share}, {"cap", row.cap}});
+      }
+      json recipes = json::array();
+      for (const auto& r : report->recipes) {
+        recipes.push_back({{"recipe", r.recipe}, {"min_coalition", r.min_coalition ? json(*r.min_coalition) : json(nullptr)},
+                           {"coalition", r.coalition}});
+      }
+      std::cout << json{{"plan", report->plan_id}, {"collusion", report->collusion}, {"parties", rows},
+                        {"recipes", recipes}}.dump(2) << "\n";
+      return 0;
+    });
   };
 }
 
@@ -573,6 +712,7 @@ const Command kCommands[] = {
     {"set", "change fields of one record (optimistically: --if-version)", define_set},
     {"parties", "list parties: suppliers grouped by affiliation", define_parties},
     {"plan", "choose suppliers so that no party, or coalition of K, can copy the product", define_plan},
+    {"exposure", "what each party of a saved plan holds: a heatmap of parties x secrets", define_exposure},
     {"audit", "verify the ledger or list its events", define_audit},
     {"migrate", "copy the workspace into an empty PostgreSQL database and switch to it", define_migrate},
     {"uscc", "check unified social credit codes", define_uscc},

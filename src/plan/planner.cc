@@ -79,7 +79,8 @@ Plan solve(const Instance& instance, const SolveOptions& options) {
 std::vector<FrontierPoint> frontier(const Instance& instance, const SolveOptions& options) {
   std::vector<std::pair<int, double>> points;
   const double cap = instance.policy.max_exposure_share;
-  for (int k = 0; k <= 3; ++k) points.emplace_back(k, cap);
+  points.emplace_back(0, 1.0);  // no protection at all: the price every other point is measured from
+  for (int k = 1; k <= 3; ++k) points.emplace_back(k, cap);
   for (double tighter : {0.5, 0.35, 0.25}) {
     if (tighter < cap - 1e-9) points.emplace_back(instance.policy.collusion, tighter);
   }

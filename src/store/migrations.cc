@@ -87,6 +87,18 @@ const std::vector<Migration> kMigrations = {
          R"(ALTER TABLE "quotes" ADD COLUMN "row_version" BIGINT NOT NULL DEFAULT 1)",
          R"(ALTER TABLE "people" ADD COLUMN "row_version" BIGINT NOT NULL DEFAULT 1)",
      }},
+    {3,
+     "sourcing plans",
+     {
+         R"(CREATE TABLE "plans" (
+              "product" TEXT NOT NULL REFERENCES "products" ("id") DEFERRABLE INITIALLY DEFERRED,
+              "id" TEXT NOT NULL, "created_at" TEXT NOT NULL, "state" TEXT NOT NULL,
+              "collusion" BIGINT NOT NULL, "max_exposure_share" DOUBLE PRECISION NOT NULL,
+              "status" TEXT NOT NULL, "cost" DOUBLE PRECISION, "plan" TEXT NOT NULL,
+              "approved_by" TEXT, "approved_at" TEXT,
+              "row_version" BIGINT NOT NULL DEFAULT 1,
+              PRIMARY KEY ("product", "id")))",
+     }},
 };
 
 constexpr std::string_view kCreateVersions =

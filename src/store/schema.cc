@@ -11,6 +11,7 @@ namespace {
 using enum FieldType;
 
 constexpr std::array<std::string_view, 2> kMakeBuy = {"make", "buy"};
+constexpr std::array<std::string_view, 3> kPlanStates = {"draft", "approved", "superseded"};
 
 constexpr std::array<std::string_view, 3> kPartIdAliases = {"part", "part id", "internal pn"};
 constexpr std::array<std::string_view, 2> kParentAliases = {"parent id", "assembly"};
@@ -89,6 +90,13 @@ std::vector<Table> make_tables() {
         {"currency", kCurrency, false, Bound::kNone, {}, "\"CNY\""},
         {"valid_until", kDate}},
        3, true},
+      {"plans", "plan",
+       {product, {"id", kId, true}, {"created_at", kText, true},
+        {"state", kEnum, false, Bound::kNone, kPlanStates, "\"draft\""},
+        {"collusion", kInteger, true, Bound::kNonNegative}, {"max_exposure_share", kShare, true},
+        {"status", kText, true}, {"cost", kNumber}, {"plan", kText, true},
+        {"approved_by", kText}, {"approved_at", kText}},
+       2, true},
       {"people", "person",
        {{"id", kId, true}, {"supplier", kId}, {"name", kText, true}, {"role", kText},
         {"email", kText}, {"phone", kText}, {"contact", kBool, false, Bound::kNone, {}, "false"}}},

@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "app/sourcing.h"
+
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "app/records.h"
+#include "core/parties.h"
+#include "plan/exposure.h"
+#include "plan/problem.h"
+
+namespace moat::app {
+namespace {
+
+using nlohmann::json;
+
+std::string text(const json& value) { return value.is_string() ? value.get<std::string>() : ""; }
+
+std::vector<std::string> strings(const json& value) {
+  std::vector<std::string> out;
+  for (const json& item : value) out.push_back(item.get<std::string>());
+  return out;
+}
+
+template <typename F>
+void for_product(const Model& model, std::string_view table, const std::string& product, F&& visit) {
+  for (const auto& [key, entry] : model.of(table)) {
+    if (key[0] == product) visit(entry.record);
+  }
+}
+
+Status add_quotes(const Model& model, const std::string& product, const std::string& today, plan::Instance& instance) {
+  std::set<std::string> currencies;
+  for_product(model, "quotes", product, [&](const json& q) {
+    const std::string valid_until = text(q["valid_until"]);
+    if (!today.empty() && !valid_until.empty() && valid_until < today) return;  // expired
+    currencies.insert(text(q["currency"]));
+    instance.quotes.push_back({text(q["package"]), text(q["supplier"]), q["unit_cost"].get<double>(),
+                               q["fixed_cost"].get<double>()});
+  });
+  if (currencies.size() > 1) {
+    std::string list;
+    for (const auto& c : currencies) list += (list.empty() ? "" : ", ") + c;
+    return input_error("quotes", "product '" + product + "' has quotes in " + list +
+                                     ": moat compares costs only in one currency; requote or convert them");
+  }
+  return {};
+}
+
+SavedPlan saved_of(const json& record) {
+  SavedPlan saved;
+  saved.id = text(record["id"]);
+  saved.state = text(record["state"]);
+  saved.created_at = text(record["created_at"]);
+  saved.approved_by = text(record["approved_by"]);
+  saved.collusion = static_cast<int>(record["collusion"].get<std::int64_t>());
+  saved.max_exposure_share = record["max_exposure_share"].get<double>();
+  const json body = json::parse(text(record["plan"]), nullptr, false);
+  if (body.is_object()) {
+    static const std::map<std::string, plan::PlanStatus> kStatus = {
+        {"optimal", plan::PlanStatus::kOptimal}, {"feasible", plan::PlanStatus::kFeasible},
+        {"infeasible", plan::PlanStatus::kInfeasible}, {"unknown", plan::PlanStatus::kUnknown}};
+    const auto status = kStatus.find(text(body.value("status", json())));
+    saved.plan.status = status == kStatus.end() ? plan::PlanStatus::kUnknown : status->second;
+    if (body.contains("cost") && body["cost"].is_number()) saved.plan.cost = body["cost"].get<double>();
+    for (const json& a : body.value("assignments", json::array())) {
+      saved.plan.assignments.push_back({text(a["package"]), text(a["supplier"]), a.value("units", 0.0)});
+    }
+  }
+  return saved;
+}
+
+int plan_number(const std::string& id) {
+  if (!id.starts_with("plan-")) return 0;
+  try {
+    return std::stoi(id.substr(5));
+  } catch (...) {
+    return 0;
+  }
+}
+
+Result<std::vector<json>> product_plans(Workspace& workspace, const std::string& product) {
+  MOAT_TRY(const auto records, workspace.store().list(*store::find_table("plans")));
+  std::vector<json> plans;
+  for (const json& r : records) {
+    if (r["product"] == product) plans.push_back(r);
+  }
+  std::sort(plans.begin(), plans.end(), [](const json& a, const json& b) {
+    return plan_number(text(a["id"])) < plan_number(text(b["id"]));
+  });
+  return plans;
+}
+
+}  // namespace
+
+Result<plan::Instance> product_instance(Workspace& workspace, const std::string& product,
+                                        const InstanceOptions& options) {
+  MOAT_TRY(const Model model, load_model(workspace.store()));
+  if (!model.of("products").contains({product})) {
+    return Error(ErrorCode::kNotFound, "--product", "no product '" + product + "'");
+  }
+  plan::Instance instance;
+  const Policy& policy = workspace.config().policy;
+  instance.policy = {options.collusion.value_or(policy.collusion),
+                     options.max_exposure_share.value_or(policy.max_exposure_share), policy.allow_conditional};
+  for_product(model, "secrets", product, [&](const json& s) {
+    instance.secrets.push_back({text(s["id"]), s["weight"].get<double>()});
+  });
+  for_product(model, "derives", product, [&](const json& d) {
+    instance.derives.push_back({strings(d["from"]), text(d["gives"])});
+  });
+  for_product(model, "recipes", product, [&](const json& r) {
+    instance.recipes.push_back({text(r["id"]), strings(r["secrets"])});
+  });
+  for_product(model, "packages", product, [&](const json& p) {
+    instance.packages.push_back({text(p["id"]), text(p["capability"]), strings(p["exposes"]),
+                                 static_cast<double>(p["volume"].get<std::int64_t>()),
+                                 static_cast<int>(p["sources"].get<std::int64_t>())});
+  });
+  std::vector<std::string> ids;
+  std::vector<std::pair<std::string, std::string>> links;
+  for (const auto& [key, unused] : model.of("suppliers")) ids.push_back(key[0]);
+  for (const auto& [key, unused] : model.of("affiliations")) links.emplace_back(key[0], key[1]);
+  const PartyMap parties = derive_parties(ids, links);
+  for (const auto& [key, entry] : model.of("suppliers")) {
+    const json& s = entry.record;
+    plan::Supplier supplier{key[0], parties.party_of.at(key[0]), strings(s["capabilities"]),
+                            static_cast<double>(s["capacity"].get<std::int64_t>()), text(s["status"]),
+                            s["trusted"] == true, std::nullopt};
+    if (s["max_exposure_share"].is_number()) supplier.max_exposure_share = s["max_exposure_share"].get<double>();
+    instance.suppliers.push_back(std::move(supplier));
+  }
+  MOAT_CHECK(add_quotes(model, product, options.today, instance));
+  return instance;
+}
+
+Result<SavedPlan> save_plan(Workspace& workspace, const Session& session, const std::string& product,
+                            const plan::Instance& instance, const plan::Plan& plan) {
+  SavedPlan saved;
+  const store::Author author = session.author();
+  MOAT_TRY(const std::int64_t events, workspace.store().write(author, [&](store::Writer& writer) -> Status {
+    MOAT_TRY(const auto existing, product_plans(workspace, product));
+    const int next = existing.empty() ? 1 : plan_number(text(existing.back()["id"])) + 1;
+    const json record = {{"product", product}, {"id", "plan-" + std::to_string(next)}, {"created_at", author.at},
+                         {"state", "draft"}, {"collusion", instance.policy.collusion},
+                         {"max_exposure_share", instance.policy.max_exposure_share},
+                         {"status", std::string(plan::status_name(plan.status))},
+                         {"cost", plan.cost ? json(*plan.cost) : json(nullptr)}, {"plan", plan::plan_json(plan)},
+                         {"approved_by", nullptr}, {"approved_at", nullptr}};
+    MOAT_TRY(const bool written, writer.put(*store::find_table("plans"), record, 0));
+    (void)written;
+    saved = saved_of(record);
+    return {};
+  }));
+  (void)events;
+  return saved;
+}
+
+Result<SavedPlan> approve_plan(Workspace& workspace, const Session& session, const std::string& product,
+                               const std::optional<std::string>& plan_id) {
+  SavedPlan approved;
+  const store::Author author = session.author();
+  const store::Table& table = *store::find_table("plans");
+  MOAT_TRY(const std::int64_t events, workspace.store().write(author, [&](store::Writer& writer) -> Status {
+    MOAT_TRY(const auto plans, product_plans(workspace, product));
+    if (plans.empty()) {
+      return Error(ErrorCode::kNotFound, "--product", "product '" + product + "' has no saved plan: run 'moat plan --product " + product + " --save'");
+    }
+    const auto chosen = plan_id ? std::find_if(plans.begin(), plans.end(), [&](const json& p) { return p["id"] == *plan_id; })
+                                : plans.end() - 1;
+    if (chosen == plans.end()) return Error(ErrorCode::kNotFound, "--plan", "no plan '" + *plan_id + "' for product '" + product + "'");
+    const std::string status = text((*chosen)["status"]);
+    if (status != "optimal" && status != "feasible") {
+      return input_error(text((*chosen)["id"]), "a plan that is " + status + " cannot be approved");
+    }
+    for (const json& other : plans) {
+      if (other["state"] == "approved" && other["id"] != (*chosen)["id"]) {
+        json superseded = other;
+        superseded["state"] = "superseded";
+        MOAT_TRY(const bool changed, writer.put(table, superseded));
+        (void)changed;
+      }
+    }
+    json record = *chosen;
+    record["state"] = "approved";
+    record["approved_by"] = session.actor;
+    record["approved_at"] = author.at;
+    MOAT_TRY(const bool changed, writer.put(table, record));
+    (void)changed;
+    approved = saved_of(record);
+    return {};
+  }));
+  (void)events;
+  return approved;
+}
+
+Result<std::optional<SavedPlan>> current_plan(Workspace& workspace, const std::string& product,
+                                              const std::optional<std::string>& plan_id) {
+  MOAT_TRY(const auto plans, product_plans(workspace, product));
+  if (plan_id) {
+    for (const json& p : plans) {
+      if (p["id"] == *plan_id) return std::optional<SavedPlan>(saved_of(p));
+    }
+    return Error(ErrorCode::kNotFound, "--plan", "no plan '" + *plan_id + "' for product '" + product + "'");
+  }
+  for (const json& p : plans) {
+    if (p["state"] == "approved") return std::optional<SavedPlan>(saved_of(p));
+  }
+  if (plans.empty()) return std::optional<SavedPlan>();
+  return std::optional<SavedPlan>(saved_of(plans.back()));
+}
+
+Result<ExposureReport> plan_exposure(Workspace& workspace, const std::string& product,
+                                     const std::optional<std::string>& plan_id, const std::string& today) {
+  MOAT_TRY(const auto saved, current_plan(workspace, product, plan_id));
+  if (!saved) {
+    return Error(ErrorCode::kNotFound, "--product",
+                 "product '" + product + "' has no saved plan: run 'moat plan --product " + product + " --save'");
+  }
+  MOAT_TRY(const plan::Instance instance, product_instance(workspace, product, {saved->collusion, saved->max_exposure_share, ""}));
+  (void)today;
+  const plan::Problem problem = plan::compile(instance);
+  std::map<std::string, std::size_t> secret_index, package_index, party_index;
+  for (std::size_t s = 0; s < instance.secrets.size(); ++s) secret_index[instance.secrets[s].id] = s;
+  for (std::size_t p = 0; p < instance.packages.size(); ++p) package_index[instance.packages[p].id] = p;
+  for (std::size_t g = 0; g < problem.parties.size(); ++g) party_index[problem.parties[g].id] = g;
+  std::vector<plan::Holder> holders;
+  std::vector<plan::Bitset> direct;
+  for (const auto& party : problem.parties) {
+    holders.push_back({party.id, party.trusted, plan::Bitset(problem.secret_count)});
+    direct.emplace_back(problem.secret_count);
+  }
+  std::vector<std::set<std::string>> used(problem.parties.size());
+  for (const plan::Assignment& a : saved->plan.assignments) {
+    const auto supplier = std::find_if(instance.suppliers.begin(), instance.suppliers.end(),
+                                       [&](const plan::Supplier& s) { return s.id == a.supplier; });
+    const auto package = package_index.find(a.package);
+    if (supplier == instance.suppliers.end() || package == package_index.end()) continue;  // since removed
+    const std::size_t g = party_index.at(supplier->party);
+    direct[g].unite(problem.packages[package->second].exposes);
+    used[g].insert(a.supplier);
+  }
+  ExposureReport report;
+  report.plan_id = saved->id;
+  report.collusion = saved->collusion;
+  for (const auto& s : instance.secrets) report.secrets.push_back(s.id);
+  for (std::size_t g = 0; g < holders.size(); ++g) {
+    holders[g].held = direct[g];
+    problem.close(holders[g].held);
+    if (holders[g].held.empty()) continue;
+    ExposureRow row{problem.parties[g].id, {used[g].begin(), used[g].end()}, problem.parties[g].trusted,
+                    problem.total_weight > 0 ? problem.weight_of(holders[g].held) / problem.total_weight : 0,
+                    problem.parties[g].cap, {}};
+    for (std::size_t s = 0; s < problem.secret_count; ++s) {
+      row.cells.push_back(direct[g].test(s) ? 'D' : holders[g].held.test(s) ? 'I' : ' ');
+    }
+    report.rows.push_back(std::move(row));
+  }
+  for (const auto& recipe : problem.recipes) {
+    const plan::Coalition coalition = plan::min_coalition(problem, holders, recipe.secrets);
+    plan::RecipeExposure exposure{recipe.id, coalition.size, {}};
+    for (std::size_t h : coalition.members) exposure.coalition.push_back(holders[h].id);
+    report.recipes.push_back(std::move(exposure));
+  }
+  return report;
+}
+
+}  // namespace moat::app

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: Apache-2.0
+// Sourcing use cases: the planner's instance built from a workspace's product (its secrets,
+// inference rules, recipes, work packages, every supplier with its party, and the quotes still
+// valid today), plans saved to the workspace and approved, and the exposure a saved plan gives
+// each party.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/session.h"
+#include "app/workspace.h"
+#include "core/result.h"
+#include "plan/instance.h"
+
+namespace moat::app {
+
+struct InstanceOptions {
+  std::optional<int> collusion;             // default: moat.toml's policy
+  std::optional<double> max_exposure_share; // default: moat.toml's policy
+  std::string today;                        // YYYY-MM-DD: quotes valid until before it are left out
+};
+
+// Fails kNotFound for an unknown product, kInput when its quotes mix currencies.
+Result<plan::Instance> product_instance(Workspace& workspace, const std::string& product,
+                                        const InstanceOptions& options);
+
+struct SavedPlan {
+  std::string id;          // "plan-3"
+  std::string state;       // draft, approved, superseded
+  std::string created_at;
+  std::string approved_by;
+  int collusion = 0;
+  double max_exposure_share = 1;
+  plan::Plan plan;
+};
+
+// Saves `plan` as a draft of `product` (id plan-N); recorded in the ledger.
+Result<SavedPlan> save_plan(Workspace& workspace, const Session& session, const std::string& product,
+                            const plan::Instance& instance, const plan::Plan& plan);
+
+// Approves a saved plan (default: the newest), superseding the one approved before. Only a
+// plan that was found valid (optimal or feasible) can be approved.
+Result<SavedPlan> approve_plan(Workspace& workspace, const Session& session, const std::string& product,
+                               const std::optional<std::string>& plan_id);
+
+// The approved plan, else the newest draft; nullopt when the product has none.
+Result<std::optional<SavedPlan>> current_plan(Workspace& workspace, const std::string& product,
+                                              const std::optional<std::string>& plan_id = std::nullopt);
+
+// Party × secret exposure of a plan against the workspace as it is now.
+struct ExposureRow {
+  std::string party;
+  std::vector<std::string> suppliers;  // of the party that the plan uses
+  bool trusted = false;
+  double share = 0;
+  double cap = 1;
+  std::vector<char> cells;  // per secret: 'D' held directly, 'I' inferred, ' ' not held
+};
+
+struct ExposureReport {
+  std::string plan_id;
+  std::vector<std::string> secrets;  // column order
+  std::vector<ExposureRow> rows;     // parties that hold anything
+  std::vector<plan::RecipeExposure> recipes;
+  int collusion = 0;
+};
+
+Result<ExposureReport> plan_exposure(Workspace& workspace, const std::string& product,
+                                     const std::optional<std::string>& plan_id, const std::string& today);
+
+}  // namespace moat::app
