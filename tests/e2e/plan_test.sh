@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# moat plan and moat exposure: the instance and plan contract on files, planning a workspace's
+# product (saved, approved, exported with the workspace), the exposure heatmap, the frontier.
+source "$(dirname "$0")/lib.sh"
+
+cat > "$WORK/instance.json" <<'JSON'
+{
+  "policy":   {"collusion": 1, "max_exposure_share": 1.0, "allow_conditional": false},
+  "secrets":  [{"id": "S1", "weight": 5}, {"id": "S2", "weight": 3}, {"id": "S3", "weight": 2}],
+  "derives":  [{"from": ["S1", "S3"], "gives": "S2"}],
+  "recipes":  [{"id": "R1", "secrets": ["S1", "S2"]}],
+  "packages": [{"id": "P1", "capability": "injection-molding", "exposes": ["S1"], "volume": 10000, "sources": 1},
+               {"id": "P2", "capability": "pcba-smt", "exposes": ["S3"], "volume": 10000, "sources": 1}],
+  "suppliers":[{"id": "F1", "party": "G1", "capabilities": ["injection-molding", "pcba-smt"], "capacity": 50000,
+                "status": "qualified", "trusted": false},
+               {"id": "F2", "party": "G2", "capabilities": ["pcba-smt"], "capacity": 50000, "status": "qualified", "trusted": false}],
+  "quotes":   [{"package": "P1", "supplier": "F1", "unit_cost": 1.25, "fixed_cost": 8000},
+               {"package": "P2", "supplier": "F1", "unit_cost": 1.0, "fixed_cost": 0},
+               {"package": "P2", "supplier": "F2", "unit_cost": 2.0, "fixed_cost": 0}]
+}
+JSON
+run "$MOAT" plan --instance "$WORK/instance.json" --json --time-limit 5
+expect_status 0 "plan an instance"
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/stdout" <<'PY' || fail "the plan does not follow the contract"
+import json, sys
+plan = json.load(open(sys.argv[1]))
+assert set(plan) >= {"status", "cost", "lower_bound", "assignments", "parties", "recipes", "reasons"}, plan.keys()
+assert plan["status"] == "optimal" and plan["cost"] == 40500.0, plan
+assert {(a["package"], a["supplier"]) for a in plan["assignments"]} == {("P1", "F1"), ("P2", "F2")}
+assert plan["recipes"] == [{"recipe": "R1", "min_coalition": 2, "coalition": ["G1", "G2"]}], plan["recipes"]
+assert {p["party"]: p["secrets"] for p in plan["parties"]} == {"G1": ["S1"], "G2": ["S3"]}
+PY
+
+# An impossible policy: infeasible, with reasons, exit 0 (the plan is the answer).
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["quotes"]=d["quotes"][:2]; json.dump(d, open(sys.argv[2],"w"))' \
+  "$WORK/instance.json" "$WORK/forced.json"
+run "$MOAT" plan --instance "$WORK/forced.json" --json
+expect_status 0 "plan an infeasible instance"
+expect_stdout '"status": "infeasible"'
+expect_stdout "recipe R1: packages P1 and P2 expose all of it and only party G1 can make both"
+
+# Bad instances are the user's to fix, named by JSON pointer.
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["packages"][1]["exposes"]=["S9"]; json.dump(d, open(sys.argv[2],"w"))' \
+  "$WORK/instance.json" "$WORK/bad.json"
+run "$MOAT" plan --instance "$WORK/bad.json" --json
+expect_status 1 "an instance naming an unknown secret"
+expect_stderr "bad.json#/packages/1/exposes/0: unknown secret 'S9'"
+run "$MOAT" plan --instance "$WORK/missing.json"
+expect_status 1 "a missing instance file"
+
+run "$MOAT" plan --instance "$WORK/instance.json" --frontier --json --time-limit 5
+expect_status 0 "frontier"
+CHECKS=$((CHECKS + 1))
+python3 -c 'import json,sys; f=json.load(open(sys.argv[1])); assert [p["collusion"] for p in f][:4] == [0,1,2,3]; assert f[0]["cost"] < f[1]["cost"]; assert f[2]["status"] == "infeasible"' "$WORK/stdout" \
+  || fail "the frontier is wrong: $(head -c 300 "$WORK/stdout")"
+
+# A workspace's product: emit the instance, plan it again from the file, save and approve.
+db_flags
+"$MOAT" demo "$WORK/ws" "${DB_FLAGS[@]}" >/dev/null || { fail "demo"; finish; }
+run "$MOAT" -w "$WORK/ws" plan --product aurora --collusion 2 --emit-instance "$WORK/aurora.json" --json
+expect_status 0 "plan aurora at collusion 2"
+cp "$WORK/stdout" "$WORK/from-workspace.json"
+run "$MOAT" plan --instance "$WORK/aurora.json" --json
+expect_status 0 "plan the emitted instance"
+CHECKS=$((CHECKS + 1))
+python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2])); assert a["cost"] == b["cost"] and a["status"] == b["status"] == "optimal", (a["cost"], b["cost"])' \
+  "$WORK/from-workspace.json" "$WORK/stdout" || fail "the emitted instance plans differently"
+run "$MOAT" -w "$WORK/ws" plan --product aurora --collusion 2 --save
+expect_status 0 "save a plan"
+expect_stdout "Saved as plan-2"
+run "$MOAT" -w "$WORK/ws" plan approve --product aurora --plan plan-2 --json
+expect_status 0 "approve it"
+expect_stdout '"state":"approved"'
+run "$MOAT" -w "$WORK/ws" list plans --json
+CHECKS=$((CHECKS + 1))
+python3 -c 'import json,sys; p={r["id"]: r["state"] for r in json.load(open(sys.argv[1]))}; assert p == {"plan-1": "superseded", "plan-2": "approved"}, p' "$WORK/stdout" \
+  || fail "approving plan-2 did not supersede plan-1"
+run "$MOAT" -w "$WORK/ws" exposure --product aurora --json
+expect_status 0 "exposure"
+CHECKS=$((CHECKS + 1))
+python3 -c 'import json,sys; e=json.load(open(sys.argv[1])); assert e["plan"] == "plan-2"; assert all(r["min_coalition"] is None or r["min_coalition"] > 2 for r in e["recipes"]), e["recipes"]' "$WORK/stdout" \
+  || fail "the approved plan lets two parties complete a recipe"
+run "$MOAT" -w "$WORK/ws" exposure --product aurora
+expect_stdout "██"
+run "$MOAT" -w "$WORK/ws" plan --product nothing
+expect_status 1 "an unknown product"
+expect_stderr "no product 'nothing'"
+run "$MOAT" -w "$WORK/ws" audit verify
+expect_status 0 "plans are in the ledger"
+finish
