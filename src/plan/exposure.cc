@@ -6,9 +6,7 @@
 #include <map>
 
 namespace moat::plan {
-namespace {
 
-// The recipe's secrets and every secret that can contribute to inferring one of them.
 Bitset relevant_to(const Problem& problem, const Bitset& recipe) {
   Bitset relevant = recipe;
   bool changed = true;
@@ -27,6 +25,8 @@ Bitset relevant_to(const Problem& problem, const Bitset& recipe) {
   return relevant;
 }
 
+namespace {
+
 Bitset ancestors_and_self(const Problem& problem, std::size_t secret) {
   Bitset single(problem.secret_count);
   single.set(secret);
@@ -37,6 +37,12 @@ class CoalitionSearch {
  public:
   CoalitionSearch(const Problem& problem, const Bitset& recipe, std::vector<Bitset> candidates)
       : problem_(problem), recipe_(recipe), candidates_(std::move(candidates)) {}
+
+  // Whether adding at most `extra` candidates to `start` completes the recipe.
+  bool extends(const Bitset& start, int extra) {
+    std::vector<std::size_t> chosen;
+    return search(start, chosen, extra);
+  }
 
   std::optional<std::vector<std::size_t>> smallest(int max_size) {
     Bitset everything(problem_.secret_count);
@@ -127,6 +133,24 @@ Coalition min_coalition(const Problem& problem, const std::vector<Holder>& holde
   for (std::size_t c : *found) coalition.members.push_back(owners[c]);
   std::sort(coalition.members.begin(), coalition.members.end());
   return coalition;
+}
+
+bool completes_with(const Problem& problem, const std::vector<Holder>& holders, std::size_t member,
+                    const Bitset& member_held, const Bitset& recipe, const Bitset& relevant, int size) {
+  if (size < 1 || holders[member].trusted) return false;
+  Bitset start = member_held.intersection(relevant);
+  Bitset closed = start;
+  problem.close(closed);
+  if (closed.contains(recipe)) return true;
+  if (size == 1) return false;
+  std::vector<Bitset> candidates;
+  for (std::size_t h = 0; h < holders.size(); ++h) {
+    if (h == member || holders[h].trusted) continue;
+    Bitset part = holders[h].held.intersection(relevant);
+    if (part.empty() || closed.contains(part)) continue;
+    candidates.push_back(std::move(part));
+  }
+  return CoalitionSearch(problem, recipe, std::move(candidates)).extends(start, size - 1);
 }
 
 std::vector<Holder> party_holdings(const Problem& problem, const Choice& choice) {

@@ -29,6 +29,15 @@ struct Coalition {
 Coalition min_coalition(const Problem& problem, const std::vector<Holder>& holders, const Bitset& recipe,
                         int max_size = 1 << 20);
 
+// The recipe's secrets and every secret that can contribute to inferring one of them.
+Bitset relevant_to(const Problem& problem, const Bitset& recipe);
+
+// Whether `member`, holding `member_held` (closed), completes `recipe` alone or together with at
+// most `size` − 1 other untrusted holders. `relevant` is relevant_to(recipe). The incremental
+// check behind the heuristic: only coalitions that include the holder whose knowledge grew.
+bool completes_with(const Problem& problem, const std::vector<Holder>& holders, std::size_t member,
+                    const Bitset& member_held, const Bitset& recipe, const Bitset& relevant, int size);
+
 // What each party holds under `choice` (closed), one Holder per party.
 std::vector<Holder> party_holdings(const Problem& problem, const Choice& choice);
 

@@ -9,52 +9,84 @@
 namespace moat::plan {
 namespace {
 
-// Tracks what each party holds and each supplier's load while packages are assigned.
-class PartialPlan {
+using Clock = std::chrono::steady_clock;
+
+// A plan being built or improved, with what each party holds and each supplier makes, so that
+// a change is checked against the rules it can break — for the one party whose knowledge grows
+// (a party that loses a package can only become safer) — instead of re-checking the whole plan.
+class State {
  public:
-  explicit PartialPlan(const Problem& problem)
-      : problem_(problem), choice_(problem.packages.size()), load_(problem.suppliers.size(), 0) {
+  explicit State(const Problem& problem)
+      : problem_(problem), choice_(problem.packages.size()), load_(problem.suppliers.size(), 0),
+        packages_of_(problem.parties.size()) {
     for (const CompiledParty& party : problem.parties) holders_.push_back({party.id, party.trusted, Bitset(problem.secret_count)});
-  }
-
-  // Whether adding option `o` of package `p` keeps every rule that a partial plan can break.
-  bool fits(std::size_t p, std::size_t o) const {
-    const CompiledPackage& package = problem_.packages[p];
-    const std::size_t supplier = package.options[o].supplier;
-    const std::size_t party = problem_.suppliers[supplier].party;
-    if (load_[supplier] + package.units > problem_.suppliers[supplier].capacity + 1e-6) return false;
-    for (std::size_t chosen : choice_[p]) {
-      if (problem_.suppliers[package.options[chosen].supplier].party == party) return false;
-    }
-    if (holders_[party].trusted || holders_[party].held.contains(package.exposes)) return true;
-    std::vector<Holder> next = holders_;
-    next[party].held.unite(package.exposes);
-    problem_.close(next[party].held);
-    return safe(next, party);
-  }
-
-  void add(std::size_t p, std::size_t o) {
-    const CompiledPackage& package = problem_.packages[p];
-    const std::size_t supplier = package.options[o].supplier;
-    const std::size_t party = problem_.suppliers[supplier].party;
-    choice_[p].push_back(o);
-    load_[supplier] += package.units;
-    holders_[party].held.unite(package.exposes);
-    problem_.close(holders_[party].held);
+    for (const CompiledRecipe& recipe : problem.recipes) relevant_.push_back(relevant_to(problem, recipe.secrets));
   }
 
   const Choice& choice() const { return choice_; }
 
+  // Whether package p may take option o (besides the sources it has, except `replacing`).
+  bool fits(std::size_t p, std::size_t o, std::optional<std::size_t> replacing = std::nullopt) const {
+    const CompiledPackage& package = problem_.packages[p];
+    const std::size_t supplier = package.options[o].supplier;
+    const std::size_t party = problem_.suppliers[supplier].party;
+    const bool same_supplier = replacing && package.options[*replacing].supplier == supplier;
+    if (!same_supplier && load_[supplier] + package.units > problem_.suppliers[supplier].capacity + 1e-6) return false;
+    for (std::size_t chosen : choice_[p]) {
+      if (replacing && chosen == *replacing) continue;
+      if (problem_.suppliers[package.options[chosen].supplier].party == party) return false;
+    }
+    if (holders_[party].trusted || holders_[party].held.contains(package.exposes)) return true;
+    Bitset grown = holders_[party].held;
+    grown.unite(package.exposes);
+    problem_.close(grown);
+    return safe(party, grown);
+  }
+
+  void add(std::size_t p, std::size_t o) {
+    choice_[p].push_back(o);
+    apply(p, o, +1);
+  }
+
+  void replace(std::size_t p, std::size_t slot, std::size_t o) {
+    const std::size_t old = choice_[p][slot];
+    choice_[p][slot] = o;
+    apply(p, old, -1);
+    apply(p, o, +1);
+  }
+
  private:
-  bool safe(const std::vector<Holder>& holders, std::size_t party) const {
+  void apply(std::size_t p, std::size_t o, int sign) {
+    const CompiledPackage& package = problem_.packages[p];
+    const std::size_t supplier = package.options[o].supplier;
+    const std::size_t party = problem_.suppliers[supplier].party;
+    load_[supplier] += sign * package.units;
+    auto& list = packages_of_[party];
+    if (sign > 0) {
+      list.push_back(p);
+    } else {
+      list.erase(std::find(list.begin(), list.end(), p));
+    }
+    Bitset held(problem_.secret_count);
+    for (std::size_t q : list) held.unite(problem_.packages[q].exposes);
+    problem_.close(held);
+    holders_[party].held = std::move(held);
+  }
+
+  bool safe(std::size_t party, const Bitset& grown) const {
     if (problem_.total_weight > 0 &&
-        problem_.weight_of(holders[party].held) > problem_.parties[party].cap * problem_.total_weight + 1e-9) {
+        problem_.weight_of(grown) > problem_.parties[party].cap * problem_.total_weight + 1e-9) {
       return false;
     }
-    for (const CompiledRecipe& recipe : problem_.recipes) {
-      if (!holders[party].held.intersects(recipe.secrets) && problem_.rules.empty()) continue;
-      const Coalition coalition = min_coalition(problem_, holders, recipe.secrets, problem_.collusion);
-      if (coalition.size && *coalition.size <= problem_.collusion) return false;
+    if (problem_.collusion < 1) return true;
+    for (std::size_t r = 0; r < problem_.recipes.size(); ++r) {
+      // Only recipes the new knowledge bears on can newly be completed.
+      const Bitset gained = grown.intersection(relevant_[r]);
+      if (holders_[party].held.intersection(relevant_[r]) == gained) continue;
+      if (completes_with(problem_, holders_, party, grown, problem_.recipes[r].secrets, relevant_[r],
+                         problem_.collusion)) {
+        return false;
+      }
     }
     return true;
   }
@@ -62,10 +94,16 @@ class PartialPlan {
   const Problem& problem_;
   Choice choice_;
   std::vector<double> load_;
+  std::vector<std::vector<std::size_t>> packages_of_;  // per party
   std::vector<Holder> holders_;
+  std::vector<Bitset> relevant_;
 };
 
-std::optional<Choice> construct(const Problem& problem) {
+double option_cost(const CompiledPackage& package, std::size_t o) {
+  return package.options[o].unit_cost * package.units + package.options[o].fixed_cost;
+}
+
+std::optional<State> construct(const Problem& problem) {
   std::vector<std::size_t> order(problem.packages.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
   // Most constrained first: fewest options per source, then most secrets exposed.
@@ -77,57 +115,59 @@ std::optional<Choice> construct(const Problem& problem) {
     if (ra != rb) return ra < rb;
     return pa.exposes.count() > pb.exposes.count();
   });
-  PartialPlan plan(problem);
+  State state(problem);
   for (std::size_t p : order) {
     for (int source = 0; source < problem.packages[p].sources; ++source) {
       bool placed = false;
       for (std::size_t o = 0; o < problem.packages[p].options.size() && !placed; ++o) {
-        if (std::find(plan.choice()[p].begin(), plan.choice()[p].end(), o) != plan.choice()[p].end()) continue;
-        if (plan.fits(p, o)) {
-          plan.add(p, o);
+        const auto& chosen = state.choice()[p];
+        if (std::find(chosen.begin(), chosen.end(), o) != chosen.end()) continue;
+        if (state.fits(p, o)) {
+          state.add(p, o);
           placed = true;
         }
       }
       if (!placed) return std::nullopt;
     }
   }
-  return plan.choice();
+  return state;
 }
 
-// Moves single sources to cheaper options while the whole plan stays valid.
-void improve(const Problem& problem, Choice& choice, std::chrono::steady_clock::time_point deadline) {
+// Moves single sources to cheaper options while the plan stays valid (checked incrementally).
+void improve(const Problem& problem, State& state, Clock::time_point deadline) {
   bool improved = true;
-  while (improved && std::chrono::steady_clock::now() < deadline) {
+  while (improved && Clock::now() < deadline) {
     improved = false;
     for (std::size_t p = 0; p < problem.packages.size(); ++p) {
       const CompiledPackage& package = problem.packages[p];
-      for (std::size_t slot = 0; slot < choice[p].size(); ++slot) {
-        const std::size_t current = choice[p][slot];
-        const double current_cost = package.options[current].unit_cost * package.units + package.options[current].fixed_cost;
+      for (std::size_t slot = 0; slot < state.choice()[p].size(); ++slot) {
+        const double current = option_cost(package, state.choice()[p][slot]);
         for (std::size_t o = 0; o < package.options.size(); ++o) {  // options are cheapest first
-          const double cost = package.options[o].unit_cost * package.units + package.options[o].fixed_cost;
-          if (cost >= current_cost - 1e-9) break;
-          if (std::find(choice[p].begin(), choice[p].end(), o) != choice[p].end()) continue;
-          choice[p][slot] = o;
-          if (violations(problem, choice).empty()) {
+          if (option_cost(package, o) >= current - 1e-9) break;
+          const auto& chosen = state.choice()[p];
+          if (std::find(chosen.begin(), chosen.end(), o) != chosen.end()) continue;
+          if (state.fits(p, o, chosen[slot])) {
+            state.replace(p, slot, o);
             improved = true;
             break;
           }
-          choice[p][slot] = current;
         }
-        if (std::chrono::steady_clock::now() >= deadline) return;
       }
+      if ((p & 63U) == 0 && Clock::now() >= deadline) return;
     }
   }
 }
 
 }  // namespace
 
-HeuristicResult solve_heuristic(const Problem& problem, std::chrono::steady_clock::time_point deadline) {
-  std::optional<Choice> choice = construct(problem);
-  if (!choice || !violations(problem, *choice).empty()) return {};
-  improve(problem, *choice, deadline);
-  return {choice, cost_of(problem, *choice)};
+HeuristicResult solve_heuristic(const Problem& problem, Clock::time_point deadline) {
+  std::optional<State> state = construct(problem);
+  if (!state) return {};
+  improve(problem, *state, deadline);
+  Choice choice = state->choice();
+  // The incremental checks are the engine's; the plan it returns passes the full check too.
+  if (!violations(problem, choice).empty()) return {};
+  return {choice, cost_of(problem, choice)};
 }
 
 }  // namespace moat::plan

@@ -225,6 +225,7 @@ def main():
     count = int(sys.argv[2]) if len(sys.argv) > 2 else 200
     first = int(sys.argv[3]) if len(sys.argv) > 3 else 1
     failures, infeasible, collusion2, dual = 0, 0, 0, 0
+    heuristic_found, heuristic_gap = 0, 0.0
     with tempfile.TemporaryDirectory() as work:
         for seed in range(first, first + count):
             instance = generate(seed)
@@ -239,6 +240,23 @@ def main():
                 continue
             optimum = brute_force(instance)
             problems = check_plan(instance, json.loads(run.stdout), optimum)
+            # The heuristic alone: any plan it returns must be valid and cost no less than the optimum.
+            fast = subprocess.run([moat, "plan", "--instance", path, "--json", "--heuristic"],
+                                  capture_output=True, text=True)
+            quick = json.loads(fast.stdout) if fast.returncode == 0 else None
+            if quick is None:
+                problems.append(f"--heuristic exit {fast.returncode}: {fast.stderr.strip()}")
+            elif quick["status"] == "feasible":
+                chosen = {}
+                for a in quick["assignments"]:
+                    chosen.setdefault(a["package"], []).append(a["supplier"])
+                if not valid(instance, chosen):
+                    problems.append("the heuristic returned a plan that breaks the rules")
+                elif optimum is None or quick["cost"] < optimum - EPS * max(1.0, optimum):
+                    problems.append(f"the heuristic's cost {quick['cost']} beats the optimum {optimum}")
+                else:
+                    heuristic_found += 1
+                    heuristic_gap += (quick["cost"] - optimum) / max(1.0, optimum)
             infeasible += optimum is None
             collusion2 += instance["policy"]["collusion"] == 2
             dual += any(p["sources"] == 2 for p in instance["packages"])
@@ -247,6 +265,10 @@ def main():
             failures += bool(problems)
     print(f"{count} instances ({infeasible} infeasible, {collusion2} at collusion 2, {dual} with dual sourcing): "
           f"{count - failures} agree, {failures} disagree")
+    feasible = count - infeasible
+    if heuristic_found:
+        print(f"heuristic alone: a valid plan for {heuristic_found} of {feasible} feasible instances, "
+              f"mean gap to the optimum {100 * heuristic_gap / heuristic_found:.2f}%")
     return 1 if failures else 0
 
 
