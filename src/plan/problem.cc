@@ -73,7 +73,7 @@ void exclude_hopeless_options(const Problem& problem, CompiledPackage& package) 
 
 }  // namespace
 
-Problem compile(const Instance& instance) {
+Problem compile(const Instance& instance, const CompileOptions& options) {
   Problem problem;
   problem.instance = &instance;
   problem.collusion = instance.policy.collusion;
@@ -120,7 +120,7 @@ Problem compile(const Instance& instance) {
       if (ineligibility(instance, p, s, q)) continue;
       package.options.push_back({supplier_index.at(s.id), q->unit_cost, q->fixed_cost});
     }
-    exclude_hopeless_options(problem, package);
+    if (options.exclude_hopeless) exclude_hopeless_options(problem, package);
     const double units = package.units;
     std::stable_sort(package.options.begin(), package.options.end(), [&](const Option& a, const Option& b) {
       return a.unit_cost * units + a.fixed_cost < b.unit_cost * units + b.fixed_cost;

@@ -75,7 +75,13 @@ struct Problem {
 std::optional<std::string> ineligibility(const Instance& instance, const Package& package,
                                          const Supplier& supplier, const Quote* quote);
 
-Problem compile(const Instance& instance);
+struct CompileOptions {
+  // Remove options that alone break a rule for their party (a reduction; off only to measure a
+  // textbook model against moat's).
+  bool exclude_hopeless = true;
+};
+
+Problem compile(const Instance& instance, const CompileOptions& options = {});
 
 // A choice of suppliers: for each package, the indices (into its options) of its sources.
 using Choice = std::vector<std::vector<std::size_t>>;
