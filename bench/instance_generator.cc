@@ -48,8 +48,8 @@ plan::Instance generate_instance(const InstanceSize& size, std::uint64_t seed, i
   for (int r = 0; r < size.recipes; ++r) {  // from one module, sometimes reaching into the next
     const int m = r % modules;
     plan::Recipe recipe{name('R', r), {}};
-    const int count = uniform(3, 5);
-    for (int i = 0; i < count; ++i) {
+    const auto count = static_cast<std::size_t>(uniform(4, 5));
+    while (recipe.secrets.size() < count) {
       const std::string secret = chance(0.15) ? module_secret((m + 1) % modules) : module_secret(m);
       if (std::find(recipe.secrets.begin(), recipe.secrets.end(), secret) == recipe.secrets.end()) recipe.secrets.push_back(secret);
     }
@@ -60,14 +60,14 @@ plan::Instance generate_instance(const InstanceSize& size, std::uint64_t seed, i
     const int m = std::min(modules - 1, p / kModuleSize);
     plan::Package package{name('P', p), name('C', uniform(0, kCapabilities - 1)), {module_secret(m)},
                           static_cast<double>(uniform(1, 50) * 1000), chance(0.1) ? 2 : 1};
-    if (chance(0.4)) {
-      const std::string second = module_secret(m);
+    if (chance(0.4)) {  // a second secret, never the other input of the module's rule
+      const std::string second = name('S', m * kSecretsPerModule + uniform(2, kSecretsPerModule - 1));
       if (second != package.exposes.front()) package.exposes.push_back(second);
     }
     demand[static_cast<std::size_t>(std::stoi(package.capability.substr(1)))] += package.volume;
     instance.packages.push_back(std::move(package));
   }
-  // Suppliers: F0 is the owner's own facility, able to do everything, dearer and small.
+  // Suppliers: F0 is the owner's own facility, able to do everything, and dearer.
   std::vector<std::vector<int>> capable(static_cast<std::size_t>(kCapabilities));
   std::vector<double> region_cost;
   for (int r = 0; r < kRegions; ++r) region_cost.push_back(0.85 + 0.1 * r);
@@ -78,7 +78,7 @@ plan::Instance generate_instance(const InstanceSize& size, std::uint64_t seed, i
     if (s == 0) {
       for (int c = 0; c < kCapabilities; ++c) supplier.capabilities.push_back(name('C', c));
       supplier.trusted = true;
-      supplier.capacity = total_demand * 0.08;
+      supplier.capacity = total_demand * 0.6;
     } else {
       const int family = uniform(0, families - 1);
       for (int c = 0; c < 3; ++c) {
@@ -111,18 +111,26 @@ plan::Instance generate_instance(const InstanceSize& size, std::uint64_t seed, i
       instance.suppliers[static_cast<std::size_t>(s)].party = name('G', s);
     }
   }
+  // Requests for quotes: a handful of capable suppliers each; some do not answer. Buyers keep
+  // asking until at least three qualified suppliers have answered (two more per extra source).
   for (const plan::Package& package : instance.packages) {
-    const auto& pool = capable[static_cast<std::size_t>(std::stoi(package.capability.substr(1)))];
-    std::vector<int> asked = pool;
+    std::vector<int> asked = capable[static_cast<std::size_t>(std::stoi(package.capability.substr(1)))];
+    asked.erase(std::remove(asked.begin(), asked.end(), 0), asked.end());  // F0 is asked below, or not
     std::shuffle(asked.begin(), asked.end(), rng);
-    if (asked.size() > static_cast<std::size_t>(kQuotesPerPackage)) asked.resize(kQuotesPerPackage);
-    if (std::find(asked.begin(), asked.end(), 0) == asked.end() && chance(0.3)) asked.push_back(0);
+    // The owner's own facility is asked for every package that exposes two secrets (the
+    // sensitive ones it may have to keep in house), and for some others.
+    if (package.exposes.size() > 1 || chance(0.3)) asked.insert(asked.begin(), 0);
     const double base = uniform(50, 5000) / 100.0;
+    int answered = 0, qualified = 0;
+    const int wanted_qualified = 3 + 2 * (package.sources - 1);
     for (int s : asked) {
+      if (answered >= kQuotesPerPackage && qualified >= wanted_qualified) break;
       if (s != 0 && chance(0.2)) continue;  // no answer
       const double cost = base * (s == 0 ? 1.6 : region_cost[static_cast<std::size_t>(s % kRegions)]) *
                           std::uniform_real_distribution<double>(0.9, 1.15)(rng);
       instance.quotes.push_back({package.id, name('F', s), std::round(cost * 100) / 100, static_cast<double>(uniform(0, 20) * 1000)});
+      ++answered;
+      qualified += instance.suppliers[static_cast<std::size_t>(s)].status == "qualified" ? 1 : 0;
     }
   }
   return instance;

@@ -28,9 +28,20 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
+constexpr std::size_t kMaxShownDiagnostics = 20;
+
 int fail(const Error& error) {
-  std::cerr << "moat: " << (error.code() == ErrorCode::kInternal ? "internal error: " : "")
-            << error.to_string() << "\n";
+  std::cerr << "moat: " << (error.code() == ErrorCode::kInternal ? "internal error: " : "");
+  const auto& diagnostics = error.diagnostics();
+  for (std::size_t i = 0; i < diagnostics.size() && i < kMaxShownDiagnostics; ++i) {
+    if (i > 0) std::cerr << "\n";
+    if (!diagnostics[i].where.empty()) std::cerr << diagnostics[i].where << ": ";
+    std::cerr << diagnostics[i].message;
+  }
+  if (diagnostics.size() > kMaxShownDiagnostics) {
+    std::cerr << "\n... and " << diagnostics.size() - kMaxShownDiagnostics << " more problems";
+  }
+  std::cerr << "\n";
   return error.exit_code();
 }
 

@@ -253,14 +253,40 @@ std::optional<Row> coalition_cut(const Problem& problem, const Model& model, con
   return row;
 }
 
-// Cuts for every recipe some coalition of at most `collusion` parties completes in `choice`.
+// Every pair of untrusted parties that completes `recipe` together (at most `limit` pairs).
+std::vector<Coalition> completing_pairs(const Problem& problem, const std::vector<Holder>& holders, const Bitset& recipe,
+                                        std::size_t limit) {
+  const Bitset relevant = relevant_to(problem, recipe);
+  std::vector<std::size_t> knowing;
+  for (std::size_t h = 0; h < holders.size(); ++h) {
+    if (!holders[h].trusted && holders[h].held.intersects(relevant)) knowing.push_back(h);
+  }
+  std::vector<Coalition> pairs;
+  for (std::size_t i = 0; i < knowing.size() && pairs.size() < limit; ++i) {
+    for (std::size_t j = i + 1; j < knowing.size() && pairs.size() < limit; ++j) {
+      Bitset pool = holders[knowing[i]].held;
+      pool.unite(holders[knowing[j]].held);
+      problem.close(pool);
+      if (pool.contains(recipe)) pairs.push_back({2, {knowing[i], knowing[j]}});
+    }
+  }
+  return pairs;
+}
+
+// Cuts for every recipe some coalition of at most `collusion` parties completes in `choice`:
+// at collusion 2, one per completing pair, so that a round removes every such pair at once.
 std::vector<Row> violated_cuts(const Problem& problem, const Model& model, const Choice& choice) {
+  constexpr std::size_t kPairsPerRecipe = 64;
   std::vector<Row> cuts;
   const std::vector<Holder> holders = party_holdings(problem, choice);
   for (const CompiledRecipe& recipe : problem.recipes) {
     const Coalition coalition = min_coalition(problem, holders, recipe.secrets, problem.collusion);
     if (!coalition.size || *coalition.size > problem.collusion) continue;
-    if (auto cut = coalition_cut(problem, model, holders, coalition, recipe.secrets)) cuts.push_back(std::move(*cut));
+    std::vector<Coalition> found{coalition};
+    if (problem.collusion == 2 && *coalition.size == 2) found = completing_pairs(problem, holders, recipe.secrets, kPairsPerRecipe);
+    for (const Coalition& c : found) {
+      if (auto cut = coalition_cut(problem, model, holders, c, recipe.secrets)) cuts.push_back(std::move(*cut));
+    }
   }
   return cuts;
 }

@@ -25,6 +25,17 @@ class State {
 
   const Choice& choice() const { return choice_; }
 
+  // How many secrets (after inference) option o of package p would newly give its party; 0
+  // for a trusted party, whose knowledge does not count.
+  std::size_t gain(std::size_t p, std::size_t o) const {
+    const std::size_t party = problem_.suppliers[problem_.packages[p].options[o].supplier].party;
+    if (holders_[party].trusted || holders_[party].held.contains(problem_.packages[p].exposes)) return 0;
+    Bitset grown = holders_[party].held;
+    grown.unite(problem_.packages[p].exposes);
+    problem_.close(grown);
+    return grown.count() - holders_[party].held.count();
+  }
+
   // Whether package p may take option o (besides the sources it has, except `replacing`).
   bool fits(std::size_t p, std::size_t o, std::optional<std::size_t> replacing = std::nullopt) const {
     const CompiledPackage& package = problem_.packages[p];
@@ -103,7 +114,10 @@ double option_cost(const CompiledPackage& package, std::size_t o) {
   return package.options[o].unit_cost * package.units + package.options[o].fixed_cost;
 }
 
-std::optional<State> construct(const Problem& problem) {
+// One constructive pass. With `spread` > 0 an option's cost is weighed up by how much new
+// knowledge it hands its party, so that secrets spread thin — what collusion levels of two and
+// more need; pass 0 is purely cheapest-first.
+std::optional<State> construct(const Problem& problem, double spread) {
   std::vector<std::size_t> order(problem.packages.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
   // Most constrained first: fewest options per source, then most secrets exposed.
@@ -117,14 +131,25 @@ std::optional<State> construct(const Problem& problem) {
   });
   State state(problem);
   for (std::size_t p : order) {
-    for (int source = 0; source < problem.packages[p].sources; ++source) {
+    const CompiledPackage& package = problem.packages[p];
+    for (int source = 0; source < package.sources; ++source) {
+      std::vector<std::size_t> candidates(package.options.size());
+      std::iota(candidates.begin(), candidates.end(), std::size_t{0});
+      if (spread > 0) {
+        std::vector<double> score(package.options.size());
+        for (std::size_t o = 0; o < package.options.size(); ++o) {
+          score[o] = option_cost(package, o) * (1 + spread * static_cast<double>(state.gain(p, o)));
+        }
+        std::stable_sort(candidates.begin(), candidates.end(), [&](std::size_t a, std::size_t b) { return score[a] < score[b]; });
+      }
       bool placed = false;
-      for (std::size_t o = 0; o < problem.packages[p].options.size() && !placed; ++o) {
+      for (std::size_t o : candidates) {
         const auto& chosen = state.choice()[p];
         if (std::find(chosen.begin(), chosen.end(), o) != chosen.end()) continue;
         if (state.fits(p, o)) {
           state.add(p, o);
           placed = true;
+          break;
         }
       }
       if (!placed) return std::nullopt;
@@ -161,7 +186,14 @@ void improve(const Problem& problem, State& state, Clock::time_point deadline) {
 }  // namespace
 
 HeuristicResult solve_heuristic(const Problem& problem, Clock::time_point deadline) {
-  std::optional<State> state = construct(problem);
+  std::optional<State> state;
+  for (double spread : {0.0, 0.25, 1.0, 4.0, 16.0}) {
+    if (std::optional<State> built = construct(problem, spread)) {
+      state.emplace(std::move(*built));
+      break;
+    }
+    if (Clock::now() >= deadline) break;
+  }
   if (!state) return {};
   improve(problem, *state, deadline);
   Choice choice = state->choice();

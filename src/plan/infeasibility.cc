@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <functional>
 #include <set>
 
 #include "plan/exposure.h"
@@ -39,6 +40,25 @@ std::string list(const std::vector<std::string>& names, std::string_view last = 
   return out;
 }
 
+// "F1 would …", "F2 would …" → "F1 and F2 would …" (at most kMaxNamed names, then a count).
+std::vector<std::string> grouped(const std::vector<std::string>& reasons) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> groups;  // what -> who
+  for (const std::string& reason : reasons) {
+    const std::size_t space = reason.find(' ');
+    const std::string who = reason.substr(0, space), what = space == std::string::npos ? "" : reason.substr(space);
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == what; });
+    if (it == groups.end()) it = groups.insert(groups.end(), {what, {}});
+    it->second.push_back(who);
+  }
+  std::vector<std::string> out;
+  for (auto& [what, who] : groups) {
+    std::vector<std::string> names(who.begin(), who.begin() + static_cast<std::ptrdiff_t>(std::min(who.size(), kMaxNamed)));
+    if (who.size() > kMaxNamed) names.push_back(std::to_string(who.size() - kMaxNamed) + " more");
+    out.push_back(list(names) + what);
+  }
+  return out;
+}
+
 // Packages whose eligible suppliers fall in fewer parties than the sources they need.
 void short_of_suppliers(const Problem& problem, std::vector<std::string>& reasons) {
   const Instance& instance = *problem.instance;
@@ -47,7 +67,7 @@ void short_of_suppliers(const Problem& problem, std::vector<std::string>& reason
     std::set<std::size_t> parties;
     for (const Option& o : package.options) parties.insert(problem.suppliers[o.supplier].party);
     if (static_cast<int>(parties.size()) >= package.sources) continue;
-    std::vector<std::string> why;
+    std::vector<std::string> why = grouped(package.excluded);
     const Package& source = instance.packages[p];
     for (const Supplier& s : instance.suppliers) {
       const auto quote = std::find_if(instance.quotes.begin(), instance.quotes.end(),
@@ -56,9 +76,6 @@ void short_of_suppliers(const Problem& problem, std::vector<std::string>& reason
       // Name suppliers that are close: they have the capability or a quote.
       const bool capable = std::find(s.capabilities.begin(), s.capabilities.end(), source.capability) != s.capabilities.end();
       if (reason && (capable || quote != instance.quotes.end()) && why.size() < kMaxNamed) why.push_back(*reason);
-    }
-    for (const std::string& excluded : package.excluded) {
-      if (why.size() < kMaxNamed) why.push_back(excluded);
     }
     std::string text = "package " + package.id;
     if (parties.empty()) {
@@ -179,6 +196,47 @@ void self_revealing_packages(const Problem& problem, std::vector<std::string>& r
   }
 }
 
+// At collusion k ≥ 2: up to k packages that no trusted supplier can make and that together give
+// a recipe away. Whoever makes them — k parties at most — can pool what they hold.
+void untrusted_combinations(const Problem& problem, std::vector<std::string>& reasons) {
+  if (problem.collusion < 2) return;
+  constexpr std::size_t kMaxCandidates = 24;  // per recipe: keeps the search small
+  const auto untrusted_only = [&](const CompiledPackage& package) {
+    return !package.options.empty() && std::none_of(package.options.begin(), package.options.end(), [&](const Option& o) {
+      return problem.parties[problem.suppliers[o.supplier].party].trusted;
+    });
+  };
+  for (const CompiledRecipe& recipe : problem.recipes) {
+    const Bitset relevant = relevant_to(problem, recipe.secrets);
+    std::vector<std::size_t> candidates;
+    for (std::size_t p = 0; p < problem.packages.size() && candidates.size() < kMaxCandidates; ++p) {
+      if (untrusted_only(problem.packages[p]) && problem.packages[p].exposes.intersects(relevant)) candidates.push_back(p);
+    }
+    std::vector<std::size_t> chosen;
+    const std::function<bool(std::size_t, const Bitset&)> search = [&](std::size_t from, const Bitset& pool) {
+      Bitset closed = pool;
+      problem.close(closed);
+      if (closed.contains(recipe.secrets)) return true;
+      if (static_cast<int>(chosen.size()) == problem.collusion) return false;
+      for (std::size_t c = from; c < candidates.size(); ++c) {
+        if (closed.contains(problem.packages[candidates[c]].exposes.intersection(relevant))) continue;
+        Bitset next = pool;
+        next.unite(problem.packages[candidates[c]].exposes);
+        chosen.push_back(candidates[c]);
+        if (search(c + 1, next)) return true;
+        chosen.pop_back();
+      }
+      return false;
+    };
+    if (!search(0, Bitset(problem.secret_count)) || chosen.size() < 2) continue;
+    std::vector<std::string> names;
+    for (std::size_t p : chosen) names.push_back(problem.packages[p].id);
+    reasons.push_back("recipe " + recipe.id + ": packages " + list(names) + " together expose all of it and no trusted "
+                      "supplier can make any of them, so at collusion " + std::to_string(problem.collusion) +
+                      " the " + std::to_string(chosen.size()) + " parties that make them could pool it");
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> find_conflicts(const Problem& problem) {
@@ -187,6 +245,7 @@ std::vector<std::string> find_conflicts(const Problem& problem) {
   short_of_capacity(problem, reasons);
   self_revealing_packages(problem, reasons);
   forced_conflicts(problem, reasons);
+  untrusted_combinations(problem, reasons);
   std::sort(reasons.begin(), reasons.end());
   reasons.erase(std::unique(reasons.begin(), reasons.end()), reasons.end());
   return reasons;
