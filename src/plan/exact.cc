@@ -17,6 +17,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr double kInfinity = 1e30;
+constexpr double kPreprocessSeconds = 10;  // below this much time left, solve without preprocessing
+constexpr double kMinimumRoundSeconds = 0.5;  // a round with less time than this is not started
 
 struct Row {
   std::vector<int> columns;
@@ -71,7 +73,10 @@ class Model {
     model.solver()->messageHandler()->setLogLevel(0);
     if (start) model.setBestSolution(start->data(), static_cast<int>(start->size()), objective(*start), true);
     const std::string limit = std::to_string(std::max(0.05, seconds));
-    const char* argv[] = {"moat", "-log", "0", "-slog", "0", "-sec", limit.c_str(), "-solve", "-quit"};
+    // CBC 2.10's preprocessing can crash when the time limit falls inside it (CglPreProcess::
+    // postProcess); short final rounds run without it.
+    const char* preprocess = seconds < kPreprocessSeconds ? "off" : "sos";
+    const char* argv[] = {"moat", "-log", "0", "-slog", "0", "-preprocess", preprocess, "-sec", limit.c_str(), "-solve", "-quit"};
     CbcMain1(static_cast<int>(std::size(argv)), argv, model, [](CbcModel*, int) { return 0; }, data);
 
     Solved solved;
@@ -301,6 +306,7 @@ ExactResult solve_exact(const Problem& problem, Clock::time_point deadline, cons
   if (best) best_cost = cost_of(problem, *best);
   while (true) {
     const double seconds = std::chrono::duration<double>(deadline - Clock::now()).count();
+    if (seconds < kMinimumRoundSeconds && result.rounds > 0) break;
     if (seconds <= 0) break;
     ++result.rounds;
     const auto start = best ? std::optional(model.values_of(*best)) : std::nullopt;

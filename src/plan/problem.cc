@@ -110,16 +110,18 @@ Problem compile(const Instance& instance, const CompileOptions& options) {
     supplier_index[s.id] = problem.suppliers.size();
     problem.suppliers.push_back({s.id, it->second, s.capacity});
   }
-  std::map<std::pair<std::string, std::string>, const Quote*> quotes;
-  for (const Quote& q : instance.quotes) quotes[{q.package, q.supplier}] = &q;
+  // Only suppliers that quoted can be eligible: walk each package's quotes, not every supplier.
+  std::map<std::string, std::vector<const Quote*>> quotes_of;
+  for (const Quote& q : instance.quotes) quotes_of[q.package].push_back(&q);
   for (const Package& p : instance.packages) {
     CompiledPackage package{p.id, bits(p.exposes), p.volume, p.sources, p.volume / p.sources, {}};
-    for (const Supplier& s : instance.suppliers) {
-      const auto quote = quotes.find({p.id, s.id});
-      const Quote* q = quote == quotes.end() ? nullptr : quote->second;
-      if (ineligibility(instance, p, s, q)) continue;
-      package.options.push_back({supplier_index.at(s.id), q->unit_cost, q->fixed_cost});
+    for (const Quote* q : quotes_of[p.id]) {
+      const std::size_t s = supplier_index.at(q->supplier);
+      if (ineligibility(instance, p, instance.suppliers[s], q)) continue;
+      package.options.push_back({s, q->unit_cost, q->fixed_cost});
     }
+    std::sort(package.options.begin(), package.options.end(),
+              [](const Option& a, const Option& b) { return a.supplier < b.supplier; });  // instance order
     if (options.exclude_hopeless) exclude_hopeless_options(problem, package);
     const double units = package.units;
     std::stable_sort(package.options.begin(), package.options.end(), [&](const Option& a, const Option& b) {
