@@ -171,8 +171,9 @@ class Model {
       }
       problem_.close(possible);
       possible.for_each([&](std::size_t t) { y_[{g, t}] = add_column(0); });
-      for (const auto& [p, columns] : exposing) {
-        problem_.packages[p].exposes.for_each([&](std::size_t t) {
+      for (const auto& entry : exposing) {
+        const std::vector<int>& columns = entry.second;  // named: lambdas cannot capture bindings in clang 14
+        problem_.packages[entry.first].exposes.for_each([&](std::size_t t) {
           Row row{{y_.at({g, t})}, {1}, 0, kInfinity};  // y >= sum of g's sources of p (at most 1)
           for (int column : columns) {
             row.columns.push_back(column);

@@ -119,12 +119,13 @@ Coalition min_coalition(const Problem& problem, const std::vector<Holder>& holde
                    [](const auto& a, const auto& b) { return a.first.count() > b.first.count(); });
   std::vector<Bitset> candidates;
   std::vector<std::size_t> owners;
-  for (auto& [part, owner] : projected) {
+  for (const auto& entry : projected) {
+    const Bitset& part = entry.first;
     const bool dominated = std::any_of(candidates.begin(), candidates.end(),
                                        [&](const Bitset& kept) { return kept.contains(part); });
     if (dominated) continue;
     candidates.push_back(part);
-    owners.push_back(owner);
+    owners.push_back(entry.second);
   }
   CoalitionSearch search(problem, recipe, candidates);
   const auto found = search.smallest(max_size);
