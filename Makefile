@@ -39,7 +39,8 @@ test: build fuzz-build
 asan: deps
 	cmake -S . -B $(ASAN_BUILD) $(CMAKE_FLAGS) -DCMAKE_BUILD_TYPE=Debug -DMOAT_SANITIZE=ON >/dev/null
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 scripts/with-postgres \
+	ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(abspath scripts/lsan.supp) \
+	  UBSAN_OPTIONS=print_stacktrace=1 scripts/with-postgres \
 	  bash -c 'cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) -E "^fuzz\."'
 
 # Longer fuzzing by hand: make fuzz FUZZ_SECONDS=600
