@@ -285,8 +285,9 @@ std::vector<Row> violated_cuts(const Problem& problem, const Model& model, const
   constexpr std::size_t kPairsPerRecipe = 64;
   std::vector<Row> cuts;
   const std::vector<Holder> holders = party_holdings(problem, choice);
+  const HolderIndex index = index_holders(problem, holders);
   for (const CompiledRecipe& recipe : problem.recipes) {
-    const Coalition coalition = min_coalition(problem, holders, recipe.secrets, problem.collusion);
+    const Coalition coalition = min_coalition(problem, holders, recipe.secrets, problem.collusion, &index);
     if (!coalition.size || *coalition.size > problem.collusion) continue;
     std::vector<Coalition> found{coalition};
     if (problem.collusion == 2 && *coalition.size == 2) found = completing_pairs(problem, holders, recipe.secrets, kPairsPerRecipe);

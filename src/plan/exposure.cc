@@ -104,14 +104,33 @@ std::string percent(double share) {
 
 }  // namespace
 
+HolderIndex index_holders(const Problem& problem, const std::vector<Holder>& holders) {
+  HolderIndex index{std::vector<std::vector<std::size_t>>(problem.secret_count)};
+  for (std::size_t h = 0; h < holders.size(); ++h) {
+    if (!holders[h].trusted) holders[h].held.for_each([&](std::size_t s) { index.by_secret[s].push_back(h); });
+  }
+  return index;
+}
+
 Coalition min_coalition(const Problem& problem, const std::vector<Holder>& holders, const Bitset& recipe,
-                        int max_size) {
+                        int max_size, const HolderIndex* index) {
   const Bitset relevant = relevant_to(problem, recipe);
   // Untrusted holders that know something relevant, projected onto it; a holder whose projection
   // another's contains adds nothing a coalition could not get from the other.
+  std::vector<std::size_t> knowing;
+  if (index) {
+    relevant.for_each([&](std::size_t s) {
+      knowing.insert(knowing.end(), index->by_secret[s].begin(), index->by_secret[s].end());
+    });
+    std::sort(knowing.begin(), knowing.end());
+    knowing.erase(std::unique(knowing.begin(), knowing.end()), knowing.end());
+  } else {
+    for (std::size_t h = 0; h < holders.size(); ++h) {
+      if (!holders[h].trusted) knowing.push_back(h);
+    }
+  }
   std::vector<std::pair<Bitset, std::size_t>> projected;
-  for (std::size_t h = 0; h < holders.size(); ++h) {
-    if (holders[h].trusted) continue;
+  for (std::size_t h : knowing) {
     Bitset part = holders[h].held.intersection(relevant);
     if (!part.empty()) projected.emplace_back(std::move(part), h);
   }
@@ -193,8 +212,9 @@ Plan describe(const Problem& problem, const Choice& choice, PlanStatus status) {
     holder.held.for_each([&](std::size_t s) { exposure.secrets.push_back(problem.instance->secrets[s].id); });
     plan.parties.push_back(std::move(exposure));
   }
+  const HolderIndex index = index_holders(problem, holders);
   for (const CompiledRecipe& recipe : problem.recipes) {
-    const Coalition coalition = min_coalition(problem, holders, recipe.secrets);
+    const Coalition coalition = min_coalition(problem, holders, recipe.secrets, 1 << 20, &index);
     RecipeExposure exposure{recipe.id, coalition.size, {}};
     for (std::size_t h : coalition.members) exposure.coalition.push_back(holders[h].id);
     plan.recipes.push_back(std::move(exposure));
@@ -236,8 +256,9 @@ std::vector<std::string> violations(const Problem& problem, const Choice& choice
                       percent(problem.parties[g].cap));
     }
   }
+  const HolderIndex index = index_holders(problem, holders);
   for (const CompiledRecipe& recipe : problem.recipes) {
-    const Coalition coalition = min_coalition(problem, holders, recipe.secrets, problem.collusion);
+    const Coalition coalition = min_coalition(problem, holders, recipe.secrets, problem.collusion, &index);
     if (coalition.size && *coalition.size <= problem.collusion) {
       std::string members;
       for (std::size_t h : coalition.members) members += (members.empty() ? "" : ", ") + holders[h].id;

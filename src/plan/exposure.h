@@ -24,10 +24,18 @@ struct Coalition {
   std::vector<std::size_t> members;   // indices into the holders, one smallest coalition
 };
 
+// For each secret, the untrusted holders that hold it: built once when many recipes are asked
+// about the same holders, so that each recipe looks only at holders that matter to it.
+struct HolderIndex {
+  std::vector<std::vector<std::size_t>> by_secret;
+};
+HolderIndex index_holders(const Problem& problem, const std::vector<Holder>& holders);
+
 // The smallest set of untrusted holders whose pooled secrets, closed under inference, contain
-// `recipe`; searched no deeper than `max_size` (beyond it: size nullopt unless found).
+// `recipe`; searched no deeper than `max_size` (beyond it: size nullopt unless found). With an
+// index of the same holders, only those holding something relevant are looked at.
 Coalition min_coalition(const Problem& problem, const std::vector<Holder>& holders, const Bitset& recipe,
-                        int max_size = 1 << 20);
+                        int max_size = 1 << 20, const HolderIndex* index = nullptr);
 
 // The recipe's secrets and every secret that can contribute to inferring one of them.
 Bitset relevant_to(const Problem& problem, const Bitset& recipe);

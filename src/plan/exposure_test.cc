@@ -95,6 +95,8 @@ TEST(MinCoalitionTest, AgreesWithEnumeratingEverySubset) {
       if (pool.contains(recipe) && (!expected || size < *expected)) expected = size;
     }
     EXPECT_EQ(min_coalition(problem, holders, recipe).size, expected) << "round " << round;
+    const HolderIndex index = index_holders(problem, holders);
+    EXPECT_EQ(min_coalition(problem, holders, recipe, 1 << 20, &index).size, expected) << "round " << round << ", indexed";
   }
 }
 
