@@ -3,8 +3,8 @@
 // textbook model as the peer, measured in the same run:
 //   moat: the heuristic's first valid plan (time, cost), then the exact engine warm-started from
 //         it (status, cost, proven lower bound, gap, time), then exposure analysis of the plan;
-//   peer: the same model family with no reductions and no warm start (CBC's own heuristics
-//         only), with the same coalition cuts and time limit.
+//   peer: the same model family with no reductions, no warm start and no repair of relaxed
+//         solutions (CBC's own heuristics only), with the same coalition cuts and time limit.
 // Every plan printed has passed violations(). Peak memory (max RSS) at the end.
 //
 //   plan_bench --size S|M|L|XL [--collusion K] [--seed N] [--time-limit S] [--peer] [--heuristic-only]
@@ -132,7 +132,7 @@ int main(int argc, char** argv) {
   if (options.peer) {
     start = Clock::now();
     const Problem textbook = moat::plan::compile(instance, {false});
-    const auto peer = moat::plan::solve_exact(textbook, after(options.time_limit), std::nullopt);
+    const auto peer = moat::plan::solve_exact(textbook, after(options.time_limit), std::nullopt, false);
     report_exact("peer (plain CBC, textbook model)", textbook, peer, seconds_since(start));
   }
   rusage usage{};

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "plan/exposure.h"
+#include "plan/heuristic.h"
 
 namespace moat::plan {
 namespace {
@@ -300,7 +301,8 @@ std::vector<Row> violated_cuts(const Problem& problem, const Model& model, const
 
 }  // namespace
 
-ExactResult solve_exact(const Problem& problem, Clock::time_point deadline, const std::optional<Choice>& incumbent) {
+ExactResult solve_exact(const Problem& problem, Clock::time_point deadline, const std::optional<Choice>& incumbent,
+                        bool repair) {
   ExactResult result;
   Model model(problem);
   std::optional<Choice> best = incumbent;
@@ -334,6 +336,16 @@ ExactResult solve_exact(const Problem& problem, Clock::time_point deadline, cons
     }
     if (cuts.empty()) break;  // a violation no cut describes: should not happen; stop honestly
     for (Row& cut : cuts) model.add_cut(std::move(cut));
+    // Repair the relaxation's solution into a valid plan: often close to the bound, and a better
+    // warm start for the next round.
+    if (!repair) continue;
+    if (Clock::now() >= deadline) break;
+    const HeuristicResult repaired = solve_heuristic(problem, deadline, &choice);
+    if (repaired.choice && (!best_cost || repaired.cost < *best_cost - 1e-9)) {
+      best = repaired.choice;
+      best_cost = repaired.cost;
+    }
+    if (best_cost && result.lower_bound && *result.lower_bound >= *best_cost - 1e-6) break;  // proven
     // The incumbent (if any) satisfies every valid cut, so it stays a valid start.
   }
   result.choice = best;

@@ -20,8 +20,10 @@ struct ExactResult {
   int rounds = 0;                     // solves (one plus one per round of coalition cuts)
 };
 
-// `incumbent`: a valid plan to start from (from the heuristic), if any.
+// `incumbent`: a valid plan to start from (from the heuristic), if any. `repair`: after each
+// round, repair the relaxation's solution into a valid plan with the heuristic (off only to
+// measure CBC alone).
 ExactResult solve_exact(const Problem& problem, std::chrono::steady_clock::time_point deadline,
-                        const std::optional<Choice>& incumbent);
+                        const std::optional<Choice>& incumbent, bool repair = true);
 
 }  // namespace moat::plan

@@ -117,7 +117,7 @@ double option_cost(const CompiledPackage& package, std::size_t o) {
 // One constructive pass. With `spread` > 0 an option's cost is weighed up by how much new
 // knowledge it hands its party, so that secrets spread thin — what collusion levels of two and
 // more need; pass 0 is purely cheapest-first.
-std::optional<State> construct(const Problem& problem, double spread) {
+std::optional<State> construct(const Problem& problem, double spread, const Choice* hint) {
   std::vector<std::size_t> order(problem.packages.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
   // Most constrained first: fewest options per source, then most secrets exposed.
@@ -141,6 +141,11 @@ std::optional<State> construct(const Problem& problem, double spread) {
           score[o] = option_cost(package, o) * (1 + spread * static_cast<double>(state.gain(p, o)));
         }
         std::stable_sort(candidates.begin(), candidates.end(), [&](std::size_t a, std::size_t b) { return score[a] < score[b]; });
+      }
+      if (hint) {  // the hinted options first, in the hint's order
+        std::vector<std::size_t> first = (*hint)[p];
+        std::erase_if(candidates, [&](std::size_t o) { return std::find(first.begin(), first.end(), o) != first.end(); });
+        candidates.insert(candidates.begin(), first.begin(), first.end());
       }
       bool placed = false;
       for (std::size_t o : candidates) {
@@ -185,10 +190,10 @@ void improve(const Problem& problem, State& state, Clock::time_point deadline) {
 
 }  // namespace
 
-HeuristicResult solve_heuristic(const Problem& problem, Clock::time_point deadline) {
+HeuristicResult solve_heuristic(const Problem& problem, Clock::time_point deadline, const Choice* hint) {
   std::optional<State> state;
   for (double spread : {0.0, 0.25, 1.0, 4.0, 16.0}) {
-    if (std::optional<State> built = construct(problem, spread)) {
+    if (std::optional<State> built = construct(problem, spread, hint)) {
       state.emplace(std::move(*built));
       break;
     }

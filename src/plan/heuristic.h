@@ -18,6 +18,9 @@ struct HeuristicResult {
   double cost = 0;
 };
 
-HeuristicResult solve_heuristic(const Problem& problem, std::chrono::steady_clock::time_point deadline);
+// With `hint` (an assignment that may break rules, e.g. a relaxation's), each package tries the
+// hinted options first: a repair of the hint into a valid plan.
+HeuristicResult solve_heuristic(const Problem& problem, std::chrono::steady_clock::time_point deadline,
+                                const Choice* hint = nullptr);
 
 }  // namespace moat::plan
