@@ -97,6 +97,20 @@ TEST(PlannerTest, RespectsExposureCapsOfConditionalSuppliers) {
   EXPECT_TRUE(names(plan, "above its cap of 10%")) << (plan.reasons.empty() ? "" : plan.reasons.front());
 }
 
+TEST(PlannerTest, NamesPackagesNoTrustedSupplierCanMakeThatPairsCouldPool) {
+  Instance instance = split_needed();
+  instance.policy.collusion = 2;
+  instance.suppliers.push_back({"F3", "G3", {"injection-molding"}, 50000, "qualified", false, {}});
+  instance.quotes.push_back({"P1", "F3", 3.0, 0});
+  const Plan plan = solve(instance, {});
+  ASSERT_EQ(plan.status, PlanStatus::kInfeasible);
+  EXPECT_TRUE(names(plan, "recipe R1: packages P1 and P2 together expose all of it and no trusted supplier can make any "
+                          "of them, so at collusion 2 the 2 parties that make them could pool it"))
+      << (plan.reasons.empty() ? "" : plan.reasons.front());
+  instance.suppliers[2].trusted = true;  // F3 is the owner's own: it can take P1
+  EXPECT_EQ(solve(instance, {}).status, PlanStatus::kOptimal);
+}
+
 TEST(PlannerTest, TheFrontierShowsWhereProtectionBecomesImpossible) {
   const auto points = frontier(split_needed(), {5, true});
   ASSERT_GE(points.size(), 4U);
