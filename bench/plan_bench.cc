@@ -124,10 +124,8 @@ int main(int argc, char** argv) {
     std::printf("moat heuristic: no valid plan, %.3f s\n", first);
   }
   if (!options.heuristic_only) {
-    const auto exact_start = Clock::now();
     const auto exact = moat::plan::solve_exact(problem, after(options.time_limit), quick.choice);
     report_exact("moat exact", problem, exact, seconds_since(start));
-    (void)exact_start;
   }
   if (options.peer) {
     start = Clock::now();

@@ -213,14 +213,13 @@ Result<std::optional<SavedPlan>> current_plan(Workspace& workspace, const std::s
 }
 
 Result<ExposureReport> plan_exposure(Workspace& workspace, const std::string& product,
-                                     const std::optional<std::string>& plan_id, const std::string& today) {
+                                     const std::optional<std::string>& plan_id) {
   MOAT_TRY(const auto saved, current_plan(workspace, product, plan_id));
   if (!saved) {
     return Error(ErrorCode::kNotFound, "--product",
                  "product '" + product + "' has no saved plan: run 'moat plan --product " + product + " --save'");
   }
   MOAT_TRY(const plan::Instance instance, product_instance(workspace, product, {saved->collusion, saved->max_exposure_share, ""}));
-  (void)today;
   const plan::Problem problem = plan::compile(instance);
   std::map<std::string, std::size_t> secret_index, package_index, party_index;
   for (std::size_t s = 0; s < instance.secrets.size(); ++s) secret_index[instance.secrets[s].id] = s;

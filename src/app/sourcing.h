@@ -68,6 +68,6 @@ struct ExposureReport {
 };
 
 Result<ExposureReport> plan_exposure(Workspace& workspace, const std::string& product,
-                                     const std::optional<std::string>& plan_id, const std::string& today);
+                                     const std::optional<std::string>& plan_id);
 
 }  // namespace moat::app

@@ -203,7 +203,7 @@ std::function<int()> define_demo(CLI::App& app, GlobalOptions& global) {
     std::cout << "\n== Sourcing plan (collusion " << config.policy.collusion << ", exposure cap "
               << config.policy.max_exposure_share * 100 << "%), saved and approved as " << demo->plan.id << " ==\n";
     print_plan(demo->plan.plan);
-    auto exposure = app::plan_exposure(*demo->workspace, "aurora", demo->plan.id, "");
+    auto exposure = app::plan_exposure(*demo->workspace, "aurora", demo->plan.id);
     if (!exposure.ok()) return fail(exposure.error());
     std::cout << "\n";
     print_exposure(*exposure);
@@ -684,7 +684,7 @@ std::function<int()> define_exposure(CLI::App& app, GlobalOptions& global) {
   app.add_flag("--json", global.json, "print as JSON");
   return [product, plan_id, &global] {
     return with_workspace(global, [&](app::Workspace& workspace) {
-      auto report = app::plan_exposure(workspace, *product, *plan_id, today(app::terminal_session()));
+      auto report = app::plan_exposure(workspace, *product, *plan_id);
       if (!report.ok()) return fail(report.error());
       if (!global.json) {
         print_exposure(*report);

@@ -135,7 +135,6 @@ class Model {
         const Option& option = package.options[o];
         const int column = add_column(option.unit_cost * package.units + option.fixed_cost);
         x_[column] = {p, o};
-        options_[{p, o}] = column;
         choose.columns.push_back(column);
         choose.values.push_back(1);
         Row& party = per_party[problem_.suppliers[option.supplier].party];
@@ -226,7 +225,6 @@ class Model {
   std::vector<double> costs_;
   std::vector<Row> rows_;
   std::map<int, std::pair<std::size_t, std::size_t>> x_;        // column -> (package, option)
-  std::map<std::pair<std::size_t, std::size_t>, int> options_;  // (package, option) -> column
   std::map<std::pair<std::size_t, std::size_t>, int> y_;        // (party, secret) -> column
 };
 
