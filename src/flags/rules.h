@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: Apache-2.0
+// Red flags: a rule engine over what moat knows of the suppliers (qualification, certificates,
+// audits and findings, tooling, material reconciliation, affiliations against the approved
+// plans). Each rule is one row of a table: an id, a default severity and thresholds (all data,
+// overridable), and an evaluation that turns the facts into raised flags. A flag names its
+// cause, so the same cause is never raised twice (app/ keeps the flags' state). Pure: `today`
+// and every fact are passed in. Adding a rule is a function and a row in rules.cc.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/date.h"
+#include "core/result.h"
+#include "plan/instance.h"
+#include "vet/reconcile.h"
+
+namespace moat::flags {
+
+enum class Severity { kInfo, kLow, kMedium, kHigh, kCritical };
+std::string_view severity_name(Severity severity);  // "info", "low", "medium", "high", "critical"
+std::optional<Severity> parse_severity(std::string_view name);
+
+// ---- Facts: plain values the app gathers from the workspace ---------------------------------
+
+struct SupplierFacts {
+  std::string id;
+  std::string name;
+  std::string status;                     // effective (vet::effective_status): may be "expired"
+  std::optional<Date> qualified_until;
+  bool trusted = false;
+  bool active = false;                    // has purchase orders or is in an approved plan
+  std::optional<std::int64_t> capacity;
+  std::vector<std::string> sites;         // known sites (addresses or names)
+  std::vector<std::string> approved_subcontractors;
+  std::optional<Date> first_production;   // its earliest purchase order, when any
+};
+
+struct CertificateFacts {
+  std::string supplier;
+  std::string id;
+  std::string standard;  // "ISO 9001"
+  std::string number;
+  Date expires;
+};
+
+struct VisitFacts {
+  std::string id;
+  std::string supplier;
+  std::string kind;  // "audit", "visit" or "owner-visit"
+  Date date;
+  std::optional<std::int64_t> capacity_seen;
+  std::vector<std::string> sites_seen;
+  std::vector<std::string> subcontractors_seen;
+};
+
+struct FindingFacts {
+  std::string visit;
+  std::string id;
+  std::string supplier;
+  std::string severity;  // "critical", "major", "minor", "observation"
+  std::string description;
+  std::optional<Date> due;
+  bool closed = false;
+};
+
+enum class ToolEventKind { kReading, kRelocation, kChange, kSighting, kScrap };
+
+struct ToolEvent {
+  std::string id;
+  Date date;
+  ToolEventKind kind = ToolEventKind::kReading;
+  std::optional<double> shots;  // reading: the counter
+  std::string from;             // relocation: supplier it left
+  std::string to;               // relocation: supplier it went to; sighting: where it was seen
+  bool approved = false;        // relocation and change: approved (for a change: on or before its date)
+  std::string visit;            // sighting: the visit that saw it
+};
+
+struct ToolFacts {
+  std::string id;
+  std::string name;
+  std::string product;
+  std::string location;  // supplier id where moat believes it is
+  std::vector<std::string> approved_locations;
+  double cavities = 1;
+  double parts_per_unit = 1;
+  bool scrapped = false;
+  std::vector<ToolEvent> events;  // the passport, by date
+  // Finished units the tool's location shipped or scrapped for the product since the tool
+  // arrived there (from the workspace's movements).
+  double units_accounted = 0;
+};
+
+// An approved plan, with the workspace's current parties (affiliations may have been added
+// since it was approved).
+struct PlanFacts {
+  std::string product;
+  std::string plan_id;
+  plan::Instance instance;  // suppliers carry their current party
+  std::vector<plan::Assignment> assignments;
+};
+
+struct Facts {
+  Date today;
+  std::vector<SupplierFacts> suppliers;
+  std::vector<CertificateFacts> certificates;
+  std::vector<VisitFacts> visits;
+  std::vector<FindingFacts> findings;
+  std::vector<ToolFacts> tools;
+  std::vector<vet::Reconciliation> reconciliations;
+  std::vector<PlanFacts> plans;
+};
+
+// ---- Rules -----------------------------------------------------------------------------------
+
+struct Evidence {
+  std::string name;   // "expired on"
+  std::string value;  // "2026-01-31"
+};
+
+struct Raised {
+  std::string rule;
+  Severity severity = Severity::kMedium;
+  std::string subject;  // "supplier/S07", "tool/T-03", "finding/V2/F1"
+  // What makes this occurrence distinct: the same rule, subject and cause is the same flag.
+  std::string cause;
+  std::string summary;  // one sentence for people
+  std::vector<Evidence> evidence;
+};
+
+// A rule's severity and thresholds, as configured.
+struct RuleSetting {
+  Severity severity = Severity::kMedium;
+  bool enabled = true;
+  std::map<std::string, double, std::less<>> thresholds;
+  double threshold(std::string_view name) const;  // the configured value; 0 when absent
+};
+
+struct Rule {
+  std::string_view id;       // "certificate-expired"
+  std::string_view title;    // for people
+  Severity severity;         // default
+  std::vector<std::pair<std::string_view, double>> thresholds;  // defaults
+  std::vector<Raised> (*evaluate)(const Facts& facts, const RuleSetting& setting);
+};
+
+std::span<const Rule> builtin_rules();
+
+// What a workspace changes of a rule's defaults (moat.toml [flags.<rule id>]).
+struct Override {
+  std::optional<Severity> severity;
+  std::optional<bool> enabled;
+  std::map<std::string, double, std::less<>> thresholds;
+};
+using Overrides = std::map<std::string, Override, std::less<>>;
+using Settings = std::map<std::string, RuleSetting, std::less<>>;
+
+// Every built-in rule's defaults with `overrides` applied by rule id. Errors (kInput) name
+// "flags.<rule>" for an unknown rule and "flags.<rule>.<threshold>" for an unknown threshold.
+Result<Settings> settings(const Overrides& overrides);
+
+// Every flag the enabled rules raise, ordered by severity (highest first), rule, subject, cause.
+std::vector<Raised> evaluate(const Facts& facts, const Settings& settings);
+
+}  // namespace moat::flags
