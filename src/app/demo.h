@@ -1,29 +1,37 @@
 // SPDX-License-Identifier: Apache-2.0
 // The demo: a workspace for Aurora, a smart speaker made by twenty suppliers around Shenzhen,
 // Dongguan, Huizhou, Ningbo and Suzhou (examples/aurora, compiled in), built in one import so
-// that a newcomer sees moat's data model filled with a realistic product.
+// that a newcomer sees moat's data model filled with a realistic product. The data's dates move
+// with today's, so the story is the same whenever the demo runs.
 #pragma once
 
 #include <filesystem>
 #include <memory>
 
 #include "app/import.h"
-#include "app/sourcing.h"
-#include "plan/planner.h"
+#include "app/red_flags.h"
 #include "app/session.h"
+#include "app/sourcing.h"
+#include "app/vetting.h"
 #include "app/workspace.h"
+#include "plan/planner.h"
 
 namespace moat::app {
 
 struct DemoResult {
   std::unique_ptr<Workspace> workspace;
   ImportReport imported;
+  std::vector<Assessment> assessments;      // the suppliers' qualifications, each approved
   SavedPlan plan;                           // planned at the workspace's policy, saved, approved
   std::vector<plan::FrontierPoint> frontier;
+  std::vector<Flag> flags;                  // the red flags the data raises
+  std::vector<vet::Reconciliation> reconciliations;
 };
 
-// Creates `dir` as a workspace for "Aurora Audio Inc.", imports the Aurora product, plans its
-// sourcing at the default policy (saved and approved) and prices the other protection levels.
+// Creates `dir` as a workspace for "Aurora Audio Inc.", imports the Aurora product and its
+// suppliers' oversight records, qualifies the suppliers from the assessors' sheet, plans the
+// sourcing at the default policy (saved and approved; rejected and expired suppliers are left
+// out), prices the other protection levels and raises the red flags the data shows.
 // `database`: empty for SQLite, or the postgresql:// URL of an empty database.
 Result<DemoResult> create_demo(const std::filesystem::path& dir, const Session& session,
                                const std::string& database = {});

@@ -18,3 +18,8 @@ struct EmbeddedFile {
 namespace moat::examples::aurora {
 std::span<const moat::app::EmbeddedFile> embedded_files();
 }  // namespace moat::examples::aurora
+
+namespace moat::rules {
+// rules/*.toml: the default qualification criteria and audit checklists.
+std::span<const moat::app::EmbeddedFile> embedded_files();
+}  // namespace moat::rules

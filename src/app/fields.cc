@@ -142,6 +142,7 @@ Status check_semantics(const Field& field, const json& value, const CapabilityCa
     }
     case FieldType::kIdList:
     case FieldType::kTextList:
+    case FieldType::kNameList:
     case FieldType::kCapabilityList: {
       if (field.bound == Bound::kAtLeastOne && value.empty()) {
         return problem(name_of(field) + " must name at least one item");
@@ -175,6 +176,7 @@ bool has_json_type(const Field& field, const json& value) {
     case FieldType::kBool: return value.is_boolean();
     case FieldType::kIdList:
     case FieldType::kTextList:
+    case FieldType::kNameList:
     case FieldType::kCapabilityList:
       return value.is_array() &&
              std::all_of(value.begin(), value.end(), [](const json& item) { return item.is_string(); });
@@ -190,6 +192,7 @@ std::string_view json_type_name(const Field& field) {
     case FieldType::kBool: return "true or false";
     case FieldType::kIdList:
     case FieldType::kTextList:
+    case FieldType::kNameList:
     case FieldType::kCapabilityList: return "an array of strings";
     default: return "a string";
   }
@@ -213,6 +216,7 @@ Result<json> typed_cell(const Field& field, std::string_view text) {
     case FieldType::kIdList:
     case FieldType::kCapabilityList: return json(split_list(text, ";"));
     case FieldType::kTextList: return json(split_list(text, ",; "));
+    case FieldType::kNameList: return json(split_list(text, ";"));
     case FieldType::kEnum: return json(to_lower_ascii(text));
     default: return json(std::string(text));
   }

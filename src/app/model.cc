@@ -39,6 +39,7 @@ class Checker {
     check_affiliations();
     check_quotes();
     check_people();
+    check_references();
     return std::move(problems_);
   }
 
@@ -200,6 +201,40 @@ class Checker {
       const std::string supplier = text(entry.record["supplier"]);
       if (!supplier.empty() && !exists("suppliers", {supplier})) {
         report("people", key, entry, "supplier", "unknown supplier '" + supplier + "'");
+      }
+    }
+  }
+
+  // The references a table declares in the schema (store/schema.h), for each value or list item.
+  void check_references() {
+    for (const store::Table& table : store::tables()) {
+      for (const store::Reference& reference : table.references) {
+        for (const auto& [key, entry] : model_.of(table.name)) check_reference(table, reference, key, entry);
+      }
+    }
+  }
+
+  void check_reference(const store::Table& table, const store::Reference& reference, const Key& key,
+                       const Entry& entry) {
+    const json& value = entry.record[std::string(reference.field)];
+    const std::string scope = reference.scope.empty() ? "" : text(entry.record[std::string(reference.scope)]);
+    const auto target_key = [&](const std::string& id) { return scope.empty() ? Key{id} : Key{scope, id}; };
+    const std::string target = std::string(store::find_table(reference.table)->singular);
+    const std::string in_scope = scope.empty() ? "" : " of " + std::string(reference.scope) + " '" + scope + "'";
+    if (value.is_string()) {
+      if (!reference.scope.empty() && scope.empty()) {
+        report(std::string(table.name), key, entry, reference.field,
+               std::string(reference.field) + " needs " + std::string(reference.scope) + " to be set too");
+      } else if (!exists(reference.table, target_key(text(value)))) {
+        report(std::string(table.name), key, entry, reference.field, "unknown " + target + " '" + text(value) + "'" + in_scope);
+      }
+      return;
+    }
+    if (!value.is_array()) return;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      if (!exists(reference.table, target_key(text(value[i])))) {
+        report(std::string(table.name), key, entry, reference.field,
+               "unknown " + target + " '" + text(value[i]) + "'" + in_scope, i);
       }
     }
   }

@@ -71,3 +71,19 @@ std::vector<Diagnostic> check_model(const Model& model);
 Result<Model> load_model(store::Store& store);
 
 }  // namespace moat::app
+
+namespace moat::app {
+
+// A record a use case writes: its table and its fields (missing fields take their defaults).
+struct NewRecord {
+  const store::Table* table;
+  store::Record record;
+};
+
+// Inside a write transaction: completes each record with its defaults, checks every field and
+// the workspace as a whole with the records in it (references, uniqueness), then writes them.
+// Errors name "<table>/<key>/<field>". Returns the records as written.
+Result<std::vector<store::Record>> put_checked(Workspace& workspace, store::Writer& writer,
+                                               std::vector<NewRecord> records);
+
+}  // namespace moat::app

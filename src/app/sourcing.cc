@@ -10,6 +10,7 @@
 #include "core/parties.h"
 #include "plan/exposure.h"
 #include "plan/problem.h"
+#include "vet/qualification.h"
 
 namespace moat::app {
 namespace {
@@ -29,6 +30,14 @@ void for_product(const Model& model, std::string_view table, const std::string& 
   for (const auto& [key, entry] : model.of(table)) {
     if (key[0] == product) visit(entry.record);
   }
+}
+
+// The status the planner sees: a qualification whose validity ended before today is expired.
+std::string qualification_status(const json& supplier, const std::string& today) {
+  const std::optional<Date> as_of = Date::parse(today);
+  const std::string stored = text(supplier["status"]);
+  if (!as_of) return stored;
+  return vet::effective_status(stored, Date::parse(text(supplier["qualified_until"])), *as_of);
 }
 
 Status add_quotes(const Model& model, const std::string& product, const std::string& today, plan::Instance& instance) {
@@ -127,7 +136,8 @@ Result<plan::Instance> product_instance(Workspace& workspace, const std::string&
   for (const auto& [key, entry] : model.of("suppliers")) {
     const json& s = entry.record;
     plan::Supplier supplier{key[0], parties.party_of.at(key[0]), strings(s["capabilities"]),
-                            static_cast<double>(s["capacity"].get<std::int64_t>()), text(s["status"]),
+                            static_cast<double>(s["capacity"].get<std::int64_t>()),
+                            qualification_status(s, options.today),
                             s["trusted"] == true, std::nullopt};
     if (s["max_exposure_share"].is_number()) supplier.max_exposure_share = s["max_exposure_share"].get<double>();
     instance.suppliers.push_back(std::move(supplier));

@@ -111,6 +111,47 @@ Result<T> optional_value(const toml::table& table, std::string_view key, T fallb
                      std::string(key) + " has the wrong type");
 }
 
+Result<ServeConfig> parse_serve(const toml::table& table, std::string_view file) {
+  const ServeConfig defaults;
+  ServeConfig serve;
+  MOAT_TRY(serve.listen, optional_value<std::string>(table, "listen", defaults.listen, file));
+  MOAT_TRY(const std::int64_t threads, optional_value<std::int64_t>(table, "threads", defaults.threads, file));
+  MOAT_TRY(serve.certificate, optional_value<std::string>(table, "certificate", "", file));
+  MOAT_TRY(serve.private_key, optional_value<std::string>(table, "private_key", "", file));
+  MOAT_TRY(serve.static_dir, optional_value<std::string>(table, "static", "", file));
+  MOAT_TRY(serve.trust_proxy, optional_value<bool>(table, "trust_proxy", false, file));
+  if (threads < 1 || threads > 64) return input_error(std::string(file), "serve.threads must be between 1 and 64");
+  serve.threads = static_cast<int>(threads);
+  if (serve.certificate.empty() != serve.private_key.empty()) {
+    return input_error(std::string(file), "serve.certificate and serve.private_key go together");
+  }
+  return serve;
+}
+
+// [policy] min_liquidated_damages = { CNY = 500000 } (replaces the defaults when given) and
+// agreement_expiry_warning_days.
+Result<ContractPolicy> parse_agreement_policy(const toml::table& policy, std::string_view file) {
+  ContractPolicy agreements;
+  MOAT_TRY(const std::int64_t days, optional_value<std::int64_t>(policy, "agreement_expiry_warning_days",
+                                                                 agreements.expiry_warning_days, file));
+  if (days < 0 || days > 3660) return input_error(std::string(file), "policy.agreement_expiry_warning_days must be between 0 and 3660");
+  agreements.expiry_warning_days = static_cast<int>(days);
+  const toml::node* minimum = policy.get("min_liquidated_damages");
+  if (!minimum) return agreements;
+  const toml::table* by_currency = minimum->as_table();
+  if (!by_currency) return input_error(std::string(file), "policy.min_liquidated_damages must be a table: { CNY = 500000 }");
+  agreements.min_liquidated_damages.clear();
+  for (const auto& [currency, amount] : *by_currency) {
+    const auto value = amount.value<std::int64_t>();
+    if (!value || *value < 0) {
+      return input_error(std::string(file), "policy.min_liquidated_damages." + std::string(currency.str()) +
+                                                " must be a whole amount of 0 or more");
+    }
+    agreements.min_liquidated_damages[std::string(currency.str())] = *value;
+  }
+  return agreements;
+}
+
 }  // namespace
 
 Result<Config> parse_config(std::string_view text, std::string_view file) {
@@ -123,6 +164,7 @@ Result<Config> parse_config(std::string_view text, std::string_view file) {
                        std::string(error.description()));
   }
   Config config;
+  config.text = std::string(text);
   MOAT_TRY(config.company, optional_value<std::string>(root, "company", "", file));
   MOAT_TRY(config.home_jurisdiction, optional_value<std::string>(root, "home_jurisdiction", "US", file));
   MOAT_TRY(config.database, optional_value<std::string>(root, "database", "moat.db", file));
@@ -140,9 +182,13 @@ Result<Config> parse_config(std::string_view text, std::string_view file) {
       return input_error(std::string(file), "policy.collusion must be between 0 and 10");
     }
     config.policy.collusion = static_cast<int>(collusion);
+    MOAT_TRY(config.agreements, parse_agreement_policy(*policy, file));
     if (config.policy.max_exposure_share < 0 || config.policy.max_exposure_share > 1) {
       return input_error(std::string(file), "policy.max_exposure_share must be between 0 and 1");
     }
+  }
+  if (const toml::table* serve = root["serve"].as_table()) {
+    MOAT_TRY(config.serve, parse_serve(*serve, file));
   }
   if (const toml::array* extra = root["catalog"]["capabilities"].as_array()) {
     for (const toml::node& node : *extra) {
@@ -178,6 +224,13 @@ std::string render_config(const Config& config) {
     out << (i ? ", " : "") << toml::value<std::string>(config.extra_capabilities[i]);
   }
   out << "]\n";
+  if (!(config.serve == ServeConfig{})) {
+    const toml::table serve{{"listen", config.serve.listen},           {"threads", config.serve.threads},
+                            {"certificate", config.serve.certificate}, {"private_key", config.serve.private_key},
+                            {"static", config.serve.static_dir},       {"trust_proxy", config.serve.trust_proxy}};
+    out << "\n# moat serve: where it listens, TLS certificate and key, the dashboard's folder.\n[serve]\n"
+        << serve << "\n";
+  }
   return out.str();
 }
 

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -13,12 +14,15 @@
 #include "app/demo.h"
 #include "app/edit.h"
 #include "app/export.h"
+#include "app/gate.h"
 #include "app/migrate.h"
 #include "app/sourcing.h"
 #include "app/import.h"
 #include "app/summary.h"
 #include "app/workspace.h"
+#include "cli/common.h"
 #include "cli/table.h"
+#include "vet/number_text.h"
 #include "core/uscc.h"
 #include "plan/planner.h"
 
@@ -27,70 +31,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-constexpr std::size_t kMaxShownDiagnostics = 20;
-
-int fail(const Error& error) {
-  std::cerr << "moat: " << (error.code() == ErrorCode::kInternal ? "internal error: " : "");
-  const auto& diagnostics = error.diagnostics();
-  for (std::size_t i = 0; i < diagnostics.size() && i < kMaxShownDiagnostics; ++i) {
-    if (i > 0) std::cerr << "\n";
-    if (!diagnostics[i].where.empty()) std::cerr << diagnostics[i].where << ": ";
-    std::cerr << diagnostics[i].message;
-  }
-  if (diagnostics.size() > kMaxShownDiagnostics) {
-    std::cerr << "\n... and " << diagnostics.size() - kMaxShownDiagnostics << " more problems";
-  }
-  std::cerr << "\n";
-  return error.exit_code();
-}
-
-Result<std::unique_ptr<app::Workspace>> open_workspace(const GlobalOptions& global) {
-  return app::Workspace::open(app::resolve_workspace_dir(global.workspace));
-}
-
-// Runs `body` with the opened workspace, mapping errors to exit codes.
-int with_workspace(const GlobalOptions& global, const std::function<int(app::Workspace&)>& body) {
-  auto workspace = open_workspace(global);
-  if (!workspace.ok()) return fail(workspace.error());
-  return body(**workspace);
-}
-
-std::string text(const json& value) {
-  if (value.is_null()) return "";
-  if (value.is_string()) return value.get<std::string>();
-  if (value.is_array()) {
-    std::string out;
-    for (const json& item : value) out += (out.empty() ? "" : ";") + text(item);
-    return out;
-  }
-  return value.dump();
-}
-
-Result<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return input_error(path, "cannot read this file: " + std::string(std::strerror(errno)));
-  std::ostringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
-
-// Writes `path` whole or not at all: a temporary file renamed into place.
-Status write_file_atomically(const std::string& path, const std::string& content) {
-  const std::string temporary = path + ".moat-tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << content;
-    if (!out) return input_error(path, "cannot write this file: " + std::string(std::strerror(errno)));
-  }
-  std::error_code error;
-  fs::rename(temporary, path, error);
-  if (error) {
-    fs::remove(temporary, error);
-    return input_error(path, "cannot write this file");
-  }
-  return {};
-}
 
 void print_summary(const app::WorkspaceSummary& s, const fs::path& dir) {
   std::cout << "Workspace " << dir.string() << " — " << (s.company.empty() ? "(no company set)" : s.company)
@@ -186,6 +126,88 @@ void print_plan(const plan::Plan& plan);
 void print_frontier(const std::vector<plan::FrontierPoint>& points);
 void print_exposure(const app::ExposureReport& report);
 
+// What the demo's qualification, reconciliation and red flags show.
+void print_demo_vetting(const app::DemoResult& demo) {
+  std::cout << "\n== Supplier qualification (assessed, then approved by someone else) ==\n";
+  TextTable qualified({"supplier", "result", "score", "exposure cap", "valid until"});
+  for (const app::Assessment& a : demo.assessments) {
+    char score[16];
+    std::snprintf(score, sizeof score, "%.1f%%", a.outcome.score);
+    const std::string cap = a.outcome.max_exposure_share ? std::to_string(static_cast<int>(*a.outcome.max_exposure_share * 100 + 0.5)) + "%" : "";
+    qualified.add({a.supplier, a.outcome.result, score, cap, a.outcome.valid_until ? a.outcome.valid_until->to_string() : ""});
+  }
+  qualified.print(std::cout);
+  std::cout << "Rejected and expired suppliers are never eligible in the plan; conditional ones only where the policy allows.\n";
+  std::cout << "\n== Material reconciliation (the ghost-shift check) ==\n";
+  for (const vet::Reconciliation& r : demo.reconciliations) {
+    std::cout << r.supplier << " × " << r.product << ": " << vet::format_number(r.unaccounted_units)
+              << " units unaccounted\n";
+    for (const vet::Line& line : r.lines) {
+      if (line.unaccounted > 0) std::cout << "  " << line.check << " " << line.item << ": " << line.arithmetic << "\n";
+    }
+  }
+  std::cout << "\n== Red flags ==\n";
+  TextTable flags({"id", "severity", "rule", "subject", "summary"});
+  for (const app::Flag& f : demo.flags) flags.add({f.id, f.severity, f.rule, f.subject, f.summary});
+  flags.print(std::cout);
+}
+
+// One failing (or waived) check with its reason and fix.
+void print_gate_check(const gate::Check& c) {
+  std::cout << "  " << gate::status_name(c.status) << " " << c.id << " " << c.subject << ": " << c.reason
+            << "\n      fix: " << c.fix << "\n";
+}
+
+// A verdict in short: product checks that fail in full; supplier checks as one line per supplier,
+// in full only for the first supplier with an open critical red flag (moat gate shows them all).
+void print_gate_summary(const gate::Verdict& verdict, const std::string& title) {
+  const auto failing = std::count_if(verdict.checks.begin(), verdict.checks.end(),
+                                     [](const gate::Check& c) { return c.status == gate::CheckStatus::kFail; });
+  std::cout << title << ": " << (verdict.go ? "GO" : "NO-GO") << " (" << failing << " of " << verdict.checks.size()
+            << " checks fail)\n";
+  std::map<std::string, std::vector<const gate::Check*>> by_supplier;
+  std::string worst;
+  for (const gate::Check& c : verdict.checks) {
+    if (c.status == gate::CheckStatus::kPass) continue;
+    if (!c.subject.starts_with("supplier/")) {
+      print_gate_check(c);
+      continue;
+    }
+    const std::string supplier = c.subject.substr(9, c.subject.find('/', 9) - 9);
+    by_supplier[supplier].push_back(&c);
+    if (worst.empty() && c.id == "red-flags") worst = supplier;
+  }
+  if (by_supplier.empty()) return;
+  std::cout << "  Supplier checks that fail:\n";
+  for (const auto& [supplier, checks] : by_supplier) {
+    std::cout << "    " << supplier << ":";
+    for (const gate::Check* c : checks) std::cout << " " << c->id;
+    std::cout << "\n";
+  }
+  if (worst.empty()) worst = by_supplier.begin()->first;
+  std::cout << "  " << worst << " in full:\n";
+  for (const gate::Check* c : by_supplier[worst]) print_gate_check(*c);
+}
+
+// The demo's go / no-go: the production launch, and the release of the ring PCBA (WP07) to the
+// supplier the approved plan gives it, whose paperwork is complete.
+int print_demo_gate(app::Workspace& workspace, const app::SavedPlan& plan) {
+  constexpr std::string_view kPackage = "WP07";
+  const Date today = *Date::parse(app::terminal_session().now().substr(0, 10));
+  std::vector<app::GateRequest> requests = {{"aurora", "", "", today}};
+  for (const plan::Assignment& a : plan.plan.assignments) {
+    if (a.package == kPackage) requests.push_back({"aurora", a.supplier, a.package, today});
+  }
+  std::cout << "\n== Go / no-go gate (moat gate --product aurora [--supplier ID --package ID]) ==\n";
+  for (const app::GateRequest& request : requests) {
+    auto verdict = app::run_gate(workspace, request);
+    if (!verdict.ok()) return fail(verdict.error());
+    print_gate_summary(*verdict, request.supplier.empty() ? "Production launch of aurora"
+                                                         : "Release of " + request.package + " to " + request.supplier);
+  }
+  return 0;
+}
+
 std::function<int()> define_demo(CLI::App& app, GlobalOptions& global) {
   auto dir = std::make_shared<std::string>();
   auto database = std::make_shared<std::string>();
@@ -209,6 +231,8 @@ std::function<int()> define_demo(CLI::App& app, GlobalOptions& global) {
     print_exposure(*exposure);
     std::cout << "\n== The price of protection ==\n";
     print_frontier(demo->frontier);
+    print_demo_vetting(*demo);
+    if (int status = print_demo_gate(*demo->workspace, demo->plan); status != 0) return status;
     std::cout << "\nThe workspace is " << *dir << ": try 'moat -w " << *dir << " exposure --product aurora'.\n";
     return 0;
   };
@@ -223,7 +247,7 @@ std::function<int()> define_import(CLI::App& app, GlobalOptions& global) {
   auto files = std::make_shared<std::vector<std::string>>();
   auto options = std::make_shared<app::ImportOptions>();
   app.add_option("FILE", *files, "CSV files (bom.csv, suppliers.csv, ...) or a workspace JSON document")->required();
-  app.add_option("--kind", options->kind, "what the CSV files hold: products, parts (bom), secrets, derives, recipes, packages, suppliers, affiliations, quotes, people");
+  app.add_option("--kind", options->kind, "what the CSV files hold: products, parts (bom), secrets, derives, recipes, packages, suppliers, affiliations, quotes, people, certificates, assignments, visits, audit_items, findings, tooling, tool_events, orders, movements");
   app.add_option("--product", options->product, "product for files without a product column (created if new)");
   app.add_flag("--dry-run", options->dry_run, "check everything, write nothing");
   app.add_flag("--json", global.json, "print the report as JSON");
@@ -346,7 +370,7 @@ std::function<int()> define_audit(CLI::App& app, GlobalOptions& global) {
 std::function<int()> define_list(CLI::App& app, GlobalOptions& global) {
   auto kind = std::make_shared<std::string>();
   auto product = std::make_shared<std::string>();
-  app.add_option("KIND", *kind, "products, parts (bom), secrets, derives, recipes, packages, suppliers, affiliations, quotes, people")->required();
+  app.add_option("KIND", *kind, "products, parts (bom), secrets, derives, recipes, packages, suppliers, affiliations, quotes, people, plans, documents, assessments, scores, certificates, assignments, visits, audit_items, findings, tooling, tool_events, orders, movements, flags")->required();
   app.add_option("--product", *product, "only this product's records");
   app.add_flag("--json", global.json, "print as JSON");
   return [kind, product, &global] {
@@ -712,7 +736,7 @@ std::function<int()> define_exposure(CLI::App& app, GlobalOptions& global) {
   };
 }
 
-const Command kCommands[] = {
+const Command kCoreCommands[] = {
     {"init", "create a workspace: moat.toml, the database, the vault and the keys", define_init},
     {"demo", "create a workspace holding the Aurora demo product and show its summary", define_demo},
     {"status", "summarize the workspace: products, suppliers, parties, ledger", define_status},
@@ -731,6 +755,12 @@ const Command kCommands[] = {
 
 }  // namespace
 
-std::span<const Command> commands() { return kCommands; }
+std::span<const Command> core_commands() { return kCoreCommands; }
+
+std::vector<Command> commands() {
+  std::vector<Command> all;
+  for (const auto table : {core_commands(), vetting_commands(), legal_commands(), serve_commands()}) all.insert(all.end(), table.begin(), table.end());
+  return all;
+}
 
 }  // namespace moat::cli

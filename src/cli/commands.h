@@ -8,6 +8,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace CLI {
 class App;
@@ -28,6 +29,13 @@ struct Command {
   std::function<std::function<int()>(CLI::App& app, GlobalOptions& global)> define;
 };
 
-std::span<const Command> commands();
+// Every command, in help order: the tables of each command file, concatenated.
+std::vector<Command> commands();
+
+// One table per command file (commands.cc, vetting_commands.cc, ...).
+std::span<const Command> core_commands();
+std::span<const Command> vetting_commands();
+std::span<const Command> legal_commands();
+std::span<const Command> serve_commands();
 
 }  // namespace moat::cli

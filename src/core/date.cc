@@ -52,6 +52,17 @@ long Date::days_since_epoch() const {
   return std::chrono::sys_days{ymd}.time_since_epoch().count();
 }
 
+Date Date::add_months(int months) const {
+  constexpr int kMonthsPerYear = 12;
+  const int index = year_ * kMonthsPerYear + static_cast<int>(month_) - 1 + months;
+  const int year = index >= 0 ? index / kMonthsPerYear : (index - kMonthsPerYear + 1) / kMonthsPerYear;
+  const auto month = static_cast<unsigned>(index - year * kMonthsPerYear + 1);
+  const std::chrono::year_month_day_last last{std::chrono::year{year},
+                                              std::chrono::month_day_last{std::chrono::month{month}}};
+  const auto last_day = static_cast<unsigned>(last.day());
+  return Date(year, month, day_ < last_day ? day_ : last_day);
+}
+
 std::string Date::to_string() const {
   char buffer[16];
   std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", year_, month_, day_);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Calendar dates (no time zone): parsing and printing ISO 8601 `YYYY-MM-DD`, comparison and
-// day arithmetic. Deadline rules build on this; engines receive "today" as a Date, never read
-// a clock themselves.
+// day and month arithmetic. Deadline rules build on this; engines receive "today" as a Date,
+// never read a clock themselves.
 #pragma once
 
 #include <compare>
@@ -23,6 +23,10 @@ class Date {
   unsigned day() const { return day_; }
   long days_since_epoch() const;
   std::string to_string() const;
+  // This date plus `months` calendar months (negative goes back): the same day number in the
+  // target month, or that month's last day when it has none (2024-08-31 + 6 → 2025-02-28), as
+  // PCT Rule 80.2 and CNIPA count periods.
+  Date add_months(int months) const;
 
   friend auto operator<=>(const Date&, const Date&) = default;
 

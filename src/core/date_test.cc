@@ -113,5 +113,39 @@ TEST(DateTest, OrderAgreesWithDayCount) {
   }
 }
 
+struct MonthCase {
+  std::string from;
+  int months;
+  std::string expected;
+};
+
+class AddMonthsTest : public testing::TestWithParam<MonthCase> {};
+
+TEST_P(AddMonthsTest, KeepsTheDayNumberOrTakesTheMonthsLastDay) {
+  const MonthCase& c = GetParam();
+  EXPECT_EQ(Date::parse(c.from)->add_months(c.months).to_string(), c.expected)
+      << c.from << " + " << c.months << " months";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, AddMonthsTest,
+    testing::Values(MonthCase{"2024-01-15", 12, "2025-01-15"},  // Paris Convention: same day number
+                    MonthCase{"2024-08-31", 6, "2025-02-28"},   // month-end: February has no 31st
+                    MonthCase{"2024-02-29", 12, "2025-02-28"},  // leap day into a common year
+                    MonthCase{"2024-02-29", 48, "2028-02-29"},  // leap day into a leap year
+                    MonthCase{"1999-12-31", 2, "2000-02-29"},   // CNIPA Guidelines V-7 2.3 example
+                    MonthCase{"1998-06-01", 36, "2001-06-01"},  // CNIPA Guidelines V-7 2.3 example
+                    MonthCase{"2024-01-31", 1, "2024-02-29"}, MonthCase{"2023-01-31", 1, "2023-02-28"},
+                    MonthCase{"2024-03-31", 1, "2024-04-30"}, MonthCase{"2024-12-15", 1, "2025-01-15"},
+                    MonthCase{"2024-11-30", 30, "2027-05-30"}, MonthCase{"2024-05-31", 0, "2024-05-31"},
+                    MonthCase{"2025-03-31", -1, "2025-02-28"}, MonthCase{"2025-01-15", -1, "2024-12-15"},
+                    MonthCase{"2025-03-06", -12, "2024-03-06"}, MonthCase{"2000-01-01", -13, "1998-12-01"}));
+
+TEST(DateTest, AddMonthsIsNotAlwaysReversible) {
+  // The month-end clamp loses the day number: going back does not restore it.
+  const Date end_of_august = *Date::parse("2024-08-31");
+  EXPECT_EQ(end_of_august.add_months(6).add_months(-6).to_string(), "2024-08-28");
+}
+
 }  // namespace
 }  // namespace moat

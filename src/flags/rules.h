@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // Red flags: a rule engine over what moat knows of the suppliers (qualification, certificates,
 // audits and findings, tooling, material reconciliation, affiliations against the approved
-// plans). Each rule is one row of a table: an id, a default severity and thresholds (all data,
-// overridable), and an evaluation that turns the facts into raised flags. A flag names its
+// plans) and of the paperwork (agreements, IP rights, public disclosures). Each rule is one row
+// of a table: an id, a default severity and thresholds (all data, overridable), and an
+// evaluation that turns the facts into raised flags. A flag names its
 // cause, so the same cause is never raised twice (app/ keeps the flags' state). Pure: `today`
-// and every fact are passed in. Adding a rule is a function and a row in rules.cc.
+// and every fact are passed in. Adding a rule is a function and a row in rules.cc, and a case in
+// rules_test.cc's kRuleCases (a test fails until the new rule has one).
 #pragma once
 
 #include <cstdint>
@@ -94,7 +96,8 @@ struct ToolFacts {
   bool scrapped = false;
   std::vector<ToolEvent> events;  // the passport, by date
   // Finished units the tool's location shipped or scrapped for the product since the tool
-  // arrived there (from the workspace's movements).
+  // arrived there (from the workspace's movements). Shots are counted from the same arrival:
+  // the last reading on or before the latest relocation to `location` (0 when none).
   double units_accounted = 0;
 };
 
@@ -107,6 +110,69 @@ struct PlanFacts {
   std::vector<plan::Assignment> assignments;
 };
 
+struct Evidence {
+  std::string name;   // "expired on"
+  std::string value;  // "2026-01-31"
+};
+
+// ---- Agreements and IP rights (the app resolves agreement chains and runs the quality check) --
+
+struct AgreementFacts {
+  std::string id;
+  std::string kind;                    // nnn, nda, manufacturing, tooling, po-terms
+  std::vector<std::string> suppliers;  // bound by it: the counterparty, then those it flows down to
+  std::vector<std::string> products;   // empty: every product of the company
+  std::optional<Date> effective;       // nullopt: not signed yet
+  std::optional<Date> expires;         // nullopt: no end date
+  std::vector<Evidence> failures;      // quality checks it fails (check id, why); validity aside
+};
+
+// A supplier making (or about to make) a product: it has purchase orders for it, or an approved
+// plan assigns it one of the product's work packages.
+struct SupplyFacts {
+  std::string supplier;
+  std::string product;
+};
+
+struct IpRightFacts {
+  std::string id;
+  std::string kind;          // invention, utility-model, design, trademark, copyright, ...
+  std::string jurisdiction;  // "CN", "US", "EP", "WO"
+  std::string title;
+  std::string mark;          // trademarks: the mark as filed ("AURORA", "极光")
+  std::string owner;         // as the register records it
+  std::optional<Date> filed; // nullopt: planned, not filed
+  std::vector<std::string> products;  // products it covers
+  std::vector<std::string> secrets;   // secret ids it covers
+};
+
+// A public disclosure: a trade show, a crowdfunding launch, samples sent without an NNN, a paper.
+struct DisclosureFacts {
+  std::string id;
+  std::string kind;
+  Date date;
+  std::string product;
+  std::vector<std::string> secrets;  // of `product`
+  std::string note;
+};
+
+struct ProductFacts {
+  std::string id;
+  std::string name;
+  std::optional<Date> production_start;  // as recorded on the product
+  std::optional<Date> first_order;       // its earliest purchase order
+};
+
+struct LegalFacts {
+  std::vector<std::string> company_names;  // the names the company owns its rights under
+  int expiry_warning_days = 60;            // moat.toml [policy] agreement_expiry_warning_days
+  std::vector<AgreementFacts> agreements;
+  std::vector<SupplyFacts> supplies;
+  std::vector<IpRightFacts> rights;
+  std::vector<DisclosureFacts> disclosures;
+  std::vector<ProductFacts> products;
+};
+
 struct Facts {
   Date today;
   std::vector<SupplierFacts> suppliers;
@@ -116,14 +182,10 @@ struct Facts {
   std::vector<ToolFacts> tools;
   std::vector<vet::Reconciliation> reconciliations;
   std::vector<PlanFacts> plans;
+  LegalFacts legal;  // agreements, IP rights and disclosures; empty when none are recorded
 };
 
 // ---- Rules -----------------------------------------------------------------------------------
-
-struct Evidence {
-  std::string name;   // "expired on"
-  std::string value;  // "2026-01-31"
-};
 
 struct Raised {
   std::string rule;

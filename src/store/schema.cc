@@ -12,6 +12,19 @@ using enum FieldType;
 
 constexpr std::array<std::string_view, 2> kMakeBuy = {"make", "buy"};
 constexpr std::array<std::string_view, 3> kPlanStates = {"draft", "approved", "superseded"};
+constexpr std::array<std::string_view, 3> kResults = {"qualified", "conditional", "rejected"};
+constexpr std::array<std::string_view, 4> kOversightRoles = {"agent", "engineer", "quality", "auditor"};
+constexpr std::array<std::string_view, 3> kVisitKinds = {"audit", "visit", "owner-visit"};
+constexpr std::array<std::string_view, 2> kPassFail = {"pass", "fail"};
+constexpr std::array<std::string_view, 3> kItemResults = {"pass", "fail", "na"};
+constexpr std::array<std::string_view, 4> kFindingSeverities = {"critical", "major", "minor", "observation"};
+constexpr std::array<std::string_view, 3> kFindingStates = {"open", "answered", "closed"};
+constexpr std::array<std::string_view, 5> kToolKinds = {"mold", "die", "fixture", "jig", "gauge"};
+constexpr std::array<std::string_view, 2> kToolStates = {"active", "scrapped"};
+constexpr std::array<std::string_view, 5> kToolEventKinds = {"reading", "relocation", "change", "sighting", "scrap"};
+constexpr std::array<std::string_view, 5> kMovementKinds = {"consigned", "returned", "shipped", "scrap", "on-hand"};
+constexpr std::array<std::string_view, 5> kFlagSeverities = {"info", "low", "medium", "high", "critical"};
+constexpr std::array<std::string_view, 3> kFlagStates = {"open", "acknowledged", "resolved"};
 
 constexpr std::array<std::string_view, 3> kPartIdAliases = {"part", "part id", "internal pn"};
 constexpr std::array<std::string_view, 2> kParentAliases = {"parent id", "assembly"};
@@ -28,14 +41,156 @@ constexpr std::array<std::string_view, 6> kMpnAliases = {
     "manufacturer part number", "mfr part number", "manufacturer part", "manufacturer 1 part number",
     "manufacturer part number 1", "mfr. part number"};
 
+// Qualification, oversight, tooling, reconciliation and red flags: parents before children.
+std::vector<Table> vetting_tables() {
+  const Field supplier{"supplier", kId, true};
+  // Vault ids ("v" + 64 hex digits) are longer than record ids may be: texts, checked as references.
+  const Field evidence{"evidence", kNameList, false, Bound::kNone, {}, "[]"};
+  const Reference to_supplier{"supplier", "suppliers"};
+  const Reference to_evidence{"evidence", "documents"};
+  return {
+      {"documents", "document",
+       {{"id", kText, true}, {"name", kText, true}, {"size", kInteger, true, Bound::kNonNegative},
+        {"media_type", kText}, {"added_at", kText, true}, {"added_by", kText, true}, {"note", kText}}},
+      {"assessments", "assessment",
+       {supplier, {"id", kId, true}, {"date", kDate, true}, {"assessor", kText, true},
+        {"approver", kText}, {"approved_at", kText},
+        {"result", kEnum, true, Bound::kNone, kResults}, {"score", kNumber, true, Bound::kNonNegative},
+        {"tier", kText}, {"max_exposure_share", kShare}, {"valid_until", kDate},
+        {"knocked_out_by", kIdList, false, Bound::kNone, {}, "[]"}, {"note", kText}},
+       2, false, {to_supplier}},
+      {"scores", "assessment score",
+       {supplier, {"assessment", kId, true}, {"criterion", kId, true},
+        {"score", kNumber, true, Bound::kNonNegative}, evidence, {"note", kText}},
+       3, false, {to_supplier, {"assessment", "assessments", "supplier"}, to_evidence}},
+      {"certificates", "certificate",
+       {supplier, {"id", kId, true}, {"standard", kText, true}, {"issuer", kText}, {"number", kText},
+        {"issued", kDate}, {"expires", kDate, true}, {"scope", kText}, evidence},
+       2, false, {to_supplier, to_evidence}},
+      {"assignments", "on-site assignment",
+       {supplier, {"person", kId, true}, {"from", kDate, true},
+        {"role", kEnum, true, Bound::kNone, kOversightRoles}, {"to", kDate}, {"note", kText}},
+       3, false, {to_supplier, {"person", "people"}}},
+      {"visits", "visit",
+       {{"id", kId, true}, supplier, {"kind", kEnum, true, Bound::kNone, kVisitKinds},
+        {"date", kDate, true}, {"by", kNameList, false, Bound::kNone, {}, "[]"}, {"checklist", kId},
+        {"product", kId}, {"score", kNumber, false, Bound::kNonNegative},
+        {"result", kEnum, false, Bound::kNone, kPassFail},
+        {"capacity_seen", kInteger, false, Bound::kNonNegative},
+        {"headcount_seen", kInteger, false, Bound::kNonNegative},
+        {"sites_seen", kNameList, false, Bound::kNone, {}, "[]"},
+        {"subcontractors_seen", kNameList, false, Bound::kNone, {}, "[]"},
+        {"capacity_before", kInteger, false, Bound::kNonNegative},
+        {"headcount_before", kInteger, false, Bound::kNonNegative}, evidence, {"note", kText}},
+       1, false, {to_supplier, {"product", "products"}, to_evidence}},
+      {"audit_items", "checklist item",
+       {{"visit", kId, true}, {"item", kId, true}, {"topic", kText, true},
+        {"result", kEnum, true, Bound::kNone, kItemResults}, {"score", kNumber, false, Bound::kNonNegative},
+        {"critical", kBool, false, Bound::kNone, {}, "false"}, {"note", kText}, evidence},
+       2, false, {{"visit", "visits"}, to_evidence}},
+      {"findings", "finding",
+       {{"visit", kId, true}, {"id", kId, true},
+        {"severity", kEnum, true, Bound::kNone, kFindingSeverities}, {"item", kId},
+        {"description", kText, true}, {"action", kText}, {"owner", kText}, {"due", kDate},
+        {"state", kEnum, false, Bound::kNone, kFindingStates, "\"open\""}, {"answer", kText},
+        {"closed_on", kDate}, {"closed_by", kText}, evidence},
+       2, false, {{"visit", "visits"}, to_evidence}},
+      {"tooling", "tool",
+       {{"id", kId, true}, {"product", kId}, {"package", kId},
+        {"kind", kEnum, true, Bound::kNone, kToolKinds}, {"name", kText, true}, {"owner", kText, true},
+        {"maker", kText}, {"location", kId, true}, {"site", kText}, {"marking", kText},
+        {"id_plate", kText}, {"cavities", kInteger, false, Bound::kAtLeastOne, {}, "1"},
+        {"parts_per_unit", kInteger, false, Bound::kAtLeastOne, {}, "1"},
+        {"approved_locations", kIdList, false, Bound::kNone, {}, "[]"},
+        {"state", kEnum, false, Bound::kNone, kToolStates, "\"active\""}, {"commissioned", kDate},
+        {"note", kText}},
+       1, false,
+       {{"product", "products"}, {"package", "packages", "product"}, {"location", "suppliers"},
+        {"approved_locations", "suppliers"}}},
+      {"tool_events", "tooling event",
+       {{"tool", kId, true}, {"id", kId, true}, {"date", kDate, true},
+        {"kind", kEnum, true, Bound::kNone, kToolEventKinds}, {"shots", kInteger, false, Bound::kNonNegative},
+        {"from", kId}, {"to", kId}, {"approved_by", kText}, {"approved_on", kDate}, {"visit", kId},
+        {"description", kText}, evidence},
+       2, false,
+       {{"tool", "tooling"}, {"from", "suppliers"}, {"to", "suppliers"}, {"visit", "visits"}, to_evidence}},
+      {"orders", "purchase order",
+       {{"id", kId, true}, supplier, {"product", kId, true}, {"package", kId},
+        {"quantity", kInteger, true, Bound::kAtLeastOne}, {"issued", kDate, true}, {"due", kDate},
+        {"ip_clause", kText}, {"penalty", kNumber, false, Bound::kNonNegative}, {"currency", kCurrency}},
+       1, false, {to_supplier, {"product", "products"}, {"package", "packages", "product"}}},
+      {"movements", "material movement",
+       {supplier, {"id", kId, true}, {"date", kDate, true},
+        {"kind", kEnum, true, Bound::kNone, kMovementKinds}, {"product", kId, true}, {"item", kId},
+        {"quantity", kNumber, true, Bound::kNonNegative},
+        {"per_unit", kNumber, false, Bound::kPositive, {}, "1"}, {"order", kId}, {"note", kText}},
+       2, false, {to_supplier, {"product", "products"}, {"item", "parts", "product"}, {"order", "orders"}}},
+      {"flags", "red flag",
+       {{"id", kId, true}, {"rule", kText, true},
+        {"severity", kEnum, true, Bound::kNone, kFlagSeverities}, {"subject", kText, true},
+        {"cause", kText, true}, {"summary", kText, true}, {"evidence", kText, true},
+        {"state", kEnum, false, Bound::kNone, kFlagStates, "\"open\""}, {"raised_at", kText, true},
+        {"updated_by", kText}, {"updated_at", kText}, {"reason", kText}}},
+  };
+}
+
+// Agreements, IP rights with their events, public disclosures and the gate's waivers.
+std::vector<Table> legal_tables() {
+  static constexpr std::array<std::string_view, 5> kAgreementKinds = {"nnn", "nda", "manufacturing", "tooling",
+                                                                      "po-terms"};
+  static constexpr std::array<std::string_view, 7> kRightKinds = {
+      "invention", "utility-model", "design", "trademark", "copyright", "software-copyright", "customs-recordation"};
+  static constexpr std::array<std::string_view, 2> kScripts = {"latin", "chinese"};
+  static constexpr std::array<std::string_view, 5> kDisclosureKinds = {"trade-show", "crowdfunding",
+                                                                       "samples-without-nnn", "publication", "other"};
+  const auto flag = [](std::string_view name) { return Field{name, kBool, false, Bound::kNone, {}, "false"}; };
+  const auto id_list = [](std::string_view name) { return Field{name, kIdList, false, Bound::kNone, {}, "[]"}; };
+  return {
+      {"agreements", "agreement",
+       {{"id", kId, true}, {"kind", kEnum, true, Bound::kNone, kAgreementKinds}, {"supplier", kId, true},
+        {"counterparty_name", kText}, {"counterparty_uscc", kText}, {"governing_law", kText},
+        id_list("languages"), {"controlling_language", kText}, {"court", kText}, {"court_country", kText},
+        {"court_division", kText}, flag("arbitration"),
+        {"liquidated_damages", kNumber, false, Bound::kNonNegative}, {"currency", kCurrency},
+        flag("non_use"), flag("non_circumvention"), flag("subcontractor_flow_down"),
+        flag("related_companies_liability"), flag("improvements_ownership"), flag("tooling_ownership"),
+        {"signed_by", kText}, flag("signer_is_legal_rep"), flag("chop"), {"effective", kDate}, {"expires", kDate},
+        id_list("products"), id_list("secrets"), {"document", kText}, {"contracted_by", kText},
+        {"on_behalf_of", kText}, id_list("flows_down_to"), {"note", kText}},
+       1, false,
+       {{"supplier", "suppliers"}, {"products", "products"}, {"document", "documents"},
+        {"flows_down_to", "suppliers"}}},
+      {"ip_rights", "IP right",
+       {{"id", kId, true}, {"kind", kEnum, true, Bound::kNone, kRightKinds}, {"jurisdiction", kId, true},
+        {"title", kText, true}, {"mark", kText}, {"script", kEnum, false, Bound::kNone, kScripts},
+        id_list("nice_classes"), id_list("subclasses"), {"application_number", kText},
+        {"registration_number", kText}, {"filed", kDate}, {"priority", kDate}, {"published", kDate},
+        {"registered", kDate}, {"expires", kDate}, flag("pct"), flag("made_in_china"), {"owner", kText},
+        id_list("products"), id_list("parts"), id_list("secrets"), {"note", kText}},
+       1, false, {{"products", "products"}}},
+      {"ip_events", "IP right event",
+       {{"right", kId, true}, {"event", kId, true}, {"date", kDate, true}, {"note", kText}},
+       3, false, {{"right", "ip_rights"}}},
+      {"disclosures", "disclosure",
+       {{"id", kId, true}, {"kind", kEnum, true, Bound::kNone, kDisclosureKinds}, {"date", kDate, true},
+        {"product", kId, true}, id_list("secrets"), {"note", kText}},
+       1, false, {{"product", "products"}, {"secrets", "secrets", "product"}}},
+      {"waivers", "waiver",
+       {{"id", kId, true}, {"check", kText, true}, {"subject", kText, true}, {"product", kId},
+        {"role", kText, true}, {"reason", kText, true}, {"by", kText, true}, {"granted", kDate, true},
+        {"expires", kDate, true}},
+       1, false, {{"product", "products"}}},
+  };
+}
+
 std::vector<Table> make_tables() {
   const auto statuses = supplier_statuses();
   const auto strategies = protection_strategies();
   const auto affiliation = affiliation_kinds();
   const Field product{"product", kId, true};
-  return {
+  std::vector<Table> all = {
       {"products", "product",
-       {{"id", kId, true}, {"name", kText, true}, {"description", kText}}},
+       {{"id", kId, true}, {"name", kText, true}, {"description", kText}, {"production_start", kDate}}},
       {"parts", "part",
        {product,
         {"id", kId, true, Bound::kNone, {}, {}, kPartIdAliases},
@@ -78,7 +233,10 @@ std::vector<Table> make_tables() {
         {"capacity", kInteger, false, Bound::kNonNegative, {}, "0"},
         {"status", kEnum, false, Bound::kNone, statuses, "\"pending\""},
         {"trusted", kBool, false, Bound::kNone, {}, "false"},
-        {"max_exposure_share", kShare}}},
+        {"max_exposure_share", kShare}, {"headcount", kInteger, false, Bound::kNonNegative},
+        {"sites", kNameList, false, Bound::kNone, {}, "[]"},
+        {"subcontractors", kNameList, false, Bound::kNone, {}, "[]"},
+        {"qualified_until", kDate}, {"tier", kText}}},
       {"affiliations", "affiliation",
        {{"a", kId, true}, {"b", kId, true}, {"kind", kEnum, true, Bound::kNone, affiliation},
         {"note", kText}},
@@ -101,6 +259,11 @@ std::vector<Table> make_tables() {
        {{"id", kId, true}, {"supplier", kId}, {"name", kText, true}, {"role", kText},
         {"email", kText}, {"phone", kText}, {"contact", kBool, false, Bound::kNone, {}, "false"}}},
   };
+  const std::vector<Table> vetting = vetting_tables();
+  all.insert(all.end(), vetting.begin(), vetting.end());
+  const std::vector<Table> legal = legal_tables();
+  all.insert(all.end(), legal.begin(), legal.end());
+  return all;
 }
 
 }  // namespace

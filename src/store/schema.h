@@ -22,7 +22,8 @@ enum class FieldType {
   kCurrency,        // ISO 4217: three capitals
   kEnum,            // one of `values`
   kIdList,          // list of ids
-  kTextList,        // list of texts (designators)
+  kTextList,        // list of texts (designators): CSV cells split on , ; or space
+  kNameList,        // list of texts that may hold spaces (sites, names): CSV cells split on ;
   kCapability,      // from the workspace's capability catalog
   kCapabilityList,
   kUscc,            // unified social credit code
@@ -41,12 +42,21 @@ struct Field {
   std::span<const std::string_view> aliases = {};  // further CSV header names
 };
 
+// A field whose value (or each item of a list) names a record of `table`. With `scope`, the
+// target's key is (this record's `scope` field, the value): a work package of the same product.
+struct Reference {
+  std::string_view field;
+  std::string_view table;
+  std::string_view scope = {};
+};
+
 struct Table {
   std::string_view name;      // SQL table, JSON key and ledger entity: "suppliers"
   std::string_view singular;  // for messages: "supplier"
   std::vector<Field> fields;  // the key fields come first
   std::size_t key_size = 1;
   bool product_scoped = false;  // first key field is the product
+  std::vector<Reference> references = {};  // checked across records on every write
 
   std::span<const Field> key_fields() const { return {fields.data(), key_size}; }
   const Field* field(std::string_view field_name) const;

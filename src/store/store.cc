@@ -60,7 +60,7 @@ std::string upsert_sql(const Table& table) {
 }
 
 bool is_list(FieldType type) {
-  return type == FieldType::kIdList || type == FieldType::kTextList ||
+  return type == FieldType::kIdList || type == FieldType::kTextList || type == FieldType::kNameList ||
          type == FieldType::kCapabilityList;
 }
 

@@ -64,9 +64,6 @@ Status check_rules(const QualificationRules& rules);
 // when the rules require it — a criterion left unscored.
 Result<Outcome> qualify(const QualificationRules& rules, const std::vector<Score>& scores, Date assessed_on);
 
-// `date` plus `months` calendar months; the same day number, or the target month's last day.
-Date add_months(Date date, int months);
-
 // The status the planner and the gate use: a qualified or conditional supplier whose
 // qualification ended before `today` is "expired"; anything else is its stored status.
 std::string effective_status(const std::string& stored, const std::optional<Date>& valid_until, Date today);

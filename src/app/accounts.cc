@@ -1,0 +1,396 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "app/accounts.h"
+
+#include <sodium.h>
+
+#include <array>
+#include <nlohmann/json.hpp>
+
+#include "core/date.h"
+#include "core/text.h"
+
+namespace moat::app {
+namespace {
+
+using nlohmann::json;
+using store::SqlRow;
+using store::SqlValue;
+
+constexpr std::size_t kRandomBytes = 32;
+constexpr std::size_t kDigestBytes = 32;
+constexpr std::size_t kTokenIdDigits = 12;
+constexpr std::string_view kTokenPrefix = "moat_";
+constexpr std::size_t kMaxPasswordBytes = 1024;
+constexpr std::size_t kMaxNameBytes = 64;
+// A session's last use is written at most this often: reads stay reads.
+constexpr std::int64_t kTouchIntervalMs = 60 * 1000;
+// The ledger's entity for account events: not a record table, so audits leave it alone.
+constexpr std::string_view kEntity = "account";
+
+constexpr std::string_view kRoleNames[] = {"admin", "sourcing", "legal", "oversight", "viewer", "supplier"};
+
+Status ready() {
+  if (sodium_init() < 0) return internal_error("libsodium failed to initialise");
+  return {};
+}
+
+std::string hex(const unsigned char* bytes, std::size_t size) {
+  std::string out(size * 2 + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), bytes, size);
+  out.pop_back();
+  return out;
+}
+
+// `kRandomBytes` from the system's CSPRNG, as URL-safe base64 without padding.
+std::string random_text() {
+  std::array<unsigned char, kRandomBytes> bytes{};
+  randombytes_buf(bytes.data(), bytes.size());
+  std::string out(sodium_base64_ENCODED_LEN(kRandomBytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
+  sodium_bin2base64(out.data(), out.size(), bytes.data(), bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  sodium_memzero(bytes.data(), bytes.size());
+  out.resize(out.find('\0'));
+  return out;
+}
+
+Result<std::string> hash_password(const std::string& password) {
+  std::array<char, crypto_pwhash_STRBYTES> hashed{};
+  if (crypto_pwhash_str(hashed.data(), password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+    return internal_error("out of memory while hashing a password");
+  }
+  return std::string(hashed.data());
+}
+
+bool password_matches(const std::string& stored_hash, const std::string& password) {
+  return crypto_pwhash_str_verify(stored_hash.c_str(), password.data(), password.size()) == 0;
+}
+
+// What an unknown name's password is checked against, so that it costs as much as a known one.
+const std::string& decoy_hash() {
+  static const std::string hashed = [] {
+    auto made = hash_password(random_text());
+    return made.ok() ? *made : std::string();
+  }();
+  return hashed;
+}
+
+std::string text_of(const SqlValue& value) {
+  const auto* s = std::get_if<std::string>(&value);
+  return s ? *s : std::string();
+}
+
+std::int64_t integer_of(const SqlValue& value) {
+  const auto* i = std::get_if<std::int64_t>(&value);
+  return i ? *i : 0;
+}
+
+Result<User> user_of(const SqlRow& row) {
+  const auto role = parse_role(text_of(row[1]));
+  if (!role) return Error(ErrorCode::kIntegrity, "users", "a stored user has an unknown role");
+  return User{text_of(row[0]), *role, text_of(row[2])};
+}
+
+// The name as the ledger may show it: printable, at most kMaxNameBytes.
+std::string shown_name(std::string_view name) {
+  std::string out;
+  for (char c : name.substr(0, kMaxNameBytes)) out += (c >= 0x20 && c != 0x7f) ? c : '?';
+  return out.empty() ? "(none)" : out;
+}
+
+Status validate(Workspace& workspace, const NewUser& user, const AccountPolicy& policy) {
+  if (!is_valid_id(user.name)) return input_error("NAME", id_problem(user.name));
+  if (user.password.size() < policy.min_password_length) {
+    return input_error("password", "must have at least " + std::to_string(policy.min_password_length) + " characters");
+  }
+  if (user.password.size() > kMaxPasswordBytes) return input_error("password", "is too long");
+  if (user.role == Role::kSupplier && user.supplier.empty()) {
+    return input_error("--supplier", "a supplier user must name its supplier");
+  }
+  if (user.role != Role::kSupplier && !user.supplier.empty()) {
+    return input_error("--supplier", "only supplier users belong to a supplier");
+  }
+  if (user.supplier.empty()) return {};
+  const store::Table* suppliers = store::find_table("suppliers");
+  MOAT_TRY(const auto found, workspace.store().get(*suppliers, {user.supplier}));
+  if (!found) return Error(ErrorCode::kNotFound, "--supplier", "no supplier '" + user.supplier + "'");
+  return {};
+}
+
+struct StoredUser {
+  User user;
+  std::string password_hash;
+  std::int64_t failures = 0;
+  std::int64_t locked_until_ms = 0;
+};
+
+Result<std::optional<StoredUser>> stored_user(store::Database& db, const std::string& name) {
+  const SqlValue params[] = {name};
+  MOAT_TRY(const auto rows, db.query(R"(SELECT "name", "role", "supplier", "password_hash", "failed_logins",
+                                            "locked_until_ms" FROM "users" WHERE "name" = ? AND "disabled" = 0)",
+                                     params));
+  if (rows.empty()) return std::optional<StoredUser>();
+  MOAT_TRY(User user, user_of(rows.front()));
+  return std::optional<StoredUser>(StoredUser{std::move(user), text_of(rows.front()[3]),
+                                              integer_of(rows.front()[4]), integer_of(rows.front()[5])});
+}
+
+Session acting_as(const Session& session, std::string actor) { return Session{std::move(actor), session.now}; }
+
+// Runs `body` in one write transaction whose ledger events name `session`'s actor.
+Status transact(Workspace& workspace, const Session& session, const std::function<Status(store::Writer&)>& body) {
+  auto written = workspace.store().write(session.author(), body);
+  if (!written.ok()) return std::move(written).error();
+  return {};
+}
+
+Result<std::int64_t> now_ms(const Session& session) {
+  const auto ms = epoch_ms(session.now());
+  if (!ms) return internal_error("the session's clock gave a malformed time");
+  return *ms;
+}
+
+// Inside the sign-in's write transaction: counts the attempt and records it. Re-reads the
+// account there, so that concurrent attempts (from any process) count exactly once each.
+Result<SignInResult> settle(store::Writer& writer, store::Database& db, const std::string& name, bool matched,
+                            std::int64_t now, const AccountPolicy& policy) {
+  MOAT_TRY(const auto account, stored_user(db, name));
+  if (!account) return SignInResult::kRejected;
+  if (account->locked_until_ms > now) return SignInResult::kLocked;
+  if (matched) {
+    const SqlValue params[] = {name};
+    MOAT_CHECK(db.execute(R"(UPDATE "users" SET "failed_logins" = 0, "locked_until_ms" = 0 WHERE "name" = ?)", params));
+    return SignInResult::kSignedIn;
+  }
+  const std::int64_t failures = account->failures + 1;
+  const bool lock = failures >= policy.max_failures;
+  const SqlValue params[] = {lock ? std::int64_t{0} : failures, lock ? now + policy.lockout_ms : std::int64_t{0}, name};
+  MOAT_CHECK(db.execute(R"(UPDATE "users" SET "failed_logins" = ?, "locked_until_ms" = ? WHERE "name" = ?)", params));
+  if (lock) MOAT_CHECK(writer.note("lockout", std::string(kEntity), name, json{{"until_ms", now + policy.lockout_ms}}.dump()));
+  return SignInResult::kRejected;
+}
+
+std::string_view result_name(SignInResult result) {
+  switch (result) {
+    case SignInResult::kSignedIn: return "signed-in";
+    case SignInResult::kLocked: return "locked";
+    case SignInResult::kRejected: break;
+  }
+  return "rejected";
+}
+
+Status open_session(store::Database& db, const WebSession& web, std::int64_t now) {
+  const SqlValue params[] = {secret_digest(web.id), web.user.name, web.csrf, now, now, web.expires_ms};
+  MOAT_CHECK(db.execute(R"(DELETE FROM "web_sessions" WHERE "expires_ms" < ?)", std::span(params + 3, 1)));
+  return db.execute(R"(INSERT INTO "web_sessions" ("hash", "user_name", "csrf", "created_ms", "last_seen_ms",
+                         "expires_ms") VALUES (?, ?, ?, ?, ?, ?))",
+                    params);
+}
+
+}  // namespace
+
+std::string_view role_name(Role role) { return kRoleNames[static_cast<std::size_t>(role)]; }
+
+std::optional<Role> parse_role(std::string_view name) {
+  for (const Role role : kRoles) {
+    if (role_name(role) == name) return role;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::int64_t> epoch_ms(std::string_view text) {
+  // YYYY-MM-DDTHH:MM:SS(.mmm)Z
+  if (text.size() < 20 || text[10] != 'T' || text.back() != 'Z') return std::nullopt;
+  const auto date = Date::parse(text.substr(0, 10));
+  if (!date) return std::nullopt;
+  const auto number = [&](std::size_t at, std::size_t digits) -> std::optional<std::int64_t> {
+    std::int64_t value = 0;
+    for (std::size_t i = at; i < at + digits; ++i) {
+      if (i >= text.size() || text[i] < '0' || text[i] > '9') return std::nullopt;
+      value = value * 10 + (text[i] - '0');
+    }
+    return value;
+  };
+  const auto hours = number(11, 2), minutes = number(14, 2), seconds = number(17, 2);
+  if (!hours || !minutes || !seconds) return std::nullopt;
+  const std::optional<std::int64_t> millis = text[19] == '.' ? number(20, 3) : std::optional<std::int64_t>(0);
+  if (!millis) return std::nullopt;
+  return ((static_cast<std::int64_t>(date->days_since_epoch()) * 24 + *hours) * 60 + *minutes) * 60'000 +
+         *seconds * 1000 + *millis;
+}
+
+std::string secret_digest(std::string_view secret) {
+  std::array<unsigned char, kDigestBytes> digest{};
+  crypto_generichash(digest.data(), digest.size(), reinterpret_cast<const unsigned char*>(secret.data()),
+                     secret.size(), nullptr, 0);
+  return hex(digest.data(), digest.size());
+}
+
+Result<User> add_user(Workspace& workspace, const Session& session, const NewUser& user, const AccountPolicy& policy) {
+  MOAT_CHECK(ready());
+  MOAT_CHECK(validate(workspace, user, policy));
+  MOAT_TRY(const std::string hashed, hash_password(user.password));
+  store::Database& db = workspace.store().database();
+  const auto body = [&](store::Writer& writer) -> Status {
+    const SqlValue name[] = {user.name};
+    MOAT_TRY(const auto taken, db.query(R"(SELECT 1 FROM "users" WHERE "name" = ?)", name));
+    if (!taken.empty()) return Error(ErrorCode::kConflict, "NAME", "a user named '" + user.name + "' exists already");
+    const SqlValue supplier = user.supplier.empty() ? SqlValue{} : SqlValue{user.supplier};
+    const SqlValue params[] = {user.name, std::string(role_name(user.role)), supplier, hashed, session.now()};
+    MOAT_CHECK(db.execute(R"(INSERT INTO "users" ("name", "role", "supplier", "password_hash", "created_at")
+                             VALUES (?, ?, ?, ?, ?))",
+                          params));
+    json detail = {{"role", role_name(user.role)}};
+    if (!user.supplier.empty()) detail["supplier"] = user.supplier;
+    return writer.note("user-add", std::string(kEntity), user.name, detail.dump());
+  };
+  MOAT_CHECK(transact(workspace, session, body));
+  return User{user.name, user.role, user.supplier};
+}
+
+Result<std::vector<User>> list_users(Workspace& workspace) {
+  MOAT_TRY(const auto rows, workspace.store().database().query(
+                                R"(SELECT "name", "role", "supplier" FROM "users" WHERE "disabled" = 0 ORDER BY "name")"));
+  std::vector<User> users;
+  for (const SqlRow& row : rows) {
+    MOAT_TRY(User user, user_of(row));
+    users.push_back(std::move(user));
+  }
+  return users;
+}
+
+Result<NewToken> create_token(Workspace& workspace, const Session& session, const std::string& user_name,
+                              const std::string& label) {
+  MOAT_CHECK(ready());
+  store::Database& db = workspace.store().database();
+  MOAT_TRY(const auto account, stored_user(db, user_name));
+  if (!account) return Error(ErrorCode::kNotFound, "NAME", "no user '" + user_name + "'");
+  NewToken made{std::string(kTokenPrefix) + random_text(), ""};
+  const std::string digest = secret_digest(made.token);
+  made.id = digest.substr(0, kTokenIdDigits);
+  const auto body = [&](store::Writer& writer) -> Status {
+    const SqlValue params[] = {digest, made.id, user_name, label.empty() ? SqlValue{} : SqlValue{label}, session.now()};
+    MOAT_CHECK(db.execute(R"(INSERT INTO "api_tokens" ("hash", "id", "user_name", "label", "created_at")
+                             VALUES (?, ?, ?, ?, ?))",
+                          params));
+    return writer.note("token-create", std::string(kEntity), user_name, json{{"token", made.id}}.dump());
+  };
+  MOAT_CHECK(transact(workspace, session, body));
+  return made;
+}
+
+Status revoke_token(Workspace& workspace, const Session& session, const std::string& id) {
+  store::Database& db = workspace.store().database();
+  const auto body = [&](store::Writer& writer) -> Status {
+    const SqlValue params[] = {id};
+    MOAT_TRY(const auto rows, db.query(R"(SELECT "user_name" FROM "api_tokens" WHERE "id" = ? AND "revoked" = 0)", params));
+    if (rows.empty()) return Error(ErrorCode::kNotFound, "ID", "no token '" + id + "' to revoke");
+    MOAT_CHECK(db.execute(R"(UPDATE "api_tokens" SET "revoked" = 1 WHERE "id" = ?)", params));
+    return writer.note("token-revoke", std::string(kEntity), text_of(rows.front()[0]), json{{"token", id}}.dump());
+  };
+  return transact(workspace, session, body);
+}
+
+Result<std::optional<User>> user_for_token(Workspace& workspace, std::string_view token) {
+  if (!token.starts_with(kTokenPrefix) || token.size() > 2 * kRandomBytes + kTokenPrefix.size()) {
+    return std::optional<User>();
+  }
+  const std::string digest = secret_digest(token);
+  const SqlValue params[] = {digest};
+  MOAT_TRY(const auto rows, workspace.store().database().query(
+                                R"(SELECT u."name", u."role", u."supplier", t."hash" FROM "api_tokens" t
+                                   JOIN "users" u ON u."name" = t."user_name"
+                                   WHERE t."hash" = ? AND t."revoked" = 0 AND u."disabled" = 0)",
+                                params));
+  if (rows.empty()) return std::optional<User>();
+  // The index found it by hash; compare once more in constant time, as every secret check does.
+  const std::string stored = text_of(rows.front()[3]);
+  if (stored.size() != digest.size() || sodium_memcmp(stored.data(), digest.data(), digest.size()) != 0) {
+    return std::optional<User>();
+  }
+  MOAT_TRY(User user, user_of(rows.front()));
+  return std::optional<User>(std::move(user));
+}
+
+Result<SignIn> sign_in(Workspace& workspace, const Session& session, const std::string& name,
+                       const std::string& password, const std::string& client, const AccountPolicy& policy) {
+  MOAT_CHECK(ready());
+  MOAT_TRY(const std::int64_t now, now_ms(session));
+  store::Database& db = workspace.store().database();
+  MOAT_TRY(const auto account, stored_user(db, name));
+  const bool locked = account && account->locked_until_ms > now;
+  // The slow hash runs outside the write transaction, so that it holds up no other writer.
+  const bool matched = password.size() <= kMaxPasswordBytes &&
+                       password_matches(account && !locked ? account->password_hash : decoy_hash(), password) &&
+                       account && !locked;
+  SignIn outcome;
+  const Session as_user = acting_as(session, shown_name(name));
+  const auto body = [&](store::Writer& writer) -> Status {
+    MOAT_TRY(outcome.result, settle(writer, db, name, matched, now, policy));
+    if (outcome.result == SignInResult::kSignedIn) {
+      WebSession web{random_text(), random_text(), now + policy.absolute_ms, account->user};
+      MOAT_CHECK(open_session(db, web, now));
+      outcome.session = std::move(web);
+    }
+    return writer.note("sign-in", std::string(kEntity), shown_name(name),
+                       json{{"result", result_name(outcome.result)}, {"client", client}}.dump());
+  };
+  MOAT_CHECK(transact(workspace, as_user, body));
+  return outcome;
+}
+
+Result<std::optional<SessionUser>> user_for_session(Workspace& workspace, const Session& session,
+                                                    std::string_view session_id, const AccountPolicy& policy) {
+  if (session_id.empty() || session_id.size() > 2 * kRandomBytes) return std::optional<SessionUser>();
+  MOAT_TRY(const std::int64_t now, now_ms(session));
+  const std::string digest = secret_digest(session_id);
+  store::Database& db = workspace.store().database();
+  const SqlValue params[] = {digest};
+  MOAT_TRY(const auto rows, db.query(R"(SELECT u."name", u."role", u."supplier", s."csrf", s."last_seen_ms",
+                                              s."expires_ms", s."hash" FROM "web_sessions" s
+                                       JOIN "users" u ON u."name" = s."user_name"
+                                       WHERE s."hash" = ? AND u."disabled" = 0)",
+                                     params));
+  if (rows.empty()) return std::optional<SessionUser>();
+  const SqlRow& row = rows.front();
+  const std::string stored = text_of(row[6]);
+  if (stored.size() != digest.size() || sodium_memcmp(stored.data(), digest.data(), digest.size()) != 0) {
+    return std::optional<SessionUser>();
+  }
+  const std::int64_t last_seen = integer_of(row[4]);
+  if (now >= integer_of(row[5]) || now - last_seen >= policy.idle_ms) return std::optional<SessionUser>();
+  if (now - last_seen >= kTouchIntervalMs) {
+    const SqlValue touch[] = {now, digest};
+    MOAT_CHECK(db.execute(R"(UPDATE "web_sessions" SET "last_seen_ms" = ? WHERE "hash" = ?)", touch));
+  }
+  MOAT_TRY(User user, user_of(row));
+  return std::optional<SessionUser>(SessionUser{std::move(user), text_of(row[3])});
+}
+
+Status sign_out(Workspace& workspace, const Session& session, std::string_view session_id) {
+  store::Database& db = workspace.store().database();
+  const SqlValue params[] = {secret_digest(session_id)};
+  const auto body = [&](store::Writer& writer) -> Status {
+    MOAT_TRY(const auto rows, db.query(R"(SELECT "user_name" FROM "web_sessions" WHERE "hash" = ?)", params));
+    if (rows.empty()) return {};
+    MOAT_CHECK(db.execute(R"(DELETE FROM "web_sessions" WHERE "hash" = ?)", params));
+    return writer.note("sign-out", std::string(kEntity), text_of(rows.front()[0]), std::nullopt);
+  };
+  return transact(workspace, session, body);
+}
+
+Status record_denial(Workspace& workspace, const Session& session, std::string_view what, std::string_view reason) {
+  const auto body = [&](store::Writer& writer) -> Status {
+    return writer.note("denied", "request", std::string(what), json{{"reason", reason}}.dump());
+  };
+  return transact(workspace, session, body);
+}
+
+Status record_supplier_read(Workspace& workspace, const Session& session, std::string_view entity,
+                            std::string_view key, std::string_view route) {
+  const auto body = [&](store::Writer& writer) -> Status {
+    return writer.note("read", std::string(entity), std::string(key), json{{"route", route}}.dump());
+  };
+  return transact(workspace, session, body);
+}
+
+}  // namespace moat::app

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "app/accounts.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "app/export.h"
+#include "app/import.h"
+#include "testing/testing.h"
+
+namespace moat::app {
+namespace {
+
+constexpr std::int64_t kStart = 1'795'000'000'000LL;
+constexpr const char* kPassword = "correct horse battery";
+
+class AccountsTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(database_.error(), "");
+    auto made = Workspace::init(dir_.path() / "ws", {"Co", "US", database_.url()});
+    ASSERT_TRUE(made.ok()) << made.error().to_string();
+    workspace_ = std::move(*made);
+    std::ifstream in(testing::source_dir() / "examples" / "aurora" / "suppliers.csv");
+    std::ostringstream suppliers;
+    suppliers << in.rdbuf();
+    auto imported = import_files(*workspace_, session("admin"), {{"suppliers.csv", suppliers.str()}}, {});
+    ASSERT_TRUE(imported.ok()) << imported.error().to_string();
+  }
+  void TearDown() override { workspace_.reset(); }
+
+  // A session whose clock reads `clock_` (milliseconds), which the tests move on.
+  Session session(std::string actor) {
+    auto clock = clock_;
+    return {std::move(actor), [clock] { return iso8601_utc(*clock); }};
+  }
+  void advance(std::int64_t ms) { *clock_ += ms; }
+
+  User add(const std::string& name, Role role, const std::string& supplier = {}) {
+    auto added = add_user(*workspace_, session("admin"), {name, role, supplier, kPassword});
+    EXPECT_TRUE(added.ok()) << added.error().to_string();
+    return added.ok() ? *added : User{};
+  }
+  SignInResult attempt(const std::string& name, const std::string& password) {
+    auto result = sign_in(*workspace_, session("server"), name, password, "127.0.0.1");
+    EXPECT_TRUE(result.ok()) << result.error().to_string();
+    return result.ok() ? result->result : SignInResult::kRejected;
+  }
+  std::string ledger_text() {
+    std::string out;
+    auto events = workspace_->store().events();
+    EXPECT_TRUE(events.ok());
+    if (!events.ok()) return out;
+    for (const auto& event : *events) {
+      out += event.actor + " " + event.action + " " + event.entity + " " + event.key + " " +
+             event.after.value_or("") + "\n";
+    }
+    return out;
+  }
+
+  testing::TestDatabase database_{GetParam()};
+  testing::TempDir dir_;
+  std::unique_ptr<Workspace> workspace_;
+  std::shared_ptr<std::int64_t> clock_ = std::make_shared<std::int64_t>(kStart);
+};
+INSTANTIATE_TEST_SUITE_P(Backends, AccountsTest, ::testing::ValuesIn(testing::backends()), testing::BackendName());
+
+TEST(RolesTest, NamesRoundTrip) {
+  for (const Role role : kRoles) EXPECT_EQ(parse_role(role_name(role)), role);
+  EXPECT_FALSE(parse_role("root"));
+}
+
+TEST(ClockTest, ReadsTheSessionsTimeFormat) {
+  EXPECT_EQ(epoch_ms(iso8601_utc(kStart)), kStart);
+  EXPECT_EQ(epoch_ms("1970-01-01T00:00:01.500Z"), 1500);
+  EXPECT_FALSE(epoch_ms("2025-13-01T00:00:00.000Z"));
+  EXPECT_FALSE(epoch_ms("yesterday"));
+}
+
+TEST_P(AccountsTest, SignsInWithTheRightPasswordOnly) {
+  add("alice", Role::kSourcing);
+  EXPECT_EQ(attempt("alice", "wrong password!"), SignInResult::kRejected);
+  EXPECT_EQ(attempt("nobody", kPassword), SignInResult::kRejected);
+  auto signed_in = sign_in(*workspace_, session("server"), "alice", kPassword, "127.0.0.1");
+  ASSERT_TRUE(signed_in.ok());
+  ASSERT_EQ(signed_in->result, SignInResult::kSignedIn);
+  ASSERT_TRUE(signed_in->session);
+  EXPECT_EQ(signed_in->session->user.role, Role::kSourcing);
+  EXPECT_NE(signed_in->session->id, signed_in->session->csrf);
+  auto found = user_for_session(*workspace_, session("server"), signed_in->session->id);
+  ASSERT_TRUE(found.ok());
+  ASSERT_TRUE(*found);
+  EXPECT_EQ((*found)->user.name, "alice");
+  EXPECT_EQ((*found)->csrf, signed_in->session->csrf);
+  const std::string ledger = ledger_text();
+  EXPECT_NE(ledger.find(R"(alice sign-in account alice {"client":"127.0.0.1","result":"rejected"})"), std::string::npos) << ledger;
+  EXPECT_NE(ledger.find(R"(nobody sign-in account nobody {"client":"127.0.0.1","result":"rejected"})"), std::string::npos);
+  EXPECT_NE(ledger.find(R"(alice sign-in account alice {"client":"127.0.0.1","result":"signed-in"})"), std::string::npos);
+}
+
+TEST_P(AccountsTest, LocksAnAccountAfterRepeatedFailuresForAWhile) {
+  add("bob", Role::kViewer);
+  const AccountPolicy policy;
+  for (int i = 0; i < policy.max_failures; ++i) EXPECT_EQ(attempt("bob", "not the password"), SignInResult::kRejected);
+  EXPECT_EQ(attempt("bob", kPassword), SignInResult::kLocked) << "the right password is refused while locked";
+  advance(policy.lockout_ms + 1);
+  EXPECT_EQ(attempt("bob", kPassword), SignInResult::kSignedIn);
+  EXPECT_NE(ledger_text().find("lockout account bob"), std::string::npos);
+}
+
+TEST_P(AccountsTest, ASuccessResetsTheFailureCount) {
+  add("carol", Role::kLegal);
+  const AccountPolicy policy;
+  for (int i = 0; i + 1 < policy.max_failures; ++i) attempt("carol", "not the password");
+  EXPECT_EQ(attempt("carol", kPassword), SignInResult::kSignedIn);
+  for (int i = 0; i + 1 < policy.max_failures; ++i) attempt("carol", "not the password");
+  EXPECT_EQ(attempt("carol", kPassword), SignInResult::kSignedIn);
+}
+
+TEST_P(AccountsTest, SessionsEndWhenIdleAndAfterTheirAbsoluteLifetime) {
+  add("dave", Role::kOversight);
+  const AccountPolicy policy;
+  auto first = sign_in(*workspace_, session("server"), "dave", kPassword, "::1");
+  ASSERT_TRUE(first.ok() && first->session);
+  const std::string id = first->session->id;
+  const auto alive = [&] {
+    auto found = user_for_session(*workspace_, session("server"), id);
+    EXPECT_TRUE(found.ok());
+    return found.ok() && found->has_value();
+  };
+  // Used every 20 minutes it stays open until the absolute limit.
+  for (std::int64_t used = 0; used + 20 * 60 * 1000 < policy.absolute_ms; used += 20 * 60 * 1000) {
+    advance(20 * 60 * 1000);
+    EXPECT_TRUE(alive()) << used;
+  }
+  advance(policy.absolute_ms);
+  EXPECT_FALSE(alive());
+  auto second = sign_in(*workspace_, session("server"), "dave", kPassword, "::1");
+  ASSERT_TRUE(second.ok() && second->session);
+  advance(policy.idle_ms);
+  auto idle = user_for_session(*workspace_, session("server"), second->session->id);
+  ASSERT_TRUE(idle.ok());
+  EXPECT_FALSE(*idle);
+}
+
+TEST_P(AccountsTest, SignOutEndsTheSession) {
+  add("erin", Role::kAdmin);
+  auto signed_in = sign_in(*workspace_, session("server"), "erin", kPassword, "::1");
+  ASSERT_TRUE(signed_in.ok() && signed_in->session);
+  ASSERT_TRUE(sign_out(*workspace_, session("erin"), signed_in->session->id).ok());
+  auto found = user_for_session(*workspace_, session("server"), signed_in->session->id);
+  ASSERT_TRUE(found.ok());
+  EXPECT_FALSE(*found);
+}
+
+TEST_P(AccountsTest, TokensAreStoredOnlyAsHashesAndCanBeRevoked) {
+  add("script", Role::kViewer);
+  auto token = create_token(*workspace_, session("admin"), "script", "nightly export");
+  ASSERT_TRUE(token.ok()) << token.error().to_string();
+  EXPECT_TRUE(token->token.starts_with("moat_"));
+  auto user = user_for_token(*workspace_, token->token);
+  ASSERT_TRUE(user.ok());
+  ASSERT_TRUE(*user);
+  EXPECT_EQ((*user)->name, "script");
+  auto stored = workspace_->store().database().query(R"(SELECT "hash" FROM "api_tokens")");
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(std::get<std::string>(stored->front().front()), secret_digest(token->token));
+  EXPECT_EQ(ledger_text().find(token->token), std::string::npos);
+  std::string altered = token->token;
+  altered.back() = altered.back() == 'A' ? 'B' : 'A';
+  auto wrong = user_for_token(*workspace_, altered);
+  ASSERT_TRUE(wrong.ok());
+  EXPECT_FALSE(*wrong);
+  ASSERT_TRUE(revoke_token(*workspace_, session("admin"), token->id).ok());
+  auto revoked = user_for_token(*workspace_, token->token);
+  ASSERT_TRUE(revoked.ok());
+  EXPECT_FALSE(*revoked);
+  EXPECT_EQ(revoke_token(*workspace_, session("admin"), token->id).error().code(), ErrorCode::kNotFound);
+}
+
+TEST_P(AccountsTest, PasswordsAreArgon2idHashesThatNeverReachTheExportOrTheLedger) {
+  add("frank", Role::kSupplier, "F03");
+  auto hashes = workspace_->store().database().query(R"(SELECT "password_hash" FROM "users")");
+  ASSERT_TRUE(hashes.ok());
+  const std::string hash = std::get<std::string>(hashes->front().front());
+  EXPECT_TRUE(hash.starts_with("$argon2id$")) << hash;
+  auto exported = export_workspace(*workspace_);
+  ASSERT_TRUE(exported.ok());
+  for (const std::string& secret : {hash, std::string(kPassword), std::string("frank")}) {
+    EXPECT_EQ(exported->find(secret), std::string::npos) << secret;
+  }
+  const std::string ledger = ledger_text();
+  EXPECT_EQ(ledger.find(kPassword), std::string::npos);
+  EXPECT_EQ(ledger.find("$argon2id$"), std::string::npos);
+  EXPECT_NE(ledger.find(R"(user-add account frank {"role":"supplier","supplier":"F03"})"), std::string::npos);
+}
+
+TEST_P(AccountsTest, RefusesBadUsers) {
+  const auto code = [&](NewUser user) {
+    auto added = add_user(*workspace_, session("admin"), user);
+    return added.ok() ? std::optional<ErrorCode>() : added.error().code();
+  };
+  EXPECT_EQ(code({"has space", Role::kViewer, "", kPassword}), ErrorCode::kInput);
+  EXPECT_EQ(code({"short", Role::kViewer, "", "12345"}), ErrorCode::kInput);
+  EXPECT_EQ(code({"nosupplier", Role::kSupplier, "", kPassword}), ErrorCode::kInput);
+  EXPECT_EQ(code({"stray", Role::kViewer, "F01", kPassword}), ErrorCode::kInput);
+  EXPECT_EQ(code({"ghost", Role::kSupplier, "F99", kPassword}), ErrorCode::kNotFound);
+  EXPECT_EQ(code({"gina", Role::kSupplier, "F02", kPassword}), std::nullopt);
+  EXPECT_EQ(code({"gina", Role::kViewer, "", kPassword}), ErrorCode::kConflict);
+  auto users = list_users(*workspace_);
+  ASSERT_TRUE(users.ok());
+  ASSERT_EQ(users->size(), 1U);
+  EXPECT_EQ(users->front().supplier, "F02");
+}
+
+TEST_P(AccountsTest, DenialsAndSupplierReadsAreRecorded) {
+  ASSERT_TRUE(record_denial(*workspace_, session("frank"), "GET /api/suppliers/F04", "another supplier").ok());
+  ASSERT_TRUE(record_supplier_read(*workspace_, session("frank"), "suppliers", "F03", "GET /api/suppliers/{id}").ok());
+  const std::string ledger = ledger_text();
+  EXPECT_NE(ledger.find(R"(frank denied request GET /api/suppliers/F04 {"reason":"another supplier"})"), std::string::npos) << ledger;
+  EXPECT_NE(ledger.find(R"(frank read suppliers F03 {"route":"GET /api/suppliers/{id}"})"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace moat::app

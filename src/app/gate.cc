@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "app/gate.h"
+
+#include <algorithm>
+#include <map>
+
+#include "app/legal.h"
+#include "app/legal_rules.h"
+#include "app/record_fields.h"
+#include "app/records.h"
+#include "app/red_flags.h"
+#include "app/sourcing.h"
+#include "core/text.h"
+#include "vet/qualification.h"
+
+namespace moat::app {
+namespace {
+
+using nlohmann::json;
+using namespace fields_of;
+using Records = std::vector<store::Record>;
+
+constexpr std::string_view kNnn = "nnn";
+constexpr std::string_view kResolved = "resolved";
+constexpr std::string_view kTrademark = "trademark";
+// Who counts as on site: our agents and engineers (a supplier-quality engineer too), not auditors.
+constexpr std::string_view kOnSiteRoles[] = {"agent", "engineer", "quality"};
+
+const store::Table& table(std::string_view name) { return *store::find_table(name); }
+
+// Every table the gate reads, from one snapshot.
+struct Snapshot {
+  Records products, secrets, packages, recipes, suppliers, orders, assignments, visits, findings, tooling, rights;
+};
+
+Result<Snapshot> snapshot(Workspace& workspace) {
+  Snapshot s;
+  store::Store& store = workspace.store();
+  const std::pair<std::string_view, Records*> wanted[] = {
+      {"products", &s.products},   {"secrets", &s.secrets},         {"packages", &s.packages},
+      {"recipes", &s.recipes},     {"suppliers", &s.suppliers},     {"orders", &s.orders},
+      {"assignments", &s.assignments}, {"visits", &s.visits},       {"findings", &s.findings},
+      {"tooling", &s.tooling},     {"ip_rights", &s.rights}};
+  MOAT_CHECK(store.read_snapshot([&]() -> Status {
+    for (const auto& [name, out] : wanted) {
+      MOAT_TRY(*out, store.list(table(name)));
+    }
+    return {};
+  }));
+  return s;
+}
+
+const json* find(const Records& records, std::string_view field, const std::string& value) {
+  const auto it = std::find_if(records.begin(), records.end(), [&](const json& r) { return text(r, field) == value; });
+  return it == records.end() ? nullptr : &*it;
+}
+
+bool contains(const std::vector<std::string>& items, const std::string& item) {
+  return std::find(items.begin(), items.end(), item) != items.end();
+}
+
+// ---- The product and its IP ------------------------------------------------------------------
+
+gate::Product product_of(const Snapshot& s, const json& product) {
+  gate::Product out{text(product, "id"), text(product, "name"), {}, {}};
+  for (const json& secret : s.secrets) {
+    if (text(secret, "product") != out.id) continue;
+    out.secrets.push_back({text(secret, "id"), text(secret, "name"), text(secret, "strategy")});
+  }
+  return out;
+}
+
+gate::Package package_of(const json& package) {
+  return {text(package, "id"), text(package, "name"), list(package, "exposes")};
+}
+
+// The rights that concern `product`: those naming it, and those naming no product (company-wide).
+Result<std::vector<gate::IpRight>> rights_of(Workspace& workspace, const Snapshot& s, const std::string& product,
+                                             Date today) {
+  MOAT_TRY(const auto missed, missed_priorities(workspace, today));
+  std::vector<gate::IpRight> out;
+  for (const json& r : s.rights) {
+    const std::vector<std::string> products = list(r, "products");
+    if (!products.empty() && !contains(products, product)) continue;
+    gate::IpRight right;
+    right.id = text(r, "id");
+    right.kind = text(r, "kind");
+    right.jurisdiction = text(r, "jurisdiction");
+    right.number = text(r, "registration_number").empty() ? text(r, "application_number") : text(r, "registration_number");
+    right.filed = date(r, "filed");
+    right.owner = text(r, "owner");
+    right.secrets = list(r, "secrets");
+    right.mark = text(r, "mark").empty() && right.kind == kTrademark ? text(r, "title") : text(r, "mark");
+    for (const auto& [id, deadlines] : missed) {
+      if (id != right.id) continue;
+      for (const legal::Deadline& d : deadlines) right.missed_priority.push_back({d.rule, d.due, d.action});
+    }
+    out.push_back(std::move(right));
+  }
+  return out;
+}
+
+// ---- The approved plan ----------------------------------------------------------------------
+
+Result<std::optional<gate::ApprovedPlan>> approved_plan(Workspace& workspace, const Snapshot& s,
+                                                        const std::string& product) {
+  MOAT_TRY(const std::optional<SavedPlan> saved, current_plan(workspace, product));
+  if (!saved || saved->state != "approved") return std::optional<gate::ApprovedPlan>();
+  gate::ApprovedPlan plan;
+  plan.id = saved->id;
+  for (const plan::Assignment& a : saved->plan.assignments) plan.assignments.push_back({a.package, a.supplier});
+  MOAT_TRY(const ExposureReport exposure, plan_exposure(workspace, product, saved->id));
+  for (const plan::RecipeExposure& r : exposure.recipes) {
+    std::string name;
+    for (const json& recipe : s.recipes) {
+      if (text(recipe, "product") == product && text(recipe, "id") == r.recipe) name = text(recipe, "name");
+    }
+    plan.recipes.push_back({r.recipe, name, r.min_coalition, r.coalition});
+  }
+  return std::optional<gate::ApprovedPlan>(std::move(plan));
+}
+
+// ---- One supplier ---------------------------------------------------------------------------
+
+std::vector<gate::Agreement> nnns_of(const std::vector<AgreementReview>& agreements, const std::string& supplier) {
+  std::vector<gate::Agreement> out;
+  for (const AgreementReview& a : agreements) {
+    if (a.kind != kNnn || !contains(a.suppliers, supplier)) continue;
+    gate::Agreement nnn{a.id, a.products, a.products.empty(), a.effective, a.expires, {}};
+    for (const legal::CheckResult& f : a.failures) nnn.quality_failures.push_back({f.id, f.reason});
+    out.push_back(std::move(nnn));
+  }
+  return out;
+}
+
+void add_orders(const Snapshot& s, gate::SupplierFacts& f) {
+  for (const json& o : s.orders) {
+    if (text(o, "supplier") != f.id) continue;
+    f.purchase_orders.push_back({text(o, "id"), text(o, "product"), !trim(text(o, "ip_clause")).empty(),
+                                 number(o, "penalty").value_or(0), text(o, "currency")});
+  }
+}
+
+void add_assignments(const Snapshot& s, gate::SupplierFacts& f) {
+  for (const json& a : s.assignments) {
+    const std::string role = text(a, "role");
+    const std::optional<Date> from = date(a, "from");
+    if (text(a, "supplier") != f.id || !from) continue;
+    if (std::find(std::begin(kOnSiteRoles), std::end(kOnSiteRoles), role) == std::end(kOnSiteRoles)) continue;
+    f.on_site.push_back({text(a, "person"), role, *from, date(a, "to")});
+  }
+}
+
+void add_visits(const Snapshot& s, gate::SupplierFacts& f) {
+  for (const json& v : s.visits) {
+    const std::optional<Date> on = date(v, "date");
+    if (text(v, "supplier") != f.id || !on) continue;
+    const std::string id = text(v, "id");
+    if (text(v, "kind") == "owner-visit") f.owner_visits.push_back({id, *on, join(list(v, "by"), ", ")});
+    if (text(v, "kind") != "audit") continue;
+    gate::Audit audit{id, *on, {}};
+    for (const json& finding : s.findings) {
+      if (text(finding, "visit") != id) continue;
+      audit.findings.push_back({text(finding, "id"), text(finding, "severity"), text(finding, "description"),
+                                text(finding, "state") == "closed"});
+    }
+    f.audits.push_back(std::move(audit));
+  }
+}
+
+// The supplier a flag is about: "supplier/F04"; a finding's visit's; a tool's holder's; an
+// agreement's counterparty's. Empty for flags about products, plans, rights or disclosures.
+std::string flag_supplier(const Snapshot& s, const std::vector<AgreementReview>& agreements, const std::string& subject) {
+  const std::vector<std::string> parts = split_list(subject, "/");
+  if (parts.size() < 2) return "";
+  if (parts[0] == "supplier") return parts[1];
+  if (parts[0] == "finding") {
+    const json* visit = find(s.visits, "id", parts[1]);
+    return visit ? text(*visit, "supplier") : "";
+  }
+  if (parts[0] == "tooling") {
+    const json* tool = find(s.tooling, "id", parts[1]);
+    return tool ? text(*tool, "location") : "";
+  }
+  if (parts[0] == "agreement") {
+    const auto it = std::find_if(agreements.begin(), agreements.end(), [&](const AgreementReview& a) { return a.id == parts[1]; });
+    return it == agreements.end() ? "" : it->supplier;
+  }
+  return "";
+}
+
+struct Shared {
+  const Snapshot* snapshot;
+  std::vector<AgreementReview> agreements;
+  std::vector<Flag> flags;  // recorded and not resolved
+};
+
+gate::SupplierFacts supplier_facts(const Shared& shared, const json& r, Date today) {
+  const Snapshot& s = *shared.snapshot;
+  gate::SupplierFacts f;
+  f.id = text(r, "id");
+  f.name = text(r, "name");
+  f.legal_name = text(r, "legal_name");
+  f.uscc = text(r, "uscc");
+  f.legal_rep = text(r, "legal_rep");
+  f.city = text(r, "city");
+  f.qualified_until = date(r, "qualified_until");
+  f.status = vet::effective_status(text(r, "status"), f.qualified_until, today);
+  f.nnns = nnns_of(shared.agreements, f.id);
+  add_orders(s, f);
+  add_assignments(s, f);
+  add_visits(s, f);
+  for (const Flag& flag : shared.flags) {
+    if (flag_supplier(s, shared.agreements, flag.subject) == f.id) f.open_flags.push_back({flag.rule, flag.severity, flag.summary});
+  }
+  return f;
+}
+
+Result<Shared> shared_facts(Workspace& workspace, const Snapshot& s, Date today) {
+  Shared shared{&s, {}, {}};
+  MOAT_TRY(shared.agreements, review_agreements(workspace, today));
+  MOAT_TRY(const std::vector<Flag> flags, recorded_flags(workspace));
+  for (const Flag& flag : flags) {
+    if (flag.state != kResolved) shared.flags.push_back(flag);
+  }
+  return shared;
+}
+
+Result<std::vector<gate::Waiver>> waivers_of(Workspace& workspace, const std::string& product) {
+  MOAT_TRY(const std::vector<WaiverRow> rows, list_waivers(workspace, product));
+  std::vector<gate::Waiver> out;
+  for (const WaiverRow& row : rows) out.push_back(row.waiver);
+  return out;
+}
+
+Result<gate::Verdict> release(Workspace& workspace, const GateRequest& request, const Snapshot& s,
+                              const LegalRules& rules, const json& product) {
+  const json* supplier = find(s.suppliers, "id", request.supplier);
+  if (!supplier) return Error(ErrorCode::kNotFound, "--supplier", "unknown supplier '" + request.supplier + "'");
+  const auto package = std::find_if(s.packages.begin(), s.packages.end(), [&](const json& p) {
+    return text(p, "product") == request.product && text(p, "id") == request.package;
+  });
+  if (package == s.packages.end()) {
+    return Error(ErrorCode::kNotFound, "--package",
+                 "unknown work package '" + request.package + "' of product '" + request.product + "'");
+  }
+  MOAT_TRY(const Shared shared, shared_facts(workspace, s, request.today));
+  gate::ReleaseFacts facts{request.today, rules.company_names, product_of(s, product), package_of(*package),
+                           supplier_facts(shared, *supplier, request.today), {}, std::nullopt, {}};
+  MOAT_TRY(facts.rights, rights_of(workspace, s, request.product, request.today));
+  MOAT_TRY(facts.plan, approved_plan(workspace, s, request.product));
+  MOAT_TRY(facts.waivers, waivers_of(workspace, request.product));
+  return gate::gate_release(facts, rules.gate);
+}
+
+Result<gate::Verdict> launch(Workspace& workspace, const GateRequest& request, const Snapshot& s,
+                             const LegalRules& rules, const json& product) {
+  MOAT_TRY(const Shared shared, shared_facts(workspace, s, request.today));
+  gate::LaunchFacts facts{request.today, date(product, "production_start"), rules.company_names,
+                          product_of(s, product), {}, {}, std::nullopt, {}};
+  MOAT_TRY(facts.rights, rights_of(workspace, s, request.product, request.today));
+  MOAT_TRY(facts.plan, approved_plan(workspace, s, request.product));
+  MOAT_TRY(facts.waivers, waivers_of(workspace, request.product));
+  if (facts.plan) {
+    for (const gate::Assignment& a : facts.plan->assignments) {
+      const bool known = std::any_of(facts.suppliers.begin(), facts.suppliers.end(),
+                                     [&](const gate::SupplierFacts& f) { return f.id == a.supplier; });
+      const json* supplier = find(s.suppliers, "id", a.supplier);
+      if (!known && supplier) facts.suppliers.push_back(supplier_facts(shared, *supplier, request.today));
+    }
+  }
+  return gate::gate_launch(facts, rules.gate);
+}
+
+// ---- Waivers --------------------------------------------------------------------------------
+
+// check_waivers' "/waivers/0/<field>" as the flag that sets the field.
+Error located_at_flags(const Error& error) {
+  std::vector<Diagnostic> located;
+  for (const Diagnostic& d : error.diagnostics()) {
+    const std::size_t slash = d.where.find_last_of('/');
+    const std::string field = slash == std::string::npos ? d.where : d.where.substr(slash + 1);
+    located.push_back({"--" + field, d.message});
+  }
+  return Error(error.code(), std::move(located));
+}
+
+gate::Waiver waiver_of(const json& r) {
+  return {text(r, "check"), text(r, "subject"), text(r, "role"),
+          text(r, "reason"), text(r, "by"),     date(r, "expires"),
+          date(r, "granted").value_or(Date::from_days(0))};
+}
+
+}  // namespace
+
+Result<gate::Verdict> run_gate(Workspace& workspace, const GateRequest& request) {
+  if (request.supplier.empty() != request.package.empty()) {
+    return input_error(request.supplier.empty() ? "--supplier" : "--package",
+                       "a release names both the supplier and the work package (or neither, for the launch)");
+  }
+  MOAT_TRY(const LegalRules rules, legal_rules(workspace));
+  MOAT_TRY(const Snapshot s, snapshot(workspace));
+  const json* product = find(s.products, "id", request.product);
+  if (!product) return Error(ErrorCode::kNotFound, "--product", "unknown product '" + request.product + "'");
+  if (request.supplier.empty()) return launch(workspace, request, s, rules, *product);
+  return release(workspace, request, s, rules, *product);
+}
+
+Result<std::string> grant_waiver(Workspace& workspace, const Session& session, const WaiverInput& input, Date today) {
+  const gate::Waiver waiver{input.check, input.subject, input.role, input.reason,
+                            input.by.empty() ? session.actor : input.by, input.expires, input.granted.value_or(today)};
+  if (const Status valid = gate::check_waivers({waiver}); !valid.ok()) return located_at_flags(valid.error());
+  std::string id;
+  MOAT_TRY(const std::int64_t events, workspace.store().write(session.author(), [&](store::Writer& writer) -> Status {
+    if (!input.product.empty()) {
+      MOAT_TRY(const std::optional<store::Record> product, workspace.store().get(table("products"), {input.product}));
+      if (!product) return input_error("--product", "unknown product '" + input.product + "'");
+    }
+    MOAT_TRY(const Records existing, workspace.store().list(table("waivers")));
+    std::vector<std::string> ids;
+    for (const json& r : existing) ids.push_back(text(r, "id"));
+    id = next_id(ids, "W");
+    json record = {{"id", id},
+                   {"check", waiver.check},
+                   {"subject", waiver.subject},
+                   {"product", input.product.empty() ? json() : json(input.product)},
+                   {"role", waiver.role},
+                   {"reason", waiver.reason},
+                   {"by", waiver.by},
+                   {"granted", waiver.granted.to_string()},
+                   {"expires", waiver.expires->to_string()}};
+    MOAT_TRY(auto written, put_checked(workspace, writer, {{&table("waivers"), std::move(record)}}));
+    (void)written;
+    return {};
+  }));
+  (void)events;
+  return id;
+}
+
+Result<std::vector<WaiverRow>> list_waivers(Workspace& workspace, const std::string& product) {
+  MOAT_TRY(const Records records, workspace.store().list(table("waivers")));
+  std::vector<WaiverRow> out;
+  for (const json& r : records) {
+    const std::string of = text(r, "product");
+    if (!product.empty() && !of.empty() && of != product) continue;
+    out.push_back({text(r, "id"), of, waiver_of(r)});
+  }
+  return out;
+}
+
+}  // namespace moat::app

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: Apache-2.0
+// Writing records from use cases with the same checks an import makes.
+#include "app/fields.h"
+#include "app/records.h"
+#include "app/workspace.h"
+
+namespace moat::app {
+namespace {
+
+Result<store::Record> complete(const store::Table& table, store::Record record, const CapabilityCatalog& catalog) {
+  std::vector<Diagnostic> problems;
+  const std::string where = std::string(table.name) + "/";
+  for (const store::Field& field : table.fields) {
+    nlohmann::json value = record.contains(field.name) ? record[std::string(field.name)] : nlohmann::json();
+    Result<nlohmann::json> checked = check_value(field, value, catalog);
+    if (!checked.ok()) {
+      problems.push_back({where + std::string(field.name), checked.error().message()});
+      continue;
+    }
+    if (checked->is_null()) *checked = default_value(field);
+    if (checked->is_null() && field.required) problems.push_back({where + std::string(field.name), "is required"});
+    record[std::string(field.name)] = std::move(*checked);
+  }
+  for (const auto& [name, unused] : record.items()) {
+    if (!table.field(name)) problems.push_back({where + name, "no such field"});
+  }
+  if (!problems.empty()) return Error(ErrorCode::kInput, std::move(problems));
+  return record;
+}
+
+}  // namespace
+
+Result<std::vector<store::Record>> put_checked(Workspace& workspace, store::Writer& writer,
+                                               std::vector<NewRecord> records) {
+  const CapabilityCatalog catalog = workspace.capabilities();
+  MOAT_TRY(Model model, load_model(workspace.store()));
+  std::vector<Origin> origins(records.size());
+  std::vector<store::Record> written;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    MOAT_TRY(store::Record record, complete(*records[i].table, std::move(records[i].record), catalog));
+    const store::Key key = store::key_of(*records[i].table, record);
+    origins[i] = Origin{std::string(records[i].table->name), 0, {}, "/" + store::key_text(key)};
+    model.tables[std::string(records[i].table->name)][key] = Entry{record, &origins[i]};
+    written.push_back(std::move(record));
+  }
+  if (std::vector<Diagnostic> problems = check_model(model); !problems.empty()) {
+    return Error(ErrorCode::kInput, std::move(problems));
+  }
+  for (std::size_t i = 0; i < written.size(); ++i) {
+    MOAT_TRY(const bool changed, writer.put(*records[i].table, written[i]));
+    (void)changed;
+  }
+  return written;
+}
+
+}  // namespace moat::app

@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: Apache-2.0
+// Vetting use cases over the Aurora demo, on every backend: qualification decides eligibility
+// and caps in the planner, an assessor never approves their own work, the demo's overrun is
+// found with its arithmetic, and flags are raised once per cause.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "app/demo.h"
+#include "app/oversight.h"
+#include "app/red_flags.h"
+#include "app/rules.h"
+#include "app/tooling.h"
+#include "app/vetting.h"
+#include "plan/planner.h"
+#include "testing/testing.h"
+
+namespace moat::app {
+namespace {
+
+class VettingTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(database_.error(), "");
+    auto demo = create_demo(dir_.path() / "demo", session_, database_.url());
+    ASSERT_TRUE(demo.ok()) << demo.error().to_string();
+    workspace_ = std::move(demo->workspace);
+    plan_ = demo->plan;
+    flags_ = demo->flags;
+    reconciliations_ = demo->reconciliations;
+  }
+
+  Date today() const { return *Date::parse(session_.now().substr(0, 10)); }
+
+  const plan::Supplier& supplier(const plan::Instance& instance, const std::string& id) {
+    return *std::find_if(instance.suppliers.begin(), instance.suppliers.end(),
+                         [&](const plan::Supplier& s) { return s.id == id; });
+  }
+
+  AssessmentInput scores(const std::string& supplier, double each) {
+    AssessmentInput input;
+    input.supplier = supplier;
+    input.date = today();
+    auto rules = vetting_rules(*workspace_);
+    EXPECT_TRUE(rules.ok());
+    for (const vet::Criterion& c : rules->qualification.criteria) input.scores.push_back({c.id, each});
+    return input;
+  }
+
+  Session session_ = testing::fixed_session("王涛");
+  testing::TempDir dir_;
+  testing::TestDatabase database_{GetParam()};
+  std::unique_ptr<Workspace> workspace_;
+  SavedPlan plan_;
+  std::vector<Flag> flags_;
+  std::vector<vet::Reconciliation> reconciliations_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Backends, VettingTest, ::testing::ValuesIn(testing::backends()), testing::BackendName());
+
+TEST_P(VettingTest, AssessorCannotApproveTheirOwnAssessment) {
+  auto assessed = assess_supplier(*workspace_, session_, scores("F18", 4));
+  ASSERT_TRUE(assessed.ok()) << assessed.error().to_string();
+  EXPECT_EQ(assessed->outcome.result, "qualified");
+  auto own = approve_assessment(*workspace_, session_, "F18", assessed->id);
+  ASSERT_FALSE(own.ok());
+  EXPECT_EQ(own.error().code(), ErrorCode::kConflict);
+  EXPECT_NE(own.error().message().find("cannot approve their own"), std::string::npos);
+  auto other = approve_assessment(*workspace_, testing::fixed_session("Emma Larsen"), "F18", assessed->id);
+  ASSERT_TRUE(other.ok()) << other.error().to_string();
+  EXPECT_EQ(other->approver, "Emma Larsen");
+  auto twice = approve_assessment(*workspace_, testing::fixed_session("someone else"), "F18", assessed->id);
+  EXPECT_FALSE(twice.ok());
+}
+
+TEST_P(VettingTest, UnapprovedAssessmentLeavesTheSupplierAsItWas) {
+  auto before = product_instance(*workspace_, "aurora", {std::nullopt, std::nullopt, today().to_string()});
+  ASSERT_TRUE(before.ok());
+  ASSERT_TRUE(assess_supplier(*workspace_, session_, scores("F18", 5)).ok());
+  auto after = product_instance(*workspace_, "aurora", {std::nullopt, std::nullopt, today().to_string()});
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(supplier(*after, "F18").status, "pending");
+}
+
+TEST_P(VettingTest, QualificationResultsReachThePlanner) {
+  auto instance = product_instance(*workspace_, "aurora", {std::nullopt, std::nullopt, today().to_string()});
+  ASSERT_TRUE(instance.ok()) << instance.error().to_string();
+  EXPECT_EQ(supplier(*instance, "F16").status, "rejected");  // knocked out: lost an IP case
+  EXPECT_EQ(supplier(*instance, "F09").status, "expired");   // qualified, but its validity ended
+  EXPECT_EQ(supplier(*instance, "F02").status, "conditional");
+  ASSERT_TRUE(supplier(*instance, "F02").max_exposure_share.has_value());
+  EXPECT_DOUBLE_EQ(*supplier(*instance, "F02").max_exposure_share, 0.2);
+  EXPECT_EQ(supplier(*instance, "F04").status, "qualified");
+}
+
+TEST_P(VettingTest, RejectedExpiredAndConditionalSuppliersAreNeverAssignedByDefault) {
+  ASSERT_TRUE(plan_.plan.status == plan::PlanStatus::kOptimal || plan_.plan.status == plan::PlanStatus::kFeasible);
+  for (const plan::Assignment& a : plan_.plan.assignments) {
+    EXPECT_NE(a.supplier, "F16") << a.package;
+    EXPECT_NE(a.supplier, "F09") << a.package;
+    EXPECT_NE(a.supplier, "F02") << a.package;  // conditional, and the policy does not allow conditional
+    EXPECT_NE(a.supplier, "F20") << a.package;
+  }
+}
+
+TEST_P(VettingTest, ConditionalSupplierStaysUnderItsCapWhenPolicyAllowsIt) {
+  auto instance = product_instance(*workspace_, "aurora", {std::nullopt, std::nullopt, today().to_string()});
+  ASSERT_TRUE(instance.ok());
+  instance->policy.allow_conditional = true;
+  const plan::Plan plan = plan::solve(*instance, {10, true});
+  ASSERT_TRUE(plan.status == plan::PlanStatus::kOptimal || plan.status == plan::PlanStatus::kFeasible);
+  const std::string f02_party = supplier(*instance, "F02").party;
+  for (const plan::PartyExposure& party : plan.parties) {
+    if (party.party == f02_party) {
+      EXPECT_LE(party.share, 0.2 + 1e-9);
+    }
+  }
+  for (const plan::Assignment& a : plan.assignments) EXPECT_NE(a.supplier, "F16");
+}
+
+TEST_P(VettingTest, TheDemoOverrunIsFoundWithItsArithmetic) {
+  const auto f04 = std::find_if(reconciliations_.begin(), reconciliations_.end(),
+                                [](const vet::Reconciliation& r) { return r.supplier == "F04"; });
+  ASSERT_NE(f04, reconciliations_.end());
+  EXPECT_DOUBLE_EQ(f04->unaccounted_units, 10800);  // 31000 shots × 2 cavities − (50000 shipped + 1200 scrap)
+  const auto flag = std::find_if(flags_.begin(), flags_.end(), [](const Flag& f) {
+    return f.rule == "unaccounted-units" && f.subject == "supplier/F04";
+  });
+  ASSERT_NE(flag, flags_.end());
+  EXPECT_EQ(flag->severity, "critical");
+  std::string evidence;
+  for (const flags::Evidence& e : flag->evidence) evidence += e.name + ": " + e.value + "\n";
+  EXPECT_NE(evidence.find("31000"), std::string::npos) << evidence;
+  EXPECT_NE(evidence.find("10800"), std::string::npos) << evidence;
+  const auto f06 = std::find_if(reconciliations_.begin(), reconciliations_.end(),
+                                [](const vet::Reconciliation& r) { return r.supplier == "F06"; });
+  ASSERT_NE(f06, reconciliations_.end());
+  EXPECT_DOUBLE_EQ(f06->unaccounted_units, 0);  // consigned 52000 − 1400 returned = 50000 + 600 scrap
+}
+
+TEST_P(VettingTest, FlagsAreRaisedOncePerCause) {
+  ASSERT_FALSE(flags_.empty());
+  auto again = refresh_flags(*workspace_, session_, today());
+  ASSERT_TRUE(again.ok()) << again.error().to_string();
+  EXPECT_EQ(again->size(), flags_.size());
+  EXPECT_TRUE(std::none_of(again->begin(), again->end(), [](const Flag& f) { return f.raised_now; }));
+  auto resolved = update_flag(*workspace_, session_, flags_.front().id, "resolved", "checked on site");
+  ASSERT_TRUE(resolved.ok());
+  auto after = refresh_flags(*workspace_, session_, today());
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->size(), flags_.size());  // resolved stays resolved, not raised anew
+  EXPECT_FALSE(update_flag(*workspace_, session_, flags_.front().id, "resolved", "").ok());
+  EXPECT_FALSE(update_flag(*workspace_, session_, "FL999", "resolved", "x").ok());
+}
+
+TEST_P(VettingTest, FailedChecklistItemsRaiseFindingsThatCanBeClosed) {
+  VisitInput visit;
+  visit.supplier = "F08";
+  visit.date = today();
+  visit.by = {"王涛"};
+  visit.checklist = "ip-protection";
+  visit.items = {{"document-control", vet::ItemResult::kFail, "", {}}};
+  visit.capacity_seen = 90000;
+  visit.update_supplier = true;
+  auto recorded = record_visit(*workspace_, session_, visit);
+  ASSERT_TRUE(recorded.ok()) << recorded.error().to_string();
+  ASSERT_TRUE(recorded->score.has_value());
+  EXPECT_FALSE(recorded->score->passed);
+  ASSERT_FALSE(recorded->findings.empty());
+  EXPECT_EQ(recorded->findings.front(), recorded->id + "/F1");
+  EXPECT_TRUE(answer_finding(*workspace_, session_, recorded->id, "F1", "Drawings moved to the PLM vault").ok());
+  EXPECT_TRUE(close_finding(*workspace_, session_, recorded->id, "F1", today()).ok());
+  EXPECT_EQ(close_finding(*workspace_, session_, recorded->id, "F1", today()).error().code(), ErrorCode::kConflict);
+  auto instance = product_instance(*workspace_, "aurora", {std::nullopt, std::nullopt, today().to_string()});
+  ASSERT_TRUE(instance.ok());
+  EXPECT_DOUBLE_EQ(supplier(*instance, "F08").capacity, 90000);  // the audit updated what moat believes
+  visit.items = {{"no-such-item", vet::ItemResult::kPass, "", {}}};
+  EXPECT_FALSE(record_visit(*workspace_, session_, visit).ok());
+}
+
+TEST_P(VettingTest, ToolPassportRefusesCountersGoingBackAndScrapWithoutProof) {
+  ToolEventInput reading{"T-01", "reading", today(), 100, "", "", std::nullopt, "", "", {}};
+  auto low = record_tool_event(*workspace_, session_, reading);
+  ASSERT_FALSE(low.ok());
+  EXPECT_EQ(low.error().where(), "shots");
+  ToolEventInput scrap{"T-02", "scrap", today(), std::nullopt, "", "", std::nullopt, "", "", {}};
+  EXPECT_FALSE(record_tool_event(*workspace_, session_, scrap).ok());
+  auto proof = add_document(*workspace_, session_, "T-02-destruction.jpg", "photo bytes");
+  ASSERT_TRUE(proof.ok()) << proof.error().to_string();
+  scrap.evidence = {proof->id};
+  ASSERT_TRUE(record_tool_event(*workspace_, session_, scrap).ok());
+  EXPECT_EQ(record_tool_event(*workspace_, session_, scrap).error().code(), ErrorCode::kConflict);
+  auto read_back = read_document(*workspace_, proof->id);
+  ASSERT_TRUE(read_back.ok());
+  EXPECT_EQ(*read_back, "photo bytes");
+}
+
+}  // namespace
+}  // namespace moat::app

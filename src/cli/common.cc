@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "cli/common.h"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+namespace moat::cli {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+static constexpr std::size_t kMaxShownDiagnostics = 20;
+
+int fail(const Error& error) {
+  std::cerr << "moat: " << (error.code() == ErrorCode::kInternal ? "internal error: " : "");
+  const auto& diagnostics = error.diagnostics();
+  for (std::size_t i = 0; i < diagnostics.size() && i < kMaxShownDiagnostics; ++i) {
+    if (i > 0) std::cerr << "\n";
+    if (!diagnostics[i].where.empty()) std::cerr << diagnostics[i].where << ": ";
+    std::cerr << diagnostics[i].message;
+  }
+  if (diagnostics.size() > kMaxShownDiagnostics) {
+    std::cerr << "\n... and " << diagnostics.size() - kMaxShownDiagnostics << " more problems";
+  }
+  std::cerr << "\n";
+  return error.exit_code();
+}
+
+Result<std::unique_ptr<app::Workspace>> open_workspace(const GlobalOptions& global) {
+  return app::Workspace::open(app::resolve_workspace_dir(global.workspace));
+}
+
+// Runs `body` with the opened workspace, mapping errors to exit codes.
+int with_workspace(const GlobalOptions& global, const std::function<int(app::Workspace&)>& body) {
+  auto workspace = open_workspace(global);
+  if (!workspace.ok()) return fail(workspace.error());
+  return body(**workspace);
+}
+
+std::string text(const json& value) {
+  if (value.is_null()) return "";
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_array()) {
+    std::string out;
+    for (const json& item : value) out += (out.empty() ? "" : ";") + text(item);
+    return out;
+  }
+  return value.dump();
+}
+
+Result<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return input_error(path, "cannot read this file: " + std::string(std::strerror(errno)));
+  std::ostringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+// Writes `path` whole or not at all: a temporary file renamed into place.
+Status write_file_atomically(const std::string& path, const std::string& content) {
+  const std::string temporary = path + ".moat-tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out << content;
+    if (!out) return input_error(path, "cannot write this file: " + std::string(std::strerror(errno)));
+  }
+  std::error_code error;
+  fs::rename(temporary, path, error);
+  if (error) {
+    fs::remove(temporary, error);
+    return input_error(path, "cannot write this file");
+  }
+  return {};
+}
+
+}  // namespace moat::cli

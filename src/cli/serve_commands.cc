@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: Apache-2.0
+// `moat serve`, `moat user` and `moat token`: the HTTP API (src/http) and the accounts that sign
+// in to it (app/accounts.h). Passwords are read from standard input, never from the command line
+// (which other users of the machine can see); a new token is printed once.
+#include <termios.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "app/accounts.h"
+#include "cli/common.h"
+#include "cli/table.h"
+#include "http/api.h"
+#include "http/server.h"
+
+namespace moat::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// Connections kept open beyond the I/O threads: for sign-ins, which run on threads of their own.
+constexpr int kSlowThreads = 2;
+
+// One line from standard input, without echo when it is a terminal.
+std::string read_password() {
+  const bool terminal = isatty(STDIN_FILENO) != 0;
+  termios saved{};
+  if (terminal) {
+    std::cerr << "Password: " << std::flush;
+    tcgetattr(STDIN_FILENO, &saved);
+    termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  }
+  std::string line;
+  std::getline(std::cin, line);
+  if (terminal) {
+    tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+    std::cerr << "\n";
+  }
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+fs::path in_workspace(const app::Workspace& workspace, const std::string& path) {
+  return fs::path(path).is_absolute() ? fs::path(path) : workspace.dir() / path;
+}
+
+struct ServeFlags {
+  std::string listen;
+  int threads = 0;
+  std::string static_dir;
+  bool quiet = false;
+  bool trust_proxy = false;
+};
+
+Result<http::ServerOptions> server_options(const app::Workspace& workspace, const ServeFlags& flags) {
+  const app::ServeConfig& config = workspace.config().serve;
+  http::ServerOptions options;
+  MOAT_TRY(const auto address, http::parse_listen(flags.listen.empty() ? config.listen : flags.listen));
+  options.host = address.first;
+  options.port = address.second;
+  options.threads = flags.threads > 0 ? flags.threads : config.threads;
+  options.slow_threads = kSlowThreads;
+  options.trust_proxy = flags.trust_proxy || config.trust_proxy;
+  options.access_log = !flags.quiet;
+  if (!config.certificate.empty()) {
+    options.tls = http::TlsFiles{in_workspace(workspace, config.certificate), in_workspace(workspace, config.private_key)};
+  }
+  return options;
+}
+
+int serve(const GlobalOptions& global, const ServeFlags& flags) {
+  auto workspace = open_workspace(global);
+  if (!workspace.ok()) return fail(workspace.error());
+  auto options = server_options(**workspace, flags);
+  if (!options.ok()) return fail(options.error());
+  const std::string static_dir = flags.static_dir.empty() ? (*workspace)->config().serve.static_dir : flags.static_dir;
+  http::ApiOptions api_options;
+  api_options.connections = static_cast<std::size_t>(options->threads + options->slow_threads);
+  if (!static_dir.empty()) api_options.static_dir = in_workspace(**workspace, static_dir);
+  api_options.log_fault = [](const std::string& message) {
+    std::cerr << "moat serve: error: " << message << "\n";
+  };
+  const fs::path dir = (*workspace)->dir();
+  workspace->reset();
+  auto api = http::Api::open(dir, api_options);
+  if (!api.ok()) return fail(api.error());
+  const std::string scheme = options->tls ? "https" : "http";
+  const std::string host = options->host.find(':') != std::string::npos ? "[" + options->host + "]" : options->host;
+  options->on_listening = [&](std::uint16_t port) {
+    std::cout << "moat serve: listening on " << scheme << "://" << host << ":" << port << "/ (" << options->threads
+              << " threads; Ctrl-C stops)" << std::endl;
+  };
+  if (Status served = http::serve(**api, *options); !served.ok()) return fail(served.error());
+  std::cout << "moat serve: stopped" << std::endl;
+  return 0;
+}
+
+std::function<int()> define_serve(CLI::App& app, GlobalOptions& global) {
+  auto flags = std::make_shared<ServeFlags>();
+  app.add_option("--listen", flags->listen, "HOST:PORT to listen on (default: moat.toml [serve] listen, else 127.0.0.1:8080)");
+  app.add_option("--threads", flags->threads, "I/O threads (default: moat.toml [serve] threads, else 2)");
+  app.add_option("--static", flags->static_dir, "a folder to serve under / (the web dashboard)");
+  app.add_flag("--quiet", flags->quiet, "no log line per request");
+  app.add_flag("--trust-proxy", flags->trust_proxy,
+               "behind a reverse proxy on this machine: take the client from X-Forwarded-For and X-Forwarded-Proto");
+  return [flags, &global] { return serve(global, *flags); };
+}
+
+std::function<int()> define_user(CLI::App& app, GlobalOptions& global) {
+  app.require_subcommand(1);
+  CLI::App* add = app.add_subcommand("add", "add a user; the password is read from standard input");
+  add->add_option("-w,--workspace", global.workspace, "workspace folder");
+  auto user = std::make_shared<app::NewUser>();
+  auto role = std::make_shared<std::string>();
+  add->add_option("NAME", user->name, "the name to sign in with")->required();
+  add->add_option("--role", *role, "admin, sourcing, legal, oversight, viewer or supplier")->required();
+  add->add_option("--supplier", user->supplier, "for a supplier user: its supplier's id");
+  CLI::App* list = app.add_subcommand("list", "list the users and their roles");
+  list->add_option("-w,--workspace", global.workspace, "workspace folder");
+  list->add_flag("--json", global.json, "print as JSON");
+  return [add, user, role, &global] {
+    return with_workspace(global, [&](app::Workspace& workspace) {
+      if (!add->parsed()) {
+        auto users = app::list_users(workspace);
+        if (!users.ok()) return fail(users.error());
+        json out = json::array();
+        TextTable table({"name", "role", "supplier"});
+        for (const app::User& u : *users) {
+          out.push_back({{"name", u.name}, {"role", app::role_name(u.role)}, {"supplier", u.supplier}});
+          table.add({u.name, std::string(app::role_name(u.role)), u.supplier});
+        }
+        if (global.json) {
+          std::cout << out.dump(2) << "\n";
+        } else {
+          table.print(std::cout);
+        }
+        return 0;
+      }
+      const auto parsed = app::parse_role(*role);
+      if (!parsed) return fail(input_error("--role", "unknown role '" + *role + "': admin, sourcing, legal, oversight, viewer or supplier"));
+      user->role = *parsed;
+      user->password = read_password();
+      auto added = app::add_user(workspace, app::terminal_session(), *user);
+      if (!added.ok()) return fail(added.error());
+      std::cout << "Added user " << added->name << " (" << app::role_name(added->role)
+                << (added->supplier.empty() ? "" : ", supplier " + added->supplier) << ")\n";
+      return 0;
+    });
+  };
+}
+
+std::function<int()> define_token(CLI::App& app, GlobalOptions& global) {
+  app.require_subcommand(1);
+  CLI::App* create = app.add_subcommand("create", "create an API token for a user and print it once");
+  create->add_option("-w,--workspace", global.workspace, "workspace folder");
+  auto name = std::make_shared<std::string>();
+  auto label = std::make_shared<std::string>();
+  create->add_option("NAME", *name, "the user the token acts as")->required();
+  create->add_option("--label", *label, "what the token is for");
+  CLI::App* revoke = app.add_subcommand("revoke", "revoke a token by its id");
+  revoke->add_option("-w,--workspace", global.workspace, "workspace folder");
+  auto id = std::make_shared<std::string>();
+  revoke->add_option("ID", *id, "the token's id, as 'token create' printed it")->required();
+  return [create, name, label, id, &global] {
+    return with_workspace(global, [&](app::Workspace& workspace) {
+      if (!create->parsed()) {
+        if (Status revoked = app::revoke_token(workspace, app::terminal_session(), *id); !revoked.ok()) {
+          return fail(revoked.error());
+        }
+        std::cout << "Revoked token " << *id << "\n";
+        return 0;
+      }
+      auto token = app::create_token(workspace, app::terminal_session(), *name, *label);
+      if (!token.ok()) return fail(token.error());
+      std::cout << token->token << "\n";
+      std::cerr << "Token " << token->id << " for " << *name
+                << ": shown once, stored only as a hash; send it as 'Authorization: Bearer TOKEN'.\n";
+      return 0;
+    });
+  };
+}
+
+const Command kServeCommands[] = {
+    {"serve", "serve the HTTP API (and the dashboard) with accounts, roles and TLS", define_serve},
+    {"user", "add or list the users who sign in to moat serve", define_user},
+    {"token", "create or revoke API tokens for moat serve", define_token},
+};
+
+}  // namespace
+
+std::span<const Command> serve_commands() { return kServeCommands; }
+
+}  // namespace moat::cli

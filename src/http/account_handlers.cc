@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: Apache-2.0
+// Signing in and out over src/app/accounts.h.
+#include "http/handlers.h"
+
+namespace moat::http::handlers {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kRefused =
+    "wrong name or password, or too many failed sign-ins: wait a while and try again";
+
+struct Credentials {
+  std::string name;
+  std::string password;
+};
+
+Reply refuse(Problem problem, std::string detail) {
+  Reply reply;
+  reply.problem = std::pair(problem, std::move(detail));
+  return reply;
+}
+
+std::optional<Credentials> json_credentials(std::string_view body) {
+  const json parsed = json::parse(body, nullptr, false);
+  if (!parsed.is_object()) return std::nullopt;
+  const auto name = parsed.find("name");
+  const auto password = parsed.find("password");
+  if (name == parsed.end() || password == parsed.end() || !name->is_string() || !password->is_string()) {
+    return std::nullopt;
+  }
+  return Credentials{name->get<std::string>(), password->get<std::string>()};
+}
+
+std::optional<Credentials> form_credentials(std::string_view body) {
+  const auto form = parse_form(body);
+  if (!form) return std::nullopt;
+  Credentials credentials;
+  for (const auto& [key, value] : *form) {
+    if (key == "name") credentials.name = value;
+    if (key == "password") credentials.password = value;
+  }
+  return credentials;
+}
+
+std::string session_cookie(std::string_view value, std::int64_t max_age_seconds, bool secure) {
+  return std::string(kSessionCookie) + "=" + std::string(value) + "; Path=/; Max-Age=" +
+         std::to_string(max_age_seconds) + "; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
+}
+
+json user_json(const app::User& user) {
+  return {{"name", user.name},
+          {"role", app::role_name(user.role)},
+          {"supplier", user.supplier.empty() ? json(nullptr) : json(user.supplier)}};
+}
+
+}  // namespace
+
+Result<Reply> login(Call& call) {
+  const std::string_view type = call.request.content_type;
+  std::optional<Credentials> credentials;
+  if (type.starts_with("application/json")) {
+    credentials = json_credentials(call.request.body);
+  } else if (type.starts_with("application/x-www-form-urlencoded")) {
+    credentials = form_credentials(call.request.body);
+  } else {
+    return refuse(Problem::kUnsupportedMedia, "send the name and password as JSON or as a form");
+  }
+  if (!credentials || credentials->name.empty() || credentials->password.empty()) {
+    return refuse(Problem::kBadRequest, "give a name and a password");
+  }
+  MOAT_TRY(const app::SignIn outcome, app::sign_in(call.workspace, call.session, credentials->name,
+                                                   credentials->password, call.request.client, call.accounts));
+  if (outcome.result != app::SignInResult::kSignedIn || !outcome.session) {
+    return refuse(Problem::kUnauthenticated, std::string(kRefused));
+  }
+  const app::WebSession& web = *outcome.session;
+  Reply reply;
+  reply.body = user_json(web.user);
+  reply.body["csrf_token"] = web.csrf;
+  reply.body["expires_at"] = app::iso8601_utc(web.expires_ms);
+  reply.headers.emplace_back("Set-Cookie", session_cookie(web.id, call.accounts.absolute_ms / 1000, call.request.tls));
+  return reply;
+}
+
+Result<Reply> logout(Call& call) {
+  if (call.cookie_session) MOAT_CHECK(app::sign_out(call.workspace, call.session, call.session_id));
+  Reply reply;
+  reply.status = 204;
+  reply.headers.emplace_back("Set-Cookie", session_cookie("", 0, call.request.tls));
+  return reply;
+}
+
+Result<Reply> me(Call& call) {
+  Reply reply;
+  reply.body = user_json(call.user);
+  reply.body["csrf_token"] = call.cookie_session ? json(call.csrf) : json(nullptr);
+  reply.body["signed_in_by"] = call.cookie_session ? "session" : "token";
+  return reply;
+}
+
+}  // namespace moat::http::handlers

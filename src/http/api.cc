@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: Apache-2.0
+// Dispatch and authorization, driven by the route table: authenticate, match, check the role,
+// the CSRF token and the object scope, serve from the cache or run the handler, render, record
+// refusals and supplier reads in the ledger.
+#include <sodium.h>
+
+#include <chrono>
+#include <cstdio>
+#include <exception>
+
+#include "http/caches.h"
+#include "http/routes.h"
+#include "http/static_files.h"
+
+namespace moat::http {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::size_t kEtagBytes = 16;
+
+std::int64_t wall_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+app::Session session_of(std::string actor) {
+  return {std::move(actor), [] { return app::iso8601_utc(wall_ms()); }};
+}
+
+std::string body_etag(std::string_view body) {
+  unsigned char digest[kEtagBytes];
+  crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(body.data()), body.size(),
+                     nullptr, 0);
+  char text[2 * kEtagBytes + 1];
+  sodium_bin2hex(text, sizeof text, digest, sizeof digest);
+  return "\"" + std::string(text) + "\"";
+}
+
+bool etag_matches(std::string_view if_none_match, std::string_view etag) {
+  if (if_none_match.empty() || etag.empty()) return false;
+  return if_none_match == "*" || if_none_match.find(etag) != std::string_view::npos;
+}
+
+bool equal_secrets(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && !a.empty() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string_view bearer_token(std::string_view authorization) {
+  constexpr std::string_view kScheme = "bearer ";
+  if (authorization.size() <= kScheme.size()) return {};
+  for (std::size_t i = 0; i < kScheme.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(authorization[i])) != kScheme[i]) return {};
+  }
+  return authorization.substr(kScheme.size());
+}
+
+struct Caller {
+  app::User user;
+  bool cookie = false;
+  std::string session_id;
+  std::string csrf;
+};
+
+struct Target {
+  std::string_view path;
+  std::vector<std::pair<std::string, std::string>> query;
+};
+
+std::optional<Target> split_target(std::string_view target) {
+  const std::size_t question = target.find('?');
+  auto query = parse_form(question == std::string_view::npos ? std::string_view() : target.substr(question + 1));
+  if (!query) return std::nullopt;
+  return Target{target.substr(0, question), std::move(*query)};
+}
+
+// The query parameters `route` does not take: the first one's name, or empty.
+std::string unknown_parameter(const Route& route, const Target& target) {
+  for (const auto& [name, value] : target.query) {
+    bool known = false;
+    std::string_view rest = route.query;
+    while (!rest.empty() && !known) {
+      const std::size_t comma = rest.find(',');
+      known = rest.substr(0, comma) == name;
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    }
+    if (!known) return name.empty() ? "(empty)" : name;
+  }
+  return {};
+}
+
+class RouteApi final : public Api {
+ public:
+  RouteApi(std::unique_ptr<WorkspacePool> pool, ApiOptions options)
+      : pool_(std::move(pool)), options_(std::move(options)) {}
+
+  Response handle(const Request& request) override {
+    try {
+      return dispatch(request);
+    } catch (const std::exception& e) {
+      log_fault(std::string("unexpected exception: ") + e.what());
+    } catch (...) {
+      log_fault("unexpected exception");
+    }
+    return problem_response(Problem::kInternal, "moat could not complete the request; the server's log says why",
+                            request.target.substr(0, request.target.find('?')));
+  }
+
+  bool is_slow(std::string_view method, std::string_view target) const override {
+    const std::string_view path = target.substr(0, target.find('?'));
+    for (const Route& route : routes()) {
+      if (route.slow && method_name(route.method) == method && match(route.pattern, path)) return true;
+    }
+    return false;
+  }
+
+ private:
+  Response dispatch(const Request& request) {
+    const auto target = split_target(request.target);
+    if (!target) return problem_response(Problem::kBadRequest, "the query string is malformed", "");
+    if (!target->path.starts_with("/api/")) return serve_static(request, target->path);
+    const Route* route = nullptr;
+    std::vector<PathParam> params;
+    std::string allowed;
+    for (const Route& candidate : routes()) {
+      auto bound = match(candidate.pattern, target->path);
+      if (!bound) continue;
+      allowed += (allowed.empty() ? "" : ", ") + std::string(method_name(candidate.method));
+      if (method_name(candidate.method) != request.method) continue;
+      route = &candidate;
+      params = std::move(*bound);
+      break;
+    }
+    if (!route && allowed.empty()) return problem_response(Problem::kNotFound, "no such resource", target->path);
+    if (!route) {
+      Response response = problem_response(Problem::kMethodNotAllowed, "this resource allows " + allowed, target->path);
+      response.headers.emplace_back("Allow", allowed);
+      return response;
+    }
+    if (const std::string unknown = unknown_parameter(*route, *target); !unknown.empty()) {
+      return problem_response(Problem::kBadRequest, "unknown query parameter '" + unknown + "'", target->path);
+    }
+    return authorize_and_run(request, *route, *target, params);
+  }
+
+  Response authorize_and_run(const Request& request, const Route& route, const Target& target,
+                             const std::vector<PathParam>& params) {
+    const std::string what = std::string(request.method) + " " + std::string(target.path);
+    auto lease = pool_->lease();
+    if (route.scope == Scope::kPublic) return run(request, route, target, params, Caller{}, std::move(lease));
+    auto caller = authenticate(request, lease);
+    if (!caller.ok()) return fault(caller.error(), lease, target.path);
+    if (!*caller) {
+      Response response = problem_response(Problem::kUnauthenticated, "sign in, or send Authorization: Bearer TOKEN",
+                                           target.path);
+      response.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"moat\"");
+      return response;
+    }
+    const Caller& who = **caller;
+    if (!route.roles.has(who.user.role)) {
+      return refuse(*lease, who, what, "role", Problem::kForbidden,
+                    "the " + std::string(app::role_name(who.user.role)) + " role may not do this", target.path);
+    }
+    if (who.cookie && route.method != Method::kGet && !equal_secrets(request.csrf, who.csrf)) {
+      return refuse(*lease, who, what, "csrf", Problem::kCsrf,
+                    "send the CSRF token from sign-in in the X-CSRF-Token header", target.path);
+    }
+    if (route.scope == Scope::kOwnSupplier && who.user.role == app::Role::kSupplier) {
+      for (const PathParam& p : params) {
+        if (p.name == "id" && p.value != who.user.supplier) {
+          return refuse(*lease, who, what, "another supplier's data", Problem::kNotFound, "no such resource", target.path);
+        }
+      }
+    }
+    return run(request, route, target, params, who, std::move(lease));
+  }
+
+  Response run(const Request& request, const Route& route, const Target& target,
+               const std::vector<PathParam>& params, const Caller& who, WorkspacePool::Lease lease) {
+    const bool supplier = who.user.role == app::Role::kSupplier && !who.user.name.empty();
+    const bool cached = route.cacheable && route.method == Method::kGet && !supplier;
+    const std::string key = std::string(app::role_name(who.user.role)) + " " + std::string(request.target);
+    std::int64_t version = 0;  // read before the handler runs: its answer is at least this new
+    if (cached) {
+      auto current = data_version(lease);
+      if (!current.ok()) return fault(current.error(), lease, target.path);
+      version = *current;
+      if (auto hit = cache_.find(key, version)) return from_cache(request, *hit, who);
+    }
+    const app::Session session = session_of(who.user.name.empty() ? std::string("anonymous") : who.user.name);
+    Call call{request, target.path, params, target.query, who.user, who.cookie, who.session_id, who.csrf,
+              *lease, session, options_.accounts};
+    if (route.slow && route.scope == Scope::kPublic && !throttle_.allow(request.client)) {
+      return problem_response(Problem::kTooManyRequests, "too many sign-in attempts from your address: wait a minute",
+                              target.path);
+    }
+    auto reply = route.handler(call);
+    if (route.method != Method::kGet || supplier) versions_.changed();
+    if (!reply.ok()) return fault(reply.error(), lease, target.path);
+    if (route.slow && reply->problem && reply->problem->first == Problem::kUnauthenticated) throttle_.failed(request.client);
+    const std::string what = std::string(request.method) + " " + std::string(target.path);
+    if (reply->denied) {
+      return refuse(*lease, who, what, "not the supplier's work", Problem::kNotFound, "no such resource", target.path);
+    }
+    if (supplier && reply->supplier_read) {
+      Status recorded = app::record_supplier_read(*lease, session, reply->supplier_read->first,
+                                                  reply->supplier_read->second, std::string(route.pattern));
+      if (!recorded.ok()) return fault(recorded.error(), lease, target.path);
+    }
+    Response response = render(request, *reply, target.path, who);
+    if (cached && response.status == 200) {
+      cache_.store(key, version, {response.body, etag_of(response), response.content_type});
+    }
+    return response;
+  }
+
+  // Takes a workspace from `lease` only when the caches do not know the caller.
+  Result<std::optional<Caller>> authenticate(const Request& request, WorkspacePool::Lease& lease) {
+    if (!request.authorization.empty()) {
+      const std::string_view token = bearer_token(request.authorization);
+      if (token.empty()) return std::optional<Caller>();
+      const std::string digest = app::secret_digest(token);
+      if (auto user = tokens_.find(digest)) return std::optional<Caller>(Caller{std::move(*user), false, {}, {}});
+      MOAT_TRY(auto user, app::user_for_token(*lease, token));
+      if (!user) return std::optional<Caller>();
+      tokens_.store(digest, *user);
+      return std::optional<Caller>(Caller{std::move(*user), false, {}, {}});
+    }
+    const std::string_view id = cookie_value(request.cookie, kSessionCookie);
+    if (id.empty()) return std::optional<Caller>();
+    MOAT_TRY(auto found, app::user_for_session(*lease, session_of("server"), id, options_.accounts));
+    if (!found) return std::optional<Caller>();
+    return std::optional<Caller>(Caller{std::move(found->user), true, std::string(id), std::move(found->csrf)});
+  }
+
+  // The ledger's last sequence number, read at most every few hundred milliseconds: cached
+  // answers are as old as that at most, also when another server wrote.
+  Result<std::int64_t> data_version(WorkspacePool::Lease& lease) {
+    if (auto fresh = versions_.fresh()) return *fresh;
+    const std::uint64_t generation = versions_.generation();
+    MOAT_TRY(const auto rows, (*lease).store().database().query(R"(SELECT MAX("seq") FROM "ledger")"));
+    const auto* seq = rows.empty() ? nullptr : std::get_if<std::int64_t>(&rows.front().front());
+    return versions_.observed(seq ? *seq : 0, generation);
+  }
+
+  Response refuse(app::Workspace& workspace, const Caller& who, const std::string& what, std::string_view reason,
+                  Problem problem, const std::string& detail, std::string_view instance) {
+    Status recorded = app::record_denial(workspace, session_of(who.user.name), what, reason);
+    versions_.changed();
+    if (!recorded.ok()) log_fault("cannot record a denial: " + recorded.error().to_string());
+    Response response = problem_response(problem, detail, instance);
+    response.actor = who.user.name;
+    return response;
+  }
+
+  Response fault(const Error& error, WorkspacePool::Lease& lease, std::string_view instance) {
+    if (error.code() == ErrorCode::kInternal || error.code() == ErrorCode::kIntegrity) {
+      log_fault(error.to_string());
+      if (error.code() == ErrorCode::kInternal) lease.discard();  // a broken connection is reopened
+    }
+    return error_response(error, instance);
+  }
+
+  static std::string etag_of(const Response& response) {
+    for (const auto& [name, value] : response.headers) {
+      if (name == "ETag") return value;
+    }
+    return {};
+  }
+
+  Response render(const Request& request, Reply& reply, std::string_view instance, const Caller& who) {
+    Response response;
+    if (reply.problem) {
+      response = problem_response(reply.problem->first, reply.problem->second, instance);
+    } else {
+      response.status = reply.status;
+      if (reply.status != 204) {
+        response.body = reply.raw ? std::move(*reply.raw)
+                                  : reply.body.dump(-1, ' ', false, json::error_handler_t::replace);
+        const std::string etag = reply.etag.empty() ? body_etag(response.body) : reply.etag;
+        response.headers.emplace_back("ETag", etag);
+        if (request.method == "GET" && etag_matches(request.if_none_match, etag)) {
+          response.status = 304;
+          response.body.clear();
+        }
+      }
+    }
+    for (auto& header : reply.headers) response.headers.push_back(std::move(header));
+    response.actor = who.user.name;
+    return response;
+  }
+
+  static Response from_cache(const Request& request, const CachedResponse& hit, const Caller& who) {
+    Response response;
+    response.actor = who.user.name;
+    response.content_type = hit.content_type;
+    response.headers.emplace_back("ETag", hit.etag);
+    if (etag_matches(request.if_none_match, hit.etag)) {
+      response.status = 304;
+      return response;
+    }
+    response.body = hit.body;
+    return response;
+  }
+
+  Response serve_static(const Request& request, std::string_view path) {
+    if (options_.static_dir.empty() || request.method != "GET") {
+      return problem_response(Problem::kNotFound, "no such resource", path);
+    }
+    return static_file(options_.static_dir, path);
+  }
+
+  void log_fault(const std::string& message) const {
+    if (options_.log_fault) options_.log_fault(message);
+  }
+
+  std::unique_ptr<WorkspacePool> pool_;
+  ApiOptions options_;
+  TokenCache tokens_;
+  ResponseCache cache_;
+  DataVersion versions_;
+  LoginThrottle throttle_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Api>> Api::open(const std::filesystem::path& dir, const ApiOptions& options) {
+  if (sodium_init() < 0) return internal_error("libsodium failed to initialise");
+  MOAT_TRY(auto pool, WorkspacePool::open(dir, options.connections));
+  return std::unique_ptr<Api>(std::make_unique<RouteApi>(std::move(pool), options));
+}
+
+}  // namespace moat::http

@@ -1,0 +1,405 @@
+// SPDX-License-Identifier: Apache-2.0
+// The workspace's data over src/app: suppliers, people, products, packages, plans, parties, the
+// ledger. Supplier users are narrowed here to their own rows and assigned work.
+#include <charconv>
+#include <map>
+#include <set>
+
+#include "app/audit.h"
+#include "app/edit.h"
+#include "app/sourcing.h"
+#include "app/summary.h"
+#include "core/text.h"
+#include "http/handlers.h"
+
+namespace moat::http::handlers {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::int64_t kDefaultLimit = 50;
+constexpr std::int64_t kMaxLimit = 500;
+constexpr std::int64_t kDefaultEventLimit = 100;
+constexpr std::int64_t kMaxEventLimit = 1000;
+constexpr int kStarRetries = 5;  // If-Match: * against concurrent writers
+
+const store::Table& table(std::string_view name) { return *store::find_table(name); }
+
+Result<std::int64_t> number_param(const Call& call, std::string_view name, std::int64_t fallback,
+                                  std::int64_t low, std::int64_t high) {
+  const auto text = call.query_value(name);
+  if (!text) return fallback;
+  std::int64_t value = 0;
+  const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (error != std::errc() || end != text->data() + text->size() || value < low || value > high) {
+    return input_error(std::string(name), std::string(name) + " must be a whole number from " + std::to_string(low) +
+                                              " to " + std::to_string(high));
+  }
+  return value;
+}
+
+std::string percent_encode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += c;
+    } else {
+      out += '%';
+      out += kHex[byte >> 4];
+      out += kHex[byte & 15];
+    }
+  }
+  return out;
+}
+
+// The same request with `name` set to `value`: a page's "next" link.
+std::string link_with(const Call& call, std::string_view name, const std::string& value) {
+  std::string out = std::string(call.path) + "?";
+  bool replaced = false;
+  for (const auto& [key, current] : call.query) {
+    const bool is_name = key == name;
+    replaced = replaced || is_name;
+    out += percent_encode(key) + "=" + percent_encode(is_name ? value : current) + "&";
+  }
+  if (!replaced) out += std::string(name) + "=" + value + "&";
+  out.pop_back();
+  return out;
+}
+
+bool has_item(const json& list, const std::string& item) {
+  if (!list.is_array()) return false;
+  for (const json& each : list) {
+    if (each.is_string() && each.get<std::string>() == item) return true;
+  }
+  return false;
+}
+
+// Whether a supplier record passes the list's filters.
+bool passes(const Call& call, const json& supplier) {
+  if (call.is_supplier() && supplier["id"] != call.user.supplier) return false;
+  for (const char* field : {"status", "city"}) {
+    const auto wanted = call.query_value(field);
+    if (wanted && supplier[field] != *wanted) return false;
+  }
+  const auto capability = call.query_value("capability");
+  return !capability || has_item(supplier["capabilities"], *capability);
+}
+
+// A field's new value as the text of a CSV cell, which is what edit_record takes.
+Result<std::string> cell_text(const std::string& field, const json& value) {
+  if (value.is_null()) return std::string();
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_boolean()) return std::string(value.get<bool>() ? "true" : "false");
+  if (value.is_number()) return value.dump();
+  if (value.is_array()) {
+    std::vector<std::string> items;
+    for (const json& item : value) {
+      if (!item.is_string()) return input_error(field, "a list must hold strings");
+      items.push_back(item.get<std::string>());
+    }
+    return join(items, ";");
+  }
+  return input_error(field, "must be a string, number, boolean, list or null");
+}
+
+// If-Match: "*" (whatever is current), or the ETag of a GET ("v3", W/"v3").
+std::optional<std::optional<std::int64_t>> if_match_version(std::string_view header) {
+  std::string_view text = trim(header);
+  if (text == "*") return std::optional<std::int64_t>();
+  if (text.starts_with("W/")) text.remove_prefix(2);
+  if (text.size() >= 2 && text.front() == '"' && text.back() == '"') text = text.substr(1, text.size() - 2);
+  if (text.starts_with('v')) text.remove_prefix(1);
+  std::int64_t version = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), version);
+  if (error != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  return std::optional<std::int64_t>(version);
+}
+
+Reply refuse(Problem problem, std::string detail) {
+  Reply reply;
+  reply.problem = std::pair(problem, std::move(detail));
+  return reply;
+}
+
+bool is_conflict(const Result<app::EditResult>& edited) {
+  return !edited.ok() && edited.error().code() == ErrorCode::kConflict;
+}
+
+std::string version_tag(std::int64_t version) { return "\"v" + std::to_string(version) + "\""; }
+
+Result<Reply> supplier_reply(Call& call, const std::string& id) {
+  MOAT_TRY(const app::ShownRecord shown, app::show_record(call.workspace, "suppliers", id));
+  Reply reply;
+  reply.body = {{"supplier", json::parse(shown.json)}, {"version", shown.version}};
+  reply.etag = version_tag(shown.version);
+  reply.supplier_read = std::pair(std::string("suppliers"), id);
+  return reply;
+}
+
+Status require_product(Call& call, const std::string& product) {
+  MOAT_TRY(const auto found, call.workspace.store().get(table("products"), {product}));
+  if (!found) return Error(ErrorCode::kNotFound, "id", "no product '" + product + "'");
+  return {};
+}
+
+// The work packages of `product` assigned to the caller's supplier in the approved plan.
+Result<std::map<std::string, double>> assigned_packages(Call& call, const std::string& product) {
+  std::map<std::string, double> units;
+  MOAT_TRY(const auto saved, app::current_plan(call.workspace, product));
+  if (!saved || saved->state != "approved") return units;
+  for (const plan::Assignment& assignment : saved->plan.assignments) {
+    if (assignment.supplier == call.user.supplier) units[assignment.package] += assignment.units;
+  }
+  return units;
+}
+
+Result<std::map<std::string, std::string>> secret_names(Call& call, const std::string& product) {
+  MOAT_TRY(const auto secrets, call.workspace.store().list(table("secrets")));
+  std::map<std::string, std::string> names;
+  for (const json& secret : secrets) {
+    if (secret["product"] == product) names[secret["id"].get<std::string>()] = secret["name"].get<std::string>();
+  }
+  return names;
+}
+
+json event_json(const ledger::Event& e) {
+  // An image that is not JSON (a tampered ledger) is shown as the text it is.
+  const auto parsed = [](const std::optional<std::string>& s) {
+    if (!s) return json(nullptr);
+    json value = json::parse(*s, nullptr, false);
+    return value.is_discarded() ? json(*s) : value;
+  };
+  return {{"seq", e.seq}, {"at", e.at}, {"actor", e.actor}, {"action", e.action}, {"entity", e.entity},
+          {"key", e.key}, {"before", parsed(e.before)}, {"after", parsed(e.after)},
+          {"prev_hash", e.prev_hash}, {"hash", e.hash}};
+}
+
+json exposure_json(const app::ExposureReport& report) {
+  json parties = json::array();
+  for (const app::ExposureRow& row : report.rows) {
+    json held = json::array(), inferred = json::array();
+    for (std::size_t s = 0; s < row.cells.size(); ++s) {
+      if (row.cells[s] != ' ') held.push_back(report.secrets[s]);
+      if (row.cells[s] == 'I') inferred.push_back(report.secrets[s]);
+    }
+    parties.push_back({{"party", row.party}, {"suppliers", row.suppliers}, {"trusted", row.trusted},
+                       {"share", row.share}, {"cap", row.cap}, {"secrets", held}, {"inferred", inferred},
+                       {"cells", std::string(row.cells.begin(), row.cells.end())}});
+  }
+  json recipes = json::array();
+  for (const plan::RecipeExposure& r : report.recipes) {
+    recipes.push_back({{"recipe", r.recipe},
+                       {"min_coalition", r.min_coalition ? json(*r.min_coalition) : json(nullptr)},
+                       {"coalition", r.coalition}});
+  }
+  return {{"secrets", report.secrets}, {"parties", parties}, {"recipes", recipes}, {"collusion", report.collusion}};
+}
+
+}  // namespace
+
+Result<Reply> status(Call& call) {
+  MOAT_TRY(const app::WorkspaceSummary s, app::summarize(call.workspace));
+  json products = json::array();
+  for (const app::ProductSummary& p : s.products) {
+    products.push_back({{"id", p.id}, {"name", p.name}, {"parts", p.parts}, {"secrets", p.secrets},
+                        {"secret_weight", p.secret_weight}, {"derives", p.derives}, {"recipes", p.recipes},
+                        {"packages", p.packages}, {"quotes", p.quotes},
+                        {"packages_without_quotes", p.packages_without_quotes}});
+  }
+  json parties = json::array();
+  for (const Party& party : s.affiliated_parties) parties.push_back({{"party", party.id}, {"members", party.members}});
+  Reply reply;
+  reply.body = {{"company", s.company}, {"home_jurisdiction", s.home_jurisdiction}, {"products", products},
+                {"suppliers", s.suppliers}, {"suppliers_by_city", s.suppliers_by_city},
+                {"suppliers_by_status", s.suppliers_by_status}, {"trusted", s.trusted},
+                {"parties", s.parties}, {"affiliated_parties", parties}, {"people", s.people},
+                {"ledger", {{"events", s.events}, {"verified", s.ledger_ok}}}};
+  return reply;
+}
+
+Result<Reply> list_suppliers(Call& call) {
+  MOAT_TRY(const std::int64_t limit, number_param(call, "limit", kDefaultLimit, 1, kMaxLimit));
+  MOAT_TRY(const std::int64_t offset, number_param(call, "offset", 0, 0, std::numeric_limits<std::int32_t>::max()));
+  MOAT_TRY(const auto records, call.workspace.store().list(table("suppliers")));
+  json items = json::array();
+  std::int64_t total = 0;
+  for (const json& record : records) {
+    if (!passes(call, record)) continue;
+    if (total >= offset && total < offset + limit) items.push_back(record);
+    ++total;
+  }
+  Reply reply;
+  const bool more = offset + limit < total;
+  reply.body = {{"items", std::move(items)}, {"total", total}, {"limit", limit}, {"offset", offset},
+                {"next", more ? json(link_with(call, "offset", std::to_string(offset + limit))) : json(nullptr)}};
+  if (call.is_supplier()) reply.supplier_read = std::pair(std::string("suppliers"), call.user.supplier);
+  return reply;
+}
+
+Result<Reply> get_supplier(Call& call) { return supplier_reply(call, call.param("id")); }
+
+Result<Reply> patch_supplier(Call& call) {
+  const std::string_view type = call.request.content_type;
+  if (!type.starts_with("application/json") && !type.starts_with("application/merge-patch+json")) {
+    return refuse(Problem::kUnsupportedMedia, "send the changes as a JSON object");
+  }
+  if (call.request.if_match.empty()) {
+    return refuse(Problem::kPreconditionRequired,
+                  "send If-Match with the ETag of the supplier as read (or * to overwrite whatever is current)");
+  }
+  const auto version = if_match_version(call.request.if_match);
+  if (!version) return refuse(Problem::kPreconditionFailed, "If-Match names no version of this supplier");
+  const json body = json::parse(call.request.body, nullptr, false);
+  if (!body.is_object() || body.empty()) return input_error("body", "send a JSON object of the fields to change");
+  std::vector<app::FieldChange> changes;
+  for (const auto& [field, value] : body.items()) {
+    MOAT_TRY(std::string text, cell_text(field, value));
+    changes.push_back({field, std::move(text)});
+  }
+  const std::string id = call.param("id");
+  auto edited = app::edit_record(call.workspace, call.session, "suppliers", id, changes, *version);
+  // "*" asks for whatever version is current: a writer that slipped in between reading and
+  // writing is no reason to refuse, so try again (a few times: writers are serialised).
+  const bool any_version = !version->has_value();
+  for (int retry = 0; any_version && retry < kStarRetries && is_conflict(edited); ++retry) {
+    edited = app::edit_record(call.workspace, call.session, "suppliers", id, changes, std::nullopt);
+  }
+  if (is_conflict(edited)) {
+    return refuse(Problem::kPreconditionFailed, edited.error().message());
+  }
+  if (!edited.ok()) return std::move(edited).error();
+  return supplier_reply(call, id);
+}
+
+Result<Reply> supplier_people(Call& call) {
+  const std::string id = call.param("id");
+  MOAT_TRY(const auto supplier, call.workspace.store().get(table("suppliers"), {id}));
+  if (!supplier) return Error(ErrorCode::kNotFound, "id", "no supplier '" + id + "'");
+  MOAT_TRY(const auto people, call.workspace.store().list(table("people")));
+  json items = json::array();
+  for (const json& person : people) {
+    if (person["supplier"] == id) items.push_back(person);
+  }
+  Reply reply;
+  reply.body = {{"items", std::move(items)}};
+  reply.supplier_read = std::pair(std::string("people"), id);
+  return reply;
+}
+
+Result<Reply> list_products(Call& call) {
+  MOAT_TRY(const auto products, call.workspace.store().list(table("products")));
+  json items = json::array();
+  for (const json& product : products) {
+    if (!call.is_supplier()) {
+      items.push_back(product);
+      continue;
+    }
+    MOAT_TRY(const auto assigned, assigned_packages(call, product["id"].get<std::string>()));
+    if (!assigned.empty()) items.push_back({{"id", product["id"]}, {"name", product["name"]}});
+  }
+  Reply reply;
+  reply.body = {{"items", std::move(items)}};
+  return reply;
+}
+
+Result<Reply> product_packages(Call& call) {
+  const std::string product = call.param("id");
+  MOAT_CHECK(require_product(call, product));
+  std::map<std::string, double> assigned;
+  if (call.is_supplier()) {
+    MOAT_TRY(assigned, assigned_packages(call, product));
+    if (assigned.empty()) {
+      Reply denied;
+      denied.denied = true;
+      return denied;
+    }
+  }
+  MOAT_TRY(const auto names, secret_names(call, product));
+  MOAT_TRY(const auto packages, call.workspace.store().list(table("packages")));
+  json items = json::array();
+  std::vector<std::string> read;
+  for (json package : packages) {
+    const std::string id = package["id"].get<std::string>();
+    if (package["product"] != product || (call.is_supplier() && !assigned.contains(id))) continue;
+    json secrets = json::array();
+    for (const json& secret : package["exposes"]) {
+      const auto name = names.find(secret.get<std::string>());
+      secrets.push_back({{"id", secret}, {"name", name == names.end() ? json(nullptr) : json(name->second)}});
+    }
+    package["secrets"] = std::move(secrets);
+    if (call.is_supplier()) package["units"] = assigned.at(id);
+    items.push_back(std::move(package));
+    read.push_back(id);
+  }
+  Reply reply;
+  reply.body = {{"items", std::move(items)}};
+  reply.supplier_read = std::pair(std::string("packages"), product + "/" + join(read, ","));
+  return reply;
+}
+
+Result<Reply> product_plan(Call& call) {
+  const std::string product = call.param("id");
+  MOAT_CHECK(require_product(call, product));
+  MOAT_TRY(const auto saved, app::current_plan(call.workspace, product));
+  if (!saved || saved->state != "approved") {
+    return Error(ErrorCode::kNotFound, "id", "product '" + product + "' has no approved plan");
+  }
+  MOAT_TRY(const app::ExposureReport exposure, app::plan_exposure(call.workspace, product, saved->id));
+  json assignments = json::array();
+  for (const plan::Assignment& a : saved->plan.assignments) {
+    assignments.push_back({{"package", a.package}, {"supplier", a.supplier}, {"units", a.units}});
+  }
+  Reply reply;
+  reply.body = {{"plan", saved->id}, {"state", saved->state}, {"status", plan::status_name(saved->plan.status)},
+                {"cost", saved->plan.cost ? json(*saved->plan.cost) : json(nullptr)},
+                {"collusion", saved->collusion}, {"max_exposure_share", saved->max_exposure_share},
+                {"created_at", saved->created_at}, {"approved_by", saved->approved_by},
+                {"assignments", std::move(assignments)}, {"exposure", exposure_json(exposure)}};
+  return reply;
+}
+
+Result<Reply> list_parties(Call& call) {
+  MOAT_TRY(const PartyMap parties, app::workspace_parties(call.workspace));
+  json items = json::array();
+  for (const Party& party : parties.parties) items.push_back({{"party", party.id}, {"members", party.members}});
+  Reply reply;
+  reply.body = {{"items", std::move(items)}};
+  return reply;
+}
+
+Result<Reply> audit_log(Call& call) {
+  MOAT_TRY(const std::int64_t after, number_param(call, "after", 0, 0, std::numeric_limits<std::int64_t>::max() - 1));
+  MOAT_TRY(const std::int64_t limit, number_param(call, "limit", kDefaultEventLimit, 1, kMaxEventLimit));
+  MOAT_TRY(const auto events, app::ledger_events(call.workspace, after + 1, limit + 1));
+  json items = json::array();
+  for (std::size_t i = 0; i < events.size() && i < static_cast<std::size_t>(limit); ++i) {
+    items.push_back(event_json(events[i]));
+  }
+  const bool more = events.size() > static_cast<std::size_t>(limit);
+  Reply reply;
+  reply.body = {{"items", std::move(items)}, {"limit", limit},
+                {"next", more ? json(link_with(call, "after", std::to_string(events[static_cast<std::size_t>(limit) - 1].seq)))
+                              : json(nullptr)}};
+  return reply;
+}
+
+Result<Reply> audit_verify(Call& call) {
+  MOAT_TRY(const app::AuditReport r, app::verify_ledger(call.workspace));
+  Reply reply;
+  reply.body = {{"ok", r.ok()}, {"events_checked", r.chain.events_checked},
+                {"first_bad_event", r.chain.first_bad ? json(*r.chain.first_bad) : json(nullptr)},
+                {"problem", r.chain.ok ? json(nullptr) : json(r.chain.problem)},
+                {"witness", r.witness_present}, {"records_checked", r.records_checked},
+                {"state_problems", r.state_problems}};
+  return reply;
+}
+
+Result<Reply> openapi(Call&) {
+  Reply reply;
+  reply.raw = openapi_document();
+  return reply;
+}
+
+}  // namespace moat::http::handlers

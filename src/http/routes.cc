@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "http/routes.h"
+
+#include <algorithm>
+
+#include "http/handlers.h"
+
+namespace moat::http {
+namespace {
+
+using app::Role;
+
+constexpr Roles kEditors{Role::kAdmin, Role::kSourcing};
+constexpr Roles kAuditors{Role::kAdmin, Role::kLegal, Role::kOversight};
+
+constexpr std::string_view kLoginBody =
+    R"({"type": "object", "required": ["name", "password"],
+        "properties": {"name": {"type": "string"}, "password": {"type": "string", "format": "password"}}})";
+constexpr std::string_view kSupplierPatchBody =
+    R"({"type": "object", "description": "fields to change, each a JSON value or the text of a CSV cell; null clears",
+        "additionalProperties": true})";
+
+// The one route table. Order matters only for the OpenAPI document's order.
+const Route kRoutes[] = {
+    {Method::kPost, "/api/login", "sign in with a name and password (JSON or form): sets the session cookie, returns the CSRF token",
+     kEveryone, Scope::kPublic, handlers::login, {}, kLoginBody, false, true},
+    {Method::kPost, "/api/logout", "end the browser session", kEveryone, Scope::kAll, handlers::logout},
+    {Method::kGet, "/api/me", "who is signed in, with which role (and the CSRF token of a cookie session)", kEveryone,
+     Scope::kAll, handlers::me},
+    {Method::kGet, "/api/status", "the workspace summary: products, suppliers, parties, ledger", kStaff, Scope::kAll,
+     handlers::status, {}, {}, true},
+    {Method::kGet, "/api/suppliers", "suppliers, paginated and filtered (a supplier user sees only its own)",
+     kEveryone, Scope::kOwnRows, handlers::list_suppliers, "limit,offset,status,city,capability", {}, true},
+    {Method::kGet, "/api/suppliers/{id}", "one supplier with its version (the ETag)", kEveryone,
+     Scope::kOwnSupplier, handlers::get_supplier, {}, {}, true},
+    {Method::kPatch, "/api/suppliers/{id}", "change a supplier's fields; If-Match: the version read", kEditors,
+     Scope::kAll, handlers::patch_supplier, {}, kSupplierPatchBody},
+    {Method::kGet, "/api/suppliers/{id}/people", "the people on file at a supplier", kEveryone, Scope::kOwnSupplier,
+     handlers::supplier_people, {}, {}, true},
+    {Method::kGet, "/api/products", "products (a supplier user: those it has work packages of)", kEveryone,
+     Scope::kAssignedWork, handlers::list_products, {}, {}, true},
+    {Method::kGet, "/api/products/{id}/packages", "a product's work packages with the secrets each exposes",
+     kEveryone, Scope::kAssignedWork, handlers::product_packages, {}, {}, true},
+    {Method::kGet, "/api/products/{id}/plan",
+     "the approved sourcing plan: assignments, exposure (parties x secrets), each recipe's minimum coalition",
+     kStaff, Scope::kAll, handlers::product_plan, {}, {}, true},
+    {Method::kGet, "/api/parties", "parties: suppliers grouped by affiliation", kStaff, Scope::kAll,
+     handlers::list_parties, {}, {}, true},
+    {Method::kGet, "/api/audit/log", "ledger events, oldest first, paginated by sequence number", kAuditors,
+     Scope::kAll, handlers::audit_log, "after,limit", {}, true},
+    {Method::kGet, "/api/audit/verify", "verify the ledger's hash chain and the records against it", kStaff,
+     Scope::kAll, handlers::audit_verify, {}, {}, true},
+    {Method::kGet, "/api/openapi.json", "this API as an OpenAPI 3.1 document", kEveryone, Scope::kPublic,
+     handlers::openapi, {}, {}, true},
+};
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string_view next_segment(std::string_view& rest) {
+  const std::size_t slash = rest.find('/');
+  const std::string_view segment = rest.substr(0, slash);
+  rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+  return segment;
+}
+
+}  // namespace
+
+std::span<const Route> routes() { return kRoutes; }
+
+std::string_view method_name(Method method) {
+  switch (method) {
+    case Method::kGet: return "GET";
+    case Method::kPost: return "POST";
+    case Method::kPatch: return "PATCH";
+  }
+  return "GET";
+}
+
+std::optional<Method> parse_method(std::string_view name) {
+  for (const Method method : {Method::kGet, Method::kPost, Method::kPatch}) {
+    if (method_name(method) == name) return method;
+  }
+  return std::nullopt;
+}
+
+std::string_view scope_name(Scope scope) {
+  switch (scope) {
+    case Scope::kPublic: return "public";
+    case Scope::kAll: return "all";
+    case Scope::kOwnSupplier: return "own-supplier";
+    case Scope::kOwnRows: return "own-rows";
+    case Scope::kAssignedWork: return "assigned-work";
+  }
+  return "all";
+}
+
+std::string Call::param(std::string_view name) const {
+  for (const PathParam& p : params) {
+    if (p.name == name) return p.value;
+  }
+  return {};
+}
+
+std::optional<std::string> Call::query_value(std::string_view name) const {
+  for (const auto& [key, value] : query) {
+    if (key == name) return value;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '%') {
+      if (i + 2 >= text.size()) return std::nullopt;
+      const int high = hex_digit(text[i + 1]), low = hex_digit(text[i + 2]);
+      if (high < 0 || low < 0) return std::nullopt;
+      c = static_cast<char>(high * 16 + low);
+      i += 2;
+    } else if (c == '+' && plus_is_space) {
+      c = ' ';
+    }
+    if (c == '\0') return std::nullopt;
+    out += c;
+  }
+  return out;
+}
+
+std::optional<std::vector<PathParam>> match(std::string_view pattern, std::string_view path) {
+  if (std::count(pattern.begin(), pattern.end(), '/') != std::count(path.begin(), path.end(), '/')) return std::nullopt;
+  std::vector<PathParam> params;
+  while (!pattern.empty() || !path.empty()) {
+    if (pattern.empty() || path.empty()) return std::nullopt;
+    const std::string_view want = next_segment(pattern);
+    const std::string_view have = next_segment(path);
+    if (want.size() > 2 && want.front() == '{' && want.back() == '}') {
+      auto value = percent_decode(have, false);
+      if (!value || value->empty() || value->find('/') != std::string::npos) return std::nullopt;
+      params.push_back({want.substr(1, want.size() - 2), std::move(*value)});
+    } else if (want != have) {
+      return std::nullopt;
+    }
+  }
+  return params;
+}
+
+std::optional<std::vector<std::pair<std::string, std::string>>> parse_form(std::string_view text) {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  while (!text.empty()) {
+    const std::size_t amp = text.find('&');
+    const std::string_view item = text.substr(0, amp);
+    text = amp == std::string_view::npos ? std::string_view() : text.substr(amp + 1);
+    if (item.empty()) continue;
+    const std::size_t equals = item.find('=');
+    auto key = percent_decode(item.substr(0, equals), true);
+    auto value = percent_decode(equals == std::string_view::npos ? std::string_view() : item.substr(equals + 1), true);
+    if (!key || !value) return std::nullopt;
+    pairs.emplace_back(std::move(*key), std::move(*value));
+  }
+  return pairs;
+}
+
+std::string_view cookie_value(std::string_view header, std::string_view name) {
+  while (!header.empty()) {
+    const std::size_t semicolon = header.find(';');
+    std::string_view item = header.substr(0, semicolon);
+    header = semicolon == std::string_view::npos ? std::string_view() : header.substr(semicolon + 1);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    if (item.size() > name.size() && item.starts_with(name) && item[name.size()] == '=') {
+      return item.substr(name.size() + 1);
+    }
+  }
+  return {};
+}
+
+}  // namespace moat::http

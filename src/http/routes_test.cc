@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "http/routes.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "http/problem.h"
+#include "http/server.h"
+
+namespace moat::http {
+namespace {
+
+using nlohmann::json;
+
+TEST(MatchTest, BindsParamsAndRefusesOtherShapes) {
+  auto bound = match("/api/suppliers/{id}/people", "/api/suppliers/F%30/people");
+  ASSERT_TRUE(bound);
+  ASSERT_EQ(bound->size(), 1U);
+  EXPECT_EQ((*bound)[0].name, "id");
+  EXPECT_EQ((*bound)[0].value, "F0");
+  EXPECT_FALSE(match("/api/suppliers/{id}", "/api/suppliers"));
+  EXPECT_FALSE(match("/api/suppliers/{id}", "/api/suppliers/"));
+  EXPECT_FALSE(match("/api/suppliers/{id}", "/api/suppliers/F01/people"));
+  EXPECT_FALSE(match("/api/suppliers/{id}", "/api/suppliers/F%2F01")) << "an encoded slash is not an id";
+  EXPECT_FALSE(match("/api/suppliers/{id}", "/api/suppliers/F%00")) << "no NUL bytes";
+  EXPECT_TRUE(match("/api/me", "/api/me"));
+  EXPECT_FALSE(match("/api/me", "/api/me/"));
+}
+
+TEST(FormTest, DecodesQueriesAndForms) {
+  auto pairs = parse_form("name=a+b&password=%C3%A9%26x&empty=&flag");
+  ASSERT_TRUE(pairs);
+  ASSERT_EQ(pairs->size(), 4U);
+  EXPECT_EQ((*pairs)[0], std::pair(std::string("name"), std::string("a b")));
+  EXPECT_EQ((*pairs)[1].second, "\xC3\xA9&x");
+  EXPECT_EQ((*pairs)[2].second, "");
+  EXPECT_EQ((*pairs)[3].first, "flag");
+  EXPECT_FALSE(parse_form("a=%zz"));
+  EXPECT_FALSE(parse_form("a=%4"));
+}
+
+TEST(CookieTest, FindsTheSessionCookieAmongOthers) {
+  EXPECT_EQ(cookie_value("a=1; moat_session=xyz; b=2", kSessionCookie), "xyz");
+  EXPECT_EQ(cookie_value("moat_session_old=1", kSessionCookie), "");
+  EXPECT_EQ(cookie_value("", kSessionCookie), "");
+}
+
+TEST(ListenTest, ParsesHostAndPort) {
+  EXPECT_EQ(*parse_listen("127.0.0.1:8080"), std::pair(std::string("127.0.0.1"), std::uint16_t{8080}));
+  EXPECT_EQ(*parse_listen("[::1]:0"), std::pair(std::string("::1"), std::uint16_t{0}));
+  EXPECT_EQ(parse_listen("localhost:80")->first, "127.0.0.1");
+  for (const char* bad : {"8080", ":80", "127.0.0.1:", "127.0.0.1:65536", "127.0.0.1:x"}) {
+    EXPECT_FALSE(parse_listen(bad).ok()) << bad;
+  }
+}
+
+TEST(ProblemTest, MapsErrorCodesWithoutLeakingInternals) {
+  const auto body = [](const Response& r) { return json::parse(r.body); };
+  const Response internal = error_response(internal_error("postgresql: relation \"x\" (in: SELECT ...) /srv/ws"), "/api/x");
+  EXPECT_EQ(internal.status, 500U);
+  EXPECT_EQ(internal.content_type, "application/problem+json");
+  EXPECT_EQ(internal.body.find("SELECT"), std::string::npos);
+  EXPECT_EQ(internal.body.find("/srv"), std::string::npos);
+  const json problem = body(internal);
+  for (const char* member : {"type", "title", "status", "detail", "instance"}) EXPECT_TRUE(problem.contains(member)) << member;
+  EXPECT_EQ(problem["instance"], "/api/x");
+  EXPECT_EQ(error_response(Error(ErrorCode::kIntegrity, "ledger", "bad chain"), "/").status, 500U);
+  EXPECT_EQ(error_response(input_error("capacity", "must not be negative"), "/").status, 400U);
+  EXPECT_EQ(error_response(Error(ErrorCode::kNotFound, "id", "no supplier"), "/").status, 404U);
+  EXPECT_EQ(error_response(Error(ErrorCode::kConflict, "", "stale"), "/").status, 409U);
+  const json input = body(error_response(input_error("/tmp/secret/moat.toml:3:1", "bad"), "/"));
+  EXPECT_EQ(input["errors"][0]["where"], "") << "a file path is not shown";
+}
+
+TEST(RouteTableTest, EveryRouteSaysWhoMayCallItAndIsUnique) {
+  std::set<std::string> seen;
+  for (const Route& route : routes()) {
+    const std::string key = std::string(method_name(route.method)) + " " + std::string(route.pattern);
+    EXPECT_TRUE(seen.insert(key).second) << "twice: " << key;
+    EXPECT_TRUE(route.pattern.starts_with("/api/")) << key;
+    EXPECT_NE(route.handler, nullptr) << key;
+    EXPECT_FALSE(route.summary.empty()) << key;
+    bool anyone = false;
+    for (const app::Role role : app::kRoles) anyone = anyone || route.roles.has(role);
+    EXPECT_TRUE(anyone) << key;
+    if (route.scope == Scope::kOwnSupplier) {
+      EXPECT_NE(route.pattern.find("/api/suppliers/{id}"), std::string_view::npos) << key;
+    }
+    if (route.cacheable) {
+      EXPECT_EQ(route.method, Method::kGet) << key;
+    }
+  }
+}
+
+TEST(OpenApiTest, DocumentsEveryRouteWithItsRolesAndScope) {
+  const json document = json::parse(openapi_document());
+  EXPECT_EQ(document["openapi"], "3.1.0");
+  for (const Route& route : routes()) {
+    std::string method(method_name(route.method));
+    for (char& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const json& op = document["paths"][std::string(route.pattern)][method];
+    ASSERT_TRUE(op.is_object()) << route.pattern;
+    EXPECT_EQ(op["x-moat-scope"], scope_name(route.scope));
+    std::vector<std::string> roles;
+    for (const app::Role role : app::kRoles) {
+      if (route.roles.has(role)) roles.emplace_back(app::role_name(role));
+    }
+    EXPECT_EQ(op["x-moat-roles"].get<std::vector<std::string>>(), roles);
+  }
+}
+
+}  // namespace
+}  // namespace moat::http

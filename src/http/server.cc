@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: Apache-2.0
+// The only file that includes Boost.Asio and Beast (slow to compile: keep them here).
+// <utility> first: Boost 1.74's asio needs it under g++ 12 in C++20.
+#include <utility>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+
+#include <atomic>
+#include <charconv>
+#include <cstdio>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "app/session.h"
+#include "http/problem.h"
+#include "http/server.h"
+
+namespace moat::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace ssl = boost::asio::ssl;
+using tcp = boost::asio::ip::tcp;
+
+// One I/O context per thread, each connection bound to one of them: a connection's handlers
+// never run on two threads at once, so they need no strand, and the contexts share no lock.
+using Executor = asio::io_context::executor_type;
+using PlainStream = beast::basic_stream<tcp, Executor, beast::unlimited_rate_policy>;
+using TlsStream = beast::ssl_stream<PlainStream>;
+using Socket = PlainStream::socket_type;
+
+constexpr std::uint32_t kMaxHeaderBytes = 16 * 1024;
+constexpr auto kWriteTimeout = std::chrono::seconds(30);
+constexpr auto kShutdownGrace = std::chrono::seconds(5);
+constexpr auto kShutdownPoll = std::chrono::milliseconds(20);
+
+std::int64_t wall_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// What every connection shares.
+struct Shared {
+  Api& api;
+  const ServerOptions& options;
+  asio::thread_pool& slow;
+  std::atomic<int> in_flight{0};
+  std::atomic<std::size_t> connections{0};
+  std::atomic<bool> stopping{false};
+  std::mutex log_mutex;
+};
+
+// Text fit for one log line: no control characters, bounded.
+std::string loggable(std::string_view text, std::size_t limit = 200) {
+  std::string out;
+  for (const char c : text.substr(0, limit)) out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
+  return out;
+}
+
+void log_line(Shared& shared, std::string_view line) {
+  std::lock_guard lock(shared.log_mutex);
+  std::fwrite(line.data(), 1, line.size(), stderr);
+  std::fputc('\n', stderr);
+}
+
+bool is_loopback(const std::string& address) {
+  return address == "127.0.0.1" || address == "::1" || address.starts_with("::ffff:127.");
+}
+
+std::string_view header(const bhttp::request<bhttp::string_body>& request, bhttp::field field) {
+  const auto it = request.find(field);
+  return it == request.end() ? std::string_view() : std::string_view(it->value().data(), it->value().size());
+}
+
+std::string_view header(const bhttp::request<bhttp::string_body>& request, std::string_view name) {
+  const auto it = request.find(beast::string_view(name.data(), name.size()));
+  return it == request.end() ? std::string_view() : std::string_view(it->value().data(), it->value().size());
+}
+
+template <class Stream>
+class Connection : public std::enable_shared_from_this<Connection<Stream>> {
+ public:
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
+  Connection(Stream stream, Shared& shared, std::string peer)
+      : stream_(std::move(stream)), shared_(shared), peer_(std::move(peer)) {
+    ++shared_.connections;
+  }
+  ~Connection() { --shared_.connections; }
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  void start() {
+    if constexpr (kTls) {
+      beast::get_lowest_layer(stream_).expires_after(shared_.options.idle_timeout);
+      stream_.async_handshake(ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
+        if (!ec) self->read();
+      });
+    } else {
+      read();
+    }
+  }
+
+ private:
+  void read() {
+    parser_.emplace();
+    parser_->body_limit(shared_.options.max_body_bytes);
+    parser_->header_limit(kMaxHeaderBytes);
+    beast::get_lowest_layer(stream_).expires_after(shared_.options.idle_timeout);
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+  }
+
+  void on_read(beast::error_code ec) {
+    if (ec == bhttp::error::end_of_stream) return close();
+    if (ec == bhttp::error::body_limit || ec == bhttp::error::header_limit) {
+      keep_alive_ = false;
+      ++shared_.in_flight;
+      return respond(problem_response(Problem::kTooLarge, "the request is larger than this server accepts", ""));
+    }
+    if (ec) return;  // a timeout, a reset or garbage: drop the connection
+    request_ = parser_->release();
+    keep_alive_ = request_.keep_alive() && !shared_.stopping;
+    ++shared_.in_flight;
+    started_ = std::chrono::steady_clock::now();
+    view_ = view_of(request_);
+    if (!shared_.api.is_slow(view_.method, view_.target)) return respond(shared_.api.handle(view_));
+    asio::post(shared_.slow, [self = this->shared_from_this()] {
+      Response response = self->shared_.api.handle(self->view_);
+      asio::post(self->stream_.get_executor(),
+                 [self, moved = std::move(response)]() mutable { self->respond(std::move(moved)); });
+    });
+  }
+
+  Request view_of(const bhttp::request<bhttp::string_body>& request) const {
+    Request view;
+    view.method = std::string_view(request.method_string().data(), request.method_string().size());
+    view.target = std::string_view(request.target().data(), request.target().size());
+    view.authorization = header(request, bhttp::field::authorization);
+    view.cookie = header(request, bhttp::field::cookie);
+    view.content_type = header(request, bhttp::field::content_type);
+    view.if_none_match = header(request, bhttp::field::if_none_match);
+    view.if_match = header(request, bhttp::field::if_match);
+    view.csrf = header(request, "X-CSRF-Token");
+    view.body = request.body();
+    view.client = peer_;
+    view.tls = kTls;
+    if (shared_.options.trust_proxy && is_loopback(peer_)) {
+      const std::string_view forwarded = header(request, "X-Forwarded-For");
+      const std::size_t comma = forwarded.rfind(',');
+      const std::string_view last = comma == std::string_view::npos ? forwarded : forwarded.substr(comma + 1);
+      if (!last.empty()) view.client = loggable(std::string(last.substr(last.find_first_not_of(' '))), 64);
+      view.tls = view.tls || header(request, "X-Forwarded-Proto") == "https";
+    }
+    return view;
+  }
+
+  void respond(Response response) {
+    response_ = {};
+    response_.version(request_.version() ? request_.version() : 11);
+    response_.result(response.status);
+    if (!response.body.empty()) response_.set(bhttp::field::content_type, response.content_type);
+    bool cache_control = false;
+    for (const auto& [name, value] : response.headers) {
+      response_.insert(beast::string_view(name.data(), name.size()), beast::string_view(value.data(), value.size()));
+      cache_control = cache_control || name == "Cache-Control";
+    }
+    if (!cache_control) response_.set(bhttp::field::cache_control, "private, no-cache");
+    response_.set("X-Content-Type-Options", "nosniff");
+    response_.set("Referrer-Policy", "no-referrer");
+    response_.set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'");
+    if (view_.tls) response_.set(bhttp::field::strict_transport_security, "max-age=31536000");
+    response_.keep_alive(keep_alive_);
+    response_.body() = std::move(response.body);
+    response_.prepare_payload();
+    if (shared_.options.access_log) log(response);
+    beast::get_lowest_layer(stream_).expires_after(kWriteTimeout);
+    bhttp::async_write(stream_, response_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+      self->on_write(ec);
+    });
+  }
+
+  void on_write(beast::error_code ec) {
+    --shared_.in_flight;
+    if (ec) return;
+    if (!keep_alive_ || shared_.stopping) return close();
+    read();
+  }
+
+  // "<time> <client> <method> <path> <status> <ms>ms <user>": the path without its query, no
+  // header, no body — no token, cookie or password reaches the log.
+  void log(const Response& response) {
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
+    const std::string_view target = view_.target.substr(0, view_.target.find('?'));
+    char elapsed[32];
+    std::snprintf(elapsed, sizeof elapsed, "%.1fms", ms);
+    log_line(shared_, app::iso8601_utc(wall_ms()) + " " + loggable(view_.client, 64) + " " +
+                          loggable(view_.method, 16) + " " + loggable(target) + " " +
+                          std::to_string(response.status) + " " + elapsed + " " +
+                          (response.actor.empty() ? "-" : loggable(response.actor, 64)));
+  }
+
+  void close() {
+    beast::error_code ignored;
+    if constexpr (kTls) {
+      beast::get_lowest_layer(stream_).expires_after(shared_.options.idle_timeout);
+      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {});
+    } else {
+      stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    }
+  }
+
+  Stream stream_;
+  Shared& shared_;
+  std::string peer_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  bhttp::request<bhttp::string_body> request_;
+  bhttp::response<bhttp::string_body> response_;
+  Request view_;
+  bool keep_alive_ = true;
+  std::chrono::steady_clock::time_point started_;
+};
+
+class Listener : public std::enable_shared_from_this<Listener> {
+ public:
+  Listener(std::vector<asio::io_context*> contexts, tcp::acceptor acceptor, ssl::context* tls, Shared& shared)
+      : contexts_(std::move(contexts)), acceptor_(std::move(acceptor)), tls_(tls), shared_(shared) {}
+
+  void accept() {
+    asio::io_context& context = *contexts_[next_++ % contexts_.size()];
+    acceptor_.async_accept(context, [self = shared_from_this()](beast::error_code ec, Socket socket) {
+      self->on_accept(ec, std::move(socket));
+    });
+  }
+  void stop() {
+    beast::error_code ignored;
+    acceptor_.close(ignored);
+  }
+
+ private:
+  void on_accept(beast::error_code ec, Socket socket) {
+    if (!acceptor_.is_open()) return;
+    if (!ec && shared_.connections < shared_.options.max_connections) start(std::move(socket));
+    accept();
+  }
+
+  void start(Socket socket) {
+    beast::error_code error;
+    socket.set_option(tcp::no_delay(true), error);
+    const auto peer = socket.remote_endpoint(error);
+    if (error) return;
+    std::string address = peer.address().to_string();
+    const Executor executor = socket.get_executor();
+    // Started on its own context's thread, where all its handlers run.
+    if (tls_) {
+      auto connection = std::make_shared<Connection<TlsStream>>(TlsStream(PlainStream(std::move(socket)), *tls_),
+                                                                shared_, std::move(address));
+      asio::post(executor, [connection] { connection->start(); });
+    } else {
+      auto connection =
+          std::make_shared<Connection<PlainStream>>(PlainStream(std::move(socket)), shared_, std::move(address));
+      asio::post(executor, [connection] { connection->start(); });
+    }
+  }
+
+  std::vector<asio::io_context*> contexts_;
+  std::size_t next_ = 0;  // accepts run one at a time, on the acceptor's context
+  tcp::acceptor acceptor_;
+  ssl::context* tls_;
+  Shared& shared_;
+};
+
+Result<std::unique_ptr<ssl::context>> tls_context(const TlsFiles& files) {
+  auto context = std::make_unique<ssl::context>(ssl::context::tls_server);
+  context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                       ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+  beast::error_code ec;
+  context->use_certificate_chain_file(files.certificate.string(), ec);
+  if (ec) return input_error(files.certificate.string(), "cannot use this certificate: " + ec.message());
+  context->use_private_key_file(files.private_key.string(), ssl::context::pem, ec);
+  if (ec) return input_error(files.private_key.string(), "cannot use this private key: " + ec.message());
+  return context;
+}
+
+Result<tcp::acceptor> bind(asio::io_context& io, const ServerOptions& options) {
+  beast::error_code ec;
+  const auto address = asio::ip::make_address(options.host, ec);
+  if (ec) return input_error("--listen", "'" + options.host + "' is not an IP address");
+  const tcp::endpoint endpoint(address, options.port);
+  tcp::acceptor acceptor(io);
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return input_error("--listen", "cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " +
+                                       ec.message());
+  }
+  return acceptor;
+}
+
+using Contexts = std::vector<std::unique_ptr<asio::io_context>>;
+
+void stop_all(Contexts& contexts) {
+  for (auto& context : contexts) context->stop();
+}
+
+void stop_when_idle(Contexts& contexts, asio::steady_timer& timer, Shared& shared,
+                    std::chrono::steady_clock::time_point deadline) {
+  if (shared.in_flight == 0 || std::chrono::steady_clock::now() > deadline) return stop_all(contexts);
+  timer.expires_after(kShutdownPoll);
+  timer.async_wait([&contexts, &timer, &shared, deadline](beast::error_code) {
+    stop_when_idle(contexts, timer, shared, deadline);
+  });
+}
+
+// On SIGINT or SIGTERM: stop accepting, let requests in flight finish (for a few seconds at
+// most), then stop the I/O threads; idle keep-alive connections are simply closed.
+void stop_on_signal(Contexts& contexts, asio::signal_set& signals, asio::steady_timer& timer,
+                    std::shared_ptr<Listener> listener, Shared& shared) {
+  signals.async_wait([&contexts, &timer, listener, &shared](beast::error_code ec, int) {
+    if (ec) return;
+    shared.stopping = true;
+    listener->stop();
+    stop_when_idle(contexts, timer, shared, std::chrono::steady_clock::now() + kShutdownGrace);
+  });
+}
+
+}  // namespace
+
+Result<std::pair<std::string, std::uint16_t>> parse_listen(std::string_view text) {
+  const auto bad = [&] { return input_error("--listen", "write the address as HOST:PORT (127.0.0.1:8080, [::1]:8080), not '" + std::string(text) + "'"); };
+  const std::size_t colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return bad();
+  std::string_view host = text.substr(0, colon);
+  if (host.front() == '[') {
+    if (host.back() != ']') return bad();
+    host = host.substr(1, host.size() - 2);
+  }
+  const std::string_view port_text = text.substr(colon + 1);
+  unsigned port = 0;
+  const auto [end, error] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (error != std::errc() || end != port_text.data() + port_text.size() || port > 65535) return bad();
+  std::string name(host);
+  if (name == "localhost") name = "127.0.0.1";
+  return std::pair(name, static_cast<std::uint16_t>(port));
+}
+
+Status serve(Api& api, const ServerOptions& options) {
+  const int threads = std::max(1, options.threads);
+  // Declared in this order so that the I/O context, whose destruction ends the connections it
+  // still holds, goes first, while the TLS context and the shared state they use still exist.
+  std::unique_ptr<ssl::context> tls;
+  if (options.tls) {
+    MOAT_TRY(tls, tls_context(*options.tls));
+  }
+  asio::thread_pool slow(static_cast<std::size_t>(std::max(1, options.slow_threads)));
+  Shared shared{api, options, slow};
+  Contexts contexts;
+  std::vector<asio::io_context*> lent;
+  std::vector<asio::executor_work_guard<Executor>> busy;  // keeps idle contexts running
+  for (int i = 0; i < threads; ++i) {
+    contexts.push_back(std::make_unique<asio::io_context>(1));
+    lent.push_back(contexts.back().get());
+    busy.push_back(asio::make_work_guard(*contexts.back()));
+  }
+  asio::io_context& first = *contexts.front();
+  MOAT_TRY(tcp::acceptor acceptor, bind(first, options));
+  const std::uint16_t port = acceptor.local_endpoint().port();
+  auto listener = std::make_shared<Listener>(std::move(lent), std::move(acceptor), tls.get(), shared);
+  asio::signal_set signals(first, SIGINT, SIGTERM);
+  asio::steady_timer timer(first);
+  stop_on_signal(contexts, signals, timer, listener, shared);
+  listener->accept();
+  if (options.on_listening) options.on_listening(port);
+  std::vector<std::thread> pool;
+  for (std::size_t i = 1; i < contexts.size(); ++i) pool.emplace_back([&contexts, i] { contexts[i]->run(); });
+  first.run();
+  for (std::thread& thread : pool) thread.join();
+  slow.join();
+  return {};
+}
+
+}  // namespace moat::http

@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: Apache-2.0
+// How vet/ writes numbers into the explanations and arithmetic a person reads: integers as
+// integers, other values with at most two decimals, never "-0". Shared by vet/, flags/ (whose
+// evidence repeats vet's figures) and the CLI's renderings of them, so that all agree.
+#pragma once
+
+#include <cstdio>
+#include <string>
+
+namespace moat::vet {
+
+inline std::string format_number(double value) {
+  constexpr int kDecimals = 2;
+  char buffer[512];  // the widest double in fixed notation is 309 digits before the point
+  std::snprintf(buffer, sizeof buffer, "%.*f", kDecimals, value);
+  std::string text = buffer;
+  if (text.find('.') == std::string::npos) return text;  // "inf", "nan"
+  text.erase(text.find_last_not_of('0') + 1);
+  if (text.back() == '.') text.pop_back();
+  return text == "-0" ? "0" : text;
+}
+
+}  // namespace moat::vet

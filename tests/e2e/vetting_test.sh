@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# Supplier qualification, oversight, tooling, reconciliation and red flags through the real
+# binary: the demo's flags and overrun, `moat flags --json`'s contract, an assessment that its
+# assessor cannot approve, visits with findings, tooling passports, and bad input located.
+source "$(dirname "$0")/lib.sh"
+
+db_flags
+run "$MOAT" demo "$WORK/aurora" "${DB_FLAGS[@]}"
+expect_status 0 "demo"
+expect_stdout "Red flags" "demo output"
+expect_stdout "unaccounted-units" "demo output"
+W=(-w "$WORK/aurora")
+
+# moat flags --json: an array of objects with rule, severity, subject, evidence and state.
+run "$MOAT" "${W[@]}" flags --json
+expect_status 0 "flags --json"
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/stdout" <<'PY' || fail "moat flags --json does not follow its contract"
+import json, sys
+flags = json.load(open(sys.argv[1]))
+assert isinstance(flags, list) and flags, flags
+for f in flags:
+    assert {"rule", "severity", "subject", "evidence", "state"} <= set(f), f
+    assert f["state"] in ("open", "acknowledged", "resolved"), f
+    assert isinstance(f["evidence"], list) and f["evidence"], f
+rules = {f["rule"] for f in flags}
+expected = {"unaccounted-units", "requalification-overdue", "certificate-expired", "critical-finding-overdue",
+            "unapproved-subcontractor", "unknown-site", "capacity-swing", "tooling-shots-unexplained",
+            "tooling-change-unapproved", "owner-visit-missing"}
+assert expected <= rules, expected - rules
+overrun = [f for f in flags if f["rule"] == "unaccounted-units"]
+assert [f["subject"] for f in overrun] == ["supplier/F04"], overrun
+text = json.dumps(overrun[0]["evidence"], ensure_ascii=False)
+assert "31000" in text and "10800" in text, text
+PY
+
+# Evaluating again raises nothing new; a resolved flag stays resolved.
+run "$MOAT" "${W[@]}" flags --json
+CHECKS=$((CHECKS + 1))
+python3 -c 'import json,sys; f=json.load(open(sys.argv[1])); assert not any(x["new"] for x in f), f' "$WORK/stdout" \
+  || fail "flags raised twice"
+first=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["id"])' "$WORK/stdout")
+run "$MOAT" "${W[@]}" flags resolve "$first" --reason "Checked on site"
+expect_status 0 "resolve a flag"
+run "$MOAT" "${W[@]}" flags resolve "$first"
+expect_status 1 "resolve without a reason"
+run "$MOAT" "${W[@]}" flags --all --json
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/stdout" "$first" <<'PY' || fail "the resolved flag lost its state or its reason"
+import json, sys
+flag = next(f for f in json.load(open(sys.argv[1])) if f["id"] == sys.argv[2])
+assert flag["state"] == "resolved" and flag["reason"] == "Checked on site" and flag["updated_by"] == "e2e-test", flag
+PY
+
+# The reconciliation shows its arithmetic.
+run "$MOAT" "${W[@]}" reconcile --supplier F04 --product aurora --json
+expect_status 0 "reconcile F04"
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/stdout" <<'PY' || fail "F04's reconciliation is wrong"
+import json, sys
+[r] = json.load(open(sys.argv[1]))
+assert r["unaccounted_units"] == 10800, r
+assert any(l["check"] == "shots" and l["item"] == "T-01" and "31000" in l["arithmetic"] for l in r["lines"]), r["lines"]
+PY
+
+# An assessment: the assessor cannot approve it, someone else can; the planner then sees it.
+scores=()
+for c in $("$MOAT" "${W[@]}" supplier criteria --json | python3 -c 'import json,sys; print(" ".join(c["id"] for c in json.load(sys.stdin)["criteria"]))'); do
+  scores+=(--score "$c=4")
+done
+echo "site photo" > "$WORK/photo.jpg"
+run env MOAT_ACTOR=alice "$MOAT" "${W[@]}" supplier assess F18 "${scores[@]}" --evidence "document_control=$WORK/photo.jpg" --json
+expect_status 0 "assess F18"
+assessment=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["assessment"])' "$WORK/stdout")
+run env MOAT_ACTOR=alice "$MOAT" "${W[@]}" supplier approve F18 "$assessment"
+expect_status 1 "the assessor approves their own assessment"
+expect_stderr "cannot approve their own assessment"
+run env MOAT_ACTOR=bob "$MOAT" "${W[@]}" supplier approve F18 "$assessment"
+expect_status 0 "another person approves"
+run "$MOAT" "${W[@]}" supplier status --json
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/stdout" <<'PY' || fail "qualification overview"
+import json, sys
+rows = {r["supplier"]: r for r in json.load(open(sys.argv[1]))}
+assert rows["F18"]["status"] == "qualified", rows["F18"]
+assert rows["F16"]["status"] == "rejected" and rows["F09"]["status"] == "expired", (rows["F16"], rows["F09"])
+assert rows["F02"]["status"] == "conditional" and rows["F02"]["max_exposure_share"] == 0.2, rows["F02"]
+PY
+run "$MOAT" "${W[@]}" supplier assess F18 --score "litigation=9"
+expect_status 1 "a score out of range"
+expect_stderr "litigation"
+run "$MOAT" "${W[@]}" supplier assess F99 "${scores[@]}"
+expect_status 1 "an unknown supplier"
+
+# A visit with a failed critical item raises a critical finding.
+run "$MOAT" "${W[@]}" visit add F08 --item document-control=fail --item sample-control=pass --site "Pingdi plant, 9 Pingqiao Road" --json
+expect_status 0 "audit F08"
+CHECKS=$((CHECKS + 1))
+python3 -c 'import json,sys; v=json.load(open(sys.argv[1])); assert not v["passed"] and v["findings"], v' "$WORK/stdout" \
+  || fail "a failed critical item raised no finding"
+visit=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["visit"])' "$WORK/stdout")
+run "$MOAT" "${W[@]}" finding close "$visit" F1
+expect_status 0 "close a finding"
+run "$MOAT" "${W[@]}" visit add F08 --item no-such-item=pass
+expect_status 1 "an unknown checklist item"
+expect_stderr "no-such-item"
+
+# Tooling passport: counters never go back; an unapproved move is flagged.
+run "$MOAT" "${W[@]}" tooling event T-01 --kind reading --shots 10
+expect_status 1 "a shot counter going back"
+run "$MOAT" "${W[@]}" tooling event T-03 --kind relocation --to F18
+expect_status 0 "move a mold without approval"
+run "$MOAT" "${W[@]}" flags --json
+CHECKS=$((CHECKS + 1))
+python3 -c 'import json,sys; f=json.load(open(sys.argv[1])); assert any(x["rule"]=="tooling-unapproved-location" and x["subject"]=="tooling/T-03" for x in f), [x["rule"] for x in f]' "$WORK/stdout" \
+  || fail "the unapproved move raised no flag"
+
+# An affiliation found after the plan was approved opens a collusion path: the packaging printer
+# and the Yongtai group together hold the look-alike recipe.
+printf 'a,b,kind,note\nF11,F17,owner,Same beneficial owner found in the registry\n' > "$WORK/affiliations.csv"
+run "$MOAT" "${W[@]}" import "$WORK/affiliations.csv"
+expect_status 0 "import a new affiliation"
+run "$MOAT" "${W[@]}" flags --json
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/stdout" <<'PY' || fail "the new collusion path raised no flag"
+import json, sys
+flags = [f for f in json.load(open(sys.argv[1])) if f["rule"] == "affiliated-collusion"]
+assert flags and flags[0]["severity"] == "critical", flags
+assert "F11" in json.dumps(flags[0]["evidence"]) and "F17" in json.dumps(flags[0]["evidence"]), flags[0]
+PY
+
+# Spreadsheets import with every problem located.
+printf 'id,supplier,kind,date\nV90,F99,audit,2026-13-01\n' > "$WORK/visits.csv"
+run "$MOAT" "${W[@]}" import "$WORK/visits.csv"
+expect_status 1 "a bad visits.csv"
+expect_stderr "visits.csv:2:"
+
+# Every change is in the ledger, and the ledger verifies.
+run "$MOAT" "${W[@]}" audit verify
+expect_status 0 "audit verify"
+
+finish

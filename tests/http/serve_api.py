@@ -1,0 +1,641 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""API tests against a real `moat serve` on loopback, over a workspace made by `moat demo`.
+
+Usage: serve_api.py MOAT WORKSPACE WORKDIR
+
+Covers: the authorization matrix generated from the route table (GET /api/openapi.json with
+x-moat-roles): every route x every role x own and foreign objects, against the EXPECTED table below
+(a route without an entry fails); a supplier user reaching no other supplier's data by any id,
+list, filter or the OpenAPI document; sign-in, lockout, CSRF, tokens, ETag/304, If-Match/412,
+problem+json; the ledger's record of sign-ins, refusals and supplier reads; two servers sharing
+one database; TLS; nginx in front when it is installed. Standard library only.
+"""
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import time
+
+MOAT, WORKSPACE, WORKDIR = sys.argv[1], sys.argv[2], sys.argv[3]
+PASSWORD = "a long and secret passphrase 42"
+ROLES = ["admin", "sourcing", "legal", "oversight", "viewer", "supplier"]
+STAFF = ROLES[:-1]
+FAILURES = []
+CHECKS = [0]
+
+
+def check(condition, message):
+    CHECKS[0] += 1
+    if not condition:
+        FAILURES.append(message)
+        print("FAIL: " + message, file=sys.stderr)
+    return condition
+
+
+def moat(*args, stdin=None):
+    return subprocess.run([MOAT, "-w", WORKSPACE, *args], input=stdin, capture_output=True, text=True, timeout=120)
+
+
+# --- the server --------------------------------------------------------------------------------
+
+class Server:
+    """`moat serve` on a free loopback port; stopped with SIGTERM."""
+
+    def __init__(self, *extra, tls_ca=None):
+        self.log_path = os.path.join(WORKDIR, "serve-%d.log" % time.monotonic_ns())
+        self.log = open(self.log_path, "w")
+        self.process = subprocess.Popen([MOAT, "-w", WORKSPACE, "serve", "--listen", "127.0.0.1:0", *extra],
+                                        stdout=subprocess.PIPE, stderr=self.log, text=True)
+        line = self.process.stdout.readline()
+        found = re.search(r"listening on (https?)://127\.0\.0\.1:(\d+)/", line)
+        if not found:
+            self.process.kill()
+            raise SystemExit("moat serve did not start: %r %s" % (line, open(self.log_path).read()))
+        self.tls = found.group(1) == "https"
+        self.port = int(found.group(2))
+        self.tls_ca = tls_ca
+
+    def connection(self):
+        if self.tls:
+            context = ssl.create_default_context(cafile=self.tls_ca)
+            return http.client.HTTPSConnection("127.0.0.1", self.port, timeout=30, context=context)
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            code = self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            code = None
+        rest = self.process.stdout.read()
+        self.log.close()
+        return code, rest, open(self.log_path).read()
+
+
+class Reply:
+    def __init__(self, response):
+        self.status = response.status
+        self.headers = {k.lower(): v for k, v in response.getheaders()}
+        self.set_cookies = [v for k, v in response.getheaders() if k.lower() == "set-cookie"]
+        self.text = response.read().decode("utf-8")
+        self.json = None
+        if self.text and self.headers.get("content-type", "").startswith("application/"):
+            try:
+                self.json = json.loads(self.text)
+            except ValueError:
+                pass
+
+
+class Client:
+    """One caller: a bearer token, a session cookie (with its CSRF token), or nobody."""
+
+    def __init__(self, server, token=None):
+        self.server = server
+        self.token = token
+        self.cookie = None
+        self.csrf = None
+        self.conn = server.connection()
+
+    def request(self, method, path, body=None, headers=None, content_type="application/json"):
+        all_headers = dict(headers or {})
+        if self.token:
+            all_headers["Authorization"] = "Bearer " + self.token
+        if self.cookie:
+            all_headers["Cookie"] = self.cookie
+        if body is not None and not isinstance(body, (bytes, str)):
+            body = json.dumps(body)
+        if body is not None:
+            all_headers.setdefault("Content-Type", content_type)
+        for attempt in range(2):
+            try:
+                self.conn.request(method, path, body=body, headers=all_headers)
+                return Reply(self.conn.getresponse())
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                if attempt:
+                    raise
+                self.conn.close()
+                self.conn = self.server.connection()
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def login(self, name, password=PASSWORD):
+        reply = self.request("POST", "/api/login", {"name": name, "password": password})
+        if reply.status == 200:
+            cookie = reply.set_cookies[0].split(";")[0]
+            self.cookie = cookie
+            self.csrf = reply.json["csrf_token"]
+        return reply
+
+
+def problem_shape(reply, status, where):
+    check(reply.status == status, "%s: status %s, expected %s: %s" % (where, reply.status, status, reply.text[:300]))
+    check(reply.headers.get("content-type", "").startswith("application/problem+json"),
+          "%s: content type %s" % (where, reply.headers.get("content-type")))
+    body = reply.json or {}
+    for member in ("type", "title", "status", "detail", "instance"):
+        check(member in body, "%s: problem lacks %s: %s" % (where, member, reply.text[:200]))
+    check(body.get("status") == reply.status, "%s: problem status differs" % where)
+
+
+# --- set-up ------------------------------------------------------------------------------------
+
+def plan_suppliers():
+    """Suppliers the approved plan of aurora uses, and those it does not."""
+    out = moat("exposure", "--product", "aurora", "--json")
+    assert out.returncode == 0, out.stderr
+    used = sorted({s for party in json.loads(out.stdout)["parties"] for s in party["suppliers"]})
+    everyone = json.loads(moat("list", "suppliers", "--json").stdout)
+    return used, [s["id"] for s in everyone], {s["id"]: s for s in everyone}
+
+
+def add_user(name, role, supplier=None):
+    args = ["user", "add", name, "--role", role] + (["--supplier", supplier] if supplier else [])
+    out = moat(*args, stdin=PASSWORD + "\n")
+    assert out.returncode == 0, out.stderr
+
+
+def make_token(name):
+    out = moat("token", "create", name)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip()
+
+
+def add_second_product():
+    """'gadget': a product with a work package but no plan (nobody's assigned work)."""
+    path = os.path.join(WORKDIR, "gadget")
+    os.makedirs(path, exist_ok=True)
+    with open(os.path.join(path, "products.csv"), "w") as f:
+        f.write("id,name,description\ngadget,Gadget,a second product\n")
+    with open(os.path.join(path, "secrets.csv"), "w") as f:
+        f.write("product,id,name,weight,strategy\ngadget,G1,Gadget secret sauce,3,trade-secret\n")
+    with open(os.path.join(path, "packages.csv"), "w") as f:
+        f.write("product,id,name,capability,parts,exposes,volume,sources\ngadget,GP1,Gadget shell,injection-molding,,G1,100,1\n")
+    out = moat("import", *(os.path.join(path, n) for n in ("products.csv", "secrets.csv", "packages.csv")))
+    assert out.returncode == 0, out.stderr + out.stdout
+
+
+# --- the authorization matrix ------------------------------------------------------------------
+# Every route the server has must have a row here. Each row gives the HTTP status each role gets
+# on its own objects and on foreign ones ("anonymous": no credentials). The test compares this
+# with the server's behaviour *and* with the roles the route table declares (x-moat-roles).
+
+def row(default, **by_role):
+    """{role: (own, foreign)} from a default pair and exceptions."""
+    table = {role: default for role in ROLES + ["anonymous"]}
+    table["anonymous"] = (401, 401)
+    table.update(by_role)
+    return table
+
+
+EXPECTED = {
+    ("POST", "/api/login"): row((200, 200), anonymous=(200, 200)),
+    ("POST", "/api/logout"): row((204, 204)),
+    ("GET", "/api/me"): row((200, 200)),
+    ("GET", "/api/status"): row((200, 200), supplier=(403, 403)),
+    ("GET", "/api/suppliers"): row((200, 200)),
+    ("GET", "/api/suppliers/{id}"): row((200, 200), supplier=(200, 404)),
+    ("PATCH", "/api/suppliers/{id}"): row((200, 200), legal=(403, 403), oversight=(403, 403), viewer=(403, 403),
+                                          supplier=(403, 403)),
+    ("GET", "/api/suppliers/{id}/people"): row((200, 200), supplier=(200, 404)),
+    ("GET", "/api/products"): row((200, 200)),
+    ("GET", "/api/products/{id}/packages"): row((200, 200), supplier=(200, 404)),
+    ("GET", "/api/products/{id}/plan"): row((200, 404), supplier=(403, 403)),
+    ("GET", "/api/parties"): row((200, 200), supplier=(403, 403)),
+    ("GET", "/api/audit/log"): row((200, 200), sourcing=(403, 403), viewer=(403, 403), supplier=(403, 403)),
+    ("GET", "/api/audit/verify"): row((200, 200), supplier=(403, 403)),
+    ("GET", "/api/openapi.json"): row((200, 200), anonymous=(200, 200)),
+}
+
+
+def concrete(pattern, own):
+    """The path with its {id} bound to an own or a foreign object."""
+    if "{id}" not in pattern:
+        return pattern
+    if pattern.startswith("/api/suppliers/"):
+        return pattern.replace("{id}", OWN_SUPPLIER if own else FOREIGN_SUPPLIER)
+    if pattern.startswith("/api/products/"):
+        return pattern.replace("{id}", "aurora" if own else "gadget")
+    raise AssertionError("no object for " + pattern)
+
+
+def matrix_request(server, role, method, pattern, own):
+    client = Client(server, token=TOKENS.get(role))
+    path = concrete(pattern, own)
+    if method == "POST" and pattern == "/api/login":
+        name = USERS.get(role, "viewer1")
+        return Client(server).request("POST", path, {"name": name, "password": PASSWORD})
+    if method == "PATCH":
+        current = Client(server, token=TOKENS["admin"]).get(path).json
+        name = current["supplier"]["name"] if current else "x"
+        return client.request("PATCH", path, {"name": name}, headers={"If-Match": "*"})
+    return client.request(method, path)
+
+
+def test_matrix(server):
+    document = Client(server).get("/api/openapi.json").json
+    routes = {(m.upper(), p): op for p, ops in document["paths"].items() for m, op in ops.items()}
+    api_md = open(os.path.join(os.environ["MOAT_SOURCE_DIR"], "docs", "api.md")).read()
+    for method, pattern in routes:
+        check("`%s %s`" % (method, pattern) in api_md, "docs/api.md does not list %s %s" % (method, pattern))
+    for key in routes:
+        check(key in EXPECTED, "route %s %s has no authorization matrix entry" % key)
+    for key in EXPECTED:
+        check(key in routes, "matrix entry %s %s is not a route" % key)
+    for (method, pattern), op in sorted(routes.items()):
+        expected = EXPECTED.get((method, pattern))
+        if not expected:
+            continue
+        declared = set(op.get("x-moat-roles", []))
+        allowed = {role for role in ROLES if expected[role][0] not in (401, 403)}
+        check(declared == allowed, "%s %s: table allows %s, matrix expects %s" % (method, pattern, sorted(declared),
+                                                                             sorted(allowed)))
+        for role in ROLES + ["anonymous"]:
+            for own in (True, False):
+                if own is False and "{id}" not in pattern:
+                    continue
+                reply = matrix_request(server, role, method, pattern, own)
+                want = expected[role][0 if own else 1]
+                check(reply.status == want, "%s %s as %s (%s object): %s, expected %s: %s" % (
+                    method, pattern, role, "own" if own else "foreign", reply.status, want, reply.text[:200]))
+                if reply.status >= 400:
+                    problem_shape(reply, want, "%s %s as %s" % (method, pattern, role))
+
+
+# --- a supplier user reaches nothing of another supplier ---------------------------------------
+
+def test_supplier_isolation(server, suppliers):
+    client = Client(server, token=TOKENS["supplier"])
+    others = [s for s in suppliers if s != OWN_SUPPLIER]
+    seen = []
+    document = Client(server).get("/api/openapi.json").json
+    for pattern in {p for p in document["paths"] if "/api/suppliers/{id}" in p}:
+        for method in document["paths"][pattern]:
+            for other in others:
+                reply = client.request(method.upper(), pattern.replace("{id}", other),
+                                       {"name": "x"} if method == "patch" else None, headers={"If-Match": "*"})
+                check(reply.status in (403, 404), "supplier user %s %s: %s" % (method, pattern.replace("{id}", other),
+                                                                            reply.status))
+                seen.append(reply.text)
+    queries = ["", "?limit=500", "?offset=0&limit=1", "?status=qualified", "?status=conditional",
+               "?city=Shenzhen", "?capability=injection-molding", "?offset=1"]
+    for query in queries:
+        reply = client.get("/api/suppliers" + query)
+        check(reply.status == 200, "supplier list %s: %s" % (query, reply.status))
+        ids = [item["id"] for item in reply.json["items"]]
+        check(set(ids) <= {OWN_SUPPLIER}, "supplier list %s shows %s" % (query, ids))
+        check(reply.json["total"] <= 1, "supplier list %s counts others: %s" % (query, reply.json["total"]))
+        seen.append(reply.text)
+    for path in ["/api/products", "/api/products/aurora/packages", "/api/suppliers/%s" % OWN_SUPPLIER,
+                 "/api/suppliers/%s/people" % OWN_SUPPLIER, "/api/me", "/api/products/gadget/packages",
+                 "/api/products/aurora/plan", "/api/parties", "/api/status", "/api/audit/log"]:
+        seen.append(client.get(path).text)
+    seen.append(Client(server).get("/api/openapi.json").text)
+    everything = "\n".join(seen)
+    for other in others:
+        record = SUPPLIERS[other]
+        for field in ("uscc", "legal_name", "name", "address"):
+            value = record.get(field)
+            if value:
+                check(value not in everything, "a supplier user saw %s's %s" % (other, field))
+        check('"%s"' % other not in everything, "a supplier user saw the id %s" % other)
+    # Secrets: only the names of those its own packages expose.
+    packages = client.get("/api/products/aurora/packages").json["items"]
+    own_secrets = {s["id"] for p in packages for s in p["secrets"]}
+    all_packages = Client(server, token=TOKENS["admin"]).get("/api/products/aurora/packages").json["items"]
+    check(len(packages) < len(all_packages), "a supplier user sees every package")
+    for package in all_packages:
+        for secret in package["secrets"]:
+            if secret["id"] not in own_secrets:
+                check(secret["name"] not in everything, "a supplier user saw the secret %s" % secret["name"])
+    check(all(p["id"] in ASSIGNED for p in packages), "a supplier user sees packages not assigned to it")
+
+
+# --- accounts, CSRF, ETags, versions, problems ------------------------------------------------
+
+def test_login_and_lockout(server):
+    reply = Client(server).login("viewer1", "wrong password")
+    problem_shape(reply, 401, "wrong password")
+    check(not reply.set_cookies, "a failed sign-in sets no cookie")
+    problem_shape(Client(server).request("POST", "/api/login", "name=viewer1", content_type="application/x-www-form-urlencoded"),
+                  400, "sign-in without a password")
+    problem_shape(Client(server).request("POST", "/api/login", "x", content_type="text/plain"), 415, "sign-in as text")
+    form = Client(server).request("POST", "/api/login", "name=viewer1&password=" + PASSWORD.replace(" ", "+"),
+                                  content_type="application/x-www-form-urlencoded")
+    check(form.status == 200, "form sign-in: %s %s" % (form.status, form.text[:200]))
+    for _ in range(5):
+        Client(server).login("lockme", "not the password")
+    locked = Client(server).login("lockme")
+    problem_shape(locked, 401, "the right password on a locked account")
+    client = Client(server)
+    reply = client.login("viewer1")
+    check(reply.status == 200, "sign-in: %s" % reply.text[:200])
+    cookie = reply.set_cookies[0]
+    for attribute in ("HttpOnly", "SameSite=Strict", "Path=/"):
+        check(attribute in cookie, "the session cookie lacks %s: %s" % (attribute, cookie))
+    check("Secure" not in cookie or server.tls, "Secure on a plain HTTP cookie")
+    check(client.get("/api/me").json["name"] == "viewer1", "the cookie signs in")
+    check(client.get("/api/me").json["csrf_token"] == client.csrf, "me returns the CSRF token")
+    out = client.request("POST", "/api/logout", headers={"X-CSRF-Token": client.csrf})
+    check(out.status == 204, "sign-out: %s" % out.status)
+    problem_shape(client.get("/api/me"), 401, "a signed-out session")
+
+
+def test_csrf(server):
+    client = Client(server)
+    client.login("sourcing1")
+    path = "/api/suppliers/%s" % OWN_SUPPLIER
+    name = client.get(path).json["supplier"]["name"]
+    reply = client.request("PATCH", path, {"name": name}, headers={"If-Match": "*"})
+    problem_shape(reply, 403, "a cookie write without X-CSRF-Token")
+    check(reply.json and reply.json["type"].endswith("csrf"), "the refusal names CSRF: %s" % reply.text[:200])
+    reply = client.request("PATCH", path, {"name": name}, headers={"If-Match": "*", "X-CSRF-Token": "guess"})
+    problem_shape(reply, 403, "a cookie write with a wrong X-CSRF-Token")
+    reply = client.request("PATCH", path, {"name": name}, headers={"If-Match": "*", "X-CSRF-Token": client.csrf})
+    check(reply.status == 200, "a cookie write with the CSRF token: %s %s" % (reply.status, reply.text[:200]))
+    bearer = Client(server, token=TOKENS["sourcing"]).request("PATCH", path, {"name": name}, headers={"If-Match": "*"})
+    check(bearer.status == 200, "a bearer write needs no CSRF token: %s" % bearer.status)
+
+
+def test_tokens(server):
+    problem_shape(Client(server, token="moat_not-a-token").get("/api/me"), 401, "an unknown token")
+    reply = Client(server).request("GET", "/api/me", headers={"Authorization": "Basic dmlld2VyOng="})
+    problem_shape(reply, 401, "a non-bearer Authorization")
+    check("www-authenticate" in reply.headers, "401 says how to authenticate")
+    token = make_token("viewer1")
+    check(Client(server, token=token).get("/api/me").status == 200, "a fresh token works")
+    # Revoke a token that was never used (so not cached): refused at once.
+    revoked = make_token("viewer1")
+    events = json.loads(moat("audit", "log", "--json").stdout)
+    last_id = [e["after"]["token"] for e in events if e["action"] == "token-create"][-1]
+    check(moat("token", "revoke", last_id).returncode == 0, "token revoke")
+    problem_shape(Client(server, token=revoked).get("/api/me"), 401, "a revoked token")
+
+
+def test_etags_and_versions(server):
+    admin = Client(server, token=TOKENS["admin"])
+    first = admin.get("/api/suppliers?limit=5")
+    etag = first.headers.get("etag")
+    check(bool(etag), "a list has an ETag")
+    again = admin.get("/api/suppliers?limit=5", headers={"If-None-Match": etag})
+    check(again.status == 304 and again.text == "", "If-None-Match gives 304: %s" % again.status)
+    check(first.json["next"] and "offset=5" in first.json["next"], "a page links the next: %s" % first.json["next"])
+    total = first.json["total"]
+    collected, path = [], "/api/suppliers?limit=7"
+    while path:
+        page = admin.get(path).json
+        collected += [item["id"] for item in page["items"]]
+        path = page["next"]
+    check(len(collected) == total and len(set(collected)) == total, "pages cover every supplier once")
+    problem_shape(admin.get("/api/suppliers?limit=0"), 400, "limit=0")
+    problem_shape(admin.get("/api/suppliers?limit=abc"), 400, "limit=abc")
+    problem_shape(admin.get("/api/suppliers?colour=red"), 400, "an unknown parameter")
+    check(all(s["status"] == "qualified" for s in admin.get("/api/suppliers?status=qualified&limit=500").json["items"]),
+          "status filter")
+
+    path = "/api/suppliers/%s" % FOREIGN_SUPPLIER
+    read = admin.get(path)
+    version = read.headers["etag"]
+    check(read.json["version"] >= 1 and version == '"v%d"' % read.json["version"], "a record's ETag is its version")
+    problem_shape(admin.request("PATCH", path, {"capacity": 4321}), 428, "PATCH without If-Match")
+    problem_shape(admin.request("PATCH", path, {"capacity": 4321}, content_type="text/plain",
+                                headers={"If-Match": version}), 415, "PATCH as text")
+    changed = admin.request("PATCH", path, {"capacity": 4321}, headers={"If-Match": version})
+    check(changed.status == 200 and changed.json["supplier"]["capacity"] == 4321, "PATCH: %s" % changed.text[:200])
+    check(changed.headers["etag"] != version, "the version moves on")
+    stale = admin.request("PATCH", path, {"capacity": 1234}, headers={"If-Match": version})
+    problem_shape(stale, 412, "PATCH with a stale If-Match")
+    check(admin.get(path).json["supplier"]["capacity"] == 4321, "the stale edit changed nothing")
+    problem_shape(admin.request("PATCH", path, {"capacity": -5}, headers={"If-Match": "*"}), 400, "a bad value")
+    problem_shape(admin.request("PATCH", path, {"colour": "red"}, headers={"If-Match": "*"}), 400, "an unknown field")
+    problem_shape(admin.request("PATCH", "/api/suppliers/F404", {"capacity": 1}, headers={"If-Match": "*"}), 404,
+                  "PATCH of a missing supplier")
+    after = admin.get("/api/suppliers?limit=5", headers={"If-None-Match": etag})
+    # The list holds F01..F05; a change elsewhere leaves its ETag alone only if it is not on it.
+    check(after.status in (200, 304), "list after a change: %s" % after.status)
+    log = admin.get("/api/audit/log?limit=1000").json["items"]
+    check(any(e["action"] == "put" and e["key"] == FOREIGN_SUPPLIER and e["actor"] == "admin1" for e in log),
+          "the API's write is in the ledger with its actor")
+
+
+def test_problems_and_limits(server):
+    admin = Client(server, token=TOKENS["admin"])
+    problem_shape(admin.get("/api/nothing"), 404, "an unknown route")
+    reply = admin.request("DELETE", "/api/me")
+    problem_shape(reply, 405, "a wrong method")
+    check("GET" in reply.headers.get("allow", ""), "405 names the allowed methods")
+    problem_shape(admin.get("/api/products/nothing/plan"), 404, "plan of a missing product")
+    problem_shape(admin.get("/not-api"), 404, "no static folder")
+    # A 2 MB body is refused from its Content-Length, before it is sent.
+    conn = server.connection()
+    conn.putrequest("POST", "/api/login")
+    conn.putheader("Content-Type", "application/json")
+    conn.putheader("Content-Length", str(2 << 20))
+    conn.endheaders()
+    big = Reply(conn.getresponse())
+    problem_shape(big, 413, "a 2 MB body")
+    conn.close()
+    for reply in (admin.get("/api/suppliers"), admin.get("/api/nothing")):
+        check(reply.headers.get("x-content-type-options") == "nosniff", "nosniff")
+    plan = admin.get("/api/products/aurora/plan").json
+    check(plan["state"] == "approved" and plan["exposure"]["recipes"], "the plan with its recipes")
+    check(all("min_coalition" in r for r in plan["exposure"]["recipes"]), "recipes carry min_coalition")
+    check(admin.get("/api/audit/verify").json["ok"] is True, "the ledger verifies over the API")
+    page = admin.get("/api/audit/log?limit=3").json
+    check(len(page["items"]) == 3 and "after=" in page["next"], "audit log pages: %s" % page.get("next"))
+    following = admin.get(page["next"]).json["items"]
+    check(following[0]["seq"] == page["items"][-1]["seq"] + 1, "the next page follows on")
+
+
+def test_ledger_records():
+    events = json.loads(moat("audit", "log", "--json").stdout)
+    signins = [e for e in events if e["action"] == "sign-in"]
+    check(any(e["after"]["result"] == "rejected" for e in signins), "failed sign-ins are in the ledger")
+    check(any(e["after"]["result"] == "signed-in" for e in signins), "sign-ins are in the ledger")
+    check(any(e["action"] == "lockout" and e["key"] == "lockme" for e in events), "the lockout is in the ledger")
+    denied = [e for e in events if e["action"] == "denied"]
+    check(any(e["actor"] == "supplier1" and FOREIGN_SUPPLIER in e["key"] for e in denied),
+          "a supplier user's probe of another supplier is in the ledger")
+    check(any(e["after"]["reason"] == "csrf" for e in denied), "CSRF refusals are in the ledger")
+    check(any(e["after"]["reason"] == "role" for e in denied), "role refusals are in the ledger")
+    reads = [e for e in events if e["action"] == "read" and e["actor"] == "supplier1"]
+    check(any(e["entity"] == "suppliers" for e in reads), "a supplier user's read of its record is in the ledger")
+    check(any(e["entity"] == "people" for e in reads), "a supplier user's read of its people is in the ledger")
+    check(any(e["entity"] == "packages" for e in reads), "a supplier user's read of its packages is in the ledger")
+    text = json.dumps(events)
+    check(PASSWORD not in text and "$argon2" not in text, "no password or hash in the ledger")
+    for token in TOKENS.values():
+        check(token not in text, "no token in the ledger")
+    check(moat("audit", "verify").returncode == 0, "the ledger verifies after the API's events")
+    exported = moat("export").stdout
+    check(PASSWORD not in exported and "argon2" not in exported and "supplier1" not in exported,
+          "accounts stay out of the export")
+
+
+def test_two_servers(first):
+    second = Server("--quiet")
+    try:
+        admin_first = Client(first, token=TOKENS["admin"])
+        admin_second = Client(second, token=TOKENS["admin"])
+        path = "/api/suppliers/%s" % FOREIGN_SUPPLIER
+        admin_second.get(path)  # cached there
+        changed = admin_first.request("PATCH", path, {"capacity": 5555}, headers={"If-Match": "*"})
+        check(changed.status == 200, "write through the first server")
+        time.sleep(0.4)
+        check(admin_second.get(path).json["supplier"]["capacity"] == 5555, "the second server sees the write")
+        browser = Client(first)
+        browser.login("viewer1")
+        moved = Client(second)
+        moved.cookie = browser.cookie
+        check(moved.get("/api/me").status == 200, "a session made on one server works on the other")
+    finally:
+        code, _, _ = second.stop()
+        check(code == 0, "the second server stops cleanly: %s" % code)
+
+
+def test_tls():
+    if not shutil.which("openssl"):
+        print("TLS test skipped: no openssl")
+        return
+    cert, key = os.path.join(WORKDIR, "cert.pem"), os.path.join(WORKDIR, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                    "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True)
+    toml = os.path.join(WORKSPACE, "moat.toml")
+    original = open(toml).read()
+    with open(toml, "a") as f:
+        f.write('\n[serve]\ncertificate = "%s"\nprivate_key = "%s"\n' % (cert, key))
+    server = Server(tls_ca=cert)
+    try:
+        check(server.tls, "a certificate in moat.toml serves HTTPS")
+        client = Client(server)
+        reply = client.login("viewer1")
+        check(reply.status == 200, "sign-in over TLS: %s" % reply.status)
+        check("Secure" in reply.set_cookies[0], "the cookie is Secure under TLS")
+        check("strict-transport-security" in reply.headers, "HSTS under TLS")
+        check(client.get("/api/me").status == 200, "the session works over TLS")
+        plain = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        try:
+            plain.request("GET", "/api/me")
+            ok = plain.getresponse().status == 200
+        except (OSError, http.client.HTTPException):
+            ok = False
+        check(not ok, "plain HTTP is not served on the TLS port")
+    finally:
+        code, _, _ = server.stop()
+        check(code == 0, "the TLS server stops cleanly")
+        open(toml, "w").write(original)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_nginx():
+    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
+    if not nginx:
+        print("nginx test skipped: nginx is not installed")
+        return
+    server = Server("--trust-proxy", "--quiet")
+    try:
+        through_nginx(nginx, server)
+    finally:
+        code, _, _ = server.stop()
+        check(code == 0, "the server behind nginx stops cleanly")
+
+
+def through_nginx(nginx, server):
+    prefix = os.path.join(WORKDIR, "nginx")
+    os.makedirs(os.path.join(prefix, "logs"), exist_ok=True)
+    port = free_port()
+    # The example in docs/api.md, as written there, pointed at this test's ports, without TLS.
+    api_md = open(os.path.join(os.environ["MOAT_SOURCE_DIR"], "docs", "api.md")).read()
+    example = re.search(r"```nginx\n(.*?)```", api_md, re.S).group(1)
+    conf = example.replace("listen 443 ssl;", "listen 127.0.0.1:%d;" % port)
+    conf = conf.replace("127.0.0.1:8080", "127.0.0.1:%d" % server.port)
+    conf = "\n".join(l for l in conf.split("\n") if not l.strip().startswith("ssl_"))
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    with open(os.path.join(prefix, "nginx.conf"), "w") as f:
+        f.write(user + "daemon off;\nworker_processes 1;\npid %s/nginx.pid;\nerror_log %s/logs/error.log;\n"
+                "events { worker_connections 64; }\nhttp {\naccess_log off;\nclient_body_temp_path %s/body;\n"
+                "proxy_temp_path %s/proxy;\nfastcgi_temp_path %s/fastcgi;\nuwsgi_temp_path %s/uwsgi;\n"
+                "scgi_temp_path %s/scgi;\n%s\n}\n" % ((prefix,) * 7 + (conf,)))
+    process = subprocess.Popen([nginx, "-p", prefix, "-c", os.path.join(prefix, "nginx.conf")],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        for _ in range(50):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        through = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        through.request("POST", "/api/login", body=json.dumps({"name": "viewer1", "password": PASSWORD}),
+                        headers={"Content-Type": "application/json"})
+        reply = Reply(through.getresponse())
+        check(reply.status == 200, "sign-in through nginx: %s %s" % (reply.status, reply.text[:200]))
+        through.request("GET", "/api/me", headers={"Cookie": reply.set_cookies[0].split(";")[0]})
+        check(Reply(through.getresponse()).status == 200, "a session through nginx")
+        through.request("GET", "/api/suppliers", headers={"Authorization": "Bearer " + TOKENS["viewer"]})
+        check(Reply(through.getresponse()).status == 200, "a token through nginx")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def main():
+    global OWN_SUPPLIER, FOREIGN_SUPPLIER, SUPPLIERS, TOKENS, USERS, ASSIGNED
+    used, everyone, SUPPLIERS = plan_suppliers()
+    untrusted = [s for s in used if not SUPPLIERS[s]["trusted"]]
+    OWN_SUPPLIER = untrusted[0]
+    FOREIGN_SUPPLIER = [s for s in everyone if s != OWN_SUPPLIER][0]
+    add_second_product()
+    USERS = {}
+    for role in ROLES:
+        name = role + "1"
+        add_user(name, role, OWN_SUPPLIER if role == "supplier" else None)
+        USERS[role] = name
+    add_user("lockme", "viewer")
+    TOKENS = {role: make_token(USERS[role]) for role in ROLES}
+    server = Server()
+    try:
+        plan = Client(server, token=TOKENS["admin"]).get("/api/products/aurora/plan").json
+        ASSIGNED = {a["package"] for a in plan["assignments"] if a["supplier"] == OWN_SUPPLIER}
+        check(bool(ASSIGNED), "the supplier user's supplier has work in the plan")
+        test_matrix(server)
+        test_supplier_isolation(server, everyone)
+        test_login_and_lockout(server)
+        test_csrf(server)
+        test_tokens(server)
+        test_etags_and_versions(server)
+        test_problems_and_limits(server)
+        test_two_servers(server)
+    finally:
+        code, stdout, log = server.stop()
+    check(code == 0, "SIGTERM stops the server cleanly: exit %s" % code)
+    check("stopped" in stdout, "the server says it stopped")
+    check(re.search(r" GET /api/suppliers 200 [0-9.]+ms admin1", log) is not None, "one log line per request")
+    for secret in [PASSWORD] + list(TOKENS.values()):
+        check(secret not in log, "no secret in the server's log")
+    check("moat_session=" not in log and "csrf" not in log.lower(), "no cookie or CSRF token in the log")
+    test_ledger_records()
+    test_tls()
+    test_nginx()
+    if FAILURES:
+        print("%d of %d checks failed" % (len(FAILURES), CHECKS[0]), file=sys.stderr)
+        sys.exit(1)
+    print("all %d checks passed" % CHECKS[0])
+
+
+if __name__ == "__main__":
+    main()
