@@ -35,7 +35,8 @@ cleanup() {
 trap cleanup EXIT
 
 cat > "$work/patch.lua" <<'EOF'
--- A PATCH whose capacity differs every time, so that each one writes (and is ledgered).
+-- PATCHes spread over the 20 suppliers (as many people editing different records), each with a
+-- capacity it has not had before, so that every one writes (and is ledgered).
 local threads = 0
 function setup(thread)
   threads = threads + 1
@@ -44,15 +45,14 @@ end
 local n = 0
 function request()
   n = n + 1
+  local supplier = string.format("/api/suppliers/F%02d", (n * 2 + id) % 20 + 1)
   local body = '{"capacity": ' .. (100000 + n * 16 + id) .. '}'
-  return wrk.format("PATCH", path, headers, body)
+  return wrk.format("PATCH", supplier, headers, body)
 end
 function init(args)
-  path = args[1]
-  headers = {["Authorization"] = "Bearer " .. args[2], ["Content-Type"] = "application/json", ["If-Match"] = "*"}
+  headers = {["Authorization"] = "Bearer " .. args[1], ["Content-Type"] = "application/json", ["If-Match"] = "*"}
 end
 EOF
-
 # start_server WORKSPACE: runs moat serve on a free port; sets server_pid and port.
 start_server() {
   "$MOAT" -w "$1" serve --quiet --listen 127.0.0.1:0 --threads "$SERVER_THREADS" > "$work/serve.out" 2> "$work/serve.err" &
@@ -72,18 +72,28 @@ stop_server() {
   server_pid=""
 }
 
-# measure NAME BACKEND CONNECTIONS WRK-ARGS...: one wrk run; prints a table row.
+# The server's CPU time so far, in clock ticks (user + system).
+server_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
+
+# measure NAME BACKEND CONNECTIONS WRK-ARGS...: one wrk run; prints a table row, with the
+# server's CPU time per request (which other load on the machine inflates least).
 measure() {
   local name=$1 backend=$2 connections=$3
   shift 3
-  local out
+  local out before after
+  before=$(server_ticks)
   out=$(wrk -t 2 -c "$connections" -d "${DURATION}s" --latency "$@")
-  local rps p50 p99 bad
+  after=$(server_ticks)
+  local rps p50 p99 bad requests cpu
   rps=$(awk '/^Requests\/sec:/ {printf "%d", $2}' <<<"$out")
   p50=$(awk '$1 == "50.000%" || $1 == "50%" {print $2}' <<<"$out")
   p99=$(awk '$1 == "99.000%" || $1 == "99%" {print $2}' <<<"$out")
   bad=$(awk '/Non-2xx or 3xx responses:/ {print $5}' <<<"$out")
-  printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$backend" "$connections" "$rps" "$p50" "$p99" "${bad:-0}"
+  requests=$(awk '/requests in/ {print $1}' <<<"$out")
+  cpu=$(awk -v t=$((after - before)) -v n="$requests" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN {us = n ? t * 1e6 / hz / n : 0; if (us >= 1000) printf "%.1f ms", us / 1000; else printf "%d µs", us}')
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$backend" "$connections" "$rps" "$p50" "$p99" \
+    "${bad:-0}" "$cpu"
 }
 
 run_backend() {
@@ -107,8 +117,8 @@ run_backend() {
   measure "cached read, GET $read_path ($bytes bytes)" "$backend" "$CONNECTIONS" \
     -H "Authorization: Bearer $token" "$base$read_path"
   for connections in "$WRITE_CONNECTIONS" "$CONNECTIONS"; do
-    measure "write, PATCH /api/suppliers/F07 (+ ledger event)" "$backend" "$connections" \
-      -s "$work/patch.lua" "$base/api/suppliers/F07" -- /api/suppliers/F07 "$token"
+    measure "write, PATCH /api/suppliers/{id} (+ ledger event)" "$backend" "$connections" \
+      -s "$work/patch.lua" "$base/api/suppliers/F01" -- "$token"
   done
   stop_server
   "$MOAT" -w "$ws" audit verify >/dev/null || { echo "serve_bench: the ledger does not verify after $backend" >&2; exit 1; }
@@ -116,7 +126,9 @@ run_backend() {
 
 echo "moat serve on $(nproc) cores, $SERVER_THREADS server threads; wrk 2 threads, ${DURATION}s per run"
 echo
-echo "| path | backend | connections | requests/s | p50 | p99 | non-2xx |"
-echo "| --- | --- | --- | --- | --- | --- | --- |"
+echo "(load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
+echo
+echo "| path | backend | connections | requests/s | p50 | p99 | non-2xx | server CPU per request |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
 run_backend sqlite
 if [ -n "${MOAT_TEST_POSTGRES:-}" ]; then run_backend postgresql; fi

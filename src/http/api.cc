@@ -145,7 +145,6 @@ class RouteApi final : public Api {
 
   Response authorize_and_run(const Request& request, const Route& route, const Target& target,
                              const std::vector<PathParam>& params) {
-    const std::string what = std::string(request.method) + " " + std::string(target.path);
     auto lease = pool_->lease();
     if (route.scope == Scope::kPublic) return run(request, route, target, params, Caller{}, std::move(lease));
     auto caller = authenticate(request, lease);
@@ -156,23 +155,29 @@ class RouteApi final : public Api {
       response.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"moat\"");
       return response;
     }
-    const Caller& who = **caller;
+    if (auto refused = refusal(request, route, target, params, **caller, lease)) return std::move(*refused);
+    return run(request, route, target, params, **caller, std::move(lease));
+  }
+
+  // The table's rules for a signed-in caller: its role, the CSRF token of a cookie session, the
+  // object scope. The refusal (recorded in the ledger), or nothing when the call may go ahead.
+  std::optional<Response> refusal(const Request& request, const Route& route, const Target& target,
+                                  const std::vector<PathParam>& params, const Caller& who, WorkspacePool::Lease& lease) {
     if (!route.roles.has(who.user.role)) {
-      return refuse(*lease, who, what, "role", Problem::kForbidden,
-                    "the " + std::string(app::role_name(who.user.role)) + " role may not do this", target.path);
+      return refuse(lease, who, request, target, "role", Problem::kForbidden,
+                    "the " + std::string(app::role_name(who.user.role)) + " role may not do this");
     }
     if (who.cookie && route.method != Method::kGet && !equal_secrets(request.csrf, who.csrf)) {
-      return refuse(*lease, who, what, "csrf", Problem::kCsrf,
-                    "send the CSRF token from sign-in in the X-CSRF-Token header", target.path);
+      return refuse(lease, who, request, target, "csrf", Problem::kCsrf,
+                    "send the CSRF token from sign-in in the X-CSRF-Token header");
     }
-    if (route.scope == Scope::kOwnSupplier && who.user.role == app::Role::kSupplier) {
-      for (const PathParam& p : params) {
-        if (p.name == "id" && p.value != who.user.supplier) {
-          return refuse(*lease, who, what, "another supplier's data", Problem::kNotFound, "no such resource", target.path);
-        }
+    if (route.scope != Scope::kOwnSupplier || who.user.role != app::Role::kSupplier) return std::nullopt;
+    for (const PathParam& p : params) {
+      if (p.name == "id" && p.value != who.user.supplier) {
+        return refuse(lease, who, request, target, "another supplier's data", Problem::kNotFound, "no such resource");
       }
     }
-    return run(request, route, target, params, who, std::move(lease));
+    return std::nullopt;
   }
 
   Response run(const Request& request, const Route& route, const Target& target,
@@ -187,20 +192,19 @@ class RouteApi final : public Api {
       version = *current;
       if (auto hit = cache_.find(key, version)) return from_cache(request, *hit, who);
     }
-    const app::Session session = session_of(who.user.name.empty() ? std::string("anonymous") : who.user.name);
-    Call call{request, target.path, params, target.query, who.user, who.cookie, who.session_id, who.csrf,
-              *lease, session, options_.accounts};
     if (route.slow && route.scope == Scope::kPublic && !throttle_.allow(request.client)) {
       return problem_response(Problem::kTooManyRequests, "too many sign-in attempts from your address: wait a minute",
                               target.path);
     }
+    const app::Session session = session_of(who.user.name.empty() ? std::string("anonymous") : who.user.name);
+    Call call{request, target.path, params, target.query, who.user, who.cookie, who.session_id, who.csrf,
+              *lease, session, options_.accounts};
     auto reply = route.handler(call);
     if (route.method != Method::kGet || supplier) versions_.changed();
     if (!reply.ok()) return fault(reply.error(), lease, target.path);
     if (route.slow && reply->problem && reply->problem->first == Problem::kUnauthenticated) throttle_.failed(request.client);
-    const std::string what = std::string(request.method) + " " + std::string(target.path);
     if (reply->denied) {
-      return refuse(*lease, who, what, "not the supplier's work", Problem::kNotFound, "no such resource", target.path);
+      return refuse(lease, who, request, target, "not the supplier's work", Problem::kNotFound, "no such resource");
     }
     if (supplier && reply->supplier_read) {
       Status recorded = app::record_supplier_read(*lease, session, reply->supplier_read->first,
@@ -208,9 +212,7 @@ class RouteApi final : public Api {
       if (!recorded.ok()) return fault(recorded.error(), lease, target.path);
     }
     Response response = render(request, *reply, target.path, who);
-    if (cached && response.status == 200) {
-      cache_.store(key, version, {response.body, etag_of(response), response.content_type});
-    }
+    if (cached && response.status == 200) cache_.store(key, version, {response.body, etag_of(response), response.content_type});
     return response;
   }
 
@@ -243,12 +245,13 @@ class RouteApi final : public Api {
     return versions_.observed(seq ? *seq : 0, generation);
   }
 
-  Response refuse(app::Workspace& workspace, const Caller& who, const std::string& what, std::string_view reason,
-                  Problem problem, const std::string& detail, std::string_view instance) {
-    Status recorded = app::record_denial(workspace, session_of(who.user.name), what, reason);
+  Response refuse(WorkspacePool::Lease& lease, const Caller& who, const Request& request, const Target& target,
+                  std::string_view reason, Problem problem, const std::string& detail) {
+    const std::string what = std::string(request.method) + " " + std::string(target.path);
+    Status recorded = app::record_denial(*lease, session_of(who.user.name), what, reason);
     versions_.changed();
     if (!recorded.ok()) log_fault("cannot record a denial: " + recorded.error().to_string());
-    Response response = problem_response(problem, detail, instance);
+    Response response = problem_response(problem, detail, target.path);
     response.actor = who.user.name;
     return response;
   }

@@ -421,7 +421,11 @@ def test_etags_and_versions(server):
     after = admin.get("/api/suppliers?limit=5", headers={"If-None-Match": etag})
     # The list holds F01..F05; a change elsewhere leaves its ETag alone only if it is not on it.
     check(after.status in (200, 304), "list after a change: %s" % after.status)
-    log = admin.get("/api/audit/log?limit=1000").json["items"]
+    log, path = [], "/api/audit/log?limit=1000"
+    while path:
+        page = admin.get(path).json
+        log += page["items"]
+        path = page["next"]
     check(any(e["action"] == "put" and e["key"] == FOREIGN_SUPPLIER and e["actor"] == "admin1" for e in log),
           "the API's write is in the ledger with its actor")
 
@@ -535,6 +539,32 @@ def test_tls():
         open(toml, "w").write(original)
 
 
+def test_static():
+    """--static DIR serves the dashboard's files under /, and nothing outside DIR."""
+    web = os.path.join(WORKDIR, "web")
+    os.makedirs(os.path.join(web, "assets"), exist_ok=True)
+    open(os.path.join(web, "index.html"), "w").write("<!doctype html><title>moat</title>")
+    open(os.path.join(web, "assets", "app.js"), "w").write("console.log('moat');")
+    server = Server("--quiet", "--static", web)
+    try:
+        client = Client(server)
+        index = client.get("/")
+        check(index.status == 200 and "<title>moat</title>" in index.text, "/ serves index.html")
+        check(index.headers.get("content-type", "").startswith("text/html"), "index.html is HTML")
+        script = client.get("/assets/app.js")
+        check(script.status == 200 and script.headers.get("content-type", "").startswith("text/javascript"),
+              "a script is served as JavaScript")
+        for escape in ("/../moat.toml", "/%2e%2e/moat.toml", "/assets/../../moat.toml", "/assets/", "/nothing.js",
+                       "/%00"):
+            reply = client.get(escape)
+            check(reply.status in (400, 404) and "home_jurisdiction" not in reply.text,
+                  "%s stays inside the folder: %s" % (escape, reply.status))
+        check(client.get("/api/me").status == 401, "the API is still the API")
+    finally:
+        code, _, _ = server.stop()
+        check(code == 0, "the static server stops cleanly")
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -631,6 +661,7 @@ def main():
     test_ledger_records()
     test_tls()
     test_nginx()
+    test_static()
     if FAILURES:
         print("%d of %d checks failed" % (len(FAILURES), CHECKS[0]), file=sys.stderr)
         sys.exit(1)
