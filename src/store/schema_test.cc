@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "store/schema.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "store/database.h"
@@ -11,7 +13,8 @@ namespace moat::store {
 namespace {
 
 // The schema description and the migrated database must agree column for column: the row
-// mapping relies on it.
+// mapping names every column it reads. Columns added by later migrations come after the store's
+// own row_version, so that one is compared apart.
 class MigratedSchemaTest : public ::testing::TestWithParam<std::string> {};
 INSTANTIATE_TEST_SUITE_P(Backends, MigratedSchemaTest, ::testing::ValuesIn(testing::backends()),
                          testing::BackendName());
@@ -34,9 +37,11 @@ TEST_P(MigratedSchemaTest, EveryTableMatchesTheMigratedDatabase) {
     ASSERT_TRUE(rows.ok()) << table.name;
     std::vector<std::string> columns;
     for (const SqlRow& row : *rows) columns.push_back(std::get<std::string>(row[0]));
+    const auto version = std::find(columns.begin(), columns.end(), "row_version");
+    EXPECT_NE(version, columns.end()) << table.name;  // the store's own, for optimistic concurrency
+    if (version != columns.end()) columns.erase(version);
     std::vector<std::string> fields;
     for (const Field& field : table.fields) fields.emplace_back(field.name);
-    fields.emplace_back("row_version");  // the store's own, for optimistic concurrency
     EXPECT_EQ(columns, fields) << table.name;
   }
 }

@@ -52,7 +52,7 @@ INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::ValuesIn(testing::backe
                          testing::BackendName());
 
 json product(const std::string& id, const std::string& name) {
-  return {{"id", id}, {"name", name}, {"description", nullptr}};
+  return {{"id", id}, {"name", name}, {"description", nullptr}, {"production_start", nullptr}};
 }
 
 TEST_P(StoreTest, AppliesEveryMigrationOnceAcrossReopens) {
@@ -141,7 +141,9 @@ TEST_P(StoreTest, ListFieldsAndNumbersRoundTrip) {
                    {"uscc", "91110000600037341L"}, {"legal_rep", nullptr}, {"address", nullptr},
                    {"city", "Shenzhen"}, {"province", nullptr},
                    {"capabilities", {"pcba-smt", "testing"}}, {"capacity", 50000},
-                   {"status", "qualified"}, {"trusted", true}, {"max_exposure_share", 0.1 + 0.2}};
+                   {"status", "qualified"}, {"trusted", true}, {"max_exposure_share", 0.1 + 0.2},
+                   {"headcount", 420}, {"sites", {"Shajing plant, Building 21"}}, {"subcontractors", json::array()},
+                   {"qualified_until", "2027-03-20"}, {"tier", "low risk"}};
   ASSERT_TRUE(store_->write({"t", "t"}, [&](Writer& w) -> Status {
     auto r = w.put(suppliers, supplier);
     return r.ok() ? Status{} : r.error();
