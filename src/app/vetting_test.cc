@@ -86,7 +86,7 @@ TEST_P(VettingTest, QualificationResultsReachThePlanner) {
   auto instance = product_instance(*workspace_, "aurora", {std::nullopt, std::nullopt, today().to_string()});
   ASSERT_TRUE(instance.ok()) << instance.error().to_string();
   EXPECT_EQ(supplier(*instance, "F16").status, "rejected");  // knocked out: lost an IP case
-  EXPECT_EQ(supplier(*instance, "F09").status, "expired");   // qualified, but its validity ended
+  EXPECT_EQ(supplier(*instance, "F07").status, "expired");   // qualified, but its validity ended
   EXPECT_EQ(supplier(*instance, "F02").status, "conditional");
   ASSERT_TRUE(supplier(*instance, "F02").max_exposure_share.has_value());
   EXPECT_DOUBLE_EQ(*supplier(*instance, "F02").max_exposure_share, 0.2);
@@ -97,7 +97,7 @@ TEST_P(VettingTest, RejectedExpiredAndConditionalSuppliersAreNeverAssignedByDefa
   ASSERT_TRUE(plan_.plan.status == plan::PlanStatus::kOptimal || plan_.plan.status == plan::PlanStatus::kFeasible);
   for (const plan::Assignment& a : plan_.plan.assignments) {
     EXPECT_NE(a.supplier, "F16") << a.package;
-    EXPECT_NE(a.supplier, "F09") << a.package;
+    EXPECT_NE(a.supplier, "F07") << a.package;
     EXPECT_NE(a.supplier, "F02") << a.package;  // conditional, and the policy does not allow conditional
     EXPECT_NE(a.supplier, "F20") << a.package;
   }

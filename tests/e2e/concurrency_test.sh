@@ -31,19 +31,19 @@ run "$MOAT" -w "$WORK/ws" audit verify
 expect_status 0 "the chain verifies after concurrent writers"
 
 # Two people read version 1 of the same record; the second to write is told, and loses nothing.
-run "$MOAT" -w "$WORK/ws" show suppliers F07 --json
+run "$MOAT" -w "$WORK/ws" show suppliers F18 --json
 expect_stdout '"version": 1'
-run "$MOAT" -w "$WORK/ws" set suppliers F07 capacity=91234 --if-version 1
+run "$MOAT" -w "$WORK/ws" set suppliers F18 capacity=91234 --if-version 1
 expect_status 0 "first edit"
-run "$MOAT" -w "$WORK/ws" set suppliers F07 capacity=95678 --if-version 1
+run "$MOAT" -w "$WORK/ws" set suppliers F18 capacity=95678 --if-version 1
 expect_status 1 "stale edit"
 expect_stderr "changed by someone else: it is at version 2"
-run "$MOAT" -w "$WORK/ws" show suppliers F07 --json
+run "$MOAT" -w "$WORK/ws" show suppliers F18 --json
 expect_stdout '"capacity": 91234'
-run "$MOAT" -w "$WORK/ws" set suppliers F07 capacity=-5
+run "$MOAT" -w "$WORK/ws" set suppliers F18 capacity=-5
 expect_status 1 "an edit with a bad value"
 expect_stderr "capacity: capacity must not be negative"
-run "$MOAT" -w "$WORK/ws" set suppliers F07 trusted=true
+run "$MOAT" -w "$WORK/ws" set suppliers F18 trusted=true
 expect_status 1 "an edit that would mix a party"
 run "$MOAT" -w "$WORK/ws" set suppliers F404 capacity=1
 expect_status 1 "an edit of a missing record"

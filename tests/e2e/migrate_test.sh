@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib.sh"
 
 db_flags
 "$MOAT" demo "$WORK/ws" "${DB_FLAGS[@]}" >/dev/null || { fail "demo"; finish; }
-run "$MOAT" -w "$WORK/ws" set suppliers F05 capacity=77000
+run "$MOAT" -w "$WORK/ws" set suppliers F18 capacity=77000
 expect_status 0 "an edit before the move (a record at version 2)"
 "$MOAT" -w "$WORK/ws" export "$WORK/before.json"
 events=$(sql "$WORK/ws" 'SELECT COUNT(*) FROM ledger')
@@ -30,14 +30,14 @@ same_files "$WORK/before.json" "$WORK/after.json" "exports before and after the 
 run "$MOAT" -w "$WORK/ws" audit verify
 expect_status 0 "the moved ledger verifies"
 expect_stdout "$events events"
-run "$MOAT" -w "$WORK/ws" show suppliers F05 --json
+run "$MOAT" -w "$WORK/ws" show suppliers F18 --json
 expect_stdout '"version": 2' "row versions moved too"
 
 # The moved workspace goes on working, and writes land in PostgreSQL.
-run "$MOAT" -w "$WORK/ws" set suppliers F05 capacity=78000 --if-version 2
+run "$MOAT" -w "$WORK/ws" set suppliers F18 capacity=78000 --if-version 2
 expect_status 0 "edit after the move"
 CHECKS=$((CHECKS + 1))
-[ "$(psql "$target" -qAtc "SELECT capacity FROM suppliers WHERE id = 'F05'")" = 78000 ] || fail "the edit did not reach PostgreSQL"
+[ "$(psql "$target" -qAtc "SELECT capacity FROM suppliers WHERE id = 'F18'")" = 78000 ] || fail "the edit did not reach PostgreSQL"
 
 # A database that is not empty is refused, and moat.toml stays as it was.
 db_flags

@@ -83,7 +83,7 @@ python3 - "$WORK/stdout" <<'PY' || fail "qualification overview"
 import json, sys
 rows = {r["supplier"]: r for r in json.load(open(sys.argv[1]))}
 assert rows["F18"]["status"] == "qualified", rows["F18"]
-assert rows["F16"]["status"] == "rejected" and rows["F09"]["status"] == "expired", (rows["F16"], rows["F09"])
+assert rows["F16"]["status"] == "rejected" and rows["F07"]["status"] == "expired", (rows["F16"], rows["F07"])
 assert rows["F02"]["status"] == "conditional" and rows["F02"]["max_exposure_share"] == 0.2, rows["F02"]
 PY
 run "$MOAT" "${W[@]}" supplier assess F18 --score "litigation=9"
