@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/common.h"
 
+#include <CLI/CLI.hpp>
+
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -75,6 +77,41 @@ Status write_file_atomically(const std::string& path, const std::string& content
     return input_error(path, "cannot write this file");
   }
   return {};
+}
+
+CLI::App* subcommand(CLI::App& parent, const char* name, const char* help, GlobalOptions& global) {
+  CLI::App* sub = parent.add_subcommand(name, help);
+  sub->add_option("-w,--workspace", global.workspace, "workspace folder");
+  sub->add_flag("--json", global.json, "print as JSON");
+  return sub;
+}
+
+std::function<int()> first_parsed(std::shared_ptr<Runs> runs) {
+  return [runs] {
+    for (const auto& run : *runs) {
+      const int code = run();
+      if (code >= 0) return code;
+    }
+    return 1;
+  };
+}
+
+Result<Date> parse_date(const std::string& text, const std::string& flag) {
+  const std::optional<Date> date = Date::parse(text);
+  if (!date) return input_error(flag, "'" + text + "' is not a date (YYYY-MM-DD)");
+  return *date;
+}
+
+Result<std::optional<Date>> parse_optional_date(const std::string& text, const std::string& flag) {
+  if (text.empty()) return std::optional<Date>();
+  MOAT_TRY(const Date date, parse_date(text, flag));
+  return std::optional<Date>(date);
+}
+
+std::string today_text(const app::Session& session) { return session.now().substr(0, 10); }
+
+Result<Date> as_of(const std::string& text, const app::Session& session) {
+  return parse_date(text.empty() ? today_text(session) : text, "--as-of");
 }
 
 }  // namespace moat::cli

@@ -5,14 +5,22 @@
 #pragma once
 
 #include <functional>
+#include <optional>
+#include <vector>
 #include <memory>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "app/session.h"
 #include "app/workspace.h"
 #include "cli/commands.h"
+#include "core/date.h"
 #include "core/result.h"
+
+namespace CLI {
+class App;
+}
 
 namespace moat::cli {
 
@@ -32,5 +40,22 @@ Result<std::string> read_file(const std::string& path);
 
 // Writes `path` whole or not at all: a temporary file renamed into place.
 Status write_file_atomically(const std::string& path, const std::string& content);
+
+// A subcommand of `parent` that takes the shared -w and --json flags.
+CLI::App* subcommand(CLI::App& parent, const char* name, const char* help, GlobalOptions& global);
+
+// What runs a command with subcommands: each of `runs` returns -1 unless its subcommand was
+// parsed; the first that was parsed runs (1 when none was).
+using Runs = std::vector<std::function<int()>>;
+std::function<int()> first_parsed(std::shared_ptr<Runs> runs);
+
+// A YYYY-MM-DD date given to `flag`; an error naming the flag otherwise.
+Result<Date> parse_date(const std::string& text, const std::string& flag);
+// The same, where an empty text means no date.
+Result<std::optional<Date>> parse_optional_date(const std::string& text, const std::string& flag);
+// Today by the session's clock, as YYYY-MM-DD.
+std::string today_text(const app::Session& session);
+// --as-of when given, else today.
+Result<Date> as_of(const std::string& text, const app::Session& session);
 
 }  // namespace moat::cli

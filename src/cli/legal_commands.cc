@@ -24,47 +24,8 @@ namespace {
 
 using nlohmann::json;
 namespace fs = std::filesystem;
-using Runs = std::vector<std::function<int()>>;
 
 // ---- Shared parsing --------------------------------------------------------------------------
-
-// A subcommand that takes the shared -w and --json flags.
-CLI::App* subcommand(CLI::App& parent, const char* name, const char* help, GlobalOptions& global) {
-  CLI::App* sub = parent.add_subcommand(name, help);
-  sub->add_option("-w,--workspace", global.workspace, "workspace folder");
-  sub->add_flag("--json", global.json, "print as JSON");
-  return sub;
-}
-
-// Runs whichever of `runs` belongs to the parsed subcommand (each returns -1 when not parsed).
-std::function<int()> first_parsed(std::shared_ptr<Runs> runs) {
-  return [runs] {
-    for (const auto& run : *runs) {
-      const int code = run();
-      if (code >= 0) return code;
-    }
-    return 1;
-  };
-}
-
-Result<Date> parse_date(const std::string& text, const std::string& flag) {
-  const std::optional<Date> date = Date::parse(text);
-  if (!date) return input_error(flag, "'" + text + "' is not a date (YYYY-MM-DD)");
-  return *date;
-}
-
-Result<std::optional<Date>> parse_optional_date(const std::string& text, const std::string& flag) {
-  if (text.empty()) return std::optional<Date>();
-  MOAT_TRY(const Date date, parse_date(text, flag));
-  return std::optional<Date>(date);
-}
-
-std::string today_text(const app::Session& session) { return session.now().substr(0, 10); }
-
-// --as-of, else today by the session's clock.
-Result<Date> as_of(const std::string& text, const app::Session& session) {
-  return parse_date(text.empty() ? today_text(session) : text, "--as-of");
-}
 
 Result<std::optional<double>> parse_amount(const std::string& text, const std::string& flag) {
   if (text.empty()) return std::optional<double>();

@@ -23,31 +23,6 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-// A subcommand that takes the shared -w and --json flags.
-CLI::App* subcommand(CLI::App& parent, const char* name, const char* help, GlobalOptions& global) {
-  CLI::App* sub = parent.add_subcommand(name, help);
-  sub->add_option("-w,--workspace", global.workspace, "workspace folder");
-  sub->add_flag("--json", global.json, "print as JSON");
-  return sub;
-}
-
-Result<Date> parse_date(const std::string& text, const std::string& flag) {
-  const std::optional<Date> date = Date::parse(text);
-  if (!date) return input_error(flag, "'" + text + "' is not a date (YYYY-MM-DD)");
-  return *date;
-}
-
-Result<std::optional<Date>> parse_optional_date(const std::string& text, const std::string& flag) {
-  if (text.empty()) return std::optional<Date>();
-  MOAT_TRY(const Date date, parse_date(text, flag));
-  return std::optional<Date>(date);
-}
-
-// --as-of, else today by the session's clock.
-Result<Date> as_of(const std::string& text, const app::Session& session) {
-  return parse_date(text.empty() ? session.now().substr(0, 10) : text, "--as-of");
-}
-
 // "name=value" into its two halves.
 Result<std::pair<std::string, std::string>> split_pair(const std::string& text, const std::string& flag) {
   const std::size_t equals = text.find('=');
@@ -88,7 +63,7 @@ Result<app::AssessmentInput> assessment_input(app::Workspace& workspace, const a
                                               const AssessFlags& flags) {
   app::AssessmentInput input;
   input.supplier = flags.supplier;
-  MOAT_TRY(input.date, parse_date(flags.date.empty() ? session.now().substr(0, 10) : flags.date, "--date"));
+  MOAT_TRY(input.date, parse_date(flags.date.empty() ? today_text(session) : flags.date, "--date"));
   input.note = flags.note;
   for (const std::string& item : flags.scores) {
     MOAT_TRY(const auto pair, split_pair(item, "--score"));
@@ -282,17 +257,6 @@ void define_certificate(CLI::App& parent, GlobalOptions& global, std::vector<std
   });
 }
 
-// Runs whichever of `runs` belongs to the parsed subcommand (each returns -1 when not parsed).
-std::function<int()> first_parsed(std::shared_ptr<std::vector<std::function<int()>>> runs) {
-  return [runs] {
-    for (const auto& run : *runs) {
-      const int code = run();
-      if (code >= 0) return code;
-    }
-    return 1;
-  };
-}
-
 std::function<int()> define_supplier(CLI::App& app, GlobalOptions& global) {
   app.require_subcommand(1);
   auto runs = std::make_shared<std::vector<std::function<int()>>>();
@@ -364,7 +328,7 @@ std::function<int()> define_assign(CLI::App& app, GlobalOptions& global) {
   return [flags, &global] {
     return with_workspace(global, [&](app::Workspace& workspace) -> int {
       const app::Session session = app::terminal_session();
-      auto from = parse_date(flags->from.empty() ? session.now().substr(0, 10) : flags->from, "--from");
+      auto from = parse_date(flags->from.empty() ? today_text(session) : flags->from, "--from");
       if (!from.ok()) return fail(from.error());
       auto to = parse_optional_date(flags->to, "--to");
       if (!to.ok()) return fail(to.error());
@@ -398,7 +362,7 @@ Result<app::VisitInput> visit_input(app::Workspace& workspace, const app::Sessio
   app::VisitInput input;
   input.supplier = flags.supplier;
   input.kind = flags.kind;
-  MOAT_TRY(input.date, parse_date(flags.date.empty() ? session.now().substr(0, 10) : flags.date, "--date"));
+  MOAT_TRY(input.date, parse_date(flags.date.empty() ? today_text(session) : flags.date, "--date"));
   input.by = flags.by.empty() ? std::vector<std::string>{session.actor} : flags.by;
   input.checklist = flags.checklist;
   if (input.checklist.empty() && !flags.items.empty() && input.kind == "audit") input.checklist = "ip-protection";
