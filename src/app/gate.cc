@@ -35,18 +35,11 @@ struct Snapshot {
 
 Result<Snapshot> snapshot(Workspace& workspace) {
   Snapshot s;
-  store::Store& store = workspace.store();
-  const std::pair<std::string_view, Records*> wanted[] = {
+  MOAT_CHECK(read_tables(workspace.store(), {
       {"products", &s.products},   {"secrets", &s.secrets},         {"packages", &s.packages},
       {"recipes", &s.recipes},     {"suppliers", &s.suppliers},     {"orders", &s.orders},
       {"assignments", &s.assignments}, {"visits", &s.visits},       {"findings", &s.findings},
-      {"tooling", &s.tooling},     {"ip_rights", &s.rights}};
-  MOAT_CHECK(store.read_snapshot([&]() -> Status {
-    for (const auto& [name, out] : wanted) {
-      MOAT_TRY(*out, store.list(table(name)));
-    }
-    return {};
-  }));
+      {"tooling", &s.tooling},     {"ip_rights", &s.rights}}));
   return s;
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Writing records from use cases with the same checks an import makes.
+// Writing records from use cases with the same checks an import makes, and reading several
+// tables from one snapshot.
 #include "app/fields.h"
 #include "app/records.h"
 #include "app/workspace.h"
@@ -29,6 +30,15 @@ Result<store::Record> complete(const store::Table& table, store::Record record, 
 }
 
 }  // namespace
+
+Status read_tables(store::Store& store, const TableReads& wanted) {
+  return store.read_snapshot([&]() -> Status {
+    for (const auto& [name, out] : wanted) {
+      MOAT_TRY(*out, store.list(*store::find_table(name)));
+    }
+    return {};
+  });
+}
 
 Result<std::vector<store::Record>> put_checked(Workspace& workspace, store::Writer& writer,
                                                std::vector<NewRecord> records) {

@@ -74,6 +74,10 @@ Result<Model> load_model(store::Store& store);
 
 namespace moat::app {
 
+// Reads every table named in `wanted` into its vector, all from one consistent snapshot.
+using TableReads = std::vector<std::pair<std::string_view, std::vector<store::Record>*>>;
+Status read_tables(store::Store& store, const TableReads& wanted);
+
 // A record a use case writes: its table and its fields (missing fields take their defaults).
 struct NewRecord {
   const store::Table* table;

@@ -28,17 +28,10 @@ struct Snapshot {
 
 Result<Snapshot> snapshot(Workspace& workspace) {
   Snapshot s;
-  store::Store& store = workspace.store();
-  const std::pair<std::string_view, Records*> wanted[] = {
+  MOAT_CHECK(read_tables(workspace.store(), {
       {"suppliers", &s.suppliers}, {"certificates", &s.certificates}, {"visits", &s.visits},
       {"findings", &s.findings},   {"tooling", &s.tooling},           {"tool_events", &s.tool_events},
-      {"orders", &s.orders},       {"movements", &s.movements},       {"products", &s.products}};
-  MOAT_CHECK(store.read_snapshot([&]() -> Status {
-    for (const auto& [name, out] : wanted) {
-      MOAT_TRY(*out, store.list(table(name)));
-    }
-    return {};
-  }));
+      {"orders", &s.orders},       {"movements", &s.movements},       {"products", &s.products}}));
   return s;
 }
 
