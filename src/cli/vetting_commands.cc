@@ -55,7 +55,7 @@ json optional_json(const std::optional<double>& value) { return value ? json(*va
 // ---- moat supplier ---------------------------------------------------------------------------
 
 struct AssessFlags {
-  std::string supplier, date, note;
+  std::string supplier, date, note, sheet;
   std::vector<std::string> scores, evidence;
 };
 
@@ -105,17 +105,62 @@ int print_assessment(const app::Assessment& a, bool as_json) {
   return 0;
 }
 
+// Checks every row of an assessors' sheet before any is recorded, so that a bad row leaves
+// nothing half-written: the rows are the actor's own, name known suppliers and score validly.
+Status check_sheet(app::Workspace& workspace, const app::Session& session, const std::vector<app::SheetRow>& rows,
+                   const std::string& file) {
+  MOAT_TRY(const app::VettingRules rules, app::vetting_rules(workspace));
+  for (const app::SheetRow& row : rows) {
+    const std::string where = file + ":" + std::to_string(row.line);
+    if (!row.assessor.empty() && row.assessor != session.actor) {
+      return input_error(where, "assessed by " + row.assessor + ", but you are " + session.actor +
+                                    ": each assessor records their own assessments");
+    }
+    MOAT_TRY(const auto supplier, workspace.store().get(*store::find_table("suppliers"), {row.input.supplier}));
+    if (!supplier) return input_error(where, "unknown supplier '" + row.input.supplier + "'");
+    const Result<vet::Outcome> outcome = vet::qualify(rules.qualification, row.input.scores, row.input.date);
+    if (!outcome.ok()) return input_error(where + " " + outcome.error().where(), outcome.error().message());
+  }
+  return {};
+}
+
+int assess_sheet(app::Workspace& workspace, const std::string& file, bool as_json) {
+  const app::Session session = app::terminal_session();
+  auto text = read_file(file);
+  if (!text.ok()) return fail(text.error());
+  auto rows = app::read_assessment_sheet(*text, file);
+  if (!rows.ok()) return fail(rows.error());
+  if (const Status checked = check_sheet(workspace, session, *rows, file); !checked.ok()) return fail(checked.error());
+  json out = json::array();
+  for (const app::SheetRow& row : *rows) {
+    auto assessed = app::assess_supplier(workspace, session, row.input);
+    if (!assessed.ok()) return fail(assessed.error());
+    if (as_json) {
+      out.push_back(assessment_json(*assessed));
+    } else {
+      print_assessment(*assessed, false);
+    }
+  }
+  if (as_json) std::cout << out.dump(2) << "\n";
+  return 0;
+}
+
 void define_assess(CLI::App& parent, GlobalOptions& global, std::vector<std::function<int()>>& runs) {
   auto flags = std::make_shared<AssessFlags>();
   CLI::App* cmd = subcommand(parent, "assess", "score a supplier against the qualification criteria", global);
-  cmd->add_option("SUPPLIER", flags->supplier, "supplier id")->required();
-  cmd->add_option("--score", flags->scores, "CRITERION=SCORE (repeat; see moat supplier criteria)")->required();
+  cmd->add_option("SUPPLIER", flags->supplier, "supplier id");
+  cmd->add_option("--score", flags->scores, "CRITERION=SCORE (repeat; see moat supplier criteria)");
+  cmd->add_option("--sheet", flags->sheet, "an assessors' sheet (CSV): one assessment a row (docs/formats.md)");
   cmd->add_option("--evidence", flags->evidence, "CRITERION=FILE: a file stored encrypted in the vault (repeat)");
   cmd->add_option("--date", flags->date, "assessed on (default: today)");
   cmd->add_option("--note", flags->note, "a note kept with the assessment");
   runs.push_back([cmd, flags, &global] {
     if (!cmd->parsed()) return -1;
+    if (flags->sheet.empty() == (flags->supplier.empty() || flags->scores.empty())) {
+      return fail(input_error("SUPPLIER", "give a SUPPLIER with --score CRITERION=SCORE ..., or --sheet FILE"));
+    }
     return with_workspace(global, [&](app::Workspace& workspace) {
+      if (!flags->sheet.empty()) return assess_sheet(workspace, flags->sheet, global.json);
       const app::Session session = app::terminal_session();
       auto input = assessment_input(workspace, session, *flags);
       if (!input.ok()) return fail(input.error());

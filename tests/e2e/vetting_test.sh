@@ -92,6 +92,27 @@ expect_stderr "litigation"
 run "$MOAT" "${W[@]}" supplier assess F99 "${scores[@]}"
 expect_status 1 "an unknown supplier"
 
+# An assessors' sheet: checked whole before anything is recorded.
+{
+  printf 'supplier,date,assessor'; for c in "${scores[@]}"; do [ "$c" = --score ] || printf ',%s' "${c%=*}"; done; printf '\n'
+  printf 'F18,2026-11-02,carol'; for c in "${scores[@]}"; do [ "$c" = --score ] || printf ',3'; done; printf '\n'
+  printf 'F99,2026-11-02,carol'; for c in "${scores[@]}"; do [ "$c" = --score ] || printf ',4'; done; printf '\n'
+} > "$WORK/sheet.csv"
+before=$("$MOAT" "${W[@]}" list assessments --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+run env MOAT_ACTOR=carol "$MOAT" "${W[@]}" supplier assess --sheet "$WORK/sheet.csv"
+expect_status 1 "a sheet naming an unknown supplier"
+expect_stderr "sheet.csv:3"
+run env MOAT_ACTOR=dave "$MOAT" "${W[@]}" supplier assess --sheet "$WORK/sheet.csv"
+expect_status 1 "a sheet recorded by someone else"
+expect_stderr "each assessor records their own"
+sed -i '/^F99/d' "$WORK/sheet.csv"
+after=$("$MOAT" "${W[@]}" list assessments --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+CHECKS=$((CHECKS + 1))
+[ "$before" = "$after" ] || fail "a refused sheet recorded assessments ($before -> $after)"
+run env MOAT_ACTOR=carol "$MOAT" "${W[@]}" supplier assess --sheet "$WORK/sheet.csv" --json
+expect_status 0 "a good sheet"
+expect_stdout '"result": "conditional"'
+
 # A visit with a failed critical item raises a critical finding.
 run "$MOAT" "${W[@]}" visit add F08 --item document-control=fail --item sample-control=pass --site "Pingdi plant, 9 Pingqiao Road" --json
 expect_status 0 "audit F08"
