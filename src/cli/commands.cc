@@ -17,6 +17,7 @@
 #include "app/gate.h"
 #include "app/migrate.h"
 #include "app/sourcing.h"
+#include "app/views.h"
 #include "app/import.h"
 #include "app/summary.h"
 #include "app/workspace.h"
@@ -294,18 +295,6 @@ std::function<int()> define_export(CLI::App& app, GlobalOptions& global) {
   };
 }
 
-json event_json(const ledger::Event& e) {
-  // An image that is not JSON (a tampered ledger) is shown as the text it is.
-  const auto parsed = [](const std::optional<std::string>& s) {
-    if (!s) return json(nullptr);
-    json value = json::parse(*s, nullptr, false);
-    return value.is_discarded() ? json(*s) : value;
-  };
-  return {{"seq", e.seq}, {"at", e.at}, {"actor", e.actor}, {"action", e.action}, {"entity", e.entity},
-          {"key", e.key}, {"before", parsed(e.before)}, {"after", parsed(e.after)},
-          {"prev_hash", e.prev_hash}, {"hash", e.hash}};
-}
-
 int audit_verify(app::Workspace& workspace, bool as_json) {
   auto report = app::verify_ledger(workspace);
   if (!report.ok()) return fail(report.error());
@@ -335,7 +324,7 @@ int audit_log(app::Workspace& workspace, bool as_json, std::int64_t from, std::i
   if (!events.ok()) return fail(events.error());
   if (as_json) {
     json out = json::array();
-    for (const auto& e : *events) out.push_back(event_json(e));
+    for (const auto& e : *events) out.push_back(app::event_json(e));
     std::cout << out.dump(2) << "\n";
     return 0;
   }
@@ -549,17 +538,6 @@ void print_frontier(const std::vector<plan::FrontierPoint>& points) {
   table.print(std::cout);
 }
 
-json frontier_json(const std::vector<plan::FrontierPoint>& points) {
-  json out = json::array();
-  for (const auto& point : points) {
-    out.push_back({{"collusion", point.collusion}, {"max_exposure_share", point.max_exposure_share},
-                   {"status", plan::status_name(point.plan.status)},
-                   {"cost", point.plan.cost ? json(*point.plan.cost) : json(nullptr)},
-                   {"lower_bound", point.plan.lower_bound ? json(*point.plan.lower_bound) : json(nullptr)}});
-  }
-  return out;
-}
-
 struct PlanFlags {
   std::string instance;
   std::string product;
@@ -581,7 +559,7 @@ int run_plan(const plan::Instance& given, const PlanFlags& flags, bool as_json) 
   if (flags.frontier) {
     const auto points = plan::frontier(instance, options);
     if (as_json) {
-      std::cout << frontier_json(points).dump(2) << "\n";
+      std::cout << app::frontier_json(points).dump(2) << "\n";
     } else {
       print_frontier(points);
     }

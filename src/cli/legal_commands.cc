@@ -14,6 +14,7 @@
 #include "app/gate.h"
 #include "app/legal.h"
 #include "app/session.h"
+#include "app/views.h"
 #include "app/vetting.h"
 #include "cli/common.h"
 #include "cli/table.h"
@@ -42,7 +43,6 @@ Result<long> parse_count(const std::string& text, const std::string& flag) {
   return value;
 }
 
-json optional_date_json(const std::optional<Date>& date) { return date ? json(date->to_string()) : json(); }
 std::string date_text(const std::optional<Date>& date) { return date ? date->to_string() : ""; }
 
 std::string amount_text(const std::optional<double>& amount, const std::string& currency) {
@@ -121,20 +121,6 @@ void define_agreement_add(CLI::App& parent, GlobalOptions& global, Runs& runs) {
   });
 }
 
-json check_json(const legal::CheckResult& c) {
-  return {{"id", c.id}, {"title", c.title}, {"severity", legal::severity_name(c.severity)}, {"passed", c.passed},
-          {"reason", c.reason}, {"fix", c.fix}, {"source", c.source}};
-}
-
-json agreement_json(const app::AgreementReview& a) {
-  json checks = json::array();
-  for (const auto& c : a.checks) checks.push_back(check_json(c));
-  return {{"id", a.id}, {"kind", a.kind}, {"supplier", a.supplier}, {"suppliers", a.suppliers},
-          {"products", a.products}, {"effective", optional_date_json(a.effective)},
-          {"expires", optional_date_json(a.expires)}, {"passes", a.passes}, {"expiring", a.expiring},
-          {"contracted_by", a.contracted_by.empty() ? json() : json(a.contracted_by)}, {"checks", checks}};
-}
-
 std::vector<std::string> failed_ids(const app::AgreementReview& a) {
   std::vector<std::string> ids;
   for (const auto& c : a.checks) {
@@ -194,7 +180,7 @@ void define_agreement_review(CLI::App& parent, GlobalOptions& global, Runs& runs
       }
       if (global.json) {
         json out = json::array();
-        for (const auto& a : all) out.push_back(agreement_json(a));
+        for (const auto& a : all) out.push_back(app::agreement_json(a));
         std::cout << out.dump(2) << "\n";
       } else if (details) {
         print_checks(all);
@@ -271,14 +257,6 @@ void define_po_terms(CLI::App& parent, GlobalOptions& global, Runs& runs) {
   });
 }
 
-json order_json(const app::OrderReview& o) {
-  return {{"id", o.id}, {"supplier", o.supplier}, {"product", o.product},
-          {"package", o.package.empty() ? json() : json(o.package)}, {"quantity", o.quantity}, {"issued", o.issued},
-          {"ip_clause", o.ip_clause.empty() ? json() : json(o.ip_clause)},
-          {"penalty", o.penalty ? json(*o.penalty) : json()}, {"currency", o.currency.empty() ? json() : json(o.currency)},
-          {"ok", o.problems.empty()}, {"problems", o.problems}};
-}
-
 void define_po_review(CLI::App& parent, GlobalOptions& global, Runs& runs, const char* name, bool only_problems) {
   auto flags = std::make_shared<std::array<std::string, 2>>();  // supplier, product
   CLI::App* cmd = subcommand(parent, name,
@@ -293,7 +271,7 @@ void define_po_review(CLI::App& parent, GlobalOptions& global, Runs& runs, const
       MOAT_TRY(const std::vector<app::OrderReview> orders, app::review_orders(workspace, (*flags)[0], (*flags)[1]));
       if (global.json) {
         json out = json::array();
-        for (const auto& o : orders) out.push_back(order_json(o));
+        for (const auto& o : orders) out.push_back(app::order_json(o));
         std::cout << out.dump(2) << "\n";
         return {};
       }
@@ -400,9 +378,9 @@ json right_json(const app::IpRightRow& row) {
   return {{"id", r.id}, {"kind", r.kind}, {"jurisdiction", r.jurisdiction}, {"title", r.title},
           {"mark", optional_text(r.mark)}, {"script", optional_text(r.script)}, {"nice_classes", r.nice_classes},
           {"subclasses", r.subclasses}, {"application_number", optional_text(r.application_number)},
-          {"registration_number", optional_text(r.registration_number)}, {"filed", optional_date_json(r.filed)},
-          {"priority", optional_date_json(r.priority)}, {"published", optional_date_json(r.published)},
-          {"registered", optional_date_json(r.registered)}, {"expires", optional_date_json(r.expires)},
+          {"registration_number", optional_text(r.registration_number)}, {"filed", app::date_json(r.filed)},
+          {"priority", app::date_json(r.priority)}, {"published", app::date_json(r.published)},
+          {"registered", app::date_json(r.registered)}, {"expires", app::date_json(r.expires)},
           {"pct", r.pct}, {"made_in_china", r.made_in_china}, {"owner", optional_text(r.owner)},
           {"products", r.products}, {"parts", r.parts}, {"secrets", r.secrets}, {"events", events}};
 }
@@ -461,21 +439,6 @@ void define_ip_disclose(CLI::App& parent, GlobalOptions& global, Runs& runs) {
   });
 }
 
-json deadline_json(const legal::Deadline& d) {
-  return {{"right", d.right},
-          {"rule", d.rule},
-          {"title", d.title},
-          {"category", legal::category_name(d.category)},
-          {"due", d.due.to_string()},
-          {"nominal", d.nominal.to_string()},
-          {"opens", d.opens ? json(d.opens->to_string()) : json()},
-          {"office", d.office},
-          {"missed", d.missed},
-          {"action", d.action},
-          {"source", d.source},
-          {"note", d.note.empty() ? json() : json(d.note)}};
-}
-
 void print_deadlines(const std::vector<legal::Deadline>& deadlines, Date as_of) {
   if (deadlines.empty()) {
     std::cout << "No deadlines.\n";
@@ -509,7 +472,7 @@ void define_ip_deadlines(CLI::App& parent, GlobalOptions& global, Runs& runs) {
         return {};
       }
       json out = json::array();
-      for (const auto& d : deadlines) out.push_back(deadline_json(d));
+      for (const auto& d : deadlines) out.push_back(app::deadline_json(d));
       std::cout << out.dump(2) << "\n";
       return {};
     });
@@ -549,16 +512,6 @@ std::function<int()> define_ip(CLI::App& app, GlobalOptions& global) {
 
 // The contract: {"verdict", "checks": [{"id", "subject", "status", "reason", "fix"}]}; a waived
 // check's reason ends with who waived it, until when and why.
-json verdict_json(const gate::Verdict& verdict) {
-  json checks = json::array();
-  for (const gate::Check& c : verdict.checks) {
-    const std::string reason = c.waiver.empty() ? c.reason : c.reason + " (" + c.waiver + ")";
-    checks.push_back(
-        {{"id", c.id}, {"subject", c.subject}, {"status", gate::status_name(c.status)}, {"reason", reason}, {"fix", c.fix}});
-  }
-  return {{"verdict", gate::verdict_name(verdict)}, {"checks", checks}};
-}
-
 void print_verdict(const gate::Verdict& verdict, const std::string& what) {
   const auto failing = std::count_if(verdict.checks.begin(), verdict.checks.end(),
                                      [](const gate::Check& c) { return c.status == gate::CheckStatus::kFail; });
@@ -589,7 +542,7 @@ std::function<int()> define_gate(CLI::App& app, GlobalOptions& global) {
       const app::GateRequest request{(*flags)[0], (*flags)[1], (*flags)[2], today};
       MOAT_TRY(const gate::Verdict verdict, app::run_gate(workspace, request));
       if (global.json) {
-        std::cout << verdict_json(verdict).dump(2) << "\n";
+        std::cout << app::verdict_json(verdict).dump(2) << "\n";
       } else {
         print_verdict(verdict, gate_title(request));
       }

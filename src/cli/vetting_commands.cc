@@ -13,6 +13,7 @@
 #include "app/rules.h"
 #include "app/tooling.h"
 #include "app/vetting.h"
+#include "app/views.h"
 #include "cli/common.h"
 #include "cli/table.h"
 #include "vet/number_text.h"
@@ -50,7 +51,6 @@ std::string share_text(const std::optional<double>& share) {
   return text;
 }
 
-json optional_json(const std::optional<double>& value) { return value ? json(*value) : json(); }
 
 // ---- moat supplier ---------------------------------------------------------------------------
 
@@ -84,7 +84,7 @@ json assessment_json(const app::Assessment& a) {
   return {{"supplier", a.supplier}, {"assessment", a.id}, {"date", a.date}, {"assessor", a.assessor},
           {"approver", a.approver.empty() ? json() : json(a.approver)}, {"result", a.outcome.result},
           {"score", a.outcome.score}, {"tier", a.outcome.tier},
-          {"max_exposure_share", optional_json(a.outcome.max_exposure_share)},
+          {"max_exposure_share", app::number_json(a.outcome.max_exposure_share)},
           {"valid_until", a.outcome.valid_until ? json(a.outcome.valid_until->to_string()) : json()},
           {"knocked_out_by", a.outcome.knocked_out_by}, {"explanation", a.outcome.explanation}};
 }
@@ -188,10 +188,7 @@ int print_qualification(const std::vector<app::QualificationRow>& rows, bool as_
   if (as_json) {
     json out = json::array();
     for (const auto& r : rows) {
-      out.push_back({{"supplier", r.supplier}, {"name", r.name}, {"status", r.status}, {"tier", r.tier},
-                     {"max_exposure_share", optional_json(r.max_exposure_share)},
-                     {"qualified_until", r.qualified_until}, {"last_assessment", r.last_assessment},
-                     {"certificates", r.certificates}});
+      out.push_back(app::qualification_json(r));
     }
     std::cout << out.dump(2) << "\n";
     return 0;
@@ -234,7 +231,7 @@ void define_criteria(CLI::App& parent, GlobalOptions& global, std::vector<std::f
         json criteria = json::array(), bands = json::array();
         for (const auto& c : q.criteria) {
           criteria.push_back({{"id", c.id}, {"group", c.group}, {"title", c.title}, {"weight", c.weight},
-                              {"knockout_below", optional_json(c.knockout_below)}});
+                              {"knockout_below", app::number_json(c.knockout_below)}});
         }
         for (const auto& b : q.bands) {
           bands.push_back({{"result", b.result}, {"min_score", b.min_score}, {"tier", b.tier},
@@ -515,7 +512,11 @@ std::function<int()> define_finding(CLI::App& app, GlobalOptions& global) {
       auto id = app::add_finding(workspace, session,
                                  {add->visit, add->severity, add->description, add->item, add->action, add->owner, *due, *evidence});
       if (!id.ok()) return fail(id.error());
-      std::cout << "Recorded finding " << add->visit << "/" << *id << "\n";
+      if (global.json) {
+        std::cout << json{{"visit", add->visit}, {"finding", *id}}.dump(2) << "\n";
+      } else {
+        std::cout << "Recorded finding " << add->visit << "/" << *id << "\n";
+      }
       return 0;
     });
   });
@@ -700,16 +701,6 @@ std::function<int()> define_reconcile(CLI::App& app, GlobalOptions& global) {
 
 // ---- moat flags ------------------------------------------------------------------------------
 
-json flag_json(const app::Flag& f) {
-  json evidence = json::array();
-  for (const auto& e : f.evidence) evidence.push_back({{"name", e.name}, {"value", e.value}});
-  return {{"id", f.id}, {"rule", f.rule}, {"severity", f.severity}, {"subject", f.subject}, {"cause", f.cause},
-          {"summary", f.summary}, {"evidence", evidence}, {"state", f.state}, {"raised_at", f.raised_at},
-          {"updated_by", f.updated_by.empty() ? json() : json(f.updated_by)},
-          {"updated_at", f.updated_at.empty() ? json() : json(f.updated_at)},
-          {"reason", f.reason.empty() ? json() : json(f.reason)}, {"new", f.raised_now}};
-}
-
 int print_flags(const std::vector<app::Flag>& all, bool as_json, bool every_state) {
   std::vector<app::Flag> shown;
   for (const app::Flag& f : all) {
@@ -717,7 +708,7 @@ int print_flags(const std::vector<app::Flag>& all, bool as_json, bool every_stat
   }
   if (as_json) {
     json out = json::array();
-    for (const auto& f : shown) out.push_back(flag_json(f));
+    for (const auto& f : shown) out.push_back(app::flag_json(f));
     std::cout << out.dump(2) << "\n";
     return 0;
   }
@@ -743,7 +734,7 @@ void define_flag_state(CLI::App& parent, GlobalOptions& global, std::vector<std:
     return with_workspace(global, [&](app::Workspace& workspace) {
       auto updated = app::update_flag(workspace, app::terminal_session(), (*flags)[0], state, (*flags)[1]);
       if (!updated.ok()) return fail(updated.error());
-      std::cout << (global.json ? flag_json(*updated).dump(2) : updated->id + " is " + updated->state) << "\n";
+      std::cout << (global.json ? app::flag_json(*updated).dump(2) : updated->id + " is " + updated->state) << "\n";
       return 0;
     });
   });
@@ -761,7 +752,7 @@ void define_flag_show(CLI::App& parent, GlobalOptions& global, std::vector<std::
       for (const app::Flag& f : *all) {
         if (f.id != *id) continue;
         if (global.json) {
-          std::cout << flag_json(f).dump(2) << "\n";
+          std::cout << app::flag_json(f).dump(2) << "\n";
           return 0;
         }
         std::cout << f.id << " [" << f.severity << ", " << f.state << "] " << f.rule << " — " << f.subject << "\n"

@@ -15,12 +15,6 @@ struct Credentials {
   std::string password;
 };
 
-Reply refuse(Problem problem, std::string detail) {
-  Reply reply;
-  reply.problem = std::pair(problem, std::move(detail));
-  return reply;
-}
-
 std::optional<Credentials> json_credentials(std::string_view body) {
   const json parsed = json::parse(body, nullptr, false);
   if (!parsed.is_object()) return std::nullopt;

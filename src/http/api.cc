@@ -184,7 +184,9 @@ class RouteApi final : public Api {
                const std::vector<PathParam>& params, const Caller& who, WorkspacePool::Lease lease) {
     const bool supplier = who.user.role == app::Role::kSupplier && !who.user.name.empty();
     const bool cached = route.cacheable && route.method == Method::kGet && !supplier;
-    const std::string key = std::string(app::role_name(who.user.role)) + " " + std::string(request.target);
+    // Answers that depend on today (the gate, deadlines, qualification) are kept for the day only.
+    const std::string key = std::string(app::role_name(who.user.role)) + " " + app::iso8601_utc(wall_ms()).substr(0, 10) +
+                            " " + std::string(request.target);
     std::int64_t version = 0;  // read before the handler runs: its answer is at least this new
     if (cached) {
       auto current = data_version(lease);

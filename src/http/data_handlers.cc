@@ -9,6 +9,7 @@
 #include "app/edit.h"
 #include "app/sourcing.h"
 #include "app/summary.h"
+#include "app/views.h"
 #include "core/text.h"
 #include "http/handlers.h"
 
@@ -22,21 +23,6 @@ constexpr std::int64_t kMaxLimit = 500;
 constexpr std::int64_t kDefaultEventLimit = 100;
 constexpr std::int64_t kMaxEventLimit = 1000;
 constexpr int kStarRetries = 5;  // If-Match: * against concurrent writers
-
-const store::Table& table(std::string_view name) { return *store::find_table(name); }
-
-Result<std::int64_t> number_param(const Call& call, std::string_view name, std::int64_t fallback,
-                                  std::int64_t low, std::int64_t high) {
-  const auto text = call.query_value(name);
-  if (!text) return fallback;
-  std::int64_t value = 0;
-  const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), value);
-  if (error != std::errc() || end != text->data() + text->size() || value < low || value > high) {
-    return input_error(std::string(name), std::string(name) + " must be a whole number from " + std::to_string(low) +
-                                              " to " + std::to_string(high));
-  }
-  return value;
-}
 
 std::string percent_encode(std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
@@ -117,12 +103,6 @@ std::optional<std::optional<std::int64_t>> if_match_version(std::string_view hea
   return std::optional<std::int64_t>(version);
 }
 
-Reply refuse(Problem problem, std::string detail) {
-  Reply reply;
-  reply.problem = std::pair(problem, std::move(detail));
-  return reply;
-}
-
 bool is_conflict(const Result<app::EditResult>& edited) {
   return !edited.ok() && edited.error().code() == ErrorCode::kConflict;
 }
@@ -162,18 +142,6 @@ Result<std::map<std::string, std::string>> secret_names(Call& call, const std::s
     if (secret["product"] == product) names[secret["id"].get<std::string>()] = secret["name"].get<std::string>();
   }
   return names;
-}
-
-json event_json(const ledger::Event& e) {
-  // An image that is not JSON (a tampered ledger) is shown as the text it is.
-  const auto parsed = [](const std::optional<std::string>& s) {
-    if (!s) return json(nullptr);
-    json value = json::parse(*s, nullptr, false);
-    return value.is_discarded() ? json(*s) : value;
-  };
-  return {{"seq", e.seq}, {"at", e.at}, {"actor", e.actor}, {"action", e.action}, {"entity", e.entity},
-          {"key", e.key}, {"before", parsed(e.before)}, {"after", parsed(e.after)},
-          {"prev_hash", e.prev_hash}, {"hash", e.hash}};
 }
 
 json exposure_json(const app::ExposureReport& report) {
@@ -375,7 +343,7 @@ Result<Reply> audit_log(Call& call) {
   MOAT_TRY(const auto events, app::ledger_events(call.workspace, after + 1, limit + 1));
   json items = json::array();
   for (std::size_t i = 0; i < events.size() && i < static_cast<std::size_t>(limit); ++i) {
-    items.push_back(event_json(events[i]));
+    items.push_back(app::event_json(events[i]));
   }
   const bool more = events.size() > static_cast<std::size_t>(limit);
   Reply reply;

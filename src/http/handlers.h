@@ -5,9 +5,31 @@
 // supplier user sees (Scope::kOwnRows, Scope::kAssignedWork).
 #pragma once
 
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "core/date.h"
 #include "http/routes.h"
+#include "store/schema.h"
 
 namespace moat::http::handlers {
+
+// ---- Shared by the handler files (handler_common.cc) -------------------------------------------
+
+const store::Table& table(std::string_view name);
+// A query parameter as a whole number in [low, high]; `fallback` when absent; kInput otherwise.
+Result<std::int64_t> number_param(const Call& call, std::string_view name, std::int64_t fallback,
+                                  std::int64_t low, std::int64_t high);
+// An expected refusal decided by the handler.
+Reply refuse(Problem problem, std::string detail);
+// The request's body as a JSON object: a refusal (415, 400) when it is not one.
+std::variant<nlohmann::json, Reply> json_object_body(const Call& call);
+// Today (UTC) as the session's clock tells it.
+Date today(const Call& call);
+// A string member of a JSON object, or empty.
+std::string text_of(const nlohmann::json& object, std::string_view member);
 
 // Accounts (account_handlers.cc)
 Result<Reply> login(Call& call);
@@ -27,5 +49,18 @@ Result<Reply> list_parties(Call& call);
 Result<Reply> audit_log(Call& call);
 Result<Reply> audit_verify(Call& call);
 Result<Reply> openapi(Call& call);
+
+// Vetting, oversight, red flags, the gate and legal (engine_handlers.cc)
+Result<Reply> qualification(Call& call);
+Result<Reply> list_visits(Call& call);
+Result<Reply> answer_finding(Call& call);
+Result<Reply> close_finding(Call& call);
+Result<Reply> list_flags(Call& call);
+Result<Reply> update_flag(Call& call);
+Result<Reply> product_gate(Call& call);
+Result<Reply> product_frontier(Call& call);
+Result<Reply> ip_deadlines(Call& call);
+Result<Reply> list_agreements(Call& call);
+Result<Reply> list_orders(Call& call);
 
 }  // namespace moat::http::handlers

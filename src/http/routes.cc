@@ -12,10 +12,24 @@ using app::Role;
 
 constexpr Roles kEditors{Role::kAdmin, Role::kSourcing};
 constexpr Roles kAuditors{Role::kAdmin, Role::kLegal, Role::kOversight};
+// Who acts on red flags: the owner's people but viewers.
+constexpr Roles kFlagHandlers{Role::kAdmin, Role::kSourcing, Role::kLegal, Role::kOversight};
+// Who records a supplier's answer to a finding: the supplier itself, or our people on site for it.
+constexpr Roles kAnswerers{Role::kAdmin, Role::kOversight, Role::kSupplier};
+constexpr Roles kFindingClosers{Role::kAdmin, Role::kOversight};
 
 constexpr std::string_view kLoginBody =
     R"({"type": "object", "required": ["name", "password"],
         "properties": {"name": {"type": "string"}, "password": {"type": "string", "format": "password"}}})";
+constexpr std::string_view kFlagBody =
+    R"({"type": "object", "required": ["state", "reason"],
+        "properties": {"state": {"enum": ["acknowledged", "resolved", "open"]}, "reason": {"type": "string"}}})";
+constexpr std::string_view kAnswerBody =
+    R"({"type": "object", "required": ["answer"], "properties": {"answer": {"type": "string",
+        "description": "what was done about the finding, by whom, with what evidence"}}})";
+constexpr std::string_view kCloseBody =
+    R"({"type": "object", "properties": {"closed_on": {"type": "string", "format": "date",
+        "description": "default: today"}}})";
 constexpr std::string_view kSupplierPatchBody =
     R"({"type": "object", "description": "fields to change, each a JSON value or the text of a CSV cell; null clears",
         "additionalProperties": true})";
@@ -44,6 +58,36 @@ const Route kRoutes[] = {
     {Method::kGet, "/api/products/{id}/plan",
      "the approved sourcing plan: assignments, exposure (parties x secrets), each recipe's minimum coalition",
      kStaff, Scope::kAll, handlers::product_plan, {}, {}, true},
+    {Method::kGet, "/api/products/{id}/gate",
+     "the go / no-go gate: the production launch, or with supplier and package the release of that package to that "
+     "supplier; each check with its reason and fix",
+     kStaff, Scope::kAll, handlers::product_gate, "supplier,package", {}, true},
+    {Method::kGet, "/api/products/{id}/frontier",
+     "the price of protection: the plan's cost at collusion 0 to 3 and under tighter exposure caps", kStaff,
+     Scope::kAll, handlers::product_frontier, {}, {}, true, true},
+    {Method::kGet, "/api/qualification",
+     "each supplier's qualification: status, tier, validity, last assessment, certificates (a supplier user: its own)",
+     kEveryone, Scope::kOwnRows, handlers::qualification, "status", {}, true},
+    {Method::kGet, "/api/visits",
+     "visits and audits with their findings, newest first (a supplier user: those at its own sites, with the "
+     "findings to answer)",
+     kEveryone, Scope::kOwnRows, handlers::list_visits, "supplier,state", {}, true},
+    {Method::kPost, "/api/visits/{visit}/findings/{finding}/answer",
+     "answer a finding: what was done about it (the finding becomes answered)", kAnswerers, Scope::kOwnVisit,
+     handlers::answer_finding, {}, kAnswerBody},
+    {Method::kPost, "/api/visits/{visit}/findings/{finding}/close", "close a finding (on closed_on, default today)",
+     kFindingClosers, Scope::kAll, handlers::close_finding, {}, kCloseBody},
+    {Method::kGet, "/api/flags", "red flags, most severe first: by default those open or acknowledged", kStaff,
+     Scope::kAll, handlers::list_flags, "state,severity,subject", {}, true},
+    {Method::kPost, "/api/flags/{id}", "acknowledge, resolve or reopen a red flag, with the reason", kFlagHandlers,
+     Scope::kAll, handlers::update_flag, {}, kFlagBody},
+    {Method::kGet, "/api/ip/deadlines", "IP deadlines open today (within days, when given) and those missed", kStaff,
+     Scope::kAll, handlers::ip_deadlines, "within,right", {}, true},
+    {Method::kGet, "/api/agreements",
+     "NNN and other agreements with their quality check (a supplier user: those binding it)", kEveryone,
+     Scope::kOwnRows, handlers::list_agreements, "supplier", {}, true},
+    {Method::kGet, "/api/orders", "purchase orders with their IP clause and penalty (a supplier user: its own)",
+     kEveryone, Scope::kOwnRows, handlers::list_orders, "supplier,product", {}, true},
     {Method::kGet, "/api/parties", "parties: suppliers grouped by affiliation", kStaff, Scope::kAll,
      handlers::list_parties, {}, {}, true},
     {Method::kGet, "/api/audit/log", "ledger events, oldest first, paginated by sequence number", kAuditors,
@@ -95,6 +139,7 @@ std::string_view scope_name(Scope scope) {
     case Scope::kOwnSupplier: return "own-supplier";
     case Scope::kOwnRows: return "own-rows";
     case Scope::kAssignedWork: return "assigned-work";
+    case Scope::kOwnVisit: return "own-visit";
   }
   return "all";
 }

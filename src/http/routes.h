@@ -56,6 +56,7 @@ enum class Scope {
   kOwnRows,       // a list: only its own supplier's rows
   kAssignedWork,  // a product: only those with work packages assigned to its supplier in the
                   // approved plan, and only those packages; any other product is 404 and recorded
+  kOwnVisit,      // {visit} is a visit: only those at its own supplier; any other is 404 and recorded
 };
 std::string_view scope_name(Scope scope);
 

@@ -163,6 +163,12 @@ def add_user(name, role, supplier=None):
     assert out.returncode == 0, out.stderr
 
 
+def add_visit(supplier):
+    out = moat("visit", "add", supplier, "--kind", "visit", "--by", "Test Engineer", "--json")
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)["visit"]
+
+
 def make_token(name):
     out = moat("token", "create", name)
     assert out.returncode == 0, out.stderr
@@ -213,17 +219,50 @@ EXPECTED = {
     ("GET", "/api/audit/log"): row((200, 200), sourcing=(403, 403), viewer=(403, 403), supplier=(403, 403)),
     ("GET", "/api/audit/verify"): row((200, 200), supplier=(403, 403)),
     ("GET", "/api/openapi.json"): row((200, 200), anonymous=(200, 200)),
+    ("GET", "/api/products/{id}/gate"): row((200, 200), supplier=(403, 403)),
+    ("GET", "/api/products/{id}/frontier"): row((200, 200), supplier=(403, 403)),
+    ("GET", "/api/qualification"): row((200, 200)),
+    ("GET", "/api/visits"): row((200, 200)),
+    ("POST", "/api/visits/{visit}/findings/{finding}/answer"): row((200, 200), sourcing=(403, 403), legal=(403, 403),
+                                                                  viewer=(403, 403), supplier=(200, 404)),
+    ("POST", "/api/visits/{visit}/findings/{finding}/close"): row((200, 200), sourcing=(403, 403), legal=(403, 403),
+                                                                 viewer=(403, 403), supplier=(403, 403)),
+    ("GET", "/api/flags"): row((200, 200), supplier=(403, 403)),
+    ("POST", "/api/flags/{id}"): row((200, 200), viewer=(403, 403), supplier=(403, 403)),
+    ("GET", "/api/ip/deadlines"): row((200, 200), supplier=(403, 403)),
+    ("GET", "/api/agreements"): row((200, 200)),
+    ("GET", "/api/orders"): row((200, 200)),
 }
+
+# The body each write route is sent in the matrix.
+MATRIX_BODIES = {
+    "/api/visits/{visit}/findings/{finding}/answer": {"answer": "the counter is logged every shift"},
+    "/api/visits/{visit}/findings/{finding}/close": {},
+    "/api/flags/{id}": {"state": "acknowledged", "reason": "seen in the authorization matrix"},
+}
+
+
+def fresh_finding(visit):
+    """A new open finding of `visit` (each write of the matrix gets its own)."""
+    out = moat("finding", "add", visit, "--severity", "minor", "--description", "a finding for the matrix",
+               "--action", "answer it", "--json")
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)["finding"]
 
 
 def concrete(pattern, own):
     """The path with its {id} bound to an own or a foreign object."""
-    if "{id}" not in pattern:
+    if "{" not in pattern:
         return pattern
     if pattern.startswith("/api/suppliers/"):
         return pattern.replace("{id}", OWN_SUPPLIER if own else FOREIGN_SUPPLIER)
     if pattern.startswith("/api/products/"):
         return pattern.replace("{id}", "aurora" if own else "gadget")
+    if pattern.startswith("/api/flags/"):
+        return pattern.replace("{id}", FLAG)
+    if pattern.startswith("/api/visits/"):
+        visit = OWN_VISIT if own else FOREIGN_VISIT
+        return pattern.replace("{visit}", visit).replace("{finding}", fresh_finding(visit))
     raise AssertionError("no object for " + pattern)
 
 
@@ -237,6 +276,9 @@ def matrix_request(server, role, method, pattern, own):
         current = Client(server, token=TOKENS["admin"]).get(path).json
         name = current["supplier"]["name"] if current else "x"
         return client.request("PATCH", path, {"name": name}, headers={"If-Match": "*"})
+    if method == "POST" and pattern in MATRIX_BODIES:
+        headers = {"X-CSRF-Token": client.csrf} if client.csrf else {}
+        return client.request(method, path, MATRIX_BODIES[pattern], headers=headers)
     return client.request(method, path)
 
 
@@ -260,7 +302,7 @@ def test_matrix(server):
                                                                              sorted(allowed)))
         for role in ROLES + ["anonymous"]:
             for own in (True, False):
-                if own is False and "{id}" not in pattern:
+                if own is False and "{" not in pattern:
                     continue
                 reply = matrix_request(server, role, method, pattern, own)
                 want = expected[role][0 if own else 1]
@@ -296,8 +338,38 @@ def test_supplier_isolation(server, suppliers):
         seen.append(reply.text)
     for path in ["/api/products", "/api/products/aurora/packages", "/api/suppliers/%s" % OWN_SUPPLIER,
                  "/api/suppliers/%s/people" % OWN_SUPPLIER, "/api/me", "/api/products/gadget/packages",
-                 "/api/products/aurora/plan", "/api/parties", "/api/status", "/api/audit/log"]:
-        seen.append(client.get(path).text)
+                 "/api/products/aurora/plan", "/api/parties", "/api/status", "/api/audit/log",
+                 "/api/qualification", "/api/qualification?status=qualified", "/api/visits", "/api/visits?state=open",
+                 "/api/visits?supplier=" + FOREIGN_SUPPLIER, "/api/agreements", "/api/agreements?supplier=" + FOREIGN_SUPPLIER,
+                 "/api/orders", "/api/orders?supplier=" + FOREIGN_SUPPLIER, "/api/flags", "/api/ip/deadlines",
+                 "/api/products/aurora/gate", "/api/products/aurora/frontier"]:
+        reply = client.get(path)
+        if path.startswith("/api/visits") and reply.json:
+            # A finding's id (F1, F2, ... per visit) reads like a supplier id: leave it out.
+            for visit in reply.json["items"]:
+                for finding in visit["findings"]:
+                    finding.pop("id")
+            seen.append(json.dumps(reply.json))
+        else:
+            seen.append(reply.text)
+    # Its own rows, and only those.
+    rows = client.get("/api/qualification").json["items"]
+    check([r["supplier"] for r in rows] == [OWN_SUPPLIER], "a supplier user's qualification rows: %s" % rows)
+    check(all("max_exposure_share" not in r for r in rows), "a supplier user sees its exposure cap")
+    visits = client.get("/api/visits").json["items"]
+    check(visits and all(v["supplier"] == OWN_SUPPLIER for v in visits), "a supplier user's visits: %s" % visits)
+    check(all("by" not in v and "note" not in v for v in visits), "a supplier user sees our visit notes")
+    orders = client.get("/api/orders").json["items"]
+    check(all(o["supplier"] == OWN_SUPPLIER for o in orders), "a supplier user's orders")
+    for agreement in client.get("/api/agreements").json["items"]:
+        check(agreement["suppliers"] == [OWN_SUPPLIER], "a supplier user sees who else an agreement binds")
+    # Answering another supplier's finding: as if it did not exist.
+    foreign = fresh_finding(FOREIGN_VISIT)
+    reply = client.request("POST", "/api/visits/%s/findings/%s/answer" % (FOREIGN_VISIT, foreign), {"answer": "x"})
+    check(reply.status == 404, "a supplier user answers another supplier's finding: %s" % reply.status)
+    seen.append(reply.text)
+    reply = client.request("POST", "/api/visits/V999/findings/F1/answer", {"answer": "x"})
+    check(reply.status == 404, "an unknown visit: %s" % reply.status)
     seen.append(Client(server).get("/api/openapi.json").text)
     everything = "\n".join(seen)
     for other in others:
@@ -624,7 +696,7 @@ def through_nginx(nginx, server):
 
 
 def main():
-    global OWN_SUPPLIER, FOREIGN_SUPPLIER, SUPPLIERS, TOKENS, USERS, ASSIGNED
+    global OWN_SUPPLIER, FOREIGN_SUPPLIER, SUPPLIERS, TOKENS, USERS, ASSIGNED, OWN_VISIT, FOREIGN_VISIT, FLAG
     used, everyone, SUPPLIERS = plan_suppliers()
     untrusted = [s for s in used if not SUPPLIERS[s]["trusted"]]
     OWN_SUPPLIER = untrusted[0]
@@ -636,6 +708,10 @@ def main():
         add_user(name, role, OWN_SUPPLIER if role == "supplier" else None)
         USERS[role] = name
     add_user("lockme", "viewer")
+    OWN_VISIT, FOREIGN_VISIT = (add_visit(OWN_SUPPLIER), add_visit(FOREIGN_SUPPLIER))
+    flags = json.loads(moat("flags", "--json").stdout)
+    check(bool(flags), "the demo has red flags")
+    FLAG = flags[0]["id"]
     TOKENS = {role: make_token(USERS[role]) for role in ROLES}
     server = Server()
     try:

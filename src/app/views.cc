@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "app/views.h"
+
+#include "legal/agreement_check.h"
+
+namespace moat::app {
+
+using nlohmann::json;
+
+namespace {
+
+json text_or_null(const std::string& text) { return text.empty() ? json() : json(text); }
+
+json check_json(const legal::CheckResult& c) {
+  return {{"id", c.id}, {"title", c.title}, {"severity", legal::severity_name(c.severity)}, {"passed", c.passed},
+          {"reason", c.reason}, {"fix", c.fix}, {"source", c.source}};
+}
+
+}  // namespace
+
+json date_json(const std::optional<Date>& date) { return date ? json(date->to_string()) : json(); }
+json number_json(const std::optional<double>& value) { return value ? json(*value) : json(); }
+
+json event_json(const ledger::Event& e) {
+  const auto parsed = [](const std::optional<std::string>& s) {
+    if (!s) return json(nullptr);
+    json value = json::parse(*s, nullptr, false);
+    return value.is_discarded() ? json(*s) : value;
+  };
+  return {{"seq", e.seq}, {"at", e.at}, {"actor", e.actor}, {"action", e.action}, {"entity", e.entity},
+          {"key", e.key}, {"before", parsed(e.before)}, {"after", parsed(e.after)},
+          {"prev_hash", e.prev_hash}, {"hash", e.hash}};
+}
+
+json frontier_json(const std::vector<plan::FrontierPoint>& points) {
+  json out = json::array();
+  for (const auto& point : points) {
+    out.push_back({{"collusion", point.collusion}, {"max_exposure_share", point.max_exposure_share},
+                   {"status", plan::status_name(point.plan.status)}, {"cost", number_json(point.plan.cost)},
+                   {"lower_bound", number_json(point.plan.lower_bound)}});
+  }
+  return out;
+}
+
+json verdict_json(const gate::Verdict& verdict) {
+  json checks = json::array();
+  for (const gate::Check& c : verdict.checks) {
+    const std::string reason = c.waiver.empty() ? c.reason : c.reason + " (" + c.waiver + ")";
+    checks.push_back(
+        {{"id", c.id}, {"subject", c.subject}, {"status", gate::status_name(c.status)}, {"reason", reason}, {"fix", c.fix}});
+  }
+  return {{"verdict", gate::verdict_name(verdict)}, {"checks", checks}};
+}
+
+json flag_json(const Flag& f) {
+  json evidence = json::array();
+  for (const auto& e : f.evidence) evidence.push_back({{"name", e.name}, {"value", e.value}});
+  return {{"id", f.id}, {"rule", f.rule}, {"severity", f.severity}, {"subject", f.subject}, {"cause", f.cause},
+          {"summary", f.summary}, {"evidence", evidence}, {"state", f.state}, {"raised_at", f.raised_at},
+          {"updated_by", text_or_null(f.updated_by)}, {"updated_at", text_or_null(f.updated_at)},
+          {"reason", text_or_null(f.reason)}, {"new", f.raised_now}};
+}
+
+json agreement_json(const AgreementReview& a) {
+  json checks = json::array();
+  for (const auto& c : a.checks) checks.push_back(check_json(c));
+  return {{"id", a.id}, {"kind", a.kind}, {"supplier", a.supplier}, {"suppliers", a.suppliers},
+          {"products", a.products}, {"effective", date_json(a.effective)}, {"expires", date_json(a.expires)},
+          {"passes", a.passes}, {"expiring", a.expiring}, {"contracted_by", text_or_null(a.contracted_by)},
+          {"checks", checks}};
+}
+
+json order_json(const OrderReview& o) {
+  return {{"id", o.id}, {"supplier", o.supplier}, {"product", o.product}, {"package", text_or_null(o.package)},
+          {"quantity", o.quantity}, {"issued", o.issued}, {"ip_clause", text_or_null(o.ip_clause)},
+          {"penalty", number_json(o.penalty)}, {"currency", text_or_null(o.currency)}, {"ok", o.problems.empty()},
+          {"problems", o.problems}};
+}
+
+json deadline_json(const legal::Deadline& d) {
+  return {{"right", d.right},   {"rule", d.rule},
+          {"title", d.title},   {"category", legal::category_name(d.category)},
+          {"due", d.due.to_string()}, {"nominal", d.nominal.to_string()},
+          {"opens", date_json(d.opens)}, {"office", d.office},
+          {"missed", d.missed}, {"action", d.action},
+          {"source", d.source}, {"note", text_or_null(d.note)}};
+}
+
+json qualification_json(const QualificationRow& r) {
+  return {{"supplier", r.supplier}, {"name", r.name}, {"status", r.status}, {"tier", r.tier},
+          {"max_exposure_share", number_json(r.max_exposure_share)}, {"qualified_until", r.qualified_until},
+          {"last_assessment", r.last_assessment}, {"certificates", r.certificates}};
+}
+
+}  // namespace moat::app

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: Apache-2.0
+// The JSON shapes of the use cases' results, one copy for every front end: the CLI's --json and
+// the HTTP API print the same objects, so a script written against one reads the other. The
+// shapes are contracts (docs/formats.md, docs/api.md): add members, never rename them.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "app/legal.h"
+#include "app/red_flags.h"
+#include "app/vetting.h"
+#include "core/date.h"
+#include "gate/gate.h"
+#include "ledger/chain.h"
+#include "legal/deadlines.h"
+#include "plan/planner.h"
+
+namespace moat::app {
+
+nlohmann::json date_json(const std::optional<Date>& date);  // "2026-11-29" or null
+nlohmann::json number_json(const std::optional<double>& value);
+
+// A ledger event; an image that is not JSON (a tampered ledger) is shown as the text it is.
+nlohmann::json event_json(const ledger::Event& event);
+
+// The price of protection: [{collusion, max_exposure_share, status, cost, lower_bound}].
+nlohmann::json frontier_json(const std::vector<plan::FrontierPoint>& points);
+
+// {verdict: "go"|"no-go", checks: [{id, subject, status, reason, fix}]}; a waived check's reason
+// ends with who waived it, until when and why.
+nlohmann::json verdict_json(const gate::Verdict& verdict);
+
+nlohmann::json flag_json(const Flag& flag);
+nlohmann::json agreement_json(const AgreementReview& agreement);
+nlohmann::json order_json(const OrderReview& order);
+nlohmann::json deadline_json(const legal::Deadline& deadline);
+nlohmann::json qualification_json(const QualificationRow& row);
+
+}  // namespace moat::app
