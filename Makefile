@@ -5,13 +5,15 @@ BUILD       ?= build
 ASAN_BUILD  ?= build-asan
 FUZZ_BUILD  ?= build-fuzz
 DEMO_DIR    ?= $(BUILD)/aurora-demo
+DEMO_LISTEN ?= 127.0.0.1:8080
+WEB_DIR     ?= $(BUILD)/web
 JOBS        ?= $(shell nproc)
 WERROR      := $(if $(CI),ON,OFF)
 # Debug information costs a third of the compile time; CI builds without it.
 BUILD_TYPE  ?= $(if $(CI),Release,RelWithDebInfo)
 CMAKE_FLAGS := -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" -DMOAT_WERROR=$(WERROR)
 
-.PHONY: all deps build demo test asan fuzz-build fuzz format tidy clean
+.PHONY: all deps build web demo test asan fuzz-build fuzz format tidy clean
 
 all: build
 
@@ -19,14 +21,23 @@ deps:
 	@scripts/install-deps
 
 build: deps
-	cmake -S . -B $(BUILD) $(CMAKE_FLAGS) -DMOAT_FUZZ_DIR=$(abspath $(FUZZ_BUILD))/fuzz >/dev/null
+	cmake -S . -B $(BUILD) $(CMAKE_FLAGS) -DMOAT_FUZZ_DIR=$(abspath $(FUZZ_BUILD))/fuzz \
+	  -DMOAT_WEB_DIR=$(abspath $(WEB_DIR)) >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
 
-demo: build
+# The web dashboard: npm packages from package-lock.json, bundled by web/build.mjs.
+web: deps
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	node web/build.mjs $(abspath $(WEB_DIR))
+
+# The Aurora demo, then its dashboard served on loopback until Ctrl-C.
+demo: build web
 	rm -rf $(DEMO_DIR)
-	$(BUILD)/src/cli/moat demo $(DEMO_DIR)
+	$(BUILD)/src/cli/moat demo $(DEMO_DIR) --sign-ins
 	@echo
 	@echo "The demo workspace is $(DEMO_DIR); try: $(BUILD)/src/cli/moat -w $(DEMO_DIR) list suppliers"
+	@echo "The dashboard: open the address below in a browser and sign in with a name and password above."
+	$(BUILD)/src/cli/moat -w $(DEMO_DIR) serve --listen $(DEMO_LISTEN) --static $(abspath $(WEB_DIR))
 
 # libFuzzer targets need clang; they are smoke-run by CTest (tests named fuzz.*).
 fuzz-build: deps
@@ -35,7 +46,7 @@ fuzz-build: deps
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target csv_fuzz json_fuzz
 
 # Every store, app and CLI test runs on SQLite and on a throwaway PostgreSQL server.
-test: build fuzz-build
+test: build web fuzz-build
 	scripts/with-postgres bash -c 'cd $(BUILD) && ctest --output-on-failure -j $(JOBS)'
 
 asan: deps

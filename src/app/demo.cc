@@ -3,6 +3,8 @@
 
 #include <regex>
 
+#include <sodium.h>
+
 #include "app/embedded.h"
 
 namespace moat::app {
@@ -48,7 +50,31 @@ Result<std::vector<Assessment>> qualify_suppliers(Workspace& workspace, const Se
   return out;
 }
 
+// A password to read off a screen: four groups of four from an alphabet without look-alikes.
+std::string demo_password() {
+  static constexpr std::string_view kAlphabet = "abcdefghjkmnpqrstuvwxyz23456789";
+  std::string out;
+  for (int i = 0; i < 16; ++i) {
+    if (i > 0 && i % 4 == 0) out += '-';
+    out += kAlphabet[randombytes_uniform(static_cast<std::uint32_t>(kAlphabet.size()))];
+  }
+  return out;
+}
+
 }  // namespace
+
+Result<std::vector<NewUser>> create_demo_sign_ins(Workspace& workspace, const Session& session) {
+  if (sodium_init() < 0) return internal_error("libsodium failed to initialise");
+  std::vector<NewUser> users = {{"admin", Role::kAdmin, "", ""},         {"sourcing", Role::kSourcing, "", ""},
+                                {"legal", Role::kLegal, "", ""},         {"oversight", Role::kOversight, "", ""},
+                                {"viewer", Role::kViewer, "", ""},       {"shengda", Role::kSupplier, "F04", ""}};
+  for (NewUser& user : users) {
+    user.password = demo_password();
+    MOAT_TRY(const User added, add_user(workspace, session, user));
+    (void)added;
+  }
+  return users;
+}
 
 Result<DemoResult> create_demo(const std::filesystem::path& dir, const Session& session,
                                const std::string& database) {

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "app/accounts.h"
 #include "app/import.h"
 #include "app/red_flags.h"
 #include "app/session.h"
@@ -35,5 +36,10 @@ struct DemoResult {
 // `database`: empty for SQLite, or the postgresql:// URL of an empty database.
 Result<DemoResult> create_demo(const std::filesystem::path& dir, const Session& session,
                                const std::string& database = {});
+
+// The demo's accounts for the dashboard: one per role, and a supplier user for Shenzhen Shengda
+// (F04, which has work in the approved plan and findings to answer). Each gets a new random
+// password, returned here once; only its argon2id hash is stored.
+Result<std::vector<NewUser>> create_demo_sign_ins(Workspace& workspace, const Session& session);
 
 }  // namespace moat::app

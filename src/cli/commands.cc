@@ -209,13 +209,37 @@ int print_demo_gate(app::Workspace& workspace, const app::SavedPlan& plan) {
   return 0;
 }
 
+int print_demo_sign_ins(app::Workspace& workspace) {
+  auto users = app::create_demo_sign_ins(workspace, app::terminal_session());
+  if (!users.ok()) return fail(users.error());
+  std::cout << "\n== Sign-ins for the dashboard (the passwords are shown only now) ==\n";
+  TextTable table({"name", "password", "role", "sees"});
+  for (const app::NewUser& user : *users) {
+    std::string sees;
+    switch (user.role) {
+      case app::Role::kAdmin: sees = "everything, the ledger's events included"; break;
+      case app::Role::kSourcing: sees = "suppliers, plans, flags, the gate; changes suppliers"; break;
+      case app::Role::kLegal: sees = "agreements, IP deadlines, the gate, the ledger"; break;
+      case app::Role::kOversight: sees = "visits and findings, flags, the ledger"; break;
+      case app::Role::kViewer: sees = "reads all but the ledger's events"; break;
+      case app::Role::kSupplier: sees = "only supplier " + user.supplier + "'s own records and work"; break;
+    }
+    table.add({user.name, user.password, std::string(app::role_name(user.role)), sees});
+  }
+  table.print(std::cout);
+  return 0;
+}
+
 std::function<int()> define_demo(CLI::App& app, GlobalOptions& global) {
   auto dir = std::make_shared<std::string>();
   auto database = std::make_shared<std::string>();
   app.add_option("DIR", *dir, "folder to create the demo workspace in")->required();
   app.add_option("--db", *database, "an empty PostgreSQL database (postgresql://...) instead of SQLite");
+  auto sign_ins = std::make_shared<bool>(false);
   app.add_flag("--json", global.json, "print the summary as JSON");
-  return [dir, database, &global] {
+  app.add_flag("--sign-ins", *sign_ins,
+               "also make an account per role and a supplier user, each with a new password printed once");
+  return [dir, database, sign_ins, &global] {
     auto demo = app::create_demo(*dir, app::terminal_session(), *database);
     if (!demo.ok()) return fail(demo.error());
     if (global.json) return show_summary(*demo->workspace, true);
@@ -235,6 +259,7 @@ std::function<int()> define_demo(CLI::App& app, GlobalOptions& global) {
     print_demo_vetting(*demo);
     if (int status = print_demo_gate(*demo->workspace, demo->plan); status != 0) return status;
     std::cout << "\nThe workspace is " << *dir << ": try 'moat -w " << *dir << " exposure --product aurora'.\n";
+    if (*sign_ins) return print_demo_sign_ins(*demo->workspace);
     return 0;
   };
 }
