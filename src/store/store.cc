@@ -306,6 +306,21 @@ Status Store::copy_to(Database& target) {
   const std::string insert_event = "INSERT INTO \"ledger\" (" + std::string(kEventColumns) +
                                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   for (const SqlRow& row : events) MOAT_CHECK(target.execute(insert_event, row));
+  // The accounts of `moat serve` go along (users, then the API tokens that name them); browser
+  // sessions do not: everyone signs in again on the new database.
+  for (const auto& [table, columns] : {std::pair<std::string_view, std::string_view>{
+                                           "users", R"("name", "role", "supplier", "password_hash", "failed_logins",
+                                                      "locked_until_ms", "disabled", "created_at")"},
+                                       {"api_tokens", R"("hash", "id", "user_name", "label", "created_at", "revoked")"}}) {
+    MOAT_TRY(const auto rows, db_->query("SELECT " + std::string(columns) + " FROM " + quoted(table)));
+    std::string marks;
+    for (std::size_t i = 0, n = static_cast<std::size_t>(std::count(columns.begin(), columns.end(), ',')); i <= n; ++i) {
+      marks += i ? ", ?" : "?";
+    }
+    const std::string insert =
+        "INSERT INTO " + quoted(table) + " (" + std::string(columns) + ") VALUES (" + marks + ")";
+    for (const SqlRow& row : rows) MOAT_CHECK(target.execute(insert, row));
+  }
   return {};
   });
 }
