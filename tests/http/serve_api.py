@@ -531,6 +531,68 @@ def test_problems_and_limits(server):
     check(following[0]["seq"] == page["items"][-1]["seq"] + 1, "the next page follows on")
 
 
+def test_engines(server):
+    """The gate, the frontier, flags, findings, deadlines, agreements and orders: answers agree with the CLI."""
+    admin = Client(server, token=TOKENS["admin"])
+    launch = admin.get("/api/products/aurora/gate").json
+    cli = json.loads(moat("gate", "--product", "aurora", "--json").stdout)
+    check(launch["verdict"] == cli["verdict"] == "no-go", "the launch verdict: %s" % launch.get("verdict"))
+    check(launch["checks"] == cli["checks"], "the API's gate checks are the CLI's")
+    check(all(c["fix"] for c in launch["checks"] if c["status"] == "fail"), "every failing check has a fix")
+    release = admin.get("/api/products/aurora/gate?supplier=F06&package=WP07").json
+    check(release["verdict"] == "go" and release["release"] == {"supplier": "F06", "package": "WP07"},
+          "the release of WP07 to F06: %s" % release.get("verdict"))
+    problem_shape(admin.get("/api/products/aurora/gate?supplier=F06"), 400, "a release without a package")
+    problem_shape(admin.get("/api/products/aurora/gate?supplier=F06&package=WP99"), 404, "an unknown package")
+    problem_shape(admin.get("/api/products/nothing/gate"), 404, "the gate of an unknown product")
+    frontier = admin.get("/api/products/aurora/frontier").json["points"]
+    check(len(frontier) >= 4 and frontier[0]["collusion"] == 0, "the frontier's points: %s" % frontier[:1])
+    costs = [p["cost"] for p in frontier[:4] if p["cost"] is not None]
+    check(costs == sorted(costs), "more collusion never costs less: %s" % costs)
+
+    flags = admin.get("/api/flags?state=all").json["items"]
+    check(len(flags) == len(json.loads(moat("flags", "--json", "--all").stdout)), "flags: as many as the CLI's")
+    target = [f for f in flags if f["state"] == "open"][-1]["id"]
+    problem_shape(admin.request("POST", "/api/flags/" + target, {"state": "resolved"}), 400, "a flag without a reason")
+    problem_shape(admin.request("POST", "/api/flags/" + target, "state=resolved", content_type="text/plain"), 415,
+                  "a flag update as text")
+    problem_shape(admin.request("POST", "/api/flags/FL999", {"state": "resolved", "reason": "x"}), 404, "an unknown flag")
+    done = admin.request("POST", "/api/flags/" + target, {"state": "resolved", "reason": "the mold was counted"})
+    check(done.status == 200 and done.json["state"] == "resolved" and done.json["updated_by"] == "admin1",
+          "resolve a flag: %s" % done.text[:200])
+    check(target not in [f["id"] for f in admin.get("/api/flags").json["items"]], "a resolved flag leaves the default list")
+    check(all(f["severity"] == "critical" for f in admin.get("/api/flags?severity=critical&state=all").json["items"]),
+          "the severity filter")
+
+    finding = fresh_finding(OWN_VISIT)
+    path = "/api/visits/%s/findings/%s" % (OWN_VISIT, finding)
+    problem_shape(admin.request("POST", path + "/answer", {"answer": ""}), 400, "an empty answer")
+    problem_shape(admin.request("POST", path + "/close", {"closed_on": "yesterday"}), 400, "a bad closing date")
+    supplier = Client(server, token=TOKENS["supplier"])
+    answered = supplier.request("POST", path + "/answer", {"answer": "counter logged every shift"})
+    check(answered.status == 200 and answered.json["state"] == "answered", "the supplier answers: %s" % answered.text[:200])
+    closed = admin.request("POST", path + "/close", {"closed_on": "2026-01-05"})
+    check(closed.status == 200 and closed.json["state"] == "closed" and closed.json["closed_on"] == "2026-01-05",
+          "close a finding: %s" % closed.text[:200])
+    problem_shape(admin.request("POST", path + "/close", {}), 409, "closing a closed finding")
+    problem_shape(supplier.request("POST", path + "/answer", {"answer": "again"}), 409, "answering a closed finding")
+    problem_shape(admin.request("POST", "/api/visits/%s/findings/F999/answer" % OWN_VISIT, {"answer": "x"}), 404,
+                  "an unknown finding")
+    open_only = admin.get("/api/visits?state=open").json["items"]
+    check(all(f["state"] == "open" for v in open_only for f in v["findings"]), "the findings' state filter")
+
+    deadlines = admin.get("/api/ip/deadlines").json
+    cli = json.loads(moat("ip", "deadlines", "--json").stdout)
+    check(deadlines["items"] == cli, "the API's deadlines are the CLI's")
+    problem_shape(admin.get("/api/ip/deadlines?within=soon"), 400, "within=soon")
+    soon = admin.get("/api/ip/deadlines?within=30").json["items"]
+    check(len(soon) <= len(deadlines["items"]), "within narrows the deadlines")
+    agreements = admin.get("/api/agreements").json["items"]
+    check(agreements == json.loads(moat("agreement", "list", "--json").stdout), "the API's agreements are the CLI's")
+    orders = admin.get("/api/orders?supplier=F04").json["items"]
+    check(orders and all(o["supplier"] == "F04" for o in orders), "orders filtered by supplier")
+
+
 def test_ledger_records():
     events = json.loads(moat("audit", "log", "--json").stdout)
     signins = [e for e in events if e["action"] == "sign-in"]
@@ -725,6 +787,7 @@ def main():
         test_tokens(server)
         test_etags_and_versions(server)
         test_problems_and_limits(server)
+        test_engines(server)
         test_two_servers(server)
     finally:
         code, stdout, log = server.stop()
