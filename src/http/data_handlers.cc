@@ -19,40 +19,9 @@ namespace {
 using nlohmann::json;
 
 constexpr std::int64_t kDefaultLimit = 50;
-constexpr std::int64_t kMaxLimit = 500;
 constexpr std::int64_t kDefaultEventLimit = 100;
 constexpr std::int64_t kMaxEventLimit = 1000;
 constexpr int kStarRetries = 5;  // If-Match: * against concurrent writers
-
-std::string percent_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (std::isalnum(byte) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[byte >> 4];
-      out += kHex[byte & 15];
-    }
-  }
-  return out;
-}
-
-// The same request with `name` set to `value`: a page's "next" link.
-std::string link_with(const Call& call, std::string_view name, const std::string& value) {
-  std::string out = std::string(call.path) + "?";
-  bool replaced = false;
-  for (const auto& [key, current] : call.query) {
-    const bool is_name = key == name;
-    replaced = replaced || is_name;
-    out += percent_encode(key) + "=" + percent_encode(is_name ? value : current) + "&";
-  }
-  if (!replaced) out += std::string(name) + "=" + value + "&";
-  out.pop_back();
-  return out;
-}
 
 bool has_item(const json& list, const std::string& item) {
   if (!list.is_array()) return false;
@@ -188,20 +157,12 @@ Result<Reply> status(Call& call) {
 }
 
 Result<Reply> list_suppliers(Call& call) {
-  MOAT_TRY(const std::int64_t limit, number_param(call, "limit", kDefaultLimit, 1, kMaxLimit));
-  MOAT_TRY(const std::int64_t offset, number_param(call, "offset", 0, 0, std::numeric_limits<std::int32_t>::max()));
   MOAT_TRY(const auto records, call.workspace.store().list(table("suppliers")));
   json items = json::array();
-  std::int64_t total = 0;
   for (const json& record : records) {
-    if (!passes(call, record)) continue;
-    if (total >= offset && total < offset + limit) items.push_back(record);
-    ++total;
+    if (passes(call, record)) items.push_back(record);
   }
-  Reply reply;
-  const bool more = offset + limit < total;
-  reply.body = {{"items", std::move(items)}, {"total", total}, {"limit", limit}, {"offset", offset},
-                {"next", more ? json(link_with(call, "offset", std::to_string(offset + limit))) : json(nullptr)}};
+  MOAT_TRY(Reply reply, page_of(call, std::move(items), kDefaultLimit));
   if (call.is_supplier()) reply.supplier_read = std::pair(std::string("suppliers"), call.user.supplier);
   return reply;
 }

@@ -23,11 +23,7 @@ using nlohmann::json;
 constexpr double kFrontierSeconds = 20;  // shared among the frontier's points
 constexpr std::int64_t kMaxWithinDays = 3660;
 
-Reply items_reply(json items) {
-  Reply reply;
-  reply.body = {{"items", std::move(items)}};
-  return reply;
-}
+constexpr std::int64_t kDefaultLimit = 100;
 
 // The visit `id`, or kNotFound. A supplier user asking for another supplier's visit is denied.
 Result<std::optional<json>> visit_of_caller(Call& call, const std::string& id) {
@@ -71,7 +67,7 @@ Result<Reply> qualification(Call& call) {
     if (call.is_supplier()) item.erase("max_exposure_share");  // a planning limit, not its outcome
     items.push_back(std::move(item));
   }
-  Reply reply = items_reply(std::move(items));
+  MOAT_TRY(Reply reply, page_of(call, std::move(items), kDefaultLimit));
   if (call.is_supplier()) reply.supplier_read = std::pair(std::string("assessments"), call.user.supplier);
   return reply;
 }
@@ -100,7 +96,7 @@ Result<Reply> list_visits(Call& call) {
     items.push_back(std::move(item));
   }
   std::sort(items.begin(), items.end(), [](const json& a, const json& b) { return a["date"] > b["date"]; });
-  Reply reply = items_reply(std::move(items));
+  MOAT_TRY(Reply reply, page_of(call, std::move(items), kDefaultLimit));
   if (call.is_supplier()) reply.supplier_read = std::pair(std::string("findings"), call.user.supplier);
   return reply;
 }
@@ -152,7 +148,7 @@ Result<Reply> list_flags(Call& call) {
     if (!filter_passes(call, "severity", flag.severity) || !filter_passes(call, "subject", flag.subject)) continue;
     items.push_back(app::flag_json(flag));
   }
-  return items_reply(std::move(items));
+  return page_of(call, std::move(items), kDefaultLimit);
 }
 
 Result<Reply> update_flag(Call& call) {
@@ -200,7 +196,7 @@ Result<Reply> ip_deadlines(Call& call) {
     if (!filter_passes(call, "right", deadline.right)) continue;
     items.push_back(app::deadline_json(deadline));
   }
-  Reply reply = items_reply(std::move(items));
+  MOAT_TRY(Reply reply, page_of(call, std::move(items), kDefaultLimit));
   reply.body["as_of"] = today(call).to_string();
   return reply;
 }
@@ -219,7 +215,7 @@ Result<Reply> list_agreements(Call& call) {
     }
     items.push_back(std::move(item));
   }
-  Reply reply = items_reply(std::move(items));
+  MOAT_TRY(Reply reply, page_of(call, std::move(items), kDefaultLimit));
   if (call.is_supplier()) reply.supplier_read = std::pair(std::string("agreements"), call.user.supplier);
   return reply;
 }
@@ -229,7 +225,7 @@ Result<Reply> list_orders(Call& call) {
   MOAT_TRY(const auto orders, app::review_orders(call.workspace, supplier, call.query_value("product").value_or("")));
   json items = json::array();
   for (const app::OrderReview& order : orders) items.push_back(app::order_json(order));
-  Reply reply = items_reply(std::move(items));
+  MOAT_TRY(Reply reply, page_of(call, std::move(items), kDefaultLimit));
   if (call.is_supplier()) reply.supplier_read = std::pair(std::string("orders"), call.user.supplier);
   return reply;
 }

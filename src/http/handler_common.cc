@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // What several handler files share: parameters, bodies, refusals, today.
+#include <cctype>
 #include <charconv>
+#include <limits>
 
 #include "http/handlers.h"
 
@@ -21,6 +23,53 @@ Result<std::int64_t> number_param(const Call& call, std::string_view name, std::
                                               " to " + std::to_string(high));
   }
   return value;
+}
+
+namespace {
+
+std::string percent_encode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += c;
+    } else {
+      out += '%';
+      out += kHex[byte >> 4];
+      out += kHex[byte & 15];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+// The same request with `name` set to `value`: a page's "next" link.
+std::string link_with(const Call& call, std::string_view name, const std::string& value) {
+  std::string out = std::string(call.path) + "?";
+  bool replaced = false;
+  for (const auto& [key, current] : call.query) {
+    const bool is_name = key == name;
+    replaced = replaced || is_name;
+    out += percent_encode(key) + "=" + percent_encode(is_name ? value : current) + "&";
+  }
+  if (!replaced) out += std::string(name) + "=" + value + "&";
+  out.pop_back();
+  return out;
+}
+
+Result<Reply> page_of(const Call& call, json items, std::int64_t default_limit) {
+  MOAT_TRY(const std::int64_t limit, number_param(call, "limit", default_limit, 1, kMaxPageLimit));
+  MOAT_TRY(const std::int64_t offset, number_param(call, "offset", 0, 0, std::numeric_limits<std::int32_t>::max()));
+  const auto total = static_cast<std::int64_t>(items.size());
+  json page = json::array();
+  for (std::int64_t i = offset; i < total && i < offset + limit; ++i) page.push_back(std::move(items[static_cast<std::size_t>(i)]));
+  const bool more = offset + limit < total;
+  Reply reply;
+  reply.body = {{"items", std::move(page)}, {"total", total}, {"limit", limit}, {"offset", offset},
+                {"next", more ? json(link_with(call, "offset", std::to_string(offset + limit))) : json(nullptr)}};
+  return reply;
 }
 
 Reply refuse(Problem problem, std::string detail) {

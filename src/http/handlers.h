@@ -22,6 +22,12 @@ const store::Table& table(std::string_view name);
 // A query parameter as a whole number in [low, high]; `fallback` when absent; kInput otherwise.
 Result<std::int64_t> number_param(const Call& call, std::string_view name, std::int64_t fallback,
                                   std::int64_t low, std::int64_t high);
+// Lists page by ?limit= (1 to kMaxPageLimit) and ?offset=: {items, total, limit, offset, next},
+// where next is the link to the following page (null on the last).
+inline constexpr std::int64_t kMaxPageLimit = 500;
+Result<Reply> page_of(const Call& call, nlohmann::json items, std::int64_t default_limit);
+// The same request with query parameter `name` set to `value`: a page's "next" link.
+std::string link_with(const Call& call, std::string_view name, const std::string& value);
 // An expected refusal decided by the handler.
 Reply refuse(Problem problem, std::string detail);
 // The request's body as a JSON object: a refusal (415, 400) when it is not one.

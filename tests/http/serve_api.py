@@ -589,6 +589,16 @@ def test_engines(server):
     check(len(soon) <= len(deadlines["items"]), "within narrows the deadlines")
     agreements = admin.get("/api/agreements").json["items"]
     check(agreements == json.loads(moat("agreement", "list", "--json").stdout), "the API's agreements are the CLI's")
+    page = admin.get("/api/flags?state=all&limit=2").json
+    check(len(page["items"]) == 2 and page["total"] == len(flags) and "offset=2" in page["next"],
+          "flags page: %s" % {k: page[k] for k in ("total", "limit", "next")})
+    collected, path = [], "/api/flags?state=all&limit=7"
+    while path:
+        page = admin.get(path).json
+        collected += [f["id"] for f in page["items"]]
+        path = page["next"]
+    check(collected == [f["id"] for f in flags], "flag pages cover every flag once, in order")
+    problem_shape(admin.get("/api/visits?limit=501"), 400, "limit=501")
     orders = admin.get("/api/orders?supplier=F04").json["items"]
     check(orders and all(o["supplier"] == "F04" for o in orders), "orders filtered by supplier")
 
