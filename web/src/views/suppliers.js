@@ -1,0 +1,197 @@
+// Suppliers: every supplier with its qualification, last audit and unresolved red flags, and one
+// supplier's whole file — record, people, visits and findings, agreements, orders and flags.
+
+import { api, apiAll, enc, query } from '../api.js';
+import { badge, emptyState, errorBox, h, section, table } from '../dom.js';
+import { number, percent } from '../format.js';
+import { can } from '../session.js';
+import {
+  answerText, certificateList, findingsTable, ordersTable, severityBadge, statusBadge, supplierRecordFields, visitSummary,
+} from './common.js';
+import { agreementsTable } from './agreements.js';
+
+export async function suppliersView(ctx) {
+  if (ctx.rest[0]) return supplierDetail(ctx, ctx.rest[0]);
+  ctx.root.append(h('p', { class: 'intro' },
+    'Every supplier on file, with its qualification, its latest on-site audit and its unresolved red flags. ',
+    'Open a supplier for its people, visits, agreements and orders.'));
+  const [suppliers, qualification, flags, visits] = await Promise.all([
+    apiAll('/api/suppliers?limit=500'),
+    api('/api/qualification').then((r) => r.items || []),
+    api('/api/flags').then((r) => r.items || []),
+    apiAll('/api/visits'),
+  ]);
+  if (!suppliers.length) {
+    ctx.root.append(emptyState('No suppliers yet. Imported suppliers show here with their qualification.'));
+    return;
+  }
+  const qual = Object.fromEntries(qualification.map((q) => [q.supplier, q]));
+  const lastAudit = {};
+  for (const v of visits) {
+    if (v.kind !== 'audit') continue;
+    if (!lastAudit[v.supplier] || v.date > lastAudit[v.supplier].date) lastAudit[v.supplier] = v;
+  }
+  const flagCount = countFlags(flags, visits);
+
+  const filter = h('input', { id: 'supplier-filter', type: 'search', value: ctx.params.get('q') || '',
+    placeholder: 'id, name, city, status, tier…', 'aria-controls': 'supplier-table' });
+  const counter = h('p', { class: 'hint', role: 'status', 'aria-live': 'polite' });
+  const rows = suppliers.map((s) => supplierRow(s, qual[s.id], lastAudit[s.id], flagCount[s.id] || 0));
+  const tbl = table({
+    caption: 'Suppliers',
+    captionHidden: true,
+    columns: ['Id', 'Name', 'City', 'Status', 'Risk tier', 'Qualified until', 'Certificates', 'Last audit',
+      { label: 'Open flags', title: 'Red flags not yet resolved' }],
+    rows,
+  });
+  tbl.id = 'supplier-table';
+  const apply = () => {
+    const words = filter.value.toLowerCase().split(/\s+/).filter(Boolean);
+    let shown = 0;
+    rows.forEach((row) => {
+      const visible = words.every((w) => row.dataset.search.includes(w));
+      row.hidden = !visible;
+      shown += visible ? 1 : 0;
+    });
+    counter.textContent = `${shown} of ${rows.length} suppliers shown.`;
+    history.replaceState(null, '', `#/suppliers${query({ q: filter.value.trim() })}`);
+  };
+  filter.addEventListener('input', apply);
+  ctx.root.append(
+    h('div', { class: 'field filter' }, h('label', { for: 'supplier-filter' }, 'Filter suppliers'), filter),
+    counter, h('div', { class: 'table-scroll' }, tbl));
+  apply();
+}
+
+// Unresolved flags per supplier: on the supplier itself or on a finding of a visit to it.
+function countFlags(flags, visits) {
+  const visitSupplier = Object.fromEntries(visits.map((v) => [v.id, v.supplier]));
+  const counts = {};
+  for (const f of flags) {
+    if (f.state === 'resolved') continue;
+    const [kind, id] = f.subject.split('/');
+    const supplier = kind === 'supplier' ? id : kind === 'finding' ? visitSupplier[id] : null;
+    if (supplier) counts[supplier] = (counts[supplier] || 0) + 1;
+  }
+  return counts;
+}
+
+function supplierRow(s, q, audit, flags) {
+  const status = (q && q.status) || s.status;
+  const until = (q && q.qualified_until) || s.qualified_until;
+  const tier = (q && q.tier) || s.tier;
+  const search = [s.id, s.name, s.legal_name, s.city, s.province, status, tier].filter(Boolean).join(' ').toLowerCase();
+  return h('tr', { 'data-supplier': s.id, 'data-search': search },
+    h('th', { scope: 'row' }, h('a', { href: `#/suppliers/${enc(s.id)}` }, s.id)),
+    h('td', {}, h('a', { href: `#/suppliers/${enc(s.id)}` }, s.name), s.trusted ? [' ', badge('Trusted', 'trusted')] : null),
+    h('td', {}, s.city || '—'),
+    h('td', {}, statusBadge(status)),
+    h('td', {}, tier || '—'),
+    h('td', {}, until || '—'),
+    h('td', {}, certificateList(q && q.certificates)),
+    h('td', {}, audit ? h('span', {}, audit.date, h('br'), `${number(audit.score)}% `, statusBadge(audit.result))
+      : h('span', { class: 'muted' }, 'never audited')),
+    h('td', { class: 'num' }, flags
+      ? h('a', { href: `#/flags${query({ subject: `supplier/${s.id}` })}`, title: 'Red flags on this supplier' }, String(flags))
+      : '0'));
+}
+
+async function supplierDetail(ctx, id) {
+  ctx.root.prepend(h('p', { class: 'breadcrumb' }, h('a', { href: '#/suppliers' }, '← All suppliers')));
+  let record;
+  try {
+    record = (await api(`/api/suppliers/${enc(id)}`)).supplier;
+  } catch (error) {
+    ctx.setTitle(`Supplier ${id}`);
+    ctx.root.append(errorBox(error));
+    return;
+  }
+  ctx.setTitle(`${record.id} · ${record.name}`);
+  const [people, qualification, visits, agreements, orders, flags] = await Promise.all([
+    api(`/api/suppliers/${enc(id)}/people`).then((r) => r.items || []),
+    api(`/api/qualification`).then((r) => (r.items || []).find((q) => q.supplier === id)),
+    apiAll(`/api/visits${query({ supplier: id })}`),
+    api(`/api/agreements${query({ supplier: id })}`).then((r) => r.items || []),
+    api(`/api/orders${query({ supplier: id })}`).then((r) => r.items || []),
+    api('/api/flags').then((r) => r.items || []),
+  ]);
+  const visitIds = new Set(visits.map((v) => v.id));
+  const ownFlags = flags.filter((f) => f.subject === `supplier/${id}`
+    || (f.subject.startsWith('finding/') && visitIds.has(f.subject.split('/')[1])));
+
+  ctx.root.append(
+    h('p', { class: 'lead' }, statusBadge((qualification && qualification.status) || record.status), ' ',
+      record.trusted ? badge('Trusted', 'trusted') : null, ' ',
+      record.legal_name ? h('span', { lang: 'zh' }, record.legal_name) : null),
+    h('div', { class: 'columns' },
+      section('Record', supplierRecordFields(record)),
+      section('Qualification', qualificationFields(qualification, record))),
+    section(`Red flags (${ownFlags.length})`, ownFlags.length
+      ? table({
+        caption: 'Unresolved red flags', captionHidden: true,
+        columns: ['Flag', 'Severity', 'State', 'What'],
+        rows: ownFlags.map((f) => [{ th: h('a', { href: `#/flags${query({ subject: f.subject })}` }, f.id) },
+          severityBadge(f.severity), statusBadge(f.state), f.summary]),
+      })
+      : emptyState('No unresolved red flag on this supplier.')),
+    section('People', people.length
+      ? table({
+        caption: 'People on file', captionHidden: true,
+        columns: ['Name', 'Role', 'Email', 'Phone', 'Contact'],
+        rows: people.map((p) => [{ th: p.name }, p.role || '—', p.email || '—', p.phone || '—', p.contact ? 'Yes' : 'No']),
+      })
+      : emptyState('No people on file.')),
+    section('Visits and findings', visits.length
+      ? h('div', {}, visits.map((v) => visitBlock(v, ctx)))
+      : emptyState('Nobody has visited or audited this supplier yet.')),
+    section('Agreements', agreementsTable(agreements, { showSupplier: false })),
+    section('Purchase orders', ordersTable(orders, { showSupplier: false })));
+}
+
+function qualificationFields(q, record) {
+  const pairs = [
+    ['Status', statusBadge((q && q.status) || record.status)],
+    ['Risk tier', (q && q.tier) || record.tier],
+    ['Qualified until', (q && q.qualified_until) || record.qualified_until],
+    ['Certificates', certificateList(q && q.certificates)],
+    ['Last assessment', q && q.last_assessment],
+    ['Exposure cap', percent(q && q.max_exposure_share !== undefined ? q.max_exposure_share : record.max_exposure_share)],
+  ];
+  return h('dl', { class: 'fields' }, pairs.map(([label, value]) => [h('dt', {}, label),
+    h('dd', {}, value === null || value === undefined || value === '' ? h('span', { class: 'muted' }, '—') : value)]));
+}
+
+function visitBlock(v, ctx) {
+  const closeCell = can('findings:close')
+    ? (visit, f) => h('div', {}, answerText(f), f.state !== 'closed' ? closeButton(visit, f, ctx) : null)
+    : null;
+  return h('article', { class: 'visit', 'data-visit': v.id },
+    h('h3', {}, `${v.id} · `, visitSummary(v)),
+    h('p', { class: 'meta' },
+      v.by && v.by.length ? `By ${v.by.join(', ')}. ` : '',
+      v.checklist ? `Checklist: ${v.checklist}. ` : '',
+      v.headcount_seen ? `Headcount seen: ${number(v.headcount_seen)}. ` : '',
+      v.capacity_seen ? `Capacity seen: ${number(v.capacity_seen)}. ` : ''),
+    v.note ? h('p', {}, h('span', { class: 'label' }, 'Note: '), v.note) : null,
+    v.sites_seen && v.sites_seen.length ? h('p', {}, h('span', { class: 'label' }, 'Sites seen: '), v.sites_seen.join('; ')) : null,
+    v.subcontractors_seen && v.subcontractors_seen.length
+      ? h('p', { class: 'warn-text' }, h('span', { class: 'label' }, 'Subcontractors seen: '), v.subcontractors_seen.join('; ')) : null,
+    findingsTable(v, closeCell));
+}
+
+function closeButton(visit, f, ctx) {
+  const error = h('span', { class: 'form-error', role: 'alert' });
+  const button = h('button', { type: 'button', class: 'small' }, `Close finding ${f.id}`);
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      await api(`/api/visits/${enc(visit.id)}/findings/${enc(f.id)}/close`, { method: 'POST', body: {} });
+      ctx.refresh();
+    } catch (err) {
+      button.disabled = false;
+      error.textContent = err.message;
+    }
+  });
+  return h('div', {}, button, error);
+}
+
