@@ -85,3 +85,10 @@ export function loading(text = 'Loading…') {
 export function link(href, ...children) {
   return h('a', { href }, children);
 }
+
+// Replaces an element's children, skipping null, undefined and false (replaceChildren would
+// write them out as text).
+export function replace(el, ...children) {
+  el.replaceChildren();
+  return append(el, children);
+}

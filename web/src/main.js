@@ -3,7 +3,7 @@
 // users know where they are.
 
 import { api, ApiError, onSessionEnded, setCsrfToken } from './api.js';
-import { errorBox, h } from './dom.js';
+import { errorBox, h, replace } from './dom.js';
 import { can, isSupplier, ROLE_NAMES, session, setSession, STAFF } from './session.js';
 import { agreementsView } from './views/agreements.js';
 import { flagsView } from './views/flags.js';
@@ -82,7 +82,7 @@ async function route({ focus = true } = {}) {
   const title = page.path === 'portal' ? PORTAL_TITLES[rest[0] || ''] || 'Overview' : page.title;
   const heading = h('h1', { id: 'page-title', tabindex: '-1' }, title);
   const root = h('div', { class: 'page', 'data-page': page.path });
-  el.main.replaceChildren(heading, root);
+  replace(el.main, heading, root);
   el.main.setAttribute('aria-busy', 'true');
   document.title = `${title} · moat`;
   markNav(segments.join('/'));
@@ -119,13 +119,13 @@ function renderChrome() {
   el.nav.hidden = !who;
   el.userBox.hidden = !who;
   if (!who) {
-    el.navList.replaceChildren();
+    replace(el.navList);
     return;
   }
   el.userName.textContent = who.name;
   el.userRole.textContent = ROLE_NAMES[who.role] || who.role;
   el.userSupplier.textContent = who.supplier ? ` · ${who.supplier}` : '';
-  el.navList.replaceChildren(...NAV.filter((item) => item.roles.includes(who.role))
+  replace(el.navList, ...NAV.filter((item) => item.roles.includes(who.role))
     .map((item) => h('li', {}, h('a', { href: item.href, 'data-match': item.match }, item.label))));
   el.navRole.textContent = can('staff') ? '' : 'Supplier portal';
 }
@@ -175,7 +175,7 @@ function showSignIn(message = '') {
     }
   });
   const heading = h('h1', { id: 'page-title', tabindex: '-1' }, 'Sign in');
-  el.main.replaceChildren(h('div', { class: 'signin-page' }, heading,
+  replace(el.main, h('div', { class: 'signin-page' }, heading,
     h('p', { class: 'intro' }, 'moat keeps your product’s design safe across its suppliers in China: launch readiness, ',
       'red flags, IP deadlines, suppliers and the sourcing plan. Sign in with the account your administrator gave you.'),
     form));
@@ -223,7 +223,7 @@ async function boot() {
       endSession();
       showSignIn();
     } else {
-      el.main.replaceChildren(h('h1', { id: 'page-title', tabindex: '-1' }, 'moat is not available'), errorBox(error));
+      replace(el.main, h('h1', { id: 'page-title', tabindex: '-1' }, 'moat is not available'), errorBox(error));
     }
   }
 }

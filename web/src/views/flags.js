@@ -2,7 +2,7 @@
 // who may act acknowledge, resolve or reopen a flag with a reason that the ledger records.
 
 import { api, apiAll, enc, query } from '../api.js';
-import { badge, emptyState, errorBox, h, loading } from '../dom.js';
+import { badge, emptyState, errorBox, h, loading, replace } from '../dom.js';
 import { capitalize, dateTime, SEVERITY_ORDER } from '../format.js';
 import { flagSubjectTarget } from '../links.js';
 import { can } from '../session.js';
@@ -42,14 +42,14 @@ export async function flagsView(ctx) {
   const reload = async (message, focusId) => {
     try {
       const flags = (await api(`/api/flags${query({ state, severity, subject })}`)).items || [];
-      listBox.replaceChildren(renderFlags(flags, { state, subject, visitSupplier, reload }));
+      replace(listBox, renderFlags(flags, { state, subject, visitSupplier, reload }));
       if (message) status.textContent = message;
       if (focusId) {
         const card = listBox.querySelector(`[data-flag="${CSS.escape(focusId)}"] h3`);
         if (card) card.focus();
       }
     } catch (error) {
-      listBox.replaceChildren(errorBox(error));
+      replace(listBox, errorBox(error));
     }
   };
   await reload();
@@ -121,7 +121,7 @@ function evidenceList(evidence) {
 }
 
 function renderActions(flag, box, reload) {
-  box.replaceChildren(...(ACTIONS[flag.state] || []).map(([to, label]) =>
+  replace(box, ...(ACTIONS[flag.state] || []).map(([to, label]) =>
     h('button', { type: 'button', 'data-action': to, onclick: () => openReasonForm(flag, to, label, box, reload) }, label)));
 }
 
@@ -153,6 +153,6 @@ function openReasonForm(flag, to, label, box, reload) {
       error.textContent = err.message;
     }
   });
-  box.replaceChildren(form);
+  replace(box, form);
   textarea.focus();
 }

@@ -6,7 +6,7 @@ import {
   CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip,
 } from 'chart.js';
 import { api, enc } from '../api.js';
-import { badge, errorBox, h, loading, table } from '../dom.js';
+import { badge, errorBox, h, loading, replace, table } from '../dom.js';
 import { money, percent } from '../format.js';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Tooltip, Legend);
@@ -28,11 +28,11 @@ export function frontierSection(product) {
     box);
   api(`/api/products/${enc(product.id)}/frontier`)
     .then((data) => {
-      box.replaceChildren(...renderFrontier(data));
+      replace(box, ...renderFrontier(data));
       box.setAttribute('aria-busy', 'false');
     })
     .catch((error) => {
-      box.replaceChildren(errorBox(error));
+      replace(box, errorBox(error));
       box.setAttribute('aria-busy', 'false');
     });
   return sectionEl;

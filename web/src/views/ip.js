@@ -3,7 +3,7 @@
 // "secret/S11" check from the launch page lands on what it is about.
 
 import { api, enc, query } from '../api.js';
-import { badge, emptyState, errorBox, h, loading, section, table } from '../dom.js';
+import { badge, emptyState, errorBox, h, loading, replace, section, table } from '../dom.js';
 import { capitalize, checkTitle, daysBetween } from '../format.js';
 
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
@@ -34,7 +34,7 @@ export async function ipView(ctx) {
     renderChecks(checksBox, gateSubject),
   ]);
   if (deadlines.error) {
-    calendarBox.replaceChildren(errorBox(deadlines.error));
+    replace(calendarBox, errorBox(deadlines.error));
     return;
   }
   const items = [...(deadlines.items || [])].sort((a, b) => a.due.localeCompare(b.due));
@@ -44,11 +44,11 @@ export async function ipView(ctx) {
   const show = (next, focusSelector) => {
     month = next;
     history.replaceState(null, '', `#/ip${query({ subject, month })}`);
-    calendarBox.replaceChildren(calendar(items, today, month, show));
+    replace(calendarBox, calendar(items, today, month, show));
     if (focusSelector) calendarBox.querySelector(focusSelector)?.focus();
   };
-  calendarBox.replaceChildren(calendar(items, today, month, show));
-  listBox.replaceChildren(deadlineList(items, today, right));
+  replace(calendarBox, calendar(items, today, month, show));
+  replace(listBox, deadlineList(items, today, right));
 }
 
 async function renderChecks(box, subject) {
@@ -65,11 +65,11 @@ async function renderChecks(box, subject) {
     }
     rows.sort((a, b) => rank(a.check, subject) - rank(b.check, subject));
     if (!rows.length) {
-      box.replaceChildren(emptyState('The launch gate has no checks on secrets or trademarks.'));
+      replace(box, emptyState('The launch gate has no checks on secrets or trademarks.'));
       return;
     }
     const shown = subject ? rows.filter((r) => r.check.subject === subject) : rows;
-    box.replaceChildren(
+    replace(box, 
       subject ? h('p', { class: 'hint' }, 'Showing the checks on ', h('code', {}, subject), '. ',
         h('a', { href: '#/ip' }, 'Show all deadlines and checks')) : null,
       shown.length ? table({
@@ -85,7 +85,7 @@ async function renderChecks(box, subject) {
         h('td', { class: 'fix' }, check.fix || h('span', { class: 'muted' }, '—')))),
       }) : emptyState(`No launch check is about ${subject}.`));
   } catch (error) {
-    box.replaceChildren(errorBox(error));
+    replace(box, errorBox(error));
   }
 }
 
@@ -98,6 +98,11 @@ function shiftMonth(month, delta) {
   const [y, m] = month.split('-').map(Number);
   const date = new Date(Date.UTC(y, m - 1 + delta, 1));
   return `${date.getUTCFullYear()}-${String(date.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+function shortMonth(month) {
+  const [y, m] = month.split('-').map(Number);
+  return `${MONTHS[m - 1].slice(0, 3)} ${y}`;
 }
 
 function monthName(month) {
@@ -140,12 +145,12 @@ function calendar(items, today, month, show) {
   const count = Object.values(byDay).flat().length;
   return h('div', { class: 'calendar' },
     h('div', { class: 'calendar-nav' },
-      h('button', { type: 'button', class: 'cal-prev', onclick: () => show(shiftMonth(month, -1), '.cal-prev') }, '‹ Previous month'),
+      h('button', { type: 'button', class: 'cal-prev', onclick: () => show(shiftMonth(month, -1), '.cal-prev') }, '‹ Previous'),
       h('h3', { class: 'calendar-title', 'aria-live': 'polite' }, monthName(month)),
-      h('button', { type: 'button', class: 'cal-next', onclick: () => show(shiftMonth(month, 1), '.cal-next') }, 'Next month ›'),
+      h('button', { type: 'button', class: 'cal-next', onclick: () => show(shiftMonth(month, 1), '.cal-next') }, 'Next ›'),
       h('button', { type: 'button', class: 'cal-today', onclick: () => show(today.slice(0, 7), '.cal-today') }, 'This month'),
-      earlier ? h('button', { type: 'button', class: 'cal-earlier', onclick: () => show(earlier, '.cal-earlier') }, `‹ Earlier deadline (${monthName(earlier)})`) : null,
-      later ? h('button', { type: 'button', class: 'cal-later', onclick: () => show(later, '.cal-later') }, `Next deadline (${monthName(later)}) ›`) : null),
+      earlier ? h('button', { type: 'button', class: 'cal-earlier', onclick: () => show(earlier, '.cal-earlier') }, `‹ Earlier deadline: ${shortMonth(earlier)}`) : null,
+      later ? h('button', { type: 'button', class: 'cal-later', onclick: () => show(later, '.cal-later') }, `Next deadline: ${shortMonth(later)} ›`) : null),
     h('p', { class: 'hint' }, count ? `${count} deadline${count === 1 ? '' : 's'} this month.` : 'No deadline falls in this month.'),
     h('table', { class: 'month' },
       h('caption', { class: 'visually-hidden' }, `Deadlines in ${monthName(month)}`),

@@ -3,7 +3,7 @@
 // package going to one supplier.
 
 import { api, apiAll, enc, query } from '../api.js';
-import { append, badge, emptyState, errorBox, h, loading, section } from '../dom.js';
+import { append, badge, emptyState, errorBox, h, loading, replace, section } from '../dom.js';
 import { checkTitle, capitalize } from '../format.js';
 import { checkFixTarget, supplierHref } from '../links.js';
 import { productPicker, pickProduct } from './common.js';
@@ -35,9 +35,9 @@ export async function launchView(ctx) {
   renderReleaseForm(ctx, product, suppliers, names, releaseBox);
   try {
     const gate = await api(`/api/products/${enc(product.id)}/gate`);
-    launchBox.replaceChildren(gateResult(gate, product.id, names, { launch: true }));
+    replace(launchBox, gateResult(gate, product.id, names, { launch: true }));
   } catch (error) {
-    launchBox.replaceChildren(errorBox(error));
+    replace(launchBox, errorBox(error));
   }
 }
 
@@ -71,27 +71,27 @@ async function renderReleaseForm(ctx, product, suppliers, names, box) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     if (!packageSelect.value || !supplierSelect.value) {
-      result.replaceChildren(h('p', { class: 'form-error', role: 'alert' }, 'Choose both a work package and a supplier.'));
+      replace(result, h('p', { class: 'form-error', role: 'alert' }, 'Choose both a work package and a supplier.'));
       return;
     }
     history.replaceState(null, '', `#/launch${query({ product: product.id, supplier: supplierSelect.value, package: packageSelect.value })}`);
     await checkRelease(product.id, supplierSelect.value, packageSelect.value, names, result, true);
   });
-  box.replaceChildren(form, result);
+  replace(box, form, result);
   if (packageSelect.value && supplierSelect.value) {
     await checkRelease(product.id, supplierSelect.value, packageSelect.value, names, result, false);
   }
 }
 
 async function checkRelease(product, supplier, pkg, names, box, focus) {
-  box.replaceChildren(loading('Checking the release…'));
+  replace(box, loading('Checking the release…'));
   try {
     const gate = await api(`/api/products/${enc(product)}/gate${query({ supplier, package: pkg })}`);
     const heading = h('h3', { tabindex: '-1' }, `Release of ${pkg} to ${supplier}${names[supplier] ? ` · ${names[supplier]}` : ''}`);
-    box.replaceChildren(heading, gateResult(gate, product, names, { launch: false }));
+    replace(box, heading, gateResult(gate, product, names, { launch: false }));
     if (focus) heading.focus();
   } catch (error) {
-    box.replaceChildren(errorBox(error));
+    replace(box, errorBox(error));
   }
 }
 

@@ -2,7 +2,7 @@
 // page by page (for the roles that may read them: admin, legal, oversight).
 
 import { api, query } from '../api.js';
-import { badge, emptyState, errorBox, fields, h, section, table } from '../dom.js';
+import { badge, emptyState, errorBox, fields, h, replace, section, table } from '../dom.js';
 import { dateTime, number } from '../format.js';
 import { can } from '../session.js';
 
@@ -17,9 +17,9 @@ export async function ledgerView(ctx) {
   let verify = null;
   try {
     verify = await api('/api/audit/verify');
-    verifyBox.replaceChildren(verifyResult(verify));
+    replace(verifyBox, verifyResult(verify));
   } catch (error) {
-    verifyBox.replaceChildren(errorBox(error));
+    replace(verifyBox, errorBox(error));
   }
   if (!can('ledger:events')) {
     ctx.root.append(h('p', { class: 'hint' }, 'Your role can verify the ledger but not read its events.'));
@@ -32,9 +32,9 @@ export async function ledgerView(ctx) {
   ctx.root.append(section('Events', eventsBox));
   try {
     const page = await api(`/api/audit/log${query({ after: after || null, limit })}`);
-    eventsBox.replaceChildren(eventsPage(ctx, page, { after, limit, total: verify && verify.events_checked }));
+    replace(eventsBox, eventsPage(ctx, page, { after, limit, total: verify && verify.events_checked }));
   } catch (error) {
-    eventsBox.replaceChildren(errorBox(error));
+    replace(eventsBox, errorBox(error));
   }
 }
 

@@ -3,11 +3,11 @@
 // agreements and purchase orders. It calls only routes open to the supplier role.
 
 import { api, apiAll, enc } from '../api.js';
-import { badge, emptyState, errorBox, fields, h, section, table } from '../dom.js';
+import { emptyState, errorBox, fields, h, replace, section, table } from '../dom.js';
 import { number } from '../format.js';
 import { session } from '../session.js';
 import {
-  answerText, certificateList, findingsTable, ordersTable, statusBadge, supplierRecordFields, visitSummary,
+  answerText, certificateList, ordersTable, severityBadge, statusBadge, supplierRecordFields, visitSummary,
 } from './common.js';
 import { agreementsTable } from './agreements.js';
 
@@ -79,26 +79,39 @@ async function findingsPage(ctx, record) {
   const render = async (message, focusId) => {
     const visits = await apiAll('/api/visits');
     const open = visits.flatMap((v) => v.findings || []).filter((f) => f.state === 'open').length;
-    box.replaceChildren(
+    replace(box,
       h('p', { class: 'summary' }, open ? `${open} finding${open === 1 ? '' : 's'} to answer.` : 'No finding is waiting for your answer.'),
-      visits.length ? h('div', {}, visits.map((v) => h('article', { class: 'visit', 'data-visit': v.id },
+      visits.length ? visits.map((v) => h('section', { class: 'panel visit', 'data-visit': v.id },
         h('h2', {}, `${v.id} · `, visitSummary(v)),
-        findingsTable(v, (visit, f) => answerCell(visit, f, render))))) : emptyState(`No visits to ${record.name} are on file.`));
+        v.findings && v.findings.length
+          ? h('ol', { class: 'cards findings' }, v.findings.map((f) => findingCard(v, f, render)))
+          : emptyState('No findings were recorded on this visit.')))
+        : emptyState(`No visits to ${record.name} are on file.`));
     if (message) status.textContent = message;
     if (focusId) box.querySelector(`[data-finding="${CSS.escape(focusId)}"]`)?.focus();
   };
   await render();
 }
 
-function answerCell(visit, f, render) {
+// One finding: what was found, what we ask for, and the answer form while it is not closed.
+function findingCard(visit, f, render) {
   const key = `${visit.id}-${f.id}`;
-  if (f.state === 'closed') return h('div', { 'data-finding': key, tabindex: '-1' }, answerText(f));
+  return h('li', { class: `card finding finding-${f.state}`, 'data-finding': key, tabindex: '-1' },
+    h('div', { class: 'card-head' }, severityBadge(f.severity), ' ', statusBadge(f.state),
+      h('h3', {}, `Finding ${f.id}`), f.due ? h('span', { class: 'subject' }, `Due ${f.due}`) : null),
+    h('p', {}, h('span', { class: 'label' }, 'What was found: '), f.description),
+    f.action ? h('p', {}, h('span', { class: 'label' }, 'Action required: '), f.action) : null,
+    f.state === 'closed' ? answerText(f) : answerForm(visit, f, key, render));
+}
+
+function answerForm(visit, f, key, render) {
   const id = `answer-${key}`;
   const textarea = h('textarea', { id, name: 'answer', rows: 3, required: true, maxlength: 4000 });
   if (f.answer) textarea.value = f.answer;
   const error = h('p', { class: 'form-error', role: 'alert' });
   const submit = h('button', { type: 'submit', class: 'primary' }, f.answer ? 'Update answer' : 'Send answer');
   const form = h('form', { class: 'answer-form', 'data-finding-form': key },
+    f.state === 'answered' ? h('p', { class: 'hint' }, 'Answered — waiting for us to check it. You can still update your answer.') : null,
     h('label', { for: id }, `Your answer to finding ${f.id} of visit ${visit.id}`), textarea, error, submit);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -117,9 +130,7 @@ function answerCell(visit, f, render) {
       error.textContent = err.message;
     }
   });
-  return h('div', { 'data-finding': key, tabindex: '-1' },
-    f.state === 'answered' ? h('p', {}, badge('Answered', 'answered'), ' waiting for us to check it') : null,
-    form);
+  return form;
 }
 
 async function agreementsPage(ctx) {

@@ -2,7 +2,7 @@
 // supplier's whole file — record, people, visits and findings, agreements, orders and flags.
 
 import { api, apiAll, enc, query } from '../api.js';
-import { badge, emptyState, errorBox, h, section, table } from '../dom.js';
+import { badge, emptyState, errorBox, h, replace, section, table } from '../dom.js';
 import { number, percent } from '../format.js';
 import { can } from '../session.js';
 import {
@@ -179,19 +179,27 @@ function visitBlock(v, ctx) {
     findingsTable(v, closeCell));
 }
 
+// Closing a finding asks for a second click, so a stray click closes nothing.
 function closeButton(visit, f, ctx) {
-  const error = h('span', { class: 'form-error', role: 'alert' });
-  const button = h('button', { type: 'button', class: 'small' }, `Close finding ${f.id}`);
-  button.addEventListener('click', async () => {
-    button.disabled = true;
-    try {
-      await api(`/api/visits/${enc(visit.id)}/findings/${enc(f.id)}/close`, { method: 'POST', body: {} });
-      ctx.refresh();
-    } catch (err) {
-      button.disabled = false;
-      error.textContent = err.message;
-    }
-  });
-  return h('div', {}, button, error);
+  const box = h('div', { class: 'close-finding' });
+  const error = h('p', { class: 'form-error', role: 'alert' });
+  const ask = () => {
+    const confirm = h('button', { type: 'button', class: 'small primary' }, `Confirm: close ${f.id}`);
+    const cancel = h('button', { type: 'button', class: 'small', onclick: () => { reset(); } }, 'Cancel');
+    confirm.addEventListener('click', async () => {
+      confirm.disabled = true;
+      try {
+        await api(`/api/visits/${enc(visit.id)}/findings/${enc(f.id)}/close`, { method: 'POST', body: {} });
+        ctx.refresh();
+      } catch (err) {
+        confirm.disabled = false;
+        error.textContent = err.message;
+      }
+    });
+    replace(box, h('p', { class: 'hint' }, 'Close it once the answer is checked on site.'), confirm, ' ', cancel, error);
+    confirm.focus();
+  };
+  const reset = () => replace(box, h('button', { type: 'button', class: 'small', onclick: ask }, `Close finding ${f.id}`), error);
+  reset();
+  return box;
 }
-
