@@ -95,6 +95,7 @@ async function route({ focus = true } = {}) {
       document.title = `${text} · moat`;
     },
     refresh: () => route({ focus: false }),
+    beforeHeading: (node) => el.main.insertBefore(node, heading),
   };
   try {
     await page.view(ctx);

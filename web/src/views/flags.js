@@ -104,7 +104,7 @@ function flagCard(flag, visitSupplier, reload) {
       h('span', { class: 'subject' }, 'Subject: ',
         target ? h('a', { href: target.href }, flag.subject) : h('code', {}, flag.subject))),
     h('p', { class: 'flag-summary' }, flag.summary),
-    evidenceList(flag.evidence),
+    evidenceList(flag.evidence, flag.severity === 'critical'),
     h('p', { class: 'meta' }, `Raised ${dateTime(flag.raised_at)}`,
       flag.updated_at ? ` · ${capitalize(flag.state)} by ${flag.updated_by || 'someone'} on ${dateTime(flag.updated_at)}` : ''),
     flag.reason ? h('p', { class: 'flag-reason' }, h('span', { class: 'label' }, 'Reason: '), flag.reason) : null,
@@ -113,10 +113,10 @@ function flagCard(flag, visitSupplier, reload) {
   return card;
 }
 
-function evidenceList(evidence) {
+function evidenceList(evidence, open) {
   if (!evidence || !evidence.length) return null;
-  return h('details', { class: 'evidence', open: evidence.length <= 8 },
-    h('summary', {}, 'Evidence'),
+  return h('details', { class: 'evidence', open },
+    h('summary', {}, `Evidence (${evidence.length})`),
     h('dl', { class: 'fields compact' }, evidence.map((e) => [h('dt', {}, e.name), h('dd', {}, e.value)])));
 }
 

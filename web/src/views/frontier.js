@@ -54,11 +54,11 @@ function renderFrontier(data) {
   const charts = h('div', { class: 'charts' });
   charts.append(chartBox('frontier-collusion', 'Resisting larger colluding groups',
     `Colluding parties resisted (cap ${percent(baseCap)})`, byK,
-    (p) => `${p.collusion === 0 ? '0 (none)' : p.collusion}${isBase(p) ? ' ★' : ''}`));
+    (p) => `${p.collusion === 0 ? '0 (none)' : p.collusion}${isBase(p) ? ' ★' : ''}${p.cost === null ? ' ✕' : ''}`));
   if (byCap.length > 1) {
     charts.append(chartBox('frontier-cap', 'Capping each party’s share',
       `Exposure cap per party (groups of ${baseK})`, byCap,
-      (p) => `${percent(p.max_exposure_share)}${isBase(p) ? ' ★' : ''}`));
+      (p) => `${percent(p.max_exposure_share)}${isBase(p) ? ' ★' : ''}${p.cost === null ? ' ✕' : ''}`));
   }
   const noProtection = points.find((p) => p.collusion === 0 && p.cost !== null);
   return [charts, h('p', { class: 'hint' }, '★ the policy the approved plan was made for.'),

@@ -97,7 +97,7 @@ function supplierRow(s, q, audit, flags) {
 }
 
 async function supplierDetail(ctx, id) {
-  ctx.root.prepend(h('p', { class: 'breadcrumb' }, h('a', { href: '#/suppliers' }, '← All suppliers')));
+  ctx.beforeHeading(h('p', { class: 'breadcrumb' }, h('a', { href: '#/suppliers' }, '← All suppliers')));
   let record;
   try {
     record = (await api(`/api/suppliers/${enc(id)}`)).supplier;
