@@ -100,7 +100,7 @@ function flagCard(flag, visitSupplier, reload) {
   const card = h('li', { class: `card flag flag-${flag.severity}`, 'data-flag': flag.id, 'data-state': flag.state },
     h('div', { class: 'card-head' },
       severityBadge(flag.severity), ' ', badge(capitalize(flag.state), flag.state),
-      h('h3', { tabindex: '-1' }, `${flag.id} · ${flag.rule}`),
+      h('h3', { tabindex: '-1' }, `${flag.id} · ${capitalize(flag.rule.replace(/-/g, ' '))}`),
       h('span', { class: 'subject' }, 'Subject: ',
         target ? h('a', { href: target.href }, flag.subject) : h('code', {}, flag.subject))),
     h('p', { class: 'flag-summary' }, flag.summary),

@@ -3,7 +3,7 @@
 // package going to one supplier.
 
 import { api, apiAll, enc, query } from '../api.js';
-import { append, badge, emptyState, errorBox, h, loading, replace, section } from '../dom.js';
+import { append, badge, emptyState, errorBox, h, loading, replace } from '../dom.js';
 import { checkTitle, capitalize } from '../format.js';
 import { checkFixTarget, supplierHref } from '../links.js';
 import { productPicker, pickProduct } from './common.js';
