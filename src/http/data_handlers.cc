@@ -268,6 +268,14 @@ Result<Reply> product_packages(Call& call) {
   return reply;
 }
 
+Result<std::string> product_currency(Call& call, const std::string& product) {
+  MOAT_TRY(const auto quotes, call.workspace.store().list(table("quotes")));
+  for (const json& quote : quotes) {
+    if (quote["product"] == product && quote["currency"].is_string()) return quote["currency"].get<std::string>();
+  }
+  return std::string();
+}
+
 Result<Reply> product_plan(Call& call) {
   const std::string product = call.param("id");
   MOAT_CHECK(require_product(call, product));
@@ -275,17 +283,39 @@ Result<Reply> product_plan(Call& call) {
   if (!saved || saved->state != "approved") {
     return Error(ErrorCode::kNotFound, "id", "product '" + product + "' has no approved plan");
   }
-  MOAT_TRY(const app::ExposureReport exposure, app::plan_exposure(call.workspace, product, saved->id));
+  MOAT_TRY(const app::ExposureReport exposure_report, app::plan_exposure(call.workspace, product, saved->id));
   json assignments = json::array();
   for (const plan::Assignment& a : saved->plan.assignments) {
     assignments.push_back({{"package", a.package}, {"supplier", a.supplier}, {"units", a.units}});
   }
+  // The product's secrets with their names and weights, and each recipe's secrets: what the
+  // heatmap's columns and the recipes table are about.
+  MOAT_TRY(const auto secret_records, call.workspace.store().list(table("secrets")));
+  json secrets = json::array();
+  for (const json& secret : secret_records) {
+    if (secret["product"] == product) {
+      secrets.push_back({{"id", secret["id"]}, {"name", secret["name"]}, {"weight", secret["weight"]}});
+    }
+  }
+  MOAT_TRY(const auto recipe_records, call.workspace.store().list(table("recipes")));
+  json exposure = exposure_json(exposure_report);
+  for (json& recipe : exposure["recipes"]) {
+    recipe["secrets"] = json::array();
+    for (const json& record : recipe_records) {
+      if (record["product"] == product && record["id"] == recipe["recipe"]) {
+        recipe["name"] = record["name"];
+        recipe["secrets"] = record["secrets"];
+      }
+    }
+  }
+  MOAT_TRY(const std::string currency, product_currency(call, product));
   Reply reply;
   reply.body = {{"plan", saved->id}, {"state", saved->state}, {"status", plan::status_name(saved->plan.status)},
                 {"cost", saved->plan.cost ? json(*saved->plan.cost) : json(nullptr)},
+                {"currency", currency.empty() ? json() : json(currency)}, {"secrets", std::move(secrets)},
                 {"collusion", saved->collusion}, {"max_exposure_share", saved->max_exposure_share},
                 {"created_at", saved->created_at}, {"approved_by", saved->approved_by},
-                {"assignments", std::move(assignments)}, {"exposure", exposure_json(exposure)}};
+                {"assignments", std::move(assignments)}, {"exposure", std::move(exposure)}};
   return reply;
 }
 

@@ -180,8 +180,9 @@ Result<Reply> product_frontier(Call& call) {
   MOAT_TRY(const plan::Instance instance,
            app::product_instance(call.workspace, product, {std::nullopt, std::nullopt, today(call).to_string()}));
   const auto points = plan::frontier(instance, {kFrontierSeconds, true});
+  MOAT_TRY(const std::string currency, product_currency(call, product));
   Reply reply;
-  reply.body = {{"product", product}, {"collusion", instance.policy.collusion},
+  reply.body = {{"product", product}, {"currency", currency.empty() ? json() : json(currency)}, {"collusion", instance.policy.collusion},
                 {"max_exposure_share", instance.policy.max_exposure_share}, {"points", app::frontier_json(points)}};
   return reply;
 }

@@ -32,6 +32,8 @@ std::string link_with(const Call& call, std::string_view name, const std::string
 Reply refuse(Problem problem, std::string detail);
 // The request's body as a JSON object: a refusal (415, 400) when it is not one.
 std::variant<nlohmann::json, Reply> json_object_body(const Call& call);
+// The currency of a product's quotes (empty when it has none).
+Result<std::string> product_currency(Call& call, const std::string& product);
 // Today (UTC) as the session's clock tells it.
 Date today(const Call& call);
 // A string member of a JSON object, or empty.

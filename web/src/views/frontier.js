@@ -62,7 +62,7 @@ function renderFrontier(data) {
   }
   const noProtection = points.find((p) => p.collusion === 0 && p.cost !== null);
   return [charts, h('p', { class: 'hint' }, '★ the policy the approved plan was made for.'),
-    frontierTable(points, noProtection ? noProtection.cost : null, isBase)];
+    frontierTable(points, noProtection ? noProtection.cost : null, isBase, data.currency || '')];
 }
 
 function chartBox(id, title, axisTitle, points, label) {
@@ -125,10 +125,11 @@ function compact(value) {
   return String(value);
 }
 
-function frontierTable(points, baseCost, isBase) {
+function frontierTable(points, baseCost, isBase, currency) {
+  const unit = currency ? ` (${currency})` : '';
   return table({
     caption: 'Every point of the frontier',
-    columns: ['Colluding parties resisted', 'Exposure cap', 'Result', 'Cost', 'Extra over no protection', 'Lower bound'],
+    columns: ['Colluding parties resisted', 'Exposure cap', 'Result', `Cost${unit}`, 'Extra over no protection', `Lower bound${unit}`],
     rows: points.map((p) => h('tr', { 'data-collusion': String(p.collusion), 'data-cap': String(p.max_exposure_share), 'data-status': p.status, class: isBase(p) ? 'highlight' : null },
       h('th', { scope: 'row' }, p.collusion === 0 ? '0 (no protection)' : String(p.collusion), isBase(p) ? ' ★' : ''),
       h('td', {}, percent(p.max_exposure_share)),

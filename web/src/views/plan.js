@@ -33,6 +33,7 @@ export async function planView(ctx) {
   const names = Object.fromEntries(suppliers.map((s) => [s.id, s.name]));
   const secretNames = {};
   for (const p of packages) for (const s of p.secrets || []) secretNames[s.id] = s.name;
+  for (const s of (plan && plan.secrets) || []) secretNames[s.id] = s.name;
 
   if (!plan) {
     ctx.root.append(emptyState(`No plan has been approved for ${product.name} yet. Once one is approved, `
@@ -53,7 +54,7 @@ function planSummary(plan) {
   return fields([
     ['Plan', `${plan.plan} (${plan.state || 'approved'}${plan.approved_by ? `, approved by ${plan.approved_by}` : ''})`],
     ['Solver result', plan.status],
-    ['Total cost', money(plan.cost)],
+    ['Total cost', money(plan.cost, plan.currency || '')],
     ['Collusion resisted', `groups of up to ${plan.collusion} part${plan.collusion === 1 ? 'y' : 'ies'}`],
     ['Exposure cap', `no untrusted party holds more than ${percent(plan.max_exposure_share)} of the secrets’ weight`],
     ['Created', dateTime(plan.created_at)],
@@ -138,7 +139,8 @@ function recipesSection(plan, focus) {
         const safe = r.min_coalition === null || r.min_coalition > k;
         return h('tr', { 'data-recipe': r.recipe, 'data-min': r.min_coalition === null ? 'none' : String(r.min_coalition),
           class: r.recipe === focus ? 'highlight' : null },
-        h('th', { scope: 'row' }, r.recipe),
+        h('th', { scope: 'row' }, r.recipe, r.name ? h('span', { class: 'subject-name' }, r.name) : null,
+          r.secrets && r.secrets.length ? h('span', { class: 'muted recipe-secrets' }, ` needs ${r.secrets.join(' + ')}`) : null),
         h('td', { class: 'min-coalition' }, r.min_coalition === null ? 'None' : String(r.min_coalition)),
         h('td', {}, r.coalition && r.coalition.length ? r.coalition.join(' + ') : h('span', { class: 'muted' }, 'no group of untrusted parties can')),
         h('td', {}, safe ? badge('Protected', 'pass') : badge('At risk', 'fail'),
