@@ -52,16 +52,22 @@ export async function api(path, { method = 'GET', body } = {}) {
   return data;
 }
 
-// Every page of a paginated list (`next` links), for lists the dashboard shows whole.
-export async function apiAll(path) {
-  const items = [];
-  let next = path;
-  for (let pages = 0; next && pages < 50; pages += 1) {
+// A list's first page with the items of every page after it (its other members kept): for lists
+// the dashboard shows whole, following each page's `next` link.
+export async function allPages(path) {
+  const first = await api(path);
+  const items = [...(first.items || [])];
+  for (let next = first.next; next;) {
     const page = await api(next);
     items.push(...(page.items || []));
     next = page.next || null;
   }
-  return items;
+  return { ...first, items, next: null };
+}
+
+// Every item of a paginated list.
+export async function apiAll(path) {
+  return (await allPages(path)).items;
 }
 
 // A query string from an object, leaving out empty values.

@@ -16,8 +16,8 @@ export async function agreementsView(ctx) {
     'liquidated damages, non-use and non-circumvention, chop and legal representative — and each purchase order ',
     'for its IP clause and penalty.'));
   const [agreements, orders, suppliers] = await Promise.all([
-    api(`/api/agreements${query({ supplier })}`).then((r) => r.items || []),
-    api(`/api/orders${query({ supplier })}`).then((r) => r.items || []),
+    apiAll(`/api/agreements${query({ supplier, limit: 500 })}`),
+    apiAll(`/api/orders${query({ supplier, limit: 500 })}`),
     apiAll('/api/suppliers?limit=500'),
   ]);
   const names = Object.fromEntries(suppliers.map((s) => [s.id, s.name]));

@@ -37,11 +37,11 @@ export async function flagsView(ctx) {
   const listBox = h('div', {}, loading('Loading red flags…'));
   ctx.root.append(status, listBox);
 
-  const visits = await apiAll('/api/visits').catch(() => []);
+  const visits = await apiAll('/api/visits?limit=500').catch(() => []);
   const visitSupplier = Object.fromEntries(visits.map((v) => [v.id, v.supplier]));
   const reload = async (message, focusId) => {
     try {
-      const flags = (await api(`/api/flags${query({ state, severity, subject })}`)).items || [];
+      const flags = await apiAll(`/api/flags${query({ state, severity, subject, limit: 500 })}`);
       replace(listBox, renderFlags(flags, { state, subject, visitSupplier, reload }));
       if (message) status.textContent = message;
       if (focusId) {

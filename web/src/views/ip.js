@@ -2,7 +2,7 @@
 // missed ones marked; and the launch gate's checks on secrets and trademarks, so a failing
 // "secret/S11" check from the launch page lands on what it is about.
 
-import { api, enc, query } from '../api.js';
+import { allPages, api, enc, query } from '../api.js';
 import { badge, emptyState, errorBox, h, loading, replace, section, table } from '../dom.js';
 import { capitalize, checkTitle, daysBetween } from '../format.js';
 
@@ -30,7 +30,7 @@ export async function ipView(ctx) {
   if (!gateSubject) ctx.root.append(checksSection);
 
   const [deadlines] = await Promise.all([
-    api('/api/ip/deadlines').catch((error) => ({ error })),
+    allPages('/api/ip/deadlines?limit=500').catch((error) => ({ error })),
     renderChecks(checksBox, gateSubject),
   ]);
   if (deadlines.error) {

@@ -31,7 +31,7 @@ async function overviewPage(ctx, record) {
     'Your company’s file with us: your qualification, the work you make for us, and the details we hold. ',
     'If anything here is wrong, tell your contact.'));
   const [qualification, products] = await Promise.all([
-    api('/api/qualification').then((r) => (r.items || []).find((q) => q.supplier === record.id)),
+    apiAll('/api/qualification?limit=500').then((items) => items.find((q) => q.supplier === record.id)),
     api('/api/products').then((r) => r.items || []),
   ]);
   const packages = await Promise.all(products.map((p) =>
@@ -77,7 +77,7 @@ async function findingsPage(ctx, record) {
   const box = h('div', {});
   ctx.root.append(status, box);
   const render = async (message, focusId) => {
-    const visits = await apiAll('/api/visits');
+    const visits = await apiAll('/api/visits?limit=500');
     const open = visits.flatMap((v) => v.findings || []).filter((f) => f.state === 'open').length;
     replace(box,
       h('p', { class: 'summary' }, open ? `${open} finding${open === 1 ? '' : 's'} to answer.` : 'No finding is waiting for your answer.'),
@@ -137,8 +137,8 @@ async function agreementsPage(ctx) {
   ctx.root.append(h('p', { class: 'intro' },
     'The agreements that bind you and your purchase orders. Where an agreement misses something, the points to amend are listed.'));
   const [agreements, orders] = await Promise.all([
-    api('/api/agreements').then((r) => r.items || []),
-    api('/api/orders').then((r) => r.items || []),
+    apiAll('/api/agreements?limit=500'),
+    apiAll('/api/orders?limit=500'),
   ]);
   ctx.root.append(
     section('Agreements', agreementsTable(agreements, { showSupplier: false })),

@@ -17,9 +17,9 @@ export async function suppliersView(ctx) {
     'Open a supplier for its people, visits, agreements and orders.'));
   const [suppliers, qualification, flags, visits] = await Promise.all([
     apiAll('/api/suppliers?limit=500'),
-    api('/api/qualification').then((r) => r.items || []),
-    api('/api/flags').then((r) => r.items || []),
-    apiAll('/api/visits'),
+    apiAll('/api/qualification?limit=500'),
+    apiAll('/api/flags?limit=500'),
+    apiAll('/api/visits?limit=500'),
   ]);
   if (!suppliers.length) {
     ctx.root.append(emptyState('No suppliers yet. Imported suppliers show here with their qualification.'));
@@ -109,11 +109,11 @@ async function supplierDetail(ctx, id) {
   ctx.setTitle(`${record.id} · ${record.name}`);
   const [people, qualification, visits, agreements, orders, flags] = await Promise.all([
     api(`/api/suppliers/${enc(id)}/people`).then((r) => r.items || []),
-    api(`/api/qualification`).then((r) => (r.items || []).find((q) => q.supplier === id)),
-    apiAll(`/api/visits${query({ supplier: id })}`),
-    api(`/api/agreements${query({ supplier: id })}`).then((r) => r.items || []),
-    api(`/api/orders${query({ supplier: id })}`).then((r) => r.items || []),
-    api('/api/flags').then((r) => r.items || []),
+    apiAll('/api/qualification?limit=500').then((items) => items.find((q) => q.supplier === id)),
+    apiAll(`/api/visits${query({ supplier: id, limit: 500 })}`),
+    apiAll(`/api/agreements${query({ supplier: id, limit: 500 })}`),
+    apiAll(`/api/orders${query({ supplier: id, limit: 500 })}`),
+    apiAll('/api/flags?limit=500'),
   ]);
   const visitIds = new Set(visits.map((v) => v.id));
   const ownFlags = flags.filter((f) => f.subject === `supplier/${id}`
