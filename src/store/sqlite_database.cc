@@ -9,7 +9,8 @@
 namespace moat::store {
 namespace {
 
-constexpr int kBusyTimeoutMs = 10000;
+// How long a writer waits for another (a big import, a slow disk) before giving up.
+constexpr int kBusyTimeoutMs = 60000;
 
 struct StatementDeleter {
   void operator()(sqlite3_stmt* statement) const { sqlite3_finalize(statement); }
@@ -87,6 +88,12 @@ class SqliteDatabase final : public Database {
 
  private:
   Error failure(std::string_view sql) const {
+    const int code = sqlite3_extended_errcode(db_) & 0xff;
+    if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
+      return Error(ErrorCode::kConflict, "database",
+                   "the workspace is busy: another moat process has been writing to it for " +
+                       std::to_string(kBusyTimeoutMs / 1000) + " seconds; nothing was changed, try again");
+    }
     return internal_error("sqlite: " + std::string(sqlite3_errmsg(db_)) + " (in: " +
                           std::string(sql.substr(0, 80)) + ")");
   }
