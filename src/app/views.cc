@@ -92,4 +92,25 @@ json qualification_json(const QualificationRow& r) {
           {"last_assessment", r.last_assessment}, {"certificates", r.certificates}};
 }
 
+json right_json(const IpRightRow& row) {
+  const IpRightInput& r = row.right;
+  json events = json::array();
+  for (const auto& e : row.events) events.push_back({{"event", e.name}, {"date", e.on.to_string()}});
+  return {{"id", r.id}, {"kind", r.kind}, {"jurisdiction", r.jurisdiction}, {"title", r.title},
+          {"mark", text_or_null(r.mark)}, {"script", text_or_null(r.script)}, {"nice_classes", r.nice_classes},
+          {"subclasses", r.subclasses}, {"application_number", text_or_null(r.application_number)},
+          {"registration_number", text_or_null(r.registration_number)}, {"filed", date_json(r.filed)},
+          {"priority", date_json(r.priority)}, {"published", date_json(r.published)},
+          {"registered", date_json(r.registered)}, {"expires", date_json(r.expires)},
+          {"pct", r.pct}, {"made_in_china", r.made_in_china}, {"owner", text_or_null(r.owner)},
+          {"products", r.products}, {"parts", r.parts}, {"secrets", r.secrets}, {"events", events}};
+}
+
+json waiver_json(const WaiverRow& row) {
+  const gate::Waiver& w = row.waiver;
+  return {{"id", row.id}, {"check", w.check}, {"subject", w.subject}, {"product", text_or_null(row.product)},
+          {"role", w.role}, {"reason", w.reason}, {"by", w.by}, {"granted", w.granted.to_string()},
+          {"expires", date_json(w.expires)}};
+}
+
 }  // namespace moat::app

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/gate.h"
 #include "app/legal.h"
 #include "app/red_flags.h"
 #include "app/vetting.h"
@@ -38,5 +39,7 @@ nlohmann::json agreement_json(const AgreementReview& agreement);
 nlohmann::json order_json(const OrderReview& order);
 nlohmann::json deadline_json(const legal::Deadline& deadline);
 nlohmann::json qualification_json(const QualificationRow& row);
+nlohmann::json right_json(const IpRightRow& row);  // an IP right with its events
+nlohmann::json waiver_json(const WaiverRow& row);
 
 }  // namespace moat::app

@@ -370,21 +370,6 @@ void define_ip_event(CLI::App& parent, GlobalOptions& global, Runs& runs) {
   });
 }
 
-json right_json(const app::IpRightRow& row) {
-  const app::IpRightInput& r = row.right;
-  const auto optional_text = [](const std::string& t) { return t.empty() ? json() : json(t); };
-  json events = json::array();
-  for (const auto& e : row.events) events.push_back({{"event", e.name}, {"date", e.on.to_string()}});
-  return {{"id", r.id}, {"kind", r.kind}, {"jurisdiction", r.jurisdiction}, {"title", r.title},
-          {"mark", optional_text(r.mark)}, {"script", optional_text(r.script)}, {"nice_classes", r.nice_classes},
-          {"subclasses", r.subclasses}, {"application_number", optional_text(r.application_number)},
-          {"registration_number", optional_text(r.registration_number)}, {"filed", app::date_json(r.filed)},
-          {"priority", app::date_json(r.priority)}, {"published", app::date_json(r.published)},
-          {"registered", app::date_json(r.registered)}, {"expires", app::date_json(r.expires)},
-          {"pct", r.pct}, {"made_in_china", r.made_in_china}, {"owner", optional_text(r.owner)},
-          {"products", r.products}, {"parts", r.parts}, {"secrets", r.secrets}, {"events", events}};
-}
-
 void define_ip_list(CLI::App& parent, GlobalOptions& global, Runs& runs) {
   CLI::App* cmd = subcommand(parent, "list", "list IP rights", global);
   runs.push_back([cmd, &global] {
@@ -393,7 +378,7 @@ void define_ip_list(CLI::App& parent, GlobalOptions& global, Runs& runs) {
       MOAT_TRY(const std::vector<app::IpRightRow> rights, app::list_ip_rights(workspace));
       if (global.json) {
         json out = json::array();
-        for (const auto& r : rights) out.push_back(right_json(r));
+        for (const auto& r : rights) out.push_back(app::right_json(r));
         std::cout << out.dump(2) << "\n";
         return {};
       }

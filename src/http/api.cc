@@ -122,14 +122,15 @@ class RouteApi final : public Api {
     const Route* route = nullptr;
     std::vector<PathParam> params;
     std::string allowed;
+    // The most specific route wins: "/api/flags/refresh" over "/api/flags/{id}".
     for (const Route& candidate : routes()) {
       auto bound = match(candidate.pattern, target->path);
       if (!bound) continue;
-      allowed += (allowed.empty() ? "" : ", ") + std::string(method_name(candidate.method));
-      if (method_name(candidate.method) != request.method) continue;
+      const std::string method(method_name(candidate.method));
+      if (allowed.find(method) == std::string::npos) allowed += (allowed.empty() ? "" : ", ") + method;
+      if (method != request.method || (route && bound->size() >= params.size())) continue;
       route = &candidate;
       params = std::move(*bound);
-      break;
     }
     if (!route && allowed.empty()) return problem_response(Problem::kNotFound, "no such resource", target->path);
     if (!route) {

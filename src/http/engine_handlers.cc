@@ -231,4 +231,64 @@ Result<Reply> list_orders(Call& call) {
   return reply;
 }
 
+Result<Reply> refresh_flags(Call& call) {
+  MOAT_TRY(const auto flags, app::refresh_flags(call.workspace, call.session, today(call)));
+  json raised = json::array();
+  for (const app::Flag& flag : flags) {
+    if (flag.raised_now) raised.push_back(app::flag_json(flag));
+  }
+  Reply reply;
+  reply.body = {{"raised", std::move(raised)}, {"as_of", today(call).to_string()}};
+  return reply;
+}
+
+Result<Reply> ip_rights(Call& call) {
+  MOAT_TRY(const auto rights, app::list_ip_rights(call.workspace));
+  const auto covers = [&](std::string_view filter, const std::vector<std::string>& list) {
+    const auto wanted = call.query_value(filter);
+    return !wanted || std::find(list.begin(), list.end(), *wanted) != list.end();
+  };
+  json items = json::array();
+  for (const app::IpRightRow& row : rights) {
+    if (covers("product", row.right.products) && covers("secret", row.right.secrets)) {
+      items.push_back(app::right_json(row));
+    }
+  }
+  return page_of(call, std::move(items), kDefaultLimit);
+}
+
+Result<Reply> list_waivers(Call& call) {
+  MOAT_TRY(const auto waivers, app::list_waivers(call.workspace, call.query_value("product").value_or("")));
+  json items = json::array();
+  for (const app::WaiverRow& row : waivers) items.push_back(app::waiver_json(row));
+  return page_of(call, std::move(items), kDefaultLimit);
+}
+
+Result<Reply> grant_waiver(Call& call) {
+  auto body = json_object_body(call);
+  if (auto* refusal = std::get_if<Reply>(&body)) return std::move(*refusal);
+  const json& object = std::get<json>(body);
+  app::WaiverInput input;
+  input.check = text_of(object, "check");
+  input.subject = text_of(object, "subject");
+  input.product = text_of(object, "product");
+  input.role = text_of(object, "role");
+  input.reason = text_of(object, "reason");  // who grants it is the caller, always
+  for (const auto& [member, date] : {std::pair<const char*, std::optional<Date>*>{"expires", &input.expires},
+                                     {"granted", &input.granted}}) {
+    const std::string text = text_of(object, member);
+    if (text.empty()) continue;
+    *date = Date::parse(text);
+    if (!*date) return input_error(std::string("/") + member, "'" + text + "' is not a date (YYYY-MM-DD)");
+  }
+  MOAT_TRY(const std::string id, app::grant_waiver(call.workspace, call.session, input, today(call)));
+  MOAT_TRY(const auto waivers, app::list_waivers(call.workspace));
+  Reply reply;
+  reply.status = 201;
+  for (const app::WaiverRow& row : waivers) {
+    if (row.id == id) reply.body = app::waiver_json(row);
+  }
+  return reply;
+}
+
 }  // namespace moat::http::handlers

@@ -70,5 +70,9 @@ Result<Reply> product_frontier(Call& call);
 Result<Reply> ip_deadlines(Call& call);
 Result<Reply> list_agreements(Call& call);
 Result<Reply> list_orders(Call& call);
+Result<Reply> refresh_flags(Call& call);
+Result<Reply> ip_rights(Call& call);
+Result<Reply> list_waivers(Call& call);
+Result<Reply> grant_waiver(Call& call);
 
 }  // namespace moat::http::handlers

@@ -17,6 +17,8 @@ constexpr Roles kFlagHandlers{Role::kAdmin, Role::kSourcing, Role::kLegal, Role:
 // Who records a supplier's answer to a finding: the supplier itself, or our people on site for it.
 constexpr Roles kAnswerers{Role::kAdmin, Role::kOversight, Role::kSupplier};
 constexpr Roles kFindingClosers{Role::kAdmin, Role::kOversight};
+// Who may waive a gate check: those accountable for the risk it accepts.
+constexpr Roles kWaivers{Role::kAdmin, Role::kLegal};
 
 constexpr std::string_view kLoginBody =
     R"({"type": "object", "required": ["name", "password"],
@@ -30,6 +32,15 @@ constexpr std::string_view kAnswerBody =
 constexpr std::string_view kCloseBody =
     R"({"type": "object", "properties": {"closed_on": {"type": "string", "format": "date",
         "description": "default: today"}}})";
+constexpr std::string_view kWaiverBody =
+    R"json({"type": "object", "required": ["check", "subject", "role", "reason", "expires"],
+        "properties": {"check": {"type": "string", "description": "a gate check id: owner-visit"},
+                       "subject": {"type": "string", "description": "the check's subject: supplier/F03"},
+                       "product": {"type": "string", "description": "only for this product (default: every product)"},
+                       "role": {"type": "string", "description": "the role of who grants it: IP counsel"},
+                       "reason": {"type": "string"},
+                       "expires": {"type": "string", "format": "date"},
+                       "granted": {"type": "string", "format": "date", "description": "default: today"}}})json";
 constexpr std::string_view kSupplierPatchBody =
     R"({"type": "object", "description": "fields to change, each a JSON value or the text of a CSV cell; null clears",
         "additionalProperties": true})";
@@ -81,6 +92,15 @@ const Route kRoutes[] = {
      Scope::kAll, handlers::list_flags, "limit,offset,state,severity,subject", {}, true},
     {Method::kPost, "/api/flags/{id}", "acknowledge, resolve or reopen a red flag, with the reason", kFlagHandlers,
      Scope::kAll, handlers::update_flag, {}, kFlagBody},
+    {Method::kPost, "/api/flags/refresh",
+     "evaluate the red-flag rules as of today and record the flags not raised before (answered with those)",
+     kFlagHandlers, Scope::kAll, handlers::refresh_flags},
+    {Method::kGet, "/api/ip/rights", "IP rights (patents, designs, trademarks, ...) with their events", kStaff,
+     Scope::kAll, handlers::ip_rights, "limit,offset,product,secret", {}, true},
+    {Method::kGet, "/api/waivers", "the gate's waivers (of a product, and those for every product)", kStaff,
+     Scope::kAll, handlers::list_waivers, "limit,offset,product", {}, true},
+    {Method::kPost, "/api/waivers", "waive a failing gate check for a subject, with a role, a reason and an expiry",
+     kWaivers, Scope::kAll, handlers::grant_waiver, {}, kWaiverBody},
     {Method::kGet, "/api/ip/deadlines", "IP deadlines open today (within days, when given) and those missed", kStaff,
      Scope::kAll, handlers::ip_deadlines, "limit,offset,within,right", {}, true},
     {Method::kGet, "/api/agreements",

@@ -232,6 +232,11 @@ EXPECTED = {
     ("GET", "/api/ip/deadlines"): row((200, 200), supplier=(403, 403)),
     ("GET", "/api/agreements"): row((200, 200)),
     ("GET", "/api/orders"): row((200, 200)),
+    ("POST", "/api/flags/refresh"): row((200, 200), viewer=(403, 403), supplier=(403, 403)),
+    ("GET", "/api/ip/rights"): row((200, 200), supplier=(403, 403)),
+    ("GET", "/api/waivers"): row((200, 200), supplier=(403, 403)),
+    ("POST", "/api/waivers"): row((201, 201), sourcing=(403, 403), oversight=(403, 403), viewer=(403, 403),
+                                  supplier=(403, 403)),
 }
 
 # The body each write route is sent in the matrix.
@@ -239,6 +244,9 @@ MATRIX_BODIES = {
     "/api/visits/{visit}/findings/{finding}/answer": {"answer": "the counter is logged every shift"},
     "/api/visits/{visit}/findings/{finding}/close": {},
     "/api/flags/{id}": {"state": "acknowledged", "reason": "seen in the authorization matrix"},
+    "/api/flags/refresh": {},
+    "/api/waivers": {"check": "owner-visit", "subject": "supplier/F03", "role": "IP counsel",
+                     "reason": "granted in the authorization matrix", "expires": "2099-12-31"},
 }
 
 
@@ -599,6 +607,27 @@ def test_engines(server):
         path = page["next"]
     check(collected == [f["id"] for f in flags], "flag pages cover every flag once, in order")
     problem_shape(admin.get("/api/visits?limit=501"), 400, "limit=501")
+    refreshed = admin.request("POST", "/api/flags/refresh")
+    check(refreshed.status == 200 and refreshed.json["raised"] == [], "a refresh raises nothing twice: %s" % refreshed.text[:200])
+    rights = admin.get("/api/ip/rights?limit=500").json["items"]
+    check(rights == json.loads(moat("ip", "list", "--json").stdout), "the API's IP rights are the CLI's")
+    check(all("S01" in r["secrets"] for r in admin.get("/api/ip/rights?secret=S01").json["items"]), "rights by secret")
+    failing = [c for c in launch["checks"] if c["status"] == "fail"][0]
+    legal = Client(server, token=TOKENS["legal"])
+    problem_shape(legal.request("POST", "/api/waivers", {"check": failing["id"], "subject": failing["subject"],
+                                                           "role": "IP counsel", "reason": "x"}), 400, "a waiver without an expiry")
+    problem_shape(legal.request("POST", "/api/waivers", {"check": "no-such-check", "subject": "x", "role": "r",
+                                                           "reason": "x", "expires": "2099-01-01"}), 400, "an unknown check")
+    waiver = legal.request("POST", "/api/waivers", {"check": failing["id"], "subject": failing["subject"],
+                                                     "product": "aurora", "role": "IP counsel",
+                                                     "reason": "accepted until the filing lands", "expires": "2099-01-01"})
+    check(waiver.status == 201 and waiver.json["by"] == "legal1", "grant a waiver: %s" % waiver.text[:200])
+    after = admin.get("/api/products/aurora/gate").json["checks"]
+    waived = [c for c in after if c["id"] == failing["id"] and c["subject"] == failing["subject"]]
+    check(waived and waived[0]["status"] == "waived" and "accepted until the filing lands" in waived[0]["reason"],
+          "the waiver turns the check: %s" % waived[:1])
+    check(any(w["id"] == waiver.json["id"] for w in admin.get("/api/waivers?product=aurora").json["items"]),
+          "the waiver is listed")
     orders = admin.get("/api/orders?supplier=F04").json["items"]
     check(orders and all(o["supplier"] == "F04" for o in orders), "orders filtered by supplier")
 

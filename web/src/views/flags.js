@@ -37,6 +37,16 @@ export async function flagsView(ctx) {
   const listBox = h('div', {}, loading('Loading red flags…'));
   ctx.root.append(status, listBox);
 
+  // The rules are evaluated as of today first (a flag is raised once per cause; nothing is written
+  // when nothing is new), so the list is current even if nobody ran `moat flags` today.
+  if (can('flags:change')) {
+    try {
+      const { raised } = await api('/api/flags/refresh', { method: 'POST' });
+      if (raised.length) status.textContent = `${raised.length} new red flag${raised.length === 1 ? '' : 's'} raised today.`;
+    } catch (error) {
+      status.textContent = `The rules could not be evaluated now: ${error.message}`;
+    }
+  }
   const visits = await apiAll('/api/visits?limit=500').catch(() => []);
   const visitSupplier = Object.fromEntries(visits.map((v) => [v.id, v.supplier]));
   const reload = async (message, focusId) => {
