@@ -113,4 +113,15 @@ json waiver_json(const WaiverRow& row) {
           {"expires", date_json(w.expires)}};
 }
 
+json visit_json(const VisitResult& visit) {
+  json out = {{"visit", visit.id}, {"findings", visit.findings}};
+  if (visit.score) {
+    out["score"] = visit.score->share * 100;
+    out["passed"] = visit.score->passed;
+    out["failed"] = visit.score->failed;
+    out["failed_critical"] = visit.score->failed_critical;
+  }
+  return out;
+}
+
 }  // namespace moat::app

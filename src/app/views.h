@@ -11,6 +11,7 @@
 
 #include "app/gate.h"
 #include "app/legal.h"
+#include "app/oversight.h"
 #include "app/red_flags.h"
 #include "app/vetting.h"
 #include "core/date.h"
@@ -41,5 +42,7 @@ nlohmann::json deadline_json(const legal::Deadline& deadline);
 nlohmann::json qualification_json(const QualificationRow& row);
 nlohmann::json right_json(const IpRightRow& row);  // an IP right with its events
 nlohmann::json waiver_json(const WaiverRow& row);
+// A recorded visit: {visit, findings, score?, passed?, failed?, failed_critical?} (score in %).
+nlohmann::json visit_json(const VisitResult& visit);
 
 }  // namespace moat::app

@@ -426,14 +426,7 @@ Result<app::VisitInput> visit_input(app::Workspace& workspace, const app::Sessio
 
 int print_visit(const app::VisitResult& visit, bool as_json) {
   if (as_json) {
-    json out = {{"visit", visit.id}, {"findings", visit.findings}};
-    if (visit.score) {
-      out["score"] = visit.score->share * 100;
-      out["passed"] = visit.score->passed;
-      out["failed"] = visit.score->failed;
-      out["failed_critical"] = visit.score->failed_critical;
-    }
-    std::cout << out.dump(2) << "\n";
+    std::cout << app::visit_json(visit).dump(2) << "\n";
     return 0;
   }
   std::cout << "Recorded visit " << visit.id;

@@ -279,8 +279,11 @@ Result<std::string> product_currency(Call& call, const std::string& product) {
 Result<Reply> product_plan(Call& call) {
   const std::string product = call.param("id");
   MOAT_CHECK(require_product(call, product));
-  MOAT_TRY(const auto saved, app::current_plan(call.workspace, product));
-  if (!saved || saved->state != "approved") {
+  // The approved plan, or with ?plan= any saved one (a draft to review before approving it).
+  const auto wanted = call.query_value("plan");
+  MOAT_TRY(const auto saved, app::current_plan(call.workspace, product, wanted));
+  if (!saved && wanted) return Error(ErrorCode::kNotFound, "plan", "product '" + product + "' has no plan '" + *wanted + "'");
+  if (!saved || (!wanted && saved->state != "approved")) {
     return Error(ErrorCode::kNotFound, "id", "product '" + product + "' has no approved plan");
   }
   MOAT_TRY(const app::ExposureReport exposure_report, app::plan_exposure(call.workspace, product, saved->id));

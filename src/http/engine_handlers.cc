@@ -108,7 +108,7 @@ Result<Reply> answer_finding(Call& call) {
   auto body = json_object_body(call);
   if (auto* refusal = std::get_if<Reply>(&body)) return std::move(*refusal);
   const std::string answer = text_of(std::get<json>(body), "answer");
-  if (answer.empty()) return input_error("/answer", "give the answer: what was done, by whom, with what evidence");
+  if (answer.empty()) return input_error("body#/answer", "give the answer: what was done, by whom, with what evidence");
   MOAT_CHECK(app::answer_finding(call.workspace, call.session, visit, finding, answer));
   MOAT_TRY(const auto record, call.workspace.store().get(table("findings"), {visit, finding}));
   Reply reply;
@@ -127,7 +127,7 @@ Result<Reply> close_finding(Call& call) {
     const std::string on = text_of(std::get<json>(body), "closed_on");
     if (!on.empty()) {
       const auto parsed = Date::parse(on);
-      if (!parsed) return input_error("/closed_on", "'" + on + "' is not a date (YYYY-MM-DD)");
+      if (!parsed) return input_error("body#/closed_on", "'" + on + "' is not a date (YYYY-MM-DD)");
       closed_on = *parsed;
     }
   }
@@ -279,7 +279,7 @@ Result<Reply> grant_waiver(Call& call) {
     const std::string text = text_of(object, member);
     if (text.empty()) continue;
     *date = Date::parse(text);
-    if (!*date) return input_error(std::string("/") + member, "'" + text + "' is not a date (YYYY-MM-DD)");
+    if (!*date) return input_error(std::string("body#/") + member, "'" + text + "' is not a date (YYYY-MM-DD)");
   }
   MOAT_TRY(const std::string id, app::grant_waiver(call.workspace, call.session, input, today(call)));
   MOAT_TRY(const auto waivers, app::list_waivers(call.workspace));
@@ -288,6 +288,171 @@ Result<Reply> grant_waiver(Call& call) {
   for (const app::WaiverRow& row : waivers) {
     if (row.id == id) reply.body = app::waiver_json(row);
   }
+  return reply;
+}
+
+namespace {
+
+constexpr double kMaxPlanSeconds = 60;
+
+// Optional members of a JSON body, each checked for its type: a refusal names the member.
+Result<std::optional<double>> number_member(const json& body, const char* member) {
+  const auto found = body.find(member);
+  if (found == body.end() || found->is_null()) return std::optional<double>();
+  if (!found->is_number()) return input_error(std::string("body#/") + member, "must be a number");
+  return std::optional<double>(found->get<double>());
+}
+
+Result<std::vector<std::string>> text_list_member(const json& body, const char* member) {
+  std::vector<std::string> out;
+  const auto found = body.find(member);
+  if (found == body.end() || found->is_null()) return out;
+  if (!found->is_array()) return input_error(std::string("body#/") + member, "must be a list of strings");
+  for (std::size_t i = 0; i < found->size(); ++i) {
+    if (!(*found)[i].is_string()) return input_error("body#/" + std::string(member) + "/" + std::to_string(i), "must be a string");
+    out.push_back((*found)[i].get<std::string>());
+  }
+  return out;
+}
+
+Result<std::optional<Date>> date_member(const json& body, const char* member) {
+  const std::string text = text_of(body, member);
+  if (text.empty()) return std::optional<Date>();
+  const auto date = Date::parse(text);
+  if (!date) return input_error(std::string("body#/") + member, "'" + text + "' is not a date (YYYY-MM-DD)");
+  return std::optional<Date>(*date);
+}
+
+Result<std::optional<std::int64_t>> count_member(const json& body, const char* member) {
+  MOAT_TRY(const auto number, number_member(body, member));
+  if (!number) return std::optional<std::int64_t>();
+  if (*number < 0 || *number != static_cast<double>(static_cast<std::int64_t>(*number))) {
+    return input_error(std::string("body#/") + member, "must be a whole number of 0 or more");
+  }
+  return std::optional<std::int64_t>(static_cast<std::int64_t>(*number));
+}
+
+json saved_plan_json(const app::SavedPlan& saved) {
+  json assignments = json::array();
+  for (const plan::Assignment& a : saved.plan.assignments) {
+    assignments.push_back({{"package", a.package}, {"supplier", a.supplier}, {"units", a.units}});
+  }
+  return {{"plan", saved.id}, {"state", saved.state}, {"status", plan::status_name(saved.plan.status)},
+          {"cost", app::number_json(saved.plan.cost)}, {"collusion", saved.collusion},
+          {"max_exposure_share", saved.max_exposure_share}, {"created_at", saved.created_at},
+          {"approved_by", saved.approved_by.empty() ? json() : json(saved.approved_by)},
+          {"assignments", std::move(assignments)}};
+}
+
+}  // namespace
+
+Result<Reply> create_plan(Call& call) {
+  json body = json::object();
+  if (!call.request.body.empty()) {
+    auto parsed = json_object_body(call);
+    if (auto* refusal = std::get_if<Reply>(&parsed)) return std::move(*refusal);
+    body = std::get<json>(std::move(parsed));
+  }
+  MOAT_TRY(const auto collusion, number_member(body, "collusion"));
+  MOAT_TRY(const auto cap, number_member(body, "max_exposure_share"));
+  MOAT_TRY(const auto seconds, number_member(body, "time_limit"));
+  if (collusion && (*collusion < 0 || *collusion > 10 || *collusion != static_cast<int>(*collusion))) {
+    return input_error("body#/collusion", "must be a whole number from 0 to 10");
+  }
+  if (seconds && (*seconds <= 0 || *seconds > kMaxPlanSeconds)) {
+    return input_error("body#/time_limit", "must be more than 0 and at most 60 seconds");
+  }
+  const std::string product = call.param("id");
+  std::optional<int> k;
+  if (collusion) k = static_cast<int>(*collusion);
+  MOAT_TRY(const plan::Instance instance,
+           app::product_instance(call.workspace, product, {k, cap, today(call).to_string()}));
+  const plan::Plan solved = plan::solve(instance, {seconds.value_or(kFrontierSeconds), true});
+  MOAT_TRY(const app::SavedPlan saved, app::save_plan(call.workspace, call.session, product, instance, solved));
+  Reply reply;
+  reply.status = 201;
+  reply.body = saved_plan_json(saved);
+  return reply;
+}
+
+Result<Reply> approve_plan(Call& call) {
+  MOAT_TRY(const app::SavedPlan approved,
+           app::approve_plan(call.workspace, call.session, call.param("id"), call.param("plan")));
+  Reply reply;
+  reply.body = saved_plan_json(approved);
+  return reply;
+}
+
+Result<Reply> record_visit(Call& call) {
+  auto parsed = json_object_body(call);
+  if (auto* refusal = std::get_if<Reply>(&parsed)) return std::move(*refusal);
+  const json& body = std::get<json>(parsed);
+  app::VisitInput input;
+  input.supplier = text_of(body, "supplier");
+  if (input.supplier.empty()) return input_error("body#/supplier", "name the supplier visited");
+  if (const std::string kind = text_of(body, "kind"); !kind.empty()) input.kind = kind;
+  MOAT_TRY(const auto date, date_member(body, "date"));
+  input.date = date.value_or(today(call));
+  MOAT_TRY(input.by, text_list_member(body, "by"));
+  input.checklist = text_of(body, "checklist");
+  input.product = text_of(body, "product");
+  input.note = text_of(body, "note");
+  MOAT_TRY(input.capacity_seen, count_member(body, "capacity_seen"));
+  MOAT_TRY(input.headcount_seen, count_member(body, "headcount_seen"));
+  MOAT_TRY(input.sites_seen, text_list_member(body, "sites_seen"));
+  MOAT_TRY(input.subcontractors_seen, text_list_member(body, "subcontractors_seen"));
+  if (const auto update = body.find("update_supplier"); update != body.end() && !update->is_null()) {
+    if (!update->is_boolean()) return input_error("body#/update_supplier", "must be true or false");
+    input.update_supplier = update->get<bool>();
+  }
+  if (const auto items = body.find("items"); items != body.end() && !items->is_null()) {
+    if (!items->is_array()) return input_error("body#/items", "must be a list of {item, result, note}");
+    for (std::size_t i = 0; i < items->size(); ++i) {
+      const json& item = (*items)[i];
+      const std::string where = "body#/items/" + std::to_string(i);
+      if (!item.is_object()) return input_error(where, "must be an object {item, result, note}");
+      const std::string result = text_of(item, "result");
+      app::ItemInput entry;
+      entry.item = text_of(item, "item");
+      entry.note = text_of(item, "note");
+      if (entry.item.empty()) return input_error(where + "/item", "name the checklist item");
+      if (result == "pass") {
+        entry.result = vet::ItemResult::kPass;
+      } else if (result == "fail") {
+        entry.result = vet::ItemResult::kFail;
+      } else if (result == "na") {
+        entry.result = vet::ItemResult::kNotApplicable;
+      } else {
+        return input_error(where + "/result", "'" + result + "' is not pass, fail or na");
+      }
+      input.items.push_back(std::move(entry));
+    }
+  }
+  if (!input.items.empty() && input.checklist.empty() && input.kind == "audit") input.checklist = "ip-protection";
+  MOAT_TRY(const app::VisitResult visit, app::record_visit(call.workspace, call.session, input));
+  Reply reply;
+  reply.status = 201;
+  reply.body = app::visit_json(visit);
+  return reply;
+}
+
+Result<Reply> add_finding(Call& call) {
+  auto parsed = json_object_body(call);
+  if (auto* refusal = std::get_if<Reply>(&parsed)) return std::move(*refusal);
+  const json& body = std::get<json>(parsed);
+  app::FindingInput input;
+  input.visit = call.param("visit");
+  input.severity = text_of(body, "severity");
+  input.description = text_of(body, "description");
+  input.item = text_of(body, "item");
+  input.action = text_of(body, "action");
+  input.owner = text_of(body, "owner");
+  MOAT_TRY(input.due, date_member(body, "due"));
+  MOAT_TRY(const std::string id, app::add_finding(call.workspace, call.session, input));
+  MOAT_TRY(const auto record, call.workspace.store().get(table("findings"), {input.visit, id}));
+  Reply reply;
+  reply.status = 201;
+  reply.body = record ? *record : json{{"visit", input.visit}, {"id", id}};
   return reply;
 }
 

@@ -74,5 +74,9 @@ Result<Reply> refresh_flags(Call& call);
 Result<Reply> ip_rights(Call& call);
 Result<Reply> list_waivers(Call& call);
 Result<Reply> grant_waiver(Call& call);
+Result<Reply> create_plan(Call& call);
+Result<Reply> approve_plan(Call& call);
+Result<Reply> record_visit(Call& call);
+Result<Reply> add_finding(Call& call);
 
 }  // namespace moat::http::handlers

@@ -16,7 +16,8 @@ constexpr Roles kAuditors{Role::kAdmin, Role::kLegal, Role::kOversight};
 constexpr Roles kFlagHandlers{Role::kAdmin, Role::kSourcing, Role::kLegal, Role::kOversight};
 // Who records a supplier's answer to a finding: the supplier itself, or our people on site for it.
 constexpr Roles kAnswerers{Role::kAdmin, Role::kOversight, Role::kSupplier};
-constexpr Roles kFindingClosers{Role::kAdmin, Role::kOversight};
+// Who records visits and findings and closes them: our people on site.
+constexpr Roles kOnSite{Role::kAdmin, Role::kOversight};
 // Who may waive a gate check: those accountable for the risk it accepts.
 constexpr Roles kWaivers{Role::kAdmin, Role::kLegal};
 
@@ -41,6 +42,31 @@ constexpr std::string_view kWaiverBody =
                        "reason": {"type": "string"},
                        "expires": {"type": "string", "format": "date"},
                        "granted": {"type": "string", "format": "date", "description": "default: today"}}})json";
+constexpr std::string_view kPlanBody =
+    R"json({"type": "object", "description": "all optional: the workspace's policy and 20 s by default",
+        "properties": {"collusion": {"type": "integer", "minimum": 0, "maximum": 10},
+                       "max_exposure_share": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
+                       "time_limit": {"type": "number", "exclusiveMinimum": 0, "maximum": 60}}})json";
+constexpr std::string_view kVisitBody =
+    R"json({"type": "object", "required": ["supplier"],
+        "properties": {"supplier": {"type": "string"}, "kind": {"enum": ["audit", "visit", "owner-visit"]},
+                       "date": {"type": "string", "format": "date", "description": "default: today"},
+                       "by": {"type": "array", "items": {"type": "string"}}, "checklist": {"type": "string"},
+                       "product": {"type": "string"},
+                       "items": {"type": "array", "items": {"type": "object", "required": ["item", "result"],
+                                 "properties": {"item": {"type": "string"}, "result": {"enum": ["pass", "fail", "na"]},
+                                                "note": {"type": "string"}}}},
+                       "capacity_seen": {"type": "integer", "minimum": 0},
+                       "headcount_seen": {"type": "integer", "minimum": 0},
+                       "sites_seen": {"type": "array", "items": {"type": "string"}},
+                       "subcontractors_seen": {"type": "array", "items": {"type": "string"}},
+                       "update_supplier": {"type": "boolean"}, "note": {"type": "string"}}})json";
+constexpr std::string_view kFindingBody =
+    R"json({"type": "object", "required": ["severity", "description"],
+        "properties": {"severity": {"enum": ["critical", "major", "minor", "observation"]},
+                       "description": {"type": "string"}, "item": {"type": "string"},
+                       "action": {"type": "string"}, "owner": {"type": "string"},
+                       "due": {"type": "string", "format": "date"}}})json";
 constexpr std::string_view kSupplierPatchBody =
     R"({"type": "object", "description": "fields to change, each a JSON value or the text of a CSV cell; null clears",
         "additionalProperties": true})";
@@ -67,8 +93,15 @@ const Route kRoutes[] = {
     {Method::kGet, "/api/products/{id}/packages", "a product's work packages with the secrets each exposes",
      kEveryone, Scope::kAssignedWork, handlers::product_packages, {}, {}, true},
     {Method::kGet, "/api/products/{id}/plan",
-     "the approved sourcing plan: assignments, exposure (parties x secrets), each recipe's minimum coalition",
-     kStaff, Scope::kAll, handlers::product_plan, {}, {}, true},
+     "the approved sourcing plan (or with plan= a saved draft): assignments, exposure (parties x secrets), each "
+     "recipe's minimum coalition",
+     kStaff, Scope::kAll, handlers::product_plan, "plan", {}, true},
+    {Method::kPost, "/api/products/{id}/plans",
+     "plan the product's sourcing (at the workspace's policy, or the collusion and cap given) and save it as a draft",
+     kEditors, Scope::kAll, handlers::create_plan, {}, kPlanBody, false, true},
+    {Method::kPost, "/api/products/{id}/plans/{plan}/approve",
+     "approve a saved plan (it supersedes the plan approved before); only a valid plan can be approved", kEditors,
+     Scope::kAll, handlers::approve_plan},
     {Method::kGet, "/api/products/{id}/gate",
      "the go / no-go gate: the production launch, or with supplier and package the release of that package to that "
      "supplier; each check with its reason and fix",
@@ -83,11 +116,15 @@ const Route kRoutes[] = {
      "visits and audits with their findings, newest first (a supplier user: those at its own sites, with the "
      "findings to answer)",
      kEveryone, Scope::kOwnRows, handlers::list_visits, "limit,offset,supplier,state", {}, true},
+    {Method::kPost, "/api/visits", "record a visit or an audit (scored against a checklist; failed items raise findings)",
+     kOnSite, Scope::kAll, handlers::record_visit, {}, kVisitBody},
+    {Method::kPost, "/api/visits/{visit}/findings", "record a finding with its corrective action, owner and due date",
+     kOnSite, Scope::kAll, handlers::add_finding, {}, kFindingBody},
     {Method::kPost, "/api/visits/{visit}/findings/{finding}/answer",
      "answer a finding: what was done about it (the finding becomes answered)", kAnswerers, Scope::kOwnVisit,
      handlers::answer_finding, {}, kAnswerBody},
     {Method::kPost, "/api/visits/{visit}/findings/{finding}/close", "close a finding (on closed_on, default today)",
-     kFindingClosers, Scope::kAll, handlers::close_finding, {}, kCloseBody},
+     kOnSite, Scope::kAll, handlers::close_finding, {}, kCloseBody},
     {Method::kGet, "/api/flags", "red flags, most severe first: by default those open or acknowledged", kStaff,
      Scope::kAll, handlers::list_flags, "limit,offset,state,severity,subject", {}, true},
     {Method::kPost, "/api/flags/{id}", "acknowledge, resolve or reopen a red flag, with the reason", kFlagHandlers,

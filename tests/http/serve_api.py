@@ -29,6 +29,7 @@ ROLES = ["admin", "sourcing", "legal", "oversight", "viewer", "supplier"]
 STAFF = ROLES[:-1]
 FAILURES = []
 CHECKS = [0]
+SERVER = []  # the server the matrix runs against
 
 
 def check(condition, message):
@@ -237,6 +238,14 @@ EXPECTED = {
     ("GET", "/api/waivers"): row((200, 200), supplier=(403, 403)),
     ("POST", "/api/waivers"): row((201, 201), sourcing=(403, 403), oversight=(403, 403), viewer=(403, 403),
                                   supplier=(403, 403)),
+    ("POST", "/api/products/{id}/plans"): row((201, 201), legal=(403, 403), oversight=(403, 403), viewer=(403, 403),
+                                             supplier=(403, 403)),
+    ("POST", "/api/products/{id}/plans/{plan}/approve"): row((200, 200), legal=(403, 403), oversight=(403, 403),
+                                                            viewer=(403, 403), supplier=(403, 403)),
+    ("POST", "/api/visits"): row((201, 201), sourcing=(403, 403), legal=(403, 403), viewer=(403, 403),
+                                 supplier=(403, 403)),
+    ("POST", "/api/visits/{visit}/findings"): row((201, 201), sourcing=(403, 403), legal=(403, 403),
+                                                  viewer=(403, 403), supplier=(403, 403)),
 }
 
 # The body each write route is sent in the matrix.
@@ -245,9 +254,20 @@ MATRIX_BODIES = {
     "/api/visits/{visit}/findings/{finding}/close": {},
     "/api/flags/{id}": {"state": "acknowledged", "reason": "seen in the authorization matrix"},
     "/api/flags/refresh": {},
+    "/api/products/{id}/plans": {"time_limit": 5},
+    "/api/products/{id}/plans/{plan}/approve": {},
+    "/api/visits": {"supplier": "F05", "kind": "visit", "by": ["Matrix Engineer"]},
+    "/api/visits/{visit}/findings": {"severity": "minor", "description": "seen in the authorization matrix"},
     "/api/waivers": {"check": "owner-visit", "subject": "supplier/F03", "role": "IP counsel",
                      "reason": "granted in the authorization matrix", "expires": "2099-12-31"},
 }
+
+
+def fresh_plan():
+    """A new draft plan of aurora, made through the API."""
+    reply = Client(SERVER[0], token=TOKENS["admin"]).request("POST", "/api/products/aurora/plans", {"time_limit": 5})
+    assert reply.status == 201, reply.text
+    return reply.json["plan"]
 
 
 def fresh_finding(visit):
@@ -264,13 +284,17 @@ def concrete(pattern, own):
         return pattern
     if pattern.startswith("/api/suppliers/"):
         return pattern.replace("{id}", OWN_SUPPLIER if own else FOREIGN_SUPPLIER)
+    if pattern.startswith("/api/products/{id}/plans"):
+        # Plans are not a supplier's objects: both sides plan aurora, each approval a fresh draft.
+        return pattern.replace("{id}", "aurora").replace("{plan}", fresh_plan() if "{plan}" in pattern else "")
     if pattern.startswith("/api/products/"):
         return pattern.replace("{id}", "aurora" if own else "gadget")
     if pattern.startswith("/api/flags/"):
         return pattern.replace("{id}", FLAG)
     if pattern.startswith("/api/visits/"):
         visit = OWN_VISIT if own else FOREIGN_VISIT
-        return pattern.replace("{visit}", visit).replace("{finding}", fresh_finding(visit))
+        path = pattern.replace("{visit}", visit)
+        return path.replace("{finding}", fresh_finding(visit)) if "{finding}" in path else path
     raise AssertionError("no object for " + pattern)
 
 
@@ -628,8 +652,59 @@ def test_engines(server):
           "the waiver turns the check: %s" % waived[:1])
     check(any(w["id"] == waiver.json["id"] for w in admin.get("/api/waivers?product=aurora").json["items"]),
           "the waiver is listed")
+    test_engine_writes(server)
     orders = admin.get("/api/orders?supplier=F04").json["items"]
     check(orders and all(o["supplier"] == "F04" for o in orders), "orders filtered by supplier")
+
+
+def test_engine_writes(server):
+    """Planning and approving, recording visits and findings over the API."""
+    sourcing = Client(server, token=TOKENS["sourcing"])
+    problem_shape(sourcing.request("POST", "/api/products/aurora/plans", {"collusion": -1}), 400, "collusion -1")
+    problem_shape(sourcing.request("POST", "/api/products/aurora/plans", {"time_limit": 600}), 400, "a 600 s limit")
+    problem_shape(sourcing.request("POST", "/api/products/aurora/plans", {"collusion": "two"}), 400, "collusion as text")
+    problem_shape(sourcing.request("POST", "/api/products/nothing/plans", {}), 404, "planning an unknown product")
+    # Collusion 0 (no protection): feasible whenever the workspace's policy is.
+    draft = sourcing.request("POST", "/api/products/aurora/plans", {"collusion": 0, "time_limit": 10})
+    check(draft.status == 201 and draft.json["state"] == "draft" and draft.json["collusion"] == 0,
+          "a draft at collusion 0: %s" % draft.text[:200])
+    approved_before = sourcing.get("/api/products/aurora/plan").json["plan"]
+    check(approved_before != draft.json["plan"], "a draft is not the approved plan")
+    shown = sourcing.get("/api/products/aurora/plan?plan=" + draft.json["plan"]).json
+    check(shown["state"] == "draft" and shown["exposure"]["collusion"] == 0, "a draft can be read before approval")
+    problem_shape(sourcing.get("/api/products/aurora/plan?plan=plan-999"), 404, "an unknown plan")
+    approved = sourcing.request("POST", "/api/products/aurora/plans/%s/approve" % draft.json["plan"])
+    check(approved.status == 200 and approved.json["state"] == "approved", "approve: %s" % approved.text[:200])
+    check(sourcing.get("/api/products/aurora/plan").json["plan"] == draft.json["plan"], "the approved plan is the new one")
+    # Back to the workspace's policy, so that what follows sees the plan it expects.
+    back = sourcing.request("POST", "/api/products/aurora/plans", {"time_limit": 10}).json["plan"]
+    sourcing.request("POST", "/api/products/aurora/plans/%s/approve" % back)
+
+    oversight = Client(server, token=TOKENS["oversight"])
+    problem_shape(oversight.request("POST", "/api/visits", {"kind": "audit"}), 400, "a visit without a supplier")
+    bad = oversight.request("POST", "/api/visits", {"supplier": OWN_SUPPLIER, "items": [{"item": "x", "result": "maybe"}]})
+    problem_shape(bad, 400, "an item result of maybe")
+    check("/items/0/result" in bad.text, "the refusal points at the item: %s" % bad.text[:200])
+    problem_shape(oversight.request("POST", "/api/visits", {"supplier": "F99"}), 404, "a visit to an unknown supplier")
+    audit = oversight.request("POST", "/api/visits", {"supplier": OWN_SUPPLIER, "kind": "audit", "by": ["Wang Tao"],
+                                                     "items": [{"item": "scrap-destruction", "result": "fail",
+                                                                "note": "scrap bins not locked"}]})
+    check(audit.status == 201 and audit.json["findings"], "an audit with a failed item raises a finding: %s" % audit.text[:300])
+    visit = audit.json["visit"]
+    finding = oversight.request("POST", "/api/visits/%s/findings" % visit,
+                                {"severity": "major", "description": "drawings on an open shelf", "action": "lock them",
+                                 "due": "2099-01-31"})
+    check(finding.status == 201 and finding.json["state"] == "open" and finding.json["due"] == "2099-01-31",
+          "a finding recorded: %s" % finding.text[:200])
+    problem_shape(oversight.request("POST", "/api/visits/%s/findings" % visit, {"severity": "huge", "description": "x"}),
+                  400, "a finding of unknown severity")
+    problem_shape(oversight.request("POST", "/api/visits/V999/findings", {"severity": "minor", "description": "x"}),
+                  404, "a finding of an unknown visit")
+    mine = Client(server, token=TOKENS["supplier"]).get("/api/visits").json["items"]
+    seen = [v for v in mine if v["id"] == visit]
+    descriptions = [f["description"] for v in seen for f in v["findings"]]
+    check(seen and "drawings on an open shelf" in descriptions and len(descriptions) == len(audit.json["findings"]) + 1,
+          "the supplier sees the audit's findings to answer: %s" % descriptions)
 
 
 def test_ledger_records():
@@ -815,18 +890,19 @@ def main():
     FLAG = flags[0]["id"]
     TOKENS = {role: make_token(USERS[role]) for role in ROLES}
     server = Server()
+    SERVER.append(server)
     try:
         plan = Client(server, token=TOKENS["admin"]).get("/api/products/aurora/plan").json
         ASSIGNED = {a["package"] for a in plan["assignments"] if a["supplier"] == OWN_SUPPLIER}
         check(bool(ASSIGNED), "the supplier user's supplier has work in the plan")
         test_matrix(server)
         test_supplier_isolation(server, everyone)
+        test_engines(server)  # before the tests below change suppliers' capacities
         test_login_and_lockout(server)
         test_csrf(server)
         test_tokens(server)
         test_etags_and_versions(server)
         test_problems_and_limits(server)
-        test_engines(server)
         test_two_servers(server)
     finally:
         code, stdout, log = server.stop()
