@@ -68,6 +68,8 @@ Problem problem_of(ErrorCode code) {
 // A place as the client may see it: field names and JSON pointers, never a file path.
 std::string shown_place(const std::string& where) {
   if (where.empty() || where.front() == '/' || where.find("/.") != std::string::npos) return {};
+  // The use cases name a command-line flag ("--product") where the API has a field or parameter.
+  if (where.starts_with("--")) return where.substr(2);
   const std::size_t hash = where.find('#');
   return hash == std::string::npos ? where : where.substr(hash + 1);
 }

@@ -71,6 +71,18 @@ TEST(ProblemTest, MapsErrorCodesWithoutLeakingInternals) {
   EXPECT_EQ(error_response(Error(ErrorCode::kConflict, "", "stale"), "/").status, 409U);
   const json input = body(error_response(input_error("/tmp/secret/moat.toml:3:1", "bad"), "/"));
   EXPECT_EQ(input["errors"][0]["where"], "") << "a file path is not shown";
+  const json pointer = body(error_response(input_error("body#/items/0/result", "bad"), "/"));
+  EXPECT_EQ(pointer["errors"][0]["where"], "/items/0/result") << "a JSON pointer into the body is shown";
+  const json flag = body(error_response(Error(ErrorCode::kNotFound, "--product", "no product 'x'"), "/"));
+  EXPECT_EQ(flag["errors"][0]["where"], "product") << "a command-line flag is shown as the field it names";
+}
+
+TEST(RouteTableTest, TheMostSpecificPatternIsTheOneToServe) {
+  // Dispatch prefers the route binding fewer parameters: both patterns match this path.
+  ASSERT_TRUE(match("/api/flags/{id}", "/api/flags/refresh"));
+  ASSERT_TRUE(match("/api/flags/refresh", "/api/flags/refresh"));
+  EXPECT_EQ(match("/api/flags/refresh", "/api/flags/refresh")->size(), 0U);
+  EXPECT_EQ(match("/api/flags/{id}", "/api/flags/refresh")->size(), 1U);
 }
 
 TEST(RouteTableTest, EveryRouteSaysWhoMayCallItAndIsUnique) {
