@@ -50,6 +50,45 @@ json finding_for_supplier(const json& finding) {
   return out;
 }
 
+constexpr double kMaxPlanSeconds = 60;
+
+// Optional members of a JSON body, each checked for its type: a refusal names the member.
+Result<std::optional<double>> number_member(const json& body, const char* member) {
+  const auto found = body.find(member);
+  if (found == body.end() || found->is_null()) return std::optional<double>();
+  if (!found->is_number()) return input_error(std::string("body#/") + member, "must be a number");
+  return std::optional<double>(found->get<double>());
+}
+
+Result<std::vector<std::string>> text_list_member(const json& body, const char* member) {
+  std::vector<std::string> out;
+  const auto found = body.find(member);
+  if (found == body.end() || found->is_null()) return out;
+  if (!found->is_array()) return input_error(std::string("body#/") + member, "must be a list of strings");
+  for (std::size_t i = 0; i < found->size(); ++i) {
+    if (!(*found)[i].is_string()) return input_error("body#/" + std::string(member) + "/" + std::to_string(i), "must be a string");
+    out.push_back((*found)[i].get<std::string>());
+  }
+  return out;
+}
+
+Result<std::optional<Date>> date_member(const json& body, const char* member) {
+  const std::string text = text_of(body, member);
+  if (text.empty()) return std::optional<Date>();
+  const auto date = Date::parse(text);
+  if (!date) return input_error(std::string("body#/") + member, "'" + text + "' is not a date (YYYY-MM-DD)");
+  return std::optional<Date>(*date);
+}
+
+Result<std::optional<std::int64_t>> count_member(const json& body, const char* member) {
+  MOAT_TRY(const auto number, number_member(body, member));
+  if (!number) return std::optional<std::int64_t>();
+  if (*number < 0 || *number != static_cast<double>(static_cast<std::int64_t>(*number))) {
+    return input_error(std::string("body#/") + member, "must be a whole number of 0 or more");
+  }
+  return std::optional<std::int64_t>(static_cast<std::int64_t>(*number));
+}
+
 bool filter_passes(const Call& call, std::string_view name, const std::string& value) {
   const auto wanted = call.query_value(name);
   return !wanted || *wanted == value;
@@ -120,18 +159,10 @@ Result<Reply> close_finding(Call& call) {
   const std::string visit = call.param("visit"), finding = call.param("finding");
   MOAT_TRY(const auto found, visit_of_caller(call, visit));
   if (!found) return denied();
-  Date closed_on = today(call);
-  if (!call.request.body.empty()) {
-    auto body = json_object_body(call);
-    if (auto* refusal = std::get_if<Reply>(&body)) return std::move(*refusal);
-    const std::string on = text_of(std::get<json>(body), "closed_on");
-    if (!on.empty()) {
-      const auto parsed = Date::parse(on);
-      if (!parsed) return input_error("body#/closed_on", "'" + on + "' is not a date (YYYY-MM-DD)");
-      closed_on = *parsed;
-    }
-  }
-  MOAT_CHECK(app::close_finding(call.workspace, call.session, visit, finding, closed_on));
+  auto body = json_object_body(call, true);
+  if (auto* refusal = std::get_if<Reply>(&body)) return std::move(*refusal);
+  MOAT_TRY(const auto closed_on, date_member(std::get<json>(body), "closed_on"));
+  MOAT_CHECK(app::close_finding(call.workspace, call.session, visit, finding, closed_on.value_or(today(call))));
   MOAT_TRY(const auto record, call.workspace.store().get(table("findings"), {visit, finding}));
   Reply reply;
   reply.body = *record;
@@ -274,13 +305,8 @@ Result<Reply> grant_waiver(Call& call) {
   input.product = text_of(object, "product");
   input.role = text_of(object, "role");
   input.reason = text_of(object, "reason");  // who grants it is the caller, always
-  for (const auto& [member, date] : {std::pair<const char*, std::optional<Date>*>{"expires", &input.expires},
-                                     {"granted", &input.granted}}) {
-    const std::string text = text_of(object, member);
-    if (text.empty()) continue;
-    *date = Date::parse(text);
-    if (!*date) return input_error(std::string("body#/") + member, "'" + text + "' is not a date (YYYY-MM-DD)");
-  }
+  MOAT_TRY(input.expires, date_member(object, "expires"));
+  MOAT_TRY(input.granted, date_member(object, "granted"));
   MOAT_TRY(const std::string id, app::grant_waiver(call.workspace, call.session, input, today(call)));
   MOAT_TRY(const auto waivers, app::list_waivers(call.workspace));
   Reply reply;
@@ -292,45 +318,6 @@ Result<Reply> grant_waiver(Call& call) {
 }
 
 namespace {
-
-constexpr double kMaxPlanSeconds = 60;
-
-// Optional members of a JSON body, each checked for its type: a refusal names the member.
-Result<std::optional<double>> number_member(const json& body, const char* member) {
-  const auto found = body.find(member);
-  if (found == body.end() || found->is_null()) return std::optional<double>();
-  if (!found->is_number()) return input_error(std::string("body#/") + member, "must be a number");
-  return std::optional<double>(found->get<double>());
-}
-
-Result<std::vector<std::string>> text_list_member(const json& body, const char* member) {
-  std::vector<std::string> out;
-  const auto found = body.find(member);
-  if (found == body.end() || found->is_null()) return out;
-  if (!found->is_array()) return input_error(std::string("body#/") + member, "must be a list of strings");
-  for (std::size_t i = 0; i < found->size(); ++i) {
-    if (!(*found)[i].is_string()) return input_error("body#/" + std::string(member) + "/" + std::to_string(i), "must be a string");
-    out.push_back((*found)[i].get<std::string>());
-  }
-  return out;
-}
-
-Result<std::optional<Date>> date_member(const json& body, const char* member) {
-  const std::string text = text_of(body, member);
-  if (text.empty()) return std::optional<Date>();
-  const auto date = Date::parse(text);
-  if (!date) return input_error(std::string("body#/") + member, "'" + text + "' is not a date (YYYY-MM-DD)");
-  return std::optional<Date>(*date);
-}
-
-Result<std::optional<std::int64_t>> count_member(const json& body, const char* member) {
-  MOAT_TRY(const auto number, number_member(body, member));
-  if (!number) return std::optional<std::int64_t>();
-  if (*number < 0 || *number != static_cast<double>(static_cast<std::int64_t>(*number))) {
-    return input_error(std::string("body#/") + member, "must be a whole number of 0 or more");
-  }
-  return std::optional<std::int64_t>(static_cast<std::int64_t>(*number));
-}
 
 json saved_plan_json(const app::SavedPlan& saved) {
   json assignments = json::array();
@@ -347,12 +334,9 @@ json saved_plan_json(const app::SavedPlan& saved) {
 }  // namespace
 
 Result<Reply> create_plan(Call& call) {
-  json body = json::object();
-  if (!call.request.body.empty()) {
-    auto parsed = json_object_body(call);
-    if (auto* refusal = std::get_if<Reply>(&parsed)) return std::move(*refusal);
-    body = std::get<json>(std::move(parsed));
-  }
+  auto parsed = json_object_body(call, true);
+  if (auto* refusal = std::get_if<Reply>(&parsed)) return std::move(*refusal);
+  const json& body = std::get<json>(parsed);
   MOAT_TRY(const auto collusion, number_member(body, "collusion"));
   MOAT_TRY(const auto cap, number_member(body, "max_exposure_share"));
   MOAT_TRY(const auto seconds, number_member(body, "time_limit"));

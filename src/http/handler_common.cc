@@ -78,7 +78,8 @@ Reply refuse(Problem problem, std::string detail) {
   return reply;
 }
 
-std::variant<json, Reply> json_object_body(const Call& call) {
+std::variant<json, Reply> json_object_body(const Call& call, bool optional) {
+  if (optional && call.request.body.empty()) return json::object();
   if (!call.request.content_type.starts_with("application/json")) {
     return refuse(Problem::kUnsupportedMedia, "send a JSON object (Content-Type: application/json)");
   }

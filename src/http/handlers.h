@@ -30,8 +30,9 @@ Result<Reply> page_of(const Call& call, nlohmann::json items, std::int64_t defau
 std::string link_with(const Call& call, std::string_view name, const std::string& value);
 // An expected refusal decided by the handler.
 Reply refuse(Problem problem, std::string detail);
-// The request's body as a JSON object: a refusal (415, 400) when it is not one.
-std::variant<nlohmann::json, Reply> json_object_body(const Call& call);
+// The request's body as a JSON object: a refusal (415, 400) when it is not one. An `optional`
+// body may be left out (an empty object then).
+std::variant<nlohmann::json, Reply> json_object_body(const Call& call, bool optional = false);
 // The currency of a product's quotes (empty when it has none).
 Result<std::string> product_currency(Call& call, const std::string& product);
 // Today (UTC) as the session's clock tells it.
