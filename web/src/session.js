@@ -9,6 +9,9 @@ const PERMISSIONS = {
   'ledger:events': ['admin', 'legal', 'oversight'],
   'findings:close': ['admin', 'oversight'],
   'findings:answer': ['admin', 'oversight', 'supplier'],
+  'plans:change': ['admin', 'sourcing'],
+  'visits:record': ['admin', 'oversight'],
+  'gate:waive': ['admin', 'legal'],
 };
 
 export const ROLE_NAMES = {

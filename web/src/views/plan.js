@@ -2,8 +2,9 @@
 // heatmap), how many parties must collude to complete each recipe, and the price of protection.
 
 import { api, apiAll, enc, query } from '../api.js';
-import { append, badge, emptyState, fields, h, section, table } from '../dom.js';
+import { append, badge, emptyState, errorBox, fields, h, loading, replace, section, table } from '../dom.js';
 import { dateTime, money, number, percent } from '../format.js';
+import { can } from '../session.js';
 import { productPicker, pickProduct } from './common.js';
 import { frontierSection } from './frontier.js';
 
@@ -35,12 +36,19 @@ export async function planView(ctx) {
   for (const p of packages) for (const s of p.secrets || []) secretNames[s.id] = s.name;
   for (const s of (plan && plan.secrets) || []) secretNames[s.id] = s.name;
 
+  const approved = ctx.params.get('approved');
+  if (approved && plan && plan.plan === approved) {
+    ctx.root.append(h('p', { class: 'status-line notice', role: 'status', id: 'plan-approved' },
+      badge('Approved', 'pass'), ` ${approved} is now the approved plan for ${product.name}.`));
+  }
+  const maker = can('plans:change') ? newPlanSection(ctx, product, plan, names, secretNames) : null;
   if (!plan) {
     ctx.root.append(emptyState(`No plan has been approved for ${product.name} yet. Once one is approved, `
-      + 'its exposure and recipes show here.'));
+      + 'its exposure and recipes show here.'), maker);
   } else {
     ctx.root.append(
       section('Approved plan', planSummary(plan)),
+      maker,
       heatmapSection(plan, names, secretNames),
       recipesSection(plan, ctx.params.get('recipe')),
       assignmentsSection(plan, packages, names));
@@ -50,18 +58,128 @@ export async function planView(ctx) {
   if (recipe) ctx.root.querySelector(`[data-recipe="${CSS.escape(recipe)}"]`)?.scrollIntoView({ block: 'center' });
 }
 
+function collusionText(k) {
+  if (!k) return 'none: each party alone must not be able to copy the product';
+  return `groups of up to ${k} part${k === 1 ? 'y' : 'ies'}`;
+}
+
 function planSummary(plan) {
   return fields([
     ['Plan', `${plan.plan} (${plan.state || 'approved'}${plan.approved_by ? `, approved by ${plan.approved_by}` : ''})`],
     ['Solver result', plan.status],
     ['Total cost', money(plan.cost, plan.currency || '')],
-    ['Collusion resisted', `groups of up to ${plan.collusion} part${plan.collusion === 1 ? 'y' : 'ies'}`],
+    ['Collusion resisted', collusionText(plan.collusion)],
     ['Exposure cap', `no untrusted party holds more than ${percent(plan.max_exposure_share)} of the secrets’ weight`],
     ['Created', dateTime(plan.created_at)],
   ], 'fields inline-fields');
 }
 
-function heatmapSection(plan, names, secretNames) {
+// "Make a new plan": solve with the chosen protection, save it as a draft, show it next to the
+// approved one, and approve it on request (it then supersedes the approved plan).
+function newPlanSection(ctx, product, approved, names, secretNames) {
+  const collusion = h('input', { id: 'new-plan-collusion', name: 'collusion', type: 'number', min: 0, max: 3, step: 1, required: true,
+    value: approved ? approved.collusion : 1, 'aria-describedby': 'new-plan-collusion-hint' });
+  const cap = h('input', { id: 'new-plan-cap', name: 'max_exposure_share', type: 'number', min: 1, max: 100, step: 1, required: true,
+    value: Math.round((approved ? approved.max_exposure_share : 0.5) * 100), 'aria-describedby': 'new-plan-cap-hint' });
+  const submit = h('button', { type: 'submit', class: 'primary' }, 'Make plan');
+  const error = h('p', { class: 'form-error', role: 'alert' });
+  const progress = h('div', { role: 'status', 'aria-live': 'polite' });
+  const draftBox = h('div', { id: 'draft-box' });
+  const form = h('form', { class: 'inline-form', id: 'new-plan-form' },
+    h('div', { class: 'field' }, h('label', { for: 'new-plan-collusion' }, 'Collusion to resist (0–3)'), collusion,
+      h('span', { id: 'new-plan-collusion-hint', class: 'hint' }, 'largest group of parties that must not be able to copy it')),
+    h('div', { class: 'field' }, h('label', { for: 'new-plan-cap' }, 'Exposure cap (%)'), cap,
+      h('span', { id: 'new-plan-cap-hint', class: 'hint' }, 'most of the secrets’ weight one untrusted party may hold')),
+    submit);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    error.textContent = '';
+    const k = Number(collusion.value);
+    const share = Number(cap.value) / 100;
+    if (!Number.isInteger(k) || k < 0 || k > 3) {
+      error.textContent = 'Collusion is a whole number from 0 to 3.';
+      collusion.focus();
+      return;
+    }
+    if (!(share > 0 && share <= 1)) {
+      error.textContent = 'The exposure cap is a percentage from 1 to 100.';
+      cap.focus();
+      return;
+    }
+    submit.disabled = true;
+    replace(draftBox);
+    replace(progress, loading('Planning… the solver can take up to 20 seconds.'));
+    try {
+      const made = await api(`/api/products/${enc(product.id)}/plans`, {
+        method: 'POST', body: { collusion: k, max_exposure_share: share, time_limit: 20 },
+      });
+      const draft = await api(`/api/products/${enc(product.id)}/plan${query({ plan: made.plan })}`);
+      replace(progress);
+      replace(draftBox, draftPanel(ctx, product, draft, approved, names, secretNames));
+      draftBox.querySelector('h2')?.focus();
+    } catch (err) {
+      replace(progress);
+      error.textContent = err.message;
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return h('section', { class: 'panel', 'aria-labelledby': 'new-plan-title' },
+    h('h2', { id: 'new-plan-title' }, 'Make a new plan'),
+    h('p', { class: 'hint' }, 'Plan again with more or less protection. The result is saved as a draft: compare it with the ',
+      'approved plan below, then approve it to make it the plan suppliers are held to.'),
+    form, error, progress, draftBox);
+}
+
+function draftPanel(ctx, product, draft, approved, names, secretNames) {
+  const feasible = draft.cost !== null && draft.cost !== undefined;
+  const approveError = h('p', { class: 'form-error', role: 'alert' });
+  const approve = h('button', { type: 'button', class: 'primary', id: 'approve-plan' }, 'Approve this plan');
+  approve.addEventListener('click', async () => {
+    approve.disabled = true;
+    approveError.textContent = '';
+    try {
+      await api(`/api/products/${enc(product.id)}/plans/${enc(draft.plan)}/approve`, { method: 'POST', body: {} });
+      ctx.navigate(`#/plan${query({ product: product.id, approved: draft.plan })}`);
+    } catch (err) {
+      approve.disabled = false;
+      approveError.textContent = err.message;
+    }
+  });
+  return h('section', { class: 'panel draft', 'data-plan': draft.plan, 'aria-labelledby': 'draft-title' },
+    h('h2', { id: 'draft-title', tabindex: '-1' }, badge('DRAFT', 'draft'), ` Plan ${draft.plan} — not approved`),
+    costComparison(draft, approved),
+    fields([
+      ['Solver result', draft.status],
+      ['Total cost', money(draft.cost, draft.currency || (approved && approved.currency) || '')],
+      ['Collusion resisted', collusionText(draft.collusion)],
+      ['Exposure cap', `no untrusted party holds more than ${percent(draft.max_exposure_share)} of the secrets’ weight`],
+      ['Created', dateTime(draft.created_at)],
+    ], 'fields inline-fields'),
+    h('div', { class: 'buttons' }, approve), approveError,
+    feasible ? [heatmapSection(draft, names, secretNames, 'draft-heatmap', 'Draft: exposure heatmap'),
+      recipesSection(draft, null, 'Draft: recipes')]
+      : emptyState('The solver found no plan that meets this protection: it cannot be approved. Try less collusion or a higher cap.'));
+}
+
+function costComparison(draft, approved) {
+  const currency = draft.currency || (approved && approved.currency) || '';
+  if (draft.cost === null || draft.cost === undefined) {
+    return h('p', { class: 'compare', id: 'draft-compare' }, `No feasible plan (${draft.status}).`);
+  }
+  if (!approved || approved.cost === null || approved.cost === undefined) {
+    return h('p', { class: 'compare', id: 'draft-compare' }, `Costs ${money(draft.cost, currency)}; no plan is approved yet.`);
+  }
+  const diff = draft.cost - approved.cost;
+  const share = approved.cost ? diff / approved.cost : 0;
+  const what = Math.abs(diff) < 0.5 ? h('span', {}, 'the same as')
+    : diff < 0 ? h('span', { class: 'cheaper' }, `${money(-diff, currency)} (${percent(-share, 1)}) less than`)
+      : h('span', { class: 'dearer' }, `${money(diff, currency)} (${percent(share, 1)}) more than`);
+  return h('p', { class: 'compare', id: 'draft-compare' },
+    `Costs ${money(draft.cost, currency)}: `, what, ` the approved plan ${approved.plan} (${money(approved.cost, currency)}).`);
+}
+
+function heatmapSection(plan, names, secretNames, id = 'heatmap', title = 'Exposure heatmap') {
   const exposure = plan.exposure || {};
   const secrets = exposure.secrets || [];
   const parties = exposure.parties || [];
@@ -70,7 +188,7 @@ function heatmapSection(plan, names, secretNames) {
     h('li', {}, h('span', { class: 'cell cell-inferred' }, 'I'), ' inferred — the party can work it out from what it holds'),
     h('li', {}, h('span', { class: 'cell cell-none' }, '·'), ' not held'));
   if (!parties.length) return section('Exposure', legend, emptyState('No party holds any secret in this plan.'));
-  const tbl = h('table', { class: 'data heatmap', id: 'heatmap' },
+  const tbl = h('table', { class: 'data heatmap', id },
     h('caption', {}, 'What each party holds: parties (rows) × secrets (columns)'),
     h('thead', {}, h('tr', {},
       h('th', { scope: 'col' }, 'Party'),
@@ -81,7 +199,7 @@ function heatmapSection(plan, names, secretNames) {
     h('tbody', {}, parties.map((p) => partyRow(p, secrets, names))));
   const key = h('details', { class: 'secret-key' }, h('summary', {}, 'Secret names'),
     h('dl', { class: 'fields compact' }, secrets.map((s) => [h('dt', {}, s), h('dd', {}, secretNames[s] || '(not exposed by any work package)')])));
-  return section('Exposure heatmap',
+  return section(title,
     h('p', { class: 'hint' }, 'Each row is a party: a supplier together with its affiliated companies, which we assume share what they know. ',
       'A cell says whether the party holds a secret. The share is the part of the total secret weight the party holds; ',
       'it must stay under its cap. Trusted parties (our own sites) may hold more.'),
@@ -123,11 +241,11 @@ function shortName(name) {
   return name.replace(/\s*(Co\.,? Ltd\.?|Co\.|Ltd\.?|Technology|Products|Manufacturing)\s*/gi, ' ').trim();
 }
 
-function recipesSection(plan, focus) {
+function recipesSection(plan, focus, title = 'Recipes: what it takes to copy the product') {
   const exposure = plan.exposure || {};
   const recipes = exposure.recipes || [];
   const k = exposure.collusion ?? plan.collusion;
-  return section('Recipes: what it takes to copy the product',
+  return section(title,
     h('p', { class: 'hint' }, 'A recipe is a set of secrets that together let someone make a copy (a look-alike, a functional clone…). ',
       'The minimum coalition is the smallest number of untrusted parties that, pooling what they hold, complete the recipe. ',
       `The plan must keep it above ${k}: no group of ${k} part${k === 1 ? 'y' : 'ies'} can copy the product.`),
