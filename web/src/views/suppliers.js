@@ -3,7 +3,7 @@
 
 import { api, apiAll, enc, query } from '../api.js';
 import { badge, emptyState, errorBox, h, replace, section, table } from '../dom.js';
-import { number, percent } from '../format.js';
+import { capitalize, isoDate, number, percent } from '../format.js';
 import { can } from '../session.js';
 import {
   answerText, certificateList, findingsTable, ordersTable, severityBadge, statusBadge, supplierRecordFields, visitSummary,
@@ -141,9 +141,7 @@ async function supplierDetail(ctx, id) {
         rows: people.map((p) => [{ th: p.name }, p.role || '—', p.email || '—', p.phone || '—', p.contact ? 'Yes' : 'No']),
       })
       : emptyState('No people on file.')),
-    section('Visits and findings', visits.length
-      ? h('div', {}, visits.map((v) => visitBlock(v, ctx)))
-      : emptyState('Nobody has visited or audited this supplier yet.')),
+    visitsSection(ctx, id, visits),
     section('Agreements', agreementsTable(agreements, { showSupplier: false })),
     section('Purchase orders', ordersTable(orders, { showSupplier: false })));
 }
@@ -161,12 +159,137 @@ function qualificationFields(q, record) {
     h('dd', {}, value === null || value === undefined || value === '' ? h('span', { class: 'muted' }, '—') : value)]));
 }
 
-function visitBlock(v, ctx) {
+// The visits with their findings; oversight records a visit, and a finding on any visit, here.
+function visitsSection(ctx, supplier, visits) {
+  const status = h('p', { class: 'status-line', role: 'status', 'aria-live': 'polite' });
+  const list = h('div', { id: 'visit-list' });
+  const reload = async (message, focusSelector) => {
+    try {
+      const fresh = await apiAll(`/api/visits${query({ supplier, limit: 500 })}`);
+      show(fresh);
+      status.textContent = message || '';
+      if (focusSelector) list.querySelector(focusSelector)?.focus();
+    } catch (error) {
+      replace(list, errorBox(error));
+    }
+  };
+  const show = (items) => replace(list, items.length
+    ? items.map((v) => visitBlock(v, ctx, reload))
+    : emptyState('Nobody has visited or audited this supplier yet.'));
+  show(visits);
+  return section('Visits and findings', status,
+    can('visits:record') ? visitForm(supplier, reload) : null, list);
+}
+
+function inputField(id, label, input, hint) {
+  return h('div', { class: 'field' }, h('label', { for: id }, label), input,
+    hint ? h('span', { class: 'hint', id: `${id}-hint` }, hint) : null);
+}
+
+function visitForm(supplier, reload) {
+  const kind = h('select', { id: 'visit-kind', name: 'kind', required: true },
+    [['audit', 'Audit'], ['visit', 'Visit'], ['owner-visit', 'Owner visit']].map(([value, label]) => h('option', { value }, label)));
+  kind.value = 'visit';
+  const date = h('input', { id: 'visit-date', name: 'date', type: 'date', required: true, value: isoDate(new Date()) });
+  const by = h('input', { id: 'visit-by', name: 'by', type: 'text', required: true, 'aria-describedby': 'visit-by-hint' });
+  const note = h('textarea', { id: 'visit-note', name: 'note', rows: 2, maxlength: 4000 });
+  const error = h('p', { class: 'form-error', role: 'alert' });
+  const submit = h('button', { type: 'submit', class: 'primary' }, 'Record visit');
+  const form = h('form', { class: 'record-form', id: 'visit-form' },
+    h('h3', {}, 'Record a visit'),
+    h('div', { class: 'inline-form' },
+      inputField('visit-kind', 'Kind', kind),
+      inputField('visit-date', 'Date', date),
+      inputField('visit-by', 'Who visited', by, 'names, separated by commas')),
+    inputField('visit-note', 'Note', note),
+    error, h('div', { class: 'buttons' }, submit));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    error.textContent = '';
+    const names = by.value.split(',').map((n) => n.trim()).filter(Boolean);
+    if (!date.value || !names.length) {
+      error.textContent = 'Give the date and who visited.';
+      (date.value ? by : date).focus();
+      return;
+    }
+    submit.disabled = true;
+    try {
+      const made = await api('/api/visits', { method: 'POST', body: {
+        supplier, kind: kind.value, date: date.value, by: names, note: note.value.trim() || undefined,
+      } });
+      by.value = '';
+      note.value = '';
+      await reload(`Visit ${made.visit} recorded.`, `[data-visit="${CSS.escape(made.visit)}"] h3`);
+    } catch (err) {
+      error.textContent = err.message;
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return form;
+}
+
+const SEVERITIES = ['critical', 'major', 'minor', 'observation'];
+
+// "Add a finding" opens a form under the visit's findings.
+function findingForm(visit, reload) {
+  const box = h('div', { class: 'add-finding' });
+  const open = () => {
+    const p = `finding-${visit.id}`;
+    const severity = h('select', { id: `${p}-severity`, name: 'severity', required: true },
+      SEVERITIES.map((s) => h('option', { value: s }, capitalize(s))));
+    severity.value = 'major';
+    const description = h('textarea', { id: `${p}-description`, name: 'description', rows: 2, required: true, maxlength: 4000 });
+    const action = h('input', { id: `${p}-action`, name: 'action', type: 'text' });
+    const owner = h('input', { id: `${p}-owner`, name: 'owner', type: 'text' });
+    const due = h('input', { id: `${p}-due`, name: 'due', type: 'date' });
+    const error = h('p', { class: 'form-error', role: 'alert' });
+    const submit = h('button', { type: 'submit', class: 'primary' }, 'Add finding');
+    const form = h('form', { class: 'record-form', 'data-finding-form': visit.id },
+      h('h4', {}, `New finding on ${visit.id}`),
+      inputField(`${p}-description`, 'What was found', description),
+      h('div', { class: 'inline-form' },
+        inputField(`${p}-severity`, 'Severity', severity),
+        inputField(`${p}-action`, 'Corrective action', action),
+        inputField(`${p}-owner`, 'Owner', owner),
+        inputField(`${p}-due`, 'Due', due)),
+      error,
+      h('div', { class: 'buttons' }, submit, h('button', { type: 'button', onclick: reset }, 'Cancel')));
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      error.textContent = '';
+      if (!description.value.trim()) {
+        error.textContent = 'Say what was found.';
+        description.focus();
+        return;
+      }
+      submit.disabled = true;
+      const body = { severity: severity.value, description: description.value.trim() };
+      if (action.value.trim()) body.action = action.value.trim();
+      if (owner.value.trim()) body.owner = owner.value.trim();
+      if (due.value) body.due = due.value;
+      try {
+        const finding = await api(`/api/visits/${enc(visit.id)}/findings`, { method: 'POST', body });
+        await reload(`Finding ${finding.id} added to ${visit.id}.`, `[data-visit="${CSS.escape(visit.id)}"] h3`);
+      } catch (err) {
+        submit.disabled = false;
+        error.textContent = err.message;
+      }
+    });
+    replace(box, form);
+    description.focus();
+  };
+  const reset = () => replace(box, h('button', { type: 'button', class: 'small', 'data-add-finding': visit.id, onclick: open }, 'Add a finding'));
+  reset();
+  return box;
+}
+
+function visitBlock(v, ctx, reload) {
   const closeCell = can('findings:close')
     ? (visit, f) => h('div', {}, answerText(f), f.state !== 'closed' ? closeButton(visit, f, ctx) : null)
     : null;
   return h('article', { class: 'visit', 'data-visit': v.id },
-    h('h3', {}, `${v.id} · `, visitSummary(v)),
+    h('h3', { tabindex: '-1' }, `${v.id} · `, visitSummary(v)),
     h('p', { class: 'meta' },
       v.by && v.by.length ? `By ${v.by.join(', ')}. ` : '',
       v.checklist ? `Checklist: ${v.checklist}. ` : '',
@@ -176,7 +299,8 @@ function visitBlock(v, ctx) {
     v.sites_seen && v.sites_seen.length ? h('p', {}, h('span', { class: 'label' }, 'Sites seen: '), v.sites_seen.join('; ')) : null,
     v.subcontractors_seen && v.subcontractors_seen.length
       ? h('p', { class: 'warn-text' }, h('span', { class: 'label' }, 'Subcontractors seen: '), v.subcontractors_seen.join('; ')) : null,
-    findingsTable(v, closeCell));
+    findingsTable(v, closeCell),
+    can('visits:record') ? findingForm(v, reload) : null);
 }
 
 // Closing a finding asks for a second click, so a stray click closes nothing.
