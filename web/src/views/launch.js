@@ -4,8 +4,9 @@
 
 import { api, apiAll, enc, query } from '../api.js';
 import { append, badge, emptyState, errorBox, h, loading, replace } from '../dom.js';
-import { checkTitle, capitalize } from '../format.js';
+import { checkTitle, capitalize, isoDate } from '../format.js';
 import { checkFixTarget, supplierHref } from '../links.js';
+import { can } from '../session.js';
 import { productPicker, pickProduct } from './common.js';
 
 export async function launchView(ctx) {
@@ -33,12 +34,19 @@ export async function launchView(ctx) {
       h('h2', { id: 'launch-title' }, `Production launch of ${product.name}`), launchBox));
 
   renderReleaseForm(ctx, product, suppliers, names, releaseBox);
-  try {
-    const gate = await api(`/api/products/${enc(product.id)}/gate`);
-    replace(launchBox, gateResult(gate, product.id, names, { launch: true }));
-  } catch (error) {
-    replace(launchBox, errorBox(error));
-  }
+  const status = h('p', { class: 'status-line', role: 'status', 'aria-live': 'polite', id: 'waiver-status' });
+  launchBox.before(status);
+  const reload = async (message, focus) => {
+    try {
+      const gate = await api(`/api/products/${enc(product.id)}/gate`);
+      replace(launchBox, gateResult(gate, product.id, names, { launch: true, reload }));
+      status.textContent = message || '';
+      if (focus) launchBox.querySelector(`tr[data-check="${CSS.escape(focus.id)}"][data-subject="${CSS.escape(focus.subject)}"] th`)?.focus();
+    } catch (error) {
+      replace(launchBox, errorBox(error));
+    }
+  };
+  await reload();
 }
 
 async function renderReleaseForm(ctx, product, suppliers, names, box) {
@@ -97,7 +105,7 @@ async function checkRelease(product, supplier, pkg, names, box, focus) {
 
 // The verdict and its checks: first what blocks (one line per subject), then each failing or
 // waived check grouped by subject with its reason and fix; the passing ones on request.
-function gateResult(gate, product, names, { launch }) {
+function gateResult(gate, product, names, { launch, reload = null }) {
   const checks = gate.checks || [];
   const failing = checks.filter((c) => c.status === 'fail');
   const waived = checks.filter((c) => c.status === 'waived');
@@ -114,7 +122,7 @@ function gateResult(gate, product, names, { launch }) {
   if (failing.length) {
     if (launch) parts.push(blockers(failing, product, names));
     parts.push(checksTable(launch ? 'Failing checks and how to fix them' : 'Checks that fail for this release',
-      failing, product, names, 'failing-checks'));
+      failing, product, names, 'failing-checks', reload));
   }
   if (waived.length) parts.push(checksTable('Waived checks', waived, product, names, 'waived-checks'));
   if (passing.length) {
@@ -160,23 +168,72 @@ function chip(check, product) {
   return h('a', { class: 'badge badge-fail chip-link', href: target.href, title: `${target.label}` }, checkTitle(check.id));
 }
 
-function checksTable(caption, checks, product, names, className) {
+function checksTable(caption, checks, product, names, className, reload = null) {
   return h('table', { class: `data checks ${className}` },
     h('caption', {}, caption),
     h('thead', {}, h('tr', {},
       ['Status', 'Check', 'Why', 'How to fix'].map((c) => h('th', { scope: 'col' }, c)))),
     groupBySubject(checks).map(([subject, group]) => h('tbody', { 'data-subject': subject },
       h('tr', { class: 'group-head' }, h('th', { scope: 'rowgroup', colspan: 4 }, subjectLabel(subject, names))),
-      group.map((check) => checkRow(check, product)))));
+      group.map((check) => checkRow(check, product, reload)))));
 }
 
-function checkRow(check, product) {
+function checkRow(check, product, reload = null) {
   const target = check.status === 'pass' ? null : checkFixTarget(check, product);
   return h('tr', { 'data-check': check.id, 'data-subject': check.subject, 'data-status': check.status },
     h('td', {}, badge(capitalize(check.status), check.status)),
-    h('th', { scope: 'row' }, checkTitle(check.id), h('span', { class: 'check-id' }, check.id)),
+    h('th', { scope: 'row', tabindex: '-1' }, checkTitle(check.id), h('span', { class: 'check-id' }, check.id)),
     h('td', { class: 'reason' }, check.reason),
     h('td', { class: 'fix' },
       check.fix ? h('p', {}, check.fix) : null,
-      target ? h('a', { class: 'fix-link', href: target.href }, `${target.label} →`) : null));
+      target ? h('a', { class: 'fix-link', href: target.href }, `${target.label} →`) : null,
+      reload && check.status === 'fail' && can('gate:waive') ? waiveBox(check, product, reload) : null));
+}
+
+// Waiving a failing check: someone accountable (named by role) accepts the risk until a date; the
+// ledger records the waiver with the caller's name, and the gate then shows the check "waived".
+function waiveBox(check, product, reload) {
+  const box = h('div', { class: 'waive' });
+  const key = `${check.id}-${check.subject}`.replace(/[^a-z0-9-]/gi, '-');
+  const open = () => {
+    const role = h('input', { id: `waive-role-${key}`, name: 'role', type: 'text', required: true, placeholder: 'e.g. IP counsel' });
+    const reason = h('textarea', { id: `waive-reason-${key}`, name: 'reason', rows: 2, required: true, maxlength: 2000 });
+    const expires = h('input', { id: `waive-expires-${key}`, name: 'expires', type: 'date', required: true, min: isoDate(new Date()) });
+    const error = h('p', { class: 'form-error', role: 'alert' });
+    const submit = h('button', { type: 'submit', class: 'primary' }, 'Waive');
+    const field = (input, label) => h('div', { class: 'field' }, h('label', { for: input.id }, label), input);
+    const form = h('form', { class: 'waive-form', 'data-waive': `${check.id} ${check.subject}` },
+      h('p', { class: 'hint' }, `Waive “${checkTitle(check.id)}” for ${check.subject}: the launch may go ahead despite it until the waiver expires.`),
+      field(role, 'Role of who grants it'), field(reason, 'Reason'), field(expires, 'Expires on'),
+      error, h('div', { class: 'buttons' }, submit, h('button', { type: 'button', onclick: reset }, 'Cancel')));
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      error.textContent = '';
+      const missing = [[role, 'the role of who grants it'], [reason, 'a reason'], [expires, 'an expiry date']]
+        .filter(([input]) => !input.value.trim());
+      if (missing.length) {
+        error.textContent = `Give ${missing.map(([, what]) => what).join(', ')}.`;
+        missing[0][0].focus();
+        return;
+      }
+      submit.disabled = true;
+      try {
+        const waiver = await api('/api/waivers', { method: 'POST', body: {
+          check: check.id, subject: check.subject, product, role: role.value.trim(), reason: reason.value.trim(), expires: expires.value,
+        } });
+        await reload(`Waiver ${waiver.id}: ${checkTitle(check.id)} for ${check.subject} is waived until ${waiver.expires}.`, check);
+      } catch (err) {
+        submit.disabled = false;
+        error.textContent = err.message;
+      }
+    });
+    replace(box, form);
+    role.focus();
+  };
+  const reset = () => replace(box, h('button', { type: 'button', class: 'small', 'data-waive-button': '' }, 'Waive…'));
+  reset();
+  box.addEventListener('click', (event) => {
+    if (event.target.matches('[data-waive-button]')) open();
+  });
+  return box;
 }
