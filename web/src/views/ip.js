@@ -2,7 +2,7 @@
 // missed ones marked; and the launch gate's checks on secrets and trademarks, so a failing
 // "secret/S11" check from the launch page lands on what it is about.
 
-import { allPages, api, enc, query } from '../api.js';
+import { allPages, api, apiAll, enc, query } from '../api.js';
 import { badge, emptyState, errorBox, h, loading, replace, section, table } from '../dom.js';
 import { capitalize, checkTitle, daysBetween } from '../format.js';
 
@@ -23,15 +23,21 @@ export async function ipView(ctx) {
   const checksBox = h('div', {}, loading('Loading the launch checks on IP…'));
   const calendarBox = h('div', {}, loading('Loading deadlines…'));
   const listBox = h('div', {});
+  const rightsBox = h('div', {}, loading('Loading IP rights…'));
   const checksSection = section('Launch checks on secrets and trademarks', checksBox);
   checksSection.id = 'ip-checks';
+  const rightsSection = section('IP rights', rightsBox);
+  rightsSection.id = 'ip-rights';
   if (gateSubject) ctx.root.append(checksSection);
   ctx.root.append(section('Calendar', calendarBox), section('All deadlines', listBox));
   if (!gateSubject) ctx.root.append(checksSection);
+  ctx.root.append(rightsSection);
 
+  const rights = apiAll('/api/ip/rights?limit=500');
   const [deadlines] = await Promise.all([
     allPages('/api/ip/deadlines?limit=500').catch((error) => ({ error })),
-    renderChecks(checksBox, gateSubject),
+    renderChecks(checksBox, gateSubject, rights.catch(() => null)),
+    rights.then((items) => replace(rightsBox, rightsTable(items, right)), (error) => replace(rightsBox, errorBox(error))),
   ]);
   if (deadlines.error) {
     replace(calendarBox, errorBox(deadlines.error));
@@ -51,8 +57,9 @@ export async function ipView(ctx) {
   replace(listBox, deadlineList(items, today, right));
 }
 
-async function renderChecks(box, subject) {
+async function renderChecks(box, subject, rightsPromise) {
   try {
+    const rights = await rightsPromise;
     const products = (await api('/api/products')).items || [];
     const gates = await Promise.all(products.map((p) => api(`/api/products/${enc(p.id)}/gate`).then((g) => [p, g])));
     const rows = [];
@@ -74,7 +81,7 @@ async function renderChecks(box, subject) {
         h('a', { href: '#/ip' }, 'Show all deadlines and checks')) : null,
       shown.length ? table({
         caption: subject ? `Checks on ${subject}` : 'IP checks of the launch gate',
-        columns: ['Status', 'Subject', 'Check', 'Why', 'How to fix'],
+        columns: ['Status', 'Subject', 'Check', 'Why', 'How to fix', 'Rights covering it'],
         rows: shown.map(({ product, check }) => h('tr', {
           class: check.subject === subject ? 'highlight' : null, 'data-subject': check.subject, 'data-check': check.id,
         },
@@ -82,11 +89,42 @@ async function renderChecks(box, subject) {
         h('th', { scope: 'row' }, h('code', {}, check.subject), gates.length > 1 ? h('span', { class: 'subject-name' }, product.name) : null),
         h('td', {}, checkTitle(check.id)),
         h('td', { class: 'reason' }, check.reason),
-        h('td', { class: 'fix' }, check.fix || h('span', { class: 'muted' }, '—')))),
+        h('td', { class: 'fix' }, check.fix || h('span', { class: 'muted' }, '—')),
+        h('td', { class: 'covering' }, coveringRights(check.subject, rights)))),
       }) : emptyState(`No launch check is about ${subject}.`));
   } catch (error) {
     replace(box, errorBox(error));
   }
+}
+
+// Which rights protect a secret named by a "secret/S11" subject: those whose `secrets` hold it.
+function coveringRights(subject, rights) {
+  if (!subject.startsWith('secret/')) return h('span', { class: 'muted' }, '—');
+  if (!rights) return h('span', { class: 'muted' }, 'rights could not be loaded');
+  const secret = subject.split('/')[1];
+  const covering = rights.filter((r) => (r.secrets || []).includes(secret));
+  if (!covering.length) return h('span', { class: 'warn-text', 'data-covered': 'none' }, 'no right covers it');
+  return h('ul', { class: 'plain', 'data-covered': covering.map((r) => r.id).join(' ') }, covering.map((r) =>
+    h('li', {}, h('code', {}, r.id), ` ${capitalize(r.kind || '')} · ${r.jurisdiction || '—'}${r.registered ? ' · registered' : r.filed ? ` · filed ${r.filed}` : ''}`)));
+}
+
+function rightsTable(rights, focus) {
+  if (!rights.length) return emptyState('No IP right is on file. Filed patents, designs and trademarks show here.');
+  return table({
+    caption: `${rights.length} IP right${rights.length === 1 ? '' : 's'} on file`,
+    columns: ['Right', 'Kind', 'Jurisdiction', 'Title', 'Number', 'Filed', 'Priority', 'Registered', 'Secrets covered'],
+    rows: rights.map((r) => h('tr', { 'data-right': r.id, class: r.id === focus ? 'highlight' : null },
+      h('th', { scope: 'row' }, h('code', {}, r.id)),
+      h('td', {}, capitalize(r.kind || '') || '—'),
+      h('td', {}, r.jurisdiction || '—'),
+      h('td', {}, r.title || r.mark || '—'),
+      h('td', {}, r.registration_number || r.application_number || '—',
+        r.registration_number && r.application_number ? h('span', { class: 'subject-name' }, `application ${r.application_number}`) : null),
+      h('td', {}, r.filed || '—'),
+      h('td', {}, r.priority || '—'),
+      h('td', {}, r.registered || h('span', { class: 'muted' }, 'not yet')),
+      h('td', {}, r.secrets && r.secrets.length ? r.secrets.join(', ') : h('span', { class: 'muted' }, 'none')))),
+  });
 }
 
 function rank(check, subject) {
