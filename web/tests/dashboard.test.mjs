@@ -575,6 +575,184 @@ scenario('an ended session returns to the sign-in form', async () => {
   await tab.context.close();
 });
 
+scenario('oversight records a visit and adds a finding on a supplier page', async () => {
+  const admin = shared.api.admin;
+  const supplier = 'F05';
+  const before = (await apiGet(admin, `/api/visits?supplier=${supplier}&limit=500`)).items.map((v) => v.id);
+  const tab = await openSignedOut('oversight');
+  const { page } = tab;
+  await signInWithForm(page, USERS.oversight, 'Launch readiness');
+  await page.goto(`${world.base}#/suppliers/${supplier}`);
+  await waitForPage(page, `#/suppliers/${supplier}`);
+  await page.locator('#visit-form').waitFor();
+  const note = `Unannounced walk-through of the SMT line (${Date.now()})`;
+  await page.selectOption('#visit-kind', 'owner-visit');
+  assert.match(await page.inputValue('#visit-date'), /^\d{4}-\d{2}-\d{2}$/, 'the date defaults to today');
+  await page.fill('#visit-by', 'Otto Weber, 李明');
+  await page.fill('#visit-note', note);
+  await page.click('#visit-form button[type=submit]');
+  await page.locator('.status-line', { hasText: 'recorded' }).waitFor();
+  const visits = (await apiGet(admin, `/api/visits?supplier=${supplier}&limit=500`)).items;
+  const visit = visits.find((v) => !before.includes(v.id));
+  assert.ok(visit, 'the API lists the new visit');
+  assert.equal(visit.kind, 'owner-visit');
+  assert.deepEqual(visit.by, ['Otto Weber', '李明']);
+  assert.equal(visit.note, note);
+  await page.locator(`article[data-visit="${visit.id}"]`).waitFor();
+
+  await page.click(`button[data-add-finding="${visit.id}"]`);
+  const form = page.locator(`form[data-finding-form="${visit.id}"]`);
+  await form.waitFor();
+  const description = 'Scrap PCBs stored in an open bin next to the loading dock';
+  await page.selectOption(`#finding-${visit.id}-severity`, 'critical');
+  await page.fill(`#finding-${visit.id}-description`, description);
+  await page.fill(`#finding-${visit.id}-action`, 'Lock the scrap cage; shred under our engineer\'s eye');
+  await page.fill(`#finding-${visit.id}-owner`, 'Plant manager');
+  await page.fill(`#finding-${visit.id}-due`, '2027-01-15');
+  await form.locator('button[type=submit]').click();
+  await page.locator('.status-line', { hasText: `to ${visit.id}` }).waitFor();
+  const after = (await apiGet(admin, `/api/visits?supplier=${supplier}&limit=500`)).items.find((v) => v.id === visit.id);
+  assert.equal(after.findings.length, 1, 'the API lists the finding');
+  const finding = after.findings[0];
+  assert.deepEqual([finding.severity, finding.description, finding.owner, finding.due, finding.state],
+    ['critical', description, 'Plant manager', '2027-01-15', 'open']);
+  assert.ok((await page.locator(`article[data-visit="${visit.id}"]`).textContent()).includes(description), 'the page shows the finding');
+  await page.locator(`article[data-visit="${visit.id}"]`).scrollIntoViewIfNeeded();
+  await screenshot(page, '17-visit-and-finding-recorded');
+  await assertClean(tab);
+  await tab.context.close();
+});
+
+scenario('legal waives a failing launch check', async () => {
+  const admin = shared.api.admin;
+  const gate = await apiGet(admin, '/api/products/aurora/gate');
+  const check = gate.checks.find((c) => c.status === 'fail' && c.id === 'onsite-agent')
+    || gate.checks.find((c) => c.status === 'fail');
+  assert.ok(check, 'a failing check to waive');
+  const tab = await openSignedOut('legal');
+  const { page } = tab;
+  await signInWithForm(page, USERS.legal, 'Launch readiness');
+  const row = page.locator(`table.failing-checks tr[data-check="${check.id}"][data-subject="${check.subject}"]`);
+  await row.locator('[data-waive-button]').click();
+  const form = row.locator('form.waive-form');
+  await form.waitFor();
+  const reason = `Agent starts on site next month; the board accepts the risk (${Date.now()})`;
+  await form.locator('input[name=role]').fill('IP counsel');
+  await form.locator('textarea[name=reason]').fill(reason);
+  await form.locator('input[name=expires]').fill('2027-03-31');
+  await row.scrollIntoViewIfNeeded();
+  await page.locator(`table.failing-checks tbody[data-subject="${check.subject}"]`).screenshot({ path: path.join(ARTIFACTS, '18-waive-form.png') });
+  await form.locator('button[type=submit]').click();
+  const waivedRow = page.locator(`table.waived-checks tr[data-check="${check.id}"][data-subject="${check.subject}"][data-status="waived"]`);
+  await waivedRow.waitFor();
+  await page.locator('#waiver-status', { hasText: 'is waived' }).waitFor();
+  assert.equal(await page.locator(`table.failing-checks tr[data-check="${check.id}"][data-subject="${check.subject}"]`).count(), 0,
+    'the check no longer shows as failing');
+  const after = (await apiGet(admin, '/api/products/aurora/gate')).checks.find((c) => c.id === check.id && c.subject === check.subject);
+  assert.equal(after.status, 'waived', 'the API gate shows the check waived');
+  const waiver = (await apiGet(admin, '/api/waivers?product=aurora')).items.find((w) => w.check === check.id && w.subject === check.subject);
+  assert.ok(waiver, 'the API lists the waiver');
+  assert.deepEqual([waiver.role, waiver.reason, waiver.expires, waiver.by], ['IP counsel', reason, '2027-03-31', USERS.legal.name]);
+  await waivedRow.scrollIntoViewIfNeeded();
+  await page.locator('section[aria-labelledby="launch-title"] .verdict').screenshot({ path: path.join(ARTIFACTS, '19-check-waived-verdict.png') });
+  await page.locator('table.waived-checks').screenshot({ path: path.join(ARTIFACTS, '19-check-waived.png') });
+  await assertClean(tab);
+  await tab.context.close();
+});
+
+scenario('the IP page lists the rights and which cover each secret; a viewer sees no write forms', async () => {
+  const admin = shared.api.admin;
+  const rights = (await apiGet(admin, '/api/ip/rights?limit=500')).items;
+  const tab = await openSignedOut('viewer-ip');
+  const { page } = tab;
+  await signInWithForm(page, USERS.viewer, 'Launch readiness');
+  await page.locator('section[aria-labelledby="launch-title"] .verdict').waitFor();
+  assert.equal(await page.locator('[data-waive-button]').count(), 0, 'a viewer has no Waive button');
+  await page.click('nav#nav a:text-is("IP deadlines")');
+  await waitForPage(page, '#/ip', 'IP deadlines');
+  await page.locator('#ip-rights table').waitFor();
+  assert.equal(await page.locator('#ip-rights tbody tr[data-right]').count(), rights.length, 'a row per right of the API');
+  await page.locator('#ip-checks table').waitFor();
+  const secretRows = page.locator('#ip-checks tr[data-subject^="secret/"]');
+  assert.ok(await secretRows.count() > 0, 'gate checks on secrets are listed');
+  for (const row of await secretRows.all()) {
+    const secret = (await row.getAttribute('data-subject')).split('/')[1];
+    const covering = rights.filter((r) => (r.secrets || []).includes(secret)).map((r) => r.id);
+    const shown = await row.locator('td.covering [data-covered]').getAttribute('data-covered');
+    assert.equal(shown, covering.length ? covering.join(' ') : 'none', `the rights covering ${secret}`);
+    if (!covering.length) assert.match(await row.locator('td.covering').textContent(), /no right covers it/);
+  }
+  await page.locator('#ip-rights').scrollIntoViewIfNeeded();
+  await screenshot(page, '20-ip-rights');
+  await page.click('nav#nav a:text-is("Sourcing plan")');
+  await waitForPage(page, '#/plan', 'Sourcing plan');
+  await page.locator('#heatmap').waitFor();
+  assert.equal(await page.locator('#new-plan-form').count(), 0, 'a viewer cannot make a plan');
+  await page.goto(`${world.base}#/suppliers/F04`);
+  await waitForPage(page, '#/suppliers/F04');
+  await page.locator('article.visit').first().waitFor();
+  assert.equal(await page.locator('#visit-form, [data-add-finding]').count(), 0, 'a viewer cannot record visits');
+  await assertClean(tab);
+  await tab.context.close();
+});
+
+async function apiPost(session, route, body) {
+  const response = await fetch(new URL(route, world.base), {
+    method: 'POST', body: JSON.stringify(body),
+    headers: { Cookie: session.cookie, 'X-CSRF-Token': session.csrf, 'Content-Type': 'application/json', Accept: 'application/json' },
+  });
+  const answer = await response.json().catch(() => null);
+  assert.ok(response.status === 200 || response.status === 201, `POST ${route} as ${session.name} answered ${response.status}: ${answer && answer.detail}`);
+  return answer;
+}
+
+// Last: it replaces the approved plan (and puts one at the default policy back afterwards).
+scenario('sourcing makes a plan at collusion 0, sees the draft and approves it', async () => {
+  const admin = shared.api.admin;
+  const original = await apiGet(admin, '/api/products/aurora/plan');
+  const tab = await openSignedOut('sourcing-plan');
+  const { page } = tab;
+  await signInWithForm(page, USERS.sourcing, 'Launch readiness');
+  await page.click('nav#nav a:text-is("Sourcing plan")');
+  await waitForPage(page, '#/plan', 'Sourcing plan');
+  await page.locator('#new-plan-form').waitFor();
+  assert.equal(await page.inputValue('#new-plan-collusion'), String(original.collusion), 'collusion defaults to the approved plan\'s');
+  assert.equal(await page.inputValue('#new-plan-cap'), String(Math.round(original.max_exposure_share * 100)), 'the cap defaults to the approved plan\'s');
+  await page.fill('#new-plan-collusion', '0');
+  await page.click('#new-plan-form button[type=submit]');
+  const draft = page.locator('section.draft[data-plan]');
+  await draft.waitFor({ timeout: 40000 });
+  assert.equal(await page.locator('#new-plan-form button[type=submit]').isDisabled(), false, 'the button is enabled again');
+  const id = await draft.getAttribute('data-plan');
+  assert.notEqual(id, original.plan);
+  assert.match(await draft.locator('h2').first().textContent(), /DRAFT/);
+  const saved = await apiGet(admin, `/api/products/aurora/plan?plan=${id}`);
+  assert.equal(saved.state, 'draft');
+  assert.equal(saved.collusion, 0);
+  assert.equal(await draft.locator('#draft-heatmap tbody tr').count(), saved.exposure.parties.length, 'the draft\'s heatmap has a row per party');
+  assert.match(await page.textContent('#draft-compare'), new RegExp(`approved plan ${original.plan}`), 'the draft is compared with the approved plan');
+  assert.equal((await apiGet(admin, '/api/products/aurora/plan')).plan, original.plan, 'making a draft approves nothing');
+  await screenshot(page, '21-plan-draft');
+  await page.click('#approve-plan');
+  await page.locator('#plan-approved').waitFor();
+  await page.locator('#heatmap').waitFor();
+  const approved = await apiGet(admin, '/api/products/aurora/plan');
+  assert.equal(approved.plan, id, 'the API\'s approved plan is the new one');
+  assert.equal(approved.state, 'approved');
+  assert.equal(approved.approved_by, USERS.sourcing.name);
+  assert.match(await page.locator('main').textContent(), new RegExp(`${id} \\(approved, approved by ${USERS.sourcing.name}\\)`));
+  assert.equal(await page.locator('section.draft').count(), 0, 'no draft shows after approval');
+  await screenshot(page, '22-plan-approved');
+  await assertClean(tab);
+  await tab.context.close();
+
+  // Put back a plan at the workspace's default policy, as the demo had.
+  const made = await apiPost(shared.api.sourcing, '/api/products/aurora/plans',
+    { collusion: original.collusion, max_exposure_share: original.max_exposure_share, time_limit: 20 });
+  await apiPost(shared.api.sourcing, `/api/products/aurora/plans/${made.plan}/approve`, {});
+  assert.equal((await apiGet(admin, '/api/products/aurora/plan')).plan, made.plan);
+});
+
 // ---------------------------------------------------------------- run
 
 async function main() {
