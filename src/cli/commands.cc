@@ -218,7 +218,7 @@ int print_demo_sign_ins(app::Workspace& workspace) {
     std::string sees;
     switch (user.role) {
       case app::Role::kAdmin: sees = "everything, the ledger's events included"; break;
-      case app::Role::kSourcing: sees = "suppliers, plans, flags, the gate; changes suppliers"; break;
+      case app::Role::kSourcing: sees = "suppliers, plans, flags; plans and approves"; break;
       case app::Role::kLegal: sees = "agreements, IP deadlines, the gate, the ledger"; break;
       case app::Role::kOversight: sees = "visits and findings, flags, the ledger"; break;
       case app::Role::kViewer: sees = "reads all but the ledger's events"; break;

@@ -148,6 +148,8 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   Request view_of(const bhttp::request<bhttp::string_body>& request) const {
     Request view;
     view.method = std::string_view(request.method_string().data(), request.method_string().size());
+    // HEAD is answered as GET without the body (respond() keeps the length).
+    if (request.method() == bhttp::verb::head) view.method = "GET";
     view.target = std::string_view(request.target().data(), request.target().size());
     view.authorization = header(request, bhttp::field::authorization);
     view.cookie = header(request, bhttp::field::cookie);
@@ -187,8 +189,12 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
                   "frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
     if (view_.tls) response_.set(bhttp::field::strict_transport_security, "max-age=31536000");
     response_.keep_alive(keep_alive_);
-    response_.body() = std::move(response.body);
-    response_.prepare_payload();
+    if (request_.method() == bhttp::verb::head) {
+      response_.content_length(response.body.size());
+    } else {
+      response_.body() = std::move(response.body);
+      response_.prepare_payload();
+    }
     if (shared_.options.access_log) log(response);
     beast::get_lowest_layer(stream_).expires_after(kWriteTimeout);
     bhttp::async_write(stream_, response_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {

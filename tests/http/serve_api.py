@@ -808,6 +808,13 @@ def test_static():
             check(reply.status in (400, 404) and "home_jurisdiction" not in reply.text,
                   "%s stays inside the folder: %s" % (escape, reply.status))
         check(client.get("/api/me").status == 401, "the API is still the API")
+        check("script-src 'self'" in script.headers.get("content-security-policy", ""),
+              "the dashboard's files carry the Content-Security-Policy")
+        head = client.request("HEAD", "/assets/app.js")
+        check(head.status == 200 and head.text == "" and
+              head.headers.get("content-length") == str(len("console.log('moat');")),
+              "HEAD: the length without the body: %s %r" % (head.status, head.headers.get("content-length")))
+        check(client.get("/").status == 200, "the connection serves on after a HEAD")
     finally:
         code, _, _ = server.stop()
         check(code == 0, "the static server stops cleanly")
