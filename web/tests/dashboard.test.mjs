@@ -718,8 +718,26 @@ scenario('sourcing makes a plan at collusion 0, sees the draft and approves it',
   await page.locator('#new-plan-form').waitFor();
   assert.equal(await page.inputValue('#new-plan-collusion'), String(original.collusion), 'collusion defaults to the approved plan\'s');
   assert.equal(await page.inputValue('#new-plan-cap'), String(Math.round(original.max_exposure_share * 100)), 'the cap defaults to the approved plan\'s');
-  await page.fill('#new-plan-collusion', '0');
+  // A plan no supplier set can meet: the draft says so, and approving it shows the server's reason.
+  const { watch } = tab;
+  await page.fill('#new-plan-collusion', '3');
+  await page.fill('#new-plan-cap', '20');
   await page.click('#new-plan-form button[type=submit]');
+  const infeasible = page.locator('section.draft[data-plan]');
+  await infeasible.waitFor({ timeout: 40000 });
+  const infeasibleId = await infeasible.getAttribute('data-plan');
+  assert.match(await page.textContent('#draft-compare'), /No feasible plan/);
+  watch.allowed.push({ path: '/approve', status: 400 });
+  await page.click('#approve-plan');
+  await page.locator('section.draft .form-error', { hasText: 'cannot be approved' }).waitFor();
+  await screenshot(page, '21-plan-draft-infeasible');
+  watch.allowed.length = 0;
+  assert.equal((await apiGet(admin, '/api/products/aurora/plan')).plan, original.plan, 'the infeasible plan was not approved');
+
+  await page.fill('#new-plan-collusion', '0');
+  await page.fill('#new-plan-cap', String(Math.round(original.max_exposure_share * 100)));
+  await page.click('#new-plan-form button[type=submit]');
+  await page.locator(`section.draft[data-plan]:not([data-plan="${infeasibleId}"])`).waitFor({ timeout: 40000 });
   const draft = page.locator('section.draft[data-plan]');
   await draft.waitFor({ timeout: 40000 });
   assert.equal(await page.locator('#new-plan-form button[type=submit]').isDisabled(), false, 'the button is enabled again');
