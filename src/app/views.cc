@@ -9,17 +9,24 @@ using nlohmann::json;
 
 namespace {
 
-json text_or_null(const std::string& text) { return text.empty() ? json() : json(text); }
+json text_or_null(const std::string& text) {
+  return text.empty() ? json() : json(text);
+}
 
 json check_json(const legal::CheckResult& c) {
-  return {{"id", c.id}, {"title", c.title}, {"severity", legal::severity_name(c.severity)}, {"passed", c.passed},
-          {"reason", c.reason}, {"fix", c.fix}, {"source", c.source}};
+  return {{"id", c.id},         {"title", c.title},   {"severity", legal::severity_name(c.severity)},
+          {"passed", c.passed}, {"reason", c.reason}, {"fix", c.fix},
+          {"source", c.source}};
 }
 
 }  // namespace
 
-json date_json(const std::optional<Date>& date) { return date ? json(date->to_string()) : json(); }
-json number_json(const std::optional<double>& value) { return value ? json(*value) : json(); }
+json date_json(const std::optional<Date>& date) {
+  return date ? json(date->to_string()) : json();
+}
+json number_json(const std::optional<double>& value) {
+  return value ? json(*value) : json();
+}
 
 json event_json(const ledger::Event& e) {
   const auto parsed = [](const std::optional<std::string>& s) {
@@ -27,16 +34,25 @@ json event_json(const ledger::Event& e) {
     json value = json::parse(*s, nullptr, false);
     return value.is_discarded() ? json(*s) : value;
   };
-  return {{"seq", e.seq}, {"at", e.at}, {"actor", e.actor}, {"action", e.action}, {"entity", e.entity},
-          {"key", e.key}, {"before", parsed(e.before)}, {"after", parsed(e.after)},
-          {"prev_hash", e.prev_hash}, {"hash", e.hash}};
+  return {{"seq", e.seq},
+          {"at", e.at},
+          {"actor", e.actor},
+          {"action", e.action},
+          {"entity", e.entity},
+          {"key", e.key},
+          {"before", parsed(e.before)},
+          {"after", parsed(e.after)},
+          {"prev_hash", e.prev_hash},
+          {"hash", e.hash}};
 }
 
 json frontier_json(const std::vector<plan::FrontierPoint>& points) {
   json out = json::array();
   for (const auto& point : points) {
-    out.push_back({{"collusion", point.collusion}, {"max_exposure_share", point.max_exposure_share},
-                   {"status", plan::status_name(point.plan.status)}, {"cost", number_json(point.plan.cost)},
+    out.push_back({{"collusion", point.collusion},
+                   {"max_exposure_share", point.max_exposure_share},
+                   {"status", plan::status_name(point.plan.status)},
+                   {"cost", number_json(point.plan.cost)},
                    {"lower_bound", number_json(point.plan.lower_bound)}});
   }
   return out;
@@ -46,8 +62,11 @@ json verdict_json(const gate::Verdict& verdict) {
   json checks = json::array();
   for (const gate::Check& c : verdict.checks) {
     const std::string reason = c.waiver.empty() ? c.reason : c.reason + " (" + c.waiver + ")";
-    checks.push_back(
-        {{"id", c.id}, {"subject", c.subject}, {"status", gate::status_name(c.status)}, {"reason", reason}, {"fix", c.fix}});
+    checks.push_back({{"id", c.id},
+                      {"subject", c.subject},
+                      {"status", gate::status_name(c.status)},
+                      {"reason", reason},
+                      {"fix", c.fix}});
   }
   return {{"verdict", gate::verdict_name(verdict)}, {"checks", checks}};
 }
@@ -55,61 +74,115 @@ json verdict_json(const gate::Verdict& verdict) {
 json flag_json(const Flag& f) {
   json evidence = json::array();
   for (const auto& e : f.evidence) evidence.push_back({{"name", e.name}, {"value", e.value}});
-  return {{"id", f.id}, {"rule", f.rule}, {"severity", f.severity}, {"subject", f.subject}, {"cause", f.cause},
-          {"summary", f.summary}, {"evidence", evidence}, {"state", f.state}, {"raised_at", f.raised_at},
-          {"updated_by", text_or_null(f.updated_by)}, {"updated_at", text_or_null(f.updated_at)},
-          {"reason", text_or_null(f.reason)}, {"new", f.raised_now}};
+  return {{"id", f.id},
+          {"rule", f.rule},
+          {"severity", f.severity},
+          {"subject", f.subject},
+          {"cause", f.cause},
+          {"summary", f.summary},
+          {"evidence", evidence},
+          {"state", f.state},
+          {"raised_at", f.raised_at},
+          {"updated_by", text_or_null(f.updated_by)},
+          {"updated_at", text_or_null(f.updated_at)},
+          {"reason", text_or_null(f.reason)},
+          {"new", f.raised_now}};
 }
 
 json agreement_json(const AgreementReview& a) {
   json checks = json::array();
   for (const auto& c : a.checks) checks.push_back(check_json(c));
-  return {{"id", a.id}, {"kind", a.kind}, {"supplier", a.supplier}, {"suppliers", a.suppliers},
-          {"products", a.products}, {"effective", date_json(a.effective)}, {"expires", date_json(a.expires)},
-          {"passes", a.passes}, {"expiring", a.expiring}, {"contracted_by", text_or_null(a.contracted_by)},
+  return {{"id", a.id},
+          {"kind", a.kind},
+          {"supplier", a.supplier},
+          {"suppliers", a.suppliers},
+          {"products", a.products},
+          {"effective", date_json(a.effective)},
+          {"expires", date_json(a.expires)},
+          {"passes", a.passes},
+          {"expiring", a.expiring},
+          {"contracted_by", text_or_null(a.contracted_by)},
           {"checks", checks}};
 }
 
 json order_json(const OrderReview& o) {
-  return {{"id", o.id}, {"supplier", o.supplier}, {"product", o.product}, {"package", text_or_null(o.package)},
-          {"quantity", o.quantity}, {"issued", o.issued}, {"ip_clause", text_or_null(o.ip_clause)},
-          {"penalty", number_json(o.penalty)}, {"currency", text_or_null(o.currency)}, {"ok", o.problems.empty()},
+  return {{"id", o.id},
+          {"supplier", o.supplier},
+          {"product", o.product},
+          {"package", text_or_null(o.package)},
+          {"quantity", o.quantity},
+          {"issued", o.issued},
+          {"ip_clause", text_or_null(o.ip_clause)},
+          {"penalty", number_json(o.penalty)},
+          {"currency", text_or_null(o.currency)},
+          {"ok", o.problems.empty()},
           {"problems", o.problems}};
 }
 
 json deadline_json(const legal::Deadline& d) {
-  return {{"right", d.right},   {"rule", d.rule},
-          {"title", d.title},   {"category", legal::category_name(d.category)},
-          {"due", d.due.to_string()}, {"nominal", d.nominal.to_string()},
-          {"opens", date_json(d.opens)}, {"office", d.office},
-          {"missed", d.missed}, {"action", d.action},
-          {"source", d.source}, {"note", text_or_null(d.note)}};
+  return {{"right", d.right},
+          {"rule", d.rule},
+          {"title", d.title},
+          {"category", legal::category_name(d.category)},
+          {"due", d.due.to_string()},
+          {"nominal", d.nominal.to_string()},
+          {"opens", date_json(d.opens)},
+          {"office", d.office},
+          {"missed", d.missed},
+          {"action", d.action},
+          {"source", d.source},
+          {"note", text_or_null(d.note)}};
 }
 
 json qualification_json(const QualificationRow& r) {
-  return {{"supplier", r.supplier}, {"name", r.name}, {"status", r.status}, {"tier", r.tier},
-          {"max_exposure_share", number_json(r.max_exposure_share)}, {"qualified_until", r.qualified_until},
-          {"last_assessment", r.last_assessment}, {"certificates", r.certificates}};
+  return {{"supplier", r.supplier},
+          {"name", r.name},
+          {"status", r.status},
+          {"tier", r.tier},
+          {"max_exposure_share", number_json(r.max_exposure_share)},
+          {"qualified_until", r.qualified_until},
+          {"last_assessment", r.last_assessment},
+          {"certificates", r.certificates}};
 }
 
 json right_json(const IpRightRow& row) {
   const IpRightInput& r = row.right;
   json events = json::array();
   for (const auto& e : row.events) events.push_back({{"event", e.name}, {"date", e.on.to_string()}});
-  return {{"id", r.id}, {"kind", r.kind}, {"jurisdiction", r.jurisdiction}, {"title", r.title},
-          {"mark", text_or_null(r.mark)}, {"script", text_or_null(r.script)}, {"nice_classes", r.nice_classes},
-          {"subclasses", r.subclasses}, {"application_number", text_or_null(r.application_number)},
-          {"registration_number", text_or_null(r.registration_number)}, {"filed", date_json(r.filed)},
-          {"priority", date_json(r.priority)}, {"published", date_json(r.published)},
-          {"registered", date_json(r.registered)}, {"expires", date_json(r.expires)},
-          {"pct", r.pct}, {"made_in_china", r.made_in_china}, {"owner", text_or_null(r.owner)},
-          {"products", r.products}, {"parts", r.parts}, {"secrets", r.secrets}, {"events", events}};
+  return {{"id", r.id},
+          {"kind", r.kind},
+          {"jurisdiction", r.jurisdiction},
+          {"title", r.title},
+          {"mark", text_or_null(r.mark)},
+          {"script", text_or_null(r.script)},
+          {"nice_classes", r.nice_classes},
+          {"subclasses", r.subclasses},
+          {"application_number", text_or_null(r.application_number)},
+          {"registration_number", text_or_null(r.registration_number)},
+          {"filed", date_json(r.filed)},
+          {"priority", date_json(r.priority)},
+          {"published", date_json(r.published)},
+          {"registered", date_json(r.registered)},
+          {"expires", date_json(r.expires)},
+          {"pct", r.pct},
+          {"made_in_china", r.made_in_china},
+          {"owner", text_or_null(r.owner)},
+          {"products", r.products},
+          {"parts", r.parts},
+          {"secrets", r.secrets},
+          {"events", events}};
 }
 
 json waiver_json(const WaiverRow& row) {
   const gate::Waiver& w = row.waiver;
-  return {{"id", row.id}, {"check", w.check}, {"subject", w.subject}, {"product", text_or_null(row.product)},
-          {"role", w.role}, {"reason", w.reason}, {"by", w.by}, {"granted", w.granted.to_string()},
+  return {{"id", row.id},
+          {"check", w.check},
+          {"subject", w.subject},
+          {"product", text_or_null(row.product)},
+          {"role", w.role},
+          {"reason", w.reason},
+          {"by", w.by},
+          {"granted", w.granted.to_string()},
           {"expires", date_json(w.expires)}};
 }
 

@@ -42,8 +42,8 @@ Reply denied() {
 // A finding as a supplier user may see it: what to answer, not our notes or evidence.
 json finding_for_supplier(const json& finding) {
   json out = json::object();
-  for (const char* member : {"visit", "id", "severity", "item", "description", "action", "owner", "due", "state",
-                             "answer", "closed_on"}) {
+  for (const char* member : {"visit", "id", "severity", "item", "description", "action", "owner", "due",
+                             "state", "answer", "closed_on"}) {
     const auto found = finding.find(member);
     out[member] = found == finding.end() ? json() : *found;
   }
@@ -66,7 +66,8 @@ Result<std::vector<std::string>> text_list_member(const json& body, const char* 
   if (found == body.end() || found->is_null()) return out;
   if (!found->is_array()) return input_error(std::string("body#/") + member, "must be a list of strings");
   for (std::size_t i = 0; i < found->size(); ++i) {
-    if (!(*found)[i].is_string()) return input_error("body#/" + std::string(member) + "/" + std::to_string(i), "must be a string");
+    if (!(*found)[i].is_string())
+      return input_error("body#/" + std::string(member) + "/" + std::to_string(i), "must be a string");
     out.push_back((*found)[i].get<std::string>());
   }
   return out;
@@ -127,10 +128,12 @@ Result<Reply> list_visits(Call& call) {
       found.push_back(call.is_supplier() ? finding_for_supplier(finding) : finding);
     }
     if (call.query_value("state") && found.empty()) continue;
-    json item = call.is_supplier()
-                    ? json{{"id", visit["id"]}, {"supplier", supplier}, {"kind", visit["kind"]}, {"date", visit["date"]},
-                           {"result", visit.value("result", json())}}
-                    : visit;
+    json item = call.is_supplier() ? json{{"id", visit["id"]},
+                                          {"supplier", supplier},
+                                          {"kind", visit["kind"]},
+                                          {"date", visit["date"]},
+                                          {"result", visit.value("result", json())}}
+                                   : visit;
     item["findings"] = std::move(found);
     items.push_back(std::move(item));
   }
@@ -147,12 +150,11 @@ Result<Reply> answer_finding(Call& call) {
   auto body = json_object_body(call);
   if (auto* refusal = std::get_if<Reply>(&body)) return std::move(*refusal);
   const std::string answer = text_of(std::get<json>(body), "answer");
-  if (answer.empty()) return input_error("body#/answer", "give the answer: what was done, by whom, with what evidence");
+  if (answer.empty())
+    return input_error("body#/answer", "give the answer: what was done, by whom, with what evidence");
   MOAT_CHECK(app::answer_finding(call.workspace, call.session, visit, finding, answer));
   MOAT_TRY(const auto record, call.workspace.store().get(table("findings"), {visit, finding}));
-  Reply reply;
-  reply.body = call.is_supplier() ? finding_for_supplier(*record) : *record;
-  return reply;
+  return json_reply(call.is_supplier() ? finding_for_supplier(*record) : *record);
 }
 
 Result<Reply> close_finding(Call& call) {
@@ -162,11 +164,10 @@ Result<Reply> close_finding(Call& call) {
   auto body = json_object_body(call, true);
   if (auto* refusal = std::get_if<Reply>(&body)) return std::move(*refusal);
   MOAT_TRY(const auto closed_on, date_member(std::get<json>(body), "closed_on"));
-  MOAT_CHECK(app::close_finding(call.workspace, call.session, visit, finding, closed_on.value_or(today(call))));
+  MOAT_CHECK(
+      app::close_finding(call.workspace, call.session, visit, finding, closed_on.value_or(today(call))));
   MOAT_TRY(const auto record, call.workspace.store().get(table("findings"), {visit, finding}));
-  Reply reply;
-  reply.body = *record;
-  return reply;
+  return json_reply(*record);
 }
 
 Result<Reply> list_flags(Call& call) {
@@ -176,7 +177,8 @@ Result<Reply> list_flags(Call& call) {
   for (const app::Flag& flag : flags) {
     // By default what still needs someone: open and acknowledged flags.
     if (state ? (*state != "all" && flag.state != *state) : flag.state == "resolved") continue;
-    if (!filter_passes(call, "severity", flag.severity) || !filter_passes(call, "subject", flag.subject)) continue;
+    if (!filter_passes(call, "severity", flag.severity) || !filter_passes(call, "subject", flag.subject))
+      continue;
     items.push_back(app::flag_json(flag));
   }
   return page_of(call, std::move(items), kDefaultLimit);
@@ -188,9 +190,7 @@ Result<Reply> update_flag(Call& call) {
   const json& object = std::get<json>(body);
   MOAT_TRY(const app::Flag flag, app::update_flag(call.workspace, call.session, call.param("id"),
                                                   text_of(object, "state"), text_of(object, "reason")));
-  Reply reply;
-  reply.body = app::flag_json(flag);
-  return reply;
+  return json_reply(app::flag_json(flag));
 }
 
 Result<Reply> product_gate(Call& call) {
@@ -208,14 +208,16 @@ Result<Reply> product_gate(Call& call) {
 
 Result<Reply> product_frontier(Call& call) {
   const std::string product = call.param("id");
-  MOAT_TRY(const plan::Instance instance,
-           app::product_instance(call.workspace, product, {std::nullopt, std::nullopt, today(call).to_string()}));
+  MOAT_TRY(
+      const plan::Instance instance,
+      app::product_instance(call.workspace, product, {std::nullopt, std::nullopt, today(call).to_string()}));
   const auto points = plan::frontier(instance, {kFrontierSeconds, true});
   MOAT_TRY(const std::string currency, product_currency(call, product));
-  Reply reply;
-  reply.body = {{"product", product}, {"currency", currency.empty() ? json() : json(currency)}, {"collusion", instance.policy.collusion},
-                {"max_exposure_share", instance.policy.max_exposure_share}, {"points", app::frontier_json(points)}};
-  return reply;
+  return json_reply({{"product", product},
+                     {"currency", currency.empty() ? json() : json(currency)},
+                     {"collusion", instance.policy.collusion},
+                     {"max_exposure_share", instance.policy.max_exposure_share},
+                     {"points", app::frontier_json(points)}});
 }
 
 Result<Reply> ip_deadlines(Call& call) {
@@ -234,7 +236,8 @@ Result<Reply> ip_deadlines(Call& call) {
 }
 
 Result<Reply> list_agreements(Call& call) {
-  const std::string supplier = call.is_supplier() ? call.user.supplier : call.query_value("supplier").value_or("");
+  const std::string supplier =
+      call.is_supplier() ? call.user.supplier : call.query_value("supplier").value_or("");
   MOAT_TRY(const auto agreements, app::review_agreements(call.workspace, today(call), supplier));
   json items = json::array();
   for (const app::AgreementReview& agreement : agreements) {
@@ -253,8 +256,10 @@ Result<Reply> list_agreements(Call& call) {
 }
 
 Result<Reply> list_orders(Call& call) {
-  const std::string supplier = call.is_supplier() ? call.user.supplier : call.query_value("supplier").value_or("");
-  MOAT_TRY(const auto orders, app::review_orders(call.workspace, supplier, call.query_value("product").value_or("")));
+  const std::string supplier =
+      call.is_supplier() ? call.user.supplier : call.query_value("supplier").value_or("");
+  MOAT_TRY(const auto orders,
+           app::review_orders(call.workspace, supplier, call.query_value("product").value_or("")));
   json items = json::array();
   for (const app::OrderReview& order : orders) items.push_back(app::order_json(order));
   MOAT_TRY(Reply reply, page_of(call, std::move(items), kDefaultLimit));
@@ -268,9 +273,7 @@ Result<Reply> refresh_flags(Call& call) {
   for (const app::Flag& flag : flags) {
     if (flag.raised_now) raised.push_back(app::flag_json(flag));
   }
-  Reply reply;
-  reply.body = {{"raised", std::move(raised)}, {"as_of", today(call).to_string()}};
-  return reply;
+  return json_reply({{"raised", std::move(raised)}, {"as_of", today(call).to_string()}});
 }
 
 Result<Reply> ip_rights(Call& call) {
@@ -324,9 +327,13 @@ json saved_plan_json(const app::SavedPlan& saved) {
   for (const plan::Assignment& a : saved.plan.assignments) {
     assignments.push_back({{"package", a.package}, {"supplier", a.supplier}, {"units", a.units}});
   }
-  return {{"plan", saved.id}, {"state", saved.state}, {"status", plan::status_name(saved.plan.status)},
-          {"cost", app::number_json(saved.plan.cost)}, {"collusion", saved.collusion},
-          {"max_exposure_share", saved.max_exposure_share}, {"created_at", saved.created_at},
+  return {{"plan", saved.id},
+          {"state", saved.state},
+          {"status", plan::status_name(saved.plan.status)},
+          {"cost", app::number_json(saved.plan.cost)},
+          {"collusion", saved.collusion},
+          {"max_exposure_share", saved.max_exposure_share},
+          {"created_at", saved.created_at},
           {"approved_by", saved.approved_by.empty() ? json() : json(saved.approved_by)},
           {"assignments", std::move(assignments)}};
 }
@@ -352,19 +359,15 @@ Result<Reply> create_plan(Call& call) {
   MOAT_TRY(const plan::Instance instance,
            app::product_instance(call.workspace, product, {k, cap, today(call).to_string()}));
   const plan::Plan solved = plan::solve(instance, {seconds.value_or(kFrontierSeconds), true});
-  MOAT_TRY(const app::SavedPlan saved, app::save_plan(call.workspace, call.session, product, instance, solved));
-  Reply reply;
-  reply.status = 201;
-  reply.body = saved_plan_json(saved);
-  return reply;
+  MOAT_TRY(const app::SavedPlan saved,
+           app::save_plan(call.workspace, call.session, product, instance, solved));
+  return json_reply(saved_plan_json(saved), 201);
 }
 
 Result<Reply> approve_plan(Call& call) {
   MOAT_TRY(const app::SavedPlan approved,
            app::approve_plan(call.workspace, call.session, call.param("id"), call.param("plan")));
-  Reply reply;
-  reply.body = saved_plan_json(approved);
-  return reply;
+  return json_reply(saved_plan_json(approved));
 }
 
 Result<Reply> record_visit(Call& call) {
@@ -412,12 +415,10 @@ Result<Reply> record_visit(Call& call) {
       input.items.push_back(std::move(entry));
     }
   }
-  if (!input.items.empty() && input.checklist.empty() && input.kind == "audit") input.checklist = "ip-protection";
+  if (!input.items.empty() && input.checklist.empty() && input.kind == "audit")
+    input.checklist = "ip-protection";
   MOAT_TRY(const app::VisitResult visit, app::record_visit(call.workspace, call.session, input));
-  Reply reply;
-  reply.status = 201;
-  reply.body = app::visit_json(visit);
-  return reply;
+  return json_reply(app::visit_json(visit), 201);
 }
 
 Result<Reply> add_finding(Call& call) {
@@ -434,10 +435,7 @@ Result<Reply> add_finding(Call& call) {
   MOAT_TRY(input.due, date_member(body, "due"));
   MOAT_TRY(const std::string id, app::add_finding(call.workspace, call.session, input));
   MOAT_TRY(const auto record, call.workspace.store().get(table("findings"), {input.visit, id}));
-  Reply reply;
-  reply.status = 201;
-  reply.body = record ? *record : json{{"visit", input.visit}, {"id", id}};
-  return reply;
+  return json_reply(record ? *record : json{{"visit", input.visit}, {"id", id}}, 201);
 }
 
 }  // namespace moat::http::handlers

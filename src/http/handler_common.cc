@@ -10,7 +10,9 @@ namespace moat::http::handlers {
 
 using nlohmann::json;
 
-const store::Table& table(std::string_view name) { return *store::find_table(name); }
+const store::Table& table(std::string_view name) {
+  return *store::find_table(name);
+}
 
 Result<std::int64_t> number_param(const Call& call, std::string_view name, std::int64_t fallback,
                                   std::int64_t low, std::int64_t high) {
@@ -19,8 +21,8 @@ Result<std::int64_t> number_param(const Call& call, std::string_view name, std::
   std::int64_t value = 0;
   const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), value);
   if (error != std::errc() || end != text->data() + text->size() || value < low || value > high) {
-    return input_error(std::string(name), std::string(name) + " must be a whole number from " + std::to_string(low) +
-                                              " to " + std::to_string(high));
+    return input_error(std::string(name), std::string(name) + " must be a whole number from " +
+                                              std::to_string(low) + " to " + std::to_string(high));
   }
   return value;
 }
@@ -61,14 +63,27 @@ std::string link_with(const Call& call, std::string_view name, const std::string
 
 Result<Reply> page_of(const Call& call, json items, std::int64_t default_limit) {
   MOAT_TRY(const std::int64_t limit, number_param(call, "limit", default_limit, 1, kMaxPageLimit));
-  MOAT_TRY(const std::int64_t offset, number_param(call, "offset", 0, 0, std::numeric_limits<std::int32_t>::max()));
+  MOAT_TRY(const std::int64_t offset,
+           number_param(call, "offset", 0, 0, std::numeric_limits<std::int32_t>::max()));
   const auto total = static_cast<std::int64_t>(items.size());
   json page = json::array();
-  for (std::int64_t i = offset; i < total && i < offset + limit; ++i) page.push_back(std::move(items[static_cast<std::size_t>(i)]));
+  for (std::int64_t i = offset; i < total && i < offset + limit; ++i)
+    page.push_back(std::move(items[static_cast<std::size_t>(i)]));
   const bool more = offset + limit < total;
   Reply reply;
-  reply.body = {{"items", std::move(page)}, {"total", total}, {"limit", limit}, {"offset", offset},
-                {"next", more ? json(link_with(call, "offset", std::to_string(offset + limit))) : json(nullptr)}};
+  reply.body = {
+      {"items", std::move(page)},
+      {"total", total},
+      {"limit", limit},
+      {"offset", offset},
+      {"next", more ? json(link_with(call, "offset", std::to_string(offset + limit))) : json(nullptr)}};
+  return reply;
+}
+
+Reply json_reply(json body, unsigned status) {
+  Reply reply;
+  reply.status = status;
+  reply.body = std::move(body);
   return reply;
 }
 

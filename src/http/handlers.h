@@ -28,6 +28,8 @@ inline constexpr std::int64_t kMaxPageLimit = 500;
 Result<Reply> page_of(const Call& call, nlohmann::json items, std::int64_t default_limit);
 // The same request with query parameter `name` set to `value`: a page's "next" link.
 std::string link_with(const Call& call, std::string_view name, const std::string& value);
+// A JSON answer.
+Reply json_reply(nlohmann::json body, unsigned status = 200);
 // An expected refusal decided by the handler.
 Reply refuse(Problem problem, std::string detail);
 // The request's body as a JSON object: a refusal (415, 400) when it is not one. An `optional`
