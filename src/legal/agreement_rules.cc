@@ -81,21 +81,9 @@ Result<AgreementRules> parse_agreement_rules(std::string_view toml, std::string_
   TableReader reader(document, file);
   AgreementRules rules;
   std::vector<Diagnostic> problems;
-  const toml::array* entries = reader.array("checks");
-  if (!entries) reader.fail("checks", "no [[checks]] in the file");
-  if (entries) {
-    for (const toml::node& node : *entries) {
-      const toml::table* table = node.as_table();
-      if (!table) {
-        problems.push_back({detail::place(file, node), "[[checks]] entries must be tables"});
-        continue;
-      }
-      if (auto rule = read_rule(*table, file, rules.rules, problems)) rules.rules.push_back(std::move(*rule));
-    }
-  }
-  reader.reject_unknown_keys();
-  detail::append(reader.diagnostics(), problems);
-  if (!reader.diagnostics().empty()) return Error(ErrorCode::kInput, std::move(reader.diagnostics()));
+  detail::read_entries(reader, file, "checks", rules.rules, problems,
+                       [&](const toml::table& table) { return read_rule(table, file, rules.rules, problems); });
+  MOAT_CHECK(detail::finish(reader, problems));
   return rules;
 }
 

@@ -165,9 +165,7 @@ Result<Calendar> parse_calendar(std::string_view toml, std::string_view file) {
       }
     }
   }
-  reader.reject_unknown_keys();
-  detail::append(reader.diagnostics(), problems);
-  if (!reader.diagnostics().empty()) return Error(ErrorCode::kInput, std::move(reader.diagnostics()));
+  MOAT_CHECK(detail::finish(reader, problems));
   return calendar;
 }
 

@@ -244,21 +244,9 @@ Result<DeadlineRules> parse_deadline_rules(std::string_view toml, std::string_vi
   DeadlineRules rules;
   if (document.contains("ends_right")) rules.ends_right = reader.texts("ends_right");
   std::vector<Diagnostic> problems;
-  const toml::array* entries = reader.array("rules");
-  if (!entries) reader.fail("rules", "no [[rules]] in the file");
-  if (entries) {
-    for (const toml::node& node : *entries) {
-      const toml::table* table = node.as_table();
-      if (!table) {
-        problems.push_back({detail::place(file, node), "[[rules]] entries must be tables"});
-        continue;
-      }
-      if (auto rule = read_rule(*table, file, rules.rules, problems)) rules.rules.push_back(std::move(*rule));
-    }
-  }
-  reader.reject_unknown_keys();
-  detail::append(reader.diagnostics(), problems);
-  if (!reader.diagnostics().empty()) return Error(ErrorCode::kInput, std::move(reader.diagnostics()));
+  detail::read_entries(reader, file, "rules", rules.rules, problems,
+                       [&](const toml::table& table) { return read_rule(table, file, rules.rules, problems); });
+  MOAT_CHECK(detail::finish(reader, problems));
   return rules;
 }
 

@@ -116,4 +116,11 @@ void append(std::vector<Diagnostic>& to, std::vector<Diagnostic>& from) {
   from.clear();
 }
 
+Status finish(TableReader& reader, std::vector<Diagnostic>& problems) {
+  reader.reject_unknown_keys();
+  append(reader.diagnostics(), problems);
+  if (!reader.diagnostics().empty()) return Error(ErrorCode::kInput, std::move(reader.diagnostics()));
+  return {};
+}
+
 }  // namespace moat::legal::detail

@@ -55,4 +55,29 @@ class TableReader {
 // Appends `from` to `to`.
 void append(std::vector<Diagnostic>& to, std::vector<Diagnostic>& from);
 
+// Reads each table of the document's array of tables `[[key]]` with `read(table)`, which gives
+// the entry or nothing (having recorded why in `problems`), into `into`; `read` may look at the
+// entries read before it (duplicate ids). A missing array and entries that are not tables are
+// reported.
+template <typename T, typename Read>
+void read_entries(TableReader& reader, std::string_view file, std::string_view key, std::vector<T>& into,
+                  std::vector<Diagnostic>& problems, Read read) {
+  const toml::array* entries = reader.array(key);
+  if (!entries) {
+    reader.fail(key, "no [[" + std::string(key) + "]] in the file");
+    return;
+  }
+  for (const toml::node& node : *entries) {
+    const toml::table* table = node.as_table();
+    if (!table) {
+      problems.push_back({place(file, node), "[[" + std::string(key) + "]] entries must be tables"});
+      continue;
+    }
+    if (auto entry = read(*table)) into.push_back(std::move(*entry));
+  }
+}
+
+// Ends reading a document: its unknown keys are reported, and every problem found is the error.
+Status finish(TableReader& reader, std::vector<Diagnostic>& problems);
+
 }  // namespace moat::legal::detail
