@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/legal_rules.h"
 
-#include <toml++/toml.h>
 
 #include "app/embedded.h"
+#include "app/toml_text.h"
 #include "gate/gate.h"
 
 // rules/calendars/*.toml, embedded on their own (src/app/CMakeLists.txt): every file is a calendar.
@@ -30,18 +30,13 @@ Result<legal::Calendars> embedded_calendars() {
   return calendars;
 }
 
-std::string place(std::string_view file, const toml::node& node) {
-  const auto& at = node.source().begin;
-  return std::string(file) + ":" + std::to_string(at.line) + ":" + std::to_string(at.column);
-}
-
 Result<std::vector<std::string>> texts(const toml::node& node, std::string_view file, std::string_view key) {
   const toml::array* array = node.as_array();
-  if (!array) return input_error(place(file, node), std::string(key) + " must be a list of texts");
+  if (!array) return input_error(toml_place(file, node), std::string(key) + " must be a list of texts");
   std::vector<std::string> out;
   for (const toml::node& item : *array) {
     const auto value = item.value<std::string>();
-    if (!value) return input_error(place(file, item), std::string(key) + " must hold texts");
+    if (!value) return input_error(toml_place(file, item), std::string(key) + " must hold texts");
     out.push_back(*value);
   }
   return out;
@@ -49,20 +44,13 @@ Result<std::vector<std::string>> texts(const toml::node& node, std::string_view 
 
 // moat.toml [gate]: audit_window_days, registrable, company_names.
 Status read_gate(std::string_view text, std::string_view file, LegalRules& rules) {
-  toml::table root;
-  try {
-    root = toml::parse(text, file);
-  } catch (const toml::parse_error& error) {
-    const auto& at = error.source().begin;
-    return input_error(std::string(file) + ":" + std::to_string(at.line) + ":" + std::to_string(at.column),
-                       std::string(error.description()));
-  }
+  MOAT_TRY(const toml::table root, parse_toml(text, file));
   const toml::table* gate = root["gate"].as_table();
   if (!gate) return {};
   for (const auto& [key, node] : *gate) {
     if (key.str() == "audit_window_days") {
       const auto days = node.value<std::int64_t>();
-      if (!days) return input_error(place(file, node), "gate.audit_window_days must be a whole number of days");
+      if (!days) return input_error(toml_place(file, node), "gate.audit_window_days must be a whole number of days");
       rules.gate.audit_window_days = static_cast<int>(*days);
     } else if (key.str() == "registrable") {
       MOAT_TRY(rules.gate.registrable, texts(node, file, "gate.registrable"));
@@ -70,7 +58,7 @@ Status read_gate(std::string_view text, std::string_view file, LegalRules& rules
       MOAT_TRY(const std::vector<std::string> names, texts(node, file, "gate.company_names"));
       rules.company_names.insert(rules.company_names.end(), names.begin(), names.end());
     } else {
-      return input_error(place(file, node), "unknown setting gate." + std::string(key.str()) +
+      return input_error(toml_place(file, node), "unknown setting gate." + std::string(key.str()) +
                                                 " (known: audit_window_days, registrable, company_names)");
     }
   }

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/rules.h"
 
-#include <toml++/toml.h>
 
 #include "app/embedded.h"
+#include "app/toml_text.h"
 
 namespace moat::app {
 namespace {
@@ -15,21 +15,6 @@ std::string_view embedded(std::string_view name) {
   return {};
 }
 
-std::string place(std::string_view file, const toml::node& node) {
-  const auto& at = node.source().begin;
-  return std::string(file) + ":" + std::to_string(at.line) + ":" + std::to_string(at.column);
-}
-
-Result<toml::table> parse(std::string_view text, std::string_view file) {
-  try {
-    return toml::parse(text, file);
-  } catch (const toml::parse_error& error) {
-    const auto& at = error.source().begin;
-    return input_error(std::string(file) + ":" + std::to_string(at.line) + ":" + std::to_string(at.column),
-                       std::string(error.description()));
-  }
-}
-
 // Reads `key` of `table` into `out` when present; an error names where the value has the wrong type.
 template <typename T>
 Status read(const toml::table& table, std::string_view key, T& out, std::string_view file) {
@@ -39,7 +24,7 @@ Status read(const toml::table& table, std::string_view key, T& out, std::string_
     out = *value;
     return {};
   }
-  return input_error(place(file, *node), std::string(key) + " has the wrong type");
+  return input_error(toml_place(file, *node), std::string(key) + " has the wrong type");
 }
 
 Status read_optional(const toml::table& table, std::string_view key, std::optional<double>& out,
@@ -64,10 +49,10 @@ Status read_criterion(const toml::table& table, vet::Criterion& criterion, std::
 Status merge_criteria(const toml::array& array, std::vector<vet::Criterion>& criteria, std::string_view file) {
   for (const toml::node& node : array) {
     const toml::table* table = node.as_table();
-    if (!table) return input_error(place(file, node), "criteria entries must be tables");
+    if (!table) return input_error(toml_place(file, node), "criteria entries must be tables");
     std::string id;
     MOAT_CHECK(read(*table, "id", id, file));
-    if (id.empty()) return input_error(place(file, node), "a criterion needs an id");
+    if (id.empty()) return input_error(toml_place(file, node), "a criterion needs an id");
     auto found = std::find_if(criteria.begin(), criteria.end(), [&](const vet::Criterion& c) { return c.id == id; });
     bool enabled = true;
     MOAT_CHECK(read(*table, "enabled", enabled, file));
@@ -85,7 +70,7 @@ Result<std::vector<vet::Band>> read_bands(const toml::array& array, std::string_
   std::vector<vet::Band> bands;
   for (const toml::node& node : array) {
     const toml::table* table = node.as_table();
-    if (!table) return input_error(place(file, node), "bands entries must be tables");
+    if (!table) return input_error(toml_place(file, node), "bands entries must be tables");
     vet::Band band;
     std::int64_t months = band.valid_months;
     MOAT_CHECK(read(*table, "result", band.result, file));
@@ -116,12 +101,12 @@ Result<vet::Checklist> read_checklist(std::string id, const toml::table& table, 
   if (const toml::array* items = table["items"].as_array()) {
     for (const toml::node& node : *items) {
       const toml::table* item = node.as_table();
-      if (!item) return input_error(place(file, node), "checklist items must be tables");
+      if (!item) return input_error(toml_place(file, node), "checklist items must be tables");
       vet::ChecklistItem entry;
       MOAT_CHECK(read(*item, "id", entry.id, file));
       MOAT_CHECK(read(*item, "topic", entry.topic, file));
       MOAT_CHECK(read(*item, "critical", entry.critical, file));
-      if (entry.id.empty()) return input_error(place(file, node), "a checklist item needs an id");
+      if (entry.id.empty()) return input_error(toml_place(file, node), "a checklist item needs an id");
       checklist.items.push_back(std::move(entry));
     }
   }
@@ -135,7 +120,7 @@ Result<vet::Checklist> read_checklist(std::string id, const toml::table& table, 
 Status merge_checklists(const toml::table& table, VettingRules& rules, std::string_view file) {
   for (const auto& [key, node] : table) {
     const toml::table* body = node.as_table();
-    if (!body) return input_error(place(file, node), "checklist '" + std::string(key.str()) + "' must be a table");
+    if (!body) return input_error(toml_place(file, node), "checklist '" + std::string(key.str()) + "' must be a table");
     MOAT_TRY(vet::Checklist checklist, read_checklist(std::string(key.str()), *body, file));
     rules.checklists.insert_or_assign(checklist.id, std::move(checklist));
   }
@@ -146,20 +131,20 @@ Result<flags::Overrides> read_flag_overrides(const toml::table& table, std::stri
   flags::Overrides overrides;
   for (const auto& [key, node] : table) {
     const toml::table* body = node.as_table();
-    if (!body) return input_error(place(file, node), "flags." + std::string(key.str()) + " must be a table");
+    if (!body) return input_error(toml_place(file, node), "flags." + std::string(key.str()) + " must be a table");
     flags::Override entry;
     for (const auto& [name, value] : *body) {
       if (name.str() == "severity") {
         const auto severity = value.value<std::string>();
         entry.severity = severity ? flags::parse_severity(*severity) : std::nullopt;
-        if (!entry.severity) return input_error(place(file, value), "severity must be info, low, medium, high or critical");
+        if (!entry.severity) return input_error(toml_place(file, value), "severity must be info, low, medium, high or critical");
       } else if (name.str() == "enabled") {
-        if (!value.is_boolean()) return input_error(place(file, value), "enabled must be true or false");
+        if (!value.is_boolean()) return input_error(toml_place(file, value), "enabled must be true or false");
         entry.enabled = value.value<bool>();
       } else if (const auto number = value.value<double>()) {
         entry.thresholds.emplace(std::string(name.str()), *number);
       } else {
-        return input_error(place(file, value), std::string(name.str()) + " must be a number");
+        return input_error(toml_place(file, value), std::string(name.str()) + " must be a number");
       }
     }
     overrides.emplace(std::string(key.str()), std::move(entry));
@@ -171,9 +156,9 @@ Result<VettingRules> defaults() {
   VettingRules rules;
   constexpr std::string_view kQualification = "rules/qualification.toml";
   constexpr std::string_view kChecklists = "rules/checklists.toml";
-  MOAT_TRY(const toml::table qualification, parse(embedded("qualification.toml"), kQualification));
+  MOAT_TRY(const toml::table qualification, parse_toml(embedded("qualification.toml"), kQualification));
   MOAT_CHECK(merge_qualification(qualification, rules.qualification, kQualification));
-  MOAT_TRY(const toml::table checklists, parse(embedded("checklists.toml"), kChecklists));
+  MOAT_TRY(const toml::table checklists, parse_toml(embedded("checklists.toml"), kChecklists));
   MOAT_CHECK(merge_checklists(checklists, rules, kChecklists));
   return rules;
 }
@@ -182,7 +167,7 @@ Result<VettingRules> defaults() {
 
 Result<VettingRules> load_vetting_rules(std::string_view moat_toml, std::string_view file) {
   MOAT_TRY(VettingRules rules, defaults());
-  MOAT_TRY(const toml::table root, parse(moat_toml, file));
+  MOAT_TRY(const toml::table root, parse_toml(moat_toml, file));
   if (const toml::table* qualification = root["qualification"].as_table()) {
     MOAT_CHECK(merge_qualification(*qualification, rules.qualification, file));
   }

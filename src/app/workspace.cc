@@ -9,7 +9,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
-#include <toml++/toml.h>
+
+#include "app/toml_text.h"
 
 namespace moat::app {
 namespace {
@@ -106,9 +107,7 @@ Result<T> optional_value(const toml::table& table, std::string_view key, T fallb
   const toml::node* node = table.get(key);
   if (!node) return fallback;
   if (const auto value = node->value<T>()) return *value;
-  const auto& at = node->source().begin;
-  return input_error(std::string(file) + ":" + std::to_string(at.line) + ":" + std::to_string(at.column),
-                     std::string(key) + " has the wrong type");
+  return input_error(toml_place(file, *node), std::string(key) + " has the wrong type");
 }
 
 Result<ServeConfig> parse_serve(const toml::table& table, std::string_view file) {
@@ -155,14 +154,7 @@ Result<ContractPolicy> parse_agreement_policy(const toml::table& policy, std::st
 }  // namespace
 
 Result<Config> parse_config(std::string_view text, std::string_view file) {
-  toml::table root;
-  try {
-    root = toml::parse(text, file);
-  } catch (const toml::parse_error& error) {
-    const auto& at = error.source().begin;
-    return input_error(std::string(file) + ":" + std::to_string(at.line) + ":" + std::to_string(at.column),
-                       std::string(error.description()));
-  }
+  MOAT_TRY(const toml::table root, parse_toml(text, file));
   Config config;
   config.text = std::string(text);
   MOAT_TRY(config.company, optional_value<std::string>(root, "company", "", file));
