@@ -28,6 +28,23 @@ json number_json(const std::optional<double>& value) {
   return value ? json(*value) : json();
 }
 
+json summary_json(const WorkspaceSummary& s) {
+  json products = json::array();
+  for (const auto& p : s.products) {
+    products.push_back({{"id", p.id}, {"name", p.name}, {"parts", p.parts}, {"secrets", p.secrets},
+                        {"secret_weight", p.secret_weight}, {"derives", p.derives}, {"recipes", p.recipes},
+                        {"packages", p.packages}, {"quotes", p.quotes},
+                        {"packages_without_quotes", p.packages_without_quotes}});
+  }
+  json parties = json::array();
+  for (const auto& party : s.affiliated_parties) parties.push_back({{"party", party.id}, {"members", party.members}});
+  return {{"company", s.company}, {"home_jurisdiction", s.home_jurisdiction}, {"products", products},
+          {"suppliers", s.suppliers}, {"suppliers_by_city", s.suppliers_by_city},
+          {"suppliers_by_status", s.suppliers_by_status}, {"trusted", s.trusted},
+          {"parties", s.parties}, {"affiliated_parties", parties}, {"people", s.people},
+          {"ledger", {{"events", s.events}, {"verified", s.ledger_ok}}}};
+}
+
 json event_json(const ledger::Event& e) {
   const auto parsed = [](const std::optional<std::string>& s) {
     if (!s) return json(nullptr);

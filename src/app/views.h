@@ -13,6 +13,7 @@
 #include "app/legal.h"
 #include "app/oversight.h"
 #include "app/red_flags.h"
+#include "app/summary.h"
 #include "app/vetting.h"
 #include "core/date.h"
 #include "gate/gate.h"
@@ -24,6 +25,9 @@ namespace moat::app {
 
 nlohmann::json date_json(const std::optional<Date>& date);  // "2026-11-29" or null
 nlohmann::json number_json(const std::optional<double>& value);
+
+// The workspace summary (`moat status --json`, GET /api/status).
+nlohmann::json summary_json(const WorkspaceSummary& summary);
 
 // A ledger event; an image that is not JSON (a tampered ledger) is shown as the text it is.
 nlohmann::json event_json(const ledger::Event& event);

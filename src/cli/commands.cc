@@ -70,28 +70,11 @@ void print_summary(const app::WorkspaceSummary& s, const fs::path& dir) {
   std::cout << "\nLedger: " << s.events << " events, " << (s.ledger_ok ? "verified" : "VERIFICATION FAILED (run 'moat audit verify')") << "\n";
 }
 
-json summary_json(const app::WorkspaceSummary& s) {
-  json products = json::array();
-  for (const auto& p : s.products) {
-    products.push_back({{"id", p.id}, {"name", p.name}, {"parts", p.parts}, {"secrets", p.secrets},
-                        {"secret_weight", p.secret_weight}, {"derives", p.derives}, {"recipes", p.recipes},
-                        {"packages", p.packages}, {"quotes", p.quotes},
-                        {"packages_without_quotes", p.packages_without_quotes}});
-  }
-  json parties = json::array();
-  for (const auto& party : s.affiliated_parties) parties.push_back({{"party", party.id}, {"members", party.members}});
-  return {{"company", s.company}, {"home_jurisdiction", s.home_jurisdiction}, {"products", products},
-          {"suppliers", s.suppliers}, {"suppliers_by_city", s.suppliers_by_city},
-          {"suppliers_by_status", s.suppliers_by_status}, {"trusted", s.trusted},
-          {"parties", s.parties}, {"affiliated_parties", parties}, {"people", s.people},
-          {"ledger", {{"events", s.events}, {"verified", s.ledger_ok}}}};
-}
-
 int show_summary(app::Workspace& workspace, bool as_json) {
   auto summary = app::summarize(workspace);
   if (!summary.ok()) return fail(summary.error());
   if (as_json) {
-    std::cout << summary_json(*summary).dump(2) << "\n";
+    std::cout << app::summary_json(*summary).dump(2) << "\n";
   } else {
     print_summary(*summary, workspace.dir());
   }

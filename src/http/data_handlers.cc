@@ -137,23 +137,8 @@ json exposure_json(const app::ExposureReport& report) {
 }  // namespace
 
 Result<Reply> status(Call& call) {
-  MOAT_TRY(const app::WorkspaceSummary s, app::summarize(call.workspace));
-  json products = json::array();
-  for (const app::ProductSummary& p : s.products) {
-    products.push_back({{"id", p.id}, {"name", p.name}, {"parts", p.parts}, {"secrets", p.secrets},
-                        {"secret_weight", p.secret_weight}, {"derives", p.derives}, {"recipes", p.recipes},
-                        {"packages", p.packages}, {"quotes", p.quotes},
-                        {"packages_without_quotes", p.packages_without_quotes}});
-  }
-  json parties = json::array();
-  for (const Party& party : s.affiliated_parties) parties.push_back({{"party", party.id}, {"members", party.members}});
-  Reply reply;
-  reply.body = {{"company", s.company}, {"home_jurisdiction", s.home_jurisdiction}, {"products", products},
-                {"suppliers", s.suppliers}, {"suppliers_by_city", s.suppliers_by_city},
-                {"suppliers_by_status", s.suppliers_by_status}, {"trusted", s.trusted},
-                {"parties", s.parties}, {"affiliated_parties", parties}, {"people", s.people},
-                {"ledger", {{"events", s.events}, {"verified", s.ledger_ok}}}};
-  return reply;
+  MOAT_TRY(const app::WorkspaceSummary summary, app::summarize(call.workspace));
+  return json_reply(app::summary_json(summary));
 }
 
 Result<Reply> list_suppliers(Call& call) {
