@@ -67,10 +67,7 @@ std::optional<AgreementRule> read_rule(const toml::table& table, std::string_vie
   rule.clauses = read_clauses(reader, rule.test);
   rule.fix = reader.text("fix", true);
   rule.source = reader.text("source", true);
-  reader.reject_unknown_keys();
-  const bool ok = reader.diagnostics().empty();
-  detail::append(problems, reader.diagnostics());
-  if (!ok) return std::nullopt;
+  if (!detail::finish_entry(reader, problems)) return std::nullopt;
   return rule;
 }
 

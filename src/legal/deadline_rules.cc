@@ -229,10 +229,7 @@ std::optional<DeadlineRule> read_rule(const toml::table& table, std::string_view
   read_closed_days(reader, rule);
   rule.action = reader.text("action", true);
   rule.source = reader.text("source", true);
-  reader.reject_unknown_keys();
-  const bool ok = reader.diagnostics().empty();
-  detail::append(problems, reader.diagnostics());
-  if (!ok) return std::nullopt;
+  if (!detail::finish_entry(reader, problems)) return std::nullopt;
   return rule;
 }
 

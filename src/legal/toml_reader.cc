@@ -116,6 +116,13 @@ void append(std::vector<Diagnostic>& to, std::vector<Diagnostic>& from) {
   from.clear();
 }
 
+bool finish_entry(TableReader& reader, std::vector<Diagnostic>& problems) {
+  reader.reject_unknown_keys();
+  const bool clean = reader.diagnostics().empty();
+  append(problems, reader.diagnostics());
+  return clean;
+}
+
 Status finish(TableReader& reader, std::vector<Diagnostic>& problems) {
   reader.reject_unknown_keys();
   append(reader.diagnostics(), problems);

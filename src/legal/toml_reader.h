@@ -77,6 +77,10 @@ void read_entries(TableReader& reader, std::string_view file, std::string_view k
   }
 }
 
+// Ends reading one entry: its unknown keys are reported, and its problems moved to `problems`.
+// Whether the entry was read without any.
+bool finish_entry(TableReader& reader, std::vector<Diagnostic>& problems);
+
 // Ends reading a document: its unknown keys are reported, and every problem found is the error.
 Status finish(TableReader& reader, std::vector<Diagnostic>& problems);
 
