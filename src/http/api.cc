@@ -186,7 +186,8 @@ class RouteApi final : public Api {
     const bool supplier = who.user.role == app::Role::kSupplier && !who.user.name.empty();
     const bool cached = route.cacheable && route.method == Method::kGet && !supplier;
     // Answers that depend on today (the gate, deadlines, qualification) are kept for the day only.
-    const std::string key = std::string(app::role_name(who.user.role)) + " " + app::iso8601_utc(wall_ms()).substr(0, 10) +
+    constexpr std::int64_t kDayMs = 24 * 3600 * 1000;  // UTC days, as the handlers' today()
+    const std::string key = std::string(app::role_name(who.user.role)) + " " + std::to_string(wall_ms() / kDayMs) +
                             " " + std::string(request.target);
     std::int64_t version = 0;  // read before the handler runs: its answer is at least this new
     if (cached) {
