@@ -4,6 +4,7 @@
 // orders. Each is one src/app use case shaped by app/views.h — the CLI's --json shapes. Supplier
 // users are narrowed here to their own rows, with other parties' ids left out.
 #include <algorithm>
+#include <map>
 
 #include "app/gate.h"
 #include "app/legal.h"
@@ -116,16 +117,19 @@ Result<Reply> list_visits(Call& call) {
   const auto supplier_filter = call.query_value("supplier");
   MOAT_TRY(const auto visits, call.workspace.store().list(table("visits")));
   MOAT_TRY(const auto findings, call.workspace.store().list(table("findings")));
+  std::multimap<std::string, const json*> findings_of;  // by visit
+  for (const json& finding : findings) {
+    if (filter_passes(call, "state", text_of(finding, "state"))) findings_of.emplace(text_of(finding, "visit"), &finding);
+  }
   json items = json::array();
   for (const json& visit : visits) {
     const std::string supplier = text_of(visit, "supplier");
     if (call.is_supplier() && supplier != call.user.supplier) continue;
     if (supplier_filter && supplier != *supplier_filter) continue;
     json found = json::array();
-    for (const json& finding : findings) {
-      if (finding["visit"] != visit["id"]) continue;
-      if (!filter_passes(call, "state", text_of(finding, "state"))) continue;
-      found.push_back(call.is_supplier() ? finding_for_supplier(finding) : finding);
+    const auto [first, last] = findings_of.equal_range(text_of(visit, "id"));
+    for (auto it = first; it != last; ++it) {
+      found.push_back(call.is_supplier() ? finding_for_supplier(*it->second) : *it->second);
     }
     if (call.query_value("state") && found.empty()) continue;
     json item = call.is_supplier() ? json{{"id", visit["id"]},
