@@ -707,6 +707,31 @@ def test_engine_writes(server):
           "the supplier sees the audit's findings to answer: %s" % descriptions)
 
 
+def test_demo_sign_ins():
+    """`moat demo --sign-ins`: one account per role and a supplier user, each signing in with the password shown."""
+    workspace = os.path.join(WORKDIR, "demo-sign-ins")
+    out = subprocess.run([MOAT, "demo", workspace, "--sign-ins"], capture_output=True, text=True, timeout=300)
+    check(out.returncode == 0, "demo --sign-ins: %s" % out.stderr[-300:])
+    rows = re.findall(r"^(\S+)\s+([a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4})\s+(\S+)", out.stdout, re.M)
+    check(sorted(r[2] for r in rows) == sorted(ROLES), "a sign-in per role: %s" % rows)
+    check(len({r[1] for r in rows}) == len(rows), "every password is its own")
+    process = subprocess.Popen([MOAT, "-w", workspace, "serve", "--quiet", "--listen", "127.0.0.1:0"],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        port = int(re.search(r":(\d+)/", process.stdout.readline()).group(1))
+        for name, password, role in rows:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request("POST", "/api/login", json.dumps({"name": name, "password": password}),
+                         {"Content-Type": "application/json"})
+            reply = Reply(conn.getresponse())
+            check(reply.status == 200 and reply.json["role"] == role, "%s signs in as %s: %s" % (name, role, reply.text[:200]))
+            if role == "supplier":
+                check(reply.json.get("supplier") == "F04", "the demo's supplier user is bound to F04: %s" % reply.text[:200])
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
 def test_ledger_records():
     events = json.loads(moat("audit", "log", "--json").stdout)
     signins = [e for e in events if e["action"] == "sign-in"]
@@ -923,6 +948,7 @@ def main():
     test_tls()
     test_nginx()
     test_static()
+    test_demo_sign_ins()
     if FAILURES:
         print("%d of %d checks failed" % (len(FAILURES), CHECKS[0]), file=sys.stderr)
         sys.exit(1)
