@@ -35,6 +35,7 @@ constexpr std::uint64_t kStreamKeyId = 2;
 constexpr mode_t kOwnerReadWrite = 0600;
 constexpr std::string_view kNextKeySuffix = ".next";
 constexpr std::string_view kTemporaryInfix = ".tmp-";
+constexpr std::string_view kKeyMarker = ".key";  // in the vault folder: the fingerprint its files are under
 constexpr std::string_view kFingerprintLabel = "moat vault key fingerprint";
 constexpr std::string_view kFailsAuthentication =
     "fails authentication: tampered with, truncated, under another key, or not this vault's file for "
@@ -243,7 +244,8 @@ Status write_atomically(const fs::path& path, const std::function<Status(int fd)
     ::unlink(temporary.c_str());
     return written;
   }
-  return sync == SyncFolder::kYes ? sync_dir(path.parent_path()) : Status{};
+  if (sync == SyncFolder::kNo) return {};
+  return sync_dir(path.has_parent_path() ? path.parent_path() : fs::path("."));
 }
 
 // Fills `buffer` from `source` as far as it goes; fewer bytes than its size only at the end.
@@ -438,9 +440,12 @@ ByteSource reader_source(VaultReader& reader) {
   };
 }
 
+// A temporary file a crash left: "<id>.tmp-XXXXXX" or ".key.tmp-XXXXXX".
 bool is_temporary(const std::string& name) {
-  return name.size() > kIdLength && is_vault_id(name.substr(0, kIdLength)) &&
-         name.compare(kIdLength, kTemporaryInfix.size(), kTemporaryInfix) == 0;
+  const std::size_t infix = name.find(kTemporaryInfix);
+  if (infix == std::string::npos) return false;
+  const std::string stem = name.substr(0, infix);
+  return stem == kKeyMarker || is_vault_id(stem);
 }
 
 }  // namespace
@@ -576,13 +581,32 @@ Result<Vault::Keys> Vault::load_keys() const {
   Keys keys{std::move(current.stream_key), std::nullopt};
   const fs::path next_file = next_key_file();
   std::error_code error;
-  if (!fs::exists(next_file, error)) return keys;
-  MOAT_TRY(KeyFile next, read_key_file(next_file));
-  if (sodium_memcmp(next.id_key.data(), id_key_.data(), SecretKey::kBytes) != 0) {
-    return Error(ErrorCode::kInternal, next_file.string(), "this next key does not belong to this vault");
+  if (fs::exists(next_file, error)) {
+    MOAT_TRY(KeyFile next, read_key_file(next_file));
+    if (sodium_memcmp(next.id_key.data(), id_key_.data(), SecretKey::kBytes) != 0) {
+      return Error(ErrorCode::kInternal, next_file.string(), "this next key does not belong to this vault");
+    }
+    keys.next = std::move(next.stream_key);
   }
-  keys.next = std::move(next.stream_key);
+  MOAT_CHECK(check_marker(keys));
   return keys;
+}
+
+// After a rotation the vault folder names the key its files are under. A process whose keys
+// folder was not given the new key (several servers sharing one vault folder, each with its own
+// copy of the key) is stopped here, before it writes a file nobody else could read.
+Status Vault::check_marker(const Keys& keys) const {
+  const fs::path marker = dir_ / std::string(kKeyMarker);
+  std::array<char, 2 * kFingerprintBytes> text{};
+  const Fd fd(::open(marker.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) return {};  // no rotation yet
+  MOAT_TRY(const std::size_t length,
+           read_up_to(fd.get(), reinterpret_cast<unsigned char*>(text.data()), text.size()));
+  const std::string expected(text.data(), length);
+  if (expected == fingerprint(keys.current) || (keys.next && expected == fingerprint(*keys.next))) return {};
+  return Error(ErrorCode::kInternal, key_file_.string(),
+               "the vault's files are under key " + expected + ", this key file holds key " +
+                   fingerprint(keys.current) + ": copy keys/vault.key from where the key was rotated");
 }
 
 Result<VaultEntry> Vault::put(std::string_view content) {
@@ -830,6 +854,10 @@ Status VaultRotation::commit() {
   for (const auto& entry : fs::directory_iterator(vault_->dir_, ignored)) {
     if (is_temporary(entry.path().filename().string())) fs::remove(entry.path(), ignored);  // left by a crash
   }
+  const std::string marker = to_key_;
+  MOAT_CHECK(write_atomically(vault_->dir_ / std::string(kKeyMarker), [&marker](int fd) {
+    return write_all(fd, bytes(marker), marker.size());
+  }));
   const fs::path next = vault_->next_key_file();
   if (::rename(next.c_str(), vault_->key_file_.c_str()) != 0) {
     return internal_error("cannot rename " + next.string() + " to " + vault_->key_file_.string() + ": " +

@@ -176,6 +176,7 @@ class Vault {
 
   std::filesystem::path next_key_file() const;
   Result<Keys> load_keys() const;
+  Status check_marker(const Keys& keys) const;
   Result<VaultEntry> seal_new(const std::string& id, std::uint64_t size, const ByteSource& source,
                               const std::array<unsigned char, 32>& expected_hash);
   Result<VaultReader> open_reader_with(const std::string& id, const Keys& keys) const;
