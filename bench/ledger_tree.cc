@@ -9,7 +9,9 @@
 //             one query, folded and verified; P proofs at random leaves: min / median / p99 / max.
 //             The L leaves are synthetic hashes written straight into the tree's table (building
 //             L real events would take the append figure's time); the proof's work is the same.
-// Each figure is given for R runs: min / median / max.
+// Each figure is given for R runs: min / median / max, by the wall clock and by the process's own
+// CPU time (what the figure would be on an idle machine; for PostgreSQL, the server's CPU time is
+// not in it).
 //
 //   ledger_tree [--backend sqlite|postgresql] [--url postgresql://...] [--append 100000]
 //               [--verify 1000000] [--leaves 10000000] [--proofs 1000] [--runs 3]
@@ -17,6 +19,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <random>
 #include <string>
 #include <vector>
@@ -75,6 +78,24 @@ Options parse(int argc, char** argv) {
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
+double cpu_seconds() {
+  timespec now{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) / 1e9;
+}
+
+// Wall and CPU seconds since it was made.
+struct Timer {
+  Clock::time_point wall = Clock::now();
+  double cpu = cpu_seconds();
+  double wall_seconds() const { return seconds_since(wall); }
+  double cpu_seconds_used() const { return cpu_seconds() - cpu; }
+};
+
+struct Rate {
+  double wall = 0, cpu = 0;  // per second
+};
+
 // A fresh store on the backend under test (a new PostgreSQL database per call).
 struct Fixture {
   moat::testing::TempDir dir;
@@ -95,9 +116,9 @@ std::string detail(long n) {
          R"(","legal_name":"深圳市示例电子有限公司","uscc":"91440300MA5F0000RL","capacity":50000,"status":"qualified","capabilities":["pcba-smt","final-assembly"]})";
 }
 
-double append_run(const Options& options, long events) {
+Rate append_run(const Options& options, long events) {
   Fixture fixture(options);
-  const auto start = Clock::now();
+  const Timer timer;
   const long written = check(fixture.store->write({"bench", "2026-12-05T00:00:00.000Z"}, [&](moat::store::Writer& w) {
     for (long n = 0; n < events; ++n) {
       const moat::Status noted = w.note("import", "suppliers", "F" + std::to_string(n), detail(n));
@@ -105,13 +126,13 @@ double append_run(const Options& options, long events) {
     }
     return moat::Status{};
   }));
-  const double elapsed = seconds_since(start);
+  const Rate rate{static_cast<double>(events) / timer.wall_seconds(), static_cast<double>(events) / timer.cpu_seconds_used()};
   if (written != events) die("appended " + std::to_string(written) + " of " + std::to_string(events));
-  return static_cast<double>(events) / elapsed;
+  return rate;
 }
 
 struct VerifyFigures {
-  double chain_memory = 0, tree_memory = 0, both_from_database = 0;
+  Rate chain_memory, tree_memory, both_from_database;
 };
 
 VerifyFigures verify_run(const Options& options) {
@@ -125,24 +146,24 @@ VerifyFigures verify_run(const Options& options) {
   }));
   VerifyFigures figures;
   const auto count = static_cast<double>(options.verify);
-  auto start = Clock::now();
+  const Timer read_timer;
   const auto events = check(fixture.store->events(1, -1));
   const auto nodes = check(moat::store::tree_nodes(fixture.store->database()));
-  const double read = seconds_since(start);
-  start = Clock::now();
+  const double read_wall = read_timer.wall_seconds(), read_cpu = read_timer.cpu_seconds_used();
+  const Timer chain_timer;
   if (!moat::ledger::verify(events).ok) die("the chain does not verify");
-  const double chain = seconds_since(start);
-  start = Clock::now();
+  const double chain_wall = chain_timer.wall_seconds(), chain_cpu = chain_timer.cpu_seconds_used();
+  const Timer tree_timer;
   if (!moat::ledger::verify_tree(events, nodes).ok) die("the tree does not verify");
-  const double tree = seconds_since(start);
-  figures.chain_memory = count / chain;
-  figures.tree_memory = count / tree;
-  figures.both_from_database = count / (read + chain + tree);
+  const double tree_wall = tree_timer.wall_seconds(), tree_cpu = tree_timer.cpu_seconds_used();
+  figures.chain_memory = {count / chain_wall, count / chain_cpu};
+  figures.tree_memory = {count / tree_wall, count / tree_cpu};
+  figures.both_from_database = {count / (read_wall + chain_wall + tree_wall), count / (read_cpu + chain_cpu + tree_cpu)};
   return figures;
 }
 
 struct ProofFigures {
-  double min_ms = 0, median_ms = 0, p99_ms = 0, max_ms = 0, build_s = 0;
+  double min_ms = 0, median_ms = 0, p99_ms = 0, max_ms = 0, cpu_ms = 0, build_s = 0;
 };
 
 ProofFigures prove_run(const Options& options) {
@@ -167,6 +188,7 @@ ProofFigures prove_run(const Options& options) {
   const auto size = static_cast<std::uint64_t>(options.leaves);
   std::mt19937_64 random(42);
   std::vector<double> times;
+  const Timer all_proofs;
   for (int p = 0; p < options.proofs; ++p) {
     const std::uint64_t index = random() % size;
     const auto start = Clock::now();
@@ -176,6 +198,7 @@ ProofFigures prove_run(const Options& options) {
     if (!moat::ledger::verify_inclusion(index, size, leaf, proof, root)) die("a proof does not verify");
     times.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
   }
+  figures.cpu_ms = all_proofs.cpu_seconds_used() * 1000 / options.proofs;
   std::sort(times.begin(), times.end());
   figures.min_ms = times.front();
   figures.median_ms = times[times.size() / 2];
@@ -184,12 +207,17 @@ ProofFigures prove_run(const Options& options) {
   return figures;
 }
 
-void summary(const char* what, std::vector<double> values, const char* unit) {
-  std::sort(values.begin(), values.end());
-  std::printf("%s: min %.0f median %.0f max %.0f %s\n", what, values.front(), values[values.size() / 2],
-              values.back(), unit);
+void summary(const char* what, const std::vector<Rate>& rates) {
+  std::vector<double> wall, cpu;
+  for (const Rate& r : rates) {
+    wall.push_back(r.wall);
+    cpu.push_back(r.cpu);
+  }
+  std::sort(wall.begin(), wall.end());
+  std::sort(cpu.begin(), cpu.end());
+  std::printf("%s: wall min %.0f median %.0f max %.0f; CPU min %.0f median %.0f max %.0f events/s\n", what,
+              wall.front(), wall[wall.size() / 2], wall.back(), cpu.front(), cpu[cpu.size() / 2], cpu.back());
 }
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -200,29 +228,30 @@ int main(int argc, char** argv) {
   }
   std::printf("backend=%s append=%ld verify=%ld leaves=%ld proofs=%d runs=%d\n", options.backend.c_str(),
               options.append, options.verify, options.leaves, options.proofs, options.runs);
-  std::vector<double> appends, chains, trees, audits;
+  std::vector<Rate> appends, chains, trees, audits;
   for (int r = 0; r < options.runs && options.append > 0; ++r) {
     appends.push_back(append_run(options, options.append));
-    std::printf("append run %d: %.0f events/s\n", r + 1, appends.back());
+    std::printf("append run %d: %.0f events/s (CPU: %.0f)\n", r + 1, appends.back().wall, appends.back().cpu);
   }
   for (int r = 0; r < options.runs && options.verify > 0; ++r) {
     const VerifyFigures f = verify_run(options);
     chains.push_back(f.chain_memory);
     trees.push_back(f.tree_memory);
     audits.push_back(f.both_from_database);
-    std::printf("verify run %d: chain %.0f events/s, tree %.0f events/s (in memory); read + chain + tree %.0f events/s\n",
-                r + 1, f.chain_memory, f.tree_memory, f.both_from_database);
+    std::printf("verify run %d: chain %.0f, tree %.0f events/s in memory; read + chain + tree %.0f events/s\n", r + 1,
+                f.chain_memory.wall, f.tree_memory.wall, f.both_from_database.wall);
   }
-  if (!appends.empty()) summary("append (one transaction)", appends, "events/s");
+  if (!appends.empty()) summary("append (one transaction)", appends);
   if (!chains.empty()) {
-    summary("verify chain (in memory)", chains, "events/s");
-    summary("verify tree (in memory)", trees, "events/s");
-    summary("verify read + chain + tree", audits, "events/s");
+    summary("verify chain (in memory)", chains);
+    summary("verify tree (in memory)", trees);
+    summary("verify read + chain + tree", audits);
   }
   if (options.leaves > 0) {
     const ProofFigures f = prove_run(options);
-    std::printf("prove at %ld leaves (tree written in %.1f s): min %.3f median %.3f p99 %.3f max %.3f ms\n",
-                options.leaves, f.build_s, f.min_ms, f.median_ms, f.p99_ms, f.max_ms);
+    std::printf("prove at %ld leaves (tree written in %.1f s): min %.3f median %.3f p99 %.3f max %.3f ms; "
+                "CPU per proof %.3f ms\n",
+                options.leaves, f.build_s, f.min_ms, f.median_ms, f.p99_ms, f.max_ms, f.cpu_ms);
   }
   return 0;
 }

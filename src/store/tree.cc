@@ -10,6 +10,7 @@ namespace {
 constexpr std::string_view kEventColumns =
     R"("seq", "at", "actor", "action", "entity", "entity_key", "before_json", "after_json", "prev_hash", "hash")";
 constexpr std::size_t kBuildBatch = 10000;
+constexpr std::size_t kInsertRows = 200;  // rows per INSERT (SQLite allows 32766 parameters)
 
 Error integrity(std::string message) { return Error(ErrorCode::kIntegrity, "ledger_tree", std::move(message)); }
 
@@ -117,9 +118,18 @@ Result<TreeHead> tree_head(Database& db) {
 }
 
 Status insert_tree_nodes(Database& db, std::span<const ledger::StoredNode> nodes) {
-  for (const ledger::StoredNode& node : nodes) {
-    const SqlValue params[] = {static_cast<std::int64_t>(node.id.key()), ledger::to_hex(node.hash)};
-    MOAT_CHECK(db.execute(R"(INSERT INTO "ledger_tree" ("node", "hash") VALUES (?, ?))", params));
+  // Several rows per statement: an append makes about two, a tree built at once many.
+  for (std::size_t at = 0; at < nodes.size(); at += kInsertRows) {
+    const std::span<const ledger::StoredNode> chunk = nodes.subspan(at, std::min(kInsertRows, nodes.size() - at));
+    std::string sql = R"(INSERT INTO "ledger_tree" ("node", "hash") VALUES )";
+    std::vector<SqlValue> params;
+    params.reserve(chunk.size() * 2);
+    for (const ledger::StoredNode& node : chunk) {
+      sql += params.empty() ? "(?, ?)" : ", (?, ?)";
+      params.emplace_back(static_cast<std::int64_t>(node.id.key()));
+      params.emplace_back(ledger::to_hex(node.hash));
+    }
+    MOAT_CHECK(db.execute(sql, params));
   }
   return {};
 }
@@ -164,11 +174,14 @@ Status build_tree(Database& db) {
     MOAT_TRY(const auto rows, db.query("SELECT " + std::string(kEventColumns) +
                                            R"( FROM "ledger" WHERE "seq" >= ? ORDER BY "seq" LIMIT ?)",
                                        params));
+    std::vector<ledger::StoredNode> nodes;
     for (const SqlRow& row : rows) {
       MOAT_TRY(const ledger::Event event, event_of_row(row));
-      MOAT_CHECK(insert_tree_nodes(db, edge.append(ledger::event_leaf(event))));
+      const auto made = edge.append(ledger::event_leaf(event));
+      nodes.insert(nodes.end(), made.begin(), made.end());
       from = event.seq + 1;
     }
+    MOAT_CHECK(insert_tree_nodes(db, nodes));
     if (rows.size() < kBuildBatch) return {};
   }
 }

@@ -381,8 +381,10 @@ def verify_checkpoints(folder, manifest, log_keys, witness_keys, ed25519, report
         proof = [base64.b64decode(line, validate=True)
                  for line in read_text(folder, entry["consistency"]).split("\n") if line]
         if not verify_consistency(earlier.size, later.size, earlier.root, later.root, proof):
-            raise Rejected("%s (%d events) is inconsistent with the earlier checkpoint %s (%d events): the log "
-                           "rewrote its history between them" % (later.name, later.size, earlier.name, earlier.size))
+            raise Rejected("%s (%d events) is inconsistent with the earlier checkpoint %s (%d events): the "
+                           "consistency proof %s does not link them (a rewritten history, or a checkpoint put in "
+                           "another's place)" % (later.name, later.size, earlier.name, earlier.size,
+                                                 entry["consistency"]))
     for stray in extra:
         same = next((c for c in chain if c.size == stray.size), None)
         if same is None or same.root != stray.root:
