@@ -293,8 +293,10 @@ TEST_P(StoreTest, MigrationBuildsTheTreeOfAnExistingLedger) {
 TEST_P(StoreTest, AppendRefusesATreeThatLagsTheLedger) {
   for (int i = 0; i < 5; ++i) ASSERT_TRUE(put(product("P" + std::to_string(i), "n")).ok());
   ASSERT_TRUE(store_->database().execute(R"(DELETE FROM "ledger_tree" WHERE "node" >= 256)").ok());
-  auto written = put(product("P9", "n"));
+  auto written = store_->write({"tester", "2026-11-25T00:00:00.000Z"},
+                               [](Writer& w) { return w.note("test", "notes", "n", std::nullopt); });
   ASSERT_FALSE(written.ok());
+  EXPECT_EQ(written.error().code(), ErrorCode::kIntegrity);
   EXPECT_NE(written.error().to_string().find("Merkle tree covers 4 events but the ledger holds 5"), std::string::npos)
       << written.error().to_string();
 }

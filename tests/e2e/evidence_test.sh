@@ -17,7 +17,7 @@ UNTIL=$(date -u -d '+30 days' +%F)
 run "$MOAT" "${A[@]}" audit keys
 expect_status 0 "audit keys"
 KEY=$(cat "$WORK/stdout")
-[[ "$KEY" =~ ^moat\.ledger/[0-9a-f]{16}\+[0-9a-f]{8}\+[A-Za-z0-9+/]{43}=$ ]] || fail "audit keys printed '$KEY'"
+[[ "$KEY" =~ ^moat\.ledger/[0-9a-f]{16}\+[0-9a-f]{8}\+[A-Za-z0-9+/]{44}$ ]] || fail "audit keys printed '$KEY'"
 [ "$(stat -c %a "$W/keys/ledger.key")" = 600 ] || fail "keys/ledger.key is not owner-only"
 grep -q "^PRIVATE+KEY+" "$W/keys/ledger.key" || fail "keys/ledger.key is not a signer key"
 

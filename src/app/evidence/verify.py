@@ -132,7 +132,8 @@ def verify_consistency(size1, size2, root1, root2, proof):
 
 class VerifierKey:
     def __init__(self, text):
-        parts = text.strip().rsplit("+", 2)
+        # The name holds no '+' and the hash is 8 hex digits; base64 key data may hold '+'.
+        parts = text.strip().split("+", 2)
         if len(parts) != 3:
             raise ValueError("not of the form name+hash+keydata: %r" % text)
         self.name, hash_hex, data = parts
