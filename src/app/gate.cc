@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 
+#include "app/checkpoints.h"
 #include "app/legal.h"
 #include "app/legal_rules.h"
 #include "app/record_fields.h"
@@ -327,7 +328,16 @@ Result<std::string> grant_waiver(Workspace& workspace, const Session& session, c
     return {};
   }));
   (void)events;
+  MOAT_TRY(const SignedCheckpoint checkpoint, checkpoint_now(workspace, session));
+  (void)checkpoint;
   return id;
+}
+
+Result<gate::Verdict> run_gate(Workspace& workspace, const Session& session, const GateRequest& request) {
+  MOAT_TRY(gate::Verdict verdict, run_gate(workspace, request));
+  MOAT_TRY(const SignedCheckpoint checkpoint, checkpoint_now(workspace, session));
+  (void)checkpoint;
+  return verdict;
 }
 
 Result<std::vector<WaiverRow>> list_waivers(Workspace& workspace, const std::string& product) {

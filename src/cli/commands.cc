@@ -184,7 +184,7 @@ int print_demo_gate(app::Workspace& workspace, const app::SavedPlan& plan) {
   }
   std::cout << "\n== Go / no-go gate (moat gate --product aurora [--supplier ID --package ID]) ==\n";
   for (const app::GateRequest& request : requests) {
-    auto verdict = app::run_gate(workspace, request);
+    auto verdict = app::run_gate(workspace, app::terminal_session(), request);
     if (!verdict.ok()) return fail(verdict.error());
     print_gate_summary(*verdict, request.supplier.empty() ? "Production launch of aurora"
                                                          : "Release of " + request.package + " to " + request.supplier);
@@ -299,67 +299,6 @@ std::function<int()> define_export(CLI::App& app, GlobalOptions& global) {
       }
       if (Status written = write_file_atomically(*file, *document); !written.ok()) return fail(written.error());
       return 0;
-    });
-  };
-}
-
-int audit_verify(app::Workspace& workspace, bool as_json) {
-  auto report = app::verify_ledger(workspace);
-  if (!report.ok()) return fail(report.error());
-  const app::AuditReport& r = *report;
-  if (as_json) {
-    json out = {{"ok", r.ok()}, {"events_checked", r.chain.events_checked},
-                {"first_bad_event", r.chain.first_bad ? json(*r.chain.first_bad) : json(nullptr)},
-                {"problem", r.chain.ok ? json(nullptr) : json(r.chain.problem)},
-                {"witness", r.witness_present}, {"records_checked", r.records_checked},
-                {"state_problems", r.state_problems}};
-    std::cout << out.dump(2) << "\n";
-  } else if (r.ok()) {
-    std::cout << "Ledger verified: " << r.chain.events_checked << " events chained from the genesis"
-              << (r.witness_present ? ", reaching the witness" : "") << "; " << r.records_checked
-              << " records match the ledger.\n";
-  } else if (!r.chain.ok) {
-    std::cerr << "moat: ledger verification failed at event " << *r.chain.first_bad << ": " << r.chain.problem << "\n";
-  } else {
-    std::cerr << "moat: the records do not match the ledger:\n";
-    for (const std::string& problem : r.state_problems) std::cerr << "  " << problem << "\n";
-  }
-  return r.ok() ? 0 : 1;
-}
-
-int audit_log(app::Workspace& workspace, bool as_json, std::int64_t from, std::int64_t limit) {
-  auto events = app::ledger_events(workspace, from, limit);
-  if (!events.ok()) return fail(events.error());
-  if (as_json) {
-    json out = json::array();
-    for (const auto& e : *events) out.push_back(app::event_json(e));
-    std::cout << out.dump(2) << "\n";
-    return 0;
-  }
-  TextTable table({"seq", "at", "actor", "action", "entity", "key", "hash"});
-  for (const auto& e : *events) {
-    table.add({std::to_string(e.seq), e.at, e.actor, e.action, e.entity, e.key, e.hash.substr(0, 16)});
-  }
-  table.print(std::cout);
-  return 0;
-}
-
-std::function<int()> define_audit(CLI::App& app, GlobalOptions& global) {
-  app.require_subcommand(1);
-  CLI::App* verify = app.add_subcommand("verify", "recompute the ledger's hash chain and check the records against it");
-  verify->add_flag("--json", global.json, "print as JSON");
-  verify->add_option("-w,--workspace", global.workspace, "workspace folder");
-  CLI::App* log = app.add_subcommand("log", "list the ledger's events");
-  log->add_flag("--json", global.json, "print as JSON");
-  log->add_option("-w,--workspace", global.workspace, "workspace folder");
-  auto from = std::make_shared<std::int64_t>(1);
-  auto limit = std::make_shared<std::int64_t>(-1);
-  log->add_option("--from", *from, "first event's seq")->capture_default_str();
-  log->add_option("--limit", *limit, "at most this many events (-1: all)")->capture_default_str();
-  return [verify, &global, from, limit] {
-    return with_workspace(global, [&](app::Workspace& workspace) {
-      return verify->parsed() ? audit_verify(workspace, global.json)
-                              : audit_log(workspace, global.json, *from, *limit);
     });
   };
 }
@@ -734,7 +673,7 @@ const Command kCoreCommands[] = {
     {"parties", "list parties: suppliers grouped by affiliation", define_parties},
     {"plan", "choose suppliers so that no party, or coalition of K, can copy the product", define_plan},
     {"exposure", "what each party of a saved plan holds: a heatmap of parties x secrets", define_exposure},
-    {"audit", "verify the ledger or list its events", define_audit},
+    {"audit", "verify the ledger, list its events, sign checkpoints, prove events, export evidence", define_audit},
     {"migrate", "copy the workspace into an empty PostgreSQL database and switch to it", define_migrate},
     {"uscc", "check unified social credit codes", define_uscc},
 };

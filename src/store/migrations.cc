@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "store/migrations.h"
 
+#include "store/tree.h"
+
 namespace moat::store {
 namespace {
 
@@ -238,6 +240,16 @@ const std::vector<Migration> kMigrations = {
               "expires" TEXT NOT NULL,
               "row_version" BIGINT NOT NULL DEFAULT 1, PRIMARY KEY ("id")))",
      }},
+    {8,
+     "the ledger's Merkle tree (RFC 9162) and its signed checkpoints; the tree of an existing ledger is built",
+     {
+         // A complete subtree's hash, keyed by NodeId::key() (ledger/merkle.h): last leaf * 64 + level.
+         R"(CREATE TABLE "ledger_tree" ("node" BIGINT PRIMARY KEY, "hash" TEXT NOT NULL))",
+         R"(CREATE TABLE "checkpoints" (
+              "id" BIGINT PRIMARY KEY, "size" BIGINT NOT NULL, "root" TEXT NOT NULL,
+              "note" TEXT NOT NULL, "at" TEXT NOT NULL))",
+     },
+     build_tree},
 };
 
 constexpr std::string_view kCreateVersions =
@@ -272,6 +284,7 @@ Status migrate(Database& db) {
     }
     if (migration.version <= current) continue;  // the transaction rolls back: nothing to do
     for (std::string_view statement : migration.statements) MOAT_CHECK(db.execute(statement));
+    if (migration.populate) MOAT_CHECK(migration.populate(db));
     const SqlValue params[] = {std::int64_t{migration.version}, std::string(migration.description)};
     MOAT_CHECK(db.execute(
         R"(INSERT INTO "schema_migrations" ("version", "description") VALUES (?, ?))", params));
