@@ -37,5 +37,6 @@ std::span<const Command> core_commands();
 std::span<const Command> vetting_commands();
 std::span<const Command> legal_commands();
 std::span<const Command> serve_commands();
+std::span<const Command> release_commands();
 
 }  // namespace moat::cli

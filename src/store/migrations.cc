@@ -238,6 +238,35 @@ const std::vector<Migration> kMigrations = {
               "expires" TEXT NOT NULL,
               "row_version" BIGINT NOT NULL DEFAULT 1, PRIMARY KEY ("id")))",
      }},
+    {7,
+     "design files, releases and their copies; a supplier user's person",
+     {
+         R"(CREATE TABLE "files" (
+              "id" TEXT NOT NULL, "product" TEXT NOT NULL, "package" TEXT NOT NULL, "name" TEXT NOT NULL,
+              "revision" BIGINT NOT NULL, "media_type" TEXT NOT NULL, "size" BIGINT NOT NULL,
+              "sha256" TEXT NOT NULL, "blob" TEXT NOT NULL, "secrets" TEXT NOT NULL, "archive" TEXT,
+              "note" TEXT, "added_at" TEXT NOT NULL, "added_by" TEXT NOT NULL,
+              "row_version" BIGINT NOT NULL DEFAULT 1, PRIMARY KEY ("id")))",
+         R"(CREATE INDEX "files_package" ON "files" ("product", "package", "name"))",
+         R"(CREATE TABLE "releases" (
+              "id" TEXT NOT NULL, "product" TEXT NOT NULL, "package" TEXT NOT NULL, "supplier" TEXT NOT NULL,
+              "recipients" TEXT NOT NULL, "files" TEXT NOT NULL, "created_at" TEXT NOT NULL,
+              "created_by" TEXT NOT NULL, "date" TEXT NOT NULL, "expires" TEXT, "reason" TEXT,
+              "destination" TEXT NOT NULL, "verdict" TEXT NOT NULL, "state" TEXT NOT NULL,
+              "revoked_at" TEXT, "revoked_by" TEXT, "revoke_reason" TEXT,
+              "returned_at" TEXT, "returned_by" TEXT, "return_reason" TEXT,
+              "row_version" BIGINT NOT NULL DEFAULT 1, PRIMARY KEY ("id")))",
+         R"(CREATE INDEX "releases_supplier" ON "releases" ("supplier"))",
+         R"(CREATE TABLE "copies" (
+              "id" TEXT NOT NULL, "release" TEXT NOT NULL, "recipient" TEXT NOT NULL, "file" TEXT NOT NULL,
+              "revision" BIGINT NOT NULL, "name" TEXT NOT NULL, "copy_hash" TEXT NOT NULL, "blob" TEXT,
+              "path" TEXT, "scheme" TEXT NOT NULL, "resists" BIGINT NOT NULL, "report" TEXT,
+              "created_at" TEXT NOT NULL,
+              "row_version" BIGINT NOT NULL DEFAULT 1, PRIMARY KEY ("id")))",
+         R"(CREATE INDEX "copies_release" ON "copies" ("release"))",
+         R"(CREATE INDEX "copies_file" ON "copies" ("file"))",
+         R"(ALTER TABLE "users" ADD COLUMN "person" TEXT)",
+     }},
 };
 
 constexpr std::string_view kCreateVersions =
