@@ -169,6 +169,7 @@ Result<std::vector<ReleaseOutcome>> make_releases(Workspace& workspace, const Se
   const Date then = Date::from_days(today.days_since_epoch() - 40);
   const std::string assembly = assigned(plan, "WP15"), shengda = package_of(plan, kShengda), ring = assigned(plan, "WP07");
   MOAT_CHECK(waive_then(workspace, session, assembly, "WP15", then, today));
+  if (shengda.empty()) return Error(ErrorCode::kInternal, "", "the demo's plan gives Shengda (F04) no work");
   MOAT_CHECK(waive_then(workspace, session, kShengda, shengda, then, today));
   MOAT_TRY(const std::vector<std::string> shengda_files, files_for(workspace, session, files, shengda));
   const std::vector<ReleaseRequest> requests = {
