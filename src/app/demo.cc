@@ -9,7 +9,6 @@
 #include <sodium.h>
 
 #include "app/demo_files.h"
-#include "app/edit.h"
 #include "app/embedded.h"
 #include "app/gate.h"
 
@@ -160,10 +159,8 @@ ReleaseRequest demo_request(const std::string& package, const std::string& suppl
 
 // The demo's releases. Forty days ago, on waivers since lapsed: final assembly's files to two people
 // at the trusted factory F01 (all of them to one person is refused: 梁晓燕 alone would hold the
-// look-alike recipe), and Shengda's (F04) package to 吴婷, the portal user's person. Today: after
-// F10 was requalified with a 5 % exposure cap, the ring board's Gerbers are refused to F06 — its
-// party (F06 and F10 share a legal representative) would pass the party's cap — though the gate
-// says go.
+// look-alike recipe), and Shengda's (F04) package to 吴婷, the portal user's person. Today, on a
+// go from the gate: the ring board's Gerbers to F06's SMT engineer.
 Result<std::vector<ReleaseOutcome>> make_releases(Workspace& workspace, const Session& session, const SavedPlan& plan,
                                                   std::vector<DesignFile>& files, Date today) {
   const Date then = Date::from_days(today.days_since_epoch() - 40);
@@ -187,9 +184,6 @@ Result<std::vector<ReleaseOutcome>> make_releases(Workspace& workspace, const Se
     MOAT_TRY(ReleaseOutcome outcome, release_files(workspace, session, request));
     out.push_back(std::move(outcome));
   }
-  MOAT_TRY(const EditResult edited, edit_record(workspace, acting_as(session, kSourcingLead), "suppliers", "F10",
-                                                {{"max_exposure_share", "0.05"}}, std::nullopt));
-  (void)edited;
   MOAT_TRY(ReleaseOutcome ring_release,
            release_files(workspace, session,
                          demo_request("WP07", ring, {"P09"}, files_of(files, "WP07"), "stencil and AOI programs", today)));

@@ -38,8 +38,8 @@ struct DemoResult {
 // sourcing at the default policy (saved and approved; rejected and expired suppliers are left
 // out), prices the other protection levels and raises the red flags the data shows. Then it adds
 // Aurora's design files (with a real product's from the source tree's ../shared/realworld when
-// present) and releases some of them: some go, one is refused because a single person at the
-// trusted factory F01 would hold a whole recipe, one because a party would.
+// present) and releases some of them: some go, and one is refused because a single person at the
+// trusted factory F01 would hold a whole recipe.
 // `database`: empty for SQLite, or the postgresql:// URL of an empty database.
 Result<DemoResult> create_demo(const std::filesystem::path& dir, const Session& session,
                                const std::string& database = {});

@@ -5,7 +5,7 @@
 
 import { api, apiAll, enc, query } from '../api.js';
 import { append, badge, emptyState, errorBox, fields, h, loading, replace, table } from '../dom.js';
-import { daysBetween, isoDate, parseDate, percent } from '../format.js';
+import { daysBetween, isoDate, percent } from '../format.js';
 import { can } from '../session.js';
 import { pickProduct, productPicker } from './common.js';
 
@@ -54,7 +54,7 @@ export async function releasesView(ctx) {
 function stateBadge(r) {
   if (r.state === 'revoked') return badge(r.returned ? 'Revoked, returned' : 'Revoked, not returned', r.returned ? 'pass' : 'fail');
   if (r.state === 'expired') return badge(r.returned ? 'Expired, returned' : 'Expired, not returned', r.returned ? 'pass' : 'fail');
-  const left = r.expires ? daysBetween(new Date(), parseDate(r.expires)) : null;
+  const left = r.expires ? daysBetween(isoDate(new Date()), r.expires) : null;
   if (left !== null && left <= EXPIRING_DAYS) return badge(`Expiring in ${Math.max(0, left)} days`, 'warn');
   return badge('Active', 'pass');
 }
