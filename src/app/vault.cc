@@ -23,7 +23,8 @@ struct VaultReference {
   std::string_view table;
   std::string_view field;
 };
-constexpr std::array<VaultReference, 1> kVaultReferences{{{"documents", "id"}}};
+constexpr std::array<VaultReference, 3> kVaultReferences{
+    {{"documents", "id"}, {"files", "blob"}, {"copies", "blob"}}};
 
 Result<std::vector<MissingFile>> missing_files(Workspace& workspace, const store::Vault& vault) {
   std::vector<MissingFile> missing;

@@ -24,7 +24,7 @@ Result<store::Vault> open_vault(const Workspace& workspace);
 using VaultProgress = std::function<void(std::size_t, std::size_t)>;
 
 struct MissingFile {
-  std::string record;  // "documents/<id>": the record that names the file
+  std::string record;  // "documents/<id>", "files/<id>", "copies/<id>": the record naming the file
   std::string id;      // the vault id it names
 };
 
