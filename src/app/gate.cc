@@ -10,6 +10,7 @@
 #include "app/record_fields.h"
 #include "app/records.h"
 #include "app/red_flags.h"
+#include "app/releases.h"
 #include "app/sourcing.h"
 #include "core/text.h"
 #include "vet/qualification.h"
@@ -187,7 +188,14 @@ struct Shared {
   const Snapshot* snapshot;
   std::vector<AgreementReview> agreements;
   std::vector<Flag> flags;  // recorded and not resolved
+  std::vector<ReleaseView> unreturned;  // revoked or expired releases not confirmed returned
 };
+
+// "R3 (revoked on 2026-12-01: contract ended)", "R4 (expired on 2026-11-30)".
+std::string ended_release(const ReleaseView& r) {
+  if (r.state == "revoked") return r.id + " (revoked on " + r.revoked_at.substr(0, 10) + ": " + r.revoke_reason + ")";
+  return r.id + " (expired on " + r.expires + ")";
+}
 
 gate::SupplierFacts supplier_facts(const Shared& shared, const json& r, Date today) {
   const Snapshot& s = *shared.snapshot;
@@ -207,11 +215,15 @@ gate::SupplierFacts supplier_facts(const Shared& shared, const json& r, Date tod
   for (const Flag& flag : shared.flags) {
     if (flag_supplier(s, shared.agreements, flag.subject) == f.id) f.open_flags.push_back({flag.rule, flag.severity, flag.summary});
   }
+  for (const ReleaseView& ended : shared.unreturned) {
+    if (ended.supplier == f.id) f.unreturned_releases.push_back(ended_release(ended));
+  }
   return f;
 }
 
 Result<Shared> shared_facts(Workspace& workspace, const Snapshot& s, Date today) {
-  Shared shared{&s, {}, {}};
+  Shared shared{&s, {}, {}, {}};
+  MOAT_TRY(shared.unreturned, unreturned_releases(workspace, today));
   MOAT_TRY(shared.agreements, review_agreements(workspace, today));
   MOAT_TRY(const std::vector<Flag> flags, recorded_flags(workspace));
   for (const Flag& flag : flags) {

@@ -24,6 +24,7 @@
 #include "cli/common.h"
 #include "cli/table.h"
 #include "vet/number_text.h"
+#include "core/text.h"
 #include "core/uscc.h"
 #include "plan/planner.h"
 
@@ -213,6 +214,18 @@ int print_demo_sign_ins(app::Workspace& workspace) {
   return 0;
 }
 
+// What the demo released, and what it refused and why.
+void print_demo_releases(const app::DemoResult& demo) {
+  std::cout << "\n== Design files and releases ==\n" << demo.files.size()
+            << " design files in the vault. Releases through the gate and the knowledge rules:\n";
+  for (const app::ReleaseOutcome& r : demo.releases) {
+    std::cout << "  " << (r.go ? r.id + "  released" : std::string("refused")) << " " << r.package << " to " << r.supplier
+              << " (" << join(r.recipients, ", ") << "): " << r.files.size() << " file(s)"
+              << (r.go ? ", " + std::to_string(r.copies.size()) + " copies" : "") << "\n";
+    for (const app::Refusal& refusal : r.refusals) std::cout << "      " << refusal.rule << ": " << refusal.message << "\n";
+  }
+}
+
 std::function<int()> define_demo(CLI::App& app, GlobalOptions& global) {
   auto dir = std::make_shared<std::string>();
   auto database = std::make_shared<std::string>();
@@ -241,6 +254,7 @@ std::function<int()> define_demo(CLI::App& app, GlobalOptions& global) {
     print_frontier(demo->frontier);
     print_demo_vetting(*demo);
     if (int status = print_demo_gate(*demo->workspace, demo->plan); status != 0) return status;
+    print_demo_releases(*demo);
     std::cout << "\nThe workspace is " << *dir << ": try 'moat -w " << *dir << " exposure --product aurora'.\n";
     if (*sign_ins) return print_demo_sign_ins(*demo->workspace);
     return 0;
@@ -625,40 +639,62 @@ void print_exposure(const app::ExposureReport& report) {
   }
 }
 
+json exposure_json(const app::ExposureReport& report);
+
+// --released: the plan's exposure (when the product has a plan) and then what releases gave out.
+int released_exposure(app::Workspace& workspace, const std::string& product, const std::optional<std::string>& plan_id,
+                      bool people, bool as_json) {
+  auto report = app::plan_exposure(workspace, product, plan_id);
+  if (!report.ok() && report.error().code() != ErrorCode::kNotFound) return fail(report.error());
+  json plan = report.ok() ? exposure_json(*report) : json();
+  if (report.ok() && !as_json) print_exposure(*report);
+  const Status printed = print_released_knowledge(workspace, product, people, as_json, report.ok() ? &plan : nullptr);
+  return printed.ok() ? 0 : fail(printed.error());
+}
+
 std::function<int()> define_exposure(CLI::App& app, GlobalOptions& global) {
   auto product = std::make_shared<std::string>();
   auto plan_id = std::make_shared<std::optional<std::string>>();
+  auto released = std::make_shared<std::array<bool, 2>>();  // --released, --people
   app.add_option("--product", *product, "the product")->required();
   app.add_option("--plan", *plan_id, "a saved plan (default: the approved one, else the newest)");
+  app.add_flag("--released", (*released)[0], "also what releases gave out, per party, beside the plan's");
+  app.add_flag("--people", (*released)[1], "with --released: per person rather than per party");
   app.add_flag("--json", global.json, "print as JSON");
-  return [product, plan_id, &global] {
+  return [product, plan_id, released, &global] {
     return with_workspace(global, [&](app::Workspace& workspace) {
+      if ((*released)[0] || (*released)[1]) {
+        return released_exposure(workspace, *product, *plan_id, (*released)[1], global.json);
+      }
       auto report = app::plan_exposure(workspace, *product, *plan_id);
       if (!report.ok()) return fail(report.error());
       if (!global.json) {
         print_exposure(*report);
         return 0;
       }
-      json rows = json::array();
-      for (const auto& row : report->rows) {
-        json held = json::array(), inferred = json::array();
-        for (std::size_t s = 0; s < row.cells.size(); ++s) {
-          if (row.cells[s] != ' ') held.push_back(report->secrets[s]);
-          if (row.cells[s] == 'I') inferred.push_back(report->secrets[s]);
-        }
-        rows.push_back({{"party", row.party}, {"suppliers", row.suppliers}, {"trusted", row.trusted},
-                        {"secrets", held}, {"inferred", inferred}, {"share", row.share}, {"cap", row.cap}});
-      }
-      json recipes = json::array();
-      for (const auto& r : report->recipes) {
-        recipes.push_back({{"recipe", r.recipe}, {"min_coalition", r.min_coalition ? json(*r.min_coalition) : json(nullptr)},
-                           {"coalition", r.coalition}});
-      }
-      std::cout << json{{"plan", report->plan_id}, {"collusion", report->collusion}, {"parties", rows},
-                        {"recipes", recipes}}.dump(2) << "\n";
+      std::cout << exposure_json(*report).dump(2) << "\n";
       return 0;
     });
   };
+}
+
+json exposure_json(const app::ExposureReport& report) {
+  json rows = json::array();
+  for (const auto& row : report.rows) {
+    json held = json::array(), inferred = json::array();
+    for (std::size_t s = 0; s < row.cells.size(); ++s) {
+      if (row.cells[s] != ' ') held.push_back(report.secrets[s]);
+      if (row.cells[s] == 'I') inferred.push_back(report.secrets[s]);
+    }
+    rows.push_back({{"party", row.party}, {"suppliers", row.suppliers}, {"trusted", row.trusted},
+                    {"secrets", held}, {"inferred", inferred}, {"share", row.share}, {"cap", row.cap}});
+  }
+  json recipes = json::array();
+  for (const auto& r : report.recipes) {
+    recipes.push_back({{"recipe", r.recipe}, {"min_coalition", r.min_coalition ? json(*r.min_coalition) : json(nullptr)},
+                       {"coalition", r.coalition}});
+  }
+  return {{"plan", report.plan_id}, {"collusion", report.collusion}, {"parties", rows}, {"recipes", recipes}};
 }
 
 const Command kCoreCommands[] = {
@@ -684,7 +720,9 @@ std::span<const Command> core_commands() { return kCoreCommands; }
 
 std::vector<Command> commands() {
   std::vector<Command> all;
-  for (const auto table : {core_commands(), vetting_commands(), legal_commands(), serve_commands()}) all.insert(all.end(), table.begin(), table.end());
+  for (const auto table : {core_commands(), vetting_commands(), legal_commands(), release_commands(),
+                           serve_commands(), vault_commands()})
+    all.insert(all.end(), table.begin(), table.end());
   return all;
 }
 
