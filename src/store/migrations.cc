@@ -238,6 +238,11 @@ const std::vector<Migration> kMigrations = {
               "expires" TEXT NOT NULL,
               "row_version" BIGINT NOT NULL DEFAULT 1, PRIMARY KEY ("id")))",
      }},
+    {11,
+     "red flags resolve themselves: how a flag was resolved (by a person, or because its cause cleared)",
+     {
+         R"(ALTER TABLE "flags" ADD COLUMN "resolution" TEXT)",
+     }},
 };
 
 constexpr std::string_view kCreateVersions =
