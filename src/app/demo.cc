@@ -231,6 +231,10 @@ Result<DemoResult> create_demo(const std::filesystem::path& dir, const Session& 
   MOAT_TRY(SavedPlan approved, approve_plan(*workspace, session, "aurora", saved.id));
   approved.plan = plan;
   std::vector<plan::FrontierPoint> frontier = plan::frontier(instance, {kSeconds, true});
+  // The flags as they stood a week before F04's first order, when nobody from Aurora had visited
+  // it yet; then today's, after the visit: owner-visit-missing resolves itself, naming the visit.
+  const Date before_visit = Date::from_days(Date::from_ymd(kAnchorYear, 5, 1)->days_since_epoch() + shift);
+  if (before_visit < today) MOAT_CHECK(refresh_flags(*workspace, session, before_visit));
   MOAT_TRY(std::vector<Flag> flags, refresh_flags(*workspace, session, today));
   MOAT_TRY(std::vector<vet::Reconciliation> reconciliations, reconcile_all(*workspace, today));
   MOAT_TRY(std::vector<DesignFile> design_files, add_design_files(*workspace, session));

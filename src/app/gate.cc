@@ -23,7 +23,6 @@ using namespace fields_of;
 using Records = std::vector<store::Record>;
 
 constexpr std::string_view kNnn = "nnn";
-constexpr std::string_view kResolved = "resolved";
 constexpr std::string_view kTrademark = "trademark";
 // Who counts as on site: our agents and engineers (a supplier-quality engineer too), not auditors.
 constexpr std::string_view kOnSiteRoles[] = {"agent", "engineer", "quality"};
@@ -98,7 +97,7 @@ Result<std::vector<gate::IpRight>> rights_of(Workspace& workspace, const Snapsho
 // ---- The approved plan ----------------------------------------------------------------------
 
 Result<std::optional<gate::ApprovedPlan>> approved_plan(Workspace& workspace, const Snapshot& s,
-                                                        const std::string& product) {
+                                                        const std::string& product, Date today) {
   MOAT_TRY(const std::optional<SavedPlan> saved, current_plan(workspace, product));
   if (!saved || saved->state != "approved") return std::optional<gate::ApprovedPlan>();
   gate::ApprovedPlan plan;
@@ -112,6 +111,8 @@ Result<std::optional<gate::ApprovedPlan>> approved_plan(Workspace& workspace, co
     }
     plan.recipes.push_back({r.recipe, name, r.min_coalition, r.coalition});
   }
+  MOAT_TRY(const std::optional<std::vector<std::string>> broken, approved_plan_breaks(workspace, product, today));
+  plan.broken = broken.value_or(std::vector<std::string>{});
   return std::optional<gate::ApprovedPlan>(std::move(plan));
 }
 
@@ -187,7 +188,7 @@ std::string flag_supplier(const Snapshot& s, const std::vector<AgreementReview>&
 struct Shared {
   const Snapshot* snapshot;
   std::vector<AgreementReview> agreements;
-  std::vector<Flag> flags;  // recorded and not resolved
+  std::vector<Flag> flags;  // standing today
   std::vector<ReleaseView> unreturned;  // revoked or expired releases not confirmed returned
 };
 
@@ -197,7 +198,7 @@ std::string ended_release(const ReleaseView& r) {
   return r.id + " (expired on " + r.expires + ")";
 }
 
-gate::SupplierFacts supplier_facts(const Shared& shared, const json& r, Date today) {
+gate::SupplierFacts supplier_facts(const Shared& shared, const json& r, const std::string& product, Date today) {
   const Snapshot& s = *shared.snapshot;
   gate::SupplierFacts f;
   f.id = text(r, "id");
@@ -208,6 +209,7 @@ gate::SupplierFacts supplier_facts(const Shared& shared, const json& r, Date tod
   f.city = text(r, "city");
   f.qualified_until = date(r, "qualified_until");
   f.status = vet::effective_status(text(r, "status"), f.qualified_until, today);
+  f.production_start = production_start(s.products, s.orders, product, f.id);
   f.nnns = nnns_of(shared.agreements, f.id);
   add_orders(s, f);
   add_assignments(s, f);
@@ -225,10 +227,9 @@ Result<Shared> shared_facts(Workspace& workspace, const Snapshot& s, Date today)
   Shared shared{&s, {}, {}, {}};
   MOAT_TRY(shared.unreturned, unreturned_releases(workspace, today));
   MOAT_TRY(shared.agreements, review_agreements(workspace, today));
-  MOAT_TRY(const std::vector<Flag> flags, recorded_flags(workspace));
-  for (const Flag& flag : flags) {
-    if (flag.state != kResolved) shared.flags.push_back(flag);
-  }
+  // The flags that hold today, as `moat flags` would record them: never a flag whose cause has
+  // cleared since it was last evaluated.
+  MOAT_TRY(shared.flags, standing_flags(workspace, today));
   return shared;
 }
 
@@ -252,9 +253,9 @@ Result<gate::Verdict> release(Workspace& workspace, const GateRequest& request, 
   }
   MOAT_TRY(const Shared shared, shared_facts(workspace, s, request.today));
   gate::ReleaseFacts facts{request.today, rules.company_names, product_of(s, product), package_of(*package),
-                           supplier_facts(shared, *supplier, request.today), {}, std::nullopt, {}};
+                           supplier_facts(shared, *supplier, request.product, request.today), {}, std::nullopt, {}};
   MOAT_TRY(facts.rights, rights_of(workspace, s, request.product, request.today));
-  MOAT_TRY(facts.plan, approved_plan(workspace, s, request.product));
+  MOAT_TRY(facts.plan, approved_plan(workspace, s, request.product, request.today));
   MOAT_TRY(facts.waivers, waivers_of(workspace, request.product));
   return gate::gate_release(facts, rules.gate);
 }
@@ -265,14 +266,14 @@ Result<gate::Verdict> launch(Workspace& workspace, const GateRequest& request, c
   gate::LaunchFacts facts{request.today, date(product, "production_start"), rules.company_names,
                           product_of(s, product), {}, {}, std::nullopt, {}};
   MOAT_TRY(facts.rights, rights_of(workspace, s, request.product, request.today));
-  MOAT_TRY(facts.plan, approved_plan(workspace, s, request.product));
+  MOAT_TRY(facts.plan, approved_plan(workspace, s, request.product, request.today));
   MOAT_TRY(facts.waivers, waivers_of(workspace, request.product));
   if (facts.plan) {
     for (const gate::Assignment& a : facts.plan->assignments) {
       const bool known = std::any_of(facts.suppliers.begin(), facts.suppliers.end(),
                                      [&](const gate::SupplierFacts& f) { return f.id == a.supplier; });
       const json* supplier = find(s.suppliers, "id", a.supplier);
-      if (!known && supplier) facts.suppliers.push_back(supplier_facts(shared, *supplier, request.today));
+      if (!known && supplier) facts.suppliers.push_back(supplier_facts(shared, *supplier, request.product, request.today));
     }
   }
   return gate::gate_launch(facts, rules.gate);

@@ -20,6 +20,9 @@ using nlohmann::json;
 using namespace fields_of;
 using Records = std::vector<store::Record>;
 
+constexpr std::string_view kResolved = "resolved";
+constexpr std::string_view kAutomatic = "automatic";
+
 const store::Table& table(std::string_view name) { return *store::find_table(name); }
 
 // Every table the rules read, from one snapshot.
@@ -48,7 +51,7 @@ vet::MovementKind movement_kind(const std::string& kind) {
   return kKinds.at(kind);
 }
 
-// The last reading of `tool` before `day` (strictly) or on or before it.
+// The last reading of `tool` on or before `day` (`inclusive`) or strictly before it.
 std::optional<std::pair<double, Date>> reading(const Records& events, const std::string& tool, Date day, bool inclusive) {
   std::optional<std::pair<double, Date>> last;
   for (const json& e : events) {
@@ -65,7 +68,8 @@ vet::ToolShots tool_shots(const json& tool, const Records& events, Date from, Da
   shots.tool = text(tool, "id");
   shots.cavities = static_cast<double>(integer(tool, "cavities").value_or(1));
   shots.parts_per_unit = static_cast<double>(integer(tool, "parts_per_unit").value_or(1));
-  if (const auto start = reading(events, shots.tool, from, false)) {
+  // A reading taken on the first day of the period is its starting count.
+  if (const auto start = reading(events, shots.tool, from, true)) {
     shots.shots_start = start->first;
     shots.start_reading = start->second;
   }
@@ -125,28 +129,45 @@ std::vector<vet::Reconciliation> reconcile_pairs(const Snapshot& s, Date today) 
 
 // ---- Facts -----------------------------------------------------------------------------------
 
-std::optional<Date> first_order(const Snapshot& s, const std::string& supplier) {
+// The products each supplier makes or is about to: those it has orders for or an approved plan
+// assigns it.
+std::map<std::string, std::set<std::string>> supplied_products(const Snapshot& s,
+                                                               const std::vector<flags::PlanFacts>& plans) {
+  std::map<std::string, std::set<std::string>> supplied;
+  for (const json& o : s.orders) supplied[text(o, "supplier")].insert(text(o, "product"));
+  for (const flags::PlanFacts& p : plans) {
+    for (const plan::Assignment& a : p.assignments) supplied[a.supplier].insert(p.product);
+  }
+  return supplied;
+}
+
+// The earliest production start over the products the supplier makes.
+std::optional<Date> first_production(const Snapshot& s, const std::string& supplier,
+                                     const std::set<std::string>& products) {
   std::optional<Date> first;
-  for (const json& o : s.orders) {
-    if (text(o, "supplier") != supplier) continue;
-    const Date on = day_of(o, "issued");
-    if (!first || on < *first) first = on;
+  for (const std::string& product : products) {
+    const std::optional<Date> start = production_start(s.products, s.orders, product, supplier);
+    if (start && (!first || *start < *first)) first = start;
   }
   return first;
 }
 
-flags::SupplierFacts supplier_facts(const Snapshot& s, const json& r, Date today, const std::set<std::string>& planned) {
+flags::SupplierFacts supplier_facts(const Snapshot& s, const json& r, Date today,
+                                    const std::map<std::string, std::set<std::string>>& supplied) {
   flags::SupplierFacts f;
   f.id = text(r, "id");
   f.name = text(r, "name");
   f.qualified_until = date(r, "qualified_until");
   f.status = vet::effective_status(text(r, "status"), f.qualified_until, today);
   f.trusted = r.value("trusted", false);
-  f.active = planned.count(f.id) > 0 || has_record(s.orders, "supplier", f.id);
+  const auto products = supplied.find(f.id);
+  f.active = products != supplied.end();
   f.capacity = integer(r, "capacity");
+  // Its registered address is a site it has: a visit there is not to an unknown site.
   f.sites = list(r, "sites");
+  if (!text(r, "address").empty()) f.sites.push_back(text(r, "address"));
   f.approved_subcontractors = list(r, "subcontractors");
-  f.first_production = first_order(s, f.id);
+  if (f.active) f.first_production = first_production(s, f.id, products->second);
   return f;
 }
 
@@ -179,22 +200,21 @@ flags::ToolEvent tool_event(const json& e) {
   return event;
 }
 
-// Units the tool's holder shipped or scrapped for its product since the tool arrived there.
-double units_accounted(const Snapshot& s, const flags::ToolFacts& tool) {
+// Units the tool's holder accounts for, for its product, since the tool arrived there: the
+// reconciliation's own sum (shipped + scrap + the change in stock on hand), so that the tooling
+// flag and the reconciliation never count the same period two ways.
+double units_accounted(const Snapshot& s, const flags::ToolFacts& tool, Date today) {
   Date arrived = Date::from_days(0);
   for (const flags::ToolEvent& e : tool.events) {
     if (e.kind == flags::ToolEventKind::kRelocation && e.to == tool.location && e.date > arrived) arrived = e.date;
   }
-  double units = 0;
-  for (const json& m : s.movements) {
-    const std::string kind = text(m, "kind");
-    if (text(m, "supplier") != tool.location || text(m, "product") != tool.product) continue;
-    if ((kind == "shipped" || kind == "scrap") && day_of(m, "date") >= arrived) units += number(m, "quantity").value_or(0);
-  }
-  return units;
+  if (today < arrived) return 0;
+  vet::ReconcileInput input = reconcile_input(s, tool.location, tool.product, arrived, today);
+  input.tools.clear();
+  return vet::reconcile(input).accounted;
 }
 
-flags::ToolFacts tool_facts(const Snapshot& s, const json& t) {
+flags::ToolFacts tool_facts(const Snapshot& s, const json& t, Date today) {
   flags::ToolFacts f;
   f.id = text(t, "id");
   f.name = text(t, "name");
@@ -207,7 +227,7 @@ flags::ToolFacts tool_facts(const Snapshot& s, const json& t) {
   for (const json& e : s.tool_events) {
     if (text(e, "tool") == f.id) f.events.push_back(tool_event(e));
   }
-  f.units_accounted = units_accounted(s, f);
+  f.units_accounted = units_accounted(s, f, today);
   return f;
 }
 
@@ -240,7 +260,7 @@ void add_visit_facts(const Snapshot& s, flags::Facts& facts) {
 Flag flag_of(const json& r) {
   Flag f{text(r, "id"), text(r, "rule"), text(r, "severity"), text(r, "subject"), text(r, "cause"),
          text(r, "summary"), {}, text(r, "state"), text(r, "raised_at"), text(r, "updated_by"),
-         text(r, "updated_at"), text(r, "reason"), false};
+         text(r, "updated_at"), text(r, "reason"), text(r, "resolution"), false, {}};
   const json evidence = json::parse(text(r, "evidence"), nullptr, false);
   if (evidence.is_array()) {
     for (const json& e : evidence) f.evidence.push_back({e.value("name", ""), e.value("value", "")});
@@ -270,25 +290,82 @@ std::string identity(std::string_view rule, std::string_view subject, std::strin
   return std::string(rule) + "\x1f" + std::string(subject) + "\x1f" + std::string(cause);
 }
 
-Status record_new_flags(Workspace& workspace, store::Writer& writer, const std::vector<flags::Raised>& raised,
-                        const std::string& at, std::set<std::string>& new_ids) {
+// A person's resolution (or one recorded before moat resolved flags itself) is final.
+bool resolved_by_person(const json& r) { return text(r, "state") == kResolved && text(r, "resolution") != kAutomatic; }
+
+// The day a flag last changed: an evaluation of an earlier day must not undo it.
+Date last_changed(const json& r) {
+  const std::string at = text(r, "updated_at").empty() ? text(r, "raised_at") : text(r, "updated_at");
+  return Date::parse(at.substr(0, 10)).value_or(Date::from_days(0));
+}
+
+bool rule_enabled(const flags::Settings& settings, const std::string& rule) {
+  const auto it = settings.find(rule);
+  return it != settings.end() && it->second.enabled;
+}
+
+json new_flag_record(const flags::Raised& r, const std::string& id, const std::string& at) {
+  return {{"id", id}, {"rule", r.rule}, {"severity", std::string(flags::severity_name(r.severity))},
+          {"subject", r.subject}, {"cause", r.cause}, {"summary", r.summary},
+          {"evidence", evidence_json(r.evidence).dump()}, {"state", "open"}, {"raised_at", at}};
+}
+
+// What one evaluation changes: new flags, flags cleared and flags reopened.
+struct Evaluation {
+  const flags::Facts* facts;
+  const flags::Settings* settings;
+  std::map<std::string, const flags::Raised*> raised;  // by identity
+  store::Author author;
+  std::set<std::string> raised_ids;
+  std::map<std::string, std::string> changed;  // id → "cleared" / "reopened"
+};
+
+// The record as this evaluation leaves it, or nullopt when it stays as it is.
+std::optional<json> reevaluated(Evaluation& e, json record) {
+  const std::string id = text(record, "id");
+  const std::string rule = text(record, "rule");
+  if (!rule_enabled(*e.settings, rule) || last_changed(record) > e.facts->today) return std::nullopt;
+  const auto raised = e.raised.find(identity(rule, text(record, "subject"), text(record, "cause")));
+  const std::string state = text(record, "state");
+  const std::string on = e.facts->today.to_string();
+  if (raised == e.raised.end() && state != kResolved) {
+    record["state"] = kResolved;
+    record["resolution"] = kAutomatic;
+    record["reason"] = "cleared on " + on + ": " +
+                       flags::cleared_reason(*e.facts, rule, text(record, "subject"), text(record, "cause"));
+    e.changed[id] = "cleared";
+  } else if (raised != e.raised.end() && state == kResolved && text(record, "resolution") == kAutomatic) {
+    record["state"] = "open";
+    record["resolution"] = nullptr;
+    record["reason"] = "the cause returned on " + on;
+    record["summary"] = raised->second->summary;
+    record["evidence"] = evidence_json(raised->second->evidence).dump();
+    e.changed[id] = "reopened";
+  } else {
+    return std::nullopt;
+  }
+  record["updated_by"] = e.author.actor;
+  record["updated_at"] = e.author.at;
+  return record;
+}
+
+Status apply_evaluation(Workspace& workspace, store::Writer& writer, Evaluation& e,
+                        const std::vector<flags::Raised>& raised) {
   MOAT_TRY(const Records existing, workspace.store().list(table("flags")));
   std::set<std::string> known;
   std::vector<std::string> ids;
+  std::vector<NewRecord> records;
   for (const json& r : existing) {
     known.insert(identity(text(r, "rule"), text(r, "subject"), text(r, "cause")));
     ids.push_back(text(r, "id"));
+    if (std::optional<json> changed = reevaluated(e, r)) records.push_back({&table("flags"), std::move(*changed)});
   }
-  std::vector<NewRecord> records;
   for (const flags::Raised& r : raised) {
     if (!known.insert(identity(r.rule, r.subject, r.cause)).second) continue;
     const std::string id = next_id(ids, "FL");
     ids.push_back(id);
-    new_ids.insert(id);
-    records.push_back({&table("flags"),
-                       {{"id", id}, {"rule", r.rule}, {"severity", std::string(flags::severity_name(r.severity))},
-                        {"subject", r.subject}, {"cause", r.cause}, {"summary", r.summary},
-                        {"evidence", evidence_json(r.evidence).dump()}, {"state", "open"}, {"raised_at", at}}});
+    e.raised_ids.insert(id);
+    records.push_back({&table("flags"), new_flag_record(r, id, e.author.at)});
   }
   if (records.empty()) return {};
   MOAT_TRY(auto written, put_checked(workspace, writer, std::move(records)));
@@ -296,7 +373,46 @@ Status record_new_flags(Workspace& workspace, store::Writer& writer, const std::
   return {};
 }
 
+// The flag a cause raised now but never recorded: open, without an id.
+Flag unrecorded_flag(const flags::Raised& r) {
+  Flag f;
+  f.rule = r.rule;
+  f.severity = std::string(flags::severity_name(r.severity));
+  f.subject = r.subject;
+  f.cause = r.cause;
+  f.summary = r.summary;
+  f.evidence = r.evidence;
+  f.state = "open";
+  return f;
+}
+
+Result<json> flag_with_state(const store::Record& found, const std::string& state, const std::string& reason,
+                             const store::Author& author) {
+  json record = found;
+  record["state"] = state;
+  record["updated_by"] = author.actor;
+  record["updated_at"] = author.at;
+  record["reason"] = reason;
+  record["resolution"] = state == kResolved ? json("manual") : json();
+  return record;
+}
+
 }  // namespace
+
+std::optional<Date> production_start(const std::vector<store::Record>& products,
+                                     const std::vector<store::Record>& orders, const std::string& product,
+                                     const std::string& supplier) {
+  for (const json& p : products) {
+    if (text(p, "id") == product && date(p, "production_start")) return date(p, "production_start");
+  }
+  std::optional<Date> first;
+  for (const json& o : orders) {
+    if (text(o, "supplier") != supplier || text(o, "product") != product) continue;
+    const std::optional<Date> issued = date(o, "issued");
+    if (issued && (!first || *issued < *first)) first = issued;
+  }
+  return first;
+}
 
 Result<vet::Reconciliation> reconcile_supplier(Workspace& workspace, const std::string& supplier,
                                                const std::string& product, Date from, Date to) {
@@ -317,17 +433,14 @@ Result<flags::Facts> gather_facts(Workspace& workspace, Date today) {
   flags::Facts facts{.today = today};
   MOAT_TRY(facts.plans, plan_facts(workspace, s, today));
   MOAT_TRY(facts.legal, legal_flag_facts(workspace, today, facts.plans));
-  std::set<std::string> planned;
-  for (const flags::PlanFacts& p : facts.plans) {
-    for (const plan::Assignment& a : p.assignments) planned.insert(a.supplier);
-  }
-  for (const json& r : s.suppliers) facts.suppliers.push_back(supplier_facts(s, r, today, planned));
+  const auto supplied = supplied_products(s, facts.plans);
+  for (const json& r : s.suppliers) facts.suppliers.push_back(supplier_facts(s, r, today, supplied));
   for (const json& c : s.certificates) {
     facts.certificates.push_back({text(c, "supplier"), text(c, "id"), text(c, "standard"), text(c, "number"),
                                   day_of(c, "expires")});
   }
   add_visit_facts(s, facts);
-  for (const json& t : s.tooling) facts.tools.push_back(tool_facts(s, t));
+  for (const json& t : s.tooling) facts.tools.push_back(tool_facts(s, t, today));
   facts.reconciliations = reconcile_pairs(s, today);
   MOAT_TRY(const std::vector<ReleaseView> ended, unreturned_releases(workspace, today));
   for (const ReleaseView& r : ended) {
@@ -342,15 +455,41 @@ Result<std::vector<Flag>> refresh_flags(Workspace& workspace, const Session& ses
   MOAT_TRY(const VettingRules rules, vetting_rules(workspace));
   MOAT_TRY(const flags::Facts facts, gather_facts(workspace, today));
   const std::vector<flags::Raised> raised = flags::evaluate(facts, rules.flags);
-  std::set<std::string> new_ids;
-  const store::Author author = session.author();
-  MOAT_TRY(const std::int64_t events, workspace.store().write(author, [&](store::Writer& writer) {
-    return record_new_flags(workspace, writer, raised, author.at, new_ids);
+  Evaluation evaluation{&facts, &rules.flags, {}, session.author(), {}, {}};
+  for (const flags::Raised& r : raised) evaluation.raised.emplace(identity(r.rule, r.subject, r.cause), &r);
+  MOAT_TRY(const std::int64_t events, workspace.store().write(evaluation.author, [&](store::Writer& writer) {
+    return apply_evaluation(workspace, writer, evaluation, raised);
   }));
   (void)events;
   MOAT_TRY(std::vector<Flag> all, recorded_flags(workspace));
-  for (Flag& f : all) f.raised_now = new_ids.count(f.id) > 0;
+  for (Flag& f : all) {
+    f.raised_now = evaluation.raised_ids.count(f.id) > 0;
+    const auto changed = evaluation.changed.find(f.id);
+    if (changed != evaluation.changed.end()) f.changed_now = changed->second;
+  }
   return all;
+}
+
+Result<std::vector<Flag>> standing_flags(Workspace& workspace, Date today) {
+  MOAT_TRY(const VettingRules rules, vetting_rules(workspace));
+  MOAT_TRY(const flags::Facts facts, gather_facts(workspace, today));
+  MOAT_TRY(const Records records, workspace.store().list(table("flags")));
+  std::map<std::string, const json*> recorded;
+  for (const json& r : records) recorded.emplace(identity(text(r, "rule"), text(r, "subject"), text(r, "cause")), &r);
+  std::vector<Flag> out;
+  for (const flags::Raised& r : flags::evaluate(facts, rules.flags)) {
+    const auto found = recorded.find(identity(r.rule, r.subject, r.cause));
+    if (found == recorded.end()) {
+      out.push_back(unrecorded_flag(r));
+      continue;
+    }
+    if (resolved_by_person(*found->second)) continue;
+    Flag f = flag_of(*found->second);
+    if (f.state == kResolved) f.state = "open";  // resolved automatically, and the cause is back
+    out.push_back(std::move(f));
+  }
+  sort_flags(out);
+  return out;
 }
 
 Result<std::vector<Flag>> recorded_flags(Workspace& workspace) {
@@ -361,29 +500,38 @@ Result<std::vector<Flag>> recorded_flags(Workspace& workspace) {
   return out;
 }
 
-Result<Flag> update_flag(Workspace& workspace, const Session& session, const std::string& id, const std::string& state,
-                         const std::string& reason) {
-  if (state != "open" && state != "acknowledged" && state != "resolved") {
+Result<std::vector<Flag>> update_flags(Workspace& workspace, const Session& session, const std::vector<std::string>& ids,
+                                       const std::string& state, const std::string& reason) {
+  if (state != "open" && state != "acknowledged" && state != kResolved) {
     return input_error("state", "'" + state + "' is not a flag state (open, acknowledged, resolved)");
   }
   if (reason.empty()) return input_error("reason", "say why (--reason): the ledger keeps it with the change");
-  Flag updated;
+  if (ids.empty()) return input_error("ids", "name at least one flag (FL1, ...)");
+  std::vector<Flag> updated;
   const store::Author author = session.author();
   MOAT_TRY(const std::int64_t events, workspace.store().write(author, [&](store::Writer& writer) -> Status {
-    MOAT_TRY(std::optional<store::Record> found, workspace.store().get(table("flags"), {id}));
-    if (!found) return Error(ErrorCode::kNotFound, "flags/" + id, "no such red flag");
-    json record = std::move(*found);
-    record["state"] = state;
-    record["updated_by"] = author.actor;
-    record["updated_at"] = author.at;
-    record["reason"] = reason;
-    updated = flag_of(record);
-    MOAT_TRY(auto written, put_checked(workspace, writer, {{&table("flags"), std::move(record)}}));
+    std::vector<NewRecord> records;
+    std::set<std::string> seen;
+    for (const std::string& id : ids) {
+      if (!seen.insert(id).second) continue;
+      MOAT_TRY(std::optional<store::Record> found, workspace.store().get(table("flags"), {id}));
+      if (!found) return Error(ErrorCode::kNotFound, "flags/" + id, "no such red flag");
+      MOAT_TRY(json record, flag_with_state(*found, state, reason, author));
+      updated.push_back(flag_of(record));
+      records.push_back({&table("flags"), std::move(record)});
+    }
+    MOAT_TRY(auto written, put_checked(workspace, writer, std::move(records)));
     (void)written;
     return {};
   }));
   (void)events;
   return updated;
+}
+
+Result<Flag> update_flag(Workspace& workspace, const Session& session, const std::string& id, const std::string& state,
+                         const std::string& reason) {
+  MOAT_TRY(std::vector<Flag> updated, update_flags(workspace, session, {id}, state, reason));
+  return std::move(updated.front());
 }
 
 }  // namespace moat::app

@@ -3,9 +3,13 @@
 // (suppliers, certificates, visits, findings, tooling passports, orders and material
 // movements, approved plans) into the flag engine's facts, raises what its rules find, and
 // keeps each flag's state (open, acknowledged, resolved — with who and why). A cause raised
-// once is never raised again, whatever its state.
+// once is never raised again: its flag is the same flag. Derived state is recomputed, not
+// remembered: a flag whose cause no longer holds resolves itself (the ledger keeps the fact that
+// cleared it) and reopens when the cause returns; acknowledgements and resolutions by a person
+// survive every evaluation.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +18,7 @@
 #include "core/date.h"
 #include "core/result.h"
 #include "flags/rules.h"
+#include "store/store.h"
 #include "vet/reconcile.h"
 
 namespace moat::app {
@@ -25,6 +30,13 @@ Result<vet::Reconciliation> reconcile_supplier(Workspace& workspace, const std::
 
 // Every supplier × product with orders or movements, from its first order or movement to `today`.
 Result<std::vector<vet::Reconciliation>> reconcile_all(Workspace& workspace, Date today);
+
+// When `supplier` starts (or started) making `product`: the product's production start when one
+// is recorded, else the supplier's first purchase order for it; nullopt when neither is known.
+// The one definition the owner-visit flag and the gate's owner-visit check both read.
+std::optional<Date> production_start(const std::vector<store::Record>& products,
+                                     const std::vector<store::Record>& orders, const std::string& product,
+                                     const std::string& supplier);
 
 // The facts the flag rules read, as of `today`.
 Result<flags::Facts> gather_facts(Workspace& workspace, Date today);
@@ -42,12 +54,22 @@ struct Flag {
   std::string updated_by;
   std::string updated_at;
   std::string reason;
+  std::string resolution;   // resolved: "manual" (by a person) or "automatic" (its cause cleared)
   bool raised_now = false;  // new in this evaluation
+  std::string changed_now;  // "cleared" or "reopened" by this evaluation; empty otherwise
 };
 
-// Evaluates the rules as of `today`, records the flags not raised before (in the ledger), and
-// returns every recorded flag, most severe first.
+// Evaluates the rules as of `today`, records the flags not raised before (in the ledger), resolves
+// the open or acknowledged flags whose cause no longer holds (reason: the fact that cleared it,
+// resolution "automatic"), reopens those it resolved whose cause has returned, and returns every
+// recorded flag, most severe first. A flag changed after `today` (an evaluation of the past) and
+// a flag of a rule switched off in moat.toml are left as they are.
 Result<std::vector<Flag>> refresh_flags(Workspace& workspace, const Session& session, Date today);
+
+// The flags that hold as of `today` without recording anything: every cause the rules raise now,
+// less those a person resolved. Its record's id and state when the cause was recorded before;
+// id empty and state "open" when it was not. What the gate's red-flags check reads.
+Result<std::vector<Flag>> standing_flags(Workspace& workspace, Date today);
 
 // The recorded flags without evaluating the rules again.
 Result<std::vector<Flag>> recorded_flags(Workspace& workspace);
@@ -56,5 +78,10 @@ Result<std::vector<Flag>> recorded_flags(Workspace& workspace);
 // state is not acknowledged/resolved/open or `reason` is empty; kNotFound for an unknown flag.
 Result<Flag> update_flag(Workspace& workspace, const Session& session, const std::string& id,
                          const std::string& state, const std::string& reason);
+
+// The same for several flags in one transaction: all change or none (kNotFound names the
+// first unknown id, kInput an empty list).
+Result<std::vector<Flag>> update_flags(Workspace& workspace, const Session& session, const std::vector<std::string>& ids,
+                                       const std::string& state, const std::string& reason);
 
 }  // namespace moat::app

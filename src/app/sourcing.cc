@@ -2,11 +2,13 @@
 #include "app/sourcing.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "app/records.h"
+#include "vet/number_text.h"
 #include "core/parties.h"
 #include "plan/exposure.h"
 #include "plan/problem.h"
@@ -17,7 +19,65 @@ namespace {
 
 using nlohmann::json;
 
+// A share at exactly its cap is within it; this absorbs rounding in the division.
+constexpr double kShareTolerance = 1e-9;
+
 std::string text(const json& value) { return value.is_string() ? value.get<std::string>() : ""; }
+
+std::string percent(double share) {
+  char out[32];
+  std::snprintf(out, sizeof out, "%.1f%%", share * 100);
+  return out;
+}
+
+// ---- A plan against today's inputs -----------------------------------------------------------
+
+const plan::Supplier* supplier_in(const plan::Instance& instance, const std::string& id) {
+  const auto it = std::find_if(instance.suppliers.begin(), instance.suppliers.end(),
+                               [&](const plan::Supplier& s) { return s.id == id; });
+  return it == instance.suppliers.end() ? nullptr : &*it;
+}
+
+const plan::Package* package_in(const plan::Instance& instance, const std::string& id) {
+  const auto it = std::find_if(instance.packages.begin(), instance.packages.end(),
+                               [&](const plan::Package& p) { return p.id == id; });
+  return it == instance.packages.end() ? nullptr : &*it;
+}
+
+// Why `supplier` may no longer make `package` (the planner's own eligibility rule); empty when it may.
+std::string ineligible(const plan::Instance& instance, const plan::Package& package, const plan::Supplier& supplier) {
+  const auto quote = std::find_if(instance.quotes.begin(), instance.quotes.end(), [&](const plan::Quote& q) {
+    return q.package == package.id && q.supplier == supplier.id;
+  });
+  const std::optional<std::string> why =
+      plan::ineligibility(instance, package, supplier, quote == instance.quotes.end() ? nullptr : &*quote);
+  return why ? *why + " (" + package.id + ")" : "";
+}
+
+void assignment_breaks(const plan::Instance& instance, const std::vector<plan::Assignment>& assignments,
+                       std::vector<std::string>& breaks) {
+  std::map<std::string, double> units;
+  std::map<std::string, std::set<std::string>> parties_of;  // package → parties
+  for (const plan::Assignment& a : assignments) {
+    const plan::Package* package = package_in(instance, a.package);
+    const plan::Supplier* supplier = supplier_in(instance, a.supplier);
+    if (!package) breaks.push_back(a.package + " is no longer a work package of the product");
+    if (!supplier) breaks.push_back(a.supplier + " is no longer a supplier on record (" + a.package + ")");
+    if (!package || !supplier) continue;
+    if (const std::string why = ineligible(instance, *package, *supplier); !why.empty()) breaks.push_back(why);
+    units[a.supplier] += a.units;
+    if (!parties_of[a.package].insert(supplier->party).second) {
+      breaks.push_back(a.package + " now goes to two suppliers of one party (" + supplier->party + ")");
+    }
+  }
+  for (const auto& [id, assigned] : units) {
+    const plan::Supplier* supplier = supplier_in(instance, id);
+    if (assigned > supplier->capacity + kShareTolerance) {
+      breaks.push_back(id + " is assigned " + vet::format_number(assigned) + " units; its capacity is now " +
+                       vet::format_number(supplier->capacity));
+    }
+  }
+}
 
 std::vector<std::string> strings(const json& value) {
   std::vector<std::string> out;
@@ -261,7 +321,8 @@ Result<ExposureReport> plan_exposure(Workspace& workspace, const std::string& pr
     if (holders[g].held.empty()) continue;
     ExposureRow row{problem.parties[g].id, {used[g].begin(), used[g].end()}, problem.parties[g].trusted,
                     problem.total_weight > 0 ? problem.weight_of(holders[g].held) / problem.total_weight : 0,
-                    problem.parties[g].cap, {}};
+                    problem.parties[g].cap, false, {}};
+    row.over_cap = !row.trusted && row.share > row.cap + kShareTolerance;
     for (std::size_t s = 0; s < problem.secret_count; ++s) {
       row.cells.push_back(direct[g].test(s) ? 'D' : holders[g].held.test(s) ? 'I' : ' ');
     }
@@ -274,6 +335,45 @@ Result<ExposureReport> plan_exposure(Workspace& workspace, const std::string& pr
     report.recipes.push_back(std::move(exposure));
   }
   return report;
+}
+
+}  // namespace moat::app
+
+namespace moat::app {
+
+std::vector<std::string> plan_breaks(const plan::Instance& instance, const std::vector<plan::Assignment>& assignments) {
+  std::vector<std::string> breaks;
+  assignment_breaks(instance, assignments, breaks);
+  if (!breaks.empty()) return breaks;  // exposure is measured over a plan whose pieces still hold
+  const plan::Problem problem = plan::compile(instance, {.exclude_hopeless = false});
+  std::map<std::string, std::size_t> party_index;
+  for (std::size_t g = 0; g < problem.parties.size(); ++g) party_index[problem.parties[g].id] = g;
+  std::vector<plan::Bitset> held(problem.parties.size(), plan::Bitset(problem.secret_count));
+  for (const plan::Assignment& a : assignments) {
+    const plan::Supplier* supplier = supplier_in(instance, a.supplier);
+    for (std::size_t p = 0; p < problem.packages.size(); ++p) {
+      if (problem.packages[p].id == a.package) held[party_index.at(supplier->party)].unite(problem.packages[p].exposes);
+    }
+  }
+  for (std::size_t g = 0; g < held.size(); ++g) {
+    problem.close(held[g]);
+    const plan::CompiledParty& party = problem.parties[g];
+    const double share = problem.total_weight > 0 ? problem.weight_of(held[g]) / problem.total_weight : 0;
+    if (party.trusted || share <= party.cap + kShareTolerance) continue;
+    breaks.push_back("party " + party.id + " holds " + percent(share) + " of the secret weight, above its cap of " +
+                     percent(party.cap));
+  }
+  return breaks;
+}
+
+Result<std::optional<std::vector<std::string>>> approved_plan_breaks(Workspace& workspace, const std::string& product,
+                                                                     Date today) {
+  using Breaks = std::optional<std::vector<std::string>>;
+  MOAT_TRY(const std::optional<SavedPlan> saved, current_plan(workspace, product));
+  if (!saved || saved->state != "approved") return Breaks();
+  MOAT_TRY(const plan::Instance instance,
+           product_instance(workspace, product, {saved->collusion, saved->max_exposure_share, today.to_string()}));
+  return Breaks(plan_breaks(instance, saved->plan.assignments));
 }
 
 }  // namespace moat::app

@@ -11,6 +11,7 @@
 
 #include "app/session.h"
 #include "app/workspace.h"
+#include "core/date.h"
 #include "core/result.h"
 #include "plan/instance.h"
 
@@ -56,6 +57,7 @@ struct ExposureRow {
   bool trusted = false;
   double share = 0;
   double cap = 1;
+  bool over_cap = false;    // untrusted and holding more than its cap allows today: re-plan
   std::vector<char> cells;  // per secret: 'D' held directly, 'I' inferred, ' ' not held
 };
 
@@ -69,5 +71,16 @@ struct ExposureReport {
 
 Result<ExposureReport> plan_exposure(Workspace& workspace, const std::string& product,
                                      const std::optional<std::string>& plan_id);
+
+// What no longer holds of a plan's assignments against the workspace as it is on `instance`'s
+// day (its inputs changed since approval: qualification, caps, capacities, affiliations,
+// quotes), one sentence each: "F02 is conditional and the policy does not allow conditional
+// suppliers (WP06)", "party F03+F04 holds 27.0% of the secret weight, above its cap of 20.0%".
+// Empty: the plan is still valid. Collusion margins are the gate's collusion-margin check.
+std::vector<std::string> plan_breaks(const plan::Instance& instance, const std::vector<plan::Assignment>& assignments);
+
+// plan_breaks for the product's approved plan as of `today`; nullopt when it has none.
+Result<std::optional<std::vector<std::string>>> approved_plan_breaks(Workspace& workspace, const std::string& product,
+                                                                     Date today);
 
 }  // namespace moat::app

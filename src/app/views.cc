@@ -103,7 +103,9 @@ json flag_json(const Flag& f) {
           {"updated_by", text_or_null(f.updated_by)},
           {"updated_at", text_or_null(f.updated_at)},
           {"reason", text_or_null(f.reason)},
-          {"new", f.raised_now}};
+          {"resolution", text_or_null(f.resolution)},
+          {"new", f.raised_now},
+          {"changed", text_or_null(f.changed_now)}};
 }
 
 json agreement_json(const AgreementReview& a) {

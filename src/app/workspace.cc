@@ -5,12 +5,14 @@
 #include <sodium.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 
 #include "app/toml_text.h"
+#include "core/text.h"
 
 namespace moat::app {
 namespace {
@@ -158,10 +160,88 @@ Result<ContractPolicy> parse_agreement_policy(const toml::table& policy, std::st
   return agreements;
 }
 
+// ---- Strict keys ----------------------------------------------------------------------------
+
+// The keys each table of moat.toml may hold ("" is the top level). The tables whose keys the
+// user names (flags.<rule>, checklists.<id>, policy.min_liquidated_damages.<currency>) are
+// checked by their own readers.
+struct KnownKeys {
+  std::string_view table;
+  std::vector<std::string_view> keys;
+};
+
+const std::vector<KnownKeys>& known_keys() {
+  static const std::vector<KnownKeys> kKnown = {
+      {"", {"company", "home_jurisdiction", "database", "policy", "serve", "catalog", "gate", "flags", "qualification",
+            "checklists"}},
+      {"policy", {"collusion", "max_exposure_share", "allow_conditional", "min_liquidated_damages",
+                  "agreement_expiry_warning_days"}},
+      {"serve", {"listen", "threads", "certificate", "private_key", "static", "trust_proxy"}},
+      {"catalog", {"capabilities"}},
+      {"gate", {"audit_window_days", "registrable", "company_names"}},
+      {"qualification", {"max_score", "require_every_criterion", "criteria", "bands"}},
+  };
+  return kKnown;
+}
+
+// Edits (insertions, deletions, substitutions) from `a` to `b`: "colusion" is 1 from "collusion".
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string unknown_key_message(std::string_view table, std::string_view key, const std::vector<std::string_view>& keys) {
+  const std::string name = table.empty() ? std::string(key) : std::string(table) + "." + std::string(key);
+  std::string closest;
+  std::size_t best = 3;  // suggest only near misses
+  std::vector<std::string> known;
+  for (std::string_view k : keys) {
+    known.emplace_back(k);
+    const std::size_t distance = edit_distance(key, k);
+    if (distance < best) best = distance, closest = std::string(k);
+  }
+  const std::string hint = closest.empty() ? "" : "did you mean " + closest + "? ";
+  const std::string where = table.empty() ? "at the top level" : "in [" + std::string(table) + "]";
+  return "unknown setting " + name + ": " + hint + "known " + where + ": " + join(known, ", ");
+}
+
+Status check_known_keys(const toml::table& root, std::string_view file) {
+  for (const KnownKeys& known : known_keys()) {
+    const toml::table* table = known.table.empty() ? &root : root[known.table].as_table();
+    if (!table) continue;
+    for (const auto& [key, node] : *table) {
+      if (std::find(known.keys.begin(), known.keys.end(), key.str()) != known.keys.end()) continue;
+      return input_error(toml_place(file, node), unknown_key_message(known.table, key.str(), known.keys));
+    }
+  }
+  return {};
+}
+
 }  // namespace
+
+std::vector<std::string> known_settings() {
+  std::vector<std::string> out;
+  for (const KnownKeys& known : known_keys()) {
+    for (std::string_view key : known.keys) {
+      out.push_back(known.table.empty() ? std::string(key) : std::string(known.table) + "." + std::string(key));
+    }
+  }
+  return out;
+}
 
 Result<Config> parse_config(std::string_view text, std::string_view file) {
   MOAT_TRY(const toml::table root, parse_toml(text, file));
+  MOAT_CHECK(check_known_keys(root, file));
   Config config;
   config.text = std::string(text);
   MOAT_TRY(config.company, optional_value<std::string>(root, "company", "", file));

@@ -99,8 +99,13 @@ class Workspace {
 // The workspace folder: `flag` if given, else $MOAT_WORKSPACE, else the current folder.
 std::filesystem::path resolve_workspace_dir(const std::optional<std::string>& flag);
 
-// Reads a moat.toml text (named `file` in errors).
+// Reads a moat.toml text (named `file` in errors). Strict: a key moat does not know (a typo such
+// as `colusion` under [policy]) is an error at its line, naming the settings that exist there.
 Result<Config> parse_config(std::string_view text, std::string_view file);
+
+// Every setting moat.toml accepts, dotted: "policy.collusion", "gate.audit_window_days". Tables
+// whose keys the user names (flags.<rule>, checklists.<id>) appear as "flags", "checklists".
+std::vector<std::string> known_settings();
 // The moat.toml text for `config`, with comments explaining each setting.
 std::string render_config(const Config& config);
 

@@ -108,5 +108,31 @@ TEST(ConfigTest, RejectsOutOfRangePolicy) {
   EXPECT_FALSE(parse_config("[policy]\ncollusion = \"two\"\n", "moat.toml").ok());
 }
 
+TEST(ConfigTest, AnUnknownKeyIsAnErrorAtItsLineWithTheNearestSetting) {
+  auto typo = parse_config("company = \"x\"\n[policy]\ncolusion = 2\n", "moat.toml");
+  ASSERT_FALSE(typo.ok());
+  EXPECT_EQ(typo.error().where().rfind("moat.toml:3:", 0), 0U) << typo.error().where();
+  EXPECT_NE(typo.error().message().find("policy.colusion"), std::string::npos) << typo.error().message();
+  EXPECT_NE(typo.error().message().find("did you mean collusion"), std::string::npos) << typo.error().message();
+  auto top = parse_config("company = \"x\"\ncompnay = \"y\"\n", "moat.toml");
+  ASSERT_FALSE(top.ok());
+  EXPECT_EQ(top.error().where().rfind("moat.toml:2:", 0), 0U) << top.error().where();
+  auto gate = parse_config("[gate]\nallow_conditional = true\n", "moat.toml");
+  ASSERT_FALSE(gate.ok());
+  EXPECT_NE(gate.error().message().find("gate.allow_conditional"), std::string::npos);
+  auto serve = parse_config("[serve]\nlisten = \"127.0.0.1:1\"\nthread = 2\n", "moat.toml");
+  ASSERT_FALSE(serve.ok());
+  EXPECT_NE(serve.error().message().find("did you mean threads"), std::string::npos) << serve.error().message();
+  EXPECT_TRUE(parse_config("[policy]\ncollusion = 2\nallow_conditional = true\n[gate]\naudit_window_days = 200\n",
+                           "moat.toml").ok());
+}
+
+TEST(ConfigTest, TheRenderedDefaultsUseOnlyKnownSettings) {
+  Config config;
+  config.company = "Aurora Audio Inc.";
+  config.serve.threads = 3;
+  EXPECT_TRUE(parse_config(render_config(config), "moat.toml").ok());
+}
+
 }  // namespace
 }  // namespace moat::app

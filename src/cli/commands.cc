@@ -2,6 +2,7 @@
 #include "cli/commands.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -132,9 +133,12 @@ void print_demo_vetting(const app::DemoResult& demo) {
     }
   }
   std::cout << "\n== Red flags ==\n";
-  TextTable flags({"id", "severity", "rule", "subject", "summary"});
-  for (const app::Flag& f : demo.flags) flags.add({f.id, f.severity, f.rule, f.subject, f.summary});
+  TextTable flags({"id", "severity", "state", "rule", "subject", "summary"});
+  for (const app::Flag& f : demo.flags) flags.add({f.id, f.severity, f.state, f.rule, f.subject, f.summary});
   flags.print(std::cout);
+  for (const app::Flag& f : demo.flags) {
+    if (f.changed_now == "cleared") std::cout << f.id << " (" << f.rule << ") resolved itself: " << f.reason << "\n";
+  }
 }
 
 // One failing (or waived) check with its reason and fix.
@@ -619,8 +623,8 @@ void print_exposure(const app::ExposureReport& report) {
     std::ostringstream share, cap;
     share << std::fixed << std::setprecision(0) << row.share * 100 << "%";
     cap << std::fixed << std::setprecision(0) << row.cap * 100 << "%";
-    std::vector<std::string> cells{row.party + (row.trusted ? " (trusted)" : ""), share.str(),
-                                   row.trusted ? "-" : cap.str()};
+    std::vector<std::string> cells{row.party + (row.trusted ? " (trusted)" : ""),
+                                   share.str() + (row.over_cap ? " > CAP" : ""), row.trusted ? "-" : cap.str()};
     for (char c : row.cells) cells.push_back(c == 'D' ? "██" : c == 'I' ? "░░" : "··");
     std::string suppliers;
     for (const auto& s : row.suppliers) suppliers += (suppliers.empty() ? "" : " ") + s;
@@ -628,6 +632,10 @@ void print_exposure(const app::ExposureReport& report) {
     table.add(std::move(cells));
   }
   table.print(std::cout);
+  if (std::any_of(report.rows.begin(), report.rows.end(), [](const app::ExposureRow& r) { return r.over_cap; })) {
+    std::cout << "\nA party holds more than its cap allows today (its inputs changed since the plan was approved): "
+                 "re-plan and approve the new plan.\n";
+  }
   std::cout << "\nRecipes (collusion level " << report.collusion << "):\n";
   for (const auto& r : report.recipes) {
     std::string members;

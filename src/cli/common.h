@@ -24,6 +24,10 @@ class App;
 
 namespace moat::cli {
 
+// The exit code of a verdict that says no: a NO-GO from the gate, an agreement failing its check.
+// Scripts can act on it (`moat gate ... && send`); 1 and 2 stay the errors'.
+constexpr int kExitNoGo = 3;
+
 // Prints `error` (each diagnostic with where it is) to stderr; returns its exit code (1 or 2).
 int fail(const Error& error);
 

@@ -166,7 +166,8 @@ void define_agreement_review(CLI::App& parent, GlobalOptions& global, Runs& runs
   cmd->add_option("--as-of", flags->date, "checked as of this date (default: today)");
   runs.push_back([cmd, flags, details, &global] {
     if (!cmd->parsed()) return -1;
-    return with_session(global, [&](app::Workspace& workspace, const app::Session& session) -> Status {
+    bool failing = false;
+    const int code = with_session(global, [&](app::Workspace& workspace, const app::Session& session) -> Status {
       MOAT_TRY(const Date today, as_of(flags->date, session));
       MOAT_TRY(std::vector<app::AgreementReview> all, app::review_agreements(workspace, today, flags->supplier));
       for (const std::string& id : flags->ids) {
@@ -187,8 +188,11 @@ void define_agreement_review(CLI::App& parent, GlobalOptions& global, Runs& runs
       } else {
         print_agreements(all);
       }
+      failing = std::any_of(all.begin(), all.end(), [](const app::AgreementReview& a) { return !a.passes; });
       return {};
     });
+    // `check` is a verdict: an agreement that fails it is exit code 3; `list` only lists.
+    return code == 0 && details && failing ? kExitNoGo : code;
   });
 }
 
@@ -522,7 +526,8 @@ std::function<int()> define_gate(CLI::App& app, GlobalOptions& global) {
   app.add_option("--as-of", (*flags)[3], "decide as of this date (default: today)");
   app.add_flag("--json", global.json, "print as JSON");
   return [flags, &global] {
-    return with_session(global, [&](app::Workspace& workspace, const app::Session& session) -> Status {
+    bool go = false;
+    const int code = with_session(global, [&](app::Workspace& workspace, const app::Session& session) -> Status {
       MOAT_TRY(const Date today, as_of((*flags)[3], session));
       const app::GateRequest request{(*flags)[0], (*flags)[1], (*flags)[2], today};
       MOAT_TRY(const gate::Verdict verdict, app::run_gate(workspace, session, request));
@@ -531,8 +536,10 @@ std::function<int()> define_gate(CLI::App& app, GlobalOptions& global) {
       } else {
         print_verdict(verdict, gate_title(request));
       }
+      go = verdict.go;
       return {};
     });
+    return code == 0 && !go ? kExitNoGo : code;
   };
 }
 

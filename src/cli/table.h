@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Plain-text tables for the terminal: columns padded by display width, so that Chinese names
-// line up with Latin ones.
+// line up with Latin ones; a long cell wraps onto further lines between words, never cut.
 #pragma once
 
 #include <ostream>

@@ -690,6 +690,13 @@ std::function<int()> define_reconcile(CLI::App& app, GlobalOptions& global) {
 
 // ---- moat flags ------------------------------------------------------------------------------
 
+// The flags this evaluation resolved because their cause cleared, each with the fact that did.
+void print_cleared(const std::vector<app::Flag>& all) {
+  for (const app::Flag& f : all) {
+    if (f.changed_now == "cleared") std::cout << "\n" << f.id << " (" << f.rule << ") resolved itself: " << f.reason << "\n";
+  }
+}
+
 int print_flags(const std::vector<app::Flag>& all, bool as_json, bool every_state) {
   std::vector<app::Flag> shown;
   for (const app::Flag& f : all) {
@@ -703,27 +710,43 @@ int print_flags(const std::vector<app::Flag>& all, bool as_json, bool every_stat
   }
   if (shown.empty()) {
     std::cout << "No red flags.\n";
+    print_cleared(all);
     return 0;
   }
   TextTable table({"id", "severity", "state", "rule", "subject", "summary"});
-  for (const auto& f : shown) table.add({f.id + (f.raised_now ? " (new)" : ""), f.severity, f.state, f.rule, f.subject, f.summary});
+  for (const auto& f : shown) {
+    const std::string mark = f.raised_now ? " (new)" : f.changed_now.empty() ? "" : " (" + f.changed_now + ")";
+    table.add({f.id + mark, f.severity, f.state, f.rule, f.subject, f.summary});
+  }
   table.print(std::cout);
-  std::cout << "\nEvidence: moat flags show ID; acknowledge or resolve: moat flags ack|resolve ID --reason TEXT\n";
+  print_cleared(all);
+  std::cout << "\nEvidence: moat flags show ID; acknowledge or resolve: moat flags ack|resolve ID... --reason TEXT\n";
   return 0;
 }
 
+struct FlagStateFlags {
+  std::vector<std::string> ids;
+  std::string reason;
+};
+
 void define_flag_state(CLI::App& parent, GlobalOptions& global, std::vector<std::function<int()>>& runs,
                        const char* name, const char* state, const char* help) {
-  auto flags = std::make_shared<std::array<std::string, 2>>();  // id, reason
+  auto flags = std::make_shared<FlagStateFlags>();
   CLI::App* cmd = subcommand(parent, name, help, global);
-  cmd->add_option("ID", (*flags)[0], "flag id (FL1, ...)")->required();
-  cmd->add_option("--reason", (*flags)[1], "why (kept in the ledger)")->required();
+  cmd->add_option("ID", flags->ids, "flag ids (FL1 FL4 ...): all change or none")->required();
+  cmd->add_option("--reason", flags->reason, "why (kept in the ledger)")->required();
   runs.push_back([cmd, flags, state, &global] {
     if (!cmd->parsed()) return -1;
     return with_workspace(global, [&](app::Workspace& workspace) {
-      auto updated = app::update_flag(workspace, app::terminal_session(), (*flags)[0], state, (*flags)[1]);
+      auto updated = app::update_flags(workspace, app::terminal_session(), flags->ids, state, flags->reason);
       if (!updated.ok()) return fail(updated.error());
-      std::cout << (global.json ? app::flag_json(*updated).dump(2) : updated->id + " is " + updated->state) << "\n";
+      if (global.json) {
+        json out = json::array();
+        for (const app::Flag& f : *updated) out.push_back(app::flag_json(f));
+        std::cout << (updated->size() == 1 ? out.front() : out).dump(2) << "\n";
+        return 0;
+      }
+      for (const app::Flag& f : *updated) std::cout << f.id << " is " << f.state << "\n";
       return 0;
     });
   });

@@ -885,6 +885,110 @@ std::vector<Raised> disclosure_before_filing(const Facts& facts, const RuleSetti
   return raised;
 }
 
+// ---- What cleared a flag ---------------------------------------------------------------------
+
+// "F04" of "supplier/F04"; the rest after the first slash.
+std::string_view id_of(std::string_view subject) {
+  const std::size_t slash = subject.find('/');
+  return slash == std::string_view::npos ? subject : subject.substr(slash + 1);
+}
+
+// The latest visit of `kind` to `supplier` on or before `until`, or nullptr.
+const VisitFacts* latest_visit_of(const Facts& facts, std::string_view supplier, std::string_view kind, Date until) {
+  const VisitFacts* latest = nullptr;
+  for (const VisitFacts& visit : facts.visits) {
+    if (visit.supplier != supplier || visit.kind != kind || visit.date > until) continue;
+    if (!latest || visit.date > latest->date) latest = &visit;
+  }
+  return latest;
+}
+
+// Why a supplier-level duty ended without the duty being done: the supplier is gone, no
+// longer active, or the company's own facility.
+std::optional<std::string> supplier_gone(const Facts& facts, std::string_view id) {
+  const SupplierFacts* supplier = find_supplier(facts, id);
+  if (!supplier) return std::string(id) + " is no longer on record";
+  if (supplier->trusted) return supplier_label(facts, id) + " is a trusted (own) facility";
+  if (supplier->status == "rejected") return supplier_label(facts, id) + " was rejected";
+  if (!supplier->active) return supplier_label(facts, id) + " has no purchase order and no approved assignment";
+  return std::nullopt;
+}
+
+std::string requalification_cleared(const Facts& facts, std::string_view subject, std::string_view) {
+  const SupplierFacts* supplier = find_supplier(facts, id_of(subject));
+  if (!supplier) return std::string(id_of(subject)) + " is no longer on record";
+  const std::string until = supplier->qualified_until ? " until " + supplier->qualified_until->to_string() : "";
+  return supplier_label(facts, supplier->id) + " is " + supplier->status + until;
+}
+
+std::string certificate_cleared(const Facts& facts, std::string_view subject, std::string_view cause) {
+  const std::string_view supplier = id_of(subject);
+  const std::string_view id = cause.substr(0, cause.find(':'));
+  const auto old = std::find_if(facts.certificates.begin(), facts.certificates.end(),
+                                [&](const CertificateFacts& c) { return c.supplier == supplier && c.id == id; });
+  if (old == facts.certificates.end()) return "certificate " + std::string(id) + " is no longer on record";
+  for (const CertificateFacts& c : facts.certificates) {
+    if (c.supplier != supplier || normalized(c.standard) != normalized(old->standard) || c.expires < facts.today) continue;
+    return "certificate " + c.id + " (" + c.standard + " " + c.number + ") is valid until " + c.expires.to_string();
+  }
+  return supplier_gone(facts, supplier).value_or("the certificate no longer counts");
+}
+
+std::string audit_cleared(const Facts& facts, std::string_view subject, std::string_view) {
+  const std::string_view supplier = id_of(subject);
+  if (std::optional<std::string> gone = supplier_gone(facts, supplier)) return *gone;
+  const VisitFacts* audit = latest_visit_of(facts, supplier, kAudit, facts.today);
+  if (!audit) return "the audit is no longer due";
+  return "audit " + audit->id + " of " + supplier_label(facts, supplier) + " on " + audit->date.to_string();
+}
+
+std::string finding_cleared(const Facts& facts, std::string_view subject, std::string_view) {
+  const std::string_view path = id_of(subject);  // "V-2025-031/F3"
+  for (const FindingFacts& f : facts.findings) {
+    if (f.visit + "/" + f.id != path) continue;
+    if (f.closed) return "finding " + f.id + " of visit " + f.visit + " is closed";
+    if (f.severity != kCritical) return "finding " + f.id + " of visit " + f.visit + " is now " + f.severity;
+    if (f.due) return "finding " + f.id + " of visit " + f.visit + " is now due on " + f.due->to_string();
+  }
+  return "finding " + std::string(path) + " is no longer on record";
+}
+
+std::string owner_visit_cleared(const Facts& facts, std::string_view subject, std::string_view) {
+  const std::string_view supplier = id_of(subject);
+  const SupplierFacts* found = find_supplier(facts, supplier);
+  if (std::optional<std::string> gone = supplier_gone(facts, supplier)) return *gone;
+  if (!found->first_production) return supplier_label(facts, supplier) + " has no production start on record";
+  const Date start = *found->first_production;
+  const VisitFacts* visit = latest_visit_of(facts, supplier, kOwnerVisit, std::min(start, facts.today));
+  if (!visit) return "production at " + supplier_label(facts, supplier) + " now starts on " + start.to_string();
+  return "owner's visit " + visit->id + " to " + supplier_label(facts, supplier) + " on " + visit->date.to_string() +
+         ", before production starts on " + start.to_string();
+}
+
+std::string agreement_missing_cleared(const Facts& facts, std::string_view subject, std::string_view product) {
+  const std::string_view supplier = id_of(subject);
+  for (const AgreementFacts& a : facts.legal.agreements) {
+    if (a.kind != kNnn || !binds(a, supplier) || !covers_product(a, product) || !in_force(a, facts.today)) continue;
+    const std::string until = a.expires ? " until " + a.expires->to_string() : "";
+    return "NNN " + a.id + " binds " + supplier_label(facts, supplier) + " and covers " + std::string(product) +
+           ", in force since " + a.effective->to_string() + until;
+  }
+  if (std::optional<std::string> gone = supplier_gone(facts, supplier)) return *gone;
+  return supplier_label(facts, supplier) + " no longer works on " + std::string(product);
+}
+
+std::string unaccounted_cleared(const Facts& facts, std::string_view subject, std::string_view cause) {
+  const std::string_view supplier = id_of(subject);
+  const std::string_view product = cause.substr(0, cause.find(':'));
+  for (const vet::Reconciliation& r : facts.reconciliations) {
+    if (r.supplier != supplier || r.product != product) continue;
+    return "the reconciliation of " + std::string(product) + " at " + supplier_label(facts, supplier) + " from " +
+           r.from.to_string() + " to " + r.to.to_string() + " leaves " + number(r.unaccounted_units) +
+           " units unaccounted (" + number(r.accounted) + " accounted), within the allowance";
+  }
+  return "no reconciliation of " + std::string(product) + " at " + supplier_label(facts, supplier) + " remains";
+}
+
 // ---- Releases --------------------------------------------------------------------------------
 
 std::vector<Raised> release_not_returned(const Facts& facts, const RuleSetting& setting) {
@@ -909,19 +1013,21 @@ std::vector<Raised> release_not_returned(const Facts& facts, const RuleSetting& 
 }
 
 const Rule kRules[] = {
-    {"requalification-overdue", "Supplier's qualification has expired", Severity::kHigh, {}, requalification_overdue},
-    {"certificate-expired", "Supplier's certificate has expired", Severity::kHigh, {}, certificate_expired},
+    {"requalification-overdue", "Supplier's qualification has expired", Severity::kHigh, {}, requalification_overdue,
+     requalification_cleared},
+    {"certificate-expired", "Supplier's certificate has expired", Severity::kHigh, {}, certificate_expired,
+     certificate_cleared},
     {"audit-overdue", "Active supplier is due for an audit", Severity::kMedium, {{"interval_days", 180}},
-     audit_overdue},
+     audit_overdue, audit_cleared},
     {"critical-finding-overdue", "Critical finding still open past its due date", Severity::kCritical, {},
-     critical_finding_overdue},
+     critical_finding_overdue, finding_cleared},
     {"unapproved-subcontractor", "Visit saw a subcontractor that is not approved", Severity::kCritical, {},
      unapproved_subcontractor},
     {"unknown-site", "Visit saw a site the supplier never declared", Severity::kHigh, {}, unknown_site},
     {"capacity-swing", "Capacity seen changed sharply between visits", Severity::kMedium, {{"max_change", 0.3}},
      capacity_swing},
     {"unaccounted-units", "Units could have been built that were not accounted for", Severity::kCritical,
-     {{"min_units", 50}, {"min_share", 0.02}}, unaccounted_units},
+     {{"min_units", 50}, {"min_share", 0.02}}, unaccounted_units, unaccounted_cleared},
     {"tooling-unapproved-location", "Tool is somewhere it was not approved to be", Severity::kHigh, {},
      tooling_unapproved_location},
     {"tooling-moved-unrecorded", "Tool was seen where its passport does not put it", Severity::kHigh, {},
@@ -933,9 +1039,9 @@ const Rule kRules[] = {
     {"affiliated-collusion", "Affiliated suppliers together can complete a recipe", Severity::kCritical, {},
      affiliated_collusion},
     {"owner-visit-missing", "No owner's visit before production starts", Severity::kHigh, {{"lead_days", 14}},
-     owner_visit_missing},
+     owner_visit_missing, owner_visit_cleared},
     {"agreement-missing", "Active supplier without an NNN in force covering the product", Severity::kHigh, {},
-     agreement_missing},
+     agreement_missing, agreement_missing_cleared},
     {"agreement-quality", "Agreement fails its quality check", Severity::kHigh, {}, agreement_quality},
     {"agreement-expiring", "Agreement expires within the policy window", Severity::kMedium, {}, agreement_expiring},
     {"ip-owned-by-other", "IP right owned by someone other than the company", Severity::kHigh, {}, ip_owned_by_other},
@@ -1033,6 +1139,13 @@ double RuleSetting::threshold(std::string_view name) const {
 }
 
 std::span<const Rule> builtin_rules() { return kRules; }
+
+std::string cleared_reason(const Facts& facts, std::string_view rule, std::string_view subject,
+                           std::string_view cause) {
+  const Rule* found = find_rule(rule);
+  if (found && found->cleared) return found->cleared(facts, subject, cause);
+  return std::string(rule) + ": the cause no longer holds on " + facts.today.to_string();
+}
 
 Result<Settings> settings(const Overrides& overrides) {
   Settings result;

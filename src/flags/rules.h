@@ -224,6 +224,9 @@ struct Rule {
   Severity severity;         // default
   std::vector<std::pair<std::string_view, double>> thresholds;  // defaults
   std::vector<Raised> (*evaluate)(const Facts& facts, const RuleSetting& setting);
+  // The fact that ended a flag this rule raised before and no longer raises, in a sentence for
+  // the ledger; nullptr: the rule says only that its condition no longer holds.
+  std::string (*cleared)(const Facts& facts, std::string_view subject, std::string_view cause) = nullptr;
 };
 
 std::span<const Rule> builtin_rules();
@@ -243,5 +246,12 @@ Result<Settings> settings(const Overrides& overrides);
 
 // Every flag the enabled rules raise, ordered by severity (highest first), rule, subject, cause.
 std::vector<Raised> evaluate(const Facts& facts, const Settings& settings);
+
+// Why the flag (rule, subject, cause) that `evaluate` no longer raises has cleared as of
+// facts.today, naming the fact that cleared it: "audit V-2026-031 on 2026-11-20", "NNN A3 in
+// force since 2026-11-02 covers aurora". A rule that cannot say more, or an unknown rule, gives
+// "<rule>: the cause no longer holds on <today>".
+std::string cleared_reason(const Facts& facts, std::string_view rule, std::string_view subject,
+                           std::string_view cause);
 
 }  // namespace moat::flags

@@ -44,6 +44,7 @@ std::vector<Check> trademark_cn(const Context& context);
 // plan_checks.cc
 std::vector<Check> plan_assignment(const Context& context);
 std::vector<Check> collusion_margin(const Context& context);
+std::vector<Check> plan_valid(const Context& context);
 
 // waivers.cc: `check` with the first matching waiver in force applied (status kWaived), or with
 // the reason extended by why the matching waivers do not apply (expired, not yet granted, invalid).

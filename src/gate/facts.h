@@ -83,6 +83,9 @@ struct ApprovedPlan {
   std::string id;
   std::vector<Assignment> assignments;
   std::vector<RecipeCoalition> recipes;
+  // What no longer holds of it against today's inputs (qualification, capabilities, quotes,
+  // capacities, affiliations, exposure caps), one sentence each; nullopt: not re-validated.
+  std::optional<std::vector<std::string>> broken;
 };
 
 // ---- One supplier -----------------------------------------------------------------------------
@@ -152,6 +155,9 @@ struct SupplierFacts {
   std::string city;        // where its factory is: the court with jurisdiction sits there
   std::string status;      // effective status (vet::effective_status): qualified, conditional, expired, ...
   std::optional<Date> qualified_until;
+  // When it starts making the product (app/: the product's recorded start, else the supplier's
+  // first purchase order for it); nullopt: the verdict's production start.
+  std::optional<Date> production_start;
   std::vector<Agreement> nnns;
   std::vector<PurchaseOrder> purchase_orders;
   std::vector<OnSiteAssignment> on_site;

@@ -20,7 +20,7 @@ struct Row {
 
 const Row kRows[] = {
     {{"supplier-qualified", "Supplier qualified and in date", Applies::kBoth, Level::kSupplier,
-      "The supplier's effective status is qualified (or conditional where gate.allow_conditional) and its "
+      "The supplier's effective status is qualified (or conditional where policy.allow_conditional) and its "
       "qualification runs at least until today."},
      detail::supplier_qualified},
     {{"nnn", "Valid NNN covering the product", Applies::kBoth, Level::kSupplier,
@@ -56,9 +56,14 @@ const Row kRows[] = {
       "The product's approved plan assigns the package to the supplier."},
      detail::plan_assignment},
     {{"collusion-margin", "No small coalition completes a recipe", Applies::kBoth, Level::kProduct,
-      "In the approved plan every recipe's min_coalition is above gate.collusion (or no coalition can complete "
+      "In the approved plan every recipe's min_coalition is above policy.collusion (or no coalition can complete "
       "it)."},
      detail::collusion_margin},
+    {{"plan-valid", "Approved plan still valid", Applies::kBoth, Level::kProduct,
+      "The approved plan still holds against today's inputs: every assigned supplier is eligible (qualification, "
+      "capability, a valid quote), within its capacity, each package's sources in distinct parties, and no "
+      "untrusted party above its exposure cap."},
+     detail::plan_valid},
     {{"red-flags", "No open critical red flag", Applies::kBoth, Level::kSupplier,
       "The supplier has no open red flag of severity critical."},
      detail::red_flags},

@@ -51,7 +51,8 @@ std::vector<IpRight> aurora_rights() {
 ApprovedPlan aurora_plan() {
   return {"P-2026-01",
           {{"WP01", "F03"}, {"WP05", "F05"}, {"WP15", "F01"}},
-          {{"R1", "Functional clone", 3, {}}, {"R2", "Look-alike", 2, {}}, {"R3", "Full counterfeit", std::nullopt, {}}}};
+          {{"R1", "Functional clone", 3, {}}, {"R2", "Look-alike", 2, {}}, {"R3", "Full counterfeit", std::nullopt, {}}},
+          std::vector<std::string>{}};
 }
 
 // A supplier whose paperwork and oversight are complete.
@@ -183,7 +184,7 @@ const std::vector<ReleaseCase>& release_cases() {
       {"NoQualificationDate", [](ReleaseFacts& f) { f.supplier.qualified_until.reset(); },
        "supplier-qualified supplier/F03", "no re-qualification date", ""},
       {"ConditionalNotAllowed", [](ReleaseFacts& f) { f.supplier.status = "conditional"; },
-       "supplier-qualified supplier/F03", "gate.allow_conditional = false", ""},
+       "supplier-qualified supplier/F03", "policy.allow_conditional = false", ""},
       {"Rejected", [](ReleaseFacts& f) { f.supplier.status = "rejected"; }, "supplier-qualified supplier/F03",
        "was rejected", ""},
       {"NoNnn", [](ReleaseFacts& f) { f.supplier.nnns.clear(); }, "nnn supplier/F03",
@@ -277,6 +278,12 @@ const std::vector<ReleaseCase>& release_cases() {
        "collusion-margin recipe/R2", "a single party (G3) can complete R2 (Look-alike)", "Re-plan aurora"},
       {"NoExposureAnalysis", [](ReleaseFacts& f) { f.plan->recipes.clear(); }, "collusion-margin product/aurora",
        "No exposure analysis", ""},
+      {"PlanNoLongerHolds",
+       [](ReleaseFacts& f) { f.plan->broken = {"F03 is only conditional (WP01)", "party G3 holds 27.0% of the secret weight, above its cap of 20.0%"}; },
+       "plan-valid product/aurora", "P-2026-01 no longer holds: F03 is only conditional (WP01); party G3 holds 27.0%",
+       "Re-plan aurora (moat plan --product aurora --save)"},
+      {"PlanNotRevalidated", [](ReleaseFacts& f) { f.plan->broken.reset(); }, "plan-valid product/aurora",
+       "was not checked against today's inputs", "Re-plan aurora"},
       {"OpenCriticalRedFlag",
        [](ReleaseFacts& f) {
          f.supplier.open_flags.push_back({"unaccounted-units", "critical", "1200 units of aurora unaccounted for"});
@@ -342,7 +349,7 @@ const std::vector<LaunchCase>& launch_cases() {
        {"supplier-qualified supplier/F05", "nnn supplier/F05", "po-ip-clause supplier/F05", "onsite-agent supplier/F05",
         "recent-audit supplier/F05", "owner-visit supplier/F05"},
        ""},
-      {"NoApprovedPlan", [](LaunchFacts& f) { f.plan.reset(); }, {"collusion-margin product/aurora"},
+      {"NoApprovedPlan", [](LaunchFacts& f) { f.plan.reset(); }, {"collusion-margin product/aurora", "plan-valid product/aurora"},
        "aurora has no approved plan"},
   };
   return cases;
@@ -381,7 +388,7 @@ TEST(GateTable, IdsAreUniqueAndDescribed) {
     EXPECT_FALSE(info.title.empty());
     EXPECT_FALSE(info.description.empty());
   }
-  EXPECT_EQ(ids.size(), 13u);
+  EXPECT_EQ(ids.size(), 14u);
 }
 
 // ---- Other facts that still pass ------------------------------------------------------------
@@ -494,7 +501,8 @@ TEST(GateRelease, NoApprovedPlanFailsAssignmentAndMargin) {
   ReleaseFacts facts = release_fixture();
   facts.plan.reset();
   EXPECT_EQ(failures(gate_release(facts, Settings{})),
-            (std::vector<std::string>{"plan-assignment supplier/F03/package/WP01", "collusion-margin product/aurora"}));
+            (std::vector<std::string>{"plan-assignment supplier/F03/package/WP01", "collusion-margin product/aurora",
+                                      "plan-valid product/aurora"}));
 }
 
 TEST(GateRelease, ChecksFollowTheTableOrder) {
@@ -505,7 +513,8 @@ TEST(GateRelease, ChecksFollowTheTableOrder) {
   }
   EXPECT_EQ(order, (std::vector<std::string>{"supplier-qualified", "nnn", "po-ip-clause", "ip-filed",
                                              "priority-deadline", "trademark-cn", "onsite-agent", "recent-audit",
-                                             "plan-assignment", "collusion-margin", "red-flags", "files-returned"}));
+                                             "plan-assignment", "collusion-margin", "plan-valid", "red-flags",
+                                             "files-returned"}));
 }
 
 // ---- Launch runs the supplier checks for every supplier in the plan ---------------------------

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The checks against the approved plan: the package goes to a supplier the plan assigns it to,
-// and no small coalition of parties can complete a recipe.
+// no small coalition of parties can complete a recipe, and the plan still holds against today's
+// inputs.
 #include <algorithm>
 
 #include "core/text.h"
@@ -88,6 +89,22 @@ std::vector<Check> collusion_margin(const Context& context) {
   std::vector<Check> checks;
   for (const RecipeCoalition& recipe : plan.recipes) checks.push_back(margin_for(context, plan, recipe));
   return checks;
+}
+
+std::vector<Check> plan_valid(const Context& context) {
+  const std::string subject = "product/" + context.product->id;
+  if (!context.plan->has_value()) return {failed(subject, no_plan_reason(context), no_plan_fix(context))};
+  const ApprovedPlan& plan = **context.plan;
+  const std::string replan = "Re-plan " + context.product->id + " (moat plan --product " + context.product->id +
+                             " --save) and approve the new plan, or restore what changed.";
+  if (!plan.broken) {
+    return {failed(subject, "Approved plan " + plan.id + " was not checked against today's inputs.", replan)};
+  }
+  if (plan.broken->empty()) {
+    return {passed(subject, "Approved plan " + plan.id + " still holds against today's qualifications, quotes, "
+                            "capacities, affiliations and exposure caps.")};
+  }
+  return {failed(subject, "Approved plan " + plan.id + " no longer holds: " + join(*plan.broken, "; ") + ".", replan)};
 }
 
 }  // namespace moat::gate::detail

@@ -40,9 +40,9 @@ Check status_failure(const SupplierFacts& s, const Settings& settings) {
   }
   if (s.status == kConditional && !settings.allow_conditional) {
     return failed(supplier_subject(s), label + " is only conditionally qualified and the policy does not allow "
-                                               "conditional suppliers (gate.allow_conditional = false).",
+                                               "conditional suppliers (policy.allow_conditional = false).",
                   "Re-assess " + label + " once the conditions are met so that it qualifies fully, or allow "
-                                         "conditional suppliers in moat.toml (gate.allow_conditional = true).");
+                                         "conditional suppliers (policy.allow_conditional = true in moat.toml, then plan again).");
   }
   if (s.status == kExpired) {
     const std::string on = s.qualified_until ? " on " + s.qualified_until->to_string() : "";
@@ -272,7 +272,7 @@ std::vector<Check> recent_audit(const Context& context) {
 
 std::vector<Check> owner_visit(const Context& context) {
   const SupplierFacts& s = *context.supplier;
-  const Date start = context.production_start;
+  const Date start = s.production_start.value_or(context.production_start);
   const Date until = std::min(context.today, start);
   for (const Visit& v : s.owner_visits) {
     if (v.date > until) continue;

@@ -122,7 +122,7 @@ json exposure_json(const app::ExposureReport& report) {
       if (row.cells[s] == 'I') inferred.push_back(report.secrets[s]);
     }
     parties.push_back({{"party", row.party}, {"suppliers", row.suppliers}, {"trusted", row.trusted},
-                       {"share", row.share}, {"cap", row.cap}, {"secrets", held}, {"inferred", inferred},
+                       {"share", row.share}, {"cap", row.cap}, {"over_cap", row.over_cap}, {"secrets", held}, {"inferred", inferred},
                        {"cells", std::string(row.cells.begin(), row.cells.end())}});
   }
   json recipes = json::array();
@@ -297,8 +297,15 @@ Result<Reply> product_plan(Call& call) {
     }
   }
   MOAT_TRY(const std::string currency, product_currency(call, product));
+  // What no longer holds of the approved plan today (the gate's plan-valid): the dashboard says re-plan.
+  json breaks = json::array();
+  if (saved->state == "approved") {
+    MOAT_TRY(const auto broken, app::approved_plan_breaks(call.workspace, product, today(call)));
+    for (const std::string& b : broken.value_or(std::vector<std::string>{})) breaks.push_back(b);
+  }
   Reply reply;
   reply.body = {{"plan", saved->id}, {"state", saved->state}, {"status", plan::status_name(saved->plan.status)},
+                {"breaks", std::move(breaks)},
                 {"cost", saved->plan.cost ? json(*saved->plan.cost) : json(nullptr)},
                 {"currency", currency.empty() ? json() : json(currency)}, {"secrets", std::move(secrets)},
                 {"collusion", saved->collusion}, {"max_exposure_share", saved->max_exposure_share},

@@ -197,6 +197,20 @@ Result<Reply> update_flag(Call& call) {
   return json_reply(app::flag_json(flag));
 }
 
+// Several flags at once, all or none: {"ids": ["FL1", "FL4"], "state", "reason"}.
+Result<Reply> update_flags(Call& call) {
+  auto body = json_object_body(call);
+  if (auto* refusal = std::get_if<Reply>(&body)) return std::move(*refusal);
+  const json& object = std::get<json>(body);
+  MOAT_TRY(const std::vector<std::string> ids, text_list_member(object, "ids"));
+  if (ids.empty()) return input_error("body#/ids", "name one or more flag ids");
+  MOAT_TRY(const std::vector<app::Flag> flags,
+           app::update_flags(call.workspace, call.session, ids, text_of(object, "state"), text_of(object, "reason")));
+  json out = json::array();
+  for (const app::Flag& flag : flags) out.push_back(app::flag_json(flag));
+  return json_reply(out);
+}
+
 Result<Reply> product_gate(Call& call) {
   app::GateRequest request{call.param("id"), call.query_value("supplier").value_or(""),
                            call.query_value("package").value_or(""), today(call)};
@@ -273,11 +287,16 @@ Result<Reply> list_orders(Call& call) {
 
 Result<Reply> refresh_flags(Call& call) {
   MOAT_TRY(const auto flags, app::refresh_flags(call.workspace, call.session, today(call)));
-  json raised = json::array();
+  json raised = json::array(), cleared = json::array(), reopened = json::array();
   for (const app::Flag& flag : flags) {
     if (flag.raised_now) raised.push_back(app::flag_json(flag));
+    if (flag.changed_now == "cleared") cleared.push_back(app::flag_json(flag));
+    if (flag.changed_now == "reopened") reopened.push_back(app::flag_json(flag));
   }
-  return json_reply({{"raised", std::move(raised)}, {"as_of", today(call).to_string()}});
+  return json_reply({{"raised", std::move(raised)},
+                     {"cleared", std::move(cleared)},
+                     {"reopened", std::move(reopened)},
+                     {"as_of", today(call).to_string()}});
 }
 
 Result<Reply> ip_rights(Call& call) {

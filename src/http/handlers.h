@@ -68,6 +68,7 @@ Result<Reply> answer_finding(Call& call);
 Result<Reply> close_finding(Call& call);
 Result<Reply> list_flags(Call& call);
 Result<Reply> update_flag(Call& call);
+Result<Reply> update_flags(Call& call);
 Result<Reply> product_gate(Call& call);
 Result<Reply> product_frontier(Call& call);
 Result<Reply> ip_deadlines(Call& call);

@@ -47,6 +47,10 @@ constexpr std::string_view kLoginBody =
 constexpr std::string_view kFlagBody =
     R"({"type": "object", "required": ["state", "reason"],
         "properties": {"state": {"enum": ["acknowledged", "resolved", "open"]}, "reason": {"type": "string"}}})";
+constexpr std::string_view kFlagsBody =
+    R"({"type": "object", "required": ["ids", "state", "reason"],
+        "properties": {"ids": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+                       "state": {"enum": ["acknowledged", "resolved", "open"]}, "reason": {"type": "string"}}})";
 constexpr std::string_view kAnswerBody =
     R"({"type": "object", "required": ["answer"], "properties": {"answer": {"type": "string",
         "description": "what was done about the finding, by whom, with what evidence"}}})";
@@ -149,8 +153,11 @@ const Route kRoutes[] = {
      Scope::kAll, handlers::list_flags, "limit,offset,state,severity,subject", {}, true},
     {Method::kPost, "/api/flags/{id}", "acknowledge, resolve or reopen a red flag, with the reason", kFlagHandlers,
      Scope::kAll, handlers::update_flag, {}, kFlagBody},
+    {Method::kPost, "/api/flags", "acknowledge, resolve or reopen several red flags at once (all or none)",
+     kFlagHandlers, Scope::kAll, handlers::update_flags, {}, kFlagsBody},
     {Method::kPost, "/api/flags/refresh",
-     "evaluate the red-flag rules as of today and record the flags not raised before (answered with those)",
+     "evaluate the red-flag rules as of today: record the flags not raised before, resolve those whose cause "
+     "cleared, reopen those whose cause returned (answered with each)",
      kFlagHandlers, Scope::kAll, handlers::refresh_flags},
     {Method::kGet, "/api/ip/rights", "IP rights (patents, designs, trademarks, ...) with their events", kStaff,
      Scope::kAll, handlers::ip_rights, "limit,offset,product,secret", {}, true},

@@ -279,6 +279,11 @@ const std::vector<Migration> kMigrations = {
               "note" TEXT NOT NULL, "at" TEXT NOT NULL))",
      },
      build_tree},
+    {11,
+     "red flags resolve themselves: how a flag was resolved (by a person, or because its cause cleared)",
+     {
+         R"(ALTER TABLE "flags" ADD COLUMN "resolution" TEXT)",
+     }},
 };
 
 constexpr std::string_view kCreateVersions =

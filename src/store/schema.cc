@@ -25,6 +25,7 @@ constexpr std::array<std::string_view, 5> kToolEventKinds = {"reading", "relocat
 constexpr std::array<std::string_view, 5> kMovementKinds = {"consigned", "returned", "shipped", "scrap", "on-hand"};
 constexpr std::array<std::string_view, 5> kFlagSeverities = {"info", "low", "medium", "high", "critical"};
 constexpr std::array<std::string_view, 3> kFlagStates = {"open", "acknowledged", "resolved"};
+constexpr std::array<std::string_view, 2> kFlagResolutions = {"manual", "automatic"};
 
 constexpr std::array<std::string_view, 3> kPartIdAliases = {"part", "part id", "internal pn"};
 constexpr std::array<std::string_view, 2> kParentAliases = {"parent id", "assembly"};
@@ -130,7 +131,8 @@ std::vector<Table> vetting_tables() {
         {"severity", kEnum, true, Bound::kNone, kFlagSeverities}, {"subject", kText, true},
         {"cause", kText, true}, {"summary", kText, true}, {"evidence", kText, true},
         {"state", kEnum, false, Bound::kNone, kFlagStates, "\"open\""}, {"raised_at", kText, true},
-        {"updated_by", kText}, {"updated_at", kText}, {"reason", kText}}},
+        {"updated_by", kText}, {"updated_at", kText}, {"reason", kText},
+        {"resolution", kEnum, false, Bound::kNone, kFlagResolutions}}},
   };
 }
 

@@ -141,7 +141,7 @@ run "$MOAT" "${W[@]}" agreement add --kind nnn --supplier F06 --law CN --languag
   --clause improvements-ownership --legal-rep --chop --effective 2026-01-01 --expires 2028-12-31 --product aurora --json
 expect_status 0 "agreement add (for a Chinese court)"
 run "$MOAT" "${W[@]}" agreement check --as-of 2026-06-01 --json
-expect_status 0 "agreement check"
+expect_status 3 "agreement check with a failing agreement (F04's Hong Kong NNN)"
 CHECKS=$((CHECKS + 1))
 python3 - "$WORK/stdout" <<'PY' || fail "agreement check --json"
 import json, sys
@@ -152,6 +152,9 @@ assert not hk["passes"] and {"prc-governing-law", "chinese-text-controls", "prc-
 assert all(c["fix"] for c in hk["checks"] if not c["passed"]), hk
 assert cn["passes"], [c for c in cn["checks"] if not c["passed"]]
 PY
+passing=$(python3 -c 'import json,sys; print(next(a["id"] for a in json.load(open(sys.argv[1])) if a["passes"]))' "$WORK/stdout")
+run "$MOAT" "${W[@]}" agreement check "$passing" --as-of 2026-06-01
+expect_status 0 "agreement check of an agreement that passes"
 run "$MOAT" "${W[@]}" agreement list
 expect_status 0 "agreement list"
 expect_stdout "prc-governing-law"
@@ -202,7 +205,7 @@ D=(-w "$WORK/aurora")
 TODAY=$(date -u +%F)
 
 run "$MOAT" "${D[@]}" gate --product aurora --json
-expect_status 0 "gate (launch) exits 0 for a no-go"
+expect_status 3 "gate (launch) exits 3 for a no-go"
 cp "$WORK/stdout" "$WORK/launch.json"
 CHECKS=$((CHECKS + 1))
 python3 - "$WORK/launch.json" <<'PY' || fail "the launch verdict"
@@ -233,7 +236,7 @@ for plan in json.load(open(sys.argv[1])):
 PY
 )
 run "$MOAT" "${D[@]}" gate --product aurora --supplier "$supplier" --package WP07 --json
-expect_status 0 "gate (release)"
+expect_status 0 "gate (release) exits 0 for a go"
 CHECKS=$((CHECKS + 1))
 python3 - "$WORK/stdout" <<'PY' || fail "the release of WP07 is not a go"
 import json, sys

@@ -9,6 +9,7 @@ run "$MOAT" demo "$WORK/aurora" "${DB_FLAGS[@]}"
 expect_status 0 "demo"
 expect_stdout "Red flags" "demo output"
 expect_stdout "unaccounted-units" "demo output"
+cp "$WORK/stdout" "$WORK/demo.out"
 W=(-w "$WORK/aurora")
 
 # moat flags --json: an array of objects with rule, severity, subject, evidence and state.
@@ -51,6 +52,45 @@ import json, sys
 flag = next(f for f in json.load(open(sys.argv[1])) if f["id"] == sys.argv[2])
 assert flag["state"] == "resolved" and flag["reason"] == "Checked on site" and flag["updated_by"] == "e2e-test", flag
 PY
+
+# A flag whose cause was fixed resolved itself, naming the fact that fixed it: the demo evaluates
+# the flags before F04's owner's visit, then today.
+CHECKS=$((CHECKS + 1))
+grep -q "resolved itself" "$WORK/demo.out" || fail "the demo does not show a flag resolving itself"
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/stdout" <<'PY' || fail "no flag resolved itself with the fact that cleared it"
+import json, sys
+cleared = [f for f in json.load(open(sys.argv[1])) if f["resolution"] == "automatic"]
+visit = [f for f in cleared if f["rule"] == "owner-visit-missing" and f["subject"] == "supplier/F04"]
+assert visit and visit[0]["state"] == "resolved" and "V4" in visit[0]["reason"], cleared
+PY
+
+# Several flags at once, all or none.
+run "$MOAT" "${W[@]}" flags --json
+read -r one two three < <(python3 -c 'import json,sys; print(*[f["id"] for f in json.load(open(sys.argv[1])) if f["state"] == "open"][:3])' "$WORK/stdout")
+run "$MOAT" "${W[@]}" flags ack "$one" "$two" --reason "Looking into both"
+expect_status 0 "acknowledge two flags at once"
+expect_stdout "$one is acknowledged"
+expect_stdout "$two is acknowledged"
+run "$MOAT" "${W[@]}" flags resolve "$three" FL9999 --reason "x"
+expect_status 1 "resolve with an unknown flag among them"
+expect_stderr "FL9999"
+run "$MOAT" "${W[@]}" flags --json
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/stdout" "$one" "$three" <<'PY' || fail "bulk: a state was lost or half-written"
+import json, sys
+by = {f["id"]: f for f in json.load(open(sys.argv[1]))}
+assert by[sys.argv[2]]["state"] == "acknowledged" and by[sys.argv[3]]["state"] == "open", by
+PY
+
+# flags show keeps the whole arithmetic of the evidence, wrapped, never cut.
+run "$MOAT" "${W[@]}" flags --json
+shots=$(python3 -c 'import json,sys; print(next(f["id"] for f in json.load(open(sys.argv[1])) if f["rule"] == "tooling-shots-unexplained"))' "$WORK/stdout")
+run "$MOAT" "${W[@]}" flags show "$shots"
+expect_status 0 "flags show"
+expect_stdout "unexplained"
+CHECKS=$((CHECKS + 1))
+grep -q "…" "$WORK/stdout" && fail "flags show cut its evidence: $(cat "$WORK/stdout")"
 
 # The reconciliation shows its arithmetic.
 run "$MOAT" "${W[@]}" reconcile --supplier F04 --product aurora --json

@@ -37,12 +37,18 @@ export async function flagsView(ctx) {
   const listBox = h('div', {}, loading('Loading red flags…'));
   ctx.root.append(status, listBox);
 
-  // The rules are evaluated as of today first (a flag is raised once per cause; nothing is written
-  // when nothing is new), so the list is current even if nobody ran `moat flags` today.
+  // The rules are evaluated as of today first (a flag is raised once per cause, resolves itself when
+  // its cause clears; nothing is written when nothing changed), so the list is current even if
+  // nobody ran `moat flags` today.
   if (can('flags:change')) {
     try {
-      const { raised } = await api('/api/flags/refresh', { method: 'POST' });
-      if (raised.length) status.textContent = `${raised.length} new red flag${raised.length === 1 ? '' : 's'} raised today.`;
+      const { raised, cleared = [], reopened = [] } = await api('/api/flags/refresh', { method: 'POST' });
+      const plural = (n, one) => `${n} ${one}${n === 1 ? '' : 's'}`;
+      status.textContent = [
+        raised.length ? `${plural(raised.length, 'new red flag')} raised today.` : '',
+        cleared.length ? `${plural(cleared.length, 'flag')} resolved itself because its cause cleared: ${cleared.map((f) => f.id).join(', ')}.` : '',
+        reopened.length ? `${plural(reopened.length, 'flag')} reopened because its cause returned: ${reopened.map((f) => f.id).join(', ')}.` : '',
+      ].filter(Boolean).join(' ');
     } catch (error) {
       status.textContent = `The rules could not be evaluated now: ${error.message}`;
     }

@@ -46,12 +46,18 @@ export async function planView(ctx) {
     ctx.root.append(emptyState(`No plan has been approved for ${product.name} yet. Once one is approved, `
       + 'its exposure and recipes show here.'), maker);
   } else {
-    ctx.root.append(
+    const breaks = plan.breaks || [];
+    const replan = breaks.length ? h('div', { class: 'status-line warn', role: 'alert', id: 'plan-breaks' },
+      h('strong', {}, 'Re-plan: '), `${plan.plan} no longer holds against today’s inputs:`,
+      h('ul', {}, breaks.map((b) => h('li', {}, b))),
+      'Make a new plan and approve it: the launch gate fails plan-valid until then.') : null;
+    ctx.root.append(...[
+      replan,
       section('Approved plan', planSummary(plan)),
       maker,
       heatmapSection(plan, names, secretNames),
       recipesSection(plan, ctx.params.get('recipe')),
-      assignmentsSection(plan, packages, names));
+      assignmentsSection(plan, packages, names)].filter(Boolean));
   }
   ctx.root.append(frontierSection(product));
   const recipe = ctx.params.get('recipe');

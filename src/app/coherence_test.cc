@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: Apache-2.0
+// One truth: the red flags and the gate read the same facts, over the Aurora demo and over
+// workspaces generated from it (owner visits, NNNs and production starts changed at random, the
+// day moving on), and derived state keeps up — a flag whose cause is fixed resolves itself with
+// the fact that fixed it, reopens when the cause returns, and a person's decisions survive.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <regex>
+#include <set>
+
+#include "app/demo.h"
+#include "app/edit.h"
+#include "app/gate.h"
+#include "app/legal.h"
+#include "app/oversight.h"
+#include "app/red_flags.h"
+#include "app/sourcing.h"
+#include "app/workspace.h"
+#include "testing/testing.h"
+
+namespace moat::app {
+namespace {
+
+constexpr int kOwnerVisitLeadDays = 14;  // owner-visit-missing's default lead_days
+
+Date plus_days(Date day, long days) { return Date::from_days(day.days_since_epoch() + days); }
+
+class CoherenceTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(database_.error(), "");
+    auto demo = create_demo(dir_.path() / "demo", session_, database_.url());
+    ASSERT_TRUE(demo.ok()) << demo.error().to_string();
+    workspace_ = std::move(demo->workspace);
+    flags_ = demo->flags;
+    for (const plan::Assignment& a : demo->plan.plan.assignments) planned_.insert(a.supplier);
+    assignments_ = demo->plan.plan.assignments;
+  }
+
+  Date today() const { return *Date::parse(session_.now().substr(0, 10)); }
+
+  const Flag* find_flag(const std::vector<Flag>& flags, std::string_view rule, std::string_view subject) {
+    const auto it = std::find_if(flags.begin(), flags.end(),
+                                 [&](const Flag& f) { return f.rule == rule && f.subject == subject; });
+    return it == flags.end() ? nullptr : &*it;
+  }
+
+  std::vector<store::Record> records(std::string_view table) {
+    auto listed = workspace_->store().list(*store::find_table(table));
+    EXPECT_TRUE(listed.ok());
+    return listed.ok() ? *listed : std::vector<store::Record>{};
+  }
+
+  Status record_owner_visit(const std::string& supplier, Date on) {
+    VisitInput visit;
+    visit.supplier = supplier;
+    visit.kind = "owner-visit";
+    visit.date = on;
+    visit.by = {"Emma Larsen"};
+    visit.product = "aurora";
+    MOAT_TRY(const VisitResult recorded, record_visit(*workspace_, session_, visit));
+    (void)recorded;
+    return {};
+  }
+
+  Status sign_nnn(const std::string& supplier, Date effective, Date expires) {
+    AgreementInput nnn;
+    nnn.kind = "nnn";
+    nnn.supplier = supplier;
+    nnn.governing_law = "CN";
+    nnn.languages = {"zh", "en"};
+    nnn.controlling_language = "zh";
+    nnn.court = "深圳市中级人民法院";
+    nnn.court_division = "440300";
+    nnn.liquidated_damages = 1000000;
+    nnn.currency = "CNY";
+    nnn.clauses = agreement_clause_names();
+    nnn.signed_by = "法定代表人";
+    nnn.signer_is_legal_rep = true;
+    nnn.chop = true;
+    nnn.effective = effective;
+    nnn.expires = expires;
+    nnn.products = {"aurora"};
+    MOAT_TRY(const std::string id, add_agreement(*workspace_, session_, nnn));
+    (void)id;
+    return {};
+  }
+
+  // Every fact the flags and the launch gate share, for each supplier of the approved plan.
+  void expect_agreement(Date on, const std::string& where) {
+    SCOPED_TRACE(where + " on " + on.to_string());
+    auto refreshed = refresh_flags(*workspace_, session_, on);
+    ASSERT_TRUE(refreshed.ok()) << refreshed.error().to_string();
+    auto standing = standing_flags(*workspace_, on);
+    ASSERT_TRUE(standing.ok()) << standing.error().to_string();
+    std::set<std::string> listed, held;
+    for (const Flag& f : *refreshed) {
+      if (f.state != "resolved") listed.insert(f.rule + " " + f.subject + " " + f.cause);
+    }
+    for (const Flag& f : *standing) held.insert(f.rule + " " + f.subject + " " + f.cause);
+    EXPECT_EQ(listed, held) << "moat flags and the flags the gate reads differ";
+    auto verdict = run_gate(*workspace_, {"aurora", "", "", on});
+    ASSERT_TRUE(verdict.ok()) << verdict.error().to_string();
+    const auto products = records("products");
+    const auto orders = records("orders");
+    for (const gate::Check& check : verdict->checks) {
+      if (check.subject.rfind("supplier/", 0) != 0) continue;
+      const std::string supplier = check.subject.substr(9);
+      const bool failed = check.status == gate::CheckStatus::kFail;
+      if (check.id == "owner-visit") {
+        const bool flagged = find_flag(*standing, "owner-visit-missing", check.subject) != nullptr;
+        const auto start = production_start(products, orders, "aurora", supplier);
+        const bool warning_due = start && plus_days(on, kOwnerVisitLeadDays) >= *start;
+        if (flagged) {
+          EXPECT_TRUE(failed) << supplier << ": flag raised, gate passes: " << check.reason;
+        }
+        if (failed && warning_due) {
+          EXPECT_TRUE(flagged) << supplier << ": gate fails, no flag: " << check.reason;
+        }
+        if (!failed) {
+          EXPECT_FALSE(flagged) << supplier << ": " << check.reason;
+        }
+      }
+      if (check.id == "nnn") {
+        const Flag* missing = find_flag(*standing, "agreement-missing", check.subject);
+        if (missing) {
+          EXPECT_TRUE(failed) << supplier << ": agreement-missing raised, gate passes: " << check.reason;
+        }
+        if (!failed) {
+          EXPECT_EQ(missing, nullptr) << supplier;
+        }
+      }
+      if (check.id == "red-flags") {
+        bool critical = false;
+        for (const Flag& f : *standing) critical = critical || (f.subject == check.subject && f.severity == "critical");
+        if (critical) {
+          EXPECT_TRUE(failed) << supplier << ": " << check.reason;
+        }
+      }
+    }
+  }
+
+  Session session_ = testing::fixed_session("王涛");
+  testing::TempDir dir_;
+  testing::TestDatabase database_{GetParam()};
+  std::unique_ptr<Workspace> workspace_;
+  std::vector<Flag> flags_;
+  std::set<std::string> planned_;
+  std::vector<plan::Assignment> assignments_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Backends, CoherenceTest, ::testing::ValuesIn(testing::backends()), testing::BackendName());
+
+TEST_P(CoherenceTest, FlagsAndGateAgreeOnTheDemo) { expect_agreement(today(), "demo"); }
+
+TEST_P(CoherenceTest, FlagsAndGateAgreeOnGeneratedWorkspaces) {
+  std::mt19937 random(20261205);
+  const std::vector<std::string> suppliers(planned_.begin(), planned_.end());
+  ASSERT_FALSE(suppliers.empty());
+  const auto pick = [&] { return suppliers[std::uniform_int_distribution<std::size_t>(0, suppliers.size() - 1)(random)]; };
+  const auto offset = [&](int low, int high) { return std::uniform_int_distribution<int>(low, high)(random); };
+  Date on = today();
+  for (int round = 0; round < 8; ++round) {
+    on = plus_days(on, offset(0, 20));
+    switch (offset(0, 3)) {
+      case 0: ASSERT_TRUE(record_owner_visit(pick(), plus_days(on, offset(-60, 20))).ok()); break;
+      case 1: {
+        const Date effective = plus_days(on, offset(-400, 20));
+        ASSERT_TRUE(sign_nnn(pick(), effective, plus_days(effective, offset(10, 800))).ok());
+        break;
+      }
+      case 2: {
+        const std::string start = offset(0, 3) == 0 ? "" : plus_days(on, offset(-40, 40)).to_string();
+        ASSERT_TRUE(edit_record(*workspace_, session_, "products", "aurora", {{"production_start", start}}, std::nullopt).ok());
+        break;
+      }
+      default: break;  // only the day moves on
+    }
+    expect_agreement(on, "round " + std::to_string(round));
+  }
+}
+
+TEST_P(CoherenceTest, FlagResolvesItselfWhenItsCauseIsFixedAndReopensWhenItReturns) {
+  const auto missing = std::find_if(flags_.begin(), flags_.end(), [](const Flag& f) { return f.rule == "agreement-missing"; });
+  ASSERT_NE(missing, flags_.end()) << "the demo raises agreement-missing";
+  const std::string supplier = missing->subject.substr(9);
+  ASSERT_TRUE(sign_nnn(supplier, today(), plus_days(today(), 30)).ok());
+  auto after = refresh_flags(*workspace_, session_, today());
+  ASSERT_TRUE(after.ok()) << after.error().to_string();
+  const Flag* cleared = find_flag(*after, "agreement-missing", missing->subject);
+  ASSERT_NE(cleared, nullptr);
+  EXPECT_EQ(cleared->state, "resolved");
+  EXPECT_EQ(cleared->resolution, "automatic");
+  EXPECT_EQ(cleared->changed_now, "cleared");
+  EXPECT_NE(cleared->reason.find("NNN"), std::string::npos) << cleared->reason;
+  EXPECT_NE(cleared->reason.find("covers aurora"), std::string::npos) << cleared->reason;
+  // The ledger keeps the fact that cleared it.
+  auto events = workspace_->store().events();
+  ASSERT_TRUE(events.ok());
+  EXPECT_TRUE(std::any_of(events->begin(), events->end(), [&](const ledger::Event& e) {
+    return e.entity == "flags" && e.key == missing->id && e.after.value_or("").find("covers aurora") != std::string::npos;
+  })) << "no ledger event resolves " << missing->id << " with the fact that cleared it";
+  // The NNN lapses: the same cause is back, and the same flag reopens.
+  auto lapsed = refresh_flags(*workspace_, session_, plus_days(today(), 40));
+  ASSERT_TRUE(lapsed.ok());
+  const Flag* reopened = find_flag(*lapsed, "agreement-missing", missing->subject);
+  ASSERT_NE(reopened, nullptr);
+  EXPECT_EQ(reopened->id, missing->id);
+  EXPECT_EQ(reopened->state, "open");
+  EXPECT_EQ(reopened->changed_now, "reopened");
+}
+
+TEST_P(CoherenceTest, PeoplesDecisionsSurviveRecomputation) {
+  ASSERT_GE(flags_.size(), 3u);
+  std::vector<std::string> ids;
+  for (const Flag& f : flags_) {
+    if (f.state == "open" && ids.size() < 2) ids.push_back(f.id);
+  }
+  ASSERT_EQ(ids.size(), 2u);
+  auto acked = update_flags(*workspace_, session_, ids, "acknowledged", "on it");
+  ASSERT_TRUE(acked.ok()) << acked.error().to_string();
+  EXPECT_EQ(acked->size(), 2u);
+  auto bad = update_flags(*workspace_, session_, {ids[0], "FL999"}, "resolved", "x");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().where(), "flags/FL999");
+  auto resolved = update_flags(*workspace_, session_, {ids[1]}, "resolved", "accepted risk: sole source");
+  ASSERT_TRUE(resolved.ok());
+  auto again = refresh_flags(*workspace_, session_, today());
+  ASSERT_TRUE(again.ok());
+  const auto state_of = [&](const std::string& id) {
+    for (const Flag& f : *again) {
+      if (f.id == id) return f.state + "/" + f.resolution;
+    }
+    return std::string("missing");
+  };
+  EXPECT_EQ(state_of(ids[0]), "acknowledged/");  // all-or-nothing: FL999 changed nothing
+  EXPECT_EQ(state_of(ids[1]), "resolved/manual");
+  auto standing = standing_flags(*workspace_, today());
+  ASSERT_TRUE(standing.ok());
+  EXPECT_TRUE(std::none_of(standing->begin(), standing->end(), [&](const Flag& f) { return f.id == ids[1]; }));
+}
+
+const gate::Check* find_check(const gate::Verdict& verdict, std::string_view id) {
+  const auto it = std::find_if(verdict.checks.begin(), verdict.checks.end(), [&](const gate::Check& c) { return c.id == id; });
+  return it == verdict.checks.end() ? nullptr : &*it;
+}
+
+TEST_P(CoherenceTest, TheApprovedPlanIsRevalidatedWhenItsInputsChange) {
+  auto instance = product_instance(*workspace_, "aurora", {std::nullopt, std::nullopt, today().to_string()});
+  ASSERT_TRUE(instance.ok());
+  std::string supplier;  // an untrusted supplier the approved plan assigns
+  for (const plan::Assignment& a : assignments_) {
+    for (const plan::Supplier& s : instance->suppliers) {
+      if (s.id == a.supplier && !s.trusted && supplier.empty()) supplier = s.id;
+    }
+  }
+  ASSERT_FALSE(supplier.empty());
+  auto before = run_gate(*workspace_, {"aurora", "", "", today()});
+  ASSERT_TRUE(before.ok());
+  ASSERT_NE(find_check(*before, "plan-valid"), nullptr);
+  EXPECT_EQ(find_check(*before, "plan-valid")->status, gate::CheckStatus::kPass) << find_check(*before, "plan-valid")->reason;
+  // Re-qualified with a small exposure cap: the exposure view marks the party, the gate fails.
+  ASSERT_TRUE(edit_record(*workspace_, session_, "suppliers", supplier, {{"max_exposure_share", "0.01"}}, std::nullopt).ok());
+  auto exposure = plan_exposure(*workspace_, "aurora", std::nullopt);
+  ASSERT_TRUE(exposure.ok()) << exposure.error().to_string();
+  EXPECT_TRUE(std::any_of(exposure->rows.begin(), exposure->rows.end(), [&](const ExposureRow& r) {
+    return r.over_cap && std::find(r.suppliers.begin(), r.suppliers.end(), supplier) != r.suppliers.end();
+  }));
+  auto capped = run_gate(*workspace_, {"aurora", "", "", today()});
+  ASSERT_TRUE(capped.ok());
+  const gate::Check* valid = find_check(*capped, "plan-valid");
+  EXPECT_EQ(valid->status, gate::CheckStatus::kFail);
+  EXPECT_NE(valid->reason.find("above its cap of 1.0%"), std::string::npos) << valid->reason;
+  EXPECT_NE(valid->fix.find("Re-plan aurora"), std::string::npos) << valid->fix;
+  // Its capacity cut below what the plan gives it.
+  ASSERT_TRUE(edit_record(*workspace_, session_, "suppliers", supplier, {{"max_exposure_share", ""}, {"capacity", "1"}},
+                          std::nullopt).ok());
+  auto cut = run_gate(*workspace_, {"aurora", "", "", today()});
+  ASSERT_TRUE(cut.ok());
+  EXPECT_NE(find_check(*cut, "plan-valid")->reason.find(supplier + " is assigned"), std::string::npos)
+      << find_check(*cut, "plan-valid")->reason;
+  EXPECT_NE(find_check(*cut, "plan-valid")->reason.find("its capacity is now 1"), std::string::npos);
+}
+
+TEST_P(CoherenceTest, ARegisteredAddressIsNeverAnUnknownSite) {
+  VisitInput visit;
+  visit.supplier = "F01";
+  visit.kind = "visit";
+  visit.date = today();
+  visit.by = {"Emma Larsen"};
+  visit.sites_seen = {"广东省东莞市松山湖高新技术产业开发区工业西路12号", "Unit 5, Liaobu back street"};
+  ASSERT_TRUE(record_visit(*workspace_, session_, visit).ok());
+  auto flags = refresh_flags(*workspace_, session_, today());
+  ASSERT_TRUE(flags.ok());
+  std::vector<std::string> causes;
+  for (const Flag& f : *flags) {
+    if (f.rule == "unknown-site" && f.subject == "supplier/F01") causes.push_back(f.cause);
+  }
+  ASSERT_EQ(causes.size(), 1u);
+  EXPECT_NE(causes[0].find("liaobu"), std::string::npos) << causes[0];
+}
+
+// Every setting a gate reason, fix or check description names ("policy.allow_conditional") is
+// one moat.toml accepts: advice that the configuration then refuses is worse than none.
+TEST_P(CoherenceTest, EveryFixThatNamesASettingNamesOneThatExists) {
+  const std::vector<std::string> known = known_settings();
+  std::vector<std::string> texts;
+  for (const gate::CheckInfo& info : gate::check_table()) texts.emplace_back(info.description);
+  // A launch, and a release to the demo's conditional supplier (F02): its fix names the setting.
+  for (const GateRequest& request : {GateRequest{"aurora", "", "", today()}, GateRequest{"aurora", "F02", "WP01", today()}}) {
+    auto verdict = run_gate(*workspace_, request);
+    ASSERT_TRUE(verdict.ok()) << verdict.error().to_string();
+    for (const gate::Check& c : verdict->checks) {
+      texts.push_back(c.reason);
+      texts.push_back(c.fix);
+    }
+  }
+  const std::regex setting(R"(\b(policy|gate|serve|catalog|qualification|flags|checklists)\.[a-z_]+)");
+  int named = 0;
+  for (const std::string& text : texts) {
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), setting); it != std::sregex_iterator(); ++it) {
+      ++named;
+      const std::string name = it->str();
+      const bool exists = std::find(known.begin(), known.end(), name) != known.end();
+      EXPECT_TRUE(exists) << name << " is named in \"" << text << "\" but moat.toml does not accept it";
+    }
+  }
+  EXPECT_GT(named, 0) << "no text names a setting: the test reads nothing";
+}
+
+}  // namespace
+}  // namespace moat::app
