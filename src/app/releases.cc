@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/blobs.h"
+#include "app/checkpoints.h"
 #include "app/gate.h"
 #include "app/marking.h"
 #include "app/record_fields.h"
@@ -451,6 +452,9 @@ Result<ReleaseOutcome> release_files(Workspace& workspace, const Session& sessio
     return recorded.error();
   }
   for (Planned& p : copies) o.copies.push_back(std::move(p.copy));
+  // A release is evidence: the tree head that includes it is signed at once.
+  MOAT_TRY(const SignedCheckpoint checkpoint, checkpoint_now(workspace, session));
+  (void)checkpoint;
   return o;
 }
 
