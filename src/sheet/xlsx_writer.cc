@@ -92,16 +92,20 @@ class WorkbookWriter {
 
 Status write_workbook(const std::string& path, const std::vector<Table>& tables) {
   const std::string temporary = path + ".moat-tmp";
-  {
+  const auto written = [&]() -> Status {
     WorkbookWriter writer(temporary);
     if (!writer.ok()) return input_error(path, "cannot write this file");
     std::set<std::string> taken;
     for (const Table& table : tables) MOAT_CHECK(writer.add(table, taken));
-    if (Status closed = writer.close(); !closed.ok()) {
-      std::error_code ignored;
-      fs::remove(temporary, ignored);
-      return input_error(path, "cannot write this file: " + closed.error().message());
-    }
+    if (tables.empty()) MOAT_CHECK(writer.add(Table{"Sheet1", {}, {}}, taken));
+    Status closed = writer.close();
+    if (!closed.ok()) return input_error(path, "cannot write this file: " + closed.error().message());
+    return {};
+  }();
+  if (!written.ok()) {
+    std::error_code ignored;
+    fs::remove(temporary, ignored);
+    return written;
   }
   std::error_code error;
   fs::rename(temporary, path, error);

@@ -238,6 +238,11 @@ const std::vector<Migration> kMigrations = {
               "expires" TEXT NOT NULL,
               "row_version" BIGINT NOT NULL DEFAULT 1, PRIMARY KEY ("id")))",
      }},
+    {10,
+     "BOM lines fitted or not (DNP)",
+     {
+         R"(ALTER TABLE "parts" ADD COLUMN "fitted" BIGINT NOT NULL DEFAULT 1)",
+     }},
 };
 
 constexpr std::string_view kCreateVersions =
