@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-// CSV files into drafts: header names matched to fields (with the BOM's KiCad and Altium
-// aliases), each cell typed and checked where it stands, derived values filled in.
+// CSV files (and worksheets) into drafts: header names matched to fields (for BOMs, by the
+// layout of the tool that exported them, see bom_layouts.h), each cell typed and checked where it
+// stands, derived values filled in.
 #include <nlohmann/json.hpp>
 #include <algorithm>
+#include <cctype>
 #include <set>
 
+#include "app/bom_layouts.h"
 #include "app/fields.h"
 #include "app/records.h"
 #include "core/csv.h"
@@ -18,15 +21,6 @@ using store::Field;
 using store::Table;
 
 constexpr std::size_t kMaxDiagnostics = 50;
-
-// "Legal Name", "legal_name", "legal-name" and "Make/Buy" meet as "legalname", "makebuy".
-std::string normalized_header(std::string_view header) {
-  std::string out;
-  for (char c : to_lower_ascii(trim(header))) {
-    if (c != ' ' && c != '_' && c != '-' && c != '/') out += c;
-  }
-  return out;
-}
 
 bool is_bom(const Table& table) { return table.name == "parts"; }
 
@@ -47,33 +41,73 @@ bool derivable(const Table& table, const Field& field) {
   return is_bom(table) && (field.name == "id" || field.name == "quantity" || field.name == "make_buy");
 }
 
-struct ColumnMap {
-  std::vector<const Field*> by_index;  // nullptr: ignored column
+struct Column {
+  BomColumn role = BomColumn::kByName;
+  const Field* field = nullptr;  // nullptr: not a field's column
+  std::string header;            // as written
 };
 
-Result<ColumnMap> map_columns(const SourceFile& file, const CsvTable& csv, const Table& table) {
+struct ColumnMap {
+  std::vector<Column> columns;
+  std::optional<BomLayout> layout;
+};
+
+// Where a cell of this file is.
+struct Places {
+  std::string_view file;
+  std::string_view sheet;
+  std::string at(std::size_t line, std::size_t column) const { return cell_location(file, sheet, line, column); }
+};
+
+Column column_for(const Table& table, const std::optional<BomLayout>& layout, const CsvField& header) {
+  Column column{BomColumn::kByName, nullptr, header.value};
+  std::string field;
+  if (is_bom(table)) column.role = bom_column(layout, normalized_header(header.value), field);
+  switch (column.role) {
+    case BomColumn::kByName: column.field = field_for_header(table, header.value); break;
+    case BomColumn::kField: column.field = table.field(field); break;
+    case BomColumn::kFitted: column.field = table.field("fitted"); break;
+    default: break;
+  }
+  return column;
+}
+
+Result<ColumnMap> map_columns(const Places& places, const CsvTable& csv, const Table& table, FileReport& report) {
   ColumnMap map;
+  if (is_bom(table)) {
+    std::vector<std::string> headers;
+    for (const CsvField& header : csv.header.fields) headers.push_back(normalized_header(header.value));
+    map.layout = recognise_bom_layout(headers);
+    report.layout = map.layout ? std::string(map.layout->id) : "by header names";
+    report.layout_name = map.layout ? std::string(map.layout->name) : "columns matched by their header names";
+  }
   std::vector<Diagnostic> problems;
   std::map<std::string_view, const CsvField*> seen;
   for (const CsvField& header : csv.header.fields) {
-    const Field* field = field_for_header(table, header.value);
-    const std::string where = csv_location(file.name, header.line, header.column);
-    if (!field && !is_bom(table)) {
-      problems.push_back({where, "unknown column '" + header.value + "' for " +
-                                     std::string(table.name) + " (see docs/formats.md)"});
+    const Column column = column_for(table, map.layout, header);
+    const std::string where = places.at(header.line, header.column);
+    if (!column.field && !is_bom(table)) {
+      problems.push_back({where, "unknown column '" + header.value + "' for " + std::string(table.name) +
+                                     " (see docs/formats.md)"});
     }
-    if (field) {
-      if (const auto it = seen.find(field->name); it != seen.end()) {
-        problems.push_back({where, "column '" + header.value + "' gives " + std::string(field->name) +
+    if (column.role == BomColumn::kRowNumber) {
+      report.ignored_columns.push_back(header.value + " (row number)");
+    } else if (!column.field && column.role != BomColumn::kNotFitted && column.role != BomColumn::kNameFallback &&
+               !trim(header.value).empty() && is_bom(table)) {
+      report.ignored_columns.push_back(header.value);
+    }
+    if (column.field) {
+      if (const auto it = seen.find(column.field->name); it != seen.end()) {
+        problems.push_back({where, "column '" + header.value + "' gives " + std::string(column.field->name) +
                                        " again (already column " + std::to_string(it->second->column) + ")"});
       }
-      seen.emplace(field->name, &header);
+      seen.emplace(column.field->name, &header);
     }
-    map.by_index.push_back(field);
+    map.columns.push_back(column);
   }
   for (const Field& field : table.fields) {
     if (field.required && field.default_json.empty() && !seen.contains(field.name) && !derivable(table, field)) {
-      problems.push_back({csv_location(file.name, csv.header.line, 1),
+      problems.push_back({places.at(csv.header.line, 1),
                           "missing column '" + std::string(field.name) + "' for " + std::string(table.name)});
     }
   }
@@ -81,9 +115,40 @@ Result<ColumnMap> map_columns(const SourceFile& file, const CsvTable& csv, const
   return map;
 }
 
+// "R1-R4" (KiCad's reference ranges) -> R1, R2, R3, R4; anything else as it is.
+constexpr std::size_t kMaxRange = 10'000;
+void expand_range(const std::string& item, json& out) {
+  const std::size_t dash = item.find('-');
+  const auto split = [](std::string_view text) {
+    std::size_t digits = text.size();
+    while (digits > 0 && std::isdigit(static_cast<unsigned char>(text[digits - 1]))) --digits;
+    return std::pair{text.substr(0, digits), text.substr(digits)};
+  };
+  if (dash != std::string::npos && dash > 0 && item.find('-', dash + 1) == std::string::npos) {
+    const auto [prefix, first] = split(std::string_view(item).substr(0, dash));
+    const auto [prefix_end, last] = split(std::string_view(item).substr(dash + 1));
+    if (!prefix.empty() && prefix == prefix_end && !first.empty() && !last.empty() && first.size() < 7 && last.size() < 7) {
+      const std::size_t from = std::stoul(std::string(first)), to = std::stoul(std::string(last));
+      if (from < to && to - from < kMaxRange) {
+        for (std::size_t n = from; n <= to; ++n) out.push_back(std::string(prefix) + std::to_string(n));
+        return;
+      }
+    }
+  }
+  out.push_back(item);
+}
+
+void expand_ranges(json& designators) {
+  if (!designators.is_array()) return;
+  json expanded = json::array();
+  for (const json& item : designators) expand_range(item.get<std::string>(), expanded);
+  designators = std::move(expanded);
+}
+
 // BOM lines may leave id, quantity and make/buy to be derived from designators and MPN. A
 // designator that cannot be an id is reported at its cell.
-void derive_bom_fields(json& record, const Origin& origin, std::vector<Diagnostic>& problems) {
+void derive_bom_fields(json& record, const Origin& origin, FileReport& report, std::vector<Diagnostic>& problems) {
+  expand_ranges(record["designators"]);
   const json& designators = record["designators"];
   if (record["id"].is_null() && !designators.empty()) {
     const std::string designator = designators.front().get<std::string>();
@@ -98,7 +163,15 @@ void derive_bom_fields(json& record, const Origin& origin, std::vector<Diagnosti
   if (record["quantity"].is_null()) {
     record["quantity"] = designators.empty() ? 1.0 : static_cast<double>(designators.size());
   }
-  if (record["make_buy"].is_null()) record["make_buy"] = record["mpn"].is_null() ? "make" : "buy";
+  std::string reason = "the make/buy column";
+  if (record["make_buy"].is_null()) {
+    const MakeBuy made = default_make_buy(!designators.empty(), !record["mpn"].is_null());
+    record["make_buy"] = made.value;
+    reason = made.reason;
+  }
+  const std::string value = record["make_buy"].is_string() ? record["make_buy"].get<std::string>() : "";
+  ++report.make_buy[value];
+  ++report.make_buy_reasons[{value, reason}];
 }
 
 // Affiliation pairs are unordered: store them with a < b.
@@ -111,19 +184,18 @@ void order_pair(json& record) {
 
 // Fills the product, derived and default values, and reports required fields still missing
 // (except those whose cell was already reported as bad).
-void complete(const Table& table, const CsvRow& row, const SourceFile& file,
-              const std::optional<std::string>& product, const std::set<std::string_view>& bad_cells,
-              Draft& draft, std::vector<Diagnostic>& problems) {
+void complete(const Table& table, const CsvRow& row, const Places& places, const std::optional<std::string>& product,
+              const std::set<std::string_view>& bad_cells, Draft& draft, FileReport& report,
+              std::vector<Diagnostic>& problems) {
   json& record = draft.record;
   if (table.product_scoped && record["product"].is_null()) {
     if (!product) {
-      problems.push_back({csv_location(file.name, row.line, 1),
-                          "no product for this row: add a 'product' column or pass --product ID"});
+      problems.push_back({places.at(row.line, 1), "no product for this row: add a 'product' column or pass --product ID"});
       return;
     }
     record["product"] = *product;
   }
-  if (is_bom(table)) derive_bom_fields(record, draft.origin, problems);
+  if (is_bom(table)) derive_bom_fields(record, draft.origin, report, problems);
   if (table.name == "affiliations") order_pair(record);
   const bool id_reported = is_bom(table) && record["id"].is_null() && !record["designators"].empty();
   for (const Field& field : table.fields) {
@@ -135,43 +207,128 @@ void complete(const Table& table, const CsvRow& row, const SourceFile& file,
       problems.push_back({draft.origin.where(field.name), std::string(field.name) + " is required" + hint});
     }
   }
+  if (is_bom(table)) ++(record["fitted"] == false ? report.not_fitted : report.fitted);
+}
+
+// Whether a fitted column's cell marks its part not fitted.
+Result<bool> not_fitted_cell(const Column& column, std::string_view text) {
+  if (column.role == BomColumn::kNotFitted) return parse_not_fitted(column.header, text);
+  MOAT_TRY(const std::optional<bool> fitted, parse_fitted(column.header, text));
+  return fitted.has_value() && !*fitted;
+}
+
+// The cells of one row into `draft`: typed fields, and for BOMs the fitted columns and the
+// name's fallback. Bad cells are reported at their place.
+void read_cells(const ColumnMap& columns, const CsvRow& row, const Places& places, const CapabilityCatalog& catalog,
+                Draft& draft, std::set<std::string_view>& bad_cells, std::vector<Diagnostic>& problems) {
+  bool not_fitted = false;
+  std::string name_fallback;
+  for (std::size_t i = 0; i < row.fields.size(); ++i) {
+    const Column& column = columns.columns[i];
+    const CsvField& cell = row.fields[i];
+    if (column.role == BomColumn::kNotFitted || column.role == BomColumn::kFitted) {
+      draft.origin.columns["fitted"] = cell.column;
+      Result<bool> unset = not_fitted_cell(column, cell.value);
+      if (!unset.ok()) {
+        problems.push_back({places.at(cell.line, cell.column), unset.error().message()});
+        bad_cells.insert("fitted");
+      }
+      not_fitted = not_fitted || (unset.ok() && *unset);
+      continue;
+    }
+    if (column.role == BomColumn::kNameFallback) name_fallback = std::string(trim(cell.value));
+    if (!column.field) continue;
+    draft.origin.columns[std::string(column.field->name)] = cell.column;
+    Result<json> value = parse_cell(*column.field, cell.value, catalog);
+    if (!value.ok()) {
+      problems.push_back({places.at(cell.line, cell.column), value.error().message()});
+      bad_cells.insert(column.field->name);
+      continue;
+    }
+    draft.record[std::string(column.field->name)] = std::move(*value);
+  }
+  if (not_fitted) draft.record["fitted"] = false;
+  if (draft.record.contains("name") && draft.record["name"].is_null() && !name_fallback.empty()) {
+    draft.record["name"] = name_fallback;
+  }
+}
+
+// Altium writes a grouped BOM and one with a line per designator from the same columns.
+void name_altium_variant(const std::vector<Draft>& drafts, FileReport& report) {
+  if (report.layout != "altium") return;
+  const bool per_designator = std::all_of(drafts.begin(), drafts.end(), [](const Draft& d) {
+    return d.record["designators"].size() <= 1;
+  });
+  report.layout = per_designator ? "altium-per-designator" : "altium-grouped";
+  report.layout_name += per_designator ? ", one line per designator" : ", grouped";
+}
+
+// A BOM's header is a row naming at least two BOM fields (KiCad's scripts write a preamble first).
+bool names_bom_fields(const CsvRow& row) {
+  const Table& parts = *store::find_table("parts");
+  std::size_t named = 0;
+  for (const CsvField& cell : row.fields) named += field_for_header(parts, cell.value) ? 1U : 0U;
+  return named >= 2;
 }
 
 }  // namespace
 
-Result<std::vector<Draft>> read_csv_records(const SourceFile& file, const Table& table,
-                                            const std::optional<std::string>& product,
-                                            const CapabilityCatalog& catalog) {
-  MOAT_TRY(const CsvTable csv, parse_csv(file.content, file.name));
-  MOAT_TRY(const ColumnMap columns, map_columns(file, csv, table));
-  std::vector<Draft> drafts;
+std::string cell_location(std::string_view file, std::string_view sheet, std::size_t line, std::size_t column) {
+  if (sheet.empty()) return csv_location(file, line, column);
+  std::string letters;
+  for (std::size_t n = column; n > 0; n = (n - 1) / 26) letters.insert(letters.begin(), static_cast<char>('A' + (n - 1) % 26));
+  const bool plain = std::all_of(sheet.begin(), sheet.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+  const std::string name = plain ? std::string(sheet) : "'" + std::string(sheet) + "'";
+  return std::string(file) + ":" + name + "!" + letters + std::to_string(line);
+}
+
+CsvOptions table_csv_options(const Table& table) {
+  CsvOptions options;
+  if (!is_bom(table)) return options;
+  options.trailing_empty_fields = true;
+  options.is_header = names_bom_fields;
+  return options;
+}
+
+Result<FileRead> read_csv_records(const SourceFile& file, const Table& table,
+                                  const std::optional<std::string>& product, const CapabilityCatalog& catalog) {
+  MOAT_TRY(const CsvTable csv, parse_csv(file.content, file.name, table_csv_options(table)));
+  FileReport report;
+  report.format = "csv";
+  report.delimiter = std::string(delimiter_name(csv.delimiter));
+  return read_table_records(file, csv, table, product, catalog, std::move(report));
+}
+
+Result<FileRead> read_table_records(const SourceFile& file, const CsvTable& csv, const Table& table,
+                                    const std::optional<std::string>& product, const CapabilityCatalog& catalog,
+                                    FileReport report) {
+  report.file = file.name;
+  report.kind = std::string(table.name);
+  report.preamble_rows = csv.preamble_rows;
+  report.trailing_empty_rows = csv.trailing_empty_rows;
+  const Places places{file.name, report.sheet};
+  MOAT_TRY(const ColumnMap columns, map_columns(places, csv, table, report));
+  FileRead read;
   std::vector<Diagnostic> problems;
   for (const CsvRow& row : csv.rows) {
     if (std::all_of(row.fields.begin(), row.fields.end(), [](const CsvField& f) { return trim(f.value).empty(); })) {
       continue;  // a spreadsheet's empty row: ",,,"
     }
-    Draft draft{&table, json::object(), Origin{file.name, row.line, {}, {}}};
+    Draft draft{&table, json::object(), Origin{file.name, row.line, {}, {}, report.sheet}};
     std::set<std::string_view> bad_cells;
     for (const Field& field : table.fields) draft.record[std::string(field.name)] = nullptr;
-    for (std::size_t i = 0; i < row.fields.size(); ++i) {
-      const Field* field = columns.by_index[i];
-      if (!field) continue;
-      const CsvField& cell = row.fields[i];
-      draft.origin.columns[std::string(field->name)] = cell.column;
-      Result<json> value = parse_cell(*field, cell.value, catalog);
-      if (!value.ok()) {
-        problems.push_back({csv_location(file.name, cell.line, cell.column), value.error().message()});
-        bad_cells.insert(field->name);
-        continue;
-      }
-      draft.record[std::string(field->name)] = std::move(*value);
-    }
-    complete(table, row, file, product, bad_cells, draft, problems);
-    drafts.push_back(std::move(draft));
+    read_cells(columns, row, places, catalog, draft, bad_cells, problems);
+    complete(table, row, places, product, bad_cells, draft, report, problems);
+    read.drafts.push_back(std::move(draft));
     if (problems.size() >= kMaxDiagnostics) break;
   }
   if (!problems.empty()) return Error(ErrorCode::kInput, std::move(problems));
-  return drafts;
+  report.records = read.drafts.size();
+  name_altium_variant(read.drafts, report);
+  read.report = std::move(report);
+  return read;
 }
 
 }  // namespace moat::app

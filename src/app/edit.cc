@@ -52,7 +52,7 @@ Result<EditResult> edit_record(Workspace& workspace, const Session& session, std
   const CapabilityCatalog catalog = workspace.capabilities();
   for (const FieldChange& change : changes) MOAT_CHECK(apply(*table, catalog, change, record));
 
-  const Origin origin{"edit", 0, {}, "/" + std::string(table->name) + "/" + std::string(key)};
+  const Origin origin{"edit", 0, {}, "/" + std::string(table->name) + "/" + std::string(key), {}};
   EditResult result{false, current.version};
   MOAT_TRY(const std::int64_t events, workspace.store().write(session.author(), [&](store::Writer& writer) -> Status {
     // Checked inside the write transaction: no other writer can change what the check saw.

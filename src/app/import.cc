@@ -3,6 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <set>
+
 #include "app/records.h"
 #include "core/text.h"
 
@@ -11,19 +13,20 @@ namespace {
 
 using nlohmann::json;
 
-Result<std::vector<Draft>> read_file(const SourceFile& file, const ImportOptions& options,
-                                     const CapabilityCatalog& catalog) {
-  if (options.kind) {
-    const store::Table* table = store::find_table(*options.kind);
-    if (!table) return input_error("--kind", "unknown kind '" + *options.kind + "'");
-    return read_csv_records(file, *table, options.product, catalog);
+Result<FileRead> read_file(const SourceFile& file, const ImportOptions& options, const CapabilityCatalog& catalog) {
+  if (!options.kind && file.name.ends_with(".json")) {
+    FileRead read;
+    MOAT_TRY(read.drafts, read_workspace_document(file, catalog));
+    read.report = FileReport{.file = file.name, .kind = "workspace", .format = "json", .records = read.drafts.size()};
+    return read;
   }
-  if (file.name.ends_with(".json")) return read_workspace_document(file, catalog);
-  const store::Table* table = table_for_file_name(file.name);
+  const store::Table* table = options.kind ? store::find_table(*options.kind) : table_for_file_name(file.name);
+  if (options.kind && !table) return input_error("--kind", "unknown kind '" + *options.kind + "'");
   if (!table) {
     return input_error(file.name, "cannot tell what this file holds: name it after its kind "
-                                  "(bom.csv, suppliers.csv, ...; see docs/formats.md) or pass --kind");
+                                  "(bom.csv, suppliers.csv, bom.xlsx, ...; see docs/formats.md) or pass --kind");
   }
+  if (is_workbook(file.name)) return read_workbook_records(file, *table, options.sheet, options.product, catalog);
   return read_csv_records(file, *table, options.product, catalog);
 }
 
@@ -39,7 +42,7 @@ void add_missing_product(const ImportOptions& options, const Model& model, std::
   if (!used) return;
   drafts.push_back({store::find_table("products"),
                     json{{"id", *options.product}, {"name", *options.product}, {"description", nullptr}},
-                    Origin{"--product", 0, {}, ""}});
+                    Origin{"--product", 0, {}, "", {}}});
 }
 
 std::vector<Diagnostic> overlay(Model& model, const std::vector<Draft>& drafts) {
@@ -57,6 +60,48 @@ std::vector<Diagnostic> overlay(Model& model, const std::vector<Draft>& drafts) 
     model.tables[std::string(draft.table->name)][key] = Entry{draft.record, &draft.origin};
   }
   return problems;
+}
+
+// A replacement is a product's whole BOM: --product, BOM files only, each line of that product.
+Status check_replacement(const ImportOptions& options, const std::vector<Draft>& drafts) {
+  if (!options.product) return input_error("--replace", "name the product whose BOM the files replace: --product ID");
+  std::vector<Diagnostic> problems;
+  for (const Draft& draft : drafts) {
+    if (draft.table->name != "parts") {
+      problems.push_back({draft.origin.where(), "--replace takes BOM files only, not " + std::string(draft.table->name)});
+    } else if (draft.record["product"] != *options.product) {
+      problems.push_back({draft.origin.where("product"), "a line of product '" + draft.record["product"].get<std::string>() +
+                                                             "' in the BOM that replaces '" + *options.product + "'s"});
+    }
+    if (problems.size() >= 20) break;
+  }
+  if (!problems.empty()) return Error(ErrorCode::kInput, std::move(problems));
+  return {};
+}
+
+// The product's stored parts that the new BOM does not hold.
+std::vector<std::pair<const store::Table*, store::Key>> parts_left_out(const Model& model, const std::vector<Draft>& drafts,
+                                                                       const std::string& product) {
+  const store::Table* parts = store::find_table("parts");
+  std::set<store::Key> kept;
+  for (const Draft& draft : drafts) {
+    if (draft.table == parts) kept.insert(store::key_of(*parts, draft.record));
+  }
+  std::vector<std::pair<const store::Table*, store::Key>> left_out;
+  for (const auto& [key, entry] : model.of("parts")) {
+    if (key[0] == product && !kept.contains(key)) left_out.emplace_back(parts, key);
+  }
+  return left_out;
+}
+
+// The revision as one ledger event beside its records' events: which files, how much changed.
+Status note_revision(store::Writer& writer, const std::string& product, const ImportReport& report) {
+  json files = json::array();
+  for (const FileReport& file : report.files) files.push_back(file.file);
+  const Difference& d = report.difference;
+  const json detail = {{"files", files}, {"added", d.added.size()}, {"changed", d.changed.size()},
+                       {"removed", d.removed.size()}, {"unlinked", d.unlinked.size()}};
+  return writer.note("bom-revision", "products", product, detail.dump());
 }
 
 }  // namespace
@@ -81,29 +126,45 @@ Result<ImportReport> import_files(Workspace& workspace, const Session& session,
   const CapabilityCatalog catalog = workspace.capabilities();
   std::vector<Draft> drafts;
   std::vector<Diagnostic> problems;
+  ImportReport report;
   for (const SourceFile& file : files) {
-    Result<std::vector<Draft>> read = read_file(file, options, catalog);
+    Result<FileRead> read = read_file(file, options, catalog);
     if (!read.ok()) {
       const auto& found = read.error().diagnostics();
       problems.insert(problems.end(), found.begin(), found.end());
       continue;
     }
-    for (Draft& draft : *read) drafts.push_back(std::move(draft));
+    for (Draft& draft : read->drafts) drafts.push_back(std::move(draft));
+    report.files.push_back(std::move(read->report));
   }
   if (!problems.empty()) return Error(ErrorCode::kInput, std::move(problems));
+
+  if (options.replace) MOAT_CHECK(check_replacement(options, drafts));
 
   // The whole-workspace checks read the workspace inside the write transaction, so that what
   // they approve is what the commit extends: no other writer can slip in between.
   store::Store& store = workspace.store();
-  ImportReport report;
+  Model checked;
   const auto check = [&]() -> Status {
     MOAT_TRY(Model model, load_model(store));
+    const Model stored = model;
     add_missing_product(options, model, drafts);
     std::vector<Diagnostic> found = overlay(model, drafts);
+    report.difference = {};
+    if (options.replace && found.empty()) {
+      MOAT_CHECK(plan_removal(model, parts_left_out(model, drafts, *options.product), options.cascade,
+                              "not in the BOM", report.difference));
+    }
     const std::vector<Diagnostic> inconsistencies = check_model(model);
     found.insert(found.end(), inconsistencies.begin(), inconsistencies.end());
     if (!found.empty()) return Error(ErrorCode::kInput, std::move(found));
+    Difference removals = std::move(report.difference);
+    report.difference = {};
+    add_differences(stored, drafts, report.difference);
+    report.difference.removed = std::move(removals.removed);
+    report.difference.unlinked = std::move(removals.unlinked);
     for (const Draft& draft : drafts) ++report.records_read[std::string(draft.table->name)];
+    checked = std::move(model);
     return {};
   };
   if (options.dry_run) {
@@ -119,6 +180,9 @@ Result<ImportReport> import_files(Workspace& workspace, const Session& session,
         report.records_changed += changed ? 1 : 0;
       }
     }
+    MOAT_CHECK(apply_removals(checked, report.difference, writer));
+    report.records_changed += report.difference.removed.size() + report.difference.unlinked.size();
+    if (options.replace && !report.difference.empty()) MOAT_CHECK(note_revision(writer, *options.product, report));
     return {};
   }));
   return report;

@@ -9,6 +9,7 @@
 
 #include "app/audit.h"
 #include "app/export.h"
+#include "app/remove.h"
 #include "testing/testing.h"
 
 namespace moat::app {
@@ -52,7 +53,8 @@ TEST_P(ImportTest, ReadsAKiCadBomExportAndDerivesIdsAndQuantities) {
   EXPECT_EQ(c1["designators"], json({"C1", "C2", "C3"}));
   EXPECT_EQ(c1["quantity"], 3.0);
   EXPECT_EQ(c1["footprint"], "C_0402");
-  EXPECT_EQ(c1["make_buy"], "make");
+  EXPECT_EQ(c1["make_buy"], "buy");  // a part with designators is an electronic component: bought
+  EXPECT_EQ(c1["fitted"], true);
   EXPECT_EQ(record("parts", {"board", "R1"})["quantity"], 2.0);
   EXPECT_EQ(record("products", {"board"})["name"], "board");  // created from --product
 }
@@ -189,6 +191,87 @@ TEST_P(ImportTest, WorkspaceCapabilitiesExtendTheVocabulary) {
   ASSERT_TRUE(reopened.ok()) << reopened.error().to_string();
   workspace_ = std::move(*reopened);
   EXPECT_TRUE(import({suppliers}).ok());
+}
+
+TEST_P(ImportTest, ReadsKiCadsPcbEditorBomAsExported) {
+  const SourceFile bom{"board.csv",
+                       "\"Id\";\"Designator\";\"Footprint\";\"Quantity\";\"Designation\";\"Supplier and ref\";\n"
+                       "1;\"C1,C2\";\"C_0402\";2;\"100nF\";;;\n"
+                       "2;\"U1\";\"SOIC-8\";1;\"TL072\";;;\n"};
+  auto report = import({bom}, {.kind = "parts", .product = "board"});
+  ASSERT_TRUE(report.ok()) << report.error().to_string();
+  ASSERT_EQ(report->files.size(), 1U);
+  EXPECT_EQ(report->files[0].delimiter, "semicolon");
+  EXPECT_EQ(report->files[0].layout, "kicad-pcb");
+  EXPECT_EQ(report->files[0].make_buy.at("buy"), 2U);
+  EXPECT_TRUE(record("parts", {"board", "1"}).is_null()) << "the row number is not a part id";
+  EXPECT_EQ(record("parts", {"board", "C1"})["name"], "100nF");
+  EXPECT_EQ(record("parts", {"board", "U1"})["quantity"], 1.0);
+}
+
+TEST_P(ImportTest, DnpLinesAreKeptButNotFitted) {
+  const SourceFile bom{"board-bom.csv",
+                       "Refs,Value,Qty,DNP,Exclude from board\n"
+                       "R1,10k,1,DNP,\nR2,1k,1,,Excluded from board\nR3,0R,1,,\nHousing,Top housing,1,,\n"};
+  auto report = import({bom}, {.product = "board"});
+  ASSERT_TRUE(report.ok()) << report.error().to_string();
+  EXPECT_EQ(record("parts", {"board", "R1"})["fitted"], false);
+  EXPECT_EQ(record("parts", {"board", "R2"})["fitted"], false);
+  EXPECT_EQ(record("parts", {"board", "R3"})["fitted"], true);
+  EXPECT_EQ(report->files[0].not_fitted, 2U);
+  EXPECT_EQ(report->files[0].fitted, 2U);
+  auto bad = import({{"board-bom.csv", "Refs,Value,Qty,DNP\nR4,1k,1,perhaps\n"}}, {.product = "board"});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().where(), "board-bom.csv:2:9");
+}
+
+TEST_P(ImportTest, AReplacementRemovesWhatTheBomNoLongerHoldsAsOneRevision) {
+  const std::string header = "Refs,Value,Qty\n";
+  ASSERT_TRUE(import({{"bom.csv", header + "C1,100nF,1\nR1,10k,1\nR2,1k,1\n"}}, {.product = "p", .replace = true}).ok());
+  ASSERT_TRUE(import({{"packages.csv", "id,name,capability,parts,volume\nPCBA,Board,pcba-smt,R2;C1,10\n"}},
+                     {.product = "p"}).ok());
+  const std::int64_t events = *workspace_->store().event_count();
+  const SourceFile next{"bom.csv", header + "C1,100nF,2\nR1,10k,1\n"};
+  auto refused = import({next}, {.product = "p", .replace = true});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().where(), "packages/p/PCBA/parts");
+  EXPECT_EQ(*workspace_->store().event_count(), events);
+
+  auto dry = import({next}, {.product = "p", .dry_run = true, .replace = true, .cascade = true});
+  ASSERT_TRUE(dry.ok()) << dry.error().to_string();
+  ASSERT_EQ(dry->difference.changed.size(), 1U);
+  EXPECT_EQ(dry->difference.changed[0].fields[0].field, "quantity");
+  EXPECT_EQ(dry->difference.changed[0].fields[0].before, "1.0");
+  ASSERT_EQ(dry->difference.removed.size(), 1U);
+  EXPECT_EQ(dry->difference.removed[0].key, "p/R2");
+  ASSERT_EQ(dry->difference.unlinked.size(), 1U);
+  EXPECT_EQ(*workspace_->store().event_count(), events);
+
+  auto applied = import({next}, {.product = "p", .replace = true, .cascade = true});
+  ASSERT_TRUE(applied.ok()) << applied.error().to_string();
+  EXPECT_TRUE(record("parts", {"p", "R2"}).is_null());
+  EXPECT_EQ(record("packages", {"p", "PCBA"})["parts"], json({"C1"}));
+  // One revision: the changed part, the removed one, the unlinked package and the revision note.
+  EXPECT_EQ(applied->events, 4);
+  auto audit = verify_ledger(*workspace_);
+  ASSERT_TRUE(audit.ok());
+  EXPECT_TRUE(audit->ok());
+}
+
+TEST_P(ImportTest, RemovalIsRefusedWhileOthersReferToTheRecord) {
+  ASSERT_TRUE(import({{"suppliers.csv", "id,legal_name,uscc\nF1,甲,91110000600037341L\n"},
+                      {"people.csv", "id,name,supplier\nP1,Li Wei,F1\n"}}).ok());
+  auto refused = remove_records(*workspace_, session_, "suppliers", {"F1"}, {});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().where(), "people/P1/supplier");
+  EXPECT_FALSE(record("suppliers", {"F1"}).is_null());
+  auto stale = remove_records(*workspace_, session_, "people", {"P1"}, {.if_version = 2});
+  ASSERT_FALSE(stale.ok());
+  EXPECT_EQ(stale.error().code(), ErrorCode::kConflict);
+  auto cascaded = remove_records(*workspace_, session_, "suppliers", {"F1"}, {.cascade = true});
+  ASSERT_TRUE(cascaded.ok()) << cascaded.error().to_string();
+  EXPECT_EQ(cascaded->difference.removed.size(), 2U);
+  EXPECT_TRUE(record("people", {"P1"}).is_null());
 }
 
 }  // namespace

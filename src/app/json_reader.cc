@@ -138,7 +138,7 @@ void read_record(const SourceFile& file, const Table& table, const json& object,
     problems.push_back({at(file, pointer), "each " + std::string(table.singular) + " must be a JSON object"});
     return;
   }
-  Draft draft{&table, json::object(), Origin{file.name, 0, {}, pointer}};
+  Draft draft{&table, json::object(), Origin{file.name, 0, {}, pointer, {}}};
   for (const auto& [name, value] : object.items()) {
     if (!table.field(name)) {
       problems.push_back({at(file, pointer + "/" + segment(name)), "unknown field '" + name + "' for " + std::string(table.name)});

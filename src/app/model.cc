@@ -27,7 +27,7 @@ class Checker {
  public:
   explicit Checker(const Model& model) : model_(model) {}
 
-  std::vector<Diagnostic> run() {
+  std::vector<ModelProblem> run() {
     check_products_exist();
     check_parts();
     check_secret_lists("derives", "from");
@@ -48,7 +48,7 @@ class Checker {
 
   void report(const std::string& table, const Key& key, const Entry& entry, std::string_view field,
               std::string message, std::optional<std::size_t> index = {}) {
-    problems_.push_back({where(table, key, entry, field, index), std::move(message)});
+    problems_.push_back({table, key, std::string(field), index, {where(table, key, entry, field, index), std::move(message)}});
   }
 
   void check_products_exist() {
@@ -240,7 +240,7 @@ class Checker {
   }
 
   const Model& model_;
-  std::vector<Diagnostic> problems_;
+  std::vector<ModelProblem> problems_;
 };
 
 }  // namespace
@@ -248,7 +248,7 @@ class Checker {
 std::string Origin::where(std::string_view field, std::optional<std::size_t> index) const {
   if (line > 0) {
     const auto it = columns.find(std::string(field));
-    return file + ":" + std::to_string(line) + ":" + std::to_string(it == columns.end() ? 1 : it->second);
+    return cell_location(file, sheet, line, it == columns.end() ? 1 : it->second);
   }
   std::string out = file + "#" + pointer;
   if (!field.empty()) out += "/" + std::string(field);
@@ -259,8 +259,13 @@ std::string Origin::where(std::string_view field, std::optional<std::size_t> ind
 const store::Table* table_for_file_name(std::string_view name) {
   const std::size_t slash = name.find_last_of('/');
   std::string base = to_lower_ascii(slash == std::string_view::npos ? name : name.substr(slash + 1));
-  if (!base.ends_with(".csv")) return nullptr;
-  base.resize(base.size() - 4);
+  if (base.ends_with(".csv")) {
+    base.resize(base.size() - 4);
+  } else if (base.ends_with(".xlsx") || base.ends_with(".xlsm")) {
+    base.resize(base.size() - 5);
+  } else {
+    return nullptr;
+  }
   if (base == "bom" || base.ends_with("-bom") || base.ends_with("_bom")) return store::find_table("parts");
   if (base == "work-packages" || base == "work_packages") return store::find_table("packages");
   if (base == "inference" || base == "inferences") return store::find_table("derives");
@@ -274,6 +279,12 @@ const Entries& Model::of(std::string_view table) const {
   return it == tables.end() ? kEmpty : it->second;
 }
 
-std::vector<Diagnostic> check_model(const Model& model) { return Checker(model).run(); }
+std::vector<ModelProblem> find_model_problems(const Model& model) { return Checker(model).run(); }
+
+std::vector<Diagnostic> check_model(const Model& model) {
+  std::vector<Diagnostic> diagnostics;
+  for (ModelProblem& problem : Checker(model).run()) diagnostics.push_back(std::move(problem.diagnostic));
+  return diagnostics;
+}
 
 }  // namespace moat::app

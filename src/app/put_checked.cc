@@ -49,7 +49,7 @@ Result<std::vector<store::Record>> put_checked(Workspace& workspace, store::Writ
   for (std::size_t i = 0; i < records.size(); ++i) {
     MOAT_TRY(store::Record record, complete(*records[i].table, std::move(records[i].record), catalog));
     const store::Key key = store::key_of(*records[i].table, record);
-    origins[i] = Origin{std::string(records[i].table->name), 0, {}, "/" + store::key_text(key)};
+    origins[i] = Origin{std::string(records[i].table->name), 0, {}, "/" + store::key_text(key), {}};
     model.tables[std::string(records[i].table->name)][key] = Entry{record, &origins[i]};
     written.push_back(std::move(record));
   }

@@ -15,6 +15,7 @@
 
 #include "app/import.h"
 #include "core/catalog.h"
+#include "core/csv.h"
 #include "core/result.h"
 #include "store/schema.h"
 #include "store/store.h"
@@ -26,8 +27,10 @@ struct Origin {
   std::size_t line = 0;                          // CSV: the record's line; 0 for JSON
   std::map<std::string, std::size_t> columns;    // CSV: field -> column where its cell starts
   std::string pointer;                           // JSON: the record's pointer, "/suppliers/3"
+  std::string sheet;                             // workbooks: the worksheet (line: row, column: its number)
 
-  // "file:line:col" of `field` (CSV) or "file#/pointer/field[/index]" (JSON).
+  // "file:line:col" of `field` (CSV), "file.xlsx:Sheet1!C7" (workbooks) or
+  // "file#/pointer/field[/index]" (JSON).
   std::string where(std::string_view field = {}, std::optional<std::size_t> index = {}) const;
 };
 
@@ -40,11 +43,38 @@ struct Draft {
 // The table a file holds, from its name (suppliers.csv, aurora-bom.csv, ...), or nullptr.
 const store::Table* table_for_file_name(std::string_view name);
 
+// "file:line:col", or "file.xlsx:Sheet1!C7" when `sheet` is set (`column` counted from 1).
+std::string cell_location(std::string_view file, std::string_view sheet, std::size_t line, std::size_t column);
+
+// What a reader made of one file: its records and how it read them.
+struct FileRead {
+  std::vector<Draft> drafts;
+  FileReport report;
+};
+
 // Reads a CSV file holding `table`'s records. `product` fills a missing product column.
 // Errors: every bad cell found, each at file:line:col (up to a limit).
-Result<std::vector<Draft>> read_csv_records(const SourceFile& file, const store::Table& table,
-                                            const std::optional<std::string>& product,
-                                            const CapabilityCatalog& catalog);
+Result<FileRead> read_csv_records(const SourceFile& file, const store::Table& table,
+                                  const std::optional<std::string>& product, const CapabilityCatalog& catalog);
+
+// Whether `name` is an Excel workbook (.xlsx, .xlsm).
+bool is_workbook(std::string_view name);
+
+// Reads worksheet `sheet` (default: the first) of a workbook holding `table`'s records. Errors
+// name cells as "bom.xlsx:Sheet1!C7".
+Result<FileRead> read_workbook_records(const SourceFile& file, const store::Table& table,
+                                       const std::optional<std::string>& sheet,
+                                       const std::optional<std::string>& product, const CapabilityCatalog& catalog);
+
+// The options a table's reader gives the CSV (and worksheet) tabulation: BOMs accept a
+// preamble before their header and empty fields past the header's width.
+CsvOptions table_csv_options(const store::Table& table);
+
+// Reads rows already split into cells (a CSV file's, a worksheet's) holding `table`'s records;
+// `report` says how they were read so far.
+Result<FileRead> read_table_records(const SourceFile& file, const CsvTable& cells, const store::Table& table,
+                                    const std::optional<std::string>& product, const CapabilityCatalog& catalog,
+                                    FileReport report);
 
 // Reads a workspace document (the JSON `moat export` writes). Errors name JSON pointers, or
 // line:col for syntax errors.
@@ -66,6 +96,31 @@ struct Model {
 // Cross-record checks: references resolve, the BOM has no cycle, credit codes are unique,
 // parties are all trusted or all untrusted, inference rules do not give what they take.
 std::vector<Diagnostic> check_model(const Model& model);
+
+// A problem check_model finds, with the record and field it is in (for removals: who refers to
+// a record being removed).
+struct ModelProblem {
+  std::string table;
+  store::Key key;
+  std::string field;
+  std::optional<std::size_t> index;  // the list item
+  Diagnostic diagnostic;
+};
+std::vector<ModelProblem> find_model_problems(const Model& model);
+
+// Takes `targets` out of `model`, recording them in `difference.removed` with `reason`. Records
+// that refer to a removed one are refused (every one named, at its field) unless `cascade`:
+// then a list that names it loses that item (a list that must not be empty, and any record whose
+// single reference it was, is removed in turn), until nothing refers to a removed record.
+Status plan_removal(Model& model, const std::vector<std::pair<const store::Table*, store::Key>>& targets,
+                    bool cascade, std::string_view reason, Difference& difference);
+
+// Inside a write transaction: removes what `difference` lists as removed and writes the unlinked
+// records as `model` holds them.
+Status apply_removals(const Model& model, const Difference& difference, store::Writer& writer);
+
+// The difference `drafts` make to the records in `stored`: added and changed (field by field).
+void add_differences(const Model& stored, const std::vector<Draft>& drafts, Difference& difference);
 
 // Every record of the workspace, for cross-record checks and summaries.
 Result<Model> load_model(store::Store& store);

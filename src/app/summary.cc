@@ -25,7 +25,10 @@ ProductSummary summarize_product(const Model& model, const store::Key& key, cons
     for (const auto& [k, unused] : model.of(table)) n += k[0] == key[0] ? 1U : 0U;
     return n;
   };
-  summary.parts = count("parts");
+  for (const auto& [k, part] : model.of("parts")) {
+    if (k[0] != key[0]) continue;
+    ++(part.record["fitted"] == false ? summary.parts_not_fitted : summary.parts);
+  }
   summary.derives = count("derives");
   summary.recipes = count("recipes");
   summary.packages = count("packages");

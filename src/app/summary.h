@@ -18,6 +18,7 @@ namespace moat::app {
 struct ProductSummary {
   std::string id, name;
   std::size_t parts = 0, secrets = 0, derives = 0, recipes = 0, packages = 0, quotes = 0;
+  std::size_t parts_not_fitted = 0;  // BOM lines kept for the record but not fitted (DNP): not in `parts`
   double secret_weight = 0;
   std::vector<std::string> packages_without_quotes;  // no quote from a qualified supplier
 };

@@ -31,7 +31,7 @@ json number_json(const std::optional<double>& value) {
 json summary_json(const WorkspaceSummary& s) {
   json products = json::array();
   for (const auto& p : s.products) {
-    products.push_back({{"id", p.id}, {"name", p.name}, {"parts", p.parts}, {"secrets", p.secrets},
+    products.push_back({{"id", p.id}, {"name", p.name}, {"parts", p.parts}, {"parts_not_fitted", p.parts_not_fitted}, {"secrets", p.secrets},
                         {"secret_weight", p.secret_weight}, {"derives", p.derives}, {"recipes", p.recipes},
                         {"packages", p.packages}, {"quotes", p.quotes},
                         {"packages_without_quotes", p.packages_without_quotes}});

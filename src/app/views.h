@@ -10,9 +10,11 @@
 #include <nlohmann/json.hpp>
 
 #include "app/gate.h"
+#include "app/import.h"
 #include "app/legal.h"
 #include "app/oversight.h"
 #include "app/red_flags.h"
+#include "app/remove.h"
 #include "app/summary.h"
 #include "app/vetting.h"
 #include "core/date.h"
@@ -48,5 +50,12 @@ nlohmann::json right_json(const IpRightRow& row);  // an IP right with its event
 nlohmann::json waiver_json(const WaiverRow& row);
 // A recorded visit: {visit, findings, score?, passed?, failed?, failed_critical?} (score in %).
 nlohmann::json visit_json(const VisitResult& visit);
+
+// What an import read and changed (`moat import --json`): its files (delimiter, layout, fitted
+// and make/buy counts) and the difference it makes (added, changed field by field, removed).
+nlohmann::json import_report_json(const ImportReport& report, bool dry_run);
+nlohmann::json difference_json(const Difference& difference);
+// What `moat remove` removed or would remove (and the API's answer).
+nlohmann::json remove_report_json(const RemoveReport& report, bool dry_run);
 
 }  // namespace moat::app

@@ -20,6 +20,7 @@
 #include "app/sourcing.h"
 #include "app/views.h"
 #include "app/import.h"
+#include "app/remove.h"
 #include "app/summary.h"
 #include "app/workspace.h"
 #include "cli/common.h"
@@ -43,7 +44,8 @@ void print_summary(const app::WorkspaceSummary& s, const fs::path& dir) {
   for (const auto& p : s.products) {
     std::ostringstream weight;
     weight << p.secret_weight;
-    products.add({p.id, p.name, std::to_string(p.parts), std::to_string(p.secrets), weight.str(),
+    products.add({p.id, p.name, std::to_string(p.parts) + (p.parts_not_fitted ? " (+" + std::to_string(p.parts_not_fitted) + " not fitted)" : ""),
+                  std::to_string(p.secrets), weight.str(),
                   std::to_string(p.derives), std::to_string(p.recipes), std::to_string(p.packages),
                   std::to_string(p.quotes)});
   }
@@ -270,16 +272,80 @@ std::function<int()> define_status(CLI::App& app, GlobalOptions& global) {
   return [&global] { return with_workspace(global, [&](app::Workspace& w) { return show_summary(w, global.json); }); };
 }
 
+// One line per record: "+" added, "~" changed (each field before → after), "-" removed; the
+// first kShownChanges of each kind (--json lists all).
+constexpr std::size_t kShownChanges = 100;
+
+void print_records(const std::vector<app::RecordDifference>& records, std::string_view mark) {
+  for (std::size_t i = 0; i < records.size() && i < kShownChanges; ++i) {
+    const app::RecordDifference& r = records[i];
+    std::cout << "  " << mark << " " << r.table << "/" << r.key;
+    for (std::size_t f = 0; f < r.fields.size(); ++f) {
+      std::cout << (f ? "; " : ": ") << r.fields[f].field << " " << r.fields[f].before << " → " << r.fields[f].after;
+    }
+    if (!r.reason.empty()) std::cout << " (" << r.reason << ")";
+    std::cout << "\n";
+  }
+  if (records.size() > kShownChanges) {
+    std::cout << "  … and " << records.size() - kShownChanges << " more (--json lists them all)\n";
+  }
+}
+
+void print_difference(const app::Difference& d) {
+  if (d.empty()) {
+    std::cout << "No changes.\n";
+    return;
+  }
+  std::cout << "Changes: " << d.added.size() << " added, " << d.changed.size() << " changed, " << d.removed.size()
+            << " removed" << (d.unlinked.empty() ? "" : ", " + std::to_string(d.unlinked.size()) + " unlinked") << "\n";
+  print_records(d.added, "+");
+  print_records(d.changed, "~");
+  print_records(d.removed, "-");
+  print_records(d.unlinked, "~");
+}
+
+// How each file was read: its dialect or sheet, a BOM's layout, fitted lines and make/buy.
+void print_file_reports(const std::vector<app::FileReport>& files) {
+  for (const app::FileReport& f : files) {
+    std::cout << f.file << ": " << f.records << " " << f.kind << " records, ";
+    if (f.format == "csv") std::cout << f.delimiter << "-separated";
+    if (f.format == "xlsx") std::cout << "worksheet '" << f.sheet << "'";
+    if (f.format == "json") std::cout << "workspace document";
+    if (f.kind != "parts") {
+      std::cout << "\n";
+      continue;
+    }
+    std::cout << "; layout: " << f.layout_name << "\n";
+    std::cout << "  fitted: " << f.fitted << ", not fitted: " << f.not_fitted << "\n";
+    for (const auto& [classified, lines] : f.make_buy_reasons) {
+      std::cout << "  " << classified.first << ": " << lines << " (" << classified.second << ")\n";
+    }
+    if (!f.ignored_columns.empty()) {
+      std::cout << "  ignored columns:";
+      for (std::size_t i = 0; i < f.ignored_columns.size(); ++i) std::cout << (i ? ", " : " ") << f.ignored_columns[i];
+      std::cout << "\n";
+    }
+    if (f.preamble_rows > 0) std::cout << "  skipped " << f.preamble_rows << " rows before the header\n";
+    if (f.trailing_empty_rows > 0) {
+      std::cout << "  " << f.trailing_empty_rows << " rows had empty fields past the header's width (dropped)\n";
+    }
+  }
+}
+
 std::function<int()> define_import(CLI::App& app, GlobalOptions& global) {
   auto files = std::make_shared<std::vector<std::string>>();
   auto options = std::make_shared<app::ImportOptions>();
-  app.add_option("FILE", *files, "CSV files (bom.csv, suppliers.csv, ...) or a workspace JSON document")->required();
-  app.add_option("--kind", options->kind, "what the CSV files hold: products, parts (bom), secrets, derives, recipes, packages, suppliers, affiliations, quotes, people, certificates, assignments, visits, audit_items, findings, tooling, tool_events, orders, movements");
+  app.add_option("FILE", *files, "CSV files (bom.csv, suppliers.csv, ...), Excel workbooks (bom.xlsx) or a workspace JSON document")->required();
+  app.add_option("--kind", options->kind, "what the files hold: products, parts (bom), secrets, derives, recipes, packages, suppliers, affiliations, quotes, people, certificates, assignments, visits, audit_items, findings, tooling, tool_events, orders, movements");
   app.add_option("--product", options->product, "product for files without a product column (created if new)");
-  app.add_flag("--dry-run", options->dry_run, "check everything, write nothing");
+  app.add_option("--sheet", options->sheet, "workbooks: the worksheet to read (default: the first)");
+  app.add_flag("--replace", options->replace, "the BOM files are the product's whole BOM: its parts they do not hold are removed (needs --product)");
+  app.add_flag("--cascade", options->cascade, "with --replace: also remove (or unlink) what refers to the removed parts");
+  app.add_flag("--dry-run", options->dry_run, "check everything and show the changes, write nothing");
   app.add_flag("--json", global.json, "print the report as JSON");
   return [files, options, &global] {
     if (options->kind && *options->kind == "bom") options->kind = "parts";
+    if (options->cascade && !options->replace) return fail(input_error("--cascade", "applies to --replace"));
     std::vector<app::SourceFile> sources;
     for (const std::string& path : *files) {
       auto content = read_file(path);
@@ -290,15 +356,44 @@ std::function<int()> define_import(CLI::App& app, GlobalOptions& global) {
       auto report = app::import_files(workspace, app::terminal_session(), sources, *options);
       if (!report.ok()) return fail(report.error());
       if (global.json) {
-        std::cout << json{{"read", report->records_read}, {"changed", report->records_changed},
-                          {"events", report->events}, {"dry_run", options->dry_run}}.dump(2) << "\n";
+        std::cout << app::import_report_json(*report, options->dry_run).dump(2) << "\n";
         return 0;
       }
+      print_file_reports(report->files);
+      print_difference(report->difference);
       std::size_t read = 0;
       for (const auto& [table, n] : report->records_read) read += n;
       std::cout << (options->dry_run ? "Checked " : "Imported ") << read << " records";
-      if (!options->dry_run) std::cout << " (" << report->records_changed << " new or changed, " << report->events << " ledger events)";
+      if (options->dry_run) std::cout << ": nothing written (dry run)";
+      if (!options->dry_run) std::cout << " (" << report->records_changed << " new, changed or removed, " << report->events << " ledger events)";
       std::cout << "\n";
+      return 0;
+    });
+  };
+}
+
+std::function<int()> define_remove(CLI::App& app, GlobalOptions& global) {
+  auto kind = std::make_shared<std::string>();
+  auto keys = std::make_shared<std::vector<std::string>>();
+  auto options = std::make_shared<app::RemoveOptions>();
+  app.add_option("KIND", *kind, "what to remove: parts (bom), suppliers, quotes, people, ...")->required();
+  app.add_option("KEY", *keys, "each record's key as the ledger writes it (aurora/C1, F03, ...)")->required();
+  app.add_option("--if-version", options->if_version, "with one key: the version read (moat show); refused when it changed since");
+  app.add_flag("--cascade", options->cascade, "also remove (or unlink from lists) the records that refer to them");
+  app.add_flag("--dry-run", options->dry_run, "show what would be removed, remove nothing");
+  app.add_flag("--json", global.json, "print as JSON");
+  return [kind, keys, options, &global] {
+    return with_workspace(global, [&](app::Workspace& workspace) {
+      auto report = app::remove_records(workspace, app::terminal_session(), *kind, *keys, *options);
+      if (!report.ok()) return fail(report.error());
+      if (global.json) {
+        std::cout << app::remove_report_json(*report, options->dry_run).dump(2) << "\n";
+        return 0;
+      }
+      print_difference(report->difference);
+      std::cout << (options->dry_run ? "Nothing removed (dry run).\n"
+                                     : "Removed " + std::to_string(report->difference.removed.size()) + " records (" +
+                                           std::to_string(report->events) + " ledger events).\n");
       return 0;
     });
   };
@@ -327,6 +422,7 @@ std::function<int()> define_list(CLI::App& app, GlobalOptions& global) {
   app.add_option("KIND", *kind, "products, parts (bom), secrets, derives, recipes, packages, suppliers, affiliations, quotes, people, plans, documents, assessments, scores, certificates, assignments, visits, audit_items, findings, tooling, tool_events, orders, movements, flags")->required();
   app.add_option("--product", *product, "only this product's records");
   app.add_flag("--json", global.json, "print as JSON");
+  add_xlsx_option(app, global);
   return [kind, product, &global] {
     const store::Table* table = store::find_table(*kind == "bom" ? "parts" : *kind);
     if (!table) return fail(input_error("KIND", "unknown kind '" + *kind + "'"));
@@ -336,6 +432,11 @@ std::function<int()> define_list(CLI::App& app, GlobalOptions& global) {
       std::vector<json> shown;
       for (const json& r : *records) {
         if (product->empty() || !table->product_scoped || r["product"] == *product) shown.push_back(r);
+      }
+      std::vector<std::string> columns;
+      for (const auto& field : table->fields) columns.emplace_back(field.name);
+      if (Status written = write_xlsx_report(global, std::string(table->name), json(shown), columns); !written.ok()) {
+        return fail(written.error());
       }
       if (global.json) {
         std::cout << json(shown).dump(2) << "\n";
@@ -669,6 +770,7 @@ std::function<int()> define_exposure(CLI::App& app, GlobalOptions& global) {
   app.add_flag("--released", (*released)[0], "also what releases gave out, per party, beside the plan's");
   app.add_flag("--people", (*released)[1], "with --released: per person rather than per party");
   app.add_flag("--json", global.json, "print as JSON");
+  add_xlsx_option(app, global);
   return [product, plan_id, released, &global] {
     return with_workspace(global, [&](app::Workspace& workspace) {
       if ((*released)[0] || (*released)[1]) {
@@ -676,11 +778,13 @@ std::function<int()> define_exposure(CLI::App& app, GlobalOptions& global) {
       }
       auto report = app::plan_exposure(workspace, *product, *plan_id);
       if (!report.ok()) return fail(report.error());
+      const json shown = exposure_json(*report);
+      if (Status written = write_xlsx_report(global, "exposure", shown); !written.ok()) return fail(written.error());
       if (!global.json) {
         print_exposure(*report);
         return 0;
       }
-      std::cout << exposure_json(*report).dump(2) << "\n";
+      std::cout << shown.dump(2) << "\n";
       return 0;
     });
   };
@@ -711,6 +815,7 @@ const Command kCoreCommands[] = {
     {"status", "summarize the workspace: products, suppliers, parties, ledger", define_status},
     {"import", "import CSV files or a workspace JSON document, all or nothing", define_import},
     {"export", "write the whole workspace as one JSON document", define_export},
+    {"remove", "remove records (refused while others refer to them, unless --cascade)", define_remove},
     {"list", "list the records of one kind", define_list},
     {"show", "show one record with its version", define_show},
     {"set", "change fields of one record (optimistically: --if-version)", define_set},

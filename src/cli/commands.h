@@ -20,6 +20,7 @@ namespace moat::cli {
 struct GlobalOptions {
   std::optional<std::string> workspace;  // -w DIR
   bool json = false;                     // --json
+  std::string xlsx;                      // --xlsx FILE: reports also written as a workbook
 };
 
 struct Command {

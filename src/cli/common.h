@@ -45,6 +45,16 @@ Result<std::string> read_file(const std::string& path);
 // Writes `path` whole or not at all: a temporary file renamed into place.
 Status write_file_atomically(const std::string& path, const std::string& content);
 
+// Adds --xlsx FILE to a report's command.
+void add_xlsx_option(CLI::App& app, GlobalOptions& global);
+
+// With --xlsx FILE, writes `report` (the command's --json value) there as an Excel workbook: an
+// array of objects as worksheet `name`, an object's arrays of objects as one worksheet each and
+// its other members as field/value rows on `name`. `columns`: the first columns, in order (the
+// rest follow by name). Lists of values go in one cell, joined by "; ".
+Status write_xlsx_report(const GlobalOptions& global, const std::string& name, const nlohmann::json& report,
+                         const std::vector<std::string>& columns = {});
+
 // A subcommand of `parent` that takes the shared -w and --json flags.
 CLI::App* subcommand(CLI::App& parent, const char* name, const char* help, GlobalOptions& global);
 

@@ -447,6 +447,7 @@ void define_ip_deadlines(CLI::App& parent, GlobalOptions& global, Runs& runs) {
   CLI::App* cmd = subcommand(parent, "deadlines", "IP deadlines due soon, and those already missed", global);
   cmd->add_option("--within", (*flags)[0], "only those due within DAYS (missed ones always show)");
   cmd->add_option("--as-of", (*flags)[1], "as of this date (default: today)");
+  add_xlsx_option(*cmd, global);
   runs.push_back([cmd, flags, &global] {
     if (!cmd->parsed()) return -1;
     return with_session(global, [&](app::Workspace& workspace, const app::Session& session) -> Status {
@@ -456,12 +457,13 @@ void define_ip_deadlines(CLI::App& parent, GlobalOptions& global, Runs& runs) {
         MOAT_TRY(within, parse_count((*flags)[0], "--within"));
       }
       MOAT_TRY(const std::vector<legal::Deadline> deadlines, app::ip_deadlines(workspace, day, within));
+      json out = json::array();
+      for (const auto& d : deadlines) out.push_back(app::deadline_json(d));
+      MOAT_CHECK(write_xlsx_report(global, "deadlines", out));
       if (!global.json) {
         print_deadlines(deadlines, day);
         return {};
       }
-      json out = json::array();
-      for (const auto& d : deadlines) out.push_back(app::deadline_json(d));
       std::cout << out.dump(2) << "\n";
       return {};
     });
@@ -525,12 +527,14 @@ std::function<int()> define_gate(CLI::App& app, GlobalOptions& global) {
   app.add_option("--package", (*flags)[2], "with --supplier: the work package to release");
   app.add_option("--as-of", (*flags)[3], "decide as of this date (default: today)");
   app.add_flag("--json", global.json, "print as JSON");
+  add_xlsx_option(app, global);
   return [flags, &global] {
     bool go = false;
     const int code = with_session(global, [&](app::Workspace& workspace, const app::Session& session) -> Status {
       MOAT_TRY(const Date today, as_of((*flags)[3], session));
       const app::GateRequest request{(*flags)[0], (*flags)[1], (*flags)[2], today};
       MOAT_TRY(const gate::Verdict verdict, app::run_gate(workspace, session, request));
+      MOAT_CHECK(write_xlsx_report(global, "gate", app::verdict_json(verdict)));
       if (global.json) {
         std::cout << app::verdict_json(verdict).dump(2) << "\n";
       } else {

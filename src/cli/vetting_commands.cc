@@ -659,6 +659,7 @@ std::function<int()> define_reconcile(CLI::App& app, GlobalOptions& global) {
   app.add_option("--from", (*flags)[2], "first day (with --supplier; default: 2000-01-01)");
   app.add_option("--to", (*flags)[3], "last day (default: today)");
   app.add_flag("--json", global.json, "print as JSON");
+  add_xlsx_option(app, global);
   return [flags, &global] {
     return with_workspace(global, [&](app::Workspace& workspace) -> int {
       auto to = as_of((*flags)[3], app::terminal_session());
@@ -676,9 +677,10 @@ std::function<int()> define_reconcile(CLI::App& app, GlobalOptions& global) {
         if (!one.ok()) return fail(one.error());
         results.push_back(*one);
       }
+      json out = json::array();
+      for (const auto& r : results) out.push_back(reconciliation_json(r));
+      if (Status written = write_xlsx_report(global, "reconciliation", out); !written.ok()) return fail(written.error());
       if (global.json) {
-        json out = json::array();
-        for (const auto& r : results) out.push_back(reconciliation_json(r));
         std::cout << out.dump(2) << "\n";
         return 0;
       }
@@ -697,14 +699,15 @@ void print_cleared(const std::vector<app::Flag>& all) {
   }
 }
 
-int print_flags(const std::vector<app::Flag>& all, bool as_json, bool every_state) {
+int print_flags(const std::vector<app::Flag>& all, const GlobalOptions& global, bool every_state) {
   std::vector<app::Flag> shown;
   for (const app::Flag& f : all) {
     if (every_state || f.state != "resolved") shown.push_back(f);
   }
-  if (as_json) {
-    json out = json::array();
-    for (const auto& f : shown) out.push_back(app::flag_json(f));
+  json out = json::array();
+  for (const auto& f : shown) out.push_back(app::flag_json(f));
+  if (Status written = write_xlsx_report(global, "flags", out); !written.ok()) return fail(written.error());
+  if (global.json) {
     std::cout << out.dump(2) << "\n";
     return 0;
   }
@@ -791,6 +794,7 @@ std::function<int()> define_flags(CLI::App& app, GlobalOptions& global) {
   app.add_option("--as-of", *date, "evaluate as of this date (default: today)");
   app.add_flag("--all", *every, "include resolved flags");
   app.add_flag("--json", global.json, "print as JSON");
+  add_xlsx_option(app, global);
   return [runs, date, every, &global] {
     for (const auto& run : *runs) {
       const int code = run();
@@ -801,7 +805,7 @@ std::function<int()> define_flags(CLI::App& app, GlobalOptions& global) {
       auto today = as_of(*date, session);
       if (!today.ok()) return fail(today.error());
       auto all = app::refresh_flags(workspace, session, *today);
-      return all.ok() ? print_flags(*all, global.json, *every) : fail(all.error());
+      return all.ok() ? print_flags(*all, global, *every) : fail(all.error());
     });
   };
 }

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/csv.h"
 
+#include <algorithm>
+#include <array>
+
 #include "core/text.h"
 
 namespace moat {
@@ -11,31 +14,46 @@ constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 // Walks the text byte by byte, keeping line and character column of the next byte.
 class Scanner {
  public:
-  Scanner(std::string_view text, std::string_view file) : text_(text), file_(file) {}
+  Scanner(std::string_view text, std::string_view file, const CsvOptions& options, char delimiter)
+      : text_(text), file_(file), options_(options), delimiter_(delimiter) {}
 
   Result<CsvTable> run() {
-    CsvTable table;
-    bool have_header = false;
+    std::vector<CsvRow> rows;
     while (!at_end()) {
       if (at_row_end()) {  // blank line
         skip_line_end();
         continue;
       }
       MOAT_TRY(CsvRow row, read_row());
-      if (!have_header) {
-        table.header = std::move(row);
-        have_header = true;
-        continue;
+      rows.push_back(std::move(row));
+    }
+    if (rows.empty()) return input_error(csv_location(file_, 1, 1), "file is empty: no header row");
+    std::size_t header_at = 0;
+    if (options_.is_header) {
+      const auto found = std::find_if(rows.rbegin(), rows.rend(), options_.is_header);
+      if (found != rows.rend()) header_at = static_cast<std::size_t>(rows.rend() - found) - 1;
+    }
+    CsvTable table;
+    table.delimiter = delimiter_;
+    table.preamble_rows = header_at;
+    table.header = std::move(rows[header_at]);
+    const std::size_t width = table.header.fields.size();
+    for (std::size_t i = header_at + 1; i < rows.size(); ++i) {
+      CsvRow& row = rows[i];
+      if (row.fields.size() > width && options_.trailing_empty_fields &&
+          std::all_of(row.fields.begin() + static_cast<std::ptrdiff_t>(width), row.fields.end(),
+                      [](const CsvField& f) { return f.value.empty(); })) {
+        row.fields.resize(width);
+        ++table.trailing_empty_rows;
       }
-      if (row.fields.size() != table.header.fields.size()) {
+      if (row.fields.size() != width) {
         return input_error(csv_location(file_, row.line, 1),
-                           "row has " + std::to_string(row.fields.size()) +
-                               " fields but the header has " +
-                               std::to_string(table.header.fields.size()));
+                           "row has " + std::to_string(row.fields.size()) + " fields but the header has " +
+                               std::to_string(width) + " (" + std::string(delimiter_name(delimiter_)) +
+                               "-separated)");
       }
       table.rows.push_back(std::move(row));
     }
-    if (!have_header) return input_error(csv_location(file_, 1, 1), "file is empty: no header row");
     return table;
   }
 
@@ -70,7 +88,7 @@ class Scanner {
       MOAT_TRY(CsvField field, peek() == '"' ? read_quoted() : read_plain());
       row.fields.push_back(std::move(field));
       if (at_row_end()) break;
-      advance();  // the comma
+      advance();  // the delimiter
     }
     skip_line_end();
     return row;
@@ -78,7 +96,7 @@ class Scanner {
 
   Result<CsvField> read_plain() {
     CsvField field{"", line_, column_};
-    while (!at_end() && peek() != ',' && !at_row_end()) {
+    while (!at_end() && peek() != delimiter_ && !at_row_end()) {
       if (peek() == '"') return error_here("stray '\"' inside an unquoted field (quote the whole field and double the quote)");
       if (peek() == '\r') return error_here("carriage return inside an unquoted field");
       field.value += peek();
@@ -106,14 +124,17 @@ class Scanner {
       advance();
     }
     advance();  // closing quote
-    if (!at_end() && peek() != ',' && !at_row_end()) {
-      return error_here("unexpected text after a closing quote");
+    if (!at_end() && peek() != delimiter_ && !at_row_end()) {
+      return error_here("unexpected text after a closing quote (the file is " +
+                        std::string(delimiter_name(delimiter_)) + "-separated)");
     }
     return field;
   }
 
   std::string_view text_;
   std::string_view file_;
+  const CsvOptions& options_;
+  char delimiter_;
   std::size_t pos_ = 0;
   std::size_t line_ = 1;
   std::size_t column_ = 1;
@@ -125,13 +146,43 @@ std::string csv_location(std::string_view file, std::size_t line, std::size_t co
   return std::string(file) + ":" + std::to_string(line) + ":" + std::to_string(column);
 }
 
-Result<CsvTable> parse_csv(std::string_view text, std::string_view file) {
+std::string_view delimiter_name(char delimiter) {
+  switch (delimiter) {
+    case ';': return "semicolon";
+    case '\t': return "tab";
+    default: return "comma";
+  }
+}
+
+char detect_delimiter(std::string_view text) {
+  constexpr std::array<char, 3> kCandidates = {',', ';', '\t'};
+  std::array<std::size_t, 3> counts{};
+  bool quoted = false, seen_text = false;
+  for (const char c : text) {
+    if (c == '"') quoted = !quoted;
+    if (!quoted && (c == '\n' || c == '\r')) {
+      if (seen_text) break;
+      continue;
+    }
+    seen_text = true;
+    if (quoted) continue;
+    for (std::size_t i = 0; i < kCandidates.size(); ++i) counts[i] += c == kCandidates[i] ? 1U : 0U;
+  }
+  std::size_t best = 0;
+  for (std::size_t i = 1; i < kCandidates.size(); ++i) {
+    if (counts[i] > counts[best]) best = i;
+  }
+  return kCandidates[best];
+}
+
+Result<CsvTable> parse_csv(std::string_view text, std::string_view file, const CsvOptions& options) {
   if (text.starts_with(kByteOrderMark)) text.remove_prefix(kByteOrderMark.size());
   if (const auto bad = first_invalid_utf8(text)) {
     const TextPosition at = position_of(text, *bad);
     return input_error(csv_location(file, at.line, at.column), "invalid UTF-8 byte sequence");
   }
-  return Scanner(text, file).run();
+  const char delimiter = options.delimiter.value_or(detect_delimiter(text));
+  return Scanner(text, file, options, delimiter).run();
 }
 
 }  // namespace moat

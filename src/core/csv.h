@@ -3,9 +3,17 @@
 // name its file, line and column. Strict: invalid UTF-8, a stray or unclosed quote and a row
 // whose field count differs from the header's are errors at their exact place. A leading UTF-8
 // byte-order mark is skipped; blank lines are skipped; `\n` and `\r\n` both end a row.
+//
+// Dialects: the delimiter is a comma, a semicolon or a tab, detected from the first line (the
+// one most frequent outside quotes; a comma on a tie) unless the caller names it. Two quirks of
+// EDA exports are accepted only when the caller asks (the BOM reader does): fields past the
+// header's width that are all empty (KiCad's PCB-editor BOM ends every row with `;;;`), and
+// preamble lines before the header (KiCad's Python BOM scripts write `Source:`, `Date:`, ...).
 #pragma once
 
 #include <cstddef>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,12 +36,33 @@ struct CsvRow {
 struct CsvTable {
   CsvRow header;
   std::vector<CsvRow> rows;
+  char delimiter = ',';
+  std::size_t preamble_rows = 0;        // rows skipped before the header
+  std::size_t trailing_empty_rows = 0;  // rows whose empty fields past the header's width were dropped
+};
+
+struct CsvOptions {
+  std::optional<char> delimiter;  // ',', ';' or '\t'; detected when absent
+  // Rows may have more fields than the header when every field past its width is empty; those
+  // fields are dropped.
+  bool trailing_empty_fields = false;
+  // When set, the header is the last row it accepts (the rows before are a preamble, skipped:
+  // KiCad's grouped-by-value script writes its parts one by one, then collated under a second
+  // header); when no row is accepted, the first row is the header.
+  std::function<bool(const CsvRow&)> is_header;
 };
 
 // "file:line:col", the way every CSV diagnostic names a place.
 std::string csv_location(std::string_view file, std::size_t line, std::size_t column);
 
+// "comma", "semicolon" or "tab".
+std::string_view delimiter_name(char delimiter);
+
+// The delimiter of `text`: of ',', ';' and '\t', the most frequent outside quotes on the first
+// non-blank line; ',' when none occurs or on a tie.
+char detect_delimiter(std::string_view text);
+
 // Parses `text`, naming `file` in errors (code kInput). An empty file (no header) is an error.
-Result<CsvTable> parse_csv(std::string_view text, std::string_view file);
+Result<CsvTable> parse_csv(std::string_view text, std::string_view file, const CsvOptions& options = {});
 
 }  // namespace moat

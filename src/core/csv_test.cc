@@ -139,6 +139,58 @@ struct BadCase {
   std::string message_part;
 };
 
+TEST(CsvDialectTest, DetectsTheDelimiterFromTheFirstLine) {
+  EXPECT_EQ(detect_delimiter("a,b,c\n1;2;3;4\n"), ',');
+  EXPECT_EQ(detect_delimiter("\n\"a,b\";c;d\n"), ';');  // commas inside quotes do not count
+  EXPECT_EQ(detect_delimiter("a\tb\tc\n"), '\t');
+  EXPECT_EQ(detect_delimiter("id\n1\n"), ',');      // a single column: comma
+  EXPECT_EQ(detect_delimiter("a,b;c\n"), ',');       // a tie: comma
+  EXPECT_EQ(delimiter_name('\t'), "tab");
+}
+
+TEST(CsvDialectTest, ReadsSemicolonAndTabFiles) {
+  const CsvTable semicolons = parse_ok("\"Ref\";\"Value\"\n\"C1,C2\";\"1,5 pF\"\n");
+  EXPECT_EQ(semicolons.delimiter, ';');
+  ASSERT_EQ(semicolons.rows.size(), 1U);
+  EXPECT_EQ(values_of(semicolons.rows[0]), (Strings{"C1,C2", "1,5 pF"}));
+  const CsvTable tabs = parse_ok("Ref\tValue\nR1\t10k, 1%\n");
+  EXPECT_EQ(tabs.delimiter, '\t');
+  EXPECT_EQ(values_of(tabs.rows[0]), (Strings{"R1", "10k, 1%"}));
+  EXPECT_EQ(tabs.rows[0].fields[1].column, 4U);
+}
+
+TEST(CsvDialectTest, AcceptsTrailingEmptyFieldsOnlyWhenAsked) {
+  // KiCad's PCB-editor BOM: the header ends with ';', every row with ';;;'.
+  const std::string_view text =
+      "\"Id\";\"Designator\";\"Footprint\";\"Quantity\";\"Designation\";\"Supplier and ref\";\n"
+      "1;\"C1,C2\";\"C_0402\";2;\"100nF\";;;\n";
+  EXPECT_FALSE(parse_csv(text, kFile).ok());
+  const Result<CsvTable> table = parse_csv(text, kFile, {.trailing_empty_fields = true});
+  ASSERT_TRUE(table.ok()) << table.error().to_string();
+  EXPECT_EQ(table->header.fields.size(), 7U);
+  ASSERT_EQ(table->rows.size(), 1U);
+  EXPECT_EQ(values_of(table->rows[0]), (Strings{"1", "C1,C2", "C_0402", "2", "100nF", "", ""}));
+  EXPECT_EQ(table->trailing_empty_rows, 1U);
+  // Text past the header's width is still an error.
+  const Result<CsvTable> extra = parse_csv("a;b\n1;2;x\n", kFile, {.trailing_empty_fields = true});
+  ASSERT_FALSE(extra.ok());
+  EXPECT_EQ(extra.error().where(), "in.csv:2:1");
+  EXPECT_NE(extra.error().message().find("semicolon-separated"), std::string::npos);
+}
+
+TEST(CsvDialectTest, SkipsAPreambleBeforeTheHeader) {
+  const std::string_view text =
+      "\"Source:\",\"/home/a/board.kicad_sch\"\n\"Component Count:\",\"3\"\n"
+      "\"Ref\",\"Qnty\",\"Value\"\n\"C1, C2, \",\"2\",\"100nF\"\n";
+  CsvOptions options;
+  options.is_header = [](const CsvRow& row) { return row.fields.front().value == "Ref"; };
+  const Result<CsvTable> table = parse_csv(text, kFile, options);
+  ASSERT_TRUE(table.ok()) << table.error().to_string();
+  EXPECT_EQ(table->preamble_rows, 2U);
+  EXPECT_EQ(table->header.line, 3U);
+  EXPECT_EQ(values_of(table->rows[0]), (Strings{"C1, C2, ", "2", "100nF"}));
+}
+
 class CsvErrorTest : public testing::TestWithParam<BadCase> {};
 
 TEST_P(CsvErrorTest, RejectsAtExactPlace) {

@@ -95,4 +95,7 @@ Result<Reply> approve_plan(Call& call);
 Result<Reply> record_visit(Call& call);
 Result<Reply> add_finding(Call& call);
 
+// Removals (record_handlers.cc)
+Result<Reply> remove_records(Call& call);
+
 }  // namespace moat::http::handlers

@@ -95,6 +95,13 @@ constexpr std::string_view kSupplierPatchBody =
     R"({"type": "object", "description": "fields to change, each a JSON value or the text of a CSV cell; null clears",
         "additionalProperties": true})";
 
+constexpr std::string_view kRemoveBody =
+    R"({"type": "object", "required": ["keys"],
+        "properties": {"keys": {"type": "array", "minItems": 1, "items": {"type": "string"},
+                                "description": "record keys as the ledger writes them: aurora/C1"},
+                       "if_version": {"type": "integer", "description": "with one key: the version read"},
+                       "cascade": {"type": "boolean"}, "dry_run": {"type": "boolean"}}})";
+
 // The one route table. Order matters only for the OpenAPI document's order.
 const Route kRoutes[] = {
     {Method::kPost, "/api/login", "sign in with a name and password (JSON or form): sets the session cookie, returns the CSRF token",
@@ -178,6 +185,9 @@ const Route kRoutes[] = {
      Scope::kAll, handlers::audit_log, "after,limit", {}, true},
     {Method::kGet, "/api/audit/verify", "verify the ledger's hash chain and the records against it", kStaff,
      Scope::kAll, handlers::audit_verify, {}, {}, true},
+    {Method::kPost, "/api/records/{kind}/remove",
+     "remove records by key (as moat remove): refused while others refer to them, unless cascade; dry_run shows what would go",
+     kEditors, Scope::kAll, handlers::remove_records, {}, kRemoveBody},
     {Method::kGet, "/api/openapi.json", "this API as an OpenAPI 3.1 document", kEveryone, Scope::kPublic,
      handlers::openapi, {}, {}, true},
     {Method::kGet, "/api/files",

@@ -279,6 +279,11 @@ const std::vector<Migration> kMigrations = {
               "note" TEXT NOT NULL, "at" TEXT NOT NULL))",
      },
      build_tree},
+    {10,
+     "BOM lines fitted or not (DNP)",
+     {
+         R"(ALTER TABLE "parts" ADD COLUMN "fitted" BIGINT NOT NULL DEFAULT 1)",
+     }},
     {11,
      "red flags resolve themselves: how a flag was resolved (by a person, or because its cause cleared)",
      {

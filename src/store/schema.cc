@@ -29,15 +29,16 @@ constexpr std::array<std::string_view, 2> kFlagResolutions = {"manual", "automat
 
 constexpr std::array<std::string_view, 3> kPartIdAliases = {"part", "part id", "internal pn"};
 constexpr std::array<std::string_view, 2> kParentAliases = {"parent id", "assembly"};
-constexpr std::array<std::string_view, 6> kDesignatorAliases = {
-    "reference", "references", "ref", "refdes", "designator", "designators"};
+constexpr std::array<std::string_view, 9> kDesignatorAliases = {
+    "reference", "references", "ref", "refdes", "designator", "designators", "refs", "reference(s)", "parts"};
 constexpr std::array<std::string_view, 2> kPartNameAliases = {"value", "comment"};
 constexpr std::array<std::string_view, 1> kFootprintAliases = {"pattern"};
-constexpr std::array<std::string_view, 2> kQuantityAliases = {"qty", "count"};
+constexpr std::array<std::string_view, 3> kQuantityAliases = {"qty", "count", "qnty"};
+constexpr std::array<std::string_view, 2> kFittedAliases = {"populate", "populated"};
 constexpr std::array<std::string_view, 1> kCapabilityAliases = {"process"};
 constexpr std::array<std::string_view, 3> kMakeBuyAliases = {"make/buy", "makebuy", "source"};
-constexpr std::array<std::string_view, 4> kManufacturerAliases = {"mfr", "manufacturer name",
-                                                                  "manufacturer 1", "mfr."};
+constexpr std::array<std::string_view, 5> kManufacturerAliases = {"mfr", "manufacturer name",
+                                                                  "manufacturer 1", "mfr.", "mf"};
 constexpr std::array<std::string_view, 6> kMpnAliases = {
     "manufacturer part number", "mfr part number", "manufacturer part", "manufacturer 1 part number",
     "manufacturer part number 1", "mfr. part number"};
@@ -238,7 +239,8 @@ std::vector<Table> make_tables() {
         {"capability", kCapability, false, Bound::kNone, {}, {}, kCapabilityAliases},
         {"make_buy", kEnum, true, Bound::kNone, kMakeBuy, {}, kMakeBuyAliases},
         {"manufacturer", kText, false, Bound::kNone, {}, {}, kManufacturerAliases},
-        {"mpn", kText, false, Bound::kNone, {}, {}, kMpnAliases}},
+        {"mpn", kText, false, Bound::kNone, {}, {}, kMpnAliases},
+        {"fitted", kBool, false, Bound::kNone, {}, "true", kFittedAliases}},
        2, true},
       {"secrets", "secret",
        {product, {"id", kId, true}, {"name", kText, true},

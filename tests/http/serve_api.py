@@ -262,6 +262,8 @@ EXPECTED = {
     ("POST", "/api/releases/{id}/returned"): row((404, 404), viewer=(403, 403), supplier=(403, 403)),
     ("GET", "/api/copies/{id}/download"): row((403, 403), admin=(200, 200), supplier=(200, 403)),
     ("GET", "/api/products/{id}/knowledge"): row((200, 200), supplier=(403, 403)),
+    ("POST", "/api/records/{kind}/remove"): row((200, 200), legal=(403, 403), oversight=(403, 403), viewer=(403, 403),
+                                               supplier=(403, 403)),
 }
 
 # The body each write route is sent in the matrix.
@@ -275,6 +277,7 @@ MATRIX_BODIES = {
     "/api/products/{id}/plans/{plan}/approve": {},
     "/api/visits": {"supplier": "F05", "kind": "visit", "by": ["Matrix Engineer"]},
     "/api/visits/{visit}/findings": {"severity": "minor", "description": "seen in the authorization matrix"},
+    "/api/records/{kind}/remove": {"keys": ["F05"], "cascade": True, "dry_run": True},
     "/api/waivers": {"check": "owner-visit", "subject": "supplier/F03", "role": "IP counsel",
                      "reason": "granted in the authorization matrix", "expires": "2099-12-31"},
     "/api/releases/{id}/revoke": {"reason": "seen in the authorization matrix"},
@@ -318,6 +321,8 @@ def concrete(pattern, own):
         return pattern.replace("{id}", "aurora" if own else "gadget")
     if pattern.startswith("/api/flags/"):
         return pattern.replace("{id}", FLAG)
+    if pattern.startswith("/api/records/"):
+        return pattern.replace("{kind}", "suppliers")
     if pattern.startswith("/api/visits/"):
         visit = OWN_VISIT if own else FOREIGN_VISIT
         path = pattern.replace("{visit}", visit)
