@@ -174,7 +174,7 @@ const std::vector<KnownKeys>& known_keys() {
   static const std::vector<KnownKeys> kKnown = {
       {"", {"company", "home_jurisdiction", "database", "policy", "serve", "catalog", "gate", "flags", "qualification",
             "checklists"}},
-      {"policy", {"collusion", "max_exposure_share", "allow_conditional", "min_liquidated_damages",
+      {"policy", {"collusion", "person_collusion", "max_exposure_share", "allow_conditional", "min_liquidated_damages",
                   "agreement_expiry_warning_days"}},
       {"serve", {"listen", "threads", "certificate", "private_key", "static", "trust_proxy"}},
       {"catalog", {"capabilities"}},
