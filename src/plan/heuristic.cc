@@ -117,7 +117,7 @@ double option_cost(const CompiledPackage& package, std::size_t o) {
 // One constructive pass. With `spread` > 0 an option's cost is weighed up by how much new
 // knowledge it hands its party, so that secrets spread thin — what collusion levels of two and
 // more need; pass 0 is purely cheapest-first.
-std::optional<State> construct(const Problem& problem, double spread, const Choice* hint) {
+std::optional<State> construct(const Problem& problem, double spread, const Choice* hint, Clock::time_point deadline) {
   std::vector<std::size_t> order(problem.packages.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
   // Most constrained first: fewest options per source, then most secrets exposed.
@@ -130,7 +130,9 @@ std::optional<State> construct(const Problem& problem, double spread, const Choi
     return pa.exposes.count() > pb.exposes.count();
   });
   State state(problem);
+  std::size_t placed_packages = 0;
   for (std::size_t p : order) {
+    if ((++placed_packages & 15U) == 0 && Clock::now() >= deadline) return std::nullopt;
     const CompiledPackage& package = problem.packages[p];
     for (int source = 0; source < package.sources; ++source) {
       std::vector<std::size_t> candidates(package.options.size());
@@ -193,7 +195,7 @@ void improve(const Problem& problem, State& state, Clock::time_point deadline) {
 HeuristicResult solve_heuristic(const Problem& problem, Clock::time_point deadline, const Choice* hint) {
   std::optional<State> state;
   for (double spread : {0.0, 0.25, 1.0, 4.0, 16.0}) {
-    if (std::optional<State> built = construct(problem, spread, hint)) {
+    if (std::optional<State> built = construct(problem, spread, hint, deadline)) {
       state.emplace(std::move(*built));
       break;
     }
