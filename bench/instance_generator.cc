@@ -9,8 +9,8 @@
 namespace moat::bench {
 namespace {
 
-constexpr std::array<InstanceSize, 4> kSizes = {{
-    {"S", 50, 20, 5}, {"M", 500, 100, 50}, {"L", 2000, 500, 200}, {"XL", 20000, 2000, 1000}}};
+constexpr std::array<InstanceSize, 5> kSizes = {{
+    {"T", 6, 6, 2}, {"S", 50, 20, 5}, {"M", 500, 100, 50}, {"L", 2000, 500, 200}, {"XL", 20000, 2000, 1000}}};
 constexpr int kModuleSize = 10;       // packages per product module
 constexpr int kSecretsPerModule = 6;  // secrets each module's packages draw from
 constexpr int kMaxCapabilities = 12;  // in families of 3
@@ -183,7 +183,7 @@ class FamilyGenerator {
   int any_secret() { return uniform(0, secrets_ - 1); }
 
   void add_secrets_and_rules() {
-    assemblies_ = std::max(kMinAssemblies, size_.packages / kAssemblyPackages);
+    assemblies_ = std::max(size_.packages >= kAssemblyPackages ? kMinAssemblies : 1, size_.packages / kAssemblyPackages);
     secrets_ = assemblies_ * kAssemblySecrets;
     for (int s = 0; s < secrets_; ++s) instance_.secrets.push_back({name('S', s), static_cast<double>(uniform(1, 10))});
     const int rules = static_cast<int>(secrets_ * shape_.derives_per_secret);

@@ -26,7 +26,8 @@ struct InstanceSize {
   int recipes;
 };
 
-// S, M, L, XL as the planner issue defines them; nullptr for another name.
+// T (tiny: six packages, for brute force in tests), then S, M, L, XL as the planner issue
+// defines them; nullptr for another name.
 const InstanceSize* find_size(const std::string& name);
 
 // The families' names, "modular" first.

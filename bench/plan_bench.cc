@@ -8,7 +8,7 @@
 // writes, in the same script (bench/run_plan_benchmarks.sh). The last line is one summary
 // record, `result key=value ...`, for the script's table. Peak memory (max RSS) at the end.
 //
-//   plan_bench --size S|M|L|XL [--family NAME] [--collusion K] [--seed N] [--time-limit S]
+//   plan_bench --size T|S|M|L|XL [--family NAME] [--collusion K] [--seed N] [--time-limit S]
 //              [--heuristic-only] [--write FILE]   (the instance, for `moat plan --instance FILE`)
 #include <sys/resource.h>
 
@@ -88,7 +88,7 @@ int main(int argc, char** argv) {
   const Options options = parse(argc, argv);
   const moat::bench::InstanceSize* size = moat::bench::find_size(options.size);
   if (!size || !moat::bench::is_family(options.family)) {
-    std::fprintf(stderr, "plan_bench: --size is S, M, L or XL; --family is one of");
+    std::fprintf(stderr, "plan_bench: --size is T, S, M, L or XL; --family is one of");
     for (const std::string& f : moat::bench::family_names()) std::fprintf(stderr, " %s", f.c_str());
     std::fprintf(stderr, "\n");
     return 2;

@@ -187,7 +187,10 @@ ExactResult solve_exact_isolated(const Problem& problem, Clock::time_point deadl
     return solve_exact(problem, deadline, incumbent, options);
   }
   if (child == 0) {
-    ::close(fds[0]);
+    // Nothing of the parent's (a server's sockets, a database) stays open in the child.
+    const auto fd = static_cast<unsigned>(fds[1]);
+    if (fd > 3) ::close_range(3, fd - 1, 0);
+    ::close_range(fd + 1, ~0U, 0);
     run_child(fds[1], problem, deadline, incumbent, options);
   }
   ::close(fds[1]);

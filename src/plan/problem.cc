@@ -51,6 +51,8 @@ void exclude_hopeless_options(const Problem& problem, CompiledPackage& package) 
   Bitset alone = package.exposes;
   problem.close(alone);
   const double share = problem.total_weight > 0 ? problem.weight_of(alone) / problem.total_weight : 0;
+  const bool gives_recipe = problem.collusion >= 1 && std::any_of(problem.recipes.begin(), problem.recipes.end(),
+                                                                  [&](const CompiledRecipe& r) { return alone.contains(r.secrets); });
   std::vector<Option> kept;
   for (const Option& option : package.options) {
     const CompiledParty& party = problem.parties[problem.suppliers[option.supplier].party];
@@ -60,15 +62,39 @@ void exclude_hopeless_options(const Problem& problem, CompiledPackage& package) 
     } else if (share > party.cap + 1e-9) {
       package.excluded.push_back(id + " would hold " + percent(share) + " of the secret weight from it alone, above its cap of " +
                                  percent(party.cap));
-    } else if (problem.collusion >= 1 &&
-               std::any_of(problem.recipes.begin(), problem.recipes.end(),
-                           [&](const CompiledRecipe& r) { return alone.contains(r.secrets); })) {
+    } else if (gives_recipe) {
       package.excluded.push_back(id + " would hold a whole recipe from it alone");
     } else {
       kept.push_back(option);
     }
   }
   package.options = std::move(kept);
+}
+
+// Quote dominance. An option is free when its party is trusted (what it holds does not count) and
+// its supplier can make every package it quoted for at once (its capacity never binds). Take a
+// package's cheapest free options, one per party, as many as it needs sources: any option dearer
+// than all of them is in no optimal plan — swap it for one of them whose party the plan's other
+// sources do not use (there is always one) and the plan stays valid and gets cheaper.
+void drop_dominated_options(Problem& problem) {
+  std::vector<double> potential(problem.suppliers.size(), 0);
+  for (const CompiledPackage& package : problem.packages) {
+    for (const Option& option : package.options) potential[option.supplier] += package.units;
+  }
+  for (CompiledPackage& package : problem.packages) {
+    std::vector<std::size_t> parties;
+    double dearest = 0;
+    for (const Option& option : package.options) {  // cheapest first
+      const CompiledSupplier& supplier = problem.suppliers[option.supplier];
+      if (!problem.parties[supplier.party].trusted || potential[option.supplier] > supplier.capacity + 1e-9) continue;
+      if (std::find(parties.begin(), parties.end(), supplier.party) != parties.end()) continue;
+      parties.push_back(supplier.party);
+      dearest = option.unit_cost * package.units + option.fixed_cost;
+      if (static_cast<int>(parties.size()) == package.sources) break;
+    }
+    if (static_cast<int>(parties.size()) < package.sources) continue;
+    std::erase_if(package.options, [&](const Option& o) { return o.unit_cost * package.units + o.fixed_cost > dearest + 1e-9; });
+  }
 }
 
 }  // namespace
@@ -129,6 +155,7 @@ Problem compile(const Instance& instance, const CompileOptions& options) {
     });
     problem.packages.push_back(std::move(package));
   }
+  if (options.exclude_hopeless) drop_dominated_options(problem);
   return problem;
 }
 
