@@ -47,12 +47,16 @@ std::string percent(double share) {
 }
 
 // An option whose party, holding this package alone, would break a rule can be in no valid plan.
-void exclude_hopeless_options(const Problem& problem, CompiledPackage& package) {
+// `recipe_sizes`: each recipe's number of secrets (a package that knows fewer cannot hold it).
+void exclude_hopeless_options(const Problem& problem, const std::vector<std::size_t>& recipe_sizes, CompiledPackage& package) {
   Bitset alone = package.exposes;
   problem.close(alone);
   const double share = problem.total_weight > 0 ? problem.weight_of(alone) / problem.total_weight : 0;
-  const bool gives_recipe = problem.collusion >= 1 && std::any_of(problem.recipes.begin(), problem.recipes.end(),
-                                                                  [&](const CompiledRecipe& r) { return alone.contains(r.secrets); });
+  const std::size_t known = alone.count();
+  bool gives_recipe = false;
+  for (std::size_t r = 0; r < problem.recipes.size() && problem.collusion >= 1 && !gives_recipe; ++r) {
+    gives_recipe = recipe_sizes[r] <= known && alone.contains(problem.recipes[r].secrets);
+  }
   std::vector<Option> kept;
   for (const Option& option : package.options) {
     const CompiledParty& party = problem.parties[problem.suppliers[option.supplier].party];
@@ -137,6 +141,8 @@ Problem compile(const Instance& instance, const CompileOptions& options) {
     problem.suppliers.push_back({s.id, it->second, s.capacity});
   }
   // Only suppliers that quoted can be eligible: walk each package's quotes, not every supplier.
+  std::vector<std::size_t> recipe_sizes;
+  for (const CompiledRecipe& recipe : problem.recipes) recipe_sizes.push_back(recipe.secrets.count());
   std::map<std::string, std::vector<const Quote*>> quotes_of;
   for (const Quote& q : instance.quotes) quotes_of[q.package].push_back(&q);
   for (const Package& p : instance.packages) {
@@ -148,7 +154,7 @@ Problem compile(const Instance& instance, const CompileOptions& options) {
     }
     std::sort(package.options.begin(), package.options.end(),
               [](const Option& a, const Option& b) { return a.supplier < b.supplier; });  // instance order
-    if (options.exclude_hopeless) exclude_hopeless_options(problem, package);
+    if (options.exclude_hopeless) exclude_hopeless_options(problem, recipe_sizes, package);
     const double units = package.units;
     std::stable_sort(package.options.begin(), package.options.end(), [&](const Option& a, const Option& b) {
       return a.unit_cost * units + a.fixed_cost < b.unit_cost * units + b.fixed_cost;
