@@ -207,7 +207,7 @@ class FamilyGenerator {
   void add_recipes() {
     for (int r = 0; r < size_.recipes; ++r) {
       const int assembly = r % assemblies_;
-      const auto count = static_cast<std::size_t>(uniform(shape_.recipe_min, shape_.recipe_max));
+      const auto count = static_cast<std::size_t>(std::min(secrets_, uniform(shape_.recipe_min, shape_.recipe_max)));
       std::vector<int> chosen;
       while (chosen.size() < count) {
         const int s = chance(0.25) || chosen.size() >= kAssemblySecrets ? any_secret() : pool_secret(assembly);
