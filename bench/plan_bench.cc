@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-// The planner on generated instances (bench/instance_generator.h), beside plain CBC on the
-// textbook model as the peer, measured in the same run:
-//   moat: the heuristic's first valid plan (time, cost), then the exact engine warm-started from
-//         it (status, cost, proven lower bound, gap, time), then exposure analysis of the plan;
-//   peer: the same model family with no reductions, no warm start and no repair of relaxed
-//         solutions (CBC's own heuristics only), with the same coalition cuts and time limit.
-// Every plan printed has passed violations(). Peak memory (max RSS) at the end.
+// The planner on generated instances (bench/instance_generator.h), as a user gets it:
+//   first plan: compile and the heuristic alone (time, cost) — what the time limit starts from;
+//   moat: plan::solve with the time limit (status, cost, proven bound, gap, wall-clock and CPU
+//         time, the exact engine's child process included), every plan checked with violations();
+//   exposure analysis of the plan.
+// The plain-CBC peer is a separate program (bench/cbc_peer.cc) run on the instance this one
+// writes, in the same script (bench/run_plan_benchmarks.sh). The last line is one summary
+// record, `result key=value ...`, for the script's table. Peak memory (max RSS) at the end.
 //
-//   plan_bench --size S|M|L|XL [--collusion K] [--seed N] [--time-limit S] [--peer] [--heuristic-only]
-//              [--write FILE]   (the instance, for `moat plan --instance FILE`)
+//   plan_bench --size T|S|M|L|XL [--family NAME] [--collusion K] [--seed N] [--time-limit S]
+//              [--heuristic-only] [--write FILE]   (the instance, for `moat plan --instance FILE`)
 #include <sys/resource.h>
 
 #include <chrono>
@@ -16,11 +17,12 @@
 #include <cstdlib>
 #include <fstream>
 #include <string>
+#include <unordered_map>
 
 #include "bench/instance_generator.h"
-#include "plan/exact.h"
 #include "plan/exposure.h"
 #include "plan/heuristic.h"
+#include "plan/planner.h"
 
 namespace {
 
@@ -29,10 +31,10 @@ using moat::plan::Problem;
 
 struct Options {
   std::string size = "S";
+  std::string family = "modular";
   int collusion = 1;
   std::uint64_t seed = 1;
   double time_limit = 60;
-  bool peer = false;
   bool heuristic_only = false;
   std::string write;
 };
@@ -46,10 +48,10 @@ Options parse(int argc, char** argv) {
       return argv[++i];
     };
     if (flag == "--size") o.size = value();
+    else if (flag == "--family") o.family = value();
     else if (flag == "--collusion") o.collusion = std::stoi(value());
     else if (flag == "--seed") o.seed = std::stoull(value());
     else if (flag == "--time-limit") o.time_limit = std::stod(value());
-    else if (flag == "--peer") o.peer = true;
     else if (flag == "--heuristic-only") o.heuristic_only = true;
     else if (flag == "--write") o.write = value();
     else {
@@ -62,33 +64,22 @@ Options parse(int argc, char** argv) {
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
-Clock::time_point after(double seconds) {
-  return Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+// CPU seconds of this process and of its finished children (the exact engine's).
+double cpu_seconds() {
+  double total = 0;
+  for (int who : {RUSAGE_SELF, RUSAGE_CHILDREN}) {
+    rusage usage{};
+    getrusage(who, &usage);
+    total += static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+             static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+  }
+  return total;
 }
 
-const char* outcome_name(moat::plan::ExactResult::Outcome outcome) {
-  switch (outcome) {
-    case moat::plan::ExactResult::Outcome::kOptimal: return "optimal";
-    case moat::plan::ExactResult::Outcome::kFeasible: return "feasible";
-    case moat::plan::ExactResult::Outcome::kInfeasible: return "infeasible";
-    case moat::plan::ExactResult::Outcome::kUnknown: return "unknown";
-  }
-  return "?";
-}
-
-void report_exact(const char* who, const Problem& problem, const moat::plan::ExactResult& result, double elapsed) {
-  std::printf("%s: %s", who, outcome_name(result.outcome));
-  if (result.choice) {
-    const double cost = moat::plan::cost_of(problem, *result.choice);
-    const bool valid = moat::plan::violations(problem, *result.choice).empty();
-    std::printf(", cost %.2f%s", cost, valid ? "" : " (INVALID)");
-    if (result.lower_bound) std::printf(", bound %.2f, gap %.3f%%", *result.lower_bound, 100 * (cost - *result.lower_bound) / cost);
-  } else if (result.lower_bound) {
-    std::printf(", no plan, bound %.2f", *result.lower_bound);
-  } else {
-    std::printf(", no plan");
-  }
-  std::printf(", %.2f s, %d solve%s\n", elapsed, result.rounds, result.rounds == 1 ? "" : "s");
+double peak_mib(int who) {
+  rusage usage{};
+  getrusage(who, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;
 }
 
 }  // namespace
@@ -96,45 +87,72 @@ void report_exact(const char* who, const Problem& problem, const moat::plan::Exa
 int main(int argc, char** argv) {
   const Options options = parse(argc, argv);
   const moat::bench::InstanceSize* size = moat::bench::find_size(options.size);
-  if (!size) {
-    std::fprintf(stderr, "plan_bench: --size is S, M, L or XL\n");
+  if (!size || !moat::bench::is_family(options.family)) {
+    std::fprintf(stderr, "plan_bench: --size is T, S, M, L or XL; --family is one of");
+    for (const std::string& f : moat::bench::family_names()) std::fprintf(stderr, " %s", f.c_str());
+    std::fprintf(stderr, "\n");
     return 2;
   }
   auto start = Clock::now();
-  const moat::plan::Instance instance = moat::bench::generate_instance(*size, options.seed, options.collusion);
-  std::printf("instance %s seed %llu collusion %d: %zu packages, %zu suppliers, %zu recipes, %zu secrets, %zu rules, "
+  const moat::plan::Instance instance = moat::bench::generate_instance(*size, options.seed, options.collusion, options.family);
+  std::printf("instance %s %s seed %llu collusion %d: %zu packages, %zu suppliers, %zu recipes, %zu secrets, %zu rules, "
               "%zu quotes (generated in %.2f s)\n",
-              size->name, static_cast<unsigned long long>(options.seed), options.collusion, instance.packages.size(),
-              instance.suppliers.size(), instance.recipes.size(), instance.secrets.size(), instance.derives.size(),
-              instance.quotes.size(), seconds_since(start));
+              options.family.c_str(), size->name, static_cast<unsigned long long>(options.seed), options.collusion,
+              instance.packages.size(), instance.suppliers.size(), instance.recipes.size(), instance.secrets.size(),
+              instance.derives.size(), instance.quotes.size(), seconds_since(start));
   if (!options.write.empty()) std::ofstream(options.write) << moat::plan::instance_json(instance);
 
   start = Clock::now();
   const Problem problem = moat::plan::compile(instance);
   const double compiled = seconds_since(start);
-  const auto quick = moat::plan::solve_heuristic(problem, after(options.time_limit));
+  const auto quick = moat::plan::solve_heuristic(problem, start + std::chrono::duration_cast<Clock::duration>(
+                                                                      std::chrono::duration<double>(options.time_limit)));
   const double first = seconds_since(start);
   if (quick.choice) {
-    std::printf("moat heuristic: valid plan, cost %.2f, %.3f s (compile %.3f s)\n", quick.cost, first, compiled);
+    std::printf("first plan (compile + heuristic): cost %.2f, %.3f s (compile %.3f s)\n", quick.cost, first, compiled);
     const auto describe_start = Clock::now();
     const moat::plan::Plan described = moat::plan::describe(problem, *quick.choice, moat::plan::PlanStatus::kFeasible);
     std::printf("exposure analysis of the plan: %.1f ms (%zu parties holding secrets, %zu recipes)\n",
                 1000 * seconds_since(describe_start), described.parties.size(), described.recipes.size());
   } else {
-    std::printf("moat heuristic: no valid plan, %.3f s\n", first);
+    std::printf("first plan (compile + heuristic): none, %.3f s\n", first);
   }
+  std::string record = "result family=" + options.family + " size=" + size->name + " seed=" + std::to_string(options.seed) +
+                       " k=" + std::to_string(options.collusion);
+  char text[256];
+  std::snprintf(text, sizeof text, " first_s=%.3f first_cost=%.2f", quick.choice ? first : -1.0, quick.choice ? quick.cost : -1.0);
+  record += text;
   if (!options.heuristic_only) {
-    const auto exact = moat::plan::solve_exact(problem, after(options.time_limit), quick.choice);
-    report_exact("moat exact", problem, exact, seconds_since(start));
-  }
-  if (options.peer) {
+    const double cpu_before = cpu_seconds();
     start = Clock::now();
-    const Problem textbook = moat::plan::compile(instance, {false});
-    const auto peer = moat::plan::solve_exact(textbook, after(options.time_limit), std::nullopt, false);
-    report_exact("peer (plain CBC, textbook model)", textbook, peer, seconds_since(start));
+    const moat::plan::Plan plan = moat::plan::solve(instance, {options.time_limit, true, start});
+    const double wall = seconds_since(start), cpu = cpu_seconds() - cpu_before;
+    bool valid = true;
+    if (plan.cost) {
+      // Re-check the plan from its assignments (units per source as compiled).
+      std::unordered_map<std::string, std::size_t> index;
+      for (std::size_t p = 0; p < problem.packages.size(); ++p) index[problem.packages[p].id] = p;
+      moat::plan::Choice choice(problem.packages.size());
+      for (const auto& a : plan.assignments) {
+        const std::size_t p = index.at(a.package);
+        for (std::size_t o = 0; o < problem.packages[p].options.size(); ++o) {
+          if (problem.suppliers[problem.packages[p].options[o].supplier].id == a.supplier) choice[p].push_back(o);
+        }
+      }
+      valid = moat::plan::violations(problem, choice).empty();
+    }
+    const double gap = plan.cost && plan.lower_bound && *plan.cost > 0 ? 100 * (*plan.cost - *plan.lower_bound) / *plan.cost : -1;
+    std::printf("moat: %s, cost %.2f%s, bound %.2f, gap %.3f%%, %.2f s wall, %.2f s CPU%s%s\n",
+                std::string(moat::plan::status_name(plan.status)).c_str(), plan.cost.value_or(-1), valid ? "" : " (INVALID)",
+                plan.lower_bound.value_or(-1), gap, wall, cpu, plan.reasons.empty() ? "" : "; ",
+                plan.reasons.empty() ? "" : plan.reasons.front().c_str());
+    std::snprintf(text, sizeof text, " status=%s cost=%.2f bound=%.2f gap=%.4f wall_s=%.3f cpu_s=%.3f valid=%d",
+                  std::string(moat::plan::status_name(plan.status)).c_str(), plan.cost.value_or(-1), plan.lower_bound.value_or(-1),
+                  gap, wall, cpu, valid ? 1 : 0);
+    record += text;
   }
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  std::printf("peak memory: %.0f MiB\n", static_cast<double>(usage.ru_maxrss) / 1024.0);
+  std::printf("peak memory: %.0f MiB (exact engine's process: %.0f MiB)\n", peak_mib(RUSAGE_SELF), peak_mib(RUSAGE_CHILDREN));
+  std::snprintf(text, sizeof text, " rss_mib=%.0f child_rss_mib=%.0f", peak_mib(RUSAGE_SELF), peak_mib(RUSAGE_CHILDREN));
+  std::printf("%s%s\n", record.c_str(), text);
   return 0;
 }

@@ -1,11 +1,50 @@
 #!/usr/bin/env bash
-# Runs the planner benchmarks whose figures are in docs/PERFORMANCE.md. Build first (make build).
+# The planner benchmarks whose figures are in docs/PERFORMANCE.md: every instance family at
+# sizes S, M, L and XL, moat (the planner as `moat plan` runs it) and the plain-CBC peer
+# (bench/cbc_peer.cc, the textbook model) back to back on the same instance, then a summary
+# table. Build first (make build). Every run appends its `result ...` record to $OUT.
+#
+#   bench/run_plan_benchmarks.sh                     # everything (hours on two cores)
+#   FAMILIES="dense tight" SIZES="M" bench/run_plan_benchmarks.sh
+#   bench/summarize_plan_benchmarks.py plan-results.txt
 set -u
-bench=${BUILD:-build}/bench/plan_bench
-for seed in 1 2 3; do "$bench" --size S --collusion 1 --seed "$seed" --time-limit 60 --peer; echo; done
-for seed in 1 2; do "$bench" --size M --collusion 1 --seed "$seed" --time-limit 60 --peer; echo; done
-for seed in 1 2; do "$bench" --size M --collusion 2 --seed "$seed" --time-limit 60 --peer; echo; done
-"$bench" --size L --collusion 1 --seed 1 --time-limit 28; echo
-"$bench" --size L --collusion 2 --seed 1 --time-limit 28; echo
-"$bench" --size XL --collusion 1 --seed 1 --time-limit 10 --heuristic-only; echo
-"$bench" --size XL --collusion 2 --seed 1 --time-limit 10 --heuristic-only
+build=${BUILD:-build}
+bench=$build/bench/plan_bench
+peer=$build/bench/cbc_peer
+families=${FAMILIES:-modular dense sparse tight multisource deep groups trusted untrusted}
+sizes=${SIZES:-S M L XL}
+seed=${SEED:-1}
+out=${OUT:-plan-results.txt}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# One moat run and, unless PEER_LIMIT is empty, the peer on the same instance.
+run() {  # family size k moat-limit peer-limit
+  local file="$work/$1-$2-$3.json"
+  echo "## $1 $2 k=$3 (load: $(cut -d' ' -f1-3 /proc/loadavg))"
+  "$bench" --family "$1" --size "$2" --collusion "$3" --seed "$seed" --time-limit "$4" --write "$file" |
+    tee /dev/stderr | grep '^result' | sed "s/\$/ limit=$4/" >>"$out"
+  if [ -n "$5" ]; then
+    "$peer" --instance "$file" --time-limit "$5" | tee /dev/stderr | grep '^result' |
+      sed "s/^result peer/result peer family=$1 size=$2 seed=$seed k=$3 limit=$5/" >>"$out"
+  fi
+}
+
+for family in $families; do
+  for size in $sizes; do
+    case $size in
+      S | M)
+        run "$family" "$size" 1 60 60
+        run "$family" "$size" 2 60 60 ;;
+      L)
+        for k in 1 2; do
+          run "$family" L "$k" 1 ""
+          run "$family" L "$k" 30 30
+        done ;;
+      XL)
+        run "$family" XL 1 10 10
+        run "$family" XL 2 10 "" ;;
+    esac
+  done
+done 2>&1
+echo "records in $out"

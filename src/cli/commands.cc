@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -615,13 +616,15 @@ struct PlanFlags {
   double time_limit = 30;
   bool frontier = false;
   bool heuristic = false;
+  // When the command began: reading the instance counts against the time limit.
+  std::optional<std::chrono::steady_clock::time_point> started;
 };
 
 int run_plan(const plan::Instance& given, const PlanFlags& flags, bool as_json) {
   plan::Instance instance = given;
   if (flags.collusion) instance.policy.collusion = *flags.collusion;
   if (flags.max_exposure_share) instance.policy.max_exposure_share = *flags.max_exposure_share;
-  const plan::SolveOptions options{flags.time_limit, !flags.heuristic};
+  const plan::SolveOptions options{flags.time_limit, !flags.heuristic, flags.started};
   if (flags.frontier) {
     const auto points = plan::frontier(instance, options);
     if (as_json) {
@@ -653,7 +656,7 @@ int plan_product(const PlanFlags& flags, const GlobalOptions& global) {
       }
     }
     if (flags.frontier || !flags.save) return run_plan(*instance, flags, global.json);
-    const plan::Plan plan = plan::solve(*instance, {flags.time_limit, !flags.heuristic});
+    const plan::Plan plan = plan::solve(*instance, {flags.time_limit, !flags.heuristic, flags.started});
     auto saved = app::save_plan(workspace, session, flags.product, *instance, plan);
     if (!saved.ok()) return fail(saved.error());
     if (global.json) {
@@ -700,6 +703,7 @@ std::function<int()> define_plan(CLI::App& app, GlobalOptions& global) {
   app.add_flag("--heuristic", flags->heuristic, "the fast engine alone (no proof of optimality)");
   app.add_flag("--json", global.json, "print the plan as JSON (the contract)");
   return [flags, &global, approve_command] {
+    flags->started = std::chrono::steady_clock::now();
     if (approve_command->parsed()) return approve(*flags, global);
     if (!flags->product.empty() && !flags->instance.empty()) {
       return fail(input_error("--product", "give --instance or --product, not both"));

@@ -37,6 +37,11 @@ class Bitset {
     for (std::size_t w = 0; w < words_.size(); ++w) out.words_[w] &= other.words_[w];
     return out;
   }
+  Bitset minus(const Bitset& other) const {
+    Bitset out = *this;
+    for (std::size_t w = 0; w < words_.size(); ++w) out.words_[w] &= ~other.words_[w];
+    return out;
+  }
   bool empty() const {
     for (std::uint64_t word : words_) {
       if (word != 0) return false;

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "plan/exact.h"
 
+#include <CbcEventHandler.hpp>
 #include <CbcModel.hpp>
 #include <CbcSolver.hpp>
 #include <CoinPackedMatrix.hpp>
 #include <OsiClpSolverInterface.hpp>
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <string>
 
@@ -18,8 +20,44 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr double kInfinity = 1e30;
-constexpr double kPreprocessSeconds = 10;  // below this much time left, solve without preprocessing
 constexpr double kMinimumRoundSeconds = 0.5;  // a round with less time than this is not started
+
+// What CBC finds while it runs, seen from its event handler: each new incumbent (in the model's
+// columns) and the bound, so that a run cut short at the deadline keeps both.
+struct Observer {
+  std::size_t columns = 0;
+  Clock::time_point deadline;
+  std::function<void(const std::vector<double>&)> on_solution;
+  std::function<void(double)> on_bound;
+};
+
+class ObservingHandler : public CbcEventHandler {
+ public:
+  explicit ObservingHandler(const Observer* observer) : observer_(observer) {}
+  CbcEventHandler* clone() const override { return new ObservingHandler(*this); }  // CBC owns its copies
+
+  CbcAction event(CbcEvent which) override {
+    if (!model_ || !observer_) return noAction;
+    if ((which == solution || which == heuristicSolution) && model_->bestSolution() &&
+        static_cast<std::size_t>(model_->getNumCols()) == observer_->columns) {
+      const double* best = model_->bestSolution();
+      observer_->on_solution(std::vector<double>(best, best + observer_->columns));
+    }
+    if ((which == node || which == treeStatus) && static_cast<std::size_t>(model_->getNumCols()) == observer_->columns) {
+      const Clock::time_point now = Clock::now();
+      if (now - last_bound_ > std::chrono::milliseconds(200)) {
+        last_bound_ = now;
+        observer_->on_bound(model_->getBestPossibleObjValue());
+      }
+      if (now >= observer_->deadline) return stop;
+    }
+    return noAction;
+  }
+
+ private:
+  const Observer* observer_;
+  Clock::time_point last_bound_{};
+};
 
 struct Row {
   std::vector<int> columns;
@@ -50,7 +88,7 @@ class Model {
     bool proven_infeasible = false;
     double bound = -kInfinity;
   };
-  Solved solve(double seconds, const std::optional<std::vector<double>>& start) const {
+  Solved solve(Clock::time_point deadline, const std::optional<std::vector<double>>& start, const Observer& observer) const {
     OsiClpSolverInterface solver;
     CoinPackedMatrix matrix(false, 0, 0);
     matrix.setDimensions(0, static_cast<int>(costs_.size()));
@@ -73,11 +111,16 @@ class Model {
     model.messageHandler()->setLogLevel(0);
     model.solver()->messageHandler()->setLogLevel(0);
     if (start) model.setBestSolution(start->data(), static_cast<int>(start->size()), objective(*start), true);
+    const ObservingHandler handler(&observer);
+    model.passInEventHandler(&handler);
+    // Building the model took time too: CBC gets what is left of it.
+    const double seconds = std::chrono::duration<double>(deadline - Clock::now()).count();
     const std::string limit = std::to_string(std::max(0.05, seconds));
-    // CBC 2.10's preprocessing can crash when the time limit falls inside it (CglPreProcess::
-    // postProcess); short final rounds run without it.
-    const char* preprocess = seconds < kPreprocessSeconds ? "off" : "sos";
-    const char* argv[] = {"moat", "-log", "0", "-slog", "0", "-preprocess", preprocess, "-sec", limit.c_str(), "-solve", "-quit"};
+    // Wall-clock time, not CBC's default of CPU time: the limit is the user's, on a shared machine.
+    // CBC 2.10's preprocessing can crash (CglPreProcess::postProcess) when the limit falls inside
+    // it; the engine runs in its own process (exact_process.h), so a crash loses no plan sent.
+    const char* argv[] = {"moat", "-log", "0", "-slog", "0", "-timeMode", "elapsed", "-preprocess", "sos",
+                          "-sec", limit.c_str(), "-solve", "-quit"};
     CbcMain1(static_cast<int>(std::size(argv)), argv, model, [](CbcModel*, int) { return 0; }, data);
 
     Solved solved;
@@ -297,60 +340,93 @@ std::vector<Row> violated_cuts(const Problem& problem, const Model& model, const
   return cuts;
 }
 
+// The exact engine's state across rounds: the best valid plan, the proven bound, and whom to
+// tell when either improves.
+class Search {
+ public:
+  Search(const Problem& problem, const std::optional<Choice>& incumbent, const ExactOptions& options)
+      : problem_(problem), options_(options) {
+    if (incumbent) offer(*incumbent);
+  }
+
+  ExactResult& result() { return result_; }
+  const std::optional<double>& best_cost() const { return best_cost_; }
+  bool proven() const { return best_cost_ && result_.lower_bound && *result_.lower_bound >= *best_cost_ - 1e-6; }
+
+  // A plan that passed every rule: kept when cheaper than the best so far.
+  void offer(const Choice& choice) {
+    const double cost = cost_of(problem_, choice);
+    if (best_cost_ && cost >= *best_cost_ - 1e-9) return;
+    best_cost_ = cost;
+    result_.choice = choice;
+    settle();
+  }
+
+  // A bound proven by CBC (for the model with the cuts so far, so for the true problem too).
+  void bound(double value) {
+    if (value <= -kInfinity / 2 || (result_.lower_bound && value <= *result_.lower_bound + 1e-9)) return;
+    if (best_cost_) value = std::min(value, *best_cost_);
+    result_.lower_bound = value;
+    settle();
+  }
+
+ private:
+  void settle() {
+    if (result_.choice) result_.outcome = proven() ? ExactResult::Outcome::kOptimal : ExactResult::Outcome::kFeasible;
+    if (options_.on_improvement) options_.on_improvement(result_);
+  }
+
+  const Problem& problem_;
+  const ExactOptions& options_;
+  ExactResult result_;
+  std::optional<double> best_cost_;
+};
+
 }  // namespace
 
 ExactResult solve_exact(const Problem& problem, Clock::time_point deadline, const std::optional<Choice>& incumbent,
-                        bool repair) {
-  ExactResult result;
+                        const ExactOptions& options) {
+  Search search(problem, incumbent, options);
+  ExactResult& result = search.result();
   Model model(problem);
-  std::optional<Choice> best = incumbent;
-  std::optional<double> best_cost;
-  if (best) best_cost = cost_of(problem, *best);
-  while (true) {
+  Observer observer{model.column_count(), deadline, {}, {}};
+  observer.on_solution = [&](const std::vector<double>& values) {
+    const Choice choice = model.choice_of(values);
+    if (violations(problem, choice).empty()) search.offer(choice);
+  };
+  observer.on_bound = [&](double value) {
+    // Within a round at collusion 1 the model is exact; at 2 and more its bound holds as well.
+    search.bound(value);
+  };
+  while (!search.proven()) {
     const double seconds = std::chrono::duration<double>(deadline - Clock::now()).count();
     if (seconds < kMinimumRoundSeconds && result.rounds > 0) break;
     if (seconds <= 0) break;
     ++result.rounds;
-    const auto start = best ? std::optional(model.values_of(*best)) : std::nullopt;
-    const Model::Solved solved = model.solve(seconds, start);
+    const auto start = search.best_cost() ? std::optional(model.values_of(*result.choice)) : std::nullopt;
+    const Model::Solved solved = model.solve(deadline, start, observer);
     if (solved.proven_infeasible) {
       result.outcome = ExactResult::Outcome::kInfeasible;
       return result;
     }
-    if (solved.bound > -kInfinity / 2) result.lower_bound = solved.bound;
     if (!solved.values) break;
     const Choice choice = model.choice_of(*solved.values);
     std::vector<Row> cuts = violated_cuts(problem, model, choice);
     if (cuts.empty() && violations(problem, choice).empty()) {
-      const double cost = cost_of(problem, choice);
-      if (!best_cost || cost < *best_cost - 1e-9) best = choice, best_cost = cost;
-      if (solved.proven_optimal) {
-        result.outcome = ExactResult::Outcome::kOptimal;
-        result.lower_bound = *best_cost;
-        result.choice = best;
-        return result;
-      }
-      break;  // out of time with a valid solution
+      search.offer(choice);
+      search.bound(solved.proven_optimal ? cost_of(problem, choice) : solved.bound);
+      break;  // proven, or out of time with a valid solution
     }
+    search.bound(solved.bound);
     if (cuts.empty()) break;  // a violation no cut describes: should not happen; stop honestly
     for (Row& cut : cuts) model.add_cut(std::move(cut));
     // Repair the relaxation's solution into a valid plan: often close to the bound, and a better
-    // warm start for the next round.
-    if (!repair) continue;
-    if (Clock::now() >= deadline) break;
+    // warm start for the next round (the incumbent satisfies every valid cut).
+    if (!options.repair || Clock::now() >= deadline) continue;
     const HeuristicResult repaired = solve_heuristic(problem, deadline, &choice);
-    if (repaired.choice && (!best_cost || repaired.cost < *best_cost - 1e-9)) {
-      best = repaired.choice;
-      best_cost = repaired.cost;
-    }
-    if (best_cost && result.lower_bound && *result.lower_bound >= *best_cost - 1e-6) break;  // proven
-    // The incumbent (if any) satisfies every valid cut, so it stays a valid start.
+    if (repaired.choice) search.offer(*repaired.choice);
   }
-  result.choice = best;
-  if (best) {
-    result.outcome = ExactResult::Outcome::kFeasible;
-    if (result.lower_bound && *result.lower_bound >= *best_cost - 1e-6) result.outcome = ExactResult::Outcome::kOptimal;
-  }
+  if (result.choice && !search.proven()) result.outcome = ExactResult::Outcome::kFeasible;
   return result;
 }
 

@@ -7,7 +7,9 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
+#include <string>
 
 #include "plan/problem.h"
 
@@ -18,12 +20,21 @@ struct ExactResult {
   std::optional<Choice> choice;       // the best valid plan found
   std::optional<double> lower_bound;  // proven
   int rounds = 0;                     // solves (one plus one per round of coalition cuts)
+  std::string stopped;                // why the engine stopped early, for a person (empty: it did not)
 };
 
-// `incumbent`: a valid plan to start from (from the heuristic), if any. `repair`: after each
-// round, repair the relaxation's solution into a valid plan with the heuristic (off only to
-// measure CBC alone).
+struct ExactOptions {
+  // After each round, repair the relaxation's solution into a valid plan with the heuristic
+  // (off only to measure CBC alone).
+  bool repair = true;
+  // Called with the result so far whenever it improves (a better valid plan or a higher bound),
+  // so that a caller that must stop at a deadline keeps what was found.
+  std::function<void(const ExactResult&)> on_improvement;
+};
+
+// `incumbent`: a valid plan to start from (from the heuristic), if any. CBC is given the time
+// left before `deadline` once the model is built; CBC can overrun it (see exact_process.h).
 ExactResult solve_exact(const Problem& problem, std::chrono::steady_clock::time_point deadline,
-                        const std::optional<Choice>& incumbent, bool repair = true);
+                        const std::optional<Choice>& incumbent, const ExactOptions& options = {});
 
 }  // namespace moat::plan

@@ -156,7 +156,8 @@ Coalition min_coalition(const Problem& problem, const std::vector<Holder>& holde
 }
 
 bool completes_with(const Problem& problem, const std::vector<Holder>& holders, std::size_t member,
-                    const Bitset& member_held, const Bitset& recipe, const Bitset& relevant, int size) {
+                    const Bitset& member_held, const Bitset& recipe, const Bitset& relevant, int size,
+                    const std::vector<std::size_t>& others) {
   if (size < 1 || holders[member].trusted) return false;
   Bitset start = member_held.intersection(relevant);
   Bitset closed = start;
@@ -164,13 +165,20 @@ bool completes_with(const Problem& problem, const std::vector<Holder>& holders, 
   if (closed.contains(recipe)) return true;
   if (size == 1) return false;
   std::vector<Bitset> candidates;
-  for (std::size_t h = 0; h < holders.size(); ++h) {
+  for (std::size_t h : others) {
     if (h == member || holders[h].trusted) continue;
     Bitset part = holders[h].held.intersection(relevant);
     if (part.empty() || closed.contains(part)) continue;
     candidates.push_back(std::move(part));
   }
   return CoalitionSearch(problem, recipe, std::move(candidates)).extends(start, size - 1);
+}
+
+bool completes_with(const Problem& problem, const std::vector<Holder>& holders, std::size_t member,
+                    const Bitset& member_held, const Bitset& recipe, const Bitset& relevant, int size) {
+  std::vector<std::size_t> everyone(holders.size());
+  for (std::size_t h = 0; h < holders.size(); ++h) everyone[h] = h;
+  return completes_with(problem, holders, member, member_held, recipe, relevant, size, everyone);
 }
 
 std::vector<Holder> party_holdings(const Problem& problem, const Choice& choice) {

@@ -45,6 +45,10 @@ Bitset relevant_to(const Problem& problem, const Bitset& recipe);
 // check behind the heuristic: only coalitions that include the holder whose knowledge grew.
 bool completes_with(const Problem& problem, const std::vector<Holder>& holders, std::size_t member,
                     const Bitset& member_held, const Bitset& recipe, const Bitset& relevant, int size);
+// The same, looking only at `others` (indices into holders: those that may know something relevant).
+bool completes_with(const Problem& problem, const std::vector<Holder>& holders, std::size_t member,
+                    const Bitset& member_held, const Bitset& recipe, const Bitset& relevant, int size,
+                    const std::vector<std::size_t>& others);
 
 // What each party holds under `choice` (closed), one Holder per party.
 std::vector<Holder> party_holdings(const Problem& problem, const Choice& choice);

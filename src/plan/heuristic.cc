@@ -18,9 +18,13 @@ class State {
  public:
   explicit State(const Problem& problem)
       : problem_(problem), choice_(problem.packages.size()), load_(problem.suppliers.size(), 0),
-        packages_of_(problem.parties.size()) {
+        packages_of_(problem.parties.size()), recipes_by_secret_(problem.secret_count),
+        parties_by_secret_(problem.secret_count) {
     for (const CompiledParty& party : problem.parties) holders_.push_back({party.id, party.trusted, Bitset(problem.secret_count)});
-    for (const CompiledRecipe& recipe : problem.recipes) relevant_.push_back(relevant_to(problem, recipe.secrets));
+    for (std::size_t r = 0; r < problem.recipes.size(); ++r) {
+      relevant_.push_back(relevant_to(problem, problem.recipes[r].secrets));
+      relevant_[r].for_each([&](std::size_t s) { recipes_by_secret_[s].push_back(r); });
+    }
   }
 
   const Choice& choice() const { return choice_; }
@@ -81,7 +85,20 @@ class State {
     Bitset held(problem_.secret_count);
     for (std::size_t q : list) held.unite(problem_.packages[q].exposes);
     problem_.close(held);
+    if (!holders_[party].trusted) {  // keep the index of who knows what
+      holders_[party].held.minus(held).for_each([&](std::size_t s) { std::erase(parties_by_secret_[s], party); });
+      held.minus(holders_[party].held).for_each([&](std::size_t s) { parties_by_secret_[s].push_back(party); });
+    }
     holders_[party].held = std::move(held);
+  }
+
+  // Untrusted parties that know something relevant to recipe r.
+  std::vector<std::size_t> knowing(std::size_t r) const {
+    std::vector<std::size_t> out;
+    relevant_[r].for_each([&](std::size_t s) { out.insert(out.end(), parties_by_secret_[s].begin(), parties_by_secret_[s].end()); });
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
   }
 
   bool safe(std::size_t party, const Bitset& grown) const {
@@ -90,12 +107,17 @@ class State {
       return false;
     }
     if (problem_.collusion < 1) return true;
-    for (std::size_t r = 0; r < problem_.recipes.size(); ++r) {
-      // Only recipes the new knowledge bears on can newly be completed.
-      const Bitset gained = grown.intersection(relevant_[r]);
-      if (holders_[party].held.intersection(relevant_[r]) == gained) continue;
-      if (completes_with(problem_, holders_, party, grown, problem_.recipes[r].secrets, relevant_[r],
-                         problem_.collusion)) {
+    // Only recipes the new knowledge bears on can newly be completed.
+    std::vector<std::size_t> touched;
+    grown.minus(holders_[party].held).for_each([&](std::size_t s) {
+      touched.insert(touched.end(), recipes_by_secret_[s].begin(), recipes_by_secret_[s].end());
+    });
+    std::sort(touched.begin(), touched.end());
+    touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+    for (std::size_t r : touched) {
+      const std::vector<std::size_t> others = problem_.collusion > 1 ? knowing(r) : std::vector<std::size_t>{};
+      if (completes_with(problem_, holders_, party, grown, problem_.recipes[r].secrets, relevant_[r], problem_.collusion,
+                         others)) {
         return false;
       }
     }
@@ -107,20 +129,19 @@ class State {
   std::vector<double> load_;
   std::vector<std::vector<std::size_t>> packages_of_;  // per party
   std::vector<Holder> holders_;
-  std::vector<Bitset> relevant_;
+  std::vector<Bitset> relevant_;                          // per recipe: its secrets and what leads to them
+  std::vector<std::vector<std::size_t>> recipes_by_secret_;  // recipes each secret is relevant to
+  std::vector<std::vector<std::size_t>> parties_by_secret_;  // untrusted parties holding each secret
 };
 
 double option_cost(const CompiledPackage& package, std::size_t o) {
   return package.options[o].unit_cost * package.units + package.options[o].fixed_cost;
 }
 
-// One constructive pass. With `spread` > 0 an option's cost is weighed up by how much new
-// knowledge it hands its party, so that secrets spread thin — what collusion levels of two and
-// more need; pass 0 is purely cheapest-first.
-std::optional<State> construct(const Problem& problem, double spread, const Choice* hint) {
+// Most constrained first: fewest options per source, then most secrets exposed.
+std::vector<std::size_t> constrained_order(const Problem& problem) {
   std::vector<std::size_t> order(problem.packages.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
-  // Most constrained first: fewest options per source, then most secrets exposed.
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
     const auto& pa = problem.packages[a];
     const auto& pb = problem.packages[b];
@@ -129,8 +150,26 @@ std::optional<State> construct(const Problem& problem, double spread, const Choi
     if (ra != rb) return ra < rb;
     return pa.exposes.count() > pb.exposes.count();
   });
+  return order;
+}
+
+// A constructive pass's end: a complete valid plan, or the packages it could not place (the
+// pass goes on past them, so that one pass finds them all).
+struct Built {
+  std::optional<State> state;
+  std::vector<std::size_t> stuck;
+};
+
+// One constructive pass in `order`. With `spread` > 0 an option's cost is weighed up by how
+// much new knowledge it hands its party, so that secrets spread thin — what collusion levels of
+// two and more need; pass 0 is purely cheapest-first.
+Built construct(const Problem& problem, double spread, const Choice* hint, const std::vector<std::size_t>& order,
+                Clock::time_point deadline) {
   State state(problem);
+  std::vector<std::size_t> stuck;
+  std::size_t placed_packages = 0;
   for (std::size_t p : order) {
+    if ((++placed_packages & 15U) == 0 && Clock::now() >= deadline) return {};
     const CompiledPackage& package = problem.packages[p];
     for (int source = 0; source < package.sources; ++source) {
       std::vector<std::size_t> candidates(package.options.size());
@@ -157,10 +196,14 @@ std::optional<State> construct(const Problem& problem, double spread, const Choi
           break;
         }
       }
-      if (!placed) return std::nullopt;
+      if (!placed) {
+        stuck.push_back(p);
+        break;
+      }
     }
   }
-  return state;
+  if (!stuck.empty()) return {std::nullopt, std::move(stuck)};
+  return {std::move(state), {}};
 }
 
 // Moves single sources to cheaper options while the plan stays valid (checked incrementally).
@@ -191,13 +234,22 @@ void improve(const Problem& problem, State& state, Clock::time_point deadline) {
 }  // namespace
 
 HeuristicResult solve_heuristic(const Problem& problem, Clock::time_point deadline, const Choice* hint) {
+  // At each spread level, a pass that dead-ends is started again with the packages it could not
+  // place moved to the front (they get first pick next time), a few times before spreading more.
+  constexpr int kRestarts = 8;
   std::optional<State> state;
   for (double spread : {0.0, 0.25, 1.0, 4.0, 16.0}) {
-    if (std::optional<State> built = construct(problem, spread, hint)) {
-      state.emplace(std::move(*built));
-      break;
+    std::vector<std::size_t> order = constrained_order(problem);
+    for (int attempt = 0; attempt <= kRestarts && !state && Clock::now() < deadline; ++attempt) {
+      Built built = construct(problem, spread, hint, order, deadline);
+      if (built.state) state.emplace(std::move(*built.state));
+      if (built.stuck.empty()) break;
+      std::vector<bool> moved(problem.packages.size(), false);
+      for (std::size_t p : built.stuck) moved[p] = true;
+      std::erase_if(order, [&](std::size_t p) { return moved[p]; });
+      order.insert(order.begin(), built.stuck.begin(), built.stuck.end());
     }
-    if (Clock::now() >= deadline) break;
+    if (state || Clock::now() >= deadline) break;
   }
   if (!state) return {};
   improve(problem, *state, deadline);

@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "plan/exact.h"
+#include "plan/exact_process.h"
 #include "plan/exposure.h"
 #include "plan/heuristic.h"
 #include "plan/infeasibility.h"
@@ -13,6 +14,20 @@ namespace moat::plan {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+// Kept back from the limit for describing the plan and printing it.
+constexpr double kAnswerSeconds = 0.1;
+// The heuristic may use this share of the limit to find a first plan; the rest is the exact engine's.
+constexpr double kHeuristicShare = 0.6;
+// With less time than this left, the exact engine is not started.
+constexpr double kMinimumExactSeconds = 0.1;
+
+Clock::duration seconds(double s) {
+  return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
+}
+
+double seconds_left(Clock::time_point deadline) {
+  return std::chrono::duration<double>(deadline - Clock::now()).count();
+}
 
 Plan infeasible(std::vector<std::string> reasons) {
   Plan plan;
@@ -22,12 +37,14 @@ Plan infeasible(std::vector<std::string> reasons) {
 }
 
 // When no single conflict explains it: say which relaxation would give a plan.
-std::vector<std::string> relaxation_hints(const Instance& instance, const SolveOptions& options) {
+// Uses at most half the time left before `deadline`.
+std::vector<std::string> relaxation_hints(const Instance& instance, const SolveOptions& options, Clock::time_point deadline) {
   std::vector<std::string> hints{"no plan meets every rule together"};
-  if (instance.policy.collusion > 0) {
+  const double left = seconds_left(deadline);
+  if (instance.policy.collusion > 0 && left > 0.4) {
     Instance relaxed = instance;
     relaxed.policy.collusion -= 1;
-    const Plan plan = solve(relaxed, {std::max(0.5, options.time_limit_seconds / 4), options.exact});
+    const Plan plan = solve(relaxed, {left / 2, options.exact, std::nullopt});
     if (plan.cost) {
       hints.push_back("with collusion " + std::to_string(relaxed.policy.collusion) + " a plan exists");
     }
@@ -38,26 +55,26 @@ std::vector<std::string> relaxation_hints(const Instance& instance, const SolveO
 }  // namespace
 
 Plan solve(const Instance& instance, const SolveOptions& options) {
-  const Clock::time_point start = Clock::now();
-  const Clock::time_point deadline = start + std::chrono::duration_cast<Clock::duration>(
-                                                 std::chrono::duration<double>(options.time_limit_seconds));
+  const Clock::time_point start = options.started.value_or(Clock::now());
+  const Clock::time_point deadline = start + seconds(std::max(0.0, options.time_limit_seconds - kAnswerSeconds));
   const Problem problem = compile(instance);
   if (std::vector<std::string> conflicts = find_conflicts(problem); !conflicts.empty()) {
     return infeasible(std::move(conflicts));
   }
-  // The heuristic gets a tenth of the time (it is usually done far sooner).
-  const Clock::time_point heuristic_deadline = start + (deadline - start) / 10;
-  const HeuristicResult quick = solve_heuristic(problem, options.exact ? heuristic_deadline : deadline);
-  if (!options.exact) {
+  const Clock::time_point heuristic_deadline =
+      options.exact ? start + seconds(options.time_limit_seconds * kHeuristicShare) : deadline;
+  const HeuristicResult quick = solve_heuristic(problem, std::min(deadline, heuristic_deadline));
+  if (!options.exact || seconds_left(deadline) < kMinimumExactSeconds) {
     if (quick.choice) return describe(problem, *quick.choice, PlanStatus::kFeasible);
     Plan plan;
-    plan.reasons.push_back("the heuristic found no valid plan; run the exact engine to prove whether one exists");
+    plan.reasons.push_back(options.exact ? "the heuristic found no valid plan within the time limit, and none was proven impossible"
+                                         : "the heuristic found no valid plan; run the exact engine to prove whether one exists");
     return plan;
   }
-  const ExactResult exact = solve_exact(problem, deadline, quick.choice);
+  const ExactResult exact = solve_exact_isolated(problem, deadline, quick.choice);
   switch (exact.outcome) {
     case ExactResult::Outcome::kInfeasible:
-      return infeasible(relaxation_hints(instance, options));
+      return infeasible(relaxation_hints(instance, options, deadline));
     case ExactResult::Outcome::kOptimal:
     case ExactResult::Outcome::kFeasible: {
       Plan plan = describe(problem, *exact.choice, exact.outcome == ExactResult::Outcome::kOptimal
@@ -73,6 +90,7 @@ Plan solve(const Instance& instance, const SolveOptions& options) {
   plan.status = PlanStatus::kUnknown;
   plan.lower_bound = exact.lower_bound;
   plan.reasons.push_back("no valid plan found within the time limit, and none proven impossible");
+  if (!exact.stopped.empty()) plan.reasons.push_back(exact.stopped);
   return plan;
 }
 
@@ -90,7 +108,7 @@ std::vector<FrontierPoint> frontier(const Instance& instance, const SolveOptions
     Instance variant = instance;
     variant.policy.collusion = k;
     variant.policy.max_exposure_share = share;
-    out.push_back({k, share, solve(variant, {each, options.exact})});
+    out.push_back({k, share, solve(variant, {each, options.exact, std::nullopt})});
   }
   return out;
 }

@@ -6,6 +6,7 @@
 // protection: the same instance solved at several collusion levels and exposure caps.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <vector>
 
@@ -16,8 +17,14 @@ namespace moat::plan {
 struct SolveOptions {
   double time_limit_seconds = 30;
   bool exact = true;  // false: the heuristic alone
+  // When the caller's clock started (reading the instance counts against the limit); now if unset.
+  std::optional<std::chrono::steady_clock::time_point> started;
 };
 
+// Answers within the time limit (plus the few tenths of a second describing the plan takes),
+// whatever the exact engine is doing: the heuristic's plan first, the exact engine's
+// improvements as they come, at the limit the best plan with its proven bound (`feasible`), or
+// `unknown` with the reason when no valid plan was found.
 Plan solve(const Instance& instance, const SolveOptions& options);
 
 struct FrontierPoint {

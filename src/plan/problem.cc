@@ -47,10 +47,16 @@ std::string percent(double share) {
 }
 
 // An option whose party, holding this package alone, would break a rule can be in no valid plan.
-void exclude_hopeless_options(const Problem& problem, CompiledPackage& package) {
+// `recipe_sizes`: each recipe's number of secrets (a package that knows fewer cannot hold it).
+void exclude_hopeless_options(const Problem& problem, const std::vector<std::size_t>& recipe_sizes, CompiledPackage& package) {
   Bitset alone = package.exposes;
   problem.close(alone);
   const double share = problem.total_weight > 0 ? problem.weight_of(alone) / problem.total_weight : 0;
+  const std::size_t known = alone.count();
+  bool gives_recipe = false;
+  for (std::size_t r = 0; r < problem.recipes.size() && problem.collusion >= 1 && !gives_recipe; ++r) {
+    gives_recipe = recipe_sizes[r] <= known && alone.contains(problem.recipes[r].secrets);
+  }
   std::vector<Option> kept;
   for (const Option& option : package.options) {
     const CompiledParty& party = problem.parties[problem.suppliers[option.supplier].party];
@@ -60,15 +66,39 @@ void exclude_hopeless_options(const Problem& problem, CompiledPackage& package) 
     } else if (share > party.cap + 1e-9) {
       package.excluded.push_back(id + " would hold " + percent(share) + " of the secret weight from it alone, above its cap of " +
                                  percent(party.cap));
-    } else if (problem.collusion >= 1 &&
-               std::any_of(problem.recipes.begin(), problem.recipes.end(),
-                           [&](const CompiledRecipe& r) { return alone.contains(r.secrets); })) {
+    } else if (gives_recipe) {
       package.excluded.push_back(id + " would hold a whole recipe from it alone");
     } else {
       kept.push_back(option);
     }
   }
   package.options = std::move(kept);
+}
+
+// Quote dominance. An option is free when its party is trusted (what it holds does not count) and
+// its supplier can make every package it quoted for at once (its capacity never binds). Take a
+// package's cheapest free options, one per party, as many as it needs sources: any option dearer
+// than all of them is in no optimal plan — swap it for one of them whose party the plan's other
+// sources do not use (there is always one) and the plan stays valid and gets cheaper.
+void drop_dominated_options(Problem& problem) {
+  std::vector<double> potential(problem.suppliers.size(), 0);
+  for (const CompiledPackage& package : problem.packages) {
+    for (const Option& option : package.options) potential[option.supplier] += package.units;
+  }
+  for (CompiledPackage& package : problem.packages) {
+    std::vector<std::size_t> parties;
+    double dearest = 0;
+    for (const Option& option : package.options) {  // cheapest first
+      const CompiledSupplier& supplier = problem.suppliers[option.supplier];
+      if (!problem.parties[supplier.party].trusted || potential[option.supplier] > supplier.capacity + 1e-9) continue;
+      if (std::find(parties.begin(), parties.end(), supplier.party) != parties.end()) continue;
+      parties.push_back(supplier.party);
+      dearest = option.unit_cost * package.units + option.fixed_cost;
+      if (static_cast<int>(parties.size()) == package.sources) break;
+    }
+    if (static_cast<int>(parties.size()) < package.sources) continue;
+    std::erase_if(package.options, [&](const Option& o) { return o.unit_cost * package.units + o.fixed_cost > dearest + 1e-9; });
+  }
 }
 
 }  // namespace
@@ -111,6 +141,8 @@ Problem compile(const Instance& instance, const CompileOptions& options) {
     problem.suppliers.push_back({s.id, it->second, s.capacity});
   }
   // Only suppliers that quoted can be eligible: walk each package's quotes, not every supplier.
+  std::vector<std::size_t> recipe_sizes;
+  for (const CompiledRecipe& recipe : problem.recipes) recipe_sizes.push_back(recipe.secrets.count());
   std::map<std::string, std::vector<const Quote*>> quotes_of;
   for (const Quote& q : instance.quotes) quotes_of[q.package].push_back(&q);
   for (const Package& p : instance.packages) {
@@ -122,13 +154,14 @@ Problem compile(const Instance& instance, const CompileOptions& options) {
     }
     std::sort(package.options.begin(), package.options.end(),
               [](const Option& a, const Option& b) { return a.supplier < b.supplier; });  // instance order
-    if (options.exclude_hopeless) exclude_hopeless_options(problem, package);
+    if (options.exclude_hopeless) exclude_hopeless_options(problem, recipe_sizes, package);
     const double units = package.units;
     std::stable_sort(package.options.begin(), package.options.end(), [&](const Option& a, const Option& b) {
       return a.unit_cost * units + a.fixed_cost < b.unit_cost * units + b.fixed_cost;
     });
     problem.packages.push_back(std::move(package));
   }
+  if (options.exclude_hopeless) drop_dominated_options(problem);
   return problem;
 }
 

@@ -76,8 +76,8 @@ std::optional<std::string> ineligibility(const Instance& instance, const Package
                                          const Supplier& supplier, const Quote* quote);
 
 struct CompileOptions {
-  // Remove options that alone break a rule for their party (a reduction; off only to measure a
-  // textbook model against moat's).
+  // Remove options that alone break a rule for their party, and options that cheaper free ones
+  // dominate (reductions; off only to measure a textbook model against moat's).
   bool exclude_hopeless = true;
 };
 
