@@ -271,7 +271,7 @@ class RouteApi final : public Api {
                          (route.method == Method::kPatch &&
                           has_media_type(request.content_type, "application/merge-patch+json"));
     if (!is_json) return json();
-    MOAT_TRY(json body, handlers::parse_body(request.body));
+    MOAT_TRY(json body, parse_body(request.body));
     MOAT_CHECK(check_body(body_schema(route), body));
     return body;
   }

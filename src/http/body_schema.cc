@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
-// Request bodies checked against the route table's JSON Schemas (a subset: type, enum, format
-// date, minLength, maxLength, minimum, maximum, exclusiveMinimum, exclusiveMaximum, properties,
-// required, additionalProperties, items), so that a handler only ever sees the types its route
-// declares. Unlike JSON Schema's default, an object takes no member its schema does not name
-// unless the schema says "additionalProperties": true.
+// Request bodies checked against the route table's JSON Schemas, so that a handler only ever sees
+// the types its route declares.
+#include "http/body_schema.h"
+
 #include <algorithm>
-#include <mutex>
-#include <unordered_map>
+#include <cctype>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <vector>
 
 #include "app/json_text.h"
 #include "core/date.h"
-#include "http/routes.h"
+#include "core/text.h"
 
 namespace moat::http {
 namespace {
@@ -153,13 +154,8 @@ class Checker {
 
 }  // namespace
 
-const json& body_schema(const Route& route) {
-  static std::mutex mutex;
-  static std::unordered_map<const Route*, json> parsed;
-  std::lock_guard lock(mutex);
-  auto [it, added] = parsed.try_emplace(&route);
-  if (added) it->second = route.request_body.empty() ? json() : json::parse(route.request_body);
-  return it->second;
+Result<json> parse_body(std::string_view text) {
+  return app::parse_json_text(text, "body", app::JsonLimits{kMaxBodyDepth, kMaxBodyBytes});
 }
 
 Status check_body(const json& schema, const json& body) {
@@ -167,6 +163,26 @@ Status check_body(const json& schema, const json& body) {
   checker.check(schema, body, "");
   if (checker.problems.empty()) return {};
   return Error(ErrorCode::kInput, std::move(checker.problems));
+}
+
+bool has_media_type(std::string_view header, std::string_view type) {
+  const auto lower = [](std::string_view text) {
+    std::string out(trim(text));
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+  };
+  const std::size_t semicolon = header.find(';');
+  if (lower(header.substr(0, semicolon)) != type) return false;
+  std::string_view rest = semicolon == std::string_view::npos ? std::string_view() : header.substr(semicolon + 1);
+  while (!rest.empty()) {
+    const std::size_t next = rest.find(';');
+    const std::string parameter = lower(rest.substr(0, next));
+    rest = next == std::string_view::npos ? std::string_view() : rest.substr(next + 1);
+    if (parameter.starts_with("charset=") && parameter != "charset=utf-8" && parameter != "charset=\"utf-8\"") {
+      return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace moat::http

@@ -4,7 +4,6 @@
 #include <charconv>
 #include <limits>
 
-#include "app/json_text.h"
 #include "http/handlers.h"
 
 namespace moat::http::handlers {
@@ -104,10 +103,6 @@ std::variant<json, Reply> json_object_body(const Call& call, bool optional) {
   if (!body.ok()) return refuse(Problem::kBadRequest, body.error().where() + ": " + body.error().message());
   if (!body->is_object()) return refuse(Problem::kBadRequest, "the body is not a JSON object");
   return std::move(*body);
-}
-
-Result<json> parse_body(std::string_view text) {
-  return app::parse_json_text(text, "body", app::JsonLimits{kMaxBodyDepth, kMaxBodyBytes});
 }
 
 Date today(const Call& call) {

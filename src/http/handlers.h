@@ -35,10 +35,7 @@ Reply refuse(Problem problem, std::string detail);
 // The request's body as a JSON object: a refusal (415, 400) when it is not one. An `optional`
 // body may be left out (an empty object then).
 std::variant<nlohmann::json, Reply> json_object_body(const Call& call, bool optional = false);
-// A request body parsed strictly (app/json_text.h): no key twice, nested at most kMaxBodyDepth.
-inline constexpr std::size_t kMaxBodyDepth = 32;
-inline constexpr std::size_t kMaxBodyBytes = 1 << 20;
-Result<nlohmann::json> parse_body(std::string_view text);
+
 // The currency of a product's quotes (empty when it has none).
 Result<std::string> product_currency(Call& call, const std::string& product);
 // Today (UTC) as the session's clock tells it.

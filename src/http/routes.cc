@@ -2,10 +2,11 @@
 #include "http/routes.h"
 
 #include <algorithm>
-#include <cctype>
+#include <mutex>
+#include <unordered_map>
 
-#include "core/text.h"
 #include "http/handlers.h"
+#include "http/request_bodies.h"
 
 namespace moat::http {
 namespace {
@@ -22,56 +23,6 @@ constexpr Roles kAnswerers{Role::kAdmin, Role::kOversight, Role::kSupplier};
 constexpr Roles kOnSite{Role::kAdmin, Role::kOversight};
 // Who may waive a gate check: those accountable for the risk it accepts.
 constexpr Roles kWaivers{Role::kAdmin, Role::kLegal};
-
-constexpr std::string_view kLoginBody =
-    R"({"type": "object", "required": ["name", "password"],
-        "properties": {"name": {"type": "string"}, "password": {"type": "string", "format": "password"}}})";
-constexpr std::string_view kFlagBody =
-    R"({"type": "object", "required": ["state", "reason"],
-        "properties": {"state": {"enum": ["acknowledged", "resolved", "open"]}, "reason": {"type": "string", "minLength": 1}}})";
-constexpr std::string_view kAnswerBody =
-    R"({"type": "object", "required": ["answer"], "properties": {"answer": {"type": "string", "minLength": 1,
-        "description": "what was done about the finding, by whom, with what evidence"}}})";
-constexpr std::string_view kCloseBody =
-    R"({"type": "object", "properties": {"closed_on": {"type": "string", "format": "date",
-        "description": "default: today"}}})";
-constexpr std::string_view kWaiverBody =
-    R"json({"type": "object", "required": ["check", "subject", "role", "reason", "expires"],
-        "properties": {"check": {"type": "string", "minLength": 1, "description": "a gate check id: owner-visit"},
-                       "subject": {"type": "string", "minLength": 1, "description": "the check's subject: supplier/F03"},
-                       "product": {"type": "string", "minLength": 1, "description": "only for this product (default: every product)"},
-                       "role": {"type": "string", "minLength": 1, "description": "the role of who grants it: IP counsel"},
-                       "reason": {"type": "string", "minLength": 1},
-                       "expires": {"type": "string", "format": "date"},
-                       "granted": {"type": "string", "format": "date", "description": "default: today"}}})json";
-constexpr std::string_view kPlanBody =
-    R"json({"type": "object", "description": "all optional: the workspace's policy and 20 s by default",
-        "properties": {"collusion": {"type": "integer", "minimum": 0, "maximum": 10},
-                       "max_exposure_share": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
-                       "time_limit": {"type": "number", "exclusiveMinimum": 0, "maximum": 60}}})json";
-constexpr std::string_view kVisitBody =
-    R"json({"type": "object", "required": ["supplier"],
-        "properties": {"supplier": {"type": "string", "minLength": 1}, "kind": {"enum": ["audit", "visit", "owner-visit"]},
-                       "date": {"type": "string", "format": "date", "description": "default: today"},
-                       "by": {"type": "array", "items": {"type": "string", "minLength": 1}}, "checklist": {"type": "string", "minLength": 1},
-                       "product": {"type": "string", "minLength": 1},
-                       "items": {"type": "array", "items": {"type": "object", "required": ["item", "result"],
-                                 "properties": {"item": {"type": "string", "minLength": 1}, "result": {"enum": ["pass", "fail", "na"]},
-                                                "note": {"type": "string"}}}},
-                       "capacity_seen": {"type": "integer", "minimum": 0},
-                       "headcount_seen": {"type": "integer", "minimum": 0},
-                       "sites_seen": {"type": "array", "items": {"type": "string", "minLength": 1}},
-                       "subcontractors_seen": {"type": "array", "items": {"type": "string", "minLength": 1}},
-                       "update_supplier": {"type": "boolean"}, "note": {"type": "string"}}})json";
-constexpr std::string_view kFindingBody =
-    R"json({"type": "object", "required": ["severity", "description"],
-        "properties": {"severity": {"enum": ["critical", "major", "minor", "observation"]},
-                       "description": {"type": "string", "minLength": 1}, "item": {"type": "string", "minLength": 1},
-                       "action": {"type": "string", "minLength": 1}, "owner": {"type": "string", "minLength": 1},
-                       "due": {"type": "string", "format": "date"}}})json";
-constexpr std::string_view kSupplierPatchBody =
-    R"({"type": "object", "description": "fields to change, each a JSON value or the text of a CSV cell; null clears",
-        "additionalProperties": true})";
 
 // The one route table. Order matters only for the OpenAPI document's order.
 const Route kRoutes[] = {
@@ -271,24 +222,13 @@ std::optional<std::vector<std::pair<std::string, std::string>>> parse_form(std::
   return pairs;
 }
 
-bool has_media_type(std::string_view header, std::string_view type) {
-  const auto lower = [](std::string_view text) {
-    std::string out(trim(text));
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-  };
-  const std::size_t semicolon = header.find(';');
-  if (lower(header.substr(0, semicolon)) != type) return false;
-  std::string_view rest = semicolon == std::string_view::npos ? std::string_view() : header.substr(semicolon + 1);
-  while (!rest.empty()) {
-    const std::size_t next = rest.find(';');
-    const std::string parameter = lower(rest.substr(0, next));
-    rest = next == std::string_view::npos ? std::string_view() : rest.substr(next + 1);
-    if (parameter.starts_with("charset=") && parameter != "charset=utf-8" && parameter != "charset=\"utf-8\"") {
-      return false;
-    }
-  }
-  return true;
+const nlohmann::json& body_schema(const Route& route) {
+  static std::mutex mutex;
+  static std::unordered_map<const Route*, nlohmann::json> parsed;
+  std::lock_guard lock(mutex);
+  auto [it, added] = parsed.try_emplace(&route);
+  if (added) it->second = route.request_body.empty() ? nlohmann::json() : nlohmann::json::parse(route.request_body);
+  return it->second;
 }
 
 std::string_view cookie_value(std::string_view header, std::string_view name) {

@@ -21,6 +21,7 @@
 #include "app/workspace.h"
 #include "core/result.h"
 #include "http/api.h"
+#include "http/body_schema.h"
 #include "http/problem.h"
 
 namespace moat::http {
@@ -110,8 +111,8 @@ struct Route {
   Scope scope;
   Handler handler;
   std::string_view query = {};         // query parameters, comma-separated: "limit,offset,status"
-  // JSON Schema of the request body, when it takes one. A JSON body is checked against it before
-  // the handler runs (body_schema.cc): wrong types, unknown members (unless
+  // JSON Schema of the request body (request_bodies.h), when it takes one. A JSON body is checked
+  // against it before the handler runs (body_schema.h): wrong types, unknown members (unless
   // "additionalProperties": true), missing required ones are 400s naming their JSON pointer.
   std::string_view request_body = {};
   bool cacheable = false;              // GET whose answer depends only on the data and the caller
@@ -129,14 +130,8 @@ std::optional<std::string> percent_decode(std::string_view text, bool plus_is_sp
 // Query string or form body "a=1&b=2" -> pairs; nullopt when malformed.
 std::optional<std::vector<std::pair<std::string, std::string>>> parse_form(std::string_view text);
 
-// The route's request_body schema, parsed (null when it has none).
+// The route's request_body schema, parsed once (null when it has none).
 const nlohmann::json& body_schema(const Route& route);
-// `body` checked against `schema`: kInput with one diagnostic per problem, each at "body#/pointer".
-Status check_body(const nlohmann::json& schema, const nlohmann::json& body);
-
-// Whether a Content-Type header names the media type `type` ("application/json"): compared
-// exactly but without regard to case, parameters aside — except a charset other than UTF-8.
-bool has_media_type(std::string_view header, std::string_view type);
 
 // The value of cookie `name` in a Cookie header, or empty.
 std::string_view cookie_value(std::string_view header, std::string_view name);

@@ -355,14 +355,22 @@ def sign_in(server, name, password, address):
 def test_sign_in(admin):
     add_user("victim1", "viewer")
     with Server("--quiet", "--trust-proxy") as server:
-        for _ in range(6):
-            sign_in(server, "victim1", "not the password at all", "10.0.0.1")
+        # Eight failures from one address, waiting out each delay (1, 2, 4 s): the next wait is 8 s.
+        failures, waits = 0, []
+        while failures < 8 and len(waits) < 10:
+            reply = sign_in(server, "victim1", "not the password at all", "10.0.0.1")
+            if reply.status == 401:
+                failures += 1
+            elif reply.status == 429:
+                waits.append(int(reply.headers.get("retry-after", "1")))
+                time.sleep(waits[-1])
+        check(failures == 8 and waits == sorted(waits), "the delays grow: %s" % waits)
+        waiting = sign_in(server, "victim1", PASSWORD, "10.0.0.1")
+        check(waiting.status == 429 and int(waiting.headers.get("retry-after", "0")) >= 2,
+              "the failing address waits, told how long: %s %s" % (waiting.status, waiting.headers.get("retry-after")))
         elsewhere = sign_in(server, "victim1", PASSWORD, "10.0.0.2")
         check(elsewhere.status == 200, "failures from one address do not lock the account out elsewhere: %s" %
               elsewhere.status)
-        waiting = sign_in(server, "victim1", PASSWORD, "10.0.0.1")
-        check(waiting.status == 429 and waiting.headers.get("retry-after", "").isdigit(),
-              "the failing address waits, told how long: %s %s" % (waiting.status, waiting.headers.get("retry-after")))
         ghost = "ghost-%d" % os.getpid()
         check(sign_in(server, ghost, "whatever password", "10.0.0.4").status == 401, "an unknown name")
         statuses = [sign_in(server, "name%d" % i, "wrong password", "10.0.0.3").status for i in range(24)]
