@@ -183,7 +183,7 @@ std::string_view header(const bhttp::request<bhttp::string_body>& request, std::
 // The answer to a connection no room could be made for: written at once, without reading.
 constexpr std::string_view kBusyResponse =
     "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nContent-Type: text/plain\r\n"
-    "Content-Length: 36\r\nConnection: close\r\n\r\ntoo many connections: try again soon\n";
+    "Content-Length: 37\r\nConnection: close\r\n\r\ntoo many connections: try again soon\n";
 
 template <class Stream>
 class Connection : public Evictable, public std::enable_shared_from_this<Connection<Stream>> {
