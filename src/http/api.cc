@@ -241,13 +241,18 @@ class RouteApi final : public Api {
     // A supplier user learns nothing of what exists beyond its own: an object that is not there
     // is answered and recorded exactly as one that is another's.
     const bool missing = (!reply.ok() && reply.error().code() == ErrorCode::kNotFound) ||
-                         (reply.ok() && (reply->denied || (reply->problem && reply->problem->first == Problem::kNotFound)));
+                         (reply.ok() && ((reply->denied && reply->denial == Problem::kNotFound) ||
+                                         (reply->problem && reply->problem->first == Problem::kNotFound)));
     if (supplier && route.scope != Scope::kAll && route.scope != Scope::kOwnRows && missing) {
       return refuse(lease, who, request, target, denial_reason(route.scope), Problem::kNotFound, kNoSuch);
     }
     if (!reply.ok()) return fault(reply.error(), lease, target.path);
     if (route.slow && reply->problem && reply->problem->first == Problem::kUnauthenticated) throttle_.failed(request.client);
-    if (reply->denied) return refuse(lease, who, request, target, denial_reason(route.scope), Problem::kNotFound, kNoSuch);
+    if (reply->denied) {
+      const bool forbidden = reply->denial == Problem::kForbidden;
+      return refuse(lease, who, request, target, denial_reason(route.scope), reply->denial,
+                    forbidden ? "not released to you" : kNoSuch);
+    }
     if (supplier && reply->supplier_read) {
       const auto& [entity, object_key] = *reply->supplier_read;
       if (reads_.due(who.user.name, entity + "/" + object_key)) {
@@ -340,6 +345,7 @@ class RouteApi final : public Api {
       if (reply.status != 204) {
         response.body = reply.raw ? std::move(*reply.raw)
                                   : reply.body.dump(-1, ' ', false, json::error_handler_t::replace);
+        if (!reply.content_type.empty()) response.content_type = reply.content_type;
         const std::string etag = reply.etag.empty() ? body_etag(response.body) : reply.etag;
         response.headers.emplace_back("ETag", etag);
         if (request.method == "GET" && etag_matches(request.if_none_match, etag)) {

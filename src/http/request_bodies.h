@@ -58,8 +58,20 @@ inline constexpr std::string_view kFindingBody =
 inline constexpr std::string_view kSupplierPatchBody =
     R"({"type": "object", "description": "fields to change, each a JSON value or the text of a CSV cell; null clears",
         "additionalProperties": true})";
+inline constexpr std::string_view kReleaseBody =
+    R"json({"type": "object", "required": ["package", "supplier", "recipients"],
+        "properties": {"package": {"type": "string", "minLength": 1}, "supplier": {"type": "string", "minLength": 1},
+                       "product": {"type": "string", "description": "when several products have the package"},
+                       "recipients": {"type": "array", "items": {"type": "string"}, "description": "person ids"},
+                       "files": {"type": "array", "items": {"type": "string"},
+                                 "description": "file ids (default: the package's current files)"},
+                       "expires": {"type": "string", "format": "date"}, "reason": {"type": "string"},
+                       "dry_run": {"type": "boolean", "description": "what it would do; nothing written"}}})json";
+inline constexpr std::string_view kReasonBody =
+    R"({"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string", "minLength": 1}}})";
 
 inline constexpr std::string_view kRequestBodies[] = {kLoginBody,  kFlagBody,  kAnswerBody, kCloseBody,        kWaiverBody,
-                                                      kPlanBody,   kVisitBody, kFindingBody, kSupplierPatchBody};
+                                                      kPlanBody,   kVisitBody, kFindingBody, kSupplierPatchBody,
+                                                      kReleaseBody, kReasonBody};
 
 }  // namespace moat::http
