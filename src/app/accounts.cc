@@ -3,6 +3,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <array>
 #include <nlohmann/json.hpp>
 
@@ -22,6 +23,8 @@ constexpr std::size_t kTokenIdDigits = 12;
 constexpr std::string_view kTokenPrefix = "moat_";
 constexpr std::size_t kMaxPasswordBytes = 1024;
 constexpr std::size_t kMaxNameBytes = 64;
+// How the ledger names a sign-in under a name that is nobody's.
+constexpr std::string_view kUnknownName = "(unknown)";
 // A session's last use is written at most this often: reads stay reads.
 constexpr std::int64_t kTouchIntervalMs = 60 * 1000;
 // The ledger's entity for account events: not a record table, so audits leave it alone.
@@ -159,23 +162,58 @@ Result<std::int64_t> now_ms(const Session& session) {
   return *ms;
 }
 
+// Failed sign-ins of one name from one client address, and until when that pair must wait.
+struct Throttle {
+  std::int64_t failures = 0;
+  std::int64_t wait_until_ms = 0;
+};
+
+Result<Throttle> throttle_of(store::Database& db, const std::string& name, const std::string& client) {
+  const SqlValue params[] = {name, client};
+  MOAT_TRY(const auto rows, db.query(R"(SELECT "failures", "wait_until_ms" FROM "sign_in_failures"
+                                        WHERE "name" = ? AND "client" = ?)",
+                                     params));
+  if (rows.empty()) return Throttle{};
+  return Throttle{integer_of(rows.front()[0]), integer_of(rows.front()[1])};
+}
+
+// The wait after `failures` failures in a row: none for the first policy.max_failures - 1, then
+// policy.first_delay_ms, doubling with each further failure up to policy.max_delay_ms.
+std::int64_t delay_after(std::int64_t failures, const AccountPolicy& policy) {
+  if (failures < policy.max_failures) return 0;
+  std::int64_t delay = policy.first_delay_ms;
+  for (std::int64_t i = policy.max_failures; i < failures && delay < policy.max_delay_ms; ++i) delay *= 2;
+  return std::min(delay, policy.max_delay_ms);
+}
+
 // Inside the sign-in's write transaction: counts the attempt and records it. Re-reads the
-// account there, so that concurrent attempts (from any process) count exactly once each.
-Result<SignInResult> settle(store::Writer& writer, store::Database& db, const std::string& name, bool matched,
-                            std::int64_t now, const AccountPolicy& policy) {
-  MOAT_TRY(const auto account, stored_user(db, name));
-  if (!account) return SignInResult::kRejected;
-  if (account->locked_until_ms > now) return SignInResult::kLocked;
+// pair's count there, so that concurrent attempts (from any process) count exactly once each.
+Result<SignInResult> settle(store::Writer& writer, store::Database& db, const std::string& name,
+                            const std::string& shown, const std::string& client, bool matched, std::int64_t now,
+                            const AccountPolicy& policy, std::int64_t& wait_until) {
+  MOAT_TRY(const Throttle throttle, throttle_of(db, name, client));
+  wait_until = throttle.wait_until_ms;
+  if (throttle.wait_until_ms > now) return SignInResult::kLocked;
   if (matched) {
-    const SqlValue params[] = {name};
-    MOAT_CHECK(db.execute(R"(UPDATE "users" SET "failed_logins" = 0, "locked_until_ms" = 0 WHERE "name" = ?)", params));
+    const SqlValue params[] = {name, client};
+    MOAT_CHECK(db.execute(R"(DELETE FROM "sign_in_failures" WHERE "name" = ? AND "client" = ?)", params));
     return SignInResult::kSignedIn;
   }
-  const std::int64_t failures = account->failures + 1;
-  const bool lock = failures >= policy.max_failures;
-  const SqlValue params[] = {lock ? std::int64_t{0} : failures, lock ? now + policy.lockout_ms : std::int64_t{0}, name};
-  MOAT_CHECK(db.execute(R"(UPDATE "users" SET "failed_logins" = ?, "locked_until_ms" = ? WHERE "name" = ?)", params));
-  if (lock) MOAT_CHECK(writer.note("lockout", std::string(kEntity), name, json{{"until_ms", now + policy.lockout_ms}}.dump()));
+  const std::int64_t failures = throttle.failures + 1;
+  const std::int64_t delay = delay_after(failures, policy);
+  wait_until = delay > 0 ? now + delay : 0;
+  const SqlValue stale[] = {now - policy.forget_after_ms};
+  MOAT_CHECK(db.execute(R"(DELETE FROM "sign_in_failures" WHERE "last_ms" < ?)", stale));
+  const SqlValue params[] = {name, client, failures, wait_until, now};
+  MOAT_CHECK(db.execute(R"(INSERT INTO "sign_in_failures" ("name", "client", "failures", "wait_until_ms", "last_ms")
+                           VALUES (?, ?, ?, ?, ?)
+                           ON CONFLICT ("name", "client") DO UPDATE SET "failures" = excluded."failures",
+                             "wait_until_ms" = excluded."wait_until_ms", "last_ms" = excluded."last_ms")",
+                        params));
+  if (failures == policy.max_failures) {  // the delays begin: once in the ledger, not per attempt
+    MOAT_CHECK(writer.note("lockout", std::string(kEntity), shown,
+                           json{{"client", client}, {"until_ms", wait_until}}.dump()));
+  }
   return SignInResult::kRejected;
 }
 
@@ -328,22 +366,30 @@ Result<SignIn> sign_in(Workspace& workspace, const Session& session, const std::
   MOAT_CHECK(ready());
   MOAT_TRY(const std::int64_t now, now_ms(session));
   store::Database& db = workspace.store().database();
+  // Unknown names are throttled as known ones are (so that delays tell nothing), under the name
+  // as given, cut short; the ledger shows them as "(unknown)", never as typed.
+  const std::string key = name.substr(0, kMaxNameBytes);
+  const std::string address = client.substr(0, kMaxNameBytes);
   MOAT_TRY(const auto account, stored_user(db, name));
-  const bool locked = account && account->locked_until_ms > now;
+  MOAT_TRY(const Throttle throttle, throttle_of(db, key, address));
+  const bool waiting = throttle.wait_until_ms > now;
   // The slow hash runs outside the write transaction, so that it holds up no other writer.
   const bool matched = password.size() <= kMaxPasswordBytes &&
-                       password_matches(account && !locked ? account->password_hash : decoy_hash(), password) &&
-                       account && !locked;
+                       password_matches(account && !waiting ? account->password_hash : decoy_hash(), password) &&
+                       account && !waiting;
   SignIn outcome;
-  const Session as_user = acting_as(session, shown_name(name));
+  const std::string shown = account ? shown_name(name) : std::string(kUnknownName);
+  const Session as_user = acting_as(session, shown);
   const auto body = [&](store::Writer& writer) -> Status {
-    MOAT_TRY(outcome.result, settle(writer, db, name, matched, now, policy));
+    std::int64_t wait_until = 0;
+    MOAT_TRY(outcome.result, settle(writer, db, key, shown, address, matched, now, policy, wait_until));
+    if (wait_until > now) outcome.retry_after_ms = wait_until - now;
     if (outcome.result == SignInResult::kSignedIn) {
       WebSession web{random_text(), random_text(), now + policy.absolute_ms, account->user};
       MOAT_CHECK(open_session(db, web, now));
       outcome.session = std::move(web);
     }
-    return writer.note("sign-in", std::string(kEntity), shown_name(name),
+    return writer.note("sign-in", std::string(kEntity), shown,
                        json{{"result", result_name(outcome.result)}, {"client", client}}.dump());
   };
   MOAT_CHECK(transact(workspace, as_user, body));

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Accounts: who may use `moat serve`, and as what. Users have one role (and supplier staff the one
 // supplier they belong to); passwords are kept as argon2id hashes, API tokens and browser sessions
-// only as BLAKE2b hashes of their random values, and repeated failed sign-ins lock an account for
-// a while. These tables are never exported and no secret ever reaches the ledger; the ledger
+// only as BLAKE2b hashes of their random values, and repeated failed sign-ins of one name from
+// one address make that pair wait, longer with each further failure. These tables are never exported and no secret ever reaches the ledger; the ledger
 // records each sign-in (good or bad), each refused request and each supplier user's read of
 // sensitive data. Everything here works the same on SQLite and PostgreSQL, with no state kept in
 // the process, so that several servers can share one database.
@@ -38,8 +38,13 @@ struct User {
 
 // How sign-ins and browser sessions are limited (defaults: OWASP's usual figures).
 struct AccountPolicy {
-  int max_failures = 5;                          // consecutive failed sign-ins before a lockout
-  std::int64_t lockout_ms = 15 * 60 * 1000;      // how long a lockout lasts
+  // Failed sign-ins of one name from one address in a row before that pair must wait: then
+  // first_delay_ms, doubling with each further failure up to max_delay_ms. Other addresses are
+  // not held up, so nobody can lock another out.
+  int max_failures = 5;
+  std::int64_t first_delay_ms = 1000;
+  std::int64_t max_delay_ms = 15 * 60 * 1000;
+  std::int64_t forget_after_ms = 24 * 3600 * 1000;  // failures older than this are forgotten
   std::int64_t idle_ms = 30 * 60 * 1000;         // a browser session unused this long ends
   std::int64_t absolute_ms = 12 * 3600 * 1000;   // and ends this long after sign-in in any case
   std::size_t min_password_length = 12;
@@ -93,12 +98,14 @@ struct WebSession {
 struct SignIn {
   SignInResult result = SignInResult::kRejected;
   std::optional<WebSession> session;  // when signed in
+  std::int64_t retry_after_ms = 0;    // how long this name must wait from this address (0: no wait)
 };
 
-// Checks `name` and `password` and opens a browser session. A wrong password counts towards the
-// lockout; a locked account is refused without its password being checked; an unknown name
-// costs as much time as a known one. Every attempt is recorded in the ledger with `client` (an
-// address), never the password. Errors only for storage faults.
+// Checks `name` and `password` and opens a browser session. A wrong password counts against the
+// name from `client` (an address); while that pair must wait (kLocked) it is refused without its
+// password being checked; an unknown name costs as much time, and is throttled the same way, as
+// a known one. Every attempt is recorded in the ledger with `client` and the name ("(unknown)"
+// when it is nobody's), never the password. Errors only for storage faults.
 Result<SignIn> sign_in(Workspace& workspace, const Session& session, const std::string& name,
                        const std::string& password, const std::string& client,
                        const AccountPolicy& policy = {});

@@ -44,8 +44,8 @@ class AccountsTest : public ::testing::TestWithParam<std::string> {
     EXPECT_TRUE(added.ok()) << added.error().to_string();
     return added.ok() ? *added : User{};
   }
-  SignInResult attempt(const std::string& name, const std::string& password) {
-    auto result = sign_in(*workspace_, session("server"), name, password, "127.0.0.1");
+  SignInResult attempt(const std::string& name, const std::string& password, const std::string& client = "127.0.0.1") {
+    auto result = sign_in(*workspace_, session("server"), name, password, client);
     EXPECT_TRUE(result.ok()) << result.error().to_string();
     return result.ok() ? result->result : SignInResult::kRejected;
   }
@@ -83,7 +83,7 @@ TEST(ClockTest, ReadsTheSessionsTimeFormat) {
 TEST_P(AccountsTest, SignsInWithTheRightPasswordOnly) {
   add("alice", Role::kSourcing);
   EXPECT_EQ(attempt("alice", "wrong password!"), SignInResult::kRejected);
-  EXPECT_EQ(attempt("nobody", kPassword), SignInResult::kRejected);
+  EXPECT_EQ(attempt("nobody-\x1b[31m", kPassword), SignInResult::kRejected);
   auto signed_in = sign_in(*workspace_, session("server"), "alice", kPassword, "127.0.0.1");
   ASSERT_TRUE(signed_in.ok());
   ASSERT_EQ(signed_in->result, SignInResult::kSignedIn);
@@ -97,18 +97,30 @@ TEST_P(AccountsTest, SignsInWithTheRightPasswordOnly) {
   EXPECT_EQ((*found)->csrf, signed_in->session->csrf);
   const std::string ledger = ledger_text();
   EXPECT_NE(ledger.find(R"(alice sign-in account alice {"client":"127.0.0.1","result":"rejected"})"), std::string::npos) << ledger;
-  EXPECT_NE(ledger.find(R"(nobody sign-in account nobody {"client":"127.0.0.1","result":"rejected"})"), std::string::npos);
+  EXPECT_NE(ledger.find(R"((unknown) sign-in account (unknown) {"client":"127.0.0.1","result":"rejected"})"),
+            std::string::npos)
+      << "an unknown name is recorded as unknown, not as typed";
+  EXPECT_EQ(ledger.find("nobody"), std::string::npos);
   EXPECT_NE(ledger.find(R"(alice sign-in account alice {"client":"127.0.0.1","result":"signed-in"})"), std::string::npos);
 }
 
-TEST_P(AccountsTest, LocksAnAccountAfterRepeatedFailuresForAWhile) {
+TEST_P(AccountsTest, RepeatedFailuresMakeTheNameWaitFromThatAddressLongerEachTime) {
   add("bob", Role::kViewer);
   const AccountPolicy policy;
-  for (int i = 0; i < policy.max_failures; ++i) EXPECT_EQ(attempt("bob", "not the password"), SignInResult::kRejected);
-  EXPECT_EQ(attempt("bob", kPassword), SignInResult::kLocked) << "the right password is refused while locked";
-  advance(policy.lockout_ms + 1);
+  for (int i = 0; i + 1 < policy.max_failures; ++i) EXPECT_EQ(attempt("bob", "not the password"), SignInResult::kRejected);
+  EXPECT_EQ(attempt("bob", "not the password"), SignInResult::kRejected);  // the delays begin
+  EXPECT_EQ(attempt("bob", kPassword), SignInResult::kLocked) << "the right password waits too";
+  EXPECT_EQ(attempt("bob", kPassword, "10.0.0.9"), SignInResult::kSignedIn) << "another address is not held up";
+  advance(policy.first_delay_ms + 1);
+  EXPECT_EQ(attempt("bob", "not the password"), SignInResult::kRejected);  // twice as long now
+  advance(policy.first_delay_ms + 1);
+  EXPECT_EQ(attempt("bob", kPassword), SignInResult::kLocked) << "the second wait is longer";
+  advance(policy.first_delay_ms);
   EXPECT_EQ(attempt("bob", kPassword), SignInResult::kSignedIn);
+  EXPECT_EQ(attempt("bob", "not the password"), SignInResult::kRejected) << "a success starts the count again";
   EXPECT_NE(ledger_text().find("lockout account bob"), std::string::npos);
+  for (int i = 0; i < policy.max_failures; ++i) attempt("nobody", "not the password");
+  EXPECT_EQ(attempt("nobody", "not the password"), SignInResult::kLocked) << "unknown names wait as known ones do";
 }
 
 TEST_P(AccountsTest, ASuccessResetsTheFailureCount) {

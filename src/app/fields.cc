@@ -8,6 +8,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "app/json_text.h"
 #include "core/date.h"
 #include "core/text.h"
 #include "core/uscc.h"
@@ -24,7 +25,7 @@ Error problem(std::string message) { return input_error("", std::move(message));
 
 std::string name_of(const Field& field) { return std::string(field.name); }
 
-std::string quote(std::string_view text) { return "'" + std::string(text) + "'"; }
+std::string quote(std::string_view text) { return "'" + cut_short(text) + "'"; }
 
 Result<double> parse_number(const Field& field, std::string_view text) {
   double value = 0;
@@ -61,10 +62,10 @@ std::string allowed(std::span<const std::string_view> values) {
 Status check_bound(const Field& field, double value) {
   switch (field.bound) {
     case Bound::kPositive:
-      if (!(value > 0)) return problem(name_of(field) + " must be greater than 0, not " + json(value).dump());
+      if (!(value > 0)) return problem(name_of(field) + " must be greater than 0, not " + quoted_json(json(value)));
       break;
     case Bound::kNonNegative:
-      if (value < 0) return problem(name_of(field) + " must not be negative, not " + json(value).dump());
+      if (value < 0) return problem(name_of(field) + " must not be negative, not " + quoted_json(json(value)));
       break;
     default: break;
   }
@@ -118,7 +119,7 @@ Status check_semantics(const Field& field, const json& value, const CapabilityCa
     case FieldType::kInteger: return check_bound(field, value.get<double>());
     case FieldType::kShare: {
       const double share = value.get<double>();
-      if (share < 0 || share > 1) return problem(name_of(field) + " must be between 0 and 1, not " + value.dump());
+      if (share < 0 || share > 1) return problem(name_of(field) + " must be between 0 and 1, not " + quoted_json(value));
       return {};
     }
     case FieldType::kBool: return {};
@@ -239,7 +240,7 @@ Result<json> parse_cell(const Field& field, std::string_view text, const Capabil
 Result<json> check_value(const Field& field, const json& value, const CapabilityCatalog& catalog) {
   if (value.is_null()) return json(nullptr);
   if (!has_json_type(field, value)) {
-    return problem(name_of(field) + " must be " + std::string(json_type_name(field)) + ", not " + value.dump());
+    return problem(name_of(field) + " must be " + std::string(json_type_name(field)) + ", not " + quoted_json(value));
   }
   if (value.is_string() && value.get<std::string>().empty() && field.type == FieldType::kText) {
     return json(nullptr);  // empty text is stored as absent, as in CSV

@@ -119,6 +119,17 @@ Result<T> optional_value(const toml::table& table, std::string_view key, T fallb
   return input_error(toml_place(file, *node), std::string(key) + " has the wrong type");
 }
 
+// A whole number of `table` in [low, high], or `fallback` when absent.
+Result<int> bounded_value(const toml::table& table, std::string_view key, int fallback, int low, int high,
+                          std::string_view file) {
+  MOAT_TRY(const std::int64_t value, optional_value<std::int64_t>(table, key, fallback, file));
+  if (value < low || value > high) {
+    return input_error(std::string(file), "serve." + std::string(key) + " must be between " + std::to_string(low) +
+                                              " and " + std::to_string(high));
+  }
+  return static_cast<int>(value);
+}
+
 Result<ServeConfig> parse_serve(const toml::table& table, std::string_view file) {
   const ServeConfig defaults;
   ServeConfig serve;
@@ -130,6 +141,13 @@ Result<ServeConfig> parse_serve(const toml::table& table, std::string_view file)
   MOAT_TRY(serve.trust_proxy, optional_value<bool>(table, "trust_proxy", false, file));
   if (threads < 1 || threads > 64) return input_error(std::string(file), "serve.threads must be between 1 and 64");
   serve.threads = static_cast<int>(threads);
+  MOAT_TRY(serve.max_connections, bounded_value(table, "max_connections", defaults.max_connections, 1, 1 << 20, file));
+  MOAT_TRY(serve.max_connections_per_address, bounded_value(table, "max_connections_per_address",
+                                                            defaults.max_connections_per_address, 1, 1 << 20, file));
+  MOAT_TRY(serve.first_byte_timeout,
+           bounded_value(table, "first_byte_timeout", defaults.first_byte_timeout, 1, 3600, file));
+  MOAT_TRY(serve.requests_per_minute,
+           bounded_value(table, "requests_per_minute", defaults.requests_per_minute, 1, 1 << 24, file));
   if (serve.certificate.empty() != serve.private_key.empty()) {
     return input_error(std::string(file), "serve.certificate and serve.private_key go together");
   }
@@ -176,7 +194,9 @@ const std::vector<KnownKeys>& known_keys() {
             "checklists"}},
       {"policy", {"collusion", "person_collusion", "max_exposure_share", "allow_conditional", "min_liquidated_damages",
                   "agreement_expiry_warning_days"}},
-      {"serve", {"listen", "threads", "certificate", "private_key", "static", "trust_proxy"}},
+      {"serve",
+       {"listen", "threads", "certificate", "private_key", "static", "trust_proxy", "max_connections",
+        "max_connections_per_address", "first_byte_timeout", "requests_per_minute"}},
       {"catalog", {"capabilities"}},
       {"gate", {"audit_window_days", "registrable", "company_names"}},
       {"qualification", {"max_score", "require_every_criterion", "criteria", "bands"}},
@@ -313,7 +333,11 @@ std::string render_config(const Config& config) {
   if (!(config.serve == ServeConfig{})) {
     const toml::table serve{{"listen", config.serve.listen},           {"threads", config.serve.threads},
                             {"certificate", config.serve.certificate}, {"private_key", config.serve.private_key},
-                            {"static", config.serve.static_dir},       {"trust_proxy", config.serve.trust_proxy}};
+                            {"static", config.serve.static_dir},       {"trust_proxy", config.serve.trust_proxy},
+                            {"max_connections", config.serve.max_connections},
+                            {"max_connections_per_address", config.serve.max_connections_per_address},
+                            {"first_byte_timeout", config.serve.first_byte_timeout},
+                            {"requests_per_minute", config.serve.requests_per_minute}};
     out << "\n# moat serve: where it listens, TLS certificate and key, the dashboard's folder.\n[serve]\n"
         << serve << "\n";
   }

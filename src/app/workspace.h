@@ -35,6 +35,10 @@ struct ServeConfig {
   std::string private_key;  // PEM private key (owner-only)
   std::string static_dir;   // a folder served under "/" (the web dashboard)
   bool trust_proxy = false; // behind a reverse proxy on this machine: trust X-Forwarded-For/-Proto
+  int max_connections = 4096;             // open connections in all
+  int max_connections_per_address = 128;  // open connections per client address
+  int first_byte_timeout = 10;            // seconds for a new connection's first byte
+  int requests_per_minute = 1200;         // per signed-in user (429 beyond)
   bool operator==(const ServeConfig&) const = default;
 };
 

@@ -57,12 +57,31 @@ std::string text(const json& value) {
   return value.dump();
 }
 
+// The most moat reads from one input file (a workspace document of a large company is a few MiB).
+constexpr std::uintmax_t kMaxInputBytes = std::uintmax_t{256} << 20;
+
 Result<std::string> read_file(const std::string& path) {
+  std::error_code error;
+  const fs::file_status status = fs::status(path, error);
+  if (error) return input_error(path, "cannot read this file: " + error.message());
+  if (fs::is_directory(status)) return input_error(path, "is a folder, not a file");
+  if (!fs::is_regular_file(status)) return input_error(path, "is not a regular file");
   std::ifstream in(path, std::ios::binary);
   if (!in) return input_error(path, "cannot read this file: " + std::string(std::strerror(errno)));
-  std::ostringstream content;
-  content << in.rdbuf();
-  return content.str();
+  const auto too_large = [&] {
+    return input_error(path, "is larger than " + std::to_string(kMaxInputBytes >> 20) +
+                                 " MiB, the most moat reads from one file");
+  };
+  if (fs::file_size(path, error) > kMaxInputBytes && !error) return too_large();
+  // In chunks, up to the limit: a file that grows while it is read is caught too.
+  std::string content;
+  char chunk[1 << 16];
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+    content.append(chunk, static_cast<std::size_t>(in.gcount()));
+    if (content.size() > kMaxInputBytes) return too_large();
+  }
+  if (in.bad()) return input_error(path, "cannot read this file: " + std::string(std::strerror(errno)));
+  return content;
 }
 
 // Writes `path` whole or not at all: a temporary file renamed into place.

@@ -39,7 +39,8 @@ int with_workspace(const GlobalOptions& global, const std::function<int(app::Wor
 // A JSON value as one table cell: strings as they are, lists joined by ";", null as "".
 std::string text(const nlohmann::json& value);
 
-// The whole file; an error naming `path` when it cannot be read.
+// The whole file; an error naming `path` when it cannot be read, is not a regular file (a folder,
+// a device) or is larger than 256 MiB.
 Result<std::string> read_file(const std::string& path);
 
 // Writes `path` whole or not at all: a temporary file renamed into place.

@@ -66,6 +66,9 @@ Result<http::ServerOptions> server_options(const app::Workspace& workspace, cons
   options.slow_threads = kSlowThreads;
   options.trust_proxy = flags.trust_proxy || config.trust_proxy;
   options.access_log = !flags.quiet;
+  options.max_connections = static_cast<std::size_t>(config.max_connections);
+  options.max_connections_per_address = static_cast<std::size_t>(config.max_connections_per_address);
+  options.first_byte_timeout = std::chrono::seconds(config.first_byte_timeout);
   if (!config.certificate.empty()) {
     options.tls = http::TlsFiles{in_workspace(workspace, config.certificate), in_workspace(workspace, config.private_key)};
   }
@@ -80,6 +83,7 @@ int serve(const GlobalOptions& global, const ServeFlags& flags) {
   const std::string static_dir = flags.static_dir.empty() ? (*workspace)->config().serve.static_dir : flags.static_dir;
   http::ApiOptions api_options;
   api_options.connections = static_cast<std::size_t>(options->threads + options->slow_threads);
+  api_options.requests_per_minute = (*workspace)->config().serve.requests_per_minute;
   if (!static_dir.empty()) api_options.static_dir = in_workspace(**workspace, static_dir);
   api_options.log_fault = [](const std::string& message) {
     std::cerr << "moat serve: error: " << message << "\n";

@@ -7,8 +7,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::string_view kRefused =
-    "wrong name or password, or too many failed sign-ins: wait a while and try again";
+constexpr std::string_view kRefused = "wrong name or password";
 
 struct Credentials {
   std::string name;
@@ -16,7 +15,9 @@ struct Credentials {
 };
 
 std::optional<Credentials> json_credentials(std::string_view body) {
-  const json parsed = json::parse(body, nullptr, false);
+  const auto result = parse_body(body);
+  if (!result.ok()) return std::nullopt;
+  const json& parsed = *result;
   if (!parsed.is_object()) return std::nullopt;
   const auto name = parsed.find("name");
   const auto password = parsed.find("password");
@@ -29,10 +30,14 @@ std::optional<Credentials> json_credentials(std::string_view body) {
 std::optional<Credentials> form_credentials(std::string_view body) {
   const auto form = parse_form(body);
   if (!form) return std::nullopt;
+  // As strict as a JSON body: the two fields, each once.
   Credentials credentials;
+  bool name = false, password = false;
   for (const auto& [key, value] : *form) {
-    if (key == "name") credentials.name = value;
-    if (key == "password") credentials.password = value;
+    bool& seen = key == "name" ? name : password;
+    if ((key != "name" && key != "password") || seen) return std::nullopt;
+    seen = true;
+    (key == "name" ? credentials.name : credentials.password) = value;
   }
   return credentials;
 }
@@ -54,9 +59,9 @@ json user_json(const app::User& user) {
 Result<Reply> login(Call& call) {
   const std::string_view type = call.request.content_type;
   std::optional<Credentials> credentials;
-  if (type.starts_with("application/json")) {
+  if (has_media_type(type, "application/json")) {
     credentials = json_credentials(call.request.body);
-  } else if (type.starts_with("application/x-www-form-urlencoded")) {
+  } else if (has_media_type(type, "application/x-www-form-urlencoded")) {
     credentials = form_credentials(call.request.body);
   } else {
     return refuse(Problem::kUnsupportedMedia, "send the name and password as JSON or as a form");
@@ -66,8 +71,17 @@ Result<Reply> login(Call& call) {
   }
   MOAT_TRY(const app::SignIn outcome, app::sign_in(call.workspace, call.session, credentials->name,
                                                    credentials->password, call.request.client, call.accounts));
+  const std::int64_t wait = (outcome.retry_after_ms + 999) / 1000;  // whole seconds, rounded up
+  if (outcome.result == app::SignInResult::kLocked) {
+    Reply reply = refuse(Problem::kTooManyRequests, "too many failed sign-ins of this name from your address: try "
+                                                    "again in " + std::to_string(wait) + " s");
+    reply.headers.emplace_back("Retry-After", std::to_string(wait));
+    return reply;
+  }
   if (outcome.result != app::SignInResult::kSignedIn || !outcome.session) {
-    return refuse(Problem::kUnauthenticated, std::string(kRefused));
+    Reply reply = refuse(Problem::kUnauthenticated, std::string(kRefused));
+    if (wait > 0) reply.headers.emplace_back("Retry-After", std::to_string(wait));
+    return reply;
   }
   const app::WebSession& web = *outcome.session;
   Reply reply;

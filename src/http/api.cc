@@ -9,6 +9,7 @@
 #include <exception>
 
 #include "http/caches.h"
+#include "http/handlers.h"
 #include "http/routes.h"
 #include "http/static_files.h"
 
@@ -18,6 +19,8 @@ namespace {
 using nlohmann::json;
 
 constexpr std::size_t kEtagBytes = 16;
+// The one answer to an object a supplier user may not reach, whether it exists or not.
+constexpr std::string_view kNoSuch = "no such resource";
 
 std::int64_t wall_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -74,9 +77,14 @@ std::optional<Target> split_target(std::string_view target) {
   return Target{target.substr(0, question), std::move(*query)};
 }
 
-// The query parameters `route` does not take: the first one's name, or empty.
-std::string unknown_parameter(const Route& route, const Target& target) {
-  for (const auto& [name, value] : target.query) {
+// What is wrong with the query for `route`: a parameter it does not take or one given twice
+// (which of the two would count is a guess nobody should have to make); empty when nothing.
+std::string query_problem(const Route& route, const Target& target) {
+  for (std::size_t i = 0; i < target.query.size(); ++i) {
+    const std::string& name = target.query[i].first;
+    for (std::size_t j = 0; j < i; ++j) {
+      if (target.query[j].first == name) return "query parameter '" + name + "' is given twice";
+    }
     bool known = false;
     std::string_view rest = route.query;
     while (!rest.empty() && !known) {
@@ -84,9 +92,20 @@ std::string unknown_parameter(const Route& route, const Target& target) {
       known = rest.substr(0, comma) == name;
       rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
     }
-    if (!known) return name.empty() ? "(empty)" : name;
+    if (!known) return "unknown query parameter '" + (name.empty() ? std::string("(empty)") : name) + "'";
   }
   return {};
+}
+
+// Why a supplier user is refused an object of a route with this scope (the ledger's reason):
+// the same whether the object is another's or does not exist at all.
+std::string_view denial_reason(Scope scope) {
+  switch (scope) {
+    case Scope::kOwnSupplier: return "another supplier's data";
+    case Scope::kOwnVisit: return "not the supplier's visit";
+    default: break;
+  }
+  return "not the supplier's work";
 }
 
 class RouteApi final : public Api {
@@ -138,8 +157,8 @@ class RouteApi final : public Api {
       response.headers.emplace_back("Allow", allowed);
       return response;
     }
-    if (const std::string unknown = unknown_parameter(*route, *target); !unknown.empty()) {
-      return problem_response(Problem::kBadRequest, "unknown query parameter '" + unknown + "'", target->path);
+    if (const std::string problem = query_problem(*route, *target); !problem.empty()) {
+      return problem_response(Problem::kBadRequest, problem, target->path);
     }
     return authorize_and_run(request, *route, *target, params);
   }
@@ -154,6 +173,15 @@ class RouteApi final : public Api {
       Response response = problem_response(Problem::kUnauthenticated, "sign in, or send Authorization: Bearer TOKEN",
                                            target.path);
       response.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"moat\"");
+      return response;
+    }
+    if (const int wait = limiter_.take((*caller)->user.name); wait > 0) {
+      Response response = problem_response(Problem::kTooManyRequests,
+                                           "too many requests from your account: try again in " +
+                                               std::to_string(wait) + " s",
+                                           target.path);
+      response.headers.emplace_back("Retry-After", std::to_string(wait));
+      response.actor = (*caller)->user.name;
       return response;
     }
     if (auto refused = refusal(request, route, target, params, **caller, lease)) return std::move(*refused);
@@ -175,7 +203,7 @@ class RouteApi final : public Api {
     if (route.scope != Scope::kOwnSupplier || who.user.role != app::Role::kSupplier) return std::nullopt;
     for (const PathParam& p : params) {
       if (p.name == "id" && p.value != who.user.supplier) {
-        return refuse(lease, who, request, target, "another supplier's data", Problem::kNotFound, "no such resource");
+        return refuse(lease, who, request, target, denial_reason(route.scope), Problem::kNotFound, kNoSuch);
       }
     }
     return std::nullopt;
@@ -196,30 +224,61 @@ class RouteApi final : public Api {
       version = *current;
       if (auto hit = cache_.find(key, version)) return from_cache(request, *hit, who);
     }
-    if (route.slow && route.scope == Scope::kPublic && !throttle_.allow(request.client)) {
-      return problem_response(Problem::kTooManyRequests, "too many sign-in attempts from your address: wait a minute",
-                              target.path);
+    if (const int wait = route.slow && route.scope == Scope::kPublic ? throttle_.wait(request.client) : 0; wait > 0) {
+      Response response = problem_response(
+          Problem::kTooManyRequests,
+          "too many failed sign-ins from your address: try again in " + std::to_string(wait) + " s", target.path);
+      response.headers.emplace_back("Retry-After", std::to_string(wait));
+      return response;
     }
+    auto body = checked_body(request, route);
+    if (!body.ok()) return error_response(body.error(), target.path);
     const app::Session session = session_of(who.user.name.empty() ? std::string("anonymous") : who.user.name);
     Call call{request, target.path, params, target.query, who.user, who.cookie, who.session_id, who.csrf,
-              *lease, session, options_.accounts};
+              *lease, session, options_.accounts, body->is_null() ? nullptr : &*body};
     auto reply = route.handler(call);
     if (route.method != Method::kGet || supplier) versions_.changed();
+    // A supplier user learns nothing of what exists beyond its own: an object that is not there
+    // is answered and recorded exactly as one that is another's.
+    const bool missing = (!reply.ok() && reply.error().code() == ErrorCode::kNotFound) ||
+                         (reply.ok() && ((reply->denied && reply->denial == Problem::kNotFound) ||
+                                         (reply->problem && reply->problem->first == Problem::kNotFound)));
+    if (supplier && route.scope != Scope::kAll && route.scope != Scope::kOwnRows && missing) {
+      return refuse(lease, who, request, target, denial_reason(route.scope), Problem::kNotFound, kNoSuch);
+    }
     if (!reply.ok()) return fault(reply.error(), lease, target.path);
     if (route.slow && reply->problem && reply->problem->first == Problem::kUnauthenticated) throttle_.failed(request.client);
     if (reply->denied) {
       const bool forbidden = reply->denial == Problem::kForbidden;
-      return refuse(lease, who, request, target, "not the supplier's work", reply->denial,
-                    forbidden ? "not released to you" : "no such resource");
+      return refuse(lease, who, request, target, denial_reason(route.scope), reply->denial,
+                    forbidden ? "not released to you" : kNoSuch);
     }
     if (supplier && reply->supplier_read) {
-      Status recorded = app::record_supplier_read(*lease, session, reply->supplier_read->first,
-                                                  reply->supplier_read->second, std::string(route.pattern));
-      if (!recorded.ok()) return fault(recorded.error(), lease, target.path);
+      const auto& [entity, object_key] = *reply->supplier_read;
+      if (reads_.due(who.user.name, entity + "/" + object_key)) {
+        Status recorded = app::record_supplier_read(*lease, session, entity, object_key, std::string(route.pattern));
+        if (!recorded.ok()) {
+          reads_.forget(who.user.name, entity + "/" + object_key);
+          return fault(recorded.error(), lease, target.path);
+        }
+      }
     }
     Response response = render(request, *reply, target.path, who);
     if (cached && response.status == 200) cache_.store(key, version, {response.body, etag_of(response), response.content_type});
     return response;
+  }
+
+  // The JSON body of a route with a request_body schema, parsed strictly and checked against it;
+  // null when there is none to check (no schema, no body, or not JSON: the handler decides).
+  static Result<json> checked_body(const Request& request, const Route& route) {
+    if (route.request_body.empty() || request.body.empty()) return json();
+    const bool is_json = has_media_type(request.content_type, "application/json") ||
+                         (route.method == Method::kPatch &&
+                          has_media_type(request.content_type, "application/merge-patch+json"));
+    if (!is_json) return json();
+    MOAT_TRY(json body, parse_body(request.body));
+    MOAT_CHECK(check_body(body_schema(route), body));
+    return body;
   }
 
   // Takes a workspace from `lease` only when the caches do not know the caller.
@@ -252,7 +311,7 @@ class RouteApi final : public Api {
   }
 
   Response refuse(WorkspacePool::Lease& lease, const Caller& who, const Request& request, const Target& target,
-                  std::string_view reason, Problem problem, const std::string& detail) {
+                  std::string_view reason, Problem problem, std::string_view detail) {
     const std::string what = std::string(request.method) + " " + std::string(target.path);
     Status recorded = app::record_denial(*lease, session_of(who.user.name), what, reason);
     versions_.changed();
@@ -330,6 +389,8 @@ class RouteApi final : public Api {
   ResponseCache cache_;
   DataVersion versions_;
   LoginThrottle throttle_;
+  RateLimiter limiter_{options_.requests_per_minute};
+  ReadLog reads_;
 };
 
 }  // namespace

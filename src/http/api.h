@@ -47,6 +47,7 @@ struct ApiOptions {
   std::size_t connections = 3;           // workspaces (database connections) kept open
   std::filesystem::path static_dir;      // served under "/" when set (the web dashboard)
   app::AccountPolicy accounts;
+  int requests_per_minute = 1200;        // per signed-in user; beyond it 429 with Retry-After
   // Where internal faults are described (never to the client); nothing when empty.
   std::function<void(const std::string&)> log_fault;
 };

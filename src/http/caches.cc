@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "http/caches.h"
 
+#include <cmath>
 #include <stdexcept>
 
 namespace moat::http {
@@ -10,7 +11,6 @@ constexpr std::size_t kMaxTokens = 10'000;
 constexpr std::size_t kMaxResponses = 2'000;
 constexpr std::size_t kMaxCachedBody = 1 << 20;
 constexpr std::size_t kMaxClients = 10'000;
-constexpr auto kThrottleWindow = std::chrono::minutes(1);
 
 std::int64_t steady_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
@@ -114,25 +114,64 @@ std::int64_t DataVersion::observed(std::int64_t version, std::uint64_t generatio
   return version;
 }
 
-bool LoginThrottle::allow(const std::string& client) {
+int RateLimiter::take(const std::string& user) {
+  const auto now = std::chrono::steady_clock::now();
+  std::lock_guard lock(mutex_);
+  if (buckets_.size() >= kMaxClients) buckets_.clear();
+  auto [it, added] = buckets_.try_emplace(user, Bucket{capacity_, now});
+  Bucket& bucket = it->second;
+  const double elapsed = std::chrono::duration<double>(now - bucket.at).count();
+  bucket.tokens = std::min(capacity_, bucket.tokens + elapsed * per_second_);
+  bucket.at = now;
+  if (bucket.tokens >= 1) {
+    bucket.tokens -= 1;
+    return 0;
+  }
+  return std::max(1, static_cast<int>(std::ceil((1 - bucket.tokens) / per_second_)));
+}
+
+bool ReadLog::due(const std::string& user, const std::string& object) {
+  const auto now = std::chrono::steady_clock::now();
+  const std::string key = user + '\n' + object;
+  std::lock_guard lock(mutex_);
+  if (recorded_.size() >= kMaxClients) {
+    std::erase_if(recorded_, [&](const auto& entry) { return now - entry.second >= kWindow; });
+  }
+  auto [it, added] = recorded_.try_emplace(key, now);
+  if (added) return true;
+  if (now - it->second < kWindow) return false;
+  it->second = now;
+  return true;
+}
+
+void ReadLog::forget(const std::string& user, const std::string& object) {
+  std::lock_guard lock(mutex_);
+  recorded_.erase(user + '\n' + object);
+}
+
+int LoginThrottle::wait(const std::string& client) {
+  const auto now = std::chrono::steady_clock::now();
   std::lock_guard lock(mutex_);
   const auto it = windows_.find(client);
-  if (it == windows_.end()) return true;
-  if (std::chrono::steady_clock::now() - it->second.start > kThrottleWindow) {
-    windows_.erase(it);
-    return true;
-  }
-  return it->second.failures < kMaxFailuresPerMinute;
+  if (it == windows_.end() || it->second.wait_until <= now) return 0;
+  return static_cast<int>(std::chrono::ceil<std::chrono::seconds>(it->second.wait_until - now).count());
 }
 
 void LoginThrottle::failed(const std::string& client) {
+  const auto now = std::chrono::steady_clock::now();
   std::lock_guard lock(mutex_);
-  if (windows_.size() >= kMaxClients) windows_.clear();
-  auto [it, added] = windows_.try_emplace(client, Window{std::chrono::steady_clock::now(), 0});
-  if (!added && std::chrono::steady_clock::now() - it->second.start > kThrottleWindow) {
-    it->second = Window{std::chrono::steady_clock::now(), 0};
+  if (windows_.size() >= kMaxClients) {
+    std::erase_if(windows_, [&](const auto& entry) { return now - entry.second.last > kForget; });
   }
-  ++it->second.failures;
+  if (windows_.size() >= kMaxClients) windows_.clear();
+  auto [it, added] = windows_.try_emplace(client, Window{now, 0, now});
+  Window& window = it->second;
+  if (now - window.last > kForget) window.failures = 0;
+  window.last = now;
+  if (++window.failures <= kFreeFailures) return;
+  auto delay = std::chrono::duration_cast<std::chrono::steady_clock::duration>(kFirstDelay);
+  for (int i = kFreeFailures + 1; i < window.failures && delay < kMaxDelay; ++i) delay *= 2;
+  window.wait_until = now + std::min(delay, std::chrono::duration_cast<std::chrono::steady_clock::duration>(kMaxDelay));
 }
 
 }  // namespace moat::http

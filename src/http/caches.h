@@ -6,6 +6,7 @@
 // servers: sessions, lockouts and data live in the database.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -118,18 +119,59 @@ class DataVersion {
   std::atomic<std::uint64_t> generation_{0};
 };
 
-// Sign-in attempts per client address in a sliding minute: beyond the limit the server answers
-// 429 without checking a password or writing to the ledger.
+// Requests per signed-in user: a bucket holding ten seconds' worth, refilled at `per_minute`.
+// Beyond it the API answers 429 with Retry-After.
+class RateLimiter {
+ public:
+  explicit RateLimiter(int per_minute) : per_second_(per_minute / 60.0), capacity_(std::max(1.0, per_minute / 6.0)) {}
+  // 0 when `user` may go ahead now (and counts the request), else the whole seconds to wait.
+  int take(const std::string& user);
+
+ private:
+  struct Bucket {
+    double tokens;
+    std::chrono::steady_clock::time_point at;
+  };
+  double per_second_;
+  double capacity_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, Bucket> buckets_;
+};
+
+// Supplier users' reads as recorded in the ledger: one `read` event per user, object and
+// window — the first read of an object is recorded, further reads of it by the same user are
+// not until kWindow has passed since (per server process).
+class ReadLog {
+ public:
+  static constexpr std::chrono::minutes kWindow{15};
+  // Whether the read of `object` by `user` is to be recorded now; if so it counts as recorded.
+  bool due(const std::string& user, const std::string& object);
+  // The read could not be recorded after all: the next one is due.
+  void forget(const std::string& user, const std::string& object);
+
+ private:
+  std::mutex mutex_;
+  std::unordered_map<std::string, std::chrono::steady_clock::time_point> recorded_;
+};
+
+// Failed sign-ins per client address, whatever the names: beyond kFreeFailures the address
+// waits kFirstDelay, doubling with each further failure up to kMaxDelay, and is answered 429
+// without a password being checked or the ledger written. Forgotten after kForget without one.
 class LoginThrottle {
  public:
-  static constexpr int kMaxFailuresPerMinute = 20;
-  bool allow(const std::string& client);
+  static constexpr int kFreeFailures = 20;
+  static constexpr std::chrono::seconds kFirstDelay{1};
+  static constexpr std::chrono::seconds kMaxDelay{15 * 60};
+  static constexpr std::chrono::seconds kForget{15 * 60};
+  // 0 when `client` may try now, else the whole seconds it must wait.
+  int wait(const std::string& client);
   void failed(const std::string& client);
 
  private:
   struct Window {
-    std::chrono::steady_clock::time_point start;
+    std::chrono::steady_clock::time_point last;
     int failures = 0;
+    std::chrono::steady_clock::time_point wait_until;
   };
   std::mutex mutex_;
   std::unordered_map<std::string, Window> windows_;

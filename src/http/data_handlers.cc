@@ -156,7 +156,7 @@ Result<Reply> get_supplier(Call& call) { return supplier_reply(call, call.param(
 
 Result<Reply> patch_supplier(Call& call) {
   const std::string_view type = call.request.content_type;
-  if (!type.starts_with("application/json") && !type.starts_with("application/merge-patch+json")) {
+  if (!has_media_type(type, "application/json") && !has_media_type(type, "application/merge-patch+json")) {
     return refuse(Problem::kUnsupportedMedia, "send the changes as a JSON object");
   }
   if (call.request.if_match.empty()) {
@@ -165,7 +165,7 @@ Result<Reply> patch_supplier(Call& call) {
   }
   const auto version = if_match_version(call.request.if_match);
   if (!version) return refuse(Problem::kPreconditionFailed, "If-Match names no version of this supplier");
-  const json body = json::parse(call.request.body, nullptr, false);
+  MOAT_TRY(const json body, call.body ? Result<json>(*call.body) : parse_body(call.request.body));
   if (!body.is_object() || body.empty()) return input_error("body", "send a JSON object of the fields to change");
   std::vector<app::FieldChange> changes;
   for (const auto& [field, value] : body.items()) {
@@ -220,7 +220,7 @@ Result<Reply> list_products(Call& call) {
 
 Result<Reply> product_packages(Call& call) {
   const std::string product = call.param("id");
-  MOAT_CHECK(require_product(call, product));
+  // Authorization before existence: a supplier user's product is one with its work in it.
   std::map<std::string, double> assigned;
   if (call.is_supplier()) {
     MOAT_TRY(assigned, assigned_packages(call, product));
@@ -230,6 +230,7 @@ Result<Reply> product_packages(Call& call) {
       return denied;
     }
   }
+  MOAT_CHECK(require_product(call, product));
   MOAT_TRY(const auto names, secret_names(call, product));
   MOAT_TRY(const auto packages, call.workspace.store().list(table("packages")));
   json items = json::array();

@@ -26,9 +26,11 @@ constexpr std::int64_t kMaxWithinDays = 3660;
 
 constexpr std::int64_t kDefaultLimit = 100;
 
-// The visit `id`, or kNotFound. A supplier user asking for another supplier's visit is denied.
+// The visit `id`, or kNotFound. A supplier user asking for another supplier's visit, or for one
+// that does not exist, is denied (the same answer either way).
 Result<std::optional<json>> visit_of_caller(Call& call, const std::string& id) {
   MOAT_TRY(const auto visit, call.workspace.store().get(table("visits"), {id}));
+  if (!visit && call.is_supplier()) return std::optional<json>();
   if (!visit) return Error(ErrorCode::kNotFound, "visit", "no visit '" + id + "'");
   if (call.is_supplier() && text_of(*visit, "supplier") != call.user.supplier) return std::optional<json>();
   return std::optional<json>(*visit);

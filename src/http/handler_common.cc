@@ -95,12 +95,14 @@ Reply refuse(Problem problem, std::string detail) {
 
 std::variant<json, Reply> json_object_body(const Call& call, bool optional) {
   if (optional && call.request.body.empty()) return json::object();
-  if (!call.request.content_type.starts_with("application/json")) {
+  if (call.body && call.body->is_object()) return *call.body;  // checked against the route's schema
+  if (!has_media_type(call.request.content_type, "application/json")) {
     return refuse(Problem::kUnsupportedMedia, "send a JSON object (Content-Type: application/json)");
   }
-  json body = json::parse(call.request.body, nullptr, false);
-  if (!body.is_object()) return refuse(Problem::kBadRequest, "the body is not a JSON object");
-  return body;
+  auto body = parse_body(call.request.body);
+  if (!body.ok()) return refuse(Problem::kBadRequest, body.error().where() + ": " + body.error().message());
+  if (!body->is_object()) return refuse(Problem::kBadRequest, "the body is not a JSON object");
+  return std::move(*body);
 }
 
 Date today(const Call& call) {

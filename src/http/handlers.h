@@ -35,6 +35,7 @@ Reply refuse(Problem problem, std::string detail);
 // The request's body as a JSON object: a refusal (415, 400) when it is not one. An `optional`
 // body may be left out (an empty object then).
 std::variant<nlohmann::json, Reply> json_object_body(const Call& call, bool optional = false);
+
 // The currency of a product's quotes (empty when it has none).
 Result<std::string> product_currency(Call& call, const std::string& product);
 // Today (UTC) as the session's clock tells it.

@@ -2,8 +2,11 @@
 #include "http/routes.h"
 
 #include <algorithm>
+#include <mutex>
+#include <unordered_map>
 
 #include "http/handlers.h"
+#include "http/request_bodies.h"
 
 namespace moat::http {
 namespace {
@@ -28,79 +31,6 @@ constexpr Roles kRevokers{Role::kAdmin, Role::kSourcing, Role::kLegal};
 constexpr Roles kReturnConfirmers{Role::kAdmin, Role::kSourcing, Role::kLegal, Role::kOversight};
 // Who downloads a copy: its recipient (a supplier user bound to that person), or an administrator.
 constexpr Roles kCopyTakers{Role::kAdmin, Role::kSupplier};
-
-constexpr std::string_view kReleaseBody =
-    R"json({"type": "object", "required": ["package", "supplier", "recipients"],
-        "properties": {"package": {"type": "string"}, "supplier": {"type": "string"},
-                       "product": {"type": "string", "description": "when several products have the package"},
-                       "recipients": {"type": "array", "items": {"type": "string"}, "description": "person ids"},
-                       "files": {"type": "array", "items": {"type": "string"},
-                                 "description": "file ids (default: the package's current files)"},
-                       "expires": {"type": "string", "format": "date"}, "reason": {"type": "string"},
-                       "dry_run": {"type": "boolean", "description": "what it would do; nothing written"}}})json";
-constexpr std::string_view kReasonBody =
-    R"({"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}})";
-
-constexpr std::string_view kLoginBody =
-    R"({"type": "object", "required": ["name", "password"],
-        "properties": {"name": {"type": "string"}, "password": {"type": "string", "format": "password"}}})";
-constexpr std::string_view kFlagBody =
-    R"({"type": "object", "required": ["state", "reason"],
-        "properties": {"state": {"enum": ["acknowledged", "resolved", "open"]}, "reason": {"type": "string"}}})";
-constexpr std::string_view kFlagsBody =
-    R"({"type": "object", "required": ["ids", "state", "reason"],
-        "properties": {"ids": {"type": "array", "items": {"type": "string"}, "minItems": 1},
-                       "state": {"enum": ["acknowledged", "resolved", "open"]}, "reason": {"type": "string"}}})";
-constexpr std::string_view kAnswerBody =
-    R"({"type": "object", "required": ["answer"], "properties": {"answer": {"type": "string",
-        "description": "what was done about the finding, by whom, with what evidence"}}})";
-constexpr std::string_view kCloseBody =
-    R"({"type": "object", "properties": {"closed_on": {"type": "string", "format": "date",
-        "description": "default: today"}}})";
-constexpr std::string_view kWaiverBody =
-    R"json({"type": "object", "required": ["check", "subject", "role", "reason", "expires"],
-        "properties": {"check": {"type": "string", "description": "a gate check id: owner-visit"},
-                       "subject": {"type": "string", "description": "the check's subject: supplier/F03"},
-                       "product": {"type": "string", "description": "only for this product (default: every product)"},
-                       "role": {"type": "string", "description": "the role of who grants it: IP counsel"},
-                       "reason": {"type": "string"},
-                       "expires": {"type": "string", "format": "date"},
-                       "granted": {"type": "string", "format": "date", "description": "default: today"}}})json";
-constexpr std::string_view kPlanBody =
-    R"json({"type": "object", "description": "all optional: the workspace's policy and 20 s by default",
-        "properties": {"collusion": {"type": "integer", "minimum": 0, "maximum": 10},
-                       "max_exposure_share": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
-                       "time_limit": {"type": "number", "exclusiveMinimum": 0, "maximum": 60}}})json";
-constexpr std::string_view kVisitBody =
-    R"json({"type": "object", "required": ["supplier"],
-        "properties": {"supplier": {"type": "string"}, "kind": {"enum": ["audit", "visit", "owner-visit"]},
-                       "date": {"type": "string", "format": "date", "description": "default: today"},
-                       "by": {"type": "array", "items": {"type": "string"}}, "checklist": {"type": "string"},
-                       "product": {"type": "string"},
-                       "items": {"type": "array", "items": {"type": "object", "required": ["item", "result"],
-                                 "properties": {"item": {"type": "string"}, "result": {"enum": ["pass", "fail", "na"]},
-                                                "note": {"type": "string"}}}},
-                       "capacity_seen": {"type": "integer", "minimum": 0},
-                       "headcount_seen": {"type": "integer", "minimum": 0},
-                       "sites_seen": {"type": "array", "items": {"type": "string"}},
-                       "subcontractors_seen": {"type": "array", "items": {"type": "string"}},
-                       "update_supplier": {"type": "boolean"}, "note": {"type": "string"}}})json";
-constexpr std::string_view kFindingBody =
-    R"json({"type": "object", "required": ["severity", "description"],
-        "properties": {"severity": {"enum": ["critical", "major", "minor", "observation"]},
-                       "description": {"type": "string"}, "item": {"type": "string"},
-                       "action": {"type": "string"}, "owner": {"type": "string"},
-                       "due": {"type": "string", "format": "date"}}})json";
-constexpr std::string_view kSupplierPatchBody =
-    R"({"type": "object", "description": "fields to change, each a JSON value or the text of a CSV cell; null clears",
-        "additionalProperties": true})";
-
-constexpr std::string_view kRemoveBody =
-    R"({"type": "object", "required": ["keys"],
-        "properties": {"keys": {"type": "array", "minItems": 1, "items": {"type": "string"},
-                                "description": "record keys as the ledger writes them: aurora/C1"},
-                       "if_version": {"type": "integer", "description": "with one key: the version read"},
-                       "cascade": {"type": "boolean"}, "dry_run": {"type": "boolean"}}})";
 
 // The one route table. Order matters only for the OpenAPI document's order.
 const Route kRoutes[] = {
@@ -332,6 +262,15 @@ std::optional<std::vector<std::pair<std::string, std::string>>> parse_form(std::
     pairs.emplace_back(std::move(*key), std::move(*value));
   }
   return pairs;
+}
+
+const nlohmann::json& body_schema(const Route& route) {
+  static std::mutex mutex;
+  static std::unordered_map<const Route*, nlohmann::json> parsed;
+  std::lock_guard lock(mutex);
+  auto [it, added] = parsed.try_emplace(&route);
+  if (added) it->second = route.request_body.empty() ? nlohmann::json() : nlohmann::json::parse(route.request_body);
+  return it->second;
 }
 
 std::string_view cookie_value(std::string_view header, std::string_view name) {

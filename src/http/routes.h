@@ -21,6 +21,7 @@
 #include "app/workspace.h"
 #include "core/result.h"
 #include "http/api.h"
+#include "http/body_schema.h"
 #include "http/problem.h"
 
 namespace moat::http {
@@ -79,6 +80,9 @@ struct Call {
   app::Workspace& workspace;
   const app::Session& session;  // the caller as actor, the clock
   const app::AccountPolicy& accounts;
+  // The JSON body, parsed strictly and checked against the route's request_body schema; null
+  // when the route declares none or the body is empty or not JSON (json_object_body decides).
+  const nlohmann::json* body = nullptr;
 
   std::string param(std::string_view name) const;
   std::optional<std::string> query_value(std::string_view name) const;
@@ -112,7 +116,10 @@ struct Route {
   Scope scope;
   Handler handler;
   std::string_view query = {};         // query parameters, comma-separated: "limit,offset,status"
-  std::string_view request_body = {};  // JSON Schema of the request body, when it takes one
+  // JSON Schema of the request body (request_bodies.h), when it takes one. A JSON body is checked
+  // against it before the handler runs (body_schema.h): wrong types, unknown members (unless
+  // "additionalProperties": true), missing required ones are 400s naming their JSON pointer.
+  std::string_view request_body = {};
   bool cacheable = false;              // GET whose answer depends only on the data and the caller
   bool slow = false;                   // runs off the I/O threads (password hashing)
 };
@@ -127,6 +134,9 @@ std::optional<std::string> percent_decode(std::string_view text, bool plus_is_sp
 
 // Query string or form body "a=1&b=2" -> pairs; nullopt when malformed.
 std::optional<std::vector<std::pair<std::string, std::string>>> parse_form(std::string_view text);
+
+// The route's request_body schema, parsed once (null when it has none).
+const nlohmann::json& body_schema(const Route& route);
 
 // The value of cookie `name` in a Cookie header, or empty.
 std::string_view cookie_value(std::string_view header, std::string_view name);

@@ -40,6 +40,58 @@ TEST(FormTest, DecodesQueriesAndForms) {
   EXPECT_FALSE(parse_form("a=%4"));
 }
 
+TEST(MediaTypeTest, ComparesExactlyWithoutRegardToCase) {
+  EXPECT_TRUE(has_media_type("application/json", "application/json"));
+  EXPECT_TRUE(has_media_type("Application/JSON; charset=UTF-8", "application/json"));
+  EXPECT_TRUE(has_media_type(" application/json ;charset=\"utf-8\"", "application/json"));
+  EXPECT_FALSE(has_media_type("application/jsonx", "application/json"));
+  EXPECT_FALSE(has_media_type("application/json-patch+json", "application/json"));
+  EXPECT_FALSE(has_media_type("application/json; charset=latin1", "application/json"));
+  EXPECT_FALSE(has_media_type("text/json", "application/json"));
+  EXPECT_FALSE(has_media_type("", "application/json"));
+}
+
+std::vector<std::string> problems_of(const json& schema, const json& body) {
+  const Status checked = check_body(schema, body);
+  std::vector<std::string> out;
+  if (!checked.ok()) {
+    for (const Diagnostic& d : checked.error().diagnostics()) out.push_back(d.where);
+  }
+  return out;
+}
+
+TEST(BodySchemaTest, TypesEveryFieldAndRefusesUnknownOnes) {
+  const json schema = json::parse(R"({"type": "object", "required": ["a"],
+      "properties": {"a": {"type": "string", "minLength": 1}, "d": {"type": "string", "format": "date"},
+                     "n": {"type": "integer", "minimum": 0, "maximum": 10}, "x": {"type": "number", "exclusiveMinimum": 0},
+                     "l": {"type": "array", "items": {"type": "object", "properties": {"r": {"enum": ["p", "f"]}}}}}})");
+  EXPECT_TRUE(problems_of(schema, {{"a", "x"}, {"d", "2026-01-05"}, {"n", 3}, {"x", 0.5}, {"l", {{{"r", "p"}}}}}).empty());
+  using List = std::vector<std::string>;
+  for (const json& bad : {json::array({"x"}), json(123), json::object(), json(true), json(""), json(nullptr)}) {
+    EXPECT_EQ(problems_of(schema, {{"a", bad}}), List{"body#/a"}) << bad.dump();
+  }
+  EXPECT_EQ(problems_of(schema, json::object()), List{"body#/a"}) << "required";
+  EXPECT_EQ(problems_of(schema, {{"a", "x"}, {"d", 5}}), List{"body#/d"});
+  EXPECT_EQ(problems_of(schema, {{"a", "x"}, {"d", "2026-02-30"}}), List{"body#/d"});
+  EXPECT_EQ(problems_of(schema, {{"a", "x"}, {"n", 2.5}}), List{"body#/n"});
+  EXPECT_TRUE(problems_of(schema, {{"a", "x"}, {"n", 2.0}}).empty()) << "2.0 is a whole number";
+  EXPECT_EQ(problems_of(schema, {{"a", "x"}, {"n", 11}}), List{"body#/n"});
+  EXPECT_EQ(problems_of(schema, {{"a", "x"}, {"x", 0}}), List{"body#/x"});
+  EXPECT_EQ(problems_of(schema, {{"a", "x"}, {"colour", "red"}}), List{"body#/colour"});
+  EXPECT_EQ(problems_of(schema, {{"a", "x"}, {"l", {{{"r", "maybe"}}, {{"s", 1}}}}}),
+            (List{"body#/l/0/r", "body#/l/1/s"}));
+  EXPECT_EQ(problems_of(schema, json::array()), List{"body#"});
+}
+
+TEST(BodySchemaTest, EveryRouteSchemaIsAnObjectSchema) {
+  for (const Route& route : routes()) {
+    if (route.request_body.empty()) continue;
+    const json& schema = body_schema(route);
+    EXPECT_EQ(schema.value("type", ""), "object") << route.pattern;
+    EXPECT_EQ(&schema, &body_schema(route)) << "parsed once";
+  }
+}
+
 TEST(CookieTest, FindsTheSessionCookieAmongOthers) {
   EXPECT_EQ(cookie_value("a=1; moat_session=xyz; b=2", kSessionCookie), "xyz");
   EXPECT_EQ(cookie_value("moat_session_old=1", kSessionCookie), "");

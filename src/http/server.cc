@@ -10,6 +10,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -17,9 +18,11 @@
 #include <atomic>
 #include <charconv>
 #include <cstdio>
+#include <list>
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "app/session.h"
@@ -52,14 +55,101 @@ std::int64_t wall_ms() {
       .count();
 }
 
+// A connection as the registry sees it: something that can be closed while it waits for a request.
+class Evictable {
+ public:
+  virtual ~Evictable() = default;
+  // Closes the connection if it is still waiting for a request (called from any thread).
+  virtual void evict() = 0;
+};
+
+// Every open connection with its client address and state, shared by the I/O threads: the
+// connection limits are decided here. A connection is idle while it waits for a request (its
+// first, the rest of one, or the next on a keep-alive connection); only idle connections are
+// evicted to make room, the one idle the longest first, and at the global limit only those no
+// signed-in caller has used, so that signed-in keep-alive clients are served on.
+class Registry {
+  struct Slot {
+    std::string address;
+    std::weak_ptr<Evictable> connection;
+    std::chrono::steady_clock::time_point idle_since;
+    bool idle = true;
+    bool signed_in = false;
+    bool evicting = false;
+  };
+
+ public:
+  using Handle = std::list<Slot>::iterator;
+
+  // Registers a connection from `address`, evicting an idle one when a limit is reached; nothing
+  // when no room can be made. `per_address` is that limit, 0 for none.
+  std::optional<Handle> admit(const std::string& address, std::weak_ptr<Evictable> connection, std::size_t total,
+                              std::size_t per_address) {
+    std::shared_ptr<Evictable> victim;
+    std::optional<Handle> handle;
+    {
+      std::lock_guard lock(mutex_);
+      std::size_t& from_address = by_address_[address];
+      if (per_address != 0 && from_address >= per_address) {
+        victim = take_idle([&](const Slot& slot) { return slot.address == address; });
+        if (!victim) return std::nullopt;
+      } else if (slots_.size() >= total) {
+        victim = take_idle([](const Slot& slot) { return !slot.signed_in; });
+        if (!victim) return std::nullopt;
+      }
+      ++from_address;
+      handle = slots_.insert(slots_.end(), Slot{address, std::move(connection), std::chrono::steady_clock::now()});
+    }
+    if (victim) victim->evict();
+    return handle;
+  }
+
+  void leave(Handle handle) {
+    std::lock_guard lock(mutex_);
+    const auto count = by_address_.find(handle->address);
+    if (count != by_address_.end() && --count->second == 0) by_address_.erase(count);
+    slots_.erase(handle);
+  }
+
+  void set_idle(Handle handle, bool idle) {
+    std::lock_guard lock(mutex_);
+    handle->idle = idle;
+    handle->evicting = false;
+    if (idle) handle->idle_since = std::chrono::steady_clock::now();
+  }
+
+  void set_signed_in(Handle handle) {
+    std::lock_guard lock(mutex_);
+    handle->signed_in = true;
+  }
+
+ private:
+  // The connection idle the longest among those `eligible`, marked as being evicted; or nothing.
+  template <class Eligible>
+  std::shared_ptr<Evictable> take_idle(Eligible eligible) {
+    Slot* oldest = nullptr;
+    for (Slot& slot : slots_) {
+      if (!slot.idle || slot.evicting || !eligible(slot)) continue;
+      if (!oldest || slot.idle_since < oldest->idle_since) oldest = &slot;
+    }
+    if (!oldest) return nullptr;
+    oldest->evicting = true;
+    return oldest->connection.lock();
+  }
+
+  std::mutex mutex_;
+  std::list<Slot> slots_;
+  std::unordered_map<std::string, std::size_t> by_address_;
+};
+
 // What every connection shares.
 struct Shared {
   Api& api;
   const ServerOptions& options;
   asio::thread_pool& slow;
   std::atomic<int> in_flight{0};
-  std::atomic<std::size_t> connections{0};
   std::atomic<bool> stopping{false};
+  Registry registry;
   std::mutex log_mutex;
 };
 
@@ -90,31 +180,63 @@ std::string_view header(const bhttp::request<bhttp::string_body>& request, std::
   return it == request.end() ? std::string_view() : std::string_view(it->value().data(), it->value().size());
 }
 
+// The answer to a connection no room could be made for: written at once, without reading.
+constexpr std::string_view kBusyResponse =
+    "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nContent-Type: text/plain\r\n"
+    "Content-Length: 37\r\nConnection: close\r\n\r\ntoo many connections: try again soon\n";
+
 template <class Stream>
-class Connection : public std::enable_shared_from_this<Connection<Stream>> {
+class Connection : public Evictable, public std::enable_shared_from_this<Connection<Stream>> {
  public:
   static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
 
   Connection(Stream stream, Shared& shared, std::string peer)
-      : stream_(std::move(stream)), shared_(shared), peer_(std::move(peer)) {
-    ++shared_.connections;
+      : stream_(std::move(stream)), shared_(shared), peer_(std::move(peer)) {}
+  ~Connection() override {
+    if (slot_) shared_.registry.leave(*slot_);
   }
-  ~Connection() { --shared_.connections; }
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  void start() {
+  // Runs on the connection's own thread: takes a place in the registry, or answers 503.
+  void start(std::size_t per_address) {
+    slot_ = shared_.registry.admit(peer_, this->weak_from_this(), shared_.options.max_connections, per_address);
+    if (!slot_) return refuse();
+    beast::get_lowest_layer(stream_).expires_after(shared_.options.first_byte_timeout);
     if constexpr (kTls) {
-      beast::get_lowest_layer(stream_).expires_after(shared_.options.idle_timeout);
       stream_.async_handshake(ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
         if (!ec) self->read();
       });
     } else {
-      read();
+      // The first byte within first_byte_timeout; the rest of the request as any other.
+      stream_.async_read_some(buffer_.prepare(kFirstRead),
+                              [self = this->shared_from_this()](beast::error_code ec, std::size_t bytes) {
+                                if (ec) return;
+                                self->buffer_.commit(bytes);
+                                self->read();
+                              });
     }
   }
 
+  void evict() override {
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
+      if (!self->busy_) beast::get_lowest_layer(self->stream_).close();
+    });
+  }
+
  private:
+  static constexpr std::size_t kFirstRead = 4096;
+
+  void refuse() {
+    if constexpr (kTls) {
+      beast::get_lowest_layer(stream_).close();
+    } else {
+      beast::get_lowest_layer(stream_).expires_after(kWriteTimeout);
+      asio::async_write(stream_, asio::buffer(kBusyResponse.data(), kBusyResponse.size()),
+                        [self = this->shared_from_this()](beast::error_code, std::size_t) { self->close(); });
+    }
+  }
+
   void read() {
     parser_.emplace();
     parser_->body_limit(shared_.options.max_body_bytes);
@@ -124,14 +246,21 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
                       [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
+  void set_busy(bool busy) {
+    busy_ = busy;
+    shared_.registry.set_idle(*slot_, !busy);
+  }
+
   void on_read(beast::error_code ec) {
     if (ec == bhttp::error::end_of_stream) return close();
     if (ec == bhttp::error::body_limit || ec == bhttp::error::header_limit) {
       keep_alive_ = false;
       ++shared_.in_flight;
+      set_busy(true);
       return respond(problem_response(Problem::kTooLarge, "the request is larger than this server accepts", ""));
     }
-    if (ec) return;  // a timeout, a reset or garbage: drop the connection
+    if (ec) return;  // a timeout, a reset, an eviction or garbage: drop the connection
+    set_busy(true);
     request_ = parser_->release();
     keep_alive_ = request_.keep_alive() && !shared_.stopping;
     ++shared_.in_flight;
@@ -196,6 +325,10 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
       response_.prepare_payload();
     }
     if (shared_.options.access_log) log(response);
+    if (!response.actor.empty() && !signed_in_) {
+      signed_in_ = true;
+      shared_.registry.set_signed_in(*slot_);
+    }
     beast::get_lowest_layer(stream_).expires_after(kWriteTimeout);
     bhttp::async_write(stream_, response_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
       self->on_write(ec);
@@ -204,6 +337,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
 
   void on_write(beast::error_code ec) {
     --shared_.in_flight;
+    set_busy(false);
     if (ec) return;
     if (!keep_alive_ || shared_.stopping) return close();
     read();
@@ -216,8 +350,9 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     const std::string_view target = view_.target.substr(0, view_.target.find('?'));
     char elapsed[32];
     std::snprintf(elapsed, sizeof elapsed, "%.1fms", ms);
+    const beast::string_view method = request_.method_string();
     log_line(shared_, app::iso8601_utc(wall_ms()) + " " + loggable(view_.client, 64) + " " +
-                          loggable(view_.method, 16) + " " + loggable(target) + " " +
+                          loggable(std::string_view(method.data(), method.size()), 16) + " " + loggable(target) + " " +
                           std::to_string(response.status) + " " + elapsed + " " +
                           (response.actor.empty() ? "-" : loggable(response.actor, 64)));
   }
@@ -241,6 +376,9 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   bhttp::response<bhttp::string_body> response_;
   Request view_;
   bool keep_alive_ = true;
+  bool busy_ = false;       // a request is being answered (not to be evicted)
+  bool signed_in_ = false;  // a signed-in caller has used the connection
+  std::optional<Registry::Handle> slot_;
   std::chrono::steady_clock::time_point started_;
 };
 
@@ -263,7 +401,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
  private:
   void on_accept(beast::error_code ec, Socket socket) {
     if (!acceptor_.is_open()) return;
-    if (!ec && shared_.connections < shared_.options.max_connections) start(std::move(socket));
+    if (!ec) start(std::move(socket));
     accept();
   }
 
@@ -273,16 +411,19 @@ class Listener : public std::enable_shared_from_this<Listener> {
     const auto peer = socket.remote_endpoint(error);
     if (error) return;
     std::string address = peer.address().to_string();
+    // A trusted proxy's connections carry many clients: it limits them itself (docs/deploy.md).
+    const std::size_t per_address =
+        shared_.options.trust_proxy && is_loopback(address) ? 0 : shared_.options.max_connections_per_address;
     const Executor executor = socket.get_executor();
     // Started on its own context's thread, where all its handlers run.
     if (tls_) {
       auto connection = std::make_shared<Connection<TlsStream>>(TlsStream(PlainStream(std::move(socket)), *tls_),
                                                                 shared_, std::move(address));
-      asio::post(executor, [connection] { connection->start(); });
+      asio::post(executor, [connection, per_address] { connection->start(per_address); });
     } else {
       auto connection =
           std::make_shared<Connection<PlainStream>>(PlainStream(std::move(socket)), shared_, std::move(address));
-      asio::post(executor, [connection] { connection->start(); });
+      asio::post(executor, [connection, per_address] { connection->start(per_address); });
     }
   }
 

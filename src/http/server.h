@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The network side of `moat serve`: HTTP/1.1 on Boost.Beast (docs/decisions/0008-http.md),
 // asynchronous on a small fixed number of threads, keep-alive, TCP_NODELAY, limits on request
-// size and time, and TLS through OpenSSL when a certificate and key are given. Requests go to an
+// size and time, limits on connections (per client address and in all, evicting idle connections
+// at a limit so that new clients are still served), and TLS through OpenSSL when a certificate
+// and key are given. Requests go to an
 // Api (api.h); sign-ins, which hash a password, run on a separate small pool so that they never
 // hold up an I/O thread. One log line per request, without secrets. Stops on SIGINT or SIGTERM,
 // letting requests in flight finish.
@@ -37,7 +39,13 @@ struct ServerOptions {
   bool access_log = true;
   std::size_t max_body_bytes = 1 << 20;
   std::chrono::seconds idle_timeout{30};  // for a request to arrive whole, and between requests
+  // A new connection's first byte (its TLS handshake, whole) must arrive within this.
+  std::chrono::seconds first_byte_timeout{10};
+  // At either limit the connection idle the longest is closed for the new one (at the global
+  // limit only one no signed-in caller has used); when none is idle the new one is answered 503.
   std::size_t max_connections = 4096;
+  // Per client address; not applied to a trusted proxy's loopback connections.
+  std::size_t max_connections_per_address = 128;
   std::function<void(std::uint16_t port)> on_listening;  // once listening, with the port bound
 };
 

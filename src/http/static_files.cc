@@ -24,7 +24,6 @@ constexpr MediaType kMediaTypes[] = {
     {".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
     {".json", "application/json"}, {".svg", "image/svg+xml"}, {".png", "image/png"},
     {".ico", "image/x-icon"}, {".woff2", "font/woff2"}, {".txt", "text/plain; charset=utf-8"},
-    {".map", "application/json"},
 };
 
 std::string_view media_type(const fs::path& file) {
@@ -41,9 +40,11 @@ std::optional<fs::path> resolve(const fs::path& root, std::string_view path) {
   if (!decoded || decoded->find('\\') != std::string::npos) return std::nullopt;
   std::string relative = decoded->substr(1);
   if (relative.empty() || relative.back() == '/') relative += "index.html";
+  // No hidden files or folders (.env, .git) and no source maps (they give the sources away).
   for (const auto& part : fs::path(relative)) {
-    if (part == ".." || part == ".") return std::nullopt;
+    if (part.string().starts_with('.')) return std::nullopt;
   }
+  if (fs::path(relative).extension() == ".map") return std::nullopt;
   std::error_code error;
   const fs::path base = fs::canonical(root, error);
   if (error) return std::nullopt;

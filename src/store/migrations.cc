@@ -279,6 +279,14 @@ const std::vector<Migration> kMigrations = {
               "note" TEXT NOT NULL, "at" TEXT NOT NULL))",
      },
      build_tree},
+    {9,
+     "sign-in throttling per account and client address (growing delays, not a lockout)",
+     {
+         R"(CREATE TABLE "sign_in_failures" (
+              "name" TEXT NOT NULL, "client" TEXT NOT NULL, "failures" BIGINT NOT NULL,
+              "wait_until_ms" BIGINT NOT NULL, "last_ms" BIGINT NOT NULL, PRIMARY KEY ("name", "client")))",
+         R"(CREATE INDEX "sign_in_failures_last" ON "sign_in_failures" ("last_ms"))",
+     }},
     {10,
      "BOM lines fitted or not (DNP)",
      {

@@ -4,7 +4,12 @@
 #include <algorithm>
 #include <fstream>
 #include <limits>
+#include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -266,7 +271,9 @@ Status Store::read_snapshot(const std::function<Status()>& body) {
 Result<std::unique_ptr<Store>> Store::open(std::unique_ptr<Database> db,
                                            std::filesystem::path witness) {
   MOAT_CHECK(migrate(*db));
-  return std::unique_ptr<Store>(new Store(std::move(db), std::move(witness)));
+  auto store = std::unique_ptr<Store>(new Store(std::move(db), std::move(witness)));
+  store->remove_stale_witness_files();  // left by processes killed between writing and renaming
+  return store;
 }
 
 Result<std::optional<Versioned>> Store::get_versioned(const Table& table, const Key& key) {
@@ -385,30 +392,75 @@ Result<std::int64_t> Store::event_count() {
   return count ? *count : 0;
 }
 
+namespace {
+
+// Writes `text` to a new file `path` (owner-only) and flushes it to the disk.
+bool write_durably(const std::filesystem::path& path, const std::string& text) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return false;
+  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  ok = ::fsync(fd) == 0 && ok;
+  return ::close(fd) == 0 && ok;
+}
+
+// Flushes a folder's entries (a rename in it) to the disk.
+void sync_folder(const std::filesystem::path& folder) {
+  const int fd = ::open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  (void)::fsync(fd);
+  ::close(fd);
+}
+
+// A witness's temporary file, "ledger.head.<pid>.<seq>.tmp": the process that wrote it, or 0.
+pid_t temporary_owner(const std::string& name, const std::string& witness_name) {
+  if (!name.starts_with(witness_name + ".") || !name.ends_with(".tmp")) return 0;
+  const std::string middle = name.substr(witness_name.size() + 1, name.size() - witness_name.size() - 5);
+  const std::size_t dot = middle.find('.');
+  if (dot == std::string::npos || dot == 0) return 0;
+  const std::string pid = middle.substr(0, dot);
+  if (!std::all_of(pid.begin(), pid.end(), [](char c) { return c >= '0' && c <= '9'; }) || pid.size() > 9) return 0;
+  return static_cast<pid_t>(std::stol(pid));
+}
+
+}  // namespace
+
+void Store::remove_stale_witness_files() const {
+  if (witness_.empty()) return;
+  constexpr auto kStale = std::chrono::minutes(1);  // a temporary file lives for microseconds
+  const std::string witness_name = witness_.filename().string();
+  std::error_code error;
+  const std::filesystem::path folder = witness_.has_parent_path() ? witness_.parent_path() : ".";
+  for (const auto& entry : std::filesystem::directory_iterator(folder, error)) {
+    const pid_t owner = temporary_owner(entry.path().filename().string(), witness_name);
+    if (owner == 0) continue;
+    std::error_code ignored;
+    const auto written = std::filesystem::last_write_time(entry.path(), ignored);
+    const bool old = !ignored && std::filesystem::file_time_type::clock::now() - written > kStale;
+    const bool orphaned = owner != getpid() && ::kill(owner, 0) != 0 && errno == ESRCH;
+    if (old || orphaned) std::filesystem::remove(entry.path(), ignored);
+  }
+}
+
 Status Store::write_witness(const ledger::Event& last) const {
   // Several processes may commit at once: each writes its own temporary file, and a witness
   // never moves backwards (a lagging one is still a true lower bound, so races are harmless).
+  // The file and then its folder are flushed to the disk, so that a crash leaves the old witness
+  // or the new one, never an empty file.
   if (auto current = read_witness(); current.ok() && *current && (*current)->seq >= last.seq) return {};
   const std::filesystem::path temporary =
       witness_.string() + "." + std::to_string(getpid()) + "." + std::to_string(last.seq) + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    out << last.seq << ' ' << last.hash << '\n';
-    if (!out) {
-      out.close();
-      std::error_code ignored;
-      std::filesystem::remove(temporary, ignored);
-      return internal_error("cannot write the ledger witness " + temporary.string());
-    }
+  if (!write_durably(temporary, std::to_string(last.seq) + ' ' + last.hash + '\n')) {
+    std::error_code ignored;
+    std::filesystem::remove(temporary, ignored);
+    return internal_error("cannot write the ledger witness " + temporary.string());
   }
   std::error_code error;
-  std::filesystem::permissions(temporary, std::filesystem::perms::owner_read |
-                                              std::filesystem::perms::owner_write, error);
   std::filesystem::rename(temporary, witness_, error);
   if (error) {
     std::filesystem::remove(temporary, error);
     return internal_error("cannot replace the ledger witness");
   }
+  sync_folder(witness_.parent_path());
   return {};
 }
 

@@ -91,6 +91,8 @@ class Store {
   Store(std::unique_ptr<Database> db, std::filesystem::path witness)
       : db_(std::move(db)), witness_(std::move(witness)) {}
   Status write_witness(const ledger::Event& last) const;
+  // Removes temporary witness files that a process killed mid-write left behind.
+  void remove_stale_witness_files() const;
 
   std::unique_ptr<Database> db_;
   std::filesystem::path witness_;

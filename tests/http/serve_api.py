@@ -330,15 +330,25 @@ def concrete(pattern, own):
     raise AssertionError("no object for " + pattern)
 
 
-def matrix_request(server, role, method, pattern, own):
+def missing(pattern):
+    """The path with its ids bound to objects that do not exist."""
+    path = pattern.replace("{plan}", "P-none").replace("{finding}", "F999")
+    if pattern.startswith("/api/suppliers/"):
+        return path.replace("{id}", "F999")
+    if pattern.startswith("/api/flags/"):
+        return path.replace("{id}", "FL999")
+    return path.replace("{id}", "nope").replace("{visit}", "V99999")
+
+
+def matrix_request(server, role, method, pattern, own, absent=False):
     client = Client(server, token=TOKENS.get(role))
-    path = concrete(pattern, own)
+    path = missing(pattern) if absent else concrete(pattern, own)
     if method == "POST" and pattern == "/api/login":
         name = USERS.get(role, "viewer1")
         return Client(server).request("POST", path, {"name": name, "password": PASSWORD})
     if method == "PATCH":
         current = Client(server, token=TOKENS["admin"]).get(path).json
-        name = current["supplier"]["name"] if current else "x"
+        name = current["supplier"]["name"] if current and "supplier" in current else "x"
         return client.request("PATCH", path, {"name": name}, headers={"If-Match": "*"})
     if method == "POST" and pattern == "/api/releases":
         headers = {"X-CSRF-Token": client.csrf} if client.csrf else {}
@@ -368,15 +378,29 @@ def test_matrix(server):
         check(declared == allowed, "%s %s: table allows %s, matrix expects %s" % (method, pattern, sorted(declared),
                                                                              sorted(allowed)))
         for role in ROLES + ["anonymous"]:
+            replies = {}
             for own in (True, False):
                 if own is False and "{" not in pattern:
                     continue
                 reply = matrix_request(server, role, method, pattern, own)
+                replies[own] = reply
                 want = expected[role][0 if own else 1]
                 check(reply.status == want, "%s %s as %s (%s object): %s, expected %s: %s" % (
                     method, pattern, role, "own" if own else "foreign", reply.status, want, reply.text[:200]))
                 if reply.status >= 400:
                     problem_shape(reply, want, "%s %s as %s" % (method, pattern, role))
+            if "{" not in pattern:
+                continue
+            # Objects that do not exist: refused by role as any other; else 404, and for a supplier
+            # user exactly the answer an object of another supplier gets.
+            reply = matrix_request(server, role, method, pattern, True, absent=True)
+            want = expected[role][0] if expected[role][0] in (401, 403) else 404
+            check(reply.status == want, "%s %s as %s (missing object): %s, expected %s: %s" % (
+                method, pattern, role, reply.status, want, reply.text[:200]))
+            if role == "supplier" and expected[role][1] == 404:
+                strip = lambda r: {k: v for k, v in (r.json or {}).items() if k != "instance"}
+                check(strip(reply) == strip(replies[False]), "%s %s as supplier: missing %s, foreign %s" % (
+                    method, pattern, reply.text[:200], replies[False].text[:200]))
 
 
 # --- a supplier user reaches nothing of another supplier ---------------------------------------
@@ -492,7 +516,8 @@ def test_login_and_lockout(server):
     for _ in range(5):
         Client(server).login("lockme", "not the password")
     locked = Client(server).login("lockme")
-    problem_shape(locked, 401, "the right password on a locked account")
+    problem_shape(locked, 429, "the right password while the name waits")
+    check(locked.headers.get("retry-after", "").isdigit(), "the wait is given: %s" % locked.headers.get("retry-after"))
     client = Client(server)
     reply = client.login("viewer1")
     check(reply.status == 200, "sign-in: %s" % reply.text[:200])
