@@ -30,7 +30,7 @@ INSTANTIATE_TEST_SUITE_P(
         KindCase{"Text", "just notes, 中文 too\n", kText},
         KindCase{"Binary", std::string("\x7f" "ELF\0\0\1", 7), kOctets},
         KindCase{"GerberWordsInText", "we use %FS in prose without units\n", kText}),
-    [](const ::testing::TestParamInfo<KindCase>& info) { return std::string(info.param.name); });
+    [](const ::testing::TestParamInfo<KindCase>& param_info) { return std::string(param_info.param.name); });
 
 std::string zip_of(const std::vector<std::pair<std::string, std::string>>& members) {
   zip_error_t error;
