@@ -315,10 +315,30 @@ Result<int> schema_version(Database& db) {
   return version ? static_cast<int>(*version) : 0;
 }
 
+namespace {
+
+// Whether `version` is recorded as applied. Versions are checked one by one, not against the
+// newest applied, so that a migration numbered below one already applied still runs.
+Result<bool> applied(Database& db, int version) {
+  const SqlValue params[] = {std::int64_t{version}};
+  MOAT_TRY(const auto rows, db.query(R"(SELECT 1 FROM "schema_migrations" WHERE "version" = ?)", params));
+  return !rows.empty();
+}
+
+Result<std::int64_t> applied_count(Database& db) {
+  MOAT_TRY(const auto rows, db.query(R"(SELECT COUNT(*) FROM "schema_migrations")"));
+  if (rows.empty()) return std::int64_t{0};
+  const auto* count = std::get_if<std::int64_t>(&rows.front().front());
+  return count ? *count : 0;
+}
+
+}  // namespace
+
 Status migrate(Database& db) {
   const int newest = kMigrations.back().version;
   MOAT_TRY(const int found, schema_version(db));
-  if (found == newest) return {};
+  MOAT_TRY(const std::int64_t count, applied_count(db));
+  if (found == newest && count == static_cast<std::int64_t>(kMigrations.size())) return {};
   for (const Migration& migration : kMigrations) {
     // Each step re-reads the version under the writers' lock, so that processes opening the
     // same database at once apply every migration exactly once.
@@ -329,7 +349,8 @@ Status migrate(Database& db) {
                    "the workspace's database is at schema version " + std::to_string(current) +
                        ", newer than this moat knows (" + std::to_string(newest) + "): upgrade moat");
     }
-    if (migration.version <= current) continue;  // the transaction rolls back: nothing to do
+    MOAT_TRY(const bool done, applied(db, migration.version));
+    if (done) continue;  // the transaction rolls back: nothing to do
     for (std::string_view statement : migration.statements) MOAT_CHECK(db.execute(statement));
     if (migration.populate) MOAT_CHECK(migration.populate(db));
     const SqlValue params[] = {std::int64_t{migration.version}, std::string(migration.description)};
