@@ -9,6 +9,7 @@
 #include "mark/excellon.h"
 #include "mark/gerber.h"
 #include "mark/prf.h"
+#include "mark/step.h"
 
 namespace moat::mark {
 namespace {
@@ -39,7 +40,8 @@ const Format* format_named(std::string_view scheme) {
 std::vector<const Format*> formats() {
   static const std::unique_ptr<Format> gerber = make_gerber_format();
   static const std::unique_ptr<Format> excellon = make_excellon_format();
-  return {gerber.get(), excellon.get()};
+  static const std::unique_ptr<Format> step = make_step_format();
+  return {step.get(), gerber.get(), excellon.get()};
 }
 
 std::string detect_scheme(std::string_view bytes) {
