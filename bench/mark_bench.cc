@@ -204,7 +204,7 @@ int false_attribution(const Options& o) {
       const size_t length = format->capacity(master, secret).value().length;
       std::vector<uint8_t> random(length);
       for (auto& bit : random) bit = rng() & 1;
-      suspect = format->embed(master, secret, random).value().bytes;
+      suspect = format->embed(master, secret, random, "").value().bytes;
     }
     if (kind == 3) suspect = mark(other, o.format, key, ids[0]).value().bytes;
     ++kinds[kind];

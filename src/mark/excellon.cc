@@ -136,8 +136,8 @@ std::string format_value(const DrillFile& file, const DrillOp& op, int64_t value
   std::string digits = std::to_string(negative ? -value : value);
   if (file.omit_trailing) {
     const size_t width = static_cast<size_t>(file.integer_digits + file.decimal_digits);
+    // Full width: readers disagree on which zeros "LZ" leaves out, none misreads all digits.
     if (digits.size() < width) digits.insert(0, width - digits.size(), '0');
-    while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
   }
   return (negative ? "-" : "") + digits;
 }

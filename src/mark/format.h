@@ -44,9 +44,10 @@ class Format {
   virtual bool detect(std::string_view bytes) const = 0;
   // Fails (kInput, located) when the master does not parse.
   virtual Result<Capacity> capacity(std::string_view master, std::string_view secret) const = 0;
-  // `codeword` has capacity().length bits.
+  // `codeword` has capacity().length bits; `stamp` is the visible text of formats that show one
+  // (PDF), ignored by the others.
   virtual Result<Embedded> embed(std::string_view master, std::string_view secret,
-                                 const std::vector<uint8_t>& codeword) const = 0;
+                                 const std::vector<uint8_t>& codeword, std::string_view stamp) const = 0;
   // Fails (kInput) when the suspect does not parse or cannot be registered against the master.
   virtual Result<Reading> read(std::string_view suspect, std::string_view master,
                                std::string_view secret) const = 0;

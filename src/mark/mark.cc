@@ -8,6 +8,7 @@
 #include "mark/code.h"
 #include "mark/excellon.h"
 #include "mark/gerber.h"
+#include "mark/pdf.h"
 #include "mark/prf.h"
 #include "mark/step.h"
 
@@ -41,7 +42,8 @@ std::vector<const Format*> formats() {
   static const std::unique_ptr<Format> gerber = make_gerber_format();
   static const std::unique_ptr<Format> excellon = make_excellon_format();
   static const std::unique_ptr<Format> step = make_step_format();
-  return {step.get(), gerber.get(), excellon.get()};
+  static const std::unique_ptr<Format> pdf = make_pdf_format();
+  return {pdf.get(), step.get(), gerber.get(), excellon.get()};
 }
 
 std::string detect_scheme(std::string_view bytes) {
@@ -51,12 +53,12 @@ std::string detect_scheme(std::string_view bytes) {
 }
 
 Result<Marked> mark(std::string_view master, std::string_view scheme, std::string_view mark_key,
-                    std::string_view copy_id) {
+                    std::string_view copy_id, std::string_view stamp) {
   MOAT_TRY(const Format* format, named(scheme));
   const std::string secret = code_secret(mark_key, sha256(master));
   MOAT_TRY(const Capacity capacity, format->capacity(master, secret));
   const Code code = make_code(secret, capacity.length, design_colluders(capacity.length));
-  MOAT_TRY(Embedded embedded, format->embed(master, secret, codeword(code, secret, copy_id)));
+  MOAT_TRY(Embedded embedded, format->embed(master, secret, codeword(code, secret, copy_id), stamp));
   Marked out{std::move(embedded.bytes), std::string(scheme), capacity.length, embedded.carriers,
              resists(capacity.length), embedded.min_shift, embedded.max_shift, ""};
   out.report_json = "{\"scheme\":\"" + out.scheme + "\",\"length\":" + std::to_string(out.length) +

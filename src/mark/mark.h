@@ -24,10 +24,11 @@ struct Marked {
   std::string report_json;  // {"scheme", "length", "carriers", "resists", "deviation_um", ...}
 };
 
-// Marks `master` in format `scheme` for copy `copy_id`. Fails (kInput, located) when the master
-// does not parse as that format; kNotFound for an unknown scheme.
+// Marks `master` in format `scheme` for copy `copy_id`; `stamp` is the visible text of formats
+// that show one (PDF: recipient, company, date, release). Fails (kInput, located) when the
+// master does not parse as that format; kNotFound for an unknown scheme.
 Result<Marked> mark(std::string_view master, std::string_view scheme, std::string_view mark_key,
-                    std::string_view copy_id);
+                    std::string_view copy_id, std::string_view stamp = "");
 
 struct CopyScore {
   std::string copy_id;

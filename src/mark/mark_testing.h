@@ -77,16 +77,16 @@ inline std::string generated_gerber(int pads, unsigned seed) {
   return out + "M02*\n";
 }
 
-// A generated drill file: `holes` hits, METRIC,LZ with FILE_FORMAT=4:3, like Altium writes.
+// A generated drill file: `holes` hits, METRIC,LZ in 3:3 (the digits gerbv assumes when a file
+// does not say).
 inline std::string generated_drill(int holes, unsigned seed) {
   std::mt19937 rng(seed);
   std::uniform_int_distribution<int> coordinate(1000, 99000);
-  std::string out = "M48\n;FILE_FORMAT=4:3\nMETRIC,LZ\nT1C0.300\nT2C0.800\n%\nT01\n";
+  std::string out = "M48\n;FILE_FORMAT=3:3\nMETRIC,LZ\nT1C0.300\nT2C0.800\n%\nT01\n";
   auto word = [](int v) {
     std::string digits = std::to_string(v);
-    digits.insert(0, 7 - digits.size(), '0');
-    while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
-    return digits;
+    digits.insert(0, 6 - digits.size(), '0');
+    return digits;  // full width: readers disagree on which zeros LZ drops
   };
   for (int i = 0; i < holes; ++i) {
     if (i == holes / 2) out += "T02\n";

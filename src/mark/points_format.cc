@@ -67,7 +67,7 @@ Result<Capacity> PointsFormat::capacity(std::string_view master, std::string_vie
 }
 
 Result<Embedded> PointsFormat::embed(std::string_view master, std::string_view secret,
-                                     const std::vector<uint8_t>& codeword) const {
+                                     const std::vector<uint8_t>& codeword, std::string_view) const {
   MOAT_TRY(const PointSet set, points(master));
   const Carriers c = carriers_of(set, secret);
   if (codeword.size() != c.layout.length) return internal_error("codeword length does not match the master");

@@ -36,7 +36,7 @@ class PointsFormat : public Format {
 
   Result<Capacity> capacity(std::string_view master, std::string_view secret) const override;
   Result<Embedded> embed(std::string_view master, std::string_view secret,
-                         const std::vector<uint8_t>& codeword) const override;
+                         const std::vector<uint8_t>& codeword, std::string_view stamp) const override;
   Result<Reading> read(std::string_view suspect, std::string_view master,
                        std::string_view secret) const override;
 

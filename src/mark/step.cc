@@ -398,7 +398,7 @@ class StepFormat final : public Format {
     return Capacity{c.point.size(), c.layout.length};
   }
   Result<Embedded> embed(std::string_view master, std::string_view secret,
-                         const std::vector<uint8_t>& codeword) const override {
+                         const std::vector<uint8_t>& codeword, std::string_view) const override {
     MOAT_TRY(const StepFile file, parse_step(master));
     const StepCarriers c = carriers_of(master, file, secret);
     if (codeword.size() != c.layout.length) return internal_error("codeword length does not match the master");
