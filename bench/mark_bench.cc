@@ -12,7 +12,7 @@
 //       scores 20 innocent copies.
 //   mark_bench speed --format F --file PATH [--runs 5]
 //       Mark and trace throughput (MB/s) on one core, min/median/max of the runs.
-// Without --file: generated boards and drill files, or the Ploopy STEP model when present.
+// Without --file: generated boards, drill files and a B-spline model.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -64,12 +64,39 @@ std::string decimal_drill(int holes, unsigned seed) {
   return out + "M30\n";
 }
 
+// A generated STEP model: one B-spline surface with a 40×40 control net (1,444 interior poles).
+std::string net_step() {
+  const int n = 40;
+  std::string out = "ISO-10303-21;\nHEADER;\nFILE_SCHEMA(('AUTOMOTIVE_DESIGN'));\nENDSEC;\nDATA;\n"
+                    "#1=(LENGTH_UNIT()NAMED_UNIT(*)SI_UNIT(.MILLI.,.METRE.));\n"
+                    "#5=UNCERTAINTY_MEASURE_WITH_UNIT(LENGTH_MEASURE(0.01),#1,'distance_accuracy_value','');\n"
+                    "#6=(GEOMETRIC_REPRESENTATION_CONTEXT(3)GLOBAL_UNCERTAINTY_ASSIGNED_CONTEXT((#5))"
+                    "GLOBAL_UNIT_ASSIGNED_CONTEXT((#1))REPRESENTATION_CONTEXT('',''));\n";
+  std::string net, knots = "(4", params = "(";
+  char line[128];
+  for (int i = 0, id = 100; i < n; ++i) {
+    net += i ? ",(" : "(";
+    for (int j = 0; j < n; ++j, ++id) {
+      std::snprintf(line, sizeof line, "#%d=CARTESIAN_POINT('',(%.10f,%.10f,%.10f));\n", id, i * 2.5, j * 2.5,
+                    8 * std::sin(i * 0.3) * std::cos(j * 0.2));
+      out += line;
+      net += (j ? ",#" : "#") + std::to_string(id);
+    }
+    net += ")";
+  }
+  for (int i = 0; i < n - 4; ++i) knots += ",1";
+  for (int i = 0; i < n - 2; ++i) params += (i ? "," : "") + std::to_string(i) + ".";
+  knots += ",4)", params += ")";
+  out += "#10=B_SPLINE_SURFACE_WITH_KNOTS('',3,3,(" + net + "),.UNSPECIFIED.,.F.,.F.,.F.," + knots + "," + knots +
+         "," + params + "," + params + ",.UNSPECIFIED.);\n";
+  return out + "ENDSEC;\nEND-ISO-10303-21;\n";
+}
+
 std::string master_for(const Options& o, int size, unsigned seed) {
   if (!o.file.empty()) return testing::read_file(o.file);
   if (o.format == "gerber") return testing::generated_gerber(size, seed);
   if (o.format == "excellon") return decimal_drill(size, seed);
-  const auto real = testing::ploopy() / "step" / "Secondary-Buttons.stp";
-  return testing::read_file(real);
+  return net_step();
 }
 
 // A file cut into segments (lines; STEP entities end at ';'), aligned across copies.
