@@ -84,10 +84,11 @@ std::int64_t integer_of(const SqlValue& value) {
   return i ? *i : 0;
 }
 
+// A row that starts with name, role and supplier and ends with the person.
 Result<User> user_of(const SqlRow& row) {
   const auto role = parse_role(text_of(row[1]));
   if (!role) return Error(ErrorCode::kIntegrity, "users", "a stored user has an unknown role");
-  return User{text_of(row[0]), *role, text_of(row[2])};
+  return User{text_of(row[0]), *role, text_of(row[2]), text_of(row.back())};
 }
 
 // The name as the ledger may show it: printable, at most kMaxNameBytes.
@@ -109,10 +110,19 @@ Status validate(Workspace& workspace, const NewUser& user, const AccountPolicy& 
   if (user.role != Role::kSupplier && !user.supplier.empty()) {
     return input_error("--supplier", "only supplier users belong to a supplier");
   }
+  if (!user.person.empty() && user.role != Role::kSupplier) {
+    return input_error("--person", "only supplier users are bound to a person at their supplier");
+  }
   if (user.supplier.empty()) return {};
   const store::Table* suppliers = store::find_table("suppliers");
   MOAT_TRY(const auto found, workspace.store().get(*suppliers, {user.supplier}));
   if (!found) return Error(ErrorCode::kNotFound, "--supplier", "no supplier '" + user.supplier + "'");
+  if (user.person.empty()) return {};
+  MOAT_TRY(const auto person, workspace.store().get(*store::find_table("people"), {user.person}));
+  if (!person) return Error(ErrorCode::kNotFound, "--person", "no person '" + user.person + "'");
+  if ((*person)["supplier"] != user.supplier) {
+    return input_error("--person", user.person + " is not on file at " + user.supplier);
+  }
   return {};
 }
 
@@ -126,7 +136,7 @@ struct StoredUser {
 Result<std::optional<StoredUser>> stored_user(store::Database& db, const std::string& name) {
   const SqlValue params[] = {name};
   MOAT_TRY(const auto rows, db.query(R"(SELECT "name", "role", "supplier", "password_hash", "failed_logins",
-                                            "locked_until_ms" FROM "users" WHERE "name" = ? AND "disabled" = 0)",
+                                            "locked_until_ms", "person" FROM "users" WHERE "name" = ? AND "disabled" = 0)",
                                      params));
   if (rows.empty()) return std::optional<StoredUser>();
   MOAT_TRY(User user, user_of(rows.front()));
@@ -235,21 +245,23 @@ Result<User> add_user(Workspace& workspace, const Session& session, const NewUse
     MOAT_TRY(const auto taken, db.query(R"(SELECT 1 FROM "users" WHERE "name" = ?)", name));
     if (!taken.empty()) return Error(ErrorCode::kConflict, "NAME", "a user named '" + user.name + "' exists already");
     const SqlValue supplier = user.supplier.empty() ? SqlValue{} : SqlValue{user.supplier};
-    const SqlValue params[] = {user.name, std::string(role_name(user.role)), supplier, hashed, session.now()};
-    MOAT_CHECK(db.execute(R"(INSERT INTO "users" ("name", "role", "supplier", "password_hash", "created_at")
-                             VALUES (?, ?, ?, ?, ?))",
+    const SqlValue person = user.person.empty() ? SqlValue{} : SqlValue{user.person};
+    const SqlValue params[] = {user.name, std::string(role_name(user.role)), supplier, hashed, session.now(), person};
+    MOAT_CHECK(db.execute(R"(INSERT INTO "users" ("name", "role", "supplier", "password_hash", "created_at", "person")
+                             VALUES (?, ?, ?, ?, ?, ?))",
                           params));
     json detail = {{"role", role_name(user.role)}};
     if (!user.supplier.empty()) detail["supplier"] = user.supplier;
+    if (!user.person.empty()) detail["person"] = user.person;
     return writer.note("user-add", std::string(kEntity), user.name, detail.dump());
   };
   MOAT_CHECK(transact(workspace, session, body));
-  return User{user.name, user.role, user.supplier};
+  return User{user.name, user.role, user.supplier, user.person};
 }
 
 Result<std::vector<User>> list_users(Workspace& workspace) {
   MOAT_TRY(const auto rows, workspace.store().database().query(
-                                R"(SELECT "name", "role", "supplier" FROM "users" WHERE "disabled" = 0 ORDER BY "name")"));
+                                R"(SELECT "name", "role", "supplier", "person" FROM "users" WHERE "disabled" = 0 ORDER BY "name")"));
   std::vector<User> users;
   for (const SqlRow& row : rows) {
     MOAT_TRY(User user, user_of(row));
@@ -297,7 +309,7 @@ Result<std::optional<User>> user_for_token(Workspace& workspace, std::string_vie
   const std::string digest = secret_digest(token);
   const SqlValue params[] = {digest};
   MOAT_TRY(const auto rows, workspace.store().database().query(
-                                R"(SELECT u."name", u."role", u."supplier", t."hash" FROM "api_tokens" t
+                                R"(SELECT u."name", u."role", u."supplier", t."hash", u."person" FROM "api_tokens" t
                                    JOIN "users" u ON u."name" = t."user_name"
                                    WHERE t."hash" = ? AND t."revoked" = 0 AND u."disabled" = 0)",
                                 params));
@@ -346,7 +358,7 @@ Result<std::optional<SessionUser>> user_for_session(Workspace& workspace, const 
   store::Database& db = workspace.store().database();
   const SqlValue params[] = {digest};
   MOAT_TRY(const auto rows, db.query(R"(SELECT u."name", u."role", u."supplier", s."csrf", s."last_seen_ms",
-                                              s."expires_ms", s."hash" FROM "web_sessions" s
+                                              s."expires_ms", s."hash", u."person" FROM "web_sessions" s
                                        JOIN "users" u ON u."name" = s."user_name"
                                        WHERE s."hash" = ? AND u."disabled" = 0)",
                                      params));

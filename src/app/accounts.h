@@ -33,6 +33,7 @@ struct User {
   std::string name;
   Role role = Role::kViewer;
   std::string supplier;  // the supplier's id for Role::kSupplier, else empty
+  std::string person;    // a supplier user's own person at its supplier (the copies it may download)
 };
 
 // How sign-ins and browser sessions are limited (defaults: OWASP's usual figures).
@@ -49,6 +50,7 @@ struct NewUser {
   Role role = Role::kViewer;
   std::string supplier;  // required for (and only for) Role::kSupplier
   std::string password;
+  std::string person;    // optional, supplier users only: who they are at the supplier
 };
 
 // Adds a user with an argon2id hash of its password; recorded in the ledger (name, role and

@@ -46,24 +46,30 @@ Status compare_state(store::Store& store, const std::vector<ledger::Event>& even
   return {};
 }
 
-}  // namespace
-
-Result<AuditReport> verify_ledger(Workspace& workspace) { return verify_store(workspace.store()); }
-
-Result<AuditReport> verify_store(store::Store& store) {
+Result<AuditReport> verify(store::Store& store, Workspace* workspace) {
   AuditReport report;
   // The witness first: it is written after each commit, so the snapshot read next is at least
-  // as new as it. Events and records then come from that one snapshot.
+  // as new as it. Events, tree and records then come from that one snapshot.
   MOAT_TRY(const auto witness, store.read_witness());
   report.witness_present = witness.has_value();
   MOAT_CHECK(store.read_snapshot([&]() -> Status {
     MOAT_TRY(const auto events, store.events(1, -1));
     report.chain = ledger::verify(events, witness);
     if (!report.chain.ok) return {};  // the account itself is broken: state cannot be judged
+    if (workspace) {
+      MOAT_TRY(report.tree, audit_tree(*workspace, events));
+      if (!report.tree_ok()) return {};
+    }
     return compare_state(store, events, report);
   }));
   return report;
 }
+
+}  // namespace
+
+Result<AuditReport> verify_ledger(Workspace& workspace) { return verify(workspace.store(), &workspace); }
+
+Result<AuditReport> verify_store(store::Store& store) { return verify(store, nullptr); }
 
 Result<std::vector<ledger::Event>> ledger_events(Workspace& workspace, std::int64_t from_seq,
                                                  std::int64_t limit) {

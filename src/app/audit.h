@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Auditing the ledger: recompute the hash chain from the first event, check it reaches the
-// witness kept beside the database, and check that every stored record is exactly what the
-// ledger says it was last set to — so that an edit made to the database behind moat's back
-// is found as surely as an edit to the ledger itself.
+// witness kept beside the database, rebuild the Merkle tree and compare it with the stored one,
+// check every signed checkpoint against the tree (a tree rolled back below its last checkpoint is
+// named), and check that every stored record is exactly what the ledger says it was last set
+// to — so that an edit made to the database behind moat's back is found as surely as an edit to
+// the ledger itself.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "app/checkpoints.h"
 #include "app/workspace.h"
 #include "core/result.h"
 #include "ledger/chain.h"
@@ -21,10 +24,14 @@ struct AuditReport {
   bool witness_present = false;
   std::int64_t records_checked = 0;     // records compared with the ledger
   std::vector<std::string> state_problems;  // records that differ from the ledger's account
-  bool ok() const { return chain.ok && state_problems.empty(); }
+  std::optional<TreeAudit> tree;            // the Merkle tree and checkpoints (workspace audits)
+  bool tree_ok() const { return !tree || (tree->tree.ok && tree->problems.empty()); }
+  bool ok() const { return chain.ok && tree_ok() && state_problems.empty(); }
 };
 
+// The chain, the witness, the tree and its checkpoints, and the records.
 Result<AuditReport> verify_ledger(Workspace& workspace);
+// The chain, the witness and the records of a store (no tree: a copy being proved).
 Result<AuditReport> verify_store(store::Store& store);
 
 // Events from `from_seq`, at most `limit` (negative: all).

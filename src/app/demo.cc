@@ -1,14 +1,25 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/demo.h"
 
+#include <algorithm>
+#include <map>
 #include <regex>
 
+#include <nlohmann/json.hpp>
 #include <sodium.h>
 
+#include "app/demo_files.h"
 #include "app/embedded.h"
+#include "app/gate.h"
 
 namespace moat::app {
 namespace {
+
+// The portal's supplier user works for Shenzhen Shengda (F04) as its sales manager 吴婷 (P06).
+constexpr const char* kShengda = "F04";
+constexpr const char* kShengdaPerson = "P06";
+// Who grants the demo's waivers and requalifies its suppliers.
+constexpr const char* kSourcingLead = "emma.larsen";
 
 // The day the demo's data was written for. Every date in it moves by as many days as today is
 // past this one, so that the demo tells the same story (an expired qualification, an overdue
@@ -37,6 +48,14 @@ std::string shift_dates(const std::string& text, long days) {
 
 Session acting_as(const Session& session, const std::string& actor) { return {actor, session.now}; }
 
+// The supplier the approved plan gives `package` (empty when none).
+std::string assigned(const SavedPlan& plan, const std::string& package) {
+  for (const plan::Assignment& a : plan.plan.assignments) {
+    if (a.package == package) return a.supplier;
+  }
+  return "";
+}
+
 // Records and approves each row of the assessors' sheet, as its assessor and its approver.
 Result<std::vector<Assessment>> qualify_suppliers(Workspace& workspace, const Session& session, const std::string& sheet) {
   MOAT_TRY(const std::vector<SheetRow> rows, read_assessment_sheet(sheet, "examples/aurora/" + std::string(kScoresFile)));
@@ -61,13 +80,124 @@ std::string demo_password() {
   return out;
 }
 
+// Aurora's design files, one add per package and set of secrets.
+Result<std::vector<DesignFile>> add_design_files(Workspace& workspace, const Session& session) {
+  std::vector<DesignFile> out;
+  std::map<std::pair<std::string, std::vector<std::string>>, AddFiles> batches;
+  for (DemoFile& file : demo_design_files(MOAT_REALWORLD_DIR)) {
+    AddFiles& batch = batches[{file.package, file.secrets}];
+    batch.package = file.package;
+    if (!file.secrets.empty()) batch.secrets = file.secrets;
+    batch.files.push_back({file.name, std::move(file.content)});
+  }
+  for (const auto& [key, batch] : batches) {
+    MOAT_TRY(const std::vector<DesignFile> added, add_files(workspace, session, batch));
+    out.insert(out.end(), added.begin(), added.end());
+  }
+  return out;
+}
+
+std::vector<std::string> files_named(const std::vector<DesignFile>& files, const std::vector<std::string>& names) {
+  std::vector<std::string> ids;
+  for (const DesignFile& f : files) {
+    if (std::find(names.begin(), names.end(), f.name) != names.end()) ids.push_back(f.id);
+  }
+  return ids;
+}
+
+std::vector<std::string> files_of(const std::vector<DesignFile>& files, const std::string& package) {
+  std::vector<std::string> ids;
+  for (const DesignFile& f : files) {
+    if (f.package == package) ids.push_back(f.id);
+  }
+  return ids;
+}
+
+// Waives, as of `then`, every check the gate fails for releasing `package` to `supplier`: granted
+// by the head of sourcing while the paperwork was being completed, lapsed ten days before today.
+Status waive_then(Workspace& workspace, const Session& session, const std::string& supplier,
+                  const std::string& package, Date then, Date today) {
+  MOAT_TRY(const gate::Verdict verdict, run_gate(workspace, {"aurora", supplier, package, then}));
+  for (const gate::Check& c : verdict.checks) {
+    if (c.status != gate::CheckStatus::kFail) continue;
+    const WaiverInput waiver{c.id, c.subject, "aurora", "Head of sourcing",
+                             "first-article and line-setup data only, while the paperwork is completed", kSourcingLead,
+                             Date::from_days(then.days_since_epoch() - 1), Date::from_days(today.days_since_epoch() - 10)};
+    MOAT_TRY(const std::string id, grant_waiver(workspace, acting_as(session, kSourcingLead), waiver, then));
+    (void)id;
+  }
+  return {};
+}
+
+// The package the approved plan gives `supplier` (empty when none).
+std::string package_of(const SavedPlan& plan, const std::string& supplier) {
+  for (const plan::Assignment& a : plan.plan.assignments) {
+    if (a.supplier == supplier) return a.package;
+  }
+  return "";
+}
+
+// The ids of `package`'s files, adding a first-article drawing when it has none.
+Result<std::vector<std::string>> files_for(Workspace& workspace, const Session& session,
+                                           std::vector<DesignFile>& files, const std::string& package) {
+  std::vector<std::string> ids = files_of(files, package);
+  if (!ids.empty()) return ids;
+  MOAT_TRY(const std::optional<store::Record> record,
+           workspace.store().get(*store::find_table("packages"), {"aurora", package}));
+  const DemoFile drawing = package_drawing(package, record ? (*record)["name"].get<std::string>() : package);
+  MOAT_TRY(const std::vector<DesignFile> added,
+           add_files(workspace, session, {"aurora", package, {{drawing.name, drawing.content}}, std::nullopt, ""}));
+  files.insert(files.end(), added.begin(), added.end());
+  return files_of(files, package);
+}
+
+ReleaseRequest demo_request(const std::string& package, const std::string& supplier, std::vector<std::string> people,
+                            std::vector<std::string> files, std::string reason, Date on) {
+  return {"aurora", package, supplier, std::move(people), std::move(files), Date::from_days(on.days_since_epoch() + 90),
+          std::move(reason), "", false, on};
+}
+
+// The demo's releases. Forty days ago, on waivers since lapsed: final assembly's files to two people
+// at the trusted factory F01 (all of them to one person is refused: 梁晓燕 alone would hold the
+// look-alike recipe), and Shengda's (F04) package to 吴婷, the portal user's person. Today, on a
+// go from the gate: the ring board's Gerbers to F06's SMT engineer.
+Result<std::vector<ReleaseOutcome>> make_releases(Workspace& workspace, const Session& session, const SavedPlan& plan,
+                                                  std::vector<DesignFile>& files, Date today) {
+  const Date then = Date::from_days(today.days_since_epoch() - 40);
+  const std::string assembly = assigned(plan, "WP15"), shengda = package_of(plan, kShengda), ring = assigned(plan, "WP07");
+  MOAT_CHECK(waive_then(workspace, session, assembly, "WP15", then, today));
+  if (shengda.empty()) return Error(ErrorCode::kInternal, "", "the demo's plan gives Shengda (F04) no work");
+  MOAT_CHECK(waive_then(workspace, session, kShengda, shengda, then, today));
+  MOAT_TRY(const std::vector<std::string> shengda_files, files_for(workspace, session, files, shengda));
+  const std::vector<ReleaseRequest> requests = {
+      demo_request("WP15", assembly, {"P01"}, files_named(files, {"final-assembly-drawing.pdf", "packaging-artwork.pdf"}),
+                   "assembly drawing and packaging artwork for the line", then),
+      demo_request("WP15", assembly, {"P01"}, files_named(files, {"final-assembly-drawing.pdf"}), "assembly drawing for the line",
+                   then),
+      demo_request("WP15", assembly, {"P02"},
+                   files_named(files, {"aurora-fw-1.4.2.bin", "eol-test-procedure.pdf", "packaging-artwork.pdf"}),
+                   "firmware programming, end-of-line test and pack-out", then),
+      demo_request(shengda, kShengda, {kShengdaPerson}, shengda_files, "first-article inspection drawings", then),
+  };
+  std::vector<ReleaseOutcome> out;
+  for (const ReleaseRequest& request : requests) {
+    MOAT_TRY(ReleaseOutcome outcome, release_files(workspace, session, request));
+    out.push_back(std::move(outcome));
+  }
+  MOAT_TRY(ReleaseOutcome ring_release,
+           release_files(workspace, session,
+                         demo_request("WP07", ring, {"P09"}, files_of(files, "WP07"), "stencil and AOI programs", today)));
+  out.push_back(std::move(ring_release));
+  return out;
+}
+
 }  // namespace
 
 Result<std::vector<NewUser>> create_demo_sign_ins(Workspace& workspace, const Session& session) {
   if (sodium_init() < 0) return internal_error("libsodium failed to initialise");
   std::vector<NewUser> users = {{"admin", Role::kAdmin, "", ""},         {"sourcing", Role::kSourcing, "", ""},
                                 {"legal", Role::kLegal, "", ""},         {"oversight", Role::kOversight, "", ""},
-                                {"viewer", Role::kViewer, "", ""},       {"shengda", Role::kSupplier, "F04", ""}};
+                                {"viewer", Role::kViewer, "", ""},       {"shengda", Role::kSupplier, kShengda, "", kShengdaPerson}};
   for (NewUser& user : users) {
     user.password = demo_password();
     MOAT_TRY(const User added, add_user(workspace, session, user));
@@ -103,8 +233,11 @@ Result<DemoResult> create_demo(const std::filesystem::path& dir, const Session& 
   std::vector<plan::FrontierPoint> frontier = plan::frontier(instance, {kSeconds, true});
   MOAT_TRY(std::vector<Flag> flags, refresh_flags(*workspace, session, today));
   MOAT_TRY(std::vector<vet::Reconciliation> reconciliations, reconcile_all(*workspace, today));
+  MOAT_TRY(std::vector<DesignFile> design_files, add_design_files(*workspace, session));
+  MOAT_TRY(std::vector<ReleaseOutcome> released, make_releases(*workspace, session, approved, design_files, today));
   return DemoResult{std::move(workspace), std::move(imported), std::move(assessments), std::move(approved),
-                    std::move(frontier), std::move(flags), std::move(reconciliations)};
+                    std::move(frontier), std::move(flags), std::move(reconciliations), std::move(design_files),
+                    std::move(released)};
 }
 
 }  // namespace moat::app

@@ -9,8 +9,10 @@
 #include <memory>
 
 #include "app/accounts.h"
+#include "app/design_files.h"
 #include "app/import.h"
 #include "app/red_flags.h"
+#include "app/releases.h"
 #include "app/session.h"
 #include "app/sourcing.h"
 #include "app/vetting.h"
@@ -27,12 +29,17 @@ struct DemoResult {
   std::vector<plan::FrontierPoint> frontier;
   std::vector<Flag> flags;                  // the red flags the data raises
   std::vector<vet::Reconciliation> reconciliations;
+  std::vector<DesignFile> files;            // Aurora's design files in the vault
+  std::vector<ReleaseOutcome> releases;     // released, and refused (with why)
 };
 
 // Creates `dir` as a workspace for "Aurora Audio Inc.", imports the Aurora product and its
 // suppliers' oversight records, qualifies the suppliers from the assessors' sheet, plans the
 // sourcing at the default policy (saved and approved; rejected and expired suppliers are left
-// out), prices the other protection levels and raises the red flags the data shows.
+// out), prices the other protection levels and raises the red flags the data shows. Then it adds
+// Aurora's design files (with a real product's from the source tree's ../shared/realworld when
+// present) and releases some of them: some go, and one is refused because a single person at the
+// trusted factory F01 would hold a whole recipe.
 // `database`: empty for SQLite, or the postgresql:// URL of an empty database.
 Result<DemoResult> create_demo(const std::filesystem::path& dir, const Session& session,
                                const std::string& database = {});

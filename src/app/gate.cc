@@ -4,11 +4,13 @@
 #include <algorithm>
 #include <map>
 
+#include "app/checkpoints.h"
 #include "app/legal.h"
 #include "app/legal_rules.h"
 #include "app/record_fields.h"
 #include "app/records.h"
 #include "app/red_flags.h"
+#include "app/releases.h"
 #include "app/sourcing.h"
 #include "core/text.h"
 #include "vet/qualification.h"
@@ -186,7 +188,14 @@ struct Shared {
   const Snapshot* snapshot;
   std::vector<AgreementReview> agreements;
   std::vector<Flag> flags;  // recorded and not resolved
+  std::vector<ReleaseView> unreturned;  // revoked or expired releases not confirmed returned
 };
+
+// "R3 (revoked on 2026-12-01: contract ended)", "R4 (expired on 2026-11-30)".
+std::string ended_release(const ReleaseView& r) {
+  if (r.state == "revoked") return r.id + " (revoked on " + r.revoked_at.substr(0, 10) + ": " + r.revoke_reason + ")";
+  return r.id + " (expired on " + r.expires + ")";
+}
 
 gate::SupplierFacts supplier_facts(const Shared& shared, const json& r, Date today) {
   const Snapshot& s = *shared.snapshot;
@@ -206,11 +215,15 @@ gate::SupplierFacts supplier_facts(const Shared& shared, const json& r, Date tod
   for (const Flag& flag : shared.flags) {
     if (flag_supplier(s, shared.agreements, flag.subject) == f.id) f.open_flags.push_back({flag.rule, flag.severity, flag.summary});
   }
+  for (const ReleaseView& ended : shared.unreturned) {
+    if (ended.supplier == f.id) f.unreturned_releases.push_back(ended_release(ended));
+  }
   return f;
 }
 
 Result<Shared> shared_facts(Workspace& workspace, const Snapshot& s, Date today) {
-  Shared shared{&s, {}, {}};
+  Shared shared{&s, {}, {}, {}};
+  MOAT_TRY(shared.unreturned, unreturned_releases(workspace, today));
   MOAT_TRY(shared.agreements, review_agreements(workspace, today));
   MOAT_TRY(const std::vector<Flag> flags, recorded_flags(workspace));
   for (const Flag& flag : flags) {
@@ -327,7 +340,16 @@ Result<std::string> grant_waiver(Workspace& workspace, const Session& session, c
     return {};
   }));
   (void)events;
+  MOAT_TRY(const SignedCheckpoint checkpoint, checkpoint_now(workspace, session));
+  (void)checkpoint;
   return id;
+}
+
+Result<gate::Verdict> run_gate(Workspace& workspace, const Session& session, const GateRequest& request) {
+  MOAT_TRY(gate::Verdict verdict, run_gate(workspace, request));
+  MOAT_TRY(const SignedCheckpoint checkpoint, checkpoint_now(workspace, session));
+  (void)checkpoint;
+  return verdict;
 }
 
 Result<std::vector<WaiverRow>> list_waivers(Workspace& workspace, const std::string& product) {

@@ -29,6 +29,9 @@ struct GateRequest {
 // The verdict. Errors: kNotFound for an unknown product, supplier or package; kInput when only
 // one of supplier and package is named.
 Result<gate::Verdict> run_gate(Workspace& workspace, const GateRequest& request);
+// The same, and then a signed checkpoint of the ledger as it stood when the verdict was given
+// (app/checkpoints.h): what the CLI and the server call.
+Result<gate::Verdict> run_gate(Workspace& workspace, const Session& session, const GateRequest& request);
 
 struct WaiverInput {
   std::string check;    // a gate check id: "owner-visit"
@@ -41,7 +44,7 @@ struct WaiverInput {
   std::optional<Date> expires;  // required
 };
 
-// Records a waiver (W1, W2, ...) in the ledger and returns its id. Errors (kInput) name the flag:
+// Records a waiver (W1, W2, ...) in the ledger, signs a checkpoint, and returns its id. Errors (kInput) name the flag:
 // an unknown check, an empty subject, role or reason, a missing expiry or one before the grant.
 Result<std::string> grant_waiver(Workspace& workspace, const Session& session, const WaiverInput& input, Date today);
 

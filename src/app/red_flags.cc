@@ -8,6 +8,7 @@
 #include "app/legal.h"
 #include "app/record_fields.h"
 #include "app/records.h"
+#include "app/releases.h"
 #include "app/rules.h"
 #include "app/sourcing.h"
 #include "vet/qualification.h"
@@ -328,6 +329,12 @@ Result<flags::Facts> gather_facts(Workspace& workspace, Date today) {
   add_visit_facts(s, facts);
   for (const json& t : s.tooling) facts.tools.push_back(tool_facts(s, t));
   facts.reconciliations = reconcile_pairs(s, today);
+  MOAT_TRY(const std::vector<ReleaseView> ended, unreturned_releases(workspace, today));
+  for (const ReleaseView& r : ended) {
+    facts.releases.push_back({r.id, r.supplier, r.recipients, Date::parse(r.expires),
+                              r.state == "revoked" ? Date::parse(r.revoked_at.substr(0, 10)) : std::nullopt,
+                              r.revoke_reason, r.returned});
+  }
   return facts;
 }
 

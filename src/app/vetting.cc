@@ -8,7 +8,7 @@
 #include "app/records.h"
 #include "app/rules.h"
 #include "core/csv.h"
-#include "store/vault.h"
+#include "app/vault.h"
 
 namespace moat::app {
 namespace {
@@ -17,10 +17,6 @@ using nlohmann::json;
 using namespace fields_of;
 
 const store::Table& table(std::string_view name) { return *store::find_table(name); }
-
-Result<store::Vault> open_vault(const Workspace& workspace) {
-  return store::Vault::open(workspace.vault_dir(), workspace.keys_dir() / "vault.key");
-}
 
 Result<json> supplier_record(Workspace& workspace, const std::string& supplier) {
   MOAT_TRY(const std::optional<store::Record> found, workspace.store().get(table("suppliers"), {supplier}));
@@ -184,11 +180,11 @@ Result<std::vector<SheetRow>> read_assessment_sheet(std::string_view text, std::
   return rows;
 }
 
-Result<Document> add_document(Workspace& workspace, const Session& session, const std::string& name,
-                              std::string_view content, const std::string& note) {
-  if (name.empty()) return input_error("name", "a document needs a name");
-  MOAT_TRY(store::Vault vault, open_vault(workspace));
-  MOAT_TRY(const store::VaultEntry entry, vault.put(content));
+namespace {
+
+// Records the file stored as `entry` as a document, unless the same content was recorded before.
+Result<Document> record_document(Workspace& workspace, const Session& session, const store::VaultEntry& entry,
+                                 const std::string& name, const std::string& note) {
   const store::Author author = session.author();
   json record = {{"id", entry.id}, {"name", name}, {"size", entry.size}, {"added_at", author.at},
                  {"added_by", author.actor}, {"note", note.empty() ? json() : json(note)}};
@@ -203,11 +199,44 @@ Result<Document> add_document(Workspace& workspace, const Session& session, cons
   return Document{entry.id, name, entry.size};
 }
 
-Result<std::string> read_document(Workspace& workspace, const std::string& id) {
+// The vault, once `id` is known to be a document's.
+Result<store::Vault> document_vault(Workspace& workspace, const std::string& id) {
   MOAT_TRY(const std::optional<store::Record> record, workspace.store().get(table("documents"), {id}));
   if (!record) return Error(ErrorCode::kNotFound, "documents/" + id, "no such document");
-  MOAT_TRY(const store::Vault vault, open_vault(workspace));
+  return open_vault(workspace);
+}
+
+}  // namespace
+
+Result<Document> add_document(Workspace& workspace, const Session& session, const std::string& name,
+                              std::string_view content, const std::string& note) {
+  if (name.empty()) return input_error("name", "a document needs a name");
+  MOAT_TRY(store::Vault vault, open_vault(workspace));
+  MOAT_TRY(const store::VaultEntry entry, vault.put(content));
+  return record_document(workspace, session, entry, name, note);
+}
+
+Result<Document> add_document_file(Workspace& workspace, const Session& session, const std::string& name,
+                                   const std::filesystem::path& path, const std::string& note) {
+  if (name.empty()) return input_error("name", "a document needs a name");
+  MOAT_TRY(store::Vault vault, open_vault(workspace));
+  MOAT_TRY(const store::VaultEntry entry, vault.put_file(path));
+  return record_document(workspace, session, entry, name, note);
+}
+
+Result<std::string> read_document(Workspace& workspace, const std::string& id) {
+  MOAT_TRY(const store::Vault vault, document_vault(workspace, id));
   return vault.get(id);
+}
+
+Status save_document(Workspace& workspace, const std::string& id, const std::filesystem::path& path) {
+  MOAT_TRY(const store::Vault vault, document_vault(workspace, id));
+  return vault.copy_to_file(id, path);
+}
+
+Status write_document(Workspace& workspace, const std::string& id, int fd) {
+  MOAT_TRY(const store::Vault vault, document_vault(workspace, id));
+  return vault.copy_to_fd(id, fd);
 }
 
 Result<Assessment> assess_supplier(Workspace& workspace, const Session& session, const AssessmentInput& input) {

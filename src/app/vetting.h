@@ -5,6 +5,7 @@
 // see it (expired once its validity ends). Every change is recorded in the ledger.
 #pragma once
 
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -27,8 +28,16 @@ struct Document {
 // Encrypts `content` into the vault and records it as a document (once per content).
 Result<Document> add_document(Workspace& workspace, const Session& session, const std::string& name,
                               std::string_view content, const std::string& note = {});
+// The same for the file at `path`, streamed into the vault in chunks (never held in memory).
+// kNotFound when it cannot be opened, kConflict when it changed while being read.
+Result<Document> add_document_file(Workspace& workspace, const Session& session, const std::string& name,
+                                   const std::filesystem::path& path, const std::string& note = {});
 // The content of a stored document. kNotFound for an unknown id, kIntegrity when tampered.
 Result<std::string> read_document(Workspace& workspace, const std::string& id);
+// Writes a stored document to the file `path`, whole and checked or not at all (owner-only).
+Status save_document(Workspace& workspace, const std::string& id, const std::filesystem::path& path);
+// Writes a stored document to `fd` in chunks; on an error what was written must be discarded.
+Status write_document(Workspace& workspace, const std::string& id, int fd);
 
 struct AssessmentInput {
   std::string supplier;

@@ -47,20 +47,27 @@ Status make_private_dir(const fs::path& path) {
   return {};
 }
 
-// A new key, never over an old one (O_EXCL): losing the vault's key loses the vault.
-Status write_vault_key(const fs::path& keys) {
+// A new key, never over an old one (O_EXCL): losing the vault's key loses the vault. kConflict
+// when `path` exists already.
+Status write_new_key(const fs::path& path) {
   if (sodium_init() < 0) return internal_error("libsodium failed to initialise");
-  const fs::path path = keys / "vault.key";
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return Error(ErrorCode::kConflict, path.string(), "a vault key exists already: not replacing it");
+  if (fd < 0) return Error(ErrorCode::kConflict, path.string(), "a key exists already: not replacing it");
   std::array<unsigned char, kVaultKeyBytes> key{};
   randombytes_buf(key.data(), key.size());
   const bool written = ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size());
   sodium_memzero(key.data(), key.size());
+  const bool synced = ::fsync(fd) == 0;
   const bool closed = ::close(fd) == 0;
-  if (!written || !closed) return internal_error("cannot write " + path.string());
+  if (!written || !synced || !closed) {
+    std::error_code ignored;
+    fs::remove(path, ignored);
+    return internal_error("cannot write " + path.string());
+  }
   return {};
 }
+
+Status write_vault_key(const fs::path& keys) { return write_new_key(keys / "vault.key"); }
 
 // A folder with moat's files but no moat.toml is a damaged workspace, not an empty folder.
 Status refuse_leftovers(const fs::path& dir, const std::string& database) {
@@ -174,6 +181,11 @@ Result<Config> parse_config(std::string_view text, std::string_view file) {
       return input_error(std::string(file), "policy.collusion must be between 0 and 10");
     }
     config.policy.collusion = static_cast<int>(collusion);
+    MOAT_TRY(const std::int64_t person_collusion, optional_value<std::int64_t>(*policy, "person_collusion", 1, file));
+    if (person_collusion < 1 || person_collusion > 10) {
+      return input_error(std::string(file), "policy.person_collusion must be between 1 and 10");
+    }
+    config.policy.person_collusion = static_cast<int>(person_collusion);
     MOAT_TRY(config.agreements, parse_agreement_policy(*policy, file));
     if (config.policy.max_exposure_share < 0 || config.policy.max_exposure_share > 1) {
       return input_error(std::string(file), "policy.max_exposure_share must be between 0 and 1");
@@ -204,11 +216,13 @@ std::string render_config(const Config& config) {
       << "# Policy defaults for planning and the gate:\n"
       << "# collusion: how many untrusted parties may pool what they hold without completing a recipe;\n"
       << "# max_exposure_share: the most of the total secret weight one untrusted party may hold;\n"
-      << "# allow_conditional: whether conditionally qualified suppliers may be assigned work.\n"
+      << "# allow_conditional: whether conditionally qualified suppliers may be assigned work;\n"
+      << "# person_collusion: how many people at one supplier may pool what releases gave them.\n"
       << "[policy]\n"
       << "collusion = " << config.policy.collusion << "\n"
       << "max_exposure_share = " << config.policy.max_exposure_share << "\n"
-      << "allow_conditional = " << (config.policy.allow_conditional ? "true" : "false") << "\n\n"
+      << "allow_conditional = " << (config.policy.allow_conditional ? "true" : "false") << "\n"
+      << "person_collusion = " << config.policy.person_collusion << "\n\n"
       << "# Manufacturing capabilities beyond the built-in vocabulary (docs/formats.md).\n"
       << "[catalog]\n"
       << "capabilities = [";
@@ -274,6 +288,22 @@ Result<std::unique_ptr<Workspace>> Workspace::open(const fs::path& dir) {
 }
 
 bool Workspace::on_postgresql() const { return store::is_postgresql_url(config_.database); }
+
+Result<std::string> Workspace::mark_key() const {
+  const fs::path path = keys_dir() / "mark.key";
+  if (!fs::exists(path)) {
+    const Status made = write_new_key(path);
+    if (!made.ok() && made.error().code() != ErrorCode::kConflict) return made.error();  // else: made meanwhile
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in.good() && !in.eof()) return internal_error("cannot read " + path.string());
+  if (key.size() != kVaultKeyBytes) {
+    return internal_error(path.string() + " holds " + std::to_string(key.size()) + " bytes, not " +
+                          std::to_string(kVaultKeyBytes) + ": restore it from a backup");
+  }
+  return key;
+}
 
 Status Workspace::set_database(const std::string& database) {
   Config changed = config_;

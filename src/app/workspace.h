@@ -24,6 +24,7 @@ struct Policy {
   int collusion = 1;                // how many parties may collude
   double max_exposure_share = 0.5;  // of the total secret weight, per untrusted party
   bool allow_conditional = false;   // whether conditional suppliers may be assigned
+  int person_collusion = 1;         // how many people at one supplier may pool what they were given
 };
 
 // How `moat serve` listens (moat.toml [serve]); flags override. Paths are relative to the workspace.
@@ -82,6 +83,9 @@ class Workspace {
   Status set_database(const std::string& database);
   std::filesystem::path vault_dir() const { return dir_ / "vault"; }
   std::filesystem::path keys_dir() const { return dir_ / "keys"; }
+  // The 32 bytes of keys/mark.key, the key per-recipient marks are derived from; created
+  // (owner-only) on first use. kInternal when it cannot be written or read or is not 32 bytes.
+  Result<std::string> mark_key() const;
 
  private:
   Workspace(std::filesystem::path dir, Config config, std::unique_ptr<store::Store> store)

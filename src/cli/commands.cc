@@ -24,6 +24,7 @@
 #include "cli/common.h"
 #include "cli/table.h"
 #include "vet/number_text.h"
+#include "core/text.h"
 #include "core/uscc.h"
 #include "plan/planner.h"
 
@@ -184,7 +185,7 @@ int print_demo_gate(app::Workspace& workspace, const app::SavedPlan& plan) {
   }
   std::cout << "\n== Go / no-go gate (moat gate --product aurora [--supplier ID --package ID]) ==\n";
   for (const app::GateRequest& request : requests) {
-    auto verdict = app::run_gate(workspace, request);
+    auto verdict = app::run_gate(workspace, app::terminal_session(), request);
     if (!verdict.ok()) return fail(verdict.error());
     print_gate_summary(*verdict, request.supplier.empty() ? "Production launch of aurora"
                                                          : "Release of " + request.package + " to " + request.supplier);
@@ -211,6 +212,18 @@ int print_demo_sign_ins(app::Workspace& workspace) {
   }
   table.print(std::cout);
   return 0;
+}
+
+// What the demo released, and what it refused and why.
+void print_demo_releases(const app::DemoResult& demo) {
+  std::cout << "\n== Design files and releases ==\n" << demo.files.size()
+            << " design files in the vault. Releases through the gate and the knowledge rules:\n";
+  for (const app::ReleaseOutcome& r : demo.releases) {
+    std::cout << "  " << (r.go ? r.id + "  released" : std::string("refused")) << " " << r.package << " to " << r.supplier
+              << " (" << join(r.recipients, ", ") << "): " << r.files.size() << " file(s)"
+              << (r.go ? ", " + std::to_string(r.copies.size()) + " copies" : "") << "\n";
+    for (const app::Refusal& refusal : r.refusals) std::cout << "      " << refusal.rule << ": " << refusal.message << "\n";
+  }
 }
 
 std::function<int()> define_demo(CLI::App& app, GlobalOptions& global) {
@@ -241,6 +254,7 @@ std::function<int()> define_demo(CLI::App& app, GlobalOptions& global) {
     print_frontier(demo->frontier);
     print_demo_vetting(*demo);
     if (int status = print_demo_gate(*demo->workspace, demo->plan); status != 0) return status;
+    print_demo_releases(*demo);
     std::cout << "\nThe workspace is " << *dir << ": try 'moat -w " << *dir << " exposure --product aurora'.\n";
     if (*sign_ins) return print_demo_sign_ins(*demo->workspace);
     return 0;
@@ -299,67 +313,6 @@ std::function<int()> define_export(CLI::App& app, GlobalOptions& global) {
       }
       if (Status written = write_file_atomically(*file, *document); !written.ok()) return fail(written.error());
       return 0;
-    });
-  };
-}
-
-int audit_verify(app::Workspace& workspace, bool as_json) {
-  auto report = app::verify_ledger(workspace);
-  if (!report.ok()) return fail(report.error());
-  const app::AuditReport& r = *report;
-  if (as_json) {
-    json out = {{"ok", r.ok()}, {"events_checked", r.chain.events_checked},
-                {"first_bad_event", r.chain.first_bad ? json(*r.chain.first_bad) : json(nullptr)},
-                {"problem", r.chain.ok ? json(nullptr) : json(r.chain.problem)},
-                {"witness", r.witness_present}, {"records_checked", r.records_checked},
-                {"state_problems", r.state_problems}};
-    std::cout << out.dump(2) << "\n";
-  } else if (r.ok()) {
-    std::cout << "Ledger verified: " << r.chain.events_checked << " events chained from the genesis"
-              << (r.witness_present ? ", reaching the witness" : "") << "; " << r.records_checked
-              << " records match the ledger.\n";
-  } else if (!r.chain.ok) {
-    std::cerr << "moat: ledger verification failed at event " << *r.chain.first_bad << ": " << r.chain.problem << "\n";
-  } else {
-    std::cerr << "moat: the records do not match the ledger:\n";
-    for (const std::string& problem : r.state_problems) std::cerr << "  " << problem << "\n";
-  }
-  return r.ok() ? 0 : 1;
-}
-
-int audit_log(app::Workspace& workspace, bool as_json, std::int64_t from, std::int64_t limit) {
-  auto events = app::ledger_events(workspace, from, limit);
-  if (!events.ok()) return fail(events.error());
-  if (as_json) {
-    json out = json::array();
-    for (const auto& e : *events) out.push_back(app::event_json(e));
-    std::cout << out.dump(2) << "\n";
-    return 0;
-  }
-  TextTable table({"seq", "at", "actor", "action", "entity", "key", "hash"});
-  for (const auto& e : *events) {
-    table.add({std::to_string(e.seq), e.at, e.actor, e.action, e.entity, e.key, e.hash.substr(0, 16)});
-  }
-  table.print(std::cout);
-  return 0;
-}
-
-std::function<int()> define_audit(CLI::App& app, GlobalOptions& global) {
-  app.require_subcommand(1);
-  CLI::App* verify = app.add_subcommand("verify", "recompute the ledger's hash chain and check the records against it");
-  verify->add_flag("--json", global.json, "print as JSON");
-  verify->add_option("-w,--workspace", global.workspace, "workspace folder");
-  CLI::App* log = app.add_subcommand("log", "list the ledger's events");
-  log->add_flag("--json", global.json, "print as JSON");
-  log->add_option("-w,--workspace", global.workspace, "workspace folder");
-  auto from = std::make_shared<std::int64_t>(1);
-  auto limit = std::make_shared<std::int64_t>(-1);
-  log->add_option("--from", *from, "first event's seq")->capture_default_str();
-  log->add_option("--limit", *limit, "at most this many events (-1: all)")->capture_default_str();
-  return [verify, &global, from, limit] {
-    return with_workspace(global, [&](app::Workspace& workspace) {
-      return verify->parsed() ? audit_verify(workspace, global.json)
-                              : audit_log(workspace, global.json, *from, *limit);
     });
   };
 }
@@ -686,40 +639,62 @@ void print_exposure(const app::ExposureReport& report) {
   }
 }
 
+json exposure_json(const app::ExposureReport& report);
+
+// --released: the plan's exposure (when the product has a plan) and then what releases gave out.
+int released_exposure(app::Workspace& workspace, const std::string& product, const std::optional<std::string>& plan_id,
+                      bool people, bool as_json) {
+  auto report = app::plan_exposure(workspace, product, plan_id);
+  if (!report.ok() && report.error().code() != ErrorCode::kNotFound) return fail(report.error());
+  json plan = report.ok() ? exposure_json(*report) : json();
+  if (report.ok() && !as_json) print_exposure(*report);
+  const Status printed = print_released_knowledge(workspace, product, people, as_json, report.ok() ? &plan : nullptr);
+  return printed.ok() ? 0 : fail(printed.error());
+}
+
 std::function<int()> define_exposure(CLI::App& app, GlobalOptions& global) {
   auto product = std::make_shared<std::string>();
   auto plan_id = std::make_shared<std::optional<std::string>>();
+  auto released = std::make_shared<std::array<bool, 2>>();  // --released, --people
   app.add_option("--product", *product, "the product")->required();
   app.add_option("--plan", *plan_id, "a saved plan (default: the approved one, else the newest)");
+  app.add_flag("--released", (*released)[0], "also what releases gave out, per party, beside the plan's");
+  app.add_flag("--people", (*released)[1], "with --released: per person rather than per party");
   app.add_flag("--json", global.json, "print as JSON");
-  return [product, plan_id, &global] {
+  return [product, plan_id, released, &global] {
     return with_workspace(global, [&](app::Workspace& workspace) {
+      if ((*released)[0] || (*released)[1]) {
+        return released_exposure(workspace, *product, *plan_id, (*released)[1], global.json);
+      }
       auto report = app::plan_exposure(workspace, *product, *plan_id);
       if (!report.ok()) return fail(report.error());
       if (!global.json) {
         print_exposure(*report);
         return 0;
       }
-      json rows = json::array();
-      for (const auto& row : report->rows) {
-        json held = json::array(), inferred = json::array();
-        for (std::size_t s = 0; s < row.cells.size(); ++s) {
-          if (row.cells[s] != ' ') held.push_back(report->secrets[s]);
-          if (row.cells[s] == 'I') inferred.push_back(report->secrets[s]);
-        }
-        rows.push_back({{"party", row.party}, {"suppliers", row.suppliers}, {"trusted", row.trusted},
-                        {"secrets", held}, {"inferred", inferred}, {"share", row.share}, {"cap", row.cap}});
-      }
-      json recipes = json::array();
-      for (const auto& r : report->recipes) {
-        recipes.push_back({{"recipe", r.recipe}, {"min_coalition", r.min_coalition ? json(*r.min_coalition) : json(nullptr)},
-                           {"coalition", r.coalition}});
-      }
-      std::cout << json{{"plan", report->plan_id}, {"collusion", report->collusion}, {"parties", rows},
-                        {"recipes", recipes}}.dump(2) << "\n";
+      std::cout << exposure_json(*report).dump(2) << "\n";
       return 0;
     });
   };
+}
+
+json exposure_json(const app::ExposureReport& report) {
+  json rows = json::array();
+  for (const auto& row : report.rows) {
+    json held = json::array(), inferred = json::array();
+    for (std::size_t s = 0; s < row.cells.size(); ++s) {
+      if (row.cells[s] != ' ') held.push_back(report.secrets[s]);
+      if (row.cells[s] == 'I') inferred.push_back(report.secrets[s]);
+    }
+    rows.push_back({{"party", row.party}, {"suppliers", row.suppliers}, {"trusted", row.trusted},
+                    {"secrets", held}, {"inferred", inferred}, {"share", row.share}, {"cap", row.cap}});
+  }
+  json recipes = json::array();
+  for (const auto& r : report.recipes) {
+    recipes.push_back({{"recipe", r.recipe}, {"min_coalition", r.min_coalition ? json(*r.min_coalition) : json(nullptr)},
+                       {"coalition", r.coalition}});
+  }
+  return {{"plan", report.plan_id}, {"collusion", report.collusion}, {"parties", rows}, {"recipes", recipes}};
 }
 
 const Command kCoreCommands[] = {
@@ -734,7 +709,7 @@ const Command kCoreCommands[] = {
     {"parties", "list parties: suppliers grouped by affiliation", define_parties},
     {"plan", "choose suppliers so that no party, or coalition of K, can copy the product", define_plan},
     {"exposure", "what each party of a saved plan holds: a heatmap of parties x secrets", define_exposure},
-    {"audit", "verify the ledger or list its events", define_audit},
+    {"audit", "verify the ledger, list its events, sign checkpoints, prove events, export evidence", define_audit},
     {"migrate", "copy the workspace into an empty PostgreSQL database and switch to it", define_migrate},
     {"uscc", "check unified social credit codes", define_uscc},
 };
@@ -745,7 +720,9 @@ std::span<const Command> core_commands() { return kCoreCommands; }
 
 std::vector<Command> commands() {
   std::vector<Command> all;
-  for (const auto table : {core_commands(), vetting_commands(), legal_commands(), serve_commands()}) all.insert(all.end(), table.begin(), table.end());
+  for (const auto table : {core_commands(), vetting_commands(), legal_commands(), release_commands(),
+                           serve_commands(), vault_commands()})
+    all.insert(all.end(), table.begin(), table.end());
   return all;
 }
 

@@ -37,5 +37,10 @@ std::span<const Command> core_commands();
 std::span<const Command> vetting_commands();
 std::span<const Command> legal_commands();
 std::span<const Command> serve_commands();
+std::span<const Command> vault_commands();
+std::span<const Command> release_commands();
+
+// `moat audit` (audit_commands.cc).
+std::function<int()> define_audit(CLI::App& app, GlobalOptions& global);
 
 }  // namespace moat::cli

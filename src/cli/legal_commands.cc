@@ -525,7 +525,7 @@ std::function<int()> define_gate(CLI::App& app, GlobalOptions& global) {
     return with_session(global, [&](app::Workspace& workspace, const app::Session& session) -> Status {
       MOAT_TRY(const Date today, as_of((*flags)[3], session));
       const app::GateRequest request{(*flags)[0], (*flags)[1], (*flags)[2], today};
-      MOAT_TRY(const gate::Verdict verdict, app::run_gate(workspace, request));
+      MOAT_TRY(const gate::Verdict verdict, app::run_gate(workspace, session, request));
       if (global.json) {
         std::cout << app::verdict_json(verdict).dump(2) << "\n";
       } else {

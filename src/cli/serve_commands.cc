@@ -119,6 +119,7 @@ std::function<int()> define_user(CLI::App& app, GlobalOptions& global) {
   add->add_option("NAME", user->name, "the name to sign in with")->required();
   add->add_option("--role", *role, "admin, sourcing, legal, oversight, viewer or supplier")->required();
   add->add_option("--supplier", user->supplier, "for a supplier user: its supplier's id");
+  add->add_option("--person", user->person, "for a supplier user: who they are at the supplier (their copies)");
   CLI::App* list = app.add_subcommand("list", "list the users and their roles");
   list->add_option("-w,--workspace", global.workspace, "workspace folder");
   list->add_flag("--json", global.json, "print as JSON");
@@ -128,10 +129,10 @@ std::function<int()> define_user(CLI::App& app, GlobalOptions& global) {
         auto users = app::list_users(workspace);
         if (!users.ok()) return fail(users.error());
         json out = json::array();
-        TextTable table({"name", "role", "supplier"});
+        TextTable table({"name", "role", "supplier", "person"});
         for (const app::User& u : *users) {
-          out.push_back({{"name", u.name}, {"role", app::role_name(u.role)}, {"supplier", u.supplier}});
-          table.add({u.name, std::string(app::role_name(u.role)), u.supplier});
+          out.push_back({{"name", u.name}, {"role", app::role_name(u.role)}, {"supplier", u.supplier}, {"person", u.person}});
+          table.add({u.name, std::string(app::role_name(u.role)), u.supplier, u.person});
         }
         if (global.json) {
           std::cout << out.dump(2) << "\n";

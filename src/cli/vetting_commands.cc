@@ -3,6 +3,7 @@
 // (assignments, visits, findings), tooling passports, material reconciliation and red flags.
 // Thin adapters over app/vetting.h, app/oversight.h, app/tooling.h and app/red_flags.h.
 #include <CLI/CLI.hpp>
+#include <unistd.h>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -323,10 +324,8 @@ std::function<int()> define_document(CLI::App& app, GlobalOptions& global) {
   runs->push_back([add_cmd, add, &global] {
     if (!add_cmd->parsed()) return -1;
     return with_workspace(global, [&](app::Workspace& workspace) {
-      auto content = read_file((*add)[0]);
-      if (!content.ok()) return fail(content.error());
       const std::string name = (*add)[1].empty() ? fs::path((*add)[0]).filename().string() : (*add)[1];
-      auto document = app::add_document(workspace, app::terminal_session(), name, *content, (*add)[2]);
+      auto document = app::add_document_file(workspace, app::terminal_session(), name, (*add)[0], (*add)[2]);
       if (!document.ok()) return fail(document.error());
       std::cout << (global.json ? json{{"document", document->id}, {"name", document->name}, {"size", document->size}}.dump()
                                 : document->id + "  " + document->name)
@@ -341,13 +340,10 @@ std::function<int()> define_document(CLI::App& app, GlobalOptions& global) {
   runs->push_back([get_cmd, get, &global] {
     if (!get_cmd->parsed()) return -1;
     return with_workspace(global, [&](app::Workspace& workspace) {
-      auto content = app::read_document(workspace, (*get)[0]);
-      if (!content.ok()) return fail(content.error());
-      if ((*get)[1].empty()) {
-        std::cout << *content;
-        return 0;
-      }
-      const Status written = write_file_atomically((*get)[1], *content);
+      // Streamed in chunks; a file appears only once the whole content is checked, standard
+      // output gets the checked chunks and, on a failure, an error and exit status 1.
+      const Status written = (*get)[1].empty() ? app::write_document(workspace, (*get)[0], STDOUT_FILENO)
+                                               : app::save_document(workspace, (*get)[0], (*get)[1]);
       return written.ok() ? 0 : fail(written.error());
     });
   });

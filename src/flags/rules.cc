@@ -885,6 +885,29 @@ std::vector<Raised> disclosure_before_filing(const Facts& facts, const RuleSetti
   return raised;
 }
 
+// ---- Releases --------------------------------------------------------------------------------
+
+std::vector<Raised> release_not_returned(const Facts& facts, const RuleSetting& setting) {
+  std::vector<Raised> raised;
+  for (const ReleaseFacts& r : facts.releases) {
+    if (r.returned) continue;
+    const bool revoked = r.revoked && *r.revoked <= facts.today;
+    const bool expired = r.expires && *r.expires < facts.today;
+    if (!revoked && !expired) continue;
+    const std::string ended = revoked ? "was revoked on " + r.revoked->to_string() + " (" + r.revoke_reason + ")"
+                                      : "expired on " + r.expires->to_string();
+    raised.push_back(flag(setting, "release/" + r.id, r.id,
+                          "Release " + r.id + " to " + supplier_label(facts, r.supplier) + " " + ended +
+                              ", and nobody has confirmed that its files were returned or destroyed.",
+                          {{"release", r.id},
+                           {"supplier", supplier_label(facts, r.supplier)},
+                           {"recipients", listing(r.recipients)},
+                           {revoked ? "revoked on" : "expired on", (revoked ? *r.revoked : *r.expires).to_string()},
+                           {"checked on", facts.today.to_string()}}));
+  }
+  return raised;
+}
+
 const Rule kRules[] = {
     {"requalification-overdue", "Supplier's qualification has expired", Severity::kHigh, {}, requalification_overdue},
     {"certificate-expired", "Supplier's certificate has expired", Severity::kHigh, {}, certificate_expired},
@@ -920,6 +943,8 @@ const Rule kRules[] = {
      trademark_not_filed_cn},
     {"disclosure-before-filing", "Secret made public before any filing covering it", Severity::kHigh, {},
      disclosure_before_filing},
+    {"release-not-returned", "Files of a revoked or expired release not confirmed returned", Severity::kHigh, {},
+     release_not_returned},
 };
 
 // ---- Settings --------------------------------------------------------------------------------

@@ -173,6 +173,18 @@ struct LegalFacts {
   std::vector<ProductFacts> products;
 };
 
+// A release of design files to a supplier (app/releases.h): once revoked or past its expiry, the
+// supplier must give the files back or destroy them, and someone must confirm it.
+struct ReleaseFacts {
+  std::string id;  // "R3"
+  std::string supplier;
+  std::vector<std::string> recipients;   // person ids
+  std::optional<Date> expires;           // nullopt: open-ended
+  std::optional<Date> revoked;           // nullopt: not revoked
+  std::string revoke_reason;
+  bool returned = false;                 // return or destruction confirmed
+};
+
 struct Facts {
   Date today;
   std::vector<SupplierFacts> suppliers;
@@ -183,6 +195,7 @@ struct Facts {
   std::vector<vet::Reconciliation> reconciliations;
   std::vector<PlanFacts> plans;
   LegalFacts legal;  // agreements, IP rights and disclosures; empty when none are recorded
+  std::vector<ReleaseFacts> releases;  // the app may pass only those that ended and are not returned
 };
 
 // ---- Rules -----------------------------------------------------------------------------------

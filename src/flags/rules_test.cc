@@ -455,6 +455,16 @@ const RuleCase kRuleCases[] = {
      [](Facts& f) { shown_at_trade_show(f, "2025-02-01"); },
      // Filed the day of the show.
      [](Facts& f) { shown_at_trade_show(f, "2025-01-15"); }},
+    {"release-not-returned",
+     // Revoked yesterday; the drawings are still at the mold maker.
+     [](Facts& f) {
+       f.releases.push_back({"R3", "S-DG01", {"P05"}, std::nullopt, day("2025-06-15"), "contract ended", false});
+     },
+     // Expiring today, and another one revoked whose destruction was certified.
+     [](Facts& f) {
+       f.releases.push_back({"R3", "S-DG01", {"P05"}, day(kToday), std::nullopt, "", false});
+       f.releases.push_back({"R4", "S-DG01", {"P05"}, std::nullopt, day("2025-06-15"), "contract ended", true});
+     }},
 };
 
 void PrintTo(const RuleCase& c, std::ostream* out) {

@@ -36,6 +36,7 @@ std::vector<Check> onsite_agent(const Context& context);
 std::vector<Check> recent_audit(const Context& context);
 std::vector<Check> owner_visit(const Context& context);
 std::vector<Check> red_flags(const Context& context);
+std::vector<Check> files_returned(const Context& context);
 // ip_checks.cc
 std::vector<Check> ip_filed(const Context& context);
 std::vector<Check> priority_deadline(const Context& context);

@@ -158,6 +158,9 @@ struct SupplierFacts {
   std::vector<Audit> audits;         // audits only, not other visits
   std::vector<Visit> owner_visits;   // the owner's own visits
   std::vector<OpenFlag> open_flags;  // red flags not resolved
+  // Releases to it, revoked or expired, whose files are not confirmed returned or destroyed:
+  // "R3 (revoked on 2026-12-01: contract ended)".
+  std::vector<std::string> unreturned_releases;
 };
 
 // ---- Waivers ----------------------------------------------------------------------------------

@@ -62,6 +62,10 @@ const Row kRows[] = {
     {{"red-flags", "No open critical red flag", Applies::kBoth, Level::kSupplier,
       "The supplier has no open red flag of severity critical."},
      detail::red_flags},
+    {{"files-returned", "Files of ended releases returned", Applies::kBoth, Level::kSupplier,
+      "Every release to the supplier that was revoked or has expired has its files confirmed returned or "
+      "destroyed."},
+     detail::files_returned},
 };
 
 // ---- Running ---------------------------------------------------------------------------------

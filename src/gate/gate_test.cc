@@ -283,6 +283,10 @@ const std::vector<ReleaseCase>& release_cases() {
        },
        "red-flags supplier/F03", "unaccounted-units: 1200 units of aurora unaccounted for",
        "Investigate and resolve unaccounted-units"},
+      {"RevokedReleaseNotReturned",
+       [](ReleaseFacts& f) { f.supplier.unreturned_releases.push_back("R3 (revoked on 2026-12-01: contract ended)"); },
+       "files-returned supplier/F03", "still holds the files of R3 (revoked on 2026-12-01: contract ended)",
+       "moat release returned"},
   };
   return cases;
 }
@@ -377,7 +381,7 @@ TEST(GateTable, IdsAreUniqueAndDescribed) {
     EXPECT_FALSE(info.title.empty());
     EXPECT_FALSE(info.description.empty());
   }
-  EXPECT_EQ(ids.size(), 12u);
+  EXPECT_EQ(ids.size(), 13u);
 }
 
 // ---- Other facts that still pass ------------------------------------------------------------
@@ -454,6 +458,8 @@ const std::vector<PassCase>& pass_cases() {
        "collusion-margin recipe/R1", "takes at least 3 parties; the policy requires more than 2"},
       {"LowerSeverityFlagsDoNotBlock", [](ReleaseFacts&, Settings&) {}, "red-flags supplier/F03",
        "1 open of lower severity"},
+      {"NoEndedReleaseHeld", [](ReleaseFacts&, Settings&) {}, "files-returned supplier/F03",
+       "holds no files of a revoked or expired release"},
   };
   return cases;
 }
@@ -499,7 +505,7 @@ TEST(GateRelease, ChecksFollowTheTableOrder) {
   }
   EXPECT_EQ(order, (std::vector<std::string>{"supplier-qualified", "nnn", "po-ip-clause", "ip-filed",
                                              "priority-deadline", "trademark-cn", "onsite-agent", "recent-audit",
-                                             "plan-assignment", "collusion-margin", "red-flags"}));
+                                             "plan-assignment", "collusion-margin", "red-flags", "files-returned"}));
 }
 
 // ---- Launch runs the supplier checks for every supplier in the plan ---------------------------

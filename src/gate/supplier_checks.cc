@@ -307,4 +307,15 @@ std::vector<Check> red_flags(const Context& context) {
                  "it is resolved.")};
 }
 
+std::vector<Check> files_returned(const Context& context) {
+  const SupplierFacts& s = *context.supplier;
+  if (s.unreturned_releases.empty()) {
+    return {passed(supplier_subject(s), supplier_label(s) + " holds no files of a revoked or expired release.")};
+  }
+  return {failed(supplier_subject(s),
+                 supplier_label(s) + " still holds the files of " + join(s.unreturned_releases, "; ") + ".",
+                 "Get the files back or their destruction certified, then confirm it (moat release returned ID "
+                 "--reason ...).")};
+}
+
 }  // namespace moat::gate::detail

@@ -45,7 +45,8 @@ std::string session_cookie(std::string_view value, std::int64_t max_age_seconds,
 json user_json(const app::User& user) {
   return {{"name", user.name},
           {"role", app::role_name(user.role)},
-          {"supplier", user.supplier.empty() ? json(nullptr) : json(user.supplier)}};
+          {"supplier", user.supplier.empty() ? json(nullptr) : json(user.supplier)},
+          {"person", user.person.empty() ? json(nullptr) : json(user.person)}};
 }
 
 }  // namespace

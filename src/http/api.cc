@@ -208,7 +208,9 @@ class RouteApi final : public Api {
     if (!reply.ok()) return fault(reply.error(), lease, target.path);
     if (route.slow && reply->problem && reply->problem->first == Problem::kUnauthenticated) throttle_.failed(request.client);
     if (reply->denied) {
-      return refuse(lease, who, request, target, "not the supplier's work", Problem::kNotFound, "no such resource");
+      const bool forbidden = reply->denial == Problem::kForbidden;
+      return refuse(lease, who, request, target, "not the supplier's work", reply->denial,
+                    forbidden ? "not released to you" : "no such resource");
     }
     if (supplier && reply->supplier_read) {
       Status recorded = app::record_supplier_read(*lease, session, reply->supplier_read->first,
@@ -284,6 +286,7 @@ class RouteApi final : public Api {
       if (reply.status != 204) {
         response.body = reply.raw ? std::move(*reply.raw)
                                   : reply.body.dump(-1, ' ', false, json::error_handler_t::replace);
+        if (!reply.content_type.empty()) response.content_type = reply.content_type;
         const std::string etag = reply.etag.empty() ? body_etag(response.body) : reply.etag;
         response.headers.emplace_back("ETag", etag);
         if (request.method == "GET" && etag_matches(request.if_none_match, etag)) {

@@ -200,7 +200,7 @@ Result<Reply> update_flag(Call& call) {
 Result<Reply> product_gate(Call& call) {
   app::GateRequest request{call.param("id"), call.query_value("supplier").value_or(""),
                            call.query_value("package").value_or(""), today(call)};
-  MOAT_TRY(const gate::Verdict verdict, app::run_gate(call.workspace, request));
+  MOAT_TRY(const gate::Verdict verdict, app::run_gate(call.workspace, call.session, request));
   Reply reply;
   reply.body = app::verdict_json(verdict);
   reply.body["product"] = request.product;

@@ -78,6 +78,18 @@ Result<Reply> ip_rights(Call& call);
 Result<Reply> list_waivers(Call& call);
 Result<Reply> grant_waiver(Call& call);
 Result<Reply> create_plan(Call& call);
+
+// Design files, releases, copies and released knowledge (release_handlers.cc)
+Result<Reply> list_files(Call& call);
+Result<Reply> get_file(Call& call);
+Result<Reply> file_master(Call& call);
+Result<Reply> list_releases(Call& call);
+Result<Reply> get_release(Call& call);
+Result<Reply> create_release(Call& call);
+Result<Reply> revoke_release(Call& call);
+Result<Reply> confirm_return(Call& call);
+Result<Reply> download_copy(Call& call);
+Result<Reply> product_knowledge(Call& call);
 Result<Reply> approve_plan(Call& call);
 Result<Reply> record_visit(Call& call);
 Result<Reply> add_finding(Call& call);

@@ -23,6 +23,7 @@ constexpr ProblemKind kKinds[] = {
     {404, "not-found", "Not found"},
     {405, "method-not-allowed", "Method not allowed"},
     {409, "conflict", "Conflicts with the current state"},
+    {410, "gone", "No longer available"},
     {412, "precondition-failed", "The record has changed since it was read"},
     {413, "too-large", "The request is too large"},
     {415, "unsupported-media-type", "Unsupported content type"},

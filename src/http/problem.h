@@ -20,6 +20,7 @@ enum class Problem {
   kNotFound,            // 404
   kMethodNotAllowed,    // 405
   kConflict,            // 409
+  kGone,                // 410: a release revoked or expired: its copies are no longer served
   kPreconditionFailed,  // 412: If-Match names a version that is no longer current
   kTooLarge,            // 413
   kUnsupportedMedia,    // 415

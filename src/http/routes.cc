@@ -21,6 +21,26 @@ constexpr Roles kOnSite{Role::kAdmin, Role::kOversight};
 // Who may waive a gate check: those accountable for the risk it accepts.
 constexpr Roles kWaivers{Role::kAdmin, Role::kLegal};
 
+// Who releases design files (and revokes releases): those who source, and administrators.
+constexpr Roles kReleasers{Role::kAdmin, Role::kSourcing};
+constexpr Roles kRevokers{Role::kAdmin, Role::kSourcing, Role::kLegal};
+// Who confirms that a release's files came back or were destroyed: our people but viewers.
+constexpr Roles kReturnConfirmers{Role::kAdmin, Role::kSourcing, Role::kLegal, Role::kOversight};
+// Who downloads a copy: its recipient (a supplier user bound to that person), or an administrator.
+constexpr Roles kCopyTakers{Role::kAdmin, Role::kSupplier};
+
+constexpr std::string_view kReleaseBody =
+    R"json({"type": "object", "required": ["package", "supplier", "recipients"],
+        "properties": {"package": {"type": "string"}, "supplier": {"type": "string"},
+                       "product": {"type": "string", "description": "when several products have the package"},
+                       "recipients": {"type": "array", "items": {"type": "string"}, "description": "person ids"},
+                       "files": {"type": "array", "items": {"type": "string"},
+                                 "description": "file ids (default: the package's current files)"},
+                       "expires": {"type": "string", "format": "date"}, "reason": {"type": "string"},
+                       "dry_run": {"type": "boolean", "description": "what it would do; nothing written"}}})json";
+constexpr std::string_view kReasonBody =
+    R"({"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}})";
+
 constexpr std::string_view kLoginBody =
     R"({"type": "object", "required": ["name", "password"],
         "properties": {"name": {"type": "string"}, "password": {"type": "string", "format": "password"}}})";
@@ -153,6 +173,33 @@ const Route kRoutes[] = {
      Scope::kAll, handlers::audit_verify, {}, {}, true},
     {Method::kGet, "/api/openapi.json", "this API as an OpenAPI 3.1 document", kEveryone, Scope::kPublic,
      handlers::openapi, {}, {}, true},
+    {Method::kGet, "/api/files",
+     "design files, each name's current revision (a supplier user: the files of the copies made for it)", kEveryone,
+     Scope::kOwnRelease, handlers::list_files, "limit,offset,product,package"},
+    {Method::kGet, "/api/files/{id}", "one design file with its revisions", kEveryone, Scope::kOwnRelease,
+     handlers::get_file},
+    {Method::kGet, "/api/files/{id}/master", "download a file's unmarked master (recorded in the ledger)",
+     Roles{Role::kAdmin}, Scope::kAll, handlers::file_master},
+    {Method::kGet, "/api/releases",
+     "releases, newest first, with their copies and state (a supplier user: those to its supplier, its own copies)",
+     kEveryone, Scope::kOwnRelease, handlers::list_releases, "limit,offset,supplier,product,person,state"},
+    {Method::kPost, "/api/releases",
+     "release a work package's files to people at a supplier through the gate and the knowledge rules; 201 "
+     "released, 422 refused with the reasons; with dry_run what it would do (200)",
+     kReleasers, Scope::kAll, handlers::create_release, {}, kReleaseBody},
+    {Method::kGet, "/api/releases/{id}", "one release with its copies", kEveryone, Scope::kOwnRelease,
+     handlers::get_release},
+    {Method::kPost, "/api/releases/{id}/revoke", "revoke a release: its copies are no longer served", kRevokers,
+     Scope::kAll, handlers::revoke_release, {}, kReasonBody},
+    {Method::kPost, "/api/releases/{id}/returned", "confirm that a release's files were returned or destroyed",
+     kReturnConfirmers, Scope::kAll, handlers::confirm_return, {}, kReasonBody},
+    {Method::kGet, "/api/copies/{id}/download",
+     "download a copy (a supplier user: only those made for its own person); 410 once its release is revoked or "
+     "expired; recorded in the ledger",
+     kCopyTakers, Scope::kOwnRelease, handlers::download_copy},
+    {Method::kGet, "/api/products/{id}/knowledge",
+     "what releases gave out, per party (or with holders=people per person), and each recipe's smallest coalition",
+     kStaff, Scope::kAll, handlers::product_knowledge, "holders", {}, true},
 };
 
 int hex_digit(char c) {
@@ -197,6 +244,7 @@ std::string_view scope_name(Scope scope) {
     case Scope::kOwnRows: return "own-rows";
     case Scope::kAssignedWork: return "assigned-work";
     case Scope::kOwnVisit: return "own-visit";
+    case Scope::kOwnRelease: return "own-release";
   }
   return "all";
 }

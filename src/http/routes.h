@@ -57,6 +57,8 @@ enum class Scope {
   kAssignedWork,  // a product: only those with work packages assigned to its supplier in the
                   // approved plan, and only those packages; any other product is 404 and recorded
   kOwnVisit,      // {visit} is a visit: only those at its own supplier; any other is 404 and recorded
+  kOwnRelease,    // {id} is a release, copy or file: only releases to its supplier, the copies made for
+                  // its own person and their files; any other id is 403 and recorded
 };
 std::string_view scope_name(Scope scope);
 
@@ -91,8 +93,11 @@ struct Reply {
   std::optional<std::string> raw;  // a body already rendered (served as is instead of `body`)
   // An expected refusal the handler decides itself (a wrong password, a stale If-Match).
   std::optional<std::pair<Problem, std::string>> problem;
-  // Not found *because* the object is not the supplier user's: answered 404, recorded as denied.
+  // Not found *because* the object is not the supplier user's: answered 404 (or `denial`),
+  // recorded as denied.
   bool denied = false;
+  Problem denial = Problem::kNotFound;
+  std::string content_type;  // of `raw`, when not JSON
   // What a supplier user read (entity, key): recorded in the ledger.
   std::optional<std::pair<std::string, std::string>> supplier_read;
 };

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "store/migrations.h"
 
+#include "store/tree.h"
+
 namespace moat::store {
 namespace {
 
@@ -238,6 +240,45 @@ const std::vector<Migration> kMigrations = {
               "expires" TEXT NOT NULL,
               "row_version" BIGINT NOT NULL DEFAULT 1, PRIMARY KEY ("id")))",
      }},
+    {7,
+     "design files, releases and their copies; a supplier user's person",
+     {
+         R"(CREATE TABLE "files" (
+              "id" TEXT NOT NULL, "product" TEXT NOT NULL, "package" TEXT NOT NULL, "name" TEXT NOT NULL,
+              "revision" BIGINT NOT NULL, "media_type" TEXT NOT NULL, "size" BIGINT NOT NULL,
+              "sha256" TEXT NOT NULL, "blob" TEXT NOT NULL, "secrets" TEXT NOT NULL, "archive" TEXT,
+              "note" TEXT, "added_at" TEXT NOT NULL, "added_by" TEXT NOT NULL,
+              "row_version" BIGINT NOT NULL DEFAULT 1, PRIMARY KEY ("id")))",
+         R"(CREATE INDEX "files_package" ON "files" ("product", "package", "name"))",
+         R"(CREATE TABLE "releases" (
+              "id" TEXT NOT NULL, "product" TEXT NOT NULL, "package" TEXT NOT NULL, "supplier" TEXT NOT NULL,
+              "recipients" TEXT NOT NULL, "files" TEXT NOT NULL, "created_at" TEXT NOT NULL,
+              "created_by" TEXT NOT NULL, "date" TEXT NOT NULL, "expires" TEXT, "reason" TEXT,
+              "destination" TEXT NOT NULL, "verdict" TEXT NOT NULL, "state" TEXT NOT NULL,
+              "revoked_at" TEXT, "revoked_by" TEXT, "revoke_reason" TEXT,
+              "returned_at" TEXT, "returned_by" TEXT, "return_reason" TEXT,
+              "row_version" BIGINT NOT NULL DEFAULT 1, PRIMARY KEY ("id")))",
+         R"(CREATE INDEX "releases_supplier" ON "releases" ("supplier"))",
+         R"(CREATE TABLE "copies" (
+              "id" TEXT NOT NULL, "release" TEXT NOT NULL, "recipient" TEXT NOT NULL, "file" TEXT NOT NULL,
+              "revision" BIGINT NOT NULL, "name" TEXT NOT NULL, "copy_hash" TEXT NOT NULL, "blob" TEXT,
+              "path" TEXT, "scheme" TEXT NOT NULL, "resists" BIGINT NOT NULL, "report" TEXT,
+              "created_at" TEXT NOT NULL,
+              "row_version" BIGINT NOT NULL DEFAULT 1, PRIMARY KEY ("id")))",
+         R"(CREATE INDEX "copies_release" ON "copies" ("release"))",
+         R"(CREATE INDEX "copies_file" ON "copies" ("file"))",
+         R"(ALTER TABLE "users" ADD COLUMN "person" TEXT)",
+     }},
+    {8,
+     "the ledger's Merkle tree (RFC 9162) and its signed checkpoints; the tree of an existing ledger is built",
+     {
+         // A complete subtree's hash, keyed by NodeId::key() (ledger/merkle.h): last leaf * 64 + level.
+         R"(CREATE TABLE "ledger_tree" ("node" BIGINT PRIMARY KEY, "hash" TEXT NOT NULL))",
+         R"(CREATE TABLE "checkpoints" (
+              "id" BIGINT PRIMARY KEY, "size" BIGINT NOT NULL, "root" TEXT NOT NULL,
+              "note" TEXT NOT NULL, "at" TEXT NOT NULL))",
+     },
+     build_tree},
 };
 
 constexpr std::string_view kCreateVersions =
@@ -272,6 +313,7 @@ Status migrate(Database& db) {
     }
     if (migration.version <= current) continue;  // the transaction rolls back: nothing to do
     for (std::string_view statement : migration.statements) MOAT_CHECK(db.execute(statement));
+    if (migration.populate) MOAT_CHECK(migration.populate(db));
     const SqlValue params[] = {std::int64_t{migration.version}, std::string(migration.description)};
     MOAT_CHECK(db.execute(
         R"(INSERT INTO "schema_migrations" ("version", "description") VALUES (?, ?))", params));

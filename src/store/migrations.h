@@ -17,6 +17,8 @@ struct Migration {
   int version;
   std::string_view description;
   std::vector<std::string_view> statements;
+  // Data the new schema needs, derived from what is stored, in the same transaction (optional).
+  Status (*populate)(Database& db) = nullptr;
 };
 
 std::span<const Migration> migrations();

@@ -183,6 +183,39 @@ std::vector<Table> legal_tables() {
   };
 }
 
+// Design files in the vault, releases of them to people at a supplier, and each copy handed out.
+std::vector<Table> release_tables() {
+  static constexpr std::array<std::string_view, 2> kReleaseStates = {"active", "revoked"};
+  const Field at{"created_at", kText, true};
+  return {
+      {"files", "design file",
+       {{"id", kId, true}, {"product", kId, true}, {"package", kId, true}, {"name", kText, true},
+        {"revision", kInteger, true, Bound::kAtLeastOne}, {"media_type", kText, true},
+        {"size", kInteger, true, Bound::kNonNegative}, {"sha256", kText, true}, {"blob", kText, true},
+        {"secrets", kIdList, false, Bound::kNone, {}, "[]"}, {"archive", kText}, {"note", kText},
+        {"added_at", kText, true}, {"added_by", kText, true}},
+       1, false,
+       {{"product", "products"}, {"package", "packages", "product"}, {"secrets", "secrets", "product"}}},
+      {"releases", "release",
+       {{"id", kId, true}, {"product", kId, true}, {"package", kId, true}, {"supplier", kId, true},
+        {"recipients", kIdList, true, Bound::kAtLeastOne}, {"files", kIdList, true, Bound::kAtLeastOne}, at,
+        {"created_by", kText, true}, {"date", kDate, true}, {"expires", kDate}, {"reason", kText},
+        {"destination", kText, true}, {"verdict", kText, true},
+        {"state", kEnum, false, Bound::kNone, kReleaseStates, "\"active\""}, {"revoked_at", kText},
+        {"revoked_by", kText}, {"revoke_reason", kText}, {"returned_at", kText}, {"returned_by", kText},
+        {"return_reason", kText}},
+       1, false,
+       {{"product", "products"}, {"package", "packages", "product"}, {"supplier", "suppliers"},
+        {"recipients", "people"}, {"files", "files"}}},
+      {"copies", "copy",
+       {{"id", kId, true}, {"release", kId, true}, {"recipient", kId, true}, {"file", kId, true},
+        {"revision", kInteger, true, Bound::kAtLeastOne}, {"name", kText, true}, {"copy_hash", kText, true},
+        {"blob", kText}, {"path", kText}, {"scheme", kText, true},
+        {"resists", kInteger, false, Bound::kNonNegative, {}, "0"}, {"report", kText}, at},
+       1, false, {{"release", "releases"}, {"recipient", "people"}, {"file", "files"}}},
+  };
+}
+
 std::vector<Table> make_tables() {
   const auto statuses = supplier_statuses();
   const auto strategies = protection_strategies();
@@ -263,6 +296,8 @@ std::vector<Table> make_tables() {
   all.insert(all.end(), vetting.begin(), vetting.end());
   const std::vector<Table> legal = legal_tables();
   all.insert(all.end(), legal.begin(), legal.end());
+  const std::vector<Table> releases = release_tables();
+  all.insert(all.end(), releases.begin(), releases.end());
   return all;
 }
 

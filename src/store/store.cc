@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "store/migrations.h"
+#include "store/tree.h"
 #include "store/versioned.h"
 
 namespace moat::store {
@@ -134,30 +135,6 @@ std::vector<SqlValue> key_params(const Key& key) {
   return std::vector<SqlValue>(key.begin(), key.end());
 }
 
-Result<ledger::Event> event_of(const SqlRow& row) {
-  ledger::Event event;
-  const auto text = [&](std::size_t i) -> std::optional<std::string> {
-    if (const auto* s = std::get_if<std::string>(&row[i])) return *s;
-    return std::nullopt;
-  };
-  const auto* seq = std::get_if<std::int64_t>(&row[0]);
-  if (!seq) return Error(ErrorCode::kIntegrity, "ledger", "an event's seq is not a number");
-  event.seq = *seq;
-  event.at = text(1).value_or("");
-  event.actor = text(2).value_or("");
-  event.action = text(3).value_or("");
-  event.entity = text(4).value_or("");
-  event.key = text(5).value_or("");
-  event.before = text(6);
-  event.after = text(7);
-  event.prev_hash = text(8).value_or("");
-  event.hash = text(9).value_or("");
-  return event;
-}
-
-constexpr std::string_view kEventColumns =
-    R"("seq", "at", "actor", "action", "entity", "entity_key", "before_json", "after_json", "prev_hash", "hash")";
-
 class TransactionWriter final : public Writer {
  public:
   TransactionWriter(Store& store, const Author& author, std::optional<ledger::Event> last)
@@ -217,17 +194,35 @@ class TransactionWriter final : public Writer {
     const SqlValue params[] = {event.seq, event.at, event.actor, event.action, event.entity,
                                event.key, optional_text(event.before),
                                optional_text(event.after), event.prev_hash, event.hash};
-    MOAT_CHECK(store_.database().execute("INSERT INTO \"ledger\" (" + std::string(kEventColumns) +
+    MOAT_CHECK(store_.database().execute("INSERT INTO \"ledger\" (" + std::string(event_columns()) +
                                              ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                          params));
+    MOAT_CHECK(extend_tree(event));
     last_ = std::move(event);
     ++appended_;
     return {};
   }
 
+  // The event's leaf and the subtrees it completes join the Merkle tree in this transaction. The
+  // tree's edge is read once, at the first append, and must cover exactly the ledger so far.
+  Status extend_tree(const ledger::Event& event) {
+    if (!edge_) {
+      const std::uint64_t before = static_cast<std::uint64_t>(event.seq - 1);
+      MOAT_TRY(const std::uint64_t size, tree_size(store_.database()));
+      if (size != before) {
+        return Error(ErrorCode::kIntegrity, "ledger_tree",
+                     "the Merkle tree covers " + std::to_string(size) + " events but the ledger holds " +
+                         std::to_string(before) + ": run 'moat audit verify'");
+      }
+      MOAT_TRY(edge_, load_tree_edge(store_.database(), size));
+    }
+    return insert_tree_nodes(store_.database(), edge_->append(ledger::event_leaf(event)));
+  }
+
   Store& store_;
   const Author& author_;
   std::optional<ledger::Event> last_;
+  std::optional<ledger::TreeEdge> edge_;
   std::int64_t appended_ = 0;
 };
 
@@ -302,10 +297,21 @@ Status Store::copy_to(Database& target) {
                                }() + ")";
     for (const SqlRow& row : rows) MOAT_CHECK(target.execute(insert, row));
   }
-  MOAT_TRY(const auto events, db_->query("SELECT " + std::string(kEventColumns) + R"( FROM "ledger" ORDER BY "seq")"));
-  const std::string insert_event = "INSERT INTO \"ledger\" (" + std::string(kEventColumns) +
+  MOAT_TRY(const auto events, db_->query("SELECT " + std::string(event_columns()) + R"( FROM "ledger" ORDER BY "seq")"));
+  const std::string insert_event = "INSERT INTO \"ledger\" (" + std::string(event_columns()) +
                                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   for (const SqlRow& row : events) MOAT_CHECK(target.execute(insert_event, row));
+  // The Merkle tree and its signed checkpoints go along as they are: a copy must prove the same
+  // history under the same signatures.
+  for (const auto& [table, columns] : {std::pair<std::string_view, std::string_view>{"ledger_tree", R"("node", "hash")"},
+                                       {"checkpoints", R"("id", "size", "root", "note", "at")"}}) {
+    MOAT_TRY(const auto rows, db_->query("SELECT " + std::string(columns) + " FROM " + quoted(table)));
+    const std::size_t count = static_cast<std::size_t>(std::count(columns.begin(), columns.end(), ',')) + 1;
+    std::string marks;
+    for (std::size_t i = 0; i < count; ++i) marks += i ? ", ?" : "?";
+    const std::string insert = "INSERT INTO " + quoted(table) + " (" + std::string(columns) + ") VALUES (" + marks + ")";
+    for (const SqlRow& row : rows) MOAT_CHECK(target.execute(insert, row));
+  }
   // The accounts of `moat serve` go along (users, then the API tokens that name them); browser
   // sessions do not: everyone signs in again on the new database.
   for (const auto& [table, columns] : {std::pair<std::string_view, std::string_view>{
@@ -345,11 +351,11 @@ Result<std::vector<Record>> Store::list(const Table& table) {
 Result<std::int64_t> Store::write(const Author& author, const std::function<Status(Writer&)>& body) {
   MOAT_TRY(WriteTransaction transaction, WriteTransaction::begin(*db_));
   MOAT_TRY(const auto last_rows,
-           db_->query("SELECT " + std::string(kEventColumns) +
+           db_->query("SELECT " + std::string(event_columns()) +
                       R"( FROM "ledger" ORDER BY "seq" DESC LIMIT 1)"));
   std::optional<ledger::Event> last;
   if (!last_rows.empty()) {
-    MOAT_TRY(last, event_of(last_rows.front()));
+    MOAT_TRY(last, event_of_row(last_rows.front()));
   }
   TransactionWriter writer(*this, author, std::move(last));
   MOAT_CHECK(body(writer));
@@ -361,13 +367,13 @@ Result<std::int64_t> Store::write(const Author& author, const std::function<Stat
 Result<std::vector<ledger::Event>> Store::events(std::int64_t from_seq, std::int64_t limit) {
   const std::int64_t cap = limit < 0 ? std::numeric_limits<std::int64_t>::max() : limit;
   const SqlValue params[] = {from_seq, cap};
-  MOAT_TRY(const auto rows, db_->query("SELECT " + std::string(kEventColumns) +
+  MOAT_TRY(const auto rows, db_->query("SELECT " + std::string(event_columns()) +
                                            R"( FROM "ledger" WHERE "seq" >= ? ORDER BY "seq" LIMIT ?)",
                                        params));
   std::vector<ledger::Event> events;
   events.reserve(rows.size());
   for (const SqlRow& row : rows) {
-    MOAT_TRY(ledger::Event event, event_of(row));
+    MOAT_TRY(ledger::Event event, event_of_row(row));
     events.push_back(std::move(event));
   }
   return events;

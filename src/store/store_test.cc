@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "store/migrations.h"
+#include "store/tree.h"
 #include "store/versioned.h"
 #include "testing/testing.h"
 
@@ -239,6 +240,65 @@ TEST_P(StoreTest, MalformedWitnessIsReported) {
   auto witness = store_->read_witness();
   ASSERT_FALSE(witness.ok());
   EXPECT_EQ(witness.error().code(), ErrorCode::kIntegrity);
+}
+
+// The Merkle tree grows with the ledger in the write's own transaction: after every write its
+// stored head is the root of the events' leaves, and a failed write leaves no node behind.
+TEST_P(StoreTest, TheMerkleTreeFollowsEveryAppend) {
+  for (int i = 0; i < 23; ++i) {
+    ASSERT_TRUE(put(product("P" + std::to_string(i), "name " + std::to_string(i))).ok());
+  }
+  ASSERT_FALSE(store_->write({"tester", "2026-11-25T00:00:00.000Z"}, [&](Writer& w) -> Status {
+                 (void)w.put(products(), product("Q", "never"));
+                 return input_error("", "abandoned");
+               }).ok());
+  auto events = store_->events();
+  ASSERT_TRUE(events.ok());
+  std::vector<ledger::Hash> leaves;
+  for (const ledger::Event& e : *events) leaves.push_back(ledger::event_leaf(e));
+  auto head = tree_head(store_->database());
+  ASSERT_TRUE(head.ok()) << head.error().to_string();
+  EXPECT_EQ(head->size, leaves.size());
+  EXPECT_EQ(head->root, ledger::root_of(leaves));
+  auto nodes = tree_nodes(store_->database());
+  ASSERT_TRUE(nodes.ok());
+  EXPECT_TRUE(ledger::verify_tree(*events, *nodes).ok);
+  const std::vector<ledger::Range> ranges = ledger::inclusion_ranges(6, leaves.size());
+  auto proof = tree_range_hashes(store_->database(), ranges);
+  ASSERT_TRUE(proof.ok()) << proof.error().to_string();
+  EXPECT_TRUE(ledger::verify_inclusion(6, leaves.size(), leaves[6], *proof, head->root));
+}
+
+// A ledger written before the tree existed gets its tree when the database is next opened.
+TEST_P(StoreTest, MigrationBuildsTheTreeOfAnExistingLedger) {
+  for (int i = 0; i < 11; ++i) ASSERT_TRUE(put(product("P" + std::to_string(i), "n")).ok());
+  auto before = tree_head(store_->database());
+  ASSERT_TRUE(before.ok());
+  ASSERT_TRUE(store_->database().execute(R"(DROP TABLE "ledger_tree")").ok());
+  ASSERT_TRUE(store_->database().execute(R"(DROP TABLE "checkpoints")").ok());
+  ASSERT_TRUE(store_->database().execute(R"(DELETE FROM "schema_migrations" WHERE "version" >= 8)").ok());
+  reopen();
+  auto after = tree_head(store_->database());
+  ASSERT_TRUE(after.ok()) << after.error().to_string();
+  EXPECT_EQ(after->size, 11u);
+  EXPECT_EQ(after->root, before->root);
+  ASSERT_TRUE(put(product("P99", "n")).ok());  // and it keeps growing from there
+  auto grown = tree_head(store_->database());
+  ASSERT_TRUE(grown.ok());
+  EXPECT_EQ(grown->size, 12u);
+}
+
+// A tree that lags the ledger (rows deleted behind moat's back) refuses further appends rather
+// than growing a tree that no longer matches the events.
+TEST_P(StoreTest, AppendRefusesATreeThatLagsTheLedger) {
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(put(product("P" + std::to_string(i), "n")).ok());
+  ASSERT_TRUE(store_->database().execute(R"(DELETE FROM "ledger_tree" WHERE "node" >= 256)").ok());
+  auto written = store_->write({"tester", "2026-11-25T00:00:00.000Z"},
+                               [](Writer& w) { return w.note("test", "notes", "n", std::nullopt); });
+  ASSERT_FALSE(written.ok());
+  EXPECT_EQ(written.error().code(), ErrorCode::kIntegrity);
+  EXPECT_NE(written.error().to_string().find("Merkle tree covers 4 events but the ledger holds 5"), std::string::npos)
+      << written.error().to_string();
 }
 
 }  // namespace

@@ -3,7 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <optional>
@@ -262,6 +266,381 @@ TEST_F(VaultTest, RefusesAKeyFileOfTheWrongLength) {
 
 TEST_F(VaultTest, RefusesAMissingFolder) {
   EXPECT_EQ(failure(Vault::open(dir_.path() / "absent", key_file(1))), ErrorCode::kInternal);
+}
+
+// ---- Streaming --------------------------------------------------------------------------------------
+
+// A ByteSource handing `content` out in pieces of `piece` bytes, as a socket would.
+ByteSource pieces(const std::string& content, std::size_t piece) {
+  return [&content, piece, offset = std::size_t{0}](std::span<unsigned char> buffer) mutable -> Result<std::size_t> {
+    const std::size_t length = std::min({piece, buffer.size(), content.size() - offset});
+    std::memcpy(buffer.data(), content.data() + offset, length);
+    offset += length;
+    return length;
+  };
+}
+
+// Everything a reader hands out, and how it ended.
+struct Drained {
+  std::string content;
+  std::size_t chunks = 0;
+  std::size_t largest_chunk = 0;
+  std::optional<Error> error;
+};
+
+Drained drain(VaultReader& reader) {
+  Drained out;
+  for (;;) {
+    auto chunk = reader.next();
+    if (!chunk.ok()) {
+      out.error = chunk.error();
+      return out;
+    }
+    if (chunk->empty()) return out;
+    out.content.append(reinterpret_cast<const char*>(chunk->data()), chunk->size());
+    out.largest_chunk = std::max(out.largest_chunk, chunk->size());
+    ++out.chunks;
+  }
+}
+
+std::size_t files_in(const fs::path& dir) {
+  return static_cast<std::size_t>(std::distance(fs::directory_iterator(dir), fs::directory_iterator()));
+}
+
+TEST_F(VaultTest, StreamsAFileInAndOutInChunks) {
+  const std::string content = pseudo_random(5 * kChunk + 123, 20);
+  write_file(dir_.path() / "drawing.step", content);
+  auto entry = vault().put_file(dir_.path() / "drawing.step");
+  ASSERT_TRUE(entry.ok()) << entry.error().to_string();
+  EXPECT_EQ(entry->size, content.size());
+  EXPECT_EQ(entry->id, put(content));  // the same id as the whole content in memory gets
+
+  auto reader = vault().open_reader(entry->id);
+  ASSERT_TRUE(reader.ok()) << reader.error().to_string();
+  EXPECT_EQ(reader->size(), content.size());
+  const Drained drained = drain(*reader);
+  ASSERT_FALSE(drained.error) << drained.error->to_string();
+  EXPECT_TRUE(reader->finished());
+  EXPECT_TRUE(drained.content == content);
+  EXPECT_EQ(drained.chunks, 6U);
+  EXPECT_EQ(drained.largest_chunk, kChunk);
+
+  const fs::path out = dir_.path() / "out" / "drawing.step";
+  fs::create_directories(out.parent_path());
+  ASSERT_TRUE(vault().copy_to_file(entry->id, out).ok());
+  EXPECT_TRUE(read_file(out) == content);
+  EXPECT_EQ(files_in(out.parent_path()), 1U);
+}
+
+TEST_F(VaultTest, StreamsEverySizeFromASourceReadOnce) {
+  for (const std::size_t size : {std::size_t{0}, std::size_t{1}, kChunk - 1, kChunk, kChunk + 1, 3 * kChunk}) {
+    SCOPED_TRACE(std::to_string(size) + " bytes");
+    const std::string content = pseudo_random(size, static_cast<std::uint32_t>(size) + 21);
+    auto entry = vault().put_stream(pieces(content, 1000));
+    ASSERT_TRUE(entry.ok()) << entry.error().to_string();
+    EXPECT_EQ(entry->size, size);
+    auto back = vault().get(entry->id);
+    ASSERT_TRUE(back.ok()) << back.error().to_string();
+    EXPECT_TRUE(*back == content);
+  }
+  auto ids = vault().list();
+  ASSERT_TRUE(ids.ok());
+  EXPECT_EQ(files_in(dir_.path() / "vault"), ids->size());  // no spool or temporary file left
+}
+
+TEST_F(VaultTest, ASourceThatFailsStoresNothing) {
+  const std::string content = pseudo_random(3 * kChunk, 22);
+  ByteSource inner = pieces(content, 4096);
+  std::size_t served = 0;
+  const ByteSource failing = [&](std::span<unsigned char> buffer) -> Result<std::size_t> {
+    if (served > 2 * kChunk) return Error(ErrorCode::kInput, "upload", "the connection was reset");
+    MOAT_TRY(const std::size_t got, inner(buffer));
+    served += got;
+    return got;
+  };
+  auto entry = vault().put_stream(failing);
+  ASSERT_FALSE(entry.ok());
+  EXPECT_EQ(entry.error().where(), "upload");
+  EXPECT_EQ(files_in(dir_.path() / "vault"), 0U);
+}
+
+TEST_F(VaultTest, PutFileRefusesAMissingFile) {
+  EXPECT_EQ(failure(vault().put_file(dir_.path() / "absent.pdf")), ErrorCode::kNotFound);
+}
+
+TEST_F(VaultTest, CopiesToADescriptor) {
+  const std::string content = pseudo_random(2 * kChunk + 7, 23);
+  const std::string id = put(content);
+  const fs::path out = dir_.path() / "copy";
+  const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  ASSERT_GE(fd, 0);
+  EXPECT_TRUE(vault().copy_to_fd(id, fd).ok());
+  ::close(fd);
+  EXPECT_TRUE(read_file(out) == content);
+}
+
+// ---- Corruption: every way a stored file can go bad is caught by every way of reading it ------
+
+// Whether every reading path refuses `id` with kIntegrity naming it, and the file copy writes
+// nothing.
+void expect_refused_everywhere(const Vault& vault, const std::string& id, const fs::path& scratch) {
+  auto got = vault.get(id);
+  ASSERT_EQ(failure(got), ErrorCode::kIntegrity);
+  EXPECT_EQ(got.error().where(), "vault/" + id);
+  const Status checked = vault.check(id);
+  ASSERT_FALSE(checked.ok());
+  EXPECT_EQ(checked.error().code(), ErrorCode::kIntegrity);
+  const fs::path out = scratch / "copy.bin";
+  const Status copied = vault.copy_to_file(id, out);
+  ASSERT_FALSE(copied.ok());
+  EXPECT_EQ(copied.error().code(), ErrorCode::kIntegrity);
+  EXPECT_FALSE(fs::exists(out));
+  EXPECT_EQ(files_in(scratch), 0U);  // not even a temporary file
+  auto reader = vault.open_reader(id);
+  if (!reader.ok()) {
+    EXPECT_EQ(reader.error().code(), ErrorCode::kIntegrity);
+    return;
+  }
+  const Drained drained = drain(*reader);
+  ASSERT_TRUE(drained.error.has_value()) << "a streamed read reached its end";
+  EXPECT_EQ(drained.error->code(), ErrorCode::kIntegrity);
+  EXPECT_FALSE(reader->finished());
+}
+
+class VaultCorruptionTest : public VaultTest {
+ protected:
+  void SetUp() override {
+    VaultTest::SetUp();
+    fs::create_directories(scratch());
+    content_ = pseudo_random(3 * kChunk + 500, 30);
+    id_ = put(content_);
+    original_ = read_file(file_of(id_));
+  }
+  fs::path scratch() const { return dir_.path() / "scratch"; }
+  void expect_refused() { expect_refused_everywhere(vault(), id_, scratch()); }
+  void expect_restored() {
+    write_file(file_of(id_), original_);
+    auto back = vault().get(id_);
+    ASSERT_TRUE(back.ok()) << back.error().to_string();
+  }
+
+  std::string content_, id_, original_;
+};
+
+TEST_F(VaultCorruptionTest, EveryFlippedByteIsCaught) {
+  std::mt19937 generator(31);
+  std::vector<std::size_t> offsets{0, kHeader, kHeader + kChunk + kSeal - 1, original_.size() - 1};
+  for (int i = 0; i < 16; ++i) offsets.push_back(generator() % original_.size());
+  for (const std::size_t offset : offsets) {
+    SCOPED_TRACE("byte " + std::to_string(offset));
+    std::string flipped = original_;
+    flipped[offset] = static_cast<char>(static_cast<unsigned char>(flipped[offset]) ^ (1U << (generator() % 8U)));
+    write_file(file_of(id_), flipped);
+    expect_refused();
+  }
+  expect_restored();
+}
+
+TEST_F(VaultCorruptionTest, EveryTruncationIsCaught) {
+  const std::size_t sealed_chunk = kChunk + kSeal;
+  for (const std::size_t length : {std::size_t{0}, kHeader, kHeader + sealed_chunk, kHeader + 2 * sealed_chunk,
+                                   kHeader + 3 * sealed_chunk, kHeader + 3 * sealed_chunk + 100, original_.size() - 1}) {
+    SCOPED_TRACE("cut to " + std::to_string(length) + " bytes");
+    write_file(file_of(id_), std::string_view(original_).substr(0, length));
+    expect_refused();
+  }
+  expect_restored();
+}
+
+TEST_F(VaultCorruptionTest, ChunksReorderedOrRepeatedAreCaught) {
+  const std::size_t sealed_chunk = kChunk + kSeal;
+  const std::string header = original_.substr(0, kHeader);
+  const std::string first = original_.substr(kHeader, sealed_chunk);
+  const std::string second = original_.substr(kHeader + sealed_chunk, sealed_chunk);
+  const std::string rest = original_.substr(kHeader + 2 * sealed_chunk);
+  write_file(file_of(id_), header + second + first + rest);
+  expect_refused();
+  write_file(file_of(id_), header + first + first + second + rest);
+  expect_refused();
+  write_file(file_of(id_), original_ + original_.substr(kHeader));  // a second stream appended
+  expect_refused();
+  expect_restored();
+}
+
+TEST_F(VaultCorruptionTest, AFileSwappedOntoAnotherIdIsCaught) {
+  const std::string other = put(pseudo_random(3 * kChunk + 500, 32));
+  fs::copy_file(file_of(other), file_of(id_), fs::copy_options::overwrite_existing);
+  expect_refused();
+  EXPECT_TRUE(vault().check(other).ok());
+  expect_restored();
+}
+
+TEST_F(VaultCorruptionTest, AnotherKeyIsRefused) {
+  auto other = open_vault("vault", 2);  // the same folder, another key
+  ASSERT_TRUE(other.ok()) << other.error().to_string();
+  expect_refused_everywhere(*other, id_, scratch());
+}
+
+TEST_F(VaultCorruptionTest, VerifyNamesEveryBadFile) {
+  const std::string sound = put("a sound file");
+  const std::string cut = put(pseudo_random(2 * kChunk, 33));
+  fs::resize_file(file_of(cut), kHeader + kChunk + kSeal);
+  std::string flipped = original_;
+  flipped[kHeader + 2 * (kChunk + kSeal) + 3] ^= 0x40;
+  write_file(file_of(id_), flipped);
+  std::size_t reported = 0;
+  auto problems = vault().verify([&](std::size_t done, std::size_t total) {
+    reported = done;
+    EXPECT_EQ(total, 3U);
+  });
+  ASSERT_TRUE(problems.ok()) << problems.error().to_string();
+  EXPECT_EQ(reported, 3U);
+  std::vector<std::string> bad;
+  for (const VaultProblem& p : *problems) bad.push_back(p.id);
+  std::vector<std::string> expected{id_, cut};
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(bad, expected);
+}
+
+// ---- Key rotation -------------------------------------------------------------------------------------
+
+class VaultRotationTest : public VaultTest {
+ protected:
+  void SetUp() override {
+    VaultTest::SetUp();
+    for (std::uint32_t i = 0; i < 6; ++i) {
+      contents_.push_back(pseudo_random(i * kChunk / 2 + i, 40 + i));
+      ids_.push_back(put(contents_.back()));
+    }
+  }
+  fs::path key() const { return keys_dir() / "vault-1.key"; }
+  fs::path next_key() const { return keys_dir() / "vault-1.key.next"; }
+  void expect_all_readable(const Vault& v) {
+    for (std::size_t i = 0; i < ids_.size(); ++i) {
+      auto back = v.get(ids_[i]);
+      ASSERT_TRUE(back.ok()) << back.error().to_string();
+      EXPECT_TRUE(*back == contents_[i]);
+    }
+  }
+  // A vault opened with a retired key is refused, naming the key its files are under; and
+  // without the folder's record of that key, the retired key decrypts nothing.
+  void expect_retired(const fs::path& old_key) {
+    auto refused = Vault::open(dir_.path() / "vault", old_key);
+    ASSERT_EQ(failure(refused), ErrorCode::kInternal);
+    EXPECT_NE(refused.error().message().find("under key " + *vault().key_fingerprint()), std::string::npos)
+        << refused.error().message();
+    fs::copy(dir_.path() / "vault", dir_.path() / "copy");
+    fs::remove(dir_.path() / "copy" / ".key");
+    auto old = Vault::open(dir_.path() / "copy", old_key);
+    ASSERT_TRUE(old.ok()) << old.error().to_string();
+    for (const std::string& id : ids_) EXPECT_EQ(failure(old->get(id)), ErrorCode::kIntegrity) << id;
+    fs::remove_all(dir_.path() / "copy");
+  }
+  void rotate() {
+    auto rotation = vault().rotate_key();
+    ASSERT_TRUE(rotation.ok()) << rotation.error().to_string();
+    auto files = rotation->reencrypt();
+    ASSERT_TRUE(files.ok()) << files.error().to_string();
+    EXPECT_EQ(*files, ids_.size());
+    const Status committed = rotation->commit();
+    ASSERT_TRUE(committed.ok()) << committed.error().to_string();
+  }
+
+  std::vector<std::string> contents_, ids_;
+};
+
+TEST_F(VaultRotationTest, ReencryptsEveryFileKeepingIds) {
+  fs::copy_file(key(), keys_dir() / "old.key");
+  const std::string before = *vault().key_fingerprint();
+  rotate();
+  EXPECT_FALSE(fs::exists(next_key()));
+  EXPECT_EQ(fs::file_size(key()), 2 * SecretKey::kBytes);
+  EXPECT_EQ(fs::status(key()).permissions(), fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_NE(*vault().key_fingerprint(), before);
+  EXPECT_FALSE(vault().pending_rotation()->has_value());
+  expect_all_readable(vault());
+  EXPECT_EQ(put(contents_[2]), ids_[2]);  // the same content still gets the same id
+
+  expect_retired(keys_dir() / "old.key");
+
+  rotate();  // a second rotation starts from a 64-byte key
+  expect_all_readable(vault());
+}
+
+TEST_F(VaultRotationTest, AnInterruptedRotationReadsWithBothKeysAndResumes) {
+  fs::copy_file(key(), keys_dir() / "old.key");
+  std::vector<std::string> before_rotation;
+  for (const std::string& id : ids_) before_rotation.push_back(read_file(file_of(id)));
+  std::string to_key;
+  {
+    auto rotation = vault().rotate_key();
+    ASSERT_TRUE(rotation.ok()) << rotation.error().to_string();
+    to_key = rotation->to_key();
+    ASSERT_TRUE(rotation->reencrypt().ok());
+  }  // "killed" before commit; then half the renames are lost, as in a power cut
+  for (std::size_t i = 0; i < ids_.size(); i += 2) write_file(file_of(ids_[i]), before_rotation[i]);
+
+  auto reopened = open_vault("vault", 1);
+  ASSERT_TRUE(reopened.ok()) << reopened.error().to_string();
+  expect_all_readable(*reopened);
+  auto pending = reopened->pending_rotation();
+  ASSERT_TRUE(pending.ok() && pending->has_value());
+  EXPECT_EQ((*pending)->second, to_key);
+  contents_.push_back("stored during the rotation");
+  ids_.push_back(put(contents_.back()));
+
+  auto resumed = reopened->rotate_key();
+  ASSERT_TRUE(resumed.ok()) << resumed.error().to_string();
+  EXPECT_TRUE(resumed->resumed());
+  EXPECT_EQ(resumed->to_key(), to_key);
+  ASSERT_TRUE(resumed->reencrypt().ok());
+  ASSERT_TRUE(resumed->commit().ok());
+  expect_all_readable(*reopened);
+  expect_retired(keys_dir() / "old.key");
+}
+
+TEST_F(VaultRotationTest, FilesStoredByAnotherOpeningDuringTheRotationSurviveIt) {
+  auto writer = open_vault("vault", 1);  // opened before the rotation, as a server would be
+  ASSERT_TRUE(writer.ok());
+  auto rotation = vault().rotate_key();
+  ASSERT_TRUE(rotation.ok()) << rotation.error().to_string();
+  ASSERT_TRUE(rotation->reencrypt().ok());
+  contents_.push_back(pseudo_random(kChunk + 9, 50));
+  auto entry = writer->put(contents_.back());
+  ASSERT_TRUE(entry.ok());
+  ids_.push_back(entry->id);
+  ASSERT_TRUE(rotation->commit().ok());
+  expect_all_readable(*writer);
+  expect_all_readable(vault());
+}
+
+TEST_F(VaultRotationTest, OneRotationAtATime) {
+  auto first = vault().rotate_key();
+  ASSERT_TRUE(first.ok());
+  auto other = open_vault("vault", 1);
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(failure(other->rotate_key()), ErrorCode::kConflict);
+}
+
+TEST_F(VaultRotationTest, ACorruptFileStopsTheRotationWithBothKeysKept) {
+  std::string sealed = read_file(file_of(ids_[3]));
+  sealed[sealed.size() - 2] ^= 0x10;
+  write_file(file_of(ids_[3]), sealed);
+  auto rotation = vault().rotate_key();
+  ASSERT_TRUE(rotation.ok());
+  auto files = rotation->reencrypt();
+  ASSERT_EQ(failure(files), ErrorCode::kIntegrity);
+  EXPECT_EQ(files.error().where(), "vault/" + ids_[3]);
+  EXPECT_TRUE(fs::exists(next_key()));
+  for (std::size_t i = 0; i < ids_.size(); ++i) {
+    if (i == 3) continue;
+    EXPECT_TRUE(vault().check(ids_[i]).ok()) << ids_[i];
+  }
+}
+
+TEST_F(VaultRotationTest, RefusesANextKeyOfAnotherVault) {
+  write_file(next_key(), pseudo_random(2 * SecretKey::kBytes, 60));
+  EXPECT_EQ(failure(open_vault("vault", 1)), ErrorCode::kInternal);
 }
 
 std::optional<fs::path> find_pdf(const fs::path& dir) {

@@ -86,7 +86,8 @@ class Reply:
         self.status = response.status
         self.headers = {k.lower(): v for k, v in response.getheaders()}
         self.set_cookies = [v for k, v in response.getheaders() if k.lower() == "set-cookie"]
-        self.text = response.read().decode("utf-8")
+        self.body = response.read()
+        self.text = self.body.decode("utf-8", errors="replace")  # downloads may be binary
         self.json = None
         if self.text and self.headers.get("content-type", "").startswith("application/"):
             try:
@@ -158,8 +159,9 @@ def plan_suppliers():
     return used, [s["id"] for s in everyone], {s["id"]: s for s in everyone}
 
 
-def add_user(name, role, supplier=None):
+def add_user(name, role, supplier=None, person=None):
     args = ["user", "add", name, "--role", role] + (["--supplier", supplier] if supplier else [])
+    args += ["--person", person] if person else []
     out = moat(*args, stdin=PASSWORD + "\n")
     assert out.returncode == 0, out.stderr
 
@@ -246,6 +248,19 @@ EXPECTED = {
                                  supplier=(403, 403)),
     ("POST", "/api/visits/{visit}/findings"): row((201, 201), sourcing=(403, 403), legal=(403, 403),
                                                   viewer=(403, 403), supplier=(403, 403)),
+    # Releases: a supplier user reaches only its own releases, copies and their files (403 otherwise).
+    ("GET", "/api/files"): row((200, 200)),
+    ("GET", "/api/files/{id}"): row((200, 200), supplier=(200, 403)),
+    ("GET", "/api/files/{id}/master"): row((403, 403), admin=(200, 200)),
+    ("GET", "/api/releases"): row((200, 200)),
+    ("POST", "/api/releases"): row((403, 403), admin=(200, 200), sourcing=(200, 200)),
+    ("GET", "/api/releases/{id}"): row((200, 200), supplier=(200, 403)),
+    # Sent to an unknown release: the roles allowed get as far as 404.
+    ("POST", "/api/releases/{id}/revoke"): row((404, 404), oversight=(403, 403), viewer=(403, 403),
+                                               supplier=(403, 403)),
+    ("POST", "/api/releases/{id}/returned"): row((404, 404), viewer=(403, 403), supplier=(403, 403)),
+    ("GET", "/api/copies/{id}/download"): row((403, 403), admin=(200, 200), supplier=(200, 403)),
+    ("GET", "/api/products/{id}/knowledge"): row((200, 200), supplier=(403, 403)),
 }
 
 # The body each write route is sent in the matrix.
@@ -260,6 +275,8 @@ MATRIX_BODIES = {
     "/api/visits/{visit}/findings": {"severity": "minor", "description": "seen in the authorization matrix"},
     "/api/waivers": {"check": "owner-visit", "subject": "supplier/F03", "role": "IP counsel",
                      "reason": "granted in the authorization matrix", "expires": "2099-12-31"},
+    "/api/releases/{id}/revoke": {"reason": "seen in the authorization matrix"},
+    "/api/releases/{id}/returned": {"reason": "seen in the authorization matrix"},
 }
 
 
@@ -284,6 +301,14 @@ def concrete(pattern, own):
         return pattern
     if pattern.startswith("/api/suppliers/"):
         return pattern.replace("{id}", OWN_SUPPLIER if own else FOREIGN_SUPPLIER)
+    if pattern.startswith("/api/releases/"):
+        if pattern.endswith(("/revoke", "/returned")):
+            return pattern.replace("{id}", "R999")
+        return pattern.replace("{id}", RELEASES["own" if own else "foreign"])
+    if pattern.startswith("/api/files/"):
+        return pattern.replace("{id}", FILES["own" if own else "foreign"])
+    if pattern.startswith("/api/copies/"):
+        return pattern.replace("{id}", COPIES["own" if own else "foreign"])
     if pattern.startswith("/api/products/{id}/plans"):
         # Plans are not a supplier's objects: both sides plan aurora, each approval a fresh draft.
         return pattern.replace("{id}", "aurora").replace("{plan}", fresh_plan() if "{plan}" in pattern else "")
@@ -308,6 +333,9 @@ def matrix_request(server, role, method, pattern, own):
         current = Client(server, token=TOKENS["admin"]).get(path).json
         name = current["supplier"]["name"] if current else "x"
         return client.request("PATCH", path, {"name": name}, headers={"If-Match": "*"})
+    if method == "POST" and pattern == "/api/releases":
+        headers = {"X-CSRF-Token": client.csrf} if client.csrf else {}
+        return client.request(method, path, RELEASE_BODY, headers=headers)
     if method == "POST" and pattern in MATRIX_BODIES:
         headers = {"X-CSRF-Token": client.csrf} if client.csrf else {}
         return client.request(method, path, MATRIX_BODIES[pattern], headers=headers)
@@ -395,6 +423,25 @@ def test_supplier_isolation(server, suppliers):
     check(all(o["supplier"] == OWN_SUPPLIER for o in orders), "a supplier user's orders")
     for agreement in client.get("/api/agreements").json["items"]:
         check(agreement["suppliers"] == [OWN_SUPPLIER], "a supplier user sees who else an agreement binds")
+    # Releases: its own, with only its own person's copies; anything else is 403.
+    releases = client.get("/api/releases").json["items"]
+    check(releases and all(r["supplier"] == OWN_SUPPLIER for r in releases), "a supplier user's releases: %s" % releases)
+    check(all(c["recipient"] == OWN_PERSON for r in releases for c in r["copies"]), "a supplier user sees others' copies")
+    seen.append(json.dumps(releases))
+    files = client.get("/api/files").json["items"]
+    check({f["id"] for f in files} <= HELD_FILES, "a supplier user lists files not released to it: %s" % files)
+    seen.append(json.dumps(files))
+    admin = Client(server, token=TOKENS["admin"])
+    for release in admin.get("/api/releases?limit=500").json["items"]:
+        if release["supplier"] != OWN_SUPPLIER:
+            check(client.get("/api/releases/" + release["id"]).status == 403, "another supplier's release")
+        for copy in release["copies"]:
+            if copy["recipient"] != OWN_PERSON:
+                check(client.get("/api/copies/%s/download" % copy["id"]).status == 403, "another person's copy")
+    for design_file in admin.get("/api/files?limit=500").json["items"]:
+        if design_file["id"] not in HELD_FILES:
+            check(client.get("/api/files/" + design_file["id"]).status == 403, "a file not released to it")
+    check(client.get("/api/copies/C999/download").status == 403, "an unknown copy id is 403 too")
     # Answering another supplier's finding: as if it did not exist.
     foreign = fresh_finding(FOREIGN_VISIT)
     reply = client.request("POST", "/api/visits/%s/findings/%s/answer" % (FOREIGN_VISIT, foreign), {"answer": "x"})
@@ -905,15 +952,29 @@ def through_nginx(nginx, server):
 
 def main():
     global OWN_SUPPLIER, FOREIGN_SUPPLIER, SUPPLIERS, TOKENS, USERS, ASSIGNED, OWN_VISIT, FOREIGN_VISIT, FLAG
+    global OWN_PERSON, RELEASES, COPIES, FILES, HELD_FILES, RELEASE_BODY
     used, everyone, SUPPLIERS = plan_suppliers()
     untrusted = [s for s in used if not SUPPLIERS[s]["trusted"]]
-    OWN_SUPPLIER = untrusted[0]
+    # The supplier user is the recipient of the demo's release to an untrusted supplier.
+    released = json.loads(moat("release", "list", "--json").stdout)
+    own_release = next(r for r in released if not SUPPLIERS[r["supplier"]]["trusted"])
+    OWN_SUPPLIER, OWN_PERSON = own_release["supplier"], own_release["recipients"][0]
+    own_copies = json.loads(moat("release", "show", own_release["id"], "--json").stdout)["copies"]
+    foreign_release = next(r for r in released if r["supplier"] != OWN_SUPPLIER)
+    foreign_copies = json.loads(moat("release", "show", foreign_release["id"], "--json").stdout)["copies"]
+    RELEASES = {"own": own_release["id"], "foreign": foreign_release["id"]}
+    COPIES = {"own": own_copies[0]["id"], "foreign": foreign_copies[0]["id"]}
+    HELD_FILES = {c["file"] for c in own_copies}
+    all_files = json.loads(moat("file", "list", "--json").stdout)
+    FILES = {"own": own_copies[0]["file"], "foreign": next(f["id"] for f in all_files if f["id"] not in HELD_FILES)}
+    RELEASE_BODY = {"package": own_release["package"], "supplier": OWN_SUPPLIER, "recipients": [OWN_PERSON],
+                    "dry_run": True}
     FOREIGN_SUPPLIER = [s for s in everyone if s != OWN_SUPPLIER][0]
     add_second_product()
     USERS = {}
     for role in ROLES:
         name = role + "1"
-        add_user(name, role, OWN_SUPPLIER if role == "supplier" else None)
+        add_user(name, role, OWN_SUPPLIER if role == "supplier" else None, OWN_PERSON if role == "supplier" else None)
         USERS[role] = name
     add_user("lockme", "viewer")
     OWN_VISIT, FOREIGN_VISIT = (add_visit(OWN_SUPPLIER), add_visit(FOREIGN_SUPPLIER))

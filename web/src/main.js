@@ -12,6 +12,7 @@ import { launchView } from './views/launch.js';
 import { ledgerView } from './views/ledger.js';
 import { planView } from './views/plan.js';
 import { portalView } from './views/portal.js';
+import { releasesView } from './views/releases.js';
 import { suppliersView } from './views/suppliers.js';
 
 // One row per page: the first path segment, its title, who may open it, and how it renders.
@@ -23,10 +24,11 @@ const PAGES = [
   { path: 'plan', title: 'Sourcing plan', roles: STAFF, view: planView },
   { path: 'agreements', title: 'Agreements and orders', roles: STAFF, view: agreementsView },
   { path: 'ledger', title: 'Ledger', roles: STAFF, view: ledgerView },
+  { path: 'releases', title: 'Releases', roles: STAFF, view: releasesView },
   { path: 'portal', title: 'Overview', roles: ['supplier'], view: portalView },
 ];
 
-const PORTAL_TITLES = { '': 'Overview', findings: 'Findings to answer', agreements: 'Agreements and orders' };
+const PORTAL_TITLES = { '': 'Overview', findings: 'Findings to answer', agreements: 'Agreements and orders', downloads: 'Design files for you' };
 
 const NAV = [
   { href: '#/launch', label: 'Launch readiness', roles: STAFF, match: 'launch' },
@@ -36,9 +38,11 @@ const NAV = [
   { href: '#/plan', label: 'Sourcing plan', roles: STAFF, match: 'plan' },
   { href: '#/agreements', label: 'Agreements and orders', roles: STAFF, match: 'agreements' },
   { href: '#/ledger', label: 'Ledger', roles: STAFF, match: 'ledger' },
+  { href: '#/releases', label: 'Releases', roles: STAFF, match: 'releases' },
   { href: '#/portal', label: 'Overview', roles: ['supplier'], match: 'portal' },
   { href: '#/portal/findings', label: 'Findings to answer', roles: ['supplier'], match: 'portal/findings' },
   { href: '#/portal/agreements', label: 'Agreements and orders', roles: ['supplier'], match: 'portal/agreements' },
+  { href: '#/portal/downloads', label: 'Design files for you', roles: ['supplier'], match: 'portal/downloads' },
 ];
 
 const el = {};

@@ -12,6 +12,9 @@ const PERMISSIONS = {
   'plans:change': ['admin', 'sourcing'],
   'visits:record': ['admin', 'oversight'],
   'gate:waive': ['admin', 'legal'],
+  'releases:make': ['admin', 'sourcing'],
+  'releases:revoke': ['admin', 'sourcing', 'legal'],
+  'releases:returned': ['admin', 'sourcing', 'legal', 'oversight'],
 };
 
 export const ROLE_NAMES = {
@@ -30,7 +33,7 @@ export function session() {
 }
 
 export function setSession(value) {
-  current = value ? { name: value.name, role: value.role, supplier: value.supplier || null } : null;
+  current = value ? { name: value.name, role: value.role, supplier: value.supplier || null, person: value.person || null } : null;
 }
 
 export function can(permission, who = current) {

@@ -23,6 +23,7 @@ export async function portalView(ctx) {
   ctx.root.prepend(lead);
   if (page === 'findings') return findingsPage(ctx, record);
   if (page === 'agreements') return agreementsPage(ctx);
+  if (page === 'downloads') return downloadsPage(ctx, me);
   return overviewPage(ctx, record);
 }
 
@@ -145,3 +146,32 @@ async function agreementsPage(ctx) {
     section('Purchase orders', ordersTable(orders, { showSupplier: false })));
 }
 
+
+// The copies made for this user's own person, from releases to its supplier; those of a revoked or
+// expired release are listed without a link (the server answers 410 for them anyway).
+async function downloadsPage(ctx, me) {
+  ctx.root.append(h('p', { class: 'intro' },
+    'The design files released to you, each copy made for you alone. Keep them within your company as your agreement ',
+    'requires, and return or destroy them when the release ends. Every download is recorded.'));
+  if (!me.person) {
+    ctx.root.append(emptyState('This account is not linked to a person on file at your company, so no copy is yours to download. Ask your contact.'));
+    return;
+  }
+  const releases = await apiAll('/api/releases?limit=500');
+  const rows = [];
+  for (const r of releases) {
+    for (const c of r.copies || []) rows.push([r, c]);
+  }
+  if (!rows.length) {
+    ctx.root.append(emptyState('Nothing has been released to you.'));
+    return;
+  }
+  ctx.root.append(table({
+    caption: 'Design files released to you', captionHidden: true,
+    columns: ['File', 'Release', 'Package', 'Since', 'Until', 'Download'],
+    rows: rows.map(([r, c]) => [{ th: c.name }, r.id, r.package, r.date, r.expires || '—',
+      r.state === 'active'
+        ? h('a', { href: `/api/copies/${enc(c.id)}/download`, download: c.name.split('/').pop(), 'data-copy': c.id }, 'Download')
+        : h('span', { class: 'muted' }, r.state === 'revoked' ? 'Revoked' : 'Expired')]),
+  }));
+}

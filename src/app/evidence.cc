@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "app/evidence.h"
+
+#include <unistd.h>
+
+#include <charconv>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <span>
+
+#include "app/checkpoints.h"
+#include "app/embedded.h"
+#include "app/views.h"
+#include "ledger/chain.h"
+#include "ledger/merkle.h"
+
+namespace moat::evidence {
+// src/app/evidence/: the bundle's verifier and its procedure.
+std::span<const moat::app::EmbeddedFile> embedded_files();
+}  // namespace moat::evidence
+
+namespace moat::app {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr std::string_view kFormat = "moat-evidence-bundle/1";
+
+struct Selected {
+  std::vector<ledger::Event> events;
+  json description;
+};
+
+Result<std::pair<std::int64_t, std::int64_t>> parse_range(const std::string& text) {
+  const auto bad = [&] { return input_error("--events", "expected A..B (event numbers, A <= B), got '" + text + "'"); };
+  const std::size_t dots = text.find("..");
+  if (dots == std::string::npos) return bad();
+  std::int64_t first = 0, last = 0;
+  const char* begin = text.data();
+  const auto [end1, error1] = std::from_chars(begin, begin + dots, first);
+  const auto [end2, error2] = std::from_chars(begin + dots + 2, begin + text.size(), last);
+  if (error1 != std::errc() || error2 != std::errc() || end1 != begin + dots || end2 != begin + text.size() ||
+      first < 1 || last < first) {
+    return bad();
+  }
+  return std::pair{first, last};
+}
+
+// Whether `event` concerns the record `id` of `table`: the record itself, a record keyed under it
+// (suppliers' certificates: "F01/C1"), or a record whose `field` names it.
+bool concerns(const ledger::Event& event, std::string_view table, std::string_view field, const std::string& id) {
+  if (event.entity == table && (event.key == id || event.key.starts_with(id + "/"))) return true;
+  for (const auto& image : {event.before, event.after}) {
+    if (!image) continue;
+    const json record = json::parse(*image, nullptr, false);
+    if (!record.is_object()) continue;
+    const auto it = record.find(std::string(field));
+    if (it != record.end() && it->is_string() && it->get<std::string>() == id) return true;
+  }
+  return false;
+}
+
+Result<Selected> select_events(Workspace& workspace, const BundleSelection& selection) {
+  Selected selected;
+  if (selection.events) {
+    MOAT_TRY(const auto range, parse_range(*selection.events));
+    MOAT_TRY(selected.events, workspace.store().events(range.first, range.second - range.first + 1));
+    if (static_cast<std::int64_t>(selected.events.size()) != range.second - range.first + 1) {
+      return Error(ErrorCode::kNotFound, "--events", "the ledger has no events " + *selection.events);
+    }
+    selected.description = {{"kind", "events"}, {"first", range.first}, {"last", range.second}};
+    return selected;
+  }
+  MOAT_TRY(std::vector<ledger::Event> all, workspace.store().events(1, -1));
+  if (!selection.supplier && !selection.release) {
+    if (all.empty()) return Error(ErrorCode::kNotFound, "ledger", "the ledger holds no events yet");
+    selected.description = {{"kind", "events"}, {"first", 1}, {"last", all.back().seq}};
+    selected.events = std::move(all);
+    return selected;
+  }
+  const bool by_supplier = selection.supplier.has_value();
+  const std::string& id = by_supplier ? *selection.supplier : *selection.release;
+  for (ledger::Event& event : all) {
+    if (by_supplier ? concerns(event, "suppliers", "supplier", id) : concerns(event, "releases", "release", id)) {
+      selected.events.push_back(std::move(event));
+    }
+  }
+  const std::string flag = by_supplier ? "--supplier" : "--release";
+  if (selected.events.empty()) {
+    return Error(ErrorCode::kNotFound, flag, "no event of the ledger concerns " +
+                                                 std::string(by_supplier ? "supplier '" : "release '") + id + "'");
+  }
+  selected.description = {{"kind", by_supplier ? "supplier" : "release"}, {"id", id}};
+  return selected;
+}
+
+// The hashes of files and copies the events name: every field whose name ends in "sha256" (the
+// design files and their marked copies) and the vault's documents, with where they appear.
+json file_hashes(std::span<const ledger::Event> events) {
+  json files = json::array();
+  for (const ledger::Event& event : events) {
+    if (!event.after) continue;
+    const json record = json::parse(*event.after, nullptr, false);
+    if (!record.is_object()) continue;
+    for (const auto& [name, value] : record.items()) {
+      const bool hash_field = name.ends_with("sha256") || name == "content_hash";
+      const bool document = event.entity == "documents" && name == "id";
+      if (!value.is_string() || !(hash_field || document)) continue;
+      json entry = {{"seq", event.seq}, {"entity", event.entity}, {"key", event.key}, {"field", name},
+                    {"value", value}};
+      if (record.contains("name")) entry["name"] = record["name"];
+      files.push_back(std::move(entry));
+    }
+  }
+  return files;
+}
+
+Status write_file(const fs::path& path, std::string_view content) {
+  std::error_code error;
+  fs::create_directories(path.parent_path(), error);
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(content.data(), static_cast<std::streamsize>(content.size()));
+  out.close();
+  if (!out || error) return internal_error("cannot write " + path.string());
+  return {};
+}
+
+std::string lines_of(const std::vector<ledger::VerifierKey>& keys) {
+  std::string out;
+  for (const ledger::VerifierKey& key : keys) out += key.text() + "\n";
+  return out;
+}
+
+std::string hash_lines(std::span<const ledger::Hash> hashes) {
+  std::string out;
+  for (const ledger::Hash& hash : hashes) out += ledger::to_base64(hash) + "\n";
+  return out;
+}
+
+// The checkpoints before the newest, one per tree size, that the bundle chains to it.
+std::vector<SignedCheckpoint> earlier_checkpoints(const std::vector<SignedCheckpoint>& stored, std::uint64_t newest) {
+  std::vector<SignedCheckpoint> earlier;
+  for (const SignedCheckpoint& c : stored) {
+    if (c.size == 0 || c.size >= newest) continue;
+    if (!earlier.empty() && earlier.back().size >= c.size) continue;
+    earlier.push_back(c);
+  }
+  return earlier;
+}
+
+struct Writer {
+  Workspace& workspace;
+  const fs::path& dir;
+  json manifest;
+
+  Status checkpoints(const SignedCheckpoint& newest, const std::vector<SignedCheckpoint>& stored) {
+    MOAT_CHECK(write_file(dir / "checkpoint.txt", newest.note));
+    manifest["checkpoint"] = {{"file", "checkpoint.txt"}, {"size", newest.size}, {"root", ledger::to_base64(newest.root)}};
+    json history = json::array();
+    const std::vector<SignedCheckpoint> earlier = earlier_checkpoints(stored, newest.size);
+    for (std::size_t i = 0; i < earlier.size(); ++i) {
+      const std::uint64_t next = i + 1 < earlier.size() ? earlier[i + 1].size : newest.size;
+      const std::string file = "checkpoints/" + std::to_string(earlier[i].size) + ".txt";
+      const std::string proof = "checkpoints/" + std::to_string(earlier[i].size) + "-" + std::to_string(next) + ".consistency";
+      MOAT_CHECK(write_file(dir / file, earlier[i].note));
+      MOAT_TRY(const auto hashes, consistency_proof(workspace, earlier[i].size, next));
+      MOAT_CHECK(write_file(dir / proof, hash_lines(hashes)));
+      history.push_back({{"file", file}, {"size", earlier[i].size}, {"consistency", proof}, {"to_size", next}});
+    }
+    manifest["earlier_checkpoints"] = std::move(history);
+    return {};
+  }
+
+  Status events(const Selected& selected, const SignedCheckpoint& checkpoint) {
+    json listed = json::array();
+    for (const ledger::Event& event : selected.events) {
+      const std::string stem = "events/" + std::to_string(event.seq);
+      MOAT_CHECK(write_file(dir / (stem + ".bin"), ledger::canonical_encoding(event)));
+      json readable = event_json(event);
+      readable["leaf_hash"] = ledger::to_hex(ledger::event_leaf(event));
+      MOAT_CHECK(write_file(dir / (stem + ".json"), readable.dump(2) + "\n"));
+      MOAT_TRY(const ledger::Proof proof, inclusion_proof(workspace, checkpoint, event.seq));
+      MOAT_CHECK(write_file(dir / (stem + ".tlog-proof"), proof.format()));
+      listed.push_back({{"seq", event.seq}, {"encoding", stem + ".bin"}, {"json", stem + ".json"},
+                        {"proof", stem + ".tlog-proof"}});
+    }
+    manifest["events"] = std::move(listed);
+    return {};
+  }
+
+  Status keys() {
+    MOAT_TRY(const LogKeys log, log_keys(workspace));
+    MOAT_TRY(const auto witnesses, witness_keys(workspace));
+    MOAT_CHECK(write_file(dir / "keys" / "log.vkeys", lines_of(log.all)));
+    MOAT_CHECK(write_file(dir / "keys" / "witnesses.vkeys", lines_of(witnesses)));
+    json log_keys_json = json::array();
+    for (const auto& key : log.all) log_keys_json.push_back(key.text());
+    manifest["origin"] = log.current.name;
+    manifest["log_keys"] = std::move(log_keys_json);
+    return {};
+  }
+
+  Status procedure() {
+    for (const EmbeddedFile& file : evidence::embedded_files()) {
+      MOAT_CHECK(write_file(dir / file.name, file.content));
+    }
+    std::error_code error;
+    fs::permissions(dir / "verify.py", fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec,
+                    fs::perm_options::add, error);
+    return {};
+  }
+};
+
+Status prepare_target(const fs::path& dir) {
+  std::error_code error;
+  if (fs::exists(dir, error) && (!fs::is_directory(dir, error) || !fs::is_empty(dir, error))) {
+    return input_error(dir.string(), "exists and is not an empty folder: choose a new folder for the bundle");
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<BundleReport> export_bundle(Workspace& workspace, const Session& session, const fs::path& dir,
+                                   const BundleSelection& selection) {
+  MOAT_CHECK(prepare_target(dir));
+  MOAT_TRY(const Selected selected, select_events(workspace, selection));
+  MOAT_TRY(SignedCheckpoint newest, checkpoint_now(workspace, session));
+  MOAT_TRY(const auto stored, list_checkpoints(workspace));
+  if (!stored.empty() && stored.back().size == newest.size) newest = stored.back();  // with its cosignatures
+
+  // Written beside the target and renamed into place: a failure leaves no half bundle behind.
+  const fs::path partial = dir.string() + ".partial-" + std::to_string(getpid());
+  std::error_code error;
+  fs::remove_all(partial, error);
+  Writer writer{workspace, partial, json::object()};
+  const json files = file_hashes(selected.events);
+  const Status written = [&]() -> Status {
+    MOAT_CHECK(writer.keys());
+    MOAT_CHECK(writer.checkpoints(newest, stored));
+    MOAT_CHECK(writer.events(selected, newest));
+    MOAT_CHECK(write_file(partial / "files.json", files.dump(2) + "\n"));
+    MOAT_CHECK(writer.procedure());
+    writer.manifest["format"] = kFormat;
+    writer.manifest["selection"] = selected.description;
+    writer.manifest["exported_at"] = session.now();
+    writer.manifest["exported_by"] = session.actor;
+    writer.manifest["files"] = "files.json";
+    return write_file(partial / "manifest.json", writer.manifest.dump(2) + "\n");
+  }();
+  if (written.ok()) {
+    fs::remove(dir, error);  // an empty folder, if any
+    fs::rename(partial, dir, error);
+  }
+  if (!written.ok() || error) {
+    fs::remove_all(partial, error);
+    if (!written.ok()) return written.error();
+    return internal_error("cannot move the bundle into " + dir.string());
+  }
+  BundleReport report{dir, {}, newest.size, writer.manifest["earlier_checkpoints"].size() + 1, files.size()};
+  for (const ledger::Event& event : selected.events) report.events.push_back(event.seq);
+  return report;
+}
+
+}  // namespace moat::app

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: Apache-2.0
+// The marking seam: each copy a release hands out passes through mark_copy, which marks it for its
+// one recipient (so that a leaked copy names who leaked it) and says how. Until a file kind is
+// marked, the copy is the master unchanged (scheme "none") and the copies table's exact hash is
+// what traces it. Pure apart from the marking engine it calls: never touches the store or files.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+
+namespace moat::app {
+
+// What a copy is marked for. All strings UTF-8.
+struct CopyLabel {
+  std::string copy_id;         // e.g. "C12" — unique per copy, the PRF input of the codeword
+  std::string release_id;      // e.g. "R3"
+  std::string recipient;       // person id
+  std::string recipient_name;  // the person's name as on file (may be Chinese)
+  std::string supplier;        // supplier id
+  std::string supplier_name;   // its legal name
+  std::string company;         // the workspace's company (moat.toml)
+  std::string date;            // release date, YYYY-MM-DD
+};
+
+struct MarkedCopy {
+  std::string bytes;          // the copy to hand out
+  std::string scheme;         // "none" until a format is marked: "pdf", "step", "gerber", "excellon"
+  int resists_collusion = 0;  // colluders the code resists at 1e-6 (0: exact-copy registry only)
+  std::string report_json;    // the format's report (deviation, carriers, ...) as JSON text
+};
+
+// Marks `master` (media type as detected by the file records: "application/pdf", "model/step",
+// "application/vnd.gerber", "application/x-excellon", or anything else) for one recipient, with
+// the workspace's 32-byte mark key. Pure apart from the engine it calls; never touches the store.
+Result<MarkedCopy> mark_copy(std::string_view master, std::string_view media_type,
+                             const CopyLabel& label, std::string_view mark_key);
+
+}  // namespace moat::app

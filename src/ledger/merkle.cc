@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "ledger/merkle.h"
+
+#include <openssl/evp.h>
+#include <sodium.h>
+
+#include <bit>
+#include <memory>
+#include <stdexcept>
+
+#include "ledger/chain.h"
+
+namespace moat::ledger {
+namespace {
+
+constexpr std::uint8_t kLeafPrefix = 0x00;
+constexpr std::uint8_t kNodePrefix = 0x01;
+
+// SHA-256 through OpenSSL's EVP, fetched once and with one context per thread: it uses the
+// processor's SHA extensions, several times faster than a portable implementation.
+class Sha256 {
+ public:
+  Sha256() : md_(EVP_MD_fetch(nullptr, "SHA256", nullptr)), ctx_(EVP_MD_CTX_new()) {
+    if (!md_ || !ctx_) throw std::runtime_error("SHA-256 is unavailable");
+  }
+  ~Sha256() {
+    EVP_MD_CTX_free(ctx_);
+    EVP_MD_free(md_);
+  }
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+
+  Hash digest(std::span<const std::string_view> parts) {
+    Hash out{};
+    bool ok = EVP_DigestInit_ex2(ctx_, md_, nullptr) == 1;
+    for (std::string_view part : parts) ok = ok && EVP_DigestUpdate(ctx_, part.data(), part.size()) == 1;
+    ok = ok && EVP_DigestFinal_ex(ctx_, out.data(), nullptr) == 1;
+    if (!ok) throw std::runtime_error("SHA-256 failed");
+    return out;
+  }
+
+ private:
+  EVP_MD* md_;
+  EVP_MD_CTX* ctx_;
+};
+
+Hash digest(std::initializer_list<std::string_view> parts) {
+  thread_local Sha256 sha;
+  return sha.digest(std::span<const std::string_view>(parts.begin(), parts.size()));
+}
+
+std::string_view bytes(const Hash& hash) {
+  return {reinterpret_cast<const char*>(hash.data()), hash.size()};
+}
+
+// The largest power of two strictly smaller than n (n >= 2): where RFC 9162 splits a tree.
+std::uint64_t split_point(std::uint64_t n) { return std::bit_floor(n - 1); }
+
+void inclusion_ranges(std::uint64_t index, Range range, std::vector<Range>& out) {
+  const std::uint64_t n = range.end - range.begin;
+  if (n <= 1) return;
+  const std::uint64_t k = split_point(n);
+  const std::uint64_t middle = range.begin + k;
+  if (index < middle) {
+    inclusion_ranges(index, {range.begin, middle}, out);
+    out.push_back({middle, range.end});
+  } else {
+    inclusion_ranges(index, {middle, range.end}, out);
+    out.push_back({range.begin, middle});
+  }
+}
+
+// SUBPROOF(m, D[range], complete) of RFC 9162 §2.1.4.1.
+void consistency_ranges(std::uint64_t m, Range range, bool complete, std::vector<Range>& out) {
+  const std::uint64_t n = range.end - range.begin;
+  if (m == n) {
+    if (!complete) out.push_back(range);
+    return;
+  }
+  const std::uint64_t k = split_point(n);
+  const std::uint64_t middle = range.begin + k;
+  if (m <= k) {
+    consistency_ranges(m, {range.begin, middle}, complete, out);
+    out.push_back({middle, range.end});
+  } else {
+    consistency_ranges(m - k, {middle, range.end}, false, out);
+    out.push_back({range.begin, middle});
+  }
+}
+
+void shift_until_set_or_zero(std::uint64_t& fn, std::uint64_t& sn) {
+  while ((fn & 1) == 0 && fn != 0) {
+    fn >>= 1;
+    sn >>= 1;
+  }
+}
+
+std::string event_name(std::int64_t seq) { return "event " + std::to_string(seq); }
+
+}  // namespace
+
+Hash sha256(std::string_view data) { return digest({data}); }
+
+Hash leaf_hash(std::string_view entry) {
+  const char prefix = static_cast<char>(kLeafPrefix);
+  return digest({std::string_view(&prefix, 1), entry});
+}
+
+Hash node_hash(const Hash& left, const Hash& right) {
+  const char prefix = static_cast<char>(kNodePrefix);
+  return digest({std::string_view(&prefix, 1), bytes(left), bytes(right)});
+}
+
+Hash empty_root() { return sha256(""); }
+
+Hash event_leaf(const Event& event) { return leaf_hash(canonical_encoding(event)); }
+
+std::string to_hex(const Hash& hash) {
+  std::string out(hash.size() * 2 + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), hash.data(), hash.size());
+  out.pop_back();
+  return out;
+}
+
+std::string to_base64(const Hash& hash) {
+  constexpr int kVariant = sodium_base64_VARIANT_ORIGINAL;
+  std::string out(sodium_base64_ENCODED_LEN(hash.size(), kVariant), '\0');
+  sodium_bin2base64(out.data(), out.size(), hash.data(), hash.size(), kVariant);
+  out.pop_back();
+  return out;
+}
+
+std::optional<Hash> hash_from_hex(std::string_view hex) {
+  Hash hash{};
+  std::size_t length = 0;
+  const char* end = nullptr;
+  if (hex.size() != hash.size() * 2 ||
+      sodium_hex2bin(hash.data(), hash.size(), hex.data(), hex.size(), nullptr, &length, &end) != 0 ||
+      length != hash.size() || end != hex.data() + hex.size()) {
+    return std::nullopt;
+  }
+  return hash;
+}
+
+std::optional<Hash> hash_from_base64(std::string_view text) {
+  Hash hash{};
+  std::size_t length = 0;
+  const char* end = nullptr;
+  if (sodium_base642bin(hash.data(), hash.size(), text.data(), text.size(), nullptr, &length, &end,
+                        sodium_base64_VARIANT_ORIGINAL) != 0 ||
+      length != hash.size() || end != text.data() + text.size()) {
+    return std::nullopt;
+  }
+  return hash;
+}
+
+Hash root_of(std::span<const Hash> leaves) {
+  if (leaves.empty()) return empty_root();
+  if (leaves.size() == 1) return leaves.front();
+  const std::size_t k = static_cast<std::size_t>(split_point(leaves.size()));
+  return node_hash(root_of(leaves.first(k)), root_of(leaves.subspan(k)));
+}
+
+NodeId NodeId::from_key(std::uint64_t key) {
+  const int level = static_cast<int>(key % 64);
+  const std::uint64_t last = key / 64;
+  return {level, ((last + 1) >> level) - 1};
+}
+
+std::vector<NodeId> range_nodes(Range range) {
+  std::vector<NodeId> nodes;
+  std::uint64_t begin = range.begin;
+  while (begin < range.end) {
+    const std::uint64_t size = std::bit_floor(range.end - begin);
+    const int level = std::countr_zero(size);
+    nodes.push_back({level, begin >> level});
+    begin += size;
+  }
+  return nodes;
+}
+
+Hash fold_nodes(std::span<const Hash> hashes) {
+  if (hashes.empty()) return empty_root();
+  Hash folded = hashes.back();
+  for (std::size_t i = hashes.size() - 1; i-- > 0;) folded = node_hash(hashes[i], folded);
+  return folded;
+}
+
+std::vector<Range> inclusion_ranges(std::uint64_t index, std::uint64_t size) {
+  std::vector<Range> out;
+  if (index < size) inclusion_ranges(index, {0, size}, out);
+  return out;
+}
+
+std::vector<Range> consistency_ranges(std::uint64_t old_size, std::uint64_t new_size) {
+  std::vector<Range> out;
+  if (old_size > 0 && old_size < new_size) consistency_ranges(old_size, {0, new_size}, true, out);
+  return out;
+}
+
+bool verify_inclusion(std::uint64_t index, std::uint64_t size, const Hash& leaf,
+                      std::span<const Hash> proof, const Hash& root) {
+  if (index >= size) return false;
+  std::uint64_t fn = index, sn = size - 1;
+  Hash r = leaf;
+  for (const Hash& p : proof) {
+    if (sn == 0) return false;
+    if ((fn & 1) == 1 || fn == sn) {
+      r = node_hash(p, r);
+      shift_until_set_or_zero(fn, sn);
+    } else {
+      r = node_hash(r, p);
+    }
+    fn >>= 1;
+    sn >>= 1;
+  }
+  return sn == 0 && r == root;
+}
+
+bool verify_consistency(std::uint64_t old_size, std::uint64_t new_size, const Hash& old_root,
+                        const Hash& new_root, std::span<const Hash> proof) {
+  if (old_size == 0 || old_size > new_size) return false;
+  if (old_size == new_size) return proof.empty() && old_root == new_root;
+  if (proof.empty()) return false;
+  std::vector<Hash> path;
+  if (std::has_single_bit(old_size)) path.push_back(old_root);
+  path.insert(path.end(), proof.begin(), proof.end());
+  std::uint64_t fn = old_size - 1, sn = new_size - 1;
+  while ((fn & 1) == 1) {
+    fn >>= 1;
+    sn >>= 1;
+  }
+  Hash fr = path.front(), sr = path.front();
+  for (std::size_t i = 1; i < path.size(); ++i) {
+    const Hash& c = path[i];
+    if (sn == 0) return false;
+    if ((fn & 1) == 1 || fn == sn) {
+      fr = node_hash(c, fr);
+      sr = node_hash(c, sr);
+      shift_until_set_or_zero(fn, sn);
+    } else {
+      sr = node_hash(sr, c);
+    }
+    fn >>= 1;
+    sn >>= 1;
+  }
+  return fr == old_root && sr == new_root && sn == 0;
+}
+
+std::optional<TreeEdge> TreeEdge::from_nodes(std::uint64_t size, std::span<const Hash> peaks) {
+  if (static_cast<std::size_t>(std::popcount(size)) != peaks.size()) return std::nullopt;
+  TreeEdge edge;
+  edge.size_ = size;
+  edge.peaks_.assign(peaks.begin(), peaks.end());
+  return edge;
+}
+
+std::vector<StoredNode> TreeEdge::append(const Hash& leaf) {
+  std::vector<StoredNode> made;
+  const std::uint64_t index = size_;
+  Hash carry = leaf;
+  made.push_back({{0, index}, carry});
+  for (int level = 0; (index >> level) & 1; ++level) {
+    carry = node_hash(peaks_.back(), carry);
+    peaks_.pop_back();
+    made.push_back({{level + 1, index >> (level + 1)}, carry});
+  }
+  peaks_.push_back(carry);
+  ++size_;
+  return made;
+}
+
+TreeVerdict verify_tree(std::span<const Event> events, std::span<const StoredNode> stored) {
+  TreeVerdict verdict;
+  TreeEdge edge;
+  std::size_t next = 0;  // the next stored node to compare
+  for (const Event& event : events) {
+    for (const StoredNode& made : edge.append(event_leaf(event))) {
+      const auto fault = [&](std::string problem) {
+        verdict.ok = false;
+        verdict.first_bad = static_cast<std::int64_t>(made.id.first_leaf()) + 1;
+        verdict.problem = std::move(problem);
+        return verdict;
+      };
+      if (next == stored.size()) {
+        return fault("the stored Merkle tree ends before " + event_name(event.seq) + ": it covers " +
+                     std::to_string(made.id.first_leaf()) + " of " + std::to_string(events.size()) +
+                     " events (the tree was rolled back or cut short)");
+      }
+      const StoredNode& found = stored[next++];
+      if (found.id.key() != made.id.key()) {
+        return fault("the stored Merkle tree lacks its node over events " + std::to_string(made.id.first_leaf() + 1) +
+                     ".." + std::to_string(made.id.last_leaf() + 1) + " (nodes were removed or added)");
+      }
+      if (found.hash == made.hash) continue;
+      if (made.id.level == 0) {
+        return fault(event_name(event.seq) + " differs from its leaf in the Merkle tree: the event or the tree was altered");
+      }
+      return fault("the Merkle tree's node over events " + std::to_string(made.id.first_leaf() + 1) + ".." +
+                   std::to_string(made.id.last_leaf() + 1) + " differs from those events: the tree was altered");
+    }
+  }
+  verdict.size = edge.size();
+  verdict.root = edge.root();
+  if (next < stored.size()) {
+    verdict.ok = false;
+    verdict.first_bad = static_cast<std::int64_t>(stored[next].id.first_leaf()) + 1;
+    verdict.problem = "the stored Merkle tree holds nodes beyond the ledger's last event (" +
+                      std::to_string(events.size()) + "): events were removed from the end";
+  }
+  return verdict;
+}
+
+}  // namespace moat::ledger

@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# The transparency log end to end: the verifier key, signed checkpoints (also made by waivers),
+# a witness's cosignature, an event's tlog-proof, and an evidence bundle that its own verifier —
+# run in a clean folder with only the bundle, Python 3 and openssl — accepts untouched and
+# rejects, saying which, when an event is edited, removed or reordered, the checkpoint is
+# forged, signed by another key or inconsistent with an earlier one, or a proof is truncated.
+# Then `moat audit verify` on a tree altered or rolled back in the database.
+source "$(dirname "$0")/lib.sh"
+
+db_flags
+W="$WORK/w"
+"$MOAT" demo "$W" "${DB_FLAGS[@]}" >/dev/null || { fail "demo"; finish; }
+A=(-w "$W")
+UNTIL=$(date -u -d '+30 days' +%F)
+
+# The log's verifier key, name+hash+keydata; the signing key owner-only.
+run "$MOAT" "${A[@]}" audit keys
+expect_status 0 "audit keys"
+KEY=$(cat "$WORK/stdout")
+[[ "$KEY" =~ ^moat\.ledger/[0-9a-f]{16}\+[0-9a-f]{8}\+[A-Za-z0-9+/]{44}$ ]] || fail "audit keys printed '$KEY'"
+[ "$(stat -c %a "$W/keys/ledger.key")" = 600 ] || fail "keys/ledger.key is not owner-only"
+grep -q "^PRIVATE+KEY+" "$W/keys/ledger.key" || fail "keys/ledger.key is not a signer key"
+
+# A checkpoint of the current tree: origin, size, root, then the log's signature.
+run "$MOAT" "${A[@]}" audit checkpoint --out "$WORK/c1.txt"
+expect_status 0 "audit checkpoint"
+EVENTS=$(sql "$W" 'SELECT MAX(seq) FROM ledger')
+[ "$(sed -n 2p "$WORK/c1.txt")" = "$EVENTS" ] || fail "the checkpoint's size is not the ledger's $EVENTS events"
+[ "$(sed -n 1p "$WORK/c1.txt")" = "${KEY%%+*}" ] || fail "the checkpoint's origin is not the key's name"
+grep -q "^— ${KEY%%+*} " "$WORK/c1.txt" || fail "the checkpoint lacks the log's signature line"
+
+# A waiver records an event and makes a checkpoint of its own.
+run "$MOAT" "${A[@]}" waive nnn supplier/F04 --role "IP counsel" --reason "amendment signed" --expires "$UNTIL"
+expect_status 0 "waive"
+AFTER=$(sql "$W" 'SELECT MAX(seq) FROM ledger')
+[ "$AFTER" -gt "$EVENTS" ] || fail "the waiver recorded no event"
+[ "$(sed -n 2p "$W/ledger.checkpoint")" = "$AFTER" ] || fail "the waiver made no checkpoint of $AFTER events"
+
+# A witness cosigns the newest checkpoint; the cosignature is kept with it.
+run "$MOAT" audit keygen counsel.example/witness --out "$WORK/witness.key"
+expect_status 0 "audit keygen"
+WITNESS=$(cat "$WORK/stdout")
+[ "$(stat -c %a "$WORK/witness.key")" = 600 ] || fail "the witness key is not owner-only"
+run "$MOAT" "${A[@]}" audit cosign "$W/ledger.checkpoint" --key "$WORK/witness.key"
+expect_status 0 "audit cosign"
+expect_stdout "— counsel.example/witness "
+run "$MOAT" "${A[@]}" audit keys --all
+expect_stdout "$WITNESS" "keys --all lists the witness"
+# Outside the workspace, with the log's published key only.
+run "$MOAT" audit cosign "$WORK/c1.txt" --key "$WORK/witness.key" --log-key "$KEY"
+expect_status 0 "cosign outside the workspace"
+run "$MOAT" audit cosign "$WORK/c1.txt" --key "$WORK/witness.key" --log-key "$WITNESS"
+expect_status 1 "cosign against a wrong log key"
+expect_stderr "not signed by any of the log's keys"
+
+# One event's tlog-proof.
+run "$MOAT" "${A[@]}" audit prove 7 --out "$WORK/7.proof"
+expect_status 0 "audit prove"
+[ "$(head -2 "$WORK/7.proof" | tr '\n' ' ')" = "c2sp.org/tlog-proof@v1 index 6 " ] || fail "prove 7: $(head -2 "$WORK/7.proof")"
+run "$MOAT" "${A[@]}" audit prove 0
+expect_status 1 "prove 0"
+run "$MOAT" "${A[@]}" audit prove 999999
+expect_status 1 "prove beyond the end"
+expect_stderr "there is no event 999999"
+
+# The bundle, checked in a clean folder with only the bundle.
+run "$MOAT" "${A[@]}" audit export "$WORK/bundle" --events 3..12
+expect_status 0 "audit export"
+for f in manifest.json checkpoint.txt verify.py README.md files.json keys/log.vkeys events/3.bin events/12.json events/12.tlog-proof; do
+  [ -f "$WORK/bundle/$f" ] || fail "the bundle lacks $f"
+done
+grep -q "证据包" "$WORK/bundle/README.md" || fail "the procedure is not in Chinese too"
+run "$MOAT" "${A[@]}" audit export "$WORK/bundle" --events 3..12
+expect_status 1 "export into a folder that holds files"
+run "$MOAT" "${A[@]}" audit export "$WORK/nothing" --events 5..2
+expect_status 1 "a malformed range"
+expect_stderr "--events"
+
+# check NAME EXPECTED-STATUS EXPECTED-TEXT [VERIFY-ARGS...]: verifies $WORK/t (copied to a clean folder).
+check() {
+  local name=$1 status=$2 text=$3
+  shift 3
+  rm -rf "$WORK/clean" && mkdir "$WORK/clean" && cp -r "$WORK/t" "$WORK/clean/bundle"
+  (cd "$WORK/clean/bundle" && env -i PATH=/usr/bin:/bin python3 verify.py "$@") >"$WORK/stdout" 2>"$WORK/stderr"
+  STATUS=$?
+  expect_status "$status" "$name"
+  expect_stdout "$text" "$name"
+}
+fresh() { rm -rf "$WORK/t" && cp -r "$WORK/bundle" "$WORK/t"; }
+
+fresh
+check "untouched bundle" 0 "VERIFIED"
+check "untouched bundle, pinned key" 0 "VERIFIED" --log-key "$KEY"
+expect_stdout "cosigned by counsel.example/witness"
+
+fresh
+python3 - "$WORK/t/events/5.bin" <<'EOF'
+import sys
+path = sys.argv[1]
+data = open(path, "rb").read()
+open(path, "wb").write(data.replace(b"e2e-test", b"e2e-Test", 1) if b"e2e-test" in data else data[:-1] + b"X")
+EOF
+check "an edited event" 1 "REJECTED: event 5 was edited"
+
+fresh
+python3 - "$WORK/t/events/8.json" <<'EOF'
+import json, sys
+event = json.load(open(sys.argv[1]))
+event["actor"] = "mallory"
+json.dump(event, open(sys.argv[1], "w"))
+EOF
+check "an edited readable copy" 1 "REJECTED: events/8.json does not match"
+
+fresh
+rm "$WORK/t/events/7."*
+check "a removed event" 1 "REJECTED: event 7 is missing from the bundle"
+
+fresh
+python3 - "$WORK/t/manifest.json" <<'EOF'
+import json, sys
+m = json.load(open(sys.argv[1]))
+m["events"] = [e for e in m["events"] if e["seq"] != 9]
+json.dump(m, open(sys.argv[1], "w"))
+EOF
+rm "$WORK/t/events/9."*
+check "a removed event and its manifest entry" 1 "REJECTED: event 9 is missing from the bundle"
+
+fresh
+for ext in bin json tlog-proof; do
+  mv "$WORK/t/events/5.$ext" "$WORK/t/x" && mv "$WORK/t/events/6.$ext" "$WORK/t/events/5.$ext" && mv "$WORK/t/x" "$WORK/t/events/6.$ext"
+done
+check "reordered events" 1 "REJECTED: events/5.bin holds event 6, not event 5: the events were reordered"
+
+fresh
+python3 - "$WORK/t/manifest.json" <<'EOF'
+import json, sys
+m = json.load(open(sys.argv[1]))
+m["events"][2], m["events"][3] = m["events"][3], m["events"][2]
+json.dump(m, open(sys.argv[1], "w"))
+EOF
+check "reordered manifest" 1 "REJECTED: the events are reordered"
+
+fresh
+SIZE=$(sed -n 2p "$WORK/t/checkpoint.txt")
+sed -i "2s/.*/$((SIZE + 1))/" "$WORK/t/checkpoint.txt"
+check "a forged checkpoint" 1 "REJECTED: checkpoint.txt is forged"
+
+# A later checkpoint signed by another key under the same name (a clone's rotated key).
+clone_workspace "$W" "$WORK/other" || fail "clone"
+"$MOAT" -w "$WORK/other" audit keys --rotate >/dev/null || fail "rotate"
+"$MOAT" -w "$WORK/other" waive nnn supplier/F04 --role "IP counsel" --reason "after rotation" --expires "$UNTIL" >/dev/null || fail "waive"
+fresh
+cp "$WORK/other/ledger.checkpoint" "$WORK/t/checkpoint.txt"
+check "a checkpoint from another key" 1 "REJECTED: checkpoint.txt is not signed by the log's key"
+# The rotated workspace still verifies the checkpoints signed before with the old public key.
+run "$MOAT" -w "$WORK/other" audit verify
+expect_status 0 "verify after key rotation"
+expect_stdout "signed checkpoint(s) consistent with it"
+
+# A later checkpoint, validly signed, of a history that rewrote the last event: a fork.
+clone_workspace "$W" "$WORK/fork" || fail "clone"
+LAST=$(sql "$WORK/fork" 'SELECT MAX(seq) FROM ledger')
+sql "$WORK/fork" "DELETE FROM ledger WHERE seq = $LAST; DELETE FROM ledger_tree WHERE node >= $(((LAST - 1) * 64)); DELETE FROM checkpoints" >/dev/null
+rm -f "$WORK/fork/ledger.checkpoint" "$WORK/fork/ledger.head"
+for reason in "forked one" "forked two"; do
+  "$MOAT" -w "$WORK/fork" waive nnn supplier/F04 --role "IP counsel" --reason "$reason" --expires "$UNTIL" >/dev/null || fail "fork waiver"
+done
+[ "$(sed -n 2p "$WORK/fork/ledger.checkpoint")" -gt "$SIZE" ] || fail "the fork's checkpoint is not later"
+fresh
+cp "$WORK/fork/ledger.checkpoint" "$WORK/t/checkpoint.txt"
+check "an inconsistent later checkpoint" 1 "is inconsistent with the earlier checkpoint"
+fresh
+cp "$WORK/fork/ledger.checkpoint" "$WORK/t/checkpoints/999.txt"
+check "an inconsistent checkpoint beside the others" 1 "REJECTED: checkpoints/999.txt"
+expect_stdout "is inconsistent with the bundle's checkpoints"
+
+fresh
+sed -i '4d' "$WORK/t/events/6.tlog-proof"
+check "a truncated proof" 1 "REJECTED: the inclusion proof of event 6 is truncated"
+fresh
+head -c 200 "$WORK/bundle/events/6.tlog-proof" > "$WORK/t/events/6.tlog-proof"
+check "a proof cut short" 1 "REJECTED: events/6.tlog-proof is truncated"
+
+# Bundles by supplier and whole; an unknown supplier.
+run "$MOAT" "${A[@]}" audit export "$WORK/f04" --supplier F04 --json
+expect_status 0 "export --supplier"
+rm -rf "$WORK/t" && cp -r "$WORK/f04" "$WORK/t"
+check "a supplier's bundle" 0 "VERIFIED"
+run "$MOAT" "${A[@]}" audit export "$WORK/none" --supplier F99
+expect_status 1 "export an unknown supplier"
+expect_stderr "no event of the ledger concerns supplier 'F99'"
+
+# moat audit verify: the tree and the checkpoints, altered or rolled back in the database.
+run "$MOAT" "${A[@]}" audit verify
+expect_status 0 "verify"
+expect_stdout "Merkle tree verified"
+clone_workspace "$W" "$WORK/t" || fail clone
+sql "$WORK/t" "UPDATE ledger_tree SET hash = '$(printf '0%.0s' {1..64})' WHERE node = $((5 * 64))" >/dev/null
+run "$MOAT" -w "$WORK/t" audit verify
+expect_status 1 "an altered leaf"
+expect_stderr "event 6 differs from its leaf in the Merkle tree"
+clone_workspace "$W" "$WORK/t" || fail clone
+sql "$WORK/t" "DELETE FROM ledger_tree WHERE node >= $((20 * 64))" >/dev/null
+run "$MOAT" -w "$WORK/t" audit verify
+expect_status 1 "a tree cut short"
+expect_stderr "the tree was rolled back"
+# The database restored to an older copy (the witness with it), the newest checkpoint on file.
+clone_workspace "$W" "$WORK/old" || fail clone
+"$MOAT" -w "$W" waive nnn supplier/F04 --role "IP counsel" --reason "a later one" --expires "$UNTIL" >/dev/null || fail "waive"
+cp "$W/ledger.checkpoint" "$WORK/old/ledger.checkpoint"
+run "$MOAT" -w "$WORK/old" audit verify
+expect_status 1 "a rolled-back ledger"
+expect_stderr "rolled back"
+run "$MOAT" -w "$WORK/old" audit checkpoint
+expect_status 1 "signing a rolled-back tree"
+expect_stderr "moat will not sign this tree"
+finish

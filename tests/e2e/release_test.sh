@@ -1,0 +1,312 @@
+# SPDX-License-Identifier: Apache-2.0
+# Design files and need-to-know releases through the real binary: kinds told from content, a ZIP of
+# Gerbers kept as its members, revisions, narrowing secrets; releases refused (plan, gate, recipient,
+# expiry, a party completing a recipe, one person at a trusted factory completing one, a group at
+# one supplier) with nothing written; dry runs; copies in the vault and under --out; revocation,
+# the red flag and the gate failure until the return is confirmed; the released knowledge.
+source "$(dirname "$0")/lib.sh"
+
+# ---- A small product: two secrets make the one recipe ------------------------------------------
+# P1 and P2 each expose one secret; P3 (final assembly at our own factory F9) exposes both.
+# The plan is made at collusion 0, so it gives P1 and P2 to the cheapest supplier F1; then the
+# policy becomes collusion 1: the gate's failing checks are waived so that only the knowledge
+# rules decide.
+mkdir -p "$WORK/csv"
+cat > "$WORK/csv/products.csv" <<'CSV'
+id,name
+gadget,Gadget
+CSV
+cat > "$WORK/csv/secrets.csv" <<'CSV'
+product,id,name,weight,strategy
+gadget,S1,Housing geometry,1,trade-secret
+gadget,S2,Board layout,1,trade-secret
+gadget,S3,Firmware,2,trade-secret
+CSV
+cat > "$WORK/csv/recipes.csv" <<'CSV'
+product,id,name,secrets
+gadget,R1,Clone,S1;S2
+CSV
+cat > "$WORK/csv/packages.csv" <<'CSV'
+product,id,name,capability,parts,exposes,volume,sources
+gadget,P1,Housing,injection-molding,,S1,1000,1
+gadget,P2,Board,pcb-fabrication,,S2,1000,1
+gadget,P3,Final assembly,final-assembly,,S1;S2;S3,1000,1
+CSV
+cat > "$WORK/csv/suppliers.csv" <<'CSV'
+id,legal_name,uscc,capabilities,capacity,status,trusted
+F1,深圳市华晟精密模具有限公司,91440300MA53U1DB8E,injection-molding;pcb-fabrication,100000,qualified,false
+F2,深圳市联创电路科技有限公司,91440300603446634B,injection-molding;pcb-fabrication,100000,qualified,false
+F9,奥罗拉音频（东莞）制造有限公司,91441900MA4KTQA80E,final-assembly,100000,qualified,true
+CSV
+cat > "$WORK/csv/quotes.csv" <<'CSV'
+product,package,supplier,unit_cost,fixed_cost,currency
+gadget,P1,F1,1,0,CNY
+gadget,P1,F2,5,0,CNY
+gadget,P2,F1,1,0,CNY
+gadget,P2,F2,5,0,CNY
+gadget,P3,F9,1,0,CNY
+CSV
+cat > "$WORK/csv/people.csv" <<'CSV'
+id,supplier,name,role
+A1,F1,陈俊杰,Tooling engineer
+A2,F1,杨帆,CAM engineer
+B1,F2,刘洋,CAM engineer
+T1,F9,梁晓燕,Plant manager
+T2,F9,韩磊,Test lead
+CSV
+
+db_flags
+run "$MOAT" init "$WORK/w" --company "Gadget Inc." "${DB_FLAGS[@]}"
+expect_status 0 "init"
+W=(-w "$WORK/w")
+run "$MOAT" "${W[@]}" import "$WORK"/csv/*.csv
+expect_status 0 "import"
+run "$MOAT" "${W[@]}" plan --product gadget --collusion 0 --save
+expect_status 0 "plan at collusion 0"
+run "$MOAT" "${W[@]}" plan approve --product gadget
+expect_status 0 "approve"
+sed -i 's/^collusion = .*/collusion = 1/' "$WORK/w/moat.toml"
+
+# Waives every check the gate fails for releasing PACKAGE to SUPPLIER.
+waive_all() {
+  "$MOAT" "${W[@]}" gate --product gadget --supplier "$2" --package "$1" --json > "$WORK/gate.json"
+  python3 - "$WORK/gate.json" <<'PY' > "$WORK/failing"
+import json, sys
+for c in json.load(open(sys.argv[1]))["checks"]:
+    if c["status"] == "fail":
+        print(c["id"], c["subject"])
+PY
+  while read -r check subject; do
+    "$MOAT" "${W[@]}" waive "$check" "$subject" --role "IP counsel" --reason "test fixture" \
+      --expires "$(date -u -d '+60 days' +%F)" --product gadget >/dev/null || fail "waive $check $subject"
+  done < "$WORK/failing"
+}
+
+# ---- Design files ------------------------------------------------------------------------------
+
+printf '%%PDF-1.7\n1 0 obj << >> endobj\n%%%%EOF\n' > "$WORK/housing.pdf"
+printf 'ISO-10303-21;\nHEADER;\nENDSEC;\nDATA;\nENDSEC;\nEND-ISO-10303-21;\n' > "$WORK/housing.step"
+mkdir -p "$WORK/fab/gerber" "$WORK/fab/drill"
+printf 'G04 top*\n%%FSLAX46Y46*%%\n%%MOMM*%%\n%%ADD10C,0.1*%%\nD10*\nX0Y0D02*\nX1000000Y0D01*\nM02*\n' > "$WORK/fab/gerber/board.GTL"
+printf 'M48\nMETRIC\nT1C0.300\n%%\nT1\nX1.0Y1.0\nM30\n' > "$WORK/fab/drill/board.drl"
+(cd "$WORK/fab" && python3 -c '
+import zipfile
+with zipfile.ZipFile("../board.zip", "w") as z:
+    z.write("gerber/board.GTL"); z.write("drill/board.drl")
+')
+run "$MOAT" "${W[@]}" file add P1 "$WORK/housing.pdf" "$WORK/housing.step" --note "rev A" --json
+expect_status 0 "file add P1"
+cp "$WORK/stdout" "$WORK/p1.json"
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/p1.json" "$WORK/housing.pdf" <<'PY' || fail "file add: kinds, hashes, secrets"
+import hashlib, json, sys
+files = json.load(open(sys.argv[1]))
+by = {f["name"]: f for f in files}
+assert by["housing.pdf"]["media_type"] == "application/pdf" and by["housing.pdf"]["kind"] == "PDF", by
+assert by["housing.step"]["media_type"] == "model/step", by
+assert by["housing.pdf"]["sha256"] == hashlib.sha256(open(sys.argv[2], "rb").read()).hexdigest()
+assert all(f["secrets"] == ["S1"] and f["revision"] == 1 and f["package"] == "P1" for f in files), files
+PY
+run "$MOAT" "${W[@]}" file add P2 "$WORK/board.zip" --json
+expect_status 0 "file add a ZIP of Gerbers"
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/stdout" <<'PY' || fail "a ZIP of Gerbers is kept as its members"
+import json, sys
+by = {f["name"]: f for f in json.load(open(sys.argv[1]))}
+assert set(by) == {"gerber/board.GTL", "drill/board.drl"}, by
+assert by["gerber/board.GTL"]["media_type"] == "application/vnd.gerber", by
+assert by["drill/board.drl"]["media_type"] == "application/x-excellon", by
+assert all(f["archive"] == "board.zip" for f in by.values()), by
+PY
+# Narrowing only: a secret the package does not expose is refused, naming the flag.
+run "$MOAT" "${W[@]}" file add P1 "$WORK/housing.pdf" --secrets "S2"
+expect_status 1 "widening the secrets"
+expect_stderr "--secrets"
+# A new revision keeps the old one.
+printf '%%PDF-1.7\n%% revision B\n%%%%EOF\n' > "$WORK/housing.pdf"
+run "$MOAT" "${W[@]}" file add P1 "$WORK/housing.pdf" --json
+expect_status 0 "file add, revision 2"
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/stdout" <<'PY' || fail "revision 2"
+import json, sys
+(f,) = json.load(open(sys.argv[1]))
+assert f["revision"] == 2 and f["name"] == "housing.pdf", f
+PY
+run "$MOAT" "${W[@]}" file list --all --json
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/stdout" <<'PY' || fail "file list --all"
+import json, sys
+revisions = sorted(f["revision"] for f in json.load(open(sys.argv[1])) if f["name"] == "housing.pdf")
+assert revisions == [1, 2], revisions
+PY
+run "$MOAT" "${W[@]}" file get D1 -o "$WORK/master-d1.pdf"
+expect_status 0 "file get (no accounts yet)"
+printf '%%PDF-1.7\n1 0 obj << >> endobj\n%%%%EOF\n' > "$WORK/expected-d1.pdf"
+same_files "$WORK/master-d1.pdf" "$WORK/expected-d1.pdf" "the first revision's master"
+expect_ledger() {
+  CHECKS=$((CHECKS + 1))
+  [ "$(sql "$WORK/w" "SELECT COUNT(*) FROM ledger WHERE action = '$1'")" -ge 1 ] || fail "no '$1' event in the ledger"
+}
+expect_ledger read-master
+# P3's files: one per secret, so that they can go to different people.
+printf 'housing notes\n' > "$WORK/p3-housing.txt"
+printf 'board notes\n' > "$WORK/p3-board.txt"
+run "$MOAT" "${W[@]}" file add P3 "$WORK/p3-housing.txt" --secrets S1
+expect_status 0 "narrowed to S1"
+run "$MOAT" "${W[@]}" file add P3 "$WORK/p3-board.txt" --secrets "S2"
+expect_status 0 "narrowed to S2"
+P3_HOUSING=$("$MOAT" "${W[@]}" file list --package P3 --json | python3 -c 'import json,sys; print(next(f["id"] for f in json.load(sys.stdin) if f["name"] == "p3-housing.txt"))')
+P3_BOARD=$("$MOAT" "${W[@]}" file list --package P3 --json | python3 -c 'import json,sys; print(next(f["id"] for f in json.load(sys.stdin) if f["name"] == "p3-board.txt"))')
+
+# ---- Refusals write nothing --------------------------------------------------------------------
+
+state() { sql "$WORK/w" "SELECT (SELECT COUNT(*) FROM releases) || '/' || (SELECT COUNT(*) FROM copies) || '/' || (SELECT COUNT(*) FROM ledger)"; }
+expect_refused() {  # DESCRIPTION TEXT-IN-STDERR -- ARGS...
+  local what=$1 text=$2
+  shift 3
+  local before
+  before=$(state)
+  run "$MOAT" "${W[@]}" release "$@"
+  expect_status 1 "$what"
+  expect_stderr "$text" "$what"
+  CHECKS=$((CHECKS + 1))
+  [ "$(state)" = "$before" ] || fail "$what wrote something: $before -> $(state)"
+}
+expect_refused "no go from the gate" "gate" -- P1 --to F1 --recipient A1
+waive_all P1 F1
+waive_all P2 F1
+waive_all P3 F9
+expect_refused "a supplier the plan does not name" "does not assign" -- P1 --to F2 --recipient B1
+expect_refused "a person not at the supplier" "B1" -- P1 --to F1 --recipient B1
+expect_refused "an expiry before today" "expire" -- P1 --to F1 --recipient A1 --expires 2020-01-01
+expect_refused "an old revision" "current revision" -- P1 --to F1 --recipient A1 --files D1
+
+# A dry run says what would happen and writes nothing: 0 when it would go.
+before=$(state)
+run "$MOAT" "${W[@]}" release P1 --to F1 --recipient A1 --dry-run --json
+expect_status 0 "dry run that would go"
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/stdout" <<'PY' || fail "dry run JSON"
+import json, sys
+o = json.load(open(sys.argv[1]))
+assert o["go"] is True and o["dry_run"] is True and o["release"] is None and o["copies"] == [], o
+assert o["verdict"]["verdict"] == "go", o["verdict"]
+people = {c["holder"]: c for c in o["exposure"] if c["kind"] == "person"}
+assert people["A1"]["before"] == [] and people["A1"]["after"] == ["S1"], o["exposure"]
+PY
+CHECKS=$((CHECKS + 1))
+[ "$(state)" = "$before" ] || fail "a dry run wrote something"
+
+# ---- Releases ----------------------------------------------------------------------------------
+
+run "$MOAT" "${W[@]}" release P1 --to F1 --recipient A1 --recipient A2 --expires "$(date -u -d '+30 days' +%F)" --reason "mold design" --json
+expect_status 0 "release P1 to two people at F1"
+cp "$WORK/stdout" "$WORK/r1.json"
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/r1.json" <<'PY' || fail "release JSON"
+import json, sys
+o = json.load(open(sys.argv[1]))
+assert o["release"] == "R1" and o["go"] is True, o
+assert len(o["copies"]) == 4, o["copies"]    # 2 people x the 2 current files of P1
+assert {c["recipient"] for c in o["copies"]} == {"A1", "A2"}, o["copies"]
+assert all(len(c["copy_hash"]) == 64 and c["scheme"] == "none" and c["in_vault"] for c in o["copies"]), o["copies"]
+PY
+
+# The party F1 would now hold S1 and S2: recipe R1, refused at the party level, naming R1 and the files.
+expect_refused "a party completing a recipe" "R1" -- P2 --to F1 --recipient A1
+expect_stderr "party" "the party refusal"
+expect_stderr "board.GTL" "the party refusal names the files"
+run "$MOAT" "${W[@]}" release P2 --to F1 --recipient A1 --dry-run
+expect_status 3 "a dry run that would be refused exits 3"
+
+# One person at the trusted factory F9 may not hold the whole recipe either.
+expect_refused "one person at a trusted supplier completing a recipe" "one person" -- P3 --to F9 --recipient T1 --files "$P3_HOUSING" "$P3_BOARD"
+expect_stderr "R1" "the person refusal names the recipe"
+expect_stderr "p3-board.txt" "the person refusal names the files"
+# Split between two people it goes (person_collusion 1) ...
+run "$MOAT" "${W[@]}" release P3 --to F9 --recipient T1 --files "$P3_HOUSING"
+expect_status 0 "half of P3 to T1"
+# ... but not when two people at one supplier count as one (person_collusion 2).
+sed -i 's/^person_collusion = .*/person_collusion = 2/' "$WORK/w/moat.toml"
+expect_refused "a group at one supplier completing a recipe" "2 people at F9" -- P3 --to F9 --recipient T2 --files "$P3_BOARD"
+sed -i 's/^person_collusion = .*/person_collusion = 1/' "$WORK/w/moat.toml"
+run "$MOAT" "${W[@]}" release P3 --to F9 --recipient T2 --files "$P3_BOARD" --out "$WORK/out"
+expect_status 0 "the other half of P3 to T2, written to a folder"
+CHECKS=$((CHECKS + 1))
+[ -f "$WORK/out/T2/p3-board.txt" ] && cmp -s "$WORK/out/T2/p3-board.txt" "$WORK/p3-board.txt" || fail "--out: the copy is not in the recipient's folder"
+run "$MOAT" "${W[@]}" release P3 --to F9 --recipient T2 --files "$P3_BOARD" --out "$WORK/out"
+expect_status 1 "a copy never overwrites a file under --out"
+
+# The released knowledge, per party and per person.
+run "$MOAT" "${W[@]}" exposure --product gadget --released --people --json
+expect_status 0 "exposure --released --people"
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/stdout" <<'PY' || fail "released knowledge per person"
+import json, sys
+k = json.load(open(sys.argv[1]))["released"]
+assert k["holders"] == "people" and k["secrets"] == ["S1", "S2", "S3"], k
+rows = {r["person"]: r for r in k["rows"]}
+assert rows["A1"]["cells"] == "D  " and rows["T2"]["cells"] == " D ", rows
+assert rows["T1"]["trusted"] is True and rows["T1"]["supplier"] == "F9", rows
+PY
+run "$MOAT" "${W[@]}" exposure --product gadget --released --json
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/stdout" <<'PY' || fail "released knowledge per party"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+assert doc["plan"]["plan"] == "plan-1", doc["plan"]
+rows = {r["party"]: r for r in doc["released"]["rows"]}
+assert any(r["cells"] == "D  " for r in rows.values()), rows
+PY
+
+# ---- Revocation: the red flag and the gate until the return is confirmed -------------------------
+
+run "$MOAT" "${W[@]}" release revoke R1 --reason "mold moved to another maker" --json
+expect_status 0 "revoke"
+run "$MOAT" "${W[@]}" release revoke R1 --reason "twice"
+expect_status 1 "revoking twice"
+run "$MOAT" "${W[@]}" flags --json
+CHECKS=$((CHECKS + 1))
+grep -q '"release-not-returned"' "$WORK/stdout" || fail "no release-not-returned flag after the revocation"
+run "$MOAT" "${W[@]}" gate --product gadget --supplier F1 --package P1 --json
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/stdout" <<'PY' || fail "the gate does not fail files-returned"
+import json, sys
+c = next(c for c in json.load(open(sys.argv[1]))["checks"] if c["id"] == "files-returned")
+assert c["status"] == "fail" and "R1" in c["reason"], c
+PY
+run "$MOAT" "${W[@]}" release returned R1 --reason "destruction certificate DC-2026-01" --json
+expect_status 0 "confirm the return"
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/stdout" <<'PY' || fail "returned"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["state"] == "revoked" and r["returned"] is True and r["flagged"] is False, r
+PY
+run "$MOAT" "${W[@]}" gate --product gadget --supplier F1 --package P1 --json
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/stdout" <<'PY' || fail "files-returned still fails after the return"
+import json, sys
+c = next(c for c in json.load(open(sys.argv[1]))["checks"] if c["id"] == "files-returned")
+assert c["status"] == "pass", c
+PY
+run "$MOAT" "${W[@]}" release list --json
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/stdout" <<'PY' || fail "release list"
+import json, sys
+releases = json.load(open(sys.argv[1]))
+assert [r["id"] for r in releases] == ["R3", "R2", "R1"], [r["id"] for r in releases]
+PY
+
+# ---- Only administrators read masters once there are accounts ----------------------------------
+printf 'correct-horse-battery\n' | "$MOAT" "${W[@]}" user add boss --role admin >/dev/null || fail "user add"
+run env MOAT_ACTOR=someone "$MOAT" "${W[@]}" file get D2 -o "$WORK/m.step"
+expect_status 1 "a non-administrator reads a master"
+run env MOAT_ACTOR=boss "$MOAT" "${W[@]}" file get D2 -o "$WORK/m.step"
+expect_status 0 "the administrator reads a master"
+
+# The ledger still verifies after all of it.
+run "$MOAT" "${W[@]}" audit verify
+expect_status 0 "audit verify"
+
+finish
