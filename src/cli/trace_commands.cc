@@ -55,6 +55,7 @@ std::function<int()> define_trace(CLI::App& app, GlobalOptions& global) {
   auto path = std::make_shared<std::string>();
   app.add_option("FILE", *path, "the file found outside (PDF, STEP, Gerber, Excellon, a ZIP of them, or any other)")
       ->required();
+  app.add_flag("--json", global.json, "print the trace as JSON");
   return [path, &global] {
     return with_workspace(global, [&](app::Workspace& workspace) {
       Result<std::string> content = read_file(*path);
