@@ -1,15 +1,55 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/marking.h"
 
-namespace moat::app {
+#include <nlohmann/json.hpp>
 
-// No format is marked yet: every copy is the master, traced by its exact hash in the copies table.
+#include "app/file_kinds.h"
+#include "mark/mark.h"
+
+namespace moat::app {
+namespace {
+
+using nlohmann::json;
+
+// The marking scheme for a media type, or empty for kinds that are not marked.
+std::string_view scheme_for(std::string_view media_type) {
+  if (media_type == kPdf) return "pdf";
+  if (media_type == kStep) return "step";
+  if (media_type == kGerber) return "gerber";
+  if (media_type == kExcellon) return "excellon";
+  return "";
+}
+
+// The visible stamp of formats that show one: who the copy is for, from whom, when, which release.
+std::string stamp_text(const CopyLabel& label) {
+  std::string stamp = label.recipient_name.empty() ? label.recipient : label.recipient_name;
+  if (!label.supplier_name.empty()) stamp += " (" + label.supplier_name + ")";
+  stamp += " · " + label.company + " · " + label.date + " · " + label.release_id + " · " + label.copy_id;
+  return stamp;
+}
+
+MarkedCopy unmarked(std::string_view master, std::string_view why) {
+  return MarkedCopy{std::string(master), "none", 0,
+                    json{{"scheme", "none"}, {"registry", "exact copy by SHA-256"}, {"why", std::string(why)}}.dump()};
+}
+
+}  // namespace
+
+// PDF, STEP, Gerber and Excellon copies carry the recipient's codeword; any other kind is the
+// master unchanged, traced by its exact hash in the copies table. A master of a marked kind that
+// the engine cannot parse, or that has no carrier, is handed out unmarked with the reason.
 Result<MarkedCopy> mark_copy(std::string_view master, std::string_view media_type, const CopyLabel& label,
                              std::string_view mark_key) {
-  (void)media_type;
-  (void)label;
-  (void)mark_key;
-  return MarkedCopy{std::string(master), "none", 0, "{}"};
+  const std::string_view scheme = scheme_for(media_type);
+  if (scheme.empty()) return unmarked(master, "moat does not mark this kind of file");
+  Result<mark::Marked> marked = mark::mark(master, scheme, mark_key, label.copy_id, stamp_text(label));
+  if (!marked.ok()) {
+    if (marked.error().code() == ErrorCode::kInput) return unmarked(master, marked.error().message());
+    return marked.error();
+  }
+  if (marked->carriers == 0) return unmarked(master, "the file has no coordinate that can carry a mark");
+  return MarkedCopy{std::move(marked->bytes), std::move(marked->scheme), marked->resists,
+                    std::move(marked->report_json)};
 }
 
 }  // namespace moat::app

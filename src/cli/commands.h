@@ -40,6 +40,7 @@ std::span<const Command> legal_commands();
 std::span<const Command> serve_commands();
 std::span<const Command> vault_commands();
 std::span<const Command> release_commands();
+std::span<const Command> trace_commands();
 
 // `moat audit` (audit_commands.cc).
 std::function<int()> define_audit(CLI::App& app, GlobalOptions& global);

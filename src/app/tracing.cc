@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "app/tracing.h"
+
+#include <algorithm>
+#include <optional>
+
+#include <nlohmann/json.hpp>
+
+#include "app/blobs.h"
+#include "app/design_files.h"
+#include "app/file_kinds.h"
+#include "app/record_fields.h"
+#include "mark/mark.h"
+#include "store/schema.h"
+
+namespace moat::app {
+namespace {
+
+using nlohmann::json;
+using namespace fields_of;
+
+const store::Table& table(std::string_view name) { return *store::find_table(name); }
+
+std::string text_of(const store::SqlValue& value) {
+  const auto* text = std::get_if<std::string>(&value);
+  return text ? *text : std::string();
+}
+
+std::string scheme_of(std::string_view media_type) {
+  if (media_type == kPdf) return "pdf";
+  if (media_type == kStep) return "step";
+  if (media_type == kGerber) return "gerber";
+  if (media_type == kExcellon) return "excellon";
+  return "";
+}
+
+Result<std::optional<json>> record(Workspace& workspace, std::string_view table_name, const std::string& id) {
+  if (id.empty()) return std::optional<json>();
+  MOAT_TRY(std::optional<store::Record> found, workspace.store().get(table(table_name), {id}));
+  return found;
+}
+
+// The agreement binding `supplier` on `date` for `product`: in force then and covering the product
+// (an agreement naming no product covers them all). The latest effective one when several do.
+Result<std::optional<json>> binding_agreement(Workspace& workspace, const std::string& supplier,
+                                              const std::string& product, const std::string& date) {
+  const store::SqlValue params[] = {supplier};
+  MOAT_TRY(const auto rows, workspace.store().database().query(
+                                R"(SELECT "id" FROM "agreements" WHERE "supplier" = ? ORDER BY "id")", params));
+  std::optional<json> best;
+  for (const store::SqlRow& row : rows) {
+    MOAT_TRY(const std::optional<json> a, record(workspace, "agreements", text_of(row[0])));
+    if (!a) continue;
+    const std::string effective = text(*a, "effective"), expires = text(*a, "expires");
+    if (!effective.empty() && effective > date) continue;
+    if (!expires.empty() && expires < date) continue;
+    const std::vector<std::string> products = list(*a, "products");
+    if (!products.empty() && std::find(products.begin(), products.end(), product) == products.end()) continue;
+    if (!best || text(*best, "effective") <= effective) best = *a;
+  }
+  return best;
+}
+
+// Who copy `copy` was given to, at which supplier, when, under which agreement.
+Result<TracedCopy> describe_copy(Workspace& workspace, const json& copy) {
+  TracedCopy out;
+  out.copy = text(copy, "id");
+  out.release = text(copy, "release");
+  out.recipient = text(copy, "recipient");
+  MOAT_TRY(const std::optional<json> release, record(workspace, "releases", out.release));
+  MOAT_TRY(const std::optional<json> person, record(workspace, "people", out.recipient));
+  if (person) out.recipient_name = text(*person, "name");
+  if (!release) return out;
+  out.supplier = text(*release, "supplier");
+  out.date = text(*release, "date");
+  MOAT_TRY(const std::optional<json> supplier, record(workspace, "suppliers", out.supplier));
+  if (supplier) out.supplier_name = text(*supplier, "name").empty() ? text(*supplier, "legal_name") : text(*supplier, "name");
+  MOAT_TRY(const std::optional<json> agreement,
+           binding_agreement(workspace, out.supplier, text(*release, "product"), out.date));
+  if (agreement) {
+    out.agreement = text(*agreement, "id");
+    out.agreement_kind = text(*agreement, "kind");
+  }
+  return out;
+}
+
+Result<std::vector<json>> copies_where(Workspace& workspace, std::string_view column, const std::string& value) {
+  const store::SqlValue params[] = {value};
+  MOAT_TRY(const auto rows, workspace.store().database().query(
+                                "SELECT \"id\" FROM \"copies\" WHERE \"" + std::string(column) + "\" = ?", params));
+  std::vector<json> out;
+  for (const store::SqlRow& row : rows) {
+    MOAT_TRY(const std::optional<json> copy, record(workspace, "copies", text_of(row[0])));
+    if (copy) out.push_back(*copy);
+  }
+  std::sort(out.begin(), out.end(), [](const json& a, const json& b) {
+    return id_number(text(a, "id"), "C") < id_number(text(b, "id"), "C");
+  });
+  return out;
+}
+
+// The best registration of the suspect against the masters of its scheme, with that master.
+struct Candidate {
+  DesignFile master;
+  mark::Trace trace;
+  std::vector<json> copies;
+};
+
+double fit(const mark::Trace& t) { return t.reading.confidence * t.reading.matched; }
+
+Result<std::optional<Candidate>> best_master(Workspace& workspace, std::string_view suspect, const std::string& scheme,
+                                             const std::vector<DesignFile>& masters, const std::string& key) {
+  std::optional<Candidate> best;
+  for (const DesignFile& master : masters) {
+    if (scheme_of(master.media_type) != scheme) continue;
+    MOAT_TRY(std::vector<json> copies, copies_where(workspace, "file", master.id));
+    std::vector<std::string> ids;
+    for (const json& c : copies) {
+      if (text(c, "scheme") == scheme) ids.push_back(text(c, "id"));
+    }
+    MOAT_TRY(const std::string bytes, load_blob(workspace, master.blob));
+    Result<mark::Trace> traced = mark::trace(suspect, bytes, scheme, key, ids);
+    if (!traced.ok()) {
+      if (traced.error().code() == ErrorCode::kInput) continue;  // does not register on this master
+      return traced.error();
+    }
+    if (traced->symbols_read == 0 && fit(*traced) <= 0) continue;
+    if (!best || fit(*traced) > fit(best->trace)) best = Candidate{master, std::move(*traced), std::move(copies)};
+  }
+  return best;
+}
+
+Status fill_from_trace(Workspace& workspace, TraceOutcome& out, const Candidate& c) {
+  out.file = c.master.id;
+  out.file_name = c.master.name;
+  out.symbols_read = c.trace.symbols_read;
+  out.threshold = c.trace.threshold;
+  out.epsilon = c.trace.epsilon;
+  out.confidence = c.trace.reading.confidence;
+  out.matched = c.trace.reading.matched;
+  out.transform = c.trace.reading.transform;
+  for (const mark::CopyScore& s : c.trace.copies) {
+    const auto copy = std::find_if(c.copies.begin(), c.copies.end(), [&](const json& j) { return text(j, "id") == s.copy_id; });
+    if (copy == c.copies.end()) continue;
+    MOAT_TRY(TracedCopy traced, describe_copy(workspace, *copy));
+    traced.score = s.score;
+    traced.p_value = s.p_value;
+    traced.accused = s.accused;
+    if (traced.accused) out.named.push_back(traced);
+    out.scored.push_back(std::move(traced));
+  }
+  std::sort(out.named.begin(), out.named.end(), [](const TracedCopy& a, const TracedCopy& b) { return a.score > b.score; });
+  return {};
+}
+
+std::string naming(const TracedCopy& c) {
+  return c.recipient + (c.recipient_name.empty() ? "" : " (" + c.recipient_name + ")") + " at " + c.supplier +
+         ", release " + c.release + " of " + c.date;
+}
+
+void write_message(TraceOutcome& out) {
+  if (out.verdict == "master") {
+    out.message = "this is the unmarked master " + out.file + " (" + out.file_name + ")";
+  } else if (out.verdict == "exact-copy") {
+    const TracedCopy& c = out.named.front();
+    out.message = "an exact copy of release " + c.release + " to " + c.recipient + " (copy " + c.copy + ")";
+  } else if (out.verdict == "named") {
+    out.message = "marked for " + naming(out.named.front());
+  } else if (out.verdict == "no-fingerprint") {
+    out.message = "no fingerprint found: the file matches " + out.file + " (" + out.file_name +
+                  ") but no copy of it scores above the threshold";
+  } else {
+    out.message = "no fingerprint found: no design file in the vault matches it";
+  }
+}
+
+// Traces one file (not a ZIP) against the vault.
+Result<TraceOutcome> trace_one(Workspace& workspace, std::string_view suspect, const std::vector<DesignFile>& masters,
+                               const std::string& key) {
+  TraceOutcome out;
+  out.sha256 = sha256_hex(suspect);
+  out.media_type = std::string(detect_media_type(suspect));
+  out.scheme = "none";
+  for (const DesignFile& master : masters) {
+    if (master.sha256 != out.sha256) continue;
+    out.verdict = "master";
+    out.file = master.id;
+    out.file_name = master.name;
+    return out;
+  }
+  MOAT_TRY(const std::vector<json> exact, copies_where(workspace, "copy_hash", out.sha256));
+  if (!exact.empty()) {
+    out.verdict = "exact-copy";
+    out.file = text(exact.front(), "file");
+    out.file_name = text(exact.front(), "name");
+    for (const json& copy : exact) {
+      MOAT_TRY(TracedCopy traced, describe_copy(workspace, copy));
+      traced.accused = true;
+      traced.p_value = 0;
+      out.named.push_back(traced);
+      out.scored.push_back(std::move(traced));
+    }
+    out.scheme = text(exact.front(), "scheme");
+    return out;
+  }
+  const std::string scheme = scheme_of(out.media_type);
+  out.verdict = "unknown";
+  if (scheme.empty()) return out;
+  out.scheme = scheme;
+  MOAT_TRY(const std::optional<Candidate> best, best_master(workspace, suspect, scheme, masters, key));
+  if (!best) return out;
+  MOAT_CHECK(fill_from_trace(workspace, out, *best));
+  out.verdict = out.named.empty() ? "no-fingerprint" : "named";
+  return out;
+}
+
+// A ZIP: each member traced on its own; the member naming someone with the strongest evidence
+// stands for the archive (a fabrication set's layers are marked one by one).
+Result<TraceOutcome> trace_archive(Workspace& workspace, std::string_view suspect, const std::string& name,
+                                   const std::vector<DesignFile>& masters, const std::string& key) {
+  MOAT_TRY(const std::vector<ArchiveMember> members, zip_members(suspect, name));
+  std::optional<TraceOutcome> best;
+  for (const ArchiveMember& m : members) {
+    if (scheme_of(detect_media_type(m.content)).empty()) continue;
+    MOAT_TRY(TraceOutcome one, trace_one(workspace, m.content, masters, key));
+    one.member = m.path;
+    const auto strength = [](const TraceOutcome& t) {
+      if (t.named.empty()) return t.verdict == "master" ? 0.5 : 0.0;
+      return 1.0 + (1.0 - std::min(1.0, t.named.front().p_value));
+    };
+    if (!best || strength(one) > strength(*best)) best = std::move(one);
+  }
+  if (best) {
+    best->sha256 = sha256_hex(suspect);
+    best->media_type = std::string(kZip);
+    return std::move(*best);
+  }
+  MOAT_TRY(TraceOutcome whole, trace_one(workspace, suspect, masters, key));
+  return whole;
+}
+
+json copy_json(const TracedCopy& c) {
+  return {{"copy", c.copy}, {"release", c.release}, {"recipient", c.recipient}, {"recipient_name", c.recipient_name},
+          {"supplier", c.supplier}, {"supplier_name", c.supplier_name}, {"date", c.date},
+          {"agreement", c.agreement.empty() ? json() : json(c.agreement)},
+          {"agreement_kind", c.agreement_kind.empty() ? json() : json(c.agreement_kind)}, {"score", c.score},
+          {"p_value", c.p_value}, {"accused", c.accused}};
+}
+
+}  // namespace
+
+Result<TraceOutcome> trace_file(Workspace& workspace, const Session& session, std::string_view suspect,
+                                const std::string& name) {
+  if (suspect.empty()) return input_error(name, "the file is empty");
+  MOAT_TRY(const std::vector<DesignFile> masters, list_files(workspace, {"", "", true}));
+  MOAT_TRY(const std::string key, workspace.mark_key());
+  TraceOutcome out;
+  if (detect_media_type(suspect) == kZip) {
+    MOAT_TRY(out, trace_archive(workspace, suspect, name, masters, key));
+  } else {
+    MOAT_TRY(out, trace_one(workspace, suspect, masters, key));
+  }
+  out.name = name;
+  write_message(out);
+  MOAT_TRY(const std::int64_t events, workspace.store().write(session.author(), [&](store::Writer& writer) -> Status {
+    json detail = trace_json(out);
+    detail.erase("copies");
+    return writer.note("trace", "files", out.file.empty() ? out.sha256 : out.file, detail.dump());
+  }));
+  (void)events;
+  return out;
+}
+
+json trace_json(const TraceOutcome& o) {
+  const TracedCopy* top = o.named.empty() ? nullptr : &o.named.front();
+  json evidence = {{"method", o.verdict == "exact-copy" || o.verdict == "master" ? "sha256" : "fingerprint"},
+                   {"scheme", o.scheme}, {"sha256", o.sha256}};
+  if (o.verdict != "exact-copy" && o.verdict != "master" && o.verdict != "unknown") {
+    evidence["score"] = top ? json(top->score) : json();
+    evidence["threshold"] = o.threshold;
+    evidence["p_value"] = top ? json(top->p_value) : json();
+    evidence["epsilon"] = o.epsilon;
+    evidence["symbols_read"] = o.symbols_read;
+    evidence["confidence"] = o.confidence;
+    evidence["matched"] = o.matched;
+    evidence["transform"] = o.transform;
+  }
+  json named = json::array(), copies = json::array();
+  for (const TracedCopy& c : o.named) named.push_back(copy_json(c));
+  for (const TracedCopy& c : o.scored) copies.push_back(copy_json(c));
+  json out = {{"verdict", o.verdict}, {"message", o.message}, {"name", o.name}, {"kind", std::string(kind_name(o.media_type))},
+              {"file", o.file.empty() ? json() : json(o.file)}, {"file_name", o.file_name.empty() ? json() : json(o.file_name)},
+              {"release", top ? json(top->release) : json()}, {"recipient", top ? json(top->recipient) : json()},
+              {"recipient_name", top ? json(top->recipient_name) : json()},
+              {"supplier", top ? json(top->supplier) : json()}, {"date", top ? json(top->date) : json()},
+              {"agreement", top && !top->agreement.empty() ? json(top->agreement) : json()},
+              {"copy", top ? json(top->copy) : json()}, {"evidence", evidence}, {"named", named}, {"copies", copies}};
+  if (!o.member.empty()) out["member"] = o.member;
+  return out;
+}
+
+}  // namespace moat::app

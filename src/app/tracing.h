@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: Apache-2.0
+// Tracing a leaked file back to the copy it came from (moat trace). The suspect's kind is told
+// from its content; its master is found among the vault's design files: an exact master ("this is
+// the unmarked master"), an exact copy of one release (the copies table's hash), or else the master
+// of the same kind the marking engine registers the suspect against best. Every copy ever released
+// of that master is then scored (mark/mark.h) and those above the accusation threshold (at most
+// 1e-6 chance of naming any innocent, by design) are named with their release, recipient,
+// supplier, date and the agreement that binds the supplier. Every trace is a ledger event.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "app/session.h"
+#include "app/workspace.h"
+#include "core/result.h"
+
+namespace moat::app {
+
+// One copy as the trace sees it: who it was given to, and how the suspect scores against it.
+struct TracedCopy {
+  std::string copy;  // C1, ...
+  std::string release;
+  std::string recipient;  // person id
+  std::string recipient_name;
+  std::string supplier;  // supplier id
+  std::string supplier_name;
+  std::string date;       // the release's date
+  std::string agreement;  // the agreement binding the supplier on that date (empty: none on file)
+  std::string agreement_kind;
+  double score = 0;
+  double p_value = 1;
+  bool accused = false;
+};
+
+struct TraceOutcome {
+  // "named" (a marked copy's recipient), "exact-copy" (byte for byte a released copy), "master"
+  // (the unmarked master), "no-fingerprint" (a master found, no copy above the threshold),
+  // "unknown" (no master of this kind registers the suspect).
+  std::string verdict;
+  std::string message;  // one sentence for people
+  std::string name;     // the suspect as given
+  std::string sha256;   // the suspect's
+  std::string media_type;
+  std::string scheme;     // the marking scheme read ("none" for exact-hash verdicts)
+  std::string file;       // the master design file's id
+  std::string file_name;  // and its name
+  std::string member;     // for a ZIP suspect: the member that named someone
+  // The evidence: the mark read and the threshold it was held to.
+  std::size_t symbols_read = 0;
+  double threshold = 0;
+  double epsilon = 0;  // chance of naming any innocent, by design
+  double confidence = 0;
+  double matched = 0;
+  std::string transform;
+  std::vector<TracedCopy> named;   // accused copies (or the exact copy), strongest first
+  std::vector<TracedCopy> scored;  // every copy of the master, as scored
+  bool someone_named() const { return !named.empty(); }
+};
+
+// Traces `suspect` (its `name` as given, for the report and the ledger). Errors: kInput for an
+// empty file; kInternal when the vault cannot be read.
+Result<TraceOutcome> trace_file(Workspace& workspace, const Session& session, std::string_view suspect,
+                                const std::string& name);
+
+// The JSON form: verdict, message, release, recipient, supplier, file, evidence, named, copies.
+nlohmann::json trace_json(const TraceOutcome& outcome);
+
+}  // namespace moat::app

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: Apache-2.0
+// The trace command: `moat trace FILE` names who a leaked design file was released to, with the
+// evidence, or says it carries no fingerprint. A thin adapter over app/tracing.h. Exit 0 when
+// someone is named, 1 when no one is.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "app/session.h"
+#include "app/tracing.h"
+#include "cli/common.h"
+
+namespace moat::cli {
+namespace {
+
+std::string figure(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.3g", value);
+  return buffer;
+}
+
+void print_copy(const app::TracedCopy& c) {
+  std::cout << "  release    " << c.release << " of " << c.date << " (copy " << c.copy << ")\n"
+            << "  recipient  " << c.recipient << (c.recipient_name.empty() ? "" : "  " + c.recipient_name) << "\n"
+            << "  supplier   " << c.supplier << (c.supplier_name.empty() ? "" : "  " + c.supplier_name) << "\n"
+            << "  agreement  " << (c.agreement.empty() ? "none on file covers that release" : c.agreement + " (" + c.agreement_kind + ")")
+            << "\n";
+}
+
+void print_outcome(const app::TraceOutcome& o) {
+  std::cout << o.name << ": " << o.message << "\n";
+  if (!o.member.empty()) std::cout << "  member     " << o.member << "\n";
+  if (!o.file.empty()) std::cout << "  file       " << o.file << "  " << o.file_name << "\n";
+  for (const app::TracedCopy& c : o.named) {
+    print_copy(c);
+    if (o.verdict == "named") {
+      std::cout << "  evidence   score " << figure(c.score) << " over threshold " << figure(o.threshold) << ", p-value ≤ "
+                << figure(c.p_value) << " (" << o.symbols_read << " symbols read; innocent named with probability ≤ "
+                << figure(o.epsilon) << ")\n";
+    } else {
+      std::cout << "  evidence   SHA-256 " << o.sha256 << " equals the copy's\n";
+    }
+  }
+  if (o.verdict == "no-fingerprint") {
+    std::cout << "  evidence   " << o.symbols_read << " symbols read, threshold " << figure(o.threshold) << "; "
+              << o.scored.size() << " copies scored, none above it\n";
+  }
+}
+
+std::function<int()> define_trace(CLI::App& app, GlobalOptions& global) {
+  auto path = std::make_shared<std::string>();
+  app.add_option("FILE", *path, "the file found outside (PDF, STEP, Gerber, Excellon, a ZIP of them, or any other)")
+      ->required();
+  app.add_flag("--json", global.json, "print the trace as JSON");
+  return [path, &global] {
+    return with_workspace(global, [&](app::Workspace& workspace) {
+      Result<std::string> content = read_file(*path);
+      if (!content.ok()) return fail(content.error());
+      Result<app::TraceOutcome> traced = app::trace_file(workspace, app::terminal_session(), *content, *path);
+      if (!traced.ok()) return fail(traced.error());
+      if (global.json) {
+        std::cout << app::trace_json(*traced).dump(2) << "\n";
+      } else {
+        print_outcome(*traced);
+      }
+      return traced->someone_named() ? 0 : 1;
+    });
+  };
+}
+
+const Command kTraceCommands[] = {
+    {"trace", "name who a leaked design file was released to, with the evidence", define_trace},
+};
+
+}  // namespace
+
+std::span<const Command> trace_commands() { return kTraceCommands; }
+
+}  // namespace moat::cli

@@ -1,0 +1,406 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "mark/pdf.h"
+
+#define POINTERHOLDER_TRANSITION 4  // qpdf 11: std::shared_ptr throughout
+#include <qpdf/Buffer.hh>
+#include <qpdf/QPDF.hh>
+#include <qpdf/QPDFExc.hh>
+#include <qpdf/QPDFObjectHandle.hh>
+#include <qpdf/QPDFPageDocumentHelper.hh>
+#include <qpdf/QPDFPageObjectHelper.hh>
+#include <qpdf/QPDFWriter.hh>
+
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <set>
+#include <string>
+#include <tuple>
+
+#include "mark/planar.h"
+#include "mark/prf.h"
+
+namespace moat::mark {
+namespace {
+
+// Page coordinates are scaled into the planar engine's units so that its tolerances (20 µm to
+// match, 25 µm of isolation, 3 µm shifts) become 0.33 pt, 0.42 pt and 0.05 pt.
+constexpr double kUnitsPerPoint = 0.003 / kPdfShift;
+
+using Matrix = std::array<double, 6>;  // a b c d e f, as PDF writes it
+
+Matrix multiply(const Matrix& m, const Matrix& n) {  // m then n
+  return {m[0] * n[0] + m[1] * n[2], m[0] * n[1] + m[1] * n[3], m[2] * n[0] + m[3] * n[2],
+          m[2] * n[1] + m[3] * n[3], m[4] * n[0] + m[5] * n[2] + n[4], m[4] * n[1] + m[5] * n[3] + n[5]};
+}
+
+// One path point as written: which content stream, where its two numbers are, its value in the
+// stream's space and in page space, and the matrix in force.
+struct PathPoint {
+  size_t stream = 0;
+  size_t x_offset = 0, x_length = 0, y_offset = 0, y_length = 0;
+  double x = 0, y = 0;
+  Point page;
+  Matrix ctm{};
+  size_t subpath = 0;  // the subpath (from its m or re) the point belongs to, per page
+  bool fixed = false;  // inside a form drawn more than once
+};
+
+struct Page {
+  std::vector<PathPoint> points;
+  size_t subpaths = 0;
+};
+
+// The content streams of a document (page contents, forms) and their decoded bytes.
+struct Contents {
+  std::vector<QPDFObjectHandle> streams;
+  std::vector<std::string> data;
+  std::vector<Page> pages;
+};
+
+class Interpreter : public QPDFObjectHandle::ParserCallbacks {
+ public:
+  Interpreter(Contents& contents, Page& page, size_t stream, QPDFObjectHandle resources, Matrix ctm,
+              std::map<QPDFObjGen, int>& drawn, bool fixed)
+      : contents_(contents), page_(page), stream_(stream), resources_(resources), drawn_(drawn), fixed_(fixed) {
+    stack_.push_back(ctm);
+  }
+  void handleObject(QPDFObjectHandle object, size_t offset, size_t length) override {
+    if (!object.isOperator()) {
+      operands_.push_back({object, offset, length});
+      return;
+    }
+    run(object.getOperatorValue());
+    operands_.clear();
+  }
+  void handleEOF() override {}
+
+ private:
+  struct Operand {
+    QPDFObjectHandle object;
+    size_t offset = 0, length = 0;
+  };
+  double number(size_t i) { return operands_[i].object.getNumericValue(); }
+  bool numbers(size_t count) {
+    if (operands_.size() != count) return false;
+    for (Operand& o : operands_)
+      if (!o.object.isNumber()) return false;
+    return true;
+  }
+  void point(size_t ix) {
+    const Matrix& m = stack_.back();
+    PathPoint p{stream_, operands_[ix].offset, operands_[ix].length, operands_[ix + 1].offset,
+                operands_[ix + 1].length, number(ix), number(ix + 1), {}, m, page_.subpaths, fixed_};
+    p.page = {(m[0] * p.x + m[2] * p.y + m[4]) * kUnitsPerPoint, (m[1] * p.x + m[3] * p.y + m[5]) * kUnitsPerPoint};
+    page_.points.push_back(p);
+  }
+  void run(const std::string& op) {
+    if (op == "q") stack_.push_back(stack_.back());
+    else if (op == "Q" && stack_.size() > 1) stack_.pop_back();
+    else if (op == "cm" && numbers(6))
+      stack_.back() = multiply({number(0), number(1), number(2), number(3), number(4), number(5)}, stack_.back());
+    else if ((op == "m" || op == "re") && operands_.size() >= 2 && numbers(operands_.size())) ++page_.subpaths, point(0);
+    else if (op == "l" && numbers(2)) point(0);
+    else if (op == "c" && numbers(6)) point(0), point(2), point(4);
+    else if ((op == "v" || op == "y") && numbers(4)) point(0), point(2);
+    else if (op == "Do" && operands_.size() == 1 && operands_[0].object.isName()) draw(operands_[0].object.getName());
+  }
+  void draw(const std::string& name) {
+    if (!resources_.isDictionary()) return;
+    QPDFObjectHandle xobjects = resources_.getKey("/XObject");
+    if (!xobjects.isDictionary()) return;
+    QPDFObjectHandle form = xobjects.getKey(name);
+    if (!form.isStream() || !form.getDict().getKey("/Subtype").isNameAndEquals("/Form") || stack_.size() > 64) return;
+    Matrix matrix{1, 0, 0, 1, 0, 0};
+    QPDFObjectHandle m = form.getDict().getKey("/Matrix");
+    if (m.isArray() && m.getArrayNItems() == 6)
+      for (int i = 0; i < 6; ++i) matrix[static_cast<size_t>(i)] = m.getArrayItem(i).getNumericValue();
+    const bool again = ++drawn_[form.getObjGen()] > 1;
+    QPDFObjectHandle resources = form.getDict().getKey("/Resources");
+    const size_t index = contents_.streams.size();
+    contents_.streams.push_back(form);
+    const auto buffer = form.getStreamData(qpdf_dl_generalized);
+    contents_.data.emplace_back();
+    contents_.data.back().assign(reinterpret_cast<const char*>(buffer->getBuffer()), buffer->getSize());
+    Interpreter inner(contents_, page_, index, resources.isDictionary() ? resources : resources_,
+                      multiply(matrix, stack_.back()), drawn_, fixed_ || again);
+    QPDFObjectHandle::parseContentStream(form, &inner);
+  }
+
+  Contents& contents_;
+  Page& page_;
+  size_t stream_;
+  QPDFObjectHandle resources_;
+  std::map<QPDFObjGen, int>& drawn_;
+  bool fixed_;
+  std::vector<Matrix> stack_;
+  std::vector<Operand> operands_;
+};
+
+// Opens a PDF from memory. Fails (kInput) when qpdf cannot read it.
+Result<std::unique_ptr<QPDF>> open(std::string_view bytes) {
+  auto pdf = std::make_unique<QPDF>();
+  pdf->setSuppressWarnings(true);
+  try {
+    pdf->processMemoryFile("pdf", bytes.data(), bytes.size());
+  } catch (const std::exception& e) {
+    return input_error("", std::string("not a readable PDF: ") + e.what());
+  }
+  return pdf;
+}
+
+// Every page's path points, each page's contents coalesced into one stream first.
+Result<Contents> interpret(QPDF& pdf) {
+  Contents contents;
+  try {
+    std::map<QPDFObjGen, int> drawn;
+    for (QPDFPageObjectHelper page : QPDFPageDocumentHelper(pdf).getAllPages()) {
+      page.coalesceContentStreams();
+      QPDFObjectHandle stream = page.getObjectHandle().getKey("/Contents");
+      contents.pages.emplace_back();
+      if (!stream.isStream()) continue;
+      contents.streams.push_back(stream);
+      const auto buffer = stream.getStreamData(qpdf_dl_generalized);
+      contents.data.emplace_back(reinterpret_cast<const char*>(buffer->getBuffer()), buffer->getSize());
+      Interpreter interpreter(contents, contents.pages.back(), contents.streams.size() - 1,
+                              page.getAttribute("/Resources", false), {1, 0, 0, 1, 0, 0}, drawn, false);
+      QPDFObjectHandle::parseContentStream(stream, &interpreter);
+    }
+  } catch (const std::exception& e) {
+    return input_error("", std::string("unreadable page content: ") + e.what());
+  }
+  return contents;
+}
+
+// The carriers: subpaths (moved whole, so that shapes and their alignment to the page's axes are
+// kept) drawn by streams drawn once. Their points are read where no other subpath's point lies
+// within the isolation distance.
+struct PdfCarriers {
+  std::vector<std::pair<size_t, size_t>> subpath;  // page, subpath
+  std::vector<Point> shift;                        // page-space shift for symbol 1 (scaled)
+  Layout layout;                                   // over subpaths
+  // The points read: page, position (scaled), carrier index.
+  std::vector<std::tuple<size_t, Point, size_t>> readable;
+};
+
+std::pair<int64_t, int64_t> key(Point p) {
+  return {std::llround(p.x / kUnitsPerPoint * 1000), std::llround(p.y / kUnitsPerPoint * 1000)};
+}
+
+PdfCarriers carriers_of(const Contents& contents, std::string_view secret) {
+  PdfCarriers out;
+  for (size_t page = 0; page < contents.pages.size(); ++page) {
+    const std::vector<PathPoint>& points = contents.pages[page].points;
+    std::vector<bool> fixed(contents.pages[page].subpaths + 1, false);
+    for (const PathPoint& p : points) fixed[p.subpath] = fixed[p.subpath] || p.fixed;
+    std::map<std::pair<int64_t, int64_t>, std::set<size_t>> owners;  // who draws each position
+    for (const PathPoint& p : points) owners[key(p.page)].insert(p.subpath);
+    std::vector<Point> distinct;
+    std::vector<size_t> alone_candidates;
+    std::vector<size_t> owner;
+    for (const auto& [k, subpaths] : owners) {
+      if (subpaths.size() == 1 && !fixed[*subpaths.begin()]) alone_candidates.push_back(distinct.size());
+      distinct.push_back({static_cast<double>(k.first) * kUnitsPerPoint / 1000, static_cast<double>(k.second) * kUnitsPerPoint / 1000});
+      owner.push_back(*subpaths.begin());
+    }
+    std::map<size_t, size_t> carrier_of;  // subpath → carrier index
+    for (const size_t i : isolated(distinct, alone_candidates)) {
+      const auto [it, fresh] = carrier_of.insert({owner[i], out.subpath.size()});
+      if (fresh) out.subpath.push_back({page, owner[i]});
+      out.readable.push_back({page, distinct[i], it->second});
+    }
+  }
+  const std::vector<Point> direction = directions(out.subpath.size(), secret);
+  for (const Point d : direction) out.shift.push_back({d.x * kPdfShift * kUnitsPerPoint, d.y * kPdfShift * kUnitsPerPoint});
+  out.layout = assign_positions(out.subpath.size(), secret);
+  return out;
+}
+
+std::string format_number(double value, double step) {
+  const int decimals = std::clamp(static_cast<int>(std::ceil(-std::log10(std::max(std::abs(step) * 0.01, 1e-9)))), 0, 8);
+  char buffer[48];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+  return buffer;
+}
+
+// The stamp's text as a hex UTF-16BE string.
+std::string utf16_hex(std::string_view utf8) {
+  std::string out = "<";
+  char hex[8];
+  for (size_t i = 0; i < utf8.size();) {
+    uint32_t c = static_cast<unsigned char>(utf8[i]);
+    const int extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+    c &= extra == 3 ? 0x07u : extra == 2 ? 0x0Fu : extra == 1 ? 0x1Fu : 0x7Fu;
+    for (int k = 1; k <= extra && i + static_cast<size_t>(k) < utf8.size(); ++k) c = (c << 6) | (static_cast<unsigned char>(utf8[i + static_cast<size_t>(k)]) & 0x3Fu);
+    i += static_cast<size_t>(extra) + 1;
+    if (c >= 0x10000) {
+      c -= 0x10000;
+      std::snprintf(hex, sizeof hex, "%04X", 0xD800 + (c >> 10));
+      out += hex;
+      c = 0xDC00 + (c & 0x3FF);
+    }
+    std::snprintf(hex, sizeof hex, "%04X", c);
+    out += hex;
+  }
+  return out + ">";
+}
+
+// Adds the stamp layer: one optional-content group, and on every page the text at the bottom
+// left in a CJK-capable font (Adobe-GB1, not embedded: readers substitute Noto CJK and such).
+void stamp(QPDF& pdf, std::string_view text) {
+  QPDFObjectHandle ocg = pdf.makeIndirectObject(QPDFObjectHandle::parse("<< /Type /OCG /Name (moat stamp) >>"));
+  QPDFObjectHandle root = pdf.getRoot();
+  QPDFObjectHandle properties = root.getKey("/OCProperties");
+  if (!properties.isDictionary()) {
+    properties = QPDFObjectHandle::parse("<< /OCGs [] /D << /ON [] /Order [] >> >>");
+    root.replaceKey("/OCProperties", properties);
+  }
+  properties.getKey("/OCGs").appendItem(ocg);
+  QPDFObjectHandle defaults = properties.getKey("/D");
+  for (const char* list : {"/ON", "/Order"}) {
+    if (!defaults.getKey(list).isArray()) defaults.replaceKey(list, QPDFObjectHandle::newArray());
+    defaults.getKey(list).appendItem(ocg);
+  }
+  QPDFObjectHandle font = pdf.makeIndirectObject(QPDFObjectHandle::parse(
+      "<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UTF16-H /DescendantFonts [ << "
+      "/Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) "
+      "/Ordering (GB1) /Supplement 4 >> /DW 1000 /W [1 95 500] /FontDescriptor << /Type /FontDescriptor /FontName "
+      "/STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 "
+      "/CapHeight 880 /StemV 93 >> >> ] >>"));
+  for (QPDFPageObjectHelper page : QPDFPageDocumentHelper(pdf).getAllPages()) {
+    QPDFObjectHandle resources = page.getAttribute("/Resources", true);
+    if (!resources.isDictionary()) {
+      resources = QPDFObjectHandle::newDictionary();
+      page.getObjectHandle().replaceKey("/Resources", resources);
+    }
+    for (const char* kind : {"/Properties", "/Font"})
+      if (!resources.getKey(kind).isDictionary()) resources.replaceKey(kind, QPDFObjectHandle::newDictionary());
+    resources.getKey("/Properties").replaceKey("/MoatStamp", ocg);
+    resources.getKey("/Font").replaceKey("/MoatStampFont", font);
+    const QPDFObjectHandle::Rectangle box = page.getMediaBox().getArrayAsRectangle();
+    char position[96];
+    std::snprintf(position, sizeof position, "%.2f %.2f Td ", box.llx + 6, box.lly + 6);
+    const std::string content = "\n/OC /MoatStamp BDC q BT 0.75 0.1 0.1 rg /MoatStampFont 7 Tf " + std::string(position) +
+                                utf16_hex(text) + " Tj ET Q EMC\n";
+    page.addPageContents(QPDFObjectHandle::newStream(&pdf, content), false);
+  }
+}
+
+std::string write(QPDF& pdf) {
+  QPDFWriter writer(pdf);
+  writer.setOutputMemory();
+  writer.setDeterministicID(true);
+  writer.write();
+  const auto buffer = writer.getBufferSharedPointer();
+  return {reinterpret_cast<const char*>(buffer->getBuffer()), buffer->getSize()};
+}
+
+class PdfFormat final : public Format {
+ public:
+  std::string_view scheme() const override { return "pdf"; }
+  bool detect(std::string_view bytes) const override { return bytes.substr(0, 1024).find("%PDF-") != std::string_view::npos; }
+
+  Result<Capacity> capacity(std::string_view master, std::string_view secret) const override {
+    MOAT_TRY(auto pdf, open(master));
+    MOAT_TRY(const Contents contents, interpret(*pdf));
+    const PdfCarriers c = carriers_of(contents, secret);
+    return Capacity{c.subpath.size(), c.layout.length};
+  }
+
+  Result<Embedded> embed(std::string_view master, std::string_view secret, const std::vector<uint8_t>& codeword,
+                         std::string_view text) const override {
+    MOAT_TRY(auto pdf, open(master));
+    MOAT_TRY(Contents contents, interpret(*pdf));
+    const PdfCarriers c = carriers_of(contents, secret);
+    if (codeword.size() != c.layout.length) return internal_error("codeword length does not match the master");
+    std::map<std::pair<size_t, size_t>, Point> moves;  // (page, subpath) → shift in points
+    for (size_t i = 0; i < c.subpath.size(); ++i) {
+      const double sign = codeword[c.layout.position[i]] ? 1 : -1;
+      moves[c.subpath[i]] = {sign * c.shift[i].x / kUnitsPerPoint, sign * c.shift[i].y / kUnitsPerPoint};
+    }
+    std::vector<std::map<size_t, std::pair<size_t, std::string>>> edits(contents.streams.size());
+    for (size_t page = 0; page < contents.pages.size(); ++page)
+      for (const PathPoint& p : contents.pages[page].points) {
+        const auto found = moves.find({page, p.subpath});
+        if (found == moves.end()) continue;
+        const Matrix& m = p.ctm;  // the page-space shift in the stream's own space
+        const double det = m[0] * m[3] - m[1] * m[2];
+        if (std::abs(det) < 1e-12) continue;
+        const double dx = (m[3] * found->second.x - m[2] * found->second.y) / det;
+        const double dy = (-m[1] * found->second.x + m[0] * found->second.y) / det;
+        const double step = std::max(std::abs(dx), std::abs(dy));
+        edits[p.stream][p.x_offset] = {p.x_length, format_number(p.x + dx, step)};
+        edits[p.stream][p.y_offset] = {p.y_length, format_number(p.y + dy, step)};
+      }
+    try {
+      for (size_t s = 0; s < contents.streams.size(); ++s) {
+        if (edits[s].empty()) continue;
+        std::string data;
+        size_t copied = 0;
+        for (const auto& [offset, edit] : edits[s]) {
+          if (offset < copied) continue;  // a form drawn twice: already edited
+          data.append(contents.data[s], copied, offset - copied);
+          data += edit.second;
+          copied = offset + edit.first;
+        }
+        data.append(contents.data[s], copied);
+        contents.streams[s].replaceStreamData(data, QPDFObjectHandle::newNull(), QPDFObjectHandle::newNull());
+      }
+      if (!text.empty()) stamp(*pdf, text);
+      Embedded out;
+      out.bytes = write(*pdf);
+      out.carriers = c.subpath.size();
+      out.min_shift = out.max_shift = c.subpath.empty() ? 0 : kPdfShift * 25400 / 72;  // micrometres
+      out.details = "{\"pages\":" + std::to_string(contents.pages.size()) + ",\"shift_pt\":" +
+                    format_number(kPdfShift, 0.01) + ",\"stamp_layer\":\"moat stamp\"}";
+      return out;
+    } catch (const std::exception& e) {
+      return internal_error(std::string("cannot write the marked PDF: ") + e.what());
+    }
+  }
+
+  Result<Reading> read(std::string_view suspect, std::string_view master, std::string_view secret) const override {
+    MOAT_TRY(auto master_pdf, open(master));
+    MOAT_TRY(const Contents master_contents, interpret(*master_pdf));
+    MOAT_TRY(auto suspect_pdf, open(suspect));
+    MOAT_TRY(const Contents suspect_contents, interpret(*suspect_pdf));
+    const PdfCarriers c = carriers_of(master_contents, secret);
+    std::vector<double> shifts(c.readable.size(), std::nan(""));
+    double matched = 0;
+    size_t registered = 0;
+    for (size_t page = 0; page < master_contents.pages.size() && page < suspect_contents.pages.size(); ++page) {
+      std::vector<Point> master_points, suspect_points, carriers, carrier_shifts;
+      std::vector<size_t> index;
+      for (const PathPoint& p : master_contents.pages[page].points) master_points.push_back(p.page);
+      for (const PathPoint& p : suspect_contents.pages[page].points) suspect_points.push_back(p.page);
+      for (size_t i = 0; i < c.readable.size(); ++i) {
+        const auto& [on_page, at, carrier] = c.readable[i];
+        if (on_page != page) continue;
+        carriers.push_back(at), carrier_shifts.push_back(c.shift[carrier]), index.push_back(i);
+      }
+      const Result<Registration> reg = register_points(master_points, suspect_points);
+      if (!reg.ok()) continue;
+      ++registered;
+      matched += reg->matched;
+      const std::vector<double> read = read_shifts(carriers, carrier_shifts, suspect_points, reg->transform);
+      for (size_t k = 0; k < read.size(); ++k) shifts[index[k]] = read[k];
+    }
+    if (registered == 0) return input_error("", "no page of the file matches the master");
+    Layout by_point{c.layout.length, {}};
+    for (const auto& [page, at, carrier] : c.readable) by_point.position.push_back(c.layout.position[carrier]);
+    size_t found = 0;
+    for (const double s : shifts) found += std::isnan(s) ? 0u : 1u;
+    Reading out;
+    out.symbols = symbols(by_point, shifts);
+    out.confidence = c.readable.empty() ? 0 : static_cast<double>(found) / static_cast<double>(c.readable.size());
+    out.matched = matched / static_cast<double>(registered);
+    out.transform = std::to_string(registered) + " page(s) registered";
+    return out;
+  }
+};
+}  // namespace
+
+std::unique_ptr<Format> make_pdf_format() { return std::make_unique<PdfFormat>(); }
+
+}  // namespace moat::mark

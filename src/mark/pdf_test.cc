@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "mark/pdf.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <random>
+#include <regex>
+
+#include "mark/mark.h"
+#include "mark/mark_testing.h"
+
+namespace moat::mark {
+namespace {
+
+using testing::Folder;
+
+const std::string kKey(32, 'p');
+const std::string kStamp = "王小明 · Acme Robotics · 2026-12-05 · R3";
+
+std::vector<std::string> copy_ids() {
+  std::vector<std::string> ids;
+  for (int i = 1; i <= 12; ++i) ids.push_back("C" + std::to_string(i));
+  return ids;
+}
+
+std::vector<std::string> accused(const std::string& suspect, const std::string& master) {
+  const Result<Trace> t = trace(suspect, master, "pdf", kKey, copy_ids());
+  if (!t.ok()) return {"error: " + t.error().message()};
+  std::vector<std::string> out;
+  for (const CopyScore& c : t->copies)
+    if (c.accused) out.push_back(c.copy_id);
+  return out;
+}
+
+// A generated drawing: two pages of 250 wires and 60 boxes each, with a cross-reference table.
+std::string generated_pdf() {
+  std::mt19937 rng(3);
+  std::uniform_real_distribution<double> x(30, 760), y(30, 580);
+  std::vector<std::string> objects = {"<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R 5 0 R] /Count 2 >>"};
+  for (int page = 0; page < 2; ++page) {
+    std::string content = "0.5 w\n";
+    char line[128];
+    for (int i = 0; i < 250; ++i) {
+      const double x0 = x(rng), y0 = y(rng);
+      std::snprintf(line, sizeof line, "%.3f %.3f m %.3f %.3f l %.3f %.3f l S\n", x0, y0, x0 + 20, y0, x0 + 20, y0 + 15);
+      content += line;
+    }
+    for (int i = 0; i < 60; ++i) {
+      std::snprintf(line, sizeof line, "%.3f %.3f 12 8 re S\n", x(rng), y(rng));
+      content += line;
+    }
+    objects.push_back("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 792 612] /Contents " + std::to_string(objects.size() + 2) + " 0 R >>");
+    objects.push_back("<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "endstream");
+  }
+  std::string out = "%PDF-1.5\n";
+  std::vector<size_t> offsets;
+  for (size_t i = 0; i < objects.size(); ++i) {
+    offsets.push_back(out.size());
+    out += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
+  }
+  const size_t xref = out.size();
+  out += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
+  char entry[32];
+  for (const size_t offset : offsets) {
+    std::snprintf(entry, sizeof entry, "%010zu 00000 n \n", offset);
+    out += entry;
+  }
+  return out + "trailer\n<< /Size " + std::to_string(objects.size() + 1) + " /Root 1 0 R >>\nstartxref\n" +
+         std::to_string(xref) + "\n%%EOF\n";
+}
+
+std::string master_pdf() {
+  const auto real = testing::ploopy() / "pdf" / "Base-R1_005-schematic.pdf";
+  return std::filesystem::exists(real) ? testing::read_file(real) : generated_pdf();
+}
+
+std::string output_of(const std::string& command) {
+  std::string out;
+  FILE* pipe = popen((command + " 2>/dev/null").c_str(), "r");
+  char buffer[4096];
+  size_t n = 0;
+  while (pipe && (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, n);
+  if (pipe) pclose(pipe);
+  return out;
+}
+
+// The stamp deleted as an editor would: the layer's marked content cut out of every page
+// (qpdf --qdf to expose the streams, fix-qdf to repair the lengths).
+std::string without_stamp(const Folder& folder, const std::string& copy) {
+  testing::write_file(folder / "in.pdf", copy);
+  if (!testing::run("qpdf --qdf --object-streams=disable " + (folder / "in.pdf").string() + " " + (folder / "in.qdf").string()))
+    return "";
+  const std::string qdf = testing::read_file(folder / "in.qdf");
+  testing::write_file(folder / "cut.qdf", std::regex_replace(qdf, std::regex("/OC /MoatStamp BDC[^]*?EMC"), ""));
+  return output_of("fix-qdf " + (folder / "cut.qdf").string());
+}
+
+// Pixels of `b` that no pixel of `a` within one pixel explains (gray levels ± 32), outside the
+// stamp's strip at the bottom: a sub-pixel move shows at most as a one-pixel shift of an edge.
+size_t unexplained(const std::string& a, const std::string& b, size_t width, size_t height, size_t strip) {
+  size_t count = 0;
+  for (size_t r = 1; r + 1 < height - strip; ++r)
+    for (size_t c = 1; c + 1 < width; ++c) {
+      const int v = static_cast<unsigned char>(b[r * width + c]);
+      int lo = 255, hi = 0;
+      for (size_t dr = r - 1; dr <= r + 1; ++dr)
+        for (size_t dc = c - 1; dc <= c + 1; ++dc) {
+          const int u = static_cast<unsigned char>(a[dr * width + dc]);
+          lo = std::min(lo, u), hi = std::max(hi, u);
+        }
+      count += v < lo - 32 || v > hi + 32;
+    }
+  return count;
+}
+
+TEST(Pdf, MarksEveryPageWithAStampAndPassesQpdfCheck) {
+  if (!testing::have("qpdf") || !testing::have("pdftotext")) GTEST_SKIP() << "qpdf or poppler-utils missing";
+  Folder folder;
+  const std::string master = master_pdf();
+  const Result<Marked> copy = mark(master, "pdf", kKey, "C1", kStamp);
+  ASSERT_TRUE(copy.ok()) << copy.error().to_string();
+  EXPECT_GE(copy->resists, 1) << copy->report_json;
+  testing::write_file(folder / "copy.pdf", copy->bytes);
+  EXPECT_TRUE(testing::run("qpdf --check " + (folder / "copy.pdf").string()));
+  const std::string text = output_of("pdftotext " + (folder / "copy.pdf").string() + " -");
+  EXPECT_NE(text.find("王小明"), std::string::npos);
+  EXPECT_NE(text.find("Acme"), std::string::npos);
+  const std::string cut = without_stamp(folder, copy->bytes);
+  ASSERT_FALSE(cut.empty());
+  testing::write_file(folder / "cut.pdf", cut);
+  EXPECT_EQ(output_of("pdftotext " + (folder / "cut.pdf").string() + " -").find("王小明"), std::string::npos);
+}
+
+TEST(Pdf, RenderingIsUnchangedOutsideTheStamp) {
+  if (!testing::have("pdftoppm")) GTEST_SKIP() << "poppler-utils missing";
+  Folder folder;
+  const std::string master = master_pdf();
+  testing::write_file(folder / "master.pdf", master);
+  testing::write_file(folder / "copy.pdf", mark(master, "pdf", kKey, "C1", kStamp).value().bytes);
+  std::vector<std::string> pixels;
+  size_t width = 0, height = 0;
+  for (const std::string name : {"master", "copy"}) {
+    const std::string pgm = output_of("pdftoppm -r 150 -gray -f 1 -l 1 " + (folder / (name + ".pdf")).string());
+    ASSERT_GT(pgm.size(), 20u);
+    std::sscanf(pgm.c_str(), "P5 %zu %zu", &width, &height);
+    size_t header = 0;
+    for (int newlines = 0; newlines < 3 && header < pgm.size(); ++header) newlines += pgm[header] == '\n';
+    pixels.push_back(pgm.substr(header));
+  }
+  ASSERT_EQ(pixels[0].size(), width * height);
+  ASSERT_EQ(pixels[1].size(), width * height);
+  const size_t strip = 20 * 150 / 72;
+  EXPECT_EQ(unexplained(pixels[0], pixels[1], width, height, strip), 0u);
+  EXPECT_EQ(unexplained(pixels[1], pixels[0], width, height, strip), 0u);
+}
+
+TEST(Pdf, TracesTwoRecipientsThroughEveryRewriter) {
+  Folder folder;
+  const std::string master = master_pdf();
+  for (const std::string id : {"C2", "C5"}) {
+    const std::string copy = mark(master, "pdf", kKey, id, kStamp).value().bytes;
+    const std::string in = (folder / (id + ".pdf")).string();
+    testing::write_file(in, copy);
+    std::map<std::string, std::string> suspects = {{"as released", copy}};
+    const std::vector<std::pair<std::string, std::string>> tools = {
+        {"qpdf", "qpdf --object-streams=generate IN OUT"},
+        {"mutool", "mutool clean -gggz IN OUT"},
+        {"gs", "gs -q -dNOPAUSE -dBATCH -sDEVICE=pdfwrite -sOutputFile=OUT IN"},
+        {"pdftocairo", "pdftocairo -pdf IN OUT"}};
+    for (const auto& [tool, command] : tools) {
+      if (!testing::have(tool)) continue;
+      const std::string out = in + "." + tool + ".pdf";
+      ASSERT_TRUE(testing::run(std::regex_replace(std::regex_replace(command, std::regex("OUT"), out), std::regex("IN"), in))) << tool;
+      suspects[tool] = testing::read_file(out);
+    }
+    if (testing::have("qpdf")) suspects["stamp deleted"] = without_stamp(folder, copy);
+    for (const auto& [how, suspect] : suspects) EXPECT_EQ(accused(suspect, master), std::vector<std::string>{id}) << id << " " << how;
+  }
+  EXPECT_TRUE(accused(master, master).empty());
+}
+
+}  // namespace
+}  // namespace moat::mark

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "mark/planar.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numbers>
+#include <random>
+#include <unordered_map>
+
+#include "mark/prf.h"
+
+namespace moat::mark {
+namespace {
+
+// Points bucketed in square cells, for neighbour queries.
+class Grid {
+ public:
+  Grid(const std::vector<Point>& points, double cell) : points_(points), cell_(cell) {
+    for (size_t i = 0; i < points.size(); ++i) cells_[key(cell_of(points[i].x), cell_of(points[i].y))].push_back(i);
+  }
+  // The index of the point nearest `p` within `radius` (<= cell), or npos.
+  size_t nearest(Point p, double radius) const {
+    size_t best = npos;
+    double best_d2 = radius * radius;
+    visit(p, radius, [&](size_t i, double d2) {
+      if (d2 <= best_d2) best_d2 = d2, best = i;
+    });
+    return best;
+  }
+  // Calls f(index, squared distance) for the points within `radius` of p.
+  template <typename F>
+  void visit(Point p, double radius, F f) const {
+    const int64_t x0 = cell_of(p.x - radius), x1 = cell_of(p.x + radius);
+    const int64_t y0 = cell_of(p.y - radius), y1 = cell_of(p.y + radius);
+    for (int64_t cx = x0; cx <= x1; ++cx) {
+      for (int64_t cy = y0; cy <= y1; ++cy) {
+        const auto found = cells_.find(key(cx, cy));
+        if (found == cells_.end()) continue;
+        for (const size_t i : found->second) {
+          const double ddx = points_[i].x - p.x, ddy = points_[i].y - p.y;
+          const double d2 = ddx * ddx + ddy * ddy;
+          if (d2 <= radius * radius) f(i, d2);
+        }
+      }
+    }
+  }
+  static constexpr size_t npos = std::numeric_limits<size_t>::max();
+
+ private:
+  int64_t cell_of(double v) const { return static_cast<int64_t>(std::floor(v / cell_)); }
+  static uint64_t key(int64_t cx, int64_t cy) {
+    return (static_cast<uint64_t>(cx) * 0x9E3779B97F4A7C15ULL) ^ static_cast<uint64_t>(cy);
+  }
+  const std::vector<Point>& points_;
+  double cell_;
+  std::unordered_map<uint64_t, std::vector<size_t>> cells_;
+};
+
+double distance(Point a, Point b) { return std::hypot(a.x - b.x, a.y - b.y); }
+
+// The rigid transform taking segment (a, b) onto (s, t) (same length assumed).
+Rigid from_pairs(Point a, Point b, Point s, Point t) {
+  const double angle = std::atan2(t.y - s.y, t.x - s.x) - std::atan2(b.y - a.y, b.x - a.x);
+  Rigid r{std::cos(angle), std::sin(angle), 0, 0};
+  const Point moved = r.apply(a);
+  r.dx = s.x - moved.x;
+  r.dy = s.y - moved.y;
+  return r;
+}
+
+// Least-squares rigid fit (2-D Kabsch) of master points onto their suspect matches.
+Rigid refine(const std::vector<std::pair<Point, Point>>& pairs) {
+  Point cm, cs;
+  for (const auto& [m, s] : pairs) cm.x += m.x, cm.y += m.y, cs.x += s.x, cs.y += s.y;
+  const double n = static_cast<double>(pairs.size());
+  cm.x /= n, cm.y /= n, cs.x /= n, cs.y /= n;
+  double dot = 0, cross = 0;
+  for (const auto& [m, s] : pairs) {
+    const double mx = m.x - cm.x, my = m.y - cm.y, sx = s.x - cs.x, sy = s.y - cs.y;
+    dot += mx * sx + my * sy;
+    cross += mx * sy - my * sx;
+  }
+  const double angle = std::atan2(cross, dot);
+  Rigid r{std::cos(angle), std::sin(angle), 0, 0};
+  const Point moved = r.apply(cm);
+  r.dx = cs.x - moved.x, r.dy = cs.y - moved.y;
+  return r;
+}
+
+// Suspect points (of `sample`) that the transform puts on a master point, with their pairs.
+std::vector<std::pair<Point, Point>> matches(const Grid& master_grid, const std::vector<Point>& master,
+                                             const std::vector<Point>& suspect,
+                                             const std::vector<size_t>& sample, const Rigid& r) {
+  std::vector<std::pair<Point, Point>> found;
+  for (const size_t i : sample) {
+    const size_t m = master_grid.nearest(r.invert(suspect[i]), kMatchTolerance);
+    if (m != Grid::npos) found.emplace_back(master[m], suspect[i]);
+  }
+  return found;
+}
+
+// Indices of up to `count` suspect points, spread over the file.
+std::vector<size_t> spread_sample(size_t size, size_t count) {
+  std::vector<size_t> out;
+  const size_t step = std::max<size_t>(1, size / count);
+  for (size_t i = 0; i < size; i += step) out.push_back(i);
+  return out;
+}
+
+double extent(const std::vector<Point>& points) {
+  double x0 = 1e300, x1 = -1e300, y0 = 1e300, y1 = -1e300;
+  for (const Point p : points) x0 = std::min(x0, p.x), x1 = std::max(x1, p.x), y0 = std::min(y0, p.y), y1 = std::max(y1, p.y);
+  return std::hypot(x1 - x0, y1 - y0);
+}
+
+struct Candidate {
+  Rigid transform;
+  size_t inliers = 0;
+};
+
+// Random suspect triangles matched against master pairs of the same length: the transform
+// that puts the most sampled suspect points on master points.
+Candidate search(const std::vector<Point>& master, const Grid& master_grid,
+                 const std::vector<Point>& suspect, const std::vector<size_t>& sample) {
+  const double band = std::clamp(extent(master) / 8, 0.5, 10.0), width = 0.2;
+  const Grid suspect_grid(suspect, band + width);
+  std::vector<std::pair<double, std::pair<uint32_t, uint32_t>>> pairs;  // master pairs in the band
+  const Grid wide(master, band + width);
+  for (size_t i = 0; i < master.size() && pairs.size() < 4'000'000; ++i) {
+    wide.visit(master[i], band + width, [&](size_t j, double d2) {
+      if (j > i && d2 >= band * band) pairs.push_back({std::sqrt(d2), {static_cast<uint32_t>(i), static_cast<uint32_t>(j)}});
+    });
+  }
+  std::sort(pairs.begin(), pairs.end());
+  std::mt19937_64 rng(suspect.size());
+  Candidate best;
+  for (int attempt = 0; attempt < 60 && best.inliers < sample.size() / 2; ++attempt) {
+    const size_t a = rng() % suspect.size();
+    std::vector<size_t> partners;
+    suspect_grid.visit(suspect[a], band + width - kMatchTolerance, [&](size_t j, double d2) {
+      if (d2 >= (band + kMatchTolerance) * (band + kMatchTolerance)) partners.push_back(j);
+    });
+    if (partners.size() < 2) continue;
+    const size_t b = partners[rng() % partners.size()];
+    size_t c = partners[rng() % partners.size()];
+    if (c == b) continue;
+    const double d = distance(suspect[a], suspect[b]);
+    auto it = std::lower_bound(pairs.begin(), pairs.end(), std::make_pair(d - kMatchTolerance, std::pair<uint32_t, uint32_t>{0, 0}));
+    for (; it != pairs.end() && it->first <= d + kMatchTolerance; ++it) {
+      for (const bool flip : {false, true}) {
+        const Point m0 = master[flip ? it->second.second : it->second.first];
+        const Point m1 = master[flip ? it->second.first : it->second.second];
+        const Rigid r = from_pairs(m0, m1, suspect[a], suspect[b]);
+        if (master_grid.nearest(r.invert(suspect[c]), kMatchTolerance) == Grid::npos) continue;
+        const size_t inliers = matches(master_grid, master, suspect, sample, r).size();
+        if (inliers > best.inliers) best = {r, inliers};
+      }
+    }
+  }
+  return best;
+}
+
+}  // namespace
+
+std::vector<size_t> isolated(const std::vector<Point>& points, const std::vector<size_t>& candidates) {
+  const Grid grid(points, kIsolation);
+  std::vector<size_t> out;
+  for (const size_t i : candidates) {
+    bool alone = true;
+    grid.visit(points[i], kIsolation, [&](size_t j, double d2) {
+      if (j != i && d2 > 1e-12) alone = false;
+    });
+    if (alone) out.push_back(i);
+  }
+  return out;
+}
+
+Result<Registration> register_points(const std::vector<Point>& master, const std::vector<Point>& suspect) {
+  if (master.empty() || suspect.size() < 3) return input_error("", "too few points to register the file");
+  const Grid master_grid(master, kMatchTolerance);
+  const std::vector<size_t> sample = spread_sample(suspect.size(), 200);
+  Candidate best{Rigid{}, matches(master_grid, master, suspect, sample, Rigid{}).size()};
+  if (best.inliers < sample.size() / 2) {
+    const Candidate found = search(master, master_grid, suspect, sample);
+    if (found.inliers > best.inliers) best = found;
+  }
+  if (best.inliers * 10 < sample.size()) return input_error("", "the file does not match the master");
+  std::vector<size_t> all(suspect.size());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+  Rigid r = best.transform;
+  std::vector<std::pair<Point, Point>> pairs;
+  for (int round = 0; round < 2; ++round) {
+    pairs = matches(master_grid, master, suspect, all, r);
+    if (pairs.size() >= 3) r = refine(pairs);
+  }
+  Registration out{r, static_cast<double>(pairs.size()) / static_cast<double>(suspect.size()), pairs.size()};
+  return out;
+}
+
+std::vector<double> read_shifts(const std::vector<Point>& carriers, const std::vector<Point>& shifts,
+                                const std::vector<Point>& suspect, const Rigid& transform) {
+  std::vector<Point> in_master(suspect.size());
+  for (size_t i = 0; i < suspect.size(); ++i) in_master[i] = transform.invert(suspect[i]);
+  const Grid grid(in_master, kIsolation);
+  std::vector<double> out(carriers.size(), std::numeric_limits<double>::quiet_NaN());
+  for (size_t i = 0; i < carriers.size(); ++i) {
+    const size_t found = grid.nearest(carriers[i], kIsolation * 0.6);
+    if (found == Grid::npos) continue;
+    const Point s = shifts[i];
+    const double length2 = s.x * s.x + s.y * s.y;
+    if (length2 <= 0) continue;
+    out[i] = ((in_master[found].x - carriers[i].x) * s.x + (in_master[found].y - carriers[i].y) * s.y) / length2;
+  }
+  return out;
+}
+
+Layout assign_positions(size_t carriers, std::string_view secret) {
+  Layout layout;
+  layout.length = std::min(carriers, kMaxLength);
+  const std::vector<double> u = uniforms(keyed_hash(secret, {"positions"}), carriers);
+  std::vector<size_t> order(carriers);
+  for (size_t i = 0; i < carriers; ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return u[a] < u[b]; });
+  layout.position.resize(carriers);
+  for (size_t rank = 0; rank < carriers; ++rank) layout.position[order[rank]] = static_cast<uint32_t>(rank % std::max<size_t>(1, layout.length));
+  return layout;
+}
+
+std::vector<int8_t> symbols(const Layout& layout, const std::vector<double>& shifts) {
+  std::vector<double> sum(layout.length, 0);
+  std::vector<int> count(layout.length, 0);
+  for (size_t i = 0; i < shifts.size() && i < layout.position.size(); ++i) {
+    if (std::isnan(shifts[i])) continue;
+    sum[layout.position[i]] += shifts[i];
+    ++count[layout.position[i]];
+  }
+  std::vector<int8_t> out(layout.length, kErased);
+  for (size_t p = 0; p < layout.length; ++p) {
+    if (count[p] == 0) continue;
+    const double mean = sum[p] / count[p];
+    if (std::abs(mean) >= 1.0 / 3) out[p] = mean > 0 ? 1 : 0;
+  }
+  return out;
+}
+
+std::vector<Point> directions(size_t carriers, std::string_view secret) {
+  const std::vector<double> u = uniforms(keyed_hash(secret, {"directions"}), carriers);
+  std::vector<Point> out(carriers);
+  for (size_t i = 0; i < carriers; ++i) {
+    const double angle = 2 * std::numbers::pi * u[i];
+    out[i] = {std::cos(angle), std::sin(angle)};
+  }
+  return out;
+}
+
+}  // namespace moat::mark

@@ -1,0 +1,466 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "mark/step.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <numbers>
+#include <string>
+#include <unordered_map>
+
+#include "mark/planar.h"
+#include "mark/prf.h"
+#include "mark/space.h"
+
+namespace moat::mark {
+namespace {
+
+// The largest shift, and the smallest declared uncertainty taken as a bound (smaller ones,
+// like the 1e-17 some exporters write, are not plausible and are ignored), in millimetres.
+constexpr double kMaxShift = 0.001;
+constexpr double kPlausibleUncertainty = 1e-4;
+// B-spline control points move by this share of the shift: unlike the reference points of
+// lines, planes and cylinders they change the shape (by less than their own move); at a tenth,
+// the Ploopy models' volumes change by < 5e-7 relative (OCCT, adaptive integration).
+constexpr double kSplineShare = 0.1;
+
+// One entity instance: "#id=TYPE(...)" or a complex "#id=(A(...)B(...))".
+struct Entity {
+  uint32_t id = 0;
+  size_t begin = 0, end = 0;  // the text after '=' up to the ';'
+  std::string_view type;      // empty for a complex entity
+};
+
+// A CARTESIAN_POINT: its coordinates (file units) and where each number is written.
+struct StepPoint {
+  double at[3] = {0, 0, 0};
+  size_t number_begin[3] = {0, 0, 0}, number_end[3] = {0, 0, 0};
+  int dimension = 0;
+  int uses = 0;
+};
+
+struct StepFile {
+  std::vector<Entity> entities;
+  std::unordered_map<uint32_t, size_t> by_id;
+  std::unordered_map<uint32_t, StepPoint> points;
+  std::vector<uint32_t> point_order;
+  double unit_mm = 1;
+  double uncertainty_mm = 0;  // 0 when none is declared
+};
+
+std::string location(std::string_view text, size_t offset) {
+  size_t line = 1, col = 1;
+  for (size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') ++line, col = 1; else ++col;
+  }
+  return std::to_string(line) + ":" + std::to_string(col);
+}
+
+
+// The offset of the ';' ending the entity that starts at `pos`, skipping strings and comments.
+size_t entity_end(std::string_view text, size_t pos) {
+  while (pos < text.size()) {
+    const char c = text[pos];
+    if (c == ';') return pos;
+    if (c == '\'') {
+      for (++pos; pos < text.size(); ++pos)
+        if (text[pos] == '\'') {
+          if (pos + 1 < text.size() && text[pos + 1] == '\'') ++pos; else break;
+        }
+    } else if (c == '/' && pos + 1 < text.size() && text[pos + 1] == '*') {
+      pos = text.find("*/", pos + 2);
+      if (pos == std::string_view::npos) return pos;
+      ++pos;
+    }
+    ++pos;
+  }
+  return std::string_view::npos;
+}
+
+// The entity references (#n) in text[begin, end), in order.
+std::vector<uint32_t> references(std::string_view text, size_t begin, size_t end) {
+  std::vector<uint32_t> out;
+  for (size_t i = begin; i < end; ++i) {
+    if (text[i] != '#') continue;
+    uint32_t id = 0;
+    const auto [next, ec] = std::from_chars(text.data() + i + 1, text.data() + end, id);
+    if (ec == std::errc()) out.push_back(id), i = static_cast<size_t>(next - text.data()) - 1;
+  }
+  return out;
+}
+
+// The first parenthesised group after `from`: its inner [begin, end).
+std::pair<size_t, size_t> group(std::string_view text, size_t from, size_t end) {
+  const size_t open = text.find('(', from);
+  if (open == std::string_view::npos || open >= end) return {end, end};
+  int depth = 0;
+  for (size_t i = open; i < end; ++i) {
+    if (text[i] == '(') ++depth;
+    if (text[i] == ')' && --depth == 0) return {open + 1, i};
+    if (text[i] == '\'') i = text.find('\'', i + 1);
+  }
+  return {end, end};
+}
+
+// Reads the numbers of CARTESIAN_POINT('name',(x,y,z)).
+Status read_point(std::string_view text, const Entity& e, StepFile& file) {
+  const auto [outer_begin, outer_end] = group(text, e.begin, e.end);
+  const size_t comma = text.find(',', text.find('\'', text.find('\'', outer_begin) + 1));
+  const auto [begin, end] = group(text, comma, outer_end);
+  if (comma == std::string_view::npos || begin >= end) return input_error(location(text, e.begin), "a CARTESIAN_POINT without coordinates");
+  StepPoint p;
+  size_t pos = begin;
+  while (pos < end && p.dimension < 3) {
+    while (pos < end && (text[pos] == ' ' || text[pos] == ',' || text[pos] == '\n' || text[pos] == '\r')) ++pos;
+    size_t stop = pos;
+    while (stop < end && text[stop] != ',' && text[stop] != ' ' && text[stop] != '\n' && text[stop] != '\r') ++stop;
+    if (stop == pos) break;
+    char* parsed = nullptr;
+    const std::string number(text.substr(pos, stop - pos));
+    const double v = std::strtod(number.c_str(), &parsed);
+    if (parsed == number.c_str()) return input_error(location(text, pos), "a coordinate is not a number: " + number);
+    const auto d = static_cast<size_t>(p.dimension++);
+    p.at[d] = v, p.number_begin[d] = pos, p.number_end[d] = stop;
+    pos = stop;
+  }
+  file.points[e.id] = p;
+  file.point_order.push_back(e.id);
+  return {};
+}
+
+// A unit entity's length in millimetres: SI_UNIT with its prefix, or CONVERSION_BASED_UNIT's
+// factor times its base unit. 1 when the entity says nothing readable.
+double unit_mm_of(std::string_view text, const StepFile& file, uint32_t id, int depth = 0);
+
+double measure(std::string_view body) {
+  const size_t at = body.find("LENGTH_MEASURE(");
+  return at == std::string_view::npos ? 0 : std::strtod(std::string(body.substr(at + 15, 40)).c_str(), nullptr);
+}
+
+double unit_mm_of(std::string_view text, const StepFile& file, uint32_t id, int depth) {
+  const auto found = file.by_id.find(id);
+  if (found == file.by_id.end() || depth > 4) return 1;
+  const Entity& e = file.entities[found->second];
+  const std::string_view body = text.substr(e.begin, e.end - e.begin);
+  if (body.find("CONVERSION_BASED_UNIT") != std::string_view::npos) {
+    const std::vector<uint32_t> refs = references(text, e.begin, e.end);
+    for (const uint32_t ref : refs) {
+      const auto m = file.by_id.find(ref);
+      if (m == file.by_id.end()) continue;
+      const Entity& factor = file.entities[m->second];
+      const std::string_view fb = text.substr(factor.begin, factor.end - factor.begin);
+      if (fb.find("MEASURE_WITH_UNIT") == std::string_view::npos) continue;
+      const std::vector<uint32_t> base = references(text, factor.begin, factor.end);
+      return measure(fb) * (base.empty() ? 1 : unit_mm_of(text, file, base.back(), depth + 1));
+    }
+    return 1;
+  }
+  if (body.find("SI_UNIT(.MILLI.,.METRE.)") != std::string_view::npos) return 1;
+  if (body.find("SI_UNIT(.CENTI.,.METRE.)") != std::string_view::npos) return 10;
+  if (body.find("SI_UNIT(.MICRO.,.METRE.)") != std::string_view::npos) return 1e-3;
+  if (body.find("SI_UNIT(.KILO.,.METRE.)") != std::string_view::npos) return 1e6;
+  if (body.find("SI_UNIT($,.METRE.)") != std::string_view::npos) return 1000;
+  return 1;
+}
+
+// The length unit of the geometric context (GLOBAL_UNIT_ASSIGNED_CONTEXT) and the declared
+// distance uncertainty (UNCERTAINTY_MEASURE_WITH_UNIT), in millimetres.
+void read_context(std::string_view text, StepFile& file) {
+  for (const Entity& e : file.entities) {
+    const std::string_view body = text.substr(e.begin, e.end - e.begin);
+    const size_t at = body.find("GLOBAL_UNIT_ASSIGNED_CONTEXT");
+    if (at != std::string_view::npos) {
+      const auto [begin, end] = group(text, e.begin + at, e.end);
+      for (const uint32_t ref : references(text, begin, end)) {
+        const auto u = file.by_id.find(ref);
+        if (u == file.by_id.end()) continue;
+        const Entity& unit = file.entities[u->second];
+        if (text.substr(unit.begin, unit.end - unit.begin).find("LENGTH_UNIT") != std::string_view::npos)
+          file.unit_mm = unit_mm_of(text, file, ref);
+      }
+    }
+    if (e.type == "UNCERTAINTY_MEASURE_WITH_UNIT" && file.uncertainty_mm == 0) {
+      const std::vector<uint32_t> refs = references(text, e.begin, e.end);
+      file.uncertainty_mm = measure(body) * (refs.empty() ? 1 : unit_mm_of(text, file, refs[0]));
+    }
+  }
+}
+
+Result<StepFile> parse_step(std::string_view text) {
+  if (!text.substr(0, 256).starts_with("ISO-10303-21") && text.substr(0, 256).find("ISO-10303-21") == std::string_view::npos)
+    return input_error("1:1", "not an ISO 10303-21 file");
+  const size_t data = text.find("DATA;");
+  if (data == std::string_view::npos) return input_error("1:1", "no DATA section");
+  StepFile file;
+  size_t pos = data + 5;
+  while (true) {
+    pos = text.find('#', pos);
+    if (pos == std::string_view::npos) break;
+    uint32_t id = 0;
+    const auto [after, ec] = std::from_chars(text.data() + pos + 1, text.data() + text.size(), id);
+    size_t eq = static_cast<size_t>(after - text.data());
+    while (eq < text.size() && (text[eq] == ' ' || text[eq] == '\n' || text[eq] == '\r')) ++eq;
+    if (ec != std::errc() || eq >= text.size() || text[eq] != '=') return input_error(location(text, pos), "an entity instance is expected");
+    const size_t end = entity_end(text, eq + 1);
+    if (end == std::string_view::npos) return input_error(location(text, pos), "entity #" + std::to_string(id) + " is not ended by ;");
+    Entity e{id, eq + 1, end, {}};
+    size_t t = e.begin;
+    while (t < end && (text[t] == ' ' || text[t] == '\n' || text[t] == '\r')) ++t;
+    const size_t type_end = text.find('(', t);
+    if (type_end > t && type_end < end) e.type = text.substr(t, type_end - t);
+    while (!e.type.empty() && e.type.back() == ' ') e.type.remove_suffix(1);
+    file.by_id[id] = file.entities.size();
+    file.entities.push_back(e);
+    if (e.type == "CARTESIAN_POINT") MOAT_CHECK(read_point(text, e, file));
+    pos = end + 1;
+  }
+  for (const Entity& e : file.entities) {
+    if (e.type == "CARTESIAN_POINT") continue;
+    for (const uint32_t ref : references(text, e.begin, e.end)) {
+      const auto found = file.points.find(ref);
+      if (found != file.points.end()) ++found->second.uses;
+    }
+  }
+  read_context(text, file);
+  return file;
+}
+
+Point3 point_mm(const StepPoint& p, double unit_mm) { return {p.at[0] * unit_mm, p.at[1] * unit_mm, p.at[2] * unit_mm}; }
+
+// One carrier: a point entity and the unit direction(s) it may move along.
+struct Carrier {
+  uint32_t point = 0;
+  Point3 along;          // a line's or an axis' direction (if `plane` is false)
+  Point3 normal;         // a plane's normal (if `plane` is true)
+  bool plane = false;
+  bool spline = false;   // a B-spline control point: the geometry moves (by at most the shift)
+};
+
+const Entity* entity(const StepFile& file, uint32_t id) {
+  const auto found = file.by_id.find(id);
+  return found == file.by_id.end() ? nullptr : &file.entities[found->second];
+}
+
+// A DIRECTION's vector, or zero.
+Point3 direction(std::string_view text, const StepFile& file, uint32_t id) {
+  const Entity* e = entity(file, id);
+  if (!e || e->type != "DIRECTION") return {};
+  const auto [outer_begin, outer_end] = group(text, e->begin, e->end);
+  const auto [begin, end] = group(text, text.find(',', text.find('\'', text.find('\'', outer_begin) + 1)), outer_end);
+  double v[3] = {0, 0, 0};
+  std::string numbers(text.substr(begin, end - begin));
+  std::replace(numbers.begin(), numbers.end(), ',', ' ');
+  std::sscanf(numbers.c_str(), "%lf %lf %lf", &v[0], &v[1], &v[2]);
+  return {v[0], v[1], v[2]};
+}
+
+// The carriers LINE, PLANE and CYLINDRICAL_SURFACE offer: a reference point and its freedom.
+void analytic_carriers(std::string_view text, const StepFile& file, const Entity& e, std::vector<Carrier>& out) {
+  const std::vector<uint32_t> refs = references(text, e.begin, e.end);
+  if (e.type == "LINE" && refs.size() == 2) {
+    const Entity* vector = entity(file, refs[1]);
+    if (!vector || vector->type != "VECTOR") return;
+    const std::vector<uint32_t> dir = references(text, vector->begin, vector->end);
+    if (!dir.empty()) out.push_back({refs[0], unit(direction(text, file, dir[0])), {}, false});
+    return;
+  }
+  if ((e.type != "PLANE" && e.type != "CYLINDRICAL_SURFACE") || refs.empty()) return;
+  const Entity* placement = entity(file, refs[0]);
+  if (!placement || placement->type != "AXIS2_PLACEMENT_3D") return;
+  const std::vector<uint32_t> parts = references(text, placement->begin, placement->end);
+  if (parts.size() < 2) return;
+  const Point3 axis = unit(direction(text, file, parts[1]));
+  if (e.type == "PLANE") out.push_back({parts[0], {}, axis, true});
+  else out.push_back({parts[0], axis, {}, false});
+}
+
+// Control points of a B-spline curve or surface: the interior ones, each with the tangent
+// (curve) or the normal of its tangent plane (surface) from its neighbours in the net.
+void spline_carriers(std::string_view text, const StepFile& file, const Entity& e, std::vector<Carrier>& out) {
+  const std::string_view body = text.substr(e.begin, e.end - e.begin);
+  const bool surface = body.find("B_SPLINE_SURFACE") != std::string_view::npos;
+  const size_t at = body.find(surface ? "B_SPLINE_SURFACE" : "B_SPLINE_CURVE");
+  if (at == std::string_view::npos) return;
+  const auto [args_begin, args_end] = group(text, e.begin + at, e.end);
+  const auto [net_begin, net_end] = group(text, args_begin, args_end);  // the control list
+  auto point = [&](uint32_t id) -> const StepPoint* {
+    const auto found = file.points.find(id);
+    return found == file.points.end() ? nullptr : &found->second;
+  };
+  if (!surface) {
+    const std::vector<uint32_t> net = references(text, net_begin, net_end);
+    for (size_t i = 1; i + 1 < net.size(); ++i) {
+      const StepPoint *a = point(net[i - 1]), *b = point(net[i + 1]);
+      if (a && b) out.push_back({net[i], unit(point_mm(*b, 1) - point_mm(*a, 1)), {}, false, true});
+    }
+    return;
+  }
+  std::vector<std::vector<uint32_t>> rows;
+  for (size_t pos = net_begin; pos < net_end;) {
+    const auto [row_begin, row_end] = group(text, pos, net_end);
+    if (row_begin >= net_end) break;
+    rows.push_back(references(text, row_begin, row_end));
+    pos = row_end + 1;
+  }
+  for (size_t i = 1; i + 1 < rows.size(); ++i)
+    for (size_t j = 1; j + 1 < rows[i].size(); ++j) {
+      if (rows[i - 1].size() != rows[i].size() || rows[i + 1].size() != rows[i].size()) continue;
+      const StepPoint *u0 = point(rows[i - 1][j]), *u1 = point(rows[i + 1][j]), *v0 = point(rows[i][j - 1]), *v1 = point(rows[i][j + 1]);
+      if (!u0 || !u1 || !v0 || !v1) continue;
+      const Point3 n = cross(point_mm(*u1, 1) - point_mm(*u0, 1), point_mm(*v1, 1) - point_mm(*v0, 1));
+      if (norm(n) > 0) out.push_back({rows[i][j], {}, unit(n), true, true});
+    }
+}
+
+// The master's carriers, in entity order, with their shifts (mm) for symbol 1.
+struct StepCarriers {
+  std::vector<uint32_t> point;
+  std::vector<Point3> at, shift;
+  std::vector<Point3> all;
+  Layout layout;
+  double magnitude = 0;
+};
+
+double shift_magnitude(const StepFile& file) {
+  if (file.uncertainty_mm >= kPlausibleUncertainty) return std::min(kMaxShift, file.uncertainty_mm);
+  return kMaxShift;
+}
+
+StepCarriers carriers_of(std::string_view text, const StepFile& file, std::string_view secret) {
+  std::vector<Carrier> found;
+  for (const Entity& e : file.entities) {
+    if (e.type == "LINE" || e.type == "PLANE" || e.type == "CYLINDRICAL_SURFACE") analytic_carriers(text, file, e, found);
+    else if (e.type.starts_with("B_SPLINE_") || e.type.empty()) spline_carriers(text, file, e, found);
+  }
+  StepCarriers out;
+  out.magnitude = shift_magnitude(file);
+  std::unordered_map<uint32_t, size_t> index;
+  for (const uint32_t id : file.point_order) {
+    if (file.points.at(id).dimension != 3) continue;
+    index[id] = out.all.size();
+    out.all.push_back(point_mm(file.points.at(id), file.unit_mm));
+  }
+  std::vector<size_t> candidates;
+  std::vector<Carrier> usable;
+  for (const Carrier& c : found) {
+    const auto p = file.points.find(c.point);
+    if (p == file.points.end() || p->second.uses != 1 || p->second.dimension != 3) continue;
+    candidates.push_back(index[c.point]);
+    usable.push_back(c);
+  }
+  const std::vector<size_t> alone = isolated3(out.all, candidates);
+  std::unordered_map<size_t, bool> keep;
+  for (const size_t i : alone) keep[i] = true;
+  std::vector<Carrier> chosen;
+  for (size_t i = 0; i < usable.size(); ++i)
+    if (keep.count(candidates[i])) chosen.push_back(usable[i]);
+  const std::vector<double> angle = uniforms(keyed_hash(secret, {"step-directions"}), chosen.size());
+  for (size_t i = 0; i < chosen.size(); ++i) {
+    const Carrier& c = chosen[i];
+    Point3 d = c.along;
+    if (c.plane) {  // a direction within the plane, at a keyed angle
+      const Point3 seed = std::abs(c.normal.x) < 0.9 ? Point3{1, 0, 0} : Point3{0, 1, 0};
+      const Point3 e1 = unit(cross(c.normal, seed)), e2 = cross(c.normal, e1);
+      const double a = 2 * std::numbers::pi * angle[i];
+      d = std::cos(a) * e1 + std::sin(a) * e2;
+    }
+    if (norm(d) < 0.5) continue;
+    out.point.push_back(c.point);
+    out.at.push_back(out.all[index[c.point]]);
+    out.shift.push_back((c.spline ? kSplineShare * out.magnitude : out.magnitude) * unit(d));
+  }
+  out.layout = assign_positions(out.point.size(), secret);
+  return out;
+}
+
+// A real number as STEP writes it: always with a decimal point, 15 significant digits.
+std::string format_real(double value) {
+  char buffer[40];
+  std::snprintf(buffer, sizeof buffer, "%.15G", value);
+  std::string out = buffer;
+  if (out.find('.') == std::string::npos) {
+    const size_t e = out.find('E');
+    out.insert(e == std::string::npos ? out.size() : e, ".");
+  }
+  return out;
+}
+
+class StepFormat final : public Format {
+ public:
+  std::string_view scheme() const override { return "step"; }
+  bool detect(std::string_view bytes) const override {
+    return bytes.substr(0, 256).find("ISO-10303-21") != std::string_view::npos;
+  }
+  Result<Capacity> capacity(std::string_view master, std::string_view secret) const override {
+    MOAT_TRY(const StepFile file, parse_step(master));
+    const StepCarriers c = carriers_of(master, file, secret);
+    return Capacity{c.point.size(), c.layout.length};
+  }
+  Result<Embedded> embed(std::string_view master, std::string_view secret,
+                         const std::vector<uint8_t>& codeword, std::string_view) const override {
+    MOAT_TRY(const StepFile file, parse_step(master));
+    const StepCarriers c = carriers_of(master, file, secret);
+    if (codeword.size() != c.layout.length) return internal_error("codeword length does not match the master");
+    std::vector<std::pair<size_t, std::pair<size_t, std::string>>> edits;  // offset → (end, text)
+    for (size_t i = 0; i < c.point.size(); ++i) {
+      const StepPoint& p = file.points.at(c.point[i]);
+      const double sign = codeword[c.layout.position[i]] ? 1 : -1;
+      const double d[3] = {c.shift[i].x, c.shift[i].y, c.shift[i].z};
+      for (size_t k = 0; k < 3; ++k)
+        edits.push_back({p.number_begin[k], {p.number_end[k], format_real(p.at[k] + sign * d[k] / file.unit_mm)}});
+    }
+    std::sort(edits.begin(), edits.end());
+    Embedded out;
+    size_t copied = 0;
+    for (const auto& [begin, edit] : edits) {
+      out.bytes.append(master.substr(copied, begin - copied));
+      out.bytes += edit.second;
+      copied = edit.first;
+    }
+    out.bytes.append(master.substr(copied));
+    out.carriers = c.point.size();
+    out.min_shift = c.point.empty() ? 0 : 1e9;
+    for (const Point3 shift : c.shift) {
+      out.min_shift = std::min(out.min_shift, norm(shift) * 1000);
+      out.max_shift = std::max(out.max_shift, norm(shift) * 1000);
+    }
+    char details[160];
+    std::snprintf(details, sizeof details, "{\"points\":%zu,\"unit_mm\":%g,\"declared_uncertainty_mm\":%g}",
+                  c.all.size(), file.unit_mm, file.uncertainty_mm);
+    out.details = details;
+    return out;
+  }
+  Result<Reading> read(std::string_view suspect, std::string_view master, std::string_view secret) const override {
+    MOAT_TRY(const StepFile file, parse_step(master));
+    MOAT_TRY(const std::vector<Point3> seen, step_points(suspect));
+    const StepCarriers c = carriers_of(master, file, secret);
+    MOAT_TRY(const Registration3 reg, register_space(c.all, seen));
+    const std::vector<double> shifts = read_shifts3(c.at, c.shift, seen, reg.motion);
+    size_t found = 0;
+    for (const double s : shifts) found += std::isnan(s) ? 0u : 1u;
+    Reading out;
+    out.symbols = symbols(c.layout, shifts);
+    out.confidence = c.point.empty() ? 0 : static_cast<double>(found) / static_cast<double>(c.point.size());
+    out.matched = reg.matched;
+    char words[120];
+    std::snprintf(words, sizeof words, "moved by (%.4f, %.4f, %.4f) mm", reg.motion.shift.x, reg.motion.shift.y, reg.motion.shift.z);
+    out.transform = words;
+    return out;
+  }
+};
+
+}  // namespace
+
+Result<std::vector<Point3>> step_points(std::string_view text) {
+  MOAT_TRY(const StepFile file, parse_step(text));
+  std::vector<Point3> out;
+  out.reserve(file.point_order.size());
+  for (const uint32_t id : file.point_order)
+    if (file.points.at(id).dimension == 3) out.push_back(point_mm(file.points.at(id), file.unit_mm));
+  return out;
+}
+
+std::unique_ptr<Format> make_step_format() { return std::make_unique<StepFormat>(); }
+
+}  // namespace moat::mark

@@ -1,0 +1,187 @@
+# SPDX-License-Identifier: Apache-2.0
+# moat trace through the real binary: a PCB layer (Gerber) and a drawing (PDF) released to two
+# people at one supplier, each copy traced to its recipient with the agreement that binds them,
+# a copy re-exported by gerbv traced too, the unmarked master and an unrelated file traced to no
+# one (exit 1), an unmarked kind's copy (the master byte for byte) too, and every trace in the ledger.
+source "$(dirname "$0")/lib.sh"
+
+mkdir -p "$WORK/csv"
+cat > "$WORK/csv/products.csv" <<'CSV'
+id,name
+gadget,Gadget
+CSV
+cat > "$WORK/csv/secrets.csv" <<'CSV'
+product,id,name,weight,strategy
+gadget,S1,Housing geometry,1,trade-secret
+gadget,S2,Board layout,1,trade-secret
+CSV
+cat > "$WORK/csv/recipes.csv" <<'CSV'
+product,id,name,secrets
+gadget,R1,Clone,S1;S2
+CSV
+cat > "$WORK/csv/packages.csv" <<'CSV'
+product,id,name,capability,parts,exposes,volume,sources
+gadget,P1,Housing,injection-molding,,S1,1000,1
+gadget,P2,Board,pcb-fabrication,,S2,1000,1
+CSV
+cat > "$WORK/csv/suppliers.csv" <<'CSV'
+id,legal_name,uscc,capabilities,capacity,status,trusted
+F1,深圳市华晟精密模具有限公司,91440300MA53U1DB8E,injection-molding,100000,qualified,false
+F2,深圳市联创电路科技有限公司,91440300603446634B,pcb-fabrication,100000,qualified,false
+CSV
+cat > "$WORK/csv/quotes.csv" <<'CSV'
+product,package,supplier,unit_cost,fixed_cost,currency
+gadget,P1,F1,1,0,CNY
+gadget,P2,F2,1,0,CNY
+CSV
+cat > "$WORK/csv/people.csv" <<'CSV'
+id,supplier,name,role
+B1,F2,刘洋,CAM engineer
+B2,F2,王芳,Process engineer
+CSV
+cat > "$WORK/csv/agreements.csv" <<CSV
+id,kind,supplier,counterparty_name,counterparty_uscc,governing_law,languages,controlling_language,court,court_country,court_division,arbitration,liquidated_damages,currency,non_use,non_circumvention,subcontractor_flow_down,related_companies_liability,improvements_ownership,tooling_ownership,signed_by,signer_is_legal_rep,chop,effective,expires,products,secrets,document,contracted_by,on_behalf_of,flows_down_to,note
+AG1,nnn,F2,深圳市联创电路科技有限公司,91440300603446634B,CN,zh;en,zh,深圳市中级人民法院,CN,440300,false,500000,CNY,true,true,true,true,false,false,李强,true,true,$(date -u -d '-30 days' +%F),$(date -u -d '+700 days' +%F),gadget,S2,,,,,
+CSV
+
+db_flags
+run "$MOAT" init "$WORK/w" --company "Gadget Inc." "${DB_FLAGS[@]}"
+expect_status 0 "init"
+W=(-w "$WORK/w")
+run "$MOAT" "${W[@]}" import "$WORK"/csv/*.csv
+expect_status 0 "import"
+run "$MOAT" "${W[@]}" plan --product gadget --save
+expect_status 0 "plan"
+run "$MOAT" "${W[@]}" plan approve --product gadget
+expect_status 0 "approve"
+"$MOAT" "${W[@]}" gate --product gadget --supplier F2 --package P2 --json > "$WORK/gate.json"
+python3 - "$WORK/gate.json" <<'PY' > "$WORK/failing"
+import json, sys
+for c in json.load(open(sys.argv[1]))["checks"]:
+    if c["status"] == "fail":
+        print(c["id"], c["subject"])
+PY
+while read -r check subject; do
+  "$MOAT" "${W[@]}" waive "$check" "$subject" --role "IP counsel" --reason "test fixture" \
+    --expires "$(date -u -d '+60 days' +%F)" --product gadget >/dev/null || fail "waive $check $subject"
+done < "$WORK/failing"
+
+# A copper layer of 400 isolated pads joined in pairs by tracks, a drawing of 300 small squares,
+# and a firmware image (not marked).
+python3 - "$WORK" <<'PY'
+import random, sys
+random.seed(7)
+work = sys.argv[1]
+lines = ["G04 generated top copper*", "%FSLAX46Y46*%", "%MOMM*%", "%ADD10C,0.600*%", "%ADD11C,0.200*%", "D10*"]
+pads = []
+for i in range(20):
+    for j in range(20):
+        x, y = 2_000_000 * i + random.randint(0, 500_000), 2_000_000 * j + random.randint(0, 500_000)
+        pads.append((x, y))
+        lines.append(f"X{x}Y{y}D03*")
+lines.append("D11*")
+for k in range(0, len(pads) - 1, 2):
+    (x1, y1), (x2, y2) = pads[k], pads[k + 1]
+    lines += [f"X{x1}Y{y1}D02*", f"X{x2}Y{y2}D01*"]
+lines.append("M02*")
+open(f"{work}/board.GTL", "w").write("\n".join(lines) + "\n")
+
+ops = ["0.5 w"]
+for i in range(300):
+    x, y = 40 + (i % 20) * 38 + random.random() * 5, 40 + (i // 20) * 34 + random.random() * 5
+    ops.append(f"{x:.3f} {y:.3f} m {x + 12:.3f} {y:.3f} l {x + 12:.3f} {y + 9:.3f} l {x:.3f} {y + 9:.3f} l h S")
+page = "\n".join(ops)
+objs = ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 842 595] /Contents 4 0 R >>",
+        f"<< /Length {len(page)} >>\nstream\n{page}\nendstream"]
+out, offsets = "%PDF-1.7\n", []
+for n, o in enumerate(objs, 1):
+    offsets.append(len(out))
+    out += f"{n} 0 obj\n{o}\nendobj\n"
+xref = len(out)
+out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n" + "".join(f"{o:010d} 00000 n \n" for o in offsets)
+out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
+open(f"{work}/board.pdf", "w").write(out)
+open(f"{work}/board.bin", "wb").write(bytes(random.getrandbits(8) for _ in range(4096)))
+PY
+
+run "$MOAT" "${W[@]}" file add P2 "$WORK/board.GTL" "$WORK/board.pdf" "$WORK/board.bin" --json
+expect_status 0 "file add"
+run "$MOAT" "${W[@]}" release P2 --to F2 --recipient B1 --recipient B2 --out "$WORK/out" --json
+expect_status 0 "release to two recipients"
+cp "$WORK/stdout" "$WORK/release.json"
+RELEASE=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["release"])' "$WORK/release.json")
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/release.json" <<'PY' || fail "release: the Gerber and PDF copies are marked, the firmware is not"
+import json, sys
+o = json.load(open(sys.argv[1]))
+schemes = {(c["name"], c["recipient"]): (c["scheme"], c["resists"]) for c in o["copies"]}
+for who in ("B1", "B2"):
+    assert schemes[("board.GTL", who)][0] == "gerber" and schemes[("board.GTL", who)][1] >= 1, schemes
+    assert schemes[("board.pdf", who)][0] == "pdf", schemes
+    assert schemes[("board.bin", who)] == ("none", 0), schemes
+PY
+cmp -s "$WORK/out/B1/board.GTL" "$WORK/out/B2/board.GTL" && fail "the two recipients' Gerber copies are identical"
+
+# trace_to FILE PERSON WHAT: the file traces to PERSON of this release, at F2, under AG1.
+trace_to() {
+  run "$MOAT" "${W[@]}" trace "$1" --json
+  expect_status 0 "trace $3"
+  CHECKS=$((CHECKS + 1))
+  python3 - "$WORK/stdout" "$2" "$RELEASE" <<'PY' || fail "trace $3: not named $2"
+import json, sys
+o = json.load(open(sys.argv[1]))
+assert o["recipient"] == sys.argv[2] and o["release"] == sys.argv[3] and o["supplier"] == "F2", o
+assert o["agreement"] == "AG1" and o["file"], o
+e = o["evidence"]
+if o["verdict"] == "named":
+    assert e["score"] > e["threshold"] and 0 <= e["p_value"] <= 1e-6 and e["epsilon"] == 1e-6, e
+    assert [c["recipient"] for c in o["named"]] == [sys.argv[2]], o["named"]
+PY
+}
+for who in B1 B2; do
+  trace_to "$WORK/out/$who/board.GTL" "$who" "the Gerber copy of $who"
+  trace_to "$WORK/out/$who/board.pdf" "$who" "the PDF copy of $who"
+done
+python3 - "$WORK/out/B2/board.GTL" "$WORK/cut.GTL" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().splitlines()
+# Half of the pads gone, the comments stripped.
+kept = [l for n, l in enumerate(lines) if not (l.endswith("D03*") and n % 2) and not l.startswith("G04")]
+open(sys.argv[2], "w").write("\n".join(kept) + "\n")
+PY
+trace_to "$WORK/cut.GTL" B2 "the Gerber copy of B2 with half its pads removed"
+qpdf --object-streams=generate "$WORK/out/B2/board.pdf" "$WORK/rewritten.pdf"
+trace_to "$WORK/rewritten.pdf" B2 "the PDF copy of B2 rewritten by qpdf"
+if command -v gerbv >/dev/null; then
+  gerbv --export=rs274x --output="$WORK/reexported.gbr" "$WORK/out/B1/board.GTL" 2>/dev/null
+  trace_to "$WORK/reexported.gbr" B1 "the Gerber copy of B1 re-exported by gerbv"
+fi
+
+# The masters and an unrelated file name no one.
+# An unmarked kind's copy is the master byte for byte: it names no one.
+for master in board.GTL board.pdf board.bin; do
+  run "$MOAT" "${W[@]}" trace "$WORK/$master" --json
+  expect_status 1 "trace the master $master"
+  CHECKS=$((CHECKS + 1))
+  python3 - "$WORK/stdout" <<'PY' || fail "trace the master $master: not the unmarked master"
+import json, sys
+o = json.load(open(sys.argv[1]))
+assert o["verdict"] == "master" and o["recipient"] is None and o["release"] is None, o
+PY
+done
+printf 'G04 another board*\n%%FSLAX46Y46*%%\n%%MOMM*%%\n%%ADD10C,0.5*%%\nD10*\nX100Y100D03*\nM02*\n' > "$WORK/other.GTL"
+run "$MOAT" "${W[@]}" trace "$WORK/other.GTL"
+expect_status 1 "trace an unrelated Gerber"
+expect_stdout "no fingerprint found" "trace an unrelated Gerber"
+
+# The text form names the recipient, and every trace is a ledger event.
+run "$MOAT" "${W[@]}" trace "$WORK/out/B1/board.GTL"
+expect_status 0 "trace, text"
+expect_stdout "刘洋" "trace, text: the recipient's name"
+expect_stdout "AG1" "trace, text: the agreement"
+CHECKS=$((CHECKS + 1))
+traces=$(sql "$WORK/w" "SELECT COUNT(*) FROM ledger WHERE action = 'trace'")
+[ "$traces" -ge 9 ] || fail "traces in the ledger: $traces"
+
+finish
