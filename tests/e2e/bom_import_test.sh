@@ -85,7 +85,7 @@ expect_status 1 "bad DNP"
 expect_stderr "dnp-bom.csv:2:15" "bad DNP (place)"
 
 # The same BOM as an Excel workbook, on its second sheet.
-python3 - "$WORK/board-bom.xlsx" "$WORK/bad-bom.xlsx" <<'PY'
+"$SYSTEM_PYTHON" - "$WORK/board-bom.xlsx" "$WORK/bad-bom.xlsx" <<'PY'
 import sys, openpyxl
 book = openpyxl.Workbook()
 book.active.title = "Notes"

@@ -82,7 +82,7 @@ cp "$WORK/stdout" "$WORK/deadlines.json"
 run "$MOAT" "${W[@]}" ip calendar "$WORK/deadlines.ics" --as-of 2026-01-15
 expect_status 0 "ip calendar"
 CHECKS=$((CHECKS + 1))
-/usr/bin/python3 - "$WORK/deadlines.ics" "$WORK/deadlines.json" <<'PY' || fail "the .ics file does not import"
+"$SYSTEM_PYTHON" - "$WORK/deadlines.ics" "$WORK/deadlines.json" <<'PY' || fail "the .ics file does not import"
 import json, sys
 import icalendar
 raw = open(sys.argv[1], "rb").read()

@@ -7,6 +7,9 @@ set -uo pipefail
 export MOAT_ACTOR=e2e-test
 unset MOAT_WORKSPACE
 WORK=$(mktemp -d)
+# The interpreter Debian's python3-* packages (openpyxl, icalendar) install into, whatever
+# python3 comes first on PATH.
+SYSTEM_PYTHON=/usr/bin/python3
 FAILURES=0
 CHECKS=0
 
@@ -30,7 +33,9 @@ trap cleanup EXIT
 
 # new_database_name: a name no other database of this run has (works in subshells too).
 new_database_name() {
-  local name="moat_e2e_$$_$(wc -l < "$WORK/databases" 2>/dev/null || echo 0)"
+  local count=0
+  [ -f "$WORK/databases" ] && count=$(wc -l < "$WORK/databases")
+  local name="moat_e2e_$$_$count"
   echo "$name" >> "$WORK/databases"
   echo "$name"
 }

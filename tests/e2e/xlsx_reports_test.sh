@@ -10,7 +10,7 @@ db_flags
 # same_rows NAME JSON XLSX SHEET: the workbook's sheets hold the JSON's rows (see docs/formats.md).
 same_rows() {
   CHECKS=$((CHECKS + 1))
-  python3 - "$2" "$3" "$4" >"$WORK/check" 2>&1 <<'PY' || fail "$1: $(head -c 800 "$WORK/check")"
+  "$SYSTEM_PYTHON" - "$2" "$3" "$4" >"$WORK/check" 2>&1 <<'PY' || fail "$1: $(head -c 800 "$WORK/check")"
 import json, math, sys, openpyxl
 report, book, name = json.load(open(sys.argv[1])), openpyxl.load_workbook(sys.argv[2]), sys.argv[3]
 
