@@ -25,6 +25,16 @@ Result<std::string> load_blob(const Workspace& workspace, std::string_view id) {
   return vault.get(id);
 }
 
+Status check_blob(const Workspace& workspace, std::string_view id) {
+  MOAT_TRY(const store::Vault vault, open_vault(workspace));
+  return vault.check(id);
+}
+
+Status copy_blob_to_file(const Workspace& workspace, std::string_view id, const std::filesystem::path& path) {
+  MOAT_TRY(const store::Vault vault, open_vault(workspace));
+  return vault.copy_to_file(id, path);
+}
+
 std::string sha256_hex(std::string_view content) {
   unsigned char digest[crypto_hash_sha256_BYTES];
   crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(content.data()), content.size());

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <string_view>
 
@@ -24,6 +25,12 @@ Result<Blob> store_blob(const Workspace& workspace, std::string_view content);
 
 // The content of blob `id`: kNotFound when it is missing, kIntegrity when it fails authentication.
 Result<std::string> load_blob(const Workspace& workspace, std::string_view id);
+
+// Reads blob `id` through and checks it as load_blob does, without keeping it in memory.
+Status check_blob(const Workspace& workspace, std::string_view id);
+
+// Writes blob `id` to `path` in chunks, owner-only, whole or not at all (checked as load_blob does).
+Status copy_blob_to_file(const Workspace& workspace, std::string_view id, const std::filesystem::path& path);
 
 // The SHA-256 of `content`, as 64 lowercase hex digits.
 std::string sha256_hex(std::string_view content);

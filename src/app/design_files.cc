@@ -72,10 +72,11 @@ struct Incoming {
 };
 
 // The files as they will be kept: a fabrication set's members under their paths, the rest whole.
-Result<std::vector<Incoming>> unpack(const std::vector<FileSource>& sources) {
+// Moves each source's content into what it returns: a file is held in memory once.
+Result<std::vector<Incoming>> unpack(std::vector<FileSource>& sources) {
   std::vector<Incoming> out;
   std::set<std::string> names;
-  for (const FileSource& source : sources) {
+  for (FileSource& source : sources) {
     const std::string name = std::filesystem::path(source.name).filename().string();
     if (name.empty() || first_invalid_utf8(name)) return input_error(source.name, "a design file needs a UTF-8 name");
     std::vector<Incoming> adding;
@@ -85,7 +86,7 @@ Result<std::vector<Incoming>> unpack(const std::vector<FileSource>& sources) {
         for (ArchiveMember& m : members) adding.push_back({m.path, name, std::move(m.content)});
       }
     }
-    if (adding.empty()) adding.push_back({name, "", source.content});
+    if (adding.empty()) adding.push_back({name, "", std::move(source.content)});
     for (Incoming& file : adding) {
       if (!names.insert(file.name).second) return input_error(source.name, "'" + file.name + "' is given twice");
       out.push_back(std::move(file));
@@ -144,16 +145,23 @@ Result<std::string> product_of_package(Workspace& workspace, const std::string& 
   return products.front();
 }
 
-Result<std::vector<DesignFile>> add_files(Workspace& workspace, const Session& session, const AddFiles& request) {
+Result<std::vector<DesignFile>> add_files(Workspace& workspace, const Session& session, AddFiles request) {
   if (request.files.empty()) return input_error("FILE", "name at least one file to add");
   MOAT_TRY(const std::string product, product_of_package(workspace, request.product, request.package));
   MOAT_TRY(const json package, package_record(workspace, product, request.package));
   MOAT_TRY(const std::vector<std::string> secrets, carried_secrets(package, request.secrets));
   MOAT_TRY(std::vector<Incoming> incoming, unpack(request.files));
-  std::vector<std::pair<Incoming*, Blob>> stored;
-  for (Incoming& file : incoming) {
+  struct Stored {
+    const Incoming* file;
+    Blob blob;
+    std::string sha256;
+    std::string media_type;
+  };
+  std::vector<Stored> stored;
+  for (Incoming& file : incoming) {  // each file's content is let go once it is in the vault
     MOAT_TRY(Blob blob, store_blob(workspace, file.content));
-    stored.emplace_back(&file, std::move(blob));
+    stored.push_back({&file, std::move(blob), sha256_hex(file.content), std::string(detect_media_type(file.content))});
+    std::string().swap(file.content);
   }
   std::vector<DesignFile> added;
   const store::Author author = session.author();
@@ -163,16 +171,15 @@ Result<std::vector<DesignFile>> add_files(Workspace& workspace, const Session& s
     const auto current = current_revisions(existing, product, request.package);
     std::vector<std::string> ids;
     for (const DesignFile& f : existing) ids.push_back(f.id);
-    for (const auto& [file, blob] : stored) {
+    for (const auto& [file, blob, hash, media_type] : stored) {
       const auto before = current.find(file->name);
-      const std::string hash = sha256_hex(file->content);
       if (before != current.end() && before->second.sha256 == hash && before->second.secrets == secrets) {
         added.push_back(before->second);
         continue;
       }
       DesignFile record{next_id(ids, "D"), product, request.package, file->name,
                         before == current.end() ? 1 : before->second.revision + 1,
-                        std::string(detect_media_type(file->content)), blob.size, hash, blob.id, secrets,
+                        media_type, blob.size, hash, blob.id, secrets,
                         file->archive, request.note, author.at, author.actor};
       ids.push_back(record.id);
       MOAT_TRY(const bool written, writer.put(files_table(), file_record(record), 0));

@@ -54,7 +54,7 @@ struct AddFiles {
 // current revision is not added again (it is returned as it is). Errors: kNotFound for an unknown
 // product or package, kInput for a package id several products have (name the product), secrets
 // outside the package's, an empty name or a malformed ZIP (naming the file).
-Result<std::vector<DesignFile>> add_files(Workspace& workspace, const Session& session, const AddFiles& request);
+Result<std::vector<DesignFile>> add_files(Workspace& workspace, const Session& session, AddFiles request);
 
 struct FileFilter {
   std::string product;

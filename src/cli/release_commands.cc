@@ -88,7 +88,7 @@ void define_file_add(CLI::App& app, GlobalOptions& global, Runs& runs) {
         MOAT_TRY(std::string content, read_file(path));
         f.request.files.push_back({path, std::move(content)});
       }
-      MOAT_TRY(const std::vector<app::DesignFile> added, app::add_files(workspace, session, f.request));
+      MOAT_TRY(const std::vector<app::DesignFile> added, app::add_files(workspace, session, std::move(f.request)));
       if (global.json) {
         std::cout << files_json(added).dump(2) << "\n";
       } else {
