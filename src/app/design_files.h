@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,6 +41,9 @@ struct DesignFile {
 struct FileSource {
   std::string name;  // as given: a path whose last part names the file
   std::string content;
+  // When set (and content empty): the file on disk, streamed into the vault, never held in memory
+  // whole (a ZIP of Gerbers is read whole to be kept as its members).
+  std::filesystem::path path;
 };
 
 struct AddFiles {
