@@ -116,7 +116,8 @@ def main():
             gives = rng.choice([s for s in secret_ids if s not in sources])
             derive_rows.append([p, "D%03d" % (i + 1), ";".join(sources), gives])
         for i in range(max(1, n_secrets // 6)):
-            recipe_rows.append([p, "R%03d" % (i + 1), ";".join(rng.sample(secret_ids, min(6, n_secrets)))])
+            recipe_rows.append([p, "R%03d" % (i + 1), "Recipe %d" % (i + 1),
+                                ";".join(rng.sample(secret_ids, min(6, n_secrets)))])
         # The BOM: a top assembly, one sub-assembly per package, parts below them.
         bom.append([p, "TOP", "", "Top assembly", 1, "", "make"])
         assemblies = ["A%05d" % i for i in range(1, n_packages + 1)]
@@ -141,7 +142,7 @@ def main():
                            for s in sorted(chosen)]
     write(args.outdir, "secrets", ["product", "id", "name", "weight", "strategy"], secret_rows)
     write(args.outdir, "derives", ["product", "id", "from", "gives"], derive_rows)
-    write(args.outdir, "recipes", ["product", "id", "secrets"], recipe_rows)
+    write(args.outdir, "recipes", ["product", "id", "name", "secrets"], recipe_rows)
     write(args.outdir, "bom", ["product", "id", "parent", "name", "qty", "capability", "make_buy"], bom)
     write(args.outdir, "packages", ["product", "id", "name", "capability", "parts", "exposes", "volume", "sources"],
           package_rows)
