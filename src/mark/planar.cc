@@ -207,7 +207,14 @@ Result<Registration> register_points(const PlanarMaster& prepared, const std::ve
   std::vector<std::pair<Point, Point>> pairs;
   for (int round = 0; round < 2; ++round) {
     pairs = matches(master_grid, master, suspect, all, r);
-    if (pairs.size() >= 3) r = refine(pairs);
+    if (pairs.size() < 3) break;
+    const Rigid refined = refine(pairs);
+    // A second round only when the fit moved the suspect by more than a small share of the
+    // match tolerance (0.1 µm, or 0.1 µm over 1 m of rotation): else it matches the same points.
+    const bool moved = std::abs(refined.sin - r.sin) > 1e-7 || std::abs(refined.dx - r.dx) > 1e-4 ||
+                       std::abs(refined.dy - r.dy) > 1e-4;
+    r = refined;
+    if (!moved) break;
   }
   Registration out{r, static_cast<double>(pairs.size()) / static_cast<double>(suspect.size()), pairs.size()};
   return out;
