@@ -5,6 +5,7 @@
 #include <cmath>
 #include <string>
 
+#include "mark/gerber_nets.h"
 #include "mark/points_format.h"
 
 namespace moat::mark {
@@ -152,6 +153,16 @@ class GerberFormat final : public PointsFormat {
     return std::unique_ptr<Parsed>(std::move(out));
   }
 
+ protected:
+  // Points whose copper is near another net (or barely touches its own) stay where they are, so
+  // that no copy brings two nets closer than the master's smallest clearance (gerber_nets.h).
+  Status protect(std::string_view master, PointSet& set) const override {
+    MOAT_TRY(const auto crowded, crowded_points(master, kMaxShiftMicrons / 1000));
+    for (FilePoint& p : set.points)
+      if (std::binary_search(crowded.begin(), crowded.end(), std::pair{p.x, p.y})) p.fixed = true;
+    return {};
+  }
+
  private:
   struct ParsedGerber final : Parsed {
     GerberFile file;
@@ -185,6 +196,7 @@ double GerberFile::unit_mm() const { return (metric ? 1.0 : 25.4) / std::pow(10.
 
 Result<GerberFile> parse_gerber(std::string_view text) {
   GerberFile file;
+  file.ops.reserve(text.size() / 16);
   ParseState state;
   size_t pos = 0;
   bool saw_format = false;
