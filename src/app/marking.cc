@@ -29,11 +29,16 @@ std::string stamp_text(const CopyLabel& label) {
 }
 
 MarkedCopy unmarked(std::string_view master, std::string_view why) {
-  return MarkedCopy{std::string(master), "none", 0,
-                    json{{"scheme", "none"}, {"registry", "exact copy by SHA-256"}, {"why", std::string(why)}}.dump()};
+  return MarkedCopy{std::string(master), "none", 0, unmarked_report(why)};
 }
 
 }  // namespace
+
+bool marks_kind(std::string_view media_type) { return !scheme_for(media_type).empty(); }
+
+std::string unmarked_report(std::string_view why) {
+  return json{{"scheme", "none"}, {"registry", "exact copy by SHA-256"}, {"why", std::string(why)}}.dump();
+}
 
 // PDF, STEP, Gerber and Excellon copies carry the recipient's codeword; any other kind is the
 // master unchanged, traced by its exact hash in the copies table. A master of a marked kind that
@@ -43,7 +48,7 @@ Result<CopyMarker> CopyMarker::prepare(std::string_view master, std::string_view
   out.master_ = std::string(master);
   const std::string_view scheme = scheme_for(media_type);
   if (scheme.empty()) {
-    out.why_unmarked_ = "moat does not mark this kind of file";
+    out.why_unmarked_ = std::string(kNotMarkedKind);
     return out;
   }
   Result<mark::Master> prepared = mark::Master::prepare(master, scheme, mark_key);

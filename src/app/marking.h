@@ -33,6 +33,16 @@ struct MarkedCopy {
   std::string report_json;    // the format's report (deviation, carriers, ...) as JSON text
 };
 
+// Why a copy of a kind mark_copy does not mark goes out unmarked.
+inline constexpr std::string_view kNotMarkedKind = "moat does not mark this kind of file";
+
+// Whether mark_copy marks files of `media_type`. A copy of any other kind is the master unchanged,
+// so a release can hand it out without reading it (the copy is the master's vault blob).
+bool marks_kind(std::string_view media_type);
+
+// The report of a copy handed out unmarked, saying why (as mark_copy writes it).
+std::string unmarked_report(std::string_view why);
+
 // A master prepared once for every copy a release makes of it: parsed, its carriers and code
 // chosen once, then marked per recipient. A master of a kind moat does not mark, or that the
 // engine cannot parse or finds no carrier in, gives unmarked copies with the reason.
