@@ -9,6 +9,7 @@
 #include <random>
 #include <set>
 
+#include "app/design_files.h"
 #include "app/releases.h"
 #include "plan/knowledge.h"
 
@@ -49,7 +50,11 @@ TEST(ReleaseKnowledge, RefusesACoalitionOnlyWithinTheCollusionLevel) {
     Knowledge k = empty_knowledge(two_secret_product(collusion), 1);
     add_held(k, "person-a1", "F1", secret_set(k, {"S1"}));
     const Addition addition{"F2", {"person-b1"}, secret_set(k, {"S2"})};
-    const std::vector<Refusal> refusals = added_refusals(k, addition, {}, {});
+    DesignFile board;
+    board.id = "D7";
+    board.name = "board.GTL";
+    board.secrets = {"S2"};
+    const std::vector<Refusal> refusals = added_refusals(k, addition, {board}, {{"party-b", "Party B"}});
     if (collusion == 1) {
       EXPECT_TRUE(party_keys(refusals).empty());
     } else {
@@ -58,6 +63,8 @@ TEST(ReleaseKnowledge, RefusesACoalitionOnlyWithinTheCollusionLevel) {
       EXPECT_EQ(std::set<std::string>(refusal->holders.begin(), refusal->holders.end()),
                 (std::set<std::string>{"party-a", "party-b"}));
       EXPECT_NE(refusal->message.find("coalition"), std::string::npos);
+      EXPECT_NE(refusal->message.find("Party B"), std::string::npos) << refusal->message;
+      EXPECT_EQ(refusal->files, std::vector<std::string>{"D7 board.GTL"});
     }
   }
 }
