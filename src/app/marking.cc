@@ -43,18 +43,44 @@ std::string unmarked_report(std::string_view why) {
 // PDF, STEP, Gerber and Excellon copies carry the recipient's codeword; any other kind is the
 // master unchanged, traced by its exact hash in the copies table. A master of a marked kind that
 // the engine cannot parse, or that has no carrier, is handed out unmarked with the reason.
-Result<MarkedCopy> mark_copy(std::string_view master, std::string_view media_type, const CopyLabel& label,
-                             std::string_view mark_key) {
+Result<CopyMarker> CopyMarker::prepare(std::string_view master, std::string_view media_type, std::string_view mark_key) {
+  CopyMarker out;
+  out.master_ = std::string(master);
   const std::string_view scheme = scheme_for(media_type);
-  if (scheme.empty()) return unmarked(master, kNotMarkedKind);
-  Result<mark::Marked> marked = mark::mark(master, scheme, mark_key, label.copy_id, stamp_text(label));
+  if (scheme.empty()) {
+    out.why_unmarked_ = std::string(kNotMarkedKind);
+    return out;
+  }
+  Result<mark::Master> prepared = mark::Master::prepare(master, scheme, mark_key);
+  if (!prepared.ok()) {
+    if (prepared.error().code() != ErrorCode::kInput) return prepared.error();
+    out.why_unmarked_ = prepared.error().message();
+    return out;
+  }
+  if (prepared->length() == 0) {
+    out.why_unmarked_ = "the file has no coordinate that can carry a mark";
+    return out;
+  }
+  out.marker_ = std::move(*prepared);
+  return out;
+}
+
+Result<MarkedCopy> CopyMarker::mark(const CopyLabel& label) const {
+  if (!marker_) return unmarked(master_, why_unmarked_);
+  Result<mark::Marked> marked = marker_->mark(label.copy_id, stamp_text(label));
   if (!marked.ok()) {
-    if (marked.error().code() == ErrorCode::kInput) return unmarked(master, marked.error().message());
+    if (marked.error().code() == ErrorCode::kInput) return unmarked(master_, marked.error().message());
     return marked.error();
   }
-  if (marked->carriers == 0) return unmarked(master, "the file has no coordinate that can carry a mark");
+  if (marked->carriers == 0) return unmarked(master_, "the file has no coordinate that can carry a mark");
   return MarkedCopy{std::move(marked->bytes), std::move(marked->scheme), marked->resists,
                     std::move(marked->report_json)};
+}
+
+Result<MarkedCopy> mark_copy(std::string_view master, std::string_view media_type, const CopyLabel& label,
+                             std::string_view mark_key) {
+  MOAT_TRY(const CopyMarker marker, CopyMarker::prepare(master, media_type, mark_key));
+  return marker.mark(label);
 }
 
 }  // namespace moat::app

@@ -5,10 +5,12 @@
 // what traces it. Pure apart from the marking engine it calls: never touches the store or files.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "core/result.h"
+#include "mark/mark.h"
 
 namespace moat::app {
 
@@ -41,9 +43,25 @@ bool marks_kind(std::string_view media_type);
 // The report of a copy handed out unmarked, saying why (as mark_copy writes it).
 std::string unmarked_report(std::string_view why);
 
+// A master prepared once for every copy a release makes of it: parsed, its carriers and code
+// chosen once, then marked per recipient. A master of a kind moat does not mark, or that the
+// engine cannot parse or finds no carrier in, gives unmarked copies with the reason.
+class CopyMarker {
+ public:
+  // `media_type` and `mark_key` as for mark_copy below. Errors: internal faults only.
+  static Result<CopyMarker> prepare(std::string_view master, std::string_view media_type, std::string_view mark_key);
+  Result<MarkedCopy> mark(const CopyLabel& label) const;
+
+ private:
+  std::string master_;  // for unmarked copies
+  std::optional<mark::Master> marker_;
+  std::string why_unmarked_;
+};
+
 // Marks `master` (media type as detected by the file records: "application/pdf", "model/step",
 // "application/vnd.gerber", "application/x-excellon", or anything else) for one recipient, with
-// the workspace's 32-byte mark key. Pure apart from the engine it calls; never touches the store.
+// the workspace's 32-byte mark key (CopyMarker::prepare then mark). Pure apart from the engine it
+// calls; never touches the store.
 Result<MarkedCopy> mark_copy(std::string_view master, std::string_view media_type,
                              const CopyLabel& label, std::string_view mark_key);
 

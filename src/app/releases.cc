@@ -331,12 +331,13 @@ Result<std::vector<Planned>> make_copies(Workspace& workspace, const Subject& s,
     if (sha256_hex(master) != file.sha256) {
       return Error(ErrorCode::kIntegrity, "files/" + file.id, "the vault's content does not match the file's SHA-256");
     }
+    MOAT_TRY(const CopyMarker marker, CopyMarker::prepare(master, file.media_type, key));
     for (const json& person : s.people) {
       const std::string copy_id = next_id(copy_ids, "C");
       copy_ids.push_back(copy_id);
       const CopyLabel label{copy_id, release_id, text(person, "id"), text(person, "name"), text(s.supplier, "id"),
                             text(s.supplier, "legal_name"), workspace.config().company, request.today.to_string()};
-      MOAT_TRY(MarkedCopy marked, mark_copy(master, file.media_type, label, key));
+      MOAT_TRY(MarkedCopy marked, marker.mark(label));
       Planned planned{{copy_id, text(person, "id"), file.id, file.revision, file.name, sha256_hex(marked.bytes), "", "",
                        marked.scheme, marked.resists_collusion},
                       std::move(marked.report_json)};

@@ -2,10 +2,12 @@
 #include "app/tracing.h"
 
 #include <algorithm>
+#include <map>
 #include <optional>
 
 #include <nlohmann/json.hpp>
 
+#include "app/accounts.h"
 #include "app/blobs.h"
 #include "app/design_files.h"
 #include "app/file_kinds.h"
@@ -108,8 +110,32 @@ struct Candidate {
 
 double fit(const mark::Trace& t) { return t.reading.confidence * t.reading.matched; }
 
+// The vault's masters prepared for reading marks (parsed, carriers chosen), each at most once per
+// trace: a ZIP's members are read against the same masters.
+class PreparedMasters {
+ public:
+  explicit PreparedMasters(std::string key) : key_(std::move(key)) {}
+  // nullptr when the master does not parse as `scheme`.
+  Result<const mark::Master*> get(Workspace& workspace, const DesignFile& master, const std::string& scheme) {
+    auto found = cache_.find(master.id);
+    if (found == cache_.end()) {
+      MOAT_TRY(const std::string bytes, load_blob(workspace, master.blob));
+      Result<mark::Master> prepared = mark::Master::prepare(bytes, scheme, key_);
+      if (!prepared.ok() && prepared.error().code() != ErrorCode::kInput) return prepared.error();
+      std::optional<mark::Master> entry;
+      if (prepared.ok()) entry = std::move(*prepared);
+      found = cache_.emplace(master.id, std::move(entry)).first;
+    }
+    return found->second ? &*found->second : nullptr;
+  }
+
+ private:
+  std::string key_;
+  std::map<std::string, std::optional<mark::Master>> cache_;
+};
+
 Result<std::optional<Candidate>> best_master(Workspace& workspace, std::string_view suspect, const std::string& scheme,
-                                             const std::vector<DesignFile>& masters, const std::string& key) {
+                                             const std::vector<DesignFile>& masters, PreparedMasters& prepared) {
   std::optional<Candidate> best;
   for (const DesignFile& master : masters) {
     if (scheme_of(master.media_type) != scheme) continue;
@@ -118,8 +144,9 @@ Result<std::optional<Candidate>> best_master(Workspace& workspace, std::string_v
     for (const json& c : copies) {
       if (text(c, "scheme") == scheme) ids.push_back(text(c, "id"));
     }
-    MOAT_TRY(const std::string bytes, load_blob(workspace, master.blob));
-    Result<mark::Trace> traced = mark::trace(suspect, bytes, scheme, key, ids);
+    MOAT_TRY(const mark::Master* marker, prepared.get(workspace, master, scheme));
+    if (!marker) continue;  // does not parse as its kind
+    Result<mark::Trace> traced = marker->trace(suspect, ids);
     if (!traced.ok()) {
       if (traced.error().code() == ErrorCode::kInput) continue;  // does not register on this master
       return traced.error();
@@ -176,7 +203,7 @@ void write_message(TraceOutcome& out) {
 
 // Traces one file (not a ZIP) against the vault.
 Result<TraceOutcome> trace_one(Workspace& workspace, std::string_view suspect, const std::vector<DesignFile>& masters,
-                               const std::string& key) {
+                               PreparedMasters& prepared) {
   TraceOutcome out;
   out.sha256 = sha256_hex(suspect);
   out.media_type = std::string(detect_media_type(suspect));
@@ -207,7 +234,7 @@ Result<TraceOutcome> trace_one(Workspace& workspace, std::string_view suspect, c
   out.verdict = "unknown";
   if (scheme.empty()) return out;
   out.scheme = scheme;
-  MOAT_TRY(const std::optional<Candidate> best, best_master(workspace, suspect, scheme, masters, key));
+  MOAT_TRY(const std::optional<Candidate> best, best_master(workspace, suspect, scheme, masters, prepared));
   if (!best) return out;
   MOAT_CHECK(fill_from_trace(workspace, out, *best));
   out.verdict = out.named.empty() ? "no-fingerprint" : "named";
@@ -217,12 +244,12 @@ Result<TraceOutcome> trace_one(Workspace& workspace, std::string_view suspect, c
 // A ZIP: each member traced on its own; the member naming someone with the strongest evidence
 // stands for the archive (a fabrication set's layers are marked one by one).
 Result<TraceOutcome> trace_archive(Workspace& workspace, std::string_view suspect, const std::string& name,
-                                   const std::vector<DesignFile>& masters, const std::string& key) {
+                                   const std::vector<DesignFile>& masters, PreparedMasters& prepared) {
   MOAT_TRY(const std::vector<ArchiveMember> members, zip_members(suspect, name));
   std::optional<TraceOutcome> best;
   for (const ArchiveMember& m : members) {
     if (scheme_of(detect_media_type(m.content)).empty()) continue;
-    MOAT_TRY(TraceOutcome one, trace_one(workspace, m.content, masters, key));
+    MOAT_TRY(TraceOutcome one, trace_one(workspace, m.content, masters, prepared));
     one.member = m.path;
     const auto strength = [](const TraceOutcome& t) {
       if (t.named.empty()) return t.verdict == "master" ? 0.5 : 0.0;
@@ -235,7 +262,7 @@ Result<TraceOutcome> trace_archive(Workspace& workspace, std::string_view suspec
     best->media_type = std::string(kZip);
     return std::move(*best);
   }
-  MOAT_TRY(TraceOutcome whole, trace_one(workspace, suspect, masters, key));
+  MOAT_TRY(TraceOutcome whole, trace_one(workspace, suspect, masters, prepared));
   return whole;
 }
 
@@ -251,14 +278,16 @@ json copy_json(const TracedCopy& c) {
 
 Result<TraceOutcome> trace_file(Workspace& workspace, const Session& session, std::string_view suspect,
                                 const std::string& name) {
+  MOAT_CHECK(require_role(workspace, session, kTracers, "trace a file against the vault's masters"));
   if (suspect.empty()) return input_error(name, "the file is empty");
   MOAT_TRY(const std::vector<DesignFile> masters, list_files(workspace, {"", "", true}));
   MOAT_TRY(const std::string key, workspace.mark_key());
+  PreparedMasters prepared(key);
   TraceOutcome out;
   if (detect_media_type(suspect) == kZip) {
-    MOAT_TRY(out, trace_archive(workspace, suspect, name, masters, key));
+    MOAT_TRY(out, trace_archive(workspace, suspect, name, masters, prepared));
   } else {
-    MOAT_TRY(out, trace_one(workspace, suspect, masters, key));
+    MOAT_TRY(out, trace_one(workspace, suspect, masters, prepared));
   }
   out.name = name;
   write_message(out);

@@ -5,7 +5,8 @@
 // of the same kind the marking engine registers the suspect against best. Every copy ever released
 // of that master is then scored (mark/mark.h) and those above the accusation threshold (at most
 // 1e-6 chance of naming any innocent, by design) are named with their release, recipient,
-// supplier, date and the agreement that binds the supplier. Every trace is a ledger event.
+// supplier, date and the agreement that binds the supplier. Every trace is a ledger event under
+// the session's actor, and only the roles that answer for the masters may trace.
 #pragma once
 
 #include <cstdint>
@@ -62,7 +63,9 @@ struct TraceOutcome {
   bool someone_named() const { return !named.empty(); }
 };
 
-// Traces `suspect` (its `name` as given, for the report and the ledger). Errors: kInput for an
+// Traces `suspect` (its `name` as given, for the report and the ledger) as the session's actor.
+// Once the workspace has accounts only kTracers may (app/accounts.h): anyone else is refused with
+// kConflict before any master is read, and the refusal is in the ledger. Errors: kInput for an
 // empty file; kInternal when the vault cannot be read.
 Result<TraceOutcome> trace_file(Workspace& workspace, const Session& session, std::string_view suspect,
                                 const std::string& name);

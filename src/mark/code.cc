@@ -19,16 +19,28 @@ double differ_score(double p, int8_t read) {
 }
 double agree_probability(double p, int8_t read) { return read == 1 ? p : 1 - p; }
 
-// sum_i ln E[exp(a g_i)] for an innocent copy: exact for each read position's bias.
-double log_mgf(const Code& code, const std::vector<int8_t>& read, double a) {
-  double sum = 0;
+// The read positions' terms of an innocent copy's score: with probability q it agrees with the
+// symbol read and gains `agree`, else it gains `differ` (negative).
+struct Terms {
+  std::vector<double> q, agree, differ;
+};
+
+Terms terms(const Code& code, const std::vector<int8_t>& read) {
+  Terms t;
   for (size_t i = 0; i < read.size() && i < code.bias.size(); ++i) {
     if (read[i] == kErased) continue;
     const double p = code.bias[i];
-    const double q = agree_probability(p, read[i]);
-    sum += std::log(q * std::exp(a * agree_score(p, read[i])) +
-                    (1 - q) * std::exp(a * differ_score(p, read[i])));
+    t.q.push_back(agree_probability(p, read[i]));
+    t.agree.push_back(agree_score(p, read[i]));
+    t.differ.push_back(differ_score(p, read[i]));
   }
+  return t;
+}
+
+// sum_i ln E[exp(a g_i)] for an innocent copy: exact for each read position's bias.
+double log_mgf(const Terms& t, double a) {
+  double sum = 0;
+  for (size_t i = 0; i < t.q.size(); ++i) sum += std::log(t.q[i] * std::exp(a * t.agree[i]) + (1 - t.q[i]) * std::exp(a * t.differ[i]));
   return sum;
 }
 
@@ -42,9 +54,16 @@ double minimise(F f, double a_max) {
   }
   double lo = best_a * 0.8, hi = std::min(a_max, best_a / 0.8);
   const double ratio = (std::sqrt(5.0) - 1) / 2;
-  for (int step = 0; step < 40; ++step) {
-    const double a1 = hi - ratio * (hi - lo), a2 = lo + ratio * (hi - lo);
-    if (f(a1) < f(a2)) hi = a2; else lo = a1;
+  double a1 = hi - ratio * (hi - lo), a2 = lo + ratio * (hi - lo);
+  double f1 = f(a1), f2 = f(a2);
+  for (int step = 0; step < 40; ++step) {  // each step keeps one of the two inner values
+    if (f1 < f2) {
+      hi = a2, a2 = a1, f2 = f1;
+      a1 = hi - ratio * (hi - lo), f1 = f(a1);
+    } else {
+      lo = a1, a1 = a2, f1 = f2;
+      a2 = lo + ratio * (hi - lo), f2 = f(a2);
+    }
   }
   return std::min(best, f((lo + hi) / 2));
 }
@@ -91,13 +110,13 @@ double score(const Code& code, const std::vector<uint8_t>& word, const std::vect
 
 double threshold(const Code& code, const std::vector<int8_t>& read, double epsilon) {
   const double log_inverse = std::log(1 / epsilon);
-  return minimise([&](double a) { return (log_mgf(code, read, a) + log_inverse) / a; },
-                  max_exponent(code));
+  const Terms t = terms(code, read);
+  return minimise([&](double a) { return (log_mgf(t, a) + log_inverse) / a; }, max_exponent(code));
 }
 
 double p_value(const Code& code, const std::vector<int8_t>& read, double observed) {
-  const double log_bound =
-      minimise([&](double a) { return log_mgf(code, read, a) - a * observed; }, max_exponent(code));
+  const Terms t = terms(code, read);
+  const double log_bound = minimise([&](double a) { return log_mgf(t, a) - a * observed; }, max_exponent(code));
   return std::min(1.0, std::exp(log_bound));
 }
 

@@ -150,31 +150,37 @@ class ExcellonFormat final : public PointsFormat {
     return head.starts_with("M48") || head.find("\nM48") != std::string_view::npos;
   }
 
- protected:
-  Result<PointSet> points(std::string_view text) const override {
-    MOAT_TRY(const DrillFile file, parse_drill(text));
-    PointSet set;
-    set.unit_mm = file.unit_mm();
-    for (const DrillOp& op : file.ops) set.points.push_back({op.x, op.y, op.fixed});
-    return set;
+ Result<std::unique_ptr<Parsed>> parse(std::string_view text) const override {
+    MOAT_TRY(DrillFile file, parse_drill(text));
+    auto out = std::make_unique<ParsedDrill>();
+    out->set.unit_mm = file.unit_mm();
+    out->set.points.reserve(file.ops.size());
+    for (const DrillOp& op : file.ops) out->set.points.push_back({op.x, op.y, op.fixed});
+    out->file = std::move(file);
+    return std::unique_ptr<Parsed>(std::move(out));
   }
-  std::string write(std::string_view master, const std::vector<Shift>& shifts) const override {
-    const DrillFile file = parse_drill(master).value();
-    std::string out;
-    size_t copied = 0;
-    bool moved_before = false;
-    for (size_t i = 0; i < file.ops.size(); ++i) {
-      const DrillOp& op = file.ops[i];
-      const bool moved = shifts[i].dx != 0 || shifts[i].dy != 0;
-      if (!moved && !(moved_before && (!op.has_x || !op.has_y))) continue;
-      out.append(master.substr(copied, op.coords_begin - copied));
-      out += "X" + format_value(file, op, op.x + shifts[i].dx) + "Y" + format_value(file, op, op.y + shifts[i].dy);
-      copied = op.coords_end;
-      moved_before = true;
+
+ private:
+  struct ParsedDrill final : Parsed {
+    DrillFile file;
+    std::string write(std::string_view master, const std::vector<Shift>& shifts) const override {
+      std::string out;
+      out.reserve(master.size() + master.size() / 50);
+      size_t copied = 0;
+      bool moved_before = false;
+      for (size_t i = 0; i < file.ops.size(); ++i) {
+        const DrillOp& op = file.ops[i];
+        const bool moved = shifts[i].dx != 0 || shifts[i].dy != 0;
+        if (!moved && !(moved_before && (!op.has_x || !op.has_y))) continue;
+        out.append(master.substr(copied, op.coords_begin - copied));
+        out += "X" + format_value(file, op, op.x + shifts[i].dx) + "Y" + format_value(file, op, op.y + shifts[i].dy);
+        copied = op.coords_end;
+        moved_before = true;
+      }
+      out.append(master.substr(copied));
+      return out;
     }
-    out.append(master.substr(copied));
-    return out;
-  }
+  };
 };
 
 }  // namespace

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // One marked file format behind one interface, so that adding a format is adding one file:
-// `embed` writes a codeword into a master's carriers, `read` registers a suspect against the
-// master and reads back one symbol per code position. Formats are pure (bytes in, bytes out)
+// `prepare` parses a master and chooses its carriers once, then `embed` writes a codeword into
+// them and `read` registers a suspect against the master and reads back one symbol per code
+// position. Formats are pure (bytes in, bytes out)
 // and keyed by the master's code secret (code.h), which decides where and how marks go.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +37,20 @@ struct Reading {
   std::string transform;        // how the suspect sits on the master, in words
 };
 
+// A master parsed once, its carriers chosen under one code secret, kept for every copy of a
+// release and every trace against that master (parsing and choosing carriers cost more than
+// writing a copy). Holds what it needs of the master's bytes itself.
+class PreparedMaster {
+ public:
+  virtual ~PreparedMaster() = default;
+  virtual Capacity capacity() const = 0;
+  // `codeword` has capacity().length bits; `stamp` is the visible text of formats that show one
+  // (PDF), ignored by the others.
+  virtual Result<Embedded> embed(const std::vector<uint8_t>& codeword, std::string_view stamp) const = 0;
+  // Fails (kInput) when the suspect does not parse or cannot be registered against the master.
+  virtual Result<Reading> read(std::string_view suspect) const = 0;
+};
+
 class Format {
  public:
   virtual ~Format() = default;
@@ -42,15 +58,15 @@ class Format {
   virtual std::string_view scheme() const = 0;
   // Whether `bytes` look like this format (a cheap check of the first bytes).
   virtual bool detect(std::string_view bytes) const = 0;
-  // Fails (kInput, located) when the master does not parse.
-  virtual Result<Capacity> capacity(std::string_view master, std::string_view secret) const = 0;
-  // `codeword` has capacity().length bits; `stamp` is the visible text of formats that show one
-  // (PDF), ignored by the others.
-  virtual Result<Embedded> embed(std::string_view master, std::string_view secret,
-                                 const std::vector<uint8_t>& codeword, std::string_view stamp) const = 0;
-  // Fails (kInput) when the suspect does not parse or cannot be registered against the master.
-  virtual Result<Reading> read(std::string_view suspect, std::string_view master,
-                               std::string_view secret) const = 0;
+  // Parses the master and chooses its carriers under `secret`. Fails (kInput, located) when the
+  // master does not parse.
+  virtual Result<std::unique_ptr<PreparedMaster>> prepare(std::string_view master, std::string_view secret) const = 0;
+
+  // One-off forms of the above, each preparing the master anew.
+  Result<Capacity> capacity(std::string_view master, std::string_view secret) const;
+  Result<Embedded> embed(std::string_view master, std::string_view secret, const std::vector<uint8_t>& codeword,
+                         std::string_view stamp) const;
+  Result<Reading> read(std::string_view suspect, std::string_view master, std::string_view secret) const;
 };
 
 // The format named `scheme`, or nullptr.

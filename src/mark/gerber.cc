@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "mark/gerber.h"
 
+#include <algorithm>
 #include <cmath>
-#include <map>
 #include <string>
 
+#include "mark/gerber_nets.h"
 #include "mark/points_format.h"
 
 namespace moat::mark {
@@ -21,24 +22,31 @@ std::string location(std::string_view text, size_t offset) {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-// Reads "[+-]digits" at `pos`, advancing it; the digits as written.
-bool read_number(std::string_view s, size_t& pos, bool& negative, std::string& digits) {
-  negative = false;
-  if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) negative = s[pos++] == '-';
-  const size_t start = pos;
-  while (pos < s.size() && is_digit(s[pos])) ++pos;
-  digits = std::string(s.substr(start, pos - start));
-  return !digits.empty();
+// A non-negative integer written at `pos` (advancing it), or -1 when no digit is there.
+int read_code(std::string_view s, size_t& pos) {
+  if (pos >= s.size() || !is_digit(s[pos])) return -1;
+  int value = 0;
+  for (; pos < s.size() && is_digit(s[pos]); ++pos) value = std::min(value * 10 + (s[pos] - '0'), 1 << 20);
+  return value;
 }
 
-// A coordinate in file units from its digits under the format statement.
-int64_t coordinate(const GerberFile& file, bool negative, std::string digits) {
+// Reads "[+-]digits" at `pos`, advancing it: the coordinate in file units under the format
+// statement (with trailing zeros omitted, the digits are the leading ones of the full width; at
+// most 18 digits are read).
+bool read_coordinate(const GerberFile& file, std::string_view s, size_t& pos, int64_t& value) {
+  bool negative = false;
+  if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) negative = s[pos++] == '-';
+  int64_t v = 0;
+  size_t count = 0;
+  for (; pos < s.size() && is_digit(s[pos]); ++pos, ++count)
+    if (count < 18) v = v * 10 + (s[pos] - '0');
+  if (count == 0) return false;
   if (file.omit_trailing) {
-    const size_t width = static_cast<size_t>(file.integer_digits + file.decimal_digits);
-    if (digits.size() < width) digits.append(width - digits.size(), '0');
+    const auto width = static_cast<size_t>(file.integer_digits + file.decimal_digits);
+    for (size_t k = count; k < width; ++k) v *= 10;
   }
-  const int64_t value = std::stoll(digits.substr(0, 18));
-  return negative ? -value : value;
+  value = negative ? -v : v;
+  return true;
 }
 
 // %FS[LT][AI]X<n><m>Y<n><m>*% and %MO(MM|IN)*%.
@@ -73,8 +81,7 @@ Status read_block(std::string_view text, size_t begin, size_t end, GerberFile& f
   size_t pos = 0;
   while (pos < block.size() && block[pos] == 'G') {
     size_t next = pos + 1;
-    while (next < block.size() && is_digit(block[next])) ++next;
-    const int code = next > pos + 1 ? std::stoi(std::string(block.substr(pos + 1, next - pos - 1))) : -1;
+    const int code = read_code(block, next);
     if (code == 4) return {};  // a comment
     if (code >= 1 && code <= 3) state.interpolation = code;
     if (code == 36) state.region = true;
@@ -87,11 +94,9 @@ Status read_block(std::string_view text, size_t begin, size_t end, GerberFile& f
   bool any = false, arc_offset = false;
   while (pos < block.size() && (block[pos] == 'X' || block[pos] == 'Y' || block[pos] == 'I' || block[pos] == 'J')) {
     const char letter = block[pos++];
-    bool negative = false;
-    std::string digits;
-    if (!read_number(block, pos, negative, digits))
+    int64_t value = 0;
+    if (!read_coordinate(file, block, pos, value))
       return input_error(location(text, begin + pos), std::string("a number is expected after ") + letter);
-    const int64_t value = coordinate(file, negative, digits);
     if (letter == 'X') op.x = value, op.has_x = true, op.coords_end = begin + pos;
     if (letter == 'Y') op.y = value, op.has_y = true, op.coords_end = begin + pos;
     arc_offset |= letter == 'I' || letter == 'J';
@@ -100,8 +105,7 @@ Status read_block(std::string_view text, size_t begin, size_t end, GerberFile& f
   int d = 0;
   if (pos < block.size() && block[pos] == 'D') {
     size_t next = pos + 1;
-    while (next < block.size() && is_digit(block[next])) ++next;
-    if (next > pos + 1) d = std::stoi(std::string(block.substr(pos + 1, next - pos - 1)));
+    d = std::max(0, read_code(block, next));
   }
   if (d >= 10 || (!any && d == 0)) return {};  // aperture selection or a command
   if (d == 0) d = state.last_d;                  // deprecated modal D code
@@ -118,8 +122,8 @@ Status read_block(std::string_view text, size_t begin, size_t end, GerberFile& f
   return {};
 }
 
-// A coordinate in file units written in the file's notation.
-std::string format_coordinate(const GerberFile& file, int64_t value) {
+// A coordinate in file units written in the file's notation, appended to `out`.
+void append_coordinate(const GerberFile& file, int64_t value, std::string& out) {
   const bool negative = value < 0;
   std::string digits = std::to_string(negative ? -value : value);
   if (file.omit_trailing) {
@@ -127,7 +131,8 @@ std::string format_coordinate(const GerberFile& file, int64_t value) {
     if (digits.size() < width) digits.insert(0, width - digits.size(), '0');
     while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
   }
-  return (negative ? "-" : "") + digits;
+  if (negative) out += '-';
+  out += digits;
 }
 
 class GerberFormat final : public PointsFormat {
@@ -138,33 +143,51 @@ class GerberFormat final : public PointsFormat {
     return head.find("%FS") != std::string_view::npos || head.find("%MO") != std::string_view::npos;
   }
 
- protected:
-  Result<PointSet> points(std::string_view text) const override {
+ Result<std::unique_ptr<Parsed>> parse(std::string_view text) const override {
     MOAT_TRY(GerberFile file, parse_gerber(text));
-    PointSet set;
-    set.unit_mm = file.unit_mm();
-    for (const GerberOp& op : file.ops) set.points.push_back({op.x, op.y, op.fixed});
-    return set;
+    auto out = std::make_unique<ParsedGerber>();
+    out->set.unit_mm = file.unit_mm();
+    out->set.points.reserve(file.ops.size());
+    for (const GerberOp& op : file.ops) out->set.points.push_back({op.x, op.y, op.fixed});
+    out->file = std::move(file);
+    return std::unique_ptr<Parsed>(std::move(out));
   }
-  std::string write(std::string_view master, const std::vector<Shift>& shifts) const override {
-    const GerberFile file = parse_gerber(master).value();
-    std::string out;
-    out.reserve(master.size() + master.size() / 50);
-    size_t copied = 0;
-    bool moved_before = false;
-    for (size_t i = 0; i < file.ops.size(); ++i) {
-      const GerberOp& op = file.ops[i];
-      const Shift s = shifts[i];
-      const bool moved = s.dx != 0 || s.dy != 0;
-      if (!moved && !(moved_before && (!op.has_x || !op.has_y))) continue;
-      out.append(master.substr(copied, op.coords_begin - copied));
-      out += "X" + format_coordinate(file, op.x + s.dx) + "Y" + format_coordinate(file, op.y + s.dy);
-      copied = std::max(op.coords_begin, op.coords_end);
-      moved_before = true;
+
+ protected:
+  // Points whose copper is near another net (or barely touches its own) stay where they are, so
+  // that no copy brings two nets closer than the master's smallest clearance (gerber_nets.h).
+  Status protect(std::string_view master, PointSet& set) const override {
+    MOAT_TRY(const auto crowded, crowded_points(master, kMaxShiftMicrons / 1000));
+    for (FilePoint& p : set.points)
+      if (std::binary_search(crowded.begin(), crowded.end(), std::pair{p.x, p.y})) p.fixed = true;
+    return {};
+  }
+
+ private:
+  struct ParsedGerber final : Parsed {
+    GerberFile file;
+    std::string write(std::string_view master, const std::vector<Shift>& shifts) const override {
+      std::string out;
+      out.reserve(master.size() + master.size() / 50);
+      size_t copied = 0;
+      bool moved_before = false;
+      for (size_t i = 0; i < file.ops.size(); ++i) {
+        const GerberOp& op = file.ops[i];
+        const Shift s = shifts[i];
+        const bool moved = s.dx != 0 || s.dy != 0;
+        if (!moved && !(moved_before && (!op.has_x || !op.has_y))) continue;
+        out.append(master.substr(copied, op.coords_begin - copied));
+        out += 'X';
+        append_coordinate(file, op.x + s.dx, out);
+        out += 'Y';
+        append_coordinate(file, op.y + s.dy, out);
+        copied = std::max(op.coords_begin, op.coords_end);
+        moved_before = true;
+      }
+      out.append(master.substr(copied));
+      return out;
     }
-    out.append(master.substr(copied));
-    return out;
-  }
+  };
 };
 
 }  // namespace
@@ -173,6 +196,7 @@ double GerberFile::unit_mm() const { return (metric ? 1.0 : 25.4) / std::pow(10.
 
 Result<GerberFile> parse_gerber(std::string_view text) {
   GerberFile file;
+  file.ops.reserve(text.size() / 16);
   ParseState state;
   size_t pos = 0;
   bool saw_format = false;

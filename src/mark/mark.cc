@@ -52,15 +52,38 @@ std::string detect_scheme(std::string_view bytes) {
   return "";
 }
 
-Result<Marked> mark(std::string_view master, std::string_view scheme, std::string_view mark_key,
-                    std::string_view copy_id, std::string_view stamp) {
+Result<Capacity> Format::capacity(std::string_view master, std::string_view secret) const {
+  MOAT_TRY(const std::unique_ptr<PreparedMaster> prepared, prepare(master, secret));
+  return prepared->capacity();
+}
+
+Result<Embedded> Format::embed(std::string_view master, std::string_view secret, const std::vector<uint8_t>& codeword,
+                               std::string_view stamp) const {
+  MOAT_TRY(const std::unique_ptr<PreparedMaster> prepared, prepare(master, secret));
+  return prepared->embed(codeword, stamp);
+}
+
+Result<Reading> Format::read(std::string_view suspect, std::string_view master, std::string_view secret) const {
+  MOAT_TRY(const std::unique_ptr<PreparedMaster> prepared, prepare(master, secret));
+  return prepared->read(suspect);
+}
+
+Result<Master> Master::prepare(std::string_view master, std::string_view scheme, std::string_view mark_key) {
   MOAT_TRY(const Format* format, named(scheme));
-  const std::string secret = code_secret(mark_key, sha256(master));
-  MOAT_TRY(const Capacity capacity, format->capacity(master, secret));
-  const Code code = make_code(secret, capacity.length, design_colluders(capacity.length));
-  MOAT_TRY(Embedded embedded, format->embed(master, secret, codeword(code, secret, copy_id), stamp));
-  Marked out{std::move(embedded.bytes), std::string(scheme), capacity.length, embedded.carriers,
-             resists(capacity.length), embedded.min_shift, embedded.max_shift, ""};
+  Master out;
+  out.scheme_ = std::string(scheme);
+  out.secret_ = code_secret(mark_key, sha256(master));
+  MOAT_TRY(std::unique_ptr<PreparedMaster> prepared, format->prepare(master, out.secret_));
+  out.capacity_ = prepared->capacity();
+  out.code_ = make_code(out.secret_, out.capacity_.length, design_colluders(out.capacity_.length));
+  out.prepared_ = std::move(prepared);
+  return out;
+}
+
+Result<Marked> Master::mark(std::string_view copy_id, std::string_view stamp) const {
+  MOAT_TRY(Embedded embedded, prepared_->embed(codeword(code_, secret_, copy_id), stamp));
+  Marked out{std::move(embedded.bytes), scheme_, capacity_.length, embedded.carriers,
+             resists(capacity_.length), embedded.min_shift, embedded.max_shift, ""};
   out.report_json = "{\"scheme\":\"" + out.scheme + "\",\"length\":" + std::to_string(out.length) +
                     ",\"carriers\":" + std::to_string(out.carriers) + ",\"resists\":" +
                     std::to_string(out.resists) + ",\"deviation_um\":{\"min\":" + number(out.min_shift) +
@@ -68,26 +91,33 @@ Result<Marked> mark(std::string_view master, std::string_view scheme, std::strin
   return out;
 }
 
-Result<Trace> trace(std::string_view suspect, std::string_view master, std::string_view scheme,
-                    std::string_view mark_key, const std::vector<std::string>& copy_ids) {
-  MOAT_TRY(const Format* format, named(scheme));
-  const std::string secret = code_secret(mark_key, sha256(master));
-  MOAT_TRY(const Capacity capacity, format->capacity(master, secret));
-  const Code code = make_code(secret, capacity.length, design_colluders(capacity.length));
+Result<Trace> Master::trace(std::string_view suspect, const std::vector<std::string>& copy_ids) const {
   Trace out;
-  MOAT_TRY(out.reading, format->read(suspect, master, secret));
+  MOAT_TRY(out.reading, prepared_->read(suspect));
   out.symbols_read = static_cast<size_t>(std::count_if(out.reading.symbols.begin(), out.reading.symbols.end(),
                                                        [](int8_t s) { return s != kErased; }));
   out.epsilon = kFalseAccusation;
   const double per_copy = kFalseAccusation / static_cast<double>(std::max<size_t>(1, copy_ids.size()));
-  out.threshold = threshold(code, out.reading.symbols, per_copy);
+  out.threshold = threshold(code_, out.reading.symbols, per_copy);
   for (const std::string& id : copy_ids) {
-    CopyScore s{id, score(code, codeword(code, secret, id), out.reading.symbols)};
-    s.p_value = p_value(code, out.reading.symbols, s.score);
+    CopyScore s{id, score(code_, codeword(code_, secret_, id), out.reading.symbols)};
+    s.p_value = p_value(code_, out.reading.symbols, s.score);
     s.accused = out.symbols_read > 0 && s.score > out.threshold;
     out.copies.push_back(s);
   }
   return out;
+}
+
+Result<Marked> mark(std::string_view master, std::string_view scheme, std::string_view mark_key,
+                    std::string_view copy_id, std::string_view stamp) {
+  MOAT_TRY(const Master prepared, Master::prepare(master, scheme, mark_key));
+  return prepared.mark(copy_id, stamp);
+}
+
+Result<Trace> trace(std::string_view suspect, std::string_view master, std::string_view scheme,
+                    std::string_view mark_key, const std::vector<std::string>& copy_ids) {
+  MOAT_TRY(const Master prepared, Master::prepare(master, scheme, mark_key));
+  return prepared.trace(suspect, copy_ids);
 }
 
 }  // namespace moat::mark

@@ -5,11 +5,13 @@
 // key in, bytes and reports out.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/result.h"
+#include "mark/code.h"
 #include "mark/format.h"
 
 namespace moat::mark {
@@ -24,9 +26,10 @@ struct Marked {
   std::string report_json;  // {"scheme", "length", "carriers", "resists", "deviation_um", ...}
 };
 
-// Marks `master` in format `scheme` for copy `copy_id`; `stamp` is the visible text of formats
-// that show one (PDF: recipient, company, date, release). Fails (kInput, located) when the
-// master does not parse as that format; kNotFound for an unknown scheme.
+// Marks `master` in format `scheme` for copy `copy_id` (Master::prepare then mark: to mark one
+// master for several copies, prepare it once); `stamp` is the visible text of formats that show
+// one (PDF: recipient, company, date, release). Fails (kInput, located) when the master does not
+// parse as that format; kNotFound for an unknown scheme.
 Result<Marked> mark(std::string_view master, std::string_view scheme, std::string_view mark_key,
                     std::string_view copy_id, std::string_view stamp = "");
 
@@ -45,7 +48,33 @@ struct Trace {
   std::vector<CopyScore> copies;  // in the order given, scored
 };
 
-// Reads the mark of `suspect` against `master` and scores every copy id of that master.
+// A master prepared under the mark key: parsed once, its carriers and code chosen once, then
+// marked for every copy of a release and read against in every trace. Cheap to move and to
+// share between threads (nothing in it changes after prepare).
+class Master {
+ public:
+  // Fails (kInput, located) when the master does not parse as `scheme`'s format; kNotFound for
+  // an unknown scheme.
+  static Result<Master> prepare(std::string_view master, std::string_view scheme, std::string_view mark_key);
+
+  // The copy for `copy_id`; `stamp` as for mark() above.
+  Result<Marked> mark(std::string_view copy_id, std::string_view stamp = "") const;
+  // Reads the mark of `suspect` and scores every copy id. Fails (kInput) when the suspect cannot
+  // be registered against the master.
+  Result<Trace> trace(std::string_view suspect, const std::vector<std::string>& copy_ids) const;
+
+  const std::string& scheme() const { return scheme_; }
+  size_t length() const { return capacity_.length; }
+
+ private:
+  std::string scheme_, secret_;
+  Capacity capacity_;
+  Code code_;
+  std::shared_ptr<const PreparedMaster> prepared_;
+};
+
+// Reads the mark of `suspect` against `master` and scores every copy id of that master
+// (Master::prepare then trace).
 // Fails (kInput) when the suspect cannot be registered against the master.
 Result<Trace> trace(std::string_view suspect, std::string_view master, std::string_view scheme,
                     std::string_view mark_key, const std::vector<std::string>& copy_ids);

@@ -296,20 +296,18 @@ std::string write(QPDF& pdf) {
   return {reinterpret_cast<const char*>(buffer->getBuffer()), buffer->getSize()};
 }
 
-class PdfFormat final : public Format {
- public:
-  std::string_view scheme() const override { return "pdf"; }
-  bool detect(std::string_view bytes) const override { return bytes.substr(0, 1024).find("%PDF-") != std::string_view::npos; }
-
-  Result<Capacity> capacity(std::string_view master, std::string_view secret) const override {
+// Marking and reading one PDF: each call opens the documents anew (a copy is written by qpdf from
+// a document of its own), so a prepared PDF master keeps only its bytes and its capacity.
+struct PdfCodec {
+  static Result<Capacity> capacity(std::string_view master, std::string_view secret) {
     MOAT_TRY(auto pdf, open(master));
     MOAT_TRY(const Contents contents, interpret(*pdf));
     const PdfCarriers c = carriers_of(contents, secret);
     return Capacity{c.subpath.size(), c.layout.length};
   }
 
-  Result<Embedded> embed(std::string_view master, std::string_view secret, const std::vector<uint8_t>& codeword,
-                         std::string_view text) const override {
+  static Result<Embedded> embed(std::string_view master, std::string_view secret, const std::vector<uint8_t>& codeword,
+                                std::string_view text) {
     MOAT_TRY(auto pdf, open(master));
     MOAT_TRY(Contents contents, interpret(*pdf));
     const PdfCarriers c = carriers_of(contents, secret);
@@ -360,7 +358,7 @@ class PdfFormat final : public Format {
     }
   }
 
-  Result<Reading> read(std::string_view suspect, std::string_view master, std::string_view secret) const override {
+  static Result<Reading> read(std::string_view suspect, std::string_view master, std::string_view secret) {
     MOAT_TRY(auto master_pdf, open(master));
     MOAT_TRY(const Contents master_contents, interpret(*master_pdf));
     MOAT_TRY(auto suspect_pdf, open(suspect));
@@ -399,6 +397,32 @@ class PdfFormat final : public Format {
     return out;
   }
 };
+
+class PreparedPdf final : public PreparedMaster {
+ public:
+  PreparedPdf(std::string master, std::string secret, Capacity capacity)
+      : master_(std::move(master)), secret_(std::move(secret)), capacity_(capacity) {}
+  Capacity capacity() const override { return capacity_; }
+  Result<Embedded> embed(const std::vector<uint8_t>& codeword, std::string_view stamp) const override {
+    return PdfCodec::embed(master_, secret_, codeword, stamp);
+  }
+  Result<Reading> read(std::string_view suspect) const override { return PdfCodec::read(suspect, master_, secret_); }
+
+ private:
+  std::string master_, secret_;
+  Capacity capacity_;
+};
+
+class PdfFormat final : public Format {
+ public:
+  std::string_view scheme() const override { return "pdf"; }
+  bool detect(std::string_view bytes) const override { return bytes.substr(0, 1024).find("%PDF-") != std::string_view::npos; }
+  Result<std::unique_ptr<PreparedMaster>> prepare(std::string_view master, std::string_view secret) const override {
+    MOAT_TRY(const Capacity capacity, PdfCodec::capacity(master, secret));
+    return std::unique_ptr<PreparedMaster>(std::make_unique<PreparedPdf>(std::string(master), std::string(secret), capacity));
+  }
+};
+
 }  // namespace
 
 std::unique_ptr<Format> make_pdf_format() { return std::make_unique<PdfFormat>(); }

@@ -6,56 +6,13 @@
 #include <limits>
 #include <numbers>
 #include <random>
-#include <unordered_map>
 
 #include "mark/prf.h"
 
 namespace moat::mark {
 namespace {
 
-// Points bucketed in square cells, for neighbour queries.
-class Grid {
- public:
-  Grid(const std::vector<Point>& points, double cell) : points_(points), cell_(cell) {
-    for (size_t i = 0; i < points.size(); ++i) cells_[key(cell_of(points[i].x), cell_of(points[i].y))].push_back(i);
-  }
-  // The index of the point nearest `p` within `radius` (<= cell), or npos.
-  size_t nearest(Point p, double radius) const {
-    size_t best = npos;
-    double best_d2 = radius * radius;
-    visit(p, radius, [&](size_t i, double d2) {
-      if (d2 <= best_d2) best_d2 = d2, best = i;
-    });
-    return best;
-  }
-  // Calls f(index, squared distance) for the points within `radius` of p.
-  template <typename F>
-  void visit(Point p, double radius, F f) const {
-    const int64_t x0 = cell_of(p.x - radius), x1 = cell_of(p.x + radius);
-    const int64_t y0 = cell_of(p.y - radius), y1 = cell_of(p.y + radius);
-    for (int64_t cx = x0; cx <= x1; ++cx) {
-      for (int64_t cy = y0; cy <= y1; ++cy) {
-        const auto found = cells_.find(key(cx, cy));
-        if (found == cells_.end()) continue;
-        for (const size_t i : found->second) {
-          const double ddx = points_[i].x - p.x, ddy = points_[i].y - p.y;
-          const double d2 = ddx * ddx + ddy * ddy;
-          if (d2 <= radius * radius) f(i, d2);
-        }
-      }
-    }
-  }
-  static constexpr size_t npos = std::numeric_limits<size_t>::max();
-
- private:
-  int64_t cell_of(double v) const { return static_cast<int64_t>(std::floor(v / cell_)); }
-  static uint64_t key(int64_t cx, int64_t cy) {
-    return (static_cast<uint64_t>(cx) * 0x9E3779B97F4A7C15ULL) ^ static_cast<uint64_t>(cy);
-  }
-  const std::vector<Point>& points_;
-  double cell_;
-  std::unordered_map<uint64_t, std::vector<size_t>> cells_;
-};
+using Grid = PointGrid;
 
 double distance(Point a, Point b) { return std::hypot(a.x - b.x, a.y - b.y); }
 
@@ -163,6 +120,56 @@ Candidate search(const std::vector<Point>& master, const Grid& master_grid,
 
 }  // namespace
 
+PointGrid::PointGrid(const std::vector<Point>& points, double cell) : cell_(cell) {
+  std::vector<std::pair<uint64_t, uint32_t>> keyed(points.size());
+  for (size_t i = 0; i < points.size(); ++i) keyed[i] = {key(cell_of(points[i].x), cell_of(points[i].y)), static_cast<uint32_t>(i)};
+  std::sort(keyed.begin(), keyed.end());
+  entries_.reserve(points.size());
+  for (size_t i = 0; i < keyed.size(); ++i) {
+    if (i == 0 || keyed[i].first != keyed[i - 1].first) {
+      keys_.push_back(keyed[i].first);
+      starts_.push_back(static_cast<uint32_t>(i));
+    }
+    entries_.push_back({points[keyed[i].second], keyed[i].second});
+  }
+  starts_.push_back(static_cast<uint32_t>(entries_.size()));
+  size_t slots = 16;
+  while (slots < 2 * keys_.size()) slots *= 2;
+  slots_.assign(slots, kEmpty);
+  for (size_t c = 0; c < keys_.size(); ++c) {
+    size_t at = slot_of(keys_[c]);
+    while (slots_[at] != kEmpty) at = (at + 1) & (slots_.size() - 1);
+    slots_[at] = static_cast<uint32_t>(c);
+  }
+}
+
+size_t PointGrid::nearest(Point p, double radius) const {
+  size_t best = npos;
+  double best_d2 = radius * radius;
+  visit(p, radius, [&](size_t i, double d2) {
+    if (d2 <= best_d2) best_d2 = d2, best = i;
+  });
+  return best;
+}
+
+int64_t PointGrid::cell_of(double v) const { return static_cast<int64_t>(std::floor(v / cell_)); }
+
+uint64_t PointGrid::key(int64_t cx, int64_t cy) {
+  return (static_cast<uint64_t>(cx) * 0x9E3779B97F4A7C15ULL) ^ static_cast<uint64_t>(cy);
+}
+
+size_t PointGrid::slot_of(uint64_t k) const { return static_cast<size_t>((k * 0xD6E8FEB86659FD93ULL) >> 32) & (slots_.size() - 1); }
+
+std::pair<size_t, size_t> PointGrid::cell(int64_t cx, int64_t cy) const {
+  if (slots_.empty()) return {0, 0};
+  const uint64_t k = key(cx, cy);
+  for (size_t at = slot_of(k);; at = (at + 1) & (slots_.size() - 1)) {
+    const uint32_t c = slots_[at];
+    if (c == kEmpty) return {0, 0};
+    if (keys_[c] == k) return {starts_[c], starts_[c + 1]};
+  }
+}
+
 std::vector<size_t> isolated(const std::vector<Point>& points, const std::vector<size_t>& candidates) {
   const Grid grid(points, kIsolation);
   std::vector<size_t> out;
@@ -176,9 +183,17 @@ std::vector<size_t> isolated(const std::vector<Point>& points, const std::vector
   return out;
 }
 
+PlanarMaster::PlanarMaster(std::vector<Point> master_points)
+    : points(std::move(master_points)), grid(points, kMatchTolerance) {}
+
 Result<Registration> register_points(const std::vector<Point>& master, const std::vector<Point>& suspect) {
+  return register_points(PlanarMaster(master), suspect);
+}
+
+Result<Registration> register_points(const PlanarMaster& prepared, const std::vector<Point>& suspect) {
+  const std::vector<Point>& master = prepared.points;
+  const Grid& master_grid = prepared.grid;
   if (master.empty() || suspect.size() < 3) return input_error("", "too few points to register the file");
-  const Grid master_grid(master, kMatchTolerance);
   const std::vector<size_t> sample = spread_sample(suspect.size(), 200);
   Candidate best{Rigid{}, matches(master_grid, master, suspect, sample, Rigid{}).size()};
   if (best.inliers < sample.size() / 2) {
@@ -192,7 +207,14 @@ Result<Registration> register_points(const std::vector<Point>& master, const std
   std::vector<std::pair<Point, Point>> pairs;
   for (int round = 0; round < 2; ++round) {
     pairs = matches(master_grid, master, suspect, all, r);
-    if (pairs.size() >= 3) r = refine(pairs);
+    if (pairs.size() < 3) break;
+    const Rigid refined = refine(pairs);
+    // A second round only when the fit moved the suspect by more than a small share of the
+    // match tolerance (0.1 µm, or 0.1 µm over 1 m of rotation): else it matches the same points.
+    const bool moved = std::abs(refined.sin - r.sin) > 1e-7 || std::abs(refined.dx - r.dx) > 1e-4 ||
+                       std::abs(refined.dy - r.dy) > 1e-4;
+    r = refined;
+    if (!moved) break;
   }
   Registration out{r, static_cast<double>(pairs.size()) / static_cast<double>(suspect.size()), pairs.size()};
   return out;

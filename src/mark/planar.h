@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
 #include <string_view>
 #include <vector>
 
@@ -30,6 +31,52 @@ struct Rigid {
   }
 };
 
+// Points bucketed in square cells for neighbour queries: built once (a master's points are
+// indexed once and queried for every copy and suspect), a few flat arrays, no node per cell.
+class PointGrid {
+ public:
+  PointGrid() = default;
+  PointGrid(const std::vector<Point>& points, double cell);
+  static constexpr size_t npos = SIZE_MAX;
+  // The index of the point nearest `p` within `radius`, or npos.
+  size_t nearest(Point p, double radius) const;
+  // Calls f(index, squared distance) for the points within `radius` of p.
+  template <typename F>
+  void visit(Point p, double radius, F f) const {
+    const int64_t x0 = cell_of(p.x - radius), x1 = cell_of(p.x + radius);
+    const int64_t y0 = cell_of(p.y - radius), y1 = cell_of(p.y + radius);
+    const double r2 = radius * radius;
+    for (int64_t cx = x0; cx <= x1; ++cx) {
+      for (int64_t cy = y0; cy <= y1; ++cy) {
+        const auto [begin, end] = cell(cx, cy);
+        for (size_t k = begin; k < end; ++k) {
+          const double ddx = entries_[k].at.x - p.x, ddy = entries_[k].at.y - p.y;
+          const double d2 = ddx * ddx + ddy * ddy;
+          if (d2 <= r2) f(static_cast<size_t>(entries_[k].index), d2);
+        }
+      }
+    }
+  }
+
+ private:
+  struct Entry {
+    Point at;
+    uint32_t index = 0;
+  };
+  int64_t cell_of(double v) const;
+  static uint64_t key(int64_t cx, int64_t cy);
+  std::pair<size_t, size_t> cell(int64_t cx, int64_t cy) const;  // [begin, end) in entries_
+
+  double cell_ = 1;
+  std::vector<uint64_t> keys_;     // one per non-empty cell
+  std::vector<uint32_t> starts_;   // where each cell's entries begin (one more than keys_)
+  std::vector<Entry> entries_;     // grouped by cell
+  // An open-addressing table from a cell's key to its index in keys_ (kEmpty: free slot).
+  static constexpr uint32_t kEmpty = UINT32_MAX;
+  size_t slot_of(uint64_t k) const;
+  std::vector<uint32_t> slots_;
+};
+
 // How the suspect sits on the master: the transform and the share of suspect points it explains.
 struct Registration {
   Rigid transform;
@@ -46,8 +93,16 @@ inline constexpr double kIsolation = 0.025;
 // into `points`).
 std::vector<size_t> isolated(const std::vector<Point>& points, const std::vector<size_t>& candidates);
 
+// A master's points indexed for registration, once per master.
+struct PlanarMaster {
+  explicit PlanarMaster(std::vector<Point> master_points);
+  std::vector<Point> points;
+  PointGrid grid;  // cells of kMatchTolerance
+};
+
 // Finds the rigid transform carrying master points onto the suspect's. Fails (kInput) when no
 // transform explains at least a tenth of the suspect.
+Result<Registration> register_points(const PlanarMaster& master, const std::vector<Point>& suspect);
 Result<Registration> register_points(const std::vector<Point>& master, const std::vector<Point>& suspect);
 
 // For each carrier (a master point and its unit shift `direction` times `length` mm), the shift

@@ -2,6 +2,7 @@
 #include "mark/points_format.h"
 
 #include <cmath>
+#include <cstdint>
 #include <map>
 #include <optional>
 
@@ -58,68 +59,96 @@ Point to_mm(const PointsFormat::Shift& s, double unit_mm) {
   return {static_cast<double>(s.dx) * unit_mm, static_cast<double>(s.dy) * unit_mm};
 }
 
+// A Gerber or Excellon master parsed once with its carriers chosen: each copy only writes the
+// moved coordinates, each trace only parses the suspect.
+class PreparedPoints final : public PreparedMaster {
+ public:
+  PreparedPoints(std::string master, std::unique_ptr<PointsFormat::Parsed> parsed, std::string_view secret,
+                 const PointsFormat& format)
+      : master_(std::move(master)), parsed_(std::move(parsed)), format_(format),
+        carriers_(carriers_of(parsed_->set, secret)), registration_(carriers_.all_mm) {
+    std::map<std::pair<int64_t, int64_t>, uint32_t> carrier_at;
+    for (size_t i = 0; i < carriers_.at.size(); ++i) carrier_at[carriers_.at[i]] = static_cast<uint32_t>(i);
+    const auto& points = parsed_->set.points;
+    carrier_of_point_.assign(points.size(), kNone);
+    for (size_t i = 0; i < points.size(); ++i) {
+      const auto found = carrier_at.find({points[i].x, points[i].y});
+      if (found != carrier_at.end()) carrier_of_point_[i] = found->second;
+    }
+    for (size_t i = 0; i < carriers_.at.size(); ++i) {
+      carriers_mm_.push_back({static_cast<double>(carriers_.at[i].first) * carriers_.unit_mm,
+                              static_cast<double>(carriers_.at[i].second) * carriers_.unit_mm});
+      shifts_mm_.push_back(to_mm(carriers_.shift[i], carriers_.unit_mm));
+    }
+  }
+
+  Capacity capacity() const override { return Capacity{carriers_.at.size(), carriers_.layout.length}; }
+
+  Result<Embedded> embed(const std::vector<uint8_t>& codeword, std::string_view) const override {
+    const Carriers& c = carriers_;
+    if (codeword.size() != c.layout.length) return internal_error("codeword length does not match the master");
+    Embedded out;
+    out.min_shift = c.at.empty() ? 0 : 1e9;
+    for (size_t i = 0; i < c.at.size(); ++i) {
+      const Point mm = to_mm(c.shift[i], c.unit_mm);
+      const double microns = std::hypot(mm.x, mm.y) * 1000;
+      out.min_shift = std::min(out.min_shift, microns);
+      out.max_shift = std::max(out.max_shift, microns);
+    }
+    std::vector<PointsFormat::Shift> shifts(carrier_of_point_.size());
+    for (size_t i = 0; i < shifts.size(); ++i) {
+      const uint32_t carrier = carrier_of_point_[i];
+      if (carrier == kNone) continue;
+      const int64_t sign = codeword[c.layout.position[carrier]] ? 1 : -1;
+      shifts[i] = {sign * c.shift[carrier].dx, sign * c.shift[carrier].dy};
+    }
+    out.bytes = parsed_->write(master_, shifts);
+    out.carriers = c.at.size();
+    out.details = "{\"points\":" + std::to_string(c.all_mm.size()) + ",\"unit_um\":" +
+                  std::to_string(c.unit_mm * 1000) + "}";
+    return out;
+  }
+
+  Result<Reading> read(std::string_view suspect) const override {
+    MOAT_TRY(const std::unique_ptr<PointsFormat::Parsed> parsed, format_.parse(suspect));
+    const PointsFormat::PointSet& suspect_set = parsed->set;
+    std::vector<Point> suspect_mm;
+    suspect_mm.reserve(suspect_set.points.size());
+    for (const PointsFormat::FilePoint& p : suspect_set.points)
+      suspect_mm.push_back({static_cast<double>(p.x) * suspect_set.unit_mm, static_cast<double>(p.y) * suspect_set.unit_mm});
+    MOAT_TRY(const Registration reg, register_points(registration_, suspect_mm));
+    const std::vector<double> shifts = read_shifts(carriers_mm_, shifts_mm_, suspect_mm, reg.transform);
+    size_t found = 0;
+    for (const double s : shifts) found += std::isnan(s) ? 0u : 1u;
+    Reading out;
+    out.symbols = symbols(carriers_.layout, shifts);
+    out.confidence = carriers_.at.empty() ? 0 : static_cast<double>(found) / static_cast<double>(carriers_.at.size());
+    out.matched = reg.matched;
+    const double degrees = std::atan2(reg.transform.sin, reg.transform.cos) * 180 / 3.14159265358979323846;
+    out.transform = "rotated " + std::to_string(degrees) + " deg, moved (" + std::to_string(reg.transform.dx) +
+                    ", " + std::to_string(reg.transform.dy) + ") mm";
+    return out;
+  }
+
+ private:
+  static constexpr uint32_t kNone = UINT32_MAX;
+  std::string master_;
+  std::unique_ptr<PointsFormat::Parsed> parsed_;
+  const PointsFormat& format_;
+  Carriers carriers_;
+  PlanarMaster registration_;
+  std::vector<uint32_t> carrier_of_point_;  // per operation: the carrier it moves with, or kNone
+  std::vector<Point> carriers_mm_, shifts_mm_;
+};
+
 }  // namespace
 
-Result<Capacity> PointsFormat::capacity(std::string_view master, std::string_view secret) const {
-  MOAT_TRY(const PointSet set, points(master));
-  const Carriers c = carriers_of(set, secret);
-  return Capacity{c.at.size(), c.layout.length};
-}
+Status PointsFormat::protect(std::string_view, PointSet&) const { return {}; }
 
-Result<Embedded> PointsFormat::embed(std::string_view master, std::string_view secret,
-                                     const std::vector<uint8_t>& codeword, std::string_view) const {
-  MOAT_TRY(const PointSet set, points(master));
-  const Carriers c = carriers_of(set, secret);
-  if (codeword.size() != c.layout.length) return internal_error("codeword length does not match the master");
-  std::map<std::pair<int64_t, int64_t>, Shift> moves;
-  Embedded out;
-  out.min_shift = c.at.empty() ? 0 : 1e9;
-  for (size_t i = 0; i < c.at.size(); ++i) {
-    const int sign = codeword[c.layout.position[i]] ? 1 : -1;
-    moves[c.at[i]] = Shift{sign * c.shift[i].dx, sign * c.shift[i].dy};
-    const Point mm = to_mm(c.shift[i], set.unit_mm);
-    const double microns = std::hypot(mm.x, mm.y) * 1000;
-    out.min_shift = std::min(out.min_shift, microns);
-    out.max_shift = std::max(out.max_shift, microns);
-  }
-  std::vector<Shift> shifts(set.points.size());
-  for (size_t i = 0; i < set.points.size(); ++i) {
-    const auto found = moves.find({set.points[i].x, set.points[i].y});
-    if (found != moves.end()) shifts[i] = found->second;
-  }
-  out.bytes = write(master, shifts);
-  out.carriers = c.at.size();
-  out.details = "{\"points\":" + std::to_string(c.all_mm.size()) + ",\"unit_um\":" +
-                std::to_string(set.unit_mm * 1000) + "}";
-  return out;
-}
-
-Result<Reading> PointsFormat::read(std::string_view suspect, std::string_view master,
-                                   std::string_view secret) const {
-  MOAT_TRY(const PointSet master_set, points(master));
-  MOAT_TRY(const PointSet suspect_set, points(suspect));
-  const Carriers c = carriers_of(master_set, secret);
-  std::vector<Point> suspect_mm;
-  suspect_mm.reserve(suspect_set.points.size());
-  for (const FilePoint& p : suspect_set.points)
-    suspect_mm.push_back({static_cast<double>(p.x) * suspect_set.unit_mm, static_cast<double>(p.y) * suspect_set.unit_mm});
-  MOAT_TRY(const Registration reg, register_points(c.all_mm, suspect_mm));
-  std::vector<Point> carriers_mm, shifts_mm;
-  for (size_t i = 0; i < c.at.size(); ++i) {
-    carriers_mm.push_back({static_cast<double>(c.at[i].first) * c.unit_mm, static_cast<double>(c.at[i].second) * c.unit_mm});
-    shifts_mm.push_back(to_mm(c.shift[i], c.unit_mm));
-  }
-  const std::vector<double> shifts = read_shifts(carriers_mm, shifts_mm, suspect_mm, reg.transform);
-  size_t found = 0;
-  for (const double s : shifts) found += std::isnan(s) ? 0u : 1u;
-  Reading out;
-  out.symbols = symbols(c.layout, shifts);
-  out.confidence = c.at.empty() ? 0 : static_cast<double>(found) / static_cast<double>(c.at.size());
-  out.matched = reg.matched;
-  const double degrees = std::atan2(reg.transform.sin, reg.transform.cos) * 180 / 3.14159265358979323846;
-  out.transform = "rotated " + std::to_string(degrees) + " deg, moved (" + std::to_string(reg.transform.dx) +
-                  ", " + std::to_string(reg.transform.dy) + ") mm";
-  return out;
+Result<std::unique_ptr<PreparedMaster>> PointsFormat::prepare(std::string_view master, std::string_view secret) const {
+  MOAT_TRY(std::unique_ptr<Parsed> parsed, parse(master));
+  MOAT_CHECK(protect(master, parsed->set));
+  return std::unique_ptr<PreparedMaster>(std::make_unique<PreparedPoints>(std::string(master), std::move(parsed), secret, *this));
 }
 
 }  // namespace moat::mark

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // The part of a Format shared by files whose carriers are planar points (Gerber, Excellon): a
-// format supplies its points (in file units, with those that must not move) and writes a copy
-// with given shifts; this base chooses the carriers, embeds and reads.
+// format parses a file into its points (in file units, with those that must not move) and writes
+// a copy with given shifts; this base chooses the carriers once per master, embeds and reads.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,17 +35,23 @@ class PointsFormat : public Format {
     int64_t dx = 0, dy = 0;  // file units
   };
 
-  Result<Capacity> capacity(std::string_view master, std::string_view secret) const override;
-  Result<Embedded> embed(std::string_view master, std::string_view secret,
-                         const std::vector<uint8_t>& codeword, std::string_view stamp) const override;
-  Result<Reading> read(std::string_view suspect, std::string_view master,
-                       std::string_view secret) const override;
+  // A file as a format parsed it: its points, and how to write it with some of them moved.
+  class Parsed {
+   public:
+    virtual ~Parsed() = default;
+    // The parsed text with operation i moved by shifts[i] (one per point).
+    virtual std::string write(std::string_view text, const std::vector<Shift>& shifts) const = 0;
+    PointSet set;
+  };
+
+  Result<std::unique_ptr<PreparedMaster>> prepare(std::string_view master, std::string_view secret) const override;
+  // Fails (kInput, located) when the text does not parse.
+  virtual Result<std::unique_ptr<Parsed>> parse(std::string_view text) const = 0;
 
  protected:
-  // Fails (kInput, located) when the text does not parse.
-  virtual Result<PointSet> points(std::string_view text) const = 0;
-  // The master with operation i moved by shifts[i] (`master` parsed before).
-  virtual std::string write(std::string_view master, const std::vector<Shift>& shifts) const = 0;
+  // Marks as fixed the master's points that must not move for reasons of the format's own (a
+  // Gerber layer's crowded copper), before the carriers are chosen.
+  virtual Status protect(std::string_view master, PointSet& set) const;
 };
 
 }  // namespace moat::mark

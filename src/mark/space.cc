@@ -5,7 +5,6 @@
 #include <cmath>
 #include <limits>
 #include <random>
-#include <unordered_map>
 
 namespace moat::mark {
 
@@ -35,49 +34,7 @@ Point3 Motion::invert(Point3 p) const {
 
 namespace {
 
-class Grid3 {
- public:
-  Grid3(const std::vector<Point3>& points, double cell) : points_(points), cell_(cell) {
-    for (size_t i = 0; i < points.size(); ++i) cells_[key(cell_of(points[i]))].push_back(i);
-  }
-  template <typename F>
-  void visit(Point3 p, double radius, F f) const {
-    const auto lo = cell_of(p - Point3{radius, radius, radius}), hi = cell_of(p + Point3{radius, radius, radius});
-    for (int64_t x = lo[0]; x <= hi[0]; ++x)
-      for (int64_t y = lo[1]; y <= hi[1]; ++y)
-        for (int64_t z = lo[2]; z <= hi[2]; ++z) {
-          const auto found = cells_.find(key({x, y, z}));
-          if (found == cells_.end()) continue;
-          for (const size_t i : found->second) {
-            const Point3 d = points_[i] - p;
-            const double d2 = dot(d, d);
-            if (d2 <= radius * radius) f(i, d2);
-          }
-        }
-  }
-  size_t nearest(Point3 p, double radius) const {
-    size_t best = npos;
-    double best_d2 = radius * radius;
-    visit(p, radius, [&](size_t i, double d2) {
-      if (d2 <= best_d2) best_d2 = d2, best = i;
-    });
-    return best;
-  }
-  static constexpr size_t npos = std::numeric_limits<size_t>::max();
-
- private:
-  std::array<int64_t, 3> cell_of(Point3 p) const {
-    return {static_cast<int64_t>(std::floor(p.x / cell_)), static_cast<int64_t>(std::floor(p.y / cell_)),
-            static_cast<int64_t>(std::floor(p.z / cell_))};
-  }
-  static uint64_t key(std::array<int64_t, 3> c) {
-    return static_cast<uint64_t>(c[0]) * 0x9E3779B97F4A7C15ULL ^ static_cast<uint64_t>(c[1]) * 0xC2B2AE3D27D4EB4FULL ^
-           static_cast<uint64_t>(c[2]);
-  }
-  const std::vector<Point3>& points_;
-  double cell_;
-  std::unordered_map<uint64_t, std::vector<size_t>> cells_;
-};
+using Grid3 = PointGrid3;
 
 // The eigenvector of the largest eigenvalue of a symmetric 4×4 matrix (Jacobi rotations).
 std::array<double, 4> top_eigenvector(std::array<std::array<double, 4>, 4> a) {
@@ -231,6 +188,63 @@ std::vector<size_t> spread(size_t size, size_t count) {
 
 }  // namespace
 
+PointGrid3::PointGrid3(const std::vector<Point3>& points, double cell) : cell_(cell) {
+  std::vector<std::pair<uint64_t, uint32_t>> keyed(points.size());
+  for (size_t i = 0; i < points.size(); ++i) keyed[i] = {key(cell_of(points[i])), static_cast<uint32_t>(i)};
+  std::sort(keyed.begin(), keyed.end());
+  entries_.reserve(points.size());
+  for (size_t i = 0; i < keyed.size(); ++i) {
+    if (i == 0 || keyed[i].first != keyed[i - 1].first) {
+      keys_.push_back(keyed[i].first);
+      starts_.push_back(static_cast<uint32_t>(i));
+    }
+    entries_.push_back({points[keyed[i].second], keyed[i].second});
+  }
+  starts_.push_back(static_cast<uint32_t>(entries_.size()));
+  size_t slots = 16;
+  while (slots < 2 * keys_.size()) slots *= 2;
+  slots_.assign(slots, kEmpty);
+  for (size_t c = 0; c < keys_.size(); ++c) {
+    size_t at = slot_of(keys_[c]);
+    while (slots_[at] != kEmpty) at = (at + 1) & (slots_.size() - 1);
+    slots_[at] = static_cast<uint32_t>(c);
+  }
+}
+
+size_t PointGrid3::nearest(Point3 p, double radius) const {
+  size_t best = npos;
+  double best_d2 = radius * radius;
+  visit(p, radius, [&](size_t i, double d2) {
+    if (d2 <= best_d2) best_d2 = d2, best = i;
+  });
+  return best;
+}
+
+std::array<int64_t, 3> PointGrid3::cell_of(Point3 p) const {
+  return {static_cast<int64_t>(std::floor(p.x / cell_)), static_cast<int64_t>(std::floor(p.y / cell_)),
+          static_cast<int64_t>(std::floor(p.z / cell_))};
+}
+
+uint64_t PointGrid3::key(std::array<int64_t, 3> c) {
+  return static_cast<uint64_t>(c[0]) * 0x9E3779B97F4A7C15ULL ^ static_cast<uint64_t>(c[1]) * 0xC2B2AE3D27D4EB4FULL ^
+         static_cast<uint64_t>(c[2]);
+}
+
+size_t PointGrid3::slot_of(uint64_t k) const { return static_cast<size_t>((k * 0xD6E8FEB86659FD93ULL) >> 32) & (slots_.size() - 1); }
+
+std::pair<size_t, size_t> PointGrid3::cell(std::array<int64_t, 3> c) const {
+  if (slots_.empty()) return {0, 0};
+  const uint64_t k = key(c);
+  for (size_t at = slot_of(k);; at = (at + 1) & (slots_.size() - 1)) {
+    const uint32_t found = slots_[at];
+    if (found == kEmpty) return {0, 0};
+    if (keys_[found] == k) return {starts_[found], starts_[found + 1]};
+  }
+}
+
+SpaceMaster::SpaceMaster(std::vector<Point3> master_points)
+    : points(std::move(master_points)), tight(points, kMatchTolerance3), loose(points, 4 * kMatchTolerance3) {}
+
 std::vector<size_t> isolated3(const std::vector<Point3>& points, const std::vector<size_t>& candidates) {
   const Grid3 grid(points, kIsolation3);
   std::vector<size_t> out;
@@ -243,13 +257,17 @@ std::vector<size_t> isolated3(const std::vector<Point3>& points, const std::vect
 }
 
 Result<Registration3> register_space(const std::vector<Point3>& master, const std::vector<Point3>& suspect) {
+  return register_space(SpaceMaster(master), suspect);
+}
+
+Result<Registration3> register_space(const SpaceMaster& prepared, const std::vector<Point3>& suspect) {
+  const std::vector<Point3>& master = prepared.points;
   if (master.size() < 3 || suspect.size() < 3) return input_error("", "too few points to register the model");
-  const Grid3 grid(master, kMatchTolerance3);
+  const Grid3& grid = prepared.tight;
   const std::vector<size_t> sample = spread(suspect.size(), 300);
   Candidate best{Motion{}, matches(grid, master, suspect, sample, Motion{}, kMatchTolerance3).size()};
   if (best.inliers < sample.size() / 2) {
-    const Grid3 loose(master, 4 * kMatchTolerance3);
-    const Candidate found = search(master, loose, suspect, sample);
+    const Candidate found = search(master, prepared.loose, suspect, sample);
     if (found.inliers > best.inliers) best = found;
   }
   if (best.inliers * 10 < sample.size()) return input_error("", "the model does not match the master");
@@ -258,8 +276,7 @@ Result<Registration3> register_space(const std::vector<Point3>& master, const st
   Motion motion = best.motion;
   std::vector<std::pair<Point3, Point3>> pairs;
   for (const double tolerance : {4 * kMatchTolerance3, kMatchTolerance3, kMatchTolerance3}) {
-    const Grid3 loose(master, tolerance);
-    pairs = matches(loose, master, suspect, all, motion, tolerance);
+    pairs = matches(tolerance > kMatchTolerance3 ? prepared.loose : prepared.tight, master, suspect, all, motion, tolerance);
     if (pairs.size() >= 3) motion = fit(pairs);
   }
   return Registration3{motion, static_cast<double>(pairs.size()) / static_cast<double>(suspect.size())};

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "core/result.h"
@@ -28,6 +30,50 @@ struct Motion {
   Point3 invert(Point3 p) const;
 };
 
+// Points bucketed in cubic cells for neighbour queries, built once, a few flat arrays.
+class PointGrid3 {
+ public:
+  PointGrid3() = default;
+  PointGrid3(const std::vector<Point3>& points, double cell);
+  static constexpr size_t npos = SIZE_MAX;
+  // The index of the point nearest `p` within `radius`, or npos.
+  size_t nearest(Point3 p, double radius) const;
+  // Calls f(index, squared distance) for the points within `radius` of p.
+  template <typename F>
+  void visit(Point3 p, double radius, F f) const {
+    const auto lo = cell_of(p - Point3{radius, radius, radius}), hi = cell_of(p + Point3{radius, radius, radius});
+    const double r2 = radius * radius;
+    for (int64_t x = lo[0]; x <= hi[0]; ++x)
+      for (int64_t y = lo[1]; y <= hi[1]; ++y)
+        for (int64_t z = lo[2]; z <= hi[2]; ++z) {
+          const auto [begin, end] = cell({x, y, z});
+          for (size_t k = begin; k < end; ++k) {
+            const Point3 d = entries_[k].at - p;
+            const double d2 = dot(d, d);
+            if (d2 <= r2) f(static_cast<size_t>(entries_[k].index), d2);
+          }
+        }
+  }
+
+ private:
+  struct Entry {
+    Point3 at;
+    uint32_t index = 0;
+  };
+  std::array<int64_t, 3> cell_of(Point3 p) const;
+  static uint64_t key(std::array<int64_t, 3> c);
+  std::pair<size_t, size_t> cell(std::array<int64_t, 3> c) const;  // [begin, end) in entries_
+
+  double cell_ = 1;
+  std::vector<uint64_t> keys_;    // one per non-empty cell
+  std::vector<uint32_t> starts_;  // where each cell's entries begin (one more than keys_)
+  std::vector<Entry> entries_;    // grouped by cell
+  // An open-addressing table from a cell's key to its index in keys_ (kEmpty: free slot).
+  static constexpr uint32_t kEmpty = UINT32_MAX;
+  size_t slot_of(uint64_t k) const;
+  std::vector<uint32_t> slots_;
+};
+
 struct Registration3 {
   Motion motion;
   double matched = 0;  // share of suspect points on a master point after the motion
@@ -39,7 +85,16 @@ inline constexpr double kIsolation3 = 0.01;        // mm: no other point this cl
 // Indices of `candidates` with no other point of `points` within kIsolation3.
 std::vector<size_t> isolated3(const std::vector<Point3>& points, const std::vector<size_t>& candidates);
 
+// A master's points indexed for registration, once per master.
+struct SpaceMaster {
+  explicit SpaceMaster(std::vector<Point3> master_points);
+  std::vector<Point3> points;
+  PointGrid3 tight;  // cells of kMatchTolerance3
+  PointGrid3 loose;  // cells of 4 kMatchTolerance3
+};
+
 // Fails (kInput) when no motion puts a tenth of the suspect's points on the master's.
+Result<Registration3> register_space(const SpaceMaster& master, const std::vector<Point3>& suspect);
 Result<Registration3> register_space(const std::vector<Point3>& master, const std::vector<Point3>& suspect);
 
 // Per carrier, the suspect's shift along `shifts[i]` in units of it (about ±1), NaN when absent.

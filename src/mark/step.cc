@@ -386,39 +386,44 @@ std::string format_real(double value) {
   return out;
 }
 
-class StepFormat final : public Format {
+// A STEP master parsed once with its carriers chosen: each copy only rewrites the moved points'
+// digits, each trace only parses the suspect's points.
+class PreparedStep final : public PreparedMaster {
  public:
-  std::string_view scheme() const override { return "step"; }
-  bool detect(std::string_view bytes) const override {
-    return bytes.substr(0, 256).find("ISO-10303-21") != std::string_view::npos;
+  explicit PreparedStep(std::string master) : master_(std::move(master)) {}
+
+  // Parses the master (held here, so that the parsed entities' views stay valid).
+  Status prepare(std::string_view secret) {
+    MOAT_TRY(file_, parse_step(master_));
+    carriers_ = carriers_of(master_, file_, secret);
+    registration_ = std::make_unique<const SpaceMaster>(carriers_.all);
+    return {};
   }
-  Result<Capacity> capacity(std::string_view master, std::string_view secret) const override {
-    MOAT_TRY(const StepFile file, parse_step(master));
-    const StepCarriers c = carriers_of(master, file, secret);
-    return Capacity{c.point.size(), c.layout.length};
-  }
-  Result<Embedded> embed(std::string_view master, std::string_view secret,
-                         const std::vector<uint8_t>& codeword, std::string_view) const override {
-    MOAT_TRY(const StepFile file, parse_step(master));
-    const StepCarriers c = carriers_of(master, file, secret);
+
+  Capacity capacity() const override { return Capacity{carriers_.point.size(), carriers_.layout.length}; }
+
+  Result<Embedded> embed(const std::vector<uint8_t>& codeword, std::string_view) const override {
+    const StepCarriers& c = carriers_;
     if (codeword.size() != c.layout.length) return internal_error("codeword length does not match the master");
     std::vector<std::pair<size_t, std::pair<size_t, std::string>>> edits;  // offset → (end, text)
+    edits.reserve(3 * c.point.size());
     for (size_t i = 0; i < c.point.size(); ++i) {
-      const StepPoint& p = file.points.at(c.point[i]);
+      const StepPoint& p = file_.points.at(c.point[i]);
       const double sign = codeword[c.layout.position[i]] ? 1 : -1;
       const double d[3] = {c.shift[i].x, c.shift[i].y, c.shift[i].z};
       for (size_t k = 0; k < 3; ++k)
-        edits.push_back({p.number_begin[k], {p.number_end[k], format_real(p.at[k] + sign * d[k] / file.unit_mm)}});
+        edits.push_back({p.number_begin[k], {p.number_end[k], format_real(p.at[k] + sign * d[k] / file_.unit_mm)}});
     }
     std::sort(edits.begin(), edits.end());
     Embedded out;
+    out.bytes.reserve(master_.size() + master_.size() / 20);
     size_t copied = 0;
     for (const auto& [begin, edit] : edits) {
-      out.bytes.append(master.substr(copied, begin - copied));
+      out.bytes.append(master_, copied, begin - copied);
       out.bytes += edit.second;
       copied = edit.first;
     }
-    out.bytes.append(master.substr(copied));
+    out.bytes.append(master_, copied);
     out.carriers = c.point.size();
     out.min_shift = c.point.empty() ? 0 : 1e9;
     for (const Point3 shift : c.shift) {
@@ -427,15 +432,15 @@ class StepFormat final : public Format {
     }
     char details[160];
     std::snprintf(details, sizeof details, "{\"points\":%zu,\"unit_mm\":%g,\"declared_uncertainty_mm\":%g}",
-                  c.all.size(), file.unit_mm, file.uncertainty_mm);
+                  c.all.size(), file_.unit_mm, file_.uncertainty_mm);
     out.details = details;
     return out;
   }
-  Result<Reading> read(std::string_view suspect, std::string_view master, std::string_view secret) const override {
-    MOAT_TRY(const StepFile file, parse_step(master));
+
+  Result<Reading> read(std::string_view suspect) const override {
     MOAT_TRY(const std::vector<Point3> seen, step_points(suspect));
-    const StepCarriers c = carriers_of(master, file, secret);
-    MOAT_TRY(const Registration3 reg, register_space(c.all, seen));
+    const StepCarriers& c = carriers_;
+    MOAT_TRY(const Registration3 reg, register_space(*registration_, seen));
     const std::vector<double> shifts = read_shifts3(c.at, c.shift, seen, reg.motion);
     size_t found = 0;
     for (const double s : shifts) found += std::isnan(s) ? 0u : 1u;
@@ -447,6 +452,25 @@ class StepFormat final : public Format {
     std::snprintf(words, sizeof words, "moved by (%.4f, %.4f, %.4f) mm", reg.motion.shift.x, reg.motion.shift.y, reg.motion.shift.z);
     out.transform = words;
     return out;
+  }
+
+ private:
+  std::string master_;
+  StepFile file_;
+  StepCarriers carriers_;
+  std::unique_ptr<const SpaceMaster> registration_;
+};
+
+class StepFormat final : public Format {
+ public:
+  std::string_view scheme() const override { return "step"; }
+  bool detect(std::string_view bytes) const override {
+    return bytes.substr(0, 256).find("ISO-10303-21") != std::string_view::npos;
+  }
+  Result<std::unique_ptr<PreparedMaster>> prepare(std::string_view master, std::string_view secret) const override {
+    auto prepared = std::make_unique<PreparedStep>(std::string(master));
+    MOAT_CHECK(prepared->prepare(secret));
+    return std::unique_ptr<PreparedMaster>(std::move(prepared));
   }
 };
 

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "mark/gerber_nets.h"
+
+#include <gtest/gtest.h>
+
+#include "mark/mark.h"
+#include "mark/mark_testing.h"
+
+namespace moat::mark {
+namespace {
+
+using testing::Folder;
+
+// Two pads joined by a track (one net), a third pad 0.2 mm from the first (another net), a
+// rounded-rectangle pad of an Altium-style macro touching the track, and a ground pour with a
+// clear cut-out around the lone pad.
+std::string small_board(const std::string& lone_pad = "X0Y-1200D03*") {
+  return "%FSLAX43Y43*%\n%MOMM*%\n"
+         "%AMROUNDEDRECT*\n21,1,1.000,0.600,0,0,0.0*\n1,1,0.200,0.400,0.200*\n%\n"
+         "%ADD10C,1.000*%\n%ADD11C,0.250*%\n%ADD12ROUNDEDRECT*%\n"
+         "D10*\nX0Y0D03*\nX5000Y0D03*\n" + lone_pad + "\n"
+         "D11*\nX0Y0D02*\nX5000Y0D01*\n"
+         "D12*\nX3000Y400D03*\n"
+         "%LPD*%\nG36*\nX-2000Y3000D02*\nX8000Y3000D01*\nX8000Y6000D01*\nX-2000Y6000D01*\nX-2000Y3000D01*\nD02*\nG37*\n"
+         "M02*\n";
+}
+
+TEST(GerberNets, FindsNetsAndTheSmallestClearance) {
+  const Result<NetReport> report = gerber_nets(small_board());
+  ASSERT_TRUE(report.ok()) << report.error().to_string();
+  EXPECT_EQ(report->shapes, 6u);
+  EXPECT_EQ(report->nets, 3u) << "the joined pads with the track and the macro pad; the lone pad; the pour";
+  EXPECT_NEAR(report->min_clearance, 0.2, 1e-9) << "1.2 mm between the pads' centres less two 0.5 mm radii";
+}
+
+TEST(GerberNets, RefusesACopyThatBringsTwoNetsCloser) {
+  const std::string master = small_board();
+  const Result<NetComparison> closer = compare_nets(master, small_board("X0Y-1190D03*"));
+  ASSERT_TRUE(closer.ok()) << closer.error().to_string();
+  EXPECT_FALSE(closer->ok());
+  EXPECT_TRUE(closer->same_nets);
+  EXPECT_EQ(closer->moved, 1u);
+  EXPECT_NEAR(closer->moved_clearance, 0.19, 1e-9);
+  const Result<NetComparison> joined = compare_nets(master, small_board("X0Y-1000D03*"));
+  ASSERT_TRUE(joined.ok());
+  EXPECT_FALSE(joined->same_nets) << "the lone pad now touches the first";
+  const Result<NetComparison> away = compare_nets(master, small_board("X0Y-1210D03*"));
+  ASSERT_TRUE(away.ok());
+  EXPECT_TRUE(away->ok()) << away->problem;
+  EXPECT_FALSE(compare_nets(master, "%FSLAX43Y43*%\n%MOMM*%\nM02*\n").ok()) << "shapes missing";
+  const Result<NetReport> bad = gerber_nets("%FSLAX43Y43*%\n%MOMM*%\nX12Y*\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().diagnostics().front().where, "3:5");
+}
+
+TEST(GerberNets, CrowdedPointsAreThoseNearAnotherNet) {
+  // The lone pad sits at the smallest clearance: it and the pad it faces may not move; the far
+  // pad and the macro pad may.
+  const Result<std::vector<std::pair<int64_t, int64_t>>> crowded = crowded_points(small_board(), 0.005);
+  ASSERT_TRUE(crowded.ok()) << crowded.error().to_string();
+  const auto has = [&](int64_t x, int64_t y) {
+    return std::find(crowded->begin(), crowded->end(), std::pair<int64_t, int64_t>{x, y}) != crowded->end();
+  };
+  EXPECT_TRUE(has(0, -1200));
+  EXPECT_TRUE(has(0, 0));
+  EXPECT_FALSE(has(5000, 0));
+  EXPECT_FALSE(has(3000, 400));
+}
+
+// Every copper layer of the Ploopy board (or a generated one), marked for two recipients: the same
+// nets as the master, and no moved pad or track end nearer to another net than the master's
+// smallest clearance.
+TEST(GerberNets, MarkedCopiesKeepTheMastersNetsAndClearance) {
+  Folder folder;
+  std::vector<std::pair<std::string, std::string>> layers;
+  const auto zip = testing::ploopy() / "gerber" / "Base-R1_004.zip";
+  if (std::filesystem::exists(zip) &&
+      testing::run("python3 -c \"import zipfile,sys; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])\" '" +
+                   zip.string() + "' '" + folder.path().string() + "'")) {
+    for (const char* name : {"Base.GTL", "Base.GBL"})
+      layers.emplace_back(name, testing::read_file(folder / "Base-R1_004/Gerber" / name));
+  } else {
+    layers.emplace_back("generated", testing::generated_gerber(600, 3));
+  }
+  for (const auto& [name, master] : layers) {
+    const Result<Master> prepared = Master::prepare(master, "gerber", std::string(32, 'n'));
+    ASSERT_TRUE(prepared.ok()) << name << ": " << prepared.error().to_string();
+    for (const char* copy_id : {"C1", "C2"}) {
+      const Result<Marked> copy = prepared->mark(copy_id);
+      ASSERT_TRUE(copy.ok()) << copy.error().to_string();
+      ASSERT_GT(copy->carriers, 0u) << name;
+      const Result<NetComparison> nets = compare_nets(master, copy->bytes);
+      ASSERT_TRUE(nets.ok()) << name << ": " << nets.error().to_string();
+      EXPECT_TRUE(nets->ok()) << name << " " << copy_id << ": " << nets->problem;
+      EXPECT_TRUE(nets->same_nets) << name;
+      EXPECT_GT(nets->master.nets, 1u) << name;
+      EXPECT_GT(nets->moved, 0u) << name;
+      EXPECT_GE(nets->moved_clearance, nets->master.min_clearance - 1e-9) << name;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace moat::mark
