@@ -297,6 +297,11 @@ const std::vector<Migration> kMigrations = {
      {
          R"(ALTER TABLE "flags" ADD COLUMN "resolution" TEXT)",
      }},
+    {12,
+     "employee confidentiality agreements name the people they bind",
+     {
+         R"(ALTER TABLE "agreements" ADD COLUMN "people" TEXT NOT NULL DEFAULT '[]')",
+     }},
 };
 
 constexpr std::string_view kCreateVersions =

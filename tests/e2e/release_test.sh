@@ -176,6 +176,9 @@ expect_refused "no go from the gate" "gate" -- P1 --to F1 --recipient A1
 waive_all P1 F1
 waive_all P2 F1
 waive_all P3 F9
+# F9 is our own factory: its staff are bound by employee confidentiality agreements, not an NNN.
+run "$MOAT" "${W[@]}" agreement add --kind confidentiality --supplier F9 --person T1 --person T2 --effective 2026-01-05
+expect_status 0 "the own factory's staff sign confidentiality agreements"
 expect_refused "a supplier the plan does not name" "does not assign" -- P1 --to F2 --recipient B1
 expect_refused "a person not at the supplier" "B1" -- P1 --to F1 --recipient B1
 expect_refused "an expiry before today" "expire" -- P1 --to F1 --recipient A1 --expires 2020-01-01
