@@ -689,6 +689,7 @@ std::function<int()> define_plan(CLI::App& app, GlobalOptions& global) {
   approve_command->add_option("--product", flags->product, "the product")->required();
   approve_command->add_option("--plan", flags->plan_id, "the plan's id (plan-N)");
   approve_command->add_option("-w,--workspace", global.workspace, "workspace folder");
+  approve_command->add_option("--token", global.token, "act as the user of this API token (default: $MOAT_TOKEN)");
   approve_command->add_flag("--json", global.json, "print as JSON");
   app.add_option("--instance", flags->instance, "plan an instance file (the planner's contract, docs/planner.md)");
   app.add_option("--product", flags->product, "plan a product of the workspace");

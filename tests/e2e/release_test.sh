@@ -303,9 +303,12 @@ PY
 
 # ---- Only administrators read masters once there are accounts ----------------------------------
 printf 'correct-horse-battery\n' | "$MOAT" "${W[@]}" user add boss --role admin >/dev/null || fail "user add"
-run env MOAT_ACTOR=someone "$MOAT" "${W[@]}" file get D2 -o "$WORK/m.step"
+printf 'correct-horse-battery\n' | "$MOAT" "${W[@]}" user add someone --role sourcing >/dev/null || fail "user add"
+someone=$("$MOAT" "${W[@]}" token create someone 2>/dev/null)
+boss=$("$MOAT" "${W[@]}" token create boss 2>/dev/null)
+run "$MOAT" "${W[@]}" file get D2 -o "$WORK/m.step" --token "$someone"
 expect_status 1 "a non-administrator reads a master"
-run env MOAT_ACTOR=boss "$MOAT" "${W[@]}" file get D2 -o "$WORK/m.step"
+run env MOAT_TOKEN="$boss" "$MOAT" "${W[@]}" file get D2 -o "$WORK/m.step"
 expect_status 0 "the administrator reads a master"
 
 # The ledger still verifies after all of it.
