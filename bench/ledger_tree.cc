@@ -113,7 +113,7 @@ struct Fixture {
 // A note event's detail, about the size of a supplier record.
 std::string detail(long n) {
   return R"({"id":"F)" + std::to_string(n) +
-         R"(","legal_name":"深圳市示例电子有限公司","uscc":"91440300MA5F0000RL","capacity":50000,"status":"qualified","capabilities":["pcba-smt","final-assembly"]})";
+         R"(","legal_name":"深圳市示例电子有限公司","uscc":"91440300MA5F0000X1","capacity":50000,"status":"qualified","capabilities":["pcba-smt","final-assembly"]})";
 }
 
 Rate append_run(const Options& options, long events) {

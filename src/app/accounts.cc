@@ -94,6 +94,14 @@ Result<User> user_of(const SqlRow& row) {
   return User{text_of(row[0]), *role, text_of(row[2]), text_of(row.back())};
 }
 
+// The same, for a row of name, role, supplier, person and OS user.
+Result<User> listed_user(const SqlRow& row) {
+  const SqlRow head(row.begin(), row.end() - 1);
+  MOAT_TRY(User user, user_of(head));
+  user.os_user = text_of(row.back());
+  return user;
+}
+
 // The name as the ledger may show it: printable, at most kMaxNameBytes.
 std::string shown_name(std::string_view name) {
   std::string out;
@@ -115,6 +123,9 @@ Status validate(Workspace& workspace, const NewUser& user, const AccountPolicy& 
   }
   if (!user.person.empty() && user.role != Role::kSupplier) {
     return input_error("--person", "only supplier users are bound to a person at their supplier");
+  }
+  if (!user.os_user.empty() && user.role == Role::kSupplier) {
+    return input_error("--os-user", "supplier staff use the portal, not the workspace's command line");
   }
   if (user.supplier.empty()) return {};
   const store::Table* suppliers = store::find_table("suppliers");
@@ -282,30 +293,53 @@ Result<User> add_user(Workspace& workspace, const Session& session, const NewUse
     const SqlValue name[] = {user.name};
     MOAT_TRY(const auto taken, db.query(R"(SELECT 1 FROM "users" WHERE "name" = ?)", name));
     if (!taken.empty()) return Error(ErrorCode::kConflict, "NAME", "a user named '" + user.name + "' exists already");
+    if (!user.os_user.empty()) {
+      const SqlValue login[] = {user.os_user};
+      MOAT_TRY(const auto mapped, db.query(R"(SELECT "name" FROM "users" WHERE "os_user" = ?)", login));
+      if (!mapped.empty()) {
+        return Error(ErrorCode::kConflict, "--os-user",
+                     "the login '" + user.os_user + "' already acts as user '" + text_of(mapped.front()[0]) + "'");
+      }
+    }
     const SqlValue supplier = user.supplier.empty() ? SqlValue{} : SqlValue{user.supplier};
     const SqlValue person = user.person.empty() ? SqlValue{} : SqlValue{user.person};
-    const SqlValue params[] = {user.name, std::string(role_name(user.role)), supplier, hashed, session.now(), person};
-    MOAT_CHECK(db.execute(R"(INSERT INTO "users" ("name", "role", "supplier", "password_hash", "created_at", "person")
-                             VALUES (?, ?, ?, ?, ?, ?))",
+    const SqlValue os_user = user.os_user.empty() ? SqlValue{} : SqlValue{user.os_user};
+    const SqlValue params[] = {user.name, std::string(role_name(user.role)), supplier, hashed, session.now(), person, os_user};
+    MOAT_CHECK(db.execute(R"(INSERT INTO "users" ("name", "role", "supplier", "password_hash", "created_at", "person", "os_user")
+                             VALUES (?, ?, ?, ?, ?, ?, ?))",
                           params));
     json detail = {{"role", role_name(user.role)}};
     if (!user.supplier.empty()) detail["supplier"] = user.supplier;
     if (!user.person.empty()) detail["person"] = user.person;
+    if (!user.os_user.empty()) detail["os_user"] = user.os_user;
     return writer.note("user-add", std::string(kEntity), user.name, detail.dump());
   };
   MOAT_CHECK(transact(workspace, session, body));
-  return User{user.name, user.role, user.supplier, user.person};
+  return User{user.name, user.role, user.supplier, user.person, user.os_user};
 }
 
 Result<std::vector<User>> list_users(Workspace& workspace) {
   MOAT_TRY(const auto rows, workspace.store().database().query(
-                                R"(SELECT "name", "role", "supplier", "person" FROM "users" WHERE "disabled" = 0 ORDER BY "name")"));
+                                R"(SELECT "name", "role", "supplier", "person", "os_user" FROM "users" WHERE "disabled" = 0
+                                   ORDER BY "name")"));
   std::vector<User> users;
   for (const SqlRow& row : rows) {
-    MOAT_TRY(User user, user_of(row));
+    MOAT_TRY(User user, listed_user(row));
     users.push_back(std::move(user));
   }
   return users;
+}
+
+Result<std::optional<User>> user_for_os_user(Workspace& workspace, const std::string& os_user) {
+  if (os_user.empty()) return std::optional<User>();
+  const SqlValue params[] = {os_user};
+  MOAT_TRY(const auto rows, workspace.store().database().query(
+                                R"(SELECT "name", "role", "supplier", "person", "os_user" FROM "users"
+                                   WHERE "os_user" = ? AND "disabled" = 0)",
+                                params));
+  if (rows.empty()) return std::optional<User>();
+  MOAT_TRY(User user, listed_user(rows.front()));
+  return std::optional<User>(std::move(user));
 }
 
 Result<NewToken> create_token(Workspace& workspace, const Session& session, const std::string& user_name,

@@ -34,6 +34,7 @@ struct User {
   Role role = Role::kViewer;
   std::string supplier;  // the supplier's id for Role::kSupplier, else empty
   std::string person;    // a supplier user's own person at its supplier (the copies it may download)
+  std::string os_user = {};  // the login name the CLI maps to this account (app/actors.h); empty: none
 };
 
 // How sign-ins and browser sessions are limited (defaults: OWASP's usual figures).
@@ -56,6 +57,7 @@ struct NewUser {
   std::string supplier;  // required for (and only for) Role::kSupplier
   std::string password;
   std::string person;    // optional, supplier users only: who they are at the supplier
+  std::string os_user = {};  // optional: the login name that acts as this user at the terminal
 };
 
 // Adds a user with an argon2id hash of its password; recorded in the ledger (name, role and
@@ -66,6 +68,9 @@ Result<User> add_user(Workspace& workspace, const Session& session, const NewUse
                       const AccountPolicy& policy = {});
 
 Result<std::vector<User>> list_users(Workspace& workspace);
+
+// The (enabled) user whose account the login name `os_user` is mapped to; nullopt when none.
+Result<std::optional<User>> user_for_os_user(Workspace& workspace, const std::string& os_user);
 
 struct NewToken {
   std::string token;  // "moat_" + 43 characters: shown once, never stored

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 #include <regex>
+#include <map>
 #include <set>
 
 #include "app/demo.h"
@@ -89,6 +90,27 @@ class CoherenceTest : public ::testing::TestWithParam<std::string> {
     return {};
   }
 
+  // An own-facility audit of `supplier` that scores access control.
+  Status audit_access(const std::string& supplier, Date on, vet::ItemResult result) {
+    VisitInput audit;
+    audit.supplier = supplier;
+    audit.date = on;
+    audit.by = {"王涛"};
+    audit.checklist = "own-facility";
+    audit.items = {{"access-control", result, "", {}}, {"employee-confidentiality", vet::ItemResult::kPass, "", {}},
+                   {"document-control", vet::ItemResult::kPass, "", {}}, {"visitor-logs", vet::ItemResult::kPass, "", {}},
+                   {"leavers", vet::ItemResult::kPass, "", {}}};
+    MOAT_TRY(const VisitResult recorded, record_visit(*workspace_, session_, audit));
+    (void)recorded;
+    return {};
+  }
+
+  // A gate check about a supplier fails exactly when the flag about the same fact stands.
+  void expect_same(const gate::Check& check, const std::vector<Flag>& standing, std::string_view rule) {
+    const bool flagged = find_flag(standing, rule, check.subject) != nullptr;
+    EXPECT_EQ(check.status == gate::CheckStatus::kFail, flagged) << check.id << " " << check.subject << ": " << check.reason;
+  }
+
   // Every fact the flags and the launch gate share, for each supplier of the approved plan.
   void expect_agreement(Date on, const std::string& where) {
     SCOPED_TRACE(where + " on " + on.to_string());
@@ -133,6 +155,8 @@ class CoherenceTest : public ::testing::TestWithParam<std::string> {
           EXPECT_EQ(missing, nullptr) << supplier;
         }
       }
+      if (check.id == "employee-confidentiality") expect_same(check, *standing, "confidentiality-missing");
+      if (check.id == "access-control") expect_same(check, *standing, "access-control-unverified");
       if (check.id == "red-flags") {
         bool critical = false;
         for (const Flag& f : *standing) critical = critical || (f.subject == check.subject && f.severity == "critical");
@@ -165,7 +189,7 @@ TEST_P(CoherenceTest, FlagsAndGateAgreeOnGeneratedWorkspaces) {
   Date on = today();
   for (int round = 0; round < 8; ++round) {
     on = plus_days(on, offset(0, 20));
-    switch (offset(0, 3)) {
+    switch (offset(0, 5)) {
       case 0: ASSERT_TRUE(record_owner_visit(pick(), plus_days(on, offset(-60, 20))).ok()); break;
       case 1: {
         const Date effective = plus_days(on, offset(-400, 20));
@@ -175,6 +199,16 @@ TEST_P(CoherenceTest, FlagsAndGateAgreeOnGeneratedWorkspaces) {
       case 2: {
         const std::string start = offset(0, 3) == 0 ? "" : plus_days(on, offset(-40, 40)).to_string();
         ASSERT_TRUE(edit_record(*workspace_, session_, "products", "aurora", {{"production_start", start}}, std::nullopt).ok());
+        break;
+      }
+      case 3: {
+        const vet::ItemResult result = offset(0, 1) == 0 ? vet::ItemResult::kFail : vet::ItemResult::kPass;
+        ASSERT_TRUE(audit_access("F01", plus_days(on, offset(-400, 0)), result).ok());
+        break;
+      }
+      case 4: {
+        const std::string expires = offset(0, 2) == 0 ? "" : plus_days(on, offset(-30, 30)).to_string();
+        ASSERT_TRUE(edit_record(*workspace_, session_, "agreements", "AG09", {{"expires", expires}}, std::nullopt).ok());
         break;
       }
       default: break;  // only the day moves on
@@ -283,6 +317,56 @@ TEST_P(CoherenceTest, TheApprovedPlanIsRevalidatedWhenItsInputsChange) {
   EXPECT_NE(find_check(*cut, "plan-valid")->reason.find(supplier + " is assigned"), std::string::npos)
       << find_check(*cut, "plan-valid")->reason;
   EXPECT_NE(find_check(*cut, "plan-valid")->reason.find("its capacity is now 1"), std::string::npos);
+}
+
+// The own plant F01 is checked as what it is, by the gate and the flags alike: no NNN with itself,
+// no PO clause, no owner's visit; its staff's confidentiality agreements and its access control.
+TEST_P(CoherenceTest, TheOwnFacilityIsCheckedAsWhatItIs) {
+  const auto checks_of = [&](Date on) {
+    auto verdict = run_gate(*workspace_, {"aurora", "", "", on});
+    EXPECT_TRUE(verdict.ok());
+    std::map<std::string, gate::Check> f01;
+    for (const gate::Check& c : verdict->checks) {
+      if (c.subject == "supplier/F01") f01.emplace(c.id, c);
+    }
+    return f01;
+  };
+  ASSERT_TRUE(planned_.count("F01"));
+  auto f01 = checks_of(today());
+  EXPECT_EQ(f01.count("nnn") + f01.count("po-ip-clause") + f01.count("owner-visit"), 0u);
+  ASSERT_EQ(f01.count("employee-confidentiality"), 1u);
+  EXPECT_EQ(f01.at("employee-confidentiality").status, gate::CheckStatus::kPass) << f01.at("employee-confidentiality").reason;
+  EXPECT_NE(f01.at("employee-confidentiality").reason.find("AG09"), std::string::npos);
+  ASSERT_EQ(f01.count("access-control"), 1u);
+  EXPECT_EQ(f01.at("access-control").status, gate::CheckStatus::kFail);
+  auto flags = refresh_flags(*workspace_, session_, today());
+  ASSERT_TRUE(flags.ok());
+  EXPECT_EQ(find_flag(*flags, "owner-visit-missing", "supplier/F01"), nullptr);
+  const Flag* access = find_flag(*flags, "access-control-unverified", "supplier/F01");
+  ASSERT_NE(access, nullptr);
+  EXPECT_EQ(access->state, "open");
+  // Audited with access control passing: the check passes, the flag resolves itself with the audit.
+  ASSERT_TRUE(audit_access("F01", today(), vet::ItemResult::kPass).ok());
+  EXPECT_EQ(checks_of(today()).at("access-control").status, gate::CheckStatus::kPass);
+  flags = refresh_flags(*workspace_, session_, today());
+  ASSERT_TRUE(flags.ok());
+  access = find_flag(*flags, "access-control-unverified", "supplier/F01");
+  ASSERT_NE(access, nullptr);
+  EXPECT_EQ(access->state, "resolved");
+  EXPECT_NE(access->reason.find("passed access-control"), std::string::npos) << access->reason;
+  // The staff's confidentiality agreement lapses: the check fails naming them, a flag per person.
+  ASSERT_TRUE(edit_record(*workspace_, session_, "agreements", "AG09", {{"expires", plus_days(today(), -1).to_string()}},
+                          std::nullopt).ok());
+  f01 = checks_of(today());
+  EXPECT_EQ(f01.at("employee-confidentiality").status, gate::CheckStatus::kFail);
+  EXPECT_NE(f01.at("employee-confidentiality").reason.find("AG09 expired on"), std::string::npos)
+      << f01.at("employee-confidentiality").reason;
+  flags = refresh_flags(*workspace_, session_, today());
+  ASSERT_TRUE(flags.ok());
+  int unbound = 0;
+  for (const Flag& f : *flags) unbound += f.rule == "confidentiality-missing" && f.state == "open";
+  EXPECT_EQ(unbound, 2);  // 梁晓燕 (P01) and 韩磊 (P02) received design data
+  expect_agreement(today(), "confidentiality lapsed");
 }
 
 TEST_P(CoherenceTest, ARegisteredAddressIsNeverAnUnknownSite) {

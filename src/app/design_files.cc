@@ -150,12 +150,12 @@ Result<json> package_record(Workspace& workspace, const std::string& product, co
 
 Status check_reader(Workspace& workspace, const Session& session) {
   MOAT_TRY(const std::vector<User> users, list_users(workspace));
-  if (users.empty()) return {};
+  if (users.empty() || session.via == kWorkspaceOwner) return {};
   const auto user = std::find_if(users.begin(), users.end(), [&](const User& u) { return u.name == session.actor; });
   if (user != users.end() && user->role == Role::kAdmin) return {};
   return Error(ErrorCode::kConflict, "",
                "only an administrator may read a design file's master: '" + session.actor +
-                   "' is not an administrator of this workspace (set MOAT_ACTOR to an admin's name)");
+                   "' is not an administrator of this workspace (sign in as one: --token or $MOAT_TOKEN)");
 }
 
 }  // namespace

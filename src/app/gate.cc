@@ -7,6 +7,7 @@
 #include "app/checkpoints.h"
 #include "app/legal.h"
 #include "app/legal_rules.h"
+#include "app/own_facilities.h"
 #include "app/record_fields.h"
 #include "app/records.h"
 #include "app/red_flags.h"
@@ -190,7 +191,18 @@ struct Shared {
   std::vector<AgreementReview> agreements;
   std::vector<Flag> flags;  // standing today
   std::vector<ReleaseView> unreturned;  // revoked or expired releases not confirmed returned
+  std::vector<OwnFacility> own;  // the trusted suppliers' confidentiality and access control
 };
+
+void add_own_facility(const Shared& shared, gate::SupplierFacts& f) {
+  const auto own = std::find_if(shared.own.begin(), shared.own.end(), [&](const OwnFacility& o) { return o.supplier == f.id; });
+  if (own == shared.own.end()) return;
+  for (const DesignRecipient& r : own->recipients) {
+    const std::string received = r.releases.empty() ? "this release" : join(r.releases, ", ");
+    f.recipients.push_back({r.person, r.name, received, r.covered_by, r.gap});
+  }
+  f.access_control = {own->access_verified, own->access_evidence};
+}
 
 // "R3 (revoked on 2026-12-01: contract ended)", "R4 (expired on 2026-11-30)".
 std::string ended_release(const ReleaseView& r) {
@@ -209,6 +221,8 @@ gate::SupplierFacts supplier_facts(const Shared& shared, const json& r, const st
   f.city = text(r, "city");
   f.qualified_until = date(r, "qualified_until");
   f.status = vet::effective_status(text(r, "status"), f.qualified_until, today);
+  f.trusted = r.value("trusted", false) == true;
+  if (f.trusted) add_own_facility(shared, f);
   f.production_start = production_start(s.products, s.orders, product, f.id);
   f.nnns = nnns_of(shared.agreements, f.id);
   add_orders(s, f);
@@ -223,8 +237,10 @@ gate::SupplierFacts supplier_facts(const Shared& shared, const json& r, const st
   return f;
 }
 
-Result<Shared> shared_facts(Workspace& workspace, const Snapshot& s, Date today) {
-  Shared shared{&s, {}, {}, {}};
+Result<Shared> shared_facts(Workspace& workspace, const Snapshot& s, Date today,
+                            const PendingRecipients& pending = {}) {
+  Shared shared{&s, {}, {}, {}, {}};
+  MOAT_TRY(shared.own, own_facilities(workspace, today, pending));
   MOAT_TRY(shared.unreturned, unreturned_releases(workspace, today));
   MOAT_TRY(shared.agreements, review_agreements(workspace, today));
   // The flags that hold today, as `moat flags` would record them: never a flag whose cause has
@@ -251,7 +267,7 @@ Result<gate::Verdict> release(Workspace& workspace, const GateRequest& request, 
     return Error(ErrorCode::kNotFound, "--package",
                  "unknown work package '" + request.package + "' of product '" + request.product + "'");
   }
-  MOAT_TRY(const Shared shared, shared_facts(workspace, s, request.today));
+  MOAT_TRY(const Shared shared, shared_facts(workspace, s, request.today, {request.supplier, request.recipients}));
   gate::ReleaseFacts facts{request.today, rules.company_names, product_of(s, product), package_of(*package),
                            supplier_facts(shared, *supplier, request.product, request.today), {}, std::nullopt, {}};
   MOAT_TRY(facts.rights, rights_of(workspace, s, request.product, request.today));

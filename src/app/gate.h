@@ -24,6 +24,9 @@ struct GateRequest {
   std::string supplier;  // with `package`: gate that release; both empty: the production launch
   std::string package;
   Date today = Date::from_days(0);
+  // A release's recipients (person ids): at an own facility, each must be bound by an employee
+  // confidentiality agreement before receiving anything. Empty: only those who received before.
+  std::vector<std::string> recipients = {};
 };
 
 // The verdict. Errors: kNotFound for an unknown product, supplier or package; kInput when only

@@ -91,7 +91,7 @@ TEST_P(ImportTest, StoresAffiliationPairsInOneOrder) {
   const SourceFile suppliers{"suppliers.csv",
                              "id,legal_name,uscc\n"
                              "F2,乙公司,91110000600037341L\n"
-                             "F1,甲公司,91440300MA5F0000RL\n"};
+                             "F1,甲公司,91440300MA5F0000X1\n"};
   const SourceFile links{"affiliations.csv", "a,b,kind\nF2,F1,owner\n"};
   auto report = import({suppliers, links});
   ASSERT_TRUE(report.ok()) << report.error().to_string();
@@ -129,11 +129,11 @@ TEST_P(ImportTest, LedgerImagesMatchTheStoredRecords) {
 
 TEST_P(ImportTest, SuppliersMaySwapCreditCodesInOneImport) {
   ASSERT_TRUE(import({{"suppliers.csv",
-                       "id,legal_name,uscc\nF1,甲,91110000600037341L\nF2,乙,91440300MA5F0000RL\n"}}).ok());
+                       "id,legal_name,uscc\nF1,甲,91110000600037341L\nF2,乙,91440300MA5F0000X1\n"}}).ok());
   auto swapped = import({{"suppliers.csv",
-                          "id,legal_name,uscc\nF1,甲,91440300MA5F0000RL\nF2,乙,91110000600037341L\n"}});
+                          "id,legal_name,uscc\nF1,甲,91440300MA5F0000X1\nF2,乙,91110000600037341L\n"}});
   ASSERT_TRUE(swapped.ok()) << swapped.error().to_string();
-  EXPECT_EQ(record("suppliers", {"F1"})["uscc"], "91440300MA5F0000RL");
+  EXPECT_EQ(record("suppliers", {"F1"})["uscc"], "91440300MA5F0000X1");
 }
 
 TEST_P(ImportTest, AcceptsSpreadsheetEmptyRowsAndAFinalCarriageReturn) {

@@ -115,7 +115,7 @@ bool is_office_code(std::string_view code) {
 
 Status check_agreement_input(const AgreementInput& input) {
   if (!legal::parse_agreement_kind(input.kind)) {
-    return input_error("--kind", "'" + input.kind + "' is not an agreement kind (nnn, nda, manufacturing, tooling, po-terms)");
+    return input_error("--kind", "'" + input.kind + "' is not an agreement kind (nnn, nda, manufacturing, tooling, po-terms, confidentiality)");
   }
   for (const std::string& clause : input.clauses) {
     const bool known = std::any_of(std::begin(kClauseFields), std::end(kClauseFields),
@@ -135,6 +135,25 @@ Status check_agreement_input(const AgreementInput& input) {
   return {};
 }
 
+// A confidentiality agreement binds named employees of its supplier; other kinds name nobody.
+Status check_people(Workspace& workspace, const AgreementInput& input) {
+  const bool confidentiality = input.kind == "confidentiality";
+  if (confidentiality && input.people.empty()) {
+    return input_error("--person", "an employee confidentiality agreement names the people it binds");
+  }
+  if (!confidentiality && !input.people.empty()) {
+    return input_error("--person", "only a confidentiality agreement names people (this is a " + input.kind + ")");
+  }
+  for (const std::string& person : input.people) {
+    MOAT_TRY(const std::optional<store::Record> found, workspace.store().get(table("people"), {person}));
+    if (!found) return input_error("--person", "unknown person '" + person + "'");
+    if (text(*found, "supplier") != input.supplier) {
+      return input_error("--person", person + " does not work at " + input.supplier);
+    }
+  }
+  return {};
+}
+
 json agreement_record(const AgreementInput& input, const std::string& id, const json& supplier) {
   const std::string name = input.counterparty_name.empty() ? text(supplier, "legal_name") : input.counterparty_name;
   const std::string uscc = input.counterparty_uscc.empty() ? text(supplier, "uscc") : input.counterparty_uscc;
@@ -150,7 +169,7 @@ json agreement_record(const AgreementInput& input, const std::string& id, const 
                  {"products", input.products}, {"secrets", input.secrets}, {"document", optional_text(input.document)},
                  {"contracted_by", optional_text(input.contracted_by)},
                  {"on_behalf_of", optional_text(input.on_behalf_of)}, {"flows_down_to", input.flows_down_to},
-                 {"note", optional_text(input.note)}};
+                 {"note", optional_text(input.note)}, {"people", input.people}};
   for (const ClauseField& c : kClauseFields) {
     record[std::string(c.field)] =
         std::find(input.clauses.begin(), input.clauses.end(), c.clause) != input.clauses.end();
@@ -217,6 +236,7 @@ AgreementReview review_one(const json& a, const Records& suppliers, const LegalR
   review.expires = date(a, "expires");
   review.contracted_by = text(a, "contracted_by");
   review.on_behalf_of = text(a, "on_behalf_of");
+  review.people = list(a, "people");
   review.checks = legal::check_agreement(rules.agreements, legal_agreement(a, registered), identity_of(registered), today,
                                          rules.agreement_policy);
   review.passes = legal::all_passed(review.checks);
@@ -403,6 +423,7 @@ Result<std::string> add_agreement(Workspace& workspace, const Session& session, 
     if (!supplier) return input_error("--supplier", "unknown supplier '" + input.supplier + "'");
     for (const std::string& product : input.products) MOAT_CHECK(must_exist(workspace, "products", {product}, "--product"));
     for (const std::string& sub : input.flows_down_to) MOAT_CHECK(must_exist(workspace, "suppliers", {sub}, "--flows-down-to"));
+    MOAT_CHECK(check_people(workspace, input));
     MOAT_TRY(id, id_or_next(workspace, input.id, "agreements", "AG"));
     return put_new(workspace, writer, "agreements", agreement_record(input, id, *supplier));
   });

@@ -25,8 +25,8 @@ namespace moat::app {
 
 struct AgreementInput {
   std::string id;        // empty: the next AG<n>
-  std::string kind;      // nnn, nda, manufacturing, tooling, po-terms
-  std::string supplier;  // the counterparty
+  std::string kind;      // nnn, nda, manufacturing, tooling, po-terms, confidentiality
+  std::string supplier;  // the counterparty (for confidentiality: the own facility that employs them)
   std::string counterparty_name;  // the Chinese legal name as written in it; empty: as registered
   std::string counterparty_uscc;  // the credit code as written in it; empty: as registered
   std::string governing_law;      // country code of the law chosen: "CN", "HK", "US"
@@ -50,6 +50,7 @@ struct AgreementInput {
   std::string on_behalf_of;
   std::vector<std::string> flows_down_to;  // subcontractors it binds too
   std::string note;
+  std::vector<std::string> people;  // confidentiality: the employees it binds (people at `supplier`)
 };
 
 // The clauses an agreement can record (the names its checks use).
@@ -68,6 +69,7 @@ struct AgreementReview {
   std::vector<std::string> products;   // empty: every product
   std::optional<Date> effective, expires;
   std::string contracted_by, on_behalf_of;
+  std::vector<std::string> people;     // confidentiality: the employees it binds
   std::vector<legal::CheckResult> checks;  // the quality check as of `today`, rule order
   std::vector<legal::CheckResult> failures;  // the checks it fails, except being in force (judged apart)
   bool passes = false;                     // no check failed

@@ -66,7 +66,11 @@ Result<std::optional<vet::AuditScore>> score(const Workspace& workspace, const V
   }
   MOAT_TRY(const VettingRules rules, vetting_rules(workspace));
   const auto checklist = rules.checklists.find(input.checklist);
-  if (checklist == rules.checklists.end()) return input_error("checklist", "unknown checklist '" + input.checklist + "'");
+  if (checklist == rules.checklists.end()) {
+    std::string known;
+    for (const auto& [id, list] : rules.checklists) known += (known.empty() ? "" : ", ") + id;
+    return input_error("checklist", "unknown checklist '" + input.checklist + "' (known: " + known + ")");
+  }
   std::vector<vet::ItemScore> scores;
   for (const ItemInput& item : input.items) scores.push_back({item.item, item.result});
   MOAT_TRY(vet::AuditScore scored, vet::score_audit(checklist->second, scores));

@@ -6,11 +6,13 @@
 #include <set>
 
 #include "app/legal.h"
+#include "app/own_facilities.h"
 #include "app/record_fields.h"
 #include "app/records.h"
 #include "app/releases.h"
 #include "app/rules.h"
 #include "app/sourcing.h"
+#include "core/text.h"
 #include "vet/qualification.h"
 
 namespace moat::app {
@@ -169,6 +171,27 @@ flags::SupplierFacts supplier_facts(const Snapshot& s, const json& r, Date today
   f.approved_subcontractors = list(r, "subcontractors");
   if (f.active) f.first_production = first_production(s, f.id, products->second);
   return f;
+}
+
+// The company's own facilities: who received design data there and what binds them, whether
+// access control is verified (the facts the gate reads too), and the company's own addresses as
+// sites of each (a visit to one of them is not to an unknown site).
+void add_own_facilities(const std::vector<OwnFacility>& own, std::vector<flags::SupplierFacts>& suppliers) {
+  std::vector<std::string> own_sites;
+  for (const flags::SupplierFacts& s : suppliers) {
+    if (s.trusted) own_sites.insert(own_sites.end(), s.sites.begin(), s.sites.end());
+  }
+  for (flags::SupplierFacts& s : suppliers) {
+    if (!s.trusted) continue;
+    s.sites = own_sites;
+    const auto found = std::find_if(own.begin(), own.end(), [&](const OwnFacility& o) { return o.supplier == s.id; });
+    if (found == own.end()) continue;
+    for (const DesignRecipient& r : found->recipients) {
+      s.recipients.push_back({r.person, r.name, join(r.releases, ", "), r.covered_by, r.gap});
+    }
+    s.access_verified = found->access_verified;
+    s.access_evidence = found->access_evidence;
+  }
 }
 
 std::string supplier_of_visit(const Snapshot& s, const std::string& visit) {
@@ -435,6 +458,8 @@ Result<flags::Facts> gather_facts(Workspace& workspace, Date today) {
   MOAT_TRY(facts.legal, legal_flag_facts(workspace, today, facts.plans));
   const auto supplied = supplied_products(s, facts.plans);
   for (const json& r : s.suppliers) facts.suppliers.push_back(supplier_facts(s, r, today, supplied));
+  MOAT_TRY(const std::vector<OwnFacility> own, own_facilities(workspace, today));
+  add_own_facilities(own, facts.suppliers);
   for (const json& c : s.certificates) {
     facts.certificates.push_back({text(c, "supplier"), text(c, "id"), text(c, "standard"), text(c, "number"),
                                   day_of(c, "expires")});

@@ -486,7 +486,7 @@ Result<ReleaseOutcome> release_files(Workspace& workspace, const Session& sessio
   o.supplier = text(s.supplier, "id");
   for (const json& p : s.people) o.recipients.push_back(text(p, "id"));
   o.files = s.files;
-  MOAT_TRY(o.verdict, run_gate(workspace, {s.product, o.supplier, request.package, request.today}));
+  MOAT_TRY(o.verdict, run_gate(workspace, {s.product, o.supplier, request.package, request.today, o.recipients}));
   if (!o.verdict.go) o.refusals.push_back(gate_refusal(o.verdict, request, s.product));
   MOAT_TRY(const std::vector<Refusal> plan, plan_refusals(workspace, s, request));
   o.refusals.insert(o.refusals.end(), plan.begin(), plan.end());

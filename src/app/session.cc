@@ -13,13 +13,29 @@
 namespace moat::app {
 namespace {
 
-std::string login_name() {
+struct Established {
+  bool set = false;
+  std::string actor, via;
+};
+
+Established& established() {
+  static Established current;
+  return current;
+}
+
+std::string named_actor() {
   if (const char* actor = std::getenv("MOAT_ACTOR"); actor && *actor) return actor;
+  return login_name();
+}
+
+}  // namespace
+
+std::string login_name() {
   if (const passwd* entry = getpwuid(getuid()); entry && entry->pw_name) return entry->pw_name;
   return "uid:" + std::to_string(getuid());
 }
 
-}  // namespace
+void act_as(std::string actor, std::string via) { established() = {true, std::move(actor), std::move(via)}; }
 
 std::string iso8601_utc(long long milliseconds_since_epoch) {
   constexpr long long kMsPerDay = 86'400'000;
@@ -34,10 +50,13 @@ std::string iso8601_utc(long long milliseconds_since_epoch) {
 }
 
 Session terminal_session() {
-  return {login_name(), [] {
+  const Established& who = established();
+  return {who.set ? who.actor : named_actor(),
+          [] {
             const auto now = std::chrono::system_clock::now().time_since_epoch();
             return iso8601_utc(std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
-          }};
+          },
+          who.set ? who.via : std::string()};
 }
 
 }  // namespace moat::app

@@ -13,12 +13,27 @@ namespace moat::app {
 struct Session {
   std::string actor;
   std::function<std::string()> now;  // ISO 8601 UTC with milliseconds
+  // How the actor was established where that is not self-evident ("token 3f2a9c1b7d0e", "OS user
+  // emma", "workspace owner"); the ledger records it beside the name: "emma (OS user emma)".
+  std::string via = {};
 
-  store::Author author() const { return {actor, now()}; }
+  store::Author author() const { return {via.empty() ? actor : actor + " (" + via + ")", now()}; }
 };
 
-// The person at the terminal: $MOAT_ACTOR, else the login name; the system clock.
+// How the OS user who owns a workspace's files acts in it once it has accounts (app/actors.h):
+// as its administrator.
+inline constexpr std::string_view kWorkspaceOwner = "workspace owner";
+
+// The person at the terminal, with the system clock: the actor act_as() established, else
+// $MOAT_ACTOR, else the login name.
 Session terminal_session();
+
+// The login name of the process's user (or "uid:N" when it has none).
+std::string login_name();
+
+// From now on terminal_session() acts as `actor`, established `via` (app/actors.h): what the CLI
+// calls once it has signed in.
+void act_as(std::string actor, std::string via);
 
 // ISO 8601 UTC with milliseconds for a time in milliseconds since the epoch.
 std::string iso8601_utc(long long milliseconds_since_epoch);

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "app/money.h"
 #include "app/records.h"
 #include "vet/number_text.h"
 #include "core/parties.h"
@@ -100,22 +101,35 @@ std::string qualification_status(const json& supplier, const std::string& today)
   return vet::effective_status(stored, Date::parse(text(supplier["qualified_until"])), *as_of);
 }
 
-Status add_quotes(const Model& model, const std::string& product, const std::string& today, plan::Instance& instance) {
-  std::set<std::string> currencies;
+// The product's quotes valid `today`, in the base currency: a quote in another currency at the
+// latest rate dated on or before today (any date when `today` is empty).
+Status add_quotes(const Model& model, const std::string& product, const std::string& today, const Currencies& money,
+                  plan::Instance& instance) {
+  const Date day = Date::parse(today).value_or(Date::from_days(1'000'000));
+  Status missing;
   for_product(model, "quotes", product, [&](const json& q) {
     const std::string valid_until = text(q["valid_until"]);
     if (!today.empty() && !valid_until.empty() && valid_until < today) return;  // expired
-    currencies.insert(text(q["currency"]));
-    instance.quotes.push_back({text(q["package"]), text(q["supplier"]), q["unit_cost"].get<double>(),
-                               q["fixed_cost"].get<double>()});
+    const std::string currency = text(q["currency"]).empty() ? money.base : text(q["currency"]);
+    double factor = 1;
+    if (currency != money.base) {
+      const std::optional<Rate> rate = rate_on(money, currency, day);
+      if (!rate) {
+        if (missing.ok()) {
+          missing = input_error("quotes/" + product + "/" + text(q["package"]) + "/" + text(q["supplier"]),
+                                "the quote is in " + currency + " and moat.toml has no rate from " + currency + " to " +
+                                    money.base + (today.empty() ? "" : " dated by " + today) +
+                                    ": add one under [currency] (rates = [{ currency = \"" + currency +
+                                    "\", rate = ..., date = \"YYYY-MM-DD\" }])");
+        }
+        return;
+      }
+      factor = rate->rate;
+    }
+    instance.quotes.push_back({text(q["package"]), text(q["supplier"]), q["unit_cost"].get<double>() * factor,
+                               q["fixed_cost"].get<double>() * factor});
   });
-  if (currencies.size() > 1) {
-    std::string list;
-    for (const auto& c : currencies) list += (list.empty() ? "" : ", ") + c;
-    return input_error("quotes", "product '" + product + "' has quotes in " + list +
-                                     ": moat compares costs only in one currency; requote or convert them");
-  }
-  return {};
+  return missing;
 }
 
 SavedPlan saved_of(const json& record) {
@@ -202,7 +216,8 @@ Result<plan::Instance> product_instance(Workspace& workspace, const std::string&
     if (s["max_exposure_share"].is_number()) supplier.max_exposure_share = s["max_exposure_share"].get<double>();
     instance.suppliers.push_back(std::move(supplier));
   }
-  MOAT_CHECK(add_quotes(model, product, options.today, instance));
+  MOAT_TRY(const Currencies money, currencies(workspace));
+  MOAT_CHECK(add_quotes(model, product, options.today, money, instance));
   return instance;
 }
 

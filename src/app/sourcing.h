@@ -23,7 +23,9 @@ struct InstanceOptions {
   std::string today;                        // YYYY-MM-DD: quotes valid until before it are left out
 };
 
-// Fails kNotFound for an unknown product, kInput when its quotes mix currencies.
+// Costs are in the base currency (app/money.h): a quote in another currency is converted at the
+// rate in force `today`. Fails kNotFound for an unknown product, kInput for a quote in a currency
+// moat.toml has no rate for by then.
 Result<plan::Instance> product_instance(Workspace& workspace, const std::string& product,
                                         const InstanceOptions& options);
 

@@ -121,6 +121,7 @@ json agreement_json(const AgreementReview& a) {
           {"passes", a.passes},
           {"expiring", a.expiring},
           {"contracted_by", text_or_null(a.contracted_by)},
+          {"people", a.people},
           {"checks", checks}};
 }
 

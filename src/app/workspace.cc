@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "app/money.h"
 #include "app/toml_text.h"
 #include "core/text.h"
 
@@ -191,7 +192,8 @@ struct KnownKeys {
 const std::vector<KnownKeys>& known_keys() {
   static const std::vector<KnownKeys> kKnown = {
       {"", {"company", "home_jurisdiction", "database", "policy", "serve", "catalog", "gate", "flags", "qualification",
-            "checklists"}},
+            "checklists", "currency"}},
+      {"currency", {"base", "rates"}},
       {"policy", {"collusion", "person_collusion", "max_exposure_share", "allow_conditional", "min_liquidated_damages",
                   "agreement_expiry_warning_days"}},
       {"serve",
@@ -262,6 +264,8 @@ std::vector<std::string> known_settings() {
 Result<Config> parse_config(std::string_view text, std::string_view file) {
   MOAT_TRY(const toml::table root, parse_toml(text, file));
   MOAT_CHECK(check_known_keys(root, file));
+  MOAT_TRY(const Currencies money, parse_currencies(text, file));  // checked now, read where quotes are costed
+  (void)money;
   Config config;
   config.text = std::string(text);
   MOAT_TRY(config.company, optional_value<std::string>(root, "company", "", file));

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/commands.h"
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -18,6 +22,7 @@
 #include "app/export.h"
 #include "app/gate.h"
 #include "app/migrate.h"
+#include "app/money.h"
 #include "app/sourcing.h"
 #include "app/views.h"
 #include "app/import.h"
@@ -111,8 +116,14 @@ std::function<int()> define_init(CLI::App& app, GlobalOptions& global) {
   };
 }
 
-void print_plan(const plan::Plan& plan);
-void print_frontier(const std::vector<plan::FrontierPoint>& points);
+// The currency a plan's costs are in, and the rates its quotes were converted at.
+struct Costing {
+  std::string currency;            // empty: an instance file's, whatever its quotes are in
+  std::vector<std::string> rates;  // "1 USD = 7.12 CNY (rate of 2026-11-30)"
+};
+Result<Costing> costing_of(app::Workspace& workspace, const std::string& product, const std::string& today);
+void print_plan(const plan::Plan& plan, const Costing& costing);
+void print_frontier(const std::vector<plan::FrontierPoint>& points, const Costing& costing);
 void print_exposure(const app::ExposureReport& report);
 
 // What the demo's qualification, reconciliation and red flags show.
@@ -252,13 +263,15 @@ std::function<int()> define_demo(CLI::App& app, GlobalOptions& global) {
     const app::Config& config = demo->workspace->config();
     std::cout << "\n== Sourcing plan (collusion " << config.policy.collusion << ", exposure cap "
               << config.policy.max_exposure_share * 100 << "%), saved and approved as " << demo->plan.id << " ==\n";
-    print_plan(demo->plan.plan);
+    auto costing = costing_of(*demo->workspace, "aurora", today_text(app::terminal_session()));
+    if (!costing.ok()) return fail(costing.error());
+    print_plan(demo->plan.plan, *costing);
     auto exposure = app::plan_exposure(*demo->workspace, "aurora", demo->plan.id);
     if (!exposure.ok()) return fail(exposure.error());
     std::cout << "\n";
     print_exposure(*exposure);
     std::cout << "\n== The price of protection ==\n";
-    print_frontier(demo->frontier);
+    print_frontier(demo->frontier, *costing);
     print_demo_vetting(*demo);
     if (int status = print_demo_gate(*demo->workspace, demo->plan); status != 0) return status;
     print_demo_releases(*demo);
@@ -417,14 +430,81 @@ std::function<int()> define_export(CLI::App& app, GlobalOptions& global) {
   };
 }
 
+// The columns `list` shows: --columns as given (each must be a field of the table), all with
+// --wide or when the output is not a terminal, else the fields that fit the terminal's width, the
+// required ones first, leaving out those no row has a value for.
+struct ListColumns {
+  std::string asked;  // --columns a,b,c
+  bool wide = false;  // --wide
+};
+
+std::size_t terminal_width() {
+  if (!::isatty(STDOUT_FILENO)) return 0;
+  winsize size{};
+  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+  const char* columns = std::getenv("COLUMNS");
+  return columns ? static_cast<std::size_t>(std::atoi(columns)) : 0;
+}
+
+// How wide a column prints: its widest value (up to the wrap width) or its header.
+std::size_t column_width(const std::vector<json>& rows, const std::string& field) {
+  constexpr std::size_t kWrap = 48;
+  std::size_t width = display_width(field);
+  for (const json& r : rows) width = std::max(width, std::min(kWrap, display_width(text(r[field]))));
+  return width + 2;
+}
+
+Result<std::vector<std::string>> list_columns(const store::Table& table, const std::vector<json>& rows,
+                                              const ListColumns& wanted) {
+  std::vector<std::string> all;
+  for (const auto& field : table.fields) all.emplace_back(field.name);
+  if (!wanted.asked.empty()) {
+    std::vector<std::string> chosen = split_list(wanted.asked, ",");
+    for (std::string& c : chosen) {
+      c = std::string(trim(c));
+      if (std::find(all.begin(), all.end(), c) == all.end()) {
+        return input_error("--columns", "'" + c + "' is not a field of " + std::string(table.name) + " (" + join(all, ", ") + ")");
+      }
+    }
+    return chosen;
+  }
+  const std::size_t room = wanted.wide ? 0 : terminal_width();
+  if (room == 0) return all;
+  std::vector<std::string> shown;
+  std::size_t used = 0;
+  const auto fits = [&](const std::string& field) { return used + column_width(rows, field) <= room; };
+  for (const auto& field : table.fields) {
+    if (field.required && (shown.empty() || fits(std::string(field.name)))) {
+      shown.emplace_back(field.name);
+      used += column_width(rows, std::string(field.name));
+    }
+  }
+  for (const auto& field : table.fields) {
+    const std::string name(field.name);
+    const bool any = std::any_of(rows.begin(), rows.end(), [&](const json& r) { return !text(r[name]).empty(); });
+    if (field.required || !any || !fits(name)) continue;
+    shown.push_back(name);
+    used += column_width(rows, name);
+  }
+  // In the table's order.
+  std::vector<std::string> ordered;
+  for (const std::string& name : all) {
+    if (std::find(shown.begin(), shown.end(), name) != shown.end()) ordered.push_back(name);
+  }
+  return ordered;
+}
+
 std::function<int()> define_list(CLI::App& app, GlobalOptions& global) {
   auto kind = std::make_shared<std::string>();
   auto product = std::make_shared<std::string>();
+  auto columns_wanted = std::make_shared<ListColumns>();
   app.add_option("KIND", *kind, "products, parts (bom), secrets, derives, recipes, packages, suppliers, affiliations, quotes, people, plans, documents, assessments, scores, certificates, assignments, visits, audit_items, findings, tooling, tool_events, orders, movements, flags")->required();
   app.add_option("--product", *product, "only this product's records");
+  app.add_option("--columns", columns_wanted->asked, "the fields to show, in order: id,name,city");
+  app.add_flag("--wide", columns_wanted->wide, "every field, however wide (the default on a terminal: what fits)");
   app.add_flag("--json", global.json, "print as JSON");
   add_xlsx_option(app, global);
-  return [kind, product, &global] {
+  return [kind, product, columns_wanted, &global] {
     const store::Table* table = store::find_table(*kind == "bom" ? "parts" : *kind);
     if (!table) return fail(input_error("KIND", "unknown kind '" + *kind + "'"));
     return with_workspace(global, [&](app::Workspace& workspace) {
@@ -443,15 +523,19 @@ std::function<int()> define_list(CLI::App& app, GlobalOptions& global) {
         std::cout << json(shown).dump(2) << "\n";
         return 0;
       }
-      std::vector<std::string> headers;
-      for (const auto& field : table->fields) headers.emplace_back(field.name);
-      TextTable out(headers);
+      auto headers = list_columns(*table, shown, *columns_wanted);
+      if (!headers.ok()) return fail(headers.error());
+      TextTable out(*headers);
       for (const json& r : shown) {
         std::vector<std::string> row;
-        for (const auto& field : table->fields) row.push_back(text(r[std::string(field.name)]));
+        for (const std::string& field : *headers) row.push_back(text(r[field]));
         out.add(std::move(row));
       }
       out.print(std::cout);
+      if (headers->size() < table->fields.size() && columns_wanted->asked.empty()) {
+        std::cerr << "(" << table->fields.size() - headers->size()
+                  << " more fields: --wide shows them all, --columns picks them)\n";
+      }
       return 0;
     });
   };
@@ -568,11 +652,29 @@ std::function<int()> define_migrate(CLI::App& app, GlobalOptions& global) {
   };
 }
 
-void print_plan(const plan::Plan& plan) {
+Result<Costing> costing_of(app::Workspace& workspace, const std::string& product, const std::string& today) {
+  MOAT_TRY(const app::Currencies money, app::currencies(workspace));
+  Costing costing{money.base, {}};
+  const std::optional<Date> day = Date::parse(today);
+  MOAT_TRY(const std::vector<app::Rate> rates,
+           app::quote_rates(workspace, product, day.value_or(Date::from_days(1'000'000))));
+  for (const app::Rate& rate : rates) costing.rates.push_back(app::rate_text(rate, money.base));
+  return costing;
+}
+
+// "1,234,567.00 CNY"; an instance file's costs carry no currency of their own.
+std::string cost_text(double amount, const Costing& costing) {
+  return app::money_text(amount, costing.currency.empty() ? "(the quotes' currency)" : costing.currency);
+}
+
+void print_plan(const plan::Plan& plan, const Costing& costing) {
   std::cout << "Plan: " << plan::status_name(plan.status);
-  if (plan.cost) std::cout << ", cost " << std::fixed << std::setprecision(2) << *plan.cost;
-  if (plan.lower_bound && plan.status != plan::PlanStatus::kOptimal) std::cout << " (lower bound " << *plan.lower_bound << ")";
-  std::cout << std::defaultfloat << "\n";
+  if (plan.cost) std::cout << ", cost " << cost_text(*plan.cost, costing);
+  if (plan.lower_bound && plan.status != plan::PlanStatus::kOptimal) {
+    std::cout << " (lower bound " << cost_text(*plan.lower_bound, costing) << ")";
+  }
+  std::cout << "\n";
+  for (const std::string& rate : costing.rates) std::cout << "  quotes converted at " << rate << "\n";
   for (const std::string& reason : plan.reasons) std::cout << "  - " << reason << "\n";
   if (plan.assignments.empty()) return;
   TextTable assignments({"package", "supplier", "units"});
@@ -593,16 +695,16 @@ void print_plan(const plan::Plan& plan) {
   recipes.print(std::cout);
 }
 
-void print_frontier(const std::vector<plan::FrontierPoint>& points) {
+void print_frontier(const std::vector<plan::FrontierPoint>& points, const Costing& costing) {
   TextTable table({"collusion", "exposure cap", "status", "cost"});
   for (const auto& point : points) {
-    std::ostringstream cap, cost;
+    std::ostringstream cap;
     cap << point.max_exposure_share * 100 << "%";
-    if (point.plan.cost) cost << std::fixed << std::setprecision(2) << *point.plan.cost;
     table.add({std::to_string(point.collusion), cap.str(), std::string(plan::status_name(point.plan.status)),
-               point.plan.cost ? cost.str() : "impossible"});
+               point.plan.cost ? cost_text(*point.plan.cost, costing) : "impossible"});
   }
   table.print(std::cout);
+  for (const std::string& rate : costing.rates) std::cout << "quotes converted at " << rate << "\n";
 }
 
 struct PlanFlags {
@@ -620,7 +722,7 @@ struct PlanFlags {
   std::optional<std::chrono::steady_clock::time_point> started;
 };
 
-int run_plan(const plan::Instance& given, const PlanFlags& flags, bool as_json) {
+int run_plan(const plan::Instance& given, const PlanFlags& flags, bool as_json, const Costing& costing) {
   plan::Instance instance = given;
   if (flags.collusion) instance.policy.collusion = *flags.collusion;
   if (flags.max_exposure_share) instance.policy.max_exposure_share = *flags.max_exposure_share;
@@ -630,7 +732,7 @@ int run_plan(const plan::Instance& given, const PlanFlags& flags, bool as_json) 
     if (as_json) {
       std::cout << app::frontier_json(points).dump(2) << "\n";
     } else {
-      print_frontier(points);
+      print_frontier(points, costing);
     }
     return 0;
   }
@@ -638,7 +740,7 @@ int run_plan(const plan::Instance& given, const PlanFlags& flags, bool as_json) 
   if (as_json) {
     std::cout << plan::plan_json(plan);
   } else {
-    print_plan(plan);
+    print_plan(plan, costing);
   }
   return 0;
 }
@@ -655,14 +757,16 @@ int plan_product(const PlanFlags& flags, const GlobalOptions& global) {
         return fail(written.error());
       }
     }
-    if (flags.frontier || !flags.save) return run_plan(*instance, flags, global.json);
+    auto costing = costing_of(workspace, flags.product, today(session));
+    if (!costing.ok()) return fail(costing.error());
+    if (flags.frontier || !flags.save) return run_plan(*instance, flags, global.json, *costing);
     const plan::Plan plan = plan::solve(*instance, {flags.time_limit, !flags.heuristic, flags.started});
     auto saved = app::save_plan(workspace, session, flags.product, *instance, plan);
     if (!saved.ok()) return fail(saved.error());
     if (global.json) {
       std::cout << plan::plan_json(plan);
     } else {
-      print_plan(plan);
+      print_plan(plan, *costing);
       std::cout << "\nSaved as " << saved->id << " (draft); approve it with: moat plan approve --product "
                 << flags.product << " --plan " << saved->id << "\n";
     }
@@ -689,6 +793,7 @@ std::function<int()> define_plan(CLI::App& app, GlobalOptions& global) {
   approve_command->add_option("--product", flags->product, "the product")->required();
   approve_command->add_option("--plan", flags->plan_id, "the plan's id (plan-N)");
   approve_command->add_option("-w,--workspace", global.workspace, "workspace folder");
+  approve_command->add_option("--token", global.token, "act as the user of this API token (default: $MOAT_TOKEN)");
   approve_command->add_flag("--json", global.json, "print as JSON");
   app.add_option("--instance", flags->instance, "plan an instance file (the planner's contract, docs/planner.md)");
   app.add_option("--product", flags->product, "plan a product of the workspace");
@@ -714,7 +819,7 @@ std::function<int()> define_plan(CLI::App& app, GlobalOptions& global) {
     if (!text.ok()) return fail(text.error());
     auto instance = plan::parse_instance(*text, flags->instance);
     if (!instance.ok()) return fail(instance.error());
-    return run_plan(*instance, *flags, global.json);
+    return run_plan(*instance, *flags, global.json, Costing{});
   };
 }
 

@@ -21,6 +21,8 @@ struct GlobalOptions {
   std::optional<std::string> workspace;  // -w DIR
   bool json = false;                     // --json
   std::string xlsx;                      // --xlsx FILE: reports also written as a workbook
+  std::string token;                     // --token: who acts, in a workspace with accounts
+  std::string command;                   // the command run: "flags resolve" (what it may do)
 };
 
 struct Command {

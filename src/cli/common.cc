@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -11,6 +12,10 @@
 #include <iostream>
 #include <sstream>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/authorization.h"
 #include "sheet/xlsx.h"
 
 namespace moat::cli {
@@ -35,8 +40,37 @@ int fail(const Error& error) {
   return error.exit_code();
 }
 
+namespace {
+
+std::string environment(const char* name) {
+  const char* value = std::getenv(name);
+  return value ? value : "";
+}
+
+// Whether the process's user owns the workspace's moat.toml (and so holds its keys).
+bool owns(const app::Workspace& workspace) {
+  struct stat status {};
+  return ::stat((workspace.dir() / "moat.toml").c_str(), &status) == 0 && status.st_uid == ::geteuid();
+}
+
+// Establishes who acts (app/actors.h), checks that they may run the command, and acts as them.
+Status sign_in(app::Workspace& workspace, const GlobalOptions& global) {
+  const app::TerminalClaim claim{global.token.empty() ? environment("MOAT_TOKEN") : global.token,
+                                 environment("MOAT_ACTOR"), app::login_name(), owns(workspace)};
+  MOAT_TRY(const app::Actor actor, app::establish_actor(workspace, claim));
+  for (const std::string& warning : actor.warnings) std::cerr << "moat: " << warning << "\n";
+  MOAT_CHECK(app::authorize(actor, capability_of(global.command), "moat " + global.command));
+  app::act_as(actor.name, actor.via);
+  return {};
+}
+
+}  // namespace
+
 Result<std::unique_ptr<app::Workspace>> open_workspace(const GlobalOptions& global) {
-  return app::Workspace::open(app::resolve_workspace_dir(global.workspace));
+  MOAT_TRY(std::unique_ptr<app::Workspace> workspace,
+           app::Workspace::open(app::resolve_workspace_dir(global.workspace)));
+  MOAT_CHECK(sign_in(*workspace, global));
+  return workspace;
 }
 
 // Runs `body` with the opened workspace, mapping errors to exit codes.
@@ -166,6 +200,7 @@ CLI::App* subcommand(CLI::App& parent, const char* name, const char* help, Globa
   CLI::App* sub = parent.add_subcommand(name, help);
   sub->add_option("-w,--workspace", global.workspace, "workspace folder");
   sub->add_flag("--json", global.json, "print as JSON");
+  sub->add_option("--token", global.token, "act as the user of this API token (default: $MOAT_TOKEN)");
   return sub;
 }
 

@@ -83,7 +83,7 @@ void define_agreement_add(CLI::App& parent, GlobalOptions& global, Runs& runs) {
   auto flags = std::make_shared<AgreementFlags>();
   app::AgreementInput& in = flags->input;
   CLI::App* cmd = subcommand(parent, "add", "record a signed agreement with a supplier", global);
-  cmd->add_option("--kind", in.kind, "nnn, nda, manufacturing, tooling or po-terms")->required();
+  cmd->add_option("--kind", in.kind, "nnn, nda, manufacturing, tooling, po-terms or confidentiality (employees of an own facility)")->required();
   cmd->add_option("--supplier", in.supplier, "the counterparty (supplier id)")->required();
   cmd->add_option("--id", in.id, "its id (default: AG1, AG2, ...)");
   cmd->add_option("--counterparty-name", in.counterparty_name, "the Chinese legal name as written (default: as registered)");
@@ -109,6 +109,7 @@ void define_agreement_add(CLI::App& parent, GlobalOptions& global, Runs& runs) {
   cmd->add_option("--contracted-by", in.contracted_by, "made for us by the contract manufacturer: who signed");
   cmd->add_option("--on-behalf-of", in.on_behalf_of, "on whose behalf");
   cmd->add_option("--flows-down-to", in.flows_down_to, "a subcontractor it binds too (repeat)");
+  cmd->add_option("--person", in.people, "confidentiality: an employee it binds (person id; repeat)");
   cmd->add_option("--note", in.note, "a note");
   runs.push_back([cmd, flags, &global] {
     if (!cmd->parsed()) return -1;

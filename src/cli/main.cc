@@ -9,6 +9,21 @@
 
 #include "cli/commands.h"
 
+namespace {
+
+// "flags resolve": the names of the subcommands parsed, outermost first.
+std::string command_path(const CLI::App& app) {
+  std::string path;
+  for (const CLI::App* at = &app;;) {
+    const auto parsed = at->get_subcommands();
+    if (parsed.empty()) return path;
+    at = parsed.front();
+    path += (path.empty() ? "" : " ") + at->get_name();
+  }
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   umask(077);  // every file moat creates is its owner's alone
   try {
@@ -24,6 +39,8 @@ int main(int argc, char** argv) {
       CLI::App* sub = app.add_subcommand(command.name, command.help);
       sub->add_option("-w,--workspace", global.workspace,
                       "workspace folder (default: $MOAT_WORKSPACE, else the current folder)");
+      sub->add_option("--token", global.token,
+                      "act as the user of this API token (default: $MOAT_TOKEN), in a workspace with accounts");
       auto run = command.define(*sub, global);
       sub->callback([&chosen, run] { chosen = run; });
     }
@@ -39,6 +56,7 @@ int main(int argc, char** argv) {
       app.exit(e);
       return 1;
     }
+    global.command = command_path(app);
     return chosen ? chosen() : 1;
   } catch (const std::exception& e) {
     std::cerr << "moat: internal error: " << e.what() << "\n";

@@ -140,6 +140,7 @@ std::function<int()> define_serve(CLI::App& app, GlobalOptions& global) {
 std::function<int()> define_user(CLI::App& app, GlobalOptions& global) {
   app.require_subcommand(1);
   CLI::App* add = app.add_subcommand("add", "add a user; the password is read from standard input");
+  add->add_option("--token", global.token, "act as the user of this API token (default: $MOAT_TOKEN)");
   add->add_option("-w,--workspace", global.workspace, "workspace folder");
   auto user = std::make_shared<app::NewUser>();
   auto role = std::make_shared<std::string>();
@@ -147,7 +148,9 @@ std::function<int()> define_user(CLI::App& app, GlobalOptions& global) {
   add->add_option("--role", *role, "admin, sourcing, legal, oversight, viewer or supplier")->required();
   add->add_option("--supplier", user->supplier, "for a supplier user: its supplier's id");
   add->add_option("--person", user->person, "for a supplier user: who they are at the supplier (their copies)");
+  add->add_option("--os-user", user->os_user, "the login name that acts as this user at the terminal");
   CLI::App* list = app.add_subcommand("list", "list the users and their roles");
+  list->add_option("--token", global.token, "act as the user of this API token (default: $MOAT_TOKEN)");
   list->add_option("-w,--workspace", global.workspace, "workspace folder");
   list->add_flag("--json", global.json, "print as JSON");
   return [add, user, role, &global] {
@@ -156,10 +159,11 @@ std::function<int()> define_user(CLI::App& app, GlobalOptions& global) {
         auto users = app::list_users(workspace);
         if (!users.ok()) return fail(users.error());
         json out = json::array();
-        TextTable table({"name", "role", "supplier", "person"});
+        TextTable table({"name", "role", "supplier", "person", "os user"});
         for (const app::User& u : *users) {
-          out.push_back({{"name", u.name}, {"role", app::role_name(u.role)}, {"supplier", u.supplier}, {"person", u.person}});
-          table.add({u.name, std::string(app::role_name(u.role)), u.supplier, u.person});
+          out.push_back({{"name", u.name}, {"role", app::role_name(u.role)}, {"supplier", u.supplier}, {"person", u.person},
+                         {"os_user", u.os_user}});
+          table.add({u.name, std::string(app::role_name(u.role)), u.supplier, u.person, u.os_user});
         }
         if (global.json) {
           std::cout << out.dump(2) << "\n";
@@ -184,12 +188,14 @@ std::function<int()> define_user(CLI::App& app, GlobalOptions& global) {
 std::function<int()> define_token(CLI::App& app, GlobalOptions& global) {
   app.require_subcommand(1);
   CLI::App* create = app.add_subcommand("create", "create an API token for a user and print it once");
+  create->add_option("--token", global.token, "act as the user of this API token (default: $MOAT_TOKEN)");
   create->add_option("-w,--workspace", global.workspace, "workspace folder");
   auto name = std::make_shared<std::string>();
   auto label = std::make_shared<std::string>();
   create->add_option("NAME", *name, "the user the token acts as")->required();
   create->add_option("--label", *label, "what the token is for");
   CLI::App* revoke = app.add_subcommand("revoke", "revoke a token by its id");
+  revoke->add_option("--token", global.token, "act as the user of this API token (default: $MOAT_TOKEN)");
   revoke->add_option("-w,--workspace", global.workspace, "workspace folder");
   auto id = std::make_shared<std::string>();
   revoke->add_option("ID", *id, "the token's id, as 'token create' printed it")->required();

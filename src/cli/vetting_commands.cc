@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/oversight.h"
+#include "app/overlaps.h"
 #include "app/red_flags.h"
 #include "app/rules.h"
 #include "app/tooling.h"
@@ -17,6 +18,7 @@
 #include "app/views.h"
 #include "cli/common.h"
 #include "cli/table.h"
+#include "core/text.h"
 #include "vet/number_text.h"
 
 namespace moat::cli {
@@ -375,6 +377,13 @@ std::function<int()> define_assign(CLI::App& app, GlobalOptions& global) {
       if (!done.ok()) return fail(done.error());
       std::cout << "Assigned " << flags->person << " (" << flags->role << ") to " << flags->supplier << " from "
                 << from->to_string() << "\n";
+      auto overlaps = app::overlapping_assignments(workspace, flags->person, flags->supplier, *from, *to);
+      if (!overlaps.ok()) return fail(overlaps.error());
+      if (!overlaps->empty()) {
+        auto supplier = workspace.store().get(*store::find_table("suppliers"), {flags->supplier});
+        const std::string city = supplier.ok() && *supplier ? text((**supplier)["city"]) : "";
+        std::cerr << "moat: warning: " << app::overlap_warning(flags->person, *overlaps, city) << "\n";
+      }
       return 0;
     });
   };
@@ -405,10 +414,14 @@ Result<app::VisitInput> visit_input(app::Workspace& workspace, const app::Sessio
   input.checklist = flags.checklist;
   if (input.checklist.empty() && !flags.items.empty() && input.kind == "audit") input.checklist = "ip-protection";
   input.product = flags.product;
-  for (const std::string& text : flags.items) {
-    MOAT_TRY(const auto pair, split_pair(text, "--item"));
-    MOAT_TRY(const vet::ItemResult result, item_result(pair.second, pair.first));
-    input.items.push_back({pair.first, result, "", {}});
+  // --item a=pass --item b=fail, or several in one: --item a=pass,b=fail
+  for (const std::string& given : flags.items) {
+    for (const std::string& text : split_list(given, ",")) {
+      if (trim(text).empty()) continue;
+      MOAT_TRY(const auto pair, split_pair(std::string(trim(text)), "--item"));
+      MOAT_TRY(const vet::ItemResult result, item_result(pair.second, pair.first));
+      input.items.push_back({pair.first, result, "", {}});
+    }
   }
   input.capacity_seen = flags.capacity;
   input.headcount_seen = flags.headcount;
@@ -427,8 +440,17 @@ int print_visit(const app::VisitResult& visit, bool as_json) {
   }
   std::cout << "Recorded visit " << visit.id;
   if (visit.score) {
-    std::cout << ": " << (visit.score->passed ? "passed" : "FAILED") << " with "
-              << static_cast<int>(visit.score->share * 100 + 0.5) << "% of applicable items";
+    const vet::AuditScore& score = *visit.score;
+    const std::string share = std::to_string(static_cast<int>(score.share * 100 + 0.5)) + "% of applicable items passed";
+    if (score.passed) {
+      std::cout << ": passed (" << share << ")";
+    } else if (!score.failed_critical.empty()) {
+      std::cout << ": FAILED, critical item" << (score.failed_critical.size() == 1 ? " " : "s ")
+                << join(score.failed_critical, ", ") << " failed (" << share << ")";
+    } else {
+      std::cout << ": FAILED, " << share << ", below the checklist's pass share";
+    }
+    if (!score.unscored.empty()) std::cout << "; not scored, counted as failed: " << join(score.unscored, ", ");
   }
   std::cout << "\n";
   for (const std::string& finding : visit.findings) std::cout << "  finding " << finding << " raised\n";
@@ -443,7 +465,7 @@ void define_visit_add(CLI::App& parent, GlobalOptions& global, std::vector<std::
   cmd->add_option("--date", flags->date, "visited on (default: today)");
   cmd->add_option("--by", flags->by, "who visited (repeat)");
   cmd->add_option("--checklist", flags->checklist, "checklist id (default for audits with items: ip-protection)");
-  cmd->add_option("--item", flags->items, "ITEM=pass|fail|na (repeat)");
+  cmd->add_option("--item,--items", flags->items, "ITEM=pass|fail|na, several joined by commas (repeat)");
   cmd->add_option("--product", flags->product, "the product concerned");
   cmd->add_option("--capacity", flags->capacity, "capacity seen (units per month)");
   cmd->add_option("--headcount", flags->headcount, "headcount seen");
@@ -464,10 +486,47 @@ void define_visit_add(CLI::App& parent, GlobalOptions& global, std::vector<std::
   });
 }
 
+// moat visit checklist [ID]: the checklists in force and their items, which --item scores.
+void define_visit_checklist(CLI::App& parent, GlobalOptions& global, std::vector<std::function<int()>>& runs) {
+  auto id = std::make_shared<std::string>();
+  CLI::App* cmd = subcommand(parent, "checklist", "the audit checklists and their items (what --item scores)", global);
+  cmd->add_option("ID", *id, "one checklist (default: all)");
+  runs.push_back([cmd, id, &global] {
+    if (!cmd->parsed()) return -1;
+    return with_workspace(global, [&](app::Workspace& workspace) {
+      auto rules = app::vetting_rules(workspace);
+      if (!rules.ok()) return fail(rules.error());
+      if (!id->empty() && !rules->checklists.count(*id)) {
+        std::string known;
+        for (const auto& [name, list] : rules->checklists) known += (known.empty() ? "" : ", ") + name;
+        return fail(input_error("ID", "unknown checklist '" + *id + "' (known: " + known + ")"));
+      }
+      json out = json::array();
+      TextTable table({"checklist", "item", "critical", "topic"});
+      for (const auto& [name, list] : rules->checklists) {
+        if (!id->empty() && name != *id) continue;
+        json items = json::array();
+        for (const vet::ChecklistItem& item : list.items) {
+          items.push_back({{"id", item.id}, {"topic", item.topic}, {"critical", item.critical}});
+          table.add({name, item.id, item.critical ? "critical" : "", item.topic});
+        }
+        out.push_back({{"id", name}, {"title", list.title}, {"pass_share", list.pass_share}, {"items", items}});
+      }
+      if (global.json) {
+        std::cout << out.dump(2) << "\n";
+      } else {
+        table.print(std::cout);
+      }
+      return 0;
+    });
+  });
+}
+
 std::function<int()> define_visit(CLI::App& app, GlobalOptions& global) {
   app.require_subcommand(1);
   auto runs = std::make_shared<std::vector<std::function<int()>>>();
   define_visit_add(app, global, *runs);
+  define_visit_checklist(app, global, *runs);
   return first_parsed(runs);
 }
 
@@ -518,7 +577,13 @@ std::function<int()> define_finding(CLI::App& app, GlobalOptions& global) {
     if (!answer_cmd->parsed()) return -1;
     return with_workspace(global, [&](app::Workspace& workspace) {
       const Status done = app::answer_finding(workspace, app::terminal_session(), (*answer)[0], (*answer)[1], (*answer)[2]);
-      return done.ok() ? 0 : fail(done.error());
+      if (!done.ok()) return fail(done.error());
+      if (global.json) {
+        std::cout << json{{"visit", (*answer)[0]}, {"finding", (*answer)[1]}, {"state", "answered"}}.dump(2) << "\n";
+      } else {
+        std::cout << "Recorded the answer to finding " << (*answer)[0] << "/" << (*answer)[1] << "\n";
+      }
+      return 0;
     });
   });
   auto close = std::make_shared<std::array<std::string, 3>>();  // visit, finding, date
@@ -533,7 +598,15 @@ std::function<int()> define_finding(CLI::App& app, GlobalOptions& global) {
       auto on = as_of((*close)[2], session);
       if (!on.ok()) return fail(on.error());
       const Status done = app::close_finding(workspace, session, (*close)[0], (*close)[1], *on);
-      return done.ok() ? 0 : fail(done.error());
+      if (!done.ok()) return fail(done.error());
+      if (global.json) {
+        std::cout << json{{"visit", (*close)[0]}, {"finding", (*close)[1]}, {"state", "closed"}, {"closed_on", on->to_string()}}
+                         .dump(2)
+                  << "\n";
+      } else {
+        std::cout << "Closed finding " << (*close)[0] << "/" << (*close)[1] << " on " << on->to_string() << "\n";
+      }
+      return 0;
     });
   });
   return first_parsed(runs);

@@ -19,6 +19,42 @@ int value_of(char c) {
 
 std::string position_text(std::size_t index) { return "position " + std::to_string(index + 1); }
 
+// GB/T 2260's provinces (and 10, for registrations at the national level): the first two digits
+// of every administrative division code.
+constexpr std::array<std::string_view, 35> kProvinces = {
+    "10", "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42",
+    "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82"};
+
+// GB 11714: the organisation code at positions 9-17 of a credit code carries its own check
+// character, over its first eight characters (digits, and capitals valued A = 10 ... Z = 35).
+constexpr std::array<int, 8> kOrganisationWeights = {3, 7, 9, 10, 5, 8, 4, 2};
+constexpr int kOrganisationModulus = 11;
+
+char organisation_check(std::string_view first8) {
+  int sum = 0;
+  for (std::size_t i = 0; i < kOrganisationWeights.size(); ++i) {
+    const char c = first8[i];
+    sum += (c >= '0' && c <= '9' ? c - '0' : c - 'A' + 10) * kOrganisationWeights[i];
+  }
+  const int check = kOrganisationModulus - sum % kOrganisationModulus;
+  if (check == 10) return 'X';
+  if (check == 11) return '0';
+  return static_cast<char>('0' + check);
+}
+
+std::string division_problem(std::string_view code) {
+  const std::string_view division = code.substr(2, 6);
+  const std::string_view province = division.substr(0, 2);
+  if (province == "10" && division != "100000") {
+    return "credit code's administrative division " + std::string(division) + " does not exist (GB/T 2260)";
+  }
+  for (std::string_view known : kProvinces) {
+    if (known == province) return "";
+  }
+  return "credit code's administrative division " + std::string(division) + " (positions 3-8) names no province: " +
+         std::string(province) + " is not a GB/T 2260 province code";
+}
+
 }  // namespace
 
 std::optional<char> uscc_check_character(std::string_view first17) {
@@ -52,6 +88,13 @@ std::string uscc_problem(std::string_view code) {
   if (code[kLength - 1] != expected) {
     return "credit code's check character is '" + std::string(1, code[kLength - 1]) +
            "' but the first 17 characters give '" + std::string(1, expected) + "'";
+  }
+  if (std::string problem = division_problem(code); !problem.empty()) return problem;
+  const char organisation = organisation_check(code.substr(8, 8));
+  if (code[16] != organisation) {
+    return "credit code's organisation code " + std::string(code.substr(8, 9)) + " (positions 9-17) has the check "
+           "character '" + std::string(1, code[16]) + "' at position 17 but GB 11714 gives '" +
+           std::string(1, organisation) + "'";
   }
   return "";
 }

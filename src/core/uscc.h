@@ -11,7 +11,8 @@
 namespace moat {
 
 // Why `code` is not a well-formed credit code (length, alphabet, division code, check
-// character), naming the position at fault; empty when it is well formed.
+// character; then a division code naming no GB/T 2260 province, and the check character of the
+// embedded GB 11714 organisation code), naming the position at fault; empty when it is well formed.
 std::string uscc_problem(std::string_view code);
 inline bool is_valid_uscc(std::string_view code) { return uscc_problem(code).empty(); }
 

@@ -46,7 +46,8 @@ TEST(UsccTest, CheckCharacterMakesAnyPrefixValid) {
   for (const std::string& prefix : prefixes) {
     const std::optional<char> check = uscc_check_character(prefix);
     ASSERT_TRUE(check.has_value()) << prefix;
-    EXPECT_TRUE(is_valid_uscc(prefix + *check)) << prefix + *check;
+    // Whatever else is wrong with it (no such province, the organisation code), not its check character.
+    EXPECT_FALSE(mentions(uscc_problem(prefix + *check), "check character is")) << prefix + *check;
   }
   EXPECT_EQ(uscc_check_character("00000000000000000"), '0');
 }
@@ -115,6 +116,32 @@ TEST(UsccTest, RejectsLetterInDivisionCodeNamingPosition) {
     EXPECT_TRUE(mentions(problem, "position " + std::to_string(position + 1) + " is 'A'"))
         << code << ": " << problem;
   }
+}
+
+// python-stdnum accepts these; they name no province, or carry a wrong organisation code.
+TEST(UsccTest, RejectsADivisionOfNoProvince) {
+  for (const std::string division : {"000000", "990100", "101010", "290000"}) {
+    std::string code = "91" + division + "MA53U1DB8";
+    code += *uscc_check_character(code);
+    EXPECT_TRUE(mentions(uscc_problem(code), "administrative division " + division)) << code << ": " << uscc_problem(code);
+  }
+  std::string national = "11100000000013127";  // a ministry, registered at the national level
+  national += *uscc_check_character(national);
+  EXPECT_TRUE(is_valid_uscc(national)) << uscc_problem(national);
+}
+
+TEST(UsccTest, RejectsAWrongOrganisationCodeCheckCharacter) {
+  // 91440300MA53U1DB8E is right: MA53U1DB's GB 11714 check character is 8. Any other, with the
+  // credit code's own check character recomputed, is caught.
+  for (const char c : std::string_view("0123456790X")) {
+    if (c == '8') continue;
+    std::string code = std::string("91440300MA53U1DB") + c;
+    code += *uscc_check_character(code);
+    const std::string problem = uscc_problem(code);
+    EXPECT_TRUE(mentions(problem, "organisation code MA53U1DB" + std::string(1, c))) << code << ": " << problem;
+    EXPECT_TRUE(mentions(problem, "GB 11714 gives '8'")) << problem;
+  }
+  EXPECT_TRUE(is_valid_uscc("91110000600037341L"));  // 60003734: check character 1
 }
 
 TEST(UsccTest, AllowsLettersOutsideDivisionCode) {

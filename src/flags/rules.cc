@@ -636,7 +636,8 @@ std::vector<Raised> owner_visit_missing(const Facts& facts, const RuleSetting& s
   const double lead = setting.threshold("lead_days");
   std::vector<Raised> raised;
   for (const SupplierFacts& supplier : facts.suppliers) {
-    if (!supplier.active || !supplier.first_production) continue;
+    // The company's own facility is not visited by its owner: access-control-unverified applies.
+    if (!supplier.active || !supplier.first_production || supplier.trusted) continue;
     const Date start = *supplier.first_production;
     if (facts.today < add_days(start, -lead)) continue;
     // A visit dated after today is planned, not made: it does not silence the warning.
@@ -650,6 +651,47 @@ std::vector<Raised> owner_visit_missing(const Facts& facts, const RuleSetting& s
                            {"visit due by", start.to_string()},
                            {"warning starts", add_days(start, -lead).to_string()},
                            {"owner visits", "none on or before " + start.to_string()},
+                           {"checked on", facts.today.to_string()}}));
+  }
+  return raised;
+}
+
+// ---- Own facilities --------------------------------------------------------------------------
+
+constexpr std::string_view kAccessControl = "access-control";
+
+std::string person_label(const DesignRecipient& r) { return r.name.empty() ? r.person : r.name + " (" + r.person + ")"; }
+
+std::vector<Raised> confidentiality_missing(const Facts& facts, const RuleSetting& setting) {
+  std::vector<Raised> raised;
+  for (const SupplierFacts& supplier : facts.suppliers) {
+    if (!supplier.trusted) continue;
+    const std::string label = supplier_label(facts, supplier.id);
+    for (const DesignRecipient& r : supplier.recipients) {
+      if (!r.covered_by.empty()) continue;
+      raised.push_back(flag(setting, supplier_subject(supplier.id), r.person,
+                            person_label(r) + " at " + label + " received design data (" + r.received +
+                                ") without an employee confidentiality agreement in force.",
+                            {{"facility", label + ", the company's own"},
+                             {"person", person_label(r)},
+                             {"received", r.received},
+                             {"confidentiality agreements", r.gap},
+                             {"checked on", facts.today.to_string()}}));
+    }
+  }
+  return raised;
+}
+
+std::vector<Raised> access_control_unverified(const Facts& facts, const RuleSetting& setting) {
+  std::vector<Raised> raised;
+  for (const SupplierFacts& supplier : facts.suppliers) {
+    if (!supplier.trusted || !supplier.active || supplier.access_verified) continue;
+    const std::string label = supplier_label(facts, supplier.id);
+    raised.push_back(flag(setting, supplier_subject(supplier.id), std::string(kAccessControl),
+                          "Access control at " + label + " (the company's own facility) is not verified: " +
+                              supplier.access_evidence + ".",
+                          {{"facility", label + ", the company's own"},
+                           {"access control", supplier.access_evidence},
                            {"checked on", facts.today.to_string()}}));
   }
   return raised;
@@ -977,6 +1019,26 @@ std::string agreement_missing_cleared(const Facts& facts, std::string_view subje
   return supplier_label(facts, supplier) + " no longer works on " + std::string(product);
 }
 
+std::string confidentiality_cleared(const Facts& facts, std::string_view subject, std::string_view person) {
+  const std::string_view id = id_of(subject);
+  const SupplierFacts* supplier = find_supplier(facts, id);
+  if (!supplier) return std::string(id) + " is no longer on record";
+  if (!supplier->trusted) return supplier_label(facts, id) + " is no longer the company's own facility";
+  for (const DesignRecipient& r : supplier->recipients) {
+    if (r.person == person && !r.covered_by.empty()) return person_label(r) + " is bound by " + r.covered_by;
+  }
+  return std::string(person) + " no longer holds design data of " + supplier_label(facts, id);
+}
+
+std::string access_control_cleared(const Facts& facts, std::string_view subject, std::string_view) {
+  const std::string_view id = id_of(subject);
+  const SupplierFacts* supplier = find_supplier(facts, id);
+  if (!supplier) return std::string(id) + " is no longer on record";
+  if (!supplier->trusted) return supplier_label(facts, id) + " is no longer the company's own facility";
+  if (supplier->access_verified) return supplier->access_evidence;
+  return supplier_label(facts, id) + " has no purchase order and no approved assignment";
+}
+
 std::string unaccounted_cleared(const Facts& facts, std::string_view subject, std::string_view cause) {
   const std::string_view supplier = id_of(subject);
   const std::string_view product = cause.substr(0, cause.find(':'));
@@ -1051,6 +1113,10 @@ const Rule kRules[] = {
      disclosure_before_filing},
     {"release-not-returned", "Files of a revoked or expired release not confirmed returned", Severity::kHigh, {},
      release_not_returned},
+    {"confidentiality-missing", "Own facility's staff received design data without a confidentiality agreement",
+     Severity::kHigh, {}, confidentiality_missing, confidentiality_cleared},
+    {"access-control-unverified", "Own facility's access control not verified by a recent audit", Severity::kHigh, {},
+     access_control_unverified, access_control_cleared},
 };
 
 // ---- Settings --------------------------------------------------------------------------------

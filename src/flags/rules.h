@@ -31,6 +31,16 @@ std::optional<Severity> parse_severity(std::string_view name);
 
 // ---- Facts: plain values the app gathers from the workspace ---------------------------------
 
+// Someone at the company's own facility who received design data, and the employee
+// confidentiality agreement in force that binds them (app/ resolves it, as for the gate).
+struct DesignRecipient {
+  std::string person;      // "P01"
+  std::string name;        // "梁晓燕"
+  std::string received;    // "R1, R2"
+  std::string covered_by;  // "AG09 (in force since 2026-01-05)"; empty: nothing in force
+  std::string gap;         // when not covered: "no employee confidentiality agreement on record"
+};
+
 struct SupplierFacts {
   std::string id;
   std::string name;
@@ -42,6 +52,11 @@ struct SupplierFacts {
   std::vector<std::string> sites;         // known sites (addresses or names)
   std::vector<std::string> approved_subcontractors;
   std::optional<Date> first_production;   // its earliest purchase order, when any
+  // The company's own facility (trusted): who received design data, and whether access control
+  // on site is verified by a recent audit.
+  std::vector<DesignRecipient> recipients;
+  bool access_verified = false;
+  std::string access_evidence;  // "audit V9 on 2026-11-20 passed access-control", or why not
 };
 
 struct CertificateFacts {

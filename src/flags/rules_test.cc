@@ -115,7 +115,10 @@ Facts clean_workspace() {
        .capacity = 100000,
        .sites = {"苏州工业园区星湖街 328 号"},
        .approved_subcontractors = {},
-       .first_production = day("2025-04-20")},
+       .first_production = day("2025-04-20"),
+       .recipients = {{"P-SU-03", "王芳", "R2", "AG-SU-01 (in force since 2025-01-02)", ""}},
+       .access_verified = true,
+       .access_evidence = "audit V-2025-026 on 2025-05-12 passed access-control"},
   };
   facts.certificates = {
       {"S-DG01", "C-DG01-9001", "ISO 9001", "CQC 00124Q36582R2M", day("2027-05-20")},
@@ -455,6 +458,26 @@ const RuleCase kRuleCases[] = {
      [](Facts& f) { shown_at_trade_show(f, "2025-02-01"); },
      // Filed the day of the show.
      [](Facts& f) { shown_at_trade_show(f, "2025-01-15"); }},
+    {"confidentiality-missing",
+     // A test engineer at the own plant got the firmware before signing the confidentiality agreement.
+     [](Facts& f) {
+       supplier(f, "S-SU00").recipients.push_back({"P-SU-07", "周敏", "R4", "", "no employee confidentiality agreement on record"});
+     },
+     // The same engineer, bound since last week.
+     [](Facts& f) {
+       supplier(f, "S-SU00").recipients.push_back({"P-SU-07", "周敏", "R4", "AG-SU-02 (in force since 2025-06-09)", ""});
+     }},
+    {"access-control-unverified",
+     // The own plant's last audit failed access control: badge readers off on the test floor.
+     [](Facts& f) {
+       supplier(f, "S-SU00").access_verified = false;
+       supplier(f, "S-SU00").access_evidence = "audit V-2025-026 on 2025-05-12 failed access-control";
+     },
+     // Unverified, but the plant makes nothing (no order, no plan): nothing to protect yet.
+     [](Facts& f) {
+       supplier(f, "S-SU00").access_verified = false;
+       supplier(f, "S-SU00").active = false;
+     }},
     {"release-not-returned",
      // Revoked yesterday; the drawings are still at the mold maker.
      [](Facts& f) {
@@ -870,6 +893,14 @@ TEST(OwnerVisitMissingTest, VisitAfterProductionStartedDoesNotCount) {
   const std::vector<Raised> raised = raised_by(facts, "owner-visit-missing");
   ASSERT_EQ(raised.size(), 1u);
   EXPECT_EQ(raised[0].subject, "supplier/S-SZ02");
+}
+
+TEST(OwnerVisitMissingTest, TheOwnersOwnFacilityIsNotVisitedByItsOwner) {
+  Facts facts = clean_workspace();
+  std::erase_if(facts.visits, [](const VisitFacts& v) { return v.supplier == "S-SU00"; });
+  EXPECT_TRUE(raised_by(facts, "owner-visit-missing").empty());
+  supplier(facts, "S-SU00").trusted = false;  // the same plant, were it a supplier's
+  EXPECT_EQ(raised_by(facts, "owner-visit-missing").size(), 1u);
 }
 
 TEST(OwnerVisitMissingTest, AnAuditIsNotTheOwnersVisit) {

@@ -35,6 +35,8 @@ std::vector<Check> po_ip_clause(const Context& context);
 std::vector<Check> onsite_agent(const Context& context);
 std::vector<Check> recent_audit(const Context& context);
 std::vector<Check> owner_visit(const Context& context);
+std::vector<Check> employee_confidentiality(const Context& context);
+std::vector<Check> access_control(const Context& context);
 std::vector<Check> red_flags(const Context& context);
 std::vector<Check> files_returned(const Context& context);
 // ip_checks.cc

@@ -140,6 +140,23 @@ struct Visit {
   std::string by;
 };
 
+// Someone at the company's own facility who has received (or is about to receive) design data,
+// and the employee confidentiality agreement that binds them today, as app/ resolves it.
+struct DesignRecipient {
+  std::string person;      // "P01"
+  std::string name;        // "梁晓燕"
+  std::string received;    // "R1, R2" (releases), or "this release"
+  std::string covered_by;  // "AG12 (in force since 2026-01-05)"; empty: none in force
+  std::string gap;         // when not covered: "none on record", "AG12 expired on 2026-06-30"
+};
+
+// Whether access to the own facility's design data is controlled, as the latest audit that
+// scored it says (app/ applies the audit window).
+struct AccessControl {
+  bool verified = false;
+  std::string evidence;  // "audit V9 on 2026-11-20 passed access-control", "never audited for access control"
+};
+
 struct OpenFlag {
   std::string rule;      // "unaccounted-units"
   std::string severity;  // flags::severity_name: "critical", "high", ...
@@ -155,6 +172,11 @@ struct SupplierFacts {
   std::string city;        // where its factory is: the court with jurisdiction sits there
   std::string status;      // effective status (vet::effective_status): qualified, conditional, expired, ...
   std::optional<Date> qualified_until;
+  // The company's own facility: checked for employee confidentiality and access control instead of
+  // an NNN, purchase-order IP clauses and the owner's visit, which make no sense with oneself.
+  bool trusted = false;
+  std::vector<DesignRecipient> recipients;  // own facility: who receives design data
+  AccessControl access_control;             // own facility
   // When it starts making the product (app/: the product's recorded start, else the supplier's
   // first purchase order for it); nullopt: the verdict's production start.
   std::optional<Date> production_start;

@@ -25,12 +25,20 @@ const Row kRows[] = {
      detail::supplier_qualified},
     {{"nnn", "Valid NNN covering the product", Applies::kBoth, Level::kSupplier,
       "An NNN binding the supplier covers the product, is in force today (effective <= today <= expiry) and "
-      "passes the agreement quality check."},
+      "passes the agreement quality check. Not asked of the company's own facility."},
      detail::nnn},
     {{"po-ip-clause", "Purchase orders carry the IP clause", Applies::kBoth, Level::kSupplier,
       "The supplier has purchase orders for the product and every one carries an IP clause with liquidated "
-      "damages."},
+      "damages. Not asked of the company's own facility."},
      detail::po_ip_clause},
+    {{"employee-confidentiality", "Own facility: staff bound to confidentiality", Applies::kBoth, Level::kSupplier,
+      "At the company's own facility (a trusted supplier), every person who receives design data is bound by an "
+      "employee confidentiality agreement in force."},
+     detail::employee_confidentiality},
+    {{"access-control", "Own facility: access control verified", Applies::kBoth, Level::kSupplier,
+      "At the company's own facility, the latest audit that scored access-control passed it and is at most "
+      "gate.audit_window_days old."},
+     detail::access_control},
     {{"ip-filed", "Registrable secrets filed in China and at home", Applies::kBoth, Level::kProduct,
       "Every secret in scope (the package's, or the product's for a launch) whose strategy is registrable has "
       "a filing in CN and in the home jurisdiction, filed by today and owned by the company."},
@@ -50,7 +58,8 @@ const Row kRows[] = {
       "audits is open."},
      detail::recent_audit},
     {{"owner-visit", "Owner's visit before production", Applies::kLaunch, Level::kSupplier,
-      "Someone from the owner visited the supplier on or before the production start (and by today)."},
+      "Someone from the owner visited the supplier on or before the production start (and by today). Not asked "
+      "of the company's own facility."},
      detail::owner_visit},
     {{"plan-assignment", "Package assigned to the supplier", Applies::kRelease, Level::kSupplier,
       "The product's approved plan assigns the package to the supplier."},

@@ -89,9 +89,19 @@ SupplierFacts lianchuang() {
                            "91440300603446634B", "刘海涛", "Shenzhen");
 }
 
+// The company's own plant: no NNN with itself, no purchase order, no owner's visit; its staff who
+// receive design data are bound to confidentiality and its access control was audited.
 SupplierFacts aurora_dongguan() {
-  return complete_supplier("F01", "Aurora Audio (Dongguan) Manufacturing Co., Ltd.", "奥罗拉音频（东莞）制造有限公司",
-                           "91441900MA4KTQA80E", "周立新", "Dongguan");
+  SupplierFacts s = complete_supplier("F01", "Aurora Audio (Dongguan) Manufacturing Co., Ltd.",
+                                      "奥罗拉音频（东莞）制造有限公司", "91441900MA4KTQA80E", "周立新", "Dongguan");
+  s.trusted = true;
+  s.nnns.clear();
+  s.purchase_orders.clear();
+  s.owner_visits.clear();
+  s.recipients = {{"P01", "梁晓燕", "R1, R2", "AG09 (in force since 2026-01-05)", ""},
+                  {"P02", "韩磊", "R3", "AG09 (in force since 2026-01-05)", ""}};
+  s.access_control = {true, "audit AU-F01 on 2025-11-18 passed access-control"};
+  return s;
 }
 
 ReleaseFacts release_fixture() {
@@ -148,7 +158,9 @@ TEST(GateRelease, CompletePaperworkIsGoWithEveryReleaseCheckPassing) {
     EXPECT_FALSE(c.reason.empty()) << c.id;
     EXPECT_TRUE(c.fix.empty()) << c.id;
   }
-  EXPECT_EQ(ids, ids_for(Applies::kRelease));
+  std::set<std::string> expected = ids_for(Applies::kRelease);
+  for (const char* own : {"employee-confidentiality", "access-control"}) expected.erase(own);  // F03 is not ours
+  EXPECT_EQ(ids, expected);
 }
 
 TEST(GateLaunch, CompletePaperworkIsGoWithEveryLaunchCheckPassing) {
@@ -334,7 +346,6 @@ const std::vector<LaunchCase>& launch_cases() {
        [](LaunchFacts& f) {
          f.production_start = day("2026-02-01");
          f.suppliers[1].owner_visits[0].date = day("2026-02-10");
-         f.suppliers[0].owner_visits[0].date = day("2026-01-20");
          f.suppliers[2].owner_visits[0].date = day("2026-01-20");
        },
        {"owner-visit supplier/F03"}, "production starts on 2026-02-01"},
@@ -351,11 +362,50 @@ const std::vector<LaunchCase>& launch_cases() {
        ""},
       {"NoApprovedPlan", [](LaunchFacts& f) { f.plan.reset(); }, {"collusion-margin product/aurora", "plan-valid product/aurora"},
        "aurora has no approved plan"},
+      {"OwnFacilityStaffNotBoundToConfidentiality",
+       [](LaunchFacts& f) {
+         f.suppliers[0].recipients[1].covered_by.clear();
+         f.suppliers[0].recipients[1].gap = "AG09 expired on 2026-02-28";
+       },
+       {"employee-confidentiality supplier/F01"},
+       "people who receive design data are not bound by an employee confidentiality agreement in force: 韩磊 (P02), "
+       "received R3: AG09 expired on 2026-02-28"},
+      {"OwnFacilityAccessControlNotAudited",
+       [](LaunchFacts& f) { f.suppliers[0].access_control = {false, "no audit has scored access-control"}; },
+       {"access-control supplier/F01"}, "is not verified: no audit has scored access-control"},
   };
   return cases;
 }
 
 class LaunchFails : public ::testing::TestWithParam<LaunchCase> {};
+
+// The own plant is checked as what it is: none of a supplier's paperwork, its own checks instead;
+// a supplier is never asked for an own facility's.
+TEST(GateLaunch, OwnFacilityIsCheckedForConfidentialityAndAccessNotForSupplierPaperwork) {
+  const Verdict verdict = gate_launch(launch_fixture(), Settings{});
+  std::set<std::string> f01, f03;
+  for (const Check& c : verdict.checks) {
+    if (c.subject == "supplier/F01") f01.insert(c.id);
+    if (c.subject == "supplier/F03") f03.insert(c.id);
+  }
+  EXPECT_EQ(f01.count("nnn") + f01.count("po-ip-clause") + f01.count("owner-visit"), 0u);
+  EXPECT_EQ(f01.count("employee-confidentiality") + f01.count("access-control"), 2u);
+  EXPECT_EQ(f03.count("employee-confidentiality") + f03.count("access-control"), 0u);
+  EXPECT_EQ(f03.count("nnn") + f03.count("po-ip-clause") + f03.count("owner-visit"), 3u);
+  EXPECT_NE(find_check(verdict, "employee-confidentiality", "supplier/F01").reason.find("梁晓燕 (P01): AG09"),
+            std::string::npos);
+}
+
+TEST(GateRelease, OwnFacilityRecipientsMustBeBoundBeforeTheyReceive) {
+  ReleaseFacts facts = release_fixture();
+  facts.package = {"WP15", "Final assembly", {"S05"}};
+  facts.plan->assignments.push_back({"WP15", "F01"});
+  facts.supplier = aurora_dongguan();
+  facts.supplier.recipients.push_back({"P07", "周敏", "this release", "", "no employee confidentiality agreement on record"});
+  const Verdict verdict = gate_release(facts, Settings{});
+  EXPECT_EQ(failures(verdict), std::vector<std::string>{"employee-confidentiality supplier/F01"});
+  EXPECT_NE(find_check(verdict, "employee-confidentiality", "supplier/F01").fix.find("P07"), std::string::npos);
+}
 
 TEST_P(LaunchFails, ExactlyTheBrokenChecksFail) {
   const LaunchCase& c = GetParam();
@@ -388,7 +438,7 @@ TEST(GateTable, IdsAreUniqueAndDescribed) {
     EXPECT_FALSE(info.title.empty());
     EXPECT_FALSE(info.description.empty());
   }
-  EXPECT_EQ(ids.size(), 14u);
+  EXPECT_EQ(ids.size(), 16u);
 }
 
 // ---- Other facts that still pass ------------------------------------------------------------
@@ -521,11 +571,15 @@ TEST(GateRelease, ChecksFollowTheTableOrder) {
 
 TEST(GateLaunch, RunsSupplierChecksForEachAssignedSupplier) {
   const Verdict verdict = gate_launch(launch_fixture(), Settings{});
-  for (const std::string supplier : {"supplier/F01", "supplier/F03", "supplier/F05"}) {
+  for (const std::string supplier : {"supplier/F03", "supplier/F05"}) {
     for (const std::string id : {"supplier-qualified", "nnn", "po-ip-clause", "onsite-agent", "recent-audit",
                                  "owner-visit", "red-flags"}) {
       EXPECT_EQ(find_check(verdict, id, supplier).status, CheckStatus::kPass) << id << " " << supplier;
     }
+  }
+  for (const std::string id : {"supplier-qualified", "employee-confidentiality", "access-control", "onsite-agent",
+                               "recent-audit", "red-flags"}) {
+    EXPECT_EQ(find_check(verdict, id, "supplier/F01").status, CheckStatus::kPass) << id;
   }
   for (const Check& c : verdict.checks) EXPECT_NE(c.id, "plan-assignment");
 }
@@ -553,10 +607,10 @@ TEST(GateLaunch, CoversEveryRegistrableSecretOfTheProduct) {
 TEST(GateLaunch, ProductionStartDefaultsToToday) {
   LaunchFacts facts = launch_fixture();
   facts.production_start.reset();
-  facts.suppliers[0].owner_visits[0].date = day("2026-03-02");
+  facts.suppliers[1].owner_visits[0].date = day("2026-03-02");
   const Verdict verdict = gate_launch(facts, Settings{});
   EXPECT_TRUE(verdict.go) << ::testing::PrintToString(failures(verdict));
-  EXPECT_NE(find_check(verdict, "owner-visit", "supplier/F01").reason.find("production starts on 2026-03-02"),
+  EXPECT_NE(find_check(verdict, "owner-visit", "supplier/F03").reason.find("production starts on 2026-03-02"),
             std::string::npos);
 }
 
@@ -666,11 +720,11 @@ TEST(GateWaivers, WaiverOnAPassingCheckChangesNothing) {
 TEST(GateWaivers, WaiverAppliesToOneSupplierOfALaunch) {
   LaunchFacts facts = launch_fixture();
   for (SupplierFacts& s : facts.suppliers) s.owner_visits.clear();
-  facts.waivers = {{"owner-visit", "supplier/F01", "CEO", "our own factory; visited weekly by the team", "Li Na",
+  facts.waivers = {{"owner-visit", "supplier/F03", "CEO", "visited by our Shenzhen engineer weekly; trip booked", "Li Na",
                     day("2026-06-30"), day("2026-03-01")}};
   const Verdict verdict = gate_launch(facts, Settings{});
-  EXPECT_EQ(with_status(verdict, CheckStatus::kWaived), std::vector<std::string>{"owner-visit supplier/F01"});
-  EXPECT_EQ(failures(verdict), (std::vector<std::string>{"owner-visit supplier/F03", "owner-visit supplier/F05"}));
+  EXPECT_EQ(with_status(verdict, CheckStatus::kWaived), std::vector<std::string>{"owner-visit supplier/F03"});
+  EXPECT_EQ(failures(verdict), (std::vector<std::string>{"owner-visit supplier/F05"}));  // F01 is our own
 }
 
 TEST(CheckWaivers, AcceptsACompleteWaiver) { EXPECT_TRUE(check_waivers({onsite_waiver()}).ok()); }

@@ -125,6 +125,7 @@ std::string nnn_fix(const SupplierFacts& s, std::string_view product, const std:
 
 std::vector<Check> nnn(const Context& context) {
   const SupplierFacts& s = *context.supplier;
+  if (s.trusted) return {};  // no NNN with oneself: employee-confidentiality asks what does apply
   const std::string& product = context.product->id;
   std::vector<std::string> problems;
   std::vector<const Agreement*> failing_quality;
@@ -170,6 +171,7 @@ constexpr std::string_view kClause =
 
 std::vector<Check> po_ip_clause(const Context& context) {
   const SupplierFacts& s = *context.supplier;
+  if (s.trusted) return {};  // the company does not bind itself by purchase order
   const std::string& product = context.product->id;
   std::vector<std::string> problems, bound, to_amend;
   for (const PurchaseOrder& po : s.purchase_orders) {
@@ -272,6 +274,7 @@ std::vector<Check> recent_audit(const Context& context) {
 
 std::vector<Check> owner_visit(const Context& context) {
   const SupplierFacts& s = *context.supplier;
+  if (s.trusted) return {};  // the owner's own facility: access-control asks what does apply
   const Date start = s.production_start.value_or(context.production_start);
   const Date until = std::min(context.today, start);
   for (const Visit& v : s.owner_visits) {
@@ -285,6 +288,56 @@ std::vector<Check> owner_visit(const Context& context) {
                      "; production starts on " + start.to_string() + ".",
                  "Visit " + supplier_label(s) + " yourself before " + start.to_string() +
                      ": see the line, the storage of molds and design data, and meet its legal representative.")};
+}
+
+// ---- Own facilities: employee-confidentiality, access-control -------------------------------
+
+std::vector<Check> employee_confidentiality(const Context& context) {
+  const SupplierFacts& s = *context.supplier;
+  if (!s.trusted) return {};
+  const std::string label = supplier_label(s);
+  std::vector<std::string> bound, unbound, people;
+  for (const DesignRecipient& r : s.recipients) {
+    const std::string who = r.name.empty() ? r.person : r.name + " (" + r.person + ")";
+    const std::string received = r.received.empty() ? "" : ", received " + r.received;
+    if (!r.covered_by.empty()) {
+      bound.push_back(who + ": " + r.covered_by);
+      continue;
+    }
+    unbound.push_back(who + received + ": " + (r.gap.empty() ? "no confidentiality agreement" : r.gap));
+    people.push_back(r.person);
+  }
+  if (s.recipients.empty()) {
+    return {passed(supplier_subject(s), "Nobody at " + label + " (the company's own facility) has received design "
+                                        "data yet; each recipient must sign an employee confidentiality agreement "
+                                        "first.")};
+  }
+  if (unbound.empty()) {
+    return {passed(supplier_subject(s), "Everyone at " + label + " who receives design data is bound by an employee "
+                                        "confidentiality agreement: " + join(bound, "; ") + ".")};
+  }
+  return {failed(supplier_subject(s),
+                 "At " + label + " (the company's own facility), people who receive design data are not bound by an "
+                 "employee confidentiality agreement in force: " + join(unbound, "; ") + ".",
+                 "Have " + join(people, ", ") + " sign an employee confidentiality agreement (保密协议) with " +
+                     (s.legal_name.empty() ? label : s.legal_name) +
+                     " and record it (moat agreement add --kind confidentiality --supplier " + s.id +
+                     " --person ID ...).")};
+}
+
+std::vector<Check> access_control(const Context& context) {
+  const SupplierFacts& s = *context.supplier;
+  if (!s.trusted) return {};
+  const std::string label = supplier_label(s);
+  if (s.access_control.verified) {
+    return {passed(supplier_subject(s), "Access control at " + label + ": " + s.access_control.evidence + ".")};
+  }
+  return {failed(supplier_subject(s),
+                 "Access control at " + label + " (the company's own facility) is not verified: " +
+                     s.access_control.evidence + ".",
+                 "Audit " + label + " with the own-facility checklist and score access-control (moat visit add " +
+                     s.id + " --kind audit --checklist own-facility --item access-control=pass ...): areas and "
+                     "systems holding design data open only to named staff, by badge, logged.")};
 }
 
 // ---- red-flags -------------------------------------------------------------------------------

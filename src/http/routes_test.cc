@@ -3,8 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
+#include "app/actors.h"
 #include "http/problem.h"
 #include "http/server.h"
 
@@ -153,6 +155,36 @@ TEST(RouteTableTest, EveryRouteSaysWhoMayCallItAndIsUnique) {
     }
     if (route.cacheable) {
       EXPECT_EQ(route.method, Method::kGet) << key;
+    }
+  }
+}
+
+// The command line applies the roles of app/actors.h; the API the route table's. They must be the
+// same sets, or a role would mean one thing at the terminal and another in the browser.
+TEST(RouteTableTest, TheRolesOfEachCapabilityAreTheRoutesRoles) {
+  using app::Capability;
+  const std::pair<std::string_view, Capability> pairs[] = {
+      {"GET /api/status", Capability::kRead},
+      {"PATCH /api/suppliers/{id}", Capability::kEdit},
+      {"POST /api/products/{id}/plans/{plan}/approve", Capability::kEdit},
+      {"POST /api/visits", Capability::kOnSite},
+      {"POST /api/visits/{visit}/findings", Capability::kOnSite},
+      {"POST /api/visits/{visit}/findings/{finding}/close", Capability::kOnSite},
+      {"POST /api/visits/{visit}/findings/{finding}/answer", Capability::kAnswerFindings},
+      {"POST /api/flags", Capability::kHandleFlags},
+      {"POST /api/waivers", Capability::kWaive},
+      {"POST /api/releases", Capability::kRelease},
+      {"POST /api/releases/{id}/revoke", Capability::kRevoke},
+      {"POST /api/releases/{id}/returned", Capability::kConfirmReturn},
+  };
+  for (const auto& [route_name, capability] : pairs) {
+    const auto route = std::find_if(routes().begin(), routes().end(), [&](const Route& r) {
+      return std::string(method_name(r.method)) + " " + std::string(r.pattern) == route_name;
+    });
+    ASSERT_NE(route, routes().end()) << route_name;
+    for (const app::Role role : app::kRoles) {
+      EXPECT_EQ(route->roles.has(role), app::role_may(role, capability))
+          << route_name << " and " << app::capability_name(capability) << " disagree on " << app::role_name(role);
     }
   }
 }

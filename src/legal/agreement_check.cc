@@ -25,12 +25,13 @@ constexpr std::array<std::string_view, 7> kClauses = {"non-disclosure",
                                                       "improvements-ownership",
                                                       "tooling-ownership"};
 
-constexpr std::array<std::pair<AgreementKind, std::string_view>, 5> kKindNames = {{
+constexpr std::array<std::pair<AgreementKind, std::string_view>, 6> kKindNames = {{
     {AgreementKind::kNnn, "nnn"},
     {AgreementKind::kNda, "nda"},
     {AgreementKind::kManufacturing, "manufacturing"},
     {AgreementKind::kTooling, "tooling"},
     {AgreementKind::kPoTerms, "po-terms"},
+    {AgreementKind::kConfidentiality, "confidentiality"},
 }};
 
 constexpr std::array<std::pair<Severity, std::string_view>, 4> kSeverityNames = {{

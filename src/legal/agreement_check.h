@@ -20,9 +20,11 @@
 
 namespace moat::legal {
 
-enum class AgreementKind { kNnn, kNda, kManufacturing, kTooling, kPoTerms };
+// kConfidentiality: an employee confidentiality agreement (保密协议) binding named staff of the
+// company's own facility.
+enum class AgreementKind { kNnn, kNda, kManufacturing, kTooling, kPoTerms, kConfidentiality };
 std::string_view agreement_kind_name(
-    AgreementKind kind);  // "nnn", "nda", "manufacturing", "tooling", "po-terms"
+    AgreementKind kind);  // "nnn", "nda", "manufacturing", "tooling", "po-terms", "confidentiality"
 std::optional<AgreementKind> parse_agreement_kind(std::string_view name);
 
 enum class ForumKind { kCourt, kArbitration };

@@ -19,7 +19,7 @@ using testing::shipped_agreement_rules;
 constexpr const char* kCheckedOn = "2025-07-01";
 
 SupplierIdentity supplier() {
-  return {"深圳市华星精密模具有限公司（南山分公司）", "91440300MA5F3K7Q2E", "张伟", ""};
+  return {"深圳市华星精密模具有限公司（南山分公司）", "91440300MA5F3K7Q81", "张伟", ""};
 }
 
 Agreement complete_nnn() {

@@ -21,7 +21,7 @@ std::vector<AgreementKind> read_kinds(TableReader& reader) {
       kinds.push_back(*kind);
     } else {
       reader.fail("kinds",
-                  "unknown agreement kind '" + name + "' (nnn, nda, manufacturing, tooling, po-terms)");
+                  "unknown agreement kind '" + name + "' (nnn, nda, manufacturing, tooling, po-terms, confidentiality)");
     }
   }
   if (names.empty() && reader.diagnostics().empty())

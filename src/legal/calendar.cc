@@ -126,6 +126,7 @@ unsigned weekday(Date date) {
 
 bool is_closed(const Calendar& calendar, Date date) {
   if (calendar.closed.contains(date)) return true;
+  if (!covers(calendar, date.year()) && calendar.fixed.contains({date.month(), date.day()})) return true;
   return calendar.weekend.contains(weekday(date)) && !calendar.working.contains(date);
 }
 
@@ -156,6 +157,15 @@ Result<Calendar> parse_calendar(std::string_view toml, std::string_view file) {
   calendar.name = reader.text("name");
   calendar.weekend = read_weekend(reader);
   std::vector<Diagnostic> problems;
+  for (const std::string& text : reader.texts("fixed")) {
+    // A leap year's calendar parses every month-day, 29 February included.
+    const std::optional<Date> day = Date::parse("2000-" + text);
+    if (text.size() == 5 && day) {
+      calendar.fixed.insert({day->month(), day->day()});
+    } else {
+      reader.fail("fixed", "'" + text + "' is not a day of the year written MM-DD");
+    }
+  }
   if (const toml::array* years = reader.array("years")) {
     for (const toml::node& node : *years) {
       if (const toml::table* year = node.as_table()) {

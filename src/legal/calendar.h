@@ -29,6 +29,10 @@ struct Calendar {
   std::set<Date> closed;                // holidays and closures (weekdays or not)
   std::set<Date> working;               // weekend days on which the office works
   std::map<int, CalendarYear> years;    // the years whose holidays are listed
+  // Holidays the law fixes by date ({month, day}: China's 1 January, 1-2 May, 1-3 October), closed
+  // in a year whose notice is not listed yet, so that a deadline never lands on New Year's Day
+  // because next year's notice was missing.
+  std::set<std::pair<unsigned, unsigned>> fixed;
 };
 
 // All calendars known; an office without its own falls back to the one named "default",
@@ -37,7 +41,8 @@ struct Calendars {
   std::vector<Calendar> offices;
 };
 
-// A calendar file: office, name, weekend, then [[years]] each with year, verified, source,
+// A calendar file: office, name, weekend, fixed ("MM-DD" days closed every year not listed),
+// then [[years]] each with year, verified, source,
 // closed and working (dates "YYYY-MM-DD" or ranges "YYYY-MM-DD..YYYY-MM-DD"). Errors (kInput)
 // are located "file:line:column": dates outside their year, a working day that is not a weekend
 // day, a day both closed and working, a year listed twice, unknown keys.
@@ -49,7 +54,7 @@ const Calendar& calendar_for(const Calendars& calendars, std::string_view office
 bool is_closed(const Calendar& calendar, Date date);
 // `date` itself when the office is open on it, else the first open day after it.
 Date next_open_day(const Calendar& calendar, Date date);
-// Whether the holidays of `year` are listed (otherwise only weekends are known).
+// Whether the holidays of `year` are listed (otherwise only weekends and the fixed holidays are known).
 bool covers(const Calendar& calendar, int year);
 
 Date add_days(Date date, long days);

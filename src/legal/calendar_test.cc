@@ -39,6 +39,21 @@ TEST(Calendar, CnipaWorkedExamplesMoveToTheFirstWorkingDay) {
   EXPECT_EQ(next_open_day(calendar, day("2007-12-06").add_months(2)).to_string(), "2008-02-13");
 }
 
+// A year whose notice is not listed yet: the holidays fixed by date are closed all the same, so a
+// deadline does not land on New Year's Day; a listed year follows its notice alone.
+TEST(Calendar, HolidaysFixedByDateCloseYearsNotListedYet) {
+  const Calendar calendar = testing::must(parse_calendar(std::string(kCnipaExampleCalendar) + "", "example.toml"), "x");
+  Calendar with_fixed = calendar;
+  with_fixed.fixed = {{1, 1}, {10, 1}};
+  EXPECT_TRUE(is_closed(with_fixed, day("2027-01-01")));   // a Friday
+  EXPECT_EQ(next_open_day(with_fixed, day("2027-01-01")).to_string(), "2027-01-04");
+  EXPECT_FALSE(is_closed(calendar, day("2027-01-01")));    // without them, only weekends
+  EXPECT_FALSE(is_closed(with_fixed, day("2008-10-02")));  // 2008 is listed: its notice alone
+  const auto parsed = parse_calendar("office = \"CN\"\nfixed = [\"01-01\", \"13-01\"]\n", "bad.toml");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_NE(parsed.error().to_string().find("'13-01' is not a day of the year"), std::string::npos);
+}
+
 TEST(Calendar, OpenDayIsItsOwnNextOpenDay) {
   EXPECT_EQ(next_open_day(cnipa_example(), day("2008-02-13")).to_string(), "2008-02-13");
 }

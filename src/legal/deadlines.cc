@@ -152,8 +152,10 @@ std::string calendar_note(const Calendar& calendar, std::string_view office, Dat
   }
   const auto found = calendar.years.find(year);
   if (found == calendar.years.end()) {
-    return "the " + std::string(office) + " calendar lacks " + std::to_string(year) +
-           ": only weekends were skipped; check the office's holidays";
+    const std::string skipped = calendar.fixed.empty() ? "only weekends were skipped"
+                                                       : "only weekends and the holidays fixed by date were skipped";
+    return "the " + std::string(office) + " calendar lacks " + std::to_string(year) + ": " + skipped +
+           "; check the office's holidays";
   }
   if (!found->second.verified)
     return "the " + std::string(office) + " holidays of " + std::to_string(year) + " are unverified";

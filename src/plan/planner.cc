@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "plan/conflict.h"
 #include "plan/exact.h"
 #include "plan/exact_process.h"
 #include "plan/exposure.h"
@@ -36,15 +37,22 @@ Plan infeasible(std::vector<std::string> reasons) {
   return plan;
 }
 
-// When no single conflict explains it: say which relaxation would give a plan.
-// Uses at most half the time left before `deadline`.
+// The smallest set of rules that cannot hold together and what restores a plan (plan/conflict.h),
+// each trial solved within a share of the time left; then which collusion level gives a plan.
 std::vector<std::string> relaxation_hints(const Instance& instance, const SolveOptions& options, Clock::time_point deadline) {
   std::vector<std::string> hints{"no plan meets every rule together"};
+  const std::size_t trials = instance.suppliers.size() * 2 + instance.recipes.size() + 4;
+  const double each = std::max(0.05, seconds_left(deadline) / 2 / static_cast<double>(trials + 1));
+  const Solver quick = [&](const Instance& variant) {
+    if (seconds_left(deadline) < each) return Plan{};  // unknown: out of time
+    return solve(variant, {each, options.exact, std::nullopt, false});
+  };
+  for (std::string& reason : conflict_reasons(minimal_conflict(instance, quick))) hints.push_back(std::move(reason));
   const double left = seconds_left(deadline);
   if (instance.policy.collusion > 0 && left > 0.4) {
     Instance relaxed = instance;
     relaxed.policy.collusion -= 1;
-    const Plan plan = solve(relaxed, {left / 2, options.exact, std::nullopt});
+    const Plan plan = solve(relaxed, {left / 2, options.exact, std::nullopt, false});
     if (plan.cost) {
       hints.push_back("with collusion " + std::to_string(relaxed.policy.collusion) + " a plan exists");
     }
@@ -61,6 +69,9 @@ Plan solve(const Instance& instance, const SolveOptions& options) {
   if (std::vector<std::string> conflicts = find_conflicts(problem); !conflicts.empty()) {
     return infeasible(std::move(conflicts));
   }
+  if (std::vector<std::string> short_of = capacity_conflicts(instance); !short_of.empty()) {
+    return infeasible(std::move(short_of));
+  }
   const Clock::time_point heuristic_deadline =
       options.exact ? start + seconds(options.time_limit_seconds * kHeuristicShare) : deadline;
   const HeuristicResult quick = solve_heuristic(problem, std::min(deadline, heuristic_deadline));
@@ -74,6 +85,7 @@ Plan solve(const Instance& instance, const SolveOptions& options) {
   const ExactResult exact = solve_exact_isolated(problem, deadline, quick.choice);
   switch (exact.outcome) {
     case ExactResult::Outcome::kInfeasible:
+      if (!options.explain) return infeasible({});
       return infeasible(relaxation_hints(instance, options, deadline));
     case ExactResult::Outcome::kOptimal:
     case ExactResult::Outcome::kFeasible: {

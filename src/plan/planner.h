@@ -19,6 +19,9 @@ struct SolveOptions {
   bool exact = true;  // false: the heuristic alone
   // When the caller's clock started (reading the instance counts against the limit); now if unset.
   std::optional<std::chrono::steady_clock::time_point> started;
+  // On a proven infeasibility, search for the minimal conflict (plan/conflict.h); false for the
+  // trial solves of that search itself.
+  bool explain = true;
 };
 
 // Answers within the time limit (plus the few tenths of a second describing the plan takes),

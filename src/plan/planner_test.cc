@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include "plan/conflict.h"
+
 namespace moat::plan {
 namespace {
 
@@ -139,6 +141,63 @@ TEST(InstanceTest, RoundTripsThroughItsJson) {
   const auto parsed = parse_instance(instance_json(instance), "x.json");
   ASSERT_TRUE(parsed.ok()) << parsed.error().to_string();
   EXPECT_EQ(instance_json(*parsed), instance_json(instance));
+}
+
+// ---- Why no plan exists: the smallest conflict and what restores a plan ------------------------
+
+// The trusted plant F1 alone can make the firmware and the final test (10,000 units each), with a
+// capacity of 15,000: no rule is at fault, its capacity is.
+TEST(ConflictTest, NamesTheSupplierWhoseCapacityTheOnlyPackagesItCanMakeExceed) {
+  Instance instance{{2, 1.0, false},
+                    {{"S1", 5}, {"S2", 3}},
+                    {},
+                    {},
+                    {{"P3", "firmware", {"S1"}, 10000, 1}, {"P7", "final-test", {"S2"}, 10000, 1}},
+                    {{"F1", "G1", {"firmware", "final-test"}, 15000, "qualified", true, {}}},
+                    {{"P3", "F1", 1.0, 0}, {"P7", "F1", 1.0, 0}}};
+  const Plan plan = solve(instance, {5, true, std::nullopt});
+  ASSERT_EQ(plan.status, PlanStatus::kInfeasible);
+  EXPECT_TRUE(names(plan, "supplier F1's capacity 15,000 < 20,000 needed by P3, P7, which only it can make"))
+      << ::testing::PrintToString(plan.reasons);
+  instance.suppliers[0].capacity = 20000;
+  EXPECT_EQ(solve(instance, {5, true, std::nullopt}).status, PlanStatus::kOptimal);
+}
+
+// P1 only F1 can make; P2 either, but F1 making both would hold recipe R1, and F2 can make only
+// 5,000 of P2's 10,000. Neither the capacity nor the collusion rule alone is at fault: together.
+Instance capacity_against_collusion() {
+  return Instance{{1, 1.0, false},
+                  {{"S1", 5}, {"S2", 3}},
+                  {},
+                  {{"R1", {"S1", "S2"}}},
+                  {{"P1", "molding", {"S1"}, 10000, 1}, {"P2", "molding", {"S2"}, 10000, 1}},
+                  {{"F1", "G1", {"molding"}, 20000, "qualified", false, {}},
+                   {"F2", "G2", {"molding"}, 5000, "qualified", false, {}}},
+                  {{"P1", "F1", 1.0, 0}, {"P2", "F1", 1.0, 0}, {"P2", "F2", 1.5, 0}}};
+}
+
+TEST(ConflictTest, DeletionFilterKeepsOnlyTheRulesThatConflictAndSaysWhatRestoresAPlan) {
+  const Instance instance = capacity_against_collusion();
+  const Solver solver = [](const Instance& variant) { return solve(variant, {5, true, std::nullopt, false}); };
+  const Conflict conflict = minimal_conflict(instance, solver);
+  EXPECT_TRUE(conflict.minimal);
+  EXPECT_EQ(conflict.rules, (std::vector<std::string>{"the capacity of F2 (5,000)", "collusion 1 for recipe R1"}));
+  EXPECT_EQ(conflict.suppliers, std::vector<std::string>{"F2"});
+  ASSERT_EQ(conflict.restores.size(), 2u);
+  EXPECT_EQ(conflict.restores[0].rfind("raise F2's capacity from 5,000 to 10,000 (for P2)", 0), 0u) << conflict.restores[0];
+  EXPECT_EQ(conflict.restores[1].rfind("lower policy.collusion to 0 for recipe R1", 0), 0u) << conflict.restores[1];
+  // Irreducible: relaxing either rule gives a plan, keeping both does not.
+  Instance more = instance;
+  more.suppliers[1].capacity = 10000;
+  EXPECT_EQ(solve(more, {5, true, std::nullopt}).status, PlanStatus::kOptimal);
+}
+
+TEST(ConflictTest, TheInfeasiblePlanCarriesTheConflict) {
+  const Plan plan = solve(capacity_against_collusion(), {10, true, std::nullopt});
+  ASSERT_EQ(plan.status, PlanStatus::kInfeasible);
+  EXPECT_TRUE(names(plan, "these rules cannot hold together: the capacity of F2 (5,000), collusion 1 for recipe R1"))
+      << ::testing::PrintToString(plan.reasons);
+  EXPECT_TRUE(names(plan, "a plan exists if you raise F2's capacity from 5,000 to 10,000"));
 }
 
 }  // namespace

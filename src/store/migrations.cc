@@ -297,6 +297,13 @@ const std::vector<Migration> kMigrations = {
      {
          R"(ALTER TABLE "flags" ADD COLUMN "resolution" TEXT)",
      }},
+    {12,
+     "employee confidentiality agreements name the people they bind; accounts map to login names",
+     {
+         R"(ALTER TABLE "agreements" ADD COLUMN "people" TEXT NOT NULL DEFAULT '[]')",
+         // The login name the command line maps to an account: who acts at the terminal.
+         R"(ALTER TABLE "users" ADD COLUMN "os_user" TEXT)",
+     }},
 };
 
 constexpr std::string_view kCreateVersions =

@@ -139,8 +139,8 @@ std::vector<Table> vetting_tables() {
 
 // Agreements, IP rights with their events, public disclosures and the gate's waivers.
 std::vector<Table> legal_tables() {
-  static constexpr std::array<std::string_view, 5> kAgreementKinds = {"nnn", "nda", "manufacturing", "tooling",
-                                                                      "po-terms"};
+  static constexpr std::array<std::string_view, 6> kAgreementKinds = {"nnn", "nda", "manufacturing", "tooling",
+                                                                      "po-terms", "confidentiality"};
   static constexpr std::array<std::string_view, 7> kRightKinds = {
       "invention", "utility-model", "design", "trademark", "copyright", "software-copyright", "customs-recordation"};
   static constexpr std::array<std::string_view, 2> kScripts = {"latin", "chinese"};
@@ -159,10 +159,10 @@ std::vector<Table> legal_tables() {
         flag("related_companies_liability"), flag("improvements_ownership"), flag("tooling_ownership"),
         {"signed_by", kText}, flag("signer_is_legal_rep"), flag("chop"), {"effective", kDate}, {"expires", kDate},
         id_list("products"), id_list("secrets"), {"document", kText}, {"contracted_by", kText},
-        {"on_behalf_of", kText}, id_list("flows_down_to"), {"note", kText}},
+        {"on_behalf_of", kText}, id_list("flows_down_to"), {"note", kText}, id_list("people")},
        1, false,
        {{"supplier", "suppliers"}, {"products", "products"}, {"document", "documents"},
-        {"flows_down_to", "suppliers"}}},
+        {"flows_down_to", "suppliers"}, {"people", "people"}}},
       {"ip_rights", "IP right",
        {{"id", kId, true}, {"kind", kEnum, true, Bound::kNone, kRightKinds}, {"jurisdiction", kId, true},
         {"title", kText, true}, {"mark", kText}, {"script", kEnum, false, Bound::kNone, kScripts},

@@ -323,7 +323,7 @@ Status Store::copy_to(Database& target) {
   // sessions do not: everyone signs in again on the new database.
   for (const auto& [table, columns] : {std::pair<std::string_view, std::string_view>{
                                            "users", R"("name", "role", "supplier", "password_hash", "failed_logins",
-                                                      "locked_until_ms", "disabled", "created_at")"},
+                                                      "locked_until_ms", "disabled", "created_at", "person", "os_user")"},
                                        {"api_tokens", R"("hash", "id", "user_name", "label", "created_at", "revoked")"}}) {
     MOAT_TRY(const auto rows, db_->query("SELECT " + std::string(columns) + " FROM " + quoted(table)));
     std::string marks;

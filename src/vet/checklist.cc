@@ -21,7 +21,10 @@ Result<AuditScore> score_audit(const Checklist& checklist, const std::vector<Ite
   std::map<std::string, ItemResult> results;
   for (const ItemScore& score : scores) {
     if (!find_item(checklist, score.item)) {
-      problems.push_back({score.item, "checklist '" + checklist.id + "' has no item '" + score.item + "'"});
+      std::string known;
+      for (const ChecklistItem& item : checklist.items) known += (known.empty() ? "" : ", ") + item.id;
+      problems.push_back({score.item, "checklist '" + checklist.id + "' has no item '" + score.item + "' (its items: " +
+                                          known + "; moat visit checklist " + checklist.id + ")"});
     } else if (!results.emplace(score.item, score.result).second) {
       problems.push_back({score.item, "item '" + score.item + "' is scored twice"});
     }

@@ -62,6 +62,9 @@ TEST(ScoreAudit, RejectsUnknownAndRepeatedItems) {
   ASSERT_EQ(audit.error().diagnostics().size(), 2u);
   EXPECT_EQ(audit.error().diagnostics()[0].where, "mold-storage");
   EXPECT_EQ(audit.error().diagnostics()[1].where, "visitor-logs");
+  // The unknown item's error names the items there are, and where to list them.
+  EXPECT_NE(audit.error().diagnostics()[0].message.find("its items: "), std::string::npos);
+  EXPECT_NE(audit.error().diagnostics()[0].message.find("moat visit checklist"), std::string::npos);
 }
 
 }  // namespace

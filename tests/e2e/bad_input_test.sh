@@ -29,12 +29,12 @@ rejects() {
 d="$WORK/in"
 mkdir -p "$d"
 # A valid row first in each file, so that nothing is imported although part of the file is good.
-printf 'id,legal_name,uscc,capabilities\nF50,深圳市甲有限公司,91440300MA5F000005,pcba-smt\nF51,深圳市乙有限公司,91440300MA5F00001X,pcba-smt,extra\n' > "$d/suppliers.csv"
+printf 'id,legal_name,uscc,capabilities\nF50,深圳市甲有限公司,91440300MA5F0000X1,pcba-smt\nF51,深圳市乙有限公司,91440300MA5F000181,pcba-smt,extra\n' > "$d/suppliers.csv"
 rejects "wrong column count" "$d/suppliers.csv" "suppliers.csv:3:1" "row has 5 fields but the header has 4"
 
 uscc_ok=$(python3 - <<'PY'
 A="0123456789ABCDEFGHJKLMNPQRTUWXY"; W=[pow(3,i,31) for i in range(17)]
-b="91440300MA5F0000R"; s=sum(A.index(c)*w for c,w in zip(b,W)); print(b+A[(31-s%31)%31])
+b="91440300MA5F0000X"; s=sum(A.index(c)*w for c,w in zip(b,W)); print(b+A[(31-s%31)%31])
 PY
 )
 printf 'id,legal_name,uscc,capabilities\nF50,深圳市甲有限公司,%s,pcba-smt;laser-etching\n' "$uscc_ok" > "$d/suppliers.csv"

@@ -176,6 +176,9 @@ expect_refused "no go from the gate" "gate" -- P1 --to F1 --recipient A1
 waive_all P1 F1
 waive_all P2 F1
 waive_all P3 F9
+# F9 is our own factory: its staff are bound by employee confidentiality agreements, not an NNN.
+run "$MOAT" "${W[@]}" agreement add --kind confidentiality --supplier F9 --person T1 --person T2 --effective 2026-01-05
+expect_status 0 "the own factory's staff sign confidentiality agreements"
 expect_refused "a supplier the plan does not name" "does not assign" -- P1 --to F2 --recipient B1
 expect_refused "a person not at the supplier" "B1" -- P1 --to F1 --recipient B1
 expect_refused "an expiry before today" "expire" -- P1 --to F1 --recipient A1 --expires 2020-01-01
@@ -327,9 +330,12 @@ PY
 
 # ---- Only administrators read masters once there are accounts ----------------------------------
 printf 'correct-horse-battery\n' | "$MOAT" "${W[@]}" user add boss --role admin >/dev/null || fail "user add"
-run env MOAT_ACTOR=someone "$MOAT" "${W[@]}" file get D2 -o "$WORK/m.step"
+printf 'correct-horse-battery\n' | "$MOAT" "${W[@]}" user add someone --role sourcing >/dev/null || fail "user add"
+someone=$("$MOAT" "${W[@]}" token create someone 2>/dev/null)
+boss=$("$MOAT" "${W[@]}" token create boss 2>/dev/null)
+run "$MOAT" "${W[@]}" file get D2 -o "$WORK/m.step" --token "$someone"
 expect_status 1 "a non-administrator reads a master"
-run env MOAT_ACTOR=boss "$MOAT" "${W[@]}" file get D2 -o "$WORK/m.step"
+run env MOAT_TOKEN="$boss" "$MOAT" "${W[@]}" file get D2 -o "$WORK/m.step"
 expect_status 0 "the administrator reads a master"
 
 # The ledger still verifies after all of it.

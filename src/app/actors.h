@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: Apache-2.0
+// Who acts at the terminal, and how moat knows it. In a workspace without accounts (one person's)
+// the actor is whoever $MOAT_ACTOR or the login names. Once it has accounts (moat user add), the
+// actor is established, never just named: an API token (--token or $MOAT_TOKEN), else an account
+// mapped to the login (moat user add --os-user), else the OS user who owns the workspace's files
+// acts as its administrator (whoever holds its keys can do anything anyway, and the ledger says so).
+// The roles then apply as they do in the API, from one table of capabilities shared with the
+// route table, and every ledger event names how its actor was established.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "app/accounts.h"
+#include "app/session.h"
+#include "app/workspace.h"
+#include "core/result.h"
+
+namespace moat::app {
+
+// What a command does, as far as who may do it is concerned.
+enum class Capability {
+  kRead,            // read anything (the owner's people: every role but supplier staff)
+  kEdit,            // change the product, suppliers, plans, files, qualification: admin, sourcing
+  kRecordLegal,     // record agreements, purchase orders, IP rights, disclosures: admin, sourcing, legal
+  kOnSite,          // record visits, assignments, findings, tooling events: admin, oversight
+  kAnswerFindings,  // record a supplier's answer to a finding: admin, oversight, supplier
+  kHandleFlags,     // acknowledge, resolve, reopen red flags: every staff role but viewers
+  kWaive,           // waive a failing gate check: admin, legal
+  kRelease,         // release design files: admin, sourcing
+  kRevoke,          // revoke a release: admin, sourcing, legal
+  kConfirmReturn,   // confirm a release's files returned: admin, sourcing, legal, oversight
+  kAdminister,      // accounts, tokens, keys, the vault, migration, the server: admin
+};
+std::string_view capability_name(Capability capability);  // "waive", ...
+std::vector<Role> roles_for(Capability capability);
+bool role_may(Role role, Capability capability);
+
+// What the terminal claims about who is there; the CLI reads it from its flags, the environment
+// and the operating system.
+struct TerminalClaim {
+  std::string token;            // --token or $MOAT_TOKEN
+  std::string named;            // $MOAT_ACTOR
+  std::string login;            // the OS login name
+  bool owns_workspace = false;  // the OS user owns the workspace's moat.toml
+};
+
+struct Actor {
+  std::string name;
+  // How it was established, as the ledger records it: "token 3f2a9c1b7d0e", "OS user emma",
+  // "workspace owner"; empty in a workspace without accounts (named by $MOAT_ACTOR or the login).
+  std::string via;
+  std::optional<Role> role;  // nullopt: a workspace without accounts, where every command is allowed
+  std::vector<std::string> warnings;  // "$MOAT_ACTOR is ignored: ..."
+};
+
+// The actor of `claim` in `workspace`. Errors (kInput): a token that is not valid; in a workspace
+// with accounts, a terminal that is neither signed in nor the workspace's owner.
+Result<Actor> establish_actor(Workspace& workspace, const TerminalClaim& claim);
+
+// Whether `actor` may do `what` (a command, "moat waive"); kConflict naming the roles that may.
+Status authorize(const Actor& actor, Capability capability, std::string_view what);
+
+}  // namespace moat::app

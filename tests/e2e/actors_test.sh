@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Who acts at the terminal. Without accounts, $MOAT_ACTOR names the actor. Once the workspace has
+# accounts, the command line acts as a signed-in user (an API token, or the login mapped to an
+# account; else the workspace's owner, as its administrator), the roles apply as in the API, the
+# four-eyes rule reads the authenticated identity, and the ledger says how each actor was known.
+source "$(dirname "$0")/lib.sh"
+
+db_flags
+run "$MOAT" demo "$WORK/ws" "${DB_FLAGS[@]}"
+expect_status 0 "demo"
+W=(-w "$WORK/ws")
+waive=(waive --check owner-visit --subject supplier/F04 --product aurora --role "Head of sourcing"
+       --reason "visit booked for next week" --expires 2099-01-31)
+
+# ---- A workspace without accounts: the actor is whoever MOAT_ACTOR names ----------------------
+run env MOAT_ACTOR=alice "$MOAT" "${W[@]}" "${waive[@]}"
+expect_status 0 "a waiver without accounts"
+
+# ---- Accounts: tokens, roles, and the ledger ---------------------------------------------------
+for user in ada:admin sam:sourcing lee:legal vic:viewer; do
+  printf 'correct-horse-battery\n' | "$MOAT" "${W[@]}" user add "${user%%:*}" --role "${user##*:}" >/dev/null ||
+    fail "user add $user"
+done
+sam=$("$MOAT" "${W[@]}" token create sam 2>/dev/null)
+lee=$("$MOAT" "${W[@]}" token create lee 2>/dev/null)
+ada=$("$MOAT" "${W[@]}" token create ada 2>/dev/null)
+vic=$("$MOAT" "${W[@]}" token create vic 2>/dev/null)
+[ -n "$sam" ] && [ -n "$lee" ] && [ -n "$ada" ] && [ -n "$vic" ] || fail "tokens were not made"
+
+run "$MOAT" "${W[@]}" "${waive[@]}" --token "$sam"
+expect_status 1 "a sourcing user waives a gate check"
+expect_stderr "admin, legal" "the refusal names who may"
+run env MOAT_TOKEN="$lee" "$MOAT" "${W[@]}" "${waive[@]}"
+expect_status 0 "legal waives a gate check"
+run "$MOAT" "${W[@]}" "${waive[@]}" --token moat_not-a-token
+expect_status 1 "a token that is not one"
+expect_stderr "not valid"
+run "$MOAT" "${W[@]}" list suppliers --token "$vic"
+expect_status 0 "a viewer reads"
+run "$MOAT" "${W[@]}" flags resolve FL1 --reason "seen" --token "$vic"
+expect_status 1 "a viewer resolves a flag"
+# MOAT_ACTOR names nobody once there are accounts: the owner of the workspace's files acts.
+run env MOAT_ACTOR=mallory "$MOAT" "${W[@]}" "${waive[@]}"
+expect_status 0 "the workspace's owner waives"
+expect_stderr "MOAT_ACTOR is ignored"
+
+# The four-eyes rule on assessments reads the signed-in user, not a name anyone can set.
+scores=()
+for c in $("$MOAT" "${W[@]}" supplier criteria --json | python3 -c 'import json,sys; print(" ".join(c["id"] for c in json.load(sys.stdin)["criteria"]))'); do
+  scores+=(--score "$c=4")
+done
+run "$MOAT" "${W[@]}" supplier assess F18 "${scores[@]}" --json --token "$sam"
+expect_status 0 "sam assesses F18"
+assessment=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["assessment"])' "$WORK/stdout")
+run env MOAT_ACTOR=bob "$MOAT" "${W[@]}" supplier approve F18 "$assessment" --token "$sam"
+expect_status 1 "sam approves his own assessment, whatever MOAT_ACTOR says"
+expect_stderr "cannot approve their own assessment"
+run "$MOAT" "${W[@]}" supplier approve F18 "$assessment" --token "$ada"
+expect_status 0 "another user approves"
+
+run "$MOAT" "${W[@]}" audit log --json
+expect_status 0 "audit log"
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/stdout" "$(id -un)" <<'PY' || fail "the ledger does not say how each actor was established"
+import json, re, sys
+events, login = json.load(open(sys.argv[1])), sys.argv[2]
+waivers = [e["actor"] for e in events if e["entity"] == "waivers" and e["action"] == "put"][-3:]  # after the demo's
+assert waivers[0] == "alice", waivers
+assert re.fullmatch(r"lee \(token [0-9a-f]{12}\)", waivers[1]), waivers
+assert waivers[2] == login + " (workspace owner)", waivers
+assert not any("mallory" in e["actor"] or e["actor"].startswith("sam") for e in events if e["entity"] == "waivers"), waivers
+approvals = [e for e in events if e["entity"] == "assessments" and (e["after"] or {}).get("approver") == "ada"]
+assert approvals and approvals[-1]["actor"].startswith("ada (token "), approvals
+PY
+
+# A login mapped to an account acts as that account, with its role.
+printf 'correct-horse-battery\n' | "$MOAT" "${W[@]}" user add me --role viewer --os-user "$(id -un)" >/dev/null ||
+  fail "user add --os-user"
+run "$MOAT" "${W[@]}" "${waive[@]}"
+expect_status 1 "a login mapped to a viewer waives"
+expect_stderr "me is viewer"
+run "$MOAT" "${W[@]}" status
+expect_status 0 "the mapped viewer reads"
+
+run "$MOAT" "${W[@]}" audit verify
+expect_status 0 "audit verify"
+finish
