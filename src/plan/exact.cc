@@ -88,7 +88,7 @@ class Model {
     bool proven_infeasible = false;
     double bound = -kInfinity;
   };
-  Solved solve(Clock::time_point deadline, const std::optional<std::vector<double>>& start, const Observer& observer) const {
+  Solved solve(const Deadline& deadline, const std::optional<std::vector<double>>& start, const Observer& observer) const {
     OsiClpSolverInterface solver;
     CoinPackedMatrix matrix(false, 0, 0);
     matrix.setDimensions(0, static_cast<int>(costs_.size()));
@@ -114,7 +114,7 @@ class Model {
     const ObservingHandler handler(&observer);
     model.passInEventHandler(&handler);
     // Building the model took time too: CBC gets what is left of it.
-    const double seconds = std::chrono::duration<double>(deadline - Clock::now()).count();
+    const double seconds = deadline.seconds_left();
     const std::string limit = std::to_string(std::max(0.05, seconds));
     // Wall-clock time, not CBC's default of CPU time: the limit is the user's, on a shared machine.
     // CBC 2.10's preprocessing can crash (CglPreProcess::postProcess) when the limit falls inside
@@ -384,12 +384,12 @@ class Search {
 
 }  // namespace
 
-ExactResult solve_exact(const Problem& problem, Clock::time_point deadline, const std::optional<Choice>& incumbent,
+ExactResult solve_exact(const Problem& problem, const Deadline& deadline, const std::optional<Choice>& incumbent,
                         const ExactOptions& options) {
   Search search(problem, incumbent, options);
   ExactResult& result = search.result();
   Model model(problem);
-  Observer observer{model.column_count(), deadline, {}, {}};
+  Observer observer{model.column_count(), deadline.at(), {}, {}};
   observer.on_solution = [&](const std::vector<double>& values) {
     const Choice choice = model.choice_of(values);
     if (violations(problem, choice).empty()) search.offer(choice);
@@ -399,7 +399,7 @@ ExactResult solve_exact(const Problem& problem, Clock::time_point deadline, cons
     search.bound(value);
   };
   while (!search.proven()) {
-    const double seconds = std::chrono::duration<double>(deadline - Clock::now()).count();
+    const double seconds = deadline.seconds_left();
     if (seconds < kMinimumRoundSeconds && result.rounds > 0) break;
     if (seconds <= 0) break;
     ++result.rounds;
@@ -422,7 +422,7 @@ ExactResult solve_exact(const Problem& problem, Clock::time_point deadline, cons
     for (Row& cut : cuts) model.add_cut(std::move(cut));
     // Repair the relaxation's solution into a valid plan: often close to the bound, and a better
     // warm start for the next round (the incumbent satisfies every valid cut).
-    if (!options.repair || Clock::now() >= deadline) continue;
+    if (!options.repair || deadline.passed()) continue;
     const HeuristicResult repaired = solve_heuristic(problem, deadline, &choice);
     if (repaired.choice) search.offer(*repaired.choice);
   }

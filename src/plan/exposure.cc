@@ -9,19 +9,7 @@ namespace moat::plan {
 
 Bitset relevant_to(const Problem& problem, const Bitset& recipe) {
   Bitset relevant = recipe;
-  bool changed = true;
-  while (changed) {
-    changed = false;
-    for (const Rule& rule : problem.rules) {
-      if (!relevant.test(rule.gives)) continue;
-      for (std::size_t f : rule.from) {
-        if (!relevant.test(f)) {
-          relevant.set(f);
-          changed = true;
-        }
-      }
-    }
-  }
+  problem.close_backwards(relevant);
   return relevant;
 }
 

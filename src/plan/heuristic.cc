@@ -9,8 +9,6 @@
 namespace moat::plan {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 // A plan being built or improved, with what each party holds and each supplier makes, so that
 // a change is checked against the rules it can break — for the one party whose knowledge grows
 // (a party that loses a package can only become safer) — instead of re-checking the whole plan.
@@ -164,12 +162,12 @@ struct Built {
 // much new knowledge it hands its party, so that secrets spread thin — what collusion levels of
 // two and more need; pass 0 is purely cheapest-first.
 Built construct(const Problem& problem, double spread, const Choice* hint, const std::vector<std::size_t>& order,
-                Clock::time_point deadline) {
+                const Deadline& deadline) {
   State state(problem);
   std::vector<std::size_t> stuck;
   std::size_t placed_packages = 0;
   for (std::size_t p : order) {
-    if ((++placed_packages & 15U) == 0 && Clock::now() >= deadline) return {};
+    if ((++placed_packages & 15U) == 0 && deadline.passed()) return {};
     const CompiledPackage& package = problem.packages[p];
     for (int source = 0; source < package.sources; ++source) {
       std::vector<std::size_t> candidates(package.options.size());
@@ -207,9 +205,9 @@ Built construct(const Problem& problem, double spread, const Choice* hint, const
 }
 
 // Moves single sources to cheaper options while the plan stays valid (checked incrementally).
-void improve(const Problem& problem, State& state, Clock::time_point deadline) {
+void improve(const Problem& problem, State& state, const Deadline& deadline) {
   bool improved = true;
-  while (improved && Clock::now() < deadline) {
+  while (improved && !deadline.passed()) {
     improved = false;
     for (std::size_t p = 0; p < problem.packages.size(); ++p) {
       const CompiledPackage& package = problem.packages[p];
@@ -226,21 +224,21 @@ void improve(const Problem& problem, State& state, Clock::time_point deadline) {
           }
         }
       }
-      if ((p & 63U) == 0 && Clock::now() >= deadline) return;
+      if ((p & 63U) == 0 && deadline.passed()) return;
     }
   }
 }
 
 }  // namespace
 
-HeuristicResult solve_heuristic(const Problem& problem, Clock::time_point deadline, const Choice* hint) {
+HeuristicResult solve_heuristic(const Problem& problem, const Deadline& deadline, const Choice* hint) {
   // At each spread level, a pass that dead-ends is started again with the packages it could not
   // place moved to the front (they get first pick next time), a few times before spreading more.
   constexpr int kRestarts = 8;
   std::optional<State> state;
   for (double spread : {0.0, 0.25, 1.0, 4.0, 16.0}) {
     std::vector<std::size_t> order = constrained_order(problem);
-    for (int attempt = 0; attempt <= kRestarts && !state && Clock::now() < deadline; ++attempt) {
+    for (int attempt = 0; attempt <= kRestarts && !state && !deadline.passed(); ++attempt) {
       Built built = construct(problem, spread, hint, order, deadline);
       if (built.state) state.emplace(std::move(*built.state));
       if (built.stuck.empty()) break;
@@ -249,7 +247,7 @@ HeuristicResult solve_heuristic(const Problem& problem, Clock::time_point deadli
       std::erase_if(order, [&](std::size_t p) { return moved[p]; });
       order.insert(order.begin(), built.stuck.begin(), built.stuck.end());
     }
-    if (state || Clock::now() >= deadline) break;
+    if (state || deadline.passed()) break;
   }
   if (!state) return {};
   improve(problem, *state, deadline);
