@@ -90,14 +90,22 @@ class Model {
   };
   Solved solve(const Deadline& deadline, const std::optional<std::vector<double>>& start, const Observer& observer) const {
     OsiClpSolverInterface solver;
-    CoinPackedMatrix matrix(false, 0, 0);
-    matrix.setDimensions(0, static_cast<int>(costs_.size()));
-    std::vector<double> row_lower, row_upper;
+    // The rows at once: appended one by one, the matrix is copied again as it grows.
+    std::vector<double> row_lower, row_upper, elements;
+    std::vector<int> indices, lengths;
+    std::vector<CoinBigIndex> starts;
     for (const Row& row : rows_) {
-      matrix.appendRow(static_cast<int>(row.columns.size()), row.columns.data(), row.values.data());
+      starts.push_back(static_cast<CoinBigIndex>(elements.size()));
+      lengths.push_back(static_cast<int>(row.columns.size()));
+      indices.insert(indices.end(), row.columns.begin(), row.columns.end());
+      elements.insert(elements.end(), row.values.begin(), row.values.end());
       row_lower.push_back(row.lower);
       row_upper.push_back(row.upper);
     }
+    starts.push_back(static_cast<CoinBigIndex>(elements.size()));
+    const CoinPackedMatrix matrix(false, static_cast<int>(costs_.size()), static_cast<int>(rows_.size()),
+                                  static_cast<CoinBigIndex>(elements.size()), elements.data(), indices.data(), starts.data(),
+                                  lengths.data());
     std::vector<double> column_lower(costs_.size(), 0.0), column_upper(costs_.size(), 1.0);
     solver.loadProblem(matrix, column_lower.data(), column_upper.data(), costs_.data(), row_lower.data(), row_upper.data());
     for (std::size_t c = 0; c < costs_.size(); ++c) solver.setInteger(static_cast<int>(c));
@@ -202,16 +210,16 @@ class Model {
 
   // y[g,t]: untrusted party g holds secret t; forced up by assignments and by inference.
   void add_holdings() {
+    std::vector<std::map<std::size_t, std::vector<int>>> exposing_by_party(problem_.parties.size());  // package -> columns
+    for (const auto& [column, option] : x_) {
+      const CompiledPackage& package = problem_.packages[option.first];
+      exposing_by_party[problem_.suppliers[package.options[option.second].supplier].party][option.first].push_back(column);
+    }
     for (std::size_t g = 0; g < problem_.parties.size(); ++g) {
       if (problem_.parties[g].trusted) continue;
       Bitset possible(problem_.secret_count);
-      std::map<std::size_t, std::vector<int>> exposing;  // package -> columns of g's options
-      for (const auto& [column, option] : x_) {
-        const CompiledPackage& package = problem_.packages[option.first];
-        if (problem_.suppliers[package.options[option.second].supplier].party != g) continue;
-        possible.unite(package.exposes);
-        exposing[option.first].push_back(column);
-      }
+      const std::map<std::size_t, std::vector<int>>& exposing = exposing_by_party[g];  // package -> columns of g's options
+      for (const auto& entry : exposing) possible.unite(problem_.packages[entry.first].exposes);
       problem_.close(possible);
       possible.for_each([&](std::size_t t) { y_[{g, t}] = add_column(0); });
       for (const auto& entry : exposing) {

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace moat::plan {
@@ -196,9 +197,19 @@ ExactResult solve_exact_isolated(const Problem& problem, const Deadline& deadlin
   ::close(fds[1]);
   Listener listener(fds[0]);
   const bool finished = listener.listen(deadline.at());
-  if (!finished) ::kill(child, SIGKILL);
   int status = 0;
-  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  if (finished) {
+    while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+    }
+  } else {
+    // A large child takes tens of milliseconds to tear down after the kill: reaped aside, so
+    // that the answer does not wait for it.
+    ::kill(child, SIGKILL);
+    std::thread([child] {
+      int ended = 0;
+      while (::waitpid(child, &ended, 0) < 0 && errno == EINTR) {
+      }
+    }).detach();
   }
   ::close(fds[0]);
 

@@ -235,19 +235,18 @@ void self_revealing_packages(const Problem& problem, const Deadline& deadline, s
   }
 }
 
-// At collusion k ≥ 2: up to k packages that no trusted supplier can make and that together give
-// a recipe away. Whoever makes them — k parties at most — can pool what they hold.
+// At collusion k ≥ 2: up to k packages that need an untrusted maker — too few trusted parties are
+// eligible for their sources — and that together give a recipe away. Whoever makes them — k
+// untrusted parties at most — can pool what they hold.
 void untrusted_combinations(const Problem& problem, const Deadline& deadline, std::vector<std::string>& reasons) {
   if (problem.collusion < 2) return;
   constexpr std::size_t kMaxCandidates = 24;  // per recipe: keeps the search small
   std::vector<std::size_t> untrusted_only;
   for (std::size_t p = 0; p < problem.packages.size(); ++p) {
     const CompiledPackage& package = problem.packages[p];
-    if (!package.options.empty() && std::none_of(package.options.begin(), package.options.end(), [&](const Option& o) {
-          return problem.parties[problem.suppliers[o.supplier].party].trusted;
-        })) {
-      untrusted_only.push_back(p);
-    }
+    std::vector<std::size_t> parties = parties_of(problem, package);
+    std::erase_if(parties, [&](std::size_t g) { return !problem.parties[g].trusted; });
+    if (!package.options.empty() && static_cast<int>(parties.size()) < package.sources) untrusted_only.push_back(p);
   }
   for (const CompiledRecipe& recipe : problem.recipes) {
     if (deadline.passed()) return;
@@ -275,9 +274,15 @@ void untrusted_combinations(const Problem& problem, const Deadline& deadline, st
     if (!search(0, Bitset(problem.secret_count)) || chosen.size() < 2) continue;
     std::vector<std::string> names;
     for (std::size_t p : chosen) names.push_back(problem.packages[p].id);
-    reasons.push_back("recipe " + recipe.id + ": packages " + list(names) + " together expose all of it and no trusted "
-                      "supplier can make any of them, so at collusion " + std::to_string(problem.collusion) +
-                      " the " + std::to_string(chosen.size()) + " parties that make them could pool it");
+    const bool none_trusted = std::all_of(chosen.begin(), chosen.end(), [&](std::size_t p) {
+      const std::vector<std::size_t> parties = parties_of(problem, problem.packages[p]);
+      return std::none_of(parties.begin(), parties.end(), [&](std::size_t g) { return problem.parties[g].trusted; });
+    });
+    reasons.push_back("recipe " + recipe.id + ": packages " + list(names) + " together expose all of it and " +
+                      (none_trusted ? "no trusted supplier can make any of them"
+                                    : "each needs an untrusted maker (fewer trusted parties are eligible than it needs sources)") +
+                      ", so at collusion " + std::to_string(problem.collusion) + " the " + std::to_string(chosen.size()) +
+                      " parties that make them could pool it");
   }
 }
 

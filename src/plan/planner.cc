@@ -2,6 +2,7 @@
 #include "plan/planner.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "plan/exact.h"
 #include "plan/exact_process.h"
@@ -13,10 +14,13 @@ namespace moat::plan {
 namespace {
 
 // Kept back from the limit for describing the plan and printing it: a base, and more per
-// package and recipe (an XL plan's exposure analysis and JSON take tenths of a second).
+// package and recipe (an XL plan's exposure analysis and JSON take tenths of a second) — or,
+// once the instance is compiled, this share of the time compiling took, if more: that measures
+// the instance's size and the machine's speed under its present load alike.
 constexpr double kAnswerSeconds = 0.05;
 constexpr double kAnswerSecondsPerPackage = 4e-6;
 constexpr double kAnswerSecondsPerRecipe = 1e-4;
+constexpr double kAnswerShareOfCompiling = 0.6;
 // The search for conflicts that prove infeasibility may use this share of the time left: past
 // it, the heuristic's attempt at a plan is worth more.
 constexpr double kConflictShare = 0.2;
@@ -86,13 +90,17 @@ Plan solve_exactly(const Instance& instance, const Problem& problem, const Solve
 
 Plan solve(const Instance& instance, const SolveOptions& options) {
   const Deadline::Clock::time_point start = options.started.value_or(Deadline::Clock::now());
-  const Deadline deadline = Deadline::after(std::max(0.0, options.time_limit_seconds - answer_seconds(instance)), start);
-  const std::optional<Problem> problem = compile_within(instance, deadline);
+  const double limit = options.time_limit_seconds;
+  const auto compiling = Deadline::Clock::now();
+  const std::optional<Problem> problem = compile_within(instance, Deadline::after(std::max(0.0, limit - answer_seconds(instance)), start));
   if (!problem) return unknown({"the instance could not even be compiled within the time limit"});
+  const double compiled = std::chrono::duration<double>(Deadline::Clock::now() - compiling).count();
+  const double answer = std::max(answer_seconds(instance), kAnswerShareOfCompiling * compiled);
+  const Deadline deadline = Deadline::after(std::max(0.0, limit - answer), start);
   const Conflicts conflicts = find_conflicts(*problem, deadline.share(kConflictShare));
   if (!conflicts.reasons.empty()) return infeasible(conflicts.reasons);
   const Deadline heuristic_deadline =
-      options.exact ? deadline.sooner(Deadline::after(options.time_limit_seconds * kHeuristicShare, start)) : deadline;
+      options.exact ? deadline.sooner(Deadline::after(limit * kHeuristicShare, start)) : deadline;
   const HeuristicResult quick = solve_heuristic(*problem, heuristic_deadline);
   if (options.exact && deadline.seconds_left() >= kMinimumExactSeconds) {
     return solve_exactly(instance, *problem, options, deadline, quick.choice);

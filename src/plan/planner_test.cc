@@ -141,6 +141,20 @@ TEST(InstanceTest, RoundTripsThroughItsJson) {
   EXPECT_EQ(instance_json(*parsed), instance_json(instance));
 }
 
+TEST(PlannerTest, NamesPackagesWithTooFewTrustedMakersForTheirSourcesThatPairsCouldPool) {
+  Instance instance = split_needed();
+  instance.policy.collusion = 2;
+  instance.packages[0].sources = 2;  // P1: one trusted maker cannot be both of its sources
+  instance.suppliers.push_back({"F3", "G3", {"injection-molding"}, 50000, "qualified", true, {}});
+  instance.suppliers.push_back({"F4", "G4", {"injection-molding"}, 50000, "qualified", false, {}});
+  instance.quotes.push_back({"P1", "F3", 3.0, 0});
+  instance.quotes.push_back({"P1", "F4", 2.0, 0});
+  const Plan plan = solve(instance, {});
+  ASSERT_EQ(plan.status, PlanStatus::kInfeasible);
+  EXPECT_TRUE(names(plan, "recipe R1: packages P1 and P2 together expose all of it and each needs an untrusted maker"))
+      << (plan.reasons.empty() ? "" : plan.reasons.front());
+}
+
 // The fast reader skips what nobody reads and leaves every complaint to the full reader, which
 // names its place: both must agree on what an instance is.
 TEST(InstanceTest, IgnoresUnknownKeysAtAnyDepth) {

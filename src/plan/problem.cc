@@ -42,6 +42,35 @@ void Problem::close(Bitset& set) const {
   }
 }
 
+std::size_t Problem::grow(Bitset& closed, const Bitset& added) const {
+  std::vector<std::size_t> learnt;
+  added.for_each([&](std::size_t s) {
+    if (closed.test(s)) return;
+    closed.set(s);
+    learnt.push_back(s);
+  });
+  std::size_t gained = learnt.size();
+  if (rules.empty() || learnt.empty()) return gained;
+  if (rules_from.size() != secret_count) {
+    const std::size_t before = closed.count();
+    close(closed);
+    return gained + closed.count() - before;
+  }
+  while (!learnt.empty()) {
+    const std::size_t s = learnt.back();
+    learnt.pop_back();
+    for (std::size_t r : rules_from[s]) {
+      const Rule& rule = rules[r];
+      if (closed.test(rule.gives)) continue;
+      if (!std::all_of(rule.from.begin(), rule.from.end(), [&](std::size_t f) { return closed.test(f); })) continue;
+      closed.set(rule.gives);
+      learnt.push_back(rule.gives);
+      ++gained;
+    }
+  }
+  return gained;
+}
+
 void Problem::close_backwards(Bitset& set) const {
   if (rules.empty()) return;
   std::vector<std::size_t> wanted;

@@ -73,6 +73,9 @@ struct Problem {
 
   // Adds to `set` every secret inferable from it (derives applied until nothing changes).
   void close(Bitset& set) const;
+  // Adds `added` to `closed` (a set already closed) and closes it again, following only what is
+  // new; returns how many secrets it gained.
+  std::size_t grow(Bitset& closed, const Bitset& added) const;
   // Adds to `set` every secret that can contribute to inferring one of it (rules read backwards).
   void close_backwards(Bitset& set) const;
   double weight_of(const Bitset& set) const;
