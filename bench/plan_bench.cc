@@ -110,7 +110,8 @@ int main(int argc, char** argv) {
   if (quick.choice) {
     std::printf("first plan (compile + heuristic): cost %.2f, %.3f s (compile %.3f s)\n", quick.cost, first, compiled);
     const auto describe_start = Clock::now();
-    const moat::plan::Plan described = moat::plan::describe(problem, *quick.choice, moat::plan::PlanStatus::kFeasible);
+    const moat::plan::Plan described = moat::plan::describe(problem, *quick.choice, moat::plan::PlanStatus::kFeasible,
+                                                            moat::plan::Deadline::after(options.time_limit));
     std::printf("exposure analysis of the plan: %.1f ms (%zu parties holding secrets, %zu recipes)\n",
                 1000 * seconds_since(describe_start), described.parties.size(), described.recipes.size());
   } else {

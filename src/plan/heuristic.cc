@@ -70,14 +70,14 @@ class State {
   // recipe p's secrets lead to, or one on the option's full supplier — to another of its own
   // options. A move only ever goes from a valid plan to a valid plan. False, with the plan
   // unchanged, when no single move within a few tries makes room.
-  bool repair(std::size_t p) {
+  bool repair(std::size_t p, const Deadline& deadline) {
     constexpr std::size_t kMaxMoves = 48;
     std::size_t moves = 0;
     const CompiledPackage& package = problem_.packages[p];
     for (std::size_t o = 0; o < package.options.size() && moves < kMaxMoves; ++o) {
       if (std::find(choice_[p].begin(), choice_[p].end(), o) != choice_[p].end()) continue;
       for (std::size_t q : in_the_way(p, o)) {
-        if (++moves > kMaxMoves) break;
+        if (++moves > kMaxMoves || deadline.passed()) break;
         if (move_aside(q, p, o)) return true;
       }
     }
@@ -291,7 +291,7 @@ Built construct(const Problem& problem, double spread, const Choice* hint, const
           break;
         }
       }
-      if (!placed && !state.repair(p)) {
+      if (!placed && !state.repair(p, deadline)) {
         stuck.push_back(p);
         break;
       }

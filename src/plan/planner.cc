@@ -21,6 +21,8 @@ constexpr double kAnswerSeconds = 0.05;
 constexpr double kAnswerSecondsPerPackage = 4e-6;
 constexpr double kAnswerSecondsPerRecipe = 1e-4;
 constexpr double kAnswerShareOfCompiling = 0.6;
+// Of that, the share kept for printing: describing the plan must end before it.
+constexpr double kPrintShare = 0.3;
 // The search for conflicts that prove infeasibility may use this share of the time left: past
 // it, the heuristic's attempt at a plan is worth more.
 constexpr double kConflictShare = 0.2;
@@ -65,8 +67,9 @@ std::vector<std::string> relaxation_hints(const Instance& instance, const SolveO
 }
 
 // The exact engine from the heuristic's plan (if any) until `deadline`, and the plan it ends with.
+// `described`: when describing the plan must end (its coalition search is cut short there).
 Plan solve_exactly(const Instance& instance, const Problem& problem, const SolveOptions& options, const Deadline& deadline,
-                   const std::optional<Choice>& quick) {
+                   const Deadline& described, const std::optional<Choice>& quick) {
   const ExactResult exact = solve_exact_isolated(problem, deadline, quick);
   switch (exact.outcome) {
     case ExactResult::Outcome::kInfeasible:
@@ -74,7 +77,7 @@ Plan solve_exactly(const Instance& instance, const Problem& problem, const Solve
     case ExactResult::Outcome::kOptimal:
     case ExactResult::Outcome::kFeasible: {
       const bool optimal = exact.outcome == ExactResult::Outcome::kOptimal;
-      Plan plan = describe(problem, *exact.choice, optimal ? PlanStatus::kOptimal : PlanStatus::kFeasible);
+      Plan plan = describe(problem, *exact.choice, optimal ? PlanStatus::kOptimal : PlanStatus::kFeasible, described);
       plan.lower_bound = optimal ? plan.cost : exact.lower_bound;
       return plan;
     }
@@ -97,15 +100,16 @@ Plan solve(const Instance& instance, const SolveOptions& options) {
   const double compiled = std::chrono::duration<double>(Deadline::Clock::now() - compiling).count();
   const double answer = std::max(answer_seconds(instance), kAnswerShareOfCompiling * compiled);
   const Deadline deadline = Deadline::after(std::max(0.0, limit - answer), start);
+  const Deadline described = Deadline::after(std::max(0.0, limit - answer * kPrintShare), start);
   const Conflicts conflicts = find_conflicts(*problem, deadline.share(kConflictShare));
   if (!conflicts.reasons.empty()) return infeasible(conflicts.reasons);
   const Deadline heuristic_deadline =
       options.exact ? deadline.sooner(Deadline::after(limit * kHeuristicShare, start)) : deadline;
   const HeuristicResult quick = solve_heuristic(*problem, heuristic_deadline);
   if (options.exact && deadline.seconds_left() >= kMinimumExactSeconds) {
-    return solve_exactly(instance, *problem, options, deadline, quick.choice);
+    return solve_exactly(instance, *problem, options, deadline, described, quick.choice);
   }
-  if (quick.choice) return describe(*problem, *quick.choice, PlanStatus::kFeasible);
+  if (quick.choice) return describe(*problem, *quick.choice, PlanStatus::kFeasible, described);
   if (!options.exact) {
     return unknown({"the heuristic found no valid plan; run the exact engine to prove whether one exists"});
   }
