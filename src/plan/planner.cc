@@ -21,6 +21,9 @@ constexpr double kAnswerSeconds = 0.05;
 constexpr double kAnswerSecondsPerPackage = 4e-6;
 constexpr double kAnswerSecondsPerRecipe = 1e-4;
 constexpr double kAnswerShareOfCompiling = 0.6;
+// And at least this share of the limit: stopping a large exact engine (its memory freed) and
+// describing the plan on a loaded machine take longer than the instance's size alone says.
+constexpr double kAnswerShareOfLimit = 0.03;
 // Of that, the share kept for printing: describing the plan must end before it.
 constexpr double kPrintShare = 0.3;
 // The search for conflicts that prove infeasibility may use this share of the time left: past
@@ -98,7 +101,7 @@ Plan solve(const Instance& instance, const SolveOptions& options) {
   const std::optional<Problem> problem = compile_within(instance, Deadline::after(std::max(0.0, limit - answer_seconds(instance)), start));
   if (!problem) return unknown({"the instance could not even be compiled within the time limit"});
   const double compiled = std::chrono::duration<double>(Deadline::Clock::now() - compiling).count();
-  const double answer = std::max(answer_seconds(instance), kAnswerShareOfCompiling * compiled);
+  const double answer = std::max({answer_seconds(instance), kAnswerShareOfCompiling * compiled, kAnswerShareOfLimit * limit});
   const Deadline deadline = Deadline::after(std::max(0.0, limit - answer), start);
   const Deadline described = Deadline::after(std::max(0.0, limit - answer * kPrintShare), start);
   const Conflicts conflicts = find_conflicts(*problem, deadline.share(kConflictShare));
