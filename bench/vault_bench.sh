@@ -34,6 +34,24 @@ for ((r = 1; r <= RUNS; r++)); do
   cmp -s "$work/big.bin" "$work/out.bin" || { echo "vault_bench: the file read back differs" >&2; exit 1; }
   measure "moat vault verify" "$MOAT" -w "$work/ws" vault verify
   measure "moat vault rotate-key" "$MOAT" -w "$work/ws" vault rotate-key
+  # A design file of a kind moat does not mark, added to the demo's ring board package and released
+  # to two people at the supplier the plan names: into the vault, then into a folder.
+  rm -rf "$work/demo" "$work/out"
+  MOAT_ACTOR=bench "$MOAT" demo "$work/demo" >/dev/null
+  measure "moat file add" env MOAT_ACTOR=bench "$MOAT" -w "$work/demo" file add WP07 "$work/big.bin"
+  file=$("$MOAT" -w "$work/demo" file list --package WP07 --json |
+    python3 -c 'import json,sys; print(next(f["id"] for f in json.load(sys.stdin) if f["name"] == "big.bin"))')
+  supplier=$("$MOAT" -w "$work/demo" release list --json |
+    python3 -c 'import json,sys; print(next(r["supplier"] for r in json.load(sys.stdin) if r["package"] == "WP07"))')
+  people=$("$MOAT" -w "$work/demo" list people --json |
+    python3 -c 'import json,sys; print(" ".join("--recipient " + p["id"] for p in json.load(sys.stdin) if p["supplier"] == sys.argv[1]))' "$supplier")
+  # shellcheck disable=SC2086
+  measure "moat release (2 recipients, vault)" env MOAT_ACTOR=bench "$MOAT" -w "$work/demo" release WP07 --to "$supplier" $people --files "$file"
+  # shellcheck disable=SC2086
+  measure "moat release (2 recipients, --out)" env MOAT_ACTOR=bench "$MOAT" -w "$work/demo" release WP07 --to "$supplier" $people --files "$file" --out "$work/out"
+  for copy in "$work"/out/*/big.bin; do
+    cmp -s "$work/big.bin" "$copy" || { echo "vault_bench: the released copy $copy differs" >&2; exit 1; }
+  done
 done
 
 echo "moat binary, ${SIZE_MB} MB file, $RUNS runs: MB/s min / median / max, peak RSS (max of the runs)"

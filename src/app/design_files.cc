@@ -2,7 +2,10 @@
 #include "app/design_files.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 #include <tuple>
@@ -69,23 +72,55 @@ struct Incoming {
   std::string name;
   std::string archive;
   std::string content;
+  std::filesystem::path path;  // set: streamed from disk, content empty
 };
 
+constexpr std::size_t kHeadBytes = 1 << 16;              // enough to tell a file's kind
+constexpr std::uintmax_t kMaxArchiveBytes = 256u << 20;  // a ZIP is read whole to be unpacked
+
+// The first `limit` bytes of the file at `path` (all of it when limit is 0, up to kMaxArchiveBytes).
+Result<std::string> read_start(const std::filesystem::path& path, std::size_t limit) {
+  MOAT_CHECK(regular_file(path));
+  std::error_code error;
+  if (limit == 0 && std::filesystem::file_size(path, error) > kMaxArchiveBytes) {
+    return input_error(path.string(), "a ZIP archive larger than 256 MiB cannot be unpacked: add its members");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return input_error(path.string(), std::string("cannot read this file: ") + std::strerror(errno));
+  std::string out;
+  char chunk[1 << 16];
+  while ((limit == 0 || out.size() < limit) && (in.read(chunk, sizeof chunk) || in.gcount() > 0)) {
+    out.append(chunk, static_cast<std::size_t>(in.gcount()));
+  }
+  if (in.bad()) return input_error(path.string(), std::string("cannot read this file: ") + std::strerror(errno));
+  if (limit != 0 && out.size() > limit) out.resize(limit);
+  return out;
+}
+
 // The files as they will be kept: a fabrication set's members under their paths, the rest whole.
-Result<std::vector<Incoming>> unpack(const std::vector<FileSource>& sources) {
+// Moves each source's content into what it returns: a file is held in memory once.
+Result<std::vector<Incoming>> unpack(std::vector<FileSource>& sources) {
   std::vector<Incoming> out;
   std::set<std::string> names;
-  for (const FileSource& source : sources) {
+  for (FileSource& source : sources) {
     const std::string name = std::filesystem::path(source.name).filename().string();
     if (name.empty() || first_invalid_utf8(name)) return input_error(source.name, "a design file needs a UTF-8 name");
     std::vector<Incoming> adding;
-    if (detect_media_type(source.content) == kZip) {
+    if (!source.path.empty() && source.content.empty()) {
+      MOAT_TRY(const std::string head, read_start(source.path, kHeadBytes));
+      if (detect_media_type(head) != kZip) {
+        adding.push_back({name, "", "", source.path});
+      } else {
+        MOAT_TRY(source.content, read_start(source.path, 0));
+      }
+    }
+    if (adding.empty() && detect_media_type(source.content) == kZip) {
       MOAT_TRY(std::vector<ArchiveMember> members, zip_members(source.content, source.name));
       if (is_fabrication_set(members)) {
         for (ArchiveMember& m : members) adding.push_back({m.path, name, std::move(m.content)});
       }
     }
-    if (adding.empty()) adding.push_back({name, "", source.content});
+    if (adding.empty()) adding.push_back({name, "", std::move(source.content)});
     for (Incoming& file : adding) {
       if (!names.insert(file.name).second) return input_error(source.name, "'" + file.name + "' is given twice");
       out.push_back(std::move(file));
@@ -144,16 +179,29 @@ Result<std::string> product_of_package(Workspace& workspace, const std::string& 
   return products.front();
 }
 
-Result<std::vector<DesignFile>> add_files(Workspace& workspace, const Session& session, const AddFiles& request) {
+Result<std::vector<DesignFile>> add_files(Workspace& workspace, const Session& session, AddFiles request) {
   if (request.files.empty()) return input_error("FILE", "name at least one file to add");
   MOAT_TRY(const std::string product, product_of_package(workspace, request.product, request.package));
   MOAT_TRY(const json package, package_record(workspace, product, request.package));
   MOAT_TRY(const std::vector<std::string> secrets, carried_secrets(package, request.secrets));
   MOAT_TRY(std::vector<Incoming> incoming, unpack(request.files));
-  std::vector<std::pair<Incoming*, Blob>> stored;
-  for (Incoming& file : incoming) {
+  struct Stored {
+    const Incoming* file;
+    Blob blob;
+    std::string sha256;
+    std::string media_type;
+  };
+  std::vector<Stored> stored;
+  for (Incoming& file : incoming) {  // each file's content is let go once it is in the vault
+    if (!file.path.empty()) {
+      MOAT_TRY(StoredFile streamed, store_file_blob(workspace, file.path, kHeadBytes));
+      stored.push_back({&file, std::move(streamed.blob), std::move(streamed.sha256),
+                        std::string(detect_media_type(streamed.head))});
+      continue;
+    }
     MOAT_TRY(Blob blob, store_blob(workspace, file.content));
-    stored.emplace_back(&file, std::move(blob));
+    stored.push_back({&file, std::move(blob), sha256_hex(file.content), std::string(detect_media_type(file.content))});
+    std::string().swap(file.content);
   }
   std::vector<DesignFile> added;
   const store::Author author = session.author();
@@ -163,16 +211,15 @@ Result<std::vector<DesignFile>> add_files(Workspace& workspace, const Session& s
     const auto current = current_revisions(existing, product, request.package);
     std::vector<std::string> ids;
     for (const DesignFile& f : existing) ids.push_back(f.id);
-    for (const auto& [file, blob] : stored) {
+    for (const auto& [file, blob, hash, media_type] : stored) {
       const auto before = current.find(file->name);
-      const std::string hash = sha256_hex(file->content);
       if (before != current.end() && before->second.sha256 == hash && before->second.secrets == secrets) {
         added.push_back(before->second);
         continue;
       }
       DesignFile record{next_id(ids, "D"), product, request.package, file->name,
                         before == current.end() ? 1 : before->second.revision + 1,
-                        std::string(detect_media_type(file->content)), blob.size, hash, blob.id, secrets,
+                        media_type, blob.size, hash, blob.id, secrets,
                         file->archive, request.note, author.at, author.actor};
       ids.push_back(record.id);
       MOAT_TRY(const bool written, writer.put(files_table(), file_record(record), 0));

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,6 +41,9 @@ struct DesignFile {
 struct FileSource {
   std::string name;  // as given: a path whose last part names the file
   std::string content;
+  // When set (and content empty): the file on disk, streamed into the vault, never held in memory
+  // whole (a ZIP of Gerbers is read whole to be kept as its members).
+  std::filesystem::path path;
 };
 
 struct AddFiles {
@@ -54,7 +58,7 @@ struct AddFiles {
 // current revision is not added again (it is returned as it is). Errors: kNotFound for an unknown
 // product or package, kInput for a package id several products have (name the product), secrets
 // outside the package's, an empty name or a malformed ZIP (naming the file).
-Result<std::vector<DesignFile>> add_files(Workspace& workspace, const Session& session, const AddFiles& request);
+Result<std::vector<DesignFile>> add_files(Workspace& workspace, const Session& session, AddFiles request);
 
 struct FileFilter {
   std::string product;

@@ -55,12 +55,10 @@ Result<EditResult> edit_record(Workspace& workspace, const Session& session, std
   const Origin origin{"edit", 0, {}, "/" + std::string(table->name) + "/" + std::string(key), {}};
   EditResult result{false, current.version};
   MOAT_TRY(const std::int64_t events, workspace.store().write(session.author(), [&](store::Writer& writer) -> Status {
-    // Checked inside the write transaction: no other writer can change what the check saw.
-    MOAT_TRY(Model model, load_model(workspace.store()));
-    model.tables[std::string(table->name)][store::key_of(*table, record)] = Entry{record, &origin};
-    if (std::vector<Diagnostic> problems = check_model(model); !problems.empty()) {
-      return Error(ErrorCode::kInput, std::move(problems));
-    }
+    // Checked inside the write transaction: no other writer can change what the check saw. Only
+    // the records the edit can involve are read (problems_added), not the whole workspace.
+    MOAT_TRY(std::vector<Diagnostic> problems, problems_added(workspace.store(), {{table, record, &origin}}));
+    if (!problems.empty()) return Error(ErrorCode::kInput, std::move(problems));
     MOAT_TRY(result.changed, writer.put(*table, record, if_version.value_or(current.version)));
     return {};
   }));

@@ -29,11 +29,16 @@ std::string stamp_text(const CopyLabel& label) {
 }
 
 MarkedCopy unmarked(std::string_view master, std::string_view why) {
-  return MarkedCopy{std::string(master), "none", 0,
-                    json{{"scheme", "none"}, {"registry", "exact copy by SHA-256"}, {"why", std::string(why)}}.dump()};
+  return MarkedCopy{std::string(master), "none", 0, unmarked_report(why)};
 }
 
 }  // namespace
+
+bool marks_kind(std::string_view media_type) { return !scheme_for(media_type).empty(); }
+
+std::string unmarked_report(std::string_view why) {
+  return json{{"scheme", "none"}, {"registry", "exact copy by SHA-256"}, {"why", std::string(why)}}.dump();
+}
 
 // PDF, STEP, Gerber and Excellon copies carry the recipient's codeword; any other kind is the
 // master unchanged, traced by its exact hash in the copies table. A master of a marked kind that
@@ -41,7 +46,7 @@ MarkedCopy unmarked(std::string_view master, std::string_view why) {
 Result<MarkedCopy> mark_copy(std::string_view master, std::string_view media_type, const CopyLabel& label,
                              std::string_view mark_key) {
   const std::string_view scheme = scheme_for(media_type);
-  if (scheme.empty()) return unmarked(master, "moat does not mark this kind of file");
+  if (scheme.empty()) return unmarked(master, kNotMarkedKind);
   Result<mark::Marked> marked = mark::mark(master, scheme, mark_key, label.copy_id, stamp_text(label));
   if (!marked.ok()) {
     if (marked.error().code() == ErrorCode::kInput) return unmarked(master, marked.error().message());

@@ -31,6 +31,16 @@ struct MarkedCopy {
   std::string report_json;    // the format's report (deviation, carriers, ...) as JSON text
 };
 
+// Why a copy of a kind mark_copy does not mark goes out unmarked.
+inline constexpr std::string_view kNotMarkedKind = "moat does not mark this kind of file";
+
+// Whether mark_copy marks files of `media_type`. A copy of any other kind is the master unchanged,
+// so a release can hand it out without reading it (the copy is the master's vault blob).
+bool marks_kind(std::string_view media_type);
+
+// The report of a copy handed out unmarked, saying why (as mark_copy writes it).
+std::string unmarked_report(std::string_view why);
+
 // Marks `master` (media type as detected by the file records: "application/pdf", "model/step",
 // "application/vnd.gerber", "application/x-excellon", or anything else) for one recipient, with
 // the workspace's 32-byte mark key. Pure apart from the engine it calls; never touches the store.

@@ -43,19 +43,19 @@ Status read_tables(store::Store& store, const TableReads& wanted) {
 Result<std::vector<store::Record>> put_checked(Workspace& workspace, store::Writer& writer,
                                                std::vector<NewRecord> records) {
   const CapabilityCatalog catalog = workspace.capabilities();
-  MOAT_TRY(Model model, load_model(workspace.store()));
   std::vector<Origin> origins(records.size());
   std::vector<store::Record> written;
   for (std::size_t i = 0; i < records.size(); ++i) {
     MOAT_TRY(store::Record record, complete(*records[i].table, std::move(records[i].record), catalog));
     const store::Key key = store::key_of(*records[i].table, record);
     origins[i] = Origin{std::string(records[i].table->name), 0, {}, "/" + store::key_text(key), {}};
-    model.tables[std::string(records[i].table->name)][key] = Entry{record, &origins[i]};
     written.push_back(std::move(record));
   }
-  if (std::vector<Diagnostic> problems = check_model(model); !problems.empty()) {
-    return Error(ErrorCode::kInput, std::move(problems));
-  }
+  std::vector<Change> changes;
+  for (std::size_t i = 0; i < written.size(); ++i) changes.push_back({records[i].table, written[i], &origins[i]});
+  // The same rules an import checks, on the records these can involve (not the whole workspace).
+  MOAT_TRY(std::vector<Diagnostic> problems, problems_added(workspace.store(), changes));
+  if (!problems.empty()) return Error(ErrorCode::kInput, std::move(problems));
   for (std::size_t i = 0; i < written.size(); ++i) {
     MOAT_TRY(const bool changed, writer.put(*records[i].table, written[i]));
     (void)changed;

@@ -125,6 +125,21 @@ void add_differences(const Model& stored, const std::vector<Draft>& drafts, Diff
 // Every record of the workspace, for cross-record checks and summaries.
 Result<Model> load_model(store::Store& store);
 
+// A record about to be written, and where it came from (for the places problems are named at).
+struct Change {
+  const store::Table* table = nullptr;
+  store::Record record;
+  const Origin* origin = nullptr;
+};
+
+// The problems writing `changes` would add to the stored workspace, as check_model names them.
+// check_model's rules run on the records the changes can involve — each changed record as stored
+// and as changed, what it refers to, the suppliers sharing its credit code, its affiliations and
+// their suppliers, a part's ancestors — once with the changes and once without: what only the
+// first finds is what the changes add. Every write keeps the stored workspace free of problems, so
+// that is what checking the whole workspace would find, read by key and indexed queries instead.
+Result<std::vector<Diagnostic>> problems_added(store::Store& store, const std::vector<Change>& changes);
+
 }  // namespace moat::app
 
 namespace moat::app {

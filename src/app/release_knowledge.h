@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "app/workspace.h"
@@ -20,10 +21,11 @@ struct Knowledge {
   std::unique_ptr<plan::Instance> instance;  // the problem points into it
   plan::Problem problem;
   std::map<std::string, std::size_t> secret_index;
-  std::map<std::string, std::size_t> party_of_supplier;  // supplier id -> index into problem.parties
-  std::map<std::string, plan::Bitset> party_direct;      // party id -> secrets released to it
-  std::map<std::string, plan::Bitset> person_direct;     // person id -> secrets released to them
-  std::map<std::string, std::string> person_supplier;    // person id -> the supplier they received at
+  // Hashed: a product's thousands of copies rows are folded into these once per check.
+  std::unordered_map<std::string, std::size_t> party_of_supplier;  // supplier id -> index into problem.parties
+  std::unordered_map<std::string, plan::Bitset> party_direct;      // party id -> secrets released to it
+  std::unordered_map<std::string, plan::Bitset> person_direct;     // person id -> secrets released to them
+  std::unordered_map<std::string, std::string> person_supplier;    // person id -> the supplier they received at
   std::map<std::string, double> supplier_cap;            // supplier id -> its people's cap
   int collusion = 1;
   int person_collusion = 1;

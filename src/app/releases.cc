@@ -213,7 +213,6 @@ Result<std::vector<std::string>> existing_ids(Workspace& workspace, std::string_
 
 struct Planned {
   CopyMade copy;
-  std::string bytes;
   std::string report;
 };
 
@@ -225,28 +224,109 @@ Status refuse_overwrite(const fs::path& target) {
   return {};
 }
 
-Status write_copy(const fs::path& target, std::string_view bytes) {
+fs::path staged(const fs::path& target) { return target.string() + ".moat-tmp"; }
+
+// Writes `bytes` beside `target` (staged), flushed; it is moved into place once every copy is made.
+Status stage_copy(const fs::path& target, std::string_view bytes) {
   std::error_code error;
   fs::create_directories(target.parent_path(), error);
   if (error) return internal_error("cannot create " + target.parent_path().string() + ": " + error.message());
-  const fs::path temporary = target.string() + ".moat-tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    out.flush();
-    if (!out) return internal_error("cannot write " + temporary.string());
-  }
-  fs::rename(temporary, target, error);
-  if (error) return internal_error("cannot move " + temporary.string() + " into place: " + error.message());
+  std::ofstream out(staged(target), std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  out.flush();
+  if (!out) return internal_error("cannot write " + staged(target).string());
   return {};
 }
 
-// Marks one copy per recipient per file; kept in the vault or written under --out.
+// Where a release's copies go, one at a time as they are made, so that a release holds one master
+// and one copy in memory whatever the number of recipients: into the vault, or staged under --out
+// and moved into place only when every copy is written (and removed if any fails).
+class Delivery {
+ public:
+  Delivery(const Workspace& workspace, const ReleaseRequest& request) : workspace_(workspace), request_(request) {}
+  Delivery(const Delivery&) = delete;
+  Delivery& operator=(const Delivery&) = delete;
+  ~Delivery() { discard(); }
+
+  Status take(Planned& p, std::string_view bytes) {
+    if (request_.out.empty()) {
+      MOAT_TRY(const Blob blob, store_blob(workspace_, bytes));
+      p.copy.blob = blob.id;
+      return {};
+    }
+    MOAT_TRY(const fs::path target, claim(p));
+    return stage_copy(target, bytes);
+  }
+
+  // A copy that is the master unchanged: the master's own vault blob, or streamed out of the vault.
+  Status take_master(Planned& p, const DesignFile& file) {
+    if (request_.out.empty()) {
+      if (checked_.insert(file.blob).second) MOAT_CHECK(check_blob(workspace_, file.blob));  // never a damaged master
+      p.copy.blob = file.blob;
+      return {};
+    }
+    MOAT_TRY(const fs::path target, claim(p));
+    std::error_code error;
+    fs::create_directories(target.parent_path(), error);
+    if (error) return internal_error("cannot create " + target.parent_path().string() + ": " + error.message());
+    return copy_blob_to_file(workspace_, file.blob, staged(target));
+  }
+
+  // Moves every staged copy into place; on failure the ones moved are removed again.
+  Result<std::vector<fs::path>> finish() {
+    std::vector<fs::path> placed;
+    for (const fs::path& target : staged_) {
+      std::error_code error;
+      fs::rename(staged(target), target, error);
+      if (error) {
+        for (const fs::path& done : placed) fs::remove(done, error);
+        return internal_error("cannot move " + staged(target).string() + " into place: " + error.message());
+      }
+      placed.push_back(target);
+    }
+    staged_.clear();
+    return placed;
+  }
+
+ private:
+  Result<fs::path> claim(Planned& p) {
+    const fs::path target = fs::absolute(request_.out) / p.copy.recipient / fs::path(p.copy.name);
+    MOAT_CHECK(refuse_overwrite(target));
+    p.copy.path = target.string();
+    staged_.push_back(target);
+    return target;
+  }
+
+  void discard() {
+    std::error_code ignored;
+    for (const fs::path& target : staged_) fs::remove(staged(target), ignored);
+    staged_.clear();
+  }
+
+  const Workspace& workspace_;
+  const ReleaseRequest& request_;
+  std::vector<fs::path> staged_;
+  std::set<std::string> checked_;  // master blobs read through and found sound
+};
+
+// Marks one copy per recipient per file and hands each to `delivery` as soon as it is made.
 Result<std::vector<Planned>> make_copies(Workspace& workspace, const Subject& s, const ReleaseRequest& request,
-                                         const std::string& release_id, std::vector<std::string> copy_ids) {
+                                         const std::string& release_id, std::vector<std::string> copy_ids,
+                                         Delivery& delivery) {
   MOAT_TRY(const std::string key, workspace.mark_key());
   std::vector<Planned> out;
   for (const DesignFile& file : s.files) {
+    if (!marks_kind(file.media_type)) {  // every copy is the master: it is never read into memory
+      for (const json& person : s.people) {
+        const std::string copy_id = next_id(copy_ids, "C");
+        copy_ids.push_back(copy_id);
+        Planned planned{{copy_id, text(person, "id"), file.id, file.revision, file.name, file.sha256, "", "", "none", 0},
+                        unmarked_report(kNotMarkedKind)};
+        MOAT_CHECK(delivery.take_master(planned, file));
+        out.push_back(std::move(planned));
+      }
+      continue;
+    }
     MOAT_TRY(const std::string master, load_blob(workspace, file.blob));
     if (sha256_hex(master) != file.sha256) {
       return Error(ErrorCode::kIntegrity, "files/" + file.id, "the vault's content does not match the file's SHA-256");
@@ -257,38 +337,14 @@ Result<std::vector<Planned>> make_copies(Workspace& workspace, const Subject& s,
       const CopyLabel label{copy_id, release_id, text(person, "id"), text(person, "name"), text(s.supplier, "id"),
                             text(s.supplier, "legal_name"), workspace.config().company, request.today.to_string()};
       MOAT_TRY(MarkedCopy marked, mark_copy(master, file.media_type, label, key));
-      CopyMade copy{copy_id, text(person, "id"), file.id, file.revision, file.name, sha256_hex(marked.bytes), "", "",
-                    marked.scheme, marked.resists_collusion};
-      out.push_back({std::move(copy), std::move(marked.bytes), std::move(marked.report_json)});
+      Planned planned{{copy_id, text(person, "id"), file.id, file.revision, file.name, sha256_hex(marked.bytes), "", "",
+                       marked.scheme, marked.resists_collusion},
+                      std::move(marked.report_json)};
+      MOAT_CHECK(delivery.take(planned, marked.bytes));
+      out.push_back(std::move(planned));
     }
   }
   return out;
-}
-
-Result<std::vector<fs::path>> deliver(Workspace& workspace, const ReleaseRequest& request, std::vector<Planned>& copies) {
-  std::vector<fs::path> written;
-  if (request.out.empty()) {
-    for (Planned& p : copies) {
-      MOAT_TRY(const Blob blob, store_blob(workspace, p.bytes));
-      p.copy.blob = blob.id;
-    }
-    return written;
-  }
-  const fs::path root = fs::absolute(request.out);
-  for (Planned& p : copies) {
-    const fs::path target = root / p.copy.recipient / fs::path(p.copy.name);
-    MOAT_CHECK(refuse_overwrite(target));
-    p.copy.path = target.string();
-  }
-  for (const Planned& p : copies) {
-    const Status done = write_copy(p.copy.path, p.bytes);
-    if (!done.ok()) {
-      for (const fs::path& path : written) fs::remove(path);
-      return done.error();
-    }
-    written.emplace_back(p.copy.path);
-  }
-  return written;
 }
 
 json copy_record(const Planned& p, const std::string& release, const std::string& at) {
@@ -443,8 +499,9 @@ Result<ReleaseOutcome> release_files(Workspace& workspace, const Session& sessio
   MOAT_TRY(const std::vector<std::string> release_ids, existing_ids(workspace, "releases"));
   MOAT_TRY(const std::vector<std::string> copy_ids, existing_ids(workspace, "copies"));
   o.id = next_id(release_ids, "R");
-  MOAT_TRY(std::vector<Planned> copies, make_copies(workspace, s, request, o.id, copy_ids));
-  MOAT_TRY(const std::vector<fs::path> written, deliver(workspace, request, copies));
+  Delivery delivery(workspace, request);
+  MOAT_TRY(std::vector<Planned> copies, make_copies(workspace, s, request, o.id, copy_ids, delivery));
+  MOAT_TRY(const std::vector<fs::path> written, delivery.finish());
   const Status recorded = record_release(workspace, session, s, request, o, copies);
   if (!recorded.ok()) {
     std::error_code ignored;

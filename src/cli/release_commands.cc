@@ -84,11 +84,8 @@ void define_file_add(CLI::App& app, GlobalOptions& global, Runs& runs) {
     return with_session(global, [&](app::Workspace& workspace, const app::Session& session) -> Status {
       Flags& f = *flags;
       if (cmd->count("--secrets") > 0) f.request.secrets = split_list(f.secrets, ";, ");
-      for (const std::string& path : f.paths) {
-        MOAT_TRY(std::string content, read_file(path));
-        f.request.files.push_back({path, std::move(content)});
-      }
-      MOAT_TRY(const std::vector<app::DesignFile> added, app::add_files(workspace, session, f.request));
+      for (const std::string& path : f.paths) f.request.files.push_back({path, "", path});  // streamed
+      MOAT_TRY(const std::vector<app::DesignFile> added, app::add_files(workspace, session, std::move(f.request)));
       if (global.json) {
         std::cout << files_json(added).dump(2) << "\n";
       } else {

@@ -75,6 +75,20 @@ Result<http::ServerOptions> server_options(const app::Workspace& workspace, cons
   return options;
 }
 
+// The dashboard shipped with the binary, for `moat serve` with no --static and no [serve] static:
+// installed beside it (PREFIX/share/moat/web for PREFIX/bin/moat) or, in a build tree, the folder
+// `make web` writes (build/web for build/src/cli/moat). Empty when neither holds an index.html.
+std::string bundled_dashboard() {
+  std::error_code error;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", error);
+  if (error) return "";
+  const fs::path bin = exe.parent_path();
+  for (const fs::path& candidate : {bin.parent_path() / "share" / "moat" / "web", bin.parent_path().parent_path() / "web"}) {
+    if (fs::is_regular_file(candidate / "index.html", error)) return candidate.string();
+  }
+  return "";
+}
+
 int serve(const GlobalOptions& global, const ServeFlags& flags) {
   auto workspace = open_workspace(global);
   if (!workspace.ok()) return fail(workspace.error());
@@ -84,7 +98,11 @@ int serve(const GlobalOptions& global, const ServeFlags& flags) {
   http::ApiOptions api_options;
   api_options.connections = static_cast<std::size_t>(options->threads + options->slow_threads);
   api_options.requests_per_minute = (*workspace)->config().serve.requests_per_minute;
-  if (!static_dir.empty()) api_options.static_dir = in_workspace(**workspace, static_dir);
+  if (!static_dir.empty()) {
+    api_options.static_dir = in_workspace(**workspace, static_dir);
+  } else {
+    api_options.static_dir = bundled_dashboard();
+  }
   api_options.log_fault = [](const std::string& message) {
     std::cerr << "moat serve: error: " << message << "\n";
   };
@@ -97,6 +115,10 @@ int serve(const GlobalOptions& global, const ServeFlags& flags) {
   options->on_listening = [&](std::uint16_t port) {
     std::cout << "moat serve: listening on " << scheme << "://" << host << ":" << port << "/ (" << options->threads
               << " threads; Ctrl-C stops)" << std::endl;
+    std::cout << "moat serve: "
+              << (api_options.static_dir.empty() ? std::string("no dashboard found (the API only; --static DIR serves one)")
+                                                 : "the dashboard from " + api_options.static_dir.string())
+              << std::endl;
   };
   if (Status served = http::serve(**api, *options); !served.ok()) return fail(served.error());
   std::cout << "moat serve: stopped" << std::endl;
@@ -107,7 +129,8 @@ std::function<int()> define_serve(CLI::App& app, GlobalOptions& global) {
   auto flags = std::make_shared<ServeFlags>();
   app.add_option("--listen", flags->listen, "HOST:PORT to listen on (default: moat.toml [serve] listen, else 127.0.0.1:8080)");
   app.add_option("--threads", flags->threads, "I/O threads (default: moat.toml [serve] threads, else 2)");
-  app.add_option("--static", flags->static_dir, "a folder to serve under / (the web dashboard)");
+  app.add_option("--static", flags->static_dir,
+                 "a folder to serve under / (default: the dashboard installed with moat, when there is one)");
   app.add_flag("--quiet", flags->quiet, "no log line per request");
   app.add_flag("--trust-proxy", flags->trust_proxy,
                "behind a reverse proxy on this machine: take the client from X-Forwarded-For and X-Forwarded-Proto");

@@ -13,6 +13,22 @@ Bitset relevant_to(const Problem& problem, const Bitset& recipe) {
   return relevant;
 }
 
+Bitset influenced_by(const Problem& problem, const Bitset& secrets) {
+  Bitset influenced = secrets;
+  bool changed = true;
+  while (changed) {
+    changed = false;
+    for (const Rule& rule : problem.rules) {
+      if (influenced.test(rule.gives)) continue;
+      if (std::any_of(rule.from.begin(), rule.from.end(), [&](std::size_t f) { return influenced.test(f); })) {
+        influenced.set(rule.gives);
+        changed = true;
+      }
+    }
+  }
+  return influenced;
+}
+
 namespace {
 
 Bitset ancestors_and_self(const Problem& problem, std::size_t secret) {

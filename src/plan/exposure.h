@@ -46,6 +46,10 @@ Coalition min_coalition(const Problem& problem, const std::vector<Holder>& holde
 // The recipe's secrets and every secret that can contribute to inferring one of them.
 Bitset relevant_to(const Problem& problem, const Bitset& recipe);
 
+// `secrets` and every secret they can help infer: a recipe is within reach of new knowledge exactly
+// when it shares a secret with this set (the converse of relevant_to, in one pass for all recipes).
+Bitset influenced_by(const Problem& problem, const Bitset& secrets);
+
 // Whether `member`, holding `member_held` (closed), completes `recipe` alone or together with at
 // most `size` − 1 other untrusted holders. `relevant` is relevant_to(recipe). The incremental
 // check behind the heuristic: only coalitions that include the holder whose knowledge grew.

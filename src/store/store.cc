@@ -338,8 +338,16 @@ Status Store::copy_to(Database& target) {
   });
 }
 
-Result<std::vector<Record>> Store::list(const Table& table) {
-  MOAT_TRY(const auto rows, db_->query(select_sql(table)));
+Result<std::vector<Record>> Store::list(const Table& table) { return records_of(table, select_sql(table), {}); }
+
+Result<std::vector<Record>> Store::list_where(const Table& table, std::string_view field, const SqlValue& value) {
+  const SqlValue params[] = {value};
+  return records_of(table, select_sql(table) + " WHERE " + quoted(field) + " = ?", params);
+}
+
+Result<std::vector<Record>> Store::records_of(const Table& table, const std::string& sql,
+                                              std::span<const SqlValue> params) {
+  MOAT_TRY(const auto rows, db_->query(sql, params));
   std::vector<std::pair<Key, Record>> keyed;
   keyed.reserve(rows.size());
   for (const SqlRow& row : rows) {

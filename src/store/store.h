@@ -65,6 +65,8 @@ class Store {
   Result<std::optional<Versioned>> get_versioned(const Table& table, const Key& key);
   // All records of `table`, sorted by key (bytewise, the same on every backend).
   Result<std::vector<Record>> list(const Table& table);
+  // The records of `table` whose scalar column `field` holds `value`, in key order.
+  Result<std::vector<Record>> list_where(const Table& table, std::string_view field, const SqlValue& value);
 
   // Runs `body` in one write transaction; commits when it succeeds, rolls back otherwise.
   // Reads inside `body` see the latest committed state, and no other writer can commit until
@@ -91,6 +93,7 @@ class Store {
   Store(std::unique_ptr<Database> db, std::filesystem::path witness)
       : db_(std::move(db)), witness_(std::move(witness)) {}
   Status write_witness(const ledger::Event& last) const;
+  Result<std::vector<Record>> records_of(const Table& table, const std::string& sql, std::span<const SqlValue> params);
   // Removes temporary witness files that a process killed mid-write left behind.
   void remove_stale_witness_files() const;
 

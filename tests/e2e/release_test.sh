@@ -237,6 +237,33 @@ CHECKS=$((CHECKS + 1))
 run "$MOAT" "${W[@]}" release P3 --to F9 --recipient T2 --files "$P3_BOARD" --out "$WORK/out"
 expect_status 1 "a copy never overwrites a file under --out"
 
+# A kind moat does not mark goes out as the master's own vault content, never read into memory; a
+# damaged master is refused, into the vault or a folder, and nothing is written.
+BLOB=$(sql "$WORK/w" "SELECT blob FROM files WHERE id = '$P3_HOUSING'")
+cp "$WORK/w/vault/$BLOB" "$WORK/blob.saved"
+python3 - "$WORK/w/vault/$BLOB" <<'PY'
+import sys
+data = bytearray(open(sys.argv[1], "rb").read())
+data[len(data) // 2] ^= 0x10
+open(sys.argv[1], "wb").write(data)
+PY
+for destination in vault folder; do
+  before=$(state)
+  if [ "$destination" = vault ]; then
+    run "$MOAT" "${W[@]}" release P3 --to F9 --recipient T1 --files "$P3_HOUSING"
+  else
+    run "$MOAT" "${W[@]}" release P3 --to F9 --recipient T1 --files "$P3_HOUSING" --out "$WORK/damaged"
+  fi
+  CHECKS=$((CHECKS + 1))
+  [ "$STATUS" -ne 0 ] || fail "a damaged master released to the $destination"
+  expect_stderr "$BLOB" "the damaged master's refusal names its vault id ($destination)"
+  CHECKS=$((CHECKS + 1))
+  [ "$(state)" = "$before" ] || fail "a damaged master's release to the $destination wrote something"
+done
+CHECKS=$((CHECKS + 1))
+[ -z "$(find "$WORK/damaged" -type f 2>/dev/null)" ] || fail "a damaged master left files under --out: $(find "$WORK/damaged" -type f)"
+cp "$WORK/blob.saved" "$WORK/w/vault/$BLOB"
+
 # The released knowledge, per party and per person.
 run "$MOAT" "${W[@]}" exposure --product gadget --released --people --json
 expect_status 0 "exposure --released --people"
