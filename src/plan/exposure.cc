@@ -161,14 +161,19 @@ Coalition min_coalition(const Problem& problem, const std::vector<Holder>& holde
     std::size_t size;
     std::size_t holder;
   };
-  if (max_size == 1) {  // a holder alone: no coalitions to search
+  if (max_size == 1) {  // a holder alone: no coalitions to search (the one knowing most, as the search names)
+    std::optional<std::size_t> best;
+    std::size_t best_size = 0;
     for (std::size_t h : knowing) {
       if (holders[h].trusted) continue;
       Bitset part = holders[h].held.intersection(relevant);
+      const std::size_t size = part.count();
+      if (best && size <= best_size) continue;
       problem.close(part);
-      if (part.contains(recipe)) return {1, {h}};
+      if (part.contains(recipe)) best = h, best_size = size;
     }
-    return {};
+    if (!best) return {};
+    return {1, {*best}};
   }
   std::vector<Projected> projected;
   for (std::size_t h : knowing) {
