@@ -105,13 +105,13 @@ int main(int argc, char** argv) {
   start = Clock::now();
   const Problem problem = moat::plan::compile(instance);
   const double compiled = seconds_since(start);
-  const auto quick = moat::plan::solve_heuristic(problem, start + std::chrono::duration_cast<Clock::duration>(
-                                                                      std::chrono::duration<double>(options.time_limit)));
+  const auto quick = moat::plan::solve_heuristic(problem, moat::plan::Deadline::after(options.time_limit, start));
   const double first = seconds_since(start);
   if (quick.choice) {
     std::printf("first plan (compile + heuristic): cost %.2f, %.3f s (compile %.3f s)\n", quick.cost, first, compiled);
     const auto describe_start = Clock::now();
-    const moat::plan::Plan described = moat::plan::describe(problem, *quick.choice, moat::plan::PlanStatus::kFeasible);
+    const moat::plan::Plan described = moat::plan::describe(problem, *quick.choice, moat::plan::PlanStatus::kFeasible,
+                                                            moat::plan::Deadline::after(options.time_limit));
     std::printf("exposure analysis of the plan: %.1f ms (%zu parties holding secrets, %zu recipes)\n",
                 1000 * seconds_since(describe_start), described.parties.size(), described.recipes.size());
   } else {

@@ -72,7 +72,7 @@ int main(int argc, char** argv) {
   }
   const moat::plan::Instance instance = moat::bench::generate_instance(*size, options.seed, 1);
   const moat::plan::Problem problem = moat::plan::compile(instance);
-  const auto planned = moat::plan::solve_heuristic(problem, Clock::now() + std::chrono::seconds(30));
+  const auto planned = moat::plan::solve_heuristic(problem, moat::plan::Deadline::after(30));
   if (!planned.choice) {
     std::fprintf(stderr, "release_check_bench: the heuristic found no plan\n");
     return 1;

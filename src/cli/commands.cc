@@ -722,8 +722,7 @@ struct PlanFlags {
   std::optional<std::chrono::steady_clock::time_point> started;
 };
 
-int run_plan(const plan::Instance& given, const PlanFlags& flags, bool as_json, const Costing& costing) {
-  plan::Instance instance = given;
+int run_plan(plan::Instance instance, const PlanFlags& flags, bool as_json, const Costing& costing) {
   if (flags.collusion) instance.policy.collusion = *flags.collusion;
   if (flags.max_exposure_share) instance.policy.max_exposure_share = *flags.max_exposure_share;
   const plan::SolveOptions options{flags.time_limit, !flags.heuristic, flags.started};
@@ -759,7 +758,7 @@ int plan_product(const PlanFlags& flags, const GlobalOptions& global) {
     }
     auto costing = costing_of(workspace, flags.product, today(session));
     if (!costing.ok()) return fail(costing.error());
-    if (flags.frontier || !flags.save) return run_plan(*instance, flags, global.json, *costing);
+    if (flags.frontier || !flags.save) return run_plan(std::move(*instance), flags, global.json, *costing);
     const plan::Plan plan = plan::solve(*instance, {flags.time_limit, !flags.heuristic, flags.started});
     auto saved = app::save_plan(workspace, session, flags.product, *instance, plan);
     if (!saved.ok()) return fail(saved.error());
@@ -819,7 +818,7 @@ std::function<int()> define_plan(CLI::App& app, GlobalOptions& global) {
     if (!text.ok()) return fail(text.error());
     auto instance = plan::parse_instance(*text, flags->instance);
     if (!instance.ok()) return fail(instance.error());
-    return run_plan(*instance, *flags, global.json, Costing{});
+    return run_plan(std::move(*instance), *flags, global.json, Costing{});
   };
 }
 

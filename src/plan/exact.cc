@@ -88,16 +88,24 @@ class Model {
     bool proven_infeasible = false;
     double bound = -kInfinity;
   };
-  Solved solve(Clock::time_point deadline, const std::optional<std::vector<double>>& start, const Observer& observer) const {
+  Solved solve(const Deadline& deadline, const std::optional<std::vector<double>>& start, const Observer& observer) const {
     OsiClpSolverInterface solver;
-    CoinPackedMatrix matrix(false, 0, 0);
-    matrix.setDimensions(0, static_cast<int>(costs_.size()));
-    std::vector<double> row_lower, row_upper;
+    // The rows at once: appended one by one, the matrix is copied again as it grows.
+    std::vector<double> row_lower, row_upper, elements;
+    std::vector<int> indices, lengths;
+    std::vector<CoinBigIndex> starts;
     for (const Row& row : rows_) {
-      matrix.appendRow(static_cast<int>(row.columns.size()), row.columns.data(), row.values.data());
+      starts.push_back(static_cast<CoinBigIndex>(elements.size()));
+      lengths.push_back(static_cast<int>(row.columns.size()));
+      indices.insert(indices.end(), row.columns.begin(), row.columns.end());
+      elements.insert(elements.end(), row.values.begin(), row.values.end());
       row_lower.push_back(row.lower);
       row_upper.push_back(row.upper);
     }
+    starts.push_back(static_cast<CoinBigIndex>(elements.size()));
+    const CoinPackedMatrix matrix(false, static_cast<int>(costs_.size()), static_cast<int>(rows_.size()),
+                                  static_cast<CoinBigIndex>(elements.size()), elements.data(), indices.data(), starts.data(),
+                                  lengths.data());
     std::vector<double> column_lower(costs_.size(), 0.0), column_upper(costs_.size(), 1.0);
     solver.loadProblem(matrix, column_lower.data(), column_upper.data(), costs_.data(), row_lower.data(), row_upper.data());
     for (std::size_t c = 0; c < costs_.size(); ++c) solver.setInteger(static_cast<int>(c));
@@ -114,7 +122,7 @@ class Model {
     const ObservingHandler handler(&observer);
     model.passInEventHandler(&handler);
     // Building the model took time too: CBC gets what is left of it.
-    const double seconds = std::chrono::duration<double>(deadline - Clock::now()).count();
+    const double seconds = deadline.seconds_left();
     const std::string limit = std::to_string(std::max(0.05, seconds));
     // Wall-clock time, not CBC's default of CPU time: the limit is the user's, on a shared machine.
     // CBC 2.10's preprocessing can crash (CglPreProcess::postProcess) when the limit falls inside
@@ -202,16 +210,16 @@ class Model {
 
   // y[g,t]: untrusted party g holds secret t; forced up by assignments and by inference.
   void add_holdings() {
+    std::vector<std::map<std::size_t, std::vector<int>>> exposing_by_party(problem_.parties.size());  // package -> columns
+    for (const auto& [column, option] : x_) {
+      const CompiledPackage& package = problem_.packages[option.first];
+      exposing_by_party[problem_.suppliers[package.options[option.second].supplier].party][option.first].push_back(column);
+    }
     for (std::size_t g = 0; g < problem_.parties.size(); ++g) {
       if (problem_.parties[g].trusted) continue;
       Bitset possible(problem_.secret_count);
-      std::map<std::size_t, std::vector<int>> exposing;  // package -> columns of g's options
-      for (const auto& [column, option] : x_) {
-        const CompiledPackage& package = problem_.packages[option.first];
-        if (problem_.suppliers[package.options[option.second].supplier].party != g) continue;
-        possible.unite(package.exposes);
-        exposing[option.first].push_back(column);
-      }
+      const std::map<std::size_t, std::vector<int>>& exposing = exposing_by_party[g];  // package -> columns of g's options
+      for (const auto& entry : exposing) possible.unite(problem_.packages[entry.first].exposes);
       problem_.close(possible);
       possible.for_each([&](std::size_t t) { y_[{g, t}] = add_column(0); });
       for (const auto& entry : exposing) {
@@ -384,12 +392,12 @@ class Search {
 
 }  // namespace
 
-ExactResult solve_exact(const Problem& problem, Clock::time_point deadline, const std::optional<Choice>& incumbent,
+ExactResult solve_exact(const Problem& problem, const Deadline& deadline, const std::optional<Choice>& incumbent,
                         const ExactOptions& options) {
   Search search(problem, incumbent, options);
   ExactResult& result = search.result();
   Model model(problem);
-  Observer observer{model.column_count(), deadline, {}, {}};
+  Observer observer{model.column_count(), deadline.at(), {}, {}};
   observer.on_solution = [&](const std::vector<double>& values) {
     const Choice choice = model.choice_of(values);
     if (violations(problem, choice).empty()) search.offer(choice);
@@ -399,7 +407,7 @@ ExactResult solve_exact(const Problem& problem, Clock::time_point deadline, cons
     search.bound(value);
   };
   while (!search.proven()) {
-    const double seconds = std::chrono::duration<double>(deadline - Clock::now()).count();
+    const double seconds = deadline.seconds_left();
     if (seconds < kMinimumRoundSeconds && result.rounds > 0) break;
     if (seconds <= 0) break;
     ++result.rounds;
@@ -422,7 +430,7 @@ ExactResult solve_exact(const Problem& problem, Clock::time_point deadline, cons
     for (Row& cut : cuts) model.add_cut(std::move(cut));
     // Repair the relaxation's solution into a valid plan: often close to the bound, and a better
     // warm start for the next round (the incumbent satisfies every valid cut).
-    if (!options.repair || Clock::now() >= deadline) continue;
+    if (!options.repair || deadline.passed()) continue;
     const HeuristicResult repaired = solve_heuristic(problem, deadline, &choice);
     if (repaired.choice) search.offer(*repaired.choice);
   }

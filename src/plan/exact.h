@@ -6,11 +6,11 @@
 // Every cut is valid for the true problem, so CBC's bound is a true lower bound throughout.
 #pragma once
 
-#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
 
+#include "plan/deadline.h"
 #include "plan/problem.h"
 
 namespace moat::plan {
@@ -34,7 +34,7 @@ struct ExactOptions {
 
 // `incumbent`: a valid plan to start from (from the heuristic), if any. CBC is given the time
 // left before `deadline` once the model is built; CBC can overrun it (see exact_process.h).
-ExactResult solve_exact(const Problem& problem, std::chrono::steady_clock::time_point deadline,
+ExactResult solve_exact(const Problem& problem, const Deadline& deadline,
                         const std::optional<Choice>& incumbent, const ExactOptions& options = {});
 
 }  // namespace moat::plan

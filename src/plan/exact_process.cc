@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace moat::plan {
@@ -117,13 +118,13 @@ bool write_all(int fd, const std::string& bytes) {
 }
 
 // In the child: solve, sending each improvement, then the final result; never returns.
-[[noreturn]] void run_child(int fd, const Problem& problem, Clock::time_point deadline, const std::optional<Choice>& incumbent,
+[[noreturn]] void run_child(int fd, const Problem& problem, const Deadline& deadline, const std::optional<Choice>& incumbent,
                             const ExactOptions& options) {
   int code = 0;
   try {
     ExactOptions child = options;
     child.on_improvement = [fd](const ExactResult& so_far) { write_all(fd, encode(so_far, false)); };
-    const ExactResult result = solve_exact(problem, deadline - kChildMargin, incumbent, child);
+    const ExactResult result = solve_exact(problem, Deadline(deadline.at() - kChildMargin), incumbent, child);
     code = write_all(fd, encode(result, true)) ? 0 : 3;
   } catch (...) {
     code = 4;
@@ -176,7 +177,7 @@ class Listener {
 
 }  // namespace
 
-ExactResult solve_exact_isolated(const Problem& problem, Clock::time_point deadline, const std::optional<Choice>& incumbent,
+ExactResult solve_exact_isolated(const Problem& problem, const Deadline& deadline, const std::optional<Choice>& incumbent,
                                  const ExactOptions& options) {
   int fds[2];
   if (::pipe(fds) != 0) return solve_exact(problem, deadline, incumbent, options);
@@ -195,10 +196,20 @@ ExactResult solve_exact_isolated(const Problem& problem, Clock::time_point deadl
   }
   ::close(fds[1]);
   Listener listener(fds[0]);
-  const bool finished = listener.listen(deadline);
-  if (!finished) ::kill(child, SIGKILL);
+  const bool finished = listener.listen(deadline.at());
   int status = 0;
-  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  if (finished) {
+    while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+    }
+  } else {
+    // A large child takes tens of milliseconds to tear down after the kill: reaped aside, so
+    // that the answer does not wait for it.
+    ::kill(child, SIGKILL);
+    std::thread([child] {
+      int ended = 0;
+      while (::waitpid(child, &ended, 0) < 0 && errno == EINTR) {
+      }
+    }).detach();
   }
   ::close(fds[0]);
 

@@ -7,7 +7,6 @@
 // Only for callers that can fork (Linux); when fork fails the engine runs in this process.
 #pragma once
 
-#include <chrono>
 #include <optional>
 
 #include "plan/exact.h"
@@ -17,7 +16,7 @@ namespace moat::plan {
 // As solve_exact, but returns by `deadline` (plus the few milliseconds a stop takes) in every
 // case. `result.stopped` says why when the child did not finish (stopped at the deadline, or
 // ended by a signal).
-ExactResult solve_exact_isolated(const Problem& problem, std::chrono::steady_clock::time_point deadline,
+ExactResult solve_exact_isolated(const Problem& problem, const Deadline& deadline,
                                  const std::optional<Choice>& incumbent, const ExactOptions& options = {});
 
 }  // namespace moat::plan

@@ -9,19 +9,7 @@ namespace moat::plan {
 
 Bitset relevant_to(const Problem& problem, const Bitset& recipe) {
   Bitset relevant = recipe;
-  bool changed = true;
-  while (changed) {
-    changed = false;
-    for (const Rule& rule : problem.rules) {
-      if (!relevant.test(rule.gives)) continue;
-      for (std::size_t f : rule.from) {
-        if (!relevant.test(f)) {
-          relevant.set(f);
-          changed = true;
-        }
-      }
-    }
-  }
+  problem.close_backwards(relevant);
   return relevant;
 }
 
@@ -49,10 +37,21 @@ Bitset ancestors_and_self(const Problem& problem, std::size_t secret) {
   return relevant_to(problem, single);
 }
 
+// Candidates taken in order while each adds to what the pool knows, until it completes `recipe`.
+std::vector<std::size_t> first_completing(const Problem& problem, const Bitset& recipe, const std::vector<Bitset>& candidates) {
+  Bitset pool(problem.secret_count);
+  problem.close(pool);
+  std::vector<std::size_t> chosen;
+  for (std::size_t c = 0; c < candidates.size() && !pool.contains(recipe); ++c) {
+    if (problem.grow(pool, candidates[c]) > 0) chosen.push_back(c);
+  }
+  return chosen;
+}
+
 class CoalitionSearch {
  public:
-  CoalitionSearch(const Problem& problem, const Bitset& recipe, std::vector<Bitset> candidates)
-      : problem_(problem), recipe_(recipe), candidates_(std::move(candidates)) {}
+  CoalitionSearch(const Problem& problem, const Bitset& recipe, std::vector<Bitset> candidates, const Deadline& deadline = {})
+      : problem_(problem), recipe_(recipe), candidates_(std::move(candidates)), check_(deadline) {}
 
   // Whether adding at most `extra` candidates to `start` completes the recipe.
   bool extends(const Bitset& start, int extra) {
@@ -60,7 +59,9 @@ class CoalitionSearch {
     return search(start, chosen, extra);
   }
 
-  std::optional<std::vector<std::size_t>> smallest(int max_size) {
+  // The smallest completing set of candidates (nullopt: none, or none proven before the deadline
+  // — then out_of_time() — with `tried` the largest size shown not to complete).
+  std::optional<std::vector<std::size_t>> smallest(int max_size, int& tried) {
     Bitset everything(problem_.secret_count);
     for (const Bitset& c : candidates_) everything.unite(c);
     problem_.close(everything);
@@ -69,12 +70,21 @@ class CoalitionSearch {
     for (int size = 1; size <= limit; ++size) {
       std::vector<std::size_t> chosen;
       if (search(Bitset(problem_.secret_count), chosen, size)) return chosen;
+      if (check_.passed()) return std::nullopt;
+      tried = size;
     }
     return std::nullopt;
   }
 
+  bool out_of_time() { return check_.passed(); }
+
+  // A completing set built in one pass, largest candidates first, each kept when it adds to what
+  // the pool knows (every candidate together completes it: smallest() said so). Not smallest.
+  std::vector<std::size_t> greedy() const { return first_completing(problem_, recipe_, candidates_); }
+
  private:
   bool search(const Bitset& pool, std::vector<std::size_t>& chosen, int size) {
+    if (check_.passed()) return false;
     Bitset closed = pool;
     problem_.close(closed);
     if (closed.contains(recipe_)) return true;
@@ -110,6 +120,7 @@ class CoalitionSearch {
   const Bitset& recipe_;
   std::vector<Bitset> candidates_;
   std::map<std::size_t, Bitset> ancestors_;
+  DeadlineCheck<16> check_;
 };
 
 std::string percent(double share) {
@@ -129,7 +140,7 @@ HolderIndex index_holders(const Problem& problem, const std::vector<Holder>& hol
 }
 
 Coalition min_coalition(const Problem& problem, const std::vector<Holder>& holders, const Bitset& recipe,
-                        int max_size, const HolderIndex* index) {
+                        int max_size, const HolderIndex* index, const Deadline& deadline) {
   const Bitset relevant = relevant_to(problem, recipe);
   // Untrusted holders that know something relevant, projected onto it; a holder whose projection
   // another's contains adds nothing a coalition could not get from the other.
@@ -145,27 +156,61 @@ Coalition min_coalition(const Problem& problem, const std::vector<Holder>& holde
       if (!holders[h].trusted) knowing.push_back(h);
     }
   }
-  std::vector<std::pair<Bitset, std::size_t>> projected;
+  struct Projected {
+    Bitset part;
+    std::size_t size;
+    std::size_t holder;
+  };
+  if (max_size == 1) {  // a holder alone: no coalitions to search (the one knowing most, as the search names)
+    std::optional<std::size_t> best;
+    std::size_t best_size = 0;
+    for (std::size_t h : knowing) {
+      if (holders[h].trusted) continue;
+      Bitset part = holders[h].held.intersection(relevant);
+      const std::size_t size = part.count();
+      if (best && size <= best_size) continue;
+      problem.close(part);
+      if (part.contains(recipe)) best = h, best_size = size;
+    }
+    if (!best) return {};
+    return {1, {*best}};
+  }
+  std::vector<Projected> projected;
   for (std::size_t h : knowing) {
     Bitset part = holders[h].held.intersection(relevant);
-    if (!part.empty()) projected.emplace_back(std::move(part), h);
+    if (part.empty()) continue;
+    const std::size_t size = part.count();
+    projected.push_back({std::move(part), size, h});
   }
-  std::stable_sort(projected.begin(), projected.end(),
-                   [](const auto& a, const auto& b) { return a.first.count() > b.first.count(); });
+  std::stable_sort(projected.begin(), projected.end(), [](const Projected& a, const Projected& b) { return a.size > b.size; });
   std::vector<Bitset> candidates;
   std::vector<std::size_t> owners;
-  for (const auto& entry : projected) {
-    const Bitset& part = entry.first;
-    const bool dominated = std::any_of(candidates.begin(), candidates.end(),
-                                       [&](const Bitset& kept) { return kept.contains(part); });
-    if (dominated) continue;
-    candidates.push_back(part);
-    owners.push_back(entry.second);
+  if (deadline.passed()) {  // no time to search: a coalition found in one pass, if any completes it
+    for (const Projected& entry : projected) candidates.push_back(entry.part);
+    const std::vector<std::size_t> found = first_completing(problem, recipe, candidates);
+    Bitset pool(problem.secret_count);
+    for (std::size_t c : found) pool.unite(candidates[c]);
+    problem.close(pool);
+    if (!pool.contains(recipe)) return {};
+    Coalition coalition{static_cast<int>(found.size()), {}, false, 1};
+    for (std::size_t c : found) coalition.members.push_back(projected[c].holder);
+    std::sort(coalition.members.begin(), coalition.members.end());
+    return coalition;
   }
-  CoalitionSearch search(problem, recipe, candidates);
-  const auto found = search.smallest(max_size);
+  for (const Projected& entry : projected) {
+    const bool dominated = std::any_of(candidates.begin(), candidates.end(),
+                                       [&](const Bitset& kept) { return kept.contains(entry.part); });
+    if (dominated) continue;
+    candidates.push_back(entry.part);
+    owners.push_back(entry.holder);
+  }
+  CoalitionSearch search(problem, recipe, candidates, deadline);
+  int tried = 0;
+  auto found = search.smallest(max_size, tried);
+  const bool cut_short = !found && search.out_of_time();
+  if (cut_short) found = search.greedy();
   if (!found) return {};
-  Coalition coalition{static_cast<int>(found->size()), {}};
+  Coalition coalition{static_cast<int>(found->size()), {}, !cut_short, cut_short ? tried + 1 : static_cast<int>(found->size())};
   for (std::size_t c : *found) coalition.members.push_back(owners[c]);
   std::sort(coalition.members.begin(), coalition.members.end());
   return coalition;
@@ -219,7 +264,7 @@ double cost_of(const Problem& problem, const Choice& choice) {
   return cost;
 }
 
-Plan describe(const Problem& problem, const Choice& choice, PlanStatus status) {
+Plan describe(const Problem& problem, const Choice& choice, PlanStatus status, const Deadline& deadline) {
   Plan plan;
   plan.status = status;
   plan.cost = cost_of(problem, choice);
@@ -237,11 +282,29 @@ Plan describe(const Problem& problem, const Choice& choice, PlanStatus status) {
     plan.parties.push_back(std::move(exposure));
   }
   const HolderIndex index = index_holders(problem, holders);
+  std::vector<std::string> unproven;
+  int at_least = 1 << 20;
   for (const CompiledRecipe& recipe : problem.recipes) {
-    const Coalition coalition = min_coalition(problem, holders, recipe.secrets, 1 << 20, &index);
+    const Coalition coalition = min_coalition(problem, holders, recipe.secrets, 1 << 20, &index, deadline);
     RecipeExposure exposure{recipe.id, coalition.size, {}};
     for (std::size_t h : coalition.members) exposure.coalition.push_back(holders[h].id);
     plan.recipes.push_back(std::move(exposure));
+    if (!coalition.proven) {
+      unproven.push_back(recipe.id);
+      at_least = std::min(at_least, coalition.at_least);
+    }
+  }
+  if (!unproven.empty()) {
+    constexpr std::size_t kNamed = 5;
+    // A valid plan is one no coalition within the collusion level completes a recipe in.
+    if (status == PlanStatus::kOptimal || status == PlanStatus::kFeasible) at_least = std::max(at_least, problem.collusion + 1);
+    std::string named;
+    for (std::size_t i = 0; i < std::min(unproven.size(), kNamed); ++i) named += (i ? ", " : "") + unproven[i];
+    if (unproven.size() > kNamed) named += " and " + std::to_string(unproven.size() - kNamed) + " more";
+    plan.reasons.push_back("the smallest coalitions of " + std::to_string(unproven.size()) + " recipe" +
+                           (unproven.size() == 1 ? "" : "s") + " (" + named + ") were not searched to the end within the time "
+                           "limit: their min_coalition is the size of a coalition found, and none of fewer than " +
+                           std::to_string(at_least) + " parties completes any of them");
   }
   return plan;
 }

@@ -22,6 +22,10 @@ struct Holder {
 struct Coalition {
   std::optional<int> size;            // nullopt: no set of untrusted holders completes the recipe
   std::vector<std::size_t> members;   // indices into the holders, one smallest coalition
+  // False when the search was cut short by its deadline: `members` then completes the recipe but
+  // may not be smallest; no coalition of fewer than `at_least` completes it.
+  bool proven = true;
+  int at_least = 0;
 };
 
 // For each secret, the untrusted holders that hold it: built once when many recipes are asked
@@ -33,9 +37,11 @@ HolderIndex index_holders(const Problem& problem, const std::vector<Holder>& hol
 
 // The smallest set of untrusted holders whose pooled secrets, closed under inference, contain
 // `recipe`; searched no deeper than `max_size` (beyond it: size nullopt unless found). With an
-// index of the same holders, only those holding something relevant are looked at.
+// index of the same holders, only those holding something relevant are looked at. The search is
+// exponential in the coalition's size at worst: past `deadline` it ends with a coalition found
+// greedily (proven = false).
 Coalition min_coalition(const Problem& problem, const std::vector<Holder>& holders, const Bitset& recipe,
-                        int max_size = 1 << 20, const HolderIndex* index = nullptr);
+                        int max_size = 1 << 20, const HolderIndex* index = nullptr, const Deadline& deadline = {});
 
 // The recipe's secrets and every secret that can contribute to inferring one of them.
 Bitset relevant_to(const Problem& problem, const Bitset& recipe);
@@ -57,8 +63,9 @@ bool completes_with(const Problem& problem, const std::vector<Holder>& holders, 
 // What each party holds under `choice` (closed), one Holder per party.
 std::vector<Holder> party_holdings(const Problem& problem, const Choice& choice);
 
-// The plan's assignments, parties and recipes for `choice` (cost included).
-Plan describe(const Problem& problem, const Choice& choice, PlanStatus status);
+// The plan's assignments, parties and recipes for `choice` (cost included). A recipe whose
+// smallest coalition is not found by `deadline` gets one found greedily, and a reason says so.
+Plan describe(const Problem& problem, const Choice& choice, PlanStatus status, const Deadline& deadline = {});
 
 double cost_of(const Problem& problem, const Choice& choice);
 

@@ -9,8 +9,6 @@
 namespace moat::plan {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 // A plan being built or improved, with what each party holds and each supplier makes, so that
 // a change is checked against the rules it can break — for the one party whose knowledge grows
 // (a party that loses a package can only become safer) — instead of re-checking the whole plan.
@@ -35,9 +33,7 @@ class State {
     const std::size_t party = problem_.suppliers[problem_.packages[p].options[o].supplier].party;
     if (holders_[party].trusted || holders_[party].held.contains(problem_.packages[p].exposes)) return 0;
     Bitset grown = holders_[party].held;
-    grown.unite(problem_.packages[p].exposes);
-    problem_.close(grown);
-    return grown.count() - holders_[party].held.count();
+    return problem_.grow(grown, problem_.packages[p].exposes);
   }
 
   // Whether package p may take option o (besides the sources it has, except `replacing`).
@@ -53,8 +49,7 @@ class State {
     }
     if (holders_[party].trusted || holders_[party].held.contains(package.exposes)) return true;
     Bitset grown = holders_[party].held;
-    grown.unite(package.exposes);
-    problem_.close(grown);
+    problem_.grow(grown, package.exposes);
     return safe(party, grown);
   }
 
@@ -70,7 +65,102 @@ class State {
     apply(p, o, +1);
   }
 
+  // Places one more source of package p, which fits nowhere as the plan stands, by moving one
+  // package in its way — one its option's party or a would-be partner holds that bears on a
+  // recipe p's secrets lead to, or one on the option's full supplier — to another of its own
+  // options. A move only ever goes from a valid plan to a valid plan. False, with the plan
+  // unchanged, when no single move within a few tries makes room.
+  bool repair(std::size_t p, const Deadline& deadline) {
+    constexpr std::size_t kMaxMoves = 48;
+    std::size_t moves = 0;
+    const CompiledPackage& package = problem_.packages[p];
+    for (std::size_t o = 0; o < package.options.size() && moves < kMaxMoves; ++o) {
+      if (std::find(choice_[p].begin(), choice_[p].end(), o) != choice_[p].end()) continue;
+      for (std::size_t q : in_the_way(p, o)) {
+        if (++moves > kMaxMoves || deadline.passed()) break;
+        if (move_aside(q, p, o)) return true;
+      }
+    }
+    return false;
+  }
+
  private:
+  // Packages whose removal could let package p take option o.
+  std::vector<std::size_t> in_the_way(std::size_t p, std::size_t o) const {
+    const CompiledPackage& package = problem_.packages[p];
+    const std::size_t supplier = package.options[o].supplier;
+    const std::size_t party = problem_.suppliers[supplier].party;
+    std::vector<std::size_t> out;
+    if (load_[supplier] + package.units > problem_.suppliers[supplier].capacity + 1e-6) {
+      for (std::size_t q : packages_of_[party]) {
+        if (q != p && uses_supplier(q, supplier)) out.push_back(q);
+      }
+    }
+    if (!holders_[party].trusted) {
+      Bitset grown = holders_[party].held;
+      problem_.grow(grown, package.exposes);
+      std::vector<std::size_t> touched;
+      grown.for_each([&](std::size_t s) { touched.insert(touched.end(), recipes_by_secret_[s].begin(), recipes_by_secret_[s].end()); });
+      std::sort(touched.begin(), touched.end());
+      touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+      for (std::size_t r : touched) {
+        std::vector<std::size_t> parties = problem_.collusion > 1 ? knowing(r) : std::vector<std::size_t>{};
+        parties.push_back(party);
+        for (std::size_t g : parties) {
+          for (std::size_t q : packages_of_[g]) {
+            if (q != p && problem_.packages[q].exposes.intersects(relevant_[r])) out.push_back(q);
+          }
+        }
+      }
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }
+
+  bool uses_supplier(std::size_t q, std::size_t supplier) const {
+    return std::any_of(choice_[q].begin(), choice_[q].end(),
+                       [&](std::size_t o) { return problem_.packages[q].options[o].supplier == supplier; });
+  }
+
+  // Moves one source of q to another of its options so that p can take option o; undone when
+  // either does not fit.
+  bool move_aside(std::size_t q, std::size_t p, std::size_t o) {
+    for (std::size_t slot = 0; slot < choice_[q].size(); ++slot) {
+      const std::size_t old = choice_[q][slot];
+      remove(q, slot);
+      if (fits(p, o)) {
+        add(p, o);
+        if (place_other_than(q, old)) return true;
+        remove(p, choice_[p].size() - 1);
+      }
+      restore(q, slot, old);
+    }
+    return false;
+  }
+
+  bool place_other_than(std::size_t q, std::size_t old) {
+    for (std::size_t o = 0; o < problem_.packages[q].options.size(); ++o) {  // cheapest first
+      if (o == old || std::find(choice_[q].begin(), choice_[q].end(), o) != choice_[q].end()) continue;
+      if (fits(q, o)) {
+        add(q, o);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  void remove(std::size_t p, std::size_t slot) {
+    const std::size_t o = choice_[p][slot];
+    choice_[p].erase(choice_[p].begin() + static_cast<std::ptrdiff_t>(slot));
+    apply(p, o, -1);
+  }
+
+  void restore(std::size_t p, std::size_t slot, std::size_t o) {
+    choice_[p].insert(choice_[p].begin() + static_cast<std::ptrdiff_t>(slot), o);
+    apply(p, o, +1);
+  }
+
   void apply(std::size_t p, std::size_t o, int sign) {
     const CompiledPackage& package = problem_.packages[p];
     const std::size_t supplier = package.options[o].supplier;
@@ -82,9 +172,14 @@ class State {
     } else {
       list.erase(std::find(list.begin(), list.end(), p));
     }
-    Bitset held(problem_.secret_count);
-    for (std::size_t q : list) held.unite(problem_.packages[q].exposes);
-    problem_.close(held);
+    Bitset held = holders_[party].held;
+    if (sign > 0) {
+      problem_.grow(held, package.exposes);
+    } else {  // what it loses may have led to other secrets: from scratch
+      held = Bitset(problem_.secret_count);
+      for (std::size_t q : list) held.unite(problem_.packages[q].exposes);
+      problem_.close(held);
+    }
     if (!holders_[party].trusted) {  // keep the index of who knows what
       holders_[party].held.minus(held).for_each([&](std::size_t s) { std::erase(parties_by_secret_[s], party); });
       held.minus(holders_[party].held).for_each([&](std::size_t s) { parties_by_secret_[s].push_back(party); });
@@ -164,12 +259,12 @@ struct Built {
 // much new knowledge it hands its party, so that secrets spread thin — what collusion levels of
 // two and more need; pass 0 is purely cheapest-first.
 Built construct(const Problem& problem, double spread, const Choice* hint, const std::vector<std::size_t>& order,
-                Clock::time_point deadline) {
+                const Deadline& deadline) {
   State state(problem);
   std::vector<std::size_t> stuck;
   std::size_t placed_packages = 0;
   for (std::size_t p : order) {
-    if ((++placed_packages & 15U) == 0 && Clock::now() >= deadline) return {};
+    if ((++placed_packages & 15U) == 0 && deadline.passed()) return {};
     const CompiledPackage& package = problem.packages[p];
     for (int source = 0; source < package.sources; ++source) {
       std::vector<std::size_t> candidates(package.options.size());
@@ -196,7 +291,7 @@ Built construct(const Problem& problem, double spread, const Choice* hint, const
           break;
         }
       }
-      if (!placed) {
+      if (!placed && !state.repair(p, deadline)) {
         stuck.push_back(p);
         break;
       }
@@ -207,9 +302,9 @@ Built construct(const Problem& problem, double spread, const Choice* hint, const
 }
 
 // Moves single sources to cheaper options while the plan stays valid (checked incrementally).
-void improve(const Problem& problem, State& state, Clock::time_point deadline) {
+void improve(const Problem& problem, State& state, const Deadline& deadline) {
   bool improved = true;
-  while (improved && Clock::now() < deadline) {
+  while (improved && !deadline.passed()) {
     improved = false;
     for (std::size_t p = 0; p < problem.packages.size(); ++p) {
       const CompiledPackage& package = problem.packages[p];
@@ -226,37 +321,51 @@ void improve(const Problem& problem, State& state, Clock::time_point deadline) {
           }
         }
       }
-      if ((p & 63U) == 0 && Clock::now() >= deadline) return;
+      if ((p & 63U) == 0 && deadline.passed()) return;
     }
   }
 }
 
-}  // namespace
-
-HeuristicResult solve_heuristic(const Problem& problem, Clock::time_point deadline, const Choice* hint) {
-  // At each spread level, a pass that dead-ends is started again with the packages it could not
-  // place moved to the front (they get first pick next time), a few times before spreading more.
+// Constructive passes until one places every package: at each spread level, a pass that dead-ends
+// is started again with the packages it could not place moved to the front (they get first pick
+// next time); when that stops helping (no fewer packages stuck), secrets are spread more.
+std::optional<State> first_plan(const Problem& problem, const Deadline& deadline, const Choice* hint) {
   constexpr int kRestarts = 8;
-  std::optional<State> state;
+  constexpr int kStalled = 2;  // passes without fewer stuck packages before spreading more
   for (double spread : {0.0, 0.25, 1.0, 4.0, 16.0}) {
     std::vector<std::size_t> order = constrained_order(problem);
-    for (int attempt = 0; attempt <= kRestarts && !state && Clock::now() < deadline; ++attempt) {
+    std::size_t fewest = problem.packages.size() + 1;
+    int stalled = 0;
+    for (int attempt = 0; attempt <= kRestarts && stalled < kStalled && !deadline.passed(); ++attempt) {
       Built built = construct(problem, spread, hint, order, deadline);
-      if (built.state) state.emplace(std::move(*built.state));
-      if (built.stuck.empty()) break;
+      if (built.state) return std::move(built.state);
+      if (built.stuck.empty()) break;  // out of time
+      stalled = built.stuck.size() < fewest ? 0 : stalled + 1;
+      fewest = std::min(fewest, built.stuck.size());
       std::vector<bool> moved(problem.packages.size(), false);
       for (std::size_t p : built.stuck) moved[p] = true;
       std::erase_if(order, [&](std::size_t p) { return moved[p]; });
       order.insert(order.begin(), built.stuck.begin(), built.stuck.end());
     }
-    if (state || Clock::now() >= deadline) break;
+    if (deadline.passed()) break;
   }
+  return std::nullopt;
+}
+
+}  // namespace
+
+HeuristicResult solve_heuristic(const Problem& problem, const Deadline& deadline, const Choice* hint) {
+  std::optional<State> state = first_plan(problem, deadline, hint);
   if (!state) return {};
+  const Choice first = state->choice();
+  // Every move keeps the plan valid, so the search can stop anywhere: at the deadline it ends
+  // with the plan it has.
   improve(problem, *state, deadline);
-  Choice choice = state->choice();
   // The incremental checks are the engine's; the plan it returns passes the full check too.
-  if (!violations(problem, choice).empty()) return {};
-  return {choice, cost_of(problem, choice)};
+  for (const Choice* choice : {&state->choice(), &first}) {
+    if (violations(problem, *choice).empty()) return {*choice, cost_of(problem, *choice)};
+  }
+  return {};
 }
 
 }  // namespace moat::plan

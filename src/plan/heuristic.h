@@ -6,9 +6,9 @@
 // not checked with violations().
 #pragma once
 
-#include <chrono>
 #include <optional>
 
+#include "plan/deadline.h"
 #include "plan/problem.h"
 
 namespace moat::plan {
@@ -20,7 +20,7 @@ struct HeuristicResult {
 
 // With `hint` (an assignment that may break rules, e.g. a relaxation's), each package tries the
 // hinted options first: a repair of the hint into a valid plan.
-HeuristicResult solve_heuristic(const Problem& problem, std::chrono::steady_clock::time_point deadline,
+HeuristicResult solve_heuristic(const Problem& problem, const Deadline& deadline,
                                 const Choice* hint = nullptr);
 
 }  // namespace moat::plan

@@ -14,6 +14,15 @@ namespace {
 
 constexpr std::size_t kMaxNamed = 6;  // suppliers named per reason
 
+// The distinct parties of a package's eligible suppliers.
+std::vector<std::size_t> parties_of(const Problem& problem, const CompiledPackage& package) {
+  std::vector<std::size_t> parties;
+  for (const Option& o : package.options) parties.push_back(problem.suppliers[o.supplier].party);
+  std::sort(parties.begin(), parties.end());
+  parties.erase(std::unique(parties.begin(), parties.end()), parties.end());
+  return parties;
+}
+
 std::string amount(double units) {
   char text[32];
   std::snprintf(text, sizeof text, "%.0f", units);
@@ -59,23 +68,40 @@ std::vector<std::string> grouped(const std::vector<std::string>& reasons) {
   return out;
 }
 
+// Each package's quotes by supplier id, built when a reason needs them.
+class QuoteIndex {
+ public:
+  explicit QuoteIndex(const Instance& instance) : instance_(instance) {}
+  const Quote* find(const std::string& package, const std::string& supplier) {
+    if (by_pair_.empty()) {
+      for (const Quote& q : instance_.quotes) by_pair_.emplace(std::pair<std::string_view, std::string_view>(q.package, q.supplier), &q);
+    }
+    const auto it = by_pair_.find({package, supplier});
+    return it == by_pair_.end() ? nullptr : it->second;
+  }
+
+ private:
+  const Instance& instance_;
+  std::map<std::pair<std::string_view, std::string_view>, const Quote*> by_pair_;
+};
+
 // Packages whose eligible suppliers fall in fewer parties than the sources they need.
-void short_of_suppliers(const Problem& problem, std::vector<std::string>& reasons) {
+void short_of_suppliers(const Problem& problem, const Deadline& deadline, std::vector<std::string>& reasons) {
   const Instance& instance = *problem.instance;
+  QuoteIndex quotes(instance);
   for (std::size_t p = 0; p < problem.packages.size(); ++p) {
     const CompiledPackage& package = problem.packages[p];
-    std::set<std::size_t> parties;
-    for (const Option& o : package.options) parties.insert(problem.suppliers[o.supplier].party);
+    const std::vector<std::size_t> parties = parties_of(problem, package);
     if (static_cast<int>(parties.size()) >= package.sources) continue;
+    if (deadline.passed()) return;
     std::vector<std::string> why = grouped(package.excluded);
     const Package& source = instance.packages[p];
     for (const Supplier& s : instance.suppliers) {
-      const auto quote = std::find_if(instance.quotes.begin(), instance.quotes.end(),
-                                      [&](const Quote& q) { return q.package == source.id && q.supplier == s.id; });
-      const auto reason = ineligibility(instance, source, s, quote == instance.quotes.end() ? nullptr : &*quote);
+      const Quote* quote = quotes.find(source.id, s.id);
+      const auto reason = ineligibility(instance, source, s, quote);
       // Name suppliers that are close: they have the capability or a quote.
       const bool capable = std::find(s.capabilities.begin(), s.capabilities.end(), source.capability) != s.capabilities.end();
-      if (reason && (capable || quote != instance.quotes.end()) && why.size() < kMaxNamed) why.push_back(*reason);
+      if (reason && (capable || quote) && why.size() < kMaxNamed) why.push_back(*reason);
     }
     std::string text = "package " + package.id;
     if (parties.empty()) {
@@ -121,8 +147,7 @@ struct Forced {
 std::map<std::size_t, Forced> forced_holdings(const Problem& problem) {
   std::map<std::size_t, Forced> forced;
   for (const CompiledPackage& package : problem.packages) {
-    std::set<std::size_t> parties;
-    for (const Option& o : package.options) parties.insert(problem.suppliers[o.supplier].party);
+    const std::vector<std::size_t> parties = parties_of(problem, package);
     // With as many parties as sources, every one of them is used.
     if (parties.empty() || static_cast<int>(parties.size()) > package.sources) continue;
     for (std::size_t g : parties) {
@@ -136,9 +161,10 @@ std::map<std::size_t, Forced> forced_holdings(const Problem& problem) {
   return forced;
 }
 
-void forced_conflicts(const Problem& problem, std::vector<std::string>& reasons) {
+void forced_conflicts(const Problem& problem, const Deadline& deadline, std::vector<std::string>& reasons) {
   const auto forced = forced_holdings(problem);
   for (const auto& [g, f] : forced) {
+    if (deadline.passed()) return;
     const double share = problem.total_weight > 0 ? problem.weight_of(f.held) / problem.total_weight : 0;
     const std::string only = "only party " + problem.parties[g].id + " can make " +
                              (f.packages.size() == 1 ? "it" : (f.packages.size() == 2 ? "both" : "them all"));
@@ -177,9 +203,17 @@ void forced_conflicts(const Problem& problem, std::vector<std::string>& reasons)
 }
 
 // A single package that gives a recipe away, where no trusted supplier is eligible to make it.
-void self_revealing_packages(const Problem& problem, std::vector<std::string>& reasons) {
+void self_revealing_packages(const Problem& problem, const Deadline& deadline, std::vector<std::string>& reasons) {
   if (problem.collusion < 1) return;
+  std::vector<std::vector<std::size_t>> recipes_by_secret(problem.secret_count);
+  std::vector<std::size_t> empty;  // recipes of no secret: anything gives them away
+  for (std::size_t r = 0; r < problem.recipes.size(); ++r) {
+    if (problem.recipes[r].secrets.empty()) empty.push_back(r);
+    problem.recipes[r].secrets.for_each([&](std::size_t t) { recipes_by_secret[t].push_back(r); });
+  }
+  DeadlineCheck check(deadline);
   for (const CompiledPackage& package : problem.packages) {
+    if (check.passed()) return;
     if (package.options.empty()) continue;
     const bool trusted_option = std::any_of(package.options.begin(), package.options.end(), [&](const Option& o) {
       return problem.parties[problem.suppliers[o.supplier].party].trusted;
@@ -187,7 +221,12 @@ void self_revealing_packages(const Problem& problem, std::vector<std::string>& r
     if (trusted_option) continue;
     Bitset held = package.exposes;
     problem.close(held);
-    for (const CompiledRecipe& recipe : problem.recipes) {
+    std::vector<std::size_t> touched = empty;  // and recipes sharing a secret with it: only those can be given away
+    held.for_each([&](std::size_t t) { touched.insert(touched.end(), recipes_by_secret[t].begin(), recipes_by_secret[t].end()); });
+    std::sort(touched.begin(), touched.end());
+    touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+    for (std::size_t r : touched) {
+      const CompiledRecipe& recipe = problem.recipes[r];
       if (held.contains(recipe.secrets)) {
         reasons.push_back("recipe " + recipe.id + ": package " + package.id +
                           " exposes all of it by itself and no trusted supplier is eligible to make it");
@@ -196,21 +235,25 @@ void self_revealing_packages(const Problem& problem, std::vector<std::string>& r
   }
 }
 
-// At collusion k ≥ 2: up to k packages that no trusted supplier can make and that together give
-// a recipe away. Whoever makes them — k parties at most — can pool what they hold.
-void untrusted_combinations(const Problem& problem, std::vector<std::string>& reasons) {
+// At collusion k ≥ 2: up to k packages that need an untrusted maker — too few trusted parties are
+// eligible for their sources — and that together give a recipe away. Whoever makes them — k
+// untrusted parties at most — can pool what they hold.
+void untrusted_combinations(const Problem& problem, const Deadline& deadline, std::vector<std::string>& reasons) {
   if (problem.collusion < 2) return;
   constexpr std::size_t kMaxCandidates = 24;  // per recipe: keeps the search small
-  const auto untrusted_only = [&](const CompiledPackage& package) {
-    return !package.options.empty() && std::none_of(package.options.begin(), package.options.end(), [&](const Option& o) {
-      return problem.parties[problem.suppliers[o.supplier].party].trusted;
-    });
-  };
+  std::vector<std::size_t> untrusted_only;
+  for (std::size_t p = 0; p < problem.packages.size(); ++p) {
+    const CompiledPackage& package = problem.packages[p];
+    std::vector<std::size_t> parties = parties_of(problem, package);
+    std::erase_if(parties, [&](std::size_t g) { return !problem.parties[g].trusted; });
+    if (!package.options.empty() && static_cast<int>(parties.size()) < package.sources) untrusted_only.push_back(p);
+  }
   for (const CompiledRecipe& recipe : problem.recipes) {
+    if (deadline.passed()) return;
     const Bitset relevant = relevant_to(problem, recipe.secrets);
     std::vector<std::size_t> candidates;
-    for (std::size_t p = 0; p < problem.packages.size() && candidates.size() < kMaxCandidates; ++p) {
-      if (untrusted_only(problem.packages[p]) && problem.packages[p].exposes.intersects(relevant)) candidates.push_back(p);
+    for (std::size_t i = 0; i < untrusted_only.size() && candidates.size() < kMaxCandidates; ++i) {
+      if (problem.packages[untrusted_only[i]].exposes.intersects(relevant)) candidates.push_back(untrusted_only[i]);
     }
     std::vector<std::size_t> chosen;
     const std::function<bool(std::size_t, const Bitset&)> search = [&](std::size_t from, const Bitset& pool) {
@@ -231,24 +274,32 @@ void untrusted_combinations(const Problem& problem, std::vector<std::string>& re
     if (!search(0, Bitset(problem.secret_count)) || chosen.size() < 2) continue;
     std::vector<std::string> names;
     for (std::size_t p : chosen) names.push_back(problem.packages[p].id);
-    reasons.push_back("recipe " + recipe.id + ": packages " + list(names) + " together expose all of it and no trusted "
-                      "supplier can make any of them, so at collusion " + std::to_string(problem.collusion) +
-                      " the " + std::to_string(chosen.size()) + " parties that make them could pool it");
+    const bool none_trusted = std::all_of(chosen.begin(), chosen.end(), [&](std::size_t p) {
+      const std::vector<std::size_t> parties = parties_of(problem, problem.packages[p]);
+      return std::none_of(parties.begin(), parties.end(), [&](std::size_t g) { return problem.parties[g].trusted; });
+    });
+    reasons.push_back("recipe " + recipe.id + ": packages " + list(names) + " together expose all of it and " +
+                      (none_trusted ? "no trusted supplier can make any of them"
+                                    : "each needs an untrusted maker (fewer trusted parties are eligible than it needs sources)") +
+                      ", so at collusion " + std::to_string(problem.collusion) + " the " + std::to_string(chosen.size()) +
+                      " parties that make them could pool it");
   }
 }
 
 }  // namespace
 
-std::vector<std::string> find_conflicts(const Problem& problem) {
-  std::vector<std::string> reasons;
-  short_of_suppliers(problem, reasons);
+Conflicts find_conflicts(const Problem& problem, const Deadline& deadline) {
+  Conflicts found;
+  std::vector<std::string>& reasons = found.reasons;
+  short_of_suppliers(problem, deadline, reasons);
   short_of_capacity(problem, reasons);
-  self_revealing_packages(problem, reasons);
-  forced_conflicts(problem, reasons);
-  untrusted_combinations(problem, reasons);
+  self_revealing_packages(problem, deadline, reasons);
+  forced_conflicts(problem, deadline, reasons);
+  untrusted_combinations(problem, deadline, reasons);
+  found.complete = !deadline.passed();
   std::sort(reasons.begin(), reasons.end());
   reasons.erase(std::unique(reasons.begin(), reasons.end()), reasons.end());
-  return reasons;
+  return found;
 }
 
 }  // namespace moat::plan

@@ -7,12 +7,19 @@
 #include <string>
 #include <vector>
 
+#include "plan/deadline.h"
 #include "plan/problem.h"
 
 namespace moat::plan {
 
-// Conflicts that prove infeasibility by themselves (empty when none of these is found; the
-// instance may still be infeasible through a combination they do not cover).
-std::vector<std::string> find_conflicts(const Problem& problem);
+struct Conflicts {
+  std::vector<std::string> reasons;  // each proves by itself that no valid plan exists
+  bool complete = true;              // false: `deadline` passed before every check had run
+};
+
+// Conflicts that prove infeasibility by themselves (none when none of these is found; the
+// instance may still be infeasible through a combination they do not cover). The cheap checks
+// run first; past `deadline` the search stops with what it found.
+Conflicts find_conflicts(const Problem& problem, const Deadline& deadline = {});
 
 }  // namespace moat::plan

@@ -14,21 +14,26 @@
 namespace moat::plan {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-// Kept back from the limit for describing the plan and printing it.
-constexpr double kAnswerSeconds = 0.1;
+// Kept back from the limit for describing the plan and printing it: a base, and more per
+// package and recipe (an XL plan's exposure analysis and JSON take tenths of a second) — or,
+// once the instance is compiled, this share of the time compiling took, if more: that measures
+// the instance's size and the machine's speed under its present load alike.
+constexpr double kAnswerSeconds = 0.05;
+constexpr double kAnswerSecondsPerPackage = 4e-6;
+constexpr double kAnswerSecondsPerRecipe = 1e-4;
+constexpr double kAnswerShareOfCompiling = 0.6;
+// And at least this share of the limit: stopping a large exact engine (its memory freed) and
+// describing the plan on a loaded machine take longer than the instance's size alone says.
+constexpr double kAnswerShareOfLimit = 0.03;
+// Of that, the share kept for printing: describing the plan must end before it.
+constexpr double kPrintShare = 0.3;
+// The search for conflicts that prove infeasibility may use this share of the time left: past
+// it, the heuristic's attempt at a plan is worth more.
+constexpr double kConflictShare = 0.2;
 // The heuristic may use this share of the limit to find a first plan; the rest is the exact engine's.
 constexpr double kHeuristicShare = 0.6;
 // With less time than this left, the exact engine is not started.
 constexpr double kMinimumExactSeconds = 0.1;
-
-Clock::duration seconds(double s) {
-  return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
-}
-
-double seconds_left(Clock::time_point deadline) {
-  return std::chrono::duration<double>(deadline - Clock::now()).count();
-}
 
 Plan infeasible(std::vector<std::string> reasons) {
   Plan plan;
@@ -37,18 +42,30 @@ Plan infeasible(std::vector<std::string> reasons) {
   return plan;
 }
 
+Plan unknown(std::vector<std::string> reasons) {
+  Plan plan;
+  plan.status = PlanStatus::kUnknown;
+  plan.reasons = std::move(reasons);
+  return plan;
+}
+
+double answer_seconds(const Instance& instance) {
+  return kAnswerSeconds + kAnswerSecondsPerPackage * static_cast<double>(instance.packages.size()) +
+         kAnswerSecondsPerRecipe * static_cast<double>(instance.recipes.size());
+}
+
 // The smallest set of rules that cannot hold together and what restores a plan (plan/conflict.h),
 // each trial solved within a share of the time left; then which collusion level gives a plan.
-std::vector<std::string> relaxation_hints(const Instance& instance, const SolveOptions& options, Clock::time_point deadline) {
+std::vector<std::string> relaxation_hints(const Instance& instance, const SolveOptions& options, const Deadline& deadline) {
   std::vector<std::string> hints{"no plan meets every rule together"};
   const std::size_t trials = instance.suppliers.size() * 2 + instance.recipes.size() + 4;
-  const double each = std::max(0.05, seconds_left(deadline) / 2 / static_cast<double>(trials + 1));
+  const double each = std::max(0.05, deadline.seconds_left() / 2 / static_cast<double>(trials + 1));
   const Solver quick = [&](const Instance& variant) {
-    if (seconds_left(deadline) < each) return Plan{};  // unknown: out of time
+    if (deadline.seconds_left() < each) return Plan{};  // unknown: out of time
     return solve(variant, {each, options.exact, std::nullopt, false});
   };
   for (std::string& reason : conflict_reasons(minimal_conflict(instance, quick))) hints.push_back(std::move(reason));
-  const double left = seconds_left(deadline);
+  const double left = deadline.seconds_left();
   if (instance.policy.collusion > 0 && left > 0.4) {
     Instance relaxed = instance;
     relaxed.policy.collusion -= 1;
@@ -60,50 +77,58 @@ std::vector<std::string> relaxation_hints(const Instance& instance, const SolveO
   return hints;
 }
 
-}  // namespace
-
-Plan solve(const Instance& instance, const SolveOptions& options) {
-  const Clock::time_point start = options.started.value_or(Clock::now());
-  const Clock::time_point deadline = start + seconds(std::max(0.0, options.time_limit_seconds - kAnswerSeconds));
-  const Problem problem = compile(instance);
-  if (std::vector<std::string> conflicts = find_conflicts(problem); !conflicts.empty()) {
-    return infeasible(std::move(conflicts));
-  }
-  if (std::vector<std::string> short_of = capacity_conflicts(instance); !short_of.empty()) {
-    return infeasible(std::move(short_of));
-  }
-  const Clock::time_point heuristic_deadline =
-      options.exact ? start + seconds(options.time_limit_seconds * kHeuristicShare) : deadline;
-  const HeuristicResult quick = solve_heuristic(problem, std::min(deadline, heuristic_deadline));
-  if (!options.exact || seconds_left(deadline) < kMinimumExactSeconds) {
-    if (quick.choice) return describe(problem, *quick.choice, PlanStatus::kFeasible);
-    Plan plan;
-    plan.reasons.push_back(options.exact ? "the heuristic found no valid plan within the time limit, and none was proven impossible"
-                                         : "the heuristic found no valid plan; run the exact engine to prove whether one exists");
-    return plan;
-  }
-  const ExactResult exact = solve_exact_isolated(problem, deadline, quick.choice);
+// The exact engine from the heuristic's plan (if any) until `deadline`, and the plan it ends with.
+// `described`: when describing the plan must end (its coalition search is cut short there).
+Plan solve_exactly(const Instance& instance, const Problem& problem, const SolveOptions& options, const Deadline& deadline,
+                   const Deadline& described, const std::optional<Choice>& quick) {
+  const ExactResult exact = solve_exact_isolated(problem, deadline, quick);
   switch (exact.outcome) {
     case ExactResult::Outcome::kInfeasible:
       if (!options.explain) return infeasible({});
       return infeasible(relaxation_hints(instance, options, deadline));
     case ExactResult::Outcome::kOptimal:
     case ExactResult::Outcome::kFeasible: {
-      Plan plan = describe(problem, *exact.choice, exact.outcome == ExactResult::Outcome::kOptimal
-                                                       ? PlanStatus::kOptimal
-                                                       : PlanStatus::kFeasible);
-      plan.lower_bound = exact.lower_bound;
-      if (plan.status == PlanStatus::kOptimal) plan.lower_bound = plan.cost;
+      const bool optimal = exact.outcome == ExactResult::Outcome::kOptimal;
+      Plan plan = describe(problem, *exact.choice, optimal ? PlanStatus::kOptimal : PlanStatus::kFeasible, described);
+      plan.lower_bound = optimal ? plan.cost : exact.lower_bound;
       return plan;
     }
     case ExactResult::Outcome::kUnknown: break;
   }
-  Plan plan;
-  plan.status = PlanStatus::kUnknown;
+  Plan plan = unknown({"no valid plan found within the time limit, and none proven impossible"});
   plan.lower_bound = exact.lower_bound;
-  plan.reasons.push_back("no valid plan found within the time limit, and none proven impossible");
   if (!exact.stopped.empty()) plan.reasons.push_back(exact.stopped);
   return plan;
+}
+
+}  // namespace
+
+Plan solve(const Instance& instance, const SolveOptions& options) {
+  const Deadline::Clock::time_point start = options.started.value_or(Deadline::Clock::now());
+  const double limit = options.time_limit_seconds;
+  const auto compiling = Deadline::Clock::now();
+  const std::optional<Problem> problem = compile_within(instance, Deadline::after(std::max(0.0, limit - answer_seconds(instance)), start));
+  if (!problem) return unknown({"the instance could not even be compiled within the time limit"});
+  const double compiled = std::chrono::duration<double>(Deadline::Clock::now() - compiling).count();
+  const double answer = std::max({answer_seconds(instance), kAnswerShareOfCompiling * compiled, kAnswerShareOfLimit * limit});
+  const Deadline deadline = Deadline::after(std::max(0.0, limit - answer), start);
+  const Deadline described = Deadline::after(std::max(0.0, limit - answer * kPrintShare), start);
+  const Conflicts conflicts = find_conflicts(*problem, deadline.share(kConflictShare));
+  if (!conflicts.reasons.empty()) return infeasible(conflicts.reasons);
+  if (std::vector<std::string> short_of = capacity_conflicts(instance); !short_of.empty()) {
+    return infeasible(std::move(short_of));
+  }
+  const Deadline heuristic_deadline =
+      options.exact ? deadline.sooner(Deadline::after(limit * kHeuristicShare, start)) : deadline;
+  const HeuristicResult quick = solve_heuristic(*problem, heuristic_deadline);
+  if (options.exact && deadline.seconds_left() >= kMinimumExactSeconds) {
+    return solve_exactly(instance, *problem, options, deadline, described, quick.choice);
+  }
+  if (quick.choice) return describe(*problem, *quick.choice, PlanStatus::kFeasible, described);
+  if (!options.exact) {
+    return unknown({"the heuristic found no valid plan; run the exact engine to prove whether one exists"});
+  }
+  return unknown({"the heuristic found no valid plan within the time limit, and none was proven impossible"});
 }
 
 std::vector<FrontierPoint> frontier(const Instance& instance, const SolveOptions& options) {

@@ -198,6 +198,68 @@ TEST(ConflictTest, TheInfeasiblePlanCarriesTheConflict) {
   EXPECT_TRUE(names(plan, "these rules cannot hold together: the capacity of F2 (5,000), collusion 1 for recipe R1"))
       << ::testing::PrintToString(plan.reasons);
   EXPECT_TRUE(names(plan, "a plan exists if you raise F2's capacity from 5,000 to 10,000"));
+
+TEST(PlannerTest, NamesPackagesWithTooFewTrustedMakersForTheirSourcesThatPairsCouldPool) {
+  Instance instance = split_needed();
+  instance.policy.collusion = 2;
+  instance.packages[0].sources = 2;  // P1: one trusted maker cannot be both of its sources
+  instance.suppliers.push_back({"F3", "G3", {"injection-molding"}, 50000, "qualified", true, {}});
+  instance.suppliers.push_back({"F4", "G4", {"injection-molding"}, 50000, "qualified", false, {}});
+  instance.quotes.push_back({"P1", "F3", 3.0, 0});
+  instance.quotes.push_back({"P1", "F4", 2.0, 0});
+  const Plan plan = solve(instance, {});
+  ASSERT_EQ(plan.status, PlanStatus::kInfeasible);
+  EXPECT_TRUE(names(plan, "recipe R1: packages P1 and P2 together expose all of it and each needs an untrusted maker"))
+      << (plan.reasons.empty() ? "" : plan.reasons.front());
+}
+
+// The fast reader skips what nobody reads and leaves every complaint to the full reader, which
+// names its place: both must agree on what an instance is.
+TEST(InstanceTest, IgnoresUnknownKeysAtAnyDepth) {
+  const std::string plain = instance_json(split_needed());
+  std::string decorated = plain;
+  decorated.insert(1, R"("comment": {"nested": [1, {"deep": [[]]}], "x": null}, "tags": ["a", 2],)");
+  const std::string field = R"("id": "S1")";
+  decorated.replace(decorated.find(field), field.size(), R"("note": [{"a": 1}], "id": "S1", "extra": {"b": [true]})");
+  const auto parsed = parse_instance(decorated, "x.json");
+  ASSERT_TRUE(parsed.ok()) << parsed.error().to_string();
+  EXPECT_EQ(instance_json(*parsed), plain);
+}
+
+TEST(InstanceTest, ExplainsWhatTheFastReaderRefuses) {
+  const std::string base = R"({"policy": {"collusion": COLLUSION}, "secrets": [{"id": "S1", "weight": WEIGHT}],
+      "packages": [{"id": "P1", "capability": "x", "exposes": EXPOSES, "volume": 1}],
+      "suppliers": [{"id": "F1", "capacity": 1}], "quotes": [{"package": "P1", "supplier": "F1", "unit_cost": 1}]})";
+  const auto with = [&](std::string collusion, std::string weight, std::string exposes) {
+    std::string text = base;
+    text.replace(text.find("COLLUSION"), 9, collusion);
+    text.replace(text.find("WEIGHT"), 6, weight);
+    text.replace(text.find("EXPOSES"), 7, exposes);
+    return parse_instance(text, "i.json");
+  };
+  ASSERT_TRUE(with("2", "3", R"(["S1"])").ok());
+  const auto explained = [](const Result<Instance>& parsed, const std::string& text) {
+    return !parsed.ok() && parsed.error().to_string().find(text) != std::string::npos;
+  };
+  EXPECT_TRUE(explained(with("1.5", "3", R"(["S1"])"), "i.json#/policy/collusion: must be a whole number"));
+  EXPECT_TRUE(explained(with("-1", "3", R"(["S1"])"), "i.json#/policy/collusion: must be a whole number"));
+  EXPECT_TRUE(explained(with("2", "0", R"(["S1"])"), "i.json#/secrets/0/weight: must be greater than 0"));
+  EXPECT_TRUE(explained(with("2", "\"3\"", R"(["S1"])"), "i.json#/secrets/0/weight: must be a number"));
+  EXPECT_TRUE(explained(with("2", "3", R"(["S1", 4])"), "i.json#/packages/0/exposes/1: must be a string"));
+  EXPECT_TRUE(explained(with("2", "3", R"("S1")"), "i.json#/packages/0/exposes: must be an array of strings"));
+  EXPECT_TRUE(explained(with("2", "3", R"(["S1"],)"), "i.json:2:"));  // syntax, by line and column
+  // A key given twice: the last one counts, as the full reader has it.
+  const auto twice = with("2, \"collusion\": 3", "3", R"(["S1"])");
+  ASSERT_TRUE(twice.ok()) << twice.error().to_string();
+  EXPECT_EQ(twice->policy.collusion, 3);
+}
+
+TEST(PlannerTest, AnswersAtOnceWhenTheLimitHasPassed) {
+  SolveOptions options;
+  options.time_limit_seconds = 0;
+  const Plan plan = solve(split_needed(), options);
+  EXPECT_EQ(plan.status, PlanStatus::kUnknown);
+  EXPECT_FALSE(plan.reasons.empty());
 }
 
 }  // namespace

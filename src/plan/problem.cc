@@ -2,20 +2,94 @@
 #include "plan/problem.h"
 
 #include <algorithm>
-#include <map>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 
 namespace moat::plan {
 
 void Problem::close(Bitset& set) const {
-  bool changed = true;
-  while (changed) {
-    changed = false;
-    for (const Rule& rule : rules) {
+  if (rules.empty()) return;
+  if (rules_from.size() != secret_count) {  // not indexed: apply every rule until nothing changes
+    bool changed = true;
+    while (changed) {
+      changed = false;
+      for (const Rule& rule : rules) {
+        if (set.test(rule.gives)) continue;
+        if (std::all_of(rule.from.begin(), rule.from.end(), [&](std::size_t s) { return set.test(s); })) {
+          set.set(rule.gives);
+          changed = true;
+        }
+      }
+    }
+    return;
+  }
+  // Only the rules a known secret is a premise of can fire; each secret learnt is followed up once.
+  std::vector<std::size_t> learnt;
+  set.for_each([&](std::size_t s) {
+    if (!rules_from[s].empty()) learnt.push_back(s);
+  });
+  while (!learnt.empty()) {
+    const std::size_t s = learnt.back();
+    learnt.pop_back();
+    for (std::size_t r : rules_from[s]) {
+      const Rule& rule = rules[r];
       if (set.test(rule.gives)) continue;
-      if (std::all_of(rule.from.begin(), rule.from.end(), [&](std::size_t s) { return set.test(s); })) {
-        set.set(rule.gives);
-        changed = true;
+      if (!std::all_of(rule.from.begin(), rule.from.end(), [&](std::size_t f) { return set.test(f); })) continue;
+      set.set(rule.gives);
+      learnt.push_back(rule.gives);
+    }
+  }
+}
+
+std::size_t Problem::grow(Bitset& closed, const Bitset& added) const {
+  std::vector<std::size_t> learnt;
+  added.for_each([&](std::size_t s) {
+    if (closed.test(s)) return;
+    closed.set(s);
+    learnt.push_back(s);
+  });
+  std::size_t gained = learnt.size();
+  if (rules.empty() || learnt.empty()) return gained;
+  if (rules_from.size() != secret_count) {
+    const std::size_t before = closed.count();
+    close(closed);
+    return gained + closed.count() - before;
+  }
+  while (!learnt.empty()) {
+    const std::size_t s = learnt.back();
+    learnt.pop_back();
+    for (std::size_t r : rules_from[s]) {
+      const Rule& rule = rules[r];
+      if (closed.test(rule.gives)) continue;
+      if (!std::all_of(rule.from.begin(), rule.from.end(), [&](std::size_t f) { return closed.test(f); })) continue;
+      closed.set(rule.gives);
+      learnt.push_back(rule.gives);
+      ++gained;
+    }
+  }
+  return gained;
+}
+
+void Problem::close_backwards(Bitset& set) const {
+  if (rules.empty()) return;
+  std::vector<std::size_t> wanted;
+  set.for_each([&](std::size_t s) { wanted.push_back(s); });
+  while (!wanted.empty()) {
+    const std::size_t s = wanted.back();
+    wanted.pop_back();
+    const auto visit = [&](const Rule& rule) {
+      for (std::size_t f : rule.from) {
+        if (set.test(f)) continue;
+        set.set(f);
+        wanted.push_back(f);
+      }
+    };
+    if (rules_giving.size() == secret_count) {
+      for (std::size_t r : rules_giving[s]) visit(rules[r]);
+    } else {
+      for (const Rule& rule : rules) {
+        if (rule.gives == s) visit(rule);
       }
     }
   }
@@ -47,15 +121,18 @@ std::string percent(double share) {
 }
 
 // An option whose party, holding this package alone, would break a rule can be in no valid plan.
-// `recipe_sizes`: each recipe's number of secrets (a package that knows fewer cannot hold it).
-void exclude_hopeless_options(const Problem& problem, const std::vector<std::size_t>& recipe_sizes, CompiledPackage& package) {
+// `recipes_by_secret`: the recipes each secret is in (only those, and a recipe of no secret at
+// all, can be given away).
+void exclude_hopeless_options(const Problem& problem, const std::vector<std::vector<std::size_t>>& recipes_by_secret,
+                              bool empty_recipe, CompiledPackage& package) {
   Bitset alone = package.exposes;
   problem.close(alone);
   const double share = problem.total_weight > 0 ? problem.weight_of(alone) / problem.total_weight : 0;
-  const std::size_t known = alone.count();
-  bool gives_recipe = false;
-  for (std::size_t r = 0; r < problem.recipes.size() && problem.collusion >= 1 && !gives_recipe; ++r) {
-    gives_recipe = recipe_sizes[r] <= known && alone.contains(problem.recipes[r].secrets);
+  bool gives_recipe = problem.collusion >= 1 && empty_recipe;
+  if (problem.collusion >= 1) {
+    alone.for_each([&](std::size_t s) {
+      for (std::size_t r : recipes_by_secret[s]) gives_recipe = gives_recipe || alone.contains(problem.recipes[r].secrets);
+    });
   }
   std::vector<Option> kept;
   for (const Option& option : package.options) {
@@ -101,19 +178,25 @@ void drop_dominated_options(Problem& problem) {
   }
 }
 
-}  // namespace
+// Whether `supplier` can make `package` given its quote (ineligibility() without building the reason).
+bool eligible(const Instance& instance, const Package& package, const Supplier& supplier) {
+  const bool status_ok = supplier.status == "qualified" || (supplier.status == "conditional" && instance.policy.allow_conditional);
+  return status_ok && std::find(supplier.capabilities.begin(), supplier.capabilities.end(), package.capability) !=
+                          supplier.capabilities.end();
+}
 
-Problem compile(const Instance& instance, const CompileOptions& options) {
-  Problem problem;
-  problem.instance = &instance;
-  problem.collusion = instance.policy.collusion;
-  problem.secret_count = instance.secrets.size();
-  std::map<std::string, std::size_t> secret_index, supplier_index, party_index;
-  for (std::size_t i = 0; i < instance.secrets.size(); ++i) {
-    secret_index[instance.secrets[i].id] = i;
-    problem.weights.push_back(instance.secrets[i].weight);
-    problem.total_weight += instance.secrets[i].weight;
+void index_rules(Problem& problem) {
+  problem.rules_from.assign(problem.secret_count, {});
+  problem.rules_giving.assign(problem.secret_count, {});
+  for (std::size_t r = 0; r < problem.rules.size(); ++r) {
+    for (std::size_t f : problem.rules[r].from) problem.rules_from[f].push_back(r);
+    problem.rules_giving[problem.rules[r].gives].push_back(r);
   }
+}
+
+// Secrets, rules and recipes by index.
+void compile_knowledge(const Instance& instance, Problem& problem,
+                       const std::unordered_map<std::string_view, std::size_t>& secret_index) {
   const auto bits = [&](const std::vector<std::string>& ids) {
     Bitset set(problem.secret_count);
     for (const std::string& id : ids) set.set(secret_index.at(id));
@@ -124,37 +207,66 @@ Problem compile(const Instance& instance, const CompileOptions& options) {
     for (const std::string& f : d.from) rule.from.push_back(secret_index.at(f));
     problem.rules.push_back(std::move(rule));
   }
+  index_rules(problem);
   if (instance.recipes.empty()) {
     Bitset all(problem.secret_count);
     for (std::size_t s = 0; s < problem.secret_count; ++s) all.set(s);
     problem.recipes.push_back({"all", all});
   }
   for (const Recipe& r : instance.recipes) problem.recipes.push_back({r.id, bits(r.secrets)});
+}
 
+void compile_suppliers(const Instance& instance, Problem& problem) {
+  std::unordered_map<std::string_view, std::size_t> party_index;
   for (const Supplier& s : instance.suppliers) {
     auto [it, fresh] = party_index.emplace(s.party, problem.parties.size());
     if (fresh) problem.parties.push_back({s.party, s.trusted, instance.policy.max_exposure_share, {}});
     CompiledParty& party = problem.parties[it->second];
     if (s.max_exposure_share) party.cap = std::min(party.cap, *s.max_exposure_share);
     party.suppliers.push_back(problem.suppliers.size());
-    supplier_index[s.id] = problem.suppliers.size();
     problem.suppliers.push_back({s.id, it->second, s.capacity});
   }
+}
+
+}  // namespace
+
+std::optional<Problem> compile_within(const Instance& instance, const Deadline& deadline, const CompileOptions& options) {
+  Problem problem;
+  problem.instance = &instance;
+  problem.collusion = instance.policy.collusion;
+  problem.secret_count = instance.secrets.size();
+  std::unordered_map<std::string_view, std::size_t> secret_index, supplier_index, package_index;
+  for (std::size_t i = 0; i < instance.secrets.size(); ++i) {
+    secret_index.emplace(instance.secrets[i].id, i);
+    problem.weights.push_back(instance.secrets[i].weight);
+    problem.total_weight += instance.secrets[i].weight;
+  }
+  compile_knowledge(instance, problem, secret_index);
+  compile_suppliers(instance, problem);
+  for (std::size_t s = 0; s < instance.suppliers.size(); ++s) supplier_index.emplace(instance.suppliers[s].id, s);
+  std::vector<std::vector<std::size_t>> recipes_by_secret(problem.secret_count);
+  bool empty_recipe = false;
+  for (std::size_t r = 0; r < problem.recipes.size(); ++r) {
+    empty_recipe = empty_recipe || problem.recipes[r].secrets.empty();
+    problem.recipes[r].secrets.for_each([&](std::size_t s) { recipes_by_secret[s].push_back(r); });
+  }
   // Only suppliers that quoted can be eligible: walk each package's quotes, not every supplier.
-  std::vector<std::size_t> recipe_sizes;
-  for (const CompiledRecipe& recipe : problem.recipes) recipe_sizes.push_back(recipe.secrets.count());
-  std::map<std::string, std::vector<const Quote*>> quotes_of;
-  for (const Quote& q : instance.quotes) quotes_of[q.package].push_back(&q);
-  for (const Package& p : instance.packages) {
-    CompiledPackage package{p.id, bits(p.exposes), p.volume, p.sources, p.volume / p.sources, {}};
-    for (const Quote* q : quotes_of[p.id]) {
+  for (std::size_t p = 0; p < instance.packages.size(); ++p) package_index.emplace(instance.packages[p].id, p);
+  std::vector<std::vector<const Quote*>> quotes_of(instance.packages.size());
+  for (const Quote& q : instance.quotes) quotes_of[package_index.at(q.package)].push_back(&q);
+  DeadlineCheck<16> check(deadline);
+  for (std::size_t i = 0; i < instance.packages.size(); ++i) {
+    if (check.passed()) return std::nullopt;
+    const Package& p = instance.packages[i];
+    CompiledPackage package{p.id, Bitset(problem.secret_count), p.volume, p.sources, p.volume / p.sources, {}, {}};
+    for (const std::string& id : p.exposes) package.exposes.set(secret_index.at(id));
+    for (const Quote* q : quotes_of[i]) {
       const std::size_t s = supplier_index.at(q->supplier);
-      if (ineligibility(instance, p, instance.suppliers[s], q)) continue;
-      package.options.push_back({s, q->unit_cost, q->fixed_cost});
+      if (eligible(instance, p, instance.suppliers[s])) package.options.push_back({s, q->unit_cost, q->fixed_cost});
     }
     std::sort(package.options.begin(), package.options.end(),
               [](const Option& a, const Option& b) { return a.supplier < b.supplier; });  // instance order
-    if (options.exclude_hopeless) exclude_hopeless_options(problem, recipe_sizes, package);
+    if (options.exclude_hopeless) exclude_hopeless_options(problem, recipes_by_secret, empty_recipe, package);
     const double units = package.units;
     std::stable_sort(package.options.begin(), package.options.end(), [&](const Option& a, const Option& b) {
       return a.unit_cost * units + a.fixed_cost < b.unit_cost * units + b.fixed_cost;
@@ -162,7 +274,12 @@ Problem compile(const Instance& instance, const CompileOptions& options) {
     problem.packages.push_back(std::move(package));
   }
   if (options.exclude_hopeless) drop_dominated_options(problem);
+  if (deadline.passed()) return std::nullopt;
   return problem;
+}
+
+Problem compile(const Instance& instance, const CompileOptions& options) {
+  return std::move(*compile_within(instance, Deadline(), options));
 }
 
 }  // namespace moat::plan

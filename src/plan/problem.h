@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "plan/bitset.h"
+#include "plan/deadline.h"
 #include "plan/instance.h"
 
 namespace moat::plan {
@@ -65,9 +66,18 @@ struct Problem {
   std::vector<CompiledSupplier> suppliers;
   std::vector<CompiledParty> parties;
   int collusion = 1;
+  // Built by compile(), for closing sets in time proportional to what they hold: per secret, the
+  // rules it is a premise of, and the rules that give it.
+  std::vector<std::vector<std::size_t>> rules_from;
+  std::vector<std::vector<std::size_t>> rules_giving;
 
   // Adds to `set` every secret inferable from it (derives applied until nothing changes).
   void close(Bitset& set) const;
+  // Adds `added` to `closed` (a set already closed) and closes it again, following only what is
+  // new; returns how many secrets it gained.
+  std::size_t grow(Bitset& closed, const Bitset& added) const;
+  // Adds to `set` every secret that can contribute to inferring one of it (rules read backwards).
+  void close_backwards(Bitset& set) const;
   double weight_of(const Bitset& set) const;
 };
 
@@ -82,6 +92,8 @@ struct CompileOptions {
 };
 
 Problem compile(const Instance& instance, const CompileOptions& options = {});
+// The same, giving up (nullopt) once `deadline` has passed: a large instance takes seconds.
+std::optional<Problem> compile_within(const Instance& instance, const Deadline& deadline, const CompileOptions& options = {});
 
 // A choice of suppliers: for each package, the indices (into its options) of its sources.
 using Choice = std::vector<std::vector<std::size_t>>;
