@@ -198,6 +198,7 @@ TEST(ConflictTest, TheInfeasiblePlanCarriesTheConflict) {
   EXPECT_TRUE(names(plan, "these rules cannot hold together: the capacity of F2 (5,000), collusion 1 for recipe R1"))
       << ::testing::PrintToString(plan.reasons);
   EXPECT_TRUE(names(plan, "a plan exists if you raise F2's capacity from 5,000 to 10,000"));
+}
 
 TEST(PlannerTest, NamesPackagesWithTooFewTrustedMakersForTheirSourcesThatPairsCouldPool) {
   Instance instance = split_needed();
