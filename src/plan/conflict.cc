@@ -8,6 +8,7 @@
 #include <set>
 
 #include "plan/problem.h"
+#include "plan/wording.h"
 
 namespace moat::plan {
 namespace {
@@ -20,23 +21,6 @@ struct Relaxable {
   Family family;
   std::size_t index = 0;
 };
-
-std::string amount(double units) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.0f", units);
-  std::string digits = text, out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0 && digits[i - 1] != '-') out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
-std::string percent(double share) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.0f%%", share * 100);
-  return text;
-}
 
 std::string listing(const std::vector<std::string>& items) {
   std::string out;

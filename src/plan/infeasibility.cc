@@ -8,6 +8,7 @@
 #include <set>
 
 #include "plan/exposure.h"
+#include "plan/wording.h"
 
 namespace moat::plan {
 namespace {
@@ -21,23 +22,6 @@ std::vector<std::size_t> parties_of(const Problem& problem, const CompiledPackag
   std::sort(parties.begin(), parties.end());
   parties.erase(std::unique(parties.begin(), parties.end()), parties.end());
   return parties;
-}
-
-std::string amount(double units) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.0f", units);
-  std::string digits = text, out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0 && digits[i - 1] != '-') out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
-std::string percent(double share) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.0f%%", share * 100);
-  return text;
 }
 
 std::string list(const std::vector<std::string>& names, std::string_view last = " and ") {
