@@ -59,8 +59,13 @@ Status sign_in(app::Workspace& workspace, const GlobalOptions& global) {
                                  environment("MOAT_ACTOR"), app::login_name(), owns(workspace)};
   MOAT_TRY(const app::Actor actor, app::establish_actor(workspace, claim));
   for (const std::string& warning : actor.warnings) std::cerr << "moat: " << warning << "\n";
-  MOAT_CHECK(app::authorize(actor, capability_of(global.command), "moat " + global.command));
+  const Status allowed = app::authorize(actor, capability_of(global.command), "moat " + global.command);
   app::act_as(actor.name, actor.via);
+  if (!allowed.ok()) {
+    // A refusal is evidence too: recorded under the signed-in actor, as the API records its own.
+    (void)app::record_denial(workspace, app::terminal_session(), "moat " + global.command, allowed.error().message());
+    return allowed;
+  }
   return {};
 }
 
