@@ -2,9 +2,11 @@
 // Checking a few changed records against the stored workspace without reading all of it: the
 // records check_model's rules can involve are read by key (and suppliers and affiliations by an
 // indexed column), and the rules run twice on that neighbourhood, with and without the changes.
+#include <algorithm>
 #include <set>
 #include <tuple>
 
+#include "app/record_fields.h"
 #include "app/records.h"
 
 namespace moat::app {
@@ -13,17 +15,10 @@ namespace {
 using nlohmann::json;
 using store::Key;
 
-std::string text(const json& value) { return value.is_string() ? value.get<std::string>() : ""; }
-
-std::vector<std::string> texts(const json& value) {
-  std::vector<std::string> out;
-  if (value.is_string()) out.push_back(value.get<std::string>());
-  if (value.is_array()) {
-    for (const json& item : value) {
-      if (item.is_string()) out.push_back(item.get<std::string>());
-    }
-  }
-  return out;
+// The ids a reference field holds: one for a text field, each item of a list field.
+std::vector<std::string> ids_in(const json& record, std::string_view field) {
+  const std::string one = fields_of::text(record, field);
+  return one.empty() ? fields_of::list(record, field) : std::vector<std::string>{one};
 }
 
 // The stored records a check of the changes reads, gathered into a model.
@@ -58,14 +53,14 @@ class Neighbourhood {
     const Key key = store::key_of(table, record);
     if (table.product_scoped) MOAT_CHECK(load("products", {key[0]}));
     for (const store::Reference& reference : table.references) {
-      const std::string scope = reference.scope.empty() ? "" : text(record[std::string(reference.scope)]);
-      for (const std::string& id : texts(record[std::string(reference.field)])) {
+      const std::string scope = reference.scope.empty() ? "" : fields_of::text(record, reference.scope);
+      for (const std::string& id : ids_in(record, reference.field)) {
         MOAT_CHECK(load(reference.table, reference.scope.empty() ? Key{id} : Key{scope, id}));
       }
     }
     const std::string_view name = table.name;
     const auto secrets = [&](std::string_view field) -> Status {
-      for (const std::string& id : texts(record[std::string(field)])) MOAT_CHECK(load("secrets", {key[0], id}));
+      for (const std::string& id : ids_in(record, field)) MOAT_CHECK(load("secrets", {key[0], id}));
       return {};
     };
     if (name == "derives") {
@@ -75,12 +70,12 @@ class Neighbourhood {
       MOAT_CHECK(secrets("secrets"));
     } else if (name == "packages") {
       MOAT_CHECK(secrets("exposes"));
-      for (const std::string& id : texts(record["parts"])) MOAT_CHECK(load("parts", {key[0], id}));
+      for (const std::string& id : fields_of::list(record, "parts")) MOAT_CHECK(load("parts", {key[0], id}));
     } else if (name == "quotes") {
       MOAT_CHECK(load("packages", {key[0], key[1]}));
       MOAT_CHECK(load("suppliers", {key[2]}));
     } else if (name == "people") {
-      MOAT_CHECK(load("suppliers", {text(record["supplier"])}));
+      MOAT_CHECK(load("suppliers", {fields_of::text(record, "supplier")}));
     } else if (name == "affiliations") {
       MOAT_CHECK(load("suppliers", {key[0]}));
       MOAT_CHECK(load("suppliers", {key[1]}));
@@ -93,7 +88,7 @@ class Neighbourhood {
   Status load_peers(const store::Table& table, const store::Record& record, const Model& changed) {
     const Key key = store::key_of(table, record);
     if (table.name == "suppliers") {
-      MOAT_CHECK(load_where("suppliers", "uscc", text(record["uscc"])));
+      MOAT_CHECK(load_where("suppliers", "uscc", fields_of::text(record, "uscc")));
       MOAT_CHECK(load_where("affiliations", "a", key[0]));
       MOAT_CHECK(load_where("affiliations", "b", key[0]));
       for (const auto& [link, unused] : model_.of("affiliations")) {
@@ -104,18 +99,18 @@ class Neighbourhood {
       }
     } else if (table.name == "parts") {
       std::set<std::string> seen{key[1]};
-      std::string parent = text(record["parent"]);
+      std::string parent = fields_of::text(record, "parent");
       while (!parent.empty() && seen.insert(parent).second) {
         const Key up{key[0], parent};
         const auto changed_part = changed.of("parts").find(up);
         if (changed_part != changed.of("parts").end()) {
-          parent = text(changed_part->second.record["parent"]);
+          parent = fields_of::text(changed_part->second.record, "parent");
           continue;
         }
         MOAT_CHECK(load("parts", up));
         const auto stored = model_.of("parts").find(up);
         if (stored == model_.of("parts").end()) break;
-        parent = text(stored->second.record["parent"]);
+        parent = fields_of::text(stored->second.record, "parent");
       }
     }
     return {};
