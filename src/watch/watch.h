@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: Apache-2.0
+// The counterfeit watch's engine: a marketplace listing (its text, price and images) compared
+// with what the company holds (its marks, model names, keywords, reference images and design
+// figures, and a price floor per product), giving hits with their reasons and a score. Text is
+// compared after normalisation (NFKC, case, full-width forms, homoglyphs, spacing and
+// punctuation, Traditional to Simplified Chinese, and the pinyin of Chinese marks); images by
+// perceptual fingerprints that survive resizing, cropping, recompression, mirroring and colour
+// shifts. Pure: bytes and records in, hits out; no I/O, no clock, no database.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+
+namespace moat::watch {
+
+// ---- Text ----------------------------------------------------------------------------------
+
+// The form marks and listings are compared in: NFKC, case-folded, full-width folded, homoglyphs
+// mapped to one skeleton, Traditional characters to Simplified, spaces and punctuation removed.
+// `text` is valid UTF-8 (callers check).
+std::string normalise(std::string_view text);
+
+// The toneless pinyin of the Han characters in `text`, lower case, without spaces ("莫特科技" ->
+// "motekeji"); other characters pass through normalise().
+std::string pinyin(std::string_view text);
+
+// ---- Images --------------------------------------------------------------------------------
+
+// A perceptual fingerprint of one image: fixed size, comparable with similarity().
+struct Fingerprint {
+  std::vector<std::uint8_t> bits;  // opaque to callers
+};
+
+// Decodes `image` (JPEG, PNG, WebP, BMP, GIF's first frame) and fingerprints it. Fails (kInput)
+// on bytes that are not a decodable image, saying why.
+Result<Fingerprint> fingerprint(std::string_view image);
+
+// 0 (unrelated) .. 1 (the same picture), symmetric; robust to mirroring (either image may be
+// the mirrored one) and to crops of up to 20%.
+double similarity(const Fingerprint& a, const Fingerprint& b);
+
+// A fingerprint as text (to keep it in the database) and back; from_text fails (kInput) on
+// text that to_text did not write.
+std::string to_text(const Fingerprint& fingerprint);
+Result<Fingerprint> from_text(std::string_view text);
+
+// ---- Matching ------------------------------------------------------------------------------
+
+struct Listing {
+  std::string id;  // the workspace's listing id
+  std::string title;
+  std::string description;
+  std::optional<double> price;  // in the currency of the product's floor (the caller converts)
+  std::vector<Fingerprint> images;
+};
+
+struct TextReference {
+  std::string id;    // the right or reference it comes from (a trademark's id, a model name's id)
+  std::string text;  // as registered: "Moat", "莫特", "MT-200"
+};
+
+struct ImageReference {
+  std::string id;  // a reference image or a design patent's figure
+  Fingerprint fingerprint;
+};
+
+// What one product is recognised by.
+struct Product {
+  std::string id;
+  std::vector<TextReference> marks;     // trademarks (Latin and Chinese-character)
+  std::vector<TextReference> models;    // model names and keywords
+  std::vector<ImageReference> images;   // reference images and design figures
+  std::optional<double> price_floor;    // the product's cost: a listing below it is suspect
+};
+
+enum class ReasonKind { kMark, kModel, kImage, kPrice };
+std::string_view reason_name(ReasonKind kind);  // "mark", "model", "image", "price"
+
+struct Reason {
+  ReasonKind kind = ReasonKind::kMark;
+  std::string reference;  // the TextReference / ImageReference id, empty for price
+  std::string detail;     // how it matched: "'M0AT' in title as 'moat' (homoglyph)", "image 2 ~ fig-1 0.93"
+  double score = 0;       // 0..1
+};
+
+struct Hit {
+  std::string listing;
+  std::string product;
+  double score = 0;            // 0..1, combined from the reasons
+  std::vector<Reason> reasons; // strongest first
+};
+
+struct Thresholds {
+  double image = 0.0;  // 0: the engine's measured default
+  double hit = 0.0;    // 0: the engine's measured default
+};
+
+// The hits of `listing` against every product, strongest first; none when nothing matches.
+std::vector<Hit> match(const Listing& listing, const std::vector<Product>& products,
+                       const Thresholds& thresholds = {});
+
+}  // namespace moat::watch
