@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cmath>
 #include <numbers>
+#include <tuple>
+#include <utility>
 
 namespace moat::mark {
 namespace {
@@ -20,52 +22,64 @@ double differ_score(double p, int8_t read) {
 double agree_probability(double p, int8_t read) { return read == 1 ? p : 1 - p; }
 
 // The read positions' terms of an innocent copy's score: with probability q it agrees with the
-// symbol read and gains `agree`, else it gains `differ` (negative).
+// symbol read and gains `agree`, else it gains `differ` (negative). Logarithms kept, so that the
+// cumulant below sums in log space without overflow.
 struct Terms {
-  std::vector<double> q, agree, differ;
+  std::vector<double> log_q, log_not_q, agree, differ;
 };
 
 Terms terms(const Code& code, const std::vector<int8_t>& read) {
   Terms t;
   for (size_t i = 0; i < read.size() && i < code.bias.size(); ++i) {
     if (read[i] == kErased) continue;
-    const double p = code.bias[i];
-    t.q.push_back(agree_probability(p, read[i]));
+    const double p = code.bias[i], q = agree_probability(p, read[i]);
+    t.log_q.push_back(std::log(q));
+    t.log_not_q.push_back(std::log1p(-q));
     t.agree.push_back(agree_score(p, read[i]));
     t.differ.push_back(differ_score(p, read[i]));
   }
   return t;
 }
 
-// sum_i ln E[exp(a g_i)] for an innocent copy: exact for each read position's bias.
-double log_mgf(const Terms& t, double a) {
-  double sum = 0;
-  for (size_t i = 0; i < t.q.size(); ++i) sum += std::log(t.q[i] * std::exp(a * t.agree[i]) + (1 - t.q[i]) * std::exp(a * t.differ[i]));
-  return sum;
+// Λ(a) = sum_i ln E[exp(a g_i)] for an innocent copy (exact for each read position's bias), and
+// its first two derivatives, in one pass. Λ(0) = 0, Λ'(0) = 0 (an innocent copy's score has mean
+// zero) and Λ is convex.
+struct Cumulant {
+  double value = 0, slope = 0, curvature = 0;
+};
+
+Cumulant cumulant(const Terms& t, double a) {
+  Cumulant c;
+  for (size_t i = 0; i < t.agree.size(); ++i) {
+    const double x = a * t.agree[i] + t.log_q[i], y = a * t.differ[i] + t.log_not_q[i];
+    const double e = std::exp(-std::abs(x - y));  // the smaller term over the larger, <= 1
+    const double w = (x >= y ? 1 : e) / (1 + e);   // the weight of agreeing
+    const double gap = t.agree[i] - t.differ[i];
+    c.value += std::max(x, y) + std::log1p(e);
+    c.slope += t.differ[i] + w * gap;
+    c.curvature += w * (1 - w) * gap * gap;
+  }
+  return c;
 }
 
-// Minimises f over a in (0, a_max] (f convex in a): a coarse log grid, then golden section.
+// The root in (0, a_max) of an increasing function f (given with its derivative as {f, f'}),
+// negative near 0: Newton steps kept inside a shrinking bracket, bisection when a step leaves
+// it. Returns a_max when f(a_max) <= 0. Every exponent it returns gives a valid Chernoff bound;
+// the root makes it the tightest.
 template <typename F>
-double minimise(F f, double a_max) {
-  double best_a = a_max, best = f(a_max);
-  for (double a = a_max; a > 1e-4; a *= 0.8) {
-    const double value = f(a);
-    if (value < best) best = value, best_a = a;
+double increasing_root(F f, double a_max) {
+  auto [value, slope] = f(a_max);
+  if (value <= 0) return a_max;
+  double lo = 0, hi = a_max, a = a_max / 2;
+  for (int step = 0; step < 200; ++step) {
+    std::tie(value, slope) = f(a);
+    if (std::abs(value) < 1e-10) break;
+    (value < 0 ? lo : hi) = a;
+    if (hi - lo <= 1e-12 * hi) break;
+    const double next = slope > 0 ? a - value / slope : lo;
+    a = next > lo && next < hi ? next : (lo + hi) / 2;
   }
-  double lo = best_a * 0.8, hi = std::min(a_max, best_a / 0.8);
-  const double ratio = (std::sqrt(5.0) - 1) / 2;
-  double a1 = hi - ratio * (hi - lo), a2 = lo + ratio * (hi - lo);
-  double f1 = f(a1), f2 = f(a2);
-  for (int step = 0; step < 40; ++step) {  // each step keeps one of the two inner values
-    if (f1 < f2) {
-      hi = a2, a2 = a1, f2 = f1;
-      a1 = hi - ratio * (hi - lo), f1 = f(a1);
-    } else {
-      lo = a1, a1 = a2, f1 = f2;
-      a2 = lo + ratio * (hi - lo), f2 = f(a2);
-    }
-  }
-  return std::min(best, f((lo + hi) / 2));
+  return a;
 }
 
 // The largest useful exponent: beyond it exp(a g) overflows for the cutoff's largest score.
@@ -111,13 +125,27 @@ double score(const Code& code, const std::vector<uint8_t>& word, const std::vect
 double threshold(const Code& code, const std::vector<int8_t>& read, double epsilon) {
   const double log_inverse = std::log(1 / epsilon);
   const Terms t = terms(code, read);
-  return minimise([&](double a) { return (log_mgf(t, a) + log_inverse) / a; }, max_exponent(code));
+  // (Λ(a) + L) / a is least where a Λ'(a) - Λ(a) = L; the left side grows with a.
+  const double a = increasing_root(
+      [&](double x) {
+        const Cumulant c = cumulant(t, x);
+        return std::pair{x * c.slope - c.value - log_inverse, x * c.curvature};
+      },
+      max_exponent(code));
+  return (cumulant(t, a).value + log_inverse) / a;
 }
 
 double p_value(const Code& code, const std::vector<int8_t>& read, double observed) {
+  if (observed <= 0) return 1.0;  // Λ(a) - a observed >= 0 for every a > 0 (Λ convex, Λ'(0) = 0)
   const Terms t = terms(code, read);
-  const double log_bound = minimise([&](double a) { return log_mgf(t, a) - a * observed; }, max_exponent(code));
-  return std::min(1.0, std::exp(log_bound));
+  // Λ(a) - a observed is least where Λ'(a) = observed.
+  const double a = increasing_root(
+      [&](double x) {
+        const Cumulant c = cumulant(t, x);
+        return std::pair{c.slope - observed, c.curvature};
+      },
+      max_exponent(code));
+  return std::min(1.0, std::exp(cumulant(t, a).value - a * observed));
 }
 
 size_t required_length(int colluders) {

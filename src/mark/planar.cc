@@ -120,7 +120,7 @@ Candidate search(const std::vector<Point>& master, const Grid& master_grid,
 
 }  // namespace
 
-PointGrid::PointGrid(const std::vector<Point>& points, double cell) : cell_(cell) {
+PointGrid::PointGrid(const std::vector<Point>& points, double radius) : cell_(2 * radius) {
   std::vector<std::pair<uint64_t, uint32_t>> keyed(points.size());
   for (size_t i = 0; i < points.size(); ++i) keyed[i] = {key(cell_of(points[i].x), cell_of(points[i].y)), static_cast<uint32_t>(i)};
   std::sort(keyed.begin(), keyed.end());
@@ -224,7 +224,7 @@ std::vector<double> read_shifts(const std::vector<Point>& carriers, const std::v
                                 const std::vector<Point>& suspect, const Rigid& transform) {
   std::vector<Point> in_master(suspect.size());
   for (size_t i = 0; i < suspect.size(); ++i) in_master[i] = transform.invert(suspect[i]);
-  const Grid grid(in_master, kIsolation);
+  const Grid grid(in_master, 0.6 * kIsolation);
   std::vector<double> out(carriers.size(), std::numeric_limits<double>::quiet_NaN());
   for (size_t i = 0; i < carriers.size(); ++i) {
     const size_t found = grid.nearest(carriers[i], kIsolation * 0.6);

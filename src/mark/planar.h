@@ -33,10 +33,12 @@ struct Rigid {
 
 // Points bucketed in square cells for neighbour queries: built once (a master's points are
 // indexed once and queried for every copy and suspect), a few flat arrays, no node per cell.
+// Built for queries within `radius`: its cells are twice that wide, so such a query looks in at
+// most 4 cells (a larger radius still finds every point, in more cells).
 class PointGrid {
  public:
   PointGrid() = default;
-  PointGrid(const std::vector<Point>& points, double cell);
+  PointGrid(const std::vector<Point>& points, double radius);
   static constexpr size_t npos = SIZE_MAX;
   // The index of the point nearest `p` within `radius`, or npos.
   size_t nearest(Point p, double radius) const;

@@ -188,7 +188,7 @@ std::vector<size_t> spread(size_t size, size_t count) {
 
 }  // namespace
 
-PointGrid3::PointGrid3(const std::vector<Point3>& points, double cell) : cell_(cell) {
+PointGrid3::PointGrid3(const std::vector<Point3>& points, double radius) : cell_(2 * radius) {
   std::vector<std::pair<uint64_t, uint32_t>> keyed(points.size());
   for (size_t i = 0; i < points.size(); ++i) keyed[i] = {key(cell_of(points[i])), static_cast<uint32_t>(i)};
   std::sort(keyed.begin(), keyed.end());
@@ -286,7 +286,7 @@ std::vector<double> read_shifts3(const std::vector<Point3>& carriers, const std:
                                  const std::vector<Point3>& suspect, const Motion& motion) {
   std::vector<Point3> in_master(suspect.size());
   for (size_t i = 0; i < suspect.size(); ++i) in_master[i] = motion.invert(suspect[i]);
-  const Grid3 grid(in_master, kIsolation3);
+  const Grid3 grid(in_master, 0.6 * kIsolation3);
   std::vector<double> out(carriers.size(), std::numeric_limits<double>::quiet_NaN());
   for (size_t i = 0; i < carriers.size(); ++i) {
     const double length2 = dot(shifts[i], shifts[i]);

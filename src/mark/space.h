@@ -30,11 +30,13 @@ struct Motion {
   Point3 invert(Point3 p) const;
 };
 
-// Points bucketed in cubic cells for neighbour queries, built once, a few flat arrays.
+// Points bucketed in cubic cells for neighbour queries, built once, a few flat arrays. Built for
+// queries within `radius`: its cells are twice that wide, so such a query looks in at most 8
+// cells (a larger radius still finds every point, in more cells).
 class PointGrid3 {
  public:
   PointGrid3() = default;
-  PointGrid3(const std::vector<Point3>& points, double cell);
+  PointGrid3(const std::vector<Point3>& points, double radius);
   static constexpr size_t npos = SIZE_MAX;
   // The index of the point nearest `p` within `radius`, or npos.
   size_t nearest(Point3 p, double radius) const;
@@ -89,8 +91,8 @@ std::vector<size_t> isolated3(const std::vector<Point3>& points, const std::vect
 struct SpaceMaster {
   explicit SpaceMaster(std::vector<Point3> master_points);
   std::vector<Point3> points;
-  PointGrid3 tight;  // cells of kMatchTolerance3
-  PointGrid3 loose;  // cells of 4 kMatchTolerance3
+  PointGrid3 tight;  // for queries within kMatchTolerance3
+  PointGrid3 loose;  // for queries within 4 kMatchTolerance3
 };
 
 // Fails (kInput) when no motion puts a tenth of the suspect's points on the master's.
