@@ -222,17 +222,25 @@ Result<Registration> register_points(const PlanarMaster& prepared, const std::ve
 
 std::vector<double> read_shifts(const std::vector<Point>& carriers, const std::vector<Point>& shifts,
                                 const std::vector<Point>& suspect, const Rigid& transform) {
-  std::vector<Point> in_master(suspect.size());
-  for (size_t i = 0; i < suspect.size(); ++i) in_master[i] = transform.invert(suspect[i]);
-  const Grid grid(in_master, 0.6 * kIsolation);
+  // Each carrier takes the suspect point nearest it within 0.6 kIsolation: the carriers (a few
+  // hundred) are indexed, and every suspect point looks for the carriers around it.
+  const double radius = 0.6 * kIsolation;
+  const Grid grid(carriers, radius);
+  std::vector<double> best(carriers.size(), radius * radius);
+  std::vector<Point> found(carriers.size());
+  std::vector<bool> seen(carriers.size(), false);
+  for (const Point p : suspect) {
+    const Point in_master = transform.invert(p);
+    grid.visit(in_master, radius, [&](size_t i, double d2) {
+      if (d2 <= best[i]) best[i] = d2, found[i] = in_master, seen[i] = true;
+    });
+  }
   std::vector<double> out(carriers.size(), std::numeric_limits<double>::quiet_NaN());
   for (size_t i = 0; i < carriers.size(); ++i) {
-    const size_t found = grid.nearest(carriers[i], kIsolation * 0.6);
-    if (found == Grid::npos) continue;
     const Point s = shifts[i];
     const double length2 = s.x * s.x + s.y * s.y;
-    if (length2 <= 0) continue;
-    out[i] = ((in_master[found].x - carriers[i].x) * s.x + (in_master[found].y - carriers[i].y) * s.y) / length2;
+    if (!seen[i] || length2 <= 0) continue;
+    out[i] = ((found[i].x - carriers[i].x) * s.x + (found[i].y - carriers[i].y) * s.y) / length2;
   }
   return out;
 }

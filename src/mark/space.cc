@@ -276,7 +276,10 @@ Result<Registration3> register_space(const SpaceMaster& prepared, const std::vec
   Motion motion = best.motion;
   std::vector<std::pair<Point3, Point3>> pairs;
   for (const double tolerance : {4 * kMatchTolerance3, kMatchTolerance3, kMatchTolerance3}) {
-    pairs = matches(tolerance > kMatchTolerance3 ? prepared.loose : prepared.tight, master, suspect, all, motion, tolerance);
+    std::vector<std::pair<Point3, Point3>> found =
+        matches(tolerance > kMatchTolerance3 ? prepared.loose : prepared.tight, master, suspect, all, motion, tolerance);
+    if (found == pairs) break;  // the same pairs fit the same motion: nothing more to refine
+    pairs = std::move(found);
     if (pairs.size() >= 3) motion = fit(pairs);
   }
   return Registration3{motion, static_cast<double>(pairs.size()) / static_cast<double>(suspect.size())};
@@ -284,15 +287,24 @@ Result<Registration3> register_space(const SpaceMaster& prepared, const std::vec
 
 std::vector<double> read_shifts3(const std::vector<Point3>& carriers, const std::vector<Point3>& shifts,
                                  const std::vector<Point3>& suspect, const Motion& motion) {
-  std::vector<Point3> in_master(suspect.size());
-  for (size_t i = 0; i < suspect.size(); ++i) in_master[i] = motion.invert(suspect[i]);
-  const Grid3 grid(in_master, 0.6 * kIsolation3);
+  // Each carrier takes the suspect point nearest it within 0.6 kIsolation3: the carriers (a few
+  // hundred) are indexed, and every suspect point looks for the carriers around it.
+  const double radius = 0.6 * kIsolation3;
+  const Grid3 grid(carriers, radius);
+  std::vector<double> best(carriers.size(), radius * radius);
+  std::vector<Point3> found(carriers.size());
+  std::vector<bool> seen(carriers.size(), false);
+  for (const Point3 p : suspect) {
+    const Point3 in_master = motion.invert(p);
+    grid.visit(in_master, radius, [&](size_t i, double d2) {
+      if (d2 <= best[i]) best[i] = d2, found[i] = in_master, seen[i] = true;
+    });
+  }
   std::vector<double> out(carriers.size(), std::numeric_limits<double>::quiet_NaN());
   for (size_t i = 0; i < carriers.size(); ++i) {
     const double length2 = dot(shifts[i], shifts[i]);
-    const size_t found = grid.nearest(carriers[i], 0.6 * kIsolation3);
-    if (found == Grid3::npos || length2 <= 0) continue;
-    out[i] = dot(in_master[found] - carriers[i], shifts[i]) / length2;
+    if (!seen[i] || length2 <= 0) continue;
+    out[i] = dot(found[i] - carriers[i], shifts[i]) / length2;
   }
   return out;
 }

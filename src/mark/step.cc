@@ -112,14 +112,15 @@ Status read_point(std::string_view text, const Entity& e, StepFile& file) {
   StepPoint p;
   size_t pos = begin;
   while (pos < end && p.dimension < 3) {
-    while (pos < end && (text[pos] == ' ' || text[pos] == ',' || text[pos] == '\n' || text[pos] == '\r')) ++pos;
+    while (pos < end && (text[pos] == ' ' || text[pos] == ',' || text[pos] == '\n' || text[pos] == '\r' || text[pos] == '\t')) ++pos;
     size_t stop = pos;
-    while (stop < end && text[stop] != ',' && text[stop] != ' ' && text[stop] != '\n' && text[stop] != '\r') ++stop;
+    while (stop < end && text[stop] != ',' && text[stop] != ' ' && text[stop] != '\n' && text[stop] != '\r' && text[stop] != '\t') ++stop;
     if (stop == pos) break;
-    char* parsed = nullptr;
-    const std::string number(text.substr(pos, stop - pos));
-    const double v = std::strtod(number.c_str(), &parsed);
-    if (parsed == number.c_str()) return input_error(location(text, pos), "a coordinate is not a number: " + number);
+    const size_t digits = pos < stop && text[pos] == '+' ? pos + 1 : pos;  // from_chars takes no '+'
+    double v = 0;
+    const auto [parsed, ec] = std::from_chars(text.data() + digits, text.data() + stop, v);
+    if (ec != std::errc())
+      return input_error(location(text, pos), "a coordinate is not a number: " + std::string(text.substr(pos, stop - pos)));
     const auto d = static_cast<size_t>(p.dimension++);
     p.at[d] = v, p.number_begin[d] = pos, p.number_end[d] = stop;
     pos = stop;
@@ -187,7 +188,9 @@ void read_context(std::string_view text, StepFile& file) {
   }
 }
 
-Result<StepFile> parse_step(std::string_view text) {
+// Parses the entities, the points' coordinates and the units; with `count_uses`, also how many
+// entities refer to each point (what choosing carriers needs; reading a suspect does not).
+Result<StepFile> parse_step(std::string_view text, bool count_uses = true) {
   if (!text.substr(0, 256).starts_with("ISO-10303-21") && text.substr(0, 256).find("ISO-10303-21") == std::string_view::npos)
     return input_error("1:1", "not an ISO 10303-21 file");
   const size_t data = text.find("DATA;");
@@ -216,6 +219,7 @@ Result<StepFile> parse_step(std::string_view text) {
     pos = end + 1;
   }
   for (const Entity& e : file.entities) {
+    if (!count_uses) break;
     if (e.type == "CARTESIAN_POINT") continue;
     for (const uint32_t ref : references(text, e.begin, e.end)) {
       const auto found = file.points.find(ref);
@@ -477,7 +481,7 @@ class StepFormat final : public Format {
 }  // namespace
 
 Result<std::vector<Point3>> step_points(std::string_view text) {
-  MOAT_TRY(const StepFile file, parse_step(text));
+  MOAT_TRY(const StepFile file, parse_step(text, /*count_uses=*/false));
   std::vector<Point3> out;
   out.reserve(file.point_order.size());
   for (const uint32_t id : file.point_order)
