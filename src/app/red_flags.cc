@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "app/legal.h"
 #include "app/own_facilities.h"
@@ -27,10 +28,60 @@ constexpr std::string_view kAutomatic = "automatic";
 
 const store::Table& table(std::string_view name) { return *store::find_table(name); }
 
-// Every table the rules read, from one snapshot.
+// The product's production start, else the day the first of the orders `for_each_order` visits
+// was issued: what production_start (red_flags.h) says, over any way of finding the orders.
+template <typename ForEachOrder>
+std::optional<Date> first_day(const Records& products, const std::string& product, const ForEachOrder& for_each_order) {
+  for (const json& p : products) {
+    if (text(p, "id") == product && date(p, "production_start")) return date(p, "production_start");
+  }
+  std::optional<Date> first;
+  for_each_order([&](const json& o) {
+    const std::optional<Date> issued = date(o, "issued");
+    if (issued && (!first || *issued < *first)) first = issued;
+  });
+  return first;
+}
+
+using SupplierProduct = std::pair<std::string, std::string>;
+using Positions = std::vector<std::size_t>;  // of records in one of the snapshot's tables
+
+// Every table the rules read, from one snapshot, with the indexes the rules look records up by
+// (built once: looking up by scanning made the flags cost tools × events × pairs).
 struct Snapshot {
   Records suppliers, certificates, visits, findings, tooling, tool_events, orders, movements, products;
+  std::unordered_map<std::string, Positions> events_of_tool;  // tool_events, by tool
+  std::map<SupplierProduct, Positions> orders_of, movements_of;  // by supplier and product
+  std::map<SupplierProduct, Positions> tools_at;                 // tooling, by location and product
+  std::unordered_map<std::string, std::string> visit_supplier;   // visit id → supplier
 };
+
+void index(Snapshot& s) {
+  for (std::size_t i = 0; i < s.tool_events.size(); ++i) s.events_of_tool[text(s.tool_events[i], "tool")].push_back(i);
+  for (std::size_t i = 0; i < s.orders.size(); ++i) {
+    s.orders_of[{text(s.orders[i], "supplier"), text(s.orders[i], "product")}].push_back(i);
+  }
+  for (std::size_t i = 0; i < s.movements.size(); ++i) {
+    s.movements_of[{text(s.movements[i], "supplier"), text(s.movements[i], "product")}].push_back(i);
+  }
+  for (std::size_t i = 0; i < s.tooling.size(); ++i) {
+    s.tools_at[{text(s.tooling[i], "location"), text(s.tooling[i], "product")}].push_back(i);
+  }
+  for (const json& v : s.visits) s.visit_supplier.emplace(text(v, "id"), text(v, "supplier"));
+}
+
+const Positions& positions(const std::map<SupplierProduct, Positions>& index, const std::string& supplier,
+                           const std::string& product) {
+  static const Positions kNone;
+  const auto it = index.find({supplier, product});
+  return it == index.end() ? kNone : it->second;
+}
+
+std::optional<Date> production_start(const Snapshot& s, const std::string& product, const std::string& supplier) {
+  return first_day(s.products, product, [&](const auto& each) {
+    for (const std::size_t i : positions(s.orders_of, supplier, product)) each(s.orders[i]);
+  });
+}
 
 Result<Snapshot> snapshot(Workspace& workspace) {
   Snapshot s;
@@ -38,6 +89,7 @@ Result<Snapshot> snapshot(Workspace& workspace) {
       {"suppliers", &s.suppliers}, {"certificates", &s.certificates}, {"visits", &s.visits},
       {"findings", &s.findings},   {"tooling", &s.tooling},           {"tool_events", &s.tool_events},
       {"orders", &s.orders},       {"movements", &s.movements},       {"products", &s.products}}));
+  index(s);
   return s;
 }
 
@@ -54,10 +106,13 @@ vet::MovementKind movement_kind(const std::string& kind) {
 }
 
 // The last reading of `tool` on or before `day` (`inclusive`) or strictly before it.
-std::optional<std::pair<double, Date>> reading(const Records& events, const std::string& tool, Date day, bool inclusive) {
+std::optional<std::pair<double, Date>> reading(const Snapshot& s, const std::string& tool, Date day, bool inclusive) {
   std::optional<std::pair<double, Date>> last;
-  for (const json& e : events) {
-    if (text(e, "tool") != tool || text(e, "kind") != "reading" || !integer(e, "shots")) continue;
+  const auto events = s.events_of_tool.find(tool);
+  if (events == s.events_of_tool.end()) return last;
+  for (const std::size_t i : events->second) {
+    const json& e = s.tool_events[i];
+    if (text(e, "kind") != "reading" || !integer(e, "shots")) continue;
     const Date on = day_of(e, "date");
     if (inclusive ? on > day : on >= day) continue;
     if (!last || on >= last->second) last = {static_cast<double>(*integer(e, "shots")), on};
@@ -65,17 +120,17 @@ std::optional<std::pair<double, Date>> reading(const Records& events, const std:
   return last;
 }
 
-vet::ToolShots tool_shots(const json& tool, const Records& events, Date from, Date to) {
+vet::ToolShots tool_shots(const json& tool, const Snapshot& s, Date from, Date to) {
   vet::ToolShots shots;
   shots.tool = text(tool, "id");
   shots.cavities = static_cast<double>(integer(tool, "cavities").value_or(1));
   shots.parts_per_unit = static_cast<double>(integer(tool, "parts_per_unit").value_or(1));
   // A reading taken on the first day of the period is its starting count.
-  if (const auto start = reading(events, shots.tool, from, true)) {
+  if (const auto start = reading(s, shots.tool, from, true)) {
     shots.shots_start = start->first;
     shots.start_reading = start->second;
   }
-  if (const auto end = reading(events, shots.tool, to, true)) {
+  if (const auto end = reading(s, shots.tool, to, true)) {
     shots.shots_end = end->first;
     shots.end_reading = end->second;
   } else {
@@ -84,22 +139,22 @@ vet::ToolShots tool_shots(const json& tool, const Records& events, Date from, Da
   return shots;
 }
 
+// What a supplier had, made and accounted for of a product in a period; the tools' shots only
+// `with_tools` (the tooling flag counts them itself).
 vet::ReconcileInput reconcile_input(const Snapshot& s, const std::string& supplier, const std::string& product,
-                                    Date from, Date to) {
+                                    Date from, Date to, bool with_tools = true) {
   vet::ReconcileInput input{supplier, product, from, to, {}, {}, {}};
-  for (const json& o : s.orders) {
-    if (text(o, "supplier") != supplier || text(o, "product") != product) continue;
+  for (const std::size_t i : positions(s.orders_of, supplier, product)) {
+    const json& o = s.orders[i];
     input.orders.push_back({text(o, "id"), day_of(o, "issued"), static_cast<double>(integer(o, "quantity").value_or(0))});
   }
-  for (const json& m : s.movements) {
-    if (text(m, "supplier") != supplier || text(m, "product") != product) continue;
+  for (const std::size_t i : positions(s.movements_of, supplier, product)) {
+    const json& m = s.movements[i];
     input.movements.push_back({day_of(m, "date"), movement_kind(text(m, "kind")), text(m, "item"),
                                number(m, "quantity").value_or(0), number(m, "per_unit").value_or(1)});
   }
-  for (const json& t : s.tooling) {
-    if (text(t, "location") != supplier || text(t, "product") != product) continue;
-    input.tools.push_back(tool_shots(t, s.tool_events, from, to));
-  }
+  if (!with_tools) return input;
+  for (const std::size_t i : positions(s.tools_at, supplier, product)) input.tools.push_back(tool_shots(s.tooling[i], s, from, to));
   return input;
 }
 
@@ -148,7 +203,7 @@ std::optional<Date> first_production(const Snapshot& s, const std::string& suppl
                                      const std::set<std::string>& products) {
   std::optional<Date> first;
   for (const std::string& product : products) {
-    const std::optional<Date> start = production_start(s.products, s.orders, product, supplier);
+    const std::optional<Date> start = production_start(s, product, supplier);
     if (start && (!first || *start < *first)) first = start;
   }
   return first;
@@ -195,10 +250,8 @@ void add_own_facilities(const std::vector<OwnFacility>& own, std::vector<flags::
 }
 
 std::string supplier_of_visit(const Snapshot& s, const std::string& visit) {
-  for (const json& v : s.visits) {
-    if (text(v, "id") == visit) return text(v, "supplier");
-  }
-  return "";
+  const auto it = s.visit_supplier.find(visit);
+  return it == s.visit_supplier.end() ? "" : it->second;
 }
 
 flags::ToolEventKind tool_event_kind(const std::string& kind) {
@@ -232,9 +285,7 @@ double units_accounted(const Snapshot& s, const flags::ToolFacts& tool, Date tod
     if (e.kind == flags::ToolEventKind::kRelocation && e.to == tool.location && e.date > arrived) arrived = e.date;
   }
   if (today < arrived) return 0;
-  vet::ReconcileInput input = reconcile_input(s, tool.location, tool.product, arrived, today);
-  input.tools.clear();
-  return vet::reconcile(input).accounted;
+  return vet::reconcile(reconcile_input(s, tool.location, tool.product, arrived, today, false)).accounted;
 }
 
 flags::ToolFacts tool_facts(const Snapshot& s, const json& t, Date today) {
@@ -247,8 +298,8 @@ flags::ToolFacts tool_facts(const Snapshot& s, const json& t, Date today) {
   f.cavities = number(t, "cavities").value_or(1);
   f.parts_per_unit = number(t, "parts_per_unit").value_or(1);
   f.scrapped = text(t, "state") == "scrapped";
-  for (const json& e : s.tool_events) {
-    if (text(e, "tool") == f.id) f.events.push_back(tool_event(e));
+  if (const auto events = s.events_of_tool.find(f.id); events != s.events_of_tool.end()) {
+    for (const std::size_t i : events->second) f.events.push_back(tool_event(s.tool_events[i]));
   }
   f.units_accounted = units_accounted(s, f, today);
   return f;
@@ -378,15 +429,16 @@ Status apply_evaluation(Workspace& workspace, store::Writer& writer, Evaluation&
   std::set<std::string> known;
   std::vector<std::string> ids;
   std::vector<NewRecord> records;
+  ids.reserve(existing.size());
   for (const json& r : existing) {
     known.insert(identity(text(r, "rule"), text(r, "subject"), text(r, "cause")));
     ids.push_back(text(r, "id"));
     if (std::optional<json> changed = reevaluated(e, r)) records.push_back({&table("flags"), std::move(*changed)});
   }
+  long last = id_number(next_id(ids, "FL"), "FL") - 1;  // numbered on from the largest, once
   for (const flags::Raised& r : raised) {
     if (!known.insert(identity(r.rule, r.subject, r.cause)).second) continue;
-    const std::string id = next_id(ids, "FL");
-    ids.push_back(id);
+    const std::string id = "FL" + std::to_string(++last);
     e.raised_ids.insert(id);
     records.push_back({&table("flags"), new_flag_record(r, id, e.author.at)});
   }
@@ -425,16 +477,11 @@ Result<json> flag_with_state(const store::Record& found, const std::string& stat
 std::optional<Date> production_start(const std::vector<store::Record>& products,
                                      const std::vector<store::Record>& orders, const std::string& product,
                                      const std::string& supplier) {
-  for (const json& p : products) {
-    if (text(p, "id") == product && date(p, "production_start")) return date(p, "production_start");
-  }
-  std::optional<Date> first;
-  for (const json& o : orders) {
-    if (text(o, "supplier") != supplier || text(o, "product") != product) continue;
-    const std::optional<Date> issued = date(o, "issued");
-    if (issued && (!first || *issued < *first)) first = issued;
-  }
-  return first;
+  return first_day(products, product, [&](const auto& each) {
+    for (const json& o : orders) {
+      if (text(o, "supplier") == supplier && text(o, "product") == product) each(o);
+    }
+  });
 }
 
 Result<vet::Reconciliation> reconcile_supplier(Workspace& workspace, const std::string& supplier,

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // What a user needs to see first about a workspace: its products with their BOM, secrets,
 // recipes and work packages; its suppliers by city and status, the affiliated parties and the
-// trusted facilities; quote coverage; and whether the ledger verifies.
+// trusted facilities; quote coverage; and whether the ledger's head verifies from its newest
+// signed checkpoint (app/ledger_head.h: what that covers, and what only `moat audit verify` does).
+// Computed by aggregate queries: its cost grows with the rows it shows, not with the workspace.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "app/ledger_head.h"
 #include "app/workspace.h"
 #include "core/parties.h"
 #include "core/result.h"
@@ -34,6 +37,7 @@ struct WorkspaceSummary {
   std::size_t parties = 0;
   std::int64_t events = 0;
   bool ledger_ok = false;
+  HeadCheck ledger;  // what was checked of the ledger, and how far
 };
 
 Result<WorkspaceSummary> summarize(Workspace& workspace);

@@ -28,6 +28,17 @@ json number_json(const std::optional<double>& value) {
   return value ? json(*value) : json();
 }
 
+// What `verified` rests on: the checkpoint it starts from, the events rehashed after it, and
+// what was left to a full audit.
+json ledger_head_json(const HeadCheck& head) {
+  json checked = {{"from_checkpoint", head.checkpoint_size}, {"events_rehashed", head.events_rehashed},
+                  {"tree_head", head.ok}, {"witness", head.witness_present},
+                  {"not_checked", head.checkpoint_size > 0 ? json::array({"events covered by the checkpoint", "records against the ledger"})
+                                                           : json::array({"records against the ledger"})}};
+  if (!head.ok) checked["problem"] = head.problem;
+  return checked;
+}
+
 json summary_json(const WorkspaceSummary& s) {
   json products = json::array();
   for (const auto& p : s.products) {
@@ -42,7 +53,7 @@ json summary_json(const WorkspaceSummary& s) {
           {"suppliers", s.suppliers}, {"suppliers_by_city", s.suppliers_by_city},
           {"suppliers_by_status", s.suppliers_by_status}, {"trusted", s.trusted},
           {"parties", s.parties}, {"affiliated_parties", parties}, {"people", s.people},
-          {"ledger", {{"events", s.events}, {"verified", s.ledger_ok}}}};
+          {"ledger", {{"events", s.events}, {"verified", s.ledger_ok}, {"checked", ledger_head_json(s.ledger)}}}};
 }
 
 json event_json(const ledger::Event& e) {
