@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/audit.h"
 
+#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -8,6 +9,41 @@ namespace moat::app {
 namespace {
 
 constexpr std::size_t kMaxStateProblems = 20;
+constexpr std::int64_t kEventsPerRead = 20000;  // events read per query when progress is shown
+
+// Counts what a verification goes through, for the progress shown.
+struct Tally {
+  const Progress& progress;
+  std::size_t done = 0, total = 0;
+  void add(std::size_t n) { tell(progress, done += n, total); }
+};
+
+Result<std::size_t> record_count(store::Store& store) {
+  std::size_t total = 0;
+  for (const store::Table& table : store::tables()) {
+    MOAT_TRY(const auto rows, store.database().query("SELECT COUNT(*) FROM \"" + std::string(table.name) + "\""));
+    const auto* n = std::get_if<std::int64_t>(&rows.front().front());
+    total += n ? static_cast<std::size_t>(*n) : 0;
+  }
+  return total;
+}
+
+// Every event, in pages when progress is shown (one query otherwise).
+Result<std::vector<ledger::Event>> read_events(store::Store& store, Tally& tally) {
+  if (!tally.progress) return store.events(1, -1);
+  MOAT_TRY(const std::int64_t count, store.event_count());
+  MOAT_TRY(const std::size_t records, record_count(store));
+  tally.total = static_cast<std::size_t>(count) * 2 + records;
+  std::vector<ledger::Event> events;
+  events.reserve(static_cast<std::size_t>(count));
+  while (true) {
+    MOAT_TRY(auto page, store.events(static_cast<std::int64_t>(events.size()) + 1, kEventsPerRead));
+    if (page.empty()) break;
+    tally.add(page.size());
+    std::move(page.begin(), page.end(), std::back_inserter(events));
+  }
+  return events;
+}
 
 // What the ledger says each record is now: the `after` of its last event (nullopt: removed).
 std::map<std::pair<std::string, std::string>, std::optional<std::string>> replay(
@@ -34,10 +70,12 @@ std::string as_current(const store::Table& table, const std::string& recorded) {
   return store::canonical_json(record);
 }
 
-Status compare_state(store::Store& store, const std::vector<ledger::Event>& events, AuditReport& report) {
+Status compare_state(store::Store& store, const std::vector<ledger::Event>& events, AuditReport& report,
+                     Tally& tally) {
   auto expected = replay(events);
   for (const store::Table& table : store::tables()) {
     MOAT_TRY(const auto records, store.list(table));
+    tally.add(records.size());
     for (const store::Record& record : records) {
       ++report.records_checked;
       const std::string key = store::key_text(store::key_of(table, record));
@@ -60,30 +98,34 @@ Status compare_state(store::Store& store, const std::vector<ledger::Event>& even
   return {};
 }
 
-Result<AuditReport> verify(store::Store& store, Workspace* workspace) {
+Result<AuditReport> verify(store::Store& store, Workspace* workspace, const Progress& progress) {
   AuditReport report;
+  Tally tally{progress};
   // The witness first: it is written after each commit, so the snapshot read next is at least
   // as new as it. Events, tree and records then come from that one snapshot.
   MOAT_TRY(const auto witness, store.read_witness());
   report.witness_present = witness.has_value();
   MOAT_CHECK(store.read_snapshot([&]() -> Status {
-    MOAT_TRY(const auto events, store.events(1, -1));
+    MOAT_TRY(const auto events, read_events(store, tally));
     report.chain = ledger::verify(events, witness);
     if (!report.chain.ok) return {};  // the account itself is broken: state cannot be judged
     if (workspace) {
       MOAT_TRY(report.tree, audit_tree(*workspace, events));
       if (!report.tree_ok()) return {};
     }
-    return compare_state(store, events, report);
+    tally.add(events.size());
+    return compare_state(store, events, report, tally);
   }));
   return report;
 }
 
 }  // namespace
 
-Result<AuditReport> verify_ledger(Workspace& workspace) { return verify(workspace.store(), &workspace); }
+Result<AuditReport> verify_ledger(Workspace& workspace, const Progress& progress) {
+  return verify(workspace.store(), &workspace, progress);
+}
 
-Result<AuditReport> verify_store(store::Store& store) { return verify(store, nullptr); }
+Result<AuditReport> verify_store(store::Store& store) { return verify(store, nullptr, {}); }
 
 Result<std::vector<ledger::Event>> ledger_events(Workspace& workspace, std::int64_t from_seq,
                                                  std::int64_t limit) {

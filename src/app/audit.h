@@ -14,6 +14,7 @@
 
 #include "app/checkpoints.h"
 #include "app/workspace.h"
+#include "core/progress.h"
 #include "core/result.h"
 #include "ledger/chain.h"
 
@@ -29,8 +30,9 @@ struct AuditReport {
   bool ok() const { return chain.ok && tree_ok() && state_problems.empty(); }
 };
 
-// The chain, the witness, the tree and its checkpoints, and the records.
-Result<AuditReport> verify_ledger(Workspace& workspace);
+// The chain, the witness, the tree and its checkpoints, and the records. `progress` is told the
+// events read, then verified, then the records compared: of twice the events plus the records.
+Result<AuditReport> verify_ledger(Workspace& workspace, const Progress& progress = {});
 // The chain, the witness and the records of a store (no tree: a copy being proved).
 Result<AuditReport> verify_store(store::Store& store);
 

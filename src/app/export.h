@@ -7,11 +7,13 @@
 #include <string>
 
 #include "app/workspace.h"
+#include "core/progress.h"
 #include "core/result.h"
 
 namespace moat::app {
 
-Result<std::string> export_workspace(Workspace& workspace);
-Result<std::string> export_store(store::Store& store);
+// `progress` is told the records written into the document so far, of all.
+Result<std::string> export_workspace(Workspace& workspace, const Progress& progress = {});
+Result<std::string> export_store(store::Store& store, const Progress& progress = {});
 
 }  // namespace moat::app

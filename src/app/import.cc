@@ -173,11 +173,13 @@ Result<ImportReport> import_files(Workspace& workspace, const Session& session,
   }
   MOAT_TRY(report.events, store.write(session.author(), [&](store::Writer& writer) -> Status {
     MOAT_CHECK(check());
+    std::size_t written = 0;
     for (const store::Table& table : store::tables()) {
       for (const Draft& draft : drafts) {
         if (draft.table != &table) continue;
         MOAT_TRY(const bool changed, writer.put(table, draft.record));
         report.records_changed += changed ? 1 : 0;
+        tell(options.progress, ++written, drafts.size());
       }
     }
     MOAT_CHECK(apply_removals(checked, report.difference, writer));

@@ -13,6 +13,7 @@
 
 #include "app/session.h"
 #include "app/workspace.h"
+#include "core/progress.h"
 #include "core/result.h"
 
 namespace moat::app {
@@ -31,6 +32,7 @@ struct ImportOptions {
   bool replace = false;
   bool cascade = false;                // with replace: also remove (or unlink) what refers to removed parts
   std::optional<std::string> sheet;    // workbooks: the worksheet to read (default: the first)
+  Progress progress;                   // told the records written so far, of all the files'
 };
 
 // What one file held and how it was read.

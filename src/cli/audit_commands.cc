@@ -13,6 +13,7 @@
 #include "app/evidence.h"
 #include "app/views.h"
 #include "cli/common.h"
+#include "cli/progress.h"
 #include "cli/table.h"
 
 namespace moat::cli {
@@ -73,8 +74,8 @@ void print_verified(const app::AuditReport& r) {
   std::cout << ".\n";
 }
 
-int audit_verify(app::Workspace& workspace, bool as_json) {
-  auto report = app::verify_ledger(workspace);
+int audit_verify(app::Workspace& workspace, bool as_json, const Progress& progress) {
+  auto report = app::verify_ledger(workspace, progress);
   if (!report.ok()) return fail(report.error());
   const app::AuditReport& r = *report;
   const auto bad = first_bad_event(r);
@@ -127,7 +128,9 @@ void define_verify_and_log(CLI::App& app, GlobalOptions& global, Runs& runs) {
                                 global);
   runs.push_back([verify, &global] {
     if (!verify->parsed()) return -1;
-    return with_workspace(global, [&](app::Workspace& workspace) { return audit_verify(workspace, global.json); });
+    return with_workspace(global, [&](app::Workspace& workspace) {
+      return audit_verify(workspace, global.json, progress_line(global, "Verifying", "events and records"));
+    });
   });
   CLI::App* log = subcommand(app, "log", "list the ledger's events", global);
   auto from = std::make_shared<std::int64_t>(1);

@@ -30,6 +30,7 @@
 #include "app/summary.h"
 #include "app/workspace.h"
 #include "cli/common.h"
+#include "cli/progress.h"
 #include "cli/table.h"
 #include "vet/number_text.h"
 #include "core/text.h"
@@ -41,6 +42,25 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+
+// Says exactly what was checked of the ledger, and what is left to `moat audit verify`.
+void print_ledger_head(const app::HeadCheck& head) {
+  std::cout << "\nLedger: " << head.events << " events, ";
+  if (!head.ok) {
+    std::cout << "VERIFICATION FAILED: " << head.problem << " (run 'moat audit verify')\n";
+    return;
+  }
+  std::cout << "head verified";
+  if (head.checkpoint_size > 0) {
+    std::cout << " from the signed checkpoint of " << head.checkpoint_size << " events (signature, tree root, its last event)";
+    if (head.events_rehashed > 0) std::cout << "; the " << head.events_rehashed << " events after it rehashed and linked";
+  } else {
+    std::cout << " from the first event (no signed checkpoint yet): " << head.events_rehashed << " events rehashed and linked";
+  }
+  std::cout << "; tree head" << (head.witness_present ? " and witness" : "") << " agree.\n"
+            << "  Not re-read here: " << (head.checkpoint_size > 0 ? "the events the checkpoint covers and " : "")
+            << "the records against the ledger ('moat audit verify' checks both).\n";
+}
 
 void print_summary(const app::WorkspaceSummary& s, const fs::path& dir) {
   std::cout << "Workspace " << dir.string() << " — " << (s.company.empty() ? "(no company set)" : s.company)
@@ -77,7 +97,7 @@ void print_summary(const app::WorkspaceSummary& s, const fs::path& dir) {
     for (const auto& member : party.members) std::cout << ' ' << member;
     std::cout << "\n";
   }
-  std::cout << "\nLedger: " << s.events << " events, " << (s.ledger_ok ? "verified" : "VERIFICATION FAILED (run 'moat audit verify')") << "\n";
+  print_ledger_head(s.ledger);
 }
 
 int show_summary(app::Workspace& workspace, bool as_json) {
@@ -367,6 +387,7 @@ std::function<int()> define_import(CLI::App& app, GlobalOptions& global) {
       sources.push_back({path, std::move(*content)});
     }
     return with_workspace(global, [&](app::Workspace& workspace) {
+      options->progress = progress_line(global, options->dry_run ? "Checking" : "Importing", "records");
       auto report = app::import_files(workspace, app::terminal_session(), sources, *options);
       if (!report.ok()) return fail(report.error());
       if (global.json) {
@@ -418,7 +439,7 @@ std::function<int()> define_export(CLI::App& app, GlobalOptions& global) {
   app.add_option("FILE", *file, "where to write the JSON document (default: standard output)");
   return [file, &global] {
     return with_workspace(global, [&](app::Workspace& workspace) {
-      auto document = app::export_workspace(workspace);
+      auto document = app::export_workspace(workspace, progress_line(global, "Exporting", "records"));
       if (!document.ok()) return fail(document.error());
       if (file->empty() || *file == "-") {
         std::cout << *document;

@@ -3,7 +3,6 @@
 // names is there), `moat vault rotate-key` re-encrypts every file under a new key. Thin adapters
 // over app/vault.h; progress is shown on a terminal only.
 #include <CLI/CLI.hpp>
-#include <unistd.h>
 
 #include <iostream>
 #include <memory>
@@ -13,19 +12,12 @@
 #include "app/session.h"
 #include "app/vault.h"
 #include "cli/common.h"
+#include "cli/progress.h"
 
 namespace moat::cli {
 namespace {
 
 using nlohmann::json;
-
-// "LABEL done/total" rewritten in place on a terminal's stderr; nothing in JSON or piped output.
-app::VaultProgress progress_line(const GlobalOptions& global, std::string label) {
-  if (global.json || isatty(STDERR_FILENO) == 0) return {};
-  return [label = std::move(label)](std::size_t done, std::size_t total) {
-    std::cerr << "\r" << label << " " << done << "/" << total << (done == total ? "\n" : "") << std::flush;
-  };
-}
 
 json report_json(const app::VaultReport& r) {
   json problems = json::array(), missing = json::array();
@@ -60,7 +52,7 @@ std::function<int()> define_vault(CLI::App& app, GlobalOptions& global) {
   runs->push_back([verify, &global] {
     if (!verify->parsed()) return -1;
     return with_workspace(global, [&](app::Workspace& workspace) {
-      auto report = app::verify_vault(workspace, progress_line(global, "Checking"));
+      auto report = app::verify_vault(workspace, progress_line(global, "Checking", "files"));
       return report.ok() ? print_report(*report, global.json) : fail(report.error());
     });
   });
@@ -70,7 +62,7 @@ std::function<int()> define_vault(CLI::App& app, GlobalOptions& global) {
   runs->push_back([rotate, &global] {
     if (!rotate->parsed()) return -1;
     return with_workspace(global, [&](app::Workspace& workspace) {
-      auto done = app::rotate_vault_key(workspace, app::terminal_session(), progress_line(global, "Re-encrypting"));
+      auto done = app::rotate_vault_key(workspace, app::terminal_session(), progress_line(global, "Re-encrypting", "files"));
       if (!done.ok()) return fail(done.error());
       if (global.json) {
         std::cout << json{{"from_key", done->from_key}, {"to_key", done->to_key}, {"files", done->files},

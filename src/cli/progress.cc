@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "cli/progress.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+
+namespace moat::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr std::chrono::milliseconds kQuietStart{500};  // nothing drawn for work shorter than this
+constexpr std::chrono::milliseconds kRedrawEvery{100};
+constexpr const char* kQuietStartVariable = "MOAT_PROGRESS_DELAY_MS";  // another quiet start (tests: 0)
+
+std::chrono::milliseconds quiet_start() {
+  const char* value = std::getenv(kQuietStartVariable);
+  if (value == nullptr || *value == '\0') return kQuietStart;
+  char* end = nullptr;
+  const long ms = std::strtol(value, &end, 10);
+  return *end == '\0' && ms >= 0 ? std::chrono::milliseconds(ms) : kQuietStart;
+}
+
+// 1234567 -> "1,234,567".
+std::string grouped(std::size_t n) {
+  std::string digits = std::to_string(n), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+std::string duration_text(double seconds) {
+  const auto s = static_cast<long>(seconds + 0.5);
+  if (s < 60) return std::to_string(s) + " s";
+  return std::to_string(s / 60) + " min " + std::to_string(s % 60) + " s";
+}
+
+class Line {
+ public:
+  Line(std::string label, std::string unit) : label_(std::move(label)), unit_(std::move(unit)) {}
+  Line(const Line&) = delete;
+  Line& operator=(const Line&) = delete;
+  ~Line() {
+    if (drawn_ && !ended_) std::fputs("\n", stderr);  // work that stopped early: end the line
+  }
+
+  void update(std::size_t done, std::size_t total) {
+    const Clock::time_point now = Clock::now();
+    if (!counting_) {  // the rate counts from the first unit told, not from the work before it
+      counting_ = true;
+      first_ = now;
+    }
+    const bool finished = total > 0 && done >= total;
+    if (now - start_ < quiet_ && !drawn_) return;  // short work: stay clean
+    if (!finished && drawn_ && now - last_ < kRedrawEvery) return;
+    if (finished && ended_) return;
+    draw(done, total, std::chrono::duration<double>(now - first_).count(), finished);
+    last_ = now;
+  }
+
+ private:
+  void draw(std::size_t done, std::size_t total, double elapsed, bool finished) {
+    std::string text = "\r" + label_ + " " + grouped(done) + (total ? "/" + grouped(total) : "") + " " + unit_;
+    const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0;
+    if (rate > 0) text += "  " + grouped(static_cast<std::size_t>(rate)) + "/s";
+    if (finished) {
+      text += "  done in " + duration_text(elapsed);
+    } else if (rate > 0 && total > done) {
+      text += "  " + duration_text(static_cast<double>(total - done) / rate) + " left";
+    }
+    text += "\033[K";  // clear what a longer line left
+    if (finished) text += "\n";
+    std::fputs(text.c_str(), stderr);
+    std::fflush(stderr);
+    drawn_ = true;
+    ended_ = finished;
+  }
+
+  std::string label_, unit_;
+  Clock::time_point start_ = Clock::now(), first_{}, last_{};
+  std::chrono::milliseconds quiet_ = quiet_start();
+  bool counting_ = false, drawn_ = false, ended_ = false;
+};
+
+}  // namespace
+
+Progress progress_line(const GlobalOptions& global, std::string label, std::string unit) {
+  if (global.json || ::isatty(STDERR_FILENO) == 0) return {};
+  auto line = std::make_shared<Line>(std::move(label), std::move(unit));
+  return [line](std::size_t done, std::size_t total) { line->update(done, total); };
+}
+
+}  // namespace moat::cli
