@@ -46,7 +46,8 @@ timed() {
 
 database_flags() {
   [ "$BACKEND" = postgresql ] || return 0
-  local name="moat_bench_$1_$$"
+  local name
+  name="moat_bench_$(echo "$1" | tr "[:upper:]" "[:lower:]")_$$"
   psql "$MOAT_TEST_POSTGRES" -qAtc "DROP DATABASE IF EXISTS $name" > /dev/null
   psql "$MOAT_TEST_POSTGRES" -qAtc "CREATE DATABASE $name" > /dev/null
   echo "--db ${MOAT_TEST_POSTGRES%/*}/$name"
