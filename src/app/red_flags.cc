@@ -9,6 +9,7 @@
 #include "app/legal.h"
 #include "app/own_facilities.h"
 #include "app/record_fields.h"
+#include "app/record_steps.h"
 #include "app/records.h"
 #include "app/releases.h"
 #include "app/rules.h"
@@ -26,7 +27,6 @@ using Records = std::vector<store::Record>;
 constexpr std::string_view kResolved = "resolved";
 constexpr std::string_view kAutomatic = "automatic";
 
-const store::Table& table(std::string_view name) { return *store::find_table(name); }
 
 // The product's production start, else the day the first of the orders `for_each_order` visits
 // was issued: what production_start (red_flags.h) says, over any way of finding the orders.

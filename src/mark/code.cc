@@ -21,56 +21,15 @@ double differ_score(double p, int8_t read) {
 }
 double agree_probability(double p, int8_t read) { return read == 1 ? p : 1 - p; }
 
-// The read positions' terms of an innocent copy's score: with probability q it agrees with the
-// symbol read and gains `agree`, else it gains `differ` (negative). Logarithms kept, so that the
-// cumulant below sums in log space without overflow.
-struct Terms {
-  std::vector<double> log_q, log_not_q, agree, differ;
-};
-
-Terms terms(const Code& code, const std::vector<int8_t>& read) {
-  Terms t;
-  for (size_t i = 0; i < read.size() && i < code.bias.size(); ++i) {
-    if (read[i] == kErased) continue;
-    const double p = code.bias[i], q = agree_probability(p, read[i]);
-    t.log_q.push_back(std::log(q));
-    t.log_not_q.push_back(std::log1p(-q));
-    t.agree.push_back(agree_score(p, read[i]));
-    t.differ.push_back(differ_score(p, read[i]));
-  }
-  return t;
-}
-
-// Λ(a) = sum_i ln E[exp(a g_i)] for an innocent copy (exact for each read position's bias), and
-// its first two derivatives, in one pass. Λ(0) = 0, Λ'(0) = 0 (an innocent copy's score has mean
-// zero) and Λ is convex.
-struct Cumulant {
-  double value = 0, slope = 0, curvature = 0;
-};
-
-Cumulant cumulant(const Terms& t, double a) {
-  Cumulant c;
-  for (size_t i = 0; i < t.agree.size(); ++i) {
-    const double x = a * t.agree[i] + t.log_q[i], y = a * t.differ[i] + t.log_not_q[i];
-    const double e = std::exp(-std::abs(x - y));  // the smaller term over the larger, <= 1
-    const double w = (x >= y ? 1 : e) / (1 + e);   // the weight of agreeing
-    const double gap = t.agree[i] - t.differ[i];
-    c.value += std::max(x, y) + std::log1p(e);
-    c.slope += t.differ[i] + w * gap;
-    c.curvature += w * (1 - w) * gap * gap;
-  }
-  return c;
-}
-
 // The root in (0, a_max) of an increasing function f (given with its derivative as {f, f'}),
-// negative near 0: Newton steps kept inside a shrinking bracket, bisection when a step leaves
-// it. Returns a_max when f(a_max) <= 0. Every exponent it returns gives a valid Chernoff bound;
-// the root makes it the tightest.
+// negative near 0: Newton steps from `start` kept inside a shrinking bracket, bisection when a
+// step leaves it. Returns a_max when f(a_max) <= 0. Every exponent it returns gives a valid
+// Chernoff bound; the root makes it the tightest.
 template <typename F>
-double increasing_root(F f, double a_max) {
+double increasing_root(F f, double a_max, double start) {
   auto [value, slope] = f(a_max);
   if (value <= 0) return a_max;
-  double lo = 0, hi = a_max, a = a_max / 2;
+  double lo = 0, hi = a_max, a = start > 0 && start < a_max ? start : a_max / 2;
   for (int step = 0; step < 200; ++step) {
     std::tie(value, slope) = f(a);
     if (std::abs(value) < 1e-10) break;
@@ -123,29 +82,71 @@ double score(const Code& code, const std::vector<uint8_t>& word, const std::vect
 }
 
 double threshold(const Code& code, const std::vector<int8_t>& read, double epsilon) {
-  const double log_inverse = std::log(1 / epsilon);
-  const Terms t = terms(code, read);
-  // (Λ(a) + L) / a is least where a Λ'(a) - Λ(a) = L; the left side grows with a.
-  const double a = increasing_root(
-      [&](double x) {
-        const Cumulant c = cumulant(t, x);
-        return std::pair{x * c.slope - c.value - log_inverse, x * c.curvature};
-      },
-      max_exponent(code));
-  return (cumulant(t, a).value + log_inverse) / a;
+  return Bounds(code, read).threshold(epsilon);
 }
 
 double p_value(const Code& code, const std::vector<int8_t>& read, double observed) {
-  if (observed <= 0) return 1.0;  // Λ(a) - a observed >= 0 for every a > 0 (Λ convex, Λ'(0) = 0)
-  const Terms t = terms(code, read);
-  // Λ(a) - a observed is least where Λ'(a) = observed.
+  return Bounds(code, read).p_value(observed);
+}
+
+// Λ(a) = sum_i ln E[exp(a g_i)] for an innocent copy (exact for each read position's bias), and
+// its first two derivatives. Λ(0) = 0, Λ'(0) = 0 (an innocent copy's score has mean zero) and Λ
+// is convex.
+struct Bounds::Cumulant {
+  double value = 0, slope = 0, curvature = 0;
+};
+
+Bounds::Bounds(const Code& code, const std::vector<int8_t>& read) : max_exponent_(max_exponent(code)) {
+  for (size_t i = 0; i < read.size() && i < code.bias.size(); ++i) {
+    if (read[i] == kErased) continue;
+    const double p = code.bias[i], q = agree_probability(p, read[i]);
+    log_q_.push_back(std::log(q));
+    log_not_q_.push_back(std::log1p(-q));
+    agree_.push_back(agree_score(p, read[i]));
+    differ_.push_back(differ_score(p, read[i]));
+  }
+}
+
+// One pass, in log space (no overflow whatever the exponent).
+Bounds::Cumulant Bounds::cumulant(double a) const {
+  Cumulant c;
+  for (size_t i = 0; i < agree_.size(); ++i) {
+    const double x = a * agree_[i] + log_q_[i], y = a * differ_[i] + log_not_q_[i];
+    const double e = std::exp(-std::abs(x - y));  // the smaller term over the larger, <= 1
+    const double w = (x >= y ? 1 : e) / (1 + e);   // the weight of agreeing
+    const double gap = agree_[i] - differ_[i];
+    c.value += std::max(x, y) + std::log1p(e);
+    c.slope += differ_[i] + w * gap;
+    c.curvature += w * (1 - w) * gap * gap;
+  }
+  return c;
+}
+
+double Bounds::threshold(double epsilon) const {
+  const double log_inverse = std::log(1 / epsilon);
+  // (Λ(a) + L) / a is least where a Λ'(a) - Λ(a) = L; the left side grows with a. Each read
+  // position's score has unit variance, so Λ(a) is about n a² / 2 near 0: start at √(2L / n).
+  const double n = static_cast<double>(agree_.size());
   const double a = increasing_root(
       [&](double x) {
-        const Cumulant c = cumulant(t, x);
+        const Cumulant c = cumulant(x);
+        return std::pair{x * c.slope - c.value - log_inverse, x * c.curvature};
+      },
+      max_exponent_, n > 0 ? std::sqrt(2 * log_inverse / n) : 0);
+  return (cumulant(a).value + log_inverse) / a;
+}
+
+double Bounds::p_value(double observed) const {
+  if (observed <= 0) return 1.0;  // Λ(a) - a observed >= 0 for every a > 0 (Λ convex, Λ'(0) = 0)
+  // Λ(a) - a observed is least where Λ'(a) = observed; Λ'(a) is about n a near 0.
+  const double n = static_cast<double>(agree_.size());
+  const double a = increasing_root(
+      [&](double x) {
+        const Cumulant c = cumulant(x);
         return std::pair{c.slope - observed, c.curvature};
       },
-      max_exponent(code));
-  return std::min(1.0, std::exp(cumulant(t, a).value - a * observed));
+      max_exponent_, n > 0 ? observed / n : 0);
+  return std::min(1.0, std::exp(cumulant(a).value - a * observed));
 }
 
 size_t required_length(int colluders) {

@@ -322,6 +322,7 @@ struct StepCarriers {
   std::vector<uint32_t> point;
   std::vector<Point3> at, shift;
   std::vector<Point3> all;
+  std::vector<size_t> index;  // each carrier's place in `all`
   Layout layout;
   double magnitude = 0;
 };
@@ -372,6 +373,7 @@ StepCarriers carriers_of(std::string_view text, const StepFile& file, std::strin
     if (norm(d) < 0.5) continue;
     out.point.push_back(c.point);
     out.at.push_back(out.all[index[c.point]]);
+    out.index.push_back(index[c.point]);
     out.shift.push_back((c.spline ? kSplineShare * out.magnitude : out.magnitude) * unit(d));
   }
   out.layout = assign_positions(out.point.size(), secret);
@@ -400,7 +402,7 @@ class PreparedStep final : public PreparedMaster {
   Status prepare(std::string_view secret) {
     MOAT_TRY(file_, parse_step(master_));
     carriers_ = carriers_of(master_, file_, secret);
-    registration_ = std::make_unique<const SpaceMaster>(carriers_.all);
+    registration_ = std::make_unique<const SpaceMaster>(carriers_.all, carriers_.index);
     return {};
   }
 
@@ -445,7 +447,7 @@ class PreparedStep final : public PreparedMaster {
     MOAT_TRY(const std::vector<Point3> seen, step_points(suspect));
     const StepCarriers& c = carriers_;
     MOAT_TRY(const Registration3 reg, register_space(*registration_, seen));
-    const std::vector<double> shifts = read_shifts3(c.at, c.shift, seen, reg.motion);
+    const std::vector<double> shifts = read_shifts3(*registration_, c.at, c.shift, seen, reg.motion);
     size_t found = 0;
     for (const double s : shifts) found += std::isnan(s) ? 0u : 1u;
     Reading out;
