@@ -27,6 +27,10 @@ constexpr double kAnswerShareOfCompiling = 0.6;
 constexpr double kAnswerShareOfLimit = 0.03;
 // Of that, the share kept for printing: describing the plan must end before it.
 constexpr double kPrintShare = 0.3;
+// When the caller read the instance before the clock given to solve() (SolveOptions::started):
+// printing a plan and ending the process take about this share of the time reading took (an XL
+// plan's JSON is a twentieth of its instance's, and freeing the instance at exit is the rest).
+constexpr double kPrintShareOfReading = 0.15;
 // The search for conflicts that prove infeasibility may use this share of the time left: past
 // it, the heuristic's attempt at a plan is worth more.
 constexpr double kConflictShare = 0.2;
@@ -34,6 +38,10 @@ constexpr double kConflictShare = 0.2;
 constexpr double kHeuristicShare = 0.6;
 // With less time than this left, the exact engine is not started.
 constexpr double kMinimumExactSeconds = 0.1;
+
+// Why a plan the heuristic built is not the answer: never presented as valid unchecked.
+constexpr const char* kUnchecked =
+    "the heuristic built a plan, but checking it against every rule did not finish within the time limit";
 
 Plan infeasible(std::vector<std::string> reasons) {
   Plan plan;
@@ -110,9 +118,12 @@ Plan solve(const Instance& instance, const SolveOptions& options) {
   const std::optional<Problem> problem = compile_within(instance, Deadline::after(std::max(0.0, limit - answer_seconds(instance)), start));
   if (!problem) return unknown({"the instance could not even be compiled within the time limit"});
   const double compiled = std::chrono::duration<double>(Deadline::Clock::now() - compiling).count();
-  const double answer = std::max({answer_seconds(instance), kAnswerShareOfCompiling * compiled, kAnswerShareOfLimit * limit});
+  const double read = std::chrono::duration<double>(compiling - start).count();
+  const double printing = std::max(answer_seconds(instance) * kPrintShare, kPrintShareOfReading * read);
+  const double answer = std::max({answer_seconds(instance), kAnswerShareOfCompiling * compiled, kAnswerShareOfLimit * limit,
+                                  printing / kPrintShare});
   const Deadline deadline = Deadline::after(std::max(0.0, limit - answer), start);
-  const Deadline described = Deadline::after(std::max(0.0, limit - answer * kPrintShare), start);
+  const Deadline described = Deadline::after(std::max(0.0, limit - std::max(answer * kPrintShare, printing)), start);
   const Conflicts conflicts = find_conflicts(*problem, deadline.share(kConflictShare));
   if (!conflicts.reasons.empty()) return infeasible(conflicts.reasons);
   if (std::vector<std::string> short_of = capacity_conflicts(instance); !short_of.empty()) {
@@ -122,9 +133,12 @@ Plan solve(const Instance& instance, const SolveOptions& options) {
       options.exact ? deadline.sooner(Deadline::after(limit * kHeuristicShare, start)) : deadline;
   const HeuristicResult quick = solve_heuristic(*problem, heuristic_deadline);
   if (options.exact && deadline.seconds_left() >= kMinimumExactSeconds) {
-    return solve_exactly(instance, *problem, options, deadline, described, quick.choice);
+    Plan plan = solve_exactly(instance, *problem, options, deadline, described, quick.choice);
+    if (quick.unchecked && plan.status == PlanStatus::kUnknown) plan.reasons.push_back(kUnchecked);
+    return plan;
   }
   if (quick.choice) return describe(*problem, *quick.choice, PlanStatus::kFeasible, described);
+  if (quick.unchecked) return unknown({kUnchecked});
   if (!options.exact) {
     return unknown({"the heuristic found no valid plan; run the exact engine to prove whether one exists"});
   }
