@@ -34,7 +34,8 @@ constexpr double kPrintShareOfReading = 0.15;
 // The search for conflicts that prove infeasibility may use this share of the time left: past
 // it, the heuristic's attempt at a plan is worth more.
 constexpr double kConflictShare = 0.2;
-// The heuristic may use this share of the limit to find a first plan; the rest is the exact engine's.
+// The heuristic may use this share of the limit (or of the time left after compiling, if more) to
+// find a first plan; the rest is the exact engine's.
 constexpr double kHeuristicShare = 0.6;
 // With less time than this left, the exact engine is not started.
 constexpr double kMinimumExactSeconds = 0.1;
@@ -56,6 +57,8 @@ Plan unknown(std::vector<std::string> reasons) {
   plan.reasons = std::move(reasons);
   return plan;
 }
+
+Deadline later(const Deadline& a, const Deadline& b) { return a.at() < b.at() ? b : a; }
 
 double answer_seconds(const Instance& instance) {
   return kAnswerSeconds + kAnswerSecondsPerPackage * static_cast<double>(instance.packages.size()) +
@@ -121,7 +124,7 @@ Plan solve(const Instance& instance, const SolveOptions& options) {
   const double read = std::chrono::duration<double>(compiling - start).count();
   const double printing = std::max(answer_seconds(instance) * kPrintShare, kPrintShareOfReading * read);
   const double answer = std::max({answer_seconds(instance), kAnswerShareOfCompiling * compiled, kAnswerShareOfLimit * limit,
-                                  printing / kPrintShare});
+                                  printing + answer_seconds(instance)});
   const Deadline deadline = Deadline::after(std::max(0.0, limit - answer), start);
   const Deadline described = Deadline::after(std::max(0.0, limit - std::max(answer * kPrintShare, printing)), start);
   const Conflicts conflicts = find_conflicts(*problem, deadline.share(kConflictShare));
@@ -129,8 +132,10 @@ Plan solve(const Instance& instance, const SolveOptions& options) {
   if (std::vector<std::string> short_of = capacity_conflicts(instance); !short_of.empty()) {
     return infeasible(std::move(short_of));
   }
+  // Its share of the limit, or of the time left when reading and compiling took most of that.
   const Deadline heuristic_deadline =
-      options.exact ? deadline.sooner(Deadline::after(limit * kHeuristicShare, start)) : deadline;
+      options.exact ? deadline.sooner(later(Deadline::after(limit * kHeuristicShare, start), deadline.share(kHeuristicShare)))
+                    : deadline;
   const HeuristicResult quick = solve_heuristic(*problem, heuristic_deadline);
   if (options.exact && deadline.seconds_left() >= kMinimumExactSeconds) {
     Plan plan = solve_exactly(instance, *problem, options, deadline, described, quick.choice);
