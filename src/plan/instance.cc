@@ -280,6 +280,7 @@ Result<std::optional<Instance>> parse_instance_within(std::string_view text, std
   if (const auto bad = first_invalid_utf8(text)) {
     return input_error(std::string(file) + ":" + line_column(text, *bad), "invalid UTF-8 byte sequence");
   }
+  if (deadline.passed()) return std::optional<Instance>();
   // Most instances are well formed: read them from the parser's events, without a document tree
   // (a tenth of the time and memory); anything to explain goes through the full reader.
   WellFormedRead read = read_well_formed_instance(text, deadline);
