@@ -10,6 +10,7 @@
 //
 //   plan_bench --size T|S|M|L|XL [--family NAME] [--collusion K] [--seed N] [--time-limit S]
 //              [--heuristic-only] [--write FILE]   (the instance, for `moat plan --instance FILE`)
+//              [--write-only]                      (with --write: generate and write, nothing else)
 #include <sys/resource.h>
 
 #include <chrono>
@@ -36,6 +37,7 @@ struct Options {
   std::uint64_t seed = 1;
   double time_limit = 60;
   bool heuristic_only = false;
+  bool write_only = false;
   std::string write;
 };
 
@@ -54,6 +56,7 @@ Options parse(int argc, char** argv) {
     else if (flag == "--time-limit") o.time_limit = std::stod(value());
     else if (flag == "--heuristic-only") o.heuristic_only = true;
     else if (flag == "--write") o.write = value();
+    else if (flag == "--write-only") o.write_only = true;
     else {
       std::fprintf(stderr, "plan_bench: unknown flag %s\n", flag.c_str());
       std::exit(2);
@@ -101,6 +104,7 @@ int main(int argc, char** argv) {
               instance.packages.size(), instance.suppliers.size(), instance.recipes.size(), instance.secrets.size(),
               instance.derives.size(), instance.quotes.size(), seconds_since(start));
   if (!options.write.empty()) std::ofstream(options.write) << moat::plan::instance_json(instance);
+  if (options.write_only) return 0;
 
   start = Clock::now();
   const Problem problem = moat::plan::compile(instance);

@@ -111,9 +111,12 @@ Result<std::string> read_file(const std::string& path) {
     return input_error(path, "is larger than " + std::to_string(kMaxInputBytes >> 20) +
                                  " MiB, the most moat reads from one file");
   };
-  if (fs::file_size(path, error) > kMaxInputBytes && !error) return too_large();
-  // In chunks, up to the limit: a file that grows while it is read is caught too.
+  const std::uintmax_t size = fs::file_size(path, error);
+  if (size > kMaxInputBytes && !error) return too_large();
+  // In chunks, up to the limit: a file that grows while it is read is caught too. Room for the
+  // whole file first: growing a string of 100 MiB by doubling copies it again and again.
   std::string content;
+  if (!error) content.reserve(static_cast<std::size_t>(size) + 1);
   char chunk[1 << 16];
   while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
     content.append(chunk, static_cast<std::size_t>(in.gcount()));

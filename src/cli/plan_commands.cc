@@ -137,6 +137,27 @@ int run_plan(plan::Instance instance, const PlanFlags& flags, bool as_json, cons
   return 0;
 }
 
+// Reading a file too large to read within the time limit stops there, leaving this much of the
+// limit to say so.
+constexpr double kUnreadAnswerSeconds = 0.1;
+
+plan::Deadline reading_deadline(const PlanFlags& flags) {
+  if (flags.frontier) return plan::Deadline();  // each point's limit is a share; reading is not one
+  return plan::Deadline::after(std::max(0.0, flags.time_limit - kUnreadAnswerSeconds), *flags.started);
+}
+
+int print_unread(bool as_json) {
+  plan::Plan plan;
+  plan.status = plan::PlanStatus::kUnknown;
+  plan.reasons.push_back("the instance could not even be read within the time limit");
+  if (as_json) {
+    std::cout << plan::plan_json(plan);
+  } else {
+    print_plan(plan, Costing{});
+  }
+  return 0;
+}
+
 std::string today(const app::Session& session) { return session.now().substr(0, 10); }
 
 int plan_product(const PlanFlags& flags, const GlobalOptions& global) {
@@ -211,9 +232,10 @@ std::function<int()> define_plan(CLI::App& app, GlobalOptions& global) {
     if (flags->instance.empty()) return fail(input_error("--instance", "name an instance file or a --product"));
     auto text = read_file(flags->instance);
     if (!text.ok()) return fail(text.error());
-    auto instance = plan::parse_instance(*text, flags->instance);
+    auto instance = plan::parse_instance_within(*text, flags->instance, reading_deadline(*flags));
     if (!instance.ok()) return fail(instance.error());
-    return run_plan(std::move(*instance), *flags, global.json, Costing{});
+    if (!*instance) return print_unread(global.json);
+    return run_plan(std::move(**instance), *flags, global.json, Costing{});
   };
 }
 

@@ -129,6 +129,34 @@ std::string percent(double share) {
   return text;
 }
 
+// A coalition that completes `recipe`, built greedily in a few steps: each takes the holder that
+// holds most of the recipe's secrets the pool still lacks (pooled and closed). What the search
+// falls back on past its deadline: a lookup per recipe secret, instead of projecting every
+// holder. Nullopt when the pool still lacks a secret no holder holds (only pooled premises give
+// it): the slower pass over every holder decides then.
+std::optional<Coalition> quick_cover(const Problem& problem, const std::vector<Holder>& holders, const Bitset& recipe,
+                                     const HolderIndex& index) {
+  Bitset pool(problem.secret_count);
+  problem.close(pool);
+  std::vector<std::size_t> members;
+  std::vector<std::size_t> held_missing(holders.size(), 0);
+  while (!pool.contains(recipe)) {
+    std::fill(held_missing.begin(), held_missing.end(), 0);
+    std::optional<std::size_t> best;
+    recipe.minus(pool).for_each([&](std::size_t s) {
+      for (std::size_t h : index.by_secret[s]) {
+        const std::size_t count = ++held_missing[h];
+        if (!best || count > held_missing[*best]) best = h;
+      }
+    });
+    if (!best || held_missing[*best] == 0) return std::nullopt;
+    members.push_back(*best);
+    problem.grow(pool, holders[*best].held);
+  }
+  std::sort(members.begin(), members.end());
+  return Coalition{static_cast<int>(members.size()), std::move(members), false, 1};
+}
+
 }  // namespace
 
 HolderIndex index_holders(const Problem& problem, const std::vector<Holder>& holders) {
@@ -141,6 +169,9 @@ HolderIndex index_holders(const Problem& problem, const std::vector<Holder>& hol
 
 Coalition min_coalition(const Problem& problem, const std::vector<Holder>& holders, const Bitset& recipe,
                         int max_size, const HolderIndex* index, const Deadline& deadline) {
+  if (max_size > 1 && index && deadline.passed()) {
+    if (std::optional<Coalition> covering = quick_cover(problem, holders, recipe, *index)) return *covering;
+  }
   const Bitset relevant = relevant_to(problem, recipe);
   // Untrusted holders that know something relevant, projected onto it; a holder whose projection
   // another's contains adds nothing a coalition could not get from the other.
@@ -284,8 +315,12 @@ Plan describe(const Problem& problem, const Choice& choice, PlanStatus status, c
   const HolderIndex index = index_holders(problem, holders);
   std::vector<std::string> unproven;
   int at_least = 1 << 20;
-  for (const CompiledRecipe& recipe : problem.recipes) {
-    const Coalition coalition = min_coalition(problem, holders, recipe.secrets, 1 << 20, &index, deadline);
+  for (std::size_t r = 0; r < problem.recipes.size(); ++r) {
+    const CompiledRecipe& recipe = problem.recipes[r];
+    // Each recipe gets its share of the time left, so that one hard search does not leave every
+    // later recipe to the one-pass answer.
+    const double share = 1.0 / static_cast<double>(problem.recipes.size() - r);
+    const Coalition coalition = min_coalition(problem, holders, recipe.secrets, 1 << 20, &index, deadline.share(share));
     RecipeExposure exposure{recipe.id, coalition.size, {}};
     for (std::size_t h : coalition.members) exposure.coalition.push_back(holders[h].id);
     plan.recipes.push_back(std::move(exposure));
@@ -310,6 +345,11 @@ Plan describe(const Problem& problem, const Choice& choice, PlanStatus status, c
 }
 
 std::vector<std::string> violations(const Problem& problem, const Choice& choice) {
+  return *violations_within(problem, choice, Deadline());
+}
+
+std::optional<std::vector<std::string>> violations_within(const Problem& problem, const Choice& choice,
+                                                          const Deadline& deadline) {
   std::vector<std::string> found;
   std::vector<double> load(problem.suppliers.size(), 0);
   for (std::size_t p = 0; p < problem.packages.size(); ++p) {
@@ -344,8 +384,11 @@ std::vector<std::string> violations(const Problem& problem, const Choice& choice
     }
   }
   const HolderIndex index = index_holders(problem, holders);
+  DeadlineCheck<8> check(deadline);
   for (const CompiledRecipe& recipe : problem.recipes) {
-    const Coalition coalition = min_coalition(problem, holders, recipe.secrets, problem.collusion, &index);
+    if (check.passed()) return std::nullopt;
+    const Coalition coalition = min_coalition(problem, holders, recipe.secrets, problem.collusion, &index, deadline);
+    if (!coalition.proven) return std::nullopt;
     if (coalition.size && *coalition.size <= problem.collusion) {
       std::string members;
       for (std::size_t h : coalition.members) members += (members.empty() ? "" : ", ") + holders[h].id;

@@ -71,5 +71,9 @@ double cost_of(const Problem& problem, const Choice& choice);
 
 // Every rule a valid plan must meet that `choice` breaks, for a person; empty when valid.
 std::vector<std::string> violations(const Problem& problem, const Choice& choice);
+// The same check, given up at `deadline`: nullopt when it could not finish, and the plan is then
+// neither known valid nor known invalid (a caller must not present it as valid).
+std::optional<std::vector<std::string>> violations_within(const Problem& problem, const Choice& choice,
+                                                          const Deadline& deadline);
 
 }  // namespace moat::plan

@@ -97,7 +97,42 @@ TEST(MinCoalitionTest, AgreesWithEnumeratingEverySubset) {
     EXPECT_EQ(min_coalition(problem, holders, recipe).size, expected) << "round " << round;
     const HolderIndex index = index_holders(problem, holders);
     EXPECT_EQ(min_coalition(problem, holders, recipe, 1 << 20, &index).size, expected) << "round " << round << ", indexed";
+    // Past its deadline the search answers in one pass: a coalition that completes the recipe
+    // (not proven smallest), or none when no set of holders completes it.
+    const Coalition quick = min_coalition(problem, holders, recipe, 1 << 20, &index, Deadline::after(0));
+    ASSERT_EQ(quick.size.has_value(), expected.has_value()) << "round " << round << ", past the deadline";
+    if (!quick.size) continue;
+    EXPECT_FALSE(quick.proven);
+    EXPECT_GE(*quick.size, *expected);
+    EXPECT_EQ(quick.members.size(), static_cast<std::size_t>(*quick.size));
+    Bitset pool(problem.secret_count);
+    for (std::size_t h : quick.members) {
+      EXPECT_FALSE(holders[h].trusted);
+      pool.unite(holders[h].held);
+    }
+    problem.close(pool);
+    EXPECT_TRUE(pool.contains(recipe)) << "round " << round << ", past the deadline";
   }
+}
+
+// A: P1 (S0), B: P2 (S1); recipe {S3} follows from S0 and S1 pooled, so A and B together complete it.
+Instance two_parties_pooling() {
+  Instance instance = secrets_with_inference();
+  instance.policy.collusion = 2;
+  instance.recipes = {{"R1", {"S3"}}};
+  instance.packages = {{"P1", "cnc", {"S0"}, 10, 1}, {"P2", "cnc", {"S1"}, 10, 1}};
+  instance.suppliers = {{"A", "A", {"cnc"}, 100, "qualified", false, {}}, {"B", "B", {"cnc"}, 100, "qualified", false, {}}};
+  instance.quotes = {{"P1", "A", 1, 0}, {"P2", "B", 1, 0}};
+  return instance;
+}
+
+TEST(ViolationsTest, ACheckCutShortByItsDeadlineSaysNeitherValidNorInvalid) {
+  const Instance instance = two_parties_pooling();
+  const Problem problem = compile(instance, {false});
+  const Choice choice = {{0}, {0}};
+  ASSERT_EQ(violations(problem, choice).size(), 1U);
+  EXPECT_EQ(violations_within(problem, choice, Deadline::after(60)), violations(problem, choice));
+  EXPECT_FALSE(violations_within(problem, choice, Deadline::after(0)).has_value());
 }
 
 }  // namespace

@@ -2,12 +2,17 @@
 #include "plan/heuristic.h"
 
 #include <algorithm>
+#include <chrono>
 #include <numeric>
 
 #include "plan/exposure.h"
 
 namespace moat::plan {
 namespace {
+
+// The local search stops this many times the first full check's duration before the deadline,
+// so that checking the plan it ends with finishes in time.
+constexpr double kCheckMargin = 2.0;
 
 // A plan being built or improved, with what each party holds and each supplier makes, so that
 // a change is checked against the rules it can break — for the one party whose knowledge grows
@@ -357,14 +362,23 @@ std::optional<State> first_plan(const Problem& problem, const Deadline& deadline
 HeuristicResult solve_heuristic(const Problem& problem, const Deadline& deadline, const Choice* hint) {
   std::optional<State> state = first_plan(problem, deadline, hint);
   if (!state) return {};
+  // The incremental checks are the engine's; the plan it returns passes the full check too,
+  // finished before the deadline: first the first plan's, whose time says how long before the
+  // deadline the search must stop to check the plan it improves to.
   const Choice first = state->choice();
-  // Every move keeps the plan valid, so the search can stop anywhere: at the deadline it ends
+  const auto checking = Deadline::Clock::now();
+  const std::optional<std::vector<std::string>> first_broken = violations_within(problem, first, deadline);
+  if (!first_broken) return {std::nullopt, 0, true};
+  const double check_seconds = std::chrono::duration<double>(Deadline::Clock::now() - checking).count();
+  // Every move keeps the plan valid, so the search can stop anywhere: at its deadline it ends
   // with the plan it has.
-  improve(problem, *state, deadline);
-  // The incremental checks are the engine's; the plan it returns passes the full check too.
-  for (const Choice* choice : {&state->choice(), &first}) {
-    if (violations(problem, *choice).empty()) return {*choice, cost_of(problem, *choice)};
+  improve(problem, *state, Deadline(deadline.at() - std::chrono::duration_cast<Deadline::Clock::duration>(
+                                                         std::chrono::duration<double>(kCheckMargin * check_seconds))));
+  if (state->choice() != first) {
+    const std::optional<std::vector<std::string>> broken = violations_within(problem, state->choice(), deadline);
+    if (broken && broken->empty()) return {state->choice(), cost_of(problem, state->choice())};
   }
+  if (first_broken->empty()) return {first, cost_of(problem, first)};
   return {};
 }
 

@@ -3,7 +3,7 @@
 // to the cheapest option that keeps the partial plan valid (knowledge only grows, so a partial
 // plan that breaks a rule cannot be repaired by adding to it), then a local search that moves
 // single sources to cheaper options while the plan stays valid. It never returns a plan it has
-// not checked with violations().
+// checked with violations() — within its deadline, or not at all (then it says so).
 #pragma once
 
 #include <optional>
@@ -16,6 +16,9 @@ namespace moat::plan {
 struct HeuristicResult {
   std::optional<Choice> choice;  // a valid plan, when one was found
   double cost = 0;
+  // A plan was built but checking it against every rule did not finish by the deadline: it is
+  // not returned (`choice` is empty), and whoever answers says so.
+  bool unchecked = false;
 };
 
 // With `hint` (an assignment that may break rules, e.g. a relaxation's), each package tries the

@@ -272,18 +272,27 @@ std::string_view status_name(PlanStatus status) {
 }
 
 Result<Instance> parse_instance(std::string_view text, std::string_view file) {
+  MOAT_TRY(std::optional<Instance> instance, parse_instance_within(text, file, Deadline()));
+  return std::move(*instance);
+}
+
+Result<std::optional<Instance>> parse_instance_within(std::string_view text, std::string_view file, const Deadline& deadline) {
   if (const auto bad = first_invalid_utf8(text)) {
     return input_error(std::string(file) + ":" + line_column(text, *bad), "invalid UTF-8 byte sequence");
   }
+  if (deadline.passed()) return std::optional<Instance>();
   // Most instances are well formed: read them from the parser's events, without a document tree
   // (a tenth of the time and memory); anything to explain goes through the full reader.
-  if (std::optional<Instance> instance = read_well_formed_instance(text)) {
+  WellFormedRead read = read_well_formed_instance(text, deadline);
+  if (read.out_of_time) return std::optional<Instance>();
+  if (read.instance) {
     std::vector<Diagnostic> problems;
-    check_references(*instance, file, problems);
+    check_references(*read.instance, file, problems);
     if (!problems.empty()) return Error(ErrorCode::kInput, std::move(problems));
-    return std::move(*instance);
+    return std::move(read.instance);
   }
-  return parse_tree(text, file);
+  MOAT_TRY(Instance instance, parse_tree(text, file));
+  return std::optional<Instance>(std::move(instance));
 }
 
 std::string instance_json(const Instance& instance) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "plan/deadline.h"
 
 namespace moat::plan {
 
@@ -104,6 +105,9 @@ std::string_view status_name(PlanStatus status);
 // Reads an instance. Errors name `file` and a JSON pointer (or line:col for syntax), and cover
 // unknown references, duplicate ids and a party mixing trusted and untrusted suppliers.
 Result<Instance> parse_instance(std::string_view text, std::string_view file);
+// The same, given up (nullopt) once `deadline` has passed while reading a well-formed instance,
+// for a caller whose time limit would otherwise be spent reading a file too large for it.
+Result<std::optional<Instance>> parse_instance_within(std::string_view text, std::string_view file, const Deadline& deadline);
 std::string instance_json(const Instance& instance);
 std::string plan_json(const Plan& plan);
 

@@ -103,6 +103,8 @@ class Checked {
 // nlohmann's SAX interface: every event returns false to stop at the first thing to explain.
 class Reader {
  public:
+  explicit Reader(const Deadline& deadline) : check_(deadline) {}
+  bool out_of_time() const { return out_of_time_; }
   bool null() { return scalar([](Value& v) { v.kind = Value::Kind::kNull; }); }
   bool boolean(bool b) {
     return scalar([b](Value& v) {
@@ -166,7 +168,10 @@ class Reader {
     switch (where_) {
       case Where::kRoot: where_ = Where::kDone; return true;
       case Where::kPolicy: where_ = Where::kRoot; return finish_policy();
-      case Where::kRecord: where_ = Where::kSection; return finish_record();
+      case Where::kRecord:
+        where_ = Where::kSection;
+        if (check_.passed()) return out_of_time_ = true, false;
+        return finish_record();
       default: return false;
     }
   }
@@ -317,6 +322,8 @@ class Reader {
   Where where_ = Where::kStart;
   Where list_parent_ = Where::kRecord;
   int skip_ = 0;                         // depth inside a value of a key nobody reads
+  DeadlineCheck<1024> check_;  // per record
+  bool out_of_time_ = false;
   Section pending_ = Section::kUnknown;  // the root key whose value comes next
   Section section_ = Section::kUnknown;  // the section whose records are being read
   unsigned sections_seen_ = 0;
@@ -326,10 +333,10 @@ class Reader {
 
 }  // namespace
 
-std::optional<Instance> read_well_formed_instance(std::string_view text) {
-  Reader reader;
-  if (!json::sax_parse(text.begin(), text.end(), &reader)) return std::nullopt;
-  return reader.take();
+WellFormedRead read_well_formed_instance(std::string_view text, const Deadline& deadline) {
+  Reader reader(deadline);
+  if (!json::sax_parse(text.begin(), text.end(), &reader)) return {std::nullopt, reader.out_of_time()};
+  return {reader.take(), false};
 }
 
 }  // namespace moat::plan

@@ -4,16 +4,24 @@
 // of a second. It accepts only what the full reader accepts without a word of complaint, and gives
 // up (nullopt) at the first thing it would have to explain — bad syntax, a missing field, a wrong
 // type or value, a key given twice — leaving the full reader to say where and what. References
-// between sections are not checked here (parse_instance checks them on either path).
+// between sections are not checked here (parse_instance checks them on either path). A deadline
+// lets a caller with a time limit stop reading a file too large to read within it.
 #pragma once
 
 #include <optional>
 #include <string_view>
 
+#include "plan/deadline.h"
 #include "plan/instance.h"
 
 namespace moat::plan {
 
-std::optional<Instance> read_well_formed_instance(std::string_view text);
+struct WellFormedRead {
+  std::optional<Instance> instance;
+  bool out_of_time = false;  // given up at the deadline: neither read nor known to need explaining
+};
+
+// Gives up, out of time, once `deadline` has passed (checked every thousand records).
+WellFormedRead read_well_formed_instance(std::string_view text, const Deadline& deadline = {});
 
 }  // namespace moat::plan

@@ -27,13 +27,22 @@ constexpr double kAnswerShareOfCompiling = 0.6;
 constexpr double kAnswerShareOfLimit = 0.03;
 // Of that, the share kept for printing: describing the plan must end before it.
 constexpr double kPrintShare = 0.3;
+// When the caller read the instance before the clock given to solve() (SolveOptions::started):
+// printing a plan and ending the process take about this share of the time reading took (an XL
+// plan's JSON is a twentieth of its instance's, and freeing the instance at exit is the rest).
+constexpr double kPrintShareOfReading = 0.15;
 // The search for conflicts that prove infeasibility may use this share of the time left: past
 // it, the heuristic's attempt at a plan is worth more.
 constexpr double kConflictShare = 0.2;
-// The heuristic may use this share of the limit to find a first plan; the rest is the exact engine's.
+// The heuristic may use this share of the limit (or of the time left after compiling, if more) to
+// find a first plan; the rest is the exact engine's.
 constexpr double kHeuristicShare = 0.6;
 // With less time than this left, the exact engine is not started.
 constexpr double kMinimumExactSeconds = 0.1;
+
+// Why a plan the heuristic built is not the answer: never presented as valid unchecked.
+constexpr const char* kUnchecked =
+    "the heuristic built a plan, but checking it against every rule did not finish within the time limit";
 
 Plan infeasible(std::vector<std::string> reasons) {
   Plan plan;
@@ -48,6 +57,8 @@ Plan unknown(std::vector<std::string> reasons) {
   plan.reasons = std::move(reasons);
   return plan;
 }
+
+Deadline later(const Deadline& a, const Deadline& b) { return a.at() < b.at() ? b : a; }
 
 double answer_seconds(const Instance& instance) {
   return kAnswerSeconds + kAnswerSecondsPerPackage * static_cast<double>(instance.packages.size()) +
@@ -110,21 +121,29 @@ Plan solve(const Instance& instance, const SolveOptions& options) {
   const std::optional<Problem> problem = compile_within(instance, Deadline::after(std::max(0.0, limit - answer_seconds(instance)), start));
   if (!problem) return unknown({"the instance could not even be compiled within the time limit"});
   const double compiled = std::chrono::duration<double>(Deadline::Clock::now() - compiling).count();
-  const double answer = std::max({answer_seconds(instance), kAnswerShareOfCompiling * compiled, kAnswerShareOfLimit * limit});
+  const double read = std::chrono::duration<double>(compiling - start).count();
+  const double printing = std::max(answer_seconds(instance) * kPrintShare, kPrintShareOfReading * read);
+  const double answer = std::max({answer_seconds(instance), kAnswerShareOfCompiling * compiled, kAnswerShareOfLimit * limit,
+                                  printing + answer_seconds(instance)});
   const Deadline deadline = Deadline::after(std::max(0.0, limit - answer), start);
-  const Deadline described = Deadline::after(std::max(0.0, limit - answer * kPrintShare), start);
+  const Deadline described = Deadline::after(std::max(0.0, limit - std::max(answer * kPrintShare, printing)), start);
   const Conflicts conflicts = find_conflicts(*problem, deadline.share(kConflictShare));
   if (!conflicts.reasons.empty()) return infeasible(conflicts.reasons);
   if (std::vector<std::string> short_of = capacity_conflicts(instance); !short_of.empty()) {
     return infeasible(std::move(short_of));
   }
+  // Its share of the limit, or of the time left when reading and compiling took most of that.
   const Deadline heuristic_deadline =
-      options.exact ? deadline.sooner(Deadline::after(limit * kHeuristicShare, start)) : deadline;
+      options.exact ? deadline.sooner(later(Deadline::after(limit * kHeuristicShare, start), deadline.share(kHeuristicShare)))
+                    : deadline;
   const HeuristicResult quick = solve_heuristic(*problem, heuristic_deadline);
   if (options.exact && deadline.seconds_left() >= kMinimumExactSeconds) {
-    return solve_exactly(instance, *problem, options, deadline, described, quick.choice);
+    Plan plan = solve_exactly(instance, *problem, options, deadline, described, quick.choice);
+    if (quick.unchecked && plan.status == PlanStatus::kUnknown) plan.reasons.push_back(kUnchecked);
+    return plan;
   }
   if (quick.choice) return describe(*problem, *quick.choice, PlanStatus::kFeasible, described);
+  if (quick.unchecked) return unknown({kUnchecked});
   if (!options.exact) {
     return unknown({"the heuristic found no valid plan; run the exact engine to prove whether one exists"});
   }

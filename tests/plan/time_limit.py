@@ -10,6 +10,10 @@ plan, the timed run must print one too (optimal or feasible), and it must pass t
 written from the contract (random_instances.py's, with coalitions searched up to the collusion
 level). Exit 1 on any failure.
 
+At size M the same runs again at collusion 2 (`--collusion 2`), where checking a plan and
+describing it search coalitions of two parties — exponential in the worst case, and on the deep
+family's chains of inference the phase most likely to run past a deadline.
+
 usage: time_limit.py MOAT PLAN_BENCH [SIZES]   (SIZES: comma-separated, default S,M)
 """
 import itertools
@@ -66,15 +70,20 @@ def problems_with(instance, plan):
     return found
 
 
+COLLUSION_TWO_SIZES = ("M",)
+
+
 def main():
     moat, bench = sys.argv[1], sys.argv[2]
     sizes = sys.argv[3].split(",") if len(sys.argv) > 3 else ["S", "M"]
     failures = 0
     with tempfile.TemporaryDirectory() as work:
-        for size, family in itertools.product(sizes, FAMILIES):
-            path = f"{work}/{family}-{size}.json"
-            subprocess.run([bench, "--family", family, "--size", size, "--heuristic-only", "--write", path],
-                           check=True, capture_output=True)
+        runs = [(size, family, 1) for size, family in itertools.product(sizes, FAMILIES)]
+        runs += [(size, family, 2) for size, family in itertools.product(sizes, FAMILIES) if size in COLLUSION_TWO_SIZES]
+        for size, family, collusion in runs:
+            path = f"{work}/{family}-{size}-{collusion}.json"
+            subprocess.run([bench, "--family", family, "--size", size, "--collusion", str(collusion), "--write", path,
+                            "--write-only"], check=True, capture_output=True)
             with open(path) as f:
                 instance = json.load(f)
             quick = subprocess.run([moat, "plan", "--instance", path, "--json", "--heuristic"],
@@ -84,7 +93,7 @@ def main():
             run = subprocess.run([moat, "plan", "--instance", path, "--json", "--time-limit", str(LIMIT)],
                                  capture_output=True, text=True)
             elapsed = time.monotonic() - started
-            name = f"{family} {size}"
+            name = f"{family} {size} k={collusion}"
             problems = []
             if run.returncode != 0:
                 problems.append(f"exit {run.returncode}: {run.stderr.strip()}")

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The time limit as a user gets it: `moat plan --instance FILE --json --time-limit T` on every
+# instance family, timed from the process's start to its exit (reading the file, solving,
+# printing and ending the process all count), with the largest process's peak memory. One line
+# per run: family, size, k, limit, wall-clock s, peak MiB, status, cost, bound, gap %, load.
+#
+#   bench/time_limit_sweep.sh                                   # L and XL, limits 1 and 30, k = 1
+#   SIZES=M LIMITS=60 K=2 bench/time_limit_sweep.sh             # a part
+set -u
+build=${BUILD:-build}
+families=${FAMILIES:-modular dense sparse tight multisource deep groups trusted untrusted}
+sizes=${SIZES:-L XL}
+limits=${LIMITS:-1 30}
+k=${K:-1}
+seed=${SEED:-1}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+summary() {  # plan.json
+  python3 -c '
+import json, sys
+p = json.load(open(sys.argv[1]))
+cost, bound = p.get("cost"), p.get("lower_bound")
+gap = "%.3f" % (100 * (cost - bound) / cost) if cost and bound is not None else "-"
+print(p["status"], cost if cost is not None else "-", bound if bound is not None else "-", gap)' "$1"
+}
+
+echo "family size k limit wall_s peak_mib status cost bound gap_pct load1"
+for size in $sizes; do
+  for family in $families; do
+    file="$work/$family-$size.json"
+    "$build/bench/plan_bench" --family "$family" --size "$size" --collusion "$k" --seed "$seed" --write "$file" --write-only >/dev/null
+    for limit in $limits; do
+      load=$(cut -d' ' -f1 /proc/loadavg)
+      /usr/bin/time -o "$work/time" -f '%e %M' "$build/src/cli/moat" plan --instance "$file" --json \
+        --time-limit "$limit" >"$work/plan.json" 2>/dev/null
+      read -r wall kib <"$work/time"
+      echo "$family $size $k $limit $wall $((kib / 1024)) $(summary "$work/plan.json") $load"
+    done
+    rm -f "$file"
+  done
+done
