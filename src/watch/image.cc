@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cmath>
 #include <cstring>
 
 #include "watch/image_hash.h"
@@ -36,8 +37,10 @@ constexpr std::size_t kHashes = kWindows + 1;  // the windows, then the mirrored
 // The edge map: the largest colour gradient of any channel, so that a shift of hue, which can
 // swap which of two regions is lighter, keeps their border; kept small for the check by
 // correlation of the candidate windows the hashes find.
-constexpr int kEdgeSide = 64;
-constexpr int kCheckSide = 32;     // both sides of a check are resampled to this square
+constexpr int kEdgeSide = 96;
+constexpr int kCheckSide = 56;     // both sides of a check are resampled to this square
+constexpr int kShift = 3;          // pixels of the check's size a window may be off either way
+constexpr int kPad = kEdgeSide * kShift / kCheckSide + 2;  // the edge map's margin for the shifts
 constexpr std::size_t kCandidates = 10;
 constexpr std::size_t kEdgeOffset = 1 + kHashes * sizeof(Hash);
 constexpr std::size_t kBytes = kEdgeOffset + kEdgeSide * kEdgeSide;
@@ -111,22 +114,30 @@ cv::Mat edges_of(const Fingerprint& f) {
   return cv::Mat(kEdgeSide, kEdgeSide, CV_8U, const_cast<std::uint8_t*>(f.bits.data() + kEdgeOffset));
 }
 
-// Pearson correlation of the edge maps of `whole` (mirrored or not) and of window `w` of
-// `windows`, both blurred a little so that a misalignment of a pixel or two costs little.
+// The best Pearson correlation of the edge maps of `whole` (mirrored or not) and of window `w`
+// of `windows` over shifts of up to kShift pixels of the check's size either way, both blurred a
+// little: the window grid lines a crop up only to within a few per cent.
 double edge_correlation(const Fingerprint& whole, bool mirrored, const Fingerprint& windows, std::size_t w) {
   const auto& y = kAxisWindows[w / kAxisWindows.size()];
   const auto& x = kAxisWindows[w % kAxisWindows.size()];
-  const auto at = [](double fraction) { return static_cast<int>(fraction * kEdgeSide + 0.5); };
-  const cv::Mat region = edges_of(windows)(cv::Rect(at(x[0]), at(y[0]), at(x[1]), at(y[1])));
+  const double margin = static_cast<double>(kShift) / kCheckSide;  // as a fraction of the window
+  const auto at = [](double fraction) { return static_cast<int>(fraction * kEdgeSide + 0.5) + kPad; };
+  cv::Mat padded;
+  cv::copyMakeBorder(edges_of(windows), padded, kPad, kPad, kPad, kPad, cv::BORDER_CONSTANT, 0);
+  const int left = at(x[0] - margin * x[1]), top = at(y[0] - margin * y[1]);
+  const cv::Mat region = padded(cv::Rect(left, top, at(x[0] + x[1] + margin * x[1]) - left,
+                                         at(y[0] + y[1] + margin * y[1]) - top));
   cv::Mat a, b;
   cv::resize(edges_of(whole), a, cv::Size(kCheckSide, kCheckSide), 0, 0, cv::INTER_AREA);
   if (mirrored) cv::flip(a, a, 1);
-  cv::resize(region, b, cv::Size(kCheckSide, kCheckSide), 0, 0, cv::INTER_AREA);
+  cv::resize(region, b, cv::Size(kCheckSide + 2 * kShift, kCheckSide + 2 * kShift), 0, 0, cv::INTER_AREA);
   cv::GaussianBlur(a, a, cv::Size(3, 3), 0);
   cv::GaussianBlur(b, b, cv::Size(3, 3), 0);
   cv::Mat score;
-  cv::matchTemplate(a, b, score, cv::TM_CCOEFF_NORMED);
-  return std::max(0.0, static_cast<double>(score.at<float>(0, 0)));
+  cv::matchTemplate(b, a, score, cv::TM_CCOEFF_NORMED);
+  double best = 0;
+  cv::minMaxLoc(score, nullptr, &best);
+  return std::max(0.0, best);
 }
 
 Hash hash_at(const Fingerprint& f, std::size_t index) {
@@ -134,9 +145,7 @@ Hash hash_at(const Fingerprint& f, std::size_t index) {
   std::memcpy(&h, f.bits.data() + 1 + index * sizeof(Hash), sizeof h);
   return h;
 }
-
 bool well_formed(const Fingerprint& f) { return f.bits.size() == kBytes && f.bits[0] == kVersion; }
-
 double agreement(Hash a, Hash b) {
   return 1.0 - static_cast<double>(std::popcount(a ^ b)) / kHashBits;
 }
@@ -191,9 +200,10 @@ Result<Fingerprint> fingerprint(std::string_view image) {
 }
 
 // The hashes find the few pairings of views where the pictures line up best (a crop with the
-// window it was cut from, a mirror image with the mirrored whole); the edge maps' correlation at
-// those pairings decides, because hashes of unrelated pictures of one kind (an object on a
-// plain ground) agree too often.
+// window it was cut from, a mirror image with the mirrored whole); at those pairings the
+// similarity is the geometric mean of the hashes' agreement and the edge maps' correlation:
+// either alone lets unrelated pictures of one kind (an object on a plain ground) through too
+// often (measured on bench/watch_bench's corpus, docs/PERFORMANCE.md).
 ImageComparison compare_images(const Fingerprint& first, const Fingerprint& second) {
   if (!well_formed(first) || !well_formed(second)) return {};
   // One order of the two, so that ties among candidates fall the same way either way round.
@@ -211,7 +221,8 @@ ImageComparison compare_images(const Fingerprint& first, const Fingerprint& seco
     const Candidate& c = candidates[i];
     const double correlation = c.whole_is_a ? edge_correlation(a, c.mirrored, b, c.window)
                                             : edge_correlation(b, c.mirrored, a, c.window);
-    if (correlation > best.similarity) best = {correlation, c.mirrored};
+    const double score = std::sqrt(correlation * c.agreement);
+    if (score > best.similarity) best = {score, c.mirrored};
   }
   return best;
 }
