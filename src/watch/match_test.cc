@@ -48,6 +48,10 @@ TEST(Match, FindsMarksHoweverTheyAreDisguised) {
       {"Jiguang smart speaker", "IP08", "pinyin"},
       {"Ji Guang smart speaker", "IP08", "pinyin"},
       {"JÍ GUĀNG speaker", "IP08", "pinyin"},
+      {"ji2 guang1 speaker", "IP08", "pinyin"},
+      {"Ji2Guang1", "IP08", "pinyin"},
+      {"「極光」藍牙音響", "IP08", "Traditional"},
+      {"极 光 音箱", "IP08", "spacing"},
       {"Smart speaker AU 360", "M1", "'AU 360'"},
       {"Smart speaker AU-360", "M1", "exact"},
   };

@@ -135,6 +135,19 @@ bool equal_at(const std::vector<Unit>& text, std::size_t at, const std::vector<U
   return true;
 }
 
+// `text` without the tone numbers of numbered pinyin ("ji2 guang1"): a digit 1 to 5 that ends a
+// run of letters.
+NormalText without_tone_numbers(const NormalText& text) {
+  NormalText out{text.source, {}};
+  const std::vector<Unit>& u = text.units;
+  for (std::size_t i = 0; i < u.size(); ++i) {
+    const bool tone = u[i].original >= U'1' && u[i].original <= U'5' && i > 0 && is_letter(u[i - 1].original) &&
+                      (i + 1 == u.size() || u[i + 1].boundary);
+    if (!tone) out.units.push_back(u[i]);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<Pattern> patterns_of(std::string_view reference_text) {
@@ -152,10 +165,13 @@ std::vector<Pattern> patterns_of(std::string_view reference_text) {
 }
 
 std::optional<TextMatch> find_pattern(const std::vector<Pattern>& patterns, std::string_view shown,
-                                      const NormalText& text, std::string_view field) {
+                                      const NormalText& spelled, std::string_view field) {
   std::optional<TextMatch> best;
   const double field_factor = field == "title" ? 1.0 : kDescription;
+  std::optional<NormalText> toneless;
   for (const Pattern& pattern : patterns) {
+    if (pattern.pinyin && !toneless) toneless = without_tone_numbers(spelled);
+    const NormalText& text = pattern.pinyin ? *toneless : spelled;
     const std::size_t n = pattern.form.units.size();
     for (std::size_t at = 0; n > 0 && at + n <= text.units.size(); ++at) {
       if (!equal_at(text.units, at, pattern.form.units)) continue;
