@@ -7,12 +7,14 @@
 //   watch_bench [--seed 1] [--copies 400] [--unrelated 400] [--check] [--show 10]
 //       --check: exit 1 unless recall and precision reach 95% (the CTest run).
 //       --show N: print up to N misses and false hits with their variation.
+//       --dump DIR: write the reference pictures and those of the listings shown into DIR.
 #include <time.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -38,6 +40,7 @@ struct Options {
   int unrelated = 400;
   int show = 10;
   bool check = false;
+  std::string dump;
 };
 
 Options parse(int argc, char** argv) {
@@ -56,6 +59,7 @@ Options parse(int argc, char** argv) {
     else if (flag == "--unrelated") o.unrelated = std::atoi(next());
     else if (flag == "--show") o.show = std::atoi(next());
     else if (flag == "--check") o.check = true;
+    else if (flag == "--dump") o.dump = next();
     else {
       std::fprintf(stderr, "watch_bench: unknown flag %s\n", flag.c_str());
       std::exit(1);
@@ -71,6 +75,11 @@ watch::Fingerprint must_print(const std::string& bytes) {
     std::exit(2);
   }
   return std::move(f).value();
+}
+
+void dump(const std::string& dir, const std::string& name, const std::string& bytes) {
+  if (dir.empty()) return;
+  std::ofstream(dir + "/" + name, std::ios::binary) << bytes;
 }
 
 struct Tally {
@@ -120,6 +129,7 @@ int main(int argc, char** argv) {
   std::vector<watch::Product> products;
   for (bench::CorpusProduct& p : corpus.products) {
     for (std::size_t i = 0; i < p.image_bytes.size(); ++i) p.product.images[i].fingerprint = must_print(p.image_bytes[i]);
+    for (std::size_t i = 0; i < p.image_bytes.size(); ++i) dump(options.dump, p.product.images[i].id, p.image_bytes[i]);
     products.push_back(p.product);
   }
   if (!watch::text_ready().ok()) {
@@ -164,6 +174,7 @@ int main(int argc, char** argv) {
       ++shown;
       std::printf("%s %s: '%s' (%s%s%s)\n", l.copies.empty() ? "false hit" : "miss", l.listing.id.c_str(),
                   l.listing.title.c_str(), l.variation.c_str(), l.detail.empty() ? "" : ": ", l.detail.c_str());
+      for (std::size_t k = 0; k < l.image_bytes.size(); ++k) dump(options.dump, l.listing.id + "-" + std::to_string(k + 1), l.image_bytes[k]);
       for (const watch::Hit& h : hits) {
         for (const watch::Reason& r : h.reasons) std::printf("    %s %.2f %s\n", std::string(watch::reason_name(r.kind)).c_str(), r.score, r.detail.c_str());
       }

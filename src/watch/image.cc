@@ -22,7 +22,7 @@ namespace {
 
 using Hash = std::uint64_t;
 
-constexpr std::uint8_t kVersion = 2;
+constexpr std::uint8_t kVersion = 3;
 constexpr int kBaseSide = 128;  // the image is first resampled to this square
 constexpr int kHashSide = 32;   // each window is resampled to this square before its DCT
 constexpr int kLowSide = 8;     // the DCT's low frequencies kept: 8 x 8 less the constant term
@@ -43,8 +43,13 @@ constexpr int kShift = 3;          // pixels of the check's size a window may be
 constexpr int kPad = kEdgeSide * kShift / kCheckSide + 2;  // the edge map's margin for the shifts
 constexpr std::size_t kCandidates = 10;
 constexpr std::size_t kEdgeOffset = 1 + kHashes * sizeof(Hash);
-constexpr std::size_t kBytes = kEdgeOffset + kEdgeSide * kEdgeSide;
-constexpr std::string_view kTextPrefix = "phash2:";
+// The picture's aspect (width / height, a float): a window is compared with a whole picture
+// only when the picture's aspect is the window's, within kAspectTolerance (the grid's steps are
+// 5%), since every view is squeezed to a square before it is hashed.
+constexpr std::size_t kAspectOffset = kEdgeOffset + kEdgeSide * kEdgeSide;
+constexpr double kAspectTolerance = 1.12;
+constexpr std::size_t kBytes = kAspectOffset + sizeof(float);
+constexpr std::string_view kTextPrefix = "phash3:";
 
 Hash dct_hash(const cv::Mat& window) {
   cv::Mat small;
@@ -73,7 +78,7 @@ cv::Rect window_rect(const std::array<double, 2>& x, const std::array<double, 2>
   return {at(x[0]), at(y[0]), at(x[1]), at(y[1])};
 }
 
-std::vector<std::uint8_t> hashes_of(const cv::Mat& base, const cv::Mat& edges) {
+std::vector<std::uint8_t> hashes_of(const cv::Mat& base, const cv::Mat& edges, float aspect) {
   std::vector<std::uint8_t> bits(kBytes, 0);
   bits[0] = kVersion;
   std::size_t offset = 1;
@@ -88,6 +93,7 @@ std::vector<std::uint8_t> hashes_of(const cv::Mat& base, const cv::Mat& edges) {
   cv::flip(base, mirrored, 1);
   put(dct_hash(mirrored));
   std::memcpy(bits.data() + kEdgeOffset, edges.data, kEdgeSide * kEdgeSide);
+  std::memcpy(bits.data() + kAspectOffset, &aspect, sizeof aspect);
   return bits;
 }
 
@@ -145,7 +151,12 @@ Hash hash_at(const Fingerprint& f, std::size_t index) {
   std::memcpy(&h, f.bits.data() + 1 + index * sizeof(Hash), sizeof h);
   return h;
 }
-bool well_formed(const Fingerprint& f) { return f.bits.size() == kBytes && f.bits[0] == kVersion; }
+bool well_formed(const Fingerprint& f) {
+  if (f.bits.size() != kBytes || f.bits[0] != kVersion) return false;
+  float aspect = 0;
+  std::memcpy(&aspect, f.bits.data() + kAspectOffset, sizeof aspect);
+  return std::isfinite(aspect) && aspect > 0;
+}
 double agreement(Hash a, Hash b) {
   return 1.0 - static_cast<double>(std::popcount(a ^ b)) / kHashBits;
 }
@@ -157,12 +168,28 @@ struct Candidate {
   std::size_t window = 0;
 };
 
-// Every pairing of one fingerprint's full view (or its mirror) with a window of the other, by
-// the agreement of their hashes.
+double aspect_of(const Fingerprint& f) {
+  float aspect = 0;
+  std::memcpy(&aspect, f.bits.data() + kAspectOffset, sizeof aspect);
+  return static_cast<double>(aspect);
+}
+
+// Whether window `w` of a picture of aspect `windows_aspect` has the shape of a picture of
+// aspect `whole_aspect`.
+bool same_shape(double whole_aspect, double windows_aspect, std::size_t w) {
+  const auto& y = kAxisWindows[w / kAxisWindows.size()];
+  const auto& x = kAxisWindows[w % kAxisWindows.size()];
+  const double ratio = whole_aspect / (windows_aspect * x[1] / y[1]);
+  return ratio <= kAspectTolerance && ratio >= 1 / kAspectTolerance;
+}
+
+// Every pairing of one fingerprint's full view (or its mirror) with a window of the other of the
+// same shape, by the agreement of their hashes.
 void add_candidates(const Fingerprint& whole, const Fingerprint& windows, bool whole_is_a, std::vector<Candidate>& out) {
   const Hash straight = hash_at(whole, 0);
   const Hash mirrored = hash_at(whole, kWindows);
   for (std::size_t w = 0; w < kWindows; ++w) {
+    if (!same_shape(aspect_of(whole), aspect_of(windows), w)) continue;
     const Hash window = hash_at(windows, w);
     out.push_back({agreement(straight, window), whole_is_a, false, w});
     out.push_back({agreement(mirrored, window), whole_is_a, true, w});
@@ -196,7 +223,8 @@ Result<Fingerprint> fingerprint(std::string_view image) {
   cv::split(hsv, planes);
   for (cv::Mat& plane : planes) plane.convertTo(plane, CV_32F);
   const cv::Mat value = planes[2];
-  return Fingerprint{hashes_of(value, edge_map({planes[1], planes[2]}))};
+  const auto aspect = static_cast<float>(decoded.cols) / static_cast<float>(decoded.rows);
+  return Fingerprint{hashes_of(value, edge_map({planes[1], planes[2]}), aspect)};
 }
 
 // The hashes find the few pairings of views where the pictures line up best (a crop with the
@@ -214,10 +242,11 @@ ImageComparison compare_images(const Fingerprint& first, const Fingerprint& seco
   candidates.reserve(4 * kWindows);
   add_candidates(a, b, true, candidates);
   add_candidates(b, a, false, candidates);
-  std::partial_sort(candidates.begin(), candidates.begin() + kCandidates, candidates.end(),
+  const std::size_t checked = std::min(kCandidates, candidates.size());
+  std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(checked), candidates.end(),
                     [](const Candidate& x, const Candidate& y) { return x.agreement > y.agreement; });
   ImageComparison best;
-  for (std::size_t i = 0; i < kCandidates; ++i) {
+  for (std::size_t i = 0; i < checked; ++i) {
     const Candidate& c = candidates[i];
     const double correlation = c.whole_is_a ? edge_correlation(a, c.mirrored, b, c.window)
                                             : edge_correlation(b, c.mirrored, a, c.window);
