@@ -29,17 +29,26 @@ constexpr int kLowSide = 8;     // the DCT's low frequencies kept: 8 x 8 less th
 constexpr int kHashBits = kLowSide * kLowSide - 1;
 // The windows along each axis, as (start, length) fractions of the side: the whole, and crops
 // keeping 95% at either end and 90%, 85% and 80% at the start, the middle and the end.
-constexpr std::array<std::array<double, 2>, 12> kAxisWindows = {{
-    {0.0, 1.0}, {0.0, 0.95}, {0.05, 0.95}, {0.0, 0.9}, {0.05, 0.9}, {0.1, 0.9}, {0.0, 0.85},
-    {0.075, 0.85}, {0.15, 0.85}, {0.0, 0.8}, {0.1, 0.8}, {0.2, 0.8}}};
+constexpr std::array<std::array<double, 2>, 12> kAxisWindows = {{{0.0, 1.0},
+                                                                 {0.0, 0.95},
+                                                                 {0.05, 0.95},
+                                                                 {0.0, 0.9},
+                                                                 {0.05, 0.9},
+                                                                 {0.1, 0.9},
+                                                                 {0.0, 0.85},
+                                                                 {0.075, 0.85},
+                                                                 {0.15, 0.85},
+                                                                 {0.0, 0.8},
+                                                                 {0.1, 0.8},
+                                                                 {0.2, 0.8}}};
 constexpr std::size_t kWindows = kAxisWindows.size() * kAxisWindows.size();
 constexpr std::size_t kHashes = kWindows + 1;  // the windows, then the mirrored whole
 // The edge map: the largest colour gradient of any channel, so that a shift of hue, which can
 // swap which of two regions is lighter, keeps their border; kept small for the check by
 // correlation of the candidate windows the hashes find.
 constexpr int kEdgeSide = 96;
-constexpr int kCheckSide = 56;     // both sides of a check are resampled to this square
-constexpr int kShift = 3;          // pixels of the check's size a window may be off either way
+constexpr int kCheckSide = 56;  // both sides of a check are resampled to this square
+constexpr int kShift = 3;       // pixels of the check's size a window may be off either way
 constexpr int kPad = kEdgeSide * kShift / kCheckSide + 2;  // the edge map's margin for the shifts
 constexpr std::size_t kCandidates = 10;
 constexpr std::size_t kEdgeOffset = 1 + kHashes * sizeof(Hash);
@@ -131,8 +140,8 @@ double edge_correlation(const Fingerprint& whole, bool mirrored, const Fingerpri
   cv::Mat padded;
   cv::copyMakeBorder(edges_of(windows), padded, kPad, kPad, kPad, kPad, cv::BORDER_CONSTANT, 0);
   const int left = at(x[0] - margin * x[1]), top = at(y[0] - margin * y[1]);
-  const cv::Mat region = padded(cv::Rect(left, top, at(x[0] + x[1] + margin * x[1]) - left,
-                                         at(y[0] + y[1] + margin * y[1]) - top));
+  const cv::Mat region = padded(
+      cv::Rect(left, top, at(x[0] + x[1] + margin * x[1]) - left, at(y[0] + y[1] + margin * y[1]) - top));
   cv::Mat a, b;
   cv::resize(edges_of(whole), a, cv::Size(kCheckSide, kCheckSide), 0, 0, cv::INTER_AREA);
   if (mirrored) cv::flip(a, a, 1);
@@ -185,7 +194,8 @@ bool same_shape(double whole_aspect, double windows_aspect, std::size_t w) {
 
 // Every pairing of one fingerprint's full view (or its mirror) with a window of the other of the
 // same shape, by the agreement of their hashes.
-void add_candidates(const Fingerprint& whole, const Fingerprint& windows, bool whole_is_a, std::vector<Candidate>& out) {
+void add_candidates(const Fingerprint& whole, const Fingerprint& windows, bool whole_is_a,
+                    std::vector<Candidate>& out) {
   const Hash straight = hash_at(whole, 0);
   const Hash mirrored = hash_at(whole, kWindows);
   for (std::size_t w = 0; w < kWindows; ++w) {
@@ -214,7 +224,8 @@ Result<Fingerprint> fingerprint(std::string_view image) {
     return input_error("", std::string("the image cannot be decoded: ") + e.what());
   }
   if (decoded.empty()) {
-    return input_error("", "not a decodable image (JPEG, PNG, WebP, BMP or TIFF expected), or its data is damaged");
+    return input_error(
+        "", "not a decodable image (JPEG, PNG, WebP, BMP or TIFF expected), or its data is damaged");
   }
   cv::Mat small, hsv;
   cv::resize(decoded, small, cv::Size(kBaseSide, kBaseSide), 0, 0, cv::INTER_AREA);
@@ -243,7 +254,8 @@ ImageComparison compare_images(const Fingerprint& first, const Fingerprint& seco
   add_candidates(a, b, true, candidates);
   add_candidates(b, a, false, candidates);
   const std::size_t checked = std::min(kCandidates, candidates.size());
-  std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(checked), candidates.end(),
+  std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(checked),
+                    candidates.end(),
                     [](const Candidate& x, const Candidate& y) { return x.agreement > y.agreement; });
   ImageComparison best;
   for (std::size_t i = 0; i < checked; ++i) {
@@ -256,7 +268,9 @@ ImageComparison compare_images(const Fingerprint& first, const Fingerprint& seco
   return best;
 }
 
-double similarity(const Fingerprint& a, const Fingerprint& b) { return compare_images(a, b).similarity; }
+double similarity(const Fingerprint& a, const Fingerprint& b) {
+  return compare_images(a, b).similarity;
+}
 
 std::string to_text(const Fingerprint& fingerprint) {
   static constexpr char kDigits[] = "0123456789abcdef";
@@ -270,7 +284,8 @@ std::string to_text(const Fingerprint& fingerprint) {
 
 Result<Fingerprint> from_text(std::string_view text) {
   if (text.substr(0, kTextPrefix.size()) != kTextPrefix) {
-    return input_error("", "not an image fingerprint: it does not start with '" + std::string(kTextPrefix) + "'");
+    return input_error("",
+                       "not an image fingerprint: it does not start with '" + std::string(kTextPrefix) + "'");
   }
   const std::string_view hex = text.substr(kTextPrefix.size());
   if (hex.size() != kBytes * 2) {
@@ -281,7 +296,8 @@ Result<Fingerprint> from_text(std::string_view text) {
   for (std::size_t i = 0; i < hex.size(); i += 2) {
     const int high = hex_value(hex[i]);
     const int low = hex_value(hex[i + 1]);
-    if (high < 0 || low < 0) return input_error("", "image fingerprint has a non-hex digit at " + std::to_string(i));
+    if (high < 0 || low < 0)
+      return input_error("", "image fingerprint has a non-hex digit at " + std::to_string(i));
     out.bits.push_back(static_cast<std::uint8_t>(high * 16 + low));
   }
   if (!well_formed(out)) return input_error("", "image fingerprint of an unknown version");
