@@ -45,6 +45,10 @@ TEST(Match, FindsMarksHoweverTheyAreDisguised) {
       {"ji2 guang1 speaker", "IP08", "pinyin"},        {"Ji2Guang1", "IP08", "pinyin"},
       {"「極光」藍牙音響", "IP08", "Traditional"},     {"极 光 音箱", "IP08", "spacing"},
       {"Smart speaker AU 360", "M1", "'AU 360'"},      {"Smart speaker AU-360", "M1", "exact"},
+      {"极光AURORA音箱", "IP07", "exact"},
+      {"AURORA2 speaker", "IP07", "exact"},
+      {"SmartAurora speaker", "IP07", "case"},
+      {"Auroraspeaker", "IP07", "runs into a longer word"},
   };
   for (const Case& c : cases) {
     const std::optional<Reason> r = reason_for(listing(c.title), c.reference);
