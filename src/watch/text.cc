@@ -215,6 +215,8 @@ char32_t simplified(char32_t code) {
   if (found != cache.end()) return found->second;
   std::string utf8;
   append_utf8(utf8, code);
+  static std::mutex opencc_mutex;  // OpenCC does not promise that one converter serves threads at once
+  const std::lock_guard lock(opencc_mutex);
   char* converted = opencc_convert_utf8(opencc_handle(), utf8.data(), utf8.size());
   const std::vector<SourceCharacter> out = characters(converted == nullptr ? utf8 : converted);
   if (converted != nullptr) opencc_convert_utf8_free(converted);
