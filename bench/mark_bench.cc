@@ -32,6 +32,7 @@
 
 #include "mark/code.h"
 #include "mark/gerber_nets.h"
+#include "core/memory.h"
 #include "mark/mark.h"
 #include "mark/mark_testing.h"
 #include "mark/prf.h"
@@ -356,6 +357,7 @@ int nets(const Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  moat::keep_freed_memory();  // as moat does
   const Options o = parse(argc, argv);
   if (o.mode == "collusion") return collusion(o);
   if (o.mode == "false") return false_attribution(o);
