@@ -129,10 +129,20 @@ cv::Mat edges_of(const Fingerprint& f) {
   return cv::Mat(kEdgeSide, kEdgeSide, CV_8U, const_cast<std::uint8_t*>(f.bits.data() + kEdgeOffset));
 }
 
-// The best Pearson correlation of the edge maps of `whole` (mirrored or not) and of window `w`
-// of `windows` over shifts of up to kShift pixels of the check's size either way, both blurred a
-// little: the window grid lines a crop up only to within a few per cent.
-double edge_correlation(const Fingerprint& whole, bool mirrored, const Fingerprint& windows, std::size_t w) {
+// A whole picture's edge map (mirrored or not) as the check compares it: resampled to
+// kCheckSide and blurred a little, so that a misalignment of a pixel or two costs little.
+cv::Mat whole_view(const Fingerprint& whole, bool mirrored) {
+  cv::Mat view;
+  cv::resize(edges_of(whole), view, cv::Size(kCheckSide, kCheckSide), 0, 0, cv::INTER_AREA);
+  if (mirrored) cv::flip(view, view, 1);
+  cv::GaussianBlur(view, view, cv::Size(3, 3), 0);
+  return view;
+}
+
+// The best Pearson correlation of a whole picture's view and window `w` of `windows` over shifts
+// of up to kShift pixels of the check's size either way: the window grid lines a crop up only
+// to within a few per cent.
+double edge_correlation(const cv::Mat& view, const Fingerprint& windows, std::size_t w) {
   const auto& y = kAxisWindows[w / kAxisWindows.size()];
   const auto& x = kAxisWindows[w % kAxisWindows.size()];
   const double margin = static_cast<double>(kShift) / kCheckSide;  // as a fraction of the window
@@ -142,14 +152,11 @@ double edge_correlation(const Fingerprint& whole, bool mirrored, const Fingerpri
   const int left = at(x[0] - margin * x[1]), top = at(y[0] - margin * y[1]);
   const cv::Mat region = padded(
       cv::Rect(left, top, at(x[0] + x[1] + margin * x[1]) - left, at(y[0] + y[1] + margin * y[1]) - top));
-  cv::Mat a, b;
-  cv::resize(edges_of(whole), a, cv::Size(kCheckSide, kCheckSide), 0, 0, cv::INTER_AREA);
-  if (mirrored) cv::flip(a, a, 1);
-  cv::resize(region, b, cv::Size(kCheckSide + 2 * kShift, kCheckSide + 2 * kShift), 0, 0, cv::INTER_AREA);
-  cv::GaussianBlur(a, a, cv::Size(3, 3), 0);
-  cv::GaussianBlur(b, b, cv::Size(3, 3), 0);
+  cv::Mat window;
+  cv::resize(region, window, cv::Size(kCheckSide + 2 * kShift, kCheckSide + 2 * kShift), 0, 0, cv::INTER_AREA);
+  cv::GaussianBlur(window, window, cv::Size(3, 3), 0);
   cv::Mat score;
-  cv::matchTemplate(b, a, score, cv::TM_CCOEFF_NORMED);
+  cv::matchTemplate(window, view, score, cv::TM_CCOEFF_NORMED);
   double best = 0;
   cv::minMaxLoc(score, nullptr, &best);
   return std::max(0.0, best);
@@ -258,10 +265,12 @@ ImageComparison compare_images(const Fingerprint& first, const Fingerprint& seco
                     candidates.end(),
                     [](const Candidate& x, const Candidate& y) { return x.agreement > y.agreement; });
   ImageComparison best;
+  std::array<cv::Mat, 4> views;  // a, a mirrored, b, b mirrored: each made when first needed
   for (std::size_t i = 0; i < checked; ++i) {
     const Candidate& c = candidates[i];
-    const double correlation = c.whole_is_a ? edge_correlation(a, c.mirrored, b, c.window)
-                                            : edge_correlation(b, c.mirrored, a, c.window);
+    cv::Mat& view = views[(c.whole_is_a ? 0u : 2u) + (c.mirrored ? 1u : 0u)];
+    if (view.empty()) view = whole_view(c.whole_is_a ? a : b, c.mirrored);
+    const double correlation = edge_correlation(view, c.whole_is_a ? b : a, c.window);
     const double score = std::sqrt(correlation * c.agreement);
     if (score > best.similarity) best = {score, c.mirrored};
   }
