@@ -29,6 +29,12 @@ std::string normalise(std::string_view text);
 // "motekeji"); other characters pass through normalise().
 std::string pinyin(std::string_view text);
 
+// Whether the text data the engine reads from the system at first use is there (OpenCC's
+// Traditional-to-Simplified tables, Debian package libopencc-data); kInternal naming the missing
+// file when not. normalise(), pinyin() and match() throw std::runtime_error with the same message
+// when it is missing, so an adapter checks this once at start.
+Status text_ready();
+
 // ---- Images --------------------------------------------------------------------------------
 
 // A perceptual fingerprint of one image: fixed size, comparable with similarity().
@@ -36,8 +42,8 @@ struct Fingerprint {
   std::vector<std::uint8_t> bits;  // opaque to callers
 };
 
-// Decodes `image` (JPEG, PNG, WebP, BMP, GIF's first frame) and fingerprints it. Fails (kInput)
-// on bytes that are not a decodable image, saying why.
+// Decodes `image` (JPEG, PNG, WebP, BMP, TIFF; not GIF, which Debian 12's OpenCV does not read)
+// and fingerprints it. Fails (kInput) on bytes that are not a decodable image, saying why.
 Result<Fingerprint> fingerprint(std::string_view image);
 
 // 0 (unrelated) .. 1 (the same picture), symmetric; robust to mirroring (either image may be

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <gtest/gtest.h>
+
+#include "watch/watch.h"
+
+namespace moat::watch {
+namespace {
+
+Product aurora() {
+  Product p;
+  p.id = "aurora";
+  p.marks = {{"IP07", "AURORA"}, {"IP08", "极光"}};
+  p.models = {{"M1", "AU-360"}};
+  p.price_floor = 40.0;
+  return p;
+}
+
+Listing listing(std::string title, std::string description = "", std::optional<double> price = std::nullopt) {
+  return {"L1", std::move(title), std::move(description), price, {}};
+}
+
+std::optional<Reason> reason_for(const Listing& l, std::string_view reference) {
+  const std::vector<Hit> hits = match(l, {aurora()});
+  if (hits.empty()) return std::nullopt;
+  for (const Reason& r : hits.front().reasons) {
+    if (r.reference == reference) return r;
+  }
+  return std::nullopt;
+}
+
+struct Case {
+  std::string title;
+  std::string reference;
+  std::string how;  // a word the detail must hold
+};
+
+TEST(Match, FindsMarksHoweverTheyAreDisguised) {
+  const std::vector<Case> cases = {
+      {"AURORA smart speaker", "IP07", "exact"},       {"Aurora smart speaker", "IP07", "case"},
+      {"ＡＵＲＯＲＡ 智能音箱", "IP07", "full-width"}, {"AUR0RA smart speaker", "IP07", "homoglyph"},
+      {"Аurora smart speaker", "IP07", "homoglyph"},   {"A U R O R A smart speaker", "IP07", "spacing"},
+      {"A.U.R.O.R.A speaker", "IP07", "spacing"},      {"極光 智能音箱", "IP08", "Traditional"},
+      {"极光智能音箱 360度", "IP08", "exact"},         {"Jiguang smart speaker", "IP08", "pinyin"},
+      {"Ji Guang smart speaker", "IP08", "pinyin"},    {"JÍ GUĀNG speaker", "IP08", "pinyin"},
+      {"ji2 guang1 speaker", "IP08", "pinyin"},        {"Ji2Guang1", "IP08", "pinyin"},
+      {"「極光」藍牙音響", "IP08", "Traditional"},     {"极 光 音箱", "IP08", "spacing"},
+      {"Smart speaker AU 360", "M1", "'AU 360'"},      {"Smart speaker AU-360", "M1", "exact"},
+      {"极光AURORA音箱", "IP07", "exact"},
+      {"AURORA2 speaker", "IP07", "exact"},
+      {"SmartAurora speaker", "IP07", "case"},
+      {"Auroraspeaker", "IP07", "runs into a longer word"},
+  };
+  for (const Case& c : cases) {
+    const std::optional<Reason> r = reason_for(listing(c.title), c.reference);
+    ASSERT_TRUE(r) << c.title;
+    EXPECT_NE(r->detail.find(c.how), std::string::npos) << c.title << ": " << r->detail;
+    EXPECT_GT(r->score, 0.5) << c.title;
+    EXPECT_LE(r->score, 1.0) << c.title;
+  }
+}
+
+TEST(Match, ScoresAnExactMarkAboveADisguisedOne) {
+  const double exact = reason_for(listing("AURORA speaker"), "IP07")->score;
+  const double homoglyph = reason_for(listing("AUR0RA speaker"), "IP07")->score;
+  const double spaced = reason_for(listing("A U R 0 R A speaker"), "IP07")->score;
+  EXPECT_GT(exact, homoglyph);
+  EXPECT_GT(homoglyph, spaced);
+}
+
+TEST(Match, DoesNotFindAShortMarkInsideOtherWords) {
+  Product p;
+  p.id = "mt";
+  p.marks = {{"T1", "MT"}};
+  EXPECT_TRUE(match(listing("smart team bluetooth"), {p}).empty());
+  EXPECT_TRUE(match(listing("Summit speaker"), {p}).empty());
+  EXPECT_TRUE(match(listing("M T speaker"), {p}).empty());
+  EXPECT_FALSE(match(listing("MT speaker"), {p}).empty());
+  EXPECT_FALSE(match(listing("speaker (MT)"), {p}).empty());
+}
+
+TEST(Match, DoesNotFindUnrelatedListings) {
+  EXPECT_TRUE(match(listing("Bluetooth speaker waterproof", "激光 投影仪"), {aurora()}).empty());
+  EXPECT_TRUE(match(listing("Aurore lamp"), {aurora()}).empty());
+  EXPECT_TRUE(match(listing("AU-3600 adapter"), {aurora()}).empty());
+}
+
+TEST(Match, KeepsAMarkInsideAWordBelowAHitUnlessThePriceIsLow) {
+  EXPECT_TRUE(match(listing("Borealisaurora lamp"), {aurora()}).empty());
+  const std::vector<Hit> hits = match(listing("Borealisaurora lamp", "", 10.0), {aurora()});
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].reasons.size(), 2u);
+}
+
+TEST(Match, APriceAloneIsNotAHit) {
+  EXPECT_TRUE(match(listing("Bluetooth speaker", "", 1.0), {aurora()}).empty());
+}
+
+TEST(Match, ALowPriceStrengthensAMark) {
+  const std::vector<Hit> plain = match(listing("AUR0RA speaker", "", 50.0), {aurora()});
+  const std::vector<Hit> cheap = match(listing("AUR0RA speaker", "", 12.0), {aurora()});
+  ASSERT_EQ(plain.size(), 1u);
+  ASSERT_EQ(cheap.size(), 1u);
+  EXPECT_GT(cheap[0].score, plain[0].score);
+  EXPECT_EQ(cheap[0].reasons.back().kind, ReasonKind::kPrice);
+  EXPECT_NE(cheap[0].reasons.back().detail.find("70% below"), std::string::npos)
+      << cheap[0].reasons.back().detail;
+}
+
+TEST(Match, FindsAMarkInTheDescriptionWithALowerScore) {
+  const double title = reason_for(listing("AURORA speaker"), "IP07")->score;
+  const std::optional<Reason> description = reason_for(listing("speaker", "compatible with AURORA"), "IP07");
+  ASSERT_TRUE(description);
+  EXPECT_LT(description->score, title);
+  EXPECT_NE(description->detail.find("in description"), std::string::npos);
+}
+
+TEST(Match, NamesReasonKinds) {
+  EXPECT_EQ(reason_name(ReasonKind::kMark), "mark");
+  EXPECT_EQ(reason_name(ReasonKind::kModel), "model");
+  EXPECT_EQ(reason_name(ReasonKind::kImage), "image");
+  EXPECT_EQ(reason_name(ReasonKind::kPrice), "price");
+}
+
+}  // namespace
+}  // namespace moat::watch
