@@ -1051,6 +1051,81 @@ std::string unaccounted_cleared(const Facts& facts, std::string_view subject, st
   return "no reconciliation of " + std::string(product) + " at " + supplier_label(facts, supplier) + " remains";
 }
 
+// ---- Counterfeits and takedowns -----------------------------------------------------------------
+
+std::string holders_text(const CounterfeitFacts& c) {
+  std::vector<std::string> out;
+  for (const CounterfeitHolder& h : c.holders) {
+    out.push_back(h.supplier + (h.city.empty() ? "" : " (" + h.city + ")") + ": " + join(h.secrets, ", "));
+  }
+  return listing(out);
+}
+
+std::vector<Raised> counterfeit_traced(const Facts& facts, const RuleSetting& setting) {
+  std::vector<Raised> raised;
+  for (const CounterfeitFacts& c : facts.counterfeits) {
+    for (const CounterfeitHolder& h : c.holders) {
+      if (!h.in_seller_city && h.unpublished_held.empty()) continue;
+      std::vector<std::string> links;
+      if (h.in_seller_city) links.push_back("the seller is in " + h.city + ", where it works");
+      if (!h.unpublished_held.empty()) {
+        links.push_back("the listing's images show " + join(h.unpublished_held, ", ") + ", not yet public, which it held");
+      }
+      raised.push_back(flag(setting, supplier_subject(h.supplier), "hit/" + c.hit,
+                            "Confirmed counterfeit " + c.hit + " on " + c.platform + " copies " + join(h.secrets, ", ") +
+                                " of " + c.product + ", held by " + supplier_label(facts, h.supplier) + ": " +
+                                join(links, "; ") + ".",
+                            {{"hit", c.hit},
+                             {"listing", c.listing + " " + c.url},
+                             {"seller", c.seller.empty() ? "unknown" : c.seller},
+                             {"seller location", c.seller_location.empty() ? "unknown" : c.seller_location},
+                             {"supplier", supplier_label(facts, h.supplier)},
+                             {"supplier city", h.city.empty() ? "unknown" : h.city},
+                             {"secrets it held", listing(h.secrets)},
+                             {"still secret, shown", listing(h.unpublished_held)},
+                             {"who held the copied secrets", holders_text(c)}}));
+    }
+  }
+  return raised;
+}
+
+std::vector<Raised> complaint_relisted(const Facts& facts, const RuleSetting& setting) {
+  std::vector<Raised> raised;
+  for (const ComplaintFacts& c : facts.complaints) {
+    if (c.status != "relisted" || !c.relisted) continue;
+    const std::string on = c.relisted->to_string();
+    raised.push_back(flag(setting, "complaint/" + c.id, "relisted:" + on,
+                          "A listing of complaint " + c.id + " on " + c.platform + " was relisted on " + on +
+                              ": file again, and ask the platform to act against the seller as a repeat infringer.",
+                          {{"complaint", c.id},
+                           {"platform", c.platform},
+                           {"hits", listing(c.hits)},
+                           {"filed on", c.filed ? c.filed->to_string() : "unknown"},
+                           {"relisted on", on}}));
+  }
+  return raised;
+}
+
+std::vector<Raised> complaint_unanswered(const Facts& facts, const RuleSetting& setting) {
+  std::vector<Raised> raised;
+  const double days = setting.threshold("days");
+  for (const ComplaintFacts& c : facts.complaints) {
+    if (c.status != "filed" || !c.filed) continue;
+    const Date due = add_days(*c.filed, days);
+    if (due >= facts.today) continue;
+    raised.push_back(flag(setting, "complaint/" + c.id, "filed:" + c.filed->to_string(),
+                          "Complaint " + c.id + " to " + c.platform + " was filed on " + c.filed->to_string() +
+                              " and has had no answer in " + number(days) + " days: follow it up.",
+                          {{"complaint", c.id},
+                           {"platform", c.platform},
+                           {"hits", listing(c.hits)},
+                           {"filed on", c.filed->to_string()},
+                           {"answer expected by", due.to_string()},
+                           {"checked on", facts.today.to_string()}}));
+  }
+  return raised;
+}
+
 // ---- Releases --------------------------------------------------------------------------------
 
 std::vector<Raised> release_not_returned(const Facts& facts, const RuleSetting& setting) {
@@ -1117,6 +1192,11 @@ const Rule kRules[] = {
      Severity::kHigh, {}, confidentiality_missing, confidentiality_cleared},
     {"access-control-unverified", "Own facility's access control not verified by a recent audit", Severity::kHigh, {},
      access_control_unverified, access_control_cleared},
+    {"counterfeit-traced", "Confirmed counterfeit points back to a supplier that held what it copies",
+     Severity::kCritical, {}, counterfeit_traced},
+    {"complaint-relisted", "A listing taken down after a complaint is back", Severity::kHigh, {}, complaint_relisted},
+    {"complaint-unanswered", "Takedown complaint unanswered past the expected time", Severity::kMedium,
+     {{"days", 14}}, complaint_unanswered},
 };
 
 // ---- Settings --------------------------------------------------------------------------------
