@@ -64,7 +64,7 @@ Result<std::vector<IncomingReference>> read_reference_images(const ReferenceInpu
     }
     const std::string_view media_type = watch_internal::image_media_type(*bytes);
     if (media_type.empty()) {
-      problems.push_back({path.string(), "not an image (JPEG, PNG, WebP, GIF or BMP)"});
+      problems.push_back({path.string(), "not an image (JPEG, PNG, WebP, BMP or TIFF)"});
       continue;
     }
     Result<watch::Fingerprint> fingerprint = watch_internal::image_fingerprint(*bytes, path.string());

@@ -294,7 +294,7 @@ Result<std::vector<IncomingListing>> with_images(std::vector<Draft> drafts, cons
       }
       const std::string_view media_type = watch_internal::image_media_type(*bytes);
       if (media_type.empty()) {
-        problems.push_back({where, "'" + cut_short(names[i]) + "' is not an image (JPEG, PNG, WebP, GIF or BMP)"});
+        problems.push_back({where, "'" + cut_short(names[i]) + "' is not an image (JPEG, PNG, WebP, BMP or TIFF)"});
         continue;
       }
       Result<watch::Fingerprint> fingerprint = watch_internal::image_fingerprint(*bytes, where);

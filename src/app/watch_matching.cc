@@ -84,7 +84,9 @@ std::string_view image_media_type(std::string_view b) {
   if (b.size() >= 3 && b.substr(0, 3) == "\xFF\xD8\xFF") return "image/jpeg";
   if (b.size() >= 8 && b.substr(0, 8) == "\x89PNG\r\n\x1A\n") return "image/png";
   if (b.size() >= 12 && b.substr(0, 4) == "RIFF" && b.substr(8, 4) == "WEBP") return "image/webp";
-  if (b.size() >= 6 && (b.substr(0, 6) == "GIF87a" || b.substr(0, 6) == "GIF89a")) return "image/gif";
+  if (b.size() >= 4 && (b.substr(0, 4) == std::string_view("II*\0", 4) || b.substr(0, 4) == std::string_view("MM\0*", 4))) {
+    return "image/tiff";
+  }
   if (b.size() >= 2 && b.substr(0, 2) == "BM") return "image/bmp";
   return {};
 }
@@ -134,6 +136,7 @@ Result<std::map<std::string, RightView>> right_views(Workspace& workspace, Date 
 }
 
 Result<MatchContext> match_context(Workspace& workspace, Date today) {
+  MOAT_CHECK(watch::text_ready());
   std::vector<store::Record> products, rights, references;
   MOAT_CHECK(read_tables(workspace.store(),
                          {{"products", &products}, {"ip_rights", &rights}, {"watch_references", &references}}));

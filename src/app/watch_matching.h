@@ -25,7 +25,8 @@ namespace moat::app::watch_internal {
 
 const store::Table& table(std::string_view name);  // one of the watch tables
 
-// "image/jpeg", "image/png", "image/webp", "image/gif", "image/bmp"; empty for anything else.
+// "image/jpeg", "image/png", "image/webp", "image/bmp", "image/tiff" (what the engine decodes);
+// empty for anything else.
 std::string_view image_media_type(std::string_view bytes);
 
 // Decodes and fingerprints an image; kInput at `where` saying why it is not a usable image.

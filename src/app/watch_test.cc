@@ -140,7 +140,9 @@ TEST_P(WatchTest, PendingMarkIsNotUsableOnAlibabasPlatforms) {
       EXPECT_FALSE(r.usable);
       EXPECT_NE(r.why.find("pending"), std::string::npos) << r.why;
     }
-    if (r.right.jurisdiction != "CN") EXPECT_FALSE(r.usable) << r.right.id;
+    if (r.right.jurisdiction != "CN") {
+      EXPECT_FALSE(r.usable) << r.right.id;
+    }
   }
 }
 

@@ -137,6 +137,7 @@ Result<std::vector<flags::CounterfeitFacts>> counterfeit_facts(Workspace& worksp
   std::map<std::string, std::optional<ExposureReport>> exposures;
   for (const json& hit : t.hits) {
     if (text(hit, "status") != "confirmed") continue;
+    MOAT_CHECK(watch::text_ready());
     const json* listing = find_by_id(t.listings, text(hit, "listing"));
     if (!listing) continue;
     const std::string product = text(hit, "product");
