@@ -19,6 +19,7 @@ Reply image_reply(std::string content) {
                        : head.starts_with("\xFF\xD8\xFF") ? "image/jpeg"
                        : head.starts_with("RIFF") ? "image/webp"
                        : head.starts_with("BM") ? "image/bmp"
+                       : head.starts_with("II*") || head.starts_with("MM") ? "image/tiff"
                                                 : "application/octet-stream";
   reply.raw = std::move(content);
   reply.headers.emplace_back("Cache-Control", "private, max-age=3600");
