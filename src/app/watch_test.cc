@@ -148,29 +148,29 @@ TEST_P(WatchTest, PendingMarkIsNotUsableOnAlibabasPlatforms) {
 
 TEST_P(WatchTest, MalformedFilesAreRefusedAtTheirPlaceAndChangeNothing) {
   expect_refused("bad.csv", std::string(kHeader) + "shopee,https://x.example/1,1,AURORA,,,,,,,,,,\n", "bad.csv:2:1");
-  expect_refused("bad.csv", "platform,url,title,colour\ntaobao,https://x.example/1,AURORA,red\n", "bad.csv:1:16");
+  expect_refused("bad.csv", "platform,url,title,colour\ntaobao,https://x.example/1,AURORA,red\n", "bad.csv:1:20");
   expect_refused("bad.csv", "platform,url\ntaobao,https://x.example/1\n", "bad.csv:1:1");
   expect_refused("bad.csv", "platform,url,title,price,currency\ntaobao,https://x.example/1,AURORA,cheap,CNY\n",
-                 "bad.csv:2:34");
+                 "bad.csv:2:35");
   expect_refused("bad.csv", "platform,url,title,captured_at\ntaobao,https://x.example/1,AURORA,yesterday\n",
-                 "bad.csv:2:34");
+                 "bad.csv:2:35");
   expect_refused("bad.json", R"([{"platform": "taobao", "url": "https://x.example/1", "title": "A"},
                                  {"platform": "taobao", "url": "https://x.example/2", "title": 7}])",
                  "bad.json#/1/title");
   expect_refused("bad.json", R"({"listings": [{"platform": "taobao", "url": "https://x.example/1"}]})",
                  "bad.json#/listings/0");
-  expect_refused("bad.json", R"([{"platform": "taobao", "url": "https://x.example/1", "title": "A",)", "bad.json:1:66");
+  expect_refused("bad.json", R"([{"platform": "taobao", "url": "https://x.example/1", "title": "A",)", "bad.json:1:68");
 }
 
 TEST_P(WatchTest, MissingOrBrokenImagesAreRefusedAtTheirCellAndChangeNothing) {
   const std::string row = "platform,url,title,images\ntaobao,https://x.example/1,AURORA,front.png;back.png\n";
   // Not given at all, then given without one of the two, then one cut short.
-  expect_refused("l.csv", row, "l.csv:2:36");
-  expect_refused("l.csv", row, "l.csv:2:36", {{"front.png", png_of("aurora-front.png")}});
+  expect_refused("l.csv", row, "l.csv:2:35");
+  expect_refused("l.csv", row, "l.csv:2:35", {{"front.png", png_of("aurora-front.png")}});
   std::string cut = png_of("tb-7001-main.png");
   cut.resize(cut.size() / 3);
-  expect_refused("l.csv", row, "l.csv:2:36", {{"front.png", png_of("aurora-front.png")}, {"back.png", cut}});
-  expect_refused("l.csv", row, "l.csv:2:36",
+  expect_refused("l.csv", row, "l.csv:2:35", {{"front.png", png_of("aurora-front.png")}, {"back.png", cut}});
+  expect_refused("l.csv", row, "l.csv:2:35",
                  {{"front.png", png_of("aurora-front.png")}, {"back.png", "GIF89a not really an image"}});
 }
 

@@ -99,6 +99,7 @@ std::vector<flags::CounterfeitHolder> holders_of(const Tables& t, const Exposure
                                                  const std::vector<std::string>& unpublished, const std::string& location) {
   std::vector<flags::CounterfeitHolder> out;
   for (const ExposureRow& row : exposure.rows) {
+    if (row.trusted) continue;  // the company's own sites: not a supplier that could leak to a seller
     std::vector<std::string> held;
     for (std::size_t i = 0; i < exposure.secrets.size() && i < row.cells.size(); ++i) {
       if (row.cells[i] != ' ' && copied.contains(exposure.secrets[i])) held.push_back(exposure.secrets[i]);
