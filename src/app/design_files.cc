@@ -33,7 +33,6 @@ DesignFile file_of(const json& r) {
           list(r, "secrets"), text(r, "archive"), text(r, "note"), text(r, "added_at"), text(r, "added_by")};
 }
 
-json optional_text(const std::string& value) { return value.empty() ? json() : json(value); }
 
 json file_record(const DesignFile& f) {
   return {{"id", f.id}, {"product", f.product}, {"package", f.package}, {"name", f.name},

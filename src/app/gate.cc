@@ -9,6 +9,7 @@
 #include "app/legal_rules.h"
 #include "app/own_facilities.h"
 #include "app/record_fields.h"
+#include "app/record_steps.h"
 #include "app/records.h"
 #include "app/red_flags.h"
 #include "app/releases.h"
@@ -28,7 +29,6 @@ constexpr std::string_view kTrademark = "trademark";
 // Who counts as on site: our agents and engineers (a supplier-quality engineer too), not auditors.
 constexpr std::string_view kOnSiteRoles[] = {"agent", "engineer", "quality"};
 
-const store::Table& table(std::string_view name) { return *store::find_table(name); }
 
 // Every table the gate reads, from one snapshot.
 struct Snapshot {

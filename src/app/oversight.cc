@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "app/record_fields.h"
+#include "app/record_steps.h"
 #include "app/records.h"
 #include "app/rules.h"
 
@@ -17,7 +18,6 @@ using namespace fields_of;
 constexpr long kCriticalDueDays = 14;
 constexpr long kMajorDueDays = 30;
 
-const store::Table& table(std::string_view name) { return *store::find_table(name); }
 
 Date plus_days(Date date, long days) { return Date::from_days(date.days_since_epoch() + days); }
 
@@ -30,7 +30,6 @@ std::string_view item_result_name(vet::ItemResult result) {
   return "na";
 }
 
-json optional_text(const std::string& value) { return value.empty() ? json() : json(value); }
 json optional_integer(const std::optional<std::int64_t>& value) { return value ? json(*value) : json(); }
 
 Result<json> existing(Workspace& workspace, std::string_view table_name, const store::Key& key) {

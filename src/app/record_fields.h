@@ -33,6 +33,12 @@ inline std::vector<std::string> list(const json& record, std::string_view field)
   return out;
 }
 
+// A boolean field: false when absent or not a boolean.
+inline bool flag_of(const json& record, std::string_view field) {
+  const auto it = record.find(field);
+  return it != record.end() && it->is_boolean() && it->get<bool>();
+}
+
 inline std::optional<double> number(const json& record, std::string_view field) {
   const auto it = record.find(field);
   if (it == record.end() || !it->is_number()) return std::nullopt;
@@ -62,6 +68,18 @@ inline std::string next_id(const std::vector<std::string>& ids, std::string_view
   long largest = 0;
   for (const std::string& id : ids) largest = std::max(largest, id_number(id, prefix));
   return std::string(prefix) + std::to_string(largest + 1);
+}
+
+// Optional values as JSON: null when absent (an empty text is absent).
+inline json optional_text(const std::string& value) { return value.empty() ? json() : json(value); }
+inline json optional_date(const std::optional<Date>& value) { return value ? json(value->to_string()) : json(); }
+inline json optional_number(const std::optional<double>& value) { return value ? json(*value) : json(); }
+
+inline Date plus_days(Date date, long days) { return Date::from_days(date.days_since_epoch() + days); }
+
+// A two-letter office or country code: "CN", "US", "EP".
+inline bool is_office_code(std::string_view code) {
+  return code.size() == 2 && std::all_of(code.begin(), code.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
 }
 
 }  // namespace moat::app::fields_of

@@ -8,6 +8,7 @@
 #include "app/legal.h"
 #include "app/own_facilities.h"
 #include "app/record_fields.h"
+#include "app/record_steps.h"
 #include "app/records.h"
 #include "app/releases.h"
 #include "app/rules.h"
@@ -27,7 +28,6 @@ using Records = std::vector<store::Record>;
 constexpr std::string_view kResolved = "resolved";
 constexpr std::string_view kAutomatic = "automatic";
 
-const store::Table& table(std::string_view name) { return *store::find_table(name); }
 
 // Every table the rules read, from one snapshot.
 struct Snapshot {

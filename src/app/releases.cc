@@ -14,6 +14,7 @@
 #include "app/gate.h"
 #include "app/marking.h"
 #include "app/record_fields.h"
+#include "app/record_steps.h"
 #include "app/release_knowledge.h"
 #include "app/sourcing.h"
 #include "app/views.h"
@@ -28,9 +29,7 @@ namespace fs = std::filesystem;
 
 constexpr std::string_view kVault = "vault";
 
-const store::Table& table(std::string_view name) { return *store::find_table(name); }
 
-json optional_text(const std::string& value) { return value.empty() ? json() : json(value); }
 
 std::string text_of(const store::SqlValue& value) {
   const auto* text = std::get_if<std::string>(&value);

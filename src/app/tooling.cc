@@ -2,6 +2,7 @@
 #include "app/tooling.h"
 
 #include "app/record_fields.h"
+#include "app/record_steps.h"
 #include "app/records.h"
 
 namespace moat::app {
@@ -10,8 +11,6 @@ namespace {
 using nlohmann::json;
 using namespace fields_of;
 
-const store::Table& table(std::string_view name) { return *store::find_table(name); }
-json optional_text(const std::string& value) { return value.empty() ? json() : json(value); }
 
 json tool_record(const ToolInput& input) {
   const std::vector<std::string> approved =

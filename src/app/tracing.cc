@@ -12,6 +12,7 @@
 #include "app/design_files.h"
 #include "app/file_kinds.h"
 #include "app/record_fields.h"
+#include "app/record_steps.h"
 #include "mark/mark.h"
 #include "store/schema.h"
 
@@ -21,7 +22,6 @@ namespace {
 using nlohmann::json;
 using namespace fields_of;
 
-const store::Table& table(std::string_view name) { return *store::find_table(name); }
 
 std::string text_of(const store::SqlValue& value) {
   const auto* text = std::get_if<std::string>(&value);

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "app/record_fields.h"
+#include "app/record_steps.h"
 #include "app/records.h"
 #include "app/rules.h"
 #include "core/csv.h"
@@ -16,7 +17,6 @@ namespace {
 using nlohmann::json;
 using namespace fields_of;
 
-const store::Table& table(std::string_view name) { return *store::find_table(name); }
 
 Result<json> supplier_record(Workspace& workspace, const std::string& supplier) {
   MOAT_TRY(const std::optional<store::Record> found, workspace.store().get(table("suppliers"), {supplier}));
@@ -72,12 +72,6 @@ std::vector<NewRecord> score_records(const AssessmentInput& input, const std::st
                     {"evidence", evidence == input.evidence.end() ? std::vector<std::string>{} : evidence->second}}});
   }
   return out;
-}
-
-std::vector<std::string> ids_of(const std::vector<json>& records) {
-  std::vector<std::string> ids;
-  for (const json& record : records) ids.push_back(text(record, "id"));
-  return ids;
 }
 
 // Assessments in the order they were made: by date, then by number.

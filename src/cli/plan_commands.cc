@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: Apache-2.0
+// The sourcing commands: `moat plan` (solve an instance or a product, the frontier of cost
+// against protection, save and approve) and `moat exposure` (what each party of a saved plan
+// holds). Thin adapters over app/sourcing.h.
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "app/audit.h"
+#include "app/demo.h"
+#include "app/edit.h"
+#include "app/export.h"
+#include "app/gate.h"
+#include "app/migrate.h"
+#include "app/money.h"
+#include "app/sourcing.h"
+#include "app/views.h"
+#include "app/import.h"
+#include "app/remove.h"
+#include "app/summary.h"
+#include "app/workspace.h"
+#include "cli/common.h"
+#include "cli/core_commands.h"
+#include "cli/table.h"
+#include "core/text.h"
+#include "plan/planner.h"
+
+namespace moat::cli {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+Result<Costing> costing_of(app::Workspace& workspace, const std::string& product, const std::string& today) {
+  MOAT_TRY(const app::Currencies money, app::currencies(workspace));
+  Costing costing{money.base, {}};
+  const std::optional<Date> day = Date::parse(today);
+  MOAT_TRY(const std::vector<app::Rate> rates,
+           app::quote_rates(workspace, product, day.value_or(Date::from_days(1'000'000))));
+  for (const app::Rate& rate : rates) costing.rates.push_back(app::rate_text(rate, money.base));
+  return costing;
+}
+namespace {
+
+// "1,234,567.00 CNY"; an instance file's costs carry no currency of their own.
+std::string cost_text(double amount, const Costing& costing) {
+  return app::money_text(amount, costing.currency.empty() ? "(the quotes' currency)" : costing.currency);
+}
+
+}  // namespace
+
+void print_plan(const plan::Plan& plan, const Costing& costing) {
+  std::cout << "Plan: " << plan::status_name(plan.status);
+  if (plan.cost) std::cout << ", cost " << cost_text(*plan.cost, costing);
+  if (plan.lower_bound && plan.status != plan::PlanStatus::kOptimal) {
+    std::cout << " (lower bound " << cost_text(*plan.lower_bound, costing) << ")";
+  }
+  std::cout << "\n";
+  for (const std::string& rate : costing.rates) std::cout << "  quotes converted at " << rate << "\n";
+  for (const std::string& reason : plan.reasons) std::cout << "  - " << reason << "\n";
+  if (plan.assignments.empty()) return;
+  TextTable assignments({"package", "supplier", "units"});
+  for (const auto& a : plan.assignments) {
+    std::ostringstream units;
+    units << a.units;
+    assignments.add({a.package, a.supplier, units.str()});
+  }
+  std::cout << "\n";
+  assignments.print(std::cout);
+  TextTable recipes({"recipe", "min coalition", "a smallest coalition"});
+  for (const auto& r : plan.recipes) {
+    std::string members;
+    for (const auto& m : r.coalition) members += (members.empty() ? "" : " + ") + m;
+    recipes.add({r.recipe, r.min_coalition ? std::to_string(*r.min_coalition) : "none can", members});
+  }
+  std::cout << "\n";
+  recipes.print(std::cout);
+}
+
+void print_frontier(const std::vector<plan::FrontierPoint>& points, const Costing& costing) {
+  TextTable table({"collusion", "exposure cap", "status", "cost"});
+  for (const auto& point : points) {
+    std::ostringstream cap;
+    cap << point.max_exposure_share * 100 << "%";
+    table.add({std::to_string(point.collusion), cap.str(), std::string(plan::status_name(point.plan.status)),
+               point.plan.cost ? cost_text(*point.plan.cost, costing) : "impossible"});
+  }
+  table.print(std::cout);
+  for (const std::string& rate : costing.rates) std::cout << "quotes converted at " << rate << "\n";
+}
+namespace {
+
+struct PlanFlags {
+  std::string instance;
+  std::string product;
+  std::string emit_instance;
+  bool save = false;
+  std::optional<std::string> plan_id;
+  std::optional<int> collusion;
+  std::optional<double> max_exposure_share;
+  double time_limit = 30;
+  bool frontier = false;
+  bool heuristic = false;
+  // When the command began: reading the instance counts against the time limit.
+  std::optional<std::chrono::steady_clock::time_point> started;
+};
+
+int run_plan(plan::Instance instance, const PlanFlags& flags, bool as_json, const Costing& costing) {
+  if (flags.collusion) instance.policy.collusion = *flags.collusion;
+  if (flags.max_exposure_share) instance.policy.max_exposure_share = *flags.max_exposure_share;
+  const plan::SolveOptions options{flags.time_limit, !flags.heuristic, flags.started};
+  if (flags.frontier) {
+    const auto points = plan::frontier(instance, options);
+    if (as_json) {
+      std::cout << app::frontier_json(points).dump(2) << "\n";
+    } else {
+      print_frontier(points, costing);
+    }
+    return 0;
+  }
+  const plan::Plan plan = plan::solve(instance, options);
+  if (as_json) {
+    std::cout << plan::plan_json(plan);
+  } else {
+    print_plan(plan, costing);
+  }
+  return 0;
+}
+
+std::string today(const app::Session& session) { return session.now().substr(0, 10); }
+
+int plan_product(const PlanFlags& flags, const GlobalOptions& global) {
+  return with_workspace(global, [&](app::Workspace& workspace) {
+    const app::Session session = app::terminal_session();
+    auto instance = app::product_instance(workspace, flags.product, {flags.collusion, flags.max_exposure_share, today(session)});
+    if (!instance.ok()) return fail(instance.error());
+    if (!flags.emit_instance.empty()) {
+      if (Status written = write_file_atomically(flags.emit_instance, plan::instance_json(*instance)); !written.ok()) {
+        return fail(written.error());
+      }
+    }
+    auto costing = costing_of(workspace, flags.product, today(session));
+    if (!costing.ok()) return fail(costing.error());
+    if (flags.frontier || !flags.save) return run_plan(std::move(*instance), flags, global.json, *costing);
+    const plan::Plan plan = plan::solve(*instance, {flags.time_limit, !flags.heuristic, flags.started});
+    auto saved = app::save_plan(workspace, session, flags.product, *instance, plan);
+    if (!saved.ok()) return fail(saved.error());
+    if (global.json) {
+      std::cout << plan::plan_json(plan);
+    } else {
+      print_plan(plan, *costing);
+      std::cout << "\nSaved as " << saved->id << " (draft); approve it with: moat plan approve --product "
+                << flags.product << " --plan " << saved->id << "\n";
+    }
+    return 0;
+  });
+}
+
+int approve(const PlanFlags& flags, const GlobalOptions& global) {
+  return with_workspace(global, [&](app::Workspace& workspace) {
+    auto approved = app::approve_plan(workspace, app::terminal_session(), flags.product, flags.plan_id);
+    if (!approved.ok()) return fail(approved.error());
+    if (global.json) {
+      std::cout << json{{"plan", approved->id}, {"state", approved->state}, {"approved_by", approved->approved_by}}.dump() << "\n";
+    } else {
+      std::cout << "Approved " << approved->id << " of " << flags.product << " (by " << approved->approved_by << ")\n";
+    }
+    return 0;
+  });
+}
+
+}  // namespace
+
+std::function<int()> define_plan(CLI::App& app, GlobalOptions& global) {
+  auto flags = std::make_shared<PlanFlags>();
+  CLI::App* approve_command = app.add_subcommand("approve", "approve a saved plan (default: the newest)");
+  approve_command->add_option("--product", flags->product, "the product")->required();
+  approve_command->add_option("--plan", flags->plan_id, "the plan's id (plan-N)");
+  approve_command->add_option("-w,--workspace", global.workspace, "workspace folder");
+  approve_command->add_option("--token", global.token, "act as the user of this API token (default: $MOAT_TOKEN)");
+  approve_command->add_flag("--json", global.json, "print as JSON");
+  app.add_option("--instance", flags->instance, "plan an instance file (the planner's contract, docs/planner.md)");
+  app.add_option("--product", flags->product, "plan a product of the workspace");
+  app.add_option("--emit-instance", flags->emit_instance, "with --product: write the instance solved to FILE");
+  app.add_flag("--save", flags->save, "with --product: save the plan as a draft in the workspace");
+  app.add_option("--collusion", flags->collusion, "coalitions of up to K untrusted parties must not complete a recipe")
+      ->check(CLI::Range(0, 20));
+  app.add_option("--max-exposure-share", flags->max_exposure_share, "most of the total secret weight one party may hold")
+      ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--time-limit", flags->time_limit, "seconds to search (default 30)")->check(CLI::PositiveNumber);
+  app.add_flag("--frontier", flags->frontier, "the price of protection: cost at collusion 0..3 and tighter caps");
+  app.add_flag("--heuristic", flags->heuristic, "the fast engine alone (no proof of optimality)");
+  app.add_flag("--json", global.json, "print the plan as JSON (the contract)");
+  return [flags, &global, approve_command] {
+    flags->started = std::chrono::steady_clock::now();
+    if (approve_command->parsed()) return approve(*flags, global);
+    if (!flags->product.empty() && !flags->instance.empty()) {
+      return fail(input_error("--product", "give --instance or --product, not both"));
+    }
+    if (!flags->product.empty()) return plan_product(*flags, global);
+    if (flags->instance.empty()) return fail(input_error("--instance", "name an instance file or a --product"));
+    auto text = read_file(flags->instance);
+    if (!text.ok()) return fail(text.error());
+    auto instance = plan::parse_instance(*text, flags->instance);
+    if (!instance.ok()) return fail(instance.error());
+    return run_plan(std::move(*instance), *flags, global.json, Costing{});
+  };
+}
+
+void print_exposure(const app::ExposureReport& report) {
+  std::cout << "Exposure under " << report.plan_id << " (██ held directly, ░░ inferred):\n\n";
+  std::vector<std::string> headers{"party", "share", "cap"};
+  for (const auto& s : report.secrets) headers.push_back(s);
+  headers.push_back("suppliers");
+  TextTable table(headers);
+  for (const auto& row : report.rows) {
+    std::ostringstream share, cap;
+    share << std::fixed << std::setprecision(0) << row.share * 100 << "%";
+    cap << std::fixed << std::setprecision(0) << row.cap * 100 << "%";
+    std::vector<std::string> cells{row.party + (row.trusted ? " (trusted)" : ""),
+                                   share.str() + (row.over_cap ? " > CAP" : ""), row.trusted ? "-" : cap.str()};
+    for (char c : row.cells) cells.push_back(c == 'D' ? "██" : c == 'I' ? "░░" : "··");
+    std::string suppliers;
+    for (const auto& s : row.suppliers) suppliers += (suppliers.empty() ? "" : " ") + s;
+    cells.push_back(suppliers);
+    table.add(std::move(cells));
+  }
+  table.print(std::cout);
+  if (std::any_of(report.rows.begin(), report.rows.end(), [](const app::ExposureRow& r) { return r.over_cap; })) {
+    std::cout << "\nA party holds more than its cap allows today (its inputs changed since the plan was approved): "
+                 "re-plan and approve the new plan.\n";
+  }
+  std::cout << "\nRecipes (collusion level " << report.collusion << "):\n";
+  for (const auto& r : report.recipes) {
+    std::string members;
+    for (const auto& m : r.coalition) members += (members.empty() ? "" : " + ") + m;
+    std::cout << "  " << r.recipe << ": "
+              << (r.min_coalition ? "needs " + std::to_string(*r.min_coalition) + " parties together (" + members + ")"
+                                  : std::string("no set of untrusted parties can complete it"))
+              << ((r.min_coalition && *r.min_coalition <= report.collusion) ? "  ← BREAKS THE POLICY" : "") << "\n";
+  }
+}
+namespace {
+
+json exposure_json(const app::ExposureReport& report);
+
+// --released: the plan's exposure (when the product has a plan) and then what releases gave out.
+int released_exposure(app::Workspace& workspace, const std::string& product, const std::optional<std::string>& plan_id,
+                      bool people, bool as_json) {
+  auto report = app::plan_exposure(workspace, product, plan_id);
+  if (!report.ok() && report.error().code() != ErrorCode::kNotFound) return fail(report.error());
+  json plan = report.ok() ? exposure_json(*report) : json();
+  if (report.ok() && !as_json) print_exposure(*report);
+  const Status printed = print_released_knowledge(workspace, product, people, as_json, report.ok() ? &plan : nullptr);
+  return printed.ok() ? 0 : fail(printed.error());
+}
+
+}  // namespace
+
+std::function<int()> define_exposure(CLI::App& app, GlobalOptions& global) {
+  auto product = std::make_shared<std::string>();
+  auto plan_id = std::make_shared<std::optional<std::string>>();
+  auto released = std::make_shared<std::array<bool, 2>>();  // --released, --people
+  app.add_option("--product", *product, "the product")->required();
+  app.add_option("--plan", *plan_id, "a saved plan (default: the approved one, else the newest)");
+  app.add_flag("--released", (*released)[0], "also what releases gave out, per party, beside the plan's");
+  app.add_flag("--people", (*released)[1], "with --released: per person rather than per party");
+  app.add_flag("--json", global.json, "print as JSON");
+  add_xlsx_option(app, global);
+  return [product, plan_id, released, &global] {
+    return with_workspace(global, [&](app::Workspace& workspace) {
+      if ((*released)[0] || (*released)[1]) {
+        return released_exposure(workspace, *product, *plan_id, (*released)[1], global.json);
+      }
+      auto report = app::plan_exposure(workspace, *product, *plan_id);
+      if (!report.ok()) return fail(report.error());
+      const json shown = exposure_json(*report);
+      if (Status written = write_xlsx_report(global, "exposure", shown); !written.ok()) return fail(written.error());
+      if (!global.json) {
+        print_exposure(*report);
+        return 0;
+      }
+      std::cout << shown.dump(2) << "\n";
+      return 0;
+    });
+  };
+}
+namespace {
+
+json exposure_json(const app::ExposureReport& report) {
+  json rows = json::array();
+  for (const auto& row : report.rows) {
+    json held = json::array(), inferred = json::array();
+    for (std::size_t s = 0; s < row.cells.size(); ++s) {
+      if (row.cells[s] != ' ') held.push_back(report.secrets[s]);
+      if (row.cells[s] == 'I') inferred.push_back(report.secrets[s]);
+    }
+    rows.push_back({{"party", row.party}, {"suppliers", row.suppliers}, {"trusted", row.trusted},
+                    {"secrets", held}, {"inferred", inferred}, {"share", row.share}, {"cap", row.cap}});
+  }
+  json recipes = json::array();
+  for (const auto& r : report.recipes) {
+    recipes.push_back({{"recipe", r.recipe}, {"min_coalition", r.min_coalition ? json(*r.min_coalition) : json(nullptr)},
+                       {"coalition", r.coalition}});
+  }
+  return {{"plan", report.plan_id}, {"collusion", report.collusion}, {"parties", rows}, {"recipes", recipes}};
+}
+
+}  // namespace
+
+}  // namespace moat::cli
