@@ -16,7 +16,9 @@ using Random = std::mt19937;
 
 constexpr double kPriceFloor = 42.0;
 
-int pick(Random& random, int n) { return static_cast<int>(random() % static_cast<unsigned>(n)); }
+int pick(Random& random, int n) {
+  return static_cast<int>(random() % static_cast<unsigned>(n));
+}
 double uniform(Random& random, double low, double high) {
   return std::uniform_real_distribution<double>(low, high)(random);
 }
@@ -27,7 +29,9 @@ const T& any_of(Random& random, const std::vector<T>& items) {
 
 // ---- Pictures ------------------------------------------------------------------------------
 
-cv::Scalar colour(Random& random) { return cv::Scalar(pick(random, 256), pick(random, 256), pick(random, 256)); }
+cv::Scalar colour(Random& random) {
+  return cv::Scalar(pick(random, 256), pick(random, 256), pick(random, 256));
+}
 
 // A product shot: a gradient studio ground, a device (a cylinder, a box or a disc) with a few
 // details, a label word and sometimes a second object; every choice from `random`.
@@ -46,7 +50,8 @@ cv::Mat product_picture(Random& random, const std::string& label) {
   switch (pick(random, 3)) {
     case 0:
       cv::rectangle(image, cv::Rect(centre.x - w / 2, centre.y - h / 2, w, h), body, cv::FILLED);
-      cv::ellipse(image, cv::Point(centre.x, centre.y - h / 2), cv::Size(w / 2, w / 8), 0, 0, 360, body * 0.8, cv::FILLED);
+      cv::ellipse(image, cv::Point(centre.x, centre.y - h / 2), cv::Size(w / 2, w / 8), 0, 0, 360, body * 0.8,
+                  cv::FILLED);
       break;
     case 1:
       cv::rectangle(image, cv::Rect(centre.x - w / 2, centre.y - h / 2, w, h), body, cv::FILLED);
@@ -56,12 +61,14 @@ cv::Mat product_picture(Random& random, const std::string& label) {
       cv::circle(image, centre, std::min(w, h) / 2 + 20, body, cv::FILLED);
   }
   for (int i = 0; i < 2 + pick(random, 4); ++i) {
-    const cv::Point at(centre.x - w / 3 + pick(random, std::max(1, 2 * w / 3)), centre.y - h / 3 + pick(random, std::max(1, 2 * h / 3)));
+    const cv::Point at(centre.x - w / 3 + pick(random, std::max(1, 2 * w / 3)),
+                       centre.y - h / 3 + pick(random, std::max(1, 2 * h / 3)));
     cv::circle(image, at, 4 + pick(random, 18), colour(random), cv::FILLED);
   }
   if (pick(random, 2) == 0) {
     const cv::Point at(pick(random, width), pick(random, height));
-    cv::rectangle(image, cv::Rect(at.x, at.y, 40 + pick(random, 80), 40 + pick(random, 80)), colour(random), cv::FILLED);
+    cv::rectangle(image, cv::Rect(at.x, at.y, 40 + pick(random, 80), 40 + pick(random, 80)), colour(random),
+                  cv::FILLED);
   }
   cv::putText(image, label, cv::Point(centre.x - w / 2 + 10, centre.y + h / 2 - 20), cv::FONT_HERSHEY_DUPLEX,
               0.8 + uniform(random, 0, 0.8), colour(random), 2);
@@ -70,7 +77,8 @@ cv::Mat product_picture(Random& random, const std::string& label) {
 
 std::string encode(const cv::Mat& image, const std::string& extension, int quality) {
   std::vector<std::uint8_t> bytes;
-  cv::imencode(extension, image, bytes, {cv::IMWRITE_JPEG_QUALITY, quality, cv::IMWRITE_WEBP_QUALITY, quality});
+  cv::imencode(extension, image, bytes,
+               {cv::IMWRITE_JPEG_QUALITY, quality, cv::IMWRITE_WEBP_QUALITY, quality});
   return {bytes.begin(), bytes.end()};
 }
 
@@ -95,7 +103,8 @@ Disguise disguised_picture(Random& random, const cv::Mat& original) {
     const cv::Rect r(pick(random, image.cols - w + 1), pick(random, image.rows - h + 1), w, h);
     image = image(r).clone();
     step("crop");
-    note("cropped to " + std::to_string(static_cast<int>(keep_x * 100)) + "% x " + std::to_string(static_cast<int>(keep_y * 100)) + "%");
+    note("cropped to " + std::to_string(static_cast<int>(keep_x * 100)) + "% x " +
+         std::to_string(static_cast<int>(keep_y * 100)) + "%");
   }
   if (steps & 2) {
     cv::flip(image, image, 1);
@@ -133,8 +142,10 @@ Disguise disguised_picture(Random& random, const cv::Mat& original) {
 // Look-alikes a counterfeiter swaps in, by the letter they imitate.
 const std::map<char, std::vector<std::string>>& homoglyphs() {
   static const std::map<char, std::vector<std::string>> table = {
-      {'A', {"А", "Α", "Ａ"}}, {'O', {"0", "О", "Ο", "Ｏ"}}, {'R', {"Ｒ", "Ꭱ"}}, {'U', {"Ｕ", "Ս"}},
-      {'I', {"1", "l", "І", "Ι"}}, {'E', {"Е", "Ε"}}, {'M', {"М", "Μ"}}, {'T', {"Т", "Τ"}}};
+      {'A', {"А", "Α", "Ａ"}},     {'O', {"0", "О", "Ο", "Ｏ"}},
+      {'R', {"Ｒ", "Ꭱ"}},          {'U', {"Ｕ", "Ս"}},
+      {'I', {"1", "l", "І", "Ι"}}, {'E', {"Е", "Ε"}},
+      {'M', {"М", "Μ"}},           {'T', {"Т", "Τ"}}};
   return table;
 }
 
@@ -181,19 +192,35 @@ std::string full_width(const std::string& word) {
   return out;
 }
 
-const std::vector<std::string> kGoods = {
-    "smart speaker", "wireless speaker", "Bluetooth speaker", "WiFi speaker 360 sound", "voice assistant speaker",
-    "home audio", "portable speaker", "desk lamp", "phone case", "USB-C charger", "power bank 20000mAh",
-    "earbuds", "LED strip", "smart plug", "router", "webcam 1080p", "kitchen scale", "water bottle"};
-const std::vector<std::string> kChineseGoods = {"智能音箱", "蓝牙音箱", "无线音响", "家用音响", "360度环绕",
-                                                "激光投影仪", "台灯", "充电宝", "手机壳", "路由器", "智能插座"};
+const std::vector<std::string> kGoods = {"smart speaker",
+                                         "wireless speaker",
+                                         "Bluetooth speaker",
+                                         "WiFi speaker 360 sound",
+                                         "voice assistant speaker",
+                                         "home audio",
+                                         "portable speaker",
+                                         "desk lamp",
+                                         "phone case",
+                                         "USB-C charger",
+                                         "power bank 20000mAh",
+                                         "earbuds",
+                                         "LED strip",
+                                         "smart plug",
+                                         "router",
+                                         "webcam 1080p",
+                                         "kitchen scale",
+                                         "water bottle"};
+const std::vector<std::string> kChineseGoods = {"智能音箱",  "蓝牙音箱",   "无线音响", "家用音响",
+                                                "360度环绕", "激光投影仪", "台灯",     "充电宝",
+                                                "手机壳",    "路由器",     "智能插座"};
 const std::vector<std::string> kTraditionalGoods = {"智能音箱", "藍牙音響", "無線音響", "環繞聲", "家用音響"};
-const std::vector<std::string> kSellerWords = {"factory direct", "wholesale", "OEM", "hot sale", "2024 new",
-                                               "free shipping", "high quality", "厂家直销", "批发", "新款"};
+const std::vector<std::string> kSellerWords = {"factory direct", "wholesale",     "OEM",          "hot sale",
+                                               "2024 new",       "free shipping", "high quality", "厂家直销",
+                                               "批发",           "新款"};
 // Words near the marks that must not be taken for them.
 const std::vector<std::string> kNearMisses = {
-    "Aurore", "Aura", "Auroville", "aurum", "Borealis", "Northern lights", "激光", "极简", "光极",
-    "Jigsaw", "Jiang", "Aurum audio", "Ji Gang", "AU-3600", "AU-36", "auror", "A-U-R-O", "极速"};
+    "Aurore", "Aura",  "Auroville",   "aurum",   "Borealis", "Northern lights", "激光",  "极简",    "光极",
+    "Jigsaw", "Jiang", "Aurum audio", "Ji Gang", "AU-3600",  "AU-36",           "auror", "A-U-R-O", "极速"};
 
 std::string goods(Random& random) {
   return any_of(random, pick(random, 3) == 0 ? kChineseGoods : kGoods);
@@ -212,21 +239,29 @@ struct TextCopy {
 
 TextCopy text_copy(Random& random) {
   switch (pick(random, 10)) {
-    case 0: return {title_around(random, "AURORA"), "exact"};
-    case 1: return {title_around(random, cased(random, "AURORA")), "case"};
-    case 2: return {title_around(random, full_width("AURORA")), "full-width"};
-    case 3: return {title_around(random, with_homoglyphs(random, "AURORA")), "homoglyph"};
-    case 4: return {title_around(random, spaced(random, pick(random, 2) ? "AURORA" : "Aurora")), "spacing"};
-    case 5: return {title_around(random, with_homoglyphs(random, spaced(random, "AURORA"))), "homoglyph + spacing"};
+    case 0:
+      return {title_around(random, "AURORA"), "exact"};
+    case 1:
+      return {title_around(random, cased(random, "AURORA")), "case"};
+    case 2:
+      return {title_around(random, full_width("AURORA")), "full-width"};
+    case 3:
+      return {title_around(random, with_homoglyphs(random, "AURORA")), "homoglyph"};
+    case 4:
+      return {title_around(random, spaced(random, pick(random, 2) ? "AURORA" : "Aurora")), "spacing"};
+    case 5:
+      return {title_around(random, with_homoglyphs(random, spaced(random, "AURORA"))), "homoglyph + spacing"};
     case 6: {
       static const std::vector<std::string> traditional = {"極光", "極光牌", "【極光】"};
       return {any_of(random, traditional) + any_of(random, kTraditionalGoods), "Traditional"};
     }
     case 7: {
-      static const std::vector<std::string> spoken = {"Jiguang", "Ji Guang", "JIGUANG", "jí guāng", "Jí-Guāng", "ji guang"};
+      static const std::vector<std::string> spoken = {"Jiguang",  "Ji Guang", "JIGUANG",
+                                                      "jí guāng", "Jí-Guāng", "ji guang"};
       return {title_around(random, any_of(random, spoken)), "pinyin"};
     }
-    case 8: return {"极光" + any_of(random, kChineseGoods), "Chinese mark"};
+    case 8:
+      return {"极光" + any_of(random, kChineseGoods), "Chinese mark"};
     default: {
       static const std::vector<std::string> models = {"AU-360", "AU 360", "au360", "AU‐360", "ＡＵ-３６０"};
       return {title_around(random, any_of(random, models)), "model"};
@@ -283,7 +318,8 @@ Corpus generate_corpus(std::uint32_t seed, int copies, int unrelated) {
       l.detail = d.detail;
     }
     if (pick(random, 2) == 0) l.image_bytes.push_back(encode(product_picture(random, "SPEAKER"), ".jpg", 80));
-    if (!l.image_bytes.empty() && pick(random, 2) == 0) std::swap(l.image_bytes.front(), l.image_bytes.back());
+    if (!l.image_bytes.empty() && pick(random, 2) == 0)
+      std::swap(l.image_bytes.front(), l.image_bytes.back());
     if (kind != 0) {
       l.copied_image = 0;
       while (l.image_bytes[static_cast<std::size_t>(l.copied_image)] != copied) ++l.copied_image;
@@ -304,7 +340,8 @@ Corpus generate_corpus(std::uint32_t seed, int copies, int unrelated) {
     corpus.listings.push_back(std::move(l));
   }
   std::shuffle(corpus.listings.begin(), corpus.listings.end(), random);
-  for (std::size_t i = 0; i < corpus.listings.size(); ++i) corpus.listings[i].listing.id = "L" + std::to_string(i + 1);
+  for (std::size_t i = 0; i < corpus.listings.size(); ++i)
+    corpus.listings[i].listing.id = "L" + std::to_string(i + 1);
   return corpus;
 }
 

@@ -16,7 +16,7 @@
 namespace moat::bench {
 
 struct CorpusProduct {
-  watch::Product product;  // images without fingerprints: see image_bytes
+  watch::Product product;                // images without fingerprints: see image_bytes
   std::vector<std::string> image_bytes;  // encoded reference pictures, in the order of product.images
 };
 

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cmath>
 #include <cstring>
 
 #include "watch/image_hash.h"
@@ -21,27 +22,43 @@ namespace {
 
 using Hash = std::uint64_t;
 
-constexpr std::uint8_t kVersion = 2;
+constexpr std::uint8_t kVersion = 3;
 constexpr int kBaseSide = 128;  // the image is first resampled to this square
 constexpr int kHashSide = 32;   // each window is resampled to this square before its DCT
 constexpr int kLowSide = 8;     // the DCT's low frequencies kept: 8 x 8 less the constant term
 constexpr int kHashBits = kLowSide * kLowSide - 1;
 // The windows along each axis, as (start, length) fractions of the side: the whole, and crops
 // keeping 95% at either end and 90%, 85% and 80% at the start, the middle and the end.
-constexpr std::array<std::array<double, 2>, 12> kAxisWindows = {{
-    {0.0, 1.0}, {0.0, 0.95}, {0.05, 0.95}, {0.0, 0.9}, {0.05, 0.9}, {0.1, 0.9}, {0.0, 0.85},
-    {0.075, 0.85}, {0.15, 0.85}, {0.0, 0.8}, {0.1, 0.8}, {0.2, 0.8}}};
+constexpr std::array<std::array<double, 2>, 12> kAxisWindows = {{{0.0, 1.0},
+                                                                 {0.0, 0.95},
+                                                                 {0.05, 0.95},
+                                                                 {0.0, 0.9},
+                                                                 {0.05, 0.9},
+                                                                 {0.1, 0.9},
+                                                                 {0.0, 0.85},
+                                                                 {0.075, 0.85},
+                                                                 {0.15, 0.85},
+                                                                 {0.0, 0.8},
+                                                                 {0.1, 0.8},
+                                                                 {0.2, 0.8}}};
 constexpr std::size_t kWindows = kAxisWindows.size() * kAxisWindows.size();
 constexpr std::size_t kHashes = kWindows + 1;  // the windows, then the mirrored whole
 // The edge map: the largest colour gradient of any channel, so that a shift of hue, which can
 // swap which of two regions is lighter, keeps their border; kept small for the check by
 // correlation of the candidate windows the hashes find.
-constexpr int kEdgeSide = 64;
-constexpr int kCheckSide = 32;     // both sides of a check are resampled to this square
+constexpr int kEdgeSide = 96;
+constexpr int kCheckSide = 56;  // both sides of a check are resampled to this square
+constexpr int kShift = 3;       // pixels of the check's size a window may be off either way
+constexpr int kPad = kEdgeSide * kShift / kCheckSide + 2;  // the edge map's margin for the shifts
 constexpr std::size_t kCandidates = 10;
 constexpr std::size_t kEdgeOffset = 1 + kHashes * sizeof(Hash);
-constexpr std::size_t kBytes = kEdgeOffset + kEdgeSide * kEdgeSide;
-constexpr std::string_view kTextPrefix = "phash2:";
+// The picture's aspect (width / height, a float): a window is compared with a whole picture
+// only when the picture's aspect is the window's, within kAspectTolerance (the grid's steps are
+// 5%), since every view is squeezed to a square before it is hashed.
+constexpr std::size_t kAspectOffset = kEdgeOffset + kEdgeSide * kEdgeSide;
+constexpr double kAspectTolerance = 1.12;
+constexpr std::size_t kBytes = kAspectOffset + sizeof(float);
+constexpr std::string_view kTextPrefix = "phash3:";
 
 Hash dct_hash(const cv::Mat& window) {
   cv::Mat small;
@@ -70,7 +87,7 @@ cv::Rect window_rect(const std::array<double, 2>& x, const std::array<double, 2>
   return {at(x[0]), at(y[0]), at(x[1]), at(y[1])};
 }
 
-std::vector<std::uint8_t> hashes_of(const cv::Mat& base, const cv::Mat& edges) {
+std::vector<std::uint8_t> hashes_of(const cv::Mat& base, const cv::Mat& edges, float aspect) {
   std::vector<std::uint8_t> bits(kBytes, 0);
   bits[0] = kVersion;
   std::size_t offset = 1;
@@ -85,6 +102,7 @@ std::vector<std::uint8_t> hashes_of(const cv::Mat& base, const cv::Mat& edges) {
   cv::flip(base, mirrored, 1);
   put(dct_hash(mirrored));
   std::memcpy(bits.data() + kEdgeOffset, edges.data, kEdgeSide * kEdgeSide);
+  std::memcpy(bits.data() + kAspectOffset, &aspect, sizeof aspect);
   return bits;
 }
 
@@ -111,22 +129,37 @@ cv::Mat edges_of(const Fingerprint& f) {
   return cv::Mat(kEdgeSide, kEdgeSide, CV_8U, const_cast<std::uint8_t*>(f.bits.data() + kEdgeOffset));
 }
 
-// Pearson correlation of the edge maps of `whole` (mirrored or not) and of window `w` of
-// `windows`, both blurred a little so that a misalignment of a pixel or two costs little.
-double edge_correlation(const Fingerprint& whole, bool mirrored, const Fingerprint& windows, std::size_t w) {
+// A whole picture's edge map (mirrored or not) as the check compares it: resampled to
+// kCheckSide and blurred a little, so that a misalignment of a pixel or two costs little.
+cv::Mat whole_view(const Fingerprint& whole, bool mirrored) {
+  cv::Mat view;
+  cv::resize(edges_of(whole), view, cv::Size(kCheckSide, kCheckSide), 0, 0, cv::INTER_AREA);
+  if (mirrored) cv::flip(view, view, 1);
+  cv::GaussianBlur(view, view, cv::Size(3, 3), 0);
+  return view;
+}
+
+// The best Pearson correlation of a whole picture's view and window `w` of `windows` over shifts
+// of up to kShift pixels of the check's size either way: the window grid lines a crop up only
+// to within a few per cent.
+double edge_correlation(const cv::Mat& view, const Fingerprint& windows, std::size_t w) {
   const auto& y = kAxisWindows[w / kAxisWindows.size()];
   const auto& x = kAxisWindows[w % kAxisWindows.size()];
-  const auto at = [](double fraction) { return static_cast<int>(fraction * kEdgeSide + 0.5); };
-  const cv::Mat region = edges_of(windows)(cv::Rect(at(x[0]), at(y[0]), at(x[1]), at(y[1])));
-  cv::Mat a, b;
-  cv::resize(edges_of(whole), a, cv::Size(kCheckSide, kCheckSide), 0, 0, cv::INTER_AREA);
-  if (mirrored) cv::flip(a, a, 1);
-  cv::resize(region, b, cv::Size(kCheckSide, kCheckSide), 0, 0, cv::INTER_AREA);
-  cv::GaussianBlur(a, a, cv::Size(3, 3), 0);
-  cv::GaussianBlur(b, b, cv::Size(3, 3), 0);
+  const double margin = static_cast<double>(kShift) / kCheckSide;  // as a fraction of the window
+  const auto at = [](double fraction) { return static_cast<int>(fraction * kEdgeSide + 0.5) + kPad; };
+  cv::Mat padded;
+  cv::copyMakeBorder(edges_of(windows), padded, kPad, kPad, kPad, kPad, cv::BORDER_CONSTANT, 0);
+  const int left = at(x[0] - margin * x[1]), top = at(y[0] - margin * y[1]);
+  const cv::Mat region = padded(
+      cv::Rect(left, top, at(x[0] + x[1] + margin * x[1]) - left, at(y[0] + y[1] + margin * y[1]) - top));
+  cv::Mat window;
+  cv::resize(region, window, cv::Size(kCheckSide + 2 * kShift, kCheckSide + 2 * kShift), 0, 0, cv::INTER_AREA);
+  cv::GaussianBlur(window, window, cv::Size(3, 3), 0);
   cv::Mat score;
-  cv::matchTemplate(a, b, score, cv::TM_CCOEFF_NORMED);
-  return std::max(0.0, static_cast<double>(score.at<float>(0, 0)));
+  cv::matchTemplate(window, view, score, cv::TM_CCOEFF_NORMED);
+  double best = 0;
+  cv::minMaxLoc(score, nullptr, &best);
+  return std::max(0.0, best);
 }
 
 Hash hash_at(const Fingerprint& f, std::size_t index) {
@@ -134,9 +167,12 @@ Hash hash_at(const Fingerprint& f, std::size_t index) {
   std::memcpy(&h, f.bits.data() + 1 + index * sizeof(Hash), sizeof h);
   return h;
 }
-
-bool well_formed(const Fingerprint& f) { return f.bits.size() == kBytes && f.bits[0] == kVersion; }
-
+bool well_formed(const Fingerprint& f) {
+  if (f.bits.size() != kBytes || f.bits[0] != kVersion) return false;
+  float aspect = 0;
+  std::memcpy(&aspect, f.bits.data() + kAspectOffset, sizeof aspect);
+  return std::isfinite(aspect) && aspect > 0;
+}
 double agreement(Hash a, Hash b) {
   return 1.0 - static_cast<double>(std::popcount(a ^ b)) / kHashBits;
 }
@@ -148,12 +184,29 @@ struct Candidate {
   std::size_t window = 0;
 };
 
-// Every pairing of one fingerprint's full view (or its mirror) with a window of the other, by
-// the agreement of their hashes.
-void add_candidates(const Fingerprint& whole, const Fingerprint& windows, bool whole_is_a, std::vector<Candidate>& out) {
+double aspect_of(const Fingerprint& f) {
+  float aspect = 0;
+  std::memcpy(&aspect, f.bits.data() + kAspectOffset, sizeof aspect);
+  return static_cast<double>(aspect);
+}
+
+// Whether window `w` of a picture of aspect `windows_aspect` has the shape of a picture of
+// aspect `whole_aspect`.
+bool same_shape(double whole_aspect, double windows_aspect, std::size_t w) {
+  const auto& y = kAxisWindows[w / kAxisWindows.size()];
+  const auto& x = kAxisWindows[w % kAxisWindows.size()];
+  const double ratio = whole_aspect / (windows_aspect * x[1] / y[1]);
+  return ratio <= kAspectTolerance && ratio >= 1 / kAspectTolerance;
+}
+
+// Every pairing of one fingerprint's full view (or its mirror) with a window of the other of the
+// same shape, by the agreement of their hashes.
+void add_candidates(const Fingerprint& whole, const Fingerprint& windows, bool whole_is_a,
+                    std::vector<Candidate>& out) {
   const Hash straight = hash_at(whole, 0);
   const Hash mirrored = hash_at(whole, kWindows);
   for (std::size_t w = 0; w < kWindows; ++w) {
+    if (!same_shape(aspect_of(whole), aspect_of(windows), w)) continue;
     const Hash window = hash_at(windows, w);
     out.push_back({agreement(straight, window), whole_is_a, false, w});
     out.push_back({agreement(mirrored, window), whole_is_a, true, w});
@@ -178,7 +231,8 @@ Result<Fingerprint> fingerprint(std::string_view image) {
     return input_error("", std::string("the image cannot be decoded: ") + e.what());
   }
   if (decoded.empty()) {
-    return input_error("", "not a decodable image (JPEG, PNG, WebP, BMP or TIFF expected), or its data is damaged");
+    return input_error(
+        "", "not a decodable image (JPEG, PNG, WebP, BMP or TIFF expected), or its data is damaged");
   }
   cv::Mat small, hsv;
   cv::resize(decoded, small, cv::Size(kBaseSide, kBaseSide), 0, 0, cv::INTER_AREA);
@@ -187,13 +241,15 @@ Result<Fingerprint> fingerprint(std::string_view image) {
   cv::split(hsv, planes);
   for (cv::Mat& plane : planes) plane.convertTo(plane, CV_32F);
   const cv::Mat value = planes[2];
-  return Fingerprint{hashes_of(value, edge_map({planes[1], planes[2]}))};
+  const auto aspect = static_cast<float>(decoded.cols) / static_cast<float>(decoded.rows);
+  return Fingerprint{hashes_of(value, edge_map({planes[1], planes[2]}), aspect)};
 }
 
 // The hashes find the few pairings of views where the pictures line up best (a crop with the
-// window it was cut from, a mirror image with the mirrored whole); the edge maps' correlation at
-// those pairings decides, because hashes of unrelated pictures of one kind (an object on a
-// plain ground) agree too often.
+// window it was cut from, a mirror image with the mirrored whole); at those pairings the
+// similarity is the geometric mean of the hashes' agreement and the edge maps' correlation:
+// either alone lets unrelated pictures of one kind (an object on a plain ground) through too
+// often (measured on bench/watch_bench's corpus, docs/PERFORMANCE.md).
 ImageComparison compare_images(const Fingerprint& first, const Fingerprint& second) {
   if (!well_formed(first) || !well_formed(second)) return {};
   // One order of the two, so that ties among candidates fall the same way either way round.
@@ -204,19 +260,26 @@ ImageComparison compare_images(const Fingerprint& first, const Fingerprint& seco
   candidates.reserve(4 * kWindows);
   add_candidates(a, b, true, candidates);
   add_candidates(b, a, false, candidates);
-  std::partial_sort(candidates.begin(), candidates.begin() + kCandidates, candidates.end(),
+  const std::size_t checked = std::min(kCandidates, candidates.size());
+  std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(checked),
+                    candidates.end(),
                     [](const Candidate& x, const Candidate& y) { return x.agreement > y.agreement; });
   ImageComparison best;
-  for (std::size_t i = 0; i < kCandidates; ++i) {
+  std::array<cv::Mat, 4> views;  // a, a mirrored, b, b mirrored: each made when first needed
+  for (std::size_t i = 0; i < checked; ++i) {
     const Candidate& c = candidates[i];
-    const double correlation = c.whole_is_a ? edge_correlation(a, c.mirrored, b, c.window)
-                                            : edge_correlation(b, c.mirrored, a, c.window);
-    if (correlation > best.similarity) best = {correlation, c.mirrored};
+    cv::Mat& view = views[(c.whole_is_a ? 0u : 2u) + (c.mirrored ? 1u : 0u)];
+    if (view.empty()) view = whole_view(c.whole_is_a ? a : b, c.mirrored);
+    const double correlation = edge_correlation(view, c.whole_is_a ? b : a, c.window);
+    const double score = std::sqrt(correlation * c.agreement);
+    if (score > best.similarity) best = {score, c.mirrored};
   }
   return best;
 }
 
-double similarity(const Fingerprint& a, const Fingerprint& b) { return compare_images(a, b).similarity; }
+double similarity(const Fingerprint& a, const Fingerprint& b) {
+  return compare_images(a, b).similarity;
+}
 
 std::string to_text(const Fingerprint& fingerprint) {
   static constexpr char kDigits[] = "0123456789abcdef";
@@ -230,7 +293,8 @@ std::string to_text(const Fingerprint& fingerprint) {
 
 Result<Fingerprint> from_text(std::string_view text) {
   if (text.substr(0, kTextPrefix.size()) != kTextPrefix) {
-    return input_error("", "not an image fingerprint: it does not start with '" + std::string(kTextPrefix) + "'");
+    return input_error("",
+                       "not an image fingerprint: it does not start with '" + std::string(kTextPrefix) + "'");
   }
   const std::string_view hex = text.substr(kTextPrefix.size());
   if (hex.size() != kBytes * 2) {
@@ -241,7 +305,8 @@ Result<Fingerprint> from_text(std::string_view text) {
   for (std::size_t i = 0; i < hex.size(); i += 2) {
     const int high = hex_value(hex[i]);
     const int low = hex_value(hex[i + 1]);
-    if (high < 0 || low < 0) return input_error("", "image fingerprint has a non-hex digit at " + std::to_string(i));
+    if (high < 0 || low < 0)
+      return input_error("", "image fingerprint has a non-hex digit at " + std::to_string(i));
     out.bits.push_back(static_cast<std::uint8_t>(high * 16 + low));
   }
   if (!well_formed(out)) return input_error("", "image fingerprint of an unknown version");

@@ -11,7 +11,7 @@ namespace moat::watch {
 // The similarity at or above which two images are taken for the same picture: chosen on the
 // generated corpus (bench/watch_bench, docs/PERFORMANCE.md) between the lowest similarity of
 // the product images' variants and the highest of unrelated images.
-constexpr double kDefaultImageThreshold = 0.8;
+constexpr double kDefaultImageThreshold = 0.85;
 
 struct ImageComparison {
   double similarity = 0;  // 0..1

@@ -44,7 +44,8 @@ void text_reasons(ReasonKind kind, const std::vector<TextReference>& references,
   }
 }
 
-void image_reasons(const Listing& listing, const Product& product, double threshold, std::vector<Reason>& out) {
+void image_reasons(const Listing& listing, const Product& product, double threshold,
+                   std::vector<Reason>& out) {
   for (const ImageReference& reference : product.images) {
     std::optional<Reason> best;
     for (std::size_t i = 0; i < listing.images.size(); ++i) {
@@ -63,11 +64,13 @@ std::optional<Reason> price_reason(const Listing& listing, const Product& produc
   if (!listing.price || !product.price_floor) return std::nullopt;
   const double price = *listing.price;
   const double floor = *product.price_floor;
-  if (!std::isfinite(price) || !std::isfinite(floor) || price <= 0 || floor <= 0 || price >= floor) return std::nullopt;
+  if (!std::isfinite(price) || !std::isfinite(floor) || price <= 0 || floor <= 0 || price >= floor)
+    return std::nullopt;
   const double below = 1 - price / floor;
   return Reason{ReasonKind::kPrice, "",
-                "price " + format_number(price) + " is " + std::to_string(static_cast<int>(std::lround(below * 100))) +
-                    "% below the floor " + format_number(floor),
+                "price " + format_number(price) + " is " +
+                    std::to_string(static_cast<int>(std::lround(below * 100))) + "% below the floor " +
+                    format_number(floor),
                 kPriceBase + kPriceSpan * below};
 }
 
@@ -85,15 +88,20 @@ double combined(const std::vector<Reason>& reasons) {
 
 std::string_view reason_name(ReasonKind kind) {
   switch (kind) {
-    case ReasonKind::kMark: return "mark";
-    case ReasonKind::kModel: return "model";
-    case ReasonKind::kImage: return "image";
-    case ReasonKind::kPrice: return "price";
+    case ReasonKind::kMark:
+      return "mark";
+    case ReasonKind::kModel:
+      return "model";
+    case ReasonKind::kImage:
+      return "image";
+    case ReasonKind::kPrice:
+      return "price";
   }
   return "mark";
 }
 
-std::vector<Hit> match(const Listing& listing, const std::vector<Product>& products, const Thresholds& thresholds) {
+std::vector<Hit> match(const Listing& listing, const std::vector<Product>& products,
+                       const Thresholds& thresholds) {
   const double hit_threshold = thresholds.hit > 0 ? thresholds.hit : kDefaultHit;
   const double image_threshold = thresholds.image > 0 ? thresholds.image : kDefaultImageThreshold;
   const ListingText text{normal_form(listing.title), normal_form(listing.description)};
@@ -107,7 +115,8 @@ std::vector<Hit> match(const Listing& listing, const std::vector<Product>& produ
     if (std::optional<Reason> price = price_reason(listing, product)) reasons.push_back(std::move(*price));
     const double score = combined(reasons);
     if (score < hit_threshold) continue;
-    std::stable_sort(reasons.begin(), reasons.end(), [](const Reason& a, const Reason& b) { return a.score > b.score; });
+    std::stable_sort(reasons.begin(), reasons.end(),
+                     [](const Reason& a, const Reason& b) { return a.score > b.score; });
     hits.push_back({listing.id, product.id, score, std::move(reasons)});
   }
   std::stable_sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) { return a.score > b.score; });

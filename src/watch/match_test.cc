@@ -36,20 +36,19 @@ struct Case {
 
 TEST(Match, FindsMarksHoweverTheyAreDisguised) {
   const std::vector<Case> cases = {
-      {"AURORA smart speaker", "IP07", "exact"},
-      {"Aurora smart speaker", "IP07", "case"},
-      {"ＡＵＲＯＲＡ 智能音箱", "IP07", "full-width"},
-      {"AUR0RA smart speaker", "IP07", "homoglyph"},
-      {"Аurora smart speaker", "IP07", "homoglyph"},
-      {"A U R O R A smart speaker", "IP07", "spacing"},
-      {"A.U.R.O.R.A speaker", "IP07", "spacing"},
-      {"極光 智能音箱", "IP08", "Traditional"},
-      {"极光智能音箱 360度", "IP08", "exact"},
-      {"Jiguang smart speaker", "IP08", "pinyin"},
-      {"Ji Guang smart speaker", "IP08", "pinyin"},
-      {"JÍ GUĀNG speaker", "IP08", "pinyin"},
-      {"Smart speaker AU 360", "M1", "'AU 360'"},
-      {"Smart speaker AU-360", "M1", "exact"},
+      {"AURORA smart speaker", "IP07", "exact"},       {"Aurora smart speaker", "IP07", "case"},
+      {"ＡＵＲＯＲＡ 智能音箱", "IP07", "full-width"}, {"AUR0RA smart speaker", "IP07", "homoglyph"},
+      {"Аurora smart speaker", "IP07", "homoglyph"},   {"A U R O R A smart speaker", "IP07", "spacing"},
+      {"A.U.R.O.R.A speaker", "IP07", "spacing"},      {"極光 智能音箱", "IP08", "Traditional"},
+      {"极光智能音箱 360度", "IP08", "exact"},         {"Jiguang smart speaker", "IP08", "pinyin"},
+      {"Ji Guang smart speaker", "IP08", "pinyin"},    {"JÍ GUĀNG speaker", "IP08", "pinyin"},
+      {"ji2 guang1 speaker", "IP08", "pinyin"},        {"Ji2Guang1", "IP08", "pinyin"},
+      {"「極光」藍牙音響", "IP08", "Traditional"},     {"极 光 音箱", "IP08", "spacing"},
+      {"Smart speaker AU 360", "M1", "'AU 360'"},      {"Smart speaker AU-360", "M1", "exact"},
+      {"极光AURORA音箱", "IP07", "exact"},
+      {"AURORA2 speaker", "IP07", "exact"},
+      {"SmartAurora speaker", "IP07", "case"},
+      {"Auroraspeaker", "IP07", "runs into a longer word"},
   };
   for (const Case& c : cases) {
     const std::optional<Reason> r = reason_for(listing(c.title), c.reference);
@@ -103,7 +102,8 @@ TEST(Match, ALowPriceStrengthensAMark) {
   ASSERT_EQ(cheap.size(), 1u);
   EXPECT_GT(cheap[0].score, plain[0].score);
   EXPECT_EQ(cheap[0].reasons.back().kind, ReasonKind::kPrice);
-  EXPECT_NE(cheap[0].reasons.back().detail.find("70% below"), std::string::npos) << cheap[0].reasons.back().detail;
+  EXPECT_NE(cheap[0].reasons.back().detail.find("70% below"), std::string::npos)
+      << cheap[0].reasons.back().detail;
 }
 
 TEST(Match, FindsAMarkInTheDescriptionWithALowerScore) {

@@ -15,11 +15,11 @@ namespace moat::watch {
 // homoglyph skeleton, case folding, removal of diacritics and Traditional to Simplified.
 struct Unit {
   char32_t code = 0;
-  char32_t original = 0;       // the source character
-  std::size_t begin = 0;       // the source character it came from: its byte range in the text
+  char32_t original = 0;  // the source character
+  std::size_t begin = 0;  // the source character it came from: its byte range in the text
   std::size_t end = 0;
-  bool separated = false;      // spaces or punctuation stood between it and the previous unit
-  bool boundary = false;       // a word starts here (separator, start, script or case change)
+  bool separated = false;  // spaces or punctuation stood between it and the previous unit
+  bool boundary = false;   // a word starts here (separator, start, script or case change)
   bool han = false;
 };
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Text normalisation with ICU (NFKC, case folding, the UTS #39 confusable skeleton, the
 // Han-Latin transliterator) and OpenCC (Traditional to Simplified, from Debian's data files).
+#include <opencc.h>
 #include <unicode/normalizer2.h>
 #include <unicode/translit.h>
 #include <unicode/uchar.h>
@@ -8,7 +9,6 @@
 #include <unicode/uscript.h>
 #include <unicode/uspoof.h>
 #include <unicode/utf8.h>
-#include <opencc.h>
 
 #include <filesystem>
 #include <memory>
@@ -28,7 +28,9 @@ namespace {
 
 constexpr std::string_view kOpenccConfig = "t2s.json";
 
-std::string opencc_config_path() { return std::string(MOAT_OPENCC_DATA_DIR) + "/" + std::string(kOpenccConfig); }
+std::string opencc_config_path() {
+  return std::string(MOAT_OPENCC_DATA_DIR) + "/" + std::string(kOpenccConfig);
+}
 
 // OpenCC's Traditional to Simplified converter, opened once; nullptr with the reason when the
 // data files are missing.
@@ -42,8 +44,8 @@ const Converter& converter() {
     Converter c;
     const std::string path = opencc_config_path();
     if (!std::filesystem::exists(path)) {
-      c.problem = "OpenCC's Traditional-to-Simplified data " + path +
-                  " is missing (Debian package libopencc-data)";
+      c.problem =
+          "OpenCC's Traditional-to-Simplified data " + path + " is missing (Debian package libopencc-data)";
       return c;
     }
     opencc_t handle = opencc_open(path.c_str());
@@ -67,7 +69,8 @@ const USpoofChecker* spoof_checker() {
   static const USpoofChecker* checker = [] {
     UErrorCode status = U_ZERO_ERROR;
     USpoofChecker* c = uspoof_open(&status);
-    if (U_FAILURE(status)) throw std::runtime_error(std::string("watch: ICU spoof checker: ") + u_errorName(status));
+    if (U_FAILURE(status))
+      throw std::runtime_error(std::string("watch: ICU spoof checker: ") + u_errorName(status));
     return c;
   }();
   return checker;
@@ -76,7 +79,8 @@ const USpoofChecker* spoof_checker() {
 const icu::Normalizer2& normalizer(const char* name, UNormalization2Mode mode) {
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* n = icu::Normalizer2::getInstance(nullptr, name, mode, status);
-  if (U_FAILURE(status)) throw std::runtime_error(std::string("watch: ICU normalizer: ") + u_errorName(status));
+  if (U_FAILURE(status))
+    throw std::runtime_error(std::string("watch: ICU normalizer: ") + u_errorName(status));
   return *n;
 }
 
@@ -87,7 +91,8 @@ icu::Transliterator& han_latin() {
     UErrorCode status = U_ZERO_ERROR;
     std::unique_ptr<icu::Transliterator> t(
         icu::Transliterator::createInstance("Han-Latin; Latin-ASCII", UTRANS_FORWARD, status));
-    if (U_FAILURE(status)) throw std::runtime_error(std::string("watch: ICU Han-Latin: ") + u_errorName(status));
+    if (U_FAILURE(status))
+      throw std::runtime_error(std::string("watch: ICU Han-Latin: ") + u_errorName(status));
     return t;
   }();
   return *instance;
@@ -98,7 +103,9 @@ bool is_han(char32_t code) {
   return uscript_getScript(static_cast<UChar32>(code), &status) == USCRIPT_HAN;
 }
 
-bool is_mark(UChar32 code) { return (U_GET_GC_MASK(code) & U_GC_M_MASK) != 0; }
+bool is_mark(UChar32 code) {
+  return (U_GET_GC_MASK(code) & U_GC_M_MASK) != 0;
+}
 
 std::u32string to_u32(const icu::UnicodeString& text) {
   std::u32string out;
@@ -116,7 +123,8 @@ std::u32string to_u32(const icu::UnicodeString& text) {
 std::u32string fold_uncached(char32_t code) {
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2& casefold = normalizer("nfkc_cf", UNORM2_COMPOSE);
-  const icu::UnicodeString folded = casefold.normalize(icu::UnicodeString(static_cast<UChar32>(code)), status);
+  const icu::UnicodeString folded =
+      casefold.normalize(icu::UnicodeString(static_cast<UChar32>(code)), status);
   icu::UnicodeString skeleton;
   uspoof_getSkeletonUnicodeString(spoof_checker(), 0, folded, skeleton, &status);
   const icu::UnicodeString refolded = casefold.normalize(skeleton, status);
@@ -130,7 +138,9 @@ std::u32string fold_uncached(char32_t code) {
 }
 
 void append_utf8(std::string& out, char32_t code) {
-  const auto byte = [&](std::uint32_t value) { out.push_back(static_cast<char>(static_cast<std::uint8_t>(value))); };
+  const auto byte = [&](std::uint32_t value) {
+    out.push_back(static_cast<char>(static_cast<std::uint8_t>(value)));
+  };
   const auto c = static_cast<std::uint32_t>(code);
   if (c < 0x80) {
     byte(c);
@@ -205,6 +215,8 @@ char32_t simplified(char32_t code) {
   if (found != cache.end()) return found->second;
   std::string utf8;
   append_utf8(utf8, code);
+  static std::mutex opencc_mutex;  // OpenCC does not promise that one converter serves threads at once
+  const std::lock_guard lock(opencc_mutex);
   char* converted = opencc_convert_utf8(opencc_handle(), utf8.data(), utf8.size());
   const std::vector<SourceCharacter> out = characters(converted == nullptr ? utf8 : converted);
   if (converted != nullptr) opencc_convert_utf8_free(converted);
@@ -254,10 +266,12 @@ std::string pinyin(std::string_view text) {
     if (!han) {
       out += normalise(run);
     } else {
-      icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(run.data(), static_cast<int32_t>(run.size())));
+      icu::UnicodeString u =
+          icu::UnicodeString::fromUTF8(icu::StringPiece(run.data(), static_cast<int32_t>(run.size())));
       han_latin().transliterate(u);
       for (const char32_t code : to_u32(u)) {
-        if (code < 0x80 && u_isalnum(static_cast<UChar32>(code))) out.push_back(static_cast<char>(u_tolower(static_cast<UChar32>(code))));
+        if (code < 0x80 && u_isalnum(static_cast<UChar32>(code)))
+          out.push_back(static_cast<char>(u_tolower(static_cast<UChar32>(code))));
       }
     }
     i = j;

@@ -52,14 +52,17 @@ unsigned difference(const Unit& listing, const Unit& reference) {
   return kHomoglyphDiff;
 }
 
-bool is_letter(char32_t code) { return u_isalpha(static_cast<UChar32>(code)) != 0; }
+bool is_letter(char32_t code) {
+  return u_isalpha(static_cast<UChar32>(code)) != 0;
+}
 
 // Whether the units around the occurrence [at, at + n) that run on without a word boundary are
 // letters on both sides of the junction.
 bool letters_meet(const std::vector<Unit>& t, std::size_t at, std::size_t n) {
   if (!t[at].boundary && !(is_letter(t[at - 1].original) && is_letter(t[at].original))) return false;
   const std::size_t end = at + n;
-  if (end < t.size() && !t[end].boundary && !(is_letter(t[end - 1].original) && is_letter(t[end].original))) return false;
+  if (end < t.size() && !t[end].boundary && !(is_letter(t[end - 1].original) && is_letter(t[end].original)))
+    return false;
   return true;
 }
 
@@ -135,14 +138,29 @@ bool equal_at(const std::vector<Unit>& text, std::size_t at, const std::vector<U
   return true;
 }
 
+// `text` without the tone numbers of numbered pinyin ("ji2 guang1"): a digit 1 to 5 that ends a
+// run of letters.
+NormalText without_tone_numbers(const NormalText& text) {
+  NormalText out{text.source, {}};
+  const std::vector<Unit>& u = text.units;
+  for (std::size_t i = 0; i < u.size(); ++i) {
+    const bool tone = u[i].original >= U'1' && u[i].original <= U'5' && i > 0 &&
+                      is_letter(u[i - 1].original) && (i + 1 == u.size() || u[i + 1].boundary);
+    if (!tone) out.units.push_back(u[i]);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<Pattern> patterns_of(std::string_view reference_text) {
   std::vector<Pattern> out;
   NormalText written = normal_form(reference_text);
   if (written.units.empty()) return out;
-  const bool any_han = std::any_of(written.units.begin(), written.units.end(), [](const Unit& u) { return u.han; });
-  const bool all_han = std::all_of(written.units.begin(), written.units.end(), [](const Unit& u) { return u.han; });
+  const bool any_han =
+      std::any_of(written.units.begin(), written.units.end(), [](const Unit& u) { return u.han; });
+  const bool all_han =
+      std::all_of(written.units.begin(), written.units.end(), [](const Unit& u) { return u.han; });
   out.push_back({std::move(written), false, all_han});
   if (any_han) {
     NormalText spoken = normal_form(pinyin(reference_text));
@@ -152,10 +170,13 @@ std::vector<Pattern> patterns_of(std::string_view reference_text) {
 }
 
 std::optional<TextMatch> find_pattern(const std::vector<Pattern>& patterns, std::string_view shown,
-                                      const NormalText& text, std::string_view field) {
+                                      const NormalText& spelled, std::string_view field) {
   std::optional<TextMatch> best;
   const double field_factor = field == "title" ? 1.0 : kDescription;
+  std::optional<NormalText> toneless;
   for (const Pattern& pattern : patterns) {
+    if (pattern.pinyin && !toneless) toneless = without_tone_numbers(spelled);
+    const NormalText& text = pattern.pinyin ? *toneless : spelled;
     const std::size_t n = pattern.form.units.size();
     for (std::size_t at = 0; n > 0 && at + n <= text.units.size(); ++at) {
       if (!equal_at(text.units, at, pattern.form.units)) continue;

@@ -13,9 +13,9 @@ TEST(Normalise, FoldsCaseAndFullWidthForms) {
 }
 
 TEST(Normalise, MapsHomoglyphsToOneSkeleton) {
-  EXPECT_EQ(normalise("AUR0RA"), normalise("AURORA"));     // zero for O
-  EXPECT_EQ(normalise("Аurora"), normalise("Aurora"));     // Cyrillic A
-  EXPECT_EQ(normalise("Αurοra"), normalise("Aurora"));     // Greek Alpha and omicron
+  EXPECT_EQ(normalise("AUR0RA"), normalise("AURORA"));  // zero for O
+  EXPECT_EQ(normalise("Аurora"), normalise("Aurora"));  // Cyrillic A
+  EXPECT_EQ(normalise("Αurοra"), normalise("Aurora"));  // Greek Alpha and omicron
   EXPECT_EQ(normalise("MT-1O0"), normalise("MT-100"));
   EXPECT_EQ(normalise("I1l|i"), normalise("lllll"));
   EXPECT_EQ(normalise("MOAT"), normalise("moat"));  // the skeleton of m is rn, in either case
@@ -43,7 +43,9 @@ TEST(Pinyin, GivesTonelessSyllablesWithoutSpaces) {
   EXPECT_EQ(pinyin("极光 Speaker"), "jiguangspeaker");
 }
 
-TEST(TextData, IsThere) { EXPECT_TRUE(text_ready().ok()); }
+TEST(TextData, IsThere) {
+  EXPECT_TRUE(text_ready().ok());
+}
 
 }  // namespace
 }  // namespace moat::watch
