@@ -130,7 +130,7 @@ Result<std::vector<HitView>> views_of(Workspace& workspace, const std::vector<st
   return out;
 }
 
-json optional_number(const std::optional<double>& value) { return value ? json(*value) : json(); }
+json number_or_null(const std::optional<double>& value) { return value ? json(*value) : json(); }
 
 json right_json(const RightView& r) {
   return {{"id", r.id},       {"kind", r.kind},     {"jurisdiction", r.jurisdiction},
@@ -310,7 +310,7 @@ json listing_json(const ListingView& l) {
           {"listing_id", l.listing_id},
           {"title", l.title},
           {"description", l.description},
-          {"price", optional_number(l.price)},
+          {"price", number_or_null(l.price)},
           {"currency", l.currency},
           {"min_order", l.min_order ? json(*l.min_order) : json()},
           {"seller", l.seller},
@@ -357,7 +357,7 @@ json product_references_json(const ProductReferences& p) {
   for (const ReferenceView& r : p.references) references.push_back(reference_json(r));
   return {{"product", p.product},   {"name", p.name},
           {"marks", marks},         {"designs", designs},
-          {"references", references}, {"price_floor", optional_number(p.price_floor)},
+          {"references", references}, {"price_floor", number_or_null(p.price_floor)},
           {"currency", p.currency}, {"price_floor_source", p.price_floor_source}};
 }
 
