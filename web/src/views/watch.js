@@ -13,7 +13,7 @@ const STATUSES = [['new', 'New'], ['confirmed', 'Confirmed'], ['dismissed', 'Dis
 export async function watchView(ctx) {
   const status = ctx.params.has('status') ? ctx.params.get('status') : 'new';
   ctx.root.append(h('p', { class: 'intro' },
-    'Marketplace listings that match Aurora’s marks, photos, design figures, model names or fall below the ',
+    'Marketplace listings that match the company’s marks, photos, design figures, model names or fall below the ',
     'product’s cost. Confirm a copy to trace it to the suppliers that held what it shows and to package a ',
     'complaint; dismiss what is not one. Each decision is recorded in the ledger with your reason.'));
   ctx.root.append(filterForm(ctx, status));
