@@ -239,9 +239,12 @@ Result<DemoResult> create_demo(const std::filesystem::path& dir, const Session& 
   MOAT_TRY(std::vector<vet::Reconciliation> reconciliations, reconcile_all(*workspace, today));
   MOAT_TRY(std::vector<DesignFile> design_files, add_design_files(*workspace, session));
   MOAT_TRY(std::vector<ReleaseOutcome> released, make_releases(*workspace, session, approved, design_files, today));
+  MOAT_TRY(DemoWatch watch, add_watch_demo(*workspace, session, today, [shift](std::string_view text) {
+             return shift_dates(std::string(text), shift);
+           }));
   return DemoResult{std::move(workspace), std::move(imported), std::move(assessments), std::move(approved),
                     std::move(frontier), std::move(flags), std::move(reconciliations), std::move(design_files),
-                    std::move(released)};
+                    std::move(released), std::move(watch)};
 }
 
 }  // namespace moat::app

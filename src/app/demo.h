@@ -6,7 +6,9 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
+#include <string_view>
 
 #include "app/accounts.h"
 #include "app/design_files.h"
@@ -16,10 +18,19 @@
 #include "app/session.h"
 #include "app/sourcing.h"
 #include "app/vetting.h"
+#include "app/watch.h"
+#include "app/watch_complaints.h"
 #include "app/workspace.h"
 #include "plan/planner.h"
 
 namespace moat::app {
+
+// The counterfeit watch's part of the demo.
+struct DemoWatch {
+  ListingImportReport imported;  // the listings, their photos and the hits they gave
+  Decision confirmed;            // the Taobao copy, confirmed (and the red flags it raised)
+  PackageReport packages;        // the complaint for Alibaba's IP protection platform
+};
 
 struct DemoResult {
   std::unique_ptr<Workspace> workspace;
@@ -31,6 +42,7 @@ struct DemoResult {
   std::vector<vet::Reconciliation> reconciliations;
   std::vector<DesignFile> files;            // Aurora's design files in the vault
   std::vector<ReleaseOutcome> releases;     // released, and refused (with why)
+  DemoWatch watch;                          // a copy found on Taobao, traced and packaged
 };
 
 // Creates `dir` as a workspace for "Aurora Audio Inc.", imports the Aurora product and its
@@ -43,6 +55,13 @@ struct DemoResult {
 // `database`: empty for SQLite, or the postgresql:// URL of an empty database.
 Result<DemoResult> create_demo(const std::filesystem::path& dir, const Session& session,
                                const std::string& database = {});
+
+// The demo's counterfeit watch in `workspace` (app/demo_watch.cc): Aurora's product photo, model
+// name and keyword as references; listings from Taobao, 1688 and Amazon with their photos (dates
+// moved by `shift`); the Taobao copy confirmed; its complaint package written under the
+// workspace's folder, in takedown/.
+Result<DemoWatch> add_watch_demo(Workspace& workspace, const Session& session, Date today,
+                                 const std::function<std::string(std::string_view)>& shift);
 
 // The demo's accounts for the dashboard: one per role, and a supplier user for Shenzhen Shengda
 // (F04, which has work in the approved plan and findings to answer). Each gets a new random

@@ -19,6 +19,11 @@ namespace moat::examples::aurora {
 std::span<const moat::app::EmbeddedFile> embedded_files();
 }  // namespace moat::examples::aurora
 
+namespace moat::examples::aurora_watch {
+// examples/aurora/watch: marketplace listings of the demo and the photos they (and Aurora) show.
+std::span<const moat::app::EmbeddedFile> embedded_files();
+}  // namespace moat::examples::aurora_watch
+
 namespace moat::rules {
 // rules/*.toml: the default qualification criteria and audit checklists.
 std::span<const moat::app::EmbeddedFile> embedded_files();

@@ -14,6 +14,8 @@
 #include "app/releases.h"
 #include "app/rules.h"
 #include "app/sourcing.h"
+#include "app/watch.h"
+#include "app/watch_complaints.h"
 #include "core/text.h"
 #include "vet/qualification.h"
 
@@ -514,6 +516,8 @@ Result<flags::Facts> gather_facts(Workspace& workspace, Date today) {
   add_visit_facts(s, facts);
   for (const json& t : s.tooling) facts.tools.push_back(tool_facts(s, t, today));
   facts.reconciliations = reconcile_pairs(s, today);
+  MOAT_TRY(facts.counterfeits, counterfeit_facts(workspace, today));
+  MOAT_TRY(facts.complaints, complaint_facts(workspace));
   MOAT_TRY(const std::vector<ReleaseView> ended, unreturned_releases(workspace, today));
   for (const ReleaseView& r : ended) {
     facts.releases.push_back({r.id, r.supplier, r.recipients, Date::parse(r.expires),

@@ -23,8 +23,11 @@ struct VaultReference {
   std::string_view table;
   std::string_view field;
 };
-constexpr std::array<VaultReference, 3> kVaultReferences{
-    {{"documents", "id"}, {"files", "blob"}, {"copies", "blob"}}};
+constexpr std::array<VaultReference, 5> kVaultReferences{{{"documents", "id"},
+                                                         {"files", "blob"},
+                                                         {"copies", "blob"},
+                                                         {"listing_images", "blob"},
+                                                         {"watch_references", "blob"}}};
 
 Result<std::vector<MissingFile>> missing_files(Workspace& workspace, const store::Vault& vault) {
   std::vector<MissingFile> missing;

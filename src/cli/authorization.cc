@@ -50,6 +50,14 @@ constexpr std::pair<std::string_view, Capability> kCommands[] = {
     {"vault rotate-key", Capability::kAdminister},
     {"audit checkpoint", Capability::kAdminister},
     {"audit cosign", Capability::kAdminister},
+    {"watch import", Capability::kRecordLegal},
+    {"watch reference add", Capability::kRecordLegal},
+    {"watch match", Capability::kRecordLegal},
+    {"watch confirm", Capability::kRecordLegal},
+    {"watch dismiss", Capability::kRecordLegal},
+    {"watch document add", Capability::kRecordLegal},
+    {"watch package", Capability::kRecordLegal},
+    {"watch complaint set", Capability::kRecordLegal},
 };
 
 }  // namespace

@@ -31,7 +31,7 @@ std::span<const Command> core_commands() { return kCoreCommands; }
 std::vector<Command> commands() {
   std::vector<Command> all;
   for (const auto table : {core_commands(), vetting_commands(), legal_commands(), release_commands(),
-                           serve_commands(), vault_commands(), trace_commands()})
+                           serve_commands(), vault_commands(), trace_commands(), watch_commands()})
     all.insert(all.end(), table.begin(), table.end());
   return all;
 }

@@ -43,6 +43,7 @@ std::span<const Command> serve_commands();
 std::span<const Command> vault_commands();
 std::span<const Command> release_commands();
 std::span<const Command> trace_commands();
+std::span<const Command> watch_commands();
 
 // `moat audit` (audit_commands.cc).
 std::function<int()> define_audit(CLI::App& app, GlobalOptions& global);

@@ -163,6 +163,35 @@ void print_demo_releases(const app::DemoResult& demo) {
 
 }  // namespace
 
+// The counterfeit watch: the hits the listings gave, the copy confirmed and whom it points to,
+// and the complaint package for Alibaba's IP protection platform.
+int print_demo_watch(const app::DemoResult& demo) {
+  const app::DemoWatch& watch = demo.watch;
+  std::cout << "\n== Counterfeit watch ==\n"
+            << "Imported " << watch.imported.added.size() << " marketplace listings with " << watch.imported.images
+            << " photos (in the vault, with their SHA-256); " << watch.imported.hits.size() << " hits:\n";
+  for (const app::HitView& hit : watch.imported.hits) {
+    char score[16];
+    std::snprintf(score, sizeof score, "%.2f", hit.score);
+    std::cout << "  " << hit.id << "  " << score << "  " << hit.listing.platform << "  " << hit.listing.title << "\n";
+    for (const app::ReasonView& r : hit.reasons) std::cout << "        " << r.kind << ": " << r.detail << "\n";
+  }
+  if (!watch.confirmed.hit.id.empty()) {
+    std::cout << "Confirmed " << watch.confirmed.hit.id << " (" << watch.confirmed.hit.decision_reason << ").\n";
+  }
+  auto flags = app::recorded_flags(*demo.workspace);
+  if (!flags.ok()) return fail(flags.error());
+  for (const app::Flag& flag : *flags) {
+    if (std::find(watch.confirmed.flags.begin(), watch.confirmed.flags.end(), flag.id) == watch.confirmed.flags.end()) continue;
+    std::cout << "  red flag " << flag.id << " on " << flag.subject << ": " << flag.summary << "\n";
+  }
+  for (const app::ComplaintView& c : watch.packages.complaints) {
+    std::cout << "Complaint " << c.id << " for " << c.platform << " (Alibaba IP Protection Platform) written to " << c.folder
+              << (c.ready ? ": ready to file\n" : ": still missing " + join(c.missing, "; ") + "\n");
+  }
+  return 0;
+}
+
 std::function<int()> define_demo(CLI::App& app, GlobalOptions& global) {
   auto dir = std::make_shared<std::string>();
   auto database = std::make_shared<std::string>();
@@ -194,6 +223,7 @@ std::function<int()> define_demo(CLI::App& app, GlobalOptions& global) {
     print_demo_vetting(*demo);
     if (int status = print_demo_gate(*demo->workspace, demo->plan); status != 0) return status;
     print_demo_releases(*demo);
+    if (int status = print_demo_watch(*demo); status != 0) return status;
     std::cout << "\nThe workspace is " << *dir << ": try 'moat -w " << *dir << " exposure --product aurora'.\n";
     if (*sign_ins) return print_demo_sign_ins(*demo->workspace);
     return 0;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Inside flags (not for other folders): the rule functions the table in rules.cc lists, by theme
 // (supplier_rules.cc, visit_rules.cc, material_rules.cc, plan_rules.cc, legal_rules.cc,
-// release_rules.cc), and the wording and lookups they share. An evaluation returns the flags its
+// release_rules.cc, watch_rules.cc), and the wording and lookups they share. An evaluation returns the flags its
 // rule raises with their subject, cause, summary and evidence; rules.cc fills in the rule's id and
 // severity. A cleared function says why a flag's cause no longer holds.
 #pragma once
@@ -87,5 +87,10 @@ std::string agreement_missing_cleared(const Facts& facts, std::string_view subje
 
 // release_rules.cc
 std::vector<Raised> release_not_returned(const Facts& facts, const RuleSetting& setting);
+
+// watch_rules.cc
+std::vector<Raised> counterfeit_traced(const Facts& facts, const RuleSetting& setting);
+std::vector<Raised> complaint_relisted(const Facts& facts, const RuleSetting& setting);
+std::vector<Raised> complaint_unanswered(const Facts& facts, const RuleSetting& setting);
 
 }  // namespace moat::flags::detail

@@ -130,6 +130,11 @@ const Rule kRules[] = {
      Severity::kHigh, {}, confidentiality_missing, confidentiality_cleared},
     {"access-control-unverified", "Own facility's access control not verified by a recent audit", Severity::kHigh, {},
      access_control_unverified, access_control_cleared},
+    {"counterfeit-traced", "Confirmed counterfeit points back to a supplier that held what it copies",
+     Severity::kCritical, {}, counterfeit_traced},
+    {"complaint-relisted", "A listing taken down after a complaint is back", Severity::kHigh, {}, complaint_relisted},
+    {"complaint-unanswered", "Takedown complaint unanswered past the expected time", Severity::kMedium,
+     {{"days", 14}}, complaint_unanswered},
 };
 
 // ---- Settings --------------------------------------------------------------------------------

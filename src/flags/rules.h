@@ -200,6 +200,42 @@ struct ReleaseFacts {
   bool returned = false;                 // return or destruction confirmed
 };
 
+// A counterfeit a person confirmed (app/watch.h), traced back: what the copy shows of the
+// product's secrets and who held them by the exposure analysis of the product's plan. The app
+// decides the two links (the seller in a holder's city; a feature still secret in the images).
+struct CounterfeitHolder {
+  std::string supplier;
+  std::string party;
+  std::string city;                           // where the supplier works
+  std::vector<std::string> secrets;           // of the copied secrets, those it held
+  bool in_seller_city = false;                // the listing's seller location names that city
+  std::vector<std::string> unpublished_held;  // of those it held, shown in the images and not yet public
+};
+
+struct CounterfeitFacts {
+  std::string hit;      // "H3"
+  std::string listing;  // "L7"
+  std::string platform;
+  std::string url;
+  std::string product;
+  std::string seller;
+  std::string seller_location;
+  std::vector<std::string> copied;          // the secrets the copy shows
+  std::vector<std::string> unpublished;     // of those, shown in its images and not yet public
+  std::vector<CounterfeitHolder> holders;   // everyone who held any of `copied`
+};
+
+// A takedown complaint filed with a platform (app/watch_complaints.h).
+struct ComplaintFacts {
+  std::string id;  // "C2"
+  std::string platform;
+  std::string status;  // drafted, filed, removed, counter-notice, relisted
+  std::optional<Date> filed;
+  std::optional<Date> counter_notice;
+  std::optional<Date> relisted;
+  std::vector<std::string> hits;
+};
+
 struct Facts {
   Date today;
   std::vector<SupplierFacts> suppliers;
@@ -211,6 +247,8 @@ struct Facts {
   std::vector<PlanFacts> plans;
   LegalFacts legal;  // agreements, IP rights and disclosures; empty when none are recorded
   std::vector<ReleaseFacts> releases;  // the app may pass only those that ended and are not returned
+  std::vector<CounterfeitFacts> counterfeits;  // confirmed counterfeit hits, traced
+  std::vector<ComplaintFacts> complaints;      // takedown complaints and their state
 };
 
 // ---- Rules -----------------------------------------------------------------------------------

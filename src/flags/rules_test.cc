@@ -319,6 +319,36 @@ void shown_at_trade_show(Facts& facts, const char* filed) {
                          .secrets = {"enclosure-geometry"}}};
 }
 
+// A copy of the speaker confirmed on Taobao, sold from Dongguan; the mold maker there and the
+// PCBA maker in Shenzhen held its enclosure geometry. `in_city`: the seller is in Dongguan;
+// `unpublished`: its photos show the grille pattern, which no filing or disclosure made public.
+void counterfeit_confirmed(Facts& facts, bool in_city, bool unpublished) {
+  CounterfeitFacts c{.hit = "H3",
+                     .listing = "L7",
+                     .platform = "taobao",
+                     .url = "https://item.taobao.com/item.htm?id=7001",
+                     .product = "aurora-speaker",
+                     .seller = "极光数码专营店",
+                     .seller_location = in_city ? "广东 东莞" : "浙江 义乌",
+                     .copied = {"enclosure-geometry"},
+                     .unpublished = {},
+                     .holders = {}};
+  c.holders.push_back({"S-DG01", "S-DG01", "东莞", {"enclosure-geometry"}, in_city, {}});
+  c.holders.push_back({"S-SZ02", "S-SZ02", "深圳", {"enclosure-geometry"}, false, {}});
+  if (unpublished) {
+    c.copied.push_back("grille-pattern");
+    c.unpublished = {"grille-pattern"};
+    c.holders[1].secrets.push_back("grille-pattern");
+    c.holders[1].unpublished_held = {"grille-pattern"};
+  }
+  facts.counterfeits.push_back(std::move(c));
+}
+
+ComplaintFacts complaint(const char* status, const char* filed) {
+  return {.id = "C2", .platform = "taobao", .status = status, .filed = day(filed), .counter_notice = std::nullopt,
+          .relisted = std::nullopt, .hits = {"H3"}};
+}
+
 struct RuleCase {
   std::string_view rule;
   void (*raise)(Facts&);  // what happened on the ground that the rule must see
@@ -467,6 +497,22 @@ const RuleCase kRuleCases[] = {
      [](Facts& f) {
        supplier(f, "S-SU00").recipients.push_back({"P-SU-07", "周敏", "R4", "AG-SU-02 (in force since 2025-06-09)", ""});
      }},
+    {"counterfeit-traced",
+     // Sold from Dongguan, where the mold maker that held the enclosure works.
+     [](Facts& f) { counterfeit_confirmed(f, true, false); },
+     // Sold from Yiwu, showing nothing still secret: nothing points at a supplier.
+     [](Facts& f) { counterfeit_confirmed(f, false, false); }},
+    {"complaint-relisted",
+     // Taken down in May, back on 14 June.
+     [](Facts& f) {
+       f.complaints.push_back(complaint("relisted", "2025-05-20"));
+       f.complaints.back().relisted = day("2025-06-14");
+     },
+     [](Facts& f) { f.complaints.push_back(complaint("removed", "2025-05-20")); }},
+    {"complaint-unanswered",
+     // Filed 15 days ago, no answer; the rule waits 14.
+     [](Facts& f) { f.complaints.push_back(complaint("filed", "2025-06-01")); },
+     [](Facts& f) { f.complaints.push_back(complaint("filed", "2025-06-02")); }},
     {"access-control-unverified",
      // The own plant's last audit failed access control: badge readers off on the test floor.
      [](Facts& f) {
@@ -555,6 +601,22 @@ TEST(BuiltinRulesTest, EveryRuleHasATestCase) {
 TEST(BuiltinRulesTest, IdsAreUnique) {
   std::set<std::string_view> ids;
   for (const Rule& rule : builtin_rules()) EXPECT_TRUE(ids.insert(rule.id).second) << rule.id;
+}
+
+// Sold far from every supplier, but the photos show a feature still secret: the flag goes to
+// the supplier that held it, not to the one that held only what is public.
+TEST(CounterfeitTracedTest, StillSecretFeatureNamesOnlyItsHolder) {
+  Facts facts = clean_workspace();
+  counterfeit_confirmed(facts, false, true);
+  const std::vector<Raised> raised = raised_by(facts, "counterfeit-traced");
+  ASSERT_EQ(raised.size(), 1U);
+  EXPECT_EQ(raised[0].subject, "supplier/S-SZ02");
+  EXPECT_EQ(raised[0].cause, "hit/H3");
+  const auto held = std::find_if(raised[0].evidence.begin(), raised[0].evidence.end(),
+                                 [](const Evidence& e) { return e.name == "who held the copied secrets"; });
+  ASSERT_NE(held, raised[0].evidence.end());
+  EXPECT_NE(held->value.find("S-DG01"), std::string::npos);
+  EXPECT_NE(held->value.find("S-SZ02"), std::string::npos);
 }
 
 TEST(EvaluateTest, CleanWorkspaceRaisesNothing) {

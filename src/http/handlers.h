@@ -96,6 +96,18 @@ Result<Reply> approve_plan(Call& call);
 Result<Reply> record_visit(Call& call);
 Result<Reply> add_finding(Call& call);
 
+// The counterfeit watch (watch_handlers.cc)
+Result<Reply> watch_hits(Call& call);
+Result<Reply> watch_hit(Call& call);
+Result<Reply> decide_watch_hit(Call& call);
+Result<Reply> watch_match(Call& call);
+Result<Reply> watch_listings(Call& call);
+Result<Reply> watch_listing_image(Call& call);
+Result<Reply> watch_references(Call& call);
+Result<Reply> watch_reference_image(Call& call);
+Result<Reply> watch_complaints(Call& call);
+Result<Reply> set_watch_complaint(Call& call);
+
 // Removals (record_handlers.cc)
 Result<Reply> remove_records(Call& call);
 

@@ -81,8 +81,18 @@ inline constexpr std::string_view kRemoveBody =
                        "if_version": {"type": "integer", "description": "with one key: the version read"},
                        "cascade": {"type": "boolean"}, "dry_run": {"type": "boolean"}}})";
 
+inline constexpr std::string_view kHitDecisionBody =
+    R"({"type": "object", "required": ["status", "reason"],
+        "properties": {"status": {"enum": ["confirmed", "dismissed"]}, "reason": {"type": "string", "minLength": 1}}})";
+inline constexpr std::string_view kComplaintStatusBody =
+    R"({"type": "object", "required": ["status"],
+        "properties": {"status": {"enum": ["drafted", "filed", "removed", "counter-notice", "relisted"]},
+                       "on": {"type": "string", "format": "date", "description": "default: today"},
+                       "reference": {"type": "string", "description": "the platform's case number"},
+                       "note": {"type": "string"}}})";
 inline constexpr std::string_view kRequestBodies[] = {kLoginBody,  kFlagBody,  kAnswerBody, kCloseBody,        kWaiverBody,
                                                       kPlanBody,   kVisitBody, kFindingBody, kSupplierPatchBody,
-                                                      kReleaseBody, kReasonBody, kFlagsBody, kRemoveBody};
+                                                      kReleaseBody, kReasonBody, kFlagsBody, kRemoveBody,
+                                                      kHitDecisionBody, kComplaintStatusBody};
 
 }  // namespace moat::http

@@ -32,6 +32,9 @@ constexpr Roles kReturnConfirmers{Role::kAdmin, Role::kSourcing, Role::kLegal, R
 // Who downloads a copy: its recipient (a supplier user bound to that person), or an administrator.
 constexpr Roles kCopyTakers{Role::kAdmin, Role::kSupplier};
 
+// Who acts on the counterfeit watch (decides hits, records complaints): those who record rights.
+constexpr Roles kWatchers{Role::kAdmin, Role::kSourcing, Role::kLegal};
+
 // The one route table. Order matters only for the OpenAPI document's order.
 const Route kRoutes[] = {
     {Method::kPost, "/api/login", "sign in with a name and password (JSON or form): sets the session cookie, returns the CSRF token",
@@ -118,6 +121,27 @@ const Route kRoutes[] = {
     {Method::kPost, "/api/records/{kind}/remove",
      "remove records by key (as moat remove): refused while others refer to them, unless cascade; dry_run shows what would go",
      kEditors, Scope::kAll, handlers::remove_records, {}, kRemoveBody},
+    {Method::kGet, "/api/watch/hits", "counterfeit watch hits, strongest first: listing, score, reasons, rights matched",
+     kStaff, Scope::kAll, handlers::watch_hits, "limit,offset,status", {}, true},
+    {Method::kGet, "/api/watch/hits/{id}", "one hit with its listing, reasons and the rights it touches", kStaff,
+     Scope::kAll, handlers::watch_hit, {}, {}, true},
+    {Method::kPost, "/api/watch/hits/{id}/decision",
+     "confirm or dismiss a hit, with the reason (a confirmed hit that points back to a supplier raises a red flag)",
+     kWatchers, Scope::kAll, handlers::decide_watch_hit, {}, kHitDecisionBody},
+    {Method::kPost, "/api/watch/match", "match every listing again against the current references", kWatchers,
+     Scope::kAll, handlers::watch_match},
+    {Method::kGet, "/api/watch/listings", "marketplace listings with their captured images (hashes, capture times)",
+     kStaff, Scope::kAll, handlers::watch_listings, "limit,offset", {}, true},
+    {Method::kGet, "/api/watch/listings/{id}/images/{name}", "a listing's captured image", kStaff, Scope::kAll,
+     handlers::watch_listing_image, {}, {}, true},
+    {Method::kGet, "/api/watch/references", "what each product is recognised by: marks, designs, images, models, price floor",
+     kStaff, Scope::kAll, handlers::watch_references, {}, {}, true},
+    {Method::kGet, "/api/watch/references/{id}/image", "a reference image or design figure", kStaff, Scope::kAll,
+     handlers::watch_reference_image, {}, {}, true},
+    {Method::kGet, "/api/watch/complaints", "takedown complaints, their state with its dates, and what they still lack",
+     kStaff, Scope::kAll, handlers::watch_complaints, "limit,offset", {}, true},
+    {Method::kPost, "/api/watch/complaints/{id}/status", "record a complaint's new status with its date", kWatchers,
+     Scope::kAll, handlers::set_watch_complaint, {}, kComplaintStatusBody},
     {Method::kGet, "/api/openapi.json", "this API as an OpenAPI 3.1 document", kEveryone, Scope::kPublic,
      handlers::openapi, {}, {}, true},
     {Method::kGet, "/api/files",

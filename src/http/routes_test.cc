@@ -176,6 +176,9 @@ TEST(RouteTableTest, TheRolesOfEachCapabilityAreTheRoutesRoles) {
       {"POST /api/releases", Capability::kRelease},
       {"POST /api/releases/{id}/revoke", Capability::kRevoke},
       {"POST /api/releases/{id}/returned", Capability::kConfirmReturn},
+      {"GET /api/watch/hits", Capability::kRead},
+      {"POST /api/watch/hits/{id}/decision", Capability::kRecordLegal},
+      {"POST /api/watch/complaints/{id}/status", Capability::kRecordLegal},
   };
   for (const auto& [route_name, capability] : pairs) {
     const auto route = std::find_if(routes().begin(), routes().end(), [&](const Route& r) {

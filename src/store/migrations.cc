@@ -304,6 +304,45 @@ const std::vector<Migration> kMigrations = {
          // The login name the command line maps to an account: who acts at the terminal.
          R"(ALTER TABLE "users" ADD COLUMN "os_user" TEXT)",
      }},
+    {13,
+     "counterfeit watch: listings and their captured images, references, hits, complaints, enforcement documents",
+     {
+         R"(CREATE TABLE "listings" (
+              "id" TEXT NOT NULL, "platform" TEXT NOT NULL, "url" TEXT NOT NULL, "listing_id" TEXT,
+              "title" TEXT NOT NULL, "description" TEXT, "price" DOUBLE PRECISION, "currency" TEXT,
+              "min_order" BIGINT, "seller" TEXT, "store_url" TEXT, "seller_location" TEXT,
+              "images" TEXT NOT NULL, "captured_at" TEXT, "captured_by" TEXT, "source" TEXT,
+              "imported_at" TEXT NOT NULL, "imported_by" TEXT NOT NULL,
+              "row_version" BIGINT NOT NULL DEFAULT 1, PRIMARY KEY ("id")))",
+         R"(CREATE INDEX "listings_url" ON "listings" ("platform", "url"))",
+         R"(CREATE TABLE "listing_images" (
+              "listing" TEXT NOT NULL, "name" TEXT NOT NULL, "sha256" TEXT NOT NULL, "blob" TEXT NOT NULL,
+              "size" BIGINT NOT NULL, "media_type" TEXT NOT NULL, "fingerprint" TEXT,
+              "captured_at" TEXT, "captured_by" TEXT,
+              "row_version" BIGINT NOT NULL DEFAULT 1, PRIMARY KEY ("listing", "name")))",
+         R"(CREATE TABLE "watch_references" (
+              "id" TEXT NOT NULL, "product" TEXT NOT NULL, "kind" TEXT NOT NULL, "text" TEXT, "name" TEXT,
+              "sha256" TEXT, "blob" TEXT, "size" BIGINT, "media_type" TEXT, "fingerprint" TEXT,
+              "right" TEXT, "secrets" TEXT NOT NULL, "added_at" TEXT NOT NULL, "added_by" TEXT NOT NULL,
+              "row_version" BIGINT NOT NULL DEFAULT 1, PRIMARY KEY ("id")))",
+         R"(CREATE TABLE "hits" (
+              "id" TEXT NOT NULL, "listing" TEXT NOT NULL, "product" TEXT NOT NULL,
+              "score" DOUBLE PRECISION NOT NULL, "reasons" TEXT NOT NULL, "rights" TEXT NOT NULL,
+              "status" TEXT NOT NULL, "found_at" TEXT NOT NULL, "decided_by" TEXT, "decided_at" TEXT,
+              "decision_reason" TEXT,
+              "row_version" BIGINT NOT NULL DEFAULT 1, PRIMARY KEY ("id")))",
+         R"(CREATE INDEX "hits_listing" ON "hits" ("listing", "product"))",
+         R"(CREATE TABLE "complaints" (
+              "id" TEXT NOT NULL, "platform" TEXT NOT NULL, "hits" TEXT NOT NULL, "rights" TEXT NOT NULL,
+              "status" TEXT NOT NULL, "drafted_at" TEXT NOT NULL, "drafted_by" TEXT NOT NULL,
+              "filed_on" TEXT, "removed_on" TEXT, "counter_notice_on" TEXT, "relisted_on" TEXT,
+              "platform_reference" TEXT, "agent" TEXT, "folder" TEXT, "updated_by" TEXT, "updated_at" TEXT, "note" TEXT,
+              "row_version" BIGINT NOT NULL DEFAULT 1, PRIMARY KEY ("id")))",
+         R"(CREATE TABLE "watch_documents" (
+              "id" TEXT NOT NULL, "kind" TEXT NOT NULL, "document" TEXT NOT NULL, "right" TEXT,
+              "language" TEXT, "expires" TEXT, "note" TEXT, "added_at" TEXT NOT NULL, "added_by" TEXT NOT NULL,
+              "row_version" BIGINT NOT NULL DEFAULT 1, PRIMARY KEY ("id")))",
+     }},
 };
 
 constexpr std::string_view kCreateVersions =

@@ -219,6 +219,61 @@ std::vector<Table> release_tables() {
   };
 }
 
+// The counterfeit watch: marketplace listings and the images captured of them (evidence in the
+// vault), what the company's products are recognised by, the hits matching found and the
+// complaints filed with the platforms, with the documents a complaint needs.
+std::vector<Table> watch_tables() {
+  static constexpr std::array<std::string_view, 10> kPlatforms = {
+      "alibaba", "1688", "taobao", "tmall", "aliexpress", "jd", "pinduoduo", "amazon", "ebay", "other"};
+  static constexpr std::array<std::string_view, 3> kReferenceKinds = {"image", "model", "keyword"};
+  static constexpr std::array<std::string_view, 3> kHitStatuses = {"new", "confirmed", "dismissed"};
+  static constexpr std::array<std::string_view, 5> kComplaintStatuses = {"drafted", "filed", "removed",
+                                                                         "counter-notice", "relisted"};
+  static constexpr std::array<std::string_view, 6> kDocumentKinds = {
+      "certificate", "power-of-attorney", "business-licence", "translation", "identity", "test-buy"};
+  const auto id_list = [](std::string_view name) { return Field{name, kIdList, false, Bound::kNone, {}, "[]"}; };
+  return {
+      {"listings", "listing",
+       {{"id", kId, true}, {"platform", kEnum, true, Bound::kNone, kPlatforms}, {"url", kText, true},
+        {"listing_id", kText}, {"title", kText, true}, {"description", kText},
+        {"price", kNumber, false, Bound::kNonNegative}, {"currency", kCurrency},
+        {"min_order", kInteger, false, Bound::kNonNegative}, {"seller", kText}, {"store_url", kText},
+        {"seller_location", kText}, {"images", kNameList, false, Bound::kNone, {}, "[]"}, {"captured_at", kText},
+        {"captured_by", kText}, {"source", kText}, {"imported_at", kText, true}, {"imported_by", kText, true}}},
+      {"listing_images", "listing image",
+       {{"listing", kId, true}, {"name", kText, true}, {"sha256", kText, true}, {"blob", kText, true},
+        {"size", kInteger, true, Bound::kNonNegative}, {"media_type", kText, true}, {"fingerprint", kText},
+        {"captured_at", kText}, {"captured_by", kText}},
+       2, false, {{"listing", "listings"}}},
+      {"watch_references", "watch reference",
+       {{"id", kId, true}, {"product", kId, true}, {"kind", kEnum, true, Bound::kNone, kReferenceKinds},
+        {"text", kText}, {"name", kText}, {"sha256", kText}, {"blob", kText},
+        {"size", kInteger, false, Bound::kNonNegative}, {"media_type", kText}, {"fingerprint", kText},
+        {"right", kId}, id_list("secrets"), {"added_at", kText, true}, {"added_by", kText, true}},
+       1, false,
+       {{"product", "products"}, {"right", "ip_rights"}, {"secrets", "secrets", "product"}}},
+      {"hits", "hit",
+       {{"id", kId, true}, {"listing", kId, true}, {"product", kId, true}, {"score", kShare, true},
+        {"reasons", kText, true}, id_list("rights"),
+        {"status", kEnum, false, Bound::kNone, kHitStatuses, "\"new\""}, {"found_at", kText, true},
+        {"decided_by", kText}, {"decided_at", kText}, {"decision_reason", kText}},
+       1, false, {{"listing", "listings"}, {"product", "products"}, {"rights", "ip_rights"}}},
+      {"complaints", "complaint",
+       {{"id", kId, true}, {"platform", kEnum, true, Bound::kNone, kPlatforms},
+        {"hits", kIdList, true, Bound::kAtLeastOne}, id_list("rights"),
+        {"status", kEnum, false, Bound::kNone, kComplaintStatuses, "\"drafted\""}, {"drafted_at", kText, true},
+        {"drafted_by", kText, true}, {"filed_on", kDate}, {"removed_on", kDate}, {"counter_notice_on", kDate},
+        {"relisted_on", kDate}, {"platform_reference", kText}, {"agent", kText}, {"folder", kText}, {"updated_by", kText},
+        {"updated_at", kText}, {"note", kText}},
+       1, false, {{"hits", "hits"}, {"rights", "ip_rights"}}},
+      {"watch_documents", "enforcement document",
+       {{"id", kId, true}, {"kind", kEnum, true, Bound::kNone, kDocumentKinds}, {"document", kText, true},
+        {"right", kId}, {"language", kText}, {"expires", kDate}, {"note", kText}, {"added_at", kText, true},
+        {"added_by", kText, true}},
+       1, false, {{"document", "documents"}, {"right", "ip_rights"}}},
+  };
+}
+
 std::vector<Table> make_tables() {
   const auto statuses = supplier_statuses();
   const auto strategies = protection_strategies();
@@ -302,6 +357,8 @@ std::vector<Table> make_tables() {
   all.insert(all.end(), legal.begin(), legal.end());
   const std::vector<Table> releases = release_tables();
   all.insert(all.end(), releases.begin(), releases.end());
+  const std::vector<Table> watch = watch_tables();
+  all.insert(all.end(), watch.begin(), watch.end());
   return all;
 }
 

@@ -14,6 +14,7 @@ import { planView } from './views/plan.js';
 import { portalView } from './views/portal.js';
 import { releasesView } from './views/releases.js';
 import { suppliersView } from './views/suppliers.js';
+import { watchView } from './views/watch.js';
 
 // One row per page: the first path segment, its title, who may open it, and how it renders.
 const PAGES = [
@@ -25,6 +26,7 @@ const PAGES = [
   { path: 'agreements', title: 'Agreements and orders', roles: STAFF, view: agreementsView },
   { path: 'ledger', title: 'Ledger', roles: STAFF, view: ledgerView },
   { path: 'releases', title: 'Releases', roles: STAFF, view: releasesView },
+  { path: 'watch', title: 'Counterfeit watch', roles: STAFF, view: watchView },
   { path: 'portal', title: 'Overview', roles: ['supplier'], view: portalView },
 ];
 
@@ -39,6 +41,7 @@ const NAV = [
   { href: '#/agreements', label: 'Agreements and orders', roles: STAFF, match: 'agreements' },
   { href: '#/ledger', label: 'Ledger', roles: STAFF, match: 'ledger' },
   { href: '#/releases', label: 'Releases', roles: STAFF, match: 'releases' },
+  { href: '#/watch', label: 'Counterfeit watch', roles: STAFF, match: 'watch' },
   { href: '#/portal', label: 'Overview', roles: ['supplier'], match: 'portal' },
   { href: '#/portal/findings', label: 'Findings to answer', roles: ['supplier'], match: 'portal/findings' },
   { href: '#/portal/agreements', label: 'Agreements and orders', roles: ['supplier'], match: 'portal/agreements' },

@@ -15,6 +15,7 @@ const PERMISSIONS = {
   'releases:make': ['admin', 'sourcing'],
   'releases:revoke': ['admin', 'sourcing', 'legal'],
   'releases:returned': ['admin', 'sourcing', 'legal', 'oversight'],
+  'watch:decide': ['admin', 'sourcing', 'legal'],
 };
 
 export const ROLE_NAMES = {

@@ -1,0 +1,499 @@
+// SPDX-License-Identifier: Apache-2.0
+// Listings in: CSV (the project's header rules: every column known, none twice, the required ones
+// present) or JSON, every field checked where it stands; the images each listing names found in
+// a folder or a ZIP, told from their bytes and decoded; then one transaction that stores the
+// listings, their images (in the vault, with SHA-256) and a capture event each, and the hits the
+// engine finds. Any problem refuses the whole import, each one at its place.
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "app/blobs.h"
+#include "app/fields.h"
+#include "app/file_kinds.h"
+#include "app/json_text.h"
+#include "app/record_fields.h"
+#include "app/records.h"
+#include "app/watch.h"
+#include "app/watch_matching.h"
+#include "core/text.h"
+
+namespace moat::app {
+namespace {
+
+using nlohmann::json;
+using namespace fields_of;
+using store::Field;
+using store::FieldType;
+
+constexpr std::size_t kMaxDiagnostics = 50;
+constexpr std::uintmax_t kMaxImageBytes = 64u << 20;
+
+// The columns of a listings file, exactly as the format names them (docs/watch.md).
+const store::Table& listing_columns() {
+  static const std::vector<std::string>& platforms = watch_platforms();
+  static const std::vector<std::string_view> platform_names(platforms.begin(), platforms.end());
+  static const store::Table kColumns{
+      "listings",
+      "listing",
+      {{"platform", FieldType::kEnum, true, store::Bound::kNone, platform_names},
+       {"url", FieldType::kText, true},
+       {"listing_id", FieldType::kText},
+       {"title", FieldType::kText, true},
+       {"description", FieldType::kText},
+       {"price", FieldType::kNumber, false, store::Bound::kNonNegative},
+       {"currency", FieldType::kCurrency},
+       {"min_order", FieldType::kInteger, false, store::Bound::kNonNegative},
+       {"seller", FieldType::kText},
+       {"store_url", FieldType::kText},
+       {"seller_location", FieldType::kText},
+       {"images", FieldType::kNameList, false, store::Bound::kNone, {}, "[]"},
+       {"captured_at", FieldType::kText},
+       {"captured_by", FieldType::kText}}};
+  return kColumns;
+}
+
+bool ends_with_ci(std::string_view text, std::string_view suffix) {
+  if (text.size() < suffix.size()) return false;
+  return std::equal(suffix.begin(), suffix.end(), text.end() - static_cast<std::ptrdiff_t>(suffix.size()),
+                    [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+}
+
+bool looks_like_json(const SourceFile& file) {
+  if (ends_with_ci(file.name, ".json")) return true;
+  if (ends_with_ci(file.name, ".csv")) return false;
+  const auto first = file.content.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
+  return first != std::string::npos && (file.content[first] == '[' || file.content[first] == '{');
+}
+
+// An ISO 8601 date or date and time: 2026-11-30, 2026-11-30T09:15, 2026-11-30T09:15:02.5+08:00.
+bool is_timestamp(std::string_view text) {
+  if (text.size() < 10 || !Date::parse(text.substr(0, 10))) return false;
+  if (text.size() == 10) return true;
+  if (text[10] != 'T' && text[10] != ' ') return false;
+  const std::string_view time = text.substr(11);
+  const auto digits = [&](std::size_t at) {
+    return at + 1 < time.size() && std::isdigit(static_cast<unsigned char>(time[at])) &&
+           std::isdigit(static_cast<unsigned char>(time[at + 1]));
+  };
+  if (!digits(0) || time.size() < 5 || time[2] != ':' || !digits(3)) return false;
+  if (std::stoi(std::string(time.substr(0, 2))) > 23 || std::stoi(std::string(time.substr(3, 2))) > 59) return false;
+  std::size_t at = 5;
+  if (at < time.size() && time[at] == ':') {
+    if (!digits(at + 1) || std::stoi(std::string(time.substr(at + 1, 2))) > 60) return false;
+    at += 3;
+    if (at < time.size() && time[at] == '.') {
+      ++at;
+      const std::size_t start = at;
+      while (at < time.size() && std::isdigit(static_cast<unsigned char>(time[at]))) ++at;
+      if (at == start) return false;
+    }
+  }
+  const std::string_view zone = time.substr(at);
+  if (zone.empty() || zone == "Z") return true;
+  return zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && std::isdigit(static_cast<unsigned char>(zone[1])) &&
+         std::isdigit(static_cast<unsigned char>(zone[2])) && zone[3] == ':' &&
+         std::isdigit(static_cast<unsigned char>(zone[4])) && std::isdigit(static_cast<unsigned char>(zone[5]));
+}
+
+// Checks what field rules alone cannot: a timestamp's shape, a URL's scheme.
+void check_listing(const Draft& draft, std::vector<Diagnostic>& problems) {
+  const json& r = draft.record;
+  const std::string at = text(r, "captured_at");
+  if (!at.empty() && !is_timestamp(at)) {
+    problems.push_back({draft.origin.where("captured_at"),
+                        "'" + cut_short(at) + "' is not an ISO 8601 date or time (2026-11-30T09:15:00+08:00)"});
+  }
+  for (const char* field : {"url", "store_url"}) {
+    const std::string url = text(r, field);
+    if (url.empty()) continue;
+    if (!url.starts_with("https://") && !url.starts_with("http://")) {
+      problems.push_back({draft.origin.where(field), "'" + cut_short(url) + "' is not an http(s) URL"});
+    } else if (url.find_first_of(" \t\r\n") != std::string::npos) {
+      problems.push_back({draft.origin.where(field), "a URL cannot hold spaces"});
+    }
+  }
+  if (number(r, "price") && text(r, "currency").empty()) {
+    problems.push_back({draft.origin.where("currency"), "a price needs its currency (CNY, USD, ...)"});
+  }
+}
+
+std::string pointer_where(const SourceFile& file, const std::string& pointer) { return file.name + "#" + pointer; }
+
+void read_json_listing(const SourceFile& file, const json& object, const std::string& pointer,
+                       const CapabilityCatalog& catalog, std::vector<Draft>& drafts, std::vector<Diagnostic>& problems) {
+  const store::Table& table = listing_columns();
+  if (!object.is_object()) {
+    problems.push_back({pointer_where(file, pointer), "each listing must be a JSON object"});
+    return;
+  }
+  for (const auto& [name, value] : object.items()) {
+    if (!table.field(name)) {
+      problems.push_back({pointer_where(file, pointer + "/" + pointer_segment(cut_short(name))),
+                          "unknown field '" + cut_short(name) + "' for a listing (see docs/watch.md)"});
+    }
+  }
+  Draft draft{&table, json::object(), Origin{file.name, 0, {}, pointer, {}}};
+  for (const Field& field : table.fields) {
+    const std::string name(field.name);
+    const auto it = object.find(name);
+    json value = nullptr;
+    if (it != object.end()) {
+      Result<json> checked = check_value(field, *it, catalog);
+      if (!checked.ok()) {
+        problems.push_back({pointer_where(file, pointer + "/" + name), checked.error().message()});
+        continue;
+      }
+      value = std::move(*checked);
+    }
+    if (value.is_null()) value = default_value(field);
+    if (value.is_null() && field.required) {
+      problems.push_back({pointer_where(file, pointer), "missing required field '" + name + "'"});
+    }
+    draft.record[name] = std::move(value);
+  }
+  drafts.push_back(std::move(draft));
+}
+
+Result<std::vector<Draft>> read_json_listings(const SourceFile& file, const CapabilityCatalog& catalog) {
+  if (const auto bad = first_invalid_utf8(file.content)) {
+    const TextPosition p = position_of(file.content, *bad);
+    return input_error(file.name + ":" + std::to_string(p.line) + ":" + std::to_string(p.column),
+                       "invalid UTF-8 byte sequence");
+  }
+  MOAT_TRY(const json document, parse_json_text(file.content, file.name));
+  const json* list = &document;
+  std::string base;
+  if (document.is_object()) {
+    const auto it = document.find("listings");
+    if (it == document.end() || document.size() != 1) {
+      return input_error(pointer_where(file, ""), "a listings file holds an array of listings, or {\"listings\": [...]}");
+    }
+    list = &*it;
+    base = "/listings";
+  }
+  if (!list->is_array()) return input_error(pointer_where(file, base), "must be an array of listings");
+  std::vector<Draft> drafts;
+  std::vector<Diagnostic> problems;
+  for (std::size_t i = 0; i < list->size() && problems.size() < kMaxDiagnostics; ++i) {
+    read_json_listing(file, (*list)[i], base + "/" + std::to_string(i), catalog, drafts, problems);
+  }
+  if (!problems.empty()) return Error(ErrorCode::kInput, std::move(problems));
+  return drafts;
+}
+
+Result<std::vector<Draft>> read_listing_file(const SourceFile& file, const CapabilityCatalog& catalog) {
+  if (looks_like_json(file)) return read_json_listings(file, catalog);
+  MOAT_TRY(FileRead read, read_csv_records(file, listing_columns(), std::nullopt, catalog));
+  return std::move(read.drafts);
+}
+
+// ---- Images -----------------------------------------------------------------------------------
+
+// Where the images come from: a folder, or a ZIP's members by path (and by file name when that
+// is unambiguous).
+class ImageSource {
+ public:
+  static Result<ImageSource> open(const std::filesystem::path& path, std::map<std::string, std::string> given) {
+    ImageSource source;
+    source.path_ = path;
+    if (path.empty() && !given.empty()) {
+      source.path_ = "the images given";
+      source.members_ = std::move(given);
+      source.zip_ = true;
+      return source;
+    }
+    if (path.empty()) return source;
+    std::error_code error;
+    if (std::filesystem::is_directory(path, error)) return source;
+    MOAT_CHECK(regular_file(path));
+    std::ifstream in(path, std::ios::binary);
+    const std::string zip((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (detect_media_type(zip) != kZip) return input_error(path.string(), "--images takes a folder or a ZIP archive");
+    MOAT_TRY(std::vector<ArchiveMember> members, zip_members(zip, path.string()));
+    std::map<std::string, int> base_count;
+    for (const ArchiveMember& m : members) ++base_count[std::filesystem::path(m.path).filename().string()];
+    for (ArchiveMember& m : members) {
+      const std::string base = std::filesystem::path(m.path).filename().string();
+      if (base_count[base] == 1 && base != m.path) source.members_.emplace(base, m.content);
+      source.members_.emplace(m.path, std::move(m.content));
+    }
+    source.zip_ = true;
+    return source;
+  }
+
+  bool empty() const { return path_.empty(); }
+
+  // The bytes of image `name`; kInput at `where` when it is missing or unreadable.
+  Result<std::string> read(const std::string& name, const std::string& where) const {
+    if (path_.empty()) {
+      return input_error(where, "listing names image '" + cut_short(name) + "': give the folder or ZIP with --images");
+    }
+    const std::filesystem::path relative(name);
+    if (relative.is_absolute() || name.find("..") != std::string::npos || name.empty()) {
+      return input_error(where, "image '" + cut_short(name) + "' must be a name inside the --images folder or ZIP");
+    }
+    if (zip_) {
+      const auto it = members_.find(name);
+      if (it == members_.end()) return input_error(where, "image '" + cut_short(name) + "' is not in " + path_.string());
+      return it->second;
+    }
+    const std::filesystem::path file = path_ / relative;
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(file, error)) {
+      return input_error(where, "image '" + cut_short(name) + "' is not in " + path_.string());
+    }
+    if (std::filesystem::file_size(file, error) > kMaxImageBytes) {
+      return input_error(where, "image '" + cut_short(name) + "' is larger than 64 MiB");
+    }
+    std::ifstream in(file, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad()) return input_error(where, "cannot read image '" + cut_short(name) + "'");
+    return bytes;
+  }
+
+ private:
+  std::filesystem::path path_;
+  bool zip_ = false;
+  std::map<std::string, std::string> members_;
+};
+
+struct IncomingImage {
+  std::string name;
+  std::string bytes;
+  std::string media_type;
+  std::string fingerprint;
+};
+
+struct IncomingListing {
+  Draft draft;
+  std::vector<IncomingImage> images;
+};
+
+// Reads and checks every listing's images; every problem is collected, each at its cell.
+Result<std::vector<IncomingListing>> with_images(std::vector<Draft> drafts, const ImageSource& source) {
+  std::vector<IncomingListing> out;
+  std::vector<Diagnostic> problems;
+  for (Draft& draft : drafts) {
+    IncomingListing listing{std::move(draft), {}};
+    const std::vector<std::string> names = list(listing.draft.record, "images");
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < names.size() && problems.size() < kMaxDiagnostics; ++i) {
+      const std::string where = listing.draft.origin.where("images", i);
+      if (!seen.insert(names[i]).second) {
+        problems.push_back({where, "image '" + cut_short(names[i]) + "' is named twice"});
+        continue;
+      }
+      Result<std::string> bytes = source.read(names[i], where);
+      if (!bytes.ok()) {
+        problems.push_back(bytes.error().diagnostics().front());
+        continue;
+      }
+      const std::string_view media_type = watch_internal::image_media_type(*bytes);
+      if (media_type.empty()) {
+        problems.push_back({where, "'" + cut_short(names[i]) + "' is not an image (JPEG, PNG, WebP, BMP or TIFF)"});
+        continue;
+      }
+      Result<watch::Fingerprint> fingerprint = watch_internal::image_fingerprint(*bytes, where);
+      if (!fingerprint.ok()) {
+        problems.push_back(fingerprint.error().diagnostics().front());
+        continue;
+      }
+      listing.images.push_back({names[i], std::move(*bytes), std::string(media_type), watch::to_text(*fingerprint)});
+    }
+    out.push_back(std::move(listing));
+  }
+  if (!problems.empty()) return Error(ErrorCode::kInput, std::move(problems));
+  return out;
+}
+
+// Two listings of one import with the same platform and URL are one listing given twice.
+Status check_duplicates(const std::vector<Draft>& drafts) {
+  std::map<std::pair<std::string, std::string>, const Draft*> seen;
+  std::vector<Diagnostic> problems;
+  for (const Draft& d : drafts) {
+    const auto key = std::make_pair(text(d.record, "platform"), text(d.record, "url"));
+    const auto [it, inserted] = seen.emplace(key, &d);
+    if (!inserted) {
+      problems.push_back({d.origin.where("url"), "this listing is given twice (also at " + it->second->origin.where("url") + ")"});
+    }
+  }
+  if (!problems.empty()) return Error(ErrorCode::kInput, std::move(problems));
+  return {};
+}
+
+// ---- Writing ----------------------------------------------------------------------------------
+
+std::string origin_text(const Origin& origin) {
+  return origin.line > 0 ? origin.file + ":" + std::to_string(origin.line) : origin.file + "#" + origin.pointer;
+}
+
+// A name for an image that is free among `taken`: the name itself, else "name (2)", ...
+std::string free_name(const std::string& name, const std::set<std::string>& taken) {
+  if (!taken.contains(name)) return name;
+  for (int n = 2;; ++n) {
+    const std::string candidate = name + " (" + std::to_string(n) + ")";
+    if (!taken.contains(candidate)) return candidate;
+  }
+}
+
+struct Written {
+  json listing;
+  std::vector<json> images;  // every image of the listing, stored before and now
+  bool added = false;
+  std::size_t new_images = 0;
+};
+
+Result<Written> write_listing(Workspace& workspace, store::Writer& writer, const IncomingListing& incoming,
+                              const std::vector<Blob>& blobs, const std::vector<json>& stored_listings,
+                              std::vector<std::string>& ids, const store::Author& author) {
+  const json& r = incoming.draft.record;
+  json listing = r;
+  const auto same = std::find_if(stored_listings.begin(), stored_listings.end(), [&](const json& s) {
+    return text(s, "platform") == text(r, "platform") && text(s, "url") == text(r, "url");
+  });
+  Written out;
+  out.added = same == stored_listings.end();
+  if (out.added) {
+    listing["id"] = next_id(ids, "L");
+    ids.push_back(listing["id"]);
+  } else {
+    listing["id"] = text(*same, "id");
+  }
+  const std::string id = listing["id"];
+  listing["source"] = origin_text(incoming.draft.origin);
+  listing["imported_at"] = author.at;
+  listing["imported_by"] = author.actor;
+  if (text(listing, "captured_by").empty()) listing["captured_by"] = author.actor;
+  if (text(listing, "captured_at").empty()) listing["captured_at"] = author.at;
+  MOAT_TRY(std::vector<store::Record> images,
+           workspace.store().list_where(watch_internal::table("listing_images"), "listing", id));
+  std::set<std::string> taken;
+  for (const json& image : images) taken.insert(text(image, "name"));
+  json captured = json::array();
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < incoming.images.size(); ++i) {
+    const IncomingImage& image = incoming.images[i];
+    const auto known = std::find_if(images.begin(), images.end(), [&](const json& s) {
+      return text(s, "sha256") == sha256_hex(image.bytes);
+    });
+    if (known != images.end()) {
+      names.push_back(text(*known, "name"));
+      continue;
+    }
+    const std::string name = free_name(image.name, taken);
+    taken.insert(name);
+    json record = {{"listing", id},          {"name", name},
+                   {"sha256", sha256_hex(image.bytes)}, {"blob", blobs[i].id},
+                   {"size", blobs[i].size},  {"media_type", image.media_type},
+                   {"fingerprint", image.fingerprint}, {"captured_at", listing["captured_at"]},
+                   {"captured_by", listing["captured_by"]}};
+    MOAT_TRY(const bool written, writer.put(watch_internal::table("listing_images"), record));
+    (void)written;
+    captured.push_back({{"name", name}, {"sha256", record["sha256"]}, {"vault", blobs[i].id}});
+    names.push_back(name);
+    images.push_back(std::move(record));
+    ++out.new_images;
+  }
+  listing["images"] = names;
+  MOAT_TRY(const bool written, writer.put(watch_internal::table("listings"), listing));
+  (void)written;
+  const json detail = {{"platform", listing["platform"]}, {"url", listing["url"]},
+                       {"captured_at", listing["captured_at"]}, {"captured_by", listing["captured_by"]},
+                       {"source", listing["source"]}, {"images", captured}};
+  MOAT_CHECK(writer.note("capture", "listings", id, detail.dump()));
+  out.listing = std::move(listing);
+  out.images = std::move(images);
+  return out;
+}
+
+}  // namespace
+
+const std::vector<std::string>& watch_platforms() {
+  static const std::vector<std::string> kPlatforms = {"alibaba", "1688",      "taobao", "tmall", "aliexpress",
+                                                      "jd",      "pinduoduo", "amazon", "ebay",  "other"};
+  return kPlatforms;
+}
+
+Result<ListingImportReport> import_listings(Workspace& workspace, const Session& session, ListingImport request) {
+  if (request.files.empty()) return input_error("FILE", "name at least one listings file (CSV or JSON)");
+  const CapabilityCatalog catalog = workspace.capabilities();
+  std::vector<Draft> drafts;
+  std::vector<Diagnostic> problems;
+  for (const SourceFile& file : request.files) {
+    Result<std::vector<Draft>> read = read_listing_file(file, catalog);
+    if (!read.ok()) {
+      for (const Diagnostic& d : read.error().diagnostics()) problems.push_back(d);
+      continue;
+    }
+    for (Draft& d : *read) {
+      check_listing(d, problems);
+      drafts.push_back(std::move(d));
+    }
+  }
+  if (!problems.empty()) return Error(ErrorCode::kInput, std::move(problems));
+  MOAT_CHECK(check_duplicates(drafts));
+  MOAT_TRY(const ImageSource source, ImageSource::open(request.images, std::move(request.image_files)));
+  MOAT_TRY(const std::vector<IncomingListing> incoming, with_images(std::move(drafts), source));
+  // Images go into the vault first (content-addressed, so a refused import leaves no record
+  // naming them); the records follow in one transaction.
+  std::vector<std::vector<Blob>> blobs;
+  for (const IncomingListing& listing : incoming) {
+    std::vector<Blob> stored;
+    for (const IncomingImage& image : listing.images) {
+      MOAT_TRY(Blob blob, store_blob(workspace, image.bytes));
+      stored.push_back(std::move(blob));
+    }
+    blobs.push_back(std::move(stored));
+  }
+  const store::Author author = session.author();
+  const std::optional<Date> today = Date::parse(author.at.substr(0, 10));
+  MOAT_TRY(const watch_internal::MatchContext context,
+           watch_internal::match_context(workspace, today.value_or(Date::from_days(0))));
+  ListingImportReport report;
+  std::vector<store::Record> hits;
+  MOAT_TRY(report.events, workspace.store().write(author, [&](store::Writer& writer) -> Status {
+    report = {};
+    MOAT_TRY(const std::vector<store::Record> stored, workspace.store().list(watch_internal::table("listings")));
+    std::vector<std::string> ids;
+    for (const json& s : stored) ids.push_back(text(s, "id"));
+    std::vector<std::pair<json, std::vector<json>>> matched;
+    for (std::size_t i = 0; i < incoming.size(); ++i) {
+      MOAT_TRY(Written written, write_listing(workspace, writer, incoming[i], blobs[i], stored, ids, author));
+      (written.added ? report.added : report.updated).push_back(text(written.listing, "id"));
+      report.images += written.new_images;
+      matched.emplace_back(std::move(written.listing), std::move(written.images));
+    }
+    MOAT_TRY(hits, watch_internal::record_hits(workspace, writer, context, matched, author.at));
+    return {};
+  }));
+  for (const json& hit : hits) {
+    MOAT_TRY(HitView view, watch_internal::hit_view(workspace, hit, context.rights));
+    report.hits.push_back(std::move(view));
+  }
+  return report;
+}
+
+Result<std::vector<ListingView>> list_listings(Workspace& workspace) {
+  std::vector<store::Record> listings, images;
+  MOAT_CHECK(read_tables(workspace.store(), {{"listings", &listings}, {"listing_images", &images}}));
+  std::map<std::string, std::vector<json>> by_listing;
+  for (json& image : images) by_listing[text(image, "listing")].push_back(std::move(image));
+  std::sort(listings.begin(), listings.end(),
+            [](const json& a, const json& b) { return id_number(text(a, "id"), "L") < id_number(text(b, "id"), "L"); });
+  std::vector<ListingView> out;
+  for (const json& l : listings) out.push_back(watch_internal::listing_view(l, by_listing[text(l, "id")]));
+  return out;
+}
+
+json import_report_json(const ListingImportReport& report) {
+  json hits = json::array();
+  for (const HitView& hit : report.hits) hits.push_back(hit_json(hit));
+  return {{"added", report.added}, {"updated", report.updated}, {"images", report.images}, {"hits", hits},
+          {"events", report.events}};
+}
+
+}  // namespace moat::app

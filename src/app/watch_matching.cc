@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "app/watch_matching.h"
+
+#include <algorithm>
+#include <array>
+#include <set>
+
+#include "app/money.h"
+#include "app/record_fields.h"
+#include "app/records.h"
+#include "app/sourcing.h"
+
+namespace moat::app::watch_internal {
+namespace {
+
+using nlohmann::json;
+using namespace fields_of;
+
+// The events that end a right (docs/legal.md): nothing is enforced with it after them.
+constexpr std::array<std::string_view, 5> kEndingEvents = {"abandoned", "withdrawn", "refused", "lapsed",
+                                                           "invalidated"};
+
+bool covers(const json& right, const std::string& product) {
+  const std::vector<std::string> products = list(right, "products");
+  return products.empty() || std::find(products.begin(), products.end(), product) != products.end();
+}
+
+std::string mark_text(const json& right) {
+  const std::string mark = text(right, "mark");
+  return mark.empty() ? text(right, "title") : mark;
+}
+
+// The product's unit cost by its approved plan (else its newest draft): per work package, what
+// its assignments cost (units at the quoted unit cost plus tooling) over the package's volume.
+Result<std::optional<double>> unit_cost(Workspace& workspace, const std::string& product, Date today) {
+  MOAT_TRY(const std::optional<SavedPlan> plan, current_plan(workspace, product));
+  if (!plan || plan->plan.assignments.empty()) return std::optional<double>();
+  Result<plan::Instance> instance = product_instance(workspace, product, {.today = today.to_string()});
+  if (!instance.ok()) return std::optional<double>();
+  double total = 0;
+  for (const plan::Assignment& a : plan->plan.assignments) {
+    const auto package = std::find_if(instance->packages.begin(), instance->packages.end(),
+                                      [&](const plan::Package& p) { return p.id == a.package; });
+    const auto quote = std::find_if(instance->quotes.begin(), instance->quotes.end(), [&](const plan::Quote& q) {
+      return q.package == a.package && q.supplier == a.supplier;
+    });
+    if (package == instance->packages.end() || quote == instance->quotes.end() || package->volume <= 0) {
+      return std::optional<double>();  // a quote lapsed since: no floor rather than a wrong one
+    }
+    total += (quote->unit_cost * a.units + quote->fixed_cost) / package->volume;
+  }
+  return std::optional<double>(total);
+}
+
+json reasons_json(const watch::Hit& hit) {
+  json out = json::array();
+  for (const watch::Reason& r : hit.reasons) {
+    out.push_back({{"kind", std::string(watch::reason_name(r.kind))}, {"reference", r.reference},
+                   {"detail", r.detail}, {"score", r.score}});
+  }
+  return out;
+}
+
+std::vector<std::string> hit_rights(const MatchContext& context, const watch::Hit& hit) {
+  std::set<std::string> out;
+  for (const watch::Reason& r : hit.reasons) {
+    if (r.kind == watch::ReasonKind::kMark) {
+      const auto it = context.mark_rights.find(r.reference);
+      if (it != context.mark_rights.end()) out.insert(it->second.begin(), it->second.end());
+    }
+    if (r.kind == watch::ReasonKind::kImage) {
+      const auto it = context.reference_right.find(r.reference);
+      if (it != context.reference_right.end() && !it->second.empty()) out.insert(it->second);
+    }
+  }
+  return {out.begin(), out.end()};
+}
+
+}  // namespace
+
+const store::Table& table(std::string_view name) { return *store::find_table(name); }
+
+std::string_view image_media_type(std::string_view b) {
+  if (b.size() >= 3 && b.substr(0, 3) == "\xFF\xD8\xFF") return "image/jpeg";
+  if (b.size() >= 8 && b.substr(0, 8) == "\x89PNG\r\n\x1A\n") return "image/png";
+  if (b.size() >= 12 && b.substr(0, 4) == "RIFF" && b.substr(8, 4) == "WEBP") return "image/webp";
+  if (b.size() >= 4 && (b.substr(0, 4) == std::string_view("II*\0", 4) || b.substr(0, 4) == std::string_view("MM\0*", 4))) {
+    return "image/tiff";
+  }
+  if (b.size() >= 2 && b.substr(0, 2) == "BM") return "image/bmp";
+  return {};
+}
+
+Result<watch::Fingerprint> image_fingerprint(std::string_view bytes, const std::string& where) {
+  Result<watch::Fingerprint> fingerprint = watch::fingerprint(bytes);
+  if (!fingerprint.ok()) return input_error(where, "not a usable image: " + fingerprint.error().message());
+  return fingerprint;
+}
+
+RightView right_view(const json& right, const std::vector<json>& events, Date today) {
+  RightView view{text(right, "id"), text(right, "kind"), text(right, "jurisdiction"), text(right, "title"),
+                 mark_text(right), text(right, "registration_number"), "not filed"};
+  const bool trademark = view.kind == "trademark";
+  bool ended = false;
+  for (const json& e : events) {
+    const std::optional<Date> on = date(e, "date");
+    const std::string event = text(e, "event");
+    if (on && *on <= today && std::find(kEndingEvents.begin(), kEndingEvents.end(), event) != kEndingEvents.end()) {
+      ended = true;
+    }
+  }
+  const std::optional<Date> registered = date(right, "registered");
+  const std::optional<Date> expires = date(right, "expires");
+  if (ended || (expires && *expires < today)) {
+    view.status = "ended";
+  } else if (registered && *registered <= today) {
+    view.status = trademark ? "registered" : "granted";
+  } else if (date(right, "filed")) {
+    view.status = "pending";
+  }
+  return view;
+}
+
+Result<std::map<std::string, RightView>> right_views(Workspace& workspace, Date today) {
+  std::vector<store::Record> rights, events;
+  MOAT_CHECK(read_tables(workspace.store(), {{"ip_rights", &rights}, {"ip_events", &events}}));
+  std::map<std::string, RightView> out;
+  for (const json& r : rights) {
+    std::vector<json> own;
+    for (const json& e : events) {
+      if (text(e, "right") == text(r, "id")) own.push_back(e);
+    }
+    out.emplace(text(r, "id"), right_view(r, own, today));
+  }
+  return out;
+}
+
+Result<MatchContext> match_context(Workspace& workspace, Date today) {
+  MOAT_CHECK(watch::text_ready());
+  std::vector<store::Record> products, rights, references;
+  MOAT_CHECK(read_tables(workspace.store(),
+                         {{"products", &products}, {"ip_rights", &rights}, {"watch_references", &references}}));
+  MatchContext context;
+  MOAT_TRY(context.rights, right_views(workspace, today));
+  MOAT_TRY(const Currencies currencies, app::currencies(workspace));
+  context.base_currency = currencies.base;
+  for (const Rate& rate : currencies.rates) {
+    if (const std::optional<Rate> in_force = rate_on(currencies, rate.currency, today)) {
+      context.rates[rate.currency] = in_force->rate;
+    }
+  }
+  for (const json& p : products) {
+    watch::Product product{.id = text(p, "id")};
+    std::map<std::string, std::string> first_right_of_mark;
+    for (const json& r : rights) {
+      const RightView& view = context.rights.at(text(r, "id"));
+      if (view.kind != "trademark" || !covers(r, product.id) || view.status == "ended" || view.mark.empty()) continue;
+      const auto [it, inserted] = first_right_of_mark.emplace(view.mark, view.id);
+      if (inserted) product.marks.push_back({view.id, view.mark});
+      context.mark_rights[it->second].push_back(view.id);
+    }
+    for (const json& ref : references) {
+      if (text(ref, "product") != product.id) continue;
+      const std::string kind = text(ref, "kind");
+      if (kind == "image") {
+        Result<watch::Fingerprint> fingerprint = watch::from_text(text(ref, "fingerprint"));
+        if (!fingerprint.ok()) continue;
+        product.images.push_back({text(ref, "id"), std::move(*fingerprint)});
+        context.reference_right[text(ref, "id")] = text(ref, "right");
+      } else {
+        product.models.push_back({text(ref, "id"), text(ref, "text")});
+      }
+    }
+    MOAT_TRY(product.price_floor, unit_cost(workspace, product.id, today));
+    context.products.push_back(std::move(product));
+  }
+  return context;
+}
+
+watch::Listing engine_listing(const MatchContext& context, const json& listing, const std::vector<json>& images) {
+  watch::Listing out{text(listing, "id"), text(listing, "title"), text(listing, "description"), std::nullopt, {}};
+  const std::optional<double> price = number(listing, "price");
+  const std::string currency = text(listing, "currency");
+  if (price && currency == context.base_currency) out.price = price;
+  if (price && context.rates.contains(currency)) out.price = *price * context.rates.at(currency);
+  for (const json& image : images) {
+    Result<watch::Fingerprint> fingerprint = watch::from_text(text(image, "fingerprint"));
+    if (fingerprint.ok()) out.images.push_back(std::move(*fingerprint));
+  }
+  return out;
+}
+
+Result<std::vector<store::Record>> record_hits(Workspace& workspace, store::Writer& writer, const MatchContext& context,
+                                               const std::vector<std::pair<json, std::vector<json>>>& listings,
+                                               const std::string& at) {
+  MOAT_TRY(const std::vector<store::Record> stored, workspace.store().list(table("hits")));
+  std::vector<std::string> ids;
+  for (const json& h : stored) ids.push_back(text(h, "id"));
+  std::vector<store::Record> out;
+  for (const auto& [listing, images] : listings) {
+    const std::vector<watch::Hit> hits = watch::match(engine_listing(context, listing, images), context.products);
+    for (const watch::Hit& hit : hits) {
+      const auto before = std::find_if(stored.begin(), stored.end(), [&](const json& h) {
+        return text(h, "listing") == hit.listing && text(h, "product") == hit.product;
+      });
+      json record;
+      if (before != stored.end()) {
+        if (text(*before, "status") != "new") continue;  // a person decided it: theirs stands
+        record = *before;
+      } else {
+        record = {{"id", next_id(ids, "H")}, {"listing", hit.listing}, {"product", hit.product},
+                  {"status", "new"},         {"found_at", at}};
+        ids.push_back(record["id"]);
+      }
+      record["score"] = std::clamp(hit.score, 0.0, 1.0);
+      record["reasons"] = reasons_json(hit).dump();
+      record["rights"] = hit_rights(context, hit);
+      MOAT_TRY(const bool written, writer.put(table("hits"), record));
+      if (written) out.push_back(std::move(record));
+    }
+  }
+  return out;
+}
+
+ListingView listing_view(const json& l, const std::vector<json>& images) {
+  ListingView view{text(l, "id"),         text(l, "platform"),    text(l, "url"),          text(l, "listing_id"),
+                   text(l, "title"),      text(l, "description"), number(l, "price"),      text(l, "currency"),
+                   integer(l, "min_order"), text(l, "seller"),    text(l, "store_url"),    text(l, "seller_location"),
+                   text(l, "captured_at"), text(l, "captured_by"), text(l, "source"),     {}};
+  // In the order the listing names them.
+  for (const std::string& name : list(l, "images")) {
+    for (const json& i : images) {
+      if (text(i, "name") != name) continue;
+      view.images.push_back({name, text(i, "sha256"), text(i, "blob"),
+                             static_cast<std::uint64_t>(integer(i, "size").value_or(0)), text(i, "media_type"),
+                             text(i, "captured_at"), text(i, "captured_by")});
+    }
+  }
+  return view;
+}
+
+Result<HitView> hit_view(Workspace& workspace, const json& hit, const std::map<std::string, RightView>& rights) {
+  MOAT_TRY(const std::optional<store::Record> listing, workspace.store().get(table("listings"), {text(hit, "listing")}));
+  if (!listing) return Error(ErrorCode::kNotFound, "listings/" + text(hit, "listing"), "no such listing");
+  MOAT_TRY(const std::vector<store::Record> images,
+           workspace.store().list_where(table("listing_images"), "listing", text(hit, "listing")));
+  HitView view;
+  view.id = text(hit, "id");
+  view.listing = listing_view(*listing, images);
+  view.product = text(hit, "product");
+  view.score = number(hit, "score").value_or(0);
+  const json reasons = json::parse(text(hit, "reasons"), nullptr, false);
+  if (reasons.is_array()) {
+    for (const json& r : reasons) {
+      view.reasons.push_back({text(r, "kind"), text(r, "reference"), text(r, "detail"), number(r, "score").value_or(0)});
+      if (text(r, "kind") == "image") view.reference_images.push_back(text(r, "reference"));
+    }
+  }
+  for (const std::string& id : list(hit, "rights")) {
+    const auto it = rights.find(id);
+    if (it != rights.end()) view.rights.push_back(it->second);
+  }
+  view.status = text(hit, "status");
+  view.found_at = text(hit, "found_at");
+  view.decided_by = text(hit, "decided_by");
+  view.decided_at = text(hit, "decided_at");
+  view.decision_reason = text(hit, "decision_reason");
+  return view;
+}
+
+}  // namespace moat::app::watch_internal

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: Apache-2.0
+// Internal to src/app: what the counterfeit watch's use cases share. The company's references
+// as the matching engine takes them (watch/watch.h) with what each engine id stands for, the
+// images as evidence (told from their bytes, fingerprinted), and the hits of listings recorded
+// inside a write transaction: a new hit per listing and product, an undecided one updated, a
+// decided one left as the person decided it.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "app/watch.h"
+#include "app/workspace.h"
+#include "core/date.h"
+#include "core/result.h"
+#include "store/store.h"
+#include "watch/watch.h"
+
+namespace moat::app::watch_internal {
+
+const store::Table& table(std::string_view name);  // one of the watch tables
+
+// "image/jpeg", "image/png", "image/webp", "image/bmp", "image/tiff" (what the engine decodes);
+// empty for anything else.
+std::string_view image_media_type(std::string_view bytes);
+
+// Decodes and fingerprints an image; kInput at `where` saying why it is not a usable image.
+Result<watch::Fingerprint> image_fingerprint(std::string_view bytes, const std::string& where);
+
+// A right as a hit or a package shows it, with its status on `today`.
+RightView right_view(const nlohmann::json& right, const std::vector<nlohmann::json>& events, Date today);
+
+struct MatchContext {
+  std::vector<watch::Product> products;
+  std::map<std::string, std::vector<std::string>> mark_rights;  // engine mark id -> every right with that mark
+  std::map<std::string, std::string> reference_right;   // watch reference id -> the design right it is a figure of
+  std::map<std::string, RightView> rights;              // every right, by id
+  std::string base_currency;
+  std::map<std::string, double> rates;                  // currency -> base units per unit, as of today
+};
+
+// The references of every product as of `today` (a snapshot read; call before a write).
+Result<MatchContext> match_context(Workspace& workspace, Date today);
+
+// The engine's listing for a listing record and its images' records (price in the base
+// currency when it can be converted; no price otherwise).
+watch::Listing engine_listing(const MatchContext& context, const nlohmann::json& listing,
+                              const std::vector<nlohmann::json>& images);
+
+// Inside a write transaction: records the hits of `listings` (with their image records) and
+// returns the records written (new or changed).
+Result<std::vector<store::Record>> record_hits(Workspace& workspace, store::Writer& writer, const MatchContext& context,
+                                               const std::vector<std::pair<nlohmann::json, std::vector<nlohmann::json>>>& listings,
+                                               const std::string& at);
+
+// Views from records.
+ListingView listing_view(const nlohmann::json& listing, const std::vector<nlohmann::json>& images);
+Result<HitView> hit_view(Workspace& workspace, const nlohmann::json& hit, const std::map<std::string, RightView>& rights);
+Result<std::map<std::string, RightView>> right_views(Workspace& workspace, Date today);
+
+}  // namespace moat::app::watch_internal

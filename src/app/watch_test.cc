@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: Apache-2.0
+// The counterfeit watch over the Aurora demo, on every backend: the demo's copy on Taobao is found
+// by its mark and photos, confirmed, traced to the suppliers in its seller's city and packaged for
+// Alibaba's IP protection platform with its evidence; malformed listing files and broken images
+// are refused at their place and change nothing; a pending right is not usable on a platform; a
+// complaint's state keeps its dates and a relisting raises a flag.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "app/blobs.h"
+#include "app/demo.h"
+#include "app/red_flags.h"
+#include "app/watch.h"
+#include "app/watch_complaints.h"
+#include "testing/testing.h"
+
+namespace moat::app {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kHeader =
+    "platform,url,listing_id,title,description,price,currency,min_order,seller,store_url,seller_location,images,"
+    "captured_at,captured_by\n";
+
+class WatchTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(database_.error(), "");
+    auto demo = create_demo(dir_.path() / "demo", session_, database_.url());
+    ASSERT_TRUE(demo.ok()) << demo.error().to_string();
+    workspace_ = std::move(demo->workspace);
+    watch_ = std::move(demo->watch);
+  }
+
+  Date today() const { return *Date::parse(session_.now().substr(0, 10)); }
+
+  std::int64_t events() {
+    auto count = workspace_->store().event_count();
+    EXPECT_TRUE(count.ok());
+    return count.ok() ? *count : -1;
+  }
+
+  std::size_t listings() {
+    auto all = list_listings(*workspace_);
+    EXPECT_TRUE(all.ok());
+    return all.ok() ? all->size() : 0;
+  }
+
+  // Imports `text` as `name`; expects a refusal whose first problem is at `where` and that nothing changed.
+  void expect_refused(const std::string& name, const std::string& text, const std::string& where,
+                      std::map<std::string, std::string> images = {}) {
+    const std::int64_t before = events();
+    const std::size_t listed = listings();
+    ListingImport request{{{name, text}}, {}, std::move(images)};
+    auto imported = import_listings(*workspace_, session_, std::move(request));
+    ASSERT_FALSE(imported.ok()) << name;
+    EXPECT_EQ(imported.error().code(), ErrorCode::kInput);
+    EXPECT_EQ(imported.error().where(), where) << imported.error().to_string();
+    EXPECT_EQ(events(), before) << "a refused import wrote to the ledger";
+    EXPECT_EQ(listings(), listed) << "a refused import recorded listings";
+  }
+
+  static std::string png_of(const char* name) {
+    std::ifstream in(testing::source_dir() / "examples/aurora/watch" / name, std::ios::binary);
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    return bytes.str();
+  }
+
+  testing::TempDir dir_;
+  Session session_ = testing::fixed_session("analyst");
+  testing::TestDatabase database_{GetParam()};
+  std::unique_ptr<Workspace> workspace_;
+  DemoWatch watch_;
+};
+
+TEST_P(WatchTest, DemoCopyIsFoundByItsMarkAndPhotos) {
+  const auto copy = std::find_if(watch_.imported.hits.begin(), watch_.imported.hits.end(),
+                                 [](const HitView& h) { return h.listing.platform == "taobao"; });
+  ASSERT_NE(copy, watch_.imported.hits.end());
+  const auto has = [&](const std::string& kind) {
+    return std::any_of(copy->reasons.begin(), copy->reasons.end(), [&](const ReasonView& r) { return r.kind == kind; });
+  };
+  EXPECT_TRUE(has("mark"));
+  EXPECT_TRUE(has("image"));
+  EXPECT_TRUE(std::any_of(copy->rights.begin(), copy->rights.end(), [](const RightView& r) { return r.id == "IP07"; }));
+  const bool lamp = std::any_of(watch_.imported.hits.begin(), watch_.imported.hits.end(),
+                                [](const HitView& h) { return h.listing.platform == "amazon"; });
+  EXPECT_FALSE(lamp) << "the desk lamp is not a copy of the speaker";
+}
+
+TEST_P(WatchTest, ConfirmedCopyRaisesAFlagOnAHolderInTheSellersCity) {
+  ASSERT_EQ(watch_.confirmed.hit.status, "confirmed");
+  EXPECT_EQ(watch_.confirmed.hit.decided_by, "analyst");
+  ASSERT_FALSE(watch_.confirmed.flags.empty());
+  auto flags = recorded_flags(*workspace_);
+  ASSERT_TRUE(flags.ok());
+  for (const Flag& f : *flags) {
+    if (f.rule != "counterfeit-traced") continue;
+    EXPECT_EQ(f.cause, "hit/" + watch_.confirmed.hit.id);
+    EXPECT_TRUE(f.subject.starts_with("supplier/")) << f.subject;
+  }
+}
+
+TEST_P(WatchTest, PackageForAlibabaIsReadyWithItsEvidence) {
+  ASSERT_EQ(watch_.packages.complaints.size(), 1U);
+  const ComplaintView& complaint = watch_.packages.complaints.front();
+  EXPECT_TRUE(complaint.ready) << (complaint.missing.empty() ? "" : complaint.missing.front());
+  EXPECT_EQ(complaint.status, "drafted");
+  EXPECT_EQ(complaint.rights, std::vector<std::string>{"IP07"});
+  std::ifstream in(std::filesystem::path(complaint.folder) / "complaint.json");
+  const json fields = json::parse(in);
+  EXPECT_EQ(fields["programme"], "Alibaba IP Protection Platform (IPP)");
+  ASSERT_EQ(fields["links"].size(), 1U);
+  EXPECT_EQ(fields["links"][0]["url"], "https://item.taobao.com/item.htm?id=738120457001");
+  for (const json& evidence : fields["links"][0]["evidence"]) {
+    std::ifstream image(std::filesystem::path(complaint.folder) / evidence["file"].get<std::string>(), std::ios::binary);
+    std::ostringstream bytes;
+    bytes << image.rdbuf();
+    EXPECT_EQ(sha256_hex(bytes.str()), evidence["sha256"]) << evidence["file"];
+  }
+  EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(complaint.folder) / "summary.md"));
+}
+
+TEST_P(WatchTest, PendingMarkIsNotUsableOnAlibabasPlatforms) {
+  const auto wholesale = std::find_if(watch_.imported.hits.begin(), watch_.imported.hits.end(),
+                                      [](const HitView& h) { return h.listing.platform == "1688"; });
+  ASSERT_NE(wholesale, watch_.imported.hits.end());
+  ASSERT_TRUE(decide_hit(*workspace_, session_, wholesale->id, "confirmed", "OEM copies", today()).ok());
+  auto seen = enforceability(*workspace_, wholesale->id, "1688", today());
+  ASSERT_TRUE(seen.ok()) << seen.error().to_string();
+  for (const UsableRight& r : seen->rights) {
+    if (r.right.id == "IP08") {
+      EXPECT_FALSE(r.usable);
+      EXPECT_NE(r.why.find("pending"), std::string::npos) << r.why;
+    }
+    if (r.right.jurisdiction != "CN") {
+      EXPECT_FALSE(r.usable) << r.right.id;
+    }
+  }
+}
+
+TEST_P(WatchTest, MalformedFilesAreRefusedAtTheirPlaceAndChangeNothing) {
+  expect_refused("bad.csv", std::string(kHeader) + "shopee,https://x.example/1,1,AURORA,,,,,,,,,,\n", "bad.csv:2:1");
+  expect_refused("bad.csv", "platform,url,title,colour\ntaobao,https://x.example/1,AURORA,red\n", "bad.csv:1:20");
+  expect_refused("bad.csv", "platform,url\ntaobao,https://x.example/1\n", "bad.csv:1:1");
+  expect_refused("bad.csv", "platform,url,title,price,currency\ntaobao,https://x.example/1,AURORA,cheap,CNY\n",
+                 "bad.csv:2:35");
+  expect_refused("bad.csv", "platform,url,title,captured_at\ntaobao,https://x.example/1,AURORA,yesterday\n",
+                 "bad.csv:2:35");
+  expect_refused("bad.json", R"([{"platform": "taobao", "url": "https://x.example/1", "title": "A"},
+                                 {"platform": "taobao", "url": "https://x.example/2", "title": 7}])",
+                 "bad.json#/1/title");
+  expect_refused("bad.json", R"({"listings": [{"platform": "taobao", "url": "https://x.example/1"}]})",
+                 "bad.json#/listings/0");
+  expect_refused("bad.json", R"([{"platform": "taobao", "url": "https://x.example/1", "title": "A",)", "bad.json:1:68");
+}
+
+TEST_P(WatchTest, MissingOrBrokenImagesAreRefusedAtTheirCellAndChangeNothing) {
+  const std::string row = "platform,url,title,images\ntaobao,https://x.example/1,AURORA,front.png;back.png\n";
+  // Not given at all, then given without one of the two, then one cut short.
+  expect_refused("l.csv", row, "l.csv:2:35");
+  expect_refused("l.csv", row, "l.csv:2:35", {{"front.png", png_of("aurora-front.png")}});
+  std::string cut = png_of("tb-7001-main.png");
+  cut.resize(cut.size() / 3);
+  expect_refused("l.csv", row, "l.csv:2:35", {{"front.png", png_of("aurora-front.png")}, {"back.png", cut}});
+  expect_refused("l.csv", row, "l.csv:2:35",
+                 {{"front.png", png_of("aurora-front.png")}, {"back.png", "GIF89a not really an image"}});
+}
+
+TEST_P(WatchTest, ReimportingAListingCapturesItAgainUnderItsId) {
+  const std::string text = std::string(kHeader) +
+                           "taobao,https://item.taobao.com/item.htm?id=738120457001,738120457001,AUR0RA 极光 音箱,,159,"
+                           "CNY,1,极光音响数码专营店,,广东省东莞市,tb-7001-main.png,2026-12-01T08:00:00+08:00,analyst\n";
+  auto imported = import_listings(*workspace_, session_, {{{"again.csv", text}}, {}, {{"tb-7001-main.png", png_of("tb-7001-main.png")}}});
+  ASSERT_TRUE(imported.ok()) << imported.error().to_string();
+  EXPECT_TRUE(imported->added.empty());
+  ASSERT_EQ(imported->updated.size(), 1U);
+  EXPECT_EQ(imported->images, 0U) << "the same photo is not stored twice";
+  auto hits = list_hits(*workspace_, "confirmed", today());
+  ASSERT_TRUE(hits.ok());
+  ASSERT_FALSE(hits->empty());
+  EXPECT_EQ(hits->front().status, "confirmed") << "a person's decision survives matching again";
+}
+
+TEST_P(WatchTest, ComplaintStatusKeepsItsDatesAndARelistingRaisesAFlag) {
+  const std::string id = watch_.packages.complaints.front().id;
+  const Date filed = today();
+  ASSERT_TRUE(set_complaint_status(*workspace_, session_, id, {"filed", filed, "IPP-2026-114", ""}, today()).ok());
+  const Date removed = Date::from_days(filed.days_since_epoch() + 2);
+  ASSERT_TRUE(set_complaint_status(*workspace_, session_, id, {"removed", removed, "", ""}, removed).ok());
+  const Date back = Date::from_days(filed.days_since_epoch() + 9);
+  auto relisted = set_complaint_status(*workspace_, session_, id, {"relisted", back, "", "same seller, new link"}, back);
+  ASSERT_TRUE(relisted.ok()) << relisted.error().to_string();
+  EXPECT_EQ(relisted->filed_on, filed.to_string());
+  EXPECT_EQ(relisted->removed_on, removed.to_string());
+  EXPECT_EQ(relisted->relisted_on, back.to_string());
+  EXPECT_EQ(relisted->platform_reference, "IPP-2026-114");
+  auto flags = refresh_flags(*workspace_, session_, back);
+  ASSERT_TRUE(flags.ok());
+  EXPECT_TRUE(std::any_of(flags->begin(), flags->end(), [&](const Flag& f) {
+    return f.rule == "complaint-relisted" && f.subject == "complaint/" + id;
+  }));
+  auto bad = set_complaint_status(*workspace_, session_, id, {"withdrawn", back, "", ""}, back);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().where(), "--status");
+}
+
+TEST(WatchPlaceTest, SellerLocationNamesACityInEitherScript) {
+  EXPECT_TRUE(names_city("广东省东莞市", "Dongguan"));
+  EXPECT_TRUE(names_city("Dongguan, Guangdong", "东莞市"));
+  EXPECT_TRUE(names_city("广东 深圳", "Shenzhen"));
+  EXPECT_FALSE(names_city("浙江 义乌", "Dongguan"));
+  EXPECT_FALSE(names_city("", "Dongguan"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, WatchTest, ::testing::ValuesIn(testing::backends()), testing::BackendName());
+
+}  // namespace
+}  // namespace moat::app

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: Apache-2.0
+// Confirmed counterfeits traced to the supply chain: what a copy shows of the product's secrets,
+// which of them are still secret, and who held them by the exposure analysis (app/sourcing.h).
+#include <algorithm>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "app/record_fields.h"
+#include "app/records.h"
+#include "app/sourcing.h"
+#include "app/watch.h"
+#include "core/text.h"
+#include "watch/watch.h"
+
+namespace moat::app {
+namespace {
+
+using nlohmann::json;
+using namespace fields_of;
+
+// A city's name without its administrative suffix: "东莞市" -> "东莞", "Dongguan City" -> "Dongguan".
+std::string bare_city(std::string_view city) {
+  std::string out(trim(city));
+  for (std::string_view suffix : {"市", " city", " City", " CITY"}) {
+    if (out.size() > suffix.size() && out.ends_with(suffix)) out.resize(out.size() - suffix.size());
+  }
+  return out;
+}
+
+struct Tables {
+  std::vector<store::Record> hits, listings, rights, references, disclosures, suppliers;
+};
+
+Result<Tables> load(Workspace& workspace) {
+  Tables t;
+  MOAT_CHECK(read_tables(workspace.store(), {{"hits", &t.hits},
+                                             {"listings", &t.listings},
+                                             {"ip_rights", &t.rights},
+                                             {"watch_references", &t.references},
+                                             {"disclosures", &t.disclosures},
+                                             {"suppliers", &t.suppliers}}));
+  return t;
+}
+
+const json* find_by_id(const std::vector<store::Record>& records, const std::string& id) {
+  const auto it = std::find_if(records.begin(), records.end(), [&](const json& r) { return text(r, "id") == id; });
+  return it == records.end() ? nullptr : &*it;
+}
+
+// Made public on or before `today`: disclosed, or in a filing published (a design: granted).
+bool is_public(const Tables& t, const std::string& product, const std::string& secret, Date today) {
+  for (const json& d : t.disclosures) {
+    const std::vector<std::string> secrets = list(d, "secrets");
+    const std::optional<Date> on = date(d, "date");
+    if (text(d, "product") == product && on && *on <= today &&
+        std::find(secrets.begin(), secrets.end(), secret) != secrets.end()) {
+      return true;
+    }
+  }
+  for (const json& r : t.rights) {
+    const std::vector<std::string> secrets = list(r, "secrets");
+    if (std::find(secrets.begin(), secrets.end(), secret) == secrets.end()) continue;
+    const std::optional<Date> published = date(r, "published");
+    const std::optional<Date> registered = date(r, "registered");
+    if ((published && *published <= today) || (registered && *registered <= today)) return true;
+  }
+  return false;
+}
+
+struct Shown {
+  std::set<std::string> copied;  // by the rights and the images
+  std::set<std::string> imaged;  // by the images alone
+};
+
+Shown shown_by(const Tables& t, const json& hit) {
+  Shown shown;
+  for (const std::string& right : list(hit, "rights")) {
+    if (const json* r = find_by_id(t.rights, right)) {
+      for (const std::string& s : list(*r, "secrets")) shown.copied.insert(s);
+    }
+  }
+  const json reasons = json::parse(text(hit, "reasons"), nullptr, false);
+  if (!reasons.is_array()) return shown;
+  for (const json& reason : reasons) {
+    if (text(reason, "kind") != "image") continue;
+    if (const json* ref = find_by_id(t.references, text(reason, "reference"))) {
+      for (const std::string& s : list(*ref, "secrets")) {
+        shown.copied.insert(s);
+        shown.imaged.insert(s);
+      }
+    }
+  }
+  return shown;
+}
+
+std::vector<flags::CounterfeitHolder> holders_of(const Tables& t, const ExposureReport& exposure,
+                                                 const std::set<std::string>& copied,
+                                                 const std::vector<std::string>& unpublished, const std::string& location) {
+  std::vector<flags::CounterfeitHolder> out;
+  for (const ExposureRow& row : exposure.rows) {
+    if (row.trusted) continue;  // the company's own sites: not a supplier that could leak to a seller
+    std::vector<std::string> held;
+    for (std::size_t i = 0; i < exposure.secrets.size() && i < row.cells.size(); ++i) {
+      if (row.cells[i] != ' ' && copied.contains(exposure.secrets[i])) held.push_back(exposure.secrets[i]);
+    }
+    if (held.empty()) continue;
+    for (const std::string& supplier : row.suppliers) {
+      const json* record = find_by_id(t.suppliers, supplier);
+      const std::string city = record ? text(*record, "city") : std::string();
+      flags::CounterfeitHolder holder{supplier, row.party, city, held, !city.empty() && names_city(location, city), {}};
+      for (const std::string& s : held) {
+        if (std::find(unpublished.begin(), unpublished.end(), s) != unpublished.end()) holder.unpublished_held.push_back(s);
+      }
+      out.push_back(std::move(holder));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+bool names_city(std::string_view location, std::string_view city) {
+  const std::string wanted = bare_city(city);
+  if (trim(location).empty() || wanted.empty()) return false;
+  const std::string place = watch::normalise(location);
+  const std::string place_pinyin = watch::pinyin(location);
+  for (const std::string& form : {watch::normalise(wanted), watch::pinyin(wanted)}) {
+    if (form.empty()) continue;
+    if (place.find(form) != std::string::npos || place_pinyin.find(form) != std::string::npos) return true;
+  }
+  return false;
+}
+
+Result<std::vector<flags::CounterfeitFacts>> counterfeit_facts(Workspace& workspace, Date today) {
+  MOAT_TRY(const Tables t, load(workspace));
+  std::vector<flags::CounterfeitFacts> out;
+  std::map<std::string, std::optional<ExposureReport>> exposures;
+  for (const json& hit : t.hits) {
+    if (text(hit, "status") != "confirmed") continue;
+    MOAT_CHECK(watch::text_ready());
+    const json* listing = find_by_id(t.listings, text(hit, "listing"));
+    if (!listing) continue;
+    const std::string product = text(hit, "product");
+    if (!exposures.contains(product)) {
+      Result<ExposureReport> exposure = plan_exposure(workspace, product, std::nullopt);
+      exposures[product] = exposure.ok() ? std::optional<ExposureReport>(std::move(*exposure)) : std::nullopt;
+    }
+    const Shown shown = shown_by(t, hit);
+    flags::CounterfeitFacts facts{text(hit, "id"), text(*listing, "id"), text(*listing, "platform"),
+                                  text(*listing, "url"), product, text(*listing, "seller"),
+                                  text(*listing, "seller_location"), {shown.copied.begin(), shown.copied.end()}, {}, {}};
+    for (const std::string& s : shown.imaged) {
+      if (!is_public(t, product, s, today)) facts.unpublished.push_back(s);
+    }
+    if (const auto& exposure = exposures[product]) {
+      facts.holders = holders_of(t, *exposure, shown.copied, facts.unpublished, facts.seller_location);
+    }
+    out.push_back(std::move(facts));
+  }
+  return out;
+}
+
+}  // namespace moat::app

@@ -1,0 +1,202 @@
+# SPDX-License-Identifier: Apache-2.0
+# The counterfeit watch through the real binary, on the demo: the Taobao copy found by its mark and
+# photos, confirmed, traced to a supplier and packaged for Alibaba's IP protection platform with
+# evidence whose hashes check; new listings imported from CSV and JSON with their photos in a ZIP
+# and a folder; every malformed file and broken or missing image refused at its place with nothing
+# changed; decisions and complaint states recorded with the actor and the dates.
+source "$(dirname "$0")/lib.sh"
+IMAGES="$MOAT_SOURCE_DIR/examples/aurora/watch"
+
+db_flags
+"$MOAT" demo "$WORK/ws" "${DB_FLAGS[@]}" >/dev/null || { fail "demo"; finish; }
+W=(-w "$WORK/ws")
+
+# ---- The demo's copy: found, confirmed, traced, packaged ------------------------------------------
+
+run "$MOAT" "${W[@]}" watch hits --status confirmed --json
+expect_status 0 "watch hits --status confirmed"
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/stdout" <<'PY' || fail "the demo's confirmed copy"
+import json, sys
+hits = json.load(open(sys.argv[1]))
+assert len(hits) == 1, hits
+hit = hits[0]
+assert hit["listing"]["platform"] == "taobao" and hit["status"] == "confirmed", hit
+kinds = {r["kind"] for r in hit["reasons"]}
+assert {"mark", "image"} <= kinds, hit["reasons"]
+assert any(r["id"] == "IP07" and r["status"] == "registered" for r in hit["rights"]), hit["rights"]
+assert hit["decided_by"] and hit["decision_reason"], hit
+assert all(len(i["sha256"]) == 64 for i in hit["listing"]["images"]), hit["listing"]["images"]
+PY
+
+run "$MOAT" "${W[@]}" flags --all --json
+expect_status 0 "flags"
+expect_stdout '"counterfeit-traced"' "a flag links the copy to a supplier"
+
+run "$MOAT" "${W[@]}" watch complaints --json
+expect_status 0 "watch complaints"
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/stdout" <<'PY' || fail "the demo's complaint package"
+import hashlib, json, os, sys
+complaints = json.load(open(sys.argv[1]))
+assert len(complaints) == 1, complaints
+c = complaints[0]
+assert c["platform"] == "taobao" and c["status"] == "drafted" and c["ready"], c
+fields = json.load(open(os.path.join(c["folder"], "complaint.json")))
+assert fields["programme"].startswith("Alibaba IP Protection Platform"), fields["programme"]
+assert fields["ipr"]["id"] == "IP07" and fields["ipr"]["registration_number"] == "81234567", fields["ipr"]
+assert len(fields["links"]) <= fields["max_links"], fields
+for link in fields["links"]:
+    for e in link["evidence"]:
+        data = open(os.path.join(c["folder"], e["file"]), "rb").read()
+        assert hashlib.sha256(data).hexdigest() == e["sha256"], e
+        assert e["captured_at"] and e["captured_by"], e
+kinds = {d["kind"] for d in fields["documents"]}
+assert {"certificate", "business-licence"} <= kinds, fields["documents"]
+assert os.path.getsize(os.path.join(c["folder"], "summary.md")) > 0
+PY
+
+# ---- Bad input changes nothing -------------------------------------------------------------------
+
+events() { sql "$WORK/ws" 'SELECT COUNT(*) FROM "ledger"'; }
+listings() { sql "$WORK/ws" 'SELECT COUNT(*) FROM "listings"'; }
+BEFORE_EVENTS=$(events)
+BEFORE_LISTINGS=$(listings)
+unchanged() {
+  CHECKS=$((CHECKS + 1))
+  [ "$(events)" = "$BEFORE_EVENTS" ] && [ "$(listings)" = "$BEFORE_LISTINGS" ] || fail "$1 changed the workspace"
+}
+HEADER=platform,url,listing_id,title,description,price,currency,min_order,seller,store_url,seller_location,images,captured_at,captured_by
+
+printf '%s\nshopee,https://x.example/1,1,AURORA,,,,,,,,,,\n' "$HEADER" > "$WORK/platform.csv"
+run "$MOAT" "${W[@]}" watch import "$WORK/platform.csv"
+expect_status 1 "unknown platform"
+expect_stderr "platform.csv:2:1" "unknown platform"
+unchanged "an unknown platform"
+
+printf 'platform,url,title,colour\ntaobao,https://x.example/1,AURORA,red\n' > "$WORK/column.csv"
+run "$MOAT" "${W[@]}" watch import "$WORK/column.csv"
+expect_status 1 "unknown column"
+expect_stderr "column.csv:1:20" "unknown column"
+unchanged "an unknown column"
+
+printf 'platform,url\ntaobao,https://x.example/1\n' > "$WORK/title.csv"
+run "$MOAT" "${W[@]}" watch import "$WORK/title.csv"
+expect_status 1 "missing title column"
+expect_stderr "missing column 'title'" "missing title column"
+unchanged "a missing column"
+
+printf 'platform,url,title,price,currency\ntaobao,https://x.example/1,AURORA,cheap,CNY\n' > "$WORK/price.csv"
+run "$MOAT" "${W[@]}" watch import "$WORK/price.csv"
+expect_status 1 "bad price"
+expect_stderr "price.csv:2:35" "bad price"
+unchanged "a bad price"
+
+printf '[{"platform": "taobao", "url": "https://x.example/1", "title": 7}]' > "$WORK/bad.json"
+run "$MOAT" "${W[@]}" watch import "$WORK/bad.json"
+expect_status 1 "JSON title not a string"
+expect_stderr "bad.json#/0/title" "JSON title"
+unchanged "a JSON listing with a bad field"
+
+printf '{"listings": [{"platform": "taobao", "url": "https://x.example/1", "title": "A"' > "$WORK/cut.json"
+run "$MOAT" "${W[@]}" watch import "$WORK/cut.json"
+expect_status 1 "JSON cut short"
+unchanged "a JSON file cut short"
+
+printf 'platform,url,title,images\ntaobao,https://x.example/9,AURORA,front.png;back.png\n' > "$WORK/images.csv"
+mkdir -p "$WORK/photos"
+cp "$IMAGES/aurora-front.png" "$WORK/photos/front.png"
+run "$MOAT" "${W[@]}" watch import "$WORK/images.csv"
+expect_status 1 "images named, none given"
+expect_stderr "images.csv:2:35" "images named, none given"
+run "$MOAT" "${W[@]}" watch import "$WORK/images.csv" --images "$WORK/photos"
+expect_status 1 "an image missing"
+expect_stderr "images.csv:2:35" "an image missing"
+expect_stderr "'back.png' is not in" "an image missing"
+head -c 4000 "$IMAGES/tb-7001-main.png" > "$WORK/photos/back.png"
+run "$MOAT" "${W[@]}" watch import "$WORK/images.csv" --images "$WORK/photos"
+expect_status 1 "a broken image"
+expect_stderr "images.csv:2:35" "a broken image"
+echo "not an image" > "$WORK/photos/back.png"
+run "$MOAT" "${W[@]}" watch import "$WORK/images.csv" --images "$WORK/photos"
+expect_status 1 "a text file named .png"
+expect_stderr "is not an image" "a text file named .png"
+unchanged "a missing or broken image"
+VAULT_BEFORE=$(find "$WORK/ws/vault" -type f | wc -l)
+
+# ---- New listings: a ZIP of photos, a Traditional-character title, a mirrored photo -------------
+
+python3 - "$IMAGES" "$WORK/photos.zip" <<'PY'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[2], "w") as z:
+    z.write(sys.argv[1] + "/tb-7001-main.png", "shots/copy.png")
+    z.write(sys.argv[1] + "/amz-lamp.png", "shots/lamp.png")
+PY
+cat > "$WORK/new.csv" <<EOF
+Platform,URL,Title,Price,Currency,Seller,Seller Location,Images,Captured At
+tmall,https://detail.tmall.com/item.htm?id=5501,極光 智能音箱 360度,129,CNY,極光旗艦店,浙江 義烏,copy.png,2026-11-28T09:00:00+08:00
+ebay,https://www.ebay.com/itm/5502,Desk lamp,20,USD,lampstore,"Ningbo, China",lamp.png,2026-11-28
+EOF
+run "$MOAT" "${W[@]}" watch import "$WORK/new.csv" --images "$WORK/photos.zip" --json
+expect_status 0 "import with a ZIP of photos"
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/stdout" <<'PY' || fail "the new listings' hits"
+import json, sys
+report = json.load(open(sys.argv[1]))
+assert len(report["added"]) == 2 and report["images"] == 2, report
+tmall = [h for h in report["hits"] if h["listing"]["platform"] == "tmall"]
+assert tmall, report["hits"]
+assert not [h for h in report["hits"] if h["listing"]["platform"] == "ebay"], report["hits"]
+PY
+TMALL=$(python3 -c 'import json,sys; print([h["id"] for h in json.load(open(sys.argv[1]))["hits"] if h["listing"]["platform"] == "tmall"][0])' "$WORK/stdout")
+run "$MOAT" "${W[@]}" watch dismiss "$TMALL" --reason "Our own Tmall flagship store"
+expect_status 0 "dismiss"
+run "$MOAT" "${W[@]}" watch hits --status dismissed --json
+expect_stdout "Our own Tmall flagship store" "the decision's reason"
+expect_stdout '"decided_by": "e2e-test"' "the decision's actor"
+run "$MOAT" "${W[@]}" watch confirm "$TMALL" --reason ""
+expect_status 1 "confirm without a reason"
+
+printf '[{"platform": "jd", "url": "https://item.jd.com/100.html", "title": "AU-360 音箱", "price": 99, "currency": "CNY"}]' > "$WORK/jd.json"
+run "$MOAT" "${W[@]}" watch import "$WORK/jd.json" --json
+expect_status 0 "import JSON"
+expect_stdout '"AU-360' "the model name matched"
+run "$MOAT" "${W[@]}" watch listings --json
+expect_status 0 "watch listings"
+CHECKS=$((CHECKS + 1))
+[ "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$WORK/stdout")" = "6" ] || fail "6 listings"
+
+# ---- Complaints ------------------------------------------------------------------------------------
+
+FILED=$(date -u +%F)
+REMOVED=$(date -u -d "+2 days" +%F)
+run "$MOAT" "${W[@]}" watch complaint set C1 --status filed --on "$FILED" --reference IPP-77
+expect_status 0 "complaint filed"
+run "$MOAT" "${W[@]}" watch complaint set C1 --status removed --on "$REMOVED"
+expect_status 0 "complaint removed"
+run "$MOAT" "${W[@]}" watch complaints --json
+expect_stdout "\"filed_on\": \"$FILED\"" "filed on"
+expect_stdout "\"removed_on\": \"$REMOVED\"" "removed on"
+expect_stdout '"platform_reference": "IPP-77"' "the platform's case number"
+run "$MOAT" "${W[@]}" watch complaint set C1 --status filed --on 2000-01-01
+expect_status 1 "a date before the complaint was drafted"
+run "$MOAT" "${W[@]}" watch complaint set C1 --status withdrawn
+expect_status 1 "an unknown complaint status"
+expect_stderr "--status" "an unknown complaint status"
+run "$MOAT" "${W[@]}" watch complaint set C9 --status filed
+expect_status 1 "an unknown complaint"
+run "$MOAT" "${W[@]}" watch package shopee
+expect_status 1 "an unknown platform"
+
+# Every capture is in the ledger, and the ledger still verifies.
+run "$MOAT" "${W[@]}" audit verify
+expect_status 0 "audit verify"
+CHECKS=$((CHECKS + 1))
+[ "$(sql "$WORK/ws" "SELECT COUNT(*) FROM \"ledger\" WHERE \"action\" = 'capture'")" -ge 5 ] || fail "a capture event per listing"
+CHECKS=$((CHECKS + 1))
+[ "$(sql "$WORK/ws" 'SELECT COUNT(*) FROM "listing_images"')" -eq 6 ] || fail "6 photos captured"
+CHECKS=$((CHECKS + 1))
+# The same photo twice is one file in the vault (content-addressed): nothing new was added for them.
+[ "$(find "$WORK/ws/vault" -type f | wc -l)" -eq "$VAULT_BEFORE" ] || fail "photos already in the vault stored again"
+
+finish
