@@ -6,7 +6,7 @@
 //       Each trial: a fresh key, 20 copies, the first c combined per carrier at random, per
 //       region of the file, or by averaging coordinates (in turn); success when at least one
 //       colluder is named; any innocent named is counted.
-//   mark_bench false --format F --trials 10000 [--file PATH]
+//   mark_bench false --format F --trials 10000 [--file PATH --other PATH]
 //       Suspects that name no one rightly: another recipient's copy (its id not scored), the
 //       unmarked master, a copy with a random codeword, a copy of another master; each trial
 //       scores 20 innocent copies.
@@ -25,12 +25,14 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "mark/code.h"
 #include "mark/gerber_nets.h"
+#include "core/memory.h"
 #include "mark/mark.h"
 #include "mark/mark_testing.h"
 #include "mark/prf.h"
@@ -56,7 +58,7 @@ struct Clock {
 };
 
 struct Options {
-  std::string mode, format = "gerber", file;
+  std::string mode, format = "gerber", file, other;
   int colluders = 2, trials = 200, runs = 5;
 };
 
@@ -67,6 +69,7 @@ Options parse(int argc, char** argv) {
     const std::string flag = argv[i], value = argv[i + 1];
     if (flag == "--format") o.format = value;
     else if (flag == "--file") o.file = value;
+    else if (flag == "--other") o.other = value;
     else if (flag == "--colluders") o.colluders = std::atoi(value.c_str());
     else if (flag == "--trials") o.trials = std::atoi(value.c_str());
     else if (flag == "--runs") o.runs = std::atoi(value.c_str());
@@ -87,8 +90,9 @@ std::string decimal_drill(int holes, unsigned seed) {
   return out + "M30\n";
 }
 
-// A generated STEP model: one B-spline surface with a 40×40 control net (1,444 interior poles).
-std::string net_step() {
+// A generated STEP model: one B-spline surface with a 40×40 control net (1,444 interior poles),
+// its shape varied by `seed`.
+std::string net_step(unsigned seed) {
   const int n = 40;
   std::string out = "ISO-10303-21;\nHEADER;\nFILE_SCHEMA(('AUTOMOTIVE_DESIGN'));\nENDSEC;\nDATA;\n"
                     "#1=(LENGTH_UNIT()NAMED_UNIT(*)SI_UNIT(.MILLI.,.METRE.));\n"
@@ -101,7 +105,7 @@ std::string net_step() {
     net += i ? ",(" : "(";
     for (int j = 0; j < n; ++j, ++id) {
       std::snprintf(line, sizeof line, "#%d=CARTESIAN_POINT('',(%.10f,%.10f,%.10f));\n", id, i * 2.5, j * 2.5,
-                    8 * std::sin(i * 0.3) * std::cos(j * 0.2));
+                    8 * std::sin(i * 0.3 + seed) * std::cos(j * 0.2 + 0.5 * seed));
       out += line;
       net += (j ? ",#" : "#") + std::to_string(id);
     }
@@ -119,7 +123,7 @@ std::string master_for(const Options& o, int size, unsigned seed) {
   if (!o.file.empty()) return testing::read_file(o.file);
   if (o.format == "gerber") return testing::generated_gerber(size, seed);
   if (o.format == "excellon") return decimal_drill(size, seed);
-  return net_step();
+  return net_step(seed);
 }
 
 // A file cut into segments (lines; STEP entities end at ';'), aligned across copies.
@@ -239,9 +243,15 @@ int collusion(const Options& o) {
 }
 
 int false_attribution(const Options& o) {
-  const std::string master = master_for(o, 200, 11), other = master_for(o, 200, 12);
+  const std::string master = master_for(o, 200, 11);
+  const std::string other = o.other.empty() ? master_for(o, 200, 12) : testing::read_file(o.other);
+  if (other == master) {
+    std::fprintf(stderr, "another master's copy needs another master: give --other PATH with --file\n");
+    return 1;
+  }
   const Format* format = format_named(o.format);
   long innocents_scored = 0, named = 0, kinds[4] = {0, 0, 0, 0};
+  std::map<std::string, Master> prepared;
   std::mt19937_64 rng(5);
   for (int t = 0; t < o.trials; ++t) {
     const std::string key = "false-key-" + std::to_string(t % 50);
@@ -249,7 +259,10 @@ int false_attribution(const Options& o) {
     for (int j = 0; j < 20; ++j) ids.push_back("T" + std::to_string(t) + "-" + std::to_string(j));
     std::string suspect;
     const int kind = t % 4;
-    if (kind == 0) suspect = mark(master, o.format, key, "someone-else-" + std::to_string(t)).value().bytes;
+    auto cached = prepared.find(key);  // the same master and key: prepared once (as a release does)
+    if (cached == prepared.end()) cached = prepared.emplace(key, Master::prepare(master, o.format, key).value()).first;
+    const Master& prepared_master = cached->second;
+    if (kind == 0) suspect = prepared_master.mark("someone-else-" + std::to_string(t)).value().bytes;
     if (kind == 1) suspect = master;
     if (kind == 2) {
       const std::string secret = code_secret(key, sha256(master));
@@ -260,7 +273,7 @@ int false_attribution(const Options& o) {
     }
     if (kind == 3) suspect = mark(other, o.format, key, ids[0]).value().bytes;
     ++kinds[kind];
-    const auto traced = trace(suspect, master, o.format, key, ids);
+    const auto traced = prepared_master.trace(suspect, ids);
     if (!traced.ok()) continue;
     for (const CopyScore& c : traced->copies) named += c.accused;
     innocents_scored += static_cast<long>(traced->copies.size());
@@ -344,6 +357,7 @@ int nets(const Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  moat::keep_freed_memory();  // as moat does
   const Options o = parse(argc, argv);
   if (o.mode == "collusion") return collusion(o);
   if (o.mode == "false") return false_attribution(o);

@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "core/memory.h"
 
 namespace {
 
@@ -26,6 +27,7 @@ std::string command_path(const CLI::App& app) {
 
 int main(int argc, char** argv) {
   umask(077);  // every file moat creates is its owner's alone
+  moat::keep_freed_memory();
   try {
     CLI::App app{"moat: plan, enforce and prove the protection of a product's IP across its suppliers"};
     app.name("moat");

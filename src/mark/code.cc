@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cmath>
 #include <numbers>
+#include <tuple>
+#include <utility>
 
 namespace moat::mark {
 namespace {
@@ -19,53 +21,24 @@ double differ_score(double p, int8_t read) {
 }
 double agree_probability(double p, int8_t read) { return read == 1 ? p : 1 - p; }
 
-// The read positions' terms of an innocent copy's score: with probability q it agrees with the
-// symbol read and gains `agree`, else it gains `differ` (negative).
-struct Terms {
-  std::vector<double> q, agree, differ;
-};
-
-Terms terms(const Code& code, const std::vector<int8_t>& read) {
-  Terms t;
-  for (size_t i = 0; i < read.size() && i < code.bias.size(); ++i) {
-    if (read[i] == kErased) continue;
-    const double p = code.bias[i];
-    t.q.push_back(agree_probability(p, read[i]));
-    t.agree.push_back(agree_score(p, read[i]));
-    t.differ.push_back(differ_score(p, read[i]));
-  }
-  return t;
-}
-
-// sum_i ln E[exp(a g_i)] for an innocent copy: exact for each read position's bias.
-double log_mgf(const Terms& t, double a) {
-  double sum = 0;
-  for (size_t i = 0; i < t.q.size(); ++i) sum += std::log(t.q[i] * std::exp(a * t.agree[i]) + (1 - t.q[i]) * std::exp(a * t.differ[i]));
-  return sum;
-}
-
-// Minimises f over a in (0, a_max] (f convex in a): a coarse log grid, then golden section.
+// The root in (0, a_max) of an increasing function f (given with its derivative as {f, f'}),
+// negative near 0: Newton steps from `start` kept inside a shrinking bracket, bisection when a
+// step leaves it. Returns a_max when f(a_max) <= 0. Every exponent it returns gives a valid
+// Chernoff bound; the root makes it the tightest.
 template <typename F>
-double minimise(F f, double a_max) {
-  double best_a = a_max, best = f(a_max);
-  for (double a = a_max; a > 1e-4; a *= 0.8) {
-    const double value = f(a);
-    if (value < best) best = value, best_a = a;
+double increasing_root(F f, double a_max, double start) {
+  auto [value, slope] = f(a_max);
+  if (value <= 0) return a_max;
+  double lo = 0, hi = a_max, a = start > 0 && start < a_max ? start : a_max / 2;
+  for (int step = 0; step < 200; ++step) {
+    std::tie(value, slope) = f(a);
+    if (std::abs(value) < 1e-10) break;
+    (value < 0 ? lo : hi) = a;
+    if (hi - lo <= 1e-12 * hi) break;
+    const double next = slope > 0 ? a - value / slope : lo;
+    a = next > lo && next < hi ? next : (lo + hi) / 2;
   }
-  double lo = best_a * 0.8, hi = std::min(a_max, best_a / 0.8);
-  const double ratio = (std::sqrt(5.0) - 1) / 2;
-  double a1 = hi - ratio * (hi - lo), a2 = lo + ratio * (hi - lo);
-  double f1 = f(a1), f2 = f(a2);
-  for (int step = 0; step < 40; ++step) {  // each step keeps one of the two inner values
-    if (f1 < f2) {
-      hi = a2, a2 = a1, f2 = f1;
-      a1 = hi - ratio * (hi - lo), f1 = f(a1);
-    } else {
-      lo = a1, a1 = a2, f1 = f2;
-      a2 = lo + ratio * (hi - lo), f2 = f(a2);
-    }
-  }
-  return std::min(best, f((lo + hi) / 2));
+  return a;
 }
 
 // The largest useful exponent: beyond it exp(a g) overflows for the cutoff's largest score.
@@ -109,15 +82,71 @@ double score(const Code& code, const std::vector<uint8_t>& word, const std::vect
 }
 
 double threshold(const Code& code, const std::vector<int8_t>& read, double epsilon) {
-  const double log_inverse = std::log(1 / epsilon);
-  const Terms t = terms(code, read);
-  return minimise([&](double a) { return (log_mgf(t, a) + log_inverse) / a; }, max_exponent(code));
+  return Bounds(code, read).threshold(epsilon);
 }
 
 double p_value(const Code& code, const std::vector<int8_t>& read, double observed) {
-  const Terms t = terms(code, read);
-  const double log_bound = minimise([&](double a) { return log_mgf(t, a) - a * observed; }, max_exponent(code));
-  return std::min(1.0, std::exp(log_bound));
+  return Bounds(code, read).p_value(observed);
+}
+
+// Λ(a) = sum_i ln E[exp(a g_i)] for an innocent copy (exact for each read position's bias), and
+// its first two derivatives. Λ(0) = 0, Λ'(0) = 0 (an innocent copy's score has mean zero) and Λ
+// is convex.
+struct Bounds::Cumulant {
+  double value = 0, slope = 0, curvature = 0;
+};
+
+Bounds::Bounds(const Code& code, const std::vector<int8_t>& read) : max_exponent_(max_exponent(code)) {
+  for (size_t i = 0; i < read.size() && i < code.bias.size(); ++i) {
+    if (read[i] == kErased) continue;
+    const double p = code.bias[i], q = agree_probability(p, read[i]);
+    log_q_.push_back(std::log(q));
+    log_not_q_.push_back(std::log1p(-q));
+    agree_.push_back(agree_score(p, read[i]));
+    differ_.push_back(differ_score(p, read[i]));
+  }
+}
+
+// One pass, in log space (no overflow whatever the exponent).
+Bounds::Cumulant Bounds::cumulant(double a) const {
+  Cumulant c;
+  for (size_t i = 0; i < agree_.size(); ++i) {
+    const double x = a * agree_[i] + log_q_[i], y = a * differ_[i] + log_not_q_[i];
+    const double e = std::exp(-std::abs(x - y));  // the smaller term over the larger, <= 1
+    const double w = (x >= y ? 1 : e) / (1 + e);   // the weight of agreeing
+    const double gap = agree_[i] - differ_[i];
+    c.value += std::max(x, y) + std::log1p(e);
+    c.slope += differ_[i] + w * gap;
+    c.curvature += w * (1 - w) * gap * gap;
+  }
+  return c;
+}
+
+double Bounds::threshold(double epsilon) const {
+  const double log_inverse = std::log(1 / epsilon);
+  // (Λ(a) + L) / a is least where a Λ'(a) - Λ(a) = L; the left side grows with a. Each read
+  // position's score has unit variance, so Λ(a) is about n a² / 2 near 0: start at √(2L / n).
+  const double n = static_cast<double>(agree_.size());
+  const double a = increasing_root(
+      [&](double x) {
+        const Cumulant c = cumulant(x);
+        return std::pair{x * c.slope - c.value - log_inverse, x * c.curvature};
+      },
+      max_exponent_, n > 0 ? std::sqrt(2 * log_inverse / n) : 0);
+  return (cumulant(a).value + log_inverse) / a;
+}
+
+double Bounds::p_value(double observed) const {
+  if (observed <= 0) return 1.0;  // Λ(a) - a observed >= 0 for every a > 0 (Λ convex, Λ'(0) = 0)
+  // Λ(a) - a observed is least where Λ'(a) = observed; Λ'(a) is about n a near 0.
+  const double n = static_cast<double>(agree_.size());
+  const double a = increasing_root(
+      [&](double x) {
+        const Cumulant c = cumulant(x);
+        return std::pair{c.slope - observed, c.curvature};
+      },
+      max_exponent_, n > 0 ? observed / n : 0);
+  return std::min(1.0, std::exp(cumulant(a).value - a * observed));
 }
 
 size_t required_length(int colluders) {

@@ -47,6 +47,23 @@ double threshold(const Code& code, const std::vector<int8_t>& read, double epsil
 // An upper bound on the probability that an innocent copy scores `observed` or more (<= 1).
 double p_value(const Code& code, const std::vector<int8_t>& read, double observed);
 
+// The two bounds above for one reading, its read positions' terms worked out once for the
+// threshold and every copy's p-value.
+class Bounds {
+ public:
+  Bounds(const Code& code, const std::vector<int8_t>& read);
+  double threshold(double epsilon) const;
+  double p_value(double observed) const;
+
+ private:
+  struct Cumulant;
+  Cumulant cumulant(double a) const;
+  // Per read position: an innocent copy agrees with the symbol read with probability q (ln q and
+  // ln(1 - q) kept) and gains `agree`, else gains `differ` (negative).
+  std::vector<double> log_q_, log_not_q_, agree_, differ_;
+  double max_exponent_ = 0;
+};
+
 // Positions needed to catch one of `colluders` with the threshold at kFalseAccusation /
 // kDesignRecipients: the Laarhoven–de Weger figure (π²/2)·c²·ln(n/ε) for c ≥ 2 (455 for 2, 1,023
 // for 3), and kSingleLeaker for one (measured: ≥ 98% of single leakers named at that length).

@@ -79,6 +79,27 @@ TEST(Code, ThresholdBoundsAreMonotoneAndConsistent) {
   EXPECT_LE(p_value(code, read, z6), 1.01e-6);
   EXPECT_GT(p_value(code, read, z6 / 2), 1e-6);
   EXPECT_EQ(p_value(code, read, -100), 1.0);
+  EXPECT_EQ(p_value(code, read, 0), 1.0);
+}
+
+// Both bounds take the best exponent of the Chernoff bound: the threshold for ε is the score whose
+// p-value is ε itself (a looser minimisation would leave it below), on codes of every design size
+// and with erasures.
+TEST(Code, ThresholdAndPValueAreTheSameTightBound) {
+  for (const int colluders : {1, 2, 3, 4}) {
+    for (const size_t length : {size_t{80}, size_t{455}, size_t{2048}}) {
+      const std::string secret = code_secret("k", std::to_string(colluders) + "/" + std::to_string(length));
+      const Code code = make_code(secret, length, colluders);
+      std::vector<int8_t> read(length);
+      const std::vector<uint8_t> word = codeword(code, secret, "y");
+      for (size_t i = 0; i < length; ++i) read[i] = i % 7 == 3 ? kErased : static_cast<int8_t>(word[(i * 31) % length]);
+      for (const double epsilon : {1e-6, 1e-9}) {
+        const double z = threshold(code, read, epsilon);
+        EXPECT_LE(p_value(code, read, z), epsilon * (1 + 1e-6)) << colluders << " " << length;
+        EXPECT_GE(p_value(code, read, z), epsilon * (1 - 1e-6)) << colluders << " " << length;
+      }
+    }
+  }
 }
 
 TEST(Code, ResistsFollowsTheRequiredLength) {

@@ -98,10 +98,11 @@ Result<Trace> Master::trace(std::string_view suspect, const std::vector<std::str
                                                        [](int8_t s) { return s != kErased; }));
   out.epsilon = kFalseAccusation;
   const double per_copy = kFalseAccusation / static_cast<double>(std::max<size_t>(1, copy_ids.size()));
-  out.threshold = threshold(code_, out.reading.symbols, per_copy);
+  const Bounds bounds(code_, out.reading.symbols);
+  out.threshold = bounds.threshold(per_copy);
   for (const std::string& id : copy_ids) {
     CopyScore s{id, score(code_, codeword(code_, secret_, id), out.reading.symbols)};
-    s.p_value = p_value(code_, out.reading.symbols, s.score);
+    s.p_value = bounds.p_value(s.score);
     s.accused = out.symbols_read > 0 && s.score > out.threshold;
     out.copies.push_back(s);
   }

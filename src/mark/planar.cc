@@ -45,13 +45,26 @@ Rigid refine(const std::vector<std::pair<Point, Point>>& pairs) {
   return r;
 }
 
-// Suspect points (of `sample`) that the transform puts on a master point, with their pairs.
-std::vector<std::pair<Point, Point>> matches(const Grid& master_grid, const std::vector<Point>& master,
-                                             const std::vector<Point>& suspect,
+// Suspect points (of `sample`) that the transform puts on a master point, with their pairs. A
+// suspect kept in the master's order (a copy as delivered, or edited in place) has most points
+// at the master point of the same index; that point is the nearest, found without a search,
+// when the suspect point coincides with it (to kSamePoint) or, for a carrier, lies nearer than
+// kIsolation / 2 (every other master point is then farther).
+std::vector<std::pair<Point, Point>> matches(const PlanarMaster& prepared, const std::vector<Point>& suspect,
                                              const std::vector<size_t>& sample, const Rigid& r) {
+  const std::vector<Point>& master = prepared.points;
+  const double own_limit2 = std::min(kMatchTolerance * kMatchTolerance, kIsolation * kIsolation / 4);
   std::vector<std::pair<Point, Point>> found;
   for (const size_t i : sample) {
-    const size_t m = master_grid.nearest(r.invert(suspect[i]), kMatchTolerance);
+    const Point at = r.invert(suspect[i]);
+    if (i < master.size()) {
+      const double dx = at.x - master[i].x, dy = at.y - master[i].y, d2 = dx * dx + dy * dy;
+      if (d2 <= kSamePoint * kSamePoint || (prepared.carrier[i] && d2 < own_limit2)) {
+        found.emplace_back(master[i], suspect[i]);
+        continue;
+      }
+    }
+    const size_t m = prepared.grid.nearest(at, kMatchTolerance);
     if (m != Grid::npos) found.emplace_back(master[m], suspect[i]);
   }
   return found;
@@ -78,8 +91,9 @@ struct Candidate {
 
 // Random suspect triangles matched against master pairs of the same length: the transform
 // that puts the most sampled suspect points on master points.
-Candidate search(const std::vector<Point>& master, const Grid& master_grid,
-                 const std::vector<Point>& suspect, const std::vector<size_t>& sample) {
+Candidate search(const PlanarMaster& prepared, const std::vector<Point>& suspect, const std::vector<size_t>& sample) {
+  const std::vector<Point>& master = prepared.points;
+  const Grid& master_grid = prepared.grid;
   const double band = std::clamp(extent(master) / 8, 0.5, 10.0), width = 0.2;
   const Grid suspect_grid(suspect, band + width);
   std::vector<std::pair<double, std::pair<uint32_t, uint32_t>>> pairs;  // master pairs in the band
@@ -110,7 +124,7 @@ Candidate search(const std::vector<Point>& master, const Grid& master_grid,
         const Point m1 = master[flip ? it->second.first : it->second.second];
         const Rigid r = from_pairs(m0, m1, suspect[a], suspect[b]);
         if (master_grid.nearest(r.invert(suspect[c]), kMatchTolerance) == Grid::npos) continue;
-        const size_t inliers = matches(master_grid, master, suspect, sample, r).size();
+        const size_t inliers = matches(prepared, suspect, sample, r).size();
         if (inliers > best.inliers) best = {r, inliers};
       }
     }
@@ -120,7 +134,7 @@ Candidate search(const std::vector<Point>& master, const Grid& master_grid,
 
 }  // namespace
 
-PointGrid::PointGrid(const std::vector<Point>& points, double cell) : cell_(cell) {
+PointGrid::PointGrid(const std::vector<Point>& points, double radius) : cell_(2 * radius) {
   std::vector<std::pair<uint64_t, uint32_t>> keyed(points.size());
   for (size_t i = 0; i < points.size(); ++i) keyed[i] = {key(cell_of(points[i].x), cell_of(points[i].y)), static_cast<uint32_t>(i)};
   std::sort(keyed.begin(), keyed.end());
@@ -183,8 +197,10 @@ std::vector<size_t> isolated(const std::vector<Point>& points, const std::vector
   return out;
 }
 
-PlanarMaster::PlanarMaster(std::vector<Point> master_points)
-    : points(std::move(master_points)), grid(points, kMatchTolerance) {}
+PlanarMaster::PlanarMaster(std::vector<Point> master_points, const std::vector<size_t>& carriers)
+    : points(std::move(master_points)), grid(points, kMatchTolerance), carrier(points.size(), 0) {
+  for (const size_t i : carriers) carrier.at(i) = 1;
+}
 
 Result<Registration> register_points(const std::vector<Point>& master, const std::vector<Point>& suspect) {
   return register_points(PlanarMaster(master), suspect);
@@ -192,12 +208,11 @@ Result<Registration> register_points(const std::vector<Point>& master, const std
 
 Result<Registration> register_points(const PlanarMaster& prepared, const std::vector<Point>& suspect) {
   const std::vector<Point>& master = prepared.points;
-  const Grid& master_grid = prepared.grid;
   if (master.empty() || suspect.size() < 3) return input_error("", "too few points to register the file");
   const std::vector<size_t> sample = spread_sample(suspect.size(), 200);
-  Candidate best{Rigid{}, matches(master_grid, master, suspect, sample, Rigid{}).size()};
+  Candidate best{Rigid{}, matches(prepared, suspect, sample, Rigid{}).size()};
   if (best.inliers < sample.size() / 2) {
-    const Candidate found = search(master, master_grid, suspect, sample);
+    const Candidate found = search(prepared, suspect, sample);
     if (found.inliers > best.inliers) best = found;
   }
   if (best.inliers * 10 < sample.size()) return input_error("", "the file does not match the master");
@@ -206,7 +221,7 @@ Result<Registration> register_points(const PlanarMaster& prepared, const std::ve
   Rigid r = best.transform;
   std::vector<std::pair<Point, Point>> pairs;
   for (int round = 0; round < 2; ++round) {
-    pairs = matches(master_grid, master, suspect, all, r);
+    pairs = matches(prepared, suspect, all, r);
     if (pairs.size() < 3) break;
     const Rigid refined = refine(pairs);
     // A second round only when the fit moved the suspect by more than a small share of the
@@ -221,18 +236,30 @@ Result<Registration> register_points(const PlanarMaster& prepared, const std::ve
 }
 
 std::vector<double> read_shifts(const std::vector<Point>& carriers, const std::vector<Point>& shifts,
-                                const std::vector<Point>& suspect, const Rigid& transform) {
-  std::vector<Point> in_master(suspect.size());
-  for (size_t i = 0; i < suspect.size(); ++i) in_master[i] = transform.invert(suspect[i]);
-  const Grid grid(in_master, kIsolation);
+                                const std::vector<Point>& suspect, const Rigid& transform,
+                                const PlanarMaster* master) {
+  // Each carrier takes the suspect point nearest it within 0.6 kIsolation: the carriers (a few
+  // hundred) are indexed, and every suspect point looks for the carriers around it.
+  const double radius = 0.6 * kIsolation;
+  const Grid grid(carriers, radius);
+  std::vector<double> best(carriers.size(), radius * radius);
+  std::vector<Point> found(carriers.size());
+  std::vector<bool> seen(carriers.size(), false);
+  for (size_t k = 0; k < suspect.size(); ++k) {
+    const Point in_master = transform.invert(suspect[k]);
+    if (master && k < master->points.size() && !master->carrier[k] &&
+        std::abs(in_master.x - master->points[k].x) <= kSamePoint && std::abs(in_master.y - master->points[k].y) <= kSamePoint)
+      continue;
+    grid.visit(in_master, radius, [&](size_t i, double d2) {
+      if (d2 <= best[i]) best[i] = d2, found[i] = in_master, seen[i] = true;
+    });
+  }
   std::vector<double> out(carriers.size(), std::numeric_limits<double>::quiet_NaN());
   for (size_t i = 0; i < carriers.size(); ++i) {
-    const size_t found = grid.nearest(carriers[i], kIsolation * 0.6);
-    if (found == Grid::npos) continue;
     const Point s = shifts[i];
     const double length2 = s.x * s.x + s.y * s.y;
-    if (length2 <= 0) continue;
-    out[i] = ((in_master[found].x - carriers[i].x) * s.x + (in_master[found].y - carriers[i].y) * s.y) / length2;
+    if (!seen[i] || length2 <= 0) continue;
+    out[i] = ((found[i].x - carriers[i].x) * s.x + (found[i].y - carriers[i].y) * s.y) / length2;
   }
   return out;
 }

@@ -33,10 +33,12 @@ struct Rigid {
 
 // Points bucketed in square cells for neighbour queries: built once (a master's points are
 // indexed once and queried for every copy and suspect), a few flat arrays, no node per cell.
+// Built for queries within `radius`: its cells are twice that wide, so such a query looks in at
+// most 4 cells (a larger radius still finds every point, in more cells).
 class PointGrid {
  public:
   PointGrid() = default;
-  PointGrid(const std::vector<Point>& points, double cell);
+  PointGrid(const std::vector<Point>& points, double radius);
   static constexpr size_t npos = SIZE_MAX;
   // The index of the point nearest `p` within `radius`, or npos.
   size_t nearest(Point p, double radius) const;
@@ -88,16 +90,22 @@ inline constexpr double kMatchTolerance = 0.02;  // mm: re-quantization and the 
 // A carrier's neighbourhood: no other master point closer than this (mm), so that a reading
 // cannot confuse two points.
 inline constexpr double kIsolation = 0.025;
+// mm: two points this close are one point (far below any file's resolution).
+inline constexpr double kSamePoint = 1e-6;
 
 // The masters' points no other point comes within kIsolation of, among `candidates` (indices
 // into `points`).
 std::vector<size_t> isolated(const std::vector<Point>& points, const std::vector<size_t>& candidates);
 
-// A master's points indexed for registration, once per master.
+// A master's points indexed for registration, once per master. `carriers` are indices of points
+// no other master point (at other coordinates) comes within kIsolation of: a suspect point
+// nearer to one of them than half that has it as its nearest master point, found without a
+// search.
 struct PlanarMaster {
-  explicit PlanarMaster(std::vector<Point> master_points);
+  explicit PlanarMaster(std::vector<Point> master_points, const std::vector<size_t>& carriers = {});
   std::vector<Point> points;
-  PointGrid grid;  // cells of kMatchTolerance
+  PointGrid grid;  // for queries within kMatchTolerance
+  std::vector<uint8_t> carrier;  // per point: 1 for a carrier
 };
 
 // Finds the rigid transform carrying master points onto the suspect's. Fails (kInput) when no
@@ -108,8 +116,11 @@ Result<Registration> register_points(const std::vector<Point>& master, const std
 // For each carrier (a master point and its unit shift `direction` times `length` mm), the shift
 // found in the suspect along that direction, in units of the embedded shift (about +1 or -1), or
 // NaN when no suspect point lies near it.
+// With `master` (built with exactly these carriers), a suspect point that coincides with the
+// master's non-carrier point of the same index is passed over (no carrier can be near it).
 std::vector<double> read_shifts(const std::vector<Point>& carriers, const std::vector<Point>& shifts,
-                                const std::vector<Point>& suspect, const Rigid& transform);
+                                const std::vector<Point>& suspect, const Rigid& transform,
+                                const PlanarMaster* master = nullptr);
 
 // Which code position each of `carriers` carries (a keyed permutation; every position gets
 // carriers when there are at least as many carriers as positions) and the code length.

@@ -59,6 +59,16 @@ Point to_mm(const PointsFormat::Shift& s, double unit_mm) {
   return {static_cast<double>(s.dx) * unit_mm, static_cast<double>(s.dy) * unit_mm};
 }
 
+// Every point of a set in millimetres, in file order: a suspect kept in the master's order then
+// has its points at the same indices (registration finds those without a search).
+std::vector<Point> points_mm(const PointsFormat::PointSet& set) {
+  std::vector<Point> out;
+  out.reserve(set.points.size());
+  for (const PointsFormat::FilePoint& p : set.points)
+    out.push_back({static_cast<double>(p.x) * set.unit_mm, static_cast<double>(p.y) * set.unit_mm});
+  return out;
+}
+
 // A Gerber or Excellon master parsed once with its carriers chosen: each copy only writes the
 // moved coordinates, each trace only parses the suspect.
 class PreparedPoints final : public PreparedMaster {
@@ -66,7 +76,7 @@ class PreparedPoints final : public PreparedMaster {
   PreparedPoints(std::string master, std::unique_ptr<PointsFormat::Parsed> parsed, std::string_view secret,
                  const PointsFormat& format)
       : master_(std::move(master)), parsed_(std::move(parsed)), format_(format),
-        carriers_(carriers_of(parsed_->set, secret)), registration_(carriers_.all_mm) {
+        carriers_(carriers_of(parsed_->set, secret)) {
     std::map<std::pair<int64_t, int64_t>, uint32_t> carrier_at;
     for (size_t i = 0; i < carriers_.at.size(); ++i) carrier_at[carriers_.at[i]] = static_cast<uint32_t>(i);
     const auto& points = parsed_->set.points;
@@ -75,6 +85,10 @@ class PreparedPoints final : public PreparedMaster {
       const auto found = carrier_at.find({points[i].x, points[i].y});
       if (found != carrier_at.end()) carrier_of_point_[i] = found->second;
     }
+    std::vector<size_t> carrier_points;
+    for (size_t i = 0; i < points.size(); ++i)
+      if (carrier_of_point_[i] != kNone) carrier_points.push_back(i);
+    registration_ = std::make_unique<const PlanarMaster>(points_mm(parsed_->set), carrier_points);
     for (size_t i = 0; i < carriers_.at.size(); ++i) {
       carriers_mm_.push_back({static_cast<double>(carriers_.at[i].first) * carriers_.unit_mm,
                               static_cast<double>(carriers_.at[i].second) * carriers_.unit_mm});
@@ -112,12 +126,9 @@ class PreparedPoints final : public PreparedMaster {
   Result<Reading> read(std::string_view suspect) const override {
     MOAT_TRY(const std::unique_ptr<PointsFormat::Parsed> parsed, format_.parse(suspect));
     const PointsFormat::PointSet& suspect_set = parsed->set;
-    std::vector<Point> suspect_mm;
-    suspect_mm.reserve(suspect_set.points.size());
-    for (const PointsFormat::FilePoint& p : suspect_set.points)
-      suspect_mm.push_back({static_cast<double>(p.x) * suspect_set.unit_mm, static_cast<double>(p.y) * suspect_set.unit_mm});
-    MOAT_TRY(const Registration reg, register_points(registration_, suspect_mm));
-    const std::vector<double> shifts = read_shifts(carriers_mm_, shifts_mm_, suspect_mm, reg.transform);
+    const std::vector<Point> suspect_mm = points_mm(suspect_set);
+    MOAT_TRY(const Registration reg, register_points(*registration_, suspect_mm));
+    const std::vector<double> shifts = read_shifts(carriers_mm_, shifts_mm_, suspect_mm, reg.transform, registration_.get());
     size_t found = 0;
     for (const double s : shifts) found += std::isnan(s) ? 0u : 1u;
     Reading out;
@@ -136,7 +147,7 @@ class PreparedPoints final : public PreparedMaster {
   std::unique_ptr<PointsFormat::Parsed> parsed_;
   const PointsFormat& format_;
   Carriers carriers_;
-  PlanarMaster registration_;
+  std::unique_ptr<const PlanarMaster> registration_;
   std::vector<uint32_t> carrier_of_point_;  // per operation: the carrier it moves with, or kNone
   std::vector<Point> carriers_mm_, shifts_mm_;
 };

@@ -98,13 +98,28 @@ Motion fit(const std::vector<std::pair<Point3, Point3>>& pairs) {
   return motion;
 }
 
-std::vector<std::pair<Point3, Point3>> matches(const Grid3& grid, const std::vector<Point3>& master,
+// Suspect points (of `sample`) that the motion puts on a master point, with their pairs. A
+// suspect kept in the master's order (a copy as delivered, or edited in place) has most points
+// at the master point of the same index; that point is the nearest, found without a search,
+// when the suspect point coincides with it (to kSamePoint3) or, for a carrier, lies nearer
+// than kIsolation3 / 2 (every other master point is then farther).
+std::vector<std::pair<Point3, Point3>> matches(const SpaceMaster& prepared, const Grid3& grid,
                                                const std::vector<Point3>& suspect,
                                                const std::vector<size_t>& sample, const Motion& motion,
                                                double tolerance) {
+  const std::vector<Point3>& master = prepared.points;
+  const double own_limit2 = std::min(tolerance * tolerance, kIsolation3 * kIsolation3 / 4);
   std::vector<std::pair<Point3, Point3>> out;
   for (const size_t i : sample) {
-    const size_t m = grid.nearest(motion.invert(suspect[i]), tolerance);
+    const Point3 at = motion.invert(suspect[i]);
+    if (i < master.size()) {
+      const double d2 = dot(at - master[i], at - master[i]);
+      if (d2 <= kSamePoint3 * kSamePoint3 || (prepared.carrier[i] && d2 < own_limit2)) {
+        out.emplace_back(master[i], suspect[i]);
+        continue;
+      }
+    }
+    const size_t m = grid.nearest(at, tolerance);
     if (m != Grid3::npos) out.emplace_back(master[m], suspect[i]);
   }
   return out;
@@ -135,8 +150,8 @@ struct Candidate {
 };
 
 // Suspect triangles (a, b, c) matched to master triangles of the same side lengths.
-Candidate search(const std::vector<Point3>& master, const Grid3& master_grid, const std::vector<Point3>& suspect,
-                 const std::vector<size_t>& sample) {
+Candidate search(const SpaceMaster& prepared, const std::vector<Point3>& suspect, const std::vector<size_t>& sample) {
+  const std::vector<Point3>& master = prepared.points;
   const auto [band, width] = distance_band(master);
   const double tol = 2 * kMatchTolerance3;
   const Grid3 wide(master, band + width);
@@ -171,7 +186,7 @@ Candidate search(const std::vector<Point3>& master, const Grid3& master_grid, co
         for (const auto& [m2, d] : near[m0]) {
           if (std::abs(static_cast<double>(d) - ac) > tol || std::abs(norm(master[m2] - master[m1]) - bc) > tol) continue;
           const Motion motion = fit({{master[m0], suspect[a]}, {master[m1], suspect[b]}, {master[m2], suspect[c]}});
-          const size_t inliers = matches(master_grid, master, suspect, sample, motion, 4 * kMatchTolerance3).size();
+          const size_t inliers = matches(prepared, prepared.loose, suspect, sample, motion, 4 * kMatchTolerance3).size();
           if (inliers > best.inliers) best = {motion, inliers};
         }
       }
@@ -188,7 +203,7 @@ std::vector<size_t> spread(size_t size, size_t count) {
 
 }  // namespace
 
-PointGrid3::PointGrid3(const std::vector<Point3>& points, double cell) : cell_(cell) {
+PointGrid3::PointGrid3(const std::vector<Point3>& points, double radius) : cell_(2 * radius) {
   std::vector<std::pair<uint64_t, uint32_t>> keyed(points.size());
   for (size_t i = 0; i < points.size(); ++i) keyed[i] = {key(cell_of(points[i])), static_cast<uint32_t>(i)};
   std::sort(keyed.begin(), keyed.end());
@@ -242,8 +257,11 @@ std::pair<size_t, size_t> PointGrid3::cell(std::array<int64_t, 3> c) const {
   }
 }
 
-SpaceMaster::SpaceMaster(std::vector<Point3> master_points)
-    : points(std::move(master_points)), tight(points, kMatchTolerance3), loose(points, 4 * kMatchTolerance3) {}
+SpaceMaster::SpaceMaster(std::vector<Point3> master_points, const std::vector<size_t>& carriers)
+    : points(std::move(master_points)), tight(points, kMatchTolerance3), loose(points, 4 * kMatchTolerance3),
+      carrier(points.size(), 0) {
+  for (const size_t i : carriers) carrier.at(i) = 1;
+}
 
 std::vector<size_t> isolated3(const std::vector<Point3>& points, const std::vector<size_t>& candidates) {
   const Grid3 grid(points, kIsolation3);
@@ -263,11 +281,10 @@ Result<Registration3> register_space(const std::vector<Point3>& master, const st
 Result<Registration3> register_space(const SpaceMaster& prepared, const std::vector<Point3>& suspect) {
   const std::vector<Point3>& master = prepared.points;
   if (master.size() < 3 || suspect.size() < 3) return input_error("", "too few points to register the model");
-  const Grid3& grid = prepared.tight;
   const std::vector<size_t> sample = spread(suspect.size(), 300);
-  Candidate best{Motion{}, matches(grid, master, suspect, sample, Motion{}, kMatchTolerance3).size()};
+  Candidate best{Motion{}, matches(prepared, prepared.tight, suspect, sample, Motion{}, kMatchTolerance3).size()};
   if (best.inliers < sample.size() / 2) {
-    const Candidate found = search(master, prepared.loose, suspect, sample);
+    const Candidate found = search(prepared, suspect, sample);
     if (found.inliers > best.inliers) best = found;
   }
   if (best.inliers * 10 < sample.size()) return input_error("", "the model does not match the master");
@@ -276,23 +293,41 @@ Result<Registration3> register_space(const SpaceMaster& prepared, const std::vec
   Motion motion = best.motion;
   std::vector<std::pair<Point3, Point3>> pairs;
   for (const double tolerance : {4 * kMatchTolerance3, kMatchTolerance3, kMatchTolerance3}) {
-    pairs = matches(tolerance > kMatchTolerance3 ? prepared.loose : prepared.tight, master, suspect, all, motion, tolerance);
+    std::vector<std::pair<Point3, Point3>> found =
+        matches(prepared, tolerance > kMatchTolerance3 ? prepared.loose : prepared.tight, suspect, all, motion, tolerance);
+    if (found == pairs) break;  // the same pairs fit the same motion: nothing more to refine
+    pairs = std::move(found);
     if (pairs.size() >= 3) motion = fit(pairs);
   }
   return Registration3{motion, static_cast<double>(pairs.size()) / static_cast<double>(suspect.size())};
 }
 
-std::vector<double> read_shifts3(const std::vector<Point3>& carriers, const std::vector<Point3>& shifts,
-                                 const std::vector<Point3>& suspect, const Motion& motion) {
-  std::vector<Point3> in_master(suspect.size());
-  for (size_t i = 0; i < suspect.size(); ++i) in_master[i] = motion.invert(suspect[i]);
-  const Grid3 grid(in_master, kIsolation3);
+std::vector<double> read_shifts3(const SpaceMaster& master, const std::vector<Point3>& carriers,
+                                 const std::vector<Point3>& shifts, const std::vector<Point3>& suspect,
+                                 const Motion& motion) {
+  // Each carrier takes the suspect point nearest it within 0.6 kIsolation3: the carriers are
+  // indexed, and every suspect point looks for the carriers around it, except one that coincides
+  // with the master's point of the same index when that is no carrier (every carrier is then at
+  // least kIsolation3 away).
+  const double radius = 0.6 * kIsolation3;
+  const Grid3 grid(carriers, radius);
+  std::vector<double> best(carriers.size(), radius * radius);
+  std::vector<Point3> found(carriers.size());
+  std::vector<bool> seen(carriers.size(), false);
+  for (size_t k = 0; k < suspect.size(); ++k) {
+    const Point3 in_master = motion.invert(suspect[k]);
+    if (k < master.points.size() && !master.carrier[k] &&
+        dot(in_master - master.points[k], in_master - master.points[k]) <= kSamePoint3 * kSamePoint3)
+      continue;
+    grid.visit(in_master, radius, [&](size_t i, double d2) {
+      if (d2 <= best[i]) best[i] = d2, found[i] = in_master, seen[i] = true;
+    });
+  }
   std::vector<double> out(carriers.size(), std::numeric_limits<double>::quiet_NaN());
   for (size_t i = 0; i < carriers.size(); ++i) {
     const double length2 = dot(shifts[i], shifts[i]);
-    const size_t found = grid.nearest(carriers[i], 0.6 * kIsolation3);
-    if (found == Grid3::npos || length2 <= 0) continue;
-    out[i] = dot(in_master[found] - carriers[i], shifts[i]) / length2;
+    if (!seen[i] || length2 <= 0) continue;
+    out[i] = dot(found[i] - carriers[i], shifts[i]) / length2;
   }
   return out;
 }

@@ -30,11 +30,13 @@ struct Motion {
   Point3 invert(Point3 p) const;
 };
 
-// Points bucketed in cubic cells for neighbour queries, built once, a few flat arrays.
+// Points bucketed in cubic cells for neighbour queries, built once, a few flat arrays. Built for
+// queries within `radius`: its cells are twice that wide, so such a query looks in at most 8
+// cells (a larger radius still finds every point, in more cells).
 class PointGrid3 {
  public:
   PointGrid3() = default;
-  PointGrid3(const std::vector<Point3>& points, double cell);
+  PointGrid3(const std::vector<Point3>& points, double radius);
   static constexpr size_t npos = SIZE_MAX;
   // The index of the point nearest `p` within `radius`, or npos.
   size_t nearest(Point3 p, double radius) const;
@@ -81,16 +83,20 @@ struct Registration3 {
 
 inline constexpr double kMatchTolerance3 = 0.005;  // mm
 inline constexpr double kIsolation3 = 0.01;        // mm: no other point this close to a carrier
+inline constexpr double kSamePoint3 = 1e-6;        // mm: two points this close are one point
 
 // Indices of `candidates` with no other point of `points` within kIsolation3.
 std::vector<size_t> isolated3(const std::vector<Point3>& points, const std::vector<size_t>& candidates);
 
-// A master's points indexed for registration, once per master.
+// A master's points indexed for registration, once per master. `carriers` are indices of points
+// no other master point comes within kIsolation3 of: a suspect point nearer to one of them than
+// half that has it as its nearest master point, found without a search.
 struct SpaceMaster {
-  explicit SpaceMaster(std::vector<Point3> master_points);
+  explicit SpaceMaster(std::vector<Point3> master_points, const std::vector<size_t>& carriers = {});
   std::vector<Point3> points;
-  PointGrid3 tight;  // cells of kMatchTolerance3
-  PointGrid3 loose;  // cells of 4 kMatchTolerance3
+  PointGrid3 tight;  // for queries within kMatchTolerance3
+  PointGrid3 loose;  // for queries within 4 kMatchTolerance3
+  std::vector<uint8_t> carrier;  // per point: 1 for a carrier
 };
 
 // Fails (kInput) when no motion puts a tenth of the suspect's points on the master's.
@@ -98,7 +104,9 @@ Result<Registration3> register_space(const SpaceMaster& master, const std::vecto
 Result<Registration3> register_space(const std::vector<Point3>& master, const std::vector<Point3>& suspect);
 
 // Per carrier, the suspect's shift along `shifts[i]` in units of it (about ±1), NaN when absent.
-std::vector<double> read_shifts3(const std::vector<Point3>& carriers, const std::vector<Point3>& shifts,
-                                 const std::vector<Point3>& suspect, const Motion& motion);
+// `carriers` are the points of `master` it was built with as carriers.
+std::vector<double> read_shifts3(const SpaceMaster& master, const std::vector<Point3>& carriers,
+                                 const std::vector<Point3>& shifts, const std::vector<Point3>& suspect,
+                                 const Motion& motion);
 
 }  // namespace moat::mark

@@ -112,14 +112,15 @@ Status read_point(std::string_view text, const Entity& e, StepFile& file) {
   StepPoint p;
   size_t pos = begin;
   while (pos < end && p.dimension < 3) {
-    while (pos < end && (text[pos] == ' ' || text[pos] == ',' || text[pos] == '\n' || text[pos] == '\r')) ++pos;
+    while (pos < end && (text[pos] == ' ' || text[pos] == ',' || text[pos] == '\n' || text[pos] == '\r' || text[pos] == '\t')) ++pos;
     size_t stop = pos;
-    while (stop < end && text[stop] != ',' && text[stop] != ' ' && text[stop] != '\n' && text[stop] != '\r') ++stop;
+    while (stop < end && text[stop] != ',' && text[stop] != ' ' && text[stop] != '\n' && text[stop] != '\r' && text[stop] != '\t') ++stop;
     if (stop == pos) break;
-    char* parsed = nullptr;
-    const std::string number(text.substr(pos, stop - pos));
-    const double v = std::strtod(number.c_str(), &parsed);
-    if (parsed == number.c_str()) return input_error(location(text, pos), "a coordinate is not a number: " + number);
+    const size_t digits = pos < stop && text[pos] == '+' ? pos + 1 : pos;  // from_chars takes no '+'
+    double v = 0;
+    const auto [parsed, ec] = std::from_chars(text.data() + digits, text.data() + stop, v);
+    if (ec != std::errc())
+      return input_error(location(text, pos), "a coordinate is not a number: " + std::string(text.substr(pos, stop - pos)));
     const auto d = static_cast<size_t>(p.dimension++);
     p.at[d] = v, p.number_begin[d] = pos, p.number_end[d] = stop;
     pos = stop;
@@ -187,7 +188,9 @@ void read_context(std::string_view text, StepFile& file) {
   }
 }
 
-Result<StepFile> parse_step(std::string_view text) {
+// Parses the entities, the points' coordinates and the units; with `count_uses`, also how many
+// entities refer to each point (what choosing carriers needs; reading a suspect does not).
+Result<StepFile> parse_step(std::string_view text, bool count_uses = true) {
   if (!text.substr(0, 256).starts_with("ISO-10303-21") && text.substr(0, 256).find("ISO-10303-21") == std::string_view::npos)
     return input_error("1:1", "not an ISO 10303-21 file");
   const size_t data = text.find("DATA;");
@@ -216,6 +219,7 @@ Result<StepFile> parse_step(std::string_view text) {
     pos = end + 1;
   }
   for (const Entity& e : file.entities) {
+    if (!count_uses) break;
     if (e.type == "CARTESIAN_POINT") continue;
     for (const uint32_t ref : references(text, e.begin, e.end)) {
       const auto found = file.points.find(ref);
@@ -318,6 +322,7 @@ struct StepCarriers {
   std::vector<uint32_t> point;
   std::vector<Point3> at, shift;
   std::vector<Point3> all;
+  std::vector<size_t> index;  // each carrier's place in `all`
   Layout layout;
   double magnitude = 0;
 };
@@ -368,6 +373,7 @@ StepCarriers carriers_of(std::string_view text, const StepFile& file, std::strin
     if (norm(d) < 0.5) continue;
     out.point.push_back(c.point);
     out.at.push_back(out.all[index[c.point]]);
+    out.index.push_back(index[c.point]);
     out.shift.push_back((c.spline ? kSplineShare * out.magnitude : out.magnitude) * unit(d));
   }
   out.layout = assign_positions(out.point.size(), secret);
@@ -396,7 +402,7 @@ class PreparedStep final : public PreparedMaster {
   Status prepare(std::string_view secret) {
     MOAT_TRY(file_, parse_step(master_));
     carriers_ = carriers_of(master_, file_, secret);
-    registration_ = std::make_unique<const SpaceMaster>(carriers_.all);
+    registration_ = std::make_unique<const SpaceMaster>(carriers_.all, carriers_.index);
     return {};
   }
 
@@ -441,7 +447,7 @@ class PreparedStep final : public PreparedMaster {
     MOAT_TRY(const std::vector<Point3> seen, step_points(suspect));
     const StepCarriers& c = carriers_;
     MOAT_TRY(const Registration3 reg, register_space(*registration_, seen));
-    const std::vector<double> shifts = read_shifts3(c.at, c.shift, seen, reg.motion);
+    const std::vector<double> shifts = read_shifts3(*registration_, c.at, c.shift, seen, reg.motion);
     size_t found = 0;
     for (const double s : shifts) found += std::isnan(s) ? 0u : 1u;
     Reading out;
@@ -477,7 +483,7 @@ class StepFormat final : public Format {
 }  // namespace
 
 Result<std::vector<Point3>> step_points(std::string_view text) {
-  MOAT_TRY(const StepFile file, parse_step(text));
+  MOAT_TRY(const StepFile file, parse_step(text, /*count_uses=*/false));
   std::vector<Point3> out;
   out.reserve(file.point_order.size());
   for (const uint32_t id : file.point_order)

@@ -21,6 +21,7 @@ namespace moat::mark {
 
 struct Point3 {
   double x = 0, y = 0, z = 0;
+  bool operator==(const Point3&) const = default;
 };
 
 // Every CARTESIAN_POINT of a STEP file, in millimetres, in file order. Fails (kInput, located)

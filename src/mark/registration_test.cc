@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: Apache-2.0
+// Registration and reading take the master point of the same index without a search when a
+// suspect keeps the master's order. These tests hold that shortcut to the searched answer: the
+// same suspect read in the master's order and shuffled gives the same motion, matches and shifts.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include "mark/planar.h"
+#include "mark/space.h"
+
+namespace moat::mark {
+namespace {
+
+// A master of scattered points with a few duplicates and close pairs, some carriers isolated
+// at kIsolation, and a suspect: the master with its carriers moved by `shift` mm.
+struct Planar {
+  std::vector<Point> master, suspect, carriers, shifts;
+  std::vector<size_t> carrier_index;
+};
+
+Planar planar_case(unsigned seed, double shift) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> at(0, 50);
+  Planar c;
+  for (int i = 0; i < 3000; ++i) c.master.push_back({at(rng), at(rng)});
+  for (int i = 0; i < 100; ++i) c.master.push_back(c.master[rng() % c.master.size()]);  // duplicates
+  for (int i = 0; i < 100; ++i) {  // neighbours closer than the match tolerance
+    const Point p = c.master[rng() % c.master.size()];
+    c.master.push_back({p.x + 0.004, p.y - 0.003});
+  }
+  std::vector<size_t> candidates(c.master.size());
+  for (size_t i = 0; i < candidates.size(); ++i) candidates[i] = i;
+  for (const size_t i : isolated(c.master, candidates))
+    if (rng() % 3 == 0) c.carrier_index.push_back(i);
+  c.suspect = c.master;
+  for (const size_t i : c.carrier_index) {
+    const double angle = static_cast<double>(rng() % 360) * 3.14159265358979 / 180;
+    const Point s{shift * std::cos(angle), shift * std::sin(angle)};
+    c.carriers.push_back(c.master[i]);
+    c.shifts.push_back(s);
+    c.suspect[i] = {c.master[i].x + s.x, c.master[i].y + s.y};
+  }
+  return c;
+}
+
+TEST(Registration, PlanarShortcutGivesTheSearchedAnswer) {
+  for (const double shift : {0.0, 0.002, 0.008, 0.011}) {
+    const Planar c = planar_case(7, shift);
+    ASSERT_GT(c.carriers.size(), 100u);
+    const PlanarMaster with_carriers(c.master, c.carrier_index), plain(c.master);
+    std::vector<Point> shuffled = c.suspect;
+    std::shuffle(shuffled.begin(), shuffled.end(), std::mt19937_64(3));
+    const Result<Registration> fast = register_points(with_carriers, c.suspect);
+    const Result<Registration> searched = register_points(plain, shuffled);
+    ASSERT_TRUE(fast.ok() && searched.ok());
+    EXPECT_EQ(fast->inliers, searched->inliers) << shift;
+    EXPECT_NEAR(fast->transform.dx, searched->transform.dx, 1e-9);
+    EXPECT_NEAR(fast->transform.dy, searched->transform.dy, 1e-9);
+    EXPECT_NEAR(fast->transform.sin, searched->transform.sin, 1e-12);
+    const std::vector<double> a = read_shifts(c.carriers, c.shifts, c.suspect, fast->transform, &with_carriers);
+    const std::vector<double> b = read_shifts(c.carriers, c.shifts, shuffled, fast->transform);
+    ASSERT_EQ(a.size(), b.size());
+    for (size_t i = 0; i < a.size(); ++i) {
+      if (std::isnan(b[i])) EXPECT_TRUE(std::isnan(a[i])) << i;
+      else EXPECT_DOUBLE_EQ(a[i], b[i]) << i;
+    }
+  }
+}
+
+TEST(Registration, SpaceShortcutGivesTheSearchedAnswer) {
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> at(0, 20);
+  std::vector<Point3> master;
+  for (int i = 0; i < 4000; ++i) master.push_back({at(rng), at(rng), at(rng)});
+  for (int i = 0; i < 100; ++i) master.push_back(master[rng() % master.size()]);
+  for (int i = 0; i < 100; ++i) {
+    const Point3 p = master[rng() % master.size()];
+    master.push_back({p.x + 0.002, p.y, p.z - 0.001});
+  }
+  std::vector<size_t> candidates(master.size());
+  for (size_t i = 0; i < candidates.size(); ++i) candidates[i] = i;
+  std::vector<size_t> carrier_index;
+  for (const size_t i : isolated3(master, candidates))
+    if (rng() % 3 == 0) carrier_index.push_back(i);
+  ASSERT_GT(carrier_index.size(), 100u);
+  for (const double shift : {0.0, 0.001, 0.004, 0.006}) {
+    std::vector<Point3> suspect = master, carriers, shifts;
+    for (const size_t i : carrier_index) {
+      const Point3 s{shift * 0.6, -shift * 0.8, 0};
+      carriers.push_back(master[i]);
+      shifts.push_back(s);
+      suspect[i] = {master[i].x + s.x, master[i].y + s.y, master[i].z};
+    }
+    std::vector<Point3> shuffled = suspect;
+    std::shuffle(shuffled.begin(), shuffled.end(), std::mt19937_64(5));
+    const SpaceMaster with_carriers(master, carrier_index), plain(master);
+    const Result<Registration3> fast = register_space(with_carriers, suspect);
+    const Result<Registration3> searched = register_space(plain, shuffled);
+    ASSERT_TRUE(fast.ok() && searched.ok());
+    EXPECT_DOUBLE_EQ(fast->matched, searched->matched) << shift;
+    EXPECT_NEAR(fast->motion.shift.x, searched->motion.shift.x, 1e-9);
+    EXPECT_NEAR(fast->motion.shift.y, searched->motion.shift.y, 1e-9);
+    EXPECT_NEAR(fast->motion.shift.z, searched->motion.shift.z, 1e-9);
+    const std::vector<double> a = read_shifts3(with_carriers, carriers, shifts, suspect, fast->motion);
+    const SpaceMaster no_order({}, {});
+    const std::vector<double> b = read_shifts3(no_order, carriers, shifts, shuffled, fast->motion);
+    ASSERT_EQ(a.size(), b.size());
+    for (size_t i = 0; i < a.size(); ++i) {
+      if (std::isnan(b[i])) EXPECT_TRUE(std::isnan(a[i])) << i;
+      else EXPECT_DOUBLE_EQ(a[i], b[i]) << i;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace moat::mark
