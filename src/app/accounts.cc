@@ -9,13 +9,12 @@
 
 #include "core/date.h"
 #include "core/text.h"
+#include "store/accounts.h"
 
 namespace moat::app {
 namespace {
 
 using nlohmann::json;
-using store::SqlRow;
-using store::SqlValue;
 
 constexpr std::size_t kRandomBytes = 32;
 constexpr std::size_t kDigestBytes = 32;
@@ -77,29 +76,10 @@ const std::string& decoy_hash() {
   return hashed;
 }
 
-std::string text_of(const SqlValue& value) {
-  const auto* s = std::get_if<std::string>(&value);
-  return s ? *s : std::string();
-}
-
-std::int64_t integer_of(const SqlValue& value) {
-  const auto* i = std::get_if<std::int64_t>(&value);
-  return i ? *i : 0;
-}
-
-// A row that starts with name, role and supplier and ends with the person.
-Result<User> user_of(const SqlRow& row) {
-  const auto role = parse_role(text_of(row[1]));
+Result<User> user_of(const store::AccountRow& row) {
+  const auto role = parse_role(row.role);
   if (!role) return Error(ErrorCode::kIntegrity, "users", "a stored user has an unknown role");
-  return User{text_of(row[0]), *role, text_of(row[2]), text_of(row.back())};
-}
-
-// The same, for a row of name, role, supplier, person and OS user.
-Result<User> listed_user(const SqlRow& row) {
-  const SqlRow head(row.begin(), row.end() - 1);
-  MOAT_TRY(User user, user_of(head));
-  user.os_user = text_of(row.back());
-  return user;
+  return User{row.name, *role, row.supplier, row.person, row.os_user};
 }
 
 // The name as the ledger may show it: printable, at most kMaxNameBytes.
@@ -143,19 +123,13 @@ Status validate(Workspace& workspace, const NewUser& user, const AccountPolicy& 
 struct StoredUser {
   User user;
   std::string password_hash;
-  std::int64_t failures = 0;
-  std::int64_t locked_until_ms = 0;
 };
 
 Result<std::optional<StoredUser>> stored_user(store::Database& db, const std::string& name) {
-  const SqlValue params[] = {name};
-  MOAT_TRY(const auto rows, db.query(R"(SELECT "name", "role", "supplier", "password_hash", "failed_logins",
-                                            "locked_until_ms", "person" FROM "users" WHERE "name" = ? AND "disabled" = 0)",
-                                     params));
-  if (rows.empty()) return std::optional<StoredUser>();
-  MOAT_TRY(User user, user_of(rows.front()));
-  return std::optional<StoredUser>(StoredUser{std::move(user), text_of(rows.front()[3]),
-                                              integer_of(rows.front()[4]), integer_of(rows.front()[5])});
+  MOAT_TRY(const auto found, store::active_account(db, name));
+  if (!found) return std::optional<StoredUser>();
+  MOAT_TRY(User user, user_of(found->account));
+  return std::optional<StoredUser>(StoredUser{std::move(user), found->password_hash});
 }
 
 Session acting_as(const Session& session, std::string actor) { return Session{std::move(actor), session.now}; }
@@ -173,21 +147,6 @@ Result<std::int64_t> now_ms(const Session& session) {
   return *ms;
 }
 
-// Failed sign-ins of one name from one client address, and until when that pair must wait.
-struct Throttle {
-  std::int64_t failures = 0;
-  std::int64_t wait_until_ms = 0;
-};
-
-Result<Throttle> throttle_of(store::Database& db, const std::string& name, const std::string& client) {
-  const SqlValue params[] = {name, client};
-  MOAT_TRY(const auto rows, db.query(R"(SELECT "failures", "wait_until_ms" FROM "sign_in_failures"
-                                        WHERE "name" = ? AND "client" = ?)",
-                                     params));
-  if (rows.empty()) return Throttle{};
-  return Throttle{integer_of(rows.front()[0]), integer_of(rows.front()[1])};
-}
-
 // The wait after `failures` failures in a row: none for the first policy.max_failures - 1, then
 // policy.first_delay_ms, doubling with each further failure up to policy.max_delay_ms.
 std::int64_t delay_after(std::int64_t failures, const AccountPolicy& policy) {
@@ -202,25 +161,18 @@ std::int64_t delay_after(std::int64_t failures, const AccountPolicy& policy) {
 Result<SignInResult> settle(store::Writer& writer, store::Database& db, const std::string& name,
                             const std::string& shown, const std::string& client, bool matched, std::int64_t now,
                             const AccountPolicy& policy, std::int64_t& wait_until) {
-  MOAT_TRY(const Throttle throttle, throttle_of(db, name, client));
+  MOAT_TRY(const store::Throttle throttle, store::throttle(db, name, client));
   wait_until = throttle.wait_until_ms;
   if (throttle.wait_until_ms > now) return SignInResult::kLocked;
   if (matched) {
-    const SqlValue params[] = {name, client};
-    MOAT_CHECK(db.execute(R"(DELETE FROM "sign_in_failures" WHERE "name" = ? AND "client" = ?)", params));
+    MOAT_CHECK(store::clear_throttle(db, name, client));
     return SignInResult::kSignedIn;
   }
   const std::int64_t failures = throttle.failures + 1;
   const std::int64_t delay = delay_after(failures, policy);
   wait_until = delay > 0 ? now + delay : 0;
-  const SqlValue stale[] = {now - policy.forget_after_ms};
-  MOAT_CHECK(db.execute(R"(DELETE FROM "sign_in_failures" WHERE "last_ms" < ?)", stale));
-  const SqlValue params[] = {name, client, failures, wait_until, now};
-  MOAT_CHECK(db.execute(R"(INSERT INTO "sign_in_failures" ("name", "client", "failures", "wait_until_ms", "last_ms")
-                           VALUES (?, ?, ?, ?, ?)
-                           ON CONFLICT ("name", "client") DO UPDATE SET "failures" = excluded."failures",
-                             "wait_until_ms" = excluded."wait_until_ms", "last_ms" = excluded."last_ms")",
-                        params));
+  MOAT_CHECK(store::forget_throttles(db, now - policy.forget_after_ms));
+  MOAT_CHECK(store::save_throttle(db, name, client, {failures, wait_until}, now));
   if (failures == policy.max_failures) {  // the delays begin: once in the ledger, not per attempt
     MOAT_CHECK(writer.note("lockout", std::string(kEntity), shown,
                            json{{"client", client}, {"until_ms", wait_until}}.dump()));
@@ -238,11 +190,8 @@ std::string_view result_name(SignInResult result) {
 }
 
 Status open_session(store::Database& db, const WebSession& web, std::int64_t now) {
-  const SqlValue params[] = {secret_digest(web.id), web.user.name, web.csrf, now, now, web.expires_ms};
-  MOAT_CHECK(db.execute(R"(DELETE FROM "web_sessions" WHERE "expires_ms" < ?)", std::span(params + 3, 1)));
-  return db.execute(R"(INSERT INTO "web_sessions" ("hash", "user_name", "csrf", "created_ms", "last_seen_ms",
-                         "expires_ms") VALUES (?, ?, ?, ?, ?, ?))",
-                    params);
+  MOAT_CHECK(store::forget_sessions(db, now));
+  return store::insert_session(db, secret_digest(web.id), web.user.name, web.csrf, now, web.expires_ms);
 }
 
 }  // namespace
@@ -290,24 +239,17 @@ Result<User> add_user(Workspace& workspace, const Session& session, const NewUse
   MOAT_TRY(const std::string hashed, hash_password(user.password));
   store::Database& db = workspace.store().database();
   const auto body = [&](store::Writer& writer) -> Status {
-    const SqlValue name[] = {user.name};
-    MOAT_TRY(const auto taken, db.query(R"(SELECT 1 FROM "users" WHERE "name" = ?)", name));
-    if (!taken.empty()) return Error(ErrorCode::kConflict, "NAME", "a user named '" + user.name + "' exists already");
+    MOAT_TRY(const bool taken, store::account_exists(db, user.name));
+    if (taken) return Error(ErrorCode::kConflict, "NAME", "a user named '" + user.name + "' exists already");
     if (!user.os_user.empty()) {
-      const SqlValue login[] = {user.os_user};
-      MOAT_TRY(const auto mapped, db.query(R"(SELECT "name" FROM "users" WHERE "os_user" = ?)", login));
-      if (!mapped.empty()) {
+      MOAT_TRY(const auto mapped, store::account_of_login(db, user.os_user));
+      if (mapped) {
         return Error(ErrorCode::kConflict, "--os-user",
-                     "the login '" + user.os_user + "' already acts as user '" + text_of(mapped.front()[0]) + "'");
+                     "the login '" + user.os_user + "' already acts as user '" + *mapped + "'");
       }
     }
-    const SqlValue supplier = user.supplier.empty() ? SqlValue{} : SqlValue{user.supplier};
-    const SqlValue person = user.person.empty() ? SqlValue{} : SqlValue{user.person};
-    const SqlValue os_user = user.os_user.empty() ? SqlValue{} : SqlValue{user.os_user};
-    const SqlValue params[] = {user.name, std::string(role_name(user.role)), supplier, hashed, session.now(), person, os_user};
-    MOAT_CHECK(db.execute(R"(INSERT INTO "users" ("name", "role", "supplier", "password_hash", "created_at", "person", "os_user")
-                             VALUES (?, ?, ?, ?, ?, ?, ?))",
-                          params));
+    const store::AccountRow row{user.name, std::string(role_name(user.role)), user.supplier, user.person, user.os_user};
+    MOAT_CHECK(store::insert_account(db, row, hashed, session.now()));
     json detail = {{"role", role_name(user.role)}};
     if (!user.supplier.empty()) detail["supplier"] = user.supplier;
     if (!user.person.empty()) detail["person"] = user.person;
@@ -319,12 +261,10 @@ Result<User> add_user(Workspace& workspace, const Session& session, const NewUse
 }
 
 Result<std::vector<User>> list_users(Workspace& workspace) {
-  MOAT_TRY(const auto rows, workspace.store().database().query(
-                                R"(SELECT "name", "role", "supplier", "person", "os_user" FROM "users" WHERE "disabled" = 0
-                                   ORDER BY "name")"));
+  MOAT_TRY(const auto rows, store::active_accounts(workspace.store().database()));
   std::vector<User> users;
-  for (const SqlRow& row : rows) {
-    MOAT_TRY(User user, listed_user(row));
+  for (const store::AccountRow& row : rows) {
+    MOAT_TRY(User user, user_of(row));
     users.push_back(std::move(user));
   }
   return users;
@@ -332,13 +272,9 @@ Result<std::vector<User>> list_users(Workspace& workspace) {
 
 Result<std::optional<User>> user_for_os_user(Workspace& workspace, const std::string& os_user) {
   if (os_user.empty()) return std::optional<User>();
-  const SqlValue params[] = {os_user};
-  MOAT_TRY(const auto rows, workspace.store().database().query(
-                                R"(SELECT "name", "role", "supplier", "person", "os_user" FROM "users"
-                                   WHERE "os_user" = ? AND "disabled" = 0)",
-                                params));
-  if (rows.empty()) return std::optional<User>();
-  MOAT_TRY(User user, listed_user(rows.front()));
+  MOAT_TRY(const auto row, store::active_account_of_login(workspace.store().database(), os_user));
+  if (!row) return std::optional<User>();
+  MOAT_TRY(User user, user_of(*row));
   return std::optional<User>(std::move(user));
 }
 
@@ -352,10 +288,7 @@ Result<NewToken> create_token(Workspace& workspace, const Session& session, cons
   const std::string digest = secret_digest(made.token);
   made.id = digest.substr(0, kTokenIdDigits);
   const auto body = [&](store::Writer& writer) -> Status {
-    const SqlValue params[] = {digest, made.id, user_name, label.empty() ? SqlValue{} : SqlValue{label}, session.now()};
-    MOAT_CHECK(db.execute(R"(INSERT INTO "api_tokens" ("hash", "id", "user_name", "label", "created_at")
-                             VALUES (?, ?, ?, ?, ?))",
-                          params));
+    MOAT_CHECK(store::insert_token(db, digest, made.id, user_name, label, session.now()));
     return writer.note("token-create", std::string(kEntity), user_name, json{{"token", made.id}}.dump());
   };
   MOAT_CHECK(transact(workspace, session, body));
@@ -365,11 +298,10 @@ Result<NewToken> create_token(Workspace& workspace, const Session& session, cons
 Status revoke_token(Workspace& workspace, const Session& session, const std::string& id) {
   store::Database& db = workspace.store().database();
   const auto body = [&](store::Writer& writer) -> Status {
-    const SqlValue params[] = {id};
-    MOAT_TRY(const auto rows, db.query(R"(SELECT "user_name" FROM "api_tokens" WHERE "id" = ? AND "revoked" = 0)", params));
-    if (rows.empty()) return Error(ErrorCode::kNotFound, "ID", "no token '" + id + "' to revoke");
-    MOAT_CHECK(db.execute(R"(UPDATE "api_tokens" SET "revoked" = 1 WHERE "id" = ?)", params));
-    return writer.note("token-revoke", std::string(kEntity), text_of(rows.front()[0]), json{{"token", id}}.dump());
+    MOAT_TRY(const auto user_name, store::live_token_user(db, id));
+    if (!user_name) return Error(ErrorCode::kNotFound, "ID", "no token '" + id + "' to revoke");
+    MOAT_CHECK(store::revoke_token(db, id));
+    return writer.note("token-revoke", std::string(kEntity), *user_name, json{{"token", id}}.dump());
   };
   return transact(workspace, session, body);
 }
@@ -379,19 +311,14 @@ Result<std::optional<User>> user_for_token(Workspace& workspace, std::string_vie
     return std::optional<User>();
   }
   const std::string digest = secret_digest(token);
-  const SqlValue params[] = {digest};
-  MOAT_TRY(const auto rows, workspace.store().database().query(
-                                R"(SELECT u."name", u."role", u."supplier", t."hash", u."person" FROM "api_tokens" t
-                                   JOIN "users" u ON u."name" = t."user_name"
-                                   WHERE t."hash" = ? AND t."revoked" = 0 AND u."disabled" = 0)",
-                                params));
-  if (rows.empty()) return std::optional<User>();
+  MOAT_TRY(const auto live, store::live_token(workspace.store().database(), digest));
+  if (!live) return std::optional<User>();
   // The index found it by hash; compare once more in constant time, as every secret check does.
-  const std::string stored = text_of(rows.front()[3]);
+  const std::string& stored = live->digest;
   if (stored.size() != digest.size() || sodium_memcmp(stored.data(), digest.data(), digest.size()) != 0) {
     return std::optional<User>();
   }
-  MOAT_TRY(User user, user_of(rows.front()));
+  MOAT_TRY(User user, user_of(live->account));
   return std::optional<User>(std::move(user));
 }
 
@@ -405,7 +332,7 @@ Result<SignIn> sign_in(Workspace& workspace, const Session& session, const std::
   const std::string key = name.substr(0, kMaxNameBytes);
   const std::string address = client.substr(0, kMaxNameBytes);
   MOAT_TRY(const auto account, stored_user(db, name));
-  MOAT_TRY(const Throttle throttle, throttle_of(db, key, address));
+  MOAT_TRY(const store::Throttle throttle, store::throttle(db, key, address));
   const bool waiting = throttle.wait_until_ms > now;
   // The slow hash runs outside the write transaction, so that it holds up no other writer.
   const bool matched = password.size() <= kMaxPasswordBytes &&
@@ -436,36 +363,26 @@ Result<std::optional<SessionUser>> user_for_session(Workspace& workspace, const 
   MOAT_TRY(const std::int64_t now, now_ms(session));
   const std::string digest = secret_digest(session_id);
   store::Database& db = workspace.store().database();
-  const SqlValue params[] = {digest};
-  MOAT_TRY(const auto rows, db.query(R"(SELECT u."name", u."role", u."supplier", s."csrf", s."last_seen_ms",
-                                              s."expires_ms", s."hash", u."person" FROM "web_sessions" s
-                                       JOIN "users" u ON u."name" = s."user_name"
-                                       WHERE s."hash" = ? AND u."disabled" = 0)",
-                                     params));
-  if (rows.empty()) return std::optional<SessionUser>();
-  const SqlRow& row = rows.front();
-  const std::string stored = text_of(row[6]);
+  MOAT_TRY(const auto row, store::live_session(db, digest));
+  if (!row) return std::optional<SessionUser>();
+  const std::string& stored = row->digest;
   if (stored.size() != digest.size() || sodium_memcmp(stored.data(), digest.data(), digest.size()) != 0) {
     return std::optional<SessionUser>();
   }
-  const std::int64_t last_seen = integer_of(row[4]);
-  if (now >= integer_of(row[5]) || now - last_seen >= policy.idle_ms) return std::optional<SessionUser>();
-  if (now - last_seen >= kTouchIntervalMs) {
-    const SqlValue touch[] = {now, digest};
-    MOAT_CHECK(db.execute(R"(UPDATE "web_sessions" SET "last_seen_ms" = ? WHERE "hash" = ?)", touch));
-  }
-  MOAT_TRY(User user, user_of(row));
-  return std::optional<SessionUser>(SessionUser{std::move(user), text_of(row[3])});
+  if (now >= row->expires_ms || now - row->last_seen_ms >= policy.idle_ms) return std::optional<SessionUser>();
+  if (now - row->last_seen_ms >= kTouchIntervalMs) MOAT_CHECK(store::touch_session(db, digest, now));
+  MOAT_TRY(User user, user_of(row->account));
+  return std::optional<SessionUser>(SessionUser{std::move(user), row->csrf});
 }
 
 Status sign_out(Workspace& workspace, const Session& session, std::string_view session_id) {
   store::Database& db = workspace.store().database();
-  const SqlValue params[] = {secret_digest(session_id)};
+  const std::string digest = secret_digest(session_id);
   const auto body = [&](store::Writer& writer) -> Status {
-    MOAT_TRY(const auto rows, db.query(R"(SELECT "user_name" FROM "web_sessions" WHERE "hash" = ?)", params));
-    if (rows.empty()) return {};
-    MOAT_CHECK(db.execute(R"(DELETE FROM "web_sessions" WHERE "hash" = ?)", params));
-    return writer.note("sign-out", std::string(kEntity), text_of(rows.front()[0]), std::nullopt);
+    MOAT_TRY(const auto user_name, store::session_user(db, digest));
+    if (!user_name) return {};
+    MOAT_CHECK(store::delete_session(db, digest));
+    return writer.note("sign-out", std::string(kEntity), *user_name, std::nullopt);
   };
   return transact(workspace, session, body);
 }

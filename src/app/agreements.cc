@@ -253,8 +253,7 @@ Status set_order_terms(Workspace& workspace, const Session& session, const std::
     if (!ip_clause.empty()) record["ip_clause"] = ip_clause;
     if (penalty) record["penalty"] = *penalty;
     if (!currency.empty()) record["currency"] = currency;
-    MOAT_TRY(auto written, put_checked(workspace, writer, {{&table("orders"), std::move(record)}}));
-    (void)written;
+    MOAT_CHECK(put_checked(workspace, writer, {{&table("orders"), std::move(record)}}));
     return {};
   });
 }

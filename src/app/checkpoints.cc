@@ -13,6 +13,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "store/ledger_head.h"
 #include "store/tree.h"
 
 namespace moat::app {
@@ -131,11 +132,7 @@ SignedCheckpoint signed_of(const store::StoredCheckpoint& stored, bool made) {
   return {stored.id, stored.size, stored.root, stored.note, stored.at, made};
 }
 
-Result<std::int64_t> ledger_length(store::Database& db) {
-  MOAT_TRY(const auto rows, db.query(R"(SELECT MAX("seq") FROM "ledger")"));
-  const auto* last = rows.empty() ? nullptr : std::get_if<std::int64_t>(&rows.front().front());
-  return last ? *last : 0;
-}
+Result<std::int64_t> ledger_length(store::Database& db) { return store::ledger_head(db); }
 
 std::string describe(const ledger::Checkpoint& c) { return "the checkpoint of " + std::to_string(c.size) + " events"; }
 

@@ -123,8 +123,7 @@ Status waive_then(Workspace& workspace, const Session& session, const std::strin
     const WaiverInput waiver{c.id, c.subject, "aurora", "Head of sourcing",
                              "first-article and line-setup data only, while the paperwork is completed", kSourcingLead,
                              Date::from_days(then.days_since_epoch() - 1), Date::from_days(today.days_since_epoch() - 10)};
-    MOAT_TRY(const std::string id, grant_waiver(workspace, acting_as(session, kSourcingLead), waiver, then));
-    (void)id;
+    MOAT_CHECK(grant_waiver(workspace, acting_as(session, kSourcingLead), waiver, then));
   }
   return {};
 }
@@ -200,16 +199,15 @@ Result<std::vector<NewUser>> create_demo_sign_ins(Workspace& workspace, const Se
                                 {"viewer", Role::kViewer, "", ""},       {"shengda", Role::kSupplier, kShengda, "", kShengdaPerson}};
   for (NewUser& user : users) {
     user.password = demo_password();
-    MOAT_TRY(const User added, add_user(workspace, session, user));
-    (void)added;
+    MOAT_CHECK(add_user(workspace, session, user));
   }
   return users;
 }
 
 Result<DemoResult> create_demo(const std::filesystem::path& dir, const Session& session,
                                const std::string& database) {
-  const std::string today_text = session.now().substr(0, 10);
-  const Date today = Date::parse(today_text).value_or(*Date::from_ymd(kAnchorYear, kAnchorMonth, kAnchorDay));
+  const Date today = session.today();
+  const std::string today_text = today.to_string();
   const long shift = today.days_since_epoch() - Date::from_ymd(kAnchorYear, kAnchorMonth, kAnchorDay)->days_since_epoch();
   MOAT_TRY(auto workspace, Workspace::init(dir, {"Aurora Audio Inc.", "US", database}));
   std::vector<SourceFile> files;

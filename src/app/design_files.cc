@@ -161,8 +161,7 @@ Status check_reader(Workspace& workspace, const Session& session) {
 
 Result<std::string> product_of_package(Workspace& workspace, const std::string& product, const std::string& package) {
   if (!product.empty()) {
-    MOAT_TRY(const json found, package_record(workspace, product, package));
-    (void)found;
+    MOAT_CHECK(package_record(workspace, product, package));
     return product;
   }
   MOAT_TRY(const std::vector<store::Record> packages, workspace.store().list(*store::find_table("packages")));
@@ -221,8 +220,7 @@ Result<std::vector<DesignFile>> add_files(Workspace& workspace, const Session& s
                         media_type, blob.size, hash, blob.id, secrets,
                         file->archive, request.note, author.at, author.actor};
       ids.push_back(record.id);
-      MOAT_TRY(const bool written, writer.put(files_table(), file_record(record), 0));
-      (void)written;
+      MOAT_CHECK(writer.put(files_table(), file_record(record), 0));
       added.push_back(std::move(record));
     }
     return {};

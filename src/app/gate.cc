@@ -352,20 +352,17 @@ Result<std::string> grant_waiver(Workspace& workspace, const Session& session, c
                    {"by", waiver.by},
                    {"granted", waiver.granted.to_string()},
                    {"expires", waiver.expires->to_string()}};
-    MOAT_TRY(auto written, put_checked(workspace, writer, {{&table("waivers"), std::move(record)}}));
-    (void)written;
+    MOAT_CHECK(put_checked(workspace, writer, {{&table("waivers"), std::move(record)}}));
     return {};
   }));
   (void)events;
-  MOAT_TRY(const SignedCheckpoint checkpoint, checkpoint_now(workspace, session));
-  (void)checkpoint;
+  MOAT_CHECK(checkpoint_now(workspace, session));
   return id;
 }
 
 Result<gate::Verdict> run_gate(Workspace& workspace, const Session& session, const GateRequest& request) {
   MOAT_TRY(gate::Verdict verdict, run_gate(workspace, request));
-  MOAT_TRY(const SignedCheckpoint checkpoint, checkpoint_now(workspace, session));
-  (void)checkpoint;
+  MOAT_CHECK(checkpoint_now(workspace, session));
   return verdict;
 }
 

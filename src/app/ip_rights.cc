@@ -166,8 +166,7 @@ Status add_ip_event(Workspace& workspace, const Session& session, const std::str
     MOAT_TRY(const std::optional<store::Record> found, workspace.store().get(table("ip_rights"), {right}));
     if (!found) return Error(ErrorCode::kNotFound, "ip_rights/" + right, "no such IP right");
     json record = {{"right", right}, {"event", event}, {"date", date.to_string()}, {"note", optional_text(note)}};
-    MOAT_TRY(auto written, put_checked(workspace, writer, {{&table("ip_events"), std::move(record)}}));
-    (void)written;
+    MOAT_CHECK(put_checked(workspace, writer, {{&table("ip_events"), std::move(record)}}));
     return {};
   });
 }

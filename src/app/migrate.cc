@@ -5,6 +5,7 @@
 
 #include "app/audit.h"
 #include "app/export.h"
+#include "store/copy.h"
 
 namespace moat::app {
 namespace {
@@ -36,25 +37,29 @@ Result<MigrationReport> migrate_workspace(Workspace& workspace, const std::strin
   MOAT_CHECK(require_empty(*target, url));
   // Copy and check in one transaction on the target: a copy that does not prove identical is
   // rolled back, leaving the target empty for another try.
-  MOAT_TRY(store::WriteTransaction transaction, store::WriteTransaction::begin(target->database()));
-  MOAT_CHECK(workspace.store().copy_to(target->database()));
-  MOAT_TRY(const std::string before, export_workspace(workspace));
-  MOAT_TRY(const std::string after, export_store(*target));
-  if (before != after) {
-    return internal_error("the copy in " + store::redact_url(url) +
-                          " exports differently from the original (was the workspace written to meanwhile?); "
-                          "nothing was kept and moat.toml still names the original");
-  }
-  MOAT_TRY(const AuditReport audit, verify_store(*target));
-  if (!audit.ok()) {
-    const std::string problem = !audit.chain.ok ? audit.chain.problem : audit.state_problems.front();
-    return Error(ErrorCode::kIntegrity, "ledger",
-                 "the workspace's own ledger does not verify (" + problem +
-                     "); run 'moat audit verify' and repair it before migrating");
-  }
-  MOAT_CHECK(transaction.commit());
+  MigrationReport report;
+  MOAT_CHECK(store::copy_checked(workspace.store(), *target, [&]() -> Status {
+    MOAT_TRY(const std::string before, export_workspace(workspace));
+    MOAT_TRY(const std::string after, export_store(*target));
+    if (before != after) {
+      return internal_error("the copy in " + store::redact_url(url) +
+                            " exports differently from the original (was the workspace written to meanwhile?); "
+                            "nothing was kept and moat.toml still names the original");
+    }
+    MOAT_TRY(const AuditReport audit, verify_store(*target));
+    if (!audit.ok()) {
+      const std::string problem = !audit.chain.ok ? audit.chain.problem : audit.state_problems.front();
+      return Error(ErrorCode::kIntegrity, "ledger",
+                   "the workspace's own ledger does not verify (" + problem +
+                       "); run 'moat audit verify' and repair it before migrating");
+    }
+    report = {before.size(), audit.chain.events_checked};
+    return {};
+  }));
   MOAT_CHECK(workspace.set_database(url));
-  return MigrationReport{before.size(), audit.chain.events_checked};
+  return report;
 }
+
+std::string redacted_url(const std::string& url) { return store::redact_url(url); }
 
 }  // namespace moat::app

@@ -22,4 +22,7 @@ struct MigrationReport {
 // be reached; in every failure moat.toml is left as it was.
 Result<MigrationReport> migrate_workspace(Workspace& workspace, const std::string& url);
 
+// A database URL as moat shows it: its password left out.
+std::string redacted_url(const std::string& url);
+
 }  // namespace moat::app

@@ -11,6 +11,8 @@
 namespace moat::app {
 namespace {
 
+constexpr std::string_view kDefaultChecklist = "ip-protection";
+
 using nlohmann::json;
 using namespace fields_of;
 
@@ -30,7 +32,6 @@ std::string_view item_result_name(vet::ItemResult result) {
   return "na";
 }
 
-json optional_integer(const std::optional<std::int64_t>& value) { return value ? json(*value) : json(); }
 
 Result<json> existing(Workspace& workspace, std::string_view table_name, const store::Key& key) {
   MOAT_TRY(std::optional<store::Record> found, workspace.store().get(table(table_name), key));
@@ -151,8 +152,7 @@ Result<json> finding_record(Workspace& workspace, const std::string& visit, cons
 }
 
 Status put_one(Workspace& workspace, store::Writer& writer, std::string_view table_name, json record) {
-  MOAT_TRY(auto written, put_checked(workspace, writer, {{&table(table_name), std::move(record)}}));
-  (void)written;
+  MOAT_CHECK(put_checked(workspace, writer, {{&table(table_name), std::move(record)}}));
   return {};
 }
 
@@ -170,7 +170,16 @@ Status assign_person(Workspace& workspace, const Session& session, const Assignm
   return {};
 }
 
-Result<VisitResult> record_visit(Workspace& workspace, const Session& session, const VisitInput& input) {
+Result<vet::ItemResult> parse_item_result(std::string_view text, const std::string& where) {
+  if (text == "pass") return vet::ItemResult::kPass;
+  if (text == "fail") return vet::ItemResult::kFail;
+  if (text == "na") return vet::ItemResult::kNotApplicable;
+  return input_error(where, "'" + std::string(text) + "' is not pass, fail or na");
+}
+
+Result<VisitResult> record_visit(Workspace& workspace, const Session& session, const VisitInput& given) {
+  VisitInput input = given;
+  if (!input.items.empty() && input.checklist.empty() && input.kind == "audit") input.checklist = kDefaultChecklist;
   MOAT_TRY(const std::optional<vet::AuditScore> scored, score(workspace, input));
   VisitResult result;
   result.score = scored;
@@ -186,8 +195,7 @@ Result<VisitResult> record_visit(Workspace& workspace, const Session& session, c
     }
     records.insert(records.begin(), {&table("visits"), visit});
     if (scored) add_item_records(workspace, input, result.id, *scored, records, result);
-    MOAT_TRY(auto written, put_checked(workspace, writer, std::move(records)));
-    (void)written;
+    MOAT_CHECK(put_checked(workspace, writer, std::move(records)));
     return {};
   }));
   (void)events;
@@ -197,8 +205,7 @@ Result<VisitResult> record_visit(Workspace& workspace, const Session& session, c
 Result<std::string> add_finding(Workspace& workspace, const Session& session, const FindingInput& input) {
   std::string id;
   MOAT_TRY(const std::int64_t events, workspace.store().write(session.author(), [&](store::Writer& writer) -> Status {
-    MOAT_TRY(const json visit, existing(workspace, "visits", {input.visit}));
-    (void)visit;
+    MOAT_CHECK(existing(workspace, "visits", {input.visit}));
     MOAT_TRY(const std::vector<std::string> ids, ids_where(workspace, "findings", "visit", input.visit));
     id = next_id(ids, "F");
     return put_one(workspace, writer, "findings",

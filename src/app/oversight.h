@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "app/session.h"
@@ -63,7 +64,12 @@ struct VisitResult {
 // Records a visit. With a checklist, scores its items (vet::score_audit) and raises a finding
 // for each failed item: critical items critical (due in 14 days), others major (30 days).
 // Errors: unknown supplier, checklist or item (kInput naming it), a checklist on a plain visit.
+// An audit with items and no checklist is scored against the ip-protection checklist.
 Result<VisitResult> record_visit(Workspace& workspace, const Session& session, const VisitInput& input);
+
+// A checklist item's result as people write it, "pass", "fail" or "na" (the CLI's --item and
+// the API's items[].result); kInput at `where` for anything else.
+Result<vet::ItemResult> parse_item_result(std::string_view text, const std::string& where);
 
 struct FindingInput {
   std::string visit;

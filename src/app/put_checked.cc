@@ -57,8 +57,7 @@ Result<std::vector<store::Record>> put_checked(Workspace& workspace, store::Writ
   MOAT_TRY(std::vector<Diagnostic> problems, problems_added(workspace.store(), changes));
   if (!problems.empty()) return Error(ErrorCode::kInput, std::move(problems));
   for (std::size_t i = 0; i < written.size(); ++i) {
-    MOAT_TRY(const bool changed, writer.put(*records[i].table, written[i]));
-    (void)changed;
+    MOAT_CHECK(writer.put(*records[i].table, written[i]));
   }
   return written;
 }

@@ -74,6 +74,7 @@ inline std::string next_id(const std::vector<std::string>& ids, std::string_view
 inline json optional_text(const std::string& value) { return value.empty() ? json() : json(value); }
 inline json optional_date(const std::optional<Date>& value) { return value ? json(value->to_string()) : json(); }
 inline json optional_number(const std::optional<double>& value) { return value ? json(*value) : json(); }
+inline json optional_integer(const std::optional<std::int64_t>& value) { return value ? json(*value) : json(); }
 
 inline Date plus_days(Date date, long days) { return Date::from_days(date.days_since_epoch() + days); }
 

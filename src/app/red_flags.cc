@@ -445,8 +445,7 @@ Status apply_evaluation(Workspace& workspace, store::Writer& writer, Evaluation&
     records.push_back({&table("flags"), new_flag_record(r, id, e.author.at)});
   }
   if (records.empty()) return {};
-  MOAT_TRY(auto written, put_checked(workspace, writer, std::move(records)));
-  (void)written;
+  MOAT_CHECK(put_checked(workspace, writer, std::move(records)));
   return {};
 }
 
@@ -596,8 +595,7 @@ Result<std::vector<Flag>> update_flags(Workspace& workspace, const Session& sess
       updated.push_back(flag_of(record));
       records.push_back({&table("flags"), std::move(record)});
     }
-    MOAT_TRY(auto written, put_checked(workspace, writer, std::move(records)));
-    (void)written;
+    MOAT_CHECK(put_checked(workspace, writer, std::move(records)));
     return {};
   }));
   (void)events;

@@ -3,6 +3,7 @@
 // API, so that both print the same objects (docs/releases.md).
 #include <nlohmann/json.hpp>
 
+#include "app/record_fields.h"
 #include "app/releases.h"
 #include "app/views.h"
 
@@ -11,7 +12,7 @@ namespace {
 
 using nlohmann::json;
 
-json optional_text(const std::string& value) { return value.empty() ? json() : json(value); }
+using fields_of::optional_text;
 
 json refusal_json(const Refusal& r) {
   return {{"rule", r.rule}, {"message", r.message}, {"recipe", optional_text(r.recipe)}, {"holders", r.holders},

@@ -378,11 +378,9 @@ Status record_release(Workspace& workspace, const Session& session, const Subjec
       return Error(ErrorCode::kConflict, "", "a release recorded meanwhile changes what this one would let people know: " +
                                                  again.refusals.front().message);
     }
-    MOAT_TRY(const bool written, writer.put(table("releases"), release_record(o, request, author), 0));
-    (void)written;
+    MOAT_CHECK(writer.put(table("releases"), release_record(o, request, author), 0));
     for (const Planned& p : copies) {
-      MOAT_TRY(const bool put, writer.put(table("copies"), copy_record(p, o.id, author.at), 0));
-      (void)put;
+      MOAT_CHECK(writer.put(table("copies"), copy_record(p, o.id, author.at), 0));
     }
     return {};
   }));
@@ -468,8 +466,7 @@ Status resolve_release_flags(Workspace& workspace, store::Writer& writer, const 
     (*flag)["updated_by"] = author.actor;
     (*flag)["updated_at"] = author.at;
     (*flag)["reason"] = "return confirmed: " + reason;
-    MOAT_TRY(const bool put, writer.put(table("flags"), *flag));
-    (void)put;
+    MOAT_CHECK(writer.put(table("flags"), *flag));
   }
   return {};
 }
@@ -510,8 +507,7 @@ Result<ReleaseOutcome> release_files(Workspace& workspace, const Session& sessio
   }
   for (Planned& p : copies) o.copies.push_back(std::move(p.copy));
   // A release is evidence: the tree head that includes it is signed at once.
-  MOAT_TRY(const SignedCheckpoint checkpoint, checkpoint_now(workspace, session));
-  (void)checkpoint;
+  MOAT_CHECK(checkpoint_now(workspace, session));
   return o;
 }
 
@@ -554,8 +550,7 @@ Result<ReleaseView> revoke_release(Workspace& workspace, const Session& session,
     record["revoked_at"] = author.at;
     record["revoked_by"] = author.actor;
     record["revoke_reason"] = reason;
-    MOAT_TRY(const bool put, writer.put(table("releases"), record));
-    (void)put;
+    MOAT_CHECK(writer.put(table("releases"), record));
     return {};
   }));
   (void)events;
@@ -575,8 +570,7 @@ Result<ReleaseView> confirm_return(Workspace& workspace, const Session& session,
     record["returned_at"] = author.at;
     record["returned_by"] = author.actor;
     record["return_reason"] = reason;
-    MOAT_TRY(const bool put, writer.put(table("releases"), record));
-    (void)put;
+    MOAT_CHECK(writer.put(table("releases"), record));
     return resolve_release_flags(workspace, writer, id, author, reason);
   }));
   (void)events;

@@ -101,15 +101,13 @@ Status plan_removal(Model& model, const std::vector<std::pair<const store::Table
 
 Status apply_removals(const Model& model, const Difference& difference, store::Writer& writer) {
   for (const RecordDifference& removed : difference.removed) {
-    MOAT_TRY(const bool gone, writer.remove(*store::find_table(removed.table), split_list(removed.key, "/")));
-    (void)gone;
+    MOAT_CHECK(writer.remove(*store::find_table(removed.table), split_list(removed.key, "/")));
   }
   for (const RecordDifference& unlinked : difference.unlinked) {
     const store::Key key = split_list(unlinked.key, "/");
     const auto it = model.of(unlinked.table).find(key);
     if (it == model.of(unlinked.table).end()) continue;  // removed later in the cascade
-    MOAT_TRY(const bool changed, writer.put(*store::find_table(unlinked.table), it->second.record));
-    (void)changed;
+    MOAT_CHECK(writer.put(*store::find_table(unlinked.table), it->second.record));
   }
   return {};
 }

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <stdexcept>
 
 #include "core/date.h"
 
@@ -47,6 +48,13 @@ std::string iso8601_utc(long long milliseconds_since_epoch) {
   std::snprintf(buffer, sizeof buffer, "%sT%02lld:%02lld:%02lld.%03lldZ", date.to_string().c_str(),
                 rest / 3'600'000, rest / 60'000 % 60, rest / 1000 % 60, rest % 1000);
   return buffer;
+}
+
+Date Session::today() const {
+  const std::string time = now();
+  const std::optional<Date> day = Date::parse(std::string_view(time).substr(0, 10));
+  if (!day) throw std::logic_error("the session's clock gave '" + time + "', not an ISO 8601 time");
+  return *day;
 }
 
 Session terminal_session() {

@@ -6,6 +6,7 @@
 #include <functional>
 #include <string>
 
+#include "core/date.h"
 #include "store/store.h"
 
 namespace moat::app {
@@ -18,6 +19,9 @@ struct Session {
   std::string via = {};
 
   store::Author author() const { return {via.empty() ? actor : actor + " (" + via + ")", now()}; }
+  // Today (UTC) by the session's clock. A clock that does not give ISO 8601 times is moat's own
+  // fault: it throws std::logic_error (exit code 2, HTTP 500) rather than guess a day.
+  Date today() const;
 };
 
 // How the OS user who owns a workspace's files acts in it once it has accounts (app/actors.h):

@@ -8,8 +8,9 @@
 #include <set>
 
 #include "app/money.h"
+#include "app/record_fields.h"
 #include "app/records.h"
-#include "vet/number_text.h"
+#include "core/number_text.h"
 #include "core/parties.h"
 #include "plan/exposure.h"
 #include "plan/problem.h"
@@ -74,8 +75,8 @@ void assignment_breaks(const plan::Instance& instance, const std::vector<plan::A
   for (const auto& [id, assigned] : units) {
     const plan::Supplier* supplier = supplier_in(instance, id);
     if (assigned > supplier->capacity + kShareTolerance) {
-      breaks.push_back(id + " is assigned " + vet::format_number(assigned) + " units; its capacity is now " +
-                       vet::format_number(supplier->capacity));
+      breaks.push_back(id + " is assigned " + format_number(assigned) + " units; its capacity is now " +
+                       format_number(supplier->capacity));
     }
   }
 }
@@ -155,14 +156,8 @@ SavedPlan saved_of(const json& record) {
   return saved;
 }
 
-int plan_number(const std::string& id) {
-  if (!id.starts_with("plan-")) return 0;
-  try {
-    return std::stoi(id.substr(5));
-  } catch (...) {
-    return 0;
-  }
-}
+// N of "plan-N"; 0 for any other id.
+long plan_number(const std::string& id) { return fields_of::id_number(id, "plan-"); }
 
 Result<std::vector<json>> product_plans(Workspace& workspace, const std::string& product) {
   MOAT_TRY(const auto records, workspace.store().list(*store::find_table("plans")));
@@ -227,19 +222,34 @@ Result<SavedPlan> save_plan(Workspace& workspace, const Session& session, const 
   const store::Author author = session.author();
   MOAT_TRY(const std::int64_t events, workspace.store().write(author, [&](store::Writer& writer) -> Status {
     MOAT_TRY(const auto existing, product_plans(workspace, product));
-    const int next = existing.empty() ? 1 : plan_number(text(existing.back()["id"])) + 1;
+    const long next = existing.empty() ? 1 : plan_number(text(existing.back()["id"])) + 1;
     const json record = {{"product", product}, {"id", "plan-" + std::to_string(next)}, {"created_at", author.at},
                          {"state", "draft"}, {"collusion", instance.policy.collusion},
                          {"max_exposure_share", instance.policy.max_exposure_share},
                          {"status", std::string(plan::status_name(plan.status))},
                          {"cost", plan.cost ? json(*plan.cost) : json(nullptr)}, {"plan", plan::plan_json(plan)},
                          {"approved_by", nullptr}, {"approved_at", nullptr}};
-    MOAT_TRY(const bool written, writer.put(*store::find_table("plans"), record, 0));
-    (void)written;
+    MOAT_CHECK(writer.put(*store::find_table("plans"), record, 0));
     saved = saved_of(record);
     return {};
   }));
   (void)events;
+  return saved;
+}
+
+plan::Plan solve(const plan::Instance& instance, const plan::SolveOptions& options) {
+  return plan::solve(instance, options);
+}
+
+std::vector<plan::FrontierPoint> frontier(const plan::Instance& instance, const plan::SolveOptions& options) {
+  return plan::frontier(instance, options);
+}
+
+Result<SavedPlan> solve_and_save(Workspace& workspace, const Session& session, const std::string& product,
+                                 const plan::Instance& instance, const plan::SolveOptions& options) {
+  plan::Plan solved = plan::solve(instance, options);
+  MOAT_TRY(SavedPlan saved, save_plan(workspace, session, product, instance, solved));
+  saved.plan = std::move(solved);  // the whole plan, reasons and bounds included, as solved
   return saved;
 }
 
@@ -264,16 +274,14 @@ Result<SavedPlan> approve_plan(Workspace& workspace, const Session& session, con
       if (other["state"] == "approved" && other["id"] != (*chosen)["id"]) {
         json superseded = other;
         superseded["state"] = "superseded";
-        MOAT_TRY(const bool changed, writer.put(table, superseded));
-        (void)changed;
+        MOAT_CHECK(writer.put(table, superseded));
       }
     }
     json record = *chosen;
     record["state"] = "approved";
     record["approved_by"] = session.actor;
     record["approved_at"] = author.at;
-    MOAT_TRY(const bool changed, writer.put(table, record));
-    (void)changed;
+    MOAT_CHECK(writer.put(table, record));
     approved = saved_of(record);
     return {};
   }));

@@ -14,6 +14,7 @@
 #include "core/date.h"
 #include "core/result.h"
 #include "plan/instance.h"
+#include "plan/planner.h"
 
 namespace moat::app {
 
@@ -42,6 +43,19 @@ struct SavedPlan {
 // Saves `plan` as a draft of `product` (id plan-N); recorded in the ledger.
 Result<SavedPlan> save_plan(Workspace& workspace, const Session& session, const std::string& product,
                             const plan::Instance& instance, const plan::Plan& plan);
+
+// ---- The planner, for the CLI and the API alike (plan/planner.h) ---------------------------------
+
+// Solves `instance` within `options`' time limit: the plan, or why there is none.
+plan::Plan solve(const plan::Instance& instance, const plan::SolveOptions& options);
+
+// The price of protection: the cost of the cheapest plan at collusion 0 to 3 and at tighter caps.
+std::vector<plan::FrontierPoint> frontier(const plan::Instance& instance, const plan::SolveOptions& options);
+
+// Solves `instance` (product_instance's for `product`) and saves the plan as a draft (save_plan):
+// what `moat plan --product P --save` and POST /api/products/{id}/plans both do.
+Result<SavedPlan> solve_and_save(Workspace& workspace, const Session& session, const std::string& product,
+                                 const plan::Instance& instance, const plan::SolveOptions& options);
 
 // Approves a saved plan (default: the newest), superseding the one approved before. Only a
 // plan that was found valid (optimal or feasible) can be approved.

@@ -76,8 +76,7 @@ Status add_tool(Workspace& workspace, const Session& session, const ToolInput& i
   MOAT_TRY(const std::int64_t events, workspace.store().write(session.author(), [&](store::Writer& writer) -> Status {
     MOAT_TRY(const std::optional<store::Record> taken, workspace.store().get(table("tooling"), {input.id}));
     if (taken) return Error(ErrorCode::kConflict, "tooling/" + input.id, "a tool with this id exists already");
-    MOAT_TRY(auto written, put_checked(workspace, writer, {{&table("tooling"), tool_record(input)}}));
-    (void)written;
+    MOAT_CHECK(put_checked(workspace, writer, {{&table("tooling"), tool_record(input)}}));
     return {};
   }));
   (void)events;
@@ -100,8 +99,7 @@ Result<std::string> record_tool_event(Workspace& workspace, const Session& sessi
     if (input.kind == "relocation") (*tool)["location"] = input.to;
     if (input.kind == "scrap") (*tool)["state"] = "scrapped";
     if (input.kind == "relocation" || input.kind == "scrap") records.push_back({&table("tooling"), *tool});
-    MOAT_TRY(auto written, put_checked(workspace, writer, std::move(records)));
-    (void)written;
+    MOAT_CHECK(put_checked(workspace, writer, std::move(records)));
     return {};
   }));
   (void)count;

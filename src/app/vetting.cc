@@ -51,14 +51,12 @@ Assessment assessment_of(const json& record) {
           text(record, "approver"), outcome_of(record)};
 }
 
-json optional_json(const std::optional<double>& value) { return value ? json(*value) : json(); }
-json optional_json(const std::optional<Date>& value) { return value ? json(value->to_string()) : json(); }
 
 json assessment_record(const Assessment& a, const std::string& note) {
   return {{"supplier", a.supplier}, {"id", a.id}, {"date", a.date}, {"assessor", a.assessor},
           {"result", a.outcome.result}, {"score", a.outcome.score}, {"tier", a.outcome.tier},
-          {"max_exposure_share", optional_json(a.outcome.max_exposure_share)},
-          {"valid_until", optional_json(a.outcome.valid_until)}, {"knocked_out_by", a.outcome.knocked_out_by},
+          {"max_exposure_share", optional_number(a.outcome.max_exposure_share)},
+          {"valid_until", optional_date(a.outcome.valid_until)}, {"knocked_out_by", a.outcome.knocked_out_by},
           {"note", note.empty() ? a.outcome.explanation : a.outcome.explanation + " — " + note}};
 }
 
@@ -91,8 +89,8 @@ json qualified_supplier(json supplier, const Assessment& approved) {
   const vet::Outcome& outcome = approved.outcome;
   supplier["status"] = outcome.result;
   supplier["tier"] = outcome.tier.empty() ? json() : json(outcome.tier);
-  supplier["max_exposure_share"] = optional_json(outcome.max_exposure_share);
-  supplier["qualified_until"] = optional_json(outcome.valid_until);
+  supplier["max_exposure_share"] = optional_number(outcome.max_exposure_share);
+  supplier["qualified_until"] = optional_date(outcome.valid_until);
   return supplier;
 }
 
@@ -185,8 +183,7 @@ Result<Document> record_document(Workspace& workspace, const Session& session, c
   MOAT_TRY(const std::int64_t events, workspace.store().write(author, [&](store::Writer& writer) -> Status {
     MOAT_TRY(const std::optional<store::Record> existing, workspace.store().get(table("documents"), {entry.id}));
     if (existing) return {};  // the same content, recorded before
-    MOAT_TRY(auto written, put_checked(workspace, writer, {{&table("documents"), record}}));
-    (void)written;
+    MOAT_CHECK(put_checked(workspace, writer, {{&table("documents"), record}}));
     return {};
   }));
   (void)events;
@@ -235,8 +232,7 @@ Status write_document(Workspace& workspace, const std::string& id, int fd) {
 
 Result<Assessment> assess_supplier(Workspace& workspace, const Session& session, const AssessmentInput& input) {
   MOAT_TRY(const VettingRules rules, vetting_rules(workspace));
-  MOAT_TRY(const json supplier, supplier_record(workspace, input.supplier));
-  (void)supplier;
+  MOAT_CHECK(supplier_record(workspace, input.supplier));
   for (const auto& entry : input.evidence) {
     const bool scored = std::any_of(input.scores.begin(), input.scores.end(),
                                     [&](const vet::Score& s) { return s.criterion == entry.first; });
@@ -249,8 +245,7 @@ Result<Assessment> assess_supplier(Workspace& workspace, const Session& session,
     assessment.id = next_id(ids_of(earlier), "A");
     std::vector<NewRecord> records{{&table("assessments"), assessment_record(assessment, input.note)}};
     for (NewRecord& score : score_records(input, assessment.id)) records.push_back(std::move(score));
-    MOAT_TRY(auto written, put_checked(workspace, writer, std::move(records)));
-    (void)written;
+    MOAT_CHECK(put_checked(workspace, writer, std::move(records)));
     return {};
   }));
   (void)events;
@@ -283,8 +278,7 @@ Result<Assessment> approve_assessment(Workspace& workspace, const Session& sessi
 Result<std::string> add_certificate(Workspace& workspace, const Session& session, const CertificateInput& input) {
   std::string id;
   MOAT_TRY(const std::int64_t events, workspace.store().write(session.author(), [&](store::Writer& writer) -> Status {
-    MOAT_TRY(const json supplier, supplier_record(workspace, input.supplier));
-    (void)supplier;
+    MOAT_CHECK(supplier_record(workspace, input.supplier));
     MOAT_TRY(const std::vector<json> earlier, records_of(workspace, "certificates", input.supplier));
     id = next_id(ids_of(earlier), "C");
     json record = {{"supplier", input.supplier}, {"id", id}, {"standard", input.standard},
@@ -293,8 +287,7 @@ Result<std::string> add_certificate(Workspace& workspace, const Session& session
     if (!input.number.empty()) record["number"] = input.number;
     if (input.issued) record["issued"] = input.issued->to_string();
     if (!input.scope.empty()) record["scope"] = input.scope;
-    MOAT_TRY(auto written, put_checked(workspace, writer, {{&table("certificates"), record}}));
-    (void)written;
+    MOAT_CHECK(put_checked(workspace, writer, {{&table("certificates"), record}}));
     return {};
   }));
   (void)events;
@@ -321,6 +314,23 @@ Result<std::vector<QualificationRow>> qualification_overview(Workspace& workspac
     rows.push_back(std::move(row));
   }
   return rows;
+}
+
+Status check_assessment_sheet(Workspace& workspace, const Session& session, const std::vector<SheetRow>& rows,
+                              const std::string& file) {
+  MOAT_TRY(const VettingRules rules, vetting_rules(workspace));
+  for (const SheetRow& row : rows) {
+    const std::string where = file + ":" + std::to_string(row.line);
+    if (!row.assessor.empty() && row.assessor != session.actor) {
+      return input_error(where, "assessed by " + row.assessor + ", but you are " + session.actor +
+                                    ": each assessor records their own assessments");
+    }
+    MOAT_TRY(const auto supplier, workspace.store().get(table("suppliers"), {row.input.supplier}));
+    if (!supplier) return input_error(where, "unknown supplier '" + row.input.supplier + "'");
+    const Result<vet::Outcome> outcome = vet::qualify(rules.qualification, row.input.scores, row.input.date);
+    if (!outcome.ok()) return input_error(where + " " + outcome.error().where(), outcome.error().message());
+  }
+  return {};
 }
 
 }  // namespace moat::app

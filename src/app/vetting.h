@@ -58,6 +58,11 @@ struct SheetRow {
 // Reads a sheet. Errors name file:line:col: a missing supplier or date column, a bad date, a
 // score that is not a number. Blank cells are criteria left unscored.
 Result<std::vector<SheetRow>> read_assessment_sheet(std::string_view text, std::string_view file);
+// Checks every row of a sheet before any is recorded, so that a bad row leaves nothing
+// half-written: the rows are the actor's own, name known suppliers and score validly (kInput at
+// file:line).
+Status check_assessment_sheet(Workspace& workspace, const Session& session, const std::vector<SheetRow>& rows,
+                              const std::string& file);
 
 struct Assessment {
   std::string supplier;

@@ -86,6 +86,44 @@ json frontier_json(const std::vector<plan::FrontierPoint>& points) {
   return out;
 }
 
+json saved_plan_json(const SavedPlan& saved) {
+  json assignments = json::array();
+  for (const plan::Assignment& a : saved.plan.assignments) {
+    assignments.push_back({{"package", a.package}, {"supplier", a.supplier}, {"units", a.units}});
+  }
+  return {{"plan", saved.id},
+          {"state", saved.state},
+          {"status", plan::status_name(saved.plan.status)},
+          {"cost", number_json(saved.plan.cost)},
+          {"collusion", saved.collusion},
+          {"max_exposure_share", saved.max_exposure_share},
+          {"created_at", saved.created_at},
+          {"approved_by", saved.approved_by.empty() ? json() : json(saved.approved_by)},
+          {"assignments", std::move(assignments)}};
+}
+
+json exposure_json(const ExposureReport& report) {
+  json parties = json::array();
+  for (const ExposureRow& row : report.rows) {
+    json held = json::array(), inferred = json::array();
+    for (std::size_t s = 0; s < row.cells.size(); ++s) {
+      if (row.cells[s] != ' ') held.push_back(report.secrets[s]);
+      if (row.cells[s] == 'I') inferred.push_back(report.secrets[s]);
+    }
+    parties.push_back({{"party", row.party}, {"suppliers", row.suppliers}, {"trusted", row.trusted},
+                       {"share", row.share}, {"cap", row.cap}, {"over_cap", row.over_cap}, {"secrets", held},
+                       {"inferred", inferred}, {"cells", std::string(row.cells.begin(), row.cells.end())}});
+  }
+  json recipes = json::array();
+  for (const plan::RecipeExposure& r : report.recipes) {
+    recipes.push_back({{"recipe", r.recipe},
+                       {"min_coalition", r.min_coalition ? json(*r.min_coalition) : json(nullptr)},
+                       {"coalition", r.coalition}});
+  }
+  return {{"plan", report.plan_id}, {"collusion", report.collusion}, {"secrets", report.secrets},
+          {"parties", parties}, {"recipes", recipes}};
+}
+
 json verdict_json(const gate::Verdict& verdict) {
   json checks = json::array();
   for (const gate::Check& c : verdict.checks) {

@@ -15,6 +15,7 @@
 #include "app/oversight.h"
 #include "app/red_flags.h"
 #include "app/remove.h"
+#include "app/sourcing.h"
 #include "app/summary.h"
 #include "app/vetting.h"
 #include "core/date.h"
@@ -36,6 +37,16 @@ nlohmann::json event_json(const ledger::Event& event);
 
 // The price of protection: [{collusion, max_exposure_share, status, cost, lower_bound}].
 nlohmann::json frontier_json(const std::vector<plan::FrontierPoint>& points);
+
+// A saved plan (`POST /api/products/{id}/plans`): {plan, state, status, cost, collusion,
+// max_exposure_share, created_at, approved_by, assignments: [{package, supplier, units}]}.
+nlohmann::json saved_plan_json(const SavedPlan& saved);
+
+// What each party of a plan holds (`moat exposure --json`, GET /api/products/{id}/plan's
+// "exposure"): {plan, collusion, secrets, parties: [{party, suppliers, trusted, share, cap,
+// over_cap, secrets, inferred, cells}], recipes: [{recipe, min_coalition, coalition}]}. `cells`
+// has one letter per secret in `secrets`' order: D held, I inferred, a space not held.
+nlohmann::json exposure_json(const ExposureReport& report);
 
 // {verdict: "go"|"no-go", checks: [{id, subject, status, reason, fix}]}; a waived check's reason
 // ends with who waived it, until when and why.

@@ -264,8 +264,7 @@ std::vector<std::string> known_settings() {
 Result<Config> parse_config(std::string_view text, std::string_view file) {
   MOAT_TRY(const toml::table root, parse_toml(text, file));
   MOAT_CHECK(check_known_keys(root, file));
-  MOAT_TRY(const Currencies money, parse_currencies(text, file));  // checked now, read where quotes are costed
-  (void)money;
+  MOAT_CHECK(parse_currencies(text, file));  // checked now, read where quotes are costed
   Config config;
   config.text = std::string(text);
   MOAT_TRY(config.company, optional_value<std::string>(root, "company", "", file));

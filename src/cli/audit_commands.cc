@@ -154,8 +154,7 @@ void define_keys(CLI::App& app, GlobalOptions& global, Runs& runs) {
     if (!cmd->parsed()) return -1;
     return run_with_session(global, [&](app::Workspace& workspace, const app::Session&) -> Status {
       if (*rotate) {
-        MOAT_TRY(const ledger::VerifierKey rotated, app::rotate_log_key(workspace));
-        (void)rotated;
+        MOAT_CHECK(app::rotate_log_key(workspace));
       }
       MOAT_TRY(const app::LogKeys keys, app::log_keys(workspace));
       MOAT_TRY(const auto witnesses, app::witness_keys(workspace));

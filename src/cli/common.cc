@@ -15,8 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "app/report_workbooks.h"
 #include "cli/authorization.h"
-#include "sheet/xlsx.h"
 
 namespace moat::cli {
 
@@ -143,43 +143,6 @@ Status write_file_atomically(const std::string& path, const std::string& content
   return {};
 }
 
-namespace {
-
-sheet::Cell sheet_cell(const json& value) {
-  if (value.is_null()) return std::monostate();
-  if (value.is_boolean()) return value.get<bool>();
-  if (value.is_number()) return value.get<double>();
-  if (value.is_string()) return value.get<std::string>();
-  const bool flat = value.is_array() && std::all_of(value.begin(), value.end(), [](const json& item) {
-    return item.is_string() || item.is_number() || item.is_boolean();
-  });
-  if (!flat) return value.dump();
-  std::string joined;
-  for (const json& item : value) joined += (joined.empty() ? "" : "; ") + (item.is_string() ? item.get<std::string>() : item.dump());
-  return joined;
-}
-
-bool rows_of_objects(const json& value) {
-  return value.is_array() && std::all_of(value.begin(), value.end(), [](const json& item) { return item.is_object(); });
-}
-
-sheet::Table table_of(const std::string& name, const json& rows, const std::vector<std::string>& columns) {
-  sheet::Table table{name, columns, {}};
-  for (const json& row : rows) {
-    for (const auto& [key, unused] : row.items()) {
-      if (std::find(table.header.begin(), table.header.end(), key) == table.header.end()) table.header.push_back(key);
-    }
-  }
-  for (const json& row : rows) {
-    std::vector<sheet::Cell> cells;
-    for (const std::string& column : table.header) cells.push_back(row.contains(column) ? sheet_cell(row[column]) : sheet::Cell());
-    table.rows.push_back(std::move(cells));
-  }
-  return table;
-}
-
-}  // namespace
-
 void add_xlsx_option(CLI::App& app, GlobalOptions& global) {
   app.add_option("--xlsx", global.xlsx, "also write the report to FILE as an Excel workbook (.xlsx)");
 }
@@ -187,21 +150,7 @@ void add_xlsx_option(CLI::App& app, GlobalOptions& global) {
 Status write_xlsx_report(const GlobalOptions& global, const std::string& name, const json& report,
                          const std::vector<std::string>& columns) {
   if (global.xlsx.empty()) return {};
-  std::vector<sheet::Table> tables;
-  if (rows_of_objects(report)) {
-    tables.push_back(table_of(name, report, columns));
-  } else if (report.is_object()) {
-    sheet::Table summary{name, {"field", "value"}, {}};
-    for (const auto& [key, value] : report.items()) {
-      if (rows_of_objects(value) && !value.empty()) {
-        tables.push_back(table_of(key, value, {}));
-      } else {
-        summary.rows.push_back({key, sheet_cell(value)});
-      }
-    }
-    if (!summary.rows.empty()) tables.insert(tables.begin(), std::move(summary));
-  }
-  return sheet::write_workbook(global.xlsx, tables);
+  return app::write_report_workbook(global.xlsx, name, report, columns);
 }
 
 CLI::App* subcommand(CLI::App& parent, const char* name, const char* help, GlobalOptions& global) {
@@ -234,7 +183,7 @@ Result<std::optional<Date>> parse_optional_date(const std::string& text, const s
   return std::optional<Date>(date);
 }
 
-std::string today_text(const app::Session& session) { return session.now().substr(0, 10); }
+std::string today_text(const app::Session& session) { return session.today().to_string(); }
 
 Result<Date> as_of(const std::string& text, const app::Session& session) {
   return parse_date(text.empty() ? today_text(session) : text, "--as-of");

@@ -12,7 +12,6 @@
 #include "app/workspace.h"
 #include "cli/commands.h"
 #include "core/result.h"
-#include "plan/planner.h"
 
 namespace moat::cli {
 

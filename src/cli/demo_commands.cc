@@ -32,9 +32,8 @@
 #include "cli/common.h"
 #include "cli/core_commands.h"
 #include "cli/table.h"
-#include "vet/number_text.h"
+#include "core/number_text.h"
 #include "core/text.h"
-#include "plan/planner.h"
 
 namespace moat::cli {
 
@@ -57,7 +56,7 @@ void print_demo_vetting(const app::DemoResult& demo) {
   std::cout << "Rejected and expired suppliers are never eligible in the plan; conditional ones only where the policy allows.\n";
   std::cout << "\n== Material reconciliation (the ghost-shift check) ==\n";
   for (const vet::Reconciliation& r : demo.reconciliations) {
-    std::cout << r.supplier << " × " << r.product << ": " << vet::format_number(r.unaccounted_units)
+    std::cout << r.supplier << " × " << r.product << ": " << format_number(r.unaccounted_units)
               << " units unaccounted\n";
     for (const vet::Line& line : r.lines) {
       if (line.unaccounted > 0) std::cout << "  " << line.check << " " << line.item << ": " << line.arithmetic << "\n";
@@ -113,7 +112,7 @@ void print_gate_summary(const gate::Verdict& verdict, const std::string& title) 
 // supplier the approved plan gives it, whose paperwork is complete.
 int print_demo_gate(app::Workspace& workspace, const app::SavedPlan& plan) {
   constexpr std::string_view kPackage = "WP07";
-  const Date today = *Date::parse(app::terminal_session().now().substr(0, 10));
+  const Date today = app::terminal_session().today();
   std::vector<app::GateRequest> requests = {{"aurora", "", "", today}};
   for (const plan::Assignment& a : plan.plan.assignments) {
     if (a.package == kPackage) requests.push_back({"aurora", a.supplier, a.package, today});

@@ -10,6 +10,7 @@
 
 #include "app/oversight.h"
 #include "app/overlaps.h"
+#include "app/reads.h"
 #include "app/red_flags.h"
 #include "app/rules.h"
 #include "app/tooling.h"
@@ -53,7 +54,7 @@ std::function<int()> define_assign(CLI::App& app, GlobalOptions& global) {
       auto overlaps = app::overlapping_assignments(workspace, flags->person, flags->supplier, *from, *to);
       if (!overlaps.ok()) return fail(overlaps.error());
       if (!overlaps->empty()) {
-        auto supplier = workspace.store().get(*store::find_table("suppliers"), {flags->supplier});
+        auto supplier = app::read_record(workspace, "suppliers", {flags->supplier});
         const std::string city = supplier.ok() && *supplier ? text((**supplier)["city"]) : "";
         std::cerr << "moat: warning: " << app::overlap_warning(flags->person, *overlaps, city) << "\n";
       }
@@ -72,13 +73,6 @@ struct VisitFlags {
   bool update_supplier = false;
 };
 
-Result<vet::ItemResult> item_result(const std::string& text, const std::string& item) {
-  if (text == "pass") return vet::ItemResult::kPass;
-  if (text == "fail") return vet::ItemResult::kFail;
-  if (text == "na") return vet::ItemResult::kNotApplicable;
-  return input_error("--item " + item, "'" + text + "' is not pass, fail or na");
-}
-
 Result<app::VisitInput> visit_input(app::Workspace& workspace, const app::Session& session, const VisitFlags& flags) {
   app::VisitInput input;
   input.supplier = flags.supplier;
@@ -86,14 +80,13 @@ Result<app::VisitInput> visit_input(app::Workspace& workspace, const app::Sessio
   MOAT_TRY(input.date, parse_date(flags.date.empty() ? today_text(session) : flags.date, "--date"));
   input.by = flags.by.empty() ? std::vector<std::string>{session.actor} : flags.by;
   input.checklist = flags.checklist;
-  if (input.checklist.empty() && !flags.items.empty() && input.kind == "audit") input.checklist = "ip-protection";
   input.product = flags.product;
   // --item a=pass --item b=fail, or several in one: --item a=pass,b=fail
   for (const std::string& given : flags.items) {
     for (const std::string& text : split_list(given, ",")) {
       if (trim(text).empty()) continue;
       MOAT_TRY(const auto pair, split_pair(std::string(trim(text)), "--item"));
-      MOAT_TRY(const vet::ItemResult result, item_result(pair.second, pair.first));
+      MOAT_TRY(const vet::ItemResult result, app::parse_item_result(pair.second, "--item " + pair.first));
       input.items.push_back({pair.first, result, "", {}});
     }
   }

@@ -34,7 +34,6 @@
 #include "cli/core_commands.h"
 #include "cli/table.h"
 #include "core/text.h"
-#include "plan/planner.h"
 
 namespace moat::cli {
 
@@ -120,7 +119,7 @@ int run_plan(plan::Instance instance, const PlanFlags& flags, bool as_json, cons
   if (flags.max_exposure_share) instance.policy.max_exposure_share = *flags.max_exposure_share;
   const plan::SolveOptions options{flags.time_limit, !flags.heuristic, flags.started};
   if (flags.frontier) {
-    const auto points = plan::frontier(instance, options);
+    const auto points = app::frontier(instance, options);
     if (as_json) {
       std::cout << app::frontier_json(points).dump(2) << "\n";
     } else {
@@ -128,7 +127,7 @@ int run_plan(plan::Instance instance, const PlanFlags& flags, bool as_json, cons
     }
     return 0;
   }
-  const plan::Plan plan = plan::solve(instance, options);
+  const plan::Plan plan = app::solve(instance, options);
   if (as_json) {
     std::cout << plan::plan_json(plan);
   } else {
@@ -158,7 +157,7 @@ int print_unread(bool as_json) {
   return 0;
 }
 
-std::string today(const app::Session& session) { return session.now().substr(0, 10); }
+std::string today(const app::Session& session) { return session.today().to_string(); }
 
 int plan_product(const PlanFlags& flags, const GlobalOptions& global) {
   return with_workspace(global, [&](app::Workspace& workspace) {
@@ -173,9 +172,10 @@ int plan_product(const PlanFlags& flags, const GlobalOptions& global) {
     auto costing = costing_of(workspace, flags.product, today(session));
     if (!costing.ok()) return fail(costing.error());
     if (flags.frontier || !flags.save) return run_plan(std::move(*instance), flags, global.json, *costing);
-    const plan::Plan plan = plan::solve(*instance, {flags.time_limit, !flags.heuristic, flags.started});
-    auto saved = app::save_plan(workspace, session, flags.product, *instance, plan);
+    auto saved = app::solve_and_save(workspace, session, flags.product, *instance,
+                                     {flags.time_limit, !flags.heuristic, flags.started});
     if (!saved.ok()) return fail(saved.error());
+    const plan::Plan& plan = saved->plan;
     if (global.json) {
       std::cout << plan::plan_json(plan);
     } else {
@@ -274,14 +274,12 @@ void print_exposure(const app::ExposureReport& report) {
 }
 namespace {
 
-json exposure_json(const app::ExposureReport& report);
-
 // --released: the plan's exposure (when the product has a plan) and then what releases gave out.
 int released_exposure(app::Workspace& workspace, const std::string& product, const std::optional<std::string>& plan_id,
                       bool people, bool as_json) {
   auto report = app::plan_exposure(workspace, product, plan_id);
   if (!report.ok() && report.error().code() != ErrorCode::kNotFound) return fail(report.error());
-  json plan = report.ok() ? exposure_json(*report) : json();
+  json plan = report.ok() ? app::exposure_json(*report) : json();
   if (report.ok() && !as_json) print_exposure(*report);
   const Status printed = print_released_knowledge(workspace, product, people, as_json, report.ok() ? &plan : nullptr);
   return printed.ok() ? 0 : fail(printed.error());
@@ -306,7 +304,7 @@ std::function<int()> define_exposure(CLI::App& app, GlobalOptions& global) {
       }
       auto report = app::plan_exposure(workspace, *product, *plan_id);
       if (!report.ok()) return fail(report.error());
-      const json shown = exposure_json(*report);
+      const json shown = app::exposure_json(*report);
       if (Status written = write_xlsx_report(global, "exposure", shown); !written.ok()) return fail(written.error());
       if (!global.json) {
         print_exposure(*report);
@@ -317,27 +315,5 @@ std::function<int()> define_exposure(CLI::App& app, GlobalOptions& global) {
     });
   };
 }
-namespace {
-
-json exposure_json(const app::ExposureReport& report) {
-  json rows = json::array();
-  for (const auto& row : report.rows) {
-    json held = json::array(), inferred = json::array();
-    for (std::size_t s = 0; s < row.cells.size(); ++s) {
-      if (row.cells[s] != ' ') held.push_back(report.secrets[s]);
-      if (row.cells[s] == 'I') inferred.push_back(report.secrets[s]);
-    }
-    rows.push_back({{"party", row.party}, {"suppliers", row.suppliers}, {"trusted", row.trusted},
-                    {"secrets", held}, {"inferred", inferred}, {"share", row.share}, {"cap", row.cap}});
-  }
-  json recipes = json::array();
-  for (const auto& r : report.recipes) {
-    recipes.push_back({{"recipe", r.recipe}, {"min_coalition", r.min_coalition ? json(*r.min_coalition) : json(nullptr)},
-                       {"coalition", r.coalition}});
-  }
-  return {{"plan", report.plan_id}, {"collusion", report.collusion}, {"parties", rows}, {"recipes", recipes}};
-}
-
-}  // namespace
 
 }  // namespace moat::cli

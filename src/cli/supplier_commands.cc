@@ -81,32 +81,15 @@ int print_assessment(const app::Assessment& a, bool as_json) {
   return 0;
 }
 
-// Checks every row of an assessors' sheet before any is recorded, so that a bad row leaves
-// nothing half-written: the rows are the actor's own, name known suppliers and score validly.
-Status check_sheet(app::Workspace& workspace, const app::Session& session, const std::vector<app::SheetRow>& rows,
-                   const std::string& file) {
-  MOAT_TRY(const app::VettingRules rules, app::vetting_rules(workspace));
-  for (const app::SheetRow& row : rows) {
-    const std::string where = file + ":" + std::to_string(row.line);
-    if (!row.assessor.empty() && row.assessor != session.actor) {
-      return input_error(where, "assessed by " + row.assessor + ", but you are " + session.actor +
-                                    ": each assessor records their own assessments");
-    }
-    MOAT_TRY(const auto supplier, workspace.store().get(*store::find_table("suppliers"), {row.input.supplier}));
-    if (!supplier) return input_error(where, "unknown supplier '" + row.input.supplier + "'");
-    const Result<vet::Outcome> outcome = vet::qualify(rules.qualification, row.input.scores, row.input.date);
-    if (!outcome.ok()) return input_error(where + " " + outcome.error().where(), outcome.error().message());
-  }
-  return {};
-}
-
 int assess_sheet(app::Workspace& workspace, const std::string& file, bool as_json) {
   const app::Session session = app::terminal_session();
   auto text = read_file(file);
   if (!text.ok()) return fail(text.error());
   auto rows = app::read_assessment_sheet(*text, file);
   if (!rows.ok()) return fail(rows.error());
-  if (const Status checked = check_sheet(workspace, session, *rows, file); !checked.ok()) return fail(checked.error());
+  if (const Status checked = app::check_assessment_sheet(workspace, session, *rows, file); !checked.ok()) {
+    return fail(checked.error());
+  }
   json out = json::array();
   for (const app::SheetRow& row : *rows) {
     auto assessed = app::assess_supplier(workspace, session, row.input);

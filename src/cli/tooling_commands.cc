@@ -19,7 +19,7 @@
 #include "cli/table.h"
 #include "cli/vetting_commands.h"
 #include "core/text.h"
-#include "vet/number_text.h"
+#include "core/number_text.h"
 
 namespace moat::cli {
 
@@ -134,14 +134,13 @@ json reconciliation_json(const vet::Reconciliation& r) {
 }
 
 void print_reconciliation(const vet::Reconciliation& r) {
-  using vet::format_number;
   std::cout << r.supplier << " × " << r.product << ", " << r.from.to_string() << " to " << r.to.to_string()
             << ": ordered " << format_number(r.ordered) << ", shipped " << format_number(r.shipped) << ", scrap "
             << format_number(r.scrap) << ", accounted " << format_number(r.accounted) << "\n";
   for (const vet::Line& l : r.lines) {
     std::cout << "  " << l.check << (l.item.empty() ? "" : " " + l.item) << ": " << l.arithmetic << "\n";
   }
-  std::cout << "  unaccounted units: " << vet::format_number(r.unaccounted_units) << "\n";
+  std::cout << "  unaccounted units: " << format_number(r.unaccounted_units) << "\n";
 }
 
 }  // namespace

@@ -27,6 +27,7 @@
 #include "app/sourcing.h"
 #include "app/views.h"
 #include "app/import.h"
+#include "app/reads.h"
 #include "app/remove.h"
 #include "app/summary.h"
 #include "app/workspace.h"
@@ -132,7 +133,7 @@ std::function<int()> define_init(CLI::App& app, GlobalOptions& global) {
       std::cout << json{{"workspace", fs::absolute(*dir).string()}}.dump() << "\n";
     } else {
       std::cout << "Created workspace " << *dir << " (moat.toml, "
-                << (options->database.empty() ? "moat.db" : store::redact_url(options->database))
+                << (options->database.empty() ? "moat.db" : app::redacted_url(options->database))
                 << ", vault/, keys/; owner-only)\n";
     }
     return 0;
@@ -370,10 +371,10 @@ std::function<int()> define_list(CLI::App& app, GlobalOptions& global) {
   app.add_flag("--json", global.json, "print as JSON");
   add_xlsx_option(app, global);
   return [kind, product, columns_wanted, &global] {
-    const store::Table* table = store::find_table(*kind == "bom" ? "parts" : *kind);
+    const store::Table* table = app::record_kind(*kind == "bom" ? "parts" : *kind);
     if (!table) return fail(input_error("KIND", "unknown kind '" + *kind + "'"));
     return with_workspace(global, [&](app::Workspace& workspace) {
-      auto records = workspace.store().list(*table);
+      auto records = app::read_records(workspace, table->name);
       if (!records.ok()) return fail(records.error());
       std::vector<json> shown;
       for (const json& r : *records) {
@@ -509,7 +510,7 @@ std::function<int()> define_migrate(CLI::App& app, GlobalOptions& global) {
     return with_workspace(global, [&](app::Workspace& workspace) {
       auto report = app::migrate_workspace(workspace, *url);
       if (!report.ok()) return fail(report.error());
-      std::cout << "Migrated to " << store::redact_url(*url) << ": " << report->events
+      std::cout << "Migrated to " << app::redacted_url(*url) << ": " << report->events
                 << " ledger events verified, exports identical (" << report->export_bytes
                 << " bytes). moat.toml now names it; moat.db stays as a backup.\n";
       return 0;

@@ -9,7 +9,7 @@
 
 #include "core/text.h"
 #include "flags/rule_functions.h"
-#include "vet/number_text.h"
+#include "core/number_text.h"
 
 namespace moat::flags {
 namespace detail {
@@ -17,7 +17,7 @@ namespace detail {
 // ---- Wording ---------------------------------------------------------------------------------
 
 // Whole numbers without decimals, others with at most two (2.999 is "3", not "3.").
-std::string number(double value) { return vet::format_number(value); }
+std::string number(double value) { return format_number(value); }
 
 std::string percent(double share) {
   char text[64];

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <exception>
 
+#include "app/reads.h"
 #include "http/caches.h"
 #include "http/handlers.h"
 #include "http/routes.h"
@@ -305,9 +306,8 @@ class RouteApi final : public Api {
   Result<std::int64_t> data_version(WorkspacePool::Lease& lease) {
     if (auto fresh = versions_.fresh()) return *fresh;
     const std::uint64_t generation = versions_.generation();
-    MOAT_TRY(const auto rows, (*lease).store().database().query(R"(SELECT MAX("seq") FROM "ledger")"));
-    const auto* seq = rows.empty() ? nullptr : std::get_if<std::int64_t>(&rows.front().front());
-    return versions_.observed(seq ? *seq : 0, generation);
+    MOAT_TRY(const std::int64_t head, app::ledger_head(*lease));
+    return versions_.observed(head, generation);
   }
 
   Response refuse(WorkspacePool::Lease& lease, const Caller& who, const Request& request, const Target& target,

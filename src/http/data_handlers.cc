@@ -7,6 +7,7 @@
 
 #include "app/audit.h"
 #include "app/edit.h"
+#include "app/reads.h"
 #include "app/sourcing.h"
 #include "app/summary.h"
 #include "app/views.h"
@@ -88,7 +89,7 @@ Result<Reply> supplier_reply(Call& call, const std::string& id) {
 }
 
 Status require_product(Call& call, const std::string& product) {
-  MOAT_TRY(const auto found, call.workspace.store().get(table("products"), {product}));
+  MOAT_TRY(const auto found, app::read_record(call.workspace, "products", {product}));
   if (!found) return Error(ErrorCode::kNotFound, "id", "no product '" + product + "'");
   return {};
 }
@@ -105,7 +106,7 @@ Result<std::map<std::string, double>> assigned_packages(Call& call, const std::s
 }
 
 Result<std::map<std::string, std::string>> secret_names(Call& call, const std::string& product) {
-  MOAT_TRY(const auto secrets, call.workspace.store().list(table("secrets")));
+  MOAT_TRY(const auto secrets, app::read_records(call.workspace, "secrets"));
   std::map<std::string, std::string> names;
   for (const json& secret : secrets) {
     if (secret["product"] == product) names[secret["id"].get<std::string>()] = secret["name"].get<std::string>();
@@ -113,26 +114,6 @@ Result<std::map<std::string, std::string>> secret_names(Call& call, const std::s
   return names;
 }
 
-json exposure_json(const app::ExposureReport& report) {
-  json parties = json::array();
-  for (const app::ExposureRow& row : report.rows) {
-    json held = json::array(), inferred = json::array();
-    for (std::size_t s = 0; s < row.cells.size(); ++s) {
-      if (row.cells[s] != ' ') held.push_back(report.secrets[s]);
-      if (row.cells[s] == 'I') inferred.push_back(report.secrets[s]);
-    }
-    parties.push_back({{"party", row.party}, {"suppliers", row.suppliers}, {"trusted", row.trusted},
-                       {"share", row.share}, {"cap", row.cap}, {"over_cap", row.over_cap}, {"secrets", held}, {"inferred", inferred},
-                       {"cells", std::string(row.cells.begin(), row.cells.end())}});
-  }
-  json recipes = json::array();
-  for (const plan::RecipeExposure& r : report.recipes) {
-    recipes.push_back({{"recipe", r.recipe},
-                       {"min_coalition", r.min_coalition ? json(*r.min_coalition) : json(nullptr)},
-                       {"coalition", r.coalition}});
-  }
-  return {{"secrets", report.secrets}, {"parties", parties}, {"recipes", recipes}, {"collusion", report.collusion}};
-}
 
 }  // namespace
 
@@ -142,7 +123,7 @@ Result<Reply> status(Call& call) {
 }
 
 Result<Reply> list_suppliers(Call& call) {
-  MOAT_TRY(const auto records, call.workspace.store().list(table("suppliers")));
+  MOAT_TRY(const auto records, app::read_records(call.workspace, "suppliers"));
   json items = json::array();
   for (const json& record : records) {
     if (passes(call, record)) items.push_back(record);
@@ -189,9 +170,9 @@ Result<Reply> patch_supplier(Call& call) {
 
 Result<Reply> supplier_people(Call& call) {
   const std::string id = call.param("id");
-  MOAT_TRY(const auto supplier, call.workspace.store().get(table("suppliers"), {id}));
+  MOAT_TRY(const auto supplier, app::read_record(call.workspace, "suppliers", {id}));
   if (!supplier) return Error(ErrorCode::kNotFound, "id", "no supplier '" + id + "'");
-  MOAT_TRY(const auto people, call.workspace.store().list(table("people")));
+  MOAT_TRY(const auto people, app::read_records(call.workspace, "people"));
   json items = json::array();
   for (const json& person : people) {
     if (person["supplier"] == id) items.push_back(person);
@@ -203,7 +184,7 @@ Result<Reply> supplier_people(Call& call) {
 }
 
 Result<Reply> list_products(Call& call) {
-  MOAT_TRY(const auto products, call.workspace.store().list(table("products")));
+  MOAT_TRY(const auto products, app::read_records(call.workspace, "products"));
   json items = json::array();
   for (const json& product : products) {
     if (!call.is_supplier()) {
@@ -232,7 +213,7 @@ Result<Reply> product_packages(Call& call) {
   }
   MOAT_CHECK(require_product(call, product));
   MOAT_TRY(const auto names, secret_names(call, product));
-  MOAT_TRY(const auto packages, call.workspace.store().list(table("packages")));
+  MOAT_TRY(const auto packages, app::read_records(call.workspace, "packages"));
   json items = json::array();
   std::vector<std::string> read;
   for (json package : packages) {
@@ -255,7 +236,7 @@ Result<Reply> product_packages(Call& call) {
 }
 
 Result<std::string> product_currency(Call& call, const std::string& product) {
-  MOAT_TRY(const auto quotes, call.workspace.store().list(table("quotes")));
+  MOAT_TRY(const auto quotes, app::read_records(call.workspace, "quotes"));
   for (const json& quote : quotes) {
     if (quote["product"] == product && quote["currency"].is_string()) return quote["currency"].get<std::string>();
   }
@@ -279,15 +260,15 @@ Result<Reply> product_plan(Call& call) {
   }
   // The product's secrets with their names and weights, and each recipe's secrets: what the
   // heatmap's columns and the recipes table are about.
-  MOAT_TRY(const auto secret_records, call.workspace.store().list(table("secrets")));
+  MOAT_TRY(const auto secret_records, app::read_records(call.workspace, "secrets"));
   json secrets = json::array();
   for (const json& secret : secret_records) {
     if (secret["product"] == product) {
       secrets.push_back({{"id", secret["id"]}, {"name", secret["name"]}, {"weight", secret["weight"]}});
     }
   }
-  MOAT_TRY(const auto recipe_records, call.workspace.store().list(table("recipes")));
-  json exposure = exposure_json(exposure_report);
+  MOAT_TRY(const auto recipe_records, app::read_records(call.workspace, "recipes"));
+  json exposure = app::exposure_json(exposure_report);
   for (json& recipe : exposure["recipes"]) {
     recipe["secrets"] = json::array();
     for (const json& record : recipe_records) {

@@ -9,12 +9,12 @@
 #include "app/gate.h"
 #include "app/legal.h"
 #include "app/oversight.h"
+#include "app/reads.h"
 #include "app/red_flags.h"
 #include "app/sourcing.h"
 #include "app/vetting.h"
 #include "app/views.h"
 #include "http/handlers.h"
-#include "plan/planner.h"
 
 namespace moat::http::handlers {
 namespace {
@@ -29,7 +29,7 @@ constexpr std::int64_t kDefaultLimit = 100;
 // The visit `id`, or kNotFound. A supplier user asking for another supplier's visit, or for one
 // that does not exist, is denied (the same answer either way).
 Result<std::optional<json>> visit_of_caller(Call& call, const std::string& id) {
-  MOAT_TRY(const auto visit, call.workspace.store().get(table("visits"), {id}));
+  MOAT_TRY(const auto visit, app::read_record(call.workspace, "visits", {id}));
   if (!visit && call.is_supplier()) return std::optional<json>();
   if (!visit) return Error(ErrorCode::kNotFound, "visit", "no visit '" + id + "'");
   if (call.is_supplier() && text_of(*visit, "supplier") != call.user.supplier) return std::optional<json>();
@@ -117,8 +117,8 @@ Result<Reply> qualification(Call& call) {
 
 Result<Reply> list_visits(Call& call) {
   const auto supplier_filter = call.query_value("supplier");
-  MOAT_TRY(const auto visits, call.workspace.store().list(table("visits")));
-  MOAT_TRY(const auto findings, call.workspace.store().list(table("findings")));
+  MOAT_TRY(const auto visits, app::read_records(call.workspace, "visits"));
+  MOAT_TRY(const auto findings, app::read_records(call.workspace, "findings"));
   std::multimap<std::string, const json*> findings_of;  // by visit
   for (const json& finding : findings) {
     if (filter_passes(call, "state", text_of(finding, "state"))) findings_of.emplace(text_of(finding, "visit"), &finding);
@@ -159,7 +159,7 @@ Result<Reply> answer_finding(Call& call) {
   if (answer.empty())
     return input_error("body#/answer", "give the answer: what was done, by whom, with what evidence");
   MOAT_CHECK(app::answer_finding(call.workspace, call.session, visit, finding, answer));
-  MOAT_TRY(const auto record, call.workspace.store().get(table("findings"), {visit, finding}));
+  MOAT_TRY(const auto record, app::read_record(call.workspace, "findings", {visit, finding}));
   return json_reply(call.is_supplier() ? finding_for_supplier(*record) : *record);
 }
 
@@ -172,7 +172,7 @@ Result<Reply> close_finding(Call& call) {
   MOAT_TRY(const auto closed_on, date_member(std::get<json>(body), "closed_on"));
   MOAT_CHECK(
       app::close_finding(call.workspace, call.session, visit, finding, closed_on.value_or(today(call))));
-  MOAT_TRY(const auto record, call.workspace.store().get(table("findings"), {visit, finding}));
+  MOAT_TRY(const auto record, app::read_record(call.workspace, "findings", {visit, finding}));
   return json_reply(*record);
 }
 
@@ -231,7 +231,7 @@ Result<Reply> product_frontier(Call& call) {
   MOAT_TRY(
       const plan::Instance instance,
       app::product_instance(call.workspace, product, {std::nullopt, std::nullopt, today(call).to_string()}));
-  const auto points = plan::frontier(instance, {kFrontierSeconds, true});
+  const auto points = app::frontier(instance, {kFrontierSeconds, true});
   MOAT_TRY(const std::string currency, product_currency(call, product));
   return json_reply({{"product", product},
                      {"currency", currency.empty() ? json() : json(currency)},
@@ -345,26 +345,6 @@ Result<Reply> grant_waiver(Call& call) {
   return reply;
 }
 
-namespace {
-
-json saved_plan_json(const app::SavedPlan& saved) {
-  json assignments = json::array();
-  for (const plan::Assignment& a : saved.plan.assignments) {
-    assignments.push_back({{"package", a.package}, {"supplier", a.supplier}, {"units", a.units}});
-  }
-  return {{"plan", saved.id},
-          {"state", saved.state},
-          {"status", plan::status_name(saved.plan.status)},
-          {"cost", app::number_json(saved.plan.cost)},
-          {"collusion", saved.collusion},
-          {"max_exposure_share", saved.max_exposure_share},
-          {"created_at", saved.created_at},
-          {"approved_by", saved.approved_by.empty() ? json() : json(saved.approved_by)},
-          {"assignments", std::move(assignments)}};
-}
-
-}  // namespace
-
 Result<Reply> create_plan(Call& call) {
   auto parsed = json_object_body(call, true);
   if (auto* refusal = std::get_if<Reply>(&parsed)) return std::move(*refusal);
@@ -383,16 +363,15 @@ Result<Reply> create_plan(Call& call) {
   if (collusion) k = static_cast<int>(*collusion);
   MOAT_TRY(const plan::Instance instance,
            app::product_instance(call.workspace, product, {k, cap, today(call).to_string()}));
-  const plan::Plan solved = plan::solve(instance, {seconds.value_or(kFrontierSeconds), true});
-  MOAT_TRY(const app::SavedPlan saved,
-           app::save_plan(call.workspace, call.session, product, instance, solved));
-  return json_reply(saved_plan_json(saved), 201);
+  MOAT_TRY(const app::SavedPlan saved, app::solve_and_save(call.workspace, call.session, product, instance,
+                                                           {seconds.value_or(kFrontierSeconds), true}));
+  return json_reply(app::saved_plan_json(saved), 201);
 }
 
 Result<Reply> approve_plan(Call& call) {
   MOAT_TRY(const app::SavedPlan approved,
            app::approve_plan(call.workspace, call.session, call.param("id"), call.param("plan")));
-  return json_reply(saved_plan_json(approved));
+  return json_reply(app::saved_plan_json(approved));
 }
 
 Result<Reply> record_visit(Call& call) {
@@ -423,25 +402,14 @@ Result<Reply> record_visit(Call& call) {
       const json& item = (*items)[i];
       const std::string where = "body#/items/" + std::to_string(i);
       if (!item.is_object()) return input_error(where, "must be an object {item, result, note}");
-      const std::string result = text_of(item, "result");
       app::ItemInput entry;
       entry.item = text_of(item, "item");
       entry.note = text_of(item, "note");
       if (entry.item.empty()) return input_error(where + "/item", "name the checklist item");
-      if (result == "pass") {
-        entry.result = vet::ItemResult::kPass;
-      } else if (result == "fail") {
-        entry.result = vet::ItemResult::kFail;
-      } else if (result == "na") {
-        entry.result = vet::ItemResult::kNotApplicable;
-      } else {
-        return input_error(where + "/result", "'" + result + "' is not pass, fail or na");
-      }
+      MOAT_TRY(entry.result, app::parse_item_result(text_of(item, "result"), where + "/result"));
       input.items.push_back(std::move(entry));
     }
   }
-  if (!input.items.empty() && input.checklist.empty() && input.kind == "audit")
-    input.checklist = "ip-protection";
   MOAT_TRY(const app::VisitResult visit, app::record_visit(call.workspace, call.session, input));
   return json_reply(app::visit_json(visit), 201);
 }
@@ -459,7 +427,7 @@ Result<Reply> add_finding(Call& call) {
   input.owner = text_of(body, "owner");
   MOAT_TRY(input.due, date_member(body, "due"));
   MOAT_TRY(const std::string id, app::add_finding(call.workspace, call.session, input));
-  MOAT_TRY(const auto record, call.workspace.store().get(table("findings"), {input.visit, id}));
+  MOAT_TRY(const auto record, app::read_record(call.workspace, "findings", {input.visit, id}));
   return json_reply(record ? *record : json{{"visit", input.visit}, {"id", id}}, 201);
 }
 

@@ -10,10 +10,6 @@ namespace moat::http::handlers {
 
 using nlohmann::json;
 
-const store::Table& table(std::string_view name) {
-  return *store::find_table(name);
-}
-
 Result<std::int64_t> number_param(const Call& call, std::string_view name, std::int64_t fallback,
                                   std::int64_t low, std::int64_t high) {
   const auto text = call.query_value(name);
@@ -105,10 +101,7 @@ std::variant<json, Reply> json_object_body(const Call& call, bool optional) {
   return std::move(*body);
 }
 
-Date today(const Call& call) {
-  const auto date = Date::parse(call.session.now().substr(0, 10));
-  return date ? *date : Date::from_days(0);
-}
+Date today(const Call& call) { return call.session.today(); }
 
 std::string text_of(const json& object, std::string_view member) {
   const auto found = object.find(member);

@@ -12,13 +12,11 @@
 
 #include "core/date.h"
 #include "http/routes.h"
-#include "store/schema.h"
 
 namespace moat::http::handlers {
 
 // ---- Shared by the handler files (handler_common.cc) -------------------------------------------
 
-const store::Table& table(std::string_view name);
 // A query parameter as a whole number in [low, high]; `fallback` when absent; kInput otherwise.
 Result<std::int64_t> number_param(const Call& call, std::string_view name, std::int64_t fallback,
                                   std::int64_t low, std::int64_t high);
@@ -47,6 +45,9 @@ std::string text_of(const nlohmann::json& object, std::string_view member);
 Result<Reply> login(Call& call);
 Result<Reply> logout(Call& call);
 Result<Reply> me(Call& call);
+
+// The dashboard's vocabulary: gate checks and the roles of every route (meta_handlers.cc)
+Result<Reply> meta(Call& call);
 
 // Workspace data (data_handlers.cc)
 Result<Reply> status(Call& call);

@@ -42,6 +42,8 @@ const Route kRoutes[] = {
     {Method::kPost, "/api/logout", "end the browser session", kEveryone, Scope::kAll, handlers::logout},
     {Method::kGet, "/api/me", "who is signed in, with which role (and the CSRF token of a cookie session)", kEveryone,
      Scope::kAll, handlers::me},
+    {Method::kGet, "/api/meta", "the gate's checks with their titles, and the roles each route admits", kEveryone,
+     Scope::kAll, handlers::meta},
     {Method::kGet, "/api/status", "the workspace summary: products, suppliers, parties, ledger", kStaff, Scope::kAll,
      handlers::status, {}, {}, true},
     {Method::kGet, "/api/suppliers", "suppliers, paginated and filtered (a supplier user sees only its own)",

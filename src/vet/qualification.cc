@@ -10,7 +10,7 @@
 #include <utility>
 
 #include "core/text.h"
-#include "vet/number_text.h"
+#include "core/number_text.h"
 
 namespace moat::vet {
 namespace {

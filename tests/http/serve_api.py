@@ -209,6 +209,7 @@ EXPECTED = {
     ("POST", "/api/login"): row((200, 200), anonymous=(200, 200)),
     ("POST", "/api/logout"): row((204, 204)),
     ("GET", "/api/me"): row((200, 200)),
+    ("GET", "/api/meta"): row((200, 200)),
     ("GET", "/api/status"): row((200, 200), supplier=(403, 403)),
     ("GET", "/api/suppliers"): row((200, 200)),
     ("GET", "/api/suppliers/{id}"): row((200, 200), supplier=(200, 404)),

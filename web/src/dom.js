@@ -92,3 +92,31 @@ export function replace(el, ...children) {
   el.replaceChildren();
   return append(el, children);
 }
+
+// The one way a dashboard form is sent. The browser's own submission is stopped; `check` may
+// refuse it with {message, focus} (the message shown in `error`, the field focused); the submit
+// button is disabled while `send` runs; a failure enables it again and shows its message in
+// `error`, or goes to `failed` when the form shows failures its own way. After a success the
+// button stays disabled (the page redraws the form) unless `reenable`.
+export function onSubmit(form, { submit, error, check, send, failed, reenable = false }) {
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (error) error.textContent = '';
+    const refusal = check ? check() : null;
+    if (refusal) {
+      if (error) error.textContent = refusal.message;
+      if (refusal.focus) refusal.focus.focus();
+      return;
+    }
+    if (submit) submit.disabled = true;
+    try {
+      await send();
+      if (submit && reenable) submit.disabled = false;
+    } catch (err) {
+      if (submit) submit.disabled = false;
+      if (failed) failed(err);
+      else if (error) error.textContent = err.message;
+    }
+  });
+  return form;
+}

@@ -43,24 +43,4 @@ export function capitalize(text) {
   return text ? text[0].toUpperCase() + text.slice(1) : text;
 }
 
-// Gate check ids → what a reader calls them (docs: the gate's check table).
-export const CHECK_TITLES = {
-  'supplier-qualified': 'Supplier qualified',
-  nnn: 'NNN agreement in force',
-  'po-ip-clause': 'IP clause in purchase orders',
-  'ip-filed': 'IP filed in China and at home',
-  'priority-deadline': 'No priority deadline missed',
-  'trademark-cn': 'Trademarks filed in China',
-  'onsite-agent': 'Agent on site',
-  'recent-audit': 'Recent audit, no open critical finding',
-  'owner-visit': 'Visited by us before production',
-  'plan-assignment': 'Assigned in the approved plan',
-  'collusion-margin': 'No colluding group can copy it',
-  'red-flags': 'No open critical red flag',
-};
-
-export function checkTitle(id) {
-  return CHECK_TITLES[id] || id;
-}
-
 export const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low', 'info'];

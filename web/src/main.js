@@ -3,8 +3,8 @@
 // users know where they are.
 
 import { api, ApiError, onSessionEnded, setCsrfToken } from './api.js';
-import { errorBox, h, replace } from './dom.js';
-import { can, isSupplier, ROLE_NAMES, session, setSession, STAFF } from './session.js';
+import { errorBox, h, onSubmit, replace } from './dom.js';
+import { can, isSupplier, ROLE_NAMES, session, setMeta, setSession } from './session.js';
 import { agreementsView } from './views/agreements.js';
 import { flagsView } from './views/flags.js';
 import { ipView } from './views/ip.js';
@@ -16,37 +16,44 @@ import { releasesView } from './views/releases.js';
 import { suppliersView } from './views/suppliers.js';
 import { watchView } from './views/watch.js';
 
-// One row per page: the first path segment, its title, who may open it, and how it renders.
+// One row per page: the first path segment, its title, who may open it (staff: the owner's
+// people, as the route table says), how it renders, and its sub-pages. The navigation is these
+// rows, each page and sub-page a link, for those who may open them.
+const staff = () => can('staff');
 const PAGES = [
-  { path: 'launch', title: 'Launch readiness', roles: STAFF, view: launchView },
-  { path: 'flags', title: 'Red flags', roles: STAFF, view: flagsView },
-  { path: 'ip', title: 'IP deadlines', roles: STAFF, view: ipView },
-  { path: 'suppliers', title: 'Suppliers', roles: STAFF, view: suppliersView },
-  { path: 'plan', title: 'Sourcing plan', roles: STAFF, view: planView },
-  { path: 'agreements', title: 'Agreements and orders', roles: STAFF, view: agreementsView },
-  { path: 'ledger', title: 'Ledger', roles: STAFF, view: ledgerView },
-  { path: 'releases', title: 'Releases', roles: STAFF, view: releasesView },
-  { path: 'watch', title: 'Counterfeit watch', roles: STAFF, view: watchView },
-  { path: 'portal', title: 'Overview', roles: ['supplier'], view: portalView },
+  { path: 'launch', title: 'Launch readiness', open: staff, view: launchView },
+  { path: 'flags', title: 'Red flags', open: staff, view: flagsView },
+  { path: 'ip', title: 'IP deadlines', open: staff, view: ipView },
+  { path: 'suppliers', title: 'Suppliers', open: staff, view: suppliersView },
+  { path: 'plan', title: 'Sourcing plan', open: staff, view: planView },
+  { path: 'agreements', title: 'Agreements and orders', open: staff, view: agreementsView },
+  { path: 'ledger', title: 'Ledger', open: staff, view: ledgerView },
+  { path: 'releases', title: 'Releases', open: staff, view: releasesView },
+  { path: 'watch', title: 'Counterfeit watch', open: staff, view: watchView },
+  {
+    path: 'portal', title: 'Overview', open: () => isSupplier(), view: portalView,
+    pages: { findings: 'Findings to answer', agreements: 'Agreements and orders', downloads: 'Design files for you' },
+  },
 ];
 
-const PORTAL_TITLES = { '': 'Overview', findings: 'Findings to answer', agreements: 'Agreements and orders', downloads: 'Design files for you' };
+function navItems() {
+  return PAGES.filter((page) => page.open()).flatMap((page) => [
+    { href: `#/${page.path}`, label: page.title, match: page.path },
+    ...Object.entries(page.pages || {}).map(([sub, title]) =>
+      ({ href: `#/${page.path}/${sub}`, label: title, match: `${page.path}/${sub}` })),
+  ]);
+}
 
-const NAV = [
-  { href: '#/launch', label: 'Launch readiness', roles: STAFF, match: 'launch' },
-  { href: '#/flags', label: 'Red flags', roles: STAFF, match: 'flags' },
-  { href: '#/ip', label: 'IP deadlines', roles: STAFF, match: 'ip' },
-  { href: '#/suppliers', label: 'Suppliers', roles: STAFF, match: 'suppliers' },
-  { href: '#/plan', label: 'Sourcing plan', roles: STAFF, match: 'plan' },
-  { href: '#/agreements', label: 'Agreements and orders', roles: STAFF, match: 'agreements' },
-  { href: '#/ledger', label: 'Ledger', roles: STAFF, match: 'ledger' },
-  { href: '#/releases', label: 'Releases', roles: STAFF, match: 'releases' },
-  { href: '#/watch', label: 'Counterfeit watch', roles: STAFF, match: 'watch' },
-  { href: '#/portal', label: 'Overview', roles: ['supplier'], match: 'portal' },
-  { href: '#/portal/findings', label: 'Findings to answer', roles: ['supplier'], match: 'portal/findings' },
-  { href: '#/portal/agreements', label: 'Agreements and orders', roles: ['supplier'], match: 'portal/agreements' },
-  { href: '#/portal/downloads', label: 'Design files for you', roles: ['supplier'], match: 'portal/downloads' },
-];
+function titleOf(page, rest) {
+  return (page.pages && page.pages[rest[0]]) || page.title;
+}
+
+// What the page being left asked to be done then (charts destroyed, timers stopped).
+const leaving = [];
+
+function leavePage() {
+  for (const done of leaving.splice(0)) done();
+}
 
 const el = {};
 let renderCount = 0;
@@ -65,7 +72,7 @@ function parseHash() {
 
 function pageFor(segments) {
   const page = PAGES.find((p) => p.path === segments[0]);
-  return page && page.roles.includes(session().role) ? page : null;
+  return page && page.open() ? page : null;
 }
 
 function navigate(hash) {
@@ -84,9 +91,10 @@ async function route({ focus = true } = {}) {
     location.replace(landing());
     return;
   }
+  leavePage();
   const count = ++renderCount;
   const rest = segments.slice(1);
-  const title = page.path === 'portal' ? PORTAL_TITLES[rest[0] || ''] || 'Overview' : page.title;
+  const title = titleOf(page, rest);
   const heading = h('h1', { id: 'page-title', tabindex: '-1' }, title);
   const root = h('div', { class: 'page', 'data-page': page.path });
   replace(el.main, heading, root);
@@ -102,6 +110,7 @@ async function route({ focus = true } = {}) {
       document.title = `${text} · moat`;
     },
     refresh: () => route({ focus: false }),
+    onLeave: (done) => leaving.push(done),
     beforeHeading: (node) => el.main.insertBefore(node, heading),
   };
   try {
@@ -133,12 +142,13 @@ function renderChrome() {
   el.userName.textContent = who.name;
   el.userRole.textContent = ROLE_NAMES[who.role] || who.role;
   el.userSupplier.textContent = who.supplier ? ` · ${who.supplier}` : '';
-  replace(el.navList, ...NAV.filter((item) => item.roles.includes(who.role))
+  replace(el.navList, ...navItems()
     .map((item) => h('li', {}, h('a', { href: item.href, 'data-match': item.match }, item.label))));
   el.navRole.textContent = can('staff') ? '' : 'Supplier portal';
 }
 
-function startSession(me) {
+async function startSession(me) {
+  setMeta(await api('/api/meta'));
   setSession(me);
   setCsrfToken(me.csrf_token);
   signInShown = false;
@@ -146,7 +156,9 @@ function startSession(me) {
 }
 
 function endSession() {
+  leavePage();
   setSession(null);
+  setMeta(null);
   setCsrfToken(null);
   renderChrome();
 }
@@ -163,24 +175,22 @@ function showSignIn(message = '') {
     h('div', { class: 'field' }, h('label', { for: 'signin-name' }, 'User name'), name),
     h('div', { class: 'field' }, h('label', { for: 'signin-password' }, 'Password'), password),
     error, submit);
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    error.textContent = '';
-    submit.disabled = true;
-    try {
+  onSubmit(form, {
+    submit, error,
+    send: async () => {
       const me = await api('/api/login', { method: 'POST', body: { name: name.value.trim(), password: password.value } });
-      startSession(me);
+      await startSession(me);
       const { segments } = parseHash();
       if (!pageFor(segments)) location.replace(landing());
       route({ focus: true });
-    } catch (err) {
-      submit.disabled = false;
+    },
+    failed: (err) => {
       password.value = '';
       error.textContent = err.status === 429
         ? 'Too many failed sign-ins from here. Wait a minute, then try again.'
         : err.message;
       (name.value ? password : name).focus();
-    }
+    },
   });
   const heading = h('h1', { id: 'page-title', tabindex: '-1' }, 'Sign in');
   replace(el.main, h('div', { class: 'signin-page' }, heading,
@@ -224,7 +234,7 @@ async function boot() {
     if (location.hash.startsWith('#/') || location.hash === '') route({ focus: true });
   });
   try {
-    startSession(await api('/api/me'));
+    await startSession(await api('/api/me'));
     route({ focus: false });
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {

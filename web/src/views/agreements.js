@@ -2,7 +2,7 @@
 // enforceable in China (each failed check with its reason and fix), those expiring soon, and each
 // purchase order's IP clause and penalty.
 
-import { api, apiAll, query } from '../api.js';
+import { apiAll, query } from '../api.js';
 import { badge, emptyState, h, section } from '../dom.js';
 import { capitalize } from '../format.js';
 import { ordersTable, severityBadge } from './common.js';

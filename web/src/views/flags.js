@@ -2,7 +2,7 @@
 // who may act acknowledge, resolve or reopen a flag with a reason that the ledger records.
 
 import { api, apiAll, enc, query } from '../api.js';
-import { badge, emptyState, errorBox, h, loading, replace } from '../dom.js';
+import { badge, emptyState, errorBox, h, loading, onSubmit, replace } from '../dom.js';
 import { capitalize, dateTime, SEVERITY_ORDER } from '../format.js';
 import { flagSubjectTarget } from '../links.js';
 import { can } from '../session.js';
@@ -152,22 +152,14 @@ function openReasonForm(flag, to, label, box, reload) {
     textarea, error,
     h('div', { class: 'buttons' }, submit,
       h('button', { type: 'button', onclick: () => renderActions(flag, box, reload) }, 'Cancel')));
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const reason = textarea.value.trim();
-    if (!reason) {
-      error.textContent = 'Give a reason: the ledger records why the flag changed.';
-      textarea.focus();
-      return;
-    }
-    submit.disabled = true;
-    try {
-      await api(`/api/flags/${enc(flag.id)}`, { method: 'POST', body: { state: to, reason } });
+  onSubmit(form, {
+    submit, error,
+    check: () => (textarea.value.trim() ? null
+      : { message: 'Give a reason: the ledger records why the flag changed.', focus: textarea }),
+    send: async () => {
+      await api(`/api/flags/${enc(flag.id)}`, { method: 'POST', body: { state: to, reason: textarea.value.trim() } });
       await reload(`${flag.id} is now ${to}.`, flag.id);
-    } catch (err) {
-      submit.disabled = false;
-      error.textContent = err.message;
-    }
+    },
   });
   replace(box, form);
   textarea.focus();

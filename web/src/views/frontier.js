@@ -17,7 +17,8 @@ const EPSILON = 1e-9;
 const BLUE = '#2563a8';
 const RED = '#b42318';
 
-export function frontierSection(product) {
+// `ctx` is the page's: its charts are destroyed when the page is left.
+export function frontierSection(product, ctx) {
   const box = h('div', { 'aria-busy': 'true' },
     loading('Solving the plan at each protection level — this can take up to 20 seconds…'));
   const sectionEl = h('section', { class: 'panel', id: 'frontier', 'aria-labelledby': 'frontier-title' },
@@ -28,7 +29,7 @@ export function frontierSection(product) {
     box);
   api(`/api/products/${enc(product.id)}/frontier`)
     .then((data) => {
-      replace(box, ...renderFrontier(data));
+      replace(box, ...renderFrontier(data, ctx));
       box.setAttribute('aria-busy', 'false');
     })
     .catch((error) => {
@@ -38,7 +39,7 @@ export function frontierSection(product) {
   return sectionEl;
 }
 
-function renderFrontier(data) {
+function renderFrontier(data, ctx) {
   const points = data.points || [];
   if (!points.length) return [h('p', { class: 'empty' }, 'The planner returned no points.')];
   const baseK = data.collusion;
@@ -52,11 +53,11 @@ function renderFrontier(data) {
   byCap.sort((a, b) => b.max_exposure_share - a.max_exposure_share);
 
   const charts = h('div', { class: 'charts' });
-  charts.append(chartBox('frontier-collusion', 'Resisting larger colluding groups',
+  charts.append(chartBox(ctx, 'frontier-collusion', 'Resisting larger colluding groups',
     `Colluding parties resisted (cap ${percent(baseCap)})`, byK,
     (p) => `${p.collusion === 0 ? '0 (none)' : p.collusion}${isBase(p) ? ' ★' : ''}${p.cost === null ? ' ✕' : ''}`));
   if (byCap.length > 1) {
-    charts.append(chartBox('frontier-cap', 'Capping each party’s share',
+    charts.append(chartBox(ctx, 'frontier-cap', 'Capping each party’s share',
       `Exposure cap per party (groups of ${baseK})`, byCap,
       (p) => `${percent(p.max_exposure_share)}${isBase(p) ? ' ★' : ''}${p.cost === null ? ' ✕' : ''}`));
   }
@@ -65,7 +66,7 @@ function renderFrontier(data) {
     frontierTable(points, noProtection ? noProtection.cost : null, isBase, data.currency || '')];
 }
 
-function chartBox(id, title, axisTitle, points, label) {
+function chartBox(ctx, id, title, axisTitle, points, label) {
   const canvas = h('canvas', { id, role: 'img',
     'aria-label': `${title}: ${points.map((p) => `${label(p)}: ${p.cost === null ? 'no plan' : money(p.cost)}`).join('; ')}` });
   const box = h('figure', { class: 'chart' }, h('figcaption', {}, title), h('div', { class: 'chart-box' }, canvas));
@@ -74,48 +75,53 @@ function chartBox(id, title, axisTitle, points, label) {
   const bottom = costs.length ? Math.min(...costs) : 0;
   const pad = Math.max((top - bottom) * 0.15, top * 0.002, 1);
   const ceiling = top + pad;
-  // Drawn once the canvas is in the document, so chart.js can measure it.
-  requestAnimationFrame(() => new Chart(canvas, {
-    type: 'line',
-    data: {
-      labels: points.map(label),
-      datasets: [
-        {
-          label: 'Cheapest plan',
-          data: points.map((p) => p.cost),
-          borderColor: BLUE, backgroundColor: BLUE, pointRadius: 5, pointHoverRadius: 7, borderWidth: 2, spanGaps: false,
+  // Drawn once the canvas is in the document, so chart.js can measure it (unless the page was left
+  // by then), and destroyed when the page is left.
+  requestAnimationFrame(() => {
+    if (!ctx.isCurrent()) return;
+    const chart = new Chart(canvas, {
+      type: 'line',
+      data: {
+        labels: points.map(label),
+        datasets: [
+          {
+            label: 'Cheapest plan',
+            data: points.map((p) => p.cost),
+            borderColor: BLUE, backgroundColor: BLUE, pointRadius: 5, pointHoverRadius: 7, borderWidth: 2, spanGaps: false,
+          },
+          {
+            label: 'No plan possible',
+            data: points.map((p) => (p.cost === null ? ceiling : null)),
+            borderColor: RED, backgroundColor: RED, pointStyle: 'crossRot', pointRadius: 9, pointHoverRadius: 10,
+            borderWidth: 3, showLine: false,
+          },
+        ],
+      },
+      options: {
+        responsive: true, maintainAspectRatio: false, animation: false,
+        interaction: { mode: 'nearest', intersect: false, axis: 'x' },
+        plugins: {
+          legend: { position: 'bottom', labels: { usePointStyle: true } },
+          tooltip: {
+            callbacks: {
+              label: (item) => (item.datasetIndex === 1
+                ? `No plan possible (${points[item.dataIndex].status})`
+                : `Cost ${money(item.parsed.y)}`),
+            },
+          },
         },
-        {
-          label: 'No plan possible',
-          data: points.map((p) => (p.cost === null ? ceiling : null)),
-          borderColor: RED, backgroundColor: RED, pointStyle: 'crossRot', pointRadius: 9, pointHoverRadius: 10,
-          borderWidth: 3, showLine: false,
-        },
-      ],
-    },
-    options: {
-      responsive: true, maintainAspectRatio: false, animation: false,
-      interaction: { mode: 'nearest', intersect: false, axis: 'x' },
-      plugins: {
-        legend: { position: 'bottom', labels: { usePointStyle: true } },
-        tooltip: {
-          callbacks: {
-            label: (item) => (item.datasetIndex === 1
-              ? `No plan possible (${points[item.dataIndex].status})`
-              : `Cost ${money(item.parsed.y)}`),
+        scales: {
+          x: { title: { display: true, text: axisTitle } },
+          y: {
+            title: { display: true, text: 'Cost of the cheapest plan' },
+            suggestedMin: bottom - pad, max: ceiling + pad * 0.2,
+            ticks: { callback: (value) => compact(value) },
           },
         },
       },
-      scales: {
-        x: { title: { display: true, text: axisTitle } },
-        y: {
-          title: { display: true, text: 'Cost of the cheapest plan' },
-          suggestedMin: bottom - pad, max: ceiling + pad * 0.2,
-          ticks: { callback: (value) => compact(value) },
-        },
-      },
-    },
-  }));
+    });
+    ctx.onLeave(() => chart.destroy());
+  });
   return box;
 }
 

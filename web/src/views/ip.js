@@ -4,7 +4,8 @@
 
 import { allPages, api, apiAll, enc, query } from '../api.js';
 import { badge, emptyState, errorBox, h, loading, replace, section, table } from '../dom.js';
-import { capitalize, checkTitle, daysBetween } from '../format.js';
+import { capitalize, daysBetween } from '../format.js';
+import { checkTitle } from '../session.js';
 
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 const WEEKDAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];

@@ -3,10 +3,10 @@
 // package going to one supplier.
 
 import { api, apiAll, enc, query } from '../api.js';
-import { append, badge, emptyState, errorBox, h, loading, replace } from '../dom.js';
-import { checkTitle, capitalize, isoDate } from '../format.js';
+import { append, badge, emptyState, errorBox, h, loading, onSubmit, replace } from '../dom.js';
+import { capitalize, isoDate } from '../format.js';
 import { checkFixTarget, supplierHref } from '../links.js';
-import { can } from '../session.js';
+import { can, checkTitle } from '../session.js';
 import { productPicker, pickProduct } from './common.js';
 
 export async function launchView(ctx) {
@@ -206,26 +206,19 @@ function waiveBox(check, product, reload) {
       h('p', { class: 'hint' }, `Waive “${checkTitle(check.id)}” for ${check.subject}: the launch may go ahead despite it until the waiver expires.`),
       field(role, 'Role of who grants it'), field(reason, 'Reason'), field(expires, 'Expires on'),
       error, h('div', { class: 'buttons' }, submit, h('button', { type: 'button', onclick: reset }, 'Cancel')));
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      error.textContent = '';
-      const missing = [[role, 'the role of who grants it'], [reason, 'a reason'], [expires, 'an expiry date']]
-        .filter(([input]) => !input.value.trim());
-      if (missing.length) {
-        error.textContent = `Give ${missing.map(([, what]) => what).join(', ')}.`;
-        missing[0][0].focus();
-        return;
-      }
-      submit.disabled = true;
-      try {
+    onSubmit(form, {
+      submit, error,
+      check: () => {
+        const missing = [[role, 'the role of who grants it'], [reason, 'a reason'], [expires, 'an expiry date']]
+          .filter(([input]) => !input.value.trim());
+        return missing.length ? { message: `Give ${missing.map(([, what]) => what).join(', ')}.`, focus: missing[0][0] } : null;
+      },
+      send: async () => {
         const waiver = await api('/api/waivers', { method: 'POST', body: {
           check: check.id, subject: check.subject, product, role: role.value.trim(), reason: reason.value.trim(), expires: expires.value,
         } });
         await reload(`Waiver ${waiver.id}: ${checkTitle(check.id)} for ${check.subject} is waived until ${waiver.expires}.`, check);
-      } catch (err) {
-        submit.disabled = false;
-        error.textContent = err.message;
-      }
+      },
     });
     replace(box, form);
     role.focus();

@@ -2,7 +2,7 @@
 // heatmap), how many parties must collude to complete each recipe, and the price of protection.
 
 import { api, apiAll, enc, query } from '../api.js';
-import { append, badge, emptyState, errorBox, fields, h, loading, replace, section, table } from '../dom.js';
+import { append, badge, emptyState, fields, h, loading, onSubmit, replace, section, table } from '../dom.js';
 import { dateTime, money, number, percent } from '../format.js';
 import { can } from '../session.js';
 import { productPicker, pickProduct } from './common.js';
@@ -59,7 +59,7 @@ export async function planView(ctx) {
       recipesSection(plan, ctx.params.get('recipe')),
       assignmentsSection(plan, packages, names)].filter(Boolean));
   }
-  ctx.root.append(frontierSection(product));
+  ctx.root.append(frontierSection(product, ctx));
   const recipe = ctx.params.get('recipe');
   if (recipe) ctx.root.querySelector(`[data-recipe="${CSS.escape(recipe)}"]`)?.scrollIntoView({ block: 'center' });
 }
@@ -97,38 +97,30 @@ function newPlanSection(ctx, product, approved, names, secretNames) {
     h('div', { class: 'field' }, h('label', { for: 'new-plan-cap' }, 'Exposure cap (%)'), cap,
       h('span', { id: 'new-plan-cap-hint', class: 'hint' }, 'most of the secrets’ weight one untrusted party may hold')),
     submit);
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    error.textContent = '';
-    const k = Number(collusion.value);
-    const share = Number(cap.value) / 100;
-    if (!Number.isInteger(k) || k < 0 || k > 3) {
-      error.textContent = 'Collusion is a whole number from 0 to 3.';
-      collusion.focus();
-      return;
-    }
-    if (!(share > 0 && share <= 1)) {
-      error.textContent = 'The exposure cap is a percentage from 1 to 100.';
-      cap.focus();
-      return;
-    }
-    submit.disabled = true;
-    replace(draftBox);
-    replace(progress, loading('Planning… the solver can take up to 20 seconds.'));
-    try {
+  const k = () => Number(collusion.value);
+  const share = () => Number(cap.value) / 100;
+  onSubmit(form, {
+    submit, error, reenable: true,
+    check: () => {
+      if (!Number.isInteger(k()) || k() < 0 || k() > 3) return { message: 'Collusion is a whole number from 0 to 3.', focus: collusion };
+      if (!(share() > 0 && share() <= 1)) return { message: 'The exposure cap is a percentage from 1 to 100.', focus: cap };
+      return null;
+    },
+    send: async () => {
+      replace(draftBox);
+      replace(progress, loading('Planning… the solver can take up to 20 seconds.'));
       const made = await api(`/api/products/${enc(product.id)}/plans`, {
-        method: 'POST', body: { collusion: k, max_exposure_share: share, time_limit: 20 },
+        method: 'POST', body: { collusion: k(), max_exposure_share: share(), time_limit: 20 },
       });
       const draft = await api(`/api/products/${enc(product.id)}/plan${query({ plan: made.plan })}`);
       replace(progress);
       replace(draftBox, draftPanel(ctx, product, draft, approved, names, secretNames));
       draftBox.querySelector('h2')?.focus();
-    } catch (err) {
+    },
+    failed: (err) => {
       replace(progress);
       error.textContent = err.message;
-    } finally {
-      submit.disabled = false;
-    }
+    },
   });
   return h('section', { class: 'panel', 'aria-labelledby': 'new-plan-title' },
     h('h2', { id: 'new-plan-title' }, 'Make a new plan'),

@@ -3,7 +3,7 @@
 // agreements and purchase orders. It calls only routes open to the supplier role.
 
 import { api, apiAll, enc } from '../api.js';
-import { emptyState, errorBox, fields, h, replace, section, table } from '../dom.js';
+import { emptyState, errorBox, fields, h, onSubmit, replace, section, table } from '../dom.js';
 import { number } from '../format.js';
 import { session } from '../session.js';
 import {
@@ -114,24 +114,16 @@ function answerForm(visit, f, key, render) {
   const form = h('form', { class: 'answer-form', 'data-finding-form': key },
     f.state === 'answered' ? h('p', { class: 'hint' }, 'Answered — waiting for us to check it. You can still update your answer.') : null,
     h('label', { for: id }, `Your answer to finding ${f.id} of visit ${visit.id}`), textarea, error, submit);
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const answer = textarea.value.trim();
-    if (!answer) {
-      error.textContent = 'Write what you did about this finding before sending.';
-      textarea.focus();
-      return;
-    }
-    submit.disabled = true;
-    try {
+  return onSubmit(form, {
+    submit, error,
+    check: () => (textarea.value.trim() ? null
+      : { message: 'Write what you did about this finding before sending.', focus: textarea }),
+    send: async () => {
+      const answer = textarea.value.trim();
       await api(`/api/visits/${enc(visit.id)}/findings/${enc(f.id)}/answer`, { method: 'POST', body: { answer } });
       await render(`Your answer to finding ${f.id} of visit ${visit.id} was sent.`, key);
-    } catch (err) {
-      submit.disabled = false;
-      error.textContent = err.message;
-    }
+    },
   });
-  return form;
 }
 
 async function agreementsPage(ctx) {

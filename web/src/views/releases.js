@@ -4,7 +4,7 @@
 // run) before anything leaves.
 
 import { api, apiAll, enc, query } from '../api.js';
-import { append, badge, emptyState, errorBox, fields, h, loading, replace, table } from '../dom.js';
+import { append, badge, emptyState, errorBox, fields, h, loading, onSubmit, replace, table } from '../dom.js';
 import { daysBetween, isoDate, percent } from '../format.js';
 import { can } from '../session.js';
 import { pickProduct, productPicker } from './common.js';
@@ -90,16 +90,13 @@ function reasonButton(r, label, action, question, reload, status) {
     const input = h('input', { type: 'text', required: true, 'aria-label': question, placeholder: question, id: `${action}-reason-${r.id}` });
     const send = h('button', { type: 'submit', class: 'primary' }, 'Send');
     const form = h('form', { class: 'inline-form' }, input, send);
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      send.disabled = true;
-      try {
+    onSubmit(form, {
+      submit: send,
+      send: async () => {
         await api(`/api/releases/${enc(r.id)}/${action}`, { method: 'POST', body: { reason: input.value.trim() } });
         await reload(action === 'revoke' ? `Release ${r.id} revoked: its copies are no longer served.` : `Return of ${r.id} confirmed.`);
-      } catch (error) {
-        send.disabled = false;
-        status.textContent = error.message;
-      }
+      },
+      failed: (error) => { status.textContent = error.message; },
     });
     replace(box, form);
     input.focus();
@@ -199,16 +196,17 @@ async function releaseForm(product, box, reload) {
       replace(result, errorBox(error));
     }
   });
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    send.disabled = true;
-    try {
+  onSubmit(form, {
+    submit: send,
+    send: async () => {
       const outcome = await api('/api/releases', { method: 'POST', body: body(false) });
       replace(result, outcomeView(outcome));
       await reload(`Released ${outcome.release}: ${outcome.copies.length} copies made.`);
-    } catch (error) {
+    },
+    failed: (error) => {
+      send.disabled = true;  // a refused release is sent again only after a new check says go
       replace(result, outcomeView(error.problem && error.problem.refusals ? error.problem : null) || errorBox(error));
-    }
+    },
   });
   await fillSuppliers();
   expires.value = isoDate(new Date(Date.now() + 90 * 86400000));

@@ -2,7 +2,7 @@
 // supplier's whole file — record, people, visits and findings, agreements, orders and flags.
 
 import { api, apiAll, enc, query } from '../api.js';
-import { badge, emptyState, errorBox, h, replace, section, table } from '../dom.js';
+import { badge, emptyState, errorBox, h, onSubmit, replace, section, table } from '../dom.js';
 import { capitalize, isoDate, number, percent } from '../format.js';
 import { can } from '../session.js';
 import {
@@ -203,30 +203,20 @@ function visitForm(supplier, reload) {
       inputField('visit-by', 'Who visited', by, 'names, separated by commas')),
     inputField('visit-note', 'Note', note),
     error, h('div', { class: 'buttons' }, submit));
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    error.textContent = '';
-    const names = by.value.split(',').map((n) => n.trim()).filter(Boolean);
-    if (!date.value || !names.length) {
-      error.textContent = 'Give the date and who visited.';
-      (date.value ? by : date).focus();
-      return;
-    }
-    submit.disabled = true;
-    try {
+  const names = () => by.value.split(',').map((n) => n.trim()).filter(Boolean);
+  return onSubmit(form, {
+    submit, error, reenable: true,
+    check: () => (!date.value || !names().length
+      ? { message: 'Give the date and who visited.', focus: date.value ? by : date } : null),
+    send: async () => {
       const made = await api('/api/visits', { method: 'POST', body: {
-        supplier, kind: kind.value, date: date.value, by: names, note: note.value.trim() || undefined,
+        supplier, kind: kind.value, date: date.value, by: names(), note: note.value.trim() || undefined,
       } });
       by.value = '';
       note.value = '';
       await reload(`Visit ${made.visit} recorded.`, `[data-visit="${CSS.escape(made.visit)}"] h3`);
-    } catch (err) {
-      error.textContent = err.message;
-    } finally {
-      submit.disabled = false;
-    }
+    },
   });
-  return form;
 }
 
 const SEVERITIES = ['critical', 'major', 'minor', 'observation'];
@@ -255,26 +245,17 @@ function findingForm(visit, reload) {
         inputField(`${p}-due`, 'Due', due)),
       error,
       h('div', { class: 'buttons' }, submit, h('button', { type: 'button', onclick: reset }, 'Cancel')));
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      error.textContent = '';
-      if (!description.value.trim()) {
-        error.textContent = 'Say what was found.';
-        description.focus();
-        return;
-      }
-      submit.disabled = true;
-      const body = { severity: severity.value, description: description.value.trim() };
-      if (action.value.trim()) body.action = action.value.trim();
-      if (owner.value.trim()) body.owner = owner.value.trim();
-      if (due.value) body.due = due.value;
-      try {
+    onSubmit(form, {
+      submit, error,
+      check: () => (description.value.trim() ? null : { message: 'Say what was found.', focus: description }),
+      send: async () => {
+        const body = { severity: severity.value, description: description.value.trim() };
+        if (action.value.trim()) body.action = action.value.trim();
+        if (owner.value.trim()) body.owner = owner.value.trim();
+        if (due.value) body.due = due.value;
         const finding = await api(`/api/visits/${enc(visit.id)}/findings`, { method: 'POST', body });
         await reload(`Finding ${finding.id} added to ${visit.id}.`, `[data-visit="${CSS.escape(visit.id)}"] h3`);
-      } catch (err) {
-        submit.disabled = false;
-        error.textContent = err.message;
-      }
+      },
     });
     replace(box, form);
     description.focus();

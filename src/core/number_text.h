@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-// How vet/ writes numbers into the explanations and arithmetic a person reads: integers as
+// How moat writes numbers into the explanations and arithmetic a person reads: integers as
 // integers, other values with at most two decimals, never "-0". Shared by vet/, flags/ (whose
-// evidence repeats vet's figures) and the CLI's renderings of them, so that all agree.
+// evidence repeats vet's figures), app/ and the CLI's renderings of them, so that all agree.
 #pragma once
 
 #include <cstdio>
 #include <string>
 
-namespace moat::vet {
+namespace moat {
 
 inline std::string format_number(double value) {
   constexpr int kDecimals = 2;
@@ -20,4 +20,4 @@ inline std::string format_number(double value) {
   return text == "-0" ? "0" : text;
 }
 
-}  // namespace moat::vet
+}  // namespace moat
