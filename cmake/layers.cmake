@@ -7,7 +7,7 @@
 set(MOAT_LAYERS_TABLE ${CMAKE_CURRENT_LIST_DIR}/../scripts/layers)
 
 # The folder a moat library belongs to: moat_readers is app's, moat_http_bodies http's, moat_cli_lib
-# cli's, any other moat_X folder X's; "" for a library that is not moat's.
+# cli's, any other moat_X folder X's (when src/X exists); "" for a library that is not moat's.
 function(moat_layer_of library out)
   set(folder "")
   if(library STREQUAL "moat_readers")
@@ -17,7 +17,9 @@ function(moat_layer_of library out)
   elseif(library STREQUAL "moat_cli_lib")
     set(folder cli)
   elseif(library MATCHES "^moat_([a-z]+)$")
-    set(folder ${CMAKE_MATCH_1})
+    if(IS_DIRECTORY ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/../src/${CMAKE_MATCH_1})  # else a helper target (moat_opencv)
+      set(folder ${CMAKE_MATCH_1})
+    endif()
   endif()
   set(${out} ${folder} PARENT_SCOPE)
 endfunction()
