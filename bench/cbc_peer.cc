@@ -73,7 +73,9 @@ class Textbook {
     std::map<std::size_t, int> z;
     possible.for_each([&](std::size_t t) { z[t] = add_column(0); });
     for (std::size_t g : coalition) {
-      possible_[g].for_each([&](std::size_t t) { rows_.push_back({{z.at(t), y_.at({g, t})}, {1, -1}, 0, kInfinity}); });
+      possible_[g].for_each([&](std::size_t t) {
+        rows_.push_back({{z.at(t), y_.at({g, t})}, {1, -1}, 0, kInfinity});
+      });
     }
     add_inference(possible, [&](std::size_t t) { return z.at(t); });
     add_recipes(possible, [&](std::size_t t) { return z.at(t); });
@@ -105,13 +107,15 @@ class Textbook {
     const std::string limit = std::to_string(std::max(0.05, seconds));
     const char* argv[] = {"cbc", "-sec", limit.c_str(), "-solve", "-quit"};
     const std::string captured = capture_stdout([&] {
-      CbcMain1(static_cast<int>(std::size(argv)), argv, model, [](CbcModel*, int) { return 0; }, data);
+      CbcMain1(
+          static_cast<int>(std::size(argv)), argv, model, [](CbcModel*, int) { return 0; }, data);
     });
     if (!log.empty()) std::ofstream(log, std::ios::app) << captured;
     Solved solved;
     solved.proven_optimal = model.isProvenOptimal();
     solved.bound = model.getBestPossibleObjValue();
-    if (model.bestSolution()) solved.values = std::vector<double>(model.bestSolution(), model.bestSolution() + costs_.size());
+    if (model.bestSolution())
+      solved.values = std::vector<double>(model.bestSolution(), model.bestSolution() + costs_.size());
     solved.times = times_in(captured);
     return solved;
   }
@@ -166,7 +170,8 @@ class Textbook {
     Bitset possible(problem_.secret_count);
     for (const auto& [column, option] : x_) {
       const auto& package = problem_.packages[option.first];
-      if (problem_.suppliers[package.options[option.second].supplier].party == g) possible.unite(package.exposes);
+      if (problem_.suppliers[package.options[option.second].supplier].party == g)
+        possible.unite(package.exposes);
     }
     problem_.close(possible);
     possible_.emplace(g, possible);
@@ -174,7 +179,9 @@ class Textbook {
     for (const auto& [column, option] : x_) {
       const auto& package = problem_.packages[option.first];
       if (problem_.suppliers[package.options[option.second].supplier].party != g) continue;
-      package.exposes.for_each([&](std::size_t t) { rows_.push_back({{y_.at({g, t}), column}, {1, -1}, 0, kInfinity}); });
+      package.exposes.for_each([&](std::size_t t) {
+        rows_.push_back({{y_.at({g, t}), column}, {1, -1}, 0, kInfinity});
+      });
     }
     const auto y = [&](std::size_t t) { return y_.at({g, t}); };
     add_inference(possible, y);
@@ -236,7 +243,8 @@ class Textbook {
   }
 
   static CbcTimes times_in(const std::string& log) {
-    static const std::regex total(R"(Total time \(CPU seconds\):\s*([0-9.]+)\s*\(Wallclock seconds\):\s*([0-9.]+))");
+    static const std::regex total(
+        R"(Total time \(CPU seconds\):\s*([0-9.]+)\s*\(Wallclock seconds\):\s*([0-9.]+))");
     CbcTimes times;
     for (auto it = std::sregex_iterator(log.begin(), log.end(), total); it != std::sregex_iterator(); ++it) {
       times.cpu += std::stod((*it)[1]);
@@ -256,7 +264,8 @@ class Textbook {
 
 // Every coalition of at most k parties that completes a recipe under `choice` (pairs
 // exhaustively at k = 2; one smallest coalition per recipe otherwise).
-std::vector<std::vector<std::size_t>> completing_coalitions(const Problem& problem, const moat::plan::Choice& choice) {
+std::vector<std::vector<std::size_t>> completing_coalitions(const Problem& problem,
+                                                            const moat::plan::Choice& choice) {
   const auto holders = moat::plan::party_holdings(problem, choice);
   std::vector<std::vector<std::size_t>> found;
   for (const auto& recipe : problem.recipes) {
@@ -295,9 +304,12 @@ int main(int argc, char** argv) {
   double time_limit = 60;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
-    if (flag == "--instance") path = argv[i + 1];
-    else if (flag == "--time-limit") time_limit = std::stod(argv[i + 1]);
-    else if (flag == "--log") log = argv[i + 1];
+    if (flag == "--instance")
+      path = argv[i + 1];
+    else if (flag == "--time-limit")
+      time_limit = std::stod(argv[i + 1]);
+    else if (flag == "--log")
+      log = argv[i + 1];
   }
   if (path.empty()) {
     std::fprintf(stderr, "usage: cbc_peer --instance FILE [--time-limit S] [--log FILE]\n");
@@ -311,7 +323,8 @@ int main(int argc, char** argv) {
   const auto start = Clock::now();
   const Problem problem = moat::plan::compile(*instance, {false});
   Textbook model(problem);
-  const auto deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(time_limit));
+  const auto deadline =
+      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(time_limit));
   CbcTimes cbc;
   std::optional<double> cost, bound;
   bool optimal = false;
@@ -338,11 +351,14 @@ int main(int argc, char** argv) {
   }
   const double wall = std::chrono::duration<double>(Clock::now() - start).count();
   const char* status = cost ? (optimal ? "optimal" : "feasible") : "unknown";
-  std::printf("peer (plain CBC, textbook model): %s, cost %.2f, bound %.2f, %.2f s wall, CBC's log: %.2f s CPU, %.2f s wall, "
-              "%d solve%s, %zu columns, %zu rows\n",
-              status, cost.value_or(-1), bound.value_or(-1), wall, cbc.cpu, cbc.wall, rounds, rounds == 1 ? "" : "s",
-              model.columns(), model.rows());
-  std::printf("result peer status=%s cost=%.2f bound=%.2f wall_s=%.3f cbc_cpu_s=%.3f cbc_wall_s=%.3f rounds=%d\n", status,
-              cost.value_or(-1), bound.value_or(-1), wall, cbc.cpu, cbc.wall, rounds);
+  std::printf(
+      "peer (plain CBC, textbook model): %s, cost %.2f, bound %.2f, %.2f s wall, CBC's log: %.2f s CPU, %.2f "
+      "s wall, "
+      "%d solve%s, %zu columns, %zu rows\n",
+      status, cost.value_or(-1), bound.value_or(-1), wall, cbc.cpu, cbc.wall, rounds, rounds == 1 ? "" : "s",
+      model.columns(), model.rows());
+  std::printf(
+      "result peer status=%s cost=%.2f bound=%.2f wall_s=%.3f cbc_cpu_s=%.3f cbc_wall_s=%.3f rounds=%d\n",
+      status, cost.value_or(-1), bound.value_or(-1), wall, cbc.cpu, cbc.wall, rounds);
   return 0;
 }

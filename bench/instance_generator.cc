@@ -9,15 +9,20 @@
 namespace moat::bench {
 namespace {
 
-constexpr std::array<InstanceSize, 5> kSizes = {{
-    {"T", 6, 6, 2}, {"S", 50, 20, 5}, {"M", 500, 100, 50}, {"L", 2000, 500, 200}, {"XL", 20000, 2000, 1000}}};
+constexpr std::array<InstanceSize, 5> kSizes = {{{"T", 6, 6, 2},
+                                                 {"S", 50, 20, 5},
+                                                 {"M", 500, 100, 50},
+                                                 {"L", 2000, 500, 200},
+                                                 {"XL", 20000, 2000, 1000}}};
 constexpr int kModuleSize = 10;       // packages per product module
 constexpr int kSecretsPerModule = 6;  // secrets each module's packages draw from
 constexpr int kMaxCapabilities = 12;  // in families of 3
 constexpr int kRegions = 5;
 constexpr int kQuotesPerPackage = 8;  // RFQs sent per package
 
-std::string name(char prefix, int i) { return std::string(1, prefix) + std::to_string(i); }
+std::string name(char prefix, int i) {
+  return std::string(1, prefix) + std::to_string(i);
+}
 
 // The first family: product modules of ten packages, six secrets each.
 plan::Instance generate_modular(const InstanceSize& size, std::uint64_t seed, int collusion) {
@@ -32,8 +37,11 @@ plan::Instance generate_modular(const InstanceSize& size, std::uint64_t seed, in
 
   const int modules = std::max(1, size.packages / kModuleSize);
   const int secrets = modules * kSecretsPerModule;
-  for (int s = 0; s < secrets; ++s) instance.secrets.push_back({name('S', s), static_cast<double>(uniform(1, 10))});
-  const auto module_secret = [&](int m) { return name('S', m * kSecretsPerModule + uniform(0, kSecretsPerModule - 1)); };
+  for (int s = 0; s < secrets; ++s)
+    instance.secrets.push_back({name('S', s), static_cast<double>(uniform(1, 10))});
+  const auto module_secret = [&](int m) {
+    return name('S', m * kSecretsPerModule + uniform(0, kSecretsPerModule - 1));
+  };
   for (int m = 0; m < modules; ++m) {  // a rule per module: two of its secrets give a third
     const int base = m * kSecretsPerModule;
     instance.derives.push_back({{name('S', base), name('S', base + 1)}, name('S', base + 2)});
@@ -44,15 +52,19 @@ plan::Instance generate_modular(const InstanceSize& size, std::uint64_t seed, in
     const auto count = static_cast<std::size_t>(uniform(4, 5));
     while (recipe.secrets.size() < count) {
       const std::string secret = chance(0.15) ? module_secret((m + 1) % modules) : module_secret(m);
-      if (std::find(recipe.secrets.begin(), recipe.secrets.end(), secret) == recipe.secrets.end()) recipe.secrets.push_back(secret);
+      if (std::find(recipe.secrets.begin(), recipe.secrets.end(), secret) == recipe.secrets.end())
+        recipe.secrets.push_back(secret);
     }
     instance.recipes.push_back(std::move(recipe));
   }
   std::vector<double> demand(static_cast<std::size_t>(kCapabilities), 0);
   for (int p = 0; p < size.packages; ++p) {
     const int m = std::min(modules - 1, p / kModuleSize);
-    plan::Package package{name('P', p), name('C', uniform(0, kCapabilities - 1)), {module_secret(m)},
-                          static_cast<double>(uniform(1, 50) * 1000), chance(0.1) ? 2 : 1};
+    plan::Package package{name('P', p),
+                          name('C', uniform(0, kCapabilities - 1)),
+                          {module_secret(m)},
+                          static_cast<double>(uniform(1, 50) * 1000),
+                          chance(0.1) ? 2 : 1};
     if (chance(0.4)) {  // a second secret, never the other input of the module's rule
       const std::string second = name('S', m * kSecretsPerModule + uniform(2, kSecretsPerModule - 1));
       if (second != package.exposes.front()) package.exposes.push_back(second);
@@ -75,15 +87,21 @@ plan::Instance generate_modular(const InstanceSize& size, std::uint64_t seed, in
     } else {
       const int family = uniform(0, families - 1);
       for (int c = 0; c < 3; ++c) {
-        if (c == 0 || chance(0.5)) supplier.capabilities.push_back(name('C', family * 3 + (c + uniform(0, 2)) % 3));
+        if (c == 0 || chance(0.5))
+          supplier.capabilities.push_back(name('C', family * 3 + (c + uniform(0, 2)) % 3));
       }
       std::sort(supplier.capabilities.begin(), supplier.capabilities.end());
-      supplier.capabilities.erase(std::unique(supplier.capabilities.begin(), supplier.capabilities.end()), supplier.capabilities.end());
+      supplier.capabilities.erase(std::unique(supplier.capabilities.begin(), supplier.capabilities.end()),
+                                  supplier.capabilities.end());
       const double roll = std::uniform_real_distribution<double>(0, 1)(rng);
-      supplier.status = roll < 0.85 ? "qualified" : roll < 0.92 ? "conditional" : roll < 0.97 ? "pending" : "rejected";
+      supplier.status = roll < 0.85   ? "qualified"
+                        : roll < 0.92 ? "conditional"
+                        : roll < 0.97 ? "pending"
+                                      : "rejected";
       if (supplier.status == "conditional") supplier.max_exposure_share = 0.2;
     }
-    for (const std::string& c : supplier.capabilities) capable[static_cast<std::size_t>(std::stoi(c.substr(1)))].push_back(s);
+    for (const std::string& c : supplier.capabilities)
+      capable[static_cast<std::size_t>(std::stoi(c.substr(1)))].push_back(s);
     instance.suppliers.push_back(std::move(supplier));
   }
   // Capacity: each capability's suppliers can make about 4 times its demand between them.
@@ -93,11 +111,14 @@ plan::Instance generate_modular(const InstanceSize& size, std::uint64_t seed, in
       const auto index = static_cast<std::size_t>(std::stoi(c.substr(1)));
       share += 4.0 * demand[index] / static_cast<double>(std::max<std::size_t>(1, capable[index].size() - 1));
     }
-    instance.suppliers[static_cast<std::size_t>(s)].capacity = std::max(1000.0, std::round(share / 1000) * 1000);
+    instance.suppliers[static_cast<std::size_t>(s)].capacity =
+        std::max(1000.0, std::round(share / 1000) * 1000);
   }
   // Affiliated groups: about 15% of suppliers share a party with a neighbour.
   for (int s = 2; s < size.suppliers; ++s) {
-    if (chance(0.15)) instance.suppliers[static_cast<std::size_t>(s)].party = instance.suppliers[static_cast<std::size_t>(s - 1)].party;
+    if (chance(0.15))
+      instance.suppliers[static_cast<std::size_t>(s)].party =
+          instance.suppliers[static_cast<std::size_t>(s - 1)].party;
   }
   for (int s = 1; s < size.suppliers; ++s) {  // a party is trusted only if all its suppliers are
     if (instance.suppliers[static_cast<std::size_t>(s)].party == instance.suppliers[0].party) {
@@ -121,7 +142,8 @@ plan::Instance generate_modular(const InstanceSize& size, std::uint64_t seed, in
       if (s != 0 && chance(0.2)) continue;  // no answer
       const double cost = base * (s == 0 ? 1.6 : region_cost[static_cast<std::size_t>(s % kRegions)]) *
                           std::uniform_real_distribution<double>(0.9, 1.15)(rng);
-      instance.quotes.push_back({package.id, name('F', s), std::round(cost * 100) / 100, static_cast<double>(uniform(0, 20) * 1000)});
+      instance.quotes.push_back({package.id, name('F', s), std::round(cost * 100) / 100,
+                                 static_cast<double>(uniform(0, 20) * 1000)});
       ++answered;
       qualified += instance.suppliers[static_cast<std::size_t>(s)].status == "qualified" ? 1 : 0;
     }
@@ -132,17 +154,17 @@ plan::Instance generate_modular(const InstanceSize& size, std::uint64_t seed, in
 // The other families: one generator, shaped by these parameters.
 struct Shape {
   const char* name;
-  double quote_share;        // quotes asked per package, as a share of the suppliers
+  double quote_share;  // quotes asked per package, as a share of the suppliers
   int min_quotes, max_quotes;
   double derives_per_secret;
-  int chain_length;          // 1: independent rules; more: chains of rules, each giving the next's premise
+  int chain_length;  // 1: independent rules; more: chains of rules, each giving the next's premise
   int recipe_min, recipe_max;
-  double capacity_slack;     // each capability's suppliers can make this many times its demand
+  double capacity_slack;            // each capability's suppliers can make this many times its demand
   double dual_share, triple_share;  // packages needing two, three sources
-  int group_min, group_max;  // suppliers per affiliated group (1, 1: about 15% in pairs)
-  double trusted_share;      // suppliers in trusted parties, besides the own facility
-  bool own_facility;         // F0: trusted, dearer, able to do everything
-  double cap;                // the policy's exposure cap
+  int group_min, group_max;         // suppliers per affiliated group (1, 1: about 15% in pairs)
+  double trusted_share;             // suppliers in trusted parties, besides the own facility
+  bool own_facility;                // F0: trusted, dearer, able to do everything
+  double cap;                       // the policy's exposure cap
   int capabilities;
 };
 
@@ -183,9 +205,11 @@ class FamilyGenerator {
   int any_secret() { return uniform(0, secrets_ - 1); }
 
   void add_secrets_and_rules() {
-    assemblies_ = std::max(size_.packages >= kAssemblyPackages ? kMinAssemblies : 1, size_.packages / kAssemblyPackages);
+    assemblies_ = std::max(size_.packages >= kAssemblyPackages ? kMinAssemblies : 1,
+                           size_.packages / kAssemblyPackages);
     secrets_ = assemblies_ * kAssemblySecrets;
-    for (int s = 0; s < secrets_; ++s) instance_.secrets.push_back({name('S', s), static_cast<double>(uniform(1, 10))});
+    for (int s = 0; s < secrets_; ++s)
+      instance_.secrets.push_back({name('S', s), static_cast<double>(uniform(1, 10))});
     const int rules = static_cast<int>(secrets_ * shape_.derives_per_secret);
     for (int made = 0; made < rules;) {
       // A chain: each rule gives the premise of the next, across assemblies.
@@ -207,10 +231,12 @@ class FamilyGenerator {
   void add_recipes() {
     for (int r = 0; r < size_.recipes; ++r) {
       const int assembly = r % assemblies_;
-      const auto count = static_cast<std::size_t>(std::min(secrets_, uniform(shape_.recipe_min, shape_.recipe_max)));
+      const auto count =
+          static_cast<std::size_t>(std::min(secrets_, uniform(shape_.recipe_min, shape_.recipe_max)));
       std::vector<int> chosen;
       while (chosen.size() < count) {
-        const int s = chance(0.25) || chosen.size() >= kAssemblySecrets ? any_secret() : pool_secret(assembly);
+        const int s =
+            chance(0.25) || chosen.size() >= kAssemblySecrets ? any_secret() : pool_secret(assembly);
         if (std::find(chosen.begin(), chosen.end(), s) == chosen.end()) chosen.push_back(s);
       }
       plan::Recipe recipe{name('R', r), {}};
@@ -224,9 +250,14 @@ class FamilyGenerator {
     for (int p = 0; p < size_.packages; ++p) {
       const int assembly = p * assemblies_ / size_.packages;
       const double roll = real(0, 1);
-      const int sources = roll < shape_.triple_share ? 3 : roll < shape_.triple_share + shape_.dual_share ? 2 : 1;
-      plan::Package package{name('P', p), name('C', uniform(0, shape_.capabilities - 1)), {},
-                            static_cast<double>(uniform(1, 50) * 1000), sources};
+      const int sources = roll < shape_.triple_share                       ? 3
+                          : roll < shape_.triple_share + shape_.dual_share ? 2
+                                                                           : 1;
+      plan::Package package{name('P', p),
+                            name('C', uniform(0, shape_.capabilities - 1)),
+                            {},
+                            static_cast<double>(uniform(1, 50) * 1000),
+                            sources};
       const double exposes = real(0, 1);
       const int count = exposes < 0.1 ? 0 : exposes < 0.6 ? 1 : exposes < 0.9 ? 2 : 3;
       std::vector<int> chosen;
@@ -255,9 +286,13 @@ class FamilyGenerator {
         for (int c = 0; c < shape_.capabilities; ++c) {
           if (chance(shape_.capabilities <= 2 ? 0.8 : 0.35)) supplier.capabilities.push_back(name('C', c));
         }
-        if (supplier.capabilities.empty()) supplier.capabilities.push_back(name('C', uniform(0, shape_.capabilities - 1)));
+        if (supplier.capabilities.empty())
+          supplier.capabilities.push_back(name('C', uniform(0, shape_.capabilities - 1)));
         const double roll = real(0, 1);
-        supplier.status = roll < 0.85 ? "qualified" : roll < 0.92 ? "conditional" : roll < 0.97 ? "pending" : "rejected";
+        supplier.status = roll < 0.85   ? "qualified"
+                          : roll < 0.92 ? "conditional"
+                          : roll < 0.97 ? "pending"
+                                        : "rejected";
         if (supplier.status == "conditional") supplier.max_exposure_share = 0.2;
         const plan::Supplier* previous = instance_.suppliers.empty() ? nullptr : &instance_.suppliers.back();
         const bool can_join = previous && previous->party != "OWN";
@@ -275,7 +310,8 @@ class FamilyGenerator {
         supplier.trusted = joins ? previous->trusted : chance(shape_.trusted_share);
         cost_factor_.push_back((0.85 + 0.1 * (s % 5)) * real(0.95, 1.1) * (supplier.trusted ? 1.35 : 1.0));
       }
-      for (const std::string& c : supplier.capabilities) capable_[static_cast<std::size_t>(std::stoi(c.substr(1)))].push_back(s);
+      for (const std::string& c : supplier.capabilities)
+        capable_[static_cast<std::size_t>(std::stoi(c.substr(1)))].push_back(s);
       instance_.suppliers.push_back(std::move(supplier));
     }
     set_capacities();
@@ -301,8 +337,8 @@ class FamilyGenerator {
 
   int quotes_wanted() {
     const int scaled = static_cast<int>(shape_.quote_share * size_.suppliers + 0.5);
-    return std::clamp(shape_.quote_share > 0 ? scaled : uniform(shape_.min_quotes, shape_.max_quotes), shape_.min_quotes,
-                      shape_.max_quotes);
+    return std::clamp(shape_.quote_share > 0 ? scaled : uniform(shape_.min_quotes, shape_.max_quotes),
+                      shape_.min_quotes, shape_.max_quotes);
   }
 
   // Requests for quotes: a sample of the capable suppliers, some not answering; buyers ask on
@@ -328,7 +364,8 @@ class FamilyGenerator {
         const double fixed = chance(0.5) ? uniform(0, 20) * 1000.0 : 0.0;
         instance_.quotes.push_back({package.id, supplier.id, std::round(cost * 100) / 100, fixed});
         ++answered;
-        if (supplier.status == "qualified" && std::find(parties.begin(), parties.end(), supplier.party) == parties.end()) {
+        if (supplier.status == "qualified" &&
+            std::find(parties.begin(), parties.end(), supplier.party) == parties.end()) {
           parties.push_back(supplier.party);
         }
       }
@@ -341,9 +378,9 @@ class FamilyGenerator {
   plan::Instance instance_;
   int assemblies_ = 1;
   int secrets_ = 0;
-  std::vector<double> demand_;  // per capability
-  std::vector<double> base_cost_;  // per package
-  std::vector<double> cost_factor_;  // per supplier
+  std::vector<double> demand_;             // per capability
+  std::vector<double> base_cost_;          // per package
+  std::vector<double> cost_factor_;        // per supplier
   std::vector<std::vector<int>> capable_;  // per capability
 };
 
@@ -370,7 +407,8 @@ bool is_family(const std::string& name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
-plan::Instance generate_instance(const InstanceSize& size, std::uint64_t seed, int collusion, const std::string& family) {
+plan::Instance generate_instance(const InstanceSize& size, std::uint64_t seed, int collusion,
+                                 const std::string& family) {
   for (const Shape& shape : kShapes) {
     if (family == shape.name) return FamilyGenerator(shape, size, seed).build(collusion);
   }

@@ -51,12 +51,18 @@ Options parse(int argc, char** argv) {
   Options options;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i], value = argv[i + 1];
-    if (flag == "--backend") options.backend = value;
-    else if (flag == "--url") options.url = value;
-    else if (flag == "--writers") options.writers = std::stoi(value);
-    else if (flag == "--events") options.events = std::stol(value);
-    else if (flag == "--runs") options.runs = std::stoi(value);
-    else die("unknown flag " + flag);
+    if (flag == "--backend")
+      options.backend = value;
+    else if (flag == "--url")
+      options.url = value;
+    else if (flag == "--writers")
+      options.writers = std::stoi(value);
+    else if (flag == "--events")
+      options.events = std::stol(value);
+    else if (flag == "--runs")
+      options.runs = std::stoi(value);
+    else
+      die("unknown flag " + flag);
   }
   return options;
 }
@@ -141,10 +147,11 @@ int main(int argc, char** argv) {
     const bool good = result.stored == options.events && result.verified;
     all_good = all_good && good;
     throughput.push_back(result.events_per_second);
-    std::printf("run %d: %.2f s, %.0f events/s, transaction p50 %.2f ms p99 %.2f ms max %.1f ms, "
-                "stored %ld of %ld, chain %s\n",
-                r + 1, result.seconds, result.events_per_second, result.p50_ms, result.p99_ms, result.max_ms,
-                result.stored, options.events, result.verified ? "verified" : "BROKEN");
+    std::printf(
+        "run %d: %.2f s, %.0f events/s, transaction p50 %.2f ms p99 %.2f ms max %.1f ms, "
+        "stored %ld of %ld, chain %s\n",
+        r + 1, result.seconds, result.events_per_second, result.p50_ms, result.p99_ms, result.max_ms,
+        result.stored, options.events, result.verified ? "verified" : "BROKEN");
   }
   std::sort(throughput.begin(), throughput.end());
   std::printf("events/s: min %.0f median %.0f max %.0f%s\n", throughput.front(),

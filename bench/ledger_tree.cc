@@ -64,19 +64,29 @@ Options parse(int argc, char** argv) {
   Options options;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i], value = argv[i + 1];
-    if (flag == "--backend") options.backend = value;
-    else if (flag == "--url") options.url = value;
-    else if (flag == "--append") options.append = std::stol(value);
-    else if (flag == "--verify") options.verify = std::stol(value);
-    else if (flag == "--leaves") options.leaves = std::stol(value);
-    else if (flag == "--proofs") options.proofs = std::stoi(value);
-    else if (flag == "--runs") options.runs = std::stoi(value);
-    else die("unknown flag " + flag);
+    if (flag == "--backend")
+      options.backend = value;
+    else if (flag == "--url")
+      options.url = value;
+    else if (flag == "--append")
+      options.append = std::stol(value);
+    else if (flag == "--verify")
+      options.verify = std::stol(value);
+    else if (flag == "--leaves")
+      options.leaves = std::stol(value);
+    else if (flag == "--proofs")
+      options.proofs = std::stoi(value);
+    else if (flag == "--runs")
+      options.runs = std::stoi(value);
+    else
+      die("unknown flag " + flag);
   }
   return options;
 }
 
-double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
 
 double cpu_seconds() {
   timespec now{};
@@ -119,14 +129,16 @@ std::string detail(long n) {
 Rate append_run(const Options& options, long events) {
   Fixture fixture(options);
   const Timer timer;
-  const long written = check(fixture.store->write({"bench", "2026-12-05T00:00:00.000Z"}, [&](moat::store::Writer& w) {
-    for (long n = 0; n < events; ++n) {
-      const moat::Status noted = w.note("import", "suppliers", "F" + std::to_string(n), detail(n));
-      if (!noted.ok()) return noted;
-    }
-    return moat::Status{};
-  }));
-  const Rate rate{static_cast<double>(events) / timer.wall_seconds(), static_cast<double>(events) / timer.cpu_seconds_used()};
+  const long written =
+      check(fixture.store->write({"bench", "2026-12-05T00:00:00.000Z"}, [&](moat::store::Writer& w) {
+        for (long n = 0; n < events; ++n) {
+          const moat::Status noted = w.note("import", "suppliers", "F" + std::to_string(n), detail(n));
+          if (!noted.ok()) return noted;
+        }
+        return moat::Status{};
+      }));
+  const Rate rate{static_cast<double>(events) / timer.wall_seconds(),
+                  static_cast<double>(events) / timer.cpu_seconds_used()};
   if (written != events) die("appended " + std::to_string(written) + " of " + std::to_string(events));
   return rate;
 }
@@ -158,7 +170,8 @@ VerifyFigures verify_run(const Options& options) {
   const double tree_wall = tree_timer.wall_seconds(), tree_cpu = tree_timer.cpu_seconds_used();
   figures.chain_memory = {count / chain_wall, count / chain_cpu};
   figures.tree_memory = {count / tree_wall, count / tree_cpu};
-  figures.both_from_database = {count / (read_wall + chain_wall + tree_wall), count / (read_cpu + chain_cpu + tree_cpu)};
+  figures.both_from_database = {count / (read_wall + chain_wall + tree_wall),
+                                count / (read_cpu + chain_cpu + tree_cpu)};
   return figures;
 }
 
@@ -238,8 +251,9 @@ int main(int argc, char** argv) {
     chains.push_back(f.chain_memory);
     trees.push_back(f.tree_memory);
     audits.push_back(f.both_from_database);
-    std::printf("verify run %d: chain %.0f, tree %.0f events/s in memory; read + chain + tree %.0f events/s\n", r + 1,
-                f.chain_memory.wall, f.tree_memory.wall, f.both_from_database.wall);
+    std::printf(
+        "verify run %d: chain %.0f, tree %.0f events/s in memory; read + chain + tree %.0f events/s\n", r + 1,
+        f.chain_memory.wall, f.tree_memory.wall, f.both_from_database.wall);
   }
   if (!appends.empty()) summary("append (one transaction)", appends);
   if (!chains.empty()) {
@@ -249,9 +263,10 @@ int main(int argc, char** argv) {
   }
   if (options.leaves > 0) {
     const ProofFigures f = prove_run(options);
-    std::printf("prove at %ld leaves (tree written in %.1f s): min %.3f median %.3f p99 %.3f max %.3f ms; "
-                "CPU per proof %.3f ms\n",
-                options.leaves, f.build_s, f.min_ms, f.median_ms, f.p99_ms, f.max_ms, f.cpu_ms);
+    std::printf(
+        "prove at %ld leaves (tree written in %.1f s): min %.3f median %.3f p99 %.3f max %.3f ms; "
+        "CPU per proof %.3f ms\n",
+        options.leaves, f.build_s, f.min_ms, f.median_ms, f.p99_ms, f.max_ms, f.cpu_ms);
   }
   return 0;
 }

@@ -30,9 +30,9 @@
 #include <string>
 #include <vector>
 
+#include "core/memory.h"
 #include "mark/code.h"
 #include "mark/gerber_nets.h"
-#include "core/memory.h"
 #include "mark/mark.h"
 #include "mark/mark_testing.h"
 #include "mark/prf.h"
@@ -67,12 +67,18 @@ Options parse(int argc, char** argv) {
   if (argc > 1) o.mode = argv[1];
   for (int i = 2; i + 1 < argc; i += 2) {
     const std::string flag = argv[i], value = argv[i + 1];
-    if (flag == "--format") o.format = value;
-    else if (flag == "--file") o.file = value;
-    else if (flag == "--other") o.other = value;
-    else if (flag == "--colluders") o.colluders = std::atoi(value.c_str());
-    else if (flag == "--trials") o.trials = std::atoi(value.c_str());
-    else if (flag == "--runs") o.runs = std::atoi(value.c_str());
+    if (flag == "--format")
+      o.format = value;
+    else if (flag == "--file")
+      o.file = value;
+    else if (flag == "--other")
+      o.other = value;
+    else if (flag == "--colluders")
+      o.colluders = std::atoi(value.c_str());
+    else if (flag == "--trials")
+      o.trials = std::atoi(value.c_str());
+    else if (flag == "--runs")
+      o.runs = std::atoi(value.c_str());
   }
   return o;
 }
@@ -94,11 +100,12 @@ std::string decimal_drill(int holes, unsigned seed) {
 // its shape varied by `seed`.
 std::string net_step(unsigned seed) {
   const int n = 40;
-  std::string out = "ISO-10303-21;\nHEADER;\nFILE_SCHEMA(('AUTOMOTIVE_DESIGN'));\nENDSEC;\nDATA;\n"
-                    "#1=(LENGTH_UNIT()NAMED_UNIT(*)SI_UNIT(.MILLI.,.METRE.));\n"
-                    "#5=UNCERTAINTY_MEASURE_WITH_UNIT(LENGTH_MEASURE(0.01),#1,'distance_accuracy_value','');\n"
-                    "#6=(GEOMETRIC_REPRESENTATION_CONTEXT(3)GLOBAL_UNCERTAINTY_ASSIGNED_CONTEXT((#5))"
-                    "GLOBAL_UNIT_ASSIGNED_CONTEXT((#1))REPRESENTATION_CONTEXT('',''));\n";
+  std::string out =
+      "ISO-10303-21;\nHEADER;\nFILE_SCHEMA(('AUTOMOTIVE_DESIGN'));\nENDSEC;\nDATA;\n"
+      "#1=(LENGTH_UNIT()NAMED_UNIT(*)SI_UNIT(.MILLI.,.METRE.));\n"
+      "#5=UNCERTAINTY_MEASURE_WITH_UNIT(LENGTH_MEASURE(0.01),#1,'distance_accuracy_value','');\n"
+      "#6=(GEOMETRIC_REPRESENTATION_CONTEXT(3)GLOBAL_UNCERTAINTY_ASSIGNED_CONTEXT((#5))"
+      "GLOBAL_UNIT_ASSIGNED_CONTEXT((#1))REPRESENTATION_CONTEXT('',''));\n";
   std::string net, knots = "(4", params = "(";
   char line[128];
   for (int i = 0, id = 100; i < n; ++i) {
@@ -114,8 +121,8 @@ std::string net_step(unsigned seed) {
   for (int i = 0; i < n - 4; ++i) knots += ",1";
   for (int i = 0; i < n - 2; ++i) params += (i ? "," : "") + std::to_string(i) + ".";
   knots += ",4)", params += ")";
-  out += "#10=B_SPLINE_SURFACE_WITH_KNOTS('',3,3,(" + net + "),.UNSPECIFIED.,.F.,.F.,.F.," + knots + "," + knots +
-         "," + params + "," + params + ",.UNSPECIFIED.);\n";
+  out += "#10=B_SPLINE_SURFACE_WITH_KNOTS('',3,3,(" + net + "),.UNSPECIFIED.,.F.,.F.,.F.," + knots + "," +
+         knots + "," + params + "," + params + ",.UNSPECIFIED.);\n";
   return out + "ENDSEC;\nEND-ISO-10303-21;\n";
 }
 
@@ -145,10 +152,13 @@ std::string averaged(const std::vector<const std::string*>& texts) {
   const std::string& first = *texts[0];
   size_t pos = 0;
   std::vector<size_t> cursor(texts.size(), 0);
-  auto is_number_char = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == 'E' || c == '+'; };
+  auto is_number_char = [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == 'E' || c == '+';
+  };
   while (pos < first.size()) {
     const bool starts = (std::isdigit(static_cast<unsigned char>(first[pos])) || first[pos] == '-') &&
-                        (pos == 0 || !std::isalnum(static_cast<unsigned char>(first[pos - 1])) || first[pos - 1] == 'X' || first[pos - 1] == 'Y');
+                        (pos == 0 || !std::isalnum(static_cast<unsigned char>(first[pos - 1])) ||
+                         first[pos - 1] == 'X' || first[pos - 1] == 'Y');
     if (!starts || first[pos - (pos ? 1 : 0)] == '#') {
       out += first[pos++];
       for (size_t k = 1; k < texts.size(); ++k) ++cursor[k];
@@ -169,8 +179,10 @@ std::string averaged(const std::vector<const std::string*>& texts) {
     }
     const double mean = sum / static_cast<double>(texts.size());
     char buffer[48];
-    if (decimal) std::snprintf(buffer, sizeof buffer, "%.15G", mean);
-    else std::snprintf(buffer, sizeof buffer, "%lld", std::llround(mean));
+    if (decimal)
+      std::snprintf(buffer, sizeof buffer, "%.15G", mean);
+    else
+      std::snprintf(buffer, sizeof buffer, "%lld", std::llround(mean));
     std::string number = buffer;
     if (decimal && number.find('.') == std::string::npos) {
       const size_t e = number.find('E');
@@ -183,7 +195,9 @@ std::string averaged(const std::vector<const std::string*>& texts) {
 }
 
 enum class Attack { kRandom, kRegion, kAverage };
-const char* name(Attack a) { return a == Attack::kRandom ? "per carrier at random" : a == Attack::kRegion ? "per region" : "averaged"; }
+const char* name(Attack a) {
+  return a == Attack::kRandom ? "per carrier at random" : a == Attack::kRegion ? "per region" : "averaged";
+}
 
 std::string combine(const std::vector<std::string>& copies, Attack attack, char end, std::mt19937_64& rng) {
   std::vector<std::vector<std::string>> parts;
@@ -192,10 +206,16 @@ std::string combine(const std::vector<std::string>& copies, Attack attack, char 
   std::string out;
   for (size_t i = 0; i < n; ++i) {
     bool same = true;
-    for (size_t k = 1; k < c; ++k) same &= k < parts.size() && i < parts[k].size() && parts[k][i] == parts[0][i];
-    if (same) { out += parts[0][i]; continue; }
-    if (attack == Attack::kRandom) out += parts[rng() % c][i];
-    else if (attack == Attack::kRegion) out += parts[std::min(c - 1, i * c / n)][i];
+    for (size_t k = 1; k < c; ++k)
+      same &= k < parts.size() && i < parts[k].size() && parts[k][i] == parts[0][i];
+    if (same) {
+      out += parts[0][i];
+      continue;
+    }
+    if (attack == Attack::kRandom)
+      out += parts[rng() % c][i];
+    else if (attack == Attack::kRegion)
+      out += parts[std::min(c - 1, i * c / n)][i];
     else {
       std::vector<const std::string*> texts;
       for (size_t k = 0; k < c; ++k) texts.push_back(&parts[k][i]);
@@ -216,26 +236,38 @@ int collusion(const Options& o) {
     std::vector<std::string> ids, copies;
     for (int j = 0; j < 20; ++j) ids.push_back("R" + std::to_string(t) + "-" + std::to_string(j));
     const auto prepared = Master::prepare(master, o.format, key);
-    if (!prepared.ok()) { std::fprintf(stderr, "%s\n", prepared.error().to_string().c_str()); return 2; }
+    if (!prepared.ok()) {
+      std::fprintf(stderr, "%s\n", prepared.error().to_string().c_str());
+      return 2;
+    }
     for (int j = 0; j < o.colluders; ++j) {
       const auto marked = prepared->mark(ids[static_cast<size_t>(j)]);
-      if (!marked.ok()) { std::fprintf(stderr, "%s\n", marked.error().to_string().c_str()); return 2; }
+      if (!marked.ok()) {
+        std::fprintf(stderr, "%s\n", marked.error().to_string().c_str());
+        return 2;
+      }
       length = marked->length;
       copies.push_back(marked->bytes);
     }
     const auto attack = static_cast<Attack>(t % 3);
     const auto traced = prepared->trace(combine(copies, attack, end, rng), ids);
     ++runs[t % 3];
-    if (!traced.ok()) { ++unreadable; continue; }
+    if (!traced.ok()) {
+      ++unreadable;
+      continue;
+    }
     bool named = false;
     for (size_t j = 0; j < traced->copies.size(); ++j) {
       if (!traced->copies[j].accused) continue;
-      if (j < static_cast<size_t>(o.colluders)) named = true; else ++innocents;
+      if (j < static_cast<size_t>(o.colluders))
+        named = true;
+      else
+        ++innocents;
     }
     caught[t % 3] += named;
   }
-  std::printf("format %s, code length %zu (resists %d), %d colluders, %d trials, 20 copies each\n", o.format.c_str(),
-              length, resists(length), o.colluders, o.trials);
+  std::printf("format %s, code length %zu (resists %d), %d colluders, %d trials, 20 copies each\n",
+              o.format.c_str(), length, resists(length), o.colluders, o.trials);
   for (int a = 0; a < 3; ++a)
     std::printf("  %-22s %d/%d colluders named\n", name(static_cast<Attack>(a)), caught[a], runs[a]);
   std::printf("  innocents named: %d; suspects not registered: %d\n", innocents, unreadable);
@@ -260,7 +292,8 @@ int false_attribution(const Options& o) {
     std::string suspect;
     const int kind = t % 4;
     auto cached = prepared.find(key);  // the same master and key: prepared once (as a release does)
-    if (cached == prepared.end()) cached = prepared.emplace(key, Master::prepare(master, o.format, key).value()).first;
+    if (cached == prepared.end())
+      cached = prepared.emplace(key, Master::prepare(master, o.format, key).value()).first;
     const Master& prepared_master = cached->second;
     if (kind == 0) suspect = prepared_master.mark("someone-else-" + std::to_string(t)).value().bytes;
     if (kind == 1) suspect = master;
@@ -278,9 +311,11 @@ int false_attribution(const Options& o) {
     for (const CopyScore& c : traced->copies) named += c.accused;
     innocents_scored += static_cast<long>(traced->copies.size());
   }
-  std::printf("format %s: %d trials (other recipients' copies %ld, unmarked master %ld, random codewords %ld, "
-              "another master's copy %ld), %ld innocent copies scored, %ld named; design bound %.0e per file\n",
-              o.format.c_str(), o.trials, kinds[0], kinds[1], kinds[2], kinds[3], innocents_scored, named, kFalseAccusation);
+  std::printf(
+      "format %s: %d trials (other recipients' copies %ld, unmarked master %ld, random codewords %ld, "
+      "another master's copy %ld), %ld innocent copies scored, %ld named; design bound %.0e per file\n",
+      o.format.c_str(), o.trials, kinds[0], kinds[1], kinds[2], kinds[3], innocents_scored, named,
+      kFalseAccusation);
   return named == 0 ? 0 : 1;
 }
 
@@ -299,15 +334,23 @@ int speed(const Options& o) {
   for (int r = 0; r <= o.runs; ++r) {
     Result<Marked> once = internal_error("not run");
     const double t_once = seconds([&] { once = mark(master, o.format, "speed-key", "C1"); });
-    if (!once.ok()) { std::fprintf(stderr, "%s\n", once.error().to_string().c_str()); return 1; }
+    if (!once.ok()) {
+      std::fprintf(stderr, "%s\n", once.error().to_string().c_str());
+      return 1;
+    }
     Result<Master> prepared = internal_error("not run");
     const double t_prepare = seconds([&] { prepared = Master::prepare(master, o.format, "speed-key"); });
-    if (!prepared.ok()) { std::fprintf(stderr, "%s\n", prepared.error().to_string().c_str()); return 1; }
+    if (!prepared.ok()) {
+      std::fprintf(stderr, "%s\n", prepared.error().to_string().c_str());
+      return 1;
+    }
     Result<Marked> copy = internal_error("not run");
     const double t_mark = seconds([&] { copy = prepared->mark("C2"); });
     Result<Trace> traced = internal_error("not run");
     const double t_trace = seconds([&] { traced = prepared->trace(copy.value().bytes, {"C1", "C2", "C3"}); });
-    const double t_trace_once = seconds([&] { (void)trace(copy.value().bytes, master, o.format, "speed-key", {"C1", "C2"}); });
+    const double t_trace_once = seconds([&] {
+      (void)trace(copy.value().bytes, master, o.format, "speed-key", {"C1", "C2"});
+    });
     if (!traced.ok() || !traced->copies[1].accused || traced->copies[0].accused || traced->copies[2].accused)
       std::fprintf(stderr, "warning: the copy was not traced to its recipient alone\n");
     if (r == 0) continue;  // warm-up
@@ -336,19 +379,31 @@ int nets(const Options& o) {
   const std::string master = testing::read_file(o.file);
   Result<NetReport> report = internal_error("not run");
   const double t = seconds([&] { report = gerber_nets(master); });
-  if (!report.ok()) { std::fprintf(stderr, "%s\n", report.error().to_string().c_str()); return 1; }
-  std::printf("%s: %zu shapes, %zu nets, smallest clearance %.1f µm (%.0f ms)\n", o.file.c_str(), report->shapes,
-              report->nets, report->min_clearance * 1000, t * 1000);
+  if (!report.ok()) {
+    std::fprintf(stderr, "%s\n", report.error().to_string().c_str());
+    return 1;
+  }
+  std::printf("%s: %zu shapes, %zu nets, smallest clearance %.1f µm (%.0f ms)\n", o.file.c_str(),
+              report->shapes, report->nets, report->min_clearance * 1000, t * 1000);
   const auto prepared = Master::prepare(master, "gerber", "nets-key");
-  if (!prepared.ok()) { std::fprintf(stderr, "%s\n", prepared.error().to_string().c_str()); return 1; }
+  if (!prepared.ok()) {
+    std::fprintf(stderr, "%s\n", prepared.error().to_string().c_str());
+    return 1;
+  }
   int failures = 0;
   for (const char* id : {"C1", "C2"}) {
     const auto copy = prepared->mark(id);
     const auto compared = compare_nets(master, copy.value().bytes);
-    if (!compared.ok()) { std::fprintf(stderr, "%s\n", compared.error().to_string().c_str()); return 1; }
-    std::printf("  copy %s: %zu carriers, %zu shapes moved, same nets %s, smallest gap from a moved shape to another net "
-                "%.1f µm%s%s\n", id, copy->carriers, compared->moved, compared->same_nets ? "yes" : "no",
-                compared->moved_clearance * 1000, compared->ok() ? "" : ": ", compared->problem.c_str());
+    if (!compared.ok()) {
+      std::fprintf(stderr, "%s\n", compared.error().to_string().c_str());
+      return 1;
+    }
+    std::printf(
+        "  copy %s: %zu carriers, %zu shapes moved, same nets %s, smallest gap from a moved shape to another "
+        "net "
+        "%.1f µm%s%s\n",
+        id, copy->carriers, compared->moved, compared->same_nets ? "yes" : "no",
+        compared->moved_clearance * 1000, compared->ok() ? "" : ": ", compared->problem.c_str());
     failures += compared->ok() ? 0 : 1;
   }
   return failures == 0 ? 0 : 1;
@@ -363,6 +418,8 @@ int main(int argc, char** argv) {
   if (o.mode == "false") return false_attribution(o);
   if (o.mode == "speed" && !o.file.empty()) return speed(o);
   if (o.mode == "nets" && !o.file.empty()) return nets(o);
-  std::fprintf(stderr, "usage: mark_bench collusion|false|speed|nets --format F [--file PATH] [--colluders C] [--trials N]\n");
+  std::fprintf(
+      stderr,
+      "usage: mark_bench collusion|false|speed|nets --format F [--file PATH] [--colluders C] [--trials N]\n");
   return 1;
 }

@@ -49,14 +49,22 @@ Options parse(int argc, char** argv) {
       if (i + 1 >= argc) std::exit(2);
       return argv[++i];
     };
-    if (flag == "--size") o.size = value();
-    else if (flag == "--family") o.family = value();
-    else if (flag == "--collusion") o.collusion = std::stoi(value());
-    else if (flag == "--seed") o.seed = std::stoull(value());
-    else if (flag == "--time-limit") o.time_limit = std::stod(value());
-    else if (flag == "--heuristic-only") o.heuristic_only = true;
-    else if (flag == "--write") o.write = value();
-    else if (flag == "--write-only") o.write_only = true;
+    if (flag == "--size")
+      o.size = value();
+    else if (flag == "--family")
+      o.family = value();
+    else if (flag == "--collusion")
+      o.collusion = std::stoi(value());
+    else if (flag == "--seed")
+      o.seed = std::stoull(value());
+    else if (flag == "--time-limit")
+      o.time_limit = std::stod(value());
+    else if (flag == "--heuristic-only")
+      o.heuristic_only = true;
+    else if (flag == "--write")
+      o.write = value();
+    else if (flag == "--write-only")
+      o.write_only = true;
     else {
       std::fprintf(stderr, "plan_bench: unknown flag %s\n", flag.c_str());
       std::exit(2);
@@ -65,7 +73,9 @@ Options parse(int argc, char** argv) {
   return o;
 }
 
-double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
 
 // CPU seconds of this process and of its finished children (the exact engine's).
 double cpu_seconds() {
@@ -97,34 +107,41 @@ int main(int argc, char** argv) {
     return 2;
   }
   auto start = Clock::now();
-  const moat::plan::Instance instance = moat::bench::generate_instance(*size, options.seed, options.collusion, options.family);
-  std::printf("instance %s %s seed %llu collusion %d: %zu packages, %zu suppliers, %zu recipes, %zu secrets, %zu rules, "
-              "%zu quotes (generated in %.2f s)\n",
-              options.family.c_str(), size->name, static_cast<unsigned long long>(options.seed), options.collusion,
-              instance.packages.size(), instance.suppliers.size(), instance.recipes.size(), instance.secrets.size(),
-              instance.derives.size(), instance.quotes.size(), seconds_since(start));
+  const moat::plan::Instance instance =
+      moat::bench::generate_instance(*size, options.seed, options.collusion, options.family);
+  std::printf(
+      "instance %s %s seed %llu collusion %d: %zu packages, %zu suppliers, %zu recipes, %zu secrets, %zu "
+      "rules, "
+      "%zu quotes (generated in %.2f s)\n",
+      options.family.c_str(), size->name, static_cast<unsigned long long>(options.seed), options.collusion,
+      instance.packages.size(), instance.suppliers.size(), instance.recipes.size(), instance.secrets.size(),
+      instance.derives.size(), instance.quotes.size(), seconds_since(start));
   if (!options.write.empty()) std::ofstream(options.write) << moat::plan::instance_json(instance);
   if (options.write_only) return 0;
 
   start = Clock::now();
   const Problem problem = moat::plan::compile(instance);
   const double compiled = seconds_since(start);
-  const auto quick = moat::plan::solve_heuristic(problem, moat::plan::Deadline::after(options.time_limit, start));
+  const auto quick =
+      moat::plan::solve_heuristic(problem, moat::plan::Deadline::after(options.time_limit, start));
   const double first = seconds_since(start);
   if (quick.choice) {
-    std::printf("first plan (compile + heuristic): cost %.2f, %.3f s (compile %.3f s)\n", quick.cost, first, compiled);
+    std::printf("first plan (compile + heuristic): cost %.2f, %.3f s (compile %.3f s)\n", quick.cost, first,
+                compiled);
     const auto describe_start = Clock::now();
-    const moat::plan::Plan described = moat::plan::describe(problem, *quick.choice, moat::plan::PlanStatus::kFeasible,
-                                                            moat::plan::Deadline::after(options.time_limit));
+    const moat::plan::Plan described =
+        moat::plan::describe(problem, *quick.choice, moat::plan::PlanStatus::kFeasible,
+                             moat::plan::Deadline::after(options.time_limit));
     std::printf("exposure analysis of the plan: %.1f ms (%zu parties holding secrets, %zu recipes)\n",
                 1000 * seconds_since(describe_start), described.parties.size(), described.recipes.size());
   } else {
     std::printf("first plan (compile + heuristic): none, %.3f s\n", first);
   }
-  std::string record = "result family=" + options.family + " size=" + size->name + " seed=" + std::to_string(options.seed) +
-                       " k=" + std::to_string(options.collusion);
+  std::string record = "result family=" + options.family + " size=" + size->name +
+                       " seed=" + std::to_string(options.seed) + " k=" + std::to_string(options.collusion);
   char text[256];
-  std::snprintf(text, sizeof text, " first_s=%.3f first_cost=%.2f", quick.choice ? first : -1.0, quick.choice ? quick.cost : -1.0);
+  std::snprintf(text, sizeof text, " first_s=%.3f first_cost=%.2f", quick.choice ? first : -1.0,
+                quick.choice ? quick.cost : -1.0);
   record += text;
   if (!options.heuristic_only) {
     const double cpu_before = cpu_seconds();
@@ -140,23 +157,29 @@ int main(int argc, char** argv) {
       for (const auto& a : plan.assignments) {
         const std::size_t p = index.at(a.package);
         for (std::size_t o = 0; o < problem.packages[p].options.size(); ++o) {
-          if (problem.suppliers[problem.packages[p].options[o].supplier].id == a.supplier) choice[p].push_back(o);
+          if (problem.suppliers[problem.packages[p].options[o].supplier].id == a.supplier)
+            choice[p].push_back(o);
         }
       }
       valid = moat::plan::violations(problem, choice).empty();
     }
-    const double gap = plan.cost && plan.lower_bound && *plan.cost > 0 ? 100 * (*plan.cost - *plan.lower_bound) / *plan.cost : -1;
+    const double gap = plan.cost && plan.lower_bound && *plan.cost > 0
+                           ? 100 * (*plan.cost - *plan.lower_bound) / *plan.cost
+                           : -1;
     std::printf("moat: %s, cost %.2f%s, bound %.2f, gap %.3f%%, %.2f s wall, %.2f s CPU%s%s\n",
-                std::string(moat::plan::status_name(plan.status)).c_str(), plan.cost.value_or(-1), valid ? "" : " (INVALID)",
-                plan.lower_bound.value_or(-1), gap, wall, cpu, plan.reasons.empty() ? "" : "; ",
-                plan.reasons.empty() ? "" : plan.reasons.front().c_str());
-    std::snprintf(text, sizeof text, " status=%s cost=%.2f bound=%.2f gap=%.4f wall_s=%.3f cpu_s=%.3f valid=%d",
-                  std::string(moat::plan::status_name(plan.status)).c_str(), plan.cost.value_or(-1), plan.lower_bound.value_or(-1),
-                  gap, wall, cpu, valid ? 1 : 0);
+                std::string(moat::plan::status_name(plan.status)).c_str(), plan.cost.value_or(-1),
+                valid ? "" : " (INVALID)", plan.lower_bound.value_or(-1), gap, wall, cpu,
+                plan.reasons.empty() ? "" : "; ", plan.reasons.empty() ? "" : plan.reasons.front().c_str());
+    std::snprintf(text, sizeof text,
+                  " status=%s cost=%.2f bound=%.2f gap=%.4f wall_s=%.3f cpu_s=%.3f valid=%d",
+                  std::string(moat::plan::status_name(plan.status)).c_str(), plan.cost.value_or(-1),
+                  plan.lower_bound.value_or(-1), gap, wall, cpu, valid ? 1 : 0);
     record += text;
   }
-  std::printf("peak memory: %.0f MiB (exact engine's process: %.0f MiB)\n", peak_mib(RUSAGE_SELF), peak_mib(RUSAGE_CHILDREN));
-  std::snprintf(text, sizeof text, " rss_mib=%.0f child_rss_mib=%.0f", peak_mib(RUSAGE_SELF), peak_mib(RUSAGE_CHILDREN));
+  std::printf("peak memory: %.0f MiB (exact engine's process: %.0f MiB)\n", peak_mib(RUSAGE_SELF),
+              peak_mib(RUSAGE_CHILDREN));
+  std::snprintf(text, sizeof text, " rss_mib=%.0f child_rss_mib=%.0f", peak_mib(RUSAGE_SELF),
+                peak_mib(RUSAGE_CHILDREN));
   std::printf("%s%s\n", record.c_str(), text);
   return 0;
 }

@@ -52,7 +52,9 @@ double cpu_ms() {
   return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
 }
 
-double ms_since(Clock::time_point start) { return std::chrono::duration<double, std::milli>(Clock::now() - start).count(); }
+double ms_since(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
 
 struct Held {
   std::string person, supplier;
@@ -79,7 +81,8 @@ int main(int argc, char** argv) {
   }
   std::vector<std::pair<std::size_t, std::size_t>> assignments;  // package, supplier
   for (std::size_t p = 0; p < planned.choice->size(); ++p) {
-    for (const std::size_t option : (*planned.choice)[p]) assignments.emplace_back(p, problem.packages[p].options[option].supplier);
+    for (const std::size_t option : (*planned.choice)[p])
+      assignments.emplace_back(p, problem.packages[p].options[option].supplier);
   }
   std::mt19937_64 rng(options.seed);
   const auto pick = [&](std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng); };
@@ -92,14 +95,18 @@ int main(int argc, char** argv) {
     moat::plan::Bitset secrets = problem.packages[package].exposes;
     if (pick(3) == 0) {  // a file narrowed to one of its package's secrets
       moat::plan::Bitset one(problem.secret_count);
-      secrets.for_each([&](std::size_t s) { if (one.empty()) one.set(s); });
+      secrets.for_each([&](std::size_t s) {
+        if (one.empty()) one.set(s);
+      });
       secrets = one;
     }
     const std::size_t recipients = 1 + pick(3);
-    for (std::size_t i = 0; i < recipients; ++i) copies.push_back({person_at(supplier), problem.suppliers[supplier].id, secrets});
+    for (std::size_t i = 0; i < recipients; ++i)
+      copies.push_back({person_at(supplier), problem.suppliers[supplier].id, secrets});
   }
-  std::printf("instance %s: %zu packages, %zu suppliers, %zu recipes; %d prior releases, %zu copies rows\n", size->name,
-              instance.packages.size(), instance.suppliers.size(), instance.recipes.size(), options.releases, copies.size());
+  std::printf("instance %s: %zu packages, %zu suppliers, %zu recipes; %d prior releases, %zu copies rows\n",
+              size->name, instance.packages.size(), instance.suppliers.size(), instance.recipes.size(),
+              options.releases, copies.size());
 
   moat::plan::Instance light = instance;  // what a workspace's product instance gives the check
   light.packages.clear();
@@ -115,7 +122,8 @@ int main(int argc, char** argv) {
     const auto compiled = Clock::now();
     for (const Held& held : copies) moat::app::add_held(k, held.person, held.supplier, held.secrets);
     const auto folded = Clock::now();
-    const moat::app::Addition addition{at, {person_at(supplier), person_at(supplier)}, problem.packages[package].exposes};
+    const moat::app::Addition addition{
+        at, {person_at(supplier), person_at(supplier)}, problem.packages[package].exposes};
     const std::vector<moat::app::Refusal> found = moat::app::added_refusals(k, addition, {}, {});
     const double elapsed = ms_since(start);
     if (run > 0) {
@@ -134,12 +142,14 @@ int main(int argc, char** argv) {
   std::sort(times.begin(), times.end());
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
-  std::printf("release check (compile secrets, rules, recipes, parties; fold %zu copies rows; the rules): min %.1f ms, median %.1f ms, max %.1f ms over %d runs "
-              "(%zu refusals found); peak memory %.0f MiB\n",
-              copies.size(), times.front(), times[times.size() / 2], times.back(), options.runs, refusals,
-              static_cast<double>(usage.ru_maxrss) / 1024.0);
+  std::printf(
+      "release check (compile secrets, rules, recipes, parties; fold %zu copies rows; the rules): min %.1f "
+      "ms, median %.1f ms, max %.1f ms over %d runs "
+      "(%zu refusals found); peak memory %.0f MiB\n",
+      copies.size(), times.front(), times[times.size() / 2], times.back(), options.runs, refusals,
+      static_cast<double>(usage.ru_maxrss) / 1024.0);
   std::printf("CPU time (median): %.1f ms\n", median(cpu_times));
-  std::printf("phases (median): compile %.1f ms, fold %.1f ms, rules %.1f ms\n", median(compile_ms), median(fold_ms),
-              median(rules_ms));
+  std::printf("phases (median): compile %.1f ms, fold %.1f ms, rules %.1f ms\n", median(compile_ms),
+              median(fold_ms), median(rules_ms));
   return 0;
 }

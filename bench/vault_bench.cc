@@ -54,10 +54,14 @@ Options parse(int argc, char** argv) {
   Options options;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i], value = argv[i + 1];
-    if (flag == "--size-mb") options.size_mb = std::stol(value);
-    else if (flag == "--runs") options.runs = std::stoi(value);
-    else if (flag == "--dir") options.dir = value;
-    else die("unknown flag " + flag);
+    if (flag == "--size-mb")
+      options.size_mb = std::stol(value);
+    else if (flag == "--runs")
+      options.runs = std::stoi(value);
+    else if (flag == "--dir")
+      options.dir = value;
+    else
+      die("unknown flag " + flag);
   }
   return options;
 }
@@ -105,7 +109,9 @@ Sample measure(const std::function<void()>& body) {
     die("a measured operation failed");
   }
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  const auto in_seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  const auto in_seconds = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
   return {seconds, in_seconds(usage.ru_utime) + in_seconds(usage.ru_stime),
           static_cast<double>(usage.ru_maxrss) / 1024.0};  // ru_maxrss is in KiB
 }
@@ -124,43 +130,60 @@ struct Operation {
 
 const std::vector<Operation>& operations() {
   static const std::vector<Operation> all{
-      {"idle (vault opened)", [](const fs::path& root, const fs::path&, const std::string&) { open_vault(root); }, false},
-      {"put_file", [](const fs::path& root, const fs::path& input, const std::string&) {
+      {"idle (vault opened)",
+       [](const fs::path& root, const fs::path&, const std::string&) { open_vault(root); }, false},
+      {"put_file",
+       [](const fs::path& root, const fs::path& input, const std::string&) {
          empty_vault(root);
          Vault vault = open_vault(root);
          if (!vault.put_file(input).ok()) die("put_file failed");
-       }, true},
-      {"copy_to_file", [](const fs::path& root, const fs::path&, const std::string& id) {
+       },
+       true},
+      {"copy_to_file",
+       [](const fs::path& root, const fs::path&, const std::string& id) {
          check(open_vault(root).copy_to_file(id, root / "out.bin"));
-       }, true},
-      {"put_stream (read once)", [](const fs::path& root, const fs::path& input, const std::string&) {
+       },
+       true},
+      {"put_stream (read once)",
+       [](const fs::path& root, const fs::path& input, const std::string&) {
          empty_vault(root);
          const int fd = ::open(input.c_str(), O_RDONLY | O_CLOEXEC);
-         if (!open_vault(root).put_stream(moat::store::fd_source(fd, input.string())).ok()) die("put_stream failed");
+         if (!open_vault(root).put_stream(moat::store::fd_source(fd, input.string())).ok())
+           die("put_stream failed");
          ::close(fd);
-       }, true},
-      {"rotate-key", [](const fs::path& root, const fs::path&, const std::string&) {
+       },
+       true},
+      {"rotate-key",
+       [](const fs::path& root, const fs::path&, const std::string&) {
          Vault vault = open_vault(root);
          auto rotation = vault.rotate_key();
          if (!rotation.ok()) die(rotation.error().to_string());
          if (!rotation->reencrypt().ok()) die("reencrypt failed");
          check(rotation->commit());
-       }, true},
-      {"put (whole, in memory; peer)", [](const fs::path& root, const fs::path& input, const std::string&) {
+       },
+       true},
+      {"put (whole, in memory; peer)",
+       [](const fs::path& root, const fs::path& input, const std::string&) {
          empty_vault(root);
          const std::string content = read_whole(input);
          if (!open_vault(root).put(content).ok()) die("put failed");
-       }, true},
-      {"get (whole, in memory; peer)", [](const fs::path& root, const fs::path&, const std::string& id) {
+       },
+       true},
+      {"get (whole, in memory; peer)",
+       [](const fs::path& root, const fs::path&, const std::string& id) {
          if (!open_vault(root).get(id).ok()) die("get failed");
-       }, true},
+       },
+       true},
   };
   return all;
 }
 
 void report(const Operation& op, std::vector<Sample> samples, double megabytes) {
-  std::sort(samples.begin(), samples.end(), [](const Sample& a, const Sample& b) { return a.seconds > b.seconds; });
-  const auto rate = [&](double seconds) { return op.counts_bytes && seconds > 0 ? megabytes / seconds : 0.0; };
+  std::sort(samples.begin(), samples.end(),
+            [](const Sample& a, const Sample& b) { return a.seconds > b.seconds; });
+  const auto rate = [&](double seconds) {
+    return op.counts_bytes && seconds > 0 ? megabytes / seconds : 0.0;
+  };
   double peak = 0, cpu = 0;
   for (const Sample& s : samples) {
     peak = std::max(peak, s.peak_mib);
@@ -193,11 +216,13 @@ int main(int argc, char** argv) {
   const std::size_t size = static_cast<std::size_t>(options.size_mb) * 1000 * 1000;
   write_random_file(input, size);
   const double megabytes = static_cast<double>(size) / 1e6;
-  std::printf("%ld MB file, %d runs; MB/s (10^6 bytes) of wall time min / median / max and of CPU time (user +\n"
-              "system), peak resident set (max of the runs)\n\n",
-              options.size_mb, options.runs);
-  std::printf("| operation | MB/s wall min / median / max | MB/s of CPU time (worst run) | peak RSS MiB |\n"
-              "| --- | --- | --- | --- |\n");
+  std::printf(
+      "%ld MB file, %d runs; MB/s (10^6 bytes) of wall time min / median / max and of CPU time (user +\n"
+      "system), peak resident set (max of the runs)\n\n",
+      options.size_mb, options.runs);
+  std::printf(
+      "| operation | MB/s wall min / median / max | MB/s of CPU time (worst run) | peak RSS MiB |\n"
+      "| --- | --- | --- | --- |\n");
   // The stores empty the vault and store the file again: between operations it always holds
   // the file, under this id.
   auto stored = open_vault(root).put_file(input);

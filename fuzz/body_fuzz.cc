@@ -31,7 +31,8 @@ bool typed(const json& schema, const json& value) {
   if (value.is_object()) {
     const auto properties = schema.find("properties");
     for (const auto& [key, member] : value.items()) {
-      if (properties != schema.end() && properties->contains(key) && !typed((*properties)[key], member)) return false;
+      if (properties != schema.end() && properties->contains(key) && !typed((*properties)[key], member))
+        return false;
     }
   }
   if (value.is_array() && schema.contains("items")) {

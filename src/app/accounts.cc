@@ -48,7 +48,8 @@ std::string random_text() {
   std::array<unsigned char, kRandomBytes> bytes{};
   randombytes_buf(bytes.data(), bytes.size());
   std::string out(sodium_base64_ENCODED_LEN(kRandomBytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
-  sodium_bin2base64(out.data(), out.size(), bytes.data(), bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  sodium_bin2base64(out.data(), out.size(), bytes.data(), bytes.size(),
+                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
   sodium_memzero(bytes.data(), bytes.size());
   out.resize(out.find('\0'));
   return out;
@@ -92,7 +93,8 @@ std::string shown_name(std::string_view name) {
 Status validate(Workspace& workspace, const NewUser& user, const AccountPolicy& policy) {
   if (!is_valid_id(user.name)) return input_error("NAME", id_problem(user.name));
   if (user.password.size() < policy.min_password_length) {
-    return input_error("password", "must have at least " + std::to_string(policy.min_password_length) + " characters");
+    return input_error("password",
+                       "must have at least " + std::to_string(policy.min_password_length) + " characters");
   }
   if (user.password.size() > kMaxPasswordBytes) return input_error("password", "is too long");
   if (user.role == Role::kSupplier && user.supplier.empty()) {
@@ -132,10 +134,13 @@ Result<std::optional<StoredUser>> stored_user(store::Database& db, const std::st
   return std::optional<StoredUser>(StoredUser{std::move(user), found->password_hash});
 }
 
-Session acting_as(const Session& session, std::string actor) { return Session{std::move(actor), session.now}; }
+Session acting_as(const Session& session, std::string actor) {
+  return Session{std::move(actor), session.now};
+}
 
 // Runs `body` in one write transaction whose ledger events name `session`'s actor.
-Status transact(Workspace& workspace, const Session& session, const std::function<Status(store::Writer&)>& body) {
+Status transact(Workspace& workspace, const Session& session,
+                const std::function<Status(store::Writer&)>& body) {
   auto written = workspace.store().write(session.author(), body);
   if (!written.ok()) return std::move(written).error();
   return {};
@@ -159,8 +164,8 @@ std::int64_t delay_after(std::int64_t failures, const AccountPolicy& policy) {
 // Inside the sign-in's write transaction: counts the attempt and records it. Re-reads the
 // pair's count there, so that concurrent attempts (from any process) count exactly once each.
 Result<SignInResult> settle(store::Writer& writer, store::Database& db, const std::string& name,
-                            const std::string& shown, const std::string& client, bool matched, std::int64_t now,
-                            const AccountPolicy& policy, std::int64_t& wait_until) {
+                            const std::string& shown, const std::string& client, bool matched,
+                            std::int64_t now, const AccountPolicy& policy, std::int64_t& wait_until) {
   MOAT_TRY(const store::Throttle throttle, store::throttle(db, name, client));
   wait_until = throttle.wait_until_ms;
   if (throttle.wait_until_ms > now) return SignInResult::kLocked;
@@ -182,9 +187,12 @@ Result<SignInResult> settle(store::Writer& writer, store::Database& db, const st
 
 std::string_view result_name(SignInResult result) {
   switch (result) {
-    case SignInResult::kSignedIn: return "signed-in";
-    case SignInResult::kLocked: return "locked";
-    case SignInResult::kRejected: break;
+    case SignInResult::kSignedIn:
+      return "signed-in";
+    case SignInResult::kLocked:
+      return "locked";
+    case SignInResult::kRejected:
+      break;
   }
   return "rejected";
 }
@@ -196,7 +204,9 @@ Status open_session(store::Database& db, const WebSession& web, std::int64_t now
 
 }  // namespace
 
-std::string_view role_name(Role role) { return kRoleNames[static_cast<std::size_t>(role)]; }
+std::string_view role_name(Role role) {
+  return kRoleNames[static_cast<std::size_t>(role)];
+}
 
 std::optional<Role> parse_role(std::string_view name) {
   for (const Role role : kRoles) {
@@ -233,7 +243,8 @@ std::string secret_digest(std::string_view secret) {
   return hex(digest.data(), digest.size());
 }
 
-Result<User> add_user(Workspace& workspace, const Session& session, const NewUser& user, const AccountPolicy& policy) {
+Result<User> add_user(Workspace& workspace, const Session& session, const NewUser& user,
+                      const AccountPolicy& policy) {
   MOAT_CHECK(ready());
   MOAT_CHECK(validate(workspace, user, policy));
   MOAT_TRY(const std::string hashed, hash_password(user.password));
@@ -248,7 +259,8 @@ Result<User> add_user(Workspace& workspace, const Session& session, const NewUse
                      "the login '" + user.os_user + "' already acts as user '" + *mapped + "'");
       }
     }
-    const store::AccountRow row{user.name, std::string(role_name(user.role)), user.supplier, user.person, user.os_user};
+    const store::AccountRow row{user.name, std::string(role_name(user.role)), user.supplier, user.person,
+                                user.os_user};
     MOAT_CHECK(store::insert_account(db, row, hashed, session.now()));
     json detail = {{"role", role_name(user.role)}};
     if (!user.supplier.empty()) detail["supplier"] = user.supplier;
@@ -335,9 +347,10 @@ Result<SignIn> sign_in(Workspace& workspace, const Session& session, const std::
   MOAT_TRY(const store::Throttle throttle, store::throttle(db, key, address));
   const bool waiting = throttle.wait_until_ms > now;
   // The slow hash runs outside the write transaction, so that it holds up no other writer.
-  const bool matched = password.size() <= kMaxPasswordBytes &&
-                       password_matches(account && !waiting ? account->password_hash : decoy_hash(), password) &&
-                       account && !waiting;
+  const bool matched =
+      password.size() <= kMaxPasswordBytes &&
+      password_matches(account && !waiting ? account->password_hash : decoy_hash(), password) && account &&
+      !waiting;
   SignIn outcome;
   const std::string shown = account ? shown_name(name) : std::string(kUnknownName);
   const Session as_user = acting_as(session, shown);
@@ -358,7 +371,8 @@ Result<SignIn> sign_in(Workspace& workspace, const Session& session, const std::
 }
 
 Result<std::optional<SessionUser>> user_for_session(Workspace& workspace, const Session& session,
-                                                    std::string_view session_id, const AccountPolicy& policy) {
+                                                    std::string_view session_id,
+                                                    const AccountPolicy& policy) {
   if (session_id.empty() || session_id.size() > 2 * kRandomBytes) return std::optional<SessionUser>();
   MOAT_TRY(const std::int64_t now, now_ms(session));
   const std::string digest = secret_digest(session_id);
@@ -369,7 +383,8 @@ Result<std::optional<SessionUser>> user_for_session(Workspace& workspace, const 
   if (stored.size() != digest.size() || sodium_memcmp(stored.data(), digest.data(), digest.size()) != 0) {
     return std::optional<SessionUser>();
   }
-  if (now >= row->expires_ms || now - row->last_seen_ms >= policy.idle_ms) return std::optional<SessionUser>();
+  if (now >= row->expires_ms || now - row->last_seen_ms >= policy.idle_ms)
+    return std::optional<SessionUser>();
   if (now - row->last_seen_ms >= kTouchIntervalMs) MOAT_CHECK(store::touch_session(db, digest, now));
   MOAT_TRY(User user, user_of(row->account));
   return std::optional<SessionUser>(SessionUser{std::move(user), row->csrf});
@@ -387,17 +402,20 @@ Status sign_out(Workspace& workspace, const Session& session, std::string_view s
   return transact(workspace, session, body);
 }
 
-Status record_denial(Workspace& workspace, const Session& session, std::string_view what, std::string_view reason) {
+Status record_denial(Workspace& workspace, const Session& session, std::string_view what,
+                     std::string_view reason) {
   const auto body = [&](store::Writer& writer) -> Status {
     return writer.note("denied", "request", std::string(what), json{{"reason", reason}}.dump());
   };
   return transact(workspace, session, body);
 }
 
-Status require_role(Workspace& workspace, const Session& session, std::span<const Role> roles, std::string_view what) {
+Status require_role(Workspace& workspace, const Session& session, std::span<const Role> roles,
+                    std::string_view what) {
   MOAT_TRY(const std::vector<User> users, list_users(workspace));
   if (users.empty()) return {};
-  const auto user = std::find_if(users.begin(), users.end(), [&](const User& u) { return u.name == session.actor; });
+  const auto user =
+      std::find_if(users.begin(), users.end(), [&](const User& u) { return u.name == session.actor; });
   if (user != users.end() && std::find(roles.begin(), roles.end(), user->role) != roles.end()) return {};
   std::string allowed;
   for (const Role role : roles) allowed += (allowed.empty() ? "" : ", ") + std::string(role_name(role));
@@ -406,7 +424,8 @@ Status require_role(Workspace& workspace, const Session& session, std::span<cons
                           : "'" + session.actor + "' has the role " + std::string(role_name(user->role));
   MOAT_CHECK(record_denial(workspace, session, what, reason));
   return Error(ErrorCode::kConflict, "",
-               "only " + allowed + " users may " + std::string(what) + ": " + reason + " (set MOAT_ACTOR to such a user's name)");
+               "only " + allowed + " users may " + std::string(what) + ": " + reason +
+                   " (set MOAT_ACTOR to such a user's name)");
 }
 
 Status record_supplier_read(Workspace& workspace, const Session& session, std::string_view entity,

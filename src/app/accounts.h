@@ -2,10 +2,10 @@
 // Accounts: who may use `moat serve`, and as what. Users have one role (and supplier staff the one
 // supplier they belong to); passwords are kept as argon2id hashes, API tokens and browser sessions
 // only as BLAKE2b hashes of their random values, and repeated failed sign-ins of one name from
-// one address make that pair wait, longer with each further failure. These tables are never exported and no secret ever reaches the ledger; the ledger
-// records each sign-in (good or bad), each refused request and each supplier user's read of
-// sensitive data. Everything here works the same on SQLite and PostgreSQL, with no state kept in
-// the process, so that several servers can share one database.
+// one address make that pair wait, longer with each further failure. These tables are never exported and no
+// secret ever reaches the ledger; the ledger records each sign-in (good or bad), each refused request and
+// each supplier user's read of sensitive data. Everything here works the same on SQLite and PostgreSQL, with
+// no state kept in the process, so that several servers can share one database.
 #pragma once
 
 #include <cstdint>
@@ -32,8 +32,8 @@ std::optional<Role> parse_role(std::string_view name);
 struct User {
   std::string name;
   Role role = Role::kViewer;
-  std::string supplier;  // the supplier's id for Role::kSupplier, else empty
-  std::string person;    // a supplier user's own person at its supplier (the copies it may download)
+  std::string supplier;      // the supplier's id for Role::kSupplier, else empty
+  std::string person;        // a supplier user's own person at its supplier (the copies it may download)
   std::string os_user = {};  // the login name the CLI maps to this account (app/actors.h); empty: none
 };
 
@@ -46,8 +46,8 @@ struct AccountPolicy {
   std::int64_t first_delay_ms = 1000;
   std::int64_t max_delay_ms = 15 * 60 * 1000;
   std::int64_t forget_after_ms = 24 * 3600 * 1000;  // failures older than this are forgotten
-  std::int64_t idle_ms = 30 * 60 * 1000;         // a browser session unused this long ends
-  std::int64_t absolute_ms = 12 * 3600 * 1000;   // and ends this long after sign-in in any case
+  std::int64_t idle_ms = 30 * 60 * 1000;            // a browser session unused this long ends
+  std::int64_t absolute_ms = 12 * 3600 * 1000;      // and ends this long after sign-in in any case
   std::size_t min_password_length = 12;
 };
 
@@ -56,7 +56,7 @@ struct NewUser {
   Role role = Role::kViewer;
   std::string supplier;  // required for (and only for) Role::kSupplier
   std::string password;
-  std::string person;    // optional, supplier users only: who they are at the supplier
+  std::string person;        // optional, supplier users only: who they are at the supplier
   std::string os_user = {};  // optional: the login name that acts as this user at the terminal
 };
 
@@ -94,8 +94,8 @@ Result<std::optional<User>> user_for_token(Workspace& workspace, std::string_vie
 enum class SignInResult { kSignedIn, kRejected, kLocked };
 
 struct WebSession {
-  std::string id;    // the cookie's value: shown to the browser, stored only as a hash
-  std::string csrf;  // the value the browser must send back in X-CSRF-Token on writes
+  std::string id;               // the cookie's value: shown to the browser, stored only as a hash
+  std::string csrf;             // the value the browser must send back in X-CSRF-Token on writes
   std::int64_t expires_ms = 0;  // the absolute expiry
   User user;
 };
@@ -138,7 +138,8 @@ inline constexpr Role kTracers[] = {Role::kAdmin, Role::kSourcing, Role::kLegal}
 // against the vault's masters"): anyone else (an unknown actor too) is refused with kConflict, and
 // the refusal is recorded in the ledger under the session's actor. A workspace without accounts is
 // its owner's alone: everyone at its terminal may.
-Status require_role(Workspace& workspace, const Session& session, std::span<const Role> roles, std::string_view what);
+Status require_role(Workspace& workspace, const Session& session, std::span<const Role> roles,
+                    std::string_view what);
 
 // Records that the session's actor was refused `what` ("GET /api/suppliers/F07") and why.
 Status record_denial(Workspace& workspace, const Session& session, std::string_view what,

@@ -7,8 +7,8 @@
 #include <memory>
 #include <sstream>
 
-#include "app/export.h"
 #include "app/design_files.h"
+#include "app/export.h"
 #include "app/import.h"
 #include "app/tracing.h"
 #include "testing/testing.h"
@@ -46,7 +46,8 @@ class AccountsTest : public ::testing::TestWithParam<std::string> {
     EXPECT_TRUE(added.ok()) << added.error().to_string();
     return added.ok() ? *added : User{};
   }
-  SignInResult attempt(const std::string& name, const std::string& password, const std::string& client = "127.0.0.1") {
+  SignInResult attempt(const std::string& name, const std::string& password,
+                       const std::string& client = "127.0.0.1") {
     auto result = sign_in(*workspace_, session("server"), name, password, client);
     EXPECT_TRUE(result.ok()) << result.error().to_string();
     return result.ok() ? result->result : SignInResult::kRejected;
@@ -68,7 +69,8 @@ class AccountsTest : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<Workspace> workspace_;
   std::shared_ptr<std::int64_t> clock_ = std::make_shared<std::int64_t>(kStart);
 };
-INSTANTIATE_TEST_SUITE_P(Backends, AccountsTest, ::testing::ValuesIn(testing::backends()), testing::BackendName());
+INSTANTIATE_TEST_SUITE_P(Backends, AccountsTest, ::testing::ValuesIn(testing::backends()),
+                         testing::BackendName());
 
 TEST(RolesTest, NamesRoundTrip) {
   for (const Role role : kRoles) EXPECT_EQ(parse_role(role_name(role)), role);
@@ -98,31 +100,38 @@ TEST_P(AccountsTest, SignsInWithTheRightPasswordOnly) {
   EXPECT_EQ((*found)->user.name, "alice");
   EXPECT_EQ((*found)->csrf, signed_in->session->csrf);
   const std::string ledger = ledger_text();
-  EXPECT_NE(ledger.find(R"(alice sign-in account alice {"client":"127.0.0.1","result":"rejected"})"), std::string::npos) << ledger;
+  EXPECT_NE(ledger.find(R"(alice sign-in account alice {"client":"127.0.0.1","result":"rejected"})"),
+            std::string::npos)
+      << ledger;
   EXPECT_NE(ledger.find(R"((unknown) sign-in account (unknown) {"client":"127.0.0.1","result":"rejected"})"),
             std::string::npos)
       << "an unknown name is recorded as unknown, not as typed";
   EXPECT_EQ(ledger.find("nobody"), std::string::npos);
-  EXPECT_NE(ledger.find(R"(alice sign-in account alice {"client":"127.0.0.1","result":"signed-in"})"), std::string::npos);
+  EXPECT_NE(ledger.find(R"(alice sign-in account alice {"client":"127.0.0.1","result":"signed-in"})"),
+            std::string::npos);
 }
 
 TEST_P(AccountsTest, RepeatedFailuresMakeTheNameWaitFromThatAddressLongerEachTime) {
   add("bob", Role::kViewer);
   const AccountPolicy policy;
-  for (int i = 0; i + 1 < policy.max_failures; ++i) EXPECT_EQ(attempt("bob", "not the password"), SignInResult::kRejected);
+  for (int i = 0; i + 1 < policy.max_failures; ++i)
+    EXPECT_EQ(attempt("bob", "not the password"), SignInResult::kRejected);
   EXPECT_EQ(attempt("bob", "not the password"), SignInResult::kRejected);  // the delays begin
   EXPECT_EQ(attempt("bob", kPassword), SignInResult::kLocked) << "the right password waits too";
-  EXPECT_EQ(attempt("bob", kPassword, "10.0.0.9"), SignInResult::kSignedIn) << "another address is not held up";
+  EXPECT_EQ(attempt("bob", kPassword, "10.0.0.9"), SignInResult::kSignedIn)
+      << "another address is not held up";
   advance(policy.first_delay_ms + 1);
   EXPECT_EQ(attempt("bob", "not the password"), SignInResult::kRejected);  // twice as long now
   advance(policy.first_delay_ms + 1);
   EXPECT_EQ(attempt("bob", kPassword), SignInResult::kLocked) << "the second wait is longer";
   advance(policy.first_delay_ms);
   EXPECT_EQ(attempt("bob", kPassword), SignInResult::kSignedIn);
-  EXPECT_EQ(attempt("bob", "not the password"), SignInResult::kRejected) << "a success starts the count again";
+  EXPECT_EQ(attempt("bob", "not the password"), SignInResult::kRejected)
+      << "a success starts the count again";
   EXPECT_NE(ledger_text().find("lockout account bob"), std::string::npos);
   for (int i = 0; i < policy.max_failures; ++i) attempt("nobody", "not the password");
-  EXPECT_EQ(attempt("nobody", "not the password"), SignInResult::kLocked) << "unknown names wait as known ones do";
+  EXPECT_EQ(attempt("nobody", "not the password"), SignInResult::kLocked)
+      << "unknown names wait as known ones do";
 }
 
 TEST_P(AccountsTest, ASuccessResetsTheFailureCount) {
@@ -231,11 +240,17 @@ TEST_P(AccountsTest, RefusesBadUsers) {
 }
 
 TEST_P(AccountsTest, DenialsAndSupplierReadsAreRecorded) {
-  ASSERT_TRUE(record_denial(*workspace_, session("frank"), "GET /api/suppliers/F04", "another supplier").ok());
-  ASSERT_TRUE(record_supplier_read(*workspace_, session("frank"), "suppliers", "F03", "GET /api/suppliers/{id}").ok());
+  ASSERT_TRUE(
+      record_denial(*workspace_, session("frank"), "GET /api/suppliers/F04", "another supplier").ok());
+  ASSERT_TRUE(
+      record_supplier_read(*workspace_, session("frank"), "suppliers", "F03", "GET /api/suppliers/{id}")
+          .ok());
   const std::string ledger = ledger_text();
-  EXPECT_NE(ledger.find(R"(frank denied request GET /api/suppliers/F04 {"reason":"another supplier"})"), std::string::npos) << ledger;
-  EXPECT_NE(ledger.find(R"(frank read suppliers F03 {"route":"GET /api/suppliers/{id}"})"), std::string::npos);
+  EXPECT_NE(ledger.find(R"(frank denied request GET /api/suppliers/F04 {"reason":"another supplier"})"),
+            std::string::npos)
+      << ledger;
+  EXPECT_NE(ledger.find(R"(frank read suppliers F03 {"route":"GET /api/suppliers/{id}"})"),
+            std::string::npos);
 }
 
 // A trace reads every master in the vault: once there are accounts only administrators, sourcing
@@ -245,11 +260,14 @@ TEST_P(AccountsTest, OnlyTheRolesAnsweringForMastersMayTraceAFile) {
   const std::vector<SourceFile> csv = {
       {"products.csv", "id,name\ngadget,Gadget\n"},
       {"secrets.csv", "product,id,name,weight,strategy\ngadget,S1,Board layout,1,trade-secret\n"},
-      {"packages.csv", "product,id,name,capability,parts,exposes,volume,sources\ngadget,P1,Board,pcb-fabrication,,S1,1000,1\n"}};
+      {"packages.csv",
+       "product,id,name,capability,parts,exposes,volume,sources\ngadget,P1,Board,pcb-fabrication,,S1,1000,"
+       "1\n"}};
   auto imported = import_files(*workspace_, session("admin"), csv, {});
   ASSERT_TRUE(imported.ok()) << imported.error().to_string();
   const std::string gerber = "%FSLAX46Y46*%\n%MOMM*%\n%ADD10C,0.5*%\nD10*\nX1000000Y1000000D03*\nM02*\n";
-  auto added = add_files(*workspace_, session("admin"), {"gadget", "P1", {{"board.GTL", gerber}}, std::nullopt, ""});
+  auto added =
+      add_files(*workspace_, session("admin"), {"gadget", "P1", {{"board.GTL", gerber}}, std::nullopt, ""});
   ASSERT_TRUE(added.ok()) << added.error().to_string();
 
   auto before = trace_file(*workspace_, session("owner"), gerber, "board.GTL");
@@ -266,7 +284,8 @@ TEST_P(AccountsTest, OnlyTheRolesAnsweringForMastersMayTraceAFile) {
     auto traced = trace_file(*workspace_, session(refused), gerber, "board.GTL");
     ASSERT_FALSE(traced.ok()) << refused << " may not trace";
     EXPECT_EQ(traced.error().code(), ErrorCode::kConflict);
-    EXPECT_NE(traced.error().to_string().find("admin, sourcing, legal"), std::string::npos) << traced.error().to_string();
+    EXPECT_NE(traced.error().to_string().find("admin, sourcing, legal"), std::string::npos)
+        << traced.error().to_string();
   }
   for (const char* allowed : {"ada", "sam", "lee"}) {
     auto traced = trace_file(*workspace_, session(allowed), gerber, "board.GTL");
@@ -276,11 +295,14 @@ TEST_P(AccountsTest, OnlyTheRolesAnsweringForMastersMayTraceAFile) {
   const std::string ledger = ledger_text();
   for (const char* refused : {"sue", "vic", "otto"}) {
     EXPECT_NE(ledger.find(std::string(refused) + " denied request trace a file against the vault's masters"),
-              std::string::npos) << ledger;
-    EXPECT_EQ(ledger.find(std::string(refused) + " trace "), std::string::npos) << refused << " traced nonetheless";
+              std::string::npos)
+        << ledger;
+    EXPECT_EQ(ledger.find(std::string(refused) + " trace "), std::string::npos)
+        << refused << " traced nonetheless";
   }
   for (const char* allowed : {"owner", "ada", "sam", "lee"}) {
-    EXPECT_NE(ledger.find(std::string(allowed) + " trace files D1"), std::string::npos) << allowed << "'s trace in the ledger";
+    EXPECT_NE(ledger.find(std::string(allowed) + " trace files D1"), std::string::npos)
+        << allowed << "'s trace in the ledger";
   }
 }
 

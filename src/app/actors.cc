@@ -35,7 +35,8 @@ const std::vector<Grant>& grants() {
 
 const Grant& grant(Capability capability) {
   const auto& table = grants();
-  return *std::find_if(table.begin(), table.end(), [&](const Grant& g) { return g.capability == capability; });
+  return *std::find_if(table.begin(), table.end(),
+                       [&](const Grant& g) { return g.capability == capability; });
 }
 
 std::string role_list(const std::vector<Role>& roles) {
@@ -47,16 +48,21 @@ std::string role_list(const std::vector<Role>& roles) {
 Result<Actor> by_token(Workspace& workspace, const std::string& token) {
   MOAT_TRY(const std::optional<User> user, user_for_token(workspace, token));
   if (!user) {
-    return input_error("--token", "the token is not valid in this workspace (unknown, revoked, or its user disabled)");
+    return input_error("--token",
+                       "the token is not valid in this workspace (unknown, revoked, or its user disabled)");
   }
   return Actor{user->name, "token " + secret_digest(token).substr(0, 12), user->role, {}};
 }
 
 }  // namespace
 
-std::string_view capability_name(Capability capability) { return grant(capability).name; }
+std::string_view capability_name(Capability capability) {
+  return grant(capability).name;
+}
 
-std::vector<Role> roles_for(Capability capability) { return grant(capability).roles; }
+std::vector<Role> roles_for(Capability capability) {
+  return grant(capability).roles;
+}
 
 bool role_may(Role role, Capability capability) {
   const std::vector<Role>& roles = grant(capability).roles;
@@ -66,13 +72,15 @@ bool role_may(Role role, Capability capability) {
 Result<Actor> establish_actor(Workspace& workspace, const TerminalClaim& claim) {
   MOAT_TRY(const std::vector<User> users, list_users(workspace));
   if (users.empty()) {
-    if (!claim.token.empty()) return input_error("--token", "this workspace has no accounts: a token means nothing here");
+    if (!claim.token.empty())
+      return input_error("--token", "this workspace has no accounts: a token means nothing here");
     return Actor{claim.named.empty() ? claim.login : claim.named, "", std::nullopt, {}};
   }
   std::vector<std::string> warnings;
   if (!claim.named.empty()) {
-    warnings.push_back("$MOAT_ACTOR is ignored: this workspace has accounts, so moat acts as the account you sign in "
-                       "as (--token or $MOAT_TOKEN)");
+    warnings.push_back(
+        "$MOAT_ACTOR is ignored: this workspace has accounts, so moat acts as the account you sign in "
+        "as (--token or $MOAT_TOKEN)");
   }
   const auto with_warnings = [&](Actor actor) {
     actor.warnings = warnings;
@@ -84,17 +92,21 @@ Result<Actor> establish_actor(Workspace& workspace, const TerminalClaim& claim) 
   }
   MOAT_TRY(const std::optional<User> mapped, user_for_os_user(workspace, claim.login));
   if (mapped) return with_warnings(Actor{mapped->name, "OS user " + claim.login, mapped->role, {}});
-  if (claim.owns_workspace) return with_warnings(Actor{claim.login, std::string(kWorkspaceOwner), Role::kAdmin, {}});
-  return input_error("--token", "this workspace has accounts: sign in with --token or $MOAT_TOKEN (moat token create "
-                                "NAME), or have an administrator map your login '" + claim.login +
-                                    "' to your account (moat user add NAME --os-user " + claim.login + ")");
+  if (claim.owns_workspace)
+    return with_warnings(Actor{claim.login, std::string(kWorkspaceOwner), Role::kAdmin, {}});
+  return input_error("--token",
+                     "this workspace has accounts: sign in with --token or $MOAT_TOKEN (moat token create "
+                     "NAME), or have an administrator map your login '" +
+                         claim.login + "' to your account (moat user add NAME --os-user " + claim.login +
+                         ")");
 }
 
 Status authorize(const Actor& actor, Capability capability, std::string_view what) {
   if (!actor.role || role_may(*actor.role, capability)) return {};
   return Error(ErrorCode::kConflict, "",
                std::string(what) + " needs the right to " + std::string(capability_name(capability)) + " (" +
-                   role_list(roles_for(capability)) + "): " + actor.name + " is " + std::string(role_name(*actor.role)));
+                   role_list(roles_for(capability)) + "): " + actor.name + " is " +
+                   std::string(role_name(*actor.role)));
 }
 
 }  // namespace moat::app

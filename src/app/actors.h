@@ -52,7 +52,7 @@ struct Actor {
   // How it was established, as the ledger records it: "token 3f2a9c1b7d0e", "OS user emma",
   // "workspace owner"; empty in a workspace without accounts (named by $MOAT_ACTOR or the login).
   std::string via;
-  std::optional<Role> role;  // nullopt: a workspace without accounts, where every command is allowed
+  std::optional<Role> role;           // nullopt: a workspace without accounts, where every command is allowed
   std::vector<std::string> warnings;  // "$MOAT_ACTOR is ignored: ..."
 };
 

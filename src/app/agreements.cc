@@ -44,7 +44,10 @@ constexpr std::string_view kDefaultCourtCountry = "CN";
 
 Status check_agreement_input(const AgreementInput& input) {
   if (!legal::parse_agreement_kind(input.kind)) {
-    return input_error("--kind", "'" + input.kind + "' is not an agreement kind (nnn, nda, manufacturing, tooling, po-terms, confidentiality)");
+    return input_error(
+        "--kind",
+        "'" + input.kind +
+            "' is not an agreement kind (nnn, nda, manufacturing, tooling, po-terms, confidentiality)");
   }
   for (const std::string& clause : input.clauses) {
     const bool known = std::any_of(std::begin(kClauseFields), std::end(kClauseFields),
@@ -55,8 +58,8 @@ Status check_agreement_input(const AgreementInput& input) {
     }
   }
   if (input.effective && input.expires && *input.expires < *input.effective) {
-    return input_error("--expires", "the agreement expires (" + input.expires->to_string() + ") before it takes effect (" +
-                                        input.effective->to_string() + ")");
+    return input_error("--expires", "the agreement expires (" + input.expires->to_string() +
+                                        ") before it takes effect (" + input.effective->to_string() + ")");
   }
   if (!input.court_country.empty() && !is_office_code(input.court_country)) {
     return input_error("--court-country", "'" + input.court_country + "' is not a two-letter country code");
@@ -71,7 +74,8 @@ Status check_people(Workspace& workspace, const AgreementInput& input) {
     return input_error("--person", "an employee confidentiality agreement names the people it binds");
   }
   if (!confidentiality && !input.people.empty()) {
-    return input_error("--person", "only a confidentiality agreement names people (this is a " + input.kind + ")");
+    return input_error("--person",
+                       "only a confidentiality agreement names people (this is a " + input.kind + ")");
   }
   for (const std::string& person : input.people) {
     MOAT_TRY(const std::optional<store::Record> found, workspace.store().get(table("people"), {person}));
@@ -84,21 +88,36 @@ Status check_people(Workspace& workspace, const AgreementInput& input) {
 }
 
 json agreement_record(const AgreementInput& input, const std::string& id, const json& supplier) {
-  const std::string name = input.counterparty_name.empty() ? text(supplier, "legal_name") : input.counterparty_name;
+  const std::string name =
+      input.counterparty_name.empty() ? text(supplier, "legal_name") : input.counterparty_name;
   const std::string uscc = input.counterparty_uscc.empty() ? text(supplier, "uscc") : input.counterparty_uscc;
-  json record = {{"id", id}, {"kind", input.kind}, {"supplier", input.supplier}, {"counterparty_name", name},
-                 {"counterparty_uscc", uscc}, {"governing_law", optional_text(input.governing_law)},
-                 {"languages", input.languages}, {"controlling_language", optional_text(input.controlling_language)},
-                 {"court", optional_text(input.court)}, {"court_country", optional_text(input.court_country)},
-                 {"court_division", optional_text(input.court_division)}, {"arbitration", input.arbitration},
+  json record = {{"id", id},
+                 {"kind", input.kind},
+                 {"supplier", input.supplier},
+                 {"counterparty_name", name},
+                 {"counterparty_uscc", uscc},
+                 {"governing_law", optional_text(input.governing_law)},
+                 {"languages", input.languages},
+                 {"controlling_language", optional_text(input.controlling_language)},
+                 {"court", optional_text(input.court)},
+                 {"court_country", optional_text(input.court_country)},
+                 {"court_division", optional_text(input.court_division)},
+                 {"arbitration", input.arbitration},
                  {"liquidated_damages", optional_number(input.liquidated_damages)},
-                 {"currency", optional_text(input.currency)}, {"signed_by", optional_text(input.signed_by)},
-                 {"signer_is_legal_rep", input.signer_is_legal_rep}, {"chop", input.chop},
-                 {"effective", optional_date(input.effective)}, {"expires", optional_date(input.expires)},
-                 {"products", input.products}, {"secrets", input.secrets}, {"document", optional_text(input.document)},
+                 {"currency", optional_text(input.currency)},
+                 {"signed_by", optional_text(input.signed_by)},
+                 {"signer_is_legal_rep", input.signer_is_legal_rep},
+                 {"chop", input.chop},
+                 {"effective", optional_date(input.effective)},
+                 {"expires", optional_date(input.expires)},
+                 {"products", input.products},
+                 {"secrets", input.secrets},
+                 {"document", optional_text(input.document)},
                  {"contracted_by", optional_text(input.contracted_by)},
-                 {"on_behalf_of", optional_text(input.on_behalf_of)}, {"flows_down_to", input.flows_down_to},
-                 {"note", optional_text(input.note)}, {"people", input.people}};
+                 {"on_behalf_of", optional_text(input.on_behalf_of)},
+                 {"flows_down_to", input.flows_down_to},
+                 {"note", optional_text(input.note)},
+                 {"people", input.people}};
   for (const ClauseField& c : kClauseFields) {
     record[std::string(c.field)] =
         std::find(input.clauses.begin(), input.clauses.end(), c.clause) != input.clauses.end();
@@ -121,7 +140,8 @@ legal::Agreement legal_agreement(const json& a, const json& supplier) {
   out.forum_country = country.empty() ? std::string(kDefaultCourtCountry) : country;
   out.forum_division = text(a, "court_division");
   out.forum_name = text(a, "court");
-  if (const std::optional<double> damages = number(a, "liquidated_damages")) out.liquidated_damages = static_cast<std::int64_t>(std::llround(*damages));
+  if (const std::optional<double> damages = number(a, "liquidated_damages"))
+    out.liquidated_damages = static_cast<std::int64_t>(std::llround(*damages));
   out.currency = text(a, "currency");
   for (const ClauseField& c : kClauseFields) {
     if (flag_of(a, c.field)) out.clauses.emplace_back(c.clause);
@@ -140,8 +160,9 @@ legal::SupplierIdentity identity_of(const json& supplier) {
 
 // Whether `check` comes from the rule testing that the agreement is in force.
 bool validity_check(const LegalRules& rules, const legal::CheckResult& check) {
-  return std::any_of(rules.agreements.rules.begin(), rules.agreements.rules.end(),
-                     [&](const legal::AgreementRule& r) { return r.id == check.id && r.test == kInForceTest; });
+  return std::any_of(
+      rules.agreements.rules.begin(), rules.agreements.rules.end(),
+      [&](const legal::AgreementRule& r) { return r.id == check.id && r.test == kInForceTest; });
 }
 
 AgreementReview review_one(const json& a, const Records& suppliers, const LegalRules& rules, Date today) {
@@ -152,7 +173,8 @@ AgreementReview review_one(const json& a, const Records& suppliers, const LegalR
   review.supplier = text(a, "supplier");
   const json* supplier = find_by_id(suppliers, review.supplier);
   const json& registered = supplier ? *supplier : kUnknown;
-  review.supplier_name = text(registered, "name").empty() ? text(registered, "legal_name") : text(registered, "name");
+  review.supplier_name =
+      text(registered, "name").empty() ? text(registered, "legal_name") : text(registered, "name");
   review.suppliers = {review.supplier};
   for (const std::string& s : list(a, "flows_down_to")) review.suppliers.push_back(s);
   review.products = list(a, "products");
@@ -161,8 +183,8 @@ AgreementReview review_one(const json& a, const Records& suppliers, const LegalR
   review.contracted_by = text(a, "contracted_by");
   review.on_behalf_of = text(a, "on_behalf_of");
   review.people = list(a, "people");
-  review.checks = legal::check_agreement(rules.agreements, legal_agreement(a, registered), identity_of(registered), today,
-                                         rules.agreement_policy);
+  review.checks = legal::check_agreement(rules.agreements, legal_agreement(a, registered),
+                                         identity_of(registered), today, rules.agreement_policy);
   review.passes = legal::all_passed(review.checks);
   for (const legal::CheckResult& check : review.checks) {
     if (!check.passed && !validity_check(rules, check)) review.failures.push_back(check);
@@ -182,9 +204,16 @@ std::vector<std::string> order_problems(const OrderReview& po) {
 }
 
 OrderReview order_review(const json& o) {
-  OrderReview po{text(o, "id"), text(o, "supplier"), text(o, "product"), text(o, "package"),
-                 integer(o, "quantity").value_or(0), text(o, "issued"), text(o, "ip_clause"), number(o, "penalty"),
-                 text(o, "currency"), {}};
+  OrderReview po{text(o, "id"),
+                 text(o, "supplier"),
+                 text(o, "product"),
+                 text(o, "package"),
+                 integer(o, "quantity").value_or(0),
+                 text(o, "issued"),
+                 text(o, "ip_clause"),
+                 number(o, "penalty"),
+                 text(o, "currency"),
+                 {}};
   po.problems = order_problems(po);
   return po;
 }
@@ -203,10 +232,13 @@ Result<std::string> add_agreement(Workspace& workspace, const Session& session, 
   MOAT_CHECK(check_agreement_input(input));
   std::string id;
   const Status written = in_transaction(workspace, session, [&](store::Writer& writer) -> Status {
-    MOAT_TRY(const std::optional<store::Record> supplier, workspace.store().get(table("suppliers"), {input.supplier}));
+    MOAT_TRY(const std::optional<store::Record> supplier,
+             workspace.store().get(table("suppliers"), {input.supplier}));
     if (!supplier) return input_error("--supplier", "unknown supplier '" + input.supplier + "'");
-    for (const std::string& product : input.products) MOAT_CHECK(must_exist(workspace, "products", {product}, "--product"));
-    for (const std::string& sub : input.flows_down_to) MOAT_CHECK(must_exist(workspace, "suppliers", {sub}, "--flows-down-to"));
+    for (const std::string& product : input.products)
+      MOAT_CHECK(must_exist(workspace, "products", {product}, "--product"));
+    for (const std::string& sub : input.flows_down_to)
+      MOAT_CHECK(must_exist(workspace, "suppliers", {sub}, "--flows-down-to"));
     MOAT_CHECK(check_people(workspace, input));
     MOAT_TRY(id, id_or_next(workspace, input.id, "agreements", "AG"));
     return put_new(workspace, writer, "agreements", agreement_record(input, id, *supplier));
@@ -215,7 +247,8 @@ Result<std::string> add_agreement(Workspace& workspace, const Session& session, 
   return id;
 }
 
-Result<std::vector<AgreementReview>> review_agreements(Workspace& workspace, Date today, const std::string& supplier) {
+Result<std::vector<AgreementReview>> review_agreements(Workspace& workspace, Date today,
+                                                       const std::string& supplier) {
   MOAT_TRY(const LegalRules rules, legal_rules(workspace));
   MOAT_TRY(const Records agreements, all_of(workspace, "agreements"));
   MOAT_TRY(const Records suppliers, all_of(workspace, "suppliers"));
@@ -234,17 +267,24 @@ Result<std::vector<AgreementReview>> review_agreements(Workspace& workspace, Dat
 Status add_order(Workspace& workspace, const Session& session, const OrderInput& input) {
   if (input.quantity < 1) return input_error("--quantity", "a purchase order is for at least one unit");
   if (input.due && *input.due < input.issued) return input_error("--due", "due before it was issued");
-  json record = {{"id", input.id}, {"supplier", input.supplier}, {"product", input.product},
-                 {"package", optional_text(input.package)}, {"quantity", input.quantity},
-                 {"issued", input.issued.to_string()}, {"due", optional_date(input.due)},
-                 {"ip_clause", optional_text(input.ip_clause)}, {"penalty", optional_number(input.penalty)},
+  json record = {{"id", input.id},
+                 {"supplier", input.supplier},
+                 {"product", input.product},
+                 {"package", optional_text(input.package)},
+                 {"quantity", input.quantity},
+                 {"issued", input.issued.to_string()},
+                 {"due", optional_date(input.due)},
+                 {"ip_clause", optional_text(input.ip_clause)},
+                 {"penalty", optional_number(input.penalty)},
                  {"currency", optional_text(input.currency)}};
-  return in_transaction(workspace, session,
-               [&](store::Writer& writer) { return put_new(workspace, writer, "orders", std::move(record)); });
+  return in_transaction(workspace, session, [&](store::Writer& writer) {
+    return put_new(workspace, writer, "orders", std::move(record));
+  });
 }
 
 Status set_order_terms(Workspace& workspace, const Session& session, const std::string& order,
-                       const std::string& ip_clause, std::optional<double> penalty, const std::string& currency) {
+                       const std::string& ip_clause, std::optional<double> penalty,
+                       const std::string& currency) {
   if (penalty && *penalty < 0) return input_error("--penalty", "liquidated damages cannot be negative");
   return in_transaction(workspace, session, [&](store::Writer& writer) -> Status {
     MOAT_TRY(std::optional<store::Record> found, workspace.store().get(table("orders"), {order}));
@@ -259,7 +299,7 @@ Status set_order_terms(Workspace& workspace, const Session& session, const std::
 }
 
 Result<std::vector<OrderReview>> review_orders(Workspace& workspace, const std::string& supplier,
-                                              const std::string& product) {
+                                               const std::string& product) {
   MOAT_TRY(const Records orders, all_of(workspace, "orders"));
   std::vector<OrderReview> out;
   for (const json& o : orders) {

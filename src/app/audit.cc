@@ -21,7 +21,8 @@ struct Tally {
 Result<std::size_t> record_count(store::Store& store) {
   std::size_t total = 0;
   for (const store::Table& table : store::tables()) {
-    MOAT_TRY(const auto rows, store.database().query("SELECT COUNT(*) FROM \"" + std::string(table.name) + "\""));
+    MOAT_TRY(const auto rows,
+             store.database().query("SELECT COUNT(*) FROM \"" + std::string(table.name) + "\""));
     const auto* n = std::get_if<std::int64_t>(&rows.front().front());
     total += n ? static_cast<std::size_t>(*n) : 0;
   }
@@ -82,17 +83,21 @@ Status compare_state(store::Store& store, const std::vector<ledger::Event>& even
       const auto it = expected.find({std::string(table.name), key});
       const std::string name = std::string(table.name) + "/" + key;
       if (it == expected.end() || !it->second) {
-        report.state_problems.push_back(name + " is stored but the ledger never recorded it (added outside moat)");
+        report.state_problems.push_back(name +
+                                        " is stored but the ledger never recorded it (added outside moat)");
       } else if (const std::string stored = store::canonical_json(record);
                  *it->second != stored && as_current(table, *it->second) != stored) {
-        report.state_problems.push_back(name + " differs from what the ledger last recorded (changed outside moat)");
+        report.state_problems.push_back(name +
+                                        " differs from what the ledger last recorded (changed outside moat)");
       }
       if (it != expected.end()) expected.erase(it);
       if (report.state_problems.size() >= kMaxStateProblems) return {};
     }
   }
   for (const auto& [id, after] : expected) {
-    if (after) report.state_problems.push_back(id.first + "/" + id.second + " is in the ledger but missing (deleted outside moat)");
+    if (after)
+      report.state_problems.push_back(id.first + "/" + id.second +
+                                      " is in the ledger but missing (deleted outside moat)");
     if (report.state_problems.size() >= kMaxStateProblems) break;
   }
   return {};
@@ -125,7 +130,9 @@ Result<AuditReport> verify_ledger(Workspace& workspace, const Progress& progress
   return verify(workspace.store(), &workspace, progress);
 }
 
-Result<AuditReport> verify_store(store::Store& store) { return verify(store, nullptr, {}); }
+Result<AuditReport> verify_store(store::Store& store) {
+  return verify(store, nullptr, {});
+}
 
 Result<std::vector<ledger::Event>> ledger_events(Workspace& workspace, std::int64_t from_seq,
                                                  std::int64_t limit) {

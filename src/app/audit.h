@@ -21,9 +21,9 @@
 namespace moat::app {
 
 struct AuditReport {
-  ledger::Verdict chain;                // the hash chain (and the witness)
+  ledger::Verdict chain;  // the hash chain (and the witness)
   bool witness_present = false;
-  std::int64_t records_checked = 0;     // records compared with the ledger
+  std::int64_t records_checked = 0;         // records compared with the ledger
   std::vector<std::string> state_problems;  // records that differ from the ledger's account
   std::optional<TreeAudit> tree;            // the Merkle tree and checkpoints (workspace audits)
   bool tree_ok() const { return !tree || (tree->tree.ok && tree->problems.empty()); }

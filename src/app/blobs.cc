@@ -60,7 +60,8 @@ Result<Stamp> stamp_of(const std::filesystem::path& path) {
 }
 
 // The file's SHA-256 and first `head_bytes`, read in chunks.
-Result<std::pair<std::string, std::string>> hash_file(const std::filesystem::path& path, std::size_t head_bytes) {
+Result<std::pair<std::string, std::string>> hash_file(const std::filesystem::path& path,
+                                                      std::size_t head_bytes) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return input_error(path.string(), std::string("cannot read this file: ") + std::strerror(errno));
   crypto_hash_sha256_state state;
@@ -72,7 +73,8 @@ Result<std::pair<std::string, std::string>> hash_file(const std::filesystem::pat
     crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(chunk.data()), got);
     if (head.size() < head_bytes) head.append(chunk.data(), std::min(got, head_bytes - head.size()));
   }
-  if (in.bad()) return input_error(path.string(), std::string("cannot read this file: ") + std::strerror(errno));
+  if (in.bad())
+    return input_error(path.string(), std::string("cannot read this file: ") + std::strerror(errno));
   unsigned char digest[crypto_hash_sha256_BYTES];
   crypto_hash_sha256_final(&state, digest);
   return std::make_pair(hex_of(digest), std::move(head));
@@ -97,7 +99,8 @@ Result<StoredFile> store_file_blob(const Workspace& workspace, const std::filesy
   MOAT_TRY(const store::VaultEntry entry, vault.put_file(path));
   MOAT_TRY(const Stamp after, stamp_of(path));
   if (!(before == after) || entry.size != before.size) {
-    return Error(ErrorCode::kConflict, path.string(), "the file changed while it was being added: add it again");
+    return Error(ErrorCode::kConflict, path.string(),
+                 "the file changed while it was being added: add it again");
   }
   return StoredFile{{entry.id, entry.size}, std::move(hashed.first), std::move(hashed.second)};
 }

@@ -27,53 +27,85 @@ const std::vector<LayoutRule>& layout_rules() {
   static const std::vector<LayoutRule> kRules = {
       {{"kicad-pcb", "KiCad PCB editor BOM (KiCad 7, 8)"},
        {{"id"}, {"designator"}, {"footprint"}, {"quantity"}, {"designation"}},
-       {{"id", BomColumn::kRowNumber}, {"designation", BomColumn::kField, "name"},
+       {{"id", BomColumn::kRowNumber},
+        {"designation", BomColumn::kField, "name"},
         {"supplierandref", BomColumn::kIgnored}}},
       {{"kicad-sch-script", "KiCad schematic BOM script, grouped by value (KiCad 7, 8)"},
        {{"item"}, {"qty"}, {"reference(s)"}, {"value"}, {"libpart"}},
-       {{"item", BomColumn::kRowNumber}, {"libpart", BomColumn::kNameFallback},
+       {{"item", BomColumn::kRowNumber},
+        {"libpart", BomColumn::kNameFallback},
         {"datasheet", BomColumn::kIgnored}}},
       {{"kicad-sch-script-fp", "KiCad schematic BOM script, grouped by value and footprint (KiCad 7, 8)"},
        {{"ref"}, {"qnty"}, {"value"}, {"cmpname"}},
        {{"cmpname", BomColumn::kNameFallback}, {"vendor", BomColumn::kIgnored}}},
       {{"jlcpcb", "JLCPCB assembly BOM"},
-       {{"comment"}, {"designator"}, {"footprint"},
+       {{"comment"},
+        {"designator"},
+        {"footprint"},
         {"lcscpart#", "lcsc", "lcscpartnumber", "lcscpart", "jlcpcbpart#", "jlcpcbpart#（optional）",
          "jlcpcbpartnumber"}},
-       {{"lcscpart#", BomColumn::kIgnored}, {"lcsc", BomColumn::kIgnored},
-        {"lcscpartnumber", BomColumn::kIgnored}, {"lcscpart", BomColumn::kIgnored},
-        {"jlcpcbpart#", BomColumn::kIgnored}, {"jlcpcbpart#（optional）", BomColumn::kIgnored},
+       {{"lcscpart#", BomColumn::kIgnored},
+        {"lcsc", BomColumn::kIgnored},
+        {"lcscpartnumber", BomColumn::kIgnored},
+        {"lcscpart", BomColumn::kIgnored},
+        {"jlcpcbpart#", BomColumn::kIgnored},
+        {"jlcpcbpart#（optional）", BomColumn::kIgnored},
         {"jlcpcbpartnumber", BomColumn::kIgnored}}},
       {{"kicad-sch", "KiCad schematic BOM (KiCad 7, 8: the BOM dialog, kicad-cli sch export bom)"},
        {{"refs", "reference"}, {"value"}, {"qty", "quantity"}},
-       {{"#", BomColumn::kRowNumber}, {"itemnumber", BomColumn::kRowNumber},
-        {"datasheet", BomColumn::kIgnored}, {"libid", BomColumn::kIgnored}}},
+       {{"#", BomColumn::kRowNumber},
+        {"itemnumber", BomColumn::kRowNumber},
+        {"datasheet", BomColumn::kIgnored},
+        {"libid", BomColumn::kIgnored}}},
       {{"altium", "Altium Designer BOM"},
        {{"designator"}, {"comment", "name"}, {"quantity"}},
        {{"line#", BomColumn::kRowNumber}, {"libref", BomColumn::kNameFallback}}},
       {{"eagle", "Eagle / Fusion Electronics BOM (bom.ulp)"},
        {{"value"}, {"device"}, {"package"}, {"part", "parts"}},
-       {{"part", BomColumn::kField, "designators"}, {"parts", BomColumn::kField, "designators"},
-        {"device", BomColumn::kNameFallback}, {"package", BomColumn::kField, "footprint"}}},
+       {{"part", BomColumn::kField, "designators"},
+        {"parts", BomColumn::kField, "designators"},
+        {"device", BomColumn::kNameFallback},
+        {"package", BomColumn::kField, "footprint"}}},
   };
   return kRules;
 }
 
 // Columns that say a part is not fitted when set, in every layout.
-constexpr std::array<std::string_view, 12> kNotFittedHeaders = {
-    "dnp",          "donotpopulate",   "donotplace",       "dnf",          "donotfit",    "nopop",
-    "notfitted",    "excludefrombom",  "excludefromboard", "excludedfrombom", "excludedfromboard",
-    "nopopulate"};
-constexpr std::array<std::string_view, 5> kFittedHeaders = {"fitted", "populate", "populated", "mounted", "fit"};
+constexpr std::array<std::string_view, 12> kNotFittedHeaders = {"dnp",
+                                                                "donotpopulate",
+                                                                "donotplace",
+                                                                "dnf",
+                                                                "donotfit",
+                                                                "nopop",
+                                                                "notfitted",
+                                                                "excludefrombom",
+                                                                "excludefromboard",
+                                                                "excludedfrombom",
+                                                                "excludedfromboard",
+                                                                "nopopulate"};
+constexpr std::array<std::string_view, 5> kFittedHeaders = {"fitted", "populate", "populated", "mounted",
+                                                            "fit"};
 
 constexpr std::array<std::string_view, 7> kUnset = {"", "no", "n", "false", "0", "-", "fitted"};
-constexpr std::array<std::string_view, 14> kSet = {
-    "yes",  "y", "true", "1", "x", "dnp", "dnf", "do not populate", "not fitted", "nf",
-    "excluded", "exclude", "excluded from bom", "excluded from board"};
-constexpr std::array<std::string_view, 10> kFittedYes = {"yes", "y", "true", "1", "fitted", "populate",
-                                                         "populated", "mounted", "place", "placed"};
+constexpr std::array<std::string_view, 14> kSet = {"yes",
+                                                   "y",
+                                                   "true",
+                                                   "1",
+                                                   "x",
+                                                   "dnp",
+                                                   "dnf",
+                                                   "do not populate",
+                                                   "not fitted",
+                                                   "nf",
+                                                   "excluded",
+                                                   "exclude",
+                                                   "excluded from bom",
+                                                   "excluded from board"};
+constexpr std::array<std::string_view, 10> kFittedYes = {
+    "yes", "y", "true", "1", "fitted", "populate", "populated", "mounted", "place", "placed"};
 constexpr std::array<std::string_view, 11> kFittedNo = {
-    "no", "n", "false", "0", "not fitted", "nf", "dnp", "dnf", "do not populate", "not populated", "not mounted"};
+    "no",         "n", "false", "0", "not fitted", "nf", "dnp", "dnf", "do not populate", "not populated",
+    "not mounted"};
 
 template <std::size_t N>
 bool among(const std::array<std::string_view, N>& values, std::string_view value) {
@@ -142,8 +174,8 @@ Result<std::optional<bool>> parse_fitted(std::string_view header, std::string_vi
   if (value.empty()) return std::optional<bool>();
   if (among(kFittedYes, value)) return std::optional<bool>(true);
   if (among(kFittedNo, value)) return std::optional<bool>(false);
-  return input_error("", std::string(header) + " must be Fitted, Not Fitted, yes or no, not '" +
-                             std::string(text) + "'");
+  return input_error(
+      "", std::string(header) + " must be Fitted, Not Fitted, yes or no, not '" + std::string(text) + "'");
 }
 
 MakeBuy default_make_buy(bool has_designators, bool has_mpn) {

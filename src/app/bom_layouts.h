@@ -21,13 +21,13 @@ std::string normalized_header(std::string_view header);
 // What a BOM column holds, when its layout (or its name) says so rather than the schema's
 // header names.
 enum class BomColumn {
-  kByName,      // as its header name says (the schema's names and aliases), or ignored
-  kRowNumber,   // numbers the rows: ignored, never a part id
-  kIgnored,     // known to the layout and of no use to moat (library names, distributor codes)
-  kField,       // the field `field` (Eagle's Part: designators; KiCad's Designation: name)
+  kByName,        // as its header name says (the schema's names and aliases), or ignored
+  kRowNumber,     // numbers the rows: ignored, never a part id
+  kIgnored,       // known to the layout and of no use to moat (library names, distributor codes)
+  kField,         // the field `field` (Eagle's Part: designators; KiCad's Designation: name)
   kNameFallback,  // the part's name when its name column is empty (Eagle's Device)
-  kNotFitted,   // marks a part not fitted when set (DNP, Exclude from BOM, ...)
-  kFitted,      // says whether a part is fitted (Fitted / Not Fitted, Populate)
+  kNotFitted,     // marks a part not fitted when set (DNP, Exclude from BOM, ...)
+  kFitted,        // says whether a part is fitted (Fitted / Not Fitted, Populate)
 };
 
 struct BomLayout {

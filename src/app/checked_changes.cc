@@ -28,7 +28,8 @@ class Neighbourhood {
 
   // Reads the stored record (table, key) once; nothing when there is none.
   Status load(std::string_view table, const Key& key) {
-    if (key.empty() || std::any_of(key.begin(), key.end(), [](const std::string& k) { return k.empty(); })) return {};
+    if (key.empty() || std::any_of(key.begin(), key.end(), [](const std::string& k) { return k.empty(); }))
+      return {};
     if (!tried_.insert({std::string(table), key}).second) return {};
     MOAT_TRY(const std::optional<store::Record> found, store_.get(*store::find_table(table), key));
     if (found) model_.tables[std::string(table)][key] = Entry{*found, nullptr};
@@ -126,7 +127,9 @@ class Neighbourhood {
 
 using ProblemKey = std::tuple<std::string, Key, std::string, std::optional<std::size_t>, std::string>;
 
-ProblemKey key_of(const ModelProblem& p) { return {p.table, p.key, p.field, p.index, p.diagnostic.message}; }
+ProblemKey key_of(const ModelProblem& p) {
+  return {p.table, p.key, p.field, p.index, p.diagnostic.message};
+}
 
 }  // namespace
 

@@ -50,8 +50,9 @@ class CheckedChangesTest : public ::testing::TestWithParam<std::string> {
 
   // One random change to a copy of a random stored record; now and then under a new key.
   Change random_change(const Origin* origin) {
-    static const std::vector<std::string> kTables = {"suppliers", "parts", "packages", "quotes", "people",
-                                                     "affiliations", "derives", "recipes", "secrets", "agreements"};
+    static const std::vector<std::string> kTables = {"suppliers", "parts",        "packages", "quotes",
+                                                     "people",    "affiliations", "derives",  "recipes",
+                                                     "secrets",   "agreements"};
     std::string name;
     do {
       name = pick(kTables);
@@ -78,8 +79,10 @@ class CheckedChangesTest : public ::testing::TestWithParam<std::string> {
     } else if (table == "parts") {
       record["parent"] = pick(ids("parts", product));
     } else if (table == "packages") {
-      if (what < 2) record["parts"].push_back(pick(ids("parts", product)));
-      else record["exposes"] = json::array({pick(ids("secrets", product))});
+      if (what < 2)
+        record["parts"].push_back(pick(ids("parts", product)));
+      else
+        record["exposes"] = json::array({pick(ids("secrets", product))});
     } else if (table == "quotes") {
       record["supplier"] = pick(ids("suppliers"));
       record["package"] = pick(ids("packages", product));
@@ -88,8 +91,8 @@ class CheckedChangesTest : public ::testing::TestWithParam<std::string> {
     } else if (table == "affiliations") {
       record[what < 2 ? "a" : "b"] = pick(ids("suppliers"));
     } else if (table == "derives") {
-      record[what < 2 ? "gives" : "from"] = what < 2 ? json(pick(ids("secrets", product)))
-                                                     : json::array({pick(ids("secrets", product))});
+      record[what < 2 ? "gives" : "from"] =
+          what < 2 ? json(pick(ids("secrets", product))) : json::array({pick(ids("secrets", product))});
     } else if (table == "recipes") {
       record["secrets"].push_back(pick(ids("secrets", product)));
     } else if (table == "agreements") {
@@ -111,7 +114,8 @@ class CheckedChangesTest : public ::testing::TestWithParam<std::string> {
   std::mt19937 random_{20261205};
 };
 
-INSTANTIATE_TEST_SUITE_P(Backends, CheckedChangesTest, ::testing::ValuesIn(testing::backends()), testing::BackendName());
+INSTANTIATE_TEST_SUITE_P(Backends, CheckedChangesTest, ::testing::ValuesIn(testing::backends()),
+                         testing::BackendName());
 
 TEST_P(CheckedChangesTest, EditsAndImportsFindTheSameProblems) {
   const Origin origin{"edit", 0, {}, "/change", {}};
@@ -120,12 +124,13 @@ TEST_P(CheckedChangesTest, EditsAndImportsFindTheSameProblems) {
     std::vector<Change> changes{random_change(&origin)};
     if (roll(4) == 0) changes.push_back(random_change(&origin));
     Model whole = stored_;
-    for (const Change& c : changes) whole.tables[std::string(c.table->name)][store::key_of(*c.table, c.record)] = {c.record, c.origin};
+    for (const Change& c : changes)
+      whole.tables[std::string(c.table->name)][store::key_of(*c.table, c.record)] = {c.record, c.origin};
     const auto expected = as_set(check_model(whole));
     auto added = problems_added(workspace_->store(), changes);
     ASSERT_TRUE(added.ok()) << added.error().to_string();
-    ASSERT_EQ(as_set(*added), expected) << "trial " << trials << ": " << changes.front().table->name << " "
-                                        << changes.front().record.dump();
+    ASSERT_EQ(as_set(*added), expected)
+        << "trial " << trials << ": " << changes.front().table->name << " " << changes.front().record.dump();
     refused += expected.empty() ? 0 : 1;
   }
   EXPECT_GT(refused, trials / 5) << "the random changes must break rules often, not only pass";

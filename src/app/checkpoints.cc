@@ -93,7 +93,8 @@ Result<std::vector<ledger::VerifierKey>> read_verifier_keys(const fs::path& path
   for (int number = 1; std::getline(lines, line); ++number) {
     if (line.empty() || line.starts_with('#')) continue;
     auto key = ledger::parse_verifier_key(line);
-    if (!key.ok()) return integrity(path.filename().string() + ":" + std::to_string(number), key.error().to_string());
+    if (!key.ok())
+      return integrity(path.filename().string() + ":" + std::to_string(number), key.error().to_string());
     keys.push_back(*key);
   }
   return keys;
@@ -110,7 +111,8 @@ Status append_verifier_key(const fs::path& path, const ledger::VerifierKey& key)
 Result<ledger::SignerKey> read_or_make_log_key(Workspace& workspace) {
   const fs::path path = workspace.keys_dir() / kKeyFile;
   if (!fs::exists(path)) {
-    const ledger::SignerKey made = ledger::signer_from_seed(random_origin(), ledger::KeyType::kEd25519, random_seed());
+    const ledger::SignerKey made =
+        ledger::signer_from_seed(random_origin(), ledger::KeyType::kEd25519, random_seed());
     MOAT_TRY(const bool created, create_private(path, made.text() + "\n"));
     (void)created;  // another process may have made one first: read what is there
   }
@@ -132,12 +134,17 @@ SignedCheckpoint signed_of(const store::StoredCheckpoint& stored, bool made) {
   return {stored.id, stored.size, stored.root, stored.note, stored.at, made};
 }
 
-Result<std::int64_t> ledger_length(store::Database& db) { return store::ledger_head(db); }
+Result<std::int64_t> ledger_length(store::Database& db) {
+  return store::ledger_head(db);
+}
 
-std::string describe(const ledger::Checkpoint& c) { return "the checkpoint of " + std::to_string(c.size) + " events"; }
+std::string describe(const ledger::Checkpoint& c) {
+  return "the checkpoint of " + std::to_string(c.size) + " events";
+}
 
 // The newest checkpoint kept beside the database, when it is there and signed by the log.
-std::optional<ledger::Checkpoint> latest_on_file(Workspace& workspace, std::span<const ledger::VerifierKey> keys) {
+std::optional<ledger::Checkpoint> latest_on_file(Workspace& workspace,
+                                                 std::span<const ledger::VerifierKey> keys) {
   const auto text = read_text(workspace.dir() / kLatestCheckpointFile);
   if (!text) return std::nullopt;
   const ledger::CheckpointCheck check = ledger::check_checkpoint(*text, keys);
@@ -146,12 +153,13 @@ std::optional<ledger::Checkpoint> latest_on_file(Workspace& workspace, std::span
 }
 
 // Why the stored tree of `size` leaves and `root` cannot extend `earlier`, if it cannot.
-Result<std::optional<std::string>> inconsistency(store::Database& db, std::uint64_t size, const ledger::Hash& root,
-                                                 const ledger::Checkpoint& earlier, const std::string& signed_at) {
+Result<std::optional<std::string>> inconsistency(store::Database& db, std::uint64_t size,
+                                                 const ledger::Hash& root, const ledger::Checkpoint& earlier,
+                                                 const std::string& signed_at) {
   const std::string which = describe(earlier) + (signed_at.empty() ? "" : " signed at " + signed_at);
   if (earlier.size > size) {
-    return std::optional<std::string>("the ledger's tree holds " + std::to_string(size) + " events, fewer than " + which +
-                                      ": the tree was rolled back");
+    return std::optional<std::string>("the ledger's tree holds " + std::to_string(size) +
+                                      " events, fewer than " + which + ": the tree was rolled back");
   }
   ledger::Hash then = root;
   if (earlier.size < size) {
@@ -160,15 +168,16 @@ Result<std::optional<std::string>> inconsistency(store::Database& db, std::uint6
     then = earlier.size == 0 ? ledger::empty_root() : hashes.front();
   }
   if (then != earlier.root) {
-    return std::optional<std::string>("the ledger's tree is inconsistent with " + which +
-                                      ": its first " + std::to_string(earlier.size) + " events were rewritten");
+    return std::optional<std::string>("the ledger's tree is inconsistent with " + which + ": its first " +
+                                      std::to_string(earlier.size) + " events were rewritten");
   }
   return std::optional<std::string>();
 }
 
 const ledger::Hash* find_node(std::span<const ledger::StoredNode> nodes, const ledger::NodeId& id) {
-  const auto it = std::lower_bound(nodes.begin(), nodes.end(), id.key(),
-                                   [](const ledger::StoredNode& n, std::uint64_t key) { return n.id.key() < key; });
+  const auto it =
+      std::lower_bound(nodes.begin(), nodes.end(), id.key(),
+                       [](const ledger::StoredNode& n, std::uint64_t key) { return n.id.key() < key; });
   return it != nodes.end() && it->id.key() == id.key() ? &it->hash : nullptr;
 }
 
@@ -179,10 +188,12 @@ ledger::Hash root_at(std::span<const ledger::StoredNode> nodes, std::uint64_t si
 }
 
 // One stored checkpoint against the verified tree and the log's keys.
-std::optional<std::string> check_stored(const store::StoredCheckpoint& stored, const ledger::TreeVerdict& tree,
+std::optional<std::string> check_stored(const store::StoredCheckpoint& stored,
+                                        const ledger::TreeVerdict& tree,
                                         std::span<const ledger::StoredNode> nodes,
                                         std::span<const ledger::VerifierKey> keys) {
-  const std::string name = "checkpoint " + std::to_string(stored.id) + " (" + std::to_string(stored.size) + " events)";
+  const std::string name =
+      "checkpoint " + std::to_string(stored.id) + " (" + std::to_string(stored.size) + " events)";
   const ledger::CheckpointCheck check = ledger::check_checkpoint(stored.note, keys);
   if (!check.ok) return name + ": " + check.problem;
   if (check.checkpoint.size != stored.size || check.checkpoint.root != stored.root) {
@@ -211,7 +222,8 @@ Result<LogKeys> log_keys(Workspace& workspace) {
 
 Result<ledger::VerifierKey> rotate_log_key(Workspace& workspace) {
   MOAT_TRY(const LogKeys keys, log_keys(workspace));
-  const ledger::SignerKey next = ledger::signer_from_seed(keys.current.name, ledger::KeyType::kEd25519, random_seed());
+  const ledger::SignerKey next =
+      ledger::signer_from_seed(keys.current.name, ledger::KeyType::kEd25519, random_seed());
   // The public key is recorded before the private one replaces the old: a crash between the two
   // leaves an unused public key, never a signature nobody can check.
   MOAT_CHECK(append_verifier_key(workspace.keys_dir() / kVerifierKeysFile, next.verifier()));
@@ -237,8 +249,9 @@ Result<SignedCheckpoint> checkpoint_now(Workspace& workspace, const Session& ses
   MOAT_TRY(const store::TreeHead head, store::tree_head(db));
   MOAT_TRY(const std::int64_t events, ledger_length(db));
   if (static_cast<std::uint64_t>(events) != head.size) {
-    return integrity("ledger_tree", "the Merkle tree covers " + std::to_string(head.size) + " events but the ledger holds " +
-                                        std::to_string(events) + ": not signing it (run 'moat audit verify')");
+    return integrity("ledger_tree", "the Merkle tree covers " + std::to_string(head.size) +
+                                        " events but the ledger holds " + std::to_string(events) +
+                                        ": not signing it (run 'moat audit verify')");
   }
   MOAT_TRY(const store::StoredCheckpoint latest, latest_stored(db));
   std::vector<std::pair<ledger::Checkpoint, std::string>> earlier;
@@ -267,20 +280,23 @@ Result<std::vector<SignedCheckpoint>> list_checkpoints(Workspace& workspace) {
 
 Result<std::string> cosign_checkpoint(Workspace* workspace, const std::string& checkpoint_note,
                                       const ledger::SignerKey& witness,
-                                      std::span<const ledger::VerifierKey> log_keys_given, std::uint64_t now_seconds) {
+                                      std::span<const ledger::VerifierKey> log_keys_given,
+                                      std::uint64_t now_seconds) {
   std::vector<ledger::VerifierKey> trusted(log_keys_given.begin(), log_keys_given.end());
   if (workspace) {
     MOAT_TRY(const LogKeys keys, log_keys(*workspace));
     trusted.insert(trusted.end(), keys.all.begin(), keys.all.end());
   }
-  if (trusted.empty()) return input_error("--log-key", "name the log's verifier key to check the checkpoint against");
+  if (trusted.empty())
+    return input_error("--log-key", "name the log's verifier key to check the checkpoint against");
   const ledger::CheckpointCheck check = ledger::check_checkpoint(checkpoint_note, trusted);
   if (!check.ok) return input_error("CHECKPOINT", "not cosigning: " + check.problem);
   MOAT_TRY(ledger::SignedNote note, ledger::parse_note(checkpoint_note));
   ledger::SignerKey cosigner = witness;
   cosigner.type = ledger::KeyType::kCosignature;
   const std::uint32_t id = cosigner.verifier().id();
-  std::erase_if(note.signatures, [&](const ledger::NoteSignature& s) { return s.name == cosigner.name && s.key_id == id; });
+  std::erase_if(note.signatures,
+                [&](const ledger::NoteSignature& s) { return s.name == cosigner.name && s.key_id == id; });
   note.signatures.push_back(ledger::cosign_note(note.text, cosigner, now_seconds));
   if (!workspace) return note.format();
 
@@ -294,7 +310,8 @@ Result<std::string> cosign_checkpoint(Workspace* workspace, const std::string& c
     if (s.size != check.checkpoint.size || s.root != check.checkpoint.root) continue;
     // Keep the stored note's own signatures and add this cosignature to them.
     MOAT_TRY(ledger::SignedNote mine, ledger::parse_note(s.note));
-    std::erase_if(mine.signatures, [&](const ledger::NoteSignature& x) { return x.name == cosigner.name && x.key_id == id; });
+    std::erase_if(mine.signatures,
+                  [&](const ledger::NoteSignature& x) { return x.name == cosigner.name && x.key_id == id; });
     mine.signatures.push_back(note.signatures.back());
     MOAT_CHECK(store::update_checkpoint_note(db, s.id, mine.format()));
   }
@@ -303,7 +320,8 @@ Result<std::string> cosign_checkpoint(Workspace* workspace, const std::string& c
   return note.format();
 }
 
-Result<ledger::Proof> inclusion_proof(Workspace& workspace, const SignedCheckpoint& checkpoint, std::int64_t seq) {
+Result<ledger::Proof> inclusion_proof(Workspace& workspace, const SignedCheckpoint& checkpoint,
+                                      std::int64_t seq) {
   const auto index = static_cast<std::uint64_t>(seq - 1);
   if (seq < 1 || index >= checkpoint.size) {
     return input_error("SEQ", "event " + std::to_string(seq) + " is not in the checkpoint of " +
@@ -313,14 +331,16 @@ Result<ledger::Proof> inclusion_proof(Workspace& workspace, const SignedCheckpoi
   MOAT_TRY(std::vector<ledger::Hash> path, store::tree_range_hashes(workspace.store().database(), ranges));
   MOAT_TRY(const auto events, workspace.store().events(seq, 1));
   if (events.empty()) return Error(ErrorCode::kNotFound, "SEQ", "there is no event " + std::to_string(seq));
-  if (!ledger::verify_inclusion(index, checkpoint.size, ledger::event_leaf(events.front()), path, checkpoint.root)) {
+  if (!ledger::verify_inclusion(index, checkpoint.size, ledger::event_leaf(events.front()), path,
+                                checkpoint.root)) {
     return integrity("ledger", "the stored tree does not prove event " + std::to_string(seq) +
                                    " in its checkpoint: run 'moat audit verify'");
   }
   return ledger::Proof{index, std::move(path), std::nullopt, checkpoint.note};
 }
 
-Result<std::vector<ledger::Hash>> consistency_proof(Workspace& workspace, std::uint64_t old_size, std::uint64_t new_size) {
+Result<std::vector<ledger::Hash>> consistency_proof(Workspace& workspace, std::uint64_t old_size,
+                                                    std::uint64_t new_size) {
   const std::vector<ledger::Range> ranges = ledger::consistency_ranges(old_size, new_size);
   return store::tree_range_hashes(workspace.store().database(), ranges);
 }

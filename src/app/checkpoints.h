@@ -39,7 +39,7 @@ struct SignedCheckpoint {
   std::int64_t id = 0;
   std::uint64_t size = 0;
   ledger::Hash root{};
-  std::string note;   // the signed note, with its cosignatures
+  std::string note;  // the signed note, with its cosignatures
   std::string at;
   bool made = false;  // false: the newest checkpoint already covered the tree
 };
@@ -58,7 +58,8 @@ Result<std::vector<SignedCheckpoint>> list_checkpoints(Workspace& workspace);
 // recorded. Returns the checkpoint with the cosignature added.
 Result<std::string> cosign_checkpoint(Workspace* workspace, const std::string& checkpoint_note,
                                       const ledger::SignerKey& witness,
-                                      std::span<const ledger::VerifierKey> log_keys, std::uint64_t now_seconds);
+                                      std::span<const ledger::VerifierKey> log_keys,
+                                      std::uint64_t now_seconds);
 
 // A new key for a witness (type 0x04, cosignatures) or a log (type 0x01) named `name`.
 Result<ledger::SignerKey> generate_key(const std::string& name, ledger::KeyType type);
@@ -69,7 +70,8 @@ Result<ledger::SignerKey> generate_key(const std::string& name, ledger::KeyType 
 Result<std::string> prove_event(Workspace& workspace, const Session& session, std::int64_t seq);
 
 // The same against a given checkpoint (which must cover `seq`), for the evidence bundle.
-Result<ledger::Proof> inclusion_proof(Workspace& workspace, const SignedCheckpoint& checkpoint, std::int64_t seq);
+Result<ledger::Proof> inclusion_proof(Workspace& workspace, const SignedCheckpoint& checkpoint,
+                                      std::int64_t seq);
 // The consistency proof between two stored checkpoints' sizes.
 Result<std::vector<ledger::Hash>> consistency_proof(Workspace& workspace, std::uint64_t old_size,
                                                     std::uint64_t new_size);

@@ -28,9 +28,8 @@ class CheckpointTest : public ::testing::TestWithParam<std::string> {
     ASSERT_TRUE(workspace_->store().database().execute(statement).ok()) << statement;
   }
   void note(const std::string& key) {
-    auto written = workspace_->store().write(session_.author(), [&](store::Writer& w) {
-      return w.note("test", "notes", key, std::nullopt);
-    });
+    auto written = workspace_->store().write(
+        session_.author(), [&](store::Writer& w) { return w.note("test", "notes", key, std::nullopt); });
     ASSERT_TRUE(written.ok()) << written.error().to_string();
   }
   std::int64_t events() { return *workspace_->store().event_count(); }
@@ -58,7 +57,8 @@ TEST_P(CheckpointTest, SignsEachTreeHeadOnceWithAnOwnerOnlyKey) {
   EXPECT_TRUE(next->made);
   EXPECT_EQ(next->size, first->size + 1);
   const auto perms = std::filesystem::status(workspace_->keys_dir() / "ledger.key").permissions();
-  EXPECT_EQ(perms & std::filesystem::perms::all, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  EXPECT_EQ(perms & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   auto keys = log_keys(*workspace_);
   ASSERT_TRUE(keys.ok());
   const std::vector<ledger::VerifierKey> trusted = {keys->current.verifier()};
@@ -70,8 +70,8 @@ TEST_P(CheckpointTest, RefusesATreeRewrittenUnderASignedCheckpoint) {
   ASSERT_TRUE(signed_head.ok());
   // A forger rewrites early events and the subtree above them, then appends.
   const ledger::NodeId peak = ledger::range_nodes({0, signed_head->size}).front();
-  sql("UPDATE \"ledger_tree\" SET \"hash\" = '" + std::string(63, '0') + "f' WHERE \"node\" = " +
-      std::to_string(peak.key()));
+  sql("UPDATE \"ledger_tree\" SET \"hash\" = '" + std::string(63, '0') +
+      "f' WHERE \"node\" = " + std::to_string(peak.key()));
   auto refused = checkpoint_now(*workspace_, session_);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code(), ErrorCode::kIntegrity);
@@ -109,7 +109,9 @@ TEST_P(CheckpointTest, RotatedKeysKeepOldCheckpointsVerifiable) {
   EXPECT_EQ(keys->current.verifier(), *rotated);
   auto report = verify_ledger(*workspace_);
   ASSERT_TRUE(report.ok());
-  EXPECT_TRUE(report->ok()) << (report->tree && !report->tree->problems.empty() ? report->tree->problems.front() : "");
+  EXPECT_TRUE(report->ok()) << (report->tree && !report->tree->problems.empty()
+                                    ? report->tree->problems.front()
+                                    : "");
   auto stored = list_checkpoints(*workspace_);  // the demo's, and those before and after the rotation
   ASSERT_TRUE(stored.ok());
   ASSERT_GE(stored->size(), 2u);
@@ -127,8 +129,8 @@ TEST_P(CheckpointTest, ProvesAnEventAgainstTheNewestCheckpoint) {
   ASSERT_TRUE(check.ok) << check.problem;
   auto event = workspace_->store().events(17, 1);
   ASSERT_TRUE(event.ok());
-  EXPECT_TRUE(ledger::verify_inclusion(16, check.checkpoint.size, ledger::event_leaf(event->front()), proof->path,
-                                       check.checkpoint.root));
+  EXPECT_TRUE(ledger::verify_inclusion(16, check.checkpoint.size, ledger::event_leaf(event->front()),
+                                       proof->path, check.checkpoint.root));
   EXPECT_FALSE(prove_event(*workspace_, session_, 0).ok());
   auto beyond = prove_event(*workspace_, session_, events() + 1);
   ASSERT_FALSE(beyond.ok());

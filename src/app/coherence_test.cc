@@ -6,10 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <regex>
-#include <map>
 #include <set>
 
 #include "app/demo.h"
@@ -27,7 +27,9 @@ namespace {
 
 constexpr int kOwnerVisitLeadDays = 14;  // owner-visit-missing's default lead_days
 
-Date plus_days(Date day, long days) { return Date::from_days(day.days_since_epoch() + days); }
+Date plus_days(Date day, long days) {
+  return Date::from_days(day.days_since_epoch() + days);
+}
 
 class CoherenceTest : public ::testing::TestWithParam<std::string> {
  protected:
@@ -95,8 +97,10 @@ class CoherenceTest : public ::testing::TestWithParam<std::string> {
     audit.date = on;
     audit.by = {"王涛"};
     audit.checklist = "own-facility";
-    audit.items = {{"access-control", result, "", {}}, {"employee-confidentiality", vet::ItemResult::kPass, "", {}},
-                   {"document-control", vet::ItemResult::kPass, "", {}}, {"visitor-logs", vet::ItemResult::kPass, "", {}},
+    audit.items = {{"access-control", result, "", {}},
+                   {"employee-confidentiality", vet::ItemResult::kPass, "", {}},
+                   {"document-control", vet::ItemResult::kPass, "", {}},
+                   {"visitor-logs", vet::ItemResult::kPass, "", {}},
                    {"leavers", vet::ItemResult::kPass, "", {}}};
     MOAT_CHECK(record_visit(*workspace_, session_, audit));
     return {};
@@ -105,7 +109,8 @@ class CoherenceTest : public ::testing::TestWithParam<std::string> {
   // A gate check about a supplier fails exactly when the flag about the same fact stands.
   void expect_same(const gate::Check& check, const std::vector<Flag>& standing, std::string_view rule) {
     const bool flagged = find_flag(standing, rule, check.subject) != nullptr;
-    EXPECT_EQ(check.status == gate::CheckStatus::kFail, flagged) << check.id << " " << check.subject << ": " << check.reason;
+    EXPECT_EQ(check.status == gate::CheckStatus::kFail, flagged)
+        << check.id << " " << check.subject << ": " << check.reason;
   }
 
   // Every fact the flags and the launch gate share, for each supplier of the approved plan.
@@ -156,7 +161,8 @@ class CoherenceTest : public ::testing::TestWithParam<std::string> {
       if (check.id == "access-control") expect_same(check, *standing, "access-control-unverified");
       if (check.id == "red-flags") {
         bool critical = false;
-        for (const Flag& f : *standing) critical = critical || (f.subject == check.subject && f.severity == "critical");
+        for (const Flag& f : *standing)
+          critical = critical || (f.subject == check.subject && f.severity == "critical");
         if (critical) {
           EXPECT_TRUE(failed) << supplier << ": " << check.reason;
         }
@@ -173,21 +179,30 @@ class CoherenceTest : public ::testing::TestWithParam<std::string> {
   std::vector<plan::Assignment> assignments_;
 };
 
-INSTANTIATE_TEST_SUITE_P(Backends, CoherenceTest, ::testing::ValuesIn(testing::backends()), testing::BackendName());
+INSTANTIATE_TEST_SUITE_P(Backends, CoherenceTest, ::testing::ValuesIn(testing::backends()),
+                         testing::BackendName());
 
-TEST_P(CoherenceTest, FlagsAndGateAgreeOnTheDemo) { expect_agreement(today(), "demo"); }
+TEST_P(CoherenceTest, FlagsAndGateAgreeOnTheDemo) {
+  expect_agreement(today(), "demo");
+}
 
 TEST_P(CoherenceTest, FlagsAndGateAgreeOnGeneratedWorkspaces) {
   std::mt19937 random(20261205);
   const std::vector<std::string> suppliers(planned_.begin(), planned_.end());
   ASSERT_FALSE(suppliers.empty());
-  const auto pick = [&] { return suppliers[std::uniform_int_distribution<std::size_t>(0, suppliers.size() - 1)(random)]; };
-  const auto offset = [&](int low, int high) { return std::uniform_int_distribution<int>(low, high)(random); };
+  const auto pick = [&] {
+    return suppliers[std::uniform_int_distribution<std::size_t>(0, suppliers.size() - 1)(random)];
+  };
+  const auto offset = [&](int low, int high) {
+    return std::uniform_int_distribution<int>(low, high)(random);
+  };
   Date on = today();
   for (int round = 0; round < 8; ++round) {
     on = plus_days(on, offset(0, 20));
     switch (offset(0, 5)) {
-      case 0: ASSERT_TRUE(record_owner_visit(pick(), plus_days(on, offset(-60, 20))).ok()); break;
+      case 0:
+        ASSERT_TRUE(record_owner_visit(pick(), plus_days(on, offset(-60, 20))).ok());
+        break;
       case 1: {
         const Date effective = plus_days(on, offset(-400, 20));
         ASSERT_TRUE(sign_nnn(pick(), effective, plus_days(effective, offset(10, 800))).ok());
@@ -195,7 +210,9 @@ TEST_P(CoherenceTest, FlagsAndGateAgreeOnGeneratedWorkspaces) {
       }
       case 2: {
         const std::string start = offset(0, 3) == 0 ? "" : plus_days(on, offset(-40, 40)).to_string();
-        ASSERT_TRUE(edit_record(*workspace_, session_, "products", "aurora", {{"production_start", start}}, std::nullopt).ok());
+        ASSERT_TRUE(edit_record(*workspace_, session_, "products", "aurora", {{"production_start", start}},
+                                std::nullopt)
+                        .ok());
         break;
       }
       case 3: {
@@ -205,17 +222,21 @@ TEST_P(CoherenceTest, FlagsAndGateAgreeOnGeneratedWorkspaces) {
       }
       case 4: {
         const std::string expires = offset(0, 2) == 0 ? "" : plus_days(on, offset(-30, 30)).to_string();
-        ASSERT_TRUE(edit_record(*workspace_, session_, "agreements", "AG09", {{"expires", expires}}, std::nullopt).ok());
+        ASSERT_TRUE(
+            edit_record(*workspace_, session_, "agreements", "AG09", {{"expires", expires}}, std::nullopt)
+                .ok());
         break;
       }
-      default: break;  // only the day moves on
+      default:
+        break;  // only the day moves on
     }
     expect_agreement(on, "round " + std::to_string(round));
   }
 }
 
 TEST_P(CoherenceTest, FlagResolvesItselfWhenItsCauseIsFixedAndReopensWhenItReturns) {
-  const auto missing = std::find_if(flags_.begin(), flags_.end(), [](const Flag& f) { return f.rule == "agreement-missing"; });
+  const auto missing =
+      std::find_if(flags_.begin(), flags_.end(), [](const Flag& f) { return f.rule == "agreement-missing"; });
   ASSERT_NE(missing, flags_.end()) << "the demo raises agreement-missing";
   const std::string supplier = missing->subject.substr(9);
   ASSERT_TRUE(sign_nnn(supplier, today(), plus_days(today(), 30)).ok());
@@ -231,9 +252,12 @@ TEST_P(CoherenceTest, FlagResolvesItselfWhenItsCauseIsFixedAndReopensWhenItRetur
   // The ledger keeps the fact that cleared it.
   auto events = workspace_->store().events();
   ASSERT_TRUE(events.ok());
-  EXPECT_TRUE(std::any_of(events->begin(), events->end(), [&](const ledger::Event& e) {
-    return e.entity == "flags" && e.key == missing->id && e.after.value_or("").find("covers aurora") != std::string::npos;
-  })) << "no ledger event resolves " << missing->id << " with the fact that cleared it";
+  EXPECT_TRUE(std::any_of(events->begin(), events->end(),
+                          [&](const ledger::Event& e) {
+                            return e.entity == "flags" && e.key == missing->id &&
+                                   e.after.value_or("").find("covers aurora") != std::string::npos;
+                          }))
+      << "no ledger event resolves " << missing->id << " with the fact that cleared it";
   // The NNN lapses: the same cause is back, and the same flag reopens.
   auto lapsed = refresh_flags(*workspace_, session_, plus_days(today(), 40));
   ASSERT_TRUE(lapsed.ok());
@@ -271,11 +295,13 @@ TEST_P(CoherenceTest, PeoplesDecisionsSurviveRecomputation) {
   EXPECT_EQ(state_of(ids[1]), "resolved/manual");
   auto standing = standing_flags(*workspace_, today());
   ASSERT_TRUE(standing.ok());
-  EXPECT_TRUE(std::none_of(standing->begin(), standing->end(), [&](const Flag& f) { return f.id == ids[1]; }));
+  EXPECT_TRUE(
+      std::none_of(standing->begin(), standing->end(), [&](const Flag& f) { return f.id == ids[1]; }));
 }
 
 const gate::Check* find_check(const gate::Verdict& verdict, std::string_view id) {
-  const auto it = std::find_if(verdict.checks.begin(), verdict.checks.end(), [&](const gate::Check& c) { return c.id == id; });
+  const auto it = std::find_if(verdict.checks.begin(), verdict.checks.end(),
+                               [&](const gate::Check& c) { return c.id == id; });
   return it == verdict.checks.end() ? nullptr : &*it;
 }
 
@@ -292,9 +318,12 @@ TEST_P(CoherenceTest, TheApprovedPlanIsRevalidatedWhenItsInputsChange) {
   auto before = run_gate(*workspace_, {"aurora", "", "", today()});
   ASSERT_TRUE(before.ok());
   ASSERT_NE(find_check(*before, "plan-valid"), nullptr);
-  EXPECT_EQ(find_check(*before, "plan-valid")->status, gate::CheckStatus::kPass) << find_check(*before, "plan-valid")->reason;
+  EXPECT_EQ(find_check(*before, "plan-valid")->status, gate::CheckStatus::kPass)
+      << find_check(*before, "plan-valid")->reason;
   // Re-qualified with a small exposure cap: the exposure view marks the party, the gate fails.
-  ASSERT_TRUE(edit_record(*workspace_, session_, "suppliers", supplier, {{"max_exposure_share", "0.01"}}, std::nullopt).ok());
+  ASSERT_TRUE(edit_record(*workspace_, session_, "suppliers", supplier, {{"max_exposure_share", "0.01"}},
+                          std::nullopt)
+                  .ok());
   auto exposure = plan_exposure(*workspace_, "aurora", std::nullopt);
   ASSERT_TRUE(exposure.ok()) << exposure.error().to_string();
   EXPECT_TRUE(std::any_of(exposure->rows.begin(), exposure->rows.end(), [&](const ExposureRow& r) {
@@ -307,8 +336,9 @@ TEST_P(CoherenceTest, TheApprovedPlanIsRevalidatedWhenItsInputsChange) {
   EXPECT_NE(valid->reason.find("above its cap of 1.0%"), std::string::npos) << valid->reason;
   EXPECT_NE(valid->fix.find("Re-plan aurora"), std::string::npos) << valid->fix;
   // Its capacity cut below what the plan gives it.
-  ASSERT_TRUE(edit_record(*workspace_, session_, "suppliers", supplier, {{"max_exposure_share", ""}, {"capacity", "1"}},
-                          std::nullopt).ok());
+  ASSERT_TRUE(edit_record(*workspace_, session_, "suppliers", supplier,
+                          {{"max_exposure_share", ""}, {"capacity", "1"}}, std::nullopt)
+                  .ok());
   auto cut = run_gate(*workspace_, {"aurora", "", "", today()});
   ASSERT_TRUE(cut.ok());
   EXPECT_NE(find_check(*cut, "plan-valid")->reason.find(supplier + " is assigned"), std::string::npos)
@@ -332,7 +362,8 @@ TEST_P(CoherenceTest, TheOwnFacilityIsCheckedAsWhatItIs) {
   auto f01 = checks_of(today());
   EXPECT_EQ(f01.count("nnn") + f01.count("po-ip-clause") + f01.count("owner-visit"), 0u);
   ASSERT_EQ(f01.count("employee-confidentiality"), 1u);
-  EXPECT_EQ(f01.at("employee-confidentiality").status, gate::CheckStatus::kPass) << f01.at("employee-confidentiality").reason;
+  EXPECT_EQ(f01.at("employee-confidentiality").status, gate::CheckStatus::kPass)
+      << f01.at("employee-confidentiality").reason;
   EXPECT_NE(f01.at("employee-confidentiality").reason.find("AG09"), std::string::npos);
   ASSERT_EQ(f01.count("access-control"), 1u);
   EXPECT_EQ(f01.at("access-control").status, gate::CheckStatus::kFail);
@@ -352,8 +383,9 @@ TEST_P(CoherenceTest, TheOwnFacilityIsCheckedAsWhatItIs) {
   EXPECT_EQ(access->state, "resolved");
   EXPECT_NE(access->reason.find("passed access-control"), std::string::npos) << access->reason;
   // The staff's confidentiality agreement lapses: the check fails naming them, a flag per person.
-  ASSERT_TRUE(edit_record(*workspace_, session_, "agreements", "AG09", {{"expires", plus_days(today(), -1).to_string()}},
-                          std::nullopt).ok());
+  ASSERT_TRUE(edit_record(*workspace_, session_, "agreements", "AG09",
+                          {{"expires", plus_days(today(), -1).to_string()}}, std::nullopt)
+                  .ok());
   f01 = checks_of(today());
   EXPECT_EQ(f01.at("employee-confidentiality").status, gate::CheckStatus::kFail);
   EXPECT_NE(f01.at("employee-confidentiality").reason.find("AG09 expired on"), std::string::npos)
@@ -391,7 +423,8 @@ TEST_P(CoherenceTest, EveryFixThatNamesASettingNamesOneThatExists) {
   std::vector<std::string> texts;
   for (const gate::CheckInfo& info : gate::check_table()) texts.emplace_back(info.description);
   // A launch, and a release to the demo's conditional supplier (F02): its fix names the setting.
-  for (const GateRequest& request : {GateRequest{"aurora", "", "", today()}, GateRequest{"aurora", "F02", "WP01", today()}}) {
+  for (const GateRequest& request :
+       {GateRequest{"aurora", "", "", today()}, GateRequest{"aurora", "F02", "WP01", today()}}) {
     auto verdict = run_gate(*workspace_, request);
     ASSERT_TRUE(verdict.ok()) << verdict.error().to_string();
     for (const gate::Check& c : verdict->checks) {
@@ -402,7 +435,8 @@ TEST_P(CoherenceTest, EveryFixThatNamesASettingNamesOneThatExists) {
   const std::regex setting(R"(\b(policy|gate|serve|catalog|qualification|flags|checklists)\.[a-z_]+)");
   int named = 0;
   for (const std::string& text : texts) {
-    for (auto it = std::sregex_iterator(text.begin(), text.end(), setting); it != std::sregex_iterator(); ++it) {
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), setting); it != std::sregex_iterator();
+         ++it) {
       ++named;
       const std::string name = it->str();
       const bool exists = std::find(known.begin(), known.end(), name) != known.end();

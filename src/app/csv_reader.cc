@@ -2,9 +2,9 @@
 // CSV files (and worksheets) into drafts: header names matched to fields (for BOMs, by the
 // layout of the tool that exported them, see bom_layouts.h), each cell typed and checked where it
 // stands, derived values filled in.
-#include <nlohmann/json.hpp>
 #include <algorithm>
 #include <cctype>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "app/bom_layouts.h"
@@ -22,7 +22,9 @@ using store::Table;
 
 constexpr std::size_t kMaxDiagnostics = 50;
 
-bool is_bom(const Table& table) { return table.name == "parts"; }
+bool is_bom(const Table& table) {
+  return table.name == "parts";
+}
 
 const Field* field_for_header(const Table& table, std::string_view header) {
   const std::string wanted = normalized_header(header);
@@ -56,7 +58,9 @@ struct ColumnMap {
 struct Places {
   std::string_view file;
   std::string_view sheet;
-  std::string at(std::size_t line, std::size_t column) const { return cell_location(file, sheet, line, column); }
+  std::string at(std::size_t line, std::size_t column) const {
+    return cell_location(file, sheet, line, column);
+  }
 };
 
 Column column_for(const Table& table, const std::optional<BomLayout>& layout, const CsvField& header) {
@@ -64,15 +68,23 @@ Column column_for(const Table& table, const std::optional<BomLayout>& layout, co
   std::string field;
   if (is_bom(table)) column.role = bom_column(layout, normalized_header(header.value), field);
   switch (column.role) {
-    case BomColumn::kByName: column.field = field_for_header(table, header.value); break;
-    case BomColumn::kField: column.field = table.field(field); break;
-    case BomColumn::kFitted: column.field = table.field("fitted"); break;
-    default: break;
+    case BomColumn::kByName:
+      column.field = field_for_header(table, header.value);
+      break;
+    case BomColumn::kField:
+      column.field = table.field(field);
+      break;
+    case BomColumn::kFitted:
+      column.field = table.field("fitted");
+      break;
+    default:
+      break;
   }
   return column;
 }
 
-Result<ColumnMap> map_columns(const Places& places, const CsvTable& csv, const Table& table, FileReport& report) {
+Result<ColumnMap> map_columns(const Places& places, const CsvTable& csv, const Table& table,
+                              FileReport& report) {
   ColumnMap map;
   if (is_bom(table)) {
     std::vector<std::string> headers;
@@ -92,8 +104,8 @@ Result<ColumnMap> map_columns(const Places& places, const CsvTable& csv, const T
     }
     if (column.role == BomColumn::kRowNumber) {
       report.ignored_columns.push_back(header.value + " (row number)");
-    } else if (!column.field && column.role != BomColumn::kNotFitted && column.role != BomColumn::kNameFallback &&
-               !trim(header.value).empty() && is_bom(table)) {
+    } else if (!column.field && column.role != BomColumn::kNotFitted &&
+               column.role != BomColumn::kNameFallback && !trim(header.value).empty() && is_bom(table)) {
       report.ignored_columns.push_back(header.value);
     }
     if (column.field) {
@@ -106,7 +118,8 @@ Result<ColumnMap> map_columns(const Places& places, const CsvTable& csv, const T
     map.columns.push_back(column);
   }
   for (const Field& field : table.fields) {
-    if (field.required && field.default_json.empty() && !seen.contains(field.name) && !derivable(table, field)) {
+    if (field.required && field.default_json.empty() && !seen.contains(field.name) &&
+        !derivable(table, field)) {
       problems.push_back({places.at(csv.header.line, 1),
                           "missing column '" + std::string(field.name) + "' for " + std::string(table.name)});
     }
@@ -127,7 +140,8 @@ void expand_range(const std::string& item, json& out) {
   if (dash != std::string::npos && dash > 0 && item.find('-', dash + 1) == std::string::npos) {
     const auto [prefix, first] = split(std::string_view(item).substr(0, dash));
     const auto [prefix_end, last] = split(std::string_view(item).substr(dash + 1));
-    if (!prefix.empty() && prefix == prefix_end && !first.empty() && !last.empty() && first.size() < 7 && last.size() < 7) {
+    if (!prefix.empty() && prefix == prefix_end && !first.empty() && !last.empty() && first.size() < 7 &&
+        last.size() < 7) {
       const std::size_t from = std::stoul(std::string(first)), to = std::stoul(std::string(last));
       if (from < to && to - from < kMaxRange) {
         for (std::size_t n = from; n <= to; ++n) out.push_back(std::string(prefix) + std::to_string(n));
@@ -147,15 +161,16 @@ void expand_ranges(json& designators) {
 
 // BOM lines may leave id, quantity and make/buy to be derived from designators and MPN. A
 // designator that cannot be an id is reported at its cell.
-void derive_bom_fields(json& record, const Origin& origin, FileReport& report, std::vector<Diagnostic>& problems) {
+void derive_bom_fields(json& record, const Origin& origin, FileReport& report,
+                       std::vector<Diagnostic>& problems) {
   expand_ranges(record["designators"]);
   const json& designators = record["designators"];
   if (record["id"].is_null() && !designators.empty()) {
     const std::string designator = designators.front().get<std::string>();
     if (const std::string why = id_problem(designator); !why.empty()) {
-      problems.push_back({origin.where("designators"), "designator '" + designator +
-                                                           "' cannot name the part: it " + why +
-                                                           "; add an id column"});
+      problems.push_back(
+          {origin.where("designators"),
+           "designator '" + designator + "' cannot name the part: it " + why + "; add an id column"});
     } else {
       record["id"] = designator;
     }
@@ -184,13 +199,14 @@ void order_pair(json& record) {
 
 // Fills the product, derived and default values, and reports required fields still missing
 // (except those whose cell was already reported as bad).
-void complete(const Table& table, const CsvRow& row, const Places& places, const std::optional<std::string>& product,
-              const std::set<std::string_view>& bad_cells, Draft& draft, FileReport& report,
-              std::vector<Diagnostic>& problems) {
+void complete(const Table& table, const CsvRow& row, const Places& places,
+              const std::optional<std::string>& product, const std::set<std::string_view>& bad_cells,
+              Draft& draft, FileReport& report, std::vector<Diagnostic>& problems) {
   json& record = draft.record;
   if (table.product_scoped && record["product"].is_null()) {
     if (!product) {
-      problems.push_back({places.at(row.line, 1), "no product for this row: add a 'product' column or pass --product ID"});
+      problems.push_back(
+          {places.at(row.line, 1), "no product for this row: add a 'product' column or pass --product ID"});
       return;
     }
     record["product"] = *product;
@@ -203,7 +219,8 @@ void complete(const Table& table, const CsvRow& row, const Places& places, const
     if (value.is_null()) value = default_value(field);
     if (id_reported && field.name == "id") continue;
     if (value.is_null() && field.required && !bad_cells.contains(field.name)) {
-      const std::string hint = is_bom(table) && field.name == "id" ? " (and no designator to name it by)" : "";
+      const std::string hint =
+          is_bom(table) && field.name == "id" ? " (and no designator to name it by)" : "";
       problems.push_back({draft.origin.where(field.name), std::string(field.name) + " is required" + hint});
     }
   }
@@ -219,8 +236,9 @@ Result<bool> not_fitted_cell(const Column& column, std::string_view text) {
 
 // The cells of one row into `draft`: typed fields, and for BOMs the fitted columns and the
 // name's fallback. Bad cells are reported at their place.
-void read_cells(const ColumnMap& columns, const CsvRow& row, const Places& places, const CapabilityCatalog& catalog,
-                Draft& draft, std::set<std::string_view>& bad_cells, std::vector<Diagnostic>& problems) {
+void read_cells(const ColumnMap& columns, const CsvRow& row, const Places& places,
+                const CapabilityCatalog& catalog, Draft& draft, std::set<std::string_view>& bad_cells,
+                std::vector<Diagnostic>& problems) {
   bool not_fitted = false;
   std::string name_fallback;
   for (std::size_t i = 0; i < row.fields.size(); ++i) {
@@ -256,9 +274,8 @@ void read_cells(const ColumnMap& columns, const CsvRow& row, const Places& place
 // Altium writes a grouped BOM and one with a line per designator from the same columns.
 void name_altium_variant(const std::vector<Draft>& drafts, FileReport& report) {
   if (report.layout != "altium") return;
-  const bool per_designator = std::all_of(drafts.begin(), drafts.end(), [](const Draft& d) {
-    return d.record["designators"].size() <= 1;
-  });
+  const bool per_designator = std::all_of(drafts.begin(), drafts.end(),
+                                          [](const Draft& d) { return d.record["designators"].size() <= 1; });
   report.layout = per_designator ? "altium-per-designator" : "altium-grouped";
   report.layout_name += per_designator ? ", one line per designator" : ", grouped";
 }
@@ -273,10 +290,12 @@ bool names_bom_fields(const CsvRow& row) {
 
 }  // namespace
 
-std::string cell_location(std::string_view file, std::string_view sheet, std::size_t line, std::size_t column) {
+std::string cell_location(std::string_view file, std::string_view sheet, std::size_t line,
+                          std::size_t column) {
   if (sheet.empty()) return csv_location(file, line, column);
   std::string letters;
-  for (std::size_t n = column; n > 0; n = (n - 1) / 26) letters.insert(letters.begin(), static_cast<char>('A' + (n - 1) % 26));
+  for (std::size_t n = column; n > 0; n = (n - 1) / 26)
+    letters.insert(letters.begin(), static_cast<char>('A' + (n - 1) % 26));
   const bool plain = std::all_of(sheet.begin(), sheet.end(), [](char c) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
   });
@@ -293,7 +312,8 @@ CsvOptions table_csv_options(const Table& table) {
 }
 
 Result<FileRead> read_csv_records(const SourceFile& file, const Table& table,
-                                  const std::optional<std::string>& product, const CapabilityCatalog& catalog) {
+                                  const std::optional<std::string>& product,
+                                  const CapabilityCatalog& catalog) {
   MOAT_TRY(const CsvTable csv, parse_csv(file.content, file.name, table_csv_options(table)));
   FileReport report;
   report.format = "csv";
@@ -302,8 +322,8 @@ Result<FileRead> read_csv_records(const SourceFile& file, const Table& table,
 }
 
 Result<FileRead> read_table_records(const SourceFile& file, const CsvTable& csv, const Table& table,
-                                    const std::optional<std::string>& product, const CapabilityCatalog& catalog,
-                                    FileReport report) {
+                                    const std::optional<std::string>& product,
+                                    const CapabilityCatalog& catalog, FileReport report) {
   report.file = file.name;
   report.kind = std::string(table.name);
   report.preamble_rows = csv.preamble_rows;
@@ -313,7 +333,8 @@ Result<FileRead> read_table_records(const SourceFile& file, const CsvTable& csv,
   FileRead read;
   std::vector<Diagnostic> problems;
   for (const CsvRow& row : csv.rows) {
-    if (std::all_of(row.fields.begin(), row.fields.end(), [](const CsvField& f) { return trim(f.value).empty(); })) {
+    if (std::all_of(row.fields.begin(), row.fields.end(),
+                    [](const CsvField& f) { return trim(f.value).empty(); })) {
       continue;  // a spreadsheet's empty row: ",,,"
     }
     Draft draft{&table, json::object(), Origin{file.name, row.line, {}, {}, report.sheet}};

@@ -5,8 +5,8 @@
 #include <map>
 #include <regex>
 
-#include <nlohmann/json.hpp>
 #include <sodium.h>
+#include <nlohmann/json.hpp>
 
 #include "app/demo_files.h"
 #include "app/embedded.h"
@@ -46,7 +46,9 @@ std::string shift_dates(const std::string& text, long days) {
   return out;
 }
 
-Session acting_as(const Session& session, const std::string& actor) { return {actor, session.now}; }
+Session acting_as(const Session& session, const std::string& actor) {
+  return {actor, session.now};
+}
 
 // The supplier the approved plan gives `package` (empty when none).
 std::string assigned(const SavedPlan& plan, const std::string& package) {
@@ -57,11 +59,14 @@ std::string assigned(const SavedPlan& plan, const std::string& package) {
 }
 
 // Records and approves each row of the assessors' sheet, as its assessor and its approver.
-Result<std::vector<Assessment>> qualify_suppliers(Workspace& workspace, const Session& session, const std::string& sheet) {
-  MOAT_TRY(const std::vector<SheetRow> rows, read_assessment_sheet(sheet, "examples/aurora/" + std::string(kScoresFile)));
+Result<std::vector<Assessment>> qualify_suppliers(Workspace& workspace, const Session& session,
+                                                  const std::string& sheet) {
+  MOAT_TRY(const std::vector<SheetRow> rows,
+           read_assessment_sheet(sheet, "examples/aurora/" + std::string(kScoresFile)));
   std::vector<Assessment> out;
   for (const SheetRow& row : rows) {
-    MOAT_TRY(const Assessment assessed, assess_supplier(workspace, acting_as(session, row.assessor), row.input));
+    MOAT_TRY(const Assessment assessed,
+             assess_supplier(workspace, acting_as(session, row.assessor), row.input));
     MOAT_TRY(Assessment approved,
              approve_assessment(workspace, acting_as(session, row.approver), assessed.supplier, assessed.id));
     out.push_back(std::move(approved));
@@ -97,7 +102,8 @@ Result<std::vector<DesignFile>> add_design_files(Workspace& workspace, const Ses
   return out;
 }
 
-std::vector<std::string> files_named(const std::vector<DesignFile>& files, const std::vector<std::string>& names) {
+std::vector<std::string> files_named(const std::vector<DesignFile>& files,
+                                     const std::vector<std::string>& names) {
   std::vector<std::string> ids;
   for (const DesignFile& f : files) {
     if (std::find(names.begin(), names.end(), f.name) != names.end()) ids.push_back(f.id);
@@ -120,9 +126,14 @@ Status waive_then(Workspace& workspace, const Session& session, const std::strin
   MOAT_TRY(const gate::Verdict verdict, run_gate(workspace, {"aurora", supplier, package, then}));
   for (const gate::Check& c : verdict.checks) {
     if (c.status != gate::CheckStatus::kFail) continue;
-    const WaiverInput waiver{c.id, c.subject, "aurora", "Head of sourcing",
-                             "first-article and line-setup data only, while the paperwork is completed", kSourcingLead,
-                             Date::from_days(then.days_since_epoch() - 1), Date::from_days(today.days_since_epoch() - 10)};
+    const WaiverInput waiver{c.id,
+                             c.subject,
+                             "aurora",
+                             "Head of sourcing",
+                             "first-article and line-setup data only, while the paperwork is completed",
+                             kSourcingLead,
+                             Date::from_days(then.days_since_epoch() - 1),
+                             Date::from_days(today.days_since_epoch() - 10)};
     MOAT_CHECK(grant_waiver(workspace, acting_as(session, kSourcingLead), waiver, then));
   }
   return {};
@@ -145,38 +156,53 @@ Result<std::vector<std::string>> files_for(Workspace& workspace, const Session& 
            workspace.store().get(*store::find_table("packages"), {"aurora", package}));
   const DemoFile drawing = package_drawing(package, record ? (*record)["name"].get<std::string>() : package);
   MOAT_TRY(const std::vector<DesignFile> added,
-           add_files(workspace, session, {"aurora", package, {{drawing.name, drawing.content}}, std::nullopt, ""}));
+           add_files(workspace, session,
+                     {"aurora", package, {{drawing.name, drawing.content}}, std::nullopt, ""}));
   files.insert(files.end(), added.begin(), added.end());
   return files_of(files, package);
 }
 
-ReleaseRequest demo_request(const std::string& package, const std::string& supplier, std::vector<std::string> people,
-                            std::vector<std::string> files, std::string reason, Date on) {
-  return {"aurora", package, supplier, std::move(people), std::move(files), Date::from_days(on.days_since_epoch() + 90),
-          std::move(reason), "", false, on};
+ReleaseRequest demo_request(const std::string& package, const std::string& supplier,
+                            std::vector<std::string> people, std::vector<std::string> files,
+                            std::string reason, Date on) {
+  return {"aurora",
+          package,
+          supplier,
+          std::move(people),
+          std::move(files),
+          Date::from_days(on.days_since_epoch() + 90),
+          std::move(reason),
+          "",
+          false,
+          on};
 }
 
 // The demo's releases. Forty days ago, on waivers since lapsed: final assembly's files to two people
 // at the trusted factory F01 (all of them to one person is refused: 梁晓燕 alone would hold the
 // look-alike recipe), and Shengda's (F04) package to 吴婷, the portal user's person. Today, on a
 // go from the gate: the ring board's Gerbers to F06's SMT engineer.
-Result<std::vector<ReleaseOutcome>> make_releases(Workspace& workspace, const Session& session, const SavedPlan& plan,
-                                                  std::vector<DesignFile>& files, Date today) {
+Result<std::vector<ReleaseOutcome>> make_releases(Workspace& workspace, const Session& session,
+                                                  const SavedPlan& plan, std::vector<DesignFile>& files,
+                                                  Date today) {
   const Date then = Date::from_days(today.days_since_epoch() - 40);
-  const std::string assembly = assigned(plan, "WP15"), shengda = package_of(plan, kShengda), ring = assigned(plan, "WP07");
+  const std::string assembly = assigned(plan, "WP15"), shengda = package_of(plan, kShengda),
+                    ring = assigned(plan, "WP07");
   MOAT_CHECK(waive_then(workspace, session, assembly, "WP15", then, today));
   if (shengda.empty()) return Error(ErrorCode::kInternal, "", "the demo's plan gives Shengda (F04) no work");
   MOAT_CHECK(waive_then(workspace, session, kShengda, shengda, then, today));
   MOAT_TRY(const std::vector<std::string> shengda_files, files_for(workspace, session, files, shengda));
   const std::vector<ReleaseRequest> requests = {
-      demo_request("WP15", assembly, {"P01"}, files_named(files, {"final-assembly-drawing.pdf", "packaging-artwork.pdf"}),
+      demo_request("WP15", assembly, {"P01"},
+                   files_named(files, {"final-assembly-drawing.pdf", "packaging-artwork.pdf"}),
                    "assembly drawing and packaging artwork for the line", then),
-      demo_request("WP15", assembly, {"P01"}, files_named(files, {"final-assembly-drawing.pdf"}), "assembly drawing for the line",
+      demo_request("WP15", assembly, {"P01"}, files_named(files, {"final-assembly-drawing.pdf"}),
+                   "assembly drawing for the line", then),
+      demo_request(
+          "WP15", assembly, {"P02"},
+          files_named(files, {"aurora-fw-1.4.2.bin", "eol-test-procedure.pdf", "packaging-artwork.pdf"}),
+          "firmware programming, end-of-line test and pack-out", then),
+      demo_request(shengda, kShengda, {kShengdaPerson}, shengda_files, "first-article inspection drawings",
                    then),
-      demo_request("WP15", assembly, {"P02"},
-                   files_named(files, {"aurora-fw-1.4.2.bin", "eol-test-procedure.pdf", "packaging-artwork.pdf"}),
-                   "firmware programming, end-of-line test and pack-out", then),
-      demo_request(shengda, kShengda, {kShengdaPerson}, shengda_files, "first-article inspection drawings", then),
   };
   std::vector<ReleaseOutcome> out;
   for (const ReleaseRequest& request : requests) {
@@ -185,7 +211,8 @@ Result<std::vector<ReleaseOutcome>> make_releases(Workspace& workspace, const Se
   }
   MOAT_TRY(ReleaseOutcome ring_release,
            release_files(workspace, session,
-                         demo_request("WP07", ring, {"P09"}, files_of(files, "WP07"), "stencil and AOI programs", today)));
+                         demo_request("WP07", ring, {"P09"}, files_of(files, "WP07"),
+                                      "stencil and AOI programs", today)));
   out.push_back(std::move(ring_release));
   return out;
 }
@@ -194,9 +221,10 @@ Result<std::vector<ReleaseOutcome>> make_releases(Workspace& workspace, const Se
 
 Result<std::vector<NewUser>> create_demo_sign_ins(Workspace& workspace, const Session& session) {
   if (sodium_init() < 0) return internal_error("libsodium failed to initialise");
-  std::vector<NewUser> users = {{"admin", Role::kAdmin, "", ""},         {"sourcing", Role::kSourcing, "", ""},
-                                {"legal", Role::kLegal, "", ""},         {"oversight", Role::kOversight, "", ""},
-                                {"viewer", Role::kViewer, "", ""},       {"shengda", Role::kSupplier, kShengda, "", kShengdaPerson}};
+  std::vector<NewUser> users = {
+      {"admin", Role::kAdmin, "", ""},   {"sourcing", Role::kSourcing, "", ""},
+      {"legal", Role::kLegal, "", ""},   {"oversight", Role::kOversight, "", ""},
+      {"viewer", Role::kViewer, "", ""}, {"shengda", Role::kSupplier, kShengda, "", kShengdaPerson}};
   for (NewUser& user : users) {
     user.password = demo_password();
     MOAT_CHECK(add_user(workspace, session, user));
@@ -208,7 +236,8 @@ Result<DemoResult> create_demo(const std::filesystem::path& dir, const Session& 
                                const std::string& database) {
   const Date today = session.today();
   const std::string today_text = today.to_string();
-  const long shift = today.days_since_epoch() - Date::from_ymd(kAnchorYear, kAnchorMonth, kAnchorDay)->days_since_epoch();
+  const long shift =
+      today.days_since_epoch() - Date::from_ymd(kAnchorYear, kAnchorMonth, kAnchorDay)->days_since_epoch();
   MOAT_TRY(auto workspace, Workspace::init(dir, {"Aurora Audio Inc.", "US", database}));
   std::vector<SourceFile> files;
   std::string sheet;
@@ -223,7 +252,8 @@ Result<DemoResult> create_demo(const std::filesystem::path& dir, const Session& 
   MOAT_TRY(ImportReport imported, import_files(*workspace, session, files, {}));
   MOAT_TRY(std::vector<Assessment> assessments, qualify_suppliers(*workspace, session, sheet));
   constexpr double kSeconds = 10;
-  MOAT_TRY(const plan::Instance instance, product_instance(*workspace, "aurora", {std::nullopt, std::nullopt, today_text}));
+  MOAT_TRY(const plan::Instance instance,
+           product_instance(*workspace, "aurora", {std::nullopt, std::nullopt, today_text}));
   const plan::Plan plan = plan::solve(instance, {kSeconds, true});
   MOAT_TRY(const SavedPlan saved, save_plan(*workspace, session, "aurora", instance, plan));
   MOAT_TRY(SavedPlan approved, approve_plan(*workspace, session, "aurora", saved.id));
@@ -236,13 +266,15 @@ Result<DemoResult> create_demo(const std::filesystem::path& dir, const Session& 
   MOAT_TRY(std::vector<Flag> flags, refresh_flags(*workspace, session, today));
   MOAT_TRY(std::vector<vet::Reconciliation> reconciliations, reconcile_all(*workspace, today));
   MOAT_TRY(std::vector<DesignFile> design_files, add_design_files(*workspace, session));
-  MOAT_TRY(std::vector<ReleaseOutcome> released, make_releases(*workspace, session, approved, design_files, today));
+  MOAT_TRY(std::vector<ReleaseOutcome> released,
+           make_releases(*workspace, session, approved, design_files, today));
   MOAT_TRY(DemoWatch watch, add_watch_demo(*workspace, session, today, [shift](std::string_view text) {
              return shift_dates(std::string(text), shift);
            }));
-  return DemoResult{std::move(workspace), std::move(imported), std::move(assessments), std::move(approved),
-                    std::move(frontier), std::move(flags), std::move(reconciliations), std::move(design_files),
-                    std::move(released), std::move(watch)};
+  return DemoResult{
+      std::move(workspace), std::move(imported), std::move(assessments),     std::move(approved),
+      std::move(frontier),  std::move(flags),    std::move(reconciliations), std::move(design_files),
+      std::move(released),  std::move(watch)};
 }
 
 }  // namespace moat::app

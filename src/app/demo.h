@@ -35,14 +35,14 @@ struct DemoWatch {
 struct DemoResult {
   std::unique_ptr<Workspace> workspace;
   ImportReport imported;
-  std::vector<Assessment> assessments;      // the suppliers' qualifications, each approved
-  SavedPlan plan;                           // planned at the workspace's policy, saved, approved
+  std::vector<Assessment> assessments;  // the suppliers' qualifications, each approved
+  SavedPlan plan;                       // planned at the workspace's policy, saved, approved
   std::vector<plan::FrontierPoint> frontier;
-  std::vector<Flag> flags;                  // the red flags the data raises
+  std::vector<Flag> flags;  // the red flags the data raises
   std::vector<vet::Reconciliation> reconciliations;
-  std::vector<DesignFile> files;            // Aurora's design files in the vault
-  std::vector<ReleaseOutcome> releases;     // released, and refused (with why)
-  DemoWatch watch;                          // a copy found on Taobao, traced and packaged
+  std::vector<DesignFile> files;         // Aurora's design files in the vault
+  std::vector<ReleaseOutcome> releases;  // released, and refused (with why)
+  DemoWatch watch;                       // a copy found on Taobao, traced and packaged
 };
 
 // Creates `dir` as a workspace for "Aurora Audio Inc.", imports the Aurora product and its

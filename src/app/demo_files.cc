@@ -46,8 +46,8 @@ std::string pdf_document(const std::string& page) {
     std::snprintf(line, sizeof line, "%010zu 00000 n \n", offset);
     out += line;
   }
-  out += "trailer\n<< /Size " + std::to_string(objects.size() + 1) + " /Root 1 0 R /Info 6 0 R >>\nstartxref\n" +
-         std::to_string(xref) + "\n%%EOF\n";
+  out += "trailer\n<< /Size " + std::to_string(objects.size() + 1) +
+         " /Root 1 0 R /Info 6 0 R >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
   return out;
 }
 
@@ -59,7 +59,9 @@ std::string rectangle(double x, double y, double w, double h) {
   return num(x, 1) + " " + num(y, 1) + " " + num(w, 1) + " " + num(h, 1) + " re S\n";
 }
 
-std::string pair(double x, double y) { return num(x, 2) + " " + num(y, 2) + " "; }
+std::string pair(double x, double y) {
+  return num(x, 2) + " " + num(y, 2) + " ";
+}
 
 // A circle of four Bezier arcs.
 std::string circle(double cx, double cy, double r) {
@@ -91,12 +93,16 @@ std::string enclosure_drawing() {
   page += rectangle(420, 250, 300, 60) + rectangle(432, 262, 276, 48);  // section A-A
   page += "0.4 w\n420 330 m 720 330 l S\n";
   page += text_at(150, 500, 10, "PLAN VIEW") + text_at(520, 330, 10, "SECTION A-A");
-  page += text_at(60, 160, 9, "Outer diameter 120.00 +/-0.10   Wall 2.40   Draft 1.5 deg   12x mic port d3.00 on PCD 110.00");
-  page += text_at(60, 146, 9, "Parting line and gate positions per mold design AUR-MD-0102. Texture MT-11010 outside.");
+  page +=
+      text_at(60, 160, 9,
+              "Outer diameter 120.00 +/-0.10   Wall 2.40   Draft 1.5 deg   12x mic port d3.00 on PCD 110.00");
+  page += text_at(60, 146, 9,
+                  "Parting line and gate positions per mold design AUR-MD-0102. Texture MT-11010 outside.");
   return pdf_document(page);
 }
 
-std::string document_page(const std::string& number, const std::string& title, const std::vector<std::string>& lines) {
+std::string document_page(const std::string& number, const std::string& title,
+                          const std::vector<std::string>& lines) {
   std::string page = title_block(number, title, "-");
   double y = 520;
   for (const std::string& line : lines) {
@@ -145,18 +151,22 @@ int block_brep(StepWriter& w, double length, double width, double height) {
   for (std::size_t i = 0; i < 8; ++i) {
     corner[i] = {static_cast<double>(i & 1U) * length, static_cast<double>((i >> 1) & 1U) * width,
                  static_cast<double>((i >> 2) & 1U) * height};
-    vertex[i] = w.add("VERTEX_POINT(''," + S::ref(w.add(point(corner[i][0], corner[i][1], corner[i][2]))) + ")");
+    vertex[i] =
+        w.add("VERTEX_POINT(''," + S::ref(w.add(point(corner[i][0], corner[i][1], corner[i][2]))) + ")");
   }
   const std::size_t pairs[12][2] = {{0, 1}, {2, 3}, {4, 5}, {6, 7}, {0, 2}, {1, 3},
                                     {4, 6}, {5, 7}, {0, 4}, {1, 5}, {2, 6}, {3, 7}};
   std::map<std::pair<std::size_t, std::size_t>, int> edge;
   for (const auto& [a, b] : pairs) {
-    const double dx = corner[b][0] - corner[a][0], dy = corner[b][1] - corner[a][1], dz = corner[b][2] - corner[a][2];
+    const double dx = corner[b][0] - corner[a][0], dy = corner[b][1] - corner[a][1],
+                 dz = corner[b][2] - corner[a][2];
     const double size = std::sqrt(dx * dx + dy * dy + dz * dz);
     const int dir = w.add(direction(dx / size, dy / size, dz / size));
     const int vec = w.add("VECTOR(''," + S::ref(dir) + "," + num(size, 3) + ")");
-    const int line = w.add("LINE(''," + S::ref(w.add(point(corner[a][0], corner[a][1], corner[a][2]))) + "," + S::ref(vec) + ")");
-    edge[{a, b}] = w.add("EDGE_CURVE(''," + S::ref(vertex[a]) + "," + S::ref(vertex[b]) + "," + S::ref(line) + ",.T.)");
+    const int line = w.add("LINE(''," + S::ref(w.add(point(corner[a][0], corner[a][1], corner[a][2]))) + "," +
+                           S::ref(vec) + ")");
+    edge[{a, b}] =
+        w.add("EDGE_CURVE(''," + S::ref(vertex[a]) + "," + S::ref(vertex[b]) + "," + S::ref(line) + ",.T.)");
   }
   struct Face {
     std::array<std::size_t, 4> loop;
@@ -172,7 +182,8 @@ int block_brep(StepWriter& w, double length, double width, double height) {
       const std::size_t a = f.loop[i], b = f.loop[(i + 1) % 4];
       const bool forward = edge.contains({a, b});
       const int e = forward ? edge.at({a, b}) : edge.at({b, a});
-      oriented += (i ? "," : "") + S::ref(w.add("ORIENTED_EDGE('',*,*," + S::ref(e) + (forward ? ",.T.)" : ",.F.)")));
+      oriented +=
+          (i ? "," : "") + S::ref(w.add("ORIENTED_EDGE('',*,*," + S::ref(e) + (forward ? ",.T.)" : ",.F.)")));
     }
     const int loop = w.add("EDGE_LOOP('',(" + oriented + "))");
     const int bound = w.add("FACE_OUTER_BOUND(''," + S::ref(loop) + ",.T.)");
@@ -181,7 +192,8 @@ int block_brep(StepWriter& w, double length, double width, double height) {
                            S::ref(w.add(direction(f.normal[0], f.normal[1], f.normal[2]))) + "," +
                            S::ref(w.add(direction(f.ref[0], f.ref[1], f.ref[2]))) + ")");
     const int plane = w.add("PLANE(''," + S::ref(axis) + ")");
-    face_refs += (face_refs.empty() ? "" : ",") + S::ref(w.add("ADVANCED_FACE('',(" + S::ref(bound) + ")," + S::ref(plane) + ",.T.)"));
+    face_refs += (face_refs.empty() ? "" : ",") +
+                 S::ref(w.add("ADVANCED_FACE('',(" + S::ref(bound) + ")," + S::ref(plane) + ",.T.)"));
   }
   const int shell = w.add("CLOSED_SHELL('',(" + face_refs + "))");
   return w.add("MANIFOLD_SOLID_BREP('ENC-TOP envelope'," + S::ref(shell) + ")");
@@ -191,31 +203,38 @@ std::string housing_step() {
   StepWriter w;
   using S = StepWriter;
   const int app = w.add("APPLICATION_CONTEXT('automotive design')");
-  w.add("APPLICATION_PROTOCOL_DEFINITION('international standard','automotive_design',2000," + S::ref(app) + ")");
+  w.add("APPLICATION_PROTOCOL_DEFINITION('international standard','automotive_design',2000," + S::ref(app) +
+        ")");
   const int product_context = w.add("PRODUCT_CONTEXT(''," + S::ref(app) + ",'mechanical')");
-  const int product = w.add("PRODUCT('ENC-TOP','Top housing envelope','Aurora top housing, PC/ABS',(" + S::ref(product_context) + "))");
+  const int product = w.add("PRODUCT('ENC-TOP','Top housing envelope','Aurora top housing, PC/ABS',(" +
+                            S::ref(product_context) + "))");
   w.add("PRODUCT_RELATED_PRODUCT_CATEGORY('part',$,(" + S::ref(product) + "))");
-  const int formation = w.add("PRODUCT_DEFINITION_FORMATION('B','',"+ S::ref(product) + ")");
-  const int definition_context = w.add("PRODUCT_DEFINITION_CONTEXT('part definition'," + S::ref(app) + ",'design')");
-  const int definition = w.add("PRODUCT_DEFINITION('design',''," + S::ref(formation) + "," + S::ref(definition_context) + ")");
-  const int shape = w.add("PRODUCT_DEFINITION_SHAPE(''," + std::string("''") + "," + S::ref(definition) + ")");
+  const int formation = w.add("PRODUCT_DEFINITION_FORMATION('B',''," + S::ref(product) + ")");
+  const int definition_context =
+      w.add("PRODUCT_DEFINITION_CONTEXT('part definition'," + S::ref(app) + ",'design')");
+  const int definition =
+      w.add("PRODUCT_DEFINITION('design',''," + S::ref(formation) + "," + S::ref(definition_context) + ")");
+  const int shape =
+      w.add("PRODUCT_DEFINITION_SHAPE(''," + std::string("''") + "," + S::ref(definition) + ")");
   const int length = w.add("(LENGTH_UNIT()NAMED_UNIT(*)SI_UNIT(.MILLI.,.METRE.))");
   const int angle = w.add("(NAMED_UNIT(*)PLANE_ANGLE_UNIT()SI_UNIT($,.RADIAN.))");
   const int solid_angle = w.add("(NAMED_UNIT(*)SI_UNIT($,.STERADIAN.)SOLID_ANGLE_UNIT())");
   const int uncertainty = w.add("UNCERTAINTY_MEASURE_WITH_UNIT(LENGTH_MEASURE(1.E-07)," + S::ref(length) +
                                 ",'distance_accuracy_value','confusion accuracy')");
-  const int context = w.add("(GEOMETRIC_REPRESENTATION_CONTEXT(3)GLOBAL_UNCERTAINTY_ASSIGNED_CONTEXT((" + S::ref(uncertainty) +
-                            "))GLOBAL_UNIT_ASSIGNED_CONTEXT((" + S::ref(length) + "," + S::ref(angle) + "," +
-                            S::ref(solid_angle) + "))REPRESENTATION_CONTEXT('ENC-TOP','3D'))");
-  const int origin = w.add("AXIS2_PLACEMENT_3D(''," + S::ref(w.add(point(0, 0, 0))) + "," + S::ref(w.add(direction(0, 0, 1))) +
-                           "," + S::ref(w.add(direction(1, 0, 0))) + ")");
+  const int context =
+      w.add("(GEOMETRIC_REPRESENTATION_CONTEXT(3)GLOBAL_UNCERTAINTY_ASSIGNED_CONTEXT((" +
+            S::ref(uncertainty) + "))GLOBAL_UNIT_ASSIGNED_CONTEXT((" + S::ref(length) + "," + S::ref(angle) +
+            "," + S::ref(solid_angle) + "))REPRESENTATION_CONTEXT('ENC-TOP','3D'))");
+  const int origin = w.add("AXIS2_PLACEMENT_3D(''," + S::ref(w.add(point(0, 0, 0))) + "," +
+                           S::ref(w.add(direction(0, 0, 1))) + "," + S::ref(w.add(direction(1, 0, 0))) + ")");
   const int brep = block_brep(w, 120, 120, 42.5);
-  const int representation = w.add("ADVANCED_BREP_SHAPE_REPRESENTATION('ENC-TOP',(" + S::ref(origin) + "," + S::ref(brep) +
-                                   ")," + S::ref(context) + ")");
+  const int representation = w.add("ADVANCED_BREP_SHAPE_REPRESENTATION('ENC-TOP',(" + S::ref(origin) + "," +
+                                   S::ref(brep) + ")," + S::ref(context) + ")");
   w.add("SHAPE_DEFINITION_REPRESENTATION(" + S::ref(shape) + "," + S::ref(representation) + ")");
   return "ISO-10303-21;\nHEADER;\nFILE_DESCRIPTION(('Aurora top housing ENC-TOP, envelope'),'2;1');\n"
          "FILE_NAME('enc-top-housing.step','2026-11-02T09:30:00',('Aurora Audio Inc.'),('Aurora Audio Inc.'),"
-         "'moat demo','moat','');\nFILE_SCHEMA(('AUTOMOTIVE_DESIGN { 1 0 10303 214 1 1 1 1 }'));\nENDSEC;\nDATA;\n" +
+         "'moat demo','moat','');\nFILE_SCHEMA(('AUTOMOTIVE_DESIGN { 1 0 10303 214 1 1 1 1 "
+         "}'));\nENDSEC;\nDATA;\n" +
          w.text() + "ENDSEC;\nEND-ISO-10303-21;\n";
 }
 
@@ -229,20 +248,24 @@ std::string gerber_coordinate(double mm) {  // format 4.6, leading zeros omitted
 }
 
 std::string gerber_header(const std::string& function) {
-  return "G04 Aurora ring board PCB-RING rev B*\n%TF.FileFunction," + function + "*%\n%FSLAX46Y46*%\n%MOMM*%\n%LPD*%\n";
+  return "G04 Aurora ring board PCB-RING rev B*\n%TF.FileFunction," + function +
+         "*%\n%FSLAX46Y46*%\n%MOMM*%\n%LPD*%\n";
 }
 
 std::string ring_copper() {
-  std::string out = gerber_header("Copper,L1,Top") + "%ADD10C,0.250000*%\n%ADD11R,1.200000X0.900000*%\n%ADD12C,1.600000*%\nG01*\n";
+  std::string out = gerber_header("Copper,L1,Top") +
+                    "%ADD10C,0.250000*%\n%ADD11R,1.200000X0.900000*%\n%ADD12C,1.600000*%\nG01*\n";
   out += "D11*\n";
   for (int i = 0; i < kRingSites; ++i) {  // mic and LED pads
     const double a = static_cast<double>(i) * 2 * std::numbers::pi / kRingSites;
-    out += "X" + gerber_coordinate(kRingRadius * std::cos(a)) + "Y" + gerber_coordinate(kRingRadius * std::sin(a)) + "D03*\n";
+    out += "X" + gerber_coordinate(kRingRadius * std::cos(a)) + "Y" +
+           gerber_coordinate(kRingRadius * std::sin(a)) + "D03*\n";
   }
   out += "D10*\n";
   for (int i = 0; i < kRingSites; ++i) {  // traces to the inner connector
     const double a = static_cast<double>(i) * 2 * std::numbers::pi / kRingSites;
-    out += "X" + gerber_coordinate(kRingRadius * std::cos(a)) + "Y" + gerber_coordinate(kRingRadius * std::sin(a)) + "D02*\n";
+    out += "X" + gerber_coordinate(kRingRadius * std::cos(a)) + "Y" +
+           gerber_coordinate(kRingRadius * std::sin(a)) + "D02*\n";
     out += "X" + gerber_coordinate(30 * std::cos(a)) + "Y" + gerber_coordinate(30 * std::sin(a)) + "D01*\n";
   }
   out += "D12*\nX0Y0D03*\nM02*\n";
@@ -251,13 +274,17 @@ std::string ring_copper() {
 
 std::string ring_outline() {
   std::string out = gerber_header("Profile,NP") + "%ADD10C,0.100000*%\nD10*\nG75*\n";
-  out += "X" + gerber_coordinate(60) + "Y0D02*\nG03*\nX" + gerber_coordinate(60) + "Y0I" + gerber_coordinate(-60) + "J0D01*\n";
-  out += "G01*\nX" + gerber_coordinate(25) + "Y0D02*\nG03*\nX" + gerber_coordinate(25) + "Y0I" + gerber_coordinate(-25) + "J0D01*\nM02*\n";
+  out += "X" + gerber_coordinate(60) + "Y0D02*\nG03*\nX" + gerber_coordinate(60) + "Y0I" +
+         gerber_coordinate(-60) + "J0D01*\n";
+  out += "G01*\nX" + gerber_coordinate(25) + "Y0D02*\nG03*\nX" + gerber_coordinate(25) + "Y0I" +
+         gerber_coordinate(-25) + "J0D01*\nM02*\n";
   return out;
 }
 
 std::string ring_drill() {
-  std::string out = "M48\n; Aurora ring board PCB-RING rev B, plated holes\nMETRIC,TZ\nT1C0.300\nT2C3.200\n%\nG90\nG05\nT1\n";
+  std::string out =
+      "M48\n; Aurora ring board PCB-RING rev B, plated "
+      "holes\nMETRIC,TZ\nT1C0.300\nT2C3.200\n%\nG90\nG05\nT1\n";
   for (int i = 0; i < kRingSites; ++i) {
     const double a = (static_cast<double>(i) + 0.5) * 2 * std::numbers::pi / kRingSites;
     out += "X" + num(40 * std::cos(a), 3) + "Y" + num(40 * std::sin(a), 3) + "\n";
@@ -289,7 +316,8 @@ std::string read_whole(const fs::path& path) {
 }  // namespace
 
 DemoFile package_drawing(const std::string& package, const std::string& package_name) {
-  return {package, package + "-first-article-drawing.pdf",
+  return {package,
+          package + "-first-article-drawing.pdf",
           document_page("AUR-" + package + "-FA", package_name + ": first-article inspection",
                         {"Critical dimensions marked CD1 to CD12 are measured on 5 pieces per cavity.",
                          "Cosmetic class A surfaces per AUR-QS-0004. Report with the sample shipment."}),
@@ -303,21 +331,27 @@ std::vector<DemoFile> demo_design_files(const fs::path& realworld) {
       {"WP07", "PCB-RING-F_Cu.gbr", ring_copper(), {}},
       {"WP07", "PCB-RING-Edge_Cuts.gbr", ring_outline(), {}},
       {"WP07", "PCB-RING.drl", ring_drill(), {}},
-      {"WP15", "final-assembly-drawing.pdf",
-       document_page("AUR-ASM-0001", "Final assembly ENC-ASSY",
-                     {"Assembly sequence: chassis, acoustic module, main PCBA, ring PCBA, top housing, fabric sleeve.",
-                      "Light guide LED-GUIDE seated on the ring board before the top housing (see optics notes).",
-                      "Screw torque M2.5: 0.35 Nm. Foam gasket compression 30 %."}),
+      {"WP15",
+       "final-assembly-drawing.pdf",
+       document_page(
+           "AUR-ASM-0001", "Final assembly ENC-ASSY",
+           {"Assembly sequence: chassis, acoustic module, main PCBA, ring PCBA, top housing, fabric sleeve.",
+            "Light guide LED-GUIDE seated on the ring board before the top housing (see optics notes).",
+            "Screw torque M2.5: 0.35 Nm. Foam gasket compression 30 %."}),
        {"S01", "S11"}},
       {"WP15", "aurora-fw-1.4.2.bin", firmware_image(), {"S05"}},
-      {"WP15", "eol-test-procedure.pdf",
-       document_page("AUR-TST-0007", "End-of-line test procedure",
-                     {"Acoustic sweep 60 Hz - 20 kHz, limits per AUR-TST-0007 table 3.", "Mic array sensitivity -26 dBFS +/-1 dB.",
-                      "Wi-Fi RSSI at 1 m >= -45 dBm. Fixture FX-EOL-02."}),
+      {"WP15",
+       "eol-test-procedure.pdf",
+       document_page(
+           "AUR-TST-0007", "End-of-line test procedure",
+           {"Acoustic sweep 60 Hz - 20 kHz, limits per AUR-TST-0007 table 3.",
+            "Mic array sensitivity -26 dBFS +/-1 dB.", "Wi-Fi RSSI at 1 m >= -45 dBm. Fixture FX-EOL-02."}),
        {"S08"}},
-      {"WP15", "packaging-artwork.pdf",
-       document_page("AUR-PKG-0003", "Retail box and label artwork", {"AURORA word mark and halo logo, Pantone 2767 C.",
-                                                                      "Dieline RB-180, spot UV on the halo."}),
+      {"WP15",
+       "packaging-artwork.pdf",
+       document_page(
+           "AUR-PKG-0003", "Retail box and label artwork",
+           {"AURORA word mark and halo logo, Pantone 2767 C.", "Dieline RB-180, spot UV on the halo."}),
        {"S10"}},
   };
   const fs::path base = realworld / "ploopy-classic-trackball";

@@ -39,9 +39,11 @@ Status add_documents(Workspace& workspace, const Session& session, const std::fi
     if (!file) return Error(ErrorCode::kInternal, path.string(), "cannot write this file");
   }
   MOAT_TRY(const EnforcementDocument certificate,
-           add_enforcement_document(workspace, session, {"certificate", dir / "certificate-IP07.pdf", "IP07", "zh", {}, ""}));
+           add_enforcement_document(workspace, session,
+                                    {"certificate", dir / "certificate-IP07.pdf", "IP07", "zh", {}, ""}));
   MOAT_TRY(const EnforcementDocument licence,
-           add_enforcement_document(workspace, session, {"business-licence", dir / "business-licence.pdf", "", "en", {}, ""}));
+           add_enforcement_document(workspace, session,
+                                    {"business-licence", dir / "business-licence.pdf", "", "en", {}, ""}));
   (void)certificate;
   (void)licence;
   std::filesystem::remove_all(dir, error);
@@ -70,14 +72,17 @@ Result<DemoWatch> add_watch_demo(Workspace& workspace, const Session& session, D
   MOAT_TRY(const std::vector<HitView> hits, list_hits(workspace, "new", today));
   for (const HitView& hit : hits) {
     if (hit.listing.platform != "taobao") continue;
-    MOAT_TRY(out.confirmed,
-             decide_hit(workspace, session, hit.id, "confirmed",
-                        "Test buy: the unit is a copy — the enclosure matches our mold, the mark is AUR0RA with a zero",
-                        today));
+    MOAT_TRY(
+        out.confirmed,
+        decide_hit(
+            workspace, session, hit.id, "confirmed",
+            "Test buy: the unit is a copy — the enclosure matches our mold, the mark is AUR0RA with a zero",
+            today));
     break;
   }
   MOAT_CHECK(add_documents(workspace, session, workspace.dir() / ".demo-documents"));
-  MOAT_TRY(out.packages, write_packages(workspace, session, {"taobao", {}, workspace.dir() / "takedown", ""}, today));
+  MOAT_TRY(out.packages,
+           write_packages(workspace, session, {"taobao", {}, workspace.dir() / "takedown", ""}, today));
   return out;
 }
 

@@ -24,21 +24,42 @@ namespace {
 using nlohmann::json;
 using namespace fields_of;
 
-const store::Table& files_table() { return *store::find_table("files"); }
-
-DesignFile file_of(const json& r) {
-  return {text(r, "id"), text(r, "product"), text(r, "package"), text(r, "name"),
-          static_cast<int>(integer(r, "revision").value_or(1)), text(r, "media_type"),
-          static_cast<std::uint64_t>(integer(r, "size").value_or(0)), text(r, "sha256"), text(r, "blob"),
-          list(r, "secrets"), text(r, "archive"), text(r, "note"), text(r, "added_at"), text(r, "added_by")};
+const store::Table& files_table() {
+  return *store::find_table("files");
 }
 
+DesignFile file_of(const json& r) {
+  return {text(r, "id"),
+          text(r, "product"),
+          text(r, "package"),
+          text(r, "name"),
+          static_cast<int>(integer(r, "revision").value_or(1)),
+          text(r, "media_type"),
+          static_cast<std::uint64_t>(integer(r, "size").value_or(0)),
+          text(r, "sha256"),
+          text(r, "blob"),
+          list(r, "secrets"),
+          text(r, "archive"),
+          text(r, "note"),
+          text(r, "added_at"),
+          text(r, "added_by")};
+}
 
 json file_record(const DesignFile& f) {
-  return {{"id", f.id}, {"product", f.product}, {"package", f.package}, {"name", f.name},
-          {"revision", f.revision}, {"media_type", f.media_type}, {"size", f.size}, {"sha256", f.sha256},
-          {"blob", f.blob}, {"secrets", f.secrets}, {"archive", optional_text(f.archive)},
-          {"note", optional_text(f.note)}, {"added_at", f.added_at}, {"added_by", f.added_by}};
+  return {{"id", f.id},
+          {"product", f.product},
+          {"package", f.package},
+          {"name", f.name},
+          {"revision", f.revision},
+          {"media_type", f.media_type},
+          {"size", f.size},
+          {"sha256", f.sha256},
+          {"blob", f.blob},
+          {"secrets", f.secrets},
+          {"archive", optional_text(f.archive)},
+          {"note", optional_text(f.note)},
+          {"added_at", f.added_at},
+          {"added_by", f.added_by}};
 }
 
 Result<std::vector<DesignFile>> all_files(Workspace& workspace) {
@@ -52,14 +73,16 @@ Result<std::vector<DesignFile>> all_files(Workspace& workspace) {
 }
 
 // The secrets the files carry: the package's, or the narrower list asked for.
-Result<std::vector<std::string>> carried_secrets(const json& package, const std::optional<std::vector<std::string>>& asked) {
+Result<std::vector<std::string>> carried_secrets(const json& package,
+                                                 const std::optional<std::vector<std::string>>& asked) {
   const std::vector<std::string> exposes = list(package, "exposes");
   if (!asked) return exposes;
   std::vector<std::string> out;
   for (const std::string& secret : *asked) {
     if (std::find(exposes.begin(), exposes.end(), secret) == exposes.end()) {
       return input_error("--secrets", "work package " + text(package, "id") + " does not expose " + secret +
-                                          " (it exposes " + (exposes.empty() ? "nothing" : join(exposes, ";")) +
+                                          " (it exposes " +
+                                          (exposes.empty() ? "nothing" : join(exposes, ";")) +
                                           "): a file may carry fewer of its package's secrets, never others");
     }
     if (std::find(out.begin(), out.end(), secret) == out.end()) out.push_back(secret);
@@ -82,7 +105,8 @@ Result<std::string> read_start(const std::filesystem::path& path, std::size_t li
   MOAT_CHECK(regular_file(path));
   std::error_code error;
   if (limit == 0 && std::filesystem::file_size(path, error) > kMaxArchiveBytes) {
-    return input_error(path.string(), "a ZIP archive larger than 256 MiB cannot be unpacked: add its members");
+    return input_error(path.string(),
+                       "a ZIP archive larger than 256 MiB cannot be unpacked: add its members");
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) return input_error(path.string(), std::string("cannot read this file: ") + std::strerror(errno));
@@ -91,7 +115,8 @@ Result<std::string> read_start(const std::filesystem::path& path, std::size_t li
   while ((limit == 0 || out.size() < limit) && (in.read(chunk, sizeof chunk) || in.gcount() > 0)) {
     out.append(chunk, static_cast<std::size_t>(in.gcount()));
   }
-  if (in.bad()) return input_error(path.string(), std::string("cannot read this file: ") + std::strerror(errno));
+  if (in.bad())
+    return input_error(path.string(), std::string("cannot read this file: ") + std::strerror(errno));
   if (limit != 0 && out.size() > limit) out.resize(limit);
   return out;
 }
@@ -103,7 +128,8 @@ Result<std::vector<Incoming>> unpack(std::vector<FileSource>& sources) {
   std::set<std::string> names;
   for (FileSource& source : sources) {
     const std::string name = std::filesystem::path(source.name).filename().string();
-    if (name.empty() || first_invalid_utf8(name)) return input_error(source.name, "a design file needs a UTF-8 name");
+    if (name.empty() || first_invalid_utf8(name))
+      return input_error(source.name, "a design file needs a UTF-8 name");
     std::vector<Incoming> adding;
     if (!source.path.empty() && source.content.empty()) {
       MOAT_TRY(const std::string head, read_start(source.path, kHeadBytes));
@@ -121,7 +147,8 @@ Result<std::vector<Incoming>> unpack(std::vector<FileSource>& sources) {
     }
     if (adding.empty()) adding.push_back({name, "", std::move(source.content)});
     for (Incoming& file : adding) {
-      if (!names.insert(file.name).second) return input_error(source.name, "'" + file.name + "' is given twice");
+      if (!names.insert(file.name).second)
+        return input_error(source.name, "'" + file.name + "' is given twice");
       out.push_back(std::move(file));
     }
   }
@@ -129,8 +156,8 @@ Result<std::vector<Incoming>> unpack(std::vector<FileSource>& sources) {
 }
 
 // The current revision of each name in the package.
-std::map<std::string, DesignFile> current_revisions(const std::vector<DesignFile>& files, const std::string& product,
-                                                    const std::string& package) {
+std::map<std::string, DesignFile> current_revisions(const std::vector<DesignFile>& files,
+                                                    const std::string& product, const std::string& package) {
   std::map<std::string, DesignFile> out;
   for (const DesignFile& f : files) {
     if (f.product != product || f.package != package) continue;
@@ -143,14 +170,17 @@ std::map<std::string, DesignFile> current_revisions(const std::vector<DesignFile
 Result<json> package_record(Workspace& workspace, const std::string& product, const std::string& package) {
   MOAT_TRY(const std::optional<store::Record> found,
            workspace.store().get(*store::find_table("packages"), {product, package}));
-  if (!found) return Error(ErrorCode::kNotFound, "PACKAGE", "product '" + product + "' has no work package '" + package + "'");
+  if (!found)
+    return Error(ErrorCode::kNotFound, "PACKAGE",
+                 "product '" + product + "' has no work package '" + package + "'");
   return *found;
 }
 
 Status check_reader(Workspace& workspace, const Session& session) {
   MOAT_TRY(const std::vector<User> users, list_users(workspace));
   if (users.empty() || session.via == kWorkspaceOwner) return {};
-  const auto user = std::find_if(users.begin(), users.end(), [&](const User& u) { return u.name == session.actor; });
+  const auto user =
+      std::find_if(users.begin(), users.end(), [&](const User& u) { return u.name == session.actor; });
   if (user != users.end() && user->role == Role::kAdmin) return {};
   return Error(ErrorCode::kConflict, "",
                "only an administrator may read a design file's master: '" + session.actor +
@@ -159,7 +189,8 @@ Status check_reader(Workspace& workspace, const Session& session) {
 
 }  // namespace
 
-Result<std::string> product_of_package(Workspace& workspace, const std::string& product, const std::string& package) {
+Result<std::string> product_of_package(Workspace& workspace, const std::string& product,
+                                       const std::string& package) {
   if (!product.empty()) {
     MOAT_CHECK(package_record(workspace, product, package));
     return product;
@@ -198,7 +229,8 @@ Result<std::vector<DesignFile>> add_files(Workspace& workspace, const Session& s
       continue;
     }
     MOAT_TRY(Blob blob, store_blob(workspace, file.content));
-    stored.push_back({&file, std::move(blob), sha256_hex(file.content), std::string(detect_media_type(file.content))});
+    stored.push_back(
+        {&file, std::move(blob), sha256_hex(file.content), std::string(detect_media_type(file.content))});
     std::string().swap(file.content);
   }
   std::vector<DesignFile> added;
@@ -215,10 +247,20 @@ Result<std::vector<DesignFile>> add_files(Workspace& workspace, const Session& s
         added.push_back(before->second);
         continue;
       }
-      DesignFile record{next_id(ids, "D"), product, request.package, file->name,
+      DesignFile record{next_id(ids, "D"),
+                        product,
+                        request.package,
+                        file->name,
                         before == current.end() ? 1 : before->second.revision + 1,
-                        media_type, blob.size, hash, blob.id, secrets,
-                        file->archive, request.note, author.at, author.actor};
+                        media_type,
+                        blob.size,
+                        hash,
+                        blob.id,
+                        secrets,
+                        file->archive,
+                        request.note,
+                        author.at,
+                        author.actor};
       ids.push_back(record.id);
       MOAT_CHECK(writer.put(files_table(), file_record(record), 0));
       added.push_back(std::move(record));
@@ -255,7 +297,8 @@ Result<std::vector<DesignFile>> revisions_of(Workspace& workspace, const DesignF
   std::erase_if(files, [&](const DesignFile& f) {
     return f.product != file.product || f.package != file.package || f.name != file.name;
   });
-  std::sort(files.begin(), files.end(), [](const DesignFile& a, const DesignFile& b) { return a.revision < b.revision; });
+  std::sort(files.begin(), files.end(),
+            [](const DesignFile& a, const DesignFile& b) { return a.revision < b.revision; });
   return files;
 }
 
@@ -264,12 +307,14 @@ Result<std::string> read_master(Workspace& workspace, const Session& session, co
   MOAT_TRY(const DesignFile file, find_file(workspace, id));
   MOAT_TRY(std::string content, load_blob(workspace, file.blob));
   if (sha256_hex(content) != file.sha256) {
-    return Error(ErrorCode::kIntegrity, "files/" + file.id, "the vault's content does not match the file's SHA-256");
+    return Error(ErrorCode::kIntegrity, "files/" + file.id,
+                 "the vault's content does not match the file's SHA-256");
   }
-  MOAT_TRY(const std::int64_t events, workspace.store().write(session.author(), [&](store::Writer& writer) -> Status {
-    const json detail = {{"name", file.name}, {"revision", file.revision}, {"sha256", file.sha256}};
-    return writer.note("read-master", "files", file.id, detail.dump());
-  }));
+  MOAT_TRY(const std::int64_t events,
+           workspace.store().write(session.author(), [&](store::Writer& writer) -> Status {
+             const json detail = {{"name", file.name}, {"revision", file.revision}, {"sha256", file.sha256}};
+             return writer.note("read-master", "files", file.id, detail.dump());
+           }));
   (void)events;
   return content;
 }

@@ -79,7 +79,8 @@ Result<std::vector<DesignFile>> revisions_of(Workspace& workspace, const DesignF
 Result<std::string> read_master(Workspace& workspace, const Session& session, const std::string& id);
 
 // The package's product: `product` when given (checked), else the one product with the package.
-Result<std::string> product_of_package(Workspace& workspace, const std::string& product, const std::string& package);
+Result<std::string> product_of_package(Workspace& workspace, const std::string& product,
+                                       const std::string& package);
 
 nlohmann::json file_json(const DesignFile& file);
 

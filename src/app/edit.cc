@@ -22,14 +22,17 @@ Result<store::Versioned> load(Workspace& workspace, const store::Table& table, s
                                   " parts joined by '/', not '" + std::string(key) + "'");
   }
   MOAT_TRY(auto found, workspace.store().get_versioned(table, parts));
-  if (!found) return Error(ErrorCode::kNotFound, "KEY", "no " + std::string(table.singular) + " '" + std::string(key) + "'");
+  if (!found)
+    return Error(ErrorCode::kNotFound, "KEY",
+                 "no " + std::string(table.singular) + " '" + std::string(key) + "'");
   return std::move(*found);
 }
 
 Status apply(const store::Table& table, const CapabilityCatalog& catalog, const FieldChange& change,
              store::Record& record) {
   const store::Field* field = table.field(change.field);
-  if (!field) return input_error(change.field, "no field '" + change.field + "' in " + std::string(table.name));
+  if (!field)
+    return input_error(change.field, "no field '" + change.field + "' in " + std::string(table.name));
   for (const store::Field& key : table.key_fields()) {
     if (key.name == field->name) return input_error(change.field, "is part of the key and cannot be edited");
   }
@@ -54,14 +57,16 @@ Result<EditResult> edit_record(Workspace& workspace, const Session& session, std
 
   const Origin origin{"edit", 0, {}, "/" + std::string(table->name) + "/" + std::string(key), {}};
   EditResult result{false, current.version};
-  MOAT_TRY(const std::int64_t events, workspace.store().write(session.author(), [&](store::Writer& writer) -> Status {
-    // Checked inside the write transaction: no other writer can change what the check saw. Only
-    // the records the edit can involve are read (problems_added), not the whole workspace.
-    MOAT_TRY(std::vector<Diagnostic> problems, problems_added(workspace.store(), {{table, record, &origin}}));
-    if (!problems.empty()) return Error(ErrorCode::kInput, std::move(problems));
-    MOAT_TRY(result.changed, writer.put(*table, record, if_version.value_or(current.version)));
-    return {};
-  }));
+  MOAT_TRY(const std::int64_t events,
+           workspace.store().write(session.author(), [&](store::Writer& writer) -> Status {
+             // Checked inside the write transaction: no other writer can change what the check saw. Only
+             // the records the edit can involve are read (problems_added), not the whole workspace.
+             MOAT_TRY(std::vector<Diagnostic> problems,
+                      problems_added(workspace.store(), {{table, record, &origin}}));
+             if (!problems.empty()) return Error(ErrorCode::kInput, std::move(problems));
+             MOAT_TRY(result.changed, writer.put(*table, record, if_version.value_or(current.version)));
+             return {};
+           }));
   if (events > 0) ++result.version;
   return result;
 }

@@ -33,7 +33,9 @@ struct Selected {
 };
 
 Result<std::pair<std::int64_t, std::int64_t>> parse_range(const std::string& text) {
-  const auto bad = [&] { return input_error("--events", "expected A..B (event numbers, A <= B), got '" + text + "'"); };
+  const auto bad = [&] {
+    return input_error("--events", "expected A..B (event numbers, A <= B), got '" + text + "'");
+  };
   const std::size_t dots = text.find("..");
   if (dots == std::string::npos) return bad();
   std::int64_t first = 0, last = 0;
@@ -49,7 +51,8 @@ Result<std::pair<std::int64_t, std::int64_t>> parse_range(const std::string& tex
 
 // Whether `event` concerns the record `id` of `table`: the record itself, a record keyed under it
 // (suppliers' certificates: "F01/C1"), or a record whose `field` names it.
-bool concerns(const ledger::Event& event, std::string_view table, std::string_view field, const std::string& id) {
+bool concerns(const ledger::Event& event, std::string_view table, std::string_view field,
+              const std::string& id) {
   if (event.entity == table && (event.key == id || event.key.starts_with(id + "/"))) return true;
   for (const auto& image : {event.before, event.after}) {
     if (!image) continue;
@@ -82,14 +85,16 @@ Result<Selected> select_events(Workspace& workspace, const BundleSelection& sele
   const bool by_supplier = selection.supplier.has_value();
   const std::string& id = by_supplier ? *selection.supplier : *selection.release;
   for (ledger::Event& event : all) {
-    if (by_supplier ? concerns(event, "suppliers", "supplier", id) : concerns(event, "releases", "release", id)) {
+    if (by_supplier ? concerns(event, "suppliers", "supplier", id)
+                    : concerns(event, "releases", "release", id)) {
       selected.events.push_back(std::move(event));
     }
   }
   const std::string flag = by_supplier ? "--supplier" : "--release";
   if (selected.events.empty()) {
-    return Error(ErrorCode::kNotFound, flag, "no event of the ledger concerns " +
-                                                 std::string(by_supplier ? "supplier '" : "release '") + id + "'");
+    return Error(ErrorCode::kNotFound, flag,
+                 "no event of the ledger concerns " + std::string(by_supplier ? "supplier '" : "release '") +
+                     id + "'");
   }
   selected.description = {{"kind", by_supplier ? "supplier" : "release"}, {"id", id}};
   return selected;
@@ -107,7 +112,10 @@ json file_hashes(std::span<const ledger::Event> events) {
       const bool hash_field = name.ends_with("sha256") || name == "content_hash";
       const bool document = event.entity == "documents" && name == "id";
       if (!value.is_string() || !(hash_field || document)) continue;
-      json entry = {{"seq", event.seq}, {"entity", event.entity}, {"key", event.key}, {"field", name},
+      json entry = {{"seq", event.seq},
+                    {"entity", event.entity},
+                    {"key", event.key},
+                    {"field", name},
                     {"value", value}};
       if (record.contains("name")) entry["name"] = record["name"];
       files.push_back(std::move(entry));
@@ -139,7 +147,8 @@ std::string hash_lines(std::span<const ledger::Hash> hashes) {
 }
 
 // The checkpoints before the newest, one per tree size, that the bundle chains to it.
-std::vector<SignedCheckpoint> earlier_checkpoints(const std::vector<SignedCheckpoint>& stored, std::uint64_t newest) {
+std::vector<SignedCheckpoint> earlier_checkpoints(const std::vector<SignedCheckpoint>& stored,
+                                                  std::uint64_t newest) {
   std::vector<SignedCheckpoint> earlier;
   for (const SignedCheckpoint& c : stored) {
     if (c.size == 0 || c.size >= newest) continue;
@@ -156,17 +165,20 @@ struct Writer {
 
   Status checkpoints(const SignedCheckpoint& newest, const std::vector<SignedCheckpoint>& stored) {
     MOAT_CHECK(write_file(dir / "checkpoint.txt", newest.note));
-    manifest["checkpoint"] = {{"file", "checkpoint.txt"}, {"size", newest.size}, {"root", ledger::to_base64(newest.root)}};
+    manifest["checkpoint"] = {
+        {"file", "checkpoint.txt"}, {"size", newest.size}, {"root", ledger::to_base64(newest.root)}};
     json history = json::array();
     const std::vector<SignedCheckpoint> earlier = earlier_checkpoints(stored, newest.size);
     for (std::size_t i = 0; i < earlier.size(); ++i) {
       const std::uint64_t next = i + 1 < earlier.size() ? earlier[i + 1].size : newest.size;
       const std::string file = "checkpoints/" + std::to_string(earlier[i].size) + ".txt";
-      const std::string proof = "checkpoints/" + std::to_string(earlier[i].size) + "-" + std::to_string(next) + ".consistency";
+      const std::string proof =
+          "checkpoints/" + std::to_string(earlier[i].size) + "-" + std::to_string(next) + ".consistency";
       MOAT_CHECK(write_file(dir / file, earlier[i].note));
       MOAT_TRY(const auto hashes, consistency_proof(workspace, earlier[i].size, next));
       MOAT_CHECK(write_file(dir / proof, hash_lines(hashes)));
-      history.push_back({{"file", file}, {"size", earlier[i].size}, {"consistency", proof}, {"to_size", next}});
+      history.push_back(
+          {{"file", file}, {"size", earlier[i].size}, {"consistency", proof}, {"to_size", next}});
     }
     manifest["earlier_checkpoints"] = std::move(history);
     return {};
@@ -182,7 +194,9 @@ struct Writer {
       MOAT_CHECK(write_file(dir / (stem + ".json"), readable.dump(2) + "\n"));
       MOAT_TRY(const ledger::Proof proof, inclusion_proof(workspace, checkpoint, event.seq));
       MOAT_CHECK(write_file(dir / (stem + ".tlog-proof"), proof.format()));
-      listed.push_back({{"seq", event.seq}, {"encoding", stem + ".bin"}, {"json", stem + ".json"},
+      listed.push_back({{"seq", event.seq},
+                        {"encoding", stem + ".bin"},
+                        {"json", stem + ".json"},
                         {"proof", stem + ".tlog-proof"}});
     }
     manifest["events"] = std::move(listed);

@@ -30,7 +30,7 @@ struct BundleSelection {
 
 struct BundleReport {
   std::filesystem::path dir;
-  std::vector<std::int64_t> events;  // the seqs written
+  std::vector<std::int64_t> events;   // the seqs written
   std::uint64_t checkpoint_size = 0;  // the tree size of the checkpoint the proofs lead to
   std::size_t checkpoints = 0;        // checkpoints in the bundle (the newest included)
   std::size_t files = 0;              // file and copy hashes listed
@@ -40,7 +40,7 @@ struct BundleReport {
 // the newest does not cover the events. Errors: kInput for a malformed selection or a folder
 // that holds files, kNotFound when the selection matches no event; nothing is left behind on
 // failure.
-Result<BundleReport> export_bundle(Workspace& workspace, const Session& session, const std::filesystem::path& dir,
-                                   const BundleSelection& selection);
+Result<BundleReport> export_bundle(Workspace& workspace, const Session& session,
+                                   const std::filesystem::path& dir, const BundleSelection& selection);
 
 }  // namespace moat::app

@@ -11,7 +11,8 @@ namespace {
 Result<std::size_t> record_count(store::Store& store) {
   std::size_t total = 0;
   for (const store::Table& table : store::tables()) {
-    MOAT_TRY(const auto rows, store.database().query("SELECT COUNT(*) FROM \"" + std::string(table.name) + "\""));
+    MOAT_TRY(const auto rows,
+             store.database().query("SELECT COUNT(*) FROM \"" + std::string(table.name) + "\""));
     const auto* n = std::get_if<std::int64_t>(&rows.front().front());
     total += n ? static_cast<std::size_t>(*n) : 0;
   }

@@ -21,11 +21,17 @@ using store::Bound;
 using store::Field;
 using store::FieldType;
 
-Error problem(std::string message) { return input_error("", std::move(message)); }
+Error problem(std::string message) {
+  return input_error("", std::move(message));
+}
 
-std::string name_of(const Field& field) { return std::string(field.name); }
+std::string name_of(const Field& field) {
+  return std::string(field.name);
+}
 
-std::string quote(std::string_view text) { return "'" + cut_short(text) + "'"; }
+std::string quote(std::string_view text) {
+  return "'" + cut_short(text) + "'";
+}
 
 Result<double> parse_number(const Field& field, std::string_view text) {
   double value = 0;
@@ -62,12 +68,15 @@ std::string allowed(std::span<const std::string_view> values) {
 Status check_bound(const Field& field, double value) {
   switch (field.bound) {
     case Bound::kPositive:
-      if (!(value > 0)) return problem(name_of(field) + " must be greater than 0, not " + quoted_json(json(value)));
+      if (!(value > 0))
+        return problem(name_of(field) + " must be greater than 0, not " + quoted_json(json(value)));
       break;
     case Bound::kNonNegative:
-      if (value < 0) return problem(name_of(field) + " must not be negative, not " + quoted_json(json(value)));
+      if (value < 0)
+        return problem(name_of(field) + " must not be negative, not " + quoted_json(json(value)));
       break;
-    default: break;
+    default:
+      break;
   }
   return {};
 }
@@ -79,8 +88,7 @@ Status check_id(const Field& field, std::string_view id) {
   return {};
 }
 
-Status check_capability(const Field& field, std::string_view capability,
-                        const CapabilityCatalog& catalog) {
+Status check_capability(const Field& field, std::string_view capability, const CapabilityCatalog& catalog) {
   if (catalog.contains(capability)) return {};
   return problem(name_of(field) + ": unknown capability " + quote(capability) +
                  " (see docs/formats.md, or add it under [catalog] in moat.toml)");
@@ -113,25 +121,33 @@ Status check_characters(const Field& field, const json& value) {
 Status check_semantics(const Field& field, const json& value, const CapabilityCatalog& catalog) {
   MOAT_CHECK(check_characters(field, value));
   switch (field.type) {
-    case FieldType::kId: return check_id(field, value.get<std::string>());
-    case FieldType::kText: return {};
+    case FieldType::kId:
+      return check_id(field, value.get<std::string>());
+    case FieldType::kText:
+      return {};
     case FieldType::kNumber:
-    case FieldType::kInteger: return check_bound(field, value.get<double>());
+    case FieldType::kInteger:
+      return check_bound(field, value.get<double>());
     case FieldType::kShare: {
       const double share = value.get<double>();
-      if (share < 0 || share > 1) return problem(name_of(field) + " must be between 0 and 1, not " + quoted_json(value));
+      if (share < 0 || share > 1)
+        return problem(name_of(field) + " must be between 0 and 1, not " + quoted_json(value));
       return {};
     }
-    case FieldType::kBool: return {};
+    case FieldType::kBool:
+      return {};
     case FieldType::kDate:
       if (!Date::parse(value.get<std::string>())) {
-        return problem(name_of(field) + " must be a date YYYY-MM-DD that exists, not " + quote(value.get<std::string>()));
+        return problem(name_of(field) + " must be a date YYYY-MM-DD that exists, not " +
+                       quote(value.get<std::string>()));
       }
       return {};
     case FieldType::kCurrency: {
       const std::string code = value.get<std::string>();
-      const bool ok = code.size() == 3 && std::all_of(code.begin(), code.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
-      if (!ok) return problem(name_of(field) + " must be an ISO 4217 code such as CNY or USD, not " + quote(code));
+      const bool ok = code.size() == 3 &&
+                      std::all_of(code.begin(), code.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+      if (!ok)
+        return problem(name_of(field) + " must be an ISO 4217 code such as CNY or USD, not " + quote(code));
       return {};
     }
     case FieldType::kEnum: {
@@ -156,7 +172,8 @@ Status check_semantics(const Field& field, const json& value, const CapabilityCa
       }
       return {};
     }
-    case FieldType::kCapability: return check_capability(field, value.get<std::string>(), catalog);
+    case FieldType::kCapability:
+      return check_capability(field, value.get<std::string>(), catalog);
     case FieldType::kUscc:
       if (const std::string why = uscc_problem(value.get<std::string>()); !why.empty()) {
         return problem(name_of(field) + ": " + why);
@@ -169,33 +186,42 @@ Status check_semantics(const Field& field, const json& value, const CapabilityCa
 bool has_json_type(const Field& field, const json& value) {
   switch (field.type) {
     case FieldType::kNumber:
-    case FieldType::kShare: return value.is_number();
+    case FieldType::kShare:
+      return value.is_number();
     case FieldType::kInteger:
       return value.is_number_integer() &&
              !(value.is_number_unsigned() &&
-               value.get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()));
-    case FieldType::kBool: return value.is_boolean();
+               value.get<std::uint64_t>() >
+                   static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()));
+    case FieldType::kBool:
+      return value.is_boolean();
     case FieldType::kIdList:
     case FieldType::kTextList:
     case FieldType::kNameList:
     case FieldType::kCapabilityList:
       return value.is_array() &&
              std::all_of(value.begin(), value.end(), [](const json& item) { return item.is_string(); });
-    default: return value.is_string();
+    default:
+      return value.is_string();
   }
 }
 
 std::string_view json_type_name(const Field& field) {
   switch (field.type) {
     case FieldType::kNumber:
-    case FieldType::kShare: return "a number";
-    case FieldType::kInteger: return "a whole number (of at most 19 digits)";
-    case FieldType::kBool: return "true or false";
+    case FieldType::kShare:
+      return "a number";
+    case FieldType::kInteger:
+      return "a whole number (of at most 19 digits)";
+    case FieldType::kBool:
+      return "true or false";
     case FieldType::kIdList:
     case FieldType::kTextList:
     case FieldType::kNameList:
-    case FieldType::kCapabilityList: return "an array of strings";
-    default: return "a string";
+    case FieldType::kCapabilityList:
+      return "an array of strings";
+    default:
+      return "a string";
   }
 }
 
@@ -215,11 +241,16 @@ Result<json> typed_cell(const Field& field, std::string_view text) {
       return json(value);
     }
     case FieldType::kIdList:
-    case FieldType::kCapabilityList: return json(split_list(text, ";"));
-    case FieldType::kTextList: return json(split_list(text, ",; "));
-    case FieldType::kNameList: return json(split_list(text, ";"));
-    case FieldType::kEnum: return json(to_lower_ascii(text));
-    default: return json(std::string(text));
+    case FieldType::kCapabilityList:
+      return json(split_list(text, ";"));
+    case FieldType::kTextList:
+      return json(split_list(text, ",; "));
+    case FieldType::kNameList:
+      return json(split_list(text, ";"));
+    case FieldType::kEnum:
+      return json(to_lower_ascii(text));
+    default:
+      return json(std::string(text));
   }
 }
 
@@ -240,7 +271,8 @@ Result<json> parse_cell(const Field& field, std::string_view text, const Capabil
 Result<json> check_value(const Field& field, const json& value, const CapabilityCatalog& catalog) {
   if (value.is_null()) return json(nullptr);
   if (!has_json_type(field, value)) {
-    return problem(name_of(field) + " must be " + std::string(json_type_name(field)) + ", not " + quoted_json(value));
+    return problem(name_of(field) + " must be " + std::string(json_type_name(field)) + ", not " +
+                   quoted_json(value));
   }
   if (value.is_string() && value.get<std::string>().empty() && field.type == FieldType::kText) {
     return json(nullptr);  // empty text is stored as absent, as in CSV

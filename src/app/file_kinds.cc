@@ -33,7 +33,8 @@ bool is_excellon(std::string_view head) {
     const std::string_view line = trim(head.substr(at, end - at));
     at = end + 1;
     if (line.empty() || line.front() == ';') continue;
-    return line == "M48" && head.find('T') != std::string_view::npos && head.find('C') != std::string_view::npos;
+    return line == "M48" && head.find('T') != std::string_view::npos &&
+           head.find('C') != std::string_view::npos;
   }
   return false;
 }
@@ -55,7 +56,8 @@ struct ZipFileCloser {
 Status check_member_path(std::string_view path, std::string_view where) {
   const std::string at = std::string(where) + ": " + std::string(path);
   if (first_invalid_utf8(path)) return input_error(std::string(where), "a member's path is not UTF-8");
-  if (path.starts_with('/') || path.find('\\') != std::string_view::npos || path.find(':') != std::string_view::npos) {
+  if (path.starts_with('/') || path.find('\\') != std::string_view::npos ||
+      path.find(':') != std::string_view::npos) {
     return input_error(at, "a member's path must be relative, with '/' between folders");
   }
   for (const std::string& part : split_list(path, "/")) {
@@ -64,14 +66,17 @@ Status check_member_path(std::string_view path, std::string_view where) {
   return {};
 }
 
-Result<std::string> read_member(zip_t* archive, zip_uint64_t index, zip_uint64_t size, std::string_view where) {
+Result<std::string> read_member(zip_t* archive, zip_uint64_t index, zip_uint64_t size,
+                                std::string_view where) {
   std::unique_ptr<zip_file_t, ZipFileCloser> file(zip_fopen_index(archive, index, 0));
-  if (!file) return input_error(std::string(where), std::string("cannot read a member: ") + zip_strerror(archive));
+  if (!file)
+    return input_error(std::string(where), std::string("cannot read a member: ") + zip_strerror(archive));
   std::string content(size, '\0');
   zip_uint64_t done = 0;
   while (done < size) {
     const zip_int64_t n = zip_fread(file.get(), content.data() + done, size - done);
-    if (n <= 0) return input_error(std::string(where), "a member is damaged (it ends early or fails its CRC)");
+    if (n <= 0)
+      return input_error(std::string(where), "a member is damaged (it ends early or fails its CRC)");
     done += static_cast<zip_uint64_t>(n);
   }
   char extra = 0;
@@ -102,7 +107,8 @@ std::string_view kind_name(std::string_view media_type) {
   return "other";
 }
 
-Result<std::vector<ArchiveMember>> zip_members(std::string_view zip, std::string_view where, std::uint64_t max_bytes) {
+Result<std::vector<ArchiveMember>> zip_members(std::string_view zip, std::string_view where,
+                                               std::uint64_t max_bytes) {
   zip_error_t error;
   zip_error_init(&error);
   zip_source_t* source = zip_source_buffer_create(zip.data(), zip.size(), 0, &error);
@@ -130,8 +136,10 @@ Result<std::vector<ArchiveMember>> zip_members(std::string_view zip, std::string
       return input_error(std::string(where) + ": " + path, "the member is encrypted: add it decrypted");
     }
     total += stat.size;
-    if (total > max_bytes) return input_error(std::string(where), "the archive unpacks to more than its limit");
-    if (!paths.insert(path).second) return input_error(std::string(where) + ": " + path, "two members share this path");
+    if (total > max_bytes)
+      return input_error(std::string(where), "the archive unpacks to more than its limit");
+    if (!paths.insert(path).second)
+      return input_error(std::string(where) + ": " + path, "two members share this path");
     MOAT_TRY(std::string content, read_member(archive.get(), static_cast<zip_uint64_t>(i), stat.size,
                                               std::string(where) + ": " + path));
     members.push_back({path, std::move(content)});

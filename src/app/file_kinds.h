@@ -30,7 +30,7 @@ std::string_view detect_media_type(std::string_view content);
 std::string_view kind_name(std::string_view media_type);
 
 struct ArchiveMember {
-  std::string path;     // inside the archive, '/'-separated: "Base/Gerber/Base.GTL"
+  std::string path;  // inside the archive, '/'-separated: "Base/Gerber/Base.GTL"
   std::string content;
 };
 

@@ -15,21 +15,26 @@ struct KindCase {
 
 class DetectMediaType : public ::testing::TestWithParam<KindCase> {};
 
-TEST_P(DetectMediaType, FromContentAlone) { EXPECT_EQ(detect_media_type(GetParam().content), GetParam().media_type); }
+TEST_P(DetectMediaType, FromContentAlone) {
+  EXPECT_EQ(detect_media_type(GetParam().content), GetParam().media_type);
+}
 
 INSTANTIATE_TEST_SUITE_P(
     FileKinds, DetectMediaType,
-    ::testing::Values(
-        KindCase{"Pdf", "%PDF-1.7\n1 0 obj\n", kPdf},
-        KindCase{"PdfAfterJunk", std::string(300, ' ') + "%PDF-1.4\n", kPdf},
-        KindCase{"Step", "ISO-10303-21;\nHEADER;\n", kStep},
-        KindCase{"StepWithBom", "\xEF\xBB\xBF\nISO-10303-21;\n", kStep},
-        KindCase{"Gerber", "G04 top*\n%FSLAX46Y46*%\n%MOMM*%\n%ADD10C,0.1*%\nM02*\n", kGerber},
-        KindCase{"Excellon", ";drill\nM48\nMETRIC\nT1C0.300\n%\nT1\nX1Y1\nM30\n", kExcellon},
-        KindCase{"Zip", std::string("PK\x03\x04", 4) + "rest", kZip},
-        KindCase{"Text", "just notes, 中文 too\n", kText},
-        KindCase{"Binary", std::string("\x7f" "ELF\0\0\1", 7), kOctets},
-        KindCase{"GerberWordsInText", "we use %FS in prose without units\n", kText}),
+    ::testing::Values(KindCase{"Pdf", "%PDF-1.7\n1 0 obj\n", kPdf},
+                      KindCase{"PdfAfterJunk", std::string(300, ' ') + "%PDF-1.4\n", kPdf},
+                      KindCase{"Step", "ISO-10303-21;\nHEADER;\n", kStep},
+                      KindCase{"StepWithBom", "\xEF\xBB\xBF\nISO-10303-21;\n", kStep},
+                      KindCase{"Gerber", "G04 top*\n%FSLAX46Y46*%\n%MOMM*%\n%ADD10C,0.1*%\nM02*\n", kGerber},
+                      KindCase{"Excellon", ";drill\nM48\nMETRIC\nT1C0.300\n%\nT1\nX1Y1\nM30\n", kExcellon},
+                      KindCase{"Zip", std::string("PK\x03\x04", 4) + "rest", kZip},
+                      KindCase{"Text", "just notes, 中文 too\n", kText},
+                      KindCase{"Binary",
+                               std::string("\x7f"
+                                           "ELF\0\0\1",
+                                           7),
+                               kOctets},
+                      KindCase{"GerberWordsInText", "we use %FS in prose without units\n", kText}),
     [](const ::testing::TestParamInfo<KindCase>& param_info) { return std::string(param_info.param.name); });
 
 std::string zip_of(const std::vector<std::pair<std::string, std::string>>& members) {
@@ -56,7 +61,8 @@ std::string zip_of(const std::vector<std::pair<std::string, std::string>>& membe
 
 TEST(ZipMembers, KeepsPathsAndContent) {
   const std::string gerber = "%FSLAX46Y46*%\n%MOMM*%\nM02*\n";
-  const auto members = zip_members(zip_of({{"board/top.GTL", gerber}, {"board/readme.txt", "hi"}}), "fab.zip");
+  const auto members =
+      zip_members(zip_of({{"board/top.GTL", gerber}, {"board/readme.txt", "hi"}}), "fab.zip");
   ASSERT_TRUE(members.ok()) << members.error().to_string();
   ASSERT_EQ(members->size(), 2U);
   EXPECT_EQ((*members)[0].path, "board/top.GTL");

@@ -29,24 +29,31 @@ constexpr std::string_view kTrademark = "trademark";
 // Who counts as on site: our agents and engineers (a supplier-quality engineer too), not auditors.
 constexpr std::string_view kOnSiteRoles[] = {"agent", "engineer", "quality"};
 
-
 // Every table the gate reads, from one snapshot.
 struct Snapshot {
-  Records products, secrets, packages, recipes, suppliers, orders, assignments, visits, findings, tooling, rights;
+  Records products, secrets, packages, recipes, suppliers, orders, assignments, visits, findings, tooling,
+      rights;
 };
 
 Result<Snapshot> snapshot(Workspace& workspace) {
   Snapshot s;
-  MOAT_CHECK(read_tables(workspace.store(), {
-      {"products", &s.products},   {"secrets", &s.secrets},         {"packages", &s.packages},
-      {"recipes", &s.recipes},     {"suppliers", &s.suppliers},     {"orders", &s.orders},
-      {"assignments", &s.assignments}, {"visits", &s.visits},       {"findings", &s.findings},
-      {"tooling", &s.tooling},     {"ip_rights", &s.rights}}));
+  MOAT_CHECK(read_tables(workspace.store(), {{"products", &s.products},
+                                             {"secrets", &s.secrets},
+                                             {"packages", &s.packages},
+                                             {"recipes", &s.recipes},
+                                             {"suppliers", &s.suppliers},
+                                             {"orders", &s.orders},
+                                             {"assignments", &s.assignments},
+                                             {"visits", &s.visits},
+                                             {"findings", &s.findings},
+                                             {"tooling", &s.tooling},
+                                             {"ip_rights", &s.rights}}));
   return s;
 }
 
 const json* find(const Records& records, std::string_view field, const std::string& value) {
-  const auto it = std::find_if(records.begin(), records.end(), [&](const json& r) { return text(r, field) == value; });
+  const auto it =
+      std::find_if(records.begin(), records.end(), [&](const json& r) { return text(r, field) == value; });
   return it == records.end() ? nullptr : &*it;
 }
 
@@ -70,8 +77,8 @@ gate::Package package_of(const json& package) {
 }
 
 // The rights that concern `product`: those naming it, and those naming no product (company-wide).
-Result<std::vector<gate::IpRight>> rights_of(Workspace& workspace, const Snapshot& s, const std::string& product,
-                                             Date today) {
+Result<std::vector<gate::IpRight>> rights_of(Workspace& workspace, const Snapshot& s,
+                                             const std::string& product, Date today) {
   MOAT_TRY(const auto missed, missed_priorities(workspace, today));
   std::vector<gate::IpRight> out;
   for (const json& r : s.rights) {
@@ -81,7 +88,8 @@ Result<std::vector<gate::IpRight>> rights_of(Workspace& workspace, const Snapsho
     right.id = text(r, "id");
     right.kind = text(r, "kind");
     right.jurisdiction = text(r, "jurisdiction");
-    right.number = text(r, "registration_number").empty() ? text(r, "application_number") : text(r, "registration_number");
+    right.number = text(r, "registration_number").empty() ? text(r, "application_number")
+                                                          : text(r, "registration_number");
     right.filed = date(r, "filed");
     right.owner = text(r, "owner");
     right.secrets = list(r, "secrets");
@@ -103,7 +111,8 @@ Result<std::optional<gate::ApprovedPlan>> approved_plan(Workspace& workspace, co
   if (!saved || saved->state != "approved") return std::optional<gate::ApprovedPlan>();
   gate::ApprovedPlan plan;
   plan.id = saved->id;
-  for (const plan::Assignment& a : saved->plan.assignments) plan.assignments.push_back({a.package, a.supplier});
+  for (const plan::Assignment& a : saved->plan.assignments)
+    plan.assignments.push_back({a.package, a.supplier});
   MOAT_TRY(const ExposureReport exposure, plan_exposure(workspace, product, saved->id));
   for (const plan::RecipeExposure& r : exposure.recipes) {
     std::string name;
@@ -112,14 +121,16 @@ Result<std::optional<gate::ApprovedPlan>> approved_plan(Workspace& workspace, co
     }
     plan.recipes.push_back({r.recipe, name, r.min_coalition, r.coalition});
   }
-  MOAT_TRY(const std::optional<std::vector<std::string>> broken, approved_plan_breaks(workspace, product, today));
+  MOAT_TRY(const std::optional<std::vector<std::string>> broken,
+           approved_plan_breaks(workspace, product, today));
   plan.broken = broken.value_or(std::vector<std::string>{});
   return std::optional<gate::ApprovedPlan>(std::move(plan));
 }
 
 // ---- One supplier ---------------------------------------------------------------------------
 
-std::vector<gate::Agreement> nnns_of(const std::vector<AgreementReview>& agreements, const std::string& supplier) {
+std::vector<gate::Agreement> nnns_of(const std::vector<AgreementReview>& agreements,
+                                     const std::string& supplier) {
   std::vector<gate::Agreement> out;
   for (const AgreementReview& a : agreements) {
     if (a.kind != kNnn || !contains(a.suppliers, supplier)) continue;
@@ -167,7 +178,8 @@ void add_visits(const Snapshot& s, gate::SupplierFacts& f) {
 
 // The supplier a flag is about: "supplier/F04"; a finding's visit's; a tool's holder's; an
 // agreement's counterparty's. Empty for flags about products, plans, rights or disclosures.
-std::string flag_supplier(const Snapshot& s, const std::vector<AgreementReview>& agreements, const std::string& subject) {
+std::string flag_supplier(const Snapshot& s, const std::vector<AgreementReview>& agreements,
+                          const std::string& subject) {
   const std::vector<std::string> parts = split_list(subject, "/");
   if (parts.size() < 2) return "";
   if (parts[0] == "supplier") return parts[1];
@@ -180,7 +192,8 @@ std::string flag_supplier(const Snapshot& s, const std::vector<AgreementReview>&
     return tool ? text(*tool, "location") : "";
   }
   if (parts[0] == "agreement") {
-    const auto it = std::find_if(agreements.begin(), agreements.end(), [&](const AgreementReview& a) { return a.id == parts[1]; });
+    const auto it = std::find_if(agreements.begin(), agreements.end(),
+                                 [&](const AgreementReview& a) { return a.id == parts[1]; });
     return it == agreements.end() ? "" : it->supplier;
   }
   return "";
@@ -189,13 +202,14 @@ std::string flag_supplier(const Snapshot& s, const std::vector<AgreementReview>&
 struct Shared {
   const Snapshot* snapshot;
   std::vector<AgreementReview> agreements;
-  std::vector<Flag> flags;  // standing today
+  std::vector<Flag> flags;              // standing today
   std::vector<ReleaseView> unreturned;  // revoked or expired releases not confirmed returned
-  std::vector<OwnFacility> own;  // the trusted suppliers' confidentiality and access control
+  std::vector<OwnFacility> own;         // the trusted suppliers' confidentiality and access control
 };
 
 void add_own_facility(const Shared& shared, gate::SupplierFacts& f) {
-  const auto own = std::find_if(shared.own.begin(), shared.own.end(), [&](const OwnFacility& o) { return o.supplier == f.id; });
+  const auto own = std::find_if(shared.own.begin(), shared.own.end(),
+                                [&](const OwnFacility& o) { return o.supplier == f.id; });
   if (own == shared.own.end()) return;
   for (const DesignRecipient& r : own->recipients) {
     const std::string received = r.releases.empty() ? "this release" : join(r.releases, ", ");
@@ -206,11 +220,13 @@ void add_own_facility(const Shared& shared, gate::SupplierFacts& f) {
 
 // "R3 (revoked on 2026-12-01: contract ended)", "R4 (expired on 2026-11-30)".
 std::string ended_release(const ReleaseView& r) {
-  if (r.state == "revoked") return r.id + " (revoked on " + r.revoked_at.substr(0, 10) + ": " + r.revoke_reason + ")";
+  if (r.state == "revoked")
+    return r.id + " (revoked on " + r.revoked_at.substr(0, 10) + ": " + r.revoke_reason + ")";
   return r.id + " (expired on " + r.expires + ")";
 }
 
-gate::SupplierFacts supplier_facts(const Shared& shared, const json& r, const std::string& product, Date today) {
+gate::SupplierFacts supplier_facts(const Shared& shared, const json& r, const std::string& product,
+                                   Date today) {
   const Snapshot& s = *shared.snapshot;
   gate::SupplierFacts f;
   f.id = text(r, "id");
@@ -229,7 +245,8 @@ gate::SupplierFacts supplier_facts(const Shared& shared, const json& r, const st
   add_assignments(s, f);
   add_visits(s, f);
   for (const Flag& flag : shared.flags) {
-    if (flag_supplier(s, shared.agreements, flag.subject) == f.id) f.open_flags.push_back({flag.rule, flag.severity, flag.summary});
+    if (flag_supplier(s, shared.agreements, flag.subject) == f.id)
+      f.open_flags.push_back({flag.rule, flag.severity, flag.summary});
   }
   for (const ReleaseView& ended : shared.unreturned) {
     if (ended.supplier == f.id) f.unreturned_releases.push_back(ended_release(ended));
@@ -259,7 +276,8 @@ Result<std::vector<gate::Waiver>> waivers_of(Workspace& workspace, const std::st
 Result<gate::Verdict> release(Workspace& workspace, const GateRequest& request, const Snapshot& s,
                               const LegalRules& rules, const json& product) {
   const json* supplier = find(s.suppliers, "id", request.supplier);
-  if (!supplier) return Error(ErrorCode::kNotFound, "--supplier", "unknown supplier '" + request.supplier + "'");
+  if (!supplier)
+    return Error(ErrorCode::kNotFound, "--supplier", "unknown supplier '" + request.supplier + "'");
   const auto package = std::find_if(s.packages.begin(), s.packages.end(), [&](const json& p) {
     return text(p, "product") == request.product && text(p, "id") == request.package;
   });
@@ -267,9 +285,16 @@ Result<gate::Verdict> release(Workspace& workspace, const GateRequest& request, 
     return Error(ErrorCode::kNotFound, "--package",
                  "unknown work package '" + request.package + "' of product '" + request.product + "'");
   }
-  MOAT_TRY(const Shared shared, shared_facts(workspace, s, request.today, {request.supplier, request.recipients}));
-  gate::ReleaseFacts facts{request.today, rules.company_names, product_of(s, product), package_of(*package),
-                           supplier_facts(shared, *supplier, request.product, request.today), {}, std::nullopt, {}};
+  MOAT_TRY(const Shared shared,
+           shared_facts(workspace, s, request.today, {request.supplier, request.recipients}));
+  gate::ReleaseFacts facts{request.today,
+                           rules.company_names,
+                           product_of(s, product),
+                           package_of(*package),
+                           supplier_facts(shared, *supplier, request.product, request.today),
+                           {},
+                           std::nullopt,
+                           {}};
   MOAT_TRY(facts.rights, rights_of(workspace, s, request.product, request.today));
   MOAT_TRY(facts.plan, approved_plan(workspace, s, request.product, request.today));
   MOAT_TRY(facts.waivers, waivers_of(workspace, request.product));
@@ -279,8 +304,14 @@ Result<gate::Verdict> release(Workspace& workspace, const GateRequest& request, 
 Result<gate::Verdict> launch(Workspace& workspace, const GateRequest& request, const Snapshot& s,
                              const LegalRules& rules, const json& product) {
   MOAT_TRY(const Shared shared, shared_facts(workspace, s, request.today));
-  gate::LaunchFacts facts{request.today, date(product, "production_start"), rules.company_names,
-                          product_of(s, product), {}, {}, std::nullopt, {}};
+  gate::LaunchFacts facts{request.today,
+                          date(product, "production_start"),
+                          rules.company_names,
+                          product_of(s, product),
+                          {},
+                          {},
+                          std::nullopt,
+                          {}};
   MOAT_TRY(facts.rights, rights_of(workspace, s, request.product, request.today));
   MOAT_TRY(facts.plan, approved_plan(workspace, s, request.product, request.today));
   MOAT_TRY(facts.waivers, waivers_of(workspace, request.product));
@@ -289,7 +320,8 @@ Result<gate::Verdict> launch(Workspace& workspace, const GateRequest& request, c
       const bool known = std::any_of(facts.suppliers.begin(), facts.suppliers.end(),
                                      [&](const gate::SupplierFacts& f) { return f.id == a.supplier; });
       const json* supplier = find(s.suppliers, "id", a.supplier);
-      if (!known && supplier) facts.suppliers.push_back(supplier_facts(shared, *supplier, request.product, request.today));
+      if (!known && supplier)
+        facts.suppliers.push_back(supplier_facts(shared, *supplier, request.product, request.today));
     }
   }
   return gate::gate_launch(facts, rules.gate);
@@ -309,8 +341,12 @@ Error located_at_flags(const Error& error) {
 }
 
 gate::Waiver waiver_of(const json& r) {
-  return {text(r, "check"), text(r, "subject"), text(r, "role"),
-          text(r, "reason"), text(r, "by"),     date(r, "expires"),
+  return {text(r, "check"),
+          text(r, "subject"),
+          text(r, "role"),
+          text(r, "reason"),
+          text(r, "by"),
+          date(r, "expires"),
           date(r, "granted").value_or(Date::from_days(0))};
 }
 
@@ -329,32 +365,40 @@ Result<gate::Verdict> run_gate(Workspace& workspace, const GateRequest& request)
   return release(workspace, request, s, rules, *product);
 }
 
-Result<std::string> grant_waiver(Workspace& workspace, const Session& session, const WaiverInput& input, Date today) {
-  const gate::Waiver waiver{input.check, input.subject, input.role, input.reason,
-                            input.by.empty() ? session.actor : input.by, input.expires, input.granted.value_or(today)};
+Result<std::string> grant_waiver(Workspace& workspace, const Session& session, const WaiverInput& input,
+                                 Date today) {
+  const gate::Waiver waiver{input.check,
+                            input.subject,
+                            input.role,
+                            input.reason,
+                            input.by.empty() ? session.actor : input.by,
+                            input.expires,
+                            input.granted.value_or(today)};
   if (const Status valid = gate::check_waivers({waiver}); !valid.ok()) return located_at_flags(valid.error());
   std::string id;
-  MOAT_TRY(const std::int64_t events, workspace.store().write(session.author(), [&](store::Writer& writer) -> Status {
-    if (!input.product.empty()) {
-      MOAT_TRY(const std::optional<store::Record> product, workspace.store().get(table("products"), {input.product}));
-      if (!product) return input_error("--product", "unknown product '" + input.product + "'");
-    }
-    MOAT_TRY(const Records existing, workspace.store().list(table("waivers")));
-    std::vector<std::string> ids;
-    for (const json& r : existing) ids.push_back(text(r, "id"));
-    id = next_id(ids, "W");
-    json record = {{"id", id},
-                   {"check", waiver.check},
-                   {"subject", waiver.subject},
-                   {"product", input.product.empty() ? json() : json(input.product)},
-                   {"role", waiver.role},
-                   {"reason", waiver.reason},
-                   {"by", waiver.by},
-                   {"granted", waiver.granted.to_string()},
-                   {"expires", waiver.expires->to_string()}};
-    MOAT_CHECK(put_checked(workspace, writer, {{&table("waivers"), std::move(record)}}));
-    return {};
-  }));
+  MOAT_TRY(const std::int64_t events,
+           workspace.store().write(session.author(), [&](store::Writer& writer) -> Status {
+             if (!input.product.empty()) {
+               MOAT_TRY(const std::optional<store::Record> product,
+                        workspace.store().get(table("products"), {input.product}));
+               if (!product) return input_error("--product", "unknown product '" + input.product + "'");
+             }
+             MOAT_TRY(const Records existing, workspace.store().list(table("waivers")));
+             std::vector<std::string> ids;
+             for (const json& r : existing) ids.push_back(text(r, "id"));
+             id = next_id(ids, "W");
+             json record = {{"id", id},
+                            {"check", waiver.check},
+                            {"subject", waiver.subject},
+                            {"product", input.product.empty() ? json() : json(input.product)},
+                            {"role", waiver.role},
+                            {"reason", waiver.reason},
+                            {"by", waiver.by},
+                            {"granted", waiver.granted.to_string()},
+                            {"expires", waiver.expires->to_string()}};
+             MOAT_CHECK(put_checked(workspace, writer, {{&table("waivers"), std::move(record)}}));
+             return {};
+           }));
   (void)events;
   MOAT_CHECK(checkpoint_now(workspace, session));
   return id;

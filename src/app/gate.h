@@ -42,14 +42,15 @@ struct WaiverInput {
   std::string product;  // empty: every product
   std::string role;     // the role of who grants it: "IP counsel"
   std::string reason;
-  std::string by;       // empty: the session's actor
+  std::string by;               // empty: the session's actor
   std::optional<Date> granted;  // empty: today
   std::optional<Date> expires;  // required
 };
 
-// Records a waiver (W1, W2, ...) in the ledger, signs a checkpoint, and returns its id. Errors (kInput) name the flag:
-// an unknown check, an empty subject, role or reason, a missing expiry or one before the grant.
-Result<std::string> grant_waiver(Workspace& workspace, const Session& session, const WaiverInput& input, Date today);
+// Records a waiver (W1, W2, ...) in the ledger, signs a checkpoint, and returns its id. Errors (kInput) name
+// the flag: an unknown check, an empty subject, role or reason, a missing expiry or one before the grant.
+Result<std::string> grant_waiver(Workspace& workspace, const Session& session, const WaiverInput& input,
+                                 Date today);
 
 struct WaiverRow {
   std::string id;

@@ -13,20 +13,25 @@ namespace {
 
 using nlohmann::json;
 
-Result<FileRead> read_file(const SourceFile& file, const ImportOptions& options, const CapabilityCatalog& catalog) {
+Result<FileRead> read_file(const SourceFile& file, const ImportOptions& options,
+                           const CapabilityCatalog& catalog) {
   if (!options.kind && file.name.ends_with(".json")) {
     FileRead read;
     MOAT_TRY(read.drafts, read_workspace_document(file, catalog));
-    read.report = FileReport{.file = file.name, .kind = "workspace", .format = "json", .records = read.drafts.size()};
+    read.report =
+        FileReport{.file = file.name, .kind = "workspace", .format = "json", .records = read.drafts.size()};
     return read;
   }
-  const store::Table* table = options.kind ? store::find_table(*options.kind) : table_for_file_name(file.name);
+  const store::Table* table =
+      options.kind ? store::find_table(*options.kind) : table_for_file_name(file.name);
   if (options.kind && !table) return input_error("--kind", "unknown kind '" + *options.kind + "'");
   if (!table) {
-    return input_error(file.name, "cannot tell what this file holds: name it after its kind "
-                                  "(bom.csv, suppliers.csv, bom.xlsx, ...; see docs/formats.md) or pass --kind");
+    return input_error(file.name,
+                       "cannot tell what this file holds: name it after its kind "
+                       "(bom.csv, suppliers.csv, bom.xlsx, ...; see docs/formats.md) or pass --kind");
   }
-  if (is_workbook(file.name)) return read_workbook_records(file, *table, options.sheet, options.product, catalog);
+  if (is_workbook(file.name))
+    return read_workbook_records(file, *table, options.sheet, options.product, catalog);
   return read_csv_records(file, *table, options.product, catalog);
 }
 
@@ -64,14 +69,17 @@ std::vector<Diagnostic> overlay(Model& model, const std::vector<Draft>& drafts) 
 
 // A replacement is a product's whole BOM: --product, BOM files only, each line of that product.
 Status check_replacement(const ImportOptions& options, const std::vector<Draft>& drafts) {
-  if (!options.product) return input_error("--replace", "name the product whose BOM the files replace: --product ID");
+  if (!options.product)
+    return input_error("--replace", "name the product whose BOM the files replace: --product ID");
   std::vector<Diagnostic> problems;
   for (const Draft& draft : drafts) {
     if (draft.table->name != "parts") {
-      problems.push_back({draft.origin.where(), "--replace takes BOM files only, not " + std::string(draft.table->name)});
+      problems.push_back(
+          {draft.origin.where(), "--replace takes BOM files only, not " + std::string(draft.table->name)});
     } else if (draft.record["product"] != *options.product) {
-      problems.push_back({draft.origin.where("product"), "a line of product '" + draft.record["product"].get<std::string>() +
-                                                             "' in the BOM that replaces '" + *options.product + "'s"});
+      problems.push_back(
+          {draft.origin.where("product"), "a line of product '" + draft.record["product"].get<std::string>() +
+                                              "' in the BOM that replaces '" + *options.product + "'s"});
     }
     if (problems.size() >= 20) break;
   }
@@ -80,7 +88,8 @@ Status check_replacement(const ImportOptions& options, const std::vector<Draft>&
 }
 
 // The product's stored parts that the new BOM does not hold.
-std::vector<std::pair<const store::Table*, store::Key>> parts_left_out(const Model& model, const std::vector<Draft>& drafts,
+std::vector<std::pair<const store::Table*, store::Key>> parts_left_out(const Model& model,
+                                                                       const std::vector<Draft>& drafts,
                                                                        const std::string& product) {
   const store::Table* parts = store::find_table("parts");
   std::set<store::Key> kept;
@@ -99,8 +108,11 @@ Status note_revision(store::Writer& writer, const std::string& product, const Im
   json files = json::array();
   for (const FileReport& file : report.files) files.push_back(file.file);
   const Difference& d = report.difference;
-  const json detail = {{"files", files}, {"added", d.added.size()}, {"changed", d.changed.size()},
-                       {"removed", d.removed.size()}, {"unlinked", d.unlinked.size()}};
+  const json detail = {{"files", files},
+                       {"added", d.added.size()},
+                       {"changed", d.changed.size()},
+                       {"removed", d.removed.size()},
+                       {"unlinked", d.unlinked.size()}};
   return writer.note("bom-revision", "products", product, detail.dump());
 }
 
@@ -111,7 +123,8 @@ Result<Model> load_model(store::Store& store) {
   for (const store::Table& table : store::tables()) {
     MOAT_TRY(const auto records, store.list(table));
     Entries& entries = model.tables[std::string(table.name)];
-    for (const store::Record& record : records) entries[store::key_of(table, record)] = Entry{record, nullptr};
+    for (const store::Record& record : records)
+      entries[store::key_of(table, record)] = Entry{record, nullptr};
   }
   return model;
 }
@@ -184,7 +197,8 @@ Result<ImportReport> import_files(Workspace& workspace, const Session& session,
     }
     MOAT_CHECK(apply_removals(checked, report.difference, writer));
     report.records_changed += report.difference.removed.size() + report.difference.unlinked.size();
-    if (options.replace && !report.difference.empty()) MOAT_CHECK(note_revision(writer, *options.product, report));
+    if (options.replace && !report.difference.empty())
+      MOAT_CHECK(note_revision(writer, *options.product, report));
     return {};
   }));
   return report;

@@ -30,9 +30,9 @@ struct ImportOptions {
   // The BOM files are the product's whole BOM: its parts that they do not hold are removed (one
   // revision). Needs --product and BOM files only.
   bool replace = false;
-  bool cascade = false;                // with replace: also remove (or unlink) what refers to removed parts
-  std::optional<std::string> sheet;    // workbooks: the worksheet to read (default: the first)
-  Progress progress;                   // told the records written so far, of all the files'
+  bool cascade = false;              // with replace: also remove (or unlink) what refers to removed parts
+  std::optional<std::string> sheet;  // workbooks: the worksheet to read (default: the first)
+  Progress progress;                 // told the records written so far, of all the files'
 };
 
 // What one file held and how it was read.
@@ -45,13 +45,13 @@ struct FileReport {
   std::string layout;     // BOMs: "kicad-pcb", ... or "by header names"
   std::string layout_name;
   std::size_t records = 0;
-  std::size_t preamble_rows = 0;        // rows before the header, skipped
-  std::size_t trailing_empty_rows = 0;  // rows with empty fields past the header's width
+  std::size_t preamble_rows = 0;             // rows before the header, skipped
+  std::size_t trailing_empty_rows = 0;       // rows with empty fields past the header's width
   std::vector<std::string> ignored_columns;  // headers of row-number and unused columns
   // BOMs: fitted or not, and make or buy with the reason for each classification.
   std::size_t fitted = 0;
   std::size_t not_fitted = 0;
-  std::map<std::string, std::size_t> make_buy;                  // "make"/"buy" -> lines
+  std::map<std::string, std::size_t> make_buy;                                  // "make"/"buy" -> lines
   std::map<std::pair<std::string, std::string>, std::size_t> make_buy_reasons;  // (value, reason) -> lines
 };
 
@@ -63,7 +63,7 @@ struct FieldDifference {
 };
 struct RecordDifference {
   std::string table;
-  std::string key;  // as the ledger names it: "aurora/C1"
+  std::string key;                      // as the ledger names it: "aurora/C1"
   std::vector<FieldDifference> fields;  // changed records: the fields that differ
   std::string reason;  // removed records: why ("not in the BOM", "refers to parts/aurora/R1")
 };

@@ -60,9 +60,10 @@ TEST_P(ImportTest, ReadsAKiCadBomExportAndDerivesIdsAndQuantities) {
 }
 
 TEST_P(ImportTest, ReadsAnAltiumBomExportIgnoringItsExtraColumns) {
-  const SourceFile bom{"main-bom.csv",
-                       "Comment,Description,Designator,Footprint,LibRef,Quantity,Manufacturer 1,Manufacturer Part Number 1\n"
-                       "ESP32-S3,SoC,U1,QFN56,ESP32,1,Espressif,ESP32-S3R8\n"};
+  const SourceFile bom{
+      "main-bom.csv",
+      "Comment,Description,Designator,Footprint,LibRef,Quantity,Manufacturer 1,Manufacturer Part Number 1\n"
+      "ESP32-S3,SoC,U1,QFN56,ESP32,1,Espressif,ESP32-S3R8\n"};
   auto report = import({bom}, {.product = "aurora"});
   ASSERT_TRUE(report.ok()) << report.error().to_string();
   const json u1 = record("parts", {"aurora", "U1"});
@@ -103,8 +104,8 @@ TEST_P(ImportTest, StoresAffiliationPairsInOneOrder) {
 }
 
 TEST_P(ImportTest, RejectsTwoSuppliersWithOneCreditCode) {
-  auto report = import({{"suppliers.csv",
-                         "id,legal_name,uscc\nF1,甲,91110000600037341L\nF2,乙,91110000600037341L\n"}});
+  auto report =
+      import({{"suppliers.csv", "id,legal_name,uscc\nF1,甲,91110000600037341L\nF2,乙,91110000600037341L\n"}});
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.error().where(), "suppliers.csv:3:6");
   EXPECT_NE(report.error().message().find("already supplier 'F1'"), std::string::npos);
@@ -123,15 +124,17 @@ TEST_P(ImportTest, LedgerImagesMatchTheStoredRecords) {
   ASSERT_TRUE(quotes.ok()) << quotes.error().to_string();
   auto audit = verify_ledger(*workspace_);
   ASSERT_TRUE(audit.ok());
-  EXPECT_TRUE(audit->ok()) << (audit->state_problems.empty() ? audit->chain.problem : audit->state_problems.front());
+  EXPECT_TRUE(audit->ok()) << (audit->state_problems.empty() ? audit->chain.problem
+                                                             : audit->state_problems.front());
   EXPECT_EQ(record("quotes", {"p", "W1", "F1"})["fixed_cost"].dump(), "0.0");
 }
 
 TEST_P(ImportTest, SuppliersMaySwapCreditCodesInOneImport) {
-  ASSERT_TRUE(import({{"suppliers.csv",
-                       "id,legal_name,uscc\nF1,甲,91110000600037341L\nF2,乙,91440300MA5F0000X1\n"}}).ok());
-  auto swapped = import({{"suppliers.csv",
-                          "id,legal_name,uscc\nF1,甲,91440300MA5F0000X1\nF2,乙,91110000600037341L\n"}});
+  ASSERT_TRUE(
+      import({{"suppliers.csv", "id,legal_name,uscc\nF1,甲,91110000600037341L\nF2,乙,91440300MA5F0000X1\n"}})
+          .ok());
+  auto swapped =
+      import({{"suppliers.csv", "id,legal_name,uscc\nF1,甲,91440300MA5F0000X1\nF2,乙,91110000600037341L\n"}});
   ASSERT_TRUE(swapped.ok()) << swapped.error().to_string();
   EXPECT_EQ(record("suppliers", {"F1"})["uscc"], "91440300MA5F0000X1");
 }
@@ -179,8 +182,8 @@ TEST_P(ImportTest, WorkspaceDocumentNumbersTakeOneForm) {
 }
 
 TEST_P(ImportTest, WorkspaceCapabilitiesExtendTheVocabulary) {
-  const SourceFile suppliers{"suppliers.csv",
-                             "id,legal_name,uscc,capabilities\nF1,甲,91110000600037341L,ultrasonic-welding\n"};
+  const SourceFile suppliers{
+      "suppliers.csv", "id,legal_name,uscc,capabilities\nF1,甲,91110000600037341L,ultrasonic-welding\n"};
   ASSERT_FALSE(import({suppliers}).ok());
   std::filesystem::path toml = dir_.path() / "ws" / "moat.toml";
   Config config = workspace_->config();
@@ -194,10 +197,11 @@ TEST_P(ImportTest, WorkspaceCapabilitiesExtendTheVocabulary) {
 }
 
 TEST_P(ImportTest, ReadsKiCadsPcbEditorBomAsExported) {
-  const SourceFile bom{"board.csv",
-                       "\"Id\";\"Designator\";\"Footprint\";\"Quantity\";\"Designation\";\"Supplier and ref\";\n"
-                       "1;\"C1,C2\";\"C_0402\";2;\"100nF\";;;\n"
-                       "2;\"U1\";\"SOIC-8\";1;\"TL072\";;;\n"};
+  const SourceFile bom{
+      "board.csv",
+      "\"Id\";\"Designator\";\"Footprint\";\"Quantity\";\"Designation\";\"Supplier and ref\";\n"
+      "1;\"C1,C2\";\"C_0402\";2;\"100nF\";;;\n"
+      "2;\"U1\";\"SOIC-8\";1;\"TL072\";;;\n"};
   auto report = import({bom}, {.kind = "parts", .product = "board"});
   ASSERT_TRUE(report.ok()) << report.error().to_string();
   ASSERT_EQ(report->files.size(), 1U);
@@ -227,9 +231,12 @@ TEST_P(ImportTest, DnpLinesAreKeptButNotFitted) {
 
 TEST_P(ImportTest, AReplacementRemovesWhatTheBomNoLongerHoldsAsOneRevision) {
   const std::string header = "Refs,Value,Qty\n";
-  ASSERT_TRUE(import({{"bom.csv", header + "C1,100nF,1\nR1,10k,1\nR2,1k,1\n"}}, {.product = "p", .replace = true}).ok());
+  ASSERT_TRUE(
+      import({{"bom.csv", header + "C1,100nF,1\nR1,10k,1\nR2,1k,1\n"}}, {.product = "p", .replace = true})
+          .ok());
   ASSERT_TRUE(import({{"packages.csv", "id,name,capability,parts,volume\nPCBA,Board,pcba-smt,R2;C1,10\n"}},
-                     {.product = "p"}).ok());
+                     {.product = "p"})
+                  .ok());
   const std::int64_t events = *workspace_->store().event_count();
   const SourceFile next{"bom.csv", header + "C1,100nF,2\nR1,10k,1\n"};
   auto refused = import({next}, {.product = "p", .replace = true});
@@ -260,7 +267,8 @@ TEST_P(ImportTest, AReplacementRemovesWhatTheBomNoLongerHoldsAsOneRevision) {
 
 TEST_P(ImportTest, RemovalIsRefusedWhileOthersReferToTheRecord) {
   ASSERT_TRUE(import({{"suppliers.csv", "id,legal_name,uscc\nF1,甲,91110000600037341L\n"},
-                      {"people.csv", "id,name,supplier\nP1,Li Wei,F1\n"}}).ok());
+                      {"people.csv", "id,name,supplier\nP1,Li Wei,F1\n"}})
+                  .ok());
   auto refused = remove_records(*workspace_, session_, "suppliers", {"F1"}, {});
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().where(), "people/P1/supplier");

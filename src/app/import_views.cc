@@ -16,9 +16,14 @@ json file_json(const FileReport& file) {
   if (!file.delimiter.empty()) out["delimiter"] = file.delimiter;
   if (!file.sheet.empty()) out["sheet"] = file.sheet;
   if (file.kind == "parts") {
-    out.update({{"layout", file.layout}, {"layout_name", file.layout_name}, {"fitted", file.fitted},
-                {"not_fitted", file.not_fitted}, {"make_buy", file.make_buy}, {"make_buy_reasons", reasons},
-                {"ignored_columns", file.ignored_columns}, {"preamble_rows", file.preamble_rows},
+    out.update({{"layout", file.layout},
+                {"layout_name", file.layout_name},
+                {"fitted", file.fitted},
+                {"not_fitted", file.not_fitted},
+                {"make_buy", file.make_buy},
+                {"make_buy_reasons", reasons},
+                {"ignored_columns", file.ignored_columns},
+                {"preamble_rows", file.preamble_rows},
                 {"trailing_empty_rows", file.trailing_empty_rows}});
   }
   return out;
@@ -29,7 +34,8 @@ json record_json(const RecordDifference& record) {
   if (!record.fields.empty()) {
     json fields = json::array();
     for (const FieldDifference& field : record.fields) {
-      fields.push_back({{"field", field.field}, {"before", json::parse(field.before, nullptr, false)},
+      fields.push_back({{"field", field.field},
+                        {"before", json::parse(field.before, nullptr, false)},
                         {"after", json::parse(field.after, nullptr, false)}});
     }
     out["fields"] = fields;
@@ -47,20 +53,28 @@ json records_json(const std::vector<RecordDifference>& records) {
 }  // namespace
 
 json difference_json(const Difference& difference) {
-  return {{"added", records_json(difference.added)}, {"changed", records_json(difference.changed)},
-          {"removed", records_json(difference.removed)}, {"unlinked", records_json(difference.unlinked)}};
+  return {{"added", records_json(difference.added)},
+          {"changed", records_json(difference.changed)},
+          {"removed", records_json(difference.removed)},
+          {"unlinked", records_json(difference.unlinked)}};
 }
 
 json import_report_json(const ImportReport& report, bool dry_run) {
   json files = json::array();
   for (const FileReport& file : report.files) files.push_back(file_json(file));
-  return {{"read", report.records_read}, {"changed", report.records_changed}, {"events", report.events},
-          {"dry_run", dry_run}, {"files", files}, {"difference", difference_json(report.difference)}};
+  return {{"read", report.records_read},
+          {"changed", report.records_changed},
+          {"events", report.events},
+          {"dry_run", dry_run},
+          {"files", files},
+          {"difference", difference_json(report.difference)}};
 }
 
 json remove_report_json(const RemoveReport& report, bool dry_run) {
-  return {{"removed", records_json(report.difference.removed)}, {"unlinked", records_json(report.difference.unlinked)},
-          {"events", report.events}, {"dry_run", dry_run}};
+  return {{"removed", records_json(report.difference.removed)},
+          {"unlinked", records_json(report.difference.unlinked)},
+          {"events", report.events},
+          {"dry_run", dry_run}};
 }
 
 }  // namespace moat::app

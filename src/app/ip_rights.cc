@@ -22,16 +22,19 @@ using nlohmann::json;
 using namespace fields_of;
 using Records = std::vector<store::Record>;
 
-constexpr std::string_view kDisclosureKinds[] = {"trade-show", "crowdfunding", "samples-without-nnn", "publication",
-                                                 "other"};
+constexpr std::string_view kDisclosureKinds[] = {"trade-show", "crowdfunding", "samples-without-nnn",
+                                                 "publication", "other"};
 
 Status check_disclosure(Workspace& workspace, const DisclosureInput& input) {
-  if (std::find(std::begin(kDisclosureKinds), std::end(kDisclosureKinds), input.kind) == std::end(kDisclosureKinds)) {
-    return input_error("--kind", "'" + input.kind + "' is not a kind of disclosure (trade-show, crowdfunding, "
-                                                    "samples-without-nnn, publication, other)");
+  if (std::find(std::begin(kDisclosureKinds), std::end(kDisclosureKinds), input.kind) ==
+      std::end(kDisclosureKinds)) {
+    return input_error("--kind", "'" + input.kind +
+                                     "' is not a kind of disclosure (trade-show, crowdfunding, "
+                                     "samples-without-nnn, publication, other)");
   }
   MOAT_CHECK(must_exist(workspace, "products", {input.product}, "--product"));
-  for (const std::string& secret : input.secrets) MOAT_CHECK(must_exist(workspace, "secrets", {input.product, secret}, "--secret"));
+  for (const std::string& secret : input.secrets)
+    MOAT_CHECK(must_exist(workspace, "secrets", {input.product, secret}, "--secret"));
   return {};
 }
 
@@ -48,20 +51,22 @@ bool has_han_text(std::string_view text) {
 
 Status check_right_input(const IpRightInput& input) {
   if (!legal::parse_kind(input.kind)) {
-    return input_error("--kind", "'" + input.kind + "' is not a kind of IP right (invention, utility-model, design, "
-                                                    "trademark, copyright, software-copyright, customs-recordation)");
+    return input_error("--kind", "'" + input.kind +
+                                     "' is not a kind of IP right (invention, utility-model, design, "
+                                     "trademark, copyright, software-copyright, customs-recordation)");
   }
   if (!is_office_code(input.jurisdiction)) {
-    return input_error("--jurisdiction", "'" + input.jurisdiction + "' is not a two-letter office code (CN, US, EP, WO)");
+    return input_error("--jurisdiction",
+                       "'" + input.jurisdiction + "' is not a two-letter office code (CN, US, EP, WO)");
   }
   if (trim(input.title).empty()) return input_error("--title", "an IP right needs a title");
   if (input.priority && input.filed && *input.filed < *input.priority) {
-    return input_error("--priority", "the priority date " + input.priority->to_string() + " is after the filing date " +
-                                         input.filed->to_string());
+    return input_error("--priority", "the priority date " + input.priority->to_string() +
+                                         " is after the filing date " + input.filed->to_string());
   }
   if (input.registered && input.filed && *input.registered < *input.filed) {
-    return input_error("--registered", "registered on " + input.registered->to_string() + ", before it was filed on " +
-                                           input.filed->to_string());
+    return input_error("--registered", "registered on " + input.registered->to_string() +
+                                           ", before it was filed on " + input.filed->to_string());
   }
   return {};
 }
@@ -71,14 +76,27 @@ json right_record(const IpRightInput& input, const std::string& id, const std::s
   const std::string mark = trademark && input.mark.empty() ? input.title : input.mark;
   std::string script = input.script;
   if (script.empty() && !mark.empty()) script = has_han_text(mark) ? "chinese" : "latin";
-  return {{"id", id}, {"kind", input.kind}, {"jurisdiction", input.jurisdiction}, {"title", input.title},
-          {"mark", optional_text(mark)}, {"script", optional_text(script)}, {"nice_classes", input.nice_classes},
-          {"subclasses", input.subclasses}, {"application_number", optional_text(input.application_number)},
-          {"registration_number", optional_text(input.registration_number)}, {"filed", optional_date(input.filed)},
-          {"priority", optional_date(input.priority)}, {"published", optional_date(input.published)},
-          {"registered", optional_date(input.registered)}, {"expires", optional_date(input.expires)},
-          {"pct", input.pct}, {"made_in_china", input.made_in_china}, {"owner", optional_text(owner)},
-          {"products", input.products}, {"parts", input.parts}, {"secrets", input.secrets},
+  return {{"id", id},
+          {"kind", input.kind},
+          {"jurisdiction", input.jurisdiction},
+          {"title", input.title},
+          {"mark", optional_text(mark)},
+          {"script", optional_text(script)},
+          {"nice_classes", input.nice_classes},
+          {"subclasses", input.subclasses},
+          {"application_number", optional_text(input.application_number)},
+          {"registration_number", optional_text(input.registration_number)},
+          {"filed", optional_date(input.filed)},
+          {"priority", optional_date(input.priority)},
+          {"published", optional_date(input.published)},
+          {"registered", optional_date(input.registered)},
+          {"expires", optional_date(input.expires)},
+          {"pct", input.pct},
+          {"made_in_china", input.made_in_china},
+          {"owner", optional_text(owner)},
+          {"products", input.products},
+          {"parts", input.parts},
+          {"secrets", input.secrets},
           {"note", optional_text(input.note)}};
 }
 
@@ -152,7 +170,8 @@ Result<std::string> add_ip_right(Workspace& workspace, const Session& session, c
   const std::string owner = input.owner.empty() ? workspace.config().company : input.owner;
   std::string id;
   const Status written = in_transaction(workspace, session, [&](store::Writer& writer) -> Status {
-    for (const std::string& product : input.products) MOAT_CHECK(must_exist(workspace, "products", {product}, "--product"));
+    for (const std::string& product : input.products)
+      MOAT_CHECK(must_exist(workspace, "products", {product}, "--product"));
     MOAT_TRY(id, id_or_next(workspace, input.id, "ip_rights", "IP"));
     return put_new(workspace, writer, "ip_rights", right_record(input, id, owner));
   });
@@ -160,12 +179,13 @@ Result<std::string> add_ip_right(Workspace& workspace, const Session& session, c
   return id;
 }
 
-Status add_ip_event(Workspace& workspace, const Session& session, const std::string& right, const std::string& event,
-                    Date date, const std::string& note) {
+Status add_ip_event(Workspace& workspace, const Session& session, const std::string& right,
+                    const std::string& event, Date date, const std::string& note) {
   return in_transaction(workspace, session, [&](store::Writer& writer) -> Status {
     MOAT_TRY(const std::optional<store::Record> found, workspace.store().get(table("ip_rights"), {right}));
     if (!found) return Error(ErrorCode::kNotFound, "ip_rights/" + right, "no such IP right");
-    json record = {{"right", right}, {"event", event}, {"date", date.to_string()}, {"note", optional_text(note)}};
+    json record = {
+        {"right", right}, {"event", event}, {"date", date.to_string()}, {"note", optional_text(note)}};
     MOAT_CHECK(put_checked(workspace, writer, {{&table("ip_events"), std::move(record)}}));
     return {};
   });
@@ -179,14 +199,19 @@ Result<std::vector<IpRightRow>> list_ip_rights(Workspace& workspace) {
   return out;
 }
 
-Result<std::string> record_disclosure(Workspace& workspace, const Session& session, const DisclosureInput& input) {
+Result<std::string> record_disclosure(Workspace& workspace, const Session& session,
+                                      const DisclosureInput& input) {
   std::string id;
   const Status written = in_transaction(workspace, session, [&](store::Writer& writer) -> Status {
     MOAT_CHECK(check_disclosure(workspace, input));
     MOAT_TRY(id, id_or_next(workspace, input.id, "disclosures", "D"));
     return put_new(workspace, writer, "disclosures",
-                   {{"id", id}, {"kind", input.kind}, {"date", input.date.to_string()}, {"product", input.product},
-                    {"secrets", input.secrets}, {"note", optional_text(input.note)}});
+                   {{"id", id},
+                    {"kind", input.kind},
+                    {"date", input.date.to_string()},
+                    {"product", input.product},
+                    {"secrets", input.secrets},
+                    {"note", optional_text(input.note)}});
   });
   if (!written.ok()) return written.error();
   return id;
@@ -196,16 +221,18 @@ Result<std::vector<DisclosureInput>> list_disclosures(Workspace& workspace) {
   MOAT_TRY(const Records records, all_of(workspace, "disclosures"));
   std::vector<DisclosureInput> out;
   for (const json& d : records) {
-    out.push_back({text(d, "id"), text(d, "kind"), date(d, "date").value_or(Date::from_days(0)), text(d, "product"),
-                   list(d, "secrets"), text(d, "note")});
+    out.push_back({text(d, "id"), text(d, "kind"), date(d, "date").value_or(Date::from_days(0)),
+                   text(d, "product"), list(d, "secrets"), text(d, "note")});
   }
   return out;
 }
 
 // ---- Deadlines --------------------------------------------------------------------------------
 
-Result<std::vector<legal::Deadline>> ip_deadlines(Workspace& workspace, Date as_of, std::optional<long> within_days) {
-  if (within_days && *within_days < 0) return input_error("--within", "the number of days cannot be negative");
+Result<std::vector<legal::Deadline>> ip_deadlines(Workspace& workspace, Date as_of,
+                                                  std::optional<long> within_days) {
+  if (within_days && *within_days < 0)
+    return input_error("--within", "the number of days cannot be negative");
   MOAT_TRY(const LegalRules rules, legal_rules(workspace));
   MOAT_TRY(const std::vector<legal::Right> rights, legal_rights(workspace));
   std::vector<legal::Deadline> all =
@@ -220,18 +247,19 @@ Result<std::string> ip_calendar(Workspace& workspace, Date as_of, const std::str
   MOAT_TRY(const std::vector<legal::Deadline> deadlines, ip_deadlines(workspace, as_of));
   legal::IcsOptions options;
   options.dtstamp = dtstamp;
-  if (!workspace.config().company.empty()) options.calendar_name = workspace.config().company + " IP deadlines";
+  if (!workspace.config().company.empty())
+    options.calendar_name = workspace.config().company + " IP deadlines";
   return legal::to_ics(deadlines, options);
 }
 
-Result<std::vector<std::pair<std::string, std::vector<legal::Deadline>>>> missed_priorities(Workspace& workspace,
-                                                                                           Date today) {
+Result<std::vector<std::pair<std::string, std::vector<legal::Deadline>>>> missed_priorities(
+    Workspace& workspace, Date today) {
   MOAT_TRY(const LegalRules rules, legal_rules(workspace));
   MOAT_TRY(const std::vector<legal::Right> rights, legal_rights(workspace));
   std::vector<std::pair<std::string, std::vector<legal::Deadline>>> out;
   for (const legal::Right& right : rights) {
-    out.emplace_back(right.id, legal::missed_priority_deadlines(rules.deadlines, rules.calendars, right, today,
-                                                                workspace.config().home_jurisdiction));
+    out.emplace_back(right.id, legal::missed_priority_deadlines(rules.deadlines, rules.calendars, right,
+                                                                today, workspace.config().home_jurisdiction));
   }
   return out;
 }

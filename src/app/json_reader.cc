@@ -20,10 +20,14 @@ constexpr std::string_view kFormat = "moat-workspace";
 constexpr int kVersion = 1;
 constexpr std::size_t kMaxDiagnostics = 50;
 
-std::string at(const SourceFile& file, const std::string& pointer) { return file.name + "#" + pointer; }
+std::string at(const SourceFile& file, const std::string& pointer) {
+  return file.name + "#" + pointer;
+}
 
 // A key as a pointer segment, cut short: keys are echoed in messages.
-std::string segment(std::string_view key) { return cut_short(pointer_segment(key)); }
+std::string segment(std::string_view key) {
+  return cut_short(pointer_segment(key));
+}
 
 std::string line_column(const SourceFile& file, std::size_t offset) {
   const TextPosition p = position_of(file.content, offset);
@@ -40,9 +44,9 @@ Result<json> parse_document(const SourceFile& file) {
   return parse_json_text(file.content, file.name, JsonLimits{kMaxDepth});
 }
 
-void read_record(const SourceFile& file, const Table& table, const json& object,
-                 const std::string& pointer, const CapabilityCatalog& catalog,
-                 std::vector<Draft>& drafts, std::vector<Diagnostic>& problems) {
+void read_record(const SourceFile& file, const Table& table, const json& object, const std::string& pointer,
+                 const CapabilityCatalog& catalog, std::vector<Draft>& drafts,
+                 std::vector<Diagnostic>& problems) {
   if (!object.is_object()) {
     problems.push_back({at(file, pointer), "each " + std::string(table.singular) + " must be a JSON object"});
     return;
@@ -50,7 +54,8 @@ void read_record(const SourceFile& file, const Table& table, const json& object,
   Draft draft{&table, json::object(), Origin{file.name, 0, {}, pointer, {}}};
   for (const auto& [name, value] : object.items()) {
     if (!table.field(name)) {
-      problems.push_back({at(file, pointer + "/" + segment(name)), "unknown field '" + cut_short(name) + "' for " + std::string(table.name)});
+      problems.push_back({at(file, pointer + "/" + segment(name)),
+                          "unknown field '" + cut_short(name) + "' for " + std::string(table.name)});
     }
   }
   for (const Field& field : table.fields) {

@@ -18,7 +18,7 @@ class Prepass final : public nlohmann::json_sax<json> {
  public:
   explicit Prepass(std::size_t max_depth) : max_depth_(max_depth) {}
 
-  std::string duplicate;     // pointer of a key given twice
+  std::string duplicate;  // pointer of a key given twice
   bool too_deep = false;
   std::size_t error_at = 0;  // byte offset of a syntax error
   std::string error_message;
@@ -105,8 +105,10 @@ std::size_t depth_offset(std::string_view text, std::size_t max_depth) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if (c == '[' || c == '{') {
@@ -128,9 +130,12 @@ std::string line_column(std::string_view text, std::string_view name, std::size_
 std::string pointer_segment(std::string_view key) {
   std::string out;
   for (char c : key) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
   }
   return out;
 }
@@ -159,11 +164,12 @@ Result<json> parse_json_text(std::string_view text, std::string_view name, const
                          "this key is given twice in its object");
     }
     if (prepass.too_deep) {
-      return input_error(line_column(text, name, depth_offset(text, limits.max_depth)),
-                         "arrays and objects are nested more than " + std::to_string(limits.max_depth) +
-                             " deep here");
+      return input_error(
+          line_column(text, name, depth_offset(text, limits.max_depth)),
+          "arrays and objects are nested more than " + std::to_string(limits.max_depth) + " deep here");
     }
-    return input_error(line_column(text, name, prepass.error_at), "JSON syntax error: " + prepass.error_message);
+    return input_error(line_column(text, name, prepass.error_at),
+                       "JSON syntax error: " + prepass.error_message);
   }
   try {
     return json::parse(text);

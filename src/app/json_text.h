@@ -24,7 +24,8 @@ struct JsonLimits {
 
 // Parses `text`, whose errors are placed as `name` + "#" + pointer or `name:line:col`.
 // Errors: kInput, with one diagnostic.
-Result<nlohmann::json> parse_json_text(std::string_view text, std::string_view name, const JsonLimits& limits = {});
+Result<nlohmann::json> parse_json_text(std::string_view text, std::string_view name,
+                                       const JsonLimits& limits = {});
 
 // A JSON value as an error message shows it: compact, at most `limit` bytes (then "…").
 std::string quoted_json(const nlohmann::json& value, std::size_t limit = 80);

@@ -28,7 +28,8 @@ TEST(JsonTextTest, RefusesDeepNestingWhileParsingAndSaysWhere) {
   EXPECT_LT(parsed.error().message().size(), 200U);
   EXPECT_TRUE(parse_json_text("[[[[1]]]]", "x", {.max_depth = 4}).ok());
   EXPECT_FALSE(parse_json_text("[[[[[1]]]]]", "x", {.max_depth = 4}).ok());
-  EXPECT_TRUE(parse_json_text(R"(["[[[[[[", "{{{{{{"])", "x", {.max_depth = 1}).ok()) << "brackets in strings";
+  EXPECT_TRUE(parse_json_text(R"(["[[[[[[", "{{{{{{"])", "x", {.max_depth = 1}).ok())
+      << "brackets in strings";
 }
 
 TEST(JsonTextTest, RefusesLongTextAndCutsQuotedValuesShort) {

@@ -26,7 +26,9 @@ Status fault(HeadCheck& check, std::string problem) {
   return {};
 }
 
-std::string event_name(std::int64_t seq) { return "event " + std::to_string(seq); }
+std::string event_name(std::int64_t seq) {
+  return "event " + std::to_string(seq);
+}
 
 std::optional<std::string> read_text(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -44,7 +46,8 @@ Result<std::int64_t> ledger_length(store::Database& db) {
 
 // The log's public keys, without making a key where the log has never signed.
 Result<std::vector<ledger::VerifierKey>> verifier_keys(Workspace& workspace, bool signed_before) {
-  if (!signed_before && !fs::exists(workspace.keys_dir() / "ledger.key")) return std::vector<ledger::VerifierKey>{};
+  if (!signed_before && !fs::exists(workspace.keys_dir() / "ledger.key"))
+    return std::vector<ledger::VerifierKey>{};
   MOAT_TRY(const LogKeys keys, log_keys(workspace));
   return keys.all;
 }
@@ -53,20 +56,22 @@ Result<std::vector<ledger::VerifierKey>> verifier_keys(Workspace& workspace, boo
 // its root. Returns that edge, from which the events after it are rebuilt.
 Result<ledger::TreeEdge> checkpoint_edge(store::Database& db, const store::StoredCheckpoint& stored,
                                          std::span<const ledger::VerifierKey> keys, HeadCheck& check) {
-  const std::string name = "checkpoint " + std::to_string(stored.id) + " (" + std::to_string(stored.size) + " events)";
+  const std::string name =
+      "checkpoint " + std::to_string(stored.id) + " (" + std::to_string(stored.size) + " events)";
   const ledger::CheckpointCheck signature = ledger::check_checkpoint(stored.note, keys);
   if (!signature.ok) {
     MOAT_CHECK(fault(check, name + ": " + signature.problem));
     return ledger::TreeEdge{};
   }
   if (signature.checkpoint.size != stored.size || signature.checkpoint.root != stored.root) {
-    MOAT_CHECK(fault(check, name + ": its signed note differs from its stored size and root (altered in the database)"));
+    MOAT_CHECK(fault(
+        check, name + ": its signed note differs from its stored size and root (altered in the database)"));
     return ledger::TreeEdge{};
   }
   MOAT_TRY(const ledger::TreeEdge edge, store::load_tree_edge(db, stored.size));
   if (edge.root() != stored.root) {
     MOAT_CHECK(fault(check, name + " does not match the tree's first " + std::to_string(stored.size) +
-                     " events: the tree was rewritten after it was signed"));
+                                " events: the tree was rewritten after it was signed"));
   }
   return edge;
 }
@@ -79,7 +84,8 @@ Status check_anchor(store::Database& db, const ledger::Event& anchor, const stor
   const std::vector<ledger::Range> ranges = ledger::inclusion_ranges(index, stored.size);
   MOAT_TRY(const std::vector<ledger::Hash> path, store::tree_range_hashes(db, ranges));
   if (!ledger::verify_inclusion(index, stored.size, ledger::event_leaf(anchor), path, stored.root)) {
-    return fault(check, event_name(anchor.seq) + " is not the event its signed checkpoint holds: it was altered");
+    return fault(check,
+                 event_name(anchor.seq) + " is not the event its signed checkpoint holds: it was altered");
   }
   if (ledger::compute_hash(anchor) != anchor.hash) {
     return fault(check, event_name(anchor.seq) + " was altered: its contents no longer match its hash");
@@ -88,7 +94,8 @@ Status check_anchor(store::Database& db, const ledger::Event& anchor, const stor
 }
 
 // Each event after the anchor: in sequence, linked to the one before, with the hash it carries.
-void check_links(std::span<const ledger::Event> tail, std::int64_t first_seq, std::string_view prev, HeadCheck& check) {
+void check_links(std::span<const ledger::Event> tail, std::int64_t first_seq, std::string_view prev,
+                 HeadCheck& check) {
   std::int64_t expected = first_seq;
   for (const ledger::Event& event : tail) {
     if (event.seq != expected) {
@@ -98,8 +105,8 @@ void check_links(std::span<const ledger::Event> tail, std::int64_t first_seq, st
     }
     if (event.prev_hash != prev) {
       check.ok = false;
-      check.problem = ( event_name(event.seq) + " does not follow " + event_name(event.seq - 1) +
-                                    ": its previous-hash differs (an event was removed, inserted or reordered)");
+      check.problem = (event_name(event.seq) + " does not follow " + event_name(event.seq - 1) +
+                       ": its previous-hash differs (an event was removed, inserted or reordered)");
       return;
     }
     if (ledger::compute_hash(event) != event.hash) {
@@ -123,7 +130,9 @@ Status check_tree_head(store::Database& db, ledger::TreeEdge edge, std::span<con
                             std::to_string(edge.size()) + ": run 'moat audit verify'");
   }
   if (head.root != edge.root()) {
-    return fault(check, "the ledger's tree does not match the events after its last checkpoint: run 'moat audit verify'");
+    return fault(
+        check,
+        "the ledger's tree does not match the events after its last checkpoint: run 'moat audit verify'");
   }
   return {};
 }
@@ -144,17 +153,20 @@ Status check_witness(store::Store& store, const std::optional<ledger::Witness>& 
 
 // The newest checkpoint kept beside the database: not newer than the ledger, and its root is the
 // stored tree's at its size (a database restored to an older state is caught here).
-Status check_checkpoint_on_file(Workspace& workspace, std::span<const ledger::VerifierKey> keys, HeadCheck& check) {
+Status check_checkpoint_on_file(Workspace& workspace, std::span<const ledger::VerifierKey> keys,
+                                HeadCheck& check) {
   const auto text = read_text(workspace.dir() / kLatestCheckpointFile);
   if (!text) return {};
   const ledger::CheckpointCheck on_file = ledger::check_checkpoint(*text, keys);
   const std::string name = "the last checkpoint (" + std::string(kLatestCheckpointFile) + ")";
   if (!on_file.ok) return fault(check, name + ": " + on_file.problem);
   if (on_file.checkpoint.size > static_cast<std::uint64_t>(check.events)) {
-    return fault(check, name + " signed " + std::to_string(on_file.checkpoint.size) + " events but the ledger holds " +
-                            std::to_string(check.events) + ": the ledger was rolled back");
+    return fault(check, name + " signed " + std::to_string(on_file.checkpoint.size) +
+                            " events but the ledger holds " + std::to_string(check.events) +
+                            ": the ledger was rolled back");
   }
-  MOAT_TRY(const ledger::TreeEdge edge, store::load_tree_edge(workspace.store().database(), on_file.checkpoint.size));
+  MOAT_TRY(const ledger::TreeEdge edge,
+           store::load_tree_edge(workspace.store().database(), on_file.checkpoint.size));
   if (edge.root() != on_file.checkpoint.root) {
     return fault(check, name + " does not match the tree: the tree was rewritten after it was signed");
   }
@@ -171,8 +183,9 @@ Status check_head(Workspace& workspace, const std::optional<ledger::Witness>& wi
   std::string prev(ledger::genesis_hash());
   const std::uint64_t covered = checkpoints.empty() ? 0 : checkpoints.back().size;
   if (covered > static_cast<std::uint64_t>(check.events)) {
-    return fault(check, "checkpoint " + std::to_string(checkpoints.back().id) + " covers more events than the ledger holds (" +
-                            std::to_string(check.events) + "): the ledger was rolled back");
+    return fault(check, "checkpoint " + std::to_string(checkpoints.back().id) +
+                            " covers more events than the ledger holds (" + std::to_string(check.events) +
+                            "): the ledger was rolled back");
   }
   if (covered > 0) {
     MOAT_TRY(edge, checkpoint_edge(db, checkpoints.back(), keys, check));

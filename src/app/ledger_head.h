@@ -16,12 +16,12 @@
 namespace moat::app {
 
 struct HeadCheck {
-  std::int64_t events = 0;              // the ledger's length
-  std::uint64_t checkpoint_size = 0;    // events covered by the newest signed checkpoint (0: none)
-  std::int64_t events_rehashed = 0;     // events after the checkpoint, rehashed and relinked
+  std::int64_t events = 0;            // the ledger's length
+  std::uint64_t checkpoint_size = 0;  // events covered by the newest signed checkpoint (0: none)
+  std::int64_t events_rehashed = 0;   // events after the checkpoint, rehashed and relinked
   bool witness_present = false;
   bool ok = true;
-  std::string problem;                  // the first fault found, for a person (empty when ok)
+  std::string problem;  // the first fault found, for a person (empty when ok)
 };
 
 // Checks the head as described above, in one read snapshot. Errors: kInternal for the database.

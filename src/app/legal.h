@@ -27,9 +27,9 @@ struct AgreementInput {
   std::string id;        // empty: the next AG<n>
   std::string kind;      // nnn, nda, manufacturing, tooling, po-terms, confidentiality
   std::string supplier;  // the counterparty (for confidentiality: the own facility that employs them)
-  std::string counterparty_name;  // the Chinese legal name as written in it; empty: as registered
-  std::string counterparty_uscc;  // the credit code as written in it; empty: as registered
-  std::string governing_law;      // country code of the law chosen: "CN", "HK", "US"
+  std::string counterparty_name;       // the Chinese legal name as written in it; empty: as registered
+  std::string counterparty_uscc;       // the credit code as written in it; empty: as registered
+  std::string governing_law;           // country code of the law chosen: "CN", "HK", "US"
   std::vector<std::string> languages;  // "zh", "en"
   std::string controlling_language;    // "zh"
   std::string court;                   // "深圳市中级人民法院"
@@ -45,7 +45,7 @@ struct AgreementInput {
   std::optional<Date> effective, expires;
   std::vector<std::string> products;  // empty: every product
   std::vector<std::string> secrets;
-  std::string document;  // the signed copy in the vault (a document id)
+  std::string document;       // the signed copy in the vault (a document id)
   std::string contracted_by;  // when the contract manufacturer made it for us: who signed on our side
   std::string on_behalf_of;
   std::vector<std::string> flows_down_to;  // subcontractors it binds too
@@ -63,17 +63,17 @@ Result<std::string> add_agreement(Workspace& workspace, const Session& session, 
 struct AgreementReview {
   std::string id;
   std::string kind;
-  std::string supplier;                // the counterparty
+  std::string supplier;  // the counterparty
   std::string supplier_name;
   std::vector<std::string> suppliers;  // bound: the counterparty, then those it flows down to
   std::vector<std::string> products;   // empty: every product
   std::optional<Date> effective, expires;
   std::string contracted_by, on_behalf_of;
-  std::vector<std::string> people;     // confidentiality: the employees it binds
-  std::vector<legal::CheckResult> checks;  // the quality check as of `today`, rule order
+  std::vector<std::string> people;           // confidentiality: the employees it binds
+  std::vector<legal::CheckResult> checks;    // the quality check as of `today`, rule order
   std::vector<legal::CheckResult> failures;  // the checks it fails, except being in force (judged apart)
-  bool passes = false;                     // no check failed
-  bool expiring = false;                   // expires within the policy's warning window
+  bool passes = false;                       // no check failed
+  bool expiring = false;                     // expires within the policy's warning window
 };
 
 // Every agreement (or those binding `supplier`) with its quality check as of `today`.
@@ -90,7 +90,7 @@ struct OrderInput {
   std::int64_t quantity = 0;
   Date issued = Date::from_days(0);
   std::optional<Date> due;
-  std::string ip_clause;  // the clause's text or reference ("Art. 12: ...")
+  std::string ip_clause;          // the clause's text or reference ("Art. 12: ...")
   std::optional<double> penalty;  // liquidated damages for breaching it
   std::string currency;
 };
@@ -99,7 +99,8 @@ Status add_order(Workspace& workspace, const Session& session, const OrderInput&
 
 // Records the IP clause and penalty of an existing purchase order (kNotFound for an unknown one).
 Status set_order_terms(Workspace& workspace, const Session& session, const std::string& order,
-                       const std::string& ip_clause, std::optional<double> penalty, const std::string& currency);
+                       const std::string& ip_clause, std::optional<double> penalty,
+                       const std::string& currency);
 
 struct OrderReview {
   std::string id, supplier, product, package;
@@ -112,7 +113,7 @@ struct OrderReview {
 };
 // Purchase orders (of `supplier` and `product` when not empty), each with its problems.
 Result<std::vector<OrderReview>> review_orders(Workspace& workspace, const std::string& supplier = {},
-                                              const std::string& product = {});
+                                               const std::string& product = {});
 
 // ---- IP rights and disclosures ----------------------------------------------------------------
 
@@ -122,8 +123,8 @@ struct IpRightInput {
                              // customs-recordation
   std::string jurisdiction;  // two capitals: "CN", "US", "EP"; "WO" for a PCT application
   std::string title;
-  std::string mark;          // trademarks: the mark as filed
-  std::string script;        // latin or chinese (default: from the mark)
+  std::string mark;    // trademarks: the mark as filed
+  std::string script;  // latin or chinese (default: from the mark)
   std::vector<std::string> nice_classes, subclasses;
   std::string application_number, registration_number;
   std::optional<Date> filed, priority, published, registered, expires;
@@ -138,8 +139,8 @@ struct IpRightInput {
 Result<std::string> add_ip_right(Workspace& workspace, const Session& session, const IpRightInput& input);
 
 // Records an event of a right ("filed-in-cn", "entered-cn-national-phase", "renewed", ...).
-Status add_ip_event(Workspace& workspace, const Session& session, const std::string& right, const std::string& event,
-                    Date date, const std::string& note = {});
+Status add_ip_event(Workspace& workspace, const Session& session, const std::string& right,
+                    const std::string& event, Date date, const std::string& note = {});
 
 struct IpRightRow {
   IpRightInput right;
@@ -148,14 +149,15 @@ struct IpRightRow {
 Result<std::vector<IpRightRow>> list_ip_rights(Workspace& workspace);
 
 struct DisclosureInput {
-  std::string id;  // empty: the next D<n>
+  std::string id;    // empty: the next D<n>
   std::string kind;  // trade-show, crowdfunding, samples-without-nnn, publication, other
   Date date = Date::from_days(0);
   std::string product;
   std::vector<std::string> secrets;  // of the product
   std::string note;
 };
-Result<std::string> record_disclosure(Workspace& workspace, const Session& session, const DisclosureInput& input);
+Result<std::string> record_disclosure(Workspace& workspace, const Session& session,
+                                      const DisclosureInput& input);
 Result<std::vector<DisclosureInput>> list_disclosures(Workspace& workspace);
 
 // ---- Deadlines --------------------------------------------------------------------------------
@@ -169,13 +171,14 @@ Result<std::vector<legal::Deadline>> ip_deadlines(Workspace& workspace, Date as_
 Result<std::string> ip_calendar(Workspace& workspace, Date as_of, const std::string& dtstamp);
 
 // The priority deadlines each right has missed by `today`, by right id (the gate's input).
-Result<std::vector<std::pair<std::string, std::vector<legal::Deadline>>>> missed_priorities(Workspace& workspace,
-                                                                                           Date today);
+Result<std::vector<std::pair<std::string, std::vector<legal::Deadline>>>> missed_priorities(
+    Workspace& workspace, Date today);
 
 // ---- For the red flags ------------------------------------------------------------------------
 
 // Agreements, the suppliers working on each product (orders and `plans`), IP rights,
 // disclosures and products, as the flag rules read them.
-Result<flags::LegalFacts> legal_flag_facts(Workspace& workspace, Date today, const std::vector<flags::PlanFacts>& plans);
+Result<flags::LegalFacts> legal_flag_facts(Workspace& workspace, Date today,
+                                           const std::vector<flags::PlanFacts>& plans);
 
 }  // namespace moat::app

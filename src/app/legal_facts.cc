@@ -38,7 +38,8 @@ std::vector<flags::ProductFacts> product_facts(const Records& products, const Re
     flags::ProductFacts f{text(p, "id"), text(p, "name"), date(p, "production_start"), std::nullopt};
     for (const json& o : orders) {
       const std::optional<Date> issued = date(o, "issued");
-      if (text(o, "product") == f.id && issued && (!f.first_order || *issued < *f.first_order)) f.first_order = issued;
+      if (text(o, "product") == f.id && issued && (!f.first_order || *issued < *f.first_order))
+        f.first_order = issued;
     }
     out.push_back(std::move(f));
   }
@@ -46,15 +47,16 @@ std::vector<flags::ProductFacts> product_facts(const Records& products, const Re
 }
 
 flags::AgreementFacts agreement_facts(const AgreementReview& review) {
-  flags::AgreementFacts f{review.id, review.kind, review.suppliers, review.products, review.effective, review.expires, {}};
+  flags::AgreementFacts f{review.id,      review.kind, review.suppliers, review.products, review.effective,
+                          review.expires, {}};
   for (const legal::CheckResult& check : review.failures) f.failures.push_back({check.id, check.reason});
   return f;
 }
 
 }  // namespace
 
-
-Result<flags::LegalFacts> legal_flag_facts(Workspace& workspace, Date today, const std::vector<flags::PlanFacts>& plans) {
+Result<flags::LegalFacts> legal_flag_facts(Workspace& workspace, Date today,
+                                           const std::vector<flags::PlanFacts>& plans) {
   MOAT_TRY(const LegalRules rules, legal_rules(workspace));
   MOAT_TRY(const std::vector<AgreementReview> agreements, review_agreements(workspace, today));
   MOAT_TRY(const Records orders, all_of(workspace, "orders"));
@@ -68,7 +70,8 @@ Result<flags::LegalFacts> legal_flag_facts(Workspace& workspace, Date today, con
   facts.supplies = supplies(orders, plans);
   for (const IpRightRow& row : rights) {
     const IpRightInput& r = row.right;
-    facts.rights.push_back({r.id, r.kind, r.jurisdiction, r.title, r.mark, r.owner, r.filed, r.products, r.secrets});
+    facts.rights.push_back(
+        {r.id, r.kind, r.jurisdiction, r.title, r.mark, r.owner, r.filed, r.products, r.secrets});
   }
   for (const DisclosureInput& d : disclosures) {
     facts.disclosures.push_back({d.id, d.kind, d.date, d.product, d.secrets, d.note});

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/legal_rules.h"
 
-
 #include "app/embedded.h"
 #include "app/toml_text.h"
 #include "gate/gate.h"
@@ -24,7 +23,8 @@ std::string_view embedded_rule_file(std::string_view name) {
 Result<legal::Calendars> embedded_calendars() {
   legal::Calendars calendars;
   for (const EmbeddedFile& file : rules::calendars::embedded_files()) {
-    MOAT_TRY(legal::Calendar calendar, legal::parse_calendar(file.content, "rules/calendars/" + std::string(file.name)));
+    MOAT_TRY(legal::Calendar calendar,
+             legal::parse_calendar(file.content, "rules/calendars/" + std::string(file.name)));
     calendars.offices.push_back(std::move(calendar));
   }
   return calendars;
@@ -50,7 +50,8 @@ Status read_gate(std::string_view text, std::string_view file, LegalRules& rules
   for (const auto& [key, node] : *gate) {
     if (key.str() == "audit_window_days") {
       const auto days = node.value<std::int64_t>();
-      if (!days) return input_error(toml_place(file, node), "gate.audit_window_days must be a whole number of days");
+      if (!days)
+        return input_error(toml_place(file, node), "gate.audit_window_days must be a whole number of days");
       rules.gate.audit_window_days = static_cast<int>(*days);
     } else if (key.str() == "registrable") {
       MOAT_TRY(rules.gate.registrable, texts(node, file, "gate.registrable"));
@@ -58,8 +59,9 @@ Status read_gate(std::string_view text, std::string_view file, LegalRules& rules
       MOAT_TRY(const std::vector<std::string> names, texts(node, file, "gate.company_names"));
       rules.company_names.insert(rules.company_names.end(), names.begin(), names.end());
     } else {
-      return input_error(toml_place(file, node), "unknown setting gate." + std::string(key.str()) +
-                                                " (known: audit_window_days, registrable, company_names)");
+      return input_error(toml_place(file, node),
+                         "unknown setting gate." + std::string(key.str()) +
+                             " (known: audit_window_days, registrable, company_names)");
     }
   }
   return {};
@@ -69,7 +71,8 @@ Status read_gate(std::string_view text, std::string_view file, LegalRules& rules
 
 Result<LegalRules> legal_rules(const Workspace& workspace) {
   LegalRules rules;
-  MOAT_TRY(rules.deadlines, legal::parse_deadline_rules(embedded_rule_file("deadlines.toml"), "rules/deadlines.toml"));
+  MOAT_TRY(rules.deadlines,
+           legal::parse_deadline_rules(embedded_rule_file("deadlines.toml"), "rules/deadlines.toml"));
   MOAT_TRY(rules.agreements,
            legal::parse_agreement_rules(embedded_rule_file("agreements.toml"), "rules/agreements.toml"));
   MOAT_TRY(rules.calendars, embedded_calendars());

@@ -23,8 +23,8 @@ struct LegalRules {
   legal::AgreementRules agreements;
   legal::AgreementPolicy agreement_policy;  // [policy] min_liquidated_damages
   int expiry_warning_days = 60;             // [policy] agreement_expiry_warning_days
-  gate::Settings gate;                      // [policy] collusion, allow_conditional; [gate]; home_jurisdiction
-  std::vector<std::string> company_names;   // the company, then [gate] company_names
+  gate::Settings gate;                     // [policy] collusion, allow_conditional; [gate]; home_jurisdiction
+  std::vector<std::string> company_names;  // the company, then [gate] company_names
 };
 
 // The rules of `workspace`. Fails (kInput) on a bad [gate] value or a compiled-in rule file that

@@ -16,7 +16,9 @@
 namespace moat::app {
 namespace {
 
-Date day(const char* text) { return *Date::parse(text); }
+Date day(const char* text) {
+  return *Date::parse(text);
+}
 
 class LegalTest : public ::testing::TestWithParam<std::string> {
  protected:
@@ -46,14 +48,16 @@ class LegalTest : public ::testing::TestWithParam<std::string> {
     return verdict.ok() ? *verdict : gate::Verdict{};
   }
 
-  static const gate::Check* find(const gate::Verdict& verdict, const std::string& id, const std::string& subject) {
+  static const gate::Check* find(const gate::Verdict& verdict, const std::string& id,
+                                 const std::string& subject) {
     const auto it = std::find_if(verdict.checks.begin(), verdict.checks.end(),
                                  [&](const gate::Check& c) { return c.id == id && c.subject == subject; });
     return it == verdict.checks.end() ? nullptr : &*it;
   }
 
   bool raised(const std::string& rule, const std::string& subject) const {
-    return std::any_of(flags_.begin(), flags_.end(), [&](const Flag& f) { return f.rule == rule && f.subject == subject; });
+    return std::any_of(flags_.begin(), flags_.end(),
+                       [&](const Flag& f) { return f.rule == rule && f.subject == subject; });
   }
 
   Session session_ = testing::fixed_session("王涛");
@@ -64,7 +68,8 @@ class LegalTest : public ::testing::TestWithParam<std::string> {
   std::vector<Flag> flags_;
 };
 
-INSTANTIATE_TEST_SUITE_P(Backends, LegalTest, ::testing::ValuesIn(testing::backends()), testing::BackendName());
+INSTANTIATE_TEST_SUITE_P(Backends, LegalTest, ::testing::ValuesIn(testing::backends()),
+                         testing::BackendName());
 
 TEST_P(LegalTest, DemoLaunchIsNoGoForTheDemosGaps) {
   const gate::Verdict verdict = gate("", "", today());
@@ -112,8 +117,9 @@ TEST_P(LegalTest, ReleaseOfTheRingPcbaToThePlannedSupplierIsGo) {
 }
 
 TEST_P(LegalTest, WaiverTurnsAFailIntoWaivedUntilItExpires) {
-  WaiverInput waiver{"nnn", "supplier/F04", "aurora", "IP counsel", "PRC-law amendment signed, chop pending",
-                     "Li Na", std::nullopt, in_days(30)};
+  WaiverInput waiver{
+      "nnn",   "supplier/F04", "aurora",   "IP counsel", "PRC-law amendment signed, chop pending",
+      "Li Na", std::nullopt,   in_days(30)};
   auto earlier = list_waivers(*workspace_, "aurora");  // the demo's own, lapsed ones
   ASSERT_TRUE(earlier.ok());
   auto id = grant_waiver(*workspace_, session_, waiver, today());
@@ -128,11 +134,13 @@ TEST_P(LegalTest, WaiverTurnsAFailIntoWaivedUntilItExpires) {
   const gate::Check* expired = find(later, "nnn", "supplier/F04");
   ASSERT_NE(expired, nullptr);
   EXPECT_EQ(expired->status, gate::CheckStatus::kFail);
-  EXPECT_NE(expired->reason.find("expired on " + in_days(30).to_string()), std::string::npos) << expired->reason;
+  EXPECT_NE(expired->reason.find("expired on " + in_days(30).to_string()), std::string::npos)
+      << expired->reason;
   auto rows = list_waivers(*workspace_, "aurora");
   ASSERT_TRUE(rows.ok());
   ASSERT_EQ(rows->size(), earlier->size() + 1);
-  const auto granted = std::find_if(rows->begin(), rows->end(), [&](const auto& row) { return row.id == *id; });
+  const auto granted =
+      std::find_if(rows->begin(), rows->end(), [&](const auto& row) { return row.id == *id; });
   ASSERT_NE(granted, rows->end());
   EXPECT_EQ(granted->waiver.by, "Li Na");
 }
@@ -168,18 +176,22 @@ TEST_P(LegalTest, AgreementsAreCheckedAgainstChinaPractice) {
   auto reviews = review_agreements(*workspace_, today());
   ASSERT_TRUE(reviews.ok()) << reviews.error().to_string();
   const auto of = [&](const std::string& id) {
-    return *std::find_if(reviews->begin(), reviews->end(), [&](const AgreementReview& r) { return r.id == id; });
+    return *std::find_if(reviews->begin(), reviews->end(),
+                         [&](const AgreementReview& r) { return r.id == id; });
   };
   std::vector<std::string> failed;
   for (const legal::CheckResult& c : of("AG01").failures) failed.push_back(c.id);
-  EXPECT_EQ(failed, (std::vector<std::string>{"prc-governing-law", "chinese-text-controls", "prc-court-jurisdiction"}));
+  EXPECT_EQ(failed, (std::vector<std::string>{"prc-governing-law", "chinese-text-controls",
+                                              "prc-court-jurisdiction"}));
   EXPECT_TRUE(of("AG03").passes);
   EXPECT_TRUE(of("AG04").expiring);
-  EXPECT_EQ(of("AG07").suppliers, (std::vector<std::string>{"F15", "F13"}));  // flowed down by the adapter maker
+  EXPECT_EQ(of("AG07").suppliers,
+            (std::vector<std::string>{"F15", "F13"}));  // flowed down by the adapter maker
   failed.clear();
   for (const legal::CheckResult& c : of("AG06").failures) failed.push_back(c.id);
-  EXPECT_EQ(failed, (std::vector<std::string>{"liquidated-damages", "subcontractor-flow-down",
-                                              "related-companies-liability", "chop-and-legal-representative"}));
+  EXPECT_EQ(failed,
+            (std::vector<std::string>{"liquidated-damages", "subcontractor-flow-down",
+                                      "related-companies-liability", "chop-and-legal-representative"}));
 
   AgreementInput bad;
   bad.kind = "contract";
@@ -213,7 +225,8 @@ TEST_P(LegalTest, AgreementTakesTheRegisteredNameUnlessWrittenOtherwise) {
   auto reviews = review_agreements(*workspace_, today(), "F10");
   ASSERT_TRUE(reviews.ok());
   ASSERT_EQ(reviews->size(), 1u);
-  EXPECT_TRUE(reviews->front().passes) << (reviews->front().failures.empty() ? "" : reviews->front().failures.front().reason);
+  EXPECT_TRUE(reviews->front().passes)
+      << (reviews->front().failures.empty() ? "" : reviews->front().failures.front().reason);
   nnn.counterparty_name = "东莞市鑫达电子科技公司";  // "有限" left out
   auto misnamed = add_agreement(*workspace_, session_, nnn);
   ASSERT_TRUE(misnamed.ok()) << misnamed.error().to_string();
@@ -233,7 +246,9 @@ TEST_P(LegalTest, PurchaseOrderTermsAreRecorded) {
   ASSERT_TRUE(before.ok());
   ASSERT_EQ(before->size(), 1u);
   EXPECT_FALSE(before->front().problems.empty());
-  ASSERT_TRUE(set_order_terms(*workspace_, session_, "PO-2026-0103", "Art. 12: designs stay Aurora's", 500000, "CNY").ok());
+  ASSERT_TRUE(
+      set_order_terms(*workspace_, session_, "PO-2026-0103", "Art. 12: designs stay Aurora's", 500000, "CNY")
+          .ok());
   auto after = review_orders(*workspace_, "F08");
   ASSERT_TRUE(after.ok());
   EXPECT_TRUE(after->front().problems.empty());
@@ -265,7 +280,8 @@ TEST_P(LegalTest, DeadlinesFollowTheOfficesCalendars) {
     return d.right == *id && d.rule == "paris-priority-cn-design" && d.missed;
   }));
   for (const legal::Deadline& d : *later) {
-    EXPECT_TRUE(d.missed || d.due <= day("2026-03-11")) << d.right << " " << d.rule << " " << d.due.to_string();
+    EXPECT_TRUE(d.missed || d.due <= day("2026-03-11"))
+        << d.right << " " << d.rule << " " << d.due.to_string();
   }
   auto ics = ip_calendar(*workspace_, day("2026-01-15"), "2026-01-15T09:00:00Z");
   ASSERT_TRUE(ics.ok()) << ics.error().to_string();

@@ -34,7 +34,9 @@ MarkedCopy unmarked(std::string_view master, std::string_view why) {
 
 }  // namespace
 
-bool marks_kind(std::string_view media_type) { return !scheme_for(media_type).empty(); }
+bool marks_kind(std::string_view media_type) {
+  return !scheme_for(media_type).empty();
+}
 
 std::string unmarked_report(std::string_view why) {
   return json{{"scheme", "none"}, {"registry", "exact copy by SHA-256"}, {"why", std::string(why)}}.dump();
@@ -43,7 +45,8 @@ std::string unmarked_report(std::string_view why) {
 // PDF, STEP, Gerber and Excellon copies carry the recipient's codeword; any other kind is the
 // master unchanged, traced by its exact hash in the copies table. A master of a marked kind that
 // the engine cannot parse, or that has no carrier, is handed out unmarked with the reason.
-Result<CopyMarker> CopyMarker::prepare(std::string_view master, std::string_view media_type, std::string_view mark_key) {
+Result<CopyMarker> CopyMarker::prepare(std::string_view master, std::string_view media_type,
+                                       std::string_view mark_key) {
   CopyMarker out;
   out.master_ = std::string(master);
   const std::string_view scheme = scheme_for(media_type);

@@ -49,7 +49,8 @@ std::string unmarked_report(std::string_view why);
 class CopyMarker {
  public:
   // `media_type` and `mark_key` as for mark_copy below. Errors: internal faults only.
-  static Result<CopyMarker> prepare(std::string_view master, std::string_view media_type, std::string_view mark_key);
+  static Result<CopyMarker> prepare(std::string_view master, std::string_view media_type,
+                                    std::string_view mark_key);
   Result<MarkedCopy> mark(const CopyLabel& label) const;
 
  private:
@@ -62,7 +63,7 @@ class CopyMarker {
 // "application/vnd.gerber", "application/x-excellon", or anything else) for one recipient, with
 // the workspace's 32-byte mark key (CopyMarker::prepare then mark). Pure apart from the engine it
 // calls; never touches the store.
-Result<MarkedCopy> mark_copy(std::string_view master, std::string_view media_type,
-                             const CopyLabel& label, std::string_view mark_key);
+Result<MarkedCopy> mark_copy(std::string_view master, std::string_view media_type, const CopyLabel& label,
+                             std::string_view mark_key);
 
 }  // namespace moat::app

@@ -42,9 +42,10 @@ Result<MigrationReport> migrate_workspace(Workspace& workspace, const std::strin
     MOAT_TRY(const std::string before, export_workspace(workspace));
     MOAT_TRY(const std::string after, export_store(*target));
     if (before != after) {
-      return internal_error("the copy in " + store::redact_url(url) +
-                            " exports differently from the original (was the workspace written to meanwhile?); "
-                            "nothing was kept and moat.toml still names the original");
+      return internal_error(
+          "the copy in " + store::redact_url(url) +
+          " exports differently from the original (was the workspace written to meanwhile?); "
+          "nothing was kept and moat.toml still names the original");
     }
     MOAT_TRY(const AuditReport audit, verify_store(*target));
     if (!audit.ok()) {
@@ -60,6 +61,8 @@ Result<MigrationReport> migrate_workspace(Workspace& workspace, const std::strin
   return report;
 }
 
-std::string redacted_url(const std::string& url) { return store::redact_url(url); }
+std::string redacted_url(const std::string& url) {
+  return store::redact_url(url);
+}
 
 }  // namespace moat::app

@@ -12,11 +12,13 @@ namespace {
 using nlohmann::json;
 using store::Key;
 
-std::string text(const json& value) { return value.is_string() ? value.get<std::string>() : ""; }
+std::string text(const json& value) {
+  return value.is_string() ? value.get<std::string>() : "";
+}
 
 // Where a record's field is: its origin, or the stored record's pointer.
-std::string where(const std::string& table, const Key& key, const Entry& entry,
-                  std::string_view field = {}, std::optional<std::size_t> index = {}) {
+std::string where(const std::string& table, const Key& key, const Entry& entry, std::string_view field = {},
+                  std::optional<std::size_t> index = {}) {
   if (entry.origin) return entry.origin->where(field, index);
   std::string pointer = "workspace#/" + table + "/" + store::key_text(key);
   if (!field.empty()) pointer += "/" + std::string(field);
@@ -48,7 +50,11 @@ class Checker {
 
   void report(const std::string& table, const Key& key, const Entry& entry, std::string_view field,
               std::string message, std::optional<std::size_t> index = {}) {
-    problems_.push_back({table, key, std::string(field), index, {where(table, key, entry, field, index), std::move(message)}});
+    problems_.push_back({table,
+                         key,
+                         std::string(field),
+                         index,
+                         {where(table, key, entry, field, index), std::move(message)}});
   }
 
   void check_products_exist() {
@@ -70,7 +76,8 @@ class Checker {
       if (parent == key[1]) {
         report("parts", key, entry, "parent", "part '" + key[1] + "' is its own parent");
       } else if (!exists("parts", {key[0], parent})) {
-        report("parts", key, entry, "parent", "unknown parent part '" + parent + "' in product '" + key[0] + "'");
+        report("parts", key, entry, "parent",
+               "unknown parent part '" + parent + "' in product '" + key[0] + "'");
       }
     }
     check_bom_cycles();
@@ -110,7 +117,8 @@ class Checker {
       if (in_cycle) chain += key[1] + " → ";
     }
     chain += repeated[1];
-    report("parts", repeated, entry, "parent", "the BOM has a cycle: " + chain + " (each is the next one's child)");
+    report("parts", repeated, entry, "parent",
+           "the BOM has a cycle: " + chain + " (each is the next one's child)");
   }
 
   void check_secret_lists(const std::string& table, const std::string& field) {
@@ -144,7 +152,8 @@ class Checker {
       const json& list = entry.record["parts"];
       for (std::size_t i = 0; i < list.size(); ++i) {
         if (!exists("parts", {key[0], text(list[i])})) {
-          report("packages", key, entry, "parts", "unknown part '" + text(list[i]) + "' in product '" + key[0] + "'", i);
+          report("packages", key, entry, "parts",
+                 "unknown part '" + text(list[i]) + "' in product '" + key[0] + "'", i);
         }
       }
     }
@@ -170,9 +179,11 @@ class Checker {
       const auto a = suppliers.find({key[0]}), b = suppliers.find({key[1]});
       if (a == suppliers.end()) report("affiliations", key, entry, "a", "unknown supplier '" + key[0] + "'");
       if (b == suppliers.end()) report("affiliations", key, entry, "b", "unknown supplier '" + key[1] + "'");
-      if (key[0] == key[1]) report("affiliations", key, entry, "b", "a supplier cannot be affiliated with itself");
+      if (key[0] == key[1])
+        report("affiliations", key, entry, "b", "a supplier cannot be affiliated with itself");
       if (a == suppliers.end() || b == suppliers.end()) continue;
-      const bool trusted_a = a->second.record["trusted"] == true, trusted_b = b->second.record["trusted"] == true;
+      const bool trusted_a = a->second.record["trusted"] == true,
+                 trusted_b = b->second.record["trusted"] == true;
       if (trusted_a == trusted_b) continue;
       const std::string message = "suppliers '" + key[0] + "' (" + (trusted_a ? "trusted" : "untrusted") +
                                   ") and '" + key[1] + "' (" + (trusted_b ? "trusted" : "untrusted") +
@@ -190,9 +201,11 @@ class Checker {
   void check_quotes() {
     for (const auto& [key, entry] : model_.of("quotes")) {
       if (!exists("packages", {key[0], key[1]})) {
-        report("quotes", key, entry, "package", "unknown work package '" + key[1] + "' in product '" + key[0] + "'");
+        report("quotes", key, entry, "package",
+               "unknown work package '" + key[1] + "' in product '" + key[0] + "'");
       }
-      if (!exists("suppliers", {key[2]})) report("quotes", key, entry, "supplier", "unknown supplier '" + key[2] + "'");
+      if (!exists("suppliers", {key[2]}))
+        report("quotes", key, entry, "supplier", "unknown supplier '" + key[2] + "'");
     }
   }
 
@@ -220,13 +233,15 @@ class Checker {
     const std::string scope = reference.scope.empty() ? "" : text(entry.record[std::string(reference.scope)]);
     const auto target_key = [&](const std::string& id) { return scope.empty() ? Key{id} : Key{scope, id}; };
     const std::string target = std::string(store::find_table(reference.table)->singular);
-    const std::string in_scope = scope.empty() ? "" : " of " + std::string(reference.scope) + " '" + scope + "'";
+    const std::string in_scope =
+        scope.empty() ? "" : " of " + std::string(reference.scope) + " '" + scope + "'";
     if (value.is_string()) {
       if (!reference.scope.empty() && scope.empty()) {
         report(std::string(table.name), key, entry, reference.field,
                std::string(reference.field) + " needs " + std::string(reference.scope) + " to be set too");
       } else if (!exists(reference.table, target_key(text(value)))) {
-        report(std::string(table.name), key, entry, reference.field, "unknown " + target + " '" + text(value) + "'" + in_scope);
+        report(std::string(table.name), key, entry, reference.field,
+               "unknown " + target + " '" + text(value) + "'" + in_scope);
       }
       return;
     }
@@ -279,7 +294,9 @@ const Entries& Model::of(std::string_view table) const {
   return it == tables.end() ? kEmpty : it->second;
 }
 
-std::vector<ModelProblem> find_model_problems(const Model& model) { return Checker(model).run(); }
+std::vector<ModelProblem> find_model_problems(const Model& model) {
+  return Checker(model).run();
+}
 
 std::vector<Diagnostic> check_model(const Model& model) {
   std::vector<Diagnostic> diagnostics;

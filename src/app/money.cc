@@ -13,12 +13,15 @@ namespace moat::app {
 namespace {
 
 bool is_currency_code(std::string_view code) {
-  return code.size() == 3 && std::all_of(code.begin(), code.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+  return code.size() == 3 &&
+         std::all_of(code.begin(), code.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
 }
 
 Result<Rate> rate_of(const toml::node& node, const std::string& base, std::string_view file) {
   const toml::table* entry = node.as_table();
-  if (!entry) return input_error(toml_place(file, node), "a rate is { currency = \"USD\", rate = 7.12, date = \"2026-11-30\" }");
+  if (!entry)
+    return input_error(toml_place(file, node),
+                       "a rate is { currency = \"USD\", rate = 7.12, date = \"2026-11-30\" }");
   const auto currency = (*entry)["currency"].value<std::string>();
   const auto rate = (*entry)["rate"].value<double>();
   const auto date = (*entry)["date"].value<std::string>();
@@ -29,15 +32,18 @@ Result<Rate> rate_of(const toml::node& node, const std::string& base, std::strin
     }
   }
   if (!currency || !is_currency_code(*currency)) {
-    return input_error(toml_place(file, node), "currency.rates: currency must be an ISO 4217 code such as USD");
+    return input_error(toml_place(file, node),
+                       "currency.rates: currency must be an ISO 4217 code such as USD");
   }
-  if (*currency == base) return input_error(toml_place(file, node), "currency.rates: " + base + " is the base currency");
+  if (*currency == base)
+    return input_error(toml_place(file, node), "currency.rates: " + base + " is the base currency");
   if (!rate || !(*rate > 0) || !std::isfinite(*rate)) {
-    return input_error(toml_place(file, node), "currency.rates: rate must be a number above 0 (units of " + base +
-                                                   " for one " + *currency + ")");
+    return input_error(toml_place(file, node), "currency.rates: rate must be a number above 0 (units of " +
+                                                   base + " for one " + *currency + ")");
   }
   const std::optional<Date> day = date ? Date::parse(*date) : std::nullopt;
-  if (!day) return input_error(toml_place(file, node), "currency.rates: date must be a date YYYY-MM-DD that exists");
+  if (!day)
+    return input_error(toml_place(file, node), "currency.rates: date must be a date YYYY-MM-DD that exists");
   return Rate{*currency, *rate, *day};
 }
 
@@ -60,13 +66,15 @@ Result<Currencies> parse_currencies(std::string_view toml_text, std::string_view
   if (const toml::node* base = section->get("base")) {
     const auto code = base->value<std::string>();
     if (!code || !is_currency_code(*code)) {
-      return input_error(toml_place(file, *base), "currency.base must be an ISO 4217 code such as CNY or USD");
+      return input_error(toml_place(file, *base),
+                         "currency.base must be an ISO 4217 code such as CNY or USD");
     }
     out.base = *code;
   }
   if (const toml::node* rates = section->get("rates")) {
     const toml::array* list = rates->as_array();
-    if (!list) return input_error(toml_place(file, *rates), "currency.rates is a list of { currency, rate, date }");
+    if (!list)
+      return input_error(toml_place(file, *rates), "currency.rates is a list of { currency, rate, date }");
     for (const toml::node& node : *list) {
       MOAT_TRY(Rate rate, rate_of(node, out.base, file));
       out.rates.push_back(std::move(rate));
@@ -96,10 +104,12 @@ Result<std::vector<Rate>> quote_rates(Workspace& workspace, const std::string& p
     if (fields_of::text(q, "product") != product) continue;
     const std::string valid_until = fields_of::text(q, "valid_until");
     if (!valid_until.empty() && valid_until < day.to_string()) continue;
-    const std::string currency = fields_of::text(q, "currency").empty() ? money.base : fields_of::text(q, "currency");
+    const std::string currency =
+        fields_of::text(q, "currency").empty() ? money.base : fields_of::text(q, "currency");
     if (currency == money.base) continue;
     const std::optional<Rate> rate = rate_on(money, currency, day);
-    const bool known = std::any_of(used.begin(), used.end(), [&](const Rate& r) { return r.currency == currency; });
+    const bool known =
+        std::any_of(used.begin(), used.end(), [&](const Rate& r) { return r.currency == currency; });
     if (rate && !known) used.push_back(*rate);
   }
   std::sort(used.begin(), used.end(), [](const Rate& a, const Rate& b) { return a.currency < b.currency; });

@@ -20,7 +20,8 @@ bool share_a_day(Date from_a, std::optional<Date> to_a, Date from_b, std::option
 }  // namespace
 
 Result<std::vector<Overlap>> overlapping_assignments(Workspace& workspace, const std::string& person,
-                                                     const std::string& supplier, Date from, std::optional<Date> to) {
+                                                     const std::string& supplier, Date from,
+                                                     std::optional<Date> to) {
   std::vector<store::Record> assignments, suppliers;
   MOAT_CHECK(read_tables(workspace.store(), {{"assignments", &assignments}, {"suppliers", &suppliers}}));
   std::vector<Overlap> out;
@@ -34,16 +35,19 @@ Result<std::vector<Overlap>> overlapping_assignments(Workspace& workspace, const
     }
     out.push_back(std::move(overlap));
   }
-  std::sort(out.begin(), out.end(), [](const Overlap& a, const Overlap& b) { return a.supplier < b.supplier; });
+  std::sort(out.begin(), out.end(),
+            [](const Overlap& a, const Overlap& b) { return a.supplier < b.supplier; });
   return out;
 }
 
-std::string overlap_warning(const std::string& person, const std::vector<Overlap>& overlaps, const std::string& city) {
+std::string overlap_warning(const std::string& person, const std::vector<Overlap>& overlaps,
+                            const std::string& city) {
   std::vector<std::string> where;
   std::set<std::string> cities;
   if (!city.empty()) cities.insert(city);
   for (const Overlap& o : overlaps) {
-    const std::string period = o.to ? o.from.to_string() + " to " + o.to->to_string() : "from " + o.from.to_string();
+    const std::string period =
+        o.to ? o.from.to_string() + " to " + o.to->to_string() : "from " + o.from.to_string();
     where.push_back(o.supplier + (o.city.empty() ? "" : " (" + o.city + ")") + " " + period);
     if (!o.city.empty()) cities.insert(o.city);
   }

@@ -24,9 +24,11 @@ struct Overlap {
 // The assignments of `person` at suppliers other than `supplier` that share a day with
 // [from, to] (`to` nullopt: open-ended), ordered by supplier.
 Result<std::vector<Overlap>> overlapping_assignments(Workspace& workspace, const std::string& person,
-                                                     const std::string& supplier, Date from, std::optional<Date> to);
+                                                     const std::string& supplier, Date from,
+                                                     std::optional<Date> to);
 
 // "also assigned at F04 (Shenzhen) from 2026-11-01, F06 (Dongguan) 2026-10-01 to 2026-12-31; 3 cities".
-std::string overlap_warning(const std::string& person, const std::vector<Overlap>& overlaps, const std::string& city);
+std::string overlap_warning(const std::string& person, const std::vector<Overlap>& overlaps,
+                            const std::string& city);
 
 }  // namespace moat::app

@@ -20,18 +20,21 @@ using namespace fields_of;
 constexpr long kCriticalDueDays = 14;
 constexpr long kMajorDueDays = 30;
 
-
-Date plus_days(Date date, long days) { return Date::from_days(date.days_since_epoch() + days); }
+Date plus_days(Date date, long days) {
+  return Date::from_days(date.days_since_epoch() + days);
+}
 
 std::string_view item_result_name(vet::ItemResult result) {
   switch (result) {
-    case vet::ItemResult::kPass: return "pass";
-    case vet::ItemResult::kFail: return "fail";
-    case vet::ItemResult::kNotApplicable: return "na";
+    case vet::ItemResult::kPass:
+      return "pass";
+    case vet::ItemResult::kFail:
+      return "fail";
+    case vet::ItemResult::kNotApplicable:
+      return "na";
   }
   return "na";
 }
-
 
 Result<json> existing(Workspace& workspace, std::string_view table_name, const store::Key& key) {
   MOAT_TRY(std::optional<store::Record> found, workspace.store().get(table(table_name), key));
@@ -49,8 +52,8 @@ Result<std::vector<std::string>> all_ids(Workspace& workspace, std::string_view 
   return ids;
 }
 
-Result<std::vector<std::string>> ids_where(Workspace& workspace, std::string_view table_name, std::string_view field,
-                                           const std::string& value) {
+Result<std::vector<std::string>> ids_where(Workspace& workspace, std::string_view table_name,
+                                           std::string_view field, const std::string& value) {
   MOAT_TRY(const std::vector<store::Record> all, workspace.store().list(table(table_name)));
   std::vector<std::string> ids;
   for (const json& record : all) {
@@ -77,12 +80,20 @@ Result<std::optional<vet::AuditScore>> score(const Workspace& workspace, const V
   return std::optional<vet::AuditScore>(std::move(scored));
 }
 
-json visit_record(const VisitInput& input, const std::string& id, const std::optional<vet::AuditScore>& scored) {
-  json record = {{"id", id}, {"supplier", input.supplier}, {"kind", input.kind}, {"date", input.date.to_string()},
-                 {"by", input.by}, {"checklist", optional_text(input.checklist)},
-                 {"product", optional_text(input.product)}, {"capacity_seen", optional_integer(input.capacity_seen)},
-                 {"headcount_seen", optional_integer(input.headcount_seen)}, {"sites_seen", input.sites_seen},
-                 {"subcontractors_seen", input.subcontractors_seen}, {"evidence", input.evidence},
+json visit_record(const VisitInput& input, const std::string& id,
+                  const std::optional<vet::AuditScore>& scored) {
+  json record = {{"id", id},
+                 {"supplier", input.supplier},
+                 {"kind", input.kind},
+                 {"date", input.date.to_string()},
+                 {"by", input.by},
+                 {"checklist", optional_text(input.checklist)},
+                 {"product", optional_text(input.product)},
+                 {"capacity_seen", optional_integer(input.capacity_seen)},
+                 {"headcount_seen", optional_integer(input.headcount_seen)},
+                 {"sites_seen", input.sites_seen},
+                 {"subcontractors_seen", input.subcontractors_seen},
+                 {"evidence", input.evidence},
                  {"note", optional_text(input.note)}};
   if (scored) {
     record["score"] = scored->share * 100;
@@ -97,7 +108,8 @@ bool is_critical_item(const Workspace& workspace, const std::string& checklist, 
   const auto found = rules->checklists.find(checklist);
   if (found == rules->checklists.end()) return false;
   const auto& items = found->second.items;
-  return std::any_of(items.begin(), items.end(), [&](const vet::ChecklistItem& i) { return i.id == item && i.critical; });
+  return std::any_of(items.begin(), items.end(),
+                     [&](const vet::ChecklistItem& i) { return i.id == item && i.critical; });
 }
 
 std::string topic_of(const Workspace& workspace, const std::string& checklist, const std::string& item) {
@@ -116,21 +128,30 @@ void add_item_records(const Workspace& workspace, const VisitInput& input, const
                       const vet::AuditScore& scored, std::vector<NewRecord>& records, VisitResult& result) {
   for (const ItemInput& item : input.items) {
     records.push_back({&table("audit_items"),
-                       {{"visit", visit}, {"item", item.item}, {"topic", topic_of(workspace, input.checklist, item.item)},
+                       {{"visit", visit},
+                        {"item", item.item},
+                        {"topic", topic_of(workspace, input.checklist, item.item)},
                         {"result", item_result_name(item.result)},
                         {"critical", is_critical_item(workspace, input.checklist, item.item)},
-                        {"note", optional_text(item.note)}, {"evidence", item.evidence}}});
+                        {"note", optional_text(item.note)},
+                        {"evidence", item.evidence}}});
   }
   for (const std::string& failed : scored.failed) {
     const bool critical = is_critical_item(workspace, input.checklist, failed);
     const std::string id = "F" + std::to_string(result.findings.size() + 1);
-    const bool unscored = std::find(scored.unscored.begin(), scored.unscored.end(), failed) != scored.unscored.end();
-    records.push_back({&table("findings"),
-                       {{"visit", visit}, {"id", id}, {"severity", critical ? "critical" : "major"}, {"item", failed},
-                        {"description", std::string(unscored ? "Not checked: " : "Failed: ") +
-                                            topic_of(workspace, input.checklist, failed)},
-                        {"due", plus_days(input.date, critical ? kCriticalDueDays : kMajorDueDays).to_string()},
-                        {"state", "open"}, {"evidence", json::array()}}});
+    const bool unscored =
+        std::find(scored.unscored.begin(), scored.unscored.end(), failed) != scored.unscored.end();
+    records.push_back(
+        {&table("findings"),
+         {{"visit", visit},
+          {"id", id},
+          {"severity", critical ? "critical" : "major"},
+          {"item", failed},
+          {"description", std::string(unscored ? "Not checked: " : "Failed: ") +
+                              topic_of(workspace, input.checklist, failed)},
+          {"due", plus_days(input.date, critical ? kCriticalDueDays : kMajorDueDays).to_string()},
+          {"state", "open"},
+          {"evidence", json::array()}}});
     result.findings.push_back(visit + "/" + id);
   }
 }
@@ -160,8 +181,11 @@ Status put_one(Workspace& workspace, store::Writer& writer, std::string_view tab
 
 Status assign_person(Workspace& workspace, const Session& session, const AssignmentInput& input) {
   if (input.to && *input.to < input.from) return input_error("to", "the assignment ends before it starts");
-  json record = {{"supplier", input.supplier}, {"person", input.person}, {"from", input.from.to_string()},
-                 {"role", input.role}, {"to", input.to ? json(input.to->to_string()) : json()},
+  json record = {{"supplier", input.supplier},
+                 {"person", input.person},
+                 {"from", input.from.to_string()},
+                 {"role", input.role},
+                 {"to", input.to ? json(input.to->to_string()) : json()},
                  {"note", optional_text(input.note)}};
   MOAT_TRY(const std::int64_t events, workspace.store().write(session.author(), [&](store::Writer& writer) {
     return put_one(workspace, writer, "assignments", record);
@@ -179,41 +203,51 @@ Result<vet::ItemResult> parse_item_result(std::string_view text, const std::stri
 
 Result<VisitResult> record_visit(Workspace& workspace, const Session& session, const VisitInput& given) {
   VisitInput input = given;
-  if (!input.items.empty() && input.checklist.empty() && input.kind == "audit") input.checklist = kDefaultChecklist;
+  if (!input.items.empty() && input.checklist.empty() && input.kind == "audit")
+    input.checklist = kDefaultChecklist;
   MOAT_TRY(const std::optional<vet::AuditScore> scored, score(workspace, input));
   VisitResult result;
   result.score = scored;
-  MOAT_TRY(const std::int64_t events, workspace.store().write(session.author(), [&](store::Writer& writer) -> Status {
-    MOAT_TRY(json supplier, existing(workspace, "suppliers", {input.supplier}));
-    MOAT_TRY(const std::vector<std::string> ids, all_ids(workspace, "visits"));
-    result.id = next_id(ids, "V");
-    json visit = visit_record(input, result.id, scored);
-    std::vector<NewRecord> records;
-    if (input.update_supplier) {
-      update_supplier(supplier, visit, input);
-      records.push_back({&table("suppliers"), supplier});
-    }
-    records.insert(records.begin(), {&table("visits"), visit});
-    if (scored) add_item_records(workspace, input, result.id, *scored, records, result);
-    MOAT_CHECK(put_checked(workspace, writer, std::move(records)));
-    return {};
-  }));
+  MOAT_TRY(const std::int64_t events,
+           workspace.store().write(session.author(), [&](store::Writer& writer) -> Status {
+             MOAT_TRY(json supplier, existing(workspace, "suppliers", {input.supplier}));
+             MOAT_TRY(const std::vector<std::string> ids, all_ids(workspace, "visits"));
+             result.id = next_id(ids, "V");
+             json visit = visit_record(input, result.id, scored);
+             std::vector<NewRecord> records;
+             if (input.update_supplier) {
+               update_supplier(supplier, visit, input);
+               records.push_back({&table("suppliers"), supplier});
+             }
+             records.insert(records.begin(), {&table("visits"), visit});
+             if (scored) add_item_records(workspace, input, result.id, *scored, records, result);
+             MOAT_CHECK(put_checked(workspace, writer, std::move(records)));
+             return {};
+           }));
   (void)events;
   return result;
 }
 
 Result<std::string> add_finding(Workspace& workspace, const Session& session, const FindingInput& input) {
   std::string id;
-  MOAT_TRY(const std::int64_t events, workspace.store().write(session.author(), [&](store::Writer& writer) -> Status {
-    MOAT_CHECK(existing(workspace, "visits", {input.visit}));
-    MOAT_TRY(const std::vector<std::string> ids, ids_where(workspace, "findings", "visit", input.visit));
-    id = next_id(ids, "F");
-    return put_one(workspace, writer, "findings",
-                   {{"visit", input.visit}, {"id", id}, {"severity", input.severity}, {"item", optional_text(input.item)},
-                    {"description", input.description}, {"action", optional_text(input.action)},
-                    {"owner", optional_text(input.owner)}, {"due", input.due ? json(input.due->to_string()) : json()},
-                    {"state", "open"}, {"evidence", input.evidence}});
-  }));
+  MOAT_TRY(const std::int64_t events,
+           workspace.store().write(session.author(), [&](store::Writer& writer) -> Status {
+             MOAT_CHECK(existing(workspace, "visits", {input.visit}));
+             MOAT_TRY(const std::vector<std::string> ids,
+                      ids_where(workspace, "findings", "visit", input.visit));
+             id = next_id(ids, "F");
+             return put_one(workspace, writer, "findings",
+                            {{"visit", input.visit},
+                             {"id", id},
+                             {"severity", input.severity},
+                             {"item", optional_text(input.item)},
+                             {"description", input.description},
+                             {"action", optional_text(input.action)},
+                             {"owner", optional_text(input.owner)},
+                             {"due", input.due ? json(input.due->to_string()) : json()},
+                             {"state", "open"},
+                             {"evidence", input.evidence}});
+           }));
   (void)events;
   return id;
 }
@@ -221,31 +255,35 @@ Result<std::string> add_finding(Workspace& workspace, const Session& session, co
 Status answer_finding(Workspace& workspace, const Session& session, const std::string& visit,
                       const std::string& finding, const std::string& answer) {
   if (answer.empty()) return input_error("answer", "the answer is empty");
-  MOAT_TRY(const std::int64_t events, workspace.store().write(session.author(), [&](store::Writer& writer) -> Status {
-    MOAT_TRY(json record, finding_record(workspace, visit, finding));
-    if (text(record, "state") == "closed") {
-      return Error(ErrorCode::kConflict, "findings/" + visit + "/" + finding, "the finding is closed already");
-    }
-    record["answer"] = answer;
-    record["state"] = "answered";
-    return put_one(workspace, writer, "findings", std::move(record));
-  }));
+  MOAT_TRY(const std::int64_t events,
+           workspace.store().write(session.author(), [&](store::Writer& writer) -> Status {
+             MOAT_TRY(json record, finding_record(workspace, visit, finding));
+             if (text(record, "state") == "closed") {
+               return Error(ErrorCode::kConflict, "findings/" + visit + "/" + finding,
+                            "the finding is closed already");
+             }
+             record["answer"] = answer;
+             record["state"] = "answered";
+             return put_one(workspace, writer, "findings", std::move(record));
+           }));
   (void)events;
   return {};
 }
 
 Status close_finding(Workspace& workspace, const Session& session, const std::string& visit,
                      const std::string& finding, Date closed_on) {
-  MOAT_TRY(const std::int64_t events, workspace.store().write(session.author(), [&](store::Writer& writer) -> Status {
-    MOAT_TRY(json record, finding_record(workspace, visit, finding));
-    if (text(record, "state") == "closed") {
-      return Error(ErrorCode::kConflict, "findings/" + visit + "/" + finding, "the finding is closed already");
-    }
-    record["state"] = "closed";
-    record["closed_on"] = closed_on.to_string();
-    record["closed_by"] = session.actor;
-    return put_one(workspace, writer, "findings", std::move(record));
-  }));
+  MOAT_TRY(const std::int64_t events,
+           workspace.store().write(session.author(), [&](store::Writer& writer) -> Status {
+             MOAT_TRY(json record, finding_record(workspace, visit, finding));
+             if (text(record, "state") == "closed") {
+               return Error(ErrorCode::kConflict, "findings/" + visit + "/" + finding,
+                            "the finding is closed already");
+             }
+             record["state"] = "closed";
+             record["closed_on"] = closed_on.to_string();
+             record["closed_by"] = session.actor;
+             return put_one(workspace, writer, "findings", std::move(record));
+           }));
   (void)events;
   return {};
 }

@@ -75,9 +75,9 @@ struct FindingInput {
   std::string visit;
   std::string severity;  // critical, major, minor, observation
   std::string description;
-  std::string item;      // the checklist item, if any
-  std::string action;    // the corrective action asked for
-  std::string owner;     // who must carry it out
+  std::string item;    // the checklist item, if any
+  std::string action;  // the corrective action asked for
+  std::string owner;   // who must carry it out
   std::optional<Date> due;
   std::vector<std::string> evidence;
 };

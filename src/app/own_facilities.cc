@@ -24,9 +24,12 @@ struct Snapshot {
 
 Result<Snapshot> snapshot(Workspace& workspace) {
   Snapshot s;
-  MOAT_CHECK(read_tables(workspace.store(), {{"suppliers", &s.suppliers},   {"people", &s.people},
-                                             {"releases", &s.releases},     {"agreements", &s.agreements},
-                                             {"visits", &s.visits},         {"audit_items", &s.audit_items}}));
+  MOAT_CHECK(read_tables(workspace.store(), {{"suppliers", &s.suppliers},
+                                             {"people", &s.people},
+                                             {"releases", &s.releases},
+                                             {"agreements", &s.agreements},
+                                             {"visits", &s.visits},
+                                             {"audit_items", &s.audit_items}}));
   return s;
 }
 
@@ -79,7 +82,8 @@ std::vector<DesignRecipient> design_recipients(const Snapshot& s, const std::str
   std::vector<DesignRecipient> out;
   for (const auto& [person, releases] : recipients_at(s, supplier, today, pending)) {
     DesignRecipient recipient{person, "", releases, "", ""};
-    const auto found = std::find_if(s.people.begin(), s.people.end(), [&](const json& p) { return text(p, "id") == person; });
+    const auto found = std::find_if(s.people.begin(), s.people.end(),
+                                    [&](const json& p) { return text(p, "id") == person; });
     if (found != s.people.end()) recipient.name = text(*found, "name");
     cover(s, supplier, today, recipient);
     out.push_back(std::move(recipient));
@@ -123,7 +127,8 @@ void judge_access(const Snapshot& s, Date today, int window_days, OwnFacility& f
     facility.access_evidence = what + " failed " + std::string(kAccessControlItem);
   } else if (age > window_days) {
     facility.access_evidence = what + " passed " + std::string(kAccessControlItem) + " but is " +
-                               std::to_string(age) + " days old; the policy allows " + std::to_string(window_days);
+                               std::to_string(age) + " days old; the policy allows " +
+                               std::to_string(window_days);
   } else {
     facility.access_verified = true;
     facility.access_evidence = what + " passed " + std::string(kAccessControlItem);
@@ -132,7 +137,8 @@ void judge_access(const Snapshot& s, Date today, int window_days, OwnFacility& f
 
 }  // namespace
 
-Result<std::vector<OwnFacility>> own_facilities(Workspace& workspace, Date today, const PendingRecipients& pending) {
+Result<std::vector<OwnFacility>> own_facilities(Workspace& workspace, Date today,
+                                                const PendingRecipients& pending) {
   MOAT_TRY(const LegalRules rules, legal_rules(workspace));
   MOAT_TRY(const Snapshot s, snapshot(workspace));
   std::vector<OwnFacility> out;

@@ -21,11 +21,11 @@ inline constexpr std::string_view kAccessControlItem = "access-control";
 
 // Someone at the facility who received design data (or is about to), and what binds them.
 struct DesignRecipient {
-  std::string person;                  // "P01"
-  std::string name;                    // "梁晓燕"
-  std::vector<std::string> releases;   // releases that gave them design data; empty: about to
-  std::string covered_by;              // "AG12 (in force since 2026-01-05)"; empty: nothing in force
-  std::string gap;                     // when not covered: "none on record", "AG12 expired on 2026-06-30"
+  std::string person;                 // "P01"
+  std::string name;                   // "梁晓燕"
+  std::vector<std::string> releases;  // releases that gave them design data; empty: about to
+  std::string covered_by;             // "AG12 (in force since 2026-01-05)"; empty: nothing in force
+  std::string gap;                    // when not covered: "none on record", "AG12 expired on 2026-06-30"
 };
 
 struct OwnFacility {

@@ -8,7 +8,8 @@
 namespace moat::app {
 namespace {
 
-Result<store::Record> complete(const store::Table& table, store::Record record, const CapabilityCatalog& catalog) {
+Result<store::Record> complete(const store::Table& table, store::Record record,
+                               const CapabilityCatalog& catalog) {
   std::vector<Diagnostic> problems;
   const std::string where = std::string(table.name) + "/";
   for (const store::Field& field : table.fields) {
@@ -19,7 +20,8 @@ Result<store::Record> complete(const store::Table& table, store::Record record, 
       continue;
     }
     if (checked->is_null()) *checked = default_value(field);
-    if (checked->is_null() && field.required) problems.push_back({where + std::string(field.name), "is required"});
+    if (checked->is_null() && field.required)
+      problems.push_back({where + std::string(field.name), "is required"});
     record[std::string(field.name)] = std::move(*checked);
   }
   for (const auto& [name, unused] : record.items()) {
@@ -52,7 +54,8 @@ Result<std::vector<store::Record>> put_checked(Workspace& workspace, store::Writ
     written.push_back(std::move(record));
   }
   std::vector<Change> changes;
-  for (std::size_t i = 0; i < written.size(); ++i) changes.push_back({records[i].table, written[i], &origins[i]});
+  for (std::size_t i = 0; i < written.size(); ++i)
+    changes.push_back({records[i].table, written[i], &origins[i]});
   // The same rules an import checks, on the records these can involve (not the whole workspace).
   MOAT_TRY(std::vector<Diagnostic> problems, problems_added(workspace.store(), changes));
   if (!problems.empty()) return Error(ErrorCode::kInput, std::move(problems));

@@ -16,9 +16,12 @@ Result<const store::Table*> known_kind(std::string_view kind) {
 
 }  // namespace
 
-const store::Table* record_kind(std::string_view kind) { return store::find_table(kind); }
+const store::Table* record_kind(std::string_view kind) {
+  return store::find_table(kind);
+}
 
-Result<std::optional<store::Record>> read_record(Workspace& workspace, std::string_view kind, const store::Key& key) {
+Result<std::optional<store::Record>> read_record(Workspace& workspace, std::string_view kind,
+                                                 const store::Key& key) {
   MOAT_TRY(const store::Table* table, known_kind(kind));
   return workspace.store().get(*table, key);
 }
@@ -28,6 +31,8 @@ Result<std::vector<store::Record>> read_records(Workspace& workspace, std::strin
   return workspace.store().list(*table);
 }
 
-Result<std::int64_t> ledger_head(Workspace& workspace) { return store::ledger_head(workspace.store().database()); }
+Result<std::int64_t> ledger_head(Workspace& workspace) {
+  return store::ledger_head(workspace.store().database());
+}
 
 }  // namespace moat::app

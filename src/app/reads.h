@@ -23,7 +23,8 @@ namespace moat::app {
 const store::Table* record_kind(std::string_view kind);
 
 // The record of `kind` keyed `key` (its key fields in order), or nullopt.
-Result<std::optional<store::Record>> read_record(Workspace& workspace, std::string_view kind, const store::Key& key);
+Result<std::optional<store::Record>> read_record(Workspace& workspace, std::string_view kind,
+                                                 const store::Key& key);
 
 // Every record of `kind`, in key order.
 Result<std::vector<store::Record>> read_records(Workspace& workspace, std::string_view kind);

@@ -71,16 +71,27 @@ inline std::string next_id(const std::vector<std::string>& ids, std::string_view
 }
 
 // Optional values as JSON: null when absent (an empty text is absent).
-inline json optional_text(const std::string& value) { return value.empty() ? json() : json(value); }
-inline json optional_date(const std::optional<Date>& value) { return value ? json(value->to_string()) : json(); }
-inline json optional_number(const std::optional<double>& value) { return value ? json(*value) : json(); }
-inline json optional_integer(const std::optional<std::int64_t>& value) { return value ? json(*value) : json(); }
+inline json optional_text(const std::string& value) {
+  return value.empty() ? json() : json(value);
+}
+inline json optional_date(const std::optional<Date>& value) {
+  return value ? json(value->to_string()) : json();
+}
+inline json optional_number(const std::optional<double>& value) {
+  return value ? json(*value) : json();
+}
+inline json optional_integer(const std::optional<std::int64_t>& value) {
+  return value ? json(*value) : json();
+}
 
-inline Date plus_days(Date date, long days) { return Date::from_days(date.days_since_epoch() + days); }
+inline Date plus_days(Date date, long days) {
+  return Date::from_days(date.days_since_epoch() + days);
+}
 
 // A two-letter office or country code: "CN", "US", "EP".
 inline bool is_office_code(std::string_view code) {
-  return code.size() == 2 && std::all_of(code.begin(), code.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+  return code.size() == 2 &&
+         std::all_of(code.begin(), code.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
 }
 
 }  // namespace moat::app::fields_of

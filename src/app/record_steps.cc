@@ -12,12 +12,17 @@ using nlohmann::json;
 using namespace fields_of;
 using Records = std::vector<store::Record>;
 
-const store::Table& table(std::string_view name) { return *store::find_table(name); }
+const store::Table& table(std::string_view name) {
+  return *store::find_table(name);
+}
 
-Result<Records> all_of(Workspace& workspace, std::string_view name) { return workspace.store().list(table(name)); }
+Result<Records> all_of(Workspace& workspace, std::string_view name) {
+  return workspace.store().list(table(name));
+}
 
 const json* find_by_id(const Records& records, const std::string& id) {
-  const auto it = std::find_if(records.begin(), records.end(), [&](const json& r) { return text(r, "id") == id; });
+  const auto it =
+      std::find_if(records.begin(), records.end(), [&](const json& r) { return text(r, "id") == id; });
   return it == records.end() ? nullptr : &*it;
 }
 
@@ -40,7 +45,8 @@ Status put_new(Workspace& workspace, store::Writer& writer, std::string_view tab
 }
 
 // Runs `body` in one write transaction as the session's author.
-Status in_transaction(Workspace& workspace, const Session& session, const std::function<Status(store::Writer&)>& body) {
+Status in_transaction(Workspace& workspace, const Session& session,
+                      const std::function<Status(store::Writer&)>& body) {
   MOAT_CHECK(workspace.store().write(session.author(), body));
   return {};
 }
@@ -54,10 +60,12 @@ Result<std::string> id_or_next(Workspace& workspace, const std::string& id, std:
 }
 
 // kInput at `flag` unless `table_name` holds a record keyed `key`.
-Status must_exist(Workspace& workspace, std::string_view table_name, const store::Key& key, const std::string& flag) {
+Status must_exist(Workspace& workspace, std::string_view table_name, const store::Key& key,
+                  const std::string& flag) {
   MOAT_TRY(const std::optional<store::Record> found, workspace.store().get(table(table_name), key));
   if (found) return {};
-  return input_error(flag, "unknown " + std::string(table(table_name).singular) + " '" + store::key_text(key) + "'");
+  return input_error(
+      flag, "unknown " + std::string(table(table_name).singular) + " '" + store::key_text(key) + "'");
 }
 
 }  // namespace moat::app

@@ -24,10 +24,10 @@ namespace moat::app {
 
 struct Origin {
   std::string file;
-  std::size_t line = 0;                          // CSV: the record's line; 0 for JSON
-  std::map<std::string, std::size_t> columns;    // CSV: field -> column where its cell starts
-  std::string pointer;                           // JSON: the record's pointer, "/suppliers/3"
-  std::string sheet;                             // workbooks: the worksheet (line: row, column: its number)
+  std::size_t line = 0;                        // CSV: the record's line; 0 for JSON
+  std::map<std::string, std::size_t> columns;  // CSV: field -> column where its cell starts
+  std::string pointer;                         // JSON: the record's pointer, "/suppliers/3"
+  std::string sheet;                           // workbooks: the worksheet (line: row, column: its number)
 
   // "file:line:col" of `field` (CSV), "file.xlsx:Sheet1!C7" (workbooks) or
   // "file#/pointer/field[/index]" (JSON).
@@ -44,7 +44,8 @@ struct Draft {
 const store::Table* table_for_file_name(std::string_view name);
 
 // "file:line:col", or "file.xlsx:Sheet1!C7" when `sheet` is set (`column` counted from 1).
-std::string cell_location(std::string_view file, std::string_view sheet, std::size_t line, std::size_t column);
+std::string cell_location(std::string_view file, std::string_view sheet, std::size_t line,
+                          std::size_t column);
 
 // What a reader made of one file: its records and how it read them.
 struct FileRead {
@@ -55,7 +56,8 @@ struct FileRead {
 // Reads a CSV file holding `table`'s records. `product` fills a missing product column.
 // Errors: every bad cell found, each at file:line:col (up to a limit).
 Result<FileRead> read_csv_records(const SourceFile& file, const store::Table& table,
-                                  const std::optional<std::string>& product, const CapabilityCatalog& catalog);
+                                  const std::optional<std::string>& product,
+                                  const CapabilityCatalog& catalog);
 
 // Whether `name` is an Excel workbook (.xlsx, .xlsm).
 bool is_workbook(std::string_view name);
@@ -64,7 +66,8 @@ bool is_workbook(std::string_view name);
 // name cells as "bom.xlsx:Sheet1!C7".
 Result<FileRead> read_workbook_records(const SourceFile& file, const store::Table& table,
                                        const std::optional<std::string>& sheet,
-                                       const std::optional<std::string>& product, const CapabilityCatalog& catalog);
+                                       const std::optional<std::string>& product,
+                                       const CapabilityCatalog& catalog);
 
 // The options a table's reader gives the CSV (and worksheet) tabulation: BOMs accept a
 // preamble before their header and empty fields past the header's width.
@@ -73,13 +76,12 @@ CsvOptions table_csv_options(const store::Table& table);
 // Reads rows already split into cells (a CSV file's, a worksheet's) holding `table`'s records;
 // `report` says how they were read so far.
 Result<FileRead> read_table_records(const SourceFile& file, const CsvTable& cells, const store::Table& table,
-                                    const std::optional<std::string>& product, const CapabilityCatalog& catalog,
-                                    FileReport report);
+                                    const std::optional<std::string>& product,
+                                    const CapabilityCatalog& catalog, FileReport report);
 
 // Reads a workspace document (the JSON `moat export` writes). Errors name JSON pointers, or
 // line:col for syntax errors.
-Result<std::vector<Draft>> read_workspace_document(const SourceFile& file,
-                                                   const CapabilityCatalog& catalog);
+Result<std::vector<Draft>> read_workspace_document(const SourceFile& file, const CapabilityCatalog& catalog);
 
 // A workspace's records: those stored (origin null) overlaid with an import's drafts.
 struct Entry {

@@ -29,11 +29,11 @@ using Records = std::vector<store::Record>;
 constexpr std::string_view kResolved = "resolved";
 constexpr std::string_view kAutomatic = "automatic";
 
-
 // The product's production start, else the day the first of the orders `for_each_order` visits
 // was issued: what production_start (red_flags.h) says, over any way of finding the orders.
 template <typename ForEachOrder>
-std::optional<Date> first_day(const Records& products, const std::string& product, const ForEachOrder& for_each_order) {
+std::optional<Date> first_day(const Records& products, const std::string& product,
+                              const ForEachOrder& for_each_order) {
   for (const json& p : products) {
     if (text(p, "id") == product && date(p, "production_start")) return date(p, "production_start");
   }
@@ -52,14 +52,15 @@ using Positions = std::vector<std::size_t>;  // of records in one of the snapsho
 // (built once: looking up by scanning made the flags cost tools × events × pairs).
 struct Snapshot {
   Records suppliers, certificates, visits, findings, tooling, tool_events, orders, movements, products;
-  std::unordered_map<std::string, Positions> events_of_tool;  // tool_events, by tool
+  std::unordered_map<std::string, Positions> events_of_tool;     // tool_events, by tool
   std::map<SupplierProduct, Positions> orders_of, movements_of;  // by supplier and product
   std::map<SupplierProduct, Positions> tools_at;                 // tooling, by location and product
   std::unordered_map<std::string, std::string> visit_supplier;   // visit id → supplier
 };
 
 void index(Snapshot& s) {
-  for (std::size_t i = 0; i < s.tool_events.size(); ++i) s.events_of_tool[text(s.tool_events[i], "tool")].push_back(i);
+  for (std::size_t i = 0; i < s.tool_events.size(); ++i)
+    s.events_of_tool[text(s.tool_events[i], "tool")].push_back(i);
   for (std::size_t i = 0; i < s.orders.size(); ++i) {
     s.orders_of[{text(s.orders[i], "supplier"), text(s.orders[i], "product")}].push_back(i);
   }
@@ -79,7 +80,8 @@ const Positions& positions(const std::map<SupplierProduct, Positions>& index, co
   return it == index.end() ? kNone : it->second;
 }
 
-std::optional<Date> production_start(const Snapshot& s, const std::string& product, const std::string& supplier) {
+std::optional<Date> production_start(const Snapshot& s, const std::string& product,
+                                     const std::string& supplier) {
   return first_day(s.products, product, [&](const auto& each) {
     for (const std::size_t i : positions(s.orders_of, supplier, product)) each(s.orders[i]);
   });
@@ -87,28 +89,38 @@ std::optional<Date> production_start(const Snapshot& s, const std::string& produ
 
 Result<Snapshot> snapshot(Workspace& workspace) {
   Snapshot s;
-  MOAT_CHECK(read_tables(workspace.store(), {
-      {"suppliers", &s.suppliers}, {"certificates", &s.certificates}, {"visits", &s.visits},
-      {"findings", &s.findings},   {"tooling", &s.tooling},           {"tool_events", &s.tool_events},
-      {"orders", &s.orders},       {"movements", &s.movements},       {"products", &s.products}}));
+  MOAT_CHECK(read_tables(workspace.store(), {{"suppliers", &s.suppliers},
+                                             {"certificates", &s.certificates},
+                                             {"visits", &s.visits},
+                                             {"findings", &s.findings},
+                                             {"tooling", &s.tooling},
+                                             {"tool_events", &s.tool_events},
+                                             {"orders", &s.orders},
+                                             {"movements", &s.movements},
+                                             {"products", &s.products}}));
   index(s);
   return s;
 }
 
-Date day_of(const json& record, std::string_view field) { return date(record, field).value_or(Date::from_days(0)); }
+Date day_of(const json& record, std::string_view field) {
+  return date(record, field).value_or(Date::from_days(0));
+}
 
 // ---- Reconciliation --------------------------------------------------------------------------
 
 vet::MovementKind movement_kind(const std::string& kind) {
   static const std::map<std::string, vet::MovementKind, std::less<>> kKinds = {
-      {"consigned", vet::MovementKind::kConsigned}, {"returned", vet::MovementKind::kReturned},
-      {"shipped", vet::MovementKind::kShipped},     {"scrap", vet::MovementKind::kScrap},
+      {"consigned", vet::MovementKind::kConsigned},
+      {"returned", vet::MovementKind::kReturned},
+      {"shipped", vet::MovementKind::kShipped},
+      {"scrap", vet::MovementKind::kScrap},
       {"on-hand", vet::MovementKind::kOnHand}};
   return kKinds.at(kind);
 }
 
 // The last reading of `tool` on or before `day` (`inclusive`) or strictly before it.
-std::optional<std::pair<double, Date>> reading(const Snapshot& s, const std::string& tool, Date day, bool inclusive) {
+std::optional<std::pair<double, Date>> reading(const Snapshot& s, const std::string& tool, Date day,
+                                               bool inclusive) {
   std::optional<std::pair<double, Date>> last;
   const auto events = s.events_of_tool.find(tool);
   if (events == s.events_of_tool.end()) return last;
@@ -143,12 +155,13 @@ vet::ToolShots tool_shots(const json& tool, const Snapshot& s, Date from, Date t
 
 // What a supplier had, made and accounted for of a product in a period; the tools' shots only
 // `with_tools` (the tooling flag counts them itself).
-vet::ReconcileInput reconcile_input(const Snapshot& s, const std::string& supplier, const std::string& product,
-                                    Date from, Date to, bool with_tools = true) {
+vet::ReconcileInput reconcile_input(const Snapshot& s, const std::string& supplier,
+                                    const std::string& product, Date from, Date to, bool with_tools = true) {
   vet::ReconcileInput input{supplier, product, from, to, {}, {}, {}};
   for (const std::size_t i : positions(s.orders_of, supplier, product)) {
     const json& o = s.orders[i];
-    input.orders.push_back({text(o, "id"), day_of(o, "issued"), static_cast<double>(integer(o, "quantity").value_or(0))});
+    input.orders.push_back(
+        {text(o, "id"), day_of(o, "issued"), static_cast<double>(integer(o, "quantity").value_or(0))});
   }
   for (const std::size_t i : positions(s.movements_of, supplier, product)) {
     const json& m = s.movements[i];
@@ -156,7 +169,8 @@ vet::ReconcileInput reconcile_input(const Snapshot& s, const std::string& suppli
                                number(m, "quantity").value_or(0), number(m, "per_unit").value_or(1)});
   }
   if (!with_tools) return input;
-  for (const std::size_t i : positions(s.tools_at, supplier, product)) input.tools.push_back(tool_shots(s.tooling[i], s, from, to));
+  for (const std::size_t i : positions(s.tools_at, supplier, product))
+    input.tools.push_back(tool_shots(s.tooling[i], s, from, to));
   return input;
 }
 
@@ -241,7 +255,8 @@ void add_own_facilities(const std::vector<OwnFacility>& own, std::vector<flags::
   for (flags::SupplierFacts& s : suppliers) {
     if (!s.trusted) continue;
     s.sites = own_sites;
-    const auto found = std::find_if(own.begin(), own.end(), [&](const OwnFacility& o) { return o.supplier == s.id; });
+    const auto found =
+        std::find_if(own.begin(), own.end(), [&](const OwnFacility& o) { return o.supplier == s.id; });
     if (found == own.end()) continue;
     for (const DesignRecipient& r : found->recipients) {
       s.recipients.push_back({r.person, r.name, join(r.releases, ", "), r.covered_by, r.gap});
@@ -258,14 +273,17 @@ std::string supplier_of_visit(const Snapshot& s, const std::string& visit) {
 
 flags::ToolEventKind tool_event_kind(const std::string& kind) {
   static const std::map<std::string, flags::ToolEventKind, std::less<>> kKinds = {
-      {"reading", flags::ToolEventKind::kReading}, {"relocation", flags::ToolEventKind::kRelocation},
-      {"change", flags::ToolEventKind::kChange},   {"sighting", flags::ToolEventKind::kSighting},
+      {"reading", flags::ToolEventKind::kReading},
+      {"relocation", flags::ToolEventKind::kRelocation},
+      {"change", flags::ToolEventKind::kChange},
+      {"sighting", flags::ToolEventKind::kSighting},
       {"scrap", flags::ToolEventKind::kScrap}};
   return kKinds.at(kind);
 }
 
 flags::ToolEvent tool_event(const json& e) {
-  flags::ToolEvent event{text(e, "id"), day_of(e, "date"), tool_event_kind(text(e, "kind")), {}, {}, {}, false, {}};
+  flags::ToolEvent event{
+      text(e, "id"), day_of(e, "date"), tool_event_kind(text(e, "kind")), {}, {}, {}, false, {}};
   event.shots = number(e, "shots");
   event.from = text(e, "from");
   event.to = text(e, "to");
@@ -273,8 +291,9 @@ flags::ToolEvent tool_event(const json& e) {
   const std::optional<Date> approved_on = date(e, "approved_on");
   const bool approved = !text(e, "approved_by").empty();
   // A change counts as approved only when approved on or before the day it was made.
-  event.approved = event.kind == flags::ToolEventKind::kChange ? approved && approved_on && *approved_on <= event.date
-                                                               : approved;
+  event.approved = event.kind == flags::ToolEventKind::kChange
+                       ? approved && approved_on && *approved_on <= event.date
+                       : approved;
   return event;
 }
 
@@ -284,7 +303,8 @@ flags::ToolEvent tool_event(const json& e) {
 double units_accounted(const Snapshot& s, const flags::ToolFacts& tool, Date today) {
   Date arrived = Date::from_days(0);
   for (const flags::ToolEvent& e : tool.events) {
-    if (e.kind == flags::ToolEventKind::kRelocation && e.to == tool.location && e.date > arrived) arrived = e.date;
+    if (e.kind == flags::ToolEventKind::kRelocation && e.to == tool.location && e.date > arrived)
+      arrived = e.date;
   }
   if (today < arrived) return 0;
   return vet::reconcile(reconcile_input(s, tool.location, tool.product, arrived, today, false)).accounted;
@@ -314,7 +334,8 @@ Result<std::vector<flags::PlanFacts>> plan_facts(Workspace& workspace, const Sna
     MOAT_TRY(const std::optional<SavedPlan> saved, current_plan(workspace, product));
     if (!saved || saved->state != "approved") continue;
     MOAT_TRY(plan::Instance instance,
-             product_instance(workspace, product, {saved->collusion, saved->max_exposure_share, today.to_string()}));
+             product_instance(workspace, product,
+                              {saved->collusion, saved->max_exposure_share, today.to_string()}));
     plans.push_back({product, saved->id, std::move(instance), saved->plan.assignments});
   }
   return plans;
@@ -323,20 +344,34 @@ Result<std::vector<flags::PlanFacts>> plan_facts(Workspace& workspace, const Sna
 void add_visit_facts(const Snapshot& s, flags::Facts& facts) {
   for (const json& v : s.visits) {
     facts.visits.push_back({text(v, "id"), text(v, "supplier"), text(v, "kind"), day_of(v, "date"),
-                            integer(v, "capacity_seen"), list(v, "sites_seen"), list(v, "subcontractors_seen")});
+                            integer(v, "capacity_seen"), list(v, "sites_seen"),
+                            list(v, "subcontractors_seen")});
   }
   for (const json& f : s.findings) {
     facts.findings.push_back({text(f, "visit"), text(f, "id"), supplier_of_visit(s, text(f, "visit")),
-                              text(f, "severity"), text(f, "description"), date(f, "due"), text(f, "state") == "closed"});
+                              text(f, "severity"), text(f, "description"), date(f, "due"),
+                              text(f, "state") == "closed"});
   }
 }
 
 // ---- Flags -----------------------------------------------------------------------------------
 
 Flag flag_of(const json& r) {
-  Flag f{text(r, "id"), text(r, "rule"), text(r, "severity"), text(r, "subject"), text(r, "cause"),
-         text(r, "summary"), {}, text(r, "state"), text(r, "raised_at"), text(r, "updated_by"),
-         text(r, "updated_at"), text(r, "reason"), text(r, "resolution"), false, {}};
+  Flag f{text(r, "id"),
+         text(r, "rule"),
+         text(r, "severity"),
+         text(r, "subject"),
+         text(r, "cause"),
+         text(r, "summary"),
+         {},
+         text(r, "state"),
+         text(r, "raised_at"),
+         text(r, "updated_by"),
+         text(r, "updated_at"),
+         text(r, "reason"),
+         text(r, "resolution"),
+         false,
+         {}};
   const json evidence = json::parse(text(r, "evidence"), nullptr, false);
   if (evidence.is_array()) {
     for (const json& e : evidence) f.evidence.push_back({e.value("name", ""), e.value("value", "")});
@@ -357,7 +392,8 @@ int severity_rank(const std::string& severity) {
 
 void sort_flags(std::vector<Flag>& flags) {
   std::stable_sort(flags.begin(), flags.end(), [](const Flag& a, const Flag& b) {
-    if (severity_rank(a.severity) != severity_rank(b.severity)) return severity_rank(a.severity) > severity_rank(b.severity);
+    if (severity_rank(a.severity) != severity_rank(b.severity))
+      return severity_rank(a.severity) > severity_rank(b.severity);
     return id_number(a.id, "FL") < id_number(b.id, "FL");
   });
 }
@@ -367,7 +403,9 @@ std::string identity(std::string_view rule, std::string_view subject, std::strin
 }
 
 // A person's resolution (or one recorded before moat resolved flags itself) is final.
-bool resolved_by_person(const json& r) { return text(r, "state") == kResolved && text(r, "resolution") != kAutomatic; }
+bool resolved_by_person(const json& r) {
+  return text(r, "state") == kResolved && text(r, "resolution") != kAutomatic;
+}
 
 // The day a flag last changed: an evaluation of an earlier day must not undo it.
 Date last_changed(const json& r) {
@@ -381,9 +419,15 @@ bool rule_enabled(const flags::Settings& settings, const std::string& rule) {
 }
 
 json new_flag_record(const flags::Raised& r, const std::string& id, const std::string& at) {
-  return {{"id", id}, {"rule", r.rule}, {"severity", std::string(flags::severity_name(r.severity))},
-          {"subject", r.subject}, {"cause", r.cause}, {"summary", r.summary},
-          {"evidence", evidence_json(r.evidence).dump()}, {"state", "open"}, {"raised_at", at}};
+  return {{"id", id},
+          {"rule", r.rule},
+          {"severity", std::string(flags::severity_name(r.severity))},
+          {"subject", r.subject},
+          {"cause", r.cause},
+          {"summary", r.summary},
+          {"evidence", evidence_json(r.evidence).dump()},
+          {"state", "open"},
+          {"raised_at", at}};
 }
 
 // What one evaluation changes: new flags, flags cleared and flags reopened.
@@ -435,7 +479,8 @@ Status apply_evaluation(Workspace& workspace, store::Writer& writer, Evaluation&
   for (const json& r : existing) {
     known.insert(identity(text(r, "rule"), text(r, "subject"), text(r, "cause")));
     ids.push_back(text(r, "id"));
-    if (std::optional<json> changed = reevaluated(e, r)) records.push_back({&table("flags"), std::move(*changed)});
+    if (std::optional<json> changed = reevaluated(e, r))
+      records.push_back({&table("flags"), std::move(*changed)});
   }
   long last = id_number(next_id(ids, "FL"), "FL") - 1;  // numbered on from the largest, once
   for (const flags::Raised& r : raised) {
@@ -489,8 +534,10 @@ Result<vet::Reconciliation> reconcile_supplier(Workspace& workspace, const std::
                                                const std::string& product, Date from, Date to) {
   if (to < from) return input_error("to", "the period ends before it starts");
   MOAT_TRY(const Snapshot s, snapshot(workspace));
-  if (!has_record(s.suppliers, "id", supplier)) return Error(ErrorCode::kNotFound, "suppliers/" + supplier, "no such supplier");
-  if (!has_record(s.products, "id", product)) return Error(ErrorCode::kNotFound, "products/" + product, "no such product");
+  if (!has_record(s.suppliers, "id", supplier))
+    return Error(ErrorCode::kNotFound, "suppliers/" + supplier, "no such supplier");
+  if (!has_record(s.products, "id", product))
+    return Error(ErrorCode::kNotFound, "products/" + product, "no such product");
   return vet::reconcile(reconcile_input(s, supplier, product, from, to));
 }
 
@@ -509,8 +556,8 @@ Result<flags::Facts> gather_facts(Workspace& workspace, Date today) {
   MOAT_TRY(const std::vector<OwnFacility> own, own_facilities(workspace, today));
   add_own_facilities(own, facts.suppliers);
   for (const json& c : s.certificates) {
-    facts.certificates.push_back({text(c, "supplier"), text(c, "id"), text(c, "standard"), text(c, "number"),
-                                  day_of(c, "expires")});
+    facts.certificates.push_back(
+        {text(c, "supplier"), text(c, "id"), text(c, "standard"), text(c, "number"), day_of(c, "expires")});
   }
   add_visit_facts(s, facts);
   for (const json& t : s.tooling) facts.tools.push_back(tool_facts(s, t, today));
@@ -550,7 +597,8 @@ Result<std::vector<Flag>> standing_flags(Workspace& workspace, Date today) {
   MOAT_TRY(const flags::Facts facts, gather_facts(workspace, today));
   MOAT_TRY(const Records records, workspace.store().list(table("flags")));
   std::map<std::string, const json*> recorded;
-  for (const json& r : records) recorded.emplace(identity(text(r, "rule"), text(r, "subject"), text(r, "cause")), &r);
+  for (const json& r : records)
+    recorded.emplace(identity(text(r, "rule"), text(r, "subject"), text(r, "cause")), &r);
   std::vector<Flag> out;
   for (const flags::Raised& r : flags::evaluate(facts, rules.flags)) {
     const auto found = recorded.find(identity(r.rule, r.subject, r.cause));
@@ -575,8 +623,9 @@ Result<std::vector<Flag>> recorded_flags(Workspace& workspace) {
   return out;
 }
 
-Result<std::vector<Flag>> update_flags(Workspace& workspace, const Session& session, const std::vector<std::string>& ids,
-                                       const std::string& state, const std::string& reason) {
+Result<std::vector<Flag>> update_flags(Workspace& workspace, const Session& session,
+                                       const std::vector<std::string>& ids, const std::string& state,
+                                       const std::string& reason) {
   if (state != "open" && state != "acknowledged" && state != kResolved) {
     return input_error("state", "'" + state + "' is not a flag state (open, acknowledged, resolved)");
   }
@@ -602,8 +651,8 @@ Result<std::vector<Flag>> update_flags(Workspace& workspace, const Session& sess
   return updated;
 }
 
-Result<Flag> update_flag(Workspace& workspace, const Session& session, const std::string& id, const std::string& state,
-                         const std::string& reason) {
+Result<Flag> update_flag(Workspace& workspace, const Session& session, const std::string& id,
+                         const std::string& state, const std::string& reason) {
   MOAT_TRY(std::vector<Flag> updated, update_flags(workspace, session, {id}, state, reason));
   return std::move(updated.front());
 }

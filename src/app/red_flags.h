@@ -81,7 +81,8 @@ Result<Flag> update_flag(Workspace& workspace, const Session& session, const std
 
 // The same for several flags in one transaction: all change or none (kNotFound names the
 // first unknown id, kInput an empty list).
-Result<std::vector<Flag>> update_flags(Workspace& workspace, const Session& session, const std::vector<std::string>& ids,
-                                       const std::string& state, const std::string& reason);
+Result<std::vector<Flag>> update_flags(Workspace& workspace, const Session& session,
+                                       const std::vector<std::string>& ids, const std::string& state,
+                                       const std::string& reason);
 
 }  // namespace moat::app

@@ -8,8 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "app/releases.h"
-#include "core/text.h"
 #include "app/sourcing.h"
+#include "core/text.h"
 
 namespace moat::app {
 namespace {
@@ -72,7 +72,8 @@ Knowledge empty_knowledge(plan::Instance instance, int person_collusion) {
   for (std::size_t s = 0; s < k.instance->secrets.size(); ++s) k.secret_index[k.instance->secrets[s].id] = s;
   for (const plan::CompiledSupplier& s : k.problem.suppliers) k.party_of_supplier[s.id] = s.party;
   for (const plan::Supplier& s : k.instance->suppliers) {
-    k.supplier_cap[s.id] = std::min(k.instance->policy.max_exposure_share, s.max_exposure_share.value_or(1.0));
+    k.supplier_cap[s.id] =
+        std::min(k.instance->policy.max_exposure_share, s.max_exposure_share.value_or(1.0));
   }
   return k;
 }
@@ -80,8 +81,8 @@ Knowledge empty_knowledge(plan::Instance instance, int person_collusion) {
 namespace {
 
 // Adds `secrets` to the set kept under `key`, allocating a set only for a key not seen before.
-void unite_at(std::unordered_map<std::string, plan::Bitset>& sets, const std::string& key, const plan::Bitset& secrets,
-              std::size_t secret_count) {
+void unite_at(std::unordered_map<std::string, plan::Bitset>& sets, const std::string& key,
+              const plan::Bitset& secrets, std::size_t secret_count) {
   auto it = sets.find(key);
   if (it == sets.end()) it = sets.emplace(key, plan::Bitset(secret_count)).first;
   it->second.unite(secrets);
@@ -89,7 +90,8 @@ void unite_at(std::unordered_map<std::string, plan::Bitset>& sets, const std::st
 
 }  // namespace
 
-void add_held(Knowledge& k, const std::string& person, const std::string& supplier, const plan::Bitset& secrets) {
+void add_held(Knowledge& k, const std::string& person, const std::string& supplier,
+              const plan::Bitset& secrets) {
   unite_at(k.person_direct, person, secrets, k.problem.secret_count);
   const auto at = k.person_supplier.find(person);
   if (at == k.person_supplier.end()) {
@@ -142,7 +144,8 @@ std::vector<plan::Knower> party_knowers(const Knowledge& k, const Addition* addi
   return out;
 }
 
-std::vector<plan::Knower> person_knowers(const Knowledge& k, const std::string& supplier, const Addition* addition) {
+std::vector<plan::Knower> person_knowers(const Knowledge& k, const std::string& supplier,
+                                         const Addition* addition) {
   std::map<std::string, std::pair<std::string, plan::Bitset>> direct;
   for (const auto& [person, held] : k.person_direct) {
     const std::string& at = k.person_supplier.at(person);
@@ -150,7 +153,8 @@ std::vector<plan::Knower> person_knowers(const Knowledge& k, const std::string& 
   }
   if (addition && (supplier.empty() || supplier == addition->supplier)) {
     for (const std::string& person : addition->people) {
-      auto [it, unused] = direct.try_emplace(person, addition->supplier, plan::Bitset(k.problem.secret_count));
+      auto [it, unused] =
+          direct.try_emplace(person, addition->supplier, plan::Bitset(k.problem.secret_count));
       it->second.second.unite(addition->secrets);
     }
   }
@@ -174,7 +178,8 @@ std::string recipe_label(const Knowledge& k, const std::string& recipe) {
 }
 
 // The files of this release that carry a secret relevant to `recipe`.
-std::vector<std::string> files_for(const Knowledge& k, const std::vector<DesignFile>& files, const std::string& recipe) {
+std::vector<std::string> files_for(const Knowledge& k, const std::vector<DesignFile>& files,
+                                   const std::string& recipe) {
   std::vector<std::string> out;
   const auto compiled = std::find_if(k.problem.recipes.begin(), k.problem.recipes.end(),
                                      [&](const plan::CompiledRecipe& r) { return r.id == recipe; });
@@ -205,10 +210,13 @@ std::vector<std::size_t> recipes_touched(const Knowledge& k, const plan::Bitset&
   return out;
 }
 
-std::string percent(double share) { return std::to_string(static_cast<int>(share * 100 + 0.5)) + "%"; }
+std::string percent(double share) {
+  return std::to_string(static_cast<int>(share * 100 + 0.5)) + "%";
+}
 
-Refusal refusal_of(const Knowledge& k, const plan::Breach& b, const std::vector<plan::Knower>& knowers, bool people,
-                   const std::vector<DesignFile>& files, const std::map<std::string, std::string>& names) {
+Refusal refusal_of(const Knowledge& k, const plan::Breach& b, const std::vector<plan::Knower>& knowers,
+                   bool people, const std::vector<DesignFile>& files,
+                   const std::map<std::string, std::string>& names) {
   std::vector<std::string> holders, labels;
   for (const std::size_t h : b.holders) {
     holders.push_back(knowers[h].id);
@@ -217,16 +225,21 @@ Refusal refusal_of(const Knowledge& k, const plan::Breach& b, const std::vector<
   }
   const std::string who = join(labels, " + ");
   if (b.kind == plan::BreachKind::kCap) {
-    return {"exposure-cap", who + " would hold " + percent(b.share) + " of the secret weight, above its cap of " +
-                                percent(b.cap), "", holders, {}};
+    return {
+        "exposure-cap",
+        who + " would hold " + percent(b.share) + " of the secret weight, above its cap of " + percent(b.cap),
+        "",
+        holders,
+        {}};
   }
   std::vector<std::string> on = files_for(k, files, b.recipe);
-  const std::string subject = people ? (holders.size() == 1 ? "one person, " : std::to_string(holders.size()) + " people at " +
-                                                                                   knowers[b.holders.front()].group + ", ")
+  const std::string subject = people ? (holders.size() == 1 ? "one person, "
+                                                            : std::to_string(holders.size()) + " people at " +
+                                                                  knowers[b.holders.front()].group + ", ")
                                      : (holders.size() == 1 ? "party " : "a coalition of parties, ");
   return {people ? "person" : "party",
-          subject + who + ", could complete recipe " + recipe_label(k, b.recipe) + " after this release (files: " +
-              join(on, ", ") + ")",
+          subject + who + ", could complete recipe " + recipe_label(k, b.recipe) +
+              " after this release (files: " + join(on, ", ") + ")",
           b.recipe, holders, on};
 }
 
@@ -237,8 +250,8 @@ namespace {
 // The untrusted parties that hold something relevant to a recipe in `touched` (closed, as holders),
 // the party whose knowledge grows first, with what it holds before the release. Parties that hold
 // nothing relevant cannot be part of a smallest coalition for those recipes.
-std::vector<plan::Knower> parties_relevant(const Knowledge& k, std::size_t grown, const plan::Bitset& grown_direct,
-                                           const plan::Bitset& relevant) {
+std::vector<plan::Knower> parties_relevant(const Knowledge& k, std::size_t grown,
+                                           const plan::Bitset& grown_direct, const plan::Bitset& relevant) {
   const plan::CompiledParty& party = k.problem.parties[grown];
   std::vector<plan::Knower> out{{party.id, "", false, closed(k.problem, grown_direct), party.cap}};
   for (const plan::CompiledParty& other : k.problem.parties) {
@@ -269,7 +282,8 @@ void add_party_refusals(const Knowledge& k, const Addition& addition, const std:
   if (party == k.party_of_supplier.end() || k.problem.parties[party->second].trusted) return;
   const plan::CompiledParty& grown = k.problem.parties[party->second];
   const auto direct = k.party_direct.find(grown.id);
-  plan::Bitset before = direct == k.party_direct.end() ? plan::Bitset(k.problem.secret_count) : direct->second;
+  plan::Bitset before =
+      direct == k.party_direct.end() ? plan::Bitset(k.problem.secret_count) : direct->second;
   plan::Bitset after = before;
   after.unite(addition.secrets);
   if (after == before) return;
@@ -285,31 +299,35 @@ void add_party_refusals(const Knowledge& k, const Addition& addition, const std:
   const double share_before = plan::share_of(k.problem, was.front().held);
   const double share_after = plan::share_of(k.problem, now.front().held);
   if (share_after > grown.cap + kShareTolerance && share_after > share_before + kShareTolerance) {
-    out.push_back(refusal_of(k, {plan::BreachKind::kCap, "", {0}, share_after, grown.cap}, now, false, files, names));
+    out.push_back(
+        refusal_of(k, {plan::BreachKind::kCap, "", {0}, share_after, grown.cap}, now, false, files, names));
   }
   const std::vector<plan::Holder> holders_was = holders_of(was), holders_now = holders_of(now);
   for (std::size_t i = 0; i < touched.size(); ++i) {
     const plan::CompiledRecipe& recipe = k.problem.recipes[touched[i]];
-    if (!plan::completes_with(k.problem, holders_now, 0, holders_now.front().held, recipe.secrets, relevant[i],
-                              k.collusion)) {
+    if (!plan::completes_with(k.problem, holders_now, 0, holders_now.front().held, recipe.secrets,
+                              relevant[i], k.collusion)) {
       continue;
     }
     const plan::Coalition already = plan::min_coalition(k.problem, holders_was, recipe.secrets, k.collusion);
     if (already.size && *already.size <= k.collusion) continue;  // breached before this release
-    const plan::Coalition coalition = plan::min_coalition(k.problem, holders_now, recipe.secrets, k.collusion);
+    const plan::Coalition coalition =
+        plan::min_coalition(k.problem, holders_now, recipe.secrets, k.collusion);
     if (!coalition.size) continue;
-    out.push_back(refusal_of(k, {plan::BreachKind::kParty, recipe.id, coalition.members, 0, 0}, now, false, files,
-                             names));
+    out.push_back(refusal_of(k, {plan::BreachKind::kParty, recipe.id, coalition.members, 0, 0}, now, false,
+                             files, names));
   }
 }
 
 }  // namespace
 
-std::vector<Refusal> added_refusals(const Knowledge& k, const Addition& addition, const std::vector<DesignFile>& files,
+std::vector<Refusal> added_refusals(const Knowledge& k, const Addition& addition,
+                                    const std::vector<DesignFile>& files,
                                     const std::map<std::string, std::string>& names) {
   std::vector<Refusal> out;
   const auto compare = [&](const std::vector<plan::Knower>& before, const std::vector<plan::Knower>& after,
-                           const std::vector<plan::Breach>& was, const std::vector<plan::Breach>& now, bool people) {
+                           const std::vector<plan::Breach>& was, const std::vector<plan::Breach>& now,
+                           bool people) {
     std::set<std::string> known;
     for (const plan::Breach& b : was) known.insert(breach_key(b, before));
     for (const plan::Breach& b : now) {
@@ -320,7 +338,8 @@ std::vector<Refusal> added_refusals(const Knowledge& k, const Addition& addition
   add_party_refusals(k, addition, touched, files, names, out);
   const auto people_before = person_knowers(k, addition.supplier);
   const auto people_after = person_knowers(k, addition.supplier, &addition);
-  compare(people_before, people_after, plan::person_breaches(k.problem, people_before, k.person_collusion, &touched),
+  compare(people_before, people_after,
+          plan::person_breaches(k.problem, people_before, k.person_collusion, &touched),
           plan::person_breaches(k.problem, people_after, k.person_collusion, &touched), true);
   return out;
 }
@@ -329,7 +348,8 @@ namespace {
 
 std::vector<char> cells_of(const Knowledge& k, const plan::Bitset& direct, const plan::Bitset& held) {
   std::vector<char> cells;
-  for (std::size_t s = 0; s < k.problem.secret_count; ++s) cells.push_back(direct.test(s) ? 'D' : held.test(s) ? 'I' : ' ');
+  for (std::size_t s = 0; s < k.problem.secret_count; ++s)
+    cells.push_back(direct.test(s) ? 'D' : held.test(s) ? 'I' : ' ');
   return cells;
 }
 

@@ -22,11 +22,12 @@ struct Knowledge {
   plan::Problem problem;
   std::map<std::string, std::size_t> secret_index;
   // Hashed: a product's thousands of copies rows are folded into these once per check.
-  std::unordered_map<std::string, std::size_t> party_of_supplier;  // supplier id -> index into problem.parties
-  std::unordered_map<std::string, plan::Bitset> party_direct;      // party id -> secrets released to it
-  std::unordered_map<std::string, plan::Bitset> person_direct;     // person id -> secrets released to them
-  std::unordered_map<std::string, std::string> person_supplier;    // person id -> the supplier they received at
-  std::map<std::string, double> supplier_cap;            // supplier id -> its people's cap
+  std::unordered_map<std::string, std::size_t>
+      party_of_supplier;                                         // supplier id -> index into problem.parties
+  std::unordered_map<std::string, plan::Bitset> party_direct;    // party id -> secrets released to it
+  std::unordered_map<std::string, plan::Bitset> person_direct;   // person id -> secrets released to them
+  std::unordered_map<std::string, std::string> person_supplier;  // person id -> the supplier they received at
+  std::map<std::string, double> supplier_cap;                    // supplier id -> its people's cap
   int collusion = 1;
   int person_collusion = 1;
 };
@@ -37,7 +38,8 @@ Result<Knowledge> load_knowledge(Workspace& workspace, const std::string& produc
 // Knowledge of `instance` before anything is released (load_knowledge starts here).
 Knowledge empty_knowledge(plan::Instance instance, int person_collusion);
 // Records that `person` at `supplier` received `secrets` (indices into the product's secrets).
-void add_held(Knowledge& knowledge, const std::string& person, const std::string& supplier, const plan::Bitset& secrets);
+void add_held(Knowledge& knowledge, const std::string& person, const std::string& supplier,
+              const plan::Bitset& secrets);
 
 // `ids` of the product's secrets as a set.
 plan::Bitset secret_set(const Knowledge& knowledge, const std::vector<std::string>& ids);
@@ -63,6 +65,7 @@ struct DesignFile;
 // The knowledge rules `addition` would break that are not broken already, as refusals naming the
 // recipe, the holders (by `names`, else by id) and the `files` that carry the recipe's secrets.
 std::vector<Refusal> added_refusals(const Knowledge& knowledge, const Addition& addition,
-                                    const std::vector<DesignFile>& files, const std::map<std::string, std::string>& names);
+                                    const std::vector<DesignFile>& files,
+                                    const std::map<std::string, std::string>& names);
 
 }  // namespace moat::app

@@ -31,7 +31,8 @@ std::set<std::string> party_keys(const std::vector<Refusal>& refusals) {
   std::set<std::string> out;
   for (const Refusal& r : refusals) {
     if (r.rule == "party") out.insert("party/" + r.recipe);
-    if (r.rule == "exposure-cap" && r.holders.front().starts_with("party-")) out.insert("cap/" + r.holders.front());
+    if (r.rule == "exposure-cap" && r.holders.front().starts_with("party-"))
+      out.insert("cap/" + r.holders.front());
   }
   return out;
 }
@@ -59,7 +60,8 @@ TEST(ReleaseKnowledge, RefusesACoalitionOnlyWithinTheCollusionLevel) {
       EXPECT_TRUE(party_keys(refusals).empty());
     } else {
       ASSERT_EQ(party_keys(refusals), std::set<std::string>{"party/R1"});
-      const auto refusal = std::find_if(refusals.begin(), refusals.end(), [](const Refusal& r) { return r.rule == "party"; });
+      const auto refusal =
+          std::find_if(refusals.begin(), refusals.end(), [](const Refusal& r) { return r.rule == "party"; });
       EXPECT_EQ(std::set<std::string>(refusal->holders.begin(), refusal->holders.end()),
                 (std::set<std::string>{"party-a", "party-b"}));
       EXPECT_NE(refusal->message.find("coalition"), std::string::npos);
@@ -72,7 +74,8 @@ TEST(ReleaseKnowledge, RefusesACoalitionOnlyWithinTheCollusionLevel) {
 TEST(ReleaseKnowledge, LeavesTrustedPartiesToThePersonRules) {
   Knowledge k = empty_knowledge(two_secret_product(1), 1);
   add_held(k, "person-t1", "F9", secret_set(k, {"S1"}));
-  const std::vector<Refusal> refusals = added_refusals(k, {"F9", {"person-t2"}, secret_set(k, {"S2"})}, {}, {});
+  const std::vector<Refusal> refusals =
+      added_refusals(k, {"F9", {"person-t2"}, secret_set(k, {"S2"})}, {}, {});
   EXPECT_TRUE(party_keys(refusals).empty());
   const std::vector<Refusal> alone = added_refusals(k, {"F9", {"person-t1"}, secret_set(k, {"S2"})}, {}, {});
   EXPECT_TRUE(std::any_of(alone.begin(), alone.end(), [](const Refusal& r) { return r.rule == "person"; }));
@@ -100,9 +103,9 @@ std::set<std::string> brute_force_party_keys(const Knowledge& k, const Addition&
   const auto now = plan::party_breaches(k.problem, after, k.collusion);
   std::set<std::string> known, out;
   for (const plan::Breach& b : was) {
-    known.insert(b.kind == plan::BreachKind::kCap ? "cap/" + before[b.holders.front()].id + "/" +
-                                                        std::to_string(b.share)
-                                                  : "party/" + b.recipe);
+    known.insert(b.kind == plan::BreachKind::kCap
+                     ? "cap/" + before[b.holders.front()].id + "/" + std::to_string(b.share)
+                     : "party/" + b.recipe);
   }
   for (const plan::Breach& b : now) {
     const std::string key = b.kind == plan::BreachKind::kCap
@@ -132,8 +135,13 @@ plan::Instance random_product(std::mt19937_64& rng) {
   }
   const int parties = 2 + pick(5);
   for (int f = 0; f < 2 + pick(7); ++f) {
-    plan::Supplier supplier{"F" + std::to_string(f), "party-" + std::to_string(pick(parties)), {}, 1000, "qualified",
-                            false, std::nullopt};
+    plan::Supplier supplier{"F" + std::to_string(f),
+                            "party-" + std::to_string(pick(parties)),
+                            {},
+                            1000,
+                            "qualified",
+                            false,
+                            std::nullopt};
     supplier.trusted = pick(6) == 0;
     if (pick(4) == 0) supplier.max_exposure_share = 0.3 + 0.1 * pick(5);
     instance.suppliers.push_back(supplier);

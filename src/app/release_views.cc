@@ -15,24 +15,42 @@ using nlohmann::json;
 using fields_of::optional_text;
 
 json refusal_json(const Refusal& r) {
-  return {{"rule", r.rule}, {"message", r.message}, {"recipe", optional_text(r.recipe)}, {"holders", r.holders},
+  return {{"rule", r.rule},
+          {"message", r.message},
+          {"recipe", optional_text(r.recipe)},
+          {"holders", r.holders},
           {"files", r.files}};
 }
 
 json change_json(const KnowledgeChange& c) {
-  return {{"holder", c.holder}, {"kind", c.kind},         {"label", c.label},
-          {"trusted", c.trusted}, {"before", c.before},   {"after", c.after},
-          {"share_before", c.share_before}, {"share_after", c.share_after}, {"cap", c.cap}};
+  return {{"holder", c.holder},
+          {"kind", c.kind},
+          {"label", c.label},
+          {"trusted", c.trusted},
+          {"before", c.before},
+          {"after", c.after},
+          {"share_before", c.share_before},
+          {"share_after", c.share_after},
+          {"cap", c.cap}};
 }
 
-std::string cells_text(const std::vector<char>& cells) { return std::string(cells.begin(), cells.end()); }
+std::string cells_text(const std::vector<char>& cells) {
+  return std::string(cells.begin(), cells.end());
+}
 
 }  // namespace
 
 json copy_json(const CopyMade& c) {
-  return {{"id", c.id},           {"recipient", c.recipient}, {"file", c.file},       {"revision", c.revision},
-          {"name", c.name},       {"copy_hash", c.copy_hash}, {"in_vault", !c.blob.empty()},
-          {"path", optional_text(c.path)}, {"scheme", c.scheme}, {"resists", c.resists}};
+  return {{"id", c.id},
+          {"recipient", c.recipient},
+          {"file", c.file},
+          {"revision", c.revision},
+          {"name", c.name},
+          {"copy_hash", c.copy_hash},
+          {"in_vault", !c.blob.empty()},
+          {"path", optional_text(c.path)},
+          {"scheme", c.scheme},
+          {"resists", c.resists}};
 }
 
 json outcome_json(const ReleaseOutcome& o) {
@@ -41,9 +59,10 @@ json outcome_json(const ReleaseOutcome& o) {
   for (const Refusal& r : o.refusals) refusals.push_back(refusal_json(r));
   for (const KnowledgeChange& c : o.changes) changes.push_back(change_json(c));
   for (const CopyMade& c : o.copies) copies.push_back(copy_json(c));
-  return {{"release", optional_text(o.id)}, {"go", o.go}, {"dry_run", o.dry_run}, {"product", o.product},
-          {"package", o.package}, {"supplier", o.supplier}, {"recipients", o.recipients}, {"files", files},
-          {"verdict", verdict_json(o.verdict)}, {"refusals", refusals}, {"exposure", changes}, {"copies", copies}};
+  return {{"release", optional_text(o.id)}, {"go", o.go},           {"dry_run", o.dry_run},
+          {"product", o.product},           {"package", o.package}, {"supplier", o.supplier},
+          {"recipients", o.recipients},     {"files", files},       {"verdict", verdict_json(o.verdict)},
+          {"refusals", refusals},           {"exposure", changes},  {"copies", copies}};
 }
 
 json release_json(const ReleaseView& r) {
@@ -77,8 +96,12 @@ json release_json(const ReleaseView& r) {
 json knowledge_json(const ReleasedKnowledge& k) {
   json rows = json::array(), recipes = json::array();
   for (const KnowledgeRow& r : k.rows) {
-    json row = {{k.people ? "person" : "party", r.holder}, {"label", r.label}, {"trusted", r.trusted},
-                {"share", r.share}, {"cap", r.cap}, {"cells", cells_text(r.cells)}};
+    json row = {{k.people ? "person" : "party", r.holder},
+                {"label", r.label},
+                {"trusted", r.trusted},
+                {"share", r.share},
+                {"cap", r.cap},
+                {"cells", cells_text(r.cells)}};
     if (k.people) row["supplier"] = r.supplier;
     rows.push_back(std::move(row));
   }
@@ -87,8 +110,12 @@ json knowledge_json(const ReleasedKnowledge& k) {
                        {"min_coalition", r.min_coalition ? json(*r.min_coalition) : json()},
                        {"holders", r.holders}});
   }
-  return {{"holders", k.people ? "people" : "parties"}, {"secrets", k.secrets}, {"rows", rows}, {"recipes", recipes},
-          {"collusion", k.collusion}, {"person_collusion", k.person_collusion}};
+  return {{"holders", k.people ? "people" : "parties"},
+          {"secrets", k.secrets},
+          {"rows", rows},
+          {"recipes", recipes},
+          {"collusion", k.collusion},
+          {"person_collusion", k.person_collusion}};
 }
 
 }  // namespace moat::app

@@ -29,8 +29,6 @@ namespace fs = std::filesystem;
 
 constexpr std::string_view kVault = "vault";
 
-
-
 std::string text_of(const store::SqlValue& value) {
   const auto* text = std::get_if<std::string>(&value);
   return text ? *text : std::string();
@@ -46,8 +44,8 @@ struct Subject {
   std::vector<DesignFile> files;
 };
 
-Result<json> record_of(Workspace& workspace, std::string_view table_name, const store::Key& key, std::string where,
-                       std::string what) {
+Result<json> record_of(Workspace& workspace, std::string_view table_name, const store::Key& key,
+                       std::string where, std::string what) {
   MOAT_TRY(const std::optional<store::Record> found, workspace.store().get(table(table_name), key));
   if (!found) return Error(ErrorCode::kNotFound, std::move(where), std::move(what));
   return *found;
@@ -59,7 +57,8 @@ Result<std::vector<DesignFile>> files_to_release(Workspace& workspace, const Rel
   MOAT_TRY(const std::vector<DesignFile> current, list_files(workspace, {product, request.package, false}));
   if (request.files.empty()) {
     if (current.empty()) {
-      return input_error("PACKAGE", "work package " + request.package + " has no design files: add them with 'moat file add " +
+      return input_error("PACKAGE", "work package " + request.package +
+                                        " has no design files: add them with 'moat file add " +
                                         request.package + " FILE...'");
     }
     return current;
@@ -68,29 +67,35 @@ Result<std::vector<DesignFile>> files_to_release(Workspace& workspace, const Rel
   for (const std::string& id : request.files) {
     MOAT_TRY(const DesignFile file, find_file(workspace, id));
     if (file.product != product || file.package != request.package) {
-      return input_error("--files", id + " belongs to work package " + file.package + " of " + file.product + ", not " +
-                                        request.package);
+      return input_error("--files", id + " belongs to work package " + file.package + " of " + file.product +
+                                        ", not " + request.package);
     }
-    const auto newest = std::find_if(current.begin(), current.end(), [&](const DesignFile& f) { return f.name == file.name; });
+    const auto newest = std::find_if(current.begin(), current.end(),
+                                     [&](const DesignFile& f) { return f.name == file.name; });
     if (newest != current.end() && newest->id != file.id) {
-      return input_error("--files", id + " is revision " + std::to_string(file.revision) + " of " + file.name +
-                                        "; the current revision is " + newest->id);
+      return input_error("--files", id + " is revision " + std::to_string(file.revision) + " of " +
+                                        file.name + "; the current revision is " + newest->id);
     }
-    if (std::none_of(out.begin(), out.end(), [&](const DesignFile& f) { return f.id == id; })) out.push_back(file);
+    if (std::none_of(out.begin(), out.end(), [&](const DesignFile& f) { return f.id == id; }))
+      out.push_back(file);
   }
   return out;
 }
 
 Result<Subject> subject_of(Workspace& workspace, const ReleaseRequest& request) {
   Subject s;
-  if (request.recipients.empty()) return input_error("--recipient", "name at least one recipient (a person at the supplier)");
+  if (request.recipients.empty())
+    return input_error("--recipient", "name at least one recipient (a person at the supplier)");
   MOAT_TRY(s.product, product_of_package(workspace, request.product, request.package));
-  MOAT_TRY(s.package, record_of(workspace, "packages", {s.product, request.package}, "PACKAGE", "no work package"));
+  MOAT_TRY(s.package,
+           record_of(workspace, "packages", {s.product, request.package}, "PACKAGE", "no work package"));
   MOAT_TRY(s.supplier, record_of(workspace, "suppliers", {request.supplier}, "--to",
                                  "no supplier '" + request.supplier + "'"));
   for (const std::string& person : request.recipients) {
-    MOAT_TRY(json record, record_of(workspace, "people", {person}, "--recipient", "no person '" + person + "'"));
-    if (std::none_of(s.people.begin(), s.people.end(), [&](const json& p) { return text(p, "id") == person; })) {
+    MOAT_TRY(json record,
+             record_of(workspace, "people", {person}, "--recipient", "no person '" + person + "'"));
+    if (std::none_of(s.people.begin(), s.people.end(),
+                     [&](const json& p) { return text(p, "id") == person; })) {
       s.people.push_back(std::move(record));
     }
   }
@@ -98,7 +103,9 @@ Result<Subject> subject_of(Workspace& workspace, const ReleaseRequest& request) 
   return s;
 }
 
-std::string person_label(const json& person) { return text(person, "name") + " (" + text(person, "id") + ")"; }
+std::string person_label(const json& person) {
+  return text(person, "name") + " (" + text(person, "id") + ")";
+}
 
 // ---- The rules before knowledge ---------------------------------------------------------------
 
@@ -109,50 +116,70 @@ std::vector<Refusal> recipient_refusals(const Subject& s) {
     const std::string at = text(person, "supplier");
     if (at == supplier) continue;
     out.push_back({"recipient",
-                   person_label(person) + (at.empty() ? " is not on file at any supplier" : " is on file at " + at) +
+                   person_label(person) +
+                       (at.empty() ? " is not on file at any supplier" : " is on file at " + at) +
                        ", not at " + supplier + ": a release goes only to people of the supplier it is for",
-                   "", {text(person, "id")}, {}});
+                   "",
+                   {text(person, "id")},
+                   {}});
   }
   return out;
 }
 
-Result<std::vector<Refusal>> plan_refusals(Workspace& workspace, const Subject& s, const ReleaseRequest& request) {
+Result<std::vector<Refusal>> plan_refusals(Workspace& workspace, const Subject& s,
+                                           const ReleaseRequest& request) {
   MOAT_TRY(const std::optional<SavedPlan> plan, current_plan(workspace, s.product));
   const std::string supplier = text(s.supplier, "id");
   if (!plan || plan->state != "approved") {
-    return std::vector<Refusal>{{"plan", "product " + s.product + " has no approved sourcing plan: approve one first",
-                                 "", {}, {}}};
+    return std::vector<Refusal>{
+        {"plan", "product " + s.product + " has no approved sourcing plan: approve one first", "", {}, {}}};
   }
-  const bool named = std::any_of(plan->plan.assignments.begin(), plan->plan.assignments.end(), [&](const auto& a) {
-    return a.package == request.package && a.supplier == supplier;
-  });
+  const bool named =
+      std::any_of(plan->plan.assignments.begin(), plan->plan.assignments.end(),
+                  [&](const auto& a) { return a.package == request.package && a.supplier == supplier; });
   if (named) return std::vector<Refusal>{};
-  return std::vector<Refusal>{{"plan", "the approved plan " + plan->id + " does not assign work package " + request.package +
-                                           " to " + supplier, "", {}, {}}};
+  return std::vector<Refusal>{{"plan",
+                               "the approved plan " + plan->id + " does not assign work package " +
+                                   request.package + " to " + supplier,
+                               "",
+                               {},
+                               {}}};
 }
 
 std::vector<Refusal> expiry_refusals(const ReleaseRequest& request) {
   if (!request.expires || !(*request.expires < request.today)) return {};
-  return {{"expiry", "the release would expire on " + request.expires->to_string() + ", before today (" +
-                         request.today.to_string() + ")", "", {}, {}}};
+  return {{"expiry",
+           "the release would expire on " + request.expires->to_string() + ", before today (" +
+               request.today.to_string() + ")",
+           "",
+           {},
+           {}}};
 }
 
-Refusal gate_refusal(const gate::Verdict& verdict, const ReleaseRequest& request, const std::string& product) {
+Refusal gate_refusal(const gate::Verdict& verdict, const ReleaseRequest& request,
+                     const std::string& product) {
   std::vector<std::string> failing;
   for (const gate::Check& c : verdict.checks) {
     if (c.status == gate::CheckStatus::kFail) failing.push_back(c.id + " (" + c.subject + ")");
   }
-  return {"gate", "the gate says no-go for releasing " + request.package + " to " + request.supplier + ": " +
-                      join(failing, ", ") + " fail; see 'moat gate --product " + product + " --supplier " +
-                      request.supplier + " --package " + request.package + "'", "", {}, {}};
+  return {"gate",
+          "the gate says no-go for releasing " + request.package + " to " + request.supplier + ": " +
+              join(failing, ", ") + " fail; see 'moat gate --product " + product + " --supplier " +
+              request.supplier + " --package " + request.package + "'",
+          "",
+          {},
+          {}};
 }
 
 // ---- Knowledge --------------------------------------------------------------------------------
 
 KnowledgeChange change_of(const Knowledge& k, const plan::Knower* before, const plan::Knower& after,
                           const std::string& kind, const std::string& label) {
-  KnowledgeChange c{after.id, kind, label, after.trusted, {}, secret_ids(k, after.held), 0,
-                    plan::share_of(k.problem, after.held), after.cap};
+  KnowledgeChange c{after.id, kind,
+                    label,    after.trusted,
+                    {},       secret_ids(k, after.held),
+                    0,        plan::share_of(k.problem, after.held),
+                    after.cap};
   if (before) {
     c.before = secret_ids(k, before->held);
     c.share_before = plan::share_of(k.problem, before->held);
@@ -171,13 +198,16 @@ std::vector<KnowledgeChange> changes_of(const Knowledge& k, const Addition& addi
   if (party != k.party_of_supplier.end()) {
     const std::string id = k.problem.parties[party->second].id;
     const auto before = party_knowers(k), after = party_knowers(k, &addition);
-    if (const plan::Knower* now = find(after, id)) out.push_back(change_of(k, find(before, id), *now, "party", id));
+    if (const plan::Knower* now = find(after, id))
+      out.push_back(change_of(k, find(before, id), *now, "party", id));
   }
-  const auto before = person_knowers(k, addition.supplier), after = person_knowers(k, addition.supplier, &addition);
+  const auto before = person_knowers(k, addition.supplier),
+             after = person_knowers(k, addition.supplier, &addition);
   for (const std::string& person : addition.people) {
     const auto name = names.find(person);
     if (const plan::Knower* now = find(after, person)) {
-      out.push_back(change_of(k, find(before, person), *now, "person", name == names.end() ? person : name->second));
+      out.push_back(
+          change_of(k, find(before, person), *now, "person", name == names.end() ? person : name->second));
     }
   }
   return out;
@@ -204,7 +234,8 @@ Result<KnowledgeCheck> check_knowledge(Workspace& workspace, const Subject& s) {
 // ---- Making the copies ------------------------------------------------------------------------
 
 Result<std::vector<std::string>> existing_ids(Workspace& workspace, std::string_view table_name) {
-  MOAT_TRY(const auto rows, workspace.store().database().query("SELECT \"id\" FROM \"" + std::string(table_name) + "\""));
+  MOAT_TRY(const auto rows,
+           workspace.store().database().query("SELECT \"id\" FROM \"" + std::string(table_name) + "\""));
   std::vector<std::string> ids;
   for (const store::SqlRow& row : rows) ids.push_back(text_of(row[0]));
   return ids;
@@ -218,12 +249,15 @@ struct Planned {
 Status refuse_overwrite(const fs::path& target) {
   std::error_code error;
   if (fs::exists(target, error)) {
-    return Error(ErrorCode::kConflict, target.string(), "a file is there already: moat does not overwrite it");
+    return Error(ErrorCode::kConflict, target.string(),
+                 "a file is there already: moat does not overwrite it");
   }
   return {};
 }
 
-fs::path staged(const fs::path& target) { return target.string() + ".moat-tmp"; }
+fs::path staged(const fs::path& target) {
+  return target.string() + ".moat-tmp";
+}
 
 // Writes `bytes` beside `target` (staged), flushed; it is moved into place once every copy is made.
 Status stage_copy(const fs::path& target, std::string_view bytes) {
@@ -242,7 +276,8 @@ Status stage_copy(const fs::path& target, std::string_view bytes) {
 // and moved into place only when every copy is written (and removed if any fails).
 class Delivery {
  public:
-  Delivery(const Workspace& workspace, const ReleaseRequest& request) : workspace_(workspace), request_(request) {}
+  Delivery(const Workspace& workspace, const ReleaseRequest& request)
+      : workspace_(workspace), request_(request) {}
   Delivery(const Delivery&) = delete;
   Delivery& operator=(const Delivery&) = delete;
   ~Delivery() { discard(); }
@@ -260,14 +295,16 @@ class Delivery {
   // A copy that is the master unchanged: the master's own vault blob, or streamed out of the vault.
   Status take_master(Planned& p, const DesignFile& file) {
     if (request_.out.empty()) {
-      if (checked_.insert(file.blob).second) MOAT_CHECK(check_blob(workspace_, file.blob));  // never a damaged master
+      if (checked_.insert(file.blob).second)
+        MOAT_CHECK(check_blob(workspace_, file.blob));  // never a damaged master
       p.copy.blob = file.blob;
       return {};
     }
     MOAT_TRY(const fs::path target, claim(p));
     std::error_code error;
     fs::create_directories(target.parent_path(), error);
-    if (error) return internal_error("cannot create " + target.parent_path().string() + ": " + error.message());
+    if (error)
+      return internal_error("cannot create " + target.parent_path().string() + ": " + error.message());
     return copy_blob_to_file(workspace_, file.blob, staged(target));
   }
 
@@ -309,9 +346,9 @@ class Delivery {
 };
 
 // Marks one copy per recipient per file and hands each to `delivery` as soon as it is made.
-Result<std::vector<Planned>> make_copies(Workspace& workspace, const Subject& s, const ReleaseRequest& request,
-                                         const std::string& release_id, std::vector<std::string> copy_ids,
-                                         Delivery& delivery) {
+Result<std::vector<Planned>> make_copies(Workspace& workspace, const Subject& s,
+                                         const ReleaseRequest& request, const std::string& release_id,
+                                         std::vector<std::string> copy_ids, Delivery& delivery) {
   MOAT_TRY(const std::string key, workspace.mark_key());
   std::vector<Planned> out;
   for (const DesignFile& file : s.files) {
@@ -319,8 +356,9 @@ Result<std::vector<Planned>> make_copies(Workspace& workspace, const Subject& s,
       for (const json& person : s.people) {
         const std::string copy_id = next_id(copy_ids, "C");
         copy_ids.push_back(copy_id);
-        Planned planned{{copy_id, text(person, "id"), file.id, file.revision, file.name, file.sha256, "", "", "none", 0},
-                        unmarked_report(kNotMarkedKind)};
+        Planned planned{
+            {copy_id, text(person, "id"), file.id, file.revision, file.name, file.sha256, "", "", "none", 0},
+            unmarked_report(kNotMarkedKind)};
         MOAT_CHECK(delivery.take_master(planned, file));
         out.push_back(std::move(planned));
       }
@@ -328,17 +366,24 @@ Result<std::vector<Planned>> make_copies(Workspace& workspace, const Subject& s,
     }
     MOAT_TRY(const std::string master, load_blob(workspace, file.blob));
     if (sha256_hex(master) != file.sha256) {
-      return Error(ErrorCode::kIntegrity, "files/" + file.id, "the vault's content does not match the file's SHA-256");
+      return Error(ErrorCode::kIntegrity, "files/" + file.id,
+                   "the vault's content does not match the file's SHA-256");
     }
     MOAT_TRY(const CopyMarker marker, CopyMarker::prepare(master, file.media_type, key));
     for (const json& person : s.people) {
       const std::string copy_id = next_id(copy_ids, "C");
       copy_ids.push_back(copy_id);
-      const CopyLabel label{copy_id, release_id, text(person, "id"), text(person, "name"), text(s.supplier, "id"),
-                            text(s.supplier, "legal_name"), workspace.config().company, request.today.to_string()};
+      const CopyLabel label{copy_id,
+                            release_id,
+                            text(person, "id"),
+                            text(person, "name"),
+                            text(s.supplier, "id"),
+                            text(s.supplier, "legal_name"),
+                            workspace.config().company,
+                            request.today.to_string()};
       MOAT_TRY(MarkedCopy marked, marker.mark(label));
-      Planned planned{{copy_id, text(person, "id"), file.id, file.revision, file.name, sha256_hex(marked.bytes), "", "",
-                       marked.scheme, marked.resists_collusion},
+      Planned planned{{copy_id, text(person, "id"), file.id, file.revision, file.name,
+                       sha256_hex(marked.bytes), "", "", marked.scheme, marked.resists_collusion},
                       std::move(marked.report_json)};
       MOAT_CHECK(delivery.take(planned, marked.bytes));
       out.push_back(std::move(planned));
@@ -349,34 +394,57 @@ Result<std::vector<Planned>> make_copies(Workspace& workspace, const Subject& s,
 
 json copy_record(const Planned& p, const std::string& release, const std::string& at) {
   const CopyMade& c = p.copy;
-  return {{"id", c.id}, {"release", release}, {"recipient", c.recipient}, {"file", c.file}, {"revision", c.revision},
-          {"name", c.name}, {"copy_hash", c.copy_hash}, {"blob", optional_text(c.blob)}, {"path", optional_text(c.path)},
-          {"scheme", c.scheme}, {"resists", c.resists}, {"report", optional_text(p.report)}, {"created_at", at}};
+  return {{"id", c.id},
+          {"release", release},
+          {"recipient", c.recipient},
+          {"file", c.file},
+          {"revision", c.revision},
+          {"name", c.name},
+          {"copy_hash", c.copy_hash},
+          {"blob", optional_text(c.blob)},
+          {"path", optional_text(c.path)},
+          {"scheme", c.scheme},
+          {"resists", c.resists},
+          {"report", optional_text(p.report)},
+          {"created_at", at}};
 }
 
 json release_record(const ReleaseOutcome& o, const ReleaseRequest& request, const store::Author& author) {
   std::vector<std::string> files;
   for (const DesignFile& f : o.files) files.push_back(f.id);
-  return {{"id", o.id}, {"product", o.product}, {"package", o.package}, {"supplier", o.supplier},
-          {"recipients", o.recipients}, {"files", files}, {"created_at", author.at}, {"created_by", author.actor},
-          {"date", request.today.to_string()}, {"expires", request.expires ? json(request.expires->to_string()) : json()},
+  return {{"id", o.id},
+          {"product", o.product},
+          {"package", o.package},
+          {"supplier", o.supplier},
+          {"recipients", o.recipients},
+          {"files", files},
+          {"created_at", author.at},
+          {"created_by", author.actor},
+          {"date", request.today.to_string()},
+          {"expires", request.expires ? json(request.expires->to_string()) : json()},
           {"reason", optional_text(request.reason)},
           {"destination", request.out.empty() ? std::string(kVault) : fs::absolute(request.out).string()},
-          {"verdict", verdict_json(o.verdict).dump()}, {"state", "active"}, {"revoked_at", nullptr},
-          {"revoked_by", nullptr}, {"revoke_reason", nullptr}, {"returned_at", nullptr}, {"returned_by", nullptr},
+          {"verdict", verdict_json(o.verdict).dump()},
+          {"state", "active"},
+          {"revoked_at", nullptr},
+          {"revoked_by", nullptr},
+          {"revoke_reason", nullptr},
+          {"returned_at", nullptr},
+          {"returned_by", nullptr},
           {"return_reason", nullptr}};
 }
 
 // Records the release and its copies in one transaction, after checking again, under the writers'
 // lock, that nothing recorded meanwhile changes the answer.
-Status record_release(Workspace& workspace, const Session& session, const Subject& s, const ReleaseRequest& request,
-                      ReleaseOutcome& o, const std::vector<Planned>& copies) {
+Status record_release(Workspace& workspace, const Session& session, const Subject& s,
+                      const ReleaseRequest& request, ReleaseOutcome& o, const std::vector<Planned>& copies) {
   const store::Author author = session.author();
   MOAT_TRY(const std::int64_t events, workspace.store().write(author, [&](store::Writer& writer) -> Status {
     MOAT_TRY(const KnowledgeCheck again, check_knowledge(workspace, s));
     if (!again.refusals.empty()) {
-      return Error(ErrorCode::kConflict, "", "a release recorded meanwhile changes what this one would let people know: " +
-                                                 again.refusals.front().message);
+      return Error(ErrorCode::kConflict, "",
+                   "a release recorded meanwhile changes what this one would let people know: " +
+                       again.refusals.front().message);
     }
     MOAT_CHECK(writer.put(table("releases"), release_record(o, request, author), 0));
     for (const Planned& p : copies) {
@@ -391,9 +459,11 @@ Status record_release(Workspace& workspace, const Session& session, const Subjec
 // ---- Reading releases back --------------------------------------------------------------------
 
 CopyMade copy_of(const json& r) {
-  return {text(r, "id"), text(r, "recipient"), text(r, "file"), static_cast<int>(integer(r, "revision").value_or(1)),
-          text(r, "name"), text(r, "copy_hash"), text(r, "blob"), text(r, "path"), text(r, "scheme"),
-          static_cast<int>(integer(r, "resists").value_or(0))};
+  return {text(r, "id"),     text(r, "recipient"),
+          text(r, "file"),   static_cast<int>(integer(r, "revision").value_or(1)),
+          text(r, "name"),   text(r, "copy_hash"),
+          text(r, "blob"),   text(r, "path"),
+          text(r, "scheme"), static_cast<int>(integer(r, "resists").value_or(0))};
 }
 
 ReleaseView view_of(const json& r, Date today, const std::map<std::string, std::string>& supplier_names) {
@@ -426,7 +496,8 @@ ReleaseView view_of(const json& r, Date today, const std::map<std::string, std::
 }
 
 Result<std::map<std::string, std::string>> supplier_names(Workspace& workspace) {
-  MOAT_TRY(const auto rows, workspace.store().database().query(R"(SELECT "id", "name", "legal_name" FROM "suppliers")"));
+  MOAT_TRY(const auto rows,
+           workspace.store().database().query(R"(SELECT "id", "name", "legal_name" FROM "suppliers")"));
   std::map<std::string, std::string> out;
   for (const store::SqlRow& row : rows) {
     const std::string name = text_of(row[1]);
@@ -437,13 +508,16 @@ Result<std::map<std::string, std::string>> supplier_names(Workspace& workspace) 
 
 Result<std::vector<CopyMade>> copies_of(Workspace& workspace, const std::string& release) {
   const store::SqlValue params[] = {release};
-  MOAT_TRY(const auto rows, workspace.store().database().query(R"(SELECT "id" FROM "copies" WHERE "release" = ?)", params));
+  MOAT_TRY(const auto rows,
+           workspace.store().database().query(R"(SELECT "id" FROM "copies" WHERE "release" = ?)", params));
   std::vector<CopyMade> out;
   for (const store::SqlRow& row : rows) {
-    MOAT_TRY(const std::optional<store::Record> copy, workspace.store().get(table("copies"), {text_of(row[0])}));
+    MOAT_TRY(const std::optional<store::Record> copy,
+             workspace.store().get(table("copies"), {text_of(row[0])}));
     if (copy) out.push_back(copy_of(*copy));
   }
-  std::sort(out.begin(), out.end(), [](const CopyMade& a, const CopyMade& b) { return id_number(a.id, "C") < id_number(b.id, "C"); });
+  std::sort(out.begin(), out.end(),
+            [](const CopyMade& a, const CopyMade& b) { return id_number(a.id, "C") < id_number(b.id, "C"); });
   return out;
 }
 
@@ -454,11 +528,12 @@ Result<json> release_for_update(Workspace& workspace, const std::string& id) {
 }
 
 // Resolves the open red flags raised for release `id` (subject "release/<id>").
-Status resolve_release_flags(Workspace& workspace, store::Writer& writer, const std::string& id, const store::Author& author,
-                             const std::string& reason) {
+Status resolve_release_flags(Workspace& workspace, store::Writer& writer, const std::string& id,
+                             const store::Author& author, const std::string& reason) {
   const store::SqlValue params[] = {"release/" + id};
-  MOAT_TRY(const auto rows, workspace.store().database().query(
-                                R"(SELECT "id" FROM "flags" WHERE "subject" = ? AND "state" <> 'resolved')", params));
+  MOAT_TRY(const auto rows,
+           workspace.store().database().query(
+               R"(SELECT "id" FROM "flags" WHERE "subject" = ? AND "state" <> 'resolved')", params));
   for (const store::SqlRow& row : rows) {
     MOAT_TRY(std::optional<store::Record> flag, workspace.store().get(table("flags"), {text_of(row[0])}));
     if (!flag) continue;
@@ -473,7 +548,8 @@ Status resolve_release_flags(Workspace& workspace, store::Writer& writer, const 
 
 }  // namespace
 
-Result<ReleaseOutcome> release_files(Workspace& workspace, const Session& session, const ReleaseRequest& request) {
+Result<ReleaseOutcome> release_files(Workspace& workspace, const Session& session,
+                                     const ReleaseRequest& request) {
   MOAT_TRY(const Subject s, subject_of(workspace, request));
   ReleaseOutcome o;
   o.dry_run = request.dry_run;
@@ -482,7 +558,8 @@ Result<ReleaseOutcome> release_files(Workspace& workspace, const Session& sessio
   o.supplier = text(s.supplier, "id");
   for (const json& p : s.people) o.recipients.push_back(text(p, "id"));
   o.files = s.files;
-  MOAT_TRY(o.verdict, run_gate(workspace, {s.product, o.supplier, request.package, request.today, o.recipients}));
+  MOAT_TRY(o.verdict,
+           run_gate(workspace, {s.product, o.supplier, request.package, request.today, o.recipients}));
   if (!o.verdict.go) o.refusals.push_back(gate_refusal(o.verdict, request, s.product));
   MOAT_TRY(const std::vector<Refusal> plan, plan_refusals(workspace, s, request));
   o.refusals.insert(o.refusals.end(), plan.begin(), plan.end());
@@ -511,7 +588,8 @@ Result<ReleaseOutcome> release_files(Workspace& workspace, const Session& sessio
   return o;
 }
 
-Result<std::vector<ReleaseView>> list_releases(Workspace& workspace, const ReleaseFilter& filter, Date today) {
+Result<std::vector<ReleaseView>> list_releases(Workspace& workspace, const ReleaseFilter& filter,
+                                               Date today) {
   MOAT_TRY(const std::vector<store::Record> records, workspace.store().list(table("releases")));
   MOAT_TRY(const auto names, supplier_names(workspace));
   std::vector<ReleaseView> out;
@@ -519,7 +597,9 @@ Result<std::vector<ReleaseView>> list_releases(Workspace& workspace, const Relea
     if (!filter.supplier.empty() && text(r, "supplier") != filter.supplier) continue;
     if (!filter.product.empty() && text(r, "product") != filter.product) continue;
     const std::vector<std::string> recipients = list(r, "recipients");
-    if (!filter.person.empty() && std::find(recipients.begin(), recipients.end(), filter.person) == recipients.end()) continue;
+    if (!filter.person.empty() &&
+        std::find(recipients.begin(), recipients.end(), filter.person) == recipients.end())
+      continue;
     out.push_back(view_of(r, today, names));
   }
   std::sort(out.begin(), out.end(), [](const ReleaseView& a, const ReleaseView& b) {
@@ -543,8 +623,8 @@ Result<ReleaseView> revoke_release(Workspace& workspace, const Session& session,
   MOAT_TRY(const std::int64_t events, workspace.store().write(author, [&](store::Writer& writer) -> Status {
     MOAT_TRY(json record, release_for_update(workspace, id));
     if (text(record, "state") == "revoked") {
-      return Error(ErrorCode::kConflict, "releases/" + id, "revoked already, on " + text(record, "revoked_at") + " by " +
-                                                                text(record, "revoked_by"));
+      return Error(ErrorCode::kConflict, "releases/" + id,
+                   "revoked already, on " + text(record, "revoked_at") + " by " + text(record, "revoked_by"));
     }
     record["state"] = "revoked";
     record["revoked_at"] = author.at;
@@ -564,8 +644,9 @@ Result<ReleaseView> confirm_return(Workspace& workspace, const Session& session,
   MOAT_TRY(const std::int64_t events, workspace.store().write(author, [&](store::Writer& writer) -> Status {
     MOAT_TRY(json record, release_for_update(workspace, id));
     if (!text(record, "returned_at").empty()) {
-      return Error(ErrorCode::kConflict, "releases/" + id, "its return was confirmed already, on " +
-                                                                text(record, "returned_at") + " by " + text(record, "returned_by"));
+      return Error(ErrorCode::kConflict, "releases/" + id,
+                   "its return was confirmed already, on " + text(record, "returned_at") + " by " +
+                       text(record, "returned_by"));
     }
     record["returned_at"] = author.at;
     record["returned_by"] = author.actor;
@@ -577,7 +658,8 @@ Result<ReleaseView> confirm_return(Workspace& workspace, const Session& session,
   return find_release(workspace, id, today);
 }
 
-Result<std::vector<ReleaseView>> unreturned_releases(Workspace& workspace, Date today, const std::string& supplier) {
+Result<std::vector<ReleaseView>> unreturned_releases(Workspace& workspace, Date today,
+                                                     const std::string& supplier) {
   const store::SqlValue params[] = {today.to_string()};
   MOAT_TRY(const auto rows, workspace.store().database().query(
                                 R"(SELECT "id" FROM "releases" WHERE "returned_at" IS NULL
@@ -606,8 +688,8 @@ Result<CopyDownload> download_copy(Workspace& workspace, const Session& session,
   MOAT_TRY(const DesignFile file, find_file(workspace, out.copy.file));
   out.media_type = file.media_type;
   if (out.release.state == "revoked") {
-    out.gone = "release " + out.release.id + " was revoked on " + out.release.revoked_at.substr(0, 10) + ": " +
-               out.release.revoke_reason;
+    out.gone = "release " + out.release.id + " was revoked on " + out.release.revoked_at.substr(0, 10) +
+               ": " + out.release.revoke_reason;
     return out;
   }
   if (out.release.state == "expired") {
@@ -615,17 +697,22 @@ Result<CopyDownload> download_copy(Workspace& workspace, const Session& session,
     return out;
   }
   if (out.copy.blob.empty()) {
-    return Error(ErrorCode::kNotFound, "copies/" + id, "this copy was written to a folder, not kept in the vault");
+    return Error(ErrorCode::kNotFound, "copies/" + id,
+                 "this copy was written to a folder, not kept in the vault");
   }
   MOAT_TRY(out.content, load_blob(workspace, out.copy.blob));
   if (sha256_hex(out.content) != out.copy.copy_hash) {
-    return Error(ErrorCode::kIntegrity, "copies/" + id, "the vault's content does not match the copy's recorded hash");
+    return Error(ErrorCode::kIntegrity, "copies/" + id,
+                 "the vault's content does not match the copy's recorded hash");
   }
-  MOAT_TRY(const std::int64_t events, workspace.store().write(session.author(), [&](store::Writer& writer) -> Status {
-    const json detail = {{"release", out.release.id}, {"recipient", out.copy.recipient}, {"file", out.copy.file},
-                         {"copy_hash", out.copy.copy_hash}};
-    return writer.note("download", "copies", id, detail.dump());
-  }));
+  MOAT_TRY(const std::int64_t events,
+           workspace.store().write(session.author(), [&](store::Writer& writer) -> Status {
+             const json detail = {{"release", out.release.id},
+                                  {"recipient", out.copy.recipient},
+                                  {"file", out.copy.file},
+                                  {"copy_hash", out.copy.copy_hash}};
+             return writer.note("download", "copies", id, detail.dump());
+           }));
   (void)events;
   return out;
 }

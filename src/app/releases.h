@@ -91,14 +91,15 @@ struct ReleaseOutcome {
 // error: nothing is written and `refusals` says why. Errors: kNotFound for an unknown product,
 // package, supplier, person or file; kInput for a file of another package or an old revision, no
 // recipient, a package with no files; kConflict when a copy would overwrite a file under --out.
-Result<ReleaseOutcome> release_files(Workspace& workspace, const Session& session, const ReleaseRequest& request);
+Result<ReleaseOutcome> release_files(Workspace& workspace, const Session& session,
+                                     const ReleaseRequest& request);
 
 struct ReleaseView {
   std::string id, product, package, supplier, supplier_name;
   std::vector<std::string> recipients;
   std::vector<std::string> files;
   std::string created_at, created_by, date, expires, reason, destination;
-  std::string state;  // "active", "expired" or "revoked"
+  std::string state;      // "active", "expired" or "revoked"
   bool returned = false;  // return or destruction confirmed
   bool flagged = false;   // revoked or expired, not confirmed returned
   std::string revoked_at, revoked_by, revoke_reason, returned_at, returned_by, return_reason;
@@ -108,7 +109,7 @@ struct ReleaseView {
 struct ReleaseFilter {
   std::string supplier;  // empty: every supplier
   std::string product;
-  std::string person;    // only releases to this person
+  std::string person;  // only releases to this person
 };
 
 // Releases, newest first, with their state as of `today`.
@@ -126,7 +127,8 @@ Result<ReleaseView> confirm_return(Workspace& workspace, const Session& session,
                                    const std::string& reason, Date today);
 
 // Revoked or expired releases not confirmed returned (of one supplier, when named).
-Result<std::vector<ReleaseView>> unreturned_releases(Workspace& workspace, Date today, const std::string& supplier = {});
+Result<std::vector<ReleaseView>> unreturned_releases(Workspace& workspace, Date today,
+                                                     const std::string& supplier = {});
 
 // A copy to hand out. `gone` says why it is no longer served (revoked, expired), with the bytes
 // left empty.

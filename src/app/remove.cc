@@ -73,9 +73,11 @@ void cascade_once(Model& model, const Problems& problems, Difference& difference
       continue;
     }
     list = kept;
-    difference.unlinked.push_back({table, store::key_text(key), {{field_name, before.dump(), kept.dump()}}, ""});
+    difference.unlinked.push_back(
+        {table, store::key_text(key), {{field_name, before.dump(), kept.dump()}}, ""});
   }
-  for (const auto& [record, why] : doomed) remove_entry(model, record.first, record.second, "cascade: " + why, difference);
+  for (const auto& [record, why] : doomed)
+    remove_entry(model, record.first, record.second, "cascade: " + why, difference);
 }
 
 }  // namespace
@@ -83,7 +85,8 @@ void cascade_once(Model& model, const Problems& problems, Difference& difference
 Status plan_removal(Model& model, const std::vector<std::pair<const store::Table*, store::Key>>& targets,
                     bool cascade, std::string_view reason, Difference& difference) {
   const Problems before = find_model_problems(model);
-  for (const auto& [table, key] : targets) remove_entry(model, std::string(table->name), key, std::string(reason), difference);
+  for (const auto& [table, key] : targets)
+    remove_entry(model, std::string(table->name), key, std::string(reason), difference);
   for (Problems found = new_problems(before, model); !found.empty(); found = new_problems(before, model)) {
     if (!cascade) {
       std::vector<Diagnostic> refusals;
@@ -139,13 +142,15 @@ Result<RemoveReport> remove_records(Workspace& workspace, const Session& session
   const store::Table* table = store::find_table(kind == "bom" ? "parts" : kind);
   if (!table) return input_error("KIND", "unknown kind '" + std::string(kind) + "'");
   if (keys.empty()) return input_error("KEY", "name at least one record to remove");
-  if (options.if_version && keys.size() != 1) return input_error("--if-version", "applies to one record: name one key");
+  if (options.if_version && keys.size() != 1)
+    return input_error("--if-version", "applies to one record: name one key");
   std::vector<std::pair<const store::Table*, store::Key>> targets;
   for (const std::string& text : keys) {
     store::Key key = split_list(text, "/");
     if (key.size() != table->key_size) {
-      return input_error("KEY", std::string(table->singular) + " keys have " + std::to_string(table->key_size) +
-                                    " parts joined by '/', not '" + text + "'");
+      return input_error("KEY", std::string(table->singular) + " keys have " +
+                                    std::to_string(table->key_size) + " parts joined by '/', not '" + text +
+                                    "'");
     }
     targets.emplace_back(table, std::move(key));
   }
@@ -156,7 +161,8 @@ Result<RemoveReport> remove_records(Workspace& workspace, const Session& session
     for (const auto& [target_table, key] : targets) {
       MOAT_TRY(const auto found, store.get_versioned(*target_table, key));
       if (!found) {
-        return Error(ErrorCode::kNotFound, "KEY", "no " + std::string(target_table->singular) + " '" + store::key_text(key) + "'");
+        return Error(ErrorCode::kNotFound, "KEY",
+                     "no " + std::string(target_table->singular) + " '" + store::key_text(key) + "'");
       }
       if (options.if_version && found->version != *options.if_version) {
         return Error(ErrorCode::kConflict, "--if-version",

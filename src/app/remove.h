@@ -18,8 +18,8 @@
 namespace moat::app {
 
 struct RemoveOptions {
-  bool cascade = false;  // remove (or unlink from lists) what refers to the removed records
-  bool dry_run = false;  // show what would be removed, remove nothing
+  bool cascade = false;                    // remove (or unlink from lists) what refers to the removed records
+  bool dry_run = false;                    // show what would be removed, remove nothing
   std::optional<std::int64_t> if_version;  // with one key: the version the caller read
 };
 

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/rules.h"
 
-
 #include "app/embedded.h"
 #include "app/toml_text.h"
 
@@ -46,21 +45,24 @@ Status read_criterion(const toml::table& table, vet::Criterion& criterion, std::
 }
 
 // Criteria with a known id change the fields given; new ids are added; `enabled = false` drops one.
-Status merge_criteria(const toml::array& array, std::vector<vet::Criterion>& criteria, std::string_view file) {
+Status merge_criteria(const toml::array& array, std::vector<vet::Criterion>& criteria,
+                      std::string_view file) {
   for (const toml::node& node : array) {
     const toml::table* table = node.as_table();
     if (!table) return input_error(toml_place(file, node), "criteria entries must be tables");
     std::string id;
     MOAT_CHECK(read(*table, "id", id, file));
     if (id.empty()) return input_error(toml_place(file, node), "a criterion needs an id");
-    auto found = std::find_if(criteria.begin(), criteria.end(), [&](const vet::Criterion& c) { return c.id == id; });
+    auto found =
+        std::find_if(criteria.begin(), criteria.end(), [&](const vet::Criterion& c) { return c.id == id; });
     bool enabled = true;
     MOAT_CHECK(read(*table, "enabled", enabled, file));
     if (!enabled) {
       if (found != criteria.end()) criteria.erase(found);
       continue;
     }
-    if (found == criteria.end()) found = criteria.insert(criteria.end(), vet::Criterion{id, "", "", 1, std::nullopt});
+    if (found == criteria.end())
+      found = criteria.insert(criteria.end(), vet::Criterion{id, "", "", 1, std::nullopt});
     MOAT_CHECK(read_criterion(*table, *found, file));
   }
   return {};
@@ -87,7 +89,8 @@ Result<std::vector<vet::Band>> read_bands(const toml::array& array, std::string_
 Status merge_qualification(const toml::table& table, vet::QualificationRules& rules, std::string_view file) {
   MOAT_CHECK(read(table, "max_score", rules.max_score, file));
   MOAT_CHECK(read(table, "require_every_criterion", rules.require_every_criterion, file));
-  if (const toml::array* criteria = table["criteria"].as_array()) MOAT_CHECK(merge_criteria(*criteria, rules.criteria, file));
+  if (const toml::array* criteria = table["criteria"].as_array())
+    MOAT_CHECK(merge_criteria(*criteria, rules.criteria, file));
   if (const toml::array* bands = table["bands"].as_array()) {
     MOAT_TRY(rules.bands, read_bands(*bands, file));  // bands are replaced as a set
   }
@@ -110,9 +113,11 @@ Result<vet::Checklist> read_checklist(std::string id, const toml::table& table, 
       checklist.items.push_back(std::move(entry));
     }
   }
-  if (checklist.items.empty()) return input_error(std::string(file), "checklist '" + checklist.id + "' has no items");
+  if (checklist.items.empty())
+    return input_error(std::string(file), "checklist '" + checklist.id + "' has no items");
   if (checklist.pass_share < 0 || checklist.pass_share > 1) {
-    return input_error(std::string(file), "checklist '" + checklist.id + "': pass_share must be between 0 and 1");
+    return input_error(std::string(file),
+                       "checklist '" + checklist.id + "': pass_share must be between 0 and 1");
   }
   return checklist;
 }
@@ -120,7 +125,9 @@ Result<vet::Checklist> read_checklist(std::string id, const toml::table& table, 
 Status merge_checklists(const toml::table& table, VettingRules& rules, std::string_view file) {
   for (const auto& [key, node] : table) {
     const toml::table* body = node.as_table();
-    if (!body) return input_error(toml_place(file, node), "checklist '" + std::string(key.str()) + "' must be a table");
+    if (!body)
+      return input_error(toml_place(file, node),
+                         "checklist '" + std::string(key.str()) + "' must be a table");
     MOAT_TRY(vet::Checklist checklist, read_checklist(std::string(key.str()), *body, file));
     rules.checklists.insert_or_assign(checklist.id, std::move(checklist));
   }
@@ -131,13 +138,15 @@ Result<flags::Overrides> read_flag_overrides(const toml::table& table, std::stri
   flags::Overrides overrides;
   for (const auto& [key, node] : table) {
     const toml::table* body = node.as_table();
-    if (!body) return input_error(toml_place(file, node), "flags." + std::string(key.str()) + " must be a table");
+    if (!body)
+      return input_error(toml_place(file, node), "flags." + std::string(key.str()) + " must be a table");
     flags::Override entry;
     for (const auto& [name, value] : *body) {
       if (name.str() == "severity") {
         const auto severity = value.value<std::string>();
         entry.severity = severity ? flags::parse_severity(*severity) : std::nullopt;
-        if (!entry.severity) return input_error(toml_place(file, value), "severity must be info, low, medium, high or critical");
+        if (!entry.severity)
+          return input_error(toml_place(file, value), "severity must be info, low, medium, high or critical");
       } else if (name.str() == "enabled") {
         if (!value.is_boolean()) return input_error(toml_place(file, value), "enabled must be true or false");
         entry.enabled = value.value<bool>();
@@ -172,7 +181,8 @@ Result<VettingRules> load_vetting_rules(std::string_view moat_toml, std::string_
     MOAT_CHECK(merge_qualification(*qualification, rules.qualification, file));
   }
   MOAT_CHECK(vet::check_rules(rules.qualification));
-  if (const toml::table* checklists = root["checklists"].as_table()) MOAT_CHECK(merge_checklists(*checklists, rules, file));
+  if (const toml::table* checklists = root["checklists"].as_table())
+    MOAT_CHECK(merge_checklists(*checklists, rules, file));
   flags::Overrides overrides;
   if (const toml::table* table = root["flags"].as_table()) {
     MOAT_TRY(overrides, read_flag_overrides(*table, file));

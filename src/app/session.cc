@@ -36,7 +36,9 @@ std::string login_name() {
   return "uid:" + std::to_string(getuid());
 }
 
-void act_as(std::string actor, std::string via) { established() = {true, std::move(actor), std::move(via)}; }
+void act_as(std::string actor, std::string via) {
+  established() = {true, std::move(actor), std::move(via)};
+}
 
 std::string iso8601_utc(long long milliseconds_since_epoch) {
   constexpr long long kMsPerDay = 86'400'000;

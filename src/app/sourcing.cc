@@ -24,7 +24,9 @@ using nlohmann::json;
 // A share at exactly its cap is within it; this absorbs rounding in the division.
 constexpr double kShareTolerance = 1e-9;
 
-std::string text(const json& value) { return value.is_string() ? value.get<std::string>() : ""; }
+std::string text(const json& value) {
+  return value.is_string() ? value.get<std::string>() : "";
+}
 
 std::string percent(double share) {
   char out[32];
@@ -47,7 +49,8 @@ const plan::Package* package_in(const plan::Instance& instance, const std::strin
 }
 
 // Why `supplier` may no longer make `package` (the planner's own eligibility rule); empty when it may.
-std::string ineligible(const plan::Instance& instance, const plan::Package& package, const plan::Supplier& supplier) {
+std::string ineligible(const plan::Instance& instance, const plan::Package& package,
+                       const plan::Supplier& supplier) {
   const auto quote = std::find_if(instance.quotes.begin(), instance.quotes.end(), [&](const plan::Quote& q) {
     return q.package == package.id && q.supplier == supplier.id;
   });
@@ -66,7 +69,8 @@ void assignment_breaks(const plan::Instance& instance, const std::vector<plan::A
     if (!package) breaks.push_back(a.package + " is no longer a work package of the product");
     if (!supplier) breaks.push_back(a.supplier + " is no longer a supplier on record (" + a.package + ")");
     if (!package || !supplier) continue;
-    if (const std::string why = ineligible(instance, *package, *supplier); !why.empty()) breaks.push_back(why);
+    if (const std::string why = ineligible(instance, *package, *supplier); !why.empty())
+      breaks.push_back(why);
     units[a.supplier] += a.units;
     if (!parties_of[a.package].insert(supplier->party).second) {
       breaks.push_back(a.package + " now goes to two suppliers of one party (" + supplier->party + ")");
@@ -104,8 +108,8 @@ std::string qualification_status(const json& supplier, const std::string& today)
 
 // The product's quotes valid `today`, in the base currency: a quote in another currency at the
 // latest rate dated on or before today (any date when `today` is empty).
-Status add_quotes(const Model& model, const std::string& product, const std::string& today, const Currencies& money,
-                  plan::Instance& instance) {
+Status add_quotes(const Model& model, const std::string& product, const std::string& today,
+                  const Currencies& money, plan::Instance& instance) {
   const Date day = Date::parse(today).value_or(Date::from_days(1'000'000));
   Status missing;
   for_product(model, "quotes", product, [&](const json& q) {
@@ -117,11 +121,12 @@ Status add_quotes(const Model& model, const std::string& product, const std::str
       const std::optional<Rate> rate = rate_on(money, currency, day);
       if (!rate) {
         if (missing.ok()) {
-          missing = input_error("quotes/" + product + "/" + text(q["package"]) + "/" + text(q["supplier"]),
-                                "the quote is in " + currency + " and moat.toml has no rate from " + currency + " to " +
-                                    money.base + (today.empty() ? "" : " dated by " + today) +
-                                    ": add one under [currency] (rates = [{ currency = \"" + currency +
-                                    "\", rate = ..., date = \"YYYY-MM-DD\" }])");
+          missing =
+              input_error("quotes/" + product + "/" + text(q["package"]) + "/" + text(q["supplier"]),
+                          "the quote is in " + currency + " and moat.toml has no rate from " + currency +
+                              " to " + money.base + (today.empty() ? "" : " dated by " + today) +
+                              ": add one under [currency] (rates = [{ currency = \"" + currency +
+                              "\", rate = ..., date = \"YYYY-MM-DD\" }])");
         }
         return;
       }
@@ -144,8 +149,10 @@ SavedPlan saved_of(const json& record) {
   const json body = json::parse(text(record["plan"]), nullptr, false);
   if (body.is_object()) {
     static const std::map<std::string, plan::PlanStatus> kStatus = {
-        {"optimal", plan::PlanStatus::kOptimal}, {"feasible", plan::PlanStatus::kFeasible},
-        {"infeasible", plan::PlanStatus::kInfeasible}, {"unknown", plan::PlanStatus::kUnknown}};
+        {"optimal", plan::PlanStatus::kOptimal},
+        {"feasible", plan::PlanStatus::kFeasible},
+        {"infeasible", plan::PlanStatus::kInfeasible},
+        {"unknown", plan::PlanStatus::kUnknown}};
     const auto status = kStatus.find(text(body.value("status", json())));
     saved.plan.status = status == kStatus.end() ? plan::PlanStatus::kUnknown : status->second;
     if (body.contains("cost") && body["cost"].is_number()) saved.plan.cost = body["cost"].get<double>();
@@ -157,7 +164,9 @@ SavedPlan saved_of(const json& record) {
 }
 
 // N of "plan-N"; 0 for any other id.
-long plan_number(const std::string& id) { return fields_of::id_number(id, "plan-"); }
+long plan_number(const std::string& id) {
+  return fields_of::id_number(id, "plan-");
+}
 
 Result<std::vector<json>> product_plans(Workspace& workspace, const std::string& product) {
   MOAT_TRY(const auto records, workspace.store().list(*store::find_table("plans")));
@@ -182,7 +191,8 @@ Result<plan::Instance> product_instance(Workspace& workspace, const std::string&
   plan::Instance instance;
   const Policy& policy = workspace.config().policy;
   instance.policy = {options.collusion.value_or(policy.collusion),
-                     options.max_exposure_share.value_or(policy.max_exposure_share), policy.allow_conditional};
+                     options.max_exposure_share.value_or(policy.max_exposure_share),
+                     policy.allow_conditional};
   for_product(model, "secrets", product, [&](const json& s) {
     instance.secrets.push_back({text(s["id"]), s["weight"].get<double>()});
   });
@@ -204,11 +214,15 @@ Result<plan::Instance> product_instance(Workspace& workspace, const std::string&
   const PartyMap parties = derive_parties(ids, links);
   for (const auto& [key, entry] : model.of("suppliers")) {
     const json& s = entry.record;
-    plan::Supplier supplier{key[0], parties.party_of.at(key[0]), strings(s["capabilities"]),
+    plan::Supplier supplier{key[0],
+                            parties.party_of.at(key[0]),
+                            strings(s["capabilities"]),
                             static_cast<double>(s["capacity"].get<std::int64_t>()),
                             qualification_status(s, options.today),
-                            s["trusted"] == true, std::nullopt};
-    if (s["max_exposure_share"].is_number()) supplier.max_exposure_share = s["max_exposure_share"].get<double>();
+                            s["trusted"] == true,
+                            std::nullopt};
+    if (s["max_exposure_share"].is_number())
+      supplier.max_exposure_share = s["max_exposure_share"].get<double>();
     instance.suppliers.push_back(std::move(supplier));
   }
   MOAT_TRY(const Currencies money, currencies(workspace));
@@ -223,12 +237,17 @@ Result<SavedPlan> save_plan(Workspace& workspace, const Session& session, const 
   MOAT_TRY(const std::int64_t events, workspace.store().write(author, [&](store::Writer& writer) -> Status {
     MOAT_TRY(const auto existing, product_plans(workspace, product));
     const long next = existing.empty() ? 1 : plan_number(text(existing.back()["id"])) + 1;
-    const json record = {{"product", product}, {"id", "plan-" + std::to_string(next)}, {"created_at", author.at},
-                         {"state", "draft"}, {"collusion", instance.policy.collusion},
+    const json record = {{"product", product},
+                         {"id", "plan-" + std::to_string(next)},
+                         {"created_at", author.at},
+                         {"state", "draft"},
+                         {"collusion", instance.policy.collusion},
                          {"max_exposure_share", instance.policy.max_exposure_share},
                          {"status", std::string(plan::status_name(plan.status))},
-                         {"cost", plan.cost ? json(*plan.cost) : json(nullptr)}, {"plan", plan::plan_json(plan)},
-                         {"approved_by", nullptr}, {"approved_at", nullptr}};
+                         {"cost", plan.cost ? json(*plan.cost) : json(nullptr)},
+                         {"plan", plan::plan_json(plan)},
+                         {"approved_by", nullptr},
+                         {"approved_at", nullptr}};
     MOAT_CHECK(writer.put(*store::find_table("plans"), record, 0));
     saved = saved_of(record);
     return {};
@@ -261,11 +280,16 @@ Result<SavedPlan> approve_plan(Workspace& workspace, const Session& session, con
   MOAT_TRY(const std::int64_t events, workspace.store().write(author, [&](store::Writer& writer) -> Status {
     MOAT_TRY(const auto plans, product_plans(workspace, product));
     if (plans.empty()) {
-      return Error(ErrorCode::kNotFound, "--product", "product '" + product + "' has no saved plan: run 'moat plan --product " + product + " --save'");
+      return Error(
+          ErrorCode::kNotFound, "--product",
+          "product '" + product + "' has no saved plan: run 'moat plan --product " + product + " --save'");
     }
-    const auto chosen = plan_id ? std::find_if(plans.begin(), plans.end(), [&](const json& p) { return p["id"] == *plan_id; })
-                                : plans.end() - 1;
-    if (chosen == plans.end()) return Error(ErrorCode::kNotFound, "--plan", "no plan '" + *plan_id + "' for product '" + product + "'");
+    const auto chosen =
+        plan_id ? std::find_if(plans.begin(), plans.end(), [&](const json& p) { return p["id"] == *plan_id; })
+                : plans.end() - 1;
+    if (chosen == plans.end())
+      return Error(ErrorCode::kNotFound, "--plan",
+                   "no plan '" + *plan_id + "' for product '" + product + "'");
     const std::string status = text((*chosen)["status"]);
     if (status != "optimal" && status != "feasible") {
       return input_error(text((*chosen)["id"]), "a plan that is " + status + " cannot be approved");
@@ -309,10 +333,12 @@ Result<ExposureReport> plan_exposure(Workspace& workspace, const std::string& pr
                                      const std::optional<std::string>& plan_id) {
   MOAT_TRY(const auto saved, current_plan(workspace, product, plan_id));
   if (!saved) {
-    return Error(ErrorCode::kNotFound, "--product",
-                 "product '" + product + "' has no saved plan: run 'moat plan --product " + product + " --save'");
+    return Error(
+        ErrorCode::kNotFound, "--product",
+        "product '" + product + "' has no saved plan: run 'moat plan --product " + product + " --save'");
   }
-  MOAT_TRY(const plan::Instance instance, product_instance(workspace, product, {saved->collusion, saved->max_exposure_share, ""}));
+  MOAT_TRY(const plan::Instance instance,
+           product_instance(workspace, product, {saved->collusion, saved->max_exposure_share, ""}));
   const plan::Problem problem = plan::compile(instance);
   std::map<std::string, std::size_t> secret_index, package_index, party_index;
   for (std::size_t s = 0; s < instance.secrets.size(); ++s) secret_index[instance.secrets[s].id] = s;
@@ -342,9 +368,13 @@ Result<ExposureReport> plan_exposure(Workspace& workspace, const std::string& pr
     holders[g].held = direct[g];
     problem.close(holders[g].held);
     if (holders[g].held.empty()) continue;
-    ExposureRow row{problem.parties[g].id, {used[g].begin(), used[g].end()}, problem.parties[g].trusted,
+    ExposureRow row{problem.parties[g].id,
+                    {used[g].begin(), used[g].end()},
+                    problem.parties[g].trusted,
                     problem.total_weight > 0 ? problem.weight_of(holders[g].held) / problem.total_weight : 0,
-                    problem.parties[g].cap, false, {}};
+                    problem.parties[g].cap,
+                    false,
+                    {}};
     row.over_cap = !row.trusted && row.share > row.cap + kShareTolerance;
     for (std::size_t s = 0; s < problem.secret_count; ++s) {
       row.cells.push_back(direct[g].test(s) ? 'D' : holders[g].held.test(s) ? 'I' : ' ');
@@ -364,7 +394,8 @@ Result<ExposureReport> plan_exposure(Workspace& workspace, const std::string& pr
 
 namespace moat::app {
 
-std::vector<std::string> plan_breaks(const plan::Instance& instance, const std::vector<plan::Assignment>& assignments) {
+std::vector<std::string> plan_breaks(const plan::Instance& instance,
+                                     const std::vector<plan::Assignment>& assignments) {
   std::vector<std::string> breaks;
   assignment_breaks(instance, assignments, breaks);
   if (!breaks.empty()) return breaks;  // exposure is measured over a plan whose pieces still hold
@@ -375,7 +406,8 @@ std::vector<std::string> plan_breaks(const plan::Instance& instance, const std::
   for (const plan::Assignment& a : assignments) {
     const plan::Supplier* supplier = supplier_in(instance, a.supplier);
     for (std::size_t p = 0; p < problem.packages.size(); ++p) {
-      if (problem.packages[p].id == a.package) held[party_index.at(supplier->party)].unite(problem.packages[p].exposes);
+      if (problem.packages[p].id == a.package)
+        held[party_index.at(supplier->party)].unite(problem.packages[p].exposes);
     }
   }
   for (std::size_t g = 0; g < held.size(); ++g) {
@@ -383,19 +415,20 @@ std::vector<std::string> plan_breaks(const plan::Instance& instance, const std::
     const plan::CompiledParty& party = problem.parties[g];
     const double share = problem.total_weight > 0 ? problem.weight_of(held[g]) / problem.total_weight : 0;
     if (party.trusted || share <= party.cap + kShareTolerance) continue;
-    breaks.push_back("party " + party.id + " holds " + percent(share) + " of the secret weight, above its cap of " +
-                     percent(party.cap));
+    breaks.push_back("party " + party.id + " holds " + percent(share) +
+                     " of the secret weight, above its cap of " + percent(party.cap));
   }
   return breaks;
 }
 
-Result<std::optional<std::vector<std::string>>> approved_plan_breaks(Workspace& workspace, const std::string& product,
-                                                                     Date today) {
+Result<std::optional<std::vector<std::string>>> approved_plan_breaks(Workspace& workspace,
+                                                                     const std::string& product, Date today) {
   using Breaks = std::optional<std::vector<std::string>>;
   MOAT_TRY(const std::optional<SavedPlan> saved, current_plan(workspace, product));
   if (!saved || saved->state != "approved") return Breaks();
-  MOAT_TRY(const plan::Instance instance,
-           product_instance(workspace, product, {saved->collusion, saved->max_exposure_share, today.to_string()}));
+  MOAT_TRY(
+      const plan::Instance instance,
+      product_instance(workspace, product, {saved->collusion, saved->max_exposure_share, today.to_string()}));
   return Breaks(plan_breaks(instance, saved->plan.assignments));
 }
 

@@ -19,9 +19,9 @@
 namespace moat::app {
 
 struct InstanceOptions {
-  std::optional<int> collusion;             // default: moat.toml's policy
-  std::optional<double> max_exposure_share; // default: moat.toml's policy
-  std::string today;                        // YYYY-MM-DD: quotes valid until before it are left out
+  std::optional<int> collusion;              // default: moat.toml's policy
+  std::optional<double> max_exposure_share;  // default: moat.toml's policy
+  std::string today;                         // YYYY-MM-DD: quotes valid until before it are left out
 };
 
 // Costs are in the base currency (app/money.h): a quote in another currency is converted at the
@@ -31,8 +31,8 @@ Result<plan::Instance> product_instance(Workspace& workspace, const std::string&
                                         const InstanceOptions& options);
 
 struct SavedPlan {
-  std::string id;          // "plan-3"
-  std::string state;       // draft, approved, superseded
+  std::string id;     // "plan-3"
+  std::string state;  // draft, approved, superseded
   std::string created_at;
   std::string approved_by;
   int collusion = 0;
@@ -93,10 +93,11 @@ Result<ExposureReport> plan_exposure(Workspace& workspace, const std::string& pr
 // quotes), one sentence each: "F02 is conditional and the policy does not allow conditional
 // suppliers (WP06)", "party F03+F04 holds 27.0% of the secret weight, above its cap of 20.0%".
 // Empty: the plan is still valid. Collusion margins are the gate's collusion-margin check.
-std::vector<std::string> plan_breaks(const plan::Instance& instance, const std::vector<plan::Assignment>& assignments);
+std::vector<std::string> plan_breaks(const plan::Instance& instance,
+                                     const std::vector<plan::Assignment>& assignments);
 
 // plan_breaks for the product's approved plan as of `today`; nullopt when it has none.
-Result<std::optional<std::vector<std::string>>> approved_plan_breaks(Workspace& workspace, const std::string& product,
-                                                                     Date today);
+Result<std::optional<std::vector<std::string>>> approved_plan_breaks(Workspace& workspace,
+                                                                     const std::string& product, Date today);
 
 }  // namespace moat::app

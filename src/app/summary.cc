@@ -46,7 +46,8 @@ using Counts = std::unordered_map<std::string, std::size_t>;
 
 // COUNT(*) per product of `table` (COUNT gives a 64-bit integer on both backends).
 Result<Counts> count_by_product(store::Database& db, std::string_view table) {
-  MOAT_TRY(const auto rows, db.query(R"(SELECT "product", COUNT(*) FROM ")" + std::string(table) + R"(" GROUP BY "product")"));
+  MOAT_TRY(const auto rows,
+           db.query(R"(SELECT "product", COUNT(*) FROM ")" + std::string(table) + R"(" GROUP BY "product")"));
   Counts counts;
   for (const SqlRow& row : rows) counts[text_of(row[0])] = static_cast<std::size_t>(integer_of(row[1]));
   return counts;

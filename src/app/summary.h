@@ -32,8 +32,8 @@ struct WorkspaceSummary {
   std::size_t suppliers = 0, people = 0;
   std::map<std::string, std::size_t> suppliers_by_city;
   std::map<std::string, std::size_t> suppliers_by_status;
-  std::vector<std::string> trusted;           // supplier ids
-  std::vector<Party> affiliated_parties;      // parties with more than one member
+  std::vector<std::string> trusted;       // supplier ids
+  std::vector<Party> affiliated_parties;  // parties with more than one member
   std::size_t parties = 0;
   std::int64_t events = 0;
   bool ledger_ok = false;

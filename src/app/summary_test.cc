@@ -22,7 +22,9 @@ namespace {
 
 using nlohmann::json;
 
-std::string text_of(const json& value) { return value.is_string() ? value.get<std::string>() : ""; }
+std::string text_of(const json& value) {
+  return value.is_string() ? value.get<std::string>() : "";
+}
 
 // The summary as it was computed before: from every record of the workspace, loaded.
 WorkspaceSummary from_model(const Model& model) {
@@ -52,7 +54,8 @@ WorkspaceSummary from_model(const Model& model) {
     std::set<std::string> quoted;
     for (const auto& [k, quote] : model.of("quotes")) {
       const auto supplier = suppliers.find({k[2]});
-      if (k[0] == key[0] && supplier != suppliers.end() && supplier->second.record["status"] == "qualified") quoted.insert(k[1]);
+      if (k[0] == key[0] && supplier != suppliers.end() && supplier->second.record["status"] == "qualified")
+        quoted.insert(k[1]);
     }
     for (const auto& [k, unused] : model.of("packages")) {
       if (k[0] == key[0] && !quoted.contains(k[1])) p.packages_without_quotes.push_back(k[1]);
@@ -144,9 +147,12 @@ class SummaryTest : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<Workspace> workspace_;
 };
 
-INSTANTIATE_TEST_SUITE_P(Backends, SummaryTest, ::testing::ValuesIn(testing::backends()), testing::BackendName());
+INSTANTIATE_TEST_SUITE_P(Backends, SummaryTest, ::testing::ValuesIn(testing::backends()),
+                         testing::BackendName());
 
-TEST_P(SummaryTest, CountsTheDemoAsTheLoadedModelDoes) { expect_same_as_from_model(); }
+TEST_P(SummaryTest, CountsTheDemoAsTheLoadedModelDoes) {
+  expect_same_as_from_model();
+}
 
 TEST_P(SummaryTest, CountsAChangedWorkspaceAsTheLoadedModelDoes) {
   import("suppliers.csv",
@@ -160,7 +166,8 @@ TEST_P(SummaryTest, CountsAChangedWorkspaceAsTheLoadedModelDoes) {
   ASSERT_FALSE(quotes.empty());
   const store::Key first = quotes.begin()->first;
   for (const auto& [key, unused] : quotes) {
-    if (key[0] == first[0] && key[1] == first[1]) sql(R"(UPDATE "suppliers" SET "status" = 'conditional' WHERE "id" = ')" + key[2] + "'");
+    if (key[0] == first[0] && key[1] == first[1])
+      sql(R"(UPDATE "suppliers" SET "status" = 'conditional' WHERE "id" = ')" + key[2] + "'");
   }
   sql(R"(UPDATE "parts" SET "fitted" = 0 WHERE "id" IN (SELECT "id" FROM "parts" ORDER BY "id" LIMIT 3))");
   sql(R"(UPDATE "suppliers" SET "city" = NULL WHERE "id" = 'F90')");
@@ -191,7 +198,8 @@ TEST_P(SummaryTest, HeadCheckFindsAnEventAfterTheCheckpointAltered) {
 TEST_P(SummaryTest, HeadCheckFindsTheCheckpointsOwnEventAltered) {
   const HeadCheck before = head();
   ASSERT_GT(before.checkpoint_size, 0U);
-  sql(R"(UPDATE "ledger" SET "actor" = 'someone else' WHERE "seq" = )" + std::to_string(before.checkpoint_size));
+  sql(R"(UPDATE "ledger" SET "actor" = 'someone else' WHERE "seq" = )" +
+      std::to_string(before.checkpoint_size));
   EXPECT_FALSE(head().ok);
 }
 

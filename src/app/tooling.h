@@ -18,11 +18,11 @@
 namespace moat::app {
 
 struct ToolInput {
-  std::string id;       // the owner's tool number: "T-01"
-  std::string kind;     // mold, die, fixture, jig, gauge
+  std::string id;    // the owner's tool number: "T-01"
+  std::string kind;  // mold, die, fixture, jig, gauge
   std::string name;
-  std::string owner;    // who paid for it and owns it
-  std::string location; // the supplier holding it
+  std::string owner;     // who paid for it and owns it
+  std::string location;  // the supplier holding it
   std::string product;
   std::string package;
   std::string maker;
@@ -54,6 +54,7 @@ struct ToolEventInput {
 // relocation moves the tool (the event keeps where from); a scrap retires it. Errors: unknown
 // tool, a reading below an earlier one, a relocation without `to`, a scrap without evidence,
 // any event on a scrapped tool.
-Result<std::string> record_tool_event(Workspace& workspace, const Session& session, const ToolEventInput& input);
+Result<std::string> record_tool_event(Workspace& workspace, const Session& session,
+                                      const ToolEventInput& input);
 
 }  // namespace moat::app

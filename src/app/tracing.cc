@@ -22,7 +22,6 @@ namespace {
 using nlohmann::json;
 using namespace fields_of;
 
-
 std::string text_of(const store::SqlValue& value) {
   const auto* text = std::get_if<std::string>(&value);
   return text ? *text : std::string();
@@ -47,8 +46,9 @@ Result<std::optional<json>> record(Workspace& workspace, std::string_view table_
 Result<std::optional<json>> binding_agreement(Workspace& workspace, const std::string& supplier,
                                               const std::string& product, const std::string& date) {
   const store::SqlValue params[] = {supplier};
-  MOAT_TRY(const auto rows, workspace.store().database().query(
-                                R"(SELECT "id" FROM "agreements" WHERE "supplier" = ? ORDER BY "id")", params));
+  MOAT_TRY(const auto rows,
+           workspace.store().database().query(
+               R"(SELECT "id" FROM "agreements" WHERE "supplier" = ? ORDER BY "id")", params));
   std::optional<json> best;
   for (const store::SqlRow& row : rows) {
     MOAT_TRY(const std::optional<json> a, record(workspace, "agreements", text_of(row[0])));
@@ -76,7 +76,9 @@ Result<TracedCopy> describe_copy(Workspace& workspace, const json& copy) {
   out.supplier = text(*release, "supplier");
   out.date = text(*release, "date");
   MOAT_TRY(const std::optional<json> supplier, record(workspace, "suppliers", out.supplier));
-  if (supplier) out.supplier_name = text(*supplier, "name").empty() ? text(*supplier, "legal_name") : text(*supplier, "name");
+  if (supplier)
+    out.supplier_name =
+        text(*supplier, "name").empty() ? text(*supplier, "legal_name") : text(*supplier, "name");
   MOAT_TRY(const std::optional<json> agreement,
            binding_agreement(workspace, out.supplier, text(*release, "product"), out.date));
   if (agreement) {
@@ -86,10 +88,12 @@ Result<TracedCopy> describe_copy(Workspace& workspace, const json& copy) {
   return out;
 }
 
-Result<std::vector<json>> copies_where(Workspace& workspace, std::string_view column, const std::string& value) {
+Result<std::vector<json>> copies_where(Workspace& workspace, std::string_view column,
+                                       const std::string& value) {
   const store::SqlValue params[] = {value};
-  MOAT_TRY(const auto rows, workspace.store().database().query(
-                                "SELECT \"id\" FROM \"copies\" WHERE \"" + std::string(column) + "\" = ?", params));
+  MOAT_TRY(const auto rows,
+           workspace.store().database().query(
+               "SELECT \"id\" FROM \"copies\" WHERE \"" + std::string(column) + "\" = ?", params));
   std::vector<json> out;
   for (const store::SqlRow& row : rows) {
     MOAT_TRY(const std::optional<json> copy, record(workspace, "copies", text_of(row[0])));
@@ -108,7 +112,9 @@ struct Candidate {
   std::vector<json> copies;
 };
 
-double fit(const mark::Trace& t) { return t.reading.confidence * t.reading.matched; }
+double fit(const mark::Trace& t) {
+  return t.reading.confidence * t.reading.matched;
+}
 
 // The vault's masters prepared for reading marks (parsed, carriers chosen), each at most once per
 // trace: a ZIP's members are read against the same masters.
@@ -134,8 +140,10 @@ class PreparedMasters {
   std::map<std::string, std::optional<mark::Master>> cache_;
 };
 
-Result<std::optional<Candidate>> best_master(Workspace& workspace, std::string_view suspect, const std::string& scheme,
-                                             const std::vector<DesignFile>& masters, PreparedMasters& prepared) {
+Result<std::optional<Candidate>> best_master(Workspace& workspace, std::string_view suspect,
+                                             const std::string& scheme,
+                                             const std::vector<DesignFile>& masters,
+                                             PreparedMasters& prepared) {
   std::optional<Candidate> best;
   for (const DesignFile& master : masters) {
     if (scheme_of(master.media_type) != scheme) continue;
@@ -152,7 +160,8 @@ Result<std::optional<Candidate>> best_master(Workspace& workspace, std::string_v
       return traced.error();
     }
     if (traced->symbols_read == 0 && fit(*traced) <= 0) continue;
-    if (!best || fit(*traced) > fit(best->trace)) best = Candidate{master, std::move(*traced), std::move(copies)};
+    if (!best || fit(*traced) > fit(best->trace))
+      best = Candidate{master, std::move(*traced), std::move(copies)};
   }
   return best;
 }
@@ -167,7 +176,8 @@ Status fill_from_trace(Workspace& workspace, TraceOutcome& out, const Candidate&
   out.matched = c.trace.reading.matched;
   out.transform = c.trace.reading.transform;
   for (const mark::CopyScore& s : c.trace.copies) {
-    const auto copy = std::find_if(c.copies.begin(), c.copies.end(), [&](const json& j) { return text(j, "id") == s.copy_id; });
+    const auto copy = std::find_if(c.copies.begin(), c.copies.end(),
+                                   [&](const json& j) { return text(j, "id") == s.copy_id; });
     if (copy == c.copies.end()) continue;
     MOAT_TRY(TracedCopy traced, describe_copy(workspace, *copy));
     traced.score = s.score;
@@ -176,7 +186,8 @@ Status fill_from_trace(Workspace& workspace, TraceOutcome& out, const Candidate&
     if (traced.accused) out.named.push_back(traced);
     out.scored.push_back(std::move(traced));
   }
-  std::sort(out.named.begin(), out.named.end(), [](const TracedCopy& a, const TracedCopy& b) { return a.score > b.score; });
+  std::sort(out.named.begin(), out.named.end(),
+            [](const TracedCopy& a, const TracedCopy& b) { return a.score > b.score; });
   return {};
 }
 
@@ -202,8 +213,8 @@ void write_message(TraceOutcome& out) {
 }
 
 // Traces one file (not a ZIP) against the vault.
-Result<TraceOutcome> trace_one(Workspace& workspace, std::string_view suspect, const std::vector<DesignFile>& masters,
-                               PreparedMasters& prepared) {
+Result<TraceOutcome> trace_one(Workspace& workspace, std::string_view suspect,
+                               const std::vector<DesignFile>& masters, PreparedMasters& prepared) {
   TraceOutcome out;
   out.sha256 = sha256_hex(suspect);
   out.media_type = std::string(detect_media_type(suspect));
@@ -267,11 +278,18 @@ Result<TraceOutcome> trace_archive(Workspace& workspace, std::string_view suspec
 }
 
 json copy_json(const TracedCopy& c) {
-  return {{"copy", c.copy}, {"release", c.release}, {"recipient", c.recipient}, {"recipient_name", c.recipient_name},
-          {"supplier", c.supplier}, {"supplier_name", c.supplier_name}, {"date", c.date},
+  return {{"copy", c.copy},
+          {"release", c.release},
+          {"recipient", c.recipient},
+          {"recipient_name", c.recipient_name},
+          {"supplier", c.supplier},
+          {"supplier_name", c.supplier_name},
+          {"date", c.date},
           {"agreement", c.agreement.empty() ? json() : json(c.agreement)},
-          {"agreement_kind", c.agreement_kind.empty() ? json() : json(c.agreement_kind)}, {"score", c.score},
-          {"p_value", c.p_value}, {"accused", c.accused}};
+          {"agreement_kind", c.agreement_kind.empty() ? json() : json(c.agreement_kind)},
+          {"score", c.score},
+          {"p_value", c.p_value},
+          {"accused", c.accused}};
 }
 
 }  // namespace
@@ -291,11 +309,12 @@ Result<TraceOutcome> trace_file(Workspace& workspace, const Session& session, st
   }
   out.name = name;
   write_message(out);
-  MOAT_TRY(const std::int64_t events, workspace.store().write(session.author(), [&](store::Writer& writer) -> Status {
-    json detail = trace_json(out);
-    detail.erase("copies");
-    return writer.note("trace", "files", out.file.empty() ? out.sha256 : out.file, detail.dump());
-  }));
+  MOAT_TRY(const std::int64_t events,
+           workspace.store().write(session.author(), [&](store::Writer& writer) -> Status {
+             json detail = trace_json(out);
+             detail.erase("copies");
+             return writer.note("trace", "files", out.file.empty() ? out.sha256 : out.file, detail.dump());
+           }));
   (void)events;
   return out;
 }
@@ -303,7 +322,8 @@ Result<TraceOutcome> trace_file(Workspace& workspace, const Session& session, st
 json trace_json(const TraceOutcome& o) {
   const TracedCopy* top = o.named.empty() ? nullptr : &o.named.front();
   json evidence = {{"method", o.verdict == "exact-copy" || o.verdict == "master" ? "sha256" : "fingerprint"},
-                   {"scheme", o.scheme}, {"sha256", o.sha256}};
+                   {"scheme", o.scheme},
+                   {"sha256", o.sha256}};
   if (o.verdict != "exact-copy" && o.verdict != "master" && o.verdict != "unknown") {
     evidence["score"] = top ? json(top->score) : json();
     evidence["threshold"] = o.threshold;
@@ -317,13 +337,22 @@ json trace_json(const TraceOutcome& o) {
   json named = json::array(), copies = json::array();
   for (const TracedCopy& c : o.named) named.push_back(copy_json(c));
   for (const TracedCopy& c : o.scored) copies.push_back(copy_json(c));
-  json out = {{"verdict", o.verdict}, {"message", o.message}, {"name", o.name}, {"kind", std::string(kind_name(o.media_type))},
-              {"file", o.file.empty() ? json() : json(o.file)}, {"file_name", o.file_name.empty() ? json() : json(o.file_name)},
-              {"release", top ? json(top->release) : json()}, {"recipient", top ? json(top->recipient) : json()},
+  json out = {{"verdict", o.verdict},
+              {"message", o.message},
+              {"name", o.name},
+              {"kind", std::string(kind_name(o.media_type))},
+              {"file", o.file.empty() ? json() : json(o.file)},
+              {"file_name", o.file_name.empty() ? json() : json(o.file_name)},
+              {"release", top ? json(top->release) : json()},
+              {"recipient", top ? json(top->recipient) : json()},
               {"recipient_name", top ? json(top->recipient_name) : json()},
-              {"supplier", top ? json(top->supplier) : json()}, {"date", top ? json(top->date) : json()},
+              {"supplier", top ? json(top->supplier) : json()},
+              {"date", top ? json(top->date) : json()},
               {"agreement", top && !top->agreement.empty() ? json(top->agreement) : json()},
-              {"copy", top ? json(top->copy) : json()}, {"evidence", evidence}, {"named", named}, {"copies", copies}};
+              {"copy", top ? json(top->copy) : json()},
+              {"evidence", evidence},
+              {"named", named},
+              {"copies", copies}};
   if (!o.member.empty()) out["member"] = o.member;
   return out;
 }

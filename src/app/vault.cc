@@ -24,10 +24,10 @@ struct VaultReference {
   std::string_view field;
 };
 constexpr std::array<VaultReference, 5> kVaultReferences{{{"documents", "id"},
-                                                         {"files", "blob"},
-                                                         {"copies", "blob"},
-                                                         {"listing_images", "blob"},
-                                                         {"watch_references", "blob"}}};
+                                                          {"files", "blob"},
+                                                          {"copies", "blob"},
+                                                          {"listing_images", "blob"},
+                                                          {"watch_references", "blob"}}};
 
 Result<std::vector<MissingFile>> missing_files(Workspace& workspace, const store::Vault& vault) {
   std::vector<MissingFile> missing;
@@ -50,7 +50,8 @@ Result<bool> rotation_recorded(Workspace& workspace, const std::string& to_key) 
   const std::array<store::SqlValue, 3> params{std::string(kEntity), to_key, std::string(kRotateAction)};
   MOAT_TRY(const std::vector<store::SqlRow> rows,
            workspace.store().database().query(
-               R"(SELECT COUNT(*) FROM "ledger" WHERE "entity" = ? AND "entity_key" = ? AND "action" = ?)", params));
+               R"(SELECT COUNT(*) FROM "ledger" WHERE "entity" = ? AND "entity_key" = ? AND "action" = ?)",
+               params));
   return !rows.empty() && !rows.front().empty() && std::holds_alternative<std::int64_t>(rows.front()[0]) &&
          std::get<std::int64_t>(rows.front()[0]) > 0;
 }

@@ -8,15 +8,14 @@
 #include "app/record_steps.h"
 #include "app/records.h"
 #include "app/rules.h"
-#include "core/csv.h"
 #include "app/vault.h"
+#include "core/csv.h"
 
 namespace moat::app {
 namespace {
 
 using nlohmann::json;
 using namespace fields_of;
-
 
 Result<json> supplier_record(Workspace& workspace, const std::string& supplier) {
   MOAT_TRY(const std::optional<store::Record> found, workspace.store().get(table("suppliers"), {supplier}));
@@ -25,7 +24,8 @@ Result<json> supplier_record(Workspace& workspace, const std::string& supplier) 
 }
 
 // The records of `table_name` whose first key field is `first`.
-Result<std::vector<json>> records_of(Workspace& workspace, std::string_view table_name, const std::string& first) {
+Result<std::vector<json>> records_of(Workspace& workspace, std::string_view table_name,
+                                     const std::string& first) {
   MOAT_TRY(std::vector<store::Record> all, workspace.store().list(table(table_name)));
   std::vector<json> out;
   for (json& record : all) {
@@ -47,16 +47,21 @@ vet::Outcome outcome_of(const json& record) {
 }
 
 Assessment assessment_of(const json& record) {
-  return {text(record, "supplier"), text(record, "id"), text(record, "date"), text(record, "assessor"),
-          text(record, "approver"), outcome_of(record)};
+  return {text(record, "supplier"), text(record, "id"),       text(record, "date"),
+          text(record, "assessor"), text(record, "approver"), outcome_of(record)};
 }
 
-
 json assessment_record(const Assessment& a, const std::string& note) {
-  return {{"supplier", a.supplier}, {"id", a.id}, {"date", a.date}, {"assessor", a.assessor},
-          {"result", a.outcome.result}, {"score", a.outcome.score}, {"tier", a.outcome.tier},
+  return {{"supplier", a.supplier},
+          {"id", a.id},
+          {"date", a.date},
+          {"assessor", a.assessor},
+          {"result", a.outcome.result},
+          {"score", a.outcome.score},
+          {"tier", a.outcome.tier},
           {"max_exposure_share", optional_number(a.outcome.max_exposure_share)},
-          {"valid_until", optional_date(a.outcome.valid_until)}, {"knocked_out_by", a.outcome.knocked_out_by},
+          {"valid_until", optional_date(a.outcome.valid_until)},
+          {"knocked_out_by", a.outcome.knocked_out_by},
           {"note", note.empty() ? a.outcome.explanation : a.outcome.explanation + " — " + note}};
 }
 
@@ -64,10 +69,13 @@ std::vector<NewRecord> score_records(const AssessmentInput& input, const std::st
   std::vector<NewRecord> out;
   for (const vet::Score& score : input.scores) {
     const auto evidence = input.evidence.find(score.criterion);
-    out.push_back({&table("scores"),
-                   {{"supplier", input.supplier}, {"assessment", id}, {"criterion", score.criterion},
-                    {"score", score.value},
-                    {"evidence", evidence == input.evidence.end() ? std::vector<std::string>{} : evidence->second}}});
+    out.push_back(
+        {&table("scores"),
+         {{"supplier", input.supplier},
+          {"assessment", id},
+          {"criterion", score.criterion},
+          {"score", score.value},
+          {"evidence", evidence == input.evidence.end() ? std::vector<std::string>{} : evidence->second}}});
   }
   return out;
 }
@@ -80,7 +88,8 @@ std::pair<std::string, long> order(const json& assessment) {
 // Whether a later assessment than `id` (by date, then number) was approved already.
 bool superseded(const std::vector<json>& assessments, const json& current) {
   return std::any_of(assessments.begin(), assessments.end(), [&](const json& other) {
-    return !text(other, "approver").empty() && text(other, "id") != text(current, "id") && order(current) < order(other);
+    return !text(other, "approver").empty() && text(other, "id") != text(current, "id") &&
+           order(current) < order(other);
   });
 }
 
@@ -100,8 +109,9 @@ Status check_approval(const json& record, const std::vector<json>& all, const Se
     return Error(ErrorCode::kConflict, where, "already approved by " + text(record, "approver"));
   }
   if (text(record, "assessor") == session.actor) {
-    return Error(ErrorCode::kConflict, where,
-                 "the assessor (" + session.actor + ") cannot approve their own assessment: another person must");
+    return Error(
+        ErrorCode::kConflict, where,
+        "the assessor (" + session.actor + ") cannot approve their own assessment: another person must");
   }
   if (superseded(all, record)) {
     return Error(ErrorCode::kConflict, where, "a later assessment of this supplier is approved already");
@@ -151,7 +161,8 @@ Result<SheetRow> sheet_row(const CsvRow& header, const CsvRow& row, std::string_
     if (*end != '\0') return input_error(where, column + ": '" + cell.value + "' is not a score");
     out.input.scores.push_back({column, value});
   }
-  if (out.input.supplier.empty()) return input_error(csv_location(file, row.line, 1), "the supplier is empty");
+  if (out.input.supplier.empty())
+    return input_error(csv_location(file, row.line, 1), "the supplier is empty");
   return out;
 }
 
@@ -162,7 +173,9 @@ Result<std::vector<SheetRow>> read_assessment_sheet(std::string_view text, std::
   for (const std::string_view required : {"supplier", "date"}) {
     const bool present = std::any_of(table.header.fields.begin(), table.header.fields.end(),
                                      [&](const CsvField& f) { return f.value == required; });
-    if (!present) return input_error(csv_location(file, table.header.line, 1), "no '" + std::string(required) + "' column");
+    if (!present)
+      return input_error(csv_location(file, table.header.line, 1),
+                         "no '" + std::string(required) + "' column");
   }
   std::vector<SheetRow> rows;
   for (const CsvRow& row : table.rows) {
@@ -178,10 +191,12 @@ namespace {
 Result<Document> record_document(Workspace& workspace, const Session& session, const store::VaultEntry& entry,
                                  const std::string& name, const std::string& note) {
   const store::Author author = session.author();
-  json record = {{"id", entry.id}, {"name", name}, {"size", entry.size}, {"added_at", author.at},
+  json record = {{"id", entry.id},           {"name", name},
+                 {"size", entry.size},       {"added_at", author.at},
                  {"added_by", author.actor}, {"note", note.empty() ? json() : json(note)}};
   MOAT_TRY(const std::int64_t events, workspace.store().write(author, [&](store::Writer& writer) -> Status {
-    MOAT_TRY(const std::optional<store::Record> existing, workspace.store().get(table("documents"), {entry.id}));
+    MOAT_TRY(const std::optional<store::Record> existing,
+             workspace.store().get(table("documents"), {entry.id}));
     if (existing) return {};  // the same content, recorded before
     MOAT_CHECK(put_checked(workspace, writer, {{&table("documents"), record}}));
     return {};
@@ -230,7 +245,8 @@ Status write_document(Workspace& workspace, const std::string& id, int fd) {
   return vault.copy_to_fd(id, fd);
 }
 
-Result<Assessment> assess_supplier(Workspace& workspace, const Session& session, const AssessmentInput& input) {
+Result<Assessment> assess_supplier(Workspace& workspace, const Session& session,
+                                   const AssessmentInput& input) {
   MOAT_TRY(const VettingRules rules, vetting_rules(workspace));
   MOAT_CHECK(supplier_record(workspace, input.supplier));
   for (const auto& entry : input.evidence) {
@@ -240,56 +256,69 @@ Result<Assessment> assess_supplier(Workspace& workspace, const Session& session,
   }
   MOAT_TRY(vet::Outcome outcome, vet::qualify(rules.qualification, input.scores, input.date));
   Assessment assessment{input.supplier, "", input.date.to_string(), session.actor, "", std::move(outcome)};
-  MOAT_TRY(const std::int64_t events, workspace.store().write(session.author(), [&](store::Writer& writer) -> Status {
-    MOAT_TRY(const std::vector<json> earlier, records_of(workspace, "assessments", input.supplier));
-    assessment.id = next_id(ids_of(earlier), "A");
-    std::vector<NewRecord> records{{&table("assessments"), assessment_record(assessment, input.note)}};
-    for (NewRecord& score : score_records(input, assessment.id)) records.push_back(std::move(score));
-    MOAT_CHECK(put_checked(workspace, writer, std::move(records)));
-    return {};
-  }));
+  MOAT_TRY(
+      const std::int64_t events,
+      workspace.store().write(session.author(), [&](store::Writer& writer) -> Status {
+        MOAT_TRY(const std::vector<json> earlier, records_of(workspace, "assessments", input.supplier));
+        assessment.id = next_id(ids_of(earlier), "A");
+        std::vector<NewRecord> records{{&table("assessments"), assessment_record(assessment, input.note)}};
+        for (NewRecord& score : score_records(input, assessment.id)) records.push_back(std::move(score));
+        MOAT_CHECK(put_checked(workspace, writer, std::move(records)));
+        return {};
+      }));
   (void)events;
   return assessment;
 }
 
-Result<Assessment> approve_assessment(Workspace& workspace, const Session& session, const std::string& supplier,
-                                      const std::string& assessment) {
+Result<Assessment> approve_assessment(Workspace& workspace, const Session& session,
+                                      const std::string& supplier, const std::string& assessment) {
   Assessment approved;
-  MOAT_TRY(const std::int64_t events, workspace.store().write(session.author(), [&](store::Writer& writer) -> Status {
-    MOAT_TRY(const std::optional<store::Record> found, workspace.store().get(table("assessments"), {supplier, assessment}));
-    if (!found) return Error(ErrorCode::kNotFound, "assessments/" + supplier + "/" + assessment, "no such assessment");
-    MOAT_TRY(const std::vector<json> all, records_of(workspace, "assessments", supplier));
-    MOAT_CHECK(check_approval(*found, all, session));
-    json record = *found;
-    record["approver"] = session.actor;
-    record["approved_at"] = session.author().at;
-    approved = assessment_of(record);
-    MOAT_TRY(json supplier_now, supplier_record(workspace, supplier));
-    MOAT_TRY(auto written, put_checked(workspace, writer,
-                                       {{&table("assessments"), record},
-                                        {&table("suppliers"), qualified_supplier(std::move(supplier_now), approved)}}));
-    (void)written;
-    return {};
-  }));
+  MOAT_TRY(const std::int64_t events,
+           workspace.store().write(session.author(), [&](store::Writer& writer) -> Status {
+             MOAT_TRY(const std::optional<store::Record> found,
+                      workspace.store().get(table("assessments"), {supplier, assessment}));
+             if (!found)
+               return Error(ErrorCode::kNotFound, "assessments/" + supplier + "/" + assessment,
+                            "no such assessment");
+             MOAT_TRY(const std::vector<json> all, records_of(workspace, "assessments", supplier));
+             MOAT_CHECK(check_approval(*found, all, session));
+             json record = *found;
+             record["approver"] = session.actor;
+             record["approved_at"] = session.author().at;
+             approved = assessment_of(record);
+             MOAT_TRY(json supplier_now, supplier_record(workspace, supplier));
+             MOAT_TRY(
+                 auto written,
+                 put_checked(workspace, writer,
+                             {{&table("assessments"), record},
+                              {&table("suppliers"), qualified_supplier(std::move(supplier_now), approved)}}));
+             (void)written;
+             return {};
+           }));
   (void)events;
   return approved;
 }
 
-Result<std::string> add_certificate(Workspace& workspace, const Session& session, const CertificateInput& input) {
+Result<std::string> add_certificate(Workspace& workspace, const Session& session,
+                                    const CertificateInput& input) {
   std::string id;
-  MOAT_TRY(const std::int64_t events, workspace.store().write(session.author(), [&](store::Writer& writer) -> Status {
-    MOAT_CHECK(supplier_record(workspace, input.supplier));
-    MOAT_TRY(const std::vector<json> earlier, records_of(workspace, "certificates", input.supplier));
-    id = next_id(ids_of(earlier), "C");
-    json record = {{"supplier", input.supplier}, {"id", id}, {"standard", input.standard},
-                   {"expires", input.expires.to_string()}, {"evidence", input.evidence}};
-    if (!input.issuer.empty()) record["issuer"] = input.issuer;
-    if (!input.number.empty()) record["number"] = input.number;
-    if (input.issued) record["issued"] = input.issued->to_string();
-    if (!input.scope.empty()) record["scope"] = input.scope;
-    MOAT_CHECK(put_checked(workspace, writer, {{&table("certificates"), record}}));
-    return {};
-  }));
+  MOAT_TRY(const std::int64_t events,
+           workspace.store().write(session.author(), [&](store::Writer& writer) -> Status {
+             MOAT_CHECK(supplier_record(workspace, input.supplier));
+             MOAT_TRY(const std::vector<json> earlier, records_of(workspace, "certificates", input.supplier));
+             id = next_id(ids_of(earlier), "C");
+             json record = {{"supplier", input.supplier},
+                            {"id", id},
+                            {"standard", input.standard},
+                            {"expires", input.expires.to_string()},
+                            {"evidence", input.evidence}};
+             if (!input.issuer.empty()) record["issuer"] = input.issuer;
+             if (!input.number.empty()) record["number"] = input.number;
+             if (input.issued) record["issued"] = input.issued->to_string();
+             if (!input.scope.empty()) record["scope"] = input.scope;
+             MOAT_CHECK(put_checked(workspace, writer, {{&table("certificates"), record}}));
+             return {};
+           }));
   (void)events;
   return id;
 }
@@ -300,9 +329,14 @@ Result<std::vector<QualificationRow>> qualification_overview(Workspace& workspac
   MOAT_TRY(const std::vector<store::Record> certificates, workspace.store().list(table("certificates")));
   std::vector<QualificationRow> rows;
   for (const json& s : suppliers) {
-    QualificationRow row{text(s, "id"), text(s, "name"),
+    QualificationRow row{text(s, "id"),
+                         text(s, "name"),
                          vet::effective_status(text(s, "status"), date(s, "qualified_until"), today),
-                         text(s, "tier"), number(s, "max_exposure_share"), text(s, "qualified_until"), "", {}};
+                         text(s, "tier"),
+                         number(s, "max_exposure_share"),
+                         text(s, "qualified_until"),
+                         "",
+                         {}};
     const json* last = nullptr;
     for (const json& a : assessments) {
       if (text(a, "supplier") == row.supplier && (!last || order(*last) < order(a))) last = &a;

@@ -76,13 +76,14 @@ struct Assessment {
 // Scores an assessment and records it (with its scores) as awaiting approval; the assessor is
 // the session's actor. Errors: unknown supplier (kNotFound), bad scores (kInput, naming the
 // criterion), evidence naming an unknown document.
-Result<Assessment> assess_supplier(Workspace& workspace, const Session& session, const AssessmentInput& input);
+Result<Assessment> assess_supplier(Workspace& workspace, const Session& session,
+                                   const AssessmentInput& input);
 
 // Approves an assessment: the supplier's status, tier, exposure cap and qualified_until become
 // the assessment's. Refused (kConflict) when the session's actor is the assessor, when it is
 // already approved, or when a later assessment of the supplier is already approved.
-Result<Assessment> approve_assessment(Workspace& workspace, const Session& session, const std::string& supplier,
-                                      const std::string& assessment);
+Result<Assessment> approve_assessment(Workspace& workspace, const Session& session,
+                                      const std::string& supplier, const std::string& assessment);
 
 struct CertificateInput {
   std::string supplier;
@@ -95,7 +96,8 @@ struct CertificateInput {
   std::vector<std::string> evidence;  // document ids
 };
 // Records a certificate (id C1, C2, ... per supplier) and returns its id.
-Result<std::string> add_certificate(Workspace& workspace, const Session& session, const CertificateInput& input);
+Result<std::string> add_certificate(Workspace& workspace, const Session& session,
+                                    const CertificateInput& input);
 
 struct QualificationRow {
   std::string supplier;
@@ -104,7 +106,7 @@ struct QualificationRow {
   std::string tier;
   std::optional<double> max_exposure_share;
   std::string qualified_until;
-  std::string last_assessment;  // "A2 2026-05-14 78.4% qualified (approved by ...)"
+  std::string last_assessment;            // "A2 2026-05-14 78.4% qualified (approved by ...)"
   std::vector<std::string> certificates;  // "ISO 9001 until 2027-05-31", "... expired ..."
 };
 // Every supplier's qualification as of `today`.

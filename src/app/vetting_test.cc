@@ -56,7 +56,8 @@ class VettingTest : public ::testing::TestWithParam<std::string> {
   std::vector<vet::Reconciliation> reconciliations_;
 };
 
-INSTANTIATE_TEST_SUITE_P(Backends, VettingTest, ::testing::ValuesIn(testing::backends()), testing::BackendName());
+INSTANTIATE_TEST_SUITE_P(Backends, VettingTest, ::testing::ValuesIn(testing::backends()),
+                         testing::BackendName());
 
 TEST_P(VettingTest, AssessorCannotApproveTheirOwnAssessment) {
   auto assessed = assess_supplier(*workspace_, session_, scores("F18", 4));
@@ -94,7 +95,8 @@ TEST_P(VettingTest, QualificationResultsReachThePlanner) {
 }
 
 TEST_P(VettingTest, RejectedExpiredAndConditionalSuppliersAreNeverAssignedByDefault) {
-  ASSERT_TRUE(plan_.plan.status == plan::PlanStatus::kOptimal || plan_.plan.status == plan::PlanStatus::kFeasible);
+  ASSERT_TRUE(plan_.plan.status == plan::PlanStatus::kOptimal ||
+              plan_.plan.status == plan::PlanStatus::kFeasible);
   for (const plan::Assignment& a : plan_.plan.assignments) {
     EXPECT_NE(a.supplier, "F16") << a.package;
     EXPECT_NE(a.supplier, "F07") << a.package;
@@ -168,9 +170,11 @@ TEST_P(VettingTest, FailedChecklistItemsRaiseFindingsThatCanBeClosed) {
   EXPECT_FALSE(recorded->score->passed);
   ASSERT_FALSE(recorded->findings.empty());
   EXPECT_EQ(recorded->findings.front(), recorded->id + "/F1");
-  EXPECT_TRUE(answer_finding(*workspace_, session_, recorded->id, "F1", "Drawings moved to the PLM vault").ok());
+  EXPECT_TRUE(
+      answer_finding(*workspace_, session_, recorded->id, "F1", "Drawings moved to the PLM vault").ok());
   EXPECT_TRUE(close_finding(*workspace_, session_, recorded->id, "F1", today()).ok());
-  EXPECT_EQ(close_finding(*workspace_, session_, recorded->id, "F1", today()).error().code(), ErrorCode::kConflict);
+  EXPECT_EQ(close_finding(*workspace_, session_, recorded->id, "F1", today()).error().code(),
+            ErrorCode::kConflict);
   auto instance = product_instance(*workspace_, "aurora", {std::nullopt, std::nullopt, today().to_string()});
   ASSERT_TRUE(instance.ok());
   EXPECT_DOUBLE_EQ(supplier(*instance, "F08").capacity, 90000);  // the audit updated what moat believes

@@ -31,9 +31,12 @@ json number_json(const std::optional<double>& value) {
 // What `verified` rests on: the checkpoint it starts from, the events rehashed after it, and
 // what was left to a full audit.
 json ledger_head_json(const HeadCheck& head) {
-  json checked = {{"from_checkpoint", head.checkpoint_size}, {"events_rehashed", head.events_rehashed},
-                  {"tree_head", head.ok}, {"witness", head.witness_present},
-                  {"not_checked", head.checkpoint_size > 0 ? json::array({"events covered by the checkpoint", "records against the ledger"})
+  json checked = {{"from_checkpoint", head.checkpoint_size},
+                  {"events_rehashed", head.events_rehashed},
+                  {"tree_head", head.ok},
+                  {"witness", head.witness_present},
+                  {"not_checked", head.checkpoint_size > 0 ? json::array({"events covered by the checkpoint",
+                                                                          "records against the ledger"})
                                                            : json::array({"records against the ledger"})}};
   if (!head.ok) checked["problem"] = head.problem;
   return checked;
@@ -42,18 +45,33 @@ json ledger_head_json(const HeadCheck& head) {
 json summary_json(const WorkspaceSummary& s) {
   json products = json::array();
   for (const auto& p : s.products) {
-    products.push_back({{"id", p.id}, {"name", p.name}, {"parts", p.parts}, {"parts_not_fitted", p.parts_not_fitted}, {"secrets", p.secrets},
-                        {"secret_weight", p.secret_weight}, {"derives", p.derives}, {"recipes", p.recipes},
-                        {"packages", p.packages}, {"quotes", p.quotes},
+    products.push_back({{"id", p.id},
+                        {"name", p.name},
+                        {"parts", p.parts},
+                        {"parts_not_fitted", p.parts_not_fitted},
+                        {"secrets", p.secrets},
+                        {"secret_weight", p.secret_weight},
+                        {"derives", p.derives},
+                        {"recipes", p.recipes},
+                        {"packages", p.packages},
+                        {"quotes", p.quotes},
                         {"packages_without_quotes", p.packages_without_quotes}});
   }
   json parties = json::array();
-  for (const auto& party : s.affiliated_parties) parties.push_back({{"party", party.id}, {"members", party.members}});
-  return {{"company", s.company}, {"home_jurisdiction", s.home_jurisdiction}, {"products", products},
-          {"suppliers", s.suppliers}, {"suppliers_by_city", s.suppliers_by_city},
-          {"suppliers_by_status", s.suppliers_by_status}, {"trusted", s.trusted},
-          {"parties", s.parties}, {"affiliated_parties", parties}, {"people", s.people},
-          {"ledger", {{"events", s.events}, {"verified", s.ledger_ok}, {"checked", ledger_head_json(s.ledger)}}}};
+  for (const auto& party : s.affiliated_parties)
+    parties.push_back({{"party", party.id}, {"members", party.members}});
+  return {
+      {"company", s.company},
+      {"home_jurisdiction", s.home_jurisdiction},
+      {"products", products},
+      {"suppliers", s.suppliers},
+      {"suppliers_by_city", s.suppliers_by_city},
+      {"suppliers_by_status", s.suppliers_by_status},
+      {"trusted", s.trusted},
+      {"parties", s.parties},
+      {"affiliated_parties", parties},
+      {"people", s.people},
+      {"ledger", {{"events", s.events}, {"verified", s.ledger_ok}, {"checked", ledger_head_json(s.ledger)}}}};
 }
 
 json event_json(const ledger::Event& e) {
@@ -110,9 +128,15 @@ json exposure_json(const ExposureReport& report) {
       if (row.cells[s] != ' ') held.push_back(report.secrets[s]);
       if (row.cells[s] == 'I') inferred.push_back(report.secrets[s]);
     }
-    parties.push_back({{"party", row.party}, {"suppliers", row.suppliers}, {"trusted", row.trusted},
-                       {"share", row.share}, {"cap", row.cap}, {"over_cap", row.over_cap}, {"secrets", held},
-                       {"inferred", inferred}, {"cells", std::string(row.cells.begin(), row.cells.end())}});
+    parties.push_back({{"party", row.party},
+                       {"suppliers", row.suppliers},
+                       {"trusted", row.trusted},
+                       {"share", row.share},
+                       {"cap", row.cap},
+                       {"over_cap", row.over_cap},
+                       {"secrets", held},
+                       {"inferred", inferred},
+                       {"cells", std::string(row.cells.begin(), row.cells.end())}});
   }
   json recipes = json::array();
   for (const plan::RecipeExposure& r : report.recipes) {
@@ -120,8 +144,11 @@ json exposure_json(const ExposureReport& report) {
                        {"min_coalition", r.min_coalition ? json(*r.min_coalition) : json(nullptr)},
                        {"coalition", r.coalition}});
   }
-  return {{"plan", report.plan_id}, {"collusion", report.collusion}, {"secrets", report.secrets},
-          {"parties", parties}, {"recipes", recipes}};
+  return {{"plan", report.plan_id},
+          {"collusion", report.collusion},
+          {"secrets", report.secrets},
+          {"parties", parties},
+          {"recipes", recipes}};
 }
 
 json verdict_json(const gate::Verdict& verdict) {

@@ -10,9 +10,12 @@ namespace {
 
 std::string_view applies_name(gate::Applies applies) {
   switch (applies) {
-    case gate::Applies::kRelease: return "release";
-    case gate::Applies::kLaunch: return "launch";
-    case gate::Applies::kBoth: break;
+    case gate::Applies::kRelease:
+      return "release";
+    case gate::Applies::kLaunch:
+      return "launch";
+    case gate::Applies::kBoth:
+      break;
   }
   return "both";
 }

@@ -26,18 +26,21 @@ using watch_internal::table;
 
 constexpr std::uintmax_t kMaxImageBytes = 64u << 20;
 
-Date day_of(const store::Author& author) { return Date::parse(author.at.substr(0, 10)).value_or(Date::from_days(0)); }
+Date day_of(const store::Author& author) {
+  return Date::parse(author.at.substr(0, 10)).value_or(Date::from_days(0));
+}
 
 ReferenceView reference_view(const json& r) {
-  return {text(r, "id"),    text(r, "product"), text(r, "kind"),  text(r, "text"),        text(r, "name"),
-          text(r, "sha256"), text(r, "blob"),   text(r, "right"), list(r, "secrets"),     text(r, "added_at"),
-          text(r, "added_by")};
+  return {text(r, "id"),      text(r, "product"),  text(r, "kind"),    text(r, "text"),
+          text(r, "name"),    text(r, "sha256"),   text(r, "blob"),    text(r, "right"),
+          list(r, "secrets"), text(r, "added_at"), text(r, "added_by")};
 }
 
 Result<std::string> read_image(const std::filesystem::path& path) {
   MOAT_CHECK(regular_file(path));
   std::error_code error;
-  if (std::filesystem::file_size(path, error) > kMaxImageBytes) return input_error(path.string(), "an image larger than 64 MiB");
+  if (std::filesystem::file_size(path, error) > kMaxImageBytes)
+    return input_error(path.string(), "an image larger than 64 MiB");
   std::ifstream in(path, std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (in.bad()) return input_error(path.string(), "cannot read this file");
@@ -72,26 +75,31 @@ Result<std::vector<IncomingReference>> read_reference_images(const ReferenceInpu
       problems.push_back(fingerprint.error().diagnostics().front());
       continue;
     }
-    out.push_back({path.filename().string(), std::move(*bytes), std::string(media_type), watch::to_text(*fingerprint)});
+    out.push_back(
+        {path.filename().string(), std::move(*bytes), std::string(media_type), watch::to_text(*fingerprint)});
   }
   if (!problems.empty()) return Error(ErrorCode::kInput, std::move(problems));
   return out;
 }
 
 Status check_reference_input(Workspace& workspace, const ReferenceInput& input) {
-  MOAT_TRY(const std::optional<store::Record> product, workspace.store().get(table("products"), {input.product}));
+  MOAT_TRY(const std::optional<store::Record> product,
+           workspace.store().get(table("products"), {input.product}));
   if (!product) return Error(ErrorCode::kNotFound, "PRODUCT", "no product '" + input.product + "'");
   const bool images = !input.images.empty() || !input.image_files.empty();
   if (!images && input.models.empty() && input.keywords.empty()) {
     return input_error("IMAGE", "give reference images, --model or --keyword");
   }
   for (const std::string& secret : input.secrets) {
-    MOAT_TRY(const std::optional<store::Record> found, workspace.store().get(table("secrets"), {input.product, secret}));
-    if (!found) return input_error("--secrets", "product " + input.product + " has no secret '" + secret + "'");
+    MOAT_TRY(const std::optional<store::Record> found,
+             workspace.store().get(table("secrets"), {input.product, secret}));
+    if (!found)
+      return input_error("--secrets", "product " + input.product + " has no secret '" + secret + "'");
   }
   if (input.right.empty()) return {};
   if (!images) return input_error("--right", "--right names the design patent the images are figures of");
-  MOAT_TRY(const std::optional<store::Record> right, workspace.store().get(table("ip_rights"), {input.right}));
+  MOAT_TRY(const std::optional<store::Record> right,
+           workspace.store().get(table("ip_rights"), {input.right}));
   if (!right) return Error(ErrorCode::kNotFound, "--right", "no IP right '" + input.right + "'");
   if (text(*right, "kind") != "design") {
     return input_error("--right", input.right + " is a " + text(*right, "kind") + ", not a design patent");
@@ -99,8 +107,8 @@ Status check_reference_input(Workspace& workspace, const ReferenceInput& input) 
   return {};
 }
 
-std::vector<std::pair<json, std::vector<json>>> listings_with_images(const std::vector<store::Record>& listings,
-                                                                      const std::vector<store::Record>& images) {
+std::vector<std::pair<json, std::vector<json>>> listings_with_images(
+    const std::vector<store::Record>& listings, const std::vector<store::Record>& images) {
   std::map<std::string, std::vector<json>> by_listing;
   for (const json& image : images) by_listing[text(image, "listing")].push_back(image);
   std::vector<std::pair<json, std::vector<json>>> out;
@@ -110,13 +118,15 @@ std::vector<std::pair<json, std::vector<json>>> listings_with_images(const std::
 
 // Inside a write: matches every listing again against `context`.
 Result<std::vector<store::Record>> rematch_all(Workspace& workspace, store::Writer& writer,
-                                               const watch_internal::MatchContext& context, const std::string& at) {
+                                               const watch_internal::MatchContext& context,
+                                               const std::string& at) {
   std::vector<store::Record> listings, images;
   MOAT_CHECK(read_tables(workspace.store(), {{"listings", &listings}, {"listing_images", &images}}));
   return watch_internal::record_hits(workspace, writer, context, listings_with_images(listings, images), at);
 }
 
-Result<std::vector<HitView>> views_of(Workspace& workspace, const std::vector<store::Record>& hits, Date today) {
+Result<std::vector<HitView>> views_of(Workspace& workspace, const std::vector<store::Record>& hits,
+                                      Date today) {
   MOAT_TRY(const auto rights, watch_internal::right_views(workspace, today));
   std::vector<HitView> out;
   for (const json& hit : hits) {
@@ -130,11 +140,13 @@ Result<std::vector<HitView>> views_of(Workspace& workspace, const std::vector<st
   return out;
 }
 
-json number_or_null(const std::optional<double>& value) { return value ? json(*value) : json(); }
+json number_or_null(const std::optional<double>& value) {
+  return value ? json(*value) : json();
+}
 
 json right_json(const RightView& r) {
-  return {{"id", r.id},       {"kind", r.kind},     {"jurisdiction", r.jurisdiction},
-          {"title", r.title}, {"mark", r.mark},     {"registration_number", r.registration_number},
+  return {{"id", r.id},        {"kind", r.kind}, {"jurisdiction", r.jurisdiction},
+          {"title", r.title},  {"mark", r.mark}, {"registration_number", r.registration_number},
           {"status", r.status}};
 }
 
@@ -176,15 +188,21 @@ Result<std::vector<ReferenceView>> add_references(Workspace& workspace, const Se
         added.push_back(reference_view(*same));
         continue;
       }
-      json record = {{"kind", "image"},          {"name", images[i].name},   {"sha256", sha256_hex(images[i].bytes)},
-                     {"blob", blobs[i].id},      {"size", blobs[i].size},    {"media_type", images[i].media_type},
+      json record = {{"kind", "image"},
+                     {"name", images[i].name},
+                     {"sha256", sha256_hex(images[i].bytes)},
+                     {"blob", blobs[i].id},
+                     {"size", blobs[i].size},
+                     {"media_type", images[i].media_type},
                      {"fingerprint", images[i].fingerprint}};
       if (!input.right.empty()) record["right"] = input.right;
       MOAT_CHECK(put(std::move(record)));
     }
-    for (const auto& [kind, texts] : {std::pair{"model", &input.models}, std::pair{"keyword", &input.keywords}}) {
+    for (const auto& [kind, texts] :
+         {std::pair{"model", &input.models}, std::pair{"keyword", &input.keywords}}) {
       for (const std::string& t : *texts) {
-        if (trim(t).empty() || first_invalid_utf8(t)) return input_error(std::string("--") + kind, std::string("an empty or invalid ") + kind);
+        if (trim(t).empty() || first_invalid_utf8(t))
+          return input_error(std::string("--") + kind, std::string("an empty or invalid ") + kind);
         MOAT_CHECK(put({{"kind", kind}, {"text", std::string(trim(t))}}));
       }
     }
@@ -198,16 +216,19 @@ Result<std::vector<ReferenceView>> add_references(Workspace& workspace, const Se
 
 Result<std::vector<ProductReferences>> list_references(Workspace& workspace, Date today) {
   std::vector<store::Record> products, rights, references;
-  MOAT_CHECK(read_tables(workspace.store(),
-                         {{"products", &products}, {"ip_rights", &rights}, {"watch_references", &references}}));
+  MOAT_CHECK(
+      read_tables(workspace.store(),
+                  {{"products", &products}, {"ip_rights", &rights}, {"watch_references", &references}}));
   MOAT_TRY(const auto views, watch_internal::right_views(workspace, today));
   MOAT_TRY(const watch_internal::MatchContext context, watch_internal::match_context(workspace, today));
   std::vector<ProductReferences> out;
   for (const json& p : products) {
-    ProductReferences product{text(p, "id"), text(p, "name"), {}, {}, {}, std::nullopt, context.base_currency, {}};
+    ProductReferences product{text(p, "id"), text(p, "name"),       {}, {}, {},
+                              std::nullopt,  context.base_currency, {}};
     for (const json& r : rights) {
       const std::vector<std::string> covered = list(r, "products");
-      if (!covered.empty() && std::find(covered.begin(), covered.end(), product.product) == covered.end()) continue;
+      if (!covered.empty() && std::find(covered.begin(), covered.end(), product.product) == covered.end())
+        continue;
       const RightView& view = views.at(text(r, "id"));
       if (view.kind == "trademark") product.marks.push_back(view);
       if (view.kind == "design") product.designs.push_back(view);
@@ -219,10 +240,10 @@ Result<std::vector<ProductReferences>> list_references(Workspace& workspace, Dat
       if (engine.id == product.product) product.price_floor = engine.price_floor;
     }
     MOAT_TRY(const std::optional<SavedPlan> plan, current_plan(workspace, product.product));
-    product.price_floor_source = !plan ? "no plan: no price floor"
-                                 : product.price_floor
-                                     ? "unit cost by " + plan->state + " plan " + plan->id
-                                     : "plan " + plan->id + " has no cost with quotes valid today: no price floor";
+    product.price_floor_source =
+        !plan                 ? "no plan: no price floor"
+        : product.price_floor ? "unit cost by " + plan->state + " plan " + plan->id
+                              : "plan " + plan->id + " has no cost with quotes valid today: no price floor";
     out.push_back(std::move(product));
   }
   return out;
@@ -286,23 +307,31 @@ Result<Decision> decide_hit(Workspace& workspace, const Session& session, const 
   return decision;
 }
 
-Result<std::string> read_listing_image(Workspace& workspace, const std::string& listing, const std::string& name) {
-  MOAT_TRY(const std::optional<store::Record> image, workspace.store().get(table("listing_images"), {listing, name}));
+Result<std::string> read_listing_image(Workspace& workspace, const std::string& listing,
+                                       const std::string& name) {
+  MOAT_TRY(const std::optional<store::Record> image,
+           workspace.store().get(table("listing_images"), {listing, name}));
   if (!image) return Error(ErrorCode::kNotFound, "listing_images/" + listing + "/" + name, "no such image");
   return load_blob(workspace, text(*image, "blob"));
 }
 
 Result<std::string> read_reference_image(Workspace& workspace, const std::string& reference) {
-  MOAT_TRY(const std::optional<store::Record> r, workspace.store().get(table("watch_references"), {reference}));
-  if (!r || text(*r, "blob").empty()) return Error(ErrorCode::kNotFound, "watch_references/" + reference, "no such image");
+  MOAT_TRY(const std::optional<store::Record> r,
+           workspace.store().get(table("watch_references"), {reference}));
+  if (!r || text(*r, "blob").empty())
+    return Error(ErrorCode::kNotFound, "watch_references/" + reference, "no such image");
   return load_blob(workspace, text(*r, "blob"));
 }
 
 json listing_json(const ListingView& l) {
   json images = json::array();
   for (const ImageView& i : l.images) {
-    images.push_back({{"name", i.name}, {"sha256", i.sha256}, {"size", i.size}, {"media_type", i.media_type},
-                      {"captured_at", i.captured_at}, {"captured_by", i.captured_by}});
+    images.push_back({{"name", i.name},
+                      {"sha256", i.sha256},
+                      {"size", i.size},
+                      {"media_type", i.media_type},
+                      {"captured_at", i.captured_at},
+                      {"captured_by", i.captured_by}});
   }
   return {{"id", l.id},
           {"platform", l.platform},
@@ -325,7 +354,8 @@ json listing_json(const ListingView& l) {
 json hit_json(const HitView& h) {
   json reasons = json::array();
   for (const ReasonView& r : h.reasons) {
-    reasons.push_back({{"kind", r.kind}, {"reference", r.reference}, {"detail", r.detail}, {"score", r.score}});
+    reasons.push_back(
+        {{"kind", r.kind}, {"reference", r.reference}, {"detail", r.detail}, {"score", r.score}});
   }
   json rights = json::array();
   for (const RightView& r : h.rights) rights.push_back(right_json(r));
@@ -344,10 +374,16 @@ json hit_json(const HitView& h) {
 }
 
 json reference_json(const ReferenceView& r) {
-  return {{"id", r.id},         {"product", r.product}, {"kind", r.kind},
-          {"text", r.text},     {"name", r.name},       {"sha256", r.sha256},
+  return {{"id", r.id},
+          {"product", r.product},
+          {"kind", r.kind},
+          {"text", r.text},
+          {"name", r.name},
+          {"sha256", r.sha256},
           {"right", r.right.empty() ? json() : json(r.right)},
-          {"secrets", r.secrets}, {"added_at", r.added_at}, {"added_by", r.added_by}};
+          {"secrets", r.secrets},
+          {"added_at", r.added_at},
+          {"added_by", r.added_by}};
 }
 
 json product_references_json(const ProductReferences& p) {
@@ -355,10 +391,10 @@ json product_references_json(const ProductReferences& p) {
   for (const RightView& r : p.marks) marks.push_back(right_json(r));
   for (const RightView& r : p.designs) designs.push_back(right_json(r));
   for (const ReferenceView& r : p.references) references.push_back(reference_json(r));
-  return {{"product", p.product},   {"name", p.name},
-          {"marks", marks},         {"designs", designs},
+  return {{"product", p.product},     {"name", p.name},
+          {"marks", marks},           {"designs", designs},
           {"references", references}, {"price_floor", number_or_null(p.price_floor)},
-          {"currency", p.currency}, {"price_floor_source", p.price_floor_source}};
+          {"currency", p.currency},   {"price_floor_source", p.price_floor_source}};
 }
 
 }  // namespace moat::app

@@ -11,9 +11,9 @@
 
 #include <filesystem>
 #include <map>
-#include <utility>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -78,10 +78,10 @@ struct HitView {
   ListingView listing;
   std::string product;
   double score = 0;
-  std::vector<ReasonView> reasons;  // strongest first
-  std::vector<RightView> rights;    // the company's rights the hit touches
+  std::vector<ReasonView> reasons;            // strongest first
+  std::vector<RightView> rights;              // the company's rights the hit touches
   std::vector<std::string> reference_images;  // reference ids of the images matched
-  std::string status;  // new, confirmed, dismissed
+  std::string status;                         // new, confirmed, dismissed
   std::string found_at, decided_by, decided_at, decision_reason;
 };
 
@@ -97,7 +97,8 @@ struct ListingImportReport {
 // decode), stores the images in the vault, records the listings and their captures, and matches
 // them, all in one transaction. A listing already recorded (same platform and URL) is updated.
 // Errors (kInput): each problem at file:line:col or file#/pointer; nothing is recorded.
-Result<ListingImportReport> import_listings(Workspace& workspace, const Session& session, ListingImport request);
+Result<ListingImportReport> import_listings(Workspace& workspace, const Session& session,
+                                            ListingImport request);
 
 Result<std::vector<ListingView>> list_listings(Workspace& workspace);
 
@@ -107,10 +108,10 @@ struct ReferenceInput {
   std::string product;
   std::vector<std::filesystem::path> images;  // reference images (or a design patent's figures)
   std::vector<std::pair<std::string, std::string>> image_files;  // or the images themselves: name, bytes
-  std::vector<std::string> models;            // model names: "AU-200"
-  std::vector<std::string> keywords;          // words a copy is sold under: "极光音箱"
-  std::string right;                          // the design patent the images are figures of
-  std::vector<std::string> secrets;           // features the images show (secrets of the product)
+  std::vector<std::string> models;                               // model names: "AU-200"
+  std::vector<std::string> keywords;                             // words a copy is sold under: "极光音箱"
+  std::string right;                 // the design patent the images are figures of
+  std::vector<std::string> secrets;  // features the images show (secrets of the product)
 };
 
 struct ReferenceView {
@@ -129,8 +130,8 @@ Result<std::vector<ReferenceView>> add_references(Workspace& workspace, const Se
 // What one product is recognised by.
 struct ProductReferences {
   std::string product, name;
-  std::vector<RightView> marks;    // trademarks covering it (every product when a right names none)
-  std::vector<RightView> designs;  // design patents covering it
+  std::vector<RightView> marks;           // trademarks covering it (every product when a right names none)
+  std::vector<RightView> designs;         // design patents covering it
   std::vector<ReferenceView> references;  // images, model names, keywords
   std::optional<double> price_floor;      // its unit cost from the approved plan, base currency
   std::string currency;                   // the base currency
@@ -163,7 +164,8 @@ Result<Decision> decide_hit(Workspace& workspace, const Session& session, const 
                             const std::string& status, const std::string& reason, Date today);
 
 // A listing image or a reference image's bytes, for the dashboard. kNotFound for an unknown one.
-Result<std::string> read_listing_image(Workspace& workspace, const std::string& listing, const std::string& name);
+Result<std::string> read_listing_image(Workspace& workspace, const std::string& listing,
+                                       const std::string& name);
 Result<std::string> read_reference_image(Workspace& workspace, const std::string& reference);
 
 // ---- The supply-chain link ------------------------------------------------------------------

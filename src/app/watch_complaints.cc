@@ -22,38 +22,81 @@ using nlohmann::json;
 using namespace fields_of;
 using watch_internal::table;
 
-const std::vector<std::string> kAllRightKinds = {"trademark", "design", "invention", "utility-model", "copyright"};
+const std::vector<std::string> kAllRightKinds = {"trademark", "design", "invention", "utility-model",
+                                                 "copyright"};
 const std::vector<std::string> kAlibabaSites = {"alibaba", "1688", "taobao", "tmall", "aliexpress"};
 
 // The platforms' processes, as docs/watch.md describes them with their sources.
 std::vector<PlatformRules> make_platforms() {
-  const PlatformRules alibaba{"", "", "Alibaba IP Protection Platform (IPP)", "https://ipp.alibabagroup.com",
-                              kAllRightKinds, {"CN"}, 300, {"zh", "en"},
+  const PlatformRules alibaba{"",
+                              "",
+                              "Alibaba IP Protection Platform (IPP)",
+                              "https://ipp.alibabagroup.com",
+                              kAllRightKinds,
+                              {"CN"},
+                              300,
+                              {"zh", "en"},
                               "ipp.alibabagroup.com (instructions, FAQ); SECA, Alibaba best practices, 2022"};
   std::vector<PlatformRules> out;
-  const std::pair<const char*, const char*> sites[] = {{"alibaba", "Alibaba.com"}, {"1688", "1688.com"},
-                                                        {"taobao", "Taobao"},      {"tmall", "Tmall"},
-                                                        {"aliexpress", "AliExpress"}};
+  const std::pair<const char*, const char*> sites[] = {{"alibaba", "Alibaba.com"},
+                                                       {"1688", "1688.com"},
+                                                       {"taobao", "Taobao"},
+                                                       {"tmall", "Tmall"},
+                                                       {"aliexpress", "AliExpress"}};
   for (const auto& [id, name] : sites) {
     PlatformRules site = alibaba;
     site.id = id;
     site.name = name;
     out.push_back(std::move(site));
   }
-  out.push_back({"jd", "JD.com", "JD IPR protection platform", "https://ipr.jd.com", kAllRightKinds, {"CN"}, 20, {"zh"},
-                 "INTA, Intellectual Property Protection on JD.com, 2021 (links per complaint not verified)"});
-  out.push_back({"pinduoduo", "Pinduoduo", "Pinduoduo IP protection platform", "https://ipr.pinduoduo.com",
-                 kAllRightKinds, {"CN"}, 20, {"zh", "en"},
-                 "Pinduoduo, Fighting IP violations, 2020; E-Commerce Law Art. 42 (links per complaint not verified)"});
-  out.push_back({"amazon", "Amazon", "Amazon Brand Registry (Report a Violation)", "https://brandservices.amazon.com",
+  out.push_back(
+      {"jd",
+       "JD.com",
+       "JD IPR protection platform",
+       "https://ipr.jd.com",
+       kAllRightKinds,
+       {"CN"},
+       20,
+       {"zh"},
+       "INTA, Intellectual Property Protection on JD.com, 2021 (links per complaint not verified)"});
+  out.push_back(
+      {"pinduoduo",
+       "Pinduoduo",
+       "Pinduoduo IP protection platform",
+       "https://ipr.pinduoduo.com",
+       kAllRightKinds,
+       {"CN"},
+       20,
+       {"zh", "en"},
+       "Pinduoduo, Fighting IP violations, 2020; E-Commerce Law Art. 42 (links per complaint not verified)"});
+  out.push_back({"amazon",
+                 "Amazon",
+                 "Amazon Brand Registry (Report a Violation)",
+                 "https://brandservices.amazon.com",
                  {"trademark"},
-                 {"US", "BR", "CA", "MX", "AU", "IN", "JP", "FR", "DE", "IT", "ES", "NL", "BX", "TR", "SG", "SA", "SE",
-                  "PL", "EG", "GB", "EM", "EU", "AE"},
-                 50, {"en"}, "brandservices.amazon.com FAQ (offices); links per report not verified"});
-  out.push_back({"ebay", "eBay", "eBay VeRO (Notice of Claimed Infringement)", "https://www.ebay.com/sellercenter/ebay-for-business/verified-rights-owner-program",
-                 kAllRightKinds, {}, 100, {"en"}, "eBay VeRO programme (not verified)"});
-  out.push_back({"other", "another marketplace", "the marketplace's notice-and-takedown procedure", "", kAllRightKinds, {},
-                 50, {"en", "zh"}, "E-Commerce Law Art. 42 (China); the marketplace's own rules"});
+                 {"US", "BR", "CA", "MX", "AU", "IN", "JP", "FR", "DE", "IT", "ES", "NL",
+                  "BX", "TR", "SG", "SA", "SE", "PL", "EG", "GB", "EM", "EU", "AE"},
+                 50,
+                 {"en"},
+                 "brandservices.amazon.com FAQ (offices); links per report not verified"});
+  out.push_back({"ebay",
+                 "eBay",
+                 "eBay VeRO (Notice of Claimed Infringement)",
+                 "https://www.ebay.com/sellercenter/ebay-for-business/verified-rights-owner-program",
+                 kAllRightKinds,
+                 {},
+                 100,
+                 {"en"},
+                 "eBay VeRO programme (not verified)"});
+  out.push_back({"other",
+                 "another marketplace",
+                 "the marketplace's notice-and-takedown procedure",
+                 "",
+                 kAllRightKinds,
+                 {},
+                 50,
+                 {"en", "zh"},
+                 "E-Commerce Law Art. 42 (China); the marketplace's own rules"});
   return out;
 }
 
@@ -82,7 +125,8 @@ UsableRight usable_on(const PlatformRules& platform, const RightView& right) {
     out.why = "filed in " + right.jurisdiction + ": " + platform.programme + " acts on rights of " +
               join(platform.offices, ", ");
   } else if (right.status == "pending") {
-    out.why = "pending application: not usable until " + std::string(right.kind == "trademark" ? "registered" : "granted");
+    out.why = "pending application: not usable until " +
+              std::string(right.kind == "trademark" ? "registered" : "granted");
   } else if (!registered) {
     out.why = right.status == "ended" ? "no longer in force" : "not filed";
   } else {
@@ -95,9 +139,10 @@ UsableRight usable_on(const PlatformRules& platform, const RightView& right) {
 
 EnforcementDocument document_of(const json& r, const std::map<std::string, std::string>& names) {
   const auto name = names.find(text(r, "document"));
-  return {text(r, "id"),       text(r, "kind"),    text(r, "document"), name == names.end() ? "" : name->second,
-          text(r, "right"),    text(r, "language"), text(r, "expires"), text(r, "note"),
-          text(r, "added_at"), text(r, "added_by")};
+  return {
+      text(r, "id"),       text(r, "kind"),     text(r, "document"), name == names.end() ? "" : name->second,
+      text(r, "right"),    text(r, "language"), text(r, "expires"),  text(r, "note"),
+      text(r, "added_at"), text(r, "added_by")};
 }
 
 bool in_force(const EnforcementDocument& d, Date today) {
@@ -120,7 +165,8 @@ Paperwork paperwork(const PlatformRules& platform, const RightView& right, const
     }
     return nullptr;
   };
-  const auto need = [&](const std::string& kind, const std::string& for_right, const std::string& missing_text) {
+  const auto need = [&](const std::string& kind, const std::string& for_right,
+                        const std::string& missing_text) {
     const EnforcementDocument* d = find(kind, for_right);
     if (!d) {
       out.missing.push_back(missing_text);
@@ -163,12 +209,26 @@ Result<std::vector<EnforcementDocument>> all_documents(Workspace& workspace) {
 }
 
 ComplaintView complaint_view(const json& r, const std::vector<HitView>& hits, const PlatformRules* platform,
-                             const std::vector<EnforcementDocument>& documents, const std::map<std::string, RightView>& rights,
-                             Date today) {
-  ComplaintView view{text(r, "id"),        text(r, "platform"),         list(r, "hits"),          list(r, "rights"),
-                     {},                   text(r, "status"),           text(r, "drafted_at"),    text(r, "drafted_by"),
-                     text(r, "filed_on"),  text(r, "removed_on"),       text(r, "counter_notice_on"),
-                     text(r, "relisted_on"), text(r, "platform_reference"), text(r, "agent"), text(r, "folder"), text(r, "note"), {}, false};
+                             const std::vector<EnforcementDocument>& documents,
+                             const std::map<std::string, RightView>& rights, Date today) {
+  ComplaintView view{text(r, "id"),
+                     text(r, "platform"),
+                     list(r, "hits"),
+                     list(r, "rights"),
+                     {},
+                     text(r, "status"),
+                     text(r, "drafted_at"),
+                     text(r, "drafted_by"),
+                     text(r, "filed_on"),
+                     text(r, "removed_on"),
+                     text(r, "counter_notice_on"),
+                     text(r, "relisted_on"),
+                     text(r, "platform_reference"),
+                     text(r, "agent"),
+                     text(r, "folder"),
+                     text(r, "note"),
+                     {},
+                     false};
   for (const HitView& h : hits) {
     if (contains(view.hits, h.id)) view.links.push_back(h.listing.url);
   }
@@ -184,7 +244,8 @@ ComplaintView complaint_view(const json& r, const std::vector<HitView>& hits, co
 
 std::string slug(const std::string& text) {
   std::string out;
-  for (const char c : text) out += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' ? c : '_';
+  for (const char c : text)
+    out += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' ? c : '_';
   return out;
 }
 
@@ -207,8 +268,10 @@ struct Planned {
 json evidence_json(const HitView& hit) {
   json images = json::array();
   for (const ImageView& i : hit.listing.images) {
-    images.push_back({{"file", "evidence/" + hit.listing.id + "/" + slug(i.name)}, {"sha256", i.sha256},
-                      {"captured_at", i.captured_at}, {"captured_by", i.captured_by}});
+    images.push_back({{"file", "evidence/" + hit.listing.id + "/" + slug(i.name)},
+                      {"sha256", i.sha256},
+                      {"captured_at", i.captured_at},
+                      {"captured_by", i.captured_by}});
   }
   return images;
 }
@@ -219,7 +282,8 @@ std::string reasons_text(const HitView& hit) {
   return join(out, "; ");
 }
 
-json complaint_fields(const Workspace& workspace, const PlatformRules& platform, const Planned& p, const std::string& agent) {
+json complaint_fields(const Workspace& workspace, const PlatformRules& platform, const Planned& p,
+                      const std::string& agent) {
   json links = json::array();
   for (const HitView& h : p.hits) {
     links.push_back({{"url", h.listing.url},
@@ -236,10 +300,13 @@ json complaint_fields(const Workspace& workspace, const PlatformRules& platform,
   }
   json documents = json::array();
   for (const EnforcementDocument& d : p.paperwork.documents) {
-    documents.push_back({{"id", d.id}, {"kind", d.kind}, {"file", "documents/" + d.id + "-" + slug(d.name)},
-                         {"right", d.right}, {"language", d.language}});
+    documents.push_back({{"id", d.id},
+                         {"kind", d.kind},
+                         {"file", "documents/" + d.id + "-" + slug(d.name)},
+                         {"right", d.right},
+                         {"language", d.language}});
   }
-  const std::string kind = p.right.kind == "trademark" ? "trademark infringement (counterfeit)"
+  const std::string kind = p.right.kind == "trademark"   ? "trademark infringement (counterfeit)"
                            : p.right.kind == "copyright" ? "copyright infringement"
                                                          : "patent infringement (" + p.right.kind + ")";
   return {{"format", "moat-takedown"},
@@ -249,7 +316,8 @@ json complaint_fields(const Workspace& workspace, const PlatformRules& platform,
           {"platform_name", platform.name},
           {"programme", platform.programme},
           {"portal", platform.portal},
-          {"complainant", {{"rights_holder", workspace.config().company}, {"agent", agent.empty() ? json() : json(agent)}}},
+          {"complainant",
+           {{"rights_holder", workspace.config().company}, {"agent", agent.empty() ? json() : json(agent)}}},
           {"infringement_type", kind},
           {"ipr",
            {{"id", p.right.id},
@@ -269,37 +337,44 @@ json complaint_fields(const Workspace& workspace, const PlatformRules& platform,
 std::string summary_text(const json& fields) {
   std::string out = "# Takedown complaint " + fields["complaint"].get<std::string>() + " — " +
                     fields["platform_name"].get<std::string>() + "\n\n";
-  out += "File with: " + fields["programme"].get<std::string>() +
-         (fields["portal"].get<std::string>().empty() ? "" : " (" + fields["portal"].get<std::string>() + ")") + "\n";
+  out +=
+      "File with: " + fields["programme"].get<std::string>() +
+      (fields["portal"].get<std::string>().empty() ? "" : " (" + fields["portal"].get<std::string>() + ")") +
+      "\n";
   out += "Rights holder: " + fields["complainant"]["rights_holder"].get<std::string>() + "\n";
-  if (fields["complainant"]["agent"].is_string()) out += "Filed by: " + fields["complainant"]["agent"].get<std::string>() + "\n";
+  if (fields["complainant"]["agent"].is_string())
+    out += "Filed by: " + fields["complainant"]["agent"].get<std::string>() + "\n";
   const json& ipr = fields["ipr"];
   out += "Right: " + ipr["id"].get<std::string>() + ", " + ipr["jurisdiction"].get<std::string>() + " " +
          ipr["type"].get<std::string>() + " '" + ipr["mark"].get<std::string>() + "'" +
-         (ipr["registration_number"].get<std::string>().empty() ? "" : ", no. " + ipr["registration_number"].get<std::string>()) +
+         (ipr["registration_number"].get<std::string>().empty()
+              ? ""
+              : ", no. " + ipr["registration_number"].get<std::string>()) +
          " (" + ipr["status"].get<std::string>() + ")\n";
   out += "Infringement: " + fields["infringement_type"].get<std::string>() + "\n\n## Links (" +
-         std::to_string(fields["links"].size()) + " of at most " + std::to_string(fields["max_links"].get<std::size_t>()) +
-         ")\n\n";
+         std::to_string(fields["links"].size()) + " of at most " +
+         std::to_string(fields["max_links"].get<std::size_t>()) + ")\n\n";
   for (const json& l : fields["links"]) {
-    out += "- " + l["url"].get<std::string>() + "\n  " + l["title"].get<std::string>() + "\n  seller: " +
-           l["seller"].get<std::string>() + " (" + l["seller_location"].get<std::string>() + ")\n  why: " +
-           l["why"].get<std::string>() + "\n";
+    out += "- " + l["url"].get<std::string>() + "\n  " + l["title"].get<std::string>() +
+           "\n  seller: " + l["seller"].get<std::string>() + " (" + l["seller_location"].get<std::string>() +
+           ")\n  why: " + l["why"].get<std::string>() + "\n";
     for (const json& e : l["evidence"]) {
       out += "  evidence: " + e["file"].get<std::string>() + " SHA-256 " + e["sha256"].get<std::string>() +
-             ", captured " + e["captured_at"].get<std::string>() + " by " + e["captured_by"].get<std::string>() + "\n";
+             ", captured " + e["captured_at"].get<std::string>() + " by " +
+             e["captured_by"].get<std::string>() + "\n";
     }
   }
   out += "\n## Documents\n\n";
-  for (const json& d : fields["documents"]) out += "- " + d["kind"].get<std::string>() + ": " + d["file"].get<std::string>() + "\n";
+  for (const json& d : fields["documents"])
+    out += "- " + d["kind"].get<std::string>() + ": " + d["file"].get<std::string>() + "\n";
   out += "\n## Still missing\n\n";
   if (fields["missing"].empty()) out += "Nothing: ready to file.\n";
   for (const json& m : fields["missing"]) out += "- " + m.get<std::string>() + "\n";
   return out;
 }
 
-Status write_folder(Workspace& workspace, const PlatformRules& platform, const Planned& p, const std::string& agent,
-                    const std::filesystem::path& dir) {
+Status write_folder(Workspace& workspace, const PlatformRules& platform, const Planned& p,
+                    const std::string& agent, const std::filesystem::path& dir) {
   std::error_code error;
   std::filesystem::create_directories(dir / "evidence", error);
   std::filesystem::create_directories(dir / "documents", error);
@@ -331,9 +406,11 @@ Result<std::vector<HitView>> chosen_hits(Workspace& workspace, const PackageRequ
   std::vector<HitView> out;
   for (const std::string& id : request.hits) {
     MOAT_TRY(const HitView hit, find_hit(workspace, id, today));
-    if (hit.status != "confirmed") return input_error("--hits", "hit " + id + " is " + hit.status + ", not confirmed");
+    if (hit.status != "confirmed")
+      return input_error("--hits", "hit " + id + " is " + hit.status + ", not confirmed");
     if (!same_process(hit.listing.platform, request.platform)) {
-      return input_error("--hits", "hit " + id + " is a listing on " + hit.listing.platform + ", not " + request.platform);
+      return input_error(
+          "--hits", "hit " + id + " is a listing on " + hit.listing.platform + ", not " + request.platform);
     }
     out.push_back(hit);
   }
@@ -357,19 +434,22 @@ Result<PlatformRules> platform_rules(const std::string& platform) {
   for (const PlatformRules& p : platforms()) {
     if (p.id == platform) return p;
   }
-  return input_error("PLATFORM", "'" + platform + "' is not a platform moat knows (" + join(watch_platforms(), ", ") + ")");
+  return input_error(
+      "PLATFORM", "'" + platform + "' is not a platform moat knows (" + join(watch_platforms(), ", ") + ")");
 }
 
 Result<EnforcementDocument> add_enforcement_document(Workspace& workspace, const Session& session,
                                                      const EnforcementDocumentInput& input) {
   static const std::vector<std::string> kKinds = {"certificate", "power-of-attorney", "business-licence",
                                                   "translation", "identity",          "test-buy"};
-  if (!contains(kKinds, input.kind)) return input_error("KIND", "'" + input.kind + "' is not one of " + join(kKinds, ", "));
+  if (!contains(kKinds, input.kind))
+    return input_error("KIND", "'" + input.kind + "' is not one of " + join(kKinds, ", "));
   if ((input.kind == "certificate") && input.right.empty()) {
     return input_error("--right", "a certificate is a right's: name it with --right");
   }
   if (!input.right.empty()) {
-    MOAT_TRY(const std::optional<store::Record> right, workspace.store().get(table("ip_rights"), {input.right}));
+    MOAT_TRY(const std::optional<store::Record> right,
+             workspace.store().get(table("ip_rights"), {input.right}));
     if (!right) return Error(ErrorCode::kNotFound, "--right", "no IP right '" + input.right + "'");
   }
   MOAT_CHECK(regular_file(input.file));
@@ -381,13 +461,17 @@ Result<EnforcementDocument> add_enforcement_document(Workspace& workspace, const
     MOAT_TRY(const std::vector<store::Record> stored, workspace.store().list(table("watch_documents")));
     std::vector<std::string> ids;
     for (const json& r : stored) ids.push_back(text(r, "id"));
-    json record = {{"id", next_id(ids, "ED")}, {"kind", input.kind}, {"document", document.id},
-                   {"added_at", author.at},    {"added_by", author.actor}};
+    json record = {{"id", next_id(ids, "ED")},
+                   {"kind", input.kind},
+                   {"document", document.id},
+                   {"added_at", author.at},
+                   {"added_by", author.actor}};
     if (!input.right.empty()) record["right"] = input.right;
     if (!input.language.empty()) record["language"] = input.language;
     if (input.expires) record["expires"] = input.expires->to_string();
     if (!input.note.empty()) record["note"] = input.note;
-    MOAT_TRY(const std::vector<store::Record> written, put_checked(workspace, writer, {{&table("watch_documents"), record}}));
+    MOAT_TRY(const std::vector<store::Record> written,
+             put_checked(workspace, writer, {{&table("watch_documents"), record}}));
     added = document_of(written.front(), {{document.id, document.name}});
     return {};
   }));
@@ -395,9 +479,12 @@ Result<EnforcementDocument> add_enforcement_document(Workspace& workspace, const
   return added;
 }
 
-Result<std::vector<EnforcementDocument>> list_enforcement_documents(Workspace& workspace) { return all_documents(workspace); }
+Result<std::vector<EnforcementDocument>> list_enforcement_documents(Workspace& workspace) {
+  return all_documents(workspace);
+}
 
-Result<Enforceability> enforceability(Workspace& workspace, const std::string& hit, const std::string& platform, Date today) {
+Result<Enforceability> enforceability(Workspace& workspace, const std::string& hit,
+                                      const std::string& platform, Date today) {
   MOAT_TRY(const PlatformRules rules, platform_rules(platform));
   MOAT_TRY(const HitView view, find_hit(workspace, hit, today));
   Enforceability out{view, {}};
@@ -405,8 +492,8 @@ Result<Enforceability> enforceability(Workspace& workspace, const std::string& h
   return out;
 }
 
-Result<PackageReport> write_packages(Workspace& workspace, const Session& session, const PackageRequest& request,
-                                     Date today) {
+Result<PackageReport> write_packages(Workspace& workspace, const Session& session,
+                                     const PackageRequest& request, Date today) {
   MOAT_TRY(const PlatformRules platform, platform_rules(request.platform));
   MOAT_CHECK(check_out_folder(request.out));
   MOAT_TRY(const std::vector<store::Record> stored, workspace.store().list(table("complaints")));
@@ -423,7 +510,8 @@ Result<PackageReport> write_packages(Workspace& workspace, const Session& sessio
   for (const HitView& h : hits) {
     Enforceability e{h, {}};
     for (const RightView& r : h.rights) e.rights.push_back(usable_on(platform, r));
-    const auto usable = std::find_if(e.rights.begin(), e.rights.end(), [](const UsableRight& r) { return r.usable; });
+    const auto usable =
+        std::find_if(e.rights.begin(), e.rights.end(), [](const UsableRight& r) { return r.usable; });
     if (usable == e.rights.end()) {
       report.not_usable.push_back(std::move(e));
       continue;
@@ -436,14 +524,19 @@ Result<PackageReport> write_packages(Workspace& workspace, const Session& sessio
       open->hits.push_back(h);
       continue;
     }
-    Planned p{next_id(ids, "C"), usable->right, {h}, paperwork(platform, usable->right, request.agent, documents, today), ""};
+    Planned p{next_id(ids, "C"),
+              usable->right,
+              {h},
+              paperwork(platform, usable->right, request.agent, documents, today),
+              ""};
     ids.push_back(p.id);
     p.folder = (request.out / (p.id + "-" + platform.id)).string();
     planned.push_back(std::move(p));
   }
   for (const Planned& p : planned) {
     std::error_code error;
-    if (std::filesystem::exists(p.folder, error)) return input_error(p.folder, "exists already: choose another --out");
+    if (std::filesystem::exists(p.folder, error))
+      return input_error(p.folder, "exists already: choose another --out");
   }
   std::vector<std::filesystem::path> written;
   const auto remove_written = [&] {
@@ -468,11 +561,17 @@ Result<PackageReport> write_packages(Workspace& workspace, const Session& sessio
     for (const Planned& p : planned) {
       std::vector<std::string> hit_ids;
       for (const HitView& h : p.hits) hit_ids.push_back(h.id);
-      const json record = {{"id", p.id},          {"platform", request.platform}, {"hits", hit_ids},
-                           {"rights", {p.right.id}}, {"status", "drafted"},     {"drafted_at", author.at},
-                           {"drafted_by", author.actor}, {"folder", p.folder},
+      const json record = {{"id", p.id},
+                           {"platform", request.platform},
+                           {"hits", hit_ids},
+                           {"rights", {p.right.id}},
+                           {"status", "drafted"},
+                           {"drafted_at", author.at},
+                           {"drafted_by", author.actor},
+                           {"folder", p.folder},
                            {"agent", request.agent.empty() ? json() : json(request.agent)}};
-      MOAT_TRY(const std::vector<store::Record> put, put_checked(workspace, writer, {{&table("complaints"), record}}));
+      MOAT_TRY(const std::vector<store::Record> put,
+               put_checked(workspace, writer, {{&table("complaints"), record}}));
       (void)put;
     }
     return {};
@@ -490,8 +589,8 @@ Result<PackageReport> write_packages(Workspace& workspace, const Session& sessio
   return report;
 }
 
-Result<ComplaintView> set_complaint_status(Workspace& workspace, const Session& session, const std::string& id,
-                                           const ComplaintUpdate& update, Date today) {
+Result<ComplaintView> set_complaint_status(Workspace& workspace, const Session& session,
+                                           const std::string& id, const ComplaintUpdate& update, Date today) {
   static const std::map<std::string, std::string> kDateField = {{"drafted", ""},
                                                                 {"filed", "filed_on"},
                                                                 {"removed", "removed_on"},
@@ -499,8 +598,9 @@ Result<ComplaintView> set_complaint_status(Workspace& workspace, const Session& 
                                                                 {"relisted", "relisted_on"}};
   const auto field = kDateField.find(update.status);
   if (field == kDateField.end()) {
-    return input_error("--status", "'" + update.status + "' is not a complaint status (drafted, filed, removed, "
-                                                         "counter-notice, relisted)");
+    return input_error("--status", "'" + update.status +
+                                       "' is not a complaint status (drafted, filed, removed, "
+                                       "counter-notice, relisted)");
   }
   const Date on = update.on.value_or(today);
   const store::Author author = session.author();
@@ -509,7 +609,8 @@ Result<ComplaintView> set_complaint_status(Workspace& workspace, const Session& 
     if (!record) return Error(ErrorCode::kNotFound, "COMPLAINT", "no complaint '" + id + "'");
     const std::optional<Date> drafted = Date::parse(text(*record, "drafted_at").substr(0, 10));
     if (drafted && on < *drafted) {
-      return input_error("--on", on.to_string() + " is before the complaint was drafted (" + drafted->to_string() + ")");
+      return input_error(
+          "--on", on.to_string() + " is before the complaint was drafted (" + drafted->to_string() + ")");
     }
     (*record)["status"] = update.status;
     if (!field->second.empty()) (*record)[field->second] = on.to_string();
@@ -517,7 +618,8 @@ Result<ComplaintView> set_complaint_status(Workspace& workspace, const Session& 
     (*record)["updated_by"] = author.actor;
     (*record)["updated_at"] = author.at;
     if (!update.note.empty()) (*record)["note"] = update.note;
-    MOAT_TRY(const std::vector<store::Record> put, put_checked(workspace, writer, {{&table("complaints"), *record}}));
+    MOAT_TRY(const std::vector<store::Record> put,
+             put_checked(workspace, writer, {{&table("complaints"), *record}}));
     (void)put;
     return {};
   }));
@@ -531,8 +633,9 @@ Result<ComplaintView> set_complaint_status(Workspace& workspace, const Session& 
 
 Result<std::vector<ComplaintView>> list_complaints(Workspace& workspace, Date today) {
   MOAT_TRY(std::vector<store::Record> records, workspace.store().list(table("complaints")));
-  std::sort(records.begin(), records.end(),
-            [](const json& a, const json& b) { return id_number(text(a, "id"), "C") < id_number(text(b, "id"), "C"); });
+  std::sort(records.begin(), records.end(), [](const json& a, const json& b) {
+    return id_number(text(a, "id"), "C") < id_number(text(b, "id"), "C");
+  });
   MOAT_TRY(const std::vector<HitView> hits, list_hits(workspace, "", today));
   MOAT_TRY(const std::vector<EnforcementDocument> documents, all_documents(workspace));
   MOAT_TRY(const auto rights, watch_internal::right_views(workspace, today));
@@ -582,7 +685,8 @@ json package_report_json(const PackageReport& report) {
   json not_usable = json::array();
   for (const Enforceability& e : report.not_usable) {
     json rights = json::array();
-    for (const UsableRight& r : e.rights) rights.push_back({{"right", r.right.id}, {"usable", r.usable}, {"why", r.why}});
+    for (const UsableRight& r : e.rights)
+      rights.push_back({{"right", r.right.id}, {"usable", r.usable}, {"why", r.why}});
     not_usable.push_back({{"hit", e.hit.id}, {"listing", e.hit.listing.url}, {"rights", rights}});
   }
   return {{"complaints", complaints}, {"not_enforceable", not_usable}};
@@ -590,9 +694,15 @@ json package_report_json(const PackageReport& report) {
 
 json enforcement_document_json(const EnforcementDocument& d) {
   const auto optional = [](const std::string& s) { return s.empty() ? json() : json(s); };
-  return {{"id", d.id},       {"kind", d.kind},         {"document", d.document},
-          {"name", d.name},   {"right", optional(d.right)}, {"language", optional(d.language)},
-          {"expires", optional(d.expires)}, {"note", optional(d.note)}, {"added_at", d.added_at},
+  return {{"id", d.id},
+          {"kind", d.kind},
+          {"document", d.document},
+          {"name", d.name},
+          {"right", optional(d.right)},
+          {"language", optional(d.language)},
+          {"expires", optional(d.expires)},
+          {"note", optional(d.note)},
+          {"added_at", d.added_at},
           {"added_by", d.added_by}};
 }
 

@@ -29,10 +29,10 @@ namespace moat::app {
 
 // What one platform's notice-and-takedown process accepts.
 struct PlatformRules {
-  std::string id;         // "taobao"
-  std::string name;       // "Taobao"
-  std::string programme;  // "Alibaba IP Protection Platform (IPP)"
-  std::string portal;     // "https://ipp.alibabagroup.com"
+  std::string id;                        // "taobao"
+  std::string name;                      // "Taobao"
+  std::string programme;                 // "Alibaba IP Protection Platform (IPP)"
+  std::string portal;                    // "https://ipp.alibabagroup.com"
   std::vector<std::string> right_kinds;  // trademark, design, invention, utility-model, copyright
   std::vector<std::string> offices;      // jurisdictions whose rights it accepts; empty: any
   std::size_t max_links = 0;             // links per complaint
@@ -70,7 +70,8 @@ Result<std::vector<EnforcementDocument>> list_enforcement_documents(Workspace& w
 struct UsableRight {
   RightView right;
   bool usable = false;
-  std::string why;  // "registered in CN", "pending: not usable until registered", "US: Taobao acts on rights registered in China"
+  std::string why;  // "registered in CN", "pending: not usable until registered", "US: Taobao acts on rights
+                    // registered in China"
 };
 
 // For one confirmed hit on a platform: every right it touches, usable or not, and why.
@@ -110,11 +111,12 @@ struct PackageReport {
 // platform, a hit that is not confirmed or not on that platform (Alibaba's platforms count as one),
 // a folder that exists and is not empty; kNotFound for an unknown hit. Nothing is recorded when a
 // folder cannot be written, and nothing is left in `out` when the records cannot be.
-Result<PackageReport> write_packages(Workspace& workspace, const Session& session, const PackageRequest& request,
-                                     Date today);
+Result<PackageReport> write_packages(Workspace& workspace, const Session& session,
+                                     const PackageRequest& request, Date today);
 
 // The rights of a confirmed hit as `platform` sees them.
-Result<Enforceability> enforceability(Workspace& workspace, const std::string& hit, const std::string& platform, Date today);
+Result<Enforceability> enforceability(Workspace& workspace, const std::string& hit,
+                                      const std::string& platform, Date today);
 
 // Records a complaint's new status with its date: filed, removed, counter-notice, relisted (or
 // drafted again). kInput for another status or a date before the complaint was drafted; kNotFound
@@ -125,8 +127,8 @@ struct ComplaintUpdate {
   std::string platform_reference;
   std::string note;
 };
-Result<ComplaintView> set_complaint_status(Workspace& workspace, const Session& session, const std::string& id,
-                                           const ComplaintUpdate& update, Date today);
+Result<ComplaintView> set_complaint_status(Workspace& workspace, const Session& session,
+                                           const std::string& id, const ComplaintUpdate& update, Date today);
 
 Result<std::vector<ComplaintView>> list_complaints(Workspace& workspace, Date today);
 

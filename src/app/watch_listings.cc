@@ -80,7 +80,8 @@ bool is_timestamp(std::string_view text) {
            std::isdigit(static_cast<unsigned char>(time[at + 1]));
   };
   if (!digits(0) || time.size() < 5 || time[2] != ':' || !digits(3)) return false;
-  if (std::stoi(std::string(time.substr(0, 2))) > 23 || std::stoi(std::string(time.substr(3, 2))) > 59) return false;
+  if (std::stoi(std::string(time.substr(0, 2))) > 23 || std::stoi(std::string(time.substr(3, 2))) > 59)
+    return false;
   std::size_t at = 5;
   if (at < time.size() && time[at] == ':') {
     if (!digits(at + 1) || std::stoi(std::string(time.substr(at + 1, 2))) > 60) return false;
@@ -94,9 +95,11 @@ bool is_timestamp(std::string_view text) {
   }
   const std::string_view zone = time.substr(at);
   if (zone.empty() || zone == "Z") return true;
-  return zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && std::isdigit(static_cast<unsigned char>(zone[1])) &&
+  return zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') &&
+         std::isdigit(static_cast<unsigned char>(zone[1])) &&
          std::isdigit(static_cast<unsigned char>(zone[2])) && zone[3] == ':' &&
-         std::isdigit(static_cast<unsigned char>(zone[4])) && std::isdigit(static_cast<unsigned char>(zone[5]));
+         std::isdigit(static_cast<unsigned char>(zone[4])) &&
+         std::isdigit(static_cast<unsigned char>(zone[5]));
 }
 
 // Checks what field rules alone cannot: a timestamp's shape, a URL's scheme.
@@ -104,8 +107,9 @@ void check_listing(const Draft& draft, std::vector<Diagnostic>& problems) {
   const json& r = draft.record;
   const std::string at = text(r, "captured_at");
   if (!at.empty() && !is_timestamp(at)) {
-    problems.push_back({draft.origin.where("captured_at"),
-                        "'" + cut_short(at) + "' is not an ISO 8601 date or time (2026-11-30T09:15:00+08:00)"});
+    problems.push_back(
+        {draft.origin.where("captured_at"),
+         "'" + cut_short(at) + "' is not an ISO 8601 date or time (2026-11-30T09:15:00+08:00)"});
   }
   for (const char* field : {"url", "store_url"}) {
     const std::string url = text(r, field);
@@ -121,10 +125,13 @@ void check_listing(const Draft& draft, std::vector<Diagnostic>& problems) {
   }
 }
 
-std::string pointer_where(const SourceFile& file, const std::string& pointer) { return file.name + "#" + pointer; }
+std::string pointer_where(const SourceFile& file, const std::string& pointer) {
+  return file.name + "#" + pointer;
+}
 
 void read_json_listing(const SourceFile& file, const json& object, const std::string& pointer,
-                       const CapabilityCatalog& catalog, std::vector<Draft>& drafts, std::vector<Diagnostic>& problems) {
+                       const CapabilityCatalog& catalog, std::vector<Draft>& drafts,
+                       std::vector<Diagnostic>& problems) {
   const store::Table& table = listing_columns();
   if (!object.is_object()) {
     problems.push_back({pointer_where(file, pointer), "each listing must be a JSON object"});
@@ -170,7 +177,8 @@ Result<std::vector<Draft>> read_json_listings(const SourceFile& file, const Capa
   if (document.is_object()) {
     const auto it = document.find("listings");
     if (it == document.end() || document.size() != 1) {
-      return input_error(pointer_where(file, ""), "a listings file holds an array of listings, or {\"listings\": [...]}");
+      return input_error(pointer_where(file, ""),
+                         "a listings file holds an array of listings, or {\"listings\": [...]}");
     }
     list = &*it;
     base = "/listings";
@@ -197,7 +205,8 @@ Result<std::vector<Draft>> read_listing_file(const SourceFile& file, const Capab
 // is unambiguous).
 class ImageSource {
  public:
-  static Result<ImageSource> open(const std::filesystem::path& path, std::map<std::string, std::string> given) {
+  static Result<ImageSource> open(const std::filesystem::path& path,
+                                  std::map<std::string, std::string> given) {
     ImageSource source;
     source.path_ = path;
     if (path.empty() && !given.empty()) {
@@ -212,7 +221,8 @@ class ImageSource {
     MOAT_CHECK(regular_file(path));
     std::ifstream in(path, std::ios::binary);
     const std::string zip((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (detect_media_type(zip) != kZip) return input_error(path.string(), "--images takes a folder or a ZIP archive");
+    if (detect_media_type(zip) != kZip)
+      return input_error(path.string(), "--images takes a folder or a ZIP archive");
     MOAT_TRY(std::vector<ArchiveMember> members, zip_members(zip, path.string()));
     std::map<std::string, int> base_count;
     for (const ArchiveMember& m : members) ++base_count[std::filesystem::path(m.path).filename().string()];
@@ -230,15 +240,18 @@ class ImageSource {
   // The bytes of image `name`; kInput at `where` when it is missing or unreadable.
   Result<std::string> read(const std::string& name, const std::string& where) const {
     if (path_.empty()) {
-      return input_error(where, "listing names image '" + cut_short(name) + "': give the folder or ZIP with --images");
+      return input_error(
+          where, "listing names image '" + cut_short(name) + "': give the folder or ZIP with --images");
     }
     const std::filesystem::path relative(name);
     if (relative.is_absolute() || name.find("..") != std::string::npos || name.empty()) {
-      return input_error(where, "image '" + cut_short(name) + "' must be a name inside the --images folder or ZIP");
+      return input_error(where,
+                         "image '" + cut_short(name) + "' must be a name inside the --images folder or ZIP");
     }
     if (zip_) {
       const auto it = members_.find(name);
-      if (it == members_.end()) return input_error(where, "image '" + cut_short(name) + "' is not in " + path_.string());
+      if (it == members_.end())
+        return input_error(where, "image '" + cut_short(name) + "' is not in " + path_.string());
       return it->second;
     }
     const std::filesystem::path file = path_ / relative;
@@ -294,7 +307,8 @@ Result<std::vector<IncomingListing>> with_images(std::vector<Draft> drafts, cons
       }
       const std::string_view media_type = watch_internal::image_media_type(*bytes);
       if (media_type.empty()) {
-        problems.push_back({where, "'" + cut_short(names[i]) + "' is not an image (JPEG, PNG, WebP, BMP or TIFF)"});
+        problems.push_back(
+            {where, "'" + cut_short(names[i]) + "' is not an image (JPEG, PNG, WebP, BMP or TIFF)"});
         continue;
       }
       Result<watch::Fingerprint> fingerprint = watch_internal::image_fingerprint(*bytes, where);
@@ -302,7 +316,8 @@ Result<std::vector<IncomingListing>> with_images(std::vector<Draft> drafts, cons
         problems.push_back(fingerprint.error().diagnostics().front());
         continue;
       }
-      listing.images.push_back({names[i], std::move(*bytes), std::string(media_type), watch::to_text(*fingerprint)});
+      listing.images.push_back(
+          {names[i], std::move(*bytes), std::string(media_type), watch::to_text(*fingerprint)});
     }
     out.push_back(std::move(listing));
   }
@@ -318,7 +333,8 @@ Status check_duplicates(const std::vector<Draft>& drafts) {
     const auto key = std::make_pair(text(d.record, "platform"), text(d.record, "url"));
     const auto [it, inserted] = seen.emplace(key, &d);
     if (!inserted) {
-      problems.push_back({d.origin.where("url"), "this listing is given twice (also at " + it->second->origin.where("url") + ")"});
+      problems.push_back({d.origin.where("url"),
+                          "this listing is given twice (also at " + it->second->origin.where("url") + ")"});
     }
   }
   if (!problems.empty()) return Error(ErrorCode::kInput, std::move(problems));
@@ -328,7 +344,8 @@ Status check_duplicates(const std::vector<Draft>& drafts) {
 // ---- Writing ----------------------------------------------------------------------------------
 
 std::string origin_text(const Origin& origin) {
-  return origin.line > 0 ? origin.file + ":" + std::to_string(origin.line) : origin.file + "#" + origin.pointer;
+  return origin.line > 0 ? origin.file + ":" + std::to_string(origin.line)
+                         : origin.file + "#" + origin.pointer;
 }
 
 // A name for an image that is free among `taken`: the name itself, else "name (2)", ...
@@ -386,10 +403,14 @@ Result<Written> write_listing(Workspace& workspace, store::Writer& writer, const
     }
     const std::string name = free_name(image.name, taken);
     taken.insert(name);
-    json record = {{"listing", id},          {"name", name},
-                   {"sha256", sha256_hex(image.bytes)}, {"blob", blobs[i].id},
-                   {"size", blobs[i].size},  {"media_type", image.media_type},
-                   {"fingerprint", image.fingerprint}, {"captured_at", listing["captured_at"]},
+    json record = {{"listing", id},
+                   {"name", name},
+                   {"sha256", sha256_hex(image.bytes)},
+                   {"blob", blobs[i].id},
+                   {"size", blobs[i].size},
+                   {"media_type", image.media_type},
+                   {"fingerprint", image.fingerprint},
+                   {"captured_at", listing["captured_at"]},
                    {"captured_by", listing["captured_by"]}};
     MOAT_TRY(const bool written, writer.put(watch_internal::table("listing_images"), record));
     (void)written;
@@ -401,9 +422,9 @@ Result<Written> write_listing(Workspace& workspace, store::Writer& writer, const
   listing["images"] = names;
   MOAT_TRY(const bool written, writer.put(watch_internal::table("listings"), listing));
   (void)written;
-  const json detail = {{"platform", listing["platform"]}, {"url", listing["url"]},
+  const json detail = {{"platform", listing["platform"]},       {"url", listing["url"]},
                        {"captured_at", listing["captured_at"]}, {"captured_by", listing["captured_by"]},
-                       {"source", listing["source"]}, {"images", captured}};
+                       {"source", listing["source"]},           {"images", captured}};
   MOAT_CHECK(writer.note("capture", "listings", id, detail.dump()));
   out.listing = std::move(listing);
   out.images = std::move(images);
@@ -418,7 +439,8 @@ const std::vector<std::string>& watch_platforms() {
   return kPlatforms;
 }
 
-Result<ListingImportReport> import_listings(Workspace& workspace, const Session& session, ListingImport request) {
+Result<ListingImportReport> import_listings(Workspace& workspace, const Session& session,
+                                            ListingImport request) {
   if (request.files.empty()) return input_error("FILE", "name at least one listings file (CSV or JSON)");
   const CapabilityCatalog catalog = workspace.capabilities();
   std::vector<Draft> drafts;
@@ -457,7 +479,8 @@ Result<ListingImportReport> import_listings(Workspace& workspace, const Session&
   std::vector<store::Record> hits;
   MOAT_TRY(report.events, workspace.store().write(author, [&](store::Writer& writer) -> Status {
     report = {};
-    MOAT_TRY(const std::vector<store::Record> stored, workspace.store().list(watch_internal::table("listings")));
+    MOAT_TRY(const std::vector<store::Record> stored,
+             workspace.store().list(watch_internal::table("listings")));
     std::vector<std::string> ids;
     for (const json& s : stored) ids.push_back(text(s, "id"));
     std::vector<std::pair<json, std::vector<json>>> matched;
@@ -482,8 +505,9 @@ Result<std::vector<ListingView>> list_listings(Workspace& workspace) {
   MOAT_CHECK(read_tables(workspace.store(), {{"listings", &listings}, {"listing_images", &images}}));
   std::map<std::string, std::vector<json>> by_listing;
   for (json& image : images) by_listing[text(image, "listing")].push_back(std::move(image));
-  std::sort(listings.begin(), listings.end(),
-            [](const json& a, const json& b) { return id_number(text(a, "id"), "L") < id_number(text(b, "id"), "L"); });
+  std::sort(listings.begin(), listings.end(), [](const json& a, const json& b) {
+    return id_number(text(a, "id"), "L") < id_number(text(b, "id"), "L");
+  });
   std::vector<ListingView> out;
   for (const json& l : listings) out.push_back(watch_internal::listing_view(l, by_listing[text(l, "id")]));
   return out;
@@ -492,7 +516,10 @@ Result<std::vector<ListingView>> list_listings(Workspace& workspace) {
 json import_report_json(const ListingImportReport& report) {
   json hits = json::array();
   for (const HitView& hit : report.hits) hits.push_back(hit_json(hit));
-  return {{"added", report.added}, {"updated", report.updated}, {"images", report.images}, {"hits", hits},
+  return {{"added", report.added},
+          {"updated", report.updated},
+          {"images", report.images},
+          {"hits", hits},
           {"events", report.events}};
 }
 

@@ -41,9 +41,9 @@ Result<std::optional<double>> unit_cost(Workspace& workspace, const std::string&
   for (const plan::Assignment& a : plan->plan.assignments) {
     const auto package = std::find_if(instance->packages.begin(), instance->packages.end(),
                                       [&](const plan::Package& p) { return p.id == a.package; });
-    const auto quote = std::find_if(instance->quotes.begin(), instance->quotes.end(), [&](const plan::Quote& q) {
-      return q.package == a.package && q.supplier == a.supplier;
-    });
+    const auto quote = std::find_if(
+        instance->quotes.begin(), instance->quotes.end(),
+        [&](const plan::Quote& q) { return q.package == a.package && q.supplier == a.supplier; });
     if (package == instance->packages.end() || quote == instance->quotes.end() || package->volume <= 0) {
       return std::optional<double>();  // a quote lapsed since: no floor rather than a wrong one
     }
@@ -55,8 +55,10 @@ Result<std::optional<double>> unit_cost(Workspace& workspace, const std::string&
 json reasons_json(const watch::Hit& hit) {
   json out = json::array();
   for (const watch::Reason& r : hit.reasons) {
-    out.push_back({{"kind", std::string(watch::reason_name(r.kind))}, {"reference", r.reference},
-                   {"detail", r.detail}, {"score", r.score}});
+    out.push_back({{"kind", std::string(watch::reason_name(r.kind))},
+                   {"reference", r.reference},
+                   {"detail", r.detail},
+                   {"score", r.score}});
   }
   return out;
 }
@@ -78,13 +80,16 @@ std::vector<std::string> hit_rights(const MatchContext& context, const watch::Hi
 
 }  // namespace
 
-const store::Table& table(std::string_view name) { return *store::find_table(name); }
+const store::Table& table(std::string_view name) {
+  return *store::find_table(name);
+}
 
 std::string_view image_media_type(std::string_view b) {
   if (b.size() >= 3 && b.substr(0, 3) == "\xFF\xD8\xFF") return "image/jpeg";
   if (b.size() >= 8 && b.substr(0, 8) == "\x89PNG\r\n\x1A\n") return "image/png";
   if (b.size() >= 12 && b.substr(0, 4) == "RIFF" && b.substr(8, 4) == "WEBP") return "image/webp";
-  if (b.size() >= 4 && (b.substr(0, 4) == std::string_view("II*\0", 4) || b.substr(0, 4) == std::string_view("MM\0*", 4))) {
+  if (b.size() >= 4 &&
+      (b.substr(0, 4) == std::string_view("II*\0", 4) || b.substr(0, 4) == std::string_view("MM\0*", 4))) {
     return "image/tiff";
   }
   if (b.size() >= 2 && b.substr(0, 2) == "BM") return "image/bmp";
@@ -98,14 +103,16 @@ Result<watch::Fingerprint> image_fingerprint(std::string_view bytes, const std::
 }
 
 RightView right_view(const json& right, const std::vector<json>& events, Date today) {
-  RightView view{text(right, "id"), text(right, "kind"), text(right, "jurisdiction"), text(right, "title"),
-                 mark_text(right), text(right, "registration_number"), "not filed"};
+  RightView view{text(right, "id"),    text(right, "kind"), text(right, "jurisdiction"),
+                 text(right, "title"), mark_text(right),    text(right, "registration_number"),
+                 "not filed"};
   const bool trademark = view.kind == "trademark";
   bool ended = false;
   for (const json& e : events) {
     const std::optional<Date> on = date(e, "date");
     const std::string event = text(e, "event");
-    if (on && *on <= today && std::find(kEndingEvents.begin(), kEndingEvents.end(), event) != kEndingEvents.end()) {
+    if (on && *on <= today &&
+        std::find(kEndingEvents.begin(), kEndingEvents.end(), event) != kEndingEvents.end()) {
       ended = true;
     }
   }
@@ -138,8 +145,9 @@ Result<std::map<std::string, RightView>> right_views(Workspace& workspace, Date 
 Result<MatchContext> match_context(Workspace& workspace, Date today) {
   MOAT_CHECK(watch::text_ready());
   std::vector<store::Record> products, rights, references;
-  MOAT_CHECK(read_tables(workspace.store(),
-                         {{"products", &products}, {"ip_rights", &rights}, {"watch_references", &references}}));
+  MOAT_CHECK(
+      read_tables(workspace.store(),
+                  {{"products", &products}, {"ip_rights", &rights}, {"watch_references", &references}}));
   MatchContext context;
   MOAT_TRY(context.rights, right_views(workspace, today));
   MOAT_TRY(const Currencies currencies, app::currencies(workspace));
@@ -154,7 +162,8 @@ Result<MatchContext> match_context(Workspace& workspace, Date today) {
     std::map<std::string, std::string> first_right_of_mark;
     for (const json& r : rights) {
       const RightView& view = context.rights.at(text(r, "id"));
-      if (view.kind != "trademark" || !covers(r, product.id) || view.status == "ended" || view.mark.empty()) continue;
+      if (view.kind != "trademark" || !covers(r, product.id) || view.status == "ended" || view.mark.empty())
+        continue;
       const auto [it, inserted] = first_right_of_mark.emplace(view.mark, view.id);
       if (inserted) product.marks.push_back({view.id, view.mark});
       context.mark_rights[it->second].push_back(view.id);
@@ -177,8 +186,10 @@ Result<MatchContext> match_context(Workspace& workspace, Date today) {
   return context;
 }
 
-watch::Listing engine_listing(const MatchContext& context, const json& listing, const std::vector<json>& images) {
-  watch::Listing out{text(listing, "id"), text(listing, "title"), text(listing, "description"), std::nullopt, {}};
+watch::Listing engine_listing(const MatchContext& context, const json& listing,
+                              const std::vector<json>& images) {
+  watch::Listing out{
+      text(listing, "id"), text(listing, "title"), text(listing, "description"), std::nullopt, {}};
   const std::optional<double> price = number(listing, "price");
   const std::string currency = text(listing, "currency");
   if (price && currency == context.base_currency) out.price = price;
@@ -190,15 +201,16 @@ watch::Listing engine_listing(const MatchContext& context, const json& listing, 
   return out;
 }
 
-Result<std::vector<store::Record>> record_hits(Workspace& workspace, store::Writer& writer, const MatchContext& context,
-                                               const std::vector<std::pair<json, std::vector<json>>>& listings,
-                                               const std::string& at) {
+Result<std::vector<store::Record>> record_hits(
+    Workspace& workspace, store::Writer& writer, const MatchContext& context,
+    const std::vector<std::pair<json, std::vector<json>>>& listings, const std::string& at) {
   MOAT_TRY(const std::vector<store::Record> stored, workspace.store().list(table("hits")));
   std::vector<std::string> ids;
   for (const json& h : stored) ids.push_back(text(h, "id"));
   std::vector<store::Record> out;
   for (const auto& [listing, images] : listings) {
-    const std::vector<watch::Hit> hits = watch::match(engine_listing(context, listing, images), context.products);
+    const std::vector<watch::Hit> hits =
+        watch::match(engine_listing(context, listing, images), context.products);
     for (const watch::Hit& hit : hits) {
       const auto before = std::find_if(stored.begin(), stored.end(), [&](const json& h) {
         return text(h, "listing") == hit.listing && text(h, "product") == hit.product;
@@ -208,8 +220,11 @@ Result<std::vector<store::Record>> record_hits(Workspace& workspace, store::Writ
         if (text(*before, "status") != "new") continue;  // a person decided it: theirs stands
         record = *before;
       } else {
-        record = {{"id", next_id(ids, "H")}, {"listing", hit.listing}, {"product", hit.product},
-                  {"status", "new"},         {"found_at", at}};
+        record = {{"id", next_id(ids, "H")},
+                  {"listing", hit.listing},
+                  {"product", hit.product},
+                  {"status", "new"},
+                  {"found_at", at}};
         ids.push_back(record["id"]);
       }
       record["score"] = std::clamp(hit.score, 0.0, 1.0);
@@ -223,24 +238,27 @@ Result<std::vector<store::Record>> record_hits(Workspace& workspace, store::Writ
 }
 
 ListingView listing_view(const json& l, const std::vector<json>& images) {
-  ListingView view{text(l, "id"),         text(l, "platform"),    text(l, "url"),          text(l, "listing_id"),
-                   text(l, "title"),      text(l, "description"), number(l, "price"),      text(l, "currency"),
-                   integer(l, "min_order"), text(l, "seller"),    text(l, "store_url"),    text(l, "seller_location"),
-                   text(l, "captured_at"), text(l, "captured_by"), text(l, "source"),     {}};
+  ListingView view{
+      text(l, "id"),           text(l, "platform"),    text(l, "url"),       text(l, "listing_id"),
+      text(l, "title"),        text(l, "description"), number(l, "price"),   text(l, "currency"),
+      integer(l, "min_order"), text(l, "seller"),      text(l, "store_url"), text(l, "seller_location"),
+      text(l, "captured_at"),  text(l, "captured_by"), text(l, "source"),    {}};
   // In the order the listing names them.
   for (const std::string& name : list(l, "images")) {
     for (const json& i : images) {
       if (text(i, "name") != name) continue;
       view.images.push_back({name, text(i, "sha256"), text(i, "blob"),
-                             static_cast<std::uint64_t>(integer(i, "size").value_or(0)), text(i, "media_type"),
-                             text(i, "captured_at"), text(i, "captured_by")});
+                             static_cast<std::uint64_t>(integer(i, "size").value_or(0)),
+                             text(i, "media_type"), text(i, "captured_at"), text(i, "captured_by")});
     }
   }
   return view;
 }
 
-Result<HitView> hit_view(Workspace& workspace, const json& hit, const std::map<std::string, RightView>& rights) {
-  MOAT_TRY(const std::optional<store::Record> listing, workspace.store().get(table("listings"), {text(hit, "listing")}));
+Result<HitView> hit_view(Workspace& workspace, const json& hit,
+                         const std::map<std::string, RightView>& rights) {
+  MOAT_TRY(const std::optional<store::Record> listing,
+           workspace.store().get(table("listings"), {text(hit, "listing")}));
   if (!listing) return Error(ErrorCode::kNotFound, "listings/" + text(hit, "listing"), "no such listing");
   MOAT_TRY(const std::vector<store::Record> images,
            workspace.store().list_where(table("listing_images"), "listing", text(hit, "listing")));
@@ -252,7 +270,8 @@ Result<HitView> hit_view(Workspace& workspace, const json& hit, const std::map<s
   const json reasons = json::parse(text(hit, "reasons"), nullptr, false);
   if (reasons.is_array()) {
     for (const json& r : reasons) {
-      view.reasons.push_back({text(r, "kind"), text(r, "reference"), text(r, "detail"), number(r, "score").value_or(0)});
+      view.reasons.push_back(
+          {text(r, "kind"), text(r, "reference"), text(r, "detail"), number(r, "score").value_or(0)});
       if (text(r, "kind") == "image") view.reference_images.push_back(text(r, "reference"));
     }
   }

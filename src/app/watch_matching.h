@@ -37,11 +37,13 @@ RightView right_view(const nlohmann::json& right, const std::vector<nlohmann::js
 
 struct MatchContext {
   std::vector<watch::Product> products;
-  std::map<std::string, std::vector<std::string>> mark_rights;  // engine mark id -> every right with that mark
-  std::map<std::string, std::string> reference_right;   // watch reference id -> the design right it is a figure of
-  std::map<std::string, RightView> rights;              // every right, by id
+  std::map<std::string, std::vector<std::string>>
+      mark_rights;  // engine mark id -> every right with that mark
+  std::map<std::string, std::string>
+      reference_right;                      // watch reference id -> the design right it is a figure of
+  std::map<std::string, RightView> rights;  // every right, by id
   std::string base_currency;
-  std::map<std::string, double> rates;                  // currency -> base units per unit, as of today
+  std::map<std::string, double> rates;  // currency -> base units per unit, as of today
 };
 
 // The references of every product as of `today` (a snapshot read; call before a write).
@@ -54,13 +56,15 @@ watch::Listing engine_listing(const MatchContext& context, const nlohmann::json&
 
 // Inside a write transaction: records the hits of `listings` (with their image records) and
 // returns the records written (new or changed).
-Result<std::vector<store::Record>> record_hits(Workspace& workspace, store::Writer& writer, const MatchContext& context,
-                                               const std::vector<std::pair<nlohmann::json, std::vector<nlohmann::json>>>& listings,
-                                               const std::string& at);
+Result<std::vector<store::Record>> record_hits(
+    Workspace& workspace, store::Writer& writer, const MatchContext& context,
+    const std::vector<std::pair<nlohmann::json, std::vector<nlohmann::json>>>& listings,
+    const std::string& at);
 
 // Views from records.
 ListingView listing_view(const nlohmann::json& listing, const std::vector<nlohmann::json>& images);
-Result<HitView> hit_view(Workspace& workspace, const nlohmann::json& hit, const std::map<std::string, RightView>& rights);
+Result<HitView> hit_view(Workspace& workspace, const nlohmann::json& hit,
+                         const std::map<std::string, RightView>& rights);
 Result<std::map<std::string, RightView>> right_views(Workspace& workspace, Date today);
 
 }  // namespace moat::app::watch_internal

@@ -25,7 +25,8 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kHeader =
-    "platform,url,listing_id,title,description,price,currency,min_order,seller,store_url,seller_location,images,"
+    "platform,url,listing_id,title,description,price,currency,min_order,seller,store_url,seller_location,"
+    "images,"
     "captured_at,captured_by\n";
 
 class WatchTest : public ::testing::TestWithParam<std::string> {
@@ -85,11 +86,13 @@ TEST_P(WatchTest, DemoCopyIsFoundByItsMarkAndPhotos) {
                                  [](const HitView& h) { return h.listing.platform == "taobao"; });
   ASSERT_NE(copy, watch_.imported.hits.end());
   const auto has = [&](const std::string& kind) {
-    return std::any_of(copy->reasons.begin(), copy->reasons.end(), [&](const ReasonView& r) { return r.kind == kind; });
+    return std::any_of(copy->reasons.begin(), copy->reasons.end(),
+                       [&](const ReasonView& r) { return r.kind == kind; });
   };
   EXPECT_TRUE(has("mark"));
   EXPECT_TRUE(has("image"));
-  EXPECT_TRUE(std::any_of(copy->rights.begin(), copy->rights.end(), [](const RightView& r) { return r.id == "IP07"; }));
+  EXPECT_TRUE(std::any_of(copy->rights.begin(), copy->rights.end(),
+                          [](const RightView& r) { return r.id == "IP07"; }));
   const bool lamp = std::any_of(watch_.imported.hits.begin(), watch_.imported.hits.end(),
                                 [](const HitView& h) { return h.listing.platform == "amazon"; });
   EXPECT_FALSE(lamp) << "the desk lamp is not a copy of the speaker";
@@ -120,7 +123,8 @@ TEST_P(WatchTest, PackageForAlibabaIsReadyWithItsEvidence) {
   ASSERT_EQ(fields["links"].size(), 1U);
   EXPECT_EQ(fields["links"][0]["url"], "https://item.taobao.com/item.htm?id=738120457001");
   for (const json& evidence : fields["links"][0]["evidence"]) {
-    std::ifstream image(std::filesystem::path(complaint.folder) / evidence["file"].get<std::string>(), std::ios::binary);
+    std::ifstream image(std::filesystem::path(complaint.folder) / evidence["file"].get<std::string>(),
+                        std::ios::binary);
     std::ostringstream bytes;
     bytes << image.rdbuf();
     EXPECT_EQ(sha256_hex(bytes.str()), evidence["sha256"]) << evidence["file"];
@@ -147,10 +151,13 @@ TEST_P(WatchTest, PendingMarkIsNotUsableOnAlibabasPlatforms) {
 }
 
 TEST_P(WatchTest, MalformedFilesAreRefusedAtTheirPlaceAndChangeNothing) {
-  expect_refused("bad.csv", std::string(kHeader) + "shopee,https://x.example/1,1,AURORA,,,,,,,,,,\n", "bad.csv:2:1");
-  expect_refused("bad.csv", "platform,url,title,colour\ntaobao,https://x.example/1,AURORA,red\n", "bad.csv:1:20");
+  expect_refused("bad.csv", std::string(kHeader) + "shopee,https://x.example/1,1,AURORA,,,,,,,,,,\n",
+                 "bad.csv:2:1");
+  expect_refused("bad.csv", "platform,url,title,colour\ntaobao,https://x.example/1,AURORA,red\n",
+                 "bad.csv:1:20");
   expect_refused("bad.csv", "platform,url\ntaobao,https://x.example/1\n", "bad.csv:1:1");
-  expect_refused("bad.csv", "platform,url,title,price,currency\ntaobao,https://x.example/1,AURORA,cheap,CNY\n",
+  expect_refused("bad.csv",
+                 "platform,url,title,price,currency\ntaobao,https://x.example/1,AURORA,cheap,CNY\n",
                  "bad.csv:2:35");
   expect_refused("bad.csv", "platform,url,title,captured_at\ntaobao,https://x.example/1,AURORA,yesterday\n",
                  "bad.csv:2:35");
@@ -159,7 +166,8 @@ TEST_P(WatchTest, MalformedFilesAreRefusedAtTheirPlaceAndChangeNothing) {
                  "bad.json#/1/title");
   expect_refused("bad.json", R"({"listings": [{"platform": "taobao", "url": "https://x.example/1"}]})",
                  "bad.json#/listings/0");
-  expect_refused("bad.json", R"([{"platform": "taobao", "url": "https://x.example/1", "title": "A",)", "bad.json:1:68");
+  expect_refused("bad.json", R"([{"platform": "taobao", "url": "https://x.example/1", "title": "A",)",
+                 "bad.json:1:68");
 }
 
 TEST_P(WatchTest, MissingOrBrokenImagesAreRefusedAtTheirCellAndChangeNothing) {
@@ -175,10 +183,12 @@ TEST_P(WatchTest, MissingOrBrokenImagesAreRefusedAtTheirCellAndChangeNothing) {
 }
 
 TEST_P(WatchTest, ReimportingAListingCapturesItAgainUnderItsId) {
-  const std::string text = std::string(kHeader) +
-                           "taobao,https://item.taobao.com/item.htm?id=738120457001,738120457001,AUR0RA 极光 音箱,,159,"
-                           "CNY,1,极光音响数码专营店,,广东省东莞市,tb-7001-main.png,2026-12-01T08:00:00+08:00,analyst\n";
-  auto imported = import_listings(*workspace_, session_, {{{"again.csv", text}}, {}, {{"tb-7001-main.png", png_of("tb-7001-main.png")}}});
+  const std::string text =
+      std::string(kHeader) +
+      "taobao,https://item.taobao.com/item.htm?id=738120457001,738120457001,AUR0RA 极光 音箱,,159,"
+      "CNY,1,极光音响数码专营店,,广东省东莞市,tb-7001-main.png,2026-12-01T08:00:00+08:00,analyst\n";
+  auto imported = import_listings(
+      *workspace_, session_, {{{"again.csv", text}}, {}, {{"tb-7001-main.png", png_of("tb-7001-main.png")}}});
   ASSERT_TRUE(imported.ok()) << imported.error().to_string();
   EXPECT_TRUE(imported->added.empty());
   ASSERT_EQ(imported->updated.size(), 1U);
@@ -192,11 +202,13 @@ TEST_P(WatchTest, ReimportingAListingCapturesItAgainUnderItsId) {
 TEST_P(WatchTest, ComplaintStatusKeepsItsDatesAndARelistingRaisesAFlag) {
   const std::string id = watch_.packages.complaints.front().id;
   const Date filed = today();
-  ASSERT_TRUE(set_complaint_status(*workspace_, session_, id, {"filed", filed, "IPP-2026-114", ""}, today()).ok());
+  ASSERT_TRUE(
+      set_complaint_status(*workspace_, session_, id, {"filed", filed, "IPP-2026-114", ""}, today()).ok());
   const Date removed = Date::from_days(filed.days_since_epoch() + 2);
   ASSERT_TRUE(set_complaint_status(*workspace_, session_, id, {"removed", removed, "", ""}, removed).ok());
   const Date back = Date::from_days(filed.days_since_epoch() + 9);
-  auto relisted = set_complaint_status(*workspace_, session_, id, {"relisted", back, "", "same seller, new link"}, back);
+  auto relisted =
+      set_complaint_status(*workspace_, session_, id, {"relisted", back, "", "same seller, new link"}, back);
   ASSERT_TRUE(relisted.ok()) << relisted.error().to_string();
   EXPECT_EQ(relisted->filed_on, filed.to_string());
   EXPECT_EQ(relisted->removed_on, removed.to_string());
@@ -220,7 +232,8 @@ TEST(WatchPlaceTest, SellerLocationNamesACityInEitherScript) {
   EXPECT_FALSE(names_city("", "Dongguan"));
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, WatchTest, ::testing::ValuesIn(testing::backends()), testing::BackendName());
+INSTANTIATE_TEST_SUITE_P(Backends, WatchTest, ::testing::ValuesIn(testing::backends()),
+                         testing::BackendName());
 
 }  // namespace
 }  // namespace moat::app

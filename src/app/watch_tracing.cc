@@ -44,7 +44,8 @@ Result<Tables> load(Workspace& workspace) {
 }
 
 const json* find_by_id(const std::vector<store::Record>& records, const std::string& id) {
-  const auto it = std::find_if(records.begin(), records.end(), [&](const json& r) { return text(r, "id") == id; });
+  const auto it =
+      std::find_if(records.begin(), records.end(), [&](const json& r) { return text(r, "id") == id; });
   return it == records.end() ? nullptr : &*it;
 }
 
@@ -96,7 +97,8 @@ Shown shown_by(const Tables& t, const json& hit) {
 
 std::vector<flags::CounterfeitHolder> holders_of(const Tables& t, const ExposureReport& exposure,
                                                  const std::set<std::string>& copied,
-                                                 const std::vector<std::string>& unpublished, const std::string& location) {
+                                                 const std::vector<std::string>& unpublished,
+                                                 const std::string& location) {
   std::vector<flags::CounterfeitHolder> out;
   for (const ExposureRow& row : exposure.rows) {
     if (row.trusted) continue;  // the company's own sites: not a supplier that could leak to a seller
@@ -108,9 +110,11 @@ std::vector<flags::CounterfeitHolder> holders_of(const Tables& t, const Exposure
     for (const std::string& supplier : row.suppliers) {
       const json* record = find_by_id(t.suppliers, supplier);
       const std::string city = record ? text(*record, "city") : std::string();
-      flags::CounterfeitHolder holder{supplier, row.party, city, held, !city.empty() && names_city(location, city), {}};
+      flags::CounterfeitHolder holder{
+          supplier, row.party, city, held, !city.empty() && names_city(location, city), {}};
       for (const std::string& s : held) {
-        if (std::find(unpublished.begin(), unpublished.end(), s) != unpublished.end()) holder.unpublished_held.push_back(s);
+        if (std::find(unpublished.begin(), unpublished.end(), s) != unpublished.end())
+          holder.unpublished_held.push_back(s);
       }
       out.push_back(std::move(holder));
     }
@@ -147,9 +151,16 @@ Result<std::vector<flags::CounterfeitFacts>> counterfeit_facts(Workspace& worksp
       exposures[product] = exposure.ok() ? std::optional<ExposureReport>(std::move(*exposure)) : std::nullopt;
     }
     const Shown shown = shown_by(t, hit);
-    flags::CounterfeitFacts facts{text(hit, "id"), text(*listing, "id"), text(*listing, "platform"),
-                                  text(*listing, "url"), product, text(*listing, "seller"),
-                                  text(*listing, "seller_location"), {shown.copied.begin(), shown.copied.end()}, {}, {}};
+    flags::CounterfeitFacts facts{text(hit, "id"),
+                                  text(*listing, "id"),
+                                  text(*listing, "platform"),
+                                  text(*listing, "url"),
+                                  product,
+                                  text(*listing, "seller"),
+                                  text(*listing, "seller_location"),
+                                  {shown.copied.begin(), shown.copied.end()},
+                                  {},
+                                  {}};
     for (const std::string& s : shown.imaged) {
       if (!is_public(t, product, s, today)) facts.unpublished.push_back(s);
     }

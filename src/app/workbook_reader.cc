@@ -14,8 +14,10 @@ bool is_workbook(std::string_view name) {
 
 Result<FileRead> read_workbook_records(const SourceFile& file, const store::Table& table,
                                        const std::optional<std::string>& sheet,
-                                       const std::optional<std::string>& product, const CapabilityCatalog& catalog) {
-  MOAT_TRY(sheet::Worksheet worksheet, sheet::read_worksheet(file.content, file.name, sheet, table_csv_options(table)));
+                                       const std::optional<std::string>& product,
+                                       const CapabilityCatalog& catalog) {
+  MOAT_TRY(sheet::Worksheet worksheet,
+           sheet::read_worksheet(file.content, file.name, sheet, table_csv_options(table)));
   FileReport report;
   report.format = "xlsx";
   report.sheet = worksheet.name;

@@ -70,7 +70,9 @@ Status write_new_key(const fs::path& path) {
   return {};
 }
 
-Status write_vault_key(const fs::path& keys) { return write_new_key(keys / "vault.key"); }
+Status write_vault_key(const fs::path& keys) {
+  return write_new_key(keys / "vault.key");
+}
 
 // A folder with moat's files but no moat.toml is a damaged workspace, not an empty folder.
 Status refuse_leftovers(const fs::path& dir, const std::string& database) {
@@ -81,11 +83,11 @@ Status refuse_leftovers(const fs::path& dir, const std::string& database) {
   std::string list;
   for (const auto& name : found) list += (list.empty() ? "" : ", ") + name;
   return Error(ErrorCode::kConflict, dir.string(),
-               "holds a workspace's files (" + list + ") but no moat.toml: restore moat.toml, or choose another folder");
+               "holds a workspace's files (" + list +
+                   ") but no moat.toml: restore moat.toml, or choose another folder");
 }
 
-Result<std::unique_ptr<store::Store>> open_store(const fs::path& dir, const Config& config,
-                                                 bool create) {
+Result<std::unique_ptr<store::Store>> open_store(const fs::path& dir, const Config& config, bool create) {
   if (store::is_postgresql_url(config.database)) {
     MOAT_TRY(auto db, store::open_postgresql(config.database));
     MOAT_TRY(auto opened, store::Store::open(std::move(db), dir / kWitnessFile));
@@ -99,8 +101,8 @@ Result<std::unique_ptr<store::Store>> open_store(const fs::path& dir, const Conf
     }
     return opened;
   }
-  const fs::path file = fs::path(config.database).is_absolute() ? fs::path(config.database)
-                                                                 : dir / config.database;
+  const fs::path file =
+      fs::path(config.database).is_absolute() ? fs::path(config.database) : dir / config.database;
   if (!create && !fs::exists(file)) {
     return input_error(file.string(), "the workspace's database is missing");
   }
@@ -112,8 +114,7 @@ Result<std::unique_ptr<store::Store>> open_store(const fs::path& dir, const Conf
 }
 
 template <typename T>
-Result<T> optional_value(const toml::table& table, std::string_view key, T fallback,
-                         std::string_view file) {
+Result<T> optional_value(const toml::table& table, std::string_view key, T fallback, std::string_view file) {
   const toml::node* node = table.get(key);
   if (!node) return fallback;
   if (const auto value = node->value<T>()) return *value;
@@ -125,8 +126,8 @@ Result<int> bounded_value(const toml::table& table, std::string_view key, int fa
                           std::string_view file) {
   MOAT_TRY(const std::int64_t value, optional_value<std::int64_t>(table, key, fallback, file));
   if (value < low || value > high) {
-    return input_error(std::string(file), "serve." + std::string(key) + " must be between " + std::to_string(low) +
-                                              " and " + std::to_string(high));
+    return input_error(std::string(file), "serve." + std::string(key) + " must be between " +
+                                              std::to_string(low) + " and " + std::to_string(high));
   }
   return static_cast<int>(value);
 }
@@ -135,16 +136,20 @@ Result<ServeConfig> parse_serve(const toml::table& table, std::string_view file)
   const ServeConfig defaults;
   ServeConfig serve;
   MOAT_TRY(serve.listen, optional_value<std::string>(table, "listen", defaults.listen, file));
-  MOAT_TRY(const std::int64_t threads, optional_value<std::int64_t>(table, "threads", defaults.threads, file));
+  MOAT_TRY(const std::int64_t threads,
+           optional_value<std::int64_t>(table, "threads", defaults.threads, file));
   MOAT_TRY(serve.certificate, optional_value<std::string>(table, "certificate", "", file));
   MOAT_TRY(serve.private_key, optional_value<std::string>(table, "private_key", "", file));
   MOAT_TRY(serve.static_dir, optional_value<std::string>(table, "static", "", file));
   MOAT_TRY(serve.trust_proxy, optional_value<bool>(table, "trust_proxy", false, file));
-  if (threads < 1 || threads > 64) return input_error(std::string(file), "serve.threads must be between 1 and 64");
+  if (threads < 1 || threads > 64)
+    return input_error(std::string(file), "serve.threads must be between 1 and 64");
   serve.threads = static_cast<int>(threads);
-  MOAT_TRY(serve.max_connections, bounded_value(table, "max_connections", defaults.max_connections, 1, 1 << 20, file));
-  MOAT_TRY(serve.max_connections_per_address, bounded_value(table, "max_connections_per_address",
-                                                            defaults.max_connections_per_address, 1, 1 << 20, file));
+  MOAT_TRY(serve.max_connections,
+           bounded_value(table, "max_connections", defaults.max_connections, 1, 1 << 20, file));
+  MOAT_TRY(serve.max_connections_per_address,
+           bounded_value(table, "max_connections_per_address", defaults.max_connections_per_address, 1,
+                         1 << 20, file));
   MOAT_TRY(serve.first_byte_timeout,
            bounded_value(table, "first_byte_timeout", defaults.first_byte_timeout, 1, 3600, file));
   MOAT_TRY(serve.requests_per_minute,
@@ -161,12 +166,14 @@ Result<ContractPolicy> parse_agreement_policy(const toml::table& policy, std::st
   ContractPolicy agreements;
   MOAT_TRY(const std::int64_t days, optional_value<std::int64_t>(policy, "agreement_expiry_warning_days",
                                                                  agreements.expiry_warning_days, file));
-  if (days < 0 || days > 3660) return input_error(std::string(file), "policy.agreement_expiry_warning_days must be between 0 and 3660");
+  if (days < 0 || days > 3660)
+    return input_error(std::string(file), "policy.agreement_expiry_warning_days must be between 0 and 3660");
   agreements.expiry_warning_days = static_cast<int>(days);
   const toml::node* minimum = policy.get("min_liquidated_damages");
   if (!minimum) return agreements;
   const toml::table* by_currency = minimum->as_table();
-  if (!by_currency) return input_error(std::string(file), "policy.min_liquidated_damages must be a table: { CNY = 500000 }");
+  if (!by_currency)
+    return input_error(std::string(file), "policy.min_liquidated_damages must be a table: { CNY = 500000 }");
   agreements.min_liquidated_damages.clear();
   for (const auto& [currency, amount] : *by_currency) {
     const auto value = amount.value<std::int64_t>();
@@ -191,11 +198,13 @@ struct KnownKeys {
 
 const std::vector<KnownKeys>& known_keys() {
   static const std::vector<KnownKeys> kKnown = {
-      {"", {"company", "home_jurisdiction", "database", "policy", "serve", "catalog", "gate", "flags", "qualification",
-            "checklists", "currency"}},
+      {"",
+       {"company", "home_jurisdiction", "database", "policy", "serve", "catalog", "gate", "flags",
+        "qualification", "checklists", "currency"}},
       {"currency", {"base", "rates"}},
-      {"policy", {"collusion", "person_collusion", "max_exposure_share", "allow_conditional", "min_liquidated_damages",
-                  "agreement_expiry_warning_days"}},
+      {"policy",
+       {"collusion", "person_collusion", "max_exposure_share", "allow_conditional", "min_liquidated_damages",
+        "agreement_expiry_warning_days"}},
       {"serve",
        {"listen", "threads", "certificate", "private_key", "static", "trust_proxy", "max_connections",
         "max_connections_per_address", "first_byte_timeout", "requests_per_minute"}},
@@ -222,7 +231,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
-std::string unknown_key_message(std::string_view table, std::string_view key, const std::vector<std::string_view>& keys) {
+std::string unknown_key_message(std::string_view table, std::string_view key,
+                                const std::vector<std::string_view>& keys) {
   const std::string name = table.empty() ? std::string(key) : std::string(table) + "." + std::string(key);
   std::string closest;
   std::size_t best = 3;  // suggest only near misses
@@ -255,7 +265,8 @@ std::vector<std::string> known_settings() {
   std::vector<std::string> out;
   for (const KnownKeys& known : known_keys()) {
     for (std::string_view key : known.keys) {
-      out.push_back(known.table.empty() ? std::string(key) : std::string(known.table) + "." + std::string(key));
+      out.push_back(known.table.empty() ? std::string(key)
+                                        : std::string(known.table) + "." + std::string(key));
     }
   }
   return out;
@@ -271,8 +282,9 @@ Result<Config> parse_config(std::string_view text, std::string_view file) {
   MOAT_TRY(config.home_jurisdiction, optional_value<std::string>(root, "home_jurisdiction", "US", file));
   MOAT_TRY(config.database, optional_value<std::string>(root, "database", "moat.db", file));
   if (!is_jurisdiction(config.home_jurisdiction)) {
-    return input_error(std::string(file), "home_jurisdiction must be a two-letter country code such as US, not '" +
-                                              config.home_jurisdiction + "'");
+    return input_error(std::string(file),
+                       "home_jurisdiction must be a two-letter country code such as US, not '" +
+                           config.home_jurisdiction + "'");
   }
   if (const toml::table* policy = root["policy"].as_table()) {
     MOAT_TRY(const std::int64_t collusion, optional_value<std::int64_t>(*policy, "collusion", 1, file));
@@ -284,7 +296,8 @@ Result<Config> parse_config(std::string_view text, std::string_view file) {
       return input_error(std::string(file), "policy.collusion must be between 0 and 10");
     }
     config.policy.collusion = static_cast<int>(collusion);
-    MOAT_TRY(const std::int64_t person_collusion, optional_value<std::int64_t>(*policy, "person_collusion", 1, file));
+    MOAT_TRY(const std::int64_t person_collusion,
+             optional_value<std::int64_t>(*policy, "person_collusion", 1, file));
     if (person_collusion < 1 || person_collusion > 10) {
       return input_error(std::string(file), "policy.person_collusion must be between 1 and 10");
     }
@@ -334,9 +347,12 @@ std::string render_config(const Config& config) {
   }
   out << "]\n";
   if (!(config.serve == ServeConfig{})) {
-    const toml::table serve{{"listen", config.serve.listen},           {"threads", config.serve.threads},
-                            {"certificate", config.serve.certificate}, {"private_key", config.serve.private_key},
-                            {"static", config.serve.static_dir},       {"trust_proxy", config.serve.trust_proxy},
+    const toml::table serve{{"listen", config.serve.listen},
+                            {"threads", config.serve.threads},
+                            {"certificate", config.serve.certificate},
+                            {"private_key", config.serve.private_key},
+                            {"static", config.serve.static_dir},
+                            {"trust_proxy", config.serve.trust_proxy},
                             {"max_connections", config.serve.max_connections},
                             {"max_connections_per_address", config.serve.max_connections_per_address},
                             {"first_byte_timeout", config.serve.first_byte_timeout},
@@ -384,8 +400,9 @@ Result<std::unique_ptr<Workspace>> Workspace::open(const fs::path& dir) {
   const fs::path file = dir / kConfigFile;
   std::ifstream in(file, std::ios::binary);
   if (!in) {
-    return Error(ErrorCode::kNotFound, dir.string(),
-                 "not a moat workspace (no moat.toml); create one with 'moat init DIR' or name one with -w DIR");
+    return Error(
+        ErrorCode::kNotFound, dir.string(),
+        "not a moat workspace (no moat.toml); create one with 'moat init DIR' or name one with -w DIR");
   }
   std::ostringstream text;
   text << in.rdbuf();
@@ -394,13 +411,16 @@ Result<std::unique_ptr<Workspace>> Workspace::open(const fs::path& dir) {
   return std::unique_ptr<Workspace>(new Workspace(dir, std::move(config), std::move(store)));
 }
 
-bool Workspace::on_postgresql() const { return store::is_postgresql_url(config_.database); }
+bool Workspace::on_postgresql() const {
+  return store::is_postgresql_url(config_.database);
+}
 
 Result<std::string> Workspace::mark_key() const {
   const fs::path path = keys_dir() / "mark.key";
   if (!fs::exists(path)) {
     const Status made = write_new_key(path);
-    if (!made.ok() && made.error().code() != ErrorCode::kConflict) return made.error();  // else: made meanwhile
+    if (!made.ok() && made.error().code() != ErrorCode::kConflict)
+      return made.error();  // else: made meanwhile
   }
   std::ifstream in(path, std::ios::binary);
   std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

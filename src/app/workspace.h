@@ -31,11 +31,11 @@ struct Policy {
 struct ServeConfig {
   std::string listen = "127.0.0.1:8080";
   int threads = 2;
-  std::string certificate;  // PEM certificate chain: with private_key, serve HTTPS
-  std::string private_key;  // PEM private key (owner-only)
-  std::string static_dir;   // a folder served under "/" (the web dashboard)
-  bool trust_proxy = false; // behind a reverse proxy on this machine: trust X-Forwarded-For/-Proto
-  int max_connections = 4096;             // open connections in all
+  std::string certificate;     // PEM certificate chain: with private_key, serve HTTPS
+  std::string private_key;     // PEM private key (owner-only)
+  std::string static_dir;      // a folder served under "/" (the web dashboard)
+  bool trust_proxy = false;    // behind a reverse proxy on this machine: trust X-Forwarded-For/-Proto
+  int max_connections = 4096;  // open connections in all
   int max_connections_per_address = 128;  // open connections per client address
   int first_byte_timeout = 10;            // seconds for a new connection's first byte
   int requests_per_minute = 1200;         // per signed-in user (429 beyond)
@@ -45,16 +45,17 @@ struct ServeConfig {
 // Policy for agreements (moat.toml [policy]): the least liquidated damages the agreement quality
 // check accepts, by currency, and how many days before its expiry an agreement is flagged.
 struct ContractPolicy {
-  std::map<std::string, std::int64_t> min_liquidated_damages = {{"CNY", 500000}, {"USD", 70000}, {"EUR", 65000}};
+  std::map<std::string, std::int64_t> min_liquidated_damages = {
+      {"CNY", 500000}, {"USD", 70000}, {"EUR", 65000}};
   int expiry_warning_days = 60;
 };
 
 struct Config {
   std::string company;
-  std::string home_jurisdiction = "US";     // ISO 3166-1 alpha-2
-  std::string database = "moat.db";         // a file in the workspace, or postgresql://...
+  std::string home_jurisdiction = "US";  // ISO 3166-1 alpha-2
+  std::string database = "moat.db";      // a file in the workspace, or postgresql://...
   Policy policy;
-  ContractPolicy agreements;                   // [policy] min_liquidated_damages, agreement_expiry_warning_days
+  ContractPolicy agreements;  // [policy] min_liquidated_damages, agreement_expiry_warning_days
   std::vector<std::string> extra_capabilities;  // [catalog] capabilities
   ServeConfig serve;                            // [serve]
   // moat.toml as read: the vetting rules read their overrides ([qualification], [checklists],

@@ -24,7 +24,8 @@ TEST_P(WorkspaceTest, InitMakesOwnerOnlyFoldersAndAKey) {
   ASSERT_TRUE(made.ok()) << made.error().to_string();
   namespace fs = std::filesystem;
   for (const char* sub : {"vault", "keys"}) {
-    EXPECT_EQ(fs::status(dir.path() / "ws" / sub).permissions() & fs::perms::all, fs::perms::owner_all) << sub;
+    EXPECT_EQ(fs::status(dir.path() / "ws" / sub).permissions() & fs::perms::all, fs::perms::owner_all)
+        << sub;
   }
   EXPECT_EQ(fs::file_size(dir.path() / "ws" / "keys" / "vault.key"), 32U);
   EXPECT_EQ(fs::status(dir.path() / "ws" / "keys" / "vault.key").permissions() & fs::perms::all,
@@ -57,7 +58,11 @@ TEST(PostgresWorkspaceTest, RefusesADatabaseThatHoldsAWorkspaceAlready) {
   auto first = Workspace::init(dir.path() / "a", {"Co", "US", database.url()});
   ASSERT_TRUE(first.ok()) << first.error().to_string();
   auto session = testing::fixed_session();
-  ASSERT_TRUE((*first)->store().write(session.author(), [](store::Writer& w) { return w.note("test", "x", "y", std::nullopt); }).ok());
+  ASSERT_TRUE(
+      (*first)
+          ->store()
+          .write(session.author(), [](store::Writer& w) { return w.note("test", "x", "y", std::nullopt); })
+          .ok());
   auto second = Workspace::init(dir.path() / "b", {"Co", "US", database.url()});
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.error().code(), ErrorCode::kConflict);
@@ -66,11 +71,13 @@ TEST(PostgresWorkspaceTest, RefusesADatabaseThatHoldsAWorkspaceAlready) {
 
 TEST(PostgresWorkspaceTest, HidesThePasswordWhenItCannotConnect) {
   testing::TempDir dir;
-  auto made = Workspace::init(dir.path() / "ws", {"Co", "US", "postgresql://moat:s3cret@127.0.0.1:1/none?connect_timeout=2"});
+  auto made = Workspace::init(dir.path() / "ws",
+                              {"Co", "US", "postgresql://moat:s3cret@127.0.0.1:1/none?connect_timeout=2"});
   ASSERT_FALSE(made.ok());
   EXPECT_EQ(made.error().exit_code(), 1);
   EXPECT_EQ(made.error().to_string().find("s3cret"), std::string::npos) << made.error().to_string();
-  EXPECT_NE(made.error().to_string().find("moat:***@127.0.0.1"), std::string::npos) << made.error().to_string();
+  EXPECT_NE(made.error().to_string().find("moat:***@127.0.0.1"), std::string::npos)
+      << made.error().to_string();
 }
 
 TEST(WorkspaceFolderTest, OpeningAFolderWithoutWorkspaceSaysSo) {
@@ -113,7 +120,8 @@ TEST(ConfigTest, AnUnknownKeyIsAnErrorAtItsLineWithTheNearestSetting) {
   ASSERT_FALSE(typo.ok());
   EXPECT_EQ(typo.error().where().rfind("moat.toml:3:", 0), 0U) << typo.error().where();
   EXPECT_NE(typo.error().message().find("policy.colusion"), std::string::npos) << typo.error().message();
-  EXPECT_NE(typo.error().message().find("did you mean collusion"), std::string::npos) << typo.error().message();
+  EXPECT_NE(typo.error().message().find("did you mean collusion"), std::string::npos)
+      << typo.error().message();
   auto top = parse_config("company = \"x\"\ncompnay = \"y\"\n", "moat.toml");
   ASSERT_FALSE(top.ok());
   EXPECT_EQ(top.error().where().rfind("moat.toml:2:", 0), 0U) << top.error().where();
@@ -122,9 +130,12 @@ TEST(ConfigTest, AnUnknownKeyIsAnErrorAtItsLineWithTheNearestSetting) {
   EXPECT_NE(gate.error().message().find("gate.allow_conditional"), std::string::npos);
   auto serve = parse_config("[serve]\nlisten = \"127.0.0.1:1\"\nthread = 2\n", "moat.toml");
   ASSERT_FALSE(serve.ok());
-  EXPECT_NE(serve.error().message().find("did you mean threads"), std::string::npos) << serve.error().message();
-  EXPECT_TRUE(parse_config("[policy]\ncollusion = 2\nallow_conditional = true\n[gate]\naudit_window_days = 200\n",
-                           "moat.toml").ok());
+  EXPECT_NE(serve.error().message().find("did you mean threads"), std::string::npos)
+      << serve.error().message();
+  EXPECT_TRUE(
+      parse_config("[policy]\ncollusion = 2\nallow_conditional = true\n[gate]\naudit_window_days = 200\n",
+                   "moat.toml")
+          .ok());
 }
 
 TEST(ConfigTest, TheRenderedDefaultsUseOnlyKnownSettings) {

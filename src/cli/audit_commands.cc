@@ -39,7 +39,8 @@ Status emit(const std::string& out, const std::string& text) {
 }
 
 json checkpoint_json(const app::SignedCheckpoint& c) {
-  return {{"id", c.id}, {"size", c.size}, {"root", ledger::to_base64(c.root)}, {"at", c.at}, {"note", c.note}};
+  return {
+      {"id", c.id}, {"size", c.size}, {"root", ledger::to_base64(c.root)}, {"at", c.at}, {"note", c.note}};
 }
 
 json tree_json(const app::AuditReport& r) {
@@ -66,10 +67,12 @@ void print_verified(const app::AuditReport& r) {
             << (r.witness_present ? ", reaching the witness" : "") << "; " << r.records_checked
             << " records match the ledger.\n";
   if (!r.tree) return;
-  std::cout << "Merkle tree verified: " << r.tree->tree.size << " leaves, root " << ledger::to_base64(r.tree->tree.root);
+  std::cout << "Merkle tree verified: " << r.tree->tree.size << " leaves, root "
+            << ledger::to_base64(r.tree->tree.root);
   if (r.tree->last_checkpoint) {
-    std::cout << "; " << r.tree->checkpoints_checked << " signed checkpoint(s) consistent with it, the last of "
-              << r.tree->last_checkpoint->size << " events";
+    std::cout << "; " << r.tree->checkpoints_checked
+              << " signed checkpoint(s) consistent with it, the last of " << r.tree->last_checkpoint->size
+              << " events";
   }
   std::cout << ".\n";
 }
@@ -80,17 +83,21 @@ int audit_verify(app::Workspace& workspace, bool as_json, const Progress& progre
   const app::AuditReport& r = *report;
   const auto bad = first_bad_event(r);
   if (as_json) {
-    json out = {{"ok", r.ok()}, {"events_checked", r.chain.events_checked},
+    json out = {{"ok", r.ok()},
+                {"events_checked", r.chain.events_checked},
                 {"first_bad_event", bad ? json(*bad) : json(nullptr)},
                 {"problem", r.chain.ok ? json(nullptr) : json(r.chain.problem)},
-                {"witness", r.witness_present}, {"records_checked", r.records_checked},
-                {"state_problems", r.state_problems}, {"tree", tree_json(r)}};
+                {"witness", r.witness_present},
+                {"records_checked", r.records_checked},
+                {"state_problems", r.state_problems},
+                {"tree", tree_json(r)}};
     if (r.chain.ok && r.tree && !r.tree->tree.ok) out["problem"] = r.tree->tree.problem;
     std::cout << out.dump(2) << "\n";
   } else if (r.ok()) {
     print_verified(r);
   } else if (!r.chain.ok) {
-    std::cerr << "moat: ledger verification failed at event " << *r.chain.first_bad << ": " << r.chain.problem << "\n";
+    std::cerr << "moat: ledger verification failed at event " << *r.chain.first_bad << ": " << r.chain.problem
+              << "\n";
   } else if (r.tree && !r.tree->tree.ok) {
     std::cerr << "moat: ledger verification failed at event " << *r.tree->tree.first_bad << ": "
               << r.tree->tree.problem << "\n";
@@ -122,10 +129,11 @@ int audit_log(app::Workspace& workspace, bool as_json, std::int64_t from, std::i
 }
 
 void define_verify_and_log(CLI::App& app, GlobalOptions& global, Runs& runs) {
-  CLI::App* verify = subcommand(app, "verify",
-                                "recompute the ledger's hash chain and Merkle tree, check the signed checkpoints "
-                                "and the records",
-                                global);
+  CLI::App* verify =
+      subcommand(app, "verify",
+                 "recompute the ledger's hash chain and Merkle tree, check the signed checkpoints "
+                 "and the records",
+                 global);
   runs.push_back([verify, &global] {
     if (!verify->parsed()) return -1;
     return with_workspace(global, [&](app::Workspace& workspace) {
@@ -139,8 +147,8 @@ void define_verify_and_log(CLI::App& app, GlobalOptions& global, Runs& runs) {
   log->add_option("--limit", *limit, "at most this many events (-1: all)")->capture_default_str();
   runs.push_back([log, &global, from, limit] {
     if (!log->parsed()) return -1;
-    return with_workspace(global,
-                          [&](app::Workspace& workspace) { return audit_log(workspace, global.json, *from, *limit); });
+    return with_workspace(
+        global, [&](app::Workspace& workspace) { return audit_log(workspace, global.json, *from, *limit); });
   });
 }
 
@@ -148,7 +156,8 @@ void define_keys(CLI::App& app, GlobalOptions& global, Runs& runs) {
   CLI::App* cmd = subcommand(app, "keys", "print the ledger's verifier key (name+hash+keydata)", global);
   auto rotate = std::make_shared<bool>(false);
   auto all = std::make_shared<bool>(false);
-  cmd->add_flag("--rotate", *rotate, "sign from now on with a new key (the old public key stays valid for old checkpoints)");
+  cmd->add_flag("--rotate", *rotate,
+                "sign from now on with a new key (the old public key stays valid for old checkpoints)");
   cmd->add_flag("--all", *all, "every key the log has signed with, oldest first, then the witnesses' keys");
   runs.push_back([cmd, &global, rotate, all] {
     if (!cmd->parsed()) return -1;
@@ -178,7 +187,8 @@ void define_keys(CLI::App& app, GlobalOptions& global, Runs& runs) {
 }
 
 void define_checkpoint(CLI::App& app, GlobalOptions& global, Runs& runs) {
-  CLI::App* cmd = subcommand(app, "checkpoint", "sign the ledger's current tree head and print the checkpoint", global);
+  CLI::App* cmd =
+      subcommand(app, "checkpoint", "sign the ledger's current tree head and print the checkpoint", global);
   auto out = std::make_shared<std::string>();
   cmd->add_option("--out", *out, "write it to this file instead");
   runs.push_back([cmd, &global, out] {
@@ -193,7 +203,8 @@ void define_checkpoint(CLI::App& app, GlobalOptions& global, Runs& runs) {
 
 std::uint64_t now_seconds() {
   return static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
 }
 
 void define_cosign(CLI::App& app, GlobalOptions& global, Runs& runs) {
@@ -202,11 +213,15 @@ void define_cosign(CLI::App& app, GlobalOptions& global, Runs& runs) {
     std::vector<std::string> log_keys;
   };
   auto flags = std::make_shared<Flags>();
-  CLI::App* cmd = subcommand(app, "cosign", "add a witness's cosignature (c2sp.org/tlog-cosignature) to a checkpoint", global);
-  cmd->add_option("CHECKPOINT", flags->checkpoint, "the signed checkpoint's file (as moat audit checkpoint prints it)")
+  CLI::App* cmd = subcommand(
+      app, "cosign", "add a witness's cosignature (c2sp.org/tlog-cosignature) to a checkpoint", global);
+  cmd->add_option("CHECKPOINT", flags->checkpoint,
+                  "the signed checkpoint's file (as moat audit checkpoint prints it)")
       ->required();
-  cmd->add_option("--key", flags->key, "the witness's private key file (moat audit keygen makes one)")->required();
-  cmd->add_option("--log-key", flags->log_keys, "the log's verifier key, when cosigning outside the workspace (repeat)");
+  cmd->add_option("--key", flags->key, "the witness's private key file (moat audit keygen makes one)")
+      ->required();
+  cmd->add_option("--log-key", flags->log_keys,
+                  "the log's verifier key, when cosigning outside the workspace (repeat)");
   cmd->add_option("--out", flags->out, "write the cosigned checkpoint to this file instead of printing it");
   runs.push_back([cmd, &global, flags] {
     if (!cmd->parsed()) return -1;
@@ -221,7 +236,8 @@ void define_cosign(CLI::App& app, GlobalOptions& global, Runs& runs) {
         if (!key.ok()) return input_error("--log-key", key.error().to_string());
         log_keys.push_back(*key);
       }
-      MOAT_TRY(const std::string cosigned, app::cosign_checkpoint(workspace, note, *witness, log_keys, now_seconds()));
+      MOAT_TRY(const std::string cosigned,
+               app::cosign_checkpoint(workspace, note, *witness, log_keys, now_seconds()));
       return emit(flags->out, cosigned);
     };
     if (!flags->log_keys.empty() && !global.workspace) {
@@ -242,18 +258,23 @@ void define_keygen(CLI::App& app, GlobalOptions& global, Runs& runs) {
   };
   auto flags = std::make_shared<Flags>();
   CLI::App* cmd = subcommand(app, "keygen", "make a witness's key pair for cosigning checkpoints", global);
-  cmd->add_option("NAME", flags->name, "the witness's name, a schema-less URL: counsel.example.com/witness")->required();
-  cmd->add_option("--out", flags->out, "the private key's file (written owner-only; must not exist)")->required();
+  cmd->add_option("NAME", flags->name, "the witness's name, a schema-less URL: counsel.example.com/witness")
+      ->required();
+  cmd->add_option("--out", flags->out, "the private key's file (written owner-only; must not exist)")
+      ->required();
   runs.push_back([cmd, &global, flags] {
     if (!cmd->parsed()) return -1;
     const auto made = [&]() -> Status {
-      if (std::filesystem::exists(flags->out)) return input_error(flags->out, "exists already: not replacing a key");
+      if (std::filesystem::exists(flags->out))
+        return input_error(flags->out, "exists already: not replacing a key");
       MOAT_TRY(const ledger::SignerKey key, app::generate_key(flags->name, ledger::KeyType::kCosignature));
       MOAT_CHECK(write_file_atomically(flags->out, key.text() + "\n"));
       std::error_code ignored;
-      std::filesystem::permissions(flags->out, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
-                                   ignored);
-      std::cout << (global.json ? json{{"verifier_key", key.verifier().text()}}.dump() : key.verifier().text()) << "\n";
+      std::filesystem::permissions(
+          flags->out, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ignored);
+      std::cout << (global.json ? json{{"verifier_key", key.verifier().text()}}.dump()
+                                : key.verifier().text())
+                << "\n";
       return {};
     }();
     return made.ok() ? 0 : fail(made.error());
@@ -263,7 +284,8 @@ void define_keygen(CLI::App& app, GlobalOptions& global, Runs& runs) {
 void define_prove(CLI::App& app, GlobalOptions& global, Runs& runs) {
   auto seq = std::make_shared<std::int64_t>(0);
   auto out = std::make_shared<std::string>();
-  CLI::App* cmd = subcommand(app, "prove", "print an event's inclusion proof (c2sp.org/tlog-proof@v1)", global);
+  CLI::App* cmd =
+      subcommand(app, "prove", "print an event's inclusion proof (c2sp.org/tlog-proof@v1)", global);
   cmd->add_option("SEQ", *seq, "the event's sequence number")->required();
   cmd->add_option("--out", *out, "write the proof to this file instead");
   runs.push_back([cmd, &global, seq, out] {
@@ -280,7 +302,8 @@ void define_export(CLI::App& app, GlobalOptions& global, Runs& runs) {
     std::string dir, release, events, supplier;
   };
   auto flags = std::make_shared<Flags>();
-  CLI::App* cmd = subcommand(app, "export", "write an evidence bundle a third party verifies on its own", global);
+  CLI::App* cmd =
+      subcommand(app, "export", "write an evidence bundle a third party verifies on its own", global);
   cmd->add_option("DIR", flags->dir, "a new (or empty) folder for the bundle")->required();
   auto* release = cmd->add_option("--release", flags->release, "the events of one release");
   auto* events = cmd->add_option("--events", flags->events, "events A..B");
@@ -296,16 +319,20 @@ void define_export(CLI::App& app, GlobalOptions& global, Runs& runs) {
       if (!flags->supplier.empty()) selection.supplier = flags->supplier;
       MOAT_TRY(const app::BundleReport report, app::export_bundle(workspace, session, flags->dir, selection));
       if (global.json) {
-        std::cout << json{{"dir", report.dir.string()}, {"events", report.events},
-                          {"checkpoint_size", report.checkpoint_size}, {"checkpoints", report.checkpoints},
-                          {"files", report.files}}.dump(2)
+        std::cout << json{{"dir", report.dir.string()},
+                          {"events", report.events},
+                          {"checkpoint_size", report.checkpoint_size},
+                          {"checkpoints", report.checkpoints},
+                          {"files", report.files}}
+                         .dump(2)
                   << "\n";
         return {};
       }
       std::cout << "Wrote the evidence bundle " << report.dir.string() << ": " << report.events.size()
-                << " event(s) with their inclusion proofs against the checkpoint of " << report.checkpoint_size
-                << " events (" << report.checkpoints << " checkpoint(s) in all), " << report.files
-                << " file hash(es). Check it with: python3 " << (report.dir / "verify.py").string() << "\n";
+                << " event(s) with their inclusion proofs against the checkpoint of "
+                << report.checkpoint_size << " events (" << report.checkpoints << " checkpoint(s) in all), "
+                << report.files << " file hash(es). Check it with: python3 "
+                << (report.dir / "verify.py").string() << "\n";
       return {};
     });
   });

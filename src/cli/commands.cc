@@ -19,14 +19,17 @@ const Command kCoreCommands[] = {
     {"parties", "list parties: suppliers grouped by affiliation", define_parties},
     {"plan", "choose suppliers so that no party, or coalition of K, can copy the product", define_plan},
     {"exposure", "what each party of a saved plan holds: a heatmap of parties x secrets", define_exposure},
-    {"audit", "verify the ledger, list its events, sign checkpoints, prove events, export evidence", define_audit},
+    {"audit", "verify the ledger, list its events, sign checkpoints, prove events, export evidence",
+     define_audit},
     {"migrate", "copy the workspace into an empty PostgreSQL database and switch to it", define_migrate},
     {"uscc", "check unified social credit codes", define_uscc},
 };
 
 }  // namespace
 
-std::span<const Command> core_commands() { return kCoreCommands; }
+std::span<const Command> core_commands() {
+  return kCoreCommands;
+}
 
 std::vector<Command> commands() {
   std::vector<Command> all;

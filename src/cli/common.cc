@@ -4,8 +4,8 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
-#include <cstdlib>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -63,7 +63,8 @@ Status sign_in(app::Workspace& workspace, const GlobalOptions& global) {
   app::act_as(actor.name, actor.via);
   if (!allowed.ok()) {
     // A refusal is evidence too: recorded under the signed-in actor, as the API records its own.
-    (void)app::record_denial(workspace, app::terminal_session(), "moat " + global.command, allowed.error().message());
+    (void)app::record_denial(workspace, app::terminal_session(), "moat " + global.command,
+                             allowed.error().message());
     return allowed;
   }
   return {};
@@ -183,7 +184,9 @@ Result<std::optional<Date>> parse_optional_date(const std::string& text, const s
   return std::optional<Date>(date);
 }
 
-std::string today_text(const app::Session& session) { return session.today().to_string(); }
+std::string today_text(const app::Session& session) {
+  return session.today().to_string();
+}
 
 Result<Date> as_of(const std::string& text, const app::Session& session) {
   return parse_date(text.empty() ? today_text(session) : text, "--as-of");

@@ -5,10 +5,10 @@
 #pragma once
 
 #include <functional>
-#include <optional>
-#include <vector>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -75,7 +75,7 @@ Result<Date> as_of(const std::string& text, const app::Session& session);
 
 // moat exposure --released: the product's released knowledge per party (or per person), as a
 // heatmap or as JSON beside `plan_json` (the plan's exposure, when there is a plan).
-Status print_released_knowledge(app::Workspace& workspace, const std::string& product, bool people, bool as_json,
-                                nlohmann::json* plan_json);
+Status print_released_knowledge(app::Workspace& workspace, const std::string& product, bool people,
+                                bool as_json, nlohmann::json* plan_json);
 
 }  // namespace moat::cli

@@ -21,13 +21,13 @@
 #include "app/edit.h"
 #include "app/export.h"
 #include "app/gate.h"
+#include "app/import.h"
 #include "app/migrate.h"
 #include "app/money.h"
-#include "app/sourcing.h"
-#include "app/views.h"
-#include "app/import.h"
 #include "app/remove.h"
+#include "app/sourcing.h"
 #include "app/summary.h"
+#include "app/views.h"
 #include "app/workspace.h"
 #include "cli/common.h"
 #include "cli/core_commands.h"
@@ -49,17 +49,23 @@ void print_demo_vetting(const app::DemoResult& demo) {
   for (const app::Assessment& a : demo.assessments) {
     char score[16];
     std::snprintf(score, sizeof score, "%.1f%%", a.outcome.score);
-    const std::string cap = a.outcome.max_exposure_share ? std::to_string(static_cast<int>(*a.outcome.max_exposure_share * 100 + 0.5)) + "%" : "";
-    qualified.add({a.supplier, a.outcome.result, score, cap, a.outcome.valid_until ? a.outcome.valid_until->to_string() : ""});
+    const std::string cap =
+        a.outcome.max_exposure_share
+            ? std::to_string(static_cast<int>(*a.outcome.max_exposure_share * 100 + 0.5)) + "%"
+            : "";
+    qualified.add({a.supplier, a.outcome.result, score, cap,
+                   a.outcome.valid_until ? a.outcome.valid_until->to_string() : ""});
   }
   qualified.print(std::cout);
-  std::cout << "Rejected and expired suppliers are never eligible in the plan; conditional ones only where the policy allows.\n";
+  std::cout << "Rejected and expired suppliers are never eligible in the plan; conditional ones only where "
+               "the policy allows.\n";
   std::cout << "\n== Material reconciliation (the ghost-shift check) ==\n";
   for (const vet::Reconciliation& r : demo.reconciliations) {
     std::cout << r.supplier << " × " << r.product << ": " << format_number(r.unaccounted_units)
               << " units unaccounted\n";
     for (const vet::Line& line : r.lines) {
-      if (line.unaccounted > 0) std::cout << "  " << line.check << " " << line.item << ": " << line.arithmetic << "\n";
+      if (line.unaccounted > 0)
+        std::cout << "  " << line.check << " " << line.item << ": " << line.arithmetic << "\n";
     }
   }
   std::cout << "\n== Red flags ==\n";
@@ -67,7 +73,8 @@ void print_demo_vetting(const app::DemoResult& demo) {
   for (const app::Flag& f : demo.flags) flags.add({f.id, f.severity, f.state, f.rule, f.subject, f.summary});
   flags.print(std::cout);
   for (const app::Flag& f : demo.flags) {
-    if (f.changed_now == "cleared") std::cout << f.id << " (" << f.rule << ") resolved itself: " << f.reason << "\n";
+    if (f.changed_now == "cleared")
+      std::cout << f.id << " (" << f.rule << ") resolved itself: " << f.reason << "\n";
   }
 }
 
@@ -80,10 +87,11 @@ void print_gate_check(const gate::Check& c) {
 // A verdict in short: product checks that fail in full; supplier checks as one line per supplier,
 // in full only for the first supplier with an open critical red flag (moat gate shows them all).
 void print_gate_summary(const gate::Verdict& verdict, const std::string& title) {
-  const auto failing = std::count_if(verdict.checks.begin(), verdict.checks.end(),
-                                     [](const gate::Check& c) { return c.status == gate::CheckStatus::kFail; });
-  std::cout << title << ": " << (verdict.go ? "GO" : "NO-GO") << " (" << failing << " of " << verdict.checks.size()
-            << " checks fail)\n";
+  const auto failing = std::count_if(verdict.checks.begin(), verdict.checks.end(), [](const gate::Check& c) {
+    return c.status == gate::CheckStatus::kFail;
+  });
+  std::cout << title << ": " << (verdict.go ? "GO" : "NO-GO") << " (" << failing << " of "
+            << verdict.checks.size() << " checks fail)\n";
   std::map<std::string, std::vector<const gate::Check*>> by_supplier;
   std::string worst;
   for (const gate::Check& c : verdict.checks) {
@@ -121,8 +129,9 @@ int print_demo_gate(app::Workspace& workspace, const app::SavedPlan& plan) {
   for (const app::GateRequest& request : requests) {
     auto verdict = app::run_gate(workspace, app::terminal_session(), request);
     if (!verdict.ok()) return fail(verdict.error());
-    print_gate_summary(*verdict, request.supplier.empty() ? "Production launch of aurora"
-                                                         : "Release of " + request.package + " to " + request.supplier);
+    print_gate_summary(*verdict, request.supplier.empty()
+                                     ? "Production launch of aurora"
+                                     : "Release of " + request.package + " to " + request.supplier);
   }
   return 0;
 }
@@ -135,12 +144,24 @@ int print_demo_sign_ins(app::Workspace& workspace) {
   for (const app::NewUser& user : *users) {
     std::string sees;
     switch (user.role) {
-      case app::Role::kAdmin: sees = "everything, the ledger's events included"; break;
-      case app::Role::kSourcing: sees = "suppliers, plans, flags; plans and approves"; break;
-      case app::Role::kLegal: sees = "agreements, IP deadlines, the gate, the ledger"; break;
-      case app::Role::kOversight: sees = "visits and findings, flags, the ledger"; break;
-      case app::Role::kViewer: sees = "reads all but the ledger's events"; break;
-      case app::Role::kSupplier: sees = "only supplier " + user.supplier + "'s own records and work"; break;
+      case app::Role::kAdmin:
+        sees = "everything, the ledger's events included";
+        break;
+      case app::Role::kSourcing:
+        sees = "suppliers, plans, flags; plans and approves";
+        break;
+      case app::Role::kLegal:
+        sees = "agreements, IP deadlines, the gate, the ledger";
+        break;
+      case app::Role::kOversight:
+        sees = "visits and findings, flags, the ledger";
+        break;
+      case app::Role::kViewer:
+        sees = "reads all but the ledger's events";
+        break;
+      case app::Role::kSupplier:
+        sees = "only supplier " + user.supplier + "'s own records and work";
+        break;
     }
     table.add({user.name, user.password, std::string(app::role_name(user.role)), sees});
   }
@@ -150,13 +171,15 @@ int print_demo_sign_ins(app::Workspace& workspace) {
 
 // What the demo released, and what it refused and why.
 void print_demo_releases(const app::DemoResult& demo) {
-  std::cout << "\n== Design files and releases ==\n" << demo.files.size()
+  std::cout << "\n== Design files and releases ==\n"
+            << demo.files.size()
             << " design files in the vault. Releases through the gate and the knowledge rules:\n";
   for (const app::ReleaseOutcome& r : demo.releases) {
-    std::cout << "  " << (r.go ? r.id + "  released" : std::string("refused")) << " " << r.package << " to " << r.supplier
-              << " (" << join(r.recipients, ", ") << "): " << r.files.size() << " file(s)"
+    std::cout << "  " << (r.go ? r.id + "  released" : std::string("refused")) << " " << r.package << " to "
+              << r.supplier << " (" << join(r.recipients, ", ") << "): " << r.files.size() << " file(s)"
               << (r.go ? ", " + std::to_string(r.copies.size()) + " copies" : "") << "\n";
-    for (const app::Refusal& refusal : r.refusals) std::cout << "      " << refusal.rule << ": " << refusal.message << "\n";
+    for (const app::Refusal& refusal : r.refusals)
+      std::cout << "      " << refusal.rule << ": " << refusal.message << "\n";
   }
 }
 
@@ -167,25 +190,32 @@ void print_demo_releases(const app::DemoResult& demo) {
 int print_demo_watch(const app::DemoResult& demo) {
   const app::DemoWatch& watch = demo.watch;
   std::cout << "\n== Counterfeit watch ==\n"
-            << "Imported " << watch.imported.added.size() << " marketplace listings with " << watch.imported.images
-            << " photos (in the vault, with their SHA-256); " << watch.imported.hits.size() << " hits:\n";
+            << "Imported " << watch.imported.added.size() << " marketplace listings with "
+            << watch.imported.images << " photos (in the vault, with their SHA-256); "
+            << watch.imported.hits.size() << " hits:\n";
   for (const app::HitView& hit : watch.imported.hits) {
     char score[16];
     std::snprintf(score, sizeof score, "%.2f", hit.score);
-    std::cout << "  " << hit.id << "  " << score << "  " << hit.listing.platform << "  " << hit.listing.title << "\n";
-    for (const app::ReasonView& r : hit.reasons) std::cout << "        " << r.kind << ": " << r.detail << "\n";
+    std::cout << "  " << hit.id << "  " << score << "  " << hit.listing.platform << "  " << hit.listing.title
+              << "\n";
+    for (const app::ReasonView& r : hit.reasons)
+      std::cout << "        " << r.kind << ": " << r.detail << "\n";
   }
   if (!watch.confirmed.hit.id.empty()) {
-    std::cout << "Confirmed " << watch.confirmed.hit.id << " (" << watch.confirmed.hit.decision_reason << ").\n";
+    std::cout << "Confirmed " << watch.confirmed.hit.id << " (" << watch.confirmed.hit.decision_reason
+              << ").\n";
   }
   auto flags = app::recorded_flags(*demo.workspace);
   if (!flags.ok()) return fail(flags.error());
   for (const app::Flag& flag : *flags) {
-    if (std::find(watch.confirmed.flags.begin(), watch.confirmed.flags.end(), flag.id) == watch.confirmed.flags.end()) continue;
+    if (std::find(watch.confirmed.flags.begin(), watch.confirmed.flags.end(), flag.id) ==
+        watch.confirmed.flags.end())
+      continue;
     std::cout << "  red flag " << flag.id << " on " << flag.subject << ": " << flag.summary << "\n";
   }
   for (const app::ComplaintView& c : watch.packages.complaints) {
-    std::cout << "Complaint " << c.id << " for " << c.platform << " (Alibaba IP Protection Platform) written to " << c.folder
+    std::cout << "Complaint " << c.id << " for " << c.platform
+              << " (Alibaba IP Protection Platform) written to " << c.folder
               << (c.ready ? ": ready to file\n" : ": still missing " + join(c.missing, "; ") + "\n");
   }
   return 0;
@@ -209,7 +239,8 @@ std::function<int()> define_demo(CLI::App& app, GlobalOptions& global) {
     if (int status = show_summary(*demo->workspace, false); status != 0) return status;
     const app::Config& config = demo->workspace->config();
     std::cout << "\n== Sourcing plan (collusion " << config.policy.collusion << ", exposure cap "
-              << config.policy.max_exposure_share * 100 << "%), saved and approved as " << demo->plan.id << " ==\n";
+              << config.policy.max_exposure_share * 100 << "%), saved and approved as " << demo->plan.id
+              << " ==\n";
     auto costing = costing_of(*demo->workspace, "aurora", today_text(app::terminal_session()));
     if (!costing.ok()) return fail(costing.error());
     print_plan(demo->plan.plan, *costing);
@@ -223,7 +254,8 @@ std::function<int()> define_demo(CLI::App& app, GlobalOptions& global) {
     if (int status = print_demo_gate(*demo->workspace, demo->plan); status != 0) return status;
     print_demo_releases(*demo);
     if (int status = print_demo_watch(*demo); status != 0) return status;
-    std::cout << "\nThe workspace is " << *dir << ": try 'moat -w " << *dir << " exposure --product aurora'.\n";
+    std::cout << "\nThe workspace is " << *dir << ": try 'moat -w " << *dir
+              << " exposure --product aurora'.\n";
     if (*sign_ins) return print_demo_sign_ins(*demo->workspace);
     return 0;
   };

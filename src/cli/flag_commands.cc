@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // The vetting command `moat flags`: evaluate the red-flag rules; list, show, acknowledge and
 // resolve flags.
-#include <CLI/CLI.hpp>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "app/oversight.h"
 #include "app/overlaps.h"
+#include "app/oversight.h"
 #include "app/red_flags.h"
 #include "app/rules.h"
 #include "app/tooling.h"
@@ -32,7 +32,8 @@ namespace {
 // The flags this evaluation resolved because their cause cleared, each with the fact that did.
 void print_cleared(const std::vector<app::Flag>& all) {
   for (const app::Flag& f : all) {
-    if (f.changed_now == "cleared") std::cout << "\n" << f.id << " (" << f.rule << ") resolved itself: " << f.reason << "\n";
+    if (f.changed_now == "cleared")
+      std::cout << "\n" << f.id << " (" << f.rule << ") resolved itself: " << f.reason << "\n";
   }
 }
 
@@ -55,12 +56,15 @@ int print_flags(const std::vector<app::Flag>& all, const GlobalOptions& global, 
   }
   TextTable table({"id", "severity", "state", "rule", "subject", "summary"});
   for (const auto& f : shown) {
-    const std::string mark = f.raised_now ? " (new)" : f.changed_now.empty() ? "" : " (" + f.changed_now + ")";
+    const std::string mark = f.raised_now            ? " (new)"
+                             : f.changed_now.empty() ? ""
+                                                     : " (" + f.changed_now + ")";
     table.add({f.id + mark, f.severity, f.state, f.rule, f.subject, f.summary});
   }
   table.print(std::cout);
   print_cleared(all);
-  std::cout << "\nEvidence: moat flags show ID; acknowledge or resolve: moat flags ack|resolve ID... --reason TEXT\n";
+  std::cout << "\nEvidence: moat flags show ID; acknowledge or resolve: moat flags ack|resolve ID... "
+               "--reason TEXT\n";
   return 0;
 }
 
@@ -107,12 +111,15 @@ void define_flag_show(CLI::App& parent, GlobalOptions& global, std::vector<std::
           std::cout << app::flag_json(f).dump(2) << "\n";
           return 0;
         }
-        std::cout << f.id << " [" << f.severity << ", " << f.state << "] " << f.rule << " — " << f.subject << "\n"
+        std::cout << f.id << " [" << f.severity << ", " << f.state << "] " << f.rule << " — " << f.subject
+                  << "\n"
                   << f.summary << "\n";
         TextTable table({"evidence", "value"});
         for (const auto& e : f.evidence) table.add({e.name, e.value});
         table.print(std::cout);
-        if (!f.updated_by.empty()) std::cout << f.state << " by " << f.updated_by << " at " << f.updated_at << ": " << f.reason << "\n";
+        if (!f.updated_by.empty())
+          std::cout << f.state << " by " << f.updated_by << " at " << f.updated_at << ": " << f.reason
+                    << "\n";
         return 0;
       }
       return fail(Error(ErrorCode::kNotFound, "flags/" + *id, "no such red flag"));

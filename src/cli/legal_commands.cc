@@ -14,8 +14,8 @@
 #include "app/gate.h"
 #include "app/legal.h"
 #include "app/session.h"
-#include "app/views.h"
 #include "app/vetting.h"
+#include "app/views.h"
 #include "cli/common.h"
 #include "cli/table.h"
 #include "core/text.h"
@@ -32,18 +32,22 @@ Result<std::optional<double>> parse_amount(const std::string& text, const std::s
   if (text.empty()) return std::optional<double>();
   char* end = nullptr;
   const double value = std::strtod(text.c_str(), &end);
-  if (*end != '\0' || value < 0) return input_error(flag, "'" + text + "' is not an amount of 0 or more (plain digits)");
+  if (*end != '\0' || value < 0)
+    return input_error(flag, "'" + text + "' is not an amount of 0 or more (plain digits)");
   return std::optional<double>(value);
 }
 
 Result<long> parse_count(const std::string& text, const std::string& flag) {
   char* end = nullptr;
   const long value = std::strtol(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || value < 0) return input_error(flag, "'" + text + "' is not a whole number of 0 or more");
+  if (text.empty() || *end != '\0' || value < 0)
+    return input_error(flag, "'" + text + "' is not a whole number of 0 or more");
   return value;
 }
 
-std::string date_text(const std::optional<Date>& date) { return date ? date->to_string() : ""; }
+std::string date_text(const std::optional<Date>& date) {
+  return date ? date->to_string() : "";
+}
 
 std::string amount_text(const std::optional<double>& amount, const std::string& currency) {
   if (!amount) return "";
@@ -53,7 +57,8 @@ std::string amount_text(const std::optional<double>& amount, const std::string& 
 }
 
 // Runs `body` with the workspace and the session; maps errors to exit codes.
-int with_session(const GlobalOptions& global, const std::function<Status(app::Workspace&, const app::Session&)>& body) {
+int with_session(const GlobalOptions& global,
+                 const std::function<Status(app::Workspace&, const app::Session&)>& body) {
   return with_workspace(global, [&](app::Workspace& workspace) {
     const Status done = body(workspace, app::terminal_session());
     return done.ok() ? 0 : fail(done.error());
@@ -83,30 +88,41 @@ void define_agreement_add(CLI::App& parent, GlobalOptions& global, Runs& runs) {
   auto flags = std::make_shared<AgreementFlags>();
   app::AgreementInput& in = flags->input;
   CLI::App* cmd = subcommand(parent, "add", "record a signed agreement with a supplier", global);
-  cmd->add_option("--kind", in.kind, "nnn, nda, manufacturing, tooling, po-terms or confidentiality (employees of an own facility)")->required();
+  cmd->add_option(
+         "--kind", in.kind,
+         "nnn, nda, manufacturing, tooling, po-terms or confidentiality (employees of an own facility)")
+      ->required();
   cmd->add_option("--supplier", in.supplier, "the counterparty (supplier id)")->required();
   cmd->add_option("--id", in.id, "its id (default: AG1, AG2, ...)");
-  cmd->add_option("--counterparty-name", in.counterparty_name, "the Chinese legal name as written (default: as registered)");
-  cmd->add_option("--counterparty-uscc", in.counterparty_uscc, "the credit code as written (default: as registered)");
-  cmd->add_option("--law,--governing-law", in.governing_law, "governing law, as a country code: CN for PRC law");
+  cmd->add_option("--counterparty-name", in.counterparty_name,
+                  "the Chinese legal name as written (default: as registered)");
+  cmd->add_option("--counterparty-uscc", in.counterparty_uscc,
+                  "the credit code as written (default: as registered)");
+  cmd->add_option("--law,--governing-law", in.governing_law,
+                  "governing law, as a country code: CN for PRC law");
   cmd->add_option("--language,--languages", in.languages, "a language of its text: zh, en (repeat)");
-  cmd->add_option("--controlling,--controlling-language", in.controlling_language, "the language whose text controls");
+  cmd->add_option("--controlling,--controlling-language", in.controlling_language,
+                  "the language whose text controls");
   cmd->add_option("--court", in.court, "the court with jurisdiction");
   cmd->add_option("--court-country", in.court_country, "where that court sits (default: CN)");
-  cmd->add_option("--court-division", in.court_division, "GB/T 2260 code of the court's area: 440300 (Shenzhen)");
+  cmd->add_option("--court-division", in.court_division,
+                  "GB/T 2260 code of the court's area: 440300 (Shenzhen)");
   cmd->add_flag("--arbitration", in.arbitration, "disputes go to arbitration instead of a court");
   cmd->add_option("--damages,--liquidated-damages", flags->damages, "liquidated damages per breach");
   cmd->add_option("--currency", in.currency, "their currency: CNY");
-  cmd->add_option("--clause", in.clauses, "a clause present (repeat): " + join(app::agreement_clause_names(), ", "));
+  cmd->add_option("--clause", in.clauses,
+                  "a clause present (repeat): " + join(app::agreement_clause_names(), ", "));
   cmd->add_option("--signed-by", in.signed_by, "who signed for the supplier");
-  cmd->add_flag("--legal-rep,--signer-is-legal-rep", in.signer_is_legal_rep, "the signer is the legal representative");
+  cmd->add_flag("--legal-rep,--signer-is-legal-rep", in.signer_is_legal_rep,
+                "the signer is the legal representative");
   cmd->add_flag("--chop", in.chop, "sealed with the company chop");
   cmd->add_option("--effective", flags->effective, "in force from");
   cmd->add_option("--expires", flags->expires, "in force until");
   cmd->add_option("--product", in.products, "a product it covers (repeat; none: every product)");
   cmd->add_option("--secret", in.secrets, "a secret it names (repeat)");
   cmd->add_option("--file,--document", flags->file, "the signed copy, stored encrypted in the vault");
-  cmd->add_option("--contracted-by", in.contracted_by, "made for us by the contract manufacturer: who signed");
+  cmd->add_option("--contracted-by", in.contracted_by,
+                  "made for us by the contract manufacturer: who signed");
   cmd->add_option("--on-behalf-of", in.on_behalf_of, "on whose behalf");
   cmd->add_option("--flows-down-to", in.flows_down_to, "a subcontractor it binds too (repeat)");
   cmd->add_option("--person", in.people, "confidentiality: an employee it binds (person id; repeat)");
@@ -133,18 +149,19 @@ std::vector<std::string> failed_ids(const app::AgreementReview& a) {
 void print_agreements(const std::vector<app::AgreementReview>& all) {
   TextTable table({"id", "kind", "supplier", "bound", "products", "effective", "expires", "quality check"});
   for (const auto& a : all) {
-    const std::string verdict = a.passes ? (a.expiring ? "passes (expiring soon)" : "passes")
-                                         : "fails: " + join(failed_ids(a), ", ");
-    table.add({a.id, a.kind, a.supplier + (a.supplier_name.empty() ? "" : " " + a.supplier_name), join(a.suppliers, ";"),
-               a.products.empty() ? "(all)" : join(a.products, ";"), date_text(a.effective), date_text(a.expires),
-               verdict});
+    const std::string verdict =
+        a.passes ? (a.expiring ? "passes (expiring soon)" : "passes") : "fails: " + join(failed_ids(a), ", ");
+    table.add({a.id, a.kind, a.supplier + (a.supplier_name.empty() ? "" : " " + a.supplier_name),
+               join(a.suppliers, ";"), a.products.empty() ? "(all)" : join(a.products, ";"),
+               date_text(a.effective), date_text(a.expires), verdict});
   }
   table.print(std::cout);
 }
 
 void print_checks(const std::vector<app::AgreementReview>& all) {
   for (const auto& a : all) {
-    std::cout << a.id << " (" << a.kind << " with " << a.supplier << "): " << (a.passes ? "passes" : "FAILS") << "\n";
+    std::cout << a.id << " (" << a.kind << " with " << a.supplier << "): " << (a.passes ? "passes" : "FAILS")
+              << "\n";
     for (const auto& c : a.checks) {
       std::cout << "  " << (c.passed ? "pass " : "FAIL ") << c.id << ": " << c.reason << "\n";
       if (!c.passed) std::cout << "       fix: " << c.fix << "\n";
@@ -152,46 +169,51 @@ void print_checks(const std::vector<app::AgreementReview>& all) {
   }
 }
 
-void define_agreement_review(CLI::App& parent, GlobalOptions& global, Runs& runs, const char* name, bool details) {
+void define_agreement_review(CLI::App& parent, GlobalOptions& global, Runs& runs, const char* name,
+                             bool details) {
   struct Flags {
     std::string supplier, date;
     std::vector<std::string> ids;
   };
   auto flags = std::make_shared<Flags>();
-  CLI::App* cmd = subcommand(parent, name,
-                             details ? "check agreements against China practice, each check with its reason and fix"
-                                     : "list agreements and whether each passes its quality check",
-                             global);
+  CLI::App* cmd =
+      subcommand(parent, name,
+                 details ? "check agreements against China practice, each check with its reason and fix"
+                         : "list agreements and whether each passes its quality check",
+                 global);
   if (details) cmd->add_option("ID", flags->ids, "agreements to check (default: all)");
   cmd->add_option("--supplier", flags->supplier, "only those binding this supplier");
   cmd->add_option("--as-of", flags->date, "checked as of this date (default: today)");
   runs.push_back([cmd, flags, details, &global] {
     if (!cmd->parsed()) return -1;
     bool failing = false;
-    const int code = with_session(global, [&](app::Workspace& workspace, const app::Session& session) -> Status {
-      MOAT_TRY(const Date today, as_of(flags->date, session));
-      MOAT_TRY(std::vector<app::AgreementReview> all, app::review_agreements(workspace, today, flags->supplier));
-      for (const std::string& id : flags->ids) {
-        const bool known = std::any_of(all.begin(), all.end(), [&](const auto& a) { return a.id == id; });
-        if (!known) return Error(ErrorCode::kNotFound, "agreements/" + id, "no such agreement");
-      }
-      if (!flags->ids.empty()) {
-        std::erase_if(all, [&](const auto& a) {
-          return std::find(flags->ids.begin(), flags->ids.end(), a.id) == flags->ids.end();
+    const int code =
+        with_session(global, [&](app::Workspace& workspace, const app::Session& session) -> Status {
+          MOAT_TRY(const Date today, as_of(flags->date, session));
+          MOAT_TRY(std::vector<app::AgreementReview> all,
+                   app::review_agreements(workspace, today, flags->supplier));
+          for (const std::string& id : flags->ids) {
+            const bool known = std::any_of(all.begin(), all.end(), [&](const auto& a) { return a.id == id; });
+            if (!known) return Error(ErrorCode::kNotFound, "agreements/" + id, "no such agreement");
+          }
+          if (!flags->ids.empty()) {
+            std::erase_if(all, [&](const auto& a) {
+              return std::find(flags->ids.begin(), flags->ids.end(), a.id) == flags->ids.end();
+            });
+          }
+          if (global.json) {
+            json out = json::array();
+            for (const auto& a : all) out.push_back(app::agreement_json(a));
+            std::cout << out.dump(2) << "\n";
+          } else if (details) {
+            print_checks(all);
+          } else {
+            print_agreements(all);
+          }
+          failing =
+              std::any_of(all.begin(), all.end(), [](const app::AgreementReview& a) { return !a.passes; });
+          return {};
         });
-      }
-      if (global.json) {
-        json out = json::array();
-        for (const auto& a : all) out.push_back(app::agreement_json(a));
-        std::cout << out.dump(2) << "\n";
-      } else if (details) {
-        print_checks(all);
-      } else {
-        print_agreements(all);
-      }
-      failing = std::any_of(all.begin(), all.end(), [](const app::AgreementReview& a) { return !a.passes; });
-      return {};
-    });
     // `check` is a verdict: an agreement that fails it is exit code 3; `list` only lists.
     return code == 0 && details && failing ? kExitNoGo : code;
   });
@@ -229,7 +251,8 @@ void define_po_add(CLI::App& parent, GlobalOptions& global, Runs& runs) {
   runs.push_back([cmd, flags, &global] {
     if (!cmd->parsed()) return -1;
     return with_session(global, [&](app::Workspace& workspace, const app::Session& session) -> Status {
-      MOAT_TRY(flags->input.issued, parse_date(flags->issued.empty() ? today_text(session) : flags->issued, "--issued"));
+      MOAT_TRY(flags->input.issued,
+               parse_date(flags->issued.empty() ? today_text(session) : flags->issued, "--issued"));
       MOAT_TRY(flags->input.due, parse_optional_date(flags->due, "--due"));
       MOAT_TRY(flags->input.penalty, parse_amount(flags->penalty, "--penalty"));
       MOAT_CHECK(app::add_order(workspace, session, flags->input));
@@ -262,18 +285,21 @@ void define_po_terms(CLI::App& parent, GlobalOptions& global, Runs& runs) {
   });
 }
 
-void define_po_review(CLI::App& parent, GlobalOptions& global, Runs& runs, const char* name, bool only_problems) {
+void define_po_review(CLI::App& parent, GlobalOptions& global, Runs& runs, const char* name,
+                      bool only_problems) {
   auto flags = std::make_shared<std::array<std::string, 2>>();  // supplier, product
-  CLI::App* cmd = subcommand(parent, name,
-                             only_problems ? "check that every purchase order carries the IP clause and a penalty"
-                                           : "list purchase orders with their IP terms",
-                             global);
+  CLI::App* cmd =
+      subcommand(parent, name,
+                 only_problems ? "check that every purchase order carries the IP clause and a penalty"
+                               : "list purchase orders with their IP terms",
+                 global);
   cmd->add_option("--supplier", (*flags)[0], "only this supplier's");
   cmd->add_option("--product", (*flags)[1], "only this product's");
   runs.push_back([cmd, flags, only_problems, &global] {
     if (!cmd->parsed()) return -1;
     return with_session(global, [&](app::Workspace& workspace, const app::Session&) -> Status {
-      MOAT_TRY(const std::vector<app::OrderReview> orders, app::review_orders(workspace, (*flags)[0], (*flags)[1]));
+      MOAT_TRY(const std::vector<app::OrderReview> orders,
+               app::review_orders(workspace, (*flags)[0], (*flags)[1]));
       if (global.json) {
         json out = json::array();
         for (const auto& o : orders) out.push_back(app::order_json(o));
@@ -284,7 +310,8 @@ void define_po_review(CLI::App& parent, GlobalOptions& global, Runs& runs, const
       for (const auto& o : orders) {
         if (only_problems && o.problems.empty()) continue;
         table.add({o.id, o.supplier, o.product, o.package, std::to_string(o.quantity), o.issued,
-                   amount_text(o.penalty, o.currency), o.problems.empty() ? "ok" : "missing: " + join(o.problems, "; ")});
+                   amount_text(o.penalty, o.currency),
+                   o.problems.empty() ? "ok" : "missing: " + join(o.problems, "; ")});
       }
       table.print(std::cout);
       return {};
@@ -312,11 +339,14 @@ struct RightFlags {
 void define_ip_add(CLI::App& parent, GlobalOptions& global, Runs& runs) {
   auto flags = std::make_shared<RightFlags>();
   app::IpRightInput& in = flags->input;
-  CLI::App* cmd = subcommand(parent, "add", "record an IP right: a patent, design, trademark or copyright filing", global);
-  cmd->add_option("--kind", in.kind,
-                  "invention, utility-model, design, trademark, copyright, software-copyright or customs-recordation")
+  CLI::App* cmd = subcommand(parent, "add",
+                             "record an IP right: a patent, design, trademark or copyright filing", global);
+  cmd->add_option(
+         "--kind", in.kind,
+         "invention, utility-model, design, trademark, copyright, software-copyright or customs-recordation")
       ->required();
-  cmd->add_option("--jurisdiction", in.jurisdiction, "office code: CN, US, EP; WO for a PCT application")->required();
+  cmd->add_option("--jurisdiction", in.jurisdiction, "office code: CN, US, EP; WO for a PCT application")
+      ->required();
   cmd->add_option("--title", in.title, "title, or the mark for a trademark")->required();
   cmd->add_option("--filed", flags->filed, "filing date")->required();
   cmd->add_option("--priority", flags->priority, "earliest priority date claimed");
@@ -387,14 +417,16 @@ void define_ip_list(CLI::App& parent, GlobalOptions& global, Runs& runs) {
         std::cout << out.dump(2) << "\n";
         return {};
       }
-      TextTable table({"id", "kind", "office", "title", "number", "filed", "priority", "registered", "owner", "covers"});
+      TextTable table(
+          {"id", "kind", "office", "title", "number", "filed", "priority", "registered", "owner", "covers"});
       for (const auto& row : rights) {
         const app::IpRightInput& r = row.right;
         std::vector<std::string> covers = r.products;
         covers.insert(covers.end(), r.secrets.begin(), r.secrets.end());
         table.add({r.id, r.kind + (r.pct ? " (PCT)" : ""), r.jurisdiction, r.title,
-                   r.registration_number.empty() ? r.application_number : r.registration_number, date_text(r.filed),
-                   date_text(r.priority), date_text(r.registered), r.owner, join(covers, ";")});
+                   r.registration_number.empty() ? r.application_number : r.registration_number,
+                   date_text(r.filed), date_text(r.priority), date_text(r.registered), r.owner,
+                   join(covers, ";")});
       }
       table.print(std::cout);
       return {};
@@ -409,10 +441,11 @@ void define_ip_disclose(CLI::App& parent, GlobalOptions& global, Runs& runs) {
   };
   auto flags = std::make_shared<Flags>();
   app::DisclosureInput& in = flags->input;
-  CLI::App* cmd = subcommand(parent, "disclose",
-                             "record a public disclosure: trade show, crowdfunding, samples without an NNN, publication",
-                             global);
-  cmd->add_option("--kind", in.kind, "trade-show, crowdfunding, samples-without-nnn, publication or other")->required();
+  CLI::App* cmd = subcommand(
+      parent, "disclose",
+      "record a public disclosure: trade show, crowdfunding, samples without an NNN, publication", global);
+  cmd->add_option("--kind", in.kind, "trade-show, crowdfunding, samples-without-nnn, publication or other")
+      ->required();
   cmd->add_option("--product", in.product, "the product shown")->required();
   cmd->add_option("--date", flags->date, "on (default: today)");
   cmd->add_option("--secret", in.secrets, "a secret made public (repeat)");
@@ -421,7 +454,8 @@ void define_ip_disclose(CLI::App& parent, GlobalOptions& global, Runs& runs) {
   runs.push_back([cmd, flags, &global] {
     if (!cmd->parsed()) return -1;
     return with_session(global, [&](app::Workspace& workspace, const app::Session& session) -> Status {
-      MOAT_TRY(flags->input.date, parse_date(flags->date.empty() ? today_text(session) : flags->date, "--date"));
+      MOAT_TRY(flags->input.date,
+               parse_date(flags->date.empty() ? today_text(session) : flags->date, "--date"));
       MOAT_TRY(const std::string id, app::record_disclosure(workspace, session, flags->input));
       std::cout << (global.json ? json{{"disclosure", id}}.dump() : "Recorded disclosure " + id) << "\n";
       return {};
@@ -473,7 +507,8 @@ void define_ip_deadlines(CLI::App& parent, GlobalOptions& global, Runs& runs) {
 
 void define_ip_calendar(CLI::App& parent, GlobalOptions& global, Runs& runs) {
   auto flags = std::make_shared<std::array<std::string, 2>>();  // file, as-of
-  CLI::App* cmd = subcommand(parent, "calendar", "write the IP deadlines as an iCalendar file (.ics)", global);
+  CLI::App* cmd =
+      subcommand(parent, "calendar", "write the IP deadlines as an iCalendar file (.ics)", global);
   cmd->add_option("FILE", (*flags)[0], "the .ics file to write")->required();
   cmd->add_option("--as-of", (*flags)[1], "as of this date (default: today)");
   runs.push_back([cmd, flags, &global] {
@@ -505,12 +540,14 @@ std::function<int()> define_ip(CLI::App& app, GlobalOptions& global) {
 // The contract: {"verdict", "checks": [{"id", "subject", "status", "reason", "fix"}]}; a waived
 // check's reason ends with who waived it, until when and why.
 void print_verdict(const gate::Verdict& verdict, const std::string& what) {
-  const auto failing = std::count_if(verdict.checks.begin(), verdict.checks.end(),
-                                     [](const gate::Check& c) { return c.status == gate::CheckStatus::kFail; });
-  std::cout << what << ": " << (verdict.go ? "GO" : "NO-GO") << " (" << failing << " of " << verdict.checks.size()
-            << " checks fail)\n";
+  const auto failing = std::count_if(verdict.checks.begin(), verdict.checks.end(), [](const gate::Check& c) {
+    return c.status == gate::CheckStatus::kFail;
+  });
+  std::cout << what << ": " << (verdict.go ? "GO" : "NO-GO") << " (" << failing << " of "
+            << verdict.checks.size() << " checks fail)\n";
   for (const gate::Check& c : verdict.checks) {
-    std::cout << "  " << gate::status_name(c.status) << "  " << c.id << "  " << c.subject << "\n      " << c.reason << "\n";
+    std::cout << "  " << gate::status_name(c.status) << "  " << c.id << "  " << c.subject << "\n      "
+              << c.reason << "\n";
     if (!c.waiver.empty()) std::cout << "      " << c.waiver << "\n";
     if (c.status != gate::CheckStatus::kPass) std::cout << "      fix: " << c.fix << "\n";
   }
@@ -531,19 +568,20 @@ std::function<int()> define_gate(CLI::App& app, GlobalOptions& global) {
   add_xlsx_option(app, global);
   return [flags, &global] {
     bool go = false;
-    const int code = with_session(global, [&](app::Workspace& workspace, const app::Session& session) -> Status {
-      MOAT_TRY(const Date today, as_of((*flags)[3], session));
-      const app::GateRequest request{(*flags)[0], (*flags)[1], (*flags)[2], today};
-      MOAT_TRY(const gate::Verdict verdict, app::run_gate(workspace, session, request));
-      MOAT_CHECK(write_xlsx_report(global, "gate", app::verdict_json(verdict)));
-      if (global.json) {
-        std::cout << app::verdict_json(verdict).dump(2) << "\n";
-      } else {
-        print_verdict(verdict, gate_title(request));
-      }
-      go = verdict.go;
-      return {};
-    });
+    const int code =
+        with_session(global, [&](app::Workspace& workspace, const app::Session& session) -> Status {
+          MOAT_TRY(const Date today, as_of((*flags)[3], session));
+          const app::GateRequest request{(*flags)[0], (*flags)[1], (*flags)[2], today};
+          MOAT_TRY(const gate::Verdict verdict, app::run_gate(workspace, session, request));
+          MOAT_CHECK(write_xlsx_report(global, "gate", app::verdict_json(verdict)));
+          if (global.json) {
+            std::cout << app::verdict_json(verdict).dump(2) << "\n";
+          } else {
+            print_verdict(verdict, gate_title(request));
+          }
+          go = verdict.go;
+          return {};
+        });
     return code == 0 && !go ? kExitNoGo : code;
   };
 }
@@ -577,8 +615,8 @@ std::function<int()> define_waive(CLI::App& app, GlobalOptions& global) {
       MOAT_TRY(const Date today, as_of("", session));
       MOAT_TRY(const std::string id, app::grant_waiver(workspace, session, f.input, today));
       std::cout << (global.json ? json{{"waiver", id}}.dump()
-                                : "Recorded waiver " + id + ": " + f.input.check + " for " + f.input.subject + " until " +
-                                      f.input.expires->to_string())
+                                : "Recorded waiver " + id + ": " + f.input.check + " for " + f.input.subject +
+                                      " until " + f.input.expires->to_string())
                 << "\n";
       return {};
     });
@@ -586,15 +624,19 @@ std::function<int()> define_waive(CLI::App& app, GlobalOptions& global) {
 }
 
 const Command kLegalCommands[] = {
-    {"agreement", "agreements with suppliers: record, list, and check them against China practice", define_agreement},
+    {"agreement", "agreements with suppliers: record, list, and check them against China practice",
+     define_agreement},
     {"po", "purchase orders: record their IP clause and penalty, list and check them", define_po},
     {"ip", "IP rights and disclosures: record, list, deadlines, calendar", define_ip},
-    {"gate", "go / no-go for releasing a work package to a supplier, or for a production launch", define_gate},
+    {"gate", "go / no-go for releasing a work package to a supplier, or for a production launch",
+     define_gate},
     {"waive", "waive a failing gate check for a subject, with a role, a reason and an expiry", define_waive},
 };
 
 }  // namespace
 
-std::span<const Command> legal_commands() { return kLegalCommands; }
+std::span<const Command> legal_commands() {
+  return kLegalCommands;
+}
 
 }  // namespace moat::cli

@@ -41,8 +41,9 @@ int main(int argc, char** argv) {
       CLI::App* sub = app.add_subcommand(command.name, command.help);
       sub->add_option("-w,--workspace", global.workspace,
                       "workspace folder (default: $MOAT_WORKSPACE, else the current folder)");
-      sub->add_option("--token", global.token,
-                      "act as the user of this API token (default: $MOAT_TOKEN), in a workspace with accounts");
+      sub->add_option(
+          "--token", global.token,
+          "act as the user of this API token (default: $MOAT_TOKEN), in a workspace with accounts");
       auto run = command.define(*sub, global);
       sub->callback([&chosen, run] { chosen = run; });
     }

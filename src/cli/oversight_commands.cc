@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // The vetting commands of on-site oversight: `moat assign`, `moat visit` (scored against a
 // checklist) and `moat finding`.
-#include <CLI/CLI.hpp>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "app/oversight.h"
 #include "app/overlaps.h"
+#include "app/oversight.h"
 #include "app/reads.h"
 #include "app/red_flags.h"
 #include "app/rules.h"
@@ -46,11 +46,11 @@ std::function<int()> define_assign(CLI::App& app, GlobalOptions& global) {
       if (!from.ok()) return fail(from.error());
       auto to = parse_optional_date(flags->to, "--to");
       if (!to.ok()) return fail(to.error());
-      const Status done = app::assign_person(workspace, session,
-                                             {flags->supplier, flags->person, flags->role, *from, *to, flags->note});
+      const Status done = app::assign_person(
+          workspace, session, {flags->supplier, flags->person, flags->role, *from, *to, flags->note});
       if (!done.ok()) return fail(done.error());
-      std::cout << "Assigned " << flags->person << " (" << flags->role << ") to " << flags->supplier << " from "
-                << from->to_string() << "\n";
+      std::cout << "Assigned " << flags->person << " (" << flags->role << ") to " << flags->supplier
+                << " from " << from->to_string() << "\n";
       auto overlaps = app::overlapping_assignments(workspace, flags->person, flags->supplier, *from, *to);
       if (!overlaps.ok()) return fail(overlaps.error());
       if (!overlaps->empty()) {
@@ -73,7 +73,8 @@ struct VisitFlags {
   bool update_supplier = false;
 };
 
-Result<app::VisitInput> visit_input(app::Workspace& workspace, const app::Session& session, const VisitFlags& flags) {
+Result<app::VisitInput> visit_input(app::Workspace& workspace, const app::Session& session,
+                                    const VisitFlags& flags) {
   app::VisitInput input;
   input.supplier = flags.supplier;
   input.kind = flags.kind;
@@ -108,7 +109,8 @@ int print_visit(const app::VisitResult& visit, bool as_json) {
   std::cout << "Recorded visit " << visit.id;
   if (visit.score) {
     const vet::AuditScore& score = *visit.score;
-    const std::string share = std::to_string(static_cast<int>(score.share * 100 + 0.5)) + "% of applicable items passed";
+    const std::string share =
+        std::to_string(static_cast<int>(score.share * 100 + 0.5)) + "% of applicable items passed";
     if (score.passed) {
       std::cout << ": passed (" << share << ")";
     } else if (!score.failed_critical.empty()) {
@@ -117,7 +119,8 @@ int print_visit(const app::VisitResult& visit, bool as_json) {
     } else {
       std::cout << ": FAILED, " << share << ", below the checklist's pass share";
     }
-    if (!score.unscored.empty()) std::cout << "; not scored, counted as failed: " << join(score.unscored, ", ");
+    if (!score.unscored.empty())
+      std::cout << "; not scored, counted as failed: " << join(score.unscored, ", ");
   }
   std::cout << "\n";
   for (const std::string& finding : visit.findings) std::cout << "  finding " << finding << " raised\n";
@@ -131,14 +134,16 @@ void define_visit_add(CLI::App& parent, GlobalOptions& global, std::vector<std::
   cmd->add_option("--kind", flags->kind, "audit, visit or owner-visit")->capture_default_str();
   cmd->add_option("--date", flags->date, "visited on (default: today)");
   cmd->add_option("--by", flags->by, "who visited (repeat)");
-  cmd->add_option("--checklist", flags->checklist, "checklist id (default for audits with items: ip-protection)");
+  cmd->add_option("--checklist", flags->checklist,
+                  "checklist id (default for audits with items: ip-protection)");
   cmd->add_option("--item,--items", flags->items, "ITEM=pass|fail|na, several joined by commas (repeat)");
   cmd->add_option("--product", flags->product, "the product concerned");
   cmd->add_option("--capacity", flags->capacity, "capacity seen (units per month)");
   cmd->add_option("--headcount", flags->headcount, "headcount seen");
   cmd->add_option("--site", flags->sites, "a site seen (repeat)");
   cmd->add_option("--subcontractor", flags->subcontractors, "a subcontractor seen on site (repeat)");
-  cmd->add_flag("--update-supplier", flags->update_supplier, "capacity and headcount seen become the supplier's");
+  cmd->add_flag("--update-supplier", flags->update_supplier,
+                "capacity and headcount seen become the supplier's");
   cmd->add_option("--evidence", flags->evidence, "photos and documents, stored encrypted (repeat)");
   cmd->add_option("--note", flags->note, "a note");
   runs.push_back([cmd, flags, &global] {
@@ -154,9 +159,11 @@ void define_visit_add(CLI::App& parent, GlobalOptions& global, std::vector<std::
 }
 
 // moat visit checklist [ID]: the checklists in force and their items, which --item scores.
-void define_visit_checklist(CLI::App& parent, GlobalOptions& global, std::vector<std::function<int()>>& runs) {
+void define_visit_checklist(CLI::App& parent, GlobalOptions& global,
+                            std::vector<std::function<int()>>& runs) {
   auto id = std::make_shared<std::string>();
-  CLI::App* cmd = subcommand(parent, "checklist", "the audit checklists and their items (what --item scores)", global);
+  CLI::App* cmd =
+      subcommand(parent, "checklist", "the audit checklists and their items (what --item scores)", global);
   cmd->add_option("ID", *id, "one checklist (default: all)");
   runs.push_back([cmd, id, &global] {
     if (!cmd->parsed()) return -1;
@@ -177,7 +184,8 @@ void define_visit_checklist(CLI::App& parent, GlobalOptions& global, std::vector
           items.push_back({{"id", item.id}, {"topic", item.topic}, {"critical", item.critical}});
           table.add({name, item.id, item.critical ? "critical" : "", item.topic});
         }
-        out.push_back({{"id", name}, {"title", list.title}, {"pass_share", list.pass_share}, {"items", items}});
+        out.push_back(
+            {{"id", name}, {"title", list.title}, {"pass_share", list.pass_share}, {"items", items}});
       }
       if (global.json) {
         std::cout << out.dump(2) << "\n";
@@ -226,8 +234,9 @@ std::function<int()> define_finding(CLI::App& app, GlobalOptions& global) {
       if (!due.ok()) return fail(due.error());
       auto evidence = store_files(workspace, session, add->evidence);
       if (!evidence.ok()) return fail(evidence.error());
-      auto id = app::add_finding(workspace, session,
-                                 {add->visit, add->severity, add->description, add->item, add->action, add->owner, *due, *evidence});
+      auto id = app::add_finding(
+          workspace, session,
+          {add->visit, add->severity, add->description, add->item, add->action, add->owner, *due, *evidence});
       if (!id.ok()) return fail(id.error());
       if (global.json) {
         std::cout << json{{"visit", add->visit}, {"finding", *id}}.dump(2) << "\n";
@@ -245,10 +254,12 @@ std::function<int()> define_finding(CLI::App& app, GlobalOptions& global) {
   runs->push_back([answer_cmd, answer, &global] {
     if (!answer_cmd->parsed()) return -1;
     return with_workspace(global, [&](app::Workspace& workspace) {
-      const Status done = app::answer_finding(workspace, app::terminal_session(), (*answer)[0], (*answer)[1], (*answer)[2]);
+      const Status done =
+          app::answer_finding(workspace, app::terminal_session(), (*answer)[0], (*answer)[1], (*answer)[2]);
       if (!done.ok()) return fail(done.error());
       if (global.json) {
-        std::cout << json{{"visit", (*answer)[0]}, {"finding", (*answer)[1]}, {"state", "answered"}}.dump(2) << "\n";
+        std::cout << json{{"visit", (*answer)[0]}, {"finding", (*answer)[1]}, {"state", "answered"}}.dump(2)
+                  << "\n";
       } else {
         std::cout << "Recorded the answer to finding " << (*answer)[0] << "/" << (*answer)[1] << "\n";
       }
@@ -269,11 +280,15 @@ std::function<int()> define_finding(CLI::App& app, GlobalOptions& global) {
       const Status done = app::close_finding(workspace, session, (*close)[0], (*close)[1], *on);
       if (!done.ok()) return fail(done.error());
       if (global.json) {
-        std::cout << json{{"visit", (*close)[0]}, {"finding", (*close)[1]}, {"state", "closed"}, {"closed_on", on->to_string()}}
+        std::cout << json{{"visit", (*close)[0]},
+                          {"finding", (*close)[1]},
+                          {"state", "closed"},
+                          {"closed_on", on->to_string()}}
                          .dump(2)
                   << "\n";
       } else {
-        std::cout << "Closed finding " << (*close)[0] << "/" << (*close)[1] << " on " << on->to_string() << "\n";
+        std::cout << "Closed finding " << (*close)[0] << "/" << (*close)[1] << " on " << on->to_string()
+                  << "\n";
       }
       return 0;
     });

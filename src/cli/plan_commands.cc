@@ -22,13 +22,13 @@
 #include "app/edit.h"
 #include "app/export.h"
 #include "app/gate.h"
+#include "app/import.h"
 #include "app/migrate.h"
 #include "app/money.h"
-#include "app/sourcing.h"
-#include "app/views.h"
-#include "app/import.h"
 #include "app/remove.h"
+#include "app/sourcing.h"
 #include "app/summary.h"
+#include "app/views.h"
 #include "app/workspace.h"
 #include "cli/common.h"
 #include "cli/core_commands.h"
@@ -157,15 +157,19 @@ int print_unread(bool as_json) {
   return 0;
 }
 
-std::string today(const app::Session& session) { return session.today().to_string(); }
+std::string today(const app::Session& session) {
+  return session.today().to_string();
+}
 
 int plan_product(const PlanFlags& flags, const GlobalOptions& global) {
   return with_workspace(global, [&](app::Workspace& workspace) {
     const app::Session session = app::terminal_session();
-    auto instance = app::product_instance(workspace, flags.product, {flags.collusion, flags.max_exposure_share, today(session)});
+    auto instance = app::product_instance(workspace, flags.product,
+                                          {flags.collusion, flags.max_exposure_share, today(session)});
     if (!instance.ok()) return fail(instance.error());
     if (!flags.emit_instance.empty()) {
-      if (Status written = write_file_atomically(flags.emit_instance, plan::instance_json(*instance)); !written.ok()) {
+      if (Status written = write_file_atomically(flags.emit_instance, plan::instance_json(*instance));
+          !written.ok()) {
         return fail(written.error());
       }
     }
@@ -192,9 +196,14 @@ int approve(const PlanFlags& flags, const GlobalOptions& global) {
     auto approved = app::approve_plan(workspace, app::terminal_session(), flags.product, flags.plan_id);
     if (!approved.ok()) return fail(approved.error());
     if (global.json) {
-      std::cout << json{{"plan", approved->id}, {"state", approved->state}, {"approved_by", approved->approved_by}}.dump() << "\n";
+      std::cout << json{{"plan", approved->id},
+                        {"state", approved->state},
+                        {"approved_by", approved->approved_by}}
+                       .dump()
+                << "\n";
     } else {
-      std::cout << "Approved " << approved->id << " of " << flags.product << " (by " << approved->approved_by << ")\n";
+      std::cout << "Approved " << approved->id << " of " << flags.product << " (by " << approved->approved_by
+                << ")\n";
     }
     return 0;
   });
@@ -208,18 +217,25 @@ std::function<int()> define_plan(CLI::App& app, GlobalOptions& global) {
   approve_command->add_option("--product", flags->product, "the product")->required();
   approve_command->add_option("--plan", flags->plan_id, "the plan's id (plan-N)");
   approve_command->add_option("-w,--workspace", global.workspace, "workspace folder");
-  approve_command->add_option("--token", global.token, "act as the user of this API token (default: $MOAT_TOKEN)");
+  approve_command->add_option("--token", global.token,
+                              "act as the user of this API token (default: $MOAT_TOKEN)");
   approve_command->add_flag("--json", global.json, "print as JSON");
-  app.add_option("--instance", flags->instance, "plan an instance file (the planner's contract, docs/planner.md)");
+  app.add_option("--instance", flags->instance,
+                 "plan an instance file (the planner's contract, docs/planner.md)");
   app.add_option("--product", flags->product, "plan a product of the workspace");
-  app.add_option("--emit-instance", flags->emit_instance, "with --product: write the instance solved to FILE");
+  app.add_option("--emit-instance", flags->emit_instance,
+                 "with --product: write the instance solved to FILE");
   app.add_flag("--save", flags->save, "with --product: save the plan as a draft in the workspace");
-  app.add_option("--collusion", flags->collusion, "coalitions of up to K untrusted parties must not complete a recipe")
+  app.add_option("--collusion", flags->collusion,
+                 "coalitions of up to K untrusted parties must not complete a recipe")
       ->check(CLI::Range(0, 20));
-  app.add_option("--max-exposure-share", flags->max_exposure_share, "most of the total secret weight one party may hold")
+  app.add_option("--max-exposure-share", flags->max_exposure_share,
+                 "most of the total secret weight one party may hold")
       ->check(CLI::Range(0.0, 1.0));
-  app.add_option("--time-limit", flags->time_limit, "seconds to search (default 30)")->check(CLI::PositiveNumber);
-  app.add_flag("--frontier", flags->frontier, "the price of protection: cost at collusion 0..3 and tighter caps");
+  app.add_option("--time-limit", flags->time_limit, "seconds to search (default 30)")
+      ->check(CLI::PositiveNumber);
+  app.add_flag("--frontier", flags->frontier,
+               "the price of protection: cost at collusion 0..3 and tighter caps");
   app.add_flag("--heuristic", flags->heuristic, "the fast engine alone (no proof of optimality)");
   app.add_flag("--json", global.json, "print the plan as JSON (the contract)");
   return [flags, &global, approve_command] {
@@ -229,7 +245,8 @@ std::function<int()> define_plan(CLI::App& app, GlobalOptions& global) {
       return fail(input_error("--product", "give --instance or --product, not both"));
     }
     if (!flags->product.empty()) return plan_product(*flags, global);
-    if (flags->instance.empty()) return fail(input_error("--instance", "name an instance file or a --product"));
+    if (flags->instance.empty())
+      return fail(input_error("--instance", "name an instance file or a --product"));
     auto text = read_file(flags->instance);
     if (!text.ok()) return fail(text.error());
     auto instance = plan::parse_instance_within(*text, flags->instance, reading_deadline(*flags));
@@ -250,7 +267,8 @@ void print_exposure(const app::ExposureReport& report) {
     share << std::fixed << std::setprecision(0) << row.share * 100 << "%";
     cap << std::fixed << std::setprecision(0) << row.cap * 100 << "%";
     std::vector<std::string> cells{row.party + (row.trusted ? " (trusted)" : ""),
-                                   share.str() + (row.over_cap ? " > CAP" : ""), row.trusted ? "-" : cap.str()};
+                                   share.str() + (row.over_cap ? " > CAP" : ""),
+                                   row.trusted ? "-" : cap.str()};
     for (char c : row.cells) cells.push_back(c == 'D' ? "██" : c == 'I' ? "░░" : "··");
     std::string suppliers;
     for (const auto& s : row.suppliers) suppliers += (suppliers.empty() ? "" : " ") + s;
@@ -258,30 +276,35 @@ void print_exposure(const app::ExposureReport& report) {
     table.add(std::move(cells));
   }
   table.print(std::cout);
-  if (std::any_of(report.rows.begin(), report.rows.end(), [](const app::ExposureRow& r) { return r.over_cap; })) {
-    std::cout << "\nA party holds more than its cap allows today (its inputs changed since the plan was approved): "
-                 "re-plan and approve the new plan.\n";
+  if (std::any_of(report.rows.begin(), report.rows.end(),
+                  [](const app::ExposureRow& r) { return r.over_cap; })) {
+    std::cout
+        << "\nA party holds more than its cap allows today (its inputs changed since the plan was approved): "
+           "re-plan and approve the new plan.\n";
   }
   std::cout << "\nRecipes (collusion level " << report.collusion << "):\n";
   for (const auto& r : report.recipes) {
     std::string members;
     for (const auto& m : r.coalition) members += (members.empty() ? "" : " + ") + m;
     std::cout << "  " << r.recipe << ": "
-              << (r.min_coalition ? "needs " + std::to_string(*r.min_coalition) + " parties together (" + members + ")"
-                                  : std::string("no set of untrusted parties can complete it"))
-              << ((r.min_coalition && *r.min_coalition <= report.collusion) ? "  ← BREAKS THE POLICY" : "") << "\n";
+              << (r.min_coalition
+                      ? "needs " + std::to_string(*r.min_coalition) + " parties together (" + members + ")"
+                      : std::string("no set of untrusted parties can complete it"))
+              << ((r.min_coalition && *r.min_coalition <= report.collusion) ? "  ← BREAKS THE POLICY" : "")
+              << "\n";
   }
 }
 namespace {
 
 // --released: the plan's exposure (when the product has a plan) and then what releases gave out.
-int released_exposure(app::Workspace& workspace, const std::string& product, const std::optional<std::string>& plan_id,
-                      bool people, bool as_json) {
+int released_exposure(app::Workspace& workspace, const std::string& product,
+                      const std::optional<std::string>& plan_id, bool people, bool as_json) {
   auto report = app::plan_exposure(workspace, product, plan_id);
   if (!report.ok() && report.error().code() != ErrorCode::kNotFound) return fail(report.error());
   json plan = report.ok() ? app::exposure_json(*report) : json();
   if (report.ok() && !as_json) print_exposure(*report);
-  const Status printed = print_released_knowledge(workspace, product, people, as_json, report.ok() ? &plan : nullptr);
+  const Status printed =
+      print_released_knowledge(workspace, product, people, as_json, report.ok() ? &plan : nullptr);
   return printed.ok() ? 0 : fail(printed.error());
 }
 
@@ -305,7 +328,8 @@ std::function<int()> define_exposure(CLI::App& app, GlobalOptions& global) {
       auto report = app::plan_exposure(workspace, *product, *plan_id);
       if (!report.ok()) return fail(report.error());
       const json shown = app::exposure_json(*report);
-      if (Status written = write_xlsx_report(global, "exposure", shown); !written.ok()) return fail(written.error());
+      if (Status written = write_xlsx_report(global, "exposure", shown); !written.ok())
+        return fail(written.error());
       if (!global.json) {
         print_exposure(*report);
         return 0;

@@ -66,7 +66,8 @@ class Line {
 
  private:
   void draw(std::size_t done, std::size_t total, double elapsed, bool finished) {
-    std::string text = "\r" + label_ + " " + grouped(done) + (total ? "/" + grouped(total) : "") + " " + unit_;
+    std::string text =
+        "\r" + label_ + " " + grouped(done) + (total ? "/" + grouped(total) : "") + " " + unit_;
     const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0;
     if (rate > 0) text += "  " + grouped(static_cast<std::size_t>(rate)) + "/s";
     if (finished) {

@@ -25,7 +25,8 @@ using nlohmann::json;
 // Exit status of a dry run that would be refused: the gate's no-go.
 constexpr int kWouldBeRefused = 3;
 
-int with_session(const GlobalOptions& global, const std::function<Status(app::Workspace&, const app::Session&)>& body) {
+int with_session(const GlobalOptions& global,
+                 const std::function<Status(app::Workspace&, const app::Session&)>& body) {
   return with_workspace(global, [&](app::Workspace& workspace) {
     const Status done = body(workspace, app::terminal_session());
     return done.ok() ? 0 : fail(done.error());
@@ -43,8 +44,10 @@ std::string size_text(std::uint64_t bytes) {
   if (bytes < 1024) return std::to_string(bytes) + " B";
   out << std::fixed << std::setprecision(1);
   const auto size = static_cast<double>(bytes);
-  if (bytes < 1024 * 1024) out << size / 1024.0 << " KiB";
-  else out << size / (1024.0 * 1024.0) << " MiB";
+  if (bytes < 1024 * 1024)
+    out << size / 1024.0 << " KiB";
+  else
+    out << size / (1024.0 * 1024.0) << " MiB";
   return out.str();
 }
 
@@ -73,11 +76,14 @@ void define_file_add(CLI::App& app, GlobalOptions& global, Runs& runs) {
     bool secrets_given = false;
   };
   auto flags = std::make_shared<Flags>();
-  CLI::App* cmd = subcommand(app, "add", "store design files of a work package in the vault (a ZIP of Gerbers as its members)", global);
+  CLI::App* cmd = subcommand(
+      app, "add", "store design files of a work package in the vault (a ZIP of Gerbers as its members)",
+      global);
   cmd->add_option("PACKAGE", flags->request.package, "the work package the files belong to")->required();
   cmd->add_option("FILE", flags->paths, "the files")->required();
   cmd->add_option("--product", flags->request.product, "the product (when several have the package)");
-  cmd->add_option("--secrets", flags->secrets, "the secrets they carry, S1;S2 (default: all the package exposes)");
+  cmd->add_option("--secrets", flags->secrets,
+                  "the secrets they carry, S1;S2 (default: all the package exposes)");
   cmd->add_option("--note", flags->request.note, "a note");
   runs.push_back([cmd, flags, &global] {
     if (!cmd->parsed()) return -1;
@@ -85,7 +91,8 @@ void define_file_add(CLI::App& app, GlobalOptions& global, Runs& runs) {
       Flags& f = *flags;
       if (cmd->count("--secrets") > 0) f.request.secrets = split_list(f.secrets, ";, ");
       for (const std::string& path : f.paths) f.request.files.push_back({path, "", path});  // streamed
-      MOAT_TRY(const std::vector<app::DesignFile> added, app::add_files(workspace, session, std::move(f.request)));
+      MOAT_TRY(const std::vector<app::DesignFile> added,
+               app::add_files(workspace, session, std::move(f.request)));
       if (global.json) {
         std::cout << files_json(added).dump(2) << "\n";
       } else {
@@ -98,7 +105,8 @@ void define_file_add(CLI::App& app, GlobalOptions& global, Runs& runs) {
 
 void define_file_list(CLI::App& app, GlobalOptions& global, Runs& runs) {
   auto filter = std::make_shared<app::FileFilter>();
-  CLI::App* cmd = subcommand(app, "list", "design files: each name's current revision (--all: every revision)", global);
+  CLI::App* cmd =
+      subcommand(app, "list", "design files: each name's current revision (--all: every revision)", global);
   cmd->add_option("--product", filter->product, "only this product's");
   cmd->add_option("--package", filter->package, "only this work package's");
   cmd->add_flag("--all", filter->all_revisions, "every revision, not only the current ones");
@@ -133,9 +141,10 @@ void define_file_show(CLI::App& app, GlobalOptions& global, Runs& runs) {
       }
       std::cout << file.id << "  " << file.name << " (revision " << file.revision << ")\n"
                 << "  product " << file.product << ", work package " << file.package << "\n"
-                << "  kind " << app::kind_name(file.media_type) << " (" << file.media_type << "), " << size_text(file.size)
-                << "\n  sha256 " << file.sha256 << "\n  secrets " << (file.secrets.empty() ? "none" : join(file.secrets, ", "))
-                << "\n  added " << file.added_at << " by " << file.added_by << "\n";
+                << "  kind " << app::kind_name(file.media_type) << " (" << file.media_type << "), "
+                << size_text(file.size) << "\n  sha256 " << file.sha256 << "\n  secrets "
+                << (file.secrets.empty() ? "none" : join(file.secrets, ", ")) << "\n  added " << file.added_at
+                << " by " << file.added_by << "\n";
       if (!file.archive.empty()) std::cout << "  from the archive " << file.archive << "\n";
       if (!file.note.empty()) std::cout << "  note " << file.note << "\n";
       std::cout << "\nRevisions:\n";
@@ -147,7 +156,8 @@ void define_file_show(CLI::App& app, GlobalOptions& global, Runs& runs) {
 
 void define_file_get(CLI::App& app, GlobalOptions& global, Runs& runs) {
   auto flags = std::make_shared<std::array<std::string, 2>>();  // id, output
-  CLI::App* cmd = subcommand(app, "get", "write a file's unmarked master (administrators only; recorded)", global);
+  CLI::App* cmd =
+      subcommand(app, "get", "write a file's unmarked master (administrators only; recorded)", global);
   cmd->add_option("ID", (*flags)[0], "the file's id")->required();
   cmd->add_option("-o,--output", (*flags)[1], "write it here (default: standard output)");
   runs.push_back([cmd, flags, &global] {
@@ -159,7 +169,9 @@ void define_file_get(CLI::App& app, GlobalOptions& global, Runs& runs) {
         return {};
       }
       MOAT_CHECK(write_file_atomically((*flags)[1], content));
-      if (global.json) std::cout << json{{"file", (*flags)[0]}, {"written", (*flags)[1]}, {"size", content.size()}}.dump() << "\n";
+      if (global.json)
+        std::cout << json{{"file", (*flags)[0]}, {"written", (*flags)[1]}, {"size", content.size()}}.dump()
+                  << "\n";
       return {};
     });
   });
@@ -194,11 +206,14 @@ void print_changes(const std::vector<app::KnowledgeChange>& changes) {
 }
 
 void print_outcome(const app::ReleaseOutcome& o) {
-  const auto waived = std::count_if(o.verdict.checks.begin(), o.verdict.checks.end(),
-                                           [](const gate::Check& c) { return c.status == gate::CheckStatus::kWaived; });
-  std::cout << (o.dry_run ? "Dry run: releasing " : o.go ? "Released " + o.id + ": " : "Refused: ") << o.package << " ("
-            << o.product << ") to " << o.supplier << ", " << o.recipients.size() << " recipient(s) x " << o.files.size()
-            << " file(s)\n"
+  const auto waived =
+      std::count_if(o.verdict.checks.begin(), o.verdict.checks.end(),
+                    [](const gate::Check& c) { return c.status == gate::CheckStatus::kWaived; });
+  std::cout << (o.dry_run ? "Dry run: releasing "
+                : o.go    ? "Released " + o.id + ": "
+                          : "Refused: ")
+            << o.package << " (" << o.product << ") to " << o.supplier << ", " << o.recipients.size()
+            << " recipient(s) x " << o.files.size() << " file(s)\n"
             << "Gate: " << gate::verdict_name(o.verdict) << " (" << o.verdict.checks.size() << " checks"
             << (waived ? ", " + std::to_string(waived) + " waived" : "") << ")\n";
   if (o.dry_run) std::cout << (o.go ? "It would go." : "It would be refused:") << "\n";
@@ -208,8 +223,8 @@ void print_outcome(const app::ReleaseOutcome& o) {
   std::cout << "\nCopies:\n";
   TextTable table({"copy", "recipient", "file", "rev", "name", "sha256", "scheme", "where"});
   for (const app::CopyMade& c : o.copies) {
-    table.add({c.id, c.recipient, c.file, std::to_string(c.revision), c.name, c.copy_hash.substr(0, 12), c.scheme,
-               c.path.empty() ? "vault" : c.path});
+    table.add({c.id, c.recipient, c.file, std::to_string(c.revision), c.name, c.copy_hash.substr(0, 12),
+               c.scheme, c.path.empty() ? "vault" : c.path});
   }
   table.print(std::cout);
 }
@@ -244,26 +259,36 @@ int run_release(app::Workspace& workspace, ReleaseFlags& f, const GlobalOptions&
 }
 
 void print_releases(const std::vector<app::ReleaseView>& releases) {
-  TextTable table({"release", "package", "supplier", "recipients", "files", "date", "expires", "state", "returned"});
+  TextTable table(
+      {"release", "package", "supplier", "recipients", "files", "date", "expires", "state", "returned"});
   for (const app::ReleaseView& r : releases) {
-    table.add({r.id, r.product + "/" + r.package, r.supplier, join(r.recipients, " "), std::to_string(r.files.size()),
-               r.date, r.expires, r.state + (r.flagged ? " (!)" : ""), r.returned ? "yes" : ""});
+    table.add({r.id, r.product + "/" + r.package, r.supplier, join(r.recipients, " "),
+               std::to_string(r.files.size()), r.date, r.expires, r.state + (r.flagged ? " (!)" : ""),
+               r.returned ? "yes" : ""});
   }
   table.print(std::cout);
 }
 
 void print_release(const app::ReleaseView& r) {
-  std::cout << r.id << "  " << r.product << "/" << r.package << " to " << r.supplier << " " << r.supplier_name << "\n"
-            << "  on " << r.date << " by " << r.created_by << (r.expires.empty() ? "" : ", expires " + r.expires) << "\n"
-            << "  state " << r.state << (r.returned ? ", return confirmed" : r.flagged ? ", files NOT confirmed returned" : "")
+  std::cout << r.id << "  " << r.product << "/" << r.package << " to " << r.supplier << " " << r.supplier_name
+            << "\n"
+            << "  on " << r.date << " by " << r.created_by
+            << (r.expires.empty() ? "" : ", expires " + r.expires) << "\n"
+            << "  state " << r.state
+            << (r.returned  ? ", return confirmed"
+                : r.flagged ? ", files NOT confirmed returned"
+                            : "")
             << "\n";
   if (!r.reason.empty()) std::cout << "  reason " << r.reason << "\n";
-  if (!r.revoked_at.empty()) std::cout << "  revoked " << r.revoked_at << " by " << r.revoked_by << ": " << r.revoke_reason << "\n";
-  if (!r.returned_at.empty()) std::cout << "  returned " << r.returned_at << " by " << r.returned_by << ": " << r.return_reason << "\n";
+  if (!r.revoked_at.empty())
+    std::cout << "  revoked " << r.revoked_at << " by " << r.revoked_by << ": " << r.revoke_reason << "\n";
+  if (!r.returned_at.empty())
+    std::cout << "  returned " << r.returned_at << " by " << r.returned_by << ": " << r.return_reason << "\n";
   std::cout << "  to " << r.destination << "\n\n";
   TextTable table({"copy", "recipient", "file", "rev", "name", "sha256", "scheme"});
   for (const app::CopyMade& c : r.copies) {
-    table.add({c.id, c.recipient, c.file, std::to_string(c.revision), c.name, c.copy_hash.substr(0, 12), c.scheme});
+    table.add(
+        {c.id, c.recipient, c.file, std::to_string(c.revision), c.name, c.copy_hash.substr(0, 12), c.scheme});
   }
   table.print(std::cout);
 }
@@ -274,7 +299,8 @@ void define_release_list(CLI::App& app, GlobalOptions& global, Runs& runs) {
     std::string as_of;
   };
   auto flags = std::make_shared<Flags>();
-  CLI::App* cmd = subcommand(app, "list", "releases, newest first: who has what, since when, and their state", global);
+  CLI::App* cmd =
+      subcommand(app, "list", "releases, newest first: who has what, since when, and their state", global);
   cmd->add_option("--supplier", flags->filter.supplier, "only those to this supplier");
   cmd->add_option("--product", flags->filter.product, "only this product's");
   cmd->add_option("--person", flags->filter.person, "only those to this person");
@@ -283,7 +309,8 @@ void define_release_list(CLI::App& app, GlobalOptions& global, Runs& runs) {
     if (!cmd->parsed()) return -1;
     return with_session(global, [&](app::Workspace& workspace, const app::Session& session) -> Status {
       MOAT_TRY(const Date today, as_of(flags->as_of, session));
-      MOAT_TRY(const std::vector<app::ReleaseView> releases, app::list_releases(workspace, flags->filter, today));
+      MOAT_TRY(const std::vector<app::ReleaseView> releases,
+               app::list_releases(workspace, flags->filter, today));
       if (!global.json) {
         print_releases(releases);
         return {};
@@ -319,8 +346,8 @@ void define_release_show(CLI::App& app, GlobalOptions& global, Runs& runs) {
 using ReleaseChange = Result<app::ReleaseView> (*)(app::Workspace&, const app::Session&, const std::string&,
                                                    const std::string&, Date);
 
-void define_release_change(CLI::App& app, GlobalOptions& global, Runs& runs, const char* name, const char* help,
-                           ReleaseChange change) {
+void define_release_change(CLI::App& app, GlobalOptions& global, Runs& runs, const char* name,
+                           const char* help, ReleaseChange change) {
   auto flags = std::make_shared<std::array<std::string, 2>>();  // id, reason
   CLI::App* cmd = subcommand(app, name, help, global);
   cmd->add_option("ID", (*flags)[0], "the release (R1, ...)")->required();
@@ -345,14 +372,16 @@ std::function<int()> define_release(CLI::App& app, GlobalOptions& global) {
   app::ReleaseRequest& r = flags->request;
   app.add_option("PACKAGE", r.package, "the work package whose files are released");
   app.add_option("--to", r.supplier, "the supplier (the approved plan must name it for the package)");
-  app.add_option("--recipient", r.recipients, "a person at the supplier who receives a copy (repeat for each)");
+  app.add_option("--recipient", r.recipients,
+                 "a person at the supplier who receives a copy (repeat for each)");
   app.add_option("--files", r.files, "only these files (ids; default: the package's current files)");
   app.add_option("--product", r.product, "the product (when several have the package)");
   app.add_option("--expires", flags->expires, "the last day the release may be used");
   app.add_option("--reason", r.reason, "why it is released (recorded)");
   app.add_option("--out", r.out, "write the copies here, one folder per recipient (default: the vault)");
   app.add_option("--as-of", flags->as_of, "decide as of this date (default: today)");
-  app.add_flag("--dry-run", r.dry_run, "show what the release would do to exposure; write nothing (exit 3: refused)");
+  app.add_flag("--dry-run", r.dry_run,
+               "show what the release would do to exposure; write nothing (exit 3: refused)");
   app.add_flag("--json", global.json, "print as JSON");
   auto runs = std::make_shared<Runs>();
   define_release_list(app, global, *runs);
@@ -365,41 +394,51 @@ std::function<int()> define_release(CLI::App& app, GlobalOptions& global) {
   return [&app, flags, sub, &global] {
     if (!app.get_subcommands([](CLI::App* s) { return s->parsed(); }).empty()) return sub();
     if (flags->request.package.empty() || flags->request.supplier.empty()) {
-      return fail(input_error(flags->request.package.empty() ? "PACKAGE" : "--to",
-                              "name the work package and the supplier: moat release PACKAGE --to SUPPLIER --recipient PERSON"));
+      return fail(input_error(
+          flags->request.package.empty() ? "PACKAGE" : "--to",
+          "name the work package and the supplier: moat release PACKAGE --to SUPPLIER --recipient PERSON"));
     }
-    return with_workspace(global, [&](app::Workspace& workspace) { return run_release(workspace, *flags, global); });
+    return with_workspace(global,
+                          [&](app::Workspace& workspace) { return run_release(workspace, *flags, global); });
   };
 }
 
 const Command kReleaseCommands[] = {
     {"file", "design files in the vault: add (a ZIP of Gerbers as its members), list, show, get the master",
      define_file},
-    {"release", "release a work package's files to named people at a supplier, through the gate; list, show, revoke",
+    {"release",
+     "release a work package's files to named people at a supplier, through the gate; list, show, revoke",
      define_release},
 };
 
 }  // namespace
 
-std::span<const Command> release_commands() { return kReleaseCommands; }
+std::span<const Command> release_commands() {
+  return kReleaseCommands;
+}
 
 // The product's released knowledge, per party or per person (moat exposure --released).
-Status print_released_knowledge(app::Workspace& workspace, const std::string& product, bool people, bool as_json,
-                                nlohmann::json* plan_json) {
+Status print_released_knowledge(app::Workspace& workspace, const std::string& product, bool people,
+                                bool as_json, nlohmann::json* plan_json) {
   MOAT_TRY(const app::ReleasedKnowledge k, app::released_knowledge(workspace, product, people));
   if (as_json) {
-    std::cout << json{{"product", product}, {"plan", plan_json ? *plan_json : json()}, {"released", app::knowledge_json(k)}}.dump(2)
+    std::cout << json{{"product", product},
+                      {"plan", plan_json ? *plan_json : json()},
+                      {"released", app::knowledge_json(k)}}
+                     .dump(2)
               << "\n";
     return {};
   }
-  std::cout << "\nReleased so far, per " << (people ? "person" : "party") << " (██ released, ░░ inferred):\n\n";
+  std::cout << "\nReleased so far, per " << (people ? "person" : "party")
+            << " (██ released, ░░ inferred):\n\n";
   std::vector<std::string> headers{people ? "person" : "party", "share", "cap"};
   headers.insert(headers.end(), k.secrets.begin(), k.secrets.end());
   headers.push_back(people ? "name" : "suppliers");
   TextTable table(headers);
   for (const app::KnowledgeRow& row : k.rows) {
-    std::vector<std::string> cells{row.holder + (people ? " @" + row.supplier : "") + (row.trusted ? " (trusted)" : ""),
-                                   share_text(row.share), share_text(row.cap)};
+    std::vector<std::string> cells{
+        row.holder + (people ? " @" + row.supplier : "") + (row.trusted ? " (trusted)" : ""),
+        share_text(row.share), share_text(row.cap)};
     for (const char c : row.cells) cells.push_back(c == 'D' ? "██" : c == 'I' ? "░░" : "··");
     cells.push_back(row.label);
     table.add(std::move(cells));
@@ -409,7 +448,8 @@ Status print_released_knowledge(app::Workspace& workspace, const std::string& pr
   std::cout << "\nRecipes (" << (people ? "person_collusion " : "collusion ") << level << "):\n";
   for (const app::RecipeReach& r : k.recipes) {
     std::cout << "  " << r.recipe << ": "
-              << (r.min_coalition ? "reachable by " + std::to_string(*r.min_coalition) + " (" + join(r.holders, " + ") + ")"
+              << (r.min_coalition ? "reachable by " + std::to_string(*r.min_coalition) + " (" +
+                                        join(r.holders, " + ") + ")"
                                   : std::string("no holder can complete it"))
               << (r.min_coalition && *r.min_coalition <= level ? "  <- BREAKS THE POLICY" : "") << "\n";
   }

@@ -70,7 +70,8 @@ Result<http::ServerOptions> server_options(const app::Workspace& workspace, cons
   options.max_connections_per_address = static_cast<std::size_t>(config.max_connections_per_address);
   options.first_byte_timeout = std::chrono::seconds(config.first_byte_timeout);
   if (!config.certificate.empty()) {
-    options.tls = http::TlsFiles{in_workspace(workspace, config.certificate), in_workspace(workspace, config.private_key)};
+    options.tls = http::TlsFiles{in_workspace(workspace, config.certificate),
+                                 in_workspace(workspace, config.private_key)};
   }
   return options;
 }
@@ -83,7 +84,8 @@ std::string bundled_dashboard() {
   const fs::path exe = fs::read_symlink("/proc/self/exe", error);
   if (error) return "";
   const fs::path bin = exe.parent_path();
-  for (const fs::path& candidate : {bin.parent_path() / "share" / "moat" / "web", bin.parent_path().parent_path() / "web"}) {
+  for (const fs::path& candidate :
+       {bin.parent_path() / "share" / "moat" / "web", bin.parent_path().parent_path() / "web"}) {
     if (fs::is_regular_file(candidate / "index.html", error)) return candidate.string();
   }
   return "";
@@ -94,7 +96,8 @@ int serve(const GlobalOptions& global, const ServeFlags& flags) {
   if (!workspace.ok()) return fail(workspace.error());
   auto options = server_options(**workspace, flags);
   if (!options.ok()) return fail(options.error());
-  const std::string static_dir = flags.static_dir.empty() ? (*workspace)->config().serve.static_dir : flags.static_dir;
+  const std::string static_dir =
+      flags.static_dir.empty() ? (*workspace)->config().serve.static_dir : flags.static_dir;
   http::ApiOptions api_options;
   api_options.connections = static_cast<std::size_t>(options->threads + options->slow_threads);
   api_options.requests_per_minute = (*workspace)->config().serve.requests_per_minute;
@@ -111,13 +114,15 @@ int serve(const GlobalOptions& global, const ServeFlags& flags) {
   auto api = http::Api::open(dir, api_options);
   if (!api.ok()) return fail(api.error());
   const std::string scheme = options->tls ? "https" : "http";
-  const std::string host = options->host.find(':') != std::string::npos ? "[" + options->host + "]" : options->host;
+  const std::string host =
+      options->host.find(':') != std::string::npos ? "[" + options->host + "]" : options->host;
   options->on_listening = [&](std::uint16_t port) {
-    std::cout << "moat serve: listening on " << scheme << "://" << host << ":" << port << "/ (" << options->threads
-              << " threads; Ctrl-C stops)" << std::endl;
+    std::cout << "moat serve: listening on " << scheme << "://" << host << ":" << port << "/ ("
+              << options->threads << " threads; Ctrl-C stops)" << std::endl;
     std::cout << "moat serve: "
-              << (api_options.static_dir.empty() ? std::string("no dashboard found (the API only; --static DIR serves one)")
-                                                 : "the dashboard from " + api_options.static_dir.string())
+              << (api_options.static_dir.empty()
+                      ? std::string("no dashboard found (the API only; --static DIR serves one)")
+                      : "the dashboard from " + api_options.static_dir.string())
               << std::endl;
   };
   if (Status served = http::serve(**api, *options); !served.ok()) return fail(served.error());
@@ -127,13 +132,15 @@ int serve(const GlobalOptions& global, const ServeFlags& flags) {
 
 std::function<int()> define_serve(CLI::App& app, GlobalOptions& global) {
   auto flags = std::make_shared<ServeFlags>();
-  app.add_option("--listen", flags->listen, "HOST:PORT to listen on (default: moat.toml [serve] listen, else 127.0.0.1:8080)");
+  app.add_option("--listen", flags->listen,
+                 "HOST:PORT to listen on (default: moat.toml [serve] listen, else 127.0.0.1:8080)");
   app.add_option("--threads", flags->threads, "I/O threads (default: moat.toml [serve] threads, else 2)");
   app.add_option("--static", flags->static_dir,
                  "a folder to serve under / (default: the dashboard installed with moat, when there is one)");
   app.add_flag("--quiet", flags->quiet, "no log line per request");
-  app.add_flag("--trust-proxy", flags->trust_proxy,
-               "behind a reverse proxy on this machine: take the client from X-Forwarded-For and X-Forwarded-Proto");
+  app.add_flag(
+      "--trust-proxy", flags->trust_proxy,
+      "behind a reverse proxy on this machine: take the client from X-Forwarded-For and X-Forwarded-Proto");
   return [flags, &global] { return serve(global, *flags); };
 }
 
@@ -147,7 +154,8 @@ std::function<int()> define_user(CLI::App& app, GlobalOptions& global) {
   add->add_option("NAME", user->name, "the name to sign in with")->required();
   add->add_option("--role", *role, "admin, sourcing, legal, oversight, viewer or supplier")->required();
   add->add_option("--supplier", user->supplier, "for a supplier user: its supplier's id");
-  add->add_option("--person", user->person, "for a supplier user: who they are at the supplier (their copies)");
+  add->add_option("--person", user->person,
+                  "for a supplier user: who they are at the supplier (their copies)");
   add->add_option("--os-user", user->os_user, "the login name that acts as this user at the terminal");
   CLI::App* list = app.add_subcommand("list", "list the users and their roles");
   list->add_option("--token", global.token, "act as the user of this API token (default: $MOAT_TOKEN)");
@@ -161,7 +169,10 @@ std::function<int()> define_user(CLI::App& app, GlobalOptions& global) {
         json out = json::array();
         TextTable table({"name", "role", "supplier", "person", "os user"});
         for (const app::User& u : *users) {
-          out.push_back({{"name", u.name}, {"role", app::role_name(u.role)}, {"supplier", u.supplier}, {"person", u.person},
+          out.push_back({{"name", u.name},
+                         {"role", app::role_name(u.role)},
+                         {"supplier", u.supplier},
+                         {"person", u.person},
                          {"os_user", u.os_user}});
           table.add({u.name, std::string(app::role_name(u.role)), u.supplier, u.person, u.os_user});
         }
@@ -173,7 +184,9 @@ std::function<int()> define_user(CLI::App& app, GlobalOptions& global) {
         return 0;
       }
       const auto parsed = app::parse_role(*role);
-      if (!parsed) return fail(input_error("--role", "unknown role '" + *role + "': admin, sourcing, legal, oversight, viewer or supplier"));
+      if (!parsed)
+        return fail(input_error(
+            "--role", "unknown role '" + *role + "': admin, sourcing, legal, oversight, viewer or supplier"));
       user->role = *parsed;
       user->password = read_password();
       auto added = app::add_user(workspace, app::terminal_session(), *user);
@@ -226,6 +239,8 @@ const Command kServeCommands[] = {
 
 }  // namespace
 
-std::span<const Command> serve_commands() { return kServeCommands; }
+std::span<const Command> serve_commands() {
+  return kServeCommands;
+}
 
 }  // namespace moat::cli

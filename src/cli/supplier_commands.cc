@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // The vetting commands `moat supplier` (qualification: assessments, their approval, criteria,
 // certificates) and `moat document` (files encrypted in the vault).
-#include <CLI/CLI.hpp>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "app/oversight.h"
 #include "app/overlaps.h"
+#include "app/oversight.h"
 #include "app/red_flags.h"
 #include "app/rules.h"
 #include "app/tooling.h"
@@ -26,7 +26,6 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 namespace {
-
 
 // ---- moat supplier ---------------------------------------------------------------------------
 
@@ -45,7 +44,8 @@ Result<app::AssessmentInput> assessment_input(app::Workspace& workspace, const a
     MOAT_TRY(const auto pair, split_pair(item, "--score"));
     char* end = nullptr;
     const double value = std::strtod(pair.second.c_str(), &end);
-    if (pair.second.empty() || *end != '\0') return input_error("--score " + pair.first, "'" + pair.second + "' is not a number");
+    if (pair.second.empty() || *end != '\0')
+      return input_error("--score " + pair.first, "'" + pair.second + "' is not a number");
     input.scores.push_back({pair.first, value});
   }
   for (const std::string& item : flags.evidence) {
@@ -57,12 +57,18 @@ Result<app::AssessmentInput> assessment_input(app::Workspace& workspace, const a
 }
 
 json assessment_json(const app::Assessment& a) {
-  return {{"supplier", a.supplier}, {"assessment", a.id}, {"date", a.date}, {"assessor", a.assessor},
-          {"approver", a.approver.empty() ? json() : json(a.approver)}, {"result", a.outcome.result},
-          {"score", a.outcome.score}, {"tier", a.outcome.tier},
+  return {{"supplier", a.supplier},
+          {"assessment", a.id},
+          {"date", a.date},
+          {"assessor", a.assessor},
+          {"approver", a.approver.empty() ? json() : json(a.approver)},
+          {"result", a.outcome.result},
+          {"score", a.outcome.score},
+          {"tier", a.outcome.tier},
           {"max_exposure_share", app::number_json(a.outcome.max_exposure_share)},
           {"valid_until", a.outcome.valid_until ? json(a.outcome.valid_until->to_string()) : json()},
-          {"knocked_out_by", a.outcome.knocked_out_by}, {"explanation", a.outcome.explanation}};
+          {"knocked_out_by", a.outcome.knocked_out_by},
+          {"explanation", a.outcome.explanation}};
 }
 
 int print_assessment(const app::Assessment& a, bool as_json) {
@@ -109,14 +115,17 @@ void define_assess(CLI::App& parent, GlobalOptions& global, std::vector<std::fun
   CLI::App* cmd = subcommand(parent, "assess", "score a supplier against the qualification criteria", global);
   cmd->add_option("SUPPLIER", flags->supplier, "supplier id");
   cmd->add_option("--score", flags->scores, "CRITERION=SCORE (repeat; see moat supplier criteria)");
-  cmd->add_option("--sheet", flags->sheet, "an assessors' sheet (CSV): one assessment a row (docs/formats.md)");
-  cmd->add_option("--evidence", flags->evidence, "CRITERION=FILE: a file stored encrypted in the vault (repeat)");
+  cmd->add_option("--sheet", flags->sheet,
+                  "an assessors' sheet (CSV): one assessment a row (docs/formats.md)");
+  cmd->add_option("--evidence", flags->evidence,
+                  "CRITERION=FILE: a file stored encrypted in the vault (repeat)");
   cmd->add_option("--date", flags->date, "assessed on (default: today)");
   cmd->add_option("--note", flags->note, "a note kept with the assessment");
   runs.push_back([cmd, flags, &global] {
     if (!cmd->parsed()) return -1;
     if (flags->sheet.empty() == (flags->supplier.empty() || flags->scores.empty())) {
-      return fail(input_error("SUPPLIER", "give a SUPPLIER with --score CRITERION=SCORE ..., or --sheet FILE"));
+      return fail(
+          input_error("SUPPLIER", "give a SUPPLIER with --score CRITERION=SCORE ..., or --sheet FILE"));
     }
     return with_workspace(global, [&](app::Workspace& workspace) {
       if (!flags->sheet.empty()) return assess_sheet(workspace, flags->sheet, global.json);
@@ -165,7 +174,8 @@ int print_qualification(const std::vector<app::QualificationRow>& rows, bool as_
 
 void define_qualification(CLI::App& parent, GlobalOptions& global, std::vector<std::function<int()>>& runs) {
   auto date = std::make_shared<std::string>();
-  CLI::App* cmd = subcommand(parent, "status", "every supplier's qualification, tier, cap and certificates", global);
+  CLI::App* cmd =
+      subcommand(parent, "status", "every supplier's qualification, tier, cap and certificates", global);
   cmd->add_option("--as-of", *date, "as of this date (default: today)");
   runs.push_back([cmd, date, &global] {
     if (!cmd->parsed()) return -1;
@@ -179,7 +189,8 @@ void define_qualification(CLI::App& parent, GlobalOptions& global, std::vector<s
 }
 
 void define_criteria(CLI::App& parent, GlobalOptions& global, std::vector<std::function<int()>>& runs) {
-  CLI::App* cmd = subcommand(parent, "criteria", "the qualification criteria, weights, knock-outs and bands in force", global);
+  CLI::App* cmd = subcommand(parent, "criteria",
+                             "the qualification criteria, weights, knock-outs and bands in force", global);
   runs.push_back([cmd, &global] {
     if (!cmd->parsed()) return -1;
     return with_workspace(global, [&](app::Workspace& workspace) {
@@ -189,17 +200,25 @@ void define_criteria(CLI::App& parent, GlobalOptions& global, std::vector<std::f
       if (global.json) {
         json criteria = json::array(), bands = json::array();
         for (const auto& c : q.criteria) {
-          criteria.push_back({{"id", c.id}, {"group", c.group}, {"title", c.title}, {"weight", c.weight},
+          criteria.push_back({{"id", c.id},
+                              {"group", c.group},
+                              {"title", c.title},
+                              {"weight", c.weight},
                               {"knockout_below", app::number_json(c.knockout_below)}});
         }
         for (const auto& b : q.bands) {
-          bands.push_back({{"result", b.result}, {"min_score", b.min_score}, {"tier", b.tier},
-                           {"max_exposure_share", b.max_exposure_share}, {"valid_months", b.valid_months}});
+          bands.push_back({{"result", b.result},
+                           {"min_score", b.min_score},
+                           {"tier", b.tier},
+                           {"max_exposure_share", b.max_exposure_share},
+                           {"valid_months", b.valid_months}});
         }
-        std::cout << json{{"max_score", q.max_score}, {"criteria", criteria}, {"bands", bands}}.dump(2) << "\n";
+        std::cout << json{{"max_score", q.max_score}, {"criteria", criteria}, {"bands", bands}}.dump(2)
+                  << "\n";
         return 0;
       }
-      TextTable table({"criterion", "group", "weight", "knock-out below", "what is scored (0.." + std::to_string(static_cast<int>(q.max_score)) + ")"});
+      TextTable table({"criterion", "group", "weight", "knock-out below",
+                       "what is scored (0.." + std::to_string(static_cast<int>(q.max_score)) + ")"});
       for (const auto& c : q.criteria) {
         table.add({c.id, c.group, std::to_string(c.weight).substr(0, 4),
                    c.knockout_below ? std::to_string(*c.knockout_below).substr(0, 4) : "", c.title});
@@ -224,7 +243,8 @@ struct CertificateFlags {
 
 void define_certificate(CLI::App& parent, GlobalOptions& global, std::vector<std::function<int()>>& runs) {
   auto flags = std::make_shared<CertificateFlags>();
-  CLI::App* cmd = subcommand(parent, "certificate", "record a quality certificate (ISO 9001, IATF 16949, ...)", global);
+  CLI::App* cmd =
+      subcommand(parent, "certificate", "record a quality certificate (ISO 9001, IATF 16949, ...)", global);
   cmd->add_option("SUPPLIER", flags->supplier, "supplier id")->required();
   cmd->add_option("--standard", flags->standard, "ISO 9001, IATF 16949, ISO 13485, ...")->required();
   cmd->add_option("--expires", flags->expires, "expiry date")->required();
@@ -237,8 +257,8 @@ void define_certificate(CLI::App& parent, GlobalOptions& global, std::vector<std
     if (!cmd->parsed()) return -1;
     return with_workspace(global, [&](app::Workspace& workspace) -> int {
       const app::Session session = app::terminal_session();
-      app::CertificateInput input{flags->supplier, flags->standard, flags->issuer, flags->number, std::nullopt,
-                                  Date::from_days(0), flags->scope, {}};
+      app::CertificateInput input{flags->supplier, flags->standard,    flags->issuer, flags->number,
+                                  std::nullopt,    Date::from_days(0), flags->scope,  {}};
       auto expires = parse_date(flags->expires, "--expires");
       if (!expires.ok()) return fail(expires.error());
       input.expires = *expires;
@@ -277,7 +297,8 @@ std::function<int()> define_document(CLI::App& app, GlobalOptions& global) {
   app.require_subcommand(1);
   auto runs = std::make_shared<std::vector<std::function<int()>>>();
   auto add = std::make_shared<std::array<std::string, 3>>();  // file, name, note
-  CLI::App* add_cmd = subcommand(app, "add", "store a file encrypted in the vault (photos, reports, scans)", global);
+  CLI::App* add_cmd =
+      subcommand(app, "add", "store a file encrypted in the vault (photos, reports, scans)", global);
   add_cmd->add_option("FILE", (*add)[0], "the file")->required();
   add_cmd->add_option("--name", (*add)[1], "its name (default: the file's)");
   add_cmd->add_option("--note", (*add)[2], "a note");
@@ -287,8 +308,10 @@ std::function<int()> define_document(CLI::App& app, GlobalOptions& global) {
       const std::string name = (*add)[1].empty() ? fs::path((*add)[0]).filename().string() : (*add)[1];
       auto document = app::add_document_file(workspace, app::terminal_session(), name, (*add)[0], (*add)[2]);
       if (!document.ok()) return fail(document.error());
-      std::cout << (global.json ? json{{"document", document->id}, {"name", document->name}, {"size", document->size}}.dump()
-                                : document->id + "  " + document->name)
+      std::cout << (global.json
+                        ? json{{"document", document->id}, {"name", document->name}, {"size", document->size}}
+                              .dump()
+                        : document->id + "  " + document->name)
                 << "\n";
       return 0;
     });

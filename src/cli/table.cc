@@ -16,8 +16,10 @@ std::string printable(const std::string& text) {
   std::string out = text;
   for (char& c : out) {
     const auto byte = static_cast<unsigned char>(c);
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-    else if (byte < 0x20 || byte == 0x7F) c = '?';
+    if (c == '\n' || c == '\r' || c == '\t')
+      c = ' ';
+    else if (byte < 0x20 || byte == 0x7F)
+      c = '?';
   }
   return out;
 }
@@ -95,7 +97,8 @@ void TextTable::print(std::ostream& out) const {
     out << line << '\n';
     if (r == 0) {
       std::string rule;
-      for (std::size_t c = 0; c < widths.size(); ++c) rule += std::string(widths[c], '-') + (c + 1 < widths.size() ? "  " : "");
+      for (std::size_t c = 0; c < widths.size(); ++c)
+        rule += std::string(widths[c], '-') + (c + 1 < widths.size() ? "  " : "");
       out << rule << '\n';
     }
   }

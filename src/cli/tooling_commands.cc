@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // The vetting commands `moat tooling` (molds, dies and fixtures and their passports) and
 // `moat reconcile` (material reconciliation).
-#include <CLI/CLI.hpp>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "app/oversight.h"
 #include "app/overlaps.h"
+#include "app/oversight.h"
 #include "app/red_flags.h"
 #include "app/rules.h"
 #include "app/tooling.h"
@@ -18,8 +18,8 @@
 #include "cli/common.h"
 #include "cli/table.h"
 #include "cli/vetting_commands.h"
-#include "core/text.h"
 #include "core/number_text.h"
+#include "core/text.h"
 
 namespace moat::cli {
 
@@ -50,8 +50,10 @@ void define_tool_add(CLI::App& parent, GlobalOptions& global, std::vector<std::f
   cmd->add_option("--marking", in.marking, "ownership marking on the steel");
   cmd->add_option("--id-plate", in.id_plate, "ID plate text");
   cmd->add_option("--cavities", in.cavities, "parts per shot")->capture_default_str();
-  cmd->add_option("--parts-per-unit", in.parts_per_unit, "parts of this tool per finished unit")->capture_default_str();
-  cmd->add_option("--approved-location", in.approved_locations, "a supplier it may be at (repeat; default: --location)");
+  cmd->add_option("--parts-per-unit", in.parts_per_unit, "parts of this tool per finished unit")
+      ->capture_default_str();
+  cmd->add_option("--approved-location", in.approved_locations,
+                  "a supplier it may be at (repeat; default: --location)");
   cmd->add_option("--commissioned", flags->commissioned, "commissioned on");
   cmd->add_option("--note", in.note, "a note");
   runs.push_back([cmd, flags, &global] {
@@ -76,7 +78,8 @@ void define_tool_event(CLI::App& parent, GlobalOptions& global, std::vector<std:
   };
   auto flags = std::make_shared<Flags>();
   app::ToolEventInput& in = flags->input;
-  CLI::App* cmd = subcommand(parent, "event", "add to a tool's passport: reading, relocation, change, sighting, scrap", global);
+  CLI::App* cmd = subcommand(
+      parent, "event", "add to a tool's passport: reading, relocation, change, sighting, scrap", global);
   cmd->add_option("TOOL", in.tool, "tool id")->required();
   cmd->add_option("--kind", in.kind, "reading, relocation, change, sighting or scrap")->required();
   cmd->add_option("--date", flags->date, "on (default: today)");
@@ -124,19 +127,31 @@ namespace {
 json reconciliation_json(const vet::Reconciliation& r) {
   json lines = json::array();
   for (const vet::Line& l : r.lines) {
-    lines.push_back({{"check", l.check}, {"item", l.item}, {"possible", l.possible}, {"accounted", l.accounted},
-                     {"unaccounted", l.unaccounted}, {"arithmetic", l.arithmetic}});
+    lines.push_back({{"check", l.check},
+                     {"item", l.item},
+                     {"possible", l.possible},
+                     {"accounted", l.accounted},
+                     {"unaccounted", l.unaccounted},
+                     {"arithmetic", l.arithmetic}});
   }
-  return {{"supplier", r.supplier}, {"product", r.product}, {"from", r.from.to_string()}, {"to", r.to.to_string()},
-          {"ordered", r.ordered}, {"shipped", r.shipped}, {"scrap", r.scrap}, {"on_hand_start", r.on_hand_start},
-          {"on_hand_end", r.on_hand_end}, {"accounted", r.accounted}, {"unaccounted_units", r.unaccounted_units},
+  return {{"supplier", r.supplier},
+          {"product", r.product},
+          {"from", r.from.to_string()},
+          {"to", r.to.to_string()},
+          {"ordered", r.ordered},
+          {"shipped", r.shipped},
+          {"scrap", r.scrap},
+          {"on_hand_start", r.on_hand_start},
+          {"on_hand_end", r.on_hand_end},
+          {"accounted", r.accounted},
+          {"unaccounted_units", r.unaccounted_units},
           {"lines", lines}};
 }
 
 void print_reconciliation(const vet::Reconciliation& r) {
   std::cout << r.supplier << " × " << r.product << ", " << r.from.to_string() << " to " << r.to.to_string()
-            << ": ordered " << format_number(r.ordered) << ", shipped " << format_number(r.shipped) << ", scrap "
-            << format_number(r.scrap) << ", accounted " << format_number(r.accounted) << "\n";
+            << ": ordered " << format_number(r.ordered) << ", shipped " << format_number(r.shipped)
+            << ", scrap " << format_number(r.scrap) << ", accounted " << format_number(r.accounted) << "\n";
   for (const vet::Line& l : r.lines) {
     std::cout << "  " << l.check << (l.item.empty() ? "" : " " + l.item) << ": " << l.arithmetic << "\n";
   }
@@ -172,7 +187,8 @@ std::function<int()> define_reconcile(CLI::App& app, GlobalOptions& global) {
       }
       json out = json::array();
       for (const auto& r : results) out.push_back(reconciliation_json(r));
-      if (Status written = write_xlsx_report(global, "reconciliation", out); !written.ok()) return fail(written.error());
+      if (Status written = write_xlsx_report(global, "reconciliation", out); !written.ok())
+        return fail(written.error());
       if (global.json) {
         std::cout << out.dump(2) << "\n";
         return 0;

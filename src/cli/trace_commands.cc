@@ -25,9 +25,13 @@ std::string figure(double value) {
 
 void print_copy(const app::TracedCopy& c) {
   std::cout << "  release    " << c.release << " of " << c.date << " (copy " << c.copy << ")\n"
-            << "  recipient  " << c.recipient << (c.recipient_name.empty() ? "" : "  " + c.recipient_name) << "\n"
-            << "  supplier   " << c.supplier << (c.supplier_name.empty() ? "" : "  " + c.supplier_name) << "\n"
-            << "  agreement  " << (c.agreement.empty() ? "none on file covers that release" : c.agreement + " (" + c.agreement_kind + ")")
+            << "  recipient  " << c.recipient << (c.recipient_name.empty() ? "" : "  " + c.recipient_name)
+            << "\n"
+            << "  supplier   " << c.supplier << (c.supplier_name.empty() ? "" : "  " + c.supplier_name)
+            << "\n"
+            << "  agreement  "
+            << (c.agreement.empty() ? "none on file covers that release"
+                                    : c.agreement + " (" + c.agreement_kind + ")")
             << "\n";
 }
 
@@ -38,22 +42,23 @@ void print_outcome(const app::TraceOutcome& o) {
   for (const app::TracedCopy& c : o.named) {
     print_copy(c);
     if (o.verdict == "named") {
-      std::cout << "  evidence   score " << figure(c.score) << " over threshold " << figure(o.threshold) << ", p-value ≤ "
-                << figure(c.p_value) << " (" << o.symbols_read << " symbols read; innocent named with probability ≤ "
-                << figure(o.epsilon) << ")\n";
+      std::cout << "  evidence   score " << figure(c.score) << " over threshold " << figure(o.threshold)
+                << ", p-value ≤ " << figure(c.p_value) << " (" << o.symbols_read
+                << " symbols read; innocent named with probability ≤ " << figure(o.epsilon) << ")\n";
     } else {
       std::cout << "  evidence   SHA-256 " << o.sha256 << " equals the copy's\n";
     }
   }
   if (o.verdict == "no-fingerprint") {
-    std::cout << "  evidence   " << o.symbols_read << " symbols read, threshold " << figure(o.threshold) << "; "
-              << o.scored.size() << " copies scored, none above it\n";
+    std::cout << "  evidence   " << o.symbols_read << " symbols read, threshold " << figure(o.threshold)
+              << "; " << o.scored.size() << " copies scored, none above it\n";
   }
 }
 
 std::function<int()> define_trace(CLI::App& app, GlobalOptions& global) {
   auto path = std::make_shared<std::string>();
-  app.add_option("FILE", *path, "the file found outside (PDF, STEP, Gerber, Excellon, a ZIP of them, or any other)")
+  app.add_option("FILE", *path,
+                 "the file found outside (PDF, STEP, Gerber, Excellon, a ZIP of them, or any other)")
       ->required();
   app.add_flag("--json", global.json, "print the trace as JSON");
   return [path, &global] {
@@ -78,6 +83,8 @@ const Command kTraceCommands[] = {
 
 }  // namespace
 
-std::span<const Command> trace_commands() { return kTraceCommands; }
+std::span<const Command> trace_commands() {
+  return kTraceCommands;
+}
 
 }  // namespace moat::cli

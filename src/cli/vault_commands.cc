@@ -23,16 +23,20 @@ json report_json(const app::VaultReport& r) {
   json problems = json::array(), missing = json::array();
   for (const auto& p : r.problems) problems.push_back({{"id", p.id}, {"problem", p.problem}});
   for (const auto& m : r.missing) missing.push_back({{"record", m.record}, {"id", m.id}});
-  return {{"ok", r.ok()}, {"files", r.files}, {"key", r.key},
+  return {{"ok", r.ok()},
+          {"files", r.files},
+          {"key", r.key},
           {"pending_rotation", r.pending_key ? json{{"to_key", *r.pending_key}} : json(nullptr)},
-          {"problems", problems}, {"missing", missing}};
+          {"problems", problems},
+          {"missing", missing}};
 }
 
 int print_report(const app::VaultReport& r, bool as_json) {
   if (as_json) {
     std::cout << report_json(r).dump(2) << "\n";
   } else if (r.ok()) {
-    std::cout << "Vault verified: " << r.files << " files decrypt and match their ids (key " << r.key << ").\n";
+    std::cout << "Vault verified: " << r.files << " files decrypt and match their ids (key " << r.key
+              << ").\n";
   } else {
     std::cerr << "moat: the vault has bad or missing files (never served):\n";
     for (const auto& p : r.problems) std::cerr << "  vault/" << p.id << ": " << p.problem << "\n";
@@ -48,7 +52,8 @@ int print_report(const app::VaultReport& r, bool as_json) {
 std::function<int()> define_vault(CLI::App& app, GlobalOptions& global) {
   app.require_subcommand(1);
   auto runs = std::make_shared<Runs>();
-  CLI::App* verify = subcommand(app, "verify", "decrypt and check every stored file; name the bad ones", global);
+  CLI::App* verify =
+      subcommand(app, "verify", "decrypt and check every stored file; name the bad ones", global);
   runs->push_back([verify, &global] {
     if (!verify->parsed()) return -1;
     return with_workspace(global, [&](app::Workspace& workspace) {
@@ -56,21 +61,25 @@ std::function<int()> define_vault(CLI::App& app, GlobalOptions& global) {
       return report.ok() ? print_report(*report, global.json) : fail(report.error());
     });
   });
-  CLI::App* rotate = subcommand(app, "rotate-key",
-                                "re-encrypt every stored file under a new key, all or nothing (resumes an interrupted one)",
-                                global);
+  CLI::App* rotate = subcommand(
+      app, "rotate-key",
+      "re-encrypt every stored file under a new key, all or nothing (resumes an interrupted one)", global);
   runs->push_back([rotate, &global] {
     if (!rotate->parsed()) return -1;
     return with_workspace(global, [&](app::Workspace& workspace) {
-      auto done = app::rotate_vault_key(workspace, app::terminal_session(), progress_line(global, "Re-encrypting", "files"));
+      auto done = app::rotate_vault_key(workspace, app::terminal_session(),
+                                        progress_line(global, "Re-encrypting", "files"));
       if (!done.ok()) return fail(done.error());
       if (global.json) {
-        std::cout << json{{"from_key", done->from_key}, {"to_key", done->to_key}, {"files", done->files},
-                          {"resumed", done->resumed}}.dump(2)
+        std::cout << json{{"from_key", done->from_key},
+                          {"to_key", done->to_key},
+                          {"files", done->files},
+                          {"resumed", done->resumed}}
+                         .dump(2)
                   << "\n";
       } else {
-        std::cout << "Vault key rotated" << (done->resumed ? " (an interrupted rotation, finished)" : "") << ": "
-                  << done->files << " files under key " << done->to_key << ", key " << done->from_key
+        std::cout << "Vault key rotated" << (done->resumed ? " (an interrupted rotation, finished)" : "")
+                  << ": " << done->files << " files under key " << done->to_key << ", key " << done->from_key
                   << " removed.\n";
       }
       return 0;
@@ -85,6 +94,8 @@ const Command kVaultCommands[] = {
 
 }  // namespace
 
-std::span<const Command> vault_commands() { return kVaultCommands; }
+std::span<const Command> vault_commands() {
+  return kVaultCommands;
+}
 
 }  // namespace moat::cli

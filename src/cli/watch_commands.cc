@@ -39,7 +39,8 @@ std::string price_text(const app::ListingView& l) {
 
 std::string rights_text(const std::vector<app::RightView>& rights) {
   std::vector<std::string> out;
-  for (const app::RightView& r : rights) out.push_back(r.id + " (" + r.jurisdiction + " " + r.kind + ", " + r.status + ")");
+  for (const app::RightView& r : rights)
+    out.push_back(r.id + " (" + r.jurisdiction + " " + r.kind + ", " + r.status + ")");
   return join(out, "; ");
 }
 
@@ -52,8 +53,8 @@ std::string reasons_text(const app::HitView& hit) {
 void print_hits(const std::vector<app::HitView>& hits) {
   TextTable table({"hit", "score", "status", "product", "listing", "platform", "title", "reasons", "rights"});
   for (const app::HitView& h : hits) {
-    table.add({h.id, score_text(h.score), h.status, h.product, h.listing.id, h.listing.platform, h.listing.title,
-               reasons_text(h), rights_text(h.rights)});
+    table.add({h.id, score_text(h.score), h.status, h.product, h.listing.id, h.listing.platform,
+               h.listing.title, reasons_text(h), rights_text(h.rights)});
   }
   table.print(std::cout);
 }
@@ -63,7 +64,9 @@ int print_json(const json& value) {
   return 0;
 }
 
-Result<Date> today_of(const app::Session& session) { return as_of("", session); }
+Result<Date> today_of(const app::Session& session) {
+  return as_of("", session);
+}
 
 // Runs `body` with the workspace, the terminal's session and today; maps errors to exit codes.
 int run(const GlobalOptions& global,
@@ -85,7 +88,9 @@ void define_import(CLI::App& parent, GlobalOptions& global, Runs& runs) {
     std::string images;
   };
   auto flags = std::make_shared<Flags>();
-  CLI::App* cmd = subcommand(parent, "import", "read listings (CSV or JSON) with their images, all or nothing, and match them", global);
+  CLI::App* cmd =
+      subcommand(parent, "import",
+                 "read listings (CSV or JSON) with their images, all or nothing, and match them", global);
   cmd->add_option("FILE", flags->files, "listings files: CSV (docs/watch.md) or JSON")->required();
   cmd->add_option("--images", flags->images, "the folder or ZIP holding the images the listings name");
   runs.push_back([cmd, flags, &global] {
@@ -97,7 +102,8 @@ void define_import(CLI::App& parent, GlobalOptions& global, Runs& runs) {
         request.files.push_back({path, std::move(content)});
       }
       request.images = flags->images;
-      MOAT_TRY(const app::ListingImportReport report, app::import_listings(workspace, session, std::move(request)));
+      MOAT_TRY(const app::ListingImportReport report,
+               app::import_listings(workspace, session, std::move(request)));
       if (global.json) {
         print_json(app::import_report_json(report));
         return {};
@@ -119,20 +125,24 @@ void define_reference(CLI::App& parent, GlobalOptions& global, Runs& runs) {
     std::vector<std::string> images, models, keywords;
   };
   auto flags = std::make_shared<Flags>();
-  CLI::App* reference = parent.add_subcommand("reference", "what products are recognised by: images, model names, keywords");
-  CLI::App* add = subcommand(*reference, "add", "add reference images (or a design patent's figures), model names, keywords", global);
+  CLI::App* reference =
+      parent.add_subcommand("reference", "what products are recognised by: images, model names, keywords");
+  CLI::App* add =
+      subcommand(*reference, "add",
+                 "add reference images (or a design patent's figures), model names, keywords", global);
   add->add_option("PRODUCT", flags->product, "the product")->required();
   add->add_option("IMAGE", flags->images, "reference images (JPEG, PNG, WebP, BMP, TIFF)");
   add->add_option("--model", flags->models, "a model name a copy is sold under (repeat for more)");
   add->add_option("--keyword", flags->keywords, "a keyword a copy is sold under (repeat for more)");
   add->add_option("--right", flags->right, "the design patent the images are figures of");
   add->add_option("--secrets", flags->secrets, "secrets of the product the images show (a;b)");
-  CLI::App* show = subcommand(*reference, "list", "every product's references: marks, designs, images, models, price floor", global);
+  CLI::App* show = subcommand(
+      *reference, "list", "every product's references: marks, designs, images, models, price floor", global);
   runs.push_back([add, flags, &global] {
     if (!add->parsed()) return -1;
     return run(global, [&](app::Workspace& workspace, const app::Session& session, Date) -> Status {
-      app::ReferenceInput input{flags->product, {}, {}, flags->models, flags->keywords, flags->right,
-                                split_list(flags->secrets)};
+      app::ReferenceInput input{
+          flags->product, {}, {}, flags->models, flags->keywords, flags->right, split_list(flags->secrets)};
       for (const std::string& image : flags->images) input.images.emplace_back(image);
       MOAT_TRY(const std::vector<app::ReferenceView> added, app::add_references(workspace, session, input));
       if (global.json) {
@@ -142,7 +152,8 @@ void define_reference(CLI::App& parent, GlobalOptions& global, Runs& runs) {
         return {};
       }
       for (const app::ReferenceView& r : added) {
-        std::cout << r.id << "  " << r.kind << "  " << (r.kind == "image" ? r.name + "  SHA-256 " + r.sha256 : r.text)
+        std::cout << r.id << "  " << r.kind << "  "
+                  << (r.kind == "image" ? r.name + "  SHA-256 " + r.sha256 : r.text)
                   << (r.right.empty() ? "" : "  figure of " + r.right) << "\n";
       }
       return {};
@@ -159,8 +170,8 @@ void define_reference(CLI::App& parent, GlobalOptions& global, Runs& runs) {
         return {};
       }
       for (const app::ProductReferences& p : all) {
-        std::cout << p.product << "  " << p.name << "\n  marks       " << rights_text(p.marks) << "\n  designs     "
-                  << rights_text(p.designs) << "\n  price floor "
+        std::cout << p.product << "  " << p.name << "\n  marks       " << rights_text(p.marks)
+                  << "\n  designs     " << rights_text(p.designs) << "\n  price floor "
                   << (p.price_floor ? score_text(*p.price_floor) + " " + p.currency : "none") << " ("
                   << p.price_floor_source << ")\n";
         for (const app::ReferenceView& r : p.references) {
@@ -199,7 +210,8 @@ void define_listings(CLI::App& parent, GlobalOptions& global, Runs& runs) {
 }
 
 void define_match(CLI::App& parent, GlobalOptions& global, Runs& runs) {
-  CLI::App* cmd = subcommand(parent, "match", "match every listing again against the current references", global);
+  CLI::App* cmd =
+      subcommand(parent, "match", "match every listing again against the current references", global);
   runs.push_back([cmd, &global] {
     if (!cmd->parsed()) return -1;
     return run(global, [&](app::Workspace& workspace, const app::Session& session, Date today) -> Status {
@@ -219,7 +231,8 @@ void define_match(CLI::App& parent, GlobalOptions& global, Runs& runs) {
 
 void define_hits(CLI::App& parent, GlobalOptions& global, Runs& runs) {
   auto status = std::make_shared<std::string>();
-  CLI::App* cmd = subcommand(parent, "hits", "hits, strongest first: listing, score, reasons, the rights matched", global);
+  CLI::App* cmd = subcommand(parent, "hits",
+                             "hits, strongest first: listing, score, reasons, the rights matched", global);
   cmd->add_option("--status", *status, "new, confirmed or dismissed (default: all)");
   runs.push_back([cmd, status, &global] {
     if (!cmd->parsed()) return -1;
@@ -237,8 +250,8 @@ void define_hits(CLI::App& parent, GlobalOptions& global, Runs& runs) {
   });
 }
 
-void define_decision(CLI::App& parent, GlobalOptions& global, Runs& runs, const char* name, const char* status,
-                     const char* help) {
+void define_decision(CLI::App& parent, GlobalOptions& global, Runs& runs, const char* name,
+                     const char* status, const char* help) {
   struct Flags {
     std::string hit, reason;
   };
@@ -259,7 +272,8 @@ void define_decision(CLI::App& parent, GlobalOptions& global, Runs& runs, const 
       }
       std::cout << decision.hit.id << " is " << decision.hit.status << "\n";
       for (const std::string& flag : decision.flags) {
-        std::cout << "red flag " << flag << ": it points back to a supplier (moat flags show " << flag << ")\n";
+        std::cout << "red flag " << flag << ": it points back to a supplier (moat flags show " << flag
+                  << ")\n";
       }
       return {};
     });
@@ -273,10 +287,12 @@ void define_document(CLI::App& parent, GlobalOptions& global, Runs& runs) {
     std::string kind, file, right, language, expires, note;
   };
   auto flags = std::make_shared<Flags>();
-  CLI::App* document = parent.add_subcommand("document", "documents a complaint needs: certificates, licence, power of attorney");
+  CLI::App* document = parent.add_subcommand(
+      "document", "documents a complaint needs: certificates, licence, power of attorney");
   CLI::App* add = subcommand(*document, "add", "store an enforcement document in the vault", global);
   add->add_option("KIND", flags->kind,
-                  "certificate, power-of-attorney, business-licence, translation, identity, test-buy")->required();
+                  "certificate, power-of-attorney, business-licence, translation, identity, test-buy")
+      ->required();
   add->add_option("FILE", flags->file, "the document")->required();
   add->add_option("--right", flags->right, "the right it is for (certificates, translations)");
   add->add_option("--language", flags->language, "its language: zh, en, de, ...");
@@ -288,13 +304,15 @@ void define_document(CLI::App& parent, GlobalOptions& global, Runs& runs) {
     return run(global, [&](app::Workspace& workspace, const app::Session& session, Date) -> Status {
       MOAT_TRY(const std::optional<Date> expires, parse_optional_date(flags->expires, "--expires"));
       MOAT_TRY(const app::EnforcementDocument added,
-               app::add_enforcement_document(workspace, session,
-                                             {flags->kind, flags->file, flags->right, flags->language, expires, flags->note}));
+               app::add_enforcement_document(
+                   workspace, session,
+                   {flags->kind, flags->file, flags->right, flags->language, expires, flags->note}));
       if (global.json) {
         print_json(app::enforcement_document_json(added));
         return {};
       }
-      std::cout << added.id << "  " << added.kind << "  " << added.name << "  vault " << added.document << "\n";
+      std::cout << added.id << "  " << added.kind << "  " << added.name << "  vault " << added.document
+                << "\n";
       return {};
     });
   });
@@ -309,7 +327,8 @@ void define_document(CLI::App& parent, GlobalOptions& global, Runs& runs) {
         return {};
       }
       TextTable table({"id", "kind", "name", "right", "language", "expires"});
-      for (const app::EnforcementDocument& d : all) table.add({d.id, d.kind, d.name, d.right, d.language, d.expires});
+      for (const app::EnforcementDocument& d : all)
+        table.add({d.id, d.kind, d.name, d.right, d.language, d.expires});
       table.print(std::cout);
       return {};
     });
@@ -317,8 +336,8 @@ void define_document(CLI::App& parent, GlobalOptions& global, Runs& runs) {
 }
 
 void print_complaints(const std::vector<app::ComplaintView>& complaints) {
-  TextTable table({"complaint", "platform", "status", "hits", "right", "filed", "removed", "counter-notice", "relisted",
-                   "missing"});
+  TextTable table({"complaint", "platform", "status", "hits", "right", "filed", "removed", "counter-notice",
+                   "relisted", "missing"});
   for (const app::ComplaintView& c : complaints) {
     table.add({c.id, c.platform, c.status, join(c.hits, ", "), join(c.rights, ", "), c.filed_on, c.removed_on,
                c.counter_notice_on, c.relisted_on, c.ready ? "nothing: ready" : join(c.missing, "; ")});
@@ -331,12 +350,16 @@ void define_package(CLI::App& parent, GlobalOptions& global, Runs& runs) {
     std::string platform, hits, out = "takedown", agent;
   };
   auto flags = std::make_shared<Flags>();
-  CLI::App* cmd = subcommand(parent, "package", "write takedown complaints for a platform, a folder each", global);
-  cmd->add_option("PLATFORM", flags->platform, "alibaba, 1688, taobao, tmall, aliexpress, jd, pinduoduo, amazon, ebay, other")
+  CLI::App* cmd =
+      subcommand(parent, "package", "write takedown complaints for a platform, a folder each", global);
+  cmd->add_option("PLATFORM", flags->platform,
+                  "alibaba, 1688, taobao, tmall, aliexpress, jd, pinduoduo, amazon, ebay, other")
       ->required();
-  cmd->add_option("--hits", flags->hits, "confirmed hits (H1,H3; default: every one on the platform not yet in a complaint)");
+  cmd->add_option("--hits", flags->hits,
+                  "confirmed hits (H1,H3; default: every one on the platform not yet in a complaint)");
   cmd->add_option("--out", flags->out, "the folder the complaints are written in (default: takedown)");
-  cmd->add_option("--agent", flags->agent, "who files, when not the rights holder (needs a power of attorney)");
+  cmd->add_option("--agent", flags->agent,
+                  "who files, when not the rights holder (needs a power of attorney)");
   runs.push_back([cmd, flags, &global] {
     if (!cmd->parsed()) return -1;
     return run(global, [&](app::Workspace& workspace, const app::Session& session, Date today) -> Status {
@@ -346,7 +369,8 @@ void define_package(CLI::App& parent, GlobalOptions& global, Runs& runs) {
         print_json(app::package_report_json(report));
         return {};
       }
-      for (const app::ComplaintView& c : report.complaints) std::cout << c.id << " written to " << c.folder << "\n";
+      for (const app::ComplaintView& c : report.complaints)
+        std::cout << c.id << " written to " << c.folder << "\n";
       if (!report.complaints.empty()) print_complaints(report.complaints);
       for (const app::Enforceability& e : report.not_usable) {
         std::vector<std::string> why;
@@ -354,14 +378,16 @@ void define_package(CLI::App& parent, GlobalOptions& global, Runs& runs) {
         std::cout << e.hit.id << " not packaged: no right usable on " << flags->platform
                   << (why.empty() ? "" : " (" + join(why, "; ") + ")") << "\n";
       }
-      if (report.complaints.empty() && report.not_usable.empty()) std::cout << "no confirmed hit to package\n";
+      if (report.complaints.empty() && report.not_usable.empty())
+        std::cout << "no confirmed hit to package\n";
       return {};
     });
   });
 }
 
 void define_complaints(CLI::App& parent, GlobalOptions& global, Runs& runs) {
-  CLI::App* cmd = subcommand(parent, "complaints", "takedown complaints, their state and what they still lack", global);
+  CLI::App* cmd =
+      subcommand(parent, "complaints", "takedown complaints, their state and what they still lack", global);
   runs.push_back([cmd, &global] {
     if (!cmd->parsed()) return -1;
     return run(global, [&](app::Workspace& workspace, const app::Session&, Date today) -> Status {
@@ -430,6 +456,8 @@ const Command kWatchCommands[] = {
 
 }  // namespace
 
-std::span<const Command> watch_commands() { return kWatchCommands; }
+std::span<const Command> watch_commands() {
+  return kWatchCommands;
+}
 
 }  // namespace moat::cli

@@ -22,14 +22,14 @@
 #include "app/edit.h"
 #include "app/export.h"
 #include "app/gate.h"
+#include "app/import.h"
 #include "app/migrate.h"
 #include "app/money.h"
-#include "app/sourcing.h"
-#include "app/views.h"
-#include "app/import.h"
 #include "app/reads.h"
 #include "app/remove.h"
+#include "app/sourcing.h"
 #include "app/summary.h"
+#include "app/views.h"
 #include "app/workspace.h"
 #include "cli/common.h"
 #include "cli/core_commands.h"
@@ -54,28 +54,33 @@ void print_ledger_head(const app::HeadCheck& head) {
   }
   std::cout << "head verified";
   if (head.checkpoint_size > 0) {
-    std::cout << " from the signed checkpoint of " << head.checkpoint_size << " events (signature, tree root, its last event)";
-    if (head.events_rehashed > 0) std::cout << "; the " << head.events_rehashed << " events after it rehashed and linked";
+    std::cout << " from the signed checkpoint of " << head.checkpoint_size
+              << " events (signature, tree root, its last event)";
+    if (head.events_rehashed > 0)
+      std::cout << "; the " << head.events_rehashed << " events after it rehashed and linked";
   } else {
-    std::cout << " from the first event (no signed checkpoint yet): " << head.events_rehashed << " events rehashed and linked";
+    std::cout << " from the first event (no signed checkpoint yet): " << head.events_rehashed
+              << " events rehashed and linked";
   }
   std::cout << "; tree head" << (head.witness_present ? " and witness" : "") << " agree.\n"
-            << "  Not re-read here: " << (head.checkpoint_size > 0 ? "the events the checkpoint covers and " : "")
+            << "  Not re-read here: "
+            << (head.checkpoint_size > 0 ? "the events the checkpoint covers and " : "")
             << "the records against the ledger ('moat audit verify' checks both).\n";
 }
 
 void print_summary(const app::WorkspaceSummary& s, const fs::path& dir) {
   std::cout << "Workspace " << dir.string() << " — " << (s.company.empty() ? "(no company set)" : s.company)
             << ", home jurisdiction " << s.home_jurisdiction << "\n\n";
-  TextTable products({"product", "name", "BOM lines", "secrets", "weight", "inference", "recipes",
-                      "packages", "quotes"});
+  TextTable products(
+      {"product", "name", "BOM lines", "secrets", "weight", "inference", "recipes", "packages", "quotes"});
   for (const auto& p : s.products) {
     std::ostringstream weight;
     weight << p.secret_weight;
-    products.add({p.id, p.name, std::to_string(p.parts) + (p.parts_not_fitted ? " (+" + std::to_string(p.parts_not_fitted) + " not fitted)" : ""),
-                  std::to_string(p.secrets), weight.str(),
-                  std::to_string(p.derives), std::to_string(p.recipes), std::to_string(p.packages),
-                  std::to_string(p.quotes)});
+    products.add({p.id, p.name,
+                  std::to_string(p.parts) +
+                      (p.parts_not_fitted ? " (+" + std::to_string(p.parts_not_fitted) + " not fitted)" : ""),
+                  std::to_string(p.secrets), weight.str(), std::to_string(p.derives),
+                  std::to_string(p.recipes), std::to_string(p.packages), std::to_string(p.quotes)});
   }
   products.print(std::cout);
   for (const auto& p : s.products) {
@@ -85,7 +90,8 @@ void print_summary(const app::WorkspaceSummary& s, const fs::path& dir) {
       std::cout << "\n";
     }
   }
-  std::cout << "\nSuppliers: " << s.suppliers << " in " << s.parties << " parties; people on file: " << s.people << "\n";
+  std::cout << "\nSuppliers: " << s.suppliers << " in " << s.parties
+            << " parties; people on file: " << s.people << "\n";
   std::cout << "  by city:  ";
   for (const auto& [city, n] : s.suppliers_by_city) std::cout << city << " " << n << "   ";
   std::cout << "\n  by status:";
@@ -123,7 +129,8 @@ std::function<int()> define_init(CLI::App& app, GlobalOptions& global) {
   app.add_option("DIR", *dir, "folder to create the workspace in")->required();
   app.add_option("--company", options->company, "the company that owns the product data");
   app.add_option("--home-jurisdiction", options->home_jurisdiction,
-                 "two-letter country code where IP is filed first")->capture_default_str();
+                 "two-letter country code where IP is filed first")
+      ->capture_default_str();
   app.add_option("--db", options->database,
                  "an empty PostgreSQL database (postgresql://...) instead of the embedded SQLite file");
   return [dir, options, &global] {
@@ -142,7 +149,9 @@ std::function<int()> define_init(CLI::App& app, GlobalOptions& global) {
 
 std::function<int()> define_status(CLI::App& app, GlobalOptions& global) {
   app.add_flag("--json", global.json, "print as JSON");
-  return [&global] { return with_workspace(global, [&](app::Workspace& w) { return show_summary(w, global.json); }); };
+  return [&global] {
+    return with_workspace(global, [&](app::Workspace& w) { return show_summary(w, global.json); });
+  };
 }
 namespace {
 
@@ -155,7 +164,8 @@ void print_records(const std::vector<app::RecordDifference>& records, std::strin
     const app::RecordDifference& r = records[i];
     std::cout << "  " << mark << " " << r.table << "/" << r.key;
     for (std::size_t f = 0; f < r.fields.size(); ++f) {
-      std::cout << (f ? "; " : ": ") << r.fields[f].field << " " << r.fields[f].before << " → " << r.fields[f].after;
+      std::cout << (f ? "; " : ": ") << r.fields[f].field << " " << r.fields[f].before << " → "
+                << r.fields[f].after;
     }
     if (!r.reason.empty()) std::cout << " (" << r.reason << ")";
     std::cout << "\n";
@@ -170,8 +180,9 @@ void print_difference(const app::Difference& d) {
     std::cout << "No changes.\n";
     return;
   }
-  std::cout << "Changes: " << d.added.size() << " added, " << d.changed.size() << " changed, " << d.removed.size()
-            << " removed" << (d.unlinked.empty() ? "" : ", " + std::to_string(d.unlinked.size()) + " unlinked") << "\n";
+  std::cout << "Changes: " << d.added.size() << " added, " << d.changed.size() << " changed, "
+            << d.removed.size() << " removed"
+            << (d.unlinked.empty() ? "" : ", " + std::to_string(d.unlinked.size()) + " unlinked") << "\n";
   print_records(d.added, "+");
   print_records(d.changed, "~");
   print_records(d.removed, "-");
@@ -196,12 +207,14 @@ void print_file_reports(const std::vector<app::FileReport>& files) {
     }
     if (!f.ignored_columns.empty()) {
       std::cout << "  ignored columns:";
-      for (std::size_t i = 0; i < f.ignored_columns.size(); ++i) std::cout << (i ? ", " : " ") << f.ignored_columns[i];
+      for (std::size_t i = 0; i < f.ignored_columns.size(); ++i)
+        std::cout << (i ? ", " : " ") << f.ignored_columns[i];
       std::cout << "\n";
     }
     if (f.preamble_rows > 0) std::cout << "  skipped " << f.preamble_rows << " rows before the header\n";
     if (f.trailing_empty_rows > 0) {
-      std::cout << "  " << f.trailing_empty_rows << " rows had empty fields past the header's width (dropped)\n";
+      std::cout << "  " << f.trailing_empty_rows
+                << " rows had empty fields past the header's width (dropped)\n";
     }
   }
 }
@@ -211,12 +224,22 @@ void print_file_reports(const std::vector<app::FileReport>& files) {
 std::function<int()> define_import(CLI::App& app, GlobalOptions& global) {
   auto files = std::make_shared<std::vector<std::string>>();
   auto options = std::make_shared<app::ImportOptions>();
-  app.add_option("FILE", *files, "CSV files (bom.csv, suppliers.csv, ...), Excel workbooks (bom.xlsx) or a workspace JSON document")->required();
-  app.add_option("--kind", options->kind, "what the files hold: products, parts (bom), secrets, derives, recipes, packages, suppliers, affiliations, quotes, people, certificates, assignments, visits, audit_items, findings, tooling, tool_events, orders, movements");
-  app.add_option("--product", options->product, "product for files without a product column (created if new)");
+  app.add_option(
+         "FILE", *files,
+         "CSV files (bom.csv, suppliers.csv, ...), Excel workbooks (bom.xlsx) or a workspace JSON document")
+      ->required();
+  app.add_option("--kind", options->kind,
+                 "what the files hold: products, parts (bom), secrets, derives, recipes, packages, "
+                 "suppliers, affiliations, quotes, people, certificates, assignments, visits, audit_items, "
+                 "findings, tooling, tool_events, orders, movements");
+  app.add_option("--product", options->product,
+                 "product for files without a product column (created if new)");
   app.add_option("--sheet", options->sheet, "workbooks: the worksheet to read (default: the first)");
-  app.add_flag("--replace", options->replace, "the BOM files are the product's whole BOM: its parts they do not hold are removed (needs --product)");
-  app.add_flag("--cascade", options->cascade, "with --replace: also remove (or unlink) what refers to the removed parts");
+  app.add_flag(
+      "--replace", options->replace,
+      "the BOM files are the product's whole BOM: its parts they do not hold are removed (needs --product)");
+  app.add_flag("--cascade", options->cascade,
+               "with --replace: also remove (or unlink) what refers to the removed parts");
   app.add_flag("--dry-run", options->dry_run, "check everything and show the changes, write nothing");
   app.add_flag("--json", global.json, "print the report as JSON");
   return [files, options, &global] {
@@ -242,7 +265,9 @@ std::function<int()> define_import(CLI::App& app, GlobalOptions& global) {
       for (const auto& [table, n] : report->records_read) read += n;
       std::cout << (options->dry_run ? "Checked " : "Imported ") << read << " records";
       if (options->dry_run) std::cout << ": nothing written (dry run)";
-      if (!options->dry_run) std::cout << " (" << report->records_changed << " new, changed or removed, " << report->events << " ledger events)";
+      if (!options->dry_run)
+        std::cout << " (" << report->records_changed << " new, changed or removed, " << report->events
+                  << " ledger events)";
       std::cout << "\n";
       return 0;
     });
@@ -255,8 +280,10 @@ std::function<int()> define_remove(CLI::App& app, GlobalOptions& global) {
   auto options = std::make_shared<app::RemoveOptions>();
   app.add_option("KIND", *kind, "what to remove: parts (bom), suppliers, quotes, people, ...")->required();
   app.add_option("KEY", *keys, "each record's key as the ledger writes it (aurora/C1, F03, ...)")->required();
-  app.add_option("--if-version", options->if_version, "with one key: the version read (moat show); refused when it changed since");
-  app.add_flag("--cascade", options->cascade, "also remove (or unlink from lists) the records that refer to them");
+  app.add_option("--if-version", options->if_version,
+                 "with one key: the version read (moat show); refused when it changed since");
+  app.add_flag("--cascade", options->cascade,
+               "also remove (or unlink from lists) the records that refer to them");
   app.add_flag("--dry-run", options->dry_run, "show what would be removed, remove nothing");
   app.add_flag("--json", global.json, "print as JSON");
   return [kind, keys, options, &global] {
@@ -268,9 +295,10 @@ std::function<int()> define_remove(CLI::App& app, GlobalOptions& global) {
         return 0;
       }
       print_difference(report->difference);
-      std::cout << (options->dry_run ? "Nothing removed (dry run).\n"
-                                     : "Removed " + std::to_string(report->difference.removed.size()) + " records (" +
-                                           std::to_string(report->events) + " ledger events).\n");
+      std::cout << (options->dry_run
+                        ? "Nothing removed (dry run).\n"
+                        : "Removed " + std::to_string(report->difference.removed.size()) + " records (" +
+                              std::to_string(report->events) + " ledger events).\n");
       return 0;
     });
   };
@@ -287,7 +315,8 @@ std::function<int()> define_export(CLI::App& app, GlobalOptions& global) {
         std::cout << *document;
         return 0;
       }
-      if (Status written = write_file_atomically(*file, *document); !written.ok()) return fail(written.error());
+      if (Status written = write_file_atomically(*file, *document); !written.ok())
+        return fail(written.error());
       return 0;
     });
   };
@@ -327,7 +356,8 @@ Result<std::vector<std::string>> list_columns(const store::Table& table, const s
     for (std::string& c : chosen) {
       c = std::string(trim(c));
       if (std::find(all.begin(), all.end(), c) == all.end()) {
-        return input_error("--columns", "'" + c + "' is not a field of " + std::string(table.name) + " (" + join(all, ", ") + ")");
+        return input_error("--columns", "'" + c + "' is not a field of " + std::string(table.name) + " (" +
+                                            join(all, ", ") + ")");
       }
     }
     return chosen;
@@ -345,7 +375,8 @@ Result<std::vector<std::string>> list_columns(const store::Table& table, const s
   }
   for (const auto& field : table.fields) {
     const std::string name(field.name);
-    const bool any = std::any_of(rows.begin(), rows.end(), [&](const json& r) { return !text(r[name]).empty(); });
+    const bool any =
+        std::any_of(rows.begin(), rows.end(), [&](const json& r) { return !text(r[name]).empty(); });
     if (field.required || !any || !fits(name)) continue;
     shown.push_back(name);
     used += column_width(rows, name);
@@ -364,10 +395,15 @@ std::function<int()> define_list(CLI::App& app, GlobalOptions& global) {
   auto kind = std::make_shared<std::string>();
   auto product = std::make_shared<std::string>();
   auto columns_wanted = std::make_shared<ListColumns>();
-  app.add_option("KIND", *kind, "products, parts (bom), secrets, derives, recipes, packages, suppliers, affiliations, quotes, people, plans, documents, assessments, scores, certificates, assignments, visits, audit_items, findings, tooling, tool_events, orders, movements, flags")->required();
+  app.add_option("KIND", *kind,
+                 "products, parts (bom), secrets, derives, recipes, packages, suppliers, affiliations, "
+                 "quotes, people, plans, documents, assessments, scores, certificates, assignments, visits, "
+                 "audit_items, findings, tooling, tool_events, orders, movements, flags")
+      ->required();
   app.add_option("--product", *product, "only this product's records");
   app.add_option("--columns", columns_wanted->asked, "the fields to show, in order: id,name,city");
-  app.add_flag("--wide", columns_wanted->wide, "every field, however wide (the default on a terminal: what fits)");
+  app.add_flag("--wide", columns_wanted->wide,
+               "every field, however wide (the default on a terminal: what fits)");
   app.add_flag("--json", global.json, "print as JSON");
   add_xlsx_option(app, global);
   return [kind, product, columns_wanted, &global] {
@@ -382,7 +418,8 @@ std::function<int()> define_list(CLI::App& app, GlobalOptions& global) {
       }
       std::vector<std::string> columns;
       for (const auto& field : table->fields) columns.emplace_back(field.name);
-      if (Status written = write_xlsx_report(global, std::string(table->name), json(shown), columns); !written.ok()) {
+      if (Status written = write_xlsx_report(global, std::string(table->name), json(shown), columns);
+          !written.ok()) {
         return fail(written.error());
       }
       if (global.json) {
@@ -476,7 +513,8 @@ std::function<int()> define_set(CLI::App& app, GlobalOptions& global) {
   auto if_version = std::make_shared<std::optional<std::int64_t>>();
   app.add_option("KIND", *kind, "suppliers, parts (bom), secrets, ...")->required();
   app.add_option("KEY", *key, "the record's key, parts joined by '/' (F03, aurora/S01)")->required();
-  app.add_option("FIELD=VALUE", *assignments, "new values, written as in a CSV cell (empty clears)")->required();
+  app.add_option("FIELD=VALUE", *assignments, "new values, written as in a CSV cell (empty clears)")
+      ->required();
   app.add_option("--if-version", *if_version,
                  "fail unless the record is still at this version (from 'moat show'): no lost updates");
   app.add_flag("--json", global.json, "print the result as JSON");
@@ -495,8 +533,8 @@ std::function<int()> define_set(CLI::App& app, GlobalOptions& global) {
       if (global.json) {
         std::cout << json{{"changed", edited->changed}, {"version", edited->version}}.dump() << "\n";
       } else {
-        std::cout << (edited->changed ? "Changed " : "Unchanged: ") << *kind << " " << *key << ", now at version "
-                  << edited->version << "\n";
+        std::cout << (edited->changed ? "Changed " : "Unchanged: ") << *kind << " " << *key
+                  << ", now at version " << edited->version << "\n";
       }
       return 0;
     });

@@ -46,8 +46,7 @@ TEST(CatalogTest, RejectsUnknownCapability) {
 }
 
 TEST(CatalogTest, AddsExtrasOnce) {
-  const CapabilityCatalog catalog(
-      {"ultrasonic-welding", "laser-marking", "ultrasonic-welding", "testing"});
+  const CapabilityCatalog catalog({"ultrasonic-welding", "laser-marking", "ultrasonic-welding", "testing"});
   EXPECT_TRUE(catalog.contains("ultrasonic-welding"));
   EXPECT_TRUE(catalog.contains("laser-marking"));
   EXPECT_EQ(count_of(catalog.all(), "ultrasonic-welding"), 1U);

@@ -59,9 +59,7 @@ class Scanner {
 
  private:
   bool at_end() const { return pos_ >= text_.size(); }
-  char peek(std::size_t ahead = 0) const {
-    return pos_ + ahead < text_.size() ? text_[pos_ + ahead] : '\0';
-  }
+  char peek(std::size_t ahead = 0) const { return pos_ + ahead < text_.size() ? text_[pos_ + ahead] : '\0'; }
   void advance() {
     if (text_[pos_] == '\n') {
       ++line_, column_ = 1;
@@ -97,7 +95,8 @@ class Scanner {
   Result<CsvField> read_plain() {
     CsvField field{"", line_, column_};
     while (!at_end() && peek() != delimiter_ && !at_row_end()) {
-      if (peek() == '"') return error_here("stray '\"' inside an unquoted field (quote the whole field and double the quote)");
+      if (peek() == '"')
+        return error_here("stray '\"' inside an unquoted field (quote the whole field and double the quote)");
       if (peek() == '\r') return error_here("carriage return inside an unquoted field");
       field.value += peek();
       advance();
@@ -110,8 +109,7 @@ class Scanner {
     advance();  // opening quote
     while (true) {
       if (at_end()) {
-        return input_error(csv_location(file_, field.line, field.column),
-                           "quoted field is never closed");
+        return input_error(csv_location(file_, field.line, field.column), "quoted field is never closed");
       }
       if (peek() == '"') {
         if (peek(1) != '"') break;
@@ -148,9 +146,12 @@ std::string csv_location(std::string_view file, std::size_t line, std::size_t co
 
 std::string_view delimiter_name(char delimiter) {
   switch (delimiter) {
-    case ';': return "semicolon";
-    case '\t': return "tab";
-    default: return "comma";
+    case ';':
+      return "semicolon";
+    case '\t':
+      return "tab";
+    default:
+      return "comma";
   }
 }
 

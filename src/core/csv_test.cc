@@ -143,8 +143,8 @@ TEST(CsvDialectTest, DetectsTheDelimiterFromTheFirstLine) {
   EXPECT_EQ(detect_delimiter("a,b,c\n1;2;3;4\n"), ',');
   EXPECT_EQ(detect_delimiter("\n\"a,b\";c;d\n"), ';');  // commas inside quotes do not count
   EXPECT_EQ(detect_delimiter("a\tb\tc\n"), '\t');
-  EXPECT_EQ(detect_delimiter("id\n1\n"), ',');      // a single column: comma
-  EXPECT_EQ(detect_delimiter("a,b;c\n"), ',');       // a tie: comma
+  EXPECT_EQ(detect_delimiter("id\n1\n"), ',');  // a single column: comma
+  EXPECT_EQ(detect_delimiter("a,b;c\n"), ',');  // a tie: comma
   EXPECT_EQ(delimiter_name('\t'), "tab");
 }
 
@@ -199,8 +199,7 @@ TEST_P(CsvErrorTest, RejectsAtExactPlace) {
   ASSERT_FALSE(table.ok());
   EXPECT_EQ(table.error().code(), ErrorCode::kInput);
   EXPECT_EQ(table.error().where(), bad.where);
-  EXPECT_NE(table.error().message().find(bad.message_part), std::string::npos)
-      << table.error().message();
+  EXPECT_NE(table.error().message().find(bad.message_part), std::string::npos) << table.error().message();
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -208,10 +207,8 @@ INSTANTIATE_TEST_SUITE_P(
     testing::Values(
         BadCase{"TooFewFields", "a,b,c\n1,2,3\n4,5\n", "in.csv:3:1", "2 fields but the header has 3"},
         BadCase{"TooManyFields", "a,b\n1,2,3\n", "in.csv:2:1", "3 fields but the header has 2"},
-        BadCase{"WrongCountAfterEmbeddedNewline", "a,b\n\"x\ny\",1\n2\n", "in.csv:4:1",
-                "1 fields"},
-        BadCase{"UnclosedQuoteAtOpeningQuote", "a,b\n1,2\n3,\"abc\ndef\n", "in.csv:3:3",
-                "never closed"},
+        BadCase{"WrongCountAfterEmbeddedNewline", "a,b\n\"x\ny\",1\n2\n", "in.csv:4:1", "1 fields"},
+        BadCase{"UnclosedQuoteAtOpeningQuote", "a,b\n1,2\n3,\"abc\ndef\n", "in.csv:3:3", "never closed"},
         BadCase{"UnclosedQuoteAfterChinese", "a,b\n深圳市,\"x\n", "in.csv:2:5", "never closed"},
         BadCase{"StrayQuoteInUnquotedField", "a,b\n1,ab\"c\n", "in.csv:2:5", "stray"},
         BadCase{"StrayQuoteAfterChinese", "a,b\n深圳\"x,1\n", "in.csv:2:3", "stray"},
@@ -222,8 +219,10 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"InvalidUtf8InHeader", "id,n\xE6\x97\n", "in.csv:1:5", "invalid UTF-8"},
         BadCase{"InvalidUtf8InsideQuotedField", "a,b\n\"x\ny\xED\xA0\x80\",1\n", "in.csv:3:2",
                 "invalid UTF-8"},
-        BadCase{"InvalidUtf8AfterByteOrderMark", "\xEF\xBB\xBF" "a\x80", "in.csv:1:2",
-                "invalid UTF-8"},
+        BadCase{"InvalidUtf8AfterByteOrderMark",
+                "\xEF\xBB\xBF"
+                "a\x80",
+                "in.csv:1:2", "invalid UTF-8"},
         BadCase{"EmptyFile", "", "in.csv:1:1", "empty"},
         BadCase{"OnlyByteOrderMark", "\xEF\xBB\xBF", "in.csv:1:1", "empty"},
         BadCase{"OnlyBlankLines", "\n\r\n\n", "in.csv:1:1", "empty"}),

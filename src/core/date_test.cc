@@ -9,8 +9,8 @@ namespace moat {
 namespace {
 
 TEST(DateTest, ParsesValidDates) {
-  for (const std::string text : {"2024-02-29", "2000-02-29", "2026-11-25", "1000-01-01",
-                                 "9999-12-31", "2024-12-31", "2023-04-30"}) {
+  for (const std::string text :
+       {"2024-02-29", "2000-02-29", "2026-11-25", "1000-01-01", "9999-12-31", "2024-12-31", "2023-04-30"}) {
     const std::optional<Date> date = Date::parse(text);
     ASSERT_TRUE(date.has_value()) << text;
     EXPECT_EQ(date->to_string(), text);
@@ -26,11 +26,11 @@ TEST(DateTest, ParsesIntoFields) {
 }
 
 TEST(DateTest, RejectsMalformedOrNonexistentDates) {
-  for (const std::string text :
-       {"", "2023-02-29", "1900-02-29", "2024-13-01", "2024-00-10", "2024-01-00", "2024-04-31",
-        "2024-01-32", "2024-1-01", "2024-01-1", "24-01-01", "2024/01/01", "2024-01-01 ",
-        " 2024-01-01", "2024-01-01T00:00", "2024-0a-01", "+024-01-01", "2024--1-01",
-        "0999-12-31", "10000-01-01", "abcd-ef-gh"}) {
+  for (const std::string text : {"",           "2023-02-29", "1900-02-29",  "2024-13-01",  "2024-00-10",
+                                 "2024-01-00", "2024-04-31", "2024-01-32",  "2024-1-01",   "2024-01-1",
+                                 "24-01-01",   "2024/01/01", "2024-01-01 ", " 2024-01-01", "2024-01-01T00:00",
+                                 "2024-0a-01", "+024-01-01", "2024--1-01",  "0999-12-31",  "10000-01-01",
+                                 "abcd-ef-gh"}) {
     EXPECT_FALSE(Date::parse(text).has_value()) << "'" << text << "'";
   }
 }
@@ -66,14 +66,10 @@ TEST_P(DaysSinceEpochTest, CountsDaysBothWays) {
 
 INSTANTIATE_TEST_SUITE_P(Cases, DaysSinceEpochTest,
                          testing::Values(EpochCase{"1970-01-01", 0}, EpochCase{"1970-01-02", 1},
-                                         EpochCase{"1969-12-31", -1},
-                                         EpochCase{"1969-01-01", -365},
-                                         EpochCase{"1900-01-01", -25567},
-                                         EpochCase{"1000-01-01", -354285},
-                                         EpochCase{"2000-01-01", 10957},
-                                         EpochCase{"2000-03-01", 11017},
-                                         EpochCase{"2024-02-29", 19782},
-                                         EpochCase{"9999-12-31", 2932896}));
+                                         EpochCase{"1969-12-31", -1}, EpochCase{"1969-01-01", -365},
+                                         EpochCase{"1900-01-01", -25567}, EpochCase{"1000-01-01", -354285},
+                                         EpochCase{"2000-01-01", 10957}, EpochCase{"2000-03-01", 11017},
+                                         EpochCase{"2024-02-29", 19782}, EpochCase{"9999-12-31", 2932896}));
 
 TEST(DateTest, DayArithmeticRoundTripsAcrossYears) {
   const Date start = *Date::parse("1960-12-25");
@@ -102,9 +98,8 @@ TEST(DateTest, OrdersByCalendar) {
 }
 
 TEST(DateTest, OrderAgreesWithDayCount) {
-  const Date dates[] = {*Date::parse("1969-06-30"), *Date::parse("1970-01-01"),
-                        *Date::parse("2024-02-28"), *Date::parse("2024-02-29"),
-                        *Date::parse("2024-03-01")};
+  const Date dates[] = {*Date::parse("1969-06-30"), *Date::parse("1970-01-01"), *Date::parse("2024-02-28"),
+                        *Date::parse("2024-02-29"), *Date::parse("2024-03-01")};
   for (const Date& x : dates) {
     for (const Date& y : dates) {
       EXPECT_EQ(x < y, x.days_since_epoch() < y.days_since_epoch())

@@ -56,8 +56,7 @@ TEST(PartiesTest, GroupsLongChainsInAnyLinkOrder) {
 
 TEST(PartiesTest, NumbersPartiesBySmallestMember) {
   // Z joins with A, so its party comes first even though Z sorts last.
-  const PartyMap map =
-      derive_parties({"M", "Z", "B", "A", "N"}, {{"Z", "A"}, {"N", "B"}, {"N", "M"}});
+  const PartyMap map = derive_parties({"M", "Z", "B", "A", "N"}, {{"Z", "A"}, {"N", "B"}, {"N", "M"}});
   ASSERT_EQ(map.parties.size(), 2U);
   EXPECT_EQ(map.parties[0].id, "G1");
   EXPECT_EQ(map.parties[0].members, (Ids{"A", "Z"}));
@@ -79,8 +78,8 @@ TEST(PartiesTest, IsDeterministicWhateverTheInputOrder) {
   const Ids suppliers = {"F05", "F01", "F04", "F02", "F03"};
   const Links links = {{"F05", "F02"}, {"F04", "F01"}};
   const PartyMap first = derive_parties(suppliers, links);
-  const PartyMap second = derive_parties({"F03", "F02", "F04", "F05", "F01"},
-                                         {{"F01", "F04"}, {"F02", "F05"}});
+  const PartyMap second =
+      derive_parties({"F03", "F02", "F04", "F05", "F01"}, {{"F01", "F04"}, {"F02", "F05"}});
   ASSERT_EQ(first.parties.size(), second.parties.size());
   for (std::size_t i = 0; i < first.parties.size(); ++i) {
     EXPECT_EQ(first.parties[i].id, second.parties[i].id);
@@ -103,16 +102,14 @@ TEST(PartiesTest, IgnoresLinksToUnknownSuppliers) {
 }
 
 TEST(PartiesTest, ToleratesSelfLinksAndDuplicates) {
-  const PartyMap map =
-      derive_parties({"A", "B", "A"}, {{"A", "A"}, {"A", "B"}, {"B", "A"}, {"A", "B"}});
+  const PartyMap map = derive_parties({"A", "B", "A"}, {{"A", "A"}, {"A", "B"}, {"B", "A"}, {"A", "B"}});
   ASSERT_EQ(map.parties.size(), 1U);
   EXPECT_EQ(map.parties[0].members, (Ids{"A", "B"}));
 }
 
 TEST(PartiesTest, MembersAreSortedAndEverySupplierMapped) {
   const Ids suppliers = {"F09", "F03", "F07", "F01", "F05"};
-  const PartyMap map =
-      derive_parties(suppliers, {{"F09", "F03"}, {"F07", "F03"}, {"F05", "F01"}});
+  const PartyMap map = derive_parties(suppliers, {{"F09", "F03"}, {"F07", "F03"}, {"F05", "F01"}});
   ASSERT_EQ(map.parties.size(), 2U);
   EXPECT_EQ(map.parties[0].members, (Ids{"F01", "F05"}));
   EXPECT_EQ(map.parties[1].members, (Ids{"F03", "F07", "F09"}));

@@ -15,11 +15,11 @@
 namespace moat {
 
 enum class ErrorCode {
-  kInput,     // malformed or inconsistent input: a file, a flag, a record
-  kNotFound,  // a named thing does not exist
-  kConflict,  // the request clashes with the current state (already exists, stale version)
-  kIntegrity, // stored data fails verification (a broken ledger chain)
-  kInternal,  // a fault inside moat or its environment (I/O, database)
+  kInput,      // malformed or inconsistent input: a file, a flag, a record
+  kNotFound,   // a named thing does not exist
+  kConflict,   // the request clashes with the current state (already exists, stale version)
+  kIntegrity,  // stored data fails verification (a broken ledger chain)
+  kInternal,   // a fault inside moat or its environment (I/O, database)
 };
 
 // Where and what: `where` is "file:line:col", a JSON pointer, or empty.
@@ -59,7 +59,7 @@ inline Error internal_error(std::string message) {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : state_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
   Result(Error error) : state_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return state_.index() == 0; }
@@ -103,14 +103,14 @@ using Status = Result<void>;
 // MOAT_TRY(auto x, expr): evaluates a Result-returning expr; on error returns the error from
 // the enclosing function, else binds the value to the declaration.
 #define MOAT_TRY(decl, expr) MOAT_TRY_IMPL(MOAT_CONCAT(moat_try_, __LINE__), decl, expr)
-#define MOAT_TRY_IMPL(tmp, decl, expr) \
-  auto tmp = (expr);                   \
+#define MOAT_TRY_IMPL(tmp, decl, expr)          \
+  auto tmp = (expr);                            \
   if (!tmp.ok()) return std::move(tmp).error(); \
   decl = std::move(tmp).value()
 
 // MOAT_CHECK(expr): evaluates a Status-returning expr and returns its error, if any.
-#define MOAT_CHECK(expr)                                        \
-  do {                                                          \
-    auto moat_check_status = (expr);                            \
+#define MOAT_CHECK(expr)                                                      \
+  do {                                                                        \
+    auto moat_check_status = (expr);                                          \
     if (!moat_check_status.ok()) return std::move(moat_check_status).error(); \
   } while (false)

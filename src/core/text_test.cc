@@ -27,31 +27,27 @@ constexpr std::optional<std::size_t> kValid = std::nullopt;
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, FirstInvalidUtf8Test,
-    testing::Values(
-        Utf8Case{"Empty", "", kValid},
-        Utf8Case{"Ascii", "plain ascii, 123", kValid},
-        Utf8Case{"TwoByte", "caf\xC3\xA9", kValid},                    // é
-        Utf8Case{"Cjk", "深圳市华晟精密模具有限公司", kValid},
-        Utf8Case{"Emoji", "ok \xF0\x9F\x98\x80!", kValid},            // U+1F600
-        Utf8Case{"LargestCodePoint", "\xF4\x8F\xBF\xBF", kValid},     // U+10FFFF
-        Utf8Case{"LastBeforeSurrogates", "\xED\x9F\xBF", kValid},     // U+D7FF
-        Utf8Case{"FirstAfterSurrogates", "\xEE\x80\x80", kValid},     // U+E000
-        Utf8Case{"OverlongSlash", "ab\xC0\xAF", 2U},
-        Utf8Case{"OverlongC1", "\xC1\xBF", 0U},
-        Utf8Case{"OverlongThreeByte", "x\xE0\x80\xAF", 1U},
-        Utf8Case{"OverlongFourByte", "\xF0\x80\x80\xAF", 0U},
-        Utf8Case{"HighSurrogate", "a\xED\xA0\x80", 1U},               // U+D800
-        Utf8Case{"LowSurrogate", "深\xED\xBF\xBF", 3U},               // U+DFFF
-        Utf8Case{"AboveUnicode", "\xF4\x90\x80\x80", 0U},             // U+110000
-        Utf8Case{"LeadF5", "ab\xF5\x80\x80\x80", 2U},
-        Utf8Case{"LeadF8", "\xF8\x88\x80\x80\x80", 0U},
-        Utf8Case{"LeadFF", "a\xFF", 1U},
-        Utf8Case{"LoneContinuation", "abc\x80", 3U},
-        Utf8Case{"TruncatedTwoByteAtEnd", "abc\xC3", 3U},
-        Utf8Case{"TruncatedThreeByteAtEnd", "深\xE5\x9C", 3U},
-        Utf8Case{"TruncatedFourByteAtEnd", "\xF0\x9F\x98", 0U},
-        Utf8Case{"TruncatedBeforeAscii", "\xE5\x9Cx", 0U},
-        Utf8Case{"SecondErrorIgnored", "ok\xFF\xFF", 2U}),
+    testing::Values(Utf8Case{"Empty", "", kValid}, Utf8Case{"Ascii", "plain ascii, 123", kValid},
+                    Utf8Case{"TwoByte", "caf\xC3\xA9", kValid},  // é
+                    Utf8Case{"Cjk", "深圳市华晟精密模具有限公司", kValid},
+                    Utf8Case{"Emoji", "ok \xF0\x9F\x98\x80!", kValid},         // U+1F600
+                    Utf8Case{"LargestCodePoint", "\xF4\x8F\xBF\xBF", kValid},  // U+10FFFF
+                    Utf8Case{"LastBeforeSurrogates", "\xED\x9F\xBF", kValid},  // U+D7FF
+                    Utf8Case{"FirstAfterSurrogates", "\xEE\x80\x80", kValid},  // U+E000
+                    Utf8Case{"OverlongSlash", "ab\xC0\xAF", 2U}, Utf8Case{"OverlongC1", "\xC1\xBF", 0U},
+                    Utf8Case{"OverlongThreeByte", "x\xE0\x80\xAF", 1U},
+                    Utf8Case{"OverlongFourByte", "\xF0\x80\x80\xAF", 0U},
+                    Utf8Case{"HighSurrogate", "a\xED\xA0\x80", 1U},    // U+D800
+                    Utf8Case{"LowSurrogate", "深\xED\xBF\xBF", 3U},    // U+DFFF
+                    Utf8Case{"AboveUnicode", "\xF4\x90\x80\x80", 0U},  // U+110000
+                    Utf8Case{"LeadF5", "ab\xF5\x80\x80\x80", 2U},
+                    Utf8Case{"LeadF8", "\xF8\x88\x80\x80\x80", 0U}, Utf8Case{"LeadFF", "a\xFF", 1U},
+                    Utf8Case{"LoneContinuation", "abc\x80", 3U},
+                    Utf8Case{"TruncatedTwoByteAtEnd", "abc\xC3", 3U},
+                    Utf8Case{"TruncatedThreeByteAtEnd", "深\xE5\x9C", 3U},
+                    Utf8Case{"TruncatedFourByteAtEnd", "\xF0\x9F\x98", 0U},
+                    Utf8Case{"TruncatedBeforeAscii", "\xE5\x9Cx", 0U},
+                    Utf8Case{"SecondErrorIgnored", "ok\xFF\xFF", 2U}),
     [](const testing::TestParamInfo<Utf8Case>& case_info) { return case_info.param.name; });
 
 struct PositionCase {
@@ -73,8 +69,7 @@ TEST_P(PositionOfTest, GivesLineAndCharacterColumn) {
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, PositionOfTest,
-    testing::Values(PositionCase{"Start", "abc", 0, 1, 1},
-                    PositionCase{"FirstLine", "abc", 2, 1, 3},
+    testing::Values(PositionCase{"Start", "abc", 0, 1, 1}, PositionCase{"FirstLine", "abc", 2, 1, 3},
                     PositionCase{"AfterNewline", "ab\ncd", 3, 2, 1},
                     PositionCase{"SecondLine", "ab\ncd", 4, 2, 2},
                     PositionCase{"ThirdLine", "a\n\nxyz", 5, 3, 3},
@@ -107,15 +102,14 @@ TEST_P(IdProblemTest, RejectsWithReason) {
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, IdProblemTest,
-    testing::Values(
-        IdCase{"Empty", "", "is empty"},
-        IdCase{"TooLong", std::string(65, 'x'), "is longer than 64 characters"},
-        IdCase{"Space", "a b", "may hold only letters, digits, '.', '_' and '-'"},
-        IdCase{"Slash", "a/b", "may hold only letters, digits, '.', '_' and '-'"},
-        IdCase{"NonAscii", "深圳", "may hold only letters, digits, '.', '_' and '-'"},
-        IdCase{"StartsWithDot", ".a", "must start with a letter or digit"},
-        IdCase{"StartsWithUnderscore", "_a", "must start with a letter or digit"},
-        IdCase{"StartsWithDash", "-a", "must start with a letter or digit"}),
+    testing::Values(IdCase{"Empty", "", "is empty"},
+                    IdCase{"TooLong", std::string(65, 'x'), "is longer than 64 characters"},
+                    IdCase{"Space", "a b", "may hold only letters, digits, '.', '_' and '-'"},
+                    IdCase{"Slash", "a/b", "may hold only letters, digits, '.', '_' and '-'"},
+                    IdCase{"NonAscii", "深圳", "may hold only letters, digits, '.', '_' and '-'"},
+                    IdCase{"StartsWithDot", ".a", "must start with a letter or digit"},
+                    IdCase{"StartsWithUnderscore", "_a", "must start with a letter or digit"},
+                    IdCase{"StartsWithDash", "-a", "must start with a letter or digit"}),
     [](const testing::TestParamInfo<IdCase>& case_info) { return case_info.param.name; });
 
 TEST(TrimTest, RemovesSurroundingWhitespaceOnly) {
@@ -140,20 +134,20 @@ TEST_P(SplitListTest, SplitsTrimsAndDropsEmpty) {
   EXPECT_EQ(split_list(c.text, c.separators), c.items);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Cases, SplitListTest,
-    testing::Values(
-        SplitCase{"Empty", "", ";", {}},
-        SplitCase{"OnlySeparators", " ; ;; ", ";", {}},
-        SplitCase{"One", "injection-molding", ";", {"injection-molding"}},
-        SplitCase{"Several", "a;b;c", ";", {"a", "b", "c"}},
-        SplitCase{"TrimsItems", " a ; b\t;c ", ";", {"a", "b", "c"}},
-        SplitCase{"DropsEmptyItems", ";a;;b;", ";", {"a", "b"}},
-        SplitCase{"KeepsInnerSpaces", "x y;z", ";", {"x y", "z"}},
-        SplitCase{"AnyOfSeveralSeparators", "a,b;c", ",;", {"a", "b", "c"}},
-        SplitCase{"OtherSeparatorIsText", "a,b;c", ";", {"a,b", "c"}},
-        SplitCase{"Chinese", "深圳; 东莞", ";", {"深圳", "东莞"}}),
-    [](const testing::TestParamInfo<SplitCase>& case_info) { return case_info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Cases, SplitListTest,
+                         testing::Values(SplitCase{"Empty", "", ";", {}},
+                                         SplitCase{"OnlySeparators", " ; ;; ", ";", {}},
+                                         SplitCase{"One", "injection-molding", ";", {"injection-molding"}},
+                                         SplitCase{"Several", "a;b;c", ";", {"a", "b", "c"}},
+                                         SplitCase{"TrimsItems", " a ; b\t;c ", ";", {"a", "b", "c"}},
+                                         SplitCase{"DropsEmptyItems", ";a;;b;", ";", {"a", "b"}},
+                                         SplitCase{"KeepsInnerSpaces", "x y;z", ";", {"x y", "z"}},
+                                         SplitCase{"AnyOfSeveralSeparators", "a,b;c", ",;", {"a", "b", "c"}},
+                                         SplitCase{"OtherSeparatorIsText", "a,b;c", ";", {"a,b", "c"}},
+                                         SplitCase{"Chinese", "深圳; 东莞", ";", {"深圳", "东莞"}}),
+                         [](const testing::TestParamInfo<SplitCase>& case_info) {
+                           return case_info.param.name;
+                         });
 
 TEST(JoinTest, JoinsWithSeparator) {
   EXPECT_EQ(join({}, ";"), "");
@@ -179,19 +173,18 @@ TEST_P(DisplayWidthTest, CountsTerminalCells) {
   EXPECT_EQ(display_width(c.text), c.width);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Cases, DisplayWidthTest,
-    testing::Values(WidthCase{"Empty", "", 0},
-                    WidthCase{"Ascii", "abc", 3},
-                    WidthCase{"Accented", "caf\xC3\xA9", 4},
-                    WidthCase{"Cjk", "深圳市", 6},
-                    WidthCase{"Mixed", "F03 深圳", 8},
-                    WidthCase{"CjkPunctuation", "（东莞）", 8},
-                    WidthCase{"Hangul", "한국", 4},
-                    WidthCase{"FullwidthLatin", "\xEF\xBC\xA1", 2},  // U+FF21 Ａ
-                    WidthCase{"Emoji", "\xF0\x9F\x98\x80", 2},      // U+1F600
-                    WidthCase{"CjkExtensionB", "\xF0\xA0\x80\x80", 2}),  // U+20000
-    [](const testing::TestParamInfo<WidthCase>& case_info) { return case_info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Cases, DisplayWidthTest,
+                         testing::Values(WidthCase{"Empty", "", 0}, WidthCase{"Ascii", "abc", 3},
+                                         WidthCase{"Accented", "caf\xC3\xA9", 4},
+                                         WidthCase{"Cjk", "深圳市", 6}, WidthCase{"Mixed", "F03 深圳", 8},
+                                         WidthCase{"CjkPunctuation", "（东莞）", 8},
+                                         WidthCase{"Hangul", "한국", 4},
+                                         WidthCase{"FullwidthLatin", "\xEF\xBC\xA1", 2},      // U+FF21 Ａ
+                                         WidthCase{"Emoji", "\xF0\x9F\x98\x80", 2},           // U+1F600
+                                         WidthCase{"CjkExtensionB", "\xF0\xA0\x80\x80", 2}),  // U+20000
+                         [](const testing::TestParamInfo<WidthCase>& case_info) {
+                           return case_info.param.name;
+                         });
 
 }  // namespace
 }  // namespace moat

@@ -17,13 +17,16 @@ int value_of(char c) {
   return index == std::string_view::npos ? -1 : static_cast<int>(index);
 }
 
-std::string position_text(std::size_t index) { return "position " + std::to_string(index + 1); }
+std::string position_text(std::size_t index) {
+  return "position " + std::to_string(index + 1);
+}
 
 // GB/T 2260's provinces (and 10, for registrations at the national level): the first two digits
 // of every administrative division code.
-constexpr std::array<std::string_view, 35> kProvinces = {
-    "10", "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42",
-    "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82"};
+constexpr std::array<std::string_view, 35> kProvinces = {"10", "11", "12", "13", "14", "15", "21", "22", "23",
+                                                         "31", "32", "33", "34", "35", "36", "37", "41", "42",
+                                                         "43", "44", "45", "46", "50", "51", "52", "53", "54",
+                                                         "61", "62", "63", "64", "65", "71", "81", "82"};
 
 // GB 11714: the organisation code at positions 9-17 of a credit code carries its own check
 // character, over its first eight characters (digits, and capitals valued A = 10 ... Z = 35).
@@ -51,8 +54,8 @@ std::string division_problem(std::string_view code) {
   for (std::string_view known : kProvinces) {
     if (known == province) return "";
   }
-  return "credit code's administrative division " + std::string(division) + " (positions 3-8) names no province: " +
-         std::string(province) + " is not a GB/T 2260 province code";
+  return "credit code's administrative division " + std::string(division) +
+         " (positions 3-8) names no province: " + std::string(province) + " is not a GB/T 2260 province code";
 }
 
 }  // namespace
@@ -80,8 +83,8 @@ std::string uscc_problem(std::string_view code) {
   }
   for (std::size_t i = 2; i < 8; ++i) {
     if (code[i] < '0' || code[i] > '9') {
-      return "credit code's administrative division (positions 3-8) must be digits; " +
-             position_text(i) + " is '" + std::string(1, code[i]) + "'";
+      return "credit code's administrative division (positions 3-8) must be digits; " + position_text(i) +
+             " is '" + std::string(1, code[i]) + "'";
     }
   }
   const char expected = *uscc_check_character(code.substr(0, kLength - 1));
@@ -92,9 +95,11 @@ std::string uscc_problem(std::string_view code) {
   if (std::string problem = division_problem(code); !problem.empty()) return problem;
   const char organisation = organisation_check(code.substr(8, 8));
   if (code[16] != organisation) {
-    return "credit code's organisation code " + std::string(code.substr(8, 9)) + " (positions 9-17) has the check "
-           "character '" + std::string(1, code[16]) + "' at position 17 but GB 11714 gives '" +
-           std::string(1, organisation) + "'";
+    return "credit code's organisation code " + std::string(code.substr(8, 9)) +
+           " (positions 9-17) has the check "
+           "character '" +
+           std::string(1, code[16]) + "' at position 17 but GB 11714 gives '" + std::string(1, organisation) +
+           "'";
   }
   return "";
 }

@@ -14,7 +14,9 @@ namespace moat {
 // character; then a division code naming no GB/T 2260 province, and the check character of the
 // embedded GB 11714 organisation code), naming the position at fault; empty when it is well formed.
 std::string uscc_problem(std::string_view code);
-inline bool is_valid_uscc(std::string_view code) { return uscc_problem(code).empty(); }
+inline bool is_valid_uscc(std::string_view code) {
+  return uscc_problem(code).empty();
+}
 
 // The check character for the first 17 characters of a code, or nullopt when one of them is
 // not in the alphabet.

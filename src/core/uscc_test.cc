@@ -41,8 +41,8 @@ TEST(UsccTest, CheckCharacterNeedsSeventeenAlphabetCharacters) {
 
 TEST(UsccTest, CheckCharacterMakesAnyPrefixValid) {
   // A prefix whose check character is '0' (weighted sum divisible by 31) must not give "31".
-  const std::vector<std::string> prefixes = {"91110000600037341", "00000000000000000",
-                                             "91440300MA53U1DB8", "YY000000YYYYYYYYY"};
+  const std::vector<std::string> prefixes = {"91110000600037341", "00000000000000000", "91440300MA53U1DB8",
+                                             "YY000000YYYYYYYYY"};
   for (const std::string& prefix : prefixes) {
     const std::optional<char> check = uscc_check_character(prefix);
     ASSERT_TRUE(check.has_value()) << prefix;
@@ -89,8 +89,8 @@ TEST(UsccTest, RejectsLettersOutsideAlphabetNamingPosition) {
       std::string code(kValid);
       code[position] = letter;
       const std::string problem = uscc_problem(code);
-      EXPECT_TRUE(mentions(problem, "'" + std::string(1, letter) + "' at position " +
-                                        std::to_string(position + 1)))
+      EXPECT_TRUE(
+          mentions(problem, "'" + std::string(1, letter) + "' at position " + std::to_string(position + 1)))
           << code << ": " << problem;
     }
   }
@@ -123,7 +123,8 @@ TEST(UsccTest, RejectsADivisionOfNoProvince) {
   for (const std::string division : {"000000", "990100", "101010", "290000"}) {
     std::string code = "91" + division + "MA53U1DB8";
     code += *uscc_check_character(code);
-    EXPECT_TRUE(mentions(uscc_problem(code), "administrative division " + division)) << code << ": " << uscc_problem(code);
+    EXPECT_TRUE(mentions(uscc_problem(code), "administrative division " + division))
+        << code << ": " << uscc_problem(code);
   }
   std::string national = "11100000000013127";  // a ministry, registered at the national level
   national += *uscc_check_character(national);
@@ -138,7 +139,8 @@ TEST(UsccTest, RejectsAWrongOrganisationCodeCheckCharacter) {
     std::string code = std::string("91440300MA53U1DB") + c;
     code += *uscc_check_character(code);
     const std::string problem = uscc_problem(code);
-    EXPECT_TRUE(mentions(problem, "organisation code MA53U1DB" + std::string(1, c))) << code << ": " << problem;
+    EXPECT_TRUE(mentions(problem, "organisation code MA53U1DB" + std::string(1, c)))
+        << code << ": " << problem;
     EXPECT_TRUE(mentions(problem, "GB 11714 gives '8'")) << problem;
   }
   EXPECT_TRUE(is_valid_uscc("91110000600037341L"));  // 60003734: check character 1

@@ -20,7 +20,8 @@ namespace {
 constexpr std::string_view kNnn = "nnn";
 
 bool binds(const AgreementFacts& agreement, std::string_view supplier) {
-  return std::find(agreement.suppliers.begin(), agreement.suppliers.end(), supplier) != agreement.suppliers.end();
+  return std::find(agreement.suppliers.begin(), agreement.suppliers.end(), supplier) !=
+         agreement.suppliers.end();
 }
 
 bool covers_product(const AgreementFacts& agreement, std::string_view product) {
@@ -29,7 +30,8 @@ bool covers_product(const AgreementFacts& agreement, std::string_view product) {
 }
 
 bool in_force(const AgreementFacts& agreement, Date today) {
-  return agreement.effective && *agreement.effective <= today && (!agreement.expires || today <= *agreement.expires);
+  return agreement.effective && *agreement.effective <= today &&
+         (!agreement.expires || today <= *agreement.expires);
 }
 
 // Why no NNN binding `supply.supplier` covers its product today: the NNNs there are, and what is
@@ -38,9 +40,12 @@ std::string nnn_gap(const Facts& facts, const SupplyFacts& supply) {
   std::vector<std::string> found;
   for (const AgreementFacts& a : facts.legal.agreements) {
     if (a.kind != kNnn || !binds(a, supply.supplier) || !covers_product(a, supply.product)) continue;
-    if (!a.effective) found.push_back(a.id + " is not signed");
-    else if (facts.today < *a.effective) found.push_back(a.id + " takes effect on " + a.effective->to_string());
-    else if (a.expires) found.push_back(a.id + " expired on " + a.expires->to_string());
+    if (!a.effective)
+      found.push_back(a.id + " is not signed");
+    else if (facts.today < *a.effective)
+      found.push_back(a.id + " takes effect on " + a.effective->to_string());
+    else if (a.expires)
+      found.push_back(a.id + " expired on " + a.expires->to_string());
   }
   return found.empty() ? "none on record" : join(found, "; ");
 }
@@ -54,7 +59,8 @@ std::vector<Raised> agreement_missing(const Facts& facts, const RuleSetting& set
     if (supplier && (supplier->trusted || supplier->status == "rejected")) continue;
     const auto& all = facts.legal.agreements;
     const bool bound = std::any_of(all.begin(), all.end(), [&](const AgreementFacts& a) {
-      return a.kind == kNnn && binds(a, supply.supplier) && covers_product(a, supply.product) && in_force(a, facts.today);
+      return a.kind == kNnn && binds(a, supply.supplier) && covers_product(a, supply.product) &&
+             in_force(a, facts.today);
     });
     if (bound) continue;
     const std::string label = supplier_label(facts, supply.supplier);
@@ -70,7 +76,8 @@ std::vector<Raised> agreement_missing(const Facts& facts, const RuleSetting& set
 namespace {
 
 std::string agreement_label(const Facts& facts, const AgreementFacts& agreement) {
-  const std::string with = agreement.suppliers.empty() ? "" : " with " + supplier_label(facts, agreement.suppliers.front());
+  const std::string with =
+      agreement.suppliers.empty() ? "" : " with " + supplier_label(facts, agreement.suppliers.front());
   return agreement.id + " (" + agreement.kind + with + ")";
 }
 
@@ -88,10 +95,10 @@ std::vector<Raised> agreement_quality(const Facts& facts, const RuleSetting& set
     }
     std::sort(checks.begin(), checks.end());
     evidence.push_back({"checked on", facts.today.to_string()});
-    raised.push_back(flag(setting, "agreement/" + a.id, join(checks, ","),
-                          "Agreement " + agreement_label(facts, a) + " fails its quality check: " + join(checks, ", ") +
-                              ".",
-                          std::move(evidence)));
+    raised.push_back(flag(
+        setting, "agreement/" + a.id, join(checks, ","),
+        "Agreement " + agreement_label(facts, a) + " fails its quality check: " + join(checks, ", ") + ".",
+        std::move(evidence)));
   }
   return raised;
 }
@@ -99,11 +106,13 @@ namespace {
 
 // Whether another agreement of the same kind with the same counterparty runs past `a`'s end.
 bool renewed(const Facts& facts, const AgreementFacts& a) {
-  return std::any_of(facts.legal.agreements.begin(), facts.legal.agreements.end(), [&](const AgreementFacts& b) {
-    if (b.id == a.id || b.kind != a.kind || b.suppliers.empty() || a.suppliers.empty()) return false;
-    if (b.suppliers.front() != a.suppliers.front() || !b.effective || *b.effective > *a.expires) return false;
-    return !b.expires || *b.expires > *a.expires;
-  });
+  return std::any_of(
+      facts.legal.agreements.begin(), facts.legal.agreements.end(), [&](const AgreementFacts& b) {
+        if (b.id == a.id || b.kind != a.kind || b.suppliers.empty() || a.suppliers.empty()) return false;
+        if (b.suppliers.front() != a.suppliers.front() || !b.effective || *b.effective > *a.expires)
+          return false;
+        return !b.expires || *b.expires > *a.expires;
+      });
 }
 
 }  // namespace
@@ -116,8 +125,9 @@ std::vector<Raised> agreement_expiring(const Facts& facts, const RuleSetting& se
     if (renewed(facts, a)) continue;
     const long left = a.expires->days_since_epoch() - facts.today.days_since_epoch();
     raised.push_back(flag(setting, "agreement/" + a.id, a.expires->to_string(),
-                          "Agreement " + agreement_label(facts, a) + " expires on " + a.expires->to_string() + ", in " +
-                              std::to_string(left) + " days; renew it before anything more is released.",
+                          "Agreement " + agreement_label(facts, a) + " expires on " + a.expires->to_string() +
+                              ", in " + std::to_string(left) +
+                              " days; renew it before anything more is released.",
                           {{"agreement", agreement_label(facts, a)},
                            {"expires", a.expires->to_string()},
                            {"days left", std::to_string(left)},
@@ -133,7 +143,9 @@ namespace {
 constexpr std::string_view kTrademark = "trademark";
 constexpr std::string_view kChina = "CN";
 
-bool owned_by_company(const Facts& facts, std::string_view owner) { return listed(facts.legal.company_names, owner); }
+bool owned_by_company(const Facts& facts, std::string_view owner) {
+  return listed(facts.legal.company_names, owner);
+}
 
 std::string right_label(const IpRightFacts& right) {
   return right.id + " (" + right.jurisdiction + " " + right.kind + ": " + right.title + ")";
@@ -176,17 +188,21 @@ std::optional<Date> in_production_since(const ProductFacts& product, Date today)
   return since;
 }
 
-std::string mark_of(const IpRightFacts& right) { return trim(right.mark).empty() ? right.title : right.mark; }
+std::string mark_of(const IpRightFacts& right) {
+  return trim(right.mark).empty() ? right.title : right.mark;
+}
 
 // The product's marks, each once, and whether each is filed in China (by anyone) by today.
 std::vector<std::pair<std::string, bool>> marks_in_china(const Facts& facts, const std::string& product) {
   std::vector<std::pair<std::string, bool>> marks;
   for (const IpRightFacts& right : facts.legal.rights) {
     const auto& covered = right.products;
-    if (right.kind != kTrademark || std::find(covered.begin(), covered.end(), product) == covered.end()) continue;
+    if (right.kind != kTrademark || std::find(covered.begin(), covered.end(), product) == covered.end())
+      continue;
     const std::string mark(trim(mark_of(right)));
     const bool filed = right.jurisdiction == kChina && right.filed && *right.filed <= facts.today;
-    auto it = std::find_if(marks.begin(), marks.end(), [&](const auto& m) { return normalized(m.first) == normalized(mark); });
+    auto it = std::find_if(marks.begin(), marks.end(),
+                           [&](const auto& m) { return normalized(m.first) == normalized(mark); });
     if (it == marks.end()) it = marks.emplace(marks.end(), mark, false);
     it->second = it->second || filed;
   }
@@ -212,23 +228,27 @@ std::vector<Raised> trademark_not_filed_cn(const Facts& facts, const RuleSetting
       std::vector<Evidence> evidence = base;
       evidence.insert(evidence.begin() + 1, {"mark", mark});
       raised.push_back(flag(setting, subject, normalized(mark),
-                            "The mark " + mark + " of " + product.id + " is not filed in China while the product is "
-                            "in production: a squatter can register it first.", std::move(evidence)));
+                            "The mark " + mark + " of " + product.id +
+                                " is not filed in China while the product is "
+                                "in production: a squatter can register it first.",
+                            std::move(evidence)));
     }
     if (chinese) continue;
-    raised.push_back(flag(setting, subject, marks.empty() ? "no trademark" : "no chinese-character mark",
-                          (marks.empty() ? product.id + " is in production with no trademark on record"
-                                         : product.id + " is in production with no Chinese-character mark filed in "
-                                                        "China") + std::string(": squatters register the Chinese name first."),
-                          base));
+    raised.push_back(
+        flag(setting, subject, marks.empty() ? "no trademark" : "no chinese-character mark",
+             (marks.empty() ? product.id + " is in production with no trademark on record"
+                            : product.id + " is in production with no Chinese-character mark filed in "
+                                           "China") +
+                 std::string(": squatters register the Chinese name first."),
+             base));
   }
   return raised;
 }
 namespace {
 
 bool covers_secret(const IpRightFacts& right, const DisclosureFacts& disclosure, const std::string& secret) {
-  const bool product = right.products.empty() ||
-                       std::find(right.products.begin(), right.products.end(), disclosure.product) != right.products.end();
+  const bool product = right.products.empty() || std::find(right.products.begin(), right.products.end(),
+                                                           disclosure.product) != right.products.end();
   return product && std::find(right.secrets.begin(), right.secrets.end(), secret) != right.secrets.end();
 }
 
@@ -245,28 +265,31 @@ std::vector<Raised> disclosure_before_filing(const Facts& facts, const RuleSetti
         if (!earliest || *right.filed < *earliest->filed) earliest = &right;
       }
       if (earliest && *earliest->filed <= d.date) continue;
-      const std::string filing = earliest ? right_label(*earliest) + " filed on " + earliest->filed->to_string()
-                                          : "none yet";
-      raised.push_back(flag(setting, "disclosure/" + d.id, secret,
-                            secret + " of " + d.product + " was made public (" + d.kind + " on " + d.date.to_string() +
-                                ") before any filing covering it: China's grace period does not cover a company's "
-                                "own disclosure, so a later filing there may lack novelty.",
-                            {{"disclosure", d.id + " (" + d.kind + (d.note.empty() ? "" : ": " + d.note) + ")"},
-                             {"disclosed on", d.date.to_string()},
-                             {"secret", d.product + "/" + secret},
-                             {"earliest filing", filing}}));
+      const std::string filing =
+          earliest ? right_label(*earliest) + " filed on " + earliest->filed->to_string() : "none yet";
+      raised.push_back(
+          flag(setting, "disclosure/" + d.id, secret,
+               secret + " of " + d.product + " was made public (" + d.kind + " on " + d.date.to_string() +
+                   ") before any filing covering it: China's grace period does not cover a company's "
+                   "own disclosure, so a later filing there may lack novelty.",
+               {{"disclosure", d.id + " (" + d.kind + (d.note.empty() ? "" : ": " + d.note) + ")"},
+                {"disclosed on", d.date.to_string()},
+                {"secret", d.product + "/" + secret},
+                {"earliest filing", filing}}));
     }
   }
   return raised;
 }
 
-std::string agreement_missing_cleared(const Facts& facts, std::string_view subject, std::string_view product) {
+std::string agreement_missing_cleared(const Facts& facts, std::string_view subject,
+                                      std::string_view product) {
   const std::string_view supplier = id_of(subject);
   for (const AgreementFacts& a : facts.legal.agreements) {
-    if (a.kind != kNnn || !binds(a, supplier) || !covers_product(a, product) || !in_force(a, facts.today)) continue;
+    if (a.kind != kNnn || !binds(a, supplier) || !covers_product(a, product) || !in_force(a, facts.today))
+      continue;
     const std::string until = a.expires ? " until " + a.expires->to_string() : "";
-    return "NNN " + a.id + " binds " + supplier_label(facts, supplier) + " and covers " + std::string(product) +
-           ", in force since " + a.effective->to_string() + until;
+    return "NNN " + a.id + " binds " + supplier_label(facts, supplier) + " and covers " +
+           std::string(product) + ", in force since " + a.effective->to_string() + until;
   }
   if (std::optional<std::string> gone = supplier_gone(facts, supplier)) return *gone;
   return supplier_label(facts, supplier) + " no longer works on " + std::string(product);

@@ -17,7 +17,8 @@ namespace {
 
 // ---- Material reconciliation -----------------------------------------------------------------
 
-std::vector<Evidence> reconciliation_evidence(const Facts& facts, const vet::Reconciliation& r, double allowance) {
+std::vector<Evidence> reconciliation_evidence(const Facts& facts, const vet::Reconciliation& r,
+                                              double allowance) {
   std::vector<Evidence> evidence{
       {"supplier", supplier_label(facts, r.supplier)},
       {"product", r.product},
@@ -26,8 +27,9 @@ std::vector<Evidence> reconciliation_evidence(const Facts& facts, const vet::Rec
       {"shipped", number(r.shipped)},
       {"scrap", number(r.scrap)},
       {"on hand", number(r.on_hand_start) + " at the start, " + number(r.on_hand_end) + " at the end"},
-      {"accounted", number(r.shipped) + " shipped + " + number(r.scrap) + " scrap + " + number(r.on_hand_end) +
-                        " on hand at the end − " + number(r.on_hand_start) + " at the start = " + number(r.accounted)},
+      {"accounted", number(r.shipped) + " shipped + " + number(r.scrap) + " scrap + " +
+                        number(r.on_hand_end) + " on hand at the end − " + number(r.on_hand_start) +
+                        " at the start = " + number(r.accounted)},
   };
   for (const vet::Line& line : r.lines) {
     const std::string name = line.item.empty() ? line.check : line.check + " " + line.item;
@@ -48,9 +50,10 @@ std::vector<Raised> unaccounted_units(const Facts& facts, const RuleSetting& set
     const double allowance = std::max(min_units, min_share * r.shipped);
     if (!(r.unaccounted_units > allowance)) continue;
     raised.push_back(flag(setting, supplier_subject(r.supplier), r.product + ":" + r.from.to_string(),
-                          supplier_label(facts, r.supplier) + " could have built " + number(r.unaccounted_units) +
-                              " more units of " + r.product + " than it accounted for between " +
-                              r.from.to_string() + " and " + r.to.to_string() + ".",
+                          supplier_label(facts, r.supplier) + " could have built " +
+                              number(r.unaccounted_units) + " more units of " + r.product +
+                              " than it accounted for between " + r.from.to_string() + " and " +
+                              r.to.to_string() + ".",
                           reconciliation_evidence(facts, r, allowance)));
   }
   return raised;
@@ -65,7 +68,8 @@ std::vector<const ToolEvent*> events_of(const ToolFacts& tool, ToolEventKind kin
   for (const ToolEvent& event : tool.events) {
     if (event.kind == kind) events.push_back(&event);
   }
-  std::stable_sort(events.begin(), events.end(), [](const ToolEvent* a, const ToolEvent* b) { return a->date < b->date; });
+  std::stable_sort(events.begin(), events.end(),
+                   [](const ToolEvent* a, const ToolEvent* b) { return a->date < b->date; });
   return events;
 }
 
@@ -74,8 +78,8 @@ std::vector<Raised> unapproved_relocations(const ToolFacts& tool, const RuleSett
   for (const ToolEvent* move : events_of(tool, ToolEventKind::kRelocation)) {
     if (move->approved) continue;
     raised.push_back(flag(setting, tool_subject(tool.id), "relocation:" + move->id,
-                          "Tool " + tool.id + " (" + tool.name + ") was moved from " + move->from + " to " + move->to +
-                              " on " + move->date.to_string() + " without approval.",
+                          "Tool " + tool.id + " (" + tool.name + ") was moved from " + move->from + " to " +
+                              move->to + " on " + move->date.to_string() + " without approval.",
                           {{"tool", tool.id + " (" + tool.name + ")"},
                            {"relocation", move->id},
                            {"moved on", move->date.to_string()},
@@ -94,7 +98,8 @@ std::vector<Raised> tooling_unapproved_location(const Facts& facts, const RuleSe
     if (tool.scrapped) continue;
     if (!tool.approved_locations.empty() && !listed(tool.approved_locations, tool.location)) {
       raised.push_back(flag(setting, tool_subject(tool.id), "at:" + tool.location,
-                            "Tool " + tool.id + " (" + tool.name + ") is at " + supplier_label(facts, tool.location) +
+                            "Tool " + tool.id + " (" + tool.name + ") is at " +
+                                supplier_label(facts, tool.location) +
                                 ", which is not an approved location for it.",
                             {{"tool", tool.id + " (" + tool.name + ")"},
                              {"product", tool.product},
@@ -113,7 +118,8 @@ struct PassportLocation {
   const ToolEvent* relocation = nullptr;
 };
 
-PassportLocation location_on(const ToolFacts& tool, const std::vector<const ToolEvent*>& relocations, Date date) {
+PassportLocation location_on(const ToolFacts& tool, const std::vector<const ToolEvent*>& relocations,
+                             Date date) {
   PassportLocation where{relocations.empty() ? tool.location : relocations.front()->from, nullptr};
   for (const ToolEvent* move : relocations) {
     if (move->date > date) break;
@@ -136,8 +142,8 @@ std::vector<Raised> tooling_moved_unrecorded(const Facts& facts, const RuleSetti
                                                     : "where it was first recorded";
       raised.push_back(flag(setting, tool_subject(tool.id), sighting->id,
                             "Tool " + tool.id + " (" + tool.name + ") was seen at " + sighting->to + " on " +
-                                sighting->date.to_string() + ", but its passport puts it at " + expected.location +
-                                ": a move nobody recorded.",
+                                sighting->date.to_string() + ", but its passport puts it at " +
+                                expected.location + ": a move nobody recorded.",
                             {{"tool", tool.id + " (" + tool.name + ")"},
                              {"sighting", sighting->id},
                              {"seen on", sighting->date.to_string()},
@@ -223,8 +229,8 @@ std::vector<Raised> tooling_change_unapproved(const Facts& facts, const RuleSett
     for (const ToolEvent* change : events_of(tool, ToolEventKind::kChange)) {
       if (change->approved) continue;
       raised.push_back(flag(setting, tool_subject(tool.id), change->id,
-                            "Tool " + tool.id + " (" + tool.name + ") was changed on " + change->date.to_string() +
-                                " without approval beforehand.",
+                            "Tool " + tool.id + " (" + tool.name + ") was changed on " +
+                                change->date.to_string() + " without approval beforehand.",
                             {{"tool", tool.id + " (" + tool.name + ")"},
                              {"change", change->id},
                              {"changed on", change->date.to_string()},
@@ -239,11 +245,13 @@ std::string unaccounted_cleared(const Facts& facts, std::string_view subject, st
   const std::string_view product = cause.substr(0, cause.find(':'));
   for (const vet::Reconciliation& r : facts.reconciliations) {
     if (r.supplier != supplier || r.product != product) continue;
-    return "the reconciliation of " + std::string(product) + " at " + supplier_label(facts, supplier) + " from " +
-           r.from.to_string() + " to " + r.to.to_string() + " leaves " + number(r.unaccounted_units) +
-           " units unaccounted (" + number(r.accounted) + " accounted), within the allowance";
+    return "the reconciliation of " + std::string(product) + " at " + supplier_label(facts, supplier) +
+           " from " + r.from.to_string() + " to " + r.to.to_string() + " leaves " +
+           number(r.unaccounted_units) + " units unaccounted (" + number(r.accounted) +
+           " accounted), within the allowance";
   }
-  return "no reconciliation of " + std::string(product) + " at " + supplier_label(facts, supplier) + " remains";
+  return "no reconciliation of " + std::string(product) + " at " + supplier_label(facts, supplier) +
+         " remains";
 }
 
 }  // namespace moat::flags::detail

@@ -26,9 +26,9 @@ bool references_resolve(const plan::Instance& instance) {
   const auto known = [&](const std::vector<std::string>& ids) {
     return std::all_of(ids.begin(), ids.end(), [&](const std::string& id) { return secrets.count(id) > 0; });
   };
-  const bool derives_ok = std::all_of(instance.derives.begin(), instance.derives.end(), [&](const plan::Derive& d) {
-    return known(d.from) && secrets.count(d.gives) > 0;
-  });
+  const bool derives_ok =
+      std::all_of(instance.derives.begin(), instance.derives.end(),
+                  [&](const plan::Derive& d) { return known(d.from) && secrets.count(d.gives) > 0; });
   const bool recipes_ok = std::all_of(instance.recipes.begin(), instance.recipes.end(),
                                       [&](const plan::Recipe& r) { return known(r.secrets); });
   const bool packages_ok = std::all_of(instance.packages.begin(), instance.packages.end(),
@@ -111,15 +111,16 @@ std::optional<Raised> collusion_flag(const PlanFacts& facts_plan, const plan::Pr
     evidence.push_back({"party " + holdings.parties[m].id, listing(holdings.suppliers[m])});
     for (const std::string& supplier : holdings.suppliers[m]) {
       suppliers.push_back(supplier);
-      evidence.push_back({supplier + " holds", listing(secret_names(problem, holdings.by_supplier.at(supplier)))});
+      evidence.push_back(
+          {supplier + " holds", listing(secret_names(problem, holdings.by_supplier.at(supplier)))});
     }
   }
   std::sort(suppliers.begin(), suppliers.end());
   return flag(setting, "plan/" + facts_plan.product + "/" + facts_plan.plan_id,
               facts_plan.product + ":" + recipe.id + ":" + join(suppliers, ","),
-              "Recipe " + recipe.id + " of " + facts_plan.product + " can now be completed by " + join(parties, " and ") +
-                  ": affiliated suppliers that plan " + facts_plan.plan_id + " sourced as separate parties (" +
-                  join(suppliers, ", ") + ").",
+              "Recipe " + recipe.id + " of " + facts_plan.product + " can now be completed by " +
+                  join(parties, " and ") + ": affiliated suppliers that plan " + facts_plan.plan_id +
+                  " sourced as separate parties (" + join(suppliers, ", ") + ").",
               std::move(evidence));
 }
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Inside flags (not for other folders): the rule functions the table in rules.cc lists, by theme
 // (supplier_rules.cc, visit_rules.cc, material_rules.cc, plan_rules.cc, legal_rules.cc,
-// release_rules.cc, watch_rules.cc), and the wording and lookups they share. An evaluation returns the flags its
-// rule raises with their subject, cause, summary and evidence; rules.cc fills in the rule's id and
+// release_rules.cc, watch_rules.cc), and the wording and lookups they share. An evaluation returns the flags
+// its rule raises with their subject, cause, summary and evidence; rules.cc fills in the rule's id and
 // severity. A cleared function says why a flag's cause no longer holds.
 #pragma once
 

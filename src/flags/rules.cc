@@ -7,9 +7,9 @@
 #include <set>
 #include <tuple>
 
+#include "core/number_text.h"
 #include "core/text.h"
 #include "flags/rule_functions.h"
-#include "core/number_text.h"
 
 namespace moat::flags {
 namespace detail {
@@ -17,7 +17,9 @@ namespace detail {
 // ---- Wording ---------------------------------------------------------------------------------
 
 // Whole numbers without decimals, others with at most two (2.999 is "3", not "3.").
-std::string number(double value) { return format_number(value); }
+std::string number(double value) {
+  return format_number(value);
+}
 
 std::string percent(double share) {
   char text[64];
@@ -29,24 +31,34 @@ std::string listing(const std::vector<std::string>& items) {
   return items.empty() ? "none" : join(items, ", ");
 }
 
-std::string supplier_subject(std::string_view id) { return "supplier/" + std::string(id); }
-std::string tool_subject(std::string_view id) { return "tooling/" + std::string(id); }
+std::string supplier_subject(std::string_view id) {
+  return "supplier/" + std::string(id);
+}
+std::string tool_subject(std::string_view id) {
+  return "tooling/" + std::string(id);
+}
 
 Raised flag(const RuleSetting& setting, std::string subject, std::string cause, std::string summary,
             std::vector<Evidence> evidence) {
-  return {"", setting.severity, std::move(subject), std::move(cause), std::move(summary), std::move(evidence)};
+  return {
+      "", setting.severity, std::move(subject), std::move(cause), std::move(summary), std::move(evidence)};
 }
 
 // ---- Lookups ---------------------------------------------------------------------------------
 
-Date add_days(Date date, double days) { return Date::from_days(date.days_since_epoch() + std::lround(days)); }
+Date add_days(Date date, double days) {
+  return Date::from_days(date.days_since_epoch() + std::lround(days));
+}
 
 // Names typed by people (sites, subcontractors) match trimmed and case-insensitively.
-std::string normalized(std::string_view name) { return to_lower_ascii(trim(name)); }
+std::string normalized(std::string_view name) {
+  return to_lower_ascii(trim(name));
+}
 
 bool listed(const std::vector<std::string>& names, std::string_view name) {
   const std::string wanted = normalized(name);
-  return std::any_of(names.begin(), names.end(), [&](const std::string& n) { return normalized(n) == wanted; });
+  return std::any_of(names.begin(), names.end(),
+                     [&](const std::string& n) { return normalized(n) == wanted; });
 }
 
 const SupplierFacts* find_supplier(const Facts& facts, std::string_view id) {
@@ -75,7 +87,8 @@ std::optional<std::string> supplier_gone(const Facts& facts, std::string_view id
   if (!supplier) return std::string(id) + " is no longer on record";
   if (supplier->trusted) return supplier_label(facts, id) + " is a trusted (own) facility";
   if (supplier->status == "rejected") return supplier_label(facts, id) + " was rejected";
-  if (!supplier->active) return supplier_label(facts, id) + " has no purchase order and no approved assignment";
+  if (!supplier->active)
+    return supplier_label(facts, id) + " has no purchase order and no approved assignment";
   return std::nullopt;
 }
 
@@ -88,53 +101,137 @@ namespace {
 using namespace detail;
 
 const Rule kRules[] = {
-    {"requalification-overdue", "Supplier's qualification has expired", Severity::kHigh, {}, requalification_overdue,
+    {"requalification-overdue",
+     "Supplier's qualification has expired",
+     Severity::kHigh,
+     {},
+     requalification_overdue,
      requalification_cleared},
-    {"certificate-expired", "Supplier's certificate has expired", Severity::kHigh, {}, certificate_expired,
+    {"certificate-expired",
+     "Supplier's certificate has expired",
+     Severity::kHigh,
+     {},
+     certificate_expired,
      certificate_cleared},
-    {"audit-overdue", "Active supplier is due for an audit", Severity::kMedium, {{"interval_days", 180}},
-     audit_overdue, audit_cleared},
-    {"critical-finding-overdue", "Critical finding still open past its due date", Severity::kCritical, {},
-     critical_finding_overdue, finding_cleared},
-    {"unapproved-subcontractor", "Visit saw a subcontractor that is not approved", Severity::kCritical, {},
+    {"audit-overdue",
+     "Active supplier is due for an audit",
+     Severity::kMedium,
+     {{"interval_days", 180}},
+     audit_overdue,
+     audit_cleared},
+    {"critical-finding-overdue",
+     "Critical finding still open past its due date",
+     Severity::kCritical,
+     {},
+     critical_finding_overdue,
+     finding_cleared},
+    {"unapproved-subcontractor",
+     "Visit saw a subcontractor that is not approved",
+     Severity::kCritical,
+     {},
      unapproved_subcontractor},
     {"unknown-site", "Visit saw a site the supplier never declared", Severity::kHigh, {}, unknown_site},
-    {"capacity-swing", "Capacity seen changed sharply between visits", Severity::kMedium, {{"max_change", 0.3}},
+    {"capacity-swing",
+     "Capacity seen changed sharply between visits",
+     Severity::kMedium,
+     {{"max_change", 0.3}},
      capacity_swing},
-    {"unaccounted-units", "Units could have been built that were not accounted for", Severity::kCritical,
-     {{"min_units", 50}, {"min_share", 0.02}}, unaccounted_units, unaccounted_cleared},
-    {"tooling-unapproved-location", "Tool is somewhere it was not approved to be", Severity::kHigh, {},
+    {"unaccounted-units",
+     "Units could have been built that were not accounted for",
+     Severity::kCritical,
+     {{"min_units", 50}, {"min_share", 0.02}},
+     unaccounted_units,
+     unaccounted_cleared},
+    {"tooling-unapproved-location",
+     "Tool is somewhere it was not approved to be",
+     Severity::kHigh,
+     {},
      tooling_unapproved_location},
-    {"tooling-moved-unrecorded", "Tool was seen where its passport does not put it", Severity::kHigh, {},
+    {"tooling-moved-unrecorded",
+     "Tool was seen where its passport does not put it",
+     Severity::kHigh,
+     {},
      tooling_moved_unrecorded},
-    {"tooling-shots-unexplained", "Tool molded more than was shipped or scrapped", Severity::kHigh,
-     {{"min_units", 50}, {"min_share", 0.02}}, tooling_shots_unexplained},
-    {"tooling-change-unapproved", "Tool was changed without approval", Severity::kMedium, {},
+    {"tooling-shots-unexplained",
+     "Tool molded more than was shipped or scrapped",
+     Severity::kHigh,
+     {{"min_units", 50}, {"min_share", 0.02}},
+     tooling_shots_unexplained},
+    {"tooling-change-unapproved",
+     "Tool was changed without approval",
+     Severity::kMedium,
+     {},
      tooling_change_unapproved},
-    {"affiliated-collusion", "Affiliated suppliers together can complete a recipe", Severity::kCritical, {},
+    {"affiliated-collusion",
+     "Affiliated suppliers together can complete a recipe",
+     Severity::kCritical,
+     {},
      affiliated_collusion},
-    {"owner-visit-missing", "No owner's visit before production starts", Severity::kHigh, {{"lead_days", 14}},
-     owner_visit_missing, owner_visit_cleared},
-    {"agreement-missing", "Active supplier without an NNN in force covering the product", Severity::kHigh, {},
-     agreement_missing, agreement_missing_cleared},
+    {"owner-visit-missing",
+     "No owner's visit before production starts",
+     Severity::kHigh,
+     {{"lead_days", 14}},
+     owner_visit_missing,
+     owner_visit_cleared},
+    {"agreement-missing",
+     "Active supplier without an NNN in force covering the product",
+     Severity::kHigh,
+     {},
+     agreement_missing,
+     agreement_missing_cleared},
     {"agreement-quality", "Agreement fails its quality check", Severity::kHigh, {}, agreement_quality},
-    {"agreement-expiring", "Agreement expires within the policy window", Severity::kMedium, {}, agreement_expiring},
-    {"ip-owned-by-other", "IP right owned by someone other than the company", Severity::kHigh, {}, ip_owned_by_other},
-    {"trademark-not-filed-cn", "Product in production with a mark not filed in China", Severity::kHigh, {},
+    {"agreement-expiring",
+     "Agreement expires within the policy window",
+     Severity::kMedium,
+     {},
+     agreement_expiring},
+    {"ip-owned-by-other",
+     "IP right owned by someone other than the company",
+     Severity::kHigh,
+     {},
+     ip_owned_by_other},
+    {"trademark-not-filed-cn",
+     "Product in production with a mark not filed in China",
+     Severity::kHigh,
+     {},
      trademark_not_filed_cn},
-    {"disclosure-before-filing", "Secret made public before any filing covering it", Severity::kHigh, {},
+    {"disclosure-before-filing",
+     "Secret made public before any filing covering it",
+     Severity::kHigh,
+     {},
      disclosure_before_filing},
-    {"release-not-returned", "Files of a revoked or expired release not confirmed returned", Severity::kHigh, {},
+    {"release-not-returned",
+     "Files of a revoked or expired release not confirmed returned",
+     Severity::kHigh,
+     {},
      release_not_returned},
-    {"confidentiality-missing", "Own facility's staff received design data without a confidentiality agreement",
-     Severity::kHigh, {}, confidentiality_missing, confidentiality_cleared},
-    {"access-control-unverified", "Own facility's access control not verified by a recent audit", Severity::kHigh, {},
-     access_control_unverified, access_control_cleared},
-    {"counterfeit-traced", "Confirmed counterfeit points back to a supplier that held what it copies",
-     Severity::kCritical, {}, counterfeit_traced},
-    {"complaint-relisted", "A listing taken down after a complaint is back", Severity::kHigh, {}, complaint_relisted},
-    {"complaint-unanswered", "Takedown complaint unanswered past the expected time", Severity::kMedium,
-     {{"days", 14}}, complaint_unanswered},
+    {"confidentiality-missing",
+     "Own facility's staff received design data without a confidentiality agreement",
+     Severity::kHigh,
+     {},
+     confidentiality_missing,
+     confidentiality_cleared},
+    {"access-control-unverified",
+     "Own facility's access control not verified by a recent audit",
+     Severity::kHigh,
+     {},
+     access_control_unverified,
+     access_control_cleared},
+    {"counterfeit-traced",
+     "Confirmed counterfeit points back to a supplier that held what it copies",
+     Severity::kCritical,
+     {},
+     counterfeit_traced},
+    {"complaint-relisted",
+     "A listing taken down after a complaint is back",
+     Severity::kHigh,
+     {},
+     complaint_relisted},
+    {"complaint-unanswered",
+     "Takedown complaint unanswered past the expected time",
+     Severity::kMedium,
+     {{"days", 14}},
+     complaint_unanswered},
 };
 
 // ---- Settings --------------------------------------------------------------------------------
@@ -200,11 +297,16 @@ bool same_flag(const Raised& a, const Raised& b) {
 
 std::string_view severity_name(Severity severity) {
   switch (severity) {
-    case Severity::kInfo: return "info";
-    case Severity::kLow: return "low";
-    case Severity::kMedium: return "medium";
-    case Severity::kHigh: return "high";
-    case Severity::kCritical: return "critical";
+    case Severity::kInfo:
+      return "info";
+    case Severity::kLow:
+      return "low";
+    case Severity::kMedium:
+      return "medium";
+    case Severity::kHigh:
+      return "high";
+    case Severity::kCritical:
+      return "critical";
   }
   return "medium";
 }
@@ -222,7 +324,9 @@ double RuleSetting::threshold(std::string_view name) const {
   return it == thresholds.end() ? 0 : it->second;
 }
 
-std::span<const Rule> builtin_rules() { return kRules; }
+std::span<const Rule> builtin_rules() {
+  return kRules;
+}
 
 std::string cleared_reason(const Facts& facts, std::string_view rule, std::string_view subject,
                            std::string_view cause) {

@@ -44,14 +44,14 @@ struct DesignRecipient {
 struct SupplierFacts {
   std::string id;
   std::string name;
-  std::string status;                     // effective (vet::effective_status): may be "expired"
+  std::string status;  // effective (vet::effective_status): may be "expired"
   std::optional<Date> qualified_until;
   bool trusted = false;
-  bool active = false;                    // has purchase orders or is in an approved plan
+  bool active = false;  // has purchase orders or is in an approved plan
   std::optional<std::int64_t> capacity;
-  std::vector<std::string> sites;         // known sites (addresses or names)
+  std::vector<std::string> sites;  // known sites (addresses or names)
   std::vector<std::string> approved_subcontractors;
-  std::optional<Date> first_production;   // its earliest purchase order, when any
+  std::optional<Date> first_production;  // its earliest purchase order, when any
   // The company's own facility (trusted): who received design data, and whether access control
   // on site is verified by a recent audit.
   std::vector<DesignRecipient> recipients;
@@ -154,9 +154,9 @@ struct IpRightFacts {
   std::string kind;          // invention, utility-model, design, trademark, copyright, ...
   std::string jurisdiction;  // "CN", "US", "EP", "WO"
   std::string title;
-  std::string mark;          // trademarks: the mark as filed ("AURORA", "极光")
-  std::string owner;         // as the register records it
-  std::optional<Date> filed; // nullopt: planned, not filed
+  std::string mark;                   // trademarks: the mark as filed ("AURORA", "极光")
+  std::string owner;                  // as the register records it
+  std::optional<Date> filed;          // nullopt: planned, not filed
   std::vector<std::string> products;  // products it covers
   std::vector<std::string> secrets;   // secret ids it covers
 };
@@ -193,11 +193,11 @@ struct LegalFacts {
 struct ReleaseFacts {
   std::string id;  // "R3"
   std::string supplier;
-  std::vector<std::string> recipients;   // person ids
-  std::optional<Date> expires;           // nullopt: open-ended
-  std::optional<Date> revoked;           // nullopt: not revoked
+  std::vector<std::string> recipients;  // person ids
+  std::optional<Date> expires;          // nullopt: open-ended
+  std::optional<Date> revoked;          // nullopt: not revoked
   std::string revoke_reason;
-  bool returned = false;                 // return or destruction confirmed
+  bool returned = false;  // return or destruction confirmed
 };
 
 // A counterfeit a person confirmed (app/watch.h), traced back: what the copy shows of the
@@ -220,9 +220,9 @@ struct CounterfeitFacts {
   std::string product;
   std::string seller;
   std::string seller_location;
-  std::vector<std::string> copied;          // the secrets the copy shows
-  std::vector<std::string> unpublished;     // of those, shown in its images and not yet public
-  std::vector<CounterfeitHolder> holders;   // everyone who held any of `copied`
+  std::vector<std::string> copied;         // the secrets the copy shows
+  std::vector<std::string> unpublished;    // of those, shown in its images and not yet public
+  std::vector<CounterfeitHolder> holders;  // everyone who held any of `copied`
 };
 
 // A takedown complaint filed with a platform (app/watch_complaints.h).
@@ -245,7 +245,7 @@ struct Facts {
   std::vector<ToolFacts> tools;
   std::vector<vet::Reconciliation> reconciliations;
   std::vector<PlanFacts> plans;
-  LegalFacts legal;  // agreements, IP rights and disclosures; empty when none are recorded
+  LegalFacts legal;                    // agreements, IP rights and disclosures; empty when none are recorded
   std::vector<ReleaseFacts> releases;  // the app may pass only those that ended and are not returned
   std::vector<CounterfeitFacts> counterfeits;  // confirmed counterfeit hits, traced
   std::vector<ComplaintFacts> complaints;      // takedown complaints and their state
@@ -272,9 +272,9 @@ struct RuleSetting {
 };
 
 struct Rule {
-  std::string_view id;       // "certificate-expired"
-  std::string_view title;    // for people
-  Severity severity;         // default
+  std::string_view id;                                          // "certificate-expired"
+  std::string_view title;                                       // for people
+  Severity severity;                                            // default
   std::vector<std::pair<std::string_view, double>> thresholds;  // defaults
   std::vector<Raised> (*evaluate)(const Facts& facts, const RuleSetting& setting);
   // The fact that ended a flag this rule raised before and no longer raises, in a sentence for

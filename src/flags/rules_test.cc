@@ -345,8 +345,13 @@ void counterfeit_confirmed(Facts& facts, bool in_city, bool unpublished) {
 }
 
 ComplaintFacts complaint(const char* status, const char* filed) {
-  return {.id = "C2", .platform = "taobao", .status = status, .filed = day(filed), .counter_notice = std::nullopt,
-          .relisted = std::nullopt, .hits = {"H3"}};
+  return {.id = "C2",
+          .platform = "taobao",
+          .status = status,
+          .filed = day(filed),
+          .counter_notice = std::nullopt,
+          .relisted = std::nullopt,
+          .hits = {"H3"}};
 }
 
 struct RuleCase {
@@ -439,7 +444,9 @@ const RuleCase kRuleCases[] = {
      [](Facts& f) { add_driver_maker(f, "2025-07-15"); }},
     {"agreement-missing",
      // The molder has purchase orders for the speaker and no NNN at all.
-     [](Facts& f) { f.legal.supplies = {{"S-DG01", "aurora-speaker"}}; },
+     [](Facts& f) {
+       f.legal.supplies = {{"S-DG01", "aurora-speaker"}};
+     },
      // Its NNN, in force and covering the speaker.
      [](Facts& f) {
        f.legal.supplies = {{"S-DG01", "aurora-speaker"}};
@@ -481,8 +488,7 @@ const RuleCase kRuleCases[] = {
      }},
     {"trademark-not-filed-cn",
      // In production with AURORA filed only at home.
-     [](Facts& f) { aurora_in_production(f, false); },
-     [](Facts& f) { aurora_in_production(f, true); }},
+     [](Facts& f) { aurora_in_production(f, false); }, [](Facts& f) { aurora_in_production(f, true); }},
     {"disclosure-before-filing",
      // Shown in January, the design filed in February: China's grace period does not cover it.
      [](Facts& f) { shown_at_trade_show(f, "2025-02-01"); },
@@ -491,11 +497,14 @@ const RuleCase kRuleCases[] = {
     {"confidentiality-missing",
      // A test engineer at the own plant got the firmware before signing the confidentiality agreement.
      [](Facts& f) {
-       supplier(f, "S-SU00").recipients.push_back({"P-SU-07", "周敏", "R4", "", "no employee confidentiality agreement on record"});
+       supplier(f, "S-SU00")
+           .recipients.push_back(
+               {"P-SU-07", "周敏", "R4", "", "no employee confidentiality agreement on record"});
      },
      // The same engineer, bound since last week.
      [](Facts& f) {
-       supplier(f, "S-SU00").recipients.push_back({"P-SU-07", "周敏", "R4", "AG-SU-02 (in force since 2025-06-09)", ""});
+       supplier(f, "S-SU00")
+           .recipients.push_back({"P-SU-07", "周敏", "R4", "AG-SU-02 (in force since 2025-06-09)", ""});
      }},
     {"counterfeit-traced",
      // Sold from Dongguan, where the mold maker that held the enclosure works.
@@ -527,12 +536,14 @@ const RuleCase kRuleCases[] = {
     {"release-not-returned",
      // Revoked yesterday; the drawings are still at the mold maker.
      [](Facts& f) {
-       f.releases.push_back({"R3", "S-DG01", {"P05"}, std::nullopt, day("2025-06-15"), "contract ended", false});
+       f.releases.push_back(
+           {"R3", "S-DG01", {"P05"}, std::nullopt, day("2025-06-15"), "contract ended", false});
      },
      // Expiring today, and another one revoked whose destruction was certified.
      [](Facts& f) {
        f.releases.push_back({"R3", "S-DG01", {"P05"}, day(kToday), std::nullopt, "", false});
-       f.releases.push_back({"R4", "S-DG01", {"P05"}, std::nullopt, day("2025-06-15"), "contract ended", true});
+       f.releases.push_back(
+           {"R4", "S-DG01", {"P05"}, std::nullopt, day("2025-06-15"), "contract ended", true});
      }},
 };
 

@@ -29,10 +29,12 @@ std::vector<Raised> requalification_overdue(const Facts& facts, const RuleSettin
   std::vector<Raised> raised;
   for (const SupplierFacts& supplier : facts.suppliers) {
     if (!qualification_lapsed(supplier, facts.today)) continue;
-    const std::string until = supplier.qualified_until ? supplier.qualified_until->to_string() : "no end date";
+    const std::string until =
+        supplier.qualified_until ? supplier.qualified_until->to_string() : "no end date";
     raised.push_back(flag(setting, supplier_subject(supplier.id), until,
-                          supplier_label(facts, supplier.id) + "'s qualification has expired (qualified until " +
-                              until + "); requalify it before ordering again.",
+                          supplier_label(facts, supplier.id) +
+                              "'s qualification has expired (qualified until " + until +
+                              "); requalify it before ordering again.",
                           {{"supplier", supplier_label(facts, supplier.id)},
                            {"status", supplier.status},
                            {"qualified until", until},
@@ -79,7 +81,9 @@ namespace {
 
 constexpr std::string_view kAccessControl = "access-control";
 
-std::string person_label(const DesignRecipient& r) { return r.name.empty() ? r.person : r.name + " (" + r.person + ")"; }
+std::string person_label(const DesignRecipient& r) {
+  return r.name.empty() ? r.person : r.name + " (" + r.person + ")";
+}
 
 }  // namespace
 
@@ -121,19 +125,24 @@ std::vector<Raised> access_control_unverified(const Facts& facts, const RuleSett
 std::string requalification_cleared(const Facts& facts, std::string_view subject, std::string_view) {
   const SupplierFacts* supplier = find_supplier(facts, id_of(subject));
   if (!supplier) return std::string(id_of(subject)) + " is no longer on record";
-  const std::string until = supplier->qualified_until ? " until " + supplier->qualified_until->to_string() : "";
+  const std::string until =
+      supplier->qualified_until ? " until " + supplier->qualified_until->to_string() : "";
   return supplier_label(facts, supplier->id) + " is " + supplier->status + until;
 }
 
 std::string certificate_cleared(const Facts& facts, std::string_view subject, std::string_view cause) {
   const std::string_view supplier = id_of(subject);
   const std::string_view id = cause.substr(0, cause.find(':'));
-  const auto old = std::find_if(facts.certificates.begin(), facts.certificates.end(),
-                                [&](const CertificateFacts& c) { return c.supplier == supplier && c.id == id; });
+  const auto old =
+      std::find_if(facts.certificates.begin(), facts.certificates.end(),
+                   [&](const CertificateFacts& c) { return c.supplier == supplier && c.id == id; });
   if (old == facts.certificates.end()) return "certificate " + std::string(id) + " is no longer on record";
   for (const CertificateFacts& c : facts.certificates) {
-    if (c.supplier != supplier || normalized(c.standard) != normalized(old->standard) || c.expires < facts.today) continue;
-    return "certificate " + c.id + " (" + c.standard + " " + c.number + ") is valid until " + c.expires.to_string();
+    if (c.supplier != supplier || normalized(c.standard) != normalized(old->standard) ||
+        c.expires < facts.today)
+      continue;
+    return "certificate " + c.id + " (" + c.standard + " " + c.number + ") is valid until " +
+           c.expires.to_string();
   }
   return supplier_gone(facts, supplier).value_or("the certificate no longer counts");
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The red-flag rules of one theme: audits, findings, what visits saw, and the owner's visit before production.
+// The red-flag rules of one theme: audits, findings, what visits saw, and the owner's visit before
+// production.
 #include "flags/rule_functions.h"
 
 #include <algorithm>
@@ -18,7 +19,8 @@ namespace {
 // ---- Audits, findings and what visits saw ----------------------------------------------------
 
 // The latest visit of `kind` to `supplier` dated on or before `until` (planned visits do not count).
-std::optional<Date> latest_visit(const Facts& facts, std::string_view supplier, std::string_view kind, Date until) {
+std::optional<Date> latest_visit(const Facts& facts, std::string_view supplier, std::string_view kind,
+                                 Date until) {
   std::optional<Date> latest;
   for (const VisitFacts& visit : facts.visits) {
     if (visit.supplier != supplier || visit.kind != kind || visit.date > until) continue;
@@ -37,9 +39,10 @@ std::vector<Raised> audit_overdue(const Facts& facts, const RuleSetting& setting
     const std::string label = supplier_label(facts, supplier.id);
     const std::optional<Date> last = latest_visit(facts, supplier.id, kAudit, facts.today);
     if (!last) {
-      raised.push_back(flag(setting, supplier_subject(supplier.id), "never audited",
-                            label + " is active but has never been audited.",
-                            {{"supplier", label}, {"last audit", "none"}, {"checked on", facts.today.to_string()}}));
+      raised.push_back(
+          flag(setting, supplier_subject(supplier.id), "never audited",
+               label + " is active but has never been audited.",
+               {{"supplier", label}, {"last audit", "none"}, {"checked on", facts.today.to_string()}}));
       continue;
     }
     const Date due = add_days(*last, interval);
@@ -58,19 +61,20 @@ std::vector<Raised> audit_overdue(const Facts& facts, const RuleSetting& setting
 std::vector<Raised> critical_finding_overdue(const Facts& facts, const RuleSetting& setting) {
   std::vector<Raised> raised;
   for (const FindingFacts& finding : facts.findings) {
-    if (finding.severity != kCritical || finding.closed || !finding.due || *finding.due >= facts.today) continue;
+    if (finding.severity != kCritical || finding.closed || !finding.due || *finding.due >= facts.today)
+      continue;
     const std::string due = finding.due->to_string();
-    raised.push_back(flag(setting, "finding/" + finding.visit + "/" + finding.id,
-                          finding.visit + "/" + finding.id + ":" + due,
-                          "Critical finding " + finding.id + " at " + supplier_label(facts, finding.supplier) +
-                              " was due to be closed on " + due + " and is still open: " + finding.description,
-                          {{"supplier", supplier_label(facts, finding.supplier)},
-                           {"visit", finding.visit},
-                           {"finding", finding.id},
-                           {"severity", finding.severity},
-                           {"description", finding.description},
-                           {"due on", due},
-                           {"checked on", facts.today.to_string()}}));
+    raised.push_back(flag(
+        setting, "finding/" + finding.visit + "/" + finding.id, finding.visit + "/" + finding.id + ":" + due,
+        "Critical finding " + finding.id + " at " + supplier_label(facts, finding.supplier) +
+            " was due to be closed on " + due + " and is still open: " + finding.description,
+        {{"supplier", supplier_label(facts, finding.supplier)},
+         {"visit", finding.visit},
+         {"finding", finding.id},
+         {"severity", finding.severity},
+         {"description", finding.description},
+         {"due on", due},
+         {"checked on", facts.today.to_string()}}));
   }
   return raised;
 }
@@ -91,8 +95,9 @@ std::vector<Raised> unlisted_seen(const Facts& facts, const RuleSetting& setting
     if (trim(name).empty() || listed(known, name)) continue;
     const std::string label = supplier_label(facts, visit.supplier);
     raised.push_back(flag(setting, supplier_subject(visit.supplier), visit.id + ":" + normalized(name),
-                          "Visit " + visit.id + " on " + visit.date.to_string() + " saw " + std::string(trim(name)) +
-                              " at " + label + ", which" + std::string(wording.summary_tail),
+                          "Visit " + visit.id + " on " + visit.date.to_string() + " saw " +
+                              std::string(trim(name)) + " at " + label + ", which" +
+                              std::string(wording.summary_tail),
                           {{"supplier", label},
                            {"visit", visit.id + " (" + visit.kind + ")"},
                            {"visited on", visit.date.to_string()},
@@ -109,7 +114,8 @@ std::vector<Raised> unapproved_subcontractor(const Facts& facts, const RuleSetti
   std::vector<Raised> raised;
   for (const VisitFacts& visit : facts.visits) {
     const SupplierFacts* supplier = find_supplier(facts, visit.supplier);
-    const std::vector<std::string> approved = supplier ? supplier->approved_subcontractors : std::vector<std::string>{};
+    const std::vector<std::string> approved =
+        supplier ? supplier->approved_subcontractors : std::vector<std::string>{};
     for (Raised& r : unlisted_seen(facts, setting, visit, visit.subcontractors_seen, approved, wording)) {
       raised.push_back(std::move(r));
     }
@@ -154,13 +160,16 @@ Raised capacity_swing_flag(const Facts& facts, const RuleSetting& setting, const
                            const VisitFacts& after) {
   const double old_capacity = static_cast<double>(*before.capacity_seen);
   const double new_capacity = static_cast<double>(*after.capacity_seen);
-  const std::string change = old_capacity > 0 ? percent((new_capacity - old_capacity) / old_capacity) : "up from 0";
+  const std::string change =
+      old_capacity > 0 ? percent((new_capacity - old_capacity) / old_capacity) : "up from 0";
   const std::string label = supplier_label(facts, after.supplier);
   const SupplierFacts* supplier = find_supplier(facts, after.supplier);
-  const std::string declared = supplier && supplier->capacity ? number(static_cast<double>(*supplier->capacity)) : "none";
+  const std::string declared =
+      supplier && supplier->capacity ? number(static_cast<double>(*supplier->capacity)) : "none";
   return flag(setting, supplier_subject(after.supplier), before.id + ":" + after.id,
-              "Capacity seen at " + label + " went from " + number(old_capacity) + " to " + number(new_capacity) +
-                  " between visits " + before.id + " and " + after.id + " (" + change + ").",
+              "Capacity seen at " + label + " went from " + number(old_capacity) + " to " +
+                  number(new_capacity) + " between visits " + before.id + " and " + after.id + " (" + change +
+                  ").",
               {{"supplier", label},
                {"earlier visit", before.id + " on " + before.date.to_string() + ": " + number(old_capacity)},
                {"later visit", after.id + " on " + after.date.to_string() + ": " + number(new_capacity)},
@@ -215,7 +224,8 @@ std::vector<Raised> owner_visit_missing(const Facts& facts, const RuleSetting& s
 namespace {
 
 // The latest visit of `kind` to `supplier` on or before `until`, or nullptr.
-const VisitFacts* latest_visit_of(const Facts& facts, std::string_view supplier, std::string_view kind, Date until) {
+const VisitFacts* latest_visit_of(const Facts& facts, std::string_view supplier, std::string_view kind,
+                                  Date until) {
   const VisitFacts* latest = nullptr;
   for (const VisitFacts& visit : facts.visits) {
     if (visit.supplier != supplier || visit.kind != kind || visit.date > until) continue;
@@ -252,9 +262,10 @@ std::string owner_visit_cleared(const Facts& facts, std::string_view subject, st
   if (!found->first_production) return supplier_label(facts, supplier) + " has no production start on record";
   const Date start = *found->first_production;
   const VisitFacts* visit = latest_visit_of(facts, supplier, kOwnerVisit, std::min(start, facts.today));
-  if (!visit) return "production at " + supplier_label(facts, supplier) + " now starts on " + start.to_string();
-  return "owner's visit " + visit->id + " to " + supplier_label(facts, supplier) + " on " + visit->date.to_string() +
-         ", before production starts on " + start.to_string();
+  if (!visit)
+    return "production at " + supplier_label(facts, supplier) + " now starts on " + start.to_string();
+  return "owner's visit " + visit->id + " to " + supplier_label(facts, supplier) + " on " +
+         visit->date.to_string() + ", before production starts on " + start.to_string();
 }
 
 }  // namespace moat::flags::detail

@@ -29,12 +29,13 @@ std::vector<Raised> counterfeit_traced(const Facts& facts, const RuleSetting& se
       std::vector<std::string> links;
       if (h.in_seller_city) links.push_back("the seller is in " + h.city + ", where it works");
       if (!h.unpublished_held.empty()) {
-        links.push_back("the listing's images show " + join(h.unpublished_held, ", ") + ", not yet public, which it held");
+        links.push_back("the listing's images show " + join(h.unpublished_held, ", ") +
+                        ", not yet public, which it held");
       }
       raised.push_back(flag(setting, supplier_subject(h.supplier), "hit/" + c.hit,
-                            "Confirmed counterfeit " + c.hit + " on " + c.platform + " copies " + join(h.secrets, ", ") +
-                                " of " + c.product + ", held by " + supplier_label(facts, h.supplier) + ": " +
-                                join(links, "; ") + ".",
+                            "Confirmed counterfeit " + c.hit + " on " + c.platform + " copies " +
+                                join(h.secrets, ", ") + " of " + c.product + ", held by " +
+                                supplier_label(facts, h.supplier) + ": " + join(links, "; ") + ".",
                             {{"hit", c.hit},
                              {"listing", c.listing + " " + c.url},
                              {"seller", c.seller.empty() ? "unknown" : c.seller},
@@ -54,14 +55,15 @@ std::vector<Raised> complaint_relisted(const Facts& facts, const RuleSetting& se
   for (const ComplaintFacts& c : facts.complaints) {
     if (c.status != "relisted" || !c.relisted) continue;
     const std::string on = c.relisted->to_string();
-    raised.push_back(flag(setting, "complaint/" + c.id, "relisted:" + on,
-                          "A listing of complaint " + c.id + " on " + c.platform + " was relisted on " + on +
-                              ": file again, and ask the platform to act against the seller as a repeat infringer.",
-                          {{"complaint", c.id},
-                           {"platform", c.platform},
-                           {"hits", listing(c.hits)},
-                           {"filed on", c.filed ? c.filed->to_string() : "unknown"},
-                           {"relisted on", on}}));
+    raised.push_back(
+        flag(setting, "complaint/" + c.id, "relisted:" + on,
+             "A listing of complaint " + c.id + " on " + c.platform + " was relisted on " + on +
+                 ": file again, and ask the platform to act against the seller as a repeat infringer.",
+             {{"complaint", c.id},
+              {"platform", c.platform},
+              {"hits", listing(c.hits)},
+              {"filed on", c.filed ? c.filed->to_string() : "unknown"},
+              {"relisted on", on}}));
   }
   return raised;
 }
@@ -74,8 +76,9 @@ std::vector<Raised> complaint_unanswered(const Facts& facts, const RuleSetting& 
     const Date due = add_days(*c.filed, days);
     if (due >= facts.today) continue;
     raised.push_back(flag(setting, "complaint/" + c.id, "filed:" + c.filed->to_string(),
-                          "Complaint " + c.id + " to " + c.platform + " was filed on " + c.filed->to_string() +
-                              " and has had no answer in " + number(days) + " days: follow it up.",
+                          "Complaint " + c.id + " to " + c.platform + " was filed on " +
+                              c.filed->to_string() + " and has had no answer in " + number(days) +
+                              " days: follow it up.",
                           {{"complaint", c.id},
                            {"platform", c.platform},
                            {"hits", listing(c.hits)},

@@ -18,12 +18,12 @@ struct Context {
   const Settings* settings = nullptr;
   const std::vector<std::string>* company_names = nullptr;
   const Product* product = nullptr;
-  const Package* package = nullptr;    // a release's package; nullptr for a launch
-  std::vector<Secret> secrets;         // in scope: the package's, or for a launch the product's
+  const Package* package = nullptr;  // a release's package; nullptr for a launch
+  std::vector<Secret> secrets;       // in scope: the package's, or for a launch the product's
   const std::vector<IpRight>* rights = nullptr;
   const std::optional<ApprovedPlan>* plan = nullptr;
   const SupplierFacts* supplier = nullptr;  // set for supplier-level checks
-  Date production_start;               // a launch's; a release's is today
+  Date production_start;                    // a launch's; a release's is today
 };
 
 using Evaluate = std::vector<Check> (*)(const Context& context);
@@ -55,17 +55,17 @@ Check apply_waivers(Check check, const std::vector<Waiver>& waivers, Date today)
 // wording.cc
 Check passed(std::string subject, std::string reason);
 Check failed(std::string subject, std::string reason, std::string fix);
-std::string supplier_subject(const SupplierFacts& supplier);    // "supplier/F03"
-std::string supplier_label(const SupplierFacts& supplier);      // "Shenzhen Huasheng … (F03)"
-std::string contract_party(const SupplierFacts& supplier);      // "深圳市华晟精密模具有限公司 (9144…)"
-std::string right_label(const IpRight& right);                  // "CN design 202430123456.7"
-std::string secret_label(const Secret& secret);                 // "S01 (Enclosure geometry, design)"
-std::string listing(const std::vector<std::string>& items);    // "a, b" or "none"
-std::string company_name(const Context& context);               // the first of company_names
-bool same_name(std::string_view a, std::string_view b);        // trimmed, ASCII case-insensitive
+std::string supplier_subject(const SupplierFacts& supplier);  // "supplier/F03"
+std::string supplier_label(const SupplierFacts& supplier);    // "Shenzhen Huasheng … (F03)"
+std::string contract_party(const SupplierFacts& supplier);  // "深圳市华晟精密模具有限公司 (9144…)"
+std::string right_label(const IpRight& right);              // "CN design 202430123456.7"
+std::string secret_label(const Secret& secret);             // "S01 (Enclosure geometry, design)"
+std::string listing(const std::vector<std::string>& items);  // "a, b" or "none"
+std::string company_name(const Context& context);            // the first of company_names
+bool same_name(std::string_view a, std::string_view b);      // trimmed, ASCII case-insensitive
 bool owned_by_company(const Context& context, const IpRight& right);
-bool is_filed(const IpRight& right, Date today);               // filed on or before today
+bool is_filed(const IpRight& right, Date today);  // filed on or before today
 bool covers(const IpRight& right, std::string_view secret);
-bool has_han(std::string_view text);                            // contains a Chinese character
+bool has_han(std::string_view text);  // contains a Chinese character
 
 }  // namespace moat::gate::detail

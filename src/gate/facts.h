@@ -15,9 +15,9 @@ namespace moat::gate {
 
 // Policy, as data (moat.toml [gate]); check_settings() says what is valid.
 struct Settings {
-  int audit_window_days = 365;  // an audit older than this is not recent
+  int audit_window_days = 365;     // an audit older than this is not recent
   bool allow_conditional = false;  // a conditional supplier passes supplier-qualified
-  int collusion = 1;  // every recipe's min_coalition must be above this
+  int collusion = 1;               // every recipe's min_coalition must be above this
   // Protection strategies that mean "register it" (the others, trade-secret, are kept secret).
   std::vector<std::string> registrable = {"patent", "design", "trademark", "copyright"};
   std::string home_jurisdiction = "US";  // where the company files first
@@ -39,8 +39,8 @@ struct Product {
 };
 
 struct Package {
-  std::string id;    // "WP01"
-  std::string name;  // "Enclosure housings"
+  std::string id;                    // "WP01"
+  std::string name;                  // "Enclosure housings"
   std::vector<std::string> secrets;  // what making it exposes (ids of the product's secrets)
 };
 
@@ -53,13 +53,13 @@ struct MissedDeadline {
 
 struct IpRight {
   std::string id;
-  std::string kind;          // invention, utility-model, design, trademark, copyright, software-copyright
-  std::string jurisdiction;  // "CN", "US", "EP", "WO" (PCT)
-  std::string number;        // application or registration number; may be empty
-  std::optional<Date> filed; // nullopt: planned, not filed
-  std::string owner;         // as the register records it
-  std::vector<std::string> secrets;   // secret ids it covers
-  std::string mark;                   // trademarks: the mark ("AURORA", "极光")
+  std::string kind;           // invention, utility-model, design, trademark, copyright, software-copyright
+  std::string jurisdiction;   // "CN", "US", "EP", "WO" (PCT)
+  std::string number;         // application or registration number; may be empty
+  std::optional<Date> filed;  // nullopt: planned, not filed
+  std::string owner;          // as the register records it
+  std::vector<std::string> secrets;             // secret ids it covers
+  std::string mark;                             // trademarks: the mark ("AURORA", "极光")
   std::vector<MissedDeadline> missed_priority;  // priority deadlines missed, from legal/
 };
 
@@ -73,10 +73,10 @@ struct Assignment {
 // A recipe's smallest coalition in the approved plan, from the plan engine's exposure analysis
 // run over the workspace's current parties.
 struct RecipeCoalition {
-  std::string recipe;                 // "R1"
-  std::string name;                   // "Functional clone"
-  std::optional<int> min_coalition;   // nullopt: no set of untrusted parties can complete it
-  std::vector<std::string> parties;   // the members of one smallest coalition, when any
+  std::string recipe;                // "R1"
+  std::string name;                  // "Functional clone"
+  std::optional<int> min_coalition;  // nullopt: no set of untrusted parties can complete it
+  std::vector<std::string> parties;  // the members of one smallest coalition, when any
 };
 
 struct ApprovedPlan {
@@ -99,10 +99,10 @@ struct QualityFailure {
 // with it directly or flowed down to it by the contract manufacturer (app/ resolves the chain).
 struct Agreement {
   std::string id;
-  std::vector<std::string> products;  // products it covers
-  bool all_products = false;          // covers every product of the company
-  std::optional<Date> effective;      // nullopt: not signed yet
-  std::optional<Date> expiry;         // nullopt: no end date
+  std::vector<std::string> products;             // products it covers
+  bool all_products = false;                     // covers every product of the company
+  std::optional<Date> effective;                 // nullopt: not signed yet
+  std::optional<Date> expiry;                    // nullopt: no end date
   std::vector<QualityFailure> quality_failures;  // from legal/'s quality check; empty: passes
 };
 
@@ -110,8 +110,8 @@ struct PurchaseOrder {
   std::string id;
   std::string product;
   bool ip_clause = false;
-  double penalty = 0;     // liquidated damages for breaching the IP clause; 0: none
-  std::string currency;   // "CNY"
+  double penalty = 0;    // liquidated damages for breaching the IP clause; 0: none
+  std::string currency;  // "CNY"
 };
 
 struct OnSiteAssignment {
@@ -200,7 +200,7 @@ struct Waiver {
   std::string subject;  // the check's subject: "supplier/F03"
   std::string role;     // the role of who grants it: "IP counsel"
   std::string reason;
-  std::string by;       // who grants it
+  std::string by;               // who grants it
   std::optional<Date> expires;  // required: a waiver without an end does not apply
   Date granted;
 };
@@ -214,7 +214,7 @@ struct ReleaseFacts {
   Product product;
   Package package;
   SupplierFacts supplier;
-  std::vector<IpRight> rights;  // the product's rights, every jurisdiction
+  std::vector<IpRight> rights;       // the product's rights, every jurisdiction
   std::optional<ApprovedPlan> plan;  // the product's approved plan, when there is one
   std::vector<Waiver> waivers;
 };

@@ -31,8 +31,10 @@ const Row kRows[] = {
       "The supplier has purchase orders for the product and every one carries an IP clause with liquidated "
       "damages. Not asked of the company's own facility."},
      detail::po_ip_clause},
-    {{"employee-confidentiality", "Own facility: staff bound to confidentiality", Applies::kBoth, Level::kSupplier,
-      "At the company's own facility (a trusted supplier), every person who receives design data is bound by an "
+    {{"employee-confidentiality", "Own facility: staff bound to confidentiality", Applies::kBoth,
+      Level::kSupplier,
+      "At the company's own facility (a trusted supplier), every person who receives design data is bound by "
+      "an "
       "employee confidentiality agreement in force."},
      detail::employee_confidentiality},
     {{"access-control", "Own facility: access control verified", Applies::kBoth, Level::kSupplier,
@@ -40,7 +42,8 @@ const Row kRows[] = {
       "gate.audit_window_days old."},
      detail::access_control},
     {{"ip-filed", "Registrable secrets filed in China and at home", Applies::kBoth, Level::kProduct,
-      "Every secret in scope (the package's, or the product's for a launch) whose strategy is registrable has "
+      "Every secret in scope (the package's, or the product's for a launch) whose strategy is registrable "
+      "has "
       "a filing in CN and in the home jurisdiction, filed by today and owned by the company."},
      detail::ip_filed},
     {{"priority-deadline", "No priority deadline missed", Applies::kBoth, Level::kProduct,
@@ -54,22 +57,26 @@ const Row kRows[] = {
       "An on-site agent or engineer is assigned to the supplier today."},
      detail::onsite_agent},
     {{"recent-audit", "Recent audit, no open critical finding", Applies::kBoth, Level::kSupplier,
-      "The supplier's latest audit is at most gate.audit_window_days old and no critical finding of any of its "
+      "The supplier's latest audit is at most gate.audit_window_days old and no critical finding of any of "
+      "its "
       "audits is open."},
      detail::recent_audit},
     {{"owner-visit", "Owner's visit before production", Applies::kLaunch, Level::kSupplier,
-      "Someone from the owner visited the supplier on or before the production start (and by today). Not asked "
+      "Someone from the owner visited the supplier on or before the production start (and by today). Not "
+      "asked "
       "of the company's own facility."},
      detail::owner_visit},
     {{"plan-assignment", "Package assigned to the supplier", Applies::kRelease, Level::kSupplier,
       "The product's approved plan assigns the package to the supplier."},
      detail::plan_assignment},
     {{"collusion-margin", "No small coalition completes a recipe", Applies::kBoth, Level::kProduct,
-      "In the approved plan every recipe's min_coalition is above policy.collusion (or no coalition can complete "
+      "In the approved plan every recipe's min_coalition is above policy.collusion (or no coalition can "
+      "complete "
       "it)."},
      detail::collusion_margin},
     {{"plan-valid", "Approved plan still valid", Applies::kBoth, Level::kProduct,
-      "The approved plan still holds against today's inputs: every assigned supplier is eligible (qualification, "
+      "The approved plan still holds against today's inputs: every assigned supplier is eligible "
+      "(qualification, "
       "capability, a valid quote), within its capacity, each package's sources in distinct parties, and no "
       "untrusted party above its exposure cap."},
      detail::plan_valid},
@@ -84,7 +91,9 @@ const Row kRows[] = {
 
 // ---- Running ---------------------------------------------------------------------------------
 
-bool applies_to(Applies applies, Applies gate) { return applies == Applies::kBoth || applies == gate; }
+bool applies_to(Applies applies, Applies gate) {
+  return applies == Applies::kBoth || applies == gate;
+}
 
 // The checks of every row for `gate` at `level` (or at every level when nullopt), waivers applied.
 std::vector<Check> run(const Context& context, const std::vector<Waiver>& waivers, Applies gate,
@@ -141,14 +150,19 @@ SupplierFacts supplier_facts(const LaunchFacts& facts, const std::string& id) {
 
 std::string_view status_name(CheckStatus status) {
   switch (status) {
-    case CheckStatus::kPass: return "pass";
-    case CheckStatus::kFail: return "fail";
-    case CheckStatus::kWaived: return "waived";
+    case CheckStatus::kPass:
+      return "pass";
+    case CheckStatus::kFail:
+      return "fail";
+    case CheckStatus::kWaived:
+      return "waived";
   }
   return "fail";
 }
 
-std::string_view verdict_name(const Verdict& verdict) { return verdict.go ? "go" : "no-go"; }
+std::string_view verdict_name(const Verdict& verdict) {
+  return verdict.go ? "go" : "no-go";
+}
 
 std::span<const CheckInfo> check_table() {
   static const std::vector<CheckInfo> table = [] {
@@ -163,7 +177,8 @@ Status check_settings(const Settings& settings) {
   std::vector<Diagnostic> problems;
   if (settings.audit_window_days < 0) problems.push_back({"gate.audit_window_days", "must be 0 or more"});
   if (settings.collusion < 0) problems.push_back({"gate.collusion", "must be 0 or more"});
-  if (settings.home_jurisdiction.empty()) problems.push_back({"gate.home_jurisdiction", "must name a jurisdiction"});
+  if (settings.home_jurisdiction.empty())
+    problems.push_back({"gate.home_jurisdiction", "must name a jurisdiction"});
   const std::span<const std::string_view> known = protection_strategies();
   for (const std::string& strategy : settings.registrable) {
     if (std::find(known.begin(), known.end(), strategy) != known.end()) continue;

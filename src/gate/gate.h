@@ -23,13 +23,13 @@ struct Check {
   std::string id;       // a check_table() id: "nnn"
   std::string subject;  // what it is about: "supplier/F03", "secret/S01", "trademark/aurora/CN"
   CheckStatus status = CheckStatus::kFail;
-  std::string reason;   // why, with the dates, ids and numbers
-  std::string fix;      // what would make it pass; empty when it passes
-  std::string waiver;   // when waived: who waived it, until when and why
+  std::string reason;  // why, with the dates, ids and numbers
+  std::string fix;     // what would make it pass; empty when it passes
+  std::string waiver;  // when waived: who waived it, until when and why
 };
 
 struct Verdict {
-  bool go = false;  // no check fails
+  bool go = false;            // no check fails
   std::vector<Check> checks;  // in table order; for a launch, product checks then each supplier's
 };
 std::string_view verdict_name(const Verdict& verdict);  // "go", "no-go"

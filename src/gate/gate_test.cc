@@ -10,7 +10,9 @@
 namespace moat::gate {
 namespace {
 
-Date day(std::string_view text) { return *Date::parse(text); }
+Date day(std::string_view text) {
+  return *Date::parse(text);
+}
 
 // ---- One realistic, fully passing release and launch of Aurora --------------------------------
 
@@ -30,10 +32,11 @@ Product aurora() {
           {"AURORA", "极光"}};
 }
 
-IpRight right(std::string id, std::string kind, std::string jurisdiction, std::string number, std::string filed,
-              std::vector<std::string> secrets, std::string mark = "") {
-  return {std::move(id), std::move(kind), std::move(jurisdiction), std::move(number), day(filed),
-          "Aurora Audio Inc.", std::move(secrets), std::move(mark), {}};
+IpRight right(std::string id, std::string kind, std::string jurisdiction, std::string number,
+              std::string filed, std::vector<std::string> secrets, std::string mark = "") {
+  return {std::move(id),      std::move(kind), std::move(jurisdiction),
+          std::move(number),  day(filed),      "Aurora Audio Inc.",
+          std::move(secrets), std::move(mark), {}};
 }
 
 std::vector<IpRight> aurora_rights() {
@@ -51,7 +54,9 @@ std::vector<IpRight> aurora_rights() {
 ApprovedPlan aurora_plan() {
   return {"P-2026-01",
           {{"WP01", "F03"}, {"WP05", "F05"}, {"WP15", "F01"}},
-          {{"R1", "Functional clone", 3, {}}, {"R2", "Look-alike", 2, {}}, {"R3", "Full counterfeit", std::nullopt, {}}},
+          {{"R1", "Functional clone", 3, {}},
+           {"R2", "Look-alike", 2, {}},
+           {"R3", "Full counterfeit", std::nullopt, {}}},
           std::vector<std::string>{}};
 }
 
@@ -85,15 +90,16 @@ SupplierFacts huasheng() {
 }
 
 SupplierFacts lianchuang() {
-  return complete_supplier("F05", "Shenzhen Lianchuang Circuit Technology Co., Ltd.", "深圳市联创电路科技有限公司",
-                           "91440300603446634B", "刘海涛", "Shenzhen");
+  return complete_supplier("F05", "Shenzhen Lianchuang Circuit Technology Co., Ltd.",
+                           "深圳市联创电路科技有限公司", "91440300603446634B", "刘海涛", "Shenzhen");
 }
 
 // The company's own plant: no NNN with itself, no purchase order, no owner's visit; its staff who
 // receive design data are bound to confidentiality and its access control was audited.
 SupplierFacts aurora_dongguan() {
-  SupplierFacts s = complete_supplier("F01", "Aurora Audio (Dongguan) Manufacturing Co., Ltd.",
-                                      "奥罗拉音频（东莞）制造有限公司", "91441900MA4KTQA80E", "周立新", "Dongguan");
+  SupplierFacts s =
+      complete_supplier("F01", "Aurora Audio (Dongguan) Manufacturing Co., Ltd.",
+                        "奥罗拉音频（东莞）制造有限公司", "91441900MA4KTQA80E", "周立新", "Dongguan");
   s.trusted = true;
   s.nnns.clear();
   s.purchase_orders.clear();
@@ -105,13 +111,14 @@ SupplierFacts aurora_dongguan() {
 }
 
 ReleaseFacts release_fixture() {
-  return {day(kToday), kCompany, aurora(), {"WP01", "Enclosure housings", {"S01"}}, huasheng(), aurora_rights(),
-          aurora_plan(), {}};
+  return {day(kToday), kCompany,        aurora(),      {"WP01", "Enclosure housings", {"S01"}},
+          huasheng(),  aurora_rights(), aurora_plan(), {}};
 }
 
 LaunchFacts launch_fixture() {
-  return {day(kToday), day("2026-04-01"), kCompany, aurora(), {aurora_dongguan(), huasheng(), lianchuang()},
-          aurora_rights(), aurora_plan(), {}};
+  return {
+      day(kToday),     day("2026-04-01"), kCompany, aurora(), {aurora_dongguan(), huasheng(), lianchuang()},
+      aurora_rights(), aurora_plan(),     {}};
 }
 
 // "id subject" of every check with `status`.
@@ -123,7 +130,9 @@ std::vector<std::string> with_status(const Verdict& verdict, CheckStatus status)
   return found;
 }
 
-std::vector<std::string> failures(const Verdict& verdict) { return with_status(verdict, CheckStatus::kFail); }
+std::vector<std::string> failures(const Verdict& verdict) {
+  return with_status(verdict, CheckStatus::kFail);
+}
 
 const Check& find_check(const Verdict& verdict, std::string_view id, std::string_view subject) {
   const auto it = std::find_if(verdict.checks.begin(), verdict.checks.end(),
@@ -159,7 +168,8 @@ TEST(GateRelease, CompletePaperworkIsGoWithEveryReleaseCheckPassing) {
     EXPECT_TRUE(c.fix.empty()) << c.id;
   }
   std::set<std::string> expected = ids_for(Applies::kRelease);
-  for (const char* own : {"employee-confidentiality", "access-control"}) expected.erase(own);  // F03 is not ours
+  for (const char* own : {"employee-confidentiality", "access-control"})
+    expected.erase(own);  // F03 is not ours
   EXPECT_EQ(ids, expected);
 }
 
@@ -181,7 +191,9 @@ struct ReleaseCase {
   std::string reason_has;
   std::string fix_has;
 };
-void PrintTo(const ReleaseCase& c, std::ostream* os) { *os << c.name; }
+void PrintTo(const ReleaseCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 const std::vector<ReleaseCase>& release_cases() {
   static const std::vector<ReleaseCase> cases = {
@@ -201,10 +213,11 @@ const std::vector<ReleaseCase>& release_cases() {
        "was rejected", ""},
       {"NoNnn", [](ReleaseFacts& f) { f.supplier.nnns.clear(); }, "nnn supplier/F03",
        "No NNN with Shenzhen Huasheng Precision Mould Co., Ltd. (F03) covers aurora",
-       "Sign an NNN with 深圳市华晟精密模具有限公司 (91440300MA53U1DB8E) covering aurora: PRC law, the Chinese text "
+       "Sign an NNN with 深圳市华晟精密模具有限公司 (91440300MA53U1DB8E) covering aurora: PRC law, the "
+       "Chinese text "
        "controlling, the Shenzhen court"},
-      {"NnnExpired", [](ReleaseFacts& f) { f.supplier.nnns[0].expiry = day("2026-02-28"); }, "nnn supplier/F03",
-       "NNN-F03 expired on 2026-02-28", "signed by its legal representative 陈志强"},
+      {"NnnExpired", [](ReleaseFacts& f) { f.supplier.nnns[0].expiry = day("2026-02-28"); },
+       "nnn supplier/F03", "NNN-F03 expired on 2026-02-28", "signed by its legal representative 陈志强"},
       {"NnnNotYetEffective", [](ReleaseFacts& f) { f.supplier.nnns[0].effective = day("2026-03-03"); },
        "nnn supplier/F03", "takes effect only on 2026-03-03", ""},
       {"NnnUnsigned", [](ReleaseFacts& f) { f.supplier.nnns[0].effective.reset(); }, "nnn supplier/F03",
@@ -220,38 +233,48 @@ const std::vector<ReleaseCase>& release_cases() {
        "NNN-F03 fails its quality check: governing-law (governed by the law of California); chop (not sealed "
        "with the company chop)",
        "Amend NNN-F03"},
-      {"NoPurchaseOrder", [](ReleaseFacts& f) { f.supplier.purchase_orders.clear(); }, "po-ip-clause supplier/F03",
-       "has no purchase order for aurora yet", "liquidated damages"},
-      {"PurchaseOrderOnlyForAnotherProduct", [](ReleaseFacts& f) { f.supplier.purchase_orders[0].product = "borealis"; },
+      {"NoPurchaseOrder", [](ReleaseFacts& f) { f.supplier.purchase_orders.clear(); },
+       "po-ip-clause supplier/F03", "has no purchase order for aurora yet", "liquidated damages"},
+      {"PurchaseOrderOnlyForAnotherProduct",
+       [](ReleaseFacts& f) { f.supplier.purchase_orders[0].product = "borealis"; },
        "po-ip-clause supplier/F03", "no purchase order for aurora", ""},
-      {"PurchaseOrderWithoutIpClause", [](ReleaseFacts& f) { f.supplier.purchase_orders[0].ip_clause = false; },
-       "po-ip-clause supplier/F03", "PO-F03-0007 has no IP clause", "Amend PO-F03-0007"},
+      {"PurchaseOrderWithoutIpClause",
+       [](ReleaseFacts& f) { f.supplier.purchase_orders[0].ip_clause = false; }, "po-ip-clause supplier/F03",
+       "PO-F03-0007 has no IP clause", "Amend PO-F03-0007"},
       {"PurchaseOrderWithoutPenalty", [](ReleaseFacts& f) { f.supplier.purchase_orders[0].penalty = 0; },
        "po-ip-clause supplier/F03", "no liquidated damages", ""},
       {"OneOfTwoPurchaseOrdersLacksClause",
-       [](ReleaseFacts& f) { f.supplier.purchase_orders.push_back({"PO-F03-0011", "aurora", false, 0, "CNY"}); },
+       [](ReleaseFacts& f) {
+         f.supplier.purchase_orders.push_back({"PO-F03-0011", "aurora", false, 0, "CNY"});
+       },
        "po-ip-clause supplier/F03", "PO-F03-0011 has no IP clause and no liquidated damages", ""},
-      {"DesignNotFiledInChina", [](ReleaseFacts& f) { std::erase_if(f.rights, [](const IpRight& r) { return r.id == "R02"; }); },
+      {"DesignNotFiledInChina",
+       [](ReleaseFacts& f) { std::erase_if(f.rights, [](const IpRight& r) { return r.id == "R02"; }); },
        "ip-filed secret/S01", "no filing owned by the company in CN", "a design patent application at CNIPA"},
-      {"DesignNotFiledAtHome", [](ReleaseFacts& f) { std::erase_if(f.rights, [](const IpRight& r) { return r.id == "R01"; }); },
+      {"DesignNotFiledAtHome",
+       [](ReleaseFacts& f) { std::erase_if(f.rights, [](const IpRight& r) { return r.id == "R01"; }); },
        "ip-filed secret/S01", "no filing owned by the company in US", ""},
-      {"ChinaDesignOwnedBySupplier", [](ReleaseFacts& f) { f.rights[1].owner = "深圳市华晟精密模具有限公司"; },
-       "ip-filed secret/S01", "owned by 深圳市华晟精密模具有限公司", ""},
+      {"ChinaDesignOwnedBySupplier",
+       [](ReleaseFacts& f) { f.rights[1].owner = "深圳市华晟精密模具有限公司"; }, "ip-filed secret/S01",
+       "owned by 深圳市华晟精密模具有限公司", ""},
       {"ChinaDesignFiledOnlyTomorrow", [](ReleaseFacts& f) { f.rights[1].filed = day("2026-03-03"); },
        "ip-filed secret/S01", "no filing owned by the company in CN", ""},
-      {"ChinaDesignOnlyPlanned", [](ReleaseFacts& f) { f.rights[1].filed.reset(); }, "ip-filed secret/S01", "", ""},
+      {"ChinaDesignOnlyPlanned", [](ReleaseFacts& f) { f.rights[1].filed.reset(); }, "ip-filed secret/S01",
+       "", ""},
       {"PriorityMissed",
        [](ReleaseFacts& f) {
-         f.rights[0].missed_priority = {{"paris-priority-design", day("2025-12-10"), "file in CN claiming priority"}};
+         f.rights[0].missed_priority = {
+             {"paris-priority-design", day("2025-12-10"), "file in CN claiming priority"}};
        },
        "priority-deadline secret/S01",
        "US design 29/912,345 missed paris-priority-design (file in CN claiming priority by 2025-12-10)",
        "file in CN now without claiming priority"},
       {"ChineseMarkOwnedByAgent", [](ReleaseFacts& f) { f.rights[8].owner = "深圳市知联商标代理有限公司"; },
-       "trademark-cn trademark/aurora/CN", "极光 is filed in CN by 深圳市知联商标代理有限公司, not by Aurora Audio Inc.",
+       "trademark-cn trademark/aurora/CN",
+       "极光 is filed in CN by 深圳市知联商标代理有限公司, not by Aurora Audio Inc.",
        "assigned to Aurora Audio Inc."},
-      {"ChineseMarkNotFiled", [](ReleaseFacts& f) { f.rights.pop_back(); }, "trademark-cn trademark/aurora/CN",
-       "极光 is not filed in CN", ""},
+      {"ChineseMarkNotFiled", [](ReleaseFacts& f) { f.rights.pop_back(); },
+       "trademark-cn trademark/aurora/CN", "极光 is not filed in CN", ""},
       {"NoChineseMarkAtAll",
        [](ReleaseFacts& f) {
          f.rights.pop_back();
@@ -274,12 +297,15 @@ const std::vector<ReleaseCase>& release_cases() {
        "onsite-agent supplier/F03", "", ""},
       {"NeverAudited", [](ReleaseFacts& f) { f.supplier.audits.clear(); }, "recent-audit supplier/F03",
        "has never been audited", "IP-protection checklist"},
-      {"AuditTooOld", [](ReleaseFacts& f) { f.supplier.audits[0].date = day("2025-03-01"); }, "recent-audit supplier/F03",
-       "last audit AU-F03 on 2025-03-01 is 366 days old; the policy allows 365", ""},
+      {"AuditTooOld", [](ReleaseFacts& f) { f.supplier.audits[0].date = day("2025-03-01"); },
+       "recent-audit supplier/F03", "last audit AU-F03 on 2025-03-01 is 366 days old; the policy allows 365",
+       ""},
       {"OpenCriticalFinding", [](ReleaseFacts& f) { f.supplier.audits[0].findings[1].closed = false; },
-       "recent-audit supplier/F03", "finding F2: scrapped housings not destroyed", "Close the critical findings"},
+       "recent-audit supplier/F03", "finding F2: scrapped housings not destroyed",
+       "Close the critical findings"},
       {"PackageAssignedElsewhere", [](ReleaseFacts& f) { f.plan->assignments[0].supplier = "F04"; },
-       "plan-assignment supplier/F03/package/WP01", "assigns WP01 to F04, not to F03", "Release WP01 to F04 instead"},
+       "plan-assignment supplier/F03/package/WP01", "assigns WP01 to F04, not to F03",
+       "Release WP01 to F04 instead"},
       {"PackageNotInPlan", [](ReleaseFacts& f) { f.plan->assignments.erase(f.plan->assignments.begin()); },
        "plan-assignment supplier/F03/package/WP01", "assigns WP01 to no supplier", "Approve a plan"},
       {"SinglePartyCompletesRecipe",
@@ -288,22 +314,29 @@ const std::vector<ReleaseCase>& release_cases() {
          f.plan->recipes[1].parties = {"G3"};
        },
        "collusion-margin recipe/R2", "a single party (G3) can complete R2 (Look-alike)", "Re-plan aurora"},
-      {"NoExposureAnalysis", [](ReleaseFacts& f) { f.plan->recipes.clear(); }, "collusion-margin product/aurora",
-       "No exposure analysis", ""},
+      {"NoExposureAnalysis", [](ReleaseFacts& f) { f.plan->recipes.clear(); },
+       "collusion-margin product/aurora", "No exposure analysis", ""},
       {"PlanNoLongerHolds",
-       [](ReleaseFacts& f) { f.plan->broken = {"F03 is only conditional (WP01)", "party G3 holds 27.0% of the secret weight, above its cap of 20.0%"}; },
-       "plan-valid product/aurora", "P-2026-01 no longer holds: F03 is only conditional (WP01); party G3 holds 27.0%",
+       [](ReleaseFacts& f) {
+         f.plan->broken = {"F03 is only conditional (WP01)",
+                           "party G3 holds 27.0% of the secret weight, above its cap of 20.0%"};
+       },
+       "plan-valid product/aurora",
+       "P-2026-01 no longer holds: F03 is only conditional (WP01); party G3 holds 27.0%",
        "Re-plan aurora (moat plan --product aurora --save)"},
       {"PlanNotRevalidated", [](ReleaseFacts& f) { f.plan->broken.reset(); }, "plan-valid product/aurora",
        "was not checked against today's inputs", "Re-plan aurora"},
       {"OpenCriticalRedFlag",
        [](ReleaseFacts& f) {
-         f.supplier.open_flags.push_back({"unaccounted-units", "critical", "1200 units of aurora unaccounted for"});
+         f.supplier.open_flags.push_back(
+             {"unaccounted-units", "critical", "1200 units of aurora unaccounted for"});
        },
        "red-flags supplier/F03", "unaccounted-units: 1200 units of aurora unaccounted for",
        "Investigate and resolve unaccounted-units"},
       {"RevokedReleaseNotReturned",
-       [](ReleaseFacts& f) { f.supplier.unreturned_releases.push_back("R3 (revoked on 2026-12-01: contract ended)"); },
+       [](ReleaseFacts& f) {
+         f.supplier.unreturned_releases.push_back("R3 (revoked on 2026-12-01: contract ended)");
+       },
        "files-returned supplier/F03", "still holds the files of R3 (revoked on 2026-12-01: contract ended)",
        "moat release returned"},
   };
@@ -327,8 +360,7 @@ TEST_P(ReleaseFails, ExactlyTheBrokenCheckFailsAndTheVerdictIsNoGo) {
   EXPECT_FALSE(check.fix.empty());
 }
 
-INSTANTIATE_TEST_SUITE_P(Gate, ReleaseFails, ::testing::ValuesIn(release_cases()),
-                         case_name<ReleaseCase>);
+INSTANTIATE_TEST_SUITE_P(Gate, ReleaseFails, ::testing::ValuesIn(release_cases()), case_name<ReleaseCase>);
 
 struct LaunchCase {
   std::string name;
@@ -336,31 +368,45 @@ struct LaunchCase {
   std::vector<std::string> failing;
   std::string reason_has;
 };
-void PrintTo(const LaunchCase& c, std::ostream* os) { *os << c.name; }
+void PrintTo(const LaunchCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 const std::vector<LaunchCase>& launch_cases() {
   static const std::vector<LaunchCase> cases = {
-      {"NoOwnerVisit", [](LaunchFacts& f) { f.suppliers[1].owner_visits.clear(); }, {"owner-visit supplier/F03"},
-       "Nobody from the owner has visited Shenzhen Huasheng Precision Mould Co., Ltd. (F03) on or before 2026-03-02"},
+      {"NoOwnerVisit",
+       [](LaunchFacts& f) { f.suppliers[1].owner_visits.clear(); },
+       {"owner-visit supplier/F03"},
+       "Nobody from the owner has visited Shenzhen Huasheng Precision Mould Co., Ltd. (F03) on or before "
+       "2026-03-02"},
       {"OwnerVisitAfterProductionStart",
        [](LaunchFacts& f) {
          f.production_start = day("2026-02-01");
          f.suppliers[1].owner_visits[0].date = day("2026-02-10");
          f.suppliers[2].owner_visits[0].date = day("2026-01-20");
        },
-       {"owner-visit supplier/F03"}, "production starts on 2026-02-01"},
-      {"OwnerVisitOnlyPlanned", [](LaunchFacts& f) { f.suppliers[2].owner_visits[0].date = day("2026-03-20"); },
-       {"owner-visit supplier/F05"}, ""},
-      {"SecondSupplierWithoutNnn", [](LaunchFacts& f) { f.suppliers[2].nnns.clear(); }, {"nnn supplier/F05"},
+       {"owner-visit supplier/F03"},
+       "production starts on 2026-02-01"},
+      {"OwnerVisitOnlyPlanned",
+       [](LaunchFacts& f) { f.suppliers[2].owner_visits[0].date = day("2026-03-20"); },
+       {"owner-visit supplier/F05"},
+       ""},
+      {"SecondSupplierWithoutNnn",
+       [](LaunchFacts& f) { f.suppliers[2].nnns.clear(); },
+       {"nnn supplier/F05"},
        "No NNN with Shenzhen Lianchuang Circuit Technology Co., Ltd. (F05) covers aurora"},
       {"ProductSecretOutsideTheReleasedPackageNotFiledInChina",
        [](LaunchFacts& f) { std::erase_if(f.rights, [](const IpRight& r) { return r.id == "R04"; }); },
-       {"ip-filed secret/S02"}, "S02 (Acoustic chamber design, patent)"},
-      {"AssignedSupplierWithoutFacts", [](LaunchFacts& f) { f.suppliers.pop_back(); },
-       {"supplier-qualified supplier/F05", "nnn supplier/F05", "po-ip-clause supplier/F05", "onsite-agent supplier/F05",
-        "recent-audit supplier/F05", "owner-visit supplier/F05"},
+       {"ip-filed secret/S02"},
+       "S02 (Acoustic chamber design, patent)"},
+      {"AssignedSupplierWithoutFacts",
+       [](LaunchFacts& f) { f.suppliers.pop_back(); },
+       {"supplier-qualified supplier/F05", "nnn supplier/F05", "po-ip-clause supplier/F05",
+        "onsite-agent supplier/F05", "recent-audit supplier/F05", "owner-visit supplier/F05"},
        ""},
-      {"NoApprovedPlan", [](LaunchFacts& f) { f.plan.reset(); }, {"collusion-margin product/aurora", "plan-valid product/aurora"},
+      {"NoApprovedPlan",
+       [](LaunchFacts& f) { f.plan.reset(); },
+       {"collusion-margin product/aurora", "plan-valid product/aurora"},
        "aurora has no approved plan"},
       {"OwnFacilityStaffNotBoundToConfidentiality",
        [](LaunchFacts& f) {
@@ -368,11 +414,15 @@ const std::vector<LaunchCase>& launch_cases() {
          f.suppliers[0].recipients[1].gap = "AG09 expired on 2026-02-28";
        },
        {"employee-confidentiality supplier/F01"},
-       "people who receive design data are not bound by an employee confidentiality agreement in force: 韩磊 (P02), "
+       "people who receive design data are not bound by an employee confidentiality agreement in force: 韩磊 "
+       "(P02), "
        "received R3: AG09 expired on 2026-02-28"},
       {"OwnFacilityAccessControlNotAudited",
-       [](LaunchFacts& f) { f.suppliers[0].access_control = {false, "no audit has scored access-control"}; },
-       {"access-control supplier/F01"}, "is not verified: no audit has scored access-control"},
+       [](LaunchFacts& f) {
+         f.suppliers[0].access_control = {false, "no audit has scored access-control"};
+       },
+       {"access-control supplier/F01"},
+       "is not verified: no audit has scored access-control"},
   };
   return cases;
 }
@@ -401,10 +451,12 @@ TEST(GateRelease, OwnFacilityRecipientsMustBeBoundBeforeTheyReceive) {
   facts.package = {"WP15", "Final assembly", {"S05"}};
   facts.plan->assignments.push_back({"WP15", "F01"});
   facts.supplier = aurora_dongguan();
-  facts.supplier.recipients.push_back({"P07", "周敏", "this release", "", "no employee confidentiality agreement on record"});
+  facts.supplier.recipients.push_back(
+      {"P07", "周敏", "this release", "", "no employee confidentiality agreement on record"});
   const Verdict verdict = gate_release(facts, Settings{});
   EXPECT_EQ(failures(verdict), std::vector<std::string>{"employee-confidentiality supplier/F01"});
-  EXPECT_NE(find_check(verdict, "employee-confidentiality", "supplier/F01").fix.find("P07"), std::string::npos);
+  EXPECT_NE(find_check(verdict, "employee-confidentiality", "supplier/F01").fix.find("P07"),
+            std::string::npos);
 }
 
 TEST_P(LaunchFails, ExactlyTheBrokenChecksFail) {
@@ -419,8 +471,7 @@ TEST_P(LaunchFails, ExactlyTheBrokenChecksFail) {
   EXPECT_NE(first.reason.find(c.reason_has), std::string::npos) << first.reason;
 }
 
-INSTANTIATE_TEST_SUITE_P(Gate, LaunchFails, ::testing::ValuesIn(launch_cases()),
-                         case_name<LaunchCase>);
+INSTANTIATE_TEST_SUITE_P(Gate, LaunchFails, ::testing::ValuesIn(launch_cases()), case_name<LaunchCase>);
 
 TEST(GateTable, EveryCheckHasAFailingCase) {
   std::set<std::string> covered;
@@ -449,7 +500,9 @@ struct PassCase {
   std::string passing;  // "id subject"
   std::string reason_has;
 };
-void PrintTo(const PassCase& c, std::ostream* os) { *os << c.name; }
+void PrintTo(const PassCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 const std::vector<PassCase>& pass_cases() {
   static const std::vector<PassCase> cases = {
@@ -459,7 +512,8 @@ const std::vector<PassCase>& pass_cases() {
          s.allow_conditional = true;
        },
        "supplier-qualified supplier/F03", "is conditional until 2026-11-30"},
-      {"QualifiedUntilToday", [](ReleaseFacts& f, Settings&) { f.supplier.qualified_until = day("2026-03-02"); },
+      {"QualifiedUntilToday",
+       [](ReleaseFacts& f, Settings&) { f.supplier.qualified_until = day("2026-03-02"); },
        "supplier-qualified supplier/F03", "until 2026-03-02"},
       {"GeneralNnnWithoutEnd",
        [](ReleaseFacts& f, Settings&) {
@@ -468,14 +522,16 @@ const std::vector<PassCase>& pass_cases() {
        "nnn supplier/F03", "NNN-GEN"},
       {"ExpiredNnnRenewed",
        [](ReleaseFacts& f, Settings&) {
-         f.supplier.nnns.insert(f.supplier.nnns.begin(), {"NNN-OLD", {"aurora"}, false, day("2023-01-01"),
-                                                          day("2025-08-31"), {}});
+         f.supplier.nnns.insert(f.supplier.nnns.begin(),
+                                {"NNN-OLD", {"aurora"}, false, day("2023-01-01"), day("2025-08-31"), {}});
        },
        "nnn supplier/F03", "NNN-F03 with"},
       {"NnnExpiresToday", [](ReleaseFacts& f, Settings&) { f.supplier.nnns[0].expiry = day("2026-03-02"); },
        "nnn supplier/F03", "expires 2026-03-02"},
       {"PurchaseOrdersOfOtherProductsIgnored",
-       [](ReleaseFacts& f, Settings&) { f.supplier.purchase_orders.push_back({"PO-B", "borealis", false, 0, ""}); },
+       [](ReleaseFacts& f, Settings&) {
+         f.supplier.purchase_orders.push_back({"PO-B", "borealis", false, 0, ""});
+       },
        "po-ip-clause supplier/F03", "PO-F03-0007 (500000 CNY)"},
       {"TradeSecretPackageHasNothingToRegister",
        [](ReleaseFacts& f, Settings&) {
@@ -497,7 +553,8 @@ const std::vector<PassCase>& pass_cases() {
        "ip-filed package/WP01", "No secret in WP01"},
       {"OnSiteUntilToday", [](ReleaseFacts& f, Settings&) { f.supplier.on_site[0].to = day("2026-03-02"); },
        "onsite-agent supplier/F03", "王强 (engineer)"},
-      {"AuditAtTheEdgeOfTheWindow", [](ReleaseFacts& f, Settings&) { f.supplier.audits[0].date = day("2025-03-02"); },
+      {"AuditAtTheEdgeOfTheWindow",
+       [](ReleaseFacts& f, Settings&) { f.supplier.audits[0].date = day("2025-03-02"); },
        "recent-audit supplier/F03", "365 days ago"},
       {"ShorterWindowFromSettings",
        [](ReleaseFacts& f, Settings& s) {
@@ -536,8 +593,7 @@ TEST_P(ReleasePasses, CheckPasses) {
   EXPECT_NE(check.reason.find(c.reason_has), std::string::npos) << check.reason;
 }
 
-INSTANTIATE_TEST_SUITE_P(Gate, ReleasePasses, ::testing::ValuesIn(pass_cases()),
-                         case_name<PassCase>);
+INSTANTIATE_TEST_SUITE_P(Gate, ReleasePasses, ::testing::ValuesIn(pass_cases()), case_name<PassCase>);
 
 TEST(GateRelease, CollusionAboveLevelFailsWhenPolicyIsStricter) {
   Settings settings;
@@ -551,8 +607,8 @@ TEST(GateRelease, NoApprovedPlanFailsAssignmentAndMargin) {
   ReleaseFacts facts = release_fixture();
   facts.plan.reset();
   EXPECT_EQ(failures(gate_release(facts, Settings{})),
-            (std::vector<std::string>{"plan-assignment supplier/F03/package/WP01", "collusion-margin product/aurora",
-                                      "plan-valid product/aurora"}));
+            (std::vector<std::string>{"plan-assignment supplier/F03/package/WP01",
+                                      "collusion-margin product/aurora", "plan-valid product/aurora"}));
 }
 
 TEST(GateRelease, ChecksFollowTheTableOrder) {
@@ -562,9 +618,9 @@ TEST(GateRelease, ChecksFollowTheTableOrder) {
     if (order.empty() || order.back() != c.id) order.push_back(c.id);
   }
   EXPECT_EQ(order, (std::vector<std::string>{"supplier-qualified", "nnn", "po-ip-clause", "ip-filed",
-                                             "priority-deadline", "trademark-cn", "onsite-agent", "recent-audit",
-                                             "plan-assignment", "collusion-margin", "plan-valid", "red-flags",
-                                             "files-returned"}));
+                                             "priority-deadline", "trademark-cn", "onsite-agent",
+                                             "recent-audit", "plan-assignment", "collusion-margin",
+                                             "plan-valid", "red-flags", "files-returned"}));
 }
 
 // ---- Launch runs the supplier checks for every supplier in the plan ---------------------------
@@ -577,8 +633,8 @@ TEST(GateLaunch, RunsSupplierChecksForEachAssignedSupplier) {
       EXPECT_EQ(find_check(verdict, id, supplier).status, CheckStatus::kPass) << id << " " << supplier;
     }
   }
-  for (const std::string id : {"supplier-qualified", "employee-confidentiality", "access-control", "onsite-agent",
-                               "recent-audit", "red-flags"}) {
+  for (const std::string id : {"supplier-qualified", "employee-confidentiality", "access-control",
+                               "onsite-agent", "recent-audit", "red-flags"}) {
     EXPECT_EQ(find_check(verdict, id, "supplier/F01").status, CheckStatus::kPass) << id;
   }
   for (const Check& c : verdict.checks) EXPECT_NE(c.id, "plan-assignment");
@@ -601,7 +657,8 @@ TEST(GateLaunch, CoversEveryRegistrableSecretOfTheProduct) {
   for (const Check& c : verdict.checks) {
     if (c.id == "ip-filed") subjects.push_back(c.subject);
   }
-  EXPECT_EQ(subjects, (std::vector<std::string>{"secret/S01", "secret/S02", "secret/S05", "secret/S10", "secret/S11"}));
+  EXPECT_EQ(subjects,
+            (std::vector<std::string>{"secret/S01", "secret/S02", "secret/S05", "secret/S10", "secret/S11"}));
 }
 
 TEST(GateLaunch, ProductionStartDefaultsToToday) {
@@ -617,8 +674,9 @@ TEST(GateLaunch, ProductionStartDefaultsToToday) {
 // ---- Waivers ----------------------------------------------------------------------------------
 
 Waiver onsite_waiver() {
-  return {"onsite-agent", "supplier/F03", "sourcing lead", "engineer on leave; 李明 covers from 2026-03-16",
-          "Anna Berg", day("2026-03-31"), day("2026-02-27")};
+  return {
+      "onsite-agent", "supplier/F03",    "sourcing lead",  "engineer on leave; 李明 covers from 2026-03-16",
+      "Anna Berg",    day("2026-03-31"), day("2026-02-27")};
 }
 
 ReleaseFacts without_onsite_agent() {
@@ -632,12 +690,14 @@ TEST(GateWaivers, WaiverTurnsTheOnlyFailIntoWaivedAndGo) {
   facts.waivers = {onsite_waiver()};
   const Verdict verdict = gate_release(facts, Settings{});
   EXPECT_TRUE(verdict.go);
-  EXPECT_EQ(with_status(verdict, CheckStatus::kWaived), std::vector<std::string>{"onsite-agent supplier/F03"});
+  EXPECT_EQ(with_status(verdict, CheckStatus::kWaived),
+            std::vector<std::string>{"onsite-agent supplier/F03"});
   const Check& check = find_check(verdict, "onsite-agent", "supplier/F03");
   EXPECT_NE(check.reason.find("Nobody is assigned on site"), std::string::npos) << check.reason;
   EXPECT_FALSE(check.fix.empty());
   EXPECT_EQ(check.waiver,
-            "waived by Anna Berg (sourcing lead) on 2026-02-27 until 2026-03-31: engineer on leave; 李明 covers from "
+            "waived by Anna Berg (sourcing lead) on 2026-02-27 until 2026-03-31: engineer on leave; 李明 "
+            "covers from "
             "2026-03-16");
 }
 
@@ -659,7 +719,8 @@ TEST(GateWaivers, ExpiredWaiverTurnsItBackToFail) {
   const Check& check = find_check(verdict, "onsite-agent", "supplier/F03");
   EXPECT_EQ(check.status, CheckStatus::kFail);
   EXPECT_TRUE(check.waiver.empty());
-  EXPECT_NE(check.reason.find("The waiver by Anna Berg (sourcing lead) expired on 2026-03-01."), std::string::npos)
+  EXPECT_NE(check.reason.find("The waiver by Anna Berg (sourcing lead) expired on 2026-03-01."),
+            std::string::npos)
       << check.reason;
 }
 
@@ -696,7 +757,8 @@ TEST(GateWaivers, InvalidWaiverDoesNotApply) {
   facts.waivers[0].role = " ";
   const Verdict verdict = gate_release(facts, Settings{});
   EXPECT_FALSE(verdict.go);
-  EXPECT_NE(find_check(verdict, "onsite-agent", "supplier/F03").reason.find("does not apply: a waiver needs the role"),
+  EXPECT_NE(find_check(verdict, "onsite-agent", "supplier/F03")
+                .reason.find("does not apply: a waiver needs the role"),
             std::string::npos);
 }
 
@@ -720,14 +782,17 @@ TEST(GateWaivers, WaiverOnAPassingCheckChangesNothing) {
 TEST(GateWaivers, WaiverAppliesToOneSupplierOfALaunch) {
   LaunchFacts facts = launch_fixture();
   for (SupplierFacts& s : facts.suppliers) s.owner_visits.clear();
-  facts.waivers = {{"owner-visit", "supplier/F03", "CEO", "visited by our Shenzhen engineer weekly; trip booked", "Li Na",
-                    day("2026-06-30"), day("2026-03-01")}};
+  facts.waivers = {{"owner-visit", "supplier/F03", "CEO",
+                    "visited by our Shenzhen engineer weekly; trip booked", "Li Na", day("2026-06-30"),
+                    day("2026-03-01")}};
   const Verdict verdict = gate_launch(facts, Settings{});
   EXPECT_EQ(with_status(verdict, CheckStatus::kWaived), std::vector<std::string>{"owner-visit supplier/F03"});
   EXPECT_EQ(failures(verdict), (std::vector<std::string>{"owner-visit supplier/F05"}));  // F01 is our own
 }
 
-TEST(CheckWaivers, AcceptsACompleteWaiver) { EXPECT_TRUE(check_waivers({onsite_waiver()}).ok()); }
+TEST(CheckWaivers, AcceptsACompleteWaiver) {
+  EXPECT_TRUE(check_waivers({onsite_waiver()}).ok());
+}
 
 TEST(CheckWaivers, NamesEveryMissingFieldWithItsPlace) {
   Waiver bad = onsite_waiver();
@@ -756,7 +821,9 @@ TEST(CheckWaivers, RejectsExpiryBeforeGrant) {
 
 // ---- Settings and names -----------------------------------------------------------------------
 
-TEST(CheckSettings, DefaultsAreValid) { EXPECT_TRUE(check_settings(Settings{}).ok()); }
+TEST(CheckSettings, DefaultsAreValid) {
+  EXPECT_TRUE(check_settings(Settings{}).ok());
+}
 
 TEST(CheckSettings, NamesEachBadSetting) {
   Settings settings;
@@ -768,8 +835,8 @@ TEST(CheckSettings, NamesEachBadSetting) {
   ASSERT_FALSE(status.ok());
   std::vector<std::string> where;
   for (const Diagnostic& d : status.error().diagnostics()) where.push_back(d.where);
-  EXPECT_EQ(where, (std::vector<std::string>{"gate.audit_window_days", "gate.collusion", "gate.home_jurisdiction",
-                                             "gate.registrable"}));
+  EXPECT_EQ(where, (std::vector<std::string>{"gate.audit_window_days", "gate.collusion",
+                                             "gate.home_jurisdiction", "gate.registrable"}));
 }
 
 TEST(StatusName, NamesEachStatus) {

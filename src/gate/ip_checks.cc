@@ -19,11 +19,13 @@ struct ChinaFiling {
   std::string_view filing;
 };
 constexpr ChinaFiling kChinaFilings[] = {
-    {"patent", "an invention or utility-model application at CNIPA (confidentiality examination first if it was "
-               "completed in China)"},
+    {"patent",
+     "an invention or utility-model application at CNIPA (confidentiality examination first if it was "
+     "completed in China)"},
     {"design", "a design patent application at CNIPA"},
-    {"trademark", "a trademark application at CNIPA in every relevant Chinese subclass, the Chinese-character mark "
-                  "too"},
+    {"trademark",
+     "a trademark application at CNIPA in every relevant Chinese subclass, the Chinese-character mark "
+     "too"},
     {"copyright", "a registration at the Copyright Protection Center of China (software copyright for code)"},
 };
 
@@ -52,7 +54,9 @@ std::string scope_subject(const Context& context) {
   return context.package ? "package/" + context.package->id : "product/" + context.product->id;
 }
 
-std::string scope_name(const Context& context) { return context.package ? context.package->id : context.product->id; }
+std::string scope_name(const Context& context) {
+  return context.package ? context.package->id : context.product->id;
+}
 
 std::vector<std::string> secret_ids(const Context& context) {
   std::vector<std::string> ids;
@@ -62,9 +66,11 @@ std::vector<std::string> secret_ids(const Context& context) {
 
 Check nothing_to_register(const Context& context) {
   const std::vector<std::string> ids = secret_ids(context);
-  const std::string why = ids.empty() ? "it exposes none"
-                                      : join(ids, ", ") + ": kept as trade secrets or with no registrable strategy";
-  return passed(scope_subject(context), "No secret in " + scope_name(context) + " is to be registered (" + why + ").");
+  const std::string why = ids.empty()
+                              ? "it exposes none"
+                              : join(ids, ", ") + ": kept as trade secrets or with no registrable strategy";
+  return passed(scope_subject(context),
+                "No secret in " + scope_name(context) + " is to be registered (" + why + ").");
 }
 
 // ---- ip-filed --------------------------------------------------------------------------------
@@ -77,11 +83,13 @@ struct Filings {
 Filings filings_in(const Context& context, const Secret& secret, std::string_view jurisdiction) {
   Filings filings;
   for (const IpRight& right : *context.rights) {
-    if (right.jurisdiction != jurisdiction || !covers(right, secret.id) || !is_filed(right, context.today)) continue;
+    if (right.jurisdiction != jurisdiction || !covers(right, secret.id) || !is_filed(right, context.today))
+      continue;
     if (owned_by_company(context, right)) {
       filings.ours.push_back(right_label(right) + " filed " + right.filed->to_string());
     } else {
-      filings.others.push_back(right_label(right) + " owned by " + (right.owner.empty() ? "nobody recorded" : right.owner));
+      filings.others.push_back(right_label(right) + " owned by " +
+                               (right.owner.empty() ? "nobody recorded" : right.owner));
     }
   }
   return filings;
@@ -114,7 +122,8 @@ Check ip_filed_for(const Context& context, const Secret& secret) {
                     company_name(context) + " (or claim its priority for the CN filing).");
   }
   if (!missing.empty()) {
-    return failed(subject, secret_label(secret) + " is to be registered but has " + join(missing, " and ") + ".",
+    return failed(subject,
+                  secret_label(secret) + " is to be registered but has " + join(missing, " and ") + ".",
                   join(fixes, " "));
   }
   std::vector<std::string> all = china.ours;
@@ -131,7 +140,8 @@ Check priority_for(const Context& context, const Secret& secret) {
     if (!covers(right, secret.id)) continue;
     covering.push_back(right_label(right));
     for (const MissedDeadline& d : right.missed_priority) {
-      missed.push_back(right_label(right) + " missed " + d.rule + " (" + d.action + " by " + d.due.to_string() + ")");
+      missed.push_back(right_label(right) + " missed " + d.rule + " (" + d.action + " by " +
+                       d.due.to_string() + ")");
       rights.push_back(right_label(right));
     }
   }
@@ -140,11 +150,15 @@ Check priority_for(const Context& context, const Secret& secret) {
     return passed(subject, "No priority deadline was missed for the rights covering " + secret.id + " (" +
                                listing(covering) + ").");
   }
-  return failed(subject, "A priority deadline was missed for " + secret_label(secret) + ": " + join(missed, "; ") + ".",
-                "Ask counsel whether " + join(rights, ", ") + " can still be saved (late entry or restoration where "
-                "the office allows it); otherwise, if " + secret.id + " has not been made public since, file in CN "
-                "now without claiming priority (China's grace period covers only narrow cases), and waive this "
-                "check with counsel's reason.");
+  return failed(
+      subject, "A priority deadline was missed for " + secret_label(secret) + ": " + join(missed, "; ") + ".",
+      "Ask counsel whether " + join(rights, ", ") +
+          " can still be saved (late entry or restoration where "
+          "the office allows it); otherwise, if " +
+          secret.id +
+          " has not been made public since, file in CN "
+          "now without claiming priority (China's grace period covers only narrow cases), and waive this "
+          "check with counsel's reason.");
 }
 
 // ---- trademark-cn ----------------------------------------------------------------------------
@@ -154,7 +168,8 @@ std::vector<std::string> marks_of(const Context& context) {
   std::vector<std::string> marks;
   const auto add = [&](const std::string& mark) {
     if (trim(mark).empty()) return;
-    const bool known = std::any_of(marks.begin(), marks.end(), [&](const std::string& m) { return same_name(m, mark); });
+    const bool known =
+        std::any_of(marks.begin(), marks.end(), [&](const std::string& m) { return same_name(m, mark); });
     if (!known) marks.emplace_back(trim(mark));
   };
   for (const std::string& mark : context.product->marks) add(mark);
@@ -198,7 +213,8 @@ MarkReview review_mark(const Context& context, const std::string& mark) {
             mark + " is filed in CN by " + found.other->owner + ", not by " + company_name(context) + " (" +
                 right_label(*found.other) + ")",
             "Have " + right_label(*found.other) + " assigned to " + company_name(context) +
-                " and the assignment recorded at CNIPA, or oppose or invalidate it and file " + mark + " yourself."};
+                " and the assignment recorded at CNIPA, or oppose or invalidate it and file " + mark +
+                " yourself."};
   }
   return {"", mark + " is not filed in CN",
           "File " + mark + " at CNIPA in the name of " + company_name(context) +
@@ -242,7 +258,8 @@ std::vector<Check> trademark_cn(const Context& context) {
   // A Chinese-character mark filed by someone else is already a problem of its own above.
   if (std::none_of(marks.begin(), marks.end(), [](const std::string& m) { return has_han(m); })) {
     problems.push_back(product + " has no Chinese-character mark on record");
-    fixes.push_back("Choose the Chinese-character name " + product + " will be known by in China and file it "
+    fixes.push_back("Choose the Chinese-character name " + product +
+                    " will be known by in China and file it "
                     "at CNIPA before a squatter does.");
   }
   if (!problems.empty()) return {failed(subject, join(problems, "; ") + ".", join(fixes, " "))};

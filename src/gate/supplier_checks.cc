@@ -16,14 +16,17 @@ constexpr std::string_view kRejected = "rejected";
 constexpr std::string_view kExpired = "expired";
 constexpr std::string_view kCritical = "critical";
 
-std::string days_between(Date from, Date to) { return std::to_string(to.days_since_epoch() - from.days_since_epoch()); }
+std::string days_between(Date from, Date to) {
+  return std::to_string(to.days_since_epoch() - from.days_since_epoch());
+}
 
 // ---- supplier-qualified ----------------------------------------------------------------------
 
 std::string assess_fix(const SupplierFacts& s) {
   return "Assess " + supplier_label(s) +
          " against the qualification criteria and have someone other than the assessor approve it "
-         "(moat supplier assess " + s.id + ").";
+         "(moat supplier assess " +
+         s.id + ").";
 }
 
 bool status_allowed(std::string_view status, const Settings& settings) {
@@ -32,17 +35,22 @@ bool status_allowed(std::string_view status, const Settings& settings) {
 
 Check status_failure(const SupplierFacts& s, const Settings& settings) {
   const std::string label = supplier_label(s);
-  if (s.status.empty()) return failed(supplier_subject(s), "moat has no qualification status for " + label + ".", assess_fix(s));
+  if (s.status.empty())
+    return failed(supplier_subject(s), "moat has no qualification status for " + label + ".", assess_fix(s));
   if (s.status == kRejected) {
     return failed(supplier_subject(s), label + " was rejected in its qualification.",
                   "Source the work from a qualified supplier, or re-assess " + label +
                       " once what rejected it has changed (moat supplier assess " + s.id + ").");
   }
   if (s.status == kConditional && !settings.allow_conditional) {
-    return failed(supplier_subject(s), label + " is only conditionally qualified and the policy does not allow "
-                                               "conditional suppliers (policy.allow_conditional = false).",
-                  "Re-assess " + label + " once the conditions are met so that it qualifies fully, or allow "
-                                         "conditional suppliers (policy.allow_conditional = true in moat.toml, then plan again).");
+    return failed(
+        supplier_subject(s),
+        label +
+            " is only conditionally qualified and the policy does not allow "
+            "conditional suppliers (policy.allow_conditional = false).",
+        "Re-assess " + label +
+            " once the conditions are met so that it qualifies fully, or allow "
+            "conditional suppliers (policy.allow_conditional = true in moat.toml, then plan again).");
   }
   if (s.status == kExpired) {
     const std::string on = s.qualified_until ? " on " + s.qualified_until->to_string() : "";
@@ -58,8 +66,8 @@ std::vector<Check> supplier_qualified(const Context& context) {
   if (!status_allowed(s.status, *context.settings)) return {status_failure(s, *context.settings)};
   const std::string label = supplier_label(s);
   if (!s.qualified_until) {
-    return {failed(supplier_subject(s), label + " is " + s.status + " but no re-qualification date is recorded.",
-                   assess_fix(s))};
+    return {failed(supplier_subject(s),
+                   label + " is " + s.status + " but no re-qualification date is recorded.", assess_fix(s))};
   }
   const std::string until = s.qualified_until->to_string();
   if (*s.qualified_until < context.today) {
@@ -102,13 +110,16 @@ std::string nnn_problem(const Agreement& a, Date today) {
 
 std::string nnn_terms(const SupplierFacts& s) {
   const std::string court = s.city.empty() ? "the PRC court" : "the " + s.city + " court";
-  const std::string signer = s.legal_rep.empty() ? "its legal representative" : "its legal representative " + s.legal_rep;
-  return "PRC law, the Chinese text controlling, " + court + " with jurisdiction over the supplier, liquidated "
-         "damages at least the policy minimum, non-use and non-circumvention clauses, signed by " + signer +
-         " and sealed with its company chop";
+  const std::string signer =
+      s.legal_rep.empty() ? "its legal representative" : "its legal representative " + s.legal_rep;
+  return "PRC law, the Chinese text controlling, " + court +
+         " with jurisdiction over the supplier, liquidated "
+         "damages at least the policy minimum, non-use and non-circumvention clauses, signed by " +
+         signer + " and sealed with its company chop";
 }
 
-std::string nnn_fix(const SupplierFacts& s, std::string_view product, const std::vector<const Agreement*>& failing) {
+std::string nnn_fix(const SupplierFacts& s, std::string_view product,
+                    const std::vector<const Agreement*>& failing) {
   const std::string what =
       "an NNN with " + contract_party(s) + " covering " + std::string(product) + ": " + nnn_terms(s) + ".";
   std::vector<std::string> amend;
@@ -185,17 +196,20 @@ std::vector<Check> po_ip_clause(const Context& context) {
     to_amend.push_back(po.id);
   }
   if (bound.empty() && problems.empty()) {
-    return {failed(supplier_subject(s),
-                   supplier_label(s) + " has no purchase order for " + product + " yet, so no IP clause binds it.",
-                   "Issue " + supplier_label(s) + "'s purchase order for " + product + " with " +
-                       std::string(kClause) + ".")};
+    return {failed(
+        supplier_subject(s),
+        supplier_label(s) + " has no purchase order for " + product + " yet, so no IP clause binds it.",
+        "Issue " + supplier_label(s) + "'s purchase order for " + product + " with " + std::string(kClause) +
+            ".")};
   }
   if (!problems.empty()) {
     return {failed(supplier_subject(s), "Purchase orders for " + product + ": " + join(problems, "; ") + ".",
                    "Amend " + join(to_amend, ", ") + " to carry " + std::string(kClause) + ".")};
   }
-  return {passed(supplier_subject(s), "Every purchase order for " + product + " carries the IP clause with "
-                                      "liquidated damages: " + join(bound, ", ") + ".")};
+  return {passed(supplier_subject(s), "Every purchase order for " + product +
+                                          " carries the IP clause with "
+                                          "liquidated damages: " +
+                                          join(bound, ", ") + ".")};
 }
 
 // ---- onsite-agent ----------------------------------------------------------------------------
@@ -213,9 +227,10 @@ std::vector<Check> onsite_agent(const Context& context) {
     if (a.to && *a.to < today && (!last_end || *a.to > *last_end)) last_end = a.to;
   }
   const std::string ended = last_end ? " (the last assignment ended on " + last_end->to_string() + ")" : "";
-  return {failed(supplier_subject(s), "Nobody is assigned on site at " + supplier_label(s) + " today" + ended + ".",
-                 "Assign an on-site agent or engineer to " + supplier_label(s) + " from " + today.to_string() +
-                     ", who watches document and sample control, scrap destruction and overruns.")};
+  return {failed(
+      supplier_subject(s), "Nobody is assigned on site at " + supplier_label(s) + " today" + ended + ".",
+      "Assign an on-site agent or engineer to " + supplier_label(s) + " from " + today.to_string() +
+          ", who watches document and sample control, scrap destruction and overruns.")};
 }
 
 // ---- recent-audit ----------------------------------------------------------------------------
@@ -237,7 +252,8 @@ std::vector<std::string> open_critical(const SupplierFacts& s, Date today) {
     if (audit.date > today) continue;
     for (const Finding& f : audit.findings) {
       if (f.severity != kCritical || f.closed) continue;
-      open.push_back("audit " + audit.id + " (" + audit.date.to_string() + ") finding " + f.id + ": " + f.description);
+      open.push_back("audit " + audit.id + " (" + audit.date.to_string() + ") finding " + f.id + ": " +
+                     f.description);
     }
   }
   return open;
@@ -258,15 +274,16 @@ std::vector<Check> recent_audit(const Context& context) {
                       days_between(latest->date, context.today) + " days old; the policy allows " +
                       std::to_string(window) + " days");
   }
-  if (!reasons.empty()) fixes.push_back("Audit " + label + " on site with the IP-protection checklist and record it.");
+  if (!reasons.empty())
+    fixes.push_back("Audit " + label + " on site with the IP-protection checklist and record it.");
   const std::vector<std::string> open = open_critical(s, context.today);
   if (!open.empty()) {
     reasons.push_back("open critical findings: " + join(open, "; "));
     fixes.push_back("Close the critical findings (corrective action done and verified on site).");
   }
   if (!reasons.empty()) return {failed(supplier_subject(s), join(reasons, "; ") + ".", join(fixes, " "))};
-  return {passed(supplier_subject(s), label + " was audited on " + latest->date.to_string() + " (" + latest->id +
-                                          ", " + days_between(latest->date, context.today) +
+  return {passed(supplier_subject(s), label + " was audited on " + latest->date.to_string() + " (" +
+                                          latest->id + ", " + days_between(latest->date, context.today) +
                                           " days ago) and has no open critical finding.")};
 }
 
@@ -280,14 +297,15 @@ std::vector<Check> owner_visit(const Context& context) {
   for (const Visit& v : s.owner_visits) {
     if (v.date > until) continue;
     return {passed(supplier_subject(s), v.by + " visited " + supplier_label(s) + " for the owner on " +
-                                            v.date.to_string() + " (" + v.id + "), before production starts on " +
-                                            start.to_string() + ".")};
+                                            v.date.to_string() + " (" + v.id +
+                                            "), before production starts on " + start.to_string() + ".")};
   }
-  return {failed(supplier_subject(s),
-                 "Nobody from the owner has visited " + supplier_label(s) + " on or before " + until.to_string() +
-                     "; production starts on " + start.to_string() + ".",
-                 "Visit " + supplier_label(s) + " yourself before " + start.to_string() +
-                     ": see the line, the storage of molds and design data, and meet its legal representative.")};
+  return {
+      failed(supplier_subject(s),
+             "Nobody from the owner has visited " + supplier_label(s) + " on or before " + until.to_string() +
+                 "; production starts on " + start.to_string() + ".",
+             "Visit " + supplier_label(s) + " yourself before " + start.to_string() +
+                 ": see the line, the storage of molds and design data, and meet its legal representative.")};
 }
 
 // ---- Own facilities: employee-confidentiality, access-control -------------------------------
@@ -308,18 +326,25 @@ std::vector<Check> employee_confidentiality(const Context& context) {
     people.push_back(r.person);
   }
   if (s.recipients.empty()) {
-    return {passed(supplier_subject(s), "Nobody at " + label + " (the company's own facility) has received design "
-                                        "data yet; each recipient must sign an employee confidentiality agreement "
-                                        "first.")};
+    return {passed(supplier_subject(s),
+                   "Nobody at " + label +
+                       " (the company's own facility) has received design "
+                       "data yet; each recipient must sign an employee confidentiality agreement "
+                       "first.")};
   }
   if (unbound.empty()) {
-    return {passed(supplier_subject(s), "Everyone at " + label + " who receives design data is bound by an employee "
-                                        "confidentiality agreement: " + join(bound, "; ") + ".")};
+    return {passed(supplier_subject(s), "Everyone at " + label +
+                                            " who receives design data is bound by an employee "
+                                            "confidentiality agreement: " +
+                                            join(bound, "; ") + ".")};
   }
   return {failed(supplier_subject(s),
-                 "At " + label + " (the company's own facility), people who receive design data are not bound by an "
-                 "employee confidentiality agreement in force: " + join(unbound, "; ") + ".",
-                 "Have " + join(people, ", ") + " sign an employee confidentiality agreement (保密协议) with " +
+                 "At " + label +
+                     " (the company's own facility), people who receive design data are not bound by an "
+                     "employee confidentiality agreement in force: " +
+                     join(unbound, "; ") + ".",
+                 "Have " + join(people, ", ") +
+                     " sign an employee confidentiality agreement (保密协议) with " +
                      (s.legal_name.empty() ? label : s.legal_name) +
                      " and record it (moat agreement add --kind confidentiality --supplier " + s.id +
                      " --person ID ...).")};
@@ -330,13 +355,15 @@ std::vector<Check> access_control(const Context& context) {
   if (!s.trusted) return {};
   const std::string label = supplier_label(s);
   if (s.access_control.verified) {
-    return {passed(supplier_subject(s), "Access control at " + label + ": " + s.access_control.evidence + ".")};
+    return {
+        passed(supplier_subject(s), "Access control at " + label + ": " + s.access_control.evidence + ".")};
   }
   return {failed(supplier_subject(s),
-                 "Access control at " + label + " (the company's own facility) is not verified: " +
-                     s.access_control.evidence + ".",
-                 "Audit " + label + " with the own-facility checklist and score access-control (moat visit add " +
-                     s.id + " --kind audit --checklist own-facility --item access-control=pass ...): areas and "
+                 "Access control at " + label +
+                     " (the company's own facility) is not verified: " + s.access_control.evidence + ".",
+                 "Audit " + label +
+                     " with the own-facility checklist and score access-control (moat visit add " + s.id +
+                     " --kind audit --checklist own-facility --item access-control=pass ...): areas and "
                      "systems holding design data open only to named staff, by badge, logged.")};
 }
 
@@ -355,20 +382,24 @@ std::vector<Check> red_flags(const Context& context) {
     const std::string others = lower == 0 ? "" : " (" + std::to_string(lower) + " open of lower severity)";
     return {passed(supplier_subject(s), supplier_label(s) + " has no open critical red flag" + others + ".")};
   }
-  return {failed(supplier_subject(s), supplier_label(s) + " has open critical red flags: " + join(critical, "; ") + ".",
-                 "Investigate and resolve " + join(rules, ", ") + " (moat flags), recording what was found and why "
-                 "it is resolved.")};
+  return {failed(supplier_subject(s),
+                 supplier_label(s) + " has open critical red flags: " + join(critical, "; ") + ".",
+                 "Investigate and resolve " + join(rules, ", ") +
+                     " (moat flags), recording what was found and why "
+                     "it is resolved.")};
 }
 
 std::vector<Check> files_returned(const Context& context) {
   const SupplierFacts& s = *context.supplier;
   if (s.unreturned_releases.empty()) {
-    return {passed(supplier_subject(s), supplier_label(s) + " holds no files of a revoked or expired release.")};
+    return {
+        passed(supplier_subject(s), supplier_label(s) + " holds no files of a revoked or expired release.")};
   }
-  return {failed(supplier_subject(s),
-                 supplier_label(s) + " still holds the files of " + join(s.unreturned_releases, "; ") + ".",
-                 "Get the files back or their destruction certified, then confirm it (moat release returned ID "
-                 "--reason ...).")};
+  return {
+      failed(supplier_subject(s),
+             supplier_label(s) + " still holds the files of " + join(s.unreturned_releases, "; ") + ".",
+             "Get the files back or their destruction certified, then confirm it (moat release returned ID "
+             "--reason ...).")};
 }
 
 }  // namespace moat::gate::detail

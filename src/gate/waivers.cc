@@ -30,19 +30,24 @@ std::vector<std::pair<std::string, std::string>> problems_of(const Waiver& w) {
   return problems;
 }
 
-std::string grantor(const Waiver& w) { return w.by + " (" + w.role + ")"; }
+std::string grantor(const Waiver& w) {
+  return w.by + " (" + w.role + ")";
+}
 
 std::string description(const Waiver& w) {
-  return "waived by " + grantor(w) + " on " + w.granted.to_string() + " until " + w.expires->to_string() + ": " +
-         w.reason;
+  return "waived by " + grantor(w) + " on " + w.granted.to_string() + " until " + w.expires->to_string() +
+         ": " + w.reason;
 }
 
 // Why a matching waiver does not apply today; empty when it does.
 std::string not_applying(const Waiver& w, Date today) {
   const auto problems = problems_of(w);
-  if (!problems.empty()) return "The waiver by " + grantor(w) + " does not apply: " + problems.front().second + ".";
-  if (today < w.granted) return "The waiver by " + grantor(w) + " applies only from " + w.granted.to_string() + ".";
-  if (*w.expires < today) return "The waiver by " + grantor(w) + " expired on " + w.expires->to_string() + ".";
+  if (!problems.empty())
+    return "The waiver by " + grantor(w) + " does not apply: " + problems.front().second + ".";
+  if (today < w.granted)
+    return "The waiver by " + grantor(w) + " applies only from " + w.granted.to_string() + ".";
+  if (*w.expires < today)
+    return "The waiver by " + grantor(w) + " expired on " + w.expires->to_string() + ".";
   return "";
 }
 

@@ -42,7 +42,9 @@ Check failed(std::string subject, std::string reason, std::string fix) {
   return {"", std::move(subject), CheckStatus::kFail, std::move(reason), std::move(fix), ""};
 }
 
-std::string supplier_subject(const SupplierFacts& supplier) { return "supplier/" + supplier.id; }
+std::string supplier_subject(const SupplierFacts& supplier) {
+  return "supplier/" + supplier.id;
+}
 
 std::string supplier_label(const SupplierFacts& supplier) {
   const std::string& name = supplier.name.empty() ? supplier.legal_name : supplier.name;
@@ -63,20 +65,27 @@ std::string secret_label(const Secret& secret) {
   return secret.id + " (" + secret.name + (secret.strategy.empty() ? "" : ", " + secret.strategy) + ")";
 }
 
-std::string listing(const std::vector<std::string>& items) { return items.empty() ? "none" : join(items, ", "); }
+std::string listing(const std::vector<std::string>& items) {
+  return items.empty() ? "none" : join(items, ", ");
+}
 
 std::string company_name(const Context& context) {
   return context.company_names->empty() ? "the company" : context.company_names->front();
 }
 
-bool same_name(std::string_view a, std::string_view b) { return to_lower_ascii(trim(a)) == to_lower_ascii(trim(b)); }
+bool same_name(std::string_view a, std::string_view b) {
+  return to_lower_ascii(trim(a)) == to_lower_ascii(trim(b));
+}
 
 bool owned_by_company(const Context& context, const IpRight& right) {
   const std::vector<std::string>& names = *context.company_names;
-  return std::any_of(names.begin(), names.end(), [&](const std::string& n) { return same_name(n, right.owner); });
+  return std::any_of(names.begin(), names.end(),
+                     [&](const std::string& n) { return same_name(n, right.owner); });
 }
 
-bool is_filed(const IpRight& right, Date today) { return right.filed && *right.filed <= today; }
+bool is_filed(const IpRight& right, Date today) {
+  return right.filed && *right.filed <= today;
+}
 
 bool covers(const IpRight& right, std::string_view secret) {
   return std::find(right.secrets.begin(), right.secrets.end(), secret) != right.secrets.end();

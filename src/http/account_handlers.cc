@@ -43,8 +43,9 @@ std::optional<Credentials> form_credentials(std::string_view body) {
 }
 
 std::string session_cookie(std::string_view value, std::int64_t max_age_seconds, bool secure) {
-  return std::string(kSessionCookie) + "=" + std::string(value) + "; Path=/; Max-Age=" +
-         std::to_string(max_age_seconds) + "; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
+  return std::string(kSessionCookie) + "=" + std::string(value) +
+         "; Path=/; Max-Age=" + std::to_string(max_age_seconds) + "; HttpOnly; SameSite=Strict" +
+         (secure ? "; Secure" : "");
 }
 
 json user_json(const app::User& user) {
@@ -69,12 +70,15 @@ Result<Reply> login(Call& call) {
   if (!credentials || credentials->name.empty() || credentials->password.empty()) {
     return refuse(Problem::kBadRequest, "give a name and a password");
   }
-  MOAT_TRY(const app::SignIn outcome, app::sign_in(call.workspace, call.session, credentials->name,
-                                                   credentials->password, call.request.client, call.accounts));
+  MOAT_TRY(const app::SignIn outcome,
+           app::sign_in(call.workspace, call.session, credentials->name, credentials->password,
+                        call.request.client, call.accounts));
   const std::int64_t wait = (outcome.retry_after_ms + 999) / 1000;  // whole seconds, rounded up
   if (outcome.result == app::SignInResult::kLocked) {
-    Reply reply = refuse(Problem::kTooManyRequests, "too many failed sign-ins of this name from your address: try "
-                                                    "again in " + std::to_string(wait) + " s");
+    Reply reply = refuse(Problem::kTooManyRequests,
+                         "too many failed sign-ins of this name from your address: try "
+                         "again in " +
+                             std::to_string(wait) + " s");
     reply.headers.emplace_back("Retry-After", std::to_string(wait));
     return reply;
   }
@@ -88,7 +92,8 @@ Result<Reply> login(Call& call) {
   reply.body = user_json(web.user);
   reply.body["csrf_token"] = web.csrf;
   reply.body["expires_at"] = app::iso8601_utc(web.expires_ms);
-  reply.headers.emplace_back("Set-Cookie", session_cookie(web.id, call.accounts.absolute_ms / 1000, call.request.tls));
+  reply.headers.emplace_back("Set-Cookie",
+                             session_cookie(web.id, call.accounts.absolute_ms / 1000, call.request.tls));
   return reply;
 }
 

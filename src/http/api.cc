@@ -24,7 +24,8 @@ constexpr std::size_t kEtagBytes = 16;
 constexpr std::string_view kNoSuch = "no such resource";
 
 std::int64_t wall_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -73,7 +74,8 @@ struct Target {
 
 std::optional<Target> split_target(std::string_view target) {
   const std::size_t question = target.find('?');
-  auto query = parse_form(question == std::string_view::npos ? std::string_view() : target.substr(question + 1));
+  auto query =
+      parse_form(question == std::string_view::npos ? std::string_view() : target.substr(question + 1));
   if (!query) return std::nullopt;
   return Target{target.substr(0, question), std::move(*query)};
 }
@@ -102,9 +104,12 @@ std::string query_problem(const Route& route, const Target& target) {
 // the same whether the object is another's or does not exist at all.
 std::string_view denial_reason(Scope scope) {
   switch (scope) {
-    case Scope::kOwnSupplier: return "another supplier's data";
-    case Scope::kOwnVisit: return "not the supplier's visit";
-    default: break;
+    case Scope::kOwnSupplier:
+      return "another supplier's data";
+    case Scope::kOwnVisit:
+      return "not the supplier's visit";
+    default:
+      break;
   }
   return "not the supplier's work";
 }
@@ -122,7 +127,8 @@ class RouteApi final : public Api {
     } catch (...) {
       log_fault("unexpected exception");
     }
-    return problem_response(Problem::kInternal, "moat could not complete the request; the server's log says why",
+    return problem_response(Problem::kInternal,
+                            "moat could not complete the request; the server's log says why",
                             request.target.substr(0, request.target.find('?')));
   }
 
@@ -152,9 +158,11 @@ class RouteApi final : public Api {
       route = &candidate;
       params = std::move(*bound);
     }
-    if (!route && allowed.empty()) return problem_response(Problem::kNotFound, "no such resource", target->path);
+    if (!route && allowed.empty())
+      return problem_response(Problem::kNotFound, "no such resource", target->path);
     if (!route) {
-      Response response = problem_response(Problem::kMethodNotAllowed, "this resource allows " + allowed, target->path);
+      Response response =
+          problem_response(Problem::kMethodNotAllowed, "this resource allows " + allowed, target->path);
       response.headers.emplace_back("Allow", allowed);
       return response;
     }
@@ -171,16 +179,15 @@ class RouteApi final : public Api {
     auto caller = authenticate(request, lease);
     if (!caller.ok()) return fault(caller.error(), lease, target.path);
     if (!*caller) {
-      Response response = problem_response(Problem::kUnauthenticated, "sign in, or send Authorization: Bearer TOKEN",
-                                           target.path);
+      Response response = problem_response(Problem::kUnauthenticated,
+                                           "sign in, or send Authorization: Bearer TOKEN", target.path);
       response.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"moat\"");
       return response;
     }
     if (const int wait = limiter_.take((*caller)->user.name); wait > 0) {
-      Response response = problem_response(Problem::kTooManyRequests,
-                                           "too many requests from your account: try again in " +
-                                               std::to_string(wait) + " s",
-                                           target.path);
+      Response response = problem_response(
+          Problem::kTooManyRequests,
+          "too many requests from your account: try again in " + std::to_string(wait) + " s", target.path);
       response.headers.emplace_back("Retry-After", std::to_string(wait));
       response.actor = (*caller)->user.name;
       return response;
@@ -192,7 +199,8 @@ class RouteApi final : public Api {
   // The table's rules for a signed-in caller: its role, the CSRF token of a cookie session, the
   // object scope. The refusal (recorded in the ledger), or nothing when the call may go ahead.
   std::optional<Response> refusal(const Request& request, const Route& route, const Target& target,
-                                  const std::vector<PathParam>& params, const Caller& who, WorkspacePool::Lease& lease) {
+                                  const std::vector<PathParam>& params, const Caller& who,
+                                  WorkspacePool::Lease& lease) {
     if (!route.roles.has(who.user.role)) {
       return refuse(lease, who, request, target, "role", Problem::kForbidden,
                     "the " + std::string(app::role_name(who.user.role)) + " role may not do this");
@@ -216,8 +224,8 @@ class RouteApi final : public Api {
     const bool cached = route.cacheable && route.method == Method::kGet && !supplier;
     // Answers that depend on today (the gate, deadlines, qualification) are kept for the day only.
     constexpr std::int64_t kDayMs = 24 * 3600 * 1000;  // UTC days, as the handlers' today()
-    const std::string key = std::string(app::role_name(who.user.role)) + " " + std::to_string(wall_ms() / kDayMs) +
-                            " " + std::string(request.target);
+    const std::string key = std::string(app::role_name(who.user.role)) + " " +
+                            std::to_string(wall_ms() / kDayMs) + " " + std::string(request.target);
     std::int64_t version = 0;  // read before the handler runs: its answer is at least this new
     if (cached) {
       auto current = data_version(lease);
@@ -225,18 +233,22 @@ class RouteApi final : public Api {
       version = *current;
       if (auto hit = cache_.find(key, version)) return from_cache(request, *hit, who);
     }
-    if (const int wait = route.slow && route.scope == Scope::kPublic ? throttle_.wait(request.client) : 0; wait > 0) {
+    if (const int wait = route.slow && route.scope == Scope::kPublic ? throttle_.wait(request.client) : 0;
+        wait > 0) {
       Response response = problem_response(
           Problem::kTooManyRequests,
-          "too many failed sign-ins from your address: try again in " + std::to_string(wait) + " s", target.path);
+          "too many failed sign-ins from your address: try again in " + std::to_string(wait) + " s",
+          target.path);
       response.headers.emplace_back("Retry-After", std::to_string(wait));
       return response;
     }
     auto body = checked_body(request, route);
     if (!body.ok()) return error_response(body.error(), target.path);
     const app::Session session = session_of(who.user.name.empty() ? std::string("anonymous") : who.user.name);
-    Call call{request, target.path, params, target.query, who.user, who.cookie, who.session_id, who.csrf,
-              *lease, session, options_.accounts, body->is_null() ? nullptr : &*body};
+    Call call{request,        target.path,       params,
+              target.query,   who.user,          who.cookie,
+              who.session_id, who.csrf,          *lease,
+              session,        options_.accounts, body->is_null() ? nullptr : &*body};
     auto reply = route.handler(call);
     if (route.method != Method::kGet || supplier) versions_.changed();
     // A supplier user learns nothing of what exists beyond its own: an object that is not there
@@ -248,7 +260,8 @@ class RouteApi final : public Api {
       return refuse(lease, who, request, target, denial_reason(route.scope), Problem::kNotFound, kNoSuch);
     }
     if (!reply.ok()) return fault(reply.error(), lease, target.path);
-    if (route.slow && reply->problem && reply->problem->first == Problem::kUnauthenticated) throttle_.failed(request.client);
+    if (route.slow && reply->problem && reply->problem->first == Problem::kUnauthenticated)
+      throttle_.failed(request.client);
     if (reply->denied) {
       const bool forbidden = reply->denial == Problem::kForbidden;
       return refuse(lease, who, request, target, denial_reason(route.scope), reply->denial,
@@ -257,7 +270,8 @@ class RouteApi final : public Api {
     if (supplier && reply->supplier_read) {
       const auto& [entity, object_key] = *reply->supplier_read;
       if (reads_.due(who.user.name, entity + "/" + object_key)) {
-        Status recorded = app::record_supplier_read(*lease, session, entity, object_key, std::string(route.pattern));
+        Status recorded =
+            app::record_supplier_read(*lease, session, entity, object_key, std::string(route.pattern));
         if (!recorded.ok()) {
           reads_.forget(who.user.name, entity + "/" + object_key);
           return fault(recorded.error(), lease, target.path);
@@ -265,7 +279,8 @@ class RouteApi final : public Api {
       }
     }
     Response response = render(request, *reply, target.path, who);
-    if (cached && response.status == 200) cache_.store(key, version, {response.body, etag_of(response), response.content_type});
+    if (cached && response.status == 200)
+      cache_.store(key, version, {response.body, etag_of(response), response.content_type});
     return response;
   }
 
@@ -288,7 +303,8 @@ class RouteApi final : public Api {
       const std::string_view token = bearer_token(request.authorization);
       if (token.empty()) return std::optional<Caller>();
       const std::string digest = app::secret_digest(token);
-      if (auto user = tokens_.find(digest)) return std::optional<Caller>(Caller{std::move(*user), false, {}, {}});
+      if (auto user = tokens_.find(digest))
+        return std::optional<Caller>(Caller{std::move(*user), false, {}, {}});
       MOAT_TRY(auto user, app::user_for_token(*lease, token));
       if (!user) return std::optional<Caller>();
       tokens_.store(digest, *user);
@@ -298,7 +314,8 @@ class RouteApi final : public Api {
     if (id.empty()) return std::optional<Caller>();
     MOAT_TRY(auto found, app::user_for_session(*lease, session_of("server"), id, options_.accounts));
     if (!found) return std::optional<Caller>();
-    return std::optional<Caller>(Caller{std::move(found->user), true, std::string(id), std::move(found->csrf)});
+    return std::optional<Caller>(
+        Caller{std::move(found->user), true, std::string(id), std::move(found->csrf)});
   }
 
   // The ledger's last sequence number, read at most every few hundred milliseconds: cached
@@ -310,8 +327,8 @@ class RouteApi final : public Api {
     return versions_.observed(head, generation);
   }
 
-  Response refuse(WorkspacePool::Lease& lease, const Caller& who, const Request& request, const Target& target,
-                  std::string_view reason, Problem problem, std::string_view detail) {
+  Response refuse(WorkspacePool::Lease& lease, const Caller& who, const Request& request,
+                  const Target& target, std::string_view reason, Problem problem, std::string_view detail) {
     const std::string what = std::string(request.method) + " " + std::string(target.path);
     Status recorded = app::record_denial(*lease, session_of(who.user.name), what, reason);
     versions_.changed();

@@ -29,10 +29,10 @@ struct Request {
   std::string_view content_type;
   std::string_view if_none_match;
   std::string_view if_match;
-  std::string_view csrf;           // the X-CSRF-Token header
+  std::string_view csrf;  // the X-CSRF-Token header
   std::string_view body;
-  std::string client;              // the peer's address (or X-Forwarded-For behind a trusted proxy)
-  bool tls = false;                // whether the client reached moat over TLS
+  std::string client;  // the peer's address (or X-Forwarded-For behind a trusted proxy)
+  bool tls = false;    // whether the client reached moat over TLS
 };
 
 struct Response {
@@ -44,10 +44,10 @@ struct Response {
 };
 
 struct ApiOptions {
-  std::size_t connections = 3;           // workspaces (database connections) kept open
-  std::filesystem::path static_dir;      // served under "/" when set (the web dashboard)
+  std::size_t connections = 3;       // workspaces (database connections) kept open
+  std::filesystem::path static_dir;  // served under "/" when set (the web dashboard)
   app::AccountPolicy accounts;
-  int requests_per_minute = 1200;        // per signed-in user; beyond it 429 with Retry-After
+  int requests_per_minute = 1200;  // per signed-in user; beyond it 429 with Retry-After
   // Where internal faults are described (never to the client); nothing when empty.
   std::function<void(const std::string&)> log_fault;
 };

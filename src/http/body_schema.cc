@@ -29,7 +29,8 @@ bool has_type(const json& value, std::string_view type) {
   if (type == "number") return value.is_number();
   if (type == "integer") {
     return value.is_number_integer() ||
-           (value.is_number_float() && value.get<double>() == static_cast<double>(static_cast<std::int64_t>(value.get<double>())));
+           (value.is_number_float() &&
+            value.get<double>() == static_cast<double>(static_cast<std::int64_t>(value.get<double>())));
   }
   return false;
 }
@@ -88,7 +89,8 @@ class Checker {
 
  private:
   void add(const std::string& pointer, std::string message) {
-    if (problems.size() < kMaxProblems) problems.push_back({"body#" + app::cut_short(pointer, 200), std::move(message)});
+    if (problems.size() < kMaxProblems)
+      problems.push_back({"body#" + app::cut_short(pointer, 200), std::move(message)});
   }
 
   bool check_type(const json& schema, const json& value, const std::string& pointer) {
@@ -96,7 +98,8 @@ class Checker {
     if (type == schema.end()) return true;
     bool ok = false;
     if (type->is_string()) ok = has_type(value, type->get<std::string>());
-    for (std::size_t i = 0; type->is_array() && i < type->size(); ++i) ok = ok || has_type(value, (*type)[i].get<std::string>());
+    for (std::size_t i = 0; type->is_array() && i < type->size(); ++i)
+      ok = ok || has_type(value, (*type)[i].get<std::string>());
     if (!ok) add(pointer, "must be " + type_words(*type) + ", not " + value_type(value));
     return ok;
   }
@@ -121,10 +124,12 @@ class Checker {
       const auto found = schema.find(name);
       return found == schema.end() ? std::nullopt : std::optional<double>(found->get<double>());
     };
-    if (const auto low = bound("minimum"); low && number < *low) add(pointer, "must be at least " + json(*low).dump());
+    if (const auto low = bound("minimum"); low && number < *low)
+      add(pointer, "must be at least " + json(*low).dump());
     if (const auto low = bound("exclusiveMinimum"); low && number <= *low)
       add(pointer, "must be more than " + json(*low).dump());
-    if (const auto high = bound("maximum"); high && number > *high) add(pointer, "must be at most " + json(*high).dump());
+    if (const auto high = bound("maximum"); high && number > *high)
+      add(pointer, "must be at most " + json(*high).dump());
     if (const auto high = bound("exclusiveMaximum"); high && number >= *high)
       add(pointer, "must be less than " + json(*high).dump());
   }
@@ -168,17 +173,20 @@ Status check_body(const json& schema, const json& body) {
 bool has_media_type(std::string_view header, std::string_view type) {
   const auto lower = [](std::string_view text) {
     std::string out(trim(text));
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return out;
   };
   const std::size_t semicolon = header.find(';');
   if (lower(header.substr(0, semicolon)) != type) return false;
-  std::string_view rest = semicolon == std::string_view::npos ? std::string_view() : header.substr(semicolon + 1);
+  std::string_view rest =
+      semicolon == std::string_view::npos ? std::string_view() : header.substr(semicolon + 1);
   while (!rest.empty()) {
     const std::size_t next = rest.find(';');
     const std::string parameter = lower(rest.substr(0, next));
     rest = next == std::string_view::npos ? std::string_view() : rest.substr(next + 1);
-    if (parameter.starts_with("charset=") && parameter != "charset=utf-8" && parameter != "charset=\"utf-8\"") {
+    if (parameter.starts_with("charset=") && parameter != "charset=utf-8" &&
+        parameter != "charset=\"utf-8\"") {
       return false;
     }
   }

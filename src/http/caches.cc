@@ -13,13 +13,15 @@ constexpr std::size_t kMaxCachedBody = 1 << 20;
 constexpr std::size_t kMaxClients = 10'000;
 
 std::int64_t steady_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
       .count();
 }
 
 }  // namespace
 
-Result<std::unique_ptr<WorkspacePool>> WorkspacePool::open(const std::filesystem::path& dir, std::size_t size) {
+Result<std::unique_ptr<WorkspacePool>> WorkspacePool::open(const std::filesystem::path& dir,
+                                                           std::size_t size) {
   std::unique_ptr<WorkspacePool> pool(new WorkspacePool(dir));
   for (std::size_t i = 0; i < std::max<std::size_t>(size, 1); ++i) {
     MOAT_TRY(auto workspace, app::Workspace::open(dir));
@@ -171,7 +173,8 @@ void LoginThrottle::failed(const std::string& client) {
   if (++window.failures <= kFreeFailures) return;
   auto delay = std::chrono::duration_cast<std::chrono::steady_clock::duration>(kFirstDelay);
   for (int i = kFreeFailures + 1; i < window.failures && delay < kMaxDelay; ++i) delay *= 2;
-  window.wait_until = now + std::min(delay, std::chrono::duration_cast<std::chrono::steady_clock::duration>(kMaxDelay));
+  window.wait_until =
+      now + std::min(delay, std::chrono::duration_cast<std::chrono::steady_clock::duration>(kMaxDelay));
 }
 
 }  // namespace moat::http

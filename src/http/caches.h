@@ -123,7 +123,8 @@ class DataVersion {
 // Beyond it the API answers 429 with Retry-After.
 class RateLimiter {
  public:
-  explicit RateLimiter(int per_minute) : per_second_(per_minute / 60.0), capacity_(std::max(1.0, per_minute / 6.0)) {}
+  explicit RateLimiter(int per_minute)
+      : per_second_(per_minute / 60.0), capacity_(std::max(1.0, per_minute / 6.0)) {}
   // 0 when `user` may go ahead now (and counts the request), else the whole seconds to wait.
   int take(const std::string& user);
 

@@ -77,7 +77,9 @@ bool is_conflict(const Result<app::EditResult>& edited) {
   return !edited.ok() && edited.error().code() == ErrorCode::kConflict;
 }
 
-std::string version_tag(std::int64_t version) { return "\"v" + std::to_string(version) + "\""; }
+std::string version_tag(std::int64_t version) {
+  return "\"v" + std::to_string(version) + "\"";
+}
 
 Result<Reply> supplier_reply(Call& call, const std::string& id) {
   MOAT_TRY(const app::ShownRecord shown, app::show_record(call.workspace, "suppliers", id));
@@ -109,11 +111,11 @@ Result<std::map<std::string, std::string>> secret_names(Call& call, const std::s
   MOAT_TRY(const auto secrets, app::read_records(call.workspace, "secrets"));
   std::map<std::string, std::string> names;
   for (const json& secret : secrets) {
-    if (secret["product"] == product) names[secret["id"].get<std::string>()] = secret["name"].get<std::string>();
+    if (secret["product"] == product)
+      names[secret["id"].get<std::string>()] = secret["name"].get<std::string>();
   }
   return names;
 }
-
 
 }  // namespace
 
@@ -133,7 +135,9 @@ Result<Reply> list_suppliers(Call& call) {
   return reply;
 }
 
-Result<Reply> get_supplier(Call& call) { return supplier_reply(call, call.param("id")); }
+Result<Reply> get_supplier(Call& call) {
+  return supplier_reply(call, call.param("id"));
+}
 
 Result<Reply> patch_supplier(Call& call) {
   const std::string_view type = call.request.content_type;
@@ -141,13 +145,15 @@ Result<Reply> patch_supplier(Call& call) {
     return refuse(Problem::kUnsupportedMedia, "send the changes as a JSON object");
   }
   if (call.request.if_match.empty()) {
-    return refuse(Problem::kPreconditionRequired,
-                  "send If-Match with the ETag of the supplier as read (or * to overwrite whatever is current)");
+    return refuse(
+        Problem::kPreconditionRequired,
+        "send If-Match with the ETag of the supplier as read (or * to overwrite whatever is current)");
   }
   const auto version = if_match_version(call.request.if_match);
   if (!version) return refuse(Problem::kPreconditionFailed, "If-Match names no version of this supplier");
   MOAT_TRY(const json body, call.body ? Result<json>(*call.body) : parse_body(call.request.body));
-  if (!body.is_object() || body.empty()) return input_error("body", "send a JSON object of the fields to change");
+  if (!body.is_object() || body.empty())
+    return input_error("body", "send a JSON object of the fields to change");
   std::vector<app::FieldChange> changes;
   for (const auto& [field, value] : body.items()) {
     MOAT_TRY(std::string text, cell_text(field, value));
@@ -238,7 +244,8 @@ Result<Reply> product_packages(Call& call) {
 Result<std::string> product_currency(Call& call, const std::string& product) {
   MOAT_TRY(const auto quotes, app::read_records(call.workspace, "quotes"));
   for (const json& quote : quotes) {
-    if (quote["product"] == product && quote["currency"].is_string()) return quote["currency"].get<std::string>();
+    if (quote["product"] == product && quote["currency"].is_string())
+      return quote["currency"].get<std::string>();
   }
   return std::string();
 }
@@ -249,7 +256,8 @@ Result<Reply> product_plan(Call& call) {
   // The approved plan, or with ?plan= any saved one (a draft to review before approving it).
   const auto wanted = call.query_value("plan");
   MOAT_TRY(const auto saved, app::current_plan(call.workspace, product, wanted));
-  if (!saved && wanted) return Error(ErrorCode::kNotFound, "plan", "product '" + product + "' has no plan '" + *wanted + "'");
+  if (!saved && wanted)
+    return Error(ErrorCode::kNotFound, "plan", "product '" + product + "' has no plan '" + *wanted + "'");
   if (!saved || (!wanted && saved->state != "approved")) {
     return Error(ErrorCode::kNotFound, "id", "product '" + product + "' has no approved plan");
   }
@@ -286,27 +294,35 @@ Result<Reply> product_plan(Call& call) {
     for (const std::string& b : broken.value_or(std::vector<std::string>{})) breaks.push_back(b);
   }
   Reply reply;
-  reply.body = {{"plan", saved->id}, {"state", saved->state}, {"status", plan::status_name(saved->plan.status)},
+  reply.body = {{"plan", saved->id},
+                {"state", saved->state},
+                {"status", plan::status_name(saved->plan.status)},
                 {"breaks", std::move(breaks)},
                 {"cost", saved->plan.cost ? json(*saved->plan.cost) : json(nullptr)},
-                {"currency", currency.empty() ? json() : json(currency)}, {"secrets", std::move(secrets)},
-                {"collusion", saved->collusion}, {"max_exposure_share", saved->max_exposure_share},
-                {"created_at", saved->created_at}, {"approved_by", saved->approved_by},
-                {"assignments", std::move(assignments)}, {"exposure", std::move(exposure)}};
+                {"currency", currency.empty() ? json() : json(currency)},
+                {"secrets", std::move(secrets)},
+                {"collusion", saved->collusion},
+                {"max_exposure_share", saved->max_exposure_share},
+                {"created_at", saved->created_at},
+                {"approved_by", saved->approved_by},
+                {"assignments", std::move(assignments)},
+                {"exposure", std::move(exposure)}};
   return reply;
 }
 
 Result<Reply> list_parties(Call& call) {
   MOAT_TRY(const PartyMap parties, app::workspace_parties(call.workspace));
   json items = json::array();
-  for (const Party& party : parties.parties) items.push_back({{"party", party.id}, {"members", party.members}});
+  for (const Party& party : parties.parties)
+    items.push_back({{"party", party.id}, {"members", party.members}});
   Reply reply;
   reply.body = {{"items", std::move(items)}};
   return reply;
 }
 
 Result<Reply> audit_log(Call& call) {
-  MOAT_TRY(const std::int64_t after, number_param(call, "after", 0, 0, std::numeric_limits<std::int64_t>::max() - 1));
+  MOAT_TRY(const std::int64_t after,
+           number_param(call, "after", 0, 0, std::numeric_limits<std::int64_t>::max() - 1));
   MOAT_TRY(const std::int64_t limit, number_param(call, "limit", kDefaultEventLimit, 1, kMaxEventLimit));
   MOAT_TRY(const auto events, app::ledger_events(call.workspace, after + 1, limit + 1));
   json items = json::array();
@@ -315,19 +331,24 @@ Result<Reply> audit_log(Call& call) {
   }
   const bool more = events.size() > static_cast<std::size_t>(limit);
   Reply reply;
-  reply.body = {{"items", std::move(items)}, {"limit", limit},
-                {"next", more ? json(link_with(call, "after", std::to_string(events[static_cast<std::size_t>(limit) - 1].seq)))
-                              : json(nullptr)}};
+  reply.body = {
+      {"items", std::move(items)},
+      {"limit", limit},
+      {"next",
+       more ? json(link_with(call, "after", std::to_string(events[static_cast<std::size_t>(limit) - 1].seq)))
+            : json(nullptr)}};
   return reply;
 }
 
 Result<Reply> audit_verify(Call& call) {
   MOAT_TRY(const app::AuditReport r, app::verify_ledger(call.workspace));
   Reply reply;
-  reply.body = {{"ok", r.ok()}, {"events_checked", r.chain.events_checked},
+  reply.body = {{"ok", r.ok()},
+                {"events_checked", r.chain.events_checked},
                 {"first_bad_event", r.chain.first_bad ? json(*r.chain.first_bad) : json(nullptr)},
                 {"problem", r.chain.ok ? json(nullptr) : json(r.chain.problem)},
-                {"witness", r.witness_present}, {"records_checked", r.records_checked},
+                {"witness", r.witness_present},
+                {"records_checked", r.records_checked},
                 {"state_problems", r.state_problems}};
   return reply;
 }

@@ -121,7 +121,8 @@ Result<Reply> list_visits(Call& call) {
   MOAT_TRY(const auto findings, app::read_records(call.workspace, "findings"));
   std::multimap<std::string, const json*> findings_of;  // by visit
   for (const json& finding : findings) {
-    if (filter_passes(call, "state", text_of(finding, "state"))) findings_of.emplace(text_of(finding, "visit"), &finding);
+    if (filter_passes(call, "state", text_of(finding, "state")))
+      findings_of.emplace(text_of(finding, "visit"), &finding);
   }
   json items = json::array();
   for (const json& visit : visits) {
@@ -207,7 +208,8 @@ Result<Reply> update_flags(Call& call) {
   MOAT_TRY(const std::vector<std::string> ids, text_list_member(object, "ids"));
   if (ids.empty()) return input_error("body#/ids", "name one or more flag ids");
   MOAT_TRY(const std::vector<app::Flag> flags,
-           app::update_flags(call.workspace, call.session, ids, text_of(object, "state"), text_of(object, "reason")));
+           app::update_flags(call.workspace, call.session, ids, text_of(object, "state"),
+                             text_of(object, "reason")));
   json out = json::array();
   for (const app::Flag& flag : flags) out.push_back(app::flag_json(flag));
   return json_reply(out);

@@ -101,7 +101,9 @@ std::variant<json, Reply> json_object_body(const Call& call, bool optional) {
   return std::move(*body);
 }
 
-Date today(const Call& call) { return call.session.today(); }
+Date today(const Call& call) {
+  return call.session.today();
+}
 
 std::string text_of(const json& object, std::string_view member) {
   const auto found = object.find(member);

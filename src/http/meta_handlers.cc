@@ -26,7 +26,8 @@ json roles_json(const Roles& roles) {
 Result<Reply> meta(Call&) {
   json routes = json::array();
   for (const Route& route : http::routes()) {
-    routes.push_back({{"method", method_name(route.method)}, {"path", route.pattern}, {"roles", roles_json(route.roles)}});
+    routes.push_back(
+        {{"method", method_name(route.method)}, {"path", route.pattern}, {"roles", roles_json(route.roles)}});
   }
   return json_reply({{"checks", app::gate_checks_json()}, {"routes", std::move(routes)}});
 }

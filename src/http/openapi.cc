@@ -12,13 +12,15 @@ namespace {
 using nlohmann::json;
 
 json problem_reference(std::string_view description) {
-  return {{"description", description},
-          {"content", {{"application/problem+json", {{"schema", {{"$ref", "#/components/schemas/Problem"}}}}}}}};
+  return {
+      {"description", description},
+      {"content", {{"application/problem+json", {{"schema", {{"$ref", "#/components/schemas/Problem"}}}}}}}};
 }
 
 std::vector<std::string_view> path_params(std::string_view pattern) {
   std::vector<std::string_view> names;
-  for (std::size_t open = pattern.find('{'); open != std::string_view::npos; open = pattern.find('{', open + 1)) {
+  for (std::size_t open = pattern.find('{'); open != std::string_view::npos;
+       open = pattern.find('{', open + 1)) {
     const std::size_t close = pattern.find('}', open);
     names.push_back(pattern.substr(open + 1, close - open - 1));
   }
@@ -33,7 +35,10 @@ json parameters(const Route& route) {
   std::string_view rest = route.query;
   while (!rest.empty()) {
     const std::size_t comma = rest.find(',');
-    out.push_back({{"name", rest.substr(0, comma)}, {"in", "query"}, {"required", false}, {"schema", {{"type", "string"}}}});
+    out.push_back({{"name", rest.substr(0, comma)},
+                   {"in", "query"},
+                   {"required", false},
+                   {"schema", {{"type", "string"}}}});
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
   }
   return out;
@@ -48,19 +53,23 @@ json roles_of(const Route& route) {
 }
 
 json responses(const Route& route) {
-  json out = {{"200", {{"description", "OK"}, {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}}}};
+  json out = {
+      {"200",
+       {{"description", "OK"}, {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}}}};
   if (route.pattern == "/api/logout") out = {{"204", {{"description", "signed out"}}}};
   if (route.cacheable) out["304"] = {{"description", "not modified since the ETag given in If-None-Match"}};
   out["400"] = problem_reference("the request is not valid");
   if (route.scope != Scope::kPublic) {
     out["401"] = problem_reference("no valid bearer token or session cookie");
-    out["403"] = problem_reference("the caller's role may not do this, or a cookie-session write lacks X-CSRF-Token");
+    out["403"] =
+        problem_reference("the caller's role may not do this, or a cookie-session write lacks X-CSRF-Token");
   }
   if (route.scope == Scope::kPublic && route.method == Method::kPost) {
     out["401"] = problem_reference("wrong name or password, or locked after too many failures");
     out["429"] = problem_reference("too many attempts from this address");
   }
-  if (route.pattern.find('{') != std::string_view::npos) out["404"] = problem_reference("no such object, or not the caller's");
+  if (route.pattern.find('{') != std::string_view::npos)
+    out["404"] = problem_reference("no such object, or not the caller's");
   if (route.method == Method::kPatch) {
     out["412"] = problem_reference("If-Match names a version that is no longer current");
     out["428"] = problem_reference("If-Match is missing");
@@ -91,8 +100,11 @@ json operation(const Route& route) {
   for (char& c : id) {
     if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
   }
-  json op = {{"operationId", id}, {"summary", route.summary}, {"parameters", parameters(route)},
-             {"responses", responses(route)}, {"x-moat-roles", roles_of(route)},
+  json op = {{"operationId", id},
+             {"summary", route.summary},
+             {"parameters", parameters(route)},
+             {"responses", responses(route)},
+             {"x-moat-roles", roles_of(route)},
              {"x-moat-scope", scope_name(route.scope)}};
   if (route.scope == Scope::kPublic) {
     op["security"] = json::array();
@@ -105,18 +117,26 @@ json operation(const Route& route) {
 }
 
 json components() {
-  return {{"securitySchemes",
-           {{"bearer", {{"type", "http"}, {"scheme", "bearer"}, {"description", "an API token from 'moat token create'"}}},
-            {"session", {{"type", "apiKey"}, {"in", "cookie"}, {"name", kSessionCookie},
-                         {"description", "set by POST /api/login; writes also need the X-CSRF-Token header"}}}}},
-          {"schemas",
-           {{"Problem",
-             {{"type", "object"},
-              {"description", "RFC 9457 problem details"},
-              {"properties",
-               {{"type", {{"type", "string"}}}, {"title", {{"type", "string"}}}, {"status", {{"type", "integer"}}},
-                {"detail", {{"type", "string"}}}, {"instance", {{"type", "string"}}},
-                {"errors", {{"type", "array"}, {"items", {{"type", "object"}}}}}}}}}}}};
+  return {
+      {"securitySchemes",
+       {{"bearer",
+         {{"type", "http"}, {"scheme", "bearer"}, {"description", "an API token from 'moat token create'"}}},
+        {"session",
+         {{"type", "apiKey"},
+          {"in", "cookie"},
+          {"name", kSessionCookie},
+          {"description", "set by POST /api/login; writes also need the X-CSRF-Token header"}}}}},
+      {"schemas",
+       {{"Problem",
+         {{"type", "object"},
+          {"description", "RFC 9457 problem details"},
+          {"properties",
+           {{"type", {{"type", "string"}}},
+            {"title", {{"type", "string"}}},
+            {"status", {{"type", "integer"}}},
+            {"detail", {{"type", "string"}}},
+            {"instance", {{"type", "string"}}},
+            {"errors", {{"type", "array"}, {"items", {{"type", "object"}}}}}}}}}}}};
 }
 
 std::string build() {
@@ -126,14 +146,16 @@ std::string build() {
     for (char& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     paths[std::string(route.pattern)][method] = operation(route);
   }
-  json document = {
-      {"openapi", "3.1.0"},
-      {"info", {{"title", "moat"}, {"version", "0.1.0"},
-                {"description", "moat's HTTP API: the same use cases as the moat command, with accounts, roles and "
-                                "object-level authorization. Errors are RFC 9457 problem details."}}},
-      {"paths", std::move(paths)},
-      {"components", components()},
-      {"security", json::array({{{"bearer", json::array()}}, {{"session", json::array()}}})}};
+  json document = {{"openapi", "3.1.0"},
+                   {"info",
+                    {{"title", "moat"},
+                     {"version", "0.1.0"},
+                     {"description",
+                      "moat's HTTP API: the same use cases as the moat command, with accounts, roles and "
+                      "object-level authorization. Errors are RFC 9457 problem details."}}},
+                   {"paths", std::move(paths)},
+                   {"components", components()},
+                   {"security", json::array({{{"bearer", json::array()}}, {{"session", json::array()}}})}};
   return document.dump(1);
 }
 

@@ -32,11 +32,12 @@ constexpr ProblemKind kKinds[] = {
     {500, "internal", "Internal error"},
 };
 
-constexpr std::string_view kInternalDetail =
-    "moat could not complete the request; the server's log says why";
+constexpr std::string_view kInternalDetail = "moat could not complete the request; the server's log says why";
 constexpr std::size_t kMaxDiagnostics = 20;
 
-const ProblemKind& kind_of(Problem problem) { return kKinds[static_cast<std::size_t>(problem)]; }
+const ProblemKind& kind_of(Problem problem) {
+  return kKinds[static_cast<std::size_t>(problem)];
+}
 
 json problem_json(Problem problem, std::string_view detail, std::string_view instance) {
   const ProblemKind& kind = kind_of(problem);
@@ -57,11 +58,15 @@ Response render(const json& body, unsigned status) {
 
 Problem problem_of(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInput: return Problem::kBadRequest;
-    case ErrorCode::kNotFound: return Problem::kNotFound;
-    case ErrorCode::kConflict: return Problem::kConflict;
+    case ErrorCode::kInput:
+      return Problem::kBadRequest;
+    case ErrorCode::kNotFound:
+      return Problem::kNotFound;
+    case ErrorCode::kConflict:
+      return Problem::kConflict;
     case ErrorCode::kIntegrity:
-    case ErrorCode::kInternal: break;
+    case ErrorCode::kInternal:
+      break;
   }
   return Problem::kInternal;
 }
@@ -77,7 +82,9 @@ std::string shown_place(const std::string& where) {
 
 }  // namespace
 
-unsigned status_of(Problem problem) { return kind_of(problem).status; }
+unsigned status_of(Problem problem) {
+  return kind_of(problem).status;
+}
 
 Response problem_response(Problem problem, std::string_view detail, std::string_view instance) {
   return render(problem_json(problem, detail, instance), status_of(problem));

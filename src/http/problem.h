@@ -13,20 +13,20 @@
 namespace moat::http {
 
 enum class Problem {
-  kBadRequest,          // 400: malformed or invalid input
-  kUnauthenticated,     // 401: no valid token or session
-  kForbidden,           // 403: the caller's role may not do this
-  kCsrf,                // 403: a cookie-session write without the right X-CSRF-Token
-  kNotFound,            // 404
-  kMethodNotAllowed,    // 405
-  kConflict,            // 409
-  kGone,                // 410: a release revoked or expired: its copies are no longer served
-  kPreconditionFailed,  // 412: If-Match names a version that is no longer current
-  kTooLarge,            // 413
-  kUnsupportedMedia,    // 415
+  kBadRequest,            // 400: malformed or invalid input
+  kUnauthenticated,       // 401: no valid token or session
+  kForbidden,             // 403: the caller's role may not do this
+  kCsrf,                  // 403: a cookie-session write without the right X-CSRF-Token
+  kNotFound,              // 404
+  kMethodNotAllowed,      // 405
+  kConflict,              // 409
+  kGone,                  // 410: a release revoked or expired: its copies are no longer served
+  kPreconditionFailed,    // 412: If-Match names a version that is no longer current
+  kTooLarge,              // 413
+  kUnsupportedMedia,      // 415
   kPreconditionRequired,  // 428: a write without If-Match
-  kTooManyRequests,     // 429
-  kInternal,            // 500
+  kTooManyRequests,       // 429
+  kInternal,              // 500
 };
 
 unsigned status_of(Problem problem);

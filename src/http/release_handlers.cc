@@ -39,7 +39,8 @@ json release_for(const Call& call, app::ReleaseView release) {
 
 // The ids of the files a supplier user holds copies of.
 Result<std::vector<std::string>> files_held(Call& call) {
-  MOAT_TRY(const auto releases, app::list_releases(call.workspace, {call.user.supplier, "", call.user.person}, today(call)));
+  MOAT_TRY(const auto releases,
+           app::list_releases(call.workspace, {call.user.supplier, "", call.user.person}, today(call)));
   std::vector<std::string> files;
   for (const app::ReleaseView& r : releases) {
     MOAT_TRY(const app::ReleaseView full, app::find_release(call.workspace, r.id, today(call)));
@@ -63,7 +64,8 @@ Result<std::vector<std::string>> list_member(const json& body, const char* membe
   if (it == body.end() || it->is_null()) return out;
   if (!it->is_array()) return input_error(std::string("/") + member, "must be a list of ids");
   for (std::size_t i = 0; i < it->size(); ++i) {
-    if (!(*it)[i].is_string()) return input_error(std::string("/") + member + "/" + std::to_string(i), "must be an id");
+    if (!(*it)[i].is_string())
+      return input_error(std::string("/") + member + "/" + std::to_string(i), "must be an id");
     out.push_back((*it)[i].get<std::string>());
   }
   return out;
@@ -105,11 +107,14 @@ Reply download_reply(std::string content, const std::string& media_type, const s
 }  // namespace
 
 Result<Reply> list_files(Call& call) {
-  app::FileFilter filter{call.query_value("product").value_or(""), call.query_value("package").value_or(""), false};
+  app::FileFilter filter{call.query_value("product").value_or(""), call.query_value("package").value_or(""),
+                         false};
   MOAT_TRY(std::vector<app::DesignFile> files, app::list_files(call.workspace, filter));
   if (call.is_supplier()) {
     MOAT_TRY(const std::vector<std::string> held, files_held(call));
-    std::erase_if(files, [&](const app::DesignFile& f) { return std::find(held.begin(), held.end(), f.id) == held.end(); });
+    std::erase_if(files, [&](const app::DesignFile& f) {
+      return std::find(held.begin(), held.end(), f.id) == held.end();
+    });
   }
   json items = json::array();
   for (const app::DesignFile& f : files) items.push_back(app::file_json(f));
@@ -144,7 +149,8 @@ Result<Reply> file_master(Call& call) {
 }
 
 Result<Reply> list_releases(Call& call) {
-  app::ReleaseFilter filter{call.query_value("supplier").value_or(""), call.query_value("product").value_or(""),
+  app::ReleaseFilter filter{call.query_value("supplier").value_or(""),
+                            call.query_value("product").value_or(""),
                             call.query_value("person").value_or("")};
   if (call.is_supplier()) filter.supplier = call.user.supplier;
   MOAT_TRY(const auto releases, app::list_releases(call.workspace, filter, today(call)));
@@ -163,7 +169,8 @@ Result<Reply> list_releases(Call& call) {
 Result<Reply> get_release(Call& call) {
   const std::string id = call.param("id");
   auto release = app::find_release(call.workspace, id, today(call));
-  if (!release.ok() && call.is_supplier() && release.error().code() == ErrorCode::kNotFound) return forbidden();
+  if (!release.ok() && call.is_supplier() && release.error().code() == ErrorCode::kNotFound)
+    return forbidden();
   if (!release.ok()) return release.error();
   if (!mine(call, *release)) return forbidden();
   Reply reply;
@@ -191,21 +198,27 @@ Result<Reply> change_release(Call& call, decltype(&app::revoke_release) change) 
   if (auto* refusal = std::get_if<Reply>(&body)) return std::move(*refusal);
   const std::string reason = text_of(std::get<json>(body), "reason");
   if (reason.empty()) return input_error("/reason", "say why");
-  MOAT_TRY(const app::ReleaseView release, change(call.workspace, call.session, call.param("id"), reason, today(call)));
+  MOAT_TRY(const app::ReleaseView release,
+           change(call.workspace, call.session, call.param("id"), reason, today(call)));
   return json_reply(app::release_json(release));
 }
 
 }  // namespace
 
-Result<Reply> revoke_release(Call& call) { return change_release(call, app::revoke_release); }
-Result<Reply> confirm_return(Call& call) { return change_release(call, app::confirm_return); }
+Result<Reply> revoke_release(Call& call) {
+  return change_release(call, app::revoke_release);
+}
+Result<Reply> confirm_return(Call& call) {
+  return change_release(call, app::confirm_return);
+}
 
 Result<Reply> download_copy(Call& call) {
   const std::string id = call.param("id");
   std::optional<std::string> person;
   if (call.is_supplier()) person = call.user.person;
   auto download = app::download_copy(call.workspace, call.session, id, person, today(call));
-  if (!download.ok() && call.is_supplier() && download.error().code() == ErrorCode::kNotFound) return forbidden();
+  if (!download.ok() && call.is_supplier() && download.error().code() == ErrorCode::kNotFound)
+    return forbidden();
   if (!download.ok()) return download.error();
   if (!mine(call, download->release)) return forbidden();
   if (!download->gone.empty()) return refuse(Problem::kGone, download->gone);

@@ -90,9 +90,9 @@ inline constexpr std::string_view kComplaintStatusBody =
                        "on": {"type": "string", "format": "date", "description": "default: today"},
                        "reference": {"type": "string", "description": "the platform's case number"},
                        "note": {"type": "string"}}})";
-inline constexpr std::string_view kRequestBodies[] = {kLoginBody,  kFlagBody,  kAnswerBody, kCloseBody,        kWaiverBody,
-                                                      kPlanBody,   kVisitBody, kFindingBody, kSupplierPatchBody,
-                                                      kReleaseBody, kReasonBody, kFlagsBody, kRemoveBody,
-                                                      kHitDecisionBody, kComplaintStatusBody};
+inline constexpr std::string_view kRequestBodies[] = {
+    kLoginBody,  kFlagBody,  kAnswerBody,  kCloseBody,         kWaiverBody,
+    kPlanBody,   kVisitBody, kFindingBody, kSupplierPatchBody, kReleaseBody,
+    kReasonBody, kFlagsBody, kRemoveBody,  kHitDecisionBody,   kComplaintStatusBody};
 
 }  // namespace moat::http

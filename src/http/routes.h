@@ -46,8 +46,8 @@ class Roles {
 inline constexpr Roles kEveryone{app::Role::kAdmin,     app::Role::kSourcing, app::Role::kLegal,
                                  app::Role::kOversight, app::Role::kViewer,   app::Role::kSupplier};
 // The owner's people: everyone but supplier staff.
-inline constexpr Roles kStaff{app::Role::kAdmin, app::Role::kSourcing, app::Role::kLegal, app::Role::kOversight,
-                              app::Role::kViewer};
+inline constexpr Roles kStaff{app::Role::kAdmin, app::Role::kSourcing, app::Role::kLegal,
+                              app::Role::kOversight, app::Role::kViewer};
 
 // Which objects of a route a supplier user may reach (the other roles reach all of them).
 enum class Scope {
@@ -115,13 +115,13 @@ struct Route {
   Roles roles;
   Scope scope;
   Handler handler;
-  std::string_view query = {};         // query parameters, comma-separated: "limit,offset,status"
+  std::string_view query = {};  // query parameters, comma-separated: "limit,offset,status"
   // JSON Schema of the request body (request_bodies.h), when it takes one. A JSON body is checked
   // against it before the handler runs (body_schema.h): wrong types, unknown members (unless
   // "additionalProperties": true), missing required ones are 400s naming their JSON pointer.
   std::string_view request_body = {};
-  bool cacheable = false;              // GET whose answer depends only on the data and the caller
-  bool slow = false;                   // runs off the I/O threads (password hashing)
+  bool cacheable = false;  // GET whose answer depends only on the data and the caller
+  bool slow = false;       // runs off the I/O threads (password hashing)
 };
 
 std::span<const Route> routes();

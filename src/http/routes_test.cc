@@ -67,9 +67,12 @@ TEST(BodySchemaTest, TypesEveryFieldAndRefusesUnknownOnes) {
       "properties": {"a": {"type": "string", "minLength": 1}, "d": {"type": "string", "format": "date"},
                      "n": {"type": "integer", "minimum": 0, "maximum": 10}, "x": {"type": "number", "exclusiveMinimum": 0},
                      "l": {"type": "array", "items": {"type": "object", "properties": {"r": {"enum": ["p", "f"]}}}}}})");
-  EXPECT_TRUE(problems_of(schema, {{"a", "x"}, {"d", "2026-01-05"}, {"n", 3}, {"x", 0.5}, {"l", {{{"r", "p"}}}}}).empty());
+  EXPECT_TRUE(
+      problems_of(schema, {{"a", "x"}, {"d", "2026-01-05"}, {"n", 3}, {"x", 0.5}, {"l", {{{"r", "p"}}}}})
+          .empty());
   using List = std::vector<std::string>;
-  for (const json& bad : {json::array({"x"}), json(123), json::object(), json(true), json(""), json(nullptr)}) {
+  for (const json& bad :
+       {json::array({"x"}), json(123), json::object(), json(true), json(""), json(nullptr)}) {
     EXPECT_EQ(problems_of(schema, {{"a", bad}}), List{"body#/a"}) << bad.dump();
   }
   EXPECT_EQ(problems_of(schema, json::object()), List{"body#/a"}) << "required";
@@ -111,13 +114,15 @@ TEST(ListenTest, ParsesHostAndPort) {
 
 TEST(ProblemTest, MapsErrorCodesWithoutLeakingInternals) {
   const auto body = [](const Response& r) { return json::parse(r.body); };
-  const Response internal = error_response(internal_error("postgresql: relation \"x\" (in: SELECT ...) /srv/ws"), "/api/x");
+  const Response internal =
+      error_response(internal_error("postgresql: relation \"x\" (in: SELECT ...) /srv/ws"), "/api/x");
   EXPECT_EQ(internal.status, 500U);
   EXPECT_EQ(internal.content_type, "application/problem+json");
   EXPECT_EQ(internal.body.find("SELECT"), std::string::npos);
   EXPECT_EQ(internal.body.find("/srv"), std::string::npos);
   const json problem = body(internal);
-  for (const char* member : {"type", "title", "status", "detail", "instance"}) EXPECT_TRUE(problem.contains(member)) << member;
+  for (const char* member : {"type", "title", "status", "detail", "instance"})
+    EXPECT_TRUE(problem.contains(member)) << member;
   EXPECT_EQ(problem["instance"], "/api/x");
   EXPECT_EQ(error_response(Error(ErrorCode::kIntegrity, "ledger", "bad chain"), "/").status, 500U);
   EXPECT_EQ(error_response(input_error("capacity", "must not be negative"), "/").status, 400U);
@@ -187,7 +192,8 @@ TEST(RouteTableTest, TheRolesOfEachCapabilityAreTheRoutesRoles) {
     ASSERT_NE(route, routes().end()) << route_name;
     for (const app::Role role : app::kRoles) {
       EXPECT_EQ(route->roles.has(role), app::role_may(role, capability))
-          << route_name << " and " << app::capability_name(capability) << " disagree on " << app::role_name(role);
+          << route_name << " and " << app::capability_name(capability) << " disagree on "
+          << app::role_name(role);
     }
   }
 }

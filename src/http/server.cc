@@ -3,12 +3,12 @@
 // <utility> first: Boost 1.74's asio needs it under g++ 12 in C++20.
 #include <utility>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
@@ -51,7 +51,8 @@ constexpr auto kShutdownGrace = std::chrono::seconds(5);
 constexpr auto kShutdownPoll = std::chrono::milliseconds(20);
 
 std::int64_t wall_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -83,8 +84,8 @@ class Registry {
 
   // Registers a connection from `address`, evicting an idle one when a limit is reached; nothing
   // when no room can be made. `per_address` is that limit, 0 for none.
-  std::optional<Handle> admit(const std::string& address, std::weak_ptr<Evictable> connection, std::size_t total,
-                              std::size_t per_address) {
+  std::optional<Handle> admit(const std::string& address, std::weak_ptr<Evictable> connection,
+                              std::size_t total, std::size_t per_address) {
     std::shared_ptr<Evictable> victim;
     std::optional<Handle> handle;
     {
@@ -98,7 +99,8 @@ class Registry {
         if (!victim) return std::nullopt;
       }
       ++from_address;
-      handle = slots_.insert(slots_.end(), Slot{address, std::move(connection), std::chrono::steady_clock::now()});
+      handle =
+          slots_.insert(slots_.end(), Slot{address, std::move(connection), std::chrono::steady_clock::now()});
     }
     if (victim) victim->evict();
     return handle;
@@ -156,7 +158,8 @@ struct Shared {
 // Text fit for one log line: no control characters, bounded.
 std::string loggable(std::string_view text, std::size_t limit = 200) {
   std::string out;
-  for (const char c : text.substr(0, limit)) out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
+  for (const char c : text.substr(0, limit))
+    out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
   return out;
 }
 
@@ -200,13 +203,15 @@ class Connection : public Evictable, public std::enable_shared_from_this<Connect
 
   // Runs on the connection's own thread: takes a place in the registry, or answers 503.
   void start(std::size_t per_address) {
-    slot_ = shared_.registry.admit(peer_, this->weak_from_this(), shared_.options.max_connections, per_address);
+    slot_ =
+        shared_.registry.admit(peer_, this->weak_from_this(), shared_.options.max_connections, per_address);
     if (!slot_) return refuse();
     beast::get_lowest_layer(stream_).expires_after(shared_.options.first_byte_timeout);
     if constexpr (kTls) {
-      stream_.async_handshake(ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
-        if (!ec) self->read();
-      });
+      stream_.async_handshake(ssl::stream_base::server,
+                              [self = this->shared_from_this()](beast::error_code ec) {
+                                if (!ec) self->read();
+                              });
     } else {
       // The first byte within first_byte_timeout; the rest of the request as any other.
       stream_.async_read_some(buffer_.prepare(kFirstRead),
@@ -242,8 +247,9 @@ class Connection : public Evictable, public std::enable_shared_from_this<Connect
     parser_->body_limit(shared_.options.max_body_bytes);
     parser_->header_limit(kMaxHeaderBytes);
     beast::get_lowest_layer(stream_).expires_after(shared_.options.idle_timeout);
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+    bhttp::async_read(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
   void set_busy(bool busy) {
@@ -257,7 +263,8 @@ class Connection : public Evictable, public std::enable_shared_from_this<Connect
       keep_alive_ = false;
       ++shared_.in_flight;
       set_busy(true);
-      return respond(problem_response(Problem::kTooLarge, "the request is larger than this server accepts", ""));
+      return respond(
+          problem_response(Problem::kTooLarge, "the request is larger than this server accepts", ""));
     }
     if (ec) return;  // a timeout, a reset, an eviction or garbage: drop the connection
     set_busy(true);
@@ -306,16 +313,18 @@ class Connection : public Evictable, public std::enable_shared_from_this<Connect
     if (!response.body.empty()) response_.set(bhttp::field::content_type, response.content_type);
     bool cache_control = false;
     for (const auto& [name, value] : response.headers) {
-      response_.insert(beast::string_view(name.data(), name.size()), beast::string_view(value.data(), value.size()));
+      response_.insert(beast::string_view(name.data(), name.size()),
+                       beast::string_view(value.data(), value.size()));
       cache_control = cache_control || name == "Cache-Control";
     }
     if (!cache_control) response_.set(bhttp::field::cache_control, "private, no-cache");
     response_.set("X-Content-Type-Options", "nosniff");
     response_.set("Referrer-Policy", "no-referrer");
     // The dashboard loads nothing from elsewhere and runs no inline script or style.
-    response_.set("Content-Security-Policy",
-                  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-                  "frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+    response_.set(
+        "Content-Security-Policy",
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
     if (view_.tls) response_.set(bhttp::field::strict_transport_security, "max-age=31536000");
     response_.keep_alive(keep_alive_);
     if (request_.method() == bhttp::verb::head) {
@@ -330,9 +339,9 @@ class Connection : public Evictable, public std::enable_shared_from_this<Connect
       shared_.registry.set_signed_in(*slot_);
     }
     beast::get_lowest_layer(stream_).expires_after(kWriteTimeout);
-    bhttp::async_write(stream_, response_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-      self->on_write(ec);
-    });
+    bhttp::async_write(
+        stream_, response_,
+        [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
   }
 
   void on_write(beast::error_code ec) {
@@ -346,14 +355,15 @@ class Connection : public Evictable, public std::enable_shared_from_this<Connect
   // "<time> <client> <method> <path> <status> <ms>ms <user>": the path without its query, no
   // header, no body — no token, cookie or password reaches the log.
   void log(const Response& response) {
-    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
     const std::string_view target = view_.target.substr(0, view_.target.find('?'));
     char elapsed[32];
     std::snprintf(elapsed, sizeof elapsed, "%.1fms", ms);
     const beast::string_view method = request_.method_string();
     log_line(shared_, app::iso8601_utc(wall_ms()) + " " + loggable(view_.client, 64) + " " +
-                          loggable(std::string_view(method.data(), method.size()), 16) + " " + loggable(target) + " " +
-                          std::to_string(response.status) + " " + elapsed + " " +
+                          loggable(std::string_view(method.data(), method.size()), 16) + " " +
+                          loggable(target) + " " + std::to_string(response.status) + " " + elapsed + " " +
                           (response.actor.empty() ? "-" : loggable(response.actor, 64)));
   }
 
@@ -417,12 +427,12 @@ class Listener : public std::enable_shared_from_this<Listener> {
     const Executor executor = socket.get_executor();
     // Started on its own context's thread, where all its handlers run.
     if (tls_) {
-      auto connection = std::make_shared<Connection<TlsStream>>(TlsStream(PlainStream(std::move(socket)), *tls_),
-                                                                shared_, std::move(address));
+      auto connection = std::make_shared<Connection<TlsStream>>(
+          TlsStream(PlainStream(std::move(socket)), *tls_), shared_, std::move(address));
       asio::post(executor, [connection, per_address] { connection->start(per_address); });
     } else {
-      auto connection =
-          std::make_shared<Connection<PlainStream>>(PlainStream(std::move(socket)), shared_, std::move(address));
+      auto connection = std::make_shared<Connection<PlainStream>>(PlainStream(std::move(socket)), shared_,
+                                                                  std::move(address));
       asio::post(executor, [connection, per_address] { connection->start(per_address); });
     }
   }
@@ -457,8 +467,8 @@ Result<tcp::acceptor> bind(asio::io_context& io, const ServerOptions& options) {
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
-    return input_error("--listen", "cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " +
-                                       ec.message());
+    return input_error("--listen", "cannot listen on " + options.host + ":" + std::to_string(options.port) +
+                                       ": " + ec.message());
   }
   return acceptor;
 }
@@ -493,7 +503,10 @@ void stop_on_signal(Contexts& contexts, asio::signal_set& signals, asio::steady_
 }  // namespace
 
 Result<std::pair<std::string, std::uint16_t>> parse_listen(std::string_view text) {
-  const auto bad = [&] { return input_error("--listen", "write the address as HOST:PORT (127.0.0.1:8080, [::1]:8080), not '" + std::string(text) + "'"); };
+  const auto bad = [&] {
+    return input_error("--listen", "write the address as HOST:PORT (127.0.0.1:8080, [::1]:8080), not '" +
+                                       std::string(text) + "'");
+  };
   const std::size_t colon = text.rfind(':');
   if (colon == std::string_view::npos || colon == 0) return bad();
   std::string_view host = text.substr(0, colon);

@@ -15,12 +15,12 @@ using nlohmann::json;
 Reply image_reply(std::string content) {
   Reply reply;
   std::string_view head(content);
-  reply.content_type = head.starts_with("\x89PNG") ? "image/png"
-                       : head.starts_with("\xFF\xD8\xFF") ? "image/jpeg"
-                       : head.starts_with("RIFF") ? "image/webp"
-                       : head.starts_with("BM") ? "image/bmp"
+  reply.content_type = head.starts_with("\x89PNG")                         ? "image/png"
+                       : head.starts_with("\xFF\xD8\xFF")                  ? "image/jpeg"
+                       : head.starts_with("RIFF")                          ? "image/webp"
+                       : head.starts_with("BM")                            ? "image/bmp"
                        : head.starts_with("II*") || head.starts_with("MM") ? "image/tiff"
-                                                : "application/octet-stream";
+                                                                           : "application/octet-stream";
   reply.raw = std::move(content);
   reply.headers.emplace_back("Cache-Control", "private, max-age=3600");
   reply.headers.emplace_back("X-Content-Type-Options", "nosniff");
@@ -56,7 +56,8 @@ Result<Reply> decide_watch_hit(Call& call) {
 }
 
 Result<Reply> watch_match(Call& call) {
-  MOAT_TRY(const std::vector<app::HitView> hits, app::match_listings(call.workspace, call.session, today(call)));
+  MOAT_TRY(const std::vector<app::HitView> hits,
+           app::match_listings(call.workspace, call.session, today(call)));
   json items = json::array();
   for (const app::HitView& h : hits) items.push_back(app::hit_json(h));
   return json_reply({{"hits", items}});
@@ -70,7 +71,8 @@ Result<Reply> watch_listings(Call& call) {
 }
 
 Result<Reply> watch_listing_image(Call& call) {
-  MOAT_TRY(std::string content, app::read_listing_image(call.workspace, call.param("id"), call.param("name")));
+  MOAT_TRY(std::string content,
+           app::read_listing_image(call.workspace, call.param("id"), call.param("name")));
   return image_reply(std::move(content));
 }
 

@@ -11,8 +11,7 @@ namespace {
 
 constexpr std::string_view kDomain = "moat.ledger.v1\n";
 constexpr std::size_t kHashBytes = 32;
-constexpr std::string_view kGenesis =
-    "0000000000000000000000000000000000000000000000000000000000000000";
+constexpr std::string_view kGenesis = "0000000000000000000000000000000000000000000000000000000000000000";
 
 void append_u64(std::string& out, std::uint64_t value) {
   for (int shift = 56; shift >= 0; shift -= 8) {
@@ -52,11 +51,15 @@ Verdict fault(const Verdict& so_far, std::int64_t seq, std::string problem) {
   return verdict;
 }
 
-std::string event_name(std::int64_t seq) { return "event " + std::to_string(seq); }
+std::string event_name(std::int64_t seq) {
+  return "event " + std::to_string(seq);
+}
 
 }  // namespace
 
-std::string_view genesis_hash() { return kGenesis; }
+std::string_view genesis_hash() {
+  return kGenesis;
+}
 
 std::string canonical_encoding(const Event& event) {
   std::string out(kDomain);
@@ -78,8 +81,8 @@ std::string compute_hash(const Event& event) {
   const std::string encoding = canonical_encoding(event);
   std::array<unsigned char, kHashBytes> digest{};
   if (crypto_generichash(digest.data(), digest.size(),
-                         reinterpret_cast<const unsigned char*>(encoding.data()), encoding.size(),
-                         nullptr, 0) != 0) {
+                         reinterpret_cast<const unsigned char*>(encoding.data()), encoding.size(), nullptr,
+                         0) != 0) {
     throw std::runtime_error("BLAKE2b failed");  // only on invalid sizes: a fault of ours
   }
   return to_hex(digest.data(), digest.size());
@@ -98,10 +101,11 @@ Verdict verify(std::span<const Event> events, const std::optional<Witness>& witn
   std::int64_t expected_seq = 1;
   for (const Event& event : events) {
     if (event.seq != expected_seq) {
-      const std::string what = event.seq > expected_seq
-                                   ? "is missing or out of place (the next stored event is " + std::to_string(event.seq) + ")"
-                                   : "is out of order (found " + std::to_string(event.seq) + " after " +
-                                         std::to_string(expected_seq - 1) + ")";
+      const std::string what =
+          event.seq > expected_seq
+              ? "is missing or out of place (the next stored event is " + std::to_string(event.seq) + ")"
+              : "is out of order (found " + std::to_string(event.seq) + " after " +
+                    std::to_string(expected_seq - 1) + ")";
       return fault(verdict, expected_seq, event_name(expected_seq) + " " + what);
     }
     if (event.prev_hash != expected_prev) {

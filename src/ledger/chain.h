@@ -17,16 +17,16 @@
 namespace moat::ledger {
 
 struct Event {
-  std::int64_t seq = 0;     // 1, 2, 3, ... with no gaps
-  std::string at;           // UTC, ISO 8601 with milliseconds: 2026-11-25T03:54:26.123Z
-  std::string actor;        // who did it
-  std::string action;       // "put", "remove", "import", "sign-in", ...
-  std::string entity;       // table or subject kind: "suppliers", "session", ...
-  std::string key;          // the entity's key, parts joined by '/'
+  std::int64_t seq = 0;               // 1, 2, 3, ... with no gaps
+  std::string at;                     // UTC, ISO 8601 with milliseconds: 2026-11-25T03:54:26.123Z
+  std::string actor;                  // who did it
+  std::string action;                 // "put", "remove", "import", "sign-in", ...
+  std::string entity;                 // table or subject kind: "suppliers", "session", ...
+  std::string key;                    // the entity's key, parts joined by '/'
   std::optional<std::string> before;  // canonical JSON of the entity before, if it existed
   std::optional<std::string> after;   // ... and after, if it still exists
-  std::string prev_hash;    // hex; the genesis value for seq 1
-  std::string hash;         // hex; over canonical_encoding(*this)
+  std::string prev_hash;              // hex; the genesis value for seq 1
+  std::string hash;                   // hex; over canonical_encoding(*this)
 };
 
 // 64 hex zeros: what the first event names as its predecessor.

@@ -42,7 +42,9 @@ Witness witness_of(const std::vector<Event>& events) {
   return Witness{events.back().seq, events.back().hash};
 }
 
-std::size_t index_of(std::int64_t seq) { return static_cast<std::size_t>(seq - 1); }
+std::size_t index_of(std::int64_t seq) {
+  return static_cast<std::size_t>(seq - 1);
+}
 
 bool mentions(const std::string& text, std::string_view part) {
   return text.find(part) != std::string::npos;
@@ -64,7 +66,9 @@ TEST(ChainTest, SealNumbersAndLinksEvents) {
   }
 }
 
-TEST(ChainTest, GenesisIsSixtyFourZeros) { EXPECT_EQ(genesis_hash(), std::string(64, '0')); }
+TEST(ChainTest, GenesisIsSixtyFourZeros) {
+  EXPECT_EQ(genesis_hash(), std::string(64, '0'));
+}
 
 TEST(ChainTest, SealIgnoresGivenSeqAndPrevHash) {
   Event event = raw_event(0);
@@ -138,32 +142,32 @@ TEST_P(AlteredFieldTest, DetectsAlteredEventAtItsSeq) {
 
 INSTANTIATE_TEST_SUITE_P(
     Fields, AlteredFieldTest,
-    testing::Values(
-        Alteration{"At", [](Event& e) { e.at[e.at.size() - 2] = '9'; }},
-        Alteration{"Actor", [](Event& e) { e.actor = "mallory"; }},
-        Alteration{"ActorOneCharacter", [](Event& e) { e.actor[0] = 'A'; }},
-        Alteration{"Action", [](Event& e) { e.action = "remove"; }},
-        Alteration{"Entity", [](Event& e) { e.entity = "people"; }},
-        Alteration{"Key", [](Event& e) { e.key += "x"; }},
-        Alteration{"BeforeChanged", [](Event& e) { e.before = R"({"id":"F0","v":0})"; }},
-        Alteration{"BeforeToggled",
-                   [](Event& e) {
-                     if (e.before) {
-                       e.before.reset();
-                     } else {
-                       e.before = "";
-                     }
-                   }},
-        Alteration{"AfterChanged", [](Event& e) { e.after = R"({"id":"F0","v":3})"; }},
-        Alteration{"AfterToggled",
-                   [](Event& e) {
-                     if (e.after) {
-                       e.after.reset();
-                     } else {
-                       e.after = "";
-                     }
-                   }},
-        Alteration{"PrevHash", [](Event& e) { e.prev_hash[0] = e.prev_hash[0] == 'a' ? 'b' : 'a'; }}),
+    testing::Values(Alteration{"At", [](Event& e) { e.at[e.at.size() - 2] = '9'; }},
+                    Alteration{"Actor", [](Event& e) { e.actor = "mallory"; }},
+                    Alteration{"ActorOneCharacter", [](Event& e) { e.actor[0] = 'A'; }},
+                    Alteration{"Action", [](Event& e) { e.action = "remove"; }},
+                    Alteration{"Entity", [](Event& e) { e.entity = "people"; }},
+                    Alteration{"Key", [](Event& e) { e.key += "x"; }},
+                    Alteration{"BeforeChanged", [](Event& e) { e.before = R"({"id":"F0","v":0})"; }},
+                    Alteration{"BeforeToggled",
+                               [](Event& e) {
+                                 if (e.before) {
+                                   e.before.reset();
+                                 } else {
+                                   e.before = "";
+                                 }
+                               }},
+                    Alteration{"AfterChanged", [](Event& e) { e.after = R"({"id":"F0","v":3})"; }},
+                    Alteration{"AfterToggled",
+                               [](Event& e) {
+                                 if (e.after) {
+                                   e.after.reset();
+                                 } else {
+                                   e.after = "";
+                                 }
+                               }},
+                    Alteration{"PrevHash",
+                               [](Event& e) { e.prev_hash[0] = e.prev_hash[0] == 'a' ? 'b' : 'a'; }}),
     [](const testing::TestParamInfo<Alteration>& case_info) { return case_info.param.name; });
 
 TEST(ChainTest, DetectsAlteredStoredHash) {
@@ -379,28 +383,64 @@ TEST_P(FieldBoundaryTest, ShiftingBytesAcrossFieldsChangesHash) {
   EXPECT_NE(compute_hash(a), compute_hash(b));
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Fields, FieldBoundaryTest,
-    testing::Values(
-        Boundary{"ActorAction",
-                 [](Event& e) { e.actor = "ab"; e.action = "c"; },
-                 [](Event& e) { e.actor = "a"; e.action = "bc"; }},
-        Boundary{"AtActor",
-                 [](Event& e) { e.at = "2026-01-01Z"; e.actor = "x"; },
-                 [](Event& e) { e.at = "2026-01-01"; e.actor = "Zx"; }},
-        Boundary{"EntityKey",
-                 [](Event& e) { e.entity = "suppliers/"; e.key = "F1"; },
-                 [](Event& e) { e.entity = "suppliers"; e.key = "/F1"; }},
-        Boundary{"KeyBefore",
-                 [](Event& e) { e.key = "F1x"; e.before = "y"; },
-                 [](Event& e) { e.key = "F1"; e.before = "xy"; }},
-        Boundary{"BeforeAfter",
-                 [](Event& e) { e.before = "ab"; e.after = "c"; },
-                 [](Event& e) { e.before = "a"; e.after = "bc"; }},
-        Boundary{"EmptyActorFullAction",
-                 [](Event& e) { e.actor = ""; e.action = "ab"; },
-                 [](Event& e) { e.actor = "ab"; e.action = ""; }}),
-    [](const testing::TestParamInfo<Boundary>& case_info) { return case_info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Fields, FieldBoundaryTest,
+                         testing::Values(Boundary{"ActorAction",
+                                                  [](Event& e) {
+                                                    e.actor = "ab";
+                                                    e.action = "c";
+                                                  },
+                                                  [](Event& e) {
+                                                    e.actor = "a";
+                                                    e.action = "bc";
+                                                  }},
+                                         Boundary{"AtActor",
+                                                  [](Event& e) {
+                                                    e.at = "2026-01-01Z";
+                                                    e.actor = "x";
+                                                  },
+                                                  [](Event& e) {
+                                                    e.at = "2026-01-01";
+                                                    e.actor = "Zx";
+                                                  }},
+                                         Boundary{"EntityKey",
+                                                  [](Event& e) {
+                                                    e.entity = "suppliers/";
+                                                    e.key = "F1";
+                                                  },
+                                                  [](Event& e) {
+                                                    e.entity = "suppliers";
+                                                    e.key = "/F1";
+                                                  }},
+                                         Boundary{"KeyBefore",
+                                                  [](Event& e) {
+                                                    e.key = "F1x";
+                                                    e.before = "y";
+                                                  },
+                                                  [](Event& e) {
+                                                    e.key = "F1";
+                                                    e.before = "xy";
+                                                  }},
+                                         Boundary{"BeforeAfter",
+                                                  [](Event& e) {
+                                                    e.before = "ab";
+                                                    e.after = "c";
+                                                  },
+                                                  [](Event& e) {
+                                                    e.before = "a";
+                                                    e.after = "bc";
+                                                  }},
+                                         Boundary{"EmptyActorFullAction",
+                                                  [](Event& e) {
+                                                    e.actor = "";
+                                                    e.action = "ab";
+                                                  },
+                                                  [](Event& e) {
+                                                    e.actor = "ab";
+                                                    e.action = "";
+                                                  }}),
+                         [](const testing::TestParamInfo<Boundary>& case_info) {
+                           return case_info.param.name;
+                         });
 
 TEST(CanonicalEncodingTest, CoversSeqAndPrevHashButNotHash) {
   const Event base = sealed_chain(2)[1];

@@ -57,7 +57,8 @@ Result<Checkpoint> parse_checkpoint(std::string_view text) {
   if (!root) return input_error("checkpoint:3", "the root hash is not base64 of 32 bytes");
   checkpoint.root = *root;
   for (std::size_t i = 3; i < lines.size(); ++i) {
-    if (lines[i].empty()) return input_error("checkpoint:" + std::to_string(i + 1), "an extension line is empty");
+    if (lines[i].empty())
+      return input_error("checkpoint:" + std::to_string(i + 1), "an extension line is empty");
     checkpoint.extensions.emplace_back(lines[i]);
   }
   return checkpoint;
@@ -65,7 +66,8 @@ Result<Checkpoint> parse_checkpoint(std::string_view text) {
 
 Result<SignedNote> sign_checkpoint(const Checkpoint& checkpoint, const SignerKey& key) {
   if (checkpoint.origin != key.name) {
-    return input_error("checkpoint", "the origin '" + checkpoint.origin + "' is not the signing key's name '" + key.name + "'");
+    return input_error("checkpoint", "the origin '" + checkpoint.origin +
+                                         "' is not the signing key's name '" + key.name + "'");
   }
   SignedNote note{checkpoint.text(), {}};
   note.signatures.push_back(sign_note(note.text, key));
@@ -90,14 +92,16 @@ CheckpointCheck check_checkpoint(std::string_view note_text, std::span<const Ver
   for (const NoteSignature& signature : note->signatures) {
     const bool by_log = signature.name == check.checkpoint.origin &&
                         check_signature(note->text, signature, log_keys) != SignatureCheck::kUnknownKey;
-    const SignatureCheck result =
-        by_log ? check_signature(note->text, signature, log_keys) : check_signature(note->text, signature, witness_keys);
+    const SignatureCheck result = by_log ? check_signature(note->text, signature, log_keys)
+                                         : check_signature(note->text, signature, witness_keys);
     if (result == SignatureCheck::kInvalid) {
-      check.problem = "the signature by " + key_label(signature) + " does not verify: the checkpoint was forged or altered";
+      check.problem = "the signature by " + key_label(signature) +
+                      " does not verify: the checkpoint was forged or altered";
       return check;
     }
     if (result == SignatureCheck::kUnknownKey) unknown.push_back(key_label(signature));
-    if (result == SignatureCheck::kValid) (by_log ? check.signed_by : check.cosigned_by).push_back(key_label(signature));
+    if (result == SignatureCheck::kValid)
+      (by_log ? check.signed_by : check.cosigned_by).push_back(key_label(signature));
   }
   if (check.signed_by.empty()) {
     std::string list;
@@ -121,7 +125,8 @@ Result<Proof> parse_proof(std::string_view text) {
   const std::size_t blank = text.find("\n\n");
   if (blank == std::string_view::npos) return input_error("proof", "has no blank line before its checkpoint");
   const std::vector<std::string_view> lines = lines_of(text.substr(0, blank));
-  if (lines.empty() || lines[0] != kProofHeader) return input_error("proof:1", "is not " + std::string(kProofHeader));
+  if (lines.empty() || lines[0] != kProofHeader)
+    return input_error("proof:1", "is not " + std::string(kProofHeader));
   Proof proof;
   std::size_t i = 1;
   if (i < lines.size() && lines[i].starts_with("extra ")) proof.extra = std::string(lines[i++].substr(6));

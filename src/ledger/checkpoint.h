@@ -35,9 +35,9 @@ Result<SignedNote> sign_checkpoint(const Checkpoint& checkpoint, const SignerKey
 struct CheckpointCheck {
   bool ok = false;
   Checkpoint checkpoint;
-  std::vector<std::string> signed_by;     // key names (with their hash) whose signatures verify
-  std::vector<std::string> cosigned_by;   // witnesses' cosignatures that verify
-  std::string problem;                    // why it is refused, for a person
+  std::vector<std::string> signed_by;    // key names (with their hash) whose signatures verify
+  std::vector<std::string> cosigned_by;  // witnesses' cosignatures that verify
+  std::string problem;                   // why it is refused, for a person
 };
 
 // Verifies a signed checkpoint: it must carry a valid signature from one of `log_keys` (with the

@@ -54,7 +54,9 @@ std::string_view bytes(const Hash& hash) {
 }
 
 // The largest power of two strictly smaller than n (n >= 2): where RFC 9162 splits a tree.
-std::uint64_t split_point(std::uint64_t n) { return std::bit_floor(n - 1); }
+std::uint64_t split_point(std::uint64_t n) {
+  return std::bit_floor(n - 1);
+}
 
 void inclusion_ranges(std::uint64_t index, Range range, std::vector<Range>& out) {
   const std::uint64_t n = range.end - range.begin;
@@ -95,11 +97,15 @@ void shift_until_set_or_zero(std::uint64_t& fn, std::uint64_t& sn) {
   }
 }
 
-std::string event_name(std::int64_t seq) { return "event " + std::to_string(seq); }
+std::string event_name(std::int64_t seq) {
+  return "event " + std::to_string(seq);
+}
 
 }  // namespace
 
-Hash sha256(std::string_view data) { return digest({data}); }
+Hash sha256(std::string_view data) {
+  return digest({data});
+}
 
 Hash leaf_hash(std::string_view entry) {
   const char prefix = static_cast<char>(kLeafPrefix);
@@ -111,9 +117,13 @@ Hash node_hash(const Hash& left, const Hash& right) {
   return digest({std::string_view(&prefix, 1), bytes(left), bytes(right)});
 }
 
-Hash empty_root() { return sha256(""); }
+Hash empty_root() {
+  return sha256("");
+}
 
-Hash event_leaf(const Event& event) { return leaf_hash(canonical_encoding(event)); }
+Hash event_leaf(const Event& event) {
+  return leaf_hash(canonical_encoding(event));
+}
 
 std::string to_hex(const Hash& hash) {
   std::string out(hash.size() * 2 + 1, '\0');
@@ -198,8 +208,8 @@ std::vector<Range> consistency_ranges(std::uint64_t old_size, std::uint64_t new_
   return out;
 }
 
-bool verify_inclusion(std::uint64_t index, std::uint64_t size, const Hash& leaf,
-                      std::span<const Hash> proof, const Hash& root) {
+bool verify_inclusion(std::uint64_t index, std::uint64_t size, const Hash& leaf, std::span<const Hash> proof,
+                      const Hash& root) {
   if (index >= size) return false;
   std::uint64_t fn = index, sn = size - 1;
   Hash r = leaf;
@@ -289,15 +299,18 @@ TreeVerdict verify_tree(std::span<const Event> events, std::span<const StoredNod
       }
       const StoredNode& found = stored[next++];
       if (found.id.key() != made.id.key()) {
-        return fault("the stored Merkle tree lacks its node over events " + std::to_string(made.id.first_leaf() + 1) +
-                     ".." + std::to_string(made.id.last_leaf() + 1) + " (nodes were removed or added)");
+        return fault("the stored Merkle tree lacks its node over events " +
+                     std::to_string(made.id.first_leaf() + 1) + ".." +
+                     std::to_string(made.id.last_leaf() + 1) + " (nodes were removed or added)");
       }
       if (found.hash == made.hash) continue;
       if (made.id.level == 0) {
-        return fault(event_name(event.seq) + " differs from its leaf in the Merkle tree: the event or the tree was altered");
+        return fault(event_name(event.seq) +
+                     " differs from its leaf in the Merkle tree: the event or the tree was altered");
       }
       return fault("the Merkle tree's node over events " + std::to_string(made.id.first_leaf() + 1) + ".." +
-                   std::to_string(made.id.last_leaf() + 1) + " differs from those events: the tree was altered");
+                   std::to_string(made.id.last_leaf() + 1) +
+                   " differs from those events: the tree was altered");
     }
   }
   verdict.size = edge.size();

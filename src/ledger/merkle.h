@@ -72,8 +72,8 @@ std::vector<Range> inclusion_ranges(std::uint64_t index, std::uint64_t size);
 std::vector<Range> consistency_ranges(std::uint64_t old_size, std::uint64_t new_size);
 
 // RFC 9162 §2.1.3.2. False for any proof that does not lead from `leaf` to `root`.
-bool verify_inclusion(std::uint64_t index, std::uint64_t size, const Hash& leaf,
-                      std::span<const Hash> proof, const Hash& root);
+bool verify_inclusion(std::uint64_t index, std::uint64_t size, const Hash& leaf, std::span<const Hash> proof,
+                      const Hash& root);
 // RFC 9162 §2.1.4.2, with the edge cases of the published vectors: equal sizes need an empty
 // proof and equal roots; an old size of zero proves nothing and is refused.
 bool verify_consistency(std::uint64_t old_size, std::uint64_t new_size, const Hash& old_root,
@@ -104,10 +104,10 @@ class TreeEdge {
 
 struct TreeVerdict {
   bool ok = true;
-  std::uint64_t size = 0;                // leaves rebuilt from the events
-  Hash root{};                           // their root
+  std::uint64_t size = 0;                 // leaves rebuilt from the events
+  Hash root{};                            // their root
   std::optional<std::int64_t> first_bad;  // the seq of the first event whose leaf or subtree is wrong
-  std::string problem;                   // for a person
+  std::string problem;                    // for a person
 };
 
 // Rebuilds the tree from `events` (seq 1, 2, ... in order: check the chain first) and compares

@@ -41,7 +41,9 @@ json read_json(const std::filesystem::path& file) {
 // cannot hold them: an inclusion case with one is refused before verification, as the reference
 // verifier refuses it; consistency cases only ever compare such roots for equality, so they are
 // mapped one-to-one onto hashes that no real tree produces.
-bool is_hash(const json& value) { return hash_from_base64(value.get<std::string>()).has_value(); }
+bool is_hash(const json& value) {
+  return hash_from_base64(value.get<std::string>()).has_value();
+}
 
 Hash vector_hash(const json& value) {
   const std::string text = value.get<std::string>();
@@ -71,8 +73,10 @@ TEST(MerkleVectors, InclusionCasesGiveTheirExpectedVerdict) {
   for (const auto& file : files) {
     const json c = read_json(file);
     const bool hashes = is_hash(c["leafHash"]) && is_hash(c["root"]);
-    const bool verified = hashes && verify_inclusion(c["leafIdx"].get<std::uint64_t>(), c["treeSize"].get<std::uint64_t>(),
-                                           vector_hash(c["leafHash"]), vector_proof(c["proof"]), vector_hash(c["root"]));
+    const bool verified =
+        hashes &&
+        verify_inclusion(c["leafIdx"].get<std::uint64_t>(), c["treeSize"].get<std::uint64_t>(),
+                         vector_hash(c["leafHash"]), vector_proof(c["proof"]), vector_hash(c["root"]));
     EXPECT_EQ(verified, !c["wantErr"].get<bool>()) << file << ": " << c["desc"];
   }
 }
@@ -83,8 +87,9 @@ TEST(MerkleVectors, ConsistencyCasesGiveTheirExpectedVerdict) {
   ASSERT_GT(files.size(), 50u);
   for (const auto& file : files) {
     const json c = read_json(file);
-    const bool verified = verify_consistency(c["size1"].get<std::uint64_t>(), c["size2"].get<std::uint64_t>(),
-                                             vector_hash(c["root1"]), vector_hash(c["root2"]), vector_proof(c["proof"]));
+    const bool verified =
+        verify_consistency(c["size1"].get<std::uint64_t>(), c["size2"].get<std::uint64_t>(),
+                           vector_hash(c["root1"]), vector_hash(c["root2"]), vector_proof(c["proof"]));
     EXPECT_EQ(verified, !c["wantErr"].get<bool>()) << file << ": " << c["desc"];
   }
 }
@@ -120,7 +125,8 @@ std::vector<Hash> brute_subproof(std::uint64_t m, std::span<const Hash> d, bool 
 
 std::vector<Hash> leaves(std::size_t count, std::string_view salt = "") {
   std::vector<Hash> out;
-  for (std::size_t i = 0; i < count; ++i) out.push_back(leaf_hash("entry " + std::to_string(i) + std::string(salt)));
+  for (std::size_t i = 0; i < count; ++i)
+    out.push_back(leaf_hash("entry " + std::to_string(i) + std::string(salt)));
   return out;
 }
 
@@ -184,7 +190,8 @@ TEST(Merkle, ConsistencyProofsEqualBruteForce) {
   const StoredTree tree(d);
   for (std::uint64_t n = 1; n <= d.size(); ++n) {
     for (std::uint64_t m = 1; m < n; ++m) {
-      ASSERT_EQ(tree.proof(consistency_ranges(m, n)), brute_subproof(m, std::span(d).first(n), true)) << m << " to " << n;
+      ASSERT_EQ(tree.proof(consistency_ranges(m, n)), brute_subproof(m, std::span(d).first(n), true))
+          << m << " to " << n;
     }
   }
 }
@@ -215,9 +222,12 @@ TEST(Merkle, ConsistencyBetweenAnyTwoSizesOfAThousandEventLedger) {
         if (places[a] >= m && places[a] < n && new_alteration == places.size()) new_alteration = a;
       }
       const StoredTree& forged = altered[old_alteration];
-      ASSERT_FALSE(verify_consistency(m, n, forged.roots[m], tree.roots[n], proof)) << "old altered " << m << "," << n;
-      ASSERT_FALSE(verify_consistency(m, n, tree.roots[m], forged.roots[n], proof)) << "new altered " << m << "," << n;
-      ASSERT_FALSE(verify_consistency(m, n, tree.roots[m], forged.roots[n], forged.proof(consistency_ranges(m, n))))
+      ASSERT_FALSE(verify_consistency(m, n, forged.roots[m], tree.roots[n], proof))
+          << "old altered " << m << "," << n;
+      ASSERT_FALSE(verify_consistency(m, n, tree.roots[m], forged.roots[n], proof))
+          << "new altered " << m << "," << n;
+      ASSERT_FALSE(
+          verify_consistency(m, n, tree.roots[m], forged.roots[n], forged.proof(consistency_ranges(m, n))))
           << "rewritten history " << m << "," << n;
       if (new_alteration < places.size()) {
         // Changing only what was appended after m is an honest extension: it stays consistent.

@@ -98,8 +98,10 @@ Result<KeyParts> parse_key_parts(std::string_view text, std::string_view what) {
   const auto data = unbase64(text.substr(second + 1));
   if (!data || data->size() != 33) return bad("has key data that is not base64 of a type byte and 32 bytes");
   const auto type = static_cast<std::uint8_t>((*data)[0]);
-  if (type != static_cast<std::uint8_t>(KeyType::kEd25519) && type != static_cast<std::uint8_t>(KeyType::kCosignature)) {
-    return bad("has an unsupported key type " + std::to_string(type) + " (Ed25519 keys are 1, cosigning keys 4)");
+  if (type != static_cast<std::uint8_t>(KeyType::kEd25519) &&
+      type != static_cast<std::uint8_t>(KeyType::kCosignature)) {
+    return bad("has an unsupported key type " + std::to_string(type) +
+               " (Ed25519 keys are 1, cosigning keys 4)");
   }
   parts.type = static_cast<KeyType>(type);
   parts.material = data->substr(1);
@@ -141,13 +143,18 @@ std::string cosigned_message(std::string_view checkpoint_text, std::uint64_t tim
 
 }  // namespace
 
-std::uint32_t VerifierKey::id() const { return key_id(name, type, public_key); }
-
-std::string VerifierKey::text() const {
-  return name + "+" + hex8(id()) + "+" + base64(std::string(1, static_cast<char>(type)) + std::string(as_text(public_key)));
+std::uint32_t VerifierKey::id() const {
+  return key_id(name, type, public_key);
 }
 
-VerifierKey SignerKey::verifier() const { return {name, type, public_key_of(seed)}; }
+std::string VerifierKey::text() const {
+  return name + "+" + hex8(id()) + "+" +
+         base64(std::string(1, static_cast<char>(type)) + std::string(as_text(public_key)));
+}
+
+VerifierKey SignerKey::verifier() const {
+  return {name, type, public_key_of(seed)};
+}
 
 std::string SignerKey::text() const {
   return std::string(kPrivatePrefix) + name + "+" + hex8(verifier().id()) + "+" +
@@ -171,24 +178,27 @@ Result<VerifierKey> parse_verifier_key(std::string_view text) {
   MOAT_TRY(const KeyParts parts, parse_key_parts(text, "verifier key"));
   VerifierKey key{parts.name, parts.type, {}};
   std::copy(parts.material.begin(), parts.material.end(), key.public_key.begin());
-  if (key.id() != parts.id) return input_error("verifier key", "its hash does not match its name and key data");
+  if (key.id() != parts.id)
+    return input_error("verifier key", "its hash does not match its name and key data");
   return key;
 }
 
 Result<SignerKey> parse_signer_key(std::string_view text) {
-  if (!text.starts_with(kPrivatePrefix)) return input_error("signing key", "does not start with PRIVATE+KEY+");
+  if (!text.starts_with(kPrivatePrefix))
+    return input_error("signing key", "does not start with PRIVATE+KEY+");
   MOAT_TRY(const KeyParts parts, parse_key_parts(text.substr(kPrivatePrefix.size()), "signing key"));
   SignerKey key{parts.name, parts.type, {}};
   std::copy(parts.material.begin(), parts.material.end(), key.seed.begin());
-  if (key.verifier().id() != parts.id) return input_error("signing key", "its hash does not match its name and key");
+  if (key.verifier().id() != parts.id)
+    return input_error("signing key", "its hash does not match its name and key");
   return key;
 }
 
 std::string SignedNote::format() const {
   std::string out = text + "\n";
   for (const NoteSignature& s : signatures) {
-    out += std::string(kSignaturePrefix) + s.name + " " +
-           base64(big_endian(s.key_id, 4) + s.signature) + "\n";
+    out +=
+        std::string(kSignaturePrefix) + s.name + " " + base64(big_endian(s.key_id, 4) + s.signature) + "\n";
   }
   return out;
 }
@@ -196,7 +206,8 @@ std::string SignedNote::format() const {
 Result<SignedNote> parse_note(std::string_view note) {
   if (!note.ends_with('\n')) return input_error("note", "does not end with a newline");
   for (const char c : note) {
-    if (static_cast<unsigned char>(c) < 0x20 && c != '\n') return input_error("note", "holds a control character");
+    if (static_cast<unsigned char>(c) < 0x20 && c != '\n')
+      return input_error("note", "holds a control character");
   }
   const std::size_t split = note.rfind("\n\n");
   if (split == std::string_view::npos) return input_error("note", "has no blank line before its signatures");
@@ -210,15 +221,18 @@ Result<SignedNote> parse_note(std::string_view note) {
     const std::string_view text = rest.substr(0, end);
     rest.remove_prefix(end + 1);
     const std::string where = "note:" + std::to_string(line);
-    if (!text.starts_with(kSignaturePrefix)) return input_error(where, "is not a signature line (— name signature)");
+    if (!text.starts_with(kSignaturePrefix))
+      return input_error(where, "is not a signature line (— name signature)");
     const std::string_view body = text.substr(kSignaturePrefix.size());
     const std::size_t space = body.find(' ');
-    if (space == std::string_view::npos || space == 0) return input_error(where, "has no key name and signature");
+    if (space == std::string_view::npos || space == 0)
+      return input_error(where, "has no key name and signature");
     const auto data = unbase64(body.substr(space + 1));
-    if (!data || data->size() < 5) return input_error(where, "has a signature that is not base64 of a key ID and signature");
-    parsed.signatures.push_back({std::string(body.substr(0, space)),
-                                 static_cast<std::uint32_t>(read_big_endian(std::string_view(*data).substr(0, 4))),
-                                 data->substr(4)});
+    if (!data || data->size() < 5)
+      return input_error(where, "has a signature that is not base64 of a key ID and signature");
+    parsed.signatures.push_back(
+        {std::string(body.substr(0, space)),
+         static_cast<std::uint32_t>(read_big_endian(std::string_view(*data).substr(0, 4))), data->substr(4)});
     if (parsed.signatures.size() > kMaxSignatures) return input_error(where, "too many signatures");
   }
   if (parsed.signatures.empty()) return input_error("note", "carries no signature");
@@ -233,7 +247,8 @@ NoteSignature cosign_note(std::string_view checkpoint_text, const SignerKey& key
   SignerKey cosigner = key;
   cosigner.type = KeyType::kCosignature;
   return {key.name, cosigner.verifier().id(),
-          big_endian(timestamp, kTimestampBytes) + ed25519_sign(cosigned_message(checkpoint_text, timestamp), key.seed)};
+          big_endian(timestamp, kTimestampBytes) +
+              ed25519_sign(cosigned_message(checkpoint_text, timestamp), key.seed)};
 }
 
 SignatureCheck check_signature(std::string_view text, const NoteSignature& signature,
@@ -241,12 +256,13 @@ SignatureCheck check_signature(std::string_view text, const NoteSignature& signa
   for (const VerifierKey& key : keys) {
     if (key.name != signature.name || key.id() != signature.key_id) continue;
     if (key.type == KeyType::kEd25519) {
-      return ed25519_verify(text, signature.signature, key.public_key) ? SignatureCheck::kValid : SignatureCheck::kInvalid;
+      return ed25519_verify(text, signature.signature, key.public_key) ? SignatureCheck::kValid
+                                                                       : SignatureCheck::kInvalid;
     }
     const auto timestamp = cosignature_time(signature);
     if (!timestamp) return SignatureCheck::kInvalid;
-    return ed25519_verify(cosigned_message(text, *timestamp), std::string_view(signature.signature).substr(kTimestampBytes),
-                          key.public_key)
+    return ed25519_verify(cosigned_message(text, *timestamp),
+                          std::string_view(signature.signature).substr(kTimestampBytes), key.public_key)
                ? SignatureCheck::kValid
                : SignatureCheck::kInvalid;
   }

@@ -10,13 +10,15 @@
 namespace moat::ledger {
 namespace {
 
-constexpr std::string_view kGoSigner = "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz";
+constexpr std::string_view kGoSigner =
+    "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz";
 constexpr std::string_view kGoVerifier = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
 constexpr std::string_view kGoText =
     "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n";
 constexpr std::string_view kGoNote =
     "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n\n"
-    "\xE2\x80\x94 PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";
+    "\xE2\x80\x94 PeterNeumann "
+    "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";
 
 SignerKey key(std::string name, std::uint8_t fill, KeyType type = KeyType::kEd25519) {
   Seed seed{};
@@ -48,7 +50,8 @@ TEST(Note, VerifiesGoSumdbNoteAndRefusesAlteredText) {
 TEST(Note, RefusesMalformedKeysWithAReason) {
   EXPECT_FALSE(parse_verifier_key("PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW").ok());
   EXPECT_FALSE(parse_verifier_key("PeterNeumann+c74f20a3").ok());
-  EXPECT_FALSE(parse_verifier_key("Peter Neumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW").ok());
+  EXPECT_FALSE(
+      parse_verifier_key("Peter Neumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW").ok());
   EXPECT_FALSE(parse_signer_key(kGoVerifier).ok());
 }
 
@@ -75,10 +78,12 @@ TEST(Checkpoint, RefusesAForgedCheckpointAndAnotherKeys) {
   const auto forged_check = check_checkpoint(forged, keys);
   EXPECT_FALSE(forged_check.ok);
   EXPECT_NE(forged_check.problem.find("does not verify"), std::string::npos) << forged_check.problem;
-  auto other = sign_checkpoint({"moat.example/ledger", 42, sha256("root"), {}}, key("moat.example/ledger", 2));
+  auto other =
+      sign_checkpoint({"moat.example/ledger", 42, sha256("root"), {}}, key("moat.example/ledger", 2));
   const auto other_check = check_checkpoint(other->format(), keys);
   EXPECT_FALSE(other_check.ok);
-  EXPECT_NE(other_check.problem.find("not signed by any of the log's keys"), std::string::npos) << other_check.problem;
+  EXPECT_NE(other_check.problem.find("not signed by any of the log's keys"), std::string::npos)
+      << other_check.problem;
 }
 
 TEST(Checkpoint, CosignaturesAreCheckedWithTheWitnessKeys) {
@@ -100,7 +105,10 @@ TEST(Checkpoint, CosignaturesAreCheckedWithTheWitnessKeys) {
 }
 
 TEST(Proof, FormatsAndParsesTheTlogProofForm) {
-  Proof proof{73894, {sha256("a"), sha256("b")}, std::nullopt, "origin\n1\n" + to_base64(sha256("r")) + "\n\n\xE2\x80\x94 x AAAA\n"};
+  Proof proof{73894,
+              {sha256("a"), sha256("b")},
+              std::nullopt,
+              "origin\n1\n" + to_base64(sha256("r")) + "\n\n\xE2\x80\x94 x AAAA\n"};
   const std::string text = proof.format();
   EXPECT_TRUE(text.starts_with("c2sp.org/tlog-proof@v1\nindex 73894\n" + to_base64(sha256("a")) + "\n"));
   auto parsed = parse_proof(text);

@@ -20,8 +20,8 @@ std::vector<AgreementKind> read_kinds(TableReader& reader) {
     if (const auto kind = parse_agreement_kind(name)) {
       kinds.push_back(*kind);
     } else {
-      reader.fail("kinds",
-                  "unknown agreement kind '" + name + "' (nnn, nda, manufacturing, tooling, po-terms, confidentiality)");
+      reader.fail("kinds", "unknown agreement kind '" + name +
+                               "' (nnn, nda, manufacturing, tooling, po-terms, confidentiality)");
     }
   }
   if (names.empty() && reader.diagnostics().empty())
@@ -78,8 +78,9 @@ Result<AgreementRules> parse_agreement_rules(std::string_view toml, std::string_
   TableReader reader(document, file);
   AgreementRules rules;
   std::vector<Diagnostic> problems;
-  detail::read_entries(reader, file, "checks", rules.rules, problems,
-                       [&](const toml::table& table) { return read_rule(table, file, rules.rules, problems); });
+  detail::read_entries(reader, file, "checks", rules.rules, problems, [&](const toml::table& table) {
+    return read_rule(table, file, rules.rules, problems);
+  });
   MOAT_CHECK(detail::finish(reader, problems));
   return rules;
 }

@@ -42,10 +42,11 @@ TEST(Calendar, CnipaWorkedExamplesMoveToTheFirstWorkingDay) {
 // A year whose notice is not listed yet: the holidays fixed by date are closed all the same, so a
 // deadline does not land on New Year's Day; a listed year follows its notice alone.
 TEST(Calendar, HolidaysFixedByDateCloseYearsNotListedYet) {
-  const Calendar calendar = testing::must(parse_calendar(std::string(kCnipaExampleCalendar) + "", "example.toml"), "x");
+  const Calendar calendar =
+      testing::must(parse_calendar(std::string(kCnipaExampleCalendar) + "", "example.toml"), "x");
   Calendar with_fixed = calendar;
   with_fixed.fixed = {{1, 1}, {10, 1}};
-  EXPECT_TRUE(is_closed(with_fixed, day("2027-01-01")));   // a Friday
+  EXPECT_TRUE(is_closed(with_fixed, day("2027-01-01")));  // a Friday
   EXPECT_EQ(next_open_day(with_fixed, day("2027-01-01")).to_string(), "2027-01-04");
   EXPECT_FALSE(is_closed(calendar, day("2027-01-01")));    // without them, only weekends
   EXPECT_FALSE(is_closed(with_fixed, day("2008-10-02")));  // 2008 is listed: its notice alone

@@ -241,8 +241,9 @@ Result<DeadlineRules> parse_deadline_rules(std::string_view toml, std::string_vi
   DeadlineRules rules;
   if (document.contains("ends_right")) rules.ends_right = reader.texts("ends_right");
   std::vector<Diagnostic> problems;
-  detail::read_entries(reader, file, "rules", rules.rules, problems,
-                       [&](const toml::table& table) { return read_rule(table, file, rules.rules, problems); });
+  detail::read_entries(reader, file, "rules", rules.rules, problems, [&](const toml::table& table) {
+    return read_rule(table, file, rules.rules, problems);
+  });
   MOAT_CHECK(detail::finish(reader, problems));
   return rules;
 }

@@ -152,8 +152,9 @@ std::string calendar_note(const Calendar& calendar, std::string_view office, Dat
   }
   const auto found = calendar.years.find(year);
   if (found == calendar.years.end()) {
-    const std::string skipped = calendar.fixed.empty() ? "only weekends were skipped"
-                                                       : "only weekends and the holidays fixed by date were skipped";
+    const std::string skipped = calendar.fixed.empty()
+                                    ? "only weekends were skipped"
+                                    : "only weekends and the holidays fixed by date were skipped";
     return "the " + std::string(office) + " calendar lacks " + std::to_string(year) + ": " + skipped +
            "; check the office's holidays";
   }

@@ -19,7 +19,9 @@ double agree_score(double p, int8_t read) {
 double differ_score(double p, int8_t read) {
   return read == 1 ? -std::sqrt(p / (1 - p)) : -std::sqrt((1 - p) / p);
 }
-double agree_probability(double p, int8_t read) { return read == 1 ? p : 1 - p; }
+double agree_probability(double p, int8_t read) {
+  return read == 1 ? p : 1 - p;
+}
 
 // The root in (0, a_max) of an increasing function f (given with its derivative as {f, f'}),
 // negative near 0: Newton steps from `start` kept inside a shrinking bracket, bisection when a
@@ -42,7 +44,9 @@ double increasing_root(F f, double a_max, double start) {
 }
 
 // The largest useful exponent: beyond it exp(a g) overflows for the cutoff's largest score.
-double max_exponent(const Code& code) { return 600.0 / std::sqrt((1 - code.cutoff) / code.cutoff); }
+double max_exponent(const Code& code) {
+  return 600.0 / std::sqrt((1 - code.cutoff) / code.cutoff);
+}
 
 }  // namespace
 
@@ -113,7 +117,7 @@ Bounds::Cumulant Bounds::cumulant(double a) const {
   for (size_t i = 0; i < agree_.size(); ++i) {
     const double x = a * agree_[i] + log_q_[i], y = a * differ_[i] + log_not_q_[i];
     const double e = std::exp(-std::abs(x - y));  // the smaller term over the larger, <= 1
-    const double w = (x >= y ? 1 : e) / (1 + e);   // the weight of agreeing
+    const double w = (x >= y ? 1 : e) / (1 + e);  // the weight of agreeing
     const double gap = agree_[i] - differ_[i];
     c.value += std::max(x, y) + std::log1p(e);
     c.slope += differ_[i] + w * gap;
@@ -153,8 +157,8 @@ size_t required_length(int colluders) {
   if (colluders <= 0) return 0;
   if (colluders == 1) return kSingleLeaker;
   const double c = colluders;
-  const double needed = std::numbers::pi * std::numbers::pi / 2 * c * c *
-                        std::log(kDesignRecipients / kFalseAccusation);
+  const double needed =
+      std::numbers::pi * std::numbers::pi / 2 * c * c * std::log(kDesignRecipients / kFalseAccusation);
   return static_cast<size_t>(std::ceil(needed));
 }
 

@@ -22,12 +22,23 @@ std::vector<int8_t> collude(const std::vector<std::vector<uint8_t>>& w, int coll
   for (size_t i = 0; i < out.size(); ++i) {
     int ones = 0;
     for (int j = 0; j < colluders; ++j) ones += w[static_cast<size_t>(j)][i];
-    if (ones == 0 || ones == colluders) { out[i] = ones ? 1 : 0; continue; }
+    if (ones == 0 || ones == colluders) {
+      out[i] = ones ? 1 : 0;
+      continue;
+    }
     switch (strategy) {
-      case Strategy::kRandom: out[i] = static_cast<int8_t>(rng() & 1); break;
-      case Strategy::kMajority: out[i] = static_cast<int8_t>(2 * ones == colluders ? (rng() & 1) : (2 * ones > colluders)); break;
-      case Strategy::kMinority: out[i] = static_cast<int8_t>(2 * ones == colluders ? (rng() & 1) : (2 * ones < colluders)); break;
-      case Strategy::kErase: out[i] = kErased; break;
+      case Strategy::kRandom:
+        out[i] = static_cast<int8_t>(rng() & 1);
+        break;
+      case Strategy::kMajority:
+        out[i] = static_cast<int8_t>(2 * ones == colluders ? (rng() & 1) : (2 * ones > colluders));
+        break;
+      case Strategy::kMinority:
+        out[i] = static_cast<int8_t>(2 * ones == colluders ? (rng() & 1) : (2 * ones < colluders));
+        break;
+      case Strategy::kErase:
+        out[i] = kErased;
+        break;
     }
   }
   return out;
@@ -62,7 +73,8 @@ TEST(Code, InnocentScoresHaveMeanZeroAndUnitVariance) {
   double sum = 0, sum2 = 0;
   const int n = 400;
   for (int j = 0; j < n; ++j) {
-    const double s = score(code, codeword(code, secret, "innocent" + std::to_string(j)), read) / std::sqrt(2000.0);
+    const double s =
+        score(code, codeword(code, secret, "innocent" + std::to_string(j)), read) / std::sqrt(2000.0);
     sum += s, sum2 += s * s;
   }
   EXPECT_NEAR(sum / n, 0, 0.15);
@@ -92,7 +104,8 @@ TEST(Code, ThresholdAndPValueAreTheSameTightBound) {
       const Code code = make_code(secret, length, colluders);
       std::vector<int8_t> read(length);
       const std::vector<uint8_t> word = codeword(code, secret, "y");
-      for (size_t i = 0; i < length; ++i) read[i] = i % 7 == 3 ? kErased : static_cast<int8_t>(word[(i * 31) % length]);
+      for (size_t i = 0; i < length; ++i)
+        read[i] = i % 7 == 3 ? kErased : static_cast<int8_t>(word[(i * 31) % length]);
       for (const double epsilon : {1e-6, 1e-9}) {
         const double z = threshold(code, read, epsilon);
         EXPECT_LE(p_value(code, read, z), epsilon * (1 + 1e-6)) << colluders << " " << length;
@@ -115,7 +128,8 @@ TEST(Code, ResistsFollowsTheRequiredLength) {
 TEST(Code, CollusionSimulationCatchesAColluderAndNoInnocent) {
   std::mt19937_64 rng(14);
   for (const int c : {1, 2, 3}) {
-    for (const Strategy strategy : {Strategy::kRandom, Strategy::kMajority, Strategy::kMinority, Strategy::kErase}) {
+    for (const Strategy strategy :
+         {Strategy::kRandom, Strategy::kMajority, Strategy::kMinority, Strategy::kErase}) {
       int caught = 0;
       const int trials = 10;
       for (int t = 0; t < trials; ++t) {
@@ -146,7 +160,8 @@ TEST(Code, AnUnrelatedReadingAccusesNoOne) {
   std::vector<int8_t> read(1000);
   for (auto& s : read) s = static_cast<int8_t>(rng() & 1);
   const double z = threshold(code, read, kFalseAccusation / 200);
-  for (int j = 0; j < 200; ++j) EXPECT_LT(score(code, codeword(code, secret, "C" + std::to_string(j)), read), z);
+  for (int j = 0; j < 200; ++j)
+    EXPECT_LT(score(code, codeword(code, secret, "C" + std::to_string(j)), read), z);
 }
 
 }  // namespace

@@ -27,7 +27,9 @@ struct DrillFile {
   double unit_mm() const { return (metric ? 1.0 : 25.4) / std::pow(10.0, decimal_digits); }
 };
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // The header's units and zero suppression: "METRIC,LZ", "INCH,TZ", ";FILE_FORMAT=4:3".
 void read_header_line(std::string_view line, DrillFile& file) {
@@ -81,21 +83,27 @@ Status read_body_line(std::string_view text, size_t begin, std::string_view line
   while (pos < line.size() && (line[pos] == 'X' || line[pos] == 'Y')) {
     const char letter = line[pos++];
     const size_t start = pos;
-    while (pos < line.size() && (is_digit(line[pos]) || line[pos] == '.' || line[pos] == '-' || line[pos] == '+')) ++pos;
+    while (pos < line.size() &&
+           (is_digit(line[pos]) || line[pos] == '.' || line[pos] == '-' || line[pos] == '+'))
+      ++pos;
     if (pos == start)
       return input_error(std::to_string(line_number) + ":" + std::to_string(start + 1),
                          std::string("a number is expected after ") + letter);
     bool decimal = false;
     const int64_t value = value_of(file, line.substr(start, pos - start), decimal);
     op.decimal = decimal;
-    if (letter == 'X') op.x = value, op.has_x = true; else op.y = value, op.has_y = true;
+    if (letter == 'X')
+      op.x = value, op.has_x = true;
+    else
+      op.y = value, op.has_y = true;
   }
   op.coords_end = begin + pos;
   op.fixed = routing || line.find("G85") != std::string_view::npos || line.starts_with("G0");
   (void)text;
   current = op;
   file.ops.push_back(op);
-  if (line.find("G85") != std::string_view::npos && file.ops.size() >= 2) file.ops[file.ops.size() - 2].fixed = true;
+  if (line.find("G85") != std::string_view::npos && file.ops.size() >= 2)
+    file.ops[file.ops.size() - 2].fixed = true;
   return {};
 }
 
@@ -110,10 +118,14 @@ Result<DrillFile> parse_drill(std::string_view text) {
     std::string_view line = text.substr(pos, end - pos);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     ++line_number;
-    if (line == "M48") header = seen_m48 = true;
-    else if (header && (line == "%" || line == "M95")) header = false;
-    else if (header) read_header_line(line, file);
-    else if (line.starts_with("ICI,ON")) return input_error(std::to_string(line_number) + ":1", "incremental coordinates are not supported");
+    if (line == "M48")
+      header = seen_m48 = true;
+    else if (header && (line == "%" || line == "M95"))
+      header = false;
+    else if (header)
+      read_header_line(line, file);
+    else if (line.starts_with("ICI,ON"))
+      return input_error(std::to_string(line_number) + ":1", "incremental coordinates are not supported");
     else {
       if (line.starts_with("M15")) routing = true;
       if (line.starts_with("M16") || line.starts_with("M17")) routing = false;
@@ -150,7 +162,7 @@ class ExcellonFormat final : public PointsFormat {
     return head.starts_with("M48") || head.find("\nM48") != std::string_view::npos;
   }
 
- Result<std::unique_ptr<Parsed>> parse(std::string_view text) const override {
+  Result<std::unique_ptr<Parsed>> parse(std::string_view text) const override {
     MOAT_TRY(DrillFile file, parse_drill(text));
     auto out = std::make_unique<ParsedDrill>();
     out->set.unit_mm = file.unit_mm();
@@ -173,7 +185,8 @@ class ExcellonFormat final : public PointsFormat {
         const bool moved = shifts[i].dx != 0 || shifts[i].dy != 0;
         if (!moved && !(moved_before && (!op.has_x || !op.has_y))) continue;
         out.append(master.substr(copied, op.coords_begin - copied));
-        out += "X" + format_value(file, op, op.x + shifts[i].dx) + "Y" + format_value(file, op, op.y + shifts[i].dy);
+        out += "X" + format_value(file, op, op.x + shifts[i].dx) + "Y" +
+               format_value(file, op, op.y + shifts[i].dy);
         copied = op.coords_end;
         moved_before = true;
       }
@@ -185,6 +198,8 @@ class ExcellonFormat final : public PointsFormat {
 
 }  // namespace
 
-std::unique_ptr<Format> make_excellon_format() { return std::make_unique<ExcellonFormat>(); }
+std::unique_ptr<Format> make_excellon_format() {
+  return std::make_unique<ExcellonFormat>();
+}
 
 }  // namespace moat::mark

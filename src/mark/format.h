@@ -23,11 +23,11 @@ struct Capacity {
 };
 
 struct Embedded {
-  std::string bytes;        // the marked copy
-  size_t carriers = 0;      // carriers moved
-  double min_shift = 0;     // smallest and largest deviation introduced, in micrometres
+  std::string bytes;     // the marked copy
+  size_t carriers = 0;   // carriers moved
+  double min_shift = 0;  // smallest and largest deviation introduced, in micrometres
   double max_shift = 0;
-  std::string details;      // format-specific report fields, a JSON object's text
+  std::string details;  // format-specific report fields, a JSON object's text
 };
 
 struct Reading {
@@ -60,12 +60,13 @@ class Format {
   virtual bool detect(std::string_view bytes) const = 0;
   // Parses the master and chooses its carriers under `secret`. Fails (kInput, located) when the
   // master does not parse.
-  virtual Result<std::unique_ptr<PreparedMaster>> prepare(std::string_view master, std::string_view secret) const = 0;
+  virtual Result<std::unique_ptr<PreparedMaster>> prepare(std::string_view master,
+                                                          std::string_view secret) const = 0;
 
   // One-off forms of the above, each preparing the master anew.
   Result<Capacity> capacity(std::string_view master, std::string_view secret) const;
-  Result<Embedded> embed(std::string_view master, std::string_view secret, const std::vector<uint8_t>& codeword,
-                         std::string_view stamp) const;
+  Result<Embedded> embed(std::string_view master, std::string_view secret,
+                         const std::vector<uint8_t>& codeword, std::string_view stamp) const;
   Result<Reading> read(std::string_view suspect, std::string_view master, std::string_view secret) const;
 };
 

@@ -15,12 +15,17 @@ namespace {
 std::string location(std::string_view text, size_t offset) {
   size_t line = 1, col = 1;
   for (size_t i = 0; i < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') ++line, col = 1; else ++col;
+    if (text[i] == '\n')
+      ++line, col = 1;
+    else
+      ++col;
   }
   return std::to_string(line) + ":" + std::to_string(col);
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // A non-negative integer written at `pos` (advancing it), or -1 when no digit is there.
 int read_code(std::string_view s, size_t& pos) {
@@ -55,8 +60,8 @@ Status read_extended(std::string_view text, size_t begin, std::string_view body,
   if (body.starts_with("MOIN")) file.metric = false;
   if (!body.starts_with("FS")) return {};
   const size_t x = body.find('X');
-  if (body.size() < 4 || x == std::string_view::npos || x + 2 >= body.size() ||
-      !is_digit(body[x + 1]) || !is_digit(body[x + 2]))
+  if (body.size() < 4 || x == std::string_view::npos || x + 2 >= body.size() || !is_digit(body[x + 1]) ||
+      !is_digit(body[x + 2]))
     return input_error(location(text, begin), "unreadable format statement %" + std::string(body) + "%");
   if (body.find('I') != std::string_view::npos && body.find('I') < x)
     return input_error(location(text, begin), "incremental coordinates are not supported");
@@ -92,7 +97,8 @@ Status read_block(std::string_view text, size_t begin, size_t end, GerberFile& f
   }
   GerberOp op{begin, end, begin + pos, begin + pos, state.x, state.y};
   bool any = false, arc_offset = false;
-  while (pos < block.size() && (block[pos] == 'X' || block[pos] == 'Y' || block[pos] == 'I' || block[pos] == 'J')) {
+  while (pos < block.size() &&
+         (block[pos] == 'X' || block[pos] == 'Y' || block[pos] == 'I' || block[pos] == 'J')) {
     const char letter = block[pos++];
     int64_t value = 0;
     if (!read_coordinate(file, block, pos, value))
@@ -108,7 +114,7 @@ Status read_block(std::string_view text, size_t begin, size_t end, GerberFile& f
     d = std::max(0, read_code(block, next));
   }
   if (d >= 10 || (!any && d == 0)) return {};  // aperture selection or a command
-  if (d == 0) d = state.last_d;                  // deprecated modal D code
+  if (d == 0) d = state.last_d;                // deprecated modal D code
   if (d < 1 || d > 3) return {};
   if (op.has_x && op.has_y && op.coords_end < op.coords_begin) op.coords_end = op.coords_begin;
   state.last_d = d;
@@ -143,7 +149,7 @@ class GerberFormat final : public PointsFormat {
     return head.find("%FS") != std::string_view::npos || head.find("%MO") != std::string_view::npos;
   }
 
- Result<std::unique_ptr<Parsed>> parse(std::string_view text) const override {
+  Result<std::unique_ptr<Parsed>> parse(std::string_view text) const override {
     MOAT_TRY(GerberFile file, parse_gerber(text));
     auto out = std::make_unique<ParsedGerber>();
     out->set.unit_mm = file.unit_mm();
@@ -192,7 +198,9 @@ class GerberFormat final : public PointsFormat {
 
 }  // namespace
 
-double GerberFile::unit_mm() const { return (metric ? 1.0 : 25.4) / std::pow(10.0, decimal_digits); }
+double GerberFile::unit_mm() const {
+  return (metric ? 1.0 : 25.4) / std::pow(10.0, decimal_digits);
+}
 
 Result<GerberFile> parse_gerber(std::string_view text) {
   GerberFile file;
@@ -202,10 +210,14 @@ Result<GerberFile> parse_gerber(std::string_view text) {
   bool saw_format = false;
   while (pos < text.size()) {
     const char c = text[pos];
-    if (c == '\n' || c == '\r' || c == ' ' || c == '\t') { ++pos; continue; }
+    if (c == '\n' || c == '\r' || c == ' ' || c == '\t') {
+      ++pos;
+      continue;
+    }
     if (c == '%') {
       const size_t close = text.find('%', pos + 1);
-      if (close == std::string_view::npos) return input_error(location(text, pos), "an extended command is not closed by %");
+      if (close == std::string_view::npos)
+        return input_error(location(text, pos), "an extended command is not closed by %");
       std::string_view body = text.substr(pos + 1, close - pos - 1);
       while (!body.empty() && (body.front() == '\n' || body.front() == '\r')) body.remove_prefix(1);
       saw_format |= body.starts_with("FS");
@@ -226,10 +238,13 @@ std::vector<Point> gerber_points(const GerberFile& file) {
   std::vector<Point> out;
   out.reserve(file.ops.size());
   const double unit = file.unit_mm();
-  for (const GerberOp& op : file.ops) out.push_back({static_cast<double>(op.x) * unit, static_cast<double>(op.y) * unit});
+  for (const GerberOp& op : file.ops)
+    out.push_back({static_cast<double>(op.x) * unit, static_cast<double>(op.y) * unit});
   return out;
 }
 
-std::unique_ptr<Format> make_gerber_format() { return std::make_unique<GerberFormat>(); }
+std::unique_ptr<Format> make_gerber_format() {
+  return std::make_unique<GerberFormat>();
+}
 
 }  // namespace moat::mark

@@ -19,20 +19,20 @@ namespace moat::mark {
 
 // The coordinate operations of a Gerber file.
 struct GerberOp {
-  size_t begin = 0, end = 0;          // the block's text, without its '*'
+  size_t begin = 0, end = 0;                // the block's text, without its '*'
   size_t coords_begin = 0, coords_end = 0;  // the X/Y words within it
-  int64_t x = 0, y = 0;               // absolute, in file units
+  int64_t x = 0, y = 0;                     // absolute, in file units
   bool has_x = false, has_y = false;
-  int d = 0;                          // 1 draw, 2 move, 3 flash
-  bool fixed = false;                 // in a region or an arc end: never moves
+  int d = 0;           // 1 draw, 2 move, 3 flash
+  bool fixed = false;  // in a region or an arc end: never moves
 };
 
 struct GerberFile {
   bool metric = true;
   int integer_digits = 3, decimal_digits = 6;
-  bool omit_trailing = false;         // %FST...: trailing zeros omitted
+  bool omit_trailing = false;  // %FST...: trailing zeros omitted
   std::vector<GerberOp> ops;
-  double unit_mm() const;             // one file unit in millimetres
+  double unit_mm() const;  // one file unit in millimetres
 };
 
 // Fails (kInput, "line:col") on an unreadable format statement or coordinate.

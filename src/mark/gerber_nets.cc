@@ -21,7 +21,8 @@ namespace {
 struct Box {
   double x0 = 1e300, y0 = 1e300, x1 = -1e300, y1 = -1e300;
   void add(Point p, double r) {
-    x0 = std::min(x0, p.x - r), y0 = std::min(y0, p.y - r), x1 = std::max(x1, p.x + r), y1 = std::max(y1, p.y + r);
+    x0 = std::min(x0, p.x - r), y0 = std::min(y0, p.y - r), x1 = std::max(x1, p.x + r),
+    y1 = std::max(y1, p.y + r);
   }
   // The squared distance between the boxes (0 when they meet).
   double gap2(const Box& o) const {
@@ -70,9 +71,13 @@ double segment_distance2(Point p, Point a, Point b) {
   return ex * ex + ey * ey;
 }
 
-double segment_distance(Point p, Point a, Point b) { return std::sqrt(segment_distance2(p, a, b)); }
+double segment_distance(Point p, Point a, Point b) {
+  return std::sqrt(segment_distance2(p, a, b));
+}
 
-double cross(Point o, Point a, Point b) { return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x); }
+double cross(Point o, Point a, Point b) {
+  return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x);
+}
 
 bool segments_cross(Point a, Point b, Point c, Point d) {
   const double d1 = cross(c, d, a), d2 = cross(c, d, b), d3 = cross(a, b, c), d4 = cross(a, b, d);
@@ -99,7 +104,8 @@ bool in_polygon(Point q, const std::vector<Point>& poly) {
 
 bool in_polygon(Point q, const std::vector<Point>& poly, const Shape::Bands& bands) {
   if (bands.edges.empty()) return in_polygon(q, poly);
-  const auto band = static_cast<size_t>(std::clamp((q.y - bands.y0) / bands.height, 0.0, static_cast<double>(bands.edges.size() - 1)));
+  const auto band = static_cast<size_t>(
+      std::clamp((q.y - bands.y0) / bands.height, 0.0, static_cast<double>(bands.edges.size() - 1)));
   bool inside = false;
   for (const uint32_t i : bands.edges[band]) {
     const size_t j = i == 0 ? poly.size() - 1 : i - 1;
@@ -113,12 +119,17 @@ bool in_polygon(Point q, const std::vector<Point>& poly, const Shape::Bands& ban
 std::string location(std::string_view text, size_t offset) {
   size_t line = 1, col = 1;
   for (size_t i = 0; i < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') ++line, col = 1; else ++col;
+    if (text[i] == '\n')
+      ++line, col = 1;
+    else
+      ++col;
   }
   return std::to_string(line) + ":" + std::to_string(col);
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // An aperture as primitives about its origin, in mm.
 struct Primitive {
@@ -132,26 +143,32 @@ Point rotate(Point p, double degrees) {
   return {c * p.x - s * p.y, s * p.x + c * p.y};
 }
 
-Primitive circle(Point c, double r) { return {{}, {c, c, r}}; }
+Primitive circle(Point c, double r) {
+  return {{}, {c, c, r}};
+}
 
 Primitive rectangle(Point c, double w, double h, double degrees) {
   Primitive p;
-  for (const Point corner : {Point{-w / 2, -h / 2}, Point{w / 2, -h / 2}, Point{w / 2, h / 2}, Point{-w / 2, h / 2}})
+  for (const Point corner :
+       {Point{-w / 2, -h / 2}, Point{w / 2, -h / 2}, Point{w / 2, h / 2}, Point{-w / 2, h / 2}})
     p.polygon.push_back(rotate({c.x + corner.x, c.y + corner.y}, degrees));
   return p;
 }
 
 // The numbers of a comma- or X-separated list; $n names the n-th aperture parameter. nullopt when
 // an item is an expression moat does not evaluate.
-std::optional<std::vector<double>> numbers(std::string_view list, char separator, const std::vector<double>& params) {
+std::optional<std::vector<double>> numbers(std::string_view list, char separator,
+                                           const std::vector<double>& params) {
   std::vector<double> out;
   size_t pos = 0;
   while (pos <= list.size()) {
     size_t end = list.find(separator, pos);
     if (end == std::string_view::npos) end = list.size();
     std::string_view item = list.substr(pos, end - pos);
-    while (!item.empty() && (item.front() == ' ' || item.front() == '\n' || item.front() == '\r')) item.remove_prefix(1);
-    while (!item.empty() && (item.back() == ' ' || item.back() == '\n' || item.back() == '\r')) item.remove_suffix(1);
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\n' || item.front() == '\r'))
+      item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\n' || item.back() == '\r'))
+      item.remove_suffix(1);
     if (!item.empty() && item[0] == '$') {
       const size_t n = static_cast<size_t>(std::atoi(std::string(item.substr(1)).c_str()));
       if (n == 0 || n > params.size()) return std::nullopt;
@@ -169,7 +186,8 @@ std::optional<std::vector<double>> numbers(std::string_view list, char separator
 }
 
 // One macro primitive statement ("21,1,1.5,0.7,0,0,0.0") as shapes, in the macro's units.
-void macro_primitive(std::string_view statement, const std::vector<double>& params, double scale, Aperture& out) {
+void macro_primitive(std::string_view statement, const std::vector<double>& params, double scale,
+                     Aperture& out) {
   const auto v = numbers(statement, ',', params);
   if (!v || v->empty()) return;
   const auto& n = *v;
@@ -184,8 +202,8 @@ void macro_primitive(std::string_view statement, const std::vector<double>& para
     const double len = std::hypot(b.x - a.x, b.y - a.y), w = at(2);
     Primitive p;
     const Point d = len > 0 ? Point{(b.x - a.x) / len * w / 2, (b.y - a.y) / len * w / 2} : Point{0, w / 2};
-    for (const Point q : {Point{a.x + d.y, a.y - d.x}, Point{b.x + d.y, b.y - d.x}, Point{b.x - d.y, b.y + d.x},
-                          Point{a.x - d.y, a.y + d.x}})
+    for (const Point q : {Point{a.x + d.y, a.y - d.x}, Point{b.x + d.y, b.y - d.x},
+                          Point{b.x - d.y, b.y + d.x}, Point{a.x - d.y, a.y + d.x}})
       p.polygon.push_back(rotate(q, raw(7)));
     out.push_back(p);
   } else if (code == 21 && n.size() >= 7) {
@@ -195,7 +213,8 @@ void macro_primitive(std::string_view statement, const std::vector<double>& para
   } else if (code == 4 && n.size() >= 3) {
     const auto count = static_cast<size_t>(raw(2));
     Primitive p;
-    for (size_t i = 0; i <= count && 4 + 2 * i < n.size(); ++i) p.polygon.push_back(rotate({at(3 + 2 * i), at(4 + 2 * i)}, raw(5 + 2 * count)));
+    for (size_t i = 0; i <= count && 4 + 2 * i < n.size(); ++i)
+      p.polygon.push_back(rotate({at(3 + 2 * i), at(4 + 2 * i)}, raw(5 + 2 * count)));
     if (p.polygon.size() >= 3) out.push_back(p);
   } else if (code == 5 && n.size() >= 6) {
     out.push_back(circle(rotate({at(3), at(4)}, raw(6)), at(5) / 2));
@@ -217,13 +236,15 @@ struct Parser {
   int interpolation = 1, last_d = 2;
   int64_t x = 0, y = 0;
   std::vector<Shape> shapes;
-  Shape contour_shape;              // the region being read
-  std::vector<Point> contour;       // its current contour
+  Shape contour_shape;         // the region being read
+  std::vector<Point> contour;  // its current contour
   std::vector<std::pair<int64_t, int64_t>> contour_points;
 
   double unit() const { return (metric ? 1.0 : 25.4) / std::pow(10.0, decimal_digits); }
   double size_scale() const { return metric ? 1.0 : 25.4; }
-  Point mm(int64_t px, int64_t py) const { return {static_cast<double>(px) * unit(), static_cast<double>(py) * unit()}; }
+  Point mm(int64_t px, int64_t py) const {
+    return {static_cast<double>(px) * unit(), static_cast<double>(py) * unit()};
+  }
 };
 
 Status read_extended(Parser& p, size_t at, std::string_view body) {
@@ -233,7 +254,8 @@ Status read_extended(Parser& p, size_t at, std::string_view body) {
   if (body.starts_with("LPC")) p.dark = false;
   if (body.starts_with("FS")) {
     const size_t x = body.find('X');
-    if (x == std::string_view::npos || x + 2 >= body.size() || !is_digit(body[x + 1]) || !is_digit(body[x + 2]))
+    if (x == std::string_view::npos || x + 2 >= body.size() || !is_digit(body[x + 1]) ||
+        !is_digit(body[x + 2]))
       return input_error(location(p.text, at), "unreadable format statement %" + std::string(body) + "%");
     p.omit_trailing = body.size() > 2 && body[2] == 'T';
     p.integer_digits = body[x + 1] - '0';
@@ -258,7 +280,8 @@ Status read_extended(Parser& p, size_t at, std::string_view body) {
     int code = 0;
     while (pos < body.size() && is_digit(body[pos])) code = code * 10 + (body[pos++] - '0');
     const size_t comma = body.find(',', pos);
-    std::string_view name = body.substr(pos, comma == std::string_view::npos ? body.size() - pos - 1 : comma - pos);
+    std::string_view name =
+        body.substr(pos, comma == std::string_view::npos ? body.size() - pos - 1 : comma - pos);
     if (name.ends_with('*')) name.remove_suffix(1);
     std::string_view args = comma == std::string_view::npos ? std::string_view() : body.substr(comma + 1);
     if (args.ends_with('*')) args.remove_suffix(1);
@@ -268,19 +291,25 @@ Status read_extended(Parser& p, size_t at, std::string_view body) {
     auto arg = [&](size_t i) { return i < v.size() ? v[i] * s : 0.0; };
     Aperture a;
     double sweep = 0;
-    if (name == "C") a.push_back(circle({}, arg(0) / 2)), sweep = arg(0) / 2;
-    else if (name == "R") a.push_back(rectangle({}, arg(0), arg(1), 0)), sweep = std::max(arg(0), arg(1)) / 2;
+    if (name == "C")
+      a.push_back(circle({}, arg(0) / 2)), sweep = arg(0) / 2;
+    else if (name == "R")
+      a.push_back(rectangle({}, arg(0), arg(1), 0)), sweep = std::max(arg(0), arg(1)) / 2;
     else if (name == "O") {
       const double w = arg(0), h = arg(1), r = std::min(w, h) / 2;
-      a.push_back({{}, {w > h ? Point{-(w / 2 - r), 0} : Point{0, -(h / 2 - r)}, w > h ? Point{w / 2 - r, 0} : Point{0, h / 2 - r}, r}});
+      a.push_back({{},
+                   {w > h ? Point{-(w / 2 - r), 0} : Point{0, -(h / 2 - r)},
+                    w > h ? Point{w / 2 - r, 0} : Point{0, h / 2 - r}, r}});
       sweep = std::max(w, h) / 2;
-    } else if (name == "P") a.push_back(circle({}, arg(0) / 2)), sweep = arg(0) / 2;
+    } else if (name == "P")
+      a.push_back(circle({}, arg(0) / 2)), sweep = arg(0) / 2;
     else {
       const auto macro = p.macros.find(name);
       if (macro != p.macros.end())
         for (const std::string& statement : macro->second) macro_primitive(statement, v, s, a);
       for (const Primitive& prim : a) {
-        if (prim.polygon.empty()) sweep = std::max(sweep, std::hypot(prim.capsule.a.x, prim.capsule.a.y) + prim.capsule.r);
+        if (prim.polygon.empty())
+          sweep = std::max(sweep, std::hypot(prim.capsule.a.x, prim.capsule.a.y) + prim.capsule.r);
         for (const Point q : prim.polygon) sweep = std::max(sweep, std::hypot(q.x, q.y));
       }
     }
@@ -304,7 +333,8 @@ void finish(Shape& s) {
       bands.height = std::max((box.y1 - box.y0) / static_cast<double>(count), 1e-9);
       bands.edges.resize(count);
       auto band = [&](double y) {
-        return static_cast<size_t>(std::clamp((y - bands.y0) / bands.height, 0.0, static_cast<double>(count - 1)));
+        return static_cast<size_t>(
+            std::clamp((y - bands.y0) / bands.height, 0.0, static_cast<double>(count - 1)));
       };
       for (size_t i = 0, j = poly.size() - 1; i < poly.size(); j = i++)
         for (size_t b = band(std::min(poly[i].y, poly[j].y)); b <= band(std::max(poly[i].y, poly[j].y)); ++b)
@@ -325,7 +355,8 @@ void add_polygon(Shape& s, std::vector<Point> poly) {
 // The points of an arc from `from` to `to` about `centre` (G02 clockwise, G03 counter-clockwise).
 std::vector<Point> arc_points(Point from, Point to, Point centre, bool clockwise) {
   const double r = std::hypot(from.x - centre.x, from.y - centre.y);
-  double a0 = std::atan2(from.y - centre.y, from.x - centre.x), a1 = std::atan2(to.y - centre.y, to.x - centre.x);
+  double a0 = std::atan2(from.y - centre.y, from.x - centre.x),
+         a1 = std::atan2(to.y - centre.y, to.x - centre.x);
   if (clockwise) {
     while (a1 >= a0) a1 -= 2 * std::numbers::pi;
   } else {
@@ -378,7 +409,8 @@ Status read_block(Parser& p, size_t begin, std::string_view block) {
   }
   int64_t x = p.x, y = p.y, i = 0, j = 0;
   bool any = false;
-  while (pos < block.size() && (block[pos] == 'X' || block[pos] == 'Y' || block[pos] == 'I' || block[pos] == 'J')) {
+  while (pos < block.size() &&
+         (block[pos] == 'X' || block[pos] == 'Y' || block[pos] == 'I' || block[pos] == 'J')) {
     const char letter = block[pos++];
     bool negative = false;
     if (pos < block.size() && (block[pos] == '+' || block[pos] == '-')) negative = block[pos++] == '-';
@@ -386,7 +418,8 @@ Status read_block(Parser& p, size_t begin, std::string_view block) {
     size_t count = 0;
     for (; pos < block.size() && is_digit(block[pos]); ++pos, ++count)
       if (count < 18) v = v * 10 + (block[pos] - '0');
-    if (count == 0) return input_error(location(p.text, begin + pos), std::string("a number is expected after ") + letter);
+    if (count == 0)
+      return input_error(location(p.text, begin + pos), std::string("a number is expected after ") + letter);
     if (p.omit_trailing)
       for (auto k = count; k < static_cast<size_t>(p.integer_digits + p.decimal_digits); ++k) v *= 10;
     if (negative) v = -v;
@@ -395,7 +428,8 @@ Status read_block(Parser& p, size_t begin, std::string_view block) {
   }
   int d = 0;
   if (pos < block.size() && block[pos] == 'D')
-    for (++pos; pos < block.size() && is_digit(block[pos]); ++pos) d = std::min(d * 10 + (block[pos] - '0'), 1 << 20);
+    for (++pos; pos < block.size() && is_digit(block[pos]); ++pos)
+      d = std::min(d * 10 + (block[pos] - '0'), 1 << 20);
   if (d >= 10) {
     p.aperture = d;
     return {};
@@ -412,8 +446,10 @@ Status read_block(Parser& p, size_t begin, std::string_view block) {
       double best = 1e300;
       for (const double sx : {1.0, -1.0})
         for (const double sy : {1.0, -1.0}) {
-          const Point c{from.x + sx * std::abs(static_cast<double>(i)) * p.unit(), from.y + sy * std::abs(static_cast<double>(j)) * p.unit()};
-          const double diff = std::abs(std::hypot(from.x - c.x, from.y - c.y) - std::hypot(to.x - c.x, to.y - c.y));
+          const Point c{from.x + sx * std::abs(static_cast<double>(i)) * p.unit(),
+                        from.y + sy * std::abs(static_cast<double>(j)) * p.unit()};
+          const double diff =
+              std::abs(std::hypot(from.x - c.x, from.y - c.y) - std::hypot(to.x - c.x, to.y - c.y));
           if (diff < best) best = diff, centre = c;
         }
     }
@@ -436,7 +472,9 @@ Status read_block(Parser& p, size_t begin, std::string_view block) {
       if (a != p.apertures.end())
         for (const Primitive& prim : a->second) {
           if (prim.polygon.empty()) {
-            const Seg g{{to.x + prim.capsule.a.x, to.y + prim.capsule.a.y}, {to.x + prim.capsule.b.x, to.y + prim.capsule.b.y}, prim.capsule.r};
+            const Seg g{{to.x + prim.capsule.a.x, to.y + prim.capsule.a.y},
+                        {to.x + prim.capsule.b.x, to.y + prim.capsule.b.y},
+                        prim.capsule.r};
             s.segs.push_back(g);
             s.anchors.push_back({g.a, g.r}), s.anchors.push_back({g.b, g.r});
           } else {
@@ -474,10 +512,14 @@ Result<std::vector<Shape>> parse_shapes(std::string_view text) {
   bool saw_format = false;
   while (pos < text.size()) {
     const char c = text[pos];
-    if (c == '\n' || c == '\r' || c == ' ' || c == '\t') { ++pos; continue; }
+    if (c == '\n' || c == '\r' || c == ' ' || c == '\t') {
+      ++pos;
+      continue;
+    }
     if (c == '%') {
       const size_t close = text.find('%', pos + 1);
-      if (close == std::string_view::npos) return input_error(location(text, pos), "an extended command is not closed by %");
+      if (close == std::string_view::npos)
+        return input_error(location(text, pos), "an extended command is not closed by %");
       std::string_view body = text.substr(pos + 1, close - pos - 1);
       while (!body.empty() && (body.front() == '\n' || body.front() == '\r')) body.remove_prefix(1);
       saw_format |= body.starts_with("FS");
@@ -495,7 +537,8 @@ Result<std::vector<Shape>> parse_shapes(std::string_view text) {
   for (size_t c = 0; c < p.shapes.size(); ++c) {
     if (p.shapes[c].dark) continue;
     for (size_t r = 0; r < c; ++r)
-      if (p.shapes[r].dark && p.shapes[r].region && p.shapes[r].box.gap2(p.shapes[c].box) == 0) p.shapes[r].cutters.push_back(c);
+      if (p.shapes[r].dark && p.shapes[r].region && p.shapes[r].box.gap2(p.shapes[c].box) == 0)
+        p.shapes[r].cutters.push_back(c);
   }
   return std::move(p.shapes);
 }
@@ -523,7 +566,9 @@ class Buckets {
 
  private:
   int64_t at(double v) const { return static_cast<int64_t>(std::floor(v / cell_)); }
-  static uint64_t key(int64_t cx, int64_t cy) { return static_cast<uint64_t>(cx) * 0x9E3779B97F4A7C15ULL ^ static_cast<uint64_t>(cy); }
+  static uint64_t key(int64_t cx, int64_t cy) {
+    return static_cast<uint64_t>(cx) * 0x9E3779B97F4A7C15ULL ^ static_cast<uint64_t>(cy);
+  }
   double cell_;
   std::unordered_map<uint64_t, std::vector<uint32_t>> cells_;
 };
@@ -550,7 +595,9 @@ size_t root(std::vector<size_t>& parent, size_t i) {
   return i;
 }
 
-uint64_t pair_key(uint32_t i, uint32_t j) { return static_cast<uint64_t>(std::min(i, j)) << 32 | std::max(i, j); }
+uint64_t pair_key(uint32_t i, uint32_t j) {
+  return static_cast<uint64_t>(std::min(i, j)) << 32 | std::max(i, j);
+}
 
 struct Analysis {
   std::vector<Shape> shapes;
@@ -598,7 +645,8 @@ std::optional<double> copper_depth(const std::vector<Shape>& shapes, const std::
     const auto& poly = s.polygons[k];
     if (!s.polygon_boxes[k].contains(q) || !in_polygon(q, poly, s.polygon_bands[k])) continue;
     double edge = 1e300;
-    for (size_t i = 0, j = poly.size() - 1; i < poly.size(); j = i++) edge = std::min(edge, segment_distance2(q, poly[j], poly[i]));
+    for (size_t i = 0, j = poly.size() - 1; i < poly.size(); j = i++)
+      edge = std::min(edge, segment_distance2(q, poly[j], poly[i]));
     best = std::max(best, std::sqrt(edge));
   }
   return std::min(best, kClearanceSearch);
@@ -630,14 +678,16 @@ Result<Analysis> analyse(std::string_view text) {
   std::vector<uint32_t> touched;
   uint32_t current = elements.empty() ? 0 : elements.front().owner;
   const auto flush = [&] {
-    for (const uint32_t j : touched) gaps.push_back({pair_key(current, j), least[j]}), least[j] = kClearanceSearch;
+    for (const uint32_t j : touched)
+      gaps.push_back({pair_key(current, j), least[j]}), least[j] = kClearanceSearch;
     touched.clear();
   };
   for (size_t k = 0; k < elements.size(); ++k) {
     const Element& e = elements[k];
     if (e.owner != current) flush(), current = e.owner;
     Box around = e.box;
-    around.x0 -= kClearanceSearch, around.y0 -= kClearanceSearch, around.x1 += kClearanceSearch, around.y1 += kClearanceSearch;
+    around.x0 -= kClearanceSearch, around.y0 -= kClearanceSearch, around.x1 += kClearanceSearch,
+        around.y1 += kClearanceSearch;
     buckets.visit(around, [&](uint32_t id) {
       if (id <= k || seen[id] == k) return;
       seen[id] = static_cast<uint32_t>(k);
@@ -657,8 +707,10 @@ Result<Analysis> analyse(std::string_view text) {
   for (size_t i = 0; i < shapes.size(); ++i) {
     if (!shapes[i].dark) continue;
     const Box& b = shapes[i].box;
-    if (b.x1 - b.x0 > 20 || b.y1 - b.y0 > 20) large.push_back(static_cast<uint32_t>(i));
-    else boxes.add(b, static_cast<uint32_t>(i));
+    if (b.x1 - b.x0 > 20 || b.y1 - b.y0 > 20)
+      large.push_back(static_cast<uint32_t>(i));
+    else
+      boxes.add(b, static_cast<uint32_t>(i));
   }
   for (size_t i = 0; i < shapes.size(); ++i) {
     if (!shapes[i].dark) continue;
@@ -680,7 +732,8 @@ Result<Analysis> analyse(std::string_view text) {
   std::iota(parent.begin(), parent.end(), size_t{0});
   for (size_t k = 0; k < gaps.size(); ++k) {
     if (k > 0 && gaps[k].first == gaps[k - 1].first) continue;
-    const auto i = static_cast<uint32_t>(gaps[k].first >> 32), j = static_cast<uint32_t>(gaps[k].first & 0xFFFFFFFFu);
+    const auto i = static_cast<uint32_t>(gaps[k].first >> 32),
+               j = static_cast<uint32_t>(gaps[k].first & 0xFFFFFFFFu);
     a.pairs.push_back({i, j});
     a.gaps.push_back(gaps[k].second);
     if (a.gaps.back() <= 0) parent[root(parent, i)] = root(parent, j);
@@ -694,7 +747,8 @@ Result<Analysis> analyse(std::string_view text) {
   }
   a.report.nets = numbering.size();
   for (size_t k = 0; k < a.pairs.size(); ++k)
-    if (a.net[a.pairs[k].first] != a.net[a.pairs[k].second]) a.report.min_clearance = std::min(a.report.min_clearance, a.gaps[k]);
+    if (a.net[a.pairs[k].first] != a.net[a.pairs[k].second])
+      a.report.min_clearance = std::min(a.report.min_clearance, a.gaps[k]);
   return a;
 }
 
@@ -708,7 +762,9 @@ bool same_geometry(const Shape& a, const Shape& b) {
   return true;
 }
 
-std::string figure(double mm) { return std::to_string(mm * 1000) + " µm"; }
+std::string figure(double mm) {
+  return std::to_string(mm * 1000) + " µm";
+}
 
 }  // namespace
 
@@ -721,14 +777,16 @@ Result<NetComparison> compare_nets(std::string_view master, std::string_view cop
   MOAT_TRY(const Analysis m, analyse(master));
   MOAT_TRY(const Analysis c, analyse(copy));
   if (m.shapes.size() != c.shapes.size())
-    return input_error("", "the copy has " + std::to_string(c.shapes.size()) + " shapes, the master " + std::to_string(m.shapes.size()));
+    return input_error("", "the copy has " + std::to_string(c.shapes.size()) + " shapes, the master " +
+                               std::to_string(m.shapes.size()));
   NetComparison out{m.report, c.report};
   std::map<size_t, size_t> to_copy, to_master;
   out.same_nets = m.report.nets == c.report.nets;
   for (size_t i = 0; i < m.shapes.size() && out.same_nets; ++i) {
     if (!m.shapes[i].dark) continue;
     const size_t a = m.net[i], b = c.net[i];
-    if (to_copy.emplace(a, b).first->second != b || to_master.emplace(b, a).first->second != a) out.same_nets = false;
+    if (to_copy.emplace(a, b).first->second != b || to_master.emplace(b, a).first->second != a)
+      out.same_nets = false;
   }
   if (!out.same_nets) out.problem = "the copy's nets differ from the master's";
   std::vector<bool> moved(m.shapes.size(), false);
@@ -736,11 +794,12 @@ Result<NetComparison> compare_nets(std::string_view master, std::string_view cop
     if (!same_geometry(m.shapes[i], c.shapes[i])) moved[i] = true, ++out.moved;
   for (size_t k = 0; k < c.pairs.size(); ++k) {
     const auto [i, j] = c.pairs[k];
-    if ((moved[i] || moved[j]) && c.net[i] != c.net[j]) out.moved_clearance = std::min(out.moved_clearance, c.gaps[k]);
+    if ((moved[i] || moved[j]) && c.net[i] != c.net[j])
+      out.moved_clearance = std::min(out.moved_clearance, c.gaps[k]);
   }
   if (out.problem.empty() && out.moved_clearance < m.report.min_clearance - 1e-9)
-    out.problem = "a moved shape comes within " + figure(out.moved_clearance) + " of another net, under the master's " +
-                  figure(m.report.min_clearance);
+    out.problem = "a moved shape comes within " + figure(out.moved_clearance) +
+                  " of another net, under the master's " + figure(m.report.min_clearance);
   return out;
 }
 
@@ -754,13 +813,16 @@ Result<std::vector<std::pair<int64_t, int64_t>>> crowded_points(std::string_view
     const bool other_net = a.net[i] != a.net[j];
     bool shares_point = false;
     for (const auto& p : a.shapes[i].points)
-      shares_point |= std::find(a.shapes[j].points.begin(), a.shapes[j].points.end(), p) != a.shapes[j].points.end();
-    if ((other_net && g < a.report.min_clearance + margin) || (!other_net && !shares_point && g >= -margin && g <= 0))
+      shares_point |=
+          std::find(a.shapes[j].points.begin(), a.shapes[j].points.end(), p) != a.shapes[j].points.end();
+    if ((other_net && g < a.report.min_clearance + margin) ||
+        (!other_net && !shares_point && g >= -margin && g <= 0))
       crowded[i] = crowded[j] = true;
   }
   std::vector<std::pair<int64_t, int64_t>> out;
   for (size_t i = 0; i < a.shapes.size(); ++i)
-    if (crowded[i] && !a.shapes[i].region) out.insert(out.end(), a.shapes[i].points.begin(), a.shapes[i].points.end());
+    if (crowded[i] && !a.shapes[i].region)
+      out.insert(out.end(), a.shapes[i].points.begin(), a.shapes[i].points.end());
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;

@@ -22,8 +22,8 @@ namespace moat::mark {
 inline constexpr double kClearanceSearch = 0.3;
 
 struct NetReport {
-  size_t shapes = 0;           // dark flashes, draws and regions
-  size_t nets = 0;             // groups of touching shapes
+  size_t shapes = 0;                        // dark flashes, draws and regions
+  size_t nets = 0;                          // groups of touching shapes
   double min_clearance = kClearanceSearch;  // smallest gap between two nets, mm
 };
 
@@ -32,10 +32,10 @@ Result<NetReport> gerber_nets(std::string_view text);
 
 struct NetComparison {
   NetReport master, copy;
-  bool same_nets = false;          // every shape in the net it was in, and no two nets joined
-  size_t moved = 0;                // shapes that moved
+  bool same_nets = false;                     // every shape in the net it was in, and no two nets joined
+  size_t moved = 0;                           // shapes that moved
   double moved_clearance = kClearanceSearch;  // smallest gap from a moved shape to another net, mm
-  std::string problem;             // the first difference found, in words; empty when none
+  std::string problem;                        // the first difference found, in words; empty when none
   bool ok() const { return problem.empty(); }
 };
 

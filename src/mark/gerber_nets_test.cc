@@ -18,10 +18,13 @@ std::string small_board(const std::string& lone_pad = "X0Y-1200D03*") {
   return "%FSLAX43Y43*%\n%MOMM*%\n"
          "%AMROUNDEDRECT*\n21,1,1.000,0.600,0,0,0.0*\n1,1,0.200,0.400,0.200*\n%\n"
          "%ADD10C,1.000*%\n%ADD11C,0.250*%\n%ADD12ROUNDEDRECT*%\n"
-         "D10*\nX0Y0D03*\nX5000Y0D03*\n" + lone_pad + "\n"
+         "D10*\nX0Y0D03*\nX5000Y0D03*\n" +
+         lone_pad +
+         "\n"
          "D11*\nX0Y0D02*\nX5000Y0D01*\n"
          "D12*\nX3000Y400D03*\n"
-         "%LPD*%\nG36*\nX-2000Y3000D02*\nX8000Y3000D01*\nX8000Y6000D01*\nX-2000Y6000D01*\nX-2000Y3000D01*\nD02*\nG37*\n"
+         "%LPD*%\nG36*\nX-2000Y3000D02*\nX8000Y3000D01*\nX8000Y6000D01*\nX-2000Y6000D01*\nX-2000Y3000D01*"
+         "\nD02*\nG37*\n"
          "M02*\n";
 }
 
@@ -75,8 +78,9 @@ TEST(GerberNets, MarkedCopiesKeepTheMastersNetsAndClearance) {
   std::vector<std::pair<std::string, std::string>> layers;
   const auto zip = testing::ploopy() / "gerber" / "Base-R1_004.zip";
   if (std::filesystem::exists(zip) &&
-      testing::run("python3 -c \"import zipfile,sys; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])\" '" +
-                   zip.string() + "' '" + folder.path().string() + "'")) {
+      testing::run(
+          "python3 -c \"import zipfile,sys; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])\" '" +
+          zip.string() + "' '" + folder.path().string() + "'")) {
     for (const char* name : {"Base.GTL", "Base.GBL"})
       layers.emplace_back(name, testing::read_file(folder / "Base-R1_004/Gerber" / name));
   } else {

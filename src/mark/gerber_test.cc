@@ -23,7 +23,8 @@ std::vector<std::string> copy_ids() {
 }
 
 // The copies accused when `suspect` is traced against `master` (empty when none or unreadable).
-std::vector<std::string> accused(const std::string& suspect, const std::string& master, const std::string& scheme) {
+std::vector<std::string> accused(const std::string& suspect, const std::string& master,
+                                 const std::string& scheme) {
   const Result<Trace> t = trace(suspect, master, scheme, kKey, copy_ids());
   std::vector<std::string> out;
   if (!t.ok()) return out;
@@ -39,7 +40,8 @@ std::string replot(const std::string& text, double degrees, double dx, double dy
                    int digits, double keep, unsigned seed) {
   const GerberFile file = parse_gerber(text).value();
   const std::vector<Point> points = gerber_points(file);
-  const double a = degrees * 3.14159265358979323846 / 180, scale = std::pow(10.0, digits) / (units == "MM" ? 1 : 25.4);
+  const double a = degrees * 3.14159265358979323846 / 180,
+               scale = std::pow(10.0, digits) / (units == "MM" ? 1 : 25.4);
   std::mt19937 rng(seed);
   std::string out = "%FSLAX" + std::to_string(10 * 2 + digits) + "Y" + std::to_string(10 * 2 + digits) +
                     "*%\n%MO" + units + "*%\n%ADD10C,0.1*%\nD10*\n";
@@ -47,8 +49,8 @@ std::string replot(const std::string& text, double degrees, double dx, double dy
     if (std::uniform_real_distribution<double>(0, 1)(rng) >= keep) continue;
     const double x = std::cos(a) * points[i].x - std::sin(a) * points[i].y + dx;
     const double y = std::sin(a) * points[i].x + std::cos(a) * points[i].y + dy;
-    out += "X" + std::to_string(std::llround(x * scale)) + "Y" + std::to_string(std::llround(y * scale)) + "D0" +
-           std::to_string(file.ops[i].d == 1 ? 2 : file.ops[i].d) + "*\n";
+    out += "X" + std::to_string(std::llround(x * scale)) + "Y" + std::to_string(std::llround(y * scale)) +
+           "D0" + std::to_string(file.ops[i].d == 1 ? 2 : file.ops[i].d) + "*\n";
   }
   return out + "M02*\n";
 }
@@ -57,14 +59,16 @@ std::string replot(const std::string& text, double degrees, double dx, double dy
 std::string copper_layer(const Folder& folder) {
   const auto zip = testing::ploopy() / "gerber" / "Base-R1_004.zip";
   if (std::filesystem::exists(zip) &&
-      testing::run("python3 -c \"import zipfile,sys; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])\" '" +
-                   zip.string() + "' '" + folder.path().string() + "'"))
+      testing::run(
+          "python3 -c \"import zipfile,sys; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])\" '" +
+          zip.string() + "' '" + folder.path().string() + "'"))
     return testing::read_file(folder / "Base-R1_004/Gerber/Base.GTL");
   return testing::generated_gerber(1500, 1);
 }
 
 TEST(Gerber, ParsesTheFormatAndOperations) {
-  const Result<GerberFile> file = parse_gerber("%FSLAX26Y26*%\n%MOIN*%\nX1000000Y-2000000D03*\nY500D01*\nM02*\n");
+  const Result<GerberFile> file =
+      parse_gerber("%FSLAX26Y26*%\n%MOIN*%\nX1000000Y-2000000D03*\nY500D01*\nM02*\n");
   ASSERT_TRUE(file.ok()) << file.error().to_string();
   EXPECT_FALSE(file->metric);
   ASSERT_EQ(file->ops.size(), 2u);
@@ -93,7 +97,8 @@ TEST(Gerber, MarkMovesOnlyCarriersWithinBounds) {
   ASSERT_EQ(a.ops.size(), b.ops.size());
   size_t moved = 0;
   for (size_t i = 0; i < a.ops.size(); ++i) {
-    const double d = std::hypot(static_cast<double>(a.ops[i].x - b.ops[i].x), static_cast<double>(a.ops[i].y - b.ops[i].y));
+    const double d = std::hypot(static_cast<double>(a.ops[i].x - b.ops[i].x),
+                                static_cast<double>(a.ops[i].y - b.ops[i].y));
     EXPECT_LE(d, 5.0);  // 1 µm units
     moved += d > 0;
   }
@@ -169,8 +174,10 @@ TEST(Gerber, TwoColludersAveragingOrMixingAreNamed) {
   std::string averaged = "%FSLAX43Y43*%\n%MOMM*%\n";
   std::string mixed = averaged;
   for (size_t i = 0; i < fa.ops.size(); ++i) {
-    averaged += "X" + std::to_string((fa.ops[i].x + fb.ops[i].x) / 2) + "Y" + std::to_string((fa.ops[i].y + fb.ops[i].y) / 2) + "D03*\n";
-    const GerberOp& pick = fa.ops[i].x < 50000 ? fa.ops[i] : fb.ops[i];  // the left half of one, the right of the other
+    averaged += "X" + std::to_string((fa.ops[i].x + fb.ops[i].x) / 2) + "Y" +
+                std::to_string((fa.ops[i].y + fb.ops[i].y) / 2) + "D03*\n";
+    const GerberOp& pick =
+        fa.ops[i].x < 50000 ? fa.ops[i] : fb.ops[i];  // the left half of one, the right of the other
     mixed += "X" + std::to_string(pick.x) + "Y" + std::to_string(pick.y) + "D03*\n";
   }
   for (const std::string& suspect : {averaged, mixed}) {
@@ -185,8 +192,9 @@ TEST(Excellon, TracesTwoRecipientsAndNotTheMaster) {
   const auto zip = testing::ploopy() / "gerber" / "Base-R1_004.zip";
   std::string master = testing::generated_drill(300, 3);
   if (std::filesystem::exists(zip) &&
-      testing::run("python3 -c \"import zipfile,sys; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])\" '" +
-                   zip.string() + "' '" + folder.path().string() + "'"))
+      testing::run(
+          "python3 -c \"import zipfile,sys; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])\" '" +
+          zip.string() + "' '" + folder.path().string() + "'"))
     master = testing::read_file(folder / "Base-R1_004/NC Drill/Base.TXT");
   for (const std::string id : {"C2", "C9"}) {
     const Result<Marked> copy = mark(master, "excellon", kKey, id);
@@ -197,7 +205,8 @@ TEST(Excellon, TracesTwoRecipientsAndNotTheMaster) {
       const auto in = (folder / (id + ".drl")).string();
       testing::write_file(in, copy->bytes);
       ASSERT_TRUE(testing::run("gerbv --export=drill -T 10x20r90 --output=" + in + ".x " + in));
-      EXPECT_EQ(accused(testing::read_file(in + ".x"), master, "excellon"), std::vector<std::string>{id}) << "gerbv drill export";
+      EXPECT_EQ(accused(testing::read_file(in + ".x"), master, "excellon"), std::vector<std::string>{id})
+          << "gerbv drill export";
     }
   }
   EXPECT_TRUE(accused(master, master, "excellon").empty());

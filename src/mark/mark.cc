@@ -16,7 +16,9 @@ namespace moat::mark {
 namespace {
 
 // The cutoff of a code is tuned to the collusion size its length resists (1 to 3).
-int design_colluders(size_t length) { return std::clamp(resists(length), 1, 3); }
+int design_colluders(size_t length) {
+  return std::clamp(resists(length), 1, 3);
+}
 
 Result<const Format*> named(std::string_view scheme) {
   const Format* format = format_named(scheme);
@@ -57,13 +59,14 @@ Result<Capacity> Format::capacity(std::string_view master, std::string_view secr
   return prepared->capacity();
 }
 
-Result<Embedded> Format::embed(std::string_view master, std::string_view secret, const std::vector<uint8_t>& codeword,
-                               std::string_view stamp) const {
+Result<Embedded> Format::embed(std::string_view master, std::string_view secret,
+                               const std::vector<uint8_t>& codeword, std::string_view stamp) const {
   MOAT_TRY(const std::unique_ptr<PreparedMaster> prepared, prepare(master, secret));
   return prepared->embed(codeword, stamp);
 }
 
-Result<Reading> Format::read(std::string_view suspect, std::string_view master, std::string_view secret) const {
+Result<Reading> Format::read(std::string_view suspect, std::string_view master,
+                             std::string_view secret) const {
   MOAT_TRY(const std::unique_ptr<PreparedMaster> prepared, prepare(master, secret));
   return prepared->read(suspect);
 }
@@ -82,11 +85,14 @@ Result<Master> Master::prepare(std::string_view master, std::string_view scheme,
 
 Result<Marked> Master::mark(std::string_view copy_id, std::string_view stamp) const {
   MOAT_TRY(Embedded embedded, prepared_->embed(codeword(code_, secret_, copy_id), stamp));
-  Marked out{std::move(embedded.bytes), scheme_, capacity_.length, embedded.carriers,
-             resists(capacity_.length), embedded.min_shift, embedded.max_shift, ""};
+  Marked out{std::move(embedded.bytes), scheme_,
+             capacity_.length,          embedded.carriers,
+             resists(capacity_.length), embedded.min_shift,
+             embedded.max_shift,        ""};
   out.report_json = "{\"scheme\":\"" + out.scheme + "\",\"length\":" + std::to_string(out.length) +
-                    ",\"carriers\":" + std::to_string(out.carriers) + ",\"resists\":" +
-                    std::to_string(out.resists) + ",\"deviation_um\":{\"min\":" + number(out.min_shift) +
+                    ",\"carriers\":" + std::to_string(out.carriers) +
+                    ",\"resists\":" + std::to_string(out.resists) +
+                    ",\"deviation_um\":{\"min\":" + number(out.min_shift) +
                     ",\"max\":" + number(out.max_shift) + "},\"format\":" + embedded.details + "}";
   return out;
 }

@@ -18,12 +18,12 @@ namespace moat::mark {
 
 struct Marked {
   std::string bytes;
-  std::string scheme;       // the format's scheme
-  size_t length = 0;        // code positions carried
+  std::string scheme;  // the format's scheme
+  size_t length = 0;   // code positions carried
   size_t carriers = 0;
-  int resists = 0;          // colluders resisted at kFalseAccusation (0: cannot name a single leaker)
+  int resists = 0;  // colluders resisted at kFalseAccusation (0: cannot name a single leaker)
   double min_shift = 0, max_shift = 0;  // micrometres
-  std::string report_json;  // {"scheme", "length", "carriers", "resists", "deviation_um", ...}
+  std::string report_json;              // {"scheme", "length", "carriers", "resists", "deviation_um", ...}
 };
 
 // Marks `master` in format `scheme` for copy `copy_id` (Master::prepare then mark: to mark one
@@ -43,8 +43,8 @@ struct CopyScore {
 struct Trace {
   Reading reading;
   size_t symbols_read = 0;
-  double threshold = 0;   // the accusation threshold for these copies (ε / copies each)
-  double epsilon = 0;     // the probability of accusing any innocent, by design
+  double threshold = 0;           // the accusation threshold for these copies (ε / copies each)
+  double epsilon = 0;             // the probability of accusing any innocent, by design
   std::vector<CopyScore> copies;  // in the order given, scored
 };
 

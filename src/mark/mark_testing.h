@@ -47,9 +47,13 @@ inline void write_file(const std::filesystem::path& path, const std::string& byt
 }
 
 // Runs a shell command quietly; true when it exits 0.
-inline bool run(const std::string& command) { return std::system((command + " >/dev/null 2>&1").c_str()) == 0; }
+inline bool run(const std::string& command) {
+  return std::system((command + " >/dev/null 2>&1").c_str()) == 0;
+}
 
-inline bool have(const std::string& tool) { return run("command -v " + tool); }
+inline bool have(const std::string& tool) {
+  return run("command -v " + tool);
+}
 
 // The real-world folder (../shared/realworld/ploopy-classic-trackball from the source tree).
 inline std::filesystem::path ploopy() {

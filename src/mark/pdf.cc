@@ -31,7 +31,7 @@ constexpr double kUnitsPerPoint = 0.003 / kPdfShift;
 using Matrix = std::array<double, 6>;  // a b c d e f, as PDF writes it
 
 Matrix multiply(const Matrix& m, const Matrix& n) {  // m then n
-  return {m[0] * n[0] + m[1] * n[2], m[0] * n[1] + m[1] * n[3], m[2] * n[0] + m[3] * n[2],
+  return {m[0] * n[0] + m[1] * n[2], m[0] * n[1] + m[1] * n[3],        m[2] * n[0] + m[3] * n[2],
           m[2] * n[1] + m[3] * n[3], m[4] * n[0] + m[5] * n[2] + n[4], m[4] * n[1] + m[5] * n[3] + n[5]};
 }
 
@@ -63,7 +63,12 @@ class Interpreter : public QPDFObjectHandle::ParserCallbacks {
  public:
   Interpreter(Contents& contents, Page& page, size_t stream, QPDFObjectHandle resources, Matrix ctm,
               std::map<QPDFObjGen, int>& drawn, bool fixed)
-      : contents_(contents), page_(page), stream_(stream), resources_(resources), drawn_(drawn), fixed_(fixed) {
+      : contents_(contents),
+        page_(page),
+        stream_(stream),
+        resources_(resources),
+        drawn_(drawn),
+        fixed_(fixed) {
     stack_.push_back(ctm);
   }
   void handleObject(QPDFObjectHandle object, size_t offset, size_t length) override {
@@ -90,28 +95,47 @@ class Interpreter : public QPDFObjectHandle::ParserCallbacks {
   }
   void point(size_t ix) {
     const Matrix& m = stack_.back();
-    PathPoint p{stream_, operands_[ix].offset, operands_[ix].length, operands_[ix + 1].offset,
-                operands_[ix + 1].length, number(ix), number(ix + 1), {}, m, page_.subpaths, fixed_};
-    p.page = {(m[0] * p.x + m[2] * p.y + m[4]) * kUnitsPerPoint, (m[1] * p.x + m[3] * p.y + m[5]) * kUnitsPerPoint};
+    PathPoint p{stream_,
+                operands_[ix].offset,
+                operands_[ix].length,
+                operands_[ix + 1].offset,
+                operands_[ix + 1].length,
+                number(ix),
+                number(ix + 1),
+                {},
+                m,
+                page_.subpaths,
+                fixed_};
+    p.page = {(m[0] * p.x + m[2] * p.y + m[4]) * kUnitsPerPoint,
+              (m[1] * p.x + m[3] * p.y + m[5]) * kUnitsPerPoint};
     page_.points.push_back(p);
   }
   void run(const std::string& op) {
-    if (op == "q") stack_.push_back(stack_.back());
-    else if (op == "Q" && stack_.size() > 1) stack_.pop_back();
+    if (op == "q")
+      stack_.push_back(stack_.back());
+    else if (op == "Q" && stack_.size() > 1)
+      stack_.pop_back();
     else if (op == "cm" && numbers(6))
-      stack_.back() = multiply({number(0), number(1), number(2), number(3), number(4), number(5)}, stack_.back());
-    else if ((op == "m" || op == "re") && operands_.size() >= 2 && numbers(operands_.size())) ++page_.subpaths, point(0);
-    else if (op == "l" && numbers(2)) point(0);
-    else if (op == "c" && numbers(6)) point(0), point(2), point(4);
-    else if ((op == "v" || op == "y") && numbers(4)) point(0), point(2);
-    else if (op == "Do" && operands_.size() == 1 && operands_[0].object.isName()) draw(operands_[0].object.getName());
+      stack_.back() =
+          multiply({number(0), number(1), number(2), number(3), number(4), number(5)}, stack_.back());
+    else if ((op == "m" || op == "re") && operands_.size() >= 2 && numbers(operands_.size()))
+      ++page_.subpaths, point(0);
+    else if (op == "l" && numbers(2))
+      point(0);
+    else if (op == "c" && numbers(6))
+      point(0), point(2), point(4);
+    else if ((op == "v" || op == "y") && numbers(4))
+      point(0), point(2);
+    else if (op == "Do" && operands_.size() == 1 && operands_[0].object.isName())
+      draw(operands_[0].object.getName());
   }
   void draw(const std::string& name) {
     if (!resources_.isDictionary()) return;
     QPDFObjectHandle xobjects = resources_.getKey("/XObject");
     if (!xobjects.isDictionary()) return;
     QPDFObjectHandle form = xobjects.getKey(name);
-    if (!form.isStream() || !form.getDict().getKey("/Subtype").isNameAndEquals("/Form") || stack_.size() > 64) return;
+    if (!form.isStream() || !form.getDict().getKey("/Subtype").isNameAndEquals("/Form") || stack_.size() > 64)
+      return;
     Matrix matrix{1, 0, 0, 1, 0, 0};
     QPDFObjectHandle m = form.getDict().getKey("/Matrix");
     if (m.isArray() && m.getArrayNItems() == 6)
@@ -201,7 +225,8 @@ PdfCarriers carriers_of(const Contents& contents, std::string_view secret) {
     std::vector<size_t> owner;
     for (const auto& [k, subpaths] : owners) {
       if (subpaths.size() == 1 && !fixed[*subpaths.begin()]) alone_candidates.push_back(distinct.size());
-      distinct.push_back({static_cast<double>(k.first) * kUnitsPerPoint / 1000, static_cast<double>(k.second) * kUnitsPerPoint / 1000});
+      distinct.push_back({static_cast<double>(k.first) * kUnitsPerPoint / 1000,
+                          static_cast<double>(k.second) * kUnitsPerPoint / 1000});
       owner.push_back(*subpaths.begin());
     }
     std::map<size_t, size_t> carrier_of;  // subpath → carrier index
@@ -212,13 +237,15 @@ PdfCarriers carriers_of(const Contents& contents, std::string_view secret) {
     }
   }
   const std::vector<Point> direction = directions(out.subpath.size(), secret);
-  for (const Point d : direction) out.shift.push_back({d.x * kPdfShift * kUnitsPerPoint, d.y * kPdfShift * kUnitsPerPoint});
+  for (const Point d : direction)
+    out.shift.push_back({d.x * kPdfShift * kUnitsPerPoint, d.y * kPdfShift * kUnitsPerPoint});
   out.layout = assign_positions(out.subpath.size(), secret);
   return out;
 }
 
 std::string format_number(double value, double step) {
-  const int decimals = std::clamp(static_cast<int>(std::ceil(-std::log10(std::max(std::abs(step) * 0.01, 1e-9)))), 0, 8);
+  const int decimals =
+      std::clamp(static_cast<int>(std::ceil(-std::log10(std::max(std::abs(step) * 0.01, 1e-9)))), 0, 8);
   char buffer[48];
   std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
   return buffer;
@@ -232,7 +259,8 @@ std::string utf16_hex(std::string_view utf8) {
     uint32_t c = static_cast<unsigned char>(utf8[i]);
     const int extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
     c &= extra == 3 ? 0x07u : extra == 2 ? 0x0Fu : extra == 1 ? 0x1Fu : 0x7Fu;
-    for (int k = 1; k <= extra && i + static_cast<size_t>(k) < utf8.size(); ++k) c = (c << 6) | (static_cast<unsigned char>(utf8[i + static_cast<size_t>(k)]) & 0x3Fu);
+    for (int k = 1; k <= extra && i + static_cast<size_t>(k) < utf8.size(); ++k)
+      c = (c << 6) | (static_cast<unsigned char>(utf8[i + static_cast<size_t>(k)]) & 0x3Fu);
     i += static_cast<size_t>(extra) + 1;
     if (c >= 0x10000) {
       c -= 0x10000;
@@ -249,7 +277,8 @@ std::string utf16_hex(std::string_view utf8) {
 // Adds the stamp layer: one optional-content group, and on every page the text at the bottom
 // left in a CJK-capable font (Adobe-GB1, not embedded: readers substitute Noto CJK and such).
 void stamp(QPDF& pdf, std::string_view text) {
-  QPDFObjectHandle ocg = pdf.makeIndirectObject(QPDFObjectHandle::parse("<< /Type /OCG /Name (moat stamp) >>"));
+  QPDFObjectHandle ocg =
+      pdf.makeIndirectObject(QPDFObjectHandle::parse("<< /Type /OCG /Name (moat stamp) >>"));
   QPDFObjectHandle root = pdf.getRoot();
   QPDFObjectHandle properties = root.getKey("/OCProperties");
   if (!properties.isDictionary()) {
@@ -265,7 +294,8 @@ void stamp(QPDF& pdf, std::string_view text) {
   QPDFObjectHandle font = pdf.makeIndirectObject(QPDFObjectHandle::parse(
       "<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UTF16-H /DescendantFonts [ << "
       "/Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) "
-      "/Ordering (GB1) /Supplement 4 >> /DW 1000 /W [1 95 500] /FontDescriptor << /Type /FontDescriptor /FontName "
+      "/Ordering (GB1) /Supplement 4 >> /DW 1000 /W [1 95 500] /FontDescriptor << /Type /FontDescriptor "
+      "/FontName "
       "/STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 "
       "/CapHeight 880 /StemV 93 >> >> ] >>"));
   for (QPDFPageObjectHelper page : QPDFPageDocumentHelper(pdf).getAllPages()) {
@@ -275,14 +305,15 @@ void stamp(QPDF& pdf, std::string_view text) {
       page.getObjectHandle().replaceKey("/Resources", resources);
     }
     for (const char* kind : {"/Properties", "/Font"})
-      if (!resources.getKey(kind).isDictionary()) resources.replaceKey(kind, QPDFObjectHandle::newDictionary());
+      if (!resources.getKey(kind).isDictionary())
+        resources.replaceKey(kind, QPDFObjectHandle::newDictionary());
     resources.getKey("/Properties").replaceKey("/MoatStamp", ocg);
     resources.getKey("/Font").replaceKey("/MoatStampFont", font);
     const QPDFObjectHandle::Rectangle box = page.getMediaBox().getArrayAsRectangle();
     char position[96];
     std::snprintf(position, sizeof position, "%.2f %.2f Td ", box.llx + 6, box.lly + 6);
-    const std::string content = "\n/OC /MoatStamp BDC q BT 0.75 0.1 0.1 rg /MoatStampFont 7 Tf " + std::string(position) +
-                                utf16_hex(text) + " Tj ET Q EMC\n";
+    const std::string content = "\n/OC /MoatStamp BDC q BT 0.75 0.1 0.1 rg /MoatStampFont 7 Tf " +
+                                std::string(position) + utf16_hex(text) + " Tj ET Q EMC\n";
     page.addPageContents(QPDFObjectHandle::newStream(&pdf, content), false);
   }
 }
@@ -306,12 +337,13 @@ struct PdfCodec {
     return Capacity{c.subpath.size(), c.layout.length};
   }
 
-  static Result<Embedded> embed(std::string_view master, std::string_view secret, const std::vector<uint8_t>& codeword,
-                                std::string_view text) {
+  static Result<Embedded> embed(std::string_view master, std::string_view secret,
+                                const std::vector<uint8_t>& codeword, std::string_view text) {
     MOAT_TRY(auto pdf, open(master));
     MOAT_TRY(Contents contents, interpret(*pdf));
     const PdfCarriers c = carriers_of(contents, secret);
-    if (codeword.size() != c.layout.length) return internal_error("codeword length does not match the master");
+    if (codeword.size() != c.layout.length)
+      return internal_error("codeword length does not match the master");
     std::map<std::pair<size_t, size_t>, Point> moves;  // (page, subpath) → shift in points
     for (size_t i = 0; i < c.subpath.size(); ++i) {
       const double sign = codeword[c.layout.position[i]] ? 1 : -1;
@@ -350,8 +382,8 @@ struct PdfCodec {
       out.bytes = write(*pdf);
       out.carriers = c.subpath.size();
       out.min_shift = out.max_shift = c.subpath.empty() ? 0 : kPdfShift * 25400 / 72;  // micrometres
-      out.details = "{\"pages\":" + std::to_string(contents.pages.size()) + ",\"shift_pt\":" +
-                    format_number(kPdfShift, 0.01) + ",\"stamp_layer\":\"moat stamp\"}";
+      out.details = "{\"pages\":" + std::to_string(contents.pages.size()) +
+                    ",\"shift_pt\":" + format_number(kPdfShift, 0.01) + ",\"stamp_layer\":\"moat stamp\"}";
       return out;
     } catch (const std::exception& e) {
       return internal_error(std::string("cannot write the marked PDF: ") + e.what());
@@ -367,7 +399,8 @@ struct PdfCodec {
     std::vector<double> shifts(c.readable.size(), std::nan(""));
     double matched = 0;
     size_t registered = 0;
-    for (size_t page = 0; page < master_contents.pages.size() && page < suspect_contents.pages.size(); ++page) {
+    for (size_t page = 0; page < master_contents.pages.size() && page < suspect_contents.pages.size();
+         ++page) {
       std::vector<Point> master_points, suspect_points, carriers, carrier_shifts;
       std::vector<size_t> index;
       for (const PathPoint& p : master_contents.pages[page].points) master_points.push_back(p.page);
@@ -386,12 +419,14 @@ struct PdfCodec {
     }
     if (registered == 0) return input_error("", "no page of the file matches the master");
     Layout by_point{c.layout.length, {}};
-    for (const auto& [page, at, carrier] : c.readable) by_point.position.push_back(c.layout.position[carrier]);
+    for (const auto& [page, at, carrier] : c.readable)
+      by_point.position.push_back(c.layout.position[carrier]);
     size_t found = 0;
     for (const double s : shifts) found += std::isnan(s) ? 0u : 1u;
     Reading out;
     out.symbols = symbols(by_point, shifts);
-    out.confidence = c.readable.empty() ? 0 : static_cast<double>(found) / static_cast<double>(c.readable.size());
+    out.confidence =
+        c.readable.empty() ? 0 : static_cast<double>(found) / static_cast<double>(c.readable.size());
     out.matched = matched / static_cast<double>(registered);
     out.transform = std::to_string(registered) + " page(s) registered";
     return out;
@@ -406,7 +441,9 @@ class PreparedPdf final : public PreparedMaster {
   Result<Embedded> embed(const std::vector<uint8_t>& codeword, std::string_view stamp) const override {
     return PdfCodec::embed(master_, secret_, codeword, stamp);
   }
-  Result<Reading> read(std::string_view suspect) const override { return PdfCodec::read(suspect, master_, secret_); }
+  Result<Reading> read(std::string_view suspect) const override {
+    return PdfCodec::read(suspect, master_, secret_);
+  }
 
  private:
   std::string master_, secret_;
@@ -416,15 +453,21 @@ class PreparedPdf final : public PreparedMaster {
 class PdfFormat final : public Format {
  public:
   std::string_view scheme() const override { return "pdf"; }
-  bool detect(std::string_view bytes) const override { return bytes.substr(0, 1024).find("%PDF-") != std::string_view::npos; }
-  Result<std::unique_ptr<PreparedMaster>> prepare(std::string_view master, std::string_view secret) const override {
+  bool detect(std::string_view bytes) const override {
+    return bytes.substr(0, 1024).find("%PDF-") != std::string_view::npos;
+  }
+  Result<std::unique_ptr<PreparedMaster>> prepare(std::string_view master,
+                                                  std::string_view secret) const override {
     MOAT_TRY(const Capacity capacity, PdfCodec::capacity(master, secret));
-    return std::unique_ptr<PreparedMaster>(std::make_unique<PreparedPdf>(std::string(master), std::string(secret), capacity));
+    return std::unique_ptr<PreparedMaster>(
+        std::make_unique<PreparedPdf>(std::string(master), std::string(secret), capacity));
   }
 };
 
 }  // namespace
 
-std::unique_ptr<Format> make_pdf_format() { return std::make_unique<PdfFormat>(); }
+std::unique_ptr<Format> make_pdf_format() {
+  return std::make_unique<PdfFormat>();
+}
 
 }  // namespace moat::mark

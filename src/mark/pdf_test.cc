@@ -37,21 +37,25 @@ std::vector<std::string> accused(const std::string& suspect, const std::string& 
 std::string generated_pdf() {
   std::mt19937 rng(3);
   std::uniform_real_distribution<double> x(30, 760), y(30, 580);
-  std::vector<std::string> objects = {"<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R 5 0 R] /Count 2 >>"};
+  std::vector<std::string> objects = {"<< /Type /Catalog /Pages 2 0 R >>",
+                                      "<< /Type /Pages /Kids [3 0 R 5 0 R] /Count 2 >>"};
   for (int page = 0; page < 2; ++page) {
     std::string content = "0.5 w\n";
     char line[128];
     for (int i = 0; i < 250; ++i) {
       const double x0 = x(rng), y0 = y(rng);
-      std::snprintf(line, sizeof line, "%.3f %.3f m %.3f %.3f l %.3f %.3f l S\n", x0, y0, x0 + 20, y0, x0 + 20, y0 + 15);
+      std::snprintf(line, sizeof line, "%.3f %.3f m %.3f %.3f l %.3f %.3f l S\n", x0, y0, x0 + 20, y0,
+                    x0 + 20, y0 + 15);
       content += line;
     }
     for (int i = 0; i < 60; ++i) {
       std::snprintf(line, sizeof line, "%.3f %.3f 12 8 re S\n", x(rng), y(rng));
       content += line;
     }
-    objects.push_back("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 792 612] /Contents " + std::to_string(objects.size() + 2) + " 0 R >>");
-    objects.push_back("<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "endstream");
+    objects.push_back("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 792 612] /Contents " +
+                      std::to_string(objects.size() + 2) + " 0 R >>");
+    objects.push_back("<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content +
+                      "endstream");
   }
   std::string out = "%PDF-1.5\n";
   std::vector<size_t> offsets;
@@ -89,10 +93,12 @@ std::string output_of(const std::string& command) {
 // (qpdf --qdf to expose the streams, fix-qdf to repair the lengths).
 std::string without_stamp(const Folder& folder, const std::string& copy) {
   testing::write_file(folder / "in.pdf", copy);
-  if (!testing::run("qpdf --qdf --object-streams=disable " + (folder / "in.pdf").string() + " " + (folder / "in.qdf").string()))
+  if (!testing::run("qpdf --qdf --object-streams=disable " + (folder / "in.pdf").string() + " " +
+                    (folder / "in.qdf").string()))
     return "";
   const std::string qdf = testing::read_file(folder / "in.qdf");
-  testing::write_file(folder / "cut.qdf", std::regex_replace(qdf, std::regex("/OC /MoatStamp BDC[^]*?EMC"), ""));
+  testing::write_file(folder / "cut.qdf",
+                      std::regex_replace(qdf, std::regex("/OC /MoatStamp BDC[^]*?EMC"), ""));
   return output_of("fix-qdf " + (folder / "cut.qdf").string());
 }
 
@@ -141,7 +147,8 @@ TEST(Pdf, RenderingIsUnchangedOutsideTheStamp) {
   std::vector<std::string> pixels;
   size_t width = 0, height = 0;
   for (const std::string name : {"master", "copy"}) {
-    const std::string pgm = output_of("pdftoppm -r 150 -gray -f 1 -l 1 " + (folder / (name + ".pdf")).string());
+    const std::string pgm =
+        output_of("pdftoppm -r 150 -gray -f 1 -l 1 " + (folder / (name + ".pdf")).string());
     ASSERT_GT(pgm.size(), 20u);
     std::sscanf(pgm.c_str(), "P5 %zu %zu", &width, &height);
     size_t header = 0;
@@ -171,11 +178,14 @@ TEST(Pdf, TracesTwoRecipientsThroughEveryRewriter) {
     for (const auto& [tool, command] : tools) {
       if (!testing::have(tool)) continue;
       const std::string out = in + "." + tool + ".pdf";
-      ASSERT_TRUE(testing::run(std::regex_replace(std::regex_replace(command, std::regex("OUT"), out), std::regex("IN"), in))) << tool;
+      ASSERT_TRUE(testing::run(
+          std::regex_replace(std::regex_replace(command, std::regex("OUT"), out), std::regex("IN"), in)))
+          << tool;
       suspects[tool] = testing::read_file(out);
     }
     if (testing::have("qpdf")) suspects["stamp deleted"] = without_stamp(folder, copy);
-    for (const auto& [how, suspect] : suspects) EXPECT_EQ(accused(suspect, master), std::vector<std::string>{id}) << id << " " << how;
+    for (const auto& [how, suspect] : suspects)
+      EXPECT_EQ(accused(suspect, master), std::vector<std::string>{id}) << id << " " << how;
   }
   EXPECT_TRUE(accused(master, master).empty());
 }

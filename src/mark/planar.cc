@@ -14,7 +14,9 @@ namespace {
 
 using Grid = PointGrid;
 
-double distance(Point a, Point b) { return std::hypot(a.x - b.x, a.y - b.y); }
+double distance(Point a, Point b) {
+  return std::hypot(a.x - b.x, a.y - b.y);
+}
 
 // The rigid transform taking segment (a, b) onto (s, t) (same length assumed).
 Rigid from_pairs(Point a, Point b, Point s, Point t) {
@@ -80,7 +82,8 @@ std::vector<size_t> spread_sample(size_t size, size_t count) {
 
 double extent(const std::vector<Point>& points) {
   double x0 = 1e300, x1 = -1e300, y0 = 1e300, y1 = -1e300;
-  for (const Point p : points) x0 = std::min(x0, p.x), x1 = std::max(x1, p.x), y0 = std::min(y0, p.y), y1 = std::max(y1, p.y);
+  for (const Point p : points)
+    x0 = std::min(x0, p.x), x1 = std::max(x1, p.x), y0 = std::min(y0, p.y), y1 = std::max(y1, p.y);
   return std::hypot(x1 - x0, y1 - y0);
 }
 
@@ -91,7 +94,8 @@ struct Candidate {
 
 // Random suspect triangles matched against master pairs of the same length: the transform
 // that puts the most sampled suspect points on master points.
-Candidate search(const PlanarMaster& prepared, const std::vector<Point>& suspect, const std::vector<size_t>& sample) {
+Candidate search(const PlanarMaster& prepared, const std::vector<Point>& suspect,
+                 const std::vector<size_t>& sample) {
   const std::vector<Point>& master = prepared.points;
   const Grid& master_grid = prepared.grid;
   const double band = std::clamp(extent(master) / 8, 0.5, 10.0), width = 0.2;
@@ -100,7 +104,8 @@ Candidate search(const PlanarMaster& prepared, const std::vector<Point>& suspect
   const Grid wide(master, band + width);
   for (size_t i = 0; i < master.size() && pairs.size() < 4'000'000; ++i) {
     wide.visit(master[i], band + width, [&](size_t j, double d2) {
-      if (j > i && d2 >= band * band) pairs.push_back({std::sqrt(d2), {static_cast<uint32_t>(i), static_cast<uint32_t>(j)}});
+      if (j > i && d2 >= band * band)
+        pairs.push_back({std::sqrt(d2), {static_cast<uint32_t>(i), static_cast<uint32_t>(j)}});
     });
   }
   std::sort(pairs.begin(), pairs.end());
@@ -117,7 +122,8 @@ Candidate search(const PlanarMaster& prepared, const std::vector<Point>& suspect
     size_t c = partners[rng() % partners.size()];
     if (c == b) continue;
     const double d = distance(suspect[a], suspect[b]);
-    auto it = std::lower_bound(pairs.begin(), pairs.end(), std::make_pair(d - kMatchTolerance, std::pair<uint32_t, uint32_t>{0, 0}));
+    auto it = std::lower_bound(pairs.begin(), pairs.end(),
+                               std::make_pair(d - kMatchTolerance, std::pair<uint32_t, uint32_t>{0, 0}));
     for (; it != pairs.end() && it->first <= d + kMatchTolerance; ++it) {
       for (const bool flip : {false, true}) {
         const Point m0 = master[flip ? it->second.second : it->second.first];
@@ -136,7 +142,8 @@ Candidate search(const PlanarMaster& prepared, const std::vector<Point>& suspect
 
 PointGrid::PointGrid(const std::vector<Point>& points, double radius) : cell_(2 * radius) {
   std::vector<std::pair<uint64_t, uint32_t>> keyed(points.size());
-  for (size_t i = 0; i < points.size(); ++i) keyed[i] = {key(cell_of(points[i].x), cell_of(points[i].y)), static_cast<uint32_t>(i)};
+  for (size_t i = 0; i < points.size(); ++i)
+    keyed[i] = {key(cell_of(points[i].x), cell_of(points[i].y)), static_cast<uint32_t>(i)};
   std::sort(keyed.begin(), keyed.end());
   entries_.reserve(points.size());
   for (size_t i = 0; i < keyed.size(); ++i) {
@@ -166,13 +173,17 @@ size_t PointGrid::nearest(Point p, double radius) const {
   return best;
 }
 
-int64_t PointGrid::cell_of(double v) const { return static_cast<int64_t>(std::floor(v / cell_)); }
+int64_t PointGrid::cell_of(double v) const {
+  return static_cast<int64_t>(std::floor(v / cell_));
+}
 
 uint64_t PointGrid::key(int64_t cx, int64_t cy) {
   return (static_cast<uint64_t>(cx) * 0x9E3779B97F4A7C15ULL) ^ static_cast<uint64_t>(cy);
 }
 
-size_t PointGrid::slot_of(uint64_t k) const { return static_cast<size_t>((k * 0xD6E8FEB86659FD93ULL) >> 32) & (slots_.size() - 1); }
+size_t PointGrid::slot_of(uint64_t k) const {
+  return static_cast<size_t>((k * 0xD6E8FEB86659FD93ULL) >> 32) & (slots_.size() - 1);
+}
 
 std::pair<size_t, size_t> PointGrid::cell(int64_t cx, int64_t cy) const {
   if (slots_.empty()) return {0, 0};
@@ -248,7 +259,8 @@ std::vector<double> read_shifts(const std::vector<Point>& carriers, const std::v
   for (size_t k = 0; k < suspect.size(); ++k) {
     const Point in_master = transform.invert(suspect[k]);
     if (master && k < master->points.size() && !master->carrier[k] &&
-        std::abs(in_master.x - master->points[k].x) <= kSamePoint && std::abs(in_master.y - master->points[k].y) <= kSamePoint)
+        std::abs(in_master.x - master->points[k].x) <= kSamePoint &&
+        std::abs(in_master.y - master->points[k].y) <= kSamePoint)
       continue;
     grid.visit(in_master, radius, [&](size_t i, double d2) {
       if (d2 <= best[i]) best[i] = d2, found[i] = in_master, seen[i] = true;
@@ -272,7 +284,8 @@ Layout assign_positions(size_t carriers, std::string_view secret) {
   for (size_t i = 0; i < carriers; ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return u[a] < u[b]; });
   layout.position.resize(carriers);
-  for (size_t rank = 0; rank < carriers; ++rank) layout.position[order[rank]] = static_cast<uint32_t>(rank % std::max<size_t>(1, layout.length));
+  for (size_t rank = 0; rank < carriers; ++rank)
+    layout.position[order[rank]] = static_cast<uint32_t>(rank % std::max<size_t>(1, layout.length));
   return layout;
 }
 

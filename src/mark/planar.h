@@ -6,8 +6,8 @@
 #pragma once
 
 #include <cstdint>
-#include <utility>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/result.h"
@@ -70,9 +70,9 @@ class PointGrid {
   std::pair<size_t, size_t> cell(int64_t cx, int64_t cy) const;  // [begin, end) in entries_
 
   double cell_ = 1;
-  std::vector<uint64_t> keys_;     // one per non-empty cell
-  std::vector<uint32_t> starts_;   // where each cell's entries begin (one more than keys_)
-  std::vector<Entry> entries_;     // grouped by cell
+  std::vector<uint64_t> keys_;    // one per non-empty cell
+  std::vector<uint32_t> starts_;  // where each cell's entries begin (one more than keys_)
+  std::vector<Entry> entries_;    // grouped by cell
   // An open-addressing table from a cell's key to its index in keys_ (kEmpty: free slot).
   static constexpr uint32_t kEmpty = UINT32_MAX;
   size_t slot_of(uint64_t k) const;
@@ -82,7 +82,7 @@ class PointGrid {
 // How the suspect sits on the master: the transform and the share of suspect points it explains.
 struct Registration {
   Rigid transform;
-  double matched = 0;    // suspect points within kMatchTolerance of a master point, 0..1
+  double matched = 0;  // suspect points within kMatchTolerance of a master point, 0..1
   size_t inliers = 0;
 };
 
@@ -104,7 +104,7 @@ std::vector<size_t> isolated(const std::vector<Point>& points, const std::vector
 struct PlanarMaster {
   explicit PlanarMaster(std::vector<Point> master_points, const std::vector<size_t>& carriers = {});
   std::vector<Point> points;
-  PointGrid grid;  // for queries within kMatchTolerance
+  PointGrid grid;                // for queries within kMatchTolerance
   std::vector<uint8_t> carrier;  // per point: 1 for a carrier
 };
 

@@ -24,7 +24,8 @@ std::optional<PointsFormat::Shift> quantized(Point direction, double unit_mm) {
   PointsFormat::Shift s{std::llround(direction.x * units), std::llround(direction.y * units)};
   if (s.dx == 0 && s.dy == 0) {
     (std::abs(direction.x) > std::abs(direction.y) ? s.dx : s.dy) = 1;
-    if ((std::abs(direction.x) > std::abs(direction.y) ? direction.x : direction.y) < 0) s.dx = -s.dx, s.dy = -s.dy;
+    if ((std::abs(direction.x) > std::abs(direction.y) ? direction.x : direction.y) < 0)
+      s.dx = -s.dx, s.dy = -s.dy;
   }
   const double microns = std::hypot(static_cast<double>(s.dx), static_cast<double>(s.dy)) * unit_mm * 1000;
   if (microns < kMinShiftMicrons || microns > kMaxShiftMicrons) return std::nullopt;
@@ -41,7 +42,8 @@ Carriers carriers_of(const PointsFormat::PointSet& set, std::string_view secret)
   for (const auto& [at, is_fixed] : fixed) {
     if (!is_fixed) movable.push_back(distinct.size());
     distinct.push_back(at);
-    out.all_mm.push_back({static_cast<double>(at.first) * set.unit_mm, static_cast<double>(at.second) * set.unit_mm});
+    out.all_mm.push_back(
+        {static_cast<double>(at.first) * set.unit_mm, static_cast<double>(at.second) * set.unit_mm});
   }
   const std::vector<size_t> alone = isolated(out.all_mm, movable);
   const std::vector<Point> direction = directions(alone.size(), secret);
@@ -75,7 +77,9 @@ class PreparedPoints final : public PreparedMaster {
  public:
   PreparedPoints(std::string master, std::unique_ptr<PointsFormat::Parsed> parsed, std::string_view secret,
                  const PointsFormat& format)
-      : master_(std::move(master)), parsed_(std::move(parsed)), format_(format),
+      : master_(std::move(master)),
+        parsed_(std::move(parsed)),
+        format_(format),
         carriers_(carriers_of(parsed_->set, secret)) {
     std::map<std::pair<int64_t, int64_t>, uint32_t> carrier_at;
     for (size_t i = 0; i < carriers_.at.size(); ++i) carrier_at[carriers_.at[i]] = static_cast<uint32_t>(i);
@@ -100,7 +104,8 @@ class PreparedPoints final : public PreparedMaster {
 
   Result<Embedded> embed(const std::vector<uint8_t>& codeword, std::string_view) const override {
     const Carriers& c = carriers_;
-    if (codeword.size() != c.layout.length) return internal_error("codeword length does not match the master");
+    if (codeword.size() != c.layout.length)
+      return internal_error("codeword length does not match the master");
     Embedded out;
     out.min_shift = c.at.empty() ? 0 : 1e9;
     for (size_t i = 0; i < c.at.size(); ++i) {
@@ -118,8 +123,8 @@ class PreparedPoints final : public PreparedMaster {
     }
     out.bytes = parsed_->write(master_, shifts);
     out.carriers = c.at.size();
-    out.details = "{\"points\":" + std::to_string(c.all_mm.size()) + ",\"unit_um\":" +
-                  std::to_string(c.unit_mm * 1000) + "}";
+    out.details = "{\"points\":" + std::to_string(c.all_mm.size()) +
+                  ",\"unit_um\":" + std::to_string(c.unit_mm * 1000) + "}";
     return out;
   }
 
@@ -128,16 +133,18 @@ class PreparedPoints final : public PreparedMaster {
     const PointsFormat::PointSet& suspect_set = parsed->set;
     const std::vector<Point> suspect_mm = points_mm(suspect_set);
     MOAT_TRY(const Registration reg, register_points(*registration_, suspect_mm));
-    const std::vector<double> shifts = read_shifts(carriers_mm_, shifts_mm_, suspect_mm, reg.transform, registration_.get());
+    const std::vector<double> shifts =
+        read_shifts(carriers_mm_, shifts_mm_, suspect_mm, reg.transform, registration_.get());
     size_t found = 0;
     for (const double s : shifts) found += std::isnan(s) ? 0u : 1u;
     Reading out;
     out.symbols = symbols(carriers_.layout, shifts);
-    out.confidence = carriers_.at.empty() ? 0 : static_cast<double>(found) / static_cast<double>(carriers_.at.size());
+    out.confidence =
+        carriers_.at.empty() ? 0 : static_cast<double>(found) / static_cast<double>(carriers_.at.size());
     out.matched = reg.matched;
     const double degrees = std::atan2(reg.transform.sin, reg.transform.cos) * 180 / 3.14159265358979323846;
-    out.transform = "rotated " + std::to_string(degrees) + " deg, moved (" + std::to_string(reg.transform.dx) +
-                    ", " + std::to_string(reg.transform.dy) + ") mm";
+    out.transform = "rotated " + std::to_string(degrees) + " deg, moved (" +
+                    std::to_string(reg.transform.dx) + ", " + std::to_string(reg.transform.dy) + ") mm";
     return out;
   }
 
@@ -154,12 +161,16 @@ class PreparedPoints final : public PreparedMaster {
 
 }  // namespace
 
-Status PointsFormat::protect(std::string_view, PointSet&) const { return {}; }
+Status PointsFormat::protect(std::string_view, PointSet&) const {
+  return {};
+}
 
-Result<std::unique_ptr<PreparedMaster>> PointsFormat::prepare(std::string_view master, std::string_view secret) const {
+Result<std::unique_ptr<PreparedMaster>> PointsFormat::prepare(std::string_view master,
+                                                              std::string_view secret) const {
   MOAT_TRY(std::unique_ptr<Parsed> parsed, parse(master));
   MOAT_CHECK(protect(master, parsed->set));
-  return std::unique_ptr<PreparedMaster>(std::make_unique<PreparedPoints>(std::string(master), std::move(parsed), secret, *this));
+  return std::unique_ptr<PreparedMaster>(
+      std::make_unique<PreparedPoints>(std::string(master), std::move(parsed), secret, *this));
 }
 
 }  // namespace moat::mark

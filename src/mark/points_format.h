@@ -44,7 +44,8 @@ class PointsFormat : public Format {
     PointSet set;
   };
 
-  Result<std::unique_ptr<PreparedMaster>> prepare(std::string_view master, std::string_view secret) const override;
+  Result<std::unique_ptr<PreparedMaster>> prepare(std::string_view master,
+                                                  std::string_view secret) const override;
   // Fails (kInput, located) when the text does not parse.
   virtual Result<std::unique_ptr<Parsed>> parse(std::string_view text) const = 0;
 

@@ -60,12 +60,15 @@ TEST(Registration, PlanarShortcutGivesTheSearchedAnswer) {
     EXPECT_NEAR(fast->transform.dx, searched->transform.dx, 1e-9);
     EXPECT_NEAR(fast->transform.dy, searched->transform.dy, 1e-9);
     EXPECT_NEAR(fast->transform.sin, searched->transform.sin, 1e-12);
-    const std::vector<double> a = read_shifts(c.carriers, c.shifts, c.suspect, fast->transform, &with_carriers);
+    const std::vector<double> a =
+        read_shifts(c.carriers, c.shifts, c.suspect, fast->transform, &with_carriers);
     const std::vector<double> b = read_shifts(c.carriers, c.shifts, shuffled, fast->transform);
     ASSERT_EQ(a.size(), b.size());
     for (size_t i = 0; i < a.size(); ++i) {
-      if (std::isnan(b[i])) EXPECT_TRUE(std::isnan(a[i])) << i;
-      else EXPECT_DOUBLE_EQ(a[i], b[i]) << i;
+      if (std::isnan(b[i]))
+        EXPECT_TRUE(std::isnan(a[i])) << i;
+      else
+        EXPECT_DOUBLE_EQ(a[i], b[i]) << i;
     }
   }
 }
@@ -109,8 +112,10 @@ TEST(Registration, SpaceShortcutGivesTheSearchedAnswer) {
     const std::vector<double> b = read_shifts3(no_order, carriers, shifts, shuffled, fast->motion);
     ASSERT_EQ(a.size(), b.size());
     for (size_t i = 0; i < a.size(); ++i) {
-      if (std::isnan(b[i])) EXPECT_TRUE(std::isnan(a[i])) << i;
-      else EXPECT_DOUBLE_EQ(a[i], b[i]) << i;
+      if (std::isnan(b[i]))
+        EXPECT_TRUE(std::isnan(a[i])) << i;
+      else
+        EXPECT_DOUBLE_EQ(a[i], b[i]) << i;
     }
   }
 }

@@ -8,12 +8,24 @@
 
 namespace moat::mark {
 
-Point3 operator+(Point3 a, Point3 b) { return {a.x + b.x, a.y + b.y, a.z + b.z}; }
-Point3 operator-(Point3 a, Point3 b) { return {a.x - b.x, a.y - b.y, a.z - b.z}; }
-Point3 operator*(double s, Point3 a) { return {s * a.x, s * a.y, s * a.z}; }
-double dot(Point3 a, Point3 b) { return a.x * b.x + a.y * b.y + a.z * b.z; }
-Point3 cross(Point3 a, Point3 b) { return {a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x}; }
-double norm(Point3 a) { return std::sqrt(dot(a, a)); }
+Point3 operator+(Point3 a, Point3 b) {
+  return {a.x + b.x, a.y + b.y, a.z + b.z};
+}
+Point3 operator-(Point3 a, Point3 b) {
+  return {a.x - b.x, a.y - b.y, a.z - b.z};
+}
+Point3 operator*(double s, Point3 a) {
+  return {s * a.x, s * a.y, s * a.z};
+}
+double dot(Point3 a, Point3 b) {
+  return a.x * b.x + a.y * b.y + a.z * b.z;
+}
+Point3 cross(Point3 a, Point3 b) {
+  return {a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x};
+}
+double norm(Point3 a) {
+  return std::sqrt(dot(a, a));
+}
 Point3 unit(Point3 a) {
   const double n = norm(a);
   return n > 0 ? (1 / n) * a : a;
@@ -22,7 +34,8 @@ Point3 unit(Point3 a) {
 Point3 Motion::apply(Point3 p) const {
   const auto& r = rotation;
   return Point3{r[0] * p.x + r[1] * p.y + r[2] * p.z, r[3] * p.x + r[4] * p.y + r[5] * p.z,
-                r[6] * p.x + r[7] * p.y + r[8] * p.z} + shift;
+                r[6] * p.x + r[7] * p.y + r[8] * p.z} +
+         shift;
 }
 
 Point3 Motion::invert(Point3 p) const {
@@ -89,9 +102,10 @@ Motion fit(const std::vector<std::pair<Point3, Point3>>& pairs) {
   const auto q = top_eigenvector(N);
   const double w = q[0], x = q[1], y = q[2], z = q[3];
   Motion motion;
-  motion.rotation = {w * w + x * x - y * y - z * z, 2 * (x * y - w * z), 2 * (x * z + w * y),
-                     2 * (x * y + w * z), w * w - x * x + y * y - z * z, 2 * (y * z - w * x),
-                     2 * (x * z - w * y), 2 * (y * z + w * x), w * w - x * x - y * y + z * z};
+  motion.rotation = {
+      w * w + x * x - y * y - z * z, 2 * (x * y - w * z),           2 * (x * z + w * y),
+      2 * (x * y + w * z),           w * w - x * x + y * y - z * z, 2 * (y * z - w * x),
+      2 * (x * z - w * y),           2 * (y * z + w * x),           w * w - x * x - y * y + z * z};
   Motion centred = motion;
   centred.shift = {};
   motion.shift = cs - centred.apply(cm);
@@ -139,7 +153,9 @@ std::pair<double, double> distance_band(const std::vector<Point3>& master) {
   const double n = static_cast<double>(master.size());
   const double share = std::min(0.9, 4e6 / (n * n));
   const double from = share < 0.1 ? 0.05 : std::max(0.02, 0.5 - share / 2);
-  auto quantile = [&](double q) { return sample[std::min(sample.size() - 1, static_cast<size_t>(q * static_cast<double>(sample.size())))]; };
+  auto quantile = [&](double q) {
+    return sample[std::min(sample.size() - 1, static_cast<size_t>(q * static_cast<double>(sample.size())))];
+  };
   const double lo = quantile(from), hi = quantile(from + share);
   return {lo, std::max(hi - lo, 0.05)};
 }
@@ -150,7 +166,8 @@ struct Candidate {
 };
 
 // Suspect triangles (a, b, c) matched to master triangles of the same side lengths.
-Candidate search(const SpaceMaster& prepared, const std::vector<Point3>& suspect, const std::vector<size_t>& sample) {
+Candidate search(const SpaceMaster& prepared, const std::vector<Point3>& suspect,
+                 const std::vector<size_t>& sample) {
   const std::vector<Point3>& master = prepared.points;
   const auto [band, width] = distance_band(master);
   const double tol = 2 * kMatchTolerance3;
@@ -177,16 +194,23 @@ Candidate search(const SpaceMaster& prepared, const std::vector<Point3>& suspect
     });
     if (partners.size() < 2) continue;
     const size_t b = partners[rng() % partners.size()], c = partners[rng() % partners.size()];
-    const double ab = norm(suspect[b] - suspect[a]), ac = norm(suspect[c] - suspect[a]), bc = norm(suspect[c] - suspect[b]);
+    const double ab = norm(suspect[b] - suspect[a]), ac = norm(suspect[c] - suspect[a]),
+                 bc = norm(suspect[c] - suspect[b]);
     if (b == c || bc < 0.2 * band) continue;
-    auto it = std::lower_bound(pairs.begin(), pairs.end(), std::make_tuple(ab - tol, uint32_t{0}, uint32_t{0}));
+    auto it =
+        std::lower_bound(pairs.begin(), pairs.end(), std::make_tuple(ab - tol, uint32_t{0}, uint32_t{0}));
     for (; it != pairs.end() && std::get<0>(*it) <= ab + tol; ++it) {
       for (const bool flip : {false, true}) {
-        const uint32_t m0 = flip ? std::get<2>(*it) : std::get<1>(*it), m1 = flip ? std::get<1>(*it) : std::get<2>(*it);
+        const uint32_t m0 = flip ? std::get<2>(*it) : std::get<1>(*it),
+                       m1 = flip ? std::get<1>(*it) : std::get<2>(*it);
         for (const auto& [m2, d] : near[m0]) {
-          if (std::abs(static_cast<double>(d) - ac) > tol || std::abs(norm(master[m2] - master[m1]) - bc) > tol) continue;
-          const Motion motion = fit({{master[m0], suspect[a]}, {master[m1], suspect[b]}, {master[m2], suspect[c]}});
-          const size_t inliers = matches(prepared, prepared.loose, suspect, sample, motion, 4 * kMatchTolerance3).size();
+          if (std::abs(static_cast<double>(d) - ac) > tol ||
+              std::abs(norm(master[m2] - master[m1]) - bc) > tol)
+            continue;
+          const Motion motion =
+              fit({{master[m0], suspect[a]}, {master[m1], suspect[b]}, {master[m2], suspect[c]}});
+          const size_t inliers =
+              matches(prepared, prepared.loose, suspect, sample, motion, 4 * kMatchTolerance3).size();
           if (inliers > best.inliers) best = {motion, inliers};
         }
       }
@@ -241,11 +265,13 @@ std::array<int64_t, 3> PointGrid3::cell_of(Point3 p) const {
 }
 
 uint64_t PointGrid3::key(std::array<int64_t, 3> c) {
-  return static_cast<uint64_t>(c[0]) * 0x9E3779B97F4A7C15ULL ^ static_cast<uint64_t>(c[1]) * 0xC2B2AE3D27D4EB4FULL ^
-         static_cast<uint64_t>(c[2]);
+  return static_cast<uint64_t>(c[0]) * 0x9E3779B97F4A7C15ULL ^
+         static_cast<uint64_t>(c[1]) * 0xC2B2AE3D27D4EB4FULL ^ static_cast<uint64_t>(c[2]);
 }
 
-size_t PointGrid3::slot_of(uint64_t k) const { return static_cast<size_t>((k * 0xD6E8FEB86659FD93ULL) >> 32) & (slots_.size() - 1); }
+size_t PointGrid3::slot_of(uint64_t k) const {
+  return static_cast<size_t>((k * 0xD6E8FEB86659FD93ULL) >> 32) & (slots_.size() - 1);
+}
 
 std::pair<size_t, size_t> PointGrid3::cell(std::array<int64_t, 3> c) const {
   if (slots_.empty()) return {0, 0};
@@ -258,7 +284,9 @@ std::pair<size_t, size_t> PointGrid3::cell(std::array<int64_t, 3> c) const {
 }
 
 SpaceMaster::SpaceMaster(std::vector<Point3> master_points, const std::vector<size_t>& carriers)
-    : points(std::move(master_points)), tight(points, kMatchTolerance3), loose(points, 4 * kMatchTolerance3),
+    : points(std::move(master_points)),
+      tight(points, kMatchTolerance3),
+      loose(points, 4 * kMatchTolerance3),
       carrier(points.size(), 0) {
   for (const size_t i : carriers) carrier.at(i) = 1;
 }
@@ -282,7 +310,8 @@ Result<Registration3> register_space(const SpaceMaster& prepared, const std::vec
   const std::vector<Point3>& master = prepared.points;
   if (master.size() < 3 || suspect.size() < 3) return input_error("", "too few points to register the model");
   const std::vector<size_t> sample = spread(suspect.size(), 300);
-  Candidate best{Motion{}, matches(prepared, prepared.tight, suspect, sample, Motion{}, kMatchTolerance3).size()};
+  Candidate best{Motion{},
+                 matches(prepared, prepared.tight, suspect, sample, Motion{}, kMatchTolerance3).size()};
   if (best.inliers < sample.size() / 2) {
     const Candidate found = search(prepared, suspect, sample);
     if (found.inliers > best.inliers) best = found;
@@ -294,7 +323,8 @@ Result<Registration3> register_space(const SpaceMaster& prepared, const std::vec
   std::vector<std::pair<Point3, Point3>> pairs;
   for (const double tolerance : {4 * kMatchTolerance3, kMatchTolerance3, kMatchTolerance3}) {
     std::vector<std::pair<Point3, Point3>> found =
-        matches(prepared, tolerance > kMatchTolerance3 ? prepared.loose : prepared.tight, suspect, all, motion, tolerance);
+        matches(prepared, tolerance > kMatchTolerance3 ? prepared.loose : prepared.tight, suspect, all,
+                motion, tolerance);
     if (found == pairs) break;  // the same pairs fit the same motion: nothing more to refine
     pairs = std::move(found);
     if (pairs.size() >= 3) motion = fit(pairs);

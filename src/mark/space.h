@@ -43,7 +43,8 @@ class PointGrid3 {
   // Calls f(index, squared distance) for the points within `radius` of p.
   template <typename F>
   void visit(Point3 p, double radius, F f) const {
-    const auto lo = cell_of(p - Point3{radius, radius, radius}), hi = cell_of(p + Point3{radius, radius, radius});
+    const auto lo = cell_of(p - Point3{radius, radius, radius}),
+               hi = cell_of(p + Point3{radius, radius, radius});
     const double r2 = radius * radius;
     for (int64_t x = lo[0]; x <= hi[0]; ++x)
       for (int64_t y = lo[1]; y <= hi[1]; ++y)
@@ -94,8 +95,8 @@ std::vector<size_t> isolated3(const std::vector<Point3>& points, const std::vect
 struct SpaceMaster {
   explicit SpaceMaster(std::vector<Point3> master_points, const std::vector<size_t>& carriers = {});
   std::vector<Point3> points;
-  PointGrid3 tight;  // for queries within kMatchTolerance3
-  PointGrid3 loose;  // for queries within 4 kMatchTolerance3
+  PointGrid3 tight;              // for queries within kMatchTolerance3
+  PointGrid3 loose;              // for queries within 4 kMatchTolerance3
   std::vector<uint8_t> carrier;  // per point: 1 for a carrier
 };
 

@@ -52,11 +52,13 @@ struct StepFile {
 std::string location(std::string_view text, size_t offset) {
   size_t line = 1, col = 1;
   for (size_t i = 0; i < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') ++line, col = 1; else ++col;
+    if (text[i] == '\n')
+      ++line, col = 1;
+    else
+      ++col;
   }
   return std::to_string(line) + ":" + std::to_string(col);
 }
-
 
 // The offset of the ';' ending the entity that starts at `pos`, skipping strings and comments.
 size_t entity_end(std::string_view text, size_t pos) {
@@ -66,7 +68,10 @@ size_t entity_end(std::string_view text, size_t pos) {
     if (c == '\'') {
       for (++pos; pos < text.size(); ++pos)
         if (text[pos] == '\'') {
-          if (pos + 1 < text.size() && text[pos + 1] == '\'') ++pos; else break;
+          if (pos + 1 < text.size() && text[pos + 1] == '\'')
+            ++pos;
+          else
+            break;
         }
     } else if (c == '/' && pos + 1 < text.size() && text[pos + 1] == '*') {
       pos = text.find("*/", pos + 2);
@@ -108,19 +113,25 @@ Status read_point(std::string_view text, const Entity& e, StepFile& file) {
   const auto [outer_begin, outer_end] = group(text, e.begin, e.end);
   const size_t comma = text.find(',', text.find('\'', text.find('\'', outer_begin) + 1));
   const auto [begin, end] = group(text, comma, outer_end);
-  if (comma == std::string_view::npos || begin >= end) return input_error(location(text, e.begin), "a CARTESIAN_POINT without coordinates");
+  if (comma == std::string_view::npos || begin >= end)
+    return input_error(location(text, e.begin), "a CARTESIAN_POINT without coordinates");
   StepPoint p;
   size_t pos = begin;
   while (pos < end && p.dimension < 3) {
-    while (pos < end && (text[pos] == ' ' || text[pos] == ',' || text[pos] == '\n' || text[pos] == '\r' || text[pos] == '\t')) ++pos;
+    while (pos < end && (text[pos] == ' ' || text[pos] == ',' || text[pos] == '\n' || text[pos] == '\r' ||
+                         text[pos] == '\t'))
+      ++pos;
     size_t stop = pos;
-    while (stop < end && text[stop] != ',' && text[stop] != ' ' && text[stop] != '\n' && text[stop] != '\r' && text[stop] != '\t') ++stop;
+    while (stop < end && text[stop] != ',' && text[stop] != ' ' && text[stop] != '\n' && text[stop] != '\r' &&
+           text[stop] != '\t')
+      ++stop;
     if (stop == pos) break;
     const size_t digits = pos < stop && text[pos] == '+' ? pos + 1 : pos;  // from_chars takes no '+'
     double v = 0;
     const auto [parsed, ec] = std::from_chars(text.data() + digits, text.data() + stop, v);
     if (ec != std::errc())
-      return input_error(location(text, pos), "a coordinate is not a number: " + std::string(text.substr(pos, stop - pos)));
+      return input_error(location(text, pos),
+                         "a coordinate is not a number: " + std::string(text.substr(pos, stop - pos)));
     const auto d = static_cast<size_t>(p.dimension++);
     p.at[d] = v, p.number_begin[d] = pos, p.number_end[d] = stop;
     pos = stop;
@@ -136,7 +147,8 @@ double unit_mm_of(std::string_view text, const StepFile& file, uint32_t id, int 
 
 double measure(std::string_view body) {
   const size_t at = body.find("LENGTH_MEASURE(");
-  return at == std::string_view::npos ? 0 : std::strtod(std::string(body.substr(at + 15, 40)).c_str(), nullptr);
+  return at == std::string_view::npos ? 0
+                                      : std::strtod(std::string(body.substr(at + 15, 40)).c_str(), nullptr);
 }
 
 double unit_mm_of(std::string_view text, const StepFile& file, uint32_t id, int depth) {
@@ -191,7 +203,8 @@ void read_context(std::string_view text, StepFile& file) {
 // Parses the entities, the points' coordinates and the units; with `count_uses`, also how many
 // entities refer to each point (what choosing carriers needs; reading a suspect does not).
 Result<StepFile> parse_step(std::string_view text, bool count_uses = true) {
-  if (!text.substr(0, 256).starts_with("ISO-10303-21") && text.substr(0, 256).find("ISO-10303-21") == std::string_view::npos)
+  if (!text.substr(0, 256).starts_with("ISO-10303-21") &&
+      text.substr(0, 256).find("ISO-10303-21") == std::string_view::npos)
     return input_error("1:1", "not an ISO 10303-21 file");
   const size_t data = text.find("DATA;");
   if (data == std::string_view::npos) return input_error("1:1", "no DATA section");
@@ -204,9 +217,11 @@ Result<StepFile> parse_step(std::string_view text, bool count_uses = true) {
     const auto [after, ec] = std::from_chars(text.data() + pos + 1, text.data() + text.size(), id);
     size_t eq = static_cast<size_t>(after - text.data());
     while (eq < text.size() && (text[eq] == ' ' || text[eq] == '\n' || text[eq] == '\r')) ++eq;
-    if (ec != std::errc() || eq >= text.size() || text[eq] != '=') return input_error(location(text, pos), "an entity instance is expected");
+    if (ec != std::errc() || eq >= text.size() || text[eq] != '=')
+      return input_error(location(text, pos), "an entity instance is expected");
     const size_t end = entity_end(text, eq + 1);
-    if (end == std::string_view::npos) return input_error(location(text, pos), "entity #" + std::to_string(id) + " is not ended by ;");
+    if (end == std::string_view::npos)
+      return input_error(location(text, pos), "entity #" + std::to_string(id) + " is not ended by ;");
     Entity e{id, eq + 1, end, {}};
     size_t t = e.begin;
     while (t < end && (text[t] == ' ' || text[t] == '\n' || text[t] == '\r')) ++t;
@@ -230,15 +245,17 @@ Result<StepFile> parse_step(std::string_view text, bool count_uses = true) {
   return file;
 }
 
-Point3 point_mm(const StepPoint& p, double unit_mm) { return {p.at[0] * unit_mm, p.at[1] * unit_mm, p.at[2] * unit_mm}; }
+Point3 point_mm(const StepPoint& p, double unit_mm) {
+  return {p.at[0] * unit_mm, p.at[1] * unit_mm, p.at[2] * unit_mm};
+}
 
 // One carrier: a point entity and the unit direction(s) it may move along.
 struct Carrier {
   uint32_t point = 0;
-  Point3 along;          // a line's or an axis' direction (if `plane` is false)
-  Point3 normal;         // a plane's normal (if `plane` is true)
+  Point3 along;   // a line's or an axis' direction (if `plane` is false)
+  Point3 normal;  // a plane's normal (if `plane` is true)
   bool plane = false;
-  bool spline = false;   // a B-spline control point: the geometry moves (by at most the shift)
+  bool spline = false;  // a B-spline control point: the geometry moves (by at most the shift)
 };
 
 const Entity* entity(const StepFile& file, uint32_t id) {
@@ -251,7 +268,8 @@ Point3 direction(std::string_view text, const StepFile& file, uint32_t id) {
   const Entity* e = entity(file, id);
   if (!e || e->type != "DIRECTION") return {};
   const auto [outer_begin, outer_end] = group(text, e->begin, e->end);
-  const auto [begin, end] = group(text, text.find(',', text.find('\'', text.find('\'', outer_begin) + 1)), outer_end);
+  const auto [begin, end] =
+      group(text, text.find(',', text.find('\'', text.find('\'', outer_begin) + 1)), outer_end);
   double v[3] = {0, 0, 0};
   std::string numbers(text.substr(begin, end - begin));
   std::replace(numbers.begin(), numbers.end(), ',', ' ');
@@ -260,7 +278,8 @@ Point3 direction(std::string_view text, const StepFile& file, uint32_t id) {
 }
 
 // The carriers LINE, PLANE and CYLINDRICAL_SURFACE offer: a reference point and its freedom.
-void analytic_carriers(std::string_view text, const StepFile& file, const Entity& e, std::vector<Carrier>& out) {
+void analytic_carriers(std::string_view text, const StepFile& file, const Entity& e,
+                       std::vector<Carrier>& out) {
   const std::vector<uint32_t> refs = references(text, e.begin, e.end);
   if (e.type == "LINE" && refs.size() == 2) {
     const Entity* vector = entity(file, refs[1]);
@@ -275,13 +294,16 @@ void analytic_carriers(std::string_view text, const StepFile& file, const Entity
   const std::vector<uint32_t> parts = references(text, placement->begin, placement->end);
   if (parts.size() < 2) return;
   const Point3 axis = unit(direction(text, file, parts[1]));
-  if (e.type == "PLANE") out.push_back({parts[0], {}, axis, true});
-  else out.push_back({parts[0], axis, {}, false});
+  if (e.type == "PLANE")
+    out.push_back({parts[0], {}, axis, true});
+  else
+    out.push_back({parts[0], axis, {}, false});
 }
 
 // Control points of a B-spline curve or surface: the interior ones, each with the tangent
 // (curve) or the normal of its tangent plane (surface) from its neighbours in the net.
-void spline_carriers(std::string_view text, const StepFile& file, const Entity& e, std::vector<Carrier>& out) {
+void spline_carriers(std::string_view text, const StepFile& file, const Entity& e,
+                     std::vector<Carrier>& out) {
   const std::string_view body = text.substr(e.begin, e.end - e.begin);
   const bool surface = body.find("B_SPLINE_SURFACE") != std::string_view::npos;
   const size_t at = body.find(surface ? "B_SPLINE_SURFACE" : "B_SPLINE_CURVE");
@@ -310,7 +332,8 @@ void spline_carriers(std::string_view text, const StepFile& file, const Entity& 
   for (size_t i = 1; i + 1 < rows.size(); ++i)
     for (size_t j = 1; j + 1 < rows[i].size(); ++j) {
       if (rows[i - 1].size() != rows[i].size() || rows[i + 1].size() != rows[i].size()) continue;
-      const StepPoint *u0 = point(rows[i - 1][j]), *u1 = point(rows[i + 1][j]), *v0 = point(rows[i][j - 1]), *v1 = point(rows[i][j + 1]);
+      const StepPoint *u0 = point(rows[i - 1][j]), *u1 = point(rows[i + 1][j]), *v0 = point(rows[i][j - 1]),
+                      *v1 = point(rows[i][j + 1]);
       if (!u0 || !u1 || !v0 || !v1) continue;
       const Point3 n = cross(point_mm(*u1, 1) - point_mm(*u0, 1), point_mm(*v1, 1) - point_mm(*v0, 1));
       if (norm(n) > 0) out.push_back({rows[i][j], {}, unit(n), true, true});
@@ -335,8 +358,10 @@ double shift_magnitude(const StepFile& file) {
 StepCarriers carriers_of(std::string_view text, const StepFile& file, std::string_view secret) {
   std::vector<Carrier> found;
   for (const Entity& e : file.entities) {
-    if (e.type == "LINE" || e.type == "PLANE" || e.type == "CYLINDRICAL_SURFACE") analytic_carriers(text, file, e, found);
-    else if (e.type.starts_with("B_SPLINE_") || e.type.empty()) spline_carriers(text, file, e, found);
+    if (e.type == "LINE" || e.type == "PLANE" || e.type == "CYLINDRICAL_SURFACE")
+      analytic_carriers(text, file, e, found);
+    else if (e.type.starts_with("B_SPLINE_") || e.type.empty())
+      spline_carriers(text, file, e, found);
   }
   StepCarriers out;
   out.magnitude = shift_magnitude(file);
@@ -410,7 +435,8 @@ class PreparedStep final : public PreparedMaster {
 
   Result<Embedded> embed(const std::vector<uint8_t>& codeword, std::string_view) const override {
     const StepCarriers& c = carriers_;
-    if (codeword.size() != c.layout.length) return internal_error("codeword length does not match the master");
+    if (codeword.size() != c.layout.length)
+      return internal_error("codeword length does not match the master");
     std::vector<std::pair<size_t, std::pair<size_t, std::string>>> edits;  // offset → (end, text)
     edits.reserve(3 * c.point.size());
     for (size_t i = 0; i < c.point.size(); ++i) {
@@ -418,7 +444,8 @@ class PreparedStep final : public PreparedMaster {
       const double sign = codeword[c.layout.position[i]] ? 1 : -1;
       const double d[3] = {c.shift[i].x, c.shift[i].y, c.shift[i].z};
       for (size_t k = 0; k < 3; ++k)
-        edits.push_back({p.number_begin[k], {p.number_end[k], format_real(p.at[k] + sign * d[k] / file_.unit_mm)}});
+        edits.push_back(
+            {p.number_begin[k], {p.number_end[k], format_real(p.at[k] + sign * d[k] / file_.unit_mm)}});
     }
     std::sort(edits.begin(), edits.end());
     Embedded out;
@@ -455,7 +482,8 @@ class PreparedStep final : public PreparedMaster {
     out.confidence = c.point.empty() ? 0 : static_cast<double>(found) / static_cast<double>(c.point.size());
     out.matched = reg.matched;
     char words[120];
-    std::snprintf(words, sizeof words, "moved by (%.4f, %.4f, %.4f) mm", reg.motion.shift.x, reg.motion.shift.y, reg.motion.shift.z);
+    std::snprintf(words, sizeof words, "moved by (%.4f, %.4f, %.4f) mm", reg.motion.shift.x,
+                  reg.motion.shift.y, reg.motion.shift.z);
     out.transform = words;
     return out;
   }
@@ -473,7 +501,8 @@ class StepFormat final : public Format {
   bool detect(std::string_view bytes) const override {
     return bytes.substr(0, 256).find("ISO-10303-21") != std::string_view::npos;
   }
-  Result<std::unique_ptr<PreparedMaster>> prepare(std::string_view master, std::string_view secret) const override {
+  Result<std::unique_ptr<PreparedMaster>> prepare(std::string_view master,
+                                                  std::string_view secret) const override {
     auto prepared = std::make_unique<PreparedStep>(std::string(master));
     MOAT_CHECK(prepared->prepare(secret));
     return std::unique_ptr<PreparedMaster>(std::move(prepared));
@@ -491,6 +520,8 @@ Result<std::vector<Point3>> step_points(std::string_view text) {
   return out;
 }
 
-std::unique_ptr<Format> make_step_format() { return std::make_unique<StepFormat>(); }
+std::unique_ptr<Format> make_step_format() {
+  return std::make_unique<StepFormat>();
+}
 
 }  // namespace moat::mark

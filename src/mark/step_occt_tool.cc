@@ -74,7 +74,8 @@ int check(const TopoDS_Shape& shape) {
   BRepGProp::VolumeProperties(shape, props, 1e-9, true);  // adaptive: the volume to ~1e-9 relative
   int faces = 0;
   for (TopExp_Explorer e(shape, TopAbs_FACE); e.More(); e.Next()) ++faces;
-  std::printf("valid %d volume %.12g faces %d\n", BRepCheck_Analyzer(shape).IsValid() ? 1 : 0, props.Mass(), faces);
+  std::printf("valid %d volume %.12g faces %d\n", BRepCheck_Analyzer(shape).IsValid() ? 1 : 0, props.Mass(),
+              faces);
   return 0;
 }
 
@@ -93,9 +94,13 @@ int main(int argc, char** argv) {
   }
   if (command == "check") return check(shape);
   if (argc < 4) return 1;
-  if (command == "move") shape = moved(shape);
-  else if (command == "half") shape = half(shape);
-  else if (command == "assembly") shape = assembly(shape);
-  else if (command != "roundtrip") return 1;
+  if (command == "move")
+    shape = moved(shape);
+  else if (command == "half")
+    shape = half(shape);
+  else if (command == "assembly")
+    shape = assembly(shape);
+  else if (command != "roundtrip")
+    return 1;
   return save(shape, argv[3]) ? 0 : 1;
 }

@@ -36,26 +36,32 @@ std::vector<std::string> accused(const std::string& suspect, const std::string& 
 std::string generated_step() {
   std::string out = "ISO-10303-21;\nHEADER;\nFILE_SCHEMA(('AUTOMOTIVE_DESIGN'));\nENDSEC;\nDATA;\n";
   out += "#1=(CONVERSION_BASED_UNIT('INCH',#2)LENGTH_UNIT()NAMED_UNIT(#3));\n";
-  out += "#2=LENGTH_MEASURE_WITH_UNIT(LENGTH_MEASURE(25.4),#4);\n#3=DIMENSIONAL_EXPONENTS(1.,0.,0.,0.,0.,0.,0.);\n";
+  out +=
+      "#2=LENGTH_MEASURE_WITH_UNIT(LENGTH_MEASURE(25.4),#4);\n#3=DIMENSIONAL_EXPONENTS(1.,0.,0.,0.,0.,0.,0.);"
+      "\n";
   out += "#4=(LENGTH_UNIT()NAMED_UNIT(*)SI_UNIT(.MILLI.,.METRE.));\n";
   out += "#5=UNCERTAINTY_MEASURE_WITH_UNIT(LENGTH_MEASURE(1.E-17),#1,'distance_accuracy_value','');\n";
-  out += "#6=(GEOMETRIC_REPRESENTATION_CONTEXT(3)GLOBAL_UNCERTAINTY_ASSIGNED_CONTEXT((#5))GLOBAL_UNIT_ASSIGNED_CONTEXT((#1))REPRESENTATION_CONTEXT('',''));\n";
+  out +=
+      "#6=(GEOMETRIC_REPRESENTATION_CONTEXT(3)GLOBAL_UNCERTAINTY_ASSIGNED_CONTEXT((#5))GLOBAL_UNIT_ASSIGNED_"
+      "CONTEXT((#1))REPRESENTATION_CONTEXT('',''));\n";
   std::string net = "(";
   int id = 100;
   for (int i = 0; i < 24; ++i) {
     net += i ? ",(" : "(";
     for (int j = 0; j < 24; ++j) {
       char point[160];
-      std::snprintf(point, sizeof point, "#%d=CARTESIAN_POINT('',(%.10f,%.10f,%.10f));\n", id, i * 0.17, j * 0.17,
-                    0.3 * std::sin(i * 0.4) * std::cos(j * 0.3));
+      std::snprintf(point, sizeof point, "#%d=CARTESIAN_POINT('',(%.10f,%.10f,%.10f));\n", id, i * 0.17,
+                    j * 0.17, 0.3 * std::sin(i * 0.4) * std::cos(j * 0.3));
       out += point;
       net += (j ? ",#" : "#") + std::to_string(id++);
     }
     net += ")";
   }
   net += ")";
-  out += "#10=B_SPLINE_SURFACE_WITH_KNOTS('',3,3," + net + ",.UNSPECIFIED.,.F.,.F.,.F.,(4,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,4),"
-         "(4,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,4),(0.,1.,2.,3.,4.,5.,6.,7.,8.,9.,10.,11.,12.,13.,14.,15.,16.,17.,18.,19.,20.,21.),"
+  out += "#10=B_SPLINE_SURFACE_WITH_KNOTS('',3,3," + net +
+         ",.UNSPECIFIED.,.F.,.F.,.F.,(4,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,4),"
+         "(4,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,4),(0.,1.,2.,3.,4.,5.,6.,7.,8.,9.,10.,11.,12.,13.,14.,"
+         "15.,16.,17.,18.,19.,20.,21.),"
          "(0.,1.,2.,3.,4.,5.,6.,7.,8.,9.,10.,11.,12.,13.,14.,15.,16.,17.,18.,19.,20.,21.),.UNSPECIFIED.);\n";
   return out + "ENDSEC;\nEND-ISO-10303-21;\n";
 }
@@ -73,10 +79,13 @@ std::string rewritten(const std::string& text, int digits) {
       out += "#" + std::to_string(900000 - std::stol(text.substr(i + 1, end - i - 1)));
       i = end - 1;
     } else if ((c == '-' || std::isdigit(static_cast<unsigned char>(c))) && i > 0 &&
-               (text[i - 1] == '(' || text[i - 1] == ',') && text.find_first_of(".,)", i) != std::string::npos &&
+               (text[i - 1] == '(' || text[i - 1] == ',') &&
+               text.find_first_of(".,)", i) != std::string::npos &&
                text[text.find_first_not_of("-0123456789", i)] == '.') {
       size_t end = i;
-      while (end < text.size() && std::string_view("-+0123456789.E").find(text[end]) != std::string_view::npos) ++end;
+      while (end < text.size() &&
+             std::string_view("-+0123456789.E").find(text[end]) != std::string_view::npos)
+        ++end;
       char number[48];
       std::snprintf(number, sizeof number, "%.*E", digits - 1, std::stod(text.substr(i, end - i)));
       out += number;
@@ -99,7 +108,8 @@ TEST(Step, ReadsPointsInMillimetresWhateverTheUnit) {
 
 TEST(Step, RejectsWhatIsNotStepWithAPlace) {
   EXPECT_FALSE(step_points("solid cube\nendsolid\n").ok());
-  const Result<std::vector<Point3>> cut = step_points("ISO-10303-21;\nHEADER;\nENDSEC;\nDATA;\n#1=CARTESIAN_POINT('',(1.,2.,3.))\n");
+  const Result<std::vector<Point3>> cut =
+      step_points("ISO-10303-21;\nHEADER;\nENDSEC;\nDATA;\n#1=CARTESIAN_POINT('',(1.,2.,3.))\n");
   ASSERT_FALSE(cut.ok());
   EXPECT_EQ(cut.error().where(), "5:1");
 }
@@ -119,7 +129,8 @@ TEST(Step, CopyDiffersOnlyInTheDigitsOfPointsMovedAtMostOneMicrometre) {
     moved += microns > 0.01;
   }
   EXPECT_EQ(moved, copy->carriers);
-  EXPECT_EQ(std::count(master.begin(), master.end(), '\n'), std::count(copy->bytes.begin(), copy->bytes.end(), '\n'));
+  EXPECT_EQ(std::count(master.begin(), master.end(), '\n'),
+            std::count(copy->bytes.begin(), copy->bytes.end(), '\n'));
 }
 
 TEST(Step, GeneratedModelTracedThroughRenumberingAndTenDigits) {
@@ -152,13 +163,17 @@ TEST(Step, RealModelTracedThroughOpenCascade) {
   const std::string master = testing::read_file(path);
   int valid = 0, faces = 0;
   double master_volume = 0;
-  ASSERT_EQ(std::sscanf(occt("check " + path.string()).c_str(), "valid %d volume %lf faces %d", &valid, &master_volume, &faces), 3);
+  ASSERT_EQ(std::sscanf(occt("check " + path.string()).c_str(), "valid %d volume %lf faces %d", &valid,
+                        &master_volume, &faces),
+            3);
   for (const std::string id : {"C2", "C8"}) {
     const auto copy = folder / (id + ".stp");
     testing::write_file(copy, mark(master, "step", kKey, id).value().bytes);
     int copy_valid = 0, copy_faces = 0;
     double copy_volume = 0;
-    ASSERT_EQ(std::sscanf(occt("check " + copy.string()).c_str(), "valid %d volume %lf faces %d", &copy_valid, &copy_volume, &copy_faces), 3);
+    ASSERT_EQ(std::sscanf(occt("check " + copy.string()).c_str(), "valid %d volume %lf faces %d", &copy_valid,
+                          &copy_volume, &copy_faces),
+              3);
     EXPECT_EQ(copy_valid, valid);
     EXPECT_EQ(copy_faces, faces);
     EXPECT_LT(std::abs(copy_volume - master_volume) / master_volume, 1e-6);

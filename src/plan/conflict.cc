@@ -35,7 +35,8 @@ double total_volume(const Instance& instance) {
 }
 
 std::string recipe_name(const Instance& instance, std::size_t index) {
-  return instance.recipes.empty() ? "the whole product (every secret)" : "recipe " + instance.recipes[index].id;
+  return instance.recipes.empty() ? "the whole product (every secret)"
+                                  : "recipe " + instance.recipes[index].id;
 }
 
 // The families that bind anything in `instance`.
@@ -57,7 +58,9 @@ std::vector<Relaxable> families(const Instance& instance) {
   return rules;
 }
 
-bool same(const Relaxable& a, const Relaxable& b) { return a.family == b.family && a.index == b.index; }
+bool same(const Relaxable& a, const Relaxable& b) {
+  return a.family == b.family && a.index == b.index;
+}
 
 bool listed(const std::vector<Relaxable>& rules, const Relaxable& rule) {
   return std::any_of(rules.begin(), rules.end(), [&](const Relaxable& r) { return same(r, rule); });
@@ -70,10 +73,18 @@ Instance relax(const Instance& instance, const std::vector<Relaxable>& relaxed) 
   std::vector<std::size_t> dropped_recipes;
   for (const Relaxable& rule : relaxed) {
     switch (rule.family) {
-      case Family::kCapacity: out.suppliers[rule.index].capacity = volume; break;
-      case Family::kOwnCap: out.suppliers[rule.index].max_exposure_share.reset(); break;
-      case Family::kExposureCap: out.policy.max_exposure_share = 1.0; break;
-      case Family::kCollusion: dropped_recipes.push_back(rule.index); break;
+      case Family::kCapacity:
+        out.suppliers[rule.index].capacity = volume;
+        break;
+      case Family::kOwnCap:
+        out.suppliers[rule.index].max_exposure_share.reset();
+        break;
+      case Family::kExposureCap:
+        out.policy.max_exposure_share = 1.0;
+        break;
+      case Family::kCollusion:
+        dropped_recipes.push_back(rule.index);
+        break;
     }
   }
   const std::size_t recipes = std::max<std::size_t>(1, instance.recipes.size());
@@ -81,12 +92,15 @@ Instance relax(const Instance& instance, const std::vector<Relaxable>& relaxed) 
     out.policy.collusion = 0;  // no recipe left to guard
   } else {
     std::sort(dropped_recipes.rbegin(), dropped_recipes.rend());
-    for (std::size_t r : dropped_recipes) out.recipes.erase(out.recipes.begin() + static_cast<std::ptrdiff_t>(r));
+    for (std::size_t r : dropped_recipes)
+      out.recipes.erase(out.recipes.begin() + static_cast<std::ptrdiff_t>(r));
   }
   return out;
 }
 
-bool has_plan(const Plan& plan) { return plan.status == PlanStatus::kOptimal || plan.status == PlanStatus::kFeasible; }
+bool has_plan(const Plan& plan) {
+  return plan.status == PlanStatus::kOptimal || plan.status == PlanStatus::kFeasible;
+}
 
 std::vector<Relaxable> without(const std::vector<Relaxable>& rules, const Relaxable& rule) {
   std::vector<Relaxable> out;
@@ -112,7 +126,8 @@ std::vector<std::string> only_it_makes(const Problem& problem, std::size_t suppl
   std::vector<std::string> out;
   for (const CompiledPackage& p : problem.packages) {
     if (p.options.empty()) continue;
-    const bool only = std::all_of(p.options.begin(), p.options.end(), [&](const Option& o) { return o.supplier == supplier; });
+    const bool only = std::all_of(p.options.begin(), p.options.end(),
+                                  [&](const Option& o) { return o.supplier == supplier; });
     if (only) out.push_back(p.id);
   }
   return out;
@@ -122,13 +137,16 @@ std::string rule_text(const Instance& instance, const Relaxable& rule) {
   const auto& suppliers = instance.suppliers;
   switch (rule.family) {
     case Family::kCapacity:
-      return "the capacity of " + suppliers[rule.index].id + " (" + amount(suppliers[rule.index].capacity) + ")";
+      return "the capacity of " + suppliers[rule.index].id + " (" + amount(suppliers[rule.index].capacity) +
+             ")";
     case Family::kOwnCap:
-      return "the exposure cap of " + suppliers[rule.index].id + " (" + percent(*suppliers[rule.index].max_exposure_share) +
-             ", from its qualification)";
-    case Family::kExposureCap: return "the policy's exposure cap (" + percent(instance.policy.max_exposure_share) + ")";
+      return "the exposure cap of " + suppliers[rule.index].id + " (" +
+             percent(*suppliers[rule.index].max_exposure_share) + ", from its qualification)";
+    case Family::kExposureCap:
+      return "the policy's exposure cap (" + percent(instance.policy.max_exposure_share) + ")";
     case Family::kCollusion:
-      return "collusion " + std::to_string(instance.policy.collusion) + " for " + recipe_name(instance, rule.index);
+      return "collusion " + std::to_string(instance.policy.collusion) + " for " +
+             recipe_name(instance, rule.index);
   }
   return "";
 }
@@ -170,8 +188,8 @@ std::string restore_text(const Instance& instance, const Relaxable& rule, const 
 }
 
 // The packages and suppliers `rules` bind, for a person to look at.
-void name_what_they_bind(const Instance& instance, const Problem& problem, const std::vector<Relaxable>& rules,
-                         Conflict& conflict) {
+void name_what_they_bind(const Instance& instance, const Problem& problem,
+                         const std::vector<Relaxable>& rules, Conflict& conflict) {
   std::set<std::string> packages, suppliers;
   for (const Relaxable& rule : rules) {
     if (rule.family != Family::kCapacity && rule.family != Family::kOwnCap) continue;
@@ -192,17 +210,20 @@ std::vector<std::string> capacity_conflicts(const Instance& instance) {
     std::vector<std::string> packages;
     for (const CompiledPackage& p : problem.packages) {
       if (p.options.empty()) continue;
-      const bool forced = static_cast<int>(p.options.size()) <= p.sources &&
-                          std::any_of(p.options.begin(), p.options.end(), [&](const Option& o) { return o.supplier == s; });
+      const bool forced =
+          static_cast<int>(p.options.size()) <= p.sources &&
+          std::any_of(p.options.begin(), p.options.end(), [&](const Option& o) { return o.supplier == s; });
       if (!forced) continue;
       needed += p.units;
       packages.push_back(p.id);
     }
     if (needed <= problem.suppliers[s].capacity + 1e-6) continue;
-    out.push_back("supplier " + problem.suppliers[s].id + "'s capacity " + amount(problem.suppliers[s].capacity) + " < " +
-                  amount(needed) + " needed by " + listing(packages) + ", which only it can make: raise its capacity "
-                  "to " + amount(needed) + " or qualify another supplier for " +
-                  (packages.size() == 1 ? "it" : "them"));
+    out.push_back(
+        "supplier " + problem.suppliers[s].id + "'s capacity " + amount(problem.suppliers[s].capacity) +
+        " < " + amount(needed) + " needed by " + listing(packages) +
+        ", which only it can make: raise its capacity "
+        "to " +
+        amount(needed) + " or qualify another supplier for " + (packages.size() == 1 ? "it" : "them"));
   }
   return out;
 }
@@ -239,13 +260,15 @@ Conflict minimal_conflict(const Instance& instance, const Solver& solver) {
 std::vector<std::string> conflict_reasons(const Conflict& conflict) {
   std::vector<std::string> out;
   if (conflict.rules.empty()) return out;
-  std::string text = (conflict.minimal ? "these rules cannot hold together: " : "these rules (perhaps fewer) cannot hold together: ") +
+  std::string text = (conflict.minimal ? "these rules cannot hold together: "
+                                       : "these rules (perhaps fewer) cannot hold together: ") +
                      listing(conflict.rules);
   if (!conflict.packages.empty()) text += "; packages " + listing(conflict.packages);
   if (!conflict.suppliers.empty()) text += "; suppliers " + listing(conflict.suppliers);
   out.push_back(text);
   for (const std::string& change : conflict.restores) out.push_back("a plan exists if you " + change);
-  if (conflict.restores.empty()) out.push_back("no single change of these rules restores a plan: relax several");
+  if (conflict.restores.empty())
+    out.push_back("no single change of these rules restores a plan: relax several");
   return out;
 }
 

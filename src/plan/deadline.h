@@ -22,7 +22,8 @@ class Deadline {
   static Deadline after(double seconds, Clock::time_point start = Clock::now()) {
     constexpr double kLongest = 1e8;  // three years: beyond it, as good as none (and no overflow)
     if (!(seconds < kLongest)) return Deadline();
-    return Deadline(start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds)));
+    return Deadline(start +
+                    std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds)));
   }
 
   bool passed() const { return Clock::now() >= at_; }

@@ -43,7 +43,8 @@ class ObservingHandler : public CbcEventHandler {
       const double* best = model_->bestSolution();
       observer_->on_solution(std::vector<double>(best, best + observer_->columns));
     }
-    if ((which == node || which == treeStatus) && static_cast<std::size_t>(model_->getNumCols()) == observer_->columns) {
+    if ((which == node || which == treeStatus) &&
+        static_cast<std::size_t>(model_->getNumCols()) == observer_->columns) {
       const Clock::time_point now = Clock::now();
       if (now - last_bound_ > std::chrono::milliseconds(200)) {
         last_bound_ = now;
@@ -88,7 +89,8 @@ class Model {
     bool proven_infeasible = false;
     double bound = -kInfinity;
   };
-  Solved solve(const Deadline& deadline, const std::optional<std::vector<double>>& start, const Observer& observer) const {
+  Solved solve(const Deadline& deadline, const std::optional<std::vector<double>>& start,
+               const Observer& observer) const {
     OsiClpSolverInterface solver;
     // The rows at once: appended one by one, the matrix is copied again as it grows.
     std::vector<double> row_lower, row_upper, elements;
@@ -104,10 +106,11 @@ class Model {
     }
     starts.push_back(static_cast<CoinBigIndex>(elements.size()));
     const CoinPackedMatrix matrix(false, static_cast<int>(costs_.size()), static_cast<int>(rows_.size()),
-                                  static_cast<CoinBigIndex>(elements.size()), elements.data(), indices.data(), starts.data(),
-                                  lengths.data());
+                                  static_cast<CoinBigIndex>(elements.size()), elements.data(), indices.data(),
+                                  starts.data(), lengths.data());
     std::vector<double> column_lower(costs_.size(), 0.0), column_upper(costs_.size(), 1.0);
-    solver.loadProblem(matrix, column_lower.data(), column_upper.data(), costs_.data(), row_lower.data(), row_upper.data());
+    solver.loadProblem(matrix, column_lower.data(), column_upper.data(), costs_.data(), row_lower.data(),
+                       row_upper.data());
     for (std::size_t c = 0; c < costs_.size(); ++c) solver.setInteger(static_cast<int>(c));
     solver.messageHandler()->setLogLevel(0);
 
@@ -127,9 +130,10 @@ class Model {
     // Wall-clock time, not CBC's default of CPU time: the limit is the user's, on a shared machine.
     // CBC 2.10's preprocessing can crash (CglPreProcess::postProcess) when the limit falls inside
     // it; the engine runs in its own process (exact_process.h), so a crash loses no plan sent.
-    const char* argv[] = {"moat", "-log", "0", "-slog", "0", "-timeMode", "elapsed", "-preprocess", "sos",
-                          "-sec", limit.c_str(), "-solve", "-quit"};
-    CbcMain1(static_cast<int>(std::size(argv)), argv, model, [](CbcModel*, int) { return 0; }, data);
+    const char* argv[] = {"moat",        "-log", "0",    "-slog",       "0",      "-timeMode", "elapsed",
+                          "-preprocess", "sos",  "-sec", limit.c_str(), "-solve", "-quit"};
+    CbcMain1(
+        static_cast<int>(std::size(argv)), argv, model, [](CbcModel*, int) { return 0; }, data);
 
     Solved solved;
     solved.proven_optimal = model.isProvenOptimal();
@@ -154,7 +158,8 @@ class Model {
     std::vector<double> values(costs_.size(), 0.0);
     for (const auto& [column, option] : x_) {
       const auto& chosen = choice[option.first];
-      if (std::find(chosen.begin(), chosen.end(), option.second) != chosen.end()) values[static_cast<std::size_t>(column)] = 1;
+      if (std::find(chosen.begin(), chosen.end(), option.second) != chosen.end())
+        values[static_cast<std::size_t>(column)] = 1;
     }
     const std::vector<Holder> holders = party_holdings(problem_, choice);
     for (const auto& [key, column] : y_) {
@@ -210,15 +215,18 @@ class Model {
 
   // y[g,t]: untrusted party g holds secret t; forced up by assignments and by inference.
   void add_holdings() {
-    std::vector<std::map<std::size_t, std::vector<int>>> exposing_by_party(problem_.parties.size());  // package -> columns
+    std::vector<std::map<std::size_t, std::vector<int>>> exposing_by_party(
+        problem_.parties.size());  // package -> columns
     for (const auto& [column, option] : x_) {
       const CompiledPackage& package = problem_.packages[option.first];
-      exposing_by_party[problem_.suppliers[package.options[option.second].supplier].party][option.first].push_back(column);
+      exposing_by_party[problem_.suppliers[package.options[option.second].supplier].party][option.first]
+          .push_back(column);
     }
     for (std::size_t g = 0; g < problem_.parties.size(); ++g) {
       if (problem_.parties[g].trusted) continue;
       Bitset possible(problem_.secret_count);
-      const std::map<std::size_t, std::vector<int>>& exposing = exposing_by_party[g];  // package -> columns of g's options
+      const std::map<std::size_t, std::vector<int>>& exposing =
+          exposing_by_party[g];  // package -> columns of g's options
       for (const auto& entry : exposing) possible.unite(problem_.packages[entry.first].exposes);
       problem_.close(possible);
       possible.for_each([&](std::size_t t) { y_[{g, t}] = add_column(0); });
@@ -235,7 +243,8 @@ class Model {
       }
       for (const Rule& rule : problem_.rules) {
         if (!possible.test(rule.gives)) continue;
-        if (!std::all_of(rule.from.begin(), rule.from.end(), [&](std::size_t f) { return possible.test(f); })) continue;
+        if (!std::all_of(rule.from.begin(), rule.from.end(), [&](std::size_t f) { return possible.test(f); }))
+          continue;
         Row row{{y_.at({g, rule.gives})}, {1}, 1.0 - static_cast<double>(rule.from.size()), kInfinity};
         for (std::size_t f : rule.from) {
           row.columns.push_back(y_.at({g, f}));
@@ -275,14 +284,15 @@ class Model {
   const Problem& problem_;
   std::vector<double> costs_;
   std::vector<Row> rows_;
-  std::map<int, std::pair<std::size_t, std::size_t>> x_;        // column -> (package, option)
-  std::map<std::pair<std::size_t, std::size_t>, int> y_;        // (party, secret) -> column
+  std::map<int, std::pair<std::size_t, std::size_t>> x_;  // column -> (package, option)
+  std::map<std::pair<std::size_t, std::size_t>, int> y_;  // (party, secret) -> column
 };
 
 // A cut excluding the coalition that completes `recipe` in `choice`: not all of the
 // (party, secret) holdings that together give it may be held at once.
-std::optional<Row> coalition_cut(const Problem& problem, const Model& model, const std::vector<Holder>& holders,
-                                 const Coalition& coalition, const Bitset& recipe) {
+std::optional<Row> coalition_cut(const Problem& problem, const Model& model,
+                                 const std::vector<Holder>& holders, const Coalition& coalition,
+                                 const Bitset& recipe) {
   std::vector<std::pair<std::size_t, std::size_t>> support;
   for (std::size_t g : coalition.members) {
     holders[g].held.for_each([&](std::size_t t) { support.emplace_back(g, t); });
@@ -310,8 +320,8 @@ std::optional<Row> coalition_cut(const Problem& problem, const Model& model, con
 }
 
 // Every pair of untrusted parties that completes `recipe` together (at most `limit` pairs).
-std::vector<Coalition> completing_pairs(const Problem& problem, const std::vector<Holder>& holders, const Bitset& recipe,
-                                        std::size_t limit) {
+std::vector<Coalition> completing_pairs(const Problem& problem, const std::vector<Holder>& holders,
+                                        const Bitset& recipe, std::size_t limit) {
   const Bitset relevant = relevant_to(problem, recipe);
   std::vector<std::size_t> knowing;
   for (std::size_t h = 0; h < holders.size(); ++h) {
@@ -340,9 +350,11 @@ std::vector<Row> violated_cuts(const Problem& problem, const Model& model, const
     const Coalition coalition = min_coalition(problem, holders, recipe.secrets, problem.collusion, &index);
     if (!coalition.size || *coalition.size > problem.collusion) continue;
     std::vector<Coalition> found{coalition};
-    if (problem.collusion == 2 && *coalition.size == 2) found = completing_pairs(problem, holders, recipe.secrets, kPairsPerRecipe);
+    if (problem.collusion == 2 && *coalition.size == 2)
+      found = completing_pairs(problem, holders, recipe.secrets, kPairsPerRecipe);
     for (const Coalition& c : found) {
-      if (auto cut = coalition_cut(problem, model, holders, c, recipe.secrets)) cuts.push_back(std::move(*cut));
+      if (auto cut = coalition_cut(problem, model, holders, c, recipe.secrets))
+        cuts.push_back(std::move(*cut));
     }
   }
   return cuts;
@@ -359,7 +371,9 @@ class Search {
 
   ExactResult& result() { return result_; }
   const std::optional<double>& best_cost() const { return best_cost_; }
-  bool proven() const { return best_cost_ && result_.lower_bound && *result_.lower_bound >= *best_cost_ - 1e-6; }
+  bool proven() const {
+    return best_cost_ && result_.lower_bound && *result_.lower_bound >= *best_cost_ - 1e-6;
+  }
 
   // A plan that passed every rule: kept when cheaper than the best so far.
   void offer(const Choice& choice) {
@@ -380,7 +394,8 @@ class Search {
 
  private:
   void settle() {
-    if (result_.choice) result_.outcome = proven() ? ExactResult::Outcome::kOptimal : ExactResult::Outcome::kFeasible;
+    if (result_.choice)
+      result_.outcome = proven() ? ExactResult::Outcome::kOptimal : ExactResult::Outcome::kFeasible;
     if (options_.on_improvement) options_.on_improvement(result_);
   }
 
@@ -392,8 +407,8 @@ class Search {
 
 }  // namespace
 
-ExactResult solve_exact(const Problem& problem, const Deadline& deadline, const std::optional<Choice>& incumbent,
-                        const ExactOptions& options) {
+ExactResult solve_exact(const Problem& problem, const Deadline& deadline,
+                        const std::optional<Choice>& incumbent, const ExactOptions& options) {
   Search search(problem, incumbent, options);
   ExactResult& result = search.result();
   Model model(problem);

@@ -118,8 +118,8 @@ bool write_all(int fd, const std::string& bytes) {
 }
 
 // In the child: solve, sending each improvement, then the final result; never returns.
-[[noreturn]] void run_child(int fd, const Problem& problem, const Deadline& deadline, const std::optional<Choice>& incumbent,
-                            const ExactOptions& options) {
+[[noreturn]] void run_child(int fd, const Problem& problem, const Deadline& deadline,
+                            const std::optional<Choice>& incumbent, const ExactOptions& options) {
   int code = 0;
   try {
     ExactOptions child = options;
@@ -141,7 +141,8 @@ class Listener {
   bool listen(Clock::time_point deadline) {
     char chunk[1 << 16];
     while (true) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
       if (left <= 0) return false;
       pollfd p{fd_, POLLIN, 0};
       const int ready = ::poll(&p, 1, static_cast<int>(std::min<long long>(left, 1000)));
@@ -177,8 +178,8 @@ class Listener {
 
 }  // namespace
 
-ExactResult solve_exact_isolated(const Problem& problem, const Deadline& deadline, const std::optional<Choice>& incumbent,
-                                 const ExactOptions& options) {
+ExactResult solve_exact_isolated(const Problem& problem, const Deadline& deadline,
+                                 const std::optional<Choice>& incumbent, const ExactOptions& options) {
   int fds[2];
   if (::pipe(fds) != 0) return solve_exact(problem, deadline, incumbent, options);
   const pid_t child = ::fork();
@@ -224,7 +225,8 @@ ExactResult solve_exact_isolated(const Problem& problem, const Deadline& deadlin
     if (!finished) {
       result.stopped = "the exact engine was stopped at the time limit";
     } else if (WIFSIGNALED(status)) {
-      result.stopped = "the exact engine ended unexpectedly (signal " + std::to_string(WTERMSIG(status)) + ")";
+      result.stopped =
+          "the exact engine ended unexpectedly (signal " + std::to_string(WTERMSIG(status)) + ")";
     } else {
       result.stopped = "the exact engine ended unexpectedly";
     }

@@ -20,7 +20,8 @@ Bitset influenced_by(const Problem& problem, const Bitset& secrets) {
     changed = false;
     for (const Rule& rule : problem.rules) {
       if (influenced.test(rule.gives)) continue;
-      if (std::any_of(rule.from.begin(), rule.from.end(), [&](std::size_t f) { return influenced.test(f); })) {
+      if (std::any_of(rule.from.begin(), rule.from.end(),
+                      [&](std::size_t f) { return influenced.test(f); })) {
         influenced.set(rule.gives);
         changed = true;
       }
@@ -38,7 +39,8 @@ Bitset ancestors_and_self(const Problem& problem, std::size_t secret) {
 }
 
 // Candidates taken in order while each adds to what the pool knows, until it completes `recipe`.
-std::vector<std::size_t> first_completing(const Problem& problem, const Bitset& recipe, const std::vector<Bitset>& candidates) {
+std::vector<std::size_t> first_completing(const Problem& problem, const Bitset& recipe,
+                                          const std::vector<Bitset>& candidates) {
   Bitset pool(problem.secret_count);
   problem.close(pool);
   std::vector<std::size_t> chosen;
@@ -50,7 +52,8 @@ std::vector<std::size_t> first_completing(const Problem& problem, const Bitset& 
 
 class CoalitionSearch {
  public:
-  CoalitionSearch(const Problem& problem, const Bitset& recipe, std::vector<Bitset> candidates, const Deadline& deadline = {})
+  CoalitionSearch(const Problem& problem, const Bitset& recipe, std::vector<Bitset> candidates,
+                  const Deadline& deadline = {})
       : problem_(problem), recipe_(recipe), candidates_(std::move(candidates)), check_(deadline) {}
 
   // Whether adding at most `extra` candidates to `start` completes the recipe.
@@ -134,8 +137,8 @@ std::string percent(double share) {
 // falls back on past its deadline: a lookup per recipe secret, instead of projecting every
 // holder. Nullopt when the pool still lacks a secret no holder holds (only pooled premises give
 // it): the slower pass over every holder decides then.
-std::optional<Coalition> quick_cover(const Problem& problem, const std::vector<Holder>& holders, const Bitset& recipe,
-                                     const HolderIndex& index) {
+std::optional<Coalition> quick_cover(const Problem& problem, const std::vector<Holder>& holders,
+                                     const Bitset& recipe, const HolderIndex& index) {
   Bitset pool(problem.secret_count);
   problem.close(pool);
   std::vector<std::size_t> members;
@@ -162,7 +165,8 @@ std::optional<Coalition> quick_cover(const Problem& problem, const std::vector<H
 HolderIndex index_holders(const Problem& problem, const std::vector<Holder>& holders) {
   HolderIndex index{std::vector<std::vector<std::size_t>>(problem.secret_count)};
   for (std::size_t h = 0; h < holders.size(); ++h) {
-    if (!holders[h].trusted) holders[h].held.for_each([&](std::size_t s) { index.by_secret[s].push_back(h); });
+    if (!holders[h].trusted)
+      holders[h].held.for_each([&](std::size_t s) { index.by_secret[s].push_back(h); });
   }
   return index;
 }
@@ -213,7 +217,8 @@ Coalition min_coalition(const Problem& problem, const std::vector<Holder>& holde
     const std::size_t size = part.count();
     projected.push_back({std::move(part), size, h});
   }
-  std::stable_sort(projected.begin(), projected.end(), [](const Projected& a, const Projected& b) { return a.size > b.size; });
+  std::stable_sort(projected.begin(), projected.end(),
+                   [](const Projected& a, const Projected& b) { return a.size > b.size; });
   std::vector<Bitset> candidates;
   std::vector<std::size_t> owners;
   if (deadline.passed()) {  // no time to search: a coalition found in one pass, if any completes it
@@ -241,7 +246,10 @@ Coalition min_coalition(const Problem& problem, const std::vector<Holder>& holde
   const bool cut_short = !found && search.out_of_time();
   if (cut_short) found = search.greedy();
   if (!found) return {};
-  Coalition coalition{static_cast<int>(found->size()), {}, !cut_short, cut_short ? tried + 1 : static_cast<int>(found->size())};
+  Coalition coalition{static_cast<int>(found->size()),
+                      {},
+                      !cut_short,
+                      cut_short ? tried + 1 : static_cast<int>(found->size())};
   for (std::size_t c : *found) coalition.members.push_back(owners[c]);
   std::sort(coalition.members.begin(), coalition.members.end());
   return coalition;
@@ -275,7 +283,8 @@ bool completes_with(const Problem& problem, const std::vector<Holder>& holders, 
 
 std::vector<Holder> party_holdings(const Problem& problem, const Choice& choice) {
   std::vector<Holder> holders;
-  for (const CompiledParty& party : problem.parties) holders.push_back({party.id, party.trusted, Bitset(problem.secret_count)});
+  for (const CompiledParty& party : problem.parties)
+    holders.push_back({party.id, party.trusted, Bitset(problem.secret_count)});
   for (std::size_t p = 0; p < problem.packages.size(); ++p) {
     for (std::size_t o : choice[p]) {
       const std::size_t party = problem.suppliers[problem.packages[p].options[o].supplier].party;
@@ -290,7 +299,8 @@ double cost_of(const Problem& problem, const Choice& choice) {
   double cost = 0;
   for (std::size_t p = 0; p < problem.packages.size(); ++p) {
     const CompiledPackage& package = problem.packages[p];
-    for (std::size_t o : choice[p]) cost += package.options[o].unit_cost * package.units + package.options[o].fixed_cost;
+    for (std::size_t o : choice[p])
+      cost += package.options[o].unit_cost * package.units + package.options[o].fixed_cost;
   }
   return cost;
 }
@@ -301,14 +311,16 @@ Plan describe(const Problem& problem, const Choice& choice, PlanStatus status, c
   plan.cost = cost_of(problem, choice);
   for (std::size_t p = 0; p < problem.packages.size(); ++p) {
     for (std::size_t o : choice[p]) {
-      plan.assignments.push_back({problem.packages[p].id, problem.suppliers[problem.packages[p].options[o].supplier].id,
+      plan.assignments.push_back({problem.packages[p].id,
+                                  problem.suppliers[problem.packages[p].options[o].supplier].id,
                                   problem.packages[p].units});
     }
   }
   const std::vector<Holder> holders = party_holdings(problem, choice);
   for (const Holder& holder : holders) {
     if (holder.held.empty()) continue;
-    PartyExposure exposure{holder.id, {}, problem.total_weight > 0 ? problem.weight_of(holder.held) / problem.total_weight : 0};
+    PartyExposure exposure{
+        holder.id, {}, problem.total_weight > 0 ? problem.weight_of(holder.held) / problem.total_weight : 0};
     holder.held.for_each([&](std::size_t s) { exposure.secrets.push_back(problem.instance->secrets[s].id); });
     plan.parties.push_back(std::move(exposure));
   }
@@ -320,7 +332,8 @@ Plan describe(const Problem& problem, const Choice& choice, PlanStatus status, c
     // Each recipe gets its share of the time left, so that one hard search does not leave every
     // later recipe to the one-pass answer.
     const double share = 1.0 / static_cast<double>(problem.recipes.size() - r);
-    const Coalition coalition = min_coalition(problem, holders, recipe.secrets, 1 << 20, &index, deadline.share(share));
+    const Coalition coalition =
+        min_coalition(problem, holders, recipe.secrets, 1 << 20, &index, deadline.share(share));
     RecipeExposure exposure{recipe.id, coalition.size, {}};
     for (std::size_t h : coalition.members) exposure.coalition.push_back(holders[h].id);
     plan.recipes.push_back(std::move(exposure));
@@ -332,14 +345,18 @@ Plan describe(const Problem& problem, const Choice& choice, PlanStatus status, c
   if (!unproven.empty()) {
     constexpr std::size_t kNamed = 5;
     // A valid plan is one no coalition within the collusion level completes a recipe in.
-    if (status == PlanStatus::kOptimal || status == PlanStatus::kFeasible) at_least = std::max(at_least, problem.collusion + 1);
+    if (status == PlanStatus::kOptimal || status == PlanStatus::kFeasible)
+      at_least = std::max(at_least, problem.collusion + 1);
     std::string named;
-    for (std::size_t i = 0; i < std::min(unproven.size(), kNamed); ++i) named += (i ? ", " : "") + unproven[i];
+    for (std::size_t i = 0; i < std::min(unproven.size(), kNamed); ++i)
+      named += (i ? ", " : "") + unproven[i];
     if (unproven.size() > kNamed) named += " and " + std::to_string(unproven.size() - kNamed) + " more";
-    plan.reasons.push_back("the smallest coalitions of " + std::to_string(unproven.size()) + " recipe" +
-                           (unproven.size() == 1 ? "" : "s") + " (" + named + ") were not searched to the end within the time "
-                           "limit: their min_coalition is the size of a coalition found, and none of fewer than " +
-                           std::to_string(at_least) + " parties completes any of them");
+    plan.reasons.push_back(
+        "the smallest coalitions of " + std::to_string(unproven.size()) + " recipe" +
+        (unproven.size() == 1 ? "" : "s") + " (" + named +
+        ") were not searched to the end within the time "
+        "limit: their min_coalition is the size of a coalition found, and none of fewer than " +
+        std::to_string(at_least) + " parties completes any of them");
   }
   return plan;
 }
@@ -355,8 +372,8 @@ std::optional<std::vector<std::string>> violations_within(const Problem& problem
   for (std::size_t p = 0; p < problem.packages.size(); ++p) {
     const CompiledPackage& package = problem.packages[p];
     if (static_cast<int>(choice[p].size()) != package.sources) {
-      found.push_back("package " + package.id + " has " + std::to_string(choice[p].size()) + " sources, needs " +
-                      std::to_string(package.sources));
+      found.push_back("package " + package.id + " has " + std::to_string(choice[p].size()) +
+                      " sources, needs " + std::to_string(package.sources));
     }
     std::vector<std::size_t> parties;
     for (std::size_t o : choice[p]) {
@@ -379,15 +396,16 @@ std::optional<std::vector<std::string>> violations_within(const Problem& problem
     if (holders[g].trusted || problem.total_weight <= 0) continue;
     const double share = problem.weight_of(holders[g].held) / problem.total_weight;
     if (share > problem.parties[g].cap + 1e-9) {
-      found.push_back("party " + holders[g].id + " would hold " + percent(share) + " of the secret weight, above its cap of " +
-                      percent(problem.parties[g].cap));
+      found.push_back("party " + holders[g].id + " would hold " + percent(share) +
+                      " of the secret weight, above its cap of " + percent(problem.parties[g].cap));
     }
   }
   const HolderIndex index = index_holders(problem, holders);
   DeadlineCheck<8> check(deadline);
   for (const CompiledRecipe& recipe : problem.recipes) {
     if (check.passed()) return std::nullopt;
-    const Coalition coalition = min_coalition(problem, holders, recipe.secrets, problem.collusion, &index, deadline);
+    const Coalition coalition =
+        min_coalition(problem, holders, recipe.secrets, problem.collusion, &index, deadline);
     if (!coalition.proven) return std::nullopt;
     if (coalition.size && *coalition.size <= problem.collusion) {
       std::string members;

@@ -20,8 +20,8 @@ struct Holder {
 };
 
 struct Coalition {
-  std::optional<int> size;            // nullopt: no set of untrusted holders completes the recipe
-  std::vector<std::size_t> members;   // indices into the holders, one smallest coalition
+  std::optional<int> size;           // nullopt: no set of untrusted holders completes the recipe
+  std::vector<std::size_t> members;  // indices into the holders, one smallest coalition
   // False when the search was cut short by its deadline: `members` then completes the recipe but
   // may not be smallest; no coalition of fewer than `at_least` completes it.
   bool proven = true;
@@ -41,7 +41,8 @@ HolderIndex index_holders(const Problem& problem, const std::vector<Holder>& hol
 // exponential in the coalition's size at worst: past `deadline` it ends with a coalition found
 // greedily (proven = false).
 Coalition min_coalition(const Problem& problem, const std::vector<Holder>& holders, const Bitset& recipe,
-                        int max_size = 1 << 20, const HolderIndex* index = nullptr, const Deadline& deadline = {});
+                        int max_size = 1 << 20, const HolderIndex* index = nullptr,
+                        const Deadline& deadline = {});
 
 // The recipe's secrets and every secret that can contribute to inferring one of them.
 Bitset relevant_to(const Problem& problem, const Bitset& recipe);

@@ -14,7 +14,8 @@ Instance secrets_with_inference() {
   return instance;
 }
 
-Holder holder(const Problem& problem, std::string id, std::vector<std::size_t> secrets, bool trusted = false) {
+Holder holder(const Problem& problem, std::string id, std::vector<std::size_t> secrets,
+              bool trusted = false) {
   Holder h{std::move(id), trusted, Bitset(problem.secret_count)};
   for (std::size_t s : secrets) h.held.set(s);
   problem.close(h.held);
@@ -42,8 +43,8 @@ TEST(MinCoalitionTest, PoolsAndInfersAcrossHolders) {
   const Instance instance = secrets_with_inference();
   const Problem problem = compile(instance);
   // Recipe {S3, S4}: S3 needs S0 (A) and S1 (B) pooled; S4 only C holds.
-  const std::vector<Holder> holders = {holder(problem, "A", {0}), holder(problem, "B", {1}), holder(problem, "C", {4}),
-                                       holder(problem, "D", {2})};
+  const std::vector<Holder> holders = {holder(problem, "A", {0}), holder(problem, "B", {1}),
+                                       holder(problem, "C", {4}), holder(problem, "D", {2})};
   const Coalition coalition = min_coalition(problem, holders, set_of(problem, {3, 4}));
   ASSERT_TRUE(coalition.size);
   EXPECT_EQ(*coalition.size, 2);  // D infers S3 from S2; with C that is the recipe
@@ -96,7 +97,8 @@ TEST(MinCoalitionTest, AgreesWithEnumeratingEverySubset) {
     }
     EXPECT_EQ(min_coalition(problem, holders, recipe).size, expected) << "round " << round;
     const HolderIndex index = index_holders(problem, holders);
-    EXPECT_EQ(min_coalition(problem, holders, recipe, 1 << 20, &index).size, expected) << "round " << round << ", indexed";
+    EXPECT_EQ(min_coalition(problem, holders, recipe, 1 << 20, &index).size, expected)
+        << "round " << round << ", indexed";
     // Past its deadline the search answers in one pass: a coalition that completes the recipe
     // (not proven smallest), or none when no set of holders completes it.
     const Coalition quick = min_coalition(problem, holders, recipe, 1 << 20, &index, Deadline::after(0));
@@ -121,7 +123,8 @@ Instance two_parties_pooling() {
   instance.policy.collusion = 2;
   instance.recipes = {{"R1", {"S3"}}};
   instance.packages = {{"P1", "cnc", {"S0"}, 10, 1}, {"P2", "cnc", {"S1"}, 10, 1}};
-  instance.suppliers = {{"A", "A", {"cnc"}, 100, "qualified", false, {}}, {"B", "B", {"cnc"}, 100, "qualified", false, {}}};
+  instance.suppliers = {{"A", "A", {"cnc"}, 100, "qualified", false, {}},
+                        {"B", "B", {"cnc"}, 100, "qualified", false, {}}};
   instance.quotes = {{"P1", "A", 1, 0}, {"P2", "B", 1, 0}};
   return instance;
 }

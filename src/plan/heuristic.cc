@@ -20,10 +20,14 @@ constexpr double kCheckMargin = 2.0;
 class State {
  public:
   explicit State(const Problem& problem)
-      : problem_(problem), choice_(problem.packages.size()), load_(problem.suppliers.size(), 0),
-        packages_of_(problem.parties.size()), recipes_by_secret_(problem.secret_count),
+      : problem_(problem),
+        choice_(problem.packages.size()),
+        load_(problem.suppliers.size(), 0),
+        packages_of_(problem.parties.size()),
+        recipes_by_secret_(problem.secret_count),
         parties_by_secret_(problem.secret_count) {
-    for (const CompiledParty& party : problem.parties) holders_.push_back({party.id, party.trusted, Bitset(problem.secret_count)});
+    for (const CompiledParty& party : problem.parties)
+      holders_.push_back({party.id, party.trusted, Bitset(problem.secret_count)});
     for (std::size_t r = 0; r < problem.recipes.size(); ++r) {
       relevant_.push_back(relevant_to(problem, problem.recipes[r].secrets));
       relevant_[r].for_each([&](std::size_t s) { recipes_by_secret_[s].push_back(r); });
@@ -47,7 +51,8 @@ class State {
     const std::size_t supplier = package.options[o].supplier;
     const std::size_t party = problem_.suppliers[supplier].party;
     const bool same_supplier = replacing && package.options[*replacing].supplier == supplier;
-    if (!same_supplier && load_[supplier] + package.units > problem_.suppliers[supplier].capacity + 1e-6) return false;
+    if (!same_supplier && load_[supplier] + package.units > problem_.suppliers[supplier].capacity + 1e-6)
+      return false;
     for (std::size_t chosen : choice_[p]) {
       if (replacing && chosen == *replacing) continue;
       if (problem_.suppliers[package.options[chosen].supplier].party == party) return false;
@@ -105,7 +110,9 @@ class State {
       Bitset grown = holders_[party].held;
       problem_.grow(grown, package.exposes);
       std::vector<std::size_t> touched;
-      grown.for_each([&](std::size_t s) { touched.insert(touched.end(), recipes_by_secret_[s].begin(), recipes_by_secret_[s].end()); });
+      grown.for_each([&](std::size_t s) {
+        touched.insert(touched.end(), recipes_by_secret_[s].begin(), recipes_by_secret_[s].end());
+      });
       std::sort(touched.begin(), touched.end());
       touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
       for (std::size_t r : touched) {
@@ -186,8 +193,11 @@ class State {
       problem_.close(held);
     }
     if (!holders_[party].trusted) {  // keep the index of who knows what
-      holders_[party].held.minus(held).for_each([&](std::size_t s) { std::erase(parties_by_secret_[s], party); });
-      held.minus(holders_[party].held).for_each([&](std::size_t s) { parties_by_secret_[s].push_back(party); });
+      holders_[party].held.minus(held).for_each(
+          [&](std::size_t s) { std::erase(parties_by_secret_[s], party); });
+      held.minus(holders_[party].held).for_each([&](std::size_t s) {
+        parties_by_secret_[s].push_back(party);
+      });
     }
     holders_[party].held = std::move(held);
   }
@@ -195,7 +205,9 @@ class State {
   // Untrusted parties that know something relevant to recipe r.
   std::vector<std::size_t> knowing(std::size_t r) const {
     std::vector<std::size_t> out;
-    relevant_[r].for_each([&](std::size_t s) { out.insert(out.end(), parties_by_secret_[s].begin(), parties_by_secret_[s].end()); });
+    relevant_[r].for_each([&](std::size_t s) {
+      out.insert(out.end(), parties_by_secret_[s].begin(), parties_by_secret_[s].end());
+    });
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
@@ -215,9 +227,10 @@ class State {
     std::sort(touched.begin(), touched.end());
     touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
     for (std::size_t r : touched) {
-      const std::vector<std::size_t> others = problem_.collusion > 1 ? knowing(r) : std::vector<std::size_t>{};
-      if (completes_with(problem_, holders_, party, grown, problem_.recipes[r].secrets, relevant_[r], problem_.collusion,
-                         others)) {
+      const std::vector<std::size_t> others =
+          problem_.collusion > 1 ? knowing(r) : std::vector<std::size_t>{};
+      if (completes_with(problem_, holders_, party, grown, problem_.recipes[r].secrets, relevant_[r],
+                         problem_.collusion, others)) {
         return false;
       }
     }
@@ -229,7 +242,7 @@ class State {
   std::vector<double> load_;
   std::vector<std::vector<std::size_t>> packages_of_;  // per party
   std::vector<Holder> holders_;
-  std::vector<Bitset> relevant_;                          // per recipe: its secrets and what leads to them
+  std::vector<Bitset> relevant_;                             // per recipe: its secrets and what leads to them
   std::vector<std::vector<std::size_t>> recipes_by_secret_;  // recipes each secret is relevant to
   std::vector<std::vector<std::size_t>> parties_by_secret_;  // untrusted parties holding each secret
 };
@@ -263,8 +276,8 @@ struct Built {
 // One constructive pass in `order`. With `spread` > 0 an option's cost is weighed up by how
 // much new knowledge it hands its party, so that secrets spread thin — what collusion levels of
 // two and more need; pass 0 is purely cheapest-first.
-Built construct(const Problem& problem, double spread, const Choice* hint, const std::vector<std::size_t>& order,
-                const Deadline& deadline) {
+Built construct(const Problem& problem, double spread, const Choice* hint,
+                const std::vector<std::size_t>& order, const Deadline& deadline) {
   State state(problem);
   std::vector<std::size_t> stuck;
   std::size_t placed_packages = 0;
@@ -279,11 +292,13 @@ Built construct(const Problem& problem, double spread, const Choice* hint, const
         for (std::size_t o = 0; o < package.options.size(); ++o) {
           score[o] = option_cost(package, o) * (1 + spread * static_cast<double>(state.gain(p, o)));
         }
-        std::stable_sort(candidates.begin(), candidates.end(), [&](std::size_t a, std::size_t b) { return score[a] < score[b]; });
+        std::stable_sort(candidates.begin(), candidates.end(),
+                         [&](std::size_t a, std::size_t b) { return score[a] < score[b]; });
       }
       if (hint) {  // the hinted options first, in the hint's order
         std::vector<std::size_t> first = (*hint)[p];
-        std::erase_if(candidates, [&](std::size_t o) { return std::find(first.begin(), first.end(), o) != first.end(); });
+        std::erase_if(candidates,
+                      [&](std::size_t o) { return std::find(first.begin(), first.end(), o) != first.end(); });
         candidates.insert(candidates.begin(), first.begin(), first.end());
       }
       bool placed = false;
@@ -372,10 +387,12 @@ HeuristicResult solve_heuristic(const Problem& problem, const Deadline& deadline
   const double check_seconds = std::chrono::duration<double>(Deadline::Clock::now() - checking).count();
   // Every move keeps the plan valid, so the search can stop anywhere: at its deadline it ends
   // with the plan it has.
-  improve(problem, *state, Deadline(deadline.at() - std::chrono::duration_cast<Deadline::Clock::duration>(
-                                                         std::chrono::duration<double>(kCheckMargin * check_seconds))));
+  improve(problem, *state,
+          Deadline(deadline.at() - std::chrono::duration_cast<Deadline::Clock::duration>(
+                                       std::chrono::duration<double>(kCheckMargin * check_seconds))));
   if (state->choice() != first) {
-    const std::optional<std::vector<std::string>> broken = violations_within(problem, state->choice(), deadline);
+    const std::optional<std::vector<std::string>> broken =
+        violations_within(problem, state->choice(), deadline);
     if (broken && broken->empty()) return {state->choice(), cost_of(problem, state->choice())};
   }
   if (first_broken->empty()) return {first, cost_of(problem, first)};

@@ -3,8 +3,8 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <map>
 #include <functional>
+#include <map>
 #include <set>
 
 #include "plan/exposure.h"
@@ -38,14 +38,16 @@ std::vector<std::string> grouped(const std::vector<std::string>& reasons) {
   std::vector<std::pair<std::string, std::vector<std::string>>> groups;  // what -> who
   for (const std::string& reason : reasons) {
     const std::size_t space = reason.find(' ');
-    const std::string who = reason.substr(0, space), what = space == std::string::npos ? "" : reason.substr(space);
+    const std::string who = reason.substr(0, space),
+                      what = space == std::string::npos ? "" : reason.substr(space);
     auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == what; });
     if (it == groups.end()) it = groups.insert(groups.end(), {what, {}});
     it->second.push_back(who);
   }
   std::vector<std::string> out;
   for (auto& [what, who] : groups) {
-    std::vector<std::string> names(who.begin(), who.begin() + static_cast<std::ptrdiff_t>(std::min(who.size(), kMaxNamed)));
+    std::vector<std::string> names(
+        who.begin(), who.begin() + static_cast<std::ptrdiff_t>(std::min(who.size(), kMaxNamed)));
     if (who.size() > kMaxNamed) names.push_back(std::to_string(who.size() - kMaxNamed) + " more");
     out.push_back(list(names) + what);
   }
@@ -58,7 +60,8 @@ class QuoteIndex {
   explicit QuoteIndex(const Instance& instance) : instance_(instance) {}
   const Quote* find(const std::string& package, const std::string& supplier) {
     if (by_pair_.empty()) {
-      for (const Quote& q : instance_.quotes) by_pair_.emplace(std::pair<std::string_view, std::string_view>(q.package, q.supplier), &q);
+      for (const Quote& q : instance_.quotes)
+        by_pair_.emplace(std::pair<std::string_view, std::string_view>(q.package, q.supplier), &q);
     }
     const auto it = by_pair_.find({package, supplier});
     return it == by_pair_.end() ? nullptr : it->second;
@@ -84,7 +87,8 @@ void short_of_suppliers(const Problem& problem, const Deadline& deadline, std::v
       const Quote* quote = quotes.find(source.id, s.id);
       const auto reason = ineligibility(instance, source, s, quote);
       // Name suppliers that are close: they have the capability or a quote.
-      const bool capable = std::find(s.capabilities.begin(), s.capabilities.end(), source.capability) != s.capabilities.end();
+      const bool capable =
+          std::find(s.capabilities.begin(), s.capabilities.end(), source.capability) != s.capabilities.end();
       if (reason && (capable || quote) && why.size() < kMaxNamed) why.push_back(*reason);
     }
     std::string text = "package " + package.id;
@@ -92,7 +96,8 @@ void short_of_suppliers(const Problem& problem, const Deadline& deadline, std::v
       text += " has no eligible supplier";
     } else {
       text += " needs " + std::to_string(package.sources) + " sources in distinct parties but only " +
-              std::to_string(parties.size()) + " part" + (parties.size() == 1 ? "y is" : "ies are") + " eligible";
+              std::to_string(parties.size()) + " part" + (parties.size() == 1 ? "y is" : "ies are") +
+              " eligible";
     }
     if (why.empty()) {
       text += " (no supplier has the capability " + source.capability + ")";
@@ -154,9 +159,9 @@ void forced_conflicts(const Problem& problem, const Deadline& deadline, std::vec
                              (f.packages.size() == 1 ? "it" : (f.packages.size() == 2 ? "both" : "them all"));
     if (share > problem.parties[g].cap + 1e-9) {
       const bool one = f.packages.size() == 1;
-      reasons.push_back((one ? "package " : "packages ") + list(f.packages) + (one ? " exposes " : " expose ") +
-                        percent(share) + " of the secret weight and " + only + ", above its cap of " +
-                        percent(problem.parties[g].cap));
+      reasons.push_back((one ? "package " : "packages ") + list(f.packages) +
+                        (one ? " exposes " : " expose ") + percent(share) + " of the secret weight and " +
+                        only + ", above its cap of " + percent(problem.parties[g].cap));
     }
     if (problem.collusion < 1) continue;
     for (const CompiledRecipe& recipe : problem.recipes) {
@@ -168,7 +173,8 @@ void forced_conflicts(const Problem& problem, const Deadline& deadline, std::vec
         without.erase(without.begin() + static_cast<std::ptrdiff_t>(i));
         Bitset held(problem.secret_count);
         for (const CompiledPackage& package : problem.packages) {
-          if (std::find(without.begin(), without.end(), package.id) != without.end()) held.unite(package.exposes);
+          if (std::find(without.begin(), without.end(), package.id) != without.end())
+            held.unite(package.exposes);
         }
         problem.close(held);
         if (held.contains(recipe.secrets)) needed = std::move(without);
@@ -179,15 +185,17 @@ void forced_conflicts(const Problem& problem, const Deadline& deadline, std::vec
         if (std::find(needed.begin(), needed.end(), package.id) == needed.end()) continue;
         notes.insert(notes.end(), package.excluded.begin(), package.excluded.end());
       }
-      reasons.push_back("recipe " + recipe.id + ": packages " + list(needed) + " expose all of it and only party " +
-                        problem.parties[g].id + " can make " + (needed.size() == 2 ? "both" : "them all") +
+      reasons.push_back("recipe " + recipe.id + ": packages " + list(needed) +
+                        " expose all of it and only party " + problem.parties[g].id + " can make " +
+                        (needed.size() == 2 ? "both" : "them all") +
                         (notes.empty() ? "" : " (" + list(notes, ", ") + ")"));
     }
   }
 }
 
 // A single package that gives a recipe away, where no trusted supplier is eligible to make it.
-void self_revealing_packages(const Problem& problem, const Deadline& deadline, std::vector<std::string>& reasons) {
+void self_revealing_packages(const Problem& problem, const Deadline& deadline,
+                             std::vector<std::string>& reasons) {
   if (problem.collusion < 1) return;
   std::vector<std::vector<std::size_t>> recipes_by_secret(problem.secret_count);
   std::vector<std::size_t> empty;  // recipes of no secret: anything gives them away
@@ -199,14 +207,17 @@ void self_revealing_packages(const Problem& problem, const Deadline& deadline, s
   for (const CompiledPackage& package : problem.packages) {
     if (check.passed()) return;
     if (package.options.empty()) continue;
-    const bool trusted_option = std::any_of(package.options.begin(), package.options.end(), [&](const Option& o) {
-      return problem.parties[problem.suppliers[o.supplier].party].trusted;
-    });
+    const bool trusted_option = std::any_of(
+        package.options.begin(), package.options.end(),
+        [&](const Option& o) { return problem.parties[problem.suppliers[o.supplier].party].trusted; });
     if (trusted_option) continue;
     Bitset held = package.exposes;
     problem.close(held);
-    std::vector<std::size_t> touched = empty;  // and recipes sharing a secret with it: only those can be given away
-    held.for_each([&](std::size_t t) { touched.insert(touched.end(), recipes_by_secret[t].begin(), recipes_by_secret[t].end()); });
+    std::vector<std::size_t> touched =
+        empty;  // and recipes sharing a secret with it: only those can be given away
+    held.for_each([&](std::size_t t) {
+      touched.insert(touched.end(), recipes_by_secret[t].begin(), recipes_by_secret[t].end());
+    });
     std::sort(touched.begin(), touched.end());
     touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
     for (std::size_t r : touched) {
@@ -222,7 +233,8 @@ void self_revealing_packages(const Problem& problem, const Deadline& deadline, s
 // At collusion k ≥ 2: up to k packages that need an untrusted maker — too few trusted parties are
 // eligible for their sources — and that together give a recipe away. Whoever makes them — k
 // untrusted parties at most — can pool what they hold.
-void untrusted_combinations(const Problem& problem, const Deadline& deadline, std::vector<std::string>& reasons) {
+void untrusted_combinations(const Problem& problem, const Deadline& deadline,
+                            std::vector<std::string>& reasons) {
   if (problem.collusion < 2) return;
   constexpr std::size_t kMaxCandidates = 24;  // per recipe: keeps the search small
   std::vector<std::size_t> untrusted_only;
@@ -230,14 +242,16 @@ void untrusted_combinations(const Problem& problem, const Deadline& deadline, st
     const CompiledPackage& package = problem.packages[p];
     std::vector<std::size_t> parties = parties_of(problem, package);
     std::erase_if(parties, [&](std::size_t g) { return !problem.parties[g].trusted; });
-    if (!package.options.empty() && static_cast<int>(parties.size()) < package.sources) untrusted_only.push_back(p);
+    if (!package.options.empty() && static_cast<int>(parties.size()) < package.sources)
+      untrusted_only.push_back(p);
   }
   for (const CompiledRecipe& recipe : problem.recipes) {
     if (deadline.passed()) return;
     const Bitset relevant = relevant_to(problem, recipe.secrets);
     std::vector<std::size_t> candidates;
     for (std::size_t i = 0; i < untrusted_only.size() && candidates.size() < kMaxCandidates; ++i) {
-      if (problem.packages[untrusted_only[i]].exposes.intersects(relevant)) candidates.push_back(untrusted_only[i]);
+      if (problem.packages[untrusted_only[i]].exposes.intersects(relevant))
+        candidates.push_back(untrusted_only[i]);
     }
     std::vector<std::size_t> chosen;
     const std::function<bool(std::size_t, const Bitset&)> search = [&](std::size_t from, const Bitset& pool) {
@@ -260,13 +274,16 @@ void untrusted_combinations(const Problem& problem, const Deadline& deadline, st
     for (std::size_t p : chosen) names.push_back(problem.packages[p].id);
     const bool none_trusted = std::all_of(chosen.begin(), chosen.end(), [&](std::size_t p) {
       const std::vector<std::size_t> parties = parties_of(problem, problem.packages[p]);
-      return std::none_of(parties.begin(), parties.end(), [&](std::size_t g) { return problem.parties[g].trusted; });
+      return std::none_of(parties.begin(), parties.end(),
+                          [&](std::size_t g) { return problem.parties[g].trusted; });
     });
-    reasons.push_back("recipe " + recipe.id + ": packages " + list(names) + " together expose all of it and " +
-                      (none_trusted ? "no trusted supplier can make any of them"
-                                    : "each needs an untrusted maker (fewer trusted parties are eligible than it needs sources)") +
-                      ", so at collusion " + std::to_string(problem.collusion) + " the " + std::to_string(chosen.size()) +
-                      " parties that make them could pool it");
+    reasons.push_back(
+        "recipe " + recipe.id + ": packages " + list(names) + " together expose all of it and " +
+        (none_trusted
+             ? "no trusted supplier can make any of them"
+             : "each needs an untrusted maker (fewer trusted parties are eligible than it needs sources)") +
+        ", so at collusion " + std::to_string(problem.collusion) + " the " + std::to_string(chosen.size()) +
+        " parties that make them could pool it");
   }
 }
 

@@ -27,13 +27,15 @@ class Fields {
   std::string string(const char* name, bool required = true) {
     const json* value = find(name, required);
     if (!value) return "";
-    if (!value->is_string() || value->get<std::string>().empty()) return bad(name, "must be a non-empty string"), "";
+    if (!value->is_string() || value->get<std::string>().empty())
+      return bad(name, "must be a non-empty string"), "";
     return value->get<std::string>();
   }
   double number(const char* name, double fallback, bool required, bool positive = false) {
     const json* value = find(name, required);
     if (!value) return fallback;
-    if (!value->is_number() || !std::isfinite(value->get<double>())) return bad(name, "must be a number"), fallback;
+    if (!value->is_number() || !std::isfinite(value->get<double>()))
+      return bad(name, "must be a number"), fallback;
     const double number = value->get<double>();
     if (number < 0 || (positive && number == 0)) {
       return bad(name, positive ? "must be greater than 0" : "must not be negative"), fallback;
@@ -51,7 +53,8 @@ class Fields {
   int integer(const char* name, int fallback, int minimum) {
     const json* value = find(name, false);
     if (!value) return fallback;
-    if (!value->is_number_integer() || value->get<std::int64_t>() < minimum || value->get<std::int64_t>() > 1000000) {
+    if (!value->is_number_integer() || value->get<std::int64_t>() < minimum ||
+        value->get<std::int64_t>() > 1000000) {
       return bad(name, "must be a whole number of at least " + std::to_string(minimum)), fallback;
     }
     return static_cast<int>(value->get<std::int64_t>());
@@ -82,7 +85,9 @@ class Fields {
   const json* find(const char* name, bool required) {
     const auto it = object_.find(name);
     if (it == object_.end()) {
-      if (required) problems_.push_back({std::string(file_) + "#" + pointer_, std::string("missing field '") + name + "'"});
+      if (required)
+        problems_.push_back(
+            {std::string(file_) + "#" + pointer_, std::string("missing field '") + name + "'"});
       return nullptr;
     }
     return &*it;
@@ -119,7 +124,8 @@ void each(const json& root, const char* name, bool required, std::vector<Diagnos
   }
 }
 
-void read_sections(const json& root, std::string_view file, Instance& instance, std::vector<Diagnostic>& problems) {
+void read_sections(const json& root, std::string_view file, Instance& instance,
+                   std::vector<Diagnostic>& problems) {
   if (const auto policy = root.find("policy"); policy != root.end()) {
     if (!policy->is_object()) {
       problems.push_back({std::string(file) + "#/policy", "must be an object"});
@@ -163,8 +169,9 @@ void read_sections(const json& root, std::string_view file, Instance& instance, 
 }
 
 template <typename T, typename Id>
-std::unordered_map<std::string_view, std::size_t> index_ids(const std::vector<T>& items, Id id, const char* section,
-                                                            std::string_view file, std::vector<Diagnostic>& problems) {
+std::unordered_map<std::string_view, std::size_t> index_ids(const std::vector<T>& items, Id id,
+                                                            const char* section, std::string_view file,
+                                                            std::vector<Diagnostic>& problems) {
   std::unordered_map<std::string_view, std::size_t> index;
   for (std::size_t i = 0; i < items.size(); ++i) {
     const std::string& key = id(items[i]);
@@ -178,27 +185,38 @@ std::unordered_map<std::string_view, std::size_t> index_ids(const std::vector<T>
 }
 
 void check_references(const Instance& instance, std::string_view file, std::vector<Diagnostic>& problems) {
-  const auto secrets = index_ids(instance.secrets, [](const Secret& s) -> const std::string& { return s.id; }, "secrets", file, problems);
-  const auto packages = index_ids(instance.packages, [](const Package& p) -> const std::string& { return p.id; }, "packages", file, problems);
-  const auto suppliers = index_ids(instance.suppliers, [](const Supplier& s) -> const std::string& { return s.id; }, "suppliers", file, problems);
-  index_ids(instance.recipes, [](const Recipe& r) -> const std::string& { return r.id; }, "recipes", file, problems);
+  const auto secrets = index_ids(
+      instance.secrets, [](const Secret& s) -> const std::string& { return s.id; }, "secrets", file,
+      problems);
+  const auto packages = index_ids(
+      instance.packages, [](const Package& p) -> const std::string& { return p.id; }, "packages", file,
+      problems);
+  const auto suppliers = index_ids(
+      instance.suppliers, [](const Supplier& s) -> const std::string& { return s.id; }, "suppliers", file,
+      problems);
+  index_ids(
+      instance.recipes, [](const Recipe& r) -> const std::string& { return r.id; }, "recipes", file,
+      problems);
   const auto where = [&](const std::string& pointer) { return std::string(file) + "#" + pointer; };
   const auto secret = [&](const std::string& id, const std::string& pointer) {
     if (!secrets.contains(id)) problems.push_back({where(pointer), "unknown secret '" + id + "'"});
   };
   for (std::size_t i = 0; i < instance.derives.size(); ++i) {
     const std::string base = "/derives/" + std::to_string(i);
-    for (std::size_t j = 0; j < instance.derives[i].from.size(); ++j) secret(instance.derives[i].from[j], base + "/from/" + std::to_string(j));
+    for (std::size_t j = 0; j < instance.derives[i].from.size(); ++j)
+      secret(instance.derives[i].from[j], base + "/from/" + std::to_string(j));
     secret(instance.derives[i].gives, base + "/gives");
   }
   for (std::size_t i = 0; i < instance.recipes.size(); ++i) {
     for (std::size_t j = 0; j < instance.recipes[i].secrets.size(); ++j) {
-      secret(instance.recipes[i].secrets[j], "/recipes/" + std::to_string(i) + "/secrets/" + std::to_string(j));
+      secret(instance.recipes[i].secrets[j],
+             "/recipes/" + std::to_string(i) + "/secrets/" + std::to_string(j));
     }
   }
   for (std::size_t i = 0; i < instance.packages.size(); ++i) {
     for (std::size_t j = 0; j < instance.packages[i].exposes.size(); ++j) {
-      secret(instance.packages[i].exposes[j], "/packages/" + std::to_string(i) + "/exposes/" + std::to_string(j));
+      secret(instance.packages[i].exposes[j],
+             "/packages/" + std::to_string(i) + "/exposes/" + std::to_string(j));
     }
   }
   // Each package's quoted suppliers, by the suppliers' positions: no pair of strings stored per quote.
@@ -209,13 +227,17 @@ void check_references(const Instance& instance, std::string_view file, std::vect
     const std::string base = "/quotes/" + std::to_string(i);
     const auto package = packages.find(q.package);
     const auto supplier = suppliers.find(q.supplier);
-    if (package == packages.end()) problems.push_back({where(base + "/package"), "unknown package '" + q.package + "'"});
-    if (supplier == suppliers.end()) problems.push_back({where(base + "/supplier"), "unknown supplier '" + q.supplier + "'"});
-    const bool again = package == packages.end() || supplier == suppliers.end()
-                           ? !quoted_unknown.emplace(q.package, q.supplier).second
-                           : !quoted.insert(package->second * instance.suppliers.size() + supplier->second).second;
+    if (package == packages.end())
+      problems.push_back({where(base + "/package"), "unknown package '" + q.package + "'"});
+    if (supplier == suppliers.end())
+      problems.push_back({where(base + "/supplier"), "unknown supplier '" + q.supplier + "'"});
+    const bool again =
+        package == packages.end() || supplier == suppliers.end()
+            ? !quoted_unknown.emplace(q.package, q.supplier).second
+            : !quoted.insert(package->second * instance.suppliers.size() + supplier->second).second;
     if (again) {
-      problems.push_back({where(base), "a second quote for package '" + q.package + "' from '" + q.supplier + "'"});
+      problems.push_back(
+          {where(base), "a second quote for package '" + q.package + "' from '" + q.supplier + "'"});
     }
   }
   std::map<std::string, std::pair<bool, std::size_t>> party_trust;
@@ -263,10 +285,14 @@ Result<Instance> parse_tree(std::string_view text, std::string_view file) {
 
 std::string_view status_name(PlanStatus status) {
   switch (status) {
-    case PlanStatus::kOptimal: return "optimal";
-    case PlanStatus::kFeasible: return "feasible";
-    case PlanStatus::kInfeasible: return "infeasible";
-    case PlanStatus::kUnknown: return "unknown";
+    case PlanStatus::kOptimal:
+      return "optimal";
+    case PlanStatus::kFeasible:
+      return "feasible";
+    case PlanStatus::kInfeasible:
+      return "infeasible";
+    case PlanStatus::kUnknown:
+      return "unknown";
   }
   return "unknown";
 }
@@ -276,7 +302,8 @@ Result<Instance> parse_instance(std::string_view text, std::string_view file) {
   return std::move(*instance);
 }
 
-Result<std::optional<Instance>> parse_instance_within(std::string_view text, std::string_view file, const Deadline& deadline) {
+Result<std::optional<Instance>> parse_instance_within(std::string_view text, std::string_view file,
+                                                      const Deadline& deadline) {
   if (const auto bad = first_invalid_utf8(text)) {
     return input_error(std::string(file) + ":" + line_column(text, *bad), "invalid UTF-8 byte sequence");
   }
@@ -308,19 +335,28 @@ std::string instance_json(const Instance& instance) {
   for (const Recipe& r : instance.recipes) root["recipes"].push_back({{"id", r.id}, {"secrets", r.secrets}});
   root["packages"] = ordered_json::array();
   for (const Package& p : instance.packages) {
-    root["packages"].push_back({{"id", p.id}, {"capability", p.capability}, {"exposes", p.exposes},
-                                {"volume", p.volume}, {"sources", p.sources}});
+    root["packages"].push_back({{"id", p.id},
+                                {"capability", p.capability},
+                                {"exposes", p.exposes},
+                                {"volume", p.volume},
+                                {"sources", p.sources}});
   }
   root["suppliers"] = ordered_json::array();
   for (const Supplier& s : instance.suppliers) {
-    ordered_json supplier = {{"id", s.id}, {"party", s.party}, {"capabilities", s.capabilities},
-                             {"capacity", s.capacity}, {"status", s.status}, {"trusted", s.trusted}};
+    ordered_json supplier = {{"id", s.id},
+                             {"party", s.party},
+                             {"capabilities", s.capabilities},
+                             {"capacity", s.capacity},
+                             {"status", s.status},
+                             {"trusted", s.trusted}};
     if (s.max_exposure_share) supplier["max_exposure_share"] = *s.max_exposure_share;
     root["suppliers"].push_back(std::move(supplier));
   }
   root["quotes"] = ordered_json::array();
   for (const Quote& q : instance.quotes) {
-    root["quotes"].push_back({{"package", q.package}, {"supplier", q.supplier}, {"unit_cost", q.unit_cost},
+    root["quotes"].push_back({{"package", q.package},
+                              {"supplier", q.supplier},
+                              {"unit_cost", q.unit_cost},
                               {"fixed_cost", q.fixed_cost}});
   }
   return root.dump(2) + "\n";
@@ -341,8 +377,9 @@ std::string plan_json(const Plan& plan) {
   }
   root["recipes"] = ordered_json::array();
   for (const RecipeExposure& r : plan.recipes) {
-    ordered_json recipe = {{"recipe", r.recipe},
-                           {"min_coalition", r.min_coalition ? ordered_json(*r.min_coalition) : ordered_json(nullptr)}};
+    ordered_json recipe = {
+        {"recipe", r.recipe},
+        {"min_coalition", r.min_coalition ? ordered_json(*r.min_coalition) : ordered_json(nullptr)}};
     if (!r.coalition.empty()) recipe["coalition"] = r.coalition;
     root["recipes"].push_back(std::move(recipe));
   }

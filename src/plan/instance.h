@@ -84,8 +84,8 @@ struct PartyExposure {
 
 struct RecipeExposure {
   std::string recipe;
-  std::optional<int> min_coalition;     // smallest number of untrusted parties that hold it
-  std::vector<std::string> coalition;   // one such set of parties
+  std::optional<int> min_coalition;    // smallest number of untrusted parties that hold it
+  std::vector<std::string> coalition;  // one such set of parties
 };
 
 enum class PlanStatus { kOptimal, kFeasible, kInfeasible, kUnknown };
@@ -107,7 +107,8 @@ std::string_view status_name(PlanStatus status);
 Result<Instance> parse_instance(std::string_view text, std::string_view file);
 // The same, given up (nullopt) once `deadline` has passed while reading a well-formed instance,
 // for a caller whose time limit would otherwise be spent reading a file too large for it.
-Result<std::optional<Instance>> parse_instance_within(std::string_view text, std::string_view file, const Deadline& deadline);
+Result<std::optional<Instance>> parse_instance_within(std::string_view text, std::string_view file,
+                                                      const Deadline& deadline);
 std::string instance_json(const Instance& instance);
 std::string plan_json(const Plan& plan);
 

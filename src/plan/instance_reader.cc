@@ -29,7 +29,16 @@ constexpr std::size_t kMaxFields = 7;
 constexpr std::int64_t kMaxInteger = 1000000;  // as the full reader's Fields::integer
 using Record = std::array<Value, kMaxFields>;
 
-enum class Section : std::size_t { kPolicy, kSecrets, kDerives, kRecipes, kPackages, kSuppliers, kQuotes, kUnknown };
+enum class Section : std::size_t {
+  kPolicy,
+  kSecrets,
+  kDerives,
+  kRecipes,
+  kPackages,
+  kSuppliers,
+  kQuotes,
+  kUnknown
+};
 
 struct SectionFields {
   const char* name;
@@ -65,7 +74,8 @@ class Checked {
     const Value& v = values_[i];
     if (v.kind == Value::Kind::kAbsent) return fail_if(required), fallback;
     const bool numeric = v.kind == Value::Kind::kInteger || v.kind == Value::Kind::kFloat;
-    if (!numeric || !std::isfinite(v.number) || v.number < 0 || (positive && v.number == 0)) return fail_if(true), fallback;
+    if (!numeric || !std::isfinite(v.number) || v.number < 0 || (positive && v.number == 0))
+      return fail_if(true), fallback;
     return v.number;
   }
   std::optional<double> share(std::size_t i) {
@@ -78,7 +88,8 @@ class Checked {
   int integer(std::size_t i, int fallback, int minimum) {
     const Value& v = values_[i];
     if (v.kind == Value::Kind::kAbsent) return fallback;
-    if (v.kind != Value::Kind::kInteger || !v.small_integer || v.integer < minimum) return fail_if(true), fallback;
+    if (v.kind != Value::Kind::kInteger || !v.small_integer || v.integer < minimum)
+      return fail_if(true), fallback;
     return static_cast<int>(v.integer);
   }
   bool boolean(std::size_t i, bool fallback) {
@@ -105,7 +116,9 @@ class Reader {
  public:
   explicit Reader(const Deadline& deadline) : check_(deadline) {}
   bool out_of_time() const { return out_of_time_; }
-  bool null() { return scalar([](Value& v) { v.kind = Value::Kind::kNull; }); }
+  bool null() {
+    return scalar([](Value& v) { v.kind = Value::Kind::kNull; });
+  }
   bool boolean(bool b) {
     return scalar([b](Value& v) {
       v.kind = Value::Kind::kBoolean;
@@ -149,30 +162,40 @@ class Reader {
   bool start_object(std::size_t) {
     if (skip_ > 0) return ++skip_, true;
     switch (where_) {
-      case Where::kStart: where_ = Where::kRoot; return true;
+      case Where::kStart:
+        where_ = Where::kRoot;
+        return true;
       case Where::kRoot:
         if (pending_ == Section::kUnknown) return skip_ = 1, true;
         if (pending_ != Section::kPolicy) return false;
         begin_record(Where::kPolicy);
         return true;
-      case Where::kSection: begin_record(Where::kRecord); return true;
+      case Where::kSection:
+        begin_record(Where::kRecord);
+        return true;
       case Where::kRecord:
       case Where::kPolicy:
         if (field_ == kUnknownField) return skip_ = 1, true;
         return false;
-      default: return false;
+      default:
+        return false;
     }
   }
   bool end_object() {
     if (skip_ > 0) return --skip_, true;
     switch (where_) {
-      case Where::kRoot: where_ = Where::kDone; return true;
-      case Where::kPolicy: where_ = Where::kRoot; return finish_policy();
+      case Where::kRoot:
+        where_ = Where::kDone;
+        return true;
+      case Where::kPolicy:
+        where_ = Where::kRoot;
+        return finish_policy();
       case Where::kRecord:
         where_ = Where::kSection;
         if (check_.passed()) return out_of_time_ = true, false;
         return finish_record();
-      default: return false;
+      default:
+        return false;
     }
   }
   bool start_array(std::size_t) {
@@ -191,7 +214,8 @@ class Reader {
         record_[field_].kind = Value::Kind::kStrings;
         where_ = Where::kList;
         return true;
-      default: return false;
+      default:
+        return false;
     }
   }
   bool end_array() {
@@ -213,22 +237,24 @@ class Reader {
       sections_seen_ |= bit;
       return true;
     }
-    const auto& fields = kSections[static_cast<std::size_t>(where_ == Where::kPolicy ? Section::kPolicy : section_)].fields;
+    const auto& fields =
+        kSections[static_cast<std::size_t>(where_ == Where::kPolicy ? Section::kPolicy : section_)].fields;
     field_ = kUnknownField;
     for (std::size_t f = 0; f < fields.size() && fields[f]; ++f) {
       if (k == fields[f]) field_ = f;
     }
     if (field_ == kUnknownField) return true;
     if (record_[field_].kind != Value::Kind::kAbsent) return false;  // a field given twice
-    record_[field_].kind = Value::Kind::kOther;  // until its value arrives
+    record_[field_].kind = Value::Kind::kOther;                      // until its value arrives
     return true;
   }
   bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) { return false; }
 
   // The instance, when the whole text was read without a complaint.
   std::optional<Instance> take() {
-    constexpr unsigned kRequired = (1U << static_cast<unsigned>(Section::kSecrets)) | (1U << static_cast<unsigned>(Section::kPackages)) |
-                                   (1U << static_cast<unsigned>(Section::kSuppliers)) | (1U << static_cast<unsigned>(Section::kQuotes));
+    constexpr unsigned kRequired =
+        (1U << static_cast<unsigned>(Section::kSecrets)) | (1U << static_cast<unsigned>(Section::kPackages)) |
+        (1U << static_cast<unsigned>(Section::kSuppliers)) | (1U << static_cast<unsigned>(Section::kQuotes));
     if (where_ != Where::kDone || (sections_seen_ & kRequired) != kRequired) return std::nullopt;
     return std::move(instance_);
   }
@@ -281,15 +307,21 @@ class Reader {
         instance_.recipes.push_back({std::move(id), c.strings(1, true)});
         break;
       }
-      case Section::kPackages: finish_package(c); break;
-      case Section::kSuppliers: finish_supplier(c); break;
+      case Section::kPackages:
+        finish_package(c);
+        break;
+      case Section::kSuppliers:
+        finish_supplier(c);
+        break;
       case Section::kQuotes: {
         std::string package = c.string(0), supplier = c.string(1);
         const double unit_cost = c.number(2, 0, true);
-        instance_.quotes.push_back({std::move(package), std::move(supplier), unit_cost, c.number(3, 0, false)});
+        instance_.quotes.push_back(
+            {std::move(package), std::move(supplier), unit_cost, c.number(3, 0, false)});
         break;
       }
-      default: return false;
+      default:
+        return false;
     }
     return c.ok();
   }
@@ -321,7 +353,7 @@ class Reader {
   Instance instance_;
   Where where_ = Where::kStart;
   Where list_parent_ = Where::kRecord;
-  int skip_ = 0;                         // depth inside a value of a key nobody reads
+  int skip_ = 0;               // depth inside a value of a key nobody reads
   DeadlineCheck<1024> check_;  // per record
   bool out_of_time_ = false;
   Section pending_ = Section::kUnknown;  // the root key whose value comes next

@@ -20,8 +20,8 @@ std::vector<Holder> holders_of(const std::vector<Knower>& knowers, const std::ve
 
 // The recipes a set of knowers completes with coalitions of up to `max_size`.
 void add_recipe_breaches(const Problem& problem, const std::vector<Knower>& knowers,
-                         const std::vector<std::size_t>& members, bool all_untrusted, int max_size, BreachKind kind,
-                         const std::vector<std::size_t>* recipes, std::vector<Breach>& out) {
+                         const std::vector<std::size_t>& members, bool all_untrusted, int max_size,
+                         BreachKind kind, const std::vector<std::size_t>* recipes, std::vector<Breach>& out) {
   if (members.empty() || max_size < 1) return;
   const std::vector<Holder> holders = holders_of(knowers, members, all_untrusted);
   const HolderIndex index = index_holders(problem, holders);
@@ -41,7 +41,8 @@ void add_cap_breaches(const Problem& problem, const std::vector<Knower>& knowers
   for (std::size_t k = 0; k < knowers.size(); ++k) {
     if (skip_trusted && knowers[k].trusted) continue;
     const double share = share_of(problem, knowers[k].held);
-    if (share > knowers[k].cap + kShareTolerance) out.push_back({BreachKind::kCap, "", {k}, share, knowers[k].cap});
+    if (share > knowers[k].cap + kShareTolerance)
+      out.push_back({BreachKind::kCap, "", {k}, share, knowers[k].cap});
   }
 }
 
@@ -63,14 +64,14 @@ std::vector<Breach> party_breaches(const Problem& problem, const std::vector<Kno
   return out;
 }
 
-std::vector<Breach> person_breaches(const Problem& problem, const std::vector<Knower>& people, int person_collusion,
-                                    const std::vector<std::size_t>* recipes) {
+std::vector<Breach> person_breaches(const Problem& problem, const std::vector<Knower>& people,
+                                    int person_collusion, const std::vector<std::size_t>* recipes) {
   std::map<std::string, std::vector<std::size_t>> groups;
   for (std::size_t k = 0; k < people.size(); ++k) groups[people[k].group].push_back(k);
   std::vector<Breach> out;
   for (const auto& [group, members] : groups) {
-    add_recipe_breaches(problem, people, members, true, std::max(person_collusion, 1), BreachKind::kPerson, recipes,
-                        out);
+    add_recipe_breaches(problem, people, members, true, std::max(person_collusion, 1), BreachKind::kPerson,
+                        recipes, out);
   }
   add_cap_breaches(problem, people, false, out);
   return out;

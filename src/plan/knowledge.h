@@ -17,11 +17,11 @@
 namespace moat::plan {
 
 struct Knower {
-  std::string id;          // a party or a person
-  std::string group;       // people: their supplier (groups form only inside one); parties: empty
-  bool trusted = false;    // parties: trusted ones are left out of the party rules; people never are
-  Bitset held;             // closed under inference
-  double cap = 1.0;        // the most of the total secret weight it may hold
+  std::string id;        // a party or a person
+  std::string group;     // people: their supplier (groups form only inside one); parties: empty
+  bool trusted = false;  // parties: trusted ones are left out of the party rules; people never are
+  Bitset held;           // closed under inference
+  double cap = 1.0;      // the most of the total secret weight it may hold
 };
 
 enum class BreachKind { kParty, kPerson, kCap };
@@ -46,8 +46,8 @@ std::vector<Breach> party_breaches(const Problem& problem, const std::vector<Kno
 
 // The recipes a person, or up to `person_collusion` people of one group, complete, and the people
 // above their cap. Every person counts, whatever their supplier's trust.
-std::vector<Breach> person_breaches(const Problem& problem, const std::vector<Knower>& people, int person_collusion,
-                                    const std::vector<std::size_t>* recipes = nullptr);
+std::vector<Breach> person_breaches(const Problem& problem, const std::vector<Knower>& people,
+                                    int person_collusion, const std::vector<std::size_t>* recipes = nullptr);
 
 // The share of the total secret weight `held` is (0 when the total is 0).
 double share_of(const Problem& problem, const Bitset& held);

@@ -70,7 +70,8 @@ TEST(PartyBreachesTest, CapIsTheShareOfTheTotalWeight) {
 
 TEST(PersonBreachesTest, OnePersonAtATrustedSupplierCompletingARecipe) {
   const Problem problem = compile(instance_with_recipes());
-  const std::vector<Knower> people = {knower(problem, "P1", "F01", {4, 5}, true), knower(problem, "P2", "F01", {0})};
+  const std::vector<Knower> people = {knower(problem, "P1", "F01", {4, 5}, true),
+                                      knower(problem, "P2", "F01", {0})};
   const std::vector<Breach> breaches = person_breaches(problem, people, 1);
   ASSERT_EQ(recipes_of(breaches, BreachKind::kPerson), std::vector<std::string>{"R2"});
   EXPECT_EQ(breaches.front().holders, std::vector<std::size_t>{0});
@@ -82,7 +83,8 @@ TEST(PersonBreachesTest, GroupsFormOnlyInsideOneSupplier) {
   EXPECT_TRUE(person_breaches(problem, apart, 2).empty());
   const std::vector<Knower> together = {knower(problem, "P1", "F01", {4}), knower(problem, "P2", "F01", {5})};
   EXPECT_TRUE(person_breaches(problem, together, 1).empty());
-  EXPECT_EQ(recipes_of(person_breaches(problem, together, 2), BreachKind::kPerson), std::vector<std::string>{"R2"});
+  EXPECT_EQ(recipes_of(person_breaches(problem, together, 2), BreachKind::kPerson),
+            std::vector<std::string>{"R2"});
 }
 
 // Checks min_coalition-based breaches against every subset of people, on random holdings.
@@ -110,7 +112,8 @@ TEST(PersonBreachesTest, AgreesWithBruteForceOnRandomHoldings) {
         problem.close(pooled);
         brute = brute || pooled.contains(recipe.secrets);
       }
-      const std::vector<std::string> found = recipes_of(person_breaches(problem, people, level), BreachKind::kPerson);
+      const std::vector<std::string> found =
+          recipes_of(person_breaches(problem, people, level), BreachKind::kPerson);
       EXPECT_EQ(std::find(found.begin(), found.end(), recipe.id) != found.end(), brute) << "round " << round;
     }
   }

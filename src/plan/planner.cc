@@ -58,7 +58,9 @@ Plan unknown(std::vector<std::string> reasons) {
   return plan;
 }
 
-Deadline later(const Deadline& a, const Deadline& b) { return a.at() < b.at() ? b : a; }
+Deadline later(const Deadline& a, const Deadline& b) {
+  return a.at() < b.at() ? b : a;
+}
 
 double answer_seconds(const Instance& instance) {
   return kAnswerSeconds + kAnswerSecondsPerPackage * static_cast<double>(instance.packages.size()) +
@@ -67,7 +69,8 @@ double answer_seconds(const Instance& instance) {
 
 // The smallest set of rules that cannot hold together and what restores a plan (plan/conflict.h),
 // each trial solved within a share of the time left; then which collusion level gives a plan.
-std::vector<std::string> relaxation_hints(const Instance& instance, const SolveOptions& options, const Deadline& deadline) {
+std::vector<std::string> relaxation_hints(const Instance& instance, const SolveOptions& options,
+                                          const Deadline& deadline) {
   std::vector<std::string> hints{"no plan meets every rule together"};
   const std::size_t trials = instance.suppliers.size() * 2 + instance.recipes.size() + 4;
   const double each = std::max(0.05, deadline.seconds_left() / 2 / static_cast<double>(trials + 1));
@@ -75,7 +78,8 @@ std::vector<std::string> relaxation_hints(const Instance& instance, const SolveO
     if (deadline.seconds_left() < each) return Plan{};  // unknown: out of time
     return solve(variant, {each, options.exact, std::nullopt, false});
   };
-  for (std::string& reason : conflict_reasons(minimal_conflict(instance, quick))) hints.push_back(std::move(reason));
+  for (std::string& reason : conflict_reasons(minimal_conflict(instance, quick)))
+    hints.push_back(std::move(reason));
   const double left = deadline.seconds_left();
   if (instance.policy.collusion > 0 && left > 0.4) {
     Instance relaxed = instance;
@@ -90,8 +94,8 @@ std::vector<std::string> relaxation_hints(const Instance& instance, const SolveO
 
 // The exact engine from the heuristic's plan (if any) until `deadline`, and the plan it ends with.
 // `described`: when describing the plan must end (its coalition search is cut short there).
-Plan solve_exactly(const Instance& instance, const Problem& problem, const SolveOptions& options, const Deadline& deadline,
-                   const Deadline& described, const std::optional<Choice>& quick) {
+Plan solve_exactly(const Instance& instance, const Problem& problem, const SolveOptions& options,
+                   const Deadline& deadline, const Deadline& described, const std::optional<Choice>& quick) {
   const ExactResult exact = solve_exact_isolated(problem, deadline, quick);
   switch (exact.outcome) {
     case ExactResult::Outcome::kInfeasible:
@@ -100,11 +104,13 @@ Plan solve_exactly(const Instance& instance, const Problem& problem, const Solve
     case ExactResult::Outcome::kOptimal:
     case ExactResult::Outcome::kFeasible: {
       const bool optimal = exact.outcome == ExactResult::Outcome::kOptimal;
-      Plan plan = describe(problem, *exact.choice, optimal ? PlanStatus::kOptimal : PlanStatus::kFeasible, described);
+      Plan plan =
+          describe(problem, *exact.choice, optimal ? PlanStatus::kOptimal : PlanStatus::kFeasible, described);
       plan.lower_bound = optimal ? plan.cost : exact.lower_bound;
       return plan;
     }
-    case ExactResult::Outcome::kUnknown: break;
+    case ExactResult::Outcome::kUnknown:
+      break;
   }
   Plan plan = unknown({"no valid plan found within the time limit, and none proven impossible"});
   plan.lower_bound = exact.lower_bound;
@@ -118,15 +124,17 @@ Plan solve(const Instance& instance, const SolveOptions& options) {
   const Deadline::Clock::time_point start = options.started.value_or(Deadline::Clock::now());
   const double limit = options.time_limit_seconds;
   const auto compiling = Deadline::Clock::now();
-  const std::optional<Problem> problem = compile_within(instance, Deadline::after(std::max(0.0, limit - answer_seconds(instance)), start));
+  const std::optional<Problem> problem =
+      compile_within(instance, Deadline::after(std::max(0.0, limit - answer_seconds(instance)), start));
   if (!problem) return unknown({"the instance could not even be compiled within the time limit"});
   const double compiled = std::chrono::duration<double>(Deadline::Clock::now() - compiling).count();
   const double read = std::chrono::duration<double>(compiling - start).count();
   const double printing = std::max(answer_seconds(instance) * kPrintShare, kPrintShareOfReading * read);
-  const double answer = std::max({answer_seconds(instance), kAnswerShareOfCompiling * compiled, kAnswerShareOfLimit * limit,
-                                  printing + answer_seconds(instance)});
+  const double answer = std::max({answer_seconds(instance), kAnswerShareOfCompiling * compiled,
+                                  kAnswerShareOfLimit * limit, printing + answer_seconds(instance)});
   const Deadline deadline = Deadline::after(std::max(0.0, limit - answer), start);
-  const Deadline described = Deadline::after(std::max(0.0, limit - std::max(answer * kPrintShare, printing)), start);
+  const Deadline described =
+      Deadline::after(std::max(0.0, limit - std::max(answer * kPrintShare, printing)), start);
   const Conflicts conflicts = find_conflicts(*problem, deadline.share(kConflictShare));
   if (!conflicts.reasons.empty()) return infeasible(conflicts.reasons);
   if (std::vector<std::string> short_of = capacity_conflicts(instance); !short_of.empty()) {
@@ -134,7 +142,8 @@ Plan solve(const Instance& instance, const SolveOptions& options) {
   }
   // Its share of the limit, or of the time left when reading and compiling took most of that.
   const Deadline heuristic_deadline =
-      options.exact ? deadline.sooner(later(Deadline::after(limit * kHeuristicShare, start), deadline.share(kHeuristicShare)))
+      options.exact ? deadline.sooner(later(Deadline::after(limit * kHeuristicShare, start),
+                                            deadline.share(kHeuristicShare)))
                     : deadline;
   const HeuristicResult quick = solve_heuristic(*problem, heuristic_deadline);
   if (options.exact && deadline.seconds_left() >= kMinimumExactSeconds) {

@@ -37,7 +37,8 @@ struct FrontierPoint {
 };
 
 // No protection (collusion 0, no cap), collusion 1..3 at the instance's cap, then the
-// instance's collusion level under a few tighter caps; each solve gets `options.time_limit_seconds` divided among the points.
+// instance's collusion level under a few tighter caps; each solve gets `options.time_limit_seconds` divided
+// among the points.
 std::vector<FrontierPoint> frontier(const Instance& instance, const SolveOptions& options);
 
 }  // namespace moat::plan

@@ -66,8 +66,9 @@ TEST(PlannerTest, NamesWhyNoSupplierIsEligible) {
   instance.quotes.push_back({"P1", "F5", 1, 0});
   const Plan plan = solve(instance, {});
   ASSERT_EQ(plan.status, PlanStatus::kInfeasible);
-  EXPECT_TRUE(names(plan, "package P1 has no eligible supplier (F1 lacks the capability, F3 lacks the capability, "
-                          "F5 is not qualified (pending), F8 has no quote)"))
+  EXPECT_TRUE(names(plan,
+                    "package P1 has no eligible supplier (F1 lacks the capability, F3 lacks the capability, "
+                    "F5 is not qualified (pending), F8 has no quote)"))
       << plan.reasons.front();
 }
 
@@ -106,8 +107,10 @@ TEST(PlannerTest, NamesPackagesNoTrustedSupplierCanMakeThatPairsCouldPool) {
   instance.quotes.push_back({"P1", "F3", 3.0, 0});
   const Plan plan = solve(instance, {});
   ASSERT_EQ(plan.status, PlanStatus::kInfeasible);
-  EXPECT_TRUE(names(plan, "recipe R1: packages P1 and P2 together expose all of it and no trusted supplier can make any "
-                          "of them, so at collusion 2 the 2 parties that make them could pool it"))
+  EXPECT_TRUE(
+      names(plan,
+            "recipe R1: packages P1 and P2 together expose all of it and no trusted supplier can make any "
+            "of them, so at collusion 2 the 2 parties that make them could pool it"))
       << (plan.reasons.empty() ? "" : plan.reasons.front());
   instance.suppliers[2].trusted = true;  // F3 is the owner's own: it can take P1
   EXPECT_EQ(solve(instance, {}).status, PlanStatus::kOptimal);
@@ -116,9 +119,9 @@ TEST(PlannerTest, NamesPackagesNoTrustedSupplierCanMakeThatPairsCouldPool) {
 TEST(PlannerTest, TheFrontierShowsWhereProtectionBecomesImpossible) {
   const auto points = frontier(split_needed(), {5, true});
   ASSERT_GE(points.size(), 4U);
-  EXPECT_EQ(points[0].plan.status, PlanStatus::kOptimal);   // collusion 0
-  EXPECT_EQ(points[1].plan.status, PlanStatus::kOptimal);   // collusion 1
-  EXPECT_GT(*points[1].plan.cost, *points[0].plan.cost);    // protection costs
+  EXPECT_EQ(points[0].plan.status, PlanStatus::kOptimal);     // collusion 0
+  EXPECT_EQ(points[1].plan.status, PlanStatus::kOptimal);     // collusion 1
+  EXPECT_GT(*points[1].plan.cost, *points[0].plan.cost);      // protection costs
   EXPECT_EQ(points[2].plan.status, PlanStatus::kInfeasible);  // two parties can always pool
 }
 
@@ -133,7 +136,8 @@ TEST(InstanceTest, RejectsUnknownReferencesWithTheirPointers) {
   const std::string all = parsed.error().to_string();
   EXPECT_NE(all.find("i.json#/packages/0/exposes/0: unknown secret 'S9'"), std::string::npos) << all;
   EXPECT_NE(all.find("i.json#/quotes/0/package: unknown package 'P2'"), std::string::npos) << all;
-  EXPECT_NE(all.find("i.json#/suppliers/1/trusted: party 'G' mixes trusted and untrusted"), std::string::npos) << all;
+  EXPECT_NE(all.find("i.json#/suppliers/1/trusted: party 'G' mixes trusted and untrusted"), std::string::npos)
+      << all;
 }
 
 TEST(InstanceTest, RoundTripsThroughItsJson) {
@@ -178,14 +182,19 @@ Instance capacity_against_collusion() {
 
 TEST(ConflictTest, DeletionFilterKeepsOnlyTheRulesThatConflictAndSaysWhatRestoresAPlan) {
   const Instance instance = capacity_against_collusion();
-  const Solver solver = [](const Instance& variant) { return solve(variant, {5, true, std::nullopt, false}); };
+  const Solver solver = [](const Instance& variant) {
+    return solve(variant, {5, true, std::nullopt, false});
+  };
   const Conflict conflict = minimal_conflict(instance, solver);
   EXPECT_TRUE(conflict.minimal);
-  EXPECT_EQ(conflict.rules, (std::vector<std::string>{"the capacity of F2 (5,000)", "collusion 1 for recipe R1"}));
+  EXPECT_EQ(conflict.rules,
+            (std::vector<std::string>{"the capacity of F2 (5,000)", "collusion 1 for recipe R1"}));
   EXPECT_EQ(conflict.suppliers, std::vector<std::string>{"F2"});
   ASSERT_EQ(conflict.restores.size(), 2u);
-  EXPECT_EQ(conflict.restores[0].rfind("raise F2's capacity from 5,000 to 10,000 (for P2)", 0), 0u) << conflict.restores[0];
-  EXPECT_EQ(conflict.restores[1].rfind("lower policy.collusion to 0 for recipe R1", 0), 0u) << conflict.restores[1];
+  EXPECT_EQ(conflict.restores[0].rfind("raise F2's capacity from 5,000 to 10,000 (for P2)", 0), 0u)
+      << conflict.restores[0];
+  EXPECT_EQ(conflict.restores[1].rfind("lower policy.collusion to 0 for recipe R1", 0), 0u)
+      << conflict.restores[1];
   // Irreducible: relaxing either rule gives a plan, keeping both does not.
   Instance more = instance;
   more.suppliers[1].capacity = 10000;
@@ -195,7 +204,8 @@ TEST(ConflictTest, DeletionFilterKeepsOnlyTheRulesThatConflictAndSaysWhatRestore
 TEST(ConflictTest, TheInfeasiblePlanCarriesTheConflict) {
   const Plan plan = solve(capacity_against_collusion(), {10, true, std::nullopt});
   ASSERT_EQ(plan.status, PlanStatus::kInfeasible);
-  EXPECT_TRUE(names(plan, "these rules cannot hold together: the capacity of F2 (5,000), collusion 1 for recipe R1"))
+  EXPECT_TRUE(
+      names(plan, "these rules cannot hold together: the capacity of F2 (5,000), collusion 1 for recipe R1"))
       << ::testing::PrintToString(plan.reasons);
   EXPECT_TRUE(names(plan, "a plan exists if you raise F2's capacity from 5,000 to 10,000"));
 }
@@ -210,7 +220,8 @@ TEST(PlannerTest, NamesPackagesWithTooFewTrustedMakersForTheirSourcesThatPairsCo
   instance.quotes.push_back({"P1", "F4", 2.0, 0});
   const Plan plan = solve(instance, {});
   ASSERT_EQ(plan.status, PlanStatus::kInfeasible);
-  EXPECT_TRUE(names(plan, "recipe R1: packages P1 and P2 together expose all of it and each needs an untrusted maker"))
+  EXPECT_TRUE(names(
+      plan, "recipe R1: packages P1 and P2 together expose all of it and each needs an untrusted maker"))
       << (plan.reasons.empty() ? "" : plan.reasons.front());
 }
 
@@ -221,14 +232,16 @@ TEST(InstanceTest, IgnoresUnknownKeysAtAnyDepth) {
   std::string decorated = plain;
   decorated.insert(1, R"("comment": {"nested": [1, {"deep": [[]]}], "x": null}, "tags": ["a", 2],)");
   const std::string field = R"("id": "S1")";
-  decorated.replace(decorated.find(field), field.size(), R"("note": [{"a": 1}], "id": "S1", "extra": {"b": [true]})");
+  decorated.replace(decorated.find(field), field.size(),
+                    R"("note": [{"a": 1}], "id": "S1", "extra": {"b": [true]})");
   const auto parsed = parse_instance(decorated, "x.json");
   ASSERT_TRUE(parsed.ok()) << parsed.error().to_string();
   EXPECT_EQ(instance_json(*parsed), plain);
 }
 
 TEST(InstanceTest, ExplainsWhatTheFastReaderRefuses) {
-  const std::string base = R"({"policy": {"collusion": COLLUSION}, "secrets": [{"id": "S1", "weight": WEIGHT}],
+  const std::string base =
+      R"({"policy": {"collusion": COLLUSION}, "secrets": [{"id": "S1", "weight": WEIGHT}],
       "packages": [{"id": "P1", "capability": "x", "exposes": EXPOSES, "volume": 1}],
       "suppliers": [{"id": "F1", "capacity": 1}], "quotes": [{"package": "P1", "supplier": "F1", "unit_cost": 1}]})";
   const auto with = [&](std::string collusion, std::string weight, std::string exposes) {
@@ -247,7 +260,8 @@ TEST(InstanceTest, ExplainsWhatTheFastReaderRefuses) {
   EXPECT_TRUE(explained(with("2", "0", R"(["S1"])"), "i.json#/secrets/0/weight: must be greater than 0"));
   EXPECT_TRUE(explained(with("2", "\"3\"", R"(["S1"])"), "i.json#/secrets/0/weight: must be a number"));
   EXPECT_TRUE(explained(with("2", "3", R"(["S1", 4])"), "i.json#/packages/0/exposes/1: must be a string"));
-  EXPECT_TRUE(explained(with("2", "3", R"("S1")"), "i.json#/packages/0/exposes: must be an array of strings"));
+  EXPECT_TRUE(
+      explained(with("2", "3", R"("S1")"), "i.json#/packages/0/exposes: must be an array of strings"));
   EXPECT_TRUE(explained(with("2", "3", R"(["S1"],)"), "i.json:2:"));  // syntax, by line and column
   // A key given twice: the last one counts, as the full reader has it.
   const auto twice = with("2, \"collusion\": 3", "3", R"(["S1"])");

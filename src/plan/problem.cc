@@ -35,7 +35,8 @@ void Problem::close(Bitset& set) const {
     for (std::size_t r : rules_from[s]) {
       const Rule& rule = rules[r];
       if (set.test(rule.gives)) continue;
-      if (!std::all_of(rule.from.begin(), rule.from.end(), [&](std::size_t f) { return set.test(f); })) continue;
+      if (!std::all_of(rule.from.begin(), rule.from.end(), [&](std::size_t f) { return set.test(f); }))
+        continue;
       set.set(rule.gives);
       learnt.push_back(rule.gives);
     }
@@ -62,7 +63,8 @@ std::size_t Problem::grow(Bitset& closed, const Bitset& added) const {
     for (std::size_t r : rules_from[s]) {
       const Rule& rule = rules[r];
       if (closed.test(rule.gives)) continue;
-      if (!std::all_of(rule.from.begin(), rule.from.end(), [&](std::size_t f) { return closed.test(f); })) continue;
+      if (!std::all_of(rule.from.begin(), rule.from.end(), [&](std::size_t f) { return closed.test(f); }))
+        continue;
       closed.set(rule.gives);
       learnt.push_back(rule.gives);
       ++gained;
@@ -109,7 +111,10 @@ std::optional<std::string> ineligibility(const Instance& instance, const Package
   }
   const bool status_ok = supplier.status == "qualified" ||
                          (supplier.status == "conditional" && instance.policy.allow_conditional);
-  if (!status_ok) return supplier.id + " is " + (supplier.status == "conditional" ? "only conditional" : "not qualified (" + supplier.status + ")");
+  if (!status_ok)
+    return supplier.id + " is " +
+           (supplier.status == "conditional" ? "only conditional"
+                                             : "not qualified (" + supplier.status + ")");
   if (!quote) return supplier.id + " has no quote";
   return std::nullopt;
 }
@@ -123,7 +128,8 @@ std::string percent(double share) {
 // An option whose party, holding this package alone, would break a rule can be in no valid plan.
 // `recipes_by_secret`: the recipes each secret is in (only those, and a recipe of no secret at
 // all, can be given away).
-void exclude_hopeless_options(const Problem& problem, const std::vector<std::vector<std::size_t>>& recipes_by_secret,
+void exclude_hopeless_options(const Problem& problem,
+                              const std::vector<std::vector<std::size_t>>& recipes_by_secret,
                               bool empty_recipe, CompiledPackage& package) {
   Bitset alone = package.exposes;
   problem.close(alone);
@@ -131,7 +137,8 @@ void exclude_hopeless_options(const Problem& problem, const std::vector<std::vec
   bool gives_recipe = problem.collusion >= 1 && empty_recipe;
   if (problem.collusion >= 1) {
     alone.for_each([&](std::size_t s) {
-      for (std::size_t r : recipes_by_secret[s]) gives_recipe = gives_recipe || alone.contains(problem.recipes[r].secrets);
+      for (std::size_t r : recipes_by_secret[s])
+        gives_recipe = gives_recipe || alone.contains(problem.recipes[r].secrets);
     });
   }
   std::vector<Option> kept;
@@ -141,7 +148,8 @@ void exclude_hopeless_options(const Problem& problem, const std::vector<std::vec
     if (party.trusted) {
       kept.push_back(option);
     } else if (share > party.cap + 1e-9) {
-      package.excluded.push_back(id + " would hold " + percent(share) + " of the secret weight from it alone, above its cap of " +
+      package.excluded.push_back(id + " would hold " + percent(share) +
+                                 " of the secret weight from it alone, above its cap of " +
                                  percent(party.cap));
     } else if (gives_recipe) {
       package.excluded.push_back(id + " would hold a whole recipe from it alone");
@@ -167,22 +175,26 @@ void drop_dominated_options(Problem& problem) {
     double dearest = 0;
     for (const Option& option : package.options) {  // cheapest first
       const CompiledSupplier& supplier = problem.suppliers[option.supplier];
-      if (!problem.parties[supplier.party].trusted || potential[option.supplier] > supplier.capacity + 1e-9) continue;
+      if (!problem.parties[supplier.party].trusted || potential[option.supplier] > supplier.capacity + 1e-9)
+        continue;
       if (std::find(parties.begin(), parties.end(), supplier.party) != parties.end()) continue;
       parties.push_back(supplier.party);
       dearest = option.unit_cost * package.units + option.fixed_cost;
       if (static_cast<int>(parties.size()) == package.sources) break;
     }
     if (static_cast<int>(parties.size()) < package.sources) continue;
-    std::erase_if(package.options, [&](const Option& o) { return o.unit_cost * package.units + o.fixed_cost > dearest + 1e-9; });
+    std::erase_if(package.options, [&](const Option& o) {
+      return o.unit_cost * package.units + o.fixed_cost > dearest + 1e-9;
+    });
   }
 }
 
 // Whether `supplier` can make `package` given its quote (ineligibility() without building the reason).
 bool eligible(const Instance& instance, const Package& package, const Supplier& supplier) {
-  const bool status_ok = supplier.status == "qualified" || (supplier.status == "conditional" && instance.policy.allow_conditional);
-  return status_ok && std::find(supplier.capabilities.begin(), supplier.capabilities.end(), package.capability) !=
-                          supplier.capabilities.end();
+  const bool status_ok = supplier.status == "qualified" ||
+                         (supplier.status == "conditional" && instance.policy.allow_conditional);
+  return status_ok && std::find(supplier.capabilities.begin(), supplier.capabilities.end(),
+                                package.capability) != supplier.capabilities.end();
 }
 
 void index_rules(Problem& problem) {
@@ -230,7 +242,8 @@ void compile_suppliers(const Instance& instance, Problem& problem) {
 
 }  // namespace
 
-std::optional<Problem> compile_within(const Instance& instance, const Deadline& deadline, const CompileOptions& options) {
+std::optional<Problem> compile_within(const Instance& instance, const Deadline& deadline,
+                                      const CompileOptions& options) {
   Problem problem;
   problem.instance = &instance;
   problem.collusion = instance.policy.collusion;
@@ -243,7 +256,8 @@ std::optional<Problem> compile_within(const Instance& instance, const Deadline& 
   }
   compile_knowledge(instance, problem, secret_index);
   compile_suppliers(instance, problem);
-  for (std::size_t s = 0; s < instance.suppliers.size(); ++s) supplier_index.emplace(instance.suppliers[s].id, s);
+  for (std::size_t s = 0; s < instance.suppliers.size(); ++s)
+    supplier_index.emplace(instance.suppliers[s].id, s);
   std::vector<std::vector<std::size_t>> recipes_by_secret(problem.secret_count);
   bool empty_recipe = false;
   for (std::size_t r = 0; r < problem.recipes.size(); ++r) {
@@ -251,18 +265,21 @@ std::optional<Problem> compile_within(const Instance& instance, const Deadline& 
     problem.recipes[r].secrets.for_each([&](std::size_t s) { recipes_by_secret[s].push_back(r); });
   }
   // Only suppliers that quoted can be eligible: walk each package's quotes, not every supplier.
-  for (std::size_t p = 0; p < instance.packages.size(); ++p) package_index.emplace(instance.packages[p].id, p);
+  for (std::size_t p = 0; p < instance.packages.size(); ++p)
+    package_index.emplace(instance.packages[p].id, p);
   std::vector<std::vector<const Quote*>> quotes_of(instance.packages.size());
   for (const Quote& q : instance.quotes) quotes_of[package_index.at(q.package)].push_back(&q);
   DeadlineCheck<16> check(deadline);
   for (std::size_t i = 0; i < instance.packages.size(); ++i) {
     if (check.passed()) return std::nullopt;
     const Package& p = instance.packages[i];
-    CompiledPackage package{p.id, Bitset(problem.secret_count), p.volume, p.sources, p.volume / p.sources, {}, {}};
+    CompiledPackage package{p.id, Bitset(problem.secret_count), p.volume, p.sources, p.volume / p.sources, {},
+                            {}};
     for (const std::string& id : p.exposes) package.exposes.set(secret_index.at(id));
     for (const Quote* q : quotes_of[i]) {
       const std::size_t s = supplier_index.at(q->supplier);
-      if (eligible(instance, p, instance.suppliers[s])) package.options.push_back({s, q->unit_cost, q->fixed_cost});
+      if (eligible(instance, p, instance.suppliers[s]))
+        package.options.push_back({s, q->unit_cost, q->fixed_cost});
     }
     std::sort(package.options.begin(), package.options.end(),
               [](const Option& a, const Option& b) { return a.supplier < b.supplier; });  // instance order

@@ -27,11 +27,11 @@ struct Option {  // one eligible (package, supplier) pair
 
 struct CompiledPackage {
   std::string id;
-  Bitset exposes;              // as listed (closure happens per holder)
+  Bitset exposes;  // as listed (closure happens per holder)
   double volume = 0;
   int sources = 1;
-  double units = 0;            // per source
-  std::vector<Option> options; // eligible suppliers, cheapest first
+  double units = 0;             // per source
+  std::vector<Option> options;  // eligible suppliers, cheapest first
   // Eligible suppliers left out because making this package alone would break a rule for
   // their party (its exposure cap, or a recipe it gives away): why, for a person.
   std::vector<std::string> excluded;
@@ -93,7 +93,8 @@ struct CompileOptions {
 
 Problem compile(const Instance& instance, const CompileOptions& options = {});
 // The same, giving up (nullopt) once `deadline` has passed: a large instance takes seconds.
-std::optional<Problem> compile_within(const Instance& instance, const Deadline& deadline, const CompileOptions& options = {});
+std::optional<Problem> compile_within(const Instance& instance, const Deadline& deadline,
+                                      const CompileOptions& options = {});
 
 // A choice of suppliers: for each package, the indices (into its options) of its sources.
 using Choice = std::vector<std::vector<std::size_t>>;

@@ -32,8 +32,8 @@ Result<std::vector<std::string>> sheet_names(std::string_view bytes, std::string
 // Reads worksheet `sheet` (default: the first) of the workbook `bytes`. With `is_header`, the
 // header is the last row it accepts (see CsvOptions); cells past the header's last column must be
 // empty. Errors name "file.xlsx:Sheet1!C7" (or the file, for a broken workbook).
-Result<Worksheet> read_worksheet(std::string_view bytes, std::string_view file, const std::optional<std::string>& sheet,
-                                 const CsvOptions& options = {});
+Result<Worksheet> read_worksheet(std::string_view bytes, std::string_view file,
+                                 const std::optional<std::string>& sheet, const CsvOptions& options = {});
 
 // A report's table for a workbook: a header row, then rows of text or number cells.
 using Cell = std::variant<std::monostate, std::string, double, bool>;

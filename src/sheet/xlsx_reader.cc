@@ -99,7 +99,8 @@ std::optional<std::string_view> attribute(const char** attributes, std::string_v
 }
 
 Status parse_xml(std::string_view xml, const std::string& where, XmlHandler& handler) {
-  std::unique_ptr<XML_ParserStruct, void (*)(XML_Parser)> parser(XML_ParserCreateNS("UTF-8", '|'), XML_ParserFree);
+  std::unique_ptr<XML_ParserStruct, void (*)(XML_Parser)> parser(XML_ParserCreateNS("UTF-8", '|'),
+                                                                 XML_ParserFree);
   if (!parser) return Error(ErrorCode::kInternal, where, "cannot create an XML parser");
   XML_SetUserData(parser.get(), &handler);
   XML_SetElementHandler(
@@ -116,9 +117,11 @@ Status parse_xml(std::string_view xml, const std::string& where, XmlHandler& han
   do {
     const std::size_t size = std::min(kChunk, xml.size() - offset);
     const bool last = offset + size == xml.size();
-    if (XML_Parse(parser.get(), xml.data() + offset, static_cast<int>(size), last ? 1 : 0) == XML_STATUS_ERROR) {
-      return input_error(where, "the workbook is damaged: " + std::string(XML_ErrorString(XML_GetErrorCode(parser.get()))) +
-                                    " at line " + std::to_string(XML_GetCurrentLineNumber(parser.get())));
+    if (XML_Parse(parser.get(), xml.data() + offset, static_cast<int>(size), last ? 1 : 0) ==
+        XML_STATUS_ERROR) {
+      return input_error(
+          where, "the workbook is damaged: " + std::string(XML_ErrorString(XML_GetErrorCode(parser.get()))) +
+                     " at line " + std::to_string(XML_GetCurrentLineNumber(parser.get())));
     }
     offset += size;
   } while (offset < xml.size());
@@ -152,7 +155,8 @@ struct RelationsHandler : XmlHandler {
   std::map<std::string, std::string> targets;
   void start(std::string_view name, const char** attributes) override {
     if (name != "Relationship") return;
-    targets[std::string(attribute(attributes, "Id").value_or(""))] = std::string(attribute(attributes, "Target").value_or(""));
+    targets[std::string(attribute(attributes, "Id").value_or(""))] =
+        std::string(attribute(attributes, "Target").value_or(""));
   }
   void end(std::string_view) override {}
   void text(std::string_view) override {}
@@ -178,7 +182,9 @@ struct SharedStringsHandler : XmlHandler {
 };
 
 // Built-in number formats 14-22 and 45-47 are dates and times.
-bool builtin_date_format(int id) { return (id >= 14 && id <= 22) || (id >= 45 && id <= 47); }
+bool builtin_date_format(int id) {
+  return (id >= 14 && id <= 22) || (id >= 45 && id <= 47);
+}
 
 // A custom format code shows a date when it has a day or year outside quotes and [brackets].
 bool date_format_code(std::string_view code) {
@@ -200,7 +206,8 @@ struct StylesHandler : XmlHandler {
   bool in_cell_xfs = false;
   void start(std::string_view name, const char** attributes) override {
     if (name == "numFmt") {
-      custom_date[to_int(attribute(attributes, "numFmtId"))] = date_format_code(attribute(attributes, "formatCode").value_or(""));
+      custom_date[to_int(attribute(attributes, "numFmtId"))] =
+          date_format_code(attribute(attributes, "formatCode").value_or(""));
     } else if (name == "cellXfs") {
       in_cell_xfs = true;
     } else if (name == "xf" && in_cell_xfs) {
@@ -229,7 +236,8 @@ struct StylesHandler : XmlHandler {
 // Column 3, row 7 -> "C7".
 std::string cell_reference(std::size_t column, std::size_t row) {
   std::string letters;
-  for (std::size_t n = column; n > 0; n = (n - 1) / 26) letters.insert(letters.begin(), static_cast<char>('A' + (n - 1) % 26));
+  for (std::size_t n = column; n > 0; n = (n - 1) / 26)
+    letters.insert(letters.begin(), static_cast<char>('A' + (n - 1) % 26));
   return letters + std::to_string(row);
 }
 
@@ -244,10 +252,12 @@ std::string quoted_sheet(const std::string& sheet) {
 // "C7" -> column 3, row 7; nullopt when malformed.
 std::optional<std::pair<std::size_t, std::size_t>> parse_reference(std::string_view ref) {
   std::size_t column = 0, i = 0;
-  while (i < ref.size() && ref[i] >= 'A' && ref[i] <= 'Z') column = column * 26 + static_cast<std::size_t>(ref[i++] - 'A' + 1);
+  while (i < ref.size() && ref[i] >= 'A' && ref[i] <= 'Z')
+    column = column * 26 + static_cast<std::size_t>(ref[i++] - 'A' + 1);
   std::size_t row = 0;
   const auto [end, error] = std::from_chars(ref.data() + i, ref.data() + ref.size(), row);
-  if (column == 0 || i == 0 || error != std::errc() || end != ref.data() + ref.size() || row == 0) return std::nullopt;
+  if (column == 0 || i == 0 || error != std::errc() || end != ref.data() + ref.size() || row == 0)
+    return std::nullopt;
   return std::pair{column, row};
 }
 
@@ -255,7 +265,8 @@ std::optional<std::pair<std::size_t, std::size_t>> parse_reference(std::string_v
 std::string number_text(std::string_view text) {
   double value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) return std::string(text);
+  if (error != std::errc() || end != text.data() + text.size() || !std::isfinite(value))
+    return std::string(text);
   char buffer[64];
   if (value == std::floor(value) && std::fabs(value) < 1e15) {
     std::snprintf(buffer, sizeof buffer, "%.0f", value);
@@ -297,7 +308,9 @@ struct SheetHandler : XmlHandler {
   SheetHandler(const std::vector<std::string>& s, const StylesHandler& st) : strings(s), styles(st) {}
 
   void fail(std::string message) {
-    if (!problem) problem = input_error(file + ":" + quoted_sheet(sheet) + "!" + cell_reference(column, row), std::move(message));
+    if (!problem)
+      problem = input_error(file + ":" + quoted_sheet(sheet) + "!" + cell_reference(column, row),
+                            std::move(message));
   }
 
   void start(std::string_view name, const char** attributes) override {
@@ -346,7 +359,8 @@ struct SheetHandler : XmlHandler {
     if (type == "s") {
       std::size_t index = 0;
       const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), index);
-      if (error != std::errc() || index >= strings.size()) return fail("the workbook is damaged: unknown shared string " + value);
+      if (error != std::errc() || index >= strings.size())
+        return fail("the workbook is damaged: unknown shared string " + value);
       shown = strings[index];
     } else if (type == "inlineStr") {
       shown = inline_text;
@@ -394,8 +408,9 @@ Result<CsvTable> tabulate(const SheetHandler& sheet, const CsvOptions& options) 
     CsvRow& row = rows[i];
     if (row.fields.size() > width) {
       const CsvField& extra = row.fields.back();
-      return input_error(place + cell_reference(extra.column, extra.line),
-                         "a value past the header's last column (" + cell_reference(width, table.header.line) + ")");
+      return input_error(
+          place + cell_reference(extra.column, extra.line),
+          "a value past the header's last column (" + cell_reference(width, table.header.line) + ")");
     }
     for (std::size_t c = row.fields.size() + 1; c <= width; ++c) row.fields.push_back({"", row.line, c});
     table.rows.push_back(std::move(row));
@@ -436,8 +451,8 @@ Result<std::vector<std::string>> sheet_names(std::string_view bytes, std::string
   return names;
 }
 
-Result<Worksheet> read_worksheet(std::string_view bytes, std::string_view file, const std::optional<std::string>& sheet,
-                                 const CsvOptions& options) {
+Result<Worksheet> read_worksheet(std::string_view bytes, std::string_view file,
+                                 const std::optional<std::string>& sheet, const CsvOptions& options) {
   MOAT_TRY(const auto archive, Archive::open(bytes, file));
   MOAT_TRY(const Workbook workbook, read_workbook(*archive, file));
   const auto chosen = sheet ? std::find_if(workbook.sheets.begin(), workbook.sheets.end(),
@@ -446,10 +461,13 @@ Result<Worksheet> read_worksheet(std::string_view bytes, std::string_view file, 
   if (chosen == workbook.sheets.end()) {
     std::string names;
     for (const SheetEntry& entry : workbook.sheets) names += (names.empty() ? "" : ", ") + entry.name;
-    return input_error("--sheet", "the workbook " + std::string(file) + " has no sheet '" + *sheet + "' (it has " + names + ")");
+    return input_error("--sheet", "the workbook " + std::string(file) + " has no sheet '" + *sheet +
+                                      "' (it has " + names + ")");
   }
   const auto target = workbook.targets.find(chosen->relation);
-  if (target == workbook.targets.end()) return input_error(std::string(file), "the workbook is damaged: sheet '" + chosen->name + "' has no part");
+  if (target == workbook.targets.end())
+    return input_error(std::string(file),
+                       "the workbook is damaged: sheet '" + chosen->name + "' has no part");
 
   SharedStringsHandler strings;
   MOAT_TRY(const std::optional<std::string> strings_xml, archive->read("xl/sharedStrings.xml"));

@@ -17,7 +17,8 @@ using Strings = std::vector<std::string>;
 
 // A workbook made by hand, part by part, as other spreadsheet programs write them.
 std::string zip_of(const std::map<std::string, std::string>& parts) {
-  const fs::path path = fs::temp_directory_path() / ("moat-xlsx-test-" + std::to_string(::getpid()) + ".xlsx");
+  const fs::path path =
+      fs::temp_directory_path() / ("moat-xlsx-test-" + std::to_string(::getpid()) + ".xlsx");
   int error = 0;
   zip_t* zip = zip_open(path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &error);
   EXPECT_NE(zip, nullptr);
@@ -69,7 +70,8 @@ std::string workbook_with(std::string_view second_sheet_rows) {
                  {"xl/_rels/workbook.xml.rels", std::string(kRelations)},
                  {"xl/sharedStrings.xml", std::string(kStrings)},
                  {"xl/styles.xml", std::string(kStyles)},
-                 {"xl/worksheets/sheet1.xml", sheet_xml(R"(<row r="1"><c r="A1" t="inlineStr"><is><t>notes</t></is></c></row>)")},
+                 {"xl/worksheets/sheet1.xml",
+                  sheet_xml(R"(<row r="1"><c r="A1" t="inlineStr"><is><t>notes</t></is></c></row>)")},
                  {"xl/worksheets/sheet2.xml", sheet_xml(second_sheet_rows)}});
 }
 
@@ -131,7 +133,8 @@ TEST(XlsxTest, NamesTheCellOfEveryProblem) {
 }
 
 TEST(XlsxTest, WritesWorkbooksItReadsBack) {
-  const fs::path path = fs::temp_directory_path() / ("moat-xlsx-written-" + std::to_string(::getpid()) + ".xlsx");
+  const fs::path path =
+      fs::temp_directory_path() / ("moat-xlsx-written-" + std::to_string(::getpid()) + ".xlsx");
   Table parts{"parts", {"id", "quantity", "fitted", "note"}, {}};
   parts.rows.push_back({std::string("C1"), 3.0, true, std::monostate()});
   parts.rows.push_back({std::string("深圳市"), 0.25, false, std::string("a; b")});

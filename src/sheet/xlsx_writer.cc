@@ -19,7 +19,8 @@ constexpr std::size_t kMaxCellText = 32'767;
 // Excel's rules: at most 31 characters, none of []:*?/\ , unique in the workbook (case aside).
 std::string sheet_name(const std::string& wanted, std::set<std::string>& taken) {
   std::string name;
-  for (const char c : wanted) name += std::string_view("[]:*?/\\").find(c) == std::string_view::npos ? c : '-';
+  for (const char c : wanted)
+    name += std::string_view("[]:*?/\\").find(c) == std::string_view::npos ? c : '-';
   if (name.empty()) name = "Sheet";
   std::string candidate = name.substr(0, kMaxSheetName);
   for (int n = 2; taken.contains(candidate); ++n) {
@@ -55,7 +56,8 @@ class WorkbookWriter {
     worksheet_freeze_panes(sheet, 1, 0);
     for (std::size_t r = 0; r < table.rows.size(); ++r) {
       const auto row = static_cast<lxw_row_t>(r + 1);
-      for (std::size_t c = 0; c < table.rows[r].size(); ++c) MOAT_CHECK(write(sheet, row, column(c), table.rows[r][c]));
+      for (std::size_t c = 0; c < table.rows[r].size(); ++c)
+        MOAT_CHECK(write(sheet, row, column(c), table.rows[r][c]));
     }
     return {};
   }
@@ -75,8 +77,10 @@ class WorkbookWriter {
       const std::string shown = text->size() > kMaxCellText ? text->substr(0, kMaxCellText) : *text;
       return check(worksheet_write_string(sheet, row, col, shown.c_str(), nullptr));
     }
-    if (const auto* number = std::get_if<double>(&cell)) return check(worksheet_write_number(sheet, row, col, *number, nullptr));
-    if (const auto* flag = std::get_if<bool>(&cell)) return check(worksheet_write_boolean(sheet, row, col, *flag ? 1 : 0, nullptr));
+    if (const auto* number = std::get_if<double>(&cell))
+      return check(worksheet_write_number(sheet, row, col, *number, nullptr));
+    if (const auto* flag = std::get_if<bool>(&cell))
+      return check(worksheet_write_boolean(sheet, row, col, *flag ? 1 : 0, nullptr));
     return {};
   }
 

@@ -16,7 +16,9 @@ std::int64_t integer_of(const SqlValue& value) {
   return i ? *i : 0;
 }
 
-SqlValue optional_text(const std::string& text) { return text.empty() ? SqlValue{} : SqlValue{text}; }
+SqlValue optional_text(const std::string& text) {
+  return text.empty() ? SqlValue{} : SqlValue{text};
+}
 
 // A row that starts with name, role and supplier and ends with the person.
 AccountRow account_of(const SqlRow& row) {
@@ -32,9 +34,10 @@ AccountRow listed_account(const SqlRow& row) {
 
 Result<std::optional<StoredAccount>> active_account(Database& db, const std::string& name) {
   const SqlValue params[] = {name};
-  MOAT_TRY(const auto rows, db.query(R"(SELECT "name", "role", "supplier", "password_hash", "person" FROM "users"
+  MOAT_TRY(const auto rows,
+           db.query(R"(SELECT "name", "role", "supplier", "password_hash", "person" FROM "users"
                                         WHERE "name" = ? AND "disabled" = 0)",
-                                     params));
+                    params));
   if (rows.empty()) return std::optional<StoredAccount>();
   return std::optional<StoredAccount>(StoredAccount{account_of(rows.front()), text_of(rows.front()[3])});
 }
@@ -63,11 +66,17 @@ Result<std::optional<AccountRow>> active_account_of_login(Database& db, const st
 
 Status insert_account(Database& db, const AccountRow& account, const std::string& password_hash,
                       const std::string& created_at) {
-  const SqlValue params[] = {account.name,  account.role, optional_text(account.supplier),     password_hash,
-                             created_at,    optional_text(account.person), optional_text(account.os_user)};
-  return db.execute(R"(INSERT INTO "users" ("name", "role", "supplier", "password_hash", "created_at", "person", "os_user")
+  const SqlValue params[] = {account.name,
+                             account.role,
+                             optional_text(account.supplier),
+                             password_hash,
+                             created_at,
+                             optional_text(account.person),
+                             optional_text(account.os_user)};
+  return db.execute(
+      R"(INSERT INTO "users" ("name", "role", "supplier", "password_hash", "created_at", "person", "os_user")
                        VALUES (?, ?, ?, ?, ?, ?, ?))",
-                    params);
+      params);
 }
 
 Result<std::vector<AccountRow>> active_accounts(Database& db) {
@@ -78,8 +87,8 @@ Result<std::vector<AccountRow>> active_accounts(Database& db) {
   return accounts;
 }
 
-Status insert_token(Database& db, const std::string& digest, const std::string& id, const std::string& user_name,
-                    const std::string& label, const std::string& created_at) {
+Status insert_token(Database& db, const std::string& digest, const std::string& id,
+                    const std::string& user_name, const std::string& label, const std::string& created_at) {
   const SqlValue params[] = {digest, id, user_name, optional_text(label), created_at};
   return db.execute(R"(INSERT INTO "api_tokens" ("hash", "id", "user_name", "label", "created_at")
                        VALUES (?, ?, ?, ?, ?))",
@@ -88,7 +97,8 @@ Status insert_token(Database& db, const std::string& digest, const std::string& 
 
 Result<std::optional<std::string>> live_token_user(Database& db, const std::string& id) {
   const SqlValue params[] = {id};
-  MOAT_TRY(const auto rows, db.query(R"(SELECT "user_name" FROM "api_tokens" WHERE "id" = ? AND "revoked" = 0)", params));
+  MOAT_TRY(const auto rows,
+           db.query(R"(SELECT "user_name" FROM "api_tokens" WHERE "id" = ? AND "revoked" = 0)", params));
   if (rows.empty()) return std::optional<std::string>();
   return std::optional<std::string>(text_of(rows.front()[0]));
 }
@@ -100,10 +110,11 @@ Status revoke_token(Database& db, const std::string& id) {
 
 Result<std::optional<TokenRow>> live_token(Database& db, const std::string& digest) {
   const SqlValue params[] = {digest};
-  MOAT_TRY(const auto rows, db.query(R"(SELECT u."name", u."role", u."supplier", t."hash", u."person" FROM "api_tokens" t
+  MOAT_TRY(const auto rows,
+           db.query(R"(SELECT u."name", u."role", u."supplier", t."hash", u."person" FROM "api_tokens" t
                                         JOIN "users" u ON u."name" = t."user_name"
                                         WHERE t."hash" = ? AND t."revoked" = 0 AND u."disabled" = 0)",
-                                     params));
+                    params));
   if (rows.empty()) return std::optional<TokenRow>();
   return std::optional<TokenRow>(TokenRow{account_of(rows.front()), text_of(rows.front()[3])});
 }
@@ -127,14 +138,15 @@ Status forget_throttles(Database& db, std::int64_t before_ms) {
   return db.execute(R"(DELETE FROM "sign_in_failures" WHERE "last_ms" < ?)", params);
 }
 
-Status save_throttle(Database& db, const std::string& name, const std::string& client, const Throttle& throttle,
-                     std::int64_t now_ms) {
+Status save_throttle(Database& db, const std::string& name, const std::string& client,
+                     const Throttle& throttle, std::int64_t now_ms) {
   const SqlValue params[] = {name, client, throttle.failures, throttle.wait_until_ms, now_ms};
-  return db.execute(R"(INSERT INTO "sign_in_failures" ("name", "client", "failures", "wait_until_ms", "last_ms")
+  return db.execute(
+      R"(INSERT INTO "sign_in_failures" ("name", "client", "failures", "wait_until_ms", "last_ms")
                        VALUES (?, ?, ?, ?, ?)
                        ON CONFLICT ("name", "client") DO UPDATE SET "failures" = excluded."failures",
                          "wait_until_ms" = excluded."wait_until_ms", "last_ms" = excluded."last_ms")",
-                    params);
+      params);
 }
 
 Status forget_sessions(Database& db, std::int64_t before_ms) {
@@ -142,8 +154,8 @@ Status forget_sessions(Database& db, std::int64_t before_ms) {
   return db.execute(R"(DELETE FROM "web_sessions" WHERE "expires_ms" < ?)", params);
 }
 
-Status insert_session(Database& db, const std::string& digest, const std::string& user_name, const std::string& csrf,
-                      std::int64_t now_ms, std::int64_t expires_ms) {
+Status insert_session(Database& db, const std::string& digest, const std::string& user_name,
+                      const std::string& csrf, std::int64_t now_ms, std::int64_t expires_ms) {
   const SqlValue params[] = {digest, user_name, csrf, now_ms, now_ms, expires_ms};
   return db.execute(R"(INSERT INTO "web_sessions" ("hash", "user_name", "csrf", "created_ms", "last_seen_ms",
                          "expires_ms") VALUES (?, ?, ?, ?, ?, ?))",

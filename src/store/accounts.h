@@ -45,8 +45,8 @@ Result<std::vector<AccountRow>> active_accounts(Database& db);
 
 // ---- API tokens ------------------------------------------------------------------------------
 
-Status insert_token(Database& db, const std::string& digest, const std::string& id, const std::string& user_name,
-                    const std::string& label, const std::string& created_at);
+Status insert_token(Database& db, const std::string& digest, const std::string& id,
+                    const std::string& user_name, const std::string& label, const std::string& created_at);
 // The user of the token `id` when it is not revoked.
 Result<std::optional<std::string>> live_token_user(Database& db, const std::string& id);
 Status revoke_token(Database& db, const std::string& id);
@@ -68,8 +68,8 @@ Result<Throttle> throttle(Database& db, const std::string& name, const std::stri
 Status clear_throttle(Database& db, const std::string& name, const std::string& client);
 // Forgets every pair whose last failure was before `before_ms`.
 Status forget_throttles(Database& db, std::int64_t before_ms);
-Status save_throttle(Database& db, const std::string& name, const std::string& client, const Throttle& throttle,
-                     std::int64_t now_ms);
+Status save_throttle(Database& db, const std::string& name, const std::string& client,
+                     const Throttle& throttle, std::int64_t now_ms);
 
 // ---- Browser sessions ------------------------------------------------------------------------
 
@@ -82,8 +82,8 @@ struct SessionRow {
 };
 // Forgets every session that expired before `before_ms`.
 Status forget_sessions(Database& db, std::int64_t before_ms);
-Status insert_session(Database& db, const std::string& digest, const std::string& user_name, const std::string& csrf,
-                      std::int64_t now_ms, std::int64_t expires_ms);
+Status insert_session(Database& db, const std::string& digest, const std::string& user_name,
+                      const std::string& csrf, std::int64_t now_ms, std::int64_t expires_ms);
 // The session of `digest` with its active user.
 Result<std::optional<SessionRow>> live_session(Database& db, const std::string& digest);
 Status touch_session(Database& db, const std::string& digest, std::int64_t now_ms);

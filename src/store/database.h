@@ -29,8 +29,7 @@ class Database {
 
   // Runs one statement. Failures are kInternal errors carrying the database's message.
   virtual Status execute(std::string_view sql, std::span<const SqlValue> params = {}) = 0;
-  virtual Result<std::vector<SqlRow>> query(std::string_view sql,
-                                            std::span<const SqlValue> params = {}) = 0;
+  virtual Result<std::vector<SqlRow>> query(std::string_view sql, std::span<const SqlValue> params = {}) = 0;
 
   // A write transaction. Writers are serialised (the ledger needs one writer at a time);
   // a transaction left open is rolled back when the Database is destroyed.

@@ -270,7 +270,8 @@ const std::vector<Migration> kMigrations = {
          R"(ALTER TABLE "users" ADD COLUMN "person" TEXT)",
      }},
     {8,
-     "the ledger's Merkle tree (RFC 9162) and its signed checkpoints; the tree of an existing ledger is built",
+     "the ledger's Merkle tree (RFC 9162) and its signed checkpoints; the tree of an existing ledger is "
+     "built",
      {
          // A complete subtree's hash, keyed by NodeId::key() (ledger/merkle.h): last leaf * 64 + level.
          R"(CREATE TABLE "ledger_tree" ("node" BIGINT PRIMARY KEY, "hash" TEXT NOT NULL))",
@@ -305,7 +306,8 @@ const std::vector<Migration> kMigrations = {
          R"(ALTER TABLE "users" ADD COLUMN "os_user" TEXT)",
      }},
     {13,
-     "counterfeit watch: listings and their captured images, references, hits, complaints, enforcement documents",
+     "counterfeit watch: listings and their captured images, references, hits, complaints, enforcement "
+     "documents",
      {
          R"(CREATE TABLE "listings" (
               "id" TEXT NOT NULL, "platform" TEXT NOT NULL, "url" TEXT NOT NULL, "listing_id" TEXT,
@@ -351,7 +353,9 @@ constexpr std::string_view kCreateVersions =
 
 }  // namespace
 
-std::span<const Migration> migrations() { return kMigrations; }
+std::span<const Migration> migrations() {
+  return kMigrations;
+}
 
 Result<int> schema_version(Database& db) {
   MOAT_CHECK(db.execute(kCreateVersions));
@@ -400,8 +404,8 @@ Status migrate(Database& db) {
     for (std::string_view statement : migration.statements) MOAT_CHECK(db.execute(statement));
     if (migration.populate) MOAT_CHECK(migration.populate(db));
     const SqlValue params[] = {std::int64_t{migration.version}, std::string(migration.description)};
-    MOAT_CHECK(db.execute(
-        R"(INSERT INTO "schema_migrations" ("version", "description") VALUES (?, ?))", params));
+    MOAT_CHECK(
+        db.execute(R"(INSERT INTO "schema_migrations" ("version", "description") VALUES (?, ?))", params));
     MOAT_CHECK(transaction.commit());
   }
   return {};

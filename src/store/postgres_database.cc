@@ -162,14 +162,15 @@ class PostgresDatabase final : public Database {
     std::vector<std::string> texts;
     std::vector<const char*> values;
     texts.reserve(params.size());
-    for (const SqlValue& param : params) texts.push_back(std::holds_alternative<std::monostate>(param) ? "" : as_text(param));
+    for (const SqlValue& param : params)
+      texts.push_back(std::holds_alternative<std::monostate>(param) ? "" : as_text(param));
     for (std::size_t i = 0; i < params.size(); ++i) {
       values.push_back(std::holds_alternative<std::monostate>(params[i]) ? nullptr : texts[i].c_str());
     }
     const int count = static_cast<int>(params.size());
     PgResult result;
-    if (count == 0 && !sql.starts_with("SELECT") && !sql.starts_with("INSERT") && !sql.starts_with("UPDATE") &&
-        !sql.starts_with("DELETE")) {
+    if (count == 0 && !sql.starts_with("SELECT") && !sql.starts_with("INSERT") &&
+        !sql.starts_with("UPDATE") && !sql.starts_with("DELETE")) {
       result.reset(PQexec(connection_, std::string(sql).c_str()));  // DDL: not worth preparing
     } else {
       MOAT_TRY(const std::string name, prepared_name(sql, count));
@@ -194,7 +195,8 @@ std::string redact_userinfo(std::string url) {
   const std::size_t scheme = url.find("://");
   if (scheme == std::string::npos) return url;
   const std::size_t authority_end = url.find_first_of("/?", scheme + 3);
-  const std::size_t at = url.rfind('@', authority_end == std::string::npos ? std::string::npos : authority_end);
+  const std::size_t at =
+      url.rfind('@', authority_end == std::string::npos ? std::string::npos : authority_end);
   if (at == std::string::npos || at < scheme + 3) return url;
   const std::size_t colon = url.find(':', scheme + 3);
   if (colon == std::string::npos || colon > at) return url;
@@ -220,7 +222,9 @@ std::string redact_parameters(std::string url) {
 
 }  // namespace
 
-std::string redact_url(std::string_view url) { return redact_parameters(redact_userinfo(std::string(url))); }
+std::string redact_url(std::string_view url) {
+  return redact_parameters(redact_userinfo(std::string(url)));
+}
 
 Result<std::unique_ptr<Database>> open_postgresql(const std::string& url) {
   PGconn* connection = PQconnectdb(url.c_str());

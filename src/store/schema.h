@@ -13,21 +13,21 @@
 namespace moat::store {
 
 enum class FieldType {
-  kId,              // moat id syntax
-  kText,            // any UTF-8 text
-  kNumber,          // decimal
-  kInteger,         // whole number
+  kId,       // moat id syntax
+  kText,     // any UTF-8 text
+  kNumber,   // decimal
+  kInteger,  // whole number
   kBool,
-  kDate,            // YYYY-MM-DD
-  kCurrency,        // ISO 4217: three capitals
-  kEnum,            // one of `values`
-  kIdList,          // list of ids
-  kTextList,        // list of texts (designators): CSV cells split on , ; or space
-  kNameList,        // list of texts that may hold spaces (sites, names): CSV cells split on ;
-  kCapability,      // from the workspace's capability catalog
+  kDate,        // YYYY-MM-DD
+  kCurrency,    // ISO 4217: three capitals
+  kEnum,        // one of `values`
+  kIdList,      // list of ids
+  kTextList,    // list of texts (designators): CSV cells split on , ; or space
+  kNameList,    // list of texts that may hold spaces (sites, names): CSV cells split on ;
+  kCapability,  // from the workspace's capability catalog
   kCapabilityList,
-  kUscc,            // unified social credit code
-  kShare,           // number in [0, 1]
+  kUscc,   // unified social credit code
+  kShare,  // number in [0, 1]
 };
 
 enum class Bound { kNone, kPositive, kNonNegative, kAtLeastOne };
@@ -55,7 +55,7 @@ struct Table {
   std::string_view singular;  // for messages: "supplier"
   std::vector<Field> fields;  // the key fields come first
   std::size_t key_size = 1;
-  bool product_scoped = false;  // first key field is the product
+  bool product_scoped = false;             // first key field is the product
   std::vector<Reference> references = {};  // checked across records on every write
 
   std::span<const Field> key_fields() const { return {fields.data(), key_size}; }

@@ -30,10 +30,10 @@ TEST_P(MigratedSchemaTest, EveryTableMatchesTheMigratedDatabase) {
   ASSERT_TRUE(migrate(**db).ok());  // a second time changes nothing
   for (const Table& table : tables()) {
     const std::string name(table.name);
-    auto rows = (*db)->query(
-        postgresql ? "SELECT column_name FROM information_schema.columns WHERE table_name = '" + name +
-                         "' AND table_schema = current_schema() ORDER BY ordinal_position"
-                   : "SELECT name FROM pragma_table_info('" + name + "') ORDER BY cid");
+    auto rows =
+        (*db)->query(postgresql ? "SELECT column_name FROM information_schema.columns WHERE table_name = '" +
+                                      name + "' AND table_schema = current_schema() ORDER BY ordinal_position"
+                                : "SELECT name FROM pragma_table_info('" + name + "') ORDER BY cid");
     ASSERT_TRUE(rows.ok()) << table.name;
     std::vector<std::string> columns;
     for (const SqlRow& row : *rows) columns.push_back(std::get<std::string>(row[0]));

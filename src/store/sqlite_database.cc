@@ -31,7 +31,7 @@ class SqliteDatabase final : public Database {
   std::string_view backend() const override { return "sqlite"; }
 
   Status execute(std::string_view sql, std::span<const SqlValue> params) override {
-    MOAT_TRY(sqlite3_stmt* statement, prepare(sql, params));
+    MOAT_TRY(sqlite3_stmt * statement, prepare(sql, params));
     while (true) {
       const int rc = sqlite3_step(statement);
       if (rc == SQLITE_DONE) break;
@@ -42,7 +42,7 @@ class SqliteDatabase final : public Database {
   }
 
   Result<std::vector<SqlRow>> query(std::string_view sql, std::span<const SqlValue> params) override {
-    MOAT_TRY(sqlite3_stmt* statement, prepare(sql, params));
+    MOAT_TRY(sqlite3_stmt * statement, prepare(sql, params));
     std::vector<SqlRow> rows;
     while (true) {
       const int rc = sqlite3_step(statement);
@@ -79,8 +79,8 @@ class SqliteDatabase final : public Database {
 
   Status configure() {
     sqlite3_busy_timeout(db_, kBusyTimeoutMs);  // first: the PRAGMAs below may wait for a writer
-    for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON",
-                               "PRAGMA synchronous=NORMAL"}) {
+    for (const char* pragma :
+         {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL"}) {
       if (sqlite3_exec(db_, pragma, nullptr, nullptr, nullptr) != SQLITE_OK) return failure(pragma);
     }
     return {};
@@ -94,8 +94,8 @@ class SqliteDatabase final : public Database {
                    "the workspace is busy: another moat process has been writing to it for " +
                        std::to_string(kBusyTimeoutMs / 1000) + " seconds; nothing was changed, try again");
     }
-    return internal_error("sqlite: " + std::string(sqlite3_errmsg(db_)) + " (in: " +
-                          std::string(sql.substr(0, 80)) + ")");
+    return internal_error("sqlite: " + std::string(sqlite3_errmsg(db_)) +
+                          " (in: " + std::string(sql.substr(0, 80)) + ")");
   }
 
   Result<sqlite3_stmt*> prepare(std::string_view sql, std::span<const SqlValue> params) {
@@ -131,9 +131,15 @@ class SqliteDatabase final : public Database {
     row.reserve(static_cast<std::size_t>(columns));
     for (int c = 0; c < columns; ++c) {
       switch (sqlite3_column_type(statement, c)) {
-        case SQLITE_INTEGER: row.emplace_back(static_cast<std::int64_t>(sqlite3_column_int64(statement, c))); break;
-        case SQLITE_FLOAT: row.emplace_back(sqlite3_column_double(statement, c)); break;
-        case SQLITE_NULL: row.emplace_back(std::monostate{}); break;
+        case SQLITE_INTEGER:
+          row.emplace_back(static_cast<std::int64_t>(sqlite3_column_int64(statement, c)));
+          break;
+        case SQLITE_FLOAT:
+          row.emplace_back(sqlite3_column_double(statement, c));
+          break;
+        case SQLITE_NULL:
+          row.emplace_back(std::monostate{});
+          break;
         default: {
           const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement, c));
           row.emplace_back(std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(statement, c))));

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "store/store.h"
 
-#include <algorithm>
-#include <fstream>
-#include <limits>
 #include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
+#include <algorithm>
+#include <fstream>
+#include <limits>
 
 #include <cerrno>
 #include <chrono>
@@ -22,7 +22,9 @@ namespace {
 
 using nlohmann::json;
 
-std::string quoted(std::string_view identifier) { return "\"" + std::string(identifier) + "\""; }
+std::string quoted(std::string_view identifier) {
+  return "\"" + std::string(identifier) + "\"";
+}
 
 std::string column_list(const Table& table) {
   std::string out;
@@ -60,9 +62,9 @@ std::string upsert_sql(const Table& table) {
     }
   }
   const std::string version = quoted(kVersionColumn);
-  return "INSERT INTO " + quoted(table.name) + " (" + column_list(table) + ", " + version +
-         ") VALUES (" + placeholders + ", ?) ON CONFLICT (" + keys + ") DO UPDATE SET " + updates +
-         ", " + version + " = excluded." + version;
+  return "INSERT INTO " + quoted(table.name) + " (" + column_list(table) + ", " + version + ") VALUES (" +
+         placeholders + ", ?) ON CONFLICT (" + keys + ") DO UPDATE SET " + updates + ", " + version +
+         " = excluded." + version;
 }
 
 bool is_list(FieldType type) {
@@ -79,9 +81,12 @@ SqlValue to_sql(const Field& field, const json& value) {
       const double number = value.get<double>();
       return number == 0 ? 0.0 : number;  // one zero: -0 would read back differently per backend
     }
-    case FieldType::kInteger: return value.get<std::int64_t>();
-    case FieldType::kBool: return std::int64_t{value.get<bool>() ? 1 : 0};
-    default: return value.get<std::string>();
+    case FieldType::kInteger:
+      return value.get<std::int64_t>();
+    case FieldType::kBool:
+      return std::int64_t{value.get<bool>() ? 1 : 0};
+    default:
+      return value.get<std::string>();
   }
 }
 
@@ -152,9 +157,10 @@ class TransactionWriter final : public Writer {
     const std::int64_t current = before ? before->version : 0;
     if (expected_version && *expected_version != current) {
       return Error(ErrorCode::kConflict, std::string(table.name) + "/" + key_text(key),
-                   std::string(table.singular) + " '" + key_text(key) + "' was changed by someone else: it is at version " +
-                       std::to_string(current) + ", the edit was made to version " +
-                       std::to_string(*expected_version) + "; reload it and edit again");
+                   std::string(table.singular) + " '" + key_text(key) +
+                       "' was changed by someone else: it is at version " + std::to_string(current) +
+                       ", the edit was made to version " + std::to_string(*expected_version) +
+                       "; reload it and edit again");
     }
     std::vector<SqlValue> row = row_of(table, record);
     MOAT_TRY(const Record stored, record_of(table, row));  // what the database will give back
@@ -173,35 +179,49 @@ class TransactionWriter final : public Writer {
     const std::vector<SqlValue> params = key_params(key);
     MOAT_CHECK(store_.database().execute(
         "DELETE FROM " + quoted(table.name) + " WHERE " + key_condition(table), params));
-    MOAT_CHECK(append("remove", std::string(table.name), key_text(key),
-                      canonical_json(*before), std::nullopt));
+    MOAT_CHECK(
+        append("remove", std::string(table.name), key_text(key), canonical_json(*before), std::nullopt));
     return true;
   }
 
   Status note(std::string action, std::string entity, std::string key,
               std::optional<std::string> detail_json) override {
-    return append(std::move(action), std::move(entity), std::move(key), std::nullopt,
-                  std::move(detail_json));
+    return append(std::move(action), std::move(entity), std::move(key), std::nullopt, std::move(detail_json));
   }
 
   std::int64_t appended() const { return appended_; }
   const std::optional<ledger::Event>& last() const { return last_; }
 
  private:
-  Status append(std::string action, std::string entity, std::string key,
-                std::optional<std::string> before, std::optional<std::string> after) {
-    ledger::Event event{0, author_.at, author_.actor, std::move(action), std::move(entity),
-                        std::move(key), std::move(before), std::move(after), "", ""};
+  Status append(std::string action, std::string entity, std::string key, std::optional<std::string> before,
+                std::optional<std::string> after) {
+    ledger::Event event{0,
+                        author_.at,
+                        author_.actor,
+                        std::move(action),
+                        std::move(entity),
+                        std::move(key),
+                        std::move(before),
+                        std::move(after),
+                        "",
+                        ""};
     event = ledger::seal(std::move(event), last_ ? &*last_ : nullptr);
     const auto optional_text = [](const std::optional<std::string>& s) -> SqlValue {
       return s ? SqlValue{*s} : SqlValue{};
     };
-    const SqlValue params[] = {event.seq, event.at, event.actor, event.action, event.entity,
-                               event.key, optional_text(event.before),
-                               optional_text(event.after), event.prev_hash, event.hash};
-    MOAT_CHECK(store_.database().execute("INSERT INTO \"ledger\" (" + std::string(event_columns()) +
-                                             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                         params));
+    const SqlValue params[] = {event.seq,
+                               event.at,
+                               event.actor,
+                               event.action,
+                               event.entity,
+                               event.key,
+                               optional_text(event.before),
+                               optional_text(event.after),
+                               event.prev_hash,
+                               event.hash};
+    MOAT_CHECK(store_.database().execute(
+        "INSERT INTO \"ledger\" (" + std::string(event_columns()) + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        params));
     MOAT_CHECK(extend_tree(event));
     last_ = std::move(event);
     ++appended_;
@@ -251,7 +271,9 @@ std::string key_text(const Key& key) {
   return out;
 }
 
-std::string canonical_json(const Record& record) { return record.dump(); }
+std::string canonical_json(const Record& record) {
+  return record.dump();
+}
 
 Result<Record> stored_form(const Table& table, const Record& record) {
   return record_of(table, row_of(table, record));
@@ -268,8 +290,7 @@ Status Store::read_snapshot(const std::function<Status()>& body) {
   return db_->commit();
 }
 
-Result<std::unique_ptr<Store>> Store::open(std::unique_ptr<Database> db,
-                                           std::filesystem::path witness) {
+Result<std::unique_ptr<Store>> Store::open(std::unique_ptr<Database> db, std::filesystem::path witness) {
   MOAT_CHECK(migrate(*db));
   auto store = std::unique_ptr<Store>(new Store(std::move(db), std::move(witness)));
   store->remove_stale_witness_files();  // left by processes killed between writing and renaming
@@ -293,54 +314,64 @@ Result<std::optional<Record>> Store::get(const Table& table, const Key& key) {
 
 Status Store::copy_to(Database& target) {
   return read_snapshot([&]() -> Status {
-  for (const Table& table : tables()) {
-    MOAT_TRY(const auto rows, db_->query(select_sql(table)));
-    const std::string insert = "INSERT INTO " + quoted(table.name) + " (" + column_list(table) + ", " +
-                               quoted(kVersionColumn) + ") VALUES (" +
-                               [&] {
-                                 std::string marks;
-                                 for (std::size_t i = 0; i <= table.fields.size(); ++i) marks += i ? ", ?" : "?";
-                                 return marks;
-                               }() + ")";
-    for (const SqlRow& row : rows) MOAT_CHECK(target.execute(insert, row));
-  }
-  MOAT_TRY(const auto events, db_->query("SELECT " + std::string(event_columns()) + R"( FROM "ledger" ORDER BY "seq")"));
-  const std::string insert_event = "INSERT INTO \"ledger\" (" + std::string(event_columns()) +
-                                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-  for (const SqlRow& row : events) MOAT_CHECK(target.execute(insert_event, row));
-  // The Merkle tree and its signed checkpoints go along as they are: a copy must prove the same
-  // history under the same signatures.
-  for (const auto& [table, columns] : {std::pair<std::string_view, std::string_view>{"ledger_tree", R"("node", "hash")"},
-                                       {"checkpoints", R"("id", "size", "root", "note", "at")"}}) {
-    MOAT_TRY(const auto rows, db_->query("SELECT " + std::string(columns) + " FROM " + quoted(table)));
-    const std::size_t count = static_cast<std::size_t>(std::count(columns.begin(), columns.end(), ',')) + 1;
-    std::string marks;
-    for (std::size_t i = 0; i < count; ++i) marks += i ? ", ?" : "?";
-    const std::string insert = "INSERT INTO " + quoted(table) + " (" + std::string(columns) + ") VALUES (" + marks + ")";
-    for (const SqlRow& row : rows) MOAT_CHECK(target.execute(insert, row));
-  }
-  // The accounts of `moat serve` go along (users, then the API tokens that name them); browser
-  // sessions do not: everyone signs in again on the new database.
-  for (const auto& [table, columns] : {std::pair<std::string_view, std::string_view>{
-                                           "users", R"("name", "role", "supplier", "password_hash", "failed_logins",
-                                                      "locked_until_ms", "disabled", "created_at", "person", "os_user")"},
-                                       {"api_tokens", R"("hash", "id", "user_name", "label", "created_at", "revoked")"}}) {
-    MOAT_TRY(const auto rows, db_->query("SELECT " + std::string(columns) + " FROM " + quoted(table)));
-    std::string marks;
-    for (std::size_t i = 0, n = static_cast<std::size_t>(std::count(columns.begin(), columns.end(), ',')); i <= n; ++i) {
-      marks += i ? ", ?" : "?";
+    for (const Table& table : tables()) {
+      MOAT_TRY(const auto rows, db_->query(select_sql(table)));
+      const std::string insert = "INSERT INTO " + quoted(table.name) + " (" + column_list(table) + ", " +
+                                 quoted(kVersionColumn) + ") VALUES (" +
+                                 [&] {
+                                   std::string marks;
+                                   for (std::size_t i = 0; i <= table.fields.size(); ++i)
+                                     marks += i ? ", ?" : "?";
+                                   return marks;
+                                 }() +
+                                 ")";
+      for (const SqlRow& row : rows) MOAT_CHECK(target.execute(insert, row));
     }
-    const std::string insert =
-        "INSERT INTO " + quoted(table) + " (" + std::string(columns) + ") VALUES (" + marks + ")";
-    for (const SqlRow& row : rows) MOAT_CHECK(target.execute(insert, row));
-  }
-  return {};
+    MOAT_TRY(const auto events,
+             db_->query("SELECT " + std::string(event_columns()) + R"( FROM "ledger" ORDER BY "seq")"));
+    const std::string insert_event =
+        "INSERT INTO \"ledger\" (" + std::string(event_columns()) + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    for (const SqlRow& row : events) MOAT_CHECK(target.execute(insert_event, row));
+    // The Merkle tree and its signed checkpoints go along as they are: a copy must prove the same
+    // history under the same signatures.
+    for (const auto& [table, columns] :
+         {std::pair<std::string_view, std::string_view>{"ledger_tree", R"("node", "hash")"},
+          {"checkpoints", R"("id", "size", "root", "note", "at")"}}) {
+      MOAT_TRY(const auto rows, db_->query("SELECT " + std::string(columns) + " FROM " + quoted(table)));
+      const std::size_t count = static_cast<std::size_t>(std::count(columns.begin(), columns.end(), ',')) + 1;
+      std::string marks;
+      for (std::size_t i = 0; i < count; ++i) marks += i ? ", ?" : "?";
+      const std::string insert =
+          "INSERT INTO " + quoted(table) + " (" + std::string(columns) + ") VALUES (" + marks + ")";
+      for (const SqlRow& row : rows) MOAT_CHECK(target.execute(insert, row));
+    }
+    // The accounts of `moat serve` go along (users, then the API tokens that name them); browser
+    // sessions do not: everyone signs in again on the new database.
+    for (const auto& [table, columns] :
+         {std::pair<std::string_view, std::string_view>{
+              "users", R"("name", "role", "supplier", "password_hash", "failed_logins",
+                                                      "locked_until_ms", "disabled", "created_at", "person", "os_user")"},
+          {"api_tokens", R"("hash", "id", "user_name", "label", "created_at", "revoked")"}}) {
+      MOAT_TRY(const auto rows, db_->query("SELECT " + std::string(columns) + " FROM " + quoted(table)));
+      std::string marks;
+      for (std::size_t i = 0, n = static_cast<std::size_t>(std::count(columns.begin(), columns.end(), ','));
+           i <= n; ++i) {
+        marks += i ? ", ?" : "?";
+      }
+      const std::string insert =
+          "INSERT INTO " + quoted(table) + " (" + std::string(columns) + ") VALUES (" + marks + ")";
+      for (const SqlRow& row : rows) MOAT_CHECK(target.execute(insert, row));
+    }
+    return {};
   });
 }
 
-Result<std::vector<Record>> Store::list(const Table& table) { return records_of(table, select_sql(table), {}); }
+Result<std::vector<Record>> Store::list(const Table& table) {
+  return records_of(table, select_sql(table), {});
+}
 
-Result<std::vector<Record>> Store::list_where(const Table& table, std::string_view field, const SqlValue& value) {
+Result<std::vector<Record>> Store::list_where(const Table& table, std::string_view field,
+                                              const SqlValue& value) {
   const SqlValue params[] = {value};
   return records_of(table, select_sql(table) + " WHERE " + quoted(field) + " = ?", params);
 }
@@ -355,8 +386,7 @@ Result<std::vector<Record>> Store::records_of(const Table& table, const std::str
     Key key = key_of(table, record);
     keyed.emplace_back(std::move(key), std::move(record));
   }
-  std::sort(keyed.begin(), keyed.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<Record> records;
   records.reserve(keyed.size());
   for (auto& [key, record] : keyed) records.push_back(std::move(record));
@@ -365,9 +395,8 @@ Result<std::vector<Record>> Store::records_of(const Table& table, const std::str
 
 Result<std::int64_t> Store::write(const Author& author, const std::function<Status(Writer&)>& body) {
   MOAT_TRY(WriteTransaction transaction, WriteTransaction::begin(*db_));
-  MOAT_TRY(const auto last_rows,
-           db_->query("SELECT " + std::string(event_columns()) +
-                      R"( FROM "ledger" ORDER BY "seq" DESC LIMIT 1)"));
+  MOAT_TRY(const auto last_rows, db_->query("SELECT " + std::string(event_columns()) +
+                                            R"( FROM "ledger" ORDER BY "seq" DESC LIMIT 1)"));
   std::optional<ledger::Event> last;
   if (!last_rows.empty()) {
     MOAT_TRY(last, event_of_row(last_rows.front()));
@@ -426,7 +455,8 @@ pid_t temporary_owner(const std::string& name, const std::string& witness_name) 
   const std::size_t dot = middle.find('.');
   if (dot == std::string::npos || dot == 0) return 0;
   const std::string pid = middle.substr(0, dot);
-  if (!std::all_of(pid.begin(), pid.end(), [](char c) { return c >= '0' && c <= '9'; }) || pid.size() > 9) return 0;
+  if (!std::all_of(pid.begin(), pid.end(), [](char c) { return c >= '0' && c <= '9'; }) || pid.size() > 9)
+    return 0;
   return static_cast<pid_t>(std::stol(pid));
 }
 
@@ -477,8 +507,7 @@ Result<std::optional<ledger::Witness>> Store::read_witness() const {
   std::ifstream in(witness_);
   ledger::Witness witness;
   if (!(in >> witness.seq >> witness.hash) || witness.seq < 0 || witness.hash.size() != 64) {
-    return Error(ErrorCode::kIntegrity, witness_.filename().string(),
-                 "the ledger witness is malformed");
+    return Error(ErrorCode::kIntegrity, witness_.filename().string(), "the ledger witness is malformed");
   }
   return std::optional<ledger::Witness>(witness);
 }

@@ -24,7 +24,7 @@
 
 namespace moat::store {
 
-using Record = nlohmann::json;       // an object with the table's fields
+using Record = nlohmann::json;  // an object with the table's fields
 using Key = std::vector<std::string>;
 
 // Who writes and when (the app reads the clock; the store never does).
@@ -93,7 +93,8 @@ class Store {
   Store(std::unique_ptr<Database> db, std::filesystem::path witness)
       : db_(std::move(db)), witness_(std::move(witness)) {}
   Status write_witness(const ledger::Event& last) const;
-  Result<std::vector<Record>> records_of(const Table& table, const std::string& sql, std::span<const SqlValue> params);
+  Result<std::vector<Record>> records_of(const Table& table, const std::string& sql,
+                                         std::span<const SqlValue> params);
   // Removes temporary witness files that a process killed mid-write left behind.
   void remove_stale_witness_files() const;
 

@@ -5,9 +5,9 @@
 
 #include <atomic>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
-#include <nlohmann/json.hpp>
 
 #include "store/migrations.h"
 #include "store/tree.h"
@@ -40,8 +40,9 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
   }
   const Table& products() { return *find_table("products"); }
   Result<std::int64_t> put(const json& record) {
-    return store_->write({"tester", "2026-11-25T00:00:00.000Z"},
-                         [&](Writer& w) -> Status { return w.put(products(), record).ok() ? Status{} : input_error("", "put"); });
+    return store_->write({"tester", "2026-11-25T00:00:00.000Z"}, [&](Writer& w) -> Status {
+      return w.put(products(), record).ok() ? Status{} : input_error("", "put");
+    });
   }
 
   testing::TempDir dir_;
@@ -138,17 +139,31 @@ TEST_P(StoreTest, ListsRecordsInBytewiseKeyOrder) {
 
 TEST_P(StoreTest, ListFieldsAndNumbersRoundTrip) {
   const Table& suppliers = *find_table("suppliers");
-  json supplier = {{"id", "F1"}, {"legal_name", "深圳市甲有限公司"}, {"name", nullptr},
-                   {"uscc", "91110000600037341L"}, {"legal_rep", nullptr}, {"address", nullptr},
-                   {"city", "Shenzhen"}, {"province", nullptr},
-                   {"capabilities", {"pcba-smt", "testing"}}, {"capacity", 50000},
-                   {"status", "qualified"}, {"trusted", true}, {"max_exposure_share", 0.1 + 0.2},
-                   {"headcount", 420}, {"sites", {"Shajing plant, Building 21"}}, {"subcontractors", json::array()},
-                   {"qualified_until", "2027-03-20"}, {"tier", "low risk"}};
-  ASSERT_TRUE(store_->write({"t", "t"}, [&](Writer& w) -> Status {
-    auto r = w.put(suppliers, supplier);
-    return r.ok() ? Status{} : r.error();
-  }).ok());
+  json supplier = {{"id", "F1"},
+                   {"legal_name", "深圳市甲有限公司"},
+                   {"name", nullptr},
+                   {"uscc", "91110000600037341L"},
+                   {"legal_rep", nullptr},
+                   {"address", nullptr},
+                   {"city", "Shenzhen"},
+                   {"province", nullptr},
+                   {"capabilities", {"pcba-smt", "testing"}},
+                   {"capacity", 50000},
+                   {"status", "qualified"},
+                   {"trusted", true},
+                   {"max_exposure_share", 0.1 + 0.2},
+                   {"headcount", 420},
+                   {"sites", {"Shajing plant, Building 21"}},
+                   {"subcontractors", json::array()},
+                   {"qualified_until", "2027-03-20"},
+                   {"tier", "low risk"}};
+  ASSERT_TRUE(store_
+                  ->write({"t", "t"},
+                          [&](Writer& w) -> Status {
+                            auto r = w.put(suppliers, supplier);
+                            return r.ok() ? Status{} : r.error();
+                          })
+                  .ok());
   auto stored = store_->get(suppliers, {"F1"});
   ASSERT_TRUE(stored.ok() && stored->has_value());
   EXPECT_EQ(**stored, supplier);
@@ -196,9 +211,10 @@ TEST_P(StoreTest, ConcurrentWritersKeepOneUnbrokenChain) {
   for (int w = 0; w < kWriters; ++w) {
     threads.emplace_back([&, w] {
       for (int i = 0; i < kEventsEach; ++i) {
-        auto written = stores[static_cast<std::size_t>(w)]->write({"w" + std::to_string(w), "t"}, [&](Writer& writer) {
-          return writer.note("test", "writer", std::to_string(w) + "/" + std::to_string(i), std::nullopt);
-        });
+        auto written =
+            stores[static_cast<std::size_t>(w)]->write({"w" + std::to_string(w), "t"}, [&](Writer& writer) {
+              return writer.note("test", "writer", std::to_string(w) + "/" + std::to_string(i), std::nullopt);
+            });
         if (!written.ok()) ++failures;
       }
     });
@@ -224,8 +240,10 @@ TEST(RedactUrlTest, HidesPasswordsInEveryPlaceAUrlCanHoldThem) {
 }
 
 TEST_P(StoreTest, RejectsADatabaseFromANewerMoat) {
-  ASSERT_TRUE(store_->database().execute(
-      R"(INSERT INTO "schema_migrations" ("version", "description") VALUES (999, 'future'))").ok());
+  ASSERT_TRUE(
+      store_->database()
+          .execute(R"(INSERT INTO "schema_migrations" ("version", "description") VALUES (999, 'future'))")
+          .ok());
   store_.reset();
   auto db = connect(false);
   ASSERT_TRUE(db.ok());
@@ -248,10 +266,13 @@ TEST_P(StoreTest, TheMerkleTreeFollowsEveryAppend) {
   for (int i = 0; i < 23; ++i) {
     ASSERT_TRUE(put(product("P" + std::to_string(i), "name " + std::to_string(i))).ok());
   }
-  ASSERT_FALSE(store_->write({"tester", "2026-11-25T00:00:00.000Z"}, [&](Writer& w) -> Status {
-                 (void)w.put(products(), product("Q", "never"));
-                 return input_error("", "abandoned");
-               }).ok());
+  ASSERT_FALSE(store_
+                   ->write({"tester", "2026-11-25T00:00:00.000Z"},
+                           [&](Writer& w) -> Status {
+                             (void)w.put(products(), product("Q", "never"));
+                             return input_error("", "abandoned");
+                           })
+                   .ok());
   auto events = store_->events();
   ASSERT_TRUE(events.ok());
   std::vector<ledger::Hash> leaves;
@@ -297,7 +318,8 @@ TEST_P(StoreTest, AppendRefusesATreeThatLagsTheLedger) {
                                [](Writer& w) { return w.note("test", "notes", "n", std::nullopt); });
   ASSERT_FALSE(written.ok());
   EXPECT_EQ(written.error().code(), ErrorCode::kIntegrity);
-  EXPECT_NE(written.error().to_string().find("Merkle tree covers 4 events but the ledger holds 5"), std::string::npos)
+  EXPECT_NE(written.error().to_string().find("Merkle tree covers 4 events but the ledger holds 5"),
+            std::string::npos)
       << written.error().to_string();
 }
 

@@ -12,7 +12,9 @@ constexpr std::string_view kEventColumns =
 constexpr std::size_t kBuildBatch = 10000;
 constexpr std::size_t kInsertRows = 200;  // rows per INSERT (SQLite allows 32766 parameters)
 
-Error integrity(std::string message) { return Error(ErrorCode::kIntegrity, "ledger_tree", std::move(message)); }
+Error integrity(std::string message) {
+  return Error(ErrorCode::kIntegrity, "ledger_tree", std::move(message));
+}
 
 std::string placeholders(std::size_t count) {
   std::string out;
@@ -45,8 +47,8 @@ Result<std::vector<ledger::Hash>> load_nodes(Database& db, std::span<const ledge
   for (const ledger::NodeId& id : ids) {
     const auto it = found.find(static_cast<std::int64_t>(id.key()));
     if (it == found.end()) {
-      return integrity("the Merkle tree lacks its node over events " + std::to_string(id.first_leaf() + 1) + ".." +
-                       std::to_string(id.last_leaf() + 1) + ": run 'moat audit verify'");
+      return integrity("the Merkle tree lacks its node over events " + std::to_string(id.first_leaf() + 1) +
+                       ".." + std::to_string(id.last_leaf() + 1) + ": run 'moat audit verify'");
     }
     hashes.push_back(it->second);
   }
@@ -72,7 +74,9 @@ Result<StoredCheckpoint> checkpoint_of(const SqlRow& row) {
 
 }  // namespace
 
-std::string_view event_columns() { return kEventColumns; }
+std::string_view event_columns() {
+  return kEventColumns;
+}
 
 Result<ledger::Event> event_of_row(const SqlRow& row) {
   ledger::Event event;
@@ -120,7 +124,8 @@ Result<TreeHead> tree_head(Database& db) {
 Status insert_tree_nodes(Database& db, std::span<const ledger::StoredNode> nodes) {
   // Several rows per statement: an append makes about two, a tree built at once many.
   for (std::size_t at = 0; at < nodes.size(); at += kInsertRows) {
-    const std::span<const ledger::StoredNode> chunk = nodes.subspan(at, std::min(kInsertRows, nodes.size() - at));
+    const std::span<const ledger::StoredNode> chunk =
+        nodes.subspan(at, std::min(kInsertRows, nodes.size() - at));
     std::string sql = R"(INSERT INTO "ledger_tree" ("node", "hash") VALUES )";
     std::vector<SqlValue> params;
     params.reserve(chunk.size() * 2);

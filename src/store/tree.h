@@ -38,11 +38,11 @@ Result<std::vector<ledger::StoredNode>> tree_nodes(Database& db);
 Status build_tree(Database& db);
 
 struct StoredCheckpoint {
-  std::int64_t id = 0;   // 1, 2, 3, ... in signing order
+  std::int64_t id = 0;  // 1, 2, 3, ... in signing order
   std::uint64_t size = 0;
   ledger::Hash root{};
-  std::string note;      // the signed note, with any cosignatures
-  std::string at;        // when it was signed
+  std::string note;  // the signed note, with any cosignatures
+  std::string at;    // when it was signed
 };
 
 Result<std::vector<StoredCheckpoint>> stored_checkpoints(Database& db);

@@ -130,11 +130,15 @@ struct StreamState {
 
 // A keyed BLAKE2b-256 in progress (the id of content read in chunks), zeroed when it goes.
 struct Hasher {
-  explicit Hasher(const SecretKey& key) { crypto_generichash_init(&state, key.data(), SecretKey::kBytes, kHashBytes); }
+  explicit Hasher(const SecretKey& key) {
+    crypto_generichash_init(&state, key.data(), SecretKey::kBytes, kHashBytes);
+  }
   ~Hasher() { sodium_memzero(&state, sizeof state); }
   Hasher(const Hasher&) = delete;
   Hasher& operator=(const Hasher&) = delete;
-  void update(std::span<const unsigned char> data) { crypto_generichash_update(&state, data.data(), data.size()); }
+  void update(std::span<const unsigned char> data) {
+    crypto_generichash_update(&state, data.data(), data.size());
+  }
   Hash final() {
     Hash hash{};
     crypto_generichash_final(&state, hash.data(), hash.size());
@@ -178,7 +182,8 @@ Status read_exactly(int fd, unsigned char* data, std::size_t size) {
 Result<KeyFile> read_key_file(const fs::path& file) {
   std::error_code error;
   const std::uintmax_t size = fs::file_size(file, error);
-  if (error) return Error(ErrorCode::kInternal, file.string(), "cannot read the vault key: " + error.message());
+  if (error)
+    return Error(ErrorCode::kInternal, file.string(), "cannot read the vault key: " + error.message());
   if (size != SecretKey::kBytes && size != 2 * SecretKey::kBytes) {
     return Error(ErrorCode::kInternal, file.string(),
                  "the vault key must hold 32 bytes (64 after a key rotation), this file holds " +
@@ -186,9 +191,11 @@ Result<KeyFile> read_key_file(const fs::path& file) {
   }
   const Fd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
   SecretKey first, second;
-  Status read = fd.get() < 0 ? internal_error(errno_text()) : read_exactly(fd.get(), first.data(), SecretKey::kBytes);
+  Status read =
+      fd.get() < 0 ? internal_error(errno_text()) : read_exactly(fd.get(), first.data(), SecretKey::kBytes);
   if (read.ok() && size > SecretKey::kBytes) read = read_exactly(fd.get(), second.data(), SecretKey::kBytes);
-  if (!read.ok()) return Error(ErrorCode::kInternal, file.string(), "cannot read the vault key: " + read.error().message());
+  if (!read.ok())
+    return Error(ErrorCode::kInternal, file.string(), "cannot read the vault key: " + read.error().message());
   if (size > SecretKey::kBytes) return KeyFile{std::move(first), std::move(second)};
   return KeyFile{derive(first, kIdKeyId), derive(first, kStreamKeyId)};
 }
@@ -217,7 +224,8 @@ Status write_all(int fd, const unsigned char* data, std::size_t size) {
 // Flushes a folder's entries to disk, so that a rename in it survives a crash.
 Status sync_dir(const fs::path& dir) {
   const Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (fd.get() < 0 || ::fsync(fd.get()) != 0) return internal_error("cannot flush " + dir.string() + ": " + errno_text());
+  if (fd.get() < 0 || ::fsync(fd.get()) != 0)
+    return internal_error("cannot flush " + dir.string() + ": " + errno_text());
   return {};
 }
 
@@ -286,8 +294,8 @@ Result<Digest> seal(int fd, std::string_view ad, const SecretKey& key, const Sec
     }
     const bool last = ahead_length == 0;
     unsigned long long sealed_length = 0;
-    crypto_secretstream_xchacha20poly1305_push(&stream.state, sealed.data(), &sealed_length, current.data(), length,
-                                               bytes(ad), ad.size(),
+    crypto_secretstream_xchacha20poly1305_push(&stream.state, sealed.data(), &sealed_length, current.data(),
+                                               length, bytes(ad), ad.size(),
                                                last ? crypto_secretstream_xchacha20poly1305_TAG_FINAL
                                                     : crypto_secretstream_xchacha20poly1305_TAG_MESSAGE);
     MOAT_CHECK(write_all(fd, sealed.data(), static_cast<std::size_t>(sealed_length)));
@@ -388,7 +396,8 @@ class Puller {
 
  private:
   bool open_first(const SecretKey& key) {
-    if (crypto_secretstream_xchacha20poly1305_init_pull(&stream_.state, header_.data(), key.data()) != 0) return false;
+    if (crypto_secretstream_xchacha20poly1305_init_pull(&stream_.state, header_.data(), key.data()) != 0)
+      return false;
     if (!open_chunk().ok()) return false;
     pending_ = true;
     return true;
@@ -396,9 +405,9 @@ class Puller {
   Status open_chunk() {
     unsigned long long opened = 0;
     unsigned char tag = 0;
-    if (sealed_length_ < kSealBytes ||
-        crypto_secretstream_xchacha20poly1305_pull(&stream_.state, plain_.data(), &opened, &tag, sealed_.data(),
-                                                   sealed_length_, bytes(ad_), ad_.size()) != 0) {
+    if (sealed_length_ < kSealBytes || crypto_secretstream_xchacha20poly1305_pull(
+                                           &stream_.state, plain_.data(), &opened, &tag, sealed_.data(),
+                                           sealed_length_, bytes(ad_), ad_.size()) != 0) {
       return failure(kFailsAuthentication);
     }
     plain_length_ = static_cast<std::size_t>(opened);
@@ -428,8 +437,8 @@ class Puller {
 
 // A ByteSource over a reader's chunks (which may be shorter than the buffer).
 ByteSource reader_source(VaultReader& reader) {
-  return [&reader, chunk = std::span<const unsigned char>()](std::span<unsigned char> buffer) mutable
-         -> Result<std::size_t> {
+  return [&reader, chunk = std::span<const unsigned char>()](
+             std::span<unsigned char> buffer) mutable -> Result<std::size_t> {
     if (chunk.empty()) {
       MOAT_TRY(chunk, reader.next());
     }
@@ -620,7 +629,8 @@ Result<VaultEntry> Vault::put_file(const fs::path& path) {
   if (::lseek(fd.get(), 0, SEEK_SET) != 0) return internal_error("cannot read " + path.string() + " again");
   auto stored = seal_new(id_text(digest.hash), digest.size, fd_source(fd.get(), path.string()), digest.hash);
   if (!stored.ok() && stored.error().code() == ErrorCode::kConflict) {
-    return Error(ErrorCode::kConflict, path.string(), "the file changed while it was being stored: nothing stored");
+    return Error(ErrorCode::kConflict, path.string(),
+                 "the file changed while it was being stored: nothing stored");
   }
   return stored;
 }
@@ -630,7 +640,8 @@ Result<VaultEntry> Vault::put_file(const fs::path& path) {
 Result<VaultEntry> Vault::put_stream(const ByteSource& source) {
   std::string name = (dir_ / ".spool-XXXXXX").string();
   const Fd spool(::mkostemp(name.data(), O_CLOEXEC));
-  if (spool.get() < 0) return internal_error("cannot create a file in " + dir_.string() + ": " + errno_text());
+  if (spool.get() < 0)
+    return internal_error("cannot create a file in " + dir_.string() + ": " + errno_text());
   ::unlink(name.c_str());  // gone with the descriptor, even if the process is killed
   const SecretKey spool_key = random_key();
   MOAT_TRY(const Digest digest, seal(spool.get(), "", spool_key, id_key_, source));
@@ -638,8 +649,8 @@ Result<VaultEntry> Vault::put_stream(const ByteSource& source) {
   Puller puller(spool.get(), "", "spool");
   const SecretKey* const keys[] = {&spool_key};
   MOAT_CHECK(puller.start(keys));
-  const ByteSource respool = [&puller, chunk = std::span<const unsigned char>(), done = false](
-                                 std::span<unsigned char> buffer) mutable -> Result<std::size_t> {
+  const ByteSource respool = [&puller, chunk = std::span<const unsigned char>(),
+                              done = false](std::span<unsigned char> buffer) mutable -> Result<std::size_t> {
     if (chunk.empty() && !done) {
       MOAT_TRY(chunk, puller.next());
       done = puller.last();
@@ -687,10 +698,11 @@ Result<VaultReader> Vault::open_reader_with(const std::string& id, const Keys& k
     return internal_error("cannot read " + path.string() + ": " + errno_text());
   }
   struct stat info {};
-  if (::fstat(fd.get(), &info) != 0) return internal_error("cannot read " + path.string() + ": " + errno_text());
+  if (::fstat(fd.get(), &info) != 0)
+    return internal_error("cannot read " + path.string() + ": " + errno_text());
   if (!S_ISREG(info.st_mode)) return Error(ErrorCode::kNotFound, id, "not in the vault");
-  auto state = std::make_unique<VaultReader::State>(std::move(fd), id, announced_size(static_cast<std::uint64_t>(info.st_size)),
-                                                    id_key_);
+  auto state = std::make_unique<VaultReader::State>(
+      std::move(fd), id, announced_size(static_cast<std::uint64_t>(info.st_size)), id_key_);
   MOAT_CHECK(state->puller.start(keys.read_keys()));
   return VaultReader(std::move(state));
 }
@@ -734,7 +746,8 @@ Status Vault::check(std::string_view id) const {
   }
 }
 
-Result<std::vector<VaultProblem>> Vault::verify(const std::function<void(std::size_t, std::size_t)>& progress) const {
+Result<std::vector<VaultProblem>> Vault::verify(
+    const std::function<void(std::size_t, std::size_t)>& progress) const {
   MOAT_TRY(const std::vector<std::string> ids, list());
   std::vector<VaultProblem> problems;
   for (std::size_t i = 0; i < ids.size(); ++i) {
@@ -801,8 +814,12 @@ Result<VaultRotation> Vault::rotate_key() {
 }
 
 VaultRotation::VaultRotation(VaultRotation&& other) noexcept
-    : vault_(other.vault_), lock_fd_(std::exchange(other.lock_fd_, -1)), from_key_(std::move(other.from_key_)),
-      to_key_(std::move(other.to_key_)), resumed_(other.resumed_), done_(std::move(other.done_)) {}
+    : vault_(other.vault_),
+      lock_fd_(std::exchange(other.lock_fd_, -1)),
+      from_key_(std::move(other.from_key_)),
+      to_key_(std::move(other.to_key_)),
+      resumed_(other.resumed_),
+      done_(std::move(other.done_)) {}
 
 VaultRotation::~VaultRotation() {
   if (lock_fd_ >= 0) ::close(lock_fd_);
@@ -831,11 +848,14 @@ Status VaultRotation::reencrypt_one(const std::string& id) {
   if (!probe.start(new_key).ok()) {
     MOAT_TRY(VaultReader reader, vault_->open_reader_with(id, keys));
     const ByteSource source = reader_source(reader);
-    MOAT_CHECK(write_atomically(path, [&](int out) -> Status {
-      MOAT_TRY(const Digest digest, seal(out, id, *keys.next, vault_->id_key_, source));
-      if (id_text(digest.hash) != id) return integrity_error(id, kFailsHash);
-      return {};
-    }, SyncFolder::kNo));
+    MOAT_CHECK(write_atomically(
+        path,
+        [&](int out) -> Status {
+          MOAT_TRY(const Digest digest, seal(out, id, *keys.next, vault_->id_key_, source));
+          if (id_text(digest.hash) != id) return integrity_error(id, kFailsHash);
+          return {};
+        },
+        SyncFolder::kNo));
   }
   done_.insert(id);
   return {};
@@ -854,9 +874,8 @@ Status VaultRotation::commit() {
     if (is_temporary(entry.path().filename().string())) fs::remove(entry.path(), ignored);  // left by a crash
   }
   const std::string marker = to_key_;
-  MOAT_CHECK(write_atomically(vault_->dir_ / std::string(kKeyMarker), [&marker](int fd) {
-    return write_all(fd, bytes(marker), marker.size());
-  }));
+  MOAT_CHECK(write_atomically(vault_->dir_ / std::string(kKeyMarker),
+                              [&marker](int fd) { return write_all(fd, bytes(marker), marker.size()); }));
   const fs::path next = vault_->next_key_file();
   if (::rename(next.c_str(), vault_->key_file_.c_str()) != 0) {
     return internal_error("cannot rename " + next.string() + " to " + vault_->key_file_.string() + ": " +

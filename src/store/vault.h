@@ -220,7 +220,10 @@ class VaultRotation {
  private:
   friend class Vault;
   VaultRotation(Vault& vault, int lock_fd, std::string from_key, std::string to_key, bool resumed)
-      : vault_(&vault), lock_fd_(lock_fd), from_key_(std::move(from_key)), to_key_(std::move(to_key)),
+      : vault_(&vault),
+        lock_fd_(lock_fd),
+        from_key_(std::move(from_key)),
+        to_key_(std::move(to_key)),
         resumed_(resumed) {}
   Status reencrypt_one(const std::string& id);
 

@@ -272,7 +272,8 @@ TEST_F(VaultTest, RefusesAMissingFolder) {
 
 // A ByteSource handing `content` out in pieces of `piece` bytes, as a socket would.
 ByteSource pieces(const std::string& content, std::size_t piece) {
-  return [&content, piece, offset = std::size_t{0}](std::span<unsigned char> buffer) mutable -> Result<std::size_t> {
+  return [&content, piece,
+          offset = std::size_t{0}](std::span<unsigned char> buffer) mutable -> Result<std::size_t> {
     const std::size_t length = std::min({piece, buffer.size(), content.size() - offset});
     std::memcpy(buffer.data(), content.data() + offset, length);
     offset += length;
@@ -333,7 +334,8 @@ TEST_F(VaultTest, StreamsAFileInAndOutInChunks) {
 }
 
 TEST_F(VaultTest, StreamsEverySizeFromASourceReadOnce) {
-  for (const std::size_t size : {std::size_t{0}, std::size_t{1}, kChunk - 1, kChunk, kChunk + 1, 3 * kChunk}) {
+  for (const std::size_t size :
+       {std::size_t{0}, std::size_t{1}, kChunk - 1, kChunk, kChunk + 1, 3 * kChunk}) {
     SCOPED_TRACE(std::to_string(size) + " bytes");
     const std::string content = pseudo_random(size, static_cast<std::uint32_t>(size) + 21);
     auto entry = vault().put_stream(pieces(content, 1000));
@@ -434,7 +436,8 @@ TEST_F(VaultCorruptionTest, EveryFlippedByteIsCaught) {
   for (const std::size_t offset : offsets) {
     SCOPED_TRACE("byte " + std::to_string(offset));
     std::string flipped = original_;
-    flipped[offset] = static_cast<char>(static_cast<unsigned char>(flipped[offset]) ^ (1U << (generator() % 8U)));
+    flipped[offset] =
+        static_cast<char>(static_cast<unsigned char>(flipped[offset]) ^ (1U << (generator() % 8U)));
     write_file(file_of(id_), flipped);
     expect_refused();
   }
@@ -443,8 +446,9 @@ TEST_F(VaultCorruptionTest, EveryFlippedByteIsCaught) {
 
 TEST_F(VaultCorruptionTest, EveryTruncationIsCaught) {
   const std::size_t sealed_chunk = kChunk + kSeal;
-  for (const std::size_t length : {std::size_t{0}, kHeader, kHeader + sealed_chunk, kHeader + 2 * sealed_chunk,
-                                   kHeader + 3 * sealed_chunk, kHeader + 3 * sealed_chunk + 100, original_.size() - 1}) {
+  for (const std::size_t length :
+       {std::size_t{0}, kHeader, kHeader + sealed_chunk, kHeader + 2 * sealed_chunk,
+        kHeader + 3 * sealed_chunk, kHeader + 3 * sealed_chunk + 100, original_.size() - 1}) {
     SCOPED_TRACE("cut to " + std::to_string(length) + " bytes");
     write_file(file_of(id_), std::string_view(original_).substr(0, length));
     expect_refused();

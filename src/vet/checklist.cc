@@ -23,8 +23,9 @@ Result<AuditScore> score_audit(const Checklist& checklist, const std::vector<Ite
     if (!find_item(checklist, score.item)) {
       std::string known;
       for (const ChecklistItem& item : checklist.items) known += (known.empty() ? "" : ", ") + item.id;
-      problems.push_back({score.item, "checklist '" + checklist.id + "' has no item '" + score.item + "' (its items: " +
-                                          known + "; moat visit checklist " + checklist.id + ")"});
+      problems.push_back({score.item, "checklist '" + checklist.id + "' has no item '" + score.item +
+                                          "' (its items: " + known + "; moat visit checklist " +
+                                          checklist.id + ")"});
     } else if (!results.emplace(score.item, score.result).second) {
       problems.push_back({score.item, "item '" + score.item + "' is scored twice"});
     }

@@ -12,13 +12,13 @@
 namespace moat::vet {
 
 struct ChecklistItem {
-  std::string id;      // "scrap-destruction"
-  std::string topic;   // what the auditor looks at
+  std::string id;     // "scrap-destruction"
+  std::string topic;  // what the auditor looks at
   bool critical = false;
 };
 
 struct Checklist {
-  std::string id;      // "ip-protection"
+  std::string id;  // "ip-protection"
   std::string title;
   double pass_share = 0.75;  // of the applicable items
   std::vector<ChecklistItem> items;

@@ -7,9 +7,13 @@ namespace moat::vet {
 namespace {
 
 Checklist ip_checklist() {
-  return {"ip-protection", "IP-protection audit", 0.75,
-          {{"document-control", "files", true}, {"sample-control", "samples", false},
-           {"visitor-logs", "visitors", false}, {"camera-policy", "cameras", false}}};
+  return {"ip-protection",
+          "IP-protection audit",
+          0.75,
+          {{"document-control", "files", true},
+           {"sample-control", "samples", false},
+           {"visitor-logs", "visitors", false},
+           {"camera-policy", "cameras", false}}};
 }
 
 TEST(ScoreAudit, PassesWhenEveryItemPasses) {

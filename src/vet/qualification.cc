@@ -9,8 +9,8 @@
 #include <string_view>
 #include <utility>
 
-#include "core/text.h"
 #include "core/number_text.h"
+#include "core/text.h"
 
 namespace moat::vet {
 namespace {
@@ -26,13 +26,21 @@ constexpr double kScoreTolerance = 1e-9;
 
 using ScoreTable = std::map<std::string, double, std::less<>>;
 
-bool is_band_result(std::string_view result) { return result == kQualified || result == kConditional; }
+bool is_band_result(std::string_view result) {
+  return result == kQualified || result == kConditional;
+}
 
-bool within(double value, double low, double high) { return value >= low && value <= high; }  // false for NaN
+bool within(double value, double low, double high) {
+  return value >= low && value <= high;
+}  // false for NaN
 
-std::string scale_text(double max_score) { return "0.." + format_number(max_score); }
+std::string scale_text(double max_score) {
+  return "0.." + format_number(max_score);
+}
 
-std::string percent_text(double share) { return format_number(share * kPercent) + "%"; }
+std::string percent_text(double share) {
+  return format_number(share * kPercent) + "%";
+}
 
 std::vector<Diagnostic> concat(std::vector<Diagnostic> first, std::vector<Diagnostic> second) {
   first.insert(first.end(), std::make_move_iterator(second.begin()), std::make_move_iterator(second.end()));
@@ -44,13 +52,15 @@ std::vector<Diagnostic> concat(std::vector<Diagnostic> first, std::vector<Diagno
 std::vector<Diagnostic> check_scale(const QualificationRules& rules) {
   std::vector<Diagnostic> problems;
   if (!(std::isfinite(rules.max_score) && rules.max_score > 0)) {
-    problems.push_back({"max_score", "max_score " + format_number(rules.max_score) + " is not a positive number"});
+    problems.push_back(
+        {"max_score", "max_score " + format_number(rules.max_score) + " is not a positive number"});
   }
   if (rules.criteria.empty()) problems.push_back({"criteria", "no criteria: there is nothing to score"});
   return problems;
 }
 
-std::vector<Diagnostic> check_criterion(const Criterion& criterion, const std::string& where, double max_score) {
+std::vector<Diagnostic> check_criterion(const Criterion& criterion, const std::string& where,
+                                        double max_score) {
   std::vector<Diagnostic> problems;
   if (criterion.id.empty()) problems.push_back({where, "the criterion has no id"});
   if (!(std::isfinite(criterion.weight) && criterion.weight > 0)) {
@@ -86,7 +96,8 @@ std::vector<Diagnostic> check_band(const Band& band, const std::string& where) {
     problems.push_back({where, "min_score " + format_number(band.min_score) + " is outside 0..100"});
   }
   if (!within(band.max_exposure_share, 0, 1)) {
-    problems.push_back({where, "max_exposure_share " + format_number(band.max_exposure_share) + " is outside 0..1"});
+    problems.push_back(
+        {where, "max_exposure_share " + format_number(band.max_exposure_share) + " is outside 0..1"});
   }
   if (band.valid_months <= 0) {
     problems.push_back({where, "valid_months " + std::to_string(band.valid_months) + " is not positive"});
@@ -168,8 +179,8 @@ const Band* band_met(const std::vector<Band>& bands, double score) {
 }
 
 const Band* lowest_band(const std::vector<Band>& bands) {
-  const auto lowest = std::min_element(bands.begin(), bands.end(),
-                                       [](const Band& a, const Band& b) { return a.min_score < b.min_score; });
+  const auto lowest = std::min_element(
+      bands.begin(), bands.end(), [](const Band& a, const Band& b) { return a.min_score < b.min_score; });
   return lowest == bands.end() ? nullptr : &*lowest;
 }
 
@@ -186,8 +197,9 @@ std::string unscored_note(const QualificationRules& rules, const ScoreTable& tab
 std::string knock_out_text(const std::vector<const Criterion*>& applied, const ScoreTable& table) {
   std::vector<std::string> parts;
   for (const Criterion* criterion : applied) {
-    parts.push_back("knock-out " + criterion->id + " scored " + format_number(table.find(criterion->id)->second) +
-                    " (below " + format_number(*criterion->knockout_below) + ")");
+    parts.push_back("knock-out " + criterion->id + " scored " +
+                    format_number(table.find(criterion->id)->second) + " (below " +
+                    format_number(*criterion->knockout_below) + ")");
   }
   return "rejected: " + join(parts, ", ");
 }
@@ -201,7 +213,8 @@ std::string below_bands_text(const std::vector<Band>& bands, double score) {
 
 std::string band_text(const Band& band, double score, Date valid_until) {
   const std::string result = band.tier.empty() ? band.result : band.result + ", " + band.tier;
-  const std::string months = std::to_string(band.valid_months) + (band.valid_months == 1 ? " month" : " months");
+  const std::string months =
+      std::to_string(band.valid_months) + (band.valid_months == 1 ? " month" : " months");
   return "score " + format_number(score) + "% ≥ " + format_number(band.min_score) + "% (" + result +
          "): exposure cap " + percent_text(band.max_exposure_share) + ", valid " + months + " (until " +
          valid_until.to_string() + ")";
@@ -239,7 +252,12 @@ Result<Outcome> qualify(const QualificationRules& rules, const std::vector<Score
   if (!band) return rejected(score, {}, below_bands_text(rules.bands, score) + unscored_note(rules, table));
 
   const Date valid_until = assessed_on.add_months(band->valid_months);
-  return Outcome{band->result, score, band->tier, band->max_exposure_share, valid_until, {},
+  return Outcome{band->result,
+                 score,
+                 band->tier,
+                 band->max_exposure_share,
+                 valid_until,
+                 {},
                  band_text(*band, score, valid_until) + unscored_note(rules, table)};
 }
 

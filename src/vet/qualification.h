@@ -16,28 +16,28 @@
 namespace moat::vet {
 
 struct Criterion {
-  std::string id;          // "ip_incidents"
-  std::string group;       // "IP discipline"
-  std::string title;       // for people
-  double weight = 1;       // > 0
+  std::string id;     // "ip_incidents"
+  std::string group;  // "IP discipline"
+  std::string title;  // for people
+  double weight = 1;  // > 0
   // A score below this rejects the supplier whatever its total (a proven IP theft).
   std::optional<double> knockout_below;
 };
 
 // A result a total score earns: the lowest score that earns it and what it allows.
 struct Band {
-  std::string result;         // "qualified" or "conditional"
-  double min_score = 0;       // percent, 0..100
-  std::string tier;           // "low risk", ...
+  std::string result;             // "qualified" or "conditional"
+  double min_score = 0;           // percent, 0..100
+  std::string tier;               // "low risk", ...
   double max_exposure_share = 1;  // the cap the planner applies to the supplier
-  int valid_months = 12;      // re-qualification due after this many months
+  int valid_months = 12;          // re-qualification due after this many months
 };
 
 struct QualificationRules {
-  double max_score = 5;                // each criterion is scored 0..max_score
-  bool require_every_criterion = true; // an assessment must score every criterion
+  double max_score = 5;                 // each criterion is scored 0..max_score
+  bool require_every_criterion = true;  // an assessment must score every criterion
   std::vector<Criterion> criteria;
-  std::vector<Band> bands;             // any order; the highest min_score met wins
+  std::vector<Band> bands;  // any order; the highest min_score met wins
 };
 
 struct Score {
@@ -46,13 +46,13 @@ struct Score {
 };
 
 struct Outcome {
-  std::string result;                       // qualified, conditional or rejected
-  double score = 0;                         // weighted percent, 0..100
-  std::string tier;                         // "" when rejected
-  std::optional<double> max_exposure_share; // nullopt when rejected
-  std::optional<Date> valid_until;          // nullopt when rejected
-  std::vector<std::string> knocked_out_by;  // criteria whose knock-out applied
-  std::string explanation;                  // one line: how the result follows from the scores
+  std::string result;                        // qualified, conditional or rejected
+  double score = 0;                          // weighted percent, 0..100
+  std::string tier;                          // "" when rejected
+  std::optional<double> max_exposure_share;  // nullopt when rejected
+  std::optional<Date> valid_until;           // nullopt when rejected
+  std::vector<std::string> knocked_out_by;   // criteria whose knock-out applied
+  std::string explanation;                   // one line: how the result follows from the scores
 };
 
 // Checks the rules themselves: ids unique, weights positive, bands with known results and caps

@@ -8,8 +8,8 @@
 #include <string_view>
 #include <utility>
 
-#include "core/text.h"
 #include "core/number_text.h"
+#include "core/text.h"
 
 namespace moat::vet {
 namespace {
@@ -27,9 +27,13 @@ double whole_if_close(double value) {
   return std::abs(value - whole) < kRoundingNoise ? whole : value;
 }
 
-bool in_period(const ReconcileInput& input, Date date) { return input.from <= date && date <= input.to; }
+bool in_period(const ReconcileInput& input, Date date) {
+  return input.from <= date && date <= input.to;
+}
 
-Date next_day(Date date) { return Date::from_days(date.days_since_epoch() + 1); }
+Date next_day(Date date) {
+  return Date::from_days(date.days_since_epoch() + 1);
+}
 
 std::string plural(double count, std::string_view one, std::string_view many) {
   return format_number(count) + " " + std::string(count == 1 ? one : many);
@@ -65,7 +69,8 @@ std::optional<double> last_count_before(const std::vector<Movement>& movements, 
 }
 
 Reconciliation totals(const ReconcileInput& input) {
-  Reconciliation result{.supplier = input.supplier, .product = input.product, .from = input.from, .to = input.to};
+  Reconciliation result{
+      .supplier = input.supplier, .product = input.product, .from = input.from, .to = input.to};
   for (const Order& order : orders_in_period(input)) result.ordered += order.quantity;
   result.shipped = total_in_period(input, MovementKind::kShipped);
   result.scrap = total_in_period(input, MovementKind::kScrap);
@@ -93,7 +98,8 @@ Line against_accounted(std::string_view check, std::string item, double possible
                        const Reconciliation& totals) {
   const double unaccounted = whole_if_close(possible - totals.accounted);
   std::string arithmetic = possible_text + "; " + accounted_text(totals) + "; " + balance_text(unaccounted);
-  return {std::string(check), std::move(item), possible, totals.accounted, unaccounted, std::move(arithmetic)};
+  return {std::string(check), std::move(item), possible,
+          totals.accounted,   unaccounted,     std::move(arithmetic)};
 }
 
 // One consigned component's issues and returns in the period.
@@ -123,10 +129,12 @@ struct ComponentFlow {
 std::map<std::string, ComponentFlow> component_flows(const ReconcileInput& input) {
   std::map<std::string, ComponentFlow> flows;
   for (const Movement& movement : input.movements) {
-    if (movement.kind == MovementKind::kConsigned && in_period(input, movement.date)) flows.try_emplace(movement.item);
+    if (movement.kind == MovementKind::kConsigned && in_period(input, movement.date))
+      flows.try_emplace(movement.item);
   }
   for (const Movement& movement : input.movements) {
-    const bool component = movement.kind == MovementKind::kConsigned || movement.kind == MovementKind::kReturned;
+    const bool component =
+        movement.kind == MovementKind::kConsigned || movement.kind == MovementKind::kReturned;
     const auto flow = flows.find(movement.item);
     if (component && in_period(input, movement.date) && flow != flows.end()) flow->second.add(movement);
   }
@@ -136,12 +144,13 @@ std::map<std::string, ComponentFlow> component_flows(const ReconcileInput& input
 Line consigned_line(const std::string& item, const ComponentFlow& flow, const Reconciliation& totals) {
   const double possible = whole_if_close(flow.issued_units - flow.returned_units);
   const std::string units = " → " + format_number(possible) + " units possible";
-  const std::string text =
-      flow.mixed_per_unit
-          ? format_number(flow.issued) + " issued (" + format_number(flow.issued_units) + " units) − " +
-                format_number(flow.returned) + " returned (" + format_number(flow.returned_units) + " units)" + units
-          : format_number(flow.issued) + " issued − " + format_number(flow.returned) + " returned, " +
-                format_number(flow.per_unit.value_or(1)) + " per unit" + units;
+  const std::string text = flow.mixed_per_unit
+                               ? format_number(flow.issued) + " issued (" + format_number(flow.issued_units) +
+                                     " units) − " + format_number(flow.returned) + " returned (" +
+                                     format_number(flow.returned_units) + " units)" + units
+                               : format_number(flow.issued) + " issued − " + format_number(flow.returned) +
+                                     " returned, " + format_number(flow.per_unit.value_or(1)) + " per unit" +
+                                     units;
   return against_accounted(kConsignedCheck, item, possible, text, totals);
 }
 
@@ -155,9 +164,9 @@ Line shots_line(const ToolShots& tool, const Reconciliation& totals) {
   const std::string start_undated = tool.shots_start == 0 ? "no earlier reading" : "undated";
   const std::string text = "shots " + reading_text(tool.shots_end, tool.end_reading, "undated") + " − " +
                            reading_text(tool.shots_start, tool.start_reading, start_undated) + " = " +
-                           format_number(shots) + " × " + plural(tool.cavities, "cavity", "cavities") + " ÷ " +
-                           format_number(tool.parts_per_unit) + " per unit → " + format_number(possible) +
-                           " units possible";
+                           format_number(shots) + " × " + plural(tool.cavities, "cavity", "cavities") +
+                           " ÷ " + format_number(tool.parts_per_unit) + " per unit → " +
+                           format_number(possible) + " units possible";
   return against_accounted(kShotsCheck, tool.tool, possible, text, totals);
 }
 
@@ -181,8 +190,9 @@ std::optional<Line> orders_line(const ReconcileInput& input, const Reconciliatio
   const double produced = totals.shipped + totals.scrap;
   const double unproduced = whole_if_close(totals.ordered - produced);
   const std::string text = ordered_text(orders, totals.ordered) + "; " + format_number(totals.shipped) +
-                           " shipped + " + format_number(totals.scrap) + " scrap = " + format_number(produced) +
-                           " produced; " + order_balance_text(unproduced);
+                           " shipped + " + format_number(totals.scrap) +
+                           " scrap = " + format_number(produced) + " produced; " +
+                           order_balance_text(unproduced);
   return Line{std::string(kOrdersCheck), "", totals.ordered, produced, unproduced, text};
 }
 
@@ -198,7 +208,8 @@ double largest_unaccounted(const std::vector<Line>& lines) {
 
 Reconciliation reconcile(const ReconcileInput& input) {
   Reconciliation result = totals(input);
-  for (const auto& [item, flow] : component_flows(input)) result.lines.push_back(consigned_line(item, flow, result));
+  for (const auto& [item, flow] : component_flows(input))
+    result.lines.push_back(consigned_line(item, flow, result));
   for (const ToolShots& tool : input.tools) result.lines.push_back(shots_line(tool, result));
   if (std::optional<Line> line = orders_line(input, result)) result.lines.push_back(std::move(*line));
   result.unaccounted_units = largest_unaccounted(result.lines);

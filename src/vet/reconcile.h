@@ -25,9 +25,9 @@ enum class MovementKind {
 struct Movement {
   Date date;
   MovementKind kind = MovementKind::kShipped;
-  std::string item;    // consigned/returned: the component (part id); else may be empty
+  std::string item;  // consigned/returned: the component (part id); else may be empty
   double quantity = 0;
-  double per_unit = 1; // consigned/returned: components per finished unit
+  double per_unit = 1;  // consigned/returned: components per finished unit
 };
 
 struct Order {
@@ -51,8 +51,8 @@ struct ToolShots {
 struct ReconcileInput {
   std::string supplier;
   std::string product;
-  Date from;  // inclusive
-  Date to;    // inclusive
+  Date from;                        // inclusive
+  Date to;                          // inclusive
   std::vector<Order> orders;        // any dates; those issued in the period count
   std::vector<Movement> movements;  // any dates; those in the period count (on-hand: see below)
   std::vector<ToolShots> tools;
@@ -60,10 +60,10 @@ struct ReconcileInput {
 
 // One comparison: what could have been built against what is accounted for.
 struct Line {
-  std::string check;    // "consigned", "shots" or "orders"
-  std::string item;     // the component, the tool, or "" for orders
-  double possible = 0;  // units that could have been built (or were ordered)
-  double accounted = 0; // units accounted for
+  std::string check;       // "consigned", "shots" or "orders"
+  std::string item;        // the component, the tool, or "" for orders
+  double possible = 0;     // units that could have been built (or were ordered)
+  double accounted = 0;    // units accounted for
   double unaccounted = 0;  // possible − accounted (negative: more accounted than possible)
   std::string arithmetic;  // "10500 issued − 0 returned = 10500 ÷ 1 per unit = 10500 units; ..."
 };

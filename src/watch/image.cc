@@ -153,7 +153,8 @@ double edge_correlation(const cv::Mat& view, const Fingerprint& windows, std::si
   const cv::Mat region = padded(
       cv::Rect(left, top, at(x[0] + x[1] + margin * x[1]) - left, at(y[0] + y[1] + margin * y[1]) - top));
   cv::Mat window;
-  cv::resize(region, window, cv::Size(kCheckSide + 2 * kShift, kCheckSide + 2 * kShift), 0, 0, cv::INTER_AREA);
+  cv::resize(region, window, cv::Size(kCheckSide + 2 * kShift, kCheckSide + 2 * kShift), 0, 0,
+             cv::INTER_AREA);
   cv::GaussianBlur(window, window, cv::Size(3, 3), 0);
   cv::Mat score;
   cv::matchTemplate(window, view, score, cv::TM_CCOEFF_NORMED);

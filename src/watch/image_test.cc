@@ -175,7 +175,8 @@ TEST(ImageMatch, MakesAnImageReasonAndAHit) {
   EXPECT_NE(hits[0].reasons[0].detail.find("listing image 2"), std::string::npos)
       << hits[0].reasons[0].detail;
   EXPECT_NE(hits[0].reasons[0].detail.find("mirrored"), std::string::npos) << hits[0].reasons[0].detail;
-  EXPECT_TRUE(match(listing, {product}, {.image = 0.999, .hit = 0}).empty()) << "a caller's stricter threshold";
+  EXPECT_TRUE(match(listing, {product}, {.image = 0.999, .hit = 0}).empty())
+      << "a caller's stricter threshold";
   listing.images.pop_back();
   EXPECT_TRUE(match(listing, {product}).empty());
 }

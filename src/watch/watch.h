@@ -78,10 +78,10 @@ struct ImageReference {
 // What one product is recognised by.
 struct Product {
   std::string id;
-  std::vector<TextReference> marks;     // trademarks (Latin and Chinese-character)
-  std::vector<TextReference> models;    // model names and keywords
-  std::vector<ImageReference> images;   // reference images and design figures
-  std::optional<double> price_floor;    // the product's cost: a listing below it is suspect
+  std::vector<TextReference> marks;    // trademarks (Latin and Chinese-character)
+  std::vector<TextReference> models;   // model names and keywords
+  std::vector<ImageReference> images;  // reference images and design figures
+  std::optional<double> price_floor;   // the product's cost: a listing below it is suspect
 };
 
 enum class ReasonKind { kMark, kModel, kImage, kPrice };
@@ -97,8 +97,8 @@ struct Reason {
 struct Hit {
   std::string listing;
   std::string product;
-  double score = 0;            // 0..1, combined from the reasons
-  std::vector<Reason> reasons; // strongest first
+  double score = 0;             // 0..1, combined from the reasons
+  std::vector<Reason> reasons;  // strongest first
 };
 
 struct Thresholds {
