@@ -265,6 +265,20 @@ EXPECTED = {
     ("GET", "/api/products/{id}/knowledge"): row((200, 200), supplier=(403, 403)),
     ("POST", "/api/records/{kind}/remove"): row((200, 200), legal=(403, 403), oversight=(403, 403), viewer=(403, 403),
                                                supplier=(403, 403)),
+    # The counterfeit watch: the owner's people read it, those who record rights act on it; a
+    # supplier's user sees none of it. Objects are sent unknown: the roles allowed get as far as 404.
+    ("GET", "/api/watch/hits"): row((200, 200), supplier=(403, 403)),
+    ("GET", "/api/watch/hits/{id}"): row((404, 404), supplier=(403, 403)),
+    ("POST", "/api/watch/hits/{id}/decision"): row((404, 404), oversight=(403, 403), viewer=(403, 403),
+                                                  supplier=(403, 403)),
+    ("POST", "/api/watch/match"): row((200, 200), oversight=(403, 403), viewer=(403, 403), supplier=(403, 403)),
+    ("GET", "/api/watch/listings"): row((200, 200), supplier=(403, 403)),
+    ("GET", "/api/watch/listings/{id}/images/{name}"): row((404, 404), supplier=(403, 403)),
+    ("GET", "/api/watch/references"): row((200, 200), supplier=(403, 403)),
+    ("GET", "/api/watch/references/{id}/image"): row((404, 404), supplier=(403, 403)),
+    ("GET", "/api/watch/complaints"): row((200, 200), supplier=(403, 403)),
+    ("POST", "/api/watch/complaints/{id}/status"): row((404, 404), oversight=(403, 403), viewer=(403, 403),
+                                                      supplier=(403, 403)),
 }
 
 # The body each write route is sent in the matrix.
@@ -283,6 +297,9 @@ MATRIX_BODIES = {
                      "reason": "granted in the authorization matrix", "expires": "2099-12-31"},
     "/api/releases/{id}/revoke": {"reason": "seen in the authorization matrix"},
     "/api/releases/{id}/returned": {"reason": "seen in the authorization matrix"},
+    "/api/watch/hits/{id}/decision": {"status": "dismissed", "reason": "seen in the authorization matrix"},
+    "/api/watch/match": {},
+    "/api/watch/complaints/{id}/status": {"status": "filed"},
 }
 
 
@@ -324,6 +341,8 @@ def concrete(pattern, own):
         return pattern.replace("{id}", FLAG)
     if pattern.startswith("/api/records/"):
         return pattern.replace("{kind}", "suppliers")
+    if pattern.startswith("/api/watch/"):
+        return pattern.replace("{id}", "nope").replace("{name}", "nope.png")
     if pattern.startswith("/api/visits/"):
         visit = OWN_VISIT if own else FOREIGN_VISIT
         path = pattern.replace("{visit}", visit)
@@ -338,7 +357,7 @@ def missing(pattern):
         return path.replace("{id}", "F999")
     if pattern.startswith("/api/flags/"):
         return path.replace("{id}", "FL999")
-    return path.replace("{id}", "nope").replace("{visit}", "V99999")
+    return path.replace("{id}", "nope").replace("{visit}", "V99999").replace("{name}", "nope.png")
 
 
 def matrix_request(server, role, method, pattern, own, absent=False):

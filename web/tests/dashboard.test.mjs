@@ -33,7 +33,7 @@ const USERS = {
   supplier: { name: 'sup', role: 'supplier' },
 };
 const password = (user) => `correct-horse-${user.name}-2026`;
-const STAFF_NAV = ['Launch readiness', 'Red flags', 'IP deadlines', 'Suppliers', 'Sourcing plan', 'Agreements and orders', 'Ledger', 'Releases'];
+const STAFF_NAV = ['Launch readiness', 'Red flags', 'IP deadlines', 'Suppliers', 'Sourcing plan', 'Agreements and orders', 'Ledger', 'Releases', 'Counterfeit watch'];
 const PORTAL_NAV = ['Overview', 'Findings to answer', 'Agreements and orders', 'Design files for you'];
 
 const world = { dir: null, server: null, base: null, serverLog: [], browser: null };
