@@ -271,6 +271,7 @@ Result<DemoResult> create_demo(const std::filesystem::path& dir, const Session& 
   MOAT_TRY(DemoWatch watch, add_watch_demo(*workspace, session, today, [shift](std::string_view text) {
              return shift_dates(std::string(text), shift);
            }));
+  MOAT_TRY(flags, refresh_flags(*workspace, session, today));  // with what the watch's confirmed hit raised
   return DemoResult{
       std::move(workspace), std::move(imported), std::move(assessments),     std::move(approved),
       std::move(frontier),  std::move(flags),    std::move(reconciliations), std::move(design_files),

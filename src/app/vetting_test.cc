@@ -140,11 +140,18 @@ TEST_P(VettingTest, TheDemoOverrunIsFoundWithItsArithmetic) {
   EXPECT_DOUBLE_EQ(f06->unaccounted_units, 0);  // consigned 52000 − 1400 returned = 50000 + 600 scrap
 }
 
+// The flags' causes (rule and subject), one a line: what a failed comparison of two lists shows.
+std::string causes(const std::vector<Flag>& flags) {
+  std::string out;
+  for (const Flag& f : flags) out += f.id + " " + f.rule + " " + f.subject + "\n";
+  return out;
+}
+
 TEST_P(VettingTest, FlagsAreRaisedOncePerCause) {
   ASSERT_FALSE(flags_.empty());
   auto again = refresh_flags(*workspace_, session_, today());
   ASSERT_TRUE(again.ok()) << again.error().to_string();
-  EXPECT_EQ(again->size(), flags_.size());
+  EXPECT_EQ(again->size(), flags_.size()) << "first:\n" << causes(flags_) << "again:\n" << causes(*again);
   EXPECT_TRUE(std::none_of(again->begin(), again->end(), [](const Flag& f) { return f.raised_now; }));
   auto resolved = update_flag(*workspace_, session_, flags_.front().id, "resolved", "checked on site");
   ASSERT_TRUE(resolved.ok());
