@@ -271,7 +271,17 @@ Result<DemoResult> create_demo(const std::filesystem::path& dir, const Session& 
   MOAT_TRY(DemoWatch watch, add_watch_demo(*workspace, session, today, [shift](std::string_view text) {
              return shift_dates(std::string(text), shift);
            }));
-  MOAT_TRY(flags, refresh_flags(*workspace, session, today));  // with what the watch's confirmed hit raised
+  // Today's flags again, with what the watch's confirmed hit raised; what today's first evaluation
+  // changed (a flag that resolved itself, one raised) is still said of them.
+  MOAT_TRY(std::vector<Flag> latest, refresh_flags(*workspace, session, today));
+  for (Flag& flag : latest) {
+    const auto earlier =
+        std::find_if(flags.begin(), flags.end(), [&](const Flag& f) { return f.id == flag.id; });
+    if (earlier == flags.end()) continue;
+    if (flag.changed_now.empty()) flag.changed_now = earlier->changed_now;
+    flag.raised_now = flag.raised_now || earlier->raised_now;
+  }
+  flags = std::move(latest);
   return DemoResult{
       std::move(workspace), std::move(imported), std::move(assessments),     std::move(approved),
       std::move(frontier),  std::move(flags),    std::move(reconciliations), std::move(design_files),
