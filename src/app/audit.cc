@@ -5,6 +5,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "store/counts.h"
+
 namespace moat::app {
 namespace {
 
@@ -18,22 +20,11 @@ struct Tally {
   void add(std::size_t n) { tell(progress, done += n, total); }
 };
 
-Result<std::size_t> record_count(store::Store& store) {
-  std::size_t total = 0;
-  for (const store::Table& table : store::tables()) {
-    MOAT_TRY(const auto rows,
-             store.database().query("SELECT COUNT(*) FROM \"" + std::string(table.name) + "\""));
-    const auto* n = std::get_if<std::int64_t>(&rows.front().front());
-    total += n ? static_cast<std::size_t>(*n) : 0;
-  }
-  return total;
-}
-
 // Every event, in pages when progress is shown (one query otherwise).
 Result<std::vector<ledger::Event>> read_events(store::Store& store, Tally& tally) {
   if (!tally.progress) return store.events(1, -1);
   MOAT_TRY(const std::int64_t count, store.event_count());
-  MOAT_TRY(const std::size_t records, record_count(store));
+  MOAT_TRY(const std::size_t records, store::record_count(store));
   tally.total = static_cast<std::size_t>(count) * 2 + records;
   std::vector<ledger::Event> events;
   events.reserve(static_cast<std::size_t>(count));
