@@ -2,7 +2,9 @@
 #include "app/audit.h"
 
 #include <iterator>
+#include <algorithm>
 #include <map>
+#include <unordered_map>
 #include <nlohmann/json.hpp>
 
 #include "store/counts.h"
@@ -37,14 +39,26 @@ Result<std::vector<ledger::Event>> read_events(store::Store& store, Tally& tally
   return events;
 }
 
+// A record's table and key text, as events name it (viewed in the events).
+struct EntityKey {
+  std::string_view entity, key;
+  bool operator==(const EntityKey&) const = default;
+};
+struct EntityKeyHash {
+  std::size_t operator()(const EntityKey& k) const {
+    const std::hash<std::string_view> hash;
+    return hash(k.entity) * 1000003u ^ hash(k.key);
+  }
+};
+using Replayed = std::unordered_map<EntityKey, const std::optional<std::string>*, EntityKeyHash>;
+
 // What the ledger says each record is now: the `after` of its last event (nullopt: removed).
-std::map<std::pair<std::string, std::string>, std::optional<std::string>> replay(
-    const std::vector<ledger::Event>& events) {
-  std::map<std::pair<std::string, std::string>, std::optional<std::string>> state;
+Replayed replay(const std::vector<ledger::Event>& events) {
+  Replayed state;
   for (const ledger::Event& event : events) {
     if (!store::find_table(event.entity)) continue;  // not a record event
     if (event.action != "put" && event.action != "remove") continue;
-    state[{event.entity, event.key}] = event.after;
+    state.insert_or_assign(EntityKey{event.entity, event.key}, &event.after);
   }
   return state;
 }
@@ -62,34 +76,88 @@ std::string as_current(const store::Table& table, const std::string& recorded) {
   return store::canonical_json(record);
 }
 
+// A table's records as the ledger writes them (store::canonical_json: compact, fields by name),
+// with their key text, made from the columns without a JSON object per record.
+struct StoredRecords {
+  const store::Table& table;
+  std::vector<const store::Field*> fields;  // by name
+  std::vector<std::size_t> key_columns;     // of `fields`, in the key's order
+  std::vector<std::string> members;         // "\"name\":"
+  std::vector<store::SqlRow> rows;
+
+  static Result<StoredRecords> read(store::Store& store, const store::Table& table) {
+    StoredRecords out{table, {}, {}, {}, {}};
+    for (const store::Field& field : table.fields) out.fields.push_back(&field);
+    std::sort(out.fields.begin(), out.fields.end(), [](const auto* a, const auto* b) { return a->name < b->name; });
+    std::vector<std::string_view> names;
+    for (const store::Field* field : out.fields) {
+      names.push_back(field->name);
+      out.members.push_back(nlohmann::json(std::string(field->name)).dump() + ":");
+    }
+    for (const store::Field& key : table.key_fields()) {
+      const auto at = std::find(names.begin(), names.end(), key.name);
+      out.key_columns.push_back(static_cast<std::size_t>(at - names.begin()));
+    }
+    MOAT_TRY(out.rows, store.columns(table, names));
+    return out;
+  }
+
+  std::string key(std::size_t row) const {
+    store::Key key;
+    for (const std::size_t column : key_columns) {
+      const auto* text = std::get_if<std::string>(&rows[row][column]);
+      key.push_back(text ? *text : "");
+    }
+    return store::key_text(key);
+  }
+
+  Result<std::string> canonical(std::size_t row) const {
+    std::string out = "{";
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      MOAT_TRY(const nlohmann::json value, store::field_value(table, *fields[i], rows[row][i]));
+      out += i ? "," : "";
+      out += members[i];
+      out += value.dump();
+    }
+    return out + "}";
+  }
+};
+
 Status compare_state(store::Store& store, const std::vector<ledger::Event>& events, AuditReport& report,
                      Tally& tally) {
-  auto expected = replay(events);
+  Replayed expected = replay(events);
   for (const store::Table& table : store::tables()) {
-    MOAT_TRY(const auto records, store.list(table));
-    tally.add(records.size());
-    for (const store::Record& record : records) {
+    MOAT_TRY(const StoredRecords records, StoredRecords::read(store, table));
+    tally.add(records.rows.size());
+    for (std::size_t row = 0; row < records.rows.size(); ++row) {
       ++report.records_checked;
-      const std::string key = store::key_text(store::key_of(table, record));
-      const auto it = expected.find({std::string(table.name), key});
+      const std::string key = records.key(row);
+      const auto it = expected.find({table.name, key});
       const std::string name = std::string(table.name) + "/" + key;
-      if (it == expected.end() || !it->second) {
+      if (it == expected.end() || !*it->second) {
         report.state_problems.push_back(name +
                                         " is stored but the ledger never recorded it (added outside moat)");
-      } else if (const std::string stored = store::canonical_json(record);
-                 *it->second != stored && as_current(table, *it->second) != stored) {
-        report.state_problems.push_back(name +
-                                        " differs from what the ledger last recorded (changed outside moat)");
+      } else {
+        MOAT_TRY(const std::string stored, records.canonical(row));
+        const std::string& recorded = **it->second;
+        if (recorded != stored && as_current(table, recorded) != stored) {
+          report.state_problems.push_back(name +
+                                          " differs from what the ledger last recorded (changed outside moat)");
+        }
       }
       if (it != expected.end()) expected.erase(it);
       if (report.state_problems.size() >= kMaxStateProblems) return {};
     }
   }
+  std::vector<std::pair<std::string_view, std::string_view>> missing;
   for (const auto& [id, after] : expected) {
-    if (after)
-      report.state_problems.push_back(id.first + "/" + id.second +
-                                      " is in the ledger but missing (deleted outside moat)");
+    if (*after) missing.emplace_back(id.entity, id.key);
+  }
+  std::sort(missing.begin(), missing.end());
+  for (const auto& [entity, key] : missing) {
     if (report.state_problems.size() >= kMaxStateProblems) break;
+    report.state_problems.push_back(std::string(entity) + "/" + std::string(key) +
+                                    " is in the ledger but missing (deleted outside moat)");
   }
   return {};
 }

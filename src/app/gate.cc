@@ -3,8 +3,10 @@
 
 #include <algorithm>
 #include <map>
+#include <unordered_map>
 
 #include "app/checkpoints.h"
+#include "app/columns.h"
 #include "app/legal.h"
 #include "app/legal_rules.h"
 #include "app/own_facilities.h"
@@ -29,32 +31,48 @@ constexpr std::string_view kTrademark = "trademark";
 // Who counts as on site: our agents and engineers (a supplier-quality engineer too), not auditors.
 constexpr std::string_view kOnSiteRoles[] = {"agent", "engineer", "quality"};
 
-// Every table the gate reads, from one snapshot.
+// What the gate reads of the workspace, from one snapshot: the product's own records (not every
+// product's), the rights, and the supplier of each visit and tool (where a flag about a finding
+// or a tool belongs). A supplier's own records are read with its facts (supplier_facts).
 struct Snapshot {
-  Records products, secrets, packages, recipes, suppliers, orders, assignments, visits, findings, tooling,
-      rights;
+  json product;
+  Records secrets, recipes, rights;
+  std::unordered_map<std::string, std::string> visit_supplier, tool_location;
 };
 
-Result<Snapshot> snapshot(Workspace& workspace) {
-  Snapshot s;
-  MOAT_CHECK(read_tables(workspace.store(), {{"products", &s.products},
-                                             {"secrets", &s.secrets},
-                                             {"packages", &s.packages},
-                                             {"recipes", &s.recipes},
-                                             {"suppliers", &s.suppliers},
-                                             {"orders", &s.orders},
-                                             {"assignments", &s.assignments},
-                                             {"visits", &s.visits},
-                                             {"findings", &s.findings},
-                                             {"tooling", &s.tooling},
-                                             {"ip_rights", &s.rights}}));
-  return s;
+Status read_places(store::Store& store, Snapshot& s) {
+  static constexpr std::string_view kVisits[] = {"id", "supplier"};
+  MOAT_TRY(const std::vector<columns_of::Row> visits, columns_of::read(store, "visits", kVisits));
+  for (const columns_of::Row& r : visits) s.visit_supplier.emplace(columns_of::text(r[0]), columns_of::text(r[1]));
+  static constexpr std::string_view kTools[] = {"id", "location"};
+  MOAT_TRY(const std::vector<columns_of::Row> tools, columns_of::read(store, "tooling", kTools));
+  for (const columns_of::Row& r : tools) s.tool_location.emplace(columns_of::text(r[0]), columns_of::text(r[1]));
+  return {};
 }
 
-const json* find(const Records& records, std::string_view field, const std::string& value) {
-  const auto it =
-      std::find_if(records.begin(), records.end(), [&](const json& r) { return text(r, field) == value; });
-  return it == records.end() ? nullptr : &*it;
+Status read_product(store::Store& store, const std::string& product, std::optional<Snapshot>& out) {
+  MOAT_TRY(std::optional<store::Record> record, store.get(table("products"), {product}));
+  if (!record) return {};
+  Snapshot s;
+  s.product = std::move(*record);
+  MOAT_TRY(s.secrets, store.list_where(table("secrets"), "product", product));
+  MOAT_TRY(s.recipes, store.list_where(table("recipes"), "product", product));
+  MOAT_TRY(s.rights, store.list(table("ip_rights")));
+  MOAT_CHECK(read_places(store, s));
+  out = std::move(s);
+  return {};
+}
+
+// The snapshot of `product`; nullopt when there is no such product.
+Result<std::optional<Snapshot>> snapshot(Workspace& workspace, const std::string& product) {
+  std::optional<Snapshot> out;
+  store::Store& store = workspace.store();
+  MOAT_CHECK(store.read_snapshot([&] { return read_product(store, product, out); }));
+  return out;
+}
+
+Result<std::optional<store::Record>> supplier_record(Workspace& workspace, const std::string& id) {
+  return workspace.store().get(table("suppliers"), {id});
 }
 
 bool contains(const std::vector<std::string>& items, const std::string& item) {
@@ -63,10 +81,9 @@ bool contains(const std::vector<std::string>& items, const std::string& item) {
 
 // ---- The product and its IP ------------------------------------------------------------------
 
-gate::Product product_of(const Snapshot& s, const json& product) {
-  gate::Product out{text(product, "id"), text(product, "name"), {}, {}};
+gate::Product product_of(const Snapshot& s) {
+  gate::Product out{text(s.product, "id"), text(s.product, "name"), {}, {}};
   for (const json& secret : s.secrets) {
-    if (text(secret, "product") != out.id) continue;
     out.secrets.push_back({text(secret, "id"), text(secret, "name"), text(secret, "strategy")});
   }
   return out;
@@ -141,39 +158,40 @@ std::vector<gate::Agreement> nnns_of(const std::vector<AgreementReview>& agreeme
   return out;
 }
 
-void add_orders(const Snapshot& s, gate::SupplierFacts& f) {
-  for (const json& o : s.orders) {
-    if (text(o, "supplier") != f.id) continue;
+void add_orders(const Records& orders, gate::SupplierFacts& f) {
+  for (const json& o : orders) {
     f.purchase_orders.push_back({text(o, "id"), text(o, "product"), !trim(text(o, "ip_clause")).empty(),
                                  number(o, "penalty").value_or(0), text(o, "currency")});
   }
 }
 
-void add_assignments(const Snapshot& s, gate::SupplierFacts& f) {
-  for (const json& a : s.assignments) {
+void add_assignments(const Records& assignments, gate::SupplierFacts& f) {
+  for (const json& a : assignments) {
     const std::string role = text(a, "role");
     const std::optional<Date> from = date(a, "from");
-    if (text(a, "supplier") != f.id || !from) continue;
+    if (!from) continue;
     if (std::find(std::begin(kOnSiteRoles), std::end(kOnSiteRoles), role) == std::end(kOnSiteRoles)) continue;
     f.on_site.push_back({text(a, "person"), role, *from, date(a, "to")});
   }
 }
 
-void add_visits(const Snapshot& s, gate::SupplierFacts& f) {
-  for (const json& v : s.visits) {
+Status add_visits(store::Store& store, gate::SupplierFacts& f) {
+  MOAT_TRY(const Records visits, store.list_where(table("visits"), "supplier", f.id));
+  for (const json& v : visits) {
     const std::optional<Date> on = date(v, "date");
-    if (text(v, "supplier") != f.id || !on) continue;
+    if (!on) continue;
     const std::string id = text(v, "id");
     if (text(v, "kind") == "owner-visit") f.owner_visits.push_back({id, *on, join(list(v, "by"), ", ")});
     if (text(v, "kind") != "audit") continue;
     gate::Audit audit{id, *on, {}};
-    for (const json& finding : s.findings) {
-      if (text(finding, "visit") != id) continue;
+    MOAT_TRY(const Records findings, store.list_where(table("findings"), "visit", id));
+    for (const json& finding : findings) {
       audit.findings.push_back({text(finding, "id"), text(finding, "severity"), text(finding, "description"),
                                 text(finding, "state") == "closed"});
     }
     f.audits.push_back(std::move(audit));
   }
+  return {};
 }
 
 // The supplier a flag is about: "supplier/F04"; a finding's visit's; a tool's holder's; an
@@ -184,12 +202,12 @@ std::string flag_supplier(const Snapshot& s, const std::vector<AgreementReview>&
   if (parts.size() < 2) return "";
   if (parts[0] == "supplier") return parts[1];
   if (parts[0] == "finding") {
-    const json* visit = find(s.visits, "id", parts[1]);
-    return visit ? text(*visit, "supplier") : "";
+    const auto visit = s.visit_supplier.find(parts[1]);
+    return visit == s.visit_supplier.end() ? "" : visit->second;
   }
   if (parts[0] == "tooling") {
-    const json* tool = find(s.tooling, "id", parts[1]);
-    return tool ? text(*tool, "location") : "";
+    const auto tool = s.tool_location.find(parts[1]);
+    return tool == s.tool_location.end() ? "" : tool->second;
   }
   if (parts[0] == "agreement") {
     const auto it = std::find_if(agreements.begin(), agreements.end(),
@@ -203,6 +221,7 @@ struct Shared {
   const Snapshot* snapshot;
   std::vector<AgreementReview> agreements;
   std::vector<Flag> flags;              // standing today
+  std::vector<std::string> flag_suppliers;  // the supplier each flag is about (flag_supplier)
   std::vector<ReleaseView> unreturned;  // revoked or expired releases not confirmed returned
   std::vector<OwnFacility> own;         // the trusted suppliers' confidentiality and access control
 };
@@ -225,9 +244,10 @@ std::string ended_release(const ReleaseView& r) {
   return r.id + " (expired on " + r.expires + ")";
 }
 
-gate::SupplierFacts supplier_facts(const Shared& shared, const json& r, const std::string& product,
-                                   Date today) {
+Result<gate::SupplierFacts> supplier_facts(Workspace& workspace, const Shared& shared, const json& r,
+                                           const std::string& product, Date today) {
   const Snapshot& s = *shared.snapshot;
+  store::Store& store = workspace.store();
   gate::SupplierFacts f;
   f.id = text(r, "id");
   f.name = text(r, "name");
@@ -239,14 +259,16 @@ gate::SupplierFacts supplier_facts(const Shared& shared, const json& r, const st
   f.status = vet::effective_status(text(r, "status"), f.qualified_until, today);
   f.trusted = r.value("trusted", false) == true;
   if (f.trusted) add_own_facility(shared, f);
-  f.production_start = production_start(s.products, s.orders, product, f.id);
+  MOAT_TRY(const Records orders, store.list_where(table("orders"), "supplier", f.id));
+  f.production_start = production_start({s.product}, orders, product, f.id);
   f.nnns = nnns_of(shared.agreements, f.id);
-  add_orders(s, f);
-  add_assignments(s, f);
-  add_visits(s, f);
-  for (const Flag& flag : shared.flags) {
-    if (flag_supplier(s, shared.agreements, flag.subject) == f.id)
-      f.open_flags.push_back({flag.rule, flag.severity, flag.summary});
+  add_orders(orders, f);
+  MOAT_TRY(const Records assignments, store.list_where(table("assignments"), "supplier", f.id));
+  add_assignments(assignments, f);
+  MOAT_CHECK(add_visits(store, f));
+  for (std::size_t i = 0; i < shared.flags.size(); ++i) {
+    const Flag& flag = shared.flags[i];
+    if (shared.flag_suppliers[i] == f.id) f.open_flags.push_back({flag.rule, flag.severity, flag.summary});
   }
   for (const ReleaseView& ended : shared.unreturned) {
     if (ended.supplier == f.id) f.unreturned_releases.push_back(ended_release(ended));
@@ -256,13 +278,15 @@ gate::SupplierFacts supplier_facts(const Shared& shared, const json& r, const st
 
 Result<Shared> shared_facts(Workspace& workspace, const Snapshot& s, Date today,
                             const PendingRecipients& pending = {}) {
-  Shared shared{&s, {}, {}, {}, {}};
+  Shared shared{&s, {}, {}, {}, {}, {}};
   MOAT_TRY(shared.own, own_facilities(workspace, today, pending));
   MOAT_TRY(shared.unreturned, unreturned_releases(workspace, today));
   MOAT_TRY(shared.agreements, review_agreements(workspace, today));
   // The flags that hold today, as `moat flags` would record them: never a flag whose cause has
   // cleared since it was last evaluated.
   MOAT_TRY(shared.flags, standing_flags(workspace, today));
+  for (const Flag& flag : shared.flags)
+    shared.flag_suppliers.push_back(flag_supplier(s, shared.agreements, flag.subject));
   return shared;
 }
 
@@ -274,24 +298,25 @@ Result<std::vector<gate::Waiver>> waivers_of(Workspace& workspace, const std::st
 }
 
 Result<gate::Verdict> release(Workspace& workspace, const GateRequest& request, const Snapshot& s,
-                              const LegalRules& rules, const json& product) {
-  const json* supplier = find(s.suppliers, "id", request.supplier);
+                              const LegalRules& rules) {
+  MOAT_TRY(const std::optional<store::Record> supplier, supplier_record(workspace, request.supplier));
   if (!supplier)
     return Error(ErrorCode::kNotFound, "--supplier", "unknown supplier '" + request.supplier + "'");
-  const auto package = std::find_if(s.packages.begin(), s.packages.end(), [&](const json& p) {
-    return text(p, "product") == request.product && text(p, "id") == request.package;
-  });
-  if (package == s.packages.end()) {
+  MOAT_TRY(const std::optional<store::Record> package,
+           workspace.store().get(table("packages"), {request.product, request.package}));
+  if (!package) {
     return Error(ErrorCode::kNotFound, "--package",
                  "unknown work package '" + request.package + "' of product '" + request.product + "'");
   }
   MOAT_TRY(const Shared shared,
            shared_facts(workspace, s, request.today, {request.supplier, request.recipients}));
+  MOAT_TRY(gate::SupplierFacts at_supplier,
+           supplier_facts(workspace, shared, *supplier, request.product, request.today));
   gate::ReleaseFacts facts{request.today,
                            rules.company_names,
-                           product_of(s, product),
+                           product_of(s),
                            package_of(*package),
-                           supplier_facts(shared, *supplier, request.product, request.today),
+                           std::move(at_supplier),
                            {},
                            std::nullopt,
                            {}};
@@ -302,12 +327,12 @@ Result<gate::Verdict> release(Workspace& workspace, const GateRequest& request, 
 }
 
 Result<gate::Verdict> launch(Workspace& workspace, const GateRequest& request, const Snapshot& s,
-                             const LegalRules& rules, const json& product) {
+                             const LegalRules& rules) {
   MOAT_TRY(const Shared shared, shared_facts(workspace, s, request.today));
   gate::LaunchFacts facts{request.today,
-                          date(product, "production_start"),
+                          date(s.product, "production_start"),
                           rules.company_names,
-                          product_of(s, product),
+                          product_of(s),
                           {},
                           {},
                           std::nullopt,
@@ -319,9 +344,11 @@ Result<gate::Verdict> launch(Workspace& workspace, const GateRequest& request, c
     for (const gate::Assignment& a : facts.plan->assignments) {
       const bool known = std::any_of(facts.suppliers.begin(), facts.suppliers.end(),
                                      [&](const gate::SupplierFacts& f) { return f.id == a.supplier; });
-      const json* supplier = find(s.suppliers, "id", a.supplier);
-      if (!known && supplier)
-        facts.suppliers.push_back(supplier_facts(shared, *supplier, request.product, request.today));
+      if (known) continue;
+      MOAT_TRY(const std::optional<store::Record> supplier, supplier_record(workspace, a.supplier));
+      if (!supplier) continue;
+      MOAT_TRY(gate::SupplierFacts f, supplier_facts(workspace, shared, *supplier, request.product, request.today));
+      facts.suppliers.push_back(std::move(f));
     }
   }
   return gate::gate_launch(facts, rules.gate);
@@ -358,11 +385,10 @@ Result<gate::Verdict> run_gate(Workspace& workspace, const GateRequest& request)
                        "a release names both the supplier and the work package (or neither, for the launch)");
   }
   MOAT_TRY(const LegalRules rules, legal_rules(workspace));
-  MOAT_TRY(const Snapshot s, snapshot(workspace));
-  const json* product = find(s.products, "id", request.product);
-  if (!product) return Error(ErrorCode::kNotFound, "--product", "unknown product '" + request.product + "'");
-  if (request.supplier.empty()) return launch(workspace, request, s, rules, *product);
-  return release(workspace, request, s, rules, *product);
+  MOAT_TRY(const std::optional<Snapshot> s, snapshot(workspace, request.product));
+  if (!s) return Error(ErrorCode::kNotFound, "--product", "unknown product '" + request.product + "'");
+  if (request.supplier.empty()) return launch(workspace, request, *s, rules);
+  return release(workspace, request, *s, rules);
 }
 
 Result<std::string> grant_waiver(Workspace& workspace, const Session& session, const WaiverInput& input,

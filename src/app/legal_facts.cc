@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "app/columns.h"
 #include "app/legal_rules.h"
 #include "app/record_fields.h"
 #include "app/record_steps.h"
@@ -21,9 +22,26 @@ using Records = std::vector<store::Record>;
 
 // ---- Flag facts -------------------------------------------------------------------------------
 
-std::vector<flags::SupplyFacts> supplies(const Records& orders, const std::vector<flags::PlanFacts>& plans) {
+// What the facts read of an order: who supplies which product, issued when.
+struct Order {
+  std::string supplier, product;
+  std::optional<Date> issued;
+};
+
+Result<std::vector<Order>> read_orders(Workspace& workspace) {
+  static constexpr std::string_view kFields[] = {"supplier", "product", "issued"};
+  MOAT_TRY(const std::vector<columns_of::Row> rows, columns_of::read(workspace.store(), "orders", kFields));
+  std::vector<Order> out;
+  out.reserve(rows.size());
+  for (const columns_of::Row& r : rows)
+    out.push_back({columns_of::text(r[0]), columns_of::text(r[1]), columns_of::date(r[2])});
+  return out;
+}
+
+std::vector<flags::SupplyFacts> supplies(const std::vector<Order>& orders,
+                                         const std::vector<flags::PlanFacts>& plans) {
   std::set<std::pair<std::string, std::string>> pairs;
-  for (const json& o : orders) pairs.emplace(text(o, "supplier"), text(o, "product"));
+  for (const Order& o : orders) pairs.emplace(o.supplier, o.product);
   for (const flags::PlanFacts& p : plans) {
     for (const plan::Assignment& a : p.assignments) pairs.emplace(a.supplier, p.product);
   }
@@ -32,15 +50,16 @@ std::vector<flags::SupplyFacts> supplies(const Records& orders, const std::vecto
   return out;
 }
 
-std::vector<flags::ProductFacts> product_facts(const Records& products, const Records& orders) {
+std::vector<flags::ProductFacts> product_facts(const Records& products, const std::vector<Order>& orders) {
+  std::map<std::string, std::optional<Date>> first_order;  // by product
+  for (const Order& o : orders) {
+    std::optional<Date>& first = first_order[o.product];
+    if (o.issued && (!first || *o.issued < *first)) first = o.issued;
+  }
   std::vector<flags::ProductFacts> out;
   for (const json& p : products) {
     flags::ProductFacts f{text(p, "id"), text(p, "name"), date(p, "production_start"), std::nullopt};
-    for (const json& o : orders) {
-      const std::optional<Date> issued = date(o, "issued");
-      if (text(o, "product") == f.id && issued && (!f.first_order || *issued < *f.first_order))
-        f.first_order = issued;
-    }
+    if (const auto found = first_order.find(f.id); found != first_order.end()) f.first_order = found->second;
     out.push_back(std::move(f));
   }
   return out;
@@ -59,7 +78,7 @@ Result<flags::LegalFacts> legal_flag_facts(Workspace& workspace, Date today,
                                            const std::vector<flags::PlanFacts>& plans) {
   MOAT_TRY(const LegalRules rules, legal_rules(workspace));
   MOAT_TRY(const std::vector<AgreementReview> agreements, review_agreements(workspace, today));
-  MOAT_TRY(const Records orders, all_of(workspace, "orders"));
+  MOAT_TRY(const std::vector<Order> orders, read_orders(workspace));
   MOAT_TRY(const Records products, all_of(workspace, "products"));
   MOAT_TRY(const std::vector<IpRightRow> rights, list_ip_rights(workspace));
   MOAT_TRY(const std::vector<DisclosureInput> disclosures, list_disclosures(workspace));

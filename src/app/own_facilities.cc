@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <map>
+#include <unordered_map>
 
+#include "app/columns.h"
 #include "app/legal_rules.h"
 #include "app/record_fields.h"
 #include "app/records.h"
@@ -12,24 +14,81 @@
 namespace moat::app {
 namespace {
 
-using nlohmann::json;
-using namespace fields_of;
-using Records = std::vector<store::Record>;
-
 constexpr std::string_view kConfidentiality = "confidentiality";
 
-struct Snapshot {
-  Records suppliers, people, releases, agreements, visits, audit_items;
+// The fields read of each table, as typed rows (app/columns.h), with the people's names and the
+// access-control items' results indexed; only the trusted suppliers are kept.
+struct ReleaseRow {
+  std::string id, supplier;
+  std::optional<Date> date;
+  std::vector<std::string> recipients;
 };
+struct AgreementRow {
+  std::string id, kind, supplier;
+  std::vector<std::string> people;
+  std::optional<Date> effective, expires;
+};
+struct VisitRow {
+  std::string id, supplier, kind;
+  std::optional<Date> date;
+};
+
+struct Snapshot {
+  std::vector<std::string> trusted;  // suppliers, in key order
+  std::unordered_map<std::string, std::string> names;  // person → name
+  std::vector<ReleaseRow> releases;
+  std::vector<AgreementRow> agreements;
+  std::vector<VisitRow> visits;
+  std::unordered_map<std::string, std::vector<std::string>> access_results;  // visit → results
+};
+
+Status read_parties(store::Store& store, Snapshot& s) {
+  using namespace columns_of;
+  static constexpr std::string_view kSuppliers[] = {"id", "trusted"};
+  MOAT_TRY(const std::vector<Row> suppliers, read(store, "suppliers", kSuppliers));
+  for (const Row& r : suppliers) {
+    if (boolean(r[1])) s.trusted.push_back(text(r[0]));
+  }
+  static constexpr std::string_view kPeople[] = {"id", "name"};
+  MOAT_TRY(const std::vector<Row> people, read(store, "people", kPeople));
+  for (const Row& r : people) s.names.emplace(text(r[0]), text(r[1]));
+  static constexpr std::string_view kAgreements[] = {"id", "kind", "supplier", "people", "effective", "expires"};
+  MOAT_TRY(const std::vector<Row> agreements, read(store, "agreements", kAgreements));
+  for (const Row& r : agreements) {
+    if (text(r[1]) != kConfidentiality) continue;
+    s.agreements.push_back({text(r[0]), text(r[1]), text(r[2]), list(r[3]), date(r[4]), date(r[5])});
+  }
+  return {};
+}
+
+Status read_events(store::Store& store, Snapshot& s) {
+  using namespace columns_of;
+  static constexpr std::string_view kReleases[] = {"id", "supplier", "date", "recipients"};
+  MOAT_TRY(const std::vector<Row> releases, read(store, "releases", kReleases));
+  for (const Row& r : releases) s.releases.push_back({text(r[0]), text(r[1]), date(r[2]), list(r[3])});
+  static constexpr std::string_view kVisits[] = {"id", "supplier", "kind", "date"};
+  MOAT_TRY(const std::vector<Row> visits, read(store, "visits", kVisits));
+  for (const Row& r : visits) {
+    if (text(r[2]) == "audit") s.visits.push_back({text(r[0]), text(r[1]), text(r[2]), date(r[3])});
+  }
+  static constexpr std::string_view kItems[] = {"visit", "item", "result"};
+  MOAT_TRY(const std::vector<Row> items, read(store, "audit_items", kItems));
+  for (const Row& r : items) {
+    if (text(r[1]) == kAccessControlItem) s.access_results[text(r[0])].push_back(text(r[2]));
+  }
+  return {};
+}
+
+Status read_all(store::Store& store, Snapshot& s) {
+  MOAT_CHECK(read_parties(store, s));
+  if (s.trusted.empty()) return {};  // nothing below is read for no one
+  return read_events(store, s);
+}
 
 Result<Snapshot> snapshot(Workspace& workspace) {
   Snapshot s;
-  MOAT_CHECK(read_tables(workspace.store(), {{"suppliers", &s.suppliers},
-                                             {"people", &s.people},
-                                             {"releases", &s.releases},
-                                             {"agreements", &s.agreements},
-                                             {"visits", &s.visits},
-                                             {"audit_items", &s.audit_items}}));
+  store::Store& store = workspace.store();
+  MOAT_CHECK(store.read_snapshot([&] { return read_all(store, s); }));
   return s;
 }
 
@@ -43,10 +102,9 @@ bool has(const std::vector<std::string>& items, const std::string& item) {
 std::map<std::string, std::vector<std::string>> recipients_at(const Snapshot& s, const std::string& supplier,
                                                               Date today, const PendingRecipients& pending) {
   std::map<std::string, std::vector<std::string>> received;
-  for (const json& r : s.releases) {
-    const std::optional<Date> on = date(r, "date");
-    if (text(r, "supplier") != supplier || (on && today < *on)) continue;
-    for (const std::string& person : list(r, "recipients")) received[person].push_back(text(r, "id"));
+  for (const ReleaseRow& r : s.releases) {
+    if (r.supplier != supplier || (r.date && today < *r.date)) continue;
+    for (const std::string& person : r.recipients) received[person].push_back(r.id);
   }
   if (pending.supplier == supplier) {
     for (const std::string& person : pending.people) received[person];
@@ -57,11 +115,11 @@ std::map<std::string, std::vector<std::string>> recipients_at(const Snapshot& s,
 // What binds `person` at `supplier` today, or why nothing does.
 void cover(const Snapshot& s, const std::string& supplier, Date today, DesignRecipient& recipient) {
   std::vector<std::string> lapsed;
-  for (const json& a : s.agreements) {
-    if (text(a, "kind") != kConfidentiality || text(a, "supplier") != supplier) continue;
-    if (!has(list(a, "people"), recipient.person)) continue;
-    const std::string id = text(a, "id");
-    const std::optional<Date> effective = date(a, "effective"), expires = date(a, "expires");
+  for (const AgreementRow& a : s.agreements) {
+    if (a.kind != kConfidentiality || a.supplier != supplier) continue;
+    if (!has(a.people, recipient.person)) continue;
+    const std::string& id = a.id;
+    const std::optional<Date>&effective = a.effective, &expires = a.expires;
     if (!effective) {
       lapsed.push_back(id + " is not signed");
     } else if (today < *effective) {
@@ -82,9 +140,8 @@ std::vector<DesignRecipient> design_recipients(const Snapshot& s, const std::str
   std::vector<DesignRecipient> out;
   for (const auto& [person, releases] : recipients_at(s, supplier, today, pending)) {
     DesignRecipient recipient{person, "", releases, "", ""};
-    const auto found = std::find_if(s.people.begin(), s.people.end(),
-                                    [&](const json& p) { return text(p, "id") == person; });
-    if (found != s.people.end()) recipient.name = text(*found, "name");
+    const auto found = s.names.find(person);
+    if (found != s.names.end()) recipient.name = found->second;
     cover(s, supplier, today, recipient);
     out.push_back(std::move(recipient));
   }
@@ -102,14 +159,14 @@ struct Scored {
 // The latest audit of `supplier` up to `today` that scored access control pass or fail.
 std::optional<Scored> latest_access_audit(const Snapshot& s, const std::string& supplier, Date today) {
   std::optional<Scored> latest;
-  for (const json& v : s.visits) {
-    const std::optional<Date> on = date(v, "date");
-    if (text(v, "supplier") != supplier || text(v, "kind") != "audit" || !on || today < *on) continue;
-    for (const json& item : s.audit_items) {
-      const std::string result = text(item, "result");
-      if (text(item, "visit") != text(v, "id") || text(item, "item") != kAccessControlItem) continue;
+  for (const VisitRow& v : s.visits) {
+    const std::optional<Date>& on = v.date;
+    if (v.supplier != supplier || v.kind != "audit" || !on || today < *on) continue;
+    const auto results = s.access_results.find(v.id);
+    if (results == s.access_results.end()) continue;
+    for (const std::string& result : results->second) {
       if (result != "pass" && result != "fail") continue;
-      if (!latest || latest->date < *on) latest = Scored{text(v, "id"), *on, result};
+      if (!latest || latest->date < *on) latest = Scored{v.id, *on, result};
     }
   }
   return latest;
@@ -142,10 +199,9 @@ Result<std::vector<OwnFacility>> own_facilities(Workspace& workspace, Date today
   MOAT_TRY(const LegalRules rules, legal_rules(workspace));
   MOAT_TRY(const Snapshot s, snapshot(workspace));
   std::vector<OwnFacility> out;
-  for (const json& supplier : s.suppliers) {
-    if (supplier.value("trusted", false) != true) continue;
+  for (const std::string& supplier : s.trusted) {
     OwnFacility facility;
-    facility.supplier = text(supplier, "id");
+    facility.supplier = supplier;
     facility.recipients = design_recipients(s, facility.supplier, today, pending);
     judge_access(s, today, rules.gate.audit_window_days, facility);
     out.push_back(std::move(facility));

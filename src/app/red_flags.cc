@@ -6,6 +6,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "app/columns.h"
 #include "app/legal.h"
 #include "app/own_facilities.h"
 #include "app/record_fields.h"
@@ -29,17 +30,14 @@ using Records = std::vector<store::Record>;
 constexpr std::string_view kResolved = "resolved";
 constexpr std::string_view kAutomatic = "automatic";
 
-// The product's production start, else the day the first of the orders `for_each_order` visits
-// was issued: what production_start (red_flags.h) says, over any way of finding the orders.
-template <typename ForEachOrder>
-std::optional<Date> first_day(const Records& products, const std::string& product,
-                              const ForEachOrder& for_each_order) {
-  for (const json& p : products) {
-    if (text(p, "id") == product && date(p, "production_start")) return date(p, "production_start");
-  }
+// The product's production start when recorded, else the earliest of the days the orders
+// `for_each_issued` visits were issued: what production_start (red_flags.h) says, over any way of
+// finding the product and its orders.
+template <typename ForEachIssued>
+std::optional<Date> first_day(const std::optional<Date>& production_start, const ForEachIssued& for_each_issued) {
+  if (production_start) return production_start;
   std::optional<Date> first;
-  for_each_order([&](const json& o) {
-    const std::optional<Date> issued = date(o, "issued");
+  for_each_issued([&](const std::optional<Date>& issued) {
     if (issued && (!first || *issued < *first)) first = issued;
   });
   return first;
@@ -48,10 +46,66 @@ std::optional<Date> first_day(const Records& products, const std::string& produc
 using SupplierProduct = std::pair<std::string, std::string>;
 using Positions = std::vector<std::size_t>;  // of records in one of the snapshot's tables
 
+// The fields the rules read of each table, as typed rows (app/columns.h): reading the records
+// whole as JSON objects was half of the flags' cost.
+struct SupplierRow {
+  std::string id, name, status, address;
+  std::optional<Date> qualified_until;
+  bool trusted = false;
+  std::optional<std::int64_t> capacity;
+  std::vector<std::string> sites, subcontractors;
+};
+struct CertificateRow {
+  std::string supplier, id, standard, number;
+  std::optional<Date> expires;
+};
+struct VisitRow {
+  std::string id, supplier, kind;
+  std::optional<Date> date;
+  std::optional<std::int64_t> capacity_seen;
+  std::vector<std::string> sites_seen, subcontractors_seen;
+};
+struct FindingRow {
+  std::string visit, id, severity, description, state;
+  std::optional<Date> due;
+};
+struct ToolRow {
+  std::string id, name, product, location, state;
+  std::vector<std::string> approved_locations;
+  std::optional<std::int64_t> cavities, parts_per_unit;
+};
+struct ToolEventRow {
+  std::string tool, id, kind, from, to, visit, approved_by;
+  std::optional<Date> date, approved_on;
+  std::optional<std::int64_t> shots;
+};
+struct OrderRow {
+  std::string id, supplier, product;
+  std::optional<Date> issued;
+  std::optional<std::int64_t> quantity;
+};
+struct MovementRow {
+  std::string supplier, kind, product, item;
+  std::optional<Date> date;
+  std::optional<double> quantity, per_unit;
+};
+struct ProductRow {
+  std::string id;
+  std::optional<Date> production_start;
+};
+
 // Every table the rules read, from one snapshot, with the indexes the rules look records up by
 // (built once: looking up by scanning made the flags cost tools × events × pairs).
 struct Snapshot {
-  Records suppliers, certificates, visits, findings, tooling, tool_events, orders, movements, products;
+  std::vector<SupplierRow> suppliers;
+  std::vector<CertificateRow> certificates;
+  std::vector<VisitRow> visits;
+  std::vector<FindingRow> findings;
+  std::vector<ToolRow> tooling;
+  std::vector<ToolEventRow> tool_events;
+  std::vector<OrderRow> orders;
+  std::vector<MovementRow> movements;
+  std::vector<ProductRow> products;
   std::unordered_map<std::string, Positions> events_of_tool;     // tool_events, by tool
   std::map<SupplierProduct, Positions> orders_of, movements_of;  // by supplier and product
   std::map<SupplierProduct, Positions> tools_at;                 // tooling, by location and product
@@ -59,18 +113,17 @@ struct Snapshot {
 };
 
 void index(Snapshot& s) {
-  for (std::size_t i = 0; i < s.tool_events.size(); ++i)
-    s.events_of_tool[text(s.tool_events[i], "tool")].push_back(i);
+  for (std::size_t i = 0; i < s.tool_events.size(); ++i) s.events_of_tool[s.tool_events[i].tool].push_back(i);
   for (std::size_t i = 0; i < s.orders.size(); ++i) {
-    s.orders_of[{text(s.orders[i], "supplier"), text(s.orders[i], "product")}].push_back(i);
+    s.orders_of[{s.orders[i].supplier, s.orders[i].product}].push_back(i);
   }
   for (std::size_t i = 0; i < s.movements.size(); ++i) {
-    s.movements_of[{text(s.movements[i], "supplier"), text(s.movements[i], "product")}].push_back(i);
+    s.movements_of[{s.movements[i].supplier, s.movements[i].product}].push_back(i);
   }
   for (std::size_t i = 0; i < s.tooling.size(); ++i) {
-    s.tools_at[{text(s.tooling[i], "location"), text(s.tooling[i], "product")}].push_back(i);
+    s.tools_at[{s.tooling[i].location, s.tooling[i].product}].push_back(i);
   }
-  for (const json& v : s.visits) s.visit_supplier.emplace(text(v, "id"), text(v, "supplier"));
+  for (const VisitRow& v : s.visits) s.visit_supplier.emplace(v.id, v.supplier);
 }
 
 const Positions& positions(const std::map<SupplierProduct, Positions>& index, const std::string& supplier,
@@ -82,28 +135,102 @@ const Positions& positions(const std::map<SupplierProduct, Positions>& index, co
 
 std::optional<Date> production_start(const Snapshot& s, const std::string& product,
                                      const std::string& supplier) {
-  return first_day(s.products, product, [&](const auto& each) {
-    for (const std::size_t i : positions(s.orders_of, supplier, product)) each(s.orders[i]);
+  const auto found = std::find_if(s.products.begin(), s.products.end(),
+                                  [&](const ProductRow& p) { return p.id == product; });
+  return first_day(found == s.products.end() ? std::nullopt : found->production_start, [&](const auto& each) {
+    for (const std::size_t i : positions(s.orders_of, supplier, product)) each(s.orders[i].issued);
   });
+}
+
+// Reads `fields` of `table` and makes each row into a `Row` with `make`.
+template <typename Row, typename Make>
+Status read_rows(store::Store& store, std::string_view table, std::initializer_list<std::string_view> fields,
+                 std::vector<Row>& out, const Make& make) {
+  MOAT_TRY(const std::vector<columns_of::Row> rows,
+           columns_of::read(store, table, std::span(fields.begin(), fields.size())));
+  out.reserve(rows.size());
+  for (const columns_of::Row& row : rows) out.push_back(make(row));
+  return {};
+}
+
+Status read_suppliers(store::Store& store, Snapshot& s) {
+  using namespace columns_of;
+  return read_rows(store, "suppliers",
+                   {"id", "name", "status", "address", "qualified_until", "trusted", "capacity", "sites",
+                    "subcontractors"},
+                   s.suppliers, [](const Row& r) {
+                     return SupplierRow{text(r[0]), text(r[1]), text(r[2]),    text(r[3]), date(r[4]),
+                                        boolean(r[5]), integer(r[6]), list(r[7]), list(r[8])};
+                   });
+}
+
+Status read_visits(store::Store& store, Snapshot& s) {
+  using namespace columns_of;
+  MOAT_CHECK(read_rows(store, "certificates", {"supplier", "id", "standard", "number", "expires"}, s.certificates,
+                       [](const Row& r) {
+                         return CertificateRow{text(r[0]), text(r[1]), text(r[2]), text(r[3]), date(r[4])};
+                       }));
+  MOAT_CHECK(read_rows(store, "visits",
+                       {"id", "supplier", "kind", "date", "capacity_seen", "sites_seen", "subcontractors_seen"},
+                       s.visits, [](const Row& r) {
+                         return VisitRow{text(r[0]), text(r[1]),    text(r[2]), date(r[3]),
+                                         integer(r[4]), list(r[5]), list(r[6])};
+                       }));
+  return read_rows(store, "findings", {"visit", "id", "severity", "description", "state", "due"}, s.findings,
+                   [](const Row& r) {
+                     return FindingRow{text(r[0]), text(r[1]), text(r[2]), text(r[3]), text(r[4]), date(r[5])};
+                   });
+}
+
+Status read_tooling(store::Store& store, Snapshot& s) {
+  using namespace columns_of;
+  MOAT_CHECK(read_rows(
+      store, "tooling",
+      {"id", "name", "product", "location", "state", "approved_locations", "cavities", "parts_per_unit"}, s.tooling,
+      [](const Row& r) {
+        return ToolRow{text(r[0]), text(r[1]), text(r[2]),    text(r[3]),
+                       text(r[4]), list(r[5]), integer(r[6]), integer(r[7])};
+      }));
+  return read_rows(store, "tool_events",
+                   {"tool", "id", "kind", "from", "to", "visit", "approved_by", "date", "approved_on", "shots"},
+                   s.tool_events, [](const Row& r) {
+                     return ToolEventRow{text(r[0]), text(r[1]), text(r[2]), text(r[3]),   text(r[4]),
+                                         text(r[5]), text(r[6]), date(r[7]), date(r[8]), integer(r[9])};
+                   });
+}
+
+Status read_trade(store::Store& store, Snapshot& s) {
+  using namespace columns_of;
+  MOAT_CHECK(read_rows(store, "orders", {"id", "supplier", "product", "issued", "quantity"}, s.orders,
+                       [](const Row& r) {
+                         return OrderRow{text(r[0]), text(r[1]), text(r[2]), date(r[3]), integer(r[4])};
+                       }));
+  MOAT_CHECK(read_rows(store, "movements", {"supplier", "kind", "product", "item", "date", "quantity", "per_unit"},
+                       s.movements, [](const Row& r) {
+                         return MovementRow{text(r[0]), text(r[1]), text(r[2]),  text(r[3]),
+                                            date(r[4]), number(r[5]), number(r[6])};
+                       }));
+  return read_rows(store, "products", {"id", "production_start"}, s.products,
+                   [](const Row& r) { return ProductRow{text(r[0]), date(r[1])}; });
+}
+
+Status read_all(store::Store& store, Snapshot& s) {
+  MOAT_CHECK(read_suppliers(store, s));
+  MOAT_CHECK(read_visits(store, s));
+  MOAT_CHECK(read_tooling(store, s));
+  return read_trade(store, s);
 }
 
 Result<Snapshot> snapshot(Workspace& workspace) {
   Snapshot s;
-  MOAT_CHECK(read_tables(workspace.store(), {{"suppliers", &s.suppliers},
-                                             {"certificates", &s.certificates},
-                                             {"visits", &s.visits},
-                                             {"findings", &s.findings},
-                                             {"tooling", &s.tooling},
-                                             {"tool_events", &s.tool_events},
-                                             {"orders", &s.orders},
-                                             {"movements", &s.movements},
-                                             {"products", &s.products}}));
+  store::Store& store = workspace.store();
+  MOAT_CHECK(store.read_snapshot([&] { return read_all(store, s); }));
   index(s);
   return s;
 }
 
-Date day_of(const json& record, std::string_view field) {
-  return date(record, field).value_or(Date::from_days(0));
+Date day_of(const std::optional<Date>& day) {
+  return day.value_or(Date::from_days(0));
 }
 
 // ---- Reconciliation --------------------------------------------------------------------------
@@ -125,20 +252,20 @@ std::optional<std::pair<double, Date>> reading(const Snapshot& s, const std::str
   const auto events = s.events_of_tool.find(tool);
   if (events == s.events_of_tool.end()) return last;
   for (const std::size_t i : events->second) {
-    const json& e = s.tool_events[i];
-    if (text(e, "kind") != "reading" || !integer(e, "shots")) continue;
-    const Date on = day_of(e, "date");
+    const ToolEventRow& e = s.tool_events[i];
+    if (e.kind != "reading" || !e.shots) continue;
+    const Date on = day_of(e.date);
     if (inclusive ? on > day : on >= day) continue;
-    if (!last || on >= last->second) last = {static_cast<double>(*integer(e, "shots")), on};
+    if (!last || on >= last->second) last = {static_cast<double>(*e.shots), on};
   }
   return last;
 }
 
-vet::ToolShots tool_shots(const json& tool, const Snapshot& s, Date from, Date to) {
+vet::ToolShots tool_shots(const ToolRow& tool, const Snapshot& s, Date from, Date to) {
   vet::ToolShots shots;
-  shots.tool = text(tool, "id");
-  shots.cavities = static_cast<double>(integer(tool, "cavities").value_or(1));
-  shots.parts_per_unit = static_cast<double>(integer(tool, "parts_per_unit").value_or(1));
+  shots.tool = tool.id;
+  shots.cavities = static_cast<double>(tool.cavities.value_or(1));
+  shots.parts_per_unit = static_cast<double>(tool.parts_per_unit.value_or(1));
   // A reading taken on the first day of the period is its starting count.
   if (const auto start = reading(s, shots.tool, from, true)) {
     shots.shots_start = start->first;
@@ -159,14 +286,13 @@ vet::ReconcileInput reconcile_input(const Snapshot& s, const std::string& suppli
                                     const std::string& product, Date from, Date to, bool with_tools = true) {
   vet::ReconcileInput input{supplier, product, from, to, {}, {}, {}};
   for (const std::size_t i : positions(s.orders_of, supplier, product)) {
-    const json& o = s.orders[i];
-    input.orders.push_back(
-        {text(o, "id"), day_of(o, "issued"), static_cast<double>(integer(o, "quantity").value_or(0))});
+    const OrderRow& o = s.orders[i];
+    input.orders.push_back({o.id, day_of(o.issued), static_cast<double>(o.quantity.value_or(0))});
   }
   for (const std::size_t i : positions(s.movements_of, supplier, product)) {
-    const json& m = s.movements[i];
-    input.movements.push_back({day_of(m, "date"), movement_kind(text(m, "kind")), text(m, "item"),
-                               number(m, "quantity").value_or(0), number(m, "per_unit").value_or(1)});
+    const MovementRow& m = s.movements[i];
+    input.movements.push_back(
+        {day_of(m.date), movement_kind(m.kind), m.item, m.quantity.value_or(0), m.per_unit.value_or(1)});
   }
   if (!with_tools) return input;
   for (const std::size_t i : positions(s.tools_at, supplier, product))
@@ -174,21 +300,22 @@ vet::ReconcileInput reconcile_input(const Snapshot& s, const std::string& suppli
   return input;
 }
 
-bool has_record(const Records& records, std::string_view field, const std::string& id) {
-  return std::any_of(records.begin(), records.end(), [&](const json& r) { return text(r, field) == id; });
+template <typename Row>
+bool has_record(const std::vector<Row>& rows, const std::string& id) {
+  return std::any_of(rows.begin(), rows.end(), [&](const Row& r) { return r.id == id; });
 }
 
 // Each supplier × product with orders or movements, and the first day either was recorded.
 std::map<std::pair<std::string, std::string>, Date> trading_pairs(const Snapshot& s) {
   std::map<std::pair<std::string, std::string>, Date> first;
-  const auto note = [&](const json& r, std::string_view date_field) {
-    const auto key = std::make_pair(text(r, "supplier"), text(r, "product"));
-    const Date on = day_of(r, date_field);
+  const auto note = [&](const auto& r, const std::optional<Date>& day) {
+    const auto key = std::make_pair(r.supplier, r.product);
+    const Date on = day_of(day);
     const auto found = first.find(key);
     if (found == first.end() || on < found->second) first.insert_or_assign(key, on);
   };
-  for (const json& o : s.orders) note(o, "issued");
-  for (const json& m : s.movements) note(m, "date");
+  for (const OrderRow& o : s.orders) note(o, o.issued);
+  for (const MovementRow& m : s.movements) note(m, m.date);
   return first;
 }
 
@@ -207,7 +334,7 @@ std::vector<vet::Reconciliation> reconcile_pairs(const Snapshot& s, Date today) 
 std::map<std::string, std::set<std::string>> supplied_products(const Snapshot& s,
                                                                const std::vector<flags::PlanFacts>& plans) {
   std::map<std::string, std::set<std::string>> supplied;
-  for (const json& o : s.orders) supplied[text(o, "supplier")].insert(text(o, "product"));
+  for (const OrderRow& o : s.orders) supplied[o.supplier].insert(o.product);
   for (const flags::PlanFacts& p : plans) {
     for (const plan::Assignment& a : p.assignments) supplied[a.supplier].insert(p.product);
   }
@@ -225,21 +352,21 @@ std::optional<Date> first_production(const Snapshot& s, const std::string& suppl
   return first;
 }
 
-flags::SupplierFacts supplier_facts(const Snapshot& s, const json& r, Date today,
+flags::SupplierFacts supplier_facts(const Snapshot& s, const SupplierRow& r, Date today,
                                     const std::map<std::string, std::set<std::string>>& supplied) {
   flags::SupplierFacts f;
-  f.id = text(r, "id");
-  f.name = text(r, "name");
-  f.qualified_until = date(r, "qualified_until");
-  f.status = vet::effective_status(text(r, "status"), f.qualified_until, today);
-  f.trusted = r.value("trusted", false);
+  f.id = r.id;
+  f.name = r.name;
+  f.qualified_until = r.qualified_until;
+  f.status = vet::effective_status(r.status, f.qualified_until, today);
+  f.trusted = r.trusted;
   const auto products = supplied.find(f.id);
   f.active = products != supplied.end();
-  f.capacity = integer(r, "capacity");
+  f.capacity = r.capacity;
   // Its registered address is a site it has: a visit there is not to an unknown site.
-  f.sites = list(r, "sites");
-  if (!text(r, "address").empty()) f.sites.push_back(text(r, "address"));
-  f.approved_subcontractors = list(r, "subcontractors");
+  f.sites = r.sites;
+  if (!r.address.empty()) f.sites.push_back(r.address);
+  f.approved_subcontractors = r.subcontractors;
   if (f.active) f.first_production = first_production(s, f.id, products->second);
   return f;
 }
@@ -281,15 +408,14 @@ flags::ToolEventKind tool_event_kind(const std::string& kind) {
   return kKinds.at(kind);
 }
 
-flags::ToolEvent tool_event(const json& e) {
-  flags::ToolEvent event{
-      text(e, "id"), day_of(e, "date"), tool_event_kind(text(e, "kind")), {}, {}, {}, false, {}};
-  event.shots = number(e, "shots");
-  event.from = text(e, "from");
-  event.to = text(e, "to");
-  event.visit = text(e, "visit");
-  const std::optional<Date> approved_on = date(e, "approved_on");
-  const bool approved = !text(e, "approved_by").empty();
+flags::ToolEvent tool_event(const ToolEventRow& e) {
+  flags::ToolEvent event{e.id, day_of(e.date), tool_event_kind(e.kind), {}, {}, {}, false, {}};
+  if (e.shots) event.shots = static_cast<double>(*e.shots);
+  event.from = e.from;
+  event.to = e.to;
+  event.visit = e.visit;
+  const std::optional<Date>& approved_on = e.approved_on;
+  const bool approved = !e.approved_by.empty();
   // A change counts as approved only when approved on or before the day it was made.
   event.approved = event.kind == flags::ToolEventKind::kChange
                        ? approved && approved_on && *approved_on <= event.date
@@ -310,16 +436,16 @@ double units_accounted(const Snapshot& s, const flags::ToolFacts& tool, Date tod
   return vet::reconcile(reconcile_input(s, tool.location, tool.product, arrived, today, false)).accounted;
 }
 
-flags::ToolFacts tool_facts(const Snapshot& s, const json& t, Date today) {
+flags::ToolFacts tool_facts(const Snapshot& s, const ToolRow& t, Date today) {
   flags::ToolFacts f;
-  f.id = text(t, "id");
-  f.name = text(t, "name");
-  f.product = text(t, "product");
-  f.location = text(t, "location");
-  f.approved_locations = list(t, "approved_locations");
-  f.cavities = number(t, "cavities").value_or(1);
-  f.parts_per_unit = number(t, "parts_per_unit").value_or(1);
-  f.scrapped = text(t, "state") == "scrapped";
+  f.id = t.id;
+  f.name = t.name;
+  f.product = t.product;
+  f.location = t.location;
+  f.approved_locations = t.approved_locations;
+  f.cavities = static_cast<double>(t.cavities.value_or(1));
+  f.parts_per_unit = static_cast<double>(t.parts_per_unit.value_or(1));
+  f.scrapped = t.state == "scrapped";
   if (const auto events = s.events_of_tool.find(f.id); events != s.events_of_tool.end()) {
     for (const std::size_t i : events->second) f.events.push_back(tool_event(s.tool_events[i]));
   }
@@ -329,8 +455,8 @@ flags::ToolFacts tool_facts(const Snapshot& s, const json& t, Date today) {
 
 Result<std::vector<flags::PlanFacts>> plan_facts(Workspace& workspace, const Snapshot& s, Date today) {
   std::vector<flags::PlanFacts> plans;
-  for (const json& p : s.products) {
-    const std::string product = text(p, "id");
+  for (const ProductRow& p : s.products) {
+    const std::string& product = p.id;
     MOAT_TRY(const std::optional<SavedPlan> saved, current_plan(workspace, product));
     if (!saved || saved->state != "approved") continue;
     MOAT_TRY(plan::Instance instance,
@@ -342,15 +468,13 @@ Result<std::vector<flags::PlanFacts>> plan_facts(Workspace& workspace, const Sna
 }
 
 void add_visit_facts(const Snapshot& s, flags::Facts& facts) {
-  for (const json& v : s.visits) {
-    facts.visits.push_back({text(v, "id"), text(v, "supplier"), text(v, "kind"), day_of(v, "date"),
-                            integer(v, "capacity_seen"), list(v, "sites_seen"),
-                            list(v, "subcontractors_seen")});
+  for (const VisitRow& v : s.visits) {
+    facts.visits.push_back(
+        {v.id, v.supplier, v.kind, day_of(v.date), v.capacity_seen, v.sites_seen, v.subcontractors_seen});
   }
-  for (const json& f : s.findings) {
-    facts.findings.push_back({text(f, "visit"), text(f, "id"), supplier_of_visit(s, text(f, "visit")),
-                              text(f, "severity"), text(f, "description"), date(f, "due"),
-                              text(f, "state") == "closed"});
+  for (const FindingRow& f : s.findings) {
+    facts.findings.push_back(
+        {f.visit, f.id, supplier_of_visit(s, f.visit), f.severity, f.description, f.due, f.state == "closed"});
   }
 }
 
@@ -523,9 +647,13 @@ Result<json> flag_with_state(const store::Record& found, const std::string& stat
 std::optional<Date> production_start(const std::vector<store::Record>& products,
                                      const std::vector<store::Record>& orders, const std::string& product,
                                      const std::string& supplier) {
-  return first_day(products, product, [&](const auto& each) {
+  std::optional<Date> start;
+  for (const json& p : products) {
+    if (text(p, "id") == product && date(p, "production_start")) start = date(p, "production_start");
+  }
+  return first_day(start, [&](const auto& each) {
     for (const json& o : orders) {
-      if (text(o, "supplier") == supplier && text(o, "product") == product) each(o);
+      if (text(o, "supplier") == supplier && text(o, "product") == product) each(date(o, "issued"));
     }
   });
 }
@@ -534,9 +662,9 @@ Result<vet::Reconciliation> reconcile_supplier(Workspace& workspace, const std::
                                                const std::string& product, Date from, Date to) {
   if (to < from) return input_error("to", "the period ends before it starts");
   MOAT_TRY(const Snapshot s, snapshot(workspace));
-  if (!has_record(s.suppliers, "id", supplier))
+  if (!has_record(s.suppliers, supplier))
     return Error(ErrorCode::kNotFound, "suppliers/" + supplier, "no such supplier");
-  if (!has_record(s.products, "id", product))
+  if (!has_record(s.products, product))
     return Error(ErrorCode::kNotFound, "products/" + product, "no such product");
   return vet::reconcile(reconcile_input(s, supplier, product, from, to));
 }
@@ -552,15 +680,14 @@ Result<flags::Facts> gather_facts(Workspace& workspace, Date today) {
   MOAT_TRY(facts.plans, plan_facts(workspace, s, today));
   MOAT_TRY(facts.legal, legal_flag_facts(workspace, today, facts.plans));
   const auto supplied = supplied_products(s, facts.plans);
-  for (const json& r : s.suppliers) facts.suppliers.push_back(supplier_facts(s, r, today, supplied));
+  for (const SupplierRow& r : s.suppliers) facts.suppliers.push_back(supplier_facts(s, r, today, supplied));
   MOAT_TRY(const std::vector<OwnFacility> own, own_facilities(workspace, today));
   add_own_facilities(own, facts.suppliers);
-  for (const json& c : s.certificates) {
-    facts.certificates.push_back(
-        {text(c, "supplier"), text(c, "id"), text(c, "standard"), text(c, "number"), day_of(c, "expires")});
+  for (const CertificateRow& c : s.certificates) {
+    facts.certificates.push_back({c.supplier, c.id, c.standard, c.number, day_of(c.expires)});
   }
   add_visit_facts(s, facts);
-  for (const json& t : s.tooling) facts.tools.push_back(tool_facts(s, t, today));
+  for (const ToolRow& t : s.tooling) facts.tools.push_back(tool_facts(s, t, today));
   facts.reconciliations = reconcile_pairs(s, today);
   MOAT_TRY(facts.counterfeits, counterfeit_facts(workspace, today));
   MOAT_TRY(facts.complaints, complaint_facts(workspace));

@@ -90,7 +90,9 @@ SqlValue to_sql(const Field& field, const json& value) {
   }
 }
 
-Result<json> from_sql(const Table& table, const Field& field, const SqlValue& value) {
+}  // namespace
+
+Result<Record> field_value(const Table& table, const Field& field, const SqlValue& value) {
   if (std::holds_alternative<std::monostate>(value)) return json(nullptr);
   const auto* text = std::get_if<std::string>(&value);
   const auto* integer = std::get_if<std::int64_t>(&value);
@@ -123,10 +125,12 @@ Result<json> from_sql(const Table& table, const Field& field, const SqlValue& va
   }
 }
 
+namespace {
+
 Result<Record> record_of(const Table& table, const SqlRow& row) {
   Record record = json::object();
   for (std::size_t i = 0; i < table.fields.size(); ++i) {
-    MOAT_TRY(record[std::string(table.fields[i].name)], from_sql(table, table.fields[i], row[i]));
+    MOAT_TRY(record[std::string(table.fields[i].name)], field_value(table, table.fields[i], row[i]));
   }
   return record;
 }
@@ -376,6 +380,43 @@ Result<std::vector<Record>> Store::list_where(const Table& table, std::string_vi
   return records_of(table, select_sql(table) + " WHERE " + quoted(field) + " = ?", params);
 }
 
+Result<std::vector<SqlRow>> Store::columns(const Table& table, std::span<const std::string_view> fields) {
+  std::string sql = "SELECT ";
+  for (const Field& key : table.key_fields()) sql += quoted(key.name) + ", ";
+  for (const std::string_view field : fields) {
+    if (!table.field(field)) {
+      return Error(ErrorCode::kInternal, std::string(table.name) + "." + std::string(field), "no such field");
+    }
+    sql += quoted(field) + ", ";
+  }
+  sql.resize(sql.size() - 2);
+  sql += " FROM " + quoted(table.name);
+  MOAT_TRY(auto rows, db_->query(sql, {}));
+  // Sorted here, bytewise, as `list` sorts: the backends' collations differ.
+  const std::size_t key_size = table.key_size;
+  const auto key_part = [](const SqlValue& value) -> std::string_view {
+    const auto* text = std::get_if<std::string>(&value);
+    return text ? std::string_view(*text) : std::string_view();
+  };
+  std::vector<std::size_t> order(rows.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    for (std::size_t k = 0; k < key_size; ++k) {
+      const int c = key_part(rows[a][k]).compare(key_part(rows[b][k]));
+      if (c != 0) return c < 0;
+    }
+    return false;
+  });
+  std::vector<SqlRow> out;
+  out.reserve(rows.size());
+  for (const std::size_t i : order) {
+    SqlRow& row = rows[i];
+    out.emplace_back(std::make_move_iterator(row.begin() + static_cast<std::ptrdiff_t>(key_size)),
+                     std::make_move_iterator(row.end()));
+  }
+  return out;
+}
+
 Result<std::vector<Record>> Store::records_of(const Table& table, const std::string& sql,
                                               std::span<const SqlValue> params) {
   MOAT_TRY(const auto rows, db_->query(sql, params));
@@ -411,13 +452,13 @@ Result<std::int64_t> Store::write(const Author& author, const std::function<Stat
 Result<std::vector<ledger::Event>> Store::events(std::int64_t from_seq, std::int64_t limit) {
   const std::int64_t cap = limit < 0 ? std::numeric_limits<std::int64_t>::max() : limit;
   const SqlValue params[] = {from_seq, cap};
-  MOAT_TRY(const auto rows, db_->query("SELECT " + std::string(event_columns()) +
-                                           R"( FROM "ledger" WHERE "seq" >= ? ORDER BY "seq" LIMIT ?)",
-                                       params));
+  MOAT_TRY(auto rows, db_->query("SELECT " + std::string(event_columns()) +
+                                     R"( FROM "ledger" WHERE "seq" >= ? ORDER BY "seq" LIMIT ?)",
+                                 params));
   std::vector<ledger::Event> events;
   events.reserve(rows.size());
-  for (const SqlRow& row : rows) {
-    MOAT_TRY(ledger::Event event, event_of_row(row));
+  for (SqlRow& row : rows) {
+    MOAT_TRY(ledger::Event event, event_of_row(std::move(row)));
     events.push_back(std::move(event));
   }
   return events;

@@ -67,6 +67,11 @@ class Store {
   Result<std::vector<Record>> list(const Table& table);
   // The records of `table` whose scalar column `field` holds `value`, in key order.
   Result<std::vector<Record>> list_where(const Table& table, std::string_view field, const SqlValue& value);
+  // The `fields` of every record of `table`, in the order `list` gives the records: one row per
+  // record, one value per field as the database holds it (field_value reads it as a record
+  // holds it). For readers of large tables that need a few columns: no JSON object per record.
+  // kInternal for a field the table does not have.
+  Result<std::vector<SqlRow>> columns(const Table& table, std::span<const std::string_view> fields);
 
   // Runs `body` in one write transaction; commits when it succeeds, rolls back otherwise.
   // Reads inside `body` see the latest committed state, and no other writer can commit until
@@ -108,6 +113,10 @@ Key key_of(const Table& table, const Record& record);
 std::string key_text(const Key& key);
 // Compact JSON with sorted keys: the form records take in the ledger.
 std::string canonical_json(const Record& record);
+// A value of `field` as the database holds it, as a record read by Store::list holds it: a list
+// parsed, a number of a decimal field as a float, a boolean from 0/1, null for SQL NULL.
+// kIntegrity when the value has the wrong type.
+Result<Record> field_value(const Table& table, const Field& field, const SqlValue& value);
 // `record` as the database gives it back (numbers of decimal fields as floats, -0 as 0, absent
 // fields as null): what the ledger records and what export writes.
 Result<Record> stored_form(const Table& table, const Record& record);

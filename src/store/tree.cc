@@ -79,9 +79,13 @@ std::string_view event_columns() {
 }
 
 Result<ledger::Event> event_of_row(const SqlRow& row) {
+  return event_of_row(SqlRow(row));
+}
+
+Result<ledger::Event> event_of_row(SqlRow&& row) {
   ledger::Event event;
   const auto text = [&](std::size_t i) -> std::optional<std::string> {
-    if (const auto* s = std::get_if<std::string>(&row[i])) return *s;
+    if (auto* s = std::get_if<std::string>(&row[i])) return std::move(*s);
     return std::nullopt;
   };
   const auto* seq = std::get_if<std::int64_t>(&row[0]);

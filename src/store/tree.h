@@ -52,6 +52,8 @@ Status update_checkpoint_note(Database& db, std::int64_t id, const std::string& 
 
 // The rows of the ledger table as events (the columns Store reads, in that order).
 Result<ledger::Event> event_of_row(const SqlRow& row);
+// The same, taking the row's texts rather than copying them.
+Result<ledger::Event> event_of_row(SqlRow&& row);
 std::string_view event_columns();
 
 }  // namespace moat::store
