@@ -275,10 +275,12 @@ class RouteApi final : public Api {
       if (!committed.ok() && reply.ok()) reply = committed.error();
     } else if (cached) {
       // The tables the answer is read from: the cache keeps it until one of them changes.
-      app::Workspace& workspace = *lease;
-      app::record_tables_read(workspace, &tables);
-      reply = call_on(workspace);
-      app::record_tables_read(workspace, nullptr);
+      struct Recording {
+        app::Workspace& workspace;
+        ~Recording() { app::record_tables_read(workspace, nullptr); }
+      } recording{*lease};
+      app::record_tables_read(recording.workspace, &tables);
+      reply = call_on(recording.workspace);
     } else {
       reply = call_on(*lease);
     }
