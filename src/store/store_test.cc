@@ -182,7 +182,9 @@ TEST_P(StoreTest, PagesInBytewiseKeyOrderWithACursorThatHoldsAcrossInserts) {
     ASSERT_TRUE(put(product(id, id[0] == 'c' ? "x" : "n")).ok());
   const auto ids = [&](const PageQuery& query) {
     std::vector<std::string> out;
-    for (const Record& record : *store_->page(products(), query)) out.push_back(record["id"]);
+    auto page = store_->page(products(), query);
+    EXPECT_TRUE(page.ok());
+    for (const Record& record : *page) out.push_back(record["id"]);
     return out;
   };
   EXPECT_EQ(ids({{}, std::nullopt, 0, 3}), (std::vector<std::string>{"10", "9", "B"}));

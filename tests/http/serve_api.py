@@ -1123,7 +1123,7 @@ def main():
         test_csrf(server)
         test_tokens(server)
         test_etags_and_versions(server)
-        add_user("writer1", "sourcing")
+        add_user("writer1", "admin")
         test_concurrent_writes(server, make_token("writer1"))
         test_problems_and_limits(server)
         test_two_servers(server)
