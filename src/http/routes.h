@@ -122,6 +122,9 @@ struct Route {
   std::string_view request_body = {};
   bool cacheable = false;  // GET whose answer depends only on the data and the caller
   bool slow = false;       // runs off the I/O threads (password hashing)
+  // A record write committed with the others queued meanwhile (write_batch.h, group commit), off
+  // the I/O threads: its handler does nothing but reads and Store writes on call.workspace.
+  bool grouped = false;
 };
 
 std::span<const Route> routes();

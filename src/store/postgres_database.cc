@@ -97,6 +97,7 @@ class PostgresDatabase final : public Database {
   }
 
   Result<std::vector<SqlRow>> query(std::string_view sql, std::span<const SqlValue> params) override {
+    note_names(sql);
     MOAT_TRY(PgResult result, run(sql, params));
     std::vector<SqlRow> rows;
     const int row_count = pq().ntuples(result.get()), column_count = pq().nfields(result.get());
