@@ -3,6 +3,7 @@
 
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -189,6 +190,8 @@ ExactResult solve_exact_isolated(const Problem& problem, const Deadline& deadlin
     return solve_exact(problem, deadline, incumbent, options);
   }
   if (child == 0) {
+    // Ended with the parent, should it end first (a caller's own watch over its time limit).
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     // Nothing of the parent's (a server's sockets, a database) stays open in the child.
     const auto fd = static_cast<unsigned>(fds[1]);
     if (fd > 3) ::close_range(3, fd - 1, 0);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "plan/conflict.h"
 
@@ -275,6 +276,33 @@ TEST(PlannerTest, AnswersAtOnceWhenTheLimitHasPassed) {
   const Plan plan = solve(split_needed(), options);
   EXPECT_EQ(plan.status, PlanStatus::kUnknown);
   EXPECT_FALSE(plan.reasons.empty());
+}
+
+// The plan's JSON is written without a document tree: it must read exactly as the JSON library
+// lays it out (the contract's shape, byte for byte), empty lists, missing bounds and text
+// needing escapes included.
+TEST(InstanceTest, PlanJsonIsLaidOutAsTheJsonLibraryLaysItOut) {
+  Plan solved = solve(split_needed(), {});
+  solved.reasons.push_back("a \"quoted\" reason\twith 中文");
+  solved.assignments.push_back({"P\\3", "F1", 0.1});
+  Plan empty;
+  empty.cost = 12.5;
+  empty.recipes.push_back({"R9", std::nullopt, {}});
+  for (const Plan& plan : {solved, empty, Plan{}}) {
+    const std::string written = plan_json(plan);
+    EXPECT_EQ(written, nlohmann::ordered_json::parse(written).dump(2) + "\n");
+  }
+}
+
+// UTF-8 is checked a few MiB at a time: a character across the slices' border is well formed, and
+// a bad byte past the first slice is found at its place.
+TEST(InstanceTest, FindsInvalidUtf8PastTheFirstSliceAtItsPlace) {
+  const std::size_t slice = std::size_t{4} << 20;
+  const std::string text = std::string(slice - 1, ' ') + "中\n  \xFF";
+  const auto parsed = parse_instance(text, "i.json");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_NE(parsed.error().to_string().find("i.json:2:3"), std::string::npos) << parsed.error().to_string();
+  EXPECT_NE(parsed.error().to_string().find("invalid UTF-8"), std::string::npos);
 }
 
 }  // namespace
