@@ -32,6 +32,7 @@
 #include "app/workspace.h"
 #include "cli/common.h"
 #include "cli/core_commands.h"
+#include "cli/progress.h"
 #include "cli/table.h"
 #include "core/text.h"
 
@@ -114,11 +115,21 @@ struct PlanFlags {
   std::optional<std::chrono::steady_clock::time_point> started;
 };
 
-int run_plan(plan::Instance instance, const PlanFlags& flags, bool as_json, const Costing& costing) {
+// The options of a solve; `line`, when drawn, is told how the search stands.
+plan::SolveOptions solve_options(const PlanFlags& flags, SearchLine* line) {
+  plan::SolveOptions options{flags.time_limit, !flags.heuristic, flags.started};
+  if (line) {
+    options.on_progress = [line](const plan::SolveProgress& now) { line->update(now.cost, now.lower_bound); };
+  }
+  return options;
+}
+
+int run_plan(plan::Instance instance, const PlanFlags& flags, const GlobalOptions& global, const Costing& costing) {
+  const bool as_json = global.json;
   if (flags.collusion) instance.policy.collusion = *flags.collusion;
   if (flags.max_exposure_share) instance.policy.max_exposure_share = *flags.max_exposure_share;
-  const plan::SolveOptions options{flags.time_limit, !flags.heuristic, flags.started};
   if (flags.frontier) {
+    const plan::SolveOptions options{flags.time_limit, !flags.heuristic, flags.started};
     const auto points = app::frontier(instance, options);
     if (as_json) {
       std::cout << app::frontier_json(points).dump(2) << "\n";
@@ -127,7 +138,9 @@ int run_plan(plan::Instance instance, const PlanFlags& flags, bool as_json, cons
     }
     return 0;
   }
-  const plan::Plan plan = app::solve(instance, options);
+  std::unique_ptr<SearchLine> line = search_line(global, flags.time_limit);
+  const plan::Plan plan = app::solve(instance, solve_options(flags, line.get()));
+  line.reset();  // the line ends before the plan is printed
   if (as_json) {
     std::cout << plan::plan_json(plan);
   } else {
@@ -175,9 +188,10 @@ int plan_product(const PlanFlags& flags, const GlobalOptions& global) {
     }
     auto costing = costing_of(workspace, flags.product, today(session));
     if (!costing.ok()) return fail(costing.error());
-    if (flags.frontier || !flags.save) return run_plan(std::move(*instance), flags, global.json, *costing);
-    auto saved = app::solve_and_save(workspace, session, flags.product, *instance,
-                                     {flags.time_limit, !flags.heuristic, flags.started});
+    if (flags.frontier || !flags.save) return run_plan(std::move(*instance), flags, global, *costing);
+    std::unique_ptr<SearchLine> line = search_line(global, flags.time_limit);
+    auto saved = app::solve_and_save(workspace, session, flags.product, *instance, solve_options(flags, line.get()));
+    line.reset();
     if (!saved.ok()) return fail(saved.error());
     const plan::Plan& plan = saved->plan;
     if (global.json) {
@@ -252,7 +266,7 @@ std::function<int()> define_plan(CLI::App& app, GlobalOptions& global) {
     auto instance = plan::parse_instance_within(*text, flags->instance, reading_deadline(*flags));
     if (!instance.ok()) return fail(instance.error());
     if (!*instance) return print_unread(global.json);
-    return run_plan(std::move(**instance), *flags, global.json, Costing{});
+    return run_plan(std::move(**instance), *flags, global, Costing{});
   };
 }
 

@@ -116,8 +116,8 @@ std::string_view denial_reason(Scope scope) {
 
 class RouteApi final : public Api {
  public:
-  RouteApi(std::unique_ptr<WorkspacePool> pool, ApiOptions options)
-      : pool_(std::move(pool)), options_(std::move(options)) {}
+  RouteApi(std::unique_ptr<WorkspacePool> pool, ApiOptions options, const std::filesystem::path& dir)
+      : pool_(std::move(pool)), options_(std::move(options)), plan_jobs_(dir) {}
 
   Response handle(const Request& request) override {
     try {
@@ -248,7 +248,8 @@ class RouteApi final : public Api {
     Call call{request,        target.path,       params,
               target.query,   who.user,          who.cookie,
               who.session_id, who.csrf,          *lease,
-              session,        options_.accounts, body->is_null() ? nullptr : &*body};
+              session,        options_.accounts, body->is_null() ? nullptr : &*body,
+              &plan_jobs_};
     auto reply = route.handler(call);
     if (route.method != Method::kGet || supplier) versions_.changed();
     // A supplier user learns nothing of what exists beyond its own: an object that is not there
@@ -408,6 +409,7 @@ class RouteApi final : public Api {
   LoginThrottle throttle_;
   RateLimiter limiter_{options_.requests_per_minute};
   ReadLog reads_;
+  app::PlanJobs plan_jobs_;  // last: its jobs end before the rest is torn down
 };
 
 }  // namespace
@@ -415,7 +417,7 @@ class RouteApi final : public Api {
 Result<std::unique_ptr<Api>> Api::open(const std::filesystem::path& dir, const ApiOptions& options) {
   if (sodium_init() < 0) return internal_error("libsodium failed to initialise");
   MOAT_TRY(auto pool, WorkspacePool::open(dir, options.connections));
-  return std::unique_ptr<Api>(std::make_unique<RouteApi>(std::move(pool), options));
+  return std::unique_ptr<Api>(std::make_unique<RouteApi>(std::move(pool), options, dir));
 }
 
 }  // namespace moat::http
