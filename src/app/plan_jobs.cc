@@ -33,8 +33,15 @@ struct PlanJobs::Job {
   PlanJobView snapshot() const {
     const std::lock_guard lock(mutex);
     PlanJobView out = view;
-    if (out.state == "running") out.elapsed = std::chrono::duration<double>(Clock::now() - started).count();
+    if (out.state != "running") return out;
+    out.elapsed = std::chrono::duration<double>(Clock::now() - started).count();
+    if (stop->load()) out.state = "cancelling";  // stopping: ends as cancelled within moments
     return out;
+  }
+
+  bool ended() const {
+    const std::lock_guard lock(mutex);
+    return !view.ended_at.empty();
   }
 
   // Ends the job in `state` (under `mutex`).
@@ -60,7 +67,7 @@ Result<PlanJobView> PlanJobs::start(Workspace& workspace, const Session& session
     const std::lock_guard lock(mutex_);
     for (const auto& job : jobs_) {
       const PlanJobView view = job->snapshot();
-      if (view.product == request.product && view.state == "running") {
+      if (view.product == request.product && !job->ended()) {
         return Error(ErrorCode::kConflict, "product",
                      "product '" + request.product + "' is being planned already (" + view.id +
                          "): cancel it or wait for it to end");
@@ -70,7 +77,7 @@ Result<PlanJobView> PlanJobs::start(Workspace& workspace, const Session& session
   MOAT_TRY(plan::Instance instance, product_instance(workspace, request.product, request.instance));
   const std::lock_guard lock(mutex_);
   for (const auto& job : jobs_) {  // another request may have started one meanwhile
-    if (job->snapshot().product == request.product && job->snapshot().state == "running") {
+    if (job->snapshot().product == request.product && !job->ended()) {
       return Error(ErrorCode::kConflict, "product", "product '" + request.product + "' is being planned already");
     }
   }
@@ -135,7 +142,7 @@ void PlanJobs::forget_ended(const std::string& product) {
   for (auto it = jobs_.rbegin(); it != jobs_.rend();) {
     Job& job = **it;
     const PlanJobView view = job.snapshot();
-    if (view.product != product || view.state == "running" || ++kept <= kEndedKept) {
+    if (view.product != product || !job.ended() || ++kept <= kEndedKept) {
       ++it;
       continue;
     }

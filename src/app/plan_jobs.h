@@ -33,7 +33,7 @@ std::optional<double> plan_gap(std::optional<double> cost, std::optional<double>
 struct PlanJobView {
   std::string id;       // "job-3"
   std::string product;
-  std::string state;    // running, done, cancelled, failed
+  std::string state;    // running, cancelling, done, cancelled, failed
   std::string started_by;
   std::string started_at;  // ISO 8601 UTC
   std::string ended_at;    // empty while it runs
