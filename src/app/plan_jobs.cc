@@ -24,8 +24,8 @@ std::optional<double> plan_gap(std::optional<double> cost, std::optional<double>
 
 struct PlanJobs::Job {
   mutable std::mutex mutex;
-  PlanJobView view;                   // under `mutex`
-  bool saving = false;                // the plan is being saved: too late to cancel
+  PlanJobView view;     // under `mutex`
+  bool saving = false;  // the plan is being saved: too late to cancel
   Clock::time_point started = Clock::now();
   std::shared_ptr<std::atomic<bool>> stop = std::make_shared<std::atomic<bool>>(false);
   std::thread thread;
@@ -62,7 +62,8 @@ PlanJobs::~PlanJobs() {
   }
 }
 
-Result<PlanJobView> PlanJobs::start(Workspace& workspace, const Session& session, const PlanJobRequest& request) {
+Result<PlanJobView> PlanJobs::start(Workspace& workspace, const Session& session,
+                                    const PlanJobRequest& request) {
   {
     const std::lock_guard lock(mutex_);
     for (const auto& job : jobs_) {
@@ -78,7 +79,8 @@ Result<PlanJobView> PlanJobs::start(Workspace& workspace, const Session& session
   const std::lock_guard lock(mutex_);
   for (const auto& job : jobs_) {  // another request may have started one meanwhile
     if (job->snapshot().product == request.product && !job->ended()) {
-      return Error(ErrorCode::kConflict, "product", "product '" + request.product + "' is being planned already");
+      return Error(ErrorCode::kConflict, "product",
+                   "product '" + request.product + "' is being planned already");
     }
   }
   forget_ended(request.product);

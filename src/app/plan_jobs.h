@@ -31,14 +31,14 @@ namespace moat::app {
 std::optional<double> plan_gap(std::optional<double> cost, std::optional<double> lower_bound);
 
 struct PlanJobView {
-  std::string id;       // "job-3"
+  std::string id;  // "job-3"
   std::string product;
-  std::string state;    // running, cancelling, done, cancelled, failed
+  std::string state;  // running, cancelling, done, cancelled, failed
   std::string started_by;
-  std::string started_at;  // ISO 8601 UTC
-  std::string ended_at;    // empty while it runs
-  double time_limit = 0;   // seconds
-  double elapsed = 0;      // seconds, so far or in all
+  std::string started_at;             // ISO 8601 UTC
+  std::string ended_at;               // empty while it runs
+  double time_limit = 0;              // seconds
+  double elapsed = 0;                 // seconds, so far or in all
   std::optional<double> cost;         // the best valid plan's so far (the saved plan's once done)
   std::optional<double> lower_bound;  // proven
   std::optional<double> gap;

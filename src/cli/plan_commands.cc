@@ -124,7 +124,8 @@ plan::SolveOptions solve_options(const PlanFlags& flags, SearchLine* line) {
   return options;
 }
 
-int run_plan(plan::Instance instance, const PlanFlags& flags, const GlobalOptions& global, const Costing& costing) {
+int run_plan(plan::Instance instance, const PlanFlags& flags, const GlobalOptions& global,
+             const Costing& costing) {
   const bool as_json = global.json;
   if (flags.collusion) instance.policy.collusion = *flags.collusion;
   if (flags.max_exposure_share) instance.policy.max_exposure_share = *flags.max_exposure_share;
@@ -190,7 +191,8 @@ int plan_product(const PlanFlags& flags, const GlobalOptions& global) {
     if (!costing.ok()) return fail(costing.error());
     if (flags.frontier || !flags.save) return run_plan(std::move(*instance), flags, global, *costing);
     std::unique_ptr<SearchLine> line = search_line(global, flags.time_limit);
-    auto saved = app::solve_and_save(workspace, session, flags.product, *instance, solve_options(flags, line.get()));
+    auto saved =
+        app::solve_and_save(workspace, session, flags.product, *instance, solve_options(flags, line.get()));
     line.reset();
     if (!saved.ok()) return fail(saved.error());
     const plan::Plan& plan = saved->plan;

@@ -96,8 +96,8 @@ inline constexpr std::string_view kComplaintStatusBody =
                        "reference": {"type": "string", "description": "the platform's case number"},
                        "note": {"type": "string"}}})";
 inline constexpr std::string_view kRequestBodies[] = {
-    kLoginBody,  kFlagBody,  kAnswerBody,  kCloseBody,         kWaiverBody,
-    kPlanBody,   kPlanJobBody, kVisitBody, kFindingBody, kSupplierPatchBody, kReleaseBody,
-    kReasonBody, kFlagsBody, kRemoveBody,  kHitDecisionBody,   kComplaintStatusBody};
+    kLoginBody,   kFlagBody,   kAnswerBody,      kCloseBody,          kWaiverBody,  kPlanBody,
+    kPlanJobBody, kVisitBody,  kFindingBody,     kSupplierPatchBody,  kReleaseBody, kReasonBody,
+    kFlagsBody,   kRemoveBody, kHitDecisionBody, kComplaintStatusBody};
 
 }  // namespace moat::http

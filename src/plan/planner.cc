@@ -132,7 +132,8 @@ Plan solve(const Instance& instance, const SolveOptions& options) {
   const double limit = options.time_limit_seconds;
   const auto compiling = Deadline::Clock::now();
   const std::optional<Problem> problem = compile_within(
-      instance, Deadline::after(std::max(0.0, limit - answer_seconds(instance)), start).stopped_by(options.stop));
+      instance,
+      Deadline::after(std::max(0.0, limit - answer_seconds(instance)), start).stopped_by(options.stop));
   if (!problem) return unknown({"the instance could not even be compiled within the time limit"});
   const double compiled = std::chrono::duration<double>(Deadline::Clock::now() - compiling).count();
   const double read = std::chrono::duration<double>(compiling - start).count();
@@ -141,7 +142,8 @@ Plan solve(const Instance& instance, const SolveOptions& options) {
                                   kAnswerShareOfLimit * limit, printing + answer_seconds(instance)});
   const Deadline deadline = Deadline::after(std::max(0.0, limit - answer), start).stopped_by(options.stop);
   const Deadline described =
-      Deadline::after(std::max(0.0, limit - std::max(answer * kPrintShare, printing)), start);
+      Deadline::after(std::max(0.0, limit - std::max(answer * kPrintShare, printing)), start)
+          .stopped_by(options.stop);
   const Conflicts conflicts = find_conflicts(*problem, deadline.share(kConflictShare));
   if (!conflicts.reasons.empty()) return infeasible(conflicts.reasons);
   if (std::vector<std::string> short_of = capacity_conflicts(instance); !short_of.empty()) {

@@ -2,7 +2,7 @@
 // heatmap), how many parties must collude to complete each recipe, and the price of protection.
 
 import { api, apiAll, enc, query } from '../api.js';
-import { append, badge, emptyState, fields, h, loading, onSubmit, replace, section, table } from '../dom.js';
+import { append, badge, emptyState, fields, h, onSubmit, replace, section, table } from '../dom.js';
 import { dateTime, money, number, percent } from '../format.js';
 import { can } from '../session.js';
 import { productPicker, pickProduct } from './common.js';
@@ -167,7 +167,7 @@ function watchJob(ctx, product, job, box, currency) {
   const cancelError = h('p', { class: 'form-error', role: 'alert' });
   const cancel = can('plans:cancel') ? h('button', { type: 'button', id: 'cancel-plan-job' }, 'Cancel') : null;
   const panel = h('div', { class: 'status-line notice', id: 'plan-job', role: 'status', 'aria-live': 'polite' },
-    h('p', {}, h('span', { class: 'spinner', 'aria-hidden': 'true' }), ` Planning ${job.id}, started by ${job.started_by}…`),
+    h('p', { class: 'loading' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), `Planning ${job.id}, started by ${job.started_by}…`),
     bar, facts, cancel, cancelError);
   const show = (now) => {
     bar.value = Math.min(1, (now.elapsed || 0) / (now.time_limit || 1));
