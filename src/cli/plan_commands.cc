@@ -32,6 +32,7 @@
 #include "app/workspace.h"
 #include "cli/common.h"
 #include "cli/core_commands.h"
+#include "cli/progress.h"
 #include "cli/table.h"
 #include "cli/time_limit.h"
 #include "core/text.h"
@@ -115,11 +116,22 @@ struct PlanFlags {
   std::optional<std::chrono::steady_clock::time_point> started;
 };
 
-int run_plan(plan::Instance& instance, const PlanFlags& flags, bool as_json, const Costing& costing) {
+// The options of a solve; `line`, when drawn, is told how the search stands.
+plan::SolveOptions solve_options(const PlanFlags& flags, SearchLine* line) {
+  plan::SolveOptions options{flags.time_limit, !flags.heuristic, flags.started};
+  if (line) {
+    options.on_progress = [line](const plan::SolveProgress& now) { line->update(now.cost, now.lower_bound); };
+  }
+  return options;
+}
+
+int run_plan(plan::Instance& instance, const PlanFlags& flags, const GlobalOptions& global,
+             const Costing& costing) {
+  const bool as_json = global.json;
   if (flags.collusion) instance.policy.collusion = *flags.collusion;
   if (flags.max_exposure_share) instance.policy.max_exposure_share = *flags.max_exposure_share;
-  const plan::SolveOptions options{flags.time_limit, !flags.heuristic, flags.started};
   if (flags.frontier) {
+    const plan::SolveOptions options{flags.time_limit, !flags.heuristic, flags.started};
     const auto points = app::frontier(instance, options);
     if (as_json) {
       std::cout << app::frontier_json(points).dump(2) << "\n";
@@ -128,7 +140,9 @@ int run_plan(plan::Instance& instance, const PlanFlags& flags, bool as_json, con
     }
     return 0;
   }
-  const plan::Plan plan = app::solve(instance, options);
+  std::unique_ptr<SearchLine> line = search_line(global, flags.time_limit);
+  const plan::Plan plan = app::solve(instance, solve_options(flags, line.get()));
+  line.reset();  // the line ends before the plan is printed
   if (as_json) {
     std::cout << plan::plan_json(plan);
   } else {
@@ -173,7 +187,8 @@ void print_answer(const plan::Plan& plan, bool as_json) {
 // `moat plan --instance FILE` (not --frontier): the file is mapped, not copied; reading, solving
 // and printing all count against the limit from the process's start; the watch answers if the
 // plan is not ready in time; and the process ends without freeing the instance.
-int plan_instance_within_limit(PlanFlags& flags, bool as_json) {
+int plan_instance_within_limit(PlanFlags& flags, const GlobalOptions& global) {
+  const bool as_json = global.json;
   AnswerWatch watch(plan::Deadline::after(flags.time_limit + kWatchSecondsPastLimit, *flags.started).at(),
                     late_answer(as_json));
   auto file = MappedFile::open(flags.instance);
@@ -188,7 +203,9 @@ int plan_instance_within_limit(PlanFlags& flags, bool as_json) {
   plan::Instance& read = **instance;
   if (flags.collusion) read.policy.collusion = *flags.collusion;
   if (flags.max_exposure_share) read.policy.max_exposure_share = *flags.max_exposure_share;
-  const plan::Plan plan = app::solve(read, {flags.time_limit, !flags.heuristic, flags.started});
+  std::unique_ptr<SearchLine> line = search_line(global, flags.time_limit);
+  const plan::Plan plan = app::solve(read, solve_options(flags, line.get()));
+  line.reset();  // the line ends before the plan is printed
   watch.claim();
   print_answer(plan, as_json);
   end_process(0);
@@ -212,9 +229,11 @@ int plan_product(const PlanFlags& flags, const GlobalOptions& global) {
     }
     auto costing = costing_of(workspace, flags.product, today(session));
     if (!costing.ok()) return fail(costing.error());
-    if (flags.frontier || !flags.save) return run_plan(*instance, flags, global.json, *costing);
-    auto saved = app::solve_and_save(workspace, session, flags.product, *instance,
-                                     {flags.time_limit, !flags.heuristic, flags.started});
+    if (flags.frontier || !flags.save) return run_plan(*instance, flags, global, *costing);
+    std::unique_ptr<SearchLine> line = search_line(global, flags.time_limit);
+    auto saved =
+        app::solve_and_save(workspace, session, flags.product, *instance, solve_options(flags, line.get()));
+    line.reset();
     if (!saved.ok()) return fail(saved.error());
     const plan::Plan& plan = saved->plan;
     if (global.json) {
@@ -284,12 +303,12 @@ std::function<int()> define_plan(CLI::App& app, GlobalOptions& global) {
     if (!flags->product.empty()) return plan_product(*flags, global);
     if (flags->instance.empty())
       return fail(input_error("--instance", "name an instance file or a --product"));
-    if (!flags->frontier) return plan_instance_within_limit(*flags, global.json);
+    if (!flags->frontier) return plan_instance_within_limit(*flags, global);
     auto text = read_file(flags->instance);
     if (!text.ok()) return fail(text.error());
     auto instance = plan::parse_instance(*text, flags->instance);
     if (!instance.ok()) return fail(instance.error());
-    return run_plan(*instance, *flags, global.json, Costing{});
+    return run_plan(*instance, *flags, global, Costing{});
   };
 }
 

@@ -123,7 +123,7 @@ std::string_view denial_reason(Scope scope) {
 class RouteApi final : public Api {
  public:
   RouteApi(std::unique_ptr<WorkspacePool> pool, ApiOptions options, const std::filesystem::path& dir)
-      : pool_(std::move(pool)), options_(std::move(options)), batcher_(dir) {}
+      : pool_(std::move(pool)), options_(std::move(options)), batcher_(dir), plan_jobs_(dir) {}
 
   Response handle(const Request& request) override {
     try {
@@ -264,7 +264,8 @@ class RouteApi final : public Api {
       Call call{request,        target.path,       params,
                 target.query,   who.user,          who.cookie,
                 who.session_id, who.csrf,          workspace,
-                session,        options_.accounts, body->is_null() ? nullptr : &*body};
+                session,        options_.accounts, body->is_null() ? nullptr : &*body,
+                &plan_jobs_};
       return route.handler(call);
     };
     Result<Reply> reply = Reply{};
@@ -456,6 +457,7 @@ class RouteApi final : public Api {
   LoginThrottle throttle_;
   RateLimiter limiter_{options_.requests_per_minute};
   ReadLog reads_;
+  app::PlanJobs plan_jobs_;  // last: its jobs end before the rest is torn down
 };
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/accounts.h"
+#include "app/plan_jobs.h"
 #include "app/session.h"
 #include "app/workspace.h"
 #include "core/result.h"
@@ -83,6 +84,8 @@ struct Call {
   // The JSON body, parsed strictly and checked against the route's request_body schema; null
   // when the route declares none or the body is empty or not JSON (json_object_body decides).
   const nlohmann::json* body = nullptr;
+  // The server's planning jobs (app/plan_jobs.h).
+  app::PlanJobs* plan_jobs = nullptr;
 
   std::string param(std::string_view name) const;
   std::optional<std::string> query_value(std::string_view name) const;

@@ -101,7 +101,14 @@ std::vector<std::string> relaxation_hints(const Instance& instance, const SolveO
 // `described`: when describing the plan must end (its coalition search is cut short there).
 Plan solve_exactly(const Instance& instance, const Problem& problem, const SolveOptions& options,
                    const Deadline& deadline, const Deadline& described, const std::optional<Choice>& quick) {
-  const ExactResult exact = solve_exact_isolated(problem, deadline, quick);
+  ExactOptions exact_options;
+  if (options.on_progress) {
+    exact_options.on_improvement = [&](const ExactResult& so_far) {
+      options.on_progress({so_far.choice ? std::optional(cost_of(problem, *so_far.choice)) : std::nullopt,
+                           so_far.lower_bound});
+    };
+  }
+  const ExactResult exact = solve_exact_isolated(problem, deadline, quick, exact_options);
   switch (exact.outcome) {
     case ExactResult::Outcome::kInfeasible:
       if (!options.explain) return infeasible({});
@@ -142,9 +149,10 @@ Plan solve_compiled(const Instance& instance, const Problem& problem, const Solv
   const double printing = std::max(answer_seconds(instance) * kPrintShare, kPrintShareOfReading * read);
   const double answer = std::max({answer_seconds(instance), kAnswerShareOfCompiling * compiled,
                                   kAnswerShareOfLimit * limit, printing + answer_seconds(instance)});
-  const Deadline deadline = Deadline::after(std::max(0.0, limit - answer), start);
+  const Deadline deadline = Deadline::after(std::max(0.0, limit - answer), start).stopped_by(options.stop);
   const Deadline described =
-      Deadline::after(std::max(0.0, limit - std::max(answer * kPrintShare, printing)), start);
+      Deadline::after(std::max(0.0, limit - std::max(answer * kPrintShare, printing)), start)
+          .stopped_by(options.stop);
   const Conflicts conflicts = find_conflicts(problem, deadline.share(kConflictShare));
   if (!conflicts.reasons.empty()) return infeasible(conflicts.reasons);
   if (std::vector<std::string> short_of = capacity_conflicts(instance); !short_of.empty()) {
@@ -156,6 +164,7 @@ Plan solve_compiled(const Instance& instance, const Problem& problem, const Solv
                                             deadline.share(kHeuristicShare)))
                     : deadline;
   const HeuristicResult quick = solve_heuristic(problem, heuristic_deadline);
+  if (quick.choice && options.on_progress) options.on_progress({quick.cost, std::nullopt});
   if (options.exact && deadline.seconds_left() >= kMinimumExactSeconds) {
     Plan plan = solve_exactly(instance, problem, options, deadline, described, quick.choice);
     if (quick.unchecked && plan.status == PlanStatus::kUnknown) plan.reasons.push_back(kUnchecked);
@@ -175,7 +184,8 @@ Plan solve(const Instance& instance, const SolveOptions& options) {
   const Deadline::Clock::time_point start = options.started.value_or(Deadline::Clock::now());
   const auto compiling = Deadline::Clock::now();
   std::optional<Problem> problem = compile_within(
-      instance, Deadline::after(std::max(0.0, options.time_limit_seconds - answer_seconds(instance)), start));
+      instance, Deadline::after(std::max(0.0, options.time_limit_seconds - answer_seconds(instance)), start)
+                    .stopped_by(options.stop));
   if (!problem) return unknown({"the instance could not even be compiled within the time limit"});
   const double compiled = std::chrono::duration<double>(Deadline::Clock::now() - compiling).count();
   auto kept = std::make_unique<const Problem>(std::move(*problem));

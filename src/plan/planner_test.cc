@@ -4,9 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "plan/conflict.h"
+#include "plan/deadline.h"
 
 namespace moat::plan {
 namespace {
@@ -303,6 +307,43 @@ TEST(InstanceTest, FindsInvalidUtf8PastTheFirstSliceAtItsPlace) {
   ASSERT_FALSE(parsed.ok());
   EXPECT_NE(parsed.error().to_string().find("i.json:2:3"), std::string::npos) << parsed.error().to_string();
   EXPECT_NE(parsed.error().to_string().find("invalid UTF-8"), std::string::npos);
+}
+
+TEST(PlannerTest, TellsItsProgressAsTheSearchImproves) {
+  Instance instance = split_needed();
+  instance.policy.collusion = 0;
+  std::vector<SolveProgress> told;
+  SolveOptions options;
+  options.on_progress = [&](const SolveProgress& now) { told.push_back(now); };
+  const Plan plan = solve(instance, options);
+  ASSERT_EQ(plan.status, PlanStatus::kOptimal);
+  ASSERT_FALSE(told.empty());
+  ASSERT_TRUE(told.front().cost);  // the heuristic's plan first
+  EXPECT_GE(*told.front().cost, *plan.cost - 1e-9);
+  for (const SolveProgress& now : told) {
+    if (now.lower_bound) {
+      EXPECT_LE(*now.lower_bound, *plan.cost + 1e-6);
+    }
+  }
+}
+
+TEST(PlannerTest, AStoppedDeadlineEndsTheSearchAsTheLimitWould) {
+  auto stop = std::make_shared<std::atomic<bool>>(true);
+  SolveOptions options;
+  options.time_limit_seconds = 60;
+  options.stop = stop;
+  const auto started = std::chrono::steady_clock::now();
+  const Plan plan = solve(split_needed(), options);
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), 5.0);
+  EXPECT_NE(plan.status, PlanStatus::kOptimal);  // nothing is proven once stopped
+
+  const Deadline deadline = Deadline::after(60).stopped_by(stop);
+  EXPECT_TRUE(deadline.passed());
+  EXPECT_LE(deadline.seconds_left(), 0.0);
+  EXPECT_TRUE(deadline.share(0.5).passed());
+  EXPECT_TRUE(Deadline::after(30).sooner(deadline).passed());
+  stop->store(false);
+  EXPECT_FALSE(deadline.passed());
 }
 
 }  // namespace

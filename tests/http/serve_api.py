@@ -246,6 +246,14 @@ EXPECTED = {
                                              supplier=(403, 403)),
     ("POST", "/api/products/{id}/plans/{plan}/approve"): row((200, 200), legal=(403, 403), oversight=(403, 403),
                                                             viewer=(403, 403), supplier=(403, 403)),
+    # Planning jobs: aurora's end within a second, so a cancel finds its job ended (409); cancelling
+    # a running job is tests/e2e/progress_test.sh's, on a workspace whose planning takes long.
+    ("POST", "/api/products/{id}/plan-jobs"): row((202, 202), legal=(403, 403), oversight=(403, 403),
+                                                 viewer=(403, 403), supplier=(403, 403)),
+    ("GET", "/api/products/{id}/plan-jobs"): row((200, 200), supplier=(403, 403)),
+    ("GET", "/api/products/{id}/plan-jobs/{job}"): row((200, 200), supplier=(403, 403)),
+    ("POST", "/api/products/{id}/plan-jobs/{job}/cancel"): row((409, 409), legal=(403, 403), oversight=(403, 403),
+                                                              viewer=(403, 403), supplier=(403, 403)),
     ("POST", "/api/visits"): row((201, 201), sourcing=(403, 403), legal=(403, 403), viewer=(403, 403),
                                  supplier=(403, 403)),
     ("POST", "/api/visits/{visit}/findings"): row((201, 201), sourcing=(403, 403), legal=(403, 403),
@@ -289,6 +297,8 @@ MATRIX_BODIES = {
     "/api/flags/refresh": {},
     "/api/flags": {"ids": ["FL1"], "state": "acknowledged", "reason": "seen in the authorization matrix"},
     "/api/products/{id}/plans": {"time_limit": 5},
+    "/api/products/{id}/plan-jobs": {"time_limit": 5},
+    "/api/products/{id}/plan-jobs/{job}/cancel": {},
     "/api/products/{id}/plans/{plan}/approve": {},
     "/api/visits": {"supplier": "F05", "kind": "visit", "by": ["Matrix Engineer"]},
     "/api/visits/{visit}/findings": {"severity": "minor", "description": "seen in the authorization matrix"},
@@ -308,6 +318,27 @@ def fresh_plan():
     reply = Client(SERVER[0], token=TOKENS["admin"]).request("POST", "/api/products/aurora/plans", {"time_limit": 5})
     assert reply.status == 201, reply.text
     return reply.json["plan"]
+
+
+def plan_jobs_ended(product="aurora"):
+    """Waits until no planning job of `product` runs (one per product at a time)."""
+    admin = Client(SERVER[0], token=TOKENS["admin"])
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        jobs = admin.get("/api/products/%s/plan-jobs" % product).json["items"]
+        if all(job["state"] not in ("running", "cancelling") for job in jobs):
+            return
+        time.sleep(0.1)
+    raise AssertionError("a planning job of %s still runs after 30 s" % product)
+
+
+def fresh_job():
+    """A planning job of aurora made through the API, ended."""
+    plan_jobs_ended()
+    reply = Client(SERVER[0], token=TOKENS["admin"]).request("POST", "/api/products/aurora/plan-jobs", {"time_limit": 5})
+    assert reply.status == 202, reply.text
+    plan_jobs_ended()
+    return reply.json["id"]
 
 
 def fresh_finding(visit):
@@ -332,6 +363,12 @@ def concrete(pattern, own):
         return pattern.replace("{id}", FILES["own" if own else "foreign"])
     if pattern.startswith("/api/copies/"):
         return pattern.replace("{id}", COPIES["own" if own else "foreign"])
+    if pattern.startswith("/api/products/{id}/plan-jobs"):
+        # Jobs are not a supplier's objects: both sides plan aurora, one job at a time.
+        if "{job}" in pattern:
+            return pattern.replace("{id}", "aurora").replace("{job}", fresh_job())
+        plan_jobs_ended()
+        return pattern.replace("{id}", "aurora")
     if pattern.startswith("/api/products/{id}/plans"):
         # Plans are not a supplier's objects: both sides plan aurora, each approval a fresh draft.
         return pattern.replace("{id}", "aurora").replace("{plan}", fresh_plan() if "{plan}" in pattern else "")
@@ -352,7 +389,7 @@ def concrete(pattern, own):
 
 def missing(pattern):
     """The path with its ids bound to objects that do not exist."""
-    path = pattern.replace("{plan}", "P-none").replace("{finding}", "F999")
+    path = pattern.replace("{plan}", "P-none").replace("{finding}", "F999").replace("{job}", "job-none")
     if pattern.startswith("/api/suppliers/"):
         return path.replace("{id}", "F999")
     if pattern.startswith("/api/flags/"):
