@@ -2,10 +2,12 @@
 // Marking benchmarks: collusion trials, false-attribution trials and throughput, on the real
 // engine (marks embedded in files, suspects built from copies, read back and traced).
 //
-//   mark_bench collusion --format gerber|excellon|step --colluders 2 --trials 200 [--file PATH]
+//   mark_bench collusion --format gerber|excellon|step|pdf --colluders 2 --trials 200 [--file PATH]
 //       Each trial: a fresh key, 20 copies, the first c combined per carrier at random, per
 //       region of the file, or by averaging coordinates (in turn); success when at least one
-//       colluder is named; any innocent named is counted.
+//       colluder is named; any innocent named is counted. PDF copies are combined in qpdf's
+//       QDF form, one content operator a line, and repaired by fix-qdf; they carry no stamp, as
+//       colluders delete the stamps that name them (its layer is removable) before combining.
 //   mark_bench false --format F --trials 10000 [--file PATH --other PATH]
 //       Suspects that name no one rightly: another recipient's copy (its id not scored), the
 //       unmarked master, a copy with a random codeword, a copy of another master; each trial
@@ -130,6 +132,7 @@ std::string master_for(const Options& o, int size, unsigned seed) {
   if (!o.file.empty()) return testing::read_file(o.file);
   if (o.format == "gerber") return testing::generated_gerber(size, seed);
   if (o.format == "excellon") return decimal_drill(size, seed);
+  if (o.format == "pdf") return testing::generated_pdf(std::max(1, size / 400), std::min(size, 400), seed);
   return net_step(seed);
 }
 
@@ -225,8 +228,30 @@ std::string combine(const std::vector<std::string>& copies, Attack attack, char 
   return out;
 }
 
+// PDF copies combined as the text formats are, in qpdf's QDF form (streams uncompressed, content
+// normalised to one operator a line, objects in one order), then made a valid PDF by fix-qdf.
+Result<std::string> combine_pdf(const std::vector<std::string>& copies, Attack attack, std::mt19937_64& rng) {
+  const testing::Folder folder;
+  std::vector<std::string> forms;
+  for (size_t k = 0; k < copies.size(); ++k) {
+    const auto in = folder / ("copy" + std::to_string(k) + ".pdf"),
+               out = folder / ("copy" + std::to_string(k) + ".qdf");
+    testing::write_file(in, copies[k]);
+    if (!testing::run("qpdf --qdf --object-streams=disable '" + in.string() + "' '" + out.string() + "'"))
+      return internal_error("qpdf --qdf failed on a copy");
+    forms.push_back(testing::read_file(out));
+  }
+  testing::write_file(folder / "mixed.qdf", combine(forms, attack, '\n', rng));
+  // In a subshell, so that the output goes to the file and only the subshell's to /dev/null.
+  if (!testing::run("(fix-qdf '" + (folder / "mixed.qdf").string() + "' > '" +
+                    (folder / "mixed.pdf").string() + "')"))
+    return internal_error("fix-qdf failed on the combined copy");
+  return testing::read_file(folder / "mixed.pdf");
+}
+
 int collusion(const Options& o) {
   const std::string master = master_for(o, 1500, 7);
+  const bool pdf = o.format == "pdf";
   const char end = o.format == "step" ? ';' : '\n';
   std::mt19937_64 rng(42);
   int caught[3] = {0, 0, 0}, runs[3] = {0, 0, 0}, innocents = 0, unreadable = 0;
@@ -241,7 +266,9 @@ int collusion(const Options& o) {
       return 2;
     }
     for (int j = 0; j < o.colluders; ++j) {
-      const auto marked = prepared->mark(ids[static_cast<size_t>(j)]);
+      const std::string stamp =
+          pdf ? "Recipient " + std::to_string(j) + " · Acme Robotics · 2026-12-05 · R1" : "";
+      const auto marked = prepared->mark(ids[static_cast<size_t>(j)], stamp);
       if (!marked.ok()) {
         std::fprintf(stderr, "%s\n", marked.error().to_string().c_str());
         return 2;
@@ -250,9 +277,17 @@ int collusion(const Options& o) {
       copies.push_back(marked->bytes);
     }
     const auto attack = static_cast<Attack>(t % 3);
-    const auto traced = prepared->trace(combine(copies, attack, end, rng), ids);
+    const Result<std::string> suspect =
+        pdf ? combine_pdf(copies, attack, rng) : combine(copies, attack, end, rng);
+    if (!suspect.ok()) {
+      std::fprintf(stderr, "%s\n", suspect.error().to_string().c_str());
+      return 2;
+    }
+    const auto traced = prepared->trace(*suspect, ids);
     ++runs[t % 3];
     if (!traced.ok()) {
+      if (unreadable == 0)
+        std::fprintf(stderr, "first unregistered suspect: %s\n", traced.error().to_string().c_str());
       ++unreadable;
       continue;
     }

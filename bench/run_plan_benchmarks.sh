@@ -6,6 +6,7 @@
 #
 #   bench/run_plan_benchmarks.sh                     # everything (hours on two cores)
 #   FAMILIES="dense tight" SIZES="M" bench/run_plan_benchmarks.sh
+#   KS=1 SIZES=M bench/run_plan_benchmarks.sh        # M at collusion 1 only
 #   bench/summarize_plan_benchmarks.py plan-results.txt
 set -u
 build=${BUILD:-build}
@@ -14,6 +15,7 @@ peer=$build/bench/cbc_peer
 families=${FAMILIES:-modular dense sparse tight multisource deep groups trusted untrusted}
 sizes=${SIZES:-S M L XL}
 seed=${SEED:-1}
+collusions=${KS:-1 2}  # at S and M
 out=${OUT:-plan-results.txt}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -34,8 +36,7 @@ for family in $families; do
   for size in $sizes; do
     case $size in
       S | M)
-        run "$family" "$size" 1 60 60
-        run "$family" "$size" 2 60 60 ;;
+        for k in $collusions; do run "$family" "$size" "$k" 60 60; done ;;
       L)
         for k in 1 2; do
           run "$family" L "$k" 1 ""

@@ -2,7 +2,8 @@
 # The time limit as a user gets it: `moat plan --instance FILE --json --time-limit T` on every
 # instance family, timed from the process's start to its exit (reading the file, solving,
 # printing and ending the process all count), with the largest process's peak memory. One line
-# per run: family, size, k, limit, wall-clock s, peak MiB, status, cost, bound, gap %, load.
+# per run: family, size, k, limit, wall-clock s, peak MiB, status (or exit-N, or no-answer), cost,
+# bound, gap %, load.
 #
 #   bench/time_limit_sweep.sh                                   # L and XL, limits 1 and 30, k = 1
 #   SIZES=M LIMITS=60 K=2 bench/time_limit_sweep.sh             # a part
@@ -19,7 +20,10 @@ trap 'rm -rf "$work"' EXIT
 summary() {  # plan.json
   python3 -c '
 import json, sys
-p = json.load(open(sys.argv[1]))
+try:
+    p = json.load(open(sys.argv[1]))
+except ValueError:
+    sys.exit(print("no-answer - - -"))
 cost, bound = p.get("cost"), p.get("lower_bound")
 gap = "%.3f" % (100 * (cost - bound) / cost) if cost and bound is not None else "-"
 print(p["status"], cost if cost is not None else "-", bound if bound is not None else "-", gap)' "$1"
@@ -32,10 +36,14 @@ for size in $sizes; do
     "$build/bench/plan_bench" --family "$family" --size "$size" --collusion "$k" --seed "$seed" --write "$file" --write-only >/dev/null
     for limit in $limits; do
       load=$(cut -d' ' -f1 /proc/loadavg)
-      /usr/bin/time -o "$work/time" -f '%e %M' "$build/src/cli/moat" plan --instance "$file" --json \
+      /usr/bin/time -q -o "$work/time" -f '%e %M %x' "$build/src/cli/moat" plan --instance "$file" --json \
         --time-limit "$limit" >"$work/plan.json" 2>/dev/null
-      read -r wall kib <"$work/time"
-      echo "$family $size $k $limit $wall $((kib / 1024)) $(summary "$work/plan.json") $load"
+      read -r wall kib code <"$work/time"
+      if [ "$code" = 0 ]; then
+        echo "$family $size $k $limit $wall $((kib / 1024)) $(summary "$work/plan.json") $load"
+      else
+        echo "$family $size $k $limit $wall $((kib / 1024)) exit-$code - - - $load"
+      fi
     done
     rm -f "$file"
   done

@@ -430,9 +430,13 @@ Result<std::string> grant_waiver(Workspace& workspace, const Session& session, c
   return id;
 }
 
-Result<gate::Verdict> run_gate(Workspace& workspace, const Session& session, const GateRequest& request) {
+Result<gate::Verdict> run_gate(Workspace& workspace, const Session& session, const GateRequest& request,
+                               const Progress& progress) {
+  tell(progress, 0, kGateSteps);
   MOAT_TRY(gate::Verdict verdict, run_gate(workspace, request));
+  tell(progress, 1, kGateSteps);
   MOAT_CHECK(checkpoint_now(workspace, session));
+  tell(progress, kGateSteps, kGateSteps);
   return verdict;
 }
 

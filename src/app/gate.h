@@ -14,6 +14,7 @@
 #include "app/session.h"
 #include "app/workspace.h"
 #include "core/date.h"
+#include "core/progress.h"
 #include "core/result.h"
 #include "gate/gate.h"
 
@@ -34,7 +35,10 @@ struct GateRequest {
 Result<gate::Verdict> run_gate(Workspace& workspace, const GateRequest& request);
 // The same, and then a signed checkpoint of the ledger as it stood when the verdict was given
 // (app/checkpoints.h): what the CLI and the server call.
-Result<gate::Verdict> run_gate(Workspace& workspace, const Session& session, const GateRequest& request);
+// `progress` is told the steps done of kGateSteps (the verdict, the checkpoint).
+inline constexpr std::size_t kGateSteps = 2;
+Result<gate::Verdict> run_gate(Workspace& workspace, const Session& session, const GateRequest& request,
+                               const Progress& progress = {});
 
 struct WaiverInput {
   std::string check;    // a gate check id: "owner-visit"

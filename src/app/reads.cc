@@ -31,6 +31,18 @@ Result<std::vector<store::Record>> read_records(Workspace& workspace, std::strin
   return workspace.store().list(*table);
 }
 
+Result<std::vector<store::Record>> read_page(Workspace& workspace, std::string_view kind,
+                                             const store::PageQuery& query) {
+  MOAT_TRY(const store::Table* table, known_kind(kind));
+  return workspace.store().page(*table, query);
+}
+
+Result<std::int64_t> count_records(Workspace& workspace, std::string_view kind,
+                                   const std::vector<std::pair<std::string, store::SqlValue>>& where) {
+  MOAT_TRY(const store::Table* table, known_kind(kind));
+  return workspace.store().count(*table, where);
+}
+
 Result<std::int64_t> ledger_head(Workspace& workspace) {
   return store::ledger_head(workspace.store().database());
 }

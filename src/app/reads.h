@@ -29,6 +29,13 @@ Result<std::optional<store::Record>> read_record(Workspace& workspace, std::stri
 // Every record of `kind`, in key order.
 Result<std::vector<store::Record>> read_records(Workspace& workspace, std::string_view kind);
 
+// One page of `kind` in key order, read and counted in the database (store::PageQuery).
+Result<std::vector<store::Record>> read_page(Workspace& workspace, std::string_view kind,
+                                             const store::PageQuery& query);
+// How many records of `kind` match `where` (scalar field = value, all of them).
+Result<std::int64_t> count_records(Workspace& workspace, std::string_view kind,
+                                   const std::vector<std::pair<std::string, store::SqlValue>>& where);
+
 // The ledger's last sequence number (0 when it is empty): it changes with every write, so the
 // API's caches key on it.
 Result<std::int64_t> ledger_head(Workspace& workspace);

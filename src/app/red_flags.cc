@@ -700,10 +700,15 @@ Result<flags::Facts> gather_facts(Workspace& workspace, Date today) {
   return facts;
 }
 
-Result<std::vector<Flag>> refresh_flags(Workspace& workspace, const Session& session, Date today) {
+Result<std::vector<Flag>> refresh_flags(Workspace& workspace, const Session& session, Date today,
+                                        const Progress& progress) {
+  tell(progress, 0, kFlagSteps);
   MOAT_TRY(const VettingRules rules, vetting_rules(workspace));
+  tell(progress, 1, kFlagSteps);
   MOAT_TRY(const flags::Facts facts, gather_facts(workspace, today));
+  tell(progress, 2, kFlagSteps);
   const std::vector<flags::Raised> raised = flags::evaluate(facts, rules.flags);
+  tell(progress, 3, kFlagSteps);
   Evaluation evaluation{&facts, &rules.flags, {}, session.author(), {}, {}};
   for (const flags::Raised& r : raised) evaluation.raised.emplace(identity(r.rule, r.subject, r.cause), &r);
   MOAT_TRY(const std::int64_t events, workspace.store().write(evaluation.author, [&](store::Writer& writer) {
@@ -716,6 +721,7 @@ Result<std::vector<Flag>> refresh_flags(Workspace& workspace, const Session& ses
     const auto changed = evaluation.changed.find(f.id);
     if (changed != evaluation.changed.end()) f.changed_now = changed->second;
   }
+  tell(progress, kFlagSteps, kFlagSteps);
   return all;
 }
 

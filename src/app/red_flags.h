@@ -16,6 +16,7 @@
 #include "app/session.h"
 #include "app/workspace.h"
 #include "core/date.h"
+#include "core/progress.h"
 #include "core/result.h"
 #include "flags/rules.h"
 #include "store/store.h"
@@ -63,8 +64,11 @@ struct Flag {
 // the open or acknowledged flags whose cause no longer holds (reason: the fact that cleared it,
 // resolution "automatic"), reopens those it resolved whose cause has returned, and returns every
 // recorded flag, most severe first. A flag changed after `today` (an evaluation of the past) and
-// a flag of a rule switched off in moat.toml are left as they are.
-Result<std::vector<Flag>> refresh_flags(Workspace& workspace, const Session& session, Date today);
+// a flag of a rule switched off in moat.toml are left as they are. `progress` is told the steps
+// done of kFlagSteps (the rules in force, the facts read, the rules evaluated, the flags recorded).
+inline constexpr std::size_t kFlagSteps = 4;
+Result<std::vector<Flag>> refresh_flags(Workspace& workspace, const Session& session, Date today,
+                                        const Progress& progress = {});
 
 // The flags that hold as of `today` without recording anything: every cause the rules raise now,
 // less those a person resolved. Its record's id and state when the cause was recorded before;

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/views.h"
 
+#include <cmath>
+
+#include "app/plan_jobs.h"
 #include "legal/agreement_check.h"
 
 namespace moat::app {
@@ -118,6 +121,24 @@ json saved_plan_json(const SavedPlan& saved) {
           {"created_at", saved.created_at},
           {"approved_by", saved.approved_by.empty() ? json() : json(saved.approved_by)},
           {"assignments", std::move(assignments)}};
+}
+
+json plan_job_json(const PlanJobView& job) {
+  const auto text_or_null = [](const std::string& text) { return text.empty() ? json() : json(text); };
+  return {{"id", job.id},
+          {"product", job.product},
+          {"state", job.state},
+          {"started_by", job.started_by},
+          {"started_at", job.started_at},
+          {"ended_at", text_or_null(job.ended_at)},
+          {"time_limit", job.time_limit},
+          {"elapsed", std::round(job.elapsed * 10) / 10},
+          {"cost", number_json(job.cost)},
+          {"lower_bound", number_json(job.lower_bound)},
+          {"gap", number_json(job.gap)},
+          {"plan", text_or_null(job.plan)},
+          {"status", text_or_null(job.status)},
+          {"error", text_or_null(job.error)}};
 }
 
 json exposure_json(const ExposureReport& report) {

@@ -42,6 +42,12 @@ nlohmann::json frontier_json(const std::vector<plan::FrontierPoint>& points);
 // max_exposure_share, created_at, approved_by, assignments: [{package, supplier, units}]}.
 nlohmann::json saved_plan_json(const SavedPlan& saved);
 
+// A planning job (app/plan_jobs.h; GET /api/products/{id}/plan-jobs/{job}): {id, product, state,
+// started_by, started_at, ended_at, time_limit, elapsed, cost, lower_bound, gap, plan, status,
+// error}, null where not known (yet).
+struct PlanJobView;
+nlohmann::json plan_job_json(const PlanJobView& job);
+
 // What each party of a plan holds (`moat exposure --json`, GET /api/products/{id}/plan's
 // "exposure"): {plan, collusion, secrets, parties: [{party, suppliers, trusted, share, cap,
 // over_cap, secrets, inferred, cells}], recipes: [{recipe, min_coalition, coalition}]}. `cells`

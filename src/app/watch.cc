@@ -65,9 +65,9 @@ Result<std::vector<IncomingReference>> read_reference_images(const ReferenceInpu
       problems.push_back(bytes.error().diagnostics().front());
       continue;
     }
-    const std::string_view media_type = watch_internal::image_media_type(*bytes);
+    const std::string_view media_type = watch::image_media_type(*bytes);
     if (media_type.empty()) {
-      problems.push_back({path.string(), "not an image (JPEG, PNG, WebP, BMP or TIFF)"});
+      problems.push_back({path.string(), "not an image (" + std::string(watch::kImageFormats) + ")"});
       continue;
     }
     Result<watch::Fingerprint> fingerprint = watch_internal::image_fingerprint(*bytes, path.string());

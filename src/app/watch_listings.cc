@@ -305,10 +305,10 @@ Result<std::vector<IncomingListing>> with_images(std::vector<Draft> drafts, cons
         problems.push_back(bytes.error().diagnostics().front());
         continue;
       }
-      const std::string_view media_type = watch_internal::image_media_type(*bytes);
+      const std::string_view media_type = watch::image_media_type(*bytes);
       if (media_type.empty()) {
-        problems.push_back(
-            {where, "'" + cut_short(names[i]) + "' is not an image (JPEG, PNG, WebP, BMP or TIFF)"});
+        problems.push_back({where, "'" + cut_short(names[i]) + "' is not an image (" +
+                                       std::string(watch::kImageFormats) + ")"});
         continue;
       }
       Result<watch::Fingerprint> fingerprint = watch_internal::image_fingerprint(*bytes, where);

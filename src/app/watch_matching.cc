@@ -84,18 +84,6 @@ const store::Table& table(std::string_view name) {
   return *store::find_table(name);
 }
 
-std::string_view image_media_type(std::string_view b) {
-  if (b.size() >= 3 && b.substr(0, 3) == "\xFF\xD8\xFF") return "image/jpeg";
-  if (b.size() >= 8 && b.substr(0, 8) == "\x89PNG\r\n\x1A\n") return "image/png";
-  if (b.size() >= 12 && b.substr(0, 4) == "RIFF" && b.substr(8, 4) == "WEBP") return "image/webp";
-  if (b.size() >= 4 &&
-      (b.substr(0, 4) == std::string_view("II*\0", 4) || b.substr(0, 4) == std::string_view("MM\0*", 4))) {
-    return "image/tiff";
-  }
-  if (b.size() >= 2 && b.substr(0, 2) == "BM") return "image/bmp";
-  return {};
-}
-
 Result<watch::Fingerprint> image_fingerprint(std::string_view bytes, const std::string& where) {
   Result<watch::Fingerprint> fingerprint = watch::fingerprint(bytes);
   if (!fingerprint.ok()) return input_error(where, "not a usable image: " + fingerprint.error().message());

@@ -25,10 +25,6 @@ namespace moat::app::watch_internal {
 
 const store::Table& table(std::string_view name);  // one of the watch tables
 
-// "image/jpeg", "image/png", "image/webp", "image/bmp", "image/tiff" (what the engine decodes);
-// empty for anything else.
-std::string_view image_media_type(std::string_view bytes);
-
 // Decodes and fingerprints an image; kInput at `where` saying why it is not a usable image.
 Result<watch::Fingerprint> image_fingerprint(std::string_view bytes, const std::string& where);
 

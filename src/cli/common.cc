@@ -11,7 +11,10 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <utility>
 
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -100,12 +103,22 @@ std::string text(const json& value) {
 // The most moat reads from one input file (a workspace document of a large company is a few MiB).
 constexpr std::uintmax_t kMaxInputBytes = std::uintmax_t{256} << 20;
 
-Result<std::string> read_file(const std::string& path) {
+namespace {
+
+Status readable_file(const std::string& path) {
   std::error_code error;
   const fs::file_status status = fs::status(path, error);
   if (error) return input_error(path, "cannot read this file: " + error.message());
   if (fs::is_directory(status)) return input_error(path, "is a folder, not a file");
   if (!fs::is_regular_file(status)) return input_error(path, "is not a regular file");
+  return Status();
+}
+
+}  // namespace
+
+Result<std::string> read_file(const std::string& path) {
+  MOAT_CHECK(readable_file(path));
+  std::error_code error;
   std::ifstream in(path, std::ios::binary);
   if (!in) return input_error(path, "cannot read this file: " + std::string(std::strerror(errno)));
   const auto too_large = [&] {
@@ -125,6 +138,34 @@ Result<std::string> read_file(const std::string& path) {
   }
   if (in.bad()) return input_error(path, "cannot read this file: " + std::string(std::strerror(errno)));
   return content;
+}
+
+Result<MappedFile> MappedFile::open(const std::string& path) {
+  MOAT_CHECK(readable_file(path));
+  MappedFile file;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  struct stat status {};
+  if (fd >= 0 && ::fstat(fd, &status) == 0 && status.st_size > 0 &&
+      static_cast<std::uintmax_t>(status.st_size) <= kMaxInputBytes) {
+    const auto size = static_cast<std::size_t>(status.st_size);
+    void* mapped = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (mapped != MAP_FAILED) {
+      ::madvise(mapped, size, MADV_SEQUENTIAL);
+      file.mapped_ = static_cast<const char*>(mapped);
+      file.size_ = size;
+    }
+  }
+  if (fd >= 0) ::close(fd);
+  if (file.mapped_) return file;
+  MOAT_TRY(file.copy_, read_file(path));  // empty, too large, or not mappable: read_file says which
+  return file;
+}
+
+MappedFile::MappedFile(MappedFile&& other) noexcept
+    : mapped_(std::exchange(other.mapped_, nullptr)), size_(other.size_), copy_(std::move(other.copy_)) {}
+
+MappedFile::~MappedFile() {
+  if (mapped_) ::munmap(const_cast<char*>(mapped_), size_);
 }
 
 // Writes `path` whole or not at all: a temporary file renamed into place.

@@ -16,6 +16,7 @@
 #include "app/vetting.h"
 #include "app/views.h"
 #include "cli/common.h"
+#include "cli/progress.h"
 #include "cli/table.h"
 #include "cli/vetting_commands.h"
 #include "core/text.h"
@@ -150,7 +151,8 @@ std::function<int()> define_flags(CLI::App& app, GlobalOptions& global) {
       const app::Session session = app::terminal_session();
       auto today = as_of(*date, session);
       if (!today.ok()) return fail(today.error());
-      auto all = app::refresh_flags(workspace, session, *today);
+      auto all =
+          app::refresh_flags(workspace, session, *today, progress_line(global, "Evaluating flags", "steps"));
       return all.ok() ? print_flags(*all, global, *every) : fail(all.error());
     });
   };

@@ -17,6 +17,7 @@
 #include "app/vetting.h"
 #include "app/views.h"
 #include "cli/common.h"
+#include "cli/progress.h"
 #include "cli/table.h"
 #include "core/text.h"
 
@@ -572,7 +573,9 @@ std::function<int()> define_gate(CLI::App& app, GlobalOptions& global) {
         with_session(global, [&](app::Workspace& workspace, const app::Session& session) -> Status {
           MOAT_TRY(const Date today, as_of((*flags)[3], session));
           const app::GateRequest request{(*flags)[0], (*flags)[1], (*flags)[2], today};
-          MOAT_TRY(const gate::Verdict verdict, app::run_gate(workspace, session, request));
+          MOAT_TRY(const gate::Verdict verdict,
+                   app::run_gate(workspace, session, request,
+                                 progress_line(global, "Deciding the gate", "steps")));
           MOAT_CHECK(write_xlsx_report(global, "gate", app::verdict_json(verdict)));
           if (global.json) {
             std::cout << app::verdict_json(verdict).dump(2) << "\n";

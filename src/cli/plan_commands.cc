@@ -32,7 +32,9 @@
 #include "app/workspace.h"
 #include "cli/common.h"
 #include "cli/core_commands.h"
+#include "cli/progress.h"
 #include "cli/table.h"
+#include "cli/time_limit.h"
 #include "core/text.h"
 
 namespace moat::cli {
@@ -114,11 +116,22 @@ struct PlanFlags {
   std::optional<std::chrono::steady_clock::time_point> started;
 };
 
-int run_plan(plan::Instance instance, const PlanFlags& flags, bool as_json, const Costing& costing) {
+// The options of a solve; `line`, when drawn, is told how the search stands.
+plan::SolveOptions solve_options(const PlanFlags& flags, SearchLine* line) {
+  plan::SolveOptions options{flags.time_limit, !flags.heuristic, flags.started};
+  if (line) {
+    options.on_progress = [line](const plan::SolveProgress& now) { line->update(now.cost, now.lower_bound); };
+  }
+  return options;
+}
+
+int run_plan(plan::Instance& instance, const PlanFlags& flags, const GlobalOptions& global,
+             const Costing& costing) {
+  const bool as_json = global.json;
   if (flags.collusion) instance.policy.collusion = *flags.collusion;
   if (flags.max_exposure_share) instance.policy.max_exposure_share = *flags.max_exposure_share;
-  const plan::SolveOptions options{flags.time_limit, !flags.heuristic, flags.started};
   if (flags.frontier) {
+    const plan::SolveOptions options{flags.time_limit, !flags.heuristic, flags.started};
     const auto points = app::frontier(instance, options);
     if (as_json) {
       std::cout << app::frontier_json(points).dump(2) << "\n";
@@ -127,7 +140,9 @@ int run_plan(plan::Instance instance, const PlanFlags& flags, bool as_json, cons
     }
     return 0;
   }
-  const plan::Plan plan = app::solve(instance, options);
+  std::unique_ptr<SearchLine> line = search_line(global, flags.time_limit);
+  const plan::Plan plan = app::solve(instance, solve_options(flags, line.get()));
+  line.reset();  // the line ends before the plan is printed
   if (as_json) {
     std::cout << plan::plan_json(plan);
   } else {
@@ -141,20 +156,59 @@ int run_plan(plan::Instance instance, const PlanFlags& flags, bool as_json, cons
 constexpr double kUnreadAnswerSeconds = 0.1;
 
 plan::Deadline reading_deadline(const PlanFlags& flags) {
-  if (flags.frontier) return plan::Deadline();  // each point's limit is a share; reading is not one
   return plan::Deadline::after(std::max(0.0, flags.time_limit - kUnreadAnswerSeconds), *flags.started);
 }
 
-int print_unread(bool as_json) {
+plan::Plan unknown_plan(std::string reason) {
   plan::Plan plan;
   plan.status = plan::PlanStatus::kUnknown;
-  plan.reasons.push_back("the instance could not even be read within the time limit");
+  plan.reasons.push_back(std::move(reason));
+  return plan;
+}
+
+// Given by the watch when the answer has not begun by the time the limit allows (a machine too
+// loaded for the planner's own deadlines, which leave room for the answer, to be kept).
+constexpr double kWatchSecondsPastLimit = 0.4;
+
+std::string late_answer(bool as_json) {
+  const plan::Plan plan = unknown_plan("no answer was ready within the time limit");
+  if (as_json) return plan::plan_json(plan);
+  return "Plan: " + std::string(plan::status_name(plan.status)) + "\n  - " + plan.reasons.front() + "\n";
+}
+
+void print_answer(const plan::Plan& plan, bool as_json) {
   if (as_json) {
     std::cout << plan::plan_json(plan);
   } else {
     print_plan(plan, Costing{});
   }
-  return 0;
+}
+
+// `moat plan --instance FILE` (not --frontier): the file is mapped, not copied; reading, solving
+// and printing all count against the limit from the process's start; the watch answers if the
+// plan is not ready in time; and the process ends without freeing the instance.
+int plan_instance_within_limit(PlanFlags& flags, const GlobalOptions& global) {
+  const bool as_json = global.json;
+  AnswerWatch watch(plan::Deadline::after(flags.time_limit + kWatchSecondsPastLimit, *flags.started).at(),
+                    late_answer(as_json));
+  auto file = MappedFile::open(flags.instance);
+  if (!file.ok()) return fail(file.error());
+  auto instance = plan::parse_instance_within(file->text(), flags.instance, reading_deadline(flags));
+  if (!instance.ok()) return fail(instance.error());
+  if (!*instance) {
+    watch.claim();
+    print_answer(unknown_plan("the instance could not even be read within the time limit"), as_json);
+    end_process(0);
+  }
+  plan::Instance& read = **instance;
+  if (flags.collusion) read.policy.collusion = *flags.collusion;
+  if (flags.max_exposure_share) read.policy.max_exposure_share = *flags.max_exposure_share;
+  std::unique_ptr<SearchLine> line = search_line(global, flags.time_limit);
+  const plan::Plan plan = app::solve(read, solve_options(flags, line.get()));
+  line.reset();  // the line ends before the plan is printed
+  watch.claim();
+  print_answer(plan, as_json);
+  end_process(0);
 }
 
 std::string today(const app::Session& session) {
@@ -175,9 +229,11 @@ int plan_product(const PlanFlags& flags, const GlobalOptions& global) {
     }
     auto costing = costing_of(workspace, flags.product, today(session));
     if (!costing.ok()) return fail(costing.error());
-    if (flags.frontier || !flags.save) return run_plan(std::move(*instance), flags, global.json, *costing);
-    auto saved = app::solve_and_save(workspace, session, flags.product, *instance,
-                                     {flags.time_limit, !flags.heuristic, flags.started});
+    if (flags.frontier || !flags.save) return run_plan(*instance, flags, global, *costing);
+    std::unique_ptr<SearchLine> line = search_line(global, flags.time_limit);
+    auto saved =
+        app::solve_and_save(workspace, session, flags.product, *instance, solve_options(flags, line.get()));
+    line.reset();
     if (!saved.ok()) return fail(saved.error());
     const plan::Plan& plan = saved->plan;
     if (global.json) {
@@ -239,7 +295,7 @@ std::function<int()> define_plan(CLI::App& app, GlobalOptions& global) {
   app.add_flag("--heuristic", flags->heuristic, "the fast engine alone (no proof of optimality)");
   app.add_flag("--json", global.json, "print the plan as JSON (the contract)");
   return [flags, &global, approve_command] {
-    flags->started = std::chrono::steady_clock::now();
+    flags->started = process_started();
     if (approve_command->parsed()) return approve(*flags, global);
     if (!flags->product.empty() && !flags->instance.empty()) {
       return fail(input_error("--product", "give --instance or --product, not both"));
@@ -247,12 +303,12 @@ std::function<int()> define_plan(CLI::App& app, GlobalOptions& global) {
     if (!flags->product.empty()) return plan_product(*flags, global);
     if (flags->instance.empty())
       return fail(input_error("--instance", "name an instance file or a --product"));
+    if (!flags->frontier) return plan_instance_within_limit(*flags, global);
     auto text = read_file(flags->instance);
     if (!text.ok()) return fail(text.error());
-    auto instance = plan::parse_instance_within(*text, flags->instance, reading_deadline(*flags));
+    auto instance = plan::parse_instance(*text, flags->instance);
     if (!instance.ok()) return fail(instance.error());
-    if (!*instance) return print_unread(global.json);
-    return run_plan(std::move(**instance), *flags, global.json, Costing{});
+    return run_plan(*instance, *flags, global, Costing{});
   };
 }
 

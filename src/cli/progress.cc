@@ -3,10 +3,16 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <mutex>
+#include <thread>
+
+#include "app/plan_jobs.h"
 
 namespace moat::cli {
 namespace {
@@ -89,7 +95,81 @@ class Line {
   bool counting_ = false, drawn_ = false, ended_ = false;
 };
 
+// "7.4%"; "0.05%" below a tenth of a percent.
+std::string percent_text(double share) {
+  char text[32];
+  std::snprintf(text, sizeof text, share < 0.001 && share > 0 ? "%.2f%%" : "%.1f%%", share * 100);
+  return text;
+}
+
+class Search final : public SearchLine {
+ public:
+  explicit Search(double time_limit) : limit_(time_limit) {
+    ticker_ = std::thread([this] { tick(); });
+  }
+  Search(const Search&) = delete;
+  Search& operator=(const Search&) = delete;
+  ~Search() override {
+    {
+      const std::lock_guard lock(mutex_);
+      ended_ = true;
+    }
+    wake_.notify_all();
+    ticker_.join();
+    if (drawn_) draw(true);
+  }
+
+  void update(std::optional<double> cost, std::optional<double> lower_bound) override {
+    const std::lock_guard lock(mutex_);
+    if (cost) cost_ = cost;
+    if (lower_bound) bound_ = lower_bound;
+  }
+
+ private:
+  void tick() {
+    std::unique_lock lock(mutex_);
+    while (!ended_) {
+      wake_.wait_for(lock, kRedrawEvery * 2);
+      if (ended_ || Clock::now() - start_ < quiet_) continue;
+      draw(false);
+    }
+  }
+
+  // Under mutex_ (or once the ticker has stopped).
+  void draw(bool finished) {
+    const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
+    std::string text = "\rPlanning";
+    if (cost_) text += "  best " + grouped(static_cast<std::size_t>(*cost_ + 0.5));
+    if (bound_) text += "  bound " + grouped(static_cast<std::size_t>(std::max(0.0, *bound_) + 0.5));
+    if (const auto gap = app::plan_gap(cost_, bound_)) text += "  gap " + percent_text(*gap);
+    if (finished) {
+      text += "  done in " + duration_text(elapsed) + "\033[K\n";
+    } else {
+      text += "  " + duration_text(elapsed);
+      if (limit_ > elapsed) text += ", " + duration_text(limit_ - elapsed) + " left";
+      text += "\033[K";
+    }
+    std::fputs(text.c_str(), stderr);
+    std::fflush(stderr);
+    drawn_ = true;
+  }
+
+  double limit_;
+  Clock::time_point start_ = Clock::now();
+  std::chrono::milliseconds quiet_ = quiet_start();
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::optional<double> cost_, bound_;
+  bool ended_ = false, drawn_ = false;
+  std::thread ticker_;  // last: started once the rest is set
+};
+
 }  // namespace
+
+std::unique_ptr<SearchLine> search_line(const GlobalOptions& global, double time_limit) {
+  if (global.json || ::isatty(STDERR_FILENO) == 0) return nullptr;
+  return std::make_unique<Search>(time_limit);
+}
 
 Progress progress_line(const GlobalOptions& global, std::string label, std::string unit) {
   if (global.json || ::isatty(STDERR_FILENO) == 0) return {};

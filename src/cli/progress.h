@@ -6,6 +6,8 @@
 // delay; 0 draws from the start), so quick commands stay clean.
 #pragma once
 
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "cli/commands.h"
@@ -16,5 +18,19 @@ namespace moat::cli {
 // A progress function labelled `label` with units `unit` ("records"), or an empty one when
 // nothing should be shown (JSON output, stderr not a terminal).
 Progress progress_line(const GlobalOptions& global, std::string label, std::string unit);
+
+// The planner's line: "Planning  best 191,724,890  bound 177,474,215  gap 7.4%  4 s, 26 s left",
+// told each improvement of the search and redrawn as time passes (by a thread of its own, since
+// the search can go long without one); ended, with the time it took, when destroyed. The same
+// conditions as progress_line: a terminal, no --json, nothing in the first half second.
+class SearchLine {
+ public:
+  virtual ~SearchLine() = default;
+  // The best valid plan's cost so far and the proven lower bound (either unknown yet).
+  virtual void update(std::optional<double> cost, std::optional<double> lower_bound) = 0;
+};
+
+// nullptr when nothing should be shown. `time_limit`: the search's, in seconds.
+std::unique_ptr<SearchLine> search_line(const GlobalOptions& global, double time_limit);
 
 }  // namespace moat::cli

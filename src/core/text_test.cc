@@ -27,27 +27,30 @@ constexpr std::optional<std::size_t> kValid = std::nullopt;
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, FirstInvalidUtf8Test,
-    testing::Values(Utf8Case{"Empty", "", kValid}, Utf8Case{"Ascii", "plain ascii, 123", kValid},
-                    Utf8Case{"TwoByte", "caf\xC3\xA9", kValid},  // é
-                    Utf8Case{"Cjk", "深圳市华晟精密模具有限公司", kValid},
-                    Utf8Case{"Emoji", "ok \xF0\x9F\x98\x80!", kValid},         // U+1F600
-                    Utf8Case{"LargestCodePoint", "\xF4\x8F\xBF\xBF", kValid},  // U+10FFFF
-                    Utf8Case{"LastBeforeSurrogates", "\xED\x9F\xBF", kValid},  // U+D7FF
-                    Utf8Case{"FirstAfterSurrogates", "\xEE\x80\x80", kValid},  // U+E000
-                    Utf8Case{"OverlongSlash", "ab\xC0\xAF", 2U}, Utf8Case{"OverlongC1", "\xC1\xBF", 0U},
-                    Utf8Case{"OverlongThreeByte", "x\xE0\x80\xAF", 1U},
-                    Utf8Case{"OverlongFourByte", "\xF0\x80\x80\xAF", 0U},
-                    Utf8Case{"HighSurrogate", "a\xED\xA0\x80", 1U},    // U+D800
-                    Utf8Case{"LowSurrogate", "深\xED\xBF\xBF", 3U},    // U+DFFF
-                    Utf8Case{"AboveUnicode", "\xF4\x90\x80\x80", 0U},  // U+110000
-                    Utf8Case{"LeadF5", "ab\xF5\x80\x80\x80", 2U},
-                    Utf8Case{"LeadF8", "\xF8\x88\x80\x80\x80", 0U}, Utf8Case{"LeadFF", "a\xFF", 1U},
-                    Utf8Case{"LoneContinuation", "abc\x80", 3U},
-                    Utf8Case{"TruncatedTwoByteAtEnd", "abc\xC3", 3U},
-                    Utf8Case{"TruncatedThreeByteAtEnd", "深\xE5\x9C", 3U},
-                    Utf8Case{"TruncatedFourByteAtEnd", "\xF0\x9F\x98", 0U},
-                    Utf8Case{"TruncatedBeforeAscii", "\xE5\x9Cx", 0U},
-                    Utf8Case{"SecondErrorIgnored", "ok\xFF\xFF", 2U}),
+    testing::Values(
+        Utf8Case{"Empty", "", kValid}, Utf8Case{"Ascii", "plain ascii, 123", kValid},
+        Utf8Case{"TwoByte", "caf\xC3\xA9", kValid},  // é
+        Utf8Case{"Cjk", "深圳市华晟精密模具有限公司", kValid},
+        Utf8Case{"Emoji", "ok \xF0\x9F\x98\x80!", kValid},         // U+1F600
+        Utf8Case{"LargestCodePoint", "\xF4\x8F\xBF\xBF", kValid},  // U+10FFFF
+        Utf8Case{"LastBeforeSurrogates", "\xED\x9F\xBF", kValid},  // U+D7FF
+        Utf8Case{"FirstAfterSurrogates", "\xEE\x80\x80", kValid},  // U+E000
+        Utf8Case{"OverlongSlash", "ab\xC0\xAF", 2U}, Utf8Case{"OverlongC1", "\xC1\xBF", 0U},
+        Utf8Case{"OverlongThreeByte", "x\xE0\x80\xAF", 1U},
+        Utf8Case{"OverlongFourByte", "\xF0\x80\x80\xAF", 0U},
+        Utf8Case{"HighSurrogate", "a\xED\xA0\x80", 1U},    // U+D800
+        Utf8Case{"LowSurrogate", "深\xED\xBF\xBF", 3U},    // U+DFFF
+        Utf8Case{"AboveUnicode", "\xF4\x90\x80\x80", 0U},  // U+110000
+        Utf8Case{"LeadF5", "ab\xF5\x80\x80\x80", 2U}, Utf8Case{"LeadF8", "\xF8\x88\x80\x80\x80", 0U},
+        Utf8Case{"LeadFF", "a\xFF", 1U}, Utf8Case{"LoneContinuation", "abc\x80", 3U},
+        Utf8Case{"TruncatedTwoByteAtEnd", "abc\xC3", 3U},
+        Utf8Case{"TruncatedThreeByteAtEnd", "深\xE5\x9C", 3U},
+        Utf8Case{"TruncatedFourByteAtEnd", "\xF0\x9F\x98", 0U},
+        Utf8Case{"TruncatedBeforeAscii", "\xE5\x9Cx", 0U}, Utf8Case{"SecondErrorIgnored", "ok\xFF\xFF", 2U},
+        // Past the eight-byte ASCII runs the check skips at a time, at every offset.
+        Utf8Case{"AfterEightAscii", "abcdefgh\xFF", 8U}, Utf8Case{"InsideSecondWord", "abcdefghij\xC3", 10U},
+        Utf8Case{"WideAfterRun", "abcdefghijklmnop深q", kValid},
+        Utf8Case{"BadAfterWideAfterRun", "abcdefgh深abcdefg\x80", 18U}),
     [](const testing::TestParamInfo<Utf8Case>& case_info) { return case_info.param.name; });
 
 struct PositionCase {

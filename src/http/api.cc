@@ -7,12 +7,16 @@
 #include <chrono>
 #include <cstdio>
 #include <exception>
+#include <mutex>
+#include <set>
 
 #include "app/reads.h"
+#include "app/write_batch.h"
 #include "http/caches.h"
 #include "http/handlers.h"
 #include "http/routes.h"
 #include "http/static_files.h"
+#include "http/write_batch.h"
 
 namespace moat::http {
 namespace {
@@ -20,6 +24,8 @@ namespace {
 using nlohmann::json;
 
 constexpr std::size_t kEtagBytes = 16;
+// Beyond this many events since the cache's version (an import), the cache starts afresh.
+constexpr std::int64_t kMaxChangesByTable = 1000;
 // The one answer to an object a supplier user may not reach, whether it exists or not.
 constexpr std::string_view kNoSuch = "no such resource";
 
@@ -116,8 +122,8 @@ std::string_view denial_reason(Scope scope) {
 
 class RouteApi final : public Api {
  public:
-  RouteApi(std::unique_ptr<WorkspacePool> pool, ApiOptions options)
-      : pool_(std::move(pool)), options_(std::move(options)) {}
+  RouteApi(std::unique_ptr<WorkspacePool> pool, ApiOptions options, const std::filesystem::path& dir)
+      : pool_(std::move(pool)), options_(std::move(options)), batcher_(dir), plan_jobs_(dir) {}
 
   Response handle(const Request& request) override {
     try {
@@ -133,14 +139,23 @@ class RouteApi final : public Api {
   }
 
   bool is_slow(std::string_view method, std::string_view target) const override {
+    return any_route(method, target, [](const Route& route) { return route.slow; });
+  }
+
+  bool is_grouped(std::string_view method, std::string_view target) const override {
+    return any_route(method, target, [](const Route& route) { return route.grouped; });
+  }
+
+ private:
+  template <class Property>
+  static bool any_route(std::string_view method, std::string_view target, Property property) {
     const std::string_view path = target.substr(0, target.find('?'));
     for (const Route& route : routes()) {
-      if (route.slow && method_name(route.method) == method && match(route.pattern, path)) return true;
+      if (property(route) && method_name(route.method) == method && match(route.pattern, path)) return true;
     }
     return false;
   }
 
- private:
   Response dispatch(const Request& request) {
     const auto target = split_target(request.target);
     if (!target) return problem_response(Problem::kBadRequest, "the query string is malformed", "");
@@ -245,11 +260,31 @@ class RouteApi final : public Api {
     auto body = checked_body(request, route);
     if (!body.ok()) return error_response(body.error(), target.path);
     const app::Session session = session_of(who.user.name.empty() ? std::string("anonymous") : who.user.name);
-    Call call{request,        target.path,       params,
-              target.query,   who.user,          who.cookie,
-              who.session_id, who.csrf,          *lease,
-              session,        options_.accounts, body->is_null() ? nullptr : &*body};
-    auto reply = route.handler(call);
+    const auto call_on = [&](app::Workspace& workspace) {
+      Call call{request,        target.path,       params,
+                target.query,   who.user,          who.cookie,
+                who.session_id, who.csrf,          workspace,
+                session,        options_.accounts, body->is_null() ? nullptr : &*body,
+                &plan_jobs_};
+      return route.handler(call);
+    };
+    Result<Reply> reply = Reply{};
+    std::set<std::string> tables;
+    if (route.grouped) {
+      // Answered only once the transaction holding the write has committed.
+      Status committed = batcher_.run([&](app::Workspace& workspace) { reply = call_on(workspace); });
+      if (!committed.ok() && reply.ok()) reply = committed.error();
+    } else if (cached) {
+      // The tables the answer is read from: the cache keeps it until one of them changes.
+      struct Recording {
+        app::Workspace& workspace;
+        ~Recording() { app::record_tables_read(workspace, nullptr); }
+      } recording{*lease};
+      app::record_tables_read(recording.workspace, &tables);
+      reply = call_on(recording.workspace);
+    } else {
+      reply = call_on(*lease);
+    }
     if (route.method != Method::kGet || supplier) versions_.changed();
     // A supplier user learns nothing of what exists beyond its own: an object that is not there
     // is answered and recorded exactly as one that is another's.
@@ -280,7 +315,8 @@ class RouteApi final : public Api {
     }
     Response response = render(request, *reply, target.path, who);
     if (cached && response.status == 200)
-      cache_.store(key, version, {response.body, etag_of(response), response.content_type});
+      cache_.store(key, version, {response.body, etag_of(response), response.content_type},
+                   std::move(tables));
     return response;
   }
 
@@ -322,8 +358,19 @@ class RouteApi final : public Api {
   // answers are as old as that at most, also when another server wrote.
   Result<std::int64_t> data_version(WorkspacePool::Lease& lease) {
     if (auto fresh = versions_.fresh()) return *fresh;
+    // One refresh at a time, so that the cache moves forward in order.
+    std::lock_guard refreshing(refresh_mutex_);
+    if (auto fresh = versions_.fresh()) return *fresh;
     const std::uint64_t generation = versions_.generation();
     MOAT_TRY(const std::int64_t head, app::ledger_head(*lease));
+    const std::int64_t at = cache_.version();
+    if (head != at) {
+      std::optional<std::set<std::string>> changed;
+      if (at >= 0 && head > at) {
+        MOAT_TRY(changed, app::tables_changed(*lease, at, head, kMaxChangesByTable));
+      }
+      cache_.advance(head, changed);
+    }
     return versions_.observed(head, generation);
   }
 
@@ -402,12 +449,15 @@ class RouteApi final : public Api {
 
   std::unique_ptr<WorkspacePool> pool_;
   ApiOptions options_;
+  WriteBatcher batcher_;
   TokenCache tokens_;
   ResponseCache cache_;
   DataVersion versions_;
+  std::mutex refresh_mutex_;
   LoginThrottle throttle_;
   RateLimiter limiter_{options_.requests_per_minute};
   ReadLog reads_;
+  app::PlanJobs plan_jobs_;  // last: its jobs end before the rest is torn down
 };
 
 }  // namespace
@@ -415,7 +465,7 @@ class RouteApi final : public Api {
 Result<std::unique_ptr<Api>> Api::open(const std::filesystem::path& dir, const ApiOptions& options) {
   if (sodium_init() < 0) return internal_error("libsodium failed to initialise");
   MOAT_TRY(auto pool, WorkspacePool::open(dir, options.connections));
-  return std::unique_ptr<Api>(std::make_unique<RouteApi>(std::move(pool), options));
+  return std::unique_ptr<Api>(std::make_unique<RouteApi>(std::move(pool), options, dir));
 }
 
 }  // namespace moat::http

@@ -63,6 +63,9 @@ class Api {
   // Whether `handle` may take long for this request (a sign-in hashes a password): the network
   // side runs those off its I/O threads.
   virtual bool is_slow(std::string_view method, std::string_view target) const = 0;
+  // Whether `handle` queues this request's write for a group commit and waits for it: the network
+  // side runs those on threads of their own, as many as writes may wait together.
+  virtual bool is_grouped(std::string_view method, std::string_view target) const = 0;
 };
 
 // The OpenAPI 3.1 document generated from the route table (also served at /api/openapi.json).

@@ -11,6 +11,7 @@ constexpr std::size_t kMaxTokens = 10'000;
 constexpr std::size_t kMaxResponses = 2'000;
 constexpr std::size_t kMaxCachedBody = 1 << 20;
 constexpr std::size_t kMaxClients = 10'000;
+constexpr std::string_view kLedgerTable = "ledger";
 
 std::int64_t steady_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -90,18 +91,42 @@ std::optional<CachedResponse> ResponseCache::find(const std::string& key, std::i
   if (version != version_) return std::nullopt;
   const auto it = entries_.find(key);
   if (it == entries_.end()) return std::nullopt;
-  return it->second;
+  return it->second.response;
 }
 
-void ResponseCache::store(const std::string& key, std::int64_t version, CachedResponse response) {
+void ResponseCache::store(const std::string& key, std::int64_t version, CachedResponse response,
+                          std::set<std::string> tables) {
   if (response.body.size() > kMaxCachedBody) return;
+  // Every write appends to the ledger: an answer read from no table at all (or from the ledger)
+  // depends on every write.
+  if (tables.empty()) tables.insert(std::string(kLedgerTable));
   std::unique_lock lock(mutex_);
-  if (version < version_) return;  // made from older data than the cache holds now
-  if (version > version_ || entries_.size() >= kMaxResponses) {
+  if (version != version_) return;  // made from other data than the cache holds now
+  if (entries_.size() >= kMaxResponses) entries_.clear();
+  entries_[key] = {std::move(response), std::move(tables)};
+}
+
+std::int64_t ResponseCache::version() {
+  std::shared_lock lock(mutex_);
+  return version_;
+}
+
+void ResponseCache::advance(std::int64_t version, const std::optional<std::set<std::string>>& changed) {
+  std::unique_lock lock(mutex_);
+  if (version == version_) return;
+  const bool known = changed && version > version_ && version_ >= 0;
+  version_ = version;
+  if (!known) {
     entries_.clear();
-    version_ = version;
+    return;
   }
-  entries_[key] = std::move(response);
+  // Every write extends the ledger and its Merkle tree, whichever records it changes.
+  const auto stale = [&](const std::string& table) {
+    return changed->contains(table) || table == kLedgerTable || table == "ledger_tree";
+  };
+  std::erase_if(entries_, [&](const auto& entry) {
+    return std::any_of(entry.second.tables.begin(), entry.second.tables.end(), stale);
+  });
 }
 
 std::optional<std::int64_t> DataVersion::fresh() const {

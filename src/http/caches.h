@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
@@ -85,17 +86,30 @@ struct CachedResponse {
   std::string content_type;
 };
 
-// Answers to GETs, valid while the ledger's last sequence number stays what it was when they
-// were made (every write appends to the ledger).
+// Answers to GETs, each with the tables it was read from, valid at the ledger's last sequence
+// number the cache is at. When the ledger moves on, only the answers read from a table that
+// changed meanwhile go (all of them when what changed is not known table by table).
 class ResponseCache {
  public:
   std::optional<CachedResponse> find(const std::string& key, std::int64_t version);
-  void store(const std::string& key, std::int64_t version, CachedResponse response);
+  // Keeps an answer made at `version` (read before it was made), read from `tables`; nothing when
+  // the cache has moved on since.
+  void store(const std::string& key, std::int64_t version, CachedResponse response,
+             std::set<std::string> tables);
+  // The version the cache is at.
+  std::int64_t version();
+  // Moves the cache to `version`: `changed` holds the tables changed since the version it is at,
+  // or nothing when that is not known (then every answer goes).
+  void advance(std::int64_t version, const std::optional<std::set<std::string>>& changed);
 
  private:
+  struct Entry {
+    CachedResponse response;
+    std::set<std::string> tables;
+  };
   std::shared_mutex mutex_;
   std::int64_t version_ = -1;
-  std::unordered_map<std::string, CachedResponse> entries_;
+  std::unordered_map<std::string, Entry> entries_;
 };
 
 // The ledger's last sequence number as last read, re-read after a local write or when older

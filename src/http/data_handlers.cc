@@ -2,6 +2,7 @@
 // The workspace's data over src/app: suppliers, people, products, packages, plans, parties, the
 // ledger. Supplier users are narrowed here to their own rows and assigned work.
 #include <charconv>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -124,13 +125,66 @@ Result<Reply> status(Call& call) {
   return json_reply(app::summary_json(summary));
 }
 
-Result<Reply> list_suppliers(Call& call) {
-  MOAT_TRY(const auto records, app::read_records(call.workspace, "suppliers"));
-  json items = json::array();
-  for (const json& record : records) {
-    if (passes(call, record)) items.push_back(record);
+namespace {
+
+// The suppliers list, filtered and paged in the database: ?after=ID (the last id of the page
+// before: a cursor that stays put while suppliers are added or removed) or ?offset=N. The next
+// link continues the way the request paged.
+Result<Reply> supplier_page(Call& call) {
+  MOAT_TRY(const std::int64_t limit, number_param(call, "limit", kDefaultLimit, 1, kMaxPageLimit));
+  MOAT_TRY(const std::int64_t offset,
+           number_param(call, "offset", 0, 0, std::numeric_limits<std::int32_t>::max()));
+  const auto after = call.query_value("after");
+  if (after && call.query_value("offset"))
+    return input_error("after", "page by after or by offset, not both");
+  store::PageQuery query;
+  for (const char* field : {"status", "city"}) {
+    if (const auto wanted = call.query_value(field)) query.where.emplace_back(field, *wanted);
   }
-  MOAT_TRY(Reply reply, page_of(call, std::move(items), kDefaultLimit));
+  if (call.is_supplier()) query.where.emplace_back("id", call.user.supplier);
+  MOAT_TRY(const std::int64_t total, app::count_records(call.workspace, "suppliers", query.where));
+  if (after) query.after = store::Key{*after};
+  query.offset = offset;
+  query.limit = limit + 1;  // one more: whether a next page exists
+  MOAT_TRY(auto records, app::read_page(call.workspace, "suppliers", query));
+  const bool more = static_cast<std::int64_t>(records.size()) > limit;
+  if (more) records.pop_back();
+  json items = json::array();
+  for (json& record : records) items.push_back(std::move(record));
+  json next = nullptr;
+  if (more && after) next = link_with(call, "after", items.back()["id"].get<std::string>());
+  if (more && !after) next = link_with(call, "offset", std::to_string(offset + limit));
+  Reply reply;
+  reply.body = {
+      {"items", std::move(items)}, {"total", total}, {"limit", limit}, {"offset", offset}, {"next", next}};
+  return reply;
+}
+
+}  // namespace
+
+Result<Reply> list_suppliers(Call& call) {
+  Reply reply;
+  if (!call.query_value("capability")) {
+    MOAT_TRY(reply, supplier_page(call));
+  } else {
+    // A capability is an item of a list field: filtered here, over the suppliers the rest selects.
+    MOAT_TRY(const auto records, app::read_records(call.workspace, "suppliers"));
+    const auto after = call.query_value("after");
+    if (after && call.query_value("offset"))
+      return input_error("after", "page by after or by offset, not both");
+    json items = json::array();
+    std::int64_t total = 0;
+    for (const json& record : records) {
+      if (!passes(call, record)) continue;
+      ++total;
+      if (!after || record["id"].get<std::string>() > *after) items.push_back(record);
+    }
+    MOAT_TRY(reply, page_of(call, std::move(items), kDefaultLimit));
+    reply.body["total"] = total;  // every supplier the filters select, as without a cursor
+    if (after && !reply.body["next"].is_null() && !reply.body["items"].empty()) {
+      reply.body["next"] = link_with(call, "after", reply.body["items"].back()["id"].get<std::string>());
+    }
+  }
   if (call.is_supplier()) reply.supplier_read = std::pair(std::string("suppliers"), call.user.supplier);
   return reply;
 }

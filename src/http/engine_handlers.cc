@@ -9,6 +9,7 @@
 #include "app/gate.h"
 #include "app/legal.h"
 #include "app/oversight.h"
+#include "app/plan_jobs.h"
 #include "app/reads.h"
 #include "app/red_flags.h"
 #include "app/sourcing.h"
@@ -368,6 +369,56 @@ Result<Reply> create_plan(Call& call) {
   MOAT_TRY(const app::SavedPlan saved, app::solve_and_save(call.workspace, call.session, product, instance,
                                                            {seconds.value_or(kFrontierSeconds), true}));
   return json_reply(app::saved_plan_json(saved), 201);
+}
+
+// A planning job may search this long: it runs off the request, so longer than a plan solved
+// while the request waits.
+constexpr double kMaxJobSeconds = 3600;
+constexpr double kJobSeconds = 30;  // by default, as `moat plan`
+
+Result<Reply> start_plan_job(Call& call) {
+  auto parsed = json_object_body(call, true);
+  if (auto* refusal = std::get_if<Reply>(&parsed)) return std::move(*refusal);
+  const json& body = std::get<json>(parsed);
+  MOAT_TRY(const auto collusion, number_member(body, "collusion"));
+  MOAT_TRY(const auto cap, number_member(body, "max_exposure_share"));
+  MOAT_TRY(const auto seconds, number_member(body, "time_limit"));
+  if (seconds && (*seconds <= 0 || *seconds > kMaxJobSeconds)) {
+    return input_error("body#/time_limit", "must be more than 0 and at most 3600 seconds");
+  }
+  app::PlanJobRequest request;
+  request.product = call.param("id");
+  if (collusion) request.instance.collusion = static_cast<int>(*collusion);
+  request.instance.max_exposure_share = cap;
+  request.instance.today = today(call).to_string();
+  request.time_limit = seconds.value_or(kJobSeconds);
+  MOAT_TRY(const app::PlanJobView job, call.plan_jobs->start(call.workspace, call.session, request));
+  Reply reply = json_reply(app::plan_job_json(job), 202);
+  reply.headers.emplace_back("Location", "/api/products/" + job.product + "/plan-jobs/" + job.id);
+  return reply;
+}
+
+Result<Reply> list_plan_jobs(Call& call) {
+  const std::string product = call.param("id");
+  MOAT_TRY(const auto found, app::read_record(call.workspace, "products", {product}));
+  if (!found) return Error(ErrorCode::kNotFound, "id", "no product '" + product + "'");
+  json items = json::array();
+  for (const app::PlanJobView& job : call.plan_jobs->list(product)) items.push_back(app::plan_job_json(job));
+  return json_reply({{"items", std::move(items)}});
+}
+
+Result<Reply> get_plan_job(Call& call) {
+  const auto job = call.plan_jobs->find(call.param("id"), call.param("job"));
+  if (!job) {
+    return Error(ErrorCode::kNotFound, "job",
+                 "product '" + call.param("id") + "' has no planning job '" + call.param("job") + "'");
+  }
+  return json_reply(app::plan_job_json(*job));
+}
+
+Result<Reply> cancel_plan_job(Call& call) {
+  MOAT_TRY(const app::PlanJobView job, call.plan_jobs->cancel(call.param("id"), call.param("job")));
+  return json_reply(app::plan_job_json(job), 202);
 }
 
 Result<Reply> approve_plan(Call& call) {

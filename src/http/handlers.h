@@ -81,6 +81,10 @@ Result<Reply> ip_rights(Call& call);
 Result<Reply> list_waivers(Call& call);
 Result<Reply> grant_waiver(Call& call);
 Result<Reply> create_plan(Call& call);
+Result<Reply> start_plan_job(Call& call);
+Result<Reply> list_plan_jobs(Call& call);
+Result<Reply> get_plan_job(Call& call);
+Result<Reply> cancel_plan_job(Call& call);
 
 // Design files, releases, copies and released knowledge (release_handlers.cc)
 Result<Reply> list_files(Call& call);

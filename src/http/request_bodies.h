@@ -35,6 +35,11 @@ inline constexpr std::string_view kPlanBody =
         "properties": {"collusion": {"type": "integer", "minimum": 0, "maximum": 10},
                        "max_exposure_share": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
                        "time_limit": {"type": "number", "exclusiveMinimum": 0, "maximum": 60}}})json";
+inline constexpr std::string_view kPlanJobBody =
+    R"json({"type": "object", "description": "all optional: the workspace's policy and 30 s by default",
+        "properties": {"collusion": {"type": "integer", "minimum": 0, "maximum": 10},
+                       "max_exposure_share": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
+                       "time_limit": {"type": "number", "exclusiveMinimum": 0, "maximum": 3600}}})json";
 inline constexpr std::string_view kVisitBody =
     R"json({"type": "object", "required": ["supplier"],
         "properties": {"supplier": {"type": "string", "minLength": 1}, "kind": {"enum": ["audit", "visit", "owner-visit"]},
@@ -91,8 +96,8 @@ inline constexpr std::string_view kComplaintStatusBody =
                        "reference": {"type": "string", "description": "the platform's case number"},
                        "note": {"type": "string"}}})";
 inline constexpr std::string_view kRequestBodies[] = {
-    kLoginBody,  kFlagBody,  kAnswerBody,  kCloseBody,         kWaiverBody,
-    kPlanBody,   kVisitBody, kFindingBody, kSupplierPatchBody, kReleaseBody,
-    kReasonBody, kFlagsBody, kRemoveBody,  kHitDecisionBody,   kComplaintStatusBody};
+    kLoginBody,   kFlagBody,   kAnswerBody,      kCloseBody,          kWaiverBody,  kPlanBody,
+    kPlanJobBody, kVisitBody,  kFindingBody,     kSupplierPatchBody,  kReleaseBody, kReasonBody,
+    kFlagsBody,   kRemoveBody, kHitDecisionBody, kComplaintStatusBody};
 
 }  // namespace moat::http

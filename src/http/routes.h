@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/accounts.h"
+#include "app/plan_jobs.h"
 #include "app/session.h"
 #include "app/workspace.h"
 #include "core/result.h"
@@ -83,6 +84,8 @@ struct Call {
   // The JSON body, parsed strictly and checked against the route's request_body schema; null
   // when the route declares none or the body is empty or not JSON (json_object_body decides).
   const nlohmann::json* body = nullptr;
+  // The server's planning jobs (app/plan_jobs.h).
+  app::PlanJobs* plan_jobs = nullptr;
 
   std::string param(std::string_view name) const;
   std::optional<std::string> query_value(std::string_view name) const;
@@ -122,6 +125,9 @@ struct Route {
   std::string_view request_body = {};
   bool cacheable = false;  // GET whose answer depends only on the data and the caller
   bool slow = false;       // runs off the I/O threads (password hashing)
+  // A record write committed with the others queued meanwhile (write_batch.h, group commit), off
+  // the I/O threads: its handler does nothing but reads and Store writes on call.workspace.
+  bool grouped = false;
 };
 
 std::span<const Route> routes();

@@ -149,6 +149,7 @@ struct Shared {
   Api& api;
   const ServerOptions& options;
   asio::thread_pool& slow;
+  asio::thread_pool& writes;
   std::atomic<int> in_flight{0};
   std::atomic<bool> stopping{false};
   Registry registry;
@@ -273,8 +274,11 @@ class Connection : public Evictable, public std::enable_shared_from_this<Connect
     ++shared_.in_flight;
     started_ = std::chrono::steady_clock::now();
     view_ = view_of(request_);
-    if (!shared_.api.is_slow(view_.method, view_.target)) return respond(shared_.api.handle(view_));
-    asio::post(shared_.slow, [self = this->shared_from_this()] {
+    asio::thread_pool* pool = shared_.api.is_grouped(view_.method, view_.target) ? &shared_.writes
+                              : shared_.api.is_slow(view_.method, view_.target)  ? &shared_.slow
+                                                                                 : nullptr;
+    if (!pool) return respond(shared_.api.handle(view_));
+    asio::post(*pool, [self = this->shared_from_this()] {
       Response response = self->shared_.api.handle(self->view_);
       asio::post(self->stream_.get_executor(),
                  [self, moved = std::move(response)]() mutable { self->respond(std::move(moved)); });
@@ -532,7 +536,8 @@ Status serve(Api& api, const ServerOptions& options) {
     MOAT_TRY(tls, tls_context(*options.tls));
   }
   asio::thread_pool slow(static_cast<std::size_t>(std::max(1, options.slow_threads)));
-  Shared shared{api, options, slow};
+  asio::thread_pool writes(static_cast<std::size_t>(std::max(1, options.write_threads)));
+  Shared shared{api, options, slow, writes};
   Contexts contexts;
   std::vector<asio::io_context*> lent;
   std::vector<asio::executor_work_guard<Executor>> busy;  // keeps idle contexts running
@@ -555,6 +560,7 @@ Status serve(Api& api, const ServerOptions& options) {
   first.run();
   for (std::thread& thread : pool) thread.join();
   slow.join();
+  writes.join();
   return {};
 }
 

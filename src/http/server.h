@@ -32,6 +32,8 @@ struct ServerOptions {
   std::uint16_t port = 8080;  // 0: any free port (on_listening says which)
   int threads = 2;            // I/O threads
   int slow_threads = 2;       // threads for sign-ins (argon2id)
+  // Threads for record writes waiting for their group commit: the most writes one commit holds.
+  int write_threads = 32;
   std::optional<TlsFiles> tls;
   // Behind a reverse proxy on this machine: the client's address and scheme come from
   // X-Forwarded-For and X-Forwarded-Proto when the peer is a loopback address.

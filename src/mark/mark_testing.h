@@ -6,12 +6,14 @@
 
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace moat::mark::testing {
 
@@ -97,6 +99,51 @@ inline std::string generated_drill(int holes, unsigned seed) {
     out += "X" + word(coordinate(rng)) + "Y" + word(coordinate(rng)) + "\n";
   }
   return out + "M30\n";
+}
+
+// A generated drawing: `pages` pages of `wires` three-point wires and `wires` / 4 boxes each,
+// uncompressed, with a cross-reference table.
+inline std::string generated_pdf(int pages = 2, int wires = 250, unsigned seed = 3) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> x(30, 760), y(30, 580);
+  std::string kids;
+  for (int page = 0; page < pages; ++page) kids += (page ? " " : "") + std::to_string(3 + 2 * page) + " 0 R";
+  std::vector<std::string> objects = {
+      "<< /Type /Catalog /Pages 2 0 R >>",
+      "<< /Type /Pages /Kids [" + kids + "] /Count " + std::to_string(pages) + " >>"};
+  for (int page = 0; page < pages; ++page) {
+    std::string content = "0.5 w\n";
+    char line[128];
+    for (int i = 0; i < wires; ++i) {
+      const double x0 = x(rng), y0 = y(rng);
+      std::snprintf(line, sizeof line, "%.3f %.3f m %.3f %.3f l %.3f %.3f l S\n", x0, y0, x0 + 20, y0,
+                    x0 + 20, y0 + 15);
+      content += line;
+    }
+    for (int i = 0; i < wires / 4; ++i) {
+      std::snprintf(line, sizeof line, "%.3f %.3f 12 8 re S\n", x(rng), y(rng));
+      content += line;
+    }
+    objects.push_back("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 792 612] /Contents " +
+                      std::to_string(objects.size() + 2) + " 0 R >>");
+    objects.push_back("<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content +
+                      "endstream");
+  }
+  std::string out = "%PDF-1.5\n";
+  std::vector<size_t> offsets;
+  for (size_t i = 0; i < objects.size(); ++i) {
+    offsets.push_back(out.size());
+    out += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
+  }
+  const size_t xref = out.size();
+  out += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
+  char entry[32];
+  for (const size_t offset : offsets) {
+    std::snprintf(entry, sizeof entry, "%010zu 00000 n \n", offset);
+    out += entry;
+  }
+  return out + "trailer\n<< /Size " + std::to_string(objects.size() + 1) + " /Root 1 0 R >>\nstartxref\n" +
+         std::to_string(xref) + "\n%%EOF\n";
 }
 
 }  // namespace moat::mark::testing

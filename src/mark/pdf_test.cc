@@ -33,50 +33,9 @@ std::vector<std::string> accused(const std::string& suspect, const std::string& 
   return out;
 }
 
-// A generated drawing: two pages of 250 wires and 60 boxes each, with a cross-reference table.
-std::string generated_pdf() {
-  std::mt19937 rng(3);
-  std::uniform_real_distribution<double> x(30, 760), y(30, 580);
-  std::vector<std::string> objects = {"<< /Type /Catalog /Pages 2 0 R >>",
-                                      "<< /Type /Pages /Kids [3 0 R 5 0 R] /Count 2 >>"};
-  for (int page = 0; page < 2; ++page) {
-    std::string content = "0.5 w\n";
-    char line[128];
-    for (int i = 0; i < 250; ++i) {
-      const double x0 = x(rng), y0 = y(rng);
-      std::snprintf(line, sizeof line, "%.3f %.3f m %.3f %.3f l %.3f %.3f l S\n", x0, y0, x0 + 20, y0,
-                    x0 + 20, y0 + 15);
-      content += line;
-    }
-    for (int i = 0; i < 60; ++i) {
-      std::snprintf(line, sizeof line, "%.3f %.3f 12 8 re S\n", x(rng), y(rng));
-      content += line;
-    }
-    objects.push_back("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 792 612] /Contents " +
-                      std::to_string(objects.size() + 2) + " 0 R >>");
-    objects.push_back("<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content +
-                      "endstream");
-  }
-  std::string out = "%PDF-1.5\n";
-  std::vector<size_t> offsets;
-  for (size_t i = 0; i < objects.size(); ++i) {
-    offsets.push_back(out.size());
-    out += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
-  }
-  const size_t xref = out.size();
-  out += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
-  char entry[32];
-  for (const size_t offset : offsets) {
-    std::snprintf(entry, sizeof entry, "%010zu 00000 n \n", offset);
-    out += entry;
-  }
-  return out + "trailer\n<< /Size " + std::to_string(objects.size() + 1) + " /Root 1 0 R >>\nstartxref\n" +
-         std::to_string(xref) + "\n%%EOF\n";
-}
-
 std::string master_pdf() {
   const auto real = testing::ploopy() / "pdf" / "Base-R1_005-schematic.pdf";
-  return std::filesystem::exists(real) ? testing::read_file(real) : generated_pdf();
+  return std::filesystem::exists(real) ? testing::read_file(real) : testing::generated_pdf();
 }
 
 std::string output_of(const std::string& command) {

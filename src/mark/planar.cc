@@ -61,7 +61,7 @@ std::vector<std::pair<Point, Point>> matches(const PlanarMaster& prepared, const
     const Point at = r.invert(suspect[i]);
     if (i < master.size()) {
       const double dx = at.x - master[i].x, dy = at.y - master[i].y, d2 = dx * dx + dy * dy;
-      if (d2 <= kSamePoint * kSamePoint || (prepared.carrier[i] && d2 < own_limit2)) {
+      if (d2 <= kSamePoint * kSamePoint || (prepared.at_carrier(i) && d2 < own_limit2)) {
         found.emplace_back(master[i], suspect[i]);
         continue;
       }
@@ -208,9 +208,9 @@ std::vector<size_t> isolated(const std::vector<Point>& points, const std::vector
   return out;
 }
 
-PlanarMaster::PlanarMaster(std::vector<Point> master_points, const std::vector<size_t>& carriers)
-    : points(std::move(master_points)), grid(points, kMatchTolerance), carrier(points.size(), 0) {
-  for (const size_t i : carriers) carrier.at(i) = 1;
+PlanarMaster::PlanarMaster(std::vector<Point> master_points, std::vector<uint32_t> carriers)
+    : points(std::move(master_points)), grid(points, kMatchTolerance), carrier_of(std::move(carriers)) {
+  carrier_of.resize(points.size(), kNoCarrier);
 }
 
 Result<Registration> register_points(const std::vector<Point>& master, const std::vector<Point>& suspect) {
@@ -256,15 +256,27 @@ std::vector<double> read_shifts(const std::vector<Point>& carriers, const std::v
   std::vector<double> best(carriers.size(), radius * radius);
   std::vector<Point> found(carriers.size());
   std::vector<bool> seen(carriers.size(), false);
+  const auto consider = [&](size_t i, double d2, Point p) {
+    if (d2 <= best[i]) best[i] = d2, found[i] = p, seen[i] = true;
+  };
+  constexpr double kOwn = kIsolation / 5;  // then 0.8 kIsolation from other carriers: beyond `radius`
   for (size_t k = 0; k < suspect.size(); ++k) {
     const Point in_master = transform.invert(suspect[k]);
-    if (master && k < master->points.size() && !master->carrier[k] &&
-        std::abs(in_master.x - master->points[k].x) <= kSamePoint &&
-        std::abs(in_master.y - master->points[k].y) <= kSamePoint)
-      continue;
-    grid.visit(in_master, radius, [&](size_t i, double d2) {
-      if (d2 <= best[i]) best[i] = d2, found[i] = in_master, seen[i] = true;
-    });
+    if (master && k < master->points.size()) {
+      const double dx = in_master.x - master->points[k].x, dy = in_master.y - master->points[k].y;
+      if (dx * dx + dy * dy <= kOwn * kOwn) {
+        const uint32_t own = master->carrier_of[k];
+        if (own == PlanarMaster::kNoCarrier) continue;
+        if (own == PlanarMaster::kSeveralCarriers) {
+          grid.visit(in_master, radius, [&](size_t i, double d2) { consider(i, d2, in_master); });
+          continue;
+        }
+        const double cx = in_master.x - carriers[own].x, cy = in_master.y - carriers[own].y;
+        consider(own, cx * cx + cy * cy, in_master);
+        continue;
+      }
+    }
+    grid.visit(in_master, radius, [&](size_t i, double d2) { consider(i, d2, in_master); });
   }
   std::vector<double> out(carriers.size(), std::numeric_limits<double>::quiet_NaN());
   for (size_t i = 0; i < carriers.size(); ++i) {

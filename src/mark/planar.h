@@ -97,15 +97,18 @@ inline constexpr double kSamePoint = 1e-6;
 // into `points`).
 std::vector<size_t> isolated(const std::vector<Point>& points, const std::vector<size_t>& candidates);
 
-// A master's points indexed for registration, once per master. `carriers` are indices of points
-// no other master point (at other coordinates) comes within kIsolation of: a suspect point
-// nearer to one of them than half that has it as its nearest master point, found without a
-// search.
+// A master's points indexed for registration, once per master. `carrier_of` gives, per point,
+// the index of the carrier at its coordinates (in the order read_shifts is given the carriers),
+// kSeveralCarriers where carriers share them, or kNoCarrier. Carriers are points no master point
+// at other coordinates comes within kIsolation of: a suspect point nearer to one than half that
+// has it as its nearest master point, found without a search.
 struct PlanarMaster {
-  explicit PlanarMaster(std::vector<Point> master_points, const std::vector<size_t>& carriers = {});
+  static constexpr uint32_t kNoCarrier = UINT32_MAX, kSeveralCarriers = UINT32_MAX - 1;
+  explicit PlanarMaster(std::vector<Point> master_points, std::vector<uint32_t> carrier_of = {});
   std::vector<Point> points;
-  PointGrid grid;                // for queries within kMatchTolerance
-  std::vector<uint8_t> carrier;  // per point: 1 for a carrier
+  PointGrid grid;                    // for queries within kMatchTolerance
+  std::vector<uint32_t> carrier_of;  // per point
+  bool at_carrier(size_t point) const { return carrier_of[point] != kNoCarrier; }
 };
 
 // Finds the rigid transform carrying master points onto the suspect's. Fails (kInput) when no
@@ -116,8 +119,12 @@ Result<Registration> register_points(const std::vector<Point>& master, const std
 // For each carrier (a master point and its unit shift `direction` times `length` mm), the shift
 // found in the suspect along that direction, in units of the embedded shift (about +1 or -1), or
 // NaN when no suspect point lies near it.
-// With `master` (built with exactly these carriers), a suspect point that coincides with the
-// master's non-carrier point of the same index is passed over (no carrier can be near it).
+// With `master` (built with exactly these carriers), the suspect point of each index is placed
+// without a search when it lies within kIsolation / 5 of that index's master point: away from
+// every carrier when the master point is at no carrier's coordinates (passed over), or the
+// candidate of the one carrier at its coordinates alone; carriers are kIsolation from every
+// master point at other coordinates, so no other carrier is within the search's reach of it.
+// Points where several carriers meet are searched.
 std::vector<double> read_shifts(const std::vector<Point>& carriers, const std::vector<Point>& shifts,
                                 const std::vector<Point>& suspect, const Rigid& transform,
                                 const PlanarMaster* master = nullptr);

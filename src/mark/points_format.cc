@@ -89,10 +89,10 @@ class PreparedPoints final : public PreparedMaster {
       const auto found = carrier_at.find({points[i].x, points[i].y});
       if (found != carrier_at.end()) carrier_of_point_[i] = found->second;
     }
-    std::vector<size_t> carrier_points;
+    std::vector<uint32_t> carrier_of(points.size(), PlanarMaster::kNoCarrier);
     for (size_t i = 0; i < points.size(); ++i)
-      if (carrier_of_point_[i] != kNone) carrier_points.push_back(i);
-    registration_ = std::make_unique<const PlanarMaster>(points_mm(parsed_->set), carrier_points);
+      if (carrier_of_point_[i] != kNone) carrier_of[i] = carrier_of_point_[i];
+    registration_ = std::make_unique<const PlanarMaster>(points_mm(parsed_->set), std::move(carrier_of));
     for (size_t i = 0; i < carriers_.at.size(); ++i) {
       carriers_mm_.push_back({static_cast<double>(carriers_.at[i].first) * carriers_.unit_mm,
                               static_cast<double>(carriers_.at[i].second) * carriers_.unit_mm});

@@ -4,6 +4,8 @@
 // same suspect read in the master's order and shuffled gives the same motion, matches and shifts.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include <algorithm>
 #include <cmath>
 #include <random>
@@ -50,7 +52,18 @@ TEST(Registration, PlanarShortcutGivesTheSearchedAnswer) {
   for (const double shift : {0.0, 0.002, 0.008, 0.011}) {
     const Planar c = planar_case(7, shift);
     ASSERT_GT(c.carriers.size(), 100u);
-    const PlanarMaster with_carriers(c.master, c.carrier_index), plain(c.master);
+    // Every point at a carrier's coordinates names that carrier, or kSeveralCarriers where
+    // carriers share them (the case's duplicates can both be carriers).
+    std::map<std::pair<double, double>, uint32_t> carrier_at;
+    for (size_t k = 0; k < c.carriers.size(); ++k) {
+      const auto [it, added] = carrier_at.emplace(std::pair{c.carriers[k].x, c.carriers[k].y}, k);
+      if (!added) it->second = PlanarMaster::kSeveralCarriers;
+    }
+    std::vector<uint32_t> carrier_of(c.master.size(), PlanarMaster::kNoCarrier);
+    for (size_t i = 0; i < c.master.size(); ++i)
+      if (const auto it = carrier_at.find({c.master[i].x, c.master[i].y}); it != carrier_at.end())
+        carrier_of[i] = it->second;
+    const PlanarMaster with_carriers(c.master, carrier_of), plain(c.master);
     std::vector<Point> shuffled = c.suspect;
     std::shuffle(shuffled.begin(), shuffled.end(), std::mt19937_64(3));
     const Result<Registration> fast = register_points(with_carriers, c.suspect);

@@ -3,12 +3,14 @@
 
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -19,6 +21,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 // The child aims to stop this much before the deadline, so that its last word arrives in time.
 constexpr auto kChildMargin = std::chrono::milliseconds(150);
+// How often the parent looks whether its deadline was stopped while the child is quiet.
+constexpr long long kStopCheckMs = 50;
 
 // A result as bytes: a length, then outcome, finished flag, rounds, bound and choice.
 class Writer {
@@ -135,17 +139,19 @@ bool write_all(int fd, const std::string& bytes) {
 // In the parent: the child's messages until it finishes or the deadline passes.
 class Listener {
  public:
-  explicit Listener(int fd) : fd_(fd) {}
+  // `on_message`: told each result the child sends (its improvements), in this process.
+  Listener(int fd, std::function<void(const ExactResult&)> on_message)
+      : fd_(fd), on_message_(std::move(on_message)) {}
 
-  // Reads until the child closes the pipe (true) or the deadline (false).
-  bool listen(Clock::time_point deadline) {
+  // Reads until the child closes the pipe (true) or the deadline passes or is stopped (false).
+  bool listen(const Deadline& deadline) {
     char chunk[1 << 16];
     while (true) {
       const auto left =
-          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-      if (left <= 0) return false;
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline.at() - Clock::now()).count();
+      if (left <= 0 || deadline.stopped()) return false;
       pollfd p{fd_, POLLIN, 0};
-      const int ready = ::poll(&p, 1, static_cast<int>(std::min<long long>(left, 1000)));
+      const int ready = ::poll(&p, 1, static_cast<int>(std::min<long long>(left, kStopCheckMs)));
       if (ready < 0 && errno == EINTR) continue;
       if (ready <= 0) continue;
       const ssize_t n = ::read(fd_, chunk, sizeof chunk);
@@ -165,13 +171,17 @@ class Listener {
       std::uint32_t length = 0;
       std::memcpy(&length, buffer_.data() + offset, sizeof length);
       if (buffer_.size() - offset - sizeof length < length) break;
-      if (auto m = decode(buffer_.data() + offset + sizeof length, length)) last_ = std::move(m);
+      if (auto m = decode(buffer_.data() + offset + sizeof length, length)) {
+        if (on_message_) on_message_(m->result);
+        last_ = std::move(m);
+      }
       offset += sizeof length + length;
     }
     buffer_.erase(0, offset);
   }
 
   int fd_;
+  std::function<void(const ExactResult&)> on_message_;
   std::string buffer_;
   std::optional<Message> last_;
 };
@@ -189,6 +199,8 @@ ExactResult solve_exact_isolated(const Problem& problem, const Deadline& deadlin
     return solve_exact(problem, deadline, incumbent, options);
   }
   if (child == 0) {
+    // Ended with the parent, should it end first (a caller's own watch over its time limit).
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     // Nothing of the parent's (a server's sockets, a database) stays open in the child.
     const auto fd = static_cast<unsigned>(fds[1]);
     if (fd > 3) ::close_range(3, fd - 1, 0);
@@ -196,8 +208,8 @@ ExactResult solve_exact_isolated(const Problem& problem, const Deadline& deadlin
     run_child(fds[1], problem, deadline, incumbent, options);
   }
   ::close(fds[1]);
-  Listener listener(fds[0]);
-  const bool finished = listener.listen(deadline.at());
+  Listener listener(fds[0], options.on_improvement);
+  const bool finished = listener.listen(deadline);
   int status = 0;
   if (finished) {
     while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
@@ -223,7 +235,8 @@ ExactResult solve_exact_isolated(const Problem& problem, const Deadline& deadlin
   const bool complete = listener.last() && listener.last()->finished;
   if (!complete) {
     if (!finished) {
-      result.stopped = "the exact engine was stopped at the time limit";
+      result.stopped = deadline.stopped() ? "the exact engine was stopped on request"
+                                          : "the exact engine was stopped at the time limit";
     } else if (WIFSIGNALED(status)) {
       result.stopped =
           "the exact engine ended unexpectedly (signal " + std::to_string(WTERMSIG(status)) + ")";

@@ -388,8 +388,8 @@ HeuristicResult solve_heuristic(const Problem& problem, const Deadline& deadline
   // Every move keeps the plan valid, so the search can stop anywhere: at its deadline it ends
   // with the plan it has.
   improve(problem, *state,
-          Deadline(deadline.at() - std::chrono::duration_cast<Deadline::Clock::duration>(
-                                       std::chrono::duration<double>(kCheckMargin * check_seconds))));
+          deadline.earlier_by(std::chrono::duration_cast<Deadline::Clock::duration>(
+              std::chrono::duration<double>(kCheckMargin * check_seconds))));
   if (state->choice() != first) {
     const std::optional<std::vector<std::string>> broken =
         violations_within(problem, state->choice(), deadline);

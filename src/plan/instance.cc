@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "plan/instance.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <map>
@@ -302,12 +303,46 @@ Result<Instance> parse_instance(std::string_view text, std::string_view file) {
   return std::move(*instance);
 }
 
+namespace {
+
+// UTF-8 is checked a slice at a time, the deadline between slices: a 145 MB instance takes
+// tenths of a second on a loaded machine.
+constexpr std::size_t kUtf8Slice = std::size_t{4} << 20;
+constexpr std::size_t kLongestUtf8Sequence = 4;
+
+struct Utf8Check {
+  std::optional<std::size_t> invalid_at;
+  bool out_of_time = false;
+};
+
+bool continuation_byte(char c) {
+  return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
+}
+
+Utf8Check check_utf8_within(std::string_view text, const Deadline& deadline) {
+  for (std::size_t begin = 0; begin < text.size();) {
+    if (deadline.passed()) return {std::nullopt, true};
+    // Each slice ends before a byte that starts a sequence, so no well-formed one is cut in two.
+    std::size_t end = std::min(text.size(), begin + kUtf8Slice);
+    for (std::size_t moved = 0;
+         end < text.size() && moved < kLongestUtf8Sequence && continuation_byte(text[end]); ++moved)
+      ++end;
+    if (const auto bad = first_invalid_utf8(text.substr(begin, end - begin))) return {begin + *bad, false};
+    begin = end;
+  }
+  return {std::nullopt, deadline.passed()};
+}
+
+}  // namespace
+
 Result<std::optional<Instance>> parse_instance_within(std::string_view text, std::string_view file,
                                                       const Deadline& deadline) {
-  if (const auto bad = first_invalid_utf8(text)) {
-    return input_error(std::string(file) + ":" + line_column(text, *bad), "invalid UTF-8 byte sequence");
+  const Utf8Check utf8 = check_utf8_within(text, deadline);
+  if (utf8.out_of_time) return std::optional<Instance>();
+  if (utf8.invalid_at) {
+    return input_error(std::string(file) + ":" + line_column(text, *utf8.invalid_at),
+                       "invalid UTF-8 byte sequence");
   }
-  if (deadline.passed()) return std::optional<Instance>();
   // Most instances are well formed: read them from the parser's events, without a document tree
   // (a tenth of the time and memory); anything to explain goes through the full reader.
   WellFormedRead read = read_well_formed_instance(text, deadline);
@@ -362,29 +397,116 @@ std::string instance_json(const Instance& instance) {
   return root.dump(2) + "\n";
 }
 
+namespace {
+
+// Writes JSON laid out as nlohmann's dump(2) lays it out, straight into a string: an XL plan's
+// twenty thousand assignments without a document tree built (and freed) first. Scalars go
+// through nlohmann's own serializer, so every string and number reads exactly as before.
+class IndentedJson {
+ public:
+  std::string take() { return std::move(out_) + "\n"; }
+
+  // A member of the object open now: its key, after the separator and the indentation.
+  IndentedJson& key(std::string_view name) {
+    next();
+    out_ += '"';
+    out_ += name;
+    out_ += "\": ";
+    return *this;
+  }
+  // An element of the array open now.
+  IndentedJson& item() {
+    next();
+    return *this;
+  }
+  void open(char bracket) {
+    out_ += bracket;
+    ++depth_;
+    first_ = true;
+  }
+  void close(char bracket) {
+    --depth_;
+    if (!first_) {
+      out_ += '\n';
+      out_.append(2 * depth_, ' ');
+    }
+    out_ += bracket;
+    first_ = false;
+  }
+  void scalar(const ordered_json& value) { out_ += value.dump(); }
+  void strings(const std::vector<std::string>& values) {
+    open('[');
+    for (const std::string& value : values) item().scalar(value);
+    close(']');
+  }
+
+ private:
+  void next() {
+    if (!first_) out_ += ',';
+    out_ += '\n';
+    out_.append(2 * depth_, ' ');
+    first_ = false;
+  }
+
+  std::string out_;
+  std::size_t depth_ = 0;
+  bool first_ = true;
+};
+
+ordered_json optional_number(const std::optional<double>& value) {
+  return value ? ordered_json(*value) : ordered_json(nullptr);
+}
+
+void write_assignments(IndentedJson& out, const std::vector<Assignment>& assignments) {
+  out.open('[');
+  for (const Assignment& a : assignments) {
+    out.item().open('{');
+    out.key("package").scalar(a.package);
+    out.key("supplier").scalar(a.supplier);
+    out.key("units").scalar(a.units);
+    out.close('}');
+  }
+  out.close(']');
+}
+
+void write_parties(IndentedJson& out, const std::vector<PartyExposure>& parties) {
+  out.open('[');
+  for (const PartyExposure& p : parties) {
+    out.item().open('{');
+    out.key("party").scalar(p.party);
+    out.key("secrets").strings(p.secrets);
+    out.key("share").scalar(p.share);
+    out.close('}');
+  }
+  out.close(']');
+}
+
+void write_recipes(IndentedJson& out, const std::vector<RecipeExposure>& recipes) {
+  out.open('[');
+  for (const RecipeExposure& r : recipes) {
+    out.item().open('{');
+    out.key("recipe").scalar(r.recipe);
+    out.key("min_coalition").scalar(r.min_coalition ? ordered_json(*r.min_coalition) : ordered_json(nullptr));
+    if (!r.coalition.empty()) out.key("coalition").strings(r.coalition);
+    out.close('}');
+  }
+  out.close(']');
+}
+
+}  // namespace
+
 std::string plan_json(const Plan& plan) {
-  ordered_json root;
-  root["status"] = status_name(plan.status);
-  root["cost"] = plan.cost ? ordered_json(*plan.cost) : ordered_json(nullptr);
-  root["lower_bound"] = plan.lower_bound ? ordered_json(*plan.lower_bound) : ordered_json(nullptr);
-  root["assignments"] = ordered_json::array();
-  for (const Assignment& a : plan.assignments) {
-    root["assignments"].push_back({{"package", a.package}, {"supplier", a.supplier}, {"units", a.units}});
-  }
-  root["parties"] = ordered_json::array();
-  for (const PartyExposure& p : plan.parties) {
-    root["parties"].push_back({{"party", p.party}, {"secrets", p.secrets}, {"share", p.share}});
-  }
-  root["recipes"] = ordered_json::array();
-  for (const RecipeExposure& r : plan.recipes) {
-    ordered_json recipe = {
-        {"recipe", r.recipe},
-        {"min_coalition", r.min_coalition ? ordered_json(*r.min_coalition) : ordered_json(nullptr)}};
-    if (!r.coalition.empty()) recipe["coalition"] = r.coalition;
-    root["recipes"].push_back(std::move(recipe));
-  }
-  root["reasons"] = plan.reasons;
-  return root.dump(2) + "\n";
+  IndentedJson out;
+  out.open('{');
+  out.key("status").scalar(std::string(status_name(plan.status)));
+  out.key("cost").scalar(optional_number(plan.cost));
+  out.key("lower_bound").scalar(optional_number(plan.lower_bound));
+  write_assignments(out.key("assignments"), plan.assignments);
+  write_parties(out.key("parties"), plan.parties);
+  write_recipes(out.key("recipes"), plan.recipes);
+  out.key("reasons").strings(plan.reasons);
+  out.close('}');
+  return out.take();
 }
 
 }  // namespace moat::plan

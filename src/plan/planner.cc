@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
+#include <system_error>
+#include <thread>
 
 #include "plan/conflict.h"
 #include "plan/exact.h"
@@ -28,9 +31,11 @@ constexpr double kAnswerShareOfLimit = 0.03;
 // Of that, the share kept for printing: describing the plan must end before it.
 constexpr double kPrintShare = 0.3;
 // When the caller read the instance before the clock given to solve() (SolveOptions::started):
-// printing a plan and ending the process take about this share of the time reading took (an XL
-// plan's JSON is a twentieth of its instance's, and freeing the instance at exit is the rest).
-constexpr double kPrintShareOfReading = 0.15;
+// finishing the plan's description, printing it and ending the process take about this share of
+// the time reading took, which grows with the instance and the machine's load alike (at XL and
+// load 10: 0.5 s from describing's deadline to the plan's write, 0.3 s for the kernel to take
+// back the memory of a process of 375 MB).
+constexpr double kPrintShareOfReading = 0.4;
 // The search for conflicts that prove infeasibility may use this share of the time left: past
 // it, the heuristic's attempt at a plan is worth more.
 constexpr double kConflictShare = 0.2;
@@ -96,7 +101,14 @@ std::vector<std::string> relaxation_hints(const Instance& instance, const SolveO
 // `described`: when describing the plan must end (its coalition search is cut short there).
 Plan solve_exactly(const Instance& instance, const Problem& problem, const SolveOptions& options,
                    const Deadline& deadline, const Deadline& described, const std::optional<Choice>& quick) {
-  const ExactResult exact = solve_exact_isolated(problem, deadline, quick);
+  ExactOptions exact_options;
+  if (options.on_progress) {
+    exact_options.on_improvement = [&](const ExactResult& so_far) {
+      options.on_progress({so_far.choice ? std::optional(cost_of(problem, *so_far.choice)) : std::nullopt,
+                           so_far.lower_bound});
+    };
+  }
+  const ExactResult exact = solve_exact_isolated(problem, deadline, quick, exact_options);
   switch (exact.outcome) {
     case ExactResult::Outcome::kInfeasible:
       if (!options.explain) return infeasible({});
@@ -118,24 +130,30 @@ Plan solve_exactly(const Instance& instance, const Problem& problem, const Solve
   return plan;
 }
 
-}  // namespace
+// Frees `problem` on a thread of its own: an XL instance's compiled problem takes up to a second
+// to free on a loaded machine, and the answer must not wait for it (a process that ends once it
+// has answered never frees it at all).
+void free_aside(std::unique_ptr<const Problem> problem) {
+  try {
+    std::thread([freed = std::move(problem)] {}).detach();
+  } catch (const std::system_error&) {
+    // No thread to be had: freed here, when the unique_ptr moved into the failed thread ends.
+  }
+}
 
-Plan solve(const Instance& instance, const SolveOptions& options) {
-  const Deadline::Clock::time_point start = options.started.value_or(Deadline::Clock::now());
+// solve() once the instance is compiled (`compiled`: the seconds that took).
+Plan solve_compiled(const Instance& instance, const Problem& problem, const SolveOptions& options,
+                    Deadline::Clock::time_point start, double compiled) {
   const double limit = options.time_limit_seconds;
-  const auto compiling = Deadline::Clock::now();
-  const std::optional<Problem> problem =
-      compile_within(instance, Deadline::after(std::max(0.0, limit - answer_seconds(instance)), start));
-  if (!problem) return unknown({"the instance could not even be compiled within the time limit"});
-  const double compiled = std::chrono::duration<double>(Deadline::Clock::now() - compiling).count();
-  const double read = std::chrono::duration<double>(compiling - start).count();
+  const double read = std::chrono::duration<double>(Deadline::Clock::now() - start).count() - compiled;
   const double printing = std::max(answer_seconds(instance) * kPrintShare, kPrintShareOfReading * read);
   const double answer = std::max({answer_seconds(instance), kAnswerShareOfCompiling * compiled,
                                   kAnswerShareOfLimit * limit, printing + answer_seconds(instance)});
-  const Deadline deadline = Deadline::after(std::max(0.0, limit - answer), start);
+  const Deadline deadline = Deadline::after(std::max(0.0, limit - answer), start).stopped_by(options.stop);
   const Deadline described =
-      Deadline::after(std::max(0.0, limit - std::max(answer * kPrintShare, printing)), start);
-  const Conflicts conflicts = find_conflicts(*problem, deadline.share(kConflictShare));
+      Deadline::after(std::max(0.0, limit - std::max(answer * kPrintShare, printing)), start)
+          .stopped_by(options.stop);
+  const Conflicts conflicts = find_conflicts(problem, deadline.share(kConflictShare));
   if (!conflicts.reasons.empty()) return infeasible(conflicts.reasons);
   if (std::vector<std::string> short_of = capacity_conflicts(instance); !short_of.empty()) {
     return infeasible(std::move(short_of));
@@ -145,18 +163,35 @@ Plan solve(const Instance& instance, const SolveOptions& options) {
       options.exact ? deadline.sooner(later(Deadline::after(limit * kHeuristicShare, start),
                                             deadline.share(kHeuristicShare)))
                     : deadline;
-  const HeuristicResult quick = solve_heuristic(*problem, heuristic_deadline);
+  const HeuristicResult quick = solve_heuristic(problem, heuristic_deadline);
+  if (quick.choice && options.on_progress) options.on_progress({quick.cost, std::nullopt});
   if (options.exact && deadline.seconds_left() >= kMinimumExactSeconds) {
-    Plan plan = solve_exactly(instance, *problem, options, deadline, described, quick.choice);
+    Plan plan = solve_exactly(instance, problem, options, deadline, described, quick.choice);
     if (quick.unchecked && plan.status == PlanStatus::kUnknown) plan.reasons.push_back(kUnchecked);
     return plan;
   }
-  if (quick.choice) return describe(*problem, *quick.choice, PlanStatus::kFeasible, described);
+  if (quick.choice) return describe(problem, *quick.choice, PlanStatus::kFeasible, described);
   if (quick.unchecked) return unknown({kUnchecked});
   if (!options.exact) {
     return unknown({"the heuristic found no valid plan; run the exact engine to prove whether one exists"});
   }
   return unknown({"the heuristic found no valid plan within the time limit, and none was proven impossible"});
+}
+
+}  // namespace
+
+Plan solve(const Instance& instance, const SolveOptions& options) {
+  const Deadline::Clock::time_point start = options.started.value_or(Deadline::Clock::now());
+  const auto compiling = Deadline::Clock::now();
+  std::optional<Problem> problem = compile_within(
+      instance, Deadline::after(std::max(0.0, options.time_limit_seconds - answer_seconds(instance)), start)
+                    .stopped_by(options.stop));
+  if (!problem) return unknown({"the instance could not even be compiled within the time limit"});
+  const double compiled = std::chrono::duration<double>(Deadline::Clock::now() - compiling).count();
+  auto kept = std::make_unique<const Problem>(std::move(*problem));
+  Plan plan = solve_compiled(instance, *kept, options, start, compiled);
+  free_aside(std::move(kept));
+  return plan;
 }
 
 std::vector<FrontierPoint> frontier(const Instance& instance, const SolveOptions& options) {

@@ -6,13 +6,23 @@
 // protection: the same instance solved at several collusion levels and exposure caps.
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <vector>
 
 #include "plan/instance.h"
 
 namespace moat::plan {
+
+// How a solve stands while it runs: the best valid plan's cost so far and the proven lower bound
+// (either may be unknown yet).
+struct SolveProgress {
+  std::optional<double> cost;
+  std::optional<double> lower_bound;
+};
 
 struct SolveOptions {
   double time_limit_seconds = 30;
@@ -22,6 +32,12 @@ struct SolveOptions {
   // On a proven infeasibility, search for the minimal conflict (plan/conflict.h); false for the
   // trial solves of that search itself.
   bool explain = true;
+  // Told, on the solving thread, whenever the search improves: the heuristic's plan, then each
+  // better plan or higher bound of the exact engine. Observes only: the answer does not depend on it.
+  std::function<void(const SolveProgress&)> on_progress = {};
+  // Set from another thread to stop early: the deadline counts as passed from then on, and the
+  // answer is what was found by then (plan/deadline.h).
+  std::shared_ptr<const std::atomic<bool>> stop = {};
 };
 
 // Answers within the time limit (plus the few tenths of a second describing the plan takes),

@@ -4,8 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <nlohmann/json.hpp>
 
 #include "plan/conflict.h"
+#include "plan/deadline.h"
 
 namespace moat::plan {
 namespace {
@@ -275,6 +280,70 @@ TEST(PlannerTest, AnswersAtOnceWhenTheLimitHasPassed) {
   const Plan plan = solve(split_needed(), options);
   EXPECT_EQ(plan.status, PlanStatus::kUnknown);
   EXPECT_FALSE(plan.reasons.empty());
+}
+
+// The plan's JSON is written without a document tree: it must read exactly as the JSON library
+// lays it out (the contract's shape, byte for byte), empty lists, missing bounds and text
+// needing escapes included.
+TEST(InstanceTest, PlanJsonIsLaidOutAsTheJsonLibraryLaysItOut) {
+  Plan solved = solve(split_needed(), {});
+  solved.reasons.push_back("a \"quoted\" reason\twith 中文");
+  solved.assignments.push_back({"P\\3", "F1", 0.1});
+  Plan empty;
+  empty.cost = 12.5;
+  empty.recipes.push_back({"R9", std::nullopt, {}});
+  for (const Plan& plan : {solved, empty, Plan{}}) {
+    const std::string written = plan_json(plan);
+    EXPECT_EQ(written, nlohmann::ordered_json::parse(written).dump(2) + "\n");
+  }
+}
+
+// UTF-8 is checked a few MiB at a time: a character across the slices' border is well formed, and
+// a bad byte past the first slice is found at its place.
+TEST(InstanceTest, FindsInvalidUtf8PastTheFirstSliceAtItsPlace) {
+  const std::size_t slice = std::size_t{4} << 20;
+  const std::string text = std::string(slice - 1, ' ') + "中\n  \xFF";
+  const auto parsed = parse_instance(text, "i.json");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_NE(parsed.error().to_string().find("i.json:2:3"), std::string::npos) << parsed.error().to_string();
+  EXPECT_NE(parsed.error().to_string().find("invalid UTF-8"), std::string::npos);
+}
+
+TEST(PlannerTest, TellsItsProgressAsTheSearchImproves) {
+  Instance instance = split_needed();
+  instance.policy.collusion = 0;
+  std::vector<SolveProgress> told;
+  SolveOptions options;
+  options.on_progress = [&](const SolveProgress& now) { told.push_back(now); };
+  const Plan plan = solve(instance, options);
+  ASSERT_EQ(plan.status, PlanStatus::kOptimal);
+  ASSERT_FALSE(told.empty());
+  ASSERT_TRUE(told.front().cost);  // the heuristic's plan first
+  EXPECT_GE(*told.front().cost, *plan.cost - 1e-9);
+  for (const SolveProgress& now : told) {
+    if (now.lower_bound) {
+      EXPECT_LE(*now.lower_bound, *plan.cost + 1e-6);
+    }
+  }
+}
+
+TEST(PlannerTest, AStoppedDeadlineEndsTheSearchAsTheLimitWould) {
+  auto stop = std::make_shared<std::atomic<bool>>(true);
+  SolveOptions options;
+  options.time_limit_seconds = 60;
+  options.stop = stop;
+  const auto started = std::chrono::steady_clock::now();
+  const Plan plan = solve(split_needed(), options);
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), 5.0);
+  EXPECT_NE(plan.status, PlanStatus::kOptimal);  // nothing is proven once stopped
+
+  const Deadline deadline = Deadline::after(60).stopped_by(stop);
+  EXPECT_TRUE(deadline.passed());
+  EXPECT_LE(deadline.seconds_left(), 0.0);
+  EXPECT_TRUE(deadline.share(0.5).passed());
+  EXPECT_TRUE(Deadline::after(30).sooner(deadline).passed());
+  stop->store(false);
+  EXPECT_FALSE(deadline.passed());
 }
 
 }  // namespace

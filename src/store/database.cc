@@ -7,6 +7,17 @@ bool is_postgresql_url(std::string_view text) {
   return text.starts_with("postgresql://") || text.starts_with("postgres://");
 }
 
+void Database::add_quoted_names(std::string_view sql, std::set<std::string>& names) {
+  // Identifiers are double-quoted throughout moat's SQL; text literals are bound, never inlined
+  // (a quote inside a '...' literal would only add a name too many: harmless here).
+  for (std::size_t open = sql.find('"'); open != std::string_view::npos;) {
+    const std::size_t close = sql.find('"', open + 1);
+    if (close == std::string_view::npos) break;
+    names.emplace(sql.substr(open + 1, close - open - 1));
+    open = sql.find('"', close + 1);
+  }
+}
+
 Result<WriteTransaction> WriteTransaction::begin(Database& db) {
   MOAT_CHECK(db.begin_write());
   return WriteTransaction(db);

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -40,6 +41,20 @@ class Database {
   virtual void rollback() noexcept = 0;
   // Whether a transaction is open on this connection.
   virtual bool in_transaction() const = 0;
+
+  // While `names` is set, the double-quoted identifiers of every query run (the tables it reads,
+  // with its columns) are added to it: how a cache learns which tables an answer was read from.
+  void record_names(std::set<std::string>* names) { names_ = names; }
+
+ protected:
+  // Backends call this with every query's SQL.
+  void note_names(std::string_view sql) {
+    if (names_) add_quoted_names(sql, *names_);
+  }
+
+ private:
+  static void add_quoted_names(std::string_view sql, std::set<std::string>& names);
+  std::set<std::string>* names_ = nullptr;
 };
 
 // Rolls a write transaction back unless it was committed: the way every writer holds one, so

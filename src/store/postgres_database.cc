@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-// The PostgreSQL backend (libpq): portable `?` placeholders become `$n`, statements are
-// prepared once per connection, and write transactions take one advisory lock so that every
+// The PostgreSQL backend (libpq, opened on first use: store/libpq.h): portable `?` placeholders become `$n`,
+// statements are prepared once per connection, and write transactions take one advisory lock so that every
 // process appending to the ledger does so one at a time, keeping it a single chain.
-#include <libpq-fe.h>
-
 #include <charconv>
 #include <cstdio>
 #include <map>
 
 #include "store/database.h"
+#include "store/libpq.h"
 
 namespace moat::store {
 namespace {
@@ -19,8 +18,14 @@ constexpr long long kWriterLock = 0x6d6f6174;
 // PostgreSQL type OIDs (pg_type.h) of the results moat reads.
 constexpr Oid kInt2 = 21, kInt4 = 23, kInt8 = 20, kFloat4 = 700, kFloat8 = 701, kNumeric = 1700;
 
+// libpq's functions, loaded by open_postgresql before the first connection: every later use
+// finds them.
+const LibPq& pq() {
+  return *load_libpq().value();
+}
+
 struct ResultDeleter {
-  void operator()(PGresult* result) const { PQclear(result); }
+  void operator()(PGresult* result) const { pq().clear(result); }
 };
 using PgResult = std::unique_ptr<PGresult, ResultDeleter>;
 
@@ -57,10 +62,10 @@ std::string as_text(const SqlValue& value) {
 }
 
 SqlValue read_value(const PGresult* result, int row, int column) {
-  if (PQgetisnull(result, row, column)) return std::monostate{};
-  const char* text = PQgetvalue(result, row, column);
-  const std::size_t length = static_cast<std::size_t>(PQgetlength(result, row, column));
-  const Oid type = PQftype(result, column);
+  if (pq().getisnull(result, row, column)) return std::monostate{};
+  const char* text = pq().getvalue(result, row, column);
+  const std::size_t length = static_cast<std::size_t>(pq().getlength(result, row, column));
+  const Oid type = pq().ftype(result, column);
   if (type == kInt2 || type == kInt4 || type == kInt8) {
     std::int64_t value = 0;
     std::from_chars(text, text + length, value);
@@ -79,7 +84,7 @@ class PostgresDatabase final : public Database {
   explicit PostgresDatabase(PGconn* connection) : connection_(connection) {}
   ~PostgresDatabase() override {
     if (in_transaction_) rollback();
-    PQfinish(connection_);
+    pq().finish(connection_);
   }
   PostgresDatabase(const PostgresDatabase&) = delete;
   PostgresDatabase& operator=(const PostgresDatabase&) = delete;
@@ -92,9 +97,10 @@ class PostgresDatabase final : public Database {
   }
 
   Result<std::vector<SqlRow>> query(std::string_view sql, std::span<const SqlValue> params) override {
+    note_names(sql);
     MOAT_TRY(PgResult result, run(sql, params));
     std::vector<SqlRow> rows;
-    const int row_count = PQntuples(result.get()), column_count = PQnfields(result.get());
+    const int row_count = pq().ntuples(result.get()), column_count = pq().nfields(result.get());
     rows.reserve(static_cast<std::size_t>(row_count));
     for (int r = 0; r < row_count; ++r) {
       SqlRow row;
@@ -129,21 +135,21 @@ class PostgresDatabase final : public Database {
     return simple("COMMIT");
   }
   void rollback() noexcept override {
-    PGresult* result = PQexec(connection_, "ROLLBACK");
-    PQclear(result);
+    PGresult* result = pq().exec(connection_, "ROLLBACK");
+    pq().clear(result);
     in_transaction_ = false;
   }
 
  private:
   Error failure(const PGresult* result, std::string_view sql) const {
-    std::string message = result ? PQresultErrorMessage(result) : PQerrorMessage(connection_);
+    std::string message = result ? pq().result_error_message(result) : pq().error_message(connection_);
     while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
     return internal_error("postgresql: " + message + " (in: " + std::string(sql.substr(0, 80)) + ")");
   }
 
   Status simple(const std::string& sql) {
-    PgResult result(PQexec(connection_, sql.c_str()));
-    const ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+    PgResult result(pq().exec(connection_, sql.c_str()));
+    const ExecStatusType status = result ? pq().result_status(result.get()) : PGRES_FATAL_ERROR;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return failure(result.get(), sql);
     return {};
   }
@@ -152,8 +158,8 @@ class PostgresDatabase final : public Database {
     if (const auto it = prepared_.find(sql); it != prepared_.end()) return it->second;
     const std::string name = "moat_" + std::to_string(prepared_.size() + 1);
     const std::string numbered = numbered_placeholders(sql);
-    PgResult result(PQprepare(connection_, name.c_str(), numbered.c_str(), parameter_count, nullptr));
-    if (!result || PQresultStatus(result.get()) != PGRES_COMMAND_OK) return failure(result.get(), sql);
+    PgResult result(pq().prepare(connection_, name.c_str(), numbered.c_str(), parameter_count, nullptr));
+    if (!result || pq().result_status(result.get()) != PGRES_COMMAND_OK) return failure(result.get(), sql);
     prepared_.emplace(std::string(sql), name);
     return name;
   }
@@ -171,12 +177,12 @@ class PostgresDatabase final : public Database {
     PgResult result;
     if (count == 0 && !sql.starts_with("SELECT") && !sql.starts_with("INSERT") &&
         !sql.starts_with("UPDATE") && !sql.starts_with("DELETE")) {
-      result.reset(PQexec(connection_, std::string(sql).c_str()));  // DDL: not worth preparing
+      result.reset(pq().exec(connection_, std::string(sql).c_str()));  // DDL: not worth preparing
     } else {
       MOAT_TRY(const std::string name, prepared_name(sql, count));
-      result.reset(PQexecPrepared(connection_, name.c_str(), count, values.data(), nullptr, nullptr, 0));
+      result.reset(pq().exec_prepared(connection_, name.c_str(), count, values.data(), nullptr, nullptr, 0));
     }
-    const ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+    const ExecStatusType status = result ? pq().result_status(result.get()) : PGRES_FATAL_ERROR;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return failure(result.get(), sql);
     return result;
   }
@@ -227,17 +233,18 @@ std::string redact_url(std::string_view url) {
 }
 
 Result<std::unique_ptr<Database>> open_postgresql(const std::string& url) {
-  PGconn* connection = PQconnectdb(url.c_str());
-  if (!connection || PQstatus(connection) != CONNECTION_OK) {
-    std::string message = connection ? PQerrorMessage(connection) : "out of memory";
-    PQfinish(connection);
+  MOAT_CHECK(load_libpq());
+  PGconn* connection = pq().connectdb(url.c_str());
+  if (!connection || pq().status(connection) != CONNECTION_OK) {
+    std::string message = connection ? pq().error_message(connection) : "out of memory";
+    pq().finish(connection);
     while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
     return Error(ErrorCode::kInput, redact_url(url), "cannot connect to PostgreSQL: " + message);
   }
   // Quiet notices; floats in full precision whatever the server's or role's default, so that
   // every double reads back exactly as written.
-  PGresult* settings = PQexec(connection, "SET client_min_messages = warning; SET extra_float_digits = 3");
-  PQclear(settings);
+  PGresult* settings = pq().exec(connection, "SET client_min_messages = warning; SET extra_float_digits = 3");
+  pq().clear(settings);
   return std::unique_ptr<Database>(std::make_unique<PostgresDatabase>(connection));
 }
 

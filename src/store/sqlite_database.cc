@@ -42,6 +42,7 @@ class SqliteDatabase final : public Database {
   }
 
   Result<std::vector<SqlRow>> query(std::string_view sql, std::span<const SqlValue> params) override {
+    note_names(sql);
     MOAT_TRY(sqlite3_stmt * statement, prepare(sql, params));
     std::vector<SqlRow> rows;
     while (true) {

@@ -149,10 +149,34 @@ std::vector<SqlValue> key_params(const Key& key) {
   return std::vector<SqlValue>(key.begin(), key.end());
 }
 
+}  // namespace
+
+// The ledger's end as one write transaction extends it: its last event, the Merkle tree's right
+// edge (read at the first append) and the events appended so far.
+struct ChainTip {
+  std::optional<ledger::Event> last;
+  std::optional<ledger::TreeEdge> edge;
+  std::int64_t appended = 0;
+  bool broken = false;  // a write of the batch could not be rolled back: the batch cannot commit
+};
+
+namespace {
+
+// The newest event of the ledger, read in the open write transaction.
+Result<ChainTip> read_tip(Database& db) {
+  MOAT_TRY(const auto last_rows, db.query("SELECT " + std::string(event_columns()) +
+                                          R"( FROM "ledger" ORDER BY "seq" DESC LIMIT 1)"));
+  ChainTip tip;
+  if (!last_rows.empty()) {
+    MOAT_TRY(tip.last, event_of_row(last_rows.front()));
+  }
+  return tip;
+}
+
 class TransactionWriter final : public Writer {
  public:
-  TransactionWriter(Store& store, const Author& author, std::optional<ledger::Event> last)
-      : store_(store), author_(author), last_(std::move(last)) {}
+  TransactionWriter(Store& store, const Author& author, ChainTip tip)
+      : store_(store), author_(author), tip_(std::move(tip)) {}
 
   Result<bool> put(const Table& table, const Record& record,
                    std::optional<std::int64_t> expected_version) override {
@@ -193,8 +217,7 @@ class TransactionWriter final : public Writer {
     return append(std::move(action), std::move(entity), std::move(key), std::nullopt, std::move(detail_json));
   }
 
-  std::int64_t appended() const { return appended_; }
-  const std::optional<ledger::Event>& last() const { return last_; }
+  const ChainTip& tip() const { return tip_; }
 
  private:
   Status append(std::string action, std::string entity, std::string key, std::optional<std::string> before,
@@ -209,7 +232,7 @@ class TransactionWriter final : public Writer {
                         std::move(after),
                         "",
                         ""};
-    event = ledger::seal(std::move(event), last_ ? &*last_ : nullptr);
+    event = ledger::seal(std::move(event), tip_.last ? &*tip_.last : nullptr);
     const auto optional_text = [](const std::optional<std::string>& s) -> SqlValue {
       return s ? SqlValue{*s} : SqlValue{};
     };
@@ -227,15 +250,15 @@ class TransactionWriter final : public Writer {
         "INSERT INTO \"ledger\" (" + std::string(event_columns()) + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         params));
     MOAT_CHECK(extend_tree(event));
-    last_ = std::move(event);
-    ++appended_;
+    tip_.last = std::move(event);
+    ++tip_.appended;
     return {};
   }
 
   // The event's leaf and the subtrees it completes join the Merkle tree in this transaction. The
   // tree's edge is read once, at the first append, and must cover exactly the ledger so far.
   Status extend_tree(const ledger::Event& event) {
-    if (!edge_) {
+    if (!tip_.edge) {
       const std::uint64_t before = static_cast<std::uint64_t>(event.seq - 1);
       MOAT_TRY(const std::uint64_t size, tree_size(store_.database()));
       if (size != before) {
@@ -243,16 +266,14 @@ class TransactionWriter final : public Writer {
                      "the Merkle tree covers " + std::to_string(size) + " events but the ledger holds " +
                          std::to_string(before) + ": run 'moat audit verify'");
       }
-      MOAT_TRY(edge_, load_tree_edge(store_.database(), size));
+      MOAT_TRY(tip_.edge, load_tree_edge(store_.database(), size));
     }
-    return insert_tree_nodes(store_.database(), edge_->append(ledger::event_leaf(event)));
+    return insert_tree_nodes(store_.database(), tip_.edge->append(ledger::event_leaf(event)));
   }
 
   Store& store_;
   const Author& author_;
-  std::optional<ledger::Event> last_;
-  std::optional<ledger::TreeEdge> edge_;
-  std::int64_t appended_ = 0;
+  ChainTip tip_;
 };
 
 }  // namespace
@@ -417,6 +438,58 @@ Result<std::vector<SqlRow>> Store::columns(const Table& table, std::span<const s
   return out;
 }
 
+namespace {
+
+// " WHERE a = ? AND b = ?" for `where` (empty when it is), its values appended to `params`.
+std::string where_clause(const Table& table, const std::vector<std::pair<std::string, SqlValue>>& where,
+                         std::vector<SqlValue>& params) {
+  std::string out;
+  for (const auto& [field, value] : where) {
+    if (!table.field(field)) continue;  // the caller names the table's fields; never text of a request
+    out += std::string(out.empty() ? " WHERE " : " AND ") + "\"" + field + "\" = ?";
+    params.push_back(value);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<Record>> Store::page(const Table& table, const PageQuery& query) {
+  // Bytewise order, as list() sorts: SQLite's default; PostgreSQL's "C" collation.
+  const std::string collate = db_->backend() == "postgresql" ? " COLLATE \"C\"" : "";
+  std::string keys, order, marks;
+  for (const Field& field : table.key_fields()) {
+    keys += (keys.empty() ? "" : ", ") + quoted(field.name) + collate;
+    marks += marks.empty() ? "?" : ", ?";
+  }
+  std::vector<SqlValue> params;
+  std::string sql = select_sql(table) + where_clause(table, query.where, params);
+  if (query.after) {
+    sql += (params.empty() ? " WHERE (" : " AND (") + keys + ") > (" + marks + ")";
+    for (const std::string& part : *query.after) params.emplace_back(part);
+  }
+  sql += " ORDER BY " + keys + " LIMIT ? OFFSET ?";
+  params.emplace_back(query.limit);
+  params.emplace_back(query.offset);
+  MOAT_TRY(const auto rows, db_->query(sql, params));
+  std::vector<Record> records;
+  records.reserve(rows.size());
+  for (const SqlRow& row : rows) {
+    MOAT_TRY(Record record, record_of(table, row));
+    records.push_back(std::move(record));
+  }
+  return records;
+}
+
+Result<std::int64_t> Store::count(const Table& table,
+                                  const std::vector<std::pair<std::string, SqlValue>>& where) {
+  std::vector<SqlValue> params;
+  const std::string sql = "SELECT COUNT(*) FROM " + quoted(table.name) + where_clause(table, where, params);
+  MOAT_TRY(const auto rows, db_->query(sql, params));
+  const auto* count = rows.empty() ? nullptr : std::get_if<std::int64_t>(&rows.front().front());
+  return count ? *count : 0;
+}
+
 Result<std::vector<Record>> Store::records_of(const Table& table, const std::string& sql,
                                               std::span<const SqlValue> params) {
   MOAT_TRY(const auto rows, db_->query(sql, params));
@@ -434,19 +507,81 @@ Result<std::vector<Record>> Store::records_of(const Table& table, const std::str
   return records;
 }
 
+Store::Store(std::unique_ptr<Database> db, std::filesystem::path witness)
+    : db_(std::move(db)), witness_(std::move(witness)) {}
+
+Store::~Store() {
+  abandon_batch();
+}
+
 Result<std::int64_t> Store::write(const Author& author, const std::function<Status(Writer&)>& body) {
+  if (batch_) return write_in_batch(author, body);
   MOAT_TRY(WriteTransaction transaction, WriteTransaction::begin(*db_));
-  MOAT_TRY(const auto last_rows, db_->query("SELECT " + std::string(event_columns()) +
-                                            R"( FROM "ledger" ORDER BY "seq" DESC LIMIT 1)"));
-  std::optional<ledger::Event> last;
-  if (!last_rows.empty()) {
-    MOAT_TRY(last, event_of_row(last_rows.front()));
-  }
-  TransactionWriter writer(*this, author, std::move(last));
+  MOAT_TRY(ChainTip tip, read_tip(*db_));
+  TransactionWriter writer(*this, author, std::move(tip));
   MOAT_CHECK(body(writer));
   MOAT_CHECK(transaction.commit());
-  if (writer.appended() > 0 && !witness_.empty()) (void)write_witness(*writer.last());
-  return writer.appended();
+  if (writer.tip().appended > 0 && !witness_.empty()) (void)write_witness(*writer.tip().last);
+  return writer.tip().appended;
+}
+
+Result<std::int64_t> Store::write_in_batch(const Author& author, const std::function<Status(Writer&)>& body) {
+  // Rolls the write back to its savepoint unless it succeeded, also when `body` throws.
+  struct Savepoint {
+    Database& db;
+    ChainTip& batch;
+    bool kept = false;
+    ~Savepoint() {
+      if (kept) return;
+      const bool undone = db.execute("ROLLBACK TO SAVEPOINT moat_write").ok() &&
+                          db.execute("RELEASE SAVEPOINT moat_write").ok();
+      if (!undone) batch.broken = true;  // the batch must not commit what may be half a write
+    }
+  };
+  MOAT_CHECK(db_->execute("SAVEPOINT moat_write"));
+  Savepoint savepoint{*db_, *batch_};
+  const std::int64_t before = batch_->appended;
+  TransactionWriter writer(*this, author, *batch_);
+  MOAT_CHECK(body(writer));  // on failure the write's rows and events go; the batch's end stays
+  MOAT_CHECK(db_->execute("RELEASE SAVEPOINT moat_write"));
+  savepoint.kept = true;
+  *batch_ = writer.tip();
+  return batch_->appended - before;
+}
+
+Status Store::begin_batch() {
+  if (batch_) return internal_error("a batch of writes is already open");
+  MOAT_CHECK(db_->begin_write());
+  auto tip = read_tip(*db_);
+  if (!tip.ok()) {
+    db_->rollback();
+    return tip.error();
+  }
+  batch_ = std::make_unique<ChainTip>(std::move(*tip));
+  batch_->appended = 0;
+  return {};
+}
+
+Result<std::int64_t> Store::commit_batch() {
+  if (!batch_) return internal_error("no batch of writes is open");
+  const std::unique_ptr<ChainTip> batch = std::move(batch_);
+  if (batch->broken) {
+    db_->rollback();
+    return internal_error(
+        "a write of the batch could not be rolled back alone: none of the batch was written");
+  }
+  if (Status committed = db_->commit(); !committed.ok()) {
+    db_->rollback();
+    return committed.error();
+  }
+  if (batch->appended > 0 && !witness_.empty()) (void)write_witness(*batch->last);
+  return batch->appended;
+}
+
+void Store::abandon_batch() noexcept {
+  if (!batch_) return;
+  batch_.reset();
+  db_->rollback();
 }
 
 Result<std::vector<ledger::Event>> Store::events(std::int64_t from_seq, std::int64_t limit) {

@@ -34,6 +34,7 @@ struct Author {
 };
 
 struct Versioned;  // store/versioned.h
+struct ChainTip;   // the ledger's end as a write transaction extends it (store.cc)
 
 // The writes allowed inside Store::write.
 class Writer {
@@ -52,8 +53,17 @@ class Writer {
                       std::optional<std::string> detail_json) = 0;
 };
 
+// A page of a table in key order (bytewise, on every backend), counted in the database.
+struct PageQuery {
+  std::vector<std::pair<std::string, SqlValue>> where;  // scalar field = value, all of them
+  std::optional<Key> after;                             // only records whose key sorts after it
+  std::int64_t offset = 0;                              // then skip this many
+  std::int64_t limit = 50;
+};
+
 class Store {
  public:
+  ~Store();
   // Takes `db`, applies migrations. When `witness` is set, the last event's seq and hash are
   // written there after every commit (see ledger/chain.h).
   static Result<std::unique_ptr<Store>> open(std::unique_ptr<Database> db,
@@ -72,6 +82,10 @@ class Store {
   // holds it). For readers of large tables that need a few columns: no JSON object per record.
   // kInternal for a field the table does not have.
   Result<std::vector<SqlRow>> columns(const Table& table, std::span<const std::string_view> fields);
+  // One page of `table` (PageQuery), read in the database: the cost of the page, not of the table.
+  Result<std::vector<Record>> page(const Table& table, const PageQuery& query);
+  // How many records of `table` match `where` (as PageQuery::where).
+  Result<std::int64_t> count(const Table& table, const std::vector<std::pair<std::string, SqlValue>>& where);
 
   // Runs `body` in one write transaction; commits when it succeeds, rolls back otherwise.
   // Reads inside `body` see the latest committed state, and no other writer can commit until
@@ -79,6 +93,16 @@ class Store {
   // events appended. After the commit the witness file is brought forward on a best-effort
   // basis (a witness that lags is still a true lower bound).
   Result<std::int64_t> write(const Author& author, const std::function<Status(Writer&)>& body);
+
+  // Group commit: between begin_batch and commit_batch (or abandon_batch) every write joins one
+  // transaction, each in a savepoint of its own: a write whose body fails leaves no trace and
+  // does not affect the others, and each appends its events to the ledger in the order the
+  // writes ran. Nothing is durable, and nobody else sees anything, until commit_batch succeeds;
+  // when it fails, none of the batch's writes happened.
+  Status begin_batch();
+  // Commits the batch; returns the number of events it appended.
+  Result<std::int64_t> commit_batch();
+  void abandon_batch() noexcept;
 
   Result<std::vector<ledger::Event>> events(std::int64_t from_seq = 1, std::int64_t limit = -1);
   Result<std::int64_t> event_count();
@@ -95,8 +119,8 @@ class Store {
   Result<std::optional<ledger::Witness>> read_witness() const;
 
  private:
-  Store(std::unique_ptr<Database> db, std::filesystem::path witness)
-      : db_(std::move(db)), witness_(std::move(witness)) {}
+  Store(std::unique_ptr<Database> db, std::filesystem::path witness);
+  Result<std::int64_t> write_in_batch(const Author& author, const std::function<Status(Writer&)>& body);
   Status write_witness(const ledger::Event& last) const;
   Result<std::vector<Record>> records_of(const Table& table, const std::string& sql,
                                          std::span<const SqlValue> params);
@@ -105,6 +129,7 @@ class Store {
 
   std::unique_ptr<Database> db_;
   std::filesystem::path witness_;
+  std::unique_ptr<ChainTip> batch_;  // the open batch's ledger end, when one is open
 };
 
 // The key of `record` in `table` (its key fields' values as text).

@@ -128,6 +128,75 @@ TEST_P(StoreTest, EventsFormAVerifiableChainAndTheWitnessFollowsTheHead) {
   EXPECT_TRUE(ledger::verify(events, **witness).ok);
 }
 
+TEST_P(StoreTest, ABatchCommitsEachWriteWithItsEventsAndDropsOnlyTheOneThatFailed) {
+  ASSERT_TRUE(put(product("p0", "before")).ok());
+  ASSERT_TRUE(store_->begin_batch().ok());
+  EXPECT_EQ(*put(product("p1", "one")), 1);
+  // A write that puts and then fails: neither its record nor its event stays.
+  auto failed = store_->write({"other", "2026-11-25T00:00:01.000Z"}, [&](Writer& w) -> Status {
+    if (!w.put(products(), product("p2", "half")).ok()) return input_error("", "put");
+    return input_error("", "refused");
+  });
+  EXPECT_FALSE(failed.ok());
+  // A stale version is refused as outside a batch.
+  auto stale = store_->write({"other", "2026-11-25T00:00:02.000Z"}, [&](Writer& w) -> Status {
+    auto written = w.put(products(), product("p0", "stale"), 7);
+    if (!written.ok()) return std::move(written).error();
+    return {};
+  });
+  ASSERT_FALSE(stale.ok());
+  EXPECT_EQ(stale.error().code(), ErrorCode::kConflict);
+  EXPECT_EQ(*put(product("p3", "three")), 1);
+  auto committed = store_->commit_batch();
+  ASSERT_TRUE(committed.ok()) << committed.error().to_string();
+  EXPECT_EQ(*committed, 2);
+
+  auto events = *store_->events();
+  ASSERT_EQ(events.size(), 3U);
+  EXPECT_EQ(events[1].key, "p1");
+  EXPECT_EQ(events[2].key, "p3");
+  EXPECT_EQ(events[2].seq, 3);
+  EXPECT_TRUE(ledger::verify(events).ok);
+  EXPECT_FALSE(store_->get(products(), {"p2"})->has_value());
+  EXPECT_EQ((**store_->get(products(), {"p0"}))["name"], "before");
+  EXPECT_EQ(*tree_size(store_->database()), 3U);
+  EXPECT_EQ((*store_->read_witness())->seq, 3);
+  // Writes after the batch go on the same chain.
+  EXPECT_EQ(*put(product("p4", "four")), 1);
+  EXPECT_TRUE(ledger::verify(*store_->events()).ok);
+  EXPECT_EQ(*tree_size(store_->database()), 4U);
+}
+
+TEST_P(StoreTest, AnAbandonedBatchWritesNothing) {
+  ASSERT_TRUE(store_->begin_batch().ok());
+  EXPECT_EQ(*put(product("p1", "one")), 1);
+  store_->abandon_batch();
+  EXPECT_EQ(*store_->event_count(), 0);
+  EXPECT_FALSE(store_->get(products(), {"p1"})->has_value());
+  EXPECT_EQ(*put(product("p1", "one")), 1);
+  EXPECT_EQ(*store_->event_count(), 1);
+}
+
+TEST_P(StoreTest, PagesInBytewiseKeyOrderWithACursorThatHoldsAcrossInserts) {
+  for (const char* id : {"b", "B", "a", "10", "9", "c"})
+    ASSERT_TRUE(put(product(id, id[0] == 'c' ? "x" : "n")).ok());
+  const auto ids = [&](const PageQuery& query) {
+    std::vector<std::string> out;
+    auto page = store_->page(products(), query);
+    EXPECT_TRUE(page.ok());
+    for (const Record& record : *page) out.push_back(record["id"]);
+    return out;
+  };
+  EXPECT_EQ(ids({{}, std::nullopt, 0, 3}), (std::vector<std::string>{"10", "9", "B"}));
+  EXPECT_EQ(ids({{}, std::nullopt, 3, 3}), (std::vector<std::string>{"a", "b", "c"}));
+  // Inserting before the cursor moves no page after it.
+  ASSERT_TRUE(put(product("A", "n")).ok());
+  EXPECT_EQ(ids({{}, Key{"B"}, 0, 2}), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(ids({{{"name", std::string("n")}}, Key{"a"}, 0, 5}), (std::vector<std::string>{"b"}));
+  EXPECT_EQ(*store_->count(products(), {{"name", std::string("n")}}), 6);
+  EXPECT_EQ(*store_->count(products(), {}), 7);
+}
+
 TEST_P(StoreTest, ListsRecordsInBytewiseKeyOrder) {
   for (const char* id : {"b", "B", "a", "10", "9"}) ASSERT_TRUE(put(product(id, "n")).ok());
   auto records = store_->list(products());

@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Image fingerprints: DCT perceptual hashes (pHash) of the whole image and of a grid of crops,
-// and a small edge map, with OpenCV decoding and resampling. A crop of up to 20% of the picture
+// and a small edge map, resampled with OpenCV (watch/decode.h decodes). A crop of up to 20% of the picture
 // is close to one of the grid's windows; a mirror image to the hash of the mirrored whole. The
 // hashes (Hamming distance) pick where the pictures line up; the edge maps' correlation there
 // is the similarity.
 #include <opencv2/core.hpp>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
@@ -14,6 +13,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "watch/decode.h"
 #include "watch/image_hash.h"
 #include "watch/watch.h"
 
@@ -223,18 +223,7 @@ int hex_value(char c) {
 }  // namespace
 
 Result<Fingerprint> fingerprint(std::string_view image) {
-  if (image.empty()) return input_error("", "the image is empty");
-  cv::Mat decoded;
-  try {
-    const cv::Mat bytes(1, static_cast<int>(image.size()), CV_8U, const_cast<char*>(image.data()));
-    decoded = cv::imdecode(bytes, cv::IMREAD_COLOR);
-  } catch (const cv::Exception& e) {
-    return input_error("", std::string("the image cannot be decoded: ") + e.what());
-  }
-  if (decoded.empty()) {
-    return input_error(
-        "", "not a decodable image (JPEG, PNG, WebP, BMP or TIFF expected), or its data is damaged");
-  }
+  MOAT_TRY(const cv::Mat decoded, decode_image(image));
   cv::Mat small, hsv;
   cv::resize(decoded, small, cv::Size(kBaseSide, kBaseSide), 0, 0, cv::INTER_AREA);
   cv::cvtColor(small, hsv, cv::COLOR_BGR2HSV);

@@ -42,8 +42,15 @@ struct Fingerprint {
   std::vector<std::uint8_t> bits;  // opaque to callers
 };
 
-// Decodes `image` (JPEG, PNG, WebP, BMP, TIFF; not GIF, which Debian 12's OpenCV does not read)
-// and fingerprints it. Fails (kInput) on bytes that are not a decodable image, saying why.
+// The formats fingerprint() reads, as messages name them.
+inline constexpr std::string_view kImageFormats = "JPEG, PNG, WebP, GIF, BMP or TIFF";
+
+// A picture's media type told from its first bytes ("image/jpeg", "image/png", "image/webp",
+// "image/gif", "image/bmp", "image/tiff"), or empty when it is none of kImageFormats.
+std::string_view image_media_type(std::string_view bytes);
+
+// Decodes `image` (kImageFormats; a GIF's first frame; a JPEG turned as its EXIF orientation
+// says) and fingerprints it. Fails (kInput) on bytes that are not a decodable image, saying why.
 Result<Fingerprint> fingerprint(std::string_view image);
 
 // 0 (unrelated) .. 1 (the same picture), symmetric; robust to mirroring (either image may be

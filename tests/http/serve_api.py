@@ -246,6 +246,14 @@ EXPECTED = {
                                              supplier=(403, 403)),
     ("POST", "/api/products/{id}/plans/{plan}/approve"): row((200, 200), legal=(403, 403), oversight=(403, 403),
                                                             viewer=(403, 403), supplier=(403, 403)),
+    # Planning jobs: aurora's end within a second, so a cancel finds its job ended (409); cancelling
+    # a running job is tests/e2e/progress_test.sh's, on a workspace whose planning takes long.
+    ("POST", "/api/products/{id}/plan-jobs"): row((202, 202), legal=(403, 403), oversight=(403, 403),
+                                                 viewer=(403, 403), supplier=(403, 403)),
+    ("GET", "/api/products/{id}/plan-jobs"): row((200, 200), supplier=(403, 403)),
+    ("GET", "/api/products/{id}/plan-jobs/{job}"): row((200, 200), supplier=(403, 403)),
+    ("POST", "/api/products/{id}/plan-jobs/{job}/cancel"): row((409, 409), legal=(403, 403), oversight=(403, 403),
+                                                              viewer=(403, 403), supplier=(403, 403)),
     ("POST", "/api/visits"): row((201, 201), sourcing=(403, 403), legal=(403, 403), viewer=(403, 403),
                                  supplier=(403, 403)),
     ("POST", "/api/visits/{visit}/findings"): row((201, 201), sourcing=(403, 403), legal=(403, 403),
@@ -289,6 +297,8 @@ MATRIX_BODIES = {
     "/api/flags/refresh": {},
     "/api/flags": {"ids": ["FL1"], "state": "acknowledged", "reason": "seen in the authorization matrix"},
     "/api/products/{id}/plans": {"time_limit": 5},
+    "/api/products/{id}/plan-jobs": {"time_limit": 5},
+    "/api/products/{id}/plan-jobs/{job}/cancel": {},
     "/api/products/{id}/plans/{plan}/approve": {},
     "/api/visits": {"supplier": "F05", "kind": "visit", "by": ["Matrix Engineer"]},
     "/api/visits/{visit}/findings": {"severity": "minor", "description": "seen in the authorization matrix"},
@@ -308,6 +318,27 @@ def fresh_plan():
     reply = Client(SERVER[0], token=TOKENS["admin"]).request("POST", "/api/products/aurora/plans", {"time_limit": 5})
     assert reply.status == 201, reply.text
     return reply.json["plan"]
+
+
+def plan_jobs_ended(product="aurora"):
+    """Waits until no planning job of `product` runs (one per product at a time)."""
+    admin = Client(SERVER[0], token=TOKENS["admin"])
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        jobs = admin.get("/api/products/%s/plan-jobs" % product).json["items"]
+        if all(job["state"] not in ("running", "cancelling") for job in jobs):
+            return
+        time.sleep(0.1)
+    raise AssertionError("a planning job of %s still runs after 30 s" % product)
+
+
+def fresh_job():
+    """A planning job of aurora made through the API, ended."""
+    plan_jobs_ended()
+    reply = Client(SERVER[0], token=TOKENS["admin"]).request("POST", "/api/products/aurora/plan-jobs", {"time_limit": 5})
+    assert reply.status == 202, reply.text
+    plan_jobs_ended()
+    return reply.json["id"]
 
 
 def fresh_finding(visit):
@@ -332,6 +363,12 @@ def concrete(pattern, own):
         return pattern.replace("{id}", FILES["own" if own else "foreign"])
     if pattern.startswith("/api/copies/"):
         return pattern.replace("{id}", COPIES["own" if own else "foreign"])
+    if pattern.startswith("/api/products/{id}/plan-jobs"):
+        # Jobs are not a supplier's objects: both sides plan aurora, one job at a time.
+        if "{job}" in pattern:
+            return pattern.replace("{id}", "aurora").replace("{job}", fresh_job())
+        plan_jobs_ended()
+        return pattern.replace("{id}", "aurora")
     if pattern.startswith("/api/products/{id}/plans"):
         # Plans are not a supplier's objects: both sides plan aurora, each approval a fresh draft.
         return pattern.replace("{id}", "aurora").replace("{plan}", fresh_plan() if "{plan}" in pattern else "")
@@ -352,7 +389,7 @@ def concrete(pattern, own):
 
 def missing(pattern):
     """The path with its ids bound to objects that do not exist."""
-    path = pattern.replace("{plan}", "P-none").replace("{finding}", "F999")
+    path = pattern.replace("{plan}", "P-none").replace("{finding}", "F999").replace("{job}", "job-none")
     if pattern.startswith("/api/suppliers/"):
         return path.replace("{id}", "F999")
     if pattern.startswith("/api/flags/"):
@@ -634,6 +671,79 @@ def test_etags_and_versions(server):
         path = page["next"]
     check(any(e["action"] == "put" and e["key"] == FOREIGN_SUPPLIER and e["actor"] == "admin1" for e in log),
           "the API's write is in the ledger with its actor")
+
+
+def test_concurrent_writes(server, writer_token):
+    """Writes at once from many connections: grouped into shared commits, each still answered as
+    alone — its own ledger event, a stale If-Match refused, a bad value refused without touching
+    the writes committed with it."""
+    import threading
+    admin = Client(server, token=writer_token)
+    log, path = [], "/api/audit/log?limit=1000"
+    while path:
+        page = admin.get(path).json
+        log += page["items"]
+        path = page["next"]
+    seen = log[-1]["seq"] if log else 0
+    targets = sorted(SUPPLIERS)[:8]
+    versions = {s: admin.get("/api/suppliers/%s" % s).headers["etag"] for s in targets}
+    results, lock = [], threading.Lock()
+
+    def writer(index):
+        client = Client(server, token=writer_token)
+        supplier = targets[index % len(targets)]
+        for n in range(4):
+            kind = "stale" if index % 4 == 1 and n == 2 else "bad" if index % 4 == 3 and n == 1 else "good"
+            capacity = -5 if kind == "bad" else 10000 * (index + 1) + n
+            match = versions[supplier] if kind == "stale" else "*"
+            reply = client.request("PATCH", "/api/suppliers/%s" % supplier, {"capacity": capacity},
+                                   headers={"If-Match": match})
+            with lock:
+                results.append((index, supplier, kind, capacity, reply.status, reply.json))
+
+    threads = [threading.Thread(target=writer, args=(i,)) for i in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    good = [r for r in results if r[2] == "good"]
+    check(len(results) == 64, "every concurrent write was answered: %d" % len(results))
+    check(all(r[4] == 200 and r[5]["supplier"]["capacity"] == r[3] for r in good),
+          "concurrent writes each answered with what they wrote: %s" % [r[4] for r in good if r[4] != 200])
+    check(all(r[4] == 412 for r in results if r[2] == "stale"), "a stale If-Match among concurrent writes is 412")
+    check(all(r[4] == 400 for r in results if r[2] == "bad"), "a bad value among concurrent writes is 400")
+    events, path = [], "/api/audit/log?after=%d&limit=1000" % seen
+    while path:
+        page = admin.get(path).json
+        events += page["items"]
+        path = page["next"]
+    puts = [e for e in events if e["action"] == "put" and e["entity"] == "suppliers" and e["key"] in targets]
+    check(len(puts) == len(good), "one ledger event per concurrent write: %d events, %d writes" % (len(puts), len(good)))
+    check(not any(isinstance(e["after"], dict) and e["after"].get("capacity") == -5 for e in puts),
+          "no refused write reached the ledger")
+    by_supplier = {}
+    for r in good:
+        by_supplier.setdefault(r[1], set()).add(r[3])
+    for supplier in targets:
+        now = admin.get("/api/suppliers/%s" % supplier).json
+        check(now["supplier"]["capacity"] in by_supplier.get(supplier, {now["supplier"]["capacity"]}),
+              "%s holds one of the capacities written to it" % supplier)
+    verified = moat("audit", "verify")
+    check(verified.returncode == 0, "the ledger verifies after concurrent writes: %s" % verified.stdout[-300:])
+
+    # Paging by cursor: every supplier once, the next link continuing by cursor.
+    total = admin.get("/api/suppliers?limit=1").json["total"]
+    collected, path = [], "/api/suppliers?limit=6&after="
+    while path:
+        page = admin.get(path).json
+        check(page["next"] is None or "after=" in page["next"], "a cursor page links the next by cursor")
+        collected += [item["id"] for item in page["items"]]
+        path = page["next"]
+    check(collected == sorted(collected, key=lambda i: i.encode()) and len(set(collected)) == total == len(collected),
+          "cursor pages cover every supplier once, in order: %d of %d" % (len(collected), total))
+    second = admin.get("/api/suppliers?limit=2&after=%s" % collected[1]).json
+    check([i["id"] for i in second["items"]] == collected[2:4], "after=ID starts after that supplier")
+    problem_shape(admin.get("/api/suppliers?after=F01&offset=2"), 400, "after and offset together")
 
 
 def test_problems_and_limits(server):
@@ -1050,6 +1160,8 @@ def main():
         test_csrf(server)
         test_tokens(server)
         test_etags_and_versions(server)
+        add_user("writer1", "admin")
+        test_concurrent_writes(server, make_token("writer1"))
         test_problems_and_limits(server)
         test_two_servers(server)
     finally:

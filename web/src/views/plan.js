@@ -2,7 +2,7 @@
 // heatmap), how many parties must collude to complete each recipe, and the price of protection.
 
 import { api, apiAll, enc, query } from '../api.js';
-import { append, badge, emptyState, fields, h, loading, onSubmit, replace, section, table } from '../dom.js';
+import { append, badge, emptyState, fields, h, onSubmit, replace, section, table } from '../dom.js';
 import { dateTime, money, number, percent } from '../format.js';
 import { can } from '../session.js';
 import { productPicker, pickProduct } from './common.js';
@@ -41,7 +41,9 @@ export async function planView(ctx) {
     ctx.root.append(h('p', { class: 'status-line notice', role: 'status', id: 'plan-approved' },
       badge('Approved', 'pass'), ` ${approved} is now the approved plan for ${product.name}.`));
   }
-  const maker = can('plans:change') ? newPlanSection(ctx, product, plan, names, secretNames) : null;
+  const jobs = can('staff') ? await api(`/api/products/${enc(product.id)}/plan-jobs`).then((r) => r.items || []) : [];
+  const running = jobs.find((j) => j.state === 'running' || j.state === 'cancelling');
+  const maker = can('plans:change') ? newPlanSection(ctx, product, plan, names, secretNames, running) : null;
   if (!plan) {
     ctx.root.append(emptyState(`No plan has been approved for ${product.name} yet. Once one is approved, `
       + 'its exposure and recipes show here.'), maker);
@@ -82,7 +84,7 @@ function planSummary(plan) {
 
 // "Make a new plan": solve with the chosen protection, save it as a draft, show it next to the
 // approved one, and approve it on request (it then supersedes the approved plan).
-function newPlanSection(ctx, product, approved, names, secretNames) {
+function newPlanSection(ctx, product, approved, names, secretNames, running) {
   const collusion = h('input', { id: 'new-plan-collusion', name: 'collusion', type: 'number', min: 0, max: 3, step: 1, required: true,
     value: approved ? approved.collusion : 1, 'aria-describedby': 'new-plan-collusion-hint' });
   const cap = h('input', { id: 'new-plan-cap', name: 'max_exposure_share', type: 'number', min: 1, max: 100, step: 1, required: true,
@@ -108,25 +110,111 @@ function newPlanSection(ctx, product, approved, names, secretNames) {
     },
     send: async () => {
       replace(draftBox);
-      replace(progress, loading('Planning… the solver can take up to 20 seconds.'));
-      const made = await api(`/api/products/${enc(product.id)}/plans`, {
-        method: 'POST', body: { collusion: k(), max_exposure_share: share(), time_limit: 20 },
+      const job = await api(`/api/products/${enc(product.id)}/plan-jobs`, {
+        method: 'POST', body: { collusion: k(), max_exposure_share: share(), time_limit: PLAN_SECONDS },
       });
-      const draft = await api(`/api/products/${enc(product.id)}/plan${query({ plan: made.plan })}`);
-      replace(progress);
-      replace(draftBox, draftPanel(ctx, product, draft, approved, names, secretNames));
-      draftBox.querySelector('h2')?.focus();
+      await follow(job);
     },
     failed: (err) => {
       replace(progress);
       error.textContent = err.message;
     },
   });
+  // Shows the job's progress until it ends, then its draft (or why there is none).
+  const follow = async (job) => {
+    submit.disabled = true;
+    try {
+      const ended = await watchJob(ctx, product, job, progress, (approved && approved.currency) || '');
+      if (ended.state === 'done') {
+        const draft = await api(`/api/products/${enc(product.id)}/plan${query({ plan: ended.plan })}`);
+        replace(progress);
+        replace(draftBox, draftPanel(ctx, product, draft, approved, names, secretNames));
+        draftBox.querySelector('h2')?.focus();
+      } else if (ended.state === 'cancelled') {
+        replace(progress, h('p', { class: 'status-line notice', role: 'status', id: 'plan-job-cancelled' },
+          `Planning ${ended.id} was cancelled after ${seconds(ended.elapsed)}: nothing was saved.`));
+      } else if (ended.state === 'failed') {
+        replace(progress);
+        error.textContent = `Planning failed: ${ended.error}`;
+      }
+    } finally {
+      submit.disabled = false;
+    }
+  };
+  if (running) follow(running).catch((err) => { error.textContent = err.message; });
   return h('section', { class: 'panel', 'aria-labelledby': 'new-plan-title' },
     h('h2', { id: 'new-plan-title' }, 'Make a new plan'),
     h('p', { class: 'hint' }, 'Plan again with more or less protection. The result is saved as a draft: compare it with the ',
       'approved plan below, then approve it to make it the plan suppliers are held to.'),
     form, error, progress, draftBox);
+}
+
+// A planning job's time limit (seconds): the server plans in the background, so the page need
+// not wait on one request; the job can be cancelled meanwhile.
+const PLAN_SECONDS = 20;
+const POLL_MS = 500;
+
+function seconds(value) {
+  return `${number(Math.round(value || 0))} s`;
+}
+
+// The running job's progress in `box` (best cost so far, proven bound, gap, time), refreshed
+// until the job ends, with a Cancel button for whoever may cancel it; resolves with the ended job.
+function watchJob(ctx, product, job, box, currency) {
+  const path = `/api/products/${enc(product.id)}/plan-jobs/${enc(job.id)}`;
+  const bar = h('progress', { id: 'plan-job-bar', max: 1, value: 0, 'aria-label': 'time used of the limit' });
+  const facts = h('div', { id: 'plan-job-facts' });
+  const cancelError = h('p', { class: 'form-error', role: 'alert' });
+  const cancel = can('plans:cancel') ? h('button', { type: 'button', id: 'cancel-plan-job' }, 'Cancel') : null;
+  const panel = h('div', { class: 'status-line notice', id: 'plan-job', role: 'status', 'aria-live': 'polite' },
+    h('p', { class: 'loading' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), `Planning ${job.id}, started by ${job.started_by}…`),
+    bar, facts, cancel, cancelError);
+  const show = (now) => {
+    bar.value = Math.min(1, (now.elapsed || 0) / (now.time_limit || 1));
+    replace(facts, fields([
+      ['Best plan so far', now.cost === null ? 'none yet' : money(now.cost, currency)],
+      ['Proven lower bound', now.lower_bound === null ? 'not yet' : money(now.lower_bound, currency)],
+      ['Gap', now.gap === null ? '—' : percent(now.gap)],
+      ['Elapsed', `${seconds(now.elapsed)} of ${seconds(now.time_limit)}`],
+    ], 'fields inline-fields'));
+    if (cancel && now.state === 'cancelling') {
+      cancel.disabled = true;
+      cancel.textContent = 'Cancelling…';
+    }
+  };
+  show(job);
+  replace(box, panel);
+  return new Promise((resolve, reject) => {
+    let timer = null;
+    let left = false;
+    ctx.onLeave(() => { left = true; clearTimeout(timer); });
+    if (cancel) {
+      cancel.addEventListener('click', async () => {
+        cancel.disabled = true;
+        cancelError.textContent = '';
+        try {
+          show(await api(`${path}/cancel`, { method: 'POST', body: {} }));
+        } catch (err) {
+          cancelError.textContent = err.message;
+        }
+      });
+    }
+    const poll = async () => {
+      if (left) return;
+      try {
+        const now = await api(path);
+        if (now.state === 'running' || now.state === 'cancelling') {
+          show(now);
+          timer = setTimeout(poll, POLL_MS);
+        } else {
+          resolve(now);
+        }
+      } catch (err) {
+        reject(err);
+      }
+    };
+    timer = setTimeout(poll, POLL_MS);
+  });
 }
 
 function draftPanel(ctx, product, draft, approved, names, secretNames) {

@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# serve_write_bench.sh [MOAT]: `moat serve` under wrk on loopback over a generated workspace
+# (bench/workspace_generator.py, SIZE=XL by default), on SQLite (BACKEND=postgresql under
+# scripts/with-postgres for PostgreSQL):
+#   1. writes: PATCH /api/suppliers/{id} (a new capacity, If-Match: *) spread over every supplier,
+#      WRITE_CONNECTIONS (16) keep-alive connections; each write is one ledger event. Targets:
+#      ≥ 1,000 writes/s, p99 ≤ 50 ms.
+#   2. reads beside writes: READ_CONNECTIONS (64) connections of cached GETs while WRITE_RATE
+#      (100) PATCHes per second run beside them, once reading other tables (GET /api/products)
+#      and once the very table being written (GET /api/suppliers?limit=5). Target for the reads:
+#      ≥ 20,000/s, p99 ≤ 10 ms.
+# Every run lasts DURATION seconds (default 10) after a 3-second warm-up. Prints Markdown rows.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+MOAT=$(realpath "${1:-${MOAT:-$root/build/src/cli/moat}}")
+SIZE=${SIZE:-XL}
+BACKEND=${BACKEND:-sqlite}
+DURATION=${DURATION:-10}
+READ_CONNECTIONS=${READ_CONNECTIONS:-64}
+WRITE_CONNECTIONS=${WRITE_CONNECTIONS:-16}
+WRITE_RATE=${WRITE_RATE:-100}
+SERVER_THREADS=${SERVER_THREADS:-2}
+PASSWORD="benchmark passphrase 1234"
+command -v wrk >/dev/null || { echo "serve_write_bench: wrk is not installed (scripts/install-deps)" >&2; exit 2; }
+
+work=$(mktemp -d)
+server_pid=""
+database=""
+cleanup() {
+  if [ -n "$server_pid" ]; then kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  if [ -n "$database" ]; then psql "$MOAT_TEST_POSTGRES" -qAtc "DROP DATABASE IF EXISTS $database WITH (FORCE)" >/dev/null 2>&1 || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# PATCHes over suppliers F0001..F<count>, each thread and connection its own stride, each a new
+# capacity; with a delay (ms) between a connection's requests when WRITE_DELAY is set.
+cat > "$work/patch.lua" <<'EOF'
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("id", threads)
+end
+local n = 0
+function init(args)
+  headers = {["Authorization"] = "Bearer " .. args[1], ["Content-Type"] = "application/json", ["If-Match"] = "*"}
+  suppliers = tonumber(args[2])
+  pause = tonumber(args[3] or "0")
+end
+function request()
+  n = n + 1
+  local supplier = string.format("/api/suppliers/F%04d", (n * 7 + id * 131) % suppliers + 1)
+  local body = '{"capacity": ' .. (100000 + n * 16 + id) .. '}'
+  return wrk.format("PATCH", supplier, headers, body)
+end
+function delay()
+  return pause
+end
+EOF
+
+start_server() {
+  "$MOAT" -w "$1" serve --quiet --listen 127.0.0.1:0 --threads "$SERVER_THREADS" > "$work/serve.out" 2> "$work/serve.err" &
+  server_pid=$!
+  for _ in $(seq 1 300); do
+    port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$work/serve.out")
+    [ -n "$port" ] && return 0
+    sleep 0.1
+  done
+  echo "serve_write_bench: moat serve did not start: $(cat "$work/serve.err")" >&2
+  exit 2
+}
+
+server_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
+
+# row NAME CONNECTIONS WRK-OUTPUT: one table row from wrk's output.
+row() {
+  local name=$1 connections=$2 out=$3
+  local rps p50 p99 bad
+  rps=$(awk '/^Requests\/sec:/ {printf "%d", $2}' <<<"$out")
+  p50=$(awk '$1 == "50.000%" || $1 == "50%" {print $2}' <<<"$out")
+  p99=$(awk '$1 == "99.000%" || $1 == "99%" {print $2}' <<<"$out")
+  bad=$(awk '/Non-2xx or 3xx responses:/ {print $5}' <<<"$out")
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$SIZE" "$BACKEND" "$connections" "$rps" "$p50" "$p99" "${bad:-0}"
+}
+
+# SAVED=DIR (SQLite): the imported workspace is kept there and reused by the next run.
+gen="$work/gen" ws="$work/ws" import_s="(reused)"
+if [ -n "${SAVED:-}" ] && [ -d "$SAVED" ] && [ "$BACKEND" = sqlite ]; then
+  cp -r "$SAVED" "$ws"
+else
+  python3 "$root/bench/workspace_generator.py" "$SIZE" "$gen" >/dev/null
+  db=()
+  if [ "$BACKEND" = postgresql ]; then
+    database="moat_serve_write_bench_$$"
+    psql "$MOAT_TEST_POSTGRES" -qAtc "CREATE DATABASE $database" >/dev/null
+    db=(--db "${MOAT_TEST_POSTGRES%/*}/$database")
+  fi
+  "$MOAT" init "$ws" "${db[@]}" >/dev/null
+  started=$(date +%s.%N)
+  "$MOAT" -w "$ws" import "$gen"/*.csv >/dev/null
+  import_s="$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}') s"
+  printf '\n[serve]\nrequests_per_minute = 16777216\n' >> "$ws/moat.toml"
+  printf '%s\n' "$PASSWORD" | "$MOAT" -w "$ws" user add bench --role sourcing >/dev/null
+  if [ -n "${SAVED:-}" ] && [ "$BACKEND" = sqlite ]; then cp -r "$ws" "$SAVED"; fi
+fi
+suppliers=$("$MOAT" -w "$ws" list suppliers --json | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))')
+token=$("$MOAT" -w "$ws" token create bench 2>/dev/null)
+start_server "$ws"
+base="http://127.0.0.1:$port"
+
+echo "moat serve over a generated $SIZE workspace ($suppliers suppliers, imported in ${import_s}) on $(nproc) cores,"
+echo "$SERVER_THREADS server threads; wrk 2 threads, ${DURATION}s per run (load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
+echo
+echo "| path | size | backend | connections | requests/s | p50 | p99 | non-2xx |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+
+wrk -t 2 -c "$WRITE_CONNECTIONS" -d 3s -s "$work/patch.lua" "$base/api/suppliers/F0001" -- "$token" "$suppliers" >/dev/null
+before=$(server_ticks)
+out=$(wrk -t 2 -c "$WRITE_CONNECTIONS" -d "${DURATION}s" --latency -s "$work/patch.lua" "$base/api/suppliers/F0001" -- "$token" "$suppliers")
+after=$(server_ticks)
+row "write, PATCH /api/suppliers/{id} (+ ledger event)" "$WRITE_CONNECTIONS" "$out"
+writes=$(awk '/requests in/ {print $1}' <<<"$out")
+awk -v t=$((after - before)) -v n="$writes" -v hz="$(getconf CLK_TCK)" \
+  'BEGIN {printf "\nserver CPU per write: %.2f ms\n\n", n ? t * 1000 / hz / n : 0}'
+
+# mixed READ-PATH: reads at READ_CONNECTIONS while eight connections PATCH at WRITE_RATE in all
+# at most (each pausing between its writes).
+mixed() {
+  local read_path=$1
+  local pause=$((8 * 1000 / WRITE_RATE))
+  wrk -t 2 -c "$READ_CONNECTIONS" -d 3s -H "Authorization: Bearer $token" "$base$read_path" >/dev/null
+  wrk -t 1 -c 8 -d "$((DURATION + 2))s" --latency -s "$work/patch.lua" "$base/api/suppliers/F0001" -- \
+    "$token" "$suppliers" "$pause" > "$work/writes.out" &
+  local writer=$!
+  sleep 1
+  local reads
+  reads=$(wrk -t 2 -c "$READ_CONNECTIONS" -d "${DURATION}s" --latency -H "Authorization: Bearer $token" "$base$read_path")
+  wait "$writer"
+  row "cached read beside writes, GET $read_path" "$READ_CONNECTIONS" "$reads"
+  row "the writes beside them (at most $WRITE_RATE/s)" 8 "$(cat "$work/writes.out")"
+}
+mixed "/api/products"
+mixed "/api/suppliers?limit=5"
+
+kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
+"$MOAT" -w "$ws" audit verify >/dev/null || { echo "serve_write_bench: the ledger does not verify" >&2; exit 1; }
+echo
+echo "the ledger verifies after the runs"

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "store/libpq.h"
+
+#include <dlfcn.h>
+
+#include <string>
+
+namespace moat::store {
+namespace {
+
+// The library's ABI name on Linux since PostgreSQL 8.2 (Debian's libpq5).
+constexpr const char* kLibrary = "libpq.so.5";
+
+template <typename Function>
+bool resolve(void* library, const char* name, Function& out, std::string& missing) {
+  out = reinterpret_cast<Function>(dlsym(library, name));
+  if (out == nullptr) missing += (missing.empty() ? "" : ", ") + std::string(name);
+  return out != nullptr;
+}
+
+Result<const LibPq*> open_library() {
+  void* library = dlopen(kLibrary, RTLD_NOW | RTLD_LOCAL);
+  if (library == nullptr) {
+    const char* why = dlerror();
+    return internal_error(std::string("PostgreSQL needs libpq (") + kLibrary +
+                          ", Debian's libpq5), which cannot be opened: " + (why ? why : "unknown reason"));
+  }
+  static LibPq functions;
+  std::string missing;
+  resolve(library, "PQconnectdb", functions.connectdb, missing);
+  resolve(library, "PQstatus", functions.status, missing);
+  resolve(library, "PQerrorMessage", functions.error_message, missing);
+  resolve(library, "PQfinish", functions.finish, missing);
+  resolve(library, "PQexec", functions.exec, missing);
+  resolve(library, "PQprepare", functions.prepare, missing);
+  resolve(library, "PQexecPrepared", functions.exec_prepared, missing);
+  resolve(library, "PQresultStatus", functions.result_status, missing);
+  resolve(library, "PQresultErrorMessage", functions.result_error_message, missing);
+  resolve(library, "PQclear", functions.clear, missing);
+  resolve(library, "PQntuples", functions.ntuples, missing);
+  resolve(library, "PQnfields", functions.nfields, missing);
+  resolve(library, "PQftype", functions.ftype, missing);
+  resolve(library, "PQgetisnull", functions.getisnull, missing);
+  resolve(library, "PQgetvalue", functions.getvalue, missing);
+  resolve(library, "PQgetlength", functions.getlength, missing);
+  if (!missing.empty()) return internal_error(std::string(kLibrary) + " lacks " + missing);
+  return &functions;  // the library stays open for the process's life
+}
+
+}  // namespace
+
+Result<const LibPq*> load_libpq() {
+  static const Result<const LibPq*> loaded = open_library();
+  return loaded;
+}
+
+}  // namespace moat::store
