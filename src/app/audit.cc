@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/audit.h"
 
-#include <iterator>
 #include <algorithm>
+#include <iterator>
 #include <map>
-#include <unordered_map>
 #include <nlohmann/json.hpp>
+#include <unordered_map>
 
 #include "store/counts.h"
 
@@ -88,7 +88,8 @@ struct StoredRecords {
   static Result<StoredRecords> read(store::Store& store, const store::Table& table) {
     StoredRecords out{table, {}, {}, {}, {}};
     for (const store::Field& field : table.fields) out.fields.push_back(&field);
-    std::sort(out.fields.begin(), out.fields.end(), [](const auto* a, const auto* b) { return a->name < b->name; });
+    std::sort(out.fields.begin(), out.fields.end(),
+              [](const auto* a, const auto* b) { return a->name < b->name; });
     std::vector<std::string_view> names;
     for (const store::Field* field : out.fields) {
       names.push_back(field->name);
@@ -141,8 +142,8 @@ Status compare_state(store::Store& store, const std::vector<ledger::Event>& even
         MOAT_TRY(const std::string stored, records.canonical(row));
         const std::string& recorded = **it->second;
         if (recorded != stored && as_current(table, recorded) != stored) {
-          report.state_problems.push_back(name +
-                                          " differs from what the ledger last recorded (changed outside moat)");
+          report.state_problems.push_back(
+              name + " differs from what the ledger last recorded (changed outside moat)");
         }
       }
       if (it != expected.end()) expected.erase(it);

@@ -77,9 +77,11 @@ TEST_P(AuditTest, FindsRecordsAddedAndDeletedBehindTheLedger) {
   const AuditReport report = audit();
   EXPECT_TRUE(report.chain.ok);
   ASSERT_EQ(report.state_problems.size(), 2u);
-  EXPECT_EQ(report.state_problems[0], "products/zz-added is stored but the ledger never recorded it (added outside moat)");
+  EXPECT_EQ(report.state_problems[0],
+            "products/zz-added is stored but the ledger never recorded it (added outside moat)");
   EXPECT_NE(report.state_problems[1].find("certificates/"), std::string::npos);
-  EXPECT_NE(report.state_problems[1].find("is in the ledger but missing (deleted outside moat)"), std::string::npos);
+  EXPECT_NE(report.state_problems[1].find("is in the ledger but missing (deleted outside moat)"),
+            std::string::npos);
 }
 
 // The typed read of columns (what the flags, the gate, export and verify read large tables

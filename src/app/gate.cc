@@ -43,10 +43,12 @@ struct Snapshot {
 Status read_places(store::Store& store, Snapshot& s) {
   static constexpr std::string_view kVisits[] = {"id", "supplier"};
   MOAT_TRY(const std::vector<columns_of::Row> visits, columns_of::read(store, "visits", kVisits));
-  for (const columns_of::Row& r : visits) s.visit_supplier.emplace(columns_of::text(r[0]), columns_of::text(r[1]));
+  for (const columns_of::Row& r : visits)
+    s.visit_supplier.emplace(columns_of::text(r[0]), columns_of::text(r[1]));
   static constexpr std::string_view kTools[] = {"id", "location"};
   MOAT_TRY(const std::vector<columns_of::Row> tools, columns_of::read(store, "tooling", kTools));
-  for (const columns_of::Row& r : tools) s.tool_location.emplace(columns_of::text(r[0]), columns_of::text(r[1]));
+  for (const columns_of::Row& r : tools)
+    s.tool_location.emplace(columns_of::text(r[0]), columns_of::text(r[1]));
   return {};
 }
 
@@ -220,10 +222,10 @@ std::string flag_supplier(const Snapshot& s, const std::vector<AgreementReview>&
 struct Shared {
   const Snapshot* snapshot;
   std::vector<AgreementReview> agreements;
-  std::vector<Flag> flags;              // standing today
+  std::vector<Flag> flags;                  // standing today
   std::vector<std::string> flag_suppliers;  // the supplier each flag is about (flag_supplier)
-  std::vector<ReleaseView> unreturned;  // revoked or expired releases not confirmed returned
-  std::vector<OwnFacility> own;         // the trusted suppliers' confidentiality and access control
+  std::vector<ReleaseView> unreturned;      // revoked or expired releases not confirmed returned
+  std::vector<OwnFacility> own;             // the trusted suppliers' confidentiality and access control
 };
 
 void add_own_facility(const Shared& shared, gate::SupplierFacts& f) {
@@ -312,14 +314,10 @@ Result<gate::Verdict> release(Workspace& workspace, const GateRequest& request, 
            shared_facts(workspace, s, request.today, {request.supplier, request.recipients}));
   MOAT_TRY(gate::SupplierFacts at_supplier,
            supplier_facts(workspace, shared, *supplier, request.product, request.today));
-  gate::ReleaseFacts facts{request.today,
-                           rules.company_names,
-                           product_of(s),
-                           package_of(*package),
-                           std::move(at_supplier),
-                           {},
-                           std::nullopt,
-                           {}};
+  gate::ReleaseFacts facts{request.today,          rules.company_names,
+                           product_of(s),          package_of(*package),
+                           std::move(at_supplier), {},
+                           std::nullopt,           {}};
   MOAT_TRY(facts.rights, rights_of(workspace, s, request.product, request.today));
   MOAT_TRY(facts.plan, approved_plan(workspace, s, request.product, request.today));
   MOAT_TRY(facts.waivers, waivers_of(workspace, request.product));
@@ -347,7 +345,8 @@ Result<gate::Verdict> launch(Workspace& workspace, const GateRequest& request, c
       if (known) continue;
       MOAT_TRY(const std::optional<store::Record> supplier, supplier_record(workspace, a.supplier));
       if (!supplier) continue;
-      MOAT_TRY(gate::SupplierFacts f, supplier_facts(workspace, shared, *supplier, request.product, request.today));
+      MOAT_TRY(gate::SupplierFacts f,
+               supplier_facts(workspace, shared, *supplier, request.product, request.today));
       facts.suppliers.push_back(std::move(f));
     }
   }

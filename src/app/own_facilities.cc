@@ -34,7 +34,7 @@ struct VisitRow {
 };
 
 struct Snapshot {
-  std::vector<std::string> trusted;  // suppliers, in key order
+  std::vector<std::string> trusted;                    // suppliers, in key order
   std::unordered_map<std::string, std::string> names;  // person → name
   std::vector<ReleaseRow> releases;
   std::vector<AgreementRow> agreements;
@@ -52,7 +52,8 @@ Status read_parties(store::Store& store, Snapshot& s) {
   static constexpr std::string_view kPeople[] = {"id", "name"};
   MOAT_TRY(const std::vector<Row> people, read(store, "people", kPeople));
   for (const Row& r : people) s.names.emplace(text(r[0]), text(r[1]));
-  static constexpr std::string_view kAgreements[] = {"id", "kind", "supplier", "people", "effective", "expires"};
+  static constexpr std::string_view kAgreements[] = {"id",     "kind",      "supplier",
+                                                     "people", "effective", "expires"};
   MOAT_TRY(const std::vector<Row> agreements, read(store, "agreements", kAgreements));
   for (const Row& r : agreements) {
     if (text(r[1]) != kConfidentiality) continue;

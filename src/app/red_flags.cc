@@ -34,7 +34,8 @@ constexpr std::string_view kAutomatic = "automatic";
 // `for_each_issued` visits were issued: what production_start (red_flags.h) says, over any way of
 // finding the product and its orders.
 template <typename ForEachIssued>
-std::optional<Date> first_day(const std::optional<Date>& production_start, const ForEachIssued& for_each_issued) {
+std::optional<Date> first_day(const std::optional<Date>& production_start,
+                              const ForEachIssued& for_each_issued) {
   if (production_start) return production_start;
   std::optional<Date> first;
   for_each_issued([&](const std::optional<Date>& issued) {
@@ -159,26 +160,28 @@ Status read_suppliers(store::Store& store, Snapshot& s) {
                    {"id", "name", "status", "address", "qualified_until", "trusted", "capacity", "sites",
                     "subcontractors"},
                    s.suppliers, [](const Row& r) {
-                     return SupplierRow{text(r[0]), text(r[1]), text(r[2]),    text(r[3]), date(r[4]),
+                     return SupplierRow{text(r[0]),    text(r[1]),    text(r[2]), text(r[3]), date(r[4]),
                                         boolean(r[5]), integer(r[6]), list(r[7]), list(r[8])};
                    });
 }
 
 Status read_visits(store::Store& store, Snapshot& s) {
   using namespace columns_of;
-  MOAT_CHECK(read_rows(store, "certificates", {"supplier", "id", "standard", "number", "expires"}, s.certificates,
-                       [](const Row& r) {
+  MOAT_CHECK(read_rows(store, "certificates", {"supplier", "id", "standard", "number", "expires"},
+                       s.certificates, [](const Row& r) {
                          return CertificateRow{text(r[0]), text(r[1]), text(r[2]), text(r[3]), date(r[4])};
                        }));
-  MOAT_CHECK(read_rows(store, "visits",
-                       {"id", "supplier", "kind", "date", "capacity_seen", "sites_seen", "subcontractors_seen"},
-                       s.visits, [](const Row& r) {
-                         return VisitRow{text(r[0]), text(r[1]),    text(r[2]), date(r[3]),
-                                         integer(r[4]), list(r[5]), list(r[6])};
-                       }));
+  MOAT_CHECK(
+      read_rows(store, "visits",
+                {"id", "supplier", "kind", "date", "capacity_seen", "sites_seen", "subcontractors_seen"},
+                s.visits, [](const Row& r) {
+                  return VisitRow{text(r[0]),    text(r[1]), text(r[2]), date(r[3]),
+                                  integer(r[4]), list(r[5]), list(r[6])};
+                }));
   return read_rows(store, "findings", {"visit", "id", "severity", "description", "state", "due"}, s.findings,
                    [](const Row& r) {
-                     return FindingRow{text(r[0]), text(r[1]), text(r[2]), text(r[3]), text(r[4]), date(r[5])};
+                     return FindingRow{text(r[0]), text(r[1]), text(r[2]),
+                                       text(r[3]), text(r[4]), date(r[5])};
                    });
 }
 
@@ -186,17 +189,18 @@ Status read_tooling(store::Store& store, Snapshot& s) {
   using namespace columns_of;
   MOAT_CHECK(read_rows(
       store, "tooling",
-      {"id", "name", "product", "location", "state", "approved_locations", "cavities", "parts_per_unit"}, s.tooling,
-      [](const Row& r) {
+      {"id", "name", "product", "location", "state", "approved_locations", "cavities", "parts_per_unit"},
+      s.tooling, [](const Row& r) {
         return ToolRow{text(r[0]), text(r[1]), text(r[2]),    text(r[3]),
                        text(r[4]), list(r[5]), integer(r[6]), integer(r[7])};
       }));
-  return read_rows(store, "tool_events",
-                   {"tool", "id", "kind", "from", "to", "visit", "approved_by", "date", "approved_on", "shots"},
-                   s.tool_events, [](const Row& r) {
-                     return ToolEventRow{text(r[0]), text(r[1]), text(r[2]), text(r[3]),   text(r[4]),
-                                         text(r[5]), text(r[6]), date(r[7]), date(r[8]), integer(r[9])};
-                   });
+  return read_rows(
+      store, "tool_events",
+      {"tool", "id", "kind", "from", "to", "visit", "approved_by", "date", "approved_on", "shots"},
+      s.tool_events, [](const Row& r) {
+        return ToolEventRow{text(r[0]), text(r[1]), text(r[2]), text(r[3]), text(r[4]),
+                            text(r[5]), text(r[6]), date(r[7]), date(r[8]), integer(r[9])};
+      });
 }
 
 Status read_trade(store::Store& store, Snapshot& s) {
@@ -205,13 +209,15 @@ Status read_trade(store::Store& store, Snapshot& s) {
                        [](const Row& r) {
                          return OrderRow{text(r[0]), text(r[1]), text(r[2]), date(r[3]), integer(r[4])};
                        }));
-  MOAT_CHECK(read_rows(store, "movements", {"supplier", "kind", "product", "item", "date", "quantity", "per_unit"},
-                       s.movements, [](const Row& r) {
-                         return MovementRow{text(r[0]), text(r[1]), text(r[2]),  text(r[3]),
+  MOAT_CHECK(read_rows(store, "movements",
+                       {"supplier", "kind", "product", "item", "date", "quantity", "per_unit"}, s.movements,
+                       [](const Row& r) {
+                         return MovementRow{text(r[0]), text(r[1]),   text(r[2]),  text(r[3]),
                                             date(r[4]), number(r[5]), number(r[6])};
                        }));
-  return read_rows(store, "products", {"id", "production_start"}, s.products,
-                   [](const Row& r) { return ProductRow{text(r[0]), date(r[1])}; });
+  return read_rows(store, "products", {"id", "production_start"}, s.products, [](const Row& r) {
+    return ProductRow{text(r[0]), date(r[1])};
+  });
 }
 
 Status read_all(store::Store& store, Snapshot& s) {
@@ -473,8 +479,8 @@ void add_visit_facts(const Snapshot& s, flags::Facts& facts) {
         {v.id, v.supplier, v.kind, day_of(v.date), v.capacity_seen, v.sites_seen, v.subcontractors_seen});
   }
   for (const FindingRow& f : s.findings) {
-    facts.findings.push_back(
-        {f.visit, f.id, supplier_of_visit(s, f.visit), f.severity, f.description, f.due, f.state == "closed"});
+    facts.findings.push_back({f.visit, f.id, supplier_of_visit(s, f.visit), f.severity, f.description, f.due,
+                              f.state == "closed"});
   }
 }
 
