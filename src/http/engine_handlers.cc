@@ -348,26 +348,40 @@ Result<Reply> grant_waiver(Call& call) {
   return reply;
 }
 
-Result<Reply> create_plan(Call& call) {
-  auto parsed = json_object_body(call, true);
-  if (auto* refusal = std::get_if<Reply>(&parsed)) return std::move(*refusal);
-  const json& body = std::get<json>(parsed);
+// What a plan request's body may say: the collusion level (a whole number from 0 to 10), a cap on
+// any party's share, and a time limit of more than 0 and at most `max_seconds`.
+struct PlanRequestBody {
+  std::optional<int> collusion;
+  std::optional<double> max_exposure_share, time_limit;
+};
+
+Result<PlanRequestBody> plan_request_body(const json& body, double max_seconds) {
   MOAT_TRY(const auto collusion, number_member(body, "collusion"));
   MOAT_TRY(const auto cap, number_member(body, "max_exposure_share"));
   MOAT_TRY(const auto seconds, number_member(body, "time_limit"));
   if (collusion && (*collusion < 0 || *collusion > 10 || *collusion != static_cast<int>(*collusion))) {
     return input_error("body#/collusion", "must be a whole number from 0 to 10");
   }
-  if (seconds && (*seconds <= 0 || *seconds > kMaxPlanSeconds)) {
-    return input_error("body#/time_limit", "must be more than 0 and at most 60 seconds");
+  if (seconds && (*seconds <= 0 || *seconds > max_seconds)) {
+    return input_error("body#/time_limit", "must be more than 0 and at most " +
+                                               std::to_string(static_cast<int>(max_seconds)) + " seconds");
   }
+  PlanRequestBody out{std::nullopt, cap, seconds};
+  if (collusion) out.collusion = static_cast<int>(*collusion);
+  return out;
+}
+
+Result<Reply> create_plan(Call& call) {
+  auto parsed = json_object_body(call, true);
+  if (auto* refusal = std::get_if<Reply>(&parsed)) return std::move(*refusal);
+  MOAT_TRY(const PlanRequestBody body, plan_request_body(std::get<json>(parsed), kMaxPlanSeconds));
   const std::string product = call.param("id");
-  std::optional<int> k;
-  if (collusion) k = static_cast<int>(*collusion);
   MOAT_TRY(const plan::Instance instance,
-           app::product_instance(call.workspace, product, {k, cap, today(call).to_string()}));
-  MOAT_TRY(const app::SavedPlan saved, app::solve_and_save(call.workspace, call.session, product, instance,
-                                                           {seconds.value_or(kFrontierSeconds), true}));
+           app::product_instance(call.workspace, product,
+                                 {body.collusion, body.max_exposure_share, today(call).to_string()}));
+  MOAT_TRY(const app::SavedPlan saved,
+           app::solve_and_save(call.workspace, call.session, product, instance,
+                               {body.time_limit.value_or(kFrontierSeconds), true}));
   return json_reply(app::saved_plan_json(saved), 201);
 }
 
@@ -379,19 +393,13 @@ constexpr double kJobSeconds = 30;  // by default, as `moat plan`
 Result<Reply> start_plan_job(Call& call) {
   auto parsed = json_object_body(call, true);
   if (auto* refusal = std::get_if<Reply>(&parsed)) return std::move(*refusal);
-  const json& body = std::get<json>(parsed);
-  MOAT_TRY(const auto collusion, number_member(body, "collusion"));
-  MOAT_TRY(const auto cap, number_member(body, "max_exposure_share"));
-  MOAT_TRY(const auto seconds, number_member(body, "time_limit"));
-  if (seconds && (*seconds <= 0 || *seconds > kMaxJobSeconds)) {
-    return input_error("body#/time_limit", "must be more than 0 and at most 3600 seconds");
-  }
+  MOAT_TRY(const PlanRequestBody body, plan_request_body(std::get<json>(parsed), kMaxJobSeconds));
   app::PlanJobRequest request;
   request.product = call.param("id");
-  if (collusion) request.instance.collusion = static_cast<int>(*collusion);
-  request.instance.max_exposure_share = cap;
+  request.instance.collusion = body.collusion;
+  request.instance.max_exposure_share = body.max_exposure_share;
   request.instance.today = today(call).to_string();
-  request.time_limit = seconds.value_or(kJobSeconds);
+  request.time_limit = body.time_limit.value_or(kJobSeconds);
   MOAT_TRY(const app::PlanJobView job, call.plan_jobs->start(call.workspace, call.session, request));
   Reply reply = json_reply(app::plan_job_json(job), 202);
   reply.headers.emplace_back("Location", "/api/products/" + job.product + "/plan-jobs/" + job.id);
