@@ -8,21 +8,15 @@
 // violation it did not provoke on purpose. Exit 0 when all pass, 1 otherwise.
 
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '..', '..');
-const MOAT = path.resolve(process.env.MOAT || path.join(repo, 'build', 'src', 'cli', 'moat'));
-const WEB_DIR = path.resolve(process.env.MOAT_WEB_DIR || path.join(repo, 'build', 'web'));
-const ARTIFACTS = path.resolve(process.env.MOAT_ARTIFACTS || path.join(repo, 'build', 'web-test-artifacts'));
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+import { ARTIFACTS, CHROMIUM, MOAT, moat, TIMEOUT, WEB_DIR } from './harness.mjs';
+
 const VIEWPORT = { width: 1366, height: 768 };
-const TIMEOUT = 15000;
 
 const USERS = {
   admin: { name: 'ada', role: 'admin' },
@@ -39,13 +33,6 @@ const PORTAL_NAV = ['Overview', 'Findings to answer', 'Agreements and orders', '
 const world = { dir: null, server: null, base: null, serverLog: [], browser: null };
 
 // ---------------------------------------------------------------- the world: workspace and server
-
-function moat(args, input) {
-  const result = spawnSync(MOAT, args, { input, encoding: 'utf8', maxBuffer: 64 << 20 });
-  if (result.error) throw new Error(`cannot run ${MOAT}: ${result.error.message}`);
-  if (result.status !== 0) throw new Error(`moat ${args.join(' ')} exited ${result.status}: ${result.stderr.trim()}`);
-  return result.stdout;
-}
 
 function makeWorkspace() {
   world.dir = mkdtempSync(path.join(os.tmpdir(), 'moat-dashboard-'));

@@ -12,28 +12,17 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '..', '..');
-const MOAT = path.resolve(process.env.MOAT || path.join(repo, 'build', 'src', 'cli', 'moat'));
-const WEB_DIR = path.resolve(process.env.MOAT_WEB_DIR || path.join(repo, 'build', 'web'));
-const ARTIFACTS = path.resolve(process.env.MOAT_ARTIFACTS || path.join(repo, 'build', 'web-test-artifacts'));
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+import { ARTIFACTS, CHROMIUM, MOAT, moat, REPO, WEB_DIR } from './harness.mjs';
+
 const PYTHON = process.env.SYSTEM_PYTHON || '/usr/bin/python3';
 const TIMEOUT = 20000;
 const USER = { name: 'sam', role: 'sourcing', password: 'correct-horse-sam-2026' };
 
-function moat(args, input) {
-  const result = spawnSync(MOAT, args, { input, encoding: 'utf8', maxBuffer: 64 << 20 });
-  if (result.status !== 0) throw new Error(`moat ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
-  return result.stdout;
-}
-
 function makeWorkspace(dir) {
   const csv = path.join(dir, 'csv');
-  const made = spawnSync(PYTHON, [path.join(repo, 'bench', 'workspace_generator.py'), 'M', csv], { encoding: 'utf8' });
+  const made = spawnSync(PYTHON, [path.join(REPO, 'bench', 'workspace_generator.py'), 'M', csv], { encoding: 'utf8' });
   if (made.status !== 0) throw new Error(`workspace_generator.py: ${made.stderr}`);
   const ws = path.join(dir, 'ws');
   moat(['init', ws, '--company', 'Generated Devices Inc.']);

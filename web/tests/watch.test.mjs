@@ -7,97 +7,33 @@
 //   MOAT=…/moat MOAT_WEB_DIR=…/build/web MOAT_ARTIFACTS=…/artifacts node web/tests/watch.test.mjs
 
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '..', '..');
-const MOAT = path.resolve(process.env.MOAT || path.join(repo, 'build', 'src', 'cli', 'moat'));
-const WEB_DIR = path.resolve(process.env.MOAT_WEB_DIR || path.join(repo, 'build', 'web'));
-const ARTIFACTS = path.resolve(process.env.MOAT_ARTIFACTS || path.join(repo, 'build', 'web-test-artifacts'));
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const TIMEOUT = 15000;
+import { ARTIFACTS, CHROMIUM, TIMEOUT, browserSignIn, demoWorkspace, get, newWorld, serve, signIn } from './harness.mjs';
 
-const world = { dir: null, server: null, base: null, log: [] };
-
-function demo() {
-  world.dir = mkdtempSync(path.join(os.tmpdir(), 'moat-watch-'));
-  const ws = path.join(world.dir, 'ws');
-  const result = spawnSync(MOAT, ['demo', ws, '--sign-ins'], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  assert.equal(result.status, 0, `moat demo failed: ${result.stderr}`);
-  const passwords = {};
-  for (const line of result.stdout.split('\n')) {
-    const match = /^(\w+)\s+([a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4})\s/.exec(line.trim());
-    if (match) passwords[match[1]] = match[2];
-  }
-  assert.ok(passwords.shengda && passwords.legal, 'the demo prints the sign-ins of shengda and legal');
-  return { ws, passwords };
-}
-
-function serve(ws) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(MOAT, ['-w', ws, 'serve', '--listen', '127.0.0.1:0', '--static', WEB_DIR], { stdio: ['ignore', 'pipe', 'pipe'] });
-    world.server = child;
-    const timer = setTimeout(() => reject(new Error('moat serve did not start')), TIMEOUT);
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
-      if (match && !world.base) {
-        clearTimeout(timer);
-        world.base = match[1];
-        resolve();
-      }
-    });
-    child.stderr.on('data', (chunk) => world.log.push(String(chunk)));
-  });
-}
-
-async function signIn(name, password) {
-  const response = await fetch(new URL('/api/login', world.base), {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name, password }),
-  });
-  assert.equal(response.status, 200, `sign-in of ${name}`);
-  return response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-}
-
-async function get(cookie, route) {
-  const response = await fetch(new URL(route, world.base), { headers: { Cookie: cookie } });
-  return { status: response.status, body: Buffer.from(await response.arrayBuffer()) };
-}
-
-async function browserSignIn(page, name, password, title) {
-  await page.goto(world.base);
-  await page.locator('#signin-form').waitFor();
-  await page.fill('#signin-name', name);
-  await page.fill('#signin-password', password);
-  await page.click('#signin-form button[type=submit]');
-  await page.locator('main h1', { hasText: title }).waitFor();
-}
+const world = newWorld();
 
 async function main() {
   mkdirSync(ARTIFACTS, { recursive: true });
-  const { ws, passwords } = demo();
-  await serve(ws);
+  const { ws, passwords } = demoWorkspace(world, 'watch', ['shengda', 'legal']);
+  await serve(world, ws);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'], headless: true });
   try {
     // Supplier staff see none of it.
-    const supplier = await signIn('shengda', passwords.shengda);
+    const supplier = await signIn(world, 'shengda', passwords.shengda);
     for (const route of ['/api/watch/hits', '/api/watch/listings', '/api/watch/complaints', '/api/watch/references',
       '/api/watch/listings/L1/images/tb-7001-main.png']) {
-      assert.equal((await get(supplier, route)).status, 403, `a supplier user is refused ${route}`);
+      assert.equal((await get(world, supplier, route)).status, 403, `a supplier user is refused ${route}`);
     }
-    const legal = await signIn('legal', passwords.legal);
-    const hits = JSON.parse((await get(legal, '/api/watch/hits?limit=500')).body).items;
+    const legal = await signIn(world, 'legal', passwords.legal);
+    const hits = JSON.parse((await get(world, legal, '/api/watch/hits?limit=500')).body).items;
     const copy = hits.find((h) => h.listing.platform === 'taobao');
     const lookalike = hits.find((h) => h.listing.platform === '1688');
     assert.ok(copy && copy.status === 'confirmed', 'the demo confirmed the Taobao copy');
     assert.ok(lookalike && lookalike.status === 'new', 'the 1688 look-alike waits for a decision');
-    const photo = await get(legal, `/api/watch/listings/${copy.listing.id}/images/${encodeURIComponent(copy.listing.images[0].name)}`);
+    const photo = await get(world, legal, `/api/watch/listings/${copy.listing.id}/images/${encodeURIComponent(copy.listing.images[0].name)}`);
     assert.equal(photo.status, 200);
     assert.equal(photo.body.subarray(1, 4).toString(), 'PNG', 'the listing photo is served as captured');
 
@@ -106,7 +42,7 @@ async function main() {
     page.setDefaultTimeout(TIMEOUT);
     const problems = [];
     page.on('pageerror', (error) => problems.push(error.message));
-    await browserSignIn(page, 'legal', passwords.legal, 'Launch readiness');
+    await browserSignIn(world, page, 'legal', passwords.legal, 'Launch readiness');
     await page.click('nav#nav a:has-text("Counterfeit watch")');
     await page.locator('main h1', { hasText: 'Counterfeit watch' }).waitFor();
     const card = page.locator(`li[data-hit="${lookalike.id}"]`);
@@ -132,7 +68,7 @@ async function main() {
     await other.locator('textarea').fill('Generic cylinder speaker, no mark of ours; watch the seller');
     await other.locator('form button[type=submit]').click();
     await page.locator(`li[data-hit="${lookalike.id}"][data-status="dismissed"]`).waitFor();
-    const after = JSON.parse((await get(legal, `/api/watch/hits/${lookalike.id}`)).body);
+    const after = JSON.parse((await get(world, legal, `/api/watch/hits/${lookalike.id}`)).body);
     assert.equal(after.status, 'dismissed');
     assert.equal(after.decided_by, 'legal');
     assert.match(after.decision_reason, /Generic cylinder speaker/);
