@@ -11,6 +11,7 @@
 #include <set>
 
 #include "app/demo.h"
+#include "app/demo_testing.h"
 #include "app/records.h"
 #include "testing/testing.h"
 
@@ -19,13 +20,11 @@ namespace {
 
 using nlohmann::json;
 
-class CheckedChangesTest : public ::testing::TestWithParam<std::string> {
+class CheckedChangesTest : public DemoTest {
  protected:
   void SetUp() override {
-    ASSERT_EQ(database_.error(), "");
-    auto demo = create_demo(dir_.path() / "demo", session_, database_.url());
-    ASSERT_TRUE(demo.ok()) << demo.error().to_string();
-    workspace_ = std::move(demo->workspace);
+    DemoTest::SetUp();
+    if (HasFatalFailure()) return;
     auto model = load_model(workspace_->store());
     ASSERT_TRUE(model.ok());
     stored_ = std::move(*model);
@@ -106,10 +105,6 @@ class CheckedChangesTest : public ::testing::TestWithParam<std::string> {
     return out;
   }
 
-  Session session_ = testing::fixed_session("王涛");
-  testing::TempDir dir_;
-  testing::TestDatabase database_{GetParam()};
-  std::unique_ptr<Workspace> workspace_;
   Model stored_;
   std::mt19937 random_{20261205};
 };

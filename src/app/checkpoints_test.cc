@@ -10,20 +10,16 @@
 
 #include "app/audit.h"
 #include "app/demo.h"
+#include "app/demo_testing.h"
 #include "store/tree.h"
 #include "testing/testing.h"
 
 namespace moat::app {
 namespace {
 
-class CheckpointTest : public ::testing::TestWithParam<std::string> {
+class CheckpointTest : public DemoTest {
  protected:
-  void SetUp() override {
-    ASSERT_EQ(database_.error(), "");
-    auto demo = create_demo(dir_.path() / "demo", session_, database_.url());
-    ASSERT_TRUE(demo.ok()) << demo.error().to_string();
-    workspace_ = std::move(demo->workspace);
-  }
+  CheckpointTest() : DemoTest("tester") {}
   void sql(const std::string& statement) {
     ASSERT_TRUE(workspace_->store().database().execute(statement).ok()) << statement;
   }
@@ -33,11 +29,6 @@ class CheckpointTest : public ::testing::TestWithParam<std::string> {
     ASSERT_TRUE(written.ok()) << written.error().to_string();
   }
   std::int64_t events() { return *workspace_->store().event_count(); }
-
-  testing::TempDir dir_;
-  testing::TestDatabase database_{GetParam()};
-  Session session_ = testing::fixed_session();
-  std::unique_ptr<Workspace> workspace_;
 };
 
 INSTANTIATE_TEST_SUITE_P(Backends, CheckpointTest, ::testing::ValuesIn(testing::backends()),

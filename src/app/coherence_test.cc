@@ -13,6 +13,7 @@
 #include <set>
 
 #include "app/demo.h"
+#include "app/demo_testing.h"
 #include "app/edit.h"
 #include "app/gate.h"
 #include "app/legal.h"
@@ -31,16 +32,14 @@ Date plus_days(Date day, long days) {
   return Date::from_days(day.days_since_epoch() + days);
 }
 
-class CoherenceTest : public ::testing::TestWithParam<std::string> {
+class CoherenceTest : public DemoTest {
  protected:
   void SetUp() override {
-    ASSERT_EQ(database_.error(), "");
-    auto demo = create_demo(dir_.path() / "demo", session_, database_.url());
-    ASSERT_TRUE(demo.ok()) << demo.error().to_string();
-    workspace_ = std::move(demo->workspace);
-    flags_ = demo->flags;
-    for (const plan::Assignment& a : demo->plan.plan.assignments) planned_.insert(a.supplier);
-    assignments_ = demo->plan.plan.assignments;
+    DemoTest::SetUp();
+    if (HasFatalFailure()) return;
+    flags_ = demo_->flags;
+    for (const plan::Assignment& a : demo_->plan.plan.assignments) planned_.insert(a.supplier);
+    assignments_ = demo_->plan.plan.assignments;
   }
 
   Date today() const { return *Date::parse(session_.now().substr(0, 10)); }
@@ -170,10 +169,6 @@ class CoherenceTest : public ::testing::TestWithParam<std::string> {
     }
   }
 
-  Session session_ = testing::fixed_session("王涛");
-  testing::TempDir dir_;
-  testing::TestDatabase database_{GetParam()};
-  std::unique_ptr<Workspace> workspace_;
   std::vector<Flag> flags_;
   std::set<std::string> planned_;
   std::vector<plan::Assignment> assignments_;

@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "app/demo.h"
+#include "app/demo_testing.h"
 #include "app/gate.h"
 #include "app/legal.h"
 #include "app/red_flags.h"
@@ -20,15 +21,13 @@ Date day(const char* text) {
   return *Date::parse(text);
 }
 
-class LegalTest : public ::testing::TestWithParam<std::string> {
+class LegalTest : public DemoTest {
  protected:
   void SetUp() override {
-    ASSERT_EQ(database_.error(), "");
-    auto demo = create_demo(dir_.path() / "demo", session_, database_.url());
-    ASSERT_TRUE(demo.ok()) << demo.error().to_string();
-    workspace_ = std::move(demo->workspace);
-    plan_ = demo->plan;
-    flags_ = demo->flags;
+    DemoTest::SetUp();
+    if (HasFatalFailure()) return;
+    plan_ = demo_->plan;
+    flags_ = demo_->flags;
   }
 
   Date today() const { return *Date::parse(session_.now().substr(0, 10)); }
@@ -60,10 +59,6 @@ class LegalTest : public ::testing::TestWithParam<std::string> {
                        [&](const Flag& f) { return f.rule == rule && f.subject == subject; });
   }
 
-  Session session_ = testing::fixed_session("王涛");
-  testing::TempDir dir_;
-  testing::TestDatabase database_{GetParam()};
-  std::unique_ptr<Workspace> workspace_;
   SavedPlan plan_;
   std::vector<Flag> flags_;
 };

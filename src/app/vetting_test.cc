@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "app/demo.h"
+#include "app/demo_testing.h"
 #include "app/oversight.h"
 #include "app/red_flags.h"
 #include "app/rules.h"
@@ -18,16 +19,14 @@
 namespace moat::app {
 namespace {
 
-class VettingTest : public ::testing::TestWithParam<std::string> {
+class VettingTest : public DemoTest {
  protected:
   void SetUp() override {
-    ASSERT_EQ(database_.error(), "");
-    auto demo = create_demo(dir_.path() / "demo", session_, database_.url());
-    ASSERT_TRUE(demo.ok()) << demo.error().to_string();
-    workspace_ = std::move(demo->workspace);
-    plan_ = demo->plan;
-    flags_ = demo->flags;
-    reconciliations_ = demo->reconciliations;
+    DemoTest::SetUp();
+    if (HasFatalFailure()) return;
+    plan_ = demo_->plan;
+    flags_ = demo_->flags;
+    reconciliations_ = demo_->reconciliations;
   }
 
   Date today() const { return *Date::parse(session_.now().substr(0, 10)); }
@@ -47,10 +46,6 @@ class VettingTest : public ::testing::TestWithParam<std::string> {
     return input;
   }
 
-  Session session_ = testing::fixed_session("王涛");
-  testing::TempDir dir_;
-  testing::TestDatabase database_{GetParam()};
-  std::unique_ptr<Workspace> workspace_;
   SavedPlan plan_;
   std::vector<Flag> flags_;
   std::vector<vet::Reconciliation> reconciliations_;

@@ -14,6 +14,7 @@
 
 #include "app/blobs.h"
 #include "app/demo.h"
+#include "app/demo_testing.h"
 #include "app/red_flags.h"
 #include "app/watch.h"
 #include "app/watch_complaints.h"
@@ -29,14 +30,13 @@ constexpr const char* kHeader =
     "images,"
     "captured_at,captured_by\n";
 
-class WatchTest : public ::testing::TestWithParam<std::string> {
+class WatchTest : public DemoTest {
  protected:
+  WatchTest() : DemoTest("analyst") {}
   void SetUp() override {
-    ASSERT_EQ(database_.error(), "");
-    auto demo = create_demo(dir_.path() / "demo", session_, database_.url());
-    ASSERT_TRUE(demo.ok()) << demo.error().to_string();
-    workspace_ = std::move(demo->workspace);
-    watch_ = std::move(demo->watch);
+    DemoTest::SetUp();
+    if (HasFatalFailure()) return;
+    watch_ = std::move(demo_->watch);
   }
 
   Date today() const { return *Date::parse(session_.now().substr(0, 10)); }
@@ -74,10 +74,6 @@ class WatchTest : public ::testing::TestWithParam<std::string> {
     return bytes.str();
   }
 
-  testing::TempDir dir_;
-  Session session_ = testing::fixed_session("analyst");
-  testing::TestDatabase database_{GetParam()};
-  std::unique_ptr<Workspace> workspace_;
   DemoWatch watch_;
 };
 
