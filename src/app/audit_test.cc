@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/demo.h"
+#include "app/demo_testing.h"
 #include "app/export.h"
 #include "store/store.h"
 #include "testing/testing.h"
@@ -15,14 +16,9 @@
 namespace moat::app {
 namespace {
 
-class AuditTest : public ::testing::TestWithParam<std::string> {
+class AuditTest : public DemoTest {
  protected:
-  void SetUp() override {
-    ASSERT_EQ(database_.error(), "");
-    auto demo = create_demo(dir_.path() / "demo", testing::fixed_session(), database_.url());
-    ASSERT_TRUE(demo.ok()) << demo.error().to_string();
-    workspace_ = std::move(demo->workspace);
-  }
+  AuditTest() : DemoTest("tester") {}
   AuditReport audit() {
     auto report = verify_ledger(*workspace_);
     EXPECT_TRUE(report.ok());
@@ -31,10 +27,6 @@ class AuditTest : public ::testing::TestWithParam<std::string> {
   void sql(const std::string& statement) {
     ASSERT_TRUE(workspace_->store().database().execute(statement).ok()) << statement;
   }
-
-  testing::TempDir dir_;
-  testing::TestDatabase database_{GetParam()};
-  std::unique_ptr<Workspace> workspace_;
 };
 
 INSTANTIATE_TEST_SUITE_P(Backends, AuditTest, ::testing::ValuesIn(testing::backends()),

@@ -5,6 +5,7 @@
 // (events after the last checkpoint, the checkpoint's own event, events cut off the end), while
 // what it leaves to `moat audit verify` (events the checkpoint covers) is found there.
 #include "app/summary.h"
+#include "app/demo_testing.h"
 
 #include <gtest/gtest.h>
 
@@ -82,14 +83,9 @@ WorkspaceSummary from_model(const Model& model) {
   return s;
 }
 
-class SummaryTest : public ::testing::TestWithParam<std::string> {
+class SummaryTest : public DemoTest {
  protected:
-  void SetUp() override {
-    ASSERT_EQ(database_.error(), "");
-    auto demo = create_demo(dir_.path() / "demo", testing::fixed_session(), database_.url());
-    ASSERT_TRUE(demo.ok()) << demo.error().to_string();
-    workspace_ = std::move(demo->workspace);
-  }
+  SummaryTest() : DemoTest("tester") {}
 
   void expect_same_as_from_model() {
     auto summary = summarize(*workspace_);
@@ -141,10 +137,6 @@ class SummaryTest : public ::testing::TestWithParam<std::string> {
     EXPECT_TRUE(check.ok()) << check.error().to_string();
     return check.ok() ? *check : HeadCheck{};
   }
-
-  testing::TempDir dir_;
-  testing::TestDatabase database_{GetParam()};
-  std::unique_ptr<Workspace> workspace_;
 };
 
 INSTANTIATE_TEST_SUITE_P(Backends, SummaryTest, ::testing::ValuesIn(testing::backends()),
