@@ -24,7 +24,6 @@ namespace fs = std::filesystem;
 constexpr std::string_view kKeyFile = "ledger.key";
 constexpr std::string_view kVerifierKeysFile = "ledger.vkeys";
 constexpr std::string_view kWitnessKeysFile = "witnesses.vkeys";
-constexpr std::string_view kLatestCheckpointFile = "ledger.checkpoint";
 constexpr std::string_view kOriginPrefix = "moat.ledger/";
 constexpr std::size_t kOriginRandomBytes = 8;
 
@@ -145,7 +144,7 @@ std::string describe(const ledger::Checkpoint& c) {
 // The newest checkpoint kept beside the database, when it is there and signed by the log.
 std::optional<ledger::Checkpoint> latest_on_file(Workspace& workspace,
                                                  std::span<const ledger::VerifierKey> keys) {
-  const auto text = read_text(workspace.dir() / kLatestCheckpointFile);
+  const auto text = latest_checkpoint_note(workspace);
   if (!text) return std::nullopt;
   const ledger::CheckpointCheck check = ledger::check_checkpoint(*text, keys);
   if (!check.ok) return std::nullopt;
@@ -211,6 +210,10 @@ std::optional<std::string> check_stored(const store::StoredCheckpoint& stored,
 }
 
 }  // namespace
+
+std::optional<std::string> latest_checkpoint_note(Workspace& workspace) {
+  return read_text(workspace.dir() / kLatestCheckpointFile);
+}
 
 Result<LogKeys> log_keys(Workspace& workspace) {
   MOAT_TRY(const ledger::SignerKey current, read_or_make_log_key(workspace));
@@ -381,7 +384,7 @@ Result<TreeAudit> audit_tree(Workspace& workspace, std::span<const ledger::Event
     if (auto problem = check_stored(checkpoint, audit.tree, nodes, keys)) audit.problems.push_back(*problem);
   }
   if (!stored.empty()) audit.last_checkpoint = signed_of(stored.back(), false);
-  const auto on_file = read_text(workspace.dir() / kLatestCheckpointFile);
+  const auto on_file = latest_checkpoint_note(workspace);
   if (!on_file) return audit;
   const ledger::CheckpointCheck check = ledger::check_checkpoint(*on_file, keys);
   if (!check.ok) {

@@ -12,6 +12,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "app/session.h"
@@ -43,6 +44,12 @@ struct SignedCheckpoint {
   std::string at;
   bool made = false;  // false: the newest checkpoint already covered the tree
 };
+
+// The file beside the database that holds the newest checkpoint's note, so that a database
+// restored to an older state is caught against it.
+inline constexpr std::string_view kLatestCheckpointFile = "ledger.checkpoint";
+// That file's text, or nullopt when there is none.
+std::optional<std::string> latest_checkpoint_note(Workspace& workspace);
 
 // Signs the current tree head, unless the newest checkpoint already covers it (then returns
 // that one). Refuses (kIntegrity) a tree rolled back below, or inconsistent with, a checkpoint

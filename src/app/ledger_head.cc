@@ -2,9 +2,7 @@
 #include "app/ledger_head.h"
 
 #include <filesystem>
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <vector>
 
 #include "app/checkpoints.h"
@@ -18,8 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view kLatestCheckpointFile = "ledger.checkpoint";
-
 Status fault(HeadCheck& check, std::string problem) {
   check.ok = false;
   check.problem = std::move(problem);
@@ -28,14 +24,6 @@ Status fault(HeadCheck& check, std::string problem) {
 
 std::string event_name(std::int64_t seq) {
   return "event " + std::to_string(seq);
-}
-
-std::optional<std::string> read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 Result<std::int64_t> ledger_length(store::Database& db) {
@@ -155,7 +143,7 @@ Status check_witness(store::Store& store, const std::optional<ledger::Witness>& 
 // stored tree's at its size (a database restored to an older state is caught here).
 Status check_checkpoint_on_file(Workspace& workspace, std::span<const ledger::VerifierKey> keys,
                                 HeadCheck& check) {
-  const auto text = read_text(workspace.dir() / kLatestCheckpointFile);
+  const auto text = latest_checkpoint_note(workspace);
   if (!text) return {};
   const ledger::CheckpointCheck on_file = ledger::check_checkpoint(*text, keys);
   const std::string name = "the last checkpoint (" + std::string(kLatestCheckpointFile) + ")";
