@@ -203,21 +203,6 @@ std::vector<std::string> order_problems(const OrderReview& po) {
   return problems;
 }
 
-OrderReview order_review(const json& o) {
-  OrderReview po{text(o, "id"),
-                 text(o, "supplier"),
-                 text(o, "product"),
-                 text(o, "package"),
-                 integer(o, "quantity").value_or(0),
-                 text(o, "issued"),
-                 text(o, "ip_clause"),
-                 number(o, "penalty"),
-                 text(o, "currency"),
-                 {}};
-  po.problems = order_problems(po);
-  return po;
-}
-
 }  // namespace
 
 // ---- Agreements -------------------------------------------------------------------------------
@@ -298,6 +283,21 @@ Status set_order_terms(Workspace& workspace, const Session& session, const std::
   });
 }
 
+OrderReview review_order(const json& o) {
+  OrderReview po{text(o, "id"),
+                 text(o, "supplier"),
+                 text(o, "product"),
+                 text(o, "package"),
+                 integer(o, "quantity").value_or(0),
+                 text(o, "issued"),
+                 text(o, "ip_clause"),
+                 number(o, "penalty"),
+                 text(o, "currency"),
+                 {}};
+  po.problems = order_problems(po);
+  return po;
+}
+
 Result<std::vector<OrderReview>> review_orders(Workspace& workspace, const std::string& supplier,
                                                const std::string& product) {
   MOAT_TRY(const Records orders, all_of(workspace, "orders"));
@@ -305,7 +305,7 @@ Result<std::vector<OrderReview>> review_orders(Workspace& workspace, const std::
   for (const json& o : orders) {
     if (!supplier.empty() && text(o, "supplier") != supplier) continue;
     if (!product.empty() && text(o, "product") != product) continue;
-    out.push_back(order_review(o));
+    out.push_back(review_order(o));
   }
   return out;
 }

@@ -450,4 +450,8 @@ Result<std::vector<WaiverRow>> list_waivers(Workspace& workspace, const std::str
   return out;
 }
 
+WaiverRow waiver_row(const json& record) {
+  return {text(record, "id"), text(record, "product"), waiver_of(record)};
+}
+
 }  // namespace moat::app

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "app/session.h"
 #include "app/workspace.h"
 #include "core/date.h"
@@ -63,5 +65,7 @@ struct WaiverRow {
 };
 // The recorded waivers (of `product` and those for every product, when `product` is not empty).
 Result<std::vector<WaiverRow>> list_waivers(Workspace& workspace, const std::string& product = {});
+// One stored waiver (a record of "waivers") as a row of that list.
+WaiverRow waiver_row(const nlohmann::json& record);
 
 }  // namespace moat::app

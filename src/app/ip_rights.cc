@@ -199,6 +199,12 @@ Result<std::vector<IpRightRow>> list_ip_rights(Workspace& workspace) {
   return out;
 }
 
+Result<IpRightRow> ip_right_row(Workspace& workspace, const json& record) {
+  const std::string id = text(record, "id");
+  MOAT_TRY(const Records events, workspace.store().list_where(table("ip_events"), "right", id));
+  return IpRightRow{right_of(record), events_of(events, id)};
+}
+
 Result<std::string> record_disclosure(Workspace& workspace, const Session& session,
                                       const DisclosureInput& input) {
   std::string id;

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "app/session.h"
 #include "app/workspace.h"
 #include "core/date.h"
@@ -114,6 +116,8 @@ struct OrderReview {
 // Purchase orders (of `supplier` and `product` when not empty), each with its problems.
 Result<std::vector<OrderReview>> review_orders(Workspace& workspace, const std::string& supplier = {},
                                                const std::string& product = {});
+// One stored purchase order (a record of "orders") with its problems.
+OrderReview review_order(const nlohmann::json& order);
 
 // ---- IP rights and disclosures ----------------------------------------------------------------
 
@@ -147,6 +151,8 @@ struct IpRightRow {
   std::vector<legal::Event> events;
 };
 Result<std::vector<IpRightRow>> list_ip_rights(Workspace& workspace);
+// One stored IP right (a record of "ip_rights") with its events, read by the right's key.
+Result<IpRightRow> ip_right_row(Workspace& workspace, const nlohmann::json& record);
 
 struct DisclosureInput {
   std::string id;    // empty: the next D<n>

@@ -31,6 +31,12 @@ Result<std::vector<store::Record>> read_records(Workspace& workspace, std::strin
   return workspace.store().list(*table);
 }
 
+Result<std::vector<store::Record>> read_records_where(Workspace& workspace, std::string_view kind,
+                                                      std::string_view field, const std::string& value) {
+  MOAT_TRY(const store::Table* table, known_kind(kind));
+  return workspace.store().list_where(*table, field, store::SqlValue(value));
+}
+
 Result<std::vector<store::Record>> read_page(Workspace& workspace, std::string_view kind,
                                              const store::PageQuery& query) {
   MOAT_TRY(const store::Table* table, known_kind(kind));

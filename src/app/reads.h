@@ -29,6 +29,10 @@ Result<std::optional<store::Record>> read_record(Workspace& workspace, std::stri
 // Every record of `kind`, in key order.
 Result<std::vector<store::Record>> read_records(Workspace& workspace, std::string_view kind);
 
+// The records of `kind` whose scalar field `field` holds `value`, in key order: read in the database.
+Result<std::vector<store::Record>> read_records_where(Workspace& workspace, std::string_view kind,
+                                                      std::string_view field, const std::string& value);
+
 // One page of `kind` in key order, read and counted in the database (store::PageQuery).
 Result<std::vector<store::Record>> read_page(Workspace& workspace, std::string_view kind,
                                              const store::PageQuery& query);

@@ -125,65 +125,24 @@ Result<Reply> status(Call& call) {
   return json_reply(app::summary_json(summary));
 }
 
-namespace {
-
-// The suppliers list, filtered and paged in the database: ?after=ID (the last id of the page
-// before: a cursor that stays put while suppliers are added or removed) or ?offset=N. The next
-// link continues the way the request paged.
-Result<Reply> supplier_page(Call& call) {
-  MOAT_TRY(const std::int64_t limit, number_param(call, "limit", kDefaultLimit, 1, kMaxPageLimit));
-  MOAT_TRY(const std::int64_t offset,
-           number_param(call, "offset", 0, 0, std::numeric_limits<std::int32_t>::max()));
-  const auto after = call.query_value("after");
-  if (after && call.query_value("offset"))
-    return input_error("after", "page by after or by offset, not both");
-  store::PageQuery query;
-  for (const char* field : {"status", "city"}) {
-    if (const auto wanted = call.query_value(field)) query.where.emplace_back(field, *wanted);
-  }
-  if (call.is_supplier()) query.where.emplace_back("id", call.user.supplier);
-  MOAT_TRY(const std::int64_t total, app::count_records(call.workspace, "suppliers", query.where));
-  if (after) query.after = store::Key{*after};
-  query.offset = offset;
-  query.limit = limit + 1;  // one more: whether a next page exists
-  MOAT_TRY(auto records, app::read_page(call.workspace, "suppliers", query));
-  const bool more = static_cast<std::int64_t>(records.size()) > limit;
-  if (more) records.pop_back();
-  json items = json::array();
-  for (json& record : records) items.push_back(std::move(record));
-  json next = nullptr;
-  if (more && after) next = link_with(call, "after", items.back()["id"].get<std::string>());
-  if (more && !after) next = link_with(call, "offset", std::to_string(offset + limit));
-  Reply reply;
-  reply.body = {
-      {"items", std::move(items)}, {"total", total}, {"limit", limit}, {"offset", offset}, {"next", next}};
-  return reply;
-}
-
-}  // namespace
-
 Result<Reply> list_suppliers(Call& call) {
   Reply reply;
   if (!call.query_value("capability")) {
-    MOAT_TRY(reply, supplier_page(call));
+    // Filtered and paged in the database (record_page).
+    RecordFilter where;
+    for (const char* field : {"status", "city"}) {
+      if (const auto wanted = call.query_value(field)) where.emplace_back(field, *wanted);
+    }
+    if (call.is_supplier()) where.emplace_back("id", call.user.supplier);
+    MOAT_TRY(reply, record_page(call, "suppliers", where, kDefaultLimit));
   } else {
     // A capability is an item of a list field: filtered here, over the suppliers the rest selects.
     MOAT_TRY(const auto records, app::read_records(call.workspace, "suppliers"));
-    const auto after = call.query_value("after");
-    if (after && call.query_value("offset"))
-      return input_error("after", "page by after or by offset, not both");
     json items = json::array();
-    std::int64_t total = 0;
     for (const json& record : records) {
-      if (!passes(call, record)) continue;
-      ++total;
-      if (!after || record["id"].get<std::string>() > *after) items.push_back(record);
+      if (passes(call, record)) items.push_back(record);
     }
-    MOAT_TRY(reply, page_of(call, std::move(items), kDefaultLimit));
-    reply.body["total"] = total;  // every supplier the filters select, as without a cursor
-    if (after && !reply.body["next"].is_null() && !reply.body["items"].empty()) {
-      reply.body["next"] = link_with(call, "after", reply.body["items"].back()["id"].get<std::string>());
-    }
+    MOAT_TRY(reply, page_after(call, std::move(items), kDefaultLimit));
   }
   if (call.is_supplier()) reply.supplier_read = std::pair(std::string("suppliers"), call.user.supplier);
   return reply;
@@ -232,11 +191,9 @@ Result<Reply> supplier_people(Call& call) {
   const std::string id = call.param("id");
   MOAT_TRY(const auto supplier, app::read_record(call.workspace, "suppliers", {id}));
   if (!supplier) return Error(ErrorCode::kNotFound, "id", "no supplier '" + id + "'");
-  MOAT_TRY(const auto people, app::read_records(call.workspace, "people"));
+  MOAT_TRY(const auto people, app::read_records_where(call.workspace, "people", "supplier", id));
   json items = json::array();
-  for (const json& person : people) {
-    if (person["supplier"] == id) items.push_back(person);
-  }
+  for (const json& person : people) items.push_back(person);
   Reply reply;
   reply.body = {{"items", std::move(items)}};
   reply.supplier_read = std::pair(std::string("people"), id);
@@ -273,12 +230,12 @@ Result<Reply> product_packages(Call& call) {
   }
   MOAT_CHECK(require_product(call, product));
   MOAT_TRY(const auto names, secret_names(call, product));
-  MOAT_TRY(const auto packages, app::read_records(call.workspace, "packages"));
+  MOAT_TRY(const auto packages, app::read_records_where(call.workspace, "packages", "product", product));
   json items = json::array();
   std::vector<std::string> read;
   for (json package : packages) {
     const std::string id = package["id"].get<std::string>();
-    if (package["product"] != product || (call.is_supplier() && !assigned.contains(id))) continue;
+    if (call.is_supplier() && !assigned.contains(id)) continue;
     json secrets = json::array();
     for (const json& secret : package["exposes"]) {
       const auto name = names.find(secret.get<std::string>());

@@ -278,14 +278,18 @@ Result<Reply> list_agreements(Call& call) {
   return reply;
 }
 
+// Purchase orders are records with their problems: filtered and paged in the database.
 Result<Reply> list_orders(Call& call) {
-  const std::string supplier =
-      call.is_supplier() ? call.user.supplier : call.query_value("supplier").value_or("");
-  MOAT_TRY(const auto orders,
-           app::review_orders(call.workspace, supplier, call.query_value("product").value_or("")));
-  json items = json::array();
-  for (const app::OrderReview& order : orders) items.push_back(app::order_json(order));
-  MOAT_TRY(Reply reply, page_of(call, std::move(items), kDefaultLimit));
+  RecordFilter where;
+  if (call.is_supplier()) {
+    where.emplace_back("supplier", call.user.supplier);
+  } else {
+    filter_by_param(call, where, "supplier");
+  }
+  filter_by_param(call, where, "product");
+  MOAT_TRY(Reply reply, record_page(call, "orders", where, kDefaultLimit, [](const json& record) {
+             return app::order_json(app::review_order(record));
+           }));
   if (call.is_supplier()) reply.supplier_read = std::pair(std::string("orders"), call.user.supplier);
   return reply;
 }
@@ -304,7 +308,15 @@ Result<Reply> refresh_flags(Call& call) {
                      {"as_of", today(call).to_string()}});
 }
 
+// Without ?product= or ?secret= the rights page in the database, each read with its events; those
+// filters name an item of a list field, filtered here.
 Result<Reply> ip_rights(Call& call) {
+  if (!call.query_value("product") && !call.query_value("secret")) {
+    return record_page(call, "ip_rights", {}, kDefaultLimit, [&call](const json& record) -> Result<json> {
+      MOAT_TRY(const app::IpRightRow row, app::ip_right_row(call.workspace, record));
+      return app::right_json(row);
+    });
+  }
   MOAT_TRY(const auto rights, app::list_ip_rights(call.workspace));
   const auto covers = [&](std::string_view filter, const std::vector<std::string>& list) {
     const auto wanted = call.query_value(filter);
@@ -316,14 +328,19 @@ Result<Reply> ip_rights(Call& call) {
       items.push_back(app::right_json(row));
     }
   }
-  return page_of(call, std::move(items), kDefaultLimit);
+  return page_after(call, std::move(items), kDefaultLimit);
 }
 
+// Without ?product= the waivers page in the database; a product's are those of it and those for
+// every product (one of two values), filtered here.
 Result<Reply> list_waivers(Call& call) {
-  MOAT_TRY(const auto waivers, app::list_waivers(call.workspace, call.query_value("product").value_or("")));
+  const auto row = [](const json& record) { return app::waiver_json(app::waiver_row(record)); };
+  const std::string product = call.query_value("product").value_or("");
+  if (product.empty()) return record_page(call, "waivers", {}, kDefaultLimit, row);
+  MOAT_TRY(const auto waivers, app::list_waivers(call.workspace, product));
   json items = json::array();
-  for (const app::WaiverRow& row : waivers) items.push_back(app::waiver_json(row));
-  return page_of(call, std::move(items), kDefaultLimit);
+  for (const app::WaiverRow& waiver : waivers) items.push_back(app::waiver_json(waiver));
+  return page_after(call, std::move(items), kDefaultLimit);
 }
 
 Result<Reply> grant_waiver(Call& call) {

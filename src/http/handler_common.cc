@@ -76,6 +76,68 @@ Result<Reply> page_of(const Call& call, json items, std::int64_t default_limit) 
   return reply;
 }
 
+Result<Reply> record_page(Call& call, std::string_view kind, const RecordFilter& where,
+                          std::int64_t default_limit, const std::function<Result<json>(json)>& item) {
+  MOAT_TRY(const std::int64_t limit, number_param(call, "limit", default_limit, 1, kMaxPageLimit));
+  MOAT_TRY(const std::int64_t offset,
+           number_param(call, "offset", 0, 0, std::numeric_limits<std::int32_t>::max()));
+  const auto after = call.query_value("after");
+  if (after && call.query_value("offset")) return input_error("after", "page by after or by offset, not both");
+  const store::Table* table = app::record_kind(kind);
+  if (!table || table->key_fields().size() != 1)
+    return Error(ErrorCode::kInternal, std::string(kind), "not a kind keyed by one field");
+  const std::string key(table->key_fields().front().name);
+  store::PageQuery query;
+  query.where = where;
+  MOAT_TRY(const std::int64_t total, app::count_records(call.workspace, kind, query.where));
+  if (after) query.after = store::Key{*after};
+  query.offset = offset;
+  query.limit = limit + 1;  // one more: whether a next page exists
+  MOAT_TRY(auto records, app::read_page(call.workspace, kind, query));
+  const bool more = static_cast<std::int64_t>(records.size()) > limit;
+  if (more) records.pop_back();
+  json next = nullptr;
+  if (more && after) next = link_with(call, "after", records.back()[key].get<std::string>());
+  if (more && !after) next = link_with(call, "offset", std::to_string(offset + limit));
+  json items = json::array();
+  for (json& record : records) {
+    if (!item) {
+      items.push_back(std::move(record));
+      continue;
+    }
+    MOAT_TRY(json shaped, item(std::move(record)));
+    items.push_back(std::move(shaped));
+  }
+  Reply reply;
+  reply.body = {
+      {"items", std::move(items)}, {"total", total}, {"limit", limit}, {"offset", offset}, {"next", next}};
+  return reply;
+}
+
+Result<Reply> page_after(const Call& call, json items, std::int64_t default_limit) {
+  const auto after = call.query_value("after");
+  if (after && call.query_value("offset")) return input_error("after", "page by after or by offset, not both");
+  const auto total = static_cast<std::int64_t>(items.size());
+  if (after) {
+    json rest = json::array();
+    for (json& item : items) {
+      if (item["id"].get<std::string>() > *after) rest.push_back(std::move(item));
+    }
+    items = std::move(rest);
+  }
+  MOAT_TRY(Reply reply, page_of(call, std::move(items), default_limit));
+  reply.body["total"] = total;  // every record the filters select, as without a cursor
+  if (after && !reply.body["next"].is_null() && !reply.body["items"].empty()) {
+    reply.body["next"] = link_with(call, "after", reply.body["items"].back()["id"].get<std::string>());
+  }
+  return reply;
+}
+
+void filter_by_param(const Call& call, RecordFilter& where, const std::string& field) {
+  const auto wanted = call.query_value(field);
+  if (wanted && !wanted->empty()) where.emplace_back(field, *wanted);
+}
+
 Reply json_reply(json body, unsigned status) {
   Reply reply;
   reply.status = status;

@@ -6,10 +6,12 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <variant>
 
+#include "app/reads.h"
 #include "core/date.h"
 #include "http/routes.h"
 
@@ -24,6 +26,20 @@ Result<std::int64_t> number_param(const Call& call, std::string_view name, std::
 // where next is the link to the following page (null on the last).
 inline constexpr std::int64_t kMaxPageLimit = 500;
 Result<Reply> page_of(const Call& call, nlohmann::json items, std::int64_t default_limit);
+// The records of `kind` that match `where` (scalar field = value, all of them), paged in the
+// database in key order, the same reply as page_of: by ?after=ID (the last id of the page before:
+// a cursor that stays put while records are added or removed) or by ?offset=N, not both; the next
+// link continues the way the request paged. `item` shapes each record as the list shows it (the
+// record itself when empty). For kinds keyed by one field.
+using RecordFilter = std::vector<std::pair<std::string, store::SqlValue>>;
+Result<Reply> record_page(Call& call, std::string_view kind, const RecordFilter& where,
+                          std::int64_t default_limit,
+                          const std::function<Result<nlohmann::json>(nlohmann::json)>& item = {});
+// page_of over `items` in key order ("id"), each a record that passes the list's filters, that also
+// takes ?after=ID as record_page does: for the filters the database cannot apply.
+Result<Reply> page_after(const Call& call, nlohmann::json items, std::int64_t default_limit);
+// `where` with `field` = the query parameter of that name, when the request gives a non-empty one.
+void filter_by_param(const Call& call, RecordFilter& where, const std::string& field);
 // The same request with query parameter `name` set to `value`: a page's "next" link.
 std::string link_with(const Call& call, std::string_view name, const std::string& value);
 // A JSON answer.

@@ -746,6 +746,69 @@ def test_concurrent_writes(server, writer_token):
     problem_shape(admin.get("/api/suppliers?after=F01&offset=2"), 400, "after and offset together")
 
 
+def cursor_ids(client, path, limit):
+    """Every item's id of a list, page by page by cursor (?after=), checking each next link."""
+    ids, link = [], "%s%slimit=%d&after=" % (path, "&" if "?" in path else "?", limit)
+    while link:
+        page = client.get(link)
+        check(page.status == 200, "%s: %s" % (link, page.status))
+        check(page.json["next"] is None or "after=" in page.json["next"], "%s links the next by cursor" % link)
+        check(page.json["limit"] == limit and page.json["offset"] == 0, "%s: the page's shape" % link)
+        ids += [item["id"] for item in page.json["items"]]
+        link = page.json["next"]
+    return ids
+
+
+def add_order(number, supplier):
+    out = moat("po", "add", number, "--supplier", supplier, "--product", "aurora", "--quantity", "10",
+               "--issued", "2026-06-01")
+    assert out.returncode == 0, out.stderr
+
+
+def test_record_pages(server):
+    """Orders, waivers and IP rights page by cursor as the suppliers list does: in key order, the
+    cursor staying put while records are added, a supplier user seeing only its own."""
+    admin = Client(server, token=TOKENS["admin"])
+    for number, supplier in (("PO-2026-0201", OWN_SUPPLIER), ("PO-2026-0202", FOREIGN_SUPPLIER),
+                             ("PO-2026-0203", OWN_SUPPLIER), ("PO-2026-0204", OWN_SUPPLIER)):
+        add_order(number, supplier)
+    for path in ("/api/orders", "/api/orders?product=aurora", "/api/orders?supplier=" + OWN_SUPPLIER,
+                 "/api/waivers", "/api/waivers?product=aurora", "/api/ip/rights", "/api/ip/rights?secret=S01",
+                 "/api/suppliers?capability=injection-molding"):
+        sep = "&" if "?" in path else "?"
+        whole = admin.get(path + sep + "limit=500").json
+        ids = cursor_ids(admin, path, 2)
+        check(ids == [item["id"] for item in whole["items"]] and len(ids) == whole["total"] and len(ids) >= 2,
+              "%s: cursor pages cover every item once, in the list's order: %s" % (path, ids))
+        by_offset = admin.get(path + sep + "limit=2&offset=1").json
+        by_cursor = admin.get(path + sep + "limit=2&after=" + ids[0]).json
+        check(by_offset["items"] == by_cursor["items"] and by_offset["total"] == by_cursor["total"],
+              "%s: after=ID gives the items offset does" % path)
+        problem_shape(admin.get(path + sep + "after=%s&offset=1" % ids[0]), 400, path + " after and offset together")
+    # A record added between pages before the cursor and one after it: no item twice, none lost.
+    first = admin.get("/api/orders?limit=2&after=").json
+    add_order("PO-2026-0100", FOREIGN_SUPPLIER)
+    add_order("PO-2026-0299", OWN_SUPPLIER)
+    rest, link = [], first["next"]
+    while link:
+        page = admin.get(link).json
+        rest += [item["id"] for item in page["items"]]
+        link = page["next"]
+    seen = [item["id"] for item in first["items"]] + rest
+    now = [item["id"] for item in admin.get("/api/orders?limit=500").json["items"]]
+    check(seen == [i for i in now if i != "PO-2026-0100"] and "PO-2026-0299" in seen,
+          "orders added between pages: %s against %s" % (seen, now))
+    # A supplier user pages through its own orders only, whatever it filters by.
+    supplier = Client(server, token=TOKENS["supplier"])
+    for path in ("/api/orders", "/api/orders?supplier=" + FOREIGN_SUPPLIER):
+        ids = cursor_ids(supplier, path, 1)
+        own = [o["id"] for o in admin.get("/api/orders?limit=500&supplier=" + OWN_SUPPLIER).json["items"]]
+        check(ids == own and len(own) >= 3, "a supplier user's orders by cursor (%s): %s" % (path, ids))
+        check(supplier.get(path + ("&" if "?" in path else "?") + "limit=1").json["total"] == len(own),
+              "a supplier user's order count (%s)" % path)
+    problem_shape(supplier.get("/api/orders?after=PO&offset=1"), 400, "a supplier user's after and offset")
+
+
 def test_problems_and_limits(server):
     admin = Client(server, token=TOKENS["admin"])
     problem_shape(admin.get("/api/nothing"), 404, "an unknown route")
@@ -1156,6 +1219,7 @@ def main():
         test_matrix(server)
         test_supplier_isolation(server, everyone)
         test_engines(server)  # before the tests below change suppliers' capacities
+        test_record_pages(server)
         test_login_and_lockout(server)
         test_csrf(server)
         test_tokens(server)
