@@ -286,7 +286,7 @@ void tiff_unmap(thandle_t, tdata_t, toff_t) {}
 
 // libtiff reports through process-wide handlers; the last message of this thread is kept.
 thread_local std::string tiff_message;
-void tiff_error(const char*, const char* format, va_list arguments) {
+[[gnu::format(printf, 2, 0)]] void tiff_error(const char*, const char* format, va_list arguments) {
   char text[512];
   std::vsnprintf(text, sizeof text, format, arguments);
   tiff_message = text;
