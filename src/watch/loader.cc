@@ -1,57 +1,24 @@
 // SPDX-License-Identifier: Apache-2.0
 // The watch engine as the moat binary has it: the functions of watch.h that need a library,
-// forwarded to moat-watch.so, opened from beside the binary the first time one is called
-// (watch/module.h says why).
-#include <dlfcn.h>
-
-#include <filesystem>
+// forwarded to moat-watch.so, opened the first time one is called (watch/module.h says why).
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "core/module.h"
 #include "watch/module.h"
 #include "watch/watch.h"
 
 namespace moat::watch {
 namespace {
 
-namespace fs = std::filesystem;
-
-// Where the module is looked for, relative to the binary's folder: installed
-// (PREFIX/lib/moat for PREFIX/bin/moat, MOAT_WATCH_MODULE_DIR), then in a build tree
-// (build/lib/moat for build/src/cli/moat and the tests beside their code).
-std::vector<fs::path> module_candidates() {
-  std::error_code error;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", error);
-  if (error) return {};
-  const fs::path bin = exe.parent_path();
-  return {(bin / MOAT_WATCH_MODULE_DIR / kModuleFile).lexically_normal(),
-          (bin.parent_path().parent_path() / "lib" / "moat" / kModuleFile).lexically_normal()};
-}
-
-Result<const WatchModule*> open_module() {
-  const std::vector<fs::path> candidates = module_candidates();
-  std::string looked;
-  for (const fs::path& path : candidates) {
-    std::error_code error;
-    if (!fs::is_regular_file(path, error)) {
-      looked += (looked.empty() ? "" : ", ") + path.string();
-      continue;
-    }
-    void* module = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-    if (module == nullptr) {
-      const char* why = dlerror();
-      return internal_error(path.string() + " cannot be opened: " + (why ? why : "unknown reason"));
-    }
-    auto entry = reinterpret_cast<MoatWatchModuleEntry>(dlsym(module, kModuleEntry));
-    const WatchModule* functions = entry == nullptr ? nullptr : entry();
-    if (functions == nullptr || functions->interface != kModuleInterface) {
-      return internal_error(path.string() + " is not the module of this moat (another build's?)");
-    }
-    return functions;  // the module stays open for the process's life
+Result<const WatchModule*> open_watch_module() {
+  MOAT_TRY(void* entry, open_module(kModuleFile, kModuleEntry));
+  const WatchModule* functions = reinterpret_cast<MoatWatchModuleEntry>(entry)();
+  if (functions == nullptr || functions->interface != kModuleInterface) {
+    return internal_error(std::string(kModuleFile) + " is not the module of this moat (another build's?)");
   }
-  return internal_error(std::string("the counterfeit watch needs ") + kModuleFile +
-                        ", installed with moat and not found: looked for " + looked);
+  return functions;
 }
 
 // For the functions whose contract has no error to return (watch.h: adapters check text_ready()
@@ -65,7 +32,7 @@ const WatchModule& module_or_throw() {
 }  // namespace
 
 Result<const WatchModule*> load_module() {
-  static const Result<const WatchModule*> loaded = open_module();
+  static const Result<const WatchModule*> loaded = open_watch_module();
   return loaded;
 }
 
