@@ -40,11 +40,13 @@ Result<void*> open_module(std::string_view file, const char* entry) {
       return internal_error(path.string() + " cannot be opened: " + (why ? why : "unknown reason"));
     }
     void* function = dlsym(module, entry);
-    if (function == nullptr) return internal_error(path.string() + " is not a moat module: it lacks " + entry);
+    if (function == nullptr) {
+      return internal_error(path.string() + " is not a moat module: it lacks " + entry);
+    }
     return function;
   }
-  return internal_error("moat's module " + std::string(file) + ", installed with it, is not there: looked for " +
-                        looked);
+  return internal_error("moat's module " + std::string(file) +
+                        ", installed with it, is not there: looked for " + looked);
 }
 
 }  // namespace moat

@@ -351,7 +351,9 @@ TEST(MerkleTreeVerify, NamesAnAlteredInnerNode) {
 // (merkle.cc): the same inputs hashed in opposite orders in two fresh threads meet both ways.
 TEST(Merkle, HashesAreTheSameBeforeAndAfterTheSwitchToOpenSsl) {
   std::vector<std::string> inputs{"abc"};
-  for (int i = 1; i < 2500; ++i) inputs.push_back(std::string(static_cast<std::size_t>(i % 300), 'x') + std::to_string(i));
+  for (int i = 1; i < 2500; ++i) {
+    inputs.push_back(std::string(static_cast<std::size_t>(i % 300), 'x') + std::to_string(i));
+  }
   const auto hash_all = [&inputs](bool reversed) {
     std::vector<Hash> out(inputs.size());
     std::thread worker([&] {
@@ -370,4 +372,3 @@ TEST(Merkle, HashesAreTheSameBeforeAndAfterTheSwitchToOpenSsl) {
 
 }  // namespace
 }  // namespace moat::ledger
-

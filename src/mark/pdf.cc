@@ -453,9 +453,7 @@ class PreparedPdf final : public PreparedMaster {
 class PdfFormat final : public Format {
  public:
   std::string_view scheme() const override { return "pdf"; }
-  bool detect(std::string_view bytes) const override {
-    return looks_like_pdf(bytes);
-  }
+  bool detect(std::string_view bytes) const override { return looks_like_pdf(bytes); }
   Result<std::unique_ptr<PreparedMaster>> prepare(std::string_view master,
                                                   std::string_view secret) const override {
     MOAT_TRY(const Capacity capacity, PdfCodec::capacity(master, secret));

@@ -3,7 +3,8 @@
 // else.
 #include "sheet/xlsx_module.h"
 
-extern "C" __attribute__((visibility("default"))) const moat::sheet::XlsxModule* moat_xlsx_module(int interface) {
+extern "C" __attribute__((visibility("default"))) const moat::sheet::XlsxModule* moat_xlsx_module(
+    int interface) {
   static const moat::sheet::XlsxModule functions{&moat::sheet::write_workbook};
   return interface == moat::sheet::kXlsxModuleInterface ? &functions : nullptr;
 }
