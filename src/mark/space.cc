@@ -169,7 +169,8 @@ struct Candidate {
 Candidate search(const SpaceMaster& prepared, const std::vector<Point3>& suspect,
                  const std::vector<size_t>& sample) {
   const std::vector<Point3>& master = prepared.points;
-  const auto [band, width] = distance_band(master);
+  const std::pair<double, double> band_width = distance_band(master);
+  const double band = band_width.first, width = band_width.second;
   const double tol = 2 * kMatchTolerance3;
   const Grid3 wide(master, band + width);
   std::vector<std::vector<std::pair<uint32_t, float>>> near(master.size());

@@ -165,16 +165,21 @@ std::pair<size_t, size_t> group(std::string_view text, size_t from, size_t end) 
   const size_t open = text.find('(', from);
   if (open == std::string_view::npos || open >= end) return {end, end};
   int depth = 0;
-  for (size_t i = open; i < end; ++i) {
+  for (size_t i = open; i < end;) {
+    if (text[i] == '\'') {
+      i = after_string(text, i, end);
+      continue;
+    }
     if (text[i] == '(') ++depth;
     if (text[i] == ')' && --depth == 0) return {open + 1, i};
-    if (text[i] == '\'') i = text.find('\'', i + 1);
+    ++i;
   }
   return {end, end};
 }
 
-// Reads the numbers of CARTESIAN_POINT('name',(x,y,z)): past the name, the first list.
-Status read_point(std::string_view text, Entity& e, StepFile& file) {
+// The inside [begin, end) of the first list past the name in TYPE('name',(a,b,c)) — a
+// CARTESIAN_POINT's coordinates, a DIRECTION's ratios — or {0, 0} when there is none.
+std::pair<size_t, size_t> first_list(std::string_view text, const Entity& e) {
   size_t name = text.find('(', e.begin) + 1;
   while (name < e.end &&
          (text[name] == ' ' || text[name] == '\n' || text[name] == '\r' || text[name] == '\t'))
@@ -182,9 +187,14 @@ Status read_point(std::string_view text, Entity& e, StepFile& file) {
   if (name < e.end && text[name] == '\'') name = after_string(text, name, e.end);
   const size_t open = text.find('(', name);
   const size_t close = open < e.end ? text.find(')', open) : std::string_view::npos;
-  if (open >= e.end || close >= e.end || close == open + 1)
-    return input_error(location(text, e.begin), "a CARTESIAN_POINT without coordinates");
-  const size_t begin = open + 1, end = close;
+  if (open >= e.end || close >= e.end || close == open + 1) return {0, 0};
+  return {open + 1, close};
+}
+
+// Reads the numbers of CARTESIAN_POINT('name',(x,y,z)).
+Status read_point(std::string_view text, Entity& e, StepFile& file) {
+  const auto [begin, end] = first_list(text, e);
+  if (begin == end) return input_error(location(text, e.begin), "a CARTESIAN_POINT without coordinates");
   StepPoint p;
   p.id = e.id;
   size_t pos = begin;
@@ -344,9 +354,7 @@ const Entity* entity(const StepFile& file, uint32_t id) {
 Point3 direction(std::string_view text, const StepFile& file, uint32_t id) {
   const Entity* e = entity(file, id);
   if (!e || e->type != "DIRECTION") return {};
-  const auto [outer_begin, outer_end] = group(text, e->begin, e->end);
-  const auto [begin, end] =
-      group(text, text.find(',', text.find('\'', text.find('\'', outer_begin) + 1)), outer_end);
+  const auto [begin, end] = first_list(text, *e);
   double v[3] = {0, 0, 0};
   std::string numbers(text.substr(begin, end - begin));
   std::replace(numbers.begin(), numbers.end(), ',', ' ');
