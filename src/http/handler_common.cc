@@ -82,7 +82,8 @@ Result<Reply> record_page(Call& call, std::string_view kind, const RecordFilter&
   MOAT_TRY(const std::int64_t offset,
            number_param(call, "offset", 0, 0, std::numeric_limits<std::int32_t>::max()));
   const auto after = call.query_value("after");
-  if (after && call.query_value("offset")) return input_error("after", "page by after or by offset, not both");
+  if (after && call.query_value("offset"))
+    return input_error("after", "page by after or by offset, not both");
   const store::Table* table = app::record_kind(kind);
   if (!table || table->key_fields().size() != 1)
     return Error(ErrorCode::kInternal, std::string(kind), "not a kind keyed by one field");
@@ -116,7 +117,8 @@ Result<Reply> record_page(Call& call, std::string_view kind, const RecordFilter&
 
 Result<Reply> page_after(const Call& call, json items, std::int64_t default_limit) {
   const auto after = call.query_value("after");
-  if (after && call.query_value("offset")) return input_error("after", "page by after or by offset, not both");
+  if (after && call.query_value("offset"))
+    return input_error("after", "page by after or by offset, not both");
   const auto total = static_cast<std::int64_t>(items.size());
   if (after) {
     json rest = json::array();
