@@ -748,8 +748,12 @@ def test_concurrent_writes(server, writer_token):
 
 def cursor_ids(client, path, limit):
     """Every item's id of a list, page by page by cursor (?after=), checking each next link."""
-    ids, link = [], "%s%slimit=%d&after=" % (path, "&" if "?" in path else "?", limit)
+    ids, link, links = [], "%s%slimit=%d&after=" % (path, "&" if "?" in path else "?", limit), set()
     while link:
+        check(link not in links, "%s: a next link leads back to a page already read" % link)
+        if link in links:
+            break
+        links.add(link)
         page = client.get(link)
         check(page.status == 200, "%s: %s" % (link, page.status))
         check(page.json["next"] is None or "after=" in page.json["next"], "%s links the next by cursor" % link)
