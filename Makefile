@@ -43,7 +43,7 @@ demo: build web
 fuzz-build: deps
 	cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DCMAKE_CXX_COMPILER=clang++ -DMOAT_FUZZ=ON -DMOAT_TESTS=OFF >/dev/null
-	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target csv_fuzz json_fuzz body_fuzz
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target csv_fuzz json_fuzz body_fuzz mark_fuzz picture_fuzz
 
 # Every store, app and CLI test runs on SQLite and on a throwaway PostgreSQL server.
 test: build web fuzz-build
@@ -62,6 +62,8 @@ fuzz: fuzz-build
 	$(FUZZ_BUILD)/fuzz/csv_fuzz -max_total_time=$(FUZZ_SECONDS) fuzz/corpus/csv
 	$(FUZZ_BUILD)/fuzz/json_fuzz -max_total_time=$(FUZZ_SECONDS) fuzz/corpus/json
 	$(FUZZ_BUILD)/fuzz/body_fuzz -max_total_time=$(FUZZ_SECONDS) fuzz/corpus/body
+	$(FUZZ_BUILD)/fuzz/mark_fuzz -max_total_time=$(FUZZ_SECONDS) fuzz/corpus/mark
+	$(FUZZ_BUILD)/fuzz/picture_fuzz -max_total_time=$(FUZZ_SECONDS) fuzz/corpus/picture
 
 # Rewrites the C++ sources as .clang-format says (CTest's format.clang_format checks them).
 format:

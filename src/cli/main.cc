@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <exception>
 #include <iostream>
+#include <string_view>
 
 #include "cli/commands.h"
 #include "core/memory.h"
@@ -23,6 +24,21 @@ std::string command_path(const CLI::App& app) {
   }
 }
 
+// The command the arguments name, found as the parser finds it: the first word that is neither
+// an option nor the workspace option's value. Empty when there is none (help, the version).
+std::string_view named_command(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--") return {};
+    if (arg == "-w" || arg == "--workspace") {
+      ++i;
+    } else if (!arg.starts_with('-')) {
+      return arg;
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -37,6 +53,10 @@ int main(int argc, char** argv) {
     std::function<int()> chosen;
     app.add_option("-w,--workspace", global.workspace,
                    "workspace folder (default: $MOAT_WORKSPACE, else the current folder)");
+    // Only the command named has its flags declared (the others their name and help, for the
+    // list `moat --help` prints): declaring all of them was a sixth of a `moat set`'s work
+    // (docs/PERFORMANCE.md, "A write on a large workspace").
+    const std::string_view named = named_command(argc, argv);
     for (const moat::cli::Command& command : moat::cli::commands()) {
       CLI::App* sub = app.add_subcommand(command.name, command.help);
       sub->add_option("-w,--workspace", global.workspace,
@@ -44,6 +64,7 @@ int main(int argc, char** argv) {
       sub->add_option(
           "--token", global.token,
           "act as the user of this API token (default: $MOAT_TOKEN), in a workspace with accounts");
+      if (!named.empty() && named != command.name) continue;
       auto run = command.define(*sub, global);
       sub->callback([&chosen, run] { chosen = run; });
     }

@@ -15,6 +15,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <string>
+#include <thread>
 #include <unordered_map>
 
 #include "ledger/chain.h"
@@ -343,6 +345,29 @@ TEST(MerkleTreeVerify, NamesAnAlteredInnerNode) {
   EXPECT_FALSE(verdict.ok);
   EXPECT_EQ(verdict.first_bad, 5);
   EXPECT_NE(verdict.problem.find("events 5..8"), std::string::npos) << verdict.problem;
+}
+
+// A thread hashes with libsodium first and with OpenSSL after its first thousand hashes
+// (merkle.cc): the same inputs hashed in opposite orders in two fresh threads meet both ways.
+TEST(Merkle, HashesAreTheSameBeforeAndAfterTheSwitchToOpenSsl) {
+  std::vector<std::string> inputs{"abc"};
+  for (int i = 1; i < 2500; ++i) {
+    inputs.push_back(std::string(static_cast<std::size_t>(i % 300), 'x') + std::to_string(i));
+  }
+  const auto hash_all = [&inputs](bool reversed) {
+    std::vector<Hash> out(inputs.size());
+    std::thread worker([&] {
+      for (std::size_t k = 0; k < inputs.size(); ++k) {
+        const std::size_t i = reversed ? inputs.size() - 1 - k : k;
+        out[i] = sha256(inputs[i]);
+      }
+    });
+    worker.join();
+    return out;
+  };
+  const std::vector<Hash> forward = hash_all(false);
+  EXPECT_EQ(forward, hash_all(true));
+  EXPECT_EQ(to_hex(forward[0]), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 }  // namespace

@@ -25,23 +25,28 @@ double agree_probability(double p, int8_t read) {
 
 // The root in (0, a_max) of an increasing function f (given with its derivative as {f, f'}),
 // negative near 0: Newton steps from `start` kept inside a shrinking bracket, bisection when a
-// step leaves it. Returns a_max when f(a_max) <= 0. Every exponent it returns gives a valid
-// Chernoff bound; the root makes it the tightest.
+// step leaves it, until |f| < tolerance. Returns a_max when f(a_max) <= 0. Every exponent it
+// returns gives a valid Chernoff bound; the root makes it the tightest, and near the root the
+// bound moves with the square of |f|. The exponent returned is the last one f was called with.
 template <typename F>
-double increasing_root(F f, double a_max, double start) {
+double increasing_root(F f, double a_max, double start, double tolerance) {
   auto [value, slope] = f(a_max);
   if (value <= 0) return a_max;
   double lo = 0, hi = a_max, a = start > 0 && start < a_max ? start : a_max / 2;
   for (int step = 0; step < 200; ++step) {
     std::tie(value, slope) = f(a);
-    if (std::abs(value) < 1e-10) break;
+    if (std::abs(value) < tolerance) break;
     (value < 0 ? lo : hi) = a;
     if (hi - lo <= 1e-12 * hi) break;
     const double next = slope > 0 ? a - value / slope : lo;
     a = next > lo && next < hi ? next : (lo + hi) / 2;
+    if (step == 199) f(a);
   }
   return a;
 }
+
+// Roots are found to this share of the equation's scale (the log of 1/ε, or the score).
+constexpr double kRelativeTolerance = 1e-9;
 
 // The largest useful exponent: beyond it exp(a g) overflows for the cutoff's largest score.
 double max_exponent(const Code& code) {
@@ -131,26 +136,28 @@ double Bounds::threshold(double epsilon) const {
   // (Λ(a) + L) / a is least where a Λ'(a) - Λ(a) = L; the left side grows with a. Each read
   // position's score has unit variance, so Λ(a) is about n a² / 2 near 0: start at √(2L / n).
   const double n = static_cast<double>(agree_.size());
+  Cumulant last;  // at the exponent increasing_root ends with
   const double a = increasing_root(
       [&](double x) {
-        const Cumulant c = cumulant(x);
-        return std::pair{x * c.slope - c.value - log_inverse, x * c.curvature};
+        last = cumulant(x);
+        return std::pair{x * last.slope - last.value - log_inverse, x * last.curvature};
       },
-      max_exponent_, n > 0 ? std::sqrt(2 * log_inverse / n) : 0);
-  return (cumulant(a).value + log_inverse) / a;
+      max_exponent_, n > 0 ? std::sqrt(2 * log_inverse / n) : 0, kRelativeTolerance * log_inverse);
+  return (last.value + log_inverse) / a;
 }
 
 double Bounds::p_value(double observed) const {
   if (observed <= 0) return 1.0;  // Λ(a) - a observed >= 0 for every a > 0 (Λ convex, Λ'(0) = 0)
   // Λ(a) - a observed is least where Λ'(a) = observed; Λ'(a) is about n a near 0.
   const double n = static_cast<double>(agree_.size());
+  Cumulant last;  // at the exponent increasing_root ends with
   const double a = increasing_root(
       [&](double x) {
-        const Cumulant c = cumulant(x);
-        return std::pair{c.slope - observed, c.curvature};
+        last = cumulant(x);
+        return std::pair{last.slope - observed, last.curvature};
       },
-      max_exponent_, n > 0 ? observed / n : 0);
-  return std::min(1.0, std::exp(cumulant(a).value - a * observed));
+      max_exponent_, n > 0 ? observed / n : 0, kRelativeTolerance * observed);
+  return std::min(1.0, std::exp(last.value - a * observed));
 }
 
 size_t required_length(int colluders) {

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "mark/excellon.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <string>
 
 #include "mark/points_format.h"
@@ -52,21 +54,28 @@ void read_header_line(std::string_view line, DrillFile& file) {
   }
 }
 
-// A coordinate word's value in file units.
-int64_t value_of(const DrillFile& file, std::string_view word, bool& decimal) {
+// A coordinate word's value in file units, or nothing when the word is no number (a sign
+// elsewhere than first, two points, no digit) or one far beyond any board.
+std::optional<int64_t> value_of(const DrillFile& file, std::string_view word, bool& decimal) {
   decimal = word.find('.') != std::string_view::npos;
   const bool negative = !word.empty() && word[0] == '-';
   if (!word.empty() && (word[0] == '-' || word[0] == '+')) word.remove_prefix(1);
+  if (word.empty() || word.find_first_not_of("0123456789.") != std::string_view::npos) return std::nullopt;
   if (decimal) {
-    const double v = std::stod(std::string(word)) * std::pow(10.0, file.decimal_digits);
-    return (negative ? -1 : 1) * std::llround(v);
+    double v = 0;
+    const auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), v);
+    const double scaled = v * std::pow(10.0, file.decimal_digits);
+    if (ec != std::errc() || end != word.data() + word.size() || !(std::abs(scaled) < 1e15))
+      return std::nullopt;
+    return (negative ? -1 : 1) * std::llround(scaled);
   }
   std::string digits(word);
   if (file.omit_trailing) {
     const size_t width = static_cast<size_t>(file.integer_digits + file.decimal_digits);
     if (digits.size() < width) digits.append(width - digits.size(), '0');
   }
-  const int64_t v = digits.empty() ? 0 : std::stoll(digits.substr(0, 18));
+  int64_t v = 0;
+  std::from_chars(digits.data(), digits.data() + std::min<size_t>(digits.size(), 18), v);
   return negative ? -v : v;
 }
 
@@ -90,7 +99,12 @@ Status read_body_line(std::string_view text, size_t begin, std::string_view line
       return input_error(std::to_string(line_number) + ":" + std::to_string(start + 1),
                          std::string("a number is expected after ") + letter);
     bool decimal = false;
-    const int64_t value = value_of(file, line.substr(start, pos - start), decimal);
+    const std::string_view word = line.substr(start, pos - start);
+    const std::optional<int64_t> read = value_of(file, word, decimal);
+    if (!read)
+      return input_error(std::to_string(line_number) + ":" + std::to_string(start + 1),
+                         std::string("not a coordinate after ") + letter + ": " + std::string(word));
+    const int64_t value = *read;
     op.decimal = decimal;
     if (letter == 'X')
       op.x = value, op.has_x = true;

@@ -553,18 +553,47 @@ class Buckets {
     for (int64_t cx = at(b.x0); cx <= at(b.x1); ++cx)
       for (int64_t cy = at(b.y0); cy <= at(b.y1); ++cy) cells_[key(cx, cy)].push_back(id);
   }
+  // Files the item under the cells within `reach` of the segment a-b, not its whole box: a long
+  // diagonal track or region edge would otherwise fill the square its box spans.
+  void add(Point a, Point b, double reach, uint32_t id) {
+    cells_near(a, b, reach, [&](int64_t cx, int64_t cy) { cells_[key(cx, cy)].push_back(id); });
+  }
   // Calls f(id) for the items of every cell `b` overlaps (an item may come more than once).
   template <typename F>
   void visit(const Box& b, F f) const {
     for (int64_t cx = at(b.x0); cx <= at(b.x1); ++cx)
-      for (int64_t cy = at(b.y0); cy <= at(b.y1); ++cy) {
-        const auto found = cells_.find(key(cx, cy));
-        if (found != cells_.end())
-          for (const uint32_t id : found->second) f(id);
-      }
+      for (int64_t cy = at(b.y0); cy <= at(b.y1); ++cy) visit_cell(cx, cy, f);
+  }
+  // The same for the cells within `reach` of the segment a-b.
+  template <typename F>
+  void visit(Point a, Point b, double reach, F f) const {
+    cells_near(a, b, reach, [&](int64_t cx, int64_t cy) { visit_cell(cx, cy, f); });
   }
 
  private:
+  template <typename F>
+  void visit_cell(int64_t cx, int64_t cy, F& f) const {
+    const auto found = cells_.find(key(cx, cy));
+    if (found != cells_.end())
+      for (const uint32_t id : found->second) f(id);
+  }
+  // Calls f(cx, cy) for every cell holding a point within `reach` of the segment a-b (and a few
+  // more): column by column, the rows the segment spans over the column widened by `reach`.
+  template <typename F>
+  void cells_near(Point a, Point b, double reach, F f) const {
+    if (a.x > b.x) std::swap(a, b);
+    const double dx = b.x - a.x, dy = b.y - a.y;
+    auto y_at = [&](double x) {
+      return dx > 0 ? a.y + dy * std::clamp((x - a.x) / dx, 0.0, 1.0) : (x < a.x ? a.y : b.y);
+    };
+    for (int64_t cx = at(a.x - reach); cx <= at(b.x + reach); ++cx) {
+      const double x0 = static_cast<double>(cx) * cell_ - reach,
+                   x1 = static_cast<double>(cx + 1) * cell_ + reach;
+      double y0 = std::min(y_at(x0), y_at(x1)), y1 = std::max(y_at(x0), y_at(x1));
+      if (dx == 0) y0 = std::min(a.y, b.y), y1 = std::max(a.y, b.y);
+      for (int64_t cy = at(y0 - reach); cy <= at(y1 + reach); ++cy) f(cx, cy);
+    }
+  }
   int64_t at(double v) const { return static_cast<int64_t>(std::floor(v / cell_)); }
   static uint64_t key(int64_t cx, int64_t cy) {
     return static_cast<uint64_t>(cx) * 0x9E3779B97F4A7C15ULL ^ static_cast<uint64_t>(cy);
@@ -664,11 +693,23 @@ Result<Analysis> analyse(std::string_view text) {
     for (const size_t c : shapes[i].cutters)
       for (const Seg& g : shapes[c].segs) elements.push_back({g, owner, true, {}});
   }
-  Buckets buckets(kClearanceSearch);
+  // Cells as wide as the search distance, wider when the pieces would be filed and looked for in
+  // more cells than a board's usual hundred or so each (tracks metres long or wide: no board, but
+  // a file can say so).
+  auto cells = [&](double cell) {
+    double n = 0;
+    for (const Element& e : elements)
+      n += (std::hypot(e.seg.b.x - e.seg.a.x, e.seg.b.y - e.seg.a.y) / cell + 2) *
+           ((2 * e.seg.r + kClearanceSearch) / cell + 2);
+    return n;
+  };
+  double cell = kClearanceSearch;
+  while (cells(cell) > 256 * static_cast<double>(elements.size()) + 65536) cell *= 2;
+  Buckets buckets(cell);
   for (size_t k = 0; k < elements.size(); ++k) {
     Element& e = elements[k];
     e.box.add(e.seg.a, e.seg.r), e.box.add(e.seg.b, e.seg.r);
-    buckets.add(e.box, static_cast<uint32_t>(k));
+    buckets.add(e.seg.a, e.seg.b, e.seg.r, static_cast<uint32_t>(k));
   }
   std::vector<std::pair<uint64_t, double>> gaps;  // (pair, gap), reduced to the least per pair below
   // Boundary pieces of different shapes within the search distance: the least gap per pair of
@@ -685,10 +726,9 @@ Result<Analysis> analyse(std::string_view text) {
   for (size_t k = 0; k < elements.size(); ++k) {
     const Element& e = elements[k];
     if (e.owner != current) flush(), current = e.owner;
-    Box around = e.box;
-    around.x0 -= kClearanceSearch, around.y0 -= kClearanceSearch, around.x1 += kClearanceSearch,
-        around.y1 += kClearanceSearch;
-    buckets.visit(around, [&](uint32_t id) {
+    // A piece within the search distance has a point of its capsule within e.r + the search
+    // distance of e's centre line, in a cell both list.
+    buckets.visit(e.seg.a, e.seg.b, e.seg.r + kClearanceSearch, [&](uint32_t id) {
       if (id <= k || seen[id] == k) return;
       seen[id] = static_cast<uint32_t>(k);
       const Element& f = elements[id];

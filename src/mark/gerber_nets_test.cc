@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <string>
+
 #include "mark/mark.h"
 #include "mark/mark_testing.h"
 
@@ -34,6 +37,32 @@ TEST(GerberNets, FindsNetsAndTheSmallestClearance) {
   EXPECT_EQ(report->shapes, 6u);
   EXPECT_EQ(report->nets, 3u) << "the joined pads with the track and the macro pad; the lone pad; the pour";
   EXPECT_NEAR(report->min_clearance, 0.2, 1e-9) << "1.2 mm between the pads' centres less two 0.5 mm radii";
+}
+
+// Long diagonal tracks are indexed along their length, not by the square their box spans: a
+// pad beside the middle of a 400 mm track, a parallel track and one crossing at a shallow angle
+// are found at their true clearance, and two far apart are not near.
+TEST(GerberNets, FindsClearancesAlongLongDiagonalTracks) {
+  auto board = [](const std::string& pad) {
+    return "%FSLAX43Y43*%\n%MOMM*%\n%ADD10C,0.250*%\n%ADD11C,1.000*%\n"
+           "D10*\nX0Y0D02*\nX300000Y200000D01*\n"  // 360.6 mm, direction (3, 2) / sqrt(13)
+           "X0Y100000D02*\nX300000Y300000D01*\n"   // parallel, far away
+           "D11*\n" +
+           pad + "\nM02*\n";
+  };
+  // The pad's centre 0.9 mm from the first track's middle along the normal (-2, 3) / sqrt(13):
+  // 0.9 - 0.125 - 0.5 = 0.275 mm of clearance.
+  const double n = std::sqrt(13.0);
+  const auto x = static_cast<long>(std::lround((150.0 - 0.9 * 2 / n) * 1000)),
+             y = static_cast<long>(std::lround((100.0 + 0.9 * 3 / n) * 1000));
+  const Result<NetReport> near =
+      gerber_nets(board("X" + std::to_string(x) + "Y" + std::to_string(y) + "D03*"));
+  ASSERT_TRUE(near.ok()) << near.error().to_string();
+  EXPECT_EQ(near->nets, 3u);
+  EXPECT_NEAR(near->min_clearance, 0.275, 2e-3);
+  const Result<NetReport> far = gerber_nets(board("X150000Y150000D03*"));
+  ASSERT_TRUE(far.ok());
+  EXPECT_GT(far->min_clearance, 0.29) << "nothing within the search distance";
 }
 
 TEST(GerberNets, RefusesACopyThatBringsTwoNetsCloser) {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "mark/gerber.h"
+#include "mark/excellon.h"
 
 #include <gtest/gtest.h>
 
@@ -210,6 +211,20 @@ TEST(Excellon, TracesTwoRecipientsAndNotTheMaster) {
     }
   }
   EXPECT_TRUE(accused(master, master, "excellon").empty());
+}
+
+// A coordinate that is no number is refused at its line and column, as a file from outside may
+// hold anything; it was once handed to std::stod, which threw.
+TEST(Excellon, RefusesAWordThatIsNoNumberWhereItStands) {
+  const std::string head = "M48\nMETRIC,LZ\nT1C0.300\n%\nT01\nX010000Y010000\n";
+  for (const std::string bad : {"X010000Y.", "X-.Y1", "X1.2.3Y4", "X01-2Y3"}) {
+    const Result<Capacity> read = make_excellon_format()->capacity(head + bad + "\nM30\n", "k");
+    ASSERT_FALSE(read.ok()) << bad;
+    EXPECT_EQ(read.error().where().substr(0, 2), "7:") << bad << ": " << read.error().to_string();
+    EXPECT_NE(read.error().to_string().find("not a coordinate"), std::string::npos)
+        << read.error().to_string();
+  }
+  EXPECT_TRUE(make_excellon_format()->capacity(head + "X+1.5Y-2.\nM30\n", "k").ok());
 }
 
 }  // namespace

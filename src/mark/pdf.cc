@@ -453,9 +453,7 @@ class PreparedPdf final : public PreparedMaster {
 class PdfFormat final : public Format {
  public:
   std::string_view scheme() const override { return "pdf"; }
-  bool detect(std::string_view bytes) const override {
-    return bytes.substr(0, 1024).find("%PDF-") != std::string_view::npos;
-  }
+  bool detect(std::string_view bytes) const override { return looks_like_pdf(bytes); }
   Result<std::unique_ptr<PreparedMaster>> prepare(std::string_view master,
                                                   std::string_view secret) const override {
     MOAT_TRY(const Capacity capacity, PdfCodec::capacity(master, secret));
@@ -466,7 +464,7 @@ class PdfFormat final : public Format {
 
 }  // namespace
 
-std::unique_ptr<Format> make_pdf_format() {
+std::unique_ptr<Format> make_qpdf_format() {
   return std::make_unique<PdfFormat>();
 }
 

@@ -49,19 +49,20 @@ Rigid refine(const std::vector<std::pair<Point, Point>>& pairs) {
 
 // Suspect points (of `sample`) that the transform puts on a master point, with their pairs. A
 // suspect kept in the master's order (a copy as delivered, or edited in place) has most points
-// at the master point of the same index; that point is the nearest, found without a search,
-// when the suspect point coincides with it (to kSamePoint) or, for a carrier, lies nearer than
-// kIsolation / 2 (every other master point is then farther).
+// at the master point of the same index; its coordinates are the nearest, found without a
+// search, when the suspect point coincides with it (to kSamePoint) or lies nearer than half its
+// clearance (every master point at other coordinates is then farther).
 std::vector<std::pair<Point, Point>> matches(const PlanarMaster& prepared, const std::vector<Point>& suspect,
                                              const std::vector<size_t>& sample, const Rigid& r) {
   const std::vector<Point>& master = prepared.points;
-  const double own_limit2 = std::min(kMatchTolerance * kMatchTolerance, kIsolation * kIsolation / 4);
   std::vector<std::pair<Point, Point>> found;
+  found.reserve(sample.size());
   for (const size_t i : sample) {
     const Point at = r.invert(suspect[i]);
     if (i < master.size()) {
       const double dx = at.x - master[i].x, dy = at.y - master[i].y, d2 = dx * dx + dy * dy;
-      if (d2 <= kSamePoint * kSamePoint || (prepared.at_carrier(i) && d2 < own_limit2)) {
+      const double own = std::min(kMatchTolerance, prepared.clearance[i] / 2);
+      if (d2 <= kSamePoint * kSamePoint || d2 < own * own) {
         found.emplace_back(master[i], suspect[i]);
         continue;
       }
@@ -209,8 +210,15 @@ std::vector<size_t> isolated(const std::vector<Point>& points, const std::vector
 }
 
 PlanarMaster::PlanarMaster(std::vector<Point> master_points, std::vector<uint32_t> carriers)
-    : points(std::move(master_points)), grid(points, kMatchTolerance), carrier_of(std::move(carriers)) {
+    : points(std::move(master_points)),
+      grid(points, kMatchTolerance),
+      carrier_of(std::move(carriers)),
+      clearance(points.size(), 2 * kMatchTolerance) {
   carrier_of.resize(points.size(), kNoCarrier);
+  for (size_t i = 0; i < points.size(); ++i)
+    grid.visit(points[i], 2 * kMatchTolerance, [&](size_t, double d2) {
+      if (d2 > 0) clearance[i] = std::min(clearance[i], std::sqrt(d2));
+    });
 }
 
 Result<Registration> register_points(const std::vector<Point>& master, const std::vector<Point>& suspect) {

@@ -108,6 +108,10 @@ struct PlanarMaster {
   std::vector<Point> points;
   PointGrid grid;                    // for queries within kMatchTolerance
   std::vector<uint32_t> carrier_of;  // per point
+  // Per point, the distance to the nearest master point at other coordinates (2 kMatchTolerance
+  // at most): a suspect point nearer than half of it to master point i is matched to i's
+  // coordinates without a search.
+  std::vector<double> clearance;
   bool at_carrier(size_t point) const { return carrier_of[point] != kNoCarrier; }
 };
 

@@ -112,23 +112,23 @@ Motion fit(const std::vector<std::pair<Point3, Point3>>& pairs) {
   return motion;
 }
 
-// Suspect points (of `sample`) that the motion puts on a master point, with their pairs. A
-// suspect kept in the master's order (a copy as delivered, or edited in place) has most points
-// at the master point of the same index; that point is the nearest, found without a search,
-// when the suspect point coincides with it (to kSamePoint3) or, for a carrier, lies nearer
-// than kIsolation3 / 2 (every other master point is then farther).
+// Suspect points (of `sample`) that the motion puts on a master point, with their pairs. The
+// master point of the same index is the nearest, found without a search, when the suspect point
+// coincides with it (to kSamePoint3) or lies nearer than half its clearance (every other master
+// point is then farther).
 std::vector<std::pair<Point3, Point3>> matches(const SpaceMaster& prepared, const Grid3& grid,
                                                const std::vector<Point3>& suspect,
                                                const std::vector<size_t>& sample, const Motion& motion,
                                                double tolerance) {
   const std::vector<Point3>& master = prepared.points;
-  const double own_limit2 = std::min(tolerance * tolerance, kIsolation3 * kIsolation3 / 4);
   std::vector<std::pair<Point3, Point3>> out;
+  out.reserve(sample.size());
   for (const size_t i : sample) {
     const Point3 at = motion.invert(suspect[i]);
     if (i < master.size()) {
       const double d2 = dot(at - master[i], at - master[i]);
-      if (d2 <= kSamePoint3 * kSamePoint3 || (prepared.carrier[i] && d2 < own_limit2)) {
+      const double own = std::min(tolerance, prepared.clearance[i] / 2);
+      if (d2 <= kSamePoint3 * kSamePoint3 || d2 < own * own) {
         out.emplace_back(master[i], suspect[i]);
         continue;
       }
@@ -169,7 +169,8 @@ struct Candidate {
 Candidate search(const SpaceMaster& prepared, const std::vector<Point3>& suspect,
                  const std::vector<size_t>& sample) {
   const std::vector<Point3>& master = prepared.points;
-  const auto [band, width] = distance_band(master);
+  const std::pair<double, double> band_width = distance_band(master);
+  const double band = band_width.first, width = band_width.second;
   const double tol = 2 * kMatchTolerance3;
   const Grid3 wide(master, band + width);
   std::vector<std::vector<std::pair<uint32_t, float>>> near(master.size());
@@ -287,8 +288,13 @@ SpaceMaster::SpaceMaster(std::vector<Point3> master_points, const std::vector<si
     : points(std::move(master_points)),
       tight(points, kMatchTolerance3),
       loose(points, 4 * kMatchTolerance3),
-      carrier(points.size(), 0) {
+      carrier(points.size(), 0),
+      clearance(points.size(), kIsolation3) {
   for (const size_t i : carriers) carrier.at(i) = 1;
+  for (size_t i = 0; i < points.size(); ++i)
+    loose.visit(points[i], kIsolation3, [&](size_t j, double d2) {
+      if (j != i) clearance[i] = std::min(clearance[i], std::sqrt(d2));
+    });
 }
 
 std::vector<size_t> isolated3(const std::vector<Point3>& points, const std::vector<size_t>& candidates) {
@@ -336,10 +342,10 @@ std::vector<double> read_shifts3(const SpaceMaster& master, const std::vector<Po
                                  const std::vector<Point3>& shifts, const std::vector<Point3>& suspect,
                                  const Motion& motion) {
   // Each carrier takes the suspect point nearest it within 0.6 kIsolation3: the carriers are
-  // indexed, and every suspect point looks for the carriers around it, except one that coincides
-  // with the master's point of the same index when that is no carrier (every carrier is then at
-  // least kIsolation3 away).
-  const double radius = 0.6 * kIsolation3;
+  // indexed, and every suspect point looks for the carriers around it, except one nearer than
+  // 0.39 kIsolation3 to the master's point of the same index when that is no carrier (every
+  // carrier is at least kIsolation3 from that point, so more than the radius from this one).
+  const double radius = 0.6 * kIsolation3, passed = 0.39 * kIsolation3;
   const Grid3 grid(carriers, radius);
   std::vector<double> best(carriers.size(), radius * radius);
   std::vector<Point3> found(carriers.size());
@@ -347,7 +353,7 @@ std::vector<double> read_shifts3(const SpaceMaster& master, const std::vector<Po
   for (size_t k = 0; k < suspect.size(); ++k) {
     const Point3 in_master = motion.invert(suspect[k]);
     if (k < master.points.size() && !master.carrier[k] &&
-        dot(in_master - master.points[k], in_master - master.points[k]) <= kSamePoint3 * kSamePoint3)
+        dot(in_master - master.points[k], in_master - master.points[k]) < passed * passed)
       continue;
     grid.visit(in_master, radius, [&](size_t i, double d2) {
       if (d2 <= best[i]) best[i] = d2, found[i] = in_master, seen[i] = true;

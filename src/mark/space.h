@@ -90,14 +90,17 @@ inline constexpr double kSamePoint3 = 1e-6;        // mm: two points this close 
 std::vector<size_t> isolated3(const std::vector<Point3>& points, const std::vector<size_t>& candidates);
 
 // A master's points indexed for registration, once per master. `carriers` are indices of points
-// no other master point comes within kIsolation3 of: a suspect point nearer to one of them than
-// half that has it as its nearest master point, found without a search.
+// no other master point comes within kIsolation3 of. A suspect point nearer to master point i than
+// half of i's clearance (the distance to the nearest other master point, kIsolation3 at most) has
+// i as its nearest master point, found without a search: a suspect kept in the master's order
+// (a copy as delivered, or edited in place) has most of its points there.
 struct SpaceMaster {
   explicit SpaceMaster(std::vector<Point3> master_points, const std::vector<size_t>& carriers = {});
   std::vector<Point3> points;
-  PointGrid3 tight;              // for queries within kMatchTolerance3
-  PointGrid3 loose;              // for queries within 4 kMatchTolerance3
-  std::vector<uint8_t> carrier;  // per point: 1 for a carrier
+  PointGrid3 tight;               // for queries within kMatchTolerance3
+  PointGrid3 loose;               // for queries within 4 kMatchTolerance3
+  std::vector<uint8_t> carrier;   // per point: 1 for a carrier
+  std::vector<double> clearance;  // per point, mm, at most kIsolation3
 };
 
 // Fails (kInput) when no motion puts a tenth of the suspect's points on the master's.

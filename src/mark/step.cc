@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <numbers>
 #include <string>
 #include <unordered_map>
@@ -27,26 +28,72 @@ constexpr double kSplineShare = 0.1;
 
 // One entity instance: "#id=TYPE(...)" or a complex "#id=(A(...)B(...))".
 struct Entity {
+  static constexpr size_t kNoPoint = static_cast<size_t>(-1);
   uint32_t id = 0;
   size_t begin = 0, end = 0;  // the text after '=' up to the ';'
   std::string_view type;      // empty for a complex entity
+  size_t point = kNoPoint;    // a CARTESIAN_POINT's place in StepFile::points
 };
 
 // A CARTESIAN_POINT: its coordinates (file units) and where each number is written.
 struct StepPoint {
+  uint32_t id = 0;
   double at[3] = {0, 0, 0};
   size_t number_begin[3] = {0, 0, 0}, number_end[3] = {0, 0, 0};
   int dimension = 0;
   int uses = 0;
 };
 
+// Entity ids to their place in a file: a table indexed by id when the ids are dense (as
+// exporters write them), otherwise (id, place) pairs sorted by id. A repeated id names its last
+// instance.
+class IdIndex {
+ public:
+  static constexpr size_t kAbsent = static_cast<size_t>(-1);
+
+  void build(const std::vector<Entity>& entities) {
+    uint32_t largest = 0;
+    for (const Entity& e : entities) largest = std::max(largest, e.id);
+    dense_ = largest <= 4 * entities.size() + 1024;
+    if (dense_) {
+      table_.assign(static_cast<size_t>(largest) + 1, kAbsent);
+      for (size_t i = 0; i < entities.size(); ++i) table_[entities[i].id] = i;
+      return;
+    }
+    pairs_.reserve(entities.size());
+    for (size_t i = 0; i < entities.size(); ++i) pairs_.emplace_back(entities[i].id, i);
+    std::stable_sort(pairs_.begin(), pairs_.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+  }
+
+  size_t find(uint32_t id) const {
+    if (dense_) return id < table_.size() ? table_[id] : kAbsent;
+    auto after = std::upper_bound(pairs_.begin(), pairs_.end(), id,
+                                  [](uint32_t value, const auto& pair) { return value < pair.first; });
+    return after == pairs_.begin() || (after - 1)->first != id ? kAbsent : (after - 1)->second;
+  }
+
+ private:
+  bool dense_ = true;
+  std::vector<size_t> table_;
+  std::vector<std::pair<uint32_t, size_t>> pairs_;
+};
+
 struct StepFile {
   std::vector<Entity> entities;
-  std::unordered_map<uint32_t, size_t> by_id;
-  std::unordered_map<uint32_t, StepPoint> points;
-  std::vector<uint32_t> point_order;
+  IdIndex by_id;
+  std::vector<StepPoint> points;  // in file order
   double unit_mm = 1;
   double uncertainty_mm = 0;  // 0 when none is declared
+
+  const Entity* entity(uint32_t id) const {
+    const size_t at = by_id.find(id);
+    return at == IdIndex::kAbsent ? nullptr : &entities[at];
+  }
+  const StepPoint* point(uint32_t id) const {
+    const Entity* e = entity(id);
+    return e && e->point != Entity::kNoPoint ? &points[e->point] : nullptr;
+  }
 };
 
 std::string location(std::string_view text, size_t offset) {
@@ -60,25 +107,43 @@ std::string location(std::string_view text, size_t offset) {
   return std::to_string(line) + ":" + std::to_string(col);
 }
 
-// The offset of the ';' ending the entity that starts at `pos`, skipping strings and comments.
-size_t entity_end(std::string_view text, size_t pos) {
-  while (pos < text.size()) {
-    const char c = text[pos];
-    if (c == ';') return pos;
-    if (c == '\'') {
-      for (++pos; pos < text.size(); ++pos)
-        if (text[pos] == '\'') {
-          if (pos + 1 < text.size() && text[pos + 1] == '\'')
-            ++pos;
-          else
-            break;
-        }
-    } else if (c == '/' && pos + 1 < text.size() && text[pos + 1] == '*') {
-      pos = text.find("*/", pos + 2);
-      if (pos == std::string_view::npos) return pos;
+// The offset just past a string that opens at text[pos] ('' inside it is a quote), or `end`.
+size_t after_string(std::string_view text, size_t pos, size_t end) {
+  while (++pos < end) {
+    const void* quote = std::memchr(text.data() + pos, '\'', end - pos);
+    if (!quote) break;
+    pos = static_cast<size_t>(static_cast<const char*>(quote) - text.data());
+    if (pos + 1 < end && text[pos + 1] == '\'')
       ++pos;
+    else
+      return pos + 1;
+  }
+  return end;
+}
+
+// The offset of the ';' ending the entity that starts at `pos`, skipping strings and comments.
+// Each step looks for the next ';', quote and "/*" with memchr, which scans many bytes at once.
+size_t entity_end(std::string_view text, size_t pos) {
+  const char* const base = text.data();
+  auto next = [&](char c, size_t from, size_t to) {
+    const void* at = from < to ? std::memchr(base + from, c, to - from) : nullptr;
+    return at ? static_cast<size_t>(static_cast<const char*>(at) - base) : to;
+  };
+  while (pos < text.size()) {
+    const size_t semicolon = next(';', pos, text.size());
+    const size_t quote = next('\'', pos, semicolon);
+    size_t comment = next('/', pos, quote);
+    while (comment < quote && (comment + 1 >= text.size() || text[comment + 1] != '*'))
+      comment = next('/', comment + 1, quote);
+    if (comment < quote) {
+      const size_t closed = text.find("*/", comment + 2);
+      if (closed == std::string_view::npos) return closed;
+      pos = closed + 2;
+    } else if (quote < semicolon) {
+      pos = after_string(text, quote, text.size());
+    } else {
+      return semicolon < text.size() ? semicolon : std::string_view::npos;
     }
-    ++pos;
   }
   return std::string_view::npos;
 }
@@ -100,44 +165,62 @@ std::pair<size_t, size_t> group(std::string_view text, size_t from, size_t end) 
   const size_t open = text.find('(', from);
   if (open == std::string_view::npos || open >= end) return {end, end};
   int depth = 0;
-  for (size_t i = open; i < end; ++i) {
+  for (size_t i = open; i < end;) {
+    if (text[i] == '\'') {
+      i = after_string(text, i, end);
+      continue;
+    }
     if (text[i] == '(') ++depth;
     if (text[i] == ')' && --depth == 0) return {open + 1, i};
-    if (text[i] == '\'') i = text.find('\'', i + 1);
+    ++i;
   }
   return {end, end};
 }
 
+// The inside [begin, end) of the first list past the name in TYPE('name',(a,b,c)) — a
+// CARTESIAN_POINT's coordinates, a DIRECTION's ratios — or {0, 0} when there is none.
+std::pair<size_t, size_t> first_list(std::string_view text, const Entity& e) {
+  size_t name = text.find('(', e.begin) + 1;
+  while (name < e.end &&
+         (text[name] == ' ' || text[name] == '\n' || text[name] == '\r' || text[name] == '\t'))
+    ++name;
+  if (name < e.end && text[name] == '\'') name = after_string(text, name, e.end);
+  const size_t open = text.find('(', name);
+  const size_t close = open < e.end ? text.find(')', open) : std::string_view::npos;
+  if (open >= e.end || close >= e.end || close == open + 1) return {0, 0};
+  return {open + 1, close};
+}
+
 // Reads the numbers of CARTESIAN_POINT('name',(x,y,z)).
-Status read_point(std::string_view text, const Entity& e, StepFile& file) {
-  const auto [outer_begin, outer_end] = group(text, e.begin, e.end);
-  const size_t comma = text.find(',', text.find('\'', text.find('\'', outer_begin) + 1));
-  const auto [begin, end] = group(text, comma, outer_end);
-  if (comma == std::string_view::npos || begin >= end)
-    return input_error(location(text, e.begin), "a CARTESIAN_POINT without coordinates");
+Status read_point(std::string_view text, Entity& e, StepFile& file) {
+  const auto [begin, end] = first_list(text, e);
+  if (begin == end) return input_error(location(text, e.begin), "a CARTESIAN_POINT without coordinates");
   StepPoint p;
+  p.id = e.id;
   size_t pos = begin;
+  auto separator = [&](size_t at) {
+    const char c = text[at];
+    return c == ',' || c == ' ' || c == '\n' || c == '\r' || c == '\t';
+  };
   while (pos < end && p.dimension < 3) {
-    while (pos < end && (text[pos] == ' ' || text[pos] == ',' || text[pos] == '\n' || text[pos] == '\r' ||
-                         text[pos] == '\t'))
-      ++pos;
-    size_t stop = pos;
-    while (stop < end && text[stop] != ',' && text[stop] != ' ' && text[stop] != '\n' && text[stop] != '\r' &&
-           text[stop] != '\t')
-      ++stop;
-    if (stop == pos) break;
-    const size_t digits = pos < stop && text[pos] == '+' ? pos + 1 : pos;  // from_chars takes no '+'
+    while (pos < end && separator(pos)) ++pos;
+    if (pos == end) break;
+    const size_t digits = text[pos] == '+' ? pos + 1 : pos;  // from_chars takes no '+'
     double v = 0;
-    const auto [parsed, ec] = std::from_chars(text.data() + digits, text.data() + stop, v);
-    if (ec != std::errc())
+    const auto [parsed, ec] = std::from_chars(text.data() + digits, text.data() + end, v);
+    const auto stop = static_cast<size_t>(parsed - text.data());
+    if (ec != std::errc() || (stop < end && !separator(stop))) {
+      size_t token = pos;
+      while (token < end && !separator(token)) ++token;
       return input_error(location(text, pos),
-                         "a coordinate is not a number: " + std::string(text.substr(pos, stop - pos)));
+                         "a coordinate is not a number: " + std::string(text.substr(pos, token - pos)));
+    }
     const auto d = static_cast<size_t>(p.dimension++);
     p.at[d] = v, p.number_begin[d] = pos, p.number_end[d] = stop;
     pos = stop;
   }
-  file.points[e.id] = p;
-  file.point_order.push_back(e.id);
+  e.point = file.points.size();
+  file.points.push_back(p);
   return {};
 }
 
@@ -152,16 +235,16 @@ double measure(std::string_view body) {
 }
 
 double unit_mm_of(std::string_view text, const StepFile& file, uint32_t id, int depth) {
-  const auto found = file.by_id.find(id);
-  if (found == file.by_id.end() || depth > 4) return 1;
-  const Entity& e = file.entities[found->second];
+  const Entity* found = file.entity(id);
+  if (!found || depth > 4) return 1;
+  const Entity& e = *found;
   const std::string_view body = text.substr(e.begin, e.end - e.begin);
   if (body.find("CONVERSION_BASED_UNIT") != std::string_view::npos) {
     const std::vector<uint32_t> refs = references(text, e.begin, e.end);
     for (const uint32_t ref : refs) {
-      const auto m = file.by_id.find(ref);
-      if (m == file.by_id.end()) continue;
-      const Entity& factor = file.entities[m->second];
+      const Entity* m = file.entity(ref);
+      if (!m) continue;
+      const Entity& factor = *m;
       const std::string_view fb = text.substr(factor.begin, factor.end - factor.begin);
       if (fb.find("MEASURE_WITH_UNIT") == std::string_view::npos) continue;
       const std::vector<uint32_t> base = references(text, factor.begin, factor.end);
@@ -181,14 +264,18 @@ double unit_mm_of(std::string_view text, const StepFile& file, uint32_t id, int 
 // distance uncertainty (UNCERTAINTY_MEASURE_WITH_UNIT), in millimetres.
 void read_context(std::string_view text, StepFile& file) {
   for (const Entity& e : file.entities) {
+    // Only a context (simple, or a complex entity: one of its parts) assigns units.
+    if (!e.type.empty() && e.type.find("CONTEXT") == std::string_view::npos &&
+        e.type != "UNCERTAINTY_MEASURE_WITH_UNIT")
+      continue;
     const std::string_view body = text.substr(e.begin, e.end - e.begin);
     const size_t at = body.find("GLOBAL_UNIT_ASSIGNED_CONTEXT");
     if (at != std::string_view::npos) {
       const auto [begin, end] = group(text, e.begin + at, e.end);
       for (const uint32_t ref : references(text, begin, end)) {
-        const auto u = file.by_id.find(ref);
-        if (u == file.by_id.end()) continue;
-        const Entity& unit = file.entities[u->second];
+        const Entity* u = file.entity(ref);
+        if (!u) continue;
+        const Entity& unit = *u;
         if (text.substr(unit.begin, unit.end - unit.begin).find("LENGTH_UNIT") != std::string_view::npos)
           file.unit_mm = unit_mm_of(text, file, ref);
       }
@@ -209,6 +296,7 @@ Result<StepFile> parse_step(std::string_view text, bool count_uses = true) {
   const size_t data = text.find("DATA;");
   if (data == std::string_view::npos) return input_error("1:1", "no DATA section");
   StepFile file;
+  file.entities.reserve(text.size() / 48);
   size_t pos = data + 5;
   while (true) {
     pos = text.find('#', pos);
@@ -228,17 +316,17 @@ Result<StepFile> parse_step(std::string_view text, bool count_uses = true) {
     const size_t type_end = text.find('(', t);
     if (type_end > t && type_end < end) e.type = text.substr(t, type_end - t);
     while (!e.type.empty() && e.type.back() == ' ') e.type.remove_suffix(1);
-    file.by_id[id] = file.entities.size();
-    file.entities.push_back(e);
     if (e.type == "CARTESIAN_POINT") MOAT_CHECK(read_point(text, e, file));
+    file.entities.push_back(e);
     pos = end + 1;
   }
+  file.by_id.build(file.entities);
   for (const Entity& e : file.entities) {
     if (!count_uses) break;
     if (e.type == "CARTESIAN_POINT") continue;
     for (const uint32_t ref : references(text, e.begin, e.end)) {
-      const auto found = file.points.find(ref);
-      if (found != file.points.end()) ++found->second.uses;
+      const Entity* target = file.entity(ref);
+      if (target && target->point != Entity::kNoPoint) ++file.points[target->point].uses;
     }
   }
   read_context(text, file);
@@ -259,17 +347,14 @@ struct Carrier {
 };
 
 const Entity* entity(const StepFile& file, uint32_t id) {
-  const auto found = file.by_id.find(id);
-  return found == file.by_id.end() ? nullptr : &file.entities[found->second];
+  return file.entity(id);
 }
 
 // A DIRECTION's vector, or zero.
 Point3 direction(std::string_view text, const StepFile& file, uint32_t id) {
   const Entity* e = entity(file, id);
   if (!e || e->type != "DIRECTION") return {};
-  const auto [outer_begin, outer_end] = group(text, e->begin, e->end);
-  const auto [begin, end] =
-      group(text, text.find(',', text.find('\'', text.find('\'', outer_begin) + 1)), outer_end);
+  const auto [begin, end] = first_list(text, *e);
   double v[3] = {0, 0, 0};
   std::string numbers(text.substr(begin, end - begin));
   std::replace(numbers.begin(), numbers.end(), ',', ' ');
@@ -310,10 +395,7 @@ void spline_carriers(std::string_view text, const StepFile& file, const Entity& 
   if (at == std::string_view::npos) return;
   const auto [args_begin, args_end] = group(text, e.begin + at, e.end);
   const auto [net_begin, net_end] = group(text, args_begin, args_end);  // the control list
-  auto point = [&](uint32_t id) -> const StepPoint* {
-    const auto found = file.points.find(id);
-    return found == file.points.end() ? nullptr : &found->second;
-  };
+  auto point = [&](uint32_t id) { return file.point(id); };
   if (!surface) {
     const std::vector<uint32_t> net = references(text, net_begin, net_end);
     for (size_t i = 1; i + 1 < net.size(); ++i) {
@@ -366,16 +448,16 @@ StepCarriers carriers_of(std::string_view text, const StepFile& file, std::strin
   StepCarriers out;
   out.magnitude = shift_magnitude(file);
   std::unordered_map<uint32_t, size_t> index;
-  for (const uint32_t id : file.point_order) {
-    if (file.points.at(id).dimension != 3) continue;
-    index[id] = out.all.size();
-    out.all.push_back(point_mm(file.points.at(id), file.unit_mm));
+  for (const StepPoint& p : file.points) {
+    if (p.dimension != 3) continue;
+    index[p.id] = out.all.size();
+    out.all.push_back(point_mm(p, file.unit_mm));
   }
   std::vector<size_t> candidates;
   std::vector<Carrier> usable;
   for (const Carrier& c : found) {
-    const auto p = file.points.find(c.point);
-    if (p == file.points.end() || p->second.uses != 1 || p->second.dimension != 3) continue;
+    const StepPoint* p = file.point(c.point);
+    if (!p || p->uses != 1 || p->dimension != 3) continue;
     candidates.push_back(index[c.point]);
     usable.push_back(c);
   }
@@ -443,7 +525,7 @@ class PreparedStep final : public PreparedMaster {
     std::vector<std::pair<size_t, std::pair<size_t, std::string>>> edits;  // offset → (end, text)
     edits.reserve(3 * c.point.size());
     for (size_t i = 0; i < c.point.size(); ++i) {
-      const StepPoint& p = file_.points.at(c.point[i]);
+      const StepPoint& p = *file_.point(c.point[i]);
       const double sign = codeword[c.layout.position[i]] ? 1 : -1;
       const double d[3] = {c.shift[i].x, c.shift[i].y, c.shift[i].z};
       for (size_t k = 0; k < 3; ++k)
@@ -517,9 +599,9 @@ class StepFormat final : public Format {
 Result<std::vector<Point3>> step_points(std::string_view text) {
   MOAT_TRY(const StepFile file, parse_step(text, /*count_uses=*/false));
   std::vector<Point3> out;
-  out.reserve(file.point_order.size());
-  for (const uint32_t id : file.point_order)
-    if (file.points.at(id).dimension == 3) out.push_back(point_mm(file.points.at(id), file.unit_mm));
+  out.reserve(file.points.size());
+  for (const StepPoint& p : file.points)
+    if (p.dimension == 3) out.push_back(point_mm(p, file.unit_mm));
   return out;
 }
 

@@ -114,6 +114,33 @@ TEST(Step, RejectsWhatIsNotStepWithAPlace) {
   EXPECT_EQ(cut.error().where(), "5:1");
 }
 
+// Names and strings hold any text: a type's name inside a string, a quote doubled inside a name,
+// a coordinate that is not a number and a list with no coordinates are read or refused where they
+// stand, and nothing loops (the strings' last quote is the file's last).
+TEST(Step, StringsAndBadNumbersAreReadWhereTheyStand) {
+  const std::string head = "ISO-10303-21;\nHEADER;\nENDSEC;\nDATA;\n";
+  const std::string points =
+      "#1=CARTESIAN_POINT('it''s (here)',(1.,2.,3.));\n#2=CARTESIAN_POINT('',(4.,5.,6.));\n"
+      "#3=CARTESIAN_POINT('',(7.,8.,-9.E-1));\n";
+  const std::string tail =
+      "#9=(REPRESENTATION_ITEM('B_SPLINE_CURVE((')CURVE());\nENDSEC;\nEND-ISO-10303-21;\n";
+  const Result<std::vector<Point3>> read = step_points(head + points + tail);
+  ASSERT_TRUE(read.ok()) << read.error().to_string();
+  ASSERT_EQ(read->size(), 3u);
+  EXPECT_EQ((*read)[0], (Point3{1, 2, 3}));
+  EXPECT_EQ((*read)[2], (Point3{7, 8, -0.9}));
+  const Result<std::unique_ptr<PreparedMaster>> prepared =
+      make_step_format()->prepare(head + points + tail, "k");
+  EXPECT_TRUE(prepared.ok()) << prepared.error().to_string();
+  const Result<std::vector<Point3>> word = step_points(head + "#1=CARTESIAN_POINT('',(1.,2x,3.));\n" + tail);
+  ASSERT_FALSE(word.ok());
+  EXPECT_EQ(word.error().where(), "5:27");
+  EXPECT_NE(word.error().to_string().find("2x"), std::string::npos) << word.error().to_string();
+  const Result<std::vector<Point3>> empty = step_points(head + "#1=CARTESIAN_POINT('',());\n" + tail);
+  ASSERT_FALSE(empty.ok());
+  EXPECT_EQ(empty.error().where(), "5:4");
+}
+
 TEST(Step, CopyDiffersOnlyInTheDigitsOfPointsMovedAtMostOneMicrometre) {
   const std::string master = generated_step();
   const Result<Marked> copy = mark(master, "step", kKey, "C1");

@@ -4,6 +4,8 @@
 // in the model; coalitions of two or more parties are excluded by cuts generated from each
 // solution that breaks the rule and added before solving again, until a solution is valid.
 // Every cut is valid for the true problem, so CBC's bound is a true lower bound throughout.
+// Before CBC: the LP relaxation (a first bound), a plan rounded from it and repaired, and the
+// neighbourhood of that plan; CBC then looks only for plans cheaper than the best (a cutoff).
 #pragma once
 
 #include <functional>
@@ -24,8 +26,8 @@ struct ExactResult {
 };
 
 struct ExactOptions {
-  // After each round, repair the relaxation's solution into a valid plan with the heuristic
-  // (off only to measure CBC alone).
+  // Round the LP relaxation and, after each round, CBC's solution, and repair them into valid
+  // plans with the heuristic (off only to measure CBC alone).
   bool repair = true;
   // Called with the result so far whenever it improves (a better valid plan or a higher bound),
   // so that a caller that must stop at a deadline keeps what was found.

@@ -203,13 +203,15 @@ class State {
   }
 
   // Untrusted parties that know something relevant to recipe r.
+  // (Gathered in a bitset, sorted and without repeats as it is read: sorting the lists was a third
+  // of the heuristic's time on deep M at collusion 2.)
   std::vector<std::size_t> knowing(std::size_t r) const {
-    std::vector<std::size_t> out;
+    Bitset parties(problem_.parties.size());
     relevant_[r].for_each([&](std::size_t s) {
-      out.insert(out.end(), parties_by_secret_[s].begin(), parties_by_secret_[s].end());
+      for (std::size_t g : parties_by_secret_[s]) parties.set(g);
     });
-    std::sort(out.begin(), out.end());
-    out.erase(std::unique(out.begin(), out.end()), out.end());
+    std::vector<std::size_t> out;
+    parties.for_each([&](std::size_t g) { out.push_back(g); });
     return out;
   }
 
@@ -220,21 +222,19 @@ class State {
     }
     if (problem_.collusion < 1) return true;
     // Only recipes the new knowledge bears on can newly be completed.
-    std::vector<std::size_t> touched;
+    Bitset touched(problem_.recipes.size());
     grown.minus(holders_[party].held).for_each([&](std::size_t s) {
-      touched.insert(touched.end(), recipes_by_secret_[s].begin(), recipes_by_secret_[s].end());
+      for (std::size_t r : recipes_by_secret_[s]) touched.set(r);
     });
-    std::sort(touched.begin(), touched.end());
-    touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
-    for (std::size_t r : touched) {
+    bool completes = false;
+    touched.for_each([&](std::size_t r) {
+      if (completes) return;
       const std::vector<std::size_t> others =
           problem_.collusion > 1 ? knowing(r) : std::vector<std::size_t>{};
-      if (completes_with(problem_, holders_, party, grown, problem_.recipes[r].secrets, relevant_[r],
-                         problem_.collusion, others)) {
-        return false;
-      }
-    }
-    return true;
+      completes = completes_with(problem_, holders_, party, grown, problem_.recipes[r].secrets, relevant_[r],
+                                 problem_.collusion, others);
+    });
+    return !completes;
   }
 
   const Problem& problem_;

@@ -27,10 +27,6 @@ namespace {
 
 constexpr std::uint64_t kMaxPixels = 100'000'000;
 
-bool starts_with(std::string_view bytes, std::string_view signature, std::size_t at = 0) {
-  return bytes.size() >= at + signature.size() && bytes.substr(at, signature.size()) == signature;
-}
-
 Error damaged(std::string_view format, const std::string& why) {
   return input_error("", "a " + std::string(format) + " picture that cannot be decoded: " + why);
 }
@@ -286,7 +282,7 @@ void tiff_unmap(thandle_t, tdata_t, toff_t) {}
 
 // libtiff reports through process-wide handlers; the last message of this thread is kept.
 thread_local std::string tiff_message;
-void tiff_error(const char*, const char* format, va_list arguments) {
+[[gnu::format(printf, 2, 0)]] void tiff_error(const char*, const char* format, va_list arguments) {
   char text[512];
   std::vsnprintf(text, sizeof text, format, arguments);
   tiff_message = text;
@@ -337,18 +333,6 @@ Result<cv::Mat> decode_with_stb(std::string_view format, std::string_view bytes)
 }
 
 }  // namespace
-
-std::string_view image_media_type(std::string_view bytes) {
-  if (starts_with(bytes, "\xFF\xD8\xFF")) return "image/jpeg";
-  if (starts_with(bytes, "\x89PNG\r\n\x1A\n")) return "image/png";
-  if (starts_with(bytes, "RIFF") && starts_with(bytes, "WEBP", 8)) return "image/webp";
-  if (starts_with(bytes, "GIF87a") || starts_with(bytes, "GIF89a")) return "image/gif";
-  if (starts_with(bytes, "BM")) return "image/bmp";
-  if (starts_with(bytes, std::string_view("II*\0", 4)) || starts_with(bytes, std::string_view("MM\0*", 4))) {
-    return "image/tiff";
-  }
-  return {};
-}
 
 Result<cv::Mat> decode_image(std::string_view bytes) {
   if (bytes.empty()) return input_error("", "the image is empty");

@@ -14,51 +14,12 @@
 #include <cstring>
 
 #include "watch/decode.h"
+#include "watch/fingerprint_layout.h"
 #include "watch/image_hash.h"
 #include "watch/watch.h"
 
 namespace moat::watch {
 namespace {
-
-using Hash = std::uint64_t;
-
-constexpr std::uint8_t kVersion = 3;
-constexpr int kBaseSide = 128;  // the image is first resampled to this square
-constexpr int kHashSide = 32;   // each window is resampled to this square before its DCT
-constexpr int kLowSide = 8;     // the DCT's low frequencies kept: 8 x 8 less the constant term
-constexpr int kHashBits = kLowSide * kLowSide - 1;
-// The windows along each axis, as (start, length) fractions of the side: the whole, and crops
-// keeping 95% at either end and 90%, 85% and 80% at the start, the middle and the end.
-constexpr std::array<std::array<double, 2>, 12> kAxisWindows = {{{0.0, 1.0},
-                                                                 {0.0, 0.95},
-                                                                 {0.05, 0.95},
-                                                                 {0.0, 0.9},
-                                                                 {0.05, 0.9},
-                                                                 {0.1, 0.9},
-                                                                 {0.0, 0.85},
-                                                                 {0.075, 0.85},
-                                                                 {0.15, 0.85},
-                                                                 {0.0, 0.8},
-                                                                 {0.1, 0.8},
-                                                                 {0.2, 0.8}}};
-constexpr std::size_t kWindows = kAxisWindows.size() * kAxisWindows.size();
-constexpr std::size_t kHashes = kWindows + 1;  // the windows, then the mirrored whole
-// The edge map: the largest colour gradient of any channel, so that a shift of hue, which can
-// swap which of two regions is lighter, keeps their border; kept small for the check by
-// correlation of the candidate windows the hashes find.
-constexpr int kEdgeSide = 96;
-constexpr int kCheckSide = 56;  // both sides of a check are resampled to this square
-constexpr int kShift = 3;       // pixels of the check's size a window may be off either way
-constexpr int kPad = kEdgeSide * kShift / kCheckSide + 2;  // the edge map's margin for the shifts
-constexpr std::size_t kCandidates = 10;
-constexpr std::size_t kEdgeOffset = 1 + kHashes * sizeof(Hash);
-// The picture's aspect (width / height, a float): a window is compared with a whole picture
-// only when the picture's aspect is the window's, within kAspectTolerance (the grid's steps are
-// 5%), since every view is squeezed to a square before it is hashed.
-constexpr std::size_t kAspectOffset = kEdgeOffset + kEdgeSide * kEdgeSide;
-constexpr double kAspectTolerance = 1.12;
-constexpr std::size_t kBytes = kAspectOffset + sizeof(float);
-constexpr std::string_view kTextPrefix = "phash3:";
 
 Hash dct_hash(const cv::Mat& window) {
   cv::Mat small;
@@ -168,12 +129,6 @@ Hash hash_at(const Fingerprint& f, std::size_t index) {
   std::memcpy(&h, f.bits.data() + 1 + index * sizeof(Hash), sizeof h);
   return h;
 }
-bool well_formed(const Fingerprint& f) {
-  if (f.bits.size() != kBytes || f.bits[0] != kVersion) return false;
-  float aspect = 0;
-  std::memcpy(&aspect, f.bits.data() + kAspectOffset, sizeof aspect);
-  return std::isfinite(aspect) && aspect > 0;
-}
 double agreement(Hash a, Hash b) {
   return 1.0 - static_cast<double>(std::popcount(a ^ b)) / kHashBits;
 }
@@ -212,12 +167,6 @@ void add_candidates(const Fingerprint& whole, const Fingerprint& windows, bool w
     out.push_back({agreement(straight, window), whole_is_a, false, w});
     out.push_back({agreement(mirrored, window), whole_is_a, true, w});
   }
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
 }
 
 }  // namespace
@@ -269,38 +218,6 @@ ImageComparison compare_images(const Fingerprint& first, const Fingerprint& seco
 
 double similarity(const Fingerprint& a, const Fingerprint& b) {
   return compare_images(a, b).similarity;
-}
-
-std::string to_text(const Fingerprint& fingerprint) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out(kTextPrefix);
-  for (const std::uint8_t byte : fingerprint.bits) {
-    out.push_back(kDigits[byte >> 4]);
-    out.push_back(kDigits[byte & 0xF]);
-  }
-  return out;
-}
-
-Result<Fingerprint> from_text(std::string_view text) {
-  if (text.substr(0, kTextPrefix.size()) != kTextPrefix) {
-    return input_error("",
-                       "not an image fingerprint: it does not start with '" + std::string(kTextPrefix) + "'");
-  }
-  const std::string_view hex = text.substr(kTextPrefix.size());
-  if (hex.size() != kBytes * 2) {
-    return input_error("", "image fingerprint of " + std::to_string(hex.size()) + " hex digits, expected " +
-                               std::to_string(kBytes * 2));
-  }
-  Fingerprint out;
-  for (std::size_t i = 0; i < hex.size(); i += 2) {
-    const int high = hex_value(hex[i]);
-    const int low = hex_value(hex[i + 1]);
-    if (high < 0 || low < 0)
-      return input_error("", "image fingerprint has a non-hex digit at " + std::to_string(i));
-    out.bits.push_back(static_cast<std::uint8_t>(high * 16 + low));
-  }
-  if (!well_formed(out)) return input_error("", "image fingerprint of an unknown version");
-  return out;
 }
 
 }  // namespace moat::watch

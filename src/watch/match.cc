@@ -86,20 +86,6 @@ double combined(const std::vector<Reason>& reasons) {
 
 }  // namespace
 
-std::string_view reason_name(ReasonKind kind) {
-  switch (kind) {
-    case ReasonKind::kMark:
-      return "mark";
-    case ReasonKind::kModel:
-      return "model";
-    case ReasonKind::kImage:
-      return "image";
-    case ReasonKind::kPrice:
-      return "price";
-  }
-  return "mark";
-}
-
 std::vector<Hit> match(const Listing& listing, const std::vector<Product>& products,
                        const Thresholds& thresholds) {
   const double hit_threshold = thresholds.hit > 0 ? thresholds.hit : kDefaultHit;

@@ -30,9 +30,10 @@ std::string normalise(std::string_view text);
 std::string pinyin(std::string_view text);
 
 // Whether the text data the engine reads from the system at first use is there (OpenCC's
-// Traditional-to-Simplified tables, Debian package libopencc-data); kInternal naming the missing
-// file when not. normalise(), pinyin() and match() throw std::runtime_error with the same message
-// when it is missing, so an adapter checks this once at start.
+// Traditional-to-Simplified tables, Debian package libopencc-data), and the engine's module
+// (moat-watch.so, installed with moat: watch/module.h); kInternal naming the missing file when
+// not. normalise(), pinyin(), similarity() and match() throw std::runtime_error with the same
+// message when it is missing, so an adapter checks this once at start.
 Status text_ready();
 
 // ---- Images --------------------------------------------------------------------------------
