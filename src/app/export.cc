@@ -46,7 +46,8 @@ void write_value(const json& value, int indent, std::string& out) {
 bool on_one_line(const store::Field& field, const store::SqlValueView& value) {
   const auto* text = std::get_if<std::string_view>(&value);
   const bool list = field.type == store::FieldType::kIdList || field.type == store::FieldType::kTextList ||
-                    field.type == store::FieldType::kNameList || field.type == store::FieldType::kCapabilityList;
+                    field.type == store::FieldType::kNameList ||
+                    field.type == store::FieldType::kCapabilityList;
   return !list || !text || *text == "[]";
 }
 
