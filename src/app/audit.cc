@@ -1,73 +1,182 @@
 // SPDX-License-Identifier: Apache-2.0
+// One pass over the ledger, one event at a time (Store::for_each_event): each event is encoded
+// once, and that encoding feeds the chain's hash check and the Merkle tree's leaf, while what the
+// ledger says each record is now is kept (its key and last after-image, nothing else of the
+// event). Then each table is read row by row in key order and each record's text, written from its
+// columns, is compared with that. Memory holds the tree's nodes and the records' texts, not the
+// events.
 #include "app/audit.h"
 
 #include <algorithm>
-#include <iterator>
-#include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
+#include "ledger/merkle.h"
 #include "store/counts.h"
+#include "store/field_text.h"
+#include "store/tree.h"
 
 namespace moat::app {
 namespace {
 
 constexpr std::size_t kMaxStateProblems = 20;
-constexpr std::int64_t kEventsPerRead = 20000;  // events read per query when progress is shown
+constexpr std::size_t kTellEvery = 4096;  // units between two reports of progress
 
 // Counts what a verification goes through, for the progress shown.
 struct Tally {
   const Progress& progress;
   std::size_t done = 0, total = 0;
-  void add(std::size_t n) { tell(progress, done += n, total); }
+  void add(std::size_t n) {
+    done += n;
+    if (done % kTellEvery < n) tell(progress, done, total);
+  }
+  void finish() const { tell(progress, done, total); }
 };
 
-// Every event, in pages when progress is shown (one query otherwise).
-Result<std::vector<ledger::Event>> read_events(store::Store& store, Tally& tally) {
-  if (!tally.progress) return store.events(1, -1);
-  MOAT_TRY(const std::int64_t count, store.event_count());
-  MOAT_TRY(const std::size_t records, store::record_count(store));
-  tally.total = static_cast<std::size_t>(count) * 2 + records;
-  std::vector<ledger::Event> events;
-  events.reserve(static_cast<std::size_t>(count));
-  while (true) {
-    MOAT_TRY(auto page, store.events(static_cast<std::int64_t>(events.size()) + 1, kEventsPerRead));
-    if (page.empty()) break;
-    tally.add(page.size());
-    std::move(page.begin(), page.end(), std::back_inserter(events));
+// Texts kept until the verification ends, in large blocks rather than one allocation each.
+class TextArena {
+ public:
+  std::string_view keep(std::string_view text) {
+    if (text.size() > kBlock / 4) {
+      big_.push_back(std::make_unique<std::string>(text));
+      return *big_.back();
+    }
+    if (used_ + text.size() > kBlock) {
+      blocks_.push_back(std::make_unique_for_overwrite<char[]>(kBlock));
+      used_ = 0;
+    }
+    char* at = blocks_.back().get() + used_;
+    std::copy(text.begin(), text.end(), at);
+    used_ += text.size();
+    return {at, text.size()};
   }
-  return events;
+
+ private:
+  static constexpr std::size_t kBlock = std::size_t{1} << 20;
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  std::vector<std::unique_ptr<std::string>> big_;
+  std::size_t used_ = kBlock;
+};
+
+// What the ledger says each record is now: the `after` of its last put or remove (none: removed),
+// by table and key text.
+class LedgerState {
+ public:
+  struct Recorded {
+    std::string_view after;
+    bool exists = false;
+  };
+  using Records = std::unordered_map<std::string_view, Recorded>;
+
+  LedgerState() : tables_(store::tables().size()) {}
+
+  void record(const ledger::Event& event) {
+    if (event.action != "put" && event.action != "remove") return;
+    const store::Table* table = table_of(event.entity);
+    if (!table) return;  // not a record event
+    const Recorded now{event.after ? texts_.keep(*event.after) : std::string_view(), event.after.has_value()};
+    // One lookup: the key is kept before it is known to be new (most are).
+    const auto [it, added] = of(*table).try_emplace(texts_.keep(event.key), now);
+    if (!added) it->second = now;
+  }
+
+  Records& of(const store::Table& table) {
+    return tables_[static_cast<std::size_t>(&table - store::tables().data())];
+  }
+
+ private:
+  const store::Table* table_of(std::string_view entity) {
+    if (!last_ || last_->name != entity) last_ = store::find_table(entity);
+    return last_;
+  }
+
+  std::vector<Records> tables_;  // as store::tables() orders them
+  TextArena texts_;
+  const store::Table* last_ = nullptr;  // the table of the last event's entity
+};
+
+// The events, read once: the chain checked, the tree rebuilt and compared (when `nodes` is
+// given), the ledger's account of the records kept.
+struct EventsRead {
+  ledger::Verdict chain;
+  std::optional<ledger::TreeVerdict> tree;
+};
+Result<EventsRead> read_events(store::Store& store, const std::optional<ledger::Witness>& witness,
+                               const std::vector<ledger::StoredNode>* nodes, LedgerState& state,
+                               Tally& tally) {
+  ledger::ChainCheck chain(witness);
+  std::optional<ledger::TreeCheck> tree;
+  if (nodes) tree.emplace(*nodes);
+  std::string encoding;
+  bool chained = true;
+  // Read to the end even once the chain is broken: a row that is not an event at all is an error.
+  MOAT_CHECK(store.for_each_event(1, [&](const ledger::Event& event) -> Result<bool> {
+    if (!chained) return true;
+    ledger::encode_into(event, encoding);
+    chained = chain.add(event, encoding);
+    if (!chained) return true;  // the account itself is broken: nothing more to check
+    if (tree) tree->add(event.seq, ledger::leaf_hash(encoding));
+    state.record(event);
+    tally.add(1);
+    return true;
+  }));
+  EventsRead read{chain.verdict(), std::nullopt};
+  if (tree) read.tree = tree->verdict();
+  return read;
 }
 
-// A record's table and key text, as events name it (viewed in the events).
-struct EntityKey {
-  std::string_view entity, key;
-  bool operator==(const EntityKey&) const = default;
-};
-struct EntityKeyHash {
-  std::size_t operator()(const EntityKey& k) const {
-    const std::hash<std::string_view> hash;
-    return hash(k.entity) * 1000003u ^ hash(k.key);
-  }
-};
-using Replayed = std::unordered_map<EntityKey, const std::optional<std::string>*, EntityKeyHash>;
+// How a table's records are written as the ledger writes them (store::canonical_json: compact,
+// fields by name), from their columns.
+struct RecordLayout {
+  const store::Table& table;
+  std::vector<const store::Field*> fields;  // by name
+  std::vector<std::string_view> names;
+  std::vector<std::size_t> key_columns;  // of `fields`, in the key's order
+  std::vector<std::string> members;      // "\"name\":"
 
-// What the ledger says each record is now: the `after` of its last event (nullopt: removed).
-Replayed replay(const std::vector<ledger::Event>& events) {
-  Replayed state;
-  for (const ledger::Event& event : events) {
-    if (!store::find_table(event.entity)) continue;  // not a record event
-    if (event.action != "put" && event.action != "remove") continue;
-    state.insert_or_assign(EntityKey{event.entity, event.key}, &event.after);
+  explicit RecordLayout(const store::Table& of) : table(of) {
+    for (const store::Field& field : table.fields) fields.push_back(&field);
+    std::sort(fields.begin(), fields.end(), [](const auto* a, const auto* b) { return a->name < b->name; });
+    for (const store::Field* field : fields) {
+      names.push_back(field->name);
+      members.push_back(nlohmann::json(std::string(field->name)).dump() + ":");
+    }
+    for (const store::Field& key : table.key_fields()) {
+      const auto at = std::find(names.begin(), names.end(), key.name);
+      key_columns.push_back(static_cast<std::size_t>(at - names.begin()));
+    }
   }
-  return state;
-}
+
+  // The record's key text (store::key_text) over `out`.
+  void key(std::span<const store::SqlValueView> row, std::string& out) const {
+    out.clear();
+    for (std::size_t i = 0; i < key_columns.size(); ++i) {
+      const auto* text = std::get_if<std::string_view>(&row[key_columns[i]]);
+      if (i) out += '/';
+      if (text) out += *text;
+    }
+  }
+
+  // The record's canonical JSON over `out`, the same bytes as store::canonical_json of the
+  // record store::list gives. kIntegrity for a value of the wrong type.
+  Status text(std::span<const store::SqlValueView> row, std::string& out) const {
+    out.assign("{");
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      if (i) out += ',';
+      out += members[i];
+      MOAT_CHECK(store::append_field_json(table, *fields[i], row[i], out));
+    }
+    out += '}';
+    return {};
+  }
+};
 
 // The ledger's record as it reads today: a field added by a later migration is absent from the
 // events written before it, and stands at its default (null when it has none).
-std::string as_current(const store::Table& table, const std::string& recorded) {
+std::string as_current(const store::Table& table, std::string_view recorded) {
   nlohmann::json record = nlohmann::json::parse(recorded, nullptr, false);
-  if (!record.is_object()) return recorded;
+  if (!record.is_object()) return std::string(recorded);
   for (const store::Field& field : table.fields) {
     if (record.contains(field.name)) continue;
     record[std::string(field.name)] =
@@ -76,83 +185,48 @@ std::string as_current(const store::Table& table, const std::string& recorded) {
   return store::canonical_json(record);
 }
 
-// A table's records as the ledger writes them (store::canonical_json: compact, fields by name),
-// with their key text, made from the columns without a JSON object per record.
-struct StoredRecords {
-  const store::Table& table;
-  std::vector<const store::Field*> fields;  // by name
-  std::vector<std::size_t> key_columns;     // of `fields`, in the key's order
-  std::vector<std::string> members;         // "\"name\":"
-  std::vector<store::SqlRow> rows;
-
-  static Result<StoredRecords> read(store::Store& store, const store::Table& table) {
-    StoredRecords out{table, {}, {}, {}, {}};
-    for (const store::Field& field : table.fields) out.fields.push_back(&field);
-    std::sort(out.fields.begin(), out.fields.end(),
-              [](const auto* a, const auto* b) { return a->name < b->name; });
-    std::vector<std::string_view> names;
-    for (const store::Field* field : out.fields) {
-      names.push_back(field->name);
-      out.members.push_back(nlohmann::json(std::string(field->name)).dump() + ":");
-    }
-    for (const store::Field& key : table.key_fields()) {
-      const auto at = std::find(names.begin(), names.end(), key.name);
-      out.key_columns.push_back(static_cast<std::size_t>(at - names.begin()));
-    }
-    MOAT_TRY(out.rows, store.columns(table, names));
-    return out;
-  }
-
-  std::string key(std::size_t row) const {
-    store::Key key;
-    for (const std::size_t column : key_columns) {
-      const auto* text = std::get_if<std::string>(&rows[row][column]);
-      key.push_back(text ? *text : "");
-    }
-    return store::key_text(key);
-  }
-
-  Result<std::string> canonical(std::size_t row) const {
-    std::string out = "{";
-    for (std::size_t i = 0; i < fields.size(); ++i) {
-      MOAT_TRY(const nlohmann::json value, store::field_value(table, *fields[i], rows[row][i]));
-      out += i ? "," : "";
-      out += members[i];
-      out += value.dump();
-    }
-    return out + "}";
-  }
-};
-
-Status compare_state(store::Store& store, const std::vector<ledger::Event>& events, AuditReport& report,
-                     Tally& tally) {
-  Replayed expected = replay(events);
-  for (const store::Table& table : store::tables()) {
-    MOAT_TRY(const StoredRecords records, StoredRecords::read(store, table));
-    tally.add(records.rows.size());
-    for (std::size_t row = 0; row < records.rows.size(); ++row) {
-      ++report.records_checked;
-      const std::string key = records.key(row);
-      const auto it = expected.find({table.name, key});
-      const std::string name = std::string(table.name) + "/" + key;
-      if (it == expected.end() || !*it->second) {
-        report.state_problems.push_back(name +
-                                        " is stored but the ledger never recorded it (added outside moat)");
-      } else {
-        MOAT_TRY(const std::string stored, records.canonical(row));
-        const std::string& recorded = **it->second;
-        if (recorded != stored && as_current(table, recorded) != stored) {
-          report.state_problems.push_back(
-              name + " differs from what the ledger last recorded (changed outside moat)");
-        }
+// Compares one table's stored records with the ledger's account, in key order; false once
+// kMaxStateProblems are found.
+Result<bool> compare_table(store::Store& store, const store::Table& table, LedgerState::Records& expected,
+                           AuditReport& report, Tally& tally) {
+  const RecordLayout layout(table);
+  std::string key, stored;
+  bool more = true;
+  const auto compare = [&](std::span<const store::SqlValueView> row) -> Result<bool> {
+    ++report.records_checked;
+    tally.add(1);
+    layout.key(row, key);
+    const auto it = expected.find(key);
+    const auto problem = [&](std::string_view what) {
+      report.state_problems.push_back(std::string(table.name) + "/" + key + std::string(what));
+    };
+    if (it == expected.end() || !it->second.exists) {
+      problem(" is stored but the ledger never recorded it (added outside moat)");
+    } else {
+      MOAT_CHECK(layout.text(row, stored));
+      const std::string_view recorded = it->second.after;
+      if (recorded != stored && as_current(table, recorded) != stored) {
+        problem(" differs from what the ledger last recorded (changed outside moat)");
       }
-      if (it != expected.end()) expected.erase(it);
-      if (report.state_problems.size() >= kMaxStateProblems) return {};
     }
+    if (it != expected.end()) expected.erase(it);
+    more = report.state_problems.size() < kMaxStateProblems;
+    return more;
+  };
+  MOAT_CHECK(store.for_each_columns(table, layout.names, compare));
+  return more;
+}
+
+Status compare_state(store::Store& store, LedgerState& state, AuditReport& report, Tally& tally) {
+  for (const store::Table& table : store::tables()) {
+    MOAT_TRY(const bool more, compare_table(store, table, state.of(table), report, tally));
+    if (!more) return {};
   }
   std::vector<std::pair<std::string_view, std::string_view>> missing;
-  for (const auto& [id, after] : expected) {
-    if (*after) missing.emplace_back(id.entity, id.key);
+  for (const store::Table& table : store::tables()) {
+    for (const auto& [key, recorded] : state.of(table)) {
+      if (recorded.exists) missing.emplace_back(table.name, key);
+    }
   }
   std::sort(missing.begin(), missing.end());
   for (const auto& [entity, key] : missing) {
@@ -163,6 +237,15 @@ Status compare_state(store::Store& store, const std::vector<ledger::Event>& even
   return {};
 }
 
+// The events and the records to go through, when progress is shown.
+Status count_work(store::Store& store, Tally& tally) {
+  if (!tally.progress) return {};
+  MOAT_TRY(const std::int64_t events, store.event_count());
+  MOAT_TRY(const std::size_t records, store::record_count(store));
+  tally.total = static_cast<std::size_t>(events) + records;
+  return {};
+}
+
 Result<AuditReport> verify(store::Store& store, Workspace* workspace, const Progress& progress) {
   AuditReport report;
   Tally tally{progress};
@@ -170,17 +253,26 @@ Result<AuditReport> verify(store::Store& store, Workspace* workspace, const Prog
   // as new as it. Events, tree and records then come from that one snapshot.
   MOAT_TRY(const auto witness, store.read_witness());
   report.witness_present = witness.has_value();
-  MOAT_CHECK(store.read_snapshot([&]() -> Status {
-    MOAT_TRY(const auto events, read_events(store, tally));
-    report.chain = ledger::verify(events, witness);
+  const auto audit = [&]() -> Status {
+    MOAT_CHECK(count_work(store, tally));
+    // A tree that cannot be read is reported only for a sound chain, as the chain comes first.
+    Result<std::vector<ledger::StoredNode>> nodes = std::vector<ledger::StoredNode>();
+    if (workspace) nodes = store::tree_nodes(store.database());
+    const auto* tree_nodes = workspace && nodes.ok() ? &*nodes : nullptr;
+    LedgerState state;
+    MOAT_TRY(const EventsRead read, read_events(store, witness, tree_nodes, state, tally));
+    report.chain = read.chain;
     if (!report.chain.ok) return {};  // the account itself is broken: state cannot be judged
     if (workspace) {
-      MOAT_TRY(report.tree, audit_tree(*workspace, events));
+      if (!nodes.ok()) return nodes.error();
+      MOAT_TRY(report.tree, audit_tree(*workspace, *read.tree, *nodes));
       if (!report.tree_ok()) return {};
     }
-    tally.add(events.size());
-    return compare_state(store, events, report, tally);
-  }));
+    MOAT_CHECK(compare_state(store, state, report, tally));
+    tally.finish();
+    return {};
+  };
+  MOAT_CHECK(store.read_snapshot(audit));
   return report;
 }
 

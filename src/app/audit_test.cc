@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 
 #include <nlohmann/json.hpp>
 
@@ -11,6 +12,7 @@
 #include "app/demo_testing.h"
 #include "app/export.h"
 #include "store/store.h"
+#include "store/tree.h"
 #include "testing/testing.h"
 
 namespace moat::app {
@@ -74,6 +76,120 @@ TEST_P(AuditTest, FindsRecordsAddedAndDeletedBehindTheLedger) {
   EXPECT_NE(report.state_problems[1].find("certificates/"), std::string::npos);
   EXPECT_NE(report.state_problems[1].find("is in the ledger but missing (deleted outside moat)"),
             std::string::npos);
+}
+
+// What the audit found when it read every event first and checked them whole with the ledger's
+// engines (ledger::verify, ledger::verify_tree), then compared every record as JSON: the
+// reference the streamed audit must agree with.
+struct WholeAudit {
+  ledger::Verdict chain;
+  ledger::TreeVerdict tree;
+  std::int64_t records_checked = 0;
+  std::vector<std::string> state_problems;
+};
+
+WholeAudit audit_whole(store::Store& store) {
+  WholeAudit audit;
+  const auto events = store.events(1, -1);
+  const auto witness = store.read_witness();
+  const auto nodes = store::tree_nodes(store.database());
+  EXPECT_TRUE(events.ok() && witness.ok() && nodes.ok());
+  audit.chain = ledger::verify(*events, *witness);
+  audit.tree = ledger::verify_tree(*events, *nodes);
+  std::map<std::pair<std::string, std::string>, std::optional<std::string>> recorded;
+  for (const ledger::Event& e : *events) {
+    if (store::find_table(e.entity) && (e.action == "put" || e.action == "remove"))
+      recorded[{e.entity, e.key}] = e.after;
+  }
+  for (const store::Table& table : store::tables()) {
+    const auto records = store.list(table);
+    EXPECT_TRUE(records.ok());
+    for (const store::Record& record : *records) {
+      if (audit.state_problems.size() == 20) return audit;
+      ++audit.records_checked;
+      const std::string key = store::key_text(store::key_of(table, record));
+      const auto it = recorded.find({std::string(table.name), key});
+      const std::string name = std::string(table.name) + "/" + key;
+      if (it == recorded.end() || !it->second) {
+        audit.state_problems.push_back(name +
+                                       " is stored but the ledger never recorded it (added outside moat)");
+      } else if (*it->second != store::canonical_json(record)) {
+        audit.state_problems.push_back(name +
+                                       " differs from what the ledger last recorded (changed outside moat)");
+      }
+      if (it != recorded.end()) recorded.erase(it);
+    }
+  }
+  for (const auto& [id, after] : recorded) {
+    if (after && audit.state_problems.size() < 20) {
+      audit.state_problems.push_back(id.first + "/" + id.second +
+                                     " is in the ledger but missing (deleted outside moat)");
+    }
+  }
+  return audit;
+}
+
+// Reading the ledger one event at a time and the records one row at a time gives the verdicts
+// and messages, word for word, of reading them whole (audit_whole) after `tampering`.
+void expect_streaming_agrees(Workspace& workspace, const std::vector<std::string>& tampering) {
+  store::Store& store = workspace.store();
+  for (const std::string& statement : tampering)
+    ASSERT_TRUE(store.database().execute(statement).ok()) << statement;
+  const WholeAudit whole = audit_whole(store);
+  const auto streamed = verify_ledger(workspace);
+  ASSERT_TRUE(streamed.ok()) << streamed.error().to_string();
+  EXPECT_EQ(streamed->ok(), tampering.empty());
+  EXPECT_EQ(streamed->chain.ok, whole.chain.ok);
+  EXPECT_EQ(streamed->chain.events_checked, whole.chain.events_checked);
+  EXPECT_EQ(streamed->chain.first_bad, whole.chain.first_bad);
+  EXPECT_EQ(streamed->chain.problem, whole.chain.problem);
+  if (!whole.chain.ok) {
+    EXPECT_FALSE(streamed->tree.has_value());
+    return;
+  }
+  ASSERT_TRUE(streamed->tree.has_value());
+  EXPECT_EQ(streamed->tree->tree.ok, whole.tree.ok);
+  EXPECT_EQ(streamed->tree->tree.first_bad, whole.tree.first_bad);
+  EXPECT_EQ(streamed->tree->tree.problem, whole.tree.problem);
+  EXPECT_EQ(streamed->tree->tree.size, whole.tree.size);
+  EXPECT_EQ(streamed->tree->tree.root, whole.tree.root);
+  if (!whole.tree.ok) return;
+  EXPECT_EQ(streamed->records_checked, whole.records_checked);
+  EXPECT_EQ(streamed->state_problems, whole.state_problems);
+}
+
+TEST_P(AuditTest, StreamingAgreesOnASoundLedger) {
+  expect_streaming_agrees(*workspace_, {});
+  EXPECT_TRUE(audit().ok());
+}
+
+TEST_P(AuditTest, StreamingAgreesOnAChangedEvent) {
+  expect_streaming_agrees(*workspace_, {R"(UPDATE "ledger" SET "actor" = 'mallory' WHERE "seq" = 42)"});
+}
+
+TEST_P(AuditTest, StreamingAgreesOnARemovedOrMovedEvent) {
+  expect_streaming_agrees(*workspace_, {R"(UPDATE "ledger" SET "seq" = 100000 WHERE "seq" = 30)",
+                                        R"(DELETE FROM "ledger" WHERE "seq" = 17)"});
+}
+
+TEST_P(AuditTest, StreamingAgreesOnAnAlteredTree) {
+  expect_streaming_agrees(
+      *workspace_,
+      {R"(UPDATE "ledger_tree" SET "hash" = '00' || substr("hash", 3) WHERE "node" = 127 * 64 + 7)"});
+}
+
+TEST_P(AuditTest, StreamingAgreesOnChangedAddedAndDeletedRecords) {
+  expect_streaming_agrees(
+      *workspace_, {R"(UPDATE "secrets" SET "weight" = 1 WHERE "id" = 'S01')",
+                    R"(UPDATE "suppliers" SET "sites" = '[ "somewhere" ]' WHERE "id" = 'F05')",
+                    R"(UPDATE "suppliers" SET "legal_name" = "legal_name" || '
+' WHERE "id" = 'F06')",
+                    R"(INSERT INTO "products" ("id", "name", "row_version") VALUES ('zz-added', 'Added', 1))",
+                    R"(DELETE FROM "people" WHERE "id" = (SELECT MIN("id") FROM "people"))"});
+}
+
+TEST_P(AuditTest, StreamingAgreesOnMoreChangedRecordsThanItLists) {
+  expect_streaming_agrees(*workspace_, {R"(UPDATE "people" SET "name" = "name" || '改')"});
 }
 
 // The typed read of columns (what the flags, the gate, export and verify read large tables

@@ -366,11 +366,11 @@ Result<std::string> prove_event(Workspace& workspace, const Session& session, st
   return proof.format();
 }
 
-Result<TreeAudit> audit_tree(Workspace& workspace, std::span<const ledger::Event> events) {
+Result<TreeAudit> audit_tree(Workspace& workspace, const ledger::TreeVerdict& tree,
+                             std::span<const ledger::StoredNode> nodes) {
   TreeAudit audit;
   store::Database& db = workspace.store().database();
-  MOAT_TRY(const auto nodes, store::tree_nodes(db));
-  audit.tree = ledger::verify_tree(events, nodes);
+  audit.tree = tree;
   if (!audit.tree.ok) return audit;
   MOAT_TRY(const auto stored, store::stored_checkpoints(db));
   const fs::path key_file = workspace.keys_dir() / kKeyFile;

@@ -92,6 +92,9 @@ struct TreeAudit {
   std::optional<SignedCheckpoint> last_checkpoint;
   std::vector<std::string> problems;  // checkpoints refused or a tree rolled back, for a person
 };
-Result<TreeAudit> audit_tree(Workspace& workspace, std::span<const ledger::Event> events);
+// `tree` is the stored tree (`nodes`, store::tree_nodes) checked against the events
+// (ledger::TreeCheck); when it holds, the checkpoints are checked against it.
+Result<TreeAudit> audit_tree(Workspace& workspace, const ledger::TreeVerdict& tree,
+                             std::span<const ledger::StoredNode> nodes);
 
 }  // namespace moat::app

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "store/counts.h"
+#include "store/field_text.h"
 
 namespace moat::app {
 namespace {
@@ -41,7 +42,27 @@ void write_value(const json& value, int indent, std::string& out) {
   out += "\n" + std::string(static_cast<std::size_t>(indent), ' ') + (value.is_array() ? "]" : "}");
 }
 
-// A table's records, as the document's member `"table": [...]` at depth 1.
+// Whether `value` of `field` prints on one line: anything but a list with items.
+bool on_one_line(const store::Field& field, const store::SqlValueView& value) {
+  const auto* text = std::get_if<std::string_view>(&value);
+  const bool list = field.type == store::FieldType::kIdList || field.type == store::FieldType::kTextList ||
+                    field.type == store::FieldType::kNameList ||
+                    field.type == store::FieldType::kCapabilityList;
+  return !list || !text || *text == "[]";
+}
+
+// One field's value at `indent`: its compact text when it prints on one line (the same bytes as
+// dumping it: store::append_field_json), else the list printed item by item.
+Status write_field(const store::Table& table, const store::Field& field, const store::SqlValueView& value,
+                   std::string& out) {
+  if (on_one_line(field, value)) return store::append_field_json(table, field, value, out);
+  MOAT_TRY(const json parsed, store::field_value(table, field, store::owned(value)));
+  write_value(parsed, 3 * kIndent, out);
+  return {};
+}
+
+// A table's records, as the document's member `"table": [...]` at depth 1, written row by row
+// as they are read.
 Status write_table(store::Store& store, const store::Table& table, std::string& out, std::size_t& written) {
   // A record's fields in the order a JSON object keeps them: by name.
   std::vector<const store::Field*> fields;
@@ -53,26 +74,20 @@ Status write_table(store::Store& store, const store::Table& table, std::string& 
     names.push_back(field->name);
     members.push_back(std::string(3 * kIndent, ' ') + dumped(std::string(field->name)) + ": ");
   }
-  MOAT_TRY(const std::vector<store::SqlRow> rows, store.columns(table, names));
-  out += std::string(kIndent, ' ') + dumped(std::string(table.name)) + ": ";
-  if (rows.empty()) {
-    out += "[]";
-    return {};
-  }
-  out += "[\n";
-  for (std::size_t r = 0; r < rows.size(); ++r) {
-    out += r ? ",\n" : "";
-    out += std::string(2 * kIndent, ' ') + "{\n";
+  out += std::string(kIndent, ' ') + dumped(std::string(table.name)) + ": [";
+  const std::string open = "\n" + std::string(2 * kIndent, ' ') + "{\n";
+  const auto write_record = [&](std::span<const store::SqlValueView> row) -> Result<bool> {
+    out += written++ ? "," + open : open;
     for (std::size_t i = 0; i < fields.size(); ++i) {
-      MOAT_TRY(const json value, store::field_value(table, *fields[i], rows[r][i]));
       out += i ? ",\n" : "";
       out += members[i];
-      write_value(value, 3 * kIndent, out);
+      MOAT_CHECK(write_field(table, *fields[i], row[i], out));
     }
     out += "\n" + std::string(2 * kIndent, ' ') + "}";
-  }
-  out += "\n" + std::string(kIndent, ' ') + "]";
-  written = rows.size();
+    return true;
+  };
+  MOAT_CHECK(store.for_each_columns(table, names, write_record));
+  out += written ? "\n" + std::string(kIndent, ' ') + "]" : "]";
   return {};
 }
 

@@ -34,6 +34,8 @@ std::string_view genesis_hash();
 
 // The bytes that are hashed: everything but `hash` itself (see docs/ledger.md).
 std::string canonical_encoding(const Event& event);
+// The same, written over `out` (its capacity kept): for a reader that encodes many events.
+void encode_into(const Event& event, std::string& out);
 
 // BLAKE2b-256 of canonical_encoding(event), as lowercase hex.
 std::string compute_hash(const Event& event);
@@ -56,5 +58,26 @@ struct Verdict {
 // Checks `events` (as stored, in ascending seq order) from the genesis on; stops at the first
 // fault. With a witness, also checks that the chain reaches it and agrees with it.
 Verdict verify(std::span<const Event> events, const std::optional<Witness>& witness = std::nullopt);
+
+// The same check one event at a time, for a reader that streams the events rather than holding
+// them: `add` each stored event in the order read, then `verdict()` is what `verify` gives for
+// all of them. Keeps nothing of an event but its hash.
+class ChainCheck {
+ public:
+  explicit ChainCheck(std::optional<Witness> witness = std::nullopt) : witness_(std::move(witness)) {}
+  // The next stored event and its canonical encoding (encode_into). False once the chain is
+  // found broken: the events after the first fault are not looked at.
+  bool add(const Event& event, std::string_view encoding);
+  bool add(const Event& event) { return add(event, canonical_encoding(event)); }
+  // The verdict on the events added, with the witness checked against them.
+  Verdict verdict() const;
+
+ private:
+  std::optional<Witness> witness_;
+  Verdict verdict_;
+  std::string previous_hash_ = std::string(genesis_hash());
+  std::int64_t next_seq_ = 1;
+  bool witnessed_matches_ = false;  // the event the witness names had the witness's hash
+};
 
 }  // namespace moat::ledger

@@ -165,13 +165,19 @@ std::string to_base64(const Hash& hash) {
 }
 
 std::optional<Hash> hash_from_hex(std::string_view hex) {
+  // A digit's value, or 16 for a byte that is none (either case, as sodium_hex2bin reads them).
+  const auto value = [](char c) -> unsigned {
+    if (c >= '0' && c <= '9') return static_cast<unsigned>(c - '0');
+    if (c >= 'a' && c <= 'f') return static_cast<unsigned>(c - 'a' + 10);
+    if (c >= 'A' && c <= 'F') return static_cast<unsigned>(c - 'A' + 10);
+    return 16;
+  };
   Hash hash{};
-  std::size_t length = 0;
-  const char* end = nullptr;
-  if (hex.size() != hash.size() * 2 ||
-      sodium_hex2bin(hash.data(), hash.size(), hex.data(), hex.size(), nullptr, &length, &end) != 0 ||
-      length != hash.size() || end != hex.data() + hex.size()) {
-    return std::nullopt;
+  if (hex.size() != hash.size() * 2) return std::nullopt;
+  for (std::size_t i = 0; i < hash.size(); ++i) {
+    const unsigned high = value(hex[2 * i]), low = value(hex[2 * i + 1]);
+    if (high > 15 || low > 15) return std::nullopt;
+    hash[i] = static_cast<std::uint8_t>(high << 4 | low);
   }
   return hash;
 }
@@ -304,48 +310,67 @@ std::vector<StoredNode> TreeEdge::append(const Hash& leaf) {
   return made;
 }
 
-TreeVerdict verify_tree(std::span<const Event> events, std::span<const StoredNode> stored) {
-  TreeVerdict verdict;
-  TreeEdge edge;
-  std::size_t next = 0;  // the next stored node to compare
-  for (const Event& event : events) {
-    for (const StoredNode& made : edge.append(event_leaf(event))) {
-      const auto fault = [&](std::string problem) {
-        verdict.ok = false;
-        verdict.first_bad = static_cast<std::int64_t>(made.id.first_leaf()) + 1;
-        verdict.problem = std::move(problem);
-        return verdict;
-      };
-      if (next == stored.size()) {
-        return fault("the stored Merkle tree ends before " + event_name(event.seq) + ": it covers " +
-                     std::to_string(made.id.first_leaf()) + " of " + std::to_string(events.size()) +
-                     " events (the tree was rolled back or cut short)");
-      }
-      const StoredNode& found = stored[next++];
-      if (found.id.key() != made.id.key()) {
-        return fault("the stored Merkle tree lacks its node over events " +
-                     std::to_string(made.id.first_leaf() + 1) + ".." +
-                     std::to_string(made.id.last_leaf() + 1) + " (nodes were removed or added)");
-      }
-      if (found.hash == made.hash) continue;
-      if (made.id.level == 0) {
-        return fault(event_name(event.seq) +
-                     " differs from its leaf in the Merkle tree: the event or the tree was altered");
-      }
-      return fault("the Merkle tree's node over events " + std::to_string(made.id.first_leaf() + 1) + ".." +
-                   std::to_string(made.id.last_leaf() + 1) +
-                   " differs from those events: the tree was altered");
-    }
+void TreeCheck::add(std::int64_t seq, const Hash& leaf) {
+  ++events_;
+  if (fault_ != Fault::kNone) return;
+  for (const StoredNode& made : edge_.append(leaf)) {
+    const auto found = [&](Fault fault) {
+      fault_ = fault;
+      fault_node_ = made.id;
+      fault_seq_ = seq;
+    };
+    if (next_ == stored_.size()) return found(Fault::kTreeEnds);
+    const StoredNode& stored = stored_[next_++];
+    if (stored.id.key() != made.id.key()) return found(Fault::kNodeMissing);
+    if (stored.hash != made.hash)
+      return found(made.id.level == 0 ? Fault::kLeafDiffers : Fault::kNodeDiffers);
   }
-  verdict.size = edge.size();
-  verdict.root = edge.root();
-  if (next < stored.size()) {
+}
+
+std::string TreeCheck::fault_problem() const {
+  const std::string range = "events " + std::to_string(fault_node_.first_leaf() + 1) + ".." +
+                            std::to_string(fault_node_.last_leaf() + 1);
+  switch (fault_) {
+    case Fault::kTreeEnds:
+      return "the stored Merkle tree ends before " + event_name(fault_seq_) + ": it covers " +
+             std::to_string(fault_node_.first_leaf()) + " of " + std::to_string(events_) +
+             " events (the tree was rolled back or cut short)";
+    case Fault::kNodeMissing:
+      return "the stored Merkle tree lacks its node over " + range + " (nodes were removed or added)";
+    case Fault::kLeafDiffers:
+      return event_name(fault_seq_) +
+             " differs from its leaf in the Merkle tree: the event or the tree was altered";
+    case Fault::kNodeDiffers:
+      return "the Merkle tree's node over " + range + " differs from those events: the tree was altered";
+    case Fault::kNone:
+      break;
+  }
+  return {};
+}
+
+TreeVerdict TreeCheck::verdict() const {
+  TreeVerdict verdict;
+  if (fault_ != Fault::kNone) {
     verdict.ok = false;
-    verdict.first_bad = static_cast<std::int64_t>(stored[next].id.first_leaf()) + 1;
+    verdict.first_bad = static_cast<std::int64_t>(fault_node_.first_leaf()) + 1;
+    verdict.problem = fault_problem();
+    return verdict;
+  }
+  verdict.size = edge_.size();
+  verdict.root = edge_.root();
+  if (next_ < stored_.size()) {
+    verdict.ok = false;
+    verdict.first_bad = static_cast<std::int64_t>(stored_[next_].id.first_leaf()) + 1;
     verdict.problem = "the stored Merkle tree holds nodes beyond the ledger's last event (" +
-                      std::to_string(events.size()) + "): events were removed from the end";
+                      std::to_string(events_) + "): events were removed from the end";
   }
   return verdict;
+}
+
+TreeVerdict verify_tree(std::span<const Event> events, std::span<const StoredNode> stored) {
+  TreeCheck check(stored);
+  for (const Event& event : events) check.add(event.seq, event_leaf(event));
+  return check.verdict();
 }
 
 }  // namespace moat::ledger

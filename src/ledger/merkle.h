@@ -115,4 +115,27 @@ struct TreeVerdict {
 // and a stored tree that is shorter (rolled back) or longer than the ledger.
 TreeVerdict verify_tree(std::span<const Event> events, std::span<const StoredNode> stored);
 
+// The same check one event at a time, for a reader that streams the events: `add` each event's
+// leaf in order, then `verdict()` is what verify_tree gives for all of them. Holds the tree's
+// right edge, not the events; `stored` must outlive it.
+class TreeCheck {
+ public:
+  explicit TreeCheck(std::span<const StoredNode> stored) : stored_(stored) {}
+  // The next event's seq and leaf hash (event_leaf). After a fault, only counts the events.
+  void add(std::int64_t seq, const Hash& leaf);
+  TreeVerdict verdict() const;
+
+ private:
+  enum class Fault { kNone, kTreeEnds, kNodeMissing, kLeafDiffers, kNodeDiffers };
+  std::string fault_problem() const;
+
+  std::span<const StoredNode> stored_;
+  TreeEdge edge_;
+  std::size_t next_ = 0;      // the next stored node to compare
+  std::uint64_t events_ = 0;  // events added
+  Fault fault_ = Fault::kNone;
+  NodeId fault_node_;           // the node made when the fault was found
+  std::int64_t fault_seq_ = 0;  // and the event that made it
+};
+
 }  // namespace moat::ledger

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <set>
 #include <span>
@@ -22,6 +23,12 @@ namespace moat::store {
 using SqlValue = std::variant<std::monostate, std::int64_t, double, std::string>;
 using SqlRow = std::vector<SqlValue>;
 
+// A value of a row being streamed (Database::for_each_row): a text is viewed where the database
+// holds it, valid only until the visitor returns.
+using SqlValueView = std::variant<std::monostate, std::int64_t, double, std::string_view>;
+// Called with each row in turn; returns false to stop reading, an error to stop and fail.
+using RowVisitor = std::function<Result<bool>(std::span<const SqlValueView> row)>;
+
 class Database {
  public:
   virtual ~Database() = default;
@@ -31,6 +38,12 @@ class Database {
   // Runs one statement. Failures are kInternal errors carrying the database's message.
   virtual Status execute(std::string_view sql, std::span<const SqlValue> params = {}) = 0;
   virtual Result<std::vector<SqlRow>> query(std::string_view sql, std::span<const SqlValue> params = {}) = 0;
+  // Runs a query and hands each row to `visit` as it is read, without copying it: what a reader of
+  // a whole large table uses, holding one row (SQLite) or one batch of rows (PostgreSQL, through
+  // a cursor inside a transaction) rather than the whole result. The values are typed as query()
+  // types them. `visit` may run other queries. Fails with the visitor's error, if any.
+  virtual Status for_each_row(std::string_view sql, std::span<const SqlValue> params,
+                              const RowVisitor& visit) = 0;
 
   // A write transaction. Writers are serialised (the ledger needs one writer at a time);
   // a transaction left open is rolled back when the Database is destroyed.

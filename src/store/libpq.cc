@@ -34,6 +34,7 @@ Result<const LibPq*> open_library() {
   resolve(library, "PQexec", functions.exec, missing);
   resolve(library, "PQprepare", functions.prepare, missing);
   resolve(library, "PQexecPrepared", functions.exec_prepared, missing);
+  resolve(library, "PQexecParams", functions.exec_params, missing);
   resolve(library, "PQresultStatus", functions.result_status, missing);
   resolve(library, "PQresultErrorMessage", functions.result_error_message, missing);
   resolve(library, "PQclear", functions.clear, missing);

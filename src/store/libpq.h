@@ -20,6 +20,7 @@ struct LibPq {
   decltype(&::PQexec) exec;
   decltype(&::PQprepare) prepare;
   decltype(&::PQexecPrepared) exec_prepared;
+  decltype(&::PQexecParams) exec_params;
   decltype(&::PQresultStatus) result_status;
   decltype(&::PQresultErrorMessage) result_error_message;
   decltype(&::PQclear) clear;

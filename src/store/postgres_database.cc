@@ -5,6 +5,8 @@
 #include <charconv>
 #include <cstdio>
 #include <map>
+#include <string>
+#include <vector>
 
 #include "store/database.h"
 #include "store/libpq.h"
@@ -61,6 +63,26 @@ std::string as_text(const SqlValue& value) {
   return std::get<std::string>(value);
 }
 
+// Rows per FETCH of a streamed query: a few megabytes of events at a time.
+constexpr int kRowsPerFetch = 5000;
+
+// The parameters as libpq takes them: texts, a null pointer for NULL.
+struct ParamTexts {
+  std::vector<std::string> texts;
+  std::vector<const char*> values;
+  explicit ParamTexts(std::span<const SqlValue> params) {
+    texts.reserve(params.size());
+    for (const SqlValue& param : params) {
+      const bool null = std::holds_alternative<std::monostate>(param);
+      texts.push_back(null ? "" : as_text(param));
+      values.push_back(null ? nullptr : texts.back().c_str());
+    }
+  }
+  ParamTexts(const ParamTexts&) = delete;  // `values` points into `texts`
+  ParamTexts& operator=(const ParamTexts&) = delete;
+  int count() const { return static_cast<int>(values.size()); }
+};
+
 SqlValue read_value(const PGresult* result, int row, int column) {
   if (pq().getisnull(result, row, column)) return std::monostate{};
   const char* text = pq().getvalue(result, row, column);
@@ -77,6 +99,38 @@ SqlValue read_value(const PGresult* result, int row, int column) {
     return value;
   }
   return std::string(text, length);
+}
+
+// Hands each row of `result` to `visit`, its texts viewed in the result; false when `visit` stopped.
+Result<bool> visit_rows(const PGresult* result, const RowVisitor& visit) {
+  const int row_count = pq().ntuples(result), column_count = pq().nfields(result);
+  std::vector<Oid> types;
+  for (int c = 0; c < column_count; ++c) types.push_back(pq().ftype(result, c));
+  std::vector<SqlValueView> row(static_cast<std::size_t>(column_count));
+  for (int r = 0; r < row_count; ++r) {
+    for (int c = 0; c < column_count; ++c) {
+      SqlValueView& value = row[static_cast<std::size_t>(c)];
+      const Oid type = types[static_cast<std::size_t>(c)];
+      const char* text = pq().getvalue(result, r, c);
+      const std::size_t length = static_cast<std::size_t>(pq().getlength(result, r, c));
+      if (pq().getisnull(result, r, c)) {
+        value = std::monostate{};
+      } else if (type == kInt2 || type == kInt4 || type == kInt8) {
+        std::int64_t number = 0;
+        std::from_chars(text, text + length, number);
+        value = number;
+      } else if (type == kFloat4 || type == kFloat8 || type == kNumeric) {
+        double number = 0;
+        std::from_chars(text, text + length, number);
+        value = number;
+      } else {
+        value = std::string_view(text, length);
+      }
+    }
+    MOAT_TRY(const bool more, visit(row));
+    if (!more) return false;
+  }
+  return true;
 }
 
 class PostgresDatabase final : public Database {
@@ -109,6 +163,28 @@ class PostgresDatabase final : public Database {
       rows.push_back(std::move(row));
     }
     return rows;
+  }
+
+  Status for_each_row(std::string_view sql, std::span<const SqlValue> params,
+                      const RowVisitor& visit) override {
+    note_names(sql);
+    if (!in_transaction_) {  // a cursor lives in a transaction: read the whole result at once
+      MOAT_TRY(PgResult result, run(sql, params));
+      Result<bool> read = visit_rows(result.get(), visit);
+      if (!read.ok()) return std::move(read).error();
+      return {};
+    }
+    const std::string cursor = "moat_rows_" + std::to_string(++cursors_);
+    const ParamTexts texts(params);
+    const std::string declare = "DECLARE " + cursor + " NO SCROLL CURSOR FOR " + numbered_placeholders(sql);
+    PgResult declared(pq().exec_params(connection_, declare.c_str(), texts.count(), nullptr,
+                                       texts.values.data(), nullptr, nullptr, 0));
+    if (!declared || pq().result_status(declared.get()) != PGRES_COMMAND_OK)
+      return failure(declared.get(), sql);
+    const std::string fetch = "FETCH FORWARD " + std::to_string(kRowsPerFetch) + " FROM " + cursor;
+    Status status = fetch_all(fetch, visit);
+    if (!status.ok()) return status;  // the cursor ends with the transaction
+    return simple("CLOSE " + cursor);
   }
 
   Status begin_write() override {
@@ -154,6 +230,16 @@ class PostgresDatabase final : public Database {
     return {};
   }
 
+  // Runs `fetch` until the cursor is exhausted or `visit` stops.
+  Status fetch_all(const std::string& fetch, const RowVisitor& visit) {
+    while (true) {
+      PgResult batch(pq().exec(connection_, fetch.c_str()));
+      if (!batch || pq().result_status(batch.get()) != PGRES_TUPLES_OK) return failure(batch.get(), fetch);
+      MOAT_TRY(const bool more, visit_rows(batch.get(), visit));
+      if (!more || pq().ntuples(batch.get()) < kRowsPerFetch) return {};
+    }
+  }
+
   Result<std::string> prepared_name(std::string_view sql, int parameter_count) {
     if (const auto it = prepared_.find(sql); it != prepared_.end()) return it->second;
     const std::string name = "moat_" + std::to_string(prepared_.size() + 1);
@@ -165,22 +251,16 @@ class PostgresDatabase final : public Database {
   }
 
   Result<PgResult> run(std::string_view sql, std::span<const SqlValue> params) {
-    std::vector<std::string> texts;
-    std::vector<const char*> values;
-    texts.reserve(params.size());
-    for (const SqlValue& param : params)
-      texts.push_back(std::holds_alternative<std::monostate>(param) ? "" : as_text(param));
-    for (std::size_t i = 0; i < params.size(); ++i) {
-      values.push_back(std::holds_alternative<std::monostate>(params[i]) ? nullptr : texts[i].c_str());
-    }
-    const int count = static_cast<int>(params.size());
+    const ParamTexts texts(params);
+    const int count = texts.count();
     PgResult result;
     if (count == 0 && !sql.starts_with("SELECT") && !sql.starts_with("INSERT") &&
         !sql.starts_with("UPDATE") && !sql.starts_with("DELETE")) {
       result.reset(pq().exec(connection_, std::string(sql).c_str()));  // DDL: not worth preparing
     } else {
       MOAT_TRY(const std::string name, prepared_name(sql, count));
-      result.reset(pq().exec_prepared(connection_, name.c_str(), count, values.data(), nullptr, nullptr, 0));
+      result.reset(
+          pq().exec_prepared(connection_, name.c_str(), count, texts.values.data(), nullptr, nullptr, 0));
     }
     const ExecStatusType status = result ? pq().result_status(result.get()) : PGRES_FATAL_ERROR;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return failure(result.get(), sql);
@@ -190,6 +270,7 @@ class PostgresDatabase final : public Database {
   PGconn* connection_;
   std::map<std::string, std::string, std::less<>> prepared_;
   bool in_transaction_ = false;
+  std::int64_t cursors_ = 0;  // cursors declared, for their names
 };
 
 }  // namespace

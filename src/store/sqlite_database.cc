@@ -55,6 +55,34 @@ class SqliteDatabase final : public Database {
     return rows;
   }
 
+  Status for_each_row(std::string_view sql, std::span<const SqlValue> params,
+                      const RowVisitor& visit) override {
+    note_names(sql);
+    MOAT_TRY(sqlite3_stmt * prepared, prepare(sql, params));
+    // Taken out of the cache while it is read, so that a query `visit` runs cannot reset it.
+    auto cached = statements_.find(sql);
+    const std::string key = cached->first;
+    Statement statement = std::move(cached->second);
+    statements_.erase(cached);
+    std::vector<SqlValueView> row;
+    Status status;
+    while (status.ok()) {
+      const int rc = sqlite3_step(prepared);
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) {
+        status = failure(sql);
+        break;
+      }
+      view_row(prepared, row);
+      Result<bool> more = visit(row);
+      if (!more.ok()) status = std::move(more).error();
+      if (!more.ok() || !*more) break;
+    }
+    sqlite3_reset(prepared);
+    statements_.try_emplace(key, std::move(statement));  // unless `visit` prepared it anew
+    return status;
+  }
+
   Status begin_write() override {
     // IMMEDIATE takes the write lock now, so the ledger's last event cannot change under us.
     MOAT_CHECK(execute("BEGIN IMMEDIATE", {}));
@@ -148,6 +176,30 @@ class SqliteDatabase final : public Database {
       }
     }
     return row;
+  }
+
+  // The current row of `statement` into `row` (its capacity kept), texts viewed in place.
+  static void view_row(sqlite3_stmt* statement, std::vector<SqlValueView>& row) {
+    const int columns = sqlite3_column_count(statement);
+    row.resize(static_cast<std::size_t>(columns));
+    for (int c = 0; c < columns; ++c) {
+      SqlValueView& value = row[static_cast<std::size_t>(c)];
+      switch (sqlite3_column_type(statement, c)) {
+        case SQLITE_INTEGER:
+          value = static_cast<std::int64_t>(sqlite3_column_int64(statement, c));
+          break;
+        case SQLITE_FLOAT:
+          value = sqlite3_column_double(statement, c);
+          break;
+        case SQLITE_NULL:
+          value = std::monostate{};
+          break;
+        default: {
+          const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement, c));
+          value = std::string_view(text, static_cast<std::size_t>(sqlite3_column_bytes(statement, c)));
+        }
+      }
+    }
   }
 
   sqlite3* db_;

@@ -401,7 +401,10 @@ Result<std::vector<Record>> Store::list_where(const Table& table, std::string_vi
   return records_of(table, select_sql(table) + " WHERE " + quoted(field) + " = ?", params);
 }
 
-Result<std::vector<SqlRow>> Store::columns(const Table& table, std::span<const std::string_view> fields) {
+namespace {
+
+// "SELECT <key fields>, <fields> FROM <table>"; kInternal for a field the table does not have.
+Result<std::string> columns_sql(const Table& table, std::span<const std::string_view> fields) {
   std::string sql = "SELECT ";
   for (const Field& key : table.key_fields()) sql += quoted(key.name) + ", ";
   for (const std::string_view field : fields) {
@@ -411,7 +414,26 @@ Result<std::vector<SqlRow>> Store::columns(const Table& table, std::span<const s
     sql += quoted(field) + ", ";
   }
   sql.resize(sql.size() - 2);
-  sql += " FROM " + quoted(table.name);
+  return sql + " FROM " + quoted(table.name);
+}
+
+}  // namespace
+
+Status Store::for_each_columns(const Table& table, std::span<const std::string_view> fields,
+                               const RowVisitor& visit) {
+  MOAT_TRY(std::string sql, columns_sql(table, fields));
+  // Bytewise, as `columns` sorts: SQLite's default; PostgreSQL's "C" collation.
+  const std::string collate = db_->backend() == "postgresql" ? " COLLATE \"C\"" : "";
+  std::string order;
+  for (const Field& key : table.key_fields())
+    order += (order.empty() ? "" : ", ") + quoted(key.name) + collate;
+  const std::size_t key_size = table.key_size;
+  return db_->for_each_row(sql + " ORDER BY " + order, {},
+                           [&](std::span<const SqlValueView> row) { return visit(row.subspan(key_size)); });
+}
+
+Result<std::vector<SqlRow>> Store::columns(const Table& table, std::span<const std::string_view> fields) {
+  MOAT_TRY(const std::string sql, columns_sql(table, fields));
   MOAT_TRY(auto rows, db_->query(sql, {}));
   // Sorted here, bytewise, as `list` sorts: the backends' collations differ.
   const std::size_t key_size = table.key_size;
@@ -597,6 +619,18 @@ Result<std::vector<ledger::Event>> Store::events(std::int64_t from_seq, std::int
     events.push_back(std::move(event));
   }
   return events;
+}
+
+Status Store::for_each_event(std::int64_t from_seq,
+                             const std::function<Result<bool>(const ledger::Event&)>& visit) {
+  const SqlValue params[] = {from_seq};
+  ledger::Event event;
+  return db_->for_each_row(
+      "SELECT " + std::string(event_columns()) + R"( FROM "ledger" WHERE "seq" >= ? ORDER BY "seq")", params,
+      [&](std::span<const SqlValueView> row) -> Result<bool> {
+        MOAT_CHECK(assign_event(row, event));
+        return visit(event);
+      });
 }
 
 Result<std::int64_t> Store::event_count() {

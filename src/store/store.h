@@ -82,6 +82,10 @@ class Store {
   // holds it). For readers of large tables that need a few columns: no JSON object per record.
   // kInternal for a field the table does not have.
   Result<std::vector<SqlRow>> columns(const Table& table, std::span<const std::string_view> fields);
+  // The same rows, in the same order, handed to `visit` one at a time as they are read
+  // (Database::for_each_row): for a reader of every record that keeps none of them.
+  Status for_each_columns(const Table& table, std::span<const std::string_view> fields,
+                          const RowVisitor& visit);
   // One page of `table` (PageQuery), read in the database: the cost of the page, not of the table.
   Result<std::vector<Record>> page(const Table& table, const PageQuery& query);
   // How many records of `table` match `where` (as PageQuery::where).
@@ -105,6 +109,11 @@ class Store {
   void abandon_batch() noexcept;
 
   Result<std::vector<ledger::Event>> events(std::int64_t from_seq = 1, std::int64_t limit = -1);
+  // The events from `from_seq` on, in seq order, handed to `visit` one at a time, each read into
+  // the same Event (valid until `visit` returns): for readers of the whole ledger, which then
+  // hold one event rather than all. `visit` returns false to stop.
+  Status for_each_event(std::int64_t from_seq,
+                        const std::function<Result<bool>(const ledger::Event&)>& visit);
   Result<std::int64_t> event_count();
   // Runs `body`, whose reads then all see one consistent snapshot (a read transaction; inside
   // an open transaction, that one).

@@ -9,6 +9,7 @@
 #include <set>
 #include <thread>
 
+#include "store/field_text.h"
 #include "store/migrations.h"
 #include "store/tree.h"
 #include "store/versioned.h"
@@ -128,6 +129,74 @@ TEST_P(StoreTest, EventsFormAVerifiableChainAndTheWitnessFollowsTheHead) {
   EXPECT_TRUE(ledger::verify(events, **witness).ok);
 }
 
+// The streamed read of the events gives each as events() does, in the same order, inside a
+// snapshot (a cursor on PostgreSQL) and outside one, and stops when told to.
+TEST_P(StoreTest, StreamedEventsAreTheEventsRead) {
+  for (int i = 0; i < 7; ++i)
+    ASSERT_TRUE(put(product("p" + std::to_string(i), "名 " + std::to_string(i))).ok());
+  const auto events = *store_->events();
+  const auto streamed = [&](std::size_t stop_after) {
+    std::vector<ledger::Event> out;
+    const Status read = store_->for_each_event(2, [&](const ledger::Event& event) -> Result<bool> {
+      out.push_back(event);
+      return out.size() < stop_after;
+    });
+    EXPECT_TRUE(read.ok()) << read.error().to_string();
+    return out;
+  };
+  const auto same = [](const ledger::Event& a, const ledger::Event& b) {
+    return a.seq == b.seq && a.at == b.at && a.actor == b.actor && a.action == b.action &&
+           a.entity == b.entity && a.key == b.key && a.before == b.before && a.after == b.after &&
+           a.prev_hash == b.prev_hash && a.hash == b.hash;
+  };
+  for (const bool in_snapshot : {false, true}) {
+    std::vector<ledger::Event> all, first_three;
+    const auto read = [&]() -> Status {
+      all = streamed(100);
+      first_three = streamed(3);
+      return {};
+    };
+    ASSERT_TRUE((in_snapshot ? store_->read_snapshot(read) : read()).ok());
+    ASSERT_EQ(all.size(), events.size() - 1);
+    for (std::size_t i = 0; i < all.size(); ++i) EXPECT_TRUE(same(all[i], events[i + 1])) << i;
+    EXPECT_EQ(first_three.size(), 3u);
+  }
+}
+
+// A visitor may run other queries, streamed or not, while it is being called; its error ends the
+// read and is what the read returns.
+TEST_P(StoreTest, StreamedRowsAllowQueriesInsideAndStopAtAnError) {
+  for (const char* id : {"a", "b", "c"}) ASSERT_TRUE(put(product(id, "n")).ok());
+  Database& db = store_->database();
+  const std::string sql = R"(SELECT "id" FROM "products" ORDER BY "id")";
+  const auto nested = [&]() -> Status {
+    std::vector<std::string> pairs;
+    MOAT_CHECK(db.for_each_row(sql, {}, [&](std::span<const SqlValueView> outer) -> Result<bool> {
+      MOAT_TRY(const auto counted, db.query(R"(SELECT COUNT(*) FROM "ledger")"));
+      EXPECT_EQ(std::get<std::int64_t>(counted.front().front()), 3);
+      const std::string first(std::get<std::string_view>(outer[0]));
+      const Status inner = db.for_each_row(sql, {}, [&](std::span<const SqlValueView> row) -> Result<bool> {
+        pairs.push_back(first + std::string(std::get<std::string_view>(row[0])));
+        return true;
+      });
+      if (!inner.ok()) return inner.error();
+      return true;
+    }));
+    EXPECT_EQ(pairs, (std::vector<std::string>{"aa", "ab", "ac", "ba", "bb", "bc", "ca", "cb", "cc"}));
+    const Status failed = db.for_each_row(sql, {}, [](std::span<const SqlValueView>) -> Result<bool> {
+      return Error(ErrorCode::kIntegrity, "here", "bad row");
+    });
+    EXPECT_FALSE(failed.ok());
+    if (!failed.ok()) {
+      EXPECT_EQ(failed.error().message(), "bad row");
+    }
+    return {};
+  };
+  ASSERT_TRUE(nested().ok());
+  ASSERT_TRUE(store_->read_snapshot(nested).ok());
+  EXPECT_TRUE(put(product("d", "n")).ok());  // the connection is sound afterwards
+}
+
 TEST_P(StoreTest, ABatchCommitsEachWriteWithItsEventsAndDropsOnlyTheOneThatFailed) {
   ASSERT_TRUE(put(product("p0", "before")).ok());
   ASSERT_TRUE(store_->begin_batch().ok());
@@ -204,6 +273,27 @@ TEST_P(StoreTest, ListsRecordsInBytewiseKeyOrder) {
   std::vector<std::string> ids;
   for (const json& r : *records) ids.push_back(r["id"]);
   EXPECT_EQ(ids, (std::vector<std::string>{"10", "9", "B", "a", "b"}));
+}
+
+TEST_P(StoreTest, StreamedColumnsAreTheColumnsRead) {
+  for (const char* id : {"b", "B", "a", "10", "9"})
+    ASSERT_TRUE(put(product(id, "名 " + std::string(id))).ok());
+  const std::string_view fields[] = {"name", "id", "description"};
+  const auto rows = store_->columns(products(), fields);
+  ASSERT_TRUE(rows.ok());
+  std::vector<SqlRow> streamed;
+  ASSERT_TRUE(store_
+                  ->for_each_columns(products(), fields,
+                                     [&](std::span<const SqlValueView> row) -> Result<bool> {
+                                       SqlRow copy;
+                                       for (const SqlValueView& value : row) copy.push_back(owned(value));
+                                       streamed.push_back(std::move(copy));
+                                       return true;
+                                     })
+                  .ok());
+  EXPECT_EQ(streamed, *rows);
+  const std::string_view unknown[] = {"no_such_field"};
+  EXPECT_FALSE(store_->for_each_columns(products(), unknown, [](auto) -> Result<bool> { return true; }).ok());
 }
 
 TEST_P(StoreTest, ListFieldsAndNumbersRoundTrip) {

@@ -2,6 +2,7 @@
 #include "store/tree.h"
 
 #include <algorithm>
+#include <bit>
 #include <map>
 
 namespace moat::store {
@@ -11,6 +12,7 @@ constexpr std::string_view kEventColumns =
     R"("seq", "at", "actor", "action", "entity", "entity_key", "before_json", "after_json", "prev_hash", "hash")";
 constexpr std::size_t kBuildBatch = 10000;
 constexpr std::size_t kInsertRows = 200;  // rows per INSERT (SQLite allows 32766 parameters)
+constexpr std::uint64_t kMaxNodesReserved = std::uint64_t{1} << 21;  // 96 MiB of nodes
 
 Error integrity(std::string message) {
   return Error(ErrorCode::kIntegrity, "ledger_tree", std::move(message));
@@ -103,6 +105,35 @@ Result<ledger::Event> event_of_row(SqlRow&& row) {
   return event;
 }
 
+Status assign_event(std::span<const SqlValueView> row, ledger::Event& event) {
+  const auto* seq = std::get_if<std::int64_t>(&row[0]);
+  if (!seq) return Error(ErrorCode::kIntegrity, "ledger", "an event's seq is not a number");
+  const auto text = [&](std::size_t i) { return std::get_if<std::string_view>(&row[i]); };
+  const auto assign = [&](std::size_t i, std::string& out) {
+    const auto* value = text(i);
+    out.assign(value ? *value : std::string_view());
+  };
+  const auto assign_optional = [&](std::size_t i, std::optional<std::string>& out) {
+    if (const auto* value = text(i)) {
+      if (!out) out.emplace();
+      out->assign(*value);
+    } else {
+      out.reset();
+    }
+  };
+  event.seq = *seq;
+  assign(1, event.at);
+  assign(2, event.actor);
+  assign(3, event.action);
+  assign(4, event.entity);
+  assign(5, event.key);
+  assign_optional(6, event.before);
+  assign_optional(7, event.after);
+  assign(8, event.prev_hash);
+  assign(9, event.hash);
+  return {};
+}
+
 Result<std::uint64_t> tree_size(Database& db) {
   MOAT_TRY(const auto rows, db.query(R"(SELECT MAX("node") FROM "ledger_tree")"));
   const auto* key = rows.empty() ? nullptr : std::get_if<std::int64_t>(&rows.front().front());
@@ -162,15 +193,23 @@ Result<std::vector<ledger::Hash>> tree_range_hashes(Database& db, std::span<cons
 }
 
 Result<std::vector<ledger::StoredNode>> tree_nodes(Database& db) {
-  MOAT_TRY(const auto rows, db.query(R"(SELECT "node", "hash" FROM "ledger_tree" ORDER BY "node")"));
   std::vector<ledger::StoredNode> nodes;
-  nodes.reserve(rows.size());
-  for (const SqlRow& row : rows) {
-    const auto* key = std::get_if<std::int64_t>(&row[0]);
-    if (!key || *key < 0) return integrity("a node's key is not a number");
-    MOAT_TRY(const ledger::Hash hash, hash_of(row[1], "a node"));
-    nodes.push_back({ledger::NodeId::from_key(static_cast<std::uint64_t>(*key)), hash});
-  }
+  // A tree of n leaves stores 2n - popcount(n) complete subtrees (n from its newest node, which
+  // may be forged: the reservation is bounded).
+  MOAT_TRY(const std::uint64_t size, tree_size(db));
+  const std::uint64_t expected = 2 * size - static_cast<std::uint64_t>(std::popcount(size));
+  nodes.reserve(static_cast<std::size_t>(std::min(expected, kMaxNodesReserved)));
+  MOAT_CHECK(
+      db.for_each_row(R"(SELECT "node", "hash" FROM "ledger_tree" ORDER BY "node")", {},
+                      [&](std::span<const SqlValueView> row) -> Result<bool> {
+                        const auto* key = std::get_if<std::int64_t>(&row[0]);
+                        if (!key || *key < 0) return integrity("a node's key is not a number");
+                        const auto* hex = std::get_if<std::string_view>(&row[1]);
+                        const auto hash = hex ? ledger::hash_from_hex(*hex) : std::nullopt;
+                        if (!hash) return integrity("a node holds a malformed hash");
+                        nodes.push_back({ledger::NodeId::from_key(static_cast<std::uint64_t>(*key)), *hash});
+                        return true;
+                      }));
   return nodes;
 }
 

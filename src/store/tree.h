@@ -54,6 +54,8 @@ Status update_checkpoint_note(Database& db, std::int64_t id, const std::string& 
 Result<ledger::Event> event_of_row(const SqlRow& row);
 // The same, taking the row's texts rather than copying them.
 Result<ledger::Event> event_of_row(SqlRow&& row);
+// The same from a streamed row, written over `event` (its strings' capacity kept).
+Status assign_event(std::span<const SqlValueView> row, ledger::Event& event);
 std::string_view event_columns();
 
 }  // namespace moat::store
