@@ -698,9 +698,10 @@ Result<Analysis> analyse(std::string_view text) {
   // a file can say so).
   auto cells = [&](double cell) {
     double n = 0;
-    for (const Element& e : elements)
-      n += (std::hypot(e.seg.b.x - e.seg.a.x, e.seg.b.y - e.seg.a.y) / cell + 2) *
-           ((2 * e.seg.r + kClearanceSearch) / cell + 2);
+    for (const Element& e : elements) {  // a piece's length and width, widened by the search's reach
+      const double width = (2 * e.seg.r + 2 * kClearanceSearch) / cell + 2;
+      n += (std::hypot(e.seg.b.x - e.seg.a.x, e.seg.b.y - e.seg.a.y) / cell + width) * width;
+    }
     return n;
   };
   double cell = kClearanceSearch;

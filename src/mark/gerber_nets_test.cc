@@ -63,6 +63,11 @@ TEST(GerberNets, FindsClearancesAlongLongDiagonalTracks) {
   const Result<NetReport> far = gerber_nets(board("X150000Y150000D03*"));
   ASSERT_TRUE(far.ok());
   EXPECT_GT(far->min_clearance, 0.29) << "nothing within the search distance";
+  // Pads 800 mm wide (no board, but a file can say so) are filed under cells widened to suit.
+  const Result<NetReport> wide =
+      gerber_nets("%FSLAX43Y43*%\n%MOMM*%\n%ADD11C,800*%\nD11*\nX0Y0D03*\nX2000000Y0D03*\nM02*\n");
+  ASSERT_TRUE(wide.ok()) << wide.error().to_string();
+  EXPECT_EQ(wide->nets, 2u);
 }
 
 TEST(GerberNets, RefusesACopyThatBringsTwoNetsCloser) {
