@@ -8,13 +8,12 @@
 // violation it did not provoke on purpose. Exit 0 when all pass, 1 otherwise.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 
-import { ARTIFACTS, CHROMIUM, MOAT, moat, TIMEOUT, WEB_DIR } from './harness.mjs';
+import { ARTIFACTS, CHROMIUM, moat, newWorld, serve, TIMEOUT, WEB_DIR } from './harness.mjs';
 
 const VIEWPORT = { width: 1366, height: 768 };
 
@@ -30,7 +29,7 @@ const password = (user) => `correct-horse-${user.name}-2026`;
 const STAFF_NAV = ['Launch readiness', 'Red flags', 'IP deadlines', 'Suppliers', 'Sourcing plan', 'Agreements and orders', 'Ledger', 'Releases', 'Counterfeit watch'];
 const PORTAL_NAV = ['Overview', 'Findings to answer', 'Agreements and orders', 'Design files for you'];
 
-const world = { dir: null, server: null, base: null, serverLog: [], browser: null };
+const world = { ...newWorld(), browser: null };
 
 // ---------------------------------------------------------------- the world: workspace and server
 
@@ -43,31 +42,6 @@ function makeWorkspace() {
     moat(['-w', ws, 'user', 'add', user.name, '--role', user.role, ...extra], `${password(user)}\n`);
   }
   return ws;
-}
-
-function startServer(ws) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(MOAT, ['-w', ws, 'serve', '--listen', '127.0.0.1:0', '--static', WEB_DIR], { stdio: ['ignore', 'pipe', 'pipe'] });
-    world.server = child;
-    const timer = setTimeout(() => reject(new Error('moat serve did not say where it listens within 15 s')), TIMEOUT);
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
-      if (match && !world.base) {
-        clearTimeout(timer);
-        world.base = match[1];
-        resolve(match[1]);
-      }
-    });
-    child.stderr.on('data', (chunk) => {
-      world.serverLog.push(...String(chunk).split('\n').filter(Boolean));
-      if (world.serverLog.length > 400) world.serverLog.splice(0, world.serverLog.length - 400);
-    });
-    child.on('exit', (code, signal) => {
-      if (!world.base) reject(new Error(`moat serve exited (${code ?? signal}) before listening: ${world.serverLog.slice(-5).join(' | ')}`));
-    });
-  });
 }
 
 async function stopServer() {
@@ -768,7 +742,7 @@ async function main() {
     if (/^(\d\d-[\w-]+|failed-\d+-\d+)\.png$/.test(file)) rmSync(path.join(ARTIFACTS, file));
   }
   const ws = makeWorkspace();
-  await startServer(ws);
+  await serve(world, ws);
   world.browser = await chromium.launch({
     executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-background-networking'], headless: true,
   });
@@ -797,7 +771,7 @@ async function main() {
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (failures.length) {
-    console.log(`\nthe last lines of the server's log:\n  ${world.serverLog.slice(-15).join('\n  ')}`);
+    console.log(`\nthe last lines of the server's log:\n  ${world.log.slice(-15).join('  ')}`);
     console.log(`\ndashboard test: ${failures.length} of ${scenarios.length} scenarios FAILED in ${seconds} s`);
     return 1;
   }
@@ -818,7 +792,7 @@ try {
   code = await main();
 } catch (error) {
   console.error(`dashboard test: error: ${error.stack || error}`);
-  if (world.serverLog.length) console.error(`server log:\n  ${world.serverLog.slice(-15).join('\n  ')}`);
+  if (world.log.length) console.error(`server log:\n  ${world.log.slice(-15).join('  ')}`);
 } finally {
   if (world.browser) await world.browser.close().catch(() => {});
   await stopServer();

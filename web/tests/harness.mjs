@@ -46,12 +46,14 @@ export function demoWorkspace(world, prefix, users) {
   return { ws, passwords };
 }
 
-// `moat serve` over `ws` and the built dashboard; resolves once it listens.
+// `moat serve` over `ws` and the built dashboard; resolves with its address once it listens, and
+// fails if it exits first (with the last lines of its log). Its log is kept in world.log (the
+// last 400 lines).
 export function serve(world, ws) {
   return new Promise((resolve, reject) => {
     const child = spawn(MOAT, ['-w', ws, 'serve', '--listen', '127.0.0.1:0', '--static', WEB_DIR], { stdio: ['ignore', 'pipe', 'pipe'] });
     world.server = child;
-    const timer = setTimeout(() => reject(new Error('moat serve did not start')), TIMEOUT);
+    const timer = setTimeout(() => reject(new Error('moat serve did not say where it listens in time')), TIMEOUT);
     let out = '';
     child.stdout.on('data', (chunk) => {
       out += chunk;
@@ -59,10 +61,19 @@ export function serve(world, ws) {
       if (match && !world.base) {
         clearTimeout(timer);
         world.base = match[1];
-        resolve();
+        resolve(world.base);
       }
     });
-    child.stderr.on('data', (chunk) => world.log.push(String(chunk)));
+    child.stderr.on('data', (chunk) => {
+      world.log.push(...String(chunk).split('\n').filter(Boolean).map((line) => `${line}\n`));
+      if (world.log.length > 400) world.log.splice(0, world.log.length - 400);
+    });
+    child.on('exit', (code, signal) => {
+      if (!world.base) {
+        clearTimeout(timer);
+        reject(new Error(`moat serve exited (${code ?? signal}) before listening: ${world.log.slice(-5).join('')}`));
+      }
+    });
   });
 }
 

@@ -8,13 +8,13 @@
 // Fails on any page error or console error. Exit 0 when it passes, 1 otherwise.
 
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 
-import { ARTIFACTS, CHROMIUM, MOAT, moat, REPO, WEB_DIR } from './harness.mjs';
+import { ARTIFACTS, CHROMIUM, moat, newWorld, REPO, serve } from './harness.mjs';
 
 const PYTHON = process.env.SYSTEM_PYTHON || '/usr/bin/python3';
 const TIMEOUT = 20000;
@@ -31,23 +31,6 @@ function makeWorkspace(dir) {
   return ws;
 }
 
-function startServer(ws) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(MOAT, ['-w', ws, 'serve', '--listen', '127.0.0.1:0', '--static', WEB_DIR],
-      { stdio: ['ignore', 'pipe', 'ignore'] });
-    const timer = setTimeout(() => reject(new Error('moat serve did not start within 20 s')), TIMEOUT);
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, base: match[1] });
-      }
-    });
-  });
-}
-
 async function apiGet(base, cookie, route) {
   const response = await fetch(new URL(route, base), { headers: { Cookie: cookie, Accept: 'application/json' } });
   assert.equal(response.status, 200, `GET ${route}: ${response.status}`);
@@ -57,12 +40,11 @@ async function apiGet(base, cookie, route) {
 async function main() {
   mkdirSync(ARTIFACTS, { recursive: true });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'moat-plan-job-'));
-  let server = null;
+  const world = newWorld();
   let browser = null;
   try {
     const ws = makeWorkspace(dir);
-    const started = await startServer(ws);
-    server = started.child;
+    await serve(world, ws);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
     const problems = [];
@@ -79,13 +61,13 @@ async function main() {
       if (response.status() >= 400 && !expected) problems.push(`${response.status()} ${pathname}`);
     });
 
-    await page.goto(started.base);
+    await page.goto(world.base);
     await page.locator('#signin-form').waitFor({ timeout: TIMEOUT });
     await page.fill('#signin-name', USER.name);
     await page.fill('#signin-password', USER.password);
     await page.click('#signin-form button[type=submit]');
     await page.locator('main h1').waitFor({ timeout: TIMEOUT });
-    await page.goto(`${started.base}#/plan?product=p1`);
+    await page.goto(`${world.base}#/plan?product=p1`);
     await page.locator('#new-plan-form').waitFor({ timeout: TIMEOUT });
     const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
 
@@ -93,7 +75,7 @@ async function main() {
     await page.locator('#plan-job').waitFor({ timeout: TIMEOUT });
     // The heuristic's plan comes first: the page shows its cost while the search goes on.
     await page.locator('#plan-job-facts', { hasText: /Best plan so far\s*[\d,]+/ }).waitFor({ timeout: TIMEOUT });
-    const jobs = (await apiGet(started.base, cookie, '/api/products/p1/plan-jobs')).items;
+    const jobs = (await apiGet(world.base, cookie, '/api/products/p1/plan-jobs')).items;
     assert.equal(jobs.length, 1, 'one job was started');
     const job = jobs[0];
     assert.equal(job.state, 'running');
@@ -104,7 +86,7 @@ async function main() {
 
     await page.click('#cancel-plan-job');
     await page.locator('#plan-job-cancelled').waitFor({ timeout: 5000 });
-    const ended = await apiGet(started.base, cookie, `/api/products/p1/plan-jobs/${job.id}`);
+    const ended = await apiGet(world.base, cookie, `/api/products/p1/plan-jobs/${job.id}`);
     assert.equal(ended.state, 'cancelled');
     assert.equal(ended.plan, null, 'a cancelled job saves no plan');
     assert.ok(ended.elapsed < 20, 'the job stopped before its time limit');
@@ -115,7 +97,7 @@ async function main() {
     console.log('ok: a planning job shows its progress and is cancelled from the dashboard');
   } finally {
     if (browser) await browser.close();
-    if (server) server.kill('SIGTERM');
+    if (world.server) world.server.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
   }
 }
