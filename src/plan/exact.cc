@@ -190,7 +190,9 @@ class Model {
       return full;
     };
     Observer inner{kept.size(), observer.deadline, {}, [](double) {}};
-    inner.on_solution = [&](const std::vector<double>& reduced) { observer.on_solution(expand(reduced.data())); };
+    inner.on_solution = [&](const std::vector<double>& reduced) {
+      observer.on_solution(expand(reduced.data()));
+    };
     OsiClpSolverInterface solver;
     load_rows(solver, rows, costs);
     if (cutoff) *cutoff -= offset;
