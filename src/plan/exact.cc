@@ -28,7 +28,7 @@ constexpr double kRepairShare = 0.25;
 constexpr double kNeighbourhoodShare = 0.2;
 // The large-neighbourhood search may take this share of the time left after that, and stops
 // after this many neighbourhoods in a row without a cheaper plan.
-constexpr double kLargeNeighbourhoodShare = 0.5;
+constexpr double kLargeNeighbourhoodShare = 0.3;
 constexpr int kFruitlessNeighbourhoods = 10;
 // How many packages a neighbourhood sets free: this share of them, within these bounds.
 constexpr std::size_t kFreedShare = 8;
