@@ -7,6 +7,7 @@
 #include <CoinPackedMatrix.hpp>
 #include <OsiClpSolverInterface.hpp>
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <functional>
 #include <map>
@@ -640,8 +641,13 @@ void search_neighbourhoods(const Problem& problem, Model& model, const Deadline&
       free_all(entry.second);
     }
     const double before = *search.best_cost();
+    const Clock::time_point started = Clock::now();
     improve_within(problem, model, model.fixing_all_but(best, freed), within, search);
     fruitless = *search.best_cost() < before - 1e-6 ? 0 : fruitless + 1;
+    // A sub-problem cut short by the limit is wasted (and CBC's preprocessing can crash when the
+    // limit falls inside it): another starts only with twice the last one's time left.
+    const double took = std::chrono::duration<double>(Clock::now() - started).count();
+    if (within.seconds_left() < 2 * took) break;
   }
 }
 
