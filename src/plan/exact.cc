@@ -7,9 +7,11 @@
 #include <CoinPackedMatrix.hpp>
 #include <OsiClpSolverInterface.hpp>
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <functional>
 #include <map>
+#include <random>
 #include <string>
 
 #include "plan/exposure.h"
@@ -25,6 +27,17 @@ constexpr double kMinimumRoundSeconds = 0.5;  // a round with less time than thi
 constexpr double kRepairShare = 0.25;
 // Searching the neighbourhood of that plan (RINS) may take this share of the time left.
 constexpr double kNeighbourhoodShare = 0.2;
+// The large-neighbourhood search may take this share of the time left after that, and stops
+// after this many neighbourhoods in a row without a cheaper plan.
+constexpr double kLargeNeighbourhoodShare = 0.3;
+constexpr int kFruitlessNeighbourhoods = 10;
+// How many packages a neighbourhood sets free: this share of them, within these bounds.
+constexpr std::size_t kFreedShare = 8;
+constexpr std::size_t kFreedLeast = 20;
+constexpr std::size_t kFreedMost = 120;
+// The search runs when the best plan is more than this share above the relaxation's bound.
+constexpr double kSearchWiderAbove = 0.0025;
+constexpr unsigned kLargeNeighbourhoodSeed = 20261205;
 // CBC looks for solutions cheaper than the best plan's cost plus this share of it (a margin for
 // rounding, so that an optimal plan already found is not cut off by its own cost).
 constexpr double kCutoffTolerance = 1e-9;
@@ -115,15 +128,84 @@ class Model {
     bool proven_optimal = false;
     bool proven_infeasible = false;  // with a cutoff: nothing cheaper than it
     double bound = -kInfinity;
+    bool branched = false;  // the root was solved and branching began: `bound` is CBC's own
   };
   Solved solve(const Deadline& deadline, std::optional<double> cutoff, const Fixings& fixed,
                const Observer& observer) const {
+    if (!fixed.empty()) return solve_reduced(deadline, cutoff, fixed, observer);
     OsiClpSolverInterface solver;
     load(solver);
-    for (const auto& [column, value] : fixed) {
-      solver.setColLower(column, value);
-      solver.setColUpper(column, value);
+    return solve_loaded(solver, deadline, cutoff, observer);
+  }
+
+  // The same with the columns in `fixed` taken out of the model (their share of each row moved to
+  // its bounds, rows left with nothing free dropped), so that CBC's preprocessing and root work on
+  // what is free rather than on the whole model with most of it fixed by bounds.
+  Solved solve_reduced(const Deadline& deadline, std::optional<double> cutoff, const Fixings& fixed,
+                       const Observer& observer) const {
+    constexpr double kFree = -1;
+    std::vector<double> value(costs_.size(), kFree);
+    for (const auto& [column, v] : fixed) value[static_cast<std::size_t>(column)] = v;
+    std::vector<int> kept;  // reduced column -> column
+    std::vector<int> index(costs_.size(), -1);
+    double offset = 0;
+    for (std::size_t c = 0; c < costs_.size(); ++c) {
+      if (value[c] == kFree) {
+        index[c] = static_cast<int>(kept.size());
+        kept.push_back(static_cast<int>(c));
+      } else {
+        offset += costs_[c] * value[c];
+      }
     }
+    std::vector<Row> rows;
+    for (const Row& row : rows_) {
+      Row reduced;
+      double activity = 0;
+      for (std::size_t i = 0; i < row.columns.size(); ++i) {
+        const auto c = static_cast<std::size_t>(row.columns[i]);
+        if (value[c] == kFree) {
+          reduced.columns.push_back(index[c]);
+          reduced.values.push_back(row.values[i]);
+        } else {
+          activity += row.values[i] * value[c];
+        }
+      }
+      if (reduced.columns.empty()) {
+        if (activity < row.lower - 1e-6 || activity > row.upper + 1e-6) {
+          Solved none;
+          none.proven_infeasible = true;
+          return none;
+        }
+        continue;
+      }
+      reduced.lower = row.lower <= -kInfinity / 2 ? row.lower : row.lower - activity;
+      reduced.upper = row.upper >= kInfinity / 2 ? row.upper : row.upper - activity;
+      rows.push_back(std::move(reduced));
+    }
+    if (kept.empty()) return {};
+    std::vector<double> costs;
+    for (int c : kept) costs.push_back(costs_[static_cast<std::size_t>(c)]);
+    const auto expand = [&](const double* reduced) {
+      std::vector<double> full = value;
+      for (std::size_t i = 0; i < kept.size(); ++i) full[static_cast<std::size_t>(kept[i])] = reduced[i];
+      return full;
+    };
+    Observer inner{kept.size(), observer.deadline, {}, [](double) {}};
+    inner.on_solution = [&](const std::vector<double>& reduced) {
+      observer.on_solution(expand(reduced.data()));
+    };
+    OsiClpSolverInterface solver;
+    load_rows(solver, rows, costs);
+    if (cutoff) *cutoff -= offset;
+    Solved solved = solve_loaded(solver, deadline, cutoff, inner);
+    solved.bound += offset;
+    if (solved.values) solved.values = expand(solved.values->data());
+    return solved;
+  }
+
+  Solved solve_loaded(OsiClpSolverInterface& solver, const Deadline& deadline, std::optional<double> cutoff,
+                      const Observer& observer) const {
+    const std::size_t columns = static_cast<std::size_t>(solver.getNumCols());
     solver.messageHandler()->setLogLevel(0);
 
     CbcModel model(solver);
@@ -153,8 +235,9 @@ class Model {
     solved.proven_optimal = model.isProvenOptimal();
     solved.proven_infeasible = model.isProvenInfeasible();
     solved.bound = model.getBestPossibleObjValue();
+    solved.branched = model.getNodeCount() > 0;
     if (model.bestSolution()) {
-      solved.values = std::vector<double>(model.bestSolution(), model.bestSolution() + costs_.size());
+      solved.values = std::vector<double>(model.bestSolution(), model.bestSolution() + columns);
     }
     return solved;
   }
@@ -183,26 +266,40 @@ class Model {
     return choice;
   }
 
-  // The neighbourhood of a plan that the relaxation agrees with (RINS): every assignment column
-  // whose value is the same in both, fixed at it.
-  Fixings agreeing(const Relaxed& relaxed, const Choice& choice) const {
+  // Every assignment column of a package not `freed` fixed at its value in `choice`.
+  Fixings fixing_all_but(const Choice& choice, const std::vector<char>& freed) const {
     Fixings fixed;
     for (const auto& [column, option] : x_) {
       const auto& chosen = choice[option.first];
       const double value = std::find(chosen.begin(), chosen.end(), option.second) != chosen.end() ? 1.0 : 0.0;
-      if (std::abs(relaxed.values[static_cast<std::size_t>(column)] - value) < 1e-6)
+      if (!freed[option.first]) fixed.emplace_back(column, value);
+    }
+    return fixed;
+  }
+
+  // The neighbourhood of a plan that `values` (the relaxation's, or any solution's) agree with
+  // (RINS): every assignment column whose value is the same in both, fixed at it.
+  Fixings agreeing(const std::vector<double>& values, const Choice& choice) const {
+    Fixings fixed;
+    for (const auto& [column, option] : x_) {
+      const auto& chosen = choice[option.first];
+      const double value = std::find(chosen.begin(), chosen.end(), option.second) != chosen.end() ? 1.0 : 0.0;
+      if (std::abs(values[static_cast<std::size_t>(column)] - value) < 1e-6)
         fixed.emplace_back(column, value);
     }
     return fixed;
   }
 
  private:
-  void load(OsiClpSolverInterface& solver) const {
+  void load(OsiClpSolverInterface& solver) const { load_rows(solver, rows_, costs_); }
+
+  static void load_rows(OsiClpSolverInterface& solver, const std::vector<Row>& rows,
+                        const std::vector<double>& costs) {
     // The rows at once: appended one by one, the matrix is copied again as it grows.
     std::vector<double> row_lower, row_upper, elements;
     std::vector<int> indices, lengths;
     std::vector<CoinBigIndex> starts;
-    for (const Row& row : rows_) {
+    for (const Row& row : rows) {
       starts.push_back(static_cast<CoinBigIndex>(elements.size()));
       lengths.push_back(static_cast<int>(row.columns.size()));
       indices.insert(indices.end(), row.columns.begin(), row.columns.end());
@@ -211,13 +308,13 @@ class Model {
       row_upper.push_back(row.upper);
     }
     starts.push_back(static_cast<CoinBigIndex>(elements.size()));
-    const CoinPackedMatrix matrix(false, static_cast<int>(costs_.size()), static_cast<int>(rows_.size()),
+    const CoinPackedMatrix matrix(false, static_cast<int>(costs.size()), static_cast<int>(rows.size()),
                                   static_cast<CoinBigIndex>(elements.size()), elements.data(), indices.data(),
                                   starts.data(), lengths.data());
-    std::vector<double> column_lower(costs_.size(), 0.0), column_upper(costs_.size(), 1.0);
-    solver.loadProblem(matrix, column_lower.data(), column_upper.data(), costs_.data(), row_lower.data(),
+    std::vector<double> column_lower(costs.size(), 0.0), column_upper(costs.size(), 1.0);
+    solver.loadProblem(matrix, column_lower.data(), column_upper.data(), costs.data(), row_lower.data(),
                        row_upper.data());
-    for (std::size_t c = 0; c < costs_.size(); ++c) solver.setInteger(static_cast<int>(c));
+    for (std::size_t c = 0; c < costs.size(); ++c) solver.setInteger(static_cast<int>(c));
   }
 
   int add_column(double cost) {
@@ -450,31 +547,115 @@ class Search {
   std::optional<double> best_cost_;
 };
 
-// Searches the neighbourhood of the best plan that the relaxation agrees with (RINS) for a
-// cheaper one, within a share of the time left. What CBC proves there bounds only the
-// neighbourhood: its plans are offered, its bound is not.
-void improve_near(const Problem& problem, const Model& model, const Model::Relaxed& relaxed,
-                  const Deadline& deadline, Search& search) {
-  if (!search.best_cost() || deadline.passed()) return;
-  Observer observer{model.column_count(), deadline.share(kNeighbourhoodShare).at(), {}, [](double) {}};
-  observer.on_solution = [&](const std::vector<double>& values) {
-    const Choice choice = model.choice_of(values);
+// Searches for a plan cheaper than the best among those that keep the columns in `fixed` at their
+// values, until `within` passes. What CBC proves there bounds only that part of the problem: its
+// plans are offered, its bound is not.
+void improve_within(const Problem& problem, Model& model, const Fixings& fixed, const Deadline& within,
+                    Search& search) {
+  Observer observer{model.column_count(), within.at(), {}, [](double) {}};
+  observer.on_solution = [&](const std::vector<double>& found) {
+    const Choice choice = model.choice_of(found);
     if (violations(problem, choice).empty()) search.offer(choice);
   };
-  const double best = *search.best_cost();
-  const Model::Solved solved = model.solve(deadline.share(kNeighbourhoodShare),
-                                           best - kCutoffTolerance * std::max(1.0, std::abs(best)),
-                                           model.agreeing(relaxed, *search.result().choice), observer);
-  if (!solved.values) return;
-  const Choice choice = model.choice_of(*solved.values);
-  if (violations(problem, choice).empty()) search.offer(choice);
+  // At collusion 2 and more the best solution there may let a coalition complete a recipe: the
+  // cuts that exclude it hold for the whole problem, so they join the model and the same part is
+  // searched again, until its best solution is valid or nothing cheaper is left in it.
+  while (!within.passed()) {
+    const double best = *search.best_cost();
+    const Model::Solved solved =
+        model.solve(within, best - kCutoffTolerance * std::max(1.0, std::abs(best)), fixed, observer);
+    if (!solved.values) return;
+    const Choice choice = model.choice_of(*solved.values);
+    std::vector<Row> cuts = violated_cuts(problem, model, choice);
+    if (cuts.empty()) {
+      if (violations(problem, choice).empty()) search.offer(choice);
+      return;
+    }
+    for (Row& cut : cuts) model.add_cut(std::move(cut));
+  }
+}
+
+// The neighbourhood of the best plan that `values` (the relaxation's, or a solution that breaks
+// a rule) agrees with: every assignment where the two differ is free (RINS).
+void improve_near(const Problem& problem, Model& model, const std::vector<double>& values,
+                  const Deadline& deadline, Search& search) {
+  if (!search.best_cost() || deadline.passed()) return;
+  improve_within(problem, model, model.agreeing(values, *search.result().choice),
+                 deadline.share(kNeighbourhoodShare), search);
+}
+
+// Large-neighbourhood search around the best plan: a supplier it uses (the fuller the likelier),
+// the suppliers most often quoting for the same packages, and every package any of them makes
+// in the plan set free, the rest kept; searched by CBC for a cheaper plan, again and again while
+// it keeps finding one. Packages moving along a chain of full suppliers (one leaves for a
+// cheaper supplier only if another makes room there) is what rounding and RINS miss, and what
+// keeps CBC's proof long: given the optimum's cost as a cutoff it proves trusted M three times
+// sooner.
+void search_neighbourhoods(const Problem& problem, Model& model, const Deadline& deadline, Search& search) {
+  const Deadline within = deadline.share(kLargeNeighbourhoodShare);
+  std::mt19937 random(kLargeNeighbourhoodSeed);  // the same search on every run
+  const std::size_t target =
+      std::clamp<std::size_t>(problem.packages.size() / kFreedShare, kFreedLeast, kFreedMost);
+  int fruitless = 0;
+  while (search.best_cost() && fruitless < kFruitlessNeighbourhoods && !within.passed()) {
+    const Choice& best = *search.result().choice;
+    std::vector<double> load(problem.suppliers.size(), 0);
+    std::vector<std::vector<std::size_t>> making(problem.suppliers.size());
+    for (std::size_t p = 0; p < best.size(); ++p) {
+      for (std::size_t o : best[p]) {
+        const std::size_t supplier = problem.packages[p].options[o].supplier;
+        load[supplier] += problem.packages[p].units;
+        making[supplier].push_back(p);
+      }
+    }
+    std::vector<double> weights(problem.suppliers.size(), 0);
+    for (std::size_t s = 0; s < weights.size(); ++s) {
+      if (making[s].empty()) continue;
+      const double capacity = problem.suppliers[s].capacity;
+      weights[s] = 0.1 + (capacity > 0 ? std::min(1.0, load[s] / capacity) : 1.0);
+    }
+    std::discrete_distribution<std::size_t> pick(weights.begin(), weights.end());
+    const std::size_t first = pick(random);
+    // Suppliers by how many of `first`'s packages they quote for, then at random among equals.
+    std::vector<std::pair<double, std::size_t>> related;
+    std::map<std::size_t, double> quoting;
+    for (std::size_t p : making[first]) {
+      for (const Option& option : problem.packages[p].options) quoting[option.supplier] += 1;
+    }
+    std::uniform_real_distribution<double> jitter(0, 0.5);
+    for (const auto& [supplier, count] : quoting) {
+      if (supplier != first) related.emplace_back(-(count + jitter(random)), supplier);
+    }
+    std::sort(related.begin(), related.end());
+    std::vector<char> freed(problem.packages.size(), 0);
+    std::size_t count = 0;
+    const auto free_all = [&](std::size_t supplier) {
+      for (std::size_t p : making[supplier]) {
+        if (!freed[p]) ++count;
+        freed[p] = 1;
+      }
+    };
+    free_all(first);
+    for (const auto& entry : related) {
+      if (count >= target) break;
+      free_all(entry.second);
+    }
+    const double before = *search.best_cost();
+    const Clock::time_point started = Clock::now();
+    improve_within(problem, model, model.fixing_all_but(best, freed), within, search);
+    fruitless = *search.best_cost() < before - 1e-6 ? 0 : fruitless + 1;
+    // A sub-problem cut short by the limit is wasted (and CBC's preprocessing can crash when the
+    // limit falls inside it): another starts only with twice the last one's time left.
+    const double took = std::chrono::duration<double>(Clock::now() - started).count();
+    if (within.seconds_left() < 2 * took) break;
+  }
 }
 
 // The LP relaxation's bound, then a plan rounded from it and repaired by the heuristic (within a
 // share of the time left), improved in the neighbourhood the two agree on: usually far closer to
 // the optimum than the heuristic's own plan, and CBC proves sooner with a lower cutoff (trusted M:
 // 1 s of CPU given the optimum's cost, 2.7 s given none).
-void start_from_relaxation(const Problem& problem, const Model& model, const Deadline& deadline,
+void start_from_relaxation(const Problem& problem, Model& model, const Deadline& deadline,
                            const ExactOptions& options, Search& search) {
   const std::optional<Model::Relaxed> relaxed = model.relaxation(deadline);
   if (!relaxed) return;
@@ -483,7 +664,12 @@ void start_from_relaxation(const Problem& problem, const Model& model, const Dea
   const Choice hint = model.rounded(relaxed->values);
   const HeuristicResult repaired = solve_heuristic(problem, deadline.share(kRepairShare), &hint);
   if (repaired.choice) search.offer(*repaired.choice);
-  improve_near(problem, model, *relaxed, deadline, search);
+  improve_near(problem, model, relaxed->values, deadline, search);
+  // Far above the relaxation still (tight capacities, collusion 2 and more): the neighbourhoods
+  // of the plan's suppliers. Close to it, CBC's proof costs less than the search would.
+  const double best = *search.best_cost();
+  if (best - relaxed->objective > kSearchWiderAbove * std::abs(best))
+    search_neighbourhoods(problem, model, deadline, search);
 }
 
 }  // namespace
@@ -524,7 +710,11 @@ ExactResult solve_exact(const Problem& problem, const Deadline& deadline,
         return result;
       }
     }
-    if (!solved.values) break;
+    if (!solved.values) {
+      // Stopped in its tree before finding anything cheaper: the bound it had proven holds.
+      if (solved.branched) search.bound(solved.bound);
+      break;
+    }
     const Choice choice = model.choice_of(*solved.values);
     std::vector<Row> cuts = violated_cuts(problem, model, choice);
     if (cuts.empty() && violations(problem, choice).empty()) {
@@ -540,6 +730,7 @@ ExactResult solve_exact(const Problem& problem, const Deadline& deadline,
     if (!options.repair || deadline.passed()) continue;
     const HeuristicResult repaired = solve_heuristic(problem, deadline, &choice);
     if (repaired.choice) search.offer(*repaired.choice);
+    improve_near(problem, model, *solved.values, deadline, search);
   }
   if (result.choice && !search.proven()) result.outcome = ExactResult::Outcome::kFeasible;
   return result;
