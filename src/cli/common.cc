@@ -4,7 +4,10 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <csignal>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -140,7 +143,65 @@ Result<std::string> read_file(const std::string& path) {
   return content;
 }
 
-Result<MappedFile> MappedFile::open(const std::string& path) {
+namespace {
+
+// The mapped file whose pages a SIGBUS may come from, and what to say when one does.
+struct BusGuard {
+  std::atomic<std::uintptr_t> begin{0};
+  std::atomic<std::uintptr_t> end{0};
+  std::string message;  // written before `end` is set, read only by the handler
+};
+BusGuard bus_guard;
+
+void on_bus_error(int, siginfo_t* info, void*) {
+  const auto at = reinterpret_cast<std::uintptr_t>(info->si_addr);
+  if (at >= bus_guard.begin.load() && at < bus_guard.end.load()) {
+    const std::string& message = bus_guard.message;
+    [[maybe_unused]] const ssize_t written = ::write(STDERR_FILENO, message.data(), message.size());
+    ::_exit(1);
+  }
+  ::signal(SIGBUS, SIG_DFL);  // not from the file: the fault repeats on return, and ends the process
+}
+
+void guard(const std::string& path, const char* begin, std::size_t length) {
+  static const bool installed = [] {
+    struct sigaction action {};
+    action.sa_sigaction = on_bus_error;
+    action.sa_flags = SA_SIGINFO;
+    sigemptyset(&action.sa_mask);
+    return ::sigaction(SIGBUS, &action, nullptr) == 0;
+  }();
+  if (!installed) return;
+  bus_guard.end = 0;
+  bus_guard.message = "moat: " + path +
+                      ": the file was cut short by another program while it was being read; nothing was "
+                      "done with it\n";
+  bus_guard.begin = reinterpret_cast<std::uintptr_t>(begin);
+  bus_guard.end = reinterpret_cast<std::uintptr_t>(begin) + length;
+}
+
+void unguard(const char* begin) {
+  if (bus_guard.begin.load() == reinterpret_cast<std::uintptr_t>(begin)) bus_guard.end = 0;
+}
+
+// `size` bytes of `fd` mapped, followed by zeros up to `reserved` (a page of them at least, never
+// the file's: a file that grows does not show through): an anonymous mapping of zeros with the
+// file mapped over its start. Its pages are read in at once (MAP_POPULATE), not one fault each.
+const char* map_padded(int fd, std::size_t size, std::size_t reserved) {
+  void* region = ::mmap(nullptr, reserved, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (region == MAP_FAILED) return nullptr;
+  void* mapped = ::mmap(region, size, PROT_READ, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, fd, 0);
+  if (mapped == MAP_FAILED) {
+    ::munmap(region, reserved);
+    return nullptr;
+  }
+  ::madvise(mapped, size, MADV_SEQUENTIAL);
+  return static_cast<const char*>(mapped);
+}
+
+}  // namespace
+
+Result<MappedFile> MappedFile::open(const std::string& path, std::size_t padding) {
   MOAT_CHECK(readable_file(path));
   MappedFile file;
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -148,24 +209,35 @@ Result<MappedFile> MappedFile::open(const std::string& path) {
   if (fd >= 0 && ::fstat(fd, &status) == 0 && status.st_size > 0 &&
       static_cast<std::uintmax_t>(status.st_size) <= kMaxInputBytes) {
     const auto size = static_cast<std::size_t>(status.st_size);
-    void* mapped = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (mapped != MAP_FAILED) {
-      ::madvise(mapped, size, MADV_SEQUENTIAL);
-      file.mapped_ = static_cast<const char*>(mapped);
+    const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    const std::size_t reserved = (size + padding + page - 1) / page * page;
+    if (const char* mapped = map_padded(fd, size, reserved)) {
+      file.mapped_ = mapped;
       file.size_ = size;
+      file.reserved_ = reserved;
+      file.padded_ = true;
+      guard(path, mapped, reserved);
     }
   }
   if (fd >= 0) ::close(fd);
   if (file.mapped_) return file;
   MOAT_TRY(file.copy_, read_file(path));  // empty, too large, or not mappable: read_file says which
+  file.copy_.reserve(file.copy_.size() + padding);
+  file.padded_ = true;
   return file;
 }
 
 MappedFile::MappedFile(MappedFile&& other) noexcept
-    : mapped_(std::exchange(other.mapped_, nullptr)), size_(other.size_), copy_(std::move(other.copy_)) {}
+    : mapped_(std::exchange(other.mapped_, nullptr)),
+      size_(other.size_),
+      reserved_(other.reserved_),
+      padded_(other.padded_),
+      copy_(std::move(other.copy_)) {}
 
 MappedFile::~MappedFile() {
-  if (mapped_) ::munmap(const_cast<char*>(mapped_), size_);
+  if (!mapped_) return;
+  unguard(mapped_);
+  ::munmap(const_cast<char*>(mapped_), reserved_);
 }
 
 // Writes `path` whole or not at all: a temporary file renamed into place.

@@ -41,6 +41,7 @@ std::function<int()> define_demo(CLI::App& app, GlobalOptions& global);
 // plan_commands.cc
 Result<Costing> costing_of(app::Workspace& workspace, const std::string& product, const std::string& today);
 void print_plan(const plan::Plan& plan, const Costing& costing);
+void print_plan(const plan::Plan& plan, const Costing& costing, std::ostream& out);
 void print_frontier(const std::vector<plan::FrontierPoint>& points, const Costing& costing);
 std::function<int()> define_plan(CLI::App& app, GlobalOptions& global);
 void print_exposure(const app::ExposureReport& report);

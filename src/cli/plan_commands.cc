@@ -61,14 +61,18 @@ std::string cost_text(double amount, const Costing& costing) {
 }  // namespace
 
 void print_plan(const plan::Plan& plan, const Costing& costing) {
-  std::cout << "Plan: " << plan::status_name(plan.status);
-  if (plan.cost) std::cout << ", cost " << cost_text(*plan.cost, costing);
+  print_plan(plan, costing, std::cout);
+}
+
+void print_plan(const plan::Plan& plan, const Costing& costing, std::ostream& out) {
+  out << "Plan: " << plan::status_name(plan.status);
+  if (plan.cost) out << ", cost " << cost_text(*plan.cost, costing);
   if (plan.lower_bound && plan.status != plan::PlanStatus::kOptimal) {
-    std::cout << " (lower bound " << cost_text(*plan.lower_bound, costing) << ")";
+    out << " (lower bound " << cost_text(*plan.lower_bound, costing) << ")";
   }
-  std::cout << "\n";
-  for (const std::string& rate : costing.rates) std::cout << "  quotes converted at " << rate << "\n";
-  for (const std::string& reason : plan.reasons) std::cout << "  - " << reason << "\n";
+  out << "\n";
+  for (const std::string& rate : costing.rates) out << "  quotes converted at " << rate << "\n";
+  for (const std::string& reason : plan.reasons) out << "  - " << reason << "\n";
   if (plan.assignments.empty()) return;
   TextTable assignments({"package", "supplier", "units"});
   for (const auto& a : plan.assignments) {
@@ -76,16 +80,16 @@ void print_plan(const plan::Plan& plan, const Costing& costing) {
     units << a.units;
     assignments.add({a.package, a.supplier, units.str()});
   }
-  std::cout << "\n";
-  assignments.print(std::cout);
+  out << "\n";
+  assignments.print(out);
   TextTable recipes({"recipe", "min coalition", "a smallest coalition"});
   for (const auto& r : plan.recipes) {
     std::string members;
     for (const auto& m : r.coalition) members += (members.empty() ? "" : " + ") + m;
     recipes.add({r.recipe, r.min_coalition ? std::to_string(*r.min_coalition) : "none can", members});
   }
-  std::cout << "\n";
-  recipes.print(std::cout);
+  out << "\n";
+  recipes.print(out);
 }
 
 void print_frontier(const std::vector<plan::FrontierPoint>& points, const Costing& costing) {
@@ -171,10 +175,16 @@ plan::Plan unknown_plan(std::string reason) {
 // loaded for the planner's own deadlines, which leave room for the answer, to be kept).
 constexpr double kWatchSecondsPastLimit = 0.4;
 
-std::string late_answer(bool as_json) {
-  const plan::Plan plan = unknown_plan("no answer was ready within the time limit");
+// What the answer would print, as text.
+std::string answer_text(const plan::Plan& plan, bool as_json) {
   if (as_json) return plan::plan_json(plan);
-  return "Plan: " + std::string(plan::status_name(plan.status)) + "\n  - " + plan.reasons.front() + "\n";
+  std::ostringstream out;
+  print_plan(plan, Costing{}, out);
+  return out.str();
+}
+
+std::string late_answer(bool as_json) {
+  return answer_text(unknown_plan("no answer was ready within the time limit"), as_json);
 }
 
 void print_answer(const plan::Plan& plan, bool as_json) {
@@ -192,9 +202,10 @@ int plan_instance_within_limit(PlanFlags& flags, const GlobalOptions& global) {
   const bool as_json = global.json;
   AnswerWatch watch(plan::Deadline::after(flags.time_limit + kWatchSecondsPastLimit, *flags.started).at(),
                     late_answer(as_json));
-  auto file = MappedFile::open(flags.instance);
+  auto file = MappedFile::open(flags.instance, plan::kInstanceTextPadding);
   if (!file.ok()) return fail(file.error());
-  auto instance = plan::parse_instance_within(file->text(), flags.instance, reading_deadline(flags));
+  auto instance =
+      plan::parse_instance_within(file->text(), flags.instance, reading_deadline(flags), file->padded());
   if (!instance.ok()) return fail(instance.error());
   if (!*instance) {
     watch.claim();
@@ -205,7 +216,10 @@ int plan_instance_within_limit(PlanFlags& flags, const GlobalOptions& global) {
   if (flags.collusion) read.policy.collusion = *flags.collusion;
   if (flags.max_exposure_share) read.policy.max_exposure_share = *flags.max_exposure_share;
   std::unique_ptr<SearchLine> line = search_line(global, flags.time_limit);
-  const plan::Plan plan = app::solve(read, solve_options(flags, line.get()));
+  plan::SolveOptions options = solve_options(flags, line.get());
+  // Should the watch have to answer, it answers with the first valid plan found.
+  options.on_plan = [&watch, as_json](const plan::Plan& found) { watch.offer(answer_text(found, as_json)); };
+  const plan::Plan plan = app::solve(read, options);
   line.reset();  // the line ends before the plan is printed
   watch.claim();
   print_answer(plan, as_json);

@@ -86,10 +86,15 @@ void AnswerWatch::claim() {
   while (true) claimed_or_stopped_.wait(lock);  // the watch is ending the process
 }
 
+void AnswerWatch::offer(std::string late) {
+  const std::lock_guard lock(mutex_);
+  if (!answered_) late_ = std::move(late);
+}
+
 void AnswerWatch::watch() {
   std::unique_lock lock(mutex_);
   if (claimed_or_stopped_.wait_until(lock, by_, [this] { return claimed_; })) return;
-  answered_ = true;
+  answered_ = true;  // late_ is not changed from here on
   lock.unlock();
   std::fflush(stderr);
   write_all(late_);

@@ -30,6 +30,9 @@ class AnswerWatch {
   // The command gives its own answer: returns at once, unless the watch has begun the answer
   // already (it then never returns: the process is ending).
   void claim();
+  // A better answer for the watch to give, should it have to (a plan found on the way); ignored
+  // once the watch has begun its answer.
+  void offer(std::string late);
 
  private:
   void watch();

@@ -374,7 +374,8 @@ std::optional<State> first_plan(const Problem& problem, const Deadline& deadline
 
 }  // namespace
 
-HeuristicResult solve_heuristic(const Problem& problem, const Deadline& deadline, const Choice* hint) {
+HeuristicResult solve_heuristic(const Problem& problem, const Deadline& deadline, const Choice* hint,
+                                const std::function<void(const Choice&)>& on_valid) {
   std::optional<State> state = first_plan(problem, deadline, hint);
   if (!state) return {};
   // The incremental checks are the engine's; the plan it returns passes the full check too,
@@ -385,6 +386,7 @@ HeuristicResult solve_heuristic(const Problem& problem, const Deadline& deadline
   const std::optional<std::vector<std::string>> first_broken = violations_within(problem, first, deadline);
   if (!first_broken) return {std::nullopt, 0, true};
   const double check_seconds = std::chrono::duration<double>(Deadline::Clock::now() - checking).count();
+  if (first_broken->empty() && on_valid) on_valid(first);
   // Every move keeps the plan valid, so the search can stop anywhere: at its deadline it ends
   // with the plan it has.
   improve(problem, *state,

@@ -6,6 +6,7 @@
 // checked with violations() — within its deadline, or not at all (then it says so).
 #pragma once
 
+#include <functional>
 #include <optional>
 
 #include "plan/deadline.h"
@@ -23,7 +24,10 @@ struct HeuristicResult {
 
 // With `hint` (an assignment that may break rules, e.g. a relaxation's), each package tries the
 // hinted options first: a repair of the hint into a valid plan.
+// `on_valid`, when given, is told the first plan as soon as it has passed the full check, before
+// the local search starts to improve it: a caller that must answer early has a valid plan then.
 HeuristicResult solve_heuristic(const Problem& problem, const Deadline& deadline,
-                                const Choice* hint = nullptr);
+                                const Choice* hint = nullptr,
+                                const std::function<void(const Choice&)>& on_valid = {});
 
 }  // namespace moat::plan

@@ -245,14 +245,22 @@ void untrusted_combinations(const Problem& problem, const Deadline& deadline,
     if (!package.options.empty() && static_cast<int>(parties.size()) < package.sources)
       untrusted_only.push_back(p);
   }
+  // Those packages by the secrets they expose: a recipe's candidates are looked up from the secrets
+  // that bear on it, not found by testing every package against it (at XL, 1,000 recipes × 10,000
+  // packages took seconds).
+  std::vector<std::vector<std::size_t>> exposing(problem.secret_count);
+  for (std::size_t p : untrusted_only)
+    problem.packages[p].exposes.for_each([&](std::size_t t) { exposing[t].push_back(p); });
   for (const CompiledRecipe& recipe : problem.recipes) {
     if (deadline.passed()) return;
     const Bitset relevant = relevant_to(problem, recipe.secrets);
+    // The first kMaxCandidates of them in package order that expose a secret bearing on the recipe.
     std::vector<std::size_t> candidates;
-    for (std::size_t i = 0; i < untrusted_only.size() && candidates.size() < kMaxCandidates; ++i) {
-      if (problem.packages[untrusted_only[i]].exposes.intersects(relevant))
-        candidates.push_back(untrusted_only[i]);
-    }
+    relevant.for_each(
+        [&](std::size_t t) { candidates.insert(candidates.end(), exposing[t].begin(), exposing[t].end()); });
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+    if (candidates.size() > kMaxCandidates) candidates.resize(kMaxCandidates);
     std::vector<std::size_t> chosen;
     const std::function<bool(std::size_t, const Bitset&)> search = [&](std::size_t from, const Bitset& pool) {
       Bitset closed = pool;

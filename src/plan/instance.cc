@@ -185,6 +185,49 @@ std::unordered_map<std::string_view, std::size_t> index_ids(const std::vector<T>
   return index;
 }
 
+using IdIndex = std::unordered_map<std::string_view, std::size_t>;
+
+// Whether every quote names a known package and supplier, each pair once: a million quotes in a
+// few lookups each, with no text built (check_quotes says where, when not).
+bool quotes_well_formed(const Instance& instance, const IdIndex& packages, const IdIndex& suppliers) {
+  std::vector<std::uint64_t> pairs;
+  pairs.reserve(instance.quotes.size());
+  for (const Quote& q : instance.quotes) {
+    const auto package = packages.find(q.package);
+    const auto supplier = suppliers.find(q.supplier);
+    if (package == packages.end() || supplier == suppliers.end()) return false;
+    pairs.push_back(package->second * instance.suppliers.size() + supplier->second);
+  }
+  std::sort(pairs.begin(), pairs.end());
+  return std::adjacent_find(pairs.begin(), pairs.end()) == pairs.end();
+}
+
+template <typename Where>
+void check_quotes(const Instance& instance, const IdIndex& packages, const IdIndex& suppliers,
+                  const Where& where, std::vector<Diagnostic>& problems) {
+  // Each package's quoted suppliers, by the suppliers' positions: no pair of strings stored per quote.
+  std::unordered_set<std::uint64_t> quoted;
+  std::set<std::pair<std::string_view, std::string_view>> quoted_unknown;
+  for (std::size_t i = 0; i < instance.quotes.size(); ++i) {
+    const Quote& q = instance.quotes[i];
+    const std::string base = "/quotes/" + std::to_string(i);
+    const auto package = packages.find(q.package);
+    const auto supplier = suppliers.find(q.supplier);
+    if (package == packages.end())
+      problems.push_back({where(base + "/package"), "unknown package '" + q.package + "'"});
+    if (supplier == suppliers.end())
+      problems.push_back({where(base + "/supplier"), "unknown supplier '" + q.supplier + "'"});
+    const bool again =
+        package == packages.end() || supplier == suppliers.end()
+            ? !quoted_unknown.emplace(q.package, q.supplier).second
+            : !quoted.insert(package->second * instance.suppliers.size() + supplier->second).second;
+    if (again) {
+      problems.push_back(
+          {where(base), "a second quote for package '" + q.package + "' from '" + q.supplier + "'"});
+    }
+  }
+}
+
 void check_references(const Instance& instance, std::string_view file, std::vector<Diagnostic>& problems) {
   const auto secrets = index_ids(
       instance.secrets, [](const Secret& s) -> const std::string& { return s.id; }, "secrets", file,
@@ -220,27 +263,8 @@ void check_references(const Instance& instance, std::string_view file, std::vect
              "/packages/" + std::to_string(i) + "/exposes/" + std::to_string(j));
     }
   }
-  // Each package's quoted suppliers, by the suppliers' positions: no pair of strings stored per quote.
-  std::unordered_set<std::uint64_t> quoted;
-  std::set<std::pair<std::string_view, std::string_view>> quoted_unknown;
-  for (std::size_t i = 0; i < instance.quotes.size(); ++i) {
-    const Quote& q = instance.quotes[i];
-    const std::string base = "/quotes/" + std::to_string(i);
-    const auto package = packages.find(q.package);
-    const auto supplier = suppliers.find(q.supplier);
-    if (package == packages.end())
-      problems.push_back({where(base + "/package"), "unknown package '" + q.package + "'"});
-    if (supplier == suppliers.end())
-      problems.push_back({where(base + "/supplier"), "unknown supplier '" + q.supplier + "'"});
-    const bool again =
-        package == packages.end() || supplier == suppliers.end()
-            ? !quoted_unknown.emplace(q.package, q.supplier).second
-            : !quoted.insert(package->second * instance.suppliers.size() + supplier->second).second;
-    if (again) {
-      problems.push_back(
-          {where(base), "a second quote for package '" + q.package + "' from '" + q.supplier + "'"});
-    }
-  }
+  if (!quotes_well_formed(instance, packages, suppliers))
+    check_quotes(instance, packages, suppliers, where, problems);
   std::map<std::string, std::pair<bool, std::size_t>> party_trust;
   for (std::size_t i = 0; i < instance.suppliers.size(); ++i) {
     const Supplier& s = instance.suppliers[i];
@@ -305,8 +329,8 @@ Result<Instance> parse_instance(std::string_view text, std::string_view file) {
 
 namespace {
 
-// UTF-8 is checked a slice at a time, the deadline between slices: a 145 MB instance takes
-// tenths of a second on a loaded machine.
+// UTF-8 is checked a slice at a time, the deadline between slices, before the full reader: a
+// 145 MB instance takes tenths of a second on a loaded machine.
 constexpr std::size_t kUtf8Slice = std::size_t{4} << 20;
 constexpr std::size_t kLongestUtf8Sequence = 4;
 
@@ -336,22 +360,23 @@ Utf8Check check_utf8_within(std::string_view text, const Deadline& deadline) {
 }  // namespace
 
 Result<std::optional<Instance>> parse_instance_within(std::string_view text, std::string_view file,
-                                                      const Deadline& deadline) {
-  const Utf8Check utf8 = check_utf8_within(text, deadline);
-  if (utf8.out_of_time) return std::optional<Instance>();
-  if (utf8.invalid_at) {
-    return input_error(std::string(file) + ":" + line_column(text, *utf8.invalid_at),
-                       "invalid UTF-8 byte sequence");
-  }
-  // Most instances are well formed: read them from the parser's events, without a document tree
-  // (a tenth of the time and memory); anything to explain goes through the full reader.
-  WellFormedRead read = read_well_formed_instance(text, deadline);
+                                                      const Deadline& deadline, bool padded) {
+  // Most instances are well formed: read them with simdjson, which validates the UTF-8 and the JSON
+  // as it goes (a tenth of the time and memory of a document tree); anything to explain goes
+  // through the full reader, which says where and what.
+  WellFormedRead read = read_well_formed_instance(text, deadline, padded);
   if (read.out_of_time) return std::optional<Instance>();
   if (read.instance) {
     std::vector<Diagnostic> problems;
     check_references(*read.instance, file, problems);
     if (!problems.empty()) return Error(ErrorCode::kInput, std::move(problems));
     return std::move(read.instance);
+  }
+  const Utf8Check utf8 = check_utf8_within(text, deadline);
+  if (utf8.out_of_time) return std::optional<Instance>();
+  if (utf8.invalid_at) {
+    return input_error(std::string(file) + ":" + line_column(text, *utf8.invalid_at),
+                       "invalid UTF-8 byte sequence");
   }
   MOAT_TRY(Instance instance, parse_tree(text, file));
   return std::optional<Instance>(std::move(instance));

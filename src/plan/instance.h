@@ -4,6 +4,7 @@
 // files, so the field names and meanings here are fixed by the contract, not by moat.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -106,9 +107,11 @@ std::string_view status_name(PlanStatus status);
 // unknown references, duplicate ids and a party mixing trusted and untrusted suppliers.
 Result<Instance> parse_instance(std::string_view text, std::string_view file);
 // The same, given up (nullopt) once `deadline` has passed while reading a well-formed instance,
-// for a caller whose time limit would otherwise be spent reading a file too large for it.
+// for a caller whose time limit would otherwise be spent reading a file too large for it. `padded`:
+// the kInstanceTextPadding bytes after `text` can be read, so it is parsed in place, not copied.
+constexpr std::size_t kInstanceTextPadding = 64;
 Result<std::optional<Instance>> parse_instance_within(std::string_view text, std::string_view file,
-                                                      const Deadline& deadline);
+                                                      const Deadline& deadline, bool padded = false);
 std::string instance_json(const Instance& instance);
 std::string plan_json(const Plan& plan);
 

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// The fast path of parse_instance(): reads an instance straight from the JSON text's parse events,
-// without building a document tree, so that an instance of a million quotes is read in a fraction
-// of a second. It accepts only what the full reader accepts without a word of complaint, and gives
-// up (nullopt) at the first thing it would have to explain — bad syntax, a missing field, a wrong
-// type or value, a key given twice — leaving the full reader to say where and what. References
+// The fast path of parse_instance(): the JSON text parsed and validated by simdjson (SIMD, a few
+// hundred MB a second and more: docs/decisions/0023-instance-reader.md), then read into the instance
+// record by record, so that an instance of a million quotes is read in a fraction of a second. It
+// accepts only what the full reader accepts without a word of complaint, and gives up (nullopt) at
+// the first thing it would have to explain — bad syntax or UTF-8, a missing field, a wrong type or
+// value, a key given twice — leaving the full reader to say where and what. References
 // between sections are not checked here (parse_instance checks them on either path). A deadline
 // lets a caller with a time limit stop reading a file too large to read within it.
 #pragma once
@@ -21,7 +22,9 @@ struct WellFormedRead {
   bool out_of_time = false;  // given up at the deadline: neither read nor known to need explaining
 };
 
-// Gives up, out of time, once `deadline` has passed (checked every thousand records).
-WellFormedRead read_well_formed_instance(std::string_view text, const Deadline& deadline = {});
+// Gives up, out of time, once `deadline` has passed (checked every thousand records). `padded`:
+// the kInstanceTextPadding bytes after `text` can be read.
+WellFormedRead read_well_formed_instance(std::string_view text, const Deadline& deadline = {},
+                                         bool padded = false);
 
 }  // namespace moat::plan

@@ -97,6 +97,15 @@ std::vector<std::string> relaxation_hints(const Instance& instance, const SolveO
   return hints;
 }
 
+// The heuristic's plan as an answer given early: each recipe's coalition found in one pass.
+Plan first_plan(const Problem& problem, const Choice& choice) {
+  Plan plan = describe(problem, choice, PlanStatus::kFeasible, Deadline::after(0));
+  plan.reasons.insert(
+      plan.reasons.begin(),
+      "the time limit ran out while the search went on: this is the first valid plan it found");
+  return plan;
+}
+
 // The exact engine from the heuristic's plan (if any) until `deadline`, and the plan it ends with.
 // `described`: when describing the plan must end (its coalition search is cut short there).
 Plan solve_exactly(const Instance& instance, const Problem& problem, const SolveOptions& options,
@@ -163,7 +172,9 @@ Plan solve_compiled(const Instance& instance, const Problem& problem, const Solv
       options.exact ? deadline.sooner(later(Deadline::after(limit * kHeuristicShare, start),
                                             deadline.share(kHeuristicShare)))
                     : deadline;
-  const HeuristicResult quick = solve_heuristic(problem, heuristic_deadline);
+  std::function<void(const Choice&)> on_valid;
+  if (options.on_plan) on_valid = [&](const Choice& valid) { options.on_plan(first_plan(problem, valid)); };
+  const HeuristicResult quick = solve_heuristic(problem, heuristic_deadline, nullptr, on_valid);
   if (quick.choice && options.on_progress) options.on_progress({quick.cost, std::nullopt});
   if (options.exact && deadline.seconds_left() >= kMinimumExactSeconds) {
     Plan plan = solve_exactly(instance, problem, options, deadline, described, quick.choice);

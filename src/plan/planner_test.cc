@@ -11,6 +11,7 @@
 
 #include "plan/conflict.h"
 #include "plan/deadline.h"
+#include "plan/instance_reader.h"
 
 namespace moat::plan {
 namespace {
@@ -274,6 +275,34 @@ TEST(InstanceTest, ExplainsWhatTheFastReaderRefuses) {
   EXPECT_EQ(twice->policy.collusion, 3);
 }
 
+// The fast reader reads every value, those nobody uses too, and what follows the root object: what
+// it lets through must be JSON the full reader reads the same.
+TEST(InstanceTest, FastReaderLeavesToTheFullReaderWhatIsNotJson) {
+  const std::string plain = instance_json(split_needed());
+  EXPECT_TRUE(read_well_formed_instance(plain).instance);
+  std::string padded = plain;
+  padded.reserve(plain.size() + kInstanceTextPadding);
+  const WellFormedRead in_place = read_well_formed_instance(padded, {}, true);
+  ASSERT_TRUE(in_place.instance);
+  EXPECT_EQ(instance_json(*in_place.instance), plain);
+  for (const std::string& bad : {plain + " {}", plain + "x", plain.substr(0, plain.size() - 3)}) {
+    EXPECT_FALSE(read_well_formed_instance(bad).instance) << bad.substr(bad.size() - 10);
+    EXPECT_FALSE(parse_instance(bad, "i.json").ok());
+  }
+  for (const char* field : {R"("note": [1,, 2], )", R"("note": {"a" 1}, )", R"("note": tru, )",
+                            R"("note": 01, )", R"("note": "\x", )"}) {
+    std::string bad = plain;
+    bad.insert(1, field);
+    EXPECT_FALSE(read_well_formed_instance(bad).instance) << field;
+    EXPECT_FALSE(parse_instance(bad, "i.json").ok()) << field;
+  }
+  std::string escaped = plain;  // keys are compared unescaped
+  escaped.replace(escaped.find(R"("id": "S1")"), 10, R"("\u0069d": "S1")");
+  const WellFormedRead read = read_well_formed_instance(escaped);
+  ASSERT_TRUE(read.instance);
+  EXPECT_EQ(instance_json(*read.instance), plain);
+}
+
 TEST(PlannerTest, AnswersAtOnceWhenTheLimitHasPassed) {
   SolveOptions options;
   options.time_limit_seconds = 0;
@@ -325,6 +354,23 @@ TEST(PlannerTest, TellsItsProgressAsTheSearchImproves) {
       EXPECT_LE(*now.lower_bound, *plan.cost + 1e-6);
     }
   }
+}
+
+// A caller that must answer before solve() returns is told the heuristic's plan as an answer in
+// itself: valid, with its cost, each recipe's coalition, and why it was given early.
+TEST(PlannerTest, TellsTheFirstValidPlanAsAnAnswer) {
+  std::vector<Plan> told;
+  SolveOptions options;
+  options.on_plan = [&](const Plan& plan) { told.push_back(plan); };
+  const Plan plan = solve(split_needed(), options);
+  ASSERT_EQ(plan.status, PlanStatus::kOptimal);
+  ASSERT_EQ(told.size(), 1U);
+  EXPECT_EQ(told[0].status, PlanStatus::kFeasible);
+  ASSERT_TRUE(told[0].cost);
+  EXPECT_GE(*told[0].cost, *plan.cost);
+  EXPECT_EQ(told[0].assignments.size(), 2U);
+  ASSERT_EQ(told[0].recipes.size(), 1U);
+  EXPECT_TRUE(names(told[0], "first valid plan"));
 }
 
 TEST(PlannerTest, AStoppedDeadlineEndsTheSearchAsTheLimitWould) {
