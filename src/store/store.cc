@@ -650,14 +650,6 @@ bool write_durably(const std::filesystem::path& path, const std::string& text) {
   return ::close(fd) == 0 && ok;
 }
 
-// Flushes a folder's entries (a rename in it) to the disk.
-void sync_folder(const std::filesystem::path& folder) {
-  const int fd = ::open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;
-  (void)::fsync(fd);
-  ::close(fd);
-}
-
 // A witness's temporary file, "ledger.head.<pid>.<seq>.tmp": the process that wrote it, or 0.
 pid_t temporary_owner(const std::string& name, const std::string& witness_name) {
   if (!name.starts_with(witness_name + ".") || !name.ends_with(".tmp")) return 0;
@@ -692,8 +684,10 @@ void Store::remove_stale_witness_files() const {
 Status Store::write_witness(const ledger::Event& last) const {
   // Several processes may commit at once: each writes its own temporary file, and a witness
   // never moves backwards (a lagging one is still a true lower bound, so races are harmless).
-  // The file and then its folder are flushed to the disk, so that a crash leaves the old witness
-  // or the new one, never an empty file.
+  // It is written after the commit is on the disk (the database syncs its commits) and the new
+  // file is flushed before it replaces the old one, so that a crash leaves the old witness or
+  // the new one, never an empty file nor one ahead of the ledger. The folder is not flushed: a
+  // rename lost in a crash leaves the old witness, which still holds.
   if (auto current = read_witness(); current.ok() && *current && (*current)->seq >= last.seq) return {};
   const std::filesystem::path temporary =
       witness_.string() + "." + std::to_string(getpid()) + "." + std::to_string(last.seq) + ".tmp";
@@ -708,7 +702,6 @@ Status Store::write_witness(const ledger::Event& last) const {
     std::filesystem::remove(temporary, error);
     return internal_error("cannot replace the ledger witness");
   }
-  sync_folder(witness_.parent_path());
   return {};
 }
 
