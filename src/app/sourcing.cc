@@ -260,8 +260,9 @@ plan::Plan solve(const plan::Instance& instance, const plan::SolveOptions& optio
   return plan::solve(instance, options);
 }
 
-std::vector<plan::FrontierPoint> frontier(const plan::Instance& instance, const plan::SolveOptions& options) {
-  return plan::frontier(instance, options);
+std::vector<plan::FrontierPoint> frontier(const plan::Instance& instance, const plan::SolveOptions& options,
+                                          const Progress& progress) {
+  return plan::frontier(instance, options, progress);
 }
 
 Result<SavedPlan> solve_and_save(Workspace& workspace, const Session& session, const std::string& product,

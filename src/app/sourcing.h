@@ -50,7 +50,8 @@ Result<SavedPlan> save_plan(Workspace& workspace, const Session& session, const 
 plan::Plan solve(const plan::Instance& instance, const plan::SolveOptions& options);
 
 // The price of protection: the cost of the cheapest plan at collusion 0 to 3 and at tighter caps.
-std::vector<plan::FrontierPoint> frontier(const plan::Instance& instance, const plan::SolveOptions& options);
+std::vector<plan::FrontierPoint> frontier(const plan::Instance& instance, const plan::SolveOptions& options,
+                                          const Progress& progress = {});
 
 // Solves `instance` (product_instance's for `product`) and saves the plan as a draft (save_plan):
 // what `moat plan --product P --save` and POST /api/products/{id}/plans both do.

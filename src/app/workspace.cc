@@ -90,7 +90,7 @@ Status refuse_leftovers(const fs::path& dir, const std::string& database) {
 Result<std::unique_ptr<store::Store>> open_store(const fs::path& dir, const Config& config, bool create) {
   if (store::is_postgresql_url(config.database)) {
     MOAT_TRY(auto db, store::open_postgresql(config.database));
-    MOAT_TRY(auto opened, store::Store::open(std::move(db), dir / kWitnessFile));
+    MOAT_TRY(auto opened, store::Store::open(std::move(db), ledger_witness_file(dir)));
     if (create) {
       MOAT_TRY(const std::int64_t events, opened->event_count());
       if (events > 0) {
@@ -107,7 +107,7 @@ Result<std::unique_ptr<store::Store>> open_store(const fs::path& dir, const Conf
     return input_error(file.string(), "the workspace's database is missing");
   }
   MOAT_TRY(auto db, store::open_sqlite(file, create));
-  MOAT_TRY(auto opened, store::Store::open(std::move(db), dir / kWitnessFile));
+  MOAT_TRY(auto opened, store::Store::open(std::move(db), ledger_witness_file(dir)));
   std::error_code ignored;
   fs::permissions(file, kOwnerFile, ignored);
   return opened;
@@ -443,6 +443,10 @@ Status Workspace::set_database(const std::string& database) {
   if (error) return internal_error("cannot replace " + file.string() + ": " + error.message());
   config_ = std::move(changed);
   return {};
+}
+
+fs::path ledger_witness_file(const fs::path& dir) {
+  return dir / kWitnessFile;
 }
 
 fs::path resolve_workspace_dir(const std::optional<std::string>& flag) {

@@ -101,6 +101,11 @@ class Workspace {
   std::unique_ptr<store::Store> store_;
 };
 
+// The ledger's witness in workspace `dir` (its last event's number and hash, brought forward after
+// every commit by the process that made it): what a long-lived reader watches to see that another
+// process wrote.
+std::filesystem::path ledger_witness_file(const std::filesystem::path& dir);
+
 // The workspace folder: `flag` if given, else $MOAT_WORKSPACE, else the current folder.
 std::filesystem::path resolve_workspace_dir(const std::optional<std::string>& flag);
 

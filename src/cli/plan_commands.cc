@@ -132,7 +132,8 @@ int run_plan(plan::Instance& instance, const PlanFlags& flags, const GlobalOptio
   if (flags.max_exposure_share) instance.policy.max_exposure_share = *flags.max_exposure_share;
   if (flags.frontier) {
     const plan::SolveOptions options{flags.time_limit, !flags.heuristic, flags.started};
-    const auto points = app::frontier(instance, options);
+    const auto points =
+        app::frontier(instance, options, progress_line(global, "Planning the frontier", "points"));
     if (as_json) {
       std::cout << app::frontier_json(points).dump(2) << "\n";
     } else {

@@ -123,7 +123,11 @@ std::string_view denial_reason(Scope scope) {
 class RouteApi final : public Api {
  public:
   RouteApi(std::unique_ptr<WorkspacePool> pool, ApiOptions options, const std::filesystem::path& dir)
-      : pool_(std::move(pool)), options_(std::move(options)), batcher_(dir), plan_jobs_(dir) {}
+      : pool_(std::move(pool)),
+        options_(std::move(options)),
+        batcher_(dir),
+        versions_(app::ledger_witness_file(dir)),
+        plan_jobs_(dir) {}
 
   Response handle(const Request& request) override {
     try {
@@ -361,7 +365,7 @@ class RouteApi final : public Api {
     // One refresh at a time, so that the cache moves forward in order.
     std::lock_guard refreshing(refresh_mutex_);
     if (auto fresh = versions_.fresh()) return *fresh;
-    const std::uint64_t generation = versions_.generation();
+    const DataVersion::Reading reading = versions_.reading();
     MOAT_TRY(const std::int64_t head, app::ledger_head(*lease));
     const std::int64_t at = cache_.version();
     if (head != at) {
@@ -371,7 +375,7 @@ class RouteApi final : public Api {
       }
       cache_.advance(head, changed);
     }
-    return versions_.observed(head, generation);
+    return versions_.observed(head, reading);
   }
 
   Response refuse(WorkspacePool::Lease& lease, const Caller& who, const Request& request,

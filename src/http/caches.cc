@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "http/caches.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cmath>
 #include <stdexcept>
 
@@ -132,13 +136,41 @@ void ResponseCache::advance(std::int64_t version, const std::optional<std::set<s
 std::optional<std::int64_t> DataVersion::fresh() const {
   const std::int64_t read_at = read_at_.load();
   if (read_at == 0 || steady_ms() - read_at > kMaxAge.count()) return std::nullopt;
+  if (witness_signature() != witness_seen_.load()) return std::nullopt;
   return version_.load();
 }
 
-std::int64_t DataVersion::observed(std::int64_t version, std::uint64_t generation) {
+DataVersion::~DataVersion() {
+  if (pinned_ >= 0) ::close(pinned_);
+}
+
+std::int64_t DataVersion::observed(std::int64_t version, const Reading& reading) {
   version_.store(version);
-  if (generation_.load() == generation) read_at_.store(steady_ms());
+  if (!witness_.empty()) {
+    // Opened after the reading: if the file was replaced in between, the signature is of the
+    // older one and the next fresh() reads the version again.
+    const int now = ::open(witness_.c_str(), O_RDONLY | O_CLOEXEC);
+    if (pinned_ >= 0) ::close(pinned_);
+    pinned_ = now;
+  }
+  witness_seen_.store(reading.witness);
+  if (generation_.load() == reading.generation) read_at_.store(steady_ms());
   return version;
+}
+
+std::uint64_t DataVersion::witness_signature() const {
+  if (witness_.empty()) return 0;
+  struct stat status {};
+  if (::stat(witness_.c_str(), &status) != 0) return 0;
+  // Renaming a new file into place changes the inode (the one seen is held open, so its number
+  // is not reused) and the change time.
+  std::uint64_t signature = static_cast<std::uint64_t>(status.st_ino);
+  for (const std::uint64_t part :
+       {static_cast<std::uint64_t>(status.st_ctim.tv_sec), static_cast<std::uint64_t>(status.st_ctim.tv_nsec),
+        static_cast<std::uint64_t>(status.st_mtim.tv_nsec), static_cast<std::uint64_t>(status.st_size)}) {
+    signature = signature * 0x9E3779B97F4A7C15ULL + part;
+  }
+  return signature | 1;  // never 0, the signature of no file
 }
 
 int RateLimiter::take(const std::string& user) {

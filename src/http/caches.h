@@ -112,25 +112,46 @@ class ResponseCache {
   std::unordered_map<std::string, Entry> entries_;
 };
 
-// The ledger's last sequence number as last read, re-read after a local write or when older
-// than kMaxAge (another server may have written).
+// The ledger's last sequence number as last read, re-read after a local write, after another
+// process on this machine committed (the ledger's witness file beside the database, renamed into
+// place after every commit, is not the one seen when the number was read), or when older than
+// kMaxAge (another server, on another machine, may have written).
 class DataVersion {
  public:
   static constexpr std::chrono::milliseconds kMaxAge{250};
+  // `witness`: the workspace's witness file; empty to rely on kMaxAge alone.
+  explicit DataVersion(std::filesystem::path witness = {}) : witness_(std::move(witness)) {}
+  ~DataVersion();
+  DataVersion(const DataVersion&) = delete;
+  DataVersion& operator=(const DataVersion&) = delete;
   std::optional<std::int64_t> fresh() const;
-  // Call before reading the version from the database; pass what it returned to observed().
-  std::uint64_t generation() const { return generation_.load(); }
-  // The version read; trusted for kMaxAge unless a local write happened while it was read.
-  std::int64_t observed(std::int64_t version, std::uint64_t generation);
+  // What to take before reading the version from the database, and pass to observed().
+  struct Reading {
+    std::uint64_t generation = 0;
+    std::uint64_t witness = 0;
+  };
+  Reading reading() const { return {generation_.load(), witness_signature()}; }
+  // The version read; trusted for kMaxAge unless a local write happened while it was read or
+  // the witness changed since. Called by one thread at a time.
+  std::int64_t observed(std::int64_t version, const Reading& reading);
   void changed() {
     ++generation_;
     read_at_.store(0);
   }
 
  private:
+  // The witness file's inode and times (0 when absent): changes with every commit that brings
+  // it forward.
+  std::uint64_t witness_signature() const;
+
+  std::filesystem::path witness_;
   std::atomic<std::int64_t> version_{0};
   std::atomic<std::int64_t> read_at_{0};  // steady clock, milliseconds; 0: never or stale
   std::atomic<std::uint64_t> generation_{0};
+  std::atomic<std::uint64_t> witness_seen_{0};
+  // The witness file last seen, kept open: while its inode is held, a file renamed over it
+  // cannot be given the same inode number.
+  int pinned_ = -1;
 };
 
 // Requests per signed-in user: a bucket holding ten seconds' worth, refilled at `per_minute`.

@@ -194,7 +194,8 @@ Plan solve(const Instance& instance, const SolveOptions& options) {
   return plan;
 }
 
-std::vector<FrontierPoint> frontier(const Instance& instance, const SolveOptions& options) {
+std::vector<FrontierPoint> frontier(const Instance& instance, const SolveOptions& options,
+                                    const Progress& progress) {
   std::vector<std::pair<int, double>> points;
   const double cap = instance.policy.max_exposure_share;
   points.emplace_back(0, 1.0);  // no protection at all: the price every other point is measured from
@@ -202,13 +203,26 @@ std::vector<FrontierPoint> frontier(const Instance& instance, const SolveOptions
   for (double tighter : {0.5, 0.35, 0.25}) {
     if (tighter < cap - 1e-9) points.emplace_back(instance.policy.collusion, tighter);
   }
-  const double each = options.time_limit_seconds / static_cast<double>(points.size());
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point started = options.started.value_or(Clock::now());
+  const Clock::time_point end = started + std::chrono::duration_cast<Clock::duration>(
+                                              std::chrono::duration<double>(options.time_limit_seconds));
   std::vector<FrontierPoint> out;
+  tell(progress, 0, points.size());
   for (const auto& [k, share] : points) {
+    // What is left is shared among the points still to solve: time a point proven early did not
+    // use goes to the ones after it, and the whole keeps the caller's limit.
+    const Clock::time_point now = Clock::now();
+    const double left = std::chrono::duration<double>(end - now).count();
+    const double each = std::max(0.0, left) / static_cast<double>(points.size() - out.size());
     Instance variant = instance;
     variant.policy.collusion = k;
     variant.policy.max_exposure_share = share;
-    out.push_back({k, share, solve(variant, {each, options.exact, std::nullopt})});
+    SolveOptions one{each, options.exact, now};
+    one.explain = options.explain;
+    one.stop = options.stop;
+    out.push_back({k, share, solve(variant, one)});
+    tell(progress, out.size(), points.size());
   }
   return out;
 }

@@ -13,6 +13,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/progress.h"
 #include "plan/instance.h"
 
 namespace moat::plan {
@@ -53,8 +54,10 @@ struct FrontierPoint {
 };
 
 // No protection (collusion 0, no cap), collusion 1..3 at the instance's cap, then the
-// instance's collusion level under a few tighter caps; each solve gets `options.time_limit_seconds` divided
-// among the points.
-std::vector<FrontierPoint> frontier(const Instance& instance, const SolveOptions& options);
+// instance's collusion level under a few tighter caps. The points share `options.time_limit_seconds`
+// (counted from `options.started`): each gets an equal part of what is left when its turn comes.
+// `progress` is told the points solved.
+std::vector<FrontierPoint> frontier(const Instance& instance, const SolveOptions& options,
+                                    const Progress& progress = {});
 
 }  // namespace moat::plan

@@ -72,6 +72,15 @@ grep -aq "Planning" "$WORK/plan-json.out" && fail "moat plan --json printed prog
 grep -q "Planning" "$WORK/plan-piped.out" "$WORK/plan-piped.err" && fail "moat plan printed progress to a pipe"
 grep -q "^Plan: " "$WORK/plan-piped.out" || fail "the piped plan was not printed"
 
+# The frontier: the points solved so far, within the limit the points share.
+on_terminal "$WORK/frontier.out" "$MOAT" -w "$WORK/m" plan --product p1 --frontier --time-limit 3
+grep -aq "Planning the frontier [0-9]/[0-9] points" "$WORK/frontier.out" \
+  || fail "moat plan --frontier on a terminal shows no progress: $(tail -c 400 "$WORK/frontier.out")"
+on_terminal "$WORK/frontier-json.out" "$MOAT" -w "$WORK/m" plan --product p1 --frontier --time-limit 1 --json
+grep -aq "Planning" "$WORK/frontier-json.out" && fail "moat plan --frontier --json printed progress"
+"$MOAT" -w "$WORK/m" plan --product p1 --frontier --time-limit 1 2> "$WORK/frontier.err" | cat > /dev/null
+grep -q "Planning" "$WORK/frontier.err" && fail "moat plan --frontier printed progress to a pipe"
+
 on_terminal "$WORK/gate.out" "$MOAT" -w "$WORK/m" gate --product p1
 grep -aq "Deciding the gate 2/2 steps" "$WORK/gate.out" || fail "moat gate on a terminal shows no progress: $(tail -c 300 "$WORK/gate.out")"
 on_terminal "$WORK/gate-json.out" "$MOAT" -w "$WORK/m" gate --product p1 --json
