@@ -108,16 +108,10 @@ class SqliteDatabase final : public Database {
 
   // Each commit is on the disk when it returns (synchronous=FULL: one sync of the WAL), before
   // the ledger's witness names its last event (store.cc): a crash can never leave a witness ahead
-  // of the database. The WAL stays when the last connection closes (no checkpoint on close: a
-  // one-write process would otherwise sync the WAL and the database again, and the next one sync
-  // a new WAL's header and the folder); the writer that fills it past 1,000 pages copies it back
-  // (SQLite's automatic checkpoint), and a WAL emptied after a large import is cut back to 4 MiB.
+  // of the database.
   Status configure() {
     sqlite3_busy_timeout(db_, kBusyTimeoutMs);  // first: the PRAGMAs below may wait for a writer
-    if (sqlite3_db_config(db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr) != SQLITE_OK)
-      return failure("SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE");
-    for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=FULL",
-                               "PRAGMA journal_size_limit=4194304"}) {
+    for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=FULL"}) {
       if (sqlite3_exec(db_, pragma, nullptr, nullptr, nullptr) != SQLITE_OK) return failure(pragma);
     }
     return {};
