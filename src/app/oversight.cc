@@ -201,6 +201,17 @@ Result<vet::ItemResult> parse_item_result(std::string_view text, const std::stri
   return input_error(where, "'" + std::string(text) + "' is not pass, fail or na");
 }
 
+store::PageQuery visit_selection(const std::string& state) {
+  store::PageQuery selection;
+  if (!state.empty()) {
+    selection.condition =
+        R"(EXISTS (SELECT 1 FROM "findings" WHERE "findings"."visit" = "visits"."id" AND "findings"."state" = ?))";
+    selection.condition_params.emplace_back(state);
+  }
+  selection.order = {{"date", true, false}, {"id", true, true}, {"id", true, false}};
+  return selection;
+}
+
 Result<VisitResult> record_visit(Workspace& workspace, const Session& session, const VisitInput& given) {
   VisitInput input = given;
   if (!input.items.empty() && input.checklist.empty() && input.kind == "audit")

@@ -61,6 +61,10 @@ struct VisitResult {
   std::vector<std::string> findings;  // raised for failed items: "V3/F1"
 };
 
+// The visits a list shows, newest first (by date, then the highest number: V10 before V9), for a
+// page read in the database (app/reads.h): with a finding in `state` when it is not empty.
+store::PageQuery visit_selection(const std::string& state);
+
 // Records a visit. With a checklist, scores its items (vet::score_audit) and raises a finding
 // for each failed item: critical items critical (due in 14 days), others major (30 days).
 // Errors: unknown supplier, checklist or item (kInput naming it), a checklist on a plain visit.

@@ -43,6 +43,11 @@ Result<std::vector<store::Record>> read_page(Workspace& workspace, std::string_v
   return workspace.store().page(*table, query);
 }
 
+Result<std::int64_t> count_page(Workspace& workspace, std::string_view kind, const store::PageQuery& query) {
+  MOAT_TRY(const store::Table* table, known_kind(kind));
+  return workspace.store().count_page(*table, query);
+}
+
 Result<std::int64_t> count_records(Workspace& workspace, std::string_view kind,
                                    const std::vector<std::pair<std::string, store::SqlValue>>& where) {
   MOAT_TRY(const store::Table* table, known_kind(kind));

@@ -36,6 +36,8 @@ Result<std::vector<store::Record>> read_records_where(Workspace& workspace, std:
 // One page of `kind` in key order, read and counted in the database (store::PageQuery).
 Result<std::vector<store::Record>> read_page(Workspace& workspace, std::string_view kind,
                                              const store::PageQuery& query);
+// How many records of `kind` the page's filters select (its `where` and `condition`), on every page.
+Result<std::int64_t> count_page(Workspace& workspace, std::string_view kind, const store::PageQuery& query);
 // How many records of `kind` match `where` (scalar field = value, all of them).
 Result<std::int64_t> count_records(Workspace& workspace, std::string_view kind,
                                    const std::vector<std::pair<std::string, store::SqlValue>>& where);

@@ -608,6 +608,50 @@ Result<std::vector<ReleaseView>> list_releases(Workspace& workspace, const Relea
   return out;
 }
 
+store::PageQuery release_selection(Workspace& workspace, const ReleaseFilter& filter,
+                                   const std::string& state, Date today) {
+  store::PageQuery selection;
+  if (!filter.supplier.empty()) selection.where.emplace_back("supplier", filter.supplier);
+  if (!filter.product.empty()) selection.where.emplace_back("product", filter.product);
+  std::vector<std::string> conditions;
+  if (!filter.person.empty()) {
+    conditions.push_back(store::list_holds_sql(workspace.store().database().backend(), "recipients"));
+    selection.condition_params.emplace_back(filter.person);
+  }
+  // As view_of decides a release's state: revoked, else expired once its end date has passed.
+  const std::string ended = R"(("expires" IS NOT NULL AND "expires" <> '' AND "expires" < ?))";
+  const auto today_param = [&] { selection.condition_params.emplace_back(today.to_string()); };
+  if (state == "revoked") {
+    conditions.push_back(R"("state" = 'revoked')");
+  } else if (state == "expired") {
+    conditions.push_back(R"("state" <> 'revoked' AND )" + ended);
+    today_param();
+  } else if (state == "active") {
+    conditions.push_back(R"("state" <> 'revoked' AND NOT )" + ended);
+    today_param();
+  } else if (state == "flagged") {
+    conditions.push_back(R"(("state" = 'revoked' OR )" + ended +
+                         R"() AND ("returned_at" IS NULL OR "returned_at" = ''))");
+    today_param();
+  } else if (!state.empty()) {
+    conditions.push_back("1 = 0");  // no release is in a state of another name
+  }
+  for (const std::string& condition : conditions)
+    selection.condition += (selection.condition.empty() ? "" : " AND ") + condition;
+  selection.order = {{"id", true, true}, {"id", true, false}};
+  return selection;
+}
+
+Result<ReleaseView> release_view(Workspace& workspace, const json& release, Date today) {
+  std::map<std::string, std::string> names;
+  MOAT_TRY(const auto supplier, workspace.store().get(table("suppliers"), {text(release, "supplier")}));
+  if (supplier)
+    names[text(*supplier, "id")] = text(*supplier, text(*supplier, "name").empty() ? "legal_name" : "name");
+  ReleaseView view = view_of(release, today, names);
+  MOAT_TRY(view.copies, copies_of(workspace, view.id));
+  return view;
+}
+
 Result<ReleaseView> find_release(Workspace& workspace, const std::string& id, Date today) {
   MOAT_TRY(const json record, release_for_update(workspace, id));
   MOAT_TRY(const auto names, supplier_names(workspace));

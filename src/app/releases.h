@@ -114,6 +114,12 @@ struct ReleaseFilter {
 
 // Releases, newest first, with their state as of `today`.
 Result<std::vector<ReleaseView>> list_releases(Workspace& workspace, const ReleaseFilter& filter, Date today);
+// The releases list_releases selects, newest first (by number: R10 before R9), with `state`
+// (active, expired, revoked, flagged; empty: every one) as of `today`, for a page read in the
+// database; and one release record's view with its copies, as find_release gives it.
+store::PageQuery release_selection(Workspace& workspace, const ReleaseFilter& filter,
+                                   const std::string& state, Date today);
+Result<ReleaseView> release_view(Workspace& workspace, const nlohmann::json& release, Date today);
 // One release with its copies; kNotFound for an unknown id.
 Result<ReleaseView> find_release(Workspace& workspace, const std::string& id, Date today);
 

@@ -140,6 +140,14 @@ Result<std::vector<HitView>> views_of(Workspace& workspace, const std::vector<st
   return out;
 }
 
+Status known_status(const std::string& status) {
+  static const std::set<std::string> kStatuses = {"new", "confirmed", "dismissed"};
+  if (!status.empty() && !kStatuses.contains(status)) {
+    return input_error("--status", "'" + status + "' is not a hit status (new, confirmed, dismissed)");
+  }
+  return {};
+}
+
 json number_or_null(const std::optional<double>& value) {
   return value ? json(*value) : json();
 }
@@ -262,12 +270,22 @@ Result<std::vector<HitView>> match_listings(Workspace& workspace, const Session&
 }
 
 Result<std::vector<HitView>> list_hits(Workspace& workspace, const std::string& status, Date today) {
-  static const std::set<std::string> kStatuses = {"new", "confirmed", "dismissed"};
-  if (!status.empty() && !kStatuses.contains(status)) {
-    return input_error("--status", "'" + status + "' is not a hit status (new, confirmed, dismissed)");
-  }
+  MOAT_CHECK(known_status(status));
   MOAT_TRY(std::vector<store::Record> hits, workspace.store().list(table("hits")));
   if (!status.empty()) std::erase_if(hits, [&](const json& h) { return text(h, "status") != status; });
+  return views_of(workspace, hits, today);
+}
+
+Result<store::PageQuery> hit_selection(const std::string& status) {
+  MOAT_CHECK(known_status(status));
+  store::PageQuery selection;
+  if (!status.empty()) selection.where.emplace_back("status", status);
+  selection.order = {{"score", true, false}, {"id", false, true}, {"id", false, false}};
+  return selection;
+}
+
+Result<std::vector<HitView>> hit_views(Workspace& workspace, const std::vector<store::Record>& hits,
+                                       Date today) {
   return views_of(workspace, hits, today);
 }
 

@@ -101,6 +101,11 @@ Result<ListingImportReport> import_listings(Workspace& workspace, const Session&
                                             ListingImport request);
 
 Result<std::vector<ListingView>> list_listings(Workspace& workspace);
+// The listings as list_listings orders them (by number: L1, L2, … L10), for a page read in the
+// database (app/reads.h), and the views of a page's listing records, in their order.
+store::PageQuery listing_selection();
+Result<std::vector<ListingView>> listing_views(Workspace& workspace,
+                                               const std::vector<store::Record>& listings);
 
 // ---- References -------------------------------------------------------------------------------
 
@@ -149,6 +154,11 @@ Result<std::vector<HitView>> match_listings(Workspace& workspace, const Session&
 // Hits, strongest first, with their rights' status on `today`; `status` empty: every hit.
 // kInput for a status other than new, confirmed, dismissed.
 Result<std::vector<HitView>> list_hits(Workspace& workspace, const std::string& status, Date today);
+// The hits as list_hits selects and orders them (strongest first, then by number), for a page
+// read in the database; kInput for an unknown status. And the views of a page's hit records.
+Result<store::PageQuery> hit_selection(const std::string& status);
+Result<std::vector<HitView>> hit_views(Workspace& workspace, const std::vector<store::Record>& hits,
+                                       Date today);
 // One hit; kNotFound for an unknown id.
 Result<HitView> find_hit(Workspace& workspace, const std::string& id, Date today);
 

@@ -647,6 +647,34 @@ Result<std::vector<ComplaintView>> list_complaints(Workspace& workspace, Date to
   return out;
 }
 
+store::PageQuery complaint_selection() {
+  store::PageQuery selection;
+  selection.order = {{"id", false, true}, {"id", false, false}};
+  return selection;
+}
+
+Result<std::vector<ComplaintView>> complaint_views(Workspace& workspace,
+                                                   const std::vector<store::Record>& complaints, Date today) {
+  std::set<std::string> named;
+  for (const json& r : complaints) {
+    for (const std::string& hit : list(r, "hits")) named.insert(hit);
+  }
+  std::vector<store::Record> hit_records;
+  for (const std::string& id : named) {
+    MOAT_TRY(const std::optional<store::Record> hit, workspace.store().get(table("hits"), {id}));
+    if (hit) hit_records.push_back(*hit);
+  }
+  MOAT_TRY(const std::vector<HitView> hits, hit_views(workspace, hit_records, today));
+  MOAT_TRY(const std::vector<EnforcementDocument> documents, all_documents(workspace));
+  MOAT_TRY(const auto rights, watch_internal::right_views(workspace, today));
+  std::vector<ComplaintView> out;
+  for (const json& r : complaints) {
+    Result<PlatformRules> platform = platform_rules(text(r, "platform"));
+    out.push_back(complaint_view(r, hits, platform.ok() ? &*platform : nullptr, documents, rights, today));
+  }
+  return out;
+}
+
 Result<std::vector<flags::ComplaintFacts>> complaint_facts(Workspace& workspace) {
   MOAT_TRY(const std::vector<store::Record> records, workspace.store().list(table("complaints")));
   std::vector<flags::ComplaintFacts> out;

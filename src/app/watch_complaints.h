@@ -131,6 +131,11 @@ Result<ComplaintView> set_complaint_status(Workspace& workspace, const Session& 
                                            const std::string& id, const ComplaintUpdate& update, Date today);
 
 Result<std::vector<ComplaintView>> list_complaints(Workspace& workspace, Date today);
+// The complaints as list_complaints orders them (by number), for a page read in the database, and
+// the views of a page's complaint records, in their order: only the hits they name are read.
+store::PageQuery complaint_selection();
+Result<std::vector<ComplaintView>> complaint_views(Workspace& workspace,
+                                                   const std::vector<store::Record>& complaints, Date today);
 
 // The complaints as the flag rules read them (a relisting, an unanswered complaint).
 Result<std::vector<flags::ComplaintFacts>> complaint_facts(Workspace& workspace);

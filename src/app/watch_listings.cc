@@ -513,6 +513,23 @@ Result<std::vector<ListingView>> list_listings(Workspace& workspace) {
   return out;
 }
 
+store::PageQuery listing_selection() {
+  store::PageQuery selection;
+  selection.order = {{"id", false, true}, {"id", false, false}};
+  return selection;
+}
+
+Result<std::vector<ListingView>> listing_views(Workspace& workspace,
+                                               const std::vector<store::Record>& listings) {
+  std::vector<ListingView> out;
+  for (const json& l : listings) {
+    MOAT_TRY(const std::vector<store::Record> images,
+             workspace.store().list_where(watch_internal::table("listing_images"), "listing", text(l, "id")));
+    out.push_back(watch_internal::listing_view(l, images));
+  }
+  return out;
+}
+
 json import_report_json(const ListingImportReport& report) {
   json hits = json::array();
   for (const HitView& hit : report.hits) hits.push_back(hit_json(hit));

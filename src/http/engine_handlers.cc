@@ -117,36 +117,33 @@ Result<Reply> qualification(Call& call) {
 }
 
 Result<Reply> list_visits(Call& call) {
-  const auto supplier_filter = call.query_value("supplier");
-  MOAT_TRY(const auto visits, app::read_records(call.workspace, "visits"));
-  MOAT_TRY(const auto findings, app::read_records(call.workspace, "findings"));
-  std::multimap<std::string, const json*> findings_of;  // by visit
-  for (const json& finding : findings) {
-    if (filter_passes(call, "state", text_of(finding, "state")))
-      findings_of.emplace(text_of(finding, "visit"), &finding);
-  }
-  json items = json::array();
-  for (const json& visit : visits) {
-    const std::string supplier = text_of(visit, "supplier");
-    if (call.is_supplier() && supplier != call.user.supplier) continue;
-    if (supplier_filter && supplier != *supplier_filter) continue;
-    json found = json::array();
-    const auto [first, last] = findings_of.equal_range(text_of(visit, "id"));
-    for (auto it = first; it != last; ++it) {
-      found.push_back(call.is_supplier() ? finding_for_supplier(*it->second) : *it->second);
+  // Newest first, paged in the database; each visit of the page with its findings (in `state`).
+  const std::string state = call.query_value("state").value_or("");
+  store::PageQuery selection = app::visit_selection(state);
+  if (call.is_supplier()) selection.where.emplace_back("supplier", call.user.supplier);
+  filter_by_param(call, selection.where, "supplier");
+  const auto items = [&](std::vector<store::Record> visits) -> Result<json> {
+    json out = json::array();
+    for (json& visit : visits) {
+      MOAT_TRY(const auto findings,
+               app::read_records_where(call.workspace, "findings", "visit", text_of(visit, "id")));
+      json found = json::array();
+      for (const json& finding : findings) {
+        if (!state.empty() && text_of(finding, "state") != state) continue;
+        found.push_back(call.is_supplier() ? finding_for_supplier(finding) : finding);
+      }
+      json item = call.is_supplier() ? json{{"id", visit["id"]},
+                                            {"supplier", visit["supplier"]},
+                                            {"kind", visit["kind"]},
+                                            {"date", visit["date"]},
+                                            {"result", visit.value("result", json())}}
+                                     : std::move(visit);
+      item["findings"] = std::move(found);
+      out.push_back(std::move(item));
     }
-    if (call.query_value("state") && found.empty()) continue;
-    json item = call.is_supplier() ? json{{"id", visit["id"]},
-                                          {"supplier", supplier},
-                                          {"kind", visit["kind"]},
-                                          {"date", visit["date"]},
-                                          {"result", visit.value("result", json())}}
-                                   : visit;
-    item["findings"] = std::move(found);
-    items.push_back(std::move(item));
-  }
-  std::sort(items.begin(), items.end(), [](const json& a, const json& b) { return a["date"] > b["date"]; });
-  MOAT_TRY(Reply reply, page_of(call, std::move(items), kDefaultLimit));
+    return out;
+  };
+  MOAT_TRY(Reply reply, selection_page(call, "visits", std::move(selection), kDefaultLimit, items));
   if (call.is_supplier()) reply.supplier_read = std::pair(std::string("findings"), call.user.supplier);
   return reply;
 }

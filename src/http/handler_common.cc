@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // What several handler files share: parameters, bodies, refusals, today.
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <limits>
@@ -76,8 +77,53 @@ Result<Reply> page_of(const Call& call, json items, std::int64_t default_limit) 
   return reply;
 }
 
-Result<Reply> record_page(Call& call, std::string_view kind, const RecordFilter& where,
-                          std::int64_t default_limit, const std::function<Result<json>(json)>& item) {
+namespace {
+
+// Characters of UTF-8 text, as SQL's LENGTH counts them.
+std::int64_t characters(std::string_view text) {
+  return std::count_if(text.begin(), text.end(),
+                       [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; });
+}
+
+store::SqlValue sql_value_of(const json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_number_integer()) return value.get<std::int64_t>();
+  if (value.is_number()) return value.get<double>();
+  if (value.is_boolean()) return std::int64_t{value.get<bool>() ? 1 : 0};
+  return std::monostate();
+}
+
+// The values of the order's terms in the record with id `after`: from the id alone when every
+// term is the id, else read from the record (kInput when there is none).
+Result<std::vector<store::SqlValue>> cursor_terms(Call& call, const store::Table& table,
+                                                  const std::vector<store::OrderTerm>& order,
+                                                  const std::string& after) {
+  const std::string key(table.key_fields().front().name);
+  const bool by_id =
+      std::all_of(order.begin(), order.end(), [&](const auto& term) { return term.field == key; });
+  json record = {{key, after}};
+  if (!by_id) {
+    MOAT_TRY(const auto found, app::read_record(call.workspace, table.name, {after}));
+    if (!found) {
+      return input_error("after", "no " + std::string(table.singular) + " '" + after +
+                                      "' to page after: it was removed; start again from the first page");
+    }
+    record = *found;
+  }
+  std::vector<store::SqlValue> values;
+  for (const store::OrderTerm& term : order) {
+    const json& value = record.contains(term.field) ? record[term.field] : json();
+    values.push_back(term.by_length
+                         ? store::SqlValue(characters(value.is_string() ? value.get<std::string>() : ""))
+                         : sql_value_of(value));
+  }
+  return values;
+}
+
+}  // namespace
+
+Result<Reply> selection_page(Call& call, std::string_view kind, store::PageQuery selection,
+                             std::int64_t default_limit, const PageItems& items) {
   MOAT_TRY(const std::int64_t limit, number_param(call, "limit", default_limit, 1, kMaxPageLimit));
   MOAT_TRY(const std::int64_t offset,
            number_param(call, "offset", 0, 0, std::numeric_limits<std::int32_t>::max()));
@@ -88,31 +134,48 @@ Result<Reply> record_page(Call& call, std::string_view kind, const RecordFilter&
   if (!table || table->key_fields().size() != 1)
     return Error(ErrorCode::kInternal, std::string(kind), "not a kind keyed by one field");
   const std::string key(table->key_fields().front().name);
-  store::PageQuery query;
-  query.where = where;
-  MOAT_TRY(const std::int64_t total, app::count_records(call.workspace, kind, query.where));
-  if (after) query.after = store::Key{*after};
-  query.offset = offset;
-  query.limit = limit + 1;  // one more: whether a next page exists
-  MOAT_TRY(auto records, app::read_page(call.workspace, kind, query));
+  MOAT_TRY(const std::int64_t total, app::count_page(call.workspace, kind, selection));
+  if (after && selection.order.empty()) selection.after = store::Key{*after};
+  if (after && !after->empty() && !selection.order.empty()) {  // an empty cursor: from the first
+    MOAT_TRY(selection.after_terms, cursor_terms(call, *table, selection.order, *after));
+  }
+  selection.offset = offset;
+  selection.limit = limit + 1;  // one more: whether a next page exists
+  MOAT_TRY(auto records, app::read_page(call.workspace, kind, selection));
   const bool more = static_cast<std::int64_t>(records.size()) > limit;
   if (more) records.pop_back();
   json next = nullptr;
   if (more && after) next = link_with(call, "after", records.back()[key].get<std::string>());
   if (more && !after) next = link_with(call, "offset", std::to_string(offset + limit));
-  json items = json::array();
-  for (json& record : records) {
-    if (!item) {
-      items.push_back(std::move(record));
-      continue;
-    }
-    MOAT_TRY(json shaped, item(std::move(record)));
-    items.push_back(std::move(shaped));
+  json shown = json::array();
+  if (items) {
+    MOAT_TRY(shown, items(std::move(records)));
+  } else {
+    for (json& record : records) shown.push_back(std::move(record));
   }
   Reply reply;
   reply.body = {
-      {"items", std::move(items)}, {"total", total}, {"limit", limit}, {"offset", offset}, {"next", next}};
+      {"items", std::move(shown)}, {"total", total}, {"limit", limit}, {"offset", offset}, {"next", next}};
   return reply;
+}
+
+Result<Reply> record_page(Call& call, std::string_view kind, const RecordFilter& where,
+                          std::int64_t default_limit, const std::function<Result<json>(json)>& item) {
+  store::PageQuery selection;
+  selection.where = where;
+  return selection_page(call, kind, std::move(selection), default_limit,
+                        [&item](std::vector<store::Record> records) -> Result<json> {
+                          json shown = json::array();
+                          for (json& record : records) {
+                            if (!item) {
+                              shown.push_back(std::move(record));
+                              continue;
+                            }
+                            MOAT_TRY(json shaped, item(std::move(record)));
+                            shown.push_back(std::move(shaped));
+                          }
+                          return shown;
+                        });
 }
 
 Result<Reply> page_after(const Call& call, json items, std::int64_t default_limit) {

@@ -35,6 +35,14 @@ using RecordFilter = std::vector<std::pair<std::string, store::SqlValue>>;
 Result<Reply> record_page(Call& call, std::string_view kind, const RecordFilter& where,
                           std::int64_t default_limit,
                           const std::function<Result<nlohmann::json>(nlohmann::json)>& item = {});
+// record_page over a selection of `kind` the use case made (store::PageQuery: its filters, its
+// condition and its order, newest first for instance), `items` shaping a page's records as the list
+// shows them. In an order of its own, ?after=ID names the record the page follows by its id, as in
+// key order: its terms are read from that record (from the id alone when every term is the id),
+// and the next link names the page's last id.
+using PageItems = std::function<Result<nlohmann::json>(std::vector<store::Record>)>;
+Result<Reply> selection_page(Call& call, std::string_view kind, store::PageQuery selection,
+                             std::int64_t default_limit, const PageItems& items);
 // page_of over `items` in key order ("id"), each a record that passes the list's filters, that also
 // takes ?after=ID as record_page does: for the filters the database cannot apply.
 Result<Reply> page_after(const Call& call, nlohmann::json items, std::int64_t default_limit);

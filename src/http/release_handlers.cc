@@ -153,15 +153,17 @@ Result<Reply> list_releases(Call& call) {
                             call.query_value("product").value_or(""),
                             call.query_value("person").value_or("")};
   if (call.is_supplier()) filter.supplier = call.user.supplier;
-  MOAT_TRY(const auto releases, app::list_releases(call.workspace, filter, today(call)));
-  const std::string state = call.query_value("state").value_or("");
-  json items = json::array();
-  for (const app::ReleaseView& r : releases) {
-    if (!state.empty() && r.state != state && !(state == "flagged" && r.flagged)) continue;
-    MOAT_TRY(app::ReleaseView full, app::find_release(call.workspace, r.id, today(call)));
-    items.push_back(release_for(call, std::move(full)));
-  }
-  MOAT_TRY(Reply reply, page_of(call, std::move(items), 100));
+  store::PageQuery selection =
+      app::release_selection(call.workspace, filter, call.query_value("state").value_or(""), today(call));
+  const auto items = [&call](std::vector<store::Record> releases) -> Result<json> {
+    json out = json::array();
+    for (const json& record : releases) {
+      MOAT_TRY(app::ReleaseView release, app::release_view(call.workspace, record, today(call)));
+      out.push_back(release_for(call, std::move(release)));
+    }
+    return out;
+  };
+  MOAT_TRY(Reply reply, selection_page(call, "releases", std::move(selection), 100, items));
   if (call.is_supplier()) reply.supplier_read = {"releases", "supplier/" + call.user.supplier};
   return reply;
 }

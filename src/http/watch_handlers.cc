@@ -30,11 +30,14 @@ Reply image_reply(std::string content) {
 }  // namespace
 
 Result<Reply> watch_hits(Call& call) {
-  MOAT_TRY(const std::vector<app::HitView> hits,
-           app::list_hits(call.workspace, call.query_value("status").value_or(""), today(call)));
-  json items = json::array();
-  for (const app::HitView& h : hits) items.push_back(app::hit_json(h));
-  return page_of(call, std::move(items), 100);
+  MOAT_TRY(store::PageQuery selection, app::hit_selection(call.query_value("status").value_or("")));
+  return selection_page(
+      call, "hits", std::move(selection), 100, [&call](std::vector<store::Record> records) -> Result<json> {
+        MOAT_TRY(const std::vector<app::HitView> hits, app::hit_views(call.workspace, records, today(call)));
+        json items = json::array();
+        for (const app::HitView& h : hits) items.push_back(app::hit_json(h));
+        return items;
+      });
 }
 
 Result<Reply> watch_hit(Call& call) {
@@ -64,10 +67,14 @@ Result<Reply> watch_match(Call& call) {
 }
 
 Result<Reply> watch_listings(Call& call) {
-  MOAT_TRY(const std::vector<app::ListingView> listings, app::list_listings(call.workspace));
-  json items = json::array();
-  for (const app::ListingView& l : listings) items.push_back(app::listing_json(l));
-  return page_of(call, std::move(items), 100);
+  return selection_page(call, "listings", app::listing_selection(), 100,
+                        [&call](std::vector<store::Record> records) -> Result<json> {
+                          MOAT_TRY(const std::vector<app::ListingView> listings,
+                                   app::listing_views(call.workspace, records));
+                          json items = json::array();
+                          for (const app::ListingView& l : listings) items.push_back(app::listing_json(l));
+                          return items;
+                        });
 }
 
 Result<Reply> watch_listing_image(Call& call) {
@@ -89,10 +96,15 @@ Result<Reply> watch_reference_image(Call& call) {
 }
 
 Result<Reply> watch_complaints(Call& call) {
-  MOAT_TRY(const std::vector<app::ComplaintView> all, app::list_complaints(call.workspace, today(call)));
-  json items = json::array();
-  for (const app::ComplaintView& c : all) items.push_back(app::complaint_json(c));
-  return page_of(call, std::move(items), 100);
+  return selection_page(call, "complaints", app::complaint_selection(), 100,
+                        [&call](std::vector<store::Record> records) -> Result<json> {
+                          MOAT_TRY(const std::vector<app::ComplaintView> complaints,
+                                   app::complaint_views(call.workspace, records, today(call)));
+                          json items = json::array();
+                          for (const app::ComplaintView& c : complaints)
+                            items.push_back(app::complaint_json(c));
+                          return items;
+                        });
 }
 
 // {"status", "on" (YYYY-MM-DD, default today), "reference", "note"}

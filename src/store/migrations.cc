@@ -345,6 +345,23 @@ const std::vector<Migration> kMigrations = {
               "language" TEXT, "expires" TEXT, "note" TEXT, "added_at" TEXT NOT NULL, "added_by" TEXT NOT NULL,
               "row_version" BIGINT NOT NULL DEFAULT 1, PRIMARY KEY ("id")))",
      }},
+    {15,
+     "indexes for what the lists filter and order by, and for the references a write checks",
+     {
+         R"(CREATE INDEX "orders_supplier" ON "orders" ("supplier"))",
+         R"(CREATE INDEX "orders_product" ON "orders" ("product"))",
+         R"(CREATE INDEX "people_supplier" ON "people" ("supplier"))",
+         R"(CREATE INDEX "affiliations_b" ON "affiliations" ("b"))",
+         R"(CREATE INDEX "waivers_product" ON "waivers" ("product"))",
+         R"(CREATE INDEX "releases_product" ON "releases" ("product"))",
+         // Newest first: visits by date, then id; releases, listings and complaints numbered
+         // ("R12": by length, then text); hits strongest first.
+         R"(CREATE INDEX "visits_date" ON "visits" ("date", "id"))",
+         R"(CREATE INDEX "releases_number" ON "releases" (LENGTH("id"), "id"))",
+         R"(CREATE INDEX "listings_number" ON "listings" (LENGTH("id"), "id"))",
+         R"(CREATE INDEX "complaints_number" ON "complaints" (LENGTH("id"), "id"))",
+         R"(CREATE INDEX "hits_score" ON "hits" ("status", "score"))",
+     }},
 };
 
 constexpr std::string_view kCreateVersions =

@@ -106,10 +106,12 @@ class SqliteDatabase final : public Database {
     in_transaction_ = false;
   }
 
+  // Each commit is on the disk when it returns (synchronous=FULL: one sync of the WAL), before
+  // the ledger's witness names its last event (store.cc): a crash can never leave a witness ahead
+  // of the database.
   Status configure() {
     sqlite3_busy_timeout(db_, kBusyTimeoutMs);  // first: the PRAGMAs below may wait for a writer
-    for (const char* pragma :
-         {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL"}) {
+    for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=FULL"}) {
       if (sqlite3_exec(db_, pragma, nullptr, nullptr, nullptr) != SQLITE_OK) return failure(pragma);
     }
     return {};

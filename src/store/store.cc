@@ -474,23 +474,68 @@ std::string where_clause(const Table& table, const std::vector<std::pair<std::st
   return out;
 }
 
+// " AND (…)" for the query's own condition (nothing without one), its values appended to `params`.
+std::string condition_clause(const PageQuery& query, std::vector<SqlValue>& params) {
+  if (query.condition.empty()) return "";
+  params.insert(params.end(), query.condition_params.begin(), query.condition_params.end());
+  return " AND (" + query.condition + ")";
+}
+
+// A term of an order as SQL: bytewise for text (SQLite's default; PostgreSQL's "C" collation).
+std::string order_term_sql(const Table& table, const OrderTerm& term, bool postgresql) {
+  const Field* field = table.field(term.field);
+  const std::string column = quoted(std::string_view(term.field));
+  if (term.by_length) return "LENGTH(" + column + ")";
+  const bool text = field && field->type != FieldType::kNumber && field->type != FieldType::kInteger &&
+                    field->type != FieldType::kBool;
+  return column + (text && postgresql ? " COLLATE \"C\"" : "");
+}
+
+// The keyset condition "after the record whose terms are `values`" for an order of mixed
+// directions: (a < ?) OR (a = ? AND b > ?) OR …
+std::string after_terms_clause(const Table& table, const std::vector<OrderTerm>& order,
+                               const std::vector<SqlValue>& values, bool postgresql,
+                               std::vector<SqlValue>& params) {
+  std::string out;
+  for (std::size_t i = 0; i < order.size() && i < values.size(); ++i) {
+    std::string conjunction;
+    for (std::size_t j = 0; j < i; ++j) {
+      conjunction += order_term_sql(table, order[j], postgresql) + " = ? AND ";
+      params.push_back(values[j]);
+    }
+    conjunction += order_term_sql(table, order[i], postgresql) + (order[i].descending ? " < ?" : " > ?");
+    params.push_back(values[i]);
+    out += (out.empty() ? "(" : " OR (") + conjunction + ")";
+  }
+  return out.empty() ? "" : " AND (" + out + ")";
+}
+
 }  // namespace
 
 Result<std::vector<Record>> Store::page(const Table& table, const PageQuery& query) {
   // Bytewise order, as list() sorts: SQLite's default; PostgreSQL's "C" collation.
-  const std::string collate = db_->backend() == "postgresql" ? " COLLATE \"C\"" : "";
+  const bool postgresql = db_->backend() == "postgresql";
+  const std::string collate = postgresql ? " COLLATE \"C\"" : "";
   std::string keys, order, marks;
   for (const Field& field : table.key_fields()) {
     keys += (keys.empty() ? "" : ", ") + quoted(field.name) + collate;
     marks += marks.empty() ? "?" : ", ?";
   }
+  for (const OrderTerm& term : query.order) {
+    order += (order.empty() ? "" : ", ") + order_term_sql(table, term, postgresql) +
+             (term.descending ? " DESC" : "");
+  }
   std::vector<SqlValue> params;
   std::string sql = select_sql(table) + where_clause(table, query.where, params);
-  if (query.after) {
-    sql += (params.empty() ? " WHERE (" : " AND (") + keys + ") > (" + marks + ")";
+  if (params.empty()) sql += " WHERE 1 = 1";
+  sql += condition_clause(query, params);
+  if (query.after && query.order.empty()) {
+    sql += " AND (" + keys + ") > (" + marks + ")";
     for (const std::string& part : *query.after) params.emplace_back(part);
   }
-  sql += " ORDER BY " + keys + " LIMIT ? OFFSET ?";
+  if (query.after_terms && !query.order.empty())
+    sql += after_terms_clause(table, query.order, *query.after_terms, postgresql, params);
+  sql += " ORDER BY " + (order.empty() ? keys : order) + " LIMIT ? OFFSET ?";
   params.emplace_back(query.limit);
   params.emplace_back(query.offset);
   MOAT_TRY(const auto rows, db_->query(sql, params));
@@ -507,6 +552,22 @@ Result<std::int64_t> Store::count(const Table& table,
                                   const std::vector<std::pair<std::string, SqlValue>>& where) {
   std::vector<SqlValue> params;
   const std::string sql = "SELECT COUNT(*) FROM " + quoted(table.name) + where_clause(table, where, params);
+  MOAT_TRY(const auto rows, db_->query(sql, params));
+  const auto* count = rows.empty() ? nullptr : std::get_if<std::int64_t>(&rows.front().front());
+  return count ? *count : 0;
+}
+
+std::string list_holds_sql(std::string_view backend, std::string_view field) {
+  // A list field is stored as a JSON array of texts.
+  if (backend == "postgresql") return "jsonb_exists(CAST(" + quoted(field) + " AS jsonb), ?)";
+  return "EXISTS (SELECT 1 FROM json_each(" + quoted(field) + ") WHERE \"value\" = ?)";
+}
+
+Result<std::int64_t> Store::count_page(const Table& table, const PageQuery& query) {
+  std::vector<SqlValue> params;
+  std::string sql = "SELECT COUNT(*) FROM " + quoted(table.name) + where_clause(table, query.where, params);
+  if (params.empty()) sql += " WHERE 1 = 1";
+  sql += condition_clause(query, params);
   MOAT_TRY(const auto rows, db_->query(sql, params));
   const auto* count = rows.empty() ? nullptr : std::get_if<std::int64_t>(&rows.front().front());
   return count ? *count : 0;
@@ -650,14 +711,6 @@ bool write_durably(const std::filesystem::path& path, const std::string& text) {
   return ::close(fd) == 0 && ok;
 }
 
-// Flushes a folder's entries (a rename in it) to the disk.
-void sync_folder(const std::filesystem::path& folder) {
-  const int fd = ::open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;
-  (void)::fsync(fd);
-  ::close(fd);
-}
-
 // A witness's temporary file, "ledger.head.<pid>.<seq>.tmp": the process that wrote it, or 0.
 pid_t temporary_owner(const std::string& name, const std::string& witness_name) {
   if (!name.starts_with(witness_name + ".") || !name.ends_with(".tmp")) return 0;
@@ -692,8 +745,10 @@ void Store::remove_stale_witness_files() const {
 Status Store::write_witness(const ledger::Event& last) const {
   // Several processes may commit at once: each writes its own temporary file, and a witness
   // never moves backwards (a lagging one is still a true lower bound, so races are harmless).
-  // The file and then its folder are flushed to the disk, so that a crash leaves the old witness
-  // or the new one, never an empty file.
+  // It is written after the commit is on the disk (the database syncs its commits) and the new
+  // file is flushed before it replaces the old one, so that a crash leaves the old witness or
+  // the new one, never an empty file nor one ahead of the ledger. The folder is not flushed: a
+  // rename lost in a crash leaves the old witness, which still holds.
   if (auto current = read_witness(); current.ok() && *current && (*current)->seq >= last.seq) return {};
   const std::filesystem::path temporary =
       witness_.string() + "." + std::to_string(getpid()) + "." + std::to_string(last.seq) + ".tmp";
@@ -708,7 +763,6 @@ Status Store::write_witness(const ledger::Event& last) const {
     std::filesystem::remove(temporary, error);
     return internal_error("cannot replace the ledger witness");
   }
-  sync_folder(witness_.parent_path());
   return {};
 }
 

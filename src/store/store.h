@@ -53,13 +53,33 @@ class Writer {
                       std::optional<std::string> detail_json) = 0;
 };
 
-// A page of a table in key order (bytewise, on every backend), counted in the database.
+// One term of a page's order: a scalar field, ascending or descending. `by_length` orders by the
+// field's length first, then by its text: ids numbered "R9", "R10" in the order of their numbers.
+struct OrderTerm {
+  std::string field;
+  bool descending = false;
+  bool by_length = false;
+};
+
+// A page of a table in key order (bytewise, on every backend), or in `order`, counted in the
+// database.
 struct PageQuery {
   std::vector<std::pair<std::string, SqlValue>> where;  // scalar field = value, all of them
   std::optional<Key> after;                             // only records whose key sorts after it
   std::int64_t offset = 0;                              // then skip this many
   std::int64_t limit = 50;
+  // The order (empty: the key's fields ascending) and each term's value in the record the page
+  // follows (as `after` for the key's order: a keyset cursor either way).
+  std::vector<OrderTerm> order;
+  std::optional<std::vector<SqlValue>> after_terms;
+  // A further SQL condition over the table's columns with its values: written by the use case
+  // that reads the page (app/), never taken from a request's text.
+  std::string condition;
+  std::vector<SqlValue> condition_params;
 };
+
+// The SQL condition "the list field `field` holds the value of one parameter", on `backend`.
+std::string list_holds_sql(std::string_view backend, std::string_view field);
 
 class Store {
  public:
@@ -90,6 +110,8 @@ class Store {
   Result<std::vector<Record>> page(const Table& table, const PageQuery& query);
   // How many records of `table` match `where` (as PageQuery::where).
   Result<std::int64_t> count(const Table& table, const std::vector<std::pair<std::string, SqlValue>>& where);
+  // How many records of `table` the query's `where` and `condition` select, on every page.
+  Result<std::int64_t> count_page(const Table& table, const PageQuery& query);
 
   // Runs `body` in one write transaction; commits when it succeeds, rolls back otherwise.
   // Reads inside `body` see the latest committed state, and no other writer can commit until

@@ -266,6 +266,35 @@ TEST_P(StoreTest, PagesInBytewiseKeyOrderWithACursorThatHoldsAcrossInserts) {
   EXPECT_EQ(*store_->count(products(), {}), 7);
 }
 
+TEST_P(StoreTest, PagesInAnOrderOfItsOwnWithACursorOnEveryTerm) {
+  for (const auto& [id, name] : std::vector<std::pair<std::string, std::string>>{
+           {"R9", "b"}, {"R10", "b"}, {"R2", "a"}, {"R11", "c"}, {"R1", "b"}, {"X", "b"}})
+    ASSERT_TRUE(put(product(id, name)).ok());
+  // By name descending, then newest number first (by length, then text, both descending).
+  PageQuery query;
+  query.order = {{"name", true, false}, {"id", true, true}, {"id", true, false}};
+  query.limit = 10;
+  const auto ids = [&](const PageQuery& q) {
+    std::vector<std::string> out;
+    auto page = store_->page(products(), q);
+    EXPECT_TRUE(page.ok());
+    for (const Record& record : *page) out.push_back(record["id"]);
+    return out;
+  };
+  EXPECT_EQ(ids(query), (std::vector<std::string>{"R11", "R10", "R9", "R1", "X", "R2"}));
+  query.after_terms = std::vector<SqlValue>{std::string("b"), std::int64_t{2}, std::string("R9")};
+  EXPECT_EQ(ids(query), (std::vector<std::string>{"R1", "X", "R2"}));
+  query.limit = 1;
+  query.offset = 1;
+  EXPECT_EQ(ids(query), (std::vector<std::string>{"X"}));
+  query.offset = 0;
+  query.limit = 10;
+  query.condition = R"("name" <> ?)";
+  query.condition_params = {std::string("a")};
+  EXPECT_EQ(ids(query), (std::vector<std::string>{"R1", "X"}));
+  EXPECT_EQ(*store_->count_page(products(), query), 5);
+}
+
 TEST_P(StoreTest, ListsRecordsInBytewiseKeyOrder) {
   for (const char* id : {"b", "B", "a", "10", "9"}) ASSERT_TRUE(put(product(id, "n")).ok());
   auto records = store_->list(products());

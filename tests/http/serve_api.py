@@ -820,6 +820,67 @@ def test_record_pages(server):
         check(supplier.get(path + ("&" if "?" in path else "?") + "limit=1").json["total"] == len(own),
               "a supplier user's order count (%s)" % path)
     problem_shape(supplier.get("/api/orders?after=PO&offset=1"), 400, "a supplier user's after and offset")
+    test_newest_first_pages(server)
+
+
+def test_newest_first_pages(server):
+    """Visits and releases (newest first) and the watch's lists page in the database by a cursor
+    on their own order: the same items as offset paging, none twice or lost while records are
+    added, filters applied before paging, a supplier user seeing only its own."""
+    admin = Client(server, token=TOKENS["admin"])
+    for _ in range(3):  # visits on one day: the cursor must tell them apart by more than the date
+        add_visit(OWN_SUPPLIER)
+    time.sleep(OTHER_WRITER_SEEN_AFTER)
+    paths = ("/api/visits", "/api/visits?supplier=" + OWN_SUPPLIER, "/api/visits?state=open", "/api/releases",
+             "/api/releases?state=active", "/api/releases?supplier=" + OWN_SUPPLIER,
+             "/api/releases?person=" + OWN_PERSON, "/api/watch/hits", "/api/watch/hits?status=new",
+             "/api/watch/listings", "/api/watch/complaints")
+    for path in paths:
+        sep = "&" if "?" in path else "?"
+        whole = admin.get(path + sep + "limit=500").json
+        ids = cursor_ids(admin, path, 1)
+        check(ids == [item["id"] for item in whole["items"]] and len(ids) == whole["total"],
+              "%s: cursor pages cover every item once, in the list's order: %s" % (path, ids))
+        if len(ids) >= 2:
+            by_offset = admin.get(path + sep + "limit=2&offset=1").json
+            by_cursor = admin.get(path + sep + "limit=2&after=" + ids[0]).json
+            check(by_offset["items"] == by_cursor["items"] and by_offset["total"] == by_cursor["total"],
+                  "%s: after=ID gives the items offset does" % path)
+        problem_shape(admin.get(path + sep + "after=%s&offset=1" % (ids[0] if ids else "x")), 400,
+                      path + " after and offset together")
+    visits = admin.get("/api/visits?limit=500").json["items"]
+    check(len(visits) >= 5 and all(a["date"] >= b["date"] for a, b in zip(visits, visits[1:])),
+          "visits newest first: %s" % [(v["id"], v["date"]) for v in visits])
+    check(all(f["state"] == "open" for v in admin.get("/api/visits?state=open").json["items"] for f in v["findings"]),
+          "?state=open shows the open findings")
+    releases = admin.get("/api/releases?limit=500").json["items"]
+    numbers = [int(r["id"][1:]) for r in releases]
+    check(len(releases) >= 2 and numbers == sorted(numbers, reverse=True), "releases newest first: %s" % numbers)
+    for state in ("active", "expired", "revoked", "flagged"):
+        got = [r["id"] for r in admin.get("/api/releases?limit=500&state=" + state).json["items"]]
+        want = [r["id"] for r in releases if r["state"] == state or (state == "flagged" and r["flagged"])]
+        check(got == want, "releases in state %s: %s, not %s" % (state, got, want))
+    hits = admin.get("/api/watch/hits?limit=500").json["items"]
+    check(all(a["score"] >= b["score"] for a, b in zip(hits, hits[1:])), "hits strongest first")
+    problem_shape(admin.get("/api/visits?after=V-none"), 400, "a cursor naming no visit")
+    # A visit added between pages comes before the cursor: the pages after it neither repeat nor skip.
+    first = admin.get("/api/visits?limit=2&after=").json
+    added = add_visit(FOREIGN_SUPPLIER)
+    time.sleep(OTHER_WRITER_SEEN_AFTER)
+    seen, link = [v["id"] for v in first["items"]], first["next"]
+    while link:
+        page = admin.get(link).json
+        seen += [v["id"] for v in page["items"]]
+        link = page["next"]
+    now = [v["id"] for v in admin.get("/api/visits?limit=500").json["items"]]
+    check(seen == [i for i in now if i != added] and added in now,
+          "visits added between pages: %s against %s" % (seen, now))
+    # A supplier user pages through its own visits and releases only.
+    supplier = Client(server, token=TOKENS["supplier"])
+    for path, kind in (("/api/visits", "visits"), ("/api/releases", "releases")):
+        ids = cursor_ids(supplier, path, 1)
+        own = [i["id"] for i in admin.get("%s?limit=500&supplier=%s" % (path, OWN_SUPPLIER)).json["items"]]
+        check(ids == own and len(own) >= 1, "a supplier user's %s by cursor: %s, not %s" % (kind, ids, own))
 
 
 def test_problems_and_limits(server):
