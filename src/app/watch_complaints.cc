@@ -636,15 +636,7 @@ Result<std::vector<ComplaintView>> list_complaints(Workspace& workspace, Date to
   std::sort(records.begin(), records.end(), [](const json& a, const json& b) {
     return id_number(text(a, "id"), "C") < id_number(text(b, "id"), "C");
   });
-  MOAT_TRY(const std::vector<HitView> hits, list_hits(workspace, "", today));
-  MOAT_TRY(const std::vector<EnforcementDocument> documents, all_documents(workspace));
-  MOAT_TRY(const auto rights, watch_internal::right_views(workspace, today));
-  std::vector<ComplaintView> out;
-  for (const json& r : records) {
-    Result<PlatformRules> platform = platform_rules(text(r, "platform"));
-    out.push_back(complaint_view(r, hits, platform.ok() ? &*platform : nullptr, documents, rights, today));
-  }
-  return out;
+  return complaint_views(workspace, records, today);
 }
 
 store::PageQuery complaint_selection() {

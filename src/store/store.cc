@@ -486,8 +486,8 @@ std::string order_term_sql(const Table& table, const OrderTerm& term, bool postg
   const Field* field = table.field(term.field);
   const std::string column = quoted(std::string_view(term.field));
   if (term.by_length) return "LENGTH(" + column + ")";
-  const bool text = field && field->type != FieldType::kNumber && field->type != FieldType::kInteger &&
-                    field->type != FieldType::kBool;
+  const bool text = field && field->type != FieldType::kNumber && field->type != FieldType::kShare &&
+                    field->type != FieldType::kInteger && field->type != FieldType::kBool;
   return column + (text && postgresql ? " COLLATE \"C\"" : "");
 }
 
