@@ -163,14 +163,11 @@ Result<Reply> record_page(Call& call, std::string_view kind, const RecordFilter&
                           std::int64_t default_limit, const std::function<Result<json>(json)>& item) {
   store::PageQuery selection;
   selection.where = where;
+  if (!item) return selection_page(call, kind, std::move(selection), default_limit, {});
   return selection_page(call, kind, std::move(selection), default_limit,
                         [&item](std::vector<store::Record> records) -> Result<json> {
                           json shown = json::array();
                           for (json& record : records) {
-                            if (!item) {
-                              shown.push_back(std::move(record));
-                              continue;
-                            }
                             MOAT_TRY(json shaped, item(std::move(record)));
                             shown.push_back(std::move(shaped));
                           }
