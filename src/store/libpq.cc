@@ -27,7 +27,9 @@ Result<const LibPq*> open_library() {
   }
   static LibPq functions;
   std::string missing;
-  resolve(library, "PQconnectdb", functions.connectdb, missing);
+  resolve(library, "PQconnectdbParams", functions.connectdb_params, missing);
+  resolve(library, "PQconninfoParse", functions.conninfo_parse, missing);
+  resolve(library, "PQconninfoFree", functions.conninfo_free, missing);
   resolve(library, "PQstatus", functions.status, missing);
   resolve(library, "PQerrorMessage", functions.error_message, missing);
   resolve(library, "PQfinish", functions.finish, missing);

@@ -13,7 +13,9 @@ namespace moat::store {
 
 // The functions of libpq that moat calls, resolved from the system's libpq.so.5.
 struct LibPq {
-  decltype(&::PQconnectdb) connectdb;
+  decltype(&::PQconnectdbParams) connectdb_params;
+  decltype(&::PQconninfoParse) conninfo_parse;
+  decltype(&::PQconninfoFree) conninfo_free;
   decltype(&::PQstatus) status;
   decltype(&::PQerrorMessage) error_message;
   decltype(&::PQfinish) finish;

@@ -4,7 +4,9 @@
 // process appending to the ledger does so one at a time, keeping it a single chain.
 #include <charconv>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -257,6 +259,13 @@ class PostgresDatabase final : public Database {
     if (count == 0 && !sql.starts_with("SELECT") && !sql.starts_with("INSERT") &&
         !sql.starts_with("UPDATE") && !sql.starts_with("DELETE")) {
       result.reset(pq().exec(connection_, std::string(sql).c_str()));  // DDL: not worth preparing
+    } else if (!prepared_.contains(sql) && run_once_.insert(std::string(sql)).second) {
+      // The first run of a statement parses, binds and runs it in one round trip; preparing it
+      // (a round trip of its own) pays only from its second run on. Most of a command's
+      // statements run once.
+      const std::string numbered = numbered_placeholders(sql);
+      result.reset(pq().exec_params(connection_, numbered.c_str(), count, nullptr, texts.values.data(),
+                                    nullptr, nullptr, 0));
     } else {
       MOAT_TRY(const std::string name, prepared_name(sql, count));
       result.reset(
@@ -269,6 +278,7 @@ class PostgresDatabase final : public Database {
 
   PGconn* connection_;
   std::map<std::string, std::string, std::less<>> prepared_;
+  std::set<std::string, std::less<>> run_once_;  // statements run once, unprepared
   bool in_transaction_ = false;
   std::int64_t cursors_ = 0;  // cursors declared, for their names
 };
@@ -313,19 +323,43 @@ std::string redact_url(std::string_view url) {
   return redact_parameters(redact_userinfo(std::string(url)));
 }
 
+namespace {
+
+// moat's session settings: notices quiet; floats in full precision whatever the server's or role's
+// default, so that every double reads back exactly as written. Sent with the connection's start
+// (the `options` parameter), after the URL's own options or PGOPTIONS, not by a statement of
+// their own.
+constexpr std::string_view kSessionOptions = "-c client_min_messages=warning -c extra_float_digits=3";
+
+// The `options` to connect with: the URL's (or else the environment's) followed by moat's.
+std::string session_options(const std::string& url) {
+  std::string own;
+  if (PQconninfoOption* parsed = pq().conninfo_parse(url.c_str(), nullptr)) {
+    for (const PQconninfoOption* option = parsed; option->keyword; ++option) {
+      if (std::string_view(option->keyword) == "options" && option->val) own = option->val;
+    }
+    pq().conninfo_free(parsed);
+  }
+  if (own.empty()) {
+    if (const char* environment = std::getenv("PGOPTIONS")) own = environment;
+  }
+  return own.empty() ? std::string(kSessionOptions) : own + " " + std::string(kSessionOptions);
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Database>> open_postgresql(const std::string& url) {
   MOAT_CHECK(load_libpq());
-  PGconn* connection = pq().connectdb(url.c_str());
+  const std::string options = session_options(url);
+  const char* const keywords[] = {"dbname", "options", nullptr};
+  const char* const values[] = {url.c_str(), options.c_str(), nullptr};
+  PGconn* connection = pq().connectdb_params(keywords, values, 1);  // the URL expanded; options last
   if (!connection || pq().status(connection) != CONNECTION_OK) {
     std::string message = connection ? pq().error_message(connection) : "out of memory";
     pq().finish(connection);
     while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
     return Error(ErrorCode::kInput, redact_url(url), "cannot connect to PostgreSQL: " + message);
   }
-  // Quiet notices; floats in full precision whatever the server's or role's default, so that
-  // every double reads back exactly as written.
-  PGresult* settings = pq().exec(connection, "SET client_min_messages = warning; SET extra_float_digits = 3");
-  pq().clear(settings);
   return std::unique_ptr<Database>(std::make_unique<PostgresDatabase>(connection));
 }
 
