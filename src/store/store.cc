@@ -257,10 +257,19 @@ class TransactionWriter final : public Writer {
 
   Result<std::size_t> put_all(const Table& table, std::span<const Record> records) override {
     const std::size_t per_statement = rows_per_statement(table.fields.size() + 1);
+    // A table empty when the call begins holds, during it, only what the call writes: none of
+    // its records need reading (an import's first load: one query instead of one per statement).
+    bool empty = false;
+    if (records.size() > per_statement) {
+      MOAT_TRY(const auto rows, store_.database().query("SELECT 1 FROM " + quoted(table.name) + " LIMIT 1"));
+      empty = rows.empty();
+    }
+    std::map<Key, Versioned> known;  // the records read or written so far, as stored
     std::size_t changed = 0;
     for (std::size_t at = 0; at < records.size(); at += per_statement) {
       MOAT_TRY(const std::size_t n,
-               put_several(table, records.subspan(at, std::min(per_statement, records.size() - at))));
+               put_several(table, records.subspan(at, std::min(per_statement, records.size() - at)), !empty,
+                           known));
       changed += n;
     }
     return changed;
@@ -292,14 +301,19 @@ class TransactionWriter final : public Writer {
     std::set<Key> keys;
   };
 
-  // put_all for as many records as one statement writes: their stored rows read by one query,
-  // the changed ones written by one upsert, their events and tree nodes by one insert each.
-  Result<std::size_t> put_several(const Table& table, std::span<const Record> records) {
+  // put_all for as many records as one statement writes: the stored rows of those not in `stored`
+  // read by one query (unless `read` is false), the changed ones written by one upsert, their
+  // events and tree nodes by one insert each; `stored` then holds them as written.
+  Result<std::size_t> put_several(const Table& table, std::span<const Record> records, bool read,
+                                  std::map<Key, Versioned>& stored) {
     std::vector<Key> keys;
     keys.reserve(records.size());
     for (const Record& record : records) keys.push_back(key_of(table, record));
-    std::map<Key, Versioned> stored;
-    MOAT_TRY(const std::vector<SqlRow> rows, read_keys(store_.database(), table, keys));
+    std::vector<Key> unknown;
+    for (const Key& key : keys) {
+      if (read && !stored.contains(key)) unknown.push_back(key);
+    }
+    MOAT_TRY(const std::vector<SqlRow> rows, read_keys(store_.database(), table, unknown));
     for (const SqlRow& row : rows) {
       MOAT_TRY(Record record, record_of(table, row));
       const auto* version = std::get_if<std::int64_t>(&row.back());
