@@ -46,6 +46,14 @@ Result<const LibPq*> open_library() {
   resolve(library, "PQgetisnull", functions.getisnull, missing);
   resolve(library, "PQgetvalue", functions.getvalue, missing);
   resolve(library, "PQgetlength", functions.getlength, missing);
+  resolve(library, "PQenterPipelineMode", functions.enter_pipeline_mode, missing);
+  resolve(library, "PQexitPipelineMode", functions.exit_pipeline_mode, missing);
+  resolve(library, "PQpipelineSync", functions.pipeline_sync, missing);
+  resolve(library, "PQsendQueryParams", functions.send_query_params, missing);
+  resolve(library, "PQsendQueryPrepared", functions.send_query_prepared, missing);
+  resolve(library, "PQsendPrepare", functions.send_prepare, missing);
+  resolve(library, "PQgetResult", functions.get_result, missing);
+  resolve(library, "PQflush", functions.flush, missing);
   if (!missing.empty()) return internal_error(std::string(kLibrary) + " lacks " + missing);
   return &functions;  // the library stays open for the process's life
 }

@@ -32,6 +32,14 @@ struct LibPq {
   decltype(&::PQgetisnull) getisnull;
   decltype(&::PQgetvalue) getvalue;
   decltype(&::PQgetlength) getlength;
+  decltype(&::PQenterPipelineMode) enter_pipeline_mode;
+  decltype(&::PQexitPipelineMode) exit_pipeline_mode;
+  decltype(&::PQpipelineSync) pipeline_sync;
+  decltype(&::PQsendQueryParams) send_query_params;
+  decltype(&::PQsendQueryPrepared) send_query_prepared;
+  decltype(&::PQsendPrepare) send_prepare;
+  decltype(&::PQgetResult) get_result;
+  decltype(&::PQflush) flush;
 };
 
 // Opens libpq once per process (thread-safe); an internal error naming the library and what is

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -64,6 +65,10 @@ std::string as_text(const SqlValue& value) {
   }
   return std::get<std::string>(value);
 }
+
+// Statements sent unanswered before their answers are read: far fewer than would fill the
+// socket's buffers with answers (a few dozen bytes each), so that neither side waits on the other.
+constexpr std::size_t kMostUnanswered = 64;
 
 // Rows per FETCH of a streamed query: a few megabytes of events at a time.
 constexpr int kRowsPerFetch = 5000;
@@ -152,8 +157,44 @@ class PostgresDatabase final : public Database {
     return {};
   }
 
+  Status execute_unanswered(std::string_view sql, std::span<const SqlValue> params) override {
+    if (!in_transaction_) return execute(sql, params);  // each statement its own transaction
+    if (unanswered_.empty() && pq().enter_pipeline_mode(connection_) != 1) return failure(nullptr, sql);
+    const ParamTexts texts(params);
+    const int count = texts.count();
+    bool sent = true;
+    if (const auto it = prepared_.find(sql); it != prepared_.end()) {
+      sent = pq().send_query_prepared(connection_, it->second.c_str(), count, texts.values.data(), nullptr,
+                                      nullptr, 0) == 1;
+    } else if (run_once_.insert(std::string(sql)).second) {
+      const std::string numbered = numbered_placeholders(sql);
+      sent = pq().send_query_params(connection_, numbered.c_str(), count, nullptr, texts.values.data(),
+                                    nullptr, nullptr, 0) == 1;
+    } else {
+      const std::string name = "moat_" + std::to_string(prepared_.size() + 1);
+      const std::string numbered = numbered_placeholders(sql);
+      sent = pq().send_prepare(connection_, name.c_str(), numbered.c_str(), count, nullptr) == 1;
+      if (sent) {
+        prepared_.emplace(std::string(sql), name);
+        unanswered_.push_back({std::string(sql), true});
+        sent = pq().send_query_prepared(connection_, name.c_str(), count, texts.values.data(), nullptr,
+                                        nullptr, 0) == 1;
+      }
+    }
+    if (sent) unanswered_.push_back({std::string(sql), false});
+    // Sent now, so that the server works while moat goes on (libpq would hold it in its buffer).
+    if (!sent || pq().flush(connection_) != 0) {
+      Error error = failure(nullptr, sql);
+      (void)settle();
+      return error;
+    }
+    if (unanswered_.size() >= kMostUnanswered) return settle();
+    return {};
+  }
+
   Result<std::vector<SqlRow>> query(std::string_view sql, std::span<const SqlValue> params) override {
     note_names(sql);
+    MOAT_CHECK(settle());
     MOAT_TRY(PgResult result, run(sql, params));
     std::vector<SqlRow> rows;
     const int row_count = pq().ntuples(result.get()), column_count = pq().nfields(result.get());
@@ -170,6 +211,7 @@ class PostgresDatabase final : public Database {
   Status for_each_row(std::string_view sql, std::span<const SqlValue> params,
                       const RowVisitor& visit) override {
     note_names(sql);
+    MOAT_CHECK(settle());
     if (!in_transaction_) {  // a cursor lives in a transaction: read the whole result at once
       MOAT_TRY(PgResult result, run(sql, params));
       Result<bool> read = visit_rows(result.get(), visit);
@@ -210,9 +252,18 @@ class PostgresDatabase final : public Database {
   bool in_transaction() const override { return in_transaction_; }
   Status commit() override {
     in_transaction_ = false;
+    if (!unanswered_.empty()) {
+      // The commit joins the statements still unanswered: one round trip for them all.
+      if (pq().send_query_params(connection_, "COMMIT", 0, nullptr, nullptr, nullptr, nullptr, 0) == 1) {
+        unanswered_.push_back({"COMMIT", false});
+        return settle();
+      }
+      MOAT_CHECK(settle());
+    }
     return simple("COMMIT");
   }
   void rollback() noexcept override {
+    (void)settle();  // whatever failed there is undone with the rest
     PGresult* result = pq().exec(connection_, "ROLLBACK");
     pq().clear(result);
     in_transaction_ = false;
@@ -225,7 +276,43 @@ class PostgresDatabase final : public Database {
     return internal_error("postgresql: " + message + " (in: " + std::string(sql.substr(0, 80)) + ")");
   }
 
+  // Reads the answers of the statements sent unanswered, in order, and leaves the pipeline: the
+  // first failure among them (the ones after it were not run), if any.
+  Status settle() {
+    if (unanswered_.empty()) return {};
+    const std::vector<Unanswered> sent = std::move(unanswered_);
+    unanswered_.clear();
+    std::optional<Error> first;
+    const bool synced = pq().pipeline_sync(connection_) == 1;
+    if (!synced) first = failure(nullptr, sent.front().sql);
+    for (std::size_t i = 0; synced && i < sent.size(); ++i) {
+      PgResult result(pq().get_result(connection_));
+      if (!result) {
+        if (!first) first = failure(nullptr, sent[i].sql);
+        break;
+      }
+      const ExecStatusType status = pq().result_status(result.get());
+      if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+        if (sent[i].prepare) prepared_.erase(sent[i].sql);  // not prepared after all
+        if (!first && status != PGRES_PIPELINE_ABORTED) first = failure(result.get(), sent[i].sql);
+      }
+      while (PGresult* rest = pq().get_result(connection_)) pq().clear(rest);  // up to the answer's end
+    }
+    // The synchronisation point's own answer; then the connection is idle again.
+    while (synced) {
+      PGresult* rest = pq().get_result(connection_);
+      if (!rest) break;
+      const bool reached = pq().result_status(rest) == PGRES_PIPELINE_SYNC;
+      pq().clear(rest);
+      if (reached) break;
+    }
+    if (pq().exit_pipeline_mode(connection_) != 1 && !first) first = failure(nullptr, "leaving the pipeline");
+    if (first) return std::move(*first);
+    return {};
+  }
+
   Status simple(const std::string& sql) {
+    MOAT_CHECK(settle());
     PgResult result(pq().exec(connection_, sql.c_str()));
     const ExecStatusType status = result ? pq().result_status(result.get()) : PGRES_FATAL_ERROR;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return failure(result.get(), sql);
@@ -235,6 +322,7 @@ class PostgresDatabase final : public Database {
   // Runs `fetch` until the cursor is exhausted or `visit` stops.
   Status fetch_all(const std::string& fetch, const RowVisitor& visit) {
     while (true) {
+      MOAT_CHECK(settle());  // `visit` may have written
       PgResult batch(pq().exec(connection_, fetch.c_str()));
       if (!batch || pq().result_status(batch.get()) != PGRES_TUPLES_OK) return failure(batch.get(), fetch);
       MOAT_TRY(const bool more, visit_rows(batch.get(), visit));
@@ -253,6 +341,7 @@ class PostgresDatabase final : public Database {
   }
 
   Result<PgResult> run(std::string_view sql, std::span<const SqlValue> params) {
+    MOAT_CHECK(settle());
     const ParamTexts texts(params);
     const int count = texts.count();
     PgResult result;
@@ -279,6 +368,12 @@ class PostgresDatabase final : public Database {
   PGconn* connection_;
   std::map<std::string, std::string, std::less<>> prepared_;
   std::set<std::string, std::less<>> run_once_;  // statements run once, unprepared
+  // The statements sent in the pipeline whose answers are not read yet (a prepare has its own).
+  struct Unanswered {
+    std::string sql;
+    bool prepare = false;
+  };
+  std::vector<Unanswered> unanswered_;
   bool in_transaction_ = false;
   std::int64_t cursors_ = 0;  // cursors declared, for their names
 };

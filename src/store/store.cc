@@ -351,7 +351,7 @@ class TransactionWriter final : public Writer {
 
   Status write_pending(const Table& table, PendingRows& pending) {
     if (pending.count > 0)
-      MOAT_CHECK(store_.database().execute(upsert_sql(table, pending.count), pending.params));
+      MOAT_CHECK(store_.database().execute_unanswered(upsert_sql(table, pending.count), pending.params));
     pending = {};
     return write_staged();
   }
@@ -412,7 +412,7 @@ class TransactionWriter final : public Writer {
                       {event.seq, event.at, event.actor, event.action, event.entity, event.key,
                        optional_text(event.before), optional_text(event.after), event.prev_hash, event.hash});
       }
-      MOAT_CHECK(store_.database().execute(insert_events_sql(count), params));
+      MOAT_CHECK(store_.database().execute_unanswered(insert_events_sql(count), params));
     }
     MOAT_CHECK(insert_tree_nodes(store_.database(), staged_nodes_));
     staged_events_.clear();

@@ -215,6 +215,31 @@ TEST_P(StoreTest, PutAllWritesWhatPuttingEachInTurnWrites) {
   EXPECT_EQ(ids, (std::set<std::string>{"p1/S1", "p0/S3"}));
 }
 
+// A statement of put_all the database refuses (on PostgreSQL, answered only later: its writes are
+// pipelined) fails the write, which leaves no record and no event; the next write goes on as usual.
+TEST_P(StoreTest, ARefusedStatementOfPutAllLeavesNothingWritten) {
+  ASSERT_TRUE(put(product("p0", "n")).ok());
+  std::vector<json> records;
+  for (int i = 0; i < 700; ++i) records.push_back(product("q" + std::to_string(i), "n"));
+  records[600]["name"] = nullptr;  // NOT NULL in the database
+  auto written = store_->write({"tester", "2026-11-25T00:00:00.000Z"}, [&](Writer& w) -> Status {
+    MOAT_TRY(const std::size_t changed, w.put_all(products(), records));
+    return changed == records.size() ? Status{} : input_error("", "not all written");
+  });
+  ASSERT_FALSE(written.ok());
+  EXPECT_EQ(written.error().code(), ErrorCode::kInternal);
+  EXPECT_NE(written.error().to_string().find("name"), std::string::npos) << written.error().to_string();
+  EXPECT_EQ(*store_->event_count(), 1);
+  EXPECT_FALSE(store_->get(products(), {"q0"})->has_value());
+  ASSERT_EQ(*put(product("p1", "n")), 1);
+  auto events = *store_->events();
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_TRUE(ledger::verify(events).ok);
+  auto head = tree_head(store_->database());
+  ASSERT_TRUE(head.ok()) << head.error().to_string();
+  EXPECT_EQ(head->size, 2u);
+}
+
 // The streamed read of the events gives each as events() does, in the same order, inside a
 // snapshot (a cursor on PostgreSQL) and outside one, and stops when told to.
 TEST_P(StoreTest, StreamedEventsAreTheEventsRead) {

@@ -169,7 +169,7 @@ Status insert_tree_nodes(Database& db, std::span<const ledger::StoredNode> nodes
       params.emplace_back(static_cast<std::int64_t>(node.id.key()));
       params.emplace_back(ledger::to_hex(node.hash));
     }
-    MOAT_CHECK(db.execute(sql, params));
+    MOAT_CHECK(db.execute_unanswered(sql, params));
   }
   return {};
 }
