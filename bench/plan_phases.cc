@@ -2,8 +2,9 @@
 // Where `moat plan --instance FILE` spends its time, phase by phase, with no time limit on any of
 // them: reading the file, parsing it into an instance, compiling it (the indexes), the conflict
 // search, the heuristic's first plan (and its full check), its local search, the full check of
-// the plan it ends with once more (alone), describing the plan and writing its JSON. One line per phase: name, wall-clock seconds, CPU seconds of the process so
-// far. The file is read into memory first (as `moat plan` maps it: no parse without padding).
+// the plan it ends with once more (alone), describing the plan and writing its JSON. One line per phase:
+// name, wall-clock seconds, CPU seconds of the process so far. The file is read into memory first (as `moat
+// plan` maps it: no parse without padding).
 //
 //   plan_phases --instance FILE [--collusion K]
 #include <sys/resource.h>
