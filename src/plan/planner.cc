@@ -164,7 +164,7 @@ Plan solve_compiled(const Instance& instance, const Problem& problem, const Solv
           .stopped_by(options.stop);
   const Conflicts conflicts = find_conflicts(problem, deadline.share(kConflictShare));
   if (!conflicts.reasons.empty()) return infeasible(conflicts.reasons);
-  if (std::vector<std::string> short_of = capacity_conflicts(instance); !short_of.empty()) {
+  if (std::vector<std::string> short_of = capacity_conflicts(problem); !short_of.empty()) {
     return infeasible(std::move(short_of));
   }
   // Its share of the limit, or of the time left when reading and compiling took most of that.
