@@ -366,6 +366,13 @@ std::string_view status_name(PlanStatus status) {
   return "unknown";
 }
 
+Result<Instance> read_instance_fully(std::string_view text, std::string_view file) {
+  if (const auto bad = first_invalid_utf8(text))
+    return input_error(std::string(file) + ":" + line_column(text, *bad), "invalid UTF-8 byte sequence");
+  MOAT_TRY(std::optional<Instance> instance, parse_tree(text, file, Deadline()));
+  return std::move(*instance);
+}
+
 Result<Instance> parse_instance(std::string_view text, std::string_view file) {
   MOAT_TRY(std::optional<Instance> instance, parse_instance_within(text, file, Deadline()));
   return std::move(*instance);
