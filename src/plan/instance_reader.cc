@@ -134,8 +134,9 @@ void prefer_huge_pages(void* block, std::size_t bytes) {
 #endif
 #if !defined(__SANITIZE_ADDRESS__) && !defined(MOAT_ADDRESS_SANITIZER)
 // simdjson allocates its index of the text (four bytes per byte of it: 580 MB for a 145 MB
-// instance, a fifth of it written) and its string buffer with `new (std::nothrow) T[n]`, and
-// nothing else in moat does. Fresh memory costs a page fault per 4 KiB as it is first written,
+// instance, a fifth of it written) and its string buffer with `new (std::nothrow) T[n]` (the whole
+// process's calls of that form come here: small ones are served as before). Fresh memory costs a
+// page fault per 4 KiB as it is first written,
 // which on a virtual machine was 22 µs each: 0.3–0.5 s of reading an XL instance went there, and
 // indexing the same text again in memory already touched took 0.01 s. So this replaces that one
 // allocation function (a replaceable one) with malloc, as the default does, and asks the kernel for
