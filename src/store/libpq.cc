@@ -49,6 +49,7 @@ Result<const LibPq*> open_library() {
   resolve(library, "PQenterPipelineMode", functions.enter_pipeline_mode, missing);
   resolve(library, "PQexitPipelineMode", functions.exit_pipeline_mode, missing);
   resolve(library, "PQpipelineSync", functions.pipeline_sync, missing);
+  resolve(library, "PQsendQuery", functions.send_query, missing);
   resolve(library, "PQsendQueryParams", functions.send_query_params, missing);
   resolve(library, "PQsendQueryPrepared", functions.send_query_prepared, missing);
   resolve(library, "PQsendPrepare", functions.send_prepare, missing);

@@ -35,6 +35,7 @@ struct LibPq {
   decltype(&::PQenterPipelineMode) enter_pipeline_mode;
   decltype(&::PQexitPipelineMode) exit_pipeline_mode;
   decltype(&::PQpipelineSync) pipeline_sync;
+  decltype(&::PQsendQuery) send_query;
   decltype(&::PQsendQueryParams) send_query_params;
   decltype(&::PQsendQueryPrepared) send_query_prepared;
   decltype(&::PQsendPrepare) send_prepare;

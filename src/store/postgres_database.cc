@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "store/database.h"
@@ -159,6 +160,7 @@ class PostgresDatabase final : public Database {
 
   Status execute_unanswered(std::string_view sql, std::span<const SqlValue> params) override {
     if (!in_transaction_) return execute(sql, params);  // each statement its own transaction
+    receive_fetched();
     if (unanswered_.empty() && pq().enter_pipeline_mode(connection_) != 1) return failure(nullptr, sql);
     const ParamTexts texts(params);
     const int count = texts.count();
@@ -252,6 +254,7 @@ class PostgresDatabase final : public Database {
   bool in_transaction() const override { return in_transaction_; }
   Status commit() override {
     in_transaction_ = false;
+    receive_fetched();
     if (!unanswered_.empty()) {
       // The commit joins the statements still unanswered: one round trip for them all.
       if (pq().send_query_params(connection_, "COMMIT", 0, nullptr, nullptr, nullptr, nullptr, 0) == 1) {
@@ -279,6 +282,7 @@ class PostgresDatabase final : public Database {
   // Reads the answers of the statements sent unanswered, in order, and leaves the pipeline: the
   // first failure among them (the ones after it were not run), if any.
   Status settle() {
+    receive_fetched();
     if (unanswered_.empty()) return {};
     const std::vector<Unanswered> sent = std::move(unanswered_);
     unanswered_.clear();
@@ -320,14 +324,40 @@ class PostgresDatabase final : public Database {
   }
 
   // Runs `fetch` until the cursor is exhausted or `visit` stops.
+  // The next batch is asked for before `visit` reads the last one, so that the server produces it
+  // while moat works; a statement `visit` runs first takes its answer aside (receive_fetched).
   Status fetch_all(const std::string& fetch, const RowVisitor& visit) {
+    MOAT_CHECK(settle());
+    PgResult batch(pq().exec(connection_, fetch.c_str()));
     while (true) {
-      MOAT_CHECK(settle());  // `visit` may have written
-      PgResult batch(pq().exec(connection_, fetch.c_str()));
       if (!batch || pq().result_status(batch.get()) != PGRES_TUPLES_OK) return failure(batch.get(), fetch);
-      MOAT_TRY(const bool more, visit_rows(batch.get(), visit));
-      if (!more || pq().ntuples(batch.get()) < kRowsPerFetch) return {};
+      const bool last = pq().ntuples(batch.get()) < kRowsPerFetch;
+      MOAT_CHECK(settle());  // `visit` may have written
+      Fetched next;
+      if (!last) {
+        if (pq().send_query(connection_, fetch.c_str()) != 1) return failure(nullptr, fetch);
+        fetching_ = &next;
+      }
+      Result<bool> more = [&] {
+        struct Receive {  // the answer read before `next` goes, however `visit` ends
+          PostgresDatabase& db;
+          ~Receive() { db.receive_fetched(); }
+        } receive{*this};
+        return visit_rows(batch.get(), visit);
+      }();
+      if (!more.ok()) return std::move(more).error();
+      if (!*more || last) return {};
+      batch = std::move(next.result);
     }
+  }
+
+  // Reads the answer of the FETCH sent ahead, if one is on its way, into its batch's place: every
+  // other use of the connection calls this first.
+  void receive_fetched() {
+    if (!fetching_) return;
+    Fetched* fetched = std::exchange(fetching_, nullptr);
+    fetched->result.reset(pq().get_result(connection_));
+    while (PGresult* rest = pq().get_result(connection_)) pq().clear(rest);
   }
 
   Result<std::string> prepared_name(std::string_view sql, int parameter_count) {
@@ -374,6 +404,11 @@ class PostgresDatabase final : public Database {
     bool prepare = false;
   };
   std::vector<Unanswered> unanswered_;
+  // A FETCH sent ahead of its cursor's reader, and where its answer goes.
+  struct Fetched {
+    PgResult result;
+  };
+  Fetched* fetching_ = nullptr;
   bool in_transaction_ = false;
   std::int64_t cursors_ = 0;  // cursors declared, for their names
 };
