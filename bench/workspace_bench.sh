@@ -11,6 +11,7 @@
 # `moat gate --product p1`, `moat export` and `moat audit verify`, each under /usr/bin/time. Prints
 # one tab-separated line per command: size, backend, command, records, wall seconds, user + system
 # CPU seconds, peak RSS in MiB, and the load average when it started (the machine may be shared).
+# GENERATED=DIR keeps each size's CSV files in DIR/gen-SIZE and reuses them in later runs.
 set -euo pipefail
 
 MOAT=$(realpath "${1:?usage: workspace_bench.sh MOAT [SIZE...]}")
@@ -55,8 +56,10 @@ database_flags() {
 
 printf 'size\tbackend\tcommand\trecords\twall_s\tcpu_s\tpeak_mib\tload\n'
 for size in "${SIZES[@]}"; do
-  gen="$WORK/gen-$size" ws="$WORK/ws-$size"
-  python3 "$HERE/workspace_generator.py" "$size" "$gen"
+  gen="${GENERATED:-$WORK}/gen-$size" ws="$WORK/ws-$size"
+  if [ -z "${GENERATED:-}" ] || [ ! -d "$gen" ]; then
+    python3 "$HERE/workspace_generator.py" "$size" "$gen"
+  fi
   records=$(( $(cat "$gen"/*.csv | wc -l) - $(ls "$gen"/*.csv | wc -l) ))
   # shellcheck disable=SC2046
   "$MOAT" init "$ws" --company "Generated Devices Inc." $(database_flags "$size") > /dev/null
@@ -72,5 +75,6 @@ for size in "${SIZES[@]}"; do
   timed "$size" status "$records" "$MOAT" -w "$ws" status
   timed "$size" export "$records" "$MOAT" -w "$ws" export "$WORK/export-$size.json"
   timed "$size" "audit verify" "$records" "$MOAT" -w "$ws" audit verify
-  rm -rf "$gen" "$WORK/export-$size.json"
+  [ -n "${GENERATED:-}" ] || rm -rf "$gen"
+  rm -rf "$WORK/export-$size.json"
 done

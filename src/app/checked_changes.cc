@@ -3,6 +3,7 @@
 // records check_model's rules can involve are read by key (and suppliers and affiliations by an
 // indexed column), and the rules run twice on that neighbourhood, with and without the changes.
 #include <algorithm>
+#include <map>
 #include <set>
 #include <tuple>
 
@@ -26,10 +27,15 @@ class Neighbourhood {
  public:
   explicit Neighbourhood(store::Store& store) : store_(store) {}
 
-  // Reads the stored record (table, key) once; nothing when there is none.
+  // Reads the stored record (table, key) once; nothing when there is none. While gathering, only
+  // notes the key: read_gathered reads the keys noted, several per query.
   Status load(std::string_view table, const Key& key) {
     if (key.empty() || std::any_of(key.begin(), key.end(), [](const std::string& k) { return k.empty(); }))
       return {};
+    if (gathering_) {
+      if (!tried_.contains({std::string(table), key})) gathered_[std::string(table)].insert(key);
+      return {};
+    }
     if (!tried_.insert({std::string(table), key}).second) return {};
     MOAT_TRY(const std::optional<store::Record> found, store_.get(*store::find_table(table), key));
     if (found) model_.tables[std::string(table)][key] = Entry{*found, nullptr};
@@ -117,12 +123,31 @@ class Neighbourhood {
     return {};
   }
 
+  void gather() { gathering_ = true; }
+
+  // Reads the records noted since gather(), table by table, and stops gathering.
+  Status read_gathered() {
+    gathering_ = false;
+    for (const auto& [table, keys] : gathered_) {
+      const store::Table& t = *store::find_table(table);
+      const std::vector<Key> wanted(keys.begin(), keys.end());
+      MOAT_TRY(const std::vector<store::Record> found, store_.get_all(t, wanted));
+      for (const Key& key : wanted) tried_.insert({table, key});
+      for (const store::Record& record : found)
+        model_.tables[table][store::key_of(t, record)] = Entry{record, nullptr};
+    }
+    gathered_.clear();
+    return {};
+  }
+
   const Model& model() const { return model_; }
 
  private:
   store::Store& store_;
   Model model_;
   std::set<std::pair<std::string, Key>> tried_;
+  bool gathering_ = false;
+  std::map<std::string, std::set<Key>> gathered_;
 };
 
 using ProblemKey = std::tuple<std::string, Key, std::string, std::optional<std::size_t>, std::string>;
@@ -139,6 +164,14 @@ Result<std::vector<Diagnostic>> problems_added(store::Store& store, const std::v
     changed.tables[std::string(c.table->name)][store::key_of(*c.table, c.record)] = Entry{c.record, c.origin};
   }
   Neighbourhood around(store);
+  // The changed records and what they refer to, read together; then their peers, which depend on
+  // what was read.
+  around.gather();
+  for (const Change& c : changes) {
+    MOAT_CHECK(around.load(c.table->name, store::key_of(*c.table, c.record)));
+    MOAT_CHECK(around.load_targets(*c.table, c.record));
+  }
+  MOAT_CHECK(around.read_gathered());
   for (const Change& c : changes) {
     const Key key = store::key_of(*c.table, c.record);
     MOAT_CHECK(around.load(c.table->name, key));

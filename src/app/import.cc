@@ -186,13 +186,21 @@ Result<ImportReport> import_files(Workspace& workspace, const Session& session,
   }
   MOAT_TRY(report.events, store.write(session.author(), [&](store::Writer& writer) -> Status {
     MOAT_CHECK(check());
+    // Table by table, several hundred records per statement; the drafts are not read again.
+    constexpr std::size_t kRecordsPerStep = 2000;  // between two reports of progress
     std::size_t written = 0;
     for (const store::Table& table : store::tables()) {
-      for (const Draft& draft : drafts) {
-        if (draft.table != &table) continue;
-        MOAT_TRY(const bool changed, writer.put(table, draft.record));
-        report.records_changed += changed ? 1 : 0;
-        tell(options.progress, ++written, drafts.size());
+      std::vector<store::Record> records;
+      for (Draft& draft : drafts) {
+        if (draft.table == &table) records.push_back(std::move(draft.record));
+      }
+      for (std::size_t at = 0; at < records.size(); at += kRecordsPerStep) {
+        const std::size_t count = std::min(kRecordsPerStep, records.size() - at);
+        MOAT_TRY(const std::size_t changed,
+                 writer.put_all(table, std::span<const store::Record>(records).subspan(at, count)));
+        report.records_changed += changed;
+        written += count;
+        tell(options.progress, written, drafts.size());
       }
     }
     MOAT_CHECK(apply_removals(checked, report.difference, writer));

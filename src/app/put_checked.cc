@@ -59,8 +59,13 @@ Result<std::vector<store::Record>> put_checked(Workspace& workspace, store::Writ
   // The same rules an import checks, on the records these can involve (not the whole workspace).
   MOAT_TRY(std::vector<Diagnostic> problems, problems_added(workspace.store(), changes));
   if (!problems.empty()) return Error(ErrorCode::kInput, std::move(problems));
-  for (std::size_t i = 0; i < written.size(); ++i) {
-    MOAT_CHECK(writer.put(*records[i].table, written[i]));
+  // Each run of records of one table written together, in their order.
+  for (std::size_t from = 0; from < written.size();) {
+    std::size_t to = from + 1;
+    while (to < written.size() && records[to].table == records[from].table) ++to;
+    MOAT_CHECK(writer.put_all(*records[from].table,
+                              std::span<const store::Record>(written).subspan(from, to - from)));
+    from = to;
   }
   return written;
 }

@@ -38,6 +38,13 @@ class Database {
   // Runs one statement. Failures are kInternal errors carrying the database's message.
   virtual Status execute(std::string_view sql, std::span<const SqlValue> params = {}) = 0;
   virtual Result<std::vector<SqlRow>> query(std::string_view sql, std::span<const SqlValue> params = {}) = 0;
+  // Runs one statement of a write transaction without waiting for its answer where the backend
+  // can (PostgreSQL's pipeline: the statement is sent and moat goes on while the server runs
+  // it). Its failure is reported by the next call that waits for the database (a statement, a
+  // query, commit), and fails the transaction as it would have failed it at once.
+  virtual Status execute_unanswered(std::string_view sql, std::span<const SqlValue> params) {
+    return execute(sql, params);
+  }
   // Runs a query and hands each row to `visit` as it is read, without copying it: what a reader of
   // a whole large table uses, holding one row (SQLite) or one batch of rows (PostgreSQL, through
   // a cursor inside a transaction) rather than the whole result. The values are typed as query()

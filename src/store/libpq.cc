@@ -27,7 +27,9 @@ Result<const LibPq*> open_library() {
   }
   static LibPq functions;
   std::string missing;
-  resolve(library, "PQconnectdb", functions.connectdb, missing);
+  resolve(library, "PQconnectdbParams", functions.connectdb_params, missing);
+  resolve(library, "PQconninfoParse", functions.conninfo_parse, missing);
+  resolve(library, "PQconninfoFree", functions.conninfo_free, missing);
   resolve(library, "PQstatus", functions.status, missing);
   resolve(library, "PQerrorMessage", functions.error_message, missing);
   resolve(library, "PQfinish", functions.finish, missing);
@@ -44,6 +46,15 @@ Result<const LibPq*> open_library() {
   resolve(library, "PQgetisnull", functions.getisnull, missing);
   resolve(library, "PQgetvalue", functions.getvalue, missing);
   resolve(library, "PQgetlength", functions.getlength, missing);
+  resolve(library, "PQenterPipelineMode", functions.enter_pipeline_mode, missing);
+  resolve(library, "PQexitPipelineMode", functions.exit_pipeline_mode, missing);
+  resolve(library, "PQpipelineSync", functions.pipeline_sync, missing);
+  resolve(library, "PQsendQuery", functions.send_query, missing);
+  resolve(library, "PQsendQueryParams", functions.send_query_params, missing);
+  resolve(library, "PQsendQueryPrepared", functions.send_query_prepared, missing);
+  resolve(library, "PQsendPrepare", functions.send_prepare, missing);
+  resolve(library, "PQgetResult", functions.get_result, missing);
+  resolve(library, "PQflush", functions.flush, missing);
   if (!missing.empty()) return internal_error(std::string(kLibrary) + " lacks " + missing);
   return &functions;  // the library stays open for the process's life
 }

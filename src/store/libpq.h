@@ -13,7 +13,9 @@ namespace moat::store {
 
 // The functions of libpq that moat calls, resolved from the system's libpq.so.5.
 struct LibPq {
-  decltype(&::PQconnectdb) connectdb;
+  decltype(&::PQconnectdbParams) connectdb_params;
+  decltype(&::PQconninfoParse) conninfo_parse;
+  decltype(&::PQconninfoFree) conninfo_free;
   decltype(&::PQstatus) status;
   decltype(&::PQerrorMessage) error_message;
   decltype(&::PQfinish) finish;
@@ -30,6 +32,15 @@ struct LibPq {
   decltype(&::PQgetisnull) getisnull;
   decltype(&::PQgetvalue) getvalue;
   decltype(&::PQgetlength) getlength;
+  decltype(&::PQenterPipelineMode) enter_pipeline_mode;
+  decltype(&::PQexitPipelineMode) exit_pipeline_mode;
+  decltype(&::PQpipelineSync) pipeline_sync;
+  decltype(&::PQsendQuery) send_query;
+  decltype(&::PQsendQueryParams) send_query_params;
+  decltype(&::PQsendQueryPrepared) send_query_prepared;
+  decltype(&::PQsendPrepare) send_prepare;
+  decltype(&::PQgetResult) get_result;
+  decltype(&::PQflush) flush;
 };
 
 // Opens libpq once per process (thread-safe); an internal error naming the library and what is

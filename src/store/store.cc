@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <fstream>
 #include <limits>
+#include <map>
+#include <set>
 
 #include <cerrno>
 #include <chrono>
@@ -50,10 +52,30 @@ std::string select_sql(const Table& table) {
   return "SELECT " + column_list(table) + ", " + quoted(kVersionColumn) + " FROM " + quoted(table.name);
 }
 
-std::string upsert_sql(const Table& table) {
-  std::string placeholders, keys, updates;
+// Rows per statement of a write or read of many: a few hundred, within SQLite's 32,766 parameters
+// (PostgreSQL's 65,535).
+std::size_t rows_per_statement(std::size_t params_per_row) {
+  return std::clamp<std::size_t>(30000 / std::max<std::size_t>(params_per_row, 1), 1, 500);
+}
+
+// "(?, ?), (?, ?)": `rows` groups of `per_row` placeholders.
+std::string value_rows(std::size_t rows, std::size_t per_row) {
+  std::string group = "(";
+  for (std::size_t i = 0; i < per_row; ++i) group += i ? ", ?" : "?";
+  group += ")";
+  std::string out;
+  out.reserve(rows * (group.size() + 2));
+  for (std::size_t r = 0; r < rows; ++r) {
+    if (r) out += ", ";
+    out += group;
+  }
+  return out;
+}
+
+// Inserts or replaces `rows` records (their fields, then their version) in one statement.
+std::string upsert_sql(const Table& table, std::size_t rows) {
+  std::string keys, updates;
   for (std::size_t i = 0; i < table.fields.size(); ++i) {
-    placeholders += i ? ", ?" : "?";
     const std::string name = quoted(table.fields[i].name);
     if (i < table.key_size) {
       keys += (i ? ", " : "") + name;
@@ -62,9 +84,23 @@ std::string upsert_sql(const Table& table) {
     }
   }
   const std::string version = quoted(kVersionColumn);
-  return "INSERT INTO " + quoted(table.name) + " (" + column_list(table) + ", " + version + ") VALUES (" +
-         placeholders + ", ?) ON CONFLICT (" + keys + ") DO UPDATE SET " + updates + ", " + version +
-         " = excluded." + version;
+  return "INSERT INTO " + quoted(table.name) + " (" + column_list(table) + ", " + version + ") VALUES " +
+         value_rows(rows, table.fields.size() + 1) + " ON CONFLICT (" + keys + ") DO UPDATE SET " + updates +
+         ", " + version + " = excluded." + version;
+}
+
+// The condition "the record's key is one of `count` keys", a key's parts per placeholder group.
+std::string keys_in_sql(const Table& table, std::size_t count) {
+  if (table.key_size == 1) {
+    return quoted(table.fields.front().name) + " IN " + value_rows(1, count);
+  }
+  std::string keys;
+  for (const Field& field : table.key_fields()) keys += (keys.empty() ? "" : ", ") + quoted(field.name);
+  return "(" + keys + ") IN (VALUES " + value_rows(count, table.key_size) + ")";
+}
+
+std::string insert_events_sql(std::size_t rows) {
+  return "INSERT INTO \"ledger\" (" + std::string(event_columns()) + ") VALUES " + value_rows(rows, 10);
 }
 
 bool is_list(FieldType type) {
@@ -173,6 +209,24 @@ Result<ChainTip> read_tip(Database& db) {
   return tip;
 }
 
+// The stored rows (fields, then version) of those of `keys` that exist, several keys per query.
+Result<std::vector<SqlRow>> read_keys(Database& db, const Table& table, std::span<const Key> keys) {
+  const std::set<Key> distinct(keys.begin(), keys.end());
+  const std::vector<Key> wanted(distinct.begin(), distinct.end());
+  const std::size_t per_query = rows_per_statement(table.key_size);
+  std::vector<SqlRow> rows;
+  for (std::size_t at = 0; at < wanted.size(); at += per_query) {
+    const std::size_t count = std::min(per_query, wanted.size() - at);
+    std::vector<SqlValue> params;
+    params.reserve(count * table.key_size);
+    for (std::size_t i = at; i < at + count; ++i)
+      params.insert(params.end(), wanted[i].begin(), wanted[i].end());
+    MOAT_TRY(auto found, db.query(select_sql(table) + " WHERE " + keys_in_sql(table, count), params));
+    for (SqlRow& row : found) rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
 class TransactionWriter final : public Writer {
  public:
   TransactionWriter(Store& store, const Author& author, ChainTip tip)
@@ -194,11 +248,31 @@ class TransactionWriter final : public Writer {
     MOAT_TRY(const Record stored, record_of(table, row));  // what the database will give back
     if (before && canonical_json(before->record) == canonical_json(stored)) return false;
     row.emplace_back(current + 1);
-    MOAT_CHECK(store_.database().execute(upsert_sql(table), row));
+    MOAT_CHECK(store_.database().execute(upsert_sql(table, 1), row));
     MOAT_CHECK(append("put", std::string(table.name), key_text(key),
                       before ? std::optional(canonical_json(before->record)) : std::nullopt,
                       canonical_json(stored)));
     return true;
+  }
+
+  Result<std::size_t> put_all(const Table& table, std::span<const Record> records) override {
+    const std::size_t per_statement = rows_per_statement(table.fields.size() + 1);
+    // A table empty when the call begins holds, during it, only what the call writes: none of
+    // its records need reading (an import's first load: one query instead of one per statement).
+    bool empty = false;
+    if (records.size() > per_statement) {
+      MOAT_TRY(const auto rows, store_.database().query("SELECT 1 FROM " + quoted(table.name) + " LIMIT 1"));
+      empty = rows.empty();
+    }
+    std::map<Key, Versioned> known;  // the records read or written so far, as stored
+    std::size_t changed = 0;
+    for (std::size_t at = 0; at < records.size(); at += per_statement) {
+      MOAT_TRY(const std::size_t n,
+               put_several(table, records.subspan(at, std::min(per_statement, records.size() - at)), !empty,
+                           known));
+      changed += n;
+    }
+    return changed;
   }
 
   Result<bool> remove(const Table& table, const Key& key) override {
@@ -220,8 +294,80 @@ class TransactionWriter final : public Writer {
   const ChainTip& tip() const { return tip_; }
 
  private:
+  // Rows of one table waiting to be written by one statement, and their keys.
+  struct PendingRows {
+    std::vector<SqlValue> params;
+    std::size_t count = 0;
+    std::set<Key> keys;
+  };
+
+  // put_all for as many records as one statement writes: the stored rows of those not in `stored`
+  // read by one query (unless `read` is false), the changed ones written by one upsert, their
+  // events and tree nodes by one insert each; `stored` then holds them as written.
+  Result<std::size_t> put_several(const Table& table, std::span<const Record> records, bool read,
+                                  std::map<Key, Versioned>& stored) {
+    std::vector<Key> keys;
+    keys.reserve(records.size());
+    for (const Record& record : records) keys.push_back(key_of(table, record));
+    std::vector<Key> unknown;
+    for (const Key& key : keys) {
+      if (read && !stored.contains(key)) unknown.push_back(key);
+    }
+    MOAT_TRY(const std::vector<SqlRow> rows, read_keys(store_.database(), table, unknown));
+    for (const SqlRow& row : rows) {
+      MOAT_TRY(Record record, record_of(table, row));
+      const auto* version = std::get_if<std::int64_t>(&row.back());
+      Key key = key_of(table, record);
+      stored.emplace(std::move(key), Versioned{std::move(record), version ? *version : 0});
+    }
+    PendingRows pending;
+    std::size_t changed = 0;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      std::vector<SqlValue> row = row_of(table, records[i]);
+      MOAT_TRY(Record after, record_of(table, row));  // what the database will give back
+      std::string after_text = canonical_json(after);
+      const auto before = stored.find(keys[i]);
+      std::optional<std::string> before_text;
+      std::int64_t version = 1;
+      if (before != stored.end()) {
+        before_text = canonical_json(before->second.record);
+        if (*before_text == after_text) continue;
+        version = before->second.version + 1;
+      }
+      // A key twice in one upsert is refused (PostgreSQL): the first is written before the second.
+      if (pending.keys.contains(keys[i])) MOAT_CHECK(write_pending(table, pending));
+      row.emplace_back(version);
+      for (SqlValue& value : row) pending.params.push_back(std::move(value));
+      ++pending.count;
+      pending.keys.insert(keys[i]);
+      MOAT_CHECK(stage("put", std::string(table.name), key_text(keys[i]), std::move(before_text),
+                       std::move(after_text)));
+      stored.insert_or_assign(keys[i], Versioned{std::move(after), version});
+      ++changed;
+    }
+    MOAT_CHECK(write_pending(table, pending));
+    return changed;
+  }
+
+  Status write_pending(const Table& table, PendingRows& pending) {
+    if (pending.count > 0)
+      MOAT_CHECK(store_.database().execute_unanswered(upsert_sql(table, pending.count), pending.params));
+    pending = {};
+    return write_staged();
+  }
+
   Status append(std::string action, std::string entity, std::string key, std::optional<std::string> before,
                 std::optional<std::string> after) {
+    MOAT_CHECK(
+        stage(std::move(action), std::move(entity), std::move(key), std::move(before), std::move(after)));
+    return write_staged();
+  }
+
+  // Seals the next event of the chain and adds its leaf to the Merkle tree's edge; write_staged
+  // writes the staged events and the subtrees they complete, in this transaction. The tree's
+  // edge is read once, at the first event, and must cover exactly the ledger so far.
+  Status stage(std::string action, std::string entity, std::string key, std::optional<std::string> before,
+               std::optional<std::string> after) {
     ledger::Event event{0,
                         author_.at,
                         author_.actor,
@@ -233,47 +379,52 @@ class TransactionWriter final : public Writer {
                         "",
                         ""};
     event = ledger::seal(std::move(event), tip_.last ? &*tip_.last : nullptr);
-    const auto optional_text = [](const std::optional<std::string>& s) -> SqlValue {
-      return s ? SqlValue{*s} : SqlValue{};
-    };
-    const SqlValue params[] = {event.seq,
-                               event.at,
-                               event.actor,
-                               event.action,
-                               event.entity,
-                               event.key,
-                               optional_text(event.before),
-                               optional_text(event.after),
-                               event.prev_hash,
-                               event.hash};
-    MOAT_CHECK(store_.database().execute(
-        "INSERT INTO \"ledger\" (" + std::string(event_columns()) + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        params));
-    MOAT_CHECK(extend_tree(event));
+    if (!tip_.edge) {
+      const std::uint64_t before_size = static_cast<std::uint64_t>(event.seq - 1);
+      MOAT_TRY(const std::uint64_t size, tree_size(store_.database()));
+      if (size != before_size) {
+        return Error(ErrorCode::kIntegrity, "ledger_tree",
+                     "the Merkle tree covers " + std::to_string(size) + " events but the ledger holds " +
+                         std::to_string(before_size) + ": run 'moat audit verify'");
+      }
+      MOAT_TRY(tip_.edge, load_tree_edge(store_.database(), size));
+    }
+    for (ledger::StoredNode& node : tip_.edge->append(ledger::event_leaf(event)))
+      staged_nodes_.push_back(node);
+    staged_events_.push_back(event);
     tip_.last = std::move(event);
     ++tip_.appended;
     return {};
   }
 
-  // The event's leaf and the subtrees it completes join the Merkle tree in this transaction. The
-  // tree's edge is read once, at the first append, and must cover exactly the ledger so far.
-  Status extend_tree(const ledger::Event& event) {
-    if (!tip_.edge) {
-      const std::uint64_t before = static_cast<std::uint64_t>(event.seq - 1);
-      MOAT_TRY(const std::uint64_t size, tree_size(store_.database()));
-      if (size != before) {
-        return Error(ErrorCode::kIntegrity, "ledger_tree",
-                     "the Merkle tree covers " + std::to_string(size) + " events but the ledger holds " +
-                         std::to_string(before) + ": run 'moat audit verify'");
+  Status write_staged() {
+    const auto optional_text = [](const std::optional<std::string>& s) -> SqlValue {
+      return s ? SqlValue{*s} : SqlValue{};
+    };
+    const std::size_t per_statement = rows_per_statement(10);
+    for (std::size_t at = 0; at < staged_events_.size(); at += per_statement) {
+      const std::size_t count = std::min(per_statement, staged_events_.size() - at);
+      std::vector<SqlValue> params;
+      params.reserve(count * 10);
+      for (std::size_t i = at; i < at + count; ++i) {
+        const ledger::Event& event = staged_events_[i];
+        params.insert(params.end(),
+                      {event.seq, event.at, event.actor, event.action, event.entity, event.key,
+                       optional_text(event.before), optional_text(event.after), event.prev_hash, event.hash});
       }
-      MOAT_TRY(tip_.edge, load_tree_edge(store_.database(), size));
+      MOAT_CHECK(store_.database().execute_unanswered(insert_events_sql(count), params));
     }
-    return insert_tree_nodes(store_.database(), tip_.edge->append(ledger::event_leaf(event)));
+    MOAT_CHECK(insert_tree_nodes(store_.database(), staged_nodes_));
+    staged_events_.clear();
+    staged_nodes_.clear();
+    return {};
   }
 
   Store& store_;
   const Author& author_;
   ChainTip tip_;
+  std::vector<ledger::Event> staged_events_;
+  std::vector<ledger::StoredNode> staged_nodes_;
 };
 
 }  // namespace
@@ -329,6 +480,17 @@ Result<std::optional<Versioned>> Store::get_versioned(const Table& table, const 
   MOAT_TRY(Record record, record_of(table, rows.front()));
   const auto* version = std::get_if<std::int64_t>(&rows.front().back());
   return std::optional<Versioned>(Versioned{std::move(record), version ? *version : 0});
+}
+
+Result<std::vector<Record>> Store::get_all(const Table& table, std::span<const Key> keys) {
+  MOAT_TRY(const std::vector<SqlRow> rows, read_keys(*db_, table, keys));
+  std::vector<Record> records;
+  records.reserve(rows.size());
+  for (const SqlRow& row : rows) {
+    MOAT_TRY(Record record, record_of(table, row));
+    records.push_back(std::move(record));
+  }
+  return records;
 }
 
 Result<std::optional<Record>> Store::get(const Table& table, const Key& key) {

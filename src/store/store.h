@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,11 @@ class Writer {
   virtual Result<bool> put(const Table& table, const Record& record,
                            std::optional<std::int64_t> expected_version) = 0;
   Result<bool> put(const Table& table, const Record& record) { return put(table, record, std::nullopt); }
+  // Puts each of `records` in turn, as put() without an expected version does, with the same
+  // events in the same order; the stored records are read, and the rows, events and tree nodes
+  // written, a few hundred per statement (a handful of round trips per hundreds of records on
+  // PostgreSQL instead of four per record). Returns how many records changed.
+  virtual Result<std::size_t> put_all(const Table& table, std::span<const Record> records) = 0;
   // Deletes the record with `key`; returns false when there was none.
   virtual Result<bool> remove(const Table& table, const Key& key) = 0;
   // Appends an event that is not a record change (a sign-in, a decision, an import summary).
@@ -93,6 +99,8 @@ class Store {
 
   Result<std::optional<Record>> get(const Table& table, const Key& key);
   Result<std::optional<Versioned>> get_versioned(const Table& table, const Key& key);
+  // The stored records among `keys` (several keys per query), in no particular order.
+  Result<std::vector<Record>> get_all(const Table& table, std::span<const Key> keys);
   // All records of `table`, sorted by key (bytewise, the same on every backend).
   Result<std::vector<Record>> list(const Table& table);
   // The records of `table` whose scalar column `field` holds `value`, in key order.

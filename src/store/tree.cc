@@ -11,7 +11,7 @@ namespace {
 constexpr std::string_view kEventColumns =
     R"("seq", "at", "actor", "action", "entity", "entity_key", "before_json", "after_json", "prev_hash", "hash")";
 constexpr std::size_t kBuildBatch = 10000;
-constexpr std::size_t kInsertRows = 200;  // rows per INSERT (SQLite allows 32766 parameters)
+constexpr std::size_t kInsertRows = 1000;  // rows per INSERT (SQLite allows 32766 parameters)
 constexpr std::uint64_t kMaxNodesReserved = std::uint64_t{1} << 21;  // 96 MiB of nodes
 
 Error integrity(std::string message) {
@@ -169,7 +169,7 @@ Status insert_tree_nodes(Database& db, std::span<const ledger::StoredNode> nodes
       params.emplace_back(static_cast<std::int64_t>(node.id.key()));
       params.emplace_back(ledger::to_hex(node.hash));
     }
-    MOAT_CHECK(db.execute(sql, params));
+    MOAT_CHECK(db.execute_unanswered(sql, params));
   }
   return {};
 }
