@@ -15,7 +15,8 @@ Result<const ServerModule*> open_server_module() {
   MOAT_TRY(void* entry, open_module(kServerModuleFile, kServerModuleEntry));
   const ServerModule* functions = reinterpret_cast<MoatServerModuleEntry>(entry)(kServerModuleInterface);
   if (functions == nullptr) {
-    return internal_error(std::string(kServerModuleFile) + " is not the module of this moat (another build's?)");
+    return internal_error(std::string(kServerModuleFile) +
+                          " is not the module of this moat (another build's?)");
   }
   return functions;
 }

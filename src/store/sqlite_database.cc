@@ -136,8 +136,9 @@ class SqliteDatabase final : public Database {
   void checkpoint_if_large() noexcept {
     sqlite3_file* wal = nullptr;
     sqlite3_int64 size = 0;
-    if (sqlite3_file_control(db_, "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal) != SQLITE_OK || wal == nullptr ||
-        wal->pMethods == nullptr || wal->pMethods->xFileSize(wal, &size) != SQLITE_OK || size <= kWalKeptBytes) {
+    if (sqlite3_file_control(db_, "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal) != SQLITE_OK ||
+        wal == nullptr || wal->pMethods == nullptr || wal->pMethods->xFileSize(wal, &size) != SQLITE_OK ||
+        size <= kWalKeptBytes) {
       return;
     }
     sqlite3_busy_timeout(db_, 0);
