@@ -7,10 +7,13 @@
 # system, the task clock) and page faults, from the process's own resource usage.
 #
 # Usage: bench/set_latency.py WORKSPACE MOAT [MOAT...] [--runs N] [--supplier ID] [--instructions]
+#                             [--each-in WORKSPACE...]
 # Prints, per binary and command: the median, fastest and slowest of N runs in ms, the median CPU
 # time and page faults, with the load average before and after. --instructions adds each binary's
 # instructions for one `set` and one `--version`, counted by callgrind (valgrind), which the load
-# does not change.
+# does not change. --each-in runs the i-th binary in the i-th workspace (copies of one), for
+# binaries that leave the workspace's files in different states (one empties the WAL on close,
+# another keeps it).
 import argparse
 import os
 import statistics
@@ -51,7 +54,11 @@ def main():
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--supplier", default="F0005")
     parser.add_argument("--instructions", action="store_true")
+    parser.add_argument("--each-in", nargs="+", default=None)
     args = parser.parse_args()
+    if args.each_in is not None and len(args.each_in) != len(args.moat):
+        sys.exit("--each-in names one workspace per binary")
+    workspace = dict(zip(args.moat, args.each_in or [args.workspace] * len(args.moat)))
     times = {(moat, kind): [] for moat in args.moat for kind in ("set", "--version")}
     capacity = 6_000_000 + int(time.time()) % 1_000_000 * 10
     load_before = os.getloadavg()
@@ -59,7 +66,7 @@ def main():
         for moat in args.moat:
             capacity += 1
             times[(moat, "set")].append(
-                timed([moat, "-w", args.workspace, "set", "suppliers", args.supplier, f"capacity={capacity}"]))
+                timed([moat, "-w", workspace[moat], "set", "suppliers", args.supplier, f"capacity={capacity}"]))
             times[(moat, "--version")].append(timed([moat, "--version"]))
     load_after = os.getloadavg()
     print(f"load average before {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}, "
@@ -72,7 +79,7 @@ def main():
                 f"{statistics.median([faults for _, _, faults in runs]):.0f} page faults")
         if args.instructions:
             capacity += 1
-            command = ([moat, "-w", args.workspace, "set", "suppliers", args.supplier, f"capacity={capacity}"]
+            command = ([moat, "-w", workspace[moat], "set", "suppliers", args.supplier, f"capacity={capacity}"]
                        if kind == "set" else [moat, "--version"])
             line += f", {instructions(command) / 1e6:.1f} M instructions"
         print(line)
