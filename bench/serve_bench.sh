@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # serve_bench.sh [MOAT]: `moat serve` under wrk on loopback, over the Aurora demo workspace, on
 # SQLite and on PostgreSQL (started by scripts/with-postgres unless MOAT_TEST_POSTGRES names one).
 #   1. authenticated cached reads: a bearer token, GET /api/suppliers?limit=5 (a ~2 KB answer),
@@ -20,60 +21,9 @@ PASSWORD="benchmark passphrase 1234"
 if [ -z "${MOAT_TEST_POSTGRES:-}" ] && [ "${SERVE_BENCH_NO_POSTGRES:-0}" != 1 ]; then
   exec "$root/scripts/with-postgres" "$0" "$MOAT"
 fi
-command -v wrk >/dev/null || { echo "serve_bench: wrk is not installed (scripts/install-deps)" >&2; exit 2; }
-
-work=$(mktemp -d)
-server_pid=""
-databases=()
-cleanup() {
-  if [ -n "$server_pid" ]; then kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  for name in "${databases[@]}"; do
-    psql "$MOAT_TEST_POSTGRES" -qAtc "DROP DATABASE IF EXISTS $name WITH (FORCE)" >/dev/null 2>&1 || true
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-cat > "$work/patch.lua" <<'EOF'
--- PATCHes spread over the 20 suppliers (as many people editing different records), each with a
--- capacity it has not had before, so that every one writes (and is ledgered).
-local threads = 0
-function setup(thread)
-  threads = threads + 1
-  thread:set("id", threads)
-end
-local n = 0
-function request()
-  n = n + 1
-  local supplier = string.format("/api/suppliers/F%02d", (n * 2 + id) % 20 + 1)
-  local body = '{"capacity": ' .. (100000 + n * 16 + id) .. '}'
-  return wrk.format("PATCH", supplier, headers, body)
-end
-function init(args)
-  headers = {["Authorization"] = "Bearer " .. args[1], ["Content-Type"] = "application/json", ["If-Match"] = "*"}
-end
-EOF
-# start_server WORKSPACE: runs moat serve on a free port; sets server_pid and port.
-start_server() {
-  "$MOAT" -w "$1" serve --quiet --listen 127.0.0.1:0 --threads "$SERVER_THREADS" > "$work/serve.out" 2> "$work/serve.err" &
-  server_pid=$!
-  for _ in $(seq 1 100); do
-    port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$work/serve.out")
-    [ -n "$port" ] && return 0
-    sleep 0.1
-  done
-  echo "serve_bench: moat serve did not start: $(cat "$work/serve.err")" >&2
-  exit 2
-}
-
-stop_server() {
-  kill -TERM "$server_pid"
-  wait "$server_pid"
-  server_pid=""
-}
-
-# The server's CPU time so far, in clock ticks (user + system).
-server_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
+bench_name=serve_bench
+# shellcheck source=bench/serve_common.sh
+source "$root/bench/serve_common.sh"
 
 # measure NAME BACKEND CONNECTIONS WRK-ARGS...: one wrk run; prints a table row, with the
 # server's CPU time per request (which other load on the machine inflates least).
@@ -84,27 +34,22 @@ measure() {
   before=$(server_ticks)
   out=$(wrk -t 2 -c "$connections" -d "${DURATION}s" --latency "$@")
   after=$(server_ticks)
-  local rps p50 p99 bad requests cpu
-  rps=$(awk '/^Requests\/sec:/ {printf "%d", $2}' <<<"$out")
-  p50=$(awk '$1 == "50.000%" || $1 == "50%" {print $2}' <<<"$out")
-  p99=$(awk '$1 == "99.000%" || $1 == "99%" {print $2}' <<<"$out")
-  bad=$(awk '/Non-2xx or 3xx responses:/ {print $5}' <<<"$out")
-  requests=$(awk '/requests in/ {print $1}' <<<"$out")
+  wrk_figures "$out"
+  local cpu
   cpu=$(awk -v t=$((after - before)) -v n="$requests" -v hz="$(getconf CLK_TCK)" \
     'BEGIN {us = n ? t * 1e6 / hz / n : 0; if (us >= 1000) printf "%.1f ms", us / 1000; else printf "%d µs", us}')
   printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$backend" "$connections" "$rps" "$p50" "$p99" \
-    "${bad:-0}" "$cpu"
+    "$bad" "$cpu"
 }
 
 run_backend() {
   local backend=$1 ws="$work/ws-$1" db=()
   if [ "$backend" = postgresql ]; then
-    local name="moat_serve_bench_$$"
-    psql "$MOAT_TEST_POSTGRES" -qAtc "CREATE DATABASE $name" >/dev/null
-    databases+=("$name")
-    db=(--db "${MOAT_TEST_POSTGRES%/*}/$name")
+    new_database "moat_serve_bench_$$"
   fi
   "$MOAT" demo "$ws" "${db[@]}" >/dev/null
+  # One user sends every request here: lift the per-user rate limit (a 429 is not a measurement).
+  printf '\n[serve]\nrequests_per_minute = 16777216\n' >> "$ws/moat.toml"
   printf '%s\n' "$PASSWORD" | "$MOAT" -w "$ws" user add bench --role sourcing >/dev/null
   local token
   token=$("$MOAT" -w "$ws" token create bench 2>/dev/null)
@@ -118,7 +63,7 @@ run_backend() {
     -H "Authorization: Bearer $token" "$base$read_path"
   for connections in "$WRITE_CONNECTIONS" "$CONNECTIONS"; do
     measure "write, PATCH /api/suppliers/{id} (+ ledger event)" "$backend" "$connections" \
-      -s "$work/patch.lua" "$base/api/suppliers/F01" -- "$token"
+      -s "$work/patch.lua" "$base/api/suppliers/F01" -- "$token" 20 2
   done
   stop_server
   "$MOAT" -w "$ws" audit verify >/dev/null || { echo "serve_bench: the ledger does not verify after $backend" >&2; exit 1; }

@@ -23,83 +23,15 @@ WRITE_CONNECTIONS=${WRITE_CONNECTIONS:-16}
 WRITE_RATE=${WRITE_RATE:-100}
 SERVER_THREADS=${SERVER_THREADS:-2}
 PASSWORD="benchmark passphrase 1234"
-command -v wrk >/dev/null || { echo "serve_write_bench: wrk is not installed (scripts/install-deps)" >&2; exit 2; }
-
-work=$(mktemp -d)
-server_pid=""
-database=""
-cleanup() {
-  if [ -n "$server_pid" ]; then kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  if [ -n "$database" ]; then psql "$MOAT_TEST_POSTGRES" -qAtc "DROP DATABASE IF EXISTS $database WITH (FORCE)" >/dev/null 2>&1 || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-# PATCHes over suppliers F0001..F<count>, each thread and connection its own stride, each a new
-# capacity. With a rate (a third argument, requests per second for the wrk thread), each request
-# is sent at its slot on a fixed schedule (start + k / rate, whichever connection is free), not a
-# fixed pause after the answer before: a pause would lower the rate by each answer's latency.
-cat > "$work/patch.lua" <<'EOF'
-local ffi = require("ffi")
-ffi.cdef[[
-typedef struct { long tv_sec; long tv_nsec; } moat_timespec;
-int clock_gettime(int clock, moat_timespec* now);
-]]
-local clock = ffi.new("moat_timespec")
-local function now_ms()
-  ffi.C.clock_gettime(1, clock)  -- CLOCK_MONOTONIC
-  return tonumber(clock.tv_sec) * 1000 + tonumber(clock.tv_nsec) / 1e6
-end
-local threads = 0
-function setup(thread)
-  threads = threads + 1
-  thread:set("id", threads)
-end
-local n = 0
-local interval, slot = 0, nil
-function init(args)
-  headers = {["Authorization"] = "Bearer " .. args[1], ["Content-Type"] = "application/json", ["If-Match"] = "*"}
-  suppliers = tonumber(args[2])
-  local rate = tonumber(args[3] or "0")
-  if rate > 0 then interval = 1000 / rate end
-end
-function request()
-  n = n + 1
-  local supplier = string.format("/api/suppliers/F%04d", (n * 7 + id * 131) % suppliers + 1)
-  local body = '{"capacity": ' .. (100000 + n * 16 + id) .. '}'
-  return wrk.format("PATCH", supplier, headers, body)
-end
-function delay()
-  if interval == 0 then return 0 end
-  local now = now_ms()
-  slot = slot and slot + interval or now
-  return math.max(0, math.floor(slot - now + 0.5))
-end
-EOF
-
-start_server() {
-  "$MOAT" -w "$1" serve --quiet --listen 127.0.0.1:0 --threads "$SERVER_THREADS" > "$work/serve.out" 2> "$work/serve.err" &
-  server_pid=$!
-  for _ in $(seq 1 300); do
-    port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$work/serve.out")
-    [ -n "$port" ] && return 0
-    sleep 0.1
-  done
-  echo "serve_write_bench: moat serve did not start: $(cat "$work/serve.err")" >&2
-  exit 2
-}
-
-server_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
+bench_name=serve_write_bench
+# shellcheck source=bench/serve_common.sh
+source "$root/bench/serve_common.sh"
 
 # row NAME CONNECTIONS WRK-OUTPUT: one table row from wrk's output.
 row() {
   local name=$1 connections=$2 out=$3
-  local rps p50 p99 bad
-  rps=$(awk '/^Requests\/sec:/ {printf "%d", $2}' <<<"$out")
-  p50=$(awk '$1 == "50.000%" || $1 == "50%" {print $2}' <<<"$out")
-  p99=$(awk '$1 == "99.000%" || $1 == "99%" {print $2}' <<<"$out")
-  bad=$(awk '/Non-2xx or 3xx responses:/ {print $5}' <<<"$out")
-  printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$SIZE" "$BACKEND" "$connections" "$rps" "$p50" "$p99" "${bad:-0}"
+  wrk_figures "$out"
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$SIZE" "$BACKEND" "$connections" "$rps" "$p50" "$p99" "$bad"
 }
 
 # SAVED=DIR (SQLite): the imported workspace is kept there and reused by the next run.
@@ -110,9 +42,7 @@ else
   python3 "$root/bench/workspace_generator.py" "$SIZE" "$gen" >/dev/null
   db=()
   if [ "$BACKEND" = postgresql ]; then
-    database="moat_serve_write_bench_$$"
-    psql "$MOAT_TEST_POSTGRES" -qAtc "CREATE DATABASE $database" >/dev/null
-    db=(--db "${MOAT_TEST_POSTGRES%/*}/$database")
+    new_database "moat_serve_write_bench_$$"
   fi
   "$MOAT" init "$ws" "${db[@]}" >/dev/null
   started=$(date +%s.%N)
@@ -133,13 +63,12 @@ echo
 echo "| path | size | backend | connections | requests/s | p50 | p99 | non-2xx |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
 
-wrk -t 2 -c "$WRITE_CONNECTIONS" -d 3s -s "$work/patch.lua" "$base/api/suppliers/F0001" -- "$token" "$suppliers" >/dev/null
+wrk -t 2 -c "$WRITE_CONNECTIONS" -d 3s -s "$work/patch.lua" "$base/api/suppliers/F0001" -- "$token" "$suppliers" 4 >/dev/null
 before=$(server_ticks)
-out=$(wrk -t 2 -c "$WRITE_CONNECTIONS" -d "${DURATION}s" --latency -s "$work/patch.lua" "$base/api/suppliers/F0001" -- "$token" "$suppliers")
+out=$(wrk -t 2 -c "$WRITE_CONNECTIONS" -d "${DURATION}s" --latency -s "$work/patch.lua" "$base/api/suppliers/F0001" -- "$token" "$suppliers" 4)
 after=$(server_ticks)
 row "write, PATCH /api/suppliers/{id} (+ ledger event)" "$WRITE_CONNECTIONS" "$out"
-writes=$(awk '/requests in/ {print $1}' <<<"$out")
-awk -v t=$((after - before)) -v n="$writes" -v hz="$(getconf CLK_TCK)" \
+awk -v t=$((after - before)) -v n="$requests" -v hz="$(getconf CLK_TCK)" \
   'BEGIN {printf "\nserver CPU per write: %.2f ms\n\n", n ? t * 1000 / hz / n : 0}'
 
 # mixed READ-PATH: reads at READ_CONNECTIONS while eight connections PATCH at WRITE_RATE in all,
@@ -148,7 +77,7 @@ mixed() {
   local read_path=$1
   wrk -t 2 -c "$READ_CONNECTIONS" -d 3s -H "Authorization: Bearer $token" "$base$read_path" >/dev/null
   wrk -t 1 -c 8 -d "$((DURATION + 2))s" --latency -s "$work/patch.lua" "$base/api/suppliers/F0001" -- \
-    "$token" "$suppliers" "$WRITE_RATE" > "$work/writes.out" &
+    "$token" "$suppliers" 4 "$WRITE_RATE" > "$work/writes.out" &
   local writer=$!
   sleep 1
   local reads
@@ -160,7 +89,7 @@ mixed() {
 mixed "/api/products"
 mixed "/api/suppliers?limit=5"
 
-kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
+stop_server
 "$MOAT" -w "$ws" audit verify >/dev/null || { echo "serve_write_bench: the ledger does not verify" >&2; exit 1; }
 echo
 echo "the ledger verifies after the runs"
