@@ -115,10 +115,9 @@ class SqliteDatabase final : public Database {
   // the ledger's witness names its last event (store.cc): a crash can never leave a witness ahead
   // of the database. The WAL stays when the last connection closes (no checkpoint on close): a
   // one-write process would otherwise sync the WAL and the database again to copy its few pages
-  // back, and the next one create the WAL anew and sync its header and the folder. A connection
-  // closing with more than kWalKeptBytes in the WAL copies it back and empties it
-  // (checkpoint_if_large), so that the next process, which reads the whole WAL to open the
-  // database, never reads much.
+  // back, and the next one create the WAL anew and sync its header. A connection closing with
+  // more than kWalKeptBytes in the WAL copies it back and empties it (checkpoint_if_large), so
+  // that the next process, which reads the whole WAL to open the database, never reads much.
   Status configure() {
     sqlite3_busy_timeout(db_, kBusyTimeoutMs);  // first: the PRAGMAs below may wait for a writer
     if (sqlite3_db_config(db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr) != SQLITE_OK)
