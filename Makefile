@@ -43,7 +43,7 @@ demo: build web
 fuzz-build: deps
 	cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DCMAKE_CXX_COMPILER=clang++ -DMOAT_FUZZ=ON -DMOAT_TESTS=OFF >/dev/null
-	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target csv_fuzz json_fuzz body_fuzz mark_fuzz picture_fuzz
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target csv_fuzz json_fuzz body_fuzz mark_fuzz picture_fuzz instance_fuzz
 
 # Every store, app and CLI test runs on SQLite and on a throwaway PostgreSQL server.
 test: build web fuzz-build
@@ -64,6 +64,7 @@ fuzz: fuzz-build
 	$(FUZZ_BUILD)/fuzz/body_fuzz -max_total_time=$(FUZZ_SECONDS) fuzz/corpus/body
 	$(FUZZ_BUILD)/fuzz/mark_fuzz -max_total_time=$(FUZZ_SECONDS) fuzz/corpus/mark
 	$(FUZZ_BUILD)/fuzz/picture_fuzz -max_total_time=$(FUZZ_SECONDS) fuzz/corpus/picture
+	$(FUZZ_BUILD)/fuzz/instance_fuzz -max_total_time=$(FUZZ_SECONDS) fuzz/corpus/instance
 
 # Rewrites the C++ sources as .clang-format says (CTest's format.clang_format checks them).
 format:

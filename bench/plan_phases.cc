@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Where `moat plan --instance FILE` spends its time, phase by phase, with no time limit on any of
 // them: reading the file, parsing it into an instance, compiling it (the indexes), the conflict
-// search, the heuristic's first plan (and its full check), its local search, describing the plan
-// and writing its JSON. One line per phase: name, wall-clock seconds, CPU seconds of the process so
-// far. The file is read into memory first (as `moat plan` maps it: no parse without padding).
+// search, the heuristic's first plan (and its full check), its local search, the full check of
+// the plan it ends with once more (alone), describing the plan and writing its JSON. One line per phase:
+// name, wall-clock seconds, CPU seconds of the process so far. The file is read into memory first (as `moat
+// plan` maps it: no parse without padding).
 //
 //   plan_phases --instance FILE [--collusion K]
 #include <sys/resource.h>
@@ -87,6 +88,9 @@ int main(int argc, char** argv) {
     return 0;
   }
   std::printf("cost %.0f\n", quick.cost);
+  const std::vector<std::string> broken = moat::plan::violations(problem, *quick.choice);
+  phases.done("full check again");
+  if (!broken.empty()) std::printf("the plan breaks %zu rules: %s\n", broken.size(), broken.front().c_str());
   const moat::plan::Plan plan = moat::plan::describe(
       problem, *quick.choice, moat::plan::PlanStatus::kFeasible, moat::plan::Deadline::after(5));
   phases.done("describe (5 s at most)");

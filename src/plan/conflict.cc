@@ -202,28 +202,30 @@ void name_what_they_bind(const Instance& instance, const Problem& problem,
 
 }  // namespace
 
-std::vector<std::string> capacity_conflicts(const Instance& instance) {
-  const Problem problem = compile(instance);
+std::vector<std::string> capacity_conflicts(const Problem& problem) {
+  // Each package with no more eligible suppliers than it needs sources binds every one of them.
+  std::vector<double> needed(problem.suppliers.size(), 0);
+  std::vector<std::vector<std::string>> packages(problem.suppliers.size());
+  for (const CompiledPackage& p : problem.packages) {
+    if (p.options.empty() || static_cast<int>(p.options.size()) > p.sources) continue;
+    std::vector<std::size_t> makers;
+    for (const Option& o : p.options) makers.push_back(o.supplier);
+    std::sort(makers.begin(), makers.end());
+    makers.erase(std::unique(makers.begin(), makers.end()), makers.end());
+    for (std::size_t s : makers) {
+      needed[s] += p.units;
+      packages[s].push_back(p.id);
+    }
+  }
   std::vector<std::string> out;
   for (std::size_t s = 0; s < problem.suppliers.size(); ++s) {
-    double needed = 0;
-    std::vector<std::string> packages;
-    for (const CompiledPackage& p : problem.packages) {
-      if (p.options.empty()) continue;
-      const bool forced =
-          static_cast<int>(p.options.size()) <= p.sources &&
-          std::any_of(p.options.begin(), p.options.end(), [&](const Option& o) { return o.supplier == s; });
-      if (!forced) continue;
-      needed += p.units;
-      packages.push_back(p.id);
-    }
-    if (needed <= problem.suppliers[s].capacity + 1e-6) continue;
+    if (needed[s] <= problem.suppliers[s].capacity + 1e-6) continue;
     out.push_back(
         "supplier " + problem.suppliers[s].id + "'s capacity " + amount(problem.suppliers[s].capacity) +
-        " < " + amount(needed) + " needed by " + listing(packages) +
+        " < " + amount(needed[s]) + " needed by " + listing(packages[s]) +
         ", which only it can make: raise its capacity "
         "to " +
-        amount(needed) + " or qualify another supplier for " + (packages.size() == 1 ? "it" : "them"));
+        amount(needed[s]) + " or qualify another supplier for " + (packages[s].size() == 1 ? "it" : "them"));
   }
   return out;
 }

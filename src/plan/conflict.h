@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "plan/instance.h"
+#include "plan/problem.h"
 
 namespace moat::plan {
 
@@ -26,7 +27,8 @@ struct Conflict {
 };
 
 // Suppliers whose capacity is below what the packages only they can make need; one sentence each.
-std::vector<std::string> capacity_conflicts(const Instance& instance);
+// `problem`: the instance compiled with its reductions (compile()'s defaults).
+std::vector<std::string> capacity_conflicts(const Problem& problem);
 
 // The solver: a plan (status optimal or feasible), `infeasible` when proven none, `unknown` else.
 using Solver = std::function<Plan(const Instance&)>;

@@ -160,6 +160,37 @@ std::optional<Coalition> quick_cover(const Problem& problem, const std::vector<H
   return Coalition{static_cast<int>(members.size()), std::move(members), false, 1};
 }
 
+// The untrusted holder that completes `recipe` alone, if any: exactly one that holds all of it,
+// since what a holder holds is closed under inference (closing a part of it gives nothing it does
+// not hold). Of several, the one holding most of what is relevant to the recipe (the first of
+// those), as the search over coalitions would name it. With an index, only the holders of the
+// recipe's least held secret are looked at. Nullopt for an empty recipe: the search decides.
+std::optional<std::optional<std::size_t>> alone(const Problem& problem, const std::vector<Holder>& holders,
+                                                const Bitset& recipe, const HolderIndex* index) {
+  if (recipe.empty()) return std::nullopt;
+  const std::vector<std::size_t>* fewest = nullptr;
+  if (index) {
+    recipe.for_each([&](std::size_t s) {
+      if (!fewest || index->by_secret[s].size() < fewest->size()) fewest = &index->by_secret[s];
+    });
+  }
+  std::optional<std::size_t> best;
+  std::size_t best_size = 0;
+  Bitset relevant;  // computed once a holder completes the recipe
+  const auto consider = [&](std::size_t h) {
+    if (holders[h].trusted || !holders[h].held.contains(recipe)) return;
+    if (relevant == Bitset()) relevant = relevant_to(problem, recipe);
+    const std::size_t size = holders[h].held.intersection(relevant).count();
+    if (!best || size > best_size) best = h, best_size = size;
+  };
+  if (fewest) {
+    for (std::size_t h : *fewest) consider(h);
+  } else {
+    for (std::size_t h = 0; h < holders.size(); ++h) consider(h);
+  }
+  return best;
+}
+
 }  // namespace
 
 HolderIndex index_holders(const Problem& problem, const std::vector<Holder>& holders) {
@@ -176,6 +207,9 @@ Coalition min_coalition(const Problem& problem, const std::vector<Holder>& holde
   if (max_size > 1 && index && deadline.passed()) {
     if (std::optional<Coalition> covering = quick_cover(problem, holders, recipe, *index)) return *covering;
   }
+  const std::optional<std::optional<std::size_t>> single = alone(problem, holders, recipe, index);
+  if (single && *single) return {1, {**single}};
+  if (single && max_size == 1) return {};
   const Bitset relevant = relevant_to(problem, recipe);
   // Untrusted holders that know something relevant, projected onto it; a holder whose projection
   // another's contains adds nothing a coalition could not get from the other.
@@ -259,11 +293,12 @@ bool completes_with(const Problem& problem, const std::vector<Holder>& holders, 
                     const Bitset& member_held, const Bitset& recipe, const Bitset& relevant, int size,
                     const std::vector<std::size_t>& others) {
   if (size < 1 || holders[member].trusted) return false;
-  Bitset start = member_held.intersection(relevant);
-  Bitset closed = start;
-  problem.close(closed);
-  if (closed.contains(recipe)) return true;
+  // `member_held` is closed: the member completes the recipe alone exactly when it holds all of it,
+  // and closing its relevant part adds nothing relevant.
+  if (member_held.contains(recipe)) return true;
   if (size == 1) return false;
+  Bitset start = member_held.intersection(relevant);
+  const Bitset& closed = start;
   std::vector<Bitset> candidates;
   for (std::size_t h : others) {
     if (h == member || holders[h].trusted) continue;

@@ -99,6 +99,11 @@ TEST(MinCoalitionTest, AgreesWithEnumeratingEverySubset) {
     const HolderIndex index = index_holders(problem, holders);
     EXPECT_EQ(min_coalition(problem, holders, recipe, 1 << 20, &index).size, expected)
         << "round " << round << ", indexed";
+    // A holder alone (collusion 1): looked up, not searched, with the index or without.
+    const std::optional<int> alone = expected == 1 ? expected : std::nullopt;
+    EXPECT_EQ(min_coalition(problem, holders, recipe, 1).size, alone) << "round " << round << ", alone";
+    EXPECT_EQ(min_coalition(problem, holders, recipe, 1, &index).size, alone)
+        << "round " << round << ", alone, indexed";
     // Past its deadline the search answers in one pass: a coalition that completes the recipe
     // (not proven smallest), or none when no set of holders completes it.
     const Coalition quick = min_coalition(problem, holders, recipe, 1 << 20, &index, Deadline::after(0));

@@ -291,11 +291,54 @@ Result<Instance> read_tree(const json& root, std::string_view file) {
   return instance;
 }
 
+// nlohmann's document builder, stopped once `deadline` has passed (checked every few thousand
+// values): the full reader of a large file takes seconds. (Its callback parser, which could stop
+// it too, took ten times as long.)
+class DocumentWithin : public nlohmann::detail::json_sax_dom_parser<json> {
+  using Base = nlohmann::detail::json_sax_dom_parser<json>;
+
+ public:
+  DocumentWithin(json& document, const Deadline& deadline) : Base(document, true), check_(deadline) {}
+  bool out_of_time() { return check_.passed(); }
+
+  bool null() { return go() && Base::null(); }
+  bool boolean(bool value) { return go() && Base::boolean(value); }
+  bool number_integer(number_integer_t value) { return go() && Base::number_integer(value); }
+  bool number_unsigned(number_unsigned_t value) { return go() && Base::number_unsigned(value); }
+  bool number_float(number_float_t value, const string_t& text) {
+    return go() && Base::number_float(value, text);
+  }
+  bool string(string_t& value) { return go() && Base::string(value); }
+  bool binary(binary_t& value) { return go() && Base::binary(value); }
+  bool start_object(std::size_t size) { return go() && Base::start_object(size); }
+  bool key(string_t& value) { return go() && Base::key(value); }
+  bool end_object() { return go() && Base::end_object(); }
+  bool start_array(std::size_t size) { return go() && Base::start_array(size); }
+  bool end_array() { return go() && Base::end_array(); }
+  using Base::parse_error;
+
+ private:
+  bool go() { return !check_.passed(); }
+  DeadlineCheck<4096> check_;
+};
+
+// The document tree of `text`; nullopt once `deadline` has passed. Syntax errors throw, as json::parse.
+std::optional<json> parse_document(std::string_view text, const Deadline& deadline) {
+  json root;
+  DocumentWithin builder(root, deadline);
+  if (!json::sax_parse(text, &builder) && builder.out_of_time()) return std::nullopt;
+  return root;
+}
+
 // The full reader: a document tree, every problem named at its JSON pointer (or line:col).
-Result<Instance> parse_tree(std::string_view text, std::string_view file) {
+// Nullopt when `deadline` passes while the text is parsed.
+Result<std::optional<Instance>> parse_tree(std::string_view text, std::string_view file,
+                                           const Deadline& deadline) {
   json root;
   try {
-    root = json::parse(text);
+    std::optional<json> document = parse_document(text, deadline);
+    if (!document) return std::optional<Instance>();
+    root = std::move(*document);
   } catch (const json::parse_error& error) {
     return input_error(std::string(file) + ":" + line_column(text, error.byte > 0 ? error.byte - 1 : 0),
                        "JSON syntax error");
@@ -303,7 +346,8 @@ Result<Instance> parse_tree(std::string_view text, std::string_view file) {
     return input_error(std::string(file), std::string("JSON error: ") + error.what());
   }
   if (!root.is_object()) return input_error(std::string(file) + "#", "an instance must be a JSON object");
-  return read_tree(root, file);
+  MOAT_TRY(Instance instance, read_tree(root, file));
+  return std::optional<Instance>(std::move(instance));
 }
 
 }  // namespace
@@ -320,6 +364,13 @@ std::string_view status_name(PlanStatus status) {
       return "unknown";
   }
   return "unknown";
+}
+
+Result<Instance> read_instance_fully(std::string_view text, std::string_view file) {
+  if (const auto bad = first_invalid_utf8(text))
+    return input_error(std::string(file) + ":" + line_column(text, *bad), "invalid UTF-8 byte sequence");
+  MOAT_TRY(std::optional<Instance> instance, parse_tree(text, file, Deadline()));
+  return std::move(*instance);
 }
 
 Result<Instance> parse_instance(std::string_view text, std::string_view file) {
@@ -378,8 +429,7 @@ Result<std::optional<Instance>> parse_instance_within(std::string_view text, std
     return input_error(std::string(file) + ":" + line_column(text, *utf8.invalid_at),
                        "invalid UTF-8 byte sequence");
   }
-  MOAT_TRY(Instance instance, parse_tree(text, file));
-  return std::optional<Instance>(std::move(instance));
+  return parse_tree(text, file, deadline);
 }
 
 std::string instance_json(const Instance& instance) {

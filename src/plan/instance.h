@@ -106,8 +106,9 @@ std::string_view status_name(PlanStatus status);
 // Reads an instance. Errors name `file` and a JSON pointer (or line:col for syntax), and cover
 // unknown references, duplicate ids and a party mixing trusted and untrusted suppliers.
 Result<Instance> parse_instance(std::string_view text, std::string_view file);
-// The same, given up (nullopt) once `deadline` has passed while reading a well-formed instance,
-// for a caller whose time limit would otherwise be spent reading a file too large for it. `padded`:
+// The same, given up (nullopt) once `deadline` has passed while reading, for a caller whose time
+// limit would otherwise be spent reading a file too large for it: a well-formed instance, or one
+// with something to explain (the full reader's parse stops at the deadline too). `padded`:
 // the kInstanceTextPadding bytes after `text` can be read, so it is parsed in place, not copied.
 constexpr std::size_t kInstanceTextPadding = 64;
 Result<std::optional<Instance>> parse_instance_within(std::string_view text, std::string_view file,

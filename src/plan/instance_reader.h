@@ -27,4 +27,9 @@ struct WellFormedRead {
 WellFormedRead read_well_formed_instance(std::string_view text, const Deadline& deadline = {},
                                          bool padded = false);
 
+// The full reader alone (nlohmann's document tree, every problem named at its JSON pointer or
+// line:col), without this fast path: what parse_instance() must agree with on every input, for the
+// differential fuzz target. Defined in instance.cc.
+Result<Instance> read_instance_fully(std::string_view text, std::string_view file);
+
 }  // namespace moat::plan

@@ -44,6 +44,9 @@ constexpr double kConflictShare = 0.2;
 constexpr double kHeuristicShare = 0.6;
 // With less time than this left, the exact engine is not started.
 constexpr double kMinimumExactSeconds = 0.1;
+// Nor is it worth starting with less than this share of the time compiling took (its model is
+// larger than the compiled problem): then the heuristic gets all the time left, not its share.
+constexpr double kExactShareOfCompiling = 1.0;
 
 // Why a plan the heuristic built is not the answer: never presented as valid unchecked.
 constexpr const char* kUnchecked =
@@ -164,14 +167,18 @@ Plan solve_compiled(const Instance& instance, const Problem& problem, const Solv
           .stopped_by(options.stop);
   const Conflicts conflicts = find_conflicts(problem, deadline.share(kConflictShare));
   if (!conflicts.reasons.empty()) return infeasible(conflicts.reasons);
-  if (std::vector<std::string> short_of = capacity_conflicts(instance); !short_of.empty()) {
+  if (std::vector<std::string> short_of = capacity_conflicts(problem); !short_of.empty()) {
     return infeasible(std::move(short_of));
   }
-  // Its share of the limit, or of the time left when reading and compiling took most of that.
+  // Its share of the limit, or of the time left when reading and compiling took most of that; all
+  // of the time left when what the exact engine would get is too little for it to build its model.
+  const double exact_would_get = deadline.seconds_left() * (1 - kHeuristicShare);
+  const bool exact_worth_it =
+      options.exact && exact_would_get >= std::max(kMinimumExactSeconds, kExactShareOfCompiling * compiled);
   const Deadline heuristic_deadline =
-      options.exact ? deadline.sooner(later(Deadline::after(limit * kHeuristicShare, start),
-                                            deadline.share(kHeuristicShare)))
-                    : deadline;
+      exact_worth_it ? deadline.sooner(later(Deadline::after(limit * kHeuristicShare, start),
+                                             deadline.share(kHeuristicShare)))
+                     : deadline;
   std::function<void(const Choice&)> on_valid;
   if (options.on_plan) on_valid = [&](const Choice& valid) { options.on_plan(first_plan(problem, valid)); };
   const HeuristicResult quick = solve_heuristic(problem, heuristic_deadline, nullptr, on_valid);

@@ -142,6 +142,7 @@ void exclude_hopeless_options(const Problem& problem,
     });
   }
   std::vector<Option> kept;
+  kept.reserve(package.options.size());
   for (const Option& option : package.options) {
     const CompiledParty& party = problem.parties[problem.suppliers[option.supplier].party];
     const std::string& id = problem.suppliers[option.supplier].id;
@@ -267,8 +268,21 @@ std::optional<Problem> compile_within(const Instance& instance, const Deadline& 
   // Only suppliers that quoted can be eligible: walk each package's quotes, not every supplier.
   for (std::size_t p = 0; p < instance.packages.size(); ++p)
     package_index.emplace(instance.packages[p].id, p);
-  std::vector<std::vector<const Quote*>> quotes_of(instance.packages.size());
-  for (const Quote& q : instance.quotes) quotes_of[package_index.at(q.package)].push_back(&q);
+  // Each package's quotes in one list, in the instance's order (counted first: no list per package).
+  std::vector<std::size_t> quote_package(instance.quotes.size());
+  std::vector<std::size_t> first_quote(instance.packages.size() + 1, 0);
+  for (std::size_t q = 0; q < instance.quotes.size(); ++q) {
+    const bool same =
+        q > 0 && instance.quotes[q].package == instance.quotes[q - 1].package;  // as listed, mostly
+    quote_package[q] = same ? quote_package[q - 1] : package_index.at(instance.quotes[q].package);
+    ++first_quote[quote_package[q] + 1];
+  }
+  for (std::size_t p = 0; p < instance.packages.size(); ++p) first_quote[p + 1] += first_quote[p];
+  std::vector<const Quote*> quotes_by_package(instance.quotes.size());
+  std::vector<std::size_t> placed(first_quote.begin(), first_quote.end() - 1);
+  for (std::size_t q = 0; q < instance.quotes.size(); ++q)
+    quotes_by_package[placed[quote_package[q]]++] = &instance.quotes[q];
+  problem.packages.reserve(instance.packages.size());
   DeadlineCheck<16> check(deadline);
   for (std::size_t i = 0; i < instance.packages.size(); ++i) {
     if (check.passed()) return std::nullopt;
@@ -276,7 +290,9 @@ std::optional<Problem> compile_within(const Instance& instance, const Deadline& 
     CompiledPackage package{p.id, Bitset(problem.secret_count), p.volume, p.sources, p.volume / p.sources, {},
                             {}};
     for (const std::string& id : p.exposes) package.exposes.set(secret_index.at(id));
-    for (const Quote* q : quotes_of[i]) {
+    package.options.reserve(first_quote[i + 1] - first_quote[i]);
+    for (std::size_t k = first_quote[i]; k < first_quote[i + 1]; ++k) {
+      const Quote* q = quotes_by_package[k];
       const std::size_t s = supplier_index.at(q->supplier);
       if (eligible(instance, p, instance.suppliers[s]))
         package.options.push_back({s, q->unit_cost, q->fixed_cost});

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: Apache-2.0
+// A plan being built or improved by the heuristic, with what each party holds and each supplier
+// makes, so that a change is checked against the rules it can break — for the one party whose
+// knowledge grows (a party that loses a package can only become safer) — instead of re-checking
+// the whole plan. Exact: from a plan that passes violations() (exposure.h), fits() says whether
+// one more source, or one source moved, keeps every rule but the number of sources (the
+// incremental check is tested against the full one on random changes).
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <vector>
+
+#include "plan/deadline.h"
+#include "plan/exposure.h"
+#include "plan/problem.h"
+
+namespace moat::plan {
+
+class PlanState {
+ public:
+  explicit PlanState(const Problem& problem);
+
+  const Choice& choice() const { return choice_; }
+
+  // How many secrets (after inference) option o of package p would newly give its party; 0
+  // for a trusted party, whose knowledge does not count.
+  std::size_t gain(std::size_t p, std::size_t o) const;
+
+  // Whether package p may take option o (besides the sources it has, except `replacing`).
+  bool fits(std::size_t p, std::size_t o, std::optional<std::size_t> replacing = std::nullopt) const;
+
+  // Adds option o as a source of package p, or puts it in the place of the source in `slot`: the
+  // caller has asked fits() first (the state does not check again).
+  void add(std::size_t p, std::size_t o);
+  void replace(std::size_t p, std::size_t slot, std::size_t o);
+
+  // Places one more source of package p, which fits nowhere as the plan stands, by moving one
+  // package in its way — one its option's party or a would-be partner holds that bears on a
+  // recipe p's secrets lead to, or one on the option's full supplier — to another of its own
+  // options. A move only ever goes from a valid plan to a valid plan. False, with the plan
+  // unchanged, when no single move within a few tries makes room.
+  bool repair(std::size_t p, const Deadline& deadline);
+
+ private:
+  // Packages whose removal could let package p take option o.
+  std::vector<std::size_t> in_the_way(std::size_t p, std::size_t o) const;
+
+  bool uses_supplier(std::size_t q, std::size_t supplier) const;
+
+  // Moves one source of q to another of its options so that p can take option o; undone when
+  // either does not fit.
+  bool move_aside(std::size_t q, std::size_t p, std::size_t o);
+
+  bool place_other_than(std::size_t q, std::size_t old);
+
+  void remove(std::size_t p, std::size_t slot);
+
+  void restore(std::size_t p, std::size_t slot, std::size_t o);
+
+  void apply(std::size_t p, std::size_t o, int sign);
+
+  // Untrusted parties that know something relevant to recipe r.
+  // (Gathered in a bitset, sorted and without repeats as it is read: sorting the lists was a third
+  // of the heuristic's time on deep M at collusion 2.)
+  std::vector<std::size_t> knowing(std::size_t r) const;
+
+  bool safe(std::size_t party, const Bitset& grown) const;
+
+  const Problem& problem_;
+  Choice choice_;
+  std::vector<double> load_;
+  std::vector<std::vector<std::size_t>> packages_of_;  // per party
+  std::vector<Holder> holders_;
+  std::vector<Bitset> relevant_;                             // per recipe: its secrets and what leads to them
+  std::vector<std::vector<std::size_t>> recipes_by_secret_;  // recipes each secret is relevant to
+  std::vector<std::vector<std::size_t>> recipes_with_;       // recipes each secret is part of
+  std::vector<std::vector<std::size_t>> parties_by_secret_;  // untrusted parties holding each secret
+};
+
+}  // namespace moat::plan
