@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "sheet/zip_archive.h"
 
 namespace moat::app {
 
@@ -29,16 +30,9 @@ std::string_view detect_media_type(std::string_view content);
 // "other".
 std::string_view kind_name(std::string_view media_type);
 
-struct ArchiveMember {
-  std::string path;  // inside the archive, '/'-separated: "Base/Gerber/Base.GTL"
-  std::string content;
-};
-
-// The files of a ZIP archive (folders left out), in archive order. Errors (kInput, naming
-// `where`): not a readable ZIP, an encrypted member, a path that is absolute, climbs out with
-// "..", or is not UTF-8, two members with one path, or members larger in total than `max_bytes`.
-Result<std::vector<ArchiveMember>> zip_members(std::string_view zip, std::string_view where,
-                                               std::uint64_t max_bytes = 4ULL << 30);
+// A ZIP archive's files, read by sheet/zip_archive.h (in a module of its own, with libzip).
+using sheet::ArchiveMember;
+using sheet::zip_members;
 
 // Whether an archive's members make it a fabrication set (at least one Gerber or Excellon file).
 bool is_fabrication_set(const std::vector<ArchiveMember>& members);

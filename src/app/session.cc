@@ -40,18 +40,6 @@ void act_as(std::string actor, std::string via) {
   established() = {true, std::move(actor), std::move(via)};
 }
 
-std::string iso8601_utc(long long milliseconds_since_epoch) {
-  constexpr long long kMsPerDay = 86'400'000;
-  long long days = milliseconds_since_epoch / kMsPerDay;
-  long long rest = milliseconds_since_epoch % kMsPerDay;
-  if (rest < 0) rest += kMsPerDay, --days;
-  const Date date = Date::from_days(static_cast<long>(days));
-  char buffer[48];
-  std::snprintf(buffer, sizeof buffer, "%sT%02lld:%02lld:%02lld.%03lldZ", date.to_string().c_str(),
-                rest / 3'600'000, rest / 60'000 % 60, rest / 1000 % 60, rest % 1000);
-  return buffer;
-}
-
 Date Session::today() const {
   const std::string time = now();
   const std::optional<Date> day = Date::parse(std::string_view(time).substr(0, 10));

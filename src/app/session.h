@@ -39,7 +39,7 @@ std::string login_name();
 // calls once it has signed in.
 void act_as(std::string actor, std::string via);
 
-// ISO 8601 UTC with milliseconds for a time in milliseconds since the epoch.
-std::string iso8601_utc(long long milliseconds_since_epoch);
+// ISO 8601 UTC with milliseconds for a time in milliseconds since the epoch (core/date.h).
+using moat::iso8601_utc;
 
 }  // namespace moat::app

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <exception>
 #include <iostream>
 #include <string_view>
@@ -55,9 +56,15 @@ int main(int argc, char** argv) {
                    "workspace folder (default: $MOAT_WORKSPACE, else the current folder)");
     // Only the command named has its flags declared (the others their name and help, for the
     // list `moat --help` prints): declaring all of them was a sixth of a `moat set`'s work
-    // (docs/PERFORMANCE.md, "A write on a large workspace").
+    // (docs/PERFORMANCE.md, "A write on a large workspace"). When the arguments name a command,
+    // it is the only one declared: the parser needs no other, and declaring the sixty others
+    // with their two options each was another tenth of a `moat set`.
     const std::string_view named = named_command(argc, argv);
-    for (const moat::cli::Command& command : moat::cli::commands()) {
+    const auto& commands = moat::cli::commands();
+    const bool known = std::any_of(commands.begin(), commands.end(),
+                                   [&](const moat::cli::Command& command) { return command.name == named; });
+    for (const moat::cli::Command& command : commands) {
+      if (known && named != command.name) continue;
       CLI::App* sub = app.add_subcommand(command.name, command.help);
       sub->add_option("-w,--workspace", global.workspace,
                       "workspace folder (default: $MOAT_WORKSPACE, else the current folder)");

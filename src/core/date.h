@@ -37,4 +37,7 @@ class Date {
   unsigned day_;
 };
 
+// ISO 8601 UTC with milliseconds for a time in milliseconds since the epoch.
+std::string iso8601_utc(long long milliseconds_since_epoch);
+
 }  // namespace moat

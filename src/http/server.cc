@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The only file that includes Boost.Asio and Beast (slow to compile: keep them here).
+// The network side of `moat serve`, built into the module moat-serve.so (server_module.h): the
+// only file that includes Boost.Asio, Beast and OpenSSL (slow to compile: keep them here).
 // <utility> first: Boost 1.74's asio needs it under g++ 12 in C++20.
 #include <utility>
 
@@ -16,7 +17,6 @@
 #include <boost/beast/ssl.hpp>
 
 #include <atomic>
-#include <charconv>
 #include <cstdio>
 #include <list>
 #include <memory>
@@ -25,7 +25,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "app/session.h"
+#include "core/date.h"
 #include "http/problem.h"
 #include "http/server.h"
 
@@ -365,7 +365,7 @@ class Connection : public Evictable, public std::enable_shared_from_this<Connect
     char elapsed[32];
     std::snprintf(elapsed, sizeof elapsed, "%.1fms", ms);
     const beast::string_view method = request_.method_string();
-    log_line(shared_, app::iso8601_utc(wall_ms()) + " " + loggable(view_.client, 64) + " " +
+    log_line(shared_, iso8601_utc(wall_ms()) + " " + loggable(view_.client, 64) + " " +
                           loggable(std::string_view(method.data(), method.size()), 16) + " " +
                           loggable(target) + " " + std::to_string(response.status) + " " + elapsed + " " +
                           (response.actor.empty() ? "-" : loggable(response.actor, 64)));
@@ -505,27 +505,6 @@ void stop_on_signal(Contexts& contexts, asio::signal_set& signals, asio::steady_
 }
 
 }  // namespace
-
-Result<std::pair<std::string, std::uint16_t>> parse_listen(std::string_view text) {
-  const auto bad = [&] {
-    return input_error("--listen", "write the address as HOST:PORT (127.0.0.1:8080, [::1]:8080), not '" +
-                                       std::string(text) + "'");
-  };
-  const std::size_t colon = text.rfind(':');
-  if (colon == std::string_view::npos || colon == 0) return bad();
-  std::string_view host = text.substr(0, colon);
-  if (host.front() == '[') {
-    if (host.back() != ']') return bad();
-    host = host.substr(1, host.size() - 2);
-  }
-  const std::string_view port_text = text.substr(colon + 1);
-  unsigned port = 0;
-  const auto [end, error] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-  if (error != std::errc() || end != port_text.data() + port_text.size() || port > 65535) return bad();
-  std::string name(host);
-  if (name == "localhost") name = "127.0.0.1";
-  return std::pair(name, static_cast<std::uint16_t>(port));
-}
 
 Status serve(Api& api, const ServerOptions& options) {
   const int threads = std::max(1, options.threads);

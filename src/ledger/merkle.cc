@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ledger/merkle.h"
 
+#include <dlfcn.h>
 #include <openssl/evp.h>
 #include <sodium.h>
 
@@ -16,30 +17,71 @@ namespace {
 constexpr std::uint8_t kLeafPrefix = 0x00;
 constexpr std::uint8_t kNodePrefix = 0x01;
 
+// OpenSSL's libcrypto, opened by the first thread that needs its SHA-256 rather than linked: as
+// a linked library its relocation was a third of the dynamic loader's work at every moat start,
+// most of which never hash more than a few dozen times. Only the header is included (for the
+// functions' types), as store/libpq.h does for libpq.
+struct LibCrypto {
+  decltype(&::EVP_MD_fetch) md_fetch;
+  decltype(&::EVP_MD_free) md_free;
+  decltype(&::EVP_MD_CTX_new) ctx_new;
+  decltype(&::EVP_MD_CTX_free) ctx_free;
+  decltype(&::EVP_DigestInit_ex2) init;
+  decltype(&::EVP_DigestUpdate) update;
+  decltype(&::EVP_DigestFinal_ex) final;
+};
+
+template <typename Function>
+bool resolve(void* library, const char* name, Function& out) {
+  out = reinterpret_cast<Function>(dlsym(library, name));
+  return out != nullptr;
+}
+
+// The library (Debian's libssl3, which every moat install has) once per process; nullptr when it
+// cannot be opened, and the portable code then hashes alone (the same digests, only slower).
+const LibCrypto* load_libcrypto() {
+  static const LibCrypto* const loaded = []() -> const LibCrypto* {
+    void* library = dlopen("libcrypto.so.3", RTLD_NOW | RTLD_LOCAL);
+    if (library == nullptr) return nullptr;
+    static LibCrypto functions;
+    const bool ok = resolve(library, "EVP_MD_fetch", functions.md_fetch) &&
+                    resolve(library, "EVP_MD_free", functions.md_free) &&
+                    resolve(library, "EVP_MD_CTX_new", functions.ctx_new) &&
+                    resolve(library, "EVP_MD_CTX_free", functions.ctx_free) &&
+                    resolve(library, "EVP_DigestInit_ex2", functions.init) &&
+                    resolve(library, "EVP_DigestUpdate", functions.update) &&
+                    resolve(library, "EVP_DigestFinal_ex", functions.final);
+    return ok ? &functions : nullptr;  // the library stays open for the process's life
+  }();
+  return loaded;
+}
+
 // SHA-256 through OpenSSL's EVP, fetched once and with one context per thread: it uses the
 // processor's SHA extensions, several times faster than a portable implementation.
 class Sha256 {
  public:
-  Sha256() : md_(EVP_MD_fetch(nullptr, "SHA256", nullptr)), ctx_(EVP_MD_CTX_new()) {
+  explicit Sha256(const LibCrypto& crypto)
+      : crypto_(crypto), md_(crypto.md_fetch(nullptr, "SHA256", nullptr)), ctx_(crypto.ctx_new()) {
     if (!md_ || !ctx_) throw std::runtime_error("SHA-256 is unavailable");
   }
   ~Sha256() {
-    EVP_MD_CTX_free(ctx_);
-    EVP_MD_free(md_);
+    crypto_.ctx_free(ctx_);
+    crypto_.md_free(md_);
   }
   Sha256(const Sha256&) = delete;
   Sha256& operator=(const Sha256&) = delete;
 
   Hash digest(std::initializer_list<std::string_view> parts) {
     Hash out{};
-    bool ok = EVP_DigestInit_ex2(ctx_, md_, nullptr) == 1;
-    for (std::string_view part : parts) ok = ok && EVP_DigestUpdate(ctx_, part.data(), part.size()) == 1;
-    ok = ok && EVP_DigestFinal_ex(ctx_, out.data(), nullptr) == 1;
+    bool ok = crypto_.init(ctx_, md_, nullptr) == 1;
+    for (std::string_view part : parts) ok = ok && crypto_.update(ctx_, part.data(), part.size()) == 1;
+    ok = ok && crypto_.final(ctx_, out.data(), nullptr) == 1;
     if (!ok) throw std::runtime_error("SHA-256 failed");
     return out;
   }
 
  private:
+  const LibCrypto& crypto_;
   EVP_MD* md_;
   EVP_MD_CTX* ctx_;
 };
@@ -60,7 +102,8 @@ Hash portable_digest(std::initializer_list<std::string_view> parts) {
 // Fetching OpenSSL's SHA-256 starts its providers: 5 million instructions, a quarter of a
 // one-record `moat set`, which hashes a few dozen times. A thread hashes with libsodium first and
 // with OpenSSL from its kPortableDigests-th hash on (the fetch costs as much as ~1,700 portable
-// hashes lose), so that a command hashing a whole ledger still runs at OpenSSL's speed.
+// hashes lose), so that a command hashing a whole ledger still runs at OpenSSL's speed; with the
+// portable code only when libcrypto cannot be opened.
 constexpr std::uint64_t kPortableDigests = 1000;
 
 Hash digest(std::initializer_list<std::string_view> parts) {
@@ -69,7 +112,9 @@ Hash digest(std::initializer_list<std::string_view> parts) {
     ++digests;
     return portable_digest(parts);
   }
-  thread_local Sha256 sha;
+  static const LibCrypto* const crypto = load_libcrypto();
+  if (crypto == nullptr) return portable_digest(parts);
+  thread_local Sha256 sha(*crypto);
   return sha.digest(parts);
 }
 

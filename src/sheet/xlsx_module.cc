@@ -5,6 +5,7 @@
 
 extern "C" __attribute__((visibility("default"))) const moat::sheet::XlsxModule* moat_xlsx_module(
     int interface) {
-  static const moat::sheet::XlsxModule functions{&moat::sheet::write_workbook};
+  static const moat::sheet::XlsxModule functions{&moat::sheet::write_workbook, &moat::sheet::sheet_names,
+                                                 &moat::sheet::read_worksheet, &moat::sheet::zip_members};
   return interface == moat::sheet::kXlsxModuleInterface ? &functions : nullptr;
 }

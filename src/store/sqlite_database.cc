@@ -11,6 +11,10 @@ namespace {
 
 // How long a writer waits for another (a big import, a slow disk) before giving up.
 constexpr int kBusyTimeoutMs = 60000;
+// The most a WAL keeps past a connection's close (see configure()): each process opening the
+// database reads it whole, frame by frame, and a one-record `moat set` adds 7 pages (29 KiB) to
+// it, so that one in about 35 copies it back.
+constexpr sqlite3_int64 kWalKeptBytes = 1 << 20;
 
 struct StatementDeleter {
   void operator()(sqlite3_stmt* statement) const { sqlite3_finalize(statement); }
@@ -23,6 +27,7 @@ class SqliteDatabase final : public Database {
   ~SqliteDatabase() override {
     if (in_transaction_) rollback();
     statements_.clear();
+    checkpoint_if_large();
     sqlite3_close(db_);
   }
   SqliteDatabase(const SqliteDatabase&) = delete;
@@ -108,9 +113,15 @@ class SqliteDatabase final : public Database {
 
   // Each commit is on the disk when it returns (synchronous=FULL: one sync of the WAL), before
   // the ledger's witness names its last event (store.cc): a crash can never leave a witness ahead
-  // of the database.
+  // of the database. The WAL stays when the last connection closes (no checkpoint on close): a
+  // one-write process would otherwise sync the WAL and the database again to copy its few pages
+  // back, and the next one create the WAL anew and sync its header. A connection closing with
+  // more than kWalKeptBytes in the WAL copies it back and empties it (checkpoint_if_large), so
+  // that the next process, which reads the whole WAL to open the database, never reads much.
   Status configure() {
     sqlite3_busy_timeout(db_, kBusyTimeoutMs);  // first: the PRAGMAs below may wait for a writer
+    if (sqlite3_db_config(db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr) != SQLITE_OK)
+      return failure("SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE");
     for (const char* pragma :
          {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=FULL"}) {
       if (sqlite3_exec(db_, pragma, nullptr, nullptr, nullptr) != SQLITE_OK) return failure(pragma);
@@ -119,6 +130,20 @@ class SqliteDatabase final : public Database {
   }
 
  private:
+  // Copies a WAL larger than kWalKeptBytes back into the database and truncates it, when no other
+  // connection is reading or writing (without waiting for one: the WAL is then left to the last).
+  void checkpoint_if_large() noexcept {
+    sqlite3_file* wal = nullptr;
+    sqlite3_int64 size = 0;
+    if (sqlite3_file_control(db_, "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal) != SQLITE_OK ||
+        wal == nullptr || wal->pMethods == nullptr || wal->pMethods->xFileSize(wal, &size) != SQLITE_OK ||
+        size <= kWalKeptBytes) {
+      return;
+    }
+    sqlite3_busy_timeout(db_, 0);
+    sqlite3_wal_checkpoint_v2(db_, "main", SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+  }
+
   Error failure(std::string_view sql) const {
     const int code = sqlite3_extended_errcode(db_) & 0xff;
     if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
