@@ -69,9 +69,10 @@ expect_dashboard "installed"
 CHECKS=$((CHECKS + 1))
 grep -q "$WORK/prefix/share/moat/web" "$WORK/serve.log" || fail "installed: served from elsewhere: $(cat "$WORK/serve.log")"
 
-# 3. A lone binary: no dashboard, said so; the API still answers.
-mkdir -p "$WORK/lone/bin"
-cp "$WORK/prefix/bin/moat" "$WORK/lone/bin/moat"
+# 3. A binary installed without its dashboard (its modules beside it, no share/moat/web): no
+# dashboard, said so; the API still answers.
+mkdir -p "$WORK/lone"
+cp -r "$WORK/prefix/bin" "$WORK/prefix"/lib* "$WORK/lone/"
 serve_root "$WORK/lone/bin/moat" "lone binary"
 CHECKS=$((CHECKS + 1))
 [ "$ROOT_STATUS" = 404 ] || fail "lone binary: / answered $ROOT_STATUS"
@@ -79,5 +80,15 @@ expect_in_file() { CHECKS=$((CHECKS + 1)); grep -q "$2" "$1" || fail "$3: $(head
 expect_in_file "$WORK/serve.log" "no dashboard found" "lone binary: the log does not say there is no dashboard"
 CHECKS=$((CHECKS + 1))
 case "$HEALTH_STATUS" in 200 | 401) ;; *) fail "lone binary: /api/me answered $HEALTH_STATUS" ;; esac
+
+# 4. The binary copied alone, without the modules installed with it: serve refuses to start, says
+# which module is missing and where it was looked for, and exits 2 (an installation's fault).
+mkdir -p "$WORK/bare/bin"
+cp "$WORK/prefix/bin/moat" "$WORK/bare/bin/moat"
+timeout 20 "$WORK/bare/bin/moat" -w "$WORK/ws" serve --listen 127.0.0.1:0 --quiet >"$WORK/bare.log" 2>&1
+bare_status=$?
+CHECKS=$((CHECKS + 1))
+[ "$bare_status" = 2 ] || fail "bare binary: serve exited $bare_status, not 2"
+expect_in_file "$WORK/bare.log" "moat-serve.so.*looked for $WORK/bare" "bare binary: the error does not name the module and where it looked"
 
 finish
