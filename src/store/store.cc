@@ -171,6 +171,17 @@ Result<Record> record_of(const Table& table, const SqlRow& row) {
   return record;
 }
 
+// The records of rows read whole, in the rows' order.
+Result<std::vector<Record>> records_in_order(const Table& table, const std::vector<SqlRow>& rows) {
+  std::vector<Record> records;
+  records.reserve(rows.size());
+  for (const SqlRow& row : rows) {
+    MOAT_TRY(Record record, record_of(table, row));
+    records.push_back(std::move(record));
+  }
+  return records;
+}
+
 std::vector<SqlValue> row_of(const Table& table, const Record& record) {
   std::vector<SqlValue> row;
   row.reserve(table.fields.size());
@@ -484,13 +495,7 @@ Result<std::optional<Versioned>> Store::get_versioned(const Table& table, const 
 
 Result<std::vector<Record>> Store::get_all(const Table& table, std::span<const Key> keys) {
   MOAT_TRY(const std::vector<SqlRow> rows, read_keys(*db_, table, keys));
-  std::vector<Record> records;
-  records.reserve(rows.size());
-  for (const SqlRow& row : rows) {
-    MOAT_TRY(Record record, record_of(table, row));
-    records.push_back(std::move(record));
-  }
-  return records;
+  return records_in_order(table, rows);
 }
 
 Result<std::optional<Record>> Store::get(const Table& table, const Key& key) {
@@ -701,13 +706,7 @@ Result<std::vector<Record>> Store::page(const Table& table, const PageQuery& que
   params.emplace_back(query.limit);
   params.emplace_back(query.offset);
   MOAT_TRY(const auto rows, db_->query(sql, params));
-  std::vector<Record> records;
-  records.reserve(rows.size());
-  for (const SqlRow& row : rows) {
-    MOAT_TRY(Record record, record_of(table, row));
-    records.push_back(std::move(record));
-  }
-  return records;
+  return records_in_order(table, rows);
 }
 
 Result<std::int64_t> Store::count(const Table& table,

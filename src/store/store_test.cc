@@ -153,14 +153,12 @@ TEST_P(StoreTest, PutAllWritesWhatPuttingEachInTurnWrites) {
   renamed["name"] = "t";
   secret_records.push_back(renamed);
   std::size_t changed = 0, changed_secrets = 0;
-  ASSERT_TRUE(store_
-                  ->write({"tester", "2026-11-25T00:00:00.000Z"},
-                          [&](Writer& w) -> Status {
-                            MOAT_TRY(changed, w.put_all(products(), records));
-                            MOAT_TRY(changed_secrets, w.put_all(secrets, secret_records));
-                            return {};
-                          })
-                  .ok());
+  const auto put_both = [&](Writer& w) -> Status {
+    MOAT_TRY(changed, w.put_all(products(), records));
+    MOAT_TRY(changed_secrets, w.put_all(secrets, secret_records));
+    return {};
+  };
+  ASSERT_TRUE(store_->write({"tester", "2026-11-25T00:00:00.000Z"}, put_both).ok());
   EXPECT_EQ(changed, 1202u);
   EXPECT_EQ(changed_secrets, 601u);
 
@@ -196,14 +194,7 @@ TEST_P(StoreTest, PutAllWritesWhatPuttingEachInTurnWrites) {
 
   // The same records again change only p6 and S0, twice each (to the first record, then back to
   // the second); get_all reads those of its keys that exist.
-  ASSERT_TRUE(store_
-                  ->write({"tester", "2026-11-25T00:00:00.000Z"},
-                          [&](Writer& w) -> Status {
-                            MOAT_TRY(changed, w.put_all(products(), records));
-                            MOAT_TRY(changed_secrets, w.put_all(secrets, secret_records));
-                            return {};
-                          })
-                  .ok());
+  ASSERT_TRUE(store_->write({"tester", "2026-11-25T00:00:00.000Z"}, put_both).ok());
   EXPECT_EQ(changed, 2u);
   EXPECT_EQ(changed_secrets, 2u);
   EXPECT_EQ(*store_->event_count(), 1817);
