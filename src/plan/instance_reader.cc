@@ -136,13 +136,13 @@ void prefer_huge_pages(void* block, std::size_t bytes) {
 // simdjson allocates its index of the text (four bytes per byte of it: 580 MB for a 145 MB
 // instance, a fifth of it written) and its string buffer with `new (std::nothrow) T[n]` (the whole
 // process's calls of that form come here: small ones are served as before). Fresh memory costs a
-// page fault per 4 KiB as it is first written,
-// which on a virtual machine was 22 µs each: 0.3–0.5 s of reading an XL instance went there, and
-// indexing the same text again in memory already touched took 0.01 s. So this replaces that one
-// allocation function (a replaceable one) with malloc, as the default does, and asks the kernel for
-// huge pages under large blocks (with transparent huge pages on "madvise", nothing happens
-// otherwise). The default operator delete[] frees with free(), as the default new[] allocates with
-// malloc. Not in sanitizer builds, whose allocator pairs every new[] with its delete[].
+// page fault per 4 KiB as it is first written, which on a virtual machine was 22 µs each: 0.3–0.5 s
+// of reading an XL instance went there, and indexing the same text again in memory already touched
+// took 0.01 s. So this replaces that one allocation function (a replaceable one) with malloc, as
+// the default does, and asks the kernel for huge pages under large blocks (where transparent huge
+// pages are off, nothing changes). The default operator delete[] frees with free(), as the default
+// new[] allocates with malloc. Not in sanitizer builds, whose allocator pairs every new[] with its
+// delete[].
 void* operator new[](std::size_t bytes, const std::nothrow_t&) noexcept {
   void* block = std::malloc(bytes == 0 ? 1 : bytes);
   constexpr std::size_t kLarge = std::size_t{32} << 20;

@@ -2,6 +2,8 @@
 #include "store/schema.h"
 
 #include <algorithm>
+#include <filesystem>
+#include <span>
 
 #include <gtest/gtest.h>
 
@@ -62,6 +64,47 @@ TEST(SchemaTest, FindsTablesByName) {
   EXPECT_NE(find_table("suppliers"), nullptr);
   EXPECT_EQ(find_table("widgets"), nullptr);
   EXPECT_NE(find_table("parts")->field("quantity"), nullptr);
+}
+
+}  // namespace
+}  // namespace moat::store
+
+namespace moat::store {
+namespace {
+
+// A WAL left by a closing connection: a small one stays (the next process reads it, no
+// checkpoint's syncs at close), one past a mebibyte is copied back and emptied. Every commit is in
+// the database as seen by the next connection either way.
+TEST(SqliteWalTest, ASmallWalStaysAtCloseAndALargeOneIsCopiedBack) {
+  testing::TempDir dir;
+  const std::filesystem::path file = dir.path() / "moat.db";
+  const std::filesystem::path wal = dir.path() / "moat.db-wal";
+  const auto write = [&](int rows, std::size_t bytes) {
+    auto db = open_sqlite(file, true);
+    ASSERT_TRUE(db.ok()) << db.error().to_string();
+    ASSERT_TRUE((*db)->execute("CREATE TABLE IF NOT EXISTS t (v TEXT)").ok());
+    ASSERT_TRUE((*db)->begin_write().ok());
+    for (int i = 0; i < rows; ++i) {
+      const SqlValue value = std::string(bytes, 'x');
+      ASSERT_TRUE((*db)->execute("INSERT INTO t (v) VALUES (?)", std::span(&value, 1)).ok());
+    }
+    ASSERT_TRUE((*db)->commit().ok());
+  };
+  const auto count = [&] {
+    auto db = open_sqlite(file, false);
+    if (!db.ok()) return std::int64_t{-1};
+    auto rows = (*db)->query("SELECT count(*) FROM t");
+    return rows.ok() ? std::get<std::int64_t>((*rows)[0][0]) : std::int64_t{-1};
+  };
+
+  write(1, 100);
+  ASSERT_TRUE(std::filesystem::exists(wal));
+  EXPECT_GT(std::filesystem::file_size(wal), 0u);
+  EXPECT_EQ(count(), 1);
+
+  write(300, 8000);  // about 2.4 MB
+  EXPECT_TRUE(!std::filesystem::exists(wal) || std::filesystem::file_size(wal) == 0);
+  EXPECT_EQ(count(), 301);
 }
 
 }  // namespace
