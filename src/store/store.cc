@@ -449,15 +449,6 @@ Key key_of(const Table& table, const Record& record) {
   return key;
 }
 
-std::string key_text(const Key& key) {
-  std::string out;
-  for (const std::string& part : key) {
-    if (!out.empty()) out += '/';
-    out += part;
-  }
-  return out;
-}
-
 std::string canonical_json(const Record& record) {
   return record.dump();
 }
