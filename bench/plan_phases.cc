@@ -4,9 +4,10 @@
 // search, the heuristic's first plan (and its full check), its local search, the full check of
 // the plan it ends with once more (alone), describing the plan and writing its JSON. One line per phase:
 // name, wall-clock seconds, CPU seconds of the process so far. The file is read into memory first (as `moat
-// plan` maps it: no parse without padding).
+// plan` maps it: no parse without padding), and the heap taken as `moat plan` takes it (on huge
+// pages; `--small-pages` leaves the allocator's defaults, as before).
 //
-//   plan_phases --instance FILE [--collusion K]
+//   plan_phases --instance FILE [--collusion K] [--small-pages]
 #include <sys/resource.h>
 
 #include <chrono>
@@ -15,6 +16,7 @@
 #include <fstream>
 #include <string>
 
+#include "core/memory.h"
 #include "plan/exposure.h"
 #include "plan/heuristic.h"
 #include "plan/infeasibility.h"
@@ -50,13 +52,15 @@ class Phases {
 int main(int argc, char** argv) {
   std::string file;
   int collusion = -1;
-  for (int i = 1; i + 1 < argc; i += 2) {
+  bool small_pages = false;
+  for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
-    if (flag == "--instance") file = argv[i + 1];
-    if (flag == "--collusion") collusion = std::atoi(argv[i + 1]);
+    if (flag == "--small-pages") small_pages = true;
+    if (flag == "--instance" && i + 1 < argc) file = argv[++i];
+    if (flag == "--collusion" && i + 1 < argc) collusion = std::atoi(argv[++i]);
   }
   if (file.empty()) {
-    std::fprintf(stderr, "usage: plan_phases --instance FILE [--collusion K]\n");
+    std::fprintf(stderr, "usage: plan_phases --instance FILE [--collusion K] [--small-pages]\n");
     return 2;
   }
   Phases phases;
@@ -66,6 +70,10 @@ int main(int argc, char** argv) {
   text.reserve(text.size() + moat::plan::kInstanceTextPadding);
   in.seekg(0);
   in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (!small_pages) {
+    moat::keep_freed_memory();
+    moat::heap_on_huge_pages(moat::plan::heap_for_instance(text.size()));
+  }
   phases.done("read file");
   auto read = moat::plan::parse_instance_within(text, file, {}, true);
   if (!read.ok()) return std::fprintf(stderr, "%s\n", read.error().message().c_str()), 1;

@@ -3,10 +3,12 @@
 # instance family, timed from the process's start to its exit (reading the file, solving,
 # printing and ending the process all count), with the largest process's peak memory. One line
 # per run: family, size, k, limit, wall-clock s, peak MiB, status (or exit-N, or no-answer), cost,
-# bound, gap %, load.
+# bound, gap %, load, binary. BINARIES (paths, space-separated) runs each instance and limit with
+# each of them in turn, so that two builds are compared under the same load.
 #
 #   bench/time_limit_sweep.sh                                   # L and XL, limits 1 and 30, k = 1
 #   SIZES=M LIMITS=60 K=2 bench/time_limit_sweep.sh             # a part
+#   SIZES=XL LIMITS=1 BINARIES="moat-before build/src/cli/moat" bench/time_limit_sweep.sh
 set -u
 build=${BUILD:-build}
 families=${FAMILIES:-modular dense sparse tight multisource deep groups trusted untrusted}
@@ -14,6 +16,7 @@ sizes=${SIZES:-L XL}
 limits=${LIMITS:-1 30}
 k=${K:-1}
 seed=${SEED:-1}
+binaries=${BINARIES:-$build/src/cli/moat}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -29,21 +32,23 @@ gap = "%.3f" % (100 * (cost - bound) / cost) if cost and bound is not None else 
 print(p["status"], cost if cost is not None else "-", bound if bound is not None else "-", gap)' "$1"
 }
 
-echo "family size k limit wall_s peak_mib status cost bound gap_pct load1"
+echo "family size k limit wall_s peak_mib status cost bound gap_pct load1 binary"
 for size in $sizes; do
   for family in $families; do
     file="$work/$family-$size.json"
     "$build/bench/plan_bench" --family "$family" --size "$size" --collusion "$k" --seed "$seed" --write "$file" --write-only >/dev/null
     for limit in $limits; do
-      load=$(cut -d' ' -f1 /proc/loadavg)
-      /usr/bin/time -q -o "$work/time" -f '%e %M %x' "$build/src/cli/moat" plan --instance "$file" --json \
-        --time-limit "$limit" >"$work/plan.json" 2>/dev/null
-      read -r wall kib code <"$work/time"
-      if [ "$code" = 0 ]; then
-        echo "$family $size $k $limit $wall $((kib / 1024)) $(summary "$work/plan.json") $load"
-      else
-        echo "$family $size $k $limit $wall $((kib / 1024)) exit-$code - - - $load"
-      fi
+      for moat in $binaries; do
+        load=$(cut -d' ' -f1 /proc/loadavg)
+        /usr/bin/time -q -o "$work/time" -f '%e %M %x' "$moat" plan --instance "$file" --json \
+          --time-limit "$limit" >"$work/plan.json" 2>/dev/null
+        read -r wall kib code <"$work/time"
+        if [ "$code" = 0 ]; then
+          echo "$family $size $k $limit $wall $((kib / 1024)) $(summary "$work/plan.json") $load $moat"
+        else
+          echo "$family $size $k $limit $wall $((kib / 1024)) exit-$code - - - $load $moat"
+        fi
+      done
     done
     rm -f "$file"
   done

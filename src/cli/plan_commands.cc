@@ -35,6 +35,7 @@
 #include "cli/progress.h"
 #include "cli/table.h"
 #include "cli/time_limit.h"
+#include "core/memory.h"
 #include "core/text.h"
 
 namespace moat::cli {
@@ -204,6 +205,7 @@ int plan_instance_within_limit(PlanFlags& flags, const GlobalOptions& global) {
                     late_answer(as_json));
   auto file = MappedFile::open(flags.instance, plan::kInstanceTextPadding);
   if (!file.ok()) return fail(file.error());
+  heap_on_huge_pages(plan::heap_for_instance(file->text().size()));
   auto instance =
       plan::parse_instance_within(file->text(), flags.instance, reading_deadline(flags), file->padded());
   if (!instance.ok()) return fail(instance.error());

@@ -4,6 +4,7 @@
 // files, so the field names and meanings here are fixed by the contract, not by moat.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -115,5 +116,13 @@ Result<std::optional<Instance>> parse_instance_within(std::string_view text, std
                                                       const Deadline& deadline, bool padded = false);
 std::string instance_json(const Instance& instance);
 std::string plan_json(const Plan& plan);
+
+// The heap an instance text of this many bytes is read and planned in, to be taken at once (on
+// huge pages: moat::heap_on_huge_pages): 49–85 MiB at XL, 11–145 MB of text (each package's set
+// of secrets counts for more than the text). Address space only, until written.
+constexpr std::size_t heap_for_instance(std::size_t text_bytes) {
+  constexpr std::size_t kMiB = std::size_t{1} << 20;
+  return std::clamp(8 * text_bytes, 16 * kMiB, 512 * kMiB);
+}
 
 }  // namespace moat::plan

@@ -156,6 +156,9 @@ namespace {
 
 // Nesting deeper than this in a value nobody reads is left to the full reader.
 constexpr int kDeepest = 64;
+// The shortest text of a quote the reader takes: {"package":"","supplier":"","unit_cost":0} and
+// its comma are 43 bytes (a shorter one is still read; its list then grows as it goes).
+constexpr std::size_t kLeastQuoteBytes = 40;
 
 // Reads the text with simdjson's On-Demand parser, value by value into the instance; every step
 // returns false at the first thing to explain. Every value is read (those of keys nobody uses too),
@@ -166,6 +169,7 @@ class Reader {
   bool out_of_time() const { return out_of_time_; }
 
   bool read(od::document& document, std::string_view text) {
+    text_bytes_ = text.size();
     od::object root;
     if (document.get_object().get(root)) return false;
     for (auto member : root) {
@@ -220,17 +224,20 @@ class Reader {
     return true;
   }
 
-  // Room for the large sections' records at once (counted over simdjson's index: a million quotes
-  // in a few hundredths of a second, where growing the list copied it a dozen times).
+  // Room for the large sections' records at once, where growing the list copied it a dozen times.
+  // The quotes are not counted (a pass over simdjson's index of the whole list: a tenth of a
+  // one-second run at XL) but bounded by the text's size: a quote takes at least
+  // kLeastQuoteBytes of it. The room beyond the last quote is address space never written.
   bool reserve(Section section, od::array& records) {
-    if (section != Section::kQuotes && section != Section::kPackages && section != Section::kSuppliers)
+    if (section == Section::kQuotes) {
+      const std::size_t most = text_bytes_ / kLeastQuoteBytes + 1;
+      instance_.quotes.reserve(most);
+      prefer_huge_pages(instance_.quotes.data(), most * sizeof(Quote));
       return true;
+    }
+    if (section != Section::kPackages && section != Section::kSuppliers) return true;
     std::size_t count = 0;
     if (records.count_elements().get(count)) return false;
-    if (section == Section::kQuotes) {
-      instance_.quotes.reserve(count);
-      prefer_huge_pages(instance_.quotes.data(), count * sizeof(Quote));
-    }
     if (section == Section::kPackages) instance_.packages.reserve(count);
     if (section == Section::kSuppliers) instance_.suppliers.reserve(count);
     return true;
@@ -429,6 +436,7 @@ class Reader {
   }
 
   Instance instance_;
+  std::size_t text_bytes_ = 0;
   DeadlineCheck<1024> check_;  // per record
   bool out_of_time_ = false;
   Section section_ = Section::kUnknown;  // the section whose records are being read
