@@ -6,12 +6,15 @@
 
 set(MOAT_LAYERS_TABLE ${CMAKE_CURRENT_LIST_DIR}/../scripts/layers)
 
-# The folder a moat library belongs to: moat_readers is app's, moat_http_bodies http's, moat_cli_lib
-# cli's, any other moat_X folder X's (when src/X exists); "" for a library that is not moat's.
+# The folder a moat library belongs to: moat_readers is app's, moat_store_schema store's,
+# moat_http_bodies http's, moat_cli_lib cli's, any other moat_X folder X's (when src/X exists); ""
+# for a library that is not moat's.
 function(moat_layer_of library out)
   set(folder "")
   if(library STREQUAL "moat_readers")
     set(folder app)
+  elseif(library STREQUAL "moat_store_schema")
+    set(folder store)
   elseif(library STREQUAL "moat_http_bodies")
     set(folder http)
   elseif(library STREQUAL "moat_cli_lib")
@@ -60,7 +63,7 @@ endfunction()
 # Every moat library of the build, each against its folder's row.
 function(moat_check_layers)
   foreach(library moat_core moat_sheet moat_ledger moat_store moat_plan moat_vet moat_flags moat_legal moat_gate
-                  moat_mark moat_watch moat_readers moat_app moat_http_bodies moat_http moat_cli_lib)
+                  moat_mark moat_watch moat_store_schema moat_readers moat_app moat_http_bodies moat_http moat_cli_lib)
     if(TARGET ${library})
       moat_layer_of(${library} folder)
       moat_check_layer_links(${library} ${folder})

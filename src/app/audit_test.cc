@@ -11,6 +11,7 @@
 #include "app/demo.h"
 #include "app/demo_testing.h"
 #include "app/export.h"
+#include "store/field_text.h"
 #include "store/store.h"
 #include "store/tree.h"
 #include "testing/testing.h"
@@ -202,13 +203,18 @@ TEST_P(AuditTest, ColumnsGiveWhatTheRecordsHold) {
     for (const store::Field& field : table.fields) names.push_back(field.name);
     std::reverse(names.begin(), names.end());  // any order of fields
     auto records = store.list(table);
-    auto rows = store.columns(table, names);
-    ASSERT_TRUE(records.ok() && rows.ok()) << table.name;
-    ASSERT_EQ(rows->size(), records->size()) << table.name;
-    for (std::size_t r = 0; r < rows->size(); ++r) {
+    std::vector<store::SqlRow> rows;
+    const Status read = store.for_each_columns(table, names, [&](std::span<const store::SqlValueView> row) {
+      rows.emplace_back();
+      for (const store::SqlValueView& value : row) rows.back().push_back(store::owned(value));
+      return Result<bool>(true);
+    });
+    ASSERT_TRUE(records.ok() && read.ok()) << table.name;
+    ASSERT_EQ(rows.size(), records->size()) << table.name;
+    for (std::size_t r = 0; r < rows.size(); ++r) {
       nlohmann::json record = nlohmann::json::object();
       for (std::size_t i = 0; i < names.size(); ++i) {
-        auto value = store::field_value(table, *table.field(names[i]), (*rows)[r][i]);
+        auto value = store::field_value(table, *table.field(names[i]), rows[r][i]);
         ASSERT_TRUE(value.ok());
         record[std::string(names[i])] = *value;
       }
@@ -218,7 +224,8 @@ TEST_P(AuditTest, ColumnsGiveWhatTheRecordsHold) {
   }
   EXPECT_GT(compared, 150u);
   const std::string_view unknown[] = {"no_such_field"};
-  EXPECT_FALSE(store.columns(*store::find_table("suppliers"), unknown).ok());
+  const auto no_row = [](std::span<const store::SqlValueView>) { return Result<bool>(true); };
+  EXPECT_FALSE(store.for_each_columns(*store::find_table("suppliers"), unknown, no_row).ok());
 }
 
 // Export writes the document as text from the columns; its bytes are those of the whole

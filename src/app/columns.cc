@@ -5,42 +5,45 @@
 
 namespace moat::app::columns_of {
 
-Result<std::vector<Row>> read(store::Store& store, std::string_view table,
-                              std::span<const std::string_view> fields) {
+Status for_each(store::Store& store, std::string_view table, std::span<const std::string_view> fields,
+                const std::function<void(Row)>& visit) {
   const store::Table* found = store::find_table(table);
   if (!found) return Error(ErrorCode::kInternal, std::string(table), "no such table");
-  return store.columns(*found, fields);
+  return store.for_each_columns(*found, fields, [&](Row row) -> Result<bool> {
+    visit(row);
+    return true;
+  });
 }
 
-std::string text(const store::SqlValue& value) {
-  const auto* s = std::get_if<std::string>(&value);
-  return s ? *s : std::string();
+std::string text(const store::SqlValueView& value) {
+  const auto* s = std::get_if<std::string_view>(&value);
+  return s ? std::string(*s) : std::string();
 }
 
-std::optional<Date> date(const store::SqlValue& value) {
-  const auto* s = std::get_if<std::string>(&value);
+std::optional<Date> date(const store::SqlValueView& value) {
+  const auto* s = std::get_if<std::string_view>(&value);
   return s ? Date::parse(*s) : std::nullopt;
 }
 
-std::optional<std::int64_t> integer(const store::SqlValue& value) {
+std::optional<std::int64_t> integer(const store::SqlValueView& value) {
   const auto* i = std::get_if<std::int64_t>(&value);
   return i ? std::optional(*i) : std::nullopt;
 }
 
-std::optional<double> number(const store::SqlValue& value) {
+std::optional<double> number(const store::SqlValueView& value) {
   if (const auto* d = std::get_if<double>(&value)) return *d;
   if (const auto* i = std::get_if<std::int64_t>(&value)) return static_cast<double>(*i);
   return std::nullopt;
 }
 
-bool boolean(const store::SqlValue& value) {
+bool boolean(const store::SqlValueView& value) {
   const auto* i = std::get_if<std::int64_t>(&value);
   return i && *i != 0;
 }
 
-std::vector<std::string> list(const store::SqlValue& value) {
+std::vector<std::string> list(const store::SqlValueView& value) {
   std::vector<std::string> out;
-  const auto* s = std::get_if<std::string>(&value);
+  const auto* s = std::get_if<std::string_view>(&value);
   if (!s || *s == "[]") return out;
   const nlohmann::json items = nlohmann::json::parse(*s, nullptr, false);
   if (!items.is_array()) return out;

@@ -42,14 +42,13 @@ struct Snapshot {
 
 Status read_places(store::Store& store, Snapshot& s) {
   static constexpr std::string_view kVisits[] = {"id", "supplier"};
-  MOAT_TRY(const std::vector<columns_of::Row> visits, columns_of::read(store, "visits", kVisits));
-  for (const columns_of::Row& r : visits)
+  MOAT_CHECK(columns_of::for_each(store, "visits", kVisits, [&](columns_of::Row r) {
     s.visit_supplier.emplace(columns_of::text(r[0]), columns_of::text(r[1]));
+  }));
   static constexpr std::string_view kTools[] = {"id", "location"};
-  MOAT_TRY(const std::vector<columns_of::Row> tools, columns_of::read(store, "tooling", kTools));
-  for (const columns_of::Row& r : tools)
+  return columns_of::for_each(store, "tooling", kTools, [&](columns_of::Row r) {
     s.tool_location.emplace(columns_of::text(r[0]), columns_of::text(r[1]));
-  return {};
+  });
 }
 
 Status read_product(store::Store& store, const std::string& product, std::optional<Snapshot>& out) {

@@ -30,11 +30,10 @@ struct Order {
 
 Result<std::vector<Order>> read_orders(Workspace& workspace) {
   static constexpr std::string_view kFields[] = {"supplier", "product", "issued"};
-  MOAT_TRY(const std::vector<columns_of::Row> rows, columns_of::read(workspace.store(), "orders", kFields));
   std::vector<Order> out;
-  out.reserve(rows.size());
-  for (const columns_of::Row& r : rows)
+  MOAT_CHECK(columns_of::for_each(workspace.store(), "orders", kFields, [&](columns_of::Row r) {
     out.push_back({columns_of::text(r[0]), columns_of::text(r[1]), columns_of::date(r[2])});
+  }));
   return out;
 }
 

@@ -45,39 +45,33 @@ struct Snapshot {
 Status read_parties(store::Store& store, Snapshot& s) {
   using namespace columns_of;
   static constexpr std::string_view kSuppliers[] = {"id", "trusted"};
-  MOAT_TRY(const std::vector<Row> suppliers, read(store, "suppliers", kSuppliers));
-  for (const Row& r : suppliers) {
+  MOAT_CHECK(for_each(store, "suppliers", kSuppliers, [&](Row r) {
     if (boolean(r[1])) s.trusted.push_back(text(r[0]));
-  }
+  }));
   static constexpr std::string_view kPeople[] = {"id", "name"};
-  MOAT_TRY(const std::vector<Row> people, read(store, "people", kPeople));
-  for (const Row& r : people) s.names.emplace(text(r[0]), text(r[1]));
+  MOAT_CHECK(for_each(store, "people", kPeople, [&](Row r) { s.names.emplace(text(r[0]), text(r[1])); }));
   static constexpr std::string_view kAgreements[] = {"id",     "kind",      "supplier",
                                                      "people", "effective", "expires"};
-  MOAT_TRY(const std::vector<Row> agreements, read(store, "agreements", kAgreements));
-  for (const Row& r : agreements) {
-    if (text(r[1]) != kConfidentiality) continue;
+  return for_each(store, "agreements", kAgreements, [&](Row r) {
+    if (text(r[1]) != kConfidentiality) return;
     s.agreements.push_back({text(r[0]), text(r[1]), text(r[2]), list(r[3]), date(r[4]), date(r[5])});
-  }
-  return {};
+  });
 }
 
 Status read_events(store::Store& store, Snapshot& s) {
   using namespace columns_of;
   static constexpr std::string_view kReleases[] = {"id", "supplier", "date", "recipients"};
-  MOAT_TRY(const std::vector<Row> releases, read(store, "releases", kReleases));
-  for (const Row& r : releases) s.releases.push_back({text(r[0]), text(r[1]), date(r[2]), list(r[3])});
+  MOAT_CHECK(for_each(store, "releases", kReleases, [&](Row r) {
+    s.releases.push_back({text(r[0]), text(r[1]), date(r[2]), list(r[3])});
+  }));
   static constexpr std::string_view kVisits[] = {"id", "supplier", "kind", "date"};
-  MOAT_TRY(const std::vector<Row> visits, read(store, "visits", kVisits));
-  for (const Row& r : visits) {
+  MOAT_CHECK(for_each(store, "visits", kVisits, [&](Row r) {
     if (text(r[2]) == "audit") s.visits.push_back({text(r[0]), text(r[1]), text(r[2]), date(r[3])});
-  }
+  }));
   static constexpr std::string_view kItems[] = {"visit", "item", "result"};
-  MOAT_TRY(const std::vector<Row> items, read(store, "audit_items", kItems));
-  for (const Row& r : items) {
+  return for_each(store, "audit_items", kItems, [&](Row r) {
     if (text(r[1]) == kAccessControlItem) s.access_results[text(r[0])].push_back(text(r[2]));
-  }
-  return {};
+  });
 }
 
 Status read_all(store::Store& store, Snapshot& s) {

@@ -147,11 +147,8 @@ std::optional<Date> production_start(const Snapshot& s, const std::string& produ
 template <typename Row, typename Make>
 Status read_rows(store::Store& store, std::string_view table, std::initializer_list<std::string_view> fields,
                  std::vector<Row>& out, const Make& make) {
-  MOAT_TRY(const std::vector<columns_of::Row> rows,
-           columns_of::read(store, table, std::span(fields.begin(), fields.size())));
-  out.reserve(rows.size());
-  for (const columns_of::Row& row : rows) out.push_back(make(row));
-  return {};
+  return columns_of::for_each(store, table, std::span(fields.begin(), fields.size()),
+                              [&](columns_of::Row row) { out.push_back(make(row)); });
 }
 
 Status read_suppliers(store::Store& store, Snapshot& s) {
@@ -486,6 +483,15 @@ void add_visit_facts(const Snapshot& s, flags::Facts& facts) {
 
 // ---- Flags -----------------------------------------------------------------------------------
 
+// A flag's evidence as its record keeps it: a JSON array of {name, value}.
+std::vector<flags::Evidence> evidence_of(std::string_view stored) {
+  std::vector<flags::Evidence> out;
+  const json evidence = json::parse(stored, nullptr, false);
+  if (!evidence.is_array()) return out;
+  for (const json& e : evidence) out.push_back({e.value("name", ""), e.value("value", "")});
+  return out;
+}
+
 Flag flag_of(const json& r) {
   Flag f{text(r, "id"),
          text(r, "rule"),
@@ -502,10 +508,7 @@ Flag flag_of(const json& r) {
          text(r, "resolution"),
          false,
          {}};
-  const json evidence = json::parse(text(r, "evidence"), nullptr, false);
-  if (evidence.is_array()) {
-    for (const json& e : evidence) f.evidence.push_back({e.value("name", ""), e.value("value", "")});
-  }
+  f.evidence = evidence_of(text(r, "evidence"));
   return f;
 }
 
@@ -755,9 +758,18 @@ Result<std::vector<Flag>> standing_flags(Workspace& workspace, Date today) {
 }
 
 Result<std::vector<Flag>> recorded_flags(Workspace& workspace) {
-  MOAT_TRY(const Records records, workspace.store().list(table("flags")));
+  // flag_of's fields, read as columns: a workspace keeps thousands of flags.
+  static constexpr std::string_view kFields[] = {
+      "id",    "rule",      "severity",   "subject",    "cause",  "summary",   "evidence",
+      "state", "raised_at", "updated_by", "updated_at", "reason", "resolution"};
   std::vector<Flag> out;
-  for (const json& r : records) out.push_back(flag_of(r));
+  MOAT_CHECK(columns_of::for_each(workspace.store(), "flags", kFields, [&](columns_of::Row r) {
+    using columns_of::text;
+    Flag f{text(r[0]), text(r[1]), text(r[2]),  text(r[3]),  text(r[4]),  text(r[5]), {}, text(r[7]),
+           text(r[8]), text(r[9]), text(r[10]), text(r[11]), text(r[12]), false,      {}};
+    if (const auto* evidence = std::get_if<std::string_view>(&r[6])) f.evidence = evidence_of(*evidence);
+    out.push_back(std::move(f));
+  }));
   sort_flags(out);
   return out;
 }

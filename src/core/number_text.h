@@ -4,7 +4,7 @@
 // evidence repeats vet's figures), app/ and the CLI's renderings of them, so that all agree.
 #pragma once
 
-#include <cstdio>
+#include <charconv>
 #include <string>
 
 namespace moat {
@@ -12,8 +12,11 @@ namespace moat {
 inline std::string format_number(double value) {
   constexpr int kDecimals = 2;
   char buffer[512];  // the widest double in fixed notation is 309 digits before the point
-  std::snprintf(buffer, sizeof buffer, "%.*f", kDecimals, value);
-  std::string text = buffer;
+  // to_chars with a precision writes what printf's "%.2f" writes, without its locale and format
+  // parsing: the flags' evidence writes tens of thousands of figures.
+  const auto written =
+      std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed, kDecimals);
+  std::string text(buffer, written.ptr);
   if (text.find('.') == std::string::npos) return text;  // "inf", "nan"
   text.erase(text.find_last_not_of('0') + 1);
   if (text.back() == '.') text.pop_back();

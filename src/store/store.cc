@@ -449,15 +449,6 @@ Key key_of(const Table& table, const Record& record) {
   return key;
 }
 
-std::string key_text(const Key& key) {
-  std::string out;
-  for (const std::string& part : key) {
-    if (!out.empty()) out += '/';
-    out += part;
-  }
-  return out;
-}
-
 std::string canonical_json(const Record& record) {
   return record.dump();
 }
@@ -589,7 +580,7 @@ Result<std::string> columns_sql(const Table& table, std::span<const std::string_
 Status Store::for_each_columns(const Table& table, std::span<const std::string_view> fields,
                                const RowVisitor& visit) {
   MOAT_TRY(std::string sql, columns_sql(table, fields));
-  // Bytewise, as `columns` sorts: SQLite's default; PostgreSQL's "C" collation.
+  // Bytewise, as `list` sorts: SQLite's default; PostgreSQL's "C" collation.
   const std::string collate = db_->backend() == "postgresql" ? " COLLATE \"C\"" : "";
   std::string order;
   for (const Field& key : table.key_fields())
@@ -597,34 +588,6 @@ Status Store::for_each_columns(const Table& table, std::span<const std::string_v
   const std::size_t key_size = table.key_size;
   return db_->for_each_row(sql + " ORDER BY " + order, {},
                            [&](std::span<const SqlValueView> row) { return visit(row.subspan(key_size)); });
-}
-
-Result<std::vector<SqlRow>> Store::columns(const Table& table, std::span<const std::string_view> fields) {
-  MOAT_TRY(const std::string sql, columns_sql(table, fields));
-  MOAT_TRY(auto rows, db_->query(sql, {}));
-  // Sorted here, bytewise, as `list` sorts: the backends' collations differ.
-  const std::size_t key_size = table.key_size;
-  const auto key_part = [](const SqlValue& value) -> std::string_view {
-    const auto* text = std::get_if<std::string>(&value);
-    return text ? std::string_view(*text) : std::string_view();
-  };
-  std::vector<std::size_t> order(rows.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    for (std::size_t k = 0; k < key_size; ++k) {
-      const int c = key_part(rows[a][k]).compare(key_part(rows[b][k]));
-      if (c != 0) return c < 0;
-    }
-    return false;
-  });
-  std::vector<SqlRow> out;
-  out.reserve(rows.size());
-  for (const std::size_t i : order) {
-    SqlRow& row = rows[i];
-    out.emplace_back(std::make_move_iterator(row.begin() + static_cast<std::ptrdiff_t>(key_size)),
-                     std::make_move_iterator(row.end()));
-  }
-  return out;
 }
 
 namespace {

@@ -105,13 +105,11 @@ class Store {
   Result<std::vector<Record>> list(const Table& table);
   // The records of `table` whose scalar column `field` holds `value`, in key order.
   Result<std::vector<Record>> list_where(const Table& table, std::string_view field, const SqlValue& value);
-  // The `fields` of every record of `table`, in the order `list` gives the records: one row per
-  // record, one value per field as the database holds it (field_value reads it as a record
-  // holds it). For readers of large tables that need a few columns: no JSON object per record.
-  // kInternal for a field the table does not have.
-  Result<std::vector<SqlRow>> columns(const Table& table, std::span<const std::string_view> fields);
-  // The same rows, in the same order, handed to `visit` one at a time as they are read
-  // (Database::for_each_row): for a reader of every record that keeps none of them.
+  // The `fields` of every record of `table`, in the order `list` gives the records, handed to
+  // `visit` one row at a time as they are read (Database::for_each_row): one value per field as
+  // the database holds it (field_value reads it as a record holds it). For readers of large
+  // tables that need a few columns: no JSON object and no owned copy per record. kInternal for a
+  // field the table does not have.
   Status for_each_columns(const Table& table, std::span<const std::string_view> fields,
                           const RowVisitor& visit);
   // One page of `table` (PageQuery), read in the database: the cost of the page, not of the table.

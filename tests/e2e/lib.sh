@@ -10,6 +10,13 @@ WORK=$(mktemp -d)
 # The interpreter Debian's python3-* packages (openpyxl, icalendar) install into, whatever
 # python3 comes first on PATH.
 SYSTEM_PYTHON=/usr/bin/python3
+# python3 is the interpreter the first python3 on PATH runs, found once: where that is a version
+# manager's shim (pyenv), each start through it costs a second or more, and a test starts python3
+# dozens of times. Scripts these tests start (bash -c) see the function too.
+PYTHON3=$(python3 -c 'import sys; print(sys.executable)') || exit 1
+python3() { "$PYTHON3" "$@"; }
+export PYTHON3
+export -f python3
 FAILURES=0
 CHECKS=0
 
