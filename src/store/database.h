@@ -46,9 +46,10 @@ class Database {
     return execute(sql, params);
   }
   // Runs a query and hands each row to `visit` as it is read, without copying it: what a reader of
-  // a whole large table uses, holding one row (SQLite) or one batch of rows (PostgreSQL, through
-  // a cursor inside a transaction) rather than the whole result. The values are typed as query()
-  // types them. `visit` may run other queries. Fails with the visitor's error, if any.
+  // a whole large table uses, holding one row (SQLite's statement stepped; PostgreSQL's rows
+  // streamed by COPY) rather than the whole result. The values are typed as query() types them.
+  // `visit` may run other queries (on PostgreSQL the rest of the rows are then read aside first).
+  // Fails with the visitor's error, if any.
   virtual Status for_each_row(std::string_view sql, std::span<const SqlValue> params,
                               const RowVisitor& visit) = 0;
 

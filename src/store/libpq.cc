@@ -55,6 +55,10 @@ Result<const LibPq*> open_library() {
   resolve(library, "PQsendPrepare", functions.send_prepare, missing);
   resolve(library, "PQgetResult", functions.get_result, missing);
   resolve(library, "PQflush", functions.flush, missing);
+  resolve(library, "PQsendDescribePrepared", functions.send_describe_prepared, missing);
+  resolve(library, "PQgetCopyData", functions.get_copy_data, missing);
+  resolve(library, "PQfreemem", functions.freemem, missing);
+  resolve(library, "PQescapeLiteral", functions.escape_literal, missing);
   if (!missing.empty()) return internal_error(std::string(kLibrary) + " lacks " + missing);
   return &functions;  // the library stays open for the process's life
 }

@@ -41,6 +41,10 @@ struct LibPq {
   decltype(&::PQsendPrepare) send_prepare;
   decltype(&::PQgetResult) get_result;
   decltype(&::PQflush) flush;
+  decltype(&::PQsendDescribePrepared) send_describe_prepared;
+  decltype(&::PQgetCopyData) get_copy_data;
+  decltype(&::PQfreemem) freemem;
+  decltype(&::PQescapeLiteral) escape_literal;
 };
 
 // Opens libpq once per process (thread-safe); an internal error naming the library and what is

@@ -1,10 +1,47 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "store/migrations.h"
 
+#include <string>
+#include <utility>
+
 #include "store/tree.h"
 
 namespace moat::store {
 namespace {
+
+// PostgreSQL: every primary key's text columns in the "C" collation, bytewise, the order moat
+// reads and pages records in (`ORDER BY ... COLLATE "C"`), so that the keys' indexes give that
+// order instead of a sort of the whole table; keys compare bytewise too, faster than by the
+// database's locale. SQLite's default collation is already bytewise.
+Status primary_keys_bytewise(Database& db) {
+  if (db.backend() != "postgresql") return {};
+  MOAT_TRY(const auto rows, db.query(R"(
+      SELECT c.relname, a.attname FROM pg_index i
+        JOIN pg_class c ON c.oid = i.indrelid
+        JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = ANY(i.indkey)
+       WHERE i.indisprimary AND c.relnamespace = current_schema()::regnamespace
+         AND a.atttypid = 'text'::regtype
+       ORDER BY c.relname, a.attnum)"));
+  std::string table, alter;
+  const auto flush = [&]() -> Status {
+    if (alter.empty()) return {};
+    return db.execute(std::exchange(alter, std::string()));
+  };
+  for (const SqlRow& row : rows) {
+    const auto* relation = std::get_if<std::string>(&row[0]);
+    const auto* column = std::get_if<std::string>(&row[1]);
+    if (!relation || !column) continue;
+    if (*relation != table) {
+      MOAT_CHECK(flush());
+      table = *relation;
+      alter = "ALTER TABLE \"" + table + "\"";
+    } else {
+      alter += ",";
+    }
+    alter += " ALTER COLUMN \"" + *column + "\" TYPE TEXT COLLATE \"C\"";
+  }
+  return flush();
+}
 
 const std::vector<Migration> kMigrations = {
     {1,
@@ -362,6 +399,7 @@ const std::vector<Migration> kMigrations = {
          R"(CREATE INDEX "complaints_number" ON "complaints" (LENGTH("id"), "id"))",
          R"(CREATE INDEX "hits_score" ON "hits" ("status", "score"))",
      }},
+    {16, "primary keys compared bytewise on PostgreSQL, as moat orders them", {}, primary_keys_bytewise},
 };
 
 constexpr std::string_view kCreateVersions =
@@ -403,6 +441,16 @@ Result<std::int64_t> applied_count(Database& db) {
 
 Status migrate(Database& db) {
   const int newest = kMigrations.back().version;
+  // Nearly every open finds the database up to date: one query says so (the newest version
+  // applied and how many are). A database without the versions' table fails it and goes on below,
+  // which creates the table.
+  if (const auto rows = db.query(R"(SELECT MAX("version"), COUNT(*) FROM "schema_migrations")");
+      rows.ok() && !rows->empty() && rows->front().size() == 2) {
+    const auto* version = std::get_if<std::int64_t>(&rows->front()[0]);
+    const auto* count = std::get_if<std::int64_t>(&rows->front()[1]);
+    if (version && count && *version == newest && *count == static_cast<std::int64_t>(kMigrations.size()))
+      return {};
+  }
   MOAT_TRY(const int found, schema_version(db));
   MOAT_TRY(const std::int64_t count, applied_count(db));
   if (found == newest && count == static_cast<std::int64_t>(kMigrations.size())) return {};

@@ -71,8 +71,67 @@ std::string as_text(const SqlValue& value) {
 // socket's buffers with answers (a few dozen bytes each), so that neither side waits on the other.
 constexpr std::size_t kMostUnanswered = 64;
 
-// Rows per FETCH of a streamed query: a few megabytes of events at a time.
-constexpr int kRowsPerFetch = 5000;
+// A value of the given type as for_each_row hands it over: numbers parsed, the rest viewed.
+SqlValueView value_view(Oid type, std::string_view text) {
+  if (type == kInt2 || type == kInt4 || type == kInt8) {
+    std::int64_t number = 0;
+    std::from_chars(text.data(), text.data() + text.size(), number);
+    return number;
+  }
+  if (type == kFloat4 || type == kFloat8 || type == kNumeric) {
+    double number = 0;
+    std::from_chars(text.data(), text.data() + text.size(), number);
+    return number;
+  }
+  return text;
+}
+
+// One field of a row of COPY's text format as COPY TO writes it: `\N` alone is NULL (nullopt);
+// a backslash escapes the character after it (\b \f \n \r \t \v, octal and hex digits as COPY
+// FROM reads them), decoded into `scratch` when there is one, else the field viewed as it is.
+std::optional<std::string_view> copy_field(std::string_view raw, std::string& scratch) {
+  if (raw == "\\N") return std::nullopt;
+  if (raw.find('\\') == std::string_view::npos) return raw;
+  scratch.clear();
+  const auto digit = [](char c, int base) -> int {
+    if (c >= '0' && c <= '7') return c - '0';
+    if (base == 16 && c >= '8' && c <= '9') return c - '0';
+    if (base == 16 && c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (base == 16 && c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] != '\\' || i + 1 == raw.size()) {
+      scratch += raw[i];
+      continue;
+    }
+    const char c = raw[++i];
+    int value = -1, base = 8, most = 3;
+    if (c == 'x') base = 16, most = 2, value = 0;
+    std::size_t digits = 0;
+    for (std::size_t j = c == 'x' ? i + 1 : i; j < raw.size() && digits < static_cast<std::size_t>(most); ++j) {
+      const int d = digit(raw[j], base);
+      if (d < 0) break;
+      value = (digits ? value : 0) * base + d;
+      ++digits;
+    }
+    if (digits > 0) {
+      scratch += static_cast<char>(value);
+      i += digits - (c == 'x' ? 0 : 1);
+      continue;
+    }
+    switch (c) {
+      case 'b': scratch += '\b'; break;
+      case 'f': scratch += '\f'; break;
+      case 'n': scratch += '\n'; break;
+      case 'r': scratch += '\r'; break;
+      case 't': scratch += '\t'; break;
+      case 'v': scratch += '\v'; break;
+      default: scratch += c;  // the character itself (a backslash, the delimiter, x without digits)
+    }
+  }
+  return std::string_view(scratch);
+}
 
 // The parameters as libpq takes them: texts, a null pointer for NULL.
 struct ParamTexts {
@@ -109,38 +168,6 @@ SqlValue read_value(const PGresult* result, int row, int column) {
   return std::string(text, length);
 }
 
-// Hands each row of `result` to `visit`, its texts viewed in the result; false when `visit` stopped.
-Result<bool> visit_rows(const PGresult* result, const RowVisitor& visit) {
-  const int row_count = pq().ntuples(result), column_count = pq().nfields(result);
-  std::vector<Oid> types;
-  for (int c = 0; c < column_count; ++c) types.push_back(pq().ftype(result, c));
-  std::vector<SqlValueView> row(static_cast<std::size_t>(column_count));
-  for (int r = 0; r < row_count; ++r) {
-    for (int c = 0; c < column_count; ++c) {
-      SqlValueView& value = row[static_cast<std::size_t>(c)];
-      const Oid type = types[static_cast<std::size_t>(c)];
-      const char* text = pq().getvalue(result, r, c);
-      const std::size_t length = static_cast<std::size_t>(pq().getlength(result, r, c));
-      if (pq().getisnull(result, r, c)) {
-        value = std::monostate{};
-      } else if (type == kInt2 || type == kInt4 || type == kInt8) {
-        std::int64_t number = 0;
-        std::from_chars(text, text + length, number);
-        value = number;
-      } else if (type == kFloat4 || type == kFloat8 || type == kNumeric) {
-        double number = 0;
-        std::from_chars(text, text + length, number);
-        value = number;
-      } else {
-        value = std::string_view(text, length);
-      }
-    }
-    MOAT_TRY(const bool more, visit(row));
-    if (!more) return false;
-  }
-  return true;
-}
-
 class PostgresDatabase final : public Database {
  public:
   explicit PostgresDatabase(PGconn* connection) : connection_(connection) {}
@@ -160,7 +187,7 @@ class PostgresDatabase final : public Database {
 
   Status execute_unanswered(std::string_view sql, std::span<const SqlValue> params) override {
     if (!in_transaction_) return execute(sql, params);  // each statement its own transaction
-    receive_fetched();
+    read_copy_aside();
     if (unanswered_.empty() && pq().enter_pipeline_mode(connection_) != 1) return failure(nullptr, sql);
     const ParamTexts texts(params);
     const int count = texts.count();
@@ -210,27 +237,34 @@ class PostgresDatabase final : public Database {
     return rows;
   }
 
+  // The rows come through `COPY (query) TO STDOUT`: the server writes them all as one stream,
+  // which libpq reads in large blocks while moat works on the rows already read, with no round
+  // trip per batch; the columns' types are read first, by describing the query (one round trip).
+  // A statement `visit` runs first reads the rest of the stream aside (read_copy_aside).
   Status for_each_row(std::string_view sql, std::span<const SqlValue> params,
                       const RowVisitor& visit) override {
     note_names(sql);
     MOAT_CHECK(settle());
-    if (!in_transaction_) {  // a cursor lives in a transaction: read the whole result at once
-      MOAT_TRY(PgResult result, run(sql, params));
-      Result<bool> read = visit_rows(result.get(), visit);
-      if (!read.ok()) return std::move(read).error();
-      return {};
+    MOAT_TRY(const std::string query, with_literals(sql, params));
+    MOAT_TRY(const std::vector<Oid> types, result_types(query, sql));
+    const std::string copy = "COPY (" + query + ") TO STDOUT";
+    if (pq().send_query(connection_, copy.c_str()) != 1) return failure(nullptr, sql);
+    PgResult started(pq().get_result(connection_));
+    if (!started || pq().result_status(started.get()) != PGRES_COPY_OUT) {
+      Error error = failure(started.get(), sql);
+      while (PGresult* rest = pq().get_result(connection_)) pq().clear(rest);
+      return error;
     }
-    const std::string cursor = "moat_rows_" + std::to_string(++cursors_);
-    const ParamTexts texts(params);
-    const std::string declare = "DECLARE " + cursor + " NO SCROLL CURSOR FOR " + numbered_placeholders(sql);
-    PgResult declared(pq().exec_params(connection_, declare.c_str(), texts.count(), nullptr,
-                                       texts.values.data(), nullptr, nullptr, 0));
-    if (!declared || pq().result_status(declared.get()) != PGRES_COMMAND_OK)
-      return failure(declared.get(), sql);
-    const std::string fetch = "FETCH FORWARD " + std::to_string(kRowsPerFetch) + " FROM " + cursor;
-    Status status = fetch_all(fetch, visit);
-    if (!status.ok()) return status;  // the cursor ends with the transaction
-    return simple("CLOSE " + cursor);
+    started.reset();
+    CopyOut copy_out;
+    copying_ = &copy_out;
+    Status read = read_copy(copy_out, types, visit, sql);
+    if (copying_ == &copy_out) {  // stopped before the end: the rest is read and dropped
+      copying_ = nullptr;
+      copy_out.end = end_copy(nullptr, sql);
+    }
+    if (!read.ok()) return read;
+    return copy_out.end;
   }
 
   Status begin_write() override {
@@ -254,7 +288,7 @@ class PostgresDatabase final : public Database {
   bool in_transaction() const override { return in_transaction_; }
   Status commit() override {
     in_transaction_ = false;
-    receive_fetched();
+    read_copy_aside();
     if (!unanswered_.empty()) {
       // The commit joins the statements still unanswered: one round trip for them all.
       if (pq().send_query_params(connection_, "COMMIT", 0, nullptr, nullptr, nullptr, nullptr, 0) == 1) {
@@ -282,7 +316,7 @@ class PostgresDatabase final : public Database {
   // Reads the answers of the statements sent unanswered, in order, and leaves the pipeline: the
   // first failure among them (the ones after it were not run), if any.
   Status settle() {
-    receive_fetched();
+    read_copy_aside();
     if (unanswered_.empty()) return {};
     const std::vector<Unanswered> sent = std::move(unanswered_);
     unanswered_.clear();
@@ -323,51 +357,186 @@ class PostgresDatabase final : public Database {
     return {};
   }
 
-  // Runs `fetch` until the cursor is exhausted or `visit` stops.
-  // The next batch is asked for before `visit` reads the last one, so that the server produces it
-  // while moat works; a statement `visit` runs first takes its answer aside (receive_fetched).
-  Status fetch_all(const std::string& fetch, const RowVisitor& visit) {
-    MOAT_CHECK(settle());
-    PgResult batch(pq().exec(connection_, fetch.c_str()));
-    while (true) {
-      if (!batch || pq().result_status(batch.get()) != PGRES_TUPLES_OK) return failure(batch.get(), fetch);
-      const bool last = pq().ntuples(batch.get()) < kRowsPerFetch;
-      MOAT_CHECK(settle());  // `visit` may have written
-      Fetched next;
-      if (!last) {
-        if (pq().send_query(connection_, fetch.c_str()) != 1) return failure(nullptr, fetch);
-        fetching_ = &next;
+  // Where a COPY TO being read stands: the rows read aside when another statement needed the
+  // connection (read_copy_aside), then the COPY's own end.
+  struct CopyOut {
+    std::vector<std::string> aside;
+    std::size_t next = 0;  // of `aside`
+    Status end;
+  };
+
+  // Hands each row of the COPY to `visit` until its end or until `visit` stops.
+  Status read_copy(CopyOut& copy_out, const std::vector<Oid>& types, const RowVisitor& visit,
+                   std::string_view sql) {
+    struct Owned {  // a row as libpq gives it, freed once visited
+      char* data = nullptr;
+      ~Owned() {
+        if (data) pq().freemem(data);
       }
-      Result<bool> more = [&] {
-        struct Receive {  // the answer read before `next` goes, however `visit` ends
-          PostgresDatabase& db;
-          ~Receive() { db.receive_fetched(); }
-        } receive{*this};
-        return visit_rows(batch.get(), visit);
-      }();
-      if (!more.ok()) return std::move(more).error();
-      if (!*more || last) return {};
-      batch = std::move(next.result);
+    };
+    std::vector<SqlValueView> row(types.size());
+    std::vector<std::string> scratch(types.size());
+    while (true) {
+      Owned owned;
+      std::string_view line;
+      if (copy_out.next < copy_out.aside.size()) {
+        line = copy_out.aside[copy_out.next++];
+      } else if (copying_ != &copy_out) {
+        return {};  // every row read (aside)
+      } else {
+        const int length = pq().get_copy_data(connection_, &owned.data, 0);
+        if (length < 0) {
+          copying_ = nullptr;
+          copy_out.end = end_copy(nullptr, sql, length);
+          return {};
+        }
+        line = std::string_view(owned.data, static_cast<std::size_t>(length));
+      }
+      if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
+      MOAT_CHECK(split_copy_row(line, types, scratch, row, sql));
+      MOAT_TRY(const bool more, visit(row));
+      if (!more) return {};
     }
   }
 
-  // Reads the answer of the FETCH sent ahead, if one is on its way, into its batch's place: every
-  // other use of the connection calls this first.
-  void receive_fetched() {
-    if (!fetching_) return;
-    Fetched* fetched = std::exchange(fetching_, nullptr);
-    fetched->result.reset(pq().get_result(connection_));
-    while (PGresult* rest = pq().get_result(connection_)) pq().clear(rest);
+  Status split_copy_row(std::string_view line, const std::vector<Oid>& types, std::vector<std::string>& scratch,
+                        std::vector<SqlValueView>& row, std::string_view sql) const {
+    std::size_t from = 0;
+    for (std::size_t c = 0; c < types.size(); ++c) {
+      std::size_t to = line.find('\t', from);
+      if (to == std::string_view::npos) to = line.size();
+      if ((to == line.size()) != (c + 1 == types.size()))
+        return internal_error("postgresql: a row of COPY has not " + std::to_string(types.size()) +
+                              " columns (in: " + std::string(sql.substr(0, 80)) + ")");
+      const std::optional<std::string_view> text = copy_field(line.substr(from, to - from), scratch[c]);
+      row[c] = text ? value_view(types[c], *text) : SqlValueView(std::monostate{});
+      from = to + 1;
+    }
+    return {};
   }
 
-  Result<std::string> prepared_name(std::string_view sql, int parameter_count) {
-    if (const auto it = prepared_.find(sql); it != prepared_.end()) return it->second;
+  // Reads what remains of the COPY under way (keeping its rows in `aside` when given), unless
+  // `last` says its end was read already (-1) or the connection failed (-2), then the COPY's
+  // outcome: its failure, if any.
+  Status end_copy(std::vector<std::string>* aside, std::string_view sql, int last = 0) {
+    char* data = nullptr;
+    int length = last;
+    while (length >= 0 && (length = pq().get_copy_data(connection_, &data, 0)) > 0) {
+      if (aside) aside->emplace_back(data, static_cast<std::size_t>(length));
+      pq().freemem(data);
+    }
+    std::optional<Error> first;
+    if (length == -2) first = failure(nullptr, sql);
+    while (PGresult* result = pq().get_result(connection_)) {
+      if (!first && pq().result_status(result) != PGRES_COMMAND_OK) first = failure(result, sql);
+      pq().clear(result);
+    }
+    if (first) return std::move(*first);
+    return {};
+  }
+
+  // Reads the rest of the COPY under way, if any, aside for its reader: every other use of the
+  // connection calls this first.
+  void read_copy_aside() {
+    if (!copying_) return;
+    CopyOut* copy_out = std::exchange(copying_, nullptr);
+    copy_out->end = end_copy(&copy_out->aside, "COPY");
+  }
+
+  // `sql` with its `?` placeholders replaced by `params` as SQL literals: COPY takes no parameters.
+  Result<std::string> with_literals(std::string_view sql, std::span<const SqlValue> params) const {
+    std::string out;
+    out.reserve(sql.size() + 16);
+    char quote = 0;
+    std::size_t next = 0;
+    for (char c : sql) {
+      if (quote) {
+        if (c == quote) quote = 0;
+        out += c;
+      } else if (c == '\'' || c == '"') {
+        quote = c;
+        out += c;
+      } else if (c == '?') {
+        if (next == params.size()) return internal_error("postgresql: more placeholders than parameters");
+        const SqlValue& param = params[next++];
+        if (std::holds_alternative<std::monostate>(param)) {
+          out += "NULL";
+        } else if (const auto* text = std::get_if<std::string>(&param)) {
+          char* literal = pq().escape_literal(connection_, text->data(), text->size());
+          if (!literal) return failure(nullptr, sql);
+          out += literal;
+          pq().freemem(literal);
+        } else {
+          out += as_text(param);
+        }
+      } else {
+        out += c;
+      }
+    }
+    return out;
+  }
+
+  // The types of the columns `query` returns, from the server's description of it (the unnamed
+  // statement prepared and described in one round trip).
+  Result<std::vector<Oid>> result_types(const std::string& query, std::string_view sql) {
+    if (pq().enter_pipeline_mode(connection_) != 1) return failure(nullptr, sql);
+    const bool sent = pq().send_prepare(connection_, "", query.c_str(), 0, nullptr) == 1 &&
+                      pq().send_describe_prepared(connection_, "") == 1 && pq().pipeline_sync(connection_) == 1;
+    std::optional<Error> first;
+    if (!sent) first = failure(nullptr, sql);
+    std::vector<Oid> types;
+    for (int answer = 0; sent && answer < 3; ++answer) {  // prepared, described, synchronised
+      PgResult result(pq().get_result(connection_));
+      if (!result) continue;  // the end of an answer
+      const ExecStatusType status = pq().result_status(result.get());
+      if (status == PGRES_PIPELINE_SYNC) break;
+      if (status != PGRES_COMMAND_OK) {
+        if (!first && status != PGRES_PIPELINE_ABORTED) first = failure(result.get(), sql);
+      } else if (answer == 1) {
+        for (int c = 0; c < pq().nfields(result.get()); ++c) types.push_back(pq().ftype(result.get(), c));
+      }
+      while (PGresult* rest = pq().get_result(connection_)) pq().clear(rest);
+    }
+    if (pq().exit_pipeline_mode(connection_) != 1 && !first) first = failure(nullptr, sql);
+    if (first) return std::move(*first);
+    return types;
+  }
+
+  // Runs `sql` as a prepared statement, preparing it first if it is not yet: the preparation and
+  // the first run go through the pipeline together, one round trip for both.
+  Result<PgResult> run_prepared(std::string_view sql, const ParamTexts& texts) {
+    if (const auto it = prepared_.find(sql); it != prepared_.end()) {
+      return PgResult(pq().exec_prepared(connection_, it->second.c_str(), texts.count(), texts.values.data(),
+                                         nullptr, nullptr, 0));
+    }
     const std::string name = "moat_" + std::to_string(prepared_.size() + 1);
     const std::string numbered = numbered_placeholders(sql);
-    PgResult result(pq().prepare(connection_, name.c_str(), numbered.c_str(), parameter_count, nullptr));
-    if (!result || pq().result_status(result.get()) != PGRES_COMMAND_OK) return failure(result.get(), sql);
+    if (pq().enter_pipeline_mode(connection_) != 1) return failure(nullptr, sql);
+    const bool sent =
+        pq().send_prepare(connection_, name.c_str(), numbered.c_str(), texts.count(), nullptr) == 1 &&
+        pq().send_query_prepared(connection_, name.c_str(), texts.count(), texts.values.data(), nullptr, nullptr,
+                                 0) == 1 &&
+        pq().pipeline_sync(connection_) == 1;
+    const auto answer = [&] {  // one statement's answer, read to its end
+      PgResult result(pq().get_result(connection_));
+      while (PGresult* rest = pq().get_result(connection_)) pq().clear(rest);
+      return result;
+    };
+    PgResult prepared, result;
+    if (sent) {
+      prepared = answer();
+      result = answer();
+      while (PGresult* rest = pq().get_result(connection_)) {  // up to the synchronisation point
+        const bool reached = pq().result_status(rest) == PGRES_PIPELINE_SYNC;
+        pq().clear(rest);
+        if (reached) break;
+      }
+    }
+    const bool left = pq().exit_pipeline_mode(connection_) == 1;
+    if (!sent || !left) return failure(nullptr, sql);
+    if (!prepared || pq().result_status(prepared.get()) != PGRES_COMMAND_OK) return failure(prepared.get(), sql);
     prepared_.emplace(std::string(sql), name);
-    return name;
+    return result;
   }
 
   Result<PgResult> run(std::string_view sql, std::span<const SqlValue> params) {
@@ -380,15 +549,13 @@ class PostgresDatabase final : public Database {
       result.reset(pq().exec(connection_, std::string(sql).c_str()));  // DDL: not worth preparing
     } else if (!prepared_.contains(sql) && run_once_.insert(std::string(sql)).second) {
       // The first run of a statement parses, binds and runs it in one round trip; preparing it
-      // (a round trip of its own) pays only from its second run on. Most of a command's
-      // statements run once.
+      // pays only from its second run on (then prepared and run in one round trip). Most of a
+      // command's statements run once.
       const std::string numbered = numbered_placeholders(sql);
       result.reset(pq().exec_params(connection_, numbered.c_str(), count, nullptr, texts.values.data(),
                                     nullptr, nullptr, 0));
     } else {
-      MOAT_TRY(const std::string name, prepared_name(sql, count));
-      result.reset(
-          pq().exec_prepared(connection_, name.c_str(), count, texts.values.data(), nullptr, nullptr, 0));
+      MOAT_TRY(result, run_prepared(sql, texts));
     }
     const ExecStatusType status = result ? pq().result_status(result.get()) : PGRES_FATAL_ERROR;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return failure(result.get(), sql);
@@ -404,13 +571,8 @@ class PostgresDatabase final : public Database {
     bool prepare = false;
   };
   std::vector<Unanswered> unanswered_;
-  // A FETCH sent ahead of its cursor's reader, and where its answer goes.
-  struct Fetched {
-    PgResult result;
-  };
-  Fetched* fetching_ = nullptr;
+  CopyOut* copying_ = nullptr;  // the COPY TO being read, if any
   bool in_transaction_ = false;
-  std::int64_t cursors_ = 0;  // cursors declared, for their names
 };
 
 }  // namespace
