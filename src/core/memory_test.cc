@@ -34,7 +34,8 @@ TEST(Memory, TheHeapGrowsAtOnceForHugePages) {
   }
   std::vector<std::string> blocks;
   for (int i = 0; i < 20000; ++i) blocks.emplace_back(100 + i % 900, static_cast<char>('a' + i % 26));
-  for (std::size_t i = 0; i < blocks.size(); i += 997) EXPECT_EQ(blocks[i].back(), static_cast<char>('a' + i % 26));
+  for (std::size_t i = 0; i < blocks.size(); i += 997)
+    EXPECT_EQ(blocks[i].back(), static_cast<char>('a' + i % 26));
   EXPECT_LT(end() - before, 2 * kAsked);  // no growth in small steps past it
 }
 

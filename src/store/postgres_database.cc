@@ -109,7 +109,8 @@ std::optional<std::string_view> copy_field(std::string_view raw, std::string& sc
     int value = -1, base = 8, most = 3;
     if (c == 'x') base = 16, most = 2, value = 0;
     std::size_t digits = 0;
-    for (std::size_t j = c == 'x' ? i + 1 : i; j < raw.size() && digits < static_cast<std::size_t>(most); ++j) {
+    for (std::size_t j = c == 'x' ? i + 1 : i; j < raw.size() && digits < static_cast<std::size_t>(most);
+         ++j) {
       const int d = digit(raw[j], base);
       if (d < 0) break;
       value = (digits ? value : 0) * base + d;
@@ -121,13 +122,26 @@ std::optional<std::string_view> copy_field(std::string_view raw, std::string& sc
       continue;
     }
     switch (c) {
-      case 'b': scratch += '\b'; break;
-      case 'f': scratch += '\f'; break;
-      case 'n': scratch += '\n'; break;
-      case 'r': scratch += '\r'; break;
-      case 't': scratch += '\t'; break;
-      case 'v': scratch += '\v'; break;
-      default: scratch += c;  // the character itself (a backslash, the delimiter, x without digits)
+      case 'b':
+        scratch += '\b';
+        break;
+      case 'f':
+        scratch += '\f';
+        break;
+      case 'n':
+        scratch += '\n';
+        break;
+      case 'r':
+        scratch += '\r';
+        break;
+      case 't':
+        scratch += '\t';
+        break;
+      case 'v':
+        scratch += '\v';
+        break;
+      default:
+        scratch += c;  // the character itself (a backslash, the delimiter, x without digits)
     }
   }
   return std::string_view(scratch);
@@ -399,8 +413,9 @@ class PostgresDatabase final : public Database {
     }
   }
 
-  Status split_copy_row(std::string_view line, const std::vector<Oid>& types, std::vector<std::string>& scratch,
-                        std::vector<SqlValueView>& row, std::string_view sql) const {
+  Status split_copy_row(std::string_view line, const std::vector<Oid>& types,
+                        std::vector<std::string>& scratch, std::vector<SqlValueView>& row,
+                        std::string_view sql) const {
     std::size_t from = 0;
     for (std::size_t c = 0; c < types.size(); ++c) {
       std::size_t to = line.find('\t', from);
@@ -481,7 +496,8 @@ class PostgresDatabase final : public Database {
   Result<std::vector<Oid>> result_types(const std::string& query, std::string_view sql) {
     if (pq().enter_pipeline_mode(connection_) != 1) return failure(nullptr, sql);
     const bool sent = pq().send_prepare(connection_, "", query.c_str(), 0, nullptr) == 1 &&
-                      pq().send_describe_prepared(connection_, "") == 1 && pq().pipeline_sync(connection_) == 1;
+                      pq().send_describe_prepared(connection_, "") == 1 &&
+                      pq().pipeline_sync(connection_) == 1;
     std::optional<Error> first;
     if (!sent) first = failure(nullptr, sql);
     std::vector<Oid> types;
@@ -514,8 +530,8 @@ class PostgresDatabase final : public Database {
     if (pq().enter_pipeline_mode(connection_) != 1) return failure(nullptr, sql);
     const bool sent =
         pq().send_prepare(connection_, name.c_str(), numbered.c_str(), texts.count(), nullptr) == 1 &&
-        pq().send_query_prepared(connection_, name.c_str(), texts.count(), texts.values.data(), nullptr, nullptr,
-                                 0) == 1 &&
+        pq().send_query_prepared(connection_, name.c_str(), texts.count(), texts.values.data(), nullptr,
+                                 nullptr, 0) == 1 &&
         pq().pipeline_sync(connection_) == 1;
     const auto answer = [&] {  // one statement's answer, read to its end
       PgResult result(pq().get_result(connection_));
@@ -534,7 +550,8 @@ class PostgresDatabase final : public Database {
     }
     const bool left = pq().exit_pipeline_mode(connection_) == 1;
     if (!sent || !left) return failure(nullptr, sql);
-    if (!prepared || pq().result_status(prepared.get()) != PGRES_COMMAND_OK) return failure(prepared.get(), sql);
+    if (!prepared || pq().result_status(prepared.get()) != PGRES_COMMAND_OK)
+      return failure(prepared.get(), sql);
     prepared_.emplace(std::string(sql), name);
     return result;
   }

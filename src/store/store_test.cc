@@ -442,15 +442,17 @@ TEST_P(StoreTest, StreamedColumnsAreTheColumnsRead) {
 // Streamed rows carry every text as stored (PostgreSQL's COPY escapes tabs, line ends and
 // backslashes, and writes NULL as \N), and a text parameter with a quote in it.
 TEST_P(StoreTest, StreamedRowsKeepEveryTextAsStored) {
-  const std::vector<std::string> names = {"tab\there", "line\nend\r\n", "back\\slash\\", "\\N", "N",
-                                          "\x01\x07\b\f\v control", "", "它's 名", "\\t not a tab"};
+  const std::vector<std::string> names = {
+      "tab\there", "line\nend\r\n", "back\\slash\\", "\\N", "N", "\x01\x07\b\f\v control",
+      "",          "它's 名",       "\\t not a tab"};
   for (std::size_t i = 0; i < names.size(); ++i) {
     json record = product("p" + std::to_string(i), names[i]);
     record["description"] = i % 2 ? json(nullptr) : json(names[i]);
     ASSERT_TRUE(put(record).ok());
   }
   Database& db = store_->database();
-  const std::string sql = R"(SELECT "id", "name", "description", LENGTH("name") FROM "products" WHERE "name" <> ? ORDER BY "id")";
+  const std::string sql =
+      R"(SELECT "id", "name", "description", LENGTH("name") FROM "products" WHERE "name" <> ? ORDER BY "id")";
   const SqlValue params[] = {std::string("it's")};
   const auto rows = db.query(sql, params);
   ASSERT_TRUE(rows.ok());
