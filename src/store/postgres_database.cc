@@ -35,12 +35,14 @@ struct ResultDeleter {
 };
 using PgResult = std::unique_ptr<PGresult, ResultDeleter>;
 
-// Rewrites `?` placeholders to `$1, $2, ...`, leaving quoted text and identifiers alone.
-std::string numbered_placeholders(std::string_view sql) {
+// `sql` with each `?` placeholder outside quoted text and identifiers replaced by what
+// `write(index, out)` appends for it (the placeholders counted from 0); fails with `write`.
+template <typename Write>
+Result<std::string> replace_placeholders(std::string_view sql, const Write& write) {
   std::string out;
   out.reserve(sql.size() + 16);
   char quote = 0;
-  int next = 1;
+  std::size_t next = 0;
   for (char c : sql) {
     if (quote) {
       if (c == quote) quote = 0;
@@ -49,12 +51,20 @@ std::string numbered_placeholders(std::string_view sql) {
       quote = c;
       out += c;
     } else if (c == '?') {
-      out += '$' + std::to_string(next++);
+      MOAT_CHECK(write(next++, out));
     } else {
       out += c;
     }
   }
   return out;
+}
+
+// Rewrites `?` placeholders to `$1, $2, ...`.
+std::string numbered_placeholders(std::string_view sql) {
+  return *replace_placeholders(sql, [](std::size_t index, std::string& out) -> Status {
+    out += '$' + std::to_string(index + 1);
+    return {};
+  });
 }
 
 std::string as_text(const SqlValue& value) {
@@ -460,35 +470,21 @@ class PostgresDatabase final : public Database {
 
   // `sql` with its `?` placeholders replaced by `params` as SQL literals: COPY takes no parameters.
   Result<std::string> with_literals(std::string_view sql, std::span<const SqlValue> params) const {
-    std::string out;
-    out.reserve(sql.size() + 16);
-    char quote = 0;
-    std::size_t next = 0;
-    for (char c : sql) {
-      if (quote) {
-        if (c == quote) quote = 0;
-        out += c;
-      } else if (c == '\'' || c == '"') {
-        quote = c;
-        out += c;
-      } else if (c == '?') {
-        if (next == params.size()) return internal_error("postgresql: more placeholders than parameters");
-        const SqlValue& param = params[next++];
-        if (std::holds_alternative<std::monostate>(param)) {
-          out += "NULL";
-        } else if (const auto* text = std::get_if<std::string>(&param)) {
-          char* literal = pq().escape_literal(connection_, text->data(), text->size());
-          if (!literal) return failure(nullptr, sql);
-          out += literal;
-          pq().freemem(literal);
-        } else {
-          out += as_text(param);
-        }
+    return replace_placeholders(sql, [&](std::size_t index, std::string& out) -> Status {
+      if (index >= params.size()) return internal_error("postgresql: more placeholders than parameters");
+      const SqlValue& param = params[index];
+      if (std::holds_alternative<std::monostate>(param)) {
+        out += "NULL";
+      } else if (const auto* text = std::get_if<std::string>(&param)) {
+        char* literal = pq().escape_literal(connection_, text->data(), text->size());
+        if (!literal) return failure(nullptr, sql);
+        out += literal;
+        pq().freemem(literal);
       } else {
-        out += c;
+        out += as_text(param);
       }
-    }
-    return out;
+      return {};
+    });
   }
 
   // The types of the columns `query` returns, from the server's description of it (the unnamed
