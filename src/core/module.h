@@ -5,6 +5,7 @@
 // relocated by every command (docs/decisions/0022-modules.md).
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "core/result.h"
@@ -17,5 +18,19 @@ namespace moat {
 // it is in none, or saying why the file found cannot be opened. The module stays open for the
 // process's life; each caller opens it once (a function-local static).
 Result<void*> open_module(std::string_view file, const char* entry);
+
+// The functions of the module `file`, from its `entry` (`const Functions* entry(int interface)`)
+// asked for `interface`: an internal error when the module gives none for it, as a module of
+// another build does.
+template <typename Functions>
+Result<const Functions*> open_module_functions(std::string_view file, const char* entry, int interface) {
+  MOAT_TRY(void* address, open_module(file, entry));
+  using Entry = const Functions* (*)(int);
+  const Functions* functions = reinterpret_cast<Entry>(address)(interface);
+  if (functions == nullptr) {
+    return internal_error(std::string(file) + " is not the module of this moat (another build's?)");
+  }
+  return functions;
+}
 
 }  // namespace moat

@@ -12,13 +12,7 @@ namespace moat::http {
 namespace {
 
 Result<const ServerModule*> open_server_module() {
-  MOAT_TRY(void* entry, open_module(kServerModuleFile, kServerModuleEntry));
-  const ServerModule* functions = reinterpret_cast<MoatServerModuleEntry>(entry)(kServerModuleInterface);
-  if (functions == nullptr) {
-    return internal_error(std::string(kServerModuleFile) +
-                          " is not the module of this moat (another build's?)");
-  }
-  return functions;
+  return open_module_functions<ServerModule>(kServerModuleFile, kServerModuleEntry, kServerModuleInterface);
 }
 
 }  // namespace

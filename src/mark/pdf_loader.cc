@@ -9,15 +9,8 @@
 namespace moat::mark {
 namespace {
 
-using Entry = const Format* (*)(int interface);
-
 Result<const Format*> open_pdf_module() {
-  MOAT_TRY(void* entry, open_module(kPdfModuleFile, kPdfModuleEntry));
-  const Format* format = reinterpret_cast<Entry>(entry)(kPdfModuleInterface);
-  if (format == nullptr) {
-    return internal_error(std::string(kPdfModuleFile) + " is not the module of this moat (another build's?)");
-  }
-  return format;
+  return open_module_functions<Format>(kPdfModuleFile, kPdfModuleEntry, kPdfModuleInterface);
 }
 
 class LoadedPdfFormat final : public Format {

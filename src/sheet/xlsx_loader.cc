@@ -10,13 +10,7 @@ namespace moat::sheet {
 namespace {
 
 Result<const XlsxModule*> open_xlsx_module() {
-  MOAT_TRY(void* entry, open_module(kXlsxModuleFile, kXlsxModuleEntry));
-  const XlsxModule* functions = reinterpret_cast<MoatXlsxModuleEntry>(entry)(kXlsxModuleInterface);
-  if (functions == nullptr) {
-    return internal_error(std::string(kXlsxModuleFile) +
-                          " is not the module of this moat (another build's?)");
-  }
-  return functions;
+  return open_module_functions<XlsxModule>(kXlsxModuleFile, kXlsxModuleEntry, kXlsxModuleInterface);
 }
 
 Result<const XlsxModule*> module() {

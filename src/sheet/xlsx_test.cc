@@ -9,6 +9,9 @@
 #include <map>
 #include <sstream>
 
+#include "core/module.h"
+#include "sheet/xlsx_module.h"
+
 namespace moat::sheet {
 namespace {
 
@@ -153,6 +156,19 @@ TEST(XlsxTest, WritesWorkbooksItReadsBack) {
   ASSERT_EQ(sheet->cells.rows.size(), 2U);
   EXPECT_EQ(values_of(sheet->cells.rows[0]), (Strings{"C1", "3", "true", ""}));
   EXPECT_EQ(values_of(sheet->cells.rows[1]), (Strings{"深圳市", "0.25", "false", "a; b"}));
+}
+
+// A module asked for an interface it does not have (a binary of another build) is refused with
+// the module named; asked for its own, it gives its functions.
+TEST(XlsxModuleTest, IsRefusedForAnotherInterface) {
+  const auto other =
+      open_module_functions<XlsxModule>(kXlsxModuleFile, kXlsxModuleEntry, kXlsxModuleInterface + 1);
+  ASSERT_FALSE(other.ok());
+  EXPECT_NE(other.error().message().find(kXlsxModuleFile), std::string::npos) << other.error().message();
+  EXPECT_NE(other.error().message().find("another build"), std::string::npos) << other.error().message();
+  const auto own = open_module_functions<XlsxModule>(kXlsxModuleFile, kXlsxModuleEntry, kXlsxModuleInterface);
+  ASSERT_TRUE(own.ok()) << own.error().message();
+  EXPECT_NE(*own, nullptr);
 }
 
 }  // namespace
