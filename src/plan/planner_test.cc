@@ -372,6 +372,19 @@ TEST(PlannerTest, AnswersAtOnceWhenTheLimitHasPassed) {
   EXPECT_FALSE(plan.reasons.empty());
 }
 
+// A caller that may answer somewhat past the limit lets the search for a first plan go on into
+// that grace when it has none by the limit: a valid plan, described as found late.
+TEST(PlannerTest, LooksForAFirstPlanIntoTheGracePastTheLimit) {
+  SolveOptions options;
+  options.time_limit_seconds = 0;
+  options.grace_seconds = 5;  // of which the search may take 2 s: far more than it needs here
+  const Plan plan = solve(split_needed(), options);
+  ASSERT_EQ(plan.status, PlanStatus::kFeasible) << (plan.reasons.empty() ? "" : plan.reasons[0]);
+  ASSERT_TRUE(plan.cost);
+  EXPECT_EQ(plan.assignments.size(), 2U);
+  EXPECT_TRUE(names(plan, "first valid plan"));
+}
+
 // The plan's JSON is written without a document tree: it must read exactly as the JSON library
 // lays it out (the contract's shape, byte for byte), empty lists, missing bounds and text
 // needing escapes included.
