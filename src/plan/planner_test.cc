@@ -364,6 +364,19 @@ TEST(InstanceTest, FastReaderLeavesToTheFullReaderWhatIsNotJson) {
   EXPECT_EQ(instance_json(*read.instance), plain);
 }
 
+// Numbers of more than 19 digits are read as the full reader reads them (simdjson 3.0.1's own
+// reading of them is wrong).
+TEST(InstanceTest, ReadsNumbersOfManyDigitsAsTheFullReaderDoes) {
+  std::string text = instance_json(split_needed());
+  const std::string volume = R"("volume": 10000.0)";
+  text.replace(text.find(volume), volume.size(), R"("volume": 7111111111111111111111111.5)");
+  const auto fast = parse_instance(text, "i.json");
+  const auto full = read_instance_fully(text, "i.json");
+  ASSERT_TRUE(fast.ok() && full.ok());
+  EXPECT_EQ(instance_json(*fast), instance_json(*full));
+  EXPECT_GT(fast->packages[0].volume, 7e24);
+}
+
 TEST(PlannerTest, AnswersAtOnceWhenTheLimitHasPassed) {
   SolveOptions options;
   options.time_limit_seconds = 0;
