@@ -4,11 +4,14 @@
 # printing and ending the process all count), with the largest process's peak memory. One line
 # per run: family, size, k, limit, wall-clock s, peak MiB, status (or exit-N, or no-answer), cost,
 # bound, gap %, load, binary. BINARIES (paths, space-separated) runs each instance and limit with
-# each of them in turn, so that two builds are compared under the same load.
+# each of them in turn, so that two builds are compared under the same load. INSTANCES (a
+# directory) keeps the generated files there as FAMILY-SIZE-kK-sSEED.json and reuses them on the
+# next run (an XL file takes seconds to write and up to 145 MB); without it they are deleted.
 #
 #   bench/time_limit_sweep.sh                                   # L and XL, limits 1 and 30, k = 1
 #   SIZES=M LIMITS=60 K=2 bench/time_limit_sweep.sh             # a part
 #   SIZES=XL LIMITS=1 BINARIES="moat-before build/src/cli/moat" bench/time_limit_sweep.sh
+#   INSTANCES=/var/tmp/plan-instances SIZES=XL LIMITS=1 bench/time_limit_sweep.sh
 set -u
 build=${BUILD:-build}
 families=${FAMILIES:-modular dense sparse tight multisource deep groups trusted untrusted}
@@ -17,6 +20,7 @@ limits=${LIMITS:-1 30}
 k=${K:-1}
 seed=${SEED:-1}
 binaries=${BINARIES:-$build/src/cli/moat}
+instances=${INSTANCES:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -35,8 +39,12 @@ print(p["status"], cost if cost is not None else "-", bound if bound is not None
 echo "family size k limit wall_s peak_mib status cost bound gap_pct load1 binary"
 for size in $sizes; do
   for family in $families; do
-    file="$work/$family-$size.json"
-    "$build/bench/plan_bench" --family "$family" --size "$size" --collusion "$k" --seed "$seed" --write "$file" --write-only >/dev/null
+    file="${instances:-$work}/$family-$size-k$k-s$seed.json"
+    if [ -z "$instances" ] || [ ! -s "$file" ]; then
+      [ -n "$instances" ] && mkdir -p "$instances"
+      "$build/bench/plan_bench" --family "$family" --size "$size" --collusion "$k" --seed "$seed" \
+        --write "$file" --write-only >/dev/null
+    fi
     for limit in $limits; do
       for moat in $binaries; do
         load=$(cut -d' ' -f1 /proc/loadavg)
@@ -50,6 +58,6 @@ for size in $sizes; do
         fi
       done
     done
-    rm -f "$file"
+    [ -z "$instances" ] && rm -f "$file"
   done
 done

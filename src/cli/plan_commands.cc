@@ -172,6 +172,9 @@ plan::Plan unknown_plan(std::string reason) {
   return plan;
 }
 
+// How long past the limit the answer may end: the planner may spend part of it looking for a
+// first plan when it has none by the limit (plan::SolveOptions::grace_seconds).
+constexpr double kAnswerSecondsPastLimit = 0.5;
 // Given by the watch when the answer has not begun by the time the limit allows (a machine too
 // loaded for the planner's own deadlines, which leave room for the answer, to be kept).
 constexpr double kWatchSecondsPastLimit = 0.4;
@@ -219,6 +222,7 @@ int plan_instance_within_limit(PlanFlags& flags, const GlobalOptions& global) {
   if (flags.max_exposure_share) read.policy.max_exposure_share = *flags.max_exposure_share;
   std::unique_ptr<SearchLine> line = search_line(global, flags.time_limit);
   plan::SolveOptions options = solve_options(flags, line.get());
+  options.grace_seconds = kAnswerSecondsPastLimit;
   // Should the watch have to answer, it answers with the first valid plan found.
   options.on_plan = [&watch, as_json](const plan::Plan& found) { watch.offer(answer_text(found, as_json)); };
   const plan::Plan plan = app::solve(read, options);

@@ -148,15 +148,18 @@ std::optional<PlanState> first_plan(const Problem& problem, const Deadline& dead
 }  // namespace
 
 HeuristicResult solve_heuristic(const Problem& problem, const Deadline& deadline, const Choice* hint,
-                                const std::function<void(const Choice&)>& on_valid) {
-  std::optional<PlanState> state = first_plan(problem, deadline, hint);
+                                const std::function<void(const Choice&)>& on_valid,
+                                const Deadline* first_by) {
+  const Deadline& first_deadline = first_by && first_by->at() > deadline.at() ? *first_by : deadline;
+  std::optional<PlanState> state = first_plan(problem, first_deadline, hint);
   if (!state) return {};
   // The incremental checks are the engine's; the plan it returns passes the full check too,
   // finished before the deadline: first the first plan's, whose time says how long before the
   // deadline the search must stop to check the plan it improves to.
   const Choice first = state->choice();
   const auto checking = Deadline::Clock::now();
-  const std::optional<std::vector<std::string>> first_broken = violations_within(problem, first, deadline);
+  const std::optional<std::vector<std::string>> first_broken =
+      violations_within(problem, first, first_deadline);
   if (!first_broken) return {std::nullopt, 0, true};
   const double check_seconds = std::chrono::duration<double>(Deadline::Clock::now() - checking).count();
   if (first_broken->empty() && on_valid) on_valid(first);

@@ -26,8 +26,11 @@ struct HeuristicResult {
 // hinted options first: a repair of the hint into a valid plan.
 // `on_valid`, when given, is told the first plan as soon as it has passed the full check, before
 // the local search starts to improve it: a caller that must answer early has a valid plan then.
+// `first_by`, when given (and later than `deadline`): how long the search for a first plan and its
+// full check may go on when none is found by `deadline`; the local search keeps to `deadline`.
 HeuristicResult solve_heuristic(const Problem& problem, const Deadline& deadline,
                                 const Choice* hint = nullptr,
-                                const std::function<void(const Choice&)>& on_valid = {});
+                                const std::function<void(const Choice&)>& on_valid = {},
+                                const Deadline* first_by = nullptr);
 
 }  // namespace moat::plan

@@ -187,19 +187,48 @@ std::unordered_map<std::string_view, std::size_t> index_ids(const std::vector<T>
 
 using IdIndex = std::unordered_map<std::string_view, std::size_t>;
 
-// Whether every quote names a known package and supplier, each pair once: a million quotes in a
-// few lookups each, with no text built (check_quotes says where, when not).
-bool quotes_well_formed(const Instance& instance, const IdIndex& packages, const IdIndex& suppliers) {
-  std::vector<std::uint64_t> pairs;
-  pairs.reserve(instance.quotes.size());
-  for (const Quote& q : instance.quotes) {
-    const auto package = packages.find(q.package);
-    const auto supplier = suppliers.find(q.supplier);
-    if (package == packages.end() || supplier == suppliers.end()) return false;
-    pairs.push_back(package->second * instance.suppliers.size() + supplier->second);
+// Each quote's package and supplier by position, when every quote names a known package and
+// supplier and each pair once: a million quotes in a lookup each (a package's quotes mostly come
+// together, its id compared with the quote before's instead), with no text built; empty when
+// not, and check_quotes says where.
+std::vector<QuoteRef> resolve_quotes(const Instance& instance, const IdIndex& packages,
+                                     const IdIndex& suppliers) {
+  std::vector<QuoteRef> refs;
+  refs.reserve(instance.quotes.size());
+  // A pair given twice: caught by the supplier's mark from the package's run of quotes, as long as
+  // no package's quotes come in two runs (then by sorting the pairs).
+  constexpr std::uint32_t kNoRun = 0;
+  std::vector<std::uint32_t> supplier_run(instance.suppliers.size(), kNoRun);
+  std::vector<bool> package_seen(instance.packages.size(), false);
+  bool runs_apart = false;
+  std::uint32_t run = kNoRun;
+  for (std::size_t q = 0; q < instance.quotes.size(); ++q) {
+    const Quote& quote = instance.quotes[q];
+    QuoteRef ref;
+    if (q > 0 && quote.package == instance.quotes[q - 1].package) {
+      ref.package = refs.back().package;
+    } else {
+      const auto package = packages.find(quote.package);
+      if (package == packages.end()) return {};
+      ref.package = static_cast<std::uint32_t>(package->second);
+      runs_apart = runs_apart || package_seen[ref.package];
+      package_seen[ref.package] = true;
+      ++run;
+    }
+    const auto supplier = suppliers.find(quote.supplier);
+    if (supplier == suppliers.end()) return {};
+    ref.supplier = static_cast<std::uint32_t>(supplier->second);
+    if (supplier_run[ref.supplier] == run) return {};
+    supplier_run[ref.supplier] = run;
+    refs.push_back(ref);
   }
+  if (!runs_apart) return refs;
+  std::vector<std::uint64_t> pairs;
+  pairs.reserve(refs.size());
+  for (const QuoteRef& ref : refs) pairs.push_back(std::uint64_t{ref.package} << 32 | ref.supplier);
   std::sort(pairs.begin(), pairs.end());
-  return std::adjacent_find(pairs.begin(), pairs.end()) == pairs.end();
+  if (std::adjacent_find(pairs.begin(), pairs.end()) != pairs.end()) return {};
+  return refs;
 }
 
 template <typename Where>
@@ -228,7 +257,11 @@ void check_quotes(const Instance& instance, const IdIndex& packages, const IdInd
   }
 }
 
-void check_references(const Instance& instance, std::string_view file, std::vector<Diagnostic>& problems) {
+// Adds to `problems` every reference that names nothing, every id given twice and every party
+// mixing trusted and untrusted suppliers; returns the quotes' references resolved (empty when
+// there are problems).
+std::vector<QuoteRef> check_references(const Instance& instance, std::string_view file,
+                                       std::vector<Diagnostic>& problems) {
   const auto secrets = index_ids(
       instance.secrets, [](const Secret& s) -> const std::string& { return s.id; }, "secrets", file,
       problems);
@@ -263,8 +296,8 @@ void check_references(const Instance& instance, std::string_view file, std::vect
              "/packages/" + std::to_string(i) + "/exposes/" + std::to_string(j));
     }
   }
-  if (!quotes_well_formed(instance, packages, suppliers))
-    check_quotes(instance, packages, suppliers, where, problems);
+  std::vector<QuoteRef> refs = resolve_quotes(instance, packages, suppliers);
+  if (refs.size() != instance.quotes.size()) check_quotes(instance, packages, suppliers, where, problems);
   std::map<std::string, std::pair<bool, std::size_t>> party_trust;
   for (std::size_t i = 0; i < instance.suppliers.size(); ++i) {
     const Supplier& s = instance.suppliers[i];
@@ -275,6 +308,8 @@ void check_references(const Instance& instance, std::string_view file, std::vect
                               instance.suppliers[it->second.second].id + "' and '" + s.id + "')"});
     }
   }
+  if (!problems.empty()) refs.clear();
+  return refs;
 }
 
 std::string line_column(std::string_view text, std::size_t offset) {
@@ -286,7 +321,7 @@ Result<Instance> read_tree(const json& root, std::string_view file) {
   Instance instance;
   std::vector<Diagnostic> problems;
   read_sections(root, file, instance, problems);
-  if (problems.empty()) check_references(instance, file, problems);
+  if (problems.empty()) instance.quote_refs = check_references(instance, file, problems);
   if (!problems.empty()) return Error(ErrorCode::kInput, std::move(problems));
   return instance;
 }
@@ -419,7 +454,7 @@ Result<std::optional<Instance>> parse_instance_within(std::string_view text, std
   if (read.out_of_time) return std::optional<Instance>();
   if (read.instance) {
     std::vector<Diagnostic> problems;
-    check_references(*read.instance, file, problems);
+    read.instance->quote_refs = check_references(*read.instance, file, problems);
     if (!problems.empty()) return Error(ErrorCode::kInput, std::move(problems));
     return std::move(read.instance);
   }

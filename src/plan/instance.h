@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -62,6 +63,12 @@ struct Quote {
   double fixed_cost = 0;
 };
 
+// A quote's package and supplier by their positions in the instance's lists.
+struct QuoteRef {
+  std::uint32_t package = 0;
+  std::uint32_t supplier = 0;
+};
+
 struct Instance {
   Policy policy;
   std::vector<Secret> secrets;
@@ -70,6 +77,11 @@ struct Instance {
   std::vector<Package> packages;
   std::vector<Supplier> suppliers;
   std::vector<Quote> quotes;
+  // Not part of the contract (never written or read as JSON): each quote's references as the
+  // reader resolved them while checking them, so that compiling a million quotes does not look
+  // their ids up a second time. Empty when not resolved; a quote's entry is used only where the
+  // ids at its positions are still the quote's, so an instance changed since is compiled right.
+  std::vector<QuoteRef> quote_refs;
 };
 
 struct Assignment {

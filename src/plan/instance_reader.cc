@@ -8,7 +8,9 @@
 #include <cstdint>
 #include <cstdlib>
 #include <new>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace moat::plan {
@@ -42,8 +44,8 @@ enum class Section : std::size_t {
 };
 
 struct SectionFields {
-  const char* name;
-  std::array<const char*, kMaxFields> fields;
+  std::string_view name;
+  std::array<std::string_view, kMaxFields> fields;  // empty past the last
 };
 
 // Each section's fields in the order finish() reads them (indices into a Record).
@@ -114,6 +116,59 @@ class Checked {
 
 namespace od = simdjson::ondemand;
 
+// A JSON string's text as it stands in the file (`raw`: just after its opening quote), when it needs
+// no unescaping: no backslash and no control character before its closing quote. simdjson's
+// unescaping would copy it byte for byte; nullopt leaves that to it.
+std::optional<std::string_view> verbatim(const char* raw) {
+  constexpr unsigned char kFirstPrintable = 0x20;
+  for (std::size_t i = 0;; ++i) {
+    const auto c = static_cast<unsigned char>(raw[i]);
+    if (c == '"') return std::string_view(raw, i);
+    if (c == '\\' || c < kFirstPrintable) return std::nullopt;
+  }
+}
+
+// simdjson 3.0.1's On-Demand reader gets numbers of more than 19 digits wrong (0 for
+// 7111111111111111111111111.5, 4.8e-5 for 0.12345678901234567890123: found by fuzz/instance_fuzz.cc
+// against the full reader), where 19 and fewer take its exact path: longer ones are left to the
+// full reader.
+constexpr std::size_t kMostExactDigits = 19;
+bool too_many_digits(std::string_view number) {
+  std::size_t digits = 0;
+  for (const char c : number) {
+    if (c == 'e' || c == 'E') break;
+    if (c >= '0' && c <= '9') ++digits;
+  }
+  return digits > kMostExactDigits;
+}
+
+// A string value's text: taken from the file where it needs no unescaping (nearly every id), so
+// that simdjson does not copy it into its string buffer, whose pages, written once each, were a
+// tenth of reading an XL instance; unescaped by simdjson otherwise. False when it is no string.
+bool string_of(od::value& value, std::string_view& text) {
+  const std::string_view token = value.raw_json_token();
+  if (!token.empty() && token.front() == '"') {
+    if (const std::optional<std::string_view> plain = verbatim(token.data() + 1)) {
+      od::raw_json_string passed;
+      if (value.get_raw_json_string().get(passed)) return false;
+      text = *plain;
+      return true;
+    }
+  }
+  return !value.get_string().get(text);
+}
+
+// A member's key, the same way.
+bool key_of(simdjson::simdjson_result<od::field>& member, std::string_view& key) {
+  od::raw_json_string raw;
+  if (member.key().get(raw)) return false;
+  if (const std::optional<std::string_view> plain = verbatim(raw.raw())) {
+    key = *plain;
+    return true;
+  }
+  return !member.unescaped_key().get(key);
+}
+
 // Asks the kernel for huge pages under a large block not yet touched: the quotes of an XL instance
 // fill 100 MB, and a page fault per 4 KiB of it took a third of reading the file on a loaded
 // machine. Nothing happens where transparent huge pages are off.
@@ -175,7 +230,7 @@ class Reader {
     for (auto member : root) {
       std::string_view key;
       od::value value;
-      if (member.unescaped_key().get(key) || member.value().get(value)) return false;
+      if (!key_of(member, key) || member.value().get(value)) return false;
       Section section = Section::kUnknown;
       for (std::size_t s = 0; s < kSections.size(); ++s) {
         if (key == kSections[s].name) section = static_cast<Section>(s);
@@ -255,9 +310,9 @@ class Reader {
     for (auto member : object) {
       std::string_view key;
       od::value field_value;
-      if (member.unescaped_key().get(key) || member.value().get(field_value)) return false;
+      if (!key_of(member, key) || member.value().get(field_value)) return false;
       std::size_t field = kUnknownField;
-      for (std::size_t f = 0; f < fields.size() && fields[f]; ++f) {
+      for (std::size_t f = 0; f < fields.size() && !fields[f].empty(); ++f) {
         if (key == fields[f]) field = f;
       }
       if (field == kUnknownField) {
@@ -294,7 +349,7 @@ class Reader {
         return read_number(value, v);
       case od::json_type::string: {
         std::string_view text;
-        if (value.get_string().get(text)) return false;
+        if (!string_of(value, text)) return false;
         v.kind = Value::Kind::kString;
         v.text.assign(text);
         return true;
@@ -305,7 +360,8 @@ class Reader {
         if (value.get_array().get(items)) return false;
         for (auto item : items) {
           std::string_view text;
-          if (item.get_string().get(text)) return false;
+          od::value string;
+          if (item.get(string) || !string_of(string, text)) return false;
           v.strings.emplace_back(text);
         }
         return true;
@@ -318,6 +374,7 @@ class Reader {
 
   // As the full reader (nlohmann) types numbers: integers as integers, the rest as floats.
   static bool read_number(od::value value, Value& v) {
+    if (too_many_digits(value.raw_json_token())) return false;
     od::number number;
     if (value.get_number().get(number)) return false;
     switch (number.get_number_type()) {
@@ -353,8 +410,7 @@ class Reader {
         for (auto member : object) {
           std::string_view key;
           od::value inner;
-          if (member.unescaped_key().get(key) || member.value().get(inner) || !consume(inner, depth + 1))
-            return false;
+          if (!key_of(member, key) || member.value().get(inner) || !consume(inner, depth + 1)) return false;
         }
         return true;
       }

@@ -36,6 +36,9 @@ constexpr double kPrintShare = 0.3;
 // load 10: 0.5 s from describing's deadline to the plan's write, 0.3 s for the kernel to take
 // back the memory of a process of 375 MB).
 constexpr double kPrintShareOfReading = 0.4;
+// Of the grace past the limit (SolveOptions::grace_seconds), this much is kept beyond the answer's
+// estimate for the process to end (its memory taken back by the kernel).
+constexpr double kGraceMarginSeconds = 0.1;
 // The search for conflicts that prove infeasibility may use this share of the time left: past
 // it, the heuristic's attempt at a plan is worth more.
 constexpr double kConflictShare = 0.2;
@@ -73,6 +76,25 @@ Deadline later(const Deadline& a, const Deadline& b) {
 double answer_seconds(const Instance& instance) {
   return kAnswerSeconds + kAnswerSecondsPerPackage * static_cast<double>(instance.packages.size()) +
          kAnswerSecondsPerRecipe * static_cast<double>(instance.recipes.size());
+}
+
+// Describing a plan once found, printing it and ending the process, from the time reading the
+// instance took (`read`): see kPrintShareOfReading.
+double printing_seconds(const Instance& instance, double read) {
+  return std::max(answer_seconds(instance) * kPrintShare, kPrintShareOfReading * read);
+}
+
+// Until when compiling and the search for a first plan may go on when there is none by the time the
+// limit leaves for the answer (SolveOptions::grace_seconds): the limit plus what is left of the
+// grace once the answer after it (`printing`) and a margin are taken out (before the limit, when
+// they take more), at most kMostGraceShare of the grace. With no grace: `start` itself (no later
+// than any other deadline).
+Deadline first_plan_by(const SolveOptions& options, Deadline::Clock::time_point start, double printing) {
+  if (options.grace_seconds <= 0) return Deadline::after(0, start);
+  const double past_limit = std::min(options.grace_seconds - kGraceMarginSeconds - printing,
+                                     kMostGraceShare * options.grace_seconds);
+  return Deadline::after(std::max(0.0, options.time_limit_seconds + past_limit), start)
+      .stopped_by(options.stop);
 }
 
 // The smallest set of rules that cannot hold together and what restores a plan (plan/conflict.h),
@@ -155,10 +177,10 @@ void free_aside(std::unique_ptr<const Problem> problem) {
 
 // solve() once the instance is compiled (`compiled`: the seconds that took).
 Plan solve_compiled(const Instance& instance, const Problem& problem, const SolveOptions& options,
-                    Deadline::Clock::time_point start, double compiled) {
+                    Deadline::Clock::time_point start, double compiled, const Deadline& first_by_grace) {
   const double limit = options.time_limit_seconds;
   const double read = std::chrono::duration<double>(Deadline::Clock::now() - start).count() - compiled;
-  const double printing = std::max(answer_seconds(instance) * kPrintShare, kPrintShareOfReading * read);
+  const double printing = printing_seconds(instance, read);
   const double answer = std::max({answer_seconds(instance), kAnswerShareOfCompiling * compiled,
                                   kAnswerShareOfLimit * limit, printing + answer_seconds(instance)});
   const Deadline deadline = Deadline::after(std::max(0.0, limit - answer), start).stopped_by(options.stop);
@@ -179,10 +201,24 @@ Plan solve_compiled(const Instance& instance, const Problem& problem, const Solv
       exact_worth_it ? deadline.sooner(later(Deadline::after(limit * kHeuristicShare, start),
                                              deadline.share(kHeuristicShare)))
                      : deadline;
-  std::function<void(const Choice&)> on_valid;
-  if (options.on_plan) on_valid = [&](const Choice& valid) { options.on_plan(first_plan(problem, valid)); };
-  const HeuristicResult quick = solve_heuristic(problem, heuristic_deadline, nullptr, on_valid);
+  // With no plan by its deadline, and no exact engine to start after it, the heuristic's search
+  // for a first plan goes on into the grace past the limit; a plan found there is the answer as
+  // told (described once).
+  const Deadline first_by = exact_worth_it ? heuristic_deadline : later(heuristic_deadline, first_by_grace);
+  struct Told {
+    Choice choice;
+    Plan plan;
+  };
+  std::optional<Told> found_late;
+  const auto on_valid = [&](const Choice& valid) {
+    if (!options.on_plan && !deadline.passed()) return;
+    Plan told = first_plan(problem, valid);
+    if (options.on_plan) options.on_plan(told);
+    if (deadline.passed()) found_late = Told{valid, std::move(told)};
+  };
+  const HeuristicResult quick = solve_heuristic(problem, heuristic_deadline, nullptr, on_valid, &first_by);
   if (quick.choice && options.on_progress) options.on_progress({quick.cost, std::nullopt});
+  if (found_late && quick.choice == found_late->choice) return std::move(found_late->plan);
   if (options.exact && deadline.seconds_left() >= kMinimumExactSeconds) {
     Plan plan = solve_exactly(instance, problem, options, deadline, described, quick.choice);
     if (quick.unchecked && plan.status == PlanStatus::kUnknown) plan.reasons.push_back(kUnchecked);
@@ -201,13 +237,18 @@ Plan solve_compiled(const Instance& instance, const Problem& problem, const Solv
 Plan solve(const Instance& instance, const SolveOptions& options) {
   const Deadline::Clock::time_point start = options.started.value_or(Deadline::Clock::now());
   const auto compiling = Deadline::Clock::now();
+  // Compiling may go on into the grace past the limit as the search for a first plan may.
+  const Deadline first_by_grace = first_plan_by(
+      options, start, printing_seconds(instance, std::chrono::duration<double>(compiling - start).count()));
   std::optional<Problem> problem = compile_within(
-      instance, Deadline::after(std::max(0.0, options.time_limit_seconds - answer_seconds(instance)), start)
-                    .stopped_by(options.stop));
+      instance,
+      later(Deadline::after(std::max(0.0, options.time_limit_seconds - answer_seconds(instance)), start),
+            first_by_grace)
+          .stopped_by(options.stop));
   if (!problem) return unknown({"the instance could not even be compiled within the time limit"});
   const double compiled = std::chrono::duration<double>(Deadline::Clock::now() - compiling).count();
   auto kept = std::make_unique<const Problem>(std::move(*problem));
-  Plan plan = solve_compiled(instance, *kept, options, start, compiled);
+  Plan plan = solve_compiled(instance, *kept, options, start, compiled, first_by_grace);
   free_aside(std::move(kept));
   return plan;
 }

@@ -25,6 +25,10 @@ struct SolveProgress {
   std::optional<double> lower_bound;
 };
 
+// Of SolveOptions::grace_seconds, at most this share goes to the search for a first plan: the
+// rest is for describing and printing it, whatever the estimate of that says.
+inline constexpr double kMostGraceShare = 0.4;
+
 struct SolveOptions {
   double time_limit_seconds = 30;
   bool exact = true;  // false: the heuristic alone
@@ -41,6 +45,14 @@ struct SolveOptions {
   // caller that must answer before solve() returns (its own watch over the time limit) answers with
   // it instead of nothing. Costs the description of a plan (a tenth of a second at XL).
   std::function<void(const Plan&)> on_plan = {};
+  // How long past the limit the caller's answer may end (`moat plan --instance` answers by the
+  // limit plus half a second). When no valid plan has been found by the time the limit leaves for
+  // the answer, compiling and the heuristic's search for a first plan (and its full check) go on
+  // into this grace, as far as the answer once a plan is found (describing it once, printing it,
+  // ending the process: measured by the time reading took, which grows with the instance and with
+  // the machine's load alike) still ends within it, and at most kMostGraceShare of it. The local
+  // search, the exact engine and the conflict search keep to the limit. 0: no grace.
+  double grace_seconds = 0;
   // Set from another thread to stop early: the deadline counts as passed from then on, and the
   // answer is what was found by then (plan/deadline.h).
   std::shared_ptr<const std::atomic<bool>> stop = {};

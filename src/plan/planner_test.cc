@@ -12,6 +12,7 @@
 #include "plan/conflict.h"
 #include "plan/deadline.h"
 #include "plan/instance_reader.h"
+#include "plan/problem.h"
 
 namespace moat::plan {
 namespace {
@@ -151,6 +152,66 @@ TEST(InstanceTest, RoundTripsThroughItsJson) {
   const auto parsed = parse_instance(instance_json(instance), "x.json");
   ASSERT_TRUE(parsed.ok()) << parsed.error().to_string();
   EXPECT_EQ(instance_json(*parsed), instance_json(instance));
+}
+
+// The reader resolves each quote's package and supplier once: a pair quoted twice is found whether
+// the package's quotes come together or apart, and quotes in any order compile alike.
+TEST(InstanceTest, FindsAPairQuotedTwiceTogetherOrApart) {
+  const auto with_quotes = [](std::vector<Quote> quotes) {
+    Instance instance = split_needed();
+    instance.quotes = std::move(quotes);
+    return parse_instance(instance_json(instance), "i.json");
+  };
+  const Quote p1f1{"P1", "F1", 1.25, 8000}, p2f1{"P2", "F1", 1.0, 0}, p2f2{"P2", "F2", 2.0, 0};
+  for (const auto& quotes : {std::vector{p1f1, p1f1, p2f1}, std::vector{p1f1, p2f1, p2f2, p1f1}}) {
+    const auto parsed = with_quotes(quotes);
+    ASSERT_FALSE(parsed.ok());
+    EXPECT_NE(parsed.error().to_string().find("a second quote for package 'P1' from 'F1'"), std::string::npos)
+        << parsed.error().to_string();
+  }
+  const auto apart = with_quotes({p2f1, p1f1, p2f2});
+  ASSERT_TRUE(apart.ok()) << apart.error().to_string();
+  const Problem problem = compile(*apart);
+  ASSERT_EQ(problem.packages[1].options.size(), 2U);
+  EXPECT_EQ(problem.suppliers[problem.packages[1].options[0].supplier].id, "F1");
+  EXPECT_EQ(problem.suppliers[problem.packages[1].options[1].supplier].id, "F2");
+}
+
+// An instance changed after reading (its suppliers reordered) compiles as one never read: the
+// references the reader resolved are not trusted where the ids have moved.
+TEST(InstanceTest, CompilesAnInstanceChangedAfterReadingByItsIds) {
+  auto parsed = parse_instance(instance_json(split_needed()), "i.json");
+  ASSERT_TRUE(parsed.ok());
+  ASSERT_EQ(parsed->quote_refs.size(), parsed->quotes.size());
+  std::swap(parsed->suppliers[0], parsed->suppliers[1]);
+  std::swap(parsed->packages[0], parsed->packages[1]);
+  Instance unresolved = *parsed;
+  unresolved.quote_refs.clear();
+  const Problem changed = compile(*parsed), fresh = compile(unresolved);
+  ASSERT_EQ(changed.packages.size(), fresh.packages.size());
+  for (std::size_t p = 0; p < fresh.packages.size(); ++p) {
+    ASSERT_EQ(changed.packages[p].options.size(), fresh.packages[p].options.size()) << p;
+    for (std::size_t o = 0; o < fresh.packages[p].options.size(); ++o) {
+      EXPECT_EQ(changed.packages[p].options[o].supplier, fresh.packages[p].options[o].supplier);
+      EXPECT_EQ(changed.packages[p].options[o].unit_cost, fresh.packages[p].options[o].unit_cost);
+    }
+  }
+  EXPECT_EQ(fresh.suppliers[fresh.packages[1].options[0].supplier].id, "F1");  // P1, cheapest at F1
+}
+
+// Ids are taken from the text where they need no unescaping, and unescaped where they do.
+TEST(InstanceTest, ReadsEscapedIdsAsTheFullReaderDoes) {
+  std::string text = instance_json(split_needed());
+  for (const auto& [plain, escaped] :
+       {std::pair{R"("package": "P1")", R"("package": "P1")"}, std::pair{R"("id": "F2")", R"("id": "F2")"}}) {
+    text.replace(text.find(plain), std::string_view(plain).size(), escaped);
+  }
+  const WellFormedRead fast = read_well_formed_instance(text);
+  ASSERT_TRUE(fast.instance);
+  const auto full = read_instance_fully(text, "i.json");
+  ASSERT_TRUE(full.ok()) << full.error().to_string();
+  EXPECT_EQ(instance_json(*fast.instance), instance_json(*full));
+  EXPECT_EQ(instance_json(*full), instance_json(split_needed()));
 }
 
 // ---- Why no plan exists: the smallest conflict and what restores a plan ------------------------
@@ -303,12 +364,38 @@ TEST(InstanceTest, FastReaderLeavesToTheFullReaderWhatIsNotJson) {
   EXPECT_EQ(instance_json(*read.instance), plain);
 }
 
+// Numbers of more than 19 digits are read as the full reader reads them (simdjson 3.0.1's own
+// reading of them is wrong).
+TEST(InstanceTest, ReadsNumbersOfManyDigitsAsTheFullReaderDoes) {
+  std::string text = instance_json(split_needed());
+  const std::string volume = R"("volume": 10000.0)";
+  text.replace(text.find(volume), volume.size(), R"("volume": 7111111111111111111111111.5)");
+  const auto fast = parse_instance(text, "i.json");
+  const auto full = read_instance_fully(text, "i.json");
+  ASSERT_TRUE(fast.ok() && full.ok());
+  EXPECT_EQ(instance_json(*fast), instance_json(*full));
+  EXPECT_GT(fast->packages[0].volume, 7e24);
+}
+
 TEST(PlannerTest, AnswersAtOnceWhenTheLimitHasPassed) {
   SolveOptions options;
   options.time_limit_seconds = 0;
   const Plan plan = solve(split_needed(), options);
   EXPECT_EQ(plan.status, PlanStatus::kUnknown);
   EXPECT_FALSE(plan.reasons.empty());
+}
+
+// A caller that may answer somewhat past the limit lets the search for a first plan go on into
+// that grace when it has none by the limit: a valid plan, described as found late.
+TEST(PlannerTest, LooksForAFirstPlanIntoTheGracePastTheLimit) {
+  SolveOptions options;
+  options.time_limit_seconds = 0;
+  options.grace_seconds = 5;  // of which the search may take 2 s: far more than it needs here
+  const Plan plan = solve(split_needed(), options);
+  ASSERT_EQ(plan.status, PlanStatus::kFeasible) << (plan.reasons.empty() ? "" : plan.reasons[0]);
+  ASSERT_TRUE(plan.cost);
+  EXPECT_EQ(plan.assignments.size(), 2U);
+  EXPECT_TRUE(names(plan, "first valid plan"));
 }
 
 // The plan's JSON is written without a document tree: it must read exactly as the JSON library

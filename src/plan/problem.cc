@@ -2,6 +2,7 @@
 #include "plan/problem.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -241,6 +242,30 @@ void compile_suppliers(const Instance& instance, Problem& problem) {
   }
 }
 
+// Each quote's package and supplier by position: as the reader resolved them where the ids there
+// are still the quote's (two short comparisons instead of two lookups), looked up otherwise.
+std::vector<QuoteRef> quote_refs(const Instance& instance,
+                                 const std::unordered_map<std::string_view, std::size_t>& package_index,
+                                 const std::unordered_map<std::string_view, std::size_t>& supplier_index) {
+  const bool resolved = instance.quote_refs.size() == instance.quotes.size();
+  std::vector<QuoteRef> refs(instance.quotes.size());
+  for (std::size_t q = 0; q < instance.quotes.size(); ++q) {
+    const Quote& quote = instance.quotes[q];
+    QuoteRef& ref = refs[q];
+    if (resolved) ref = instance.quote_refs[q];
+    if (!resolved || ref.package >= instance.packages.size() ||
+        instance.packages[ref.package].id != quote.package) {
+      const bool same = q > 0 && quote.package == instance.quotes[q - 1].package;  // as listed, mostly
+      ref.package = same ? refs[q - 1].package : static_cast<std::uint32_t>(package_index.at(quote.package));
+    }
+    if (!resolved || ref.supplier >= instance.suppliers.size() ||
+        instance.suppliers[ref.supplier].id != quote.supplier) {
+      ref.supplier = static_cast<std::uint32_t>(supplier_index.at(quote.supplier));
+    }
+  }
+  return refs;
+}
+
 }  // namespace
 
 std::optional<Problem> compile_within(const Instance& instance, const Deadline& deadline,
@@ -269,19 +294,13 @@ std::optional<Problem> compile_within(const Instance& instance, const Deadline& 
   for (std::size_t p = 0; p < instance.packages.size(); ++p)
     package_index.emplace(instance.packages[p].id, p);
   // Each package's quotes in one list, in the instance's order (counted first: no list per package).
-  std::vector<std::size_t> quote_package(instance.quotes.size());
+  const std::vector<QuoteRef> refs = quote_refs(instance, package_index, supplier_index);
   std::vector<std::size_t> first_quote(instance.packages.size() + 1, 0);
-  for (std::size_t q = 0; q < instance.quotes.size(); ++q) {
-    const bool same =
-        q > 0 && instance.quotes[q].package == instance.quotes[q - 1].package;  // as listed, mostly
-    quote_package[q] = same ? quote_package[q - 1] : package_index.at(instance.quotes[q].package);
-    ++first_quote[quote_package[q] + 1];
-  }
+  for (const QuoteRef& ref : refs) ++first_quote[ref.package + 1];
   for (std::size_t p = 0; p < instance.packages.size(); ++p) first_quote[p + 1] += first_quote[p];
-  std::vector<const Quote*> quotes_by_package(instance.quotes.size());
+  std::vector<std::size_t> quotes_by_package(instance.quotes.size());
   std::vector<std::size_t> placed(first_quote.begin(), first_quote.end() - 1);
-  for (std::size_t q = 0; q < instance.quotes.size(); ++q)
-    quotes_by_package[placed[quote_package[q]]++] = &instance.quotes[q];
+  for (std::size_t q = 0; q < instance.quotes.size(); ++q) quotes_by_package[placed[refs[q].package]++] = q;
   problem.packages.reserve(instance.packages.size());
   DeadlineCheck<16> check(deadline);
   for (std::size_t i = 0; i < instance.packages.size(); ++i) {
@@ -292,10 +311,10 @@ std::optional<Problem> compile_within(const Instance& instance, const Deadline& 
     for (const std::string& id : p.exposes) package.exposes.set(secret_index.at(id));
     package.options.reserve(first_quote[i + 1] - first_quote[i]);
     for (std::size_t k = first_quote[i]; k < first_quote[i + 1]; ++k) {
-      const Quote* q = quotes_by_package[k];
-      const std::size_t s = supplier_index.at(q->supplier);
+      const Quote& q = instance.quotes[quotes_by_package[k]];
+      const std::size_t s = refs[quotes_by_package[k]].supplier;
       if (eligible(instance, p, instance.suppliers[s]))
-        package.options.push_back({s, q->unit_cost, q->fixed_cost});
+        package.options.push_back({s, q.unit_cost, q.fixed_cost});
     }
     std::sort(package.options.begin(), package.options.end(),
               [](const Option& a, const Option& b) { return a.supplier < b.supplier; });  // instance order
