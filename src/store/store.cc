@@ -290,7 +290,7 @@ class TransactionWriter final : public Writer {
                  put_several(table, records.subspan(at, std::min(per_statement, records.size() - at)), !empty,
                              known));
         changed += n;
-        if (copying_ && copy_.rows >= kCopyRowsAtOnce) MOAT_CHECK(copy_pending(table));
+        if (copying_ && copy_.count >= kCopyRowsAtOnce) MOAT_CHECK(copy_pending(table));
       }
       return copying_ ? copy_pending(table) : Status{};
     }();
@@ -319,7 +319,7 @@ class TransactionWriter final : public Writer {
   const ChainTip& tip() const { return tip_; }
 
  private:
-  // Rows of one table waiting to be written by one statement, and their keys.
+  // Rows of one table waiting to be written by one statement (an upsert or a copy), and their keys.
   struct PendingRows {
     std::vector<SqlValue> params;
     std::size_t count = 0;
@@ -360,23 +360,17 @@ class TransactionWriter final : public Writer {
         version = before->second.version + 1;
       }
       row.emplace_back(version);
-      if (copying_ && before == stored.end()) {  // a new key: copied
-        for (SqlValue& value : row) copy_.values.push_back(std::move(value));
-        ++copy_.rows;
-        copy_.keys.insert(keys[i]);
-        MOAT_CHECK(stage("put", std::string(table.name), key_text(keys[i]), std::move(before_text),
-                         std::move(after_text)));
-        stored.insert_or_assign(keys[i], Versioned{std::move(after), version});
-        ++changed;
-        continue;
+      const bool copied = copying_ && before == stored.end();  // a new key, when copying
+      if (!copied) {
+        // A key copied is written before it changes again.
+        if (copy_.keys.contains(keys[i])) MOAT_CHECK(copy_pending(table));
+        // A key twice in one upsert is refused (PostgreSQL): the first is written before the second.
+        if (pending.keys.contains(keys[i])) MOAT_CHECK(write_pending(table, pending));
       }
-      // A key copied is written before it changes again.
-      if (copy_.keys.contains(keys[i])) MOAT_CHECK(copy_pending(table));
-      // A key twice in one upsert is refused (PostgreSQL): the first is written before the second.
-      if (pending.keys.contains(keys[i])) MOAT_CHECK(write_pending(table, pending));
-      for (SqlValue& value : row) pending.params.push_back(std::move(value));
-      ++pending.count;
-      pending.keys.insert(keys[i]);
+      PendingRows& rows_of_statement = copied ? copy_ : pending;
+      for (SqlValue& value : row) rows_of_statement.params.push_back(std::move(value));
+      ++rows_of_statement.count;
+      rows_of_statement.keys.insert(keys[i]);
       MOAT_CHECK(stage("put", std::string(table.name), key_text(keys[i]), std::move(before_text),
                        std::move(after_text)));
       stored.insert_or_assign(keys[i], Versioned{std::move(after), version});
@@ -395,10 +389,10 @@ class TransactionWriter final : public Writer {
 
   // Copies the new rows of `table` waiting in copy_, then writes the staged events and nodes.
   Status copy_pending(const Table& table) {
-    if (copy_.rows > 0) {
+    if (copy_.count > 0) {
       MOAT_CHECK(store_.database().copy_rows(quoted(table.name),
                                              column_list(table) + ", " + quoted(kVersionColumn),
-                                             table.fields.size() + 1, copy_.values));
+                                             table.fields.size() + 1, copy_.params));
     }
     copy_ = {};
     return write_staged();
@@ -491,14 +485,8 @@ class TransactionWriter final : public Writer {
   ChainTip tip_;
   std::vector<ledger::Event> staged_events_;
   std::vector<ledger::StoredNode> staged_nodes_;
-  // The new rows put_all copies (copying_), waiting to be sent: their values and keys.
-  struct CopyRows {
-    std::vector<SqlValue> values;
-    std::size_t rows = 0;
-    std::set<Key> keys;
-  };
   bool copying_ = false;
-  CopyRows copy_;
+  PendingRows copy_;  // the new rows put_all copies (copying_), waiting to be sent
 };
 
 }  // namespace
