@@ -180,8 +180,8 @@ Result<std::vector<Diagnostic>> problems_added(store::Store& store, const std::v
   }
   const Model& without = around.model();
   Model with = without;
-  for (const auto& [table, entries] : changed.tables) {
-    for (const auto& [key, entry] : entries) with.tables[table][key] = entry;
+  for (auto& [table, entries] : changed.tables) {
+    for (auto& [key, entry] : entries) with.tables[table][key] = std::move(entry);  // `changed` is done
   }
   std::set<ProblemKey> before;
   for (const ModelProblem& p : find_model_problems(without)) before.insert(key_of(p));

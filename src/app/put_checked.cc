@@ -54,11 +54,13 @@ Result<std::vector<store::Record>> put_checked(Workspace& workspace, store::Writ
     written.push_back(std::move(record));
   }
   std::vector<Change> changes;
+  changes.reserve(written.size());
   for (std::size_t i = 0; i < written.size(); ++i)
-    changes.push_back({records[i].table, written[i], &origins[i]});
+    changes.push_back({records[i].table, std::move(written[i]), &origins[i]});
   // The same rules an import checks, on the records these can involve (not the whole workspace).
   MOAT_TRY(std::vector<Diagnostic> problems, problems_added(workspace.store(), changes));
   if (!problems.empty()) return Error(ErrorCode::kInput, std::move(problems));
+  for (std::size_t i = 0; i < written.size(); ++i) written[i] = std::move(changes[i].record);
   // Each run of records of one table written together, in their order.
   for (std::size_t from = 0; from < written.size();) {
     std::size_t to = from + 1;

@@ -571,6 +571,7 @@ struct Evaluation {
   store::Author author;
   std::set<std::string> raised_ids;
   std::map<std::string, std::string> changed;  // id → "cleared" / "reopened"
+  std::vector<Flag> recorded;                  // every recorded flag as the evaluation leaves it
 };
 
 // The record as this evaluation leaves it, or nullopt when it stays as it is.
@@ -609,11 +610,15 @@ Status apply_evaluation(Workspace& workspace, store::Writer& writer, Evaluation&
   std::vector<std::string> ids;
   std::vector<NewRecord> records;
   ids.reserve(existing.size());
+  e.recorded.reserve(existing.size() + raised.size());
   for (const json& r : existing) {
     known.insert(identity(text(r, "rule"), text(r, "subject"), text(r, "cause")));
     ids.push_back(text(r, "id"));
-    if (std::optional<json> changed = reevaluated(e, r))
+    if (std::optional<json> changed = reevaluated(e, r)) {
       records.push_back({&table("flags"), std::move(*changed)});
+    } else {
+      e.recorded.push_back(flag_of(r));
+    }
   }
   long last = id_number(next_id(ids, "FL"), "FL") - 1;  // numbered on from the largest, once
   for (const flags::Raised& r : raised) {
@@ -623,7 +628,9 @@ Status apply_evaluation(Workspace& workspace, store::Writer& writer, Evaluation&
     records.push_back({&table("flags"), new_flag_record(r, id, e.author.at)});
   }
   if (records.empty()) return {};
-  MOAT_CHECK(put_checked(workspace, writer, std::move(records)));
+  // The records as written are what reading them back gives: every field of a flag is a text.
+  MOAT_TRY(const Records written, put_checked(workspace, writer, std::move(records)));
+  for (const json& r : written) e.recorded.push_back(flag_of(r));
   return {};
 }
 
@@ -724,7 +731,9 @@ Result<std::vector<Flag>> refresh_flags(Workspace& workspace, const Session& ses
     return apply_evaluation(workspace, writer, evaluation, raised);
   }));
   (void)events;
-  MOAT_TRY(std::vector<Flag> all, recorded_flags(workspace));
+  // Every flag as recorded, from what the evaluation read and wrote, not read back.
+  std::vector<Flag> all = std::move(evaluation.recorded);
+  sort_flags(all);
   for (Flag& f : all) {
     f.raised_now = evaluation.raised_ids.count(f.id) > 0;
     const auto changed = evaluation.changed.find(f.id);

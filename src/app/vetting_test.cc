@@ -157,6 +157,37 @@ TEST_P(VettingTest, FlagsAreRaisedOncePerCause) {
   EXPECT_FALSE(update_flag(*workspace_, session_, "FL999", "resolved", "x").ok());
 }
 
+// An evaluation returns every flag as recorded, in the order reading them back gives, whether it
+// raised, cleared, left or found them changed by a person.
+TEST_P(VettingTest, AnEvaluationReturnsTheFlagsAsRecorded) {
+  const auto fields = [](const std::vector<Flag>& flags) {
+    std::vector<std::vector<std::string>> out;
+    for (const Flag& f : flags) {
+      std::vector<std::string> row{f.id,    f.rule,      f.severity,   f.subject,    f.cause,  f.summary,
+                                   f.state, f.raised_at, f.updated_by, f.updated_at, f.reason, f.resolution};
+      for (const flags::Evidence& e : f.evidence) row.insert(row.end(), {e.name, e.value});
+      out.push_back(std::move(row));
+    }
+    return out;
+  };
+  const auto recorded = [&] {
+    auto all = recorded_flags(*workspace_);
+    EXPECT_TRUE(all.ok());
+    return fields(all.ok() ? *all : std::vector<Flag>{});
+  };
+  ASSERT_GE(flags_.size(), 2u);
+  ASSERT_TRUE(update_flag(*workspace_, session_, flags_.front().id, "resolved", "checked on site").ok());
+  ASSERT_TRUE(update_flag(*workspace_, session_, flags_.back().id, "acknowledged", "on it").ok());
+  auto again = refresh_flags(*workspace_, session_, today());
+  ASSERT_TRUE(again.ok()) << again.error().to_string();
+  EXPECT_EQ(fields(*again), recorded());
+  const Date later = today().add_months(30);  // agreements, certificates and rights lapse
+  auto lapsed = refresh_flags(*workspace_, session_, later);
+  ASSERT_TRUE(lapsed.ok()) << lapsed.error().to_string();
+  EXPECT_TRUE(std::any_of(lapsed->begin(), lapsed->end(), [](const Flag& f) { return f.raised_now; }));
+  EXPECT_EQ(fields(*lapsed), recorded());
+}
+
 TEST_P(VettingTest, FailedChecklistItemsRaiseFindingsThatCanBeClosed) {
   VisitInput visit;
   visit.supplier = "F08";

@@ -18,6 +18,11 @@ void Database::add_quoted_names(std::string_view sql, std::set<std::string>& nam
   }
 }
 
+Status Database::copy_rows(std::string_view table, std::string_view, std::size_t, std::span<const SqlValue>) {
+  return internal_error("the " + std::string(backend()) + " backend copies no rows (into " +
+                        std::string(table) + ")");
+}
+
 Result<WriteTransaction> WriteTransaction::begin(Database& db) {
   MOAT_CHECK(db.begin_write());
   return WriteTransaction(db);

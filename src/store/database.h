@@ -21,6 +21,10 @@
 namespace moat::store {
 
 using SqlValue = std::variant<std::monostate, std::int64_t, double, std::string>;
+
+// Rows a writer copies rather than inserts, where the database copies rows (copies_rows): at
+// least this many at once.
+constexpr std::size_t kCopyRowsAtLeast = 100;
 using SqlRow = std::vector<SqlValue>;
 
 // A value of a row being streamed (Database::for_each_row): a text is viewed where the database
@@ -45,6 +49,16 @@ class Database {
   virtual Status execute_unanswered(std::string_view sql, std::span<const SqlValue> params) {
     return execute(sql, params);
   }
+  // Whether copy_rows streams rows into a table (PostgreSQL's COPY FROM STDIN): for many new rows,
+  // cheaper for the server than multi-row INSERTs, each of which it parses, plans and binds, but
+  // a round trip or two of its own, so that a writer of a few rows keeps to INSERTs.
+  virtual bool copies_rows() const { return false; }
+  // Adds rows to `table` (`columns`: double-quoted names, comma-separated) as an INSERT of them
+  // would: `values` holds them row after row, `per_row` each. Only where copies_rows(); a row the
+  // table refuses (a key it holds already, a constraint) fails the statement, and a write
+  // transaction with it.
+  virtual Status copy_rows(std::string_view table, std::string_view columns, std::size_t per_row,
+                           std::span<const SqlValue> values);
   // Runs a query and hands each row to `visit` as it is read, without copying it: what a reader of
   // a whole large table uses, holding one row (SQLite's statement stepped; PostgreSQL's rows
   // streamed by COPY) rather than the whole result. The values are typed as query() types them.

@@ -57,6 +57,8 @@ Result<const LibPq*> open_library() {
   resolve(library, "PQflush", functions.flush, missing);
   resolve(library, "PQsendDescribePrepared", functions.send_describe_prepared, missing);
   resolve(library, "PQgetCopyData", functions.get_copy_data, missing);
+  resolve(library, "PQputCopyData", functions.put_copy_data, missing);
+  resolve(library, "PQputCopyEnd", functions.put_copy_end, missing);
   resolve(library, "PQfreemem", functions.freemem, missing);
   resolve(library, "PQescapeLiteral", functions.escape_literal, missing);
   if (!missing.empty()) return internal_error(std::string(kLibrary) + " lacks " + missing);

@@ -43,6 +43,8 @@ struct LibPq {
   decltype(&::PQflush) flush;
   decltype(&::PQsendDescribePrepared) send_describe_prepared;
   decltype(&::PQgetCopyData) get_copy_data;
+  decltype(&::PQputCopyData) put_copy_data;
+  decltype(&::PQputCopyEnd) put_copy_end;
   decltype(&::PQfreemem) freemem;
   decltype(&::PQescapeLiteral) escape_literal;
 };

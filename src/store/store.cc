@@ -48,6 +48,10 @@ std::string key_condition(const Table& table) {
 
 constexpr std::string_view kVersionColumn = "row_version";
 
+// Rows put_all holds before copying them, where the database copies rows: a few copies (each
+// two round trips) for a large write, and a bounded amount of it in memory.
+constexpr std::size_t kCopyRowsAtOnce = 5000;
+
 std::string select_sql(const Table& table) {
   return "SELECT " + column_list(table) + ", " + quoted(kVersionColumn) + " FROM " + quoted(table.name);
 }
@@ -277,12 +281,22 @@ class TransactionWriter final : public Writer {
     }
     std::map<Key, Versioned> known;  // the records read or written so far, as stored
     std::size_t changed = 0;
-    for (std::size_t at = 0; at < records.size(); at += per_statement) {
-      MOAT_TRY(const std::size_t n,
-               put_several(table, records.subspan(at, std::min(per_statement, records.size() - at)), !empty,
-                           known));
-      changed += n;
-    }
+    // Many records where the database copies rows: the new ones, their events and tree nodes
+    // are copied (every kCopyRowsAtOnce of them and at the end) instead of inserted.
+    copying_ = store_.database().copies_rows() && records.size() >= kCopyRowsAtLeast;
+    Status written = [&]() -> Status {
+      for (std::size_t at = 0; at < records.size(); at += per_statement) {
+        MOAT_TRY(const std::size_t n,
+                 put_several(table, records.subspan(at, std::min(per_statement, records.size() - at)), !empty,
+                             known));
+        changed += n;
+        if (copying_ && copy_.count >= kCopyRowsAtOnce) MOAT_CHECK(copy_pending(table));
+      }
+      return copying_ ? copy_pending(table) : Status{};
+    }();
+    copying_ = false;
+    copy_ = {};
+    MOAT_CHECK(written);
     return changed;
   }
 
@@ -305,7 +319,7 @@ class TransactionWriter final : public Writer {
   const ChainTip& tip() const { return tip_; }
 
  private:
-  // Rows of one table waiting to be written by one statement, and their keys.
+  // Rows of one table waiting to be written by one statement (an upsert or a copy), and their keys.
   struct PendingRows {
     std::vector<SqlValue> params;
     std::size_t count = 0;
@@ -345,12 +359,18 @@ class TransactionWriter final : public Writer {
         if (*before_text == after_text) continue;
         version = before->second.version + 1;
       }
-      // A key twice in one upsert is refused (PostgreSQL): the first is written before the second.
-      if (pending.keys.contains(keys[i])) MOAT_CHECK(write_pending(table, pending));
       row.emplace_back(version);
-      for (SqlValue& value : row) pending.params.push_back(std::move(value));
-      ++pending.count;
-      pending.keys.insert(keys[i]);
+      const bool copied = copying_ && before == stored.end();  // a new key, when copying
+      if (!copied) {
+        // A key copied is written before it changes again.
+        if (copy_.keys.contains(keys[i])) MOAT_CHECK(copy_pending(table));
+        // A key twice in one upsert is refused (PostgreSQL): the first is written before the second.
+        if (pending.keys.contains(keys[i])) MOAT_CHECK(write_pending(table, pending));
+      }
+      PendingRows& rows_of_statement = copied ? copy_ : pending;
+      for (SqlValue& value : row) rows_of_statement.params.push_back(std::move(value));
+      ++rows_of_statement.count;
+      rows_of_statement.keys.insert(keys[i]);
       MOAT_CHECK(stage("put", std::string(table.name), key_text(keys[i]), std::move(before_text),
                        std::move(after_text)));
       stored.insert_or_assign(keys[i], Versioned{std::move(after), version});
@@ -364,6 +384,17 @@ class TransactionWriter final : public Writer {
     if (pending.count > 0)
       MOAT_CHECK(store_.database().execute_unanswered(upsert_sql(table, pending.count), pending.params));
     pending = {};
+    return copying_ ? Status{} : write_staged();  // when copying, the events go with the copy
+  }
+
+  // Copies the new rows of `table` waiting in copy_, then writes the staged events and nodes.
+  Status copy_pending(const Table& table) {
+    if (copy_.count > 0) {
+      MOAT_CHECK(store_.database().copy_rows(quoted(table.name),
+                                             column_list(table) + ", " + quoted(kVersionColumn),
+                                             table.fields.size() + 1, copy_.params));
+    }
+    copy_ = {};
     return write_staged();
   }
 
@@ -413,6 +444,24 @@ class TransactionWriter final : public Writer {
       return s ? SqlValue{*s} : SqlValue{};
     };
     const std::size_t per_statement = rows_per_statement(10);
+    if (store_.database().copies_rows() && staged_events_.size() >= kCopyRowsAtLeast) {
+      std::vector<SqlValue> values;
+      values.reserve(staged_events_.size() * 10);
+      for (ledger::Event& event : staged_events_) {
+        const auto moved_text = [](std::optional<std::string>& s) -> SqlValue {
+          return s ? SqlValue{std::move(*s)} : SqlValue{};
+        };
+        values.emplace_back(event.seq);
+        for (std::string* text : {&event.at, &event.actor, &event.action, &event.entity, &event.key})
+          values.emplace_back(std::move(*text));
+        values.push_back(moved_text(event.before));
+        values.push_back(moved_text(event.after));
+        values.emplace_back(std::move(event.prev_hash));
+        values.emplace_back(std::move(event.hash));
+      }
+      staged_events_.clear();
+      MOAT_CHECK(store_.database().copy_rows("\"ledger\"", event_columns(), 10, values));
+    }
     for (std::size_t at = 0; at < staged_events_.size(); at += per_statement) {
       const std::size_t count = std::min(per_statement, staged_events_.size() - at);
       std::vector<SqlValue> params;
@@ -436,6 +485,8 @@ class TransactionWriter final : public Writer {
   ChainTip tip_;
   std::vector<ledger::Event> staged_events_;
   std::vector<ledger::StoredNode> staged_nodes_;
+  bool copying_ = false;
+  PendingRows copy_;  // the new rows put_all copies (copying_), waiting to be sent
 };
 
 }  // namespace

@@ -157,6 +157,15 @@ Result<TreeHead> tree_head(Database& db) {
 }
 
 Status insert_tree_nodes(Database& db, std::span<const ledger::StoredNode> nodes) {
+  if (db.copies_rows() && nodes.size() >= kCopyRowsAtLeast) {
+    std::vector<SqlValue> values;
+    values.reserve(nodes.size() * 2);
+    for (const ledger::StoredNode& node : nodes) {
+      values.emplace_back(static_cast<std::int64_t>(node.id.key()));
+      values.emplace_back(ledger::to_hex(node.hash));
+    }
+    return db.copy_rows(R"("ledger_tree")", R"("node", "hash")", 2, values);
+  }
   // Several rows per statement: an append makes about two, a tree built at once many.
   for (std::size_t at = 0; at < nodes.size(); at += kInsertRows) {
     const std::span<const ledger::StoredNode> chunk =
