@@ -259,15 +259,11 @@ class TransactionWriter final : public Writer {
                        ", the edit was made to version " + std::to_string(*expected_version) +
                        "; reload it and edit again");
     }
-    std::vector<SqlValue> row = row_of(table, record);
-    MOAT_TRY(const Record stored, record_of(table, row));  // what the database will give back
-    if (before && canonical_json(before->record) == canonical_json(stored)) return false;
-    row.emplace_back(current + 1);
-    MOAT_CHECK(store_.database().execute(upsert_sql(table, 1), row));
-    MOAT_CHECK(append("put", std::string(table.name), key_text(key),
-                      before ? std::optional(canonical_json(before->record)) : std::nullopt,
-                      canonical_json(stored)));
-    return true;
+    // Written as put_all writes, compared with the record just read.
+    std::map<Key, Versioned> known;
+    if (before) known.emplace(key, *before);
+    MOAT_TRY(const std::size_t changed, put_several(table, std::span(&record, 1), false, known));
+    return changed == 1;
   }
 
   Result<std::size_t> put_all(const Table& table, std::span<const Record> records) override {
@@ -326,9 +322,9 @@ class TransactionWriter final : public Writer {
     std::set<Key> keys;
   };
 
-  // put_all for as many records as one statement writes: the stored rows of those not in `stored`
-  // read by one query (unless `read` is false), the changed ones written by one upsert, their
-  // events and tree nodes by one insert each; `stored` then holds them as written.
+  // put_all for as many records as one statement writes (and put for one): the stored rows of
+  // those not in `stored` read by one query (unless `read` is false), the changed ones written by
+  // one upsert, their events and tree nodes by one insert each; `stored` then holds them as written.
   Result<std::size_t> put_several(const Table& table, std::span<const Record> records, bool read,
                                   std::map<Key, Versioned>& stored) {
     std::vector<Key> keys;
