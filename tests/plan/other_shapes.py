@@ -22,13 +22,11 @@ usage: other_shapes.py MOAT [SCALE]   (SCALE: packages per shape = 40 × SCALE, 
 import json
 import os
 import random
-import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from time_limit import LIMIT, MARGIN, problems_with  # noqa: E402
+from time_limit import timed_plan  # noqa: E402
 
 CAPABILITIES = ("molding", "smt", "machining", "assembly")
 
@@ -200,12 +198,6 @@ SHAPES = [collusion_three, many_recipes, exposure_caps, shared_parties_many_sour
           extreme_costs, infeasible_at_size]
 
 
-def plan(moat, path, *args):
-    started = time.monotonic()
-    run = subprocess.run([moat, "plan", "--instance", path, "--json", *args], capture_output=True, text=True)
-    return run, time.monotonic() - started
-
-
 def main():
     moat = sys.argv[1]
     scale = int(sys.argv[2]) if len(sys.argv) > 2 else 12
@@ -219,23 +211,9 @@ def main():
             # The contract reads no recipes as one recipe of every secret.
             checked = dict(instance, recipes=instance["recipes"] or
                            [{"id": "all", "secrets": [s["id"] for s in instance["secrets"]]}])
-            quick, _ = plan(moat, path, "--heuristic")
-            heuristic_found = quick.returncode == 0 and json.loads(quick.stdout)["status"] == "feasible"
-            run, elapsed = plan(moat, path, "--time-limit", str(LIMIT))
-            problems = []
-            if run.returncode != 0:
-                problems.append(f"exit {run.returncode}: {run.stderr.strip()}")
-            else:
-                answer = json.loads(run.stdout)
+            answer, elapsed, problems = timed_plan(moat, path, checked)
+            if answer:
                 status = answer["status"]
-                if elapsed > LIMIT + MARGIN:
-                    problems.append(f"answered in {elapsed:.2f} s, over {LIMIT + MARGIN:.1f} s")
-                if heuristic_found and status not in ("optimal", "feasible"):
-                    problems.append(f"the heuristic finds a plan but the timed run says {status}")
-                if status in ("optimal", "feasible"):
-                    problems += problems_with(checked, answer)[:5]
-                if status == "infeasible" and not answer["reasons"]:
-                    problems.append("infeasible without reasons")
                 if shape is infeasible_at_size and status != "infeasible":
                     problems.append(f"a package exposes a whole recipe alone, yet the answer is {status}")
                 print(f"{shape.__name__}: {status} in {elapsed:.2f} s "

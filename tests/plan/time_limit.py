@@ -70,6 +70,33 @@ def problems_with(instance, plan):
     return found
 
 
+def timed_plan(moat, path, instance):
+    """`moat plan --instance PATH --json --time-limit LIMIT`, timed from the process's start to its
+    exit, after `--heuristic` on the same file: (the plan or None, seconds, what is wrong with it).
+    Wrong: an exit other than 0, an answer past the limit plus the margin, no plan where the
+    heuristic finds one, a plan that breaks a rule, `infeasible` without reasons."""
+    quick = subprocess.run([moat, "plan", "--instance", path, "--json", "--heuristic"],
+                           capture_output=True, text=True)
+    heuristic_found = quick.returncode == 0 and json.loads(quick.stdout)["status"] == "feasible"
+    started = time.monotonic()
+    run = subprocess.run([moat, "plan", "--instance", path, "--json", "--time-limit", str(LIMIT)],
+                         capture_output=True, text=True)
+    elapsed = time.monotonic() - started
+    if run.returncode != 0:
+        return None, elapsed, [f"exit {run.returncode}: {run.stderr.strip()}"]
+    plan = json.loads(run.stdout)
+    problems = []
+    if elapsed > LIMIT + MARGIN:
+        problems.append(f"answered in {elapsed:.2f} s, over {LIMIT + MARGIN:.1f} s")
+    if heuristic_found and plan["status"] not in ("optimal", "feasible"):
+        problems.append(f"the heuristic finds a plan but the timed run says {plan['status']}")
+    if plan["status"] in ("optimal", "feasible"):
+        problems += problems_with(instance, plan)[:5]
+    if plan["status"] == "infeasible" and not plan["reasons"]:
+        problems.append("infeasible without reasons")
+    return plan, elapsed, problems
+
+
 COLLUSION_TWO_SIZES = ("M",)
 
 
@@ -86,25 +113,9 @@ def main():
                             "--write-only"], check=True, capture_output=True)
             with open(path) as f:
                 instance = json.load(f)
-            quick = subprocess.run([moat, "plan", "--instance", path, "--json", "--heuristic"],
-                                   capture_output=True, text=True, check=True)
-            heuristic_found = json.loads(quick.stdout)["status"] == "feasible"
-            started = time.monotonic()
-            run = subprocess.run([moat, "plan", "--instance", path, "--json", "--time-limit", str(LIMIT)],
-                                 capture_output=True, text=True)
-            elapsed = time.monotonic() - started
             name = f"{family} {size} k={collusion}"
-            problems = []
-            if run.returncode != 0:
-                problems.append(f"exit {run.returncode}: {run.stderr.strip()}")
-            else:
-                plan = json.loads(run.stdout)
-                if elapsed > LIMIT + MARGIN:
-                    problems.append(f"answered in {elapsed:.2f} s, over {LIMIT + MARGIN:.1f} s")
-                if heuristic_found and plan["status"] not in ("optimal", "feasible"):
-                    problems.append(f"the heuristic finds a plan but the timed run says {plan['status']}")
-                if plan["status"] in ("optimal", "feasible"):
-                    problems += problems_with(instance, plan)[:5]
+            plan, elapsed, problems = timed_plan(moat, path, instance)
+            if plan:
                 print(f"{name}: {plan['status']} in {elapsed:.2f} s")
             for problem in problems:
                 print(f"{name}: {problem}")
