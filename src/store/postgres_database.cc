@@ -699,6 +699,10 @@ namespace {
 // (the `options` parameter), after the URL's own options or PGOPTIONS, not by a statement of
 // their own.
 constexpr std::string_view kSessionOptions = "-c client_min_messages=warning -c extra_float_digits=3";
+// The same settings made by a statement, where the options cannot be sent (see open_postgresql).
+constexpr std::string_view kSessionSettings =
+    "SELECT set_config('client_min_messages', 'warning', false), set_config('extra_float_digits', '3', "
+    "false)";
 
 // The `options` to connect with: the URL's (or else the environment's) followed by moat's.
 std::string session_options(const std::string& url) {
@@ -715,21 +719,50 @@ std::string session_options(const std::string& url) {
   return own.empty() ? std::string(kSessionOptions) : own + " " + std::string(kSessionOptions);
 }
 
+// A connection to `url` (expanded), with `options` as the startup parameter when given.
+PGconn* connect(const std::string& url, const std::string* options) {
+  const char* const keywords[] = {"dbname", options ? "options" : nullptr, nullptr};
+  const char* const values[] = {url.c_str(), options ? options->c_str() : nullptr, nullptr};
+  return pq().connectdb_params(keywords, values, 1);  // the URL expanded; options last
+}
+
+// Why a connection failed, without libpq's trailing line end (empty when it did not fail).
+std::string connection_failure(PGconn* connection) {
+  if (!connection) return "out of memory";
+  if (pq().status(connection) == CONNECTION_OK) return "";
+  std::string message = pq().error_message(connection);
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  return message;
+}
+
+// What a connection pooler that does not pass on the `options` startup parameter answers
+// (PgBouncer, unless told to ignore it).
+constexpr std::string_view kOptionsRefused = "unsupported startup parameter: options";
+
 }  // namespace
 
 Result<std::unique_ptr<Database>> open_postgresql(const std::string& url) {
   MOAT_CHECK(load_libpq());
   const std::string options = session_options(url);
-  const char* const keywords[] = {"dbname", "options", nullptr};
-  const char* const values[] = {url.c_str(), options.c_str(), nullptr};
-  PGconn* connection = pq().connectdb_params(keywords, values, 1);  // the URL expanded; options last
-  if (!connection || pq().status(connection) != CONNECTION_OK) {
-    std::string message = connection ? pq().error_message(connection) : "out of memory";
+  PGconn* connection = connect(url, &options);
+  std::string failure = connection_failure(connection);
+  // Through a pooler that refuses the options, moat connects without them and makes its own
+  // settings by a statement: one round trip more, for this session only.
+  const bool refused = failure.find(kOptionsRefused) != std::string::npos;
+  if (refused) {
     pq().finish(connection);
-    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
-    return Error(ErrorCode::kInput, redact_url(url), "cannot connect to PostgreSQL: " + message);
+    connection = connect(url, nullptr);
+    failure = connection_failure(connection);
   }
-  return std::unique_ptr<Database>(std::make_unique<PostgresDatabase>(connection));
+  if (!failure.empty()) {
+    pq().finish(connection);
+    return Error(ErrorCode::kInput, redact_url(url), "cannot connect to PostgreSQL: " + failure);
+  }
+  auto database = std::make_unique<PostgresDatabase>(connection);
+  if (refused) {
+    MOAT_CHECK(database->execute(kSessionSettings, {}));
+  }
+  return std::unique_ptr<Database>(std::move(database));
 }
 
 }  // namespace moat::store
