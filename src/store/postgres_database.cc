@@ -299,14 +299,7 @@ class PostgresDatabase final : public Database {
     if (sent && !block.empty())
       sent = pq().put_copy_data(connection_, block.data(), static_cast<int>(block.size())) == 1;
     sent = pq().put_copy_end(connection_, sent ? nullptr : "moat could not send the rows") == 1 && sent;
-    std::optional<Error> first;
-    if (!sent) first = failure(nullptr, sql);
-    while (PGresult* result = pq().get_result(connection_)) {
-      if (!first && pq().result_status(result) != PGRES_COMMAND_OK) first = failure(result, sql);
-      pq().clear(result);
-    }
-    if (first) return std::move(*first);
-    return {};
+    return copy_outcome(sent ? std::nullopt : std::optional(failure(nullptr, sql)), sql);
   }
 
   Result<std::vector<SqlRow>> query(std::string_view sql, std::span<const SqlValue> params) override {
@@ -514,11 +507,18 @@ class PostgresDatabase final : public Database {
       if (aside) aside->emplace_back(data, static_cast<std::size_t>(length));
       pq().freemem(data);
     }
-    std::optional<Error> first;
-    if (length == -2) first = failure(nullptr, sql);
+    return copy_outcome(length == -2 ? std::optional(failure(nullptr, sql)) : std::nullopt, sql);
+  }
+
+  // The outcome of the COPY just ended or given up: `first`, else the server's failure, if any. A
+  // COPY that could not be ended leaves libpq answering that it is still in it, again on every
+  // call: that answer ends the wait.
+  Status copy_outcome(std::optional<Error> first, std::string_view sql) {
     while (PGresult* result = pq().get_result(connection_)) {
-      if (!first && pq().result_status(result) != PGRES_COMMAND_OK) first = failure(result, sql);
+      const ExecStatusType status = pq().result_status(result);
+      if (!first && status != PGRES_COMMAND_OK) first = failure(result, sql);
       pq().clear(result);
+      if (status == PGRES_COPY_IN || status == PGRES_COPY_OUT) break;
     }
     if (first) return std::move(*first);
     return {};
@@ -735,9 +735,11 @@ std::string connection_failure(PGconn* connection) {
   return message;
 }
 
-// What a connection pooler that does not pass on the `options` startup parameter answers
-// (PgBouncer, unless told to ignore it).
-constexpr std::string_view kOptionsRefused = "unsupported startup parameter: options";
+// What a connection pooler answers to the `options` startup parameter when it does not pass it
+// on: PgBouncer up to 1.19 "unsupported startup parameter: options"; from 1.20, which reads the
+// options itself and takes only the settings it tracks, "unsupported startup parameter in options:
+// client_min_messages".
+constexpr std::string_view kOptionsRefused = "unsupported startup parameter";
 
 }  // namespace
 

@@ -73,11 +73,13 @@ def problems_with(instance, plan):
 def timed_plan(moat, path, instance):
     """`moat plan --instance PATH --json --time-limit LIMIT`, timed from the process's start to its
     exit, after `--heuristic` on the same file: (the plan or None, seconds, what is wrong with it).
-    Wrong: an exit other than 0, an answer past the limit plus the margin, no plan where the
-    heuristic finds one, a plan that breaks a rule, `infeasible` without reasons."""
+    Wrong: an exit other than 0 (of either run), an answer past the limit plus the margin, no plan
+    where the heuristic finds one, a plan that breaks a rule, `infeasible` without reasons."""
     quick = subprocess.run([moat, "plan", "--instance", path, "--json", "--heuristic"],
                            capture_output=True, text=True)
-    heuristic_found = quick.returncode == 0 and json.loads(quick.stdout)["status"] == "feasible"
+    if quick.returncode != 0:
+        return None, 0.0, [f"--heuristic: exit {quick.returncode}: {quick.stderr.strip()}"]
+    heuristic_found = json.loads(quick.stdout)["status"] == "feasible"
     started = time.monotonic()
     run = subprocess.run([moat, "plan", "--instance", path, "--json", "--time-limit", str(LIMIT)],
                          capture_output=True, text=True)
