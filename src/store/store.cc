@@ -435,42 +435,35 @@ class TransactionWriter final : public Writer {
     return {};
   }
 
-  Status write_staged() {
-    const auto optional_text = [](const std::optional<std::string>& s) -> SqlValue {
-      return s ? SqlValue{*s} : SqlValue{};
+  // The staged events' columns, in event_columns()' order, their texts moved out.
+  static void add_event_values(ledger::Event& event, std::vector<SqlValue>& values) {
+    const auto text = [](std::optional<std::string>& s) -> SqlValue {
+      return s ? SqlValue{std::move(*s)} : SqlValue{};
     };
-    const std::size_t per_statement = rows_per_statement(10);
-    if (store_.database().copies_rows() && staged_events_.size() >= kCopyRowsAtLeast) {
-      std::vector<SqlValue> values;
-      values.reserve(staged_events_.size() * 10);
-      for (ledger::Event& event : staged_events_) {
-        const auto moved_text = [](std::optional<std::string>& s) -> SqlValue {
-          return s ? SqlValue{std::move(*s)} : SqlValue{};
-        };
-        values.emplace_back(event.seq);
-        for (std::string* text : {&event.at, &event.actor, &event.action, &event.entity, &event.key})
-          values.emplace_back(std::move(*text));
-        values.push_back(moved_text(event.before));
-        values.push_back(moved_text(event.after));
-        values.emplace_back(std::move(event.prev_hash));
-        values.emplace_back(std::move(event.hash));
-      }
-      staged_events_.clear();
-      MOAT_CHECK(store_.database().copy_rows("\"ledger\"", event_columns(), 10, values));
-    }
+    values.emplace_back(event.seq);
+    for (std::string* field : {&event.at, &event.actor, &event.action, &event.entity, &event.key})
+      values.emplace_back(std::move(*field));
+    values.push_back(text(event.before));
+    values.push_back(text(event.after));
+    values.emplace_back(std::move(event.prev_hash));
+    values.emplace_back(std::move(event.hash));
+  }
+
+  Status write_staged() {
+    constexpr std::size_t kEventColumns = 10;
+    Database& db = store_.database();
+    // Many events (an import) copied where the database copies rows; else several per statement.
+    const bool copy = db.copies_rows() && staged_events_.size() >= kCopyRowsAtLeast;
+    const std::size_t per_statement = copy ? staged_events_.size() : rows_per_statement(kEventColumns);
     for (std::size_t at = 0; at < staged_events_.size(); at += per_statement) {
       const std::size_t count = std::min(per_statement, staged_events_.size() - at);
-      std::vector<SqlValue> params;
-      params.reserve(count * 10);
-      for (std::size_t i = at; i < at + count; ++i) {
-        const ledger::Event& event = staged_events_[i];
-        params.insert(params.end(),
-                      {event.seq, event.at, event.actor, event.action, event.entity, event.key,
-                       optional_text(event.before), optional_text(event.after), event.prev_hash, event.hash});
-      }
-      MOAT_CHECK(store_.database().execute_unanswered(insert_events_sql(count), params));
+      std::vector<SqlValue> values;
+      values.reserve(count * kEventColumns);
+      for (std::size_t i = at; i < at + count; ++i) add_event_values(staged_events_[i], values);
+      MOAT_CHECK(copy ? db.copy_rows(R"("ledger")", event_columns(), kEventColumns, values)
+                      : db.execute_unanswered(insert_events_sql(count), values));
     }
-    MOAT_CHECK(insert_tree_nodes(store_.database(), staged_nodes_));
+    MOAT_CHECK(insert_tree_nodes(db, staged_nodes_));
     staged_events_.clear();
     staged_nodes_.clear();
     return {};

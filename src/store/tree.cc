@@ -157,28 +157,26 @@ Result<TreeHead> tree_head(Database& db) {
 }
 
 Status insert_tree_nodes(Database& db, std::span<const ledger::StoredNode> nodes) {
-  if (db.copies_rows() && nodes.size() >= kCopyRowsAtLeast) {
+  // Many nodes (a tree built at once) copied where the database copies rows; else several rows
+  // per statement (an append makes about two).
+  const bool copy = db.copies_rows() && nodes.size() >= kCopyRowsAtLeast;
+  const std::size_t per_statement = copy ? nodes.size() : kInsertRows;
+  for (std::size_t at = 0; at < nodes.size(); at += per_statement) {
+    const std::span<const ledger::StoredNode> chunk =
+        nodes.subspan(at, std::min(per_statement, nodes.size() - at));
     std::vector<SqlValue> values;
-    values.reserve(nodes.size() * 2);
-    for (const ledger::StoredNode& node : nodes) {
+    values.reserve(chunk.size() * 2);
+    for (const ledger::StoredNode& node : chunk) {
       values.emplace_back(static_cast<std::int64_t>(node.id.key()));
       values.emplace_back(ledger::to_hex(node.hash));
     }
-    return db.copy_rows(R"("ledger_tree")", R"("node", "hash")", 2, values);
-  }
-  // Several rows per statement: an append makes about two, a tree built at once many.
-  for (std::size_t at = 0; at < nodes.size(); at += kInsertRows) {
-    const std::span<const ledger::StoredNode> chunk =
-        nodes.subspan(at, std::min(kInsertRows, nodes.size() - at));
-    std::string sql = R"(INSERT INTO "ledger_tree" ("node", "hash") VALUES )";
-    std::vector<SqlValue> params;
-    params.reserve(chunk.size() * 2);
-    for (const ledger::StoredNode& node : chunk) {
-      sql += params.empty() ? "(?, ?)" : ", (?, ?)";
-      params.emplace_back(static_cast<std::int64_t>(node.id.key()));
-      params.emplace_back(ledger::to_hex(node.hash));
+    if (copy) {
+      MOAT_CHECK(db.copy_rows(R"("ledger_tree")", R"("node", "hash")", 2, values));
+      continue;
     }
-    MOAT_CHECK(db.execute_unanswered(sql, params));
+    std::string sql = R"(INSERT INTO "ledger_tree" ("node", "hash") VALUES (?, ?))";
+    for (std::size_t i = 1; i < chunk.size(); ++i) sql += ", (?, ?)";
+    MOAT_CHECK(db.execute_unanswered(sql, values));
   }
   return {};
 }
