@@ -279,7 +279,8 @@ class PostgresDatabase final : public Database {
                    std::span<const SqlValue> values) override {
     if (values.empty()) return {};
     if (per_row == 0 || values.size() % per_row != 0)
-      return internal_error("postgresql: a COPY's values are not whole rows");
+      return internal_error("postgresql: the values copied into " + std::string(table) +
+                            " are not whole rows of " + std::to_string(per_row));
     const std::string sql = "COPY " + std::string(table) + " (" + std::string(columns) + ") FROM STDIN";
     MOAT_CHECK(settle());
     PgResult started(pq().exec(connection_, sql.c_str()));
@@ -535,7 +536,9 @@ class PostgresDatabase final : public Database {
   // `sql` with its `?` placeholders replaced by `params` as SQL literals: COPY takes no parameters.
   Result<std::string> with_literals(std::string_view sql, std::span<const SqlValue> params) const {
     return replace_placeholders(sql, [&](std::size_t index, std::string& out) -> Status {
-      if (index >= params.size()) return internal_error("postgresql: more placeholders than parameters");
+      if (index >= params.size())
+        return internal_error("postgresql: more placeholders than parameters in: " +
+                              std::string(sql.substr(0, 80)));
       const SqlValue& param = params[index];
       if (std::holds_alternative<std::monostate>(param)) {
         out += "NULL";
