@@ -16,6 +16,7 @@ class Bitset {
   explicit Bitset(std::size_t size) : words_((size + 63) / 64, 0) {}
 
   void set(std::size_t i) { words_[i / 64] |= std::uint64_t{1} << (i % 64); }
+  void reset(std::size_t i) { words_[i / 64] &= ~(std::uint64_t{1} << (i % 64)); }
   bool test(std::size_t i) const { return (words_[i / 64] >> (i % 64)) & 1U; }
   void unite(const Bitset& other) {
     for (std::size_t w = 0; w < words_.size(); ++w) words_[w] |= other.words_[w];

@@ -334,8 +334,7 @@ double cost_of(const Problem& problem, const Choice& choice) {
   double cost = 0;
   for (std::size_t p = 0; p < problem.packages.size(); ++p) {
     const CompiledPackage& package = problem.packages[p];
-    for (std::size_t o : choice[p])
-      cost += package.options[o].unit_cost * package.units + package.options[o].fixed_cost;
+    for (std::size_t o : choice[p]) cost += package.cost(o);
   }
   return cost;
 }

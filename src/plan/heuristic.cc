@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <numeric>
 
 #include "plan/exposure.h"
@@ -14,10 +15,8 @@ namespace {
 // The local search stops this many times the first full check's duration before the deadline,
 // so that checking the plan it ends with finishes in time.
 constexpr double kCheckMargin = 2.0;
-
-double option_cost(const CompiledPackage& package, std::size_t o) {
-  return package.options[o].unit_cost * package.units + package.options[o].fixed_cost;
-}
+// The local search's passes of moves two at a time go on while a pass saves this share of the cost.
+constexpr double kLeastEjectionGain = 0.001;
 
 // Most constrained first: fewest options per source, then most secrets exposed.
 std::vector<std::size_t> constrained_order(const Problem& problem) {
@@ -63,7 +62,7 @@ Built construct(const Problem& problem, double spread, const Choice* hint,
       if (spread > 0) {
         std::vector<double> score(package.options.size());
         for (std::size_t o = 0; o < package.options.size(); ++o) {
-          score[o] = option_cost(package, o) * (1 + spread * static_cast<double>(state.gain(p, o)));
+          score[o] = package.cost(o) * (1 + spread * static_cast<double>(state.gain(p, o)));
         }
         std::stable_sort(candidates.begin(), candidates.end(),
                          [&](std::size_t a, std::size_t b) { return score[a] < score[b]; });
@@ -94,28 +93,64 @@ Built construct(const Problem& problem, double spread, const Choice* hint,
   return {std::move(state), {}};
 }
 
-// Moves single sources to cheaper options while the plan stays valid (checked incrementally).
-void improve(const Problem& problem, PlanState& state, const Deadline& deadline) {
-  bool improved = true;
-  while (improved && !deadline.passed()) {
-    improved = false;
-    for (std::size_t p = 0; p < problem.packages.size(); ++p) {
-      const CompiledPackage& package = problem.packages[p];
-      for (std::size_t slot = 0; slot < state.choice()[p].size(); ++slot) {
-        const double current = option_cost(package, state.choice()[p][slot]);
-        for (std::size_t o = 0; o < package.options.size(); ++o) {  // options are cheapest first
-          if (option_cost(package, o) >= current - 1e-9) break;
-          const auto& chosen = state.choice()[p];
-          if (std::find(chosen.begin(), chosen.end(), o) != chosen.end()) continue;
-          if (state.fits(p, o, chosen[slot])) {
-            state.replace(p, slot, o);
-            improved = true;
-            break;
-          }
+// One pass over the plan moving single sources to cheaper options that fit as the plan stands;
+// whether any moved.
+bool shift_pass(const Problem& problem, PlanState& state, const Deadline& deadline) {
+  bool improved = false;
+  for (std::size_t p = 0; p < problem.packages.size(); ++p) {
+    const CompiledPackage& package = problem.packages[p];
+    for (std::size_t slot = 0; slot < state.choice()[p].size(); ++slot) {
+      const double current = package.cost(state.choice()[p][slot]);
+      for (std::size_t o = 0; o < package.options.size(); ++o) {  // options are cheapest first
+        if (package.cost(o) >= current - 1e-9) break;
+        const auto& chosen = state.choice()[p];
+        if (std::find(chosen.begin(), chosen.end(), o) != chosen.end()) continue;
+        if (state.fits(p, o, chosen[slot])) {
+          state.replace(p, slot, o);
+          improved = true;
+          break;
         }
       }
-      if ((p & 63U) == 0 && deadline.passed()) return;
     }
+    if ((p & 63U) == 0 && deadline.passed()) return improved;
+  }
+  return improved;
+}
+
+// One pass moving single sources to cheaper options that do not fit as the plan stands, by moving
+// a package in the way elsewhere for less than the saving (PlanState::eject_for): what a plan on
+// full suppliers needs, where no single move is cheaper. Whether any moved.
+bool ejection_pass(const Problem& problem, PlanState& state, const Deadline& deadline) {
+  bool improved = false;
+  for (std::size_t p = 0; p < problem.packages.size(); ++p) {
+    const CompiledPackage& package = problem.packages[p];
+    for (std::size_t slot = 0; slot < state.choice()[p].size(); ++slot) {
+      const double current = package.cost(state.choice()[p][slot]);
+      for (std::size_t o = 0; o < package.options.size(); ++o) {  // options are cheapest first
+        if (package.cost(o) >= current - 1e-9) break;
+        const auto& chosen = state.choice()[p];
+        if (std::find(chosen.begin(), chosen.end(), o) != chosen.end()) continue;
+        if (state.eject_for(p, slot, o, current - package.cost(o)) > 0) {
+          improved = true;
+          break;
+        }
+      }
+    }
+    if ((p & 15U) == 0 && deadline.passed()) return improved;
+  }
+  return improved;
+}
+
+// Moves single sources to cheaper options while the plan stays valid (checked incrementally):
+// each alone while any fits, then two at a time, pass after pass while a pass of those saves at
+// least kLeastEjectionGain of the plan's cost. (Tight XL: the first saves 4.6%, the fourth 0.06%,
+// each 1.6–2.6 s; later ones save less and take longer, time the exact engine's search uses better.)
+void improve(const Problem& problem, PlanState& state, const Deadline& deadline) {
+  while (!deadline.passed()) {
+    if (shift_pass(problem, state, deadline)) continue;
+    const double before = cost_of(problem, state.choice());
+    if (!ejection_pass(problem, state, deadline)) return;
+    if (before - cost_of(problem, state.choice()) < kLeastEjectionGain * std::abs(before)) return;
   }
 }
 
@@ -175,6 +210,15 @@ HeuristicResult solve_heuristic(const Problem& problem, const Deadline& deadline
   }
   if (first_broken->empty()) return {first, cost_of(problem, first)};
   return {};
+}
+
+Choice polish(const Problem& problem, const Choice& valid, const Deadline& deadline) {
+  PlanState state(problem);
+  for (std::size_t p = 0; p < valid.size(); ++p) {
+    for (std::size_t o : valid[p]) state.add(p, o);
+  }
+  improve(problem, state, deadline);
+  return state.choice();
 }
 
 }  // namespace moat::plan

@@ -33,4 +33,9 @@ HeuristicResult solve_heuristic(const Problem& problem, const Deadline& deadline
                                 const std::function<void(const Choice&)>& on_valid = {},
                                 const Deadline* first_by = nullptr);
 
+// The local search alone, from a valid plan (a solver's): single sources moved to cheaper options
+// while the plan stays valid, alone or two at a time, until no move is left or `deadline` passes.
+// The plan it returns passes violations() whenever `valid` does.
+Choice polish(const Problem& problem, const Choice& valid, const Deadline& deadline);
+
 }  // namespace moat::plan

@@ -10,6 +10,8 @@ PlanState::PlanState(const Problem& problem)
       choice_(problem.packages.size()),
       load_(problem.suppliers.size(), 0),
       packages_of_(problem.parties.size()),
+      given_(problem.parties.size(), Bitset(problem.secret_count)),
+      givers_(problem.parties.size()),
       recipes_by_secret_(problem.secret_count),
       recipes_with_(problem.secret_count),
       parties_by_secret_(problem.secret_count) {
@@ -70,6 +72,48 @@ bool PlanState::repair(std::size_t p, const Deadline& deadline) {
     }
   }
   return false;
+}
+
+double PlanState::eject_for(std::size_t p, std::size_t slot, std::size_t o, double saving) {
+  constexpr double kLeast = 1e-9;  // a saving smaller than this is rounding, not a saving
+  const CompiledPackage& package = problem_.packages[p];
+  const std::size_t old = choice_[p][slot];
+  const std::size_t supplier = package.options[o].supplier;
+  const std::size_t old_party = problem_.suppliers[package.options[old].supplier].party;
+  const double excess = load_[supplier] + package.units - problem_.suppliers[supplier].capacity;
+  if (excess <= 1e-6) return 0;  // not full: o is kept out by a rule, which moving one package rarely lifts
+  for (std::size_t q : std::vector<std::size_t>(packages_of_[problem_.suppliers[supplier].party])) {
+    const CompiledPackage& other = problem_.packages[q];
+    if (q == p || other.units < excess - 1e-6) continue;  // too small to make room
+    for (std::size_t q_slot = 0; q_slot < choice_[q].size(); ++q_slot) {
+      const std::size_t q_old = choice_[q][q_slot];
+      if (other.options[q_old].supplier != supplier) continue;
+      // Where q could go for less than the saving, as the plan stands: p's move only makes room
+      // in p's old party, and in o's party it is checked again once p is there.
+      const double q_cost = other.cost(q_old);
+      std::vector<std::size_t> targets;
+      for (std::size_t c = 0; c < other.options.size(); ++c) {  // cheapest first
+        if (other.cost(c) - q_cost >= saving - kLeast) break;
+        if (std::find(choice_[q].begin(), choice_[q].end(), c) != choice_[q].end()) continue;
+        if (problem_.suppliers[other.options[c].supplier].party == old_party || fits(q, c, q_old))
+          targets.push_back(c);
+      }
+      if (targets.empty()) continue;
+      remove(q, q_slot);
+      if (fits(p, o, old)) {
+        replace(p, slot, o);
+        for (std::size_t c : targets) {
+          if (fits(q, c)) {
+            restore(q, q_slot, c);
+            return saving - (other.cost(c) - q_cost);
+          }
+        }
+        replace(p, slot, old);  // back to the valid plan it was
+      }
+      restore(q, q_slot, q_old);
+    }
+  }
+  return 0;
 }
 
 std::vector<std::size_t> PlanState::in_the_way(std::size_t p, std::size_t o) const {
@@ -158,19 +202,31 @@ void PlanState::apply(std::size_t p, std::size_t o, int sign) {
   } else {
     list.erase(std::find(list.begin(), list.end(), p));
   }
-  Bitset held = holders_[party].held;
+  if (holders_[party].trusted) return;  // what a trusted party holds counts for no rule
+  auto& givers = givers_[party];
+  Bitset held;
   if (sign > 0) {
+    package.exposes.for_each([&](std::size_t s) {
+      if (givers[s]++ == 0) given_[party].set(s);
+    });
+    held = holders_[party].held;
     problem_.grow(held, package.exposes);
-  } else {  // what it loses may have led to other secrets: from scratch
-    held = Bitset(problem_.secret_count);
-    for (std::size_t q : list) held.unite(problem_.packages[q].exposes);
+  } else {
+    bool lost = false;
+    package.exposes.for_each([&](std::size_t s) {
+      const auto it = givers.find(s);
+      if (--it->second > 0) return;
+      givers.erase(it);
+      given_[party].reset(s);
+      lost = true;
+    });
+    if (!lost) return;     // every secret it gave, another source still gives
+    held = given_[party];  // what it loses may have led to other secrets: closed again
     problem_.close(held);
   }
-  if (!holders_[party].trusted) {  // keep the index of who knows what
-    holders_[party].held.minus(held).for_each(
-        [&](std::size_t s) { std::erase(parties_by_secret_[s], party); });
-    held.minus(holders_[party].held).for_each([&](std::size_t s) { parties_by_secret_[s].push_back(party); });
-  }
+  // Keep the index of who knows what.
+  holders_[party].held.minus(held).for_each([&](std::size_t s) { std::erase(parties_by_secret_[s], party); });
+  held.minus(holders_[party].held).for_each([&](std::size_t s) { parties_by_secret_[s].push_back(party); });
   holders_[party].held = std::move(held);
 }
 

@@ -8,7 +8,9 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 #include "plan/deadline.h"
@@ -42,6 +44,13 @@ class PlanState {
   // unchanged, when no single move within a few tries makes room.
   bool repair(std::size_t p, const Deadline& deadline);
 
+  // Moves the source in `slot` of package p to option o, whose supplier is full, by moving one
+  // package off that supplier to another of its options: an ejection chain of two, for when a
+  // cheaper supplier is full and a package making room there is dearer elsewhere by less than
+  // `saving`. The first such package that fits elsewhere (at its cheapest such option) is moved;
+  // returns the net saving, or 0 with the plan unchanged. A valid plan stays valid.
+  double eject_for(std::size_t p, std::size_t slot, std::size_t o, double saving);
+
  private:
   // Packages whose removal could let package p take option o.
   std::vector<std::size_t> in_the_way(std::size_t p, std::size_t o) const;
@@ -72,6 +81,11 @@ class PlanState {
   std::vector<double> load_;
   std::vector<std::vector<std::size_t>> packages_of_;  // per party
   std::vector<Holder> holders_;
+  // Per untrusted party: the secrets its sources are given (before inference), and how many of its
+  // sources give each, so that a source taken away changes what it holds only when it was the last
+  // to give a secret — and then it is closed again from those, not from all its packages.
+  std::vector<Bitset> given_;
+  std::vector<std::unordered_map<std::size_t, std::uint32_t>> givers_;
   std::vector<Bitset> relevant_;                             // per recipe: its secrets and what leads to them
   std::vector<std::vector<std::size_t>> recipes_by_secret_;  // recipes each secret is relevant to
   std::vector<std::vector<std::size_t>> recipes_with_;       // recipes each secret is part of

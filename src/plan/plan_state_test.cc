@@ -8,6 +8,8 @@
 #include <random>
 #include <string>
 
+#include "plan/heuristic.h"
+
 namespace moat::plan {
 namespace {
 
@@ -115,6 +117,78 @@ TEST(PlanStateTest, IncrementalCheckAgreesWithTheFullOneOnRandomChanges) {
   // Both answers were put to the test, many times.
   EXPECT_GT(accepted, 1000);
   EXPECT_GT(refused, 1000);
+}
+
+// From valid plans built by random moves, a source moved to a cheaper option on a full supplier
+// by moving another package off it (eject_for): either the plan is unchanged (nothing saved), or it
+// still passes the full check, only the two packages changed, and it is cheaper by what was said.
+TEST(PlanStateTest, AnEjectionChainKeepsThePlanValidAndSavesWhatItSays) {
+  std::mt19937 random(20261207);
+  int ejected = 0, declined = 0;
+  for (int round = 0; round < 400; ++round) {
+    const Instance instance = random_instance(random);
+    const Problem problem = compile(instance, {false});
+    PlanState state(problem);
+    for (int step = 0; step < 60; ++step) {  // a plan grown by moves that fit
+      const std::size_t p = random() % problem.packages.size();
+      const CompiledPackage& package = problem.packages[p];
+      if (package.options.empty() || static_cast<int>(state.choice()[p].size()) >= package.sources) continue;
+      const std::size_t o = random() % package.options.size();
+      const auto& chosen = state.choice()[p];
+      if (std::find(chosen.begin(), chosen.end(), o) == chosen.end() && state.fits(p, o)) state.add(p, o);
+    }
+    for (int attempt = 0; attempt < 40; ++attempt) {
+      const std::size_t p = random() % problem.packages.size();
+      const CompiledPackage& package = problem.packages[p];
+      const auto& chosen = state.choice()[p];
+      if (chosen.empty()) continue;
+      const std::size_t slot = random() % chosen.size();
+      const std::size_t o = random() % package.options.size();
+      const double saving = package.cost(chosen[slot]) - package.cost(o);
+      if (std::find(chosen.begin(), chosen.end(), o) != chosen.end() || saving <= 0) continue;
+      const Choice before = state.choice();
+      const double net = state.eject_for(p, slot, o, saving);
+      if (net <= 0) {
+        ++declined;
+        ASSERT_EQ(state.choice(), before) << "round " << round << ": a declined chain changed the plan";
+        continue;
+      }
+      ++ejected;
+      ASSERT_TRUE(broken_rules(problem, state.choice()).empty()) << "round " << round;
+      std::size_t changed = 0;
+      for (std::size_t q = 0; q < before.size(); ++q) changed += state.choice()[q] != before[q] ? 1U : 0U;
+      EXPECT_EQ(changed, 2U) << "round " << round;
+      EXPECT_NEAR(cost_of(problem, before) - cost_of(problem, state.choice()), net, 1e-6)
+          << "round " << round;
+    }
+  }
+  EXPECT_GT(ejected, 50);
+  EXPECT_GT(declined, 50);
+}
+
+// The local search from a valid plan returns a valid plan no dearer, and finds a cheaper one from
+// a plan that chose every package's dearest option.
+TEST(PlanStateTest, PolishingAValidPlanKeepsItValidAndNeverDearer) {
+  std::mt19937 random(20261208);
+  int cheaper = 0;
+  for (int round = 0; round < 200; ++round) {
+    const Instance instance = random_instance(random);
+    const Problem problem = compile(instance, {false});
+    PlanState state(problem);
+    for (std::size_t p = 0; p < problem.packages.size(); ++p) {  // dearest first, while they fit
+      const CompiledPackage& package = problem.packages[p];
+      for (std::size_t o = package.options.size(); o-- > 0;) {
+        if (static_cast<int>(state.choice()[p].size()) < package.sources && state.fits(p, o)) state.add(p, o);
+      }
+    }
+    if (!violations(problem, state.choice()).empty()) continue;  // short of sources: not a plan
+    const Choice polished = polish(problem, state.choice(), Deadline::after(10.0));
+    ASSERT_TRUE(violations(problem, polished).empty()) << "round " << round;
+    const double before = cost_of(problem, state.choice()), after = cost_of(problem, polished);
+    ASSERT_LE(after, before + 1e-9) << "round " << round;
+    cheaper += after < before - 1e-9 ? 1 : 0;
+  }
+  EXPECT_GT(cheaper, 10);
 }
 
 }  // namespace

@@ -35,6 +35,9 @@ struct CompiledPackage {
   // Eligible suppliers left out because making this package alone would break a rule for
   // their party (its exposure cap, or a recipe it gives away): why, for a person.
   std::vector<std::string> excluded;
+
+  // What option o costs for one source: its units at the unit cost, and the fixed cost.
+  double cost(std::size_t o) const { return options[o].unit_cost * units + options[o].fixed_cost; }
 };
 
 struct CompiledSupplier {
