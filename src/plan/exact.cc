@@ -579,9 +579,12 @@ void improve_in_part(const Problem& problem, Model& model, const Fixings& fixed,
 // at a time across the whole plan (the heuristic's local search) often saves more, for less than
 // another sub-problem's CBC run costs.
 void polish_best(const Problem& problem, const Deadline& within, Search& search) {
+  if (within.passed()) return;
   const Choice best = *search.result().choice;
   const Choice polished = polish(problem, best, within);
-  if (polished != best && violations(problem, polished).empty()) search.offer(polished);
+  if (polished == best) return;
+  const std::optional<std::vector<std::string>> broken = violations_within(problem, polished, within);
+  if (broken && broken->empty()) search.offer(polished);
 }
 
 // improve_in_part, then the local search from the best plan when the part gave a cheaper one.

@@ -34,10 +34,15 @@ std::size_t PlanState::gain(std::size_t p, std::size_t o) const {
 bool PlanState::fits(std::size_t p, std::size_t o, std::optional<std::size_t> replacing) const {
   const CompiledPackage& package = problem_.packages[p];
   const std::size_t supplier = package.options[o].supplier;
-  const std::size_t party = problem_.suppliers[supplier].party;
   const bool same_supplier = replacing && package.options[*replacing].supplier == supplier;
   if (!same_supplier && load_[supplier] + package.units > problem_.suppliers[supplier].capacity + 1e-6)
     return false;
+  return allowed(p, o, replacing);
+}
+
+bool PlanState::allowed(std::size_t p, std::size_t o, std::optional<std::size_t> replacing) const {
+  const CompiledPackage& package = problem_.packages[p];
+  const std::size_t party = problem_.suppliers[package.options[o].supplier].party;
   for (std::size_t chosen : choice_[p]) {
     if (replacing && chosen == *replacing) continue;
     if (problem_.suppliers[package.options[chosen].supplier].party == party) return false;
@@ -74,17 +79,26 @@ bool PlanState::repair(std::size_t p, const Deadline& deadline) {
   return false;
 }
 
-double PlanState::eject_for(std::size_t p, std::size_t slot, std::size_t o, double saving) {
-  constexpr double kLeast = 1e-9;  // a saving smaller than this is rounding, not a saving
+double PlanState::eject_for(std::size_t p, std::size_t slot, std::size_t o, double saving,
+                            const Deadline& deadline) {
+  constexpr double kLeast = 1e-9;         // a saving smaller than this is rounding, not a saving
+  constexpr std::size_t kMostTries = 32;  // packages tried off the full supplier, at most
   const CompiledPackage& package = problem_.packages[p];
   const std::size_t old = choice_[p][slot];
   const std::size_t supplier = package.options[o].supplier;
   const std::size_t old_party = problem_.suppliers[package.options[old].supplier].party;
   const double excess = load_[supplier] + package.units - problem_.suppliers[supplier].capacity;
-  if (excess <= 1e-6) return 0;  // not full: o is kept out by a rule, which moving one package rarely lifts
-  for (std::size_t q : std::vector<std::size_t>(packages_of_[problem_.suppliers[supplier].party])) {
+  // Only capacity is made room for: o kept out by a rule as the plan stands is not tried.
+  if (excess <= 1e-6 || !allowed(p, o, old)) return 0;
+  std::vector<std::size_t> candidates;  // packages on the full supplier large enough to make room
+  for (std::size_t q : packages_of_[problem_.suppliers[supplier].party]) {
+    if (candidates.size() == kMostTries) break;
+    if (q != p && problem_.packages[q].units >= excess - 1e-6 && uses_supplier(q, supplier))
+      candidates.push_back(q);
+  }
+  for (std::size_t q : candidates) {
+    if (deadline.passed()) return 0;
     const CompiledPackage& other = problem_.packages[q];
-    if (q == p || other.units < excess - 1e-6) continue;  // too small to make room
     for (std::size_t q_slot = 0; q_slot < choice_[q].size(); ++q_slot) {
       const std::size_t q_old = choice_[q][q_slot];
       if (other.options[q_old].supplier != supplier) continue;

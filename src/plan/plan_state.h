@@ -48,10 +48,15 @@ class PlanState {
   // package off that supplier to another of its options: an ejection chain of two, for when a
   // cheaper supplier is full and a package making room there is dearer elsewhere by less than
   // `saving`. The first such package that fits elsewhere (at its cheapest such option) is moved;
-  // returns the net saving, or 0 with the plan unchanged. A valid plan stays valid.
-  double eject_for(std::size_t p, std::size_t slot, std::size_t o, double saving);
+  // returns the net saving, or 0 with the plan unchanged. Only capacity is made room for: when a
+  // rule keeps p from o as the plan stands, nothing is tried; at most a few dozen packages on the
+  // supplier are, and none once `deadline` has passed. A valid plan stays valid.
+  double eject_for(std::size_t p, std::size_t slot, std::size_t o, double saving, const Deadline& deadline);
 
  private:
+  // fits() but for the supplier's capacity: distinct parties, and the rules for o's party.
+  bool allowed(std::size_t p, std::size_t o, std::optional<std::size_t> replacing) const;
+
   // Packages whose removal could let package p take option o.
   std::vector<std::size_t> in_the_way(std::size_t p, std::size_t o) const;
 
