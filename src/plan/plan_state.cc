@@ -12,7 +12,8 @@ PlanState::PlanState(const Problem& problem)
       packages_of_(problem.parties.size()),
       recipes_by_secret_(problem.secret_count),
       recipes_with_(problem.secret_count),
-      parties_by_secret_(problem.secret_count) {
+      parties_by_secret_(problem.secret_count),
+      ancestors_(problem) {
   for (const CompiledParty& party : problem.parties)
     holders_.push_back({party.id, party.trusted, Bitset(problem.secret_count)});
   for (std::size_t r = 0; r < problem.recipes.size(); ++r) {
@@ -202,7 +203,7 @@ bool PlanState::safe(std::size_t party, const Bitset& grown) const {
     if (completes) return;
     const std::vector<std::size_t> others = problem_.collusion > 1 ? knowing(r) : std::vector<std::size_t>{};
     completes = completes_with(problem_, holders_, party, grown, problem_.recipes[r].secrets, relevant_[r],
-                               problem_.collusion, others);
+                               problem_.collusion, others, &ancestors_);
   });
   return !completes;
 }
