@@ -5,7 +5,8 @@ the most different ones that did not, each small enough to run in a fraction of 
 
 Each case names the answers it may give: a plan (optimal or feasible), passing the sweep's checker
 (tests/plan/time_limit.py's for assignments, capacity and caps, coalitions of two or more searched
-by the sweep), or `infeasible` with reasons; the run must end within its limit plus 0.5 s. What
+by the sweep), or `infeasible` with reasons; the run must end within its limit plus 0.5 s and leave
+no process of its own behind. What
 went wrong before: weights of 1e-300 or 1.7e308 (no plan; an invalid one presented as optimal),
 one party owning every supplier (the conflict search ran past the limit: `unknown`), a limit of
 0.1 s (every instance answered unread), and instances refused without a place, or not refused.
@@ -18,7 +19,6 @@ import random
 import subprocess
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "bench"))
@@ -48,14 +48,11 @@ def plan_case(moat, work, name, n, m, limit, answers):
     instance = getattr(shape_sweep, name)(random.Random(seed), n, m)
     path = os.path.join(work, name + ".json")
     shape_sweep.write(path, instance)
-    started = time.monotonic()
-    run = subprocess.run([moat, "plan", "--instance", path, "--json", "--time-limit", str(limit)],
-                         capture_output=True, text=True)
-    elapsed = time.monotonic() - started
+    run, elapsed, stray = shape_sweep.run(moat, path, ["--time-limit", str(limit)])
+    problems = [f"processes left after the answer: {stray}"] if stray else []
     if run.returncode != 0:
-        return elapsed, None, [f"exit {run.returncode}: {run.stderr.strip()[:200]}"]
+        return elapsed, None, problems + [f"exit {run.returncode}: {run.stderr.strip()[:200]}"]
     plan = json.loads(run.stdout)
-    problems = []
     if elapsed > limit + MARGIN:
         problems.append(f"answered in {elapsed:.2f} s, over {limit + MARGIN:.1f} s")
     if plan["status"] not in answers:
