@@ -8,8 +8,10 @@ Each case names the answers it may give: a plan (optimal or feasible), passing t
 by the sweep), or `infeasible` with reasons; the run must end within its limit plus 0.5 s and leave
 no process of its own behind. What
 went wrong before: weights of 1e-300 or 1.7e308 (no plan; an invalid one presented as optimal),
-one party owning every supplier (the conflict search ran past the limit: `unknown`), a limit of
-0.1 s (every instance answered unread), and instances refused without a place, or not refused.
+one party owning every supplier (the conflict search ran past the limit: `unknown`), one untrusted
+supplier quoting all of 20,000 packages (the heuristic's repair ran past the limit: `unknown`), a
+limit of 0.1 s (every instance answered unread), and instances refused without a place, or not
+refused. The one at 20,000 packages (XL) is there because that failure only showed at that size.
 
 usage: more_shapes.py MOAT
 """
@@ -37,7 +39,7 @@ CASES = [
     ("collusion_5", 160, 50, 1, PLAN),
     ("exposure_cap_zero", 200, 60, 1, PLAN),
     ("sources_equal_eligible", 200, 60, 1, PLAN),
-    ("one_big_untrusted", 200, 60, 1, PLAN),
+    ("one_big_untrusted", 20000, 2000, 2, PLAN),
     ("derives_wide_and_deep", 120, 40, 1, PLAN + INFEASIBLE + ("unknown",)),
 ]
 REFUSED = ("derive_no_premises", "recipe_no_secrets", "volume_1e400", "quote_unknown_supplier", "duplicate_quote")
