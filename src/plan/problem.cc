@@ -267,12 +267,16 @@ std::vector<QuoteRef> quote_refs(const Instance& instance,
   return refs;
 }
 
-// The secrets' weights times one power of two, so that their total lies in [0.5, 1): the same
+// Where the weights' total is brought: about ten thousand, where the benchmark families' totals
+// lie, so that the exact engine's rows and its absolute tolerances (1e-7) weigh as they did there.
+constexpr int kTotalWeightExponent = 14;  // a total in [2^13, 2^14)
+
+// The secrets' weights times one power of two, so that their total lies in [2^13, 2^14): the same
 // shares to the last bit (a power of two scales a double exactly), whatever the weights' scale.
 // Every tolerance the planner applies to weights (1e-9) and the exact engine's rows then mean the
 // same at 1e-300 as at 1e300, where a total of 1e-11 was smaller than the tolerance (a party over
 // its cap passed the heuristic's check, then failed the full one: no plan) and a total of 1e308
-// overflowed (shares of NaN).
+// overflowed (shares of 0).
 std::vector<double> scaled_weights(const std::vector<Secret>& secrets) {
   std::vector<double> weights;
   weights.reserve(secrets.size());
@@ -290,7 +294,7 @@ std::vector<double> scaled_weights(const std::vector<Secret>& secrets) {
     total += weights.back();
   }
   std::frexp(total, &exponent);
-  for (double& weight : weights) weight = std::ldexp(weight, -exponent);
+  for (double& weight : weights) weight = std::ldexp(weight, kTotalWeightExponent - exponent);
   return weights;
 }
 
