@@ -206,10 +206,13 @@ Plan solve_compiled(const Instance& instance, const Problem& problem, const Solv
                                              deadline.share(kHeuristicShare)))
                      : deadline;
   // With no plan by its deadline, the heuristic's search for a first plan goes on: to
-  // kFirstPlanShare of the time left when the exact engine is to start after it, or else into the
-  // grace past the limit, where a plan found is the answer as told (described once).
-  const Deadline first_by = exact_worth_it ? later(heuristic_deadline, deadline.share(kFirstPlanShare))
-                                           : later(heuristic_deadline, first_by_grace);
+  // kFirstPlanShare of the time left when the exact engine still has its minimum after that, or
+  // else into the grace past the limit, where a plan found is the answer as told (described once).
+  const bool exact_after_first_plan =
+      exact_worth_it && deadline.seconds_left() * (1 - kFirstPlanShare) >= kMinimumExactSeconds;
+  const Deadline first_by = exact_after_first_plan
+                                ? later(heuristic_deadline, deadline.share(kFirstPlanShare))
+                                : later(heuristic_deadline, first_by_grace);
   struct Told {
     Choice choice;
     Plan plan;
