@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -160,9 +161,16 @@ int run_plan(plan::Instance& instance, const PlanFlags& flags, const GlobalOptio
 // Reading a file too large to read within the time limit stops there, leaving this much of the
 // limit to say so.
 constexpr double kUnreadAnswerSeconds = 0.1;
+// How long past the limit the answer may end: the planner may spend part of it looking for a
+// first plan when it has none by the limit (plan::SolveOptions::grace_seconds).
+constexpr double kAnswerSecondsPastLimit = 0.5;
 
+// Reading may go on into the grace past the limit as far as compiling and the search for a first
+// plan may (plan::kMostGraceShare of it), less the time to say it could not: under a limit of
+// 0.1 s, the limit less that time left nothing, and every instance, however small, was unread.
 plan::Deadline reading_deadline(const PlanFlags& flags) {
-  return plan::Deadline::after(std::max(0.0, flags.time_limit - kUnreadAnswerSeconds), *flags.started);
+  const double past_limit = plan::kMostGraceShare * kAnswerSecondsPastLimit - kUnreadAnswerSeconds;
+  return plan::Deadline::after(std::max(0.0, flags.time_limit + past_limit), *flags.started);
 }
 
 plan::Plan unknown_plan(std::string reason) {
@@ -172,9 +180,6 @@ plan::Plan unknown_plan(std::string reason) {
   return plan;
 }
 
-// How long past the limit the answer may end: the planner may spend part of it looking for a
-// first plan when it has none by the limit (plan::SolveOptions::grace_seconds).
-constexpr double kAnswerSecondsPastLimit = 0.5;
 // Given by the watch when the answer has not begun by the time the limit allows (a machine too
 // loaded for the planner's own deadlines, which leave room for the answer, to be kept).
 constexpr double kWatchSecondsPastLimit = 0.4;
@@ -286,6 +291,19 @@ int approve(const PlanFlags& flags, const GlobalOptions& global) {
   });
 }
 
+// A time limit: a finite number of seconds above 0 (CLI11's PositiveNumber lets "nan" through and
+// names the largest double in its message).
+CLI::Validator seconds_above_zero() {
+  return CLI::Validator(
+      [](const std::string& text) -> std::string {
+        double seconds = 0;
+        if (!CLI::detail::lexical_cast(text, seconds) || !std::isfinite(seconds) || seconds <= 0)
+          return "must be a number of seconds above 0, not '" + text + "'";
+        return {};
+      },
+      "SECONDS > 0");
+}
+
 }  // namespace
 
 std::function<int()> define_plan(CLI::App& app, GlobalOptions& global) {
@@ -310,7 +328,7 @@ std::function<int()> define_plan(CLI::App& app, GlobalOptions& global) {
                  "most of the total secret weight one party may hold")
       ->check(CLI::Range(0.0, 1.0));
   app.add_option("--time-limit", flags->time_limit, "seconds to search (default 30)")
-      ->check(CLI::PositiveNumber);
+      ->check(seconds_above_zero());
   app.add_flag("--frontier", flags->frontier,
                "the price of protection: cost at collusion 0..3 and tighter caps");
   app.add_flag("--heuristic", flags->heuristic, "the fast engine alone (no proof of optimality)");

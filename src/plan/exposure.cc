@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <map>
 
 namespace moat::plan {
 
@@ -53,13 +52,20 @@ std::vector<std::size_t> first_completing(const Problem& problem, const Bitset& 
 class CoalitionSearch {
  public:
   CoalitionSearch(const Problem& problem, const Bitset& recipe, std::vector<Bitset> candidates,
-                  const Deadline& deadline = {})
-      : problem_(problem), recipe_(recipe), candidates_(std::move(candidates)), check_(deadline) {}
+                  const Deadline& deadline = {}, Ancestors* ancestors = nullptr)
+      : problem_(problem),
+        recipe_(recipe),
+        candidates_(std::move(candidates)),
+        own_ancestors_(problem),
+        ancestors_(ancestors ? ancestors : &own_ancestors_),
+        check_(deadline) {}
 
   // Whether adding at most `extra` candidates to `start` completes the recipe.
   bool extends(const Bitset& start, int extra) {
+    Bitset closed = start;
+    problem_.close(closed);
     std::vector<std::size_t> chosen;
-    return search(start, chosen, extra);
+    return search(closed, chosen, extra);
   }
 
   // The smallest completing set of candidates (nullopt: none, or none proven before the deadline
@@ -70,9 +76,11 @@ class CoalitionSearch {
     problem_.close(everything);
     if (!everything.contains(recipe_)) return std::nullopt;
     const int limit = std::min<int>(max_size, static_cast<int>(candidates_.size()));
+    Bitset nothing(problem_.secret_count);
+    problem_.close(nothing);
     for (int size = 1; size <= limit; ++size) {
       std::vector<std::size_t> chosen;
-      if (search(Bitset(problem_.secret_count), chosen, size)) return chosen;
+      if (search(nothing, chosen, size)) return chosen;
       if (check_.passed()) return std::nullopt;
       tried = size;
     }
@@ -86,26 +94,16 @@ class CoalitionSearch {
   std::vector<std::size_t> greedy() const { return first_completing(problem_, recipe_, candidates_); }
 
  private:
-  bool search(const Bitset& pool, std::vector<std::size_t>& chosen, int size) {
+  // `closed`: what the chosen candidates know together, closed under the rules; each candidate
+  // added grows it by what it brings (not closed again from nothing).
+  bool search(const Bitset& closed, std::vector<std::size_t>& chosen, int size) {
     if (check_.passed()) return false;
-    Bitset closed = pool;
-    problem_.close(closed);
     if (closed.contains(recipe_)) return true;
     if (static_cast<int>(chosen.size()) == size) return false;
-    // Branch on an uncovered secret: some member of any completing coalition must hold it or an
-    // ancestor of it that the pool does not yet know.
-    std::size_t target = 0;
-    bool found = false;
-    recipe_.for_each([&](std::size_t s) {
-      if (!found && !closed.test(s)) target = s, found = true;
-    });
-    Bitset useful = ancestors(target);
-    for (std::size_t c = 0; c < candidates_.size(); ++c) {
-      if (std::find(chosen.begin(), chosen.end(), c) != chosen.end()) continue;
-      Bitset gain = candidates_[c].intersection(useful);
-      if (gain.empty() || closed.contains(gain)) continue;
-      Bitset next = pool;
-      next.unite(candidates_[c]);
+    const bool last = static_cast<int>(chosen.size()) + 1 == size;
+    for (std::size_t c : fewest_suppliers(closed, chosen, last)) {
+      Bitset next = closed;
+      problem_.grow(next, candidates_[c]);
       chosen.push_back(c);
       if (search(next, chosen, size)) return true;
       chosen.pop_back();
@@ -113,16 +111,42 @@ class CoalitionSearch {
     return false;
   }
 
-  const Bitset& ancestors(std::size_t secret) {
-    auto it = ancestors_.find(secret);
-    if (it == ancestors_.end()) it = ancestors_.emplace(secret, ancestors_and_self(problem_, secret)).first;
-    return it->second;
+  // Branching on one uncovered recipe secret: some member of any completing coalition must hold it
+  // or an ancestor of it that the pool does not yet know. Of the uncovered secrets, the one with
+  // the fewest such candidates (none: no coalition through here), where the first in order could
+  // leave every candidate to try at every level (wide rules make most secrets ancestors of most).
+  // For the `last` member, only candidates that bring something toward every uncovered secret.
+  std::vector<std::size_t> fewest_suppliers(const Bitset& closed, const std::vector<std::size_t>& chosen,
+                                            bool last) {
+    std::vector<Bitset> wanted;
+    recipe_.minus(closed).for_each([&](std::size_t s) { wanted.push_back(ancestors(s).minus(closed)); });
+    std::vector<std::size_t> fewest, supplying;
+    for (std::size_t w = 0; w < wanted.size(); ++w) {
+      supplying.clear();
+      for (std::size_t c = 0; c < candidates_.size(); ++c) {
+        if (candidates_[c].intersects(wanted[w]) &&
+            std::find(chosen.begin(), chosen.end(), c) == chosen.end())
+          supplying.push_back(c);
+      }
+      if (w == 0 || supplying.size() < fewest.size()) fewest.swap(supplying);
+      if (fewest.empty()) return fewest;
+    }
+    if (last) {
+      std::erase_if(fewest, [&](std::size_t c) {
+        return std::any_of(wanted.begin(), wanted.end(),
+                           [&](const Bitset& w) { return !candidates_[c].intersects(w); });
+      });
+    }
+    return fewest;
   }
+
+  const Bitset& ancestors(std::size_t secret) { return ancestors_->of(secret); }
 
   const Problem& problem_;
   const Bitset& recipe_;
   std::vector<Bitset> candidates_;
-  std::map<std::size_t, Bitset> ancestors_;
+  Ancestors own_ancestors_;
+  Ancestors* ancestors_;
   DeadlineCheck<16> check_;
 };
 
@@ -192,6 +216,12 @@ std::optional<std::optional<std::size_t>> alone(const Problem& problem, const st
 }
 
 }  // namespace
+
+const Bitset& Ancestors::of(std::size_t secret) {
+  auto it = of_.find(secret);
+  if (it == of_.end()) it = of_.emplace(secret, ancestors_and_self(*problem_, secret)).first;
+  return it->second;
+}
 
 HolderIndex index_holders(const Problem& problem, const std::vector<Holder>& holders) {
   HolderIndex index{std::vector<std::vector<std::size_t>>(problem.secret_count)};
@@ -291,7 +321,7 @@ Coalition min_coalition(const Problem& problem, const std::vector<Holder>& holde
 
 bool completes_with(const Problem& problem, const std::vector<Holder>& holders, std::size_t member,
                     const Bitset& member_held, const Bitset& recipe, const Bitset& relevant, int size,
-                    const std::vector<std::size_t>& others) {
+                    const std::vector<std::size_t>& others, Ancestors* ancestors) {
   if (size < 1 || holders[member].trusted) return false;
   // `member_held` is closed: the member completes the recipe alone exactly when it holds all of it,
   // and closing its relevant part adds nothing relevant.
@@ -306,7 +336,7 @@ bool completes_with(const Problem& problem, const std::vector<Holder>& holders, 
     if (part.empty() || closed.contains(part)) continue;
     candidates.push_back(std::move(part));
   }
-  return CoalitionSearch(problem, recipe, std::move(candidates)).extends(start, size - 1);
+  return CoalitionSearch(problem, recipe, std::move(candidates), {}, ancestors).extends(start, size - 1);
 }
 
 bool completes_with(const Problem& problem, const std::vector<Holder>& holders, std::size_t member,

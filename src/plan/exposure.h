@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "plan/problem.h"
@@ -51,15 +52,30 @@ Bitset relevant_to(const Problem& problem, const Bitset& recipe);
 // when it shares a secret with this set (the converse of relevant_to, in one pass for all recipes).
 Bitset influenced_by(const Problem& problem, const Bitset& secrets);
 
+// Each secret's ancestors and itself (relevant_to of that one secret), worked out the first time it
+// is asked for and kept: the coalition searches of one heuristic pass ask for the same few
+// thousands of times (with wide inference rules, a fifth of the pass went to working them out
+// again). Not for sharing between threads.
+class Ancestors {
+ public:
+  explicit Ancestors(const Problem& problem) : problem_(&problem) {}
+  const Bitset& of(std::size_t secret);
+
+ private:
+  const Problem* problem_;
+  std::unordered_map<std::size_t, Bitset> of_;
+};
+
 // Whether `member`, holding `member_held` (closed), completes `recipe` alone or together with at
 // most `size` − 1 other untrusted holders. `relevant` is relevant_to(recipe). The incremental
 // check behind the heuristic: only coalitions that include the holder whose knowledge grew.
 bool completes_with(const Problem& problem, const std::vector<Holder>& holders, std::size_t member,
                     const Bitset& member_held, const Bitset& recipe, const Bitset& relevant, int size);
-// The same, looking only at `others` (indices into holders: those that may know something relevant).
+// The same, looking only at `others` (indices into holders: those that may know something relevant),
+// with the secrets' ancestors kept in `ancestors` from one call to the next when given.
 bool completes_with(const Problem& problem, const std::vector<Holder>& holders, std::size_t member,
                     const Bitset& member_held, const Bitset& recipe, const Bitset& relevant, int size,
-                    const std::vector<std::size_t>& others);
+                    const std::vector<std::size_t>& others, Ancestors* ancestors = nullptr);
 
 // What each party holds under `choice` (closed), one Holder per party.
 std::vector<Holder> party_holdings(const Problem& problem, const Choice& choice);

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "plan/exposure.h"
@@ -129,13 +130,14 @@ void short_of_capacity(const Problem& problem, std::vector<std::string>& reasons
 
 struct Forced {
   Bitset held;
-  std::vector<std::string> packages;
+  std::vector<std::size_t> packages;  // indices, in package order
 };
 
 // What each untrusted party must hold whatever the plan: packages only it can make.
 std::map<std::size_t, Forced> forced_holdings(const Problem& problem) {
   std::map<std::size_t, Forced> forced;
-  for (const CompiledPackage& package : problem.packages) {
+  for (std::size_t p = 0; p < problem.packages.size(); ++p) {
+    const CompiledPackage& package = problem.packages[p];
     const std::vector<std::size_t> parties = parties_of(problem, package);
     // With as many parties as sources, every one of them is used.
     if (parties.empty() || static_cast<int>(parties.size()) > package.sources) continue;
@@ -143,11 +145,43 @@ std::map<std::size_t, Forced> forced_holdings(const Problem& problem) {
       if (problem.parties[g].trusted) continue;
       auto [it, fresh] = forced.try_emplace(g, Forced{Bitset(problem.secret_count), {}});
       it->second.held.unite(package.exposes);
-      it->second.packages.push_back(package.id);
+      it->second.packages.push_back(p);
     }
   }
   for (auto& [g, f] : forced) problem.close(f.held);
   return forced;
+}
+
+std::vector<std::string> ids_of(const Problem& problem, const std::vector<std::size_t>& packages) {
+  std::vector<std::string> ids;
+  for (std::size_t p : packages) ids.push_back(problem.packages[p].id);
+  return ids;
+}
+
+// The fewest of `packages` that still give `recipe` away, by a deletion filter from the last: only
+// those exposing a secret that bears on the recipe are tried (the others change nothing), so a party
+// that must make every package (one party owning every supplier) costs the recipe's few packages,
+// not all of them thrice over. Nullopt once `deadline` has passed.
+std::optional<std::vector<std::size_t>> fewest_giving_away(const Problem& problem,
+                                                           const std::vector<std::size_t>& packages,
+                                                           const CompiledRecipe& recipe,
+                                                           const Deadline& deadline) {
+  const Bitset relevant = relevant_to(problem, recipe.secrets);
+  std::vector<std::size_t> needed;
+  for (std::size_t p : packages) {
+    if (problem.packages[p].exposes.intersects(relevant)) needed.push_back(p);
+  }
+  DeadlineCheck<16> check(deadline);
+  for (std::size_t i = needed.size(); i-- > 0;) {
+    if (check.passed()) return std::nullopt;
+    Bitset held(problem.secret_count);
+    for (std::size_t j = 0; j < needed.size(); ++j) {
+      if (j != i) held.unite(problem.packages[needed[j]].exposes);
+    }
+    problem.close(held);
+    if (held.contains(recipe.secrets)) needed.erase(needed.begin() + static_cast<std::ptrdiff_t>(i));
+  }
+  return needed;
 }
 
 void forced_conflicts(const Problem& problem, const Deadline& deadline, std::vector<std::string>& reasons) {
@@ -159,35 +193,25 @@ void forced_conflicts(const Problem& problem, const Deadline& deadline, std::vec
                              (f.packages.size() == 1 ? "it" : (f.packages.size() == 2 ? "both" : "them all"));
     if (share > problem.parties[g].cap + 1e-9) {
       const bool one = f.packages.size() == 1;
-      reasons.push_back((one ? "package " : "packages ") + list(f.packages) +
+      reasons.push_back((one ? "package " : "packages ") + list(ids_of(problem, f.packages)) +
                         (one ? " exposes " : " expose ") + percent(share) + " of the secret weight and " +
                         only + ", above its cap of " + percent(problem.parties[g].cap));
     }
     if (problem.collusion < 1) continue;
     for (const CompiledRecipe& recipe : problem.recipes) {
       if (!f.held.contains(recipe.secrets)) continue;
-      // Name the fewest of its packages that already give the recipe away.
-      std::vector<std::string> needed = f.packages;
-      for (std::size_t i = needed.size(); i-- > 0;) {
-        std::vector<std::string> without = needed;
-        without.erase(without.begin() + static_cast<std::ptrdiff_t>(i));
-        Bitset held(problem.secret_count);
-        for (const CompiledPackage& package : problem.packages) {
-          if (std::find(without.begin(), without.end(), package.id) != without.end())
-            held.unite(package.exposes);
-        }
-        problem.close(held);
-        if (held.contains(recipe.secrets)) needed = std::move(without);
-      }
-      if (needed.size() == 1) continue;  // one package alone: self_revealing_packages names it
+      const std::optional<std::vector<std::size_t>> needed =
+          fewest_giving_away(problem, f.packages, recipe, deadline);
+      if (!needed) return;
+      if (needed->size() == 1) continue;  // one package alone: self_revealing_packages names it
       std::vector<std::string> notes;
-      for (const CompiledPackage& package : problem.packages) {
-        if (std::find(needed.begin(), needed.end(), package.id) == needed.end()) continue;
+      for (std::size_t p : *needed) {
+        const CompiledPackage& package = problem.packages[p];
         notes.insert(notes.end(), package.excluded.begin(), package.excluded.end());
       }
-      reasons.push_back("recipe " + recipe.id + ": packages " + list(needed) +
+      reasons.push_back("recipe " + recipe.id + ": packages " + list(ids_of(problem, *needed)) +
                         " expose all of it and only party " + problem.parties[g].id + " can make " +
-                        (needed.size() == 2 ? "both" : "them all") +
+                        (needed->size() == 2 ? "both" : "them all") +
                         (notes.empty() ? "" : " (" + list(notes, ", ") + ")"));
     }
   }

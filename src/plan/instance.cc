@@ -278,13 +278,20 @@ std::vector<QuoteRef> check_references(const Instance& instance, std::string_vie
   const auto secret = [&](const std::string& id, const std::string& pointer) {
     if (!secrets.contains(id)) problems.push_back({where(pointer), "unknown secret '" + id + "'"});
   };
+  // A rule with no premises would give its secret to every party, one that holds nothing too; a
+  // recipe of no secrets would be complete in anyone's hands: the grammar asks for one at least.
+  const auto not_empty = [&](const std::vector<std::string>& ids, const std::string& pointer) {
+    if (ids.empty()) problems.push_back({where(pointer), "must name at least one secret"});
+  };
   for (std::size_t i = 0; i < instance.derives.size(); ++i) {
     const std::string base = "/derives/" + std::to_string(i);
+    not_empty(instance.derives[i].from, base + "/from");
     for (std::size_t j = 0; j < instance.derives[i].from.size(); ++j)
       secret(instance.derives[i].from[j], base + "/from/" + std::to_string(j));
     secret(instance.derives[i].gives, base + "/gives");
   }
   for (std::size_t i = 0; i < instance.recipes.size(); ++i) {
+    not_empty(instance.recipes[i].secrets, "/recipes/" + std::to_string(i) + "/secrets");
     for (std::size_t j = 0; j < instance.recipes[i].secrets.size(); ++j) {
       secret(instance.recipes[i].secrets[j],
              "/recipes/" + std::to_string(i) + "/secrets/" + std::to_string(j));
@@ -350,33 +357,35 @@ class DocumentWithin : public nlohmann::detail::json_sax_dom_parser<json> {
   bool end_object() { return go() && Base::end_object(); }
   bool start_array(std::size_t size) { return go() && Base::start_array(size); }
   bool end_array() { return go() && Base::end_array(); }
-  using Base::parse_error;
+  // Where the first error is, by the byte after its token and the token's text: nlohmann's
+  // exceptions other than syntax errors (a number beyond a double's range) do not say.
+  template <class Exception>
+  bool parse_error(std::size_t byte, const std::string& token, const Exception& error) {
+    error_at_ = byte >= token.size() ? byte - token.size() : 0;
+    return Base::parse_error(byte, token, error);
+  }
+  std::size_t error_at() const { return error_at_; }
 
  private:
   bool go() { return !check_.passed(); }
   DeadlineCheck<4096> check_;
+  std::size_t error_at_ = 0;
 };
-
-// The document tree of `text`; nullopt once `deadline` has passed. Syntax errors throw, as json::parse.
-std::optional<json> parse_document(std::string_view text, const Deadline& deadline) {
-  json root;
-  DocumentWithin builder(root, deadline);
-  if (!json::sax_parse(text, &builder) && builder.out_of_time()) return std::nullopt;
-  return root;
-}
 
 // The full reader: a document tree, every problem named at its JSON pointer (or line:col).
 // Nullopt when `deadline` passes while the text is parsed.
 Result<std::optional<Instance>> parse_tree(std::string_view text, std::string_view file,
                                            const Deadline& deadline) {
   json root;
+  DocumentWithin builder(root, deadline);
   try {
-    std::optional<json> document = parse_document(text, deadline);
-    if (!document) return std::optional<Instance>();
-    root = std::move(*document);
+    if (!json::sax_parse(text, &builder) && builder.out_of_time()) return std::optional<Instance>();
   } catch (const json::parse_error& error) {
     return input_error(std::string(file) + ":" + line_column(text, error.byte > 0 ? error.byte - 1 : 0),
                        "JSON syntax error");
+  } catch (const json::out_of_range&) {  // 406, the one its parser raises: a number beyond a double
+    return input_error(std::string(file) + ":" + line_column(text, builder.error_at()),
+                       "number out of range (beyond a double's)");
   } catch (const json::exception& error) {
     return input_error(std::string(file), std::string("JSON error: ") + error.what());
   }

@@ -2,6 +2,7 @@
 #include "plan/plan_state.h"
 
 #include <algorithm>
+#include <unordered_map>
 
 namespace moat::plan {
 
@@ -14,7 +15,8 @@ PlanState::PlanState(const Problem& problem)
       givers_(problem.parties.size()),
       recipes_by_secret_(problem.secret_count),
       recipes_with_(problem.secret_count),
-      parties_by_secret_(problem.secret_count) {
+      parties_by_secret_(problem.secret_count),
+      ancestors_(problem) {
   for (const CompiledParty& party : problem.parties)
     holders_.push_back({party.id, party.trusted, Bitset(problem.secret_count)});
   for (std::size_t r = 0; r < problem.recipes.size(); ++r) {
@@ -69,7 +71,7 @@ bool PlanState::repair(std::size_t p, const Deadline& deadline) {
   constexpr std::size_t kMaxMoves = 48;
   std::size_t moves = 0;
   const CompiledPackage& package = problem_.packages[p];
-  for (std::size_t o = 0; o < package.options.size() && moves < kMaxMoves; ++o) {
+  for (std::size_t o = 0; o < package.options.size() && moves < kMaxMoves && !deadline.passed(); ++o) {
     if (std::find(choice_[p].begin(), choice_[p].end(), o) != choice_[p].end()) continue;
     for (std::size_t q : in_the_way(p, o)) {
       if (++moves > kMaxMoves || deadline.passed()) break;
@@ -149,13 +151,20 @@ std::vector<std::size_t> PlanState::in_the_way(std::size_t p, std::size_t o) con
     });
     std::sort(touched.begin(), touched.end());
     touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+    // Per party, what bears on any recipe touched that it could help complete; then each party's
+    // packages once (a party making most packages, looked at once per recipe, took seconds a call).
+    std::unordered_map<std::size_t, Bitset> bearing;
     for (std::size_t r : touched) {
       std::vector<std::size_t> parties = problem_.collusion > 1 ? knowing(r) : std::vector<std::size_t>{};
       parties.push_back(party);
       for (std::size_t g : parties) {
-        for (std::size_t q : packages_of_[g]) {
-          if (q != p && problem_.packages[q].exposes.intersects(relevant_[r])) out.push_back(q);
-        }
+        auto [it, fresh] = bearing.try_emplace(g, Bitset(problem_.secret_count));
+        it->second.unite(relevant_[r]);
+      }
+    }
+    for (const auto& [g, secrets] : bearing) {
+      for (std::size_t q : packages_of_[g]) {
+        if (q != p && problem_.packages[q].exposes.intersects(secrets)) out.push_back(q);
       }
     }
   }
@@ -272,7 +281,7 @@ bool PlanState::safe(std::size_t party, const Bitset& grown) const {
     if (completes) return;
     const std::vector<std::size_t> others = problem_.collusion > 1 ? knowing(r) : std::vector<std::size_t>{};
     completes = completes_with(problem_, holders_, party, grown, problem_.recipes[r].secrets, relevant_[r],
-                               problem_.collusion, others);
+                               problem_.collusion, others, &ancestors_);
   });
   return !completes;
 }

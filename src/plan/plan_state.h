@@ -95,6 +95,7 @@ class PlanState {
   std::vector<std::vector<std::size_t>> recipes_by_secret_;  // recipes each secret is relevant to
   std::vector<std::vector<std::size_t>> recipes_with_;       // recipes each secret is part of
   std::vector<std::vector<std::size_t>> parties_by_secret_;  // untrusted parties holding each secret
+  mutable Ancestors ancestors_;                              // kept for the coalition searches of safe()
 };
 
 }  // namespace moat::plan

@@ -45,6 +45,10 @@ constexpr double kConflictShare = 0.2;
 // The heuristic may use this share of the limit (or of the time left after compiling, if more) to
 // find a first plan; the rest is the exact engine's.
 constexpr double kHeuristicShare = 0.6;
+// Its search for a first plan, when it has none by then, may go on to this share of the time left
+// (the exact engine then gets the rest): a plan the heuristic alone finds under the same limit is
+// owed, and where it needs most of the limit the exact engine seldom finds one in the rest.
+constexpr double kFirstPlanShare = 0.85;
 // With less time than this left, the exact engine is not started.
 constexpr double kMinimumExactSeconds = 0.1;
 // Nor is it worth starting with less than this share of the time compiling took (its model is
@@ -201,10 +205,14 @@ Plan solve_compiled(const Instance& instance, const Problem& problem, const Solv
       exact_worth_it ? deadline.sooner(later(Deadline::after(limit * kHeuristicShare, start),
                                              deadline.share(kHeuristicShare)))
                      : deadline;
-  // With no plan by its deadline, and no exact engine to start after it, the heuristic's search
-  // for a first plan goes on into the grace past the limit; a plan found there is the answer as
-  // told (described once).
-  const Deadline first_by = exact_worth_it ? heuristic_deadline : later(heuristic_deadline, first_by_grace);
+  // With no plan by its deadline, the heuristic's search for a first plan goes on: to
+  // kFirstPlanShare of the time left when the exact engine still has its minimum after that, or
+  // else into the grace past the limit, where a plan found is the answer as told (described once).
+  const bool exact_after_first_plan =
+      exact_worth_it && deadline.seconds_left() * (1 - kFirstPlanShare) >= kMinimumExactSeconds;
+  const Deadline first_by = exact_after_first_plan
+                                ? later(heuristic_deadline, deadline.share(kFirstPlanShare))
+                                : later(heuristic_deadline, first_by_grace);
   struct Told {
     Choice choice;
     Plan plan;

@@ -132,6 +132,31 @@ TEST(PlannerTest, TheFrontierShowsWhereProtectionBecomesImpossible) {
   EXPECT_EQ(points[2].plan.status, PlanStatus::kInfeasible);  // two parties can always pool
 }
 
+// Weights mean their shares: the same plan whether they are written at 1e-300, 1 or 1e308 (at
+// 1e-12 the planner's absolute tolerance once exceeded the total, and no plan was found; at 1e308
+// the total overflowed), with both kinds of cap binding.
+TEST(PlannerTest, AnswersAlikeWhateverTheScaleOfTheWeights) {
+  Instance instance = split_needed();
+  instance.policy.collusion = 0;
+  // F1 making both would hold S1 and S3, so S2 too: 100%, over the policy's 70%.
+  instance.policy.max_exposure_share = 0.7;
+  instance.suppliers.push_back({"F3", "G3", {"injection-molding"}, 50000, "qualified", false, 0.45});
+  instance.quotes.push_back({"P1", "F3", 1.0, 0});  // the cheapest for P1, but S1 is over F3's own cap
+  const Plan reference = solve(instance, {});
+  ASSERT_EQ(reference.status, PlanStatus::kOptimal);
+  EXPECT_DOUBLE_EQ(*reference.cost, 1.25 * 10000 + 8000 + 2.0 * 10000);
+  for (const double scale : {1e-300, 1e-12, 1e300, 1.7e308 / 5}) {
+    Instance scaled = instance;
+    for (Secret& secret : scaled.secrets) secret.weight *= scale;
+    const Plan plan = solve(scaled, {});
+    ASSERT_EQ(plan.status, PlanStatus::kOptimal) << scale;
+    EXPECT_DOUBLE_EQ(*plan.cost, *reference.cost) << scale;
+    ASSERT_EQ(plan.parties.size(), reference.parties.size()) << scale;
+    for (std::size_t g = 0; g < plan.parties.size(); ++g)
+      EXPECT_NEAR(plan.parties[g].share, reference.parties[g].share, 1e-12) << scale;
+  }
+}
+
 TEST(InstanceTest, RejectsUnknownReferencesWithTheirPointers) {
   const auto parsed = parse_instance(
       R"({"secrets": [{"id": "S1"}], "packages": [{"id": "P1", "capability": "x", "exposes": ["S9"], "volume": 1}],
@@ -330,10 +355,26 @@ TEST(InstanceTest, ExplainsWhatTheFastReaderRefuses) {
   EXPECT_TRUE(
       explained(with("2", "3", R"("S1")"), "i.json#/packages/0/exposes: must be an array of strings"));
   EXPECT_TRUE(explained(with("2", "3", R"(["S1"],)"), "i.json:2:"));  // syntax, by line and column
+  // A number beyond a double's range, by line and column (nlohmann says only that it overflowed).
+  EXPECT_TRUE(explained(with("2", "1e400", R"(["S1"])"), "i.json:1:65: number out of range"))
+      << with("2", "1e400", R"(["S1"])").error().to_string();
   // A key given twice: the last one counts, as the full reader has it.
   const auto twice = with("2, \"collusion\": 3", "3", R"(["S1"])");
   ASSERT_TRUE(twice.ok()) << twice.error().to_string();
   EXPECT_EQ(twice->policy.collusion, 3);
+}
+
+// A rule with no premises (it would give its secret to every party) and a recipe of no secrets
+// (complete in anyone's hands) are refused where they stand, as the grammar asks.
+TEST(InstanceTest, RefusesARuleWithoutPremisesAndARecipeWithoutSecrets) {
+  Instance instance = split_needed();
+  instance.derives.push_back({{}, "S2"});
+  instance.recipes.push_back({"R2", {}});
+  const auto parsed = parse_instance(instance_json(instance), "i.json");
+  ASSERT_FALSE(parsed.ok());
+  const std::string all = parsed.error().to_string();
+  EXPECT_NE(all.find("i.json#/derives/1/from: must name at least one secret"), std::string::npos) << all;
+  EXPECT_NE(all.find("i.json#/recipes/1/secrets: must name at least one secret"), std::string::npos) << all;
 }
 
 // The fast reader reads every value, those nobody uses too, and what follows the root object: what
