@@ -93,9 +93,10 @@ Built construct(const Problem& problem, double spread, const Choice* hint,
   return {std::move(state), {}};
 }
 
-// One pass over the plan moving single sources to cheaper options that fit as the plan stands;
-// whether any moved.
-bool shift_pass(const Problem& problem, PlanState& state, const Deadline& deadline) {
+// One pass over every source of every package, offering `move` its cheaper options in order (it
+// changes the plan only when it says yes, with the saving it is offered); whether any moved.
+template <class Move>
+bool pass(const Problem& problem, PlanState& state, const Deadline& deadline, Move&& move) {
   bool improved = false;
   for (std::size_t p = 0; p < problem.packages.size(); ++p) {
     const CompiledPackage& package = problem.packages[p];
@@ -105,32 +106,7 @@ bool shift_pass(const Problem& problem, PlanState& state, const Deadline& deadli
         if (package.cost(o) >= current - 1e-9) break;
         const auto& chosen = state.choice()[p];
         if (std::find(chosen.begin(), chosen.end(), o) != chosen.end()) continue;
-        if (state.fits(p, o, chosen[slot])) {
-          state.replace(p, slot, o);
-          improved = true;
-          break;
-        }
-      }
-    }
-    if ((p & 63U) == 0 && deadline.passed()) return improved;
-  }
-  return improved;
-}
-
-// One pass moving single sources to cheaper options that do not fit as the plan stands, by moving
-// a package in the way elsewhere for less than the saving (PlanState::eject_for): what a plan on
-// full suppliers needs, where no single move is cheaper. Whether any moved.
-bool ejection_pass(const Problem& problem, PlanState& state, const Deadline& deadline) {
-  bool improved = false;
-  for (std::size_t p = 0; p < problem.packages.size(); ++p) {
-    const CompiledPackage& package = problem.packages[p];
-    for (std::size_t slot = 0; slot < state.choice()[p].size(); ++slot) {
-      const double current = package.cost(state.choice()[p][slot]);
-      for (std::size_t o = 0; o < package.options.size(); ++o) {  // options are cheapest first
-        if (package.cost(o) >= current - 1e-9) break;
-        const auto& chosen = state.choice()[p];
-        if (std::find(chosen.begin(), chosen.end(), o) != chosen.end()) continue;
-        if (state.eject_for(p, slot, o, current - package.cost(o), deadline) > 0) {
+        if (move(p, slot, o, current - package.cost(o))) {
           improved = true;
           break;
         }
@@ -139,6 +115,24 @@ bool ejection_pass(const Problem& problem, PlanState& state, const Deadline& dea
     if (deadline.passed()) return improved;
   }
   return improved;
+}
+
+// Single sources moved to cheaper options that fit as the plan stands.
+bool shift_pass(const Problem& problem, PlanState& state, const Deadline& deadline) {
+  return pass(problem, state, deadline, [&](std::size_t p, std::size_t slot, std::size_t o, double) {
+    if (!state.fits(p, o, state.choice()[p][slot])) return false;
+    state.replace(p, slot, o);
+    return true;
+  });
+}
+
+// Single sources moved to cheaper options on full suppliers, by moving a package off the supplier
+// elsewhere for less than the saving (PlanState::eject_for): what a plan on full suppliers needs,
+// where no single move is cheaper.
+bool ejection_pass(const Problem& problem, PlanState& state, const Deadline& deadline) {
+  return pass(problem, state, deadline, [&](std::size_t p, std::size_t slot, std::size_t o, double saving) {
+    return state.eject_for(p, slot, o, saving, deadline) > 0;
+  });
 }
 
 // Moves single sources to cheaper options while the plan stays valid (checked incrementally):
