@@ -213,5 +213,31 @@ TEST(PlanStateTest, PolishingAValidPlanKeepsItValidAndNeverDearer) {
   EXPECT_GT(cheaper, 10);
 }
 
+// Two full suppliers, each making the package the other makes cheaper: neither package can move
+// alone, and the local search must swap them through a chain (P onto S1 by moving Q off it to S2).
+// (No rule is in the way: a chain is tried only where capacity alone keeps a package out.)
+TEST(PlanStateTest, PolishingSwapsTwoPackagesNeitherOfWhichCanMoveAlone) {
+  Instance instance;
+  instance.secrets = {{"A", 1}, {"B", 1}, {"C", 1}};
+  instance.recipes = {{"R", {"A", "B", "C"}}};
+  for (const char* id : {"S1", "S2"})
+    instance.suppliers.push_back({id, std::string("G") + id, {"cnc"}, 10, "qualified", false, std::nullopt});
+  instance.packages = {{"P", "cnc", {"A"}, 10, 1}, {"Q", "cnc", {"B"}, 10, 1}};
+  instance.quotes = {{"P", "S1", 0.1, 0}, {"P", "S2", 0.5, 0}, {"Q", "S1", 0.2, 0}, {"Q", "S2", 0.3, 0}};
+  const Problem problem = compile(instance, {false});
+  Choice dear(2);  // P on S2, Q on S1: 5 + 2
+  for (std::size_t p = 0; p < 2; ++p) {
+    for (std::size_t o = 0; o < problem.packages[p].options.size(); ++o) {
+      const std::string& supplier = problem.suppliers[problem.packages[p].options[o].supplier].id;
+      if ((p == 0) == (supplier == "S2")) dear[p].push_back(o);
+    }
+  }
+  ASSERT_TRUE(violations(problem, dear).empty());
+  ASSERT_DOUBLE_EQ(cost_of(problem, dear), 7.0);
+  const Choice polished = polish(problem, dear, Deadline::after(10.0));
+  EXPECT_TRUE(violations(problem, polished).empty());
+  EXPECT_DOUBLE_EQ(cost_of(problem, polished), 4.0);  // P on S1, Q on S2: 1 + 3
+}
+
 }  // namespace
 }  // namespace moat::plan
