@@ -364,13 +364,46 @@ def many_packages_few_suppliers(rng, n, m):
     return i
 
 
+def full_supplier_kept_by_rule(rng, n, m):
+    """One untrusted supplier, cheapest for every package and full with packages each of its own
+    secret; the rest of its packages (a few dozen) are made dearer elsewhere and kept off it by a
+    recipe it would complete with a secret it already holds: a cheaper option that making room on
+    the supplier cannot open. The local search's ejection chains once tried every package on it."""
+    del rng, m
+    movable = min(32, max(1, n // 8))
+    full = max(1, n - movable - 1)
+    i = {"policy": {"collusion": 1, "max_exposure_share": 1.0, "allow_conditional": False},
+         "secrets": [{"id": f"q{k}", "weight": 1} for k in range(full)] + [{"id": s, "weight": 1} for s in "xyw"],
+         "derives": [{"from": ["x", "y"], "gives": "w"}], "recipes": [{"id": "R", "secrets": ["x", "y"]}],
+         "packages": [{"id": "Z", "capability": "molding", "exposes": ["y"], "volume": 1, "sources": 1}],
+         "suppliers": [supplier("SA", 11 * full + 1), supplier("D", 110 * full)],
+         "quotes": [{"package": "Z", "supplier": "SA", "unit_cost": 1.0, "fixed_cost": 0}]}
+    for j in range(movable):
+        i["suppliers"].append(supplier(f"SB{j}", 10))
+        i["packages"].append({"id": f"P{j}", "capability": "molding", "exposes": ["x"], "volume": 10, "sources": 1})
+        i["quotes"] += [{"package": f"P{j}", "supplier": "SA", "unit_cost": 1.0, "fixed_cost": 0},
+                        {"package": f"P{j}", "supplier": f"SB{j}", "unit_cost": 3.0, "fixed_cost": 0}]
+    for k in range(full):
+        i["packages"].append({"id": f"Q{k}", "capability": "molding", "exposes": [f"q{k}"], "volume": 11,
+                              "sources": 1})
+        i["quotes"] += [{"package": f"Q{k}", "supplier": "SA", "unit_cost": 1.0, "fixed_cost": 0},
+                        {"package": f"Q{k}", "supplier": "D", "unit_cost": 1.5, "fixed_cost": 0}]
+    return i
+
+
+def supplier(name, capacity):
+    """An untrusted supplier, its own party, able to mould."""
+    return {"id": name, "party": name, "capabilities": ["molding"], "capacity": capacity,
+            "status": "qualified", "trusted": False}
+
+
 SHAPES = [collusion_4, collusion_5, collusion_over_parties, collusion_over_parties_no_trusted, recipes_of_one,
           recipes_of_forty, secret_in_every_recipe, derives_wide_and_deep, only_derived_secrets,
           packages_expose_nothing, capacity_exact, capacity_zero, volume_over_every_capacity,
           sources_equal_eligible, sources_over_eligible, one_big_untrusted, all_one_party, all_one_trusted_party,
           own_party_three_sources, fixed_cost_dominant, zero_costs, identical_quotes, huge_volumes,
           exposure_cap_zero, exposure_cap_zero_no_trusted, one_secret_all_weight, tiny_weights,
-          huge_weights, many_suppliers_few_packages, many_packages_few_suppliers]
+          huge_weights, many_suppliers_few_packages, many_packages_few_suppliers, full_supplier_kept_by_rule]
 # Shapes whose size is their own: run once, not per size.
 OWN_SIZE = {"many_suppliers_few_packages", "many_packages_few_suppliers"}
 EXPECT_INFEASIBLE = {"collusion_over_parties_no_trusted", "volume_over_every_capacity", "sources_over_eligible",
