@@ -11,6 +11,9 @@
 
 #include "plan/conflict.h"
 #include "plan/deadline.h"
+#include "plan/exact.h"
+#include "plan/exposure.h"
+#include "plan/heuristic.h"
 #include "plan/instance_reader.h"
 #include "plan/problem.h"
 
@@ -518,6 +521,44 @@ TEST(PlannerTest, AStoppedDeadlineEndsTheSearchAsTheLimitWould) {
   EXPECT_TRUE(Deadline::after(30).sooner(deadline).passed());
   stop->store(false);
   EXPECT_FALSE(deadline.passed());
+}
+
+// Packages of 6, 7 and 8 units, a supplier with room for 10 at 1 a unit and one with room for all
+// at 2. The relaxation fills the cheap one to 10 with fractions of packages (cost 32); a plan can
+// put only one package there (34, the 8 units). The cover cut on its capacity row (no two of the
+// three there) raises the relaxation's bound to 34, which proves the heuristic's plan optimal with
+// no branch and bound at all (without the covers CBC is asked once).
+TEST(ExactTest, CoverCutsOnACapacityProveWhatTheRelaxationCannot) {
+  const Instance instance{
+      {1, 1.0, false},
+      {{"S1", 1}, {"S2", 1}},
+      {},
+      {{"R1", {"S1", "S2"}}},
+      {{"A", "cnc", {"S1"}, 6, 1}, {"B", "cnc", {"S1"}, 7, 1}, {"C", "cnc", {"S1"}, 8, 1}},
+      {{"CHEAP", "G1", {"cnc"}, 10, "qualified", false, {}},
+       {"DEAR", "G2", {"cnc"}, 100, "qualified", false, {}}},
+      {{"A", "CHEAP", 1, 0},
+       {"B", "CHEAP", 1, 0},
+       {"C", "CHEAP", 1, 0},
+       {"A", "DEAR", 2, 0},
+       {"B", "DEAR", 2, 0},
+       {"C", "DEAR", 2, 0}},
+  };
+  const Problem problem = compile(instance);
+  const HeuristicResult start = solve_heuristic(problem, Deadline::after(10));
+  ASSERT_TRUE(start.choice);
+  ASSERT_DOUBLE_EQ(cost_of(problem, *start.choice), 34);
+  std::vector<double> bounds;
+  ExactOptions options;
+  options.on_improvement = [&](const ExactResult& result) {
+    if (result.lower_bound) bounds.push_back(*result.lower_bound);
+  };
+  const ExactResult result = solve_exact(problem, Deadline::after(30), start.choice, options);
+  EXPECT_EQ(result.outcome, ExactResult::Outcome::kOptimal);
+  EXPECT_EQ(result.rounds, 0);  // proven before CBC was asked
+  ASSERT_FALSE(bounds.empty());
+  EXPECT_NEAR(bounds.front(), 32, 1e-6);  // the relaxation's
+  EXPECT_NEAR(bounds.back(), 34, 1e-6);
 }
 
 }  // namespace
