@@ -118,17 +118,18 @@ class Model {
     return it == y_.end() ? -1 : it->second;
   }
 
-  // The LP relaxation, solved by CLP: column values and the objective; and the objective raised by
-  // cover cuts on the capacity rows (CGL's lifted knapsack covers, re-solved from the last basis,
-  // rounds until none is found), when they raised it: what tight capacities cost that the
-  // relaxation spreads over fractions of suppliers. The cuts hold for every plan, so that bound
-  // does; the model itself is left as it is (CBC makes its own).
+  // The LP relaxation, solved by CLP: column values and the objective. Its objective is told to
+  // `bound` at once (the model is a relaxation of the problem at any collusion), and then again as
+  // cover cuts on the capacity rows raise it (CGL's lifted knapsack covers, re-solved from the
+  // last basis, in rounds until none is found or `covering` passes): what tight capacities cost
+  // that the relaxation spreads over fractions of suppliers. The cuts hold for every plan, so
+  // each bound does; the model itself is left as it is (CBC makes its own).
   struct Relaxed {
     std::vector<double> values;
     double objective = 0;
-    std::optional<double> covered;
   };
-  std::optional<Relaxed> relaxation(const Deadline& deadline) const {
+  std::optional<Relaxed> relaxation(const Deadline& deadline, const Deadline& covering,
+                                    const std::function<void(double)>& bound) const {
     OsiClpSolverInterface solver;
     load(solver);
     solver.messageHandler()->setLogLevel(0);
@@ -136,29 +137,22 @@ class Model {
     solver.initialSolve();
     if (!solver.isProvenOptimal()) return std::nullopt;
     const double* values = solver.getColSolution();
-    Relaxed relaxed{{values, values + costs_.size()}, solver.getObjValue(), {}};
-    relaxed.covered = covered(solver, deadline.share(kCoverShare));
-    return relaxed;
-  }
-
- private:
-  static std::optional<double> covered(OsiClpSolverInterface& solver, const Deadline& within) {
+    Relaxed relaxed{{values, values + costs_.size()}, solver.getObjValue()};
+    bound(relaxed.objective);
     CglKnapsackCover covers;
-    std::optional<double> bound;
-    for (int round = 0; round < kCoverRounds && !within.passed(); ++round) {
+    for (int round = 0; round < kCoverRounds && !covering.passed(); ++round) {
       OsiCuts cuts;
       covers.generateCuts(solver, cuts);
       if (cuts.sizeRowCuts() == 0) break;
       solver.applyCuts(cuts);
-      solver.getModelPtr()->setMaximumSeconds(std::max(0.01, within.seconds_left()));
+      solver.getModelPtr()->setMaximumSeconds(std::max(0.01, covering.seconds_left()));
       solver.resolve();
       if (!solver.isProvenOptimal()) break;
-      bound = solver.getObjValue();
+      bound(solver.getObjValue());
     }
-    return bound;
+    return relaxed;
   }
 
- public:
   // Solves with CBC for a solution cheaper than `cutoff` (the best valid plan's cost, if any), with
   // the columns in `fixed` fixed; returns the column values of the best solution found, if any.
   struct Solved {
@@ -717,10 +711,9 @@ void search_neighbourhoods(const Problem& problem, Model& model, const Deadline&
 // 1 s of CPU given the optimum's cost, 2.7 s given none).
 void start_from_relaxation(const Problem& problem, Model& model, const Deadline& deadline,
                            const ExactOptions& options, Search& search) {
-  const std::optional<Model::Relaxed> relaxed = model.relaxation(deadline);
+  const std::optional<Model::Relaxed> relaxed =
+      model.relaxation(deadline, deadline.share(kCoverShare), [&](double bound) { search.bound(bound); });
   if (!relaxed) return;
-  search.bound(relaxed->objective);  // the model is a relaxation of the problem at any collusion
-  if (relaxed->covered) search.bound(*relaxed->covered);
   if (!options.repair || deadline.passed()) return;
   const Choice hint = model.rounded(relaxed->values);
   const HeuristicResult repaired = solve_heuristic(problem, deadline.share(kRepairShare), &hint);
