@@ -34,8 +34,9 @@ constexpr double kNeighbourhoodShare = 0.2;
 // after this many neighbourhoods in a row without a cheaper plan.
 constexpr double kLargeNeighbourhoodShare = 0.8;
 constexpr int kFruitlessNeighbourhoods = 10;
-// CBC's root on the whole model (preprocessing, cuts, its heuristics) takes about this many times
-// the relaxation's time: trusted M 1.85 s against 0.03 s.
+// CBC's root on the whole model (preprocessing, cuts, its heuristics) takes at least this many
+// times the relaxation's time, with a margin: trusted M's root ends 1.85 s in, its relaxation
+// takes 0.03 s.
 constexpr double kRootPerRelaxation = 30;
 // How many packages a neighbourhood sets free: this share of them, within these bounds.
 constexpr std::size_t kFreedShare = 8;
@@ -44,8 +45,9 @@ constexpr std::size_t kFreedMost = 120;
 // The search runs when the best plan is more than this share above the relaxation's bound.
 constexpr double kSearchWiderAbove = 0.0025;
 constexpr unsigned kLargeNeighbourhoodSeed = 20261205;
-// Cover cuts raising the relaxation's bound may take this share of the time left, in at most this
-// many rounds (tight M: 0.18% above the relaxation in 0.13 s; tight L: 0.07% in 0.4 s).
+// The relaxation and the cover cuts raising its bound may take this share of the time left before
+// the relaxation, the cuts in at most this many rounds (tight M: 0.18% above the relaxation in
+// 0.13 s; tight L: 0.07% in 0.4 s).
 constexpr double kCoverShare = 0.05;
 constexpr int kCoverRounds = 20;
 // CBC looks for solutions cheaper than the best plan's cost plus this share of it (a margin for
@@ -97,11 +99,13 @@ struct Row {
   double upper = kInfinity;
 };
 
-// Whether CBC generates cutting planes. Off for the neighbourhood of a plan the relaxation agrees
-// with (RINS): on tight L CBC's cut loop took the whole 6 s it was given there and found a plan
-// 0.01% cheaper; without cuts it searched the same neighbourhood in 1.4 s and found one 0.5%
-// cheaper. Within the large-neighbourhood search, and for the proof, the cuts pay.
-enum class Cuts { kOn, kOff };
+// Whether CBC generates cutting planes. Off for the neighbourhood where the best plan and a
+// solution agree (RINS: the relaxation's, and at collusion 2 and more each round's): on tight L
+// CBC's cut loop took the whole 6 s it was given in the relaxation's and found a plan 0.01%
+// cheaper; without cuts it found one 0.5% cheaper within 1.4 s. (After the rounds at collusion 2,
+// deep and dense M gave the same plans either way.) Within the large-neighbourhood search, and
+// for the proof, the cuts pay.
+enum class CbcCuts { kOn, kOff };
 
 // Columns fixed at a value for one solve.
 using Fixings = std::vector<std::pair<int, double>>;
@@ -124,9 +128,10 @@ class Model {
   // The LP relaxation, solved by CLP: column values and the objective. Its objective is told to
   // `bound` at once (the model is a relaxation of the problem at any collusion), and then again as
   // cover cuts on the capacity rows raise it (CGL's lifted knapsack covers, re-solved from the
-  // last basis, in rounds until none is found or `covering` passes): what tight capacities cost
-  // that the relaxation spreads over fractions of suppliers. The cuts hold for every plan, so
-  // each bound does; the model itself is left as it is (CBC makes its own).
+  // last basis, in rounds until none is found, kCoverRounds are made, a re-solve is not proven
+  // optimal or `covering` passes): what tight capacities cost that the relaxation spreads over
+  // fractions of suppliers. The cuts hold for every plan, so each bound does; the model itself is
+  // left as it is (CBC makes its own).
   struct Relaxed {
     std::vector<double> values;
     double objective = 0;
@@ -138,7 +143,9 @@ class Model {
     OsiClpSolverInterface solver;
     load(solver);
     solver.messageHandler()->setLogLevel(0);
+    // Wall-clock seconds (CLP's default counts CPU time, kept as well): the limit is the user's.
     solver.getModelPtr()->setMaximumSeconds(std::max(0.01, deadline.seconds_left()));
+    solver.getModelPtr()->setMaximumWallSeconds(std::max(0.01, deadline.seconds_left()));
     solver.initialSolve();
     if (!solver.isProvenOptimal()) return std::nullopt;
     const double* values = solver.getColSolution();
@@ -147,12 +154,16 @@ class Model {
                     std::chrono::duration<double>(Clock::now() - started).count()};
     bound(relaxed.objective);
     CglKnapsackCover covers;
+    // Rows of any length: by default CGL skips rows of more than 50 columns, which is most capacity
+    // rows at L (tight L: +0.07% in 0.65 s with the default, +0.12% in 1.4 s without).
+    covers.setMaxInKnapsack(solver.getNumCols());
     for (int round = 0; round < kCoverRounds && !covering.passed(); ++round) {
       OsiCuts cuts;
       covers.generateCuts(solver, cuts);
       if (cuts.sizeRowCuts() == 0) break;
       solver.applyCuts(cuts);
       solver.getModelPtr()->setMaximumSeconds(std::max(0.01, covering.seconds_left()));
+      solver.getModelPtr()->setMaximumWallSeconds(std::max(0.01, covering.seconds_left()));
       solver.resolve();
       if (!solver.isProvenOptimal()) break;
       bound(solver.getObjValue());
@@ -170,18 +181,18 @@ class Model {
     bool branched = false;  // the root was solved and branching began: `bound` is CBC's own
   };
   Solved solve(const Deadline& deadline, std::optional<double> cutoff, const Fixings& fixed,
-               const Observer& observer, Cuts cuts = Cuts::kOn) const {
-    if (!fixed.empty()) return solve_reduced(deadline, cutoff, fixed, observer, cuts);
+               const Observer& observer, CbcCuts cbc_cuts = CbcCuts::kOn) const {
+    if (!fixed.empty()) return solve_reduced(deadline, cutoff, fixed, observer, cbc_cuts);
     OsiClpSolverInterface solver;
     load(solver);
-    return solve_loaded(solver, deadline, cutoff, observer, cuts);
+    return solve_loaded(solver, deadline, cutoff, observer, cbc_cuts);
   }
 
   // The same with the columns in `fixed` taken out of the model (their share of each row moved to
   // its bounds, rows left with nothing free dropped), so that CBC's preprocessing and root work on
   // what is free rather than on the whole model with most of it fixed by bounds.
   Solved solve_reduced(const Deadline& deadline, std::optional<double> cutoff, const Fixings& fixed,
-                       const Observer& observer, Cuts cuts) const {
+                       const Observer& observer, CbcCuts cbc_cuts) const {
     constexpr double kFree = -1;
     std::vector<double> value(costs_.size(), kFree);
     for (const auto& [column, v] : fixed) value[static_cast<std::size_t>(column)] = v;
@@ -236,14 +247,14 @@ class Model {
     OsiClpSolverInterface solver;
     load_rows(solver, rows, costs);
     if (cutoff) *cutoff -= offset;
-    Solved solved = solve_loaded(solver, deadline, cutoff, inner, cuts);
+    Solved solved = solve_loaded(solver, deadline, cutoff, inner, cbc_cuts);
     solved.bound += offset;
     if (solved.values) solved.values = expand(solved.values->data());
     return solved;
   }
 
   Solved solve_loaded(OsiClpSolverInterface& solver, const Deadline& deadline, std::optional<double> cutoff,
-                      const Observer& observer, Cuts cuts) const {
+                      const Observer& observer, CbcCuts cbc_cuts) const {
     const std::size_t columns = static_cast<std::size_t>(solver.getNumCols());
     solver.messageHandler()->setLogLevel(0);
 
@@ -267,7 +278,7 @@ class Model {
     // it; the engine runs in its own process (exact_process.h), so a crash loses no plan sent.
     std::vector<const char*> argv = {"moat",      "-log",    "0",           "-slog", "0",
                                      "-timeMode", "elapsed", "-preprocess", "sos"};
-    if (cuts == Cuts::kOff) argv.insert(argv.end(), {"-cuts", "off"});
+    if (cbc_cuts == CbcCuts::kOff) argv.insert(argv.end(), {"-cuts", "off"});
     argv.insert(argv.end(), {"-sec", limit.c_str(), "-solve", "-quit"});
     CbcMain1(
         static_cast<int>(argv.size()), argv.data(), model, [](CbcModel*, int) { return 0; }, data);
@@ -555,7 +566,8 @@ class Search {
   ExactResult& result() { return result_; }
   const std::optional<double>& best_cost() const { return best_cost_; }
   bool proven() const {
-    return best_cost_ && result_.lower_bound && *result_.lower_bound >= *best_cost_ - 1e-6;
+    return best_cost_ && result_.lower_bound &&
+           *result_.lower_bound >= *best_cost_ - std::max(1e-6, kCutoffTolerance * std::abs(*best_cost_));
   }
 
   // A plan that passed every rule: kept when cheaper than the best so far.
@@ -567,7 +579,8 @@ class Search {
     settle();
   }
 
-  // A bound proven by CBC (for the model with the cuts so far, so for the true problem too).
+  // A proven bound: the relaxation's, raised by covers (CLP), or CBC's (for the model with the
+  // coalition cuts so far, so for the true problem too).
   void bound(double value) {
     if (value <= -kInfinity / 2 || (result_.lower_bound && value <= *result_.lower_bound + 1e-9)) return;
     if (best_cost_) value = std::min(value, *best_cost_);
@@ -592,7 +605,7 @@ class Search {
 // values, until `within` passes. What CBC proves there bounds only that part of the problem: its
 // plans are offered, its bound is not.
 void improve_in_part(const Problem& problem, Model& model, const Fixings& fixed, const Deadline& within,
-                     Search& search, Cuts generated) {
+                     Search& search, CbcCuts cbc_cuts) {
   Observer observer{model.column_count(), within.at(), {}, [](double) {}};
   observer.on_solution = [&](const std::vector<double>& found) {
     const Choice choice = model.choice_of(found);
@@ -604,7 +617,7 @@ void improve_in_part(const Problem& problem, Model& model, const Fixings& fixed,
   while (!within.passed()) {
     const double best = *search.best_cost();
     const Model::Solved solved = model.solve(within, best - kCutoffTolerance * std::max(1.0, std::abs(best)),
-                                             fixed, observer, generated);
+                                             fixed, observer, cbc_cuts);
     if (!solved.values) return;
     const Choice choice = model.choice_of(*solved.values);
     std::vector<Row> cuts = violated_cuts(problem, model, choice);
@@ -630,9 +643,9 @@ void polish_best(const Problem& problem, const Deadline& within, Search& search)
 
 // improve_in_part, then the local search from the best plan when the part gave a cheaper one.
 void improve_within(const Problem& problem, Model& model, const Fixings& fixed, const Deadline& within,
-                    Search& search, Cuts cuts = Cuts::kOn) {
+                    Search& search, CbcCuts cbc_cuts = CbcCuts::kOn) {
   const double before = *search.best_cost();
-  improve_in_part(problem, model, fixed, within, search, cuts);
+  improve_in_part(problem, model, fixed, within, search, cbc_cuts);
   if (*search.best_cost() < before - 1e-6) polish_best(problem, within, search);
 }
 
@@ -642,7 +655,7 @@ void improve_near(const Problem& problem, Model& model, const std::vector<double
                   const Deadline& deadline, Search& search) {
   if (!search.best_cost() || deadline.passed()) return;
   improve_within(problem, model, model.agreeing(values, *search.result().choice),
-                 deadline.share(kNeighbourhoodShare), search, Cuts::kOff);
+                 deadline.share(kNeighbourhoodShare), search, CbcCuts::kOff);
 }
 
 // Large-neighbourhood search around the best plan: a supplier it uses (the fuller the likelier),
@@ -656,6 +669,7 @@ void search_neighbourhoods(const Problem& problem, Model& model, const Deadline&
                            Search& search) {
   // CBC's solve of the whole model after the search: one that cannot get through its root in the
   // time left proves nothing and rarely finds a cheaper plan, so the search keeps that time too.
+  // (That solve still runs on what the search leaves: less than two neighbourhoods' time.)
   const double after = deadline.seconds_left() * (1 - kLargeNeighbourhoodShare);
   const Deadline within =
       after < kRootPerRelaxation * lp_seconds ? deadline : deadline.share(kLargeNeighbourhoodShare);
@@ -726,13 +740,15 @@ void start_from_relaxation(const Problem& problem, Model& model, const Deadline&
   const std::optional<Model::Relaxed> relaxed =
       model.relaxation(deadline, deadline.share(kCoverShare), [&](double bound) { search.bound(bound); });
   if (!relaxed) return;
-  if (!options.repair || deadline.passed()) return;
+  // The covers may have proven the plan given optimal already.
+  if (!options.repair || deadline.passed() || search.proven()) return;
   const Choice hint = model.rounded(relaxed->values);
   const HeuristicResult repaired = solve_heuristic(problem, deadline.share(kRepairShare), &hint);
   if (repaired.choice) search.offer(*repaired.choice);
   improve_near(problem, model, relaxed->values, deadline, search);
   // Far above the relaxation still (tight capacities, collusion 2 and more): the neighbourhoods
   // of the plan's suppliers. Close to it, CBC's proof costs less than the search would.
+  if (!search.best_cost() || search.proven()) return;
   const double best = *search.best_cost();
   if (best - relaxed->objective > kSearchWiderAbove * std::abs(best))
     search_neighbourhoods(problem, model, deadline, relaxed->seconds, search);

@@ -525,9 +525,9 @@ TEST(PlannerTest, AStoppedDeadlineEndsTheSearchAsTheLimitWould) {
 
 // Packages of 6, 7 and 8 units, a supplier with room for 10 at 1 a unit and one with room for all
 // at 2. The relaxation fills the cheap one to 10 with fractions of packages (cost 32); a plan can
-// put only one package there (34, the 8 units). The cover cut on its capacity row (no two of the
-// three there) raises the relaxation's bound to 34, which proves the heuristic's plan optimal with
-// no branch and bound at all (without the covers CBC is asked once).
+// put only one package there (34, the 8 units). Cover cuts on its capacity row raise the
+// relaxation's bound to 34, which proves the heuristic's plan optimal before the main CBC solve
+// (without the covers it takes one).
 TEST(ExactTest, CoverCutsOnACapacityProveWhatTheRelaxationCannot) {
   const Instance instance{
       {1, 1.0, false},
@@ -555,7 +555,7 @@ TEST(ExactTest, CoverCutsOnACapacityProveWhatTheRelaxationCannot) {
   };
   const ExactResult result = solve_exact(problem, Deadline::after(30), start.choice, options);
   EXPECT_EQ(result.outcome, ExactResult::Outcome::kOptimal);
-  EXPECT_EQ(result.rounds, 0);  // proven before CBC was asked
+  EXPECT_EQ(result.rounds, 0);  // proven before the main CBC solve
   ASSERT_FALSE(bounds.empty());
   EXPECT_NEAR(bounds.front(), 32, 1e-6);  // the relaxation's
   EXPECT_NEAR(bounds.back(), 34, 1e-6);
