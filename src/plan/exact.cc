@@ -280,14 +280,23 @@ class Model {
                                      "-timeMode", "elapsed", "-preprocess", "sos"};
     if (cbc_cuts == CbcCuts::kOff) argv.insert(argv.end(), {"-cuts", "off"});
     argv.insert(argv.end(), {"-sec", limit.c_str(), "-solve", "-quit"});
+    const Clock::time_point limit_at =
+        Clock::now() +
+        std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(std::max(0.05, seconds)));
     CbcMain1(
         static_cast<int>(argv.size()), argv.data(), model, [](CbcModel*, int) { return 0; }, data);
 
+    // What CBC says it proved holds only if it ended on its own: stopped by its limit inside
+    // preprocessing, CBC 2.10 can end with no solution and call the problem infeasible (tight L at
+    // 2.5 s: "optimal", the plan 1.8% above the bound).
+    const Clock::time_point ended = Clock::now();
+    const bool finished = model.status() == 0 && !model.isSecondsLimitReached() && ended < limit_at &&
+                          ended < observer.deadline;
     Solved solved;
-    solved.proven_optimal = model.isProvenOptimal();
-    solved.proven_infeasible = model.isProvenInfeasible();
-    solved.bound = model.getBestPossibleObjValue();
+    solved.proven_optimal = finished && model.isProvenOptimal();
+    solved.proven_infeasible = finished && model.isProvenInfeasible();
     solved.branched = model.getNodeCount() > 0;
+    solved.bound = finished || solved.branched ? model.getBestPossibleObjValue() : -kInfinity;
     if (model.bestSolution()) {
       solved.values = std::vector<double>(model.bestSolution(), model.bestSolution() + columns);
     }
