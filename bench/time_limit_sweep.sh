@@ -36,6 +36,23 @@ gap = "%.3f" % (100 * (cost - bound) / cost) if cost and bound is not None else 
 print(p["status"], cost if cost is not None else "-", bound if bound is not None else "-", gap)' "$1"
 }
 
+# An `optimal` answer whose cost is above a plan another run found for the same instance (another
+# limit or binary) is a false proof: checked after the sweep, on the lines it printed.
+contradictions() {  # sweep output
+  python3 -c '
+import sys
+rows = [line.split() for line in open(sys.argv[1]) if not line.startswith("family ")]
+cheapest = {}
+for r in rows:
+    if r[6] in ("optimal", "feasible"):
+        key = tuple(r[:3])
+        cheapest[key] = min(cheapest.get(key, float("inf")), float(r[7]))
+for r in rows:
+    if r[6] == "optimal" and float(r[7]) > cheapest[tuple(r[:3])] * (1 + 1e-9):
+        print("FALSE PROOF:", " ".join(r), "- a cheaper plan:", cheapest[tuple(r[:3])])' "$1"
+}
+
+: >"$work/sweep"
 echo "family size k limit wall_s peak_mib status cost bound gap_pct load1 binary"
 for size in $sizes; do
   for family in $families; do
@@ -55,9 +72,10 @@ for size in $sizes; do
           echo "$family $size $k $limit $wall $((kib / 1024)) $(summary "$work/plan.json") $load $moat"
         else
           echo "$family $size $k $limit $wall $((kib / 1024)) exit-$code - - - $load $moat"
-        fi
+        fi | tee -a "$work/sweep"
       done
     done
     [ -z "$instances" ] && rm -f "$file"
   done
 done
+contradictions "$work/sweep"
