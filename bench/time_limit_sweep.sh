@@ -36,8 +36,9 @@ gap = "%.3f" % (100 * (cost - bound) / cost) if cost and bound is not None else 
 print(p["status"], cost if cost is not None else "-", bound if bound is not None else "-", gap)' "$1"
 }
 
-# An `optimal` answer whose cost is above a plan another run found for the same instance (another
-# limit or binary) is a false proof: checked after the sweep, on the lines it printed.
+# Proofs a sweep contradicts, checked after it on the lines it printed: a bound above a plan
+# another run found for the same instance (another limit or binary; an `optimal` answer above it
+# is one), or `infeasible` where another run found a plan. Exit 1 when there is one.
 contradictions() {  # sweep output
   python3 -c '
 import sys
@@ -47,9 +48,16 @@ for r in rows:
     if r[6] in ("optimal", "feasible"):
         key = tuple(r[:3])
         cheapest[key] = min(cheapest.get(key, float("inf")), float(r[7]))
+false = 0
 for r in rows:
-    if r[6] == "optimal" and float(r[7]) > cheapest[tuple(r[:3])] * (1 + 1e-9):
-        print("FALSE PROOF:", " ".join(r), "- a cheaper plan:", cheapest[tuple(r[:3])])' "$1"
+    plan = cheapest.get(tuple(r[:3]))
+    if plan is None:
+        continue
+    if r[8] != "-" and float(r[8]) > plan * (1 + 1e-9):
+        false += print("FALSE BOUND:", " ".join(r), "- a plan of", plan) or 1
+    if r[6] == "infeasible":
+        false += print("FALSE INFEASIBLE:", " ".join(r), "- a plan of", plan) or 1
+sys.exit(1 if false else 0)' "$1"
 }
 
 : >"$work/sweep"

@@ -69,7 +69,9 @@ class ObservingHandler : public CbcEventHandler {
   CbcEventHandler* clone() const override { return new ObservingHandler(*this); }  // CBC owns its copies
 
   CbcAction event(CbcEvent which) override {
-    if (!model_ || !observer_) return noAction;
+    // Only the model CBC was given, not one it preprocessed or a sub-problem one of its heuristics
+    // solves (whose bound holds for a neighbourhood only), even of as many columns.
+    if (!model_ || !observer_ || model_->parentModel() != nullptr) return noAction;
     if ((which == solution || which == heuristicSolution) && model_->bestSolution() &&
         static_cast<std::size_t>(model_->getNumCols()) == observer_->columns) {
       const double* best = model_->bestSolution();
@@ -280,18 +282,19 @@ class Model {
                                      "-timeMode", "elapsed", "-preprocess", "sos"};
     if (cbc_cuts == CbcCuts::kOff) argv.insert(argv.end(), {"-cuts", "off"});
     argv.insert(argv.end(), {"-sec", limit.c_str(), "-solve", "-quit"});
+    // CBC's clock starts after this one, within CbcMain1, so a run its limit stopped ends after
+    // `limit_at`; the margin covers the rounding of `limit` and a difference of clocks.
     const Clock::time_point limit_at =
-        Clock::now() +
-        std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(std::max(0.05, seconds)));
+        Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                           std::chrono::duration<double>(std::max(0.05, seconds) - 0.02));
     CbcMain1(
         static_cast<int>(argv.size()), argv.data(), model, [](CbcModel*, int) { return 0; }, data);
 
-    // What CBC says it proved holds only if it ended on its own: stopped by its limit inside
-    // preprocessing, CBC 2.10 can end with no solution and call the problem infeasible (tight L at
-    // 2.5 s: "optimal", the plan 1.8% above the bound).
+    // What CBC says it proved holds only if it ended on its own: stopped by its limit before
+    // preprocessing's passes, CBC 2.10 ends with no model, status 0 and the problem called
+    // infeasible (tight L at 2.5 s: "optimal", the plan 1.8% above the bound). Only the clock tells.
     const Clock::time_point ended = Clock::now();
-    const bool finished = model.status() == 0 && !model.isSecondsLimitReached() && ended < limit_at &&
-                          ended < observer.deadline;
+    const bool finished = model.status() == 0 && ended < limit_at && ended < observer.deadline;
     Solved solved;
     solved.proven_optimal = finished && model.isProvenOptimal();
     solved.proven_infeasible = finished && model.isProvenInfeasible();
