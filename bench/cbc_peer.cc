@@ -144,7 +144,7 @@ class Textbook {
       std::map<std::size_t, Row> per_party;
       for (std::size_t o = 0; o < package.options.size(); ++o) {
         const auto& option = package.options[o];
-        const int column = add_column(option.unit_cost * package.units + option.fixed_cost);
+        const int column = add_column(option.cost(package.units));
         x_[column] = {p, o};
         choose.columns.push_back(column);
         choose.values.push_back(1);

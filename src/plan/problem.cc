@@ -182,13 +182,11 @@ void drop_dominated_options(Problem& problem) {
         continue;
       if (std::find(parties.begin(), parties.end(), supplier.party) != parties.end()) continue;
       parties.push_back(supplier.party);
-      dearest = option.unit_cost * package.units + option.fixed_cost;
+      dearest = option.cost(package.units);
       if (static_cast<int>(parties.size()) == package.sources) break;
     }
     if (static_cast<int>(parties.size()) < package.sources) continue;
-    std::erase_if(package.options, [&](const Option& o) {
-      return o.unit_cost * package.units + o.fixed_cost > dearest + 1e-9;
-    });
+    std::erase_if(package.options, [&](const Option& o) { return o.cost(package.units) > dearest + 1e-9; });
   }
 }
 
@@ -350,9 +348,8 @@ std::optional<Problem> compile_within(const Instance& instance, const Deadline& 
               [](const Option& a, const Option& b) { return a.supplier < b.supplier; });  // instance order
     if (options.exclude_hopeless) exclude_hopeless_options(problem, recipes_by_secret, empty_recipe, package);
     const double units = package.units;
-    std::stable_sort(package.options.begin(), package.options.end(), [&](const Option& a, const Option& b) {
-      return a.unit_cost * units + a.fixed_cost < b.unit_cost * units + b.fixed_cost;
-    });
+    std::stable_sort(package.options.begin(), package.options.end(),
+                     [&](const Option& a, const Option& b) { return a.cost(units) < b.cost(units); });
     problem.packages.push_back(std::move(package));
   }
   if (options.exclude_hopeless) drop_dominated_options(problem);

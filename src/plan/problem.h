@@ -23,6 +23,9 @@ struct Option {  // one eligible (package, supplier) pair
   std::size_t supplier = 0;
   double unit_cost = 0;
   double fixed_cost = 0;
+
+  // What it costs for one source of `units`: the units at the unit cost, and the fixed cost.
+  double cost(double units) const { return unit_cost * units + fixed_cost; }
 };
 
 struct CompiledPackage {
@@ -36,8 +39,8 @@ struct CompiledPackage {
   // their party (its exposure cap, or a recipe it gives away): why, for a person.
   std::vector<std::string> excluded;
 
-  // What option o costs for one source: its units at the unit cost, and the fixed cost.
-  double cost(std::size_t o) const { return options[o].unit_cost * units + options[o].fixed_cost; }
+  // What option o costs for one source.
+  double cost(std::size_t o) const { return options[o].cost(units); }
 };
 
 struct CompiledSupplier {
