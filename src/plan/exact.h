@@ -24,6 +24,7 @@ struct ExactResult {
   std::optional<Choice> choice;       // the best valid plan found
   std::optional<double> lower_bound;  // proven
   int rounds = 0;                     // solves (one plus one per round of coalition cuts)
+  std::size_t fixed_columns = 0;      // left out of the last solve by the relaxation's reduced costs
   std::string stopped;                // why the engine stopped early, for a person (empty: it did not)
 };
 
