@@ -164,8 +164,8 @@ std::string restore_text(const Instance& instance, const Relaxable& rule, const 
         units += a.units;
         packages.push_back(a.package);
       }
-      return "raise " + s.id + "'s capacity from " + amount(s.capacity) + " to " + amount(units) + " (for " +
-             listing(packages) + ")" + cost;
+      return "raise " + s.id + "'s capacity from " + amount(s.capacity) + " to " + amount_up(units) +
+             " (for " + listing(packages) + ")" + cost;
     }
     case Family::kOwnCap:
       return "re-assess " + instance.suppliers[rule.index].id + " so that its own exposure cap of " +
@@ -178,11 +178,12 @@ std::string restore_text(const Instance& instance, const Relaxable& rule, const 
         if (!trusted) highest = std::max(highest, p.share);
       }
       return "raise policy.max_exposure_share from " + percent(instance.policy.max_exposure_share) + " to " +
-             percent(highest) + cost;
+             percent_up(highest) + cost;
     }
     case Family::kCollusion:
-      return "lower policy.collusion to " + std::to_string(instance.policy.collusion - 1) + " for " +
-             recipe_name(instance, rule.index) + ", or add a trusted or new supplier for its packages" + cost;
+      // What was relaxed is the recipe's guard as a whole: a lower collusion level alone may not do.
+      return "drop the collusion guard on " + recipe_name(instance, rule.index) + cost +
+             "; to keep it, add a trusted or new supplier for its packages";
   }
   return "";
 }
@@ -220,12 +221,13 @@ std::vector<std::string> capacity_conflicts(const Problem& problem) {
   std::vector<std::string> out;
   for (std::size_t s = 0; s < problem.suppliers.size(); ++s) {
     if (needed[s] <= problem.suppliers[s].capacity + 1e-6) continue;
-    out.push_back(
-        "supplier " + problem.suppliers[s].id + "'s capacity " + amount(problem.suppliers[s].capacity) +
-        " < " + amount(needed[s]) + " needed by " + listing(packages[s]) +
-        ", which only it can make: raise its capacity "
-        "to " +
-        amount(needed[s]) + " or qualify another supplier for " + (packages[s].size() == 1 ? "it" : "them"));
+    out.push_back("supplier " + problem.suppliers[s].id + "'s capacity " +
+                  amount(problem.suppliers[s].capacity) + " < " + amount_up(needed[s]) + " needed by " +
+                  listing(packages[s]) +
+                  ", which only it can make: raise its capacity "
+                  "to " +
+                  amount_up(needed[s]) + " or qualify another supplier for " +
+                  (packages[s].size() == 1 ? "it" : "them"));
   }
   return out;
 }

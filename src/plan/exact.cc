@@ -53,6 +53,10 @@ constexpr int kCoverRounds = 20;
 // CBC looks for solutions cheaper than the best plan's cost plus this share of it (a margin for
 // rounding, so that an optimal plan already found is not cut off by its own cost).
 constexpr double kCutoffTolerance = 1e-9;
+// A plan is proven optimal when the bound is within this share of its cost (or 1e-9 absolute) below
+// it: a margin for floating-point sums only. (With 1e-9, as for the cutoff, a plan of cost
+// 2,000,000,004 was called optimal against a bound of 2,000,000,003, a valid plan of that cost.)
+constexpr double kProvenTolerance = 1e-12;
 // Reduced-cost fixing: a column is fixed when moving it would raise the relaxation's objective
 // past the cutoff by more than this share of the cutoff (a margin for CLP's tolerances, which
 // apply to each column's reduced cost: 1e-7 of hundreds of columns' costs), and counts as at a
@@ -611,7 +615,7 @@ class Search {
   const std::optional<double>& best_cost() const { return best_cost_; }
   bool proven() const {
     return best_cost_ && result_.lower_bound &&
-           *result_.lower_bound >= *best_cost_ - std::max(1e-6, kCutoffTolerance * std::abs(*best_cost_));
+           *result_.lower_bound >= *best_cost_ - std::max(1e-9, kProvenTolerance * std::abs(*best_cost_));
   }
 
   // A plan that passed every rule: kept when cheaper than the best so far.

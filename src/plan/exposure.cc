@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "plan/wording.h"
+
 namespace moat::plan {
 
 Bitset relevant_to(const Problem& problem, const Bitset& recipe) {
@@ -149,12 +151,6 @@ class CoalitionSearch {
   Ancestors* ancestors_;
   DeadlineCheck<16> check_;
 };
-
-std::string percent(double share) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f%%", share * 100);
-  return text;
-}
 
 // A coalition that completes `recipe`, built greedily in a few steps: each takes the holder that
 // holds most of the recipe's secrets the pool still lacks (pooled and closed). What the search
@@ -460,7 +456,8 @@ std::optional<std::vector<std::string>> violations_within(const Problem& problem
     if (holders[g].trusted || problem.total_weight <= 0) continue;
     const double share = problem.weight_of(holders[g].held) / problem.total_weight;
     if (share > problem.parties[g].cap + 1e-9) {
-      found.push_back("party " + holders[g].id + " would hold " + percent(share) +
+      found.push_back("party " + holders[g].id + " would hold " +
+                      percent_above(share, problem.parties[g].cap) +
                       " of the secret weight, above its cap of " + percent(problem.parties[g].cap));
     }
   }

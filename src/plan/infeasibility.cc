@@ -115,6 +115,8 @@ void short_of_capacity(const Problem& problem, std::vector<std::string>& reasons
   std::map<std::string, std::set<std::size_t>> able;
   for (std::size_t p = 0; p < problem.packages.size(); ++p) {
     const std::string& capability = problem.instance->packages[p].capability;
+    // A package no supplier is eligible for is named as such; its volume is no shortage of capacity.
+    if (problem.packages[p].options.empty()) continue;
     demand[capability] += problem.packages[p].volume;
     for (const Option& o : problem.packages[p].options) able[capability].insert(o.supplier);
   }
@@ -122,7 +124,7 @@ void short_of_capacity(const Problem& problem, std::vector<std::string>& reasons
     double supply = 0;
     for (std::size_t s : able[capability]) supply += problem.suppliers[s].capacity;
     if (units > supply + 1e-6) {
-      reasons.push_back("capacity for " + capability + " short by " + amount(units - supply) + " units (" +
+      reasons.push_back("capacity for " + capability + " short by " + amount_up(units - supply) + " units (" +
                         amount(units) + " to make, " + amount(supply) + " among the eligible suppliers)");
     }
   }
@@ -194,8 +196,9 @@ void forced_conflicts(const Problem& problem, const Deadline& deadline, std::vec
     if (share > problem.parties[g].cap + 1e-9) {
       const bool one = f.packages.size() == 1;
       reasons.push_back((one ? "package " : "packages ") + list(ids_of(problem, f.packages)) +
-                        (one ? " exposes " : " expose ") + percent(share) + " of the secret weight and " +
-                        only + ", above its cap of " + percent(problem.parties[g].cap));
+                        (one ? " exposes " : " expose ") + percent_above(share, problem.parties[g].cap) +
+                        " of the secret weight and " + only + ", above its cap of " +
+                        percent(problem.parties[g].cap));
     }
     if (problem.collusion < 1) continue;
     for (const CompiledRecipe& recipe : problem.recipes) {

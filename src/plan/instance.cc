@@ -283,6 +283,9 @@ std::vector<QuoteRef> check_references(const Instance& instance, std::string_vie
   const auto not_empty = [&](const std::vector<std::string>& ids, const std::string& pointer) {
     if (ids.empty()) problems.push_back({where(pointer), "must name at least one secret"});
   };
+  // No secret, nothing to protect: the grammar asks for one at least (without, the recipe of every
+  // secret would be one of none, given away by anyone).
+  if (instance.secrets.empty()) problems.push_back({where("/secrets"), "must list at least one secret"});
   for (std::size_t i = 0; i < instance.derives.size(); ++i) {
     const std::string base = "/derives/" + std::to_string(i);
     not_empty(instance.derives[i].from, base + "/from");

@@ -18,6 +18,7 @@
 #include "plan/heuristic.h"
 #include "plan/instance_reader.h"
 #include "plan/problem.h"
+#include "plan/wording.h"
 
 namespace moat::plan {
 namespace {
@@ -290,7 +291,7 @@ TEST(ConflictTest, DeletionFilterKeepsOnlyTheRulesThatConflictAndSaysWhatRestore
   ASSERT_EQ(conflict.restores.size(), 2u);
   EXPECT_EQ(conflict.restores[0].rfind("raise F2's capacity from 5,000 to 10,000 (for P2)", 0), 0u)
       << conflict.restores[0];
-  EXPECT_EQ(conflict.restores[1].rfind("lower policy.collusion to 0 for recipe R1", 0), 0u)
+  EXPECT_EQ(conflict.restores[1].rfind("drop the collusion guard on recipe R1 (a plan costing", 0), 0u)
       << conflict.restores[1];
   // Irreducible: relaxing either rule gives a plan, keeping both does not.
   Instance more = instance;
@@ -380,6 +381,18 @@ TEST(InstanceTest, RefusesARuleWithoutPremisesAndARecipeWithoutSecrets) {
   const std::string all = parsed.error().to_string();
   EXPECT_NE(all.find("i.json#/derives/1/from: must name at least one secret"), std::string::npos) << all;
   EXPECT_NE(all.find("i.json#/recipes/1/secrets: must name at least one secret"), std::string::npos) << all;
+}
+
+TEST(InstanceTest, RefusesAnInstanceWithoutSecrets) {
+  Instance instance = split_needed();
+  instance.secrets.clear();
+  instance.derives.clear();
+  instance.recipes.clear();
+  for (Package& package : instance.packages) package.exposes.clear();
+  const auto parsed = parse_instance(instance_json(instance), "i.json");
+  ASSERT_FALSE(parsed.ok());
+  const std::string all = parsed.error().to_string();
+  EXPECT_NE(all.find("i.json#/secrets: must list at least one secret"), std::string::npos) << all;
 }
 
 // The fast reader reads every value, those nobody uses too, and what follows the root object: what
@@ -561,6 +574,62 @@ TEST(ExactTest, CoverCutsOnACapacityProveWhatTheRelaxationCannot) {
   ASSERT_FALSE(bounds.empty());
   EXPECT_NEAR(bounds.front(), 32, 1e-6);  // the relaxation's
   EXPECT_NEAR(bounds.back(), 34, 1e-6);
+}
+
+// What a reason asks for is written so that doing it is enough: rounded up, with decimals where
+// the figure has them, and a share above a cap shown above it.
+TEST(WordingTest, NeedsAreWrittenSoThatMeetingThemIsEnough) {
+  EXPECT_EQ(amount(20000), "20,000");
+  EXPECT_EQ(amount(1224.1), "1,224.1");
+  EXPECT_EQ(amount(-1234.5), "-1,234.5");
+  EXPECT_EQ(amount(1e17), "100,000,000,000,000,000");
+  EXPECT_EQ(amount_up(100.5), "100.5");
+  EXPECT_EQ(amount_up(100.0 / 3), "33.34");
+  EXPECT_EQ(percent(0.25), "25%");
+  EXPECT_EQ(percent_up(4.0 / 7), "57.15%");
+  EXPECT_EQ(percent_above(0.501, 0.5), "50.1%");
+  EXPECT_EQ(percent_above(0.5000001, 0.5), "50.00001%");
+}
+
+TEST(PlannerTest, AsksForTheCapacityAFractionalShareNeeds) {
+  // 201 units from two sources: 100.5 each, and F1 makes one source of P1 at capacity 100.
+  const Instance instance{
+      {0, 1.0, false},
+      {{"S1", 1}},
+      {},
+      {},
+      {{"P1", "cnc", {"S1"}, 201, 2}},
+      {{"F1", "G1", {"cnc"}, 100, "qualified", false, {}},
+       {"F2", "G2", {"cnc"}, 1000, "qualified", false, {}}},
+      {{"P1", "F1", 1, 0}, {"P1", "F2", 1, 0}},
+  };
+  const Plan plan = solve(instance, {});
+  ASSERT_EQ(plan.status, PlanStatus::kInfeasible);
+  EXPECT_TRUE(names(plan, "capacity 100 < 100.5 needed by P1")) << testing::PrintToString(plan.reasons);
+  EXPECT_TRUE(names(plan, "raise its capacity to 100.5")) << testing::PrintToString(plan.reasons);
+}
+
+// Costs of two billion differing by one: a plan is optimal only if no cheaper one exists, however
+// small the difference against the total.
+TEST(PlannerTest, ProvesOptimalOnlyAPlanNothingUndercuts) {
+  const Instance instance{
+      {1, 1.0, false},
+      {{"S3", 5}, {"S4", 5}},
+      {},
+      {{"R0", {"S3", "S4"}}},
+      {{"P3", "smt", {"S4"}, 100, 1}, {"P4", "mold", {"S3"}, 100, 1}},
+      {{"F0", "G0", {"smt", "mold"}, 600, "qualified", false, {}},
+       {"F1", "G1", {"mold", "smt"}, 1e6, "qualified", false, {}},
+       {"F2", "G2", {"mold", "smt"}, 1e6, "qualified", false, {}}},
+      {{"P3", "F0", 0.05, 1e9},
+       {"P3", "F1", 0.02, 1e9},
+       {"P3", "F2", 0.03, 1e9},
+       {"P4", "F1", 0.01, 1e9},
+       {"P4", "F2", 0.01, 1e9}},
+  };
+  const Plan plan = solve(instance, {});
+  ASSERT_EQ(plan.status, PlanStatus::kOptimal);
+  EXPECT_DOUBLE_EQ(*plan.cost, 2e9 + 3);  // P3 at F1, P4 at F2 (the heuristic's 2e9 + 4 is not)
 }
 
 // A small instance of random shape: tight capacities, dual sourcing, shared parties, a trusted

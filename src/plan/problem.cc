@@ -8,6 +8,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "plan/wording.h"
+
 namespace moat::plan {
 
 void Problem::close(Bitset& set) const {
@@ -123,10 +125,6 @@ std::optional<std::string> ineligibility(const Instance& instance, const Package
 
 namespace {
 
-std::string percent(double share) {
-  return std::to_string(static_cast<int>(share * 100 + 0.5)) + "%";
-}
-
 // An option whose party, holding this package alone, would break a rule can be in no valid plan.
 // `recipes_by_secret`: the recipes each secret is in (only those, and a recipe of no secret at
 // all, can be given away).
@@ -151,7 +149,7 @@ void exclude_hopeless_options(const Problem& problem,
     if (party.trusted) {
       kept.push_back(option);
     } else if (share > party.cap + 1e-9) {
-      package.excluded.push_back(id + " would hold " + percent(share) +
+      package.excluded.push_back(id + " would hold " + percent_above(share, party.cap) +
                                  " of the secret weight from it alone, above its cap of " +
                                  percent(party.cap));
     } else if (gives_recipe) {

@@ -3,28 +3,81 @@
 // (an infeasibility, a minimal conflict) writes a quantity and a share the same way.
 #pragma once
 
+#include <cmath>
 #include <cstdio>
 #include <string>
 
 namespace moat::plan {
 
-// A whole quantity with thousands separated by commas: 20000 -> "20,000".
-inline std::string amount(double units) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.0f", units);
-  std::string digits = text, out;
+namespace wording_detail {
+
+// `value` at most two decimals, trailing zeros dropped, thousands separated by commas; rounded to
+// the nearest, or up (`up`: a figure that is needed, written so that it is enough).
+inline std::string decimal(double value, bool up) {
+  char text[64];
+  if (!(std::abs(value) < 1e13)) {  // beyond two decimals' reach in a long long, and beyond caring
+    std::snprintf(text, sizeof text, "%.0f", up ? std::ceil(value) : value);
+  } else {
+    // The margin keeps a value whose hundredths are exact (100.5 read as 100.50000000000001) from
+    // being rounded up past them.
+    const double hundredths = value * 100;
+    const auto whole = static_cast<long long>(up ? std::ceil(hundredths - 1e-6) : std::round(hundredths));
+    const long long magnitude = whole < 0 ? -whole : whole;
+    std::snprintf(text, sizeof text, "%s%lld.%02lld", whole < 0 ? "-" : "", magnitude / 100, magnitude % 100);
+  }
+  std::string digits = text;
+  std::string fraction;
+  if (const auto dot = digits.find('.'); dot != std::string::npos) {
+    fraction = digits.substr(dot);
+    digits.erase(dot);
+    while (!fraction.empty() && (fraction.back() == '0' || fraction.back() == '.')) fraction.pop_back();
+  }
+  std::string out;
   for (std::size_t i = 0; i < digits.size(); ++i) {
     if (i > 0 && (digits.size() - i) % 3 == 0 && digits[i - 1] != '-') out += ',';
     out += digits[i];
   }
-  return out;
+  return out + fraction;
 }
 
-// A share as a whole percentage: 0.25 -> "25%".
+}  // namespace wording_detail
+
+// A quantity or a cost: 20000 -> "20,000", 100.5 -> "100.5", 1224.004 -> "1,224".
+inline std::string amount(double units) {
+  return wording_detail::decimal(units, false);
+}
+
+// A quantity needed, rounded up so that the figure written is enough: 33.3333 -> "33.34".
+inline std::string amount_up(double units) {
+  return wording_detail::decimal(units, true);
+}
+
+// A share as a percentage: 0.25 -> "25%", 0.5714 -> "57.14%".
 inline std::string percent(double share) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.0f%%", share * 100);
-  return text;
+  return wording_detail::decimal(share * 100, false) + "%";
+}
+
+// A share needed, rounded up: 4/7 -> "57.15%" (57.14% would not do).
+inline std::string percent_up(double share) {
+  return wording_detail::decimal(share * 100, true) + "%";
+}
+
+// A share said to be above `cap`, with as many decimals as it takes to show it above: 0.501
+// against 0.5 -> "50.1%", 0.5000001 -> "50.00001%".
+inline std::string percent_above(double share, double cap) {
+  const std::string limit = percent(cap);
+  for (int decimals = 0; decimals <= 9; ++decimals) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%.*f", decimals,
+                  std::floor(share * 100 * std::pow(10, decimals)) / std::pow(10, decimals));
+    std::string written = text;
+    if (written.find('.') != std::string::npos) {
+      while (written.back() == '0') written.pop_back();
+      if (written.back() == '.') written.pop_back();
+    }
+    if (std::stod(written) > cap * 100) return written + "%";
+  }
+  return percent(share);
 }
 
 }  // namespace moat::plan
