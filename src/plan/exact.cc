@@ -123,11 +123,19 @@ enum class CbcCuts { kOn, kOff };
 using Fixings = std::vector<std::pair<int, double>>;
 
 // The model's columns and rows, kept so that cuts can be added and the model rebuilt.
+//
+// Its objective is each option's cost less its package's cheapest (what every plan pays anyway),
+// times a power of two that brings the dearest of those differences near 2^20: CBC's and CLP's
+// tolerances are absolute (CBC looks for solutions at least 1e-5 cheaper than its cutoff), so on
+// costs of 1e9 an option each or of 1e-8 CBC proved "optimal" plans 2 and 2e-9 above the optimum.
+// Subtracting and scaling by a power of two are exact; every figure leaving the model (bounds,
+// objectives, reduced costs) is turned back into the plan's cost.
 class Model {
  public:
   explicit Model(const Problem& problem) : problem_(problem) {
     add_assignment();
     add_holdings();
+    scale_costs();
   }
 
   void add_cut(Row row) { rows_.push_back(std::move(row)); }
@@ -167,12 +175,14 @@ class Model {
     if (!solver.isProvenOptimal()) return std::nullopt;
     const double* values = solver.getColSolution();
     Relaxed relaxed{{values, values + costs_.size()},
-                    solver.getObjValue(),
+                    cost_of_objective(solver.getObjValue()),
                     std::chrono::duration<double>(Clock::now() - started).count()};
     const auto keep_raised = [&] {
-      relaxed.raised = solver.getObjValue();
+      relaxed.raised = cost_of_objective(solver.getObjValue());
       relaxed.raised_values.assign(solver.getColSolution(), solver.getColSolution() + costs_.size());
-      relaxed.reduced_costs.assign(solver.getReducedCost(), solver.getReducedCost() + costs_.size());
+      relaxed.reduced_costs.resize(costs_.size());
+      const double* reduced = solver.getReducedCost();
+      for (std::size_t c = 0; c < costs_.size(); ++c) relaxed.reduced_costs[c] = reduced[c] / scale_;
     };
     keep_raised();
     bound(relaxed.objective);
@@ -190,7 +200,7 @@ class Model {
       solver.resolve();
       if (!solver.isProvenOptimal()) break;
       keep_raised();
-      bound(solver.getObjValue());
+      bound(relaxed.raised);
     }
     return relaxed;
   }
@@ -209,10 +219,20 @@ class Model {
   Solved solve(const Deadline& deadline, std::optional<double> cutoff, const Fixings& fixed,
                const Observer& observer, CbcCuts cbc_cuts = CbcCuts::kOn,
                bool fixed_bounds_hold = false) const {
-    if (!fixed.empty()) return solve_reduced(deadline, cutoff, fixed, observer, cbc_cuts, fixed_bounds_hold);
-    OsiClpSolverInterface solver;
-    load(solver);
-    return solve_loaded(solver, deadline, cutoff, observer, cbc_cuts);
+    // In the model's objective from here on, back in costs at the end.
+    Observer scaled = observer;
+    scaled.on_bound = [&](double bound) { observer.on_bound(cost_of_objective(bound)); };
+    if (cutoff) *cutoff = objective_of_cost(*cutoff);
+    Solved solved;
+    if (!fixed.empty()) {
+      solved = solve_reduced(deadline, cutoff, fixed, scaled, cbc_cuts, fixed_bounds_hold);
+    } else {
+      OsiClpSolverInterface solver;
+      load(solver);
+      solved = solve_loaded(solver, deadline, cutoff, scaled, cbc_cuts);
+    }
+    if (solved.bound > -kInfinity / 2) solved.bound = cost_of_objective(solved.bound);
+    return solved;
   }
 
   // The same with the columns in `fixed` taken out of the model (their share of each row moved to
@@ -391,6 +411,19 @@ class Model {
   }
 
  private:
+  // A plan's cost from the model's objective, and back.
+  double cost_of_objective(double objective) const { return objective / scale_ + paid_anyway_; }
+  double objective_of_cost(double cost) const { return (cost - paid_anyway_) * scale_; }
+
+  void scale_costs() {
+    const double dearest = costs_.empty() ? 0 : *std::max_element(costs_.begin(), costs_.end());
+    if (!(dearest > 0) || !std::isfinite(dearest)) return;
+    int exponent = 0;
+    std::frexp(dearest, &exponent);  // dearest = m * 2^exponent, m in [0.5, 1)
+    scale_ = std::ldexp(1.0, 21 - exponent);
+    for (double& cost : costs_) cost *= scale_;
+  }
+
   void load(OsiClpSolverInterface& solver) const { load_rows(solver, rows_, costs_); }
 
   static void load_rows(OsiClpSolverInterface& solver, const std::vector<Row>& rows,
@@ -429,9 +462,16 @@ class Model {
       const CompiledPackage& package = problem_.packages[p];
       Row choose{{}, {}, static_cast<double>(package.sources), static_cast<double>(package.sources)};
       std::map<std::size_t, Row> per_party;
+      double cheapest = 0;
+      if (!package.options.empty()) {
+        cheapest = package.cost(0);
+        for (std::size_t o = 1; o < package.options.size(); ++o)
+          cheapest = std::min(cheapest, package.cost(o));
+        paid_anyway_ += cheapest * package.sources;
+      }
       for (std::size_t o = 0; o < package.options.size(); ++o) {
         const Option& option = package.options[o];
-        const int column = add_column(option.cost(package.units));
+        const int column = add_column(package.cost(o) - cheapest);
         x_[column] = {p, o};
         choose.columns.push_back(column);
         choose.values.push_back(1);
@@ -524,7 +564,9 @@ class Model {
   }
 
   const Problem& problem_;
-  std::vector<double> costs_;
+  std::vector<double> costs_;  // in the model's objective (see above)
+  double paid_anyway_ = 0;     // the cheapest option's cost for every source of every package
+  double scale_ = 1;
   std::vector<Row> rows_;
   std::map<int, std::pair<std::size_t, std::size_t>> x_;  // column -> (package, option)
   std::map<std::pair<std::size_t, std::size_t>, int> y_;  // (party, secret) -> column
@@ -621,7 +663,7 @@ class Search {
   // A plan that passed every rule: kept when cheaper than the best so far.
   void offer(const Choice& choice) {
     const double cost = cost_of(problem_, choice);
-    if (best_cost_ && cost >= *best_cost_ - 1e-9) return;
+    if (best_cost_ && cost >= *best_cost_) return;
     best_cost_ = cost;
     result_.choice = choice;
     settle();

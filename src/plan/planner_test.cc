@@ -632,6 +632,35 @@ TEST(PlannerTest, ProvesOptimalOnlyAPlanNothingUndercuts) {
   EXPECT_DOUBLE_EQ(*plan.cost, 2e9 + 3);  // P3 at F1, P4 at F2 (the heuristic's 2e9 + 4 is not)
 }
 
+// A's capacity fits P2 and P3 (free) or P1 (free) alone; B charges 10 for P1, 6 for P2 or P3. The
+// heuristic ends at 12 (P1 at A); the optimum is 10 (P2 and P3 at A). Every option's cost is
+// `offset + scale * that`: CBC's and CLP's absolute tolerances must not decide it at any scale.
+Instance capacity_knapsack(double scale, double offset) {
+  return Instance{
+      {1, 1.0, false},
+      {{"S1", 1}, {"S2", 1}},
+      {},
+      {{"R", {"S1", "S2"}}},
+      {{"P1", "c", {}, 6, 1}, {"P2", "c", {}, 5, 1}, {"P3", "c", {}, 5, 1}},
+      {{"A", "A", {"c"}, 10, "qualified", false, {}}, {"B", "B", {"c"}, 100, "qualified", false, {}}},
+      {{"P1", "A", 0, offset},
+       {"P2", "A", 0, offset},
+       {"P3", "A", 0, offset},
+       {"P1", "B", 0, offset + 10 * scale},
+       {"P2", "B", 0, offset + 6 * scale},
+       {"P3", "B", 0, offset + 6 * scale}},
+  };
+}
+
+TEST(PlannerTest, ProvesTheOptimumWhateverTheScaleOfTheCosts) {
+  for (const auto& [scale, offset] : std::vector<std::pair<double, double>>{
+           {1, 0}, {1e-9, 0}, {1e-7, 0}, {1e20, 0}, {1, 1e9}, {1e3, 1e12}}) {
+    const Plan plan = solve(capacity_knapsack(scale, offset), {});
+    ASSERT_EQ(plan.status, PlanStatus::kOptimal) << scale << " " << offset;
+    EXPECT_DOUBLE_EQ(*plan.cost, 3 * offset + 10 * scale) << scale << " " << offset;
+  }
+}
+
 // A small instance of random shape: tight capacities, dual sourcing, shared parties, a trusted
 // supplier now and then, collusion 1 or 2.
 Instance random_small_instance(std::mt19937& random) {
