@@ -220,7 +220,7 @@ std::vector<std::string> capacity_conflicts(const Problem& problem) {
   }
   std::vector<std::string> out;
   for (std::size_t s = 0; s < problem.suppliers.size(); ++s) {
-    if (needed[s] <= problem.suppliers[s].capacity + 1e-6) continue;
+    if (!over_capacity(needed[s], problem.suppliers[s].capacity)) continue;
     out.push_back("supplier " + problem.suppliers[s].id + "'s capacity " +
                   amount(problem.suppliers[s].capacity) + " < " + amount_up(needed[s]) + " needed by " +
                   listing(packages[s]) +

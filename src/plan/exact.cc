@@ -471,6 +471,10 @@ class Model {
       }
       for (std::size_t o = 0; o < package.options.size(); ++o) {
         const Option& option = package.options[o];
+        // An option its supplier cannot make even alone has no column: left in, a volume a hair over
+        // the capacity (1e9 units against 999,999,999) is within CBC's integrality tolerance of
+        // fitting, and the bound never rises past the relaxation's.
+        if (over_capacity(package.units, problem_.suppliers[option.supplier].capacity)) continue;
         const int column = add_column(package.cost(o) - cheapest);
         x_[column] = {p, o};
         choose.columns.push_back(column);

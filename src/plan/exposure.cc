@@ -447,7 +447,7 @@ std::optional<std::vector<std::string>> violations_within(const Problem& problem
     }
   }
   for (std::size_t s = 0; s < problem.suppliers.size(); ++s) {
-    if (load[s] > problem.suppliers[s].capacity + 1e-6) {
+    if (over_capacity(load[s], problem.suppliers[s].capacity)) {
       found.push_back("supplier " + problem.suppliers[s].id + " is over capacity");
     }
   }
@@ -455,7 +455,7 @@ std::optional<std::vector<std::string>> violations_within(const Problem& problem
   for (std::size_t g = 0; g < holders.size(); ++g) {
     if (holders[g].trusted || problem.total_weight <= 0) continue;
     const double share = problem.weight_of(holders[g].held) / problem.total_weight;
-    if (share > problem.parties[g].cap + 1e-9) {
+    if (over_share(share, problem.parties[g].cap)) {
       found.push_back("party " + holders[g].id + " would hold " +
                       percent_above(share, problem.parties[g].cap) +
                       " of the secret weight, above its cap of " + percent(problem.parties[g].cap));

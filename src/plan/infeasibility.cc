@@ -123,7 +123,7 @@ void short_of_capacity(const Problem& problem, std::vector<std::string>& reasons
   for (const auto& [capability, units] : demand) {
     double supply = 0;
     for (std::size_t s : able[capability]) supply += problem.suppliers[s].capacity;
-    if (units > supply + 1e-6) {
+    if (over_capacity(units, supply)) {
       reasons.push_back("capacity for " + capability + " short by " + amount_up(units - supply) + " units (" +
                         amount(units) + " to make, " + amount(supply) + " among the eligible suppliers)");
     }
@@ -193,7 +193,7 @@ void forced_conflicts(const Problem& problem, const Deadline& deadline, std::vec
     const double share = problem.total_weight > 0 ? problem.weight_of(f.held) / problem.total_weight : 0;
     const std::string only = "only party " + problem.parties[g].id + " can make " +
                              (f.packages.size() == 1 ? "it" : (f.packages.size() == 2 ? "both" : "them all"));
-    if (share > problem.parties[g].cap + 1e-9) {
+    if (over_share(share, problem.parties[g].cap)) {
       const bool one = f.packages.size() == 1;
       reasons.push_back((one ? "package " : "packages ") + list(ids_of(problem, f.packages)) +
                         (one ? " exposes " : " expose ") + percent_above(share, problem.parties[g].cap) +
@@ -289,7 +289,11 @@ void untrusted_combinations(const Problem& problem, const Deadline& deadline,
     candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
     if (candidates.size() > kMaxCandidates) candidates.resize(kMaxCandidates);
     std::vector<std::size_t> chosen;
+    // Up to 2^kMaxCandidates subsets at a high collusion: the deadline is read inside the search too
+    // (at collusion 16 it ran 11 s past a limit of 10). One cut short finds nothing, and says nothing.
+    DeadlineCheck check(deadline);
     const std::function<bool(std::size_t, const Bitset&)> search = [&](std::size_t from, const Bitset& pool) {
+      if (check.passed()) return false;
       Bitset closed = pool;
       problem.close(closed);
       if (closed.contains(recipe.secrets)) return true;

@@ -37,7 +37,7 @@ bool PlanState::fits(std::size_t p, std::size_t o, std::optional<std::size_t> re
   const CompiledPackage& package = problem_.packages[p];
   const std::size_t supplier = package.options[o].supplier;
   const bool same_supplier = replacing && package.options[*replacing].supplier == supplier;
-  if (!same_supplier && load_[supplier] + package.units > problem_.suppliers[supplier].capacity + 1e-6)
+  if (!same_supplier && over_capacity(load_[supplier] + package.units, problem_.suppliers[supplier].capacity))
     return false;
   return allowed(p, o, replacing);
 }
@@ -91,11 +91,12 @@ double PlanState::eject_for(std::size_t p, std::size_t slot, std::size_t o, doub
   const std::size_t old_party = problem_.suppliers[package.options[old].supplier].party;
   const double excess = load_[supplier] + package.units - problem_.suppliers[supplier].capacity;
   // Only capacity is made room for: o kept out by a rule as the plan stands is not tried.
-  if (excess <= 1e-6 || !allowed(p, o, old)) return 0;
+  const double margin = 1e-12 * std::abs(problem_.suppliers[supplier].capacity);  // as over_capacity
+  if (excess <= margin || !allowed(p, o, old)) return 0;
   std::vector<std::size_t> candidates;  // packages on the full supplier large enough to make room
   for (std::size_t q : packages_of_[problem_.suppliers[supplier].party]) {
     if (candidates.size() == kMostTries) break;
-    if (q != p && problem_.packages[q].units >= excess - 1e-6 && uses_supplier(q, supplier))
+    if (q != p && problem_.packages[q].units >= excess - margin && uses_supplier(q, supplier))
       candidates.push_back(q);
   }
   for (std::size_t q : candidates) {
@@ -137,7 +138,7 @@ std::vector<std::size_t> PlanState::in_the_way(std::size_t p, std::size_t o) con
   const std::size_t supplier = package.options[o].supplier;
   const std::size_t party = problem_.suppliers[supplier].party;
   std::vector<std::size_t> out;
-  if (load_[supplier] + package.units > problem_.suppliers[supplier].capacity + 1e-6) {
+  if (over_capacity(load_[supplier] + package.units, problem_.suppliers[supplier].capacity)) {
     for (std::size_t q : packages_of_[party]) {
       if (q != p && uses_supplier(q, supplier)) out.push_back(q);
     }

@@ -148,7 +148,7 @@ void exclude_hopeless_options(const Problem& problem,
     const std::string& id = problem.suppliers[option.supplier].id;
     if (party.trusted) {
       kept.push_back(option);
-    } else if (share > party.cap + 1e-9) {
+    } else if (over_share(share, party.cap)) {
       package.excluded.push_back(id + " would hold " + percent_above(share, party.cap) +
                                  " of the secret weight from it alone, above its cap of " +
                                  percent(party.cap));
@@ -176,7 +176,8 @@ void drop_dominated_options(Problem& problem) {
     double dearest = 0;
     for (const Option& option : package.options) {  // cheapest first
       const CompiledSupplier& supplier = problem.suppliers[option.supplier];
-      if (!problem.parties[supplier.party].trusted || potential[option.supplier] > supplier.capacity + 1e-9)
+      if (!problem.parties[supplier.party].trusted ||
+          over_capacity(potential[option.supplier], supplier.capacity))
         continue;
       if (std::find(parties.begin(), parties.end(), supplier.party) != parties.end()) continue;
       parties.push_back(supplier.party);

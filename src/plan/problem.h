@@ -4,6 +4,7 @@
 // exposure cap, recipes with the secrets they need. Built once; engines read it.
 #pragma once
 
+#include <cmath>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +14,19 @@
 #include "plan/instance.h"
 
 namespace moat::plan {
+
+// The planner's tolerances, for floating-point error only: a load is over a capacity when it exceeds
+// it by more than 1e-12 of it (volumes split over sources sum back with rounding; a billionth would
+// let 1e9 units onto a capacity of 999,999,999), a share over a cap when it exceeds it by more than
+// 1e-12 (shares of weights scaled to a total near 2^14).
+// Absolute margins let plans past the rules: 1e-6 let a supplier of capacity 5e-7 carry twice that,
+// 1e-9 a party a share of 0.3000000005 against a cap of 0.3.
+inline bool over_capacity(double load, double capacity) {
+  return load > capacity + 1e-12 * std::abs(capacity);
+}
+inline bool over_share(double share, double cap) {
+  return share > cap + 1e-12;
+}
 
 struct Rule {
   std::vector<std::size_t> from;
