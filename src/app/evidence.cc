@@ -73,8 +73,9 @@ bool concerns(const ledger::Event& event, std::string_view table, std::string_vi
 // Marks, beside the releases' own events already chosen, what they gave out: every event that
 // concerns those releases (their copies, and the copies' downloads) and, for each design file a
 // release names, the event that recorded that file as it was released (its last record before
-// the release's first event).
-void add_releases_files(std::span<const ledger::Event> all, std::vector<bool>& chosen) {
+// the release's first event). `copies_chosen`: the events that concern the releases are chosen
+// already (a release's selection).
+void add_releases_files(std::span<const ledger::Event> all, std::vector<bool>& chosen, bool copies_chosen) {
   std::set<std::string> releases;
   for (std::size_t i = 0; i < all.size(); ++i) {
     if (chosen[i] && all[i].entity == "releases") releases.insert(all[i].key);
@@ -82,7 +83,7 @@ void add_releases_files(std::span<const ledger::Event> all, std::vector<bool>& c
   if (releases.empty()) return;
   std::map<std::string, std::int64_t> released;  // design file id -> the first release event naming it
   for (std::size_t i = 0; i < all.size(); ++i) {
-    if (!chosen[i] && concerns(all[i], "releases", "release", releases)) chosen[i] = true;
+    if (!copies_chosen && !chosen[i] && concerns(all[i], "releases", "release", releases)) chosen[i] = true;
     if (!chosen[i] || all[i].entity != "releases") continue;
     for (const auto& image : {all[i].before, all[i].after}) {
       if (!image) continue;
@@ -136,7 +137,7 @@ Result<Selected> select_events(Workspace& workspace, const BundleSelection& sele
                  "no event of the ledger concerns " + std::string(by_supplier ? "supplier '" : "release '") +
                      id + "'");
   }
-  add_releases_files(all, chosen);
+  add_releases_files(all, chosen, !by_supplier);
   for (std::size_t i = 0; i < all.size(); ++i) {
     if (chosen[i]) selected.events.push_back(std::move(all[i]));
   }

@@ -222,31 +222,24 @@ rm -rf "$WORK/t" && cp -r "$WORK/r3" "$WORK/t"
 check "a release's bundle" 0 "VERIFIED"
 expect_stdout "6 file hash(es) in files.json match the verified events"
 
-# files.json edited: a hash changed, or an entry moved to an event that does not record it.
-python3 - "$WORK/t/files.json" <<'EOF_PY'
+# files.json edited (BUNDLE PYTHON: runs PYTHON on the copy's list `entries`, written back):
+# a hash changed, an entry moved to an event not in the bundle, or one added.
+edit_files() {
+  rm -rf "$WORK/t" && cp -r "$WORK/$1" "$WORK/t"
+  python3 - "$WORK/t/files.json" "$2" <<'EOF_PY'
 import json, sys
 entries = json.load(open(sys.argv[1]))
-entries[3]["value"] = ("0" if entries[3]["value"][0] != "0" else "1") + entries[3]["value"][1:]
+exec(sys.argv[2])
 json.dump(entries, open(sys.argv[1], "w"))
 EOF_PY
+}
+edit_files r3 'entries[3]["value"] = ("0" if entries[3]["value"][0] != "0" else "1") + entries[3]["value"][1:]'
 check "an edited hash in files.json" 1 "REJECTED: files.json entry 4 (copy_hash"
 expect_stdout "files.json was edited"
-rm -rf "$WORK/t" && cp -r "$WORK/r3" "$WORK/t"
-python3 - "$WORK/t/files.json" <<'EOF_PY'
-import json, sys
-entries = json.load(open(sys.argv[1]))
-entries[0]["seq"] = 1
-json.dump(entries, open(sys.argv[1], "w"))
-EOF_PY
+edit_files r3 'entries[0]["seq"] = 1'
 check "a files.json entry naming an event not in the bundle" 1 "REJECTED: files.json entry 1 ("
 expect_stdout "names no event the bundle verified"
-rm -rf "$WORK/t" && cp -r "$WORK/bundle" "$WORK/t"
-python3 - "$WORK/t/files.json" <<'EOF_PY'
-import json, sys
-entries = json.load(open(sys.argv[1]))
-entries.append({"seq": 5, "entity": "files", "key": "D1", "field": "sha256", "value": "0" * 64})
-json.dump(entries, open(sys.argv[1], "w"))
-EOF_PY
+edit_files bundle 'entries.append({"seq": 5, "entity": "files", "key": "D1", "field": "sha256", "value": "0" * 64})'
 check "a files.json entry added to a range's bundle" 1 "REJECTED: files.json entry"
 
 # moat audit verify: the tree and the checkpoints, altered or rolled back in the database.
