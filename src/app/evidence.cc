@@ -5,7 +5,9 @@
 
 #include <charconv>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <span>
 
 #include "app/checkpoints.h"
@@ -49,19 +51,56 @@ Result<std::pair<std::int64_t, std::int64_t>> parse_range(const std::string& tex
   return std::pair{first, last};
 }
 
-// Whether `event` concerns the record `id` of `table`: the record itself, a record keyed under it
-// (suppliers' certificates: "F01/C1"), or a record whose `field` names it.
+// Whether `event` concerns a record of `table` whose id is in `ids`: the record itself, a record
+// keyed under it (suppliers' certificates: "F01/C1"), or a record whose `field` names it.
 bool concerns(const ledger::Event& event, std::string_view table, std::string_view field,
-              const std::string& id) {
-  if (event.entity == table && (event.key == id || event.key.starts_with(id + "/"))) return true;
+              const std::set<std::string>& ids) {
+  if (event.entity == table) {
+    if (ids.contains(event.key)) return true;
+    const std::size_t slash = event.key.find('/');
+    if (slash != std::string::npos && ids.contains(event.key.substr(0, slash))) return true;
+  }
   for (const auto& image : {event.before, event.after}) {
     if (!image) continue;
     const json record = json::parse(*image, nullptr, false);
     if (!record.is_object()) continue;
     const auto it = record.find(std::string(field));
-    if (it != record.end() && it->is_string() && it->get<std::string>() == id) return true;
+    if (it != record.end() && it->is_string() && ids.contains(it->get<std::string>())) return true;
   }
   return false;
+}
+
+// Marks, beside the releases' own events already chosen, what they gave out: every event that
+// concerns those releases (their copies, and the copies' downloads) and, for each design file a
+// release names, the event that recorded that file as it was released (its last record before
+// the release's first event). `copies_chosen`: the events that concern the releases are chosen
+// already (a release's selection).
+void add_releases_files(std::span<const ledger::Event> all, std::vector<bool>& chosen, bool copies_chosen) {
+  std::set<std::string> releases;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (chosen[i] && all[i].entity == "releases") releases.insert(all[i].key);
+  }
+  if (releases.empty()) return;
+  std::map<std::string, std::int64_t> released;  // design file id -> the first release event naming it
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (!copies_chosen && !chosen[i] && concerns(all[i], "releases", "release", releases)) chosen[i] = true;
+    if (!chosen[i] || all[i].entity != "releases") continue;
+    for (const auto& image : {all[i].before, all[i].after}) {
+      if (!image) continue;
+      const json record = json::parse(*image, nullptr, false);
+      if (!record.is_object() || !record.contains("files") || !record["files"].is_array()) continue;
+      for (const json& file : record["files"]) {
+        if (file.is_string()) released.emplace(file.get<std::string>(), all[i].seq);
+      }
+    }
+  }
+  std::map<std::string, std::size_t> recorded;  // design file id -> its last record before release
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (all[i].entity != "files" || !all[i].after) continue;
+    const auto it = released.find(all[i].key);
+    if (it != released.end() && all[i].seq < it->second) recorded[all[i].key] = i;
+  }
+  for (const auto& [file, i] : recorded) chosen[i] = true;
 }
 
 Result<Selected> select_events(Workspace& workspace, const BundleSelection& selection) {
@@ -83,25 +122,32 @@ Result<Selected> select_events(Workspace& workspace, const BundleSelection& sele
     return selected;
   }
   const bool by_supplier = selection.supplier.has_value();
-  const std::string& id = by_supplier ? *selection.supplier : *selection.release;
-  for (ledger::Event& event : all) {
-    if (by_supplier ? concerns(event, "suppliers", "supplier", id)
-                    : concerns(event, "releases", "release", id)) {
-      selected.events.push_back(std::move(event));
-    }
+  const std::set<std::string> ids = {by_supplier ? *selection.supplier : *selection.release};
+  const std::string& id = *ids.begin();
+  std::vector<bool> chosen(all.size());
+  bool any = false;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    chosen[i] = by_supplier ? concerns(all[i], "suppliers", "supplier", ids)
+                            : concerns(all[i], "releases", "release", ids);
+    any = any || chosen[i];
   }
   const std::string flag = by_supplier ? "--supplier" : "--release";
-  if (selected.events.empty()) {
+  if (!any) {
     return Error(ErrorCode::kNotFound, flag,
                  "no event of the ledger concerns " + std::string(by_supplier ? "supplier '" : "release '") +
                      id + "'");
+  }
+  add_releases_files(all, chosen, !by_supplier);
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (chosen[i]) selected.events.push_back(std::move(all[i]));
   }
   selected.description = {{"kind", by_supplier ? "supplier" : "release"}, {"id", id}};
   return selected;
 }
 
 // The hashes of files and copies the events name: every field whose name ends in "sha256" (the
-// design files and their marked copies) and the vault's documents, with where they appear.
+// design files), a copy's own record's "copy_hash" (the exact bytes handed out, marked or not),
+// "content_hash" and the vault's documents, with where they appear.
 json file_hashes(std::span<const ledger::Event> events) {
   json files = json::array();
   for (const ledger::Event& event : events) {
@@ -109,7 +155,9 @@ json file_hashes(std::span<const ledger::Event> events) {
     const json record = json::parse(*event.after, nullptr, false);
     if (!record.is_object()) continue;
     for (const auto& [name, value] : record.items()) {
-      const bool hash_field = name.ends_with("sha256") || name == "content_hash";
+      const bool copy = event.entity == "copies" && name == "copy_hash" && record.contains("id") &&
+                        record["id"] == event.key;
+      const bool hash_field = name.ends_with("sha256") || name == "content_hash" || copy;
       const bool document = event.entity == "documents" && name == "id";
       if (!value.is_string() || !(hash_field || document)) continue;
       json entry = {{"seq", event.seq},

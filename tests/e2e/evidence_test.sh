@@ -3,7 +3,9 @@
 # a witness's cosignature, an event's tlog-proof, and an evidence bundle that its own verifier —
 # run in a clean folder with only the bundle, Python 3 and openssl — accepts untouched and
 # rejects, saying which, when an event is edited, removed or reordered, the checkpoint is
-# forged, signed by another key or inconsistent with an earlier one, or a proof is truncated.
+# forged, signed by another key or inconsistent with an earlier one, a proof is truncated, or a
+# hash of files.json is not the one its event records. A release's bundle (and its supplier's)
+# lists the hashes of the files it released and the copies it made.
 # Then `moat audit verify` on a tree altered or rolled back in the database.
 source "$(dirname "$0")/lib.sh"
 
@@ -189,6 +191,56 @@ check "a supplier's bundle" 0 "VERIFIED"
 run "$MOAT" "${A[@]}" audit export "$WORK/none" --supplier F99
 expect_status 1 "export an unknown supplier"
 expect_stderr "no event of the ledger concerns supplier 'F99'"
+
+# A release's bundle lists the hash of every design file it released and of every copy it made,
+# each with the event that records it; the supplier's bundle those of its releases.
+"$MOAT" "${A[@]}" release show R3 --json >"$WORK/r3.json" || fail "release show R3"
+"$MOAT" "${A[@]}" file list --all --json >"$WORK/files.json" || fail "file list"
+run "$MOAT" "${A[@]}" audit export "$WORK/r3" --release R3
+expect_status 0 "export --release"
+expect_stdout "6 file hash(es)"
+for bundle in r3 f04; do
+  python3 - "$WORK/$bundle" "$WORK/r3.json" "$WORK/files.json" >"$WORK/stdout" 2>&1 <<'EOF_PY'
+import json, sys
+bundle, release, files = sys.argv[1], json.load(open(sys.argv[2])), json.load(open(sys.argv[3]))
+listed = {(e["entity"], e["key"], e["field"]): e for e in json.load(open(bundle + "/files.json"))}
+sha256 = {f["id"]: f["sha256"] for f in files}
+wanted = [("files", f, "sha256", sha256[f]) for f in release["files"]]
+wanted += [("copies", c["id"], "copy_hash", c["copy_hash"]) for c in release["copies"]]
+for entity, key, field, value in wanted:
+    entry = listed.get((entity, key, field))
+    if entry is None or entry["value"] != value:
+        print("%s lacks %s %s of %s/%s" % (bundle, field, value, entity, key))
+        continue
+    event = json.load(open("%s/events/%d.json" % (bundle, entry["seq"])))
+    if (event["entity"], event["key"], event["after"][field]) != (entity, key, value):
+        print("%s ties %s/%s to event %d, which does not record it" % (bundle, entity, key, entry["seq"]))
+EOF_PY
+  [ -s "$WORK/stdout" ] && fail "the $bundle bundle's files.json: $(head -c 600 "$WORK/stdout")"
+done
+rm -rf "$WORK/t" && cp -r "$WORK/r3" "$WORK/t"
+check "a release's bundle" 0 "VERIFIED"
+expect_stdout "6 file hash(es) in files.json match the verified events"
+
+# files.json edited (BUNDLE PYTHON: runs PYTHON on the copy's list `entries`, written back):
+# a hash changed, an entry moved to an event not in the bundle, or one added.
+edit_files() {
+  rm -rf "$WORK/t" && cp -r "$WORK/$1" "$WORK/t"
+  python3 - "$WORK/t/files.json" "$2" <<'EOF_PY'
+import json, sys
+entries = json.load(open(sys.argv[1]))
+exec(sys.argv[2])
+json.dump(entries, open(sys.argv[1], "w"))
+EOF_PY
+}
+edit_files r3 'entries[3]["value"] = ("0" if entries[3]["value"][0] != "0" else "1") + entries[3]["value"][1:]'
+check "an edited hash in files.json" 1 "REJECTED: files.json entry 4 (copy_hash"
+expect_stdout "files.json was edited"
+edit_files r3 'entries[0]["seq"] = 1'
+check "a files.json entry naming an event not in the bundle" 1 "REJECTED: files.json entry 1 ("
+expect_stdout "names no event the bundle verified"
+edit_files bundle 'entries.append({"seq": 5, "entity": "files", "key": "D1", "field": "sha256", "value": "0" * 64})'
+check "a files.json entry added to a range's bundle" 1 "REJECTED: files.json entry"
 
 # moat audit verify: the tree and the checkpoints, altered or rolled back in the database.
 run "$MOAT" "${A[@]}" audit verify

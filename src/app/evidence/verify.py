@@ -21,6 +21,8 @@ What is checked (formats in the bundle's README.md):
      JSON matches its canonical encoding, it follows the event before it when that one is in the
      bundle too (BLAKE2b-256 chain), and its inclusion proof (c2sp.org/tlog-proof@v1, RFC 9162
      section 2.1.3) leads from its leaf to the checkpoint's root.
+  4. Each entry of files.json names an event verified in step 3, and the hash it gives is the one
+     that event's record holds in that field (with the name, when the entry gives one).
 """
 
 import base64
@@ -414,7 +416,7 @@ def verify_events(folder, manifest, checkpoint, report):
                                % (missing[0], selection["first"], selection["last"]))
             raise Rejected("the events are reordered: manifest.json lists %s where %d..%d in order was exported"
                            % (found[:10], selection["first"], selection["last"]))
-    previous = None
+    previous, verified = None, {}
     for entry in entries:
         seq = entry["seq"]
         if previous is not None and seq <= previous["seq"]:
@@ -444,8 +446,45 @@ def verify_events(folder, manifest, checkpoint, report):
         check_readable(event, readable, entry["json"])
         if previous is not None and previous["seq"] == seq - 1 and event["prev_hash"] != previous["hash"]:
             raise Rejected("event %d does not follow event %d: its previous-hash differs" % (seq, seq - 1))
+        verified[seq] = event
         previous = event
     report.append("%d event(s) proved included: %s" % (len(entries), describe_seqs([e["seq"] for e in entries])))
+    return verified
+
+
+def verify_files(folder, manifest, verified, report):
+    """Each entry of files.json against the record of the verified event it names."""
+    relative = manifest.get("files", "files.json")
+    if not isinstance(relative, str):
+        raise Rejected("manifest.json's files is not a file name")
+    try:
+        entries = json.loads(read_text(folder, relative))
+    except ValueError as error:
+        raise Rejected("%s is malformed: %s" % (relative, error))
+    if not isinstance(entries, list):
+        raise Rejected("%s is malformed: it is not a list of entries" % relative)
+    for number, entry in enumerate(entries, 1):
+        if not isinstance(entry, dict):
+            raise Rejected("%s entry %d is malformed: it is not an object" % (relative, number))
+        seq, field, value = entry.get("seq"), entry.get("field"), entry.get("value")
+        what = "%s entry %d (%s %s of %s/%s, event %s)" % (relative, number, field, value, entry.get("entity"),
+                                                          entry.get("key"), seq)
+        event = verified.get(seq) if isinstance(seq, int) and not isinstance(seq, bool) else None
+        if event is None:
+            raise Rejected("%s names no event the bundle verified: its hash is not vouched for" % what)
+        if entry.get("entity") != event["entity"] or entry.get("key") != event["key"]:
+            raise Rejected("%s does not match event %d, which records %s/%s: files.json was edited"
+                           % (what, seq, event["entity"], event["key"]))
+        record = parse_image(event["after"])
+        if not isinstance(record, dict) or not isinstance(field, str) or field not in record:
+            raise Rejected("%s names a field event %d does not record: files.json was edited" % (what, seq))
+        if record[field] != value:
+            raise Rejected("%s does not match event %d, which records %s %s: files.json was edited"
+                           % (what, seq, field, record[field]))
+        if "name" in entry and entry["name"] != record.get("name"):
+            raise Rejected("%s gives the name %r, event %d records %r: files.json was edited"
+                           % (what, entry["name"], seq, record.get("name")))
+    report.append("%d file hash(es) in %s match the verified events" % (len(entries), relative))
 
 
 def describe_seqs(seqs):
@@ -472,7 +511,8 @@ def verify_bundle(folder, pinned_log_keys, pinned_witness_keys, report):
     ed25519 = Ed25519()
     try:
         checkpoint = verify_checkpoints(folder, manifest, log_keys, witness_keys, ed25519, report)
-        verify_events(folder, manifest, checkpoint, report)
+        verified = verify_events(folder, manifest, checkpoint, report)
+        verify_files(folder, manifest, verified, report)
     finally:
         ed25519.close()
 
