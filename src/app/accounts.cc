@@ -410,24 +410,6 @@ Status record_denial(Workspace& workspace, const Session& session, std::string_v
   return transact(workspace, session, body);
 }
 
-Status require_role(Workspace& workspace, const Session& session, std::span<const Role> roles,
-                    std::string_view what) {
-  MOAT_TRY(const std::vector<User> users, list_users(workspace));
-  if (users.empty()) return {};
-  const auto user =
-      std::find_if(users.begin(), users.end(), [&](const User& u) { return u.name == session.actor; });
-  if (user != users.end() && std::find(roles.begin(), roles.end(), user->role) != roles.end()) return {};
-  std::string allowed;
-  for (const Role role : roles) allowed += (allowed.empty() ? "" : ", ") + std::string(role_name(role));
-  const std::string reason =
-      user == users.end() ? "'" + session.actor + "' is not a user of this workspace"
-                          : "'" + session.actor + "' has the role " + std::string(role_name(user->role));
-  MOAT_CHECK(record_denial(workspace, session, what, reason));
-  return Error(ErrorCode::kConflict, "",
-               "only " + allowed + " users may " + std::string(what) + ": " + reason +
-                   " (set MOAT_ACTOR to such a user's name)");
-}
-
 Status record_supplier_read(Workspace& workspace, const Session& session, std::string_view entity,
                             std::string_view key, std::string_view route) {
   const auto body = [&](store::Writer& writer) -> Status {

@@ -10,7 +10,6 @@
 
 #include <cstdint>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -128,18 +127,6 @@ Result<std::optional<SessionUser>> user_for_session(Workspace& workspace, const 
 
 // Ends a browser session (nothing when it does not exist); recorded in the ledger.
 Status sign_out(Workspace& workspace, const Session& session, std::string_view session_id);
-
-// Who may trace a leaked file against the vault's masters (moat trace): those accountable for the
-// masters and for pursuing a leak. Never a supplier: a trace would tell whoever altered a copy
-// whether it still carries its recipient's mark.
-inline constexpr Role kTracers[] = {Role::kAdmin, Role::kSourcing, Role::kLegal};
-
-// Once the workspace has accounts, only a user with one of `roles` may do `what` ("trace a file
-// against the vault's masters"): anyone else (an unknown actor too) is refused with kConflict, and
-// the refusal is recorded in the ledger under the session's actor. A workspace without accounts is
-// its owner's alone: everyone at its terminal may.
-Status require_role(Workspace& workspace, const Session& session, std::span<const Role> roles,
-                    std::string_view what);
 
 // Records that the session's actor was refused `what` ("GET /api/suppliers/F07") and why.
 Status record_denial(Workspace& workspace, const Session& session, std::string_view what,

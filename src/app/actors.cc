@@ -28,6 +28,9 @@ const std::vector<Grant>& grants() {
       {Capability::kRelease, "release design files", {kAdmin, kSourcing}},
       {Capability::kRevoke, "revoke releases", {kAdmin, kSourcing, kLegal}},
       {Capability::kConfirmReturn, "confirm files returned", {kAdmin, kSourcing, kLegal, kOversight}},
+      // A trace reads every master, and its verdict tells whether a copy still carries its mark:
+      // those accountable for the masters and for pursuing a leak, never a supplier's user.
+      {Capability::kTrace, "trace files against the vault's masters", {kAdmin, kSourcing, kLegal}},
       {Capability::kAdminister, "administer the workspace", {kAdmin}},
   };
   return table;

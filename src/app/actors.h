@@ -32,6 +32,7 @@ enum class Capability {
   kRelease,         // release design files: admin, sourcing
   kRevoke,          // revoke a release: admin, sourcing, legal
   kConfirmReturn,   // confirm a release's files returned: admin, sourcing, legal, oversight
+  kTrace,           // trace a leaked file against the vault's masters: admin, sourcing, legal
   kAdminister,      // accounts, tokens, keys, the vault, migration, the server: admin
 };
 std::string_view capability_name(Capability capability);  // "waive", ...

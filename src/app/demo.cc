@@ -2,8 +2,10 @@
 #include "app/demo.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <regex>
+#include <set>
 
 #include <sodium.h>
 #include <nlohmann/json.hpp>
@@ -11,6 +13,7 @@
 #include "app/demo_files.h"
 #include "app/embedded.h"
 #include "app/gate.h"
+#include "store/database.h"
 
 namespace moat::app {
 namespace {
@@ -232,8 +235,11 @@ Result<std::vector<NewUser>> create_demo_sign_ins(Workspace& workspace, const Se
   return users;
 }
 
-Result<DemoResult> create_demo(const std::filesystem::path& dir, const Session& session,
-                               const std::string& database) {
+namespace {
+
+// The demo's workspace, made, filled and planned; its database closed again when it fails.
+Result<DemoResult> build_demo(const std::filesystem::path& dir, const Session& session,
+                              const std::string& database) {
   const Date today = session.today();
   const std::string today_text = today.to_string();
   const long shift =
@@ -286,6 +292,85 @@ Result<DemoResult> create_demo(const std::filesystem::path& dir, const Session& 
       std::move(workspace), std::move(imported), std::move(assessments),     std::move(approved),
       std::move(frontier),  std::move(flags),    std::move(reconciliations), std::move(design_files),
       std::move(released),  std::move(watch)};
+}
+
+// What a demo that fails leaves behind: nothing of its own. A folder the demo made goes; in a
+// folder that was there, what the demo wrote in it goes. Also on an exception (exit code 2).
+class DemoFolder {
+ public:
+  enum class Left { kNothingWritten, kRemoved, kSomeLeft };
+
+  explicit DemoFolder(std::filesystem::path dir) : dir_(std::move(dir)) {
+    std::error_code error;
+    existed_ = std::filesystem::exists(dir_, error);
+    before_ = entries();
+  }
+  DemoFolder(const DemoFolder&) = delete;
+  DemoFolder& operator=(const DemoFolder&) = delete;
+  ~DemoFolder() {
+    if (!settled_) (void)remove();
+  }
+  void keep() { settled_ = true; }
+  Left remove() {
+    settled_ = true;
+    bool wrote = false;
+    for (const std::filesystem::path& path : entries()) {
+      if (before_.contains(path)) continue;
+      wrote = true;
+      std::error_code error;
+      std::filesystem::remove_all(path, error);
+    }
+    if (!wrote) return Left::kNothingWritten;
+    return entries() == before_ ? Left::kRemoved : Left::kSomeLeft;
+  }
+
+ private:
+  // What the folder holds now (nothing when it is not there); a folder the demo made counts as
+  // one of its own entries, so that it goes as a whole.
+  std::set<std::filesystem::path> entries() const {
+    std::set<std::filesystem::path> found;
+    std::error_code error;
+    if (!std::filesystem::exists(dir_, error)) return found;
+    if (!existed_) found.insert(dir_);
+    for (const auto& entry : std::filesystem::directory_iterator(dir_, error)) found.insert(entry.path());
+    return found;
+  }
+
+  std::filesystem::path dir_;
+  bool existed_ = false;
+  std::set<std::filesystem::path> before_;
+  bool settled_ = false;
+};
+
+// `failed`, and what the failed demo left: nothing, or what could not be removed.
+Error demo_failed(const Error& failed, const std::filesystem::path& dir, const std::string& database,
+                  DemoFolder::Left left) {
+  std::vector<Diagnostic> diagnostics = failed.diagnostics();
+  std::string said = left == DemoFolder::Left::kRemoved
+                         ? "the demo did not finish: what it had written here was removed"
+                         : "the demo did not finish, and what it had written here could not all be removed: "
+                           "delete it, it is not a finished workspace";
+  if (!database.empty()) {
+    said += "; the database " + store::redact_url(database) +
+            " still holds what the demo wrote to it: empty it, or name another empty database";
+  }
+  diagnostics.push_back({dir.string(), said});
+  return Error(failed.code(), std::move(diagnostics));
+}
+
+}  // namespace
+
+Result<DemoResult> create_demo(const std::filesystem::path& dir, const Session& session,
+                               const std::string& database) {
+  DemoFolder folder(dir);
+  Result<DemoResult> demo = build_demo(dir, session, database);
+  if (demo.ok()) {
+    folder.keep();
+    return demo;
+  }
+  const DemoFolder::Left left = folder.remove();
+  if (left == DemoFolder::Left::kNothingWritten) return demo;  // refused before it began
+  return demo_failed(demo.error(), dir, database, left);
 }
 
 }  // namespace moat::app

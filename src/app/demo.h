@@ -52,7 +52,10 @@ struct DemoResult {
 // Aurora's design files (with a real product's from the source tree's ../shared/realworld when
 // present) and releases some of them: some go, and one is refused because a single person at the
 // trusted factory F01 would hold a whole recipe.
-// `database`: empty for SQLite, or the postgresql:// URL of an empty database.
+// `database`: empty for SQLite, or the postgresql:// URL of an empty database. A demo that fails
+// (a module missing, say) leaves nothing that looks like a finished workspace: what it wrote in
+// `dir` is removed (`dir` too when it made it), and the error says so in a last line, and says
+// that a PostgreSQL database keeps what was written to it.
 Result<DemoResult> create_demo(const std::filesystem::path& dir, const Session& session,
                                const std::string& database = {});
 

@@ -273,6 +273,11 @@ Result<SavedPlan> solve_and_save(Workspace& workspace, const Session& session, c
   return saved;
 }
 
+bool approvable(std::string_view status) {
+  return status == plan::status_name(plan::PlanStatus::kOptimal) ||
+         status == plan::status_name(plan::PlanStatus::kFeasible);
+}
+
 Result<SavedPlan> approve_plan(Workspace& workspace, const Session& session, const std::string& product,
                                const std::optional<std::string>& plan_id) {
   SavedPlan approved;
@@ -292,7 +297,7 @@ Result<SavedPlan> approve_plan(Workspace& workspace, const Session& session, con
       return Error(ErrorCode::kNotFound, "--plan",
                    "no plan '" + *plan_id + "' for product '" + product + "'");
     const std::string status = text((*chosen)["status"]);
-    if (status != "optimal" && status != "feasible") {
+    if (!approvable(status)) {
       return input_error(text((*chosen)["id"]), "a plan that is " + status + " cannot be approved");
     }
     for (const json& other : plans) {

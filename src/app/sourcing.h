@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "app/session.h"
@@ -58,8 +59,12 @@ std::vector<plan::FrontierPoint> frontier(const plan::Instance& instance, const 
 Result<SavedPlan> solve_and_save(Workspace& workspace, const Session& session, const std::string& product,
                                  const plan::Instance& instance, const plan::SolveOptions& options);
 
-// Approves a saved plan (default: the newest), superseding the one approved before. Only a
-// plan that was found valid (optimal or feasible) can be approved.
+// Whether a plan whose status is `status` ("optimal", plan::status_name) can be approved: only one
+// found valid (optimal or feasible), not one that is infeasible or was not found in time.
+bool approvable(std::string_view status);
+
+// Approves a saved plan (default: the newest), superseding the one approved before. Only an
+// approvable plan can be.
 Result<SavedPlan> approve_plan(Workspace& workspace, const Session& session, const std::string& product,
                                const std::optional<std::string>& plan_id);
 

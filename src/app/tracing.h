@@ -63,10 +63,9 @@ struct TraceOutcome {
   bool someone_named() const { return !named.empty(); }
 };
 
-// Traces `suspect` (its `name` as given, for the report and the ledger) as the session's actor.
-// Once the workspace has accounts only kTracers may (app/accounts.h): anyone else is refused with
-// kConflict before any master is read, and the refusal is in the ledger. Errors: kInput for an
-// empty file; kInternal when the vault cannot be read.
+// Traces `suspect` (its `name` as given, for the report and the ledger) as the session's actor,
+// whom the caller has established and authorized for Capability::kTrace (app/actors.h) as for any
+// other command. Errors: kInput for an empty file; kInternal when the vault cannot be read.
 Result<TraceOutcome> trace_file(Workspace& workspace, const Session& session, std::string_view suspect,
                                 const std::string& name);
 

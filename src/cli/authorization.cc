@@ -41,6 +41,7 @@ constexpr std::pair<std::string_view, Capability> kCommands[] = {
     {"release list", Capability::kRead},
     {"release show", Capability::kRead},
     {"release", Capability::kRelease},
+    {"trace", Capability::kTrace},
     {"file get", Capability::kAdminister},
     {"user add", Capability::kAdminister},
     {"user list", Capability::kAdminister},

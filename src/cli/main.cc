@@ -14,6 +14,10 @@
 
 namespace {
 
+constexpr const char* kWorkspaceHelp = "workspace folder (default: $MOAT_WORKSPACE, else the current folder)";
+constexpr const char* kTokenHelp =
+    "act as the user of this API token (default: $MOAT_TOKEN), in a workspace with accounts";
+
 // "flags resolve": the names of the subcommands parsed, outermost first.
 std::string command_path(const CLI::App& app) {
   std::string path;
@@ -26,12 +30,13 @@ std::string command_path(const CLI::App& app) {
 }
 
 // The command the arguments name, found as the parser finds it: the first word that is neither
-// an option nor the workspace option's value. Empty when there is none (help, the version).
+// an option nor the value of an option taken before it (the workspace, the token). Empty when
+// there is none (help, the version).
 std::string_view named_command(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (arg == "--") return {};
-    if (arg == "-w" || arg == "--workspace") {
+    if (arg == "-w" || arg == "--workspace" || arg == "--token") {
       ++i;
     } else if (!arg.starts_with('-')) {
       return arg;
@@ -52,8 +57,9 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", "moat 0.1.0");
     moat::cli::GlobalOptions global;
     std::function<int()> chosen;
-    app.add_option("-w,--workspace", global.workspace,
-                   "workspace folder (default: $MOAT_WORKSPACE, else the current folder)");
+    // The options every command takes are taken before its name too ("moat -w W --token T trace").
+    app.add_option("-w,--workspace", global.workspace, kWorkspaceHelp);
+    app.add_option("--token", global.token, kTokenHelp);
     // Only the command named has its flags declared (the others their name and help, for the
     // list `moat --help` prints): declaring all of them was a sixth of a `moat set`'s work
     // (docs/PERFORMANCE.md, "A write on a large workspace"). When the arguments name a command,
@@ -66,11 +72,8 @@ int main(int argc, char** argv) {
     for (const moat::cli::Command& command : commands) {
       if (known && named != command.name) continue;
       CLI::App* sub = app.add_subcommand(command.name, command.help);
-      sub->add_option("-w,--workspace", global.workspace,
-                      "workspace folder (default: $MOAT_WORKSPACE, else the current folder)");
-      sub->add_option(
-          "--token", global.token,
-          "act as the user of this API token (default: $MOAT_TOKEN), in a workspace with accounts");
+      sub->add_option("-w,--workspace", global.workspace, kWorkspaceHelp);
+      sub->add_option("--token", global.token, kTokenHelp);
       if (!named.empty() && named != command.name) continue;
       auto run = command.define(*sub, global);
       sub->callback([&chosen, run] { chosen = run; });

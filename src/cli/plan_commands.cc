@@ -241,6 +241,21 @@ std::string today(const app::Session& session) {
   return session.today().to_string();
 }
 
+// What to do with a plan just saved: approve it, or, when it cannot be, what would give one that can.
+void print_saved(const app::SavedPlan& saved, const std::string& product) {
+  std::cout << "\nSaved as " << saved.id << " (draft); ";
+  if (app::approvable(plan::status_name(saved.plan.status))) {
+    std::cout << "approve it with: moat plan approve --product " << product << " --plan " << saved.id << "\n";
+  } else if (saved.plan.status == plan::PlanStatus::kInfeasible) {
+    std::cout
+        << "being infeasible, it cannot be approved: change what the reasons above name (or plan with a "
+           "lower --collusion or a higher --max-exposure-share), then save a new plan\n";
+  } else {
+    std::cout << "no plan was found in the time allowed, so it cannot be approved: plan again with a longer "
+                 "--time-limit\n";
+  }
+}
+
 int plan_product(const PlanFlags& flags, const GlobalOptions& global) {
   return with_workspace(global, [&](app::Workspace& workspace) {
     const app::Session session = app::terminal_session();
@@ -266,8 +281,7 @@ int plan_product(const PlanFlags& flags, const GlobalOptions& global) {
       std::cout << plan::plan_json(plan);
     } else {
       print_plan(plan, *costing);
-      std::cout << "\nSaved as " << saved->id << " (draft); approve it with: moat plan approve --product "
-                << flags.product << " --plan " << saved->id << "\n";
+      print_saved(*saved, flags.product);
     }
     return 0;
   });

@@ -75,6 +75,23 @@ run "$MOAT" -w "$WORK/broken" status
 expect_status 1 "broken moat.toml"
 expect_stderr "moat.toml:3:"
 
+# A demo that fails (here: the binary without the modules installed with it) leaves nothing that
+# looks like a finished workspace, and says so: a folder it made is gone, and in a folder that was
+# there only what was there before is left.
+mkdir -p "$WORK/alone" && cp "$MOAT" "$WORK/alone/moat"
+db_flags
+run "$WORK/alone/moat" demo "$WORK/half" "${DB_FLAGS[@]}"
+expect_status 2 "a demo without its modules"
+expect_stderr "moat-xlsx.so" "a demo without its modules"
+expect_stderr "the demo did not finish: what it had written here was removed" "a demo without its modules"
+CHECKS=$((CHECKS + 1))
+[ ! -e "$WORK/half" ] || fail "a failed demo left $(ls "$WORK/half" | tr '\n' ' ')"
+mkdir "$WORK/mine" && echo "mine" >"$WORK/mine/notes.txt"
+run "$WORK/alone/moat" demo "$WORK/mine"
+expect_status 2 "a demo without its modules, in a folder that was there"
+CHECKS=$((CHECKS + 1))
+[ "$(ls -A "$WORK/mine")" = notes.txt ] || fail "a failed demo left $(ls -A "$WORK/mine" | tr '\n' ' ')"
+
 # Tables and JSON over the demo.
 db_flags
 "$MOAT" demo "$WORK/demo" "${DB_FLAGS[@]}" >/dev/null

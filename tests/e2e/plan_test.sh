@@ -76,6 +76,17 @@ run "$MOAT" -w "$WORK/ws" list plans --json
 CHECKS=$((CHECKS + 1))
 python3 -c 'import json,sys; p={r["id"]: r["state"] for r in json.load(open(sys.argv[1]))}; assert p == {"plan-1": "superseded", "plan-2": "approved"}, p' "$WORK/stdout" \
   || fail "approving plan-2 did not supersede plan-1"
+# An infeasible plan is saved, with advice that works instead of the approve hint.
+run "$MOAT" -w "$WORK/ws" plan --product aurora --collusion 3 --save
+expect_status 0 "save an infeasible plan"
+expect_stdout "Plan: infeasible" "save an infeasible plan"
+expect_stdout "Saved as plan-3 (draft); being infeasible, it cannot be approved: change what the reasons above name" \
+  "save an infeasible plan"
+CHECKS=$((CHECKS + 1))
+! grep -q "approve it with" "$WORK/stdout" || fail "an infeasible plan is saved with the advice to approve it"
+run "$MOAT" -w "$WORK/ws" plan approve --product aurora --plan plan-3
+expect_status 1 "approve an infeasible plan"
+expect_stderr "a plan that is infeasible cannot be approved"
 run "$MOAT" -w "$WORK/ws" exposure --product aurora --json
 expect_status 0 "exposure"
 CHECKS=$((CHECKS + 1))

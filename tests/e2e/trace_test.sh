@@ -202,8 +202,7 @@ for actor in liu vic; do
   CHECKS=$((CHECKS + 1))
   denied=$(sql "$WORK/w" "SELECT COUNT(*) FROM ledger WHERE action = 'denied' AND actor LIKE '$actor (%'")
   traced=$(sql "$WORK/w" "SELECT COUNT(*) FROM ledger WHERE action = 'trace' AND actor LIKE '$actor (%'")
-  # A viewer may read, so the command starts and the trace refuses it; a supplier's user may not
-  # read at all and is refused before any of it runs. Either way the refusal is in the ledger.
+  # Refused before any of it runs, as any command its role may not run, and in the ledger.
   [ "$denied" -ge 1 ] && [ "$traced" = 0 ] || fail "$actor's refusal in the ledger: denied $denied, traced $traced"
 done
 run env MOAT_TOKEN=not-a-token "$MOAT" "${W[@]}" trace "$WORK/out/B1/board.GTL" --json
@@ -216,5 +215,25 @@ for actor in boss lin; do
   traced=$(sql "$WORK/w" "SELECT COUNT(*) FROM ledger WHERE action = 'trace' AND actor LIKE '$actor (%'")
   [ "$traced" = 1 ] || fail "$actor's trace in the ledger: $traced"
 done
+
+# The OS user who owns the workspace's files acts as its administrator, as for every other
+# command: it traces without a token ($MOAT_ACTOR, which lib.sh sets, is ignored with a warning),
+# and the ledger says how it was established. A refusal gives no advice the command then ignores.
+run "$MOAT" "${W[@]}" trace "$WORK/out/B1/board.GTL"
+expect_status 0 "the workspace's owner traces a file"
+expect_stdout "刘洋" "the workspace's owner traces a file"
+CHECKS=$((CHECKS + 1))
+traced=$(sql "$WORK/w" "SELECT COUNT(*) FROM ledger WHERE action = 'trace' AND actor LIKE '% (workspace owner)'")
+[ "$traced" = 1 ] || fail "the owner's trace in the ledger: $traced"
+run env MOAT_TOKEN="${TOKEN[vic]}" "$MOAT" "${W[@]}" trace "$WORK/out/B1/board.GTL"
+expect_stderr "(admin, sourcing, legal): vic is viewer" "a viewer's refusal"
+CHECKS=$((CHECKS + 1))
+! grep -q "set MOAT_ACTOR" "$WORK/stderr" || fail "a refusal advises \$MOAT_ACTOR, which is ignored: $(cat "$WORK/stderr")"
+# --token is taken before the command's name, as -w is.
+run "$MOAT" "${W[@]}" --token "${TOKEN[lin]}" trace "$WORK/out/B1/board.GTL"
+expect_status 0 "--token before the command"
+CHECKS=$((CHECKS + 1))
+traced=$(sql "$WORK/w" "SELECT COUNT(*) FROM ledger WHERE action = 'trace' AND actor LIKE 'lin (%'")
+[ "$traced" = 2 ] || fail "lin's trace with --token before the command, in the ledger: $traced"
 
 finish
