@@ -19,9 +19,12 @@ double distance(Point a, Point b) {
 }
 
 // The rigid transform taking segment (a, b) onto (s, t) (same length assumed).
+// The rotation comes from the two directions' dot and cross products (no angle is formed).
 Rigid from_pairs(Point a, Point b, Point s, Point t) {
-  const double angle = std::atan2(t.y - s.y, t.x - s.x) - std::atan2(b.y - a.y, b.x - a.x);
-  Rigid r{std::cos(angle), std::sin(angle), 0, 0};
+  const double ux = b.x - a.x, uy = b.y - a.y, vx = t.x - s.x, vy = t.y - s.y;
+  const double dot = ux * vx + uy * vy, cross = ux * vy - uy * vx,
+               length = std::sqrt(dot * dot + cross * cross);
+  Rigid r{dot / length, cross / length, 0, 0};
   const Point moved = r.apply(a);
   r.dx = s.x - moved.x;
   r.dy = s.y - moved.y;
@@ -88,10 +91,55 @@ double extent(const std::vector<Point>& points) {
   return std::hypot(x1 - x0, y1 - y0);
 }
 
+// Which squares of a fixed grid over the master hold a master point: a query for a point within
+// kMatchTolerance of `p` can skip the grid's search when none of the (at most four) squares its
+// disc touches holds one. Empty (every query searched) when the master spans too many squares.
+class Occupancy {
+ public:
+  explicit Occupancy(const std::vector<Point>& points) {
+    if (points.empty()) return;
+    x0_ = y0_ = 1e300;
+    double x1 = -1e300, y1 = -1e300;
+    for (const Point p : points)
+      x0_ = std::min(x0_, p.x), y0_ = std::min(y0_, p.y), x1 = std::max(x1, p.x), y1 = std::max(y1, p.y);
+    const double columns = std::floor((x1 - x0_) / kSide) + 1, rows = std::floor((y1 - y0_) / kSide) + 1;
+    if (columns * rows > 256e6) return;  // 32 MB at most
+    columns_ = static_cast<int64_t>(columns), rows_ = static_cast<int64_t>(rows);
+    bits_.assign(static_cast<size_t>(columns_ * rows_), false);
+    for (const Point p : points) bits_[index(column(p.x), row(p.y))] = true;
+  }
+  // False only when no master point lies within kMatchTolerance of p.
+  bool maybe_near(Point p) const {
+    if (bits_.empty()) return true;
+    const int64_t cx0 = std::max<int64_t>(0, column(p.x - kMatchTolerance));
+    const int64_t cx1 = std::min(columns_ - 1, column(p.x + kMatchTolerance));
+    const int64_t cy0 = std::max<int64_t>(0, row(p.y - kMatchTolerance));
+    const int64_t cy1 = std::min(rows_ - 1, row(p.y + kMatchTolerance));
+    for (int64_t cx = cx0; cx <= cx1; ++cx)
+      for (int64_t cy = cy0; cy <= cy1; ++cy)
+        if (bits_[index(cx, cy)]) return true;
+    return false;
+  }
+
+ private:
+  static constexpr double kSide = 2 * kMatchTolerance;
+  int64_t column(double x) const { return static_cast<int64_t>(std::floor((x - x0_) / kSide)); }
+  int64_t row(double y) const { return static_cast<int64_t>(std::floor((y - y0_) / kSide)); }
+  size_t index(int64_t cx, int64_t cy) const { return static_cast<size_t>(cy * columns_ + cx); }
+  double x0_ = 0, y0_ = 0;
+  int64_t columns_ = 0, rows_ = 0;
+  std::vector<bool> bits_;
+};
+
 struct Candidate {
   Rigid transform;
   size_t inliers = 0;
+  size_t scored = 0;  // candidate transforms whose inliers were counted
 };
+
+// Suspect points besides the triangle's third that a candidate transform must put on master
+// points before its inliers are counted.
+constexpr size_t kSearchChecks = 5;
 
 // Random suspect triangles matched against master pairs of the same length: the transform
 // that puts the most sampled suspect points on master points.
@@ -110,6 +158,7 @@ Candidate search(const PlanarMaster& prepared, const std::vector<Point>& suspect
     });
   }
   std::sort(pairs.begin(), pairs.end());
+  const Occupancy occupied(master);
   std::mt19937_64 rng(suspect.size());
   Candidate best;
   for (int attempt = 0; attempt < 60 && best.inliers < sample.size() / 2; ++attempt) {
@@ -122,6 +171,15 @@ Candidate search(const PlanarMaster& prepared, const std::vector<Point>& suspect
     const size_t b = partners[rng() % partners.size()];
     size_t c = partners[rng() % partners.size()];
     if (c == b) continue;
+    // Further partners of a, each of which a candidate must also put on a master point before
+    // its inliers are counted: in a dense master (a silkscreen's lettering) one point lands on
+    // some master point for a tenth of the master pairs, and counting a candidate's inliers costs
+    // a query per sampled point.
+    std::vector<size_t> checks{c};
+    for (size_t k = 0; k < kSearchChecks && checks.size() < partners.size() - 1; ++k) {
+      const size_t e = partners[rng() % partners.size()];
+      if (e != b && std::find(checks.begin(), checks.end(), e) == checks.end()) checks.push_back(e);
+    }
     const double d = distance(suspect[a], suspect[b]);
     auto it = std::lower_bound(pairs.begin(), pairs.end(),
                                std::make_pair(d - kMatchTolerance, std::pair<uint32_t, uint32_t>{0, 0}));
@@ -130,9 +188,14 @@ Candidate search(const PlanarMaster& prepared, const std::vector<Point>& suspect
         const Point m0 = master[flip ? it->second.second : it->second.first];
         const Point m1 = master[flip ? it->second.first : it->second.second];
         const Rigid r = from_pairs(m0, m1, suspect[a], suspect[b]);
-        if (master_grid.nearest(r.invert(suspect[c]), kMatchTolerance) == Grid::npos) continue;
+        const bool all_on = std::all_of(checks.begin(), checks.end(), [&](size_t e) {
+          const Point at = r.invert(suspect[e]);
+          return occupied.maybe_near(at) && master_grid.nearest(at, kMatchTolerance) != Grid::npos;
+        });
+        if (!all_on) continue;
+        ++best.scored;
         const size_t inliers = matches(prepared, suspect, sample, r).size();
-        if (inliers > best.inliers) best = {r, inliers};
+        if (inliers > best.inliers) best = {r, inliers, best.scored};
       }
     }
   }
@@ -230,8 +293,10 @@ Result<Registration> register_points(const PlanarMaster& prepared, const std::ve
   if (master.empty() || suspect.size() < 3) return input_error("", "too few points to register the file");
   const std::vector<size_t> sample = spread_sample(suspect.size(), 200);
   Candidate best{Rigid{}, matches(prepared, suspect, sample, Rigid{}).size()};
+  size_t scored = 0;
   if (best.inliers < sample.size() / 2) {
     const Candidate found = search(prepared, suspect, sample);
+    scored = found.scored;
     if (found.inliers > best.inliers) best = found;
   }
   if (best.inliers * 10 < sample.size()) return input_error("", "the file does not match the master");
@@ -250,7 +315,8 @@ Result<Registration> register_points(const PlanarMaster& prepared, const std::ve
     r = refined;
     if (!moved) break;
   }
-  Registration out{r, static_cast<double>(pairs.size()) / static_cast<double>(suspect.size()), pairs.size()};
+  Registration out{r, static_cast<double>(pairs.size()) / static_cast<double>(suspect.size()), pairs.size(),
+                   scored};
   return out;
 }
 

@@ -84,6 +84,7 @@ struct Registration {
   Rigid transform;
   double matched = 0;  // suspect points within kMatchTolerance of a master point, 0..1
   size_t inliers = 0;
+  size_t candidates_scored = 0;  // transforms the search counted inliers for (0: the identity held)
 };
 
 inline constexpr double kMatchTolerance = 0.02;  // mm: re-quantization and the marks themselves

@@ -86,6 +86,33 @@ TEST(Registration, PlanarShortcutGivesTheSearchedAnswer) {
   }
 }
 
+// A master as dense as outlined silkscreen lettering (clusters of points a few tens of µm apart), so that
+// almost any transform puts one suspect point on some master point. The search must then count
+// the inliers of few candidate transforms: counting them for every master pair of the right
+// length whose transform puts one more point on the master took minutes on a real silkscreen.
+TEST(Registration, DenseMasterScoresFewCandidates) {
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> at(0, 60);
+  std::vector<Point> master;
+  for (int cluster = 0; cluster < 400; ++cluster) {
+    const Point centre{at(rng), at(rng)};
+    std::uniform_real_distribution<double> near(0, 0.15);
+    for (int i = 0; i < 30; ++i) master.push_back({centre.x + near(rng), centre.y + near(rng)});
+  }
+  const double angle = 0.3, c = std::cos(angle), s = std::sin(angle);
+  std::vector<Point> suspect;
+  for (const Point p : master) suspect.push_back({c * p.x - s * p.y + 12.5, s * p.x + c * p.y - 7.25});
+  std::shuffle(suspect.begin(), suspect.end(), rng);
+  const Result<Registration> found = register_points(master, suspect);
+  ASSERT_TRUE(found.ok());
+  EXPECT_NEAR(found->transform.sin, s, 1e-6);
+  EXPECT_NEAR(found->transform.dx, 12.5, 1e-4);
+  EXPECT_GT(found->matched, 0.5);
+  EXPECT_GT(found->candidates_scored, 0u);
+  // 5,042 with every check; 43,330 when only the triangle's third point is checked.
+  EXPECT_LT(found->candidates_scored, 15'000u);
+}
+
 TEST(Registration, SpaceShortcutGivesTheSearchedAnswer) {
   std::mt19937_64 rng(11);
   std::uniform_real_distribution<double> at(0, 20);
