@@ -223,9 +223,7 @@ std::vector<std::string> capacity_conflicts(const Problem& problem) {
     if (!over_capacity(needed[s], problem.suppliers[s].capacity)) continue;
     out.push_back("supplier " + problem.suppliers[s].id + "'s capacity " +
                   amount(problem.suppliers[s].capacity) + " < " + amount_up(needed[s]) + " needed by " +
-                  listing(packages[s]) +
-                  ", which only it can make: raise its capacity "
-                  "to " +
+                  listing(packages[s]) + ", which only it can make: raise its capacity to " +
                   amount_up(needed[s]) + " or qualify another supplier for " +
                   (packages[s].size() == 1 ? "it" : "them"));
   }
