@@ -125,7 +125,7 @@ using Fixings = std::vector<std::pair<int, double>>;
 // The model's columns and rows, kept so that cuts can be added and the model rebuilt.
 //
 // Its objective is each option's cost less its package's cheapest (what every plan pays anyway),
-// times a power of two that brings the dearest of those differences near 2^20: CBC's and CLP's
+// times a power of two that brings the dearest of those differences into [2^20, 2^21): CBC's and CLP's
 // tolerances are absolute (CBC looks for solutions at least 1e-5 cheaper than its cutoff), so on
 // costs of 1e9 an option each or of 1e-8 CBC proved "optimal" plans 2 and 2e-9 above the optimum.
 // Subtracting and scaling by a power of two are exact; every figure leaving the model (bounds,
@@ -740,7 +740,9 @@ void improve_within(const Problem& problem, Model& model, const Fixings& fixed, 
                     Search& search, CbcCuts cbc_cuts = CbcCuts::kOn) {
   const double before = *search.best_cost();
   improve_in_part(problem, model, fixed, within, search, cbc_cuts);
-  if (*search.best_cost() < before - 1e-6) polish_best(problem, within, search);
+  // Search::offer keeps only a strictly cheaper plan: any change is an improvement, at any scale
+  // of costs (a margin of 1e-6 counted none on costs of 1e-8).
+  if (*search.best_cost() < before) polish_best(problem, within, search);
 }
 
 // The neighbourhood of the best plan that `values` (the relaxation's, or a solution that breaks
@@ -817,7 +819,7 @@ void search_neighbourhoods(const Problem& problem, Model& model, const Deadline&
     const double before = *search.best_cost();
     const Clock::time_point started = Clock::now();
     improve_within(problem, model, model.fixing_all_but(best, freed), within, search);
-    fruitless = *search.best_cost() < before - 1e-6 ? 0 : fruitless + 1;
+    fruitless = *search.best_cost() < before ? 0 : fruitless + 1;
     // A sub-problem cut short by the limit is wasted (and CBC's preprocessing can crash when the
     // limit falls inside it): another starts only with twice the last one's time left.
     const double took = std::chrono::duration<double>(Clock::now() - started).count();
