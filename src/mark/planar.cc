@@ -24,7 +24,8 @@ Rigid from_pairs(Point a, Point b, Point s, Point t) {
   const double ux = b.x - a.x, uy = b.y - a.y, vx = t.x - s.x, vy = t.y - s.y;
   const double dot = ux * vx + uy * vy, cross = ux * vy - uy * vx,
                length = std::sqrt(dot * dot + cross * cross);
-  Rigid r{dot / length, cross / length, 0, 0};
+  // Segments of no length (a point repeated) give no direction: no rotation, rather than NaNs.
+  Rigid r = length > 0 ? Rigid{dot / length, cross / length, 0, 0} : Rigid{1, 0, 0, 0};
   const Point moved = r.apply(a);
   r.dx = s.x - moved.x;
   r.dy = s.y - moved.y;
@@ -110,7 +111,7 @@ class Occupancy {
   }
   // False only when no master point lies within kMatchTolerance of p.
   bool maybe_near(Point p) const {
-    if (bits_.empty()) return true;
+    if (bits_.empty() || !std::isfinite(p.x) || !std::isfinite(p.y)) return true;  // the grid decides
     const int64_t cx0 = std::max<int64_t>(0, column(p.x - kMatchTolerance));
     const int64_t cx1 = std::min(columns_ - 1, column(p.x + kMatchTolerance));
     const int64_t cy0 = std::max<int64_t>(0, row(p.y - kMatchTolerance));
