@@ -118,6 +118,7 @@ struct PlanFlags {
   double time_limit = 30;
   bool frontier = false;
   bool heuristic = false;
+  bool whole_search = true;  // small instances searched whole before the MIP (plan/enumerate.h)
   // When the command began: reading the instance counts against the time limit.
   std::optional<std::chrono::steady_clock::time_point> started;
 };
@@ -125,6 +126,7 @@ struct PlanFlags {
 // The options of a solve; `line`, when drawn, is told how the search stands.
 plan::SolveOptions solve_options(const PlanFlags& flags, SearchLine* line) {
   plan::SolveOptions options{flags.time_limit, !flags.heuristic, flags.started};
+  options.enumerate = flags.whole_search;
   if (line) {
     options.on_progress = [line](const plan::SolveProgress& now) { line->update(now.cost, now.lower_bound); };
   }
@@ -137,7 +139,7 @@ int run_plan(plan::Instance& instance, const PlanFlags& flags, const GlobalOptio
   if (flags.collusion) instance.policy.collusion = *flags.collusion;
   if (flags.max_exposure_share) instance.policy.max_exposure_share = *flags.max_exposure_share;
   if (flags.frontier) {
-    const plan::SolveOptions options{flags.time_limit, !flags.heuristic, flags.started};
+    const plan::SolveOptions options = solve_options(flags, nullptr);
     const auto points =
         app::frontier(instance, options, progress_line(global, "Planning the frontier", "points"));
     if (as_json) {
@@ -346,6 +348,8 @@ std::function<int()> define_plan(CLI::App& app, GlobalOptions& global) {
   app.add_flag("--frontier", flags->frontier,
                "the price of protection: cost at collusion 0..3 and tighter caps");
   app.add_flag("--heuristic", flags->heuristic, "the fast engine alone (no proof of optimality)");
+  // Not in the help: for testing the MIP on instances small enough to be searched whole.
+  app.add_flag("!--no-whole-search", flags->whole_search, "small instances straight to the MIP")->group("");
   app.add_flag("--json", global.json, "print the plan as JSON (the contract)");
   return [flags, &global, approve_command] {
     flags->started = process_started();

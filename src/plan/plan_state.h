@@ -36,6 +36,8 @@ class PlanState {
   // caller has asked fits() first (the state does not check again).
   void add(std::size_t p, std::size_t o);
   void replace(std::size_t p, std::size_t slot, std::size_t o);
+  // Takes back the source of package p added last (a search that goes back up its branch).
+  void remove_last(std::size_t p) { remove(p, choice_[p].size() - 1); }
 
   // Places one more source of package p, which fits nowhere as the plan stands, by moving one
   // package in its way — one its option's party or a would-be partner holds that bears on a

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "plan/conflict.h"
+#include "plan/enumerate.h"
 #include "plan/exact.h"
 #include "plan/exact_process.h"
 #include "plan/exposure.h"
@@ -49,6 +50,9 @@ constexpr double kHeuristicShare = 0.6;
 // (the exact engine then gets the rest): a plan the heuristic alone finds under the same limit is
 // owed, and where it needs most of the limit the exact engine seldom finds one in the rest.
 constexpr double kFirstPlanShare = 0.85;
+// The search of every choice of a small instance may use this share of the time left: the
+// heuristic and the MIP get the rest if it has not finished by then.
+constexpr double kEnumerationShare = 0.5;
 // With less time than this left, the exact engine is not started.
 constexpr double kMinimumExactSeconds = 0.1;
 // Nor is it worth starting with less than this share of the time compiling took (its model is
@@ -110,7 +114,9 @@ std::vector<std::string> relaxation_hints(const Instance& instance, const SolveO
   const double each = std::max(0.05, deadline.seconds_left() / 2 / static_cast<double>(trials + 1));
   const Solver quick = [&](const Instance& variant) {
     if (deadline.seconds_left() < each) return Plan{};  // unknown: out of time
-    return solve(variant, {each, options.exact, std::nullopt, false});
+    SolveOptions trial{each, options.exact, std::nullopt, false};
+    trial.enumerate = options.enumerate;
+    return solve(variant, trial);
   };
   for (std::string& reason : conflict_reasons(minimal_conflict(instance, quick)))
     hints.push_back(std::move(reason));
@@ -118,7 +124,9 @@ std::vector<std::string> relaxation_hints(const Instance& instance, const SolveO
   if (instance.policy.collusion > 0 && left > 0.4) {
     Instance relaxed = instance;
     relaxed.policy.collusion -= 1;
-    const Plan plan = solve(relaxed, {left / 2, options.exact, std::nullopt, false});
+    SolveOptions trial{left / 2, options.exact, std::nullopt, false};
+    trial.enumerate = options.enumerate;
+    const Plan plan = solve(relaxed, trial);
     if (plan.cost) {
       hints.push_back("with collusion " + std::to_string(relaxed.policy.collusion) + " a plan exists");
     }
@@ -195,6 +203,19 @@ Plan solve_compiled(const Instance& instance, const Problem& problem, const Solv
   if (!conflicts.reasons.empty()) return infeasible(conflicts.reasons);
   if (std::vector<std::string> short_of = capacity_conflicts(problem); !short_of.empty()) {
     return infeasible(std::move(short_of));
+  }
+  if (options.exact && options.enumerate && choice_count(problem) <= kMostEnumeratedChoices) {
+    const Enumerated whole = enumerate_plans(problem, deadline.share(kEnumerationShare));
+    if (whole.outcome == Enumerated::Outcome::kInfeasible) {
+      return infeasible(options.explain ? relaxation_hints(instance, options, deadline)
+                                        : std::vector<std::string>{});
+    }
+    if (whole.outcome == Enumerated::Outcome::kOptimal) {
+      Plan plan = describe(problem, *whole.choice, PlanStatus::kOptimal, described);
+      plan.lower_bound = plan.cost;
+      if (options.on_progress) options.on_progress({plan.cost, plan.lower_bound});
+      return plan;
+    }
   }
   // Its share of the limit, or of the time left when reading and compiling took most of that; all
   // of the time left when what the exact engine would get is too little for it to build its model.
@@ -288,6 +309,7 @@ std::vector<FrontierPoint> frontier(const Instance& instance, const SolveOptions
     SolveOptions one{each, options.exact, now};
     one.explain = options.explain;
     one.stop = options.stop;
+    one.enumerate = options.enumerate;
     out.push_back({k, share, solve(variant, one)});
     tell(progress, out.size(), points.size());
   }

@@ -56,6 +56,9 @@ struct SolveOptions {
   // Set from another thread to stop early: the deadline counts as passed from then on, and the
   // answer is what was found by then (plan/deadline.h).
   std::shared_ptr<const std::atomic<bool>> stop = {};
+  // Instances of few enough choices are searched whole (plan/enumerate.h) before the heuristic and
+  // the MIP; false: straight to those (to test the MIP on the same small instances).
+  bool enumerate = true;
 };
 
 // Answers within the time limit (plus the few tenths of a second describing the plan takes),

@@ -13,6 +13,7 @@
 
 #include "plan/conflict.h"
 #include "plan/deadline.h"
+#include "plan/enumerate.h"
 #include "plan/exact.h"
 #include "plan/exposure.h"
 #include "plan/heuristic.h"
@@ -489,6 +490,7 @@ TEST(PlannerTest, TellsItsProgressAsTheSearchImproves) {
   instance.policy.collusion = 0;
   std::vector<SolveProgress> told;
   SolveOptions options;
+  options.enumerate = false;  // the heuristic, then the MIP (a search of every choice tells its optimum only)
   options.on_progress = [&](const SolveProgress& now) { told.push_back(now); };
   const Plan plan = solve(instance, options);
   ASSERT_EQ(plan.status, PlanStatus::kOptimal);
@@ -507,6 +509,7 @@ TEST(PlannerTest, TellsItsProgressAsTheSearchImproves) {
 TEST(PlannerTest, TellsTheFirstValidPlanAsAnAnswer) {
   std::vector<Plan> told;
   SolveOptions options;
+  options.enumerate = false;  // the heuristic, then the MIP (a search of every choice has no first plan)
   options.on_plan = [&](const Plan& plan) { told.push_back(plan); };
   const Plan plan = solve(split_needed(), options);
   ASSERT_EQ(plan.status, PlanStatus::kOptimal);
@@ -627,9 +630,13 @@ TEST(PlannerTest, ProvesOptimalOnlyAPlanNothingUndercuts) {
        {"P4", "F1", 0.01, 1e9},
        {"P4", "F2", 0.01, 1e9}},
   };
-  const Plan plan = solve(instance, {});
-  ASSERT_EQ(plan.status, PlanStatus::kOptimal);
-  EXPECT_DOUBLE_EQ(*plan.cost, 2e9 + 3);  // P3 at F1, P4 at F2 (the heuristic's 2e9 + 4 is not)
+  for (const bool whole : {false, true}) {  // the MIP, and the search of every choice
+    SolveOptions options;
+    options.enumerate = whole;
+    const Plan plan = solve(instance, options);
+    ASSERT_EQ(plan.status, PlanStatus::kOptimal) << whole;
+    EXPECT_DOUBLE_EQ(*plan.cost, 2e9 + 3) << whole;  // P3 at F1, P4 at F2 (the heuristic's 2e9 + 4 is not)
+  }
 }
 
 // A's capacity fits P2 and P3 (free) or P1 (free) alone; B charges 10 for P1, 6 for P2 or P3. The
@@ -655,52 +662,60 @@ Instance capacity_knapsack(double scale, double offset) {
 TEST(PlannerTest, ProvesTheOptimumWhateverTheScaleOfTheCosts) {
   for (const auto& [scale, offset] : std::vector<std::pair<double, double>>{
            {1, 0}, {1e-9, 0}, {1e-7, 0}, {1e20, 0}, {1, 1e9}, {1e3, 1e12}}) {
-    const Plan plan = solve(capacity_knapsack(scale, offset), {});
-    ASSERT_EQ(plan.status, PlanStatus::kOptimal) << scale << " " << offset;
-    EXPECT_DOUBLE_EQ(*plan.cost, 3 * offset + 10 * scale) << scale << " " << offset;
+    for (const bool whole : {false, true}) {  // the MIP, and the search of every choice
+      SolveOptions options;
+      options.enumerate = whole;
+      const Plan plan = solve(capacity_knapsack(scale, offset), options);
+      ASSERT_EQ(plan.status, PlanStatus::kOptimal) << scale << " " << offset << " " << whole;
+      EXPECT_DOUBLE_EQ(*plan.cost, 3 * offset + 10 * scale) << scale << " " << offset << " " << whole;
+    }
   }
 }
 
 // A capacity and a cap are kept to floating-point error, whatever their scale: no margin of a
 // millionth of a unit or a billionth of the weight lets a plan past them.
 TEST(PlannerTest, KeepsCapacitiesAndCapsAtAnyScale) {
-  const Instance tiny{
-      {1, 1.0, false},
-      {{"S1", 1}, {"S2", 1}, {"S3", 1}},
-      {},
-      {{"R", {"S1", "S2", "S3"}}},
-      {{"P1", "c", {"S1"}, 5e-7, 1}, {"P2", "c", {"S2"}, 5e-7, 1}},
-      {{"A", "A", {"c"}, 5e-7, "qualified", false, {}}, {"B", "B", {"c"}, 1e9, "qualified", false, {}}},
-      {{"P1", "A", 0, 1}, {"P2", "A", 0, 1}, {"P1", "B", 0, 100}, {"P2", "B", 0, 100}},
-  };
-  Plan plan = solve(tiny, {});
-  ASSERT_EQ(plan.status, PlanStatus::kOptimal);
-  EXPECT_DOUBLE_EQ(*plan.cost, 101);  // A makes one of the two
-  const Instance huge{
-      {0, 1.0, false},
-      {{"S1", 1}},
-      {},
-      {},
-      {{"P1", "c", {"S1"}, 1e9, 1}},
-      {{"F1", "F1", {"c"}, 1e9 - 1, "qualified", false, {}},
-       {"F2", "F2", {"c"}, 1e10, "qualified", false, {}}},
-      {{"P1", "F1", 1, 0}, {"P1", "F2", 2, 0}},
-  };
-  plan = solve(huge, {});
-  ASSERT_EQ(plan.status, PlanStatus::kOptimal);
-  EXPECT_DOUBLE_EQ(*plan.cost, 2e9);  // F1 is a unit short
-  const Instance share{
-      {1, 0.3, false},
-      {{"S1", 300000000.5}, {"S2", 699999999.5}},
-      {},
-      {},
-      {{"P1", "c", {"S1"}, 1, 1}, {"P2", "c", {"S2"}, 1, 1}},
-      {{"A", "A", {"c"}, 10, "qualified", false, {}}, {"T", "T", {"c"}, 10, "qualified", true, {}}},
-      {{"P1", "A", 1, 0}, {"P1", "T", 50, 0}, {"P2", "T", 1, 0}},
-  };
-  plan = solve(share, {});
-  ASSERT_EQ(plan.status, PlanStatus::kOptimal);
-  EXPECT_DOUBLE_EQ(*plan.cost, 51);  // A's 0.3000000005 of the weight is over its cap of 0.3
+  for (const bool whole : {false, true}) {  // the MIP, and the search of every choice
+    SolveOptions options;
+    options.enumerate = whole;
+    const Instance tiny{
+        {1, 1.0, false},
+        {{"S1", 1}, {"S2", 1}, {"S3", 1}},
+        {},
+        {{"R", {"S1", "S2", "S3"}}},
+        {{"P1", "c", {"S1"}, 5e-7, 1}, {"P2", "c", {"S2"}, 5e-7, 1}},
+        {{"A", "A", {"c"}, 5e-7, "qualified", false, {}}, {"B", "B", {"c"}, 1e9, "qualified", false, {}}},
+        {{"P1", "A", 0, 1}, {"P2", "A", 0, 1}, {"P1", "B", 0, 100}, {"P2", "B", 0, 100}},
+    };
+    Plan plan = solve(tiny, options);
+    ASSERT_EQ(plan.status, PlanStatus::kOptimal) << whole;
+    EXPECT_DOUBLE_EQ(*plan.cost, 101);  // A makes one of the two
+    const Instance huge{
+        {0, 1.0, false},
+        {{"S1", 1}},
+        {},
+        {},
+        {{"P1", "c", {"S1"}, 1e9, 1}},
+        {{"F1", "F1", {"c"}, 1e9 - 1, "qualified", false, {}},
+         {"F2", "F2", {"c"}, 1e10, "qualified", false, {}}},
+        {{"P1", "F1", 1, 0}, {"P1", "F2", 2, 0}},
+    };
+    plan = solve(huge, options);
+    ASSERT_EQ(plan.status, PlanStatus::kOptimal) << whole;
+    EXPECT_DOUBLE_EQ(*plan.cost, 2e9);  // F1 is a unit short
+    const Instance share{
+        {1, 0.3, false},
+        {{"S1", 300000000.5}, {"S2", 699999999.5}},
+        {},
+        {},
+        {{"P1", "c", {"S1"}, 1, 1}, {"P2", "c", {"S2"}, 1, 1}},
+        {{"A", "A", {"c"}, 10, "qualified", false, {}}, {"T", "T", {"c"}, 10, "qualified", true, {}}},
+        {{"P1", "A", 1, 0}, {"P1", "T", 50, 0}, {"P2", "T", 1, 0}},
+    };
+    plan = solve(share, options);
+    ASSERT_EQ(plan.status, PlanStatus::kOptimal) << whole;
+    EXPECT_DOUBLE_EQ(*plan.cost, 51);  // A's 0.3000000005 of the weight is over its cap of 0.3
+  }
 }
 
 // A small instance of random shape: tight capacities, dual sourcing, shared parties, a trusted
@@ -794,6 +809,86 @@ TEST(ExactTest, ColumnsFixedByReducedCostsLeaveOutNoCheaperPlan) {
   }
   EXPECT_GE(compared, 40);
   EXPECT_GE(with_fixed_columns, 10);  // the fixing is what is tested
+}
+
+// The search of every choice against trying every choice, on the random small instances above and
+// on the same at collusion 3: the same optimum, or no plan for both.
+TEST(EnumerationTest, FindsWhatTryingEveryChoiceFinds) {
+  std::mt19937 random(20261207);
+  int optimal = 0;
+  int infeasible = 0;
+  for (int trial = 0; trial < 300; ++trial) {
+    Instance instance = random_small_instance(random);
+    if (trial % 3 == 0) instance.policy.collusion = 3;
+    const Problem problem = compile(instance);
+    const std::optional<double> optimum = cheapest_by_trying_all(problem);
+    const Enumerated found = enumerate_plans(problem, Deadline::after(60));
+    if (!optimum) {
+      EXPECT_EQ(found.outcome, Enumerated::Outcome::kInfeasible) << "trial " << trial;
+      ++infeasible;
+      continue;
+    }
+    ASSERT_EQ(found.outcome, Enumerated::Outcome::kOptimal) << "trial " << trial;
+    EXPECT_TRUE(violations(problem, *found.choice).empty()) << "trial " << trial;
+    EXPECT_NEAR(cost_of(problem, *found.choice), *optimum, 1e-9) << "trial " << trial;
+    ++optimal;
+  }
+  EXPECT_GE(optimal, 100);
+  EXPECT_GE(infeasible, 20);
+}
+
+// Five packages at collusion 3, deep inference: no plan. CBC's rounds of coalitions took a minute to
+// prove it; every choice (a thousand or so) is searched in milliseconds, and the answer says why.
+TEST(EnumerationTest, ProvesASmallInstanceAtCollusionThreeInfeasible) {
+  const Instance instance{
+      {3, 0.5, false},
+      {{"S0", 2}, {"S1", 1}, {"S2", 4}, {"S3", 3}, {"S4", 3}, {"S5", 4}, {"S6", 5}, {"S7", 3}},
+      {{{"S4"}, "S5"},
+       {{"S1", "S2"}, "S5"},
+       {{"S1", "S5", "S6"}, "S7"},
+       {{"S2", "S4"}, "S7"},
+       {{"S5", "S4"}, "S0"},
+       {{"S1", "S5", "S0"}, "S3"},
+       {{"S6", "S2"}, "S3"}},
+      {{"R0", {"S7", "S5", "S0"}}},
+      {{"P0", "smt", {"S1"}, 300, 2},
+       {"P1", "mold", {"S0"}, 300, 1},
+       {"P2", "mold", {"S2"}, 100, 1},
+       {"P3", "mold", {"S6"}, 300, 1},
+       {"P4", "smt", {"S2"}, 100, 2}},
+      {{"F0", "G0", {"mold", "smt"}, 600, "qualified", false, {}},
+       {"F1", "G1", {"mold", "smt"}, 600, "qualified", false, {}},
+       {"F2", "G2", {"mold", "smt"}, 300, "qualified", false, {}},
+       {"F3", "G3", {"mold", "smt"}, 600, "qualified", false, {}},
+       {"F4", "G4", {"mold"}, 600, "qualified", false, {}}},
+      {{"P0", "F0", 2.31, 200}, {"P0", "F1", 2.62, 50},  {"P0", "F3", 3.34, 50},  {"P0", "F4", 4.86, 0},
+       {"P1", "F0", 4.09, 50},  {"P1", "F2", 0.56, 200}, {"P1", "F3", 2.73, 50},  {"P1", "F4", 3.31, 200},
+       {"P2", "F0", 3.9, 200},  {"P2", "F1", 0.63, 200}, {"P2", "F3", 4.82, 200}, {"P2", "F4", 1.78, 50},
+       {"P3", "F0", 0.99, 200}, {"P3", "F1", 1.17, 200}, {"P3", "F2", 0.57, 200}, {"P3", "F3", 4.68, 50},
+       {"P3", "F4", 3.66, 0},   {"P4", "F0", 1.41, 0},   {"P4", "F1", 3.68, 0},   {"P4", "F2", 1.24, 50},
+       {"P4", "F3", 2.26, 0}},
+  };
+  const Problem problem = compile(instance);
+  EXPECT_LE(choice_count(problem), kMostEnumeratedChoices);
+  EXPECT_EQ(enumerate_plans(problem, Deadline::after(60)).outcome, Enumerated::Outcome::kInfeasible);
+  EXPECT_FALSE(cheapest_by_trying_all(problem));
+  const Plan plan = solve(instance, {});
+  ASSERT_EQ(plan.status, PlanStatus::kInfeasible);
+  EXPECT_TRUE(names(plan, "collusion 3 for recipe R0"));
+}
+
+// A package's sources are counted as the ways to choose them among its options; fewer options than
+// sources leave no choice at all.
+TEST(EnumerationTest, CountsTheWaysToChooseSources) {
+  Problem problem;
+  problem.packages.resize(2);
+  problem.packages[0].options.resize(5);
+  problem.packages[0].sources = 2;  // 10 ways
+  problem.packages[1].options.resize(3);
+  problem.packages[1].sources = 1;  // 3 ways
+  EXPECT_DOUBLE_EQ(choice_count(problem), 30);
+  problem.packages[1].sources = 4;
+  EXPECT_DOUBLE_EQ(choice_count(problem), 0);
 }
 
 }  // namespace

@@ -37,17 +37,20 @@ def main():
                                    check=True, capture_output=True)
                     with open(path) as f:
                         instance = json.load(f)
-                    run = subprocess.run([moat, "plan", "--instance", path, "--json", "--time-limit", "20"],
-                                         capture_output=True, text=True)
                     count += 1
                     name = f"{family} seed {seed} collusion {collusion}"
-                    if run.returncode != 0:
-                        print(f"{name}: exit {run.returncode}: {run.stderr.strip()}")
-                        failures += 1
-                        continue
                     optimum = brute_force(instance)
                     infeasible += optimum is None
-                    problems = check_plan(instance, json.loads(run.stdout), optimum)
+                    problems = []
+                    # Both exact engines: the search of every choice (the default at this size) and the MIP.
+                    for engine in ([], ["--no-whole-search"]):
+                        run = subprocess.run([moat, "plan", "--instance", path, "--json", "--time-limit", "20"]
+                                             + engine, capture_output=True, text=True)
+                        which = " ".join(engine) or "default"
+                        if run.returncode != 0:
+                            problems.append(f"{which}: exit {run.returncode}: {run.stderr.strip()}")
+                            continue
+                        problems += [f"{which}: {p}" for p in check_plan(instance, json.loads(run.stdout), optimum)]
                     for problem in problems:
                         print(f"{name}: {problem}")
                     failures += bool(problems)

@@ -4,9 +4,10 @@
 
 For each seed: generate an instance (collusion 1 or 2, dual sourcing, inference rules, parties,
 a trusted party, unqualified and conditional suppliers, missing quotes, capacities, exposure
-caps), enumerate every assignment to find the optimal cost, run `moat plan --instance F --json`,
-and check its plan with a validity checker written here from DESIGN.md's contract — it shares no
-code with the planner. Exit 1 on any disagreement.
+caps), enumerate every assignment to find the optimal cost, run `moat plan --instance F --json`
+(and again with `--no-whole-search`: the MIP, beside the search of every choice that instances this
+small get), and check each plan with a validity checker written here from DESIGN.md's contract —
+it shares no code with the planner. Exit 1 on any disagreement.
 
 usage: random_instances.py MOAT [COUNT] [FIRST_SEED]
 """
@@ -232,14 +233,18 @@ def main():
             path = f"{work}/instance-{seed}.json"
             with open(path, "w") as f:
                 json.dump(instance, f)
-            run = subprocess.run([moat, "plan", "--instance", path, "--json", "--time-limit", "20"],
-                                 capture_output=True, text=True)
-            if run.returncode != 0:
-                print(f"seed {seed}: exit {run.returncode}: {run.stderr.strip()}")
-                failures += 1
-                continue
             optimum = brute_force(instance)
-            problems = check_plan(instance, json.loads(run.stdout), optimum)
+            problems = []
+            # Both exact engines: the search of every choice these small instances get by default,
+            # and the MIP, which larger instances get.
+            for engine in ([], ["--no-whole-search"]):
+                run = subprocess.run([moat, "plan", "--instance", path, "--json", "--time-limit", "20"] + engine,
+                                     capture_output=True, text=True)
+                name = " ".join(engine) or "default"
+                if run.returncode != 0:
+                    problems.append(f"{name}: exit {run.returncode}: {run.stderr.strip()}")
+                    continue
+                problems += [f"{name}: {problem}" for problem in check_plan(instance, json.loads(run.stdout), optimum)]
             # The heuristic alone: any plan it returns must be valid and cost no less than the optimum.
             fast = subprocess.run([moat, "plan", "--instance", path, "--json", "--heuristic"],
                                   capture_output=True, text=True)

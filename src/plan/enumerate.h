@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: Apache-2.0
+// The exact engine for instances small enough to search whole: every choice of sources, depth
+// first, each package's sources taken in option order (cheapest first, so that no choice is
+// visited twice and good plans come early). A branch ends where a source breaks a rule — knowledge
+// and loads only grow as sources are added, so a rule broken stays broken (PlanState's check) —
+// or where its cost plus the cheapest sources of the packages left cannot undercut the best plan.
+// Where it finishes, its answer is a proof: the cheapest plan, or that none exists. It is for the
+// instances where the MIP's coalition rounds are slowest for their size: a five-package instance
+// at collusion 3 took CBC seconds to a minute to prove infeasible; this takes milliseconds.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+
+#include "plan/deadline.h"
+#include "plan/problem.h"
+
+namespace moat::plan {
+
+// Searched whole only when the instance has at most this many choices (the product over packages
+// of the ways to pick its sources among its options): beyond it, pruning may still finish, but
+// the MIP is the better bet, and this search would take time from it.
+constexpr double kMostEnumeratedChoices = 1 << 20;
+
+// How many choices of sources `problem` has (the product over its packages), as a double: it can
+// be far beyond any integer's range.
+double choice_count(const Problem& problem);
+
+struct Enumerated {
+  enum class Outcome { kOptimal, kInfeasible, kUnfinished };
+  Outcome outcome = Outcome::kUnfinished;
+  std::optional<Choice> choice;  // kOptimal: the cheapest valid plan
+};
+
+// Every choice of `problem` searched by `deadline` (kUnfinished when it passed first).
+Enumerated enumerate_plans(const Problem& problem, const Deadline& deadline);
+
+}  // namespace moat::plan
