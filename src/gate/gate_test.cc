@@ -319,10 +319,10 @@ const std::vector<ReleaseCase>& release_cases() {
       {"PlanNoLongerHolds",
        [](ReleaseFacts& f) {
          f.plan->broken = {"F03 is only conditional (WP01)",
-                           "party G3 holds 27.0% of the secret weight, above its cap of 20.0%"};
+                           "party G3 holds 27% of the secret weight, above its cap of 20%"};
        },
        "plan-valid product/aurora",
-       "P-2026-01 no longer holds: F03 is only conditional (WP01); party G3 holds 27.0%",
+       "P-2026-01 no longer holds: F03 is only conditional (WP01); party G3 holds 27% of the secret weight",
        "Re-plan aurora (moat plan --product aurora --save)"},
       {"PlanNotRevalidated", [](ReleaseFacts& f) { f.plan->broken.reset(); }, "plan-valid product/aurora",
        "was not checked against today's inputs", "Re-plan aurora"},
