@@ -328,7 +328,8 @@ TEST_P(CoherenceTest, TheApprovedPlanIsRevalidatedWhenItsInputsChange) {
   ASSERT_TRUE(capped.ok());
   const gate::Check* valid = find_check(*capped, "plan-valid");
   EXPECT_EQ(valid->status, gate::CheckStatus::kFail);
-  EXPECT_NE(valid->reason.find("above its cap of 1.0%"), std::string::npos) << valid->reason;
+  EXPECT_NE(valid->reason.find("of the secret weight, above its cap of 1%"), std::string::npos)
+      << valid->reason;
   EXPECT_NE(valid->fix.find("Re-plan aurora"), std::string::npos) << valid->fix;
   // Its capacity cut below what the plan gives it.
   ASSERT_TRUE(edit_record(*workspace_, session_, "suppliers", supplier,

@@ -153,7 +153,12 @@ std::vector<gate::Agreement> nnns_of(const std::vector<AgreementReview>& agreeme
   for (const AgreementReview& a : agreements) {
     if (a.kind != kNnn || !contains(a.suppliers, supplier)) continue;
     gate::Agreement nnn{a.id, a.products, a.products.empty(), a.effective, a.expires, {}};
-    for (const legal::CheckResult& f : a.failures) nnn.quality_failures.push_back({f.id, f.reason});
+    for (const legal::CheckResult& f : a.failures)
+      nnn.quality_failures.push_back({f.id, f.reason, f.missing_clauses});
+    if (a.supplier != supplier) {  // flowed down by the contract manufacturer that signed it
+      nnn.counterparty = a.supplier;
+      nnn.counterparty_name = a.supplier_name;
+    }
     out.push_back(std::move(nnn));
   }
   return out;

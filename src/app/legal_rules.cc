@@ -76,6 +76,7 @@ Result<LegalRules> legal_rules(const Workspace& workspace) {
   MOAT_TRY(rules.agreements,
            legal::parse_agreement_rules(embedded_rule_file("agreements.toml"), "rules/agreements.toml"));
   MOAT_TRY(rules.calendars, embedded_calendars());
+  rules.gate.nnn_clauses = legal::required_clauses(rules.agreements, legal::AgreementKind::kNnn);
   const Config& config = workspace.config();
   rules.agreement_policy.min_liquidated_damages = config.agreements.min_liquidated_damages;
   rules.expiry_warning_days = config.agreements.expiry_warning_days;

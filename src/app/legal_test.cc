@@ -12,6 +12,7 @@
 #include "app/gate.h"
 #include "app/legal.h"
 #include "app/red_flags.h"
+#include "app/views.h"
 #include "testing/testing.h"
 
 namespace moat::app {
@@ -109,6 +110,49 @@ TEST_P(LegalTest, ReleaseOfTheRingPcbaToThePlannedSupplierIsGo) {
   const gate::Check* assignment = find(elsewhere, "plan-assignment", "supplier/F03/package/WP07");
   ASSERT_NE(assignment, nullptr);
   EXPECT_EQ(assignment->status, gate::CheckStatus::kFail);
+}
+
+// AG06, the mold shop's NNN, lacks both flow-down clauses: the gate's fix names them, in its text
+// and in its JSON, beside the agreement and the supplier; the day before AG06 takes effect, the
+// NNN to sign names every clause rules/agreements.toml requires of an NNN.
+TEST_P(LegalTest, NnnFixNamesTheClausesTheAgreementLacks) {
+  const gate::Verdict verdict = gate("F03", "WP07", today());
+  const gate::Check* nnn = find(verdict, "nnn", "supplier/F03");
+  ASSERT_NE(nnn, nullptr);
+  EXPECT_EQ(nnn->status, gate::CheckStatus::kFail);
+  EXPECT_NE(nnn->fix.find("Amend AG06 ("), std::string::npos) << nnn->fix;
+  EXPECT_NE(nnn->fix.find("; add the clauses subcontractor-flow-down and related-companies-liability)"),
+            std::string::npos)
+      << nnn->fix;
+  const nlohmann::json checks = verdict_json(verdict)["checks"];
+  const auto json_nnn = std::find_if(checks.begin(), checks.end(), [](const nlohmann::json& c) {
+    return c["id"] == "nnn" && c["subject"] == "supplier/F03";
+  });
+  ASSERT_NE(json_nnn, checks.end());
+  EXPECT_EQ((*json_nnn)["fix"], nnn->fix);
+  EXPECT_EQ((*json_nnn)["missing_clauses"], nlohmann::json::parse(R"([{"agreement": "AG06", "supplier": "F03",
+                                       "clauses": ["subcontractor-flow-down", "related-companies-liability"]}])"));
+  for (const nlohmann::json& c : checks) {
+    if (c["id"] != "nnn") {
+      EXPECT_FALSE(c.contains("missing_clauses")) << c.dump();
+    }
+  }
+
+  auto reviews = review_agreements(*workspace_, today(), "F03");
+  ASSERT_TRUE(reviews.ok());
+  const auto ag06 =
+      std::find_if(reviews->begin(), reviews->end(), [](const AgreementReview& r) { return r.id == "AG06"; });
+  ASSERT_TRUE(ag06 != reviews->end() && ag06->effective);
+  const gate::Verdict before = gate("F03", "WP07", Date::from_days(ag06->effective->days_since_epoch() - 1));
+  const gate::Check* unsigned_yet = find(before, "nnn", "supplier/F03");
+  ASSERT_NE(unsigned_yet, nullptr);
+  EXPECT_NE(unsigned_yet->fix.find("the clauses non-use, non-circumvention, subcontractor-flow-down and "
+                                   "related-companies-liability"),
+            std::string::npos)
+      << unsigned_yet->fix;
+  ASSERT_EQ(unsigned_yet->missing_clauses.size(), 1u);
+  EXPECT_EQ(unsigned_yet->missing_clauses.front().agreement, "");
+  EXPECT_EQ(unsigned_yet->missing_clauses.front().supplier, "F03");
 }
 
 TEST_P(LegalTest, WaiverTurnsAFailIntoWaivedUntilItExpires) {

@@ -210,10 +210,6 @@ std::vector<std::size_t> recipes_touched(const Knowledge& k, const plan::Bitset&
   return out;
 }
 
-std::string percent(double share) {
-  return std::to_string(static_cast<int>(share * 100 + 0.5)) + "%";
-}
-
 Refusal refusal_of(const Knowledge& k, const plan::Breach& b, const std::vector<plan::Knower>& knowers,
                    bool people, const std::vector<DesignFile>& files,
                    const std::map<std::string, std::string>& names) {
@@ -225,12 +221,12 @@ Refusal refusal_of(const Knowledge& k, const plan::Breach& b, const std::vector<
   }
   const std::string who = join(labels, " + ");
   if (b.kind == plan::BreachKind::kCap) {
-    return {
-        "exposure-cap",
-        who + " would hold " + percent(b.share) + " of the secret weight, above its cap of " + percent(b.cap),
-        "",
-        holders,
-        {}};
+    return {"exposure-cap",
+            who + " would hold " + share_text(b.share, b.cap) + " of the secret weight, above its cap of " +
+                share_text(b.cap),
+            "",
+            holders,
+            {}};
   }
   std::vector<std::string> on = files_for(k, files, b.recipe);
   const std::string subject = people ? (holders.size() == 1 ? "one person, "

@@ -96,6 +96,21 @@ TEST(ReleaseKnowledge, RefusesAPartyPassingItsCapButNotOneAlreadyAboveIt) {
   EXPECT_TRUE(party_keys(same).empty()) << "what the party already holds adds nothing";
 }
 
+TEST(ReleaseKnowledge, WritesAShareJustAboveItsCapAboveIt) {
+  plan::Instance instance = two_secret_product(1);
+  instance.secrets = {{"S1", 5004}, {"S2", 4996}};
+  instance.recipes = {{"R-all", {"S1", "S2"}}};
+  instance.policy.max_exposure_share = 0.5;
+  Knowledge k = empty_knowledge(instance, 1);
+  const std::vector<Refusal> refusals =
+      added_refusals(k, {"F1", {"person-a1"}, secret_set(k, {"S1"})}, {}, {{"party-a", "Party A"}});
+  ASSERT_EQ(party_keys(refusals), std::set<std::string>{"cap/party-a"});
+  const auto cap = std::find_if(refusals.begin(), refusals.end(), [](const Refusal& r) {
+    return r.rule == "exposure-cap" && r.holders.front() == "party-a";
+  });
+  EXPECT_EQ(cap->message, "Party A would hold 50.04% of the secret weight, above its cap of 50%");
+}
+
 // The reference: every party's breaches over every recipe, before and after, compared.
 std::set<std::string> brute_force_party_keys(const Knowledge& k, const Addition& addition) {
   const auto before = party_knowers(k), after = party_knowers(k, &addition);

@@ -2,7 +2,6 @@
 #include "app/sourcing.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -14,6 +13,7 @@
 #include "core/parties.h"
 #include "plan/exposure.h"
 #include "plan/problem.h"
+#include "plan/wording.h"
 #include "vet/qualification.h"
 
 namespace moat::app {
@@ -26,12 +26,6 @@ constexpr double kShareTolerance = 1e-9;
 
 std::string text(const json& value) {
   return value.is_string() ? value.get<std::string>() : "";
-}
-
-std::string percent(double share) {
-  char out[32];
-  std::snprintf(out, sizeof out, "%.1f%%", share * 100);
-  return out;
 }
 
 // ---- A plan against today's inputs -----------------------------------------------------------
@@ -421,10 +415,18 @@ std::vector<std::string> plan_breaks(const plan::Instance& instance,
     const plan::CompiledParty& party = problem.parties[g];
     const double share = problem.total_weight > 0 ? problem.weight_of(held[g]) / problem.total_weight : 0;
     if (party.trusted || share <= party.cap + kShareTolerance) continue;
-    breaks.push_back("party " + party.id + " holds " + percent(share) +
-                     " of the secret weight, above its cap of " + percent(party.cap));
+    breaks.push_back("party " + party.id + " holds " + share_text(share, party.cap) +
+                     " of the secret weight, above its cap of " + share_text(party.cap));
   }
   return breaks;
+}
+
+std::string share_text(double share) {
+  return plan::percent(share);
+}
+
+std::string share_text(double share, double cap) {
+  return plan::percent_above(share, cap);
 }
 
 Result<std::optional<std::vector<std::string>>> approved_plan_breaks(Workspace& workspace,

@@ -97,10 +97,16 @@ Result<ExposureReport> plan_exposure(Workspace& workspace, const std::string& pr
 // What no longer holds of a plan's assignments against the workspace as it is on `instance`'s
 // day (its inputs changed since approval: qualification, caps, capacities, affiliations,
 // quotes), one sentence each: "F02 is conditional and the policy does not allow conditional
-// suppliers (WP06)", "party F03+F04 holds 27.0% of the secret weight, above its cap of 20.0%".
+// suppliers (WP06)", "party F03+F04 holds 27% of the secret weight, above its cap of 20%".
 // Empty: the plan is still valid. Collusion margins are the gate's collusion-margin check.
 std::vector<std::string> plan_breaks(const plan::Instance& instance,
                                      const std::vector<plan::Assignment>& assignments);
+
+// A share of the secret weight as the planner's reasons write it (plan/wording.h): "25%",
+// "57.14%". Against `cap`, a share above it is written with as many decimals as it takes to show
+// it above ("50.04%" against a cap of 50%, never "50%"); one within it as without a cap.
+std::string share_text(double share);
+std::string share_text(double share, double cap);
 
 // plan_breaks for the product's approved plan as of `today`; nullopt when it has none.
 Result<std::optional<std::vector<std::string>>> approved_plan_breaks(Workspace& workspace,

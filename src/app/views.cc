@@ -176,11 +176,17 @@ json verdict_json(const gate::Verdict& verdict) {
   json checks = json::array();
   for (const gate::Check& c : verdict.checks) {
     const std::string reason = c.waiver.empty() ? c.reason : c.reason + " (" + c.waiver + ")";
-    checks.push_back({{"id", c.id},
-                      {"subject", c.subject},
-                      {"status", gate::status_name(c.status)},
-                      {"reason", reason},
-                      {"fix", c.fix}});
+    json check = {{"id", c.id},
+                  {"subject", c.subject},
+                  {"status", gate::status_name(c.status)},
+                  {"reason", reason},
+                  {"fix", c.fix}};
+    for (const gate::MissingClauses& m : c.missing_clauses) {
+      check["missing_clauses"].push_back({{"agreement", m.agreement.empty() ? json() : json(m.agreement)},
+                                          {"supplier", m.supplier},
+                                          {"clauses", m.clauses}});
+    }
+    checks.push_back(std::move(check));
   }
   return {{"verdict", gate::verdict_name(verdict)}, {"checks", checks}};
 }

@@ -49,11 +49,8 @@ void print_demo_vetting(const app::DemoResult& demo) {
   for (const app::Assessment& a : demo.assessments) {
     char score[16];
     std::snprintf(score, sizeof score, "%.1f%%", a.outcome.score);
-    const std::string cap =
-        a.outcome.max_exposure_share
-            ? std::to_string(static_cast<int>(*a.outcome.max_exposure_share * 100 + 0.5)) + "%"
-            : "";
-    qualified.add({a.supplier, a.outcome.result, score, cap,
+    const std::optional<double>& cap = a.outcome.max_exposure_share;
+    qualified.add({a.supplier, a.outcome.result, score, cap ? app::share_text(*cap) : "",
                    a.outcome.valid_until ? a.outcome.valid_until->to_string() : ""});
   }
   qualified.print(std::cout);
@@ -239,8 +236,8 @@ std::function<int()> define_demo(CLI::App& app, GlobalOptions& global) {
     if (int status = show_summary(*demo->workspace, false); status != 0) return status;
     const app::Config& config = demo->workspace->config();
     std::cout << "\n== Sourcing plan (collusion " << config.policy.collusion << ", exposure cap "
-              << config.policy.max_exposure_share * 100 << "%), saved and approved as " << demo->plan.id
-              << " ==\n";
+              << app::share_text(config.policy.max_exposure_share) << "), saved and approved as "
+              << demo->plan.id << " ==\n";
     auto costing = costing_of(*demo->workspace, "aurora", today_text(app::terminal_session()));
     if (!costing.ok()) return fail(costing.error());
     print_plan(demo->plan.plan, *costing);

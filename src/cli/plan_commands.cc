@@ -12,7 +12,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <iomanip>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -97,9 +96,8 @@ void print_plan(const plan::Plan& plan, const Costing& costing, std::ostream& ou
 void print_frontier(const std::vector<plan::FrontierPoint>& points, const Costing& costing) {
   TextTable table({"collusion", "exposure cap", "status", "cost"});
   for (const auto& point : points) {
-    std::ostringstream cap;
-    cap << point.max_exposure_share * 100 << "%";
-    table.add({std::to_string(point.collusion), cap.str(), std::string(plan::status_name(point.plan.status)),
+    table.add({std::to_string(point.collusion), app::share_text(point.max_exposure_share),
+               std::string(plan::status_name(point.plan.status)),
                point.plan.cost ? cost_text(*point.plan.cost, costing) : "impossible"});
   }
   table.print(std::cout);
@@ -376,12 +374,9 @@ void print_exposure(const app::ExposureReport& report) {
   headers.push_back("suppliers");
   TextTable table(headers);
   for (const auto& row : report.rows) {
-    std::ostringstream share, cap;
-    share << std::fixed << std::setprecision(0) << row.share * 100 << "%";
-    cap << std::fixed << std::setprecision(0) << row.cap * 100 << "%";
     std::vector<std::string> cells{row.party + (row.trusted ? " (trusted)" : ""),
-                                   share.str() + (row.over_cap ? " > CAP" : ""),
-                                   row.trusted ? "-" : cap.str()};
+                                   app::share_text(row.share, row.cap) + (row.over_cap ? " > CAP" : ""),
+                                   row.trusted ? "-" : app::share_text(row.cap)};
     for (char c : row.cells) cells.push_back(c == 'D' ? "██" : c == 'I' ? "░░" : "··");
     std::string suppliers;
     for (const auto& s : row.suppliers) suppliers += (suppliers.empty() ? "" : " ") + s;

@@ -33,12 +33,6 @@ int with_session(const GlobalOptions& global,
   });
 }
 
-std::string share_text(double share) {
-  std::ostringstream out;
-  out << std::fixed << std::setprecision(0) << share * 100 << "%";
-  return out.str();
-}
-
 std::string size_text(std::uint64_t bytes) {
   std::ostringstream out;
   if (bytes < 1024) return std::to_string(bytes) + " B";
@@ -200,7 +194,8 @@ void print_changes(const std::vector<app::KnowledgeChange>& changes) {
   for (const app::KnowledgeChange& c : changes) {
     table.add({c.kind + " " + c.holder + (c.trusted ? " (trusted)" : ""), c.label,
                c.before.empty() ? "-" : join(c.before, " "), join(c.after, " "),
-               share_text(c.share_before) + " -> " + share_text(c.share_after), share_text(c.cap)});
+               app::share_text(c.share_before, c.cap) + " -> " + app::share_text(c.share_after, c.cap),
+               app::share_text(c.cap)});
   }
   table.print(std::cout);
 }
@@ -438,7 +433,7 @@ Status print_released_knowledge(app::Workspace& workspace, const std::string& pr
   for (const app::KnowledgeRow& row : k.rows) {
     std::vector<std::string> cells{
         row.holder + (people ? " @" + row.supplier : "") + (row.trusted ? " (trusted)" : ""),
-        share_text(row.share), share_text(row.cap)};
+        app::share_text(row.share, row.cap), app::share_text(row.cap)};
     for (const char c : row.cells) cells.push_back(c == 'D' ? "██" : c == 'I' ? "░░" : "··");
     cells.push_back(row.label);
     table.add(std::move(cells));

@@ -48,10 +48,7 @@ Result<std::vector<std::string>> store_files(app::Workspace& workspace, const ap
 }
 
 std::string share_text(const std::optional<double>& share) {
-  if (!share) return "";
-  char text[32];
-  std::snprintf(text, sizeof text, "%.0f%%", *share * 100);
-  return text;
+  return share ? app::share_text(*share) : "";
 }
 
 namespace {

@@ -21,6 +21,9 @@ struct Settings {
   // Protection strategies that mean "register it" (the others, trade-secret, are kept secret).
   std::vector<std::string> registrable = {"patent", "design", "trademark", "copyright"};
   std::string home_jurisdiction = "US";  // where the company files first
+  // The clauses an NNN must carry, by their names ("non-use", "subcontractor-flow-down", ...):
+  // app/ takes them from the agreement rules' clause checks (legal::required_clauses).
+  std::vector<std::string> nnn_clauses;
 };
 
 // ---- Product and its IP -----------------------------------------------------------------------
@@ -91,8 +94,9 @@ struct ApprovedPlan {
 // ---- One supplier -----------------------------------------------------------------------------
 
 struct QualityFailure {
-  std::string check;   // the quality check's id: "governing-law"
-  std::string reason;  // "governed by the law of California"
+  std::string check;                         // the quality check's id: "governing-law"
+  std::string reason;                        // "governed by the law of California"
+  std::vector<std::string> missing_clauses;  // a clause check's: the clauses it lacks, by name
 };
 
 // An NNN (non-disclosure, non-use, non-circumvention) agreement binding the supplier: signed
@@ -104,6 +108,10 @@ struct Agreement {
   std::optional<Date> effective;                 // nullopt: not signed yet
   std::optional<Date> expiry;                    // nullopt: no end date
   std::vector<QualityFailure> quality_failures;  // from legal/'s quality check; empty: passes
+  // Who signed it, when not the supplier itself: the contract manufacturer that flows it down to
+  // the supplier ("F13", with its name for messages). Empty: signed with the supplier.
+  std::string counterparty;
+  std::string counterparty_name;
 };
 
 struct PurchaseOrder {

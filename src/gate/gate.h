@@ -19,6 +19,13 @@ namespace moat::gate {
 enum class CheckStatus { kPass, kFail, kWaived };
 std::string_view status_name(CheckStatus status);  // "pass", "fail", "waived"
 
+// Required clauses an agreement lacks, by their names: "subcontractor-flow-down".
+struct MissingClauses {
+  std::string agreement;  // its id; empty: none is valid, the clauses are those of the one to sign
+  std::string supplier;   // who signed it, or is to sign it: the counterparty's id
+  std::vector<std::string> clauses;
+};
+
 struct Check {
   std::string id;       // a check_table() id: "nnn"
   std::string subject;  // what it is about: "supplier/F03", "secret/S01", "trademark/aurora/CN"
@@ -26,6 +33,9 @@ struct Check {
   std::string reason;  // why, with the dates, ids and numbers
   std::string fix;     // what would make it pass; empty when it passes
   std::string waiver;  // when waived: who waived it, until when and why
+  // A failing nnn check: what its fix asks to add (an NNN to amend, or the one to sign), each
+  // agreement with the required clauses it lacks. Empty for every other check.
+  std::vector<MissingClauses> missing_clauses;
 };
 
 struct Verdict {

@@ -319,10 +319,10 @@ const std::vector<ReleaseCase>& release_cases() {
       {"PlanNoLongerHolds",
        [](ReleaseFacts& f) {
          f.plan->broken = {"F03 is only conditional (WP01)",
-                           "party G3 holds 27.0% of the secret weight, above its cap of 20.0%"};
+                           "party G3 holds 27% of the secret weight, above its cap of 20%"};
        },
        "plan-valid product/aurora",
-       "P-2026-01 no longer holds: F03 is only conditional (WP01); party G3 holds 27.0%",
+       "P-2026-01 no longer holds: F03 is only conditional (WP01); party G3 holds 27% of the secret weight",
        "Re-plan aurora (moat plan --product aurora --save)"},
       {"PlanNotRevalidated", [](ReleaseFacts& f) { f.plan->broken.reset(); }, "plan-valid product/aurora",
        "was not checked against today's inputs", "Re-plan aurora"},
@@ -621,6 +621,107 @@ TEST(GateRelease, ChecksFollowTheTableOrder) {
                                              "priority-deadline", "trademark-cn", "onsite-agent",
                                              "recent-audit", "plan-assignment", "collusion-margin",
                                              "plan-valid", "red-flags", "files-returned"}));
+}
+
+// ---- The nnn check names the clauses an NNN lacks ---------------------------------------------
+
+const std::vector<std::string> kNnnClauses = {"non-use", "non-circumvention", "subcontractor-flow-down",
+                                              "related-companies-liability"};
+
+Settings with_nnn_clauses() {
+  Settings settings;
+  settings.nnn_clauses = kNnnClauses;
+  return settings;
+}
+
+// "agreement supplier: clause, clause" for each entry of the check's missing_clauses.
+std::vector<std::string> clause_gaps(const Check& check) {
+  std::vector<std::string> out;
+  for (const MissingClauses& m : check.missing_clauses) {
+    std::string clauses;
+    for (const std::string& c : m.clauses) clauses += (clauses.empty() ? "" : ", ") + c;
+    out.push_back((m.agreement.empty() ? "(to sign)" : m.agreement) + " " + m.supplier + ": " + clauses);
+  }
+  return out;
+}
+
+// The quality check's failures of an NNN signed without its flow-down clauses and without a chop.
+std::vector<QualityFailure> without_flow_down() {
+  return {{"subcontractor-flow-down", "missing: subcontractor-flow-down", {"subcontractor-flow-down"}},
+          {"related-companies-liability",
+           "missing: related-companies-liability",
+           {"related-companies-liability"}},
+          {"chop-and-legal-representative", "not sealed with the company chop", {}}};
+}
+
+TEST(GateNnn, AnNnnLackingFlowDownClausesIsToBeAmendedWithThoseClausesByName) {
+  ReleaseFacts facts = release_fixture();
+  facts.supplier.nnns[0].quality_failures = without_flow_down();
+  const Verdict verdict = gate_release(facts, with_nnn_clauses());
+  const Check& nnn = find_check(verdict, "nnn", "supplier/F03");
+  EXPECT_EQ(nnn.status, CheckStatus::kFail);
+  EXPECT_NE(
+      nnn.fix.find("Amend NNN-F03 (subcontractor-flow-down, related-companies-liability, "
+                   "chop-and-legal-representative; add the clauses subcontractor-flow-down and "
+                   "related-companies-liability) until it passes the quality check, or sign an NNN with "
+                   "深圳市华晟精密模具有限公司 (91440300MA53U1DB8E)"),
+      std::string::npos)
+      << nnn.fix;
+  EXPECT_EQ(clause_gaps(nnn),
+            std::vector<std::string>{"NNN-F03 F03: subcontractor-flow-down, related-companies-liability"});
+}
+
+TEST(GateNnn, WithoutAValidNnnTheOneToSignNamesEveryRequiredClause) {
+  for (const auto& breaks : std::vector<std::function<void(SupplierFacts&)>>{
+           [](SupplierFacts& s) { s.nnns.clear(); },
+           [](SupplierFacts& s) {  // expired: not amended but replaced, so every clause is asked for
+             s.nnns[0].expiry = day("2026-02-28");
+             s.nnns[0].quality_failures = without_flow_down();
+           }}) {
+    ReleaseFacts facts = release_fixture();
+    breaks(facts.supplier);
+    const Verdict verdict = gate_release(facts, with_nnn_clauses());
+    const Check& nnn = find_check(verdict, "nnn", "supplier/F03");
+    EXPECT_TRUE(
+        nnn.fix.starts_with("Sign an NNN with 深圳市华晟精密模具有限公司 (91440300MA53U1DB8E) covering "
+                            "aurora:"))
+        << nnn.fix;
+    EXPECT_NE(nnn.fix.find("at least the policy minimum, the clauses non-use, non-circumvention, "
+                           "subcontractor-flow-down and related-companies-liability, signed by its legal "
+                           "representative 陈志强"),
+              std::string::npos)
+        << nnn.fix;
+    EXPECT_EQ(clause_gaps(nnn),
+              std::vector<std::string>{"(to sign) F03: non-use, non-circumvention, "
+                                       "subcontractor-flow-down, related-companies-liability"});
+  }
+}
+
+TEST(GateNnn, AFlowedDownNnnNamesTheContractManufacturerThatSignedIt) {
+  ReleaseFacts facts = release_fixture();
+  Agreement& flowed = facts.supplier.nnns[0];
+  flowed.id = "AG07";
+  flowed.counterparty = "F15";
+  flowed.counterparty_name = "Huizhou Anyuan Power Technology Co., Ltd.";
+  flowed.quality_failures = {{"non-use", "missing: non-use", {"non-use"}}};
+  const Verdict verdict = gate_release(facts, with_nnn_clauses());
+  const Check& nnn = find_check(verdict, "nnn", "supplier/F03");
+  EXPECT_NE(nnn.fix.find("Amend AG07 with Huizhou Anyuan Power Technology Co., Ltd. (F15) (non-use; add the "
+                         "clause non-use)"),
+            std::string::npos)
+      << nnn.fix;
+  EXPECT_EQ(clause_gaps(nnn), std::vector<std::string>{"AG07 F15: non-use"});
+}
+
+TEST(GateNnn, OnlyAFailingNnnCheckNamesMissingClauses) {
+  ReleaseFacts facts = release_fixture();
+  facts.supplier.nnns[0].quality_failures = {{"prc-governing-law", "governed by HK law", {}}};
+  facts.supplier.on_site.clear();
+  const Verdict verdict = gate_release(facts, with_nnn_clauses());
+  EXPECT_EQ(failures(verdict), (std::vector<std::string>{"nnn supplier/F03", "onsite-agent supplier/F03"}));
+  for (const Check& c : verdict.checks) EXPECT_TRUE(c.missing_clauses.empty()) << c.id << " " << c.subject;
+  for (const Check& c : gate_release(release_fixture(), with_nnn_clauses()).checks)
+    EXPECT_TRUE(c.missing_clauses.empty()) << c.id;
 }
 
 // ---- Launch runs the supplier checks for every supplier in the plan ---------------------------

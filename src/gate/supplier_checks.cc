@@ -108,28 +108,69 @@ std::string nnn_problem(const Agreement& a, Date today) {
   return "";
 }
 
-std::string nnn_terms(const SupplierFacts& s) {
+// "the clause non-use", "the clauses non-use, non-circumvention and subcontractor-flow-down".
+std::string clause_names(const std::vector<std::string>& clauses) {
+  if (clauses.size() == 1) return "the clause " + clauses.front();
+  const std::vector<std::string> first(clauses.begin(), clauses.end() - 1);
+  return "the clauses " + join(first, ", ") + " and " + clauses.back();
+}
+
+std::string nnn_terms(const SupplierFacts& s, const std::vector<std::string>& clauses) {
   const std::string court = s.city.empty() ? "the PRC court" : "the " + s.city + " court";
   const std::string signer =
       s.legal_rep.empty() ? "its legal representative" : "its legal representative " + s.legal_rep;
   return "PRC law, the Chinese text controlling, " + court +
          " with jurisdiction over the supplier, liquidated "
-         "damages at least the policy minimum, non-use and non-circumvention clauses, signed by " +
-         signer + " and sealed with its company chop";
+         "damages at least the policy minimum, " +
+         (clauses.empty() ? "" : clause_names(clauses) + ", ") + "signed by " + signer +
+         " and sealed with its company chop";
 }
 
-std::string nnn_fix(const SupplierFacts& s, std::string_view product,
-                    const std::vector<const Agreement*>& failing) {
-  const std::string what =
-      "an NNN with " + contract_party(s) + " covering " + std::string(product) + ": " + nnn_terms(s) + ".";
-  std::vector<std::string> amend;
-  for (const Agreement* a : failing) {
-    std::vector<std::string> checks;
-    for (const QualityFailure& f : a->quality_failures) checks.push_back(f.check);
-    amend.push_back(a->id + " (" + join(checks, ", ") + ")");
+// The required clauses `a` lacks, by name, in the order its quality check found them.
+std::vector<std::string> missing_clauses(const Agreement& a) {
+  std::vector<std::string> out;
+  for (const QualityFailure& f : a.quality_failures) {
+    for (const std::string& clause : f.missing_clauses) {
+      if (std::find(out.begin(), out.end(), clause) == out.end()) out.push_back(clause);
+    }
   }
-  if (amend.empty()) return "Sign " + what;
-  return "Amend " + join(amend, "; ") + " until it passes the quality check, or sign " + what;
+  return out;
+}
+
+// "NNN-F03 (non-use, chop; add the clause non-use)"; "AG07 with Huizhou … (F15) (…)" when the
+// contract manufacturer signed it.
+std::string amendment(const Agreement& a) {
+  std::vector<std::string> checks;
+  for (const QualityFailure& f : a.quality_failures) checks.push_back(f.check);
+  const std::vector<std::string> missing = missing_clauses(a);
+  const std::string with =
+      a.counterparty.empty()
+          ? ""
+          : " with " + (a.counterparty_name.empty() ? a.counterparty
+                                                    : a.counterparty_name + " (" + a.counterparty + ")");
+  return a.id + with + " (" + join(checks, ", ") + (missing.empty() ? "" : "; add " + clause_names(missing)) +
+         ")";
+}
+
+Check nnn_failure(const SupplierFacts& s, std::string_view product, const std::vector<std::string>& clauses,
+                  std::string reason, const std::vector<const Agreement*>& failing) {
+  const std::string what = "an NNN with " + contract_party(s) + " covering " + std::string(product) + ": " +
+                           nnn_terms(s, clauses) + ".";
+  std::vector<std::string> amend;
+  std::vector<MissingClauses> missing;
+  for (const Agreement* a : failing) {
+    amend.push_back(amendment(*a));
+    std::vector<std::string> lacks = missing_clauses(*a);
+    if (!lacks.empty())
+      missing.push_back({a->id, a->counterparty.empty() ? s.id : a->counterparty, std::move(lacks)});
+  }
+  if (amend.empty() && !clauses.empty()) missing.push_back({"", s.id, clauses});
+  Check check = failed(
+      supplier_subject(s), std::move(reason),
+      amend.empty() ? "Sign " + what
+                    : "Amend " + join(amend, "; ") + " until it passes the quality check, or sign " + what);
+  check.missing_clauses = std::move(missing);
+  return check;
 }
 
 }  // namespace
@@ -154,7 +195,7 @@ std::vector<Check> nnn(const Context& context) {
                                  ? "No NNN with " + supplier_label(s) + " covers " + product + "."
                                  : "No valid NNN with " + supplier_label(s) + " covers " + product + ": " +
                                        join(problems, "; ") + ".";
-  return {failed(supplier_subject(s), reason, nnn_fix(s, product, failing_quality))};
+  return {nnn_failure(s, product, context.settings->nnn_clauses, reason, failing_quality)};
 }
 
 // ---- po-ip-clause ----------------------------------------------------------------------------

@@ -16,6 +16,7 @@ constexpr std::string_view kChinese = "zh";
 constexpr std::size_t kDivisionStart = 2;  // credit code positions 3-8 (from 0: 2..7)
 constexpr std::size_t kDivisionLength = 6;
 constexpr std::size_t kProvinceDigits = 2;
+constexpr std::string_view kClausesTest = "clauses";
 
 constexpr std::array<std::string_view, 7> kClauses = {"non-disclosure",
                                                       "non-use",
@@ -52,6 +53,7 @@ struct Facts {
 struct Verdict {
   bool passed = false;
   std::string reason;
+  std::vector<std::string> missing_clauses;  // test "clauses": the rule's clauses the agreement lacks
 };
 
 bool has(const std::vector<std::string>& items, std::string_view item) {
@@ -127,7 +129,7 @@ Verdict clauses(const Facts& facts) {
     if (!has(facts.agreement.clauses, clause)) missing.push_back(clause);
   }
   if (missing.empty()) return {true, "present: " + join(facts.rule.clauses, ", ")};
-  return {false, "missing: " + join(missing, ", ")};
+  return {false, "missing: " + join(missing, ", "), missing};
 }
 
 Verdict chop_and_legal_representative(const Facts& facts) {
@@ -192,7 +194,7 @@ constexpr std::array<std::pair<std::string_view, Test>, 8> kTests = {{
     {"chinese-controls", chinese_controls},
     {"prc-court-over-supplier", prc_court},
     {"liquidated-damages-minimum", liquidated_damages},
-    {"clauses", clauses},
+    {kClausesTest, clauses},
     {"chop-and-legal-representative", chop_and_legal_representative},
     {"counterparty-identity", counterparty_identity},
     {"in-force", in_force},
@@ -253,9 +255,23 @@ std::vector<CheckResult> check_agreement(const AgreementRules& rules, const Agre
       continue;
     Verdict verdict = test(Facts{rule, agreement, supplier, on, policy});
     results.push_back({rule.id, rule.title, rule.severity, verdict.passed, std::move(verdict.reason),
-                       verdict.passed ? std::string() : rule.fix, rule.source});
+                       verdict.passed ? std::string() : rule.fix, rule.source,
+                       std::move(verdict.missing_clauses)});
   }
   return results;
+}
+
+std::vector<std::string> required_clauses(const AgreementRules& rules, AgreementKind kind) {
+  std::vector<std::string> out;
+  for (const AgreementRule& rule : rules.rules) {
+    if (rule.test != kClausesTest ||
+        std::find(rule.kinds.begin(), rule.kinds.end(), kind) == rule.kinds.end())
+      continue;
+    for (const std::string& clause : rule.clauses) {
+      if (!has(out, clause)) out.push_back(clause);
+    }
+  }
+  return out;
 }
 
 bool all_passed(const std::vector<CheckResult>& results) {

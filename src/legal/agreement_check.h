@@ -100,6 +100,7 @@ struct CheckResult {
   std::string reason;  // what was found, in either case
   std::string fix;     // the rule's fix text, when failed
   std::string source;
+  std::vector<std::string> missing_clauses;  // test "clauses", when failed: the clauses it lacks
 };
 
 // One result per rule that applies to the agreement's kind, in rule order. `on` is the date
@@ -109,5 +110,10 @@ std::vector<CheckResult> check_agreement(const AgreementRules& rules, const Agre
                                          const AgreementPolicy& policy);
 
 bool all_passed(const std::vector<CheckResult>& results);
+
+// The clauses the rules' "clauses" tests require of an agreement of `kind`, in rule order, each
+// once: for an NNN under rules/agreements.toml, non-use, non-circumvention,
+// subcontractor-flow-down and related-companies-liability.
+std::vector<std::string> required_clauses(const AgreementRules& rules, AgreementKind kind);
 
 }  // namespace moat::legal

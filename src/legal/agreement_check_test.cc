@@ -209,6 +209,29 @@ TEST(AgreementCheck, ToolingAgreementWithoutOwnershipFails) {
   EXPECT_TRUE(all_passed(check(tooling)));
 }
 
+TEST(AgreementCheck, ClauseChecksNameTheClausesTheAgreementLacks) {
+  Agreement agreement = complete_nnn();
+  std::erase(agreement.clauses, "subcontractor-flow-down");
+  std::erase(agreement.clauses, "related-companies-liability");
+  std::vector<std::string> missing;
+  for (const CheckResult& r : check(agreement)) {
+    if (r.passed) {
+      EXPECT_TRUE(r.missing_clauses.empty()) << r.id;
+    }
+    missing.insert(missing.end(), r.missing_clauses.begin(), r.missing_clauses.end());
+  }
+  EXPECT_EQ(missing, (std::vector<std::string>{"subcontractor-flow-down", "related-companies-liability"}));
+}
+
+TEST(AgreementCheck, RequiredClausesAreThoseTheKindsClauseChecksAsk) {
+  const AgreementRules& rules = shipped_agreement_rules();
+  EXPECT_EQ(required_clauses(rules, AgreementKind::kNnn),
+            (std::vector<std::string>{"non-use", "non-circumvention", "subcontractor-flow-down",
+                                      "related-companies-liability"}));
+  EXPECT_EQ(required_clauses(rules, AgreementKind::kTooling), std::vector<std::string>{"tooling-ownership"});
+  EXPECT_EQ(required_clauses(rules, AgreementKind::kNda), std::vector<std::string>{});
+}
+
 struct BadCheck {
   std::string name;
   std::string text;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// Internal to src/plan: how the planner's reasons write numbers, so that every reason a user reads
-// (an infeasibility, a minimal conflict) writes a quantity and a share the same way.
+// How the planner's reasons write numbers, so that every reason a user reads (an infeasibility, a
+// minimal conflict) writes a quantity and a share the same way. app/ writes the shares of secret
+// weight in the gate's and the release check's messages with these too (app::share_text), so that
+// a share reads the same wherever it appears.
 #pragma once
 
 #include <cmath>

@@ -213,7 +213,13 @@ import json, sys
 v = json.load(open(sys.argv[1]))
 assert set(v) == {"verdict", "checks"} and v["verdict"] == "no-go", v.keys()
 for c in v["checks"]:
-    assert set(c) == {"id", "subject", "status", "reason", "fix"}, c
+    keys = {"id", "subject", "status", "reason", "fix"}
+    if c["id"] == "nnn" and c["status"] != "pass" and "missing_clauses" in c:
+        keys.add("missing_clauses")  # the required clauses the fix asks to add, per agreement
+        for m in c["missing_clauses"]:
+            assert set(m) == {"agreement", "supplier", "clauses"} and m["clauses"], m
+            assert all(clause in c["fix"] for clause in m["clauses"]), c
+    assert set(c) == keys, c
     assert c["status"] in ("pass", "fail", "waived"), c
     assert (c["fix"] == "") == (c["status"] == "pass"), c
 fails = {(c["id"], c["subject"]): c for c in v["checks"] if c["status"] == "fail"}
