@@ -67,8 +67,12 @@ Enumerated enumerate_plans(const Problem& problem, const Deadline& deadline) {
   if (deadline.passed()) return {};  // checked every 64 steps below: a search this small may end sooner
   DeadlineCheck<64> check(deadline);
   std::size_t l = 0;
+  bool finished = true;
   while (true) {
-    if (check.passed()) return {};
+    if (check.passed()) {
+      finished = false;
+      break;
+    }
     bool deeper = false;
     if (l == levels) {
       if (!best || spent[l] < *best) {
@@ -99,13 +103,13 @@ Enumerated enumerate_plans(const Problem& problem, const Deadline& deadline) {
     state.remove_last(slots[l].package);
   }
   if (!out.choice) {
-    out.outcome = Enumerated::Outcome::kInfeasible;
+    if (finished) out.outcome = Enumerated::Outcome::kInfeasible;
     return out;
   }
-  // PlanState's check is exact; the full one, on the plan that will be presented as the optimum,
-  // is cheap at this size and keeps a fault in either from being told as a proof.
+  // PlanState's check is exact; the full one, on the plan that will be presented as the optimum or
+  // handed on, is cheap at this size and keeps a fault in either from being told as a proof.
   if (!violations(problem, *out.choice).empty()) return {};
-  out.outcome = Enumerated::Outcome::kOptimal;
+  if (finished) out.outcome = Enumerated::Outcome::kOptimal;
   return out;
 }
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <memory>
 #include <system_error>
 #include <thread>
@@ -50,9 +51,11 @@ constexpr double kHeuristicShare = 0.6;
 // (the exact engine then gets the rest): a plan the heuristic alone finds under the same limit is
 // owed, and where it needs most of the limit the exact engine seldom finds one in the rest.
 constexpr double kFirstPlanShare = 0.85;
-// The search of every choice of a small instance may use this share of the time left: the
-// heuristic and the MIP get the rest if it has not finished by then.
+// The search of every choice may use this share of the time left on an instance of few choices
+// (plan/enumerate.h), and the second on one of more: the heuristic and the MIP get the rest if it
+// has not finished by then.
 constexpr double kEnumerationShare = 0.5;
+constexpr double kEnumerationTryShare = 0.2;
 // With less time than this left, the exact engine is not started.
 constexpr double kMinimumExactSeconds = 0.1;
 // Nor is it worth starting with less than this share of the time compiling took (its model is
@@ -204,8 +207,11 @@ Plan solve_compiled(const Instance& instance, const Problem& problem, const Solv
   if (std::vector<std::string> short_of = capacity_conflicts(problem); !short_of.empty()) {
     return infeasible(std::move(short_of));
   }
-  if (options.exact && options.enumerate && choice_count(problem) <= kMostEnumeratedChoices) {
-    const Enumerated whole = enumerate_plans(problem, deadline.share(kEnumerationShare));
+  std::optional<Choice> searched;  // the best plan of a search of every choice that did not finish
+  const double choices = options.exact && options.enumerate ? choice_count(problem) : HUGE_VAL;
+  if (choices <= kMostEnumeratedChoices) {
+    Enumerated whole = enumerate_plans(
+        problem, deadline.share(choices <= kFewChoices ? kEnumerationShare : kEnumerationTryShare));
     if (whole.outcome == Enumerated::Outcome::kInfeasible) {
       return infeasible(options.explain ? relaxation_hints(instance, options, deadline)
                                         : std::vector<std::string>{});
@@ -216,6 +222,7 @@ Plan solve_compiled(const Instance& instance, const Problem& problem, const Solv
       if (options.on_progress) options.on_progress({plan.cost, plan.lower_bound});
       return plan;
     }
+    searched = std::move(whole.choice);
   }
   // Its share of the limit, or of the time left when reading and compiling took most of that; all
   // of the time left when what the exact engine would get is too little for it to build its model.
@@ -246,14 +253,16 @@ Plan solve_compiled(const Instance& instance, const Problem& problem, const Solv
     if (deadline.passed()) found_late = Told{valid, std::move(told)};
   };
   const HeuristicResult quick = solve_heuristic(problem, heuristic_deadline, nullptr, on_valid, &first_by);
-  if (quick.choice && options.on_progress) options.on_progress({quick.cost, std::nullopt});
   if (found_late && quick.choice == found_late->choice) return std::move(found_late->plan);
+  std::optional<Choice> best = quick.choice;
+  if (searched && (!best || cost_of(problem, *searched) < quick.cost)) best = std::move(searched);
+  if (best && options.on_progress) options.on_progress({cost_of(problem, *best), std::nullopt});
   if (options.exact && deadline.seconds_left() >= kMinimumExactSeconds) {
-    Plan plan = solve_exactly(instance, problem, options, deadline, described, quick.choice);
+    Plan plan = solve_exactly(instance, problem, options, deadline, described, best);
     if (quick.unchecked && plan.status == PlanStatus::kUnknown) plan.reasons.push_back(kUnchecked);
     return plan;
   }
-  if (quick.choice) return describe(problem, *quick.choice, PlanStatus::kFeasible, described);
+  if (best) return describe(problem, *best, PlanStatus::kFeasible, described);
   if (quick.unchecked) return unknown({kUnchecked});
   if (!options.exact) {
     return unknown({"the heuristic found no valid plan; run the exact engine to prove whether one exists"});

@@ -869,7 +869,7 @@ TEST(EnumerationTest, ProvesASmallInstanceAtCollusionThreeInfeasible) {
        {"P4", "F3", 2.26, 0}},
   };
   const Problem problem = compile(instance);
-  EXPECT_LE(choice_count(problem), kMostEnumeratedChoices);
+  EXPECT_LE(choice_count(problem), kFewChoices);
   EXPECT_EQ(enumerate_plans(problem, Deadline::after(60)).outcome, Enumerated::Outcome::kInfeasible);
   EXPECT_FALSE(cheapest_by_trying_all(problem));
   const Plan plan = solve(instance, {});
