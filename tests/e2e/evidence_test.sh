@@ -106,10 +106,9 @@ expect_stdout "witness $WITNESS_ID cosigned checkpoint.txt"
 run "$MOAT" audit keygen stranger.example/witness --out "$WORK/stranger.key"
 STRANGER=$(cat "$WORK/stdout")
 STRANGER_ID=$(cut -d+ -f1,2 <<<"$STRANGER")
-check "a witness that never cosigned" 1 "REJECTED: witness $STRANGER_ID cosigned no checkpoint in this bundle" \
-  --log-key "$KEY" --witness-key "$STRANGER"
-check "one of two witnesses never cosigned" 1 "REJECTED: witness $STRANGER_ID cosigned no checkpoint" \
-  --witness-key "$WITNESS" --witness-key "$STRANGER"
+check "a witness that never cosigned, beside one that did" 1 \
+  "REJECTED: witness $STRANGER_ID cosigned no checkpoint in this bundle" --log-key "$KEY" --witness-key "$WITNESS" \
+  --witness-key "$STRANGER"
 run python3 "$WORK/bundle/verify.py" "$WORK/bundle" --witness-key "$KEY"
 expect_status 2 "the log's key given as a witness's"
 expect_stderr "is not a witness's key"
@@ -138,7 +137,6 @@ fresh
 tamper_cosignature -1
 check "a forged cosignature" 1 "REJECTED: checkpoint.txt carries a forged cosignature by witness" \
   --witness-key "$WITNESS"
-check "a forged cosignature, the witness's key from the bundle" 1 "carries a forged cosignature"
 
 fresh
 python3 - "$WORK/t/events/5.bin" <<'EOF'
@@ -326,5 +324,4 @@ rm -rf "$WORK/t" && cp -r "$WORK/newest" "$WORK/t"
 check "events after the witness's cosignature" 1 "REJECTED: witness $WITNESS_ID cosigned checkpoints of at most" \
   --witness-key "$WITNESS"
 expect_stdout "the bundle's events after it ($LAST) are not vouched for by it"
-check "events after the witness's cosignature, no witness key given" 0 "VERIFIED"
 finish
