@@ -10,6 +10,7 @@
 #include "app/actors.h"
 #include "app/export.h"
 #include "app/import.h"
+#include "app/workspace_testing.h"
 #include "testing/testing.h"
 
 namespace moat::app {
@@ -18,13 +19,11 @@ namespace {
 constexpr std::int64_t kStart = 1'795'000'000'000LL;
 constexpr const char* kPassword = "correct horse battery";
 
-class AccountsTest : public ::testing::TestWithParam<std::string> {
+class AccountsTest : public EmptyWorkspaceTest {
  protected:
   void SetUp() override {
-    ASSERT_EQ(database_.error(), "");
-    auto made = Workspace::init(dir_.path() / "ws", {"Co", "US", database_.url()});
-    ASSERT_TRUE(made.ok()) << made.error().to_string();
-    workspace_ = std::move(*made);
+    EmptyWorkspaceTest::SetUp();
+    if (HasFatalFailure()) return;
     std::ifstream in(testing::source_dir() / "examples" / "aurora" / "suppliers.csv");
     std::ostringstream suppliers;
     suppliers << in.rdbuf();
@@ -63,9 +62,6 @@ class AccountsTest : public ::testing::TestWithParam<std::string> {
     return out;
   }
 
-  testing::TestDatabase database_{GetParam()};
-  testing::TempDir dir_;
-  std::unique_ptr<Workspace> workspace_;
   std::shared_ptr<std::int64_t> clock_ = std::make_shared<std::int64_t>(kStart);
 };
 INSTANTIATE_TEST_SUITE_P(Backends, AccountsTest, ::testing::ValuesIn(testing::backends()),

@@ -172,19 +172,6 @@ struct RecordLayout {
   }
 };
 
-// The ledger's record as it reads today: a field added by a later migration is absent from the
-// events written before it, and stands at its default (null when it has none).
-std::string as_current(const store::Table& table, std::string_view recorded) {
-  nlohmann::json record = nlohmann::json::parse(recorded, nullptr, false);
-  if (!record.is_object()) return std::string(recorded);
-  for (const store::Field& field : table.fields) {
-    if (record.contains(field.name)) continue;
-    record[std::string(field.name)] =
-        field.default_json.empty() ? nlohmann::json(nullptr) : nlohmann::json::parse(field.default_json);
-  }
-  return store::canonical_json(record);
-}
-
 // Compares one table's stored records with the ledger's account, in key order; false once
 // kMaxStateProblems are found.
 Result<bool> compare_table(store::Store& store, const store::Table& table, LedgerState::Records& expected,
@@ -205,7 +192,7 @@ Result<bool> compare_table(store::Store& store, const store::Table& table, Ledge
     } else {
       MOAT_CHECK(layout.text(row, stored));
       const std::string_view recorded = it->second.after;
-      if (recorded != stored && as_current(table, recorded) != stored) {
+      if (recorded != stored && recorded_as_current(table, recorded) != stored) {
         problem(" differs from what the ledger last recorded (changed outside moat)");
       }
     }
@@ -277,6 +264,17 @@ Result<AuditReport> verify(store::Store& store, Workspace* workspace, const Prog
 }
 
 }  // namespace
+
+std::string recorded_as_current(const store::Table& table, std::string_view recorded) {
+  nlohmann::json record = nlohmann::json::parse(recorded, nullptr, false);
+  if (!record.is_object()) return std::string(recorded);
+  for (const store::Field& field : table.fields) {
+    if (record.contains(field.name)) continue;
+    record[std::string(field.name)] =
+        field.default_json.empty() ? nlohmann::json(nullptr) : nlohmann::json::parse(field.default_json);
+  }
+  return store::canonical_json(record);
+}
 
 Result<AuditReport> verify_ledger(Workspace& workspace, const Progress& progress) {
   return verify(workspace.store(), &workspace, progress);

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "app/checkpoints.h"
@@ -35,6 +36,11 @@ struct AuditReport {
 Result<AuditReport> verify_ledger(Workspace& workspace, const Progress& progress = {});
 // The chain, the witness and the records of a store (no tree: a copy being proved).
 Result<AuditReport> verify_store(store::Store& store);
+
+// A record's text as the ledger recorded it (canonical JSON), as it reads today: a field added by a
+// later migration is absent from the events written before it, and stands at its default (null
+// when it has none). Text that is not a JSON object is returned as it is.
+std::string recorded_as_current(const store::Table& table, std::string_view recorded);
 
 // Events from `from_seq`, at most `limit` (negative: all).
 Result<std::vector<ledger::Event>> ledger_events(Workspace& workspace, std::int64_t from_seq,

@@ -10,6 +10,7 @@
 #include "app/audit.h"
 #include "app/export.h"
 #include "app/remove.h"
+#include "app/workspace_testing.h"
 #include "testing/testing.h"
 
 namespace moat::app {
@@ -17,14 +18,8 @@ namespace {
 
 using nlohmann::json;
 
-class ImportTest : public ::testing::TestWithParam<std::string> {
+class ImportTest : public EmptyWorkspaceTest {
  protected:
-  void SetUp() override {
-    ASSERT_EQ(database_.error(), "");
-    auto made = Workspace::init(dir_.path() / "ws", {"Test Co", "US", database_.url()});
-    ASSERT_TRUE(made.ok()) << made.error().to_string();
-    workspace_ = std::move(*made);
-  }
   Result<ImportReport> import(std::vector<SourceFile> files, ImportOptions options = {}) {
     return import_files(*workspace_, session_, files, options);
   }
@@ -32,11 +27,6 @@ class ImportTest : public ::testing::TestWithParam<std::string> {
     auto found = workspace_->store().get(*store::find_table(table), key);
     return found.ok() && found->has_value() ? **found : json(nullptr);
   }
-
-  testing::TempDir dir_;
-  testing::TestDatabase database_{GetParam()};
-  Session session_ = testing::fixed_session();
-  std::unique_ptr<Workspace> workspace_;
 };
 
 INSTANTIATE_TEST_SUITE_P(Backends, ImportTest, ::testing::ValuesIn(testing::backends()),

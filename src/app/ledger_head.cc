@@ -184,6 +184,7 @@ Status check_head(Workspace& workspace, const std::optional<ledger::Witness>& wi
     if (!check.ok) return {};
     prev = anchor.front().hash;
     check.checkpoint_size = covered;
+    check.checkpoint_root = checkpoints.back().root;
   }
   MOAT_TRY(const auto tail, store.events(static_cast<std::int64_t>(covered) + 1, -1));
   check_links(tail, static_cast<std::int64_t>(covered) + 1, prev, check);

@@ -12,12 +12,14 @@
 
 #include "app/workspace.h"
 #include "core/result.h"
+#include "ledger/merkle.h"
 
 namespace moat::app {
 
 struct HeadCheck {
   std::int64_t events = 0;            // the ledger's length
   std::uint64_t checkpoint_size = 0;  // events covered by the newest signed checkpoint (0: none)
+  ledger::Hash checkpoint_root{};     // its root, signed and the stored tree's at its size
   std::int64_t events_rehashed = 0;   // events after the checkpoint, rehashed and relinked
   bool witness_present = false;
   bool ok = true;

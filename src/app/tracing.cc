@@ -69,23 +69,58 @@ Result<TracedCopy> describe_copy(Workspace& workspace, const json& copy) {
   out.copy = text(copy, "id");
   out.release = text(copy, "release");
   out.recipient = text(copy, "recipient");
+  out.records.push_back({"copies", out.copy});
   MOAT_TRY(const std::optional<json> release, record(workspace, "releases", out.release));
   MOAT_TRY(const std::optional<json> person, record(workspace, "people", out.recipient));
-  if (person) out.recipient_name = text(*person, "name");
+  if (person) {
+    out.recipient_name = text(*person, "name");
+    out.records.push_back({"people", out.recipient});
+  }
   if (!release) return out;
+  out.records.push_back({"releases", out.release});
   out.supplier = text(*release, "supplier");
   out.date = text(*release, "date");
   MOAT_TRY(const std::optional<json> supplier, record(workspace, "suppliers", out.supplier));
-  if (supplier)
+  if (supplier) {
     out.supplier_name =
         text(*supplier, "name").empty() ? text(*supplier, "legal_name") : text(*supplier, "name");
+    out.records.push_back({"suppliers", out.supplier});
+  }
   MOAT_TRY(const std::optional<json> agreement,
            binding_agreement(workspace, out.supplier, text(*release, "product"), out.date));
   if (agreement) {
     out.agreement = text(*agreement, "id");
     out.agreement_kind = text(*agreement, "kind");
+    out.records.push_back({"agreements", out.agreement});
   }
   return out;
+}
+
+// Whether the ledger vouches for the records each named copy rests on; the copies scored but not
+// named are left unchecked.
+Status vouch(Workspace& workspace, TraceOutcome& out) {
+  if (!out.someone_named()) return {};
+  std::vector<RecordRef> asked;
+  for (const TracedCopy& c : out.named) asked.insert(asked.end(), c.records.begin(), c.records.end());
+  MOAT_TRY(const Vouching vouching, vouch_for(workspace, asked));
+  const auto checked = [&](const RecordRef& r) {
+    return std::find_if(vouching.records.begin(), vouching.records.end(), [&](const RecordVouching& v) {
+      return v.record.table == r.table && v.record.key == r.key;
+    });
+  };
+  for (TracedCopy& c : out.named) {
+    c.vouched = vouching.head_ok;
+    for (const RecordRef& r : c.records) {
+      const auto it = checked(r);
+      if (it == vouching.records.end() || !it->vouched) c.vouched = false;
+      if (it != vouching.records.end() && it->event > 0) c.events.push_back(it->event);
+    }
+    if (!*c.vouched) out.ledger_problems = vouching.problems();
+    for (TracedCopy& s : out.scored) {
+      if (s.copy == c.copy) s.vouched = c.vouched;
+    }
+  }
+  return {};
 }
 
 Result<std::vector<json>> copies_where(Workspace& workspace, std::string_view column,
@@ -210,6 +245,9 @@ void write_message(TraceOutcome& out) {
   } else {
     out.message = "no fingerprint found: no design file in the vault matches it";
   }
+  if (out.someone_named() && !out.vouched()) {
+    out.message += " — NOT vouched for by the ledger, so not evidence: " + out.ledger_problems.front();
+  }
 }
 
 // Traces one file (not a ZIP) against the vault.
@@ -289,7 +327,24 @@ json copy_json(const TracedCopy& c) {
           {"agreement_kind", c.agreement_kind.empty() ? json() : json(c.agreement_kind)},
           {"score", c.score},
           {"p_value", c.p_value},
-          {"accused", c.accused}};
+          {"accused", c.accused},
+          {"ledger_vouched", c.vouched ? json(*c.vouched) : json()}};
+}
+
+// Whether the ledger vouches for the naming: null when no one is named.
+json ledger_json(const TraceOutcome& o) {
+  json records = json::array(), events = json::array();
+  const auto add = [](json& list, const json& value) {
+    if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(value);
+  };
+  for (const TracedCopy& c : o.named) {
+    for (const RecordRef& r : c.records) add(records, r.name());
+    for (const std::int64_t seq : c.events) add(events, seq);
+  }
+  return {{"vouched", o.someone_named() ? json(o.vouched()) : json()},
+          {"records", records},
+          {"events", events},
+          {"problems", o.ledger_problems}};
 }
 
 }  // namespace
@@ -307,6 +362,7 @@ Result<TraceOutcome> trace_file(Workspace& workspace, const Session& session, st
     MOAT_TRY(out, trace_one(workspace, suspect, masters, prepared));
   }
   out.name = name;
+  MOAT_CHECK(vouch(workspace, out));
   write_message(out);
   MOAT_TRY(const std::int64_t events,
            workspace.store().write(session.author(), [&](store::Writer& writer) -> Status {
@@ -351,7 +407,8 @@ json trace_json(const TraceOutcome& o) {
               {"copy", top ? json(top->copy) : json()},
               {"evidence", evidence},
               {"named", named},
-              {"copies", copies}};
+              {"copies", copies},
+              {"ledger", ledger_json(o)}};
   if (!o.member.empty()) out["member"] = o.member;
   return out;
 }

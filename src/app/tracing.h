@@ -5,11 +5,14 @@
 // of the same kind the marking engine registers the suspect against best. Every copy ever released
 // of that master is then scored (mark/mark.h) and those above the accusation threshold (at most
 // 1e-6 chance of naming any innocent, by design) are named with their release, recipient,
-// supplier, date and the agreement that binds the supplier. Every trace is a ledger event under
-// the session's actor, and only the roles that answer for the masters may trace.
+// supplier, date and the agreement that binds the supplier. A naming is evidence only when the
+// ledger vouches for the records it rests on (app/vouching.h): else it is still shown, marked as
+// not vouched for, with why. Every trace is a ledger event under the session's actor, and only the
+// roles that answer for the masters may trace.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +20,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "app/session.h"
+#include "app/vouching.h"
 #include "app/workspace.h"
 #include "core/result.h"
 
@@ -36,6 +40,11 @@ struct TracedCopy {
   double score = 0;
   double p_value = 1;
   bool accused = false;
+  // The records naming the recipient rests on (the copy, its release, the person, the supplier,
+  // the agreement), and whether the ledger vouches for all of them (checked for named copies only).
+  std::vector<RecordRef> records;
+  std::optional<bool> vouched;
+  std::vector<std::int64_t> events;  // the events that last recorded them, when vouched for
 };
 
 struct TraceOutcome {
@@ -58,9 +67,12 @@ struct TraceOutcome {
   double confidence = 0;
   double matched = 0;
   std::string transform;
-  std::vector<TracedCopy> named;   // accused copies (or the exact copy), strongest first
-  std::vector<TracedCopy> scored;  // every copy of the master, as scored
+  std::vector<TracedCopy> named;             // accused copies (or the exact copy), strongest first
+  std::vector<TracedCopy> scored;            // every copy of the master, as scored
+  std::vector<std::string> ledger_problems;  // why the ledger does not vouch for the naming
   bool someone_named() const { return !named.empty(); }
+  // Someone is named and the ledger vouches for every record that names them.
+  bool vouched() const { return someone_named() && ledger_problems.empty(); }
 };
 
 // Traces `suspect` (its `name` as given, for the report and the ledger) as the session's actor,
@@ -69,7 +81,8 @@ struct TraceOutcome {
 Result<TraceOutcome> trace_file(Workspace& workspace, const Session& session, std::string_view suspect,
                                 const std::string& name);
 
-// The JSON form: verdict, message, release, recipient, supplier, file, evidence, named, copies.
+// The JSON form: verdict, message, release, recipient, supplier, file, evidence, named, copies,
+// and ledger ({vouched: true, false or null when no one is named, records, problems}).
 nlohmann::json trace_json(const TraceOutcome& outcome);
 
 }  // namespace moat::app

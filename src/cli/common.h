@@ -25,7 +25,8 @@ class App;
 
 namespace moat::cli {
 
-// The exit code of a verdict that says no: a NO-GO from the gate, an agreement failing its check.
+// The exit code of a verdict that says no: a NO-GO from the gate, an agreement failing its check,
+// a trace whose naming the ledger does not vouch for.
 // Scripts can act on it (`moat gate ... && send`); 1 and 2 stay the errors'.
 constexpr int kExitNoGo = 3;
 

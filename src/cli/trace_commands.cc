@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The trace command: `moat trace FILE` names who a leaked design file was released to, with the
 // evidence, or says it carries no fingerprint. A thin adapter over app/tracing.h. Exit 0 when
-// someone is named, 1 when no one is.
+// someone is named, 1 when no one is, 3 when someone is named but the ledger does not vouch for
+// the records that name them (not evidence: a warning on stderr says why).
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -33,6 +34,24 @@ void print_copy(const app::TracedCopy& c) {
             << (c.agreement.empty() ? "none on file covers that release"
                                     : c.agreement + " (" + c.agreement_kind + ")")
             << "\n";
+  if (!c.vouched) return;
+  std::cout << "  ledger     ";
+  if (!*c.vouched) {
+    std::cout << "NOT vouched for by the ledger, so not evidence (the warning says why)\n";
+    return;
+  }
+  std::cout << "vouched for by event" << (c.events.size() == 1 ? " " : "s ");
+  for (std::size_t i = 0; i < c.events.size(); ++i) std::cout << (i ? ", " : "") << c.events[i];
+  std::cout << "\n";
+}
+
+// A naming the ledger does not vouch for is said on stderr too, whatever the output's form.
+void warn_unvouched(const app::TraceOutcome& o) {
+  if (!o.someone_named() || o.vouched()) return;
+  std::cerr << "warning: the ledger does not vouch for the records that name " << o.named.front().recipient
+            << ", so this trace is not evidence:\n";
+  for (const std::string& problem : o.ledger_problems) std::cerr << "  " << problem << "\n";
+  std::cerr << "  run 'moat audit verify' to find what was changed\n";
 }
 
 void print_outcome(const app::TraceOutcome& o) {
@@ -72,7 +91,9 @@ std::function<int()> define_trace(CLI::App& app, GlobalOptions& global) {
       } else {
         print_outcome(*traced);
       }
-      return traced->someone_named() ? 0 : 1;
+      warn_unvouched(*traced);
+      if (!traced->someone_named()) return 1;
+      return traced->vouched() ? 0 : kExitNoGo;
     });
   };
 }

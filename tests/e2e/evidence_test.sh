@@ -4,8 +4,11 @@
 # run in a clean folder with only the bundle, Python 3 and openssl — accepts untouched and
 # rejects, saying which, when an event is edited, removed or reordered, the checkpoint is
 # forged, signed by another key or inconsistent with an earlier one, a proof is truncated, or a
-# hash of files.json is not the one its event records. A release's bundle (and its supplier's)
-# lists the hashes of the files it released and the copies it made.
+# hash of files.json is not the one its event records. A witness's key given to the verifier
+# passes only when that witness cosigned a checkpoint of the bundle covering its events: not a
+# stranger's, not a cosignature moved to another key ID or forged, not one older than the events.
+# A release's bundle (and its supplier's) lists the hashes of the files it released and the
+# copies it made.
 # Then `moat audit verify` on a tree altered or rolled back in the database.
 source "$(dirname "$0")/lib.sh"
 
@@ -42,6 +45,7 @@ AFTER=$(sql "$W" 'SELECT MAX(seq) FROM ledger')
 run "$MOAT" audit keygen counsel.example/witness --out "$WORK/witness.key"
 expect_status 0 "audit keygen"
 WITNESS=$(cat "$WORK/stdout")
+WITNESS_ID=$(cut -d+ -f1,2 <<<"$WITNESS")  # name+hash, as the verifier names it
 [ "$(stat -c %a "$WORK/witness.key")" = 600 ] || fail "the witness key is not owner-only"
 run "$MOAT" "${A[@]}" audit cosign "$W/ledger.checkpoint" --key "$WORK/witness.key"
 expect_status 0 "audit cosign"
@@ -94,6 +98,45 @@ fresh
 check "untouched bundle" 0 "VERIFIED"
 check "untouched bundle, pinned key" 0 "VERIFIED" --log-key "$KEY"
 expect_stdout "cosigned by counsel.example/witness"
+
+# A witness's key asks whether that witness vouched for the log: it must have cosigned a
+# checkpoint of the bundle, with a cosignature that verifies, covering every event in it.
+check "the witness that cosigned" 0 "VERIFIED" --log-key "$KEY" --witness-key "$WITNESS"
+expect_stdout "witness $WITNESS_ID cosigned checkpoint.txt"
+run "$MOAT" audit keygen stranger.example/witness --out "$WORK/stranger.key"
+STRANGER=$(cat "$WORK/stdout")
+STRANGER_ID=$(cut -d+ -f1,2 <<<"$STRANGER")
+check "a witness that never cosigned, beside one that did" 1 \
+  "REJECTED: witness $STRANGER_ID cosigned no checkpoint in this bundle" --log-key "$KEY" --witness-key "$WITNESS" \
+  --witness-key "$STRANGER"
+run python3 "$WORK/bundle/verify.py" "$WORK/bundle" --witness-key "$KEY"
+expect_status 2 "the log's key given as a witness's"
+expect_stderr "is not a witness's key"
+# tamper_cosignature BYTE: flips a bit of that byte of the witness's cosignature (0: its key ID,
+# -1: its signature) in checkpoint.txt and in every proof that carries the checkpoint.
+tamper_cosignature() {
+  python3 - "$WORK/t" "$1" <<'EOF_PY'
+import base64, glob, sys
+folder, at = sys.argv[1], int(sys.argv[2])
+for path in [folder + "/checkpoint.txt"] + glob.glob(folder + "/events/*.tlog-proof"):
+    lines = open(path, encoding="utf-8").read().split("\n")
+    for i, line in enumerate(lines):
+        if line.startswith("\u2014 counsel.example/witness "):
+            raw = bytearray(base64.b64decode(line.split(" ")[2]))
+            raw[at] ^= 1
+            lines[i] = "\u2014 counsel.example/witness " + base64.b64encode(bytes(raw)).decode()
+    open(path, "w", encoding="utf-8").write("\n".join(lines))
+EOF_PY
+}
+fresh
+tamper_cosignature 0
+check "a cosignature moved to another key ID" 1 "REJECTED: witness $WITNESS_ID cosigned no checkpoint" \
+  --witness-key "$WITNESS"
+expect_stdout "is not by this key"
+fresh
+tamper_cosignature -1
+check "a forged cosignature" 1 "REJECTED: checkpoint.txt carries a forged cosignature by witness" \
+  --witness-key "$WITNESS"
 
 fresh
 python3 - "$WORK/t/events/5.bin" <<'EOF'
@@ -266,4 +309,19 @@ expect_stderr "rolled back"
 run "$MOAT" -w "$WORK/old" audit checkpoint
 expect_status 1 "signing a rolled-back tree"
 expect_stderr "moat will not sign this tree"
+
+# The witness cosigned a checkpoint that is now an earlier one: it vouches for the events that
+# checkpoint covers, not for those after it.
+run "$MOAT" "${A[@]}" audit export "$WORK/later" --events 3..12
+expect_status 0 "export after a later checkpoint"
+rm -rf "$WORK/t" && cp -r "$WORK/later" "$WORK/t"
+check "a witness's earlier cosignature" 0 "VERIFIED" --witness-key "$WITNESS"
+expect_stdout "witness $WITNESS_ID cosigned checkpoints/"
+LAST=$(sql "$W" 'SELECT MAX(seq) FROM ledger')
+run "$MOAT" "${A[@]}" audit export "$WORK/newest" --events "$((LAST - 1))..$LAST"
+expect_status 0 "export the newest events"
+rm -rf "$WORK/t" && cp -r "$WORK/newest" "$WORK/t"
+check "events after the witness's cosignature" 1 "REJECTED: witness $WITNESS_ID cosigned checkpoints of at most" \
+  --witness-key "$WITNESS"
+expect_stdout "the bundle's events after it ($LAST) are not vouched for by it"
 finish

@@ -3,6 +3,8 @@
 # people at one supplier, each copy traced to its recipient with the agreement that binds them,
 # a copy re-exported by gerbv traced too, the unmarked master and an unrelated file traced to no
 # one (exit 1), an unmarked kind's copy (the master byte for byte) too, and every trace in the ledger.
+# A naming the ledger does not vouch for (a copy's row or its events changed in the database, the
+# ledger's head broken) is shown but said not to be evidence, exit 3.
 source "$(dirname "$0")/lib.sh"
 
 mkdir -p "$WORK/csv"
@@ -134,6 +136,8 @@ o = json.load(open(sys.argv[1]))
 assert o["recipient"] == sys.argv[2] and o["release"] == sys.argv[3] and o["supplier"] == "F2", o
 assert o["agreement"] == "AG1" and o["file"], o
 e = o["evidence"]
+assert o["ledger"]["vouched"] is True and o["ledger"]["problems"] == [], o["ledger"]
+assert all(c["ledger_vouched"] is True for c in o["named"]), o["named"]
 if o["verdict"] == "named":
     assert e["score"] > e["threshold"] and 0 <= e["p_value"] <= 1e-6 and e["epsilon"] == 1e-6, e
     assert [c["recipient"] for c in o["named"]] == [sys.argv[2]], o["named"]
@@ -168,6 +172,7 @@ for master in board.GTL board.pdf board.bin; do
 import json, sys
 o = json.load(open(sys.argv[1]))
 assert o["verdict"] == "master" and o["recipient"] is None and o["release"] is None, o
+assert o["ledger"]["vouched"] is None, o["ledger"]
 PY
 done
 printf 'G04 another board*\n%%FSLAX46Y46*%%\n%%MOMM*%%\n%%ADD10C,0.5*%%\nD10*\nX100Y100D03*\nM02*\n' > "$WORK/other.GTL"
@@ -183,6 +188,46 @@ expect_stdout "AG1" "trace, text: the agreement"
 CHECKS=$((CHECKS + 1))
 traces=$(sql "$WORK/w" "SELECT COUNT(*) FROM ledger WHERE action = 'trace'")
 [ "$traces" -ge 9 ] || fail "traces in the ledger: $traces"
+
+# A naming rests on records the ledger vouches for. B1's Gerber copy's row changed in the database
+# to name B2: the trace still shows the match, but says on stderr, in the JSON and in the text
+# that the ledger does not vouch for it, and exits 3 rather than 0. The same when the ledger's
+# events of that copy are edited to agree with the row, and when the ledger's head is broken.
+GTL_COPY=$(sql "$WORK/w" "SELECT id FROM copies WHERE recipient = 'B1' AND name = 'board.GTL'")
+# not_vouched NAME FILE PERSON EXPECTED-PROBLEM: FILE traced in $WORK/framed names PERSON, not vouched for.
+not_vouched() {
+  run "$MOAT" -w "$WORK/framed" trace "$2" --json
+  expect_status 3 "$1"
+  expect_stderr "the ledger does not vouch for the records that name $3" "$1"
+  expect_stderr "$4" "$1"
+  CHECKS=$((CHECKS + 1))
+  python3 - "$WORK/stdout" "$3" "$4" <<'PY' || fail "$1: the JSON does not say the ledger does not vouch for it"
+import json, sys
+o = json.load(open(sys.argv[1]))
+assert o["verdict"] in ("named", "exact-copy") and o["recipient"] == sys.argv[2], o
+assert o["ledger"]["vouched"] is False and any(sys.argv[3] in p for p in o["ledger"]["problems"]), o["ledger"]
+assert o["named"][0]["ledger_vouched"] is False and "NOT vouched for by the ledger" in o["message"], o
+PY
+}
+clone_workspace "$WORK/w" "$WORK/framed" || fail "clone"
+sql "$WORK/framed" "UPDATE copies SET recipient = 'B2' WHERE id = '$GTL_COPY'" >/dev/null
+not_vouched "a copy's row changed in the database" "$WORK/out/B1/board.GTL" B2 \
+  "copies/$GTL_COPY differs from what the ledger last recorded"
+run "$MOAT" -w "$WORK/framed" trace "$WORK/out/B1/board.GTL"
+expect_status 3 "a copy's row changed in the database, text"
+expect_stdout "NOT vouched for" "a copy's row changed in the database, text"
+sql "$WORK/framed" "UPDATE ledger SET after_json = REPLACE(after_json, '\"recipient\":\"B1\"', '\"recipient\":\"B2\"')
+  WHERE entity = 'copies' AND entity_key = '$GTL_COPY'" >/dev/null
+not_vouched "a copy's row and its events changed in the database" "$WORK/out/B1/board.GTL" B2 \
+  "was altered: its contents no longer match its hash"
+# A fingerprint's naming through a release whose row was changed (its date moved).
+clone_workspace "$WORK/w" "$WORK/framed" || fail "clone"
+sql "$WORK/framed" "UPDATE releases SET date = '2020-01-01' WHERE id = '$RELEASE'" >/dev/null
+not_vouched "a release's row changed in the database" "$WORK/cut.GTL" B2 "releases/$RELEASE differs"
+clone_workspace "$WORK/w" "$WORK/framed" || fail "clone"
+LAST=$(sql "$WORK/framed" 'SELECT MAX(seq) FROM ledger')
+sql "$WORK/framed" "UPDATE ledger SET actor = 'mallory' WHERE seq = $LAST" >/dev/null
+not_vouched "a broken ledger head" "$WORK/out/B2/board.pdf" B2 "the ledger's head fails verification: event $LAST"
 
 # Once there are accounts only administrators, sourcing and legal users trace (a trace reads every
 # master), each signed in with a token: a supplier's user and a viewer are refused, each refusal in

@@ -23,6 +23,10 @@ What is checked (formats in the bundle's README.md):
      section 2.1.3) leads from its leaf to the checkpoint's root.
   4. Each entry of files.json names an event verified in step 3, and the hash it gives is the one
      that event's record holds in that field (with the name, when the entry gives one).
+  5. Each witness whose key --witness-key gives cosigned a checkpoint of the bundle (checkpoint.txt
+     or an earlier one) as large as the bundle's last event: a witness that cosigned nothing here,
+     or only checkpoints older than some of its events, has not vouched for them, and the bundle
+     is rejected. Without --witness-key, the witnesses in keys/witnesses.vkeys are only listed.
 """
 
 import base64
@@ -34,6 +38,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import time
 
 ENCODING_DOMAIN = b"moat.ledger.v1\n"
 PROOF_HEADER = "c2sp.org/tlog-proof@v1"
@@ -233,7 +238,7 @@ class Checkpoint:
             raise Rejected("%s is not a checkpoint: its size or root is malformed" % name)
         if origin_expected and self.origin != origin_expected:
             raise Rejected("%s is from another log: its origin is %r, not %r" % (name, self.origin, origin_expected))
-        self.signed_by, self.cosigned_by, unknown = [], [], []
+        self.signed_by, self.cosigned_by, self.witnesses, unknown = [], [], {}, []
         for key_name, key_id, signature in signatures:
             key = next((k for k in log_keys + witness_keys if k.name == key_name and k.key_id == key_id), None)
             label = "%s+%08x" % (key_name, key_id)
@@ -253,6 +258,8 @@ class Checkpoint:
                 if not ed25519.verify(key.public_key, message, signature[8:]):
                     raise Rejected("%s carries a forged cosignature by witness %s" % (name, label))
                 self.cosigned_by.append("%s (at %d)" % (label, timestamp))
+                self.witnesses[key.text] = timestamp
+        self.unknown = unknown
         if not self.signed_by:
             raise Rejected("%s is not signed by the log's key: it is signed by %s, the log's keys are %s"
                            % (name, ", ".join(unknown) or "no one",
@@ -398,7 +405,36 @@ def verify_checkpoints(folder, manifest, log_keys, witness_keys, ed25519, report
         "; cosigned by " + ", ".join(newest.cosigned_by) if newest.cosigned_by else "; no witness cosignature"))
     if history:
         report.append("%d earlier checkpoint(s) chained to it by consistency proofs" % len(history))
-    return newest
+    return newest, chain + extra
+
+
+def verify_witnesses(checkpoints, pinned_witness_keys, seqs, report):
+    """Each witness whose key was given cosigned a checkpoint of the bundle that covers every event in it.
+
+    A cosignature vouches for the log up to its checkpoint's size: events after it are the log's word alone.
+    """
+    last = max(seqs)
+    for key in pinned_witness_keys:
+        label = "%s+%08x" % (key.name, key.key_id)
+        cosigned = sorted((c for c in checkpoints if key.text in c.witnesses), key=lambda c: c.size)
+        if not cosigned:
+            others = sorted({u for c in checkpoints for u in c.unknown if u.split("+", 1)[0] == key.name})
+            raise Rejected("witness %s cosigned no checkpoint in this bundle (checkpoint.txt and %d earlier): it has "
+                           "not vouched for this log%s" % (label, len(checkpoints) - 1,
+                                                            "; the cosignature under its name by %s is not by this key"
+                                                            % ", ".join(others) if others else ""))
+        widest = cosigned[-1]
+        if widest.size < last:
+            after = [seq for seq in seqs if seq > widest.size]
+            raise Rejected("witness %s cosigned checkpoints of at most %d events (%s): the bundle's events after it "
+                           "(%s) are not vouched for by it" % (label, widest.size, widest.name, describe_seqs(after)))
+        report.append("witness %s cosigned %s: it vouches for events 1..%d of the log, every event of the bundle"
+                      % (label, ", ".join("%s (%d events, at %s)" % (c.name, c.size, utc(c.witnesses[key.text]))
+                                          for c in cosigned), widest.size))
+
+
+def utc(timestamp):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(timestamp))
 
 
 def verify_events(folder, manifest, checkpoint, report):
@@ -510,9 +546,10 @@ def verify_bundle(folder, pinned_log_keys, pinned_witness_keys, report):
                                       "the published ones)", ", ".join(k.text for k in log_keys)))
     ed25519 = Ed25519()
     try:
-        checkpoint = verify_checkpoints(folder, manifest, log_keys, witness_keys, ed25519, report)
+        checkpoint, checkpoints = verify_checkpoints(folder, manifest, log_keys, witness_keys, ed25519, report)
         verified = verify_events(folder, manifest, checkpoint, report)
         verify_files(folder, manifest, verified, report)
+        verify_witnesses(checkpoints, pinned_witness_keys, sorted(verified), report)
     finally:
         ed25519.close()
 
@@ -525,6 +562,9 @@ def main(argv):
             arg = args.pop(0)
             if arg in ("--log-key", "--witness-key") and args:
                 (log_keys if arg == "--log-key" else witness_keys).append(VerifierKey(args.pop(0)))
+                if arg == "--witness-key" and witness_keys[-1].type != TYPE_COSIGNATURE:
+                    raise ValueError("--witness-key %s is not a witness's key (its type is not 0x04, a "
+                                     "cosignature key)" % witness_keys[-1].text)
             elif arg in ("-h", "--help"):
                 print(__doc__)
                 return 0

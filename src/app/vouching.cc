@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "app/vouching.h"
+
+#include <algorithm>
+#include <optional>
+
+#include <nlohmann/json.hpp>
+
+#include "app/audit.h"
+#include "app/ledger_head.h"
+#include "ledger/chain.h"
+#include "ledger/merkle.h"
+#include "store/tree.h"
+
+namespace moat::app {
+namespace {
+
+std::string event_name(std::int64_t seq) {
+  return "event " + std::to_string(seq);
+}
+
+store::Key key_parts(const std::string& key) {
+  store::Key parts;
+  std::size_t from = 0;
+  for (std::size_t at = key.find('/'); at != std::string::npos; at = key.find('/', from)) {
+    parts.push_back(key.substr(from, at - from));
+    from = at + 1;
+  }
+  parts.push_back(key.substr(from));
+  return parts;
+}
+
+// The events that put or removed the record, in order.
+Result<std::vector<ledger::Event>> events_of(store::Database& db, const RecordRef& record) {
+  const store::SqlValue params[] = {record.table, record.key};
+  MOAT_TRY(std::vector<store::SqlRow> rows,
+           db.query("SELECT " + std::string(store::event_columns()) +
+                        R"( FROM "ledger" WHERE "entity" = ? AND "entity_key" = ?)"
+                        R"( AND "action" IN ('put', 'remove') ORDER BY "seq")",
+                    params));
+  std::vector<ledger::Event> events;
+  for (store::SqlRow& row : rows) {
+    MOAT_TRY(ledger::Event event, store::event_of_row(std::move(row)));
+    events.push_back(std::move(event));
+  }
+  return events;
+}
+
+// Why `event` is not the one the log holds (nullopt: it is). An event the checkpoint covers is
+// proven in its signed root; one after it was rehashed and linked by the head check.
+Result<std::optional<std::string>> altered(store::Database& db, const HeadCheck& head,
+                                           const ledger::Event& event) {
+  if (ledger::compute_hash(event) != event.hash) {
+    return std::optional<std::string>(event_name(event.seq) +
+                                      " was altered: its contents no longer match its hash");
+  }
+  if (event.seq > head.events) {
+    return std::optional<std::string>(event_name(event.seq) +
+                                      " was written after the ledger's head was checked: "
+                                      "trace again");
+  }
+  const auto seq = static_cast<std::uint64_t>(event.seq);
+  if (seq > head.checkpoint_size) return std::optional<std::string>();
+  const std::vector<ledger::Range> ranges = ledger::inclusion_ranges(seq - 1, head.checkpoint_size);
+  Result<std::vector<ledger::Hash>> path = store::tree_range_hashes(db, ranges);
+  if (path.ok() && ledger::verify_inclusion(seq - 1, head.checkpoint_size, ledger::event_leaf(event), *path,
+                                            head.checkpoint_root)) {
+    return std::optional<std::string>();
+  }
+  return std::optional<std::string>(event_name(event.seq) + " is not the event the signed checkpoint of " +
+                                    std::to_string(head.checkpoint_size) + " events holds: it was altered");
+}
+
+// The record checked against its events; `vouched` is left to the caller (the head counts too).
+Status check_record(store::Store& store, const HeadCheck& head, RecordVouching& out) {
+  const std::string name = out.record.name();
+  const store::Table* table = store::find_table(out.record.table);
+  if (!table) return internal_error("no table " + out.record.table + " to vouch for");
+  MOAT_TRY(const std::vector<ledger::Event> events, events_of(store.database(), out.record));
+  MOAT_TRY(const std::optional<store::Record> stored, store.get(*table, key_parts(out.record.key)));
+  if (events.empty()) {
+    out.problem = name + " was never recorded by the ledger (added outside moat)";
+    return {};
+  }
+  for (const ledger::Event& event : events) {
+    MOAT_TRY(const std::optional<std::string> why, altered(store.database(), head, event));
+    if (why) {
+      out.problem = *why + " (it records " + name + ")";
+      return {};
+    }
+  }
+  const ledger::Event& last = events.back();
+  out.event = last.seq;
+  if (!last.after || !stored) {
+    out.problem = name +
+                  (stored ? " is stored, but the ledger recorded it removed by "
+                          : " is not stored, though the ledger last recorded it in ") +
+                  event_name(last.seq);
+    return {};
+  }
+  const std::string text = store::canonical_json(*stored);
+  if (*last.after != text && recorded_as_current(*table, *last.after) != text) {
+    out.problem = name + " differs from what the ledger last recorded (" + event_name(last.seq) +
+                  "): changed outside moat";
+  }
+  return {};
+}
+
+}  // namespace
+
+bool Vouching::all_vouched() const {
+  return std::all_of(records.begin(), records.end(), [](const RecordVouching& r) { return r.vouched; });
+}
+
+std::vector<std::string> Vouching::problems() const {
+  std::vector<std::string> out;
+  if (!head_ok) out.push_back("the ledger's head fails verification: " + head_problem);
+  for (const RecordVouching& r : records) {
+    if (!r.problem.empty()) out.push_back(r.problem);
+  }
+  return out;
+}
+
+Result<Vouching> vouch_for(Workspace& workspace, std::span<const RecordRef> records) {
+  Vouching out;
+  // The head first, in its own snapshot (it reads the witness before it); an event written since
+  // is then named as such rather than taken on trust.
+  MOAT_TRY(const HeadCheck head, check_ledger_head(workspace));
+  out.head_ok = head.ok;
+  out.head_problem = head.problem;
+  out.checkpoint_size = head.checkpoint_size;
+  store::Store& store = workspace.store();
+  const auto check_records = [&]() -> Status {
+    for (const RecordRef& record : records) {
+      const bool seen = std::any_of(out.records.begin(), out.records.end(), [&](const RecordVouching& r) {
+        return r.record.table == record.table && r.record.key == record.key;
+      });
+      if (seen) continue;
+      RecordVouching checked{record};
+      MOAT_CHECK(check_record(store, head, checked));
+      checked.vouched = head.ok && checked.problem.empty();
+      out.records.push_back(std::move(checked));
+    }
+    return {};
+  };
+  MOAT_CHECK(store.read_snapshot(check_records));
+  return out;
+}
+
+}  // namespace moat::app
