@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The trace command: `moat trace FILE` names who a leaked design file was released to, with the
 // evidence, or says it carries no fingerprint. A thin adapter over app/tracing.h. Exit 0 when
-// someone is named, 1 when no one is.
+// someone is named, 1 when no one is. The search for how the suspect sits on each master shows
+// its progress on a terminal only.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -13,6 +14,7 @@
 #include "app/session.h"
 #include "app/tracing.h"
 #include "cli/common.h"
+#include "cli/progress.h"
 
 namespace moat::cli {
 namespace {
@@ -65,7 +67,8 @@ std::function<int()> define_trace(CLI::App& app, GlobalOptions& global) {
     return with_workspace(global, [&](app::Workspace& workspace) {
       Result<std::string> content = read_file(*path);
       if (!content.ok()) return fail(content.error());
-      Result<app::TraceOutcome> traced = app::trace_file(workspace, app::terminal_session(), *content, *path);
+      Result<app::TraceOutcome> traced = app::trace_file(workspace, app::terminal_session(), *content, *path,
+                                                         progress_line(global, "Tracing", "search steps"));
       if (!traced.ok()) return fail(traced.error());
       if (global.json) {
         std::cout << app::trace_json(*traced).dump(2) << "\n";

@@ -8,6 +8,7 @@
 #include <numbers>
 #include <random>
 
+#include "mark/format.h"
 #include "mark/prf.h"
 
 namespace moat::mark {
@@ -311,11 +312,12 @@ class Landings {
 // Suspect points besides the triangle's third that a candidate transform must put on master
 // points before its inliers are counted.
 constexpr size_t kSearchChecks = 5;
+constexpr size_t kSearchAttempts = 60;  // suspect triangles tried at most
 
 // Random suspect triangles matched against master pairs of the same length: the transform
 // that puts the most sampled suspect points on master points.
 Candidate search(const PlanarMaster& prepared, const std::vector<Point>& suspect,
-                 const std::vector<size_t>& sample) {
+                 const std::vector<size_t>& sample, const Progress& progress) {
   const std::vector<Point>& master = prepared.points;
   const Grid& master_grid = prepared.grid;
   const double band = std::clamp(extent(master) / 8, 0.5, 10.0), width = 0.2;
@@ -326,7 +328,8 @@ Candidate search(const PlanarMaster& prepared, const std::vector<Point>& suspect
   const bool moderate = largest_coordinate(suspect) <= kModerate;
   std::mt19937_64 rng(suspect.size());
   Candidate best;
-  for (int attempt = 0; attempt < 60 && best.inliers < sample.size() / 2; ++attempt) {
+  for (size_t attempt = 0; attempt < kSearchAttempts && best.inliers < sample.size() / 2; ++attempt) {
+    tell(progress, attempt * kSearchSteps / kSearchAttempts, kSearchSteps);
     const size_t a = rng() % suspect.size();
     std::vector<size_t> partners;
     suspect_grid.visit(suspect[a], band + width - kMatchTolerance, [&](size_t j, double d2) {
@@ -374,6 +377,7 @@ Candidate search(const PlanarMaster& prepared, const std::vector<Point>& suspect
       if (inliers > best.inliers) best.transform = r, best.inliers = inliers;
     }
   }
+  tell(progress, kSearchSteps, kSearchSteps);
   return best;
 }
 
@@ -480,14 +484,15 @@ Result<Registration> register_points(const std::vector<Point>& master, const std
   return register_points(PlanarMaster(master), suspect);
 }
 
-Result<Registration> register_points(const PlanarMaster& prepared, const std::vector<Point>& suspect) {
+Result<Registration> register_points(const PlanarMaster& prepared, const std::vector<Point>& suspect,
+                                     const Progress& progress) {
   const std::vector<Point>& master = prepared.points;
   if (master.empty() || suspect.size() < 3) return input_error("", "too few points to register the file");
   const std::vector<size_t> sample = spread_sample(suspect.size(), 200);
   Candidate best{Rigid{}, matches(prepared, suspect, sample, Rigid{}).size()};
   Candidate work;
   if (best.inliers < sample.size() / 2) {
-    const Candidate found = search(prepared, suspect, sample);
+    const Candidate found = search(prepared, suspect, sample, progress);
     work = found;
     if (found.inliers > best.inliers) best = found;
   }

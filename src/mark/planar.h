@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/progress.h"
 #include "core/result.h"
 #include "mark/code.h"
 
@@ -146,8 +147,10 @@ struct PlanarMaster {
 };
 
 // Finds the rigid transform carrying master points onto the suspect's. Fails (kInput) when no
-// transform explains at least a tenth of the suspect.
-Result<Registration> register_points(const PlanarMaster& master, const std::vector<Point>& suspect);
+// transform explains at least a tenth of the suspect. `progress` is told the search's steps
+// done of kSearchSteps (format.h), when a search is needed.
+Result<Registration> register_points(const PlanarMaster& master, const std::vector<Point>& suspect,
+                                     const Progress& progress = {});
 Result<Registration> register_points(const std::vector<Point>& master, const std::vector<Point>& suspect);
 
 // For each carrier (a master point and its unit shift `direction` times `length` mm), the shift

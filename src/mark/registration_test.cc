@@ -10,6 +10,7 @@
 #include <cmath>
 #include <random>
 
+#include "mark/format.h"
 #include "mark/planar.h"
 #include "mark/space.h"
 
@@ -142,10 +143,18 @@ TEST(Registration, FirstLookRulesOutMostPairs) {
   for (const Point p : master) suspect.push_back({c * p.x - s * p.y - 3.5, s * p.x + c * p.y + 40});
   for (const Point p : lettering(6, 600)) suspect.push_back(p);  // more points the master lacks
   std::shuffle(suspect.begin(), suspect.end(), std::mt19937_64(9));
-  const Result<Registration> found = register_points(master, suspect);
+  std::vector<size_t> told;  // the steps done, as the search told them
+  const Result<Registration> found =
+      register_points(PlanarMaster(master), suspect, [&](size_t done, size_t total) {
+        EXPECT_EQ(total, kSearchSteps);
+        told.push_back(done);
+      });
   ASSERT_TRUE(found.ok()) << found.error().to_string();
   EXPECT_NEAR(found->transform.sin, s, 1e-6);
   EXPECT_NEAR(found->transform.dy, 40, 1e-4);
+  ASSERT_GT(told.size(), 10u);
+  EXPECT_TRUE(std::is_sorted(told.begin(), told.end()));
+  EXPECT_EQ(told.back(), kSearchSteps);
   EXPECT_GT(found->pairs_looked_at, 100'000u);
   // Each pair gives two transforms: 135 of 526,776 are formed.
   EXPECT_LT(found->transforms_formed, found->pairs_looked_at / 100);
