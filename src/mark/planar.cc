@@ -312,7 +312,8 @@ class Landings {
 // Suspect points besides the triangle's third that a candidate transform must put on master
 // points before its inliers are counted.
 constexpr size_t kSearchChecks = 5;
-constexpr size_t kSearchAttempts = 60;  // suspect triangles tried at most
+constexpr size_t kSearchAttempts = 60;               // suspect triangles tried at most
+constexpr double kCheckApart = 2 * kMatchTolerance;  // mm between a check and b or another check
 
 // Random suspect triangles matched against master pairs of the same length: the transform
 // that puts the most sampled suspect points on master points.
@@ -338,7 +339,12 @@ Candidate search(const PlanarMaster& prepared, const std::vector<Point>& suspect
     if (partners.size() < 2) continue;
     const size_t b = partners[rng() % partners.size()];
     size_t c = partners[rng() % partners.size()];
-    if (c == b) continue;
+    // A check tells something only away from b and from the other checks: a point where b is
+    // (a file repeats points) lands on a master point for every pair.
+    const auto apart = [&](size_t e, size_t from) {
+      return distance(suspect[e], suspect[from]) > kCheckApart;
+    };
+    if (!apart(c, b)) continue;
     // Further partners of a, each of which a candidate must also put on a master point before
     // its inliers are counted: in a dense master (a silkscreen's lettering) one point lands on
     // some master point for a tenth of the master pairs, and counting a candidate's inliers costs
@@ -346,7 +352,8 @@ Candidate search(const PlanarMaster& prepared, const std::vector<Point>& suspect
     std::vector<size_t> checks{c};
     for (size_t k = 0; k < kSearchChecks && checks.size() < partners.size() - 1; ++k) {
       const size_t e = partners[rng() % partners.size()];
-      if (e != b && std::find(checks.begin(), checks.end(), e) == checks.end()) checks.push_back(e);
+      if (apart(e, b) && std::all_of(checks.begin(), checks.end(), [&](size_t f) { return apart(e, f); }))
+        checks.push_back(e);
     }
     const double d = distance(suspect[a], suspect[b]);
     // Most pairs put a check far from every master point: ruled out by a first look, walking the
