@@ -112,7 +112,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static const std::vector<Master> known = masters();
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   for (const Master& m : known) {
-    const auto read = m.prepared->read(input);
+    const auto read = m.prepared->read(input, {});
     if (!read.ok()) must_be_input(read.error());
     if (!m.format->detect(input)) continue;
     auto prepared = m.format->prepare(input, kSecret);
@@ -123,7 +123,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::vector<uint8_t> codeword(prepared.value()->capacity().length, 1);
     const auto copy = prepared.value()->embed(codeword, "");
     if (!copy.ok()) std::abort();  // a master that parsed always takes its mark
-    const auto back = prepared.value()->read(copy.value().bytes);
+    const auto back = prepared.value()->read(copy.value().bytes, {});
     if (!back.ok()) must_be_input(back.error());
   }
   return 0;

@@ -140,6 +140,37 @@ Result<std::vector<json>> copies_where(Workspace& workspace, std::string_view co
   return out;
 }
 
+// The progress of a trace: mark::kSearchSteps for each master a suspect (or a ZIP's member) is
+// read against, told as each master's search goes.
+class SearchProgress {
+ public:
+  SearchProgress(const Progress& out, size_t masters) : out_(out), total_(masters * mark::kSearchSteps) {}
+  // The progress function of the next master's search.
+  Progress next_master() const {
+    if (!out_) return {};
+    return [this, base = done_](size_t done, size_t) { tell(out_, base + done, total_); };
+  }
+  // `masters` masters read (or passed over).
+  void masters_done(size_t masters) {
+    done_ = std::min(total_, done_ + masters * mark::kSearchSteps);
+    if (total_ > 0) tell(out_, done_, total_);
+  }
+  void finish() {
+    if (total_ > 0) tell(out_, total_, total_);
+  }
+
+ private:
+  const Progress& out_;
+  size_t done_ = 0, total_;
+};
+
+size_t masters_of(const std::vector<DesignFile>& masters, const std::string& scheme) {
+  if (scheme.empty()) return 0;
+  return static_cast<size_t>(std::count_if(masters.begin(), masters.end(), [&](const DesignFile& m) {
+    return scheme_of(m.media_type) == scheme;
+  }));
+}
+
 // The best registration of the suspect against the masters of its scheme, with that master.
 struct Candidate {
   DesignFile master;
@@ -178,10 +209,14 @@ class PreparedMasters {
 Result<std::optional<Candidate>> best_master(Workspace& workspace, std::string_view suspect,
                                              const std::string& scheme,
                                              const std::vector<DesignFile>& masters,
-                                             PreparedMasters& prepared) {
+                                             PreparedMasters& prepared, SearchProgress& progress) {
   std::optional<Candidate> best;
   for (const DesignFile& master : masters) {
     if (scheme_of(master.media_type) != scheme) continue;
+    struct Done {  // the master counts as read however its reading ends
+      SearchProgress& progress;
+      ~Done() { progress.masters_done(1); }
+    } done{progress};
     MOAT_TRY(std::vector<json> copies, copies_where(workspace, "file", master.id));
     std::vector<std::string> ids;
     for (const json& c : copies) {
@@ -189,7 +224,7 @@ Result<std::optional<Candidate>> best_master(Workspace& workspace, std::string_v
     }
     MOAT_TRY(const mark::Master* marker, prepared.get(workspace, master, scheme));
     if (!marker) continue;  // does not parse as its kind
-    Result<mark::Trace> traced = marker->trace(suspect, ids);
+    Result<mark::Trace> traced = marker->trace(suspect, ids, progress.next_master());
     if (!traced.ok()) {
       if (traced.error().code() == ErrorCode::kInput) continue;  // does not register on this master
       return traced.error();
@@ -252,7 +287,8 @@ void write_message(TraceOutcome& out) {
 
 // Traces one file (not a ZIP) against the vault.
 Result<TraceOutcome> trace_one(Workspace& workspace, std::string_view suspect,
-                               const std::vector<DesignFile>& masters, PreparedMasters& prepared) {
+                               const std::vector<DesignFile>& masters, PreparedMasters& prepared,
+                               SearchProgress& progress) {
   TraceOutcome out;
   out.sha256 = sha256_hex(suspect);
   out.media_type = std::string(detect_media_type(suspect));
@@ -262,6 +298,7 @@ Result<TraceOutcome> trace_one(Workspace& workspace, std::string_view suspect,
     out.verdict = "master";
     out.file = master.id;
     out.file_name = master.name;
+    progress.masters_done(masters_of(masters, scheme_of(out.media_type)));
     return out;
   }
   MOAT_TRY(const std::vector<json> exact, copies_where(workspace, "copy_hash", out.sha256));
@@ -277,13 +314,15 @@ Result<TraceOutcome> trace_one(Workspace& workspace, std::string_view suspect,
       out.scored.push_back(std::move(traced));
     }
     out.scheme = text(exact.front(), "scheme");
+    progress.masters_done(masters_of(masters, scheme_of(out.media_type)));
     return out;
   }
   const std::string scheme = scheme_of(out.media_type);
   out.verdict = "unknown";
   if (scheme.empty()) return out;
   out.scheme = scheme;
-  MOAT_TRY(const std::optional<Candidate> best, best_master(workspace, suspect, scheme, masters, prepared));
+  MOAT_TRY(const std::optional<Candidate> best,
+           best_master(workspace, suspect, scheme, masters, prepared, progress));
   if (!best) return out;
   MOAT_CHECK(fill_from_trace(workspace, out, *best));
   out.verdict = out.named.empty() ? "no-fingerprint" : "named";
@@ -293,12 +332,17 @@ Result<TraceOutcome> trace_one(Workspace& workspace, std::string_view suspect,
 // A ZIP: each member traced on its own; the member naming someone with the strongest evidence
 // stands for the archive (a fabrication set's layers are marked one by one).
 Result<TraceOutcome> trace_archive(Workspace& workspace, std::string_view suspect, const std::string& name,
-                                   const std::vector<DesignFile>& masters, PreparedMasters& prepared) {
+                                   const std::vector<DesignFile>& masters, PreparedMasters& prepared,
+                                   const Progress& told) {
   MOAT_TRY(const std::vector<ArchiveMember> members, zip_members(suspect, name));
+  size_t reads = 0;
+  for (const ArchiveMember& m : members)
+    reads += masters_of(masters, scheme_of(detect_media_type(m.content)));
+  SearchProgress progress(told, reads);
   std::optional<TraceOutcome> best;
   for (const ArchiveMember& m : members) {
     if (scheme_of(detect_media_type(m.content)).empty()) continue;
-    MOAT_TRY(TraceOutcome one, trace_one(workspace, m.content, masters, prepared));
+    MOAT_TRY(TraceOutcome one, trace_one(workspace, m.content, masters, prepared, progress));
     one.member = m.path;
     const auto strength = [](const TraceOutcome& t) {
       if (t.named.empty()) return t.verdict == "master" ? 0.5 : 0.0;
@@ -306,12 +350,14 @@ Result<TraceOutcome> trace_archive(Workspace& workspace, std::string_view suspec
     };
     if (!best || strength(one) > strength(*best)) best = std::move(one);
   }
+  progress.finish();
   if (best) {
     best->sha256 = sha256_hex(suspect);
     best->media_type = std::string(kZip);
     return std::move(*best);
   }
-  MOAT_TRY(TraceOutcome whole, trace_one(workspace, suspect, masters, prepared));
+  SearchProgress none(told, 0);
+  MOAT_TRY(TraceOutcome whole, trace_one(workspace, suspect, masters, prepared, none));
   return whole;
 }
 
@@ -350,16 +396,18 @@ json ledger_json(const TraceOutcome& o) {
 }  // namespace
 
 Result<TraceOutcome> trace_file(Workspace& workspace, const Session& session, std::string_view suspect,
-                                const std::string& name) {
+                                const std::string& name, const Progress& progress) {
   if (suspect.empty()) return input_error(name, "the file is empty");
   MOAT_TRY(const std::vector<DesignFile> masters, list_files(workspace, {"", "", true}));
   MOAT_TRY(const std::string key, workspace.mark_key());
   PreparedMasters prepared(key);
   TraceOutcome out;
   if (detect_media_type(suspect) == kZip) {
-    MOAT_TRY(out, trace_archive(workspace, suspect, name, masters, prepared));
+    MOAT_TRY(out, trace_archive(workspace, suspect, name, masters, prepared, progress));
   } else {
-    MOAT_TRY(out, trace_one(workspace, suspect, masters, prepared));
+    SearchProgress searching(progress, masters_of(masters, scheme_of(detect_media_type(suspect))));
+    MOAT_TRY(out, trace_one(workspace, suspect, masters, prepared, searching));
+    searching.finish();
   }
   out.name = name;
   MOAT_CHECK(vouch(workspace, out));

@@ -22,6 +22,7 @@
 #include "app/session.h"
 #include "app/vouching.h"
 #include "app/workspace.h"
+#include "core/progress.h"
 #include "core/result.h"
 
 namespace moat::app {
@@ -78,8 +79,10 @@ struct TraceOutcome {
 // Traces `suspect` (its `name` as given, for the report and the ledger) as the session's actor,
 // whom the caller has established and authorized for Capability::kTrace (app/actors.h) as for any
 // other command. Errors: kInput for an empty file; kInternal when the vault cannot be read.
+// `progress` is told the steps done of the search for how the suspect sits on each master of its
+// kind (mark::kSearchSteps a master, all of them at once for a master that needs none).
 Result<TraceOutcome> trace_file(Workspace& workspace, const Session& session, std::string_view suspect,
-                                const std::string& name);
+                                const std::string& name, const Progress& progress = {});
 
 // The JSON form: verdict, message, release, recipient, supplier, file, evidence, named, copies,
 // and ledger ({vouched: true, false or null when no one is named, records, problems}).

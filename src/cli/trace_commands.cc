@@ -2,7 +2,8 @@
 // The trace command: `moat trace FILE` names who a leaked design file was released to, with the
 // evidence, or says it carries no fingerprint. A thin adapter over app/tracing.h. Exit 0 when
 // someone is named, 1 when no one is, 3 when someone is named but the ledger does not vouch for
-// the records that name them (not evidence: a warning on stderr says why).
+// the records that name them (not evidence: a warning on stderr says why). The search for how the
+// suspect sits on each master shows its progress on a terminal only.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -14,6 +15,7 @@
 #include "app/session.h"
 #include "app/tracing.h"
 #include "cli/common.h"
+#include "cli/progress.h"
 
 namespace moat::cli {
 namespace {
@@ -84,7 +86,8 @@ std::function<int()> define_trace(CLI::App& app, GlobalOptions& global) {
     return with_workspace(global, [&](app::Workspace& workspace) {
       Result<std::string> content = read_file(*path);
       if (!content.ok()) return fail(content.error());
-      Result<app::TraceOutcome> traced = app::trace_file(workspace, app::terminal_session(), *content, *path);
+      Result<app::TraceOutcome> traced = app::trace_file(workspace, app::terminal_session(), *content, *path,
+                                                         progress_line(global, "Tracing", "search steps"));
       if (!traced.ok()) return fail(traced.error());
       if (global.json) {
         std::cout << app::trace_json(*traced).dump(2) << "\n";

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/progress.h"
 #include "core/result.h"
 
 namespace moat::mark {
@@ -29,6 +30,10 @@ struct Embedded {
   double max_shift = 0;
   std::string details;  // format-specific report fields, a JSON object's text
 };
+
+// The steps a reading tells its progress in: registering a suspect that does not sit on the
+// master as it was written searches for how it sits, in at most this many steps.
+inline constexpr size_t kSearchSteps = 60;
 
 struct Reading {
   std::vector<int8_t> symbols;  // one per code position: 0, 1 or kErased
@@ -48,7 +53,8 @@ class PreparedMaster {
   // (PDF), ignored by the others.
   virtual Result<Embedded> embed(const std::vector<uint8_t>& codeword, std::string_view stamp) const = 0;
   // Fails (kInput) when the suspect does not parse or cannot be registered against the master.
-  virtual Result<Reading> read(std::string_view suspect) const = 0;
+  // `progress` is told the search's steps done of kSearchSteps (nothing when no search is needed).
+  virtual Result<Reading> read(std::string_view suspect, const Progress& progress) const = 0;
 };
 
 class Format {

@@ -68,7 +68,7 @@ Result<Embedded> Format::embed(std::string_view master, std::string_view secret,
 Result<Reading> Format::read(std::string_view suspect, std::string_view master,
                              std::string_view secret) const {
   MOAT_TRY(const std::unique_ptr<PreparedMaster> prepared, prepare(master, secret));
-  return prepared->read(suspect);
+  return prepared->read(suspect, {});
 }
 
 Result<Master> Master::prepare(std::string_view master, std::string_view scheme, std::string_view mark_key) {
@@ -97,9 +97,11 @@ Result<Marked> Master::mark(std::string_view copy_id, std::string_view stamp) co
   return out;
 }
 
-Result<Trace> Master::trace(std::string_view suspect, const std::vector<std::string>& copy_ids) const {
+Result<Trace> Master::trace(std::string_view suspect, const std::vector<std::string>& copy_ids,
+                            const Progress& progress) const {
   Trace out;
-  MOAT_TRY(out.reading, prepared_->read(suspect));
+  MOAT_TRY(out.reading, prepared_->read(suspect, progress));
+  tell(progress, kSearchSteps, kSearchSteps);
   out.symbols_read = static_cast<size_t>(std::count_if(out.reading.symbols.begin(), out.reading.symbols.end(),
                                                        [](int8_t s) { return s != kErased; }));
   out.epsilon = kFalseAccusation;

@@ -60,8 +60,10 @@ class Master {
   // The copy for `copy_id`; `stamp` as for mark() above.
   Result<Marked> mark(std::string_view copy_id, std::string_view stamp = "") const;
   // Reads the mark of `suspect` and scores every copy id. Fails (kInput) when the suspect cannot
-  // be registered against the master.
-  Result<Trace> trace(std::string_view suspect, const std::vector<std::string>& copy_ids) const;
+  // be registered against the master. `progress` is told the steps done of kSearchSteps
+  // (format.h) of the search for how the suspect sits on the master, and all of them at the end.
+  Result<Trace> trace(std::string_view suspect, const std::vector<std::string>& copy_ids,
+                      const Progress& progress = {}) const;
 
   const std::string& scheme() const { return scheme_; }
   size_t length() const { return capacity_.length; }

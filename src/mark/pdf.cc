@@ -441,7 +441,7 @@ class PreparedPdf final : public PreparedMaster {
   Result<Embedded> embed(const std::vector<uint8_t>& codeword, std::string_view stamp) const override {
     return PdfCodec::embed(master_, secret_, codeword, stamp);
   }
-  Result<Reading> read(std::string_view suspect) const override {
+  Result<Reading> read(std::string_view suspect, const Progress&) const override {
     return PdfCodec::read(suspect, master_, secret_);
   }
 

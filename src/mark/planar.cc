@@ -3,10 +3,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <compare>
 #include <limits>
 #include <numbers>
 #include <random>
 
+#include "mark/format.h"
 #include "mark/prf.h"
 
 namespace moat::mark {
@@ -85,6 +87,16 @@ std::vector<size_t> spread_sample(size_t size, size_t count) {
   return out;
 }
 
+// The largest |x| or |y| of `points` (NaN counts as infinitely large).
+double largest_coordinate(const std::vector<Point>& points) {
+  double out = 0;
+  for (const Point p : points) {
+    if (!(std::abs(p.x) <= out)) out = std::isnan(p.x) ? HUGE_VAL : std::abs(p.x);
+    if (!(std::abs(p.y) <= out)) out = std::isnan(p.y) ? HUGE_VAL : std::abs(p.y);
+  }
+  return out;
+}
+
 double extent(const std::vector<Point>& points) {
   double x0 = 1e300, x1 = -1e300, y0 = 1e300, y1 = -1e300;
   for (const Point p : points)
@@ -132,37 +144,193 @@ class Occupancy {
   std::vector<bool> bits_;
 };
 
+// Coordinates (mm) up to which the search's first look at a candidate is taken; beyond them,
+// rounding could exceed its hair and every candidate is formed.
+constexpr double kModerate = 1e6;
+
+// The first look of the search: which squares of a grid over the master lie within `reach` of a
+// master point, one bit each, so that a point is looked up in one square. Answers "maybe" for
+// every point when the master spans too many squares or lies beyond kModerate.
+class Reachable {
+ public:
+  Reachable(const std::vector<Point>& points, double reach) {
+    if (points.empty() || !(largest_coordinate(points) <= kModerate)) return;
+    double x1 = -1e300, y1 = -1e300;
+    x0_ = y0_ = 1e300;
+    for (const Point p : points)
+      x0_ = std::min(x0_, p.x), y0_ = std::min(y0_, p.y), x1 = std::max(x1, p.x), y1 = std::max(y1, p.y);
+    x0_ -= 2 * reach, y0_ -= 2 * reach;  // every marked square's range starts at 0 or more
+    const double columns = (x1 - x0_ + 2 * reach) * kPerMm + 1, rows = (y1 - y0_ + 2 * reach) * kPerMm + 1;
+    if (!(columns * rows <= 256e6)) return;  // 32 MB at most
+    columns_ = static_cast<int64_t>(columns), rows_ = static_cast<int64_t>(rows);
+    bits_.assign(static_cast<size_t>(columns_ * rows_ + 63) / 64, 0);
+    for (const Point p : points)
+      for (int64_t cx = square(p.x - reach, x0_); cx <= square(p.x + reach, x0_); ++cx)
+        for (int64_t cy = square(p.y - reach, y0_); cy <= square(p.y + reach, y0_); ++cy) {
+          const size_t at = static_cast<size_t>(cy * columns_ + cx);
+          bits_[at / 64] |= uint64_t{1} << (at % 64);
+        }
+  }
+  // False only when no master point lies within the reach of p. `p` must be finite.
+  bool maybe(Point p) const {
+    if (bits_.empty()) return true;
+    const double cx = (p.x - x0_) * kPerMm, cy = (p.y - y0_) * kPerMm;
+    if (!(cx >= 0 && cy >= 0 && cx < static_cast<double>(columns_) && cy < static_cast<double>(rows_)))
+      return false;  // beyond every marked square
+    const size_t at = static_cast<size_t>(static_cast<int64_t>(cy) * columns_ + static_cast<int64_t>(cx));
+    return (bits_[at / 64] >> (at % 64)) & 1;
+  }
+
+ private:
+  static constexpr double kPerMm = 1 / (2 * kMatchTolerance);  // squares as wide as a match
+  static int64_t square(double v, double origin) { return static_cast<int64_t>((v - origin) * kPerMm); }
+  double x0_ = 0, y0_ = 0;
+  int64_t columns_ = 0, rows_ = 0;
+  std::vector<uint64_t> bits_;
+};
+
 struct Candidate {
   Rigid transform;
   size_t inliers = 0;
   size_t scored = 0;  // candidate transforms whose inliers were counted
+  size_t pairs = 0;   // master pairs looked at
+  size_t formed = 0;  // candidate transforms formed and checked
+};
+
+// A master pair of the search: its length and its points' indices (first < second).
+struct MasterPair {
+  double length = 0;
+  uint32_t first = 0, second = 0;
+  // The order the search takes candidates in: by length, then by points.
+  auto operator<=>(const MasterPair&) const = default;
+};
+
+// The master's pairs whose length lies in [band, band + width]: points are taken in file order,
+// each with all its pairs, until kMaxPairs are held. Kept in buckets of length, each bucket in
+// the order of the pairs' first points, so that the pairs of one length are walked across the
+// master rather than at random in it; a pair's length is computed again when it is walked (as
+// it was when found: the same value), which halves what is held.
+class MasterPairs {
+ public:
+  static constexpr size_t kMaxPairs = 4'000'000;
+
+  MasterPairs(const std::vector<Point>& master, double band, double width)
+      : master_(master),
+        band_(band),
+        bucket_(kMatchTolerance / 2),
+        buckets_(static_cast<size_t>(std::ceil(width / bucket_)) + 1) {
+    const double outer = band + width;
+    const Grid fine(master, outer / 32);  // cells a sixteenth of the ring's radius
+    std::vector<Indices> found;
+    std::vector<uint32_t> bucket_of;
+    for (size_t i = 0; i < master.size() && found.size() < kMaxPairs; ++i) {
+      fine.visit_ring(master[i], band, outer, [&](size_t j, double d2) {
+        if (j <= i || d2 < band * band) return;
+        found.push_back({static_cast<uint32_t>(i), static_cast<uint32_t>(j)});
+        bucket_of.push_back(static_cast<uint32_t>(bucket(std::sqrt(d2))));
+      });
+    }
+    starts_.assign(buckets_ + 1, 0);  // a counting sort by bucket, keeping the order found
+    for (const uint32_t b : bucket_of) ++starts_[b + 1];
+    for (size_t b = 0; b < buckets_; ++b) starts_[b + 1] += starts_[b];
+    pairs_.resize(found.size());
+    std::vector<size_t> next(starts_.begin(), starts_.end() - 1);
+    for (size_t k = 0; k < found.size(); ++k) pairs_[next[bucket_of[k]]++] = found[k];
+  }
+
+  // Calls f(pair) for every pair of length within [low, high], bucket by bucket.
+  template <typename F>
+  void visit(double low, double high, F f) const {
+    if (!(low <= high)) return;
+    for (size_t b = bucket(low), last = bucket(high); b <= last; ++b) {
+      for (size_t k = starts_[b]; k < starts_[b + 1]; ++k) {
+        const auto [i, j] = pairs_[k];
+        const double ddx = master_[j].x - master_[i].x, ddy = master_[j].y - master_[i].y;
+        const double length = std::sqrt(ddx * ddx + ddy * ddy);
+        if (length >= low && length <= high) f(MasterPair{length, i, j});
+      }
+    }
+  }
+
+ private:
+  using Indices = std::pair<uint32_t, uint32_t>;
+  size_t bucket(double length) const {
+    const double at = (length - band_) / bucket_;
+    return at >= 0 ? std::min(buckets_ - 1, static_cast<size_t>(std::min(at, 1e9))) : 0;
+  }
+  const std::vector<Point>& master_;
+  double band_, bucket_;
+  size_t buckets_;
+  std::vector<size_t> starts_;  // where each bucket begins in pairs_ (one more than buckets)
+  std::vector<Indices> pairs_;
+};
+
+// Where a candidate transform puts each check point, found without forming the transform. The
+// transform taking master pair (m0, m1) onto suspect points (a, b) puts a suspect point e at
+// m0 + k (α u + β u⊥), where u = m1 − m0, k = |b − a| / |u|, and e − a = α (b − a) + β (b − a)⊥;
+// the pair taken the other way round puts it at m1 − k (α u + β u⊥). Computed in another order
+// than Rigid::invert, so its landing squares are looked up a hair (kLandingHair) wider.
+class Landings {
+ public:
+  // Far above the two computations' rounding (1e-15 of the coordinates), far below any file's
+  // resolution.
+  static constexpr double kLandingHair = 1e-6;
+  // `moderate`: every coordinate of the suspect within kModerate of the origin.
+  Landings(const std::vector<Point>& suspect, size_t a, size_t b, const std::vector<size_t>& checks,
+           bool moderate) {
+    const double vx = suspect[b].x - suspect[a].x, vy = suspect[b].y - suspect[a].y, v2 = vx * vx + vy * vy;
+    length_ = std::sqrt(v2);
+    for (const size_t e : checks) {
+      const double wx = suspect[e].x - suspect[a].x, wy = suspect[e].y - suspect[a].y;
+      offsets_.push_back({(wx * vx + wy * vy) / v2, (wy * vx - wx * vy) / v2});
+    }
+    usable_ = moderate && std::isfinite(length_) &&
+              std::all_of(offsets_.begin(), offsets_.end(),
+                          [](Point o) { return std::isfinite(o.x) && std::isfinite(o.y); });
+  }
+  // Whether every check may land near a master point, for the pair taken as it is and the other
+  // way round.
+  std::pair<bool, bool> maybe_on(const Reachable& reachable, Point m0, Point m1, double length) const {
+    if (!usable_) return {true, true};
+    const double ux = m1.x - m0.x, uy = m1.y - m0.y, k = length_ / length;
+    bool forward = true, backward = true;
+    for (const Point o : offsets_) {
+      const double qx = k * (o.x * ux - o.y * uy), qy = k * (o.x * uy + o.y * ux);
+      forward = forward && reachable.maybe({m0.x + qx, m0.y + qy});
+      backward = backward && reachable.maybe({m1.x - qx, m1.y - qy});
+      if (!forward && !backward) break;
+    }
+    return {forward, backward};
+  }
+
+ private:
+  double length_ = 0;
+  std::vector<Point> offsets_;  // (α, β) per check
+  bool usable_ = false;
 };
 
 // Suspect points besides the triangle's third that a candidate transform must put on master
 // points before its inliers are counted.
 constexpr size_t kSearchChecks = 5;
+constexpr size_t kSearchAttempts = 60;               // suspect triangles tried at most
+constexpr double kCheckApart = 2 * kMatchTolerance;  // mm between a check and b or another check
 
 // Random suspect triangles matched against master pairs of the same length: the transform
 // that puts the most sampled suspect points on master points.
 Candidate search(const PlanarMaster& prepared, const std::vector<Point>& suspect,
-                 const std::vector<size_t>& sample) {
+                 const std::vector<size_t>& sample, const Progress& progress) {
   const std::vector<Point>& master = prepared.points;
   const Grid& master_grid = prepared.grid;
   const double band = std::clamp(extent(master) / 8, 0.5, 10.0), width = 0.2;
   const Grid suspect_grid(suspect, band + width);
-  std::vector<std::pair<double, std::pair<uint32_t, uint32_t>>> pairs;  // master pairs in the band
-  const Grid wide(master, band + width);
-  for (size_t i = 0; i < master.size() && pairs.size() < 4'000'000; ++i) {
-    wide.visit(master[i], band + width, [&](size_t j, double d2) {
-      if (j > i && d2 >= band * band)
-        pairs.push_back({std::sqrt(d2), {static_cast<uint32_t>(i), static_cast<uint32_t>(j)}});
-    });
-  }
-  std::sort(pairs.begin(), pairs.end());
+  const MasterPairs pairs(master, band, width);
   const Occupancy occupied(master);
+  const Reachable reachable(master, kMatchTolerance + Landings::kLandingHair);
+  const bool moderate = largest_coordinate(suspect) <= kModerate;
   std::mt19937_64 rng(suspect.size());
   Candidate best;
-  for (int attempt = 0; attempt < 60 && best.inliers < sample.size() / 2; ++attempt) {
+  for (size_t attempt = 0; attempt < kSearchAttempts && best.inliers < sample.size() / 2; ++attempt) {
+    tell(progress, attempt * kSearchSteps / kSearchAttempts, kSearchSteps);
     const size_t a = rng() % suspect.size();
     std::vector<size_t> partners;
     suspect_grid.visit(suspect[a], band + width - kMatchTolerance, [&](size_t j, double d2) {
@@ -171,7 +339,12 @@ Candidate search(const PlanarMaster& prepared, const std::vector<Point>& suspect
     if (partners.size() < 2) continue;
     const size_t b = partners[rng() % partners.size()];
     size_t c = partners[rng() % partners.size()];
-    if (c == b) continue;
+    // A check tells something only away from b and from the other checks: a point where b is
+    // (a file repeats points) lands on a master point for every pair.
+    const auto apart = [&](size_t e, size_t from) {
+      return distance(suspect[e], suspect[from]) > kCheckApart;
+    };
+    if (!apart(c, b)) continue;
     // Further partners of a, each of which a candidate must also put on a master point before
     // its inliers are counted: in a dense master (a silkscreen's lettering) one point lands on
     // some master point for a tenth of the master pairs, and counting a candidate's inliers costs
@@ -179,27 +352,39 @@ Candidate search(const PlanarMaster& prepared, const std::vector<Point>& suspect
     std::vector<size_t> checks{c};
     for (size_t k = 0; k < kSearchChecks && checks.size() < partners.size() - 1; ++k) {
       const size_t e = partners[rng() % partners.size()];
-      if (e != b && std::find(checks.begin(), checks.end(), e) == checks.end()) checks.push_back(e);
+      if (apart(e, b) && std::all_of(checks.begin(), checks.end(), [&](size_t f) { return apart(e, f); }))
+        checks.push_back(e);
     }
     const double d = distance(suspect[a], suspect[b]);
-    auto it = std::lower_bound(pairs.begin(), pairs.end(),
-                               std::make_pair(d - kMatchTolerance, std::pair<uint32_t, uint32_t>{0, 0}));
-    for (; it != pairs.end() && it->first <= d + kMatchTolerance; ++it) {
-      for (const bool flip : {false, true}) {
-        const Point m0 = master[flip ? it->second.second : it->second.first];
-        const Point m1 = master[flip ? it->second.first : it->second.second];
-        const Rigid r = from_pairs(m0, m1, suspect[a], suspect[b]);
-        const bool all_on = std::all_of(checks.begin(), checks.end(), [&](size_t e) {
-          const Point at = r.invert(suspect[e]);
-          return occupied.maybe_near(at) && master_grid.nearest(at, kMatchTolerance) != Grid::npos;
-        });
-        if (!all_on) continue;
-        ++best.scored;
-        const size_t inliers = matches(prepared, suspect, sample, r).size();
-        if (inliers > best.inliers) best = {r, inliers, best.scored};
-      }
+    // Most pairs put a check far from every master point: ruled out by a first look, walking the
+    // pairs across the master. The rest are then formed and checked as they always were, in the
+    // order of their lengths (which the candidate kept among equals depends on).
+    const Landings landings(suspect, a, b, checks, moderate);
+    std::vector<std::pair<MasterPair, bool>> kept;  // a pair and whether it is taken flipped
+    pairs.visit(d - kMatchTolerance, d + kMatchTolerance, [&](const MasterPair& pair) {
+      ++best.pairs;
+      const auto [forward, backward] =
+          landings.maybe_on(reachable, master[pair.first], master[pair.second], pair.length);
+      if (forward) kept.push_back({pair, false});
+      if (backward) kept.push_back({pair, true});
+    });
+    std::sort(kept.begin(), kept.end());
+    for (const auto& [pair, flip] : kept) {
+      ++best.formed;
+      const Point m0 = master[flip ? pair.second : pair.first];
+      const Point m1 = master[flip ? pair.first : pair.second];
+      const Rigid r = from_pairs(m0, m1, suspect[a], suspect[b]);
+      const bool all_on = std::all_of(checks.begin(), checks.end(), [&](size_t e) {
+        const Point at = r.invert(suspect[e]);
+        return occupied.maybe_near(at) && master_grid.nearest(at, kMatchTolerance) != Grid::npos;
+      });
+      if (!all_on) continue;
+      ++best.scored;
+      const size_t inliers = matches(prepared, suspect, sample, r).size();
+      if (inliers > best.inliers) best.transform = r, best.inliers = inliers;
     }
   }
+  tell(progress, kSearchSteps, kSearchSteps);
   return best;
 }
 
@@ -240,6 +425,23 @@ size_t PointGrid::nearest(Point p, double radius) const {
 
 int64_t PointGrid::cell_of(double v) const {
   return static_cast<int64_t>(std::floor(v / cell_));
+}
+
+PointGrid::RingRows PointGrid::ring_rows(Point p, double inner, double radius, int64_t cx) const {
+  constexpr double kHair = 1e-6;  // mm: far above cell_of's rounding, far below a file's resolution
+  constexpr double kFar = 1e6;    // mm: beyond it the hair no longer covers the rounding
+  if (!(std::abs(p.x) + std::abs(p.y) + radius < kFar)) return {INT64_MIN, INT64_MAX, 0, -1};
+  RingRows rows;
+  const double left = static_cast<double>(cx) * cell_ - kHair, right = left + cell_ + 2 * kHair;
+  const double nearest_dx = p.x < left ? left - p.x : (p.x > right ? p.x - right : 0);
+  const double farthest_dx = std::max(std::abs(left - p.x), std::abs(right - p.x));
+  const double reach = std::sqrt(std::max(0.0, radius * radius - nearest_dx * nearest_dx)) + kHair;
+  rows.first = cell_of(p.y - reach), rows.last = cell_of(p.y + reach);
+  if (farthest_dx < inner) {
+    const double half = std::sqrt(inner * inner - farthest_dx * farthest_dx) - kHair;
+    if (half > 0) rows.hole_first = cell_of(p.y - half) + 1, rows.hole_last = cell_of(p.y + half) - 1;
+  }
+  return rows;
 }
 
 uint64_t PointGrid::key(int64_t cx, int64_t cy) {
@@ -289,15 +491,16 @@ Result<Registration> register_points(const std::vector<Point>& master, const std
   return register_points(PlanarMaster(master), suspect);
 }
 
-Result<Registration> register_points(const PlanarMaster& prepared, const std::vector<Point>& suspect) {
+Result<Registration> register_points(const PlanarMaster& prepared, const std::vector<Point>& suspect,
+                                     const Progress& progress) {
   const std::vector<Point>& master = prepared.points;
   if (master.empty() || suspect.size() < 3) return input_error("", "too few points to register the file");
   const std::vector<size_t> sample = spread_sample(suspect.size(), 200);
   Candidate best{Rigid{}, matches(prepared, suspect, sample, Rigid{}).size()};
-  size_t scored = 0;
+  Candidate work;
   if (best.inliers < sample.size() / 2) {
-    const Candidate found = search(prepared, suspect, sample);
-    scored = found.scored;
+    const Candidate found = search(prepared, suspect, sample, progress);
+    work = found;
     if (found.inliers > best.inliers) best = found;
   }
   if (best.inliers * 10 < sample.size()) return input_error("", "the file does not match the master");
@@ -316,8 +519,12 @@ Result<Registration> register_points(const PlanarMaster& prepared, const std::ve
     r = refined;
     if (!moved) break;
   }
-  Registration out{r, static_cast<double>(pairs.size()) / static_cast<double>(suspect.size()), pairs.size(),
-                   scored};
+  Registration out{r,
+                   static_cast<double>(pairs.size()) / static_cast<double>(suspect.size()),
+                   pairs.size(),
+                   work.scored,
+                   work.pairs,
+                   work.formed};
   return out;
 }
 

@@ -5,11 +5,13 @@
 // shift. Pure: point sets in millimetres in, shifts and symbols out.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "core/progress.h"
 #include "core/result.h"
 #include "mark/code.h"
 
@@ -47,20 +49,43 @@ class PointGrid {
   void visit(Point p, double radius, F f) const {
     const int64_t x0 = cell_of(p.x - radius), x1 = cell_of(p.x + radius);
     const int64_t y0 = cell_of(p.y - radius), y1 = cell_of(p.y + radius);
-    const double r2 = radius * radius;
+    for (int64_t cx = x0; cx <= x1; ++cx)
+      for (int64_t cy = y0; cy <= y1; ++cy) visit_cell(cx, cy, p, radius * radius, f);
+  }
+  // The same, passing over the cells of those columns that lie wholly beyond `radius` of p or
+  // wholly nearer than `inner` (f may still be told some points nearer than that): the points of
+  // a ring around p, in cells much narrower than its radius.
+  template <typename F>
+  void visit_ring(Point p, double inner, double radius, F f) const {
+    const int64_t x0 = cell_of(p.x - radius), x1 = cell_of(p.x + radius);
+    const int64_t y0 = cell_of(p.y - radius), y1 = cell_of(p.y + radius);
     for (int64_t cx = x0; cx <= x1; ++cx) {
-      for (int64_t cy = y0; cy <= y1; ++cy) {
-        const auto [begin, end] = cell(cx, cy);
-        for (size_t k = begin; k < end; ++k) {
-          const double ddx = entries_[k].at.x - p.x, ddy = entries_[k].at.y - p.y;
-          const double d2 = ddx * ddx + ddy * ddy;
-          if (d2 <= r2) f(static_cast<size_t>(entries_[k].index), d2);
-        }
+      const RingRows rows = ring_rows(p, inner, radius, cx);
+      for (int64_t cy = std::max(y0, rows.first); cy <= std::min(y1, rows.last); ++cy) {
+        if (cy >= rows.hole_first && cy <= rows.hole_last) cy = rows.hole_last + 1;
+        if (cy <= std::min(y1, rows.last)) visit_cell(cx, cy, p, radius * radius, f);
       }
     }
   }
 
  private:
+  template <typename F>
+  void visit_cell(int64_t cx, int64_t cy, Point p, double r2, F& f) const {
+    const auto [begin, end] = cell(cx, cy);
+    for (size_t k = begin; k < end; ++k) {
+      const double ddx = entries_[k].at.x - p.x, ddy = entries_[k].at.y - p.y;
+      const double d2 = ddx * ddx + ddy * ddy;
+      if (d2 <= r2) f(static_cast<size_t>(entries_[k].index), d2);
+    }
+  }
+  // The rows of column cx that may hold points within `radius` of p, and among them those
+  // [hole_first, hole_last] whose points all lie nearer than `inner` (none when hole_first >
+  // hole_last), each decided with a hair to spare for rounding.
+  struct RingRows {
+    int64_t first = 0, last = -1, hole_first = 0, hole_last = -1;
+  };
+  RingRows ring_rows(Point p, double inner, double radius, int64_t cx) const;
+
   struct Entry {
     Point at;
     uint32_t index = 0;
@@ -85,6 +110,11 @@ struct Registration {
   double matched = 0;  // suspect points within kMatchTolerance of a master point, 0..1
   size_t inliers = 0;
   size_t candidates_scored = 0;  // transforms the search counted inliers for (0: the identity held)
+  // Work of the search, counted for tests: master pairs of the right length looked at (each
+  // gives two candidate transforms), and the transforms formed and checked point by point
+  // because a first look at their checks' landing squares did not rule them out.
+  size_t pairs_looked_at = 0;
+  size_t transforms_formed = 0;
 };
 
 inline constexpr double kMatchTolerance = 0.02;  // mm: re-quantization and the marks themselves
@@ -117,8 +147,10 @@ struct PlanarMaster {
 };
 
 // Finds the rigid transform carrying master points onto the suspect's. Fails (kInput) when no
-// transform explains at least a tenth of the suspect.
-Result<Registration> register_points(const PlanarMaster& master, const std::vector<Point>& suspect);
+// transform explains at least a tenth of the suspect. `progress` is told the search's steps
+// done of kSearchSteps (format.h), when a search is needed.
+Result<Registration> register_points(const PlanarMaster& master, const std::vector<Point>& suspect,
+                                     const Progress& progress = {});
 Result<Registration> register_points(const std::vector<Point>& master, const std::vector<Point>& suspect);
 
 // For each carrier (a master point and its unit shift `direction` times `length` mm), the shift

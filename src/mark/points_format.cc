@@ -128,11 +128,11 @@ class PreparedPoints final : public PreparedMaster {
     return out;
   }
 
-  Result<Reading> read(std::string_view suspect) const override {
+  Result<Reading> read(std::string_view suspect, const Progress& progress) const override {
     MOAT_TRY(const std::unique_ptr<PointsFormat::Parsed> parsed, format_.parse(suspect));
     const PointsFormat::PointSet& suspect_set = parsed->set;
     const std::vector<Point> suspect_mm = points_mm(suspect_set);
-    MOAT_TRY(const Registration reg, register_points(*registration_, suspect_mm));
+    MOAT_TRY(const Registration reg, register_points(*registration_, suspect_mm, progress));
     const std::vector<double> shifts =
         read_shifts(carriers_mm_, shifts_mm_, suspect_mm, reg.transform, registration_.get());
     size_t found = 0;

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <random>
 
+#include "mark/format.h"
 #include "mark/planar.h"
 #include "mark/space.h"
 
@@ -109,8 +110,78 @@ TEST(Registration, DenseMasterScoresFewCandidates) {
   EXPECT_NEAR(found->transform.dx, 12.5, 1e-4);
   EXPECT_GT(found->matched, 0.5);
   EXPECT_GT(found->candidates_scored, 0u);
-  // 5,042 with every check; 43,330 when only the triangle's third point is checked.
-  EXPECT_LT(found->candidates_scored, 15'000u);
+  // 6 with every check, each apart from the triangle's second point and the others; 5,042 with
+  // checks anywhere; 43,330 when only the triangle's third point is checked.
+  EXPECT_LT(found->candidates_scored, 500u);
+}
+
+// Lettering as a silkscreen outlines it: small glyphs of points along their strokes, spread over
+// a board, so that a point put at random falls near none of them.
+std::vector<Point> lettering(unsigned seed, int glyphs) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> at(0, 90), stroke(0, 1.2);
+  std::vector<Point> out;
+  for (int g = 0; g < glyphs; ++g) {
+    const Point origin{at(rng), at(rng) * 0.8};
+    for (int k = 0; k < 24; ++k) {
+      const double t = stroke(rng);  // along one of three strokes: up, across, down
+      const Point p = k % 3 == 0 ? Point{0, t} : k % 3 == 1 ? Point{t * 0.6, 1.2} : Point{0.6, 1.2 - t};
+      out.push_back({origin.x + p.x, origin.y + p.y});
+    }
+  }
+  return out;
+}
+
+// The search walks every master pair of the right length for each suspect triangle; most put the
+// triangle's other points far from every master point and are ruled out by a first look at where
+// those points land, before a transform is formed. Forming and checking every one (as before)
+// made a trace against a silkscreen take seconds. A suspect with most points unknown to the
+// master runs every attempt of the search.
+TEST(Registration, FirstLookRulesOutMostPairs) {
+  const std::vector<Point> master = lettering(5, 500);
+  const double angle = -1.1, c = std::cos(angle), s = std::sin(angle);
+  std::vector<Point> suspect;
+  for (const Point p : master) suspect.push_back({c * p.x - s * p.y - 3.5, s * p.x + c * p.y + 40});
+  for (const Point p : lettering(6, 600)) suspect.push_back(p);  // more points the master lacks
+  std::shuffle(suspect.begin(), suspect.end(), std::mt19937_64(9));
+  std::vector<size_t> told;  // the steps done, as the search told them
+  const Result<Registration> found =
+      register_points(PlanarMaster(master), suspect, [&](size_t done, size_t total) {
+        EXPECT_EQ(total, kSearchSteps);
+        told.push_back(done);
+      });
+  ASSERT_TRUE(found.ok()) << found.error().to_string();
+  EXPECT_NEAR(found->transform.sin, s, 1e-6);
+  EXPECT_NEAR(found->transform.dy, 40, 1e-4);
+  ASSERT_GT(told.size(), 10u);
+  EXPECT_TRUE(std::is_sorted(told.begin(), told.end()));
+  EXPECT_EQ(told.back(), kSearchSteps);
+  EXPECT_GT(found->pairs_looked_at, 100'000u);
+  // Each pair gives two transforms: 152 of 526,776 are formed.
+  EXPECT_LT(found->transforms_formed, found->pairs_looked_at / 100);
+}
+
+// A file may write a point many times (a region's outline closed where it began, a track's ends
+// joined). A check at the place of the triangle's second point, or of another check, lands on a
+// master point for every pair and rules out nothing: where a suspect point has one other point
+// at the triangle's distance, written several times, nearly every pair's transform had its
+// inliers counted (a rotated silkscreen took half a minute to trace).
+TEST(Registration, RepeatedPointsAreNoChecks) {
+  std::mt19937_64 rng(12);
+  std::uniform_real_distribution<double> at(0, 90);
+  std::vector<Point> master;
+  for (int i = 0; i < 3000; ++i) master.push_back({at(rng), at(rng) * 0.8});
+  const double angle = 2.0, c = std::cos(angle), s = std::sin(angle);
+  std::vector<Point> suspect;
+  for (size_t i = 0; i < 300; ++i)
+    for (int copy = 0; copy < 5; ++copy)
+      suspect.push_back({c * master[i].x - s * master[i].y + 20, s * master[i].x + c * master[i].y - 9});
+  std::shuffle(suspect.begin(), suspect.end(), rng);
+  const Result<Registration> found = register_points(master, suspect);
+  ASSERT_TRUE(found.ok()) << found.error().to_string();
+  EXPECT_NEAR(found->transform.sin, s, 1e-6);
+  // 1 with the checks apart; 2,972 (every pair, both ways) with checks where b is.
+  EXPECT_LT(found->candidates_scored, 100u);
 }
 
 TEST(Registration, SpaceShortcutGivesTheSearchedAnswer) {

@@ -6,6 +6,8 @@
 #include <limits>
 #include <random>
 
+#include "mark/format.h"
+
 namespace moat::mark {
 
 Point3 operator+(Point3 a, Point3 b) {
@@ -167,7 +169,7 @@ struct Candidate {
 
 // Suspect triangles (a, b, c) matched to master triangles of the same side lengths.
 Candidate search(const SpaceMaster& prepared, const std::vector<Point3>& suspect,
-                 const std::vector<size_t>& sample) {
+                 const std::vector<size_t>& sample, const Progress& progress) {
   const std::vector<Point3>& master = prepared.points;
   const std::pair<double, double> band_width = distance_band(master);
   const double band = band_width.first, width = band_width.second;
@@ -187,7 +189,9 @@ Candidate search(const SpaceMaster& prepared, const std::vector<Point3>& suspect
   const Grid3 suspect_grid(suspect, band + width);
   std::mt19937_64 rng(suspect.size());
   Candidate best;
-  for (int attempt = 0; attempt < 80 && best.inliers < sample.size() / 2; ++attempt) {
+  constexpr size_t kAttempts = 80;  // suspect triangles tried at most
+  for (size_t attempt = 0; attempt < kAttempts && best.inliers < sample.size() / 2; ++attempt) {
+    tell(progress, attempt * kSearchSteps / kAttempts, kSearchSteps);
     const size_t a = rng() % suspect.size();
     std::vector<size_t> partners;
     suspect_grid.visit(suspect[a], band + width - tol, [&](size_t j, double d2) {
@@ -217,6 +221,7 @@ Candidate search(const SpaceMaster& prepared, const std::vector<Point3>& suspect
       }
     }
   }
+  tell(progress, kSearchSteps, kSearchSteps);
   return best;
 }
 
@@ -312,14 +317,15 @@ Result<Registration3> register_space(const std::vector<Point3>& master, const st
   return register_space(SpaceMaster(master), suspect);
 }
 
-Result<Registration3> register_space(const SpaceMaster& prepared, const std::vector<Point3>& suspect) {
+Result<Registration3> register_space(const SpaceMaster& prepared, const std::vector<Point3>& suspect,
+                                     const Progress& progress) {
   const std::vector<Point3>& master = prepared.points;
   if (master.size() < 3 || suspect.size() < 3) return input_error("", "too few points to register the model");
   const std::vector<size_t> sample = spread(suspect.size(), 300);
   Candidate best{Motion{},
                  matches(prepared, prepared.tight, suspect, sample, Motion{}, kMatchTolerance3).size()};
   if (best.inliers < sample.size() / 2) {
-    const Candidate found = search(prepared, suspect, sample);
+    const Candidate found = search(prepared, suspect, sample, progress);
     if (found.inliers > best.inliers) best = found;
   }
   if (best.inliers * 10 < sample.size()) return input_error("", "the model does not match the master");

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/progress.h"
 #include "core/result.h"
 #include "mark/step.h"
 
@@ -103,8 +104,10 @@ struct SpaceMaster {
   std::vector<double> clearance;  // per point, mm, at most kIsolation3
 };
 
-// Fails (kInput) when no motion puts a tenth of the suspect's points on the master's.
-Result<Registration3> register_space(const SpaceMaster& master, const std::vector<Point3>& suspect);
+// Fails (kInput) when no motion puts a tenth of the suspect's points on the master's. `progress`
+// is told the search's steps done of kSearchSteps (format.h), when a search is needed.
+Result<Registration3> register_space(const SpaceMaster& master, const std::vector<Point3>& suspect,
+                                     const Progress& progress = {});
 Result<Registration3> register_space(const std::vector<Point3>& master, const std::vector<Point3>& suspect);
 
 // Per carrier, the suspect's shift along `shifts[i]` in units of it (about ±1), NaN when absent.

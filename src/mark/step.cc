@@ -555,10 +555,10 @@ class PreparedStep final : public PreparedMaster {
     return out;
   }
 
-  Result<Reading> read(std::string_view suspect) const override {
+  Result<Reading> read(std::string_view suspect, const Progress& progress) const override {
     MOAT_TRY(const std::vector<Point3> seen, step_points(suspect));
     const StepCarriers& c = carriers_;
-    MOAT_TRY(const Registration3 reg, register_space(*registration_, seen));
+    MOAT_TRY(const Registration3 reg, register_space(*registration_, seen, progress));
     const std::vector<double> shifts = read_shifts3(*registration_, c.at, c.shift, seen, reg.motion);
     size_t found = 0;
     for (const double s : shifts) found += std::isnan(s) ? 0u : 1u;

@@ -88,6 +88,14 @@ clone_workspace() {
   fi
 }
 
+# on_terminal OUT COMMAND...: runs COMMAND with stdin, stdout and stderr on a pseudo-terminal
+# (script), its output and errors in OUT.
+on_terminal() {
+  local out=$1
+  shift
+  script -qec "$(printf '%q ' "$@")" /dev/null > "$out" 2>&1 < /dev/null
+}
+
 fail() { echo "FAIL: $*" >&2; FAILURES=$((FAILURES + 1)); }
 
 # run CMD...: runs moat-or-anything, keeping stdout, stderr and the exit code for the checks below.

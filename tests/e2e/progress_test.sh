@@ -5,13 +5,6 @@ source "$(dirname "$0")/lib.sh"
 
 export MOAT_PROGRESS_DELAY_MS=0  # draw from the first record: the test must not depend on speed
 
-# on_terminal OUT COMMAND...: runs COMMAND with stdin, stdout and stderr on a pseudo-terminal.
-on_terminal() {
-  local out=$1
-  shift
-  script -qec "$(printf '%q ' "$@")" /dev/null > "$out" 2>&1 < /dev/null
-}
-
 "$SYSTEM_PYTHON" - "$WORK/people.csv" <<'PY'
 import sys
 with open(sys.argv[1], "w", encoding="utf-8") as out:

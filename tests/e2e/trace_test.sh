@@ -155,6 +155,31 @@ kept = [l for n, l in enumerate(lines) if not (l.endswith("D03*") and n % 2) and
 open(sys.argv[2], "w").write("\n".join(kept) + "\n")
 PY
 trace_to "$WORK/cut.GTL" B2 "the Gerber copy of B2 with half its pads removed"
+
+# A copy moved on its panel (every point 5 mm further) is found by a search for how it sits on
+# the master, whose progress a terminal shows and --json or a pipe never does.
+python3 - "$WORK/out/B2/board.GTL" "$WORK/moved.GTL" <<'PY'
+import re, sys
+lines = open(sys.argv[1]).read().splitlines()
+move = lambda m: m.group(1) + str(int(m.group(2)) + 5_000_000)
+moved = [re.sub(r"([XY])(-?[0-9]+)", move, l) if re.match(r"X.*D0[123][*]$", l) else l for l in lines]
+open(sys.argv[2], "w").write("\n".join(moved) + "\n")
+PY
+trace_to "$WORK/moved.GTL" B2 "the Gerber copy of B2 moved by 5 mm"
+export MOAT_PROGRESS_DELAY_MS=0  # draw from the first step: the test must not depend on speed
+on_terminal "$WORK/trace-tty.out" "$MOAT" "${W[@]}" trace "$WORK/moved.GTL"
+grep -aq "Tracing [0-9]*/[0-9]* search steps" "$WORK/trace-tty.out" ||
+  fail "trace on a terminal shows no progress: $(tail -c 400 "$WORK/trace-tty.out")"
+grep -aq "Tracing .*done in" "$WORK/trace-tty.out" || fail "the trace's progress line does not end"
+grep -aq "marked for B2" "$WORK/trace-tty.out" || fail "the trace on a terminal names no one"
+on_terminal "$WORK/trace-json.out" "$MOAT" "${W[@]}" trace "$WORK/moved.GTL" --json
+grep -aq "Tracing" "$WORK/trace-json.out" && fail "trace --json printed progress"
+python3 -c 'import json, sys; assert json.load(open(sys.argv[1]))["recipient"] == "B2"' "$WORK/trace-json.out" ||
+  fail "trace --json on a terminal printed more than its JSON: $(head -c 300 "$WORK/trace-json.out")"
+"$MOAT" "${W[@]}" trace "$WORK/moved.GTL" 2> "$WORK/trace-piped.err" | cat > "$WORK/trace-piped.out"
+grep -q "Tracing" "$WORK/trace-piped.out" "$WORK/trace-piped.err" && fail "trace printed progress to a pipe"
+grep -q "marked for B2" "$WORK/trace-piped.out" || fail "the piped trace names no one"
+unset MOAT_PROGRESS_DELAY_MS
 qpdf --object-streams=generate "$WORK/out/B2/board.pdf" "$WORK/rewritten.pdf"
 trace_to "$WORK/rewritten.pdf" B2 "the PDF copy of B2 rewritten by qpdf"
 if command -v gerbv >/dev/null; then
