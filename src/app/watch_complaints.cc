@@ -208,6 +208,24 @@ Result<std::vector<EnforcementDocument>> all_documents(Workspace& workspace) {
   return out;
 }
 
+// What the complaint's hits now lack, re-derived from their current state: a hit dismissed since
+// the complaint was drafted (or gone) is no longer a copy to report.
+std::vector<std::string> hits_missing(const std::vector<std::string>& named,
+                                      const std::vector<HitView>& hits) {
+  std::vector<std::string> out;
+  for (const std::string& id : named) {
+    const auto hit = std::find_if(hits.begin(), hits.end(), [&](const HitView& h) { return h.id == id; });
+    if (hit == hits.end()) {
+      out.push_back("hit " + id + ": no longer recorded");
+    } else if (hit->status != "confirmed") {
+      out.push_back("a confirmed hit: " + id + " is " + hit->status +
+                    (hit->decision_reason.empty() ? "" : " (" + hit->decision_reason + ")") +
+                    ": take its link out or withdraw the complaint");
+    }
+  }
+  return out;
+}
+
 ComplaintView complaint_view(const json& r, const std::vector<HitView>& hits, const PlatformRules* platform,
                              const std::vector<EnforcementDocument>& documents,
                              const std::map<std::string, RightView>& rights, Date today) {
@@ -232,9 +250,13 @@ ComplaintView complaint_view(const json& r, const std::vector<HitView>& hits, co
   for (const HitView& h : hits) {
     if (contains(view.hits, h.id)) view.links.push_back(h.listing.url);
   }
+  view.missing = hits_missing(view.hits, hits);
   if (platform && !view.rights.empty() && rights.contains(view.rights.front())) {
+    const UsableRight right = usable_on(*platform, rights.at(view.rights.front()));
+    if (!right.usable) view.missing.push_back("a right in force: " + right.right.id + " " + right.why);
     const std::string agent = text(r, "agent");
-    view.missing = paperwork(*platform, rights.at(view.rights.front()), agent, documents, today).missing;
+    for (std::string& m : paperwork(*platform, right.right, agent, documents, today).missing)
+      view.missing.push_back(std::move(m));
   }
   view.ready = view.missing.empty();
   return view;

@@ -15,6 +15,7 @@
 #include "app/blobs.h"
 #include "app/demo.h"
 #include "app/demo_testing.h"
+#include "app/legal.h"
 #include "app/red_flags.h"
 #include "app/watch.h"
 #include "app/watch_complaints.h"
@@ -218,6 +219,34 @@ TEST_P(WatchTest, ComplaintStatusKeepsItsDatesAndARelistingRaisesAFlag) {
   auto bad = set_complaint_status(*workspace_, session_, id, {"withdrawn", back, "", ""}, back);
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().where(), "--status");
+}
+
+TEST_P(WatchTest, ComplaintIsNoLongerReadyOnceItsHitIsDismissed) {
+  const ComplaintView& drafted = watch_.packages.complaints.front();
+  ASSERT_TRUE(drafted.ready);
+  const std::string hit = drafted.hits.front();
+  ASSERT_TRUE(decide_hit(*workspace_, session_, hit, "dismissed", "authorised reseller", today()).ok());
+  auto complaints = list_complaints(*workspace_, today());
+  ASSERT_TRUE(complaints.ok()) << complaints.error().to_string();
+  EXPECT_FALSE(complaints->front().ready);
+  ASSERT_FALSE(complaints->front().missing.empty());
+  EXPECT_NE(complaints->front().missing.front().find(hit + " is dismissed"), std::string::npos)
+      << complaints->front().missing.front();
+}
+
+TEST_P(WatchTest, ComplaintIsNoLongerReadyOnceItsRightEnds) {
+  const ComplaintView& drafted = watch_.packages.complaints.front();
+  ASSERT_TRUE(drafted.ready);
+  const std::string right = drafted.rights.front();
+  ASSERT_TRUE(
+      add_ip_event(*workspace_, session_, right, "invalidated", today(), "invalidation decision").ok());
+  auto complaints = list_complaints(*workspace_, today());
+  ASSERT_TRUE(complaints.ok()) << complaints.error().to_string();
+  EXPECT_FALSE(complaints->front().ready);
+  const std::vector<std::string>& missing = complaints->front().missing;
+  EXPECT_TRUE(std::any_of(missing.begin(), missing.end(), [&](const std::string& m) {
+    return m.starts_with("a right in force: " + right);
+  })) << (missing.empty() ? "nothing missing" : missing.front());
 }
 
 TEST(WatchPlaceTest, SellerLocationNamesACityInEitherScript) {
