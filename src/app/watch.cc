@@ -232,6 +232,13 @@ Result<std::vector<ReferenceView>> add_references(Workspace& workspace, const Se
       for (const std::string& t : *texts) {
         if (trim(t).empty() || first_invalid_utf8(t))
           return input_error(std::string("--") + kind, std::string("an empty or invalid ") + kind);
+        const auto same = std::find_if(stored.begin(), stored.end(), [&](const json& r) {
+          return text(r, "product") == input.product && text(r, "kind") == kind && text(r, "text") == trim(t);
+        });
+        if (same != stored.end()) {
+          added.push_back(reference_view(*same));  // known already: not recorded twice
+          continue;
+        }
         MOAT_CHECK(put({{"kind", kind}, {"text", std::string(trim(t))}}));
       }
     }
@@ -259,6 +266,7 @@ Result<std::vector<ProductReferences>> list_references(Workspace& workspace, Dat
       if (!covered.empty() && std::find(covered.begin(), covered.end(), product.product) == covered.end())
         continue;
       const RightView& view = views.at(text(r, "id"));
+      if (view.status == "ended") continue;  // nothing is matched or enforced with it
       if (view.kind == "trademark") product.marks.push_back(view);
       if (view.kind == "design") product.designs.push_back(view);
     }

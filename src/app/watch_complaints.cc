@@ -387,9 +387,14 @@ std::string summary_text(const json& fields) {
          std::to_string(fields["links"].size()) + " of at most " +
          std::to_string(fields["max_links"].get<std::size_t>()) + ")\n\n";
   for (const json& l : fields["links"]) {
-    out += "- " + l["url"].get<std::string>() + "\n  " + l["title"].get<std::string>() +
-           "\n  seller: " + l["seller"].get<std::string>() + " (" + l["seller_location"].get<std::string>() +
-           ")\n  why: " + l["why"].get<std::string>() + "\n";
+    const std::string seller = l["seller"].get<std::string>();
+    const std::string location = l["seller_location"].get<std::string>();
+    out += "- " + l["url"].get<std::string>() + "\n  " + l["title"].get<std::string>() + "\n";
+    if (!seller.empty() || !location.empty()) {
+      out += "  seller: " + (seller.empty() ? "not given" : seller) +
+             (location.empty() ? "" : " (" + location + ")") + "\n";
+    }
+    out += "  why: " + l["why"].get<std::string>() + "\n";
     for (const json& e : l["evidence"]) {
       out += "  evidence: " + e["file"].get<std::string>() + " SHA-256 " + e["sha256"].get<std::string>() +
              ", captured " + e["captured_at"].get<std::string>() + " by " +

@@ -308,6 +308,34 @@ TEST_P(WatchTest, ListingThatNoLongerMatchesLeavesNoStaleHit) {
   ASSERT_TRUE(third.ok()) << third.error().to_string();
   EXPECT_EQ(find_hit(*workspace_, undecided, today())->status, "new");
   EXPECT_TRUE(find_hit(*workspace_, confirmed, today())->listing_changed_at.empty());
+  auto packaged = write_packages(*workspace_, session_,
+                                 {"taobao", {confirmed}, dir_.path() / "takedown-again", ""}, today());
+  ASSERT_TRUE(packaged.ok()) << packaged.error().to_string();
+  std::ifstream in(std::filesystem::path(packaged->complaints.front().folder) / "summary.md");
+  std::ostringstream summary;
+  summary << in.rdbuf();
+  EXPECT_EQ(summary.str().find("seller:  ()"), std::string::npos) << "no seller was captured";
+}
+
+TEST_P(WatchTest, ReferencesLeaveOutEndedRightsAndAreNotRecordedTwice) {
+  ReferenceInput input;
+  input.product = watch_.confirmed.hit.product;
+  input.models = {"AU-999"};
+  ASSERT_TRUE(add_references(*workspace_, session_, input).ok());
+  ASSERT_TRUE(add_references(*workspace_, session_, input).ok());
+  ASSERT_TRUE(
+      add_ip_event(*workspace_, session_, "IP07", "invalidated", today(), "invalidation decision").ok());
+  auto listed = list_references(*workspace_, today());
+  ASSERT_TRUE(listed.ok()) << listed.error().to_string();
+  for (const ProductReferences& p : *listed) {
+    if (p.product != input.product) continue;
+    EXPECT_EQ(std::count_if(p.references.begin(), p.references.end(),
+                            [](const ReferenceView& r) { return r.text == "AU-999"; }),
+              1);
+    EXPECT_FALSE(std::any_of(p.marks.begin(), p.marks.end(), [](const RightView& r) {
+      return r.id == "IP07";
+    })) << "an ended right is left out";
+  }
 }
 
 TEST_P(WatchTest, ReimportingAnUnchangedFileWritesNothing) {
