@@ -312,18 +312,19 @@ CsvOptions table_csv_options(const Table& table) {
 }
 
 Result<FileRead> read_csv_records(const SourceFile& file, const Table& table,
-                                  const std::optional<std::string>& product,
-                                  const CapabilityCatalog& catalog) {
+                                  const std::optional<std::string>& product, const CapabilityCatalog& catalog,
+                                  const RowCheck& check) {
   MOAT_TRY(const CsvTable csv, parse_csv(file.content, file.name, table_csv_options(table)));
   FileReport report;
   report.format = "csv";
   report.delimiter = std::string(delimiter_name(csv.delimiter));
-  return read_table_records(file, csv, table, product, catalog, std::move(report));
+  return read_table_records(file, csv, table, product, catalog, std::move(report), check);
 }
 
 Result<FileRead> read_table_records(const SourceFile& file, const CsvTable& csv, const Table& table,
                                     const std::optional<std::string>& product,
-                                    const CapabilityCatalog& catalog, FileReport report) {
+                                    const CapabilityCatalog& catalog, FileReport report,
+                                    const RowCheck& check) {
   report.file = file.name;
   report.kind = std::string(table.name);
   report.preamble_rows = csv.preamble_rows;
@@ -342,6 +343,7 @@ Result<FileRead> read_table_records(const SourceFile& file, const CsvTable& csv,
     for (const Field& field : table.fields) draft.record[std::string(field.name)] = nullptr;
     read_cells(columns, row, places, catalog, draft, bad_cells, problems);
     complete(table, row, places, product, bad_cells, draft, report, problems);
+    if (check) check(draft, problems);
     read.drafts.push_back(std::move(draft));
     if (problems.size() >= kMaxDiagnostics) break;
   }

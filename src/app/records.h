@@ -5,6 +5,7 @@
 // from CSV files and workspace documents; and the model the import checks as a whole.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -53,11 +54,16 @@ struct FileRead {
   FileReport report;
 };
 
+// A check of a whole row that field rules alone cannot make (a price needs its currency), run on
+// every row, its cells' own problems or not, so that one reading reports them all.
+using RowCheck = std::function<void(const Draft&, std::vector<Diagnostic>&)>;
+
 // Reads a CSV file holding `table`'s records. `product` fills a missing product column.
-// Errors: every bad cell found, each at file:line:col (up to a limit).
+// Errors: every bad cell found, and every problem `check` finds, each at file:line:col (up to a
+// limit).
 Result<FileRead> read_csv_records(const SourceFile& file, const store::Table& table,
-                                  const std::optional<std::string>& product,
-                                  const CapabilityCatalog& catalog);
+                                  const std::optional<std::string>& product, const CapabilityCatalog& catalog,
+                                  const RowCheck& check = {});
 
 // Whether `name` is an Excel workbook (.xlsx, .xlsm).
 bool is_workbook(std::string_view name);
@@ -77,7 +83,8 @@ CsvOptions table_csv_options(const store::Table& table);
 // `report` says how they were read so far.
 Result<FileRead> read_table_records(const SourceFile& file, const CsvTable& cells, const store::Table& table,
                                     const std::optional<std::string>& product,
-                                    const CapabilityCatalog& catalog, FileReport report);
+                                    const CapabilityCatalog& catalog, FileReport report,
+                                    const RowCheck& check = {});
 
 // Reads a workspace document (the JSON `moat export` writes). Errors name JSON pointers, or
 // line:col for syntax errors.

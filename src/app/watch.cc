@@ -141,10 +141,31 @@ Result<std::vector<HitView>> views_of(Workspace& workspace, const std::vector<st
 }
 
 Status known_status(const std::string& status) {
-  static const std::set<std::string> kStatuses = {"new", "confirmed", "dismissed"};
+  static const std::set<std::string> kStatuses = {"new", "confirmed", "dismissed", "unmatched"};
   if (!status.empty() && !kStatuses.contains(status)) {
-    return input_error("--status", "'" + status + "' is not a hit status (new, confirmed, dismissed)");
+    return input_error("--status",
+                       "'" + status + "' is not a hit status (new, confirmed, dismissed, unmatched)");
   }
+  return {};
+}
+
+// A decision is taken on the listing as it is now: a hit whose listing changed since it was
+// decided takes what matches now; one that no longer matches can be dismissed, not confirmed.
+Status decide_on_current(json& hit, const std::string& status) {
+  const bool changed = !text(hit, "listing_changed_at").empty();
+  const std::string now = changed ? text(hit, "current_reasons") : text(hit, "reasons");
+  const json reasons = json::parse(now.empty() ? "[]" : now, nullptr, false);
+  if (status == "confirmed" && (!reasons.is_array() || reasons.empty())) {
+    return input_error("HIT", text(hit, "id") + "'s listing " + text(hit, "listing") +
+                                  " no longer matches as captured now: dismiss it, or import a capture "
+                                  "that shows the copy");
+  }
+  if (!changed) return {};
+  hit["reasons"] = now;
+  hit["score"] = number(hit, "current_score").value_or(0);
+  hit["listing_changed_at"] = nullptr;
+  hit["current_score"] = nullptr;
+  hit["current_reasons"] = nullptr;
   return {};
 }
 
@@ -211,6 +232,13 @@ Result<std::vector<ReferenceView>> add_references(Workspace& workspace, const Se
       for (const std::string& t : *texts) {
         if (trim(t).empty() || first_invalid_utf8(t))
           return input_error(std::string("--") + kind, std::string("an empty or invalid ") + kind);
+        const auto same = std::find_if(stored.begin(), stored.end(), [&](const json& r) {
+          return text(r, "product") == input.product && text(r, "kind") == kind && text(r, "text") == trim(t);
+        });
+        if (same != stored.end()) {
+          added.push_back(reference_view(*same));  // known already: not recorded twice
+          continue;
+        }
         MOAT_CHECK(put({{"kind", kind}, {"text", std::string(trim(t))}}));
       }
     }
@@ -238,6 +266,7 @@ Result<std::vector<ProductReferences>> list_references(Workspace& workspace, Dat
       if (!covered.empty() && std::find(covered.begin(), covered.end(), product.product) == covered.end())
         continue;
       const RightView& view = views.at(text(r, "id"));
+      if (view.status == "ended") continue;  // nothing is matched or enforced with it
       if (view.kind == "trademark") product.marks.push_back(view);
       if (view.kind == "design") product.designs.push_back(view);
     }
@@ -306,6 +335,7 @@ Result<Decision> decide_hit(Workspace& workspace, const Session& session, const 
   MOAT_TRY(const std::int64_t events, workspace.store().write(author, [&](store::Writer& writer) -> Status {
     MOAT_TRY(std::optional<store::Record> hit, workspace.store().get(table("hits"), {id}));
     if (!hit) return Error(ErrorCode::kNotFound, "HIT", "no hit '" + id + "'");
+    MOAT_CHECK(decide_on_current(*hit, status));
     (*hit)["status"] = status;
     (*hit)["decided_by"] = author.actor;
     (*hit)["decided_at"] = author.at;
@@ -377,6 +407,11 @@ json hit_json(const HitView& h) {
   }
   json rights = json::array();
   for (const RightView& r : h.rights) rights.push_back(right_json(r));
+  json current = json::array();
+  for (const ReasonView& r : h.current_reasons) {
+    current.push_back(
+        {{"kind", r.kind}, {"reference", r.reference}, {"detail", r.detail}, {"score", r.score}});
+  }
   return {{"id", h.id},
           {"listing", listing_json(h.listing)},
           {"product", h.product},
@@ -388,7 +423,10 @@ json hit_json(const HitView& h) {
           {"found_at", h.found_at},
           {"decided_by", h.decided_by.empty() ? json() : json(h.decided_by)},
           {"decided_at", h.decided_at.empty() ? json() : json(h.decided_at)},
-          {"decision_reason", h.decision_reason.empty() ? json() : json(h.decision_reason)}};
+          {"decision_reason", h.decision_reason.empty() ? json() : json(h.decision_reason)},
+          {"listing_changed_at", h.listing_changed_at.empty() ? json() : json(h.listing_changed_at)},
+          {"current_score", h.listing_changed_at.empty() ? json() : json(h.current_score)},
+          {"current_reasons", h.listing_changed_at.empty() ? json() : current}};
 }
 
 json reference_json(const ReferenceView& r) {

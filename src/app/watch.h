@@ -81,13 +81,19 @@ struct HitView {
   std::vector<ReasonView> reasons;            // strongest first
   std::vector<RightView> rights;              // the company's rights the hit touches
   std::vector<std::string> reference_images;  // reference ids of the images matched
-  std::string status;                         // new, confirmed, dismissed
+  std::string status;                         // new, confirmed, dismissed, unmatched (no longer matching)
   std::string found_at, decided_by, decided_at, decision_reason;
+  // A decided hit whose listing, captured again, contradicts a reason it was decided on: when
+  // that was seen, and what the listing matches now (empty: nothing). Empty when it holds.
+  std::string listing_changed_at;
+  double current_score = 0;
+  std::vector<ReasonView> current_reasons;
 };
 
 struct ListingImportReport {
-  std::vector<std::string> added;    // listing ids new to the workspace
-  std::vector<std::string> updated;  // listings seen before (same platform and URL): captured again
+  std::vector<std::string> added;      // listing ids new to the workspace
+  std::vector<std::string> updated;    // listings seen before (same platform and URL): captured again
+  std::vector<std::string> unchanged;  // those of them identical to what is stored: nothing written
   std::size_t images = 0;
   std::vector<HitView> hits;  // the hits the import found (new or changed)
   std::int64_t events = 0;
@@ -148,7 +154,10 @@ Result<std::vector<ProductReferences>> list_references(Workspace& workspace, Dat
 // ---- Matching and decisions ------------------------------------------------------------------
 
 // Matches every listing against the current references; records new hits and updates the score
-// and reasons of those not yet decided. Returns the hits found or changed.
+// and reasons of those not yet decided. An undecided hit whose listing no longer matches becomes
+// `unmatched` (and `new` again if it matches later); a decided one keeps the reasons it was
+// decided on and is marked with listing_changed_at and what matches now when the listing
+// contradicts them. Returns the hits found or changed.
 Result<std::vector<HitView>> match_listings(Workspace& workspace, const Session& session, Date today);
 
 // Hits, strongest first, with their rights' status on `today`; `status` empty: every hit.
@@ -168,8 +177,10 @@ struct Decision {
 };
 
 // Records a person's decision on a hit: "confirmed" or "dismissed", with the reason (required).
-// Confirming evaluates the red-flag rules: a hit that points back to a supplier raises a flag.
-// Errors: kNotFound for an unknown hit, kInput for an empty reason or another status.
+// A decision on a hit whose listing changed is a decision on what matches now (its current
+// reasons become the hit's). Confirming evaluates the red-flag rules: a hit that points back to a
+// supplier raises a flag. Errors: kNotFound for an unknown hit, kInput for an empty reason,
+// another status, or confirming a hit whose listing no longer matches.
 Result<Decision> decide_hit(Workspace& workspace, const Session& session, const std::string& id,
                             const std::string& status, const std::string& reason, Date today);
 

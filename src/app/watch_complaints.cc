@@ -208,6 +208,34 @@ Result<std::vector<EnforcementDocument>> all_documents(Workspace& workspace) {
   return out;
 }
 
+// Why a confirmed hit whose listing changed since is not packaged as it was confirmed.
+std::string changed_text(const HitView& hit) {
+  return "a capture that still shows the copy: " + hit.id + "'s listing " + hit.listing.id +
+         " changed since it was confirmed (seen " + hit.listing_changed_at + ", " +
+         (hit.current_reasons.empty() ? "no longer matching" : "now: " + hit.current_reasons.front().detail) +
+         "): confirm it again on the current capture, or dismiss it";
+}
+
+// What the complaint's hits now lack, re-derived from their current state: a hit dismissed since
+// the complaint was drafted (or gone) is no longer a copy to report.
+std::vector<std::string> hits_missing(const std::vector<std::string>& named,
+                                      const std::vector<HitView>& hits) {
+  std::vector<std::string> out;
+  for (const std::string& id : named) {
+    const auto hit = std::find_if(hits.begin(), hits.end(), [&](const HitView& h) { return h.id == id; });
+    if (hit == hits.end()) {
+      out.push_back("hit " + id + ": no longer recorded");
+    } else if (hit->status != "confirmed") {
+      out.push_back("a confirmed hit: " + id + " is " + hit->status +
+                    (hit->decision_reason.empty() ? "" : " (" + hit->decision_reason + ")") +
+                    ": take its link out or withdraw the complaint");
+    } else if (!hit->listing_changed_at.empty()) {
+      out.push_back(changed_text(*hit));
+    }
+  }
+  return out;
+}
+
 ComplaintView complaint_view(const json& r, const std::vector<HitView>& hits, const PlatformRules* platform,
                              const std::vector<EnforcementDocument>& documents,
                              const std::map<std::string, RightView>& rights, Date today) {
@@ -232,9 +260,13 @@ ComplaintView complaint_view(const json& r, const std::vector<HitView>& hits, co
   for (const HitView& h : hits) {
     if (contains(view.hits, h.id)) view.links.push_back(h.listing.url);
   }
+  view.missing = hits_missing(view.hits, hits);
   if (platform && !view.rights.empty() && rights.contains(view.rights.front())) {
+    const UsableRight right = usable_on(*platform, rights.at(view.rights.front()));
+    if (!right.usable) view.missing.push_back("a right in force: " + right.right.id + " " + right.why);
     const std::string agent = text(r, "agent");
-    view.missing = paperwork(*platform, rights.at(view.rights.front()), agent, documents, today).missing;
+    for (std::string& m : paperwork(*platform, right.right, agent, documents, today).missing)
+      view.missing.push_back(std::move(m));
   }
   view.ready = view.missing.empty();
   return view;
@@ -355,9 +387,14 @@ std::string summary_text(const json& fields) {
          std::to_string(fields["links"].size()) + " of at most " +
          std::to_string(fields["max_links"].get<std::size_t>()) + ")\n\n";
   for (const json& l : fields["links"]) {
-    out += "- " + l["url"].get<std::string>() + "\n  " + l["title"].get<std::string>() +
-           "\n  seller: " + l["seller"].get<std::string>() + " (" + l["seller_location"].get<std::string>() +
-           ")\n  why: " + l["why"].get<std::string>() + "\n";
+    const std::string seller = l["seller"].get<std::string>();
+    const std::string location = l["seller_location"].get<std::string>();
+    out += "- " + l["url"].get<std::string>() + "\n  " + l["title"].get<std::string>() + "\n";
+    if (!seller.empty() || !location.empty()) {
+      out += "  seller: " + (seller.empty() ? "not given" : seller) +
+             (location.empty() ? "" : " (" + location + ")") + "\n";
+    }
+    out += "  why: " + l["why"].get<std::string>() + "\n";
     for (const json& e : l["evidence"]) {
       out += "  evidence: " + e["file"].get<std::string>() + " SHA-256 " + e["sha256"].get<std::string>() +
              ", captured " + e["captured_at"].get<std::string>() + " by " +
@@ -393,13 +430,16 @@ Status write_folder(Workspace& workspace, const PlatformRules& platform, const P
   return write_text(dir / "summary.md", summary_text(fields));
 }
 
+// The hits to package; confirmed hits whose listing changed since are left out (a complaint never
+// quotes a reason the listing's current capture contradicts), into `changed`.
 Result<std::vector<HitView>> chosen_hits(Workspace& workspace, const PackageRequest& request, Date today,
-                                         const std::set<std::string>& filed) {
+                                         const std::set<std::string>& filed, std::vector<HitView>& changed) {
   MOAT_TRY(const std::vector<HitView> confirmed, list_hits(workspace, "confirmed", today));
   if (request.hits.empty()) {
     std::vector<HitView> out;
     for (const HitView& h : confirmed) {
-      if (same_process(h.listing.platform, request.platform) && !filed.contains(h.id)) out.push_back(h);
+      if (!same_process(h.listing.platform, request.platform) || filed.contains(h.id)) continue;
+      (h.listing_changed_at.empty() ? out : changed).push_back(h);
     }
     return out;
   }
@@ -412,9 +452,39 @@ Result<std::vector<HitView>> chosen_hits(Workspace& workspace, const PackageRequ
       return input_error(
           "--hits", "hit " + id + " is a listing on " + hit.listing.platform + ", not " + request.platform);
     }
+    if (!hit.listing_changed_at.empty())
+      return input_error("--hits", "hit " + id + " needs " + changed_text(hit));
     out.push_back(hit);
   }
   return out;
+}
+
+// A complaint's dates follow what can happen: nothing in the future, a complaint is filed after it
+// was drafted, removed or counter-noticed after it was filed, relisted after it was removed.
+Status check_sequence(const json& complaint, const std::string& status, Date on, Date today) {
+  if (today < on)
+    return input_error("--on", on.to_string() + " is in the future (today is " + today.to_string() + ")");
+  const std::optional<Date> drafted = Date::parse(text(complaint, "drafted_at").substr(0, 10));
+  if (drafted && on < *drafted) {
+    return input_error(
+        "--on", on.to_string() + " is before the complaint was drafted (" + drafted->to_string() + ")");
+  }
+  static const std::map<std::string, std::pair<std::string, std::string>> kAfter = {
+      {"removed", {"filed_on", "filed"}},
+      {"counter-notice", {"filed_on", "filed"}},
+      {"relisted", {"removed_on", "removed"}}};
+  const auto after = kAfter.find(status);
+  if (after == kAfter.end()) return {};
+  const std::optional<Date> before = date(complaint, after->second.first);
+  if (!before) {
+    return input_error("--status", "a complaint is " + status + " only after it was " + after->second.second +
+                                       ": record that first (--status " + after->second.second + ")");
+  }
+  if (on < *before) {
+    return input_error("--on", on.to_string() + " is before the complaint was " + after->second.second +
+                                   " (" + before->to_string() + ")");
+  }
+  return {};
 }
 
 Status check_out_folder(const std::filesystem::path& out) {
@@ -503,9 +573,9 @@ Result<PackageReport> write_packages(Workspace& workspace, const Session& sessio
     ids.push_back(text(c, "id"));
     for (const std::string& h : list(c, "hits")) filed.insert(h);
   }
-  MOAT_TRY(const std::vector<HitView> hits, chosen_hits(workspace, request, today, filed));
-  MOAT_TRY(const std::vector<EnforcementDocument> documents, all_documents(workspace));
   PackageReport report;
+  MOAT_TRY(const std::vector<HitView> hits, chosen_hits(workspace, request, today, filed, report.changed));
+  MOAT_TRY(const std::vector<EnforcementDocument> documents, all_documents(workspace));
   std::vector<Planned> planned;
   for (const HitView& h : hits) {
     Enforceability e{h, {}};
@@ -607,11 +677,7 @@ Result<ComplaintView> set_complaint_status(Workspace& workspace, const Session& 
   MOAT_TRY(const std::int64_t events, workspace.store().write(author, [&](store::Writer& writer) -> Status {
     MOAT_TRY(std::optional<store::Record> record, workspace.store().get(table("complaints"), {id}));
     if (!record) return Error(ErrorCode::kNotFound, "COMPLAINT", "no complaint '" + id + "'");
-    const std::optional<Date> drafted = Date::parse(text(*record, "drafted_at").substr(0, 10));
-    if (drafted && on < *drafted) {
-      return input_error(
-          "--on", on.to_string() + " is before the complaint was drafted (" + drafted->to_string() + ")");
-    }
+    MOAT_CHECK(check_sequence(*record, update.status, on, today));
     (*record)["status"] = update.status;
     if (!field->second.empty()) (*record)[field->second] = on.to_string();
     if (!update.platform_reference.empty()) (*record)["platform_reference"] = update.platform_reference;
@@ -709,7 +775,10 @@ json package_report_json(const PackageReport& report) {
       rights.push_back({{"right", r.right.id}, {"usable", r.usable}, {"why", r.why}});
     not_usable.push_back({{"hit", e.hit.id}, {"listing", e.hit.listing.url}, {"rights", rights}});
   }
-  return {{"complaints", complaints}, {"not_enforceable", not_usable}};
+  json changed = json::array();
+  for (const HitView& h : report.changed)
+    changed.push_back({{"hit", h.id}, {"listing", h.listing.url}, {"why", changed_text(h)}});
+  return {{"complaints", complaints}, {"not_enforceable", not_usable}, {"listing_changed", changed}};
 }
 
 json enforcement_document_json(const EnforcementDocument& d) {

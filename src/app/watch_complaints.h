@@ -105,6 +105,7 @@ struct ComplaintView {
 struct PackageReport {
   std::vector<ComplaintView> complaints;   // written
   std::vector<Enforceability> not_usable;  // confirmed hits no right of the company reaches on the platform
+  std::vector<HitView> changed;            // confirmed hits left out: their listing changed since
 };
 
 // Writes the packages and records the complaints (drafted). Errors: kInput for an unknown

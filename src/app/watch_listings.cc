@@ -114,14 +114,18 @@ void check_listing(const Draft& draft, std::vector<Diagnostic>& problems) {
   for (const char* field : {"url", "store_url"}) {
     const std::string url = text(r, field);
     if (url.empty()) continue;
-    if (!url.starts_with("https://") && !url.starts_with("http://")) {
+    const std::string scheme = to_lower_ascii(url.substr(0, std::min<std::size_t>(url.size(), 8)));
+    if (!scheme.starts_with("https://") && !scheme.starts_with("http://")) {
       problems.push_back({draft.origin.where(field), "'" + cut_short(url) + "' is not an http(s) URL"});
     } else if (url.find_first_of(" \t\r\n") != std::string::npos) {
       problems.push_back({draft.origin.where(field), "a URL cannot hold spaces"});
     }
   }
-  if (number(r, "price") && text(r, "currency").empty()) {
-    problems.push_back({draft.origin.where("currency"), "a price needs its currency (CNY, USD, ...)"});
+  const std::string currency = draft.origin.where("currency");
+  const bool bad_currency = std::any_of(problems.begin(), problems.end(),
+                                        [&](const Diagnostic& d) { return d.where.starts_with(currency); });
+  if (number(r, "price") && text(r, "currency").empty() && !bad_currency) {
+    problems.push_back({currency, "a price needs its currency (CNY, USD, ...)"});
   }
 }
 
@@ -187,7 +191,9 @@ Result<std::vector<Draft>> read_json_listings(const SourceFile& file, const Capa
   std::vector<Draft> drafts;
   std::vector<Diagnostic> problems;
   for (std::size_t i = 0; i < list->size() && problems.size() < kMaxDiagnostics; ++i) {
+    const std::size_t read = drafts.size();
     read_json_listing(file, (*list)[i], base + "/" + std::to_string(i), catalog, drafts, problems);
+    if (drafts.size() > read) check_listing(drafts.back(), problems);
   }
   if (!problems.empty()) return Error(ErrorCode::kInput, std::move(problems));
   return drafts;
@@ -195,7 +201,7 @@ Result<std::vector<Draft>> read_json_listings(const SourceFile& file, const Capa
 
 Result<std::vector<Draft>> read_listing_file(const SourceFile& file, const CapabilityCatalog& catalog) {
   if (looks_like_json(file)) return read_json_listings(file, catalog);
-  MOAT_TRY(FileRead read, read_csv_records(file, listing_columns(), std::nullopt, catalog));
+  MOAT_TRY(FileRead read, read_csv_records(file, listing_columns(), std::nullopt, catalog, check_listing));
   return std::move(read.drafts);
 }
 
@@ -325,16 +331,69 @@ Result<std::vector<IncomingListing>> with_images(std::vector<Draft> drafts, cons
   return out;
 }
 
+// Query parameters that only say how a visitor came to a page (a platform's click tracking, an
+// advertising campaign), never which item it shows.
+bool tracking_parameter(std::string_view name) {
+  static const std::set<std::string_view> kTracking = {
+      "spm",        "scm",     "pvid",   "ns",    "abbucket", "ali_refid", "ali_trackid", "algo_pvid",
+      "algo_expid", "_trksid", "fbclid", "gclid", "ref",      "ref_",      "tracelog",    "sourcetype"};
+  return kTracking.contains(name) || name.starts_with("utm_");
+}
+
+// The query parameter that names the item on platforms whose item pages are one script with the
+// item's id as a parameter; empty where the item is named by the path.
+std::string_view item_parameter(std::string_view platform) {
+  if (platform == "taobao" || platform == "tmall") return "id";
+  if (platform == "pinduoduo") return "goods_id";
+  return {};
+}
+
+// A listing URL in the form that tells listings apart: scheme and host in lower case (http and
+// https alike), no fragment, no tracking parameters, and on Taobao, Tmall and Pinduoduo only the
+// item's id. The URL as captured is what a listing keeps.
+std::string url_identity(std::string_view platform, std::string_view url) {
+  const std::size_t scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return std::string(url);
+  std::string_view rest = url.substr(scheme_end + 3);
+  rest = rest.substr(0, rest.find('#'));
+  const std::size_t host_end = std::min(rest.find_first_of("/?"), rest.size());
+  const std::size_t query_at = std::min(rest.find('?'), rest.size());
+  std::string out = "//" + to_lower_ascii(rest.substr(0, host_end)) +
+                    std::string(rest.substr(host_end, query_at - host_end));
+  const std::string_view item = item_parameter(platform);
+  std::string_view query = query_at < rest.size() ? rest.substr(query_at + 1) : std::string_view();
+  char separator = '?';
+  while (!query.empty()) {
+    const std::size_t end = std::min(query.find('&'), query.size());
+    const std::string_view parameter = query.substr(0, end);
+    const std::string_view name = parameter.substr(0, parameter.find('='));
+    if (!parameter.empty() && (item.empty() ? !tracking_parameter(name) : name == item)) {
+      out += separator;
+      out += parameter;
+      separator = '&';
+    }
+    query = end < query.size() ? query.substr(end + 1) : std::string_view();
+  }
+  return out;
+}
+
+// What tells one listing from another: its platform and its URL's identity.
+std::pair<std::string, std::string> identity(const json& listing) {
+  const std::string platform = text(listing, "platform");
+  return {platform, url_identity(platform, text(listing, "url"))};
+}
+
 // Two listings of one import with the same platform and URL are one listing given twice.
 Status check_duplicates(const std::vector<Draft>& drafts) {
   std::map<std::pair<std::string, std::string>, const Draft*> seen;
   std::vector<Diagnostic> problems;
   for (const Draft& d : drafts) {
-    const auto key = std::make_pair(text(d.record, "platform"), text(d.record, "url"));
+    const auto key = identity(d.record);
     const auto [it, inserted] = seen.emplace(key, &d);
     if (!inserted) {
-      problems.push_back({d.origin.where("url"),
-                          "this listing is given twice (also at " + it->second->origin.where("url") + ")"});
+      problems.push_back({d.origin.where("url"), "this listing is given twice (also at " +
+                                                     it->second->origin.where("url") + ": the same " +
+                                                     key.first + " item, " + key.second + ")"});
     }
   }
   if (!problems.empty()) return Error(ErrorCode::kInput, std::move(problems));
@@ -361,44 +420,67 @@ struct Written {
   json listing;
   std::vector<json> images;  // every image of the listing, stored before and now
   bool added = false;
+  bool unchanged = false;  // known, and nothing in it differs from what is stored: not written
   std::size_t new_images = 0;
 };
 
+// The fields a capture is compared on: what the file gave, not when or from where it was read.
+// A capture time or captor the file leaves out is not a difference.
+bool same_capture(const json& incoming, const json& stored) {
+  static const std::set<std::string> kBookkeeping = {"id", "source", "imported_at", "imported_by", "images"};
+  for (const auto& [name, value] : incoming.items()) {
+    if (kBookkeeping.contains(name)) continue;
+    if ((name == "captured_at" || name == "captured_by") && text(incoming, name).empty()) continue;
+    const auto it = stored.find(name);
+    const json& before = it == stored.end() ? json() : *it;
+    if (value != before && !(value.is_null() && before.is_null())) return false;
+  }
+  return true;
+}
+
+// Writes one listing: `known` is the stored listing with the same identity, or null; `last` the
+// largest listing number so far.
 Result<Written> write_listing(Workspace& workspace, store::Writer& writer, const IncomingListing& incoming,
-                              const std::vector<Blob>& blobs, const std::vector<json>& stored_listings,
-                              std::vector<std::string>& ids, const store::Author& author) {
+                              const std::vector<Blob>& blobs, const json* known, long& last,
+                              const store::Author& author) {
   const json& r = incoming.draft.record;
   json listing = r;
-  const auto same = std::find_if(stored_listings.begin(), stored_listings.end(), [&](const json& s) {
-    return text(s, "platform") == text(r, "platform") && text(s, "url") == text(r, "url");
-  });
   Written out;
-  out.added = same == stored_listings.end();
-  if (out.added) {
-    listing["id"] = next_id(ids, "L");
-    ids.push_back(listing["id"]);
-  } else {
-    listing["id"] = text(*same, "id");
-  }
+  out.added = known == nullptr;
+  listing["id"] = out.added ? "L" + std::to_string(++last) : text(*known, "id");
   const std::string id = listing["id"];
+  std::vector<store::Record> images;
+  if (!out.added) {
+    MOAT_TRY(images, workspace.store().list_where(watch_internal::table("listing_images"), "listing", id));
+  }
+  std::set<std::string> taken, hashes;
+  for (const json& image : images) {
+    taken.insert(text(image, "name"));
+    hashes.insert(text(image, "sha256"));
+  }
+  const bool new_images =
+      std::any_of(incoming.images.begin(), incoming.images.end(),
+                  [&](const IncomingImage& i) { return !hashes.contains(sha256_hex(i.bytes)); });
+  if (!out.added && !new_images && same_capture(r, *known)) {
+    out.unchanged = true;
+    out.listing = *known;
+    out.images = std::move(images);
+    return out;
+  }
   listing["source"] = origin_text(incoming.draft.origin);
   listing["imported_at"] = author.at;
   listing["imported_by"] = author.actor;
   if (text(listing, "captured_by").empty()) listing["captured_by"] = author.actor;
   if (text(listing, "captured_at").empty()) listing["captured_at"] = author.at;
-  MOAT_TRY(std::vector<store::Record> images,
-           workspace.store().list_where(watch_internal::table("listing_images"), "listing", id));
-  std::set<std::string> taken;
-  for (const json& image : images) taken.insert(text(image, "name"));
   json captured = json::array();
   std::vector<std::string> names;
   for (std::size_t i = 0; i < incoming.images.size(); ++i) {
     const IncomingImage& image = incoming.images[i];
-    const auto known = std::find_if(images.begin(), images.end(), [&](const json& s) {
+    const auto known_image = std::find_if(images.begin(), images.end(), [&](const json& s) {
       return text(s, "sha256") == sha256_hex(image.bytes);
     });
-    if (known != images.end()) {
-      names.push_back(text(*known, "name"));
+    if (known_image != images.end()) {
+      names.push_back(text(*known_image, "name"));
       continue;
     }
     const std::string name = free_name(image.name, taken);
@@ -451,10 +533,7 @@ Result<ListingImportReport> import_listings(Workspace& workspace, const Session&
       for (const Diagnostic& d : read.error().diagnostics()) problems.push_back(d);
       continue;
     }
-    for (Draft& d : *read) {
-      check_listing(d, problems);
-      drafts.push_back(std::move(d));
-    }
+    for (Draft& d : *read) drafts.push_back(std::move(d));
   }
   if (!problems.empty()) return Error(ErrorCode::kInput, std::move(problems));
   MOAT_CHECK(check_duplicates(drafts));
@@ -481,12 +560,20 @@ Result<ListingImportReport> import_listings(Workspace& workspace, const Session&
     report = {};
     MOAT_TRY(const std::vector<store::Record> stored,
              workspace.store().list(watch_internal::table("listings")));
-    std::vector<std::string> ids;
-    for (const json& s : stored) ids.push_back(text(s, "id"));
+    // Listings by identity, so that finding a known one costs a look-up, not a pass over them all.
+    long last = 0;
+    std::map<std::pair<std::string, std::string>, const json*> known;
+    for (const json& s : stored) {
+      last = std::max(last, id_number(text(s, "id"), "L"));
+      known.emplace(identity(s), &s);
+    }
     std::vector<std::pair<json, std::vector<json>>> matched;
     for (std::size_t i = 0; i < incoming.size(); ++i) {
-      MOAT_TRY(Written written, write_listing(workspace, writer, incoming[i], blobs[i], stored, ids, author));
+      const auto same = known.find(identity(incoming[i].draft.record));
+      MOAT_TRY(Written written, write_listing(workspace, writer, incoming[i], blobs[i],
+                                              same == known.end() ? nullptr : same->second, last, author));
       (written.added ? report.added : report.updated).push_back(text(written.listing, "id"));
+      if (written.unchanged) report.unchanged.push_back(text(written.listing, "id"));
       report.images += written.new_images;
       matched.emplace_back(std::move(written.listing), std::move(written.images));
     }
@@ -535,6 +622,7 @@ json import_report_json(const ListingImportReport& report) {
   for (const HitView& hit : report.hits) hits.push_back(hit_json(hit));
   return {{"added", report.added},
           {"updated", report.updated},
+          {"unchanged", report.unchanged},
           {"images", report.images},
           {"hits", hits},
           {"events", report.events}};

@@ -78,6 +78,53 @@ std::vector<std::string> hit_rights(const MatchContext& context, const watch::Hi
   return {out.begin(), out.end()};
 }
 
+bool decided(const json& hit) {
+  const std::string status = text(hit, "status");
+  return status == "confirmed" || status == "dismissed";
+}
+
+// Whether every reason a person decided on is still found on the listing as it is now: the same
+// kind and reference, and for text the same words (a detail quotes them). A price reason holds
+// while the price is below the floor, whatever the floor is now.
+bool still_holds(const json& decided_reasons, const json& current) {
+  for (const json& r : decided_reasons) {
+    const bool found = std::any_of(current.begin(), current.end(), [&](const json& c) {
+      if (text(c, "kind") != text(r, "kind") || text(c, "reference") != text(r, "reference")) return false;
+      const std::string kind = text(r, "kind");
+      return (kind != "mark" && kind != "model") || text(c, "detail") == text(r, "detail");
+    });
+    if (!found) return false;
+  }
+  return true;
+}
+
+// A decided hit as the person decided it, marked when its listing's current capture contradicts
+// one of the reasons they decided on (what matches now kept beside it), unmarked when it no longer
+// does.
+json with_current(json hit, const json& reasons, double score, const std::string& at) {
+  const json decided_reasons = json::parse(text(hit, "reasons"), nullptr, false);
+  if (decided_reasons.is_array() && still_holds(decided_reasons, reasons)) {
+    hit["listing_changed_at"] = nullptr;
+    hit["current_score"] = nullptr;
+    hit["current_reasons"] = nullptr;
+    return hit;
+  }
+  if (text(hit, "listing_changed_at").empty()) hit["listing_changed_at"] = at;
+  hit["current_score"] = score;
+  hit["current_reasons"] = reasons.dump();
+  return hit;
+}
+
+std::vector<ReasonView> reason_views(const std::string& reasons_text) {
+  std::vector<ReasonView> out;
+  const json reasons = json::parse(reasons_text, nullptr, false);
+  if (!reasons.is_array()) return out;
+  for (const json& r : reasons) {
+    out.push_back({text(r, "kind"), text(r, "reference"), text(r, "detail"), number(r, "score").value_or(0)});
+  }
+  return out;
+}
+
 }  // namespace
 
 const store::Table& table(std::string_view name) {
@@ -193,33 +240,57 @@ Result<std::vector<store::Record>> record_hits(
     Workspace& workspace, store::Writer& writer, const MatchContext& context,
     const std::vector<std::pair<json, std::vector<json>>>& listings, const std::string& at) {
   MOAT_TRY(const std::vector<store::Record> stored, workspace.store().list(table("hits")));
-  std::vector<std::string> ids;
-  for (const json& h : stored) ids.push_back(text(h, "id"));
+  long last = 0;
+  std::map<std::string, std::vector<const json*>> by_listing;
+  for (const json& h : stored) {
+    last = std::max(last, id_number(text(h, "id"), "H"));
+    by_listing[text(h, "listing")].push_back(&h);
+  }
   std::vector<store::Record> out;
+  const auto put = [&](json record) -> Status {
+    MOAT_TRY(const bool written, writer.put(table("hits"), record));
+    if (written) out.push_back(std::move(record));
+    return {};
+  };
   for (const auto& [listing, images] : listings) {
     const std::vector<watch::Hit> hits =
         watch::match(engine_listing(context, listing, images), context.products);
+    const std::vector<const json*>& before = by_listing[text(listing, "id")];
     for (const watch::Hit& hit : hits) {
-      const auto before = std::find_if(stored.begin(), stored.end(), [&](const json& h) {
-        return text(h, "listing") == hit.listing && text(h, "product") == hit.product;
-      });
-      json record;
-      if (before != stored.end()) {
-        if (text(*before, "status") != "new") continue;  // a person decided it: theirs stands
-        record = *before;
-      } else {
-        record = {{"id", next_id(ids, "H")},
-                  {"listing", hit.listing},
-                  {"product", hit.product},
-                  {"status", "new"},
-                  {"found_at", at}};
-        ids.push_back(record["id"]);
+      const auto same = std::find_if(before.begin(), before.end(),
+                                     [&](const json* h) { return text(*h, "product") == hit.product; });
+      const json reasons = reasons_json(hit);
+      if (same != before.end() && decided(**same)) {
+        MOAT_CHECK(put(with_current(**same, reasons, std::clamp(hit.score, 0.0, 1.0), at)));
+        continue;
       }
+      json record = same != before.end() ? **same
+                                         : json{{"id", "H" + std::to_string(++last)},
+                                                {"listing", hit.listing},
+                                                {"product", hit.product},
+                                                {"found_at", at}};
+      record["status"] = "new";
       record["score"] = std::clamp(hit.score, 0.0, 1.0);
-      record["reasons"] = reasons_json(hit).dump();
+      record["reasons"] = reasons.dump();
       record["rights"] = hit_rights(context, hit);
-      MOAT_TRY(const bool written, writer.put(table("hits"), record));
-      if (written) out.push_back(std::move(record));
+      MOAT_CHECK(put(std::move(record)));
+    }
+    // The listing's hits that no longer match it.
+    for (const json* h : before) {
+      const bool matched = std::any_of(hits.begin(), hits.end(), [&](const watch::Hit& hit) {
+        return hit.product == text(*h, "product");
+      });
+      if (matched) continue;
+      if (decided(*h)) {
+        MOAT_CHECK(put(with_current(*h, json::array(), 0.0, at)));
+        continue;
+      }
+      json record = *h;
+      record["status"] = "unmatched";
+      record["score"] = 0.0;
+      record["reasons"] = "[]";
+      record["rights"] = json::array();
+      MOAT_CHECK(put(std::move(record)));
     }
   }
   return out;
@@ -255,14 +326,13 @@ Result<HitView> hit_view(Workspace& workspace, const json& hit,
   view.listing = listing_view(*listing, images);
   view.product = text(hit, "product");
   view.score = number(hit, "score").value_or(0);
-  const json reasons = json::parse(text(hit, "reasons"), nullptr, false);
-  if (reasons.is_array()) {
-    for (const json& r : reasons) {
-      view.reasons.push_back(
-          {text(r, "kind"), text(r, "reference"), text(r, "detail"), number(r, "score").value_or(0)});
-      if (text(r, "kind") == "image") view.reference_images.push_back(text(r, "reference"));
-    }
+  view.reasons = reason_views(text(hit, "reasons"));
+  for (const ReasonView& r : view.reasons) {
+    if (r.kind == "image") view.reference_images.push_back(r.reference);
   }
+  view.listing_changed_at = text(hit, "listing_changed_at");
+  view.current_score = number(hit, "current_score").value_or(0);
+  view.current_reasons = reason_views(text(hit, "current_reasons"));
   for (const std::string& id : list(hit, "rights")) {
     const auto it = rights.find(id);
     if (it != rights.end()) view.rights.push_back(it->second);

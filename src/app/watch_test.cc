@@ -15,6 +15,7 @@
 #include "app/blobs.h"
 #include "app/demo.h"
 #include "app/demo_testing.h"
+#include "app/legal.h"
 #include "app/red_flags.h"
 #include "app/watch.h"
 #include "app/watch_complaints.h"
@@ -218,6 +219,194 @@ TEST_P(WatchTest, ComplaintStatusKeepsItsDatesAndARelistingRaisesAFlag) {
   auto bad = set_complaint_status(*workspace_, session_, id, {"withdrawn", back, "", ""}, back);
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().where(), "--status");
+}
+
+TEST_P(WatchTest, ComplaintDatesAreNeitherInTheFutureNorOutOfSequence) {
+  const std::string id = watch_.packages.complaints.front().id;
+  const Date now = today();
+  const Date later = Date::from_days(now.days_since_epoch() + 16);
+  const auto refused = [&](const ComplaintUpdate& update, const std::string& where) {
+    auto set = set_complaint_status(*workspace_, session_, id, update, now);
+    ASSERT_FALSE(set.ok()) << update.status;
+    EXPECT_EQ(set.error().code(), ErrorCode::kInput);
+    EXPECT_EQ(set.error().where(), where) << set.error().to_string();
+  };
+  refused({"filed", later, "", ""}, "--on");
+  refused({"relisted", now, "", ""}, "--status");  // never filed nor removed
+  refused({"removed", now, "", ""}, "--status");   // never filed
+  ASSERT_TRUE(set_complaint_status(*workspace_, session_, id, {"filed", now, "", ""}, now).ok());
+  refused({"relisted", now, "", ""}, "--status");  // filed, not removed
+  refused({"removed", later, "", ""}, "--on");
+  ASSERT_TRUE(set_complaint_status(*workspace_, session_, id, {"removed", now, "", ""}, now).ok());
+  EXPECT_TRUE(set_complaint_status(*workspace_, session_, id, {"relisted", now, "", ""}, now).ok());
+}
+
+TEST_P(WatchTest, ComplaintIsNoLongerReadyOnceItsHitIsDismissed) {
+  const ComplaintView& drafted = watch_.packages.complaints.front();
+  ASSERT_TRUE(drafted.ready);
+  const std::string hit = drafted.hits.front();
+  ASSERT_TRUE(decide_hit(*workspace_, session_, hit, "dismissed", "authorised reseller", today()).ok());
+  auto complaints = list_complaints(*workspace_, today());
+  ASSERT_TRUE(complaints.ok()) << complaints.error().to_string();
+  EXPECT_FALSE(complaints->front().ready);
+  ASSERT_FALSE(complaints->front().missing.empty());
+  EXPECT_NE(complaints->front().missing.front().find(hit + " is dismissed"), std::string::npos)
+      << complaints->front().missing.front();
+}
+
+TEST_P(WatchTest, ComplaintIsNoLongerReadyOnceItsRightEnds) {
+  const ComplaintView& drafted = watch_.packages.complaints.front();
+  ASSERT_TRUE(drafted.ready);
+  const std::string right = drafted.rights.front();
+  ASSERT_TRUE(
+      add_ip_event(*workspace_, session_, right, "invalidated", today(), "invalidation decision").ok());
+  auto complaints = list_complaints(*workspace_, today());
+  ASSERT_TRUE(complaints.ok()) << complaints.error().to_string();
+  EXPECT_FALSE(complaints->front().ready);
+  const std::vector<std::string>& missing = complaints->front().missing;
+  EXPECT_TRUE(std::any_of(missing.begin(), missing.end(), [&](const std::string& m) {
+    return m.starts_with("a right in force: " + right);
+  })) << (missing.empty() ? "nothing missing" : missing.front());
+}
+
+TEST_P(WatchTest, ListingThatNoLongerMatchesLeavesNoStaleHit) {
+  const auto file = [](const char* title) {
+    return std::string("platform,url,listing_id,title,price,currency\n") +
+           "taobao,https://item.taobao.com/item.htm?id=555001,555001," + title + " A,100,CNY\n" +
+           "taobao,https://item.taobao.com/item.htm?id=555009,555009," + title + " B,100,CNY\n";
+  };
+  auto first = import_listings(*workspace_, session_, {{{"v1.csv", file("AURORA speaker")}}, {}, {}});
+  ASSERT_TRUE(first.ok()) << first.error().to_string();
+  ASSERT_EQ(first->hits.size(), 2U);
+  const std::string confirmed = first->hits[0].id, undecided = first->hits[1].id;
+  ASSERT_TRUE(decide_hit(*workspace_, session_, confirmed, "confirmed", "test buy", today()).ok());
+
+  auto second = import_listings(*workspace_, session_, {{{"v2.csv", file("Generic speaker")}}, {}, {}});
+  ASSERT_TRUE(second.ok()) << second.error().to_string();
+  EXPECT_EQ(second->hits.size(), 2U) << "both hits changed";
+  auto gone = find_hit(*workspace_, undecided, today());
+  ASSERT_TRUE(gone.ok());
+  EXPECT_EQ(gone->status, "unmatched");
+  EXPECT_TRUE(gone->reasons.empty()) << gone->reasons.front().detail;
+  auto kept = find_hit(*workspace_, confirmed, today());
+  ASSERT_TRUE(kept.ok());
+  EXPECT_EQ(kept->status, "confirmed") << "a person's decision stands";
+  EXPECT_FALSE(kept->listing_changed_at.empty());
+  EXPECT_TRUE(kept->current_reasons.empty());
+  // A complaint never quotes 'AURORA' in a title that now reads 'Generic speaker'.
+  auto package = write_packages(*workspace_, session_,
+                                {"taobao", {confirmed}, dir_.path() / "takedown-changed", ""}, today());
+  ASSERT_FALSE(package.ok());
+  EXPECT_EQ(package.error().code(), ErrorCode::kInput);
+  EXPECT_NE(package.error().message().find("changed since it was confirmed"), std::string::npos)
+      << package.error().message();
+  EXPECT_FALSE(decide_hit(*workspace_, session_, confirmed, "confirmed", "again", today()).ok())
+      << "nothing left to confirm on the current capture";
+
+  // Captured again with the mark: the undecided hit is back, the confirmed one holds again.
+  auto third = import_listings(*workspace_, session_, {{{"v3.csv", file("AURORA speaker")}}, {}, {}});
+  ASSERT_TRUE(third.ok()) << third.error().to_string();
+  EXPECT_EQ(find_hit(*workspace_, undecided, today())->status, "new");
+  EXPECT_TRUE(find_hit(*workspace_, confirmed, today())->listing_changed_at.empty());
+  auto packaged = write_packages(*workspace_, session_,
+                                 {"taobao", {confirmed}, dir_.path() / "takedown-again", ""}, today());
+  ASSERT_TRUE(packaged.ok()) << packaged.error().to_string();
+  std::ifstream in(std::filesystem::path(packaged->complaints.front().folder) / "summary.md");
+  std::ostringstream summary;
+  summary << in.rdbuf();
+  EXPECT_EQ(summary.str().find("seller:  ()"), std::string::npos) << "no seller was captured";
+}
+
+TEST_P(WatchTest, ReferencesLeaveOutEndedRightsAndAreNotRecordedTwice) {
+  ReferenceInput input;
+  input.product = watch_.confirmed.hit.product;
+  input.models = {"AU-999"};
+  ASSERT_TRUE(add_references(*workspace_, session_, input).ok());
+  ASSERT_TRUE(add_references(*workspace_, session_, input).ok());
+  ASSERT_TRUE(
+      add_ip_event(*workspace_, session_, "IP07", "invalidated", today(), "invalidation decision").ok());
+  auto listed = list_references(*workspace_, today());
+  ASSERT_TRUE(listed.ok()) << listed.error().to_string();
+  for (const ProductReferences& p : *listed) {
+    if (p.product != input.product) continue;
+    EXPECT_EQ(std::count_if(p.references.begin(), p.references.end(),
+                            [](const ReferenceView& r) { return r.text == "AU-999"; }),
+              1);
+    EXPECT_FALSE(std::any_of(p.marks.begin(), p.marks.end(), [](const RightView& r) {
+      return r.id == "IP07";
+    })) << "an ended right is left out";
+  }
+}
+
+TEST_P(WatchTest, ReimportingAnUnchangedFileWritesNothing) {
+  const std::string text =
+      "platform,url,title,price,currency\n"
+      "taobao,https://item.taobao.com/item.htm?id=555101,AURORA speaker,100,CNY\n"
+      "jd,https://item.jd.com/555102.html,Desk lamp,20,CNY\n";
+  auto first = import_listings(*workspace_, session_, {{{"l.csv", text}}, {}, {}});
+  ASSERT_TRUE(first.ok()) << first.error().to_string();
+  auto listed = list_listings(*workspace_);
+  ASSERT_TRUE(listed.ok());
+  const std::string captured = listed->back().captured_at;
+  const std::int64_t before = events();
+  auto again = import_listings(*workspace_, session_, {{{"l.csv", text}}, {}, {}});
+  ASSERT_TRUE(again.ok()) << again.error().to_string();
+  EXPECT_EQ(again->updated.size(), 2U);
+  EXPECT_EQ(again->unchanged.size(), 2U);
+  EXPECT_EQ(events(), before) << "an unchanged listing is not captured again";
+  EXPECT_EQ(list_listings(*workspace_)->back().captured_at, captured);
+}
+
+TEST_P(WatchTest, OneItemUnderOtherUrlsIsOneListing) {
+  auto first = import_listings(
+      *workspace_, session_,
+      {{{"a.csv", "platform,url,title\ntaobao,https://item.taobao.com/item.htm?id=555001,AURORA speaker\n"}},
+       {},
+       {}});
+  ASSERT_TRUE(first.ok()) << first.error().to_string();
+  ASSERT_EQ(first->added.size(), 1U);
+  auto variant =
+      import_listings(*workspace_, session_,
+                      {{{"b.csv",
+                         "platform,url,title\n"
+                         "taobao,HTTP://ITEM.TAOBAO.COM/item.htm?spm=a21n57.1.0.0&id=555001#x,AURORA "
+                         "speaker\n"}},
+                       {},
+                       {}});
+  ASSERT_TRUE(variant.ok()) << variant.error().to_string();
+  EXPECT_TRUE(variant->added.empty());
+  EXPECT_EQ(variant->updated, first->added);
+  auto listed = list_listings(*workspace_);
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(listed->back().url, "HTTP://ITEM.TAOBAO.COM/item.htm?spm=a21n57.1.0.0&id=555001#x")
+      << "the URL as captured";
+  expect_refused("dup.csv",
+                 "platform,url,title\n"
+                 "taobao,https://item.taobao.com/item.htm?id=555009,AURORA A\n"
+                 "taobao,http://item.taobao.com/item.htm?id=555009&spm=a21n57.1.0.0,AURORA B\n",
+                 "dup.csv:3:8");
+}
+
+TEST_P(WatchTest, EveryProblemOfAListingsFileIsReportedAtOnce) {
+  const std::string text =
+      "platform,url,title,price,currency\n"
+      "shopee,https://a.taobao.com/1,AURORA,12,CNY\n"
+      "taobao,https://a.taobao.com/2,AURORA,12,\n"
+      "taobao,ftp://a.taobao.com/3,AURORA,3,CNY\n";
+  auto imported = import_listings(*workspace_, session_, {{{"many.csv", text}}, {}, {}});
+  ASSERT_FALSE(imported.ok());
+  std::vector<std::string> where;
+  for (const Diagnostic& d : imported.error().diagnostics()) where.push_back(d.where);
+  EXPECT_EQ(where, (std::vector<std::string>{"many.csv:2:1", "many.csv:3:41", "many.csv:4:8"}))
+      << imported.error().to_string();
+  auto json_file = import_listings(
+      *workspace_, session_,
+      {{{"f.json", R"([{"platform": "taobao", "url": "https://a.taobao.com/1", "title": "A", "min_order": 2.5,
+                       "captured_at": "yesterday"}])"}},
+       {},
+       {}});
+  ASSERT_FALSE(json_file.ok());
+  EXPECT_EQ(json_file.error().diagnostics().size(), 2U) << json_file.error().to_string();
 }
 
 TEST(WatchPlaceTest, SellerLocationNamesACityInEitherScript) {

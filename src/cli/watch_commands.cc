@@ -53,8 +53,9 @@ std::string reasons_text(const app::HitView& hit) {
 void print_hits(const std::vector<app::HitView>& hits) {
   TextTable table({"hit", "score", "status", "product", "listing", "platform", "title", "reasons", "rights"});
   for (const app::HitView& h : hits) {
-    table.add({h.id, score_text(h.score), h.status, h.product, h.listing.id, h.listing.platform,
-               h.listing.title, reasons_text(h), rights_text(h.rights)});
+    table.add({h.id, score_text(h.score),
+               h.listing_changed_at.empty() ? h.status : h.status + ", listing changed", h.product,
+               h.listing.id, h.listing.platform, h.listing.title, reasons_text(h), rights_text(h.rights)});
   }
   table.print(std::cout);
 }
@@ -109,7 +110,10 @@ void define_import(CLI::App& parent, GlobalOptions& global, Runs& runs) {
         return {};
       }
       std::cout << "imported " << report.added.size() << " new and " << report.updated.size()
-                << " known listings, " << report.images << " images captured; " << report.hits.size()
+                << " known listings"
+                << (report.unchanged.empty() ? ""
+                                             : " (" + std::to_string(report.unchanged.size()) + " unchanged)")
+                << ", " << report.images << " images captured; " << report.hits.size()
                 << " hits found or changed\n";
       if (!report.hits.empty()) print_hits(report.hits);
       return {};
@@ -233,7 +237,7 @@ void define_hits(CLI::App& parent, GlobalOptions& global, Runs& runs) {
   auto status = std::make_shared<std::string>();
   CLI::App* cmd = subcommand(parent, "hits",
                              "hits, strongest first: listing, score, reasons, the rights matched", global);
-  cmd->add_option("--status", *status, "new, confirmed or dismissed (default: all)");
+  cmd->add_option("--status", *status, "new, confirmed, dismissed or unmatched (default: all)");
   runs.push_back([cmd, status, &global] {
     if (!cmd->parsed()) return -1;
     return run(global, [&](app::Workspace& workspace, const app::Session&, Date today) -> Status {
@@ -378,7 +382,10 @@ void define_package(CLI::App& parent, GlobalOptions& global, Runs& runs) {
         std::cout << e.hit.id << " not packaged: no right usable on " << flags->platform
                   << (why.empty() ? "" : " (" + join(why, "; ") + ")") << "\n";
       }
-      if (report.complaints.empty() && report.not_usable.empty())
+      for (const app::HitView& h : report.changed)
+        std::cout << h.id << " not packaged: its listing changed since it was confirmed (seen "
+                  << h.listing_changed_at << "): confirm it again or dismiss it\n";
+      if (report.complaints.empty() && report.not_usable.empty() && report.changed.empty())
         std::cout << "no confirmed hit to package\n";
       return {};
     });

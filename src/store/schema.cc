@@ -460,7 +460,8 @@ std::vector<Table> watch_tables() {
   static constexpr std::array<std::string_view, 10> kPlatforms = {
       "alibaba", "1688", "taobao", "tmall", "aliexpress", "jd", "pinduoduo", "amazon", "ebay", "other"};
   static constexpr std::array<std::string_view, 3> kReferenceKinds = {"image", "model", "keyword"};
-  static constexpr std::array<std::string_view, 3> kHitStatuses = {"new", "confirmed", "dismissed"};
+  static constexpr std::array<std::string_view, 4> kHitStatuses = {"new", "confirmed", "dismissed",
+                                                                   "unmatched"};
   static constexpr std::array<std::string_view, 5> kComplaintStatuses = {"drafted", "filed", "removed",
                                                                          "counter-notice", "relisted"};
   static constexpr std::array<std::string_view, 6> kDocumentKinds = {
@@ -534,7 +535,10 @@ std::vector<Table> watch_tables() {
         {"found_at", kText, true},
         {"decided_by", kText},
         {"decided_at", kText},
-        {"decision_reason", kText}},
+        {"decision_reason", kText},
+        {"listing_changed_at", kText},
+        {"current_score", kShare},
+        {"current_reasons", kText}},
        1,
        false,
        {{"listing", "listings"}, {"product", "products"}, {"rights", "ip_rights"}}},

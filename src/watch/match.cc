@@ -15,8 +15,9 @@ namespace moat::watch {
 namespace {
 
 // A listing is a hit when its combined score reaches this and at least one reason is not the
-// price: a mark or model found exactly, or an image at the image threshold, is a hit alone; a
-// weak text match (a mark inside a longer word) needs a second reason.
+// price: a mark or model found at word boundaries, or an image at the image threshold, is a hit
+// alone; a weak text match (a mark running into a longer word) needs a second reason, whatever
+// its score.
 constexpr double kDefaultHit = 0.5;
 // The price reason's score: weak alone (never a hit), stronger the further below the floor.
 constexpr double kPriceBase = 0.25;
@@ -40,7 +41,7 @@ void text_reasons(ReasonKind kind, const std::vector<TextReference>& references,
     std::optional<TextMatch> best = find_pattern(patterns, reference.text, text.title, "title");
     std::optional<TextMatch> other = find_pattern(patterns, reference.text, text.description, "description");
     if (other && (!best || other->score > best->score)) best = std::move(other);
-    if (best) out.push_back({kind, reference.id, std::move(best->detail), best->score});
+    if (best) out.push_back({kind, reference.id, std::move(best->detail), best->score, best->weak});
   }
 }
 
@@ -100,7 +101,9 @@ std::vector<Hit> match(const Listing& listing, const std::vector<Product>& produ
     if (reasons.empty()) continue;
     if (std::optional<Reason> price = price_reason(listing, product)) reasons.push_back(std::move(*price));
     const double score = combined(reasons);
-    if (score < hit_threshold) continue;
+    const bool alone = std::any_of(reasons.begin(), reasons.end(),
+                                   [](const Reason& r) { return r.kind != ReasonKind::kPrice && !r.weak; });
+    if (score < hit_threshold || (!alone && reasons.size() < 2)) continue;
     std::stable_sort(reasons.begin(), reasons.end(),
                      [](const Reason& a, const Reason& b) { return a.score > b.score; });
     hits.push_back({listing.id, product.id, score, std::move(reasons)});

@@ -57,7 +57,6 @@ TEST(Match, FindsMarksHoweverTheyAreDisguised) {
       {"极光AURORA音箱", "IP07", "exact"},
       {"AURORA2 speaker", "IP07", "exact"},
       {"SmartAurora speaker", "IP07", "case"},
-      {"Auroraspeaker", "IP07", "runs into a longer word"},
   };
   for (const Case& c : cases) {
     const std::optional<Reason> r = reason_for(listing(c.title), c.reference);
@@ -98,6 +97,21 @@ TEST(Match, KeepsAMarkInsideAWordBelowAHitUnlessThePriceIsLow) {
   const std::vector<Hit> hits = match(listing("Borealisaurora lamp", "", 10.0), {aurora()});
   ASSERT_EQ(hits.size(), 1u);
   EXPECT_EQ(hits[0].reasons.size(), 2u);
+}
+
+TEST(Match, AMarkRunningIntoALongerWordIsAHitOnlyWithASecondReason) {
+  for (const char* title : {"AURORAS speaker", "Auroraspeaker bluetooth"}) {
+    EXPECT_TRUE(match(listing(title), {aurora()}).empty()) << title;
+    const std::vector<Hit> cheap = match(listing(title, "", 10.0), {aurora()});
+    ASSERT_EQ(cheap.size(), 1u) << title;
+    ASSERT_EQ(cheap[0].reasons.size(), 2u);
+    EXPECT_NE(cheap[0].reasons[0].detail.find("runs into a longer word"), std::string::npos)
+        << cheap[0].reasons[0].detail;
+    EXPECT_TRUE(cheap[0].reasons[0].weak);
+  }
+  const std::vector<Hit> with_model = match(listing("Auroraspeaker AU-360"), {aurora()});
+  ASSERT_EQ(with_model.size(), 1u);
+  EXPECT_EQ(with_model[0].reasons.size(), 2u);
 }
 
 TEST(Match, APriceAloneIsNotAHit) {

@@ -184,8 +184,10 @@ std::optional<TextMatch> find_pattern(const std::vector<Pattern>& patterns, std:
       if (!o) continue;
       const double score = score_of(*o, pattern.pinyin) * field_factor;
       if (best && best->score >= score) continue;
-      best = TextMatch{score, "'" + excerpt(text, at, n) + "' in " + std::string(field) + " as '" +
-                                  std::string(shown) + "' (" + how(*o, pattern.pinyin) + ")"};
+      best = TextMatch{score,
+                       "'" + excerpt(text, at, n) + "' in " + std::string(field) + " as '" +
+                           std::string(shown) + "' (" + how(*o, pattern.pinyin) + ")",
+                       o->factor < 1};
     }
   }
   return best;

@@ -26,6 +26,7 @@ std::vector<Pattern> patterns_of(std::string_view reference_text);
 struct TextMatch {
   double score = 0;    // 0..1
   std::string detail;  // "'AUR0RA' in title as 'AURORA' (homoglyph)"
+  bool weak = false;   // not at word boundaries: it runs into further letters
 };
 
 // The best match of `patterns` (of the reference written `shown`) in `text`, the listing's

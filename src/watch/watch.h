@@ -100,6 +100,7 @@ struct Reason {
   std::string reference;  // the TextReference / ImageReference id, empty for price
   std::string detail;     // how it matched: "'M0AT' in title as 'moat' (homoglyph)", "image 2 ~ fig-1 0.93"
   double score = 0;       // 0..1
+  bool weak = false;      // a mark or model running into further letters: a hit only with a second reason
 };
 
 struct Hit {

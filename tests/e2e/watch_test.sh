@@ -169,7 +169,7 @@ CHECKS=$((CHECKS + 1))
 # ---- Complaints ------------------------------------------------------------------------------------
 
 FILED=$(date -u +%F)
-REMOVED=$(date -u -d "+2 days" +%F)
+REMOVED=$FILED
 run "$MOAT" "${W[@]}" watch complaint set C1 --status filed --on "$FILED" --reference IPP-77
 expect_status 0 "complaint filed"
 run "$MOAT" "${W[@]}" watch complaint set C1 --status removed --on "$REMOVED"
@@ -180,6 +180,9 @@ expect_stdout "\"removed_on\": \"$REMOVED\"" "removed on"
 expect_stdout '"platform_reference": "IPP-77"' "the platform's case number"
 run "$MOAT" "${W[@]}" watch complaint set C1 --status filed --on 2000-01-01
 expect_status 1 "a date before the complaint was drafted"
+run "$MOAT" "${W[@]}" watch complaint set C1 --status relisted --on "$(date -u -d "+16 days" +%F)"
+expect_status 1 "a date in the future"
+expect_stderr "is in the future" "a date in the future"
 run "$MOAT" "${W[@]}" watch complaint set C1 --status withdrawn
 expect_status 1 "an unknown complaint status"
 expect_stderr "--status" "an unknown complaint status"

@@ -8,7 +8,8 @@ import { badge, emptyState, errorBox, h, loading, replace, table } from '../dom.
 import { capitalize, dateTime, money } from '../format.js';
 import { can } from '../session.js';
 
-const STATUSES = [['new', 'New'], ['confirmed', 'Confirmed'], ['dismissed', 'Dismissed'], ['', 'All']];
+const STATUSES = [['new', 'New'], ['confirmed', 'Confirmed'], ['dismissed', 'Dismissed'],
+  ['unmatched', 'No longer matching'], ['', 'All']];
 
 export async function watchView(ctx) {
   const status = ctx.params.has('status') ? ctx.params.get('status') : 'new';
@@ -100,7 +101,8 @@ function hitCard(hit, reload) {
 
 function renderActions(hit, box, reload) {
   const choices = hit.status === 'new' ? [['confirmed', 'Confirm copy'], ['dismissed', 'Dismiss']]
-    : hit.status === 'confirmed' ? [['dismissed', 'Dismiss']] : [['confirmed', 'Confirm copy']];
+    : hit.status === 'confirmed' ? [['dismissed', 'Dismiss']]
+    : hit.status === 'unmatched' ? [['dismissed', 'Dismiss']] : [['confirmed', 'Confirm copy']];
   replace(box, ...choices.map(([to, label]) =>
     h('button', { type: 'button', 'data-action': to, onclick: () => openReasonForm(hit, to, label, box, reload) }, label)));
 }
