@@ -58,6 +58,17 @@ expect_stderr "cannot approve their own assessment"
 run "$MOAT" "${W[@]}" supplier approve F18 "$assessment" --token "$ada"
 expect_status 0 "another user approves"
 
+# Nor does an edit write what only an approval writes: F16's approved assessment rejected it.
+run "$MOAT" "${W[@]}" --token "$sam" set suppliers F16 status=qualified qualified_until=2030-01-01 \
+  tier="low risk" max_exposure_share=0.5
+expect_status 1 "sam qualifies F16 by hand"
+expect_stderr "status is written by the approval of an assessment"
+expect_stderr "moat supplier approve"
+run "$MOAT" "${W[@]}" --token "$sam" supplier status
+expect_status 0 "supplier status"
+CHECKS=$((CHECKS + 1))
+grep -E '^F16 .*rejected' "$WORK/stdout" >/dev/null || fail "F16 is no longer rejected: $(grep F16 "$WORK/stdout")"
+
 run "$MOAT" "${W[@]}" audit log --json
 expect_status 0 "audit log"
 CHECKS=$((CHECKS + 1))
