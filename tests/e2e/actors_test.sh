@@ -39,6 +39,21 @@ run "$MOAT" "${W[@]}" list suppliers --token "$vic"
 expect_status 0 "a viewer reads"
 run "$MOAT" "${W[@]}" flags resolve FL1 --reason "seen" --token "$vic"
 expect_status 1 "a viewer resolves a flag"
+# The ledger's events are for admin, legal and oversight, as GET /api/audit/log; its verification
+# for every staff role, as GET /api/audit/verify.
+for token in "$vic" "$sam"; do
+  run "$MOAT" "${W[@]}" --token "$token" audit log --limit 3
+  expect_status 1 "a viewer or sourcing user lists the ledger's events"
+  expect_stderr "read the ledger's events (admin, legal, oversight)"
+  run "$MOAT" "${W[@]}" --token "$token" audit export "$WORK/bundle-refused"
+  expect_status 1 "a viewer or sourcing user exports the ledger's events"
+  CHECKS=$((CHECKS + 1))
+  [ ! -e "$WORK/bundle-refused" ] || fail "a refused export wrote $WORK/bundle-refused"
+done
+run "$MOAT" "${W[@]}" --token "$vic" audit verify
+expect_status 0 "a viewer verifies the ledger"
+run "$MOAT" "${W[@]}" --token "$lee" audit log --limit 3 --json
+expect_status 0 "legal lists the ledger's events"
 # MOAT_ACTOR names nobody once there are accounts: the owner of the workspace's files acts.
 run env MOAT_ACTOR=mallory "$MOAT" "${W[@]}" "${waive[@]}"
 expect_status 0 "the workspace's owner waives"
