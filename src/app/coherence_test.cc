@@ -150,8 +150,8 @@ class CoherenceTest : public DemoTest {
       const bool failed = check.status == gate::CheckStatus::kFail;
       if (check.id == "owner-visit") {
         const bool flagged = find_flag(*standing, "owner-visit-missing", check.subject) != nullptr;
-        const auto start = production_start(products, orders, "aurora", supplier);
-        const bool warning_due = start && plus_days(on, kOwnerVisitLeadDays) >= *start;
+        const ProductionStart start = production_start(products, orders, "aurora", supplier, on);
+        const bool warning_due = plus_days(on, kOwnerVisitLeadDays) >= start.day;
         if (flagged) {
           EXPECT_TRUE(failed) << supplier << ": flag raised, gate passes: " << check.reason;
         }
@@ -194,6 +194,37 @@ INSTANTIATE_TEST_SUITE_P(Backends, CoherenceTest, ::testing::ValuesIn(testing::b
 
 TEST_P(CoherenceTest, FlagsAndGateAgreeOnTheDemo) {
   expect_agreement(today(), "demo");
+}
+
+// The demo records no production start: production is taken to start today, by the gate's
+// owner-visit check and the owner-visit-missing flag alike, so both name the same suppliers.
+TEST_P(CoherenceTest, OwnerVisitWithoutAProductionStartOnRecordIsTodaysForGateAndFlag) {
+  for (const store::Record& product : records("products")) ASSERT_TRUE(product["production_start"].is_null());
+  auto verdict = run_gate(*workspace_, {"aurora", "", "", today()});
+  ASSERT_TRUE(verdict.ok()) << verdict.error().to_string();
+  auto standing = standing_flags(*workspace_, today());
+  ASSERT_TRUE(standing.ok()) << standing.error().to_string();
+  std::set<std::string> failing, flagged;
+  for (const gate::Check& check : verdict->checks) {
+    if (check.id == "owner-visit" && check.status == gate::CheckStatus::kFail) failing.insert(check.subject);
+  }
+  for (const Flag& f : *standing) {
+    if (f.rule == "owner-visit-missing") flagged.insert(f.subject);
+  }
+  EXPECT_GT(failing.size(), 1u);
+  EXPECT_EQ(failing, flagged);
+  const auto orderless = std::find_if(standing->begin(), standing->end(), [](const Flag& f) {
+    return f.rule == "owner-visit-missing" && f.cause == "no production start on record";
+  });
+  ASSERT_NE(orderless, standing->end()) << "a supplier without orders is flagged too";
+  // The next day the same flag stands: its cause does not move with the day.
+  auto tomorrow = refresh_flags(*workspace_, session_, plus_days(today(), 1));
+  ASSERT_TRUE(tomorrow.ok());
+  const auto same = std::find_if(tomorrow->begin(), tomorrow->end(), [&](const Flag& f) {
+    return f.rule == "owner-visit-missing" && f.subject == orderless->subject && f.state != "resolved";
+  });
+  ASSERT_NE(same, tomorrow->end());
+  EXPECT_EQ(same->cause, orderless->cause);
 }
 
 TEST_P(CoherenceTest, FlagsAndGateAgreeOnGeneratedWorkspaces) {
