@@ -668,6 +668,24 @@ TEST(CertificateExpiredTest, NamesTheStandardNumberAndDate) {
   EXPECT_EQ(evidence(raised[0], "number"), "04524Q30876R1M");
 }
 
+// An agreement that expires on day D covers day D: a renewal effective on D + 1 follows it without
+// a gap and ends the warning; one effective on D + 2 leaves a day uncovered and does not.
+TEST(AgreementExpiringTest, RenewalFromTheDayAfterExpiryEndsTheWarning) {
+  Facts facts = clean_workspace();
+  AgreementFacts old = dongguan_nnn();
+  old.expires = day("2025-07-31");
+  AgreementFacts renewal = dongguan_nnn();
+  renewal.id = "AG-DG02";
+  renewal.effective = day("2025-08-01");
+  renewal.expires = day("2028-07-31");
+  facts.legal.agreements = {old, renewal};
+  EXPECT_TRUE(raised_by(facts, "agreement-expiring").empty());
+  facts.legal.agreements[1].effective = day("2025-08-02");
+  const std::vector<Raised> raised = raised_by(facts, "agreement-expiring");
+  ASSERT_EQ(raised.size(), 1u);
+  EXPECT_EQ(raised[0].subject, "agreement/AG-DG01");
+}
+
 TEST(CertificateExpiredTest, RenewedCertificateIsQuiet) {
   // The old certificate stays on record after recertification; the new one is valid.
   Facts facts = clean_workspace();
