@@ -412,6 +412,13 @@ TEST_P(CoherenceTest, TheOwnFacilityIsCheckedAsWhatItIs) {
   const Flag* access = find_flag(*flags, "access-control-unverified", "supplier/F01");
   ASSERT_NE(access, nullptr);
   EXPECT_EQ(access->state, "open");
+  // Never audited: recent-audit fails for it as for anyone, and audit-overdue says so too.
+  ASSERT_EQ(f01.count("recent-audit"), 1u);
+  EXPECT_EQ(f01.at("recent-audit").status, gate::CheckStatus::kFail) << f01.at("recent-audit").reason;
+  const Flag* overdue = find_flag(*flags, "audit-overdue", "supplier/F01");
+  ASSERT_NE(overdue, nullptr);
+  EXPECT_EQ(overdue->state, "open");
+  EXPECT_EQ(overdue->cause, "never audited");
   // Audited with access control passing: the check passes, the flag resolves itself with the audit.
   ASSERT_TRUE(audit_access("F01", today(), vet::ItemResult::kPass).ok());
   EXPECT_EQ(checks_of(today()).at("access-control").status, gate::CheckStatus::kPass);
@@ -421,6 +428,10 @@ TEST_P(CoherenceTest, TheOwnFacilityIsCheckedAsWhatItIs) {
   ASSERT_NE(access, nullptr);
   EXPECT_EQ(access->state, "resolved");
   EXPECT_NE(access->reason.find("passed access-control"), std::string::npos) << access->reason;
+  EXPECT_EQ(checks_of(today()).at("recent-audit").status, gate::CheckStatus::kPass);
+  overdue = find_flag(*flags, "audit-overdue", "supplier/F01");
+  ASSERT_NE(overdue, nullptr);
+  EXPECT_EQ(overdue->state, "resolved");
   // The staff's confidentiality agreement lapses: the check fails naming them, a flag per person.
   ASSERT_TRUE(edit_record(*workspace_, session_, "agreements", "AG09",
                           {{"expires", plus_days(today(), -1).to_string()}}, std::nullopt)

@@ -142,6 +142,7 @@ Facts clean_workspace() {
        {"深圳市宝安区福永街道凤凰第一工业区 B 栋"},
        {}},
       {"V-2025-023", "S-SU00", "owner-visit", day("2025-04-10"), std::nullopt, {}, {}},
+      {"V-2025-026", "S-SU00", "audit", day("2025-05-12"), std::nullopt, {}, {}},
       {"V-2025-031", "S-DG01", "audit", day("2025-06-02"), 60000, {"东莞市长安镇厦岗工业区 3 号厂房"}, {}},
   };
   facts.findings = {
@@ -742,9 +743,21 @@ TEST(AuditOverdueTest, OwnersVisitIsNotAnAudit) {
   EXPECT_EQ(raised_by(facts, "audit-overdue").size(), 1u);
 }
 
-TEST(AuditOverdueTest, TrustedAndInactiveSuppliersNeedNoAudit) {
-  Facts facts = clean_workspace();  // S-SU00 (trusted) and S-NB03 (inactive) were never audited
+TEST(AuditOverdueTest, InactiveSuppliersNeedNoAudit) {
+  Facts facts = clean_workspace();  // S-NB03 (inactive) was never audited
   EXPECT_TRUE(raised_by(facts, "audit-overdue").empty());
+}
+
+// The own facility is audited as any supplier is (the gate's recent-audit checks it too): only the
+// NNN and the owner's visit make no sense there.
+TEST(AuditOverdueTest, TheOwnFacilityIsAuditedAsAnyone) {
+  Facts facts = clean_workspace();
+  std::erase_if(facts.visits,
+                [](const VisitFacts& v) { return v.supplier == "S-SU00" && v.kind == "audit"; });
+  const std::vector<Raised> raised = raised_by(facts, "audit-overdue");
+  ASSERT_EQ(raised.size(), 1u);
+  EXPECT_EQ(raised[0].subject, "supplier/S-SU00");
+  EXPECT_EQ(raised[0].cause, "never audited");
 }
 
 TEST(CriticalFindingOverdueTest, ClosedOrMinorFindingsAreQuiet) {

@@ -35,7 +35,8 @@ std::vector<Raised> audit_overdue(const Facts& facts, const RuleSetting& setting
   const double interval = setting.threshold("interval_days");
   std::vector<Raised> raised;
   for (const SupplierFacts& supplier : facts.suppliers) {
-    if (!supplier.active || supplier.trusted) continue;
+    // The own facility too (trusted): the gate's recent-audit checks it as anyone (docs/gate.md).
+    if (!supplier.active) continue;
     const std::string label = supplier_label(facts, supplier.id);
     const std::optional<Date> last = latest_visit(facts, supplier.id, kAudit, facts.today);
     if (!last) {
