@@ -668,9 +668,11 @@ def test_etags_and_versions(server):
           "a CLI edit shows at once: %s" % cli_edit.text[:200])
     problem_shape(admin.request("PATCH", path, {"capacity": -5}, headers={"If-Match": "*"}), 400, "a bad value")
     problem_shape(admin.request("PATCH", path, {"colour": "red"}, headers={"If-Match": "*"}), 400, "an unknown field")
-    # What the approval of an assessment writes is never patched by hand, whoever asks.
-    for field, value in (("status", "qualified"), ("qualified_until", "2030-01-01"), ("tier", "low risk"),
-                         ("max_exposure_share", 0.5)):
+    # What the approval of an assessment writes is never patched by hand, whoever asks (values that
+    # differ from the supplier's: writing a field's current value changes nothing and passes).
+    current = admin.get(path).json["supplier"]
+    for field, value in (("status", "rejected" if current["status"] != "rejected" else "qualified"),
+                         ("qualified_until", "2031-02-03"), ("tier", "set by hand"), ("max_exposure_share", 0.07)):
         refused = admin.request("PATCH", path, {field: value}, headers={"If-Match": "*"})
         problem_shape(refused, 400, "PATCH of %s" % field)
         check(field in refused.text and "moat supplier approve" in refused.text,
