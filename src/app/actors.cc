@@ -19,6 +19,9 @@ const std::vector<Grant>& grants() {
   using enum Role;
   static const std::vector<Grant> table = {
       {Capability::kRead, "read", {kAdmin, kSourcing, kLegal, kOversight, kViewer}},
+      // The ledger names every actor, every read by a supplier's user and every refusal: those who
+      // audit read it, not everyone who reads the product.
+      {Capability::kReadLedger, "read the ledger's events", {kAdmin, kLegal, kOversight}},
       {Capability::kEdit, "edit", {kAdmin, kSourcing}},
       {Capability::kRecordLegal, "record agreements and rights", {kAdmin, kSourcing, kLegal}},
       {Capability::kOnSite, "record what is seen on site", {kAdmin, kOversight}},

@@ -22,7 +22,8 @@ namespace moat::app {
 
 // What a command does, as far as who may do it is concerned.
 enum class Capability {
-  kRead,            // read anything (the owner's people: every role but supplier staff)
+  kRead,            // read all but the ledger's events: every role but supplier staff
+  kReadLedger,      // read the ledger's events (moat audit log, audit export): admin, legal, oversight
   kEdit,            // change the product, suppliers, plans, files, qualification: admin, sourcing
   kRecordLegal,     // record agreements, purchase orders, IP rights, disclosures: admin, sourcing, legal
   kOnSite,          // record visits, assignments, findings, tooling events: admin, oversight

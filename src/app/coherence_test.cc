@@ -56,6 +56,21 @@ class CoherenceTest : public DemoTest {
     return listed.ok() ? *listed : std::vector<store::Record>{};
   }
 
+  // Writes a supplier's cap as the approval of an assessment does (edits may not: app/approval_fields.h).
+  void requalify(const std::string& supplier, nlohmann::json cap) {
+    const store::Table& suppliers = *store::find_table("suppliers");
+    auto record = workspace_->store().get(suppliers, {supplier});
+    ASSERT_TRUE(record.ok() && record->has_value());
+    store::Record changed = **record;
+    changed["max_exposure_share"] = std::move(cap);
+    auto written = workspace_->store().write(session_.author(), [&](store::Writer& writer) -> Status {
+      MOAT_TRY(const bool put, writer.put(suppliers, changed));
+      (void)put;
+      return {};
+    });
+    ASSERT_TRUE(written.ok()) << written.error().to_string();
+  }
+
   Status record_owner_visit(const std::string& supplier, Date on) {
     VisitInput visit;
     visit.supplier = supplier;
@@ -135,8 +150,8 @@ class CoherenceTest : public DemoTest {
       const bool failed = check.status == gate::CheckStatus::kFail;
       if (check.id == "owner-visit") {
         const bool flagged = find_flag(*standing, "owner-visit-missing", check.subject) != nullptr;
-        const auto start = production_start(products, orders, "aurora", supplier);
-        const bool warning_due = start && plus_days(on, kOwnerVisitLeadDays) >= *start;
+        const ProductionStart start = production_start(products, orders, "aurora", supplier, on);
+        const bool warning_due = plus_days(on, kOwnerVisitLeadDays) >= start.day;
         if (flagged) {
           EXPECT_TRUE(failed) << supplier << ": flag raised, gate passes: " << check.reason;
         }
@@ -179,6 +194,37 @@ INSTANTIATE_TEST_SUITE_P(Backends, CoherenceTest, ::testing::ValuesIn(testing::b
 
 TEST_P(CoherenceTest, FlagsAndGateAgreeOnTheDemo) {
   expect_agreement(today(), "demo");
+}
+
+// The demo records no production start: production is taken to start today, by the gate's
+// owner-visit check and the owner-visit-missing flag alike, so both name the same suppliers.
+TEST_P(CoherenceTest, OwnerVisitWithoutAProductionStartOnRecordIsTodaysForGateAndFlag) {
+  for (const store::Record& product : records("products")) ASSERT_TRUE(product["production_start"].is_null());
+  auto verdict = run_gate(*workspace_, {"aurora", "", "", today()});
+  ASSERT_TRUE(verdict.ok()) << verdict.error().to_string();
+  auto standing = standing_flags(*workspace_, today());
+  ASSERT_TRUE(standing.ok()) << standing.error().to_string();
+  std::set<std::string> failing, flagged;
+  for (const gate::Check& check : verdict->checks) {
+    if (check.id == "owner-visit" && check.status == gate::CheckStatus::kFail) failing.insert(check.subject);
+  }
+  for (const Flag& f : *standing) {
+    if (f.rule == "owner-visit-missing") flagged.insert(f.subject);
+  }
+  EXPECT_GT(failing.size(), 1u);
+  EXPECT_EQ(failing, flagged);
+  const auto orderless = std::find_if(standing->begin(), standing->end(), [](const Flag& f) {
+    return f.rule == "owner-visit-missing" && f.cause == "no production start on record";
+  });
+  ASSERT_NE(orderless, standing->end()) << "a supplier without orders is flagged too";
+  // The next day the same flag stands: its cause does not move with the day.
+  auto tomorrow = refresh_flags(*workspace_, session_, plus_days(today(), 1));
+  ASSERT_TRUE(tomorrow.ok());
+  const auto same = std::find_if(tomorrow->begin(), tomorrow->end(), [&](const Flag& f) {
+    return f.rule == "owner-visit-missing" && f.subject == orderless->subject && f.state != "resolved";
+  });
+  ASSERT_NE(same, tomorrow->end());
+  EXPECT_EQ(same->cause, orderless->cause);
 }
 
 TEST_P(CoherenceTest, FlagsAndGateAgreeOnGeneratedWorkspaces) {
@@ -316,9 +362,7 @@ TEST_P(CoherenceTest, TheApprovedPlanIsRevalidatedWhenItsInputsChange) {
   EXPECT_EQ(find_check(*before, "plan-valid")->status, gate::CheckStatus::kPass)
       << find_check(*before, "plan-valid")->reason;
   // Re-qualified with a small exposure cap: the exposure view marks the party, the gate fails.
-  ASSERT_TRUE(edit_record(*workspace_, session_, "suppliers", supplier, {{"max_exposure_share", "0.01"}},
-                          std::nullopt)
-                  .ok());
+  requalify(supplier, 0.01);
   auto exposure = plan_exposure(*workspace_, "aurora", std::nullopt);
   ASSERT_TRUE(exposure.ok()) << exposure.error().to_string();
   EXPECT_TRUE(std::any_of(exposure->rows.begin(), exposure->rows.end(), [&](const ExposureRow& r) {
@@ -332,9 +376,9 @@ TEST_P(CoherenceTest, TheApprovedPlanIsRevalidatedWhenItsInputsChange) {
       << valid->reason;
   EXPECT_NE(valid->fix.find("Re-plan aurora"), std::string::npos) << valid->fix;
   // Its capacity cut below what the plan gives it.
-  ASSERT_TRUE(edit_record(*workspace_, session_, "suppliers", supplier,
-                          {{"max_exposure_share", ""}, {"capacity", "1"}}, std::nullopt)
-                  .ok());
+  requalify(supplier, nullptr);
+  ASSERT_TRUE(
+      edit_record(*workspace_, session_, "suppliers", supplier, {{"capacity", "1"}}, std::nullopt).ok());
   auto cut = run_gate(*workspace_, {"aurora", "", "", today()});
   ASSERT_TRUE(cut.ok());
   EXPECT_NE(find_check(*cut, "plan-valid")->reason.find(supplier + " is assigned"), std::string::npos)
@@ -369,6 +413,13 @@ TEST_P(CoherenceTest, TheOwnFacilityIsCheckedAsWhatItIs) {
   const Flag* access = find_flag(*flags, "access-control-unverified", "supplier/F01");
   ASSERT_NE(access, nullptr);
   EXPECT_EQ(access->state, "open");
+  // Never audited: recent-audit fails for it as for anyone, and audit-overdue says so too.
+  ASSERT_EQ(f01.count("recent-audit"), 1u);
+  EXPECT_EQ(f01.at("recent-audit").status, gate::CheckStatus::kFail) << f01.at("recent-audit").reason;
+  const Flag* overdue = find_flag(*flags, "audit-overdue", "supplier/F01");
+  ASSERT_NE(overdue, nullptr);
+  EXPECT_EQ(overdue->state, "open");
+  EXPECT_EQ(overdue->cause, "never audited");
   // Audited with access control passing: the check passes, the flag resolves itself with the audit.
   ASSERT_TRUE(audit_access("F01", today(), vet::ItemResult::kPass).ok());
   EXPECT_EQ(checks_of(today()).at("access-control").status, gate::CheckStatus::kPass);
@@ -378,6 +429,10 @@ TEST_P(CoherenceTest, TheOwnFacilityIsCheckedAsWhatItIs) {
   ASSERT_NE(access, nullptr);
   EXPECT_EQ(access->state, "resolved");
   EXPECT_NE(access->reason.find("passed access-control"), std::string::npos) << access->reason;
+  EXPECT_EQ(checks_of(today()).at("recent-audit").status, gate::CheckStatus::kPass);
+  overdue = find_flag(*flags, "audit-overdue", "supplier/F01");
+  ASSERT_NE(overdue, nullptr);
+  EXPECT_EQ(overdue->state, "resolved");
   // The staff's confidentiality agreement lapses: the check fails naming them, a flag per person.
   ASSERT_TRUE(edit_record(*workspace_, session_, "agreements", "AG09",
                           {{"expires", plus_days(today(), -1).to_string()}}, std::nullopt)

@@ -6,11 +6,13 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <unordered_map>
 
 #include "app/bom_layouts.h"
 #include "app/fields.h"
 #include "app/records.h"
 #include "core/csv.h"
+#include "core/number_text.h"
 #include "core/text.h"
 
 namespace moat::app {
@@ -128,9 +130,10 @@ Result<ColumnMap> map_columns(const Places& places, const CsvTable& csv, const T
   return map;
 }
 
-// "R1-R4" (KiCad's reference ranges) -> R1, R2, R3, R4; anything else as it is.
+// "R1-R4" (KiCad's reference ranges) -> R1, R2, R3, R4; anything else as it is. A range whose
+// ends share a prefix but run backwards ("R10-R8") is written wrong: its message.
 constexpr std::size_t kMaxRange = 10'000;
-void expand_range(const std::string& item, json& out) {
+std::string expand_range(const std::string& item, json& out) {
   const std::size_t dash = item.find('-');
   const auto split = [](std::string_view text) {
     std::size_t digits = text.size();
@@ -143,27 +146,60 @@ void expand_range(const std::string& item, json& out) {
     if (!prefix.empty() && prefix == prefix_end && !first.empty() && !last.empty() && first.size() < 7 &&
         last.size() < 7) {
       const std::size_t from = std::stoul(std::string(first)), to = std::stoul(std::string(last));
+      if (to < from) {
+        out.push_back(item);  // kept as written, so that only the range is reported
+        return "the range '" + item + "' runs backwards: write " + std::string(prefix) + std::string(last) +
+               "-" + std::string(prefix) + std::string(first);
+      }
       if (from < to && to - from < kMaxRange) {
         for (std::size_t n = from; n <= to; ++n) out.push_back(std::string(prefix) + std::to_string(n));
-        return;
+        return "";
       }
     }
   }
   out.push_back(item);
+  return "";
 }
 
-void expand_ranges(json& designators) {
+// Expands the line's ranges; a range written backwards and a designator named twice on the line
+// are reported at the designators' cell.
+void expand_ranges(json& designators, const Origin& origin, std::vector<Diagnostic>& problems) {
   if (!designators.is_array()) return;
   json expanded = json::array();
-  for (const json& item : designators) expand_range(item.get<std::string>(), expanded);
+  for (const json& item : designators) {
+    const std::string wrong = expand_range(item.get<std::string>(), expanded);
+    if (!wrong.empty()) problems.push_back({origin.where("designators"), wrong});
+  }
+  std::set<std::string> seen;
+  for (const json& item : expanded) {
+    if (expanded.size() > 1 && !seen.insert(item.get<std::string>()).second) {
+      problems.push_back({origin.where("designators"),
+                          "designator '" + item.get<std::string>() + "' is named twice on this line"});
+    }
+  }
   designators = std::move(expanded);
+}
+
+// A quantity that is not the number of designators is kept (a designator may name a part counted
+// otherwise: 0.25 m of cable W1), with a warning at the quantity's cell.
+void warn_quantity(const json& record, const Origin& origin, FileReport& report) {
+  const json& designators = record["designators"];
+  const json& quantity = record["quantity"];
+  if (!quantity.is_number() || !designators.is_array() || designators.empty()) return;
+  if (quantity.get<double>() == static_cast<double>(designators.size())) return;
+  std::vector<std::string> names;
+  for (const json& d : designators) names.push_back(d.get<std::string>());
+  report.warnings.push_back({origin.where("quantity"), "quantity " + format_number(quantity.get<double>()) +
+                                                           " but " + std::to_string(designators.size()) +
+                                                           " designators (" + join(names, ", ") +
+                                                           "): the quantity is kept"});
 }
 
 // BOM lines may leave id, quantity and make/buy to be derived from designators and MPN. A
 // designator that cannot be an id is reported at its cell.
 void derive_bom_fields(json& record, const Origin& origin, FileReport& report,
                        std::vector<Diagnostic>& problems) {
-  expand_ranges(record["designators"]);
+  expand_ranges(record["designators"], origin, problems);
   const json& designators = record["designators"];
   if (record["id"].is_null() && !designators.empty()) {
     const std::string designator = designators.front().get<std::string>();
@@ -177,6 +213,8 @@ void derive_bom_fields(json& record, const Origin& origin, FileReport& report,
   }
   if (record["quantity"].is_null()) {
     record["quantity"] = designators.empty() ? 1.0 : static_cast<double>(designators.size());
+  } else {
+    warn_quantity(record, origin, report);
   }
   std::string reason = "the make/buy column";
   if (record["make_buy"].is_null()) {
@@ -187,6 +225,28 @@ void derive_bom_fields(json& record, const Origin& origin, FileReport& report,
   const std::string value = record["make_buy"].is_string() ? record["make_buy"].get<std::string>() : "";
   ++report.make_buy[value];
   ++report.make_buy_reasons[{value, reason}];
+}
+
+// A designator names one place on one board: two lines of the same parent (the same board) that
+// place it are reported at the second, naming the first.
+void check_designators_placed_once(const std::vector<Draft>& drafts, std::vector<Diagnostic>& problems) {
+  const auto text_of = [](const json& value) { return value.is_string() ? value.get<std::string>() : ""; };
+  std::unordered_map<std::string, const Draft*> placed;  // product, parent and designator -> its line
+  for (const Draft& draft : drafts) {
+    const json& designators = draft.record["designators"];
+    if (!designators.is_array() || designators.empty()) continue;
+    std::string key = text_of(draft.record["product"]) + '\0' + text_of(draft.record["parent"]) + '\0';
+    const std::size_t board = key.size();
+    for (const json& item : designators) {
+      key.resize(board);
+      key += item.get<std::string>();
+      const auto [it, fresh] = placed.emplace(key, &draft);
+      if (fresh || it->second == &draft) continue;
+      problems.push_back({draft.origin.where("designators"), "designator '" + item.get<std::string>() +
+                                                                 "' is also placed at " +
+                                                                 it->second->origin.where("designators")});
+    }
+  }
 }
 
 // Affiliation pairs are unordered: store them with a < b.
@@ -347,6 +407,7 @@ Result<FileRead> read_table_records(const SourceFile& file, const CsvTable& csv,
     read.drafts.push_back(std::move(draft));
     if (problems.size() >= kMaxDiagnostics) break;
   }
+  if (is_bom(table)) check_designators_placed_once(read.drafts, problems);
   if (!problems.empty()) return Error(ErrorCode::kInput, std::move(problems));
   report.records = read.drafts.size();
   name_altium_variant(read.drafts, report);

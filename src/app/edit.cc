@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/edit.h"
 
+#include "app/accounts.h"
+#include "app/approval_fields.h"
 #include "app/fields.h"
 #include "app/records.h"
 #include "core/text.h"
@@ -44,6 +46,22 @@ Status apply(const store::Table& table, const CapabilityCatalog& catalog, const 
   return {};
 }
 
+// An edit of a supplier may not write what only the approval of an assessment writes
+// (app/approval_fields.h).
+Status check_approval_fields(Workspace& workspace, const store::Table& table, const store::Record& before,
+                             const store::Record& after) {
+  if (table.name != "suppliers") return {};
+  std::vector<Diagnostic> problems = approval_field_changes(&before, after, nullptr);
+  if (problems.empty()) return {};
+  MOAT_TRY(const std::vector<User> users, list_users(workspace));
+  const std::string supplier = after.value("id", "");
+  MOAT_TRY(
+      const std::int64_t assessments,
+      workspace.store().count(*store::find_table("assessments"), {{"supplier", store::SqlValue(supplier)}}));
+  if (!approval_fields_locked(!users.empty(), assessments > 0)) return {};
+  return Error(ErrorCode::kInput, std::move(problems));
+}
+
 }  // namespace
 
 Result<EditResult> edit_record(Workspace& workspace, const Session& session, std::string_view table_name,
@@ -59,6 +77,7 @@ Result<EditResult> edit_record(Workspace& workspace, const Session& session, std
   EditResult result{false, current.version};
   MOAT_TRY(const std::int64_t events,
            workspace.store().write(session.author(), [&](store::Writer& writer) -> Status {
+             MOAT_CHECK(check_approval_fields(workspace, *table, current.record, record));
              // Checked inside the write transaction: no other writer can change what the check saw. Only
              // the records the edit can involve are read (problems_added), not the whole workspace.
              MOAT_TRY(std::vector<Diagnostic> problems,

@@ -266,7 +266,7 @@ Result<gate::SupplierFacts> supplier_facts(Workspace& workspace, const Shared& s
   f.trusted = r.value("trusted", false) == true;
   if (f.trusted) add_own_facility(shared, f);
   MOAT_TRY(const Records orders, store.list_where(table("orders"), "supplier", f.id));
-  f.production_start = production_start({s.product}, orders, product, f.id);
+  f.production_start = production_start({s.product}, orders, product, f.id, today).day;
   f.nnns = nnns_of(shared.agreements, f.id);
   add_orders(orders, f);
   MOAT_TRY(const Records assignments, store.list_where(table("assignments"), "supplier", f.id));

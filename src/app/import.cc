@@ -5,6 +5,8 @@
 
 #include <set>
 
+#include "app/accounts.h"
+#include "app/approval_fields.h"
 #include "app/records.h"
 #include "core/text.h"
 
@@ -116,6 +118,34 @@ Status note_revision(store::Writer& writer, const std::string& product, const Im
   return writer.note("bom-revision", "products", product, detail.dump());
 }
 
+bool assessed(const Model& stored, const std::string& supplier) {
+  const Entries& assessments = stored.of("assessments");
+  const auto it = assessments.lower_bound(store::Key{supplier});
+  return it != assessments.end() && it->first[0] == supplier;
+}
+
+// An import may not write what only the approval of an assessment writes (app/approval_fields.h).
+Result<std::vector<Diagnostic>> approval_field_problems(Workspace& workspace, const Model& stored,
+                                                        const std::vector<Draft>& drafts) {
+  std::vector<Diagnostic> problems;
+  std::optional<bool> has_accounts;
+  for (const Draft& draft : drafts) {
+    if (draft.table->name != "suppliers") continue;
+    const store::Key key = store::key_of(*draft.table, draft.record);
+    const auto found = stored.of("suppliers").find(key);
+    const store::Record* before = found == stored.of("suppliers").end() ? nullptr : &found->second.record;
+    std::vector<Diagnostic> changed = approval_field_changes(before, draft.record, &draft.origin);
+    if (changed.empty()) continue;
+    if (!has_accounts) {
+      MOAT_TRY(const std::vector<User> users, list_users(workspace));
+      has_accounts = !users.empty();
+    }
+    if (!approval_fields_locked(*has_accounts, assessed(stored, key[0]))) continue;
+    problems.insert(problems.end(), changed.begin(), changed.end());
+  }
+  return problems;
+}
+
 }  // namespace
 
 Result<Model> load_model(store::Store& store) {
@@ -163,6 +193,8 @@ Result<ImportReport> import_files(Workspace& workspace, const Session& session,
     const Model stored = model;
     add_missing_product(options, model, drafts);
     std::vector<Diagnostic> found = overlay(model, drafts);
+    MOAT_TRY(const std::vector<Diagnostic> approval, approval_field_problems(workspace, stored, drafts));
+    found.insert(found.end(), approval.begin(), approval.end());
     report.difference = {};
     if (options.replace && found.empty()) {
       MOAT_CHECK(plan_removal(model, parts_left_out(model, drafts, *options.product), options.cascade,

@@ -53,6 +53,9 @@ struct FileReport {
   std::size_t not_fitted = 0;
   std::map<std::string, std::size_t> make_buy;                                  // "make"/"buy" -> lines
   std::map<std::pair<std::string, std::string>, std::size_t> make_buy_reasons;  // (value, reason) -> lines
+  // What was read but looks wrong, each at its place: a BOM line whose quantity is not the number
+  // of its designators.
+  std::vector<Diagnostic> warnings;
 };
 
 // A record's change, as the dry run and the report show it.

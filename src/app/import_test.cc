@@ -49,6 +49,49 @@ TEST_P(ImportTest, ReadsAKiCadBomExportAndDerivesIdsAndQuantities) {
   EXPECT_EQ(record("products", {"board"})["name"], "board");  // created from --product
 }
 
+// A designator names one place on one board: named twice on a line, placed by two lines of one
+// parent, or in a range written backwards, it is an error at its cell and nothing is written.
+TEST_P(ImportTest, RejectsDesignatorsPlacedTwiceOrRangesWrittenBackwards) {
+  const std::pair<std::string, std::vector<std::string>> cases[] = {
+      {"Reference,Value,Qty\nC2,100nF,1\n\"C1,C2\",1uF,2\n",
+       {"bom.csv:3:1: designator 'C2' is also placed at bom.csv:2:1"}},
+      {"Reference,Value,Qty\n\"C1,C1,C2\",1uF,3\n",
+       {"bom.csv:2:1: designator 'C1' is named twice on this line"}},
+      {"Value,Qty,Reference\n1k,3,R10-R8\n",
+       {"bom.csv:2:6: the range 'R10-R8' runs backwards: write R8-R10"}},
+  };
+  for (const auto& [text, expected] : cases) {
+    auto report = import({{"bom.csv", text}}, {.kind = "parts", .product = "board"});
+    ASSERT_FALSE(report.ok()) << text;
+    EXPECT_EQ(report.error().code(), ErrorCode::kInput);
+    std::vector<std::string> found;
+    for (const Diagnostic& d : report.error().diagnostics()) found.push_back(d.where + ": " + d.message);
+    EXPECT_EQ(found, expected) << text;
+    EXPECT_TRUE(record("products", {"board"}).is_null()) << "nothing is written";
+  }
+  // Two boards (parents) may each have their C1.
+  auto two_boards =
+      import({{"bom.csv",
+               "id,Reference,Value,Qty,Parent\nMAIN,,Main board,1,\nDAUGHTER,,Daughter board,1,\n"
+               "MAIN-C1,C1,100nF,1,MAIN\nDAUGHTER-C1,C1,100nF,1,DAUGHTER\n"}},
+             {.kind = "parts", .product = "board"});
+  EXPECT_TRUE(two_boards.ok()) << two_boards.error().to_string();
+}
+
+// A quantity that is not the number of designators is kept, with a warning at its cell.
+TEST_P(ImportTest, WarnsOfAQuantityThatIsNotTheNumberOfDesignators) {
+  auto report = import({{"bom.csv", "Reference,Value,Qty\n\"C1,C2,C3\",100nF,2\nR1-R3,1k,3\n"}},
+                       {.kind = "parts", .product = "board"});
+  ASSERT_TRUE(report.ok()) << report.error().to_string();
+  ASSERT_EQ(report->files.size(), 1u);
+  ASSERT_EQ(report->files[0].warnings.size(), 1u);
+  EXPECT_EQ(report->files[0].warnings[0].where, "bom.csv:2:18");
+  EXPECT_EQ(report->files[0].warnings[0].message,
+            "quantity 2 but 3 designators (C1, C2, C3): the quantity is kept");
+  EXPECT_EQ(record("parts", {"board", "C1"})["quantity"], 2.0);
+  EXPECT_EQ(record("parts", {"board", "R1"})["designators"], json({"R1", "R2", "R3"}));
+}
+
 TEST_P(ImportTest, ReadsAnAltiumBomExportIgnoringItsExtraColumns) {
   const SourceFile bom{
       "main-bom.csv",

@@ -25,6 +25,10 @@ json file_json(const FileReport& file) {
                 {"ignored_columns", file.ignored_columns},
                 {"preamble_rows", file.preamble_rows},
                 {"trailing_empty_rows", file.trailing_empty_rows}});
+    json warnings = json::array();
+    for (const Diagnostic& w : file.warnings)
+      warnings.push_back({{"where", w.where}, {"message", w.message}});
+    out["warnings"] = warnings;
   }
   return out;
 }

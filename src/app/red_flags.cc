@@ -31,17 +31,18 @@ constexpr std::string_view kResolved = "resolved";
 constexpr std::string_view kAutomatic = "automatic";
 
 // The product's production start when recorded, else the earliest of the days the orders
-// `for_each_issued` visits were issued: what production_start (red_flags.h) says, over any way of
-// finding the product and its orders.
+// `for_each_issued` visits were issued, else today: what production_start (red_flags.h) says, over
+// any way of finding the product and its orders.
 template <typename ForEachIssued>
-std::optional<Date> first_day(const std::optional<Date>& production_start,
-                              const ForEachIssued& for_each_issued) {
-  if (production_start) return production_start;
+ProductionStart first_day(const std::optional<Date>& production_start, Date today,
+                          const ForEachIssued& for_each_issued) {
+  if (production_start) return {*production_start, false};
   std::optional<Date> first;
   for_each_issued([&](const std::optional<Date>& issued) {
     if (issued && (!first || *issued < *first)) first = issued;
   });
-  return first;
+  if (first) return {*first, false};
+  return {today, true};
 }
 
 using SupplierProduct = std::pair<std::string, std::string>;
@@ -134,13 +135,15 @@ const Positions& positions(const std::map<SupplierProduct, Positions>& index, co
   return it == index.end() ? kNone : it->second;
 }
 
-std::optional<Date> production_start(const Snapshot& s, const std::string& product,
-                                     const std::string& supplier) {
+ProductionStart production_start(const Snapshot& s, const std::string& product, const std::string& supplier,
+                                 Date today) {
   const auto found = std::find_if(s.products.begin(), s.products.end(),
                                   [&](const ProductRow& p) { return p.id == product; });
-  return first_day(found == s.products.end() ? std::nullopt : found->production_start, [&](const auto& each) {
-    for (const std::size_t i : positions(s.orders_of, supplier, product)) each(s.orders[i].issued);
-  });
+  return first_day(found == s.products.end() ? std::nullopt : found->production_start, today,
+                   [&](const auto& each) {
+                     for (const std::size_t i : positions(s.orders_of, supplier, product))
+                       each(s.orders[i].issued);
+                   });
 }
 
 // Reads `fields` of `table` and makes each row into a `Row` with `make`.
@@ -345,12 +348,12 @@ std::map<std::string, std::set<std::string>> supplied_products(const Snapshot& s
 }
 
 // The earliest production start over the products the supplier makes.
-std::optional<Date> first_production(const Snapshot& s, const std::string& supplier,
-                                     const std::set<std::string>& products) {
-  std::optional<Date> first;
+std::optional<ProductionStart> first_production(const Snapshot& s, const std::string& supplier,
+                                                const std::set<std::string>& products, Date today) {
+  std::optional<ProductionStart> first;
   for (const std::string& product : products) {
-    const std::optional<Date> start = production_start(s, product, supplier);
-    if (start && (!first || *start < *first)) first = start;
+    const ProductionStart start = production_start(s, product, supplier, today);
+    if (!first || start.day < first->day || (start.day == first->day && !start.assumed)) first = start;
   }
   return first;
 }
@@ -370,7 +373,12 @@ flags::SupplierFacts supplier_facts(const Snapshot& s, const SupplierRow& r, Dat
   f.sites = r.sites;
   if (!r.address.empty()) f.sites.push_back(r.address);
   f.approved_subcontractors = r.subcontractors;
-  if (f.active) f.first_production = first_production(s, f.id, products->second);
+  if (f.active) {
+    if (const std::optional<ProductionStart> start = first_production(s, f.id, products->second, today)) {
+      f.first_production = start->day;
+      f.first_production_assumed = start->assumed;
+    }
+  }
   return f;
 }
 
@@ -660,14 +668,14 @@ Result<json> flag_with_state(const store::Record& found, const std::string& stat
 
 }  // namespace
 
-std::optional<Date> production_start(const std::vector<store::Record>& products,
-                                     const std::vector<store::Record>& orders, const std::string& product,
-                                     const std::string& supplier) {
+ProductionStart production_start(const std::vector<store::Record>& products,
+                                 const std::vector<store::Record>& orders, const std::string& product,
+                                 const std::string& supplier, Date today) {
   std::optional<Date> start;
   for (const json& p : products) {
     if (text(p, "id") == product && date(p, "production_start")) start = date(p, "production_start");
   }
-  return first_day(start, [&](const auto& each) {
+  return first_day(start, today, [&](const auto& each) {
     for (const json& o : orders) {
       if (text(o, "supplier") == supplier && text(o, "product") == product) each(date(o, "issued"));
     }

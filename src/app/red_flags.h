@@ -33,11 +33,16 @@ Result<vet::Reconciliation> reconcile_supplier(Workspace& workspace, const std::
 Result<std::vector<vet::Reconciliation>> reconcile_all(Workspace& workspace, Date today);
 
 // When `supplier` starts (or started) making `product`: the product's production start when one
-// is recorded, else the supplier's first purchase order for it; nullopt when neither is known.
-// The one definition the owner-visit flag and the gate's owner-visit check both read.
-std::optional<Date> production_start(const std::vector<store::Record>& products,
-                                     const std::vector<store::Record>& orders, const std::string& product,
-                                     const std::string& supplier);
+// is recorded, else the supplier's first purchase order for it, else `today` (`assumed`: nothing
+// on record, so a launch now is what is asked about). The one definition the owner-visit-missing
+// flag and the gate's owner-visit check both read.
+struct ProductionStart {
+  Date day = Date::from_days(0);
+  bool assumed = false;
+};
+ProductionStart production_start(const std::vector<store::Record>& products,
+                                 const std::vector<store::Record>& orders, const std::string& product,
+                                 const std::string& supplier, Date today);
 
 // The facts the flag rules read, as of `today`.
 Result<flags::Facts> gather_facts(Workspace& workspace, Date today);

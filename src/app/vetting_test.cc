@@ -6,8 +6,11 @@
 
 #include <algorithm>
 
+#include "app/accounts.h"
 #include "app/demo.h"
 #include "app/demo_testing.h"
+#include "app/edit.h"
+#include "app/import.h"
 #include "app/oversight.h"
 #include "app/red_flags.h"
 #include "app/rules.h"
@@ -67,6 +70,54 @@ TEST_P(VettingTest, AssessorCannotApproveTheirOwnAssessment) {
   EXPECT_EQ(other->approver, "Emma Larsen");
   auto twice = approve_assessment(*workspace_, testing::fixed_session("someone else"), "F18", assessed->id);
   EXPECT_FALSE(twice.ok());
+}
+
+// What the approval of an assessment writes (status, tier, cap, qualified_until) is never written
+// by hand once the supplier has an assessment or the workspace has accounts: not by an edit (moat
+// set, PATCH), not by an import. A supplier never assessed in a workspace without accounts may
+// still be given them (the first import of a list qualified elsewhere).
+TEST_P(VettingTest, ApprovalFieldsAreNotWrittenByHandOnceAssessedOrWithAccounts) {
+  // F16's approved assessment rejected it.
+  auto edited = edit_record(*workspace_, session_, "suppliers", "F16",
+                            {{"status", "qualified"},
+                             {"qualified_until", "2030-01-01"},
+                             {"tier", "low risk"},
+                             {"max_exposure_share", "0.5"}},
+                            std::nullopt);
+  ASSERT_FALSE(edited.ok());
+  EXPECT_EQ(edited.error().code(), ErrorCode::kInput);
+  ASSERT_EQ(edited.error().diagnostics().size(), 4U) << edited.error().to_string();
+  EXPECT_EQ(edited.error().diagnostics()[0].where, "status");
+  EXPECT_NE(edited.error().message().find("moat supplier assess"), std::string::npos)
+      << edited.error().message();
+  EXPECT_TRUE(
+      edit_record(*workspace_, session_, "suppliers", "F16", {{"capacity", "70000"}}, std::nullopt).ok());
+
+  const std::string header = "id,legal_name,uscc,status\n";
+  const std::string row = "F16,惠州市宏图电路板有限公司,914413006586082150,qualified\n";
+  auto imported = import_files(*workspace_, session_, {{"suppliers.csv", header + row}}, {});
+  ASSERT_FALSE(imported.ok());
+  EXPECT_TRUE(imported.error().where().starts_with("suppliers.csv:2:")) << imported.error().to_string();
+  EXPECT_NE(imported.error().message().find("status is written by the approval"), std::string::npos);
+
+  // F18 was never assessed: without accounts, its record is the user's to fill in.
+  ASSERT_TRUE(
+      edit_record(*workspace_, session_, "suppliers", "F18", {{"tier", "medium"}}, std::nullopt).ok());
+  // With accounts, the four-eyes rule holds for every supplier.
+  ASSERT_TRUE(add_user(*workspace_, session_, {"ada", Role::kAdmin, "", "correct-horse-battery"}).ok());
+  auto with_accounts =
+      edit_record(*workspace_, session_, "suppliers", "F18", {{"tier", "low"}}, std::nullopt);
+  ASSERT_FALSE(with_accounts.ok());
+  EXPECT_EQ(with_accounts.error().where(), "tier");
+  auto created = import_files(
+      *workspace_, session_,
+      {{"suppliers.csv", "id,legal_name,uscc,status\nF90,甲,91110000600037341L,qualified\n"}}, {});
+  ASSERT_FALSE(created.ok());
+  EXPECT_EQ(created.error().where(), "suppliers.csv:2:26") << created.error().to_string();
+  EXPECT_NE(created.error().message().find("status is written by the approval"), std::string::npos);
+  EXPECT_TRUE(import_files(*workspace_, session_,
+                           {{"suppliers.csv", "id,legal_name,uscc\nF90,甲,91110000600037341L\n"}}, {})
+                  .ok());
 }
 
 TEST_P(VettingTest, UnapprovedAssessmentLeavesTheSupplierAsItWas) {

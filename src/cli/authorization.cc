@@ -49,6 +49,8 @@ constexpr std::pair<std::string_view, Capability> kCommands[] = {
     {"serve", Capability::kAdminister},
     {"migrate", Capability::kAdminister},
     {"vault rotate-key", Capability::kAdminister},
+    {"audit log", Capability::kReadLedger},
+    {"audit export", Capability::kReadLedger},
     {"audit checkpoint", Capability::kAdminister},
     {"audit cosign", Capability::kAdminister},
     {"watch import", Capability::kRecordLegal},

@@ -255,6 +255,10 @@ std::function<int()> define_import(CLI::App& app, GlobalOptions& global) {
       options->progress = progress_line(global, options->dry_run ? "Checking" : "Importing", "records");
       auto report = app::import_files(workspace, app::terminal_session(), sources, *options);
       if (!report.ok()) return fail(report.error());
+      for (const app::FileReport& file : report->files) {
+        for (const Diagnostic& warning : file.warnings)
+          std::cerr << "moat: warning: " << warning.where << ": " << warning.message << "\n";
+      }
       if (global.json) {
         std::cout << app::import_report_json(*report, options->dry_run).dump(2) << "\n";
         return 0;

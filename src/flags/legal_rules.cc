@@ -104,12 +104,15 @@ std::vector<Raised> agreement_quality(const Facts& facts, const RuleSetting& set
 }
 namespace {
 
-// Whether another agreement of the same kind with the same counterparty runs past `a`'s end.
+// Whether another agreement of the same kind with the same counterparty runs past `a`'s end
+// without a gap. An agreement covers its expiry day (as in_force reads it, and the gate's nnn
+// check): one taking effect the day after follows it seamlessly.
 bool renewed(const Facts& facts, const AgreementFacts& a) {
+  const Date day_after = add_days(*a.expires, 1);
   return std::any_of(
       facts.legal.agreements.begin(), facts.legal.agreements.end(), [&](const AgreementFacts& b) {
         if (b.id == a.id || b.kind != a.kind || b.suppliers.empty() || a.suppliers.empty()) return false;
-        if (b.suppliers.front() != a.suppliers.front() || !b.effective || *b.effective > *a.expires)
+        if (b.suppliers.front() != a.suppliers.front() || !b.effective || *b.effective > day_after)
           return false;
         return !b.expires || *b.expires > *a.expires;
       });

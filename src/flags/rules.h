@@ -51,7 +51,10 @@ struct SupplierFacts {
   std::optional<std::int64_t> capacity;
   std::vector<std::string> sites;  // known sites (addresses or names)
   std::vector<std::string> approved_subcontractors;
-  std::optional<Date> first_production;  // its earliest purchase order, when any
+  // Its earliest production start (app::production_start: the product's recorded start, else its
+  // first purchase order, else today, `first_production_assumed`); nullopt when not active.
+  std::optional<Date> first_production;
+  bool first_production_assumed = false;
   // The company's own facility (trusted): who received design data, and whether access control
   // on site is verified by a recent audit.
   std::vector<DesignRecipient> recipients;

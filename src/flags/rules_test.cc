@@ -142,6 +142,7 @@ Facts clean_workspace() {
        {"深圳市宝安区福永街道凤凰第一工业区 B 栋"},
        {}},
       {"V-2025-023", "S-SU00", "owner-visit", day("2025-04-10"), std::nullopt, {}, {}},
+      {"V-2025-026", "S-SU00", "audit", day("2025-05-12"), std::nullopt, {}, {}},
       {"V-2025-031", "S-DG01", "audit", day("2025-06-02"), 60000, {"东莞市长安镇厦岗工业区 3 号厂房"}, {}},
   };
   facts.findings = {
@@ -668,6 +669,24 @@ TEST(CertificateExpiredTest, NamesTheStandardNumberAndDate) {
   EXPECT_EQ(evidence(raised[0], "number"), "04524Q30876R1M");
 }
 
+// An agreement that expires on day D covers day D: a renewal effective on D + 1 follows it without
+// a gap and ends the warning; one effective on D + 2 leaves a day uncovered and does not.
+TEST(AgreementExpiringTest, RenewalFromTheDayAfterExpiryEndsTheWarning) {
+  Facts facts = clean_workspace();
+  AgreementFacts old = dongguan_nnn();
+  old.expires = day("2025-07-31");
+  AgreementFacts renewal = dongguan_nnn();
+  renewal.id = "AG-DG02";
+  renewal.effective = day("2025-08-01");
+  renewal.expires = day("2028-07-31");
+  facts.legal.agreements = {old, renewal};
+  EXPECT_TRUE(raised_by(facts, "agreement-expiring").empty());
+  facts.legal.agreements[1].effective = day("2025-08-02");
+  const std::vector<Raised> raised = raised_by(facts, "agreement-expiring");
+  ASSERT_EQ(raised.size(), 1u);
+  EXPECT_EQ(raised[0].subject, "agreement/AG-DG01");
+}
+
 TEST(CertificateExpiredTest, RenewedCertificateIsQuiet) {
   // The old certificate stays on record after recertification; the new one is valid.
   Facts facts = clean_workspace();
@@ -724,9 +743,21 @@ TEST(AuditOverdueTest, OwnersVisitIsNotAnAudit) {
   EXPECT_EQ(raised_by(facts, "audit-overdue").size(), 1u);
 }
 
-TEST(AuditOverdueTest, TrustedAndInactiveSuppliersNeedNoAudit) {
-  Facts facts = clean_workspace();  // S-SU00 (trusted) and S-NB03 (inactive) were never audited
+TEST(AuditOverdueTest, InactiveSuppliersNeedNoAudit) {
+  Facts facts = clean_workspace();  // S-NB03 (inactive) was never audited
   EXPECT_TRUE(raised_by(facts, "audit-overdue").empty());
+}
+
+// The own facility is audited as any supplier is (the gate's recent-audit checks it too): only the
+// NNN and the owner's visit make no sense there.
+TEST(AuditOverdueTest, TheOwnFacilityIsAuditedAsAnyone) {
+  Facts facts = clean_workspace();
+  std::erase_if(facts.visits,
+                [](const VisitFacts& v) { return v.supplier == "S-SU00" && v.kind == "audit"; });
+  const std::vector<Raised> raised = raised_by(facts, "audit-overdue");
+  ASSERT_EQ(raised.size(), 1u);
+  EXPECT_EQ(raised[0].subject, "supplier/S-SU00");
+  EXPECT_EQ(raised[0].cause, "never audited");
 }
 
 TEST(CriticalFindingOverdueTest, ClosedOrMinorFindingsAreQuiet) {

@@ -35,7 +35,8 @@ std::vector<Raised> audit_overdue(const Facts& facts, const RuleSetting& setting
   const double interval = setting.threshold("interval_days");
   std::vector<Raised> raised;
   for (const SupplierFacts& supplier : facts.suppliers) {
-    if (!supplier.active || supplier.trusted) continue;
+    // The own facility too (trusted): the gate's recent-audit checks it as anyone (docs/gate.md).
+    if (!supplier.active) continue;
     const std::string label = supplier_label(facts, supplier.id);
     const std::optional<Date> last = latest_visit(facts, supplier.id, kAudit, facts.today);
     if (!last) {
@@ -198,6 +199,9 @@ std::vector<Raised> capacity_swing(const Facts& facts, const RuleSetting& settin
 
 // ---- Owner's visit before production ---------------------------------------------------------
 
+// The cause of an owner-visit-missing flag raised for a supplier without a production start on record.
+constexpr std::string_view kStartNotRecorded = "no production start on record";
+
 std::vector<Raised> owner_visit_missing(const Facts& facts, const RuleSetting& setting) {
   const double lead = setting.threshold("lead_days");
   std::vector<Raised> raised;
@@ -209,15 +213,21 @@ std::vector<Raised> owner_visit_missing(const Facts& facts, const RuleSetting& s
     // A visit dated after today is planned, not made: it does not silence the warning.
     if (latest_visit(facts, supplier.id, kOwnerVisit, std::min(start, facts.today))) continue;
     const std::string label = supplier_label(facts, supplier.id);
-    raised.push_back(flag(setting, supplier_subject(supplier.id), start.to_string(),
-                          label + " starts production on " + start.to_string() +
-                              " and nobody from the owner has visited it on or before that date.",
-                          {{"supplier", label},
-                           {"first production", start.to_string()},
-                           {"visit due by", start.to_string()},
-                           {"warning starts", add_days(start, -lead).to_string()},
-                           {"owner visits", "none on or before " + start.to_string()},
-                           {"checked on", facts.today.to_string()}}));
+    // With no start on record production is taken to start today, as the gate's launch check
+    // takes it; the cause stays the same from one day to the next.
+    const bool assumed = supplier.first_production_assumed;
+    const std::string starts =
+        assumed ? " has no production start on record (taken as today, " + start.to_string() + ")"
+                : " starts production on " + start.to_string();
+    raised.push_back(flag(
+        setting, supplier_subject(supplier.id), assumed ? std::string(kStartNotRecorded) : start.to_string(),
+        label + starts + " and nobody from the owner has visited it on or before that date.",
+        {{"supplier", label},
+         {"first production", assumed ? "not on record: today" : start.to_string()},
+         {"visit due by", start.to_string()},
+         {"warning starts", add_days(start, -lead).to_string()},
+         {"owner visits", "none on or before " + start.to_string()},
+         {"checked on", facts.today.to_string()}}));
   }
   return raised;
 }
@@ -259,9 +269,12 @@ std::string owner_visit_cleared(const Facts& facts, std::string_view subject, st
   const std::string_view supplier = id_of(subject);
   const SupplierFacts* found = find_supplier(facts, supplier);
   if (std::optional<std::string> gone = supplier_gone(facts, supplier)) return *gone;
-  if (!found->first_production) return supplier_label(facts, supplier) + " has no production start on record";
+  if (!found->first_production)
+    return supplier_label(facts, supplier) + " has no purchase order and no place in an approved plan";
   const Date start = *found->first_production;
   const VisitFacts* visit = latest_visit_of(facts, supplier, kOwnerVisit, std::min(start, facts.today));
+  if (!visit && found->first_production_assumed)
+    return supplier_label(facts, supplier) + " has no production start on record";
   if (!visit)
     return "production at " + supplier_label(facts, supplier) + " now starts on " + start.to_string();
   return "owner's visit " + visit->id + " to " + supplier_label(facts, supplier) + " on " +

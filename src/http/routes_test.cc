@@ -170,6 +170,8 @@ TEST(RouteTableTest, TheRolesOfEachCapabilityAreTheRoutesRoles) {
   using app::Capability;
   const std::pair<std::string_view, Capability> pairs[] = {
       {"GET /api/status", Capability::kRead},
+      {"GET /api/audit/log", Capability::kReadLedger},
+      {"GET /api/audit/verify", Capability::kRead},
       {"PATCH /api/suppliers/{id}", Capability::kEdit},
       {"POST /api/products/{id}/plans/{plan}/approve", Capability::kEdit},
       {"POST /api/visits", Capability::kOnSite},

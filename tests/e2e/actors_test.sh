@@ -39,6 +39,21 @@ run "$MOAT" "${W[@]}" list suppliers --token "$vic"
 expect_status 0 "a viewer reads"
 run "$MOAT" "${W[@]}" flags resolve FL1 --reason "seen" --token "$vic"
 expect_status 1 "a viewer resolves a flag"
+# The ledger's events are for admin, legal and oversight, as GET /api/audit/log; its verification
+# for every staff role, as GET /api/audit/verify.
+for token in "$vic" "$sam"; do
+  run "$MOAT" "${W[@]}" --token "$token" audit log --limit 3
+  expect_status 1 "a viewer or sourcing user lists the ledger's events"
+  expect_stderr "read the ledger's events (admin, legal, oversight)"
+  run "$MOAT" "${W[@]}" --token "$token" audit export "$WORK/bundle-refused"
+  expect_status 1 "a viewer or sourcing user exports the ledger's events"
+  CHECKS=$((CHECKS + 1))
+  [ ! -e "$WORK/bundle-refused" ] || fail "a refused export wrote $WORK/bundle-refused"
+done
+run "$MOAT" "${W[@]}" --token "$vic" audit verify
+expect_status 0 "a viewer verifies the ledger"
+run "$MOAT" "${W[@]}" --token "$lee" audit log --limit 3 --json
+expect_status 0 "legal lists the ledger's events"
 # MOAT_ACTOR names nobody once there are accounts: the owner of the workspace's files acts.
 run env MOAT_ACTOR=mallory "$MOAT" "${W[@]}" "${waive[@]}"
 expect_status 0 "the workspace's owner waives"
@@ -57,6 +72,17 @@ expect_status 1 "sam approves his own assessment, whatever MOAT_ACTOR says"
 expect_stderr "cannot approve their own assessment"
 run "$MOAT" "${W[@]}" supplier approve F18 "$assessment" --token "$ada"
 expect_status 0 "another user approves"
+
+# Nor does an edit write what only an approval writes: F16's approved assessment rejected it.
+run "$MOAT" "${W[@]}" --token "$sam" set suppliers F16 status=qualified qualified_until=2030-01-01 \
+  tier="low risk" max_exposure_share=0.5
+expect_status 1 "sam qualifies F16 by hand"
+expect_stderr "status is written by the approval of an assessment"
+expect_stderr "moat supplier approve"
+run "$MOAT" "${W[@]}" --token "$sam" supplier status
+expect_status 0 "supplier status"
+CHECKS=$((CHECKS + 1))
+grep -E '^F16 .*rejected' "$WORK/stdout" >/dev/null || fail "F16 is no longer rejected: $(grep F16 "$WORK/stdout")"
 
 run "$MOAT" "${W[@]}" audit log --json
 expect_status 0 "audit log"

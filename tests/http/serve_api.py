@@ -668,6 +668,15 @@ def test_etags_and_versions(server):
           "a CLI edit shows at once: %s" % cli_edit.text[:200])
     problem_shape(admin.request("PATCH", path, {"capacity": -5}, headers={"If-Match": "*"}), 400, "a bad value")
     problem_shape(admin.request("PATCH", path, {"colour": "red"}, headers={"If-Match": "*"}), 400, "an unknown field")
+    # What the approval of an assessment writes is never patched by hand, whoever asks (values that
+    # differ from the supplier's: writing a field's current value changes nothing and passes).
+    current = admin.get(path).json["supplier"]
+    for field, value in (("status", "rejected" if current["status"] != "rejected" else "qualified"),
+                         ("qualified_until", "2031-02-03"), ("tier", "set by hand"), ("max_exposure_share", 0.07)):
+        refused = admin.request("PATCH", path, {field: value}, headers={"If-Match": "*"})
+        problem_shape(refused, 400, "PATCH of %s" % field)
+        check(field in refused.text and "moat supplier approve" in refused.text,
+              "the refusal names %s and the approval: %s" % (field, refused.text[:300]))
     problem_shape(admin.request("PATCH", "/api/suppliers/F404", {"capacity": 1}, headers={"If-Match": "*"}), 404,
                   "PATCH of a missing supplier")
     after = admin.get("/api/suppliers?limit=5", headers={"If-None-Match": etag})

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "app/approval_fields.h"
+
+#include <array>
+#include <string>
+
+#include "app/fields.h"
+#include "store/schema.h"
+
+namespace moat::app {
+
+std::span<const std::string_view> approval_fields() {
+  static constexpr std::array<std::string_view, 4> kFields = {"status", "tier", "max_exposure_share",
+                                                              "qualified_until"};
+  return kFields;
+}
+
+bool approval_fields_locked(bool workspace_has_accounts, bool supplier_assessed) {
+  return workspace_has_accounts || supplier_assessed;
+}
+
+std::vector<Diagnostic> approval_field_changes(const store::Record* before, const store::Record& after,
+                                               const Origin* origin) {
+  const store::Table& suppliers = *store::find_table("suppliers");
+  std::vector<Diagnostic> problems;
+  for (const std::string_view name : approval_fields()) {
+    const std::string field(name);
+    const nlohmann::json was =
+        before ? before->value(field, nlohmann::json()) : default_value(*suppliers.field(name));
+    const nlohmann::json now = after.value(field, nlohmann::json());
+    if (was == now) continue;
+    problems.push_back({origin ? origin->where(name) : field,
+                        field +
+                            " is written by the approval of an assessment, not by hand: use moat supplier "
+                            "assess, then moat supplier approve by another person"});
+  }
+  return problems;
+}
+
+}  // namespace moat::app

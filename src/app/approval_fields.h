@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: Apache-2.0
+// Internal to src/app: the supplier fields an approved assessment writes (moat supplier approve):
+// status, tier, max_exposure_share and qualified_until. The four-eyes rule (an assessment approved
+// by someone other than its assessor) would mean nothing if one person could write its result by
+// hand, so once a supplier has an assessment on record, or the workspace has accounts, no edit
+// (moat set, PATCH /api/suppliers/{id}) and no import may change them. A workspace without
+// accounts may still give them for a supplier never assessed: the first import of a supplier list
+// qualified elsewhere (the demo's, a spreadsheet's).
+#pragma once
+
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "app/records.h"
+#include "core/result.h"
+#include "store/store.h"
+
+namespace moat::app {
+
+// The fields, in the order the approval writes them.
+std::span<const std::string_view> approval_fields();
+
+// Whether the approval fields of a supplier are the approval's alone: the workspace has accounts,
+// or the supplier has an assessment on record.
+bool approval_fields_locked(bool workspace_has_accounts, bool supplier_assessed);
+
+// One diagnostic per approval field that `after` changes from `before` (nullptr: a new supplier,
+// compared with the fields' defaults), each at `origin`'s place of the field (or the field's name
+// when `origin` is null), saying to use moat supplier assess and approve.
+std::vector<Diagnostic> approval_field_changes(const store::Record* before, const store::Record& after,
+                                               const Origin* origin);
+
+}  // namespace moat::app
