@@ -400,7 +400,7 @@ const std::vector<Migration> kMigrations = {
          R"(CREATE INDEX "hits_score" ON "hits" ("status", "score"))",
      }},
     {16, "primary keys compared bytewise on PostgreSQL, as moat orders them", {}, primary_keys_bytewise},
-    {18,
+    {17,
      "a decided hit whose listing changed since the decision: when, and what matches now",
      {
          R"(ALTER TABLE "hits" ADD COLUMN "listing_changed_at" TEXT)",
