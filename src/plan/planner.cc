@@ -137,6 +137,13 @@ std::vector<std::string> relaxation_hints(const Instance& instance, const SolveO
   return hints;
 }
 
+// The answer once an exact engine has proven that no plan exists: with what restores one, unless
+// this is a trial of that search itself.
+Plan proven_infeasible(const Instance& instance, const SolveOptions& options, const Deadline& deadline) {
+  if (!options.explain) return infeasible({});
+  return infeasible(relaxation_hints(instance, options, deadline));
+}
+
 // The heuristic's plan as an answer given early: each recipe's coalition found in one pass.
 Plan first_plan(const Problem& problem, const Choice& choice) {
   Plan plan = describe(problem, choice, PlanStatus::kFeasible, Deadline::after(0));
@@ -160,8 +167,7 @@ Plan solve_exactly(const Instance& instance, const Problem& problem, const Solve
   const ExactResult exact = solve_exact_isolated(problem, deadline, quick, exact_options);
   switch (exact.outcome) {
     case ExactResult::Outcome::kInfeasible:
-      if (!options.explain) return infeasible({});
-      return infeasible(relaxation_hints(instance, options, deadline));
+      return proven_infeasible(instance, options, deadline);
     case ExactResult::Outcome::kOptimal:
     case ExactResult::Outcome::kFeasible: {
       const bool optimal = exact.outcome == ExactResult::Outcome::kOptimal;
@@ -213,8 +219,7 @@ Plan solve_compiled(const Instance& instance, const Problem& problem, const Solv
     Enumerated whole = enumerate_plans(
         problem, deadline.share(choices <= kFewChoices ? kEnumerationShare : kEnumerationTryShare));
     if (whole.outcome == Enumerated::Outcome::kInfeasible) {
-      return infeasible(options.explain ? relaxation_hints(instance, options, deadline)
-                                        : std::vector<std::string>{});
+      return proven_infeasible(instance, options, deadline);
     }
     if (whole.outcome == Enumerated::Outcome::kOptimal) {
       Plan plan = describe(problem, *whole.choice, PlanStatus::kOptimal, described);
