@@ -265,8 +265,6 @@ std::vector<plan::Holder> holders_of(const std::vector<plan::Knower>& knowers) {
   return out;
 }
 
-constexpr double kShareTolerance = 1e-9;
-
 // The party rules a release newly breaks. Only the party of the receiving supplier learns more, so
 // a new breach is a coalition that includes it, or its own cap: the check closes only the parties
 // that hold something relevant to the recipes the release touches, and asks of each recipe whether
@@ -294,7 +292,7 @@ void add_party_refusals(const Knowledge& k, const Addition& addition, const std:
   now.front().held = closed(k.problem, after);
   const double share_before = plan::share_of(k.problem, was.front().held);
   const double share_after = plan::share_of(k.problem, now.front().held);
-  if (share_after > grown.cap + kShareTolerance && share_after > share_before + kShareTolerance) {
+  if (plan::over_share(share_after, grown.cap) && plan::over_share(share_after, share_before)) {
     out.push_back(
         refusal_of(k, {plan::BreachKind::kCap, "", {0}, share_after, grown.cap}, now, false, files, names));
   }

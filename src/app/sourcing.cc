@@ -21,9 +21,6 @@ namespace {
 
 using nlohmann::json;
 
-// A share at exactly its cap is within it; this absorbs rounding in the division.
-constexpr double kShareTolerance = 1e-9;
-
 std::string text(const json& value) {
   return value.is_string() ? value.get<std::string>() : "";
 }
@@ -72,7 +69,7 @@ void assignment_breaks(const plan::Instance& instance, const std::vector<plan::A
   }
   for (const auto& [id, assigned] : units) {
     const plan::Supplier* supplier = supplier_in(instance, id);
-    if (assigned > supplier->capacity + kShareTolerance) {
+    if (plan::over_capacity(assigned, supplier->capacity)) {
       breaks.push_back(id + " is assigned " + format_number(assigned) + " units; its capacity is now " +
                        format_number(supplier->capacity));
     }
@@ -375,7 +372,7 @@ Result<ExposureReport> plan_exposure(Workspace& workspace, const std::string& pr
                     problem.parties[g].cap,
                     false,
                     {}};
-    row.over_cap = !row.trusted && row.share > row.cap + kShareTolerance;
+    row.over_cap = !row.trusted && plan::over_share(row.share, row.cap);
     for (std::size_t s = 0; s < problem.secret_count; ++s) {
       row.cells.push_back(direct[g].test(s) ? 'D' : holders[g].held.test(s) ? 'I' : ' ');
     }
@@ -414,7 +411,7 @@ std::vector<std::string> plan_breaks(const plan::Instance& instance,
     problem.close(held[g]);
     const plan::CompiledParty& party = problem.parties[g];
     const double share = problem.total_weight > 0 ? problem.weight_of(held[g]) / problem.total_weight : 0;
-    if (party.trusted || share <= party.cap + kShareTolerance) continue;
+    if (party.trusted || !plan::over_share(share, party.cap)) continue;
     breaks.push_back("party " + party.id + " holds " + share_text(share, party.cap) +
                      " of the secret weight, above its cap of " + share_text(party.cap));
   }

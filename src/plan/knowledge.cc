@@ -7,8 +7,6 @@
 namespace moat::plan {
 namespace {
 
-constexpr double kShareTolerance = 1e-9;
-
 std::vector<Holder> holders_of(const std::vector<Knower>& knowers, const std::vector<std::size_t>& members,
                                bool all_untrusted) {
   std::vector<Holder> out;
@@ -41,8 +39,7 @@ void add_cap_breaches(const Problem& problem, const std::vector<Knower>& knowers
   for (std::size_t k = 0; k < knowers.size(); ++k) {
     if (skip_trusted && knowers[k].trusted) continue;
     const double share = share_of(problem, knowers[k].held);
-    if (share > knowers[k].cap + kShareTolerance)
-      out.push_back({BreachKind::kCap, "", {k}, share, knowers[k].cap});
+    if (over_share(share, knowers[k].cap)) out.push_back({BreachKind::kCap, "", {k}, share, knowers[k].cap});
   }
 }
 
