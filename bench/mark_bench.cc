@@ -12,7 +12,7 @@
 //       Suspects that name no one rightly: another recipient's copy (its id not scored), the
 //       unmarked master, a copy with a random codeword, a copy of another master; each trial
 //       scores 20 innocent copies.
-//   mark_bench speed --format F --file PATH [--runs 5]
+//   mark_bench speed --format F --file PATH [--runs 5] [--other PATH]
 //       Throughput (MB/s of the master) on one core, min/median/max of the runs: one copy marked
 //       from scratch; the master prepared (parsed, carriers chosen: once per release and trace);
 //       a copy marked from the prepared master; a copy traced against it; a copy traced from
@@ -365,7 +365,8 @@ double seconds(F f) {
 int speed(const Options& o) {
   const std::string master = testing::read_file(o.file);
   const double mb = static_cast<double>(master.size()) / 1e6;
-  std::vector<double> once_rates, prepare_rates, mark_rates, trace_rates, trace_once_rates;
+  std::vector<double> once_rates, prepare_rates, mark_rates, trace_rates, trace_once_rates, other_rates;
+  const std::string other = o.other.empty() ? std::string() : testing::read_file(o.other);
   for (int r = 0; r <= o.runs; ++r) {
     Result<Marked> once = internal_error("not run");
     const double t_once = seconds([&] { once = mark(master, o.format, "speed-key", "C1"); });
@@ -388,12 +389,18 @@ int speed(const Options& o) {
     });
     if (!traced.ok() || !traced->copies[1].accused || traced->copies[0].accused || traced->copies[2].accused)
       std::fprintf(stderr, "warning: the copy was not traced to its recipient alone\n");
+    // Another file traced against this master (a vault's other masters are each tried): mostly
+    // the cost of finding that it does not register.
+    const double t_other = other.empty() ? 0 : seconds([&] {
+      (void)prepared->trace(other, {"C1", "C2", "C3"});
+    });
     if (r == 0) continue;  // warm-up
     once_rates.push_back(mb / t_once);
     prepare_rates.push_back(mb / t_prepare);
     mark_rates.push_back(mb / t_mark);
     trace_rates.push_back(mb / t_trace);
     trace_once_rates.push_back(mb / t_trace_once);
+    if (!other.empty()) other_rates.push_back(t_other);
   }
   auto row = [](const char* what, std::vector<double> v) {
     std::sort(v.begin(), v.end());
@@ -405,6 +412,11 @@ int speed(const Options& o) {
   row("mark (per copy, prepared)", mark_rates);
   row("trace (per suspect, prepared)", trace_rates);
   row("trace one suspect (prepare+trace)", trace_once_rates);
+  if (!other_rates.empty()) {
+    std::sort(other_rates.begin(), other_rates.end());
+    std::printf("  %-28s s min %.3f median %.3f max %.3f (%s)\n", "trace another file", other_rates.front(),
+                other_rates[other_rates.size() / 2], other_rates.back(), o.other.c_str());
+  }
   return 0;
 }
 

@@ -10,6 +10,7 @@
 #include <qpdf/QPDFPageObjectHelper.hh>
 #include <qpdf/QPDFWriter.hh>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdio>
@@ -27,6 +28,11 @@ namespace {
 // Page coordinates are scaled into the planar engine's units so that its tolerances (20 µm to
 // match, 25 µm of isolation, 3 µm shifts) become 0.33 pt, 0.42 pt and 0.05 pt.
 constexpr double kUnitsPerPoint = 0.003 / kPdfShift;
+
+// A page whose rigid registration explains fewer of its points than this is tried at other scales;
+// one whose scale is within this of 1 is not scaled (the rigid registration is the better fit).
+constexpr double kScaledBelow = 0.5;
+constexpr double kSameScale = 1e-4;
 
 using Matrix = std::array<double, 6>;  // a b c d e f, as PDF writes it
 
@@ -399,6 +405,7 @@ struct PdfCodec {
     std::vector<double> shifts(c.readable.size(), std::nan(""));
     double matched = 0;
     size_t registered = 0;
+    std::vector<double> scales;  // of the pages taken back to the master's scale
     for (size_t page = 0; page < master_contents.pages.size() && page < suspect_contents.pages.size();
          ++page) {
       std::vector<Point> master_points, suspect_points, carriers, carrier_shifts;
@@ -410,7 +417,22 @@ struct PdfCodec {
         if (on_page != page) continue;
         carriers.push_back(at), carrier_shifts.push_back(c.shift[carrier]), index.push_back(i);
       }
-      const Result<Registration> reg = register_points(master_points, suspect_points);
+      Result<Registration> reg = register_points(master_points, suspect_points);
+      if (!reg.ok() || reg->matched < kScaledBelow) {
+        // A page printed to other paper ("fit to page"): taken back to the master's scale first.
+        if (const Result<ScaledRegistration> scaled = register_scaled(master_points, suspect_points);
+            scaled.ok() && std::abs(scaled->transform.scale - 1) > kSameScale) {
+          std::vector<Point> unscaled;
+          unscaled.reserve(suspect_points.size());
+          for (const Point p : suspect_points) unscaled.push_back(scaled->transform.invert(p));
+          Result<Registration> again = register_points(master_points, unscaled);
+          if (again.ok() && (!reg.ok() || again->matched > reg->matched)) {
+            reg = std::move(again);
+            suspect_points = std::move(unscaled);
+            scales.push_back(scaled->transform.scale);
+          }
+        }
+      }
       if (!reg.ok()) continue;
       ++registered;
       matched += reg->matched;
@@ -429,6 +451,12 @@ struct PdfCodec {
         c.readable.empty() ? 0 : static_cast<double>(found) / static_cast<double>(c.readable.size());
     out.matched = matched / static_cast<double>(registered);
     out.transform = std::to_string(registered) + " page(s) registered";
+    if (!scales.empty()) {
+      const auto [least, most] = std::minmax_element(scales.begin(), scales.end());
+      out.transform += ", " + std::to_string(scales.size()) + " of them scaled (" +
+                       format_number(*least, 1e-4) +
+                       (*most > *least ? "–" + format_number(*most, 1e-4) : std::string()) + "×)";
+    }
     return out;
   }
 };

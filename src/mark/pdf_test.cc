@@ -129,20 +129,32 @@ TEST(Pdf, TracesTwoRecipientsThroughEveryRewriter) {
     const std::string in = (folder / (id + ".pdf")).string();
     testing::write_file(in, copy);
     std::map<std::string, std::string> suspects = {{"as released", copy}};
-    const std::vector<std::pair<std::string, std::string>> tools = {
-        {"qpdf", "qpdf --object-streams=generate {in} {out}"},
-        {"mutool", "mutool clean -gggz {in} {out}"},
-        {"gs", "gs -q -dNOPAUSE -dBATCH -sDEVICE=pdfwrite -sOutputFile={out} {in}"},
-        {"pdftocairo", "pdftocairo -pdf {in} {out}"}};
-    for (const auto& [tool, command] : tools) {
+    struct Rewriter {
+      std::string how, tool, command;
+    };
+    const std::vector<Rewriter> rewriters = {
+        {"qpdf", "qpdf", "qpdf --object-streams=generate {in} {out}"},
+        {"mutool", "mutool", "mutool clean -gggz {in} {out}"},
+        {"gs", "gs", "gs -q -dNOPAUSE -dBATCH -sDEVICE=pdfwrite -sOutputFile={out} {in}"},
+        {"pdftocairo", "pdftocairo", "pdftocairo -pdf {in} {out}"},
+        // Printed to other paper, fitted to it: scaled (and turned, where the paper's orientation
+        // differs from the page's).
+        {"gs to Letter, fitted", "gs",
+         "gs -q -dNOPAUSE -dBATCH -sDEVICE=pdfwrite -sPAPERSIZE=letter -dFIXEDMEDIA -dPDFFitPage "
+         "-sOutputFile={out} {in}"},
+        {"gs to A3, fitted", "gs",
+         "gs -q -dNOPAUSE -dBATCH -sDEVICE=pdfwrite -sPAPERSIZE=a3 -dFIXEDMEDIA -dPDFFitPage "
+         "-sOutputFile={out} {in}"},
+        {"pdftocairo to Letter", "pdftocairo", "pdftocairo -pdf -paper letter {in} {out}"}};
+    for (const auto& [how, tool, command] : rewriters) {
       if (!testing::have(tool)) continue;
-      const std::string out = in + "." + tool + ".pdf";
+      const std::string out = in + "." + std::to_string(suspects.size()) + ".pdf";
       // Placeholders no temporary folder's name can hold (a random "IN" in it once broke the path).
       std::string line = command;
       line.replace(line.find("{out}"), 5, out);
       line.replace(line.find("{in}"), 4, in);
       ASSERT_TRUE(testing::run(line)) << line;
-      suspects[tool] = testing::read_file(out);
+      suspects[how] = testing::read_file(out);
     }
     if (testing::have("qpdf")) suspects["stamp deleted"] = without_stamp(folder, copy);
     for (const auto& [how, suspect] : suspects)

@@ -5,7 +5,9 @@
 #include <cmath>
 #include <compare>
 #include <limits>
+#include <map>
 #include <numbers>
+#include <optional>
 #include <random>
 
 #include "mark/format.h"
@@ -608,6 +610,176 @@ std::vector<Point> directions(size_t carriers, std::string_view secret) {
     out[i] = {std::cos(angle), std::sin(angle)};
   }
   return out;
+}
+
+namespace {
+
+struct Extent {
+  double x0 = HUGE_VAL, y0 = HUGE_VAL, x1 = -HUGE_VAL, y1 = -HUGE_VAL;
+  void add(Point p) {
+    x0 = std::min(x0, p.x), y0 = std::min(y0, p.y), x1 = std::max(x1, p.x), y1 = std::max(y1, p.y);
+  }
+  double width() const { return x1 - x0; }
+  double height() const { return y1 - y0; }
+};
+
+// The scale, rotation and shift that carry the first of each pair onto the second with the least
+// squared error (the closed form of the two-dimensional Procrustes problem).
+Similarity fit_similarity(const std::vector<std::pair<Point, Point>>& pairs) {
+  Point cm, cs;
+  for (const auto& [m, s] : pairs) cm.x += m.x, cm.y += m.y, cs.x += s.x, cs.y += s.y;
+  const double n = static_cast<double>(pairs.size());
+  cm.x /= n, cm.y /= n, cs.x /= n, cs.y /= n;
+  double dot = 0, cross = 0, spread = 0;
+  for (const auto& [m, s] : pairs) {
+    const double mx = m.x - cm.x, my = m.y - cm.y, sx = s.x - cs.x, sy = s.y - cs.y;
+    dot += mx * sx + my * sy;
+    cross += mx * sy - my * sx;
+    spread += mx * mx + my * my;
+  }
+  Similarity out;
+  if (!(spread > 0)) return out;
+  const double angle = std::atan2(cross, dot);
+  out.scale = std::hypot(dot, cross) / spread;
+  out.rotation = Rigid{std::cos(angle), std::sin(angle), 0, 0};
+  const Point moved = out.apply(cm);
+  out.rotation.dx = cs.x - moved.x, out.rotation.dy = cs.y - moved.y;
+  return out;
+}
+
+// Suspect points that `t` takes back to within the match tolerance of a master point, each with
+// that master point: (master, suspect).
+std::vector<std::pair<Point, Point>> scaled_pairs(const PlanarMaster& master,
+                                                  const std::vector<Point>& suspect, const Similarity& t) {
+  std::vector<std::pair<Point, Point>> pairs;
+  for (const Point q : suspect) {
+    const size_t j = master.grid.nearest(t.invert(q), kMatchTolerance);
+    if (j != PointGrid::npos) pairs.emplace_back(master.points[j], q);
+  }
+  return pairs;
+}
+
+Point centre_of(const std::vector<Point>& points) {
+  Point c;
+  for (const Point p : points) c.x += p.x, c.y += p.y;
+  return {c.x / static_cast<double>(points.size()), c.y / static_cast<double>(points.size())};
+}
+
+// How far the points spread about where they lie: the root mean square distance to their centre.
+double spread(const std::vector<Point>& points) {
+  const Point c = centre_of(points);
+  double sum = 0;
+  for (const Point p : points) sum += (p.x - c.x) * (p.x - c.x) + (p.y - c.y) * (p.y - c.y);
+  return std::sqrt(sum / static_cast<double>(points.size()));
+}
+
+// The transform that undoes `t`.
+Similarity inverse(const Similarity& t) {
+  Similarity out{1 / t.scale, Rigid{t.rotation.cos, -t.rotation.sin, 0, 0}};
+  const Point shift = out.apply({t.rotation.dx, t.rotation.dy});
+  out.rotation.dx = -shift.x, out.rotation.dy = -shift.y;
+  return out;
+}
+
+// Fitted by least squares to the nearest master points of `suspect`'s points (`sample`), from
+// `back` (suspect → master), while the radius within which points pair narrows through `radii` and
+// a third of them still pair. None when even the first radius pairs too few.
+std::optional<Similarity> narrowed(const std::vector<Point>& master, const std::vector<Point>& suspect,
+                                   const std::vector<size_t>& sample, const std::vector<PointGrid>& grids,
+                                   const std::vector<double>& radii, Similarity back) {
+  std::optional<Similarity> out;
+  for (size_t r = 0; r < radii.size(); ++r) {
+    for (int round = 0; round < 8; ++round) {
+      std::vector<std::pair<Point, Point>> pairs;
+      for (const size_t i : sample) {
+        const size_t j = grids[r].nearest(back.apply(suspect[i]), radii[r]);
+        if (j != PointGrid::npos) pairs.emplace_back(suspect[i], master[j]);
+      }
+      // A radius that pairs too few points fits a part of the drawing: the last fit that paired
+      // enough is kept.
+      if (pairs.size() < 3 || pairs.size() * 3 < sample.size()) return out;
+      const Similarity fitted = fit_similarity(pairs);
+      if (!(fitted.scale > 0)) return out;
+      const bool settled = std::abs(fitted.scale - back.scale) < 1e-9 * back.scale &&
+                           std::abs(fitted.rotation.dx - back.rotation.dx) < 1e-6 &&
+                           std::abs(fitted.rotation.dy - back.rotation.dy) < 1e-6;
+      back = fitted;
+      out = back;
+      if (settled) break;
+    }
+  }
+  return out;
+}
+
+// `back` with its shift put right: every sampled suspect point votes, for each master point within
+// `window` of where `back` takes it, for the shift that would put it there; the shift most votes
+// agree on (to four match tolerances) wins. With the scale and turn right, the right shift has
+// a vote from nearly every point.
+Similarity shift_by_votes(const std::vector<Point>& master, const std::vector<Point>& suspect,
+                          const std::vector<size_t>& sample, const PointGrid& grid, double window,
+                          Similarity back) {
+  const double cell = 4 * kMatchTolerance;
+  std::map<std::pair<int64_t, int64_t>, std::pair<size_t, Point>> votes;  // cell → count, sum of shifts
+  for (const size_t i : sample) {
+    const Point at = back.apply(suspect[i]);
+    grid.visit(at, window, [&](size_t j, double) {
+      const Point shift{master[j].x - at.x, master[j].y - at.y};
+      auto& [count, sum] = votes[{std::llround(shift.x / cell), std::llround(shift.y / cell)}];
+      ++count, sum.x += shift.x, sum.y += shift.y;
+    });
+  }
+  const auto most = std::max_element(votes.begin(), votes.end(), [](const auto& a, const auto& b) {
+    return a.second.first < b.second.first;
+  });
+  if (most == votes.end()) return back;
+  const double n = static_cast<double>(most->second.first);
+  back.rotation.dx += most->second.second.x / n, back.rotation.dy += most->second.second.y / n;
+  return back;
+}
+
+}  // namespace
+
+Result<ScaledRegistration> register_scaled(const std::vector<Point>& master,
+                                           const std::vector<Point>& suspect) {
+  if (master.size() < 3 || suspect.size() < 3) return input_error("", "too few points to register the file");
+  const double master_spread = spread(master), suspect_spread = spread(suspect);
+  if (!(master_spread > 0) || !(suspect_spread > 0))
+    return input_error("", "the file's points all lie at one place");
+  Extent of_master;
+  for (const Point p : master) of_master.add(p);
+  // The scale from how far the points spread about their centres: within parts in ten thousand
+  // when the suspect draws what the master draws, even where it draws a shape with fewer points (a
+  // rectangle as one corner) and so has its centre a little off. In each quarter turn the shift is
+  // then taken by votes within a window wide enough for that, and the fit narrowed by least
+  // squares to the match tolerance.
+  const double window = std::max(std::hypot(of_master.width(), of_master.height()) / 25, 8 * kMatchTolerance);
+  const PointGrid coarse(master, window);
+  std::vector<double> radii;
+  for (double radius = 8 * kMatchTolerance; radius > kMatchTolerance; radius /= 2) radii.push_back(radius);
+  radii.push_back(kMatchTolerance);
+  std::vector<PointGrid> grids;
+  for (const double radius : radii) grids.emplace_back(master, radius);
+  const std::vector<size_t> sample = spread_sample(suspect.size(), 500);
+  const PlanarMaster prepared(master);
+  const Point master_centre = centre_of(master), suspect_centre = centre_of(suspect);
+  std::optional<ScaledRegistration> best;
+  for (int quarter = 0; quarter < 4; ++quarter) {
+    const double angle = quarter * std::numbers::pi / 2;
+    Similarity back{master_spread / suspect_spread,  // suspect → master
+                    Rigid{std::round(std::cos(angle)), std::round(std::sin(angle)), 0, 0}};
+    const Point moved = back.apply(suspect_centre);
+    back.rotation.dx = master_centre.x - moved.x, back.rotation.dy = master_centre.y - moved.y;
+    const std::optional<Similarity> fitted = narrowed(
+        master, suspect, sample, grids, radii, shift_by_votes(master, suspect, sample, coarse, window, back));
+    if (!fitted) continue;
+    const Similarity t = inverse(*fitted);
+    const double matched =
+        static_cast<double>(scaled_pairs(prepared, suspect, t).size()) / static_cast<double>(suspect.size());
+    if (!best || matched > best->matched) best = ScaledRegistration{t, matched};
+  }
+  if (!best || best->matched * 3 < 1)
+    return input_error("", "the file does not match the master at any scale");
+  return *best;
 }
 
 }  // namespace moat::mark

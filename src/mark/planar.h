@@ -153,6 +153,32 @@ Result<Registration> register_points(const PlanarMaster& master, const std::vect
                                      const Progress& progress = {});
 Result<Registration> register_points(const std::vector<Point>& master, const std::vector<Point>& suspect);
 
+// suspect = scale · rotate(master) + shift: a page printed to other paper, "fit to page".
+struct Similarity {
+  double scale = 1;
+  Rigid rotation;  // its dx, dy: the shift after scaling
+  Point apply(Point p) const { return rotation.apply({p.x * scale, p.y * scale}); }
+  // The suspect point taken back to the master's scale (and orientation, and place).
+  Point invert(Point p) const {
+    const Point r = rotation.invert(p);
+    return {r.x / scale, r.y / scale};
+  }
+};
+
+struct ScaledRegistration {
+  Similarity transform;
+  double matched = 0;  // suspect points within kMatchTolerance of a master point, 0..1
+};
+
+// The scale, rotation and shift that lay `master` on `suspect` when the suspect is the master
+// scaled as a whole (a page printed to another paper size, fitted to it): the scale from how far
+// the two point sets spread about their centres, in each quarter turn the shift by votes, then all
+// three fitted by least squares to each suspect point's nearest master point while the radius
+// within which they pair narrows to the match tolerance. The best of the four turns; fails when it
+// puts under a third of the suspect's points on master points.
+Result<ScaledRegistration> register_scaled(const std::vector<Point>& master,
+                                           const std::vector<Point>& suspect);
+
 // For each carrier (a master point and its unit shift `direction` times `length` mm), the shift
 // found in the suspect along that direction, in units of the embedded shift (about +1 or -1), or
 // NaN when no suspect point lies near it.

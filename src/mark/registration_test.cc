@@ -231,5 +231,42 @@ TEST(Registration, SpaceShortcutGivesTheSearchedAnswer) {
   }
 }
 
+// A page printed to other paper: scaled, turned a quarter, moved, and with its boxes drawn as one
+// corner each (as pdfwrite writes rectangles), so that the suspect has a quarter of their points.
+// The drawing's other lines (points of their own) tell the right corner from the others.
+TEST(Registration, ScaledSuspectIsTakenBackToTheMaster) {
+  std::mt19937_64 rng(21);
+  std::uniform_real_distribution<double> jitter(-0.4, 0.4), at(0, 120);
+  std::vector<Point> master, suspect;
+  for (int i = 0; i < 400; ++i) {  // a drawing's 20 x 20 boxes, each a little out of line
+    const Point corner{6 + (i % 20) * 6 + jitter(rng), 6 + (i / 20) * 5.5 + jitter(rng)};
+    for (const Point d : {Point{0, 0}, Point{1.8, 0}, Point{1.8, 1.35}, Point{0, 1.35}})
+      master.push_back({corner.x + d.x, corner.y + d.y});
+  }
+  const size_t boxes = master.size();
+  for (int i = 0; i < 100; ++i) master.push_back({at(rng), at(rng)});
+  std::vector<size_t> kept;
+  for (size_t i = 3; i < boxes; i += 4) kept.push_back(i);
+  for (size_t i = boxes; i < master.size(); ++i) kept.push_back(i);
+  for (const double scale : {0.940618, 1.414214, 0.5}) {
+    const Similarity truth{scale, Rigid{0, 1, 31.5, -7.25}};
+    suspect.clear();
+    for (const size_t i : kept) suspect.push_back(truth.apply(master[i]));
+    const Result<ScaledRegistration> found = register_scaled(master, suspect);
+    ASSERT_TRUE(found.ok()) << scale << ": " << found.error().message();
+    EXPECT_NEAR(found->transform.scale, scale, scale * 1e-9);
+    EXPECT_EQ(found->matched, 1.0);
+    for (size_t i = 0; i < suspect.size(); ++i) {
+      const Point back = found->transform.invert(suspect[i]);
+      EXPECT_NEAR(back.x, master[kept[i]].x, 1e-6);
+      EXPECT_NEAR(back.y, master[kept[i]].y, 1e-6);
+    }
+  }
+  // Points that are not the master's at any scale.
+  std::vector<Point> other;
+  for (int i = 0; i < 400; ++i) other.push_back({at(rng), at(rng)});
+  EXPECT_FALSE(register_scaled(master, other).ok());
+}
+
 }  // namespace
 }  // namespace moat::mark

@@ -147,6 +147,16 @@ for who in B1 B2; do
   trace_to "$WORK/out/$who/board.GTL" "$who" "the Gerber copy of $who"
   trace_to "$WORK/out/$who/board.pdf" "$who" "the PDF copy of $who"
 done
+# A drawing printed to other paper, fitted to it: the A4 landscape page on Letter portrait is scaled
+# by 0.94 and turned a quarter (Ghostscript also writes each box as a rectangle's corner).
+if command -v gs >/dev/null; then
+  gs -q -o "$WORK/letter.pdf" -sDEVICE=pdfwrite -sPAPERSIZE=letter -dFIXEDMEDIA -dPDFFitPage \
+    "$WORK/out/B2/board.pdf" || fail "gs could not print the PDF copy to Letter"
+  trace_to "$WORK/letter.pdf" B2 "the PDF copy of B2 printed to Letter, fitted"
+  CHECKS=$((CHECKS + 1))
+  python3 -c 'import json, sys; t = json.load(open(sys.argv[1]))["evidence"]["transform"]; assert "scaled (0.94" in t, t' \
+    "$WORK/stdout" || fail "the trace of a page printed to Letter does not say it was scaled"
+fi
 python3 - "$WORK/out/B2/board.GTL" "$WORK/cut.GTL" <<'PY'
 import sys
 lines = open(sys.argv[1]).read().splitlines()
