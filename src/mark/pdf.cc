@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
@@ -333,6 +334,53 @@ std::string write(QPDF& pdf) {
   return {reinterpret_cast<const char*>(buffer->getBuffer()), buffer->getSize()};
 }
 
+// How a suspect's page lies on a master page: the rigid registration of its points, as read (or
+// taken back to the master's scale first, with that scale).
+struct PageRegistration {
+  Registration registration;
+  std::vector<Point> points;
+  std::optional<double> scale;
+};
+
+// Registers a suspect page on a master page: rigidly, and where that explains under half of its
+// points, at the scale the page was printed at ("fit to page" on other paper) when that fits better.
+std::optional<PageRegistration> register_page(const std::vector<Point>& master,
+                                              const std::vector<Point>& suspect) {
+  Result<Registration> rigid = register_points(master, suspect);
+  std::optional<PageRegistration> out;
+  if (rigid.ok()) out = PageRegistration{*rigid, suspect, std::nullopt};
+  if (out && out->registration.matched >= kScaledBelow) return out;
+  const Result<ScaledRegistration> scaled = register_scaled(master, suspect);
+  if (!scaled.ok() || std::abs(scaled->transform.scale - 1) <= kSameScale) return out;
+  std::vector<Point> unscaled;
+  unscaled.reserve(suspect.size());
+  for (const Point p : suspect) unscaled.push_back(scaled->transform.invert(p));
+  Result<Registration> again = register_points(master, unscaled);
+  if (again.ok() && (!out || again->matched > out->registration.matched)) {
+    out = PageRegistration{*again, std::move(unscaled), scaled->transform.scale};
+  }
+  return out;
+}
+
+// The master pages a suspect's page `page` of `points` points is tried against, in order: the page
+// of the same place, then the others whose points are not far more nor far fewer (a writer may draw
+// a rectangle as its corner alone: a quarter of its points), nearest in number first.
+std::vector<size_t> pages_to_try(const std::vector<std::vector<Point>>& master_pages, size_t page,
+                                 size_t points) {
+  std::vector<size_t> out;
+  if (page < master_pages.size()) out.push_back(page);
+  std::vector<std::pair<double, size_t>> others;
+  const auto n = static_cast<double>(points);
+  for (size_t m = 0; m < master_pages.size(); ++m) {
+    const auto count = static_cast<double>(master_pages[m].size());
+    if (m == page || n > 1.5 * count || n < count / 5) continue;
+    others.emplace_back(std::abs(std::log((n + 1) / (count + 1))), m);
+  }
+  std::sort(others.begin(), others.end());
+  for (const auto& [distance, m] : others) out.push_back(m);
+  return out;
+}
+
 // Marking and reading one PDF: each call opens the documents anew (a copy is written by qpdf from
 // a document of its own), so a prepared PDF master keeps only its bytes and its capacity.
 struct PdfCodec {
@@ -406,37 +454,40 @@ struct PdfCodec {
     double matched = 0;
     size_t registered = 0;
     std::vector<double> scales;  // of the pages taken back to the master's scale
-    for (size_t page = 0; page < master_contents.pages.size() && page < suspect_contents.pages.size();
-         ++page) {
-      std::vector<Point> master_points, suspect_points, carriers, carrier_shifts;
-      std::vector<size_t> index;
-      for (const PathPoint& p : master_contents.pages[page].points) master_points.push_back(p.page);
+    std::vector<std::vector<Point>> master_pages;
+    for (const Page& page : master_contents.pages) {
+      master_pages.emplace_back();
+      for (const PathPoint& p : page.points) master_pages.back().push_back(p.page);
+    }
+    std::vector<size_t> moved;  // suspect pages read against another page of the master
+    for (size_t page = 0; page < suspect_contents.pages.size(); ++page) {
+      std::vector<Point> suspect_points;
       for (const PathPoint& p : suspect_contents.pages[page].points) suspect_points.push_back(p.page);
+      // The master's page of the same place first; where that does not explain most of the page,
+      // the others of about as many points (a page taken out of the set, or the pages reordered).
+      std::optional<PageRegistration> best;
+      size_t best_page = 0;
+      for (const size_t m : pages_to_try(master_pages, page, suspect_points.size())) {
+        std::optional<PageRegistration> found = register_page(master_pages[m], suspect_points);
+        if (found && (!best || found->registration.matched > best->registration.matched)) {
+          best = std::move(found), best_page = m;
+        }
+        if (best && best->registration.matched >= kScaledBelow) break;
+      }
+      if (!best) continue;
+      std::vector<Point> carriers, carrier_shifts;
+      std::vector<size_t> index;
       for (size_t i = 0; i < c.readable.size(); ++i) {
         const auto& [on_page, at, carrier] = c.readable[i];
-        if (on_page != page) continue;
+        if (on_page != best_page) continue;
         carriers.push_back(at), carrier_shifts.push_back(c.shift[carrier]), index.push_back(i);
       }
-      Result<Registration> reg = register_points(master_points, suspect_points);
-      if (!reg.ok() || reg->matched < kScaledBelow) {
-        // A page printed to other paper ("fit to page"): taken back to the master's scale first.
-        if (const Result<ScaledRegistration> scaled = register_scaled(master_points, suspect_points);
-            scaled.ok() && std::abs(scaled->transform.scale - 1) > kSameScale) {
-          std::vector<Point> unscaled;
-          unscaled.reserve(suspect_points.size());
-          for (const Point p : suspect_points) unscaled.push_back(scaled->transform.invert(p));
-          Result<Registration> again = register_points(master_points, unscaled);
-          if (again.ok() && (!reg.ok() || again->matched > reg->matched)) {
-            reg = std::move(again);
-            suspect_points = std::move(unscaled);
-            scales.push_back(scaled->transform.scale);
-          }
-        }
-      }
-      if (!reg.ok()) continue;
       ++registered;
-      matched += reg->matched;
-      const std::vector<double> read = read_shifts(carriers, carrier_shifts, suspect_points, reg->transform);
+      matched += best->registration.matched;
+      if (best->scale) scales.push_back(*best->scale);
+      if (best_page != page) moved.push_back(page);
+      const std::vector<double> read =
+          read_shifts(carriers, carrier_shifts, best->points, best->registration.transform);
       for (size_t k = 0; k < read.size(); ++k) shifts[index[k]] = read[k];
     }
     if (registered == 0) return input_error("", "no page of the file matches the master");
@@ -451,6 +502,7 @@ struct PdfCodec {
         c.readable.empty() ? 0 : static_cast<double>(found) / static_cast<double>(c.readable.size());
     out.matched = matched / static_cast<double>(registered);
     out.transform = std::to_string(registered) + " page(s) registered";
+    if (!moved.empty()) out.transform += ", " + std::to_string(moved.size()) + " of them from another page";
     if (!scales.empty()) {
       const auto [least, most] = std::minmax_element(scales.begin(), scales.end());
       out.transform += ", " + std::to_string(scales.size()) + " of them scaled (" +

@@ -163,5 +163,28 @@ TEST(Pdf, TracesTwoRecipientsThroughEveryRewriter) {
   EXPECT_TRUE(accused(master, master).empty());
 }
 
+// A page taken out of the set (sent alone), and the pages put in another order: each page is read
+// against the master page it registers on.
+TEST(Pdf, TracesAPageSentAloneOrMovedInTheSet) {
+  if (!testing::have("qpdf")) GTEST_SKIP() << "qpdf missing";
+  Folder folder;
+  const auto real = testing::ploopy() / "pdf" / "Base-R1_005-schematic.pdf";
+  const std::string master =
+      std::filesystem::exists(real) ? testing::read_file(real) : testing::generated_pdf(4);
+  const std::string copy = mark(master, "pdf", kKey, "C7", kStamp).value().bytes;
+  const std::string in = (folder / "copy.pdf").string();
+  testing::write_file(in, copy);
+  for (const std::string pages : {"2", "z-1", "3,1"}) {
+    const std::string out = (folder / "pages.pdf").string();
+    ASSERT_TRUE(testing::run("qpdf --empty --pages " + in + " " + pages + " -- " + out));
+    const std::string suspect = testing::read_file(out);
+    EXPECT_EQ(accused(suspect, master), std::vector<std::string>{"C7"}) << "pages " << pages;
+    const Result<Trace> traced = trace(suspect, master, "pdf", kKey, copy_ids());
+    ASSERT_TRUE(traced.ok());
+    EXPECT_NE(traced->reading.transform.find("from another page"), std::string::npos)
+        << traced->reading.transform;
+  }
+}
+
 }  // namespace
 }  // namespace moat::mark
