@@ -193,6 +193,46 @@ expect_stderr "--penalty"
 run "$MOAT" "${W[@]}" audit verify
 expect_status 0 "every change is in the ledger"
 
+# ---- Edge cases of the deadline rules and the agreement checks -----------------------------------
+
+db_flags
+run "$MOAT" init "$WORK/e" --company "Aurora Audio Inc." "${DB_FLAGS[@]}"
+expect_status 0 "init"
+E=(-w "$WORK/e")
+run "$MOAT" "${E[@]}" import "$A/products.csv" "$A/suppliers.csv"
+expect_status 0 "import the product and the suppliers"
+# A priority date on the filing date claims nothing (PCT Art. 2(xi)): the Paris deadline stands.
+run "$MOAT" "${E[@]}" ip add --kind design --jurisdiction US --title Grille --filed 2025-09-10 --priority 2025-09-10 --id IPP
+expect_status 0 "ip add with the priority on the filing date"
+# A WO application is a PCT application, --pct or not: 30 and 32 months, no Paris year.
+run "$MOAT" "${E[@]}" ip add --kind invention --jurisdiction WO --title Waveguide --filed 2025-03-15 --id IPW
+expect_status 0 "ip add a PCT application without --pct"
+# A renewal can be filed only within the 12 months before the term ends or the 6-month grace
+# after it: one recorded nine years early discharges neither.
+run "$MOAT" "${E[@]}" ip add --kind trademark --jurisdiction CN --title AURORA --filed 2010-05-01 --registered 2012-03-15 --id IPT
+expect_status 0 "ip add a registered trademark"
+run "$MOAT" "${E[@]}" ip event IPT renewed --date 2012-04-01
+expect_status 0 "a renewal before its window"
+run "$MOAT" "${E[@]}" ip deadlines --as-of 2023-06-01 --json
+expect_status 0 "ip deadlines of the edge cases"
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/stdout" <<'PY' || fail "the deadlines of the edge cases"
+import json, sys
+by = {(d["right"], d["rule"]): d for d in json.load(open(sys.argv[1]))}
+assert by[("IPP", "paris-priority-cn-design")]["due"] == "2026-03-10", sorted(by)
+assert by[("IPW", "pct-cn-national-phase")]["nominal"] == "2027-09-15", sorted(by)
+assert ("IPW", "pct-cn-national-phase-late") in by and ("IPW", "paris-priority-cn-patent") not in by, sorted(by)
+renewal, grace = by[("IPT", "cn-trademark-renewal")], by[("IPT", "cn-trademark-renewal-grace")]
+assert renewal["missed"] and renewal["nominal"] == "2022-03-14" and grace["missed"], (renewal, grace)
+PY
+# A renewal inside the window still discharges it.
+run "$MOAT" "${E[@]}" ip event IPT renewed --date 2021-06-01
+expect_status 0 "a renewal inside its window"
+run "$MOAT" "${E[@]}" ip deadlines --as-of 2023-06-01 --json
+CHECKS=$((CHECKS + 1))
+python3 -c 'import json,sys; d=[x for x in json.load(open(sys.argv[1])) if x["right"]=="IPT"]; assert not any(x["missed"] for x in d) and d[0]["nominal"]=="2032-03-14", d' \
+  "$WORK/stdout" || fail "a renewal inside its window"
+
 # ---- The demo: a no-go launch and a go release -------------------------------------------------
 
 db_flags
