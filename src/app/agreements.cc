@@ -140,8 +140,11 @@ legal::Agreement legal_agreement(const json& a, const json& supplier) {
   out.forum_country = country.empty() ? std::string(kDefaultCourtCountry) : country;
   out.forum_division = text(a, "court_division");
   out.forum_name = text(a, "court");
-  if (const std::optional<double> damages = number(a, "liquidated_damages"))
-    out.liquidated_damages = static_cast<std::int64_t>(std::llround(*damages));
+  // Whole units, rounded down: the check asks for at least the (whole) policy minimum, and
+  // 499999.50 is not 500000. An amount that is not finite agrees on nothing.
+  if (const std::optional<double> damages = number(a, "liquidated_damages");
+      damages && std::isfinite(*damages))
+    out.liquidated_damages = static_cast<std::int64_t>(std::floor(*damages));
   out.currency = text(a, "currency");
   for (const ClauseField& c : kClauseFields) {
     if (flag_of(a, c.field)) out.clauses.emplace_back(c.clause);

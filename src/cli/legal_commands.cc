@@ -5,6 +5,8 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -29,12 +31,23 @@ namespace fs = std::filesystem;
 
 // ---- Shared parsing --------------------------------------------------------------------------
 
+// A plain decimal as formats.md writes numbers: digits, optionally a point and more digits
+// (500000, 500000.50); no sign, exponent, hexadecimal, infinity or spaces.
 Result<std::optional<double>> parse_amount(const std::string& text, const std::string& flag) {
   if (text.empty()) return std::optional<double>();
-  char* end = nullptr;
-  const double value = std::strtod(text.c_str(), &end);
-  if (*end != '\0' || value < 0)
-    return input_error(flag, "'" + text + "' is not an amount of 0 or more (plain digits)");
+  const std::size_t point = text.find('.');
+  const auto digits = [](std::string_view part) {
+    return !part.empty() &&
+           std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  const std::string_view whole = std::string_view(text).substr(0, point);
+  const bool plain =
+      digits(whole) && (point == std::string::npos || digits(std::string_view(text).substr(point + 1)));
+  double value = 0;
+  if (plain) std::from_chars(text.data(), text.data() + text.size(), value);
+  if (!plain || !std::isfinite(value))
+    return input_error(flag,
+                       "'" + text + "' is not an amount of 0 or more (plain digits: 500000 or 500000.50)");
   return std::optional<double>(value);
 }
 

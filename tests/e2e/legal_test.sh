@@ -233,6 +233,25 @@ CHECKS=$((CHECKS + 1))
 python3 -c 'import json,sys; d=[x for x in json.load(open(sys.argv[1])) if x["right"]=="IPT"]; assert not any(x["missed"] for x in d) and d[0]["nominal"]=="2032-03-14", d' \
   "$WORK/stdout" || fail "a renewal inside its window"
 
+nnn=(agreement add --kind nnn --supplier F06 --law CN --language zh --controlling zh --court 深圳市中级人民法院
+     --court-division 440300 --currency CNY --clause non-use --clause non-circumvention
+     --clause subcontractor-flow-down --clause related-companies-liability --legal-rep --chop
+     --effective 2026-01-01 --product aurora)
+# Damages just below the minimum are below it, however they round.
+run "$MOAT" "${E[@]}" "${nnn[@]}" --damages 499999.50 --id AGL
+expect_status 0 "agreement add with damages just below the minimum"
+run "$MOAT" "${E[@]}" agreement check AGL --as-of 2026-06-01 --json
+expect_status 3 "damages just below the minimum fail"
+expect_stdout "499999 CNY is below the policy minimum of 500000 CNY"
+for amount in inf nan 1e6 0x7A120 " 500000" -1; do
+  run "$MOAT" "${E[@]}" "${nnn[@]}" --damages "$amount"
+  expect_status 1 "damages of '$amount'"
+  expect_stderr "--damages"
+  run "$MOAT" "${E[@]}" po add "PO-X" --supplier F06 --product aurora --quantity 5 --ip-clause x --penalty "$amount" --currency CNY
+  expect_status 1 "a penalty of '$amount'"
+  expect_stderr "--penalty"
+done
+
 # ---- The demo: a no-go launch and a go release -------------------------------------------------
 
 db_flags
