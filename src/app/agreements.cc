@@ -64,6 +64,16 @@ Status check_agreement_input(const AgreementInput& input) {
   if (!input.court_country.empty() && !is_office_code(input.court_country)) {
     return input_error("--court-country", "'" + input.court_country + "' is not a two-letter country code");
   }
+  if (!input.governing_law.empty() && !is_office_code(input.governing_law)) {
+    return input_error("--law", "'" + input.governing_law +
+                                    "' is not a two-letter country code (CN for the law of the People's "
+                                    "Republic of China, HK for Hong Kong's)");
+  }
+  if (!controls_one_of(input.controlling_language, input.languages)) {
+    return input_error("--controlling", "'" + input.controlling_language +
+                                            "' is not one of the agreement's languages (" +
+                                            join(input.languages, ", ") + ")");
+  }
   return {};
 }
 

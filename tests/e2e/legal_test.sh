@@ -251,6 +251,28 @@ for amount in inf nan 1e6 0x7A120 " 500000" -1; do
   expect_status 1 "a penalty of '$amount'"
   expect_stderr "--penalty"
 done
+# Chinese is Chinese in any language tag; the law is a country code.
+run "$MOAT" "${E[@]}" "${nnn[@]:0:8}" --language zh-CN --controlling ZH "${nnn[@]:12}" --damages 600000 --id AGZ
+expect_status 0 "agreement add with zh-CN and ZH"
+run "$MOAT" "${E[@]}" agreement check AGZ --as-of 2026-06-01
+expect_status 0 "a Chinese text controlling, tagged zh-CN"
+for law in cn PRC 中国; do
+  run "$MOAT" "${E[@]}" agreement add --kind nnn --supplier F06 --law "$law"
+  expect_status 1 "a governing law of '$law'"
+  expect_stderr "--law"
+done
+run "$MOAT" "${E[@]}" agreement add --kind nnn --supplier F06 --language en --controlling zh
+expect_status 1 "a controlling language that is not one of the texts"
+expect_stderr "--controlling"
+# agreements.csv is held to what the command line refuses.
+printf 'id,kind,supplier,governing_law,languages,controlling_language,effective,expires\nAGI,nnn,F06,cn,zh,en,2026-05-01,2026-04-01\n' \
+  >"$WORK/agreements.csv"
+run "$MOAT" "${E[@]}" import "$WORK/agreements.csv"
+expect_status 1 "an agreements.csv row the command line refuses"
+expect_stderr "agreements.csv:2:"
+expect_stderr "before it takes effect"
+expect_stderr "not a two-letter country code"
+expect_stderr "not one of the agreement's languages"
 
 # ---- The demo: a no-go launch and a go release -------------------------------------------------
 
