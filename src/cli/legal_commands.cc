@@ -270,7 +270,9 @@ void define_po_add(CLI::App& parent, GlobalOptions& global, Runs& runs) {
       MOAT_TRY(flags->input.due, parse_optional_date(flags->due, "--due"));
       MOAT_TRY(flags->input.penalty, parse_amount(flags->penalty, "--penalty"));
       MOAT_CHECK(app::add_order(workspace, session, flags->input));
-      std::cout << "Recorded purchase order " << flags->input.id << "\n";
+      std::cout << (global.json ? json{{"order", flags->input.id}}.dump()
+                                : "Recorded purchase order " + flags->input.id)
+                << "\n";
       return {};
     });
   });
@@ -293,7 +295,7 @@ void define_po_terms(CLI::App& parent, GlobalOptions& global, Runs& runs) {
       }
       MOAT_TRY(const std::optional<double> penalty, parse_amount(f[2], "--penalty"));
       MOAT_CHECK(app::set_order_terms(workspace, session, f[0], f[1], penalty, f[3]));
-      std::cout << "Recorded the terms of " << f[0] << "\n";
+      std::cout << (global.json ? json{{"order", f[0]}}.dump() : "Recorded the terms of " + f[0]) << "\n";
       return {};
     });
   });
@@ -413,7 +415,9 @@ void define_ip_event(CLI::App& parent, GlobalOptions& global, Runs& runs) {
       const auto& f = *flags;
       MOAT_TRY(const Date on, parse_date(f[2].empty() ? today_text(session) : f[2], "--date"));
       MOAT_CHECK(app::add_ip_event(workspace, session, f[0], f[1], on, f[3]));
-      std::cout << "Recorded " << f[1] << " of " << f[0] << " on " << on.to_string() << "\n";
+      std::cout << (global.json ? json{{"right", f[0]}, {"event", f[1]}, {"date", on.to_string()}}.dump()
+                                : "Recorded " + f[1] + " of " + f[0] + " on " + on.to_string())
+                << "\n";
       return {};
     });
   });
@@ -531,7 +535,7 @@ void define_ip_calendar(CLI::App& parent, GlobalOptions& global, Runs& runs) {
       MOAT_TRY(const Date day, as_of((*flags)[1], session));
       MOAT_TRY(const std::string ics, app::ip_calendar(workspace, day, session.now()));
       MOAT_CHECK(write_file_atomically((*flags)[0], ics));
-      std::cout << "Wrote " << (*flags)[0] << "\n";
+      std::cout << (global.json ? json{{"file", (*flags)[0]}}.dump() : "Wrote " + (*flags)[0]) << "\n";
       return {};
     });
   });

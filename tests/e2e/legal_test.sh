@@ -274,6 +274,25 @@ expect_stderr "before it takes effect"
 expect_stderr "not a two-letter country code"
 expect_stderr "not one of the agreement's languages"
 
+# --json prints JSON on every recording command.
+run "$MOAT" "${E[@]}" ip event IPP filed-in-cn --date 2026-03-01 --json
+expect_status 0 "ip event --json"
+CHECKS=$((CHECKS + 1))
+python3 -c 'import json,sys; assert json.load(open(sys.argv[1])) == {"right": "IPP", "event": "filed-in-cn", "date": "2026-03-01"}' \
+  "$WORK/stdout" || fail "ip event --json"
+run "$MOAT" "${E[@]}" po add PO-J --supplier F06 --product aurora --quantity 5 --issued 2026-02-01 --json
+expect_status 0 "po add --json"
+CHECKS=$((CHECKS + 1))
+python3 -c 'import json,sys; assert json.load(open(sys.argv[1])) == {"order": "PO-J"}' "$WORK/stdout" || fail "po add --json"
+run "$MOAT" "${E[@]}" po terms PO-J --ip-clause "Art. 12" --penalty 500000 --currency CNY --json
+expect_status 0 "po terms --json"
+CHECKS=$((CHECKS + 1))
+python3 -c 'import json,sys; assert json.load(open(sys.argv[1])) == {"order": "PO-J"}' "$WORK/stdout" || fail "po terms --json"
+run "$MOAT" "${E[@]}" ip calendar "$WORK/e.ics" --json
+expect_status 0 "ip calendar --json"
+CHECKS=$((CHECKS + 1))
+python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["file"].endswith("e.ics")' "$WORK/stdout" || fail "ip calendar --json"
+
 # ---- The demo: a no-go launch and a go release -------------------------------------------------
 
 db_flags
