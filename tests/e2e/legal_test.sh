@@ -382,6 +382,14 @@ expect_status 1 "a waiver without an expiry"
 run "$MOAT" "${D[@]}" waive nnn supplier/F04 --role "IP counsel" --reason "x" --granted "$TODAY" --expires 2020-01-01
 expect_status 1 "a waiver expiring before it is granted"
 expect_stderr "--expires"
+# A subject the gate never names would be a waiver that never applies.
+for subject in supplier/F99 "supplier/F04 " secret/S99 supplier/F04/package/WP99 vendor/F04; do
+  run "$MOAT" "${D[@]}" waive nnn "$subject" --role "IP counsel" --reason "x" --expires "$UNTIL"
+  expect_status 1 "a waiver for the subject '$subject'"
+  expect_stderr "--subject"
+done
+run "$MOAT" "${D[@]}" waive plan-assignment supplier/F06/package/WP07 --role "IP counsel" --reason "x" --expires "$UNTIL" --product aurora
+expect_status 0 "a waiver for a supplier and a package"
 run "$MOAT" "${D[@]}" list waivers --json
 expect_status 0 "waivers are records"
 expect_stdout "PRC-law amendment"
