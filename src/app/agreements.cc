@@ -64,6 +64,16 @@ Status check_agreement_input(const AgreementInput& input) {
   if (!input.court_country.empty() && !is_office_code(input.court_country)) {
     return input_error("--court-country", "'" + input.court_country + "' is not a two-letter country code");
   }
+  if (!input.governing_law.empty() && !is_office_code(input.governing_law)) {
+    return input_error("--law", "'" + input.governing_law +
+                                    "' is not a two-letter country code (CN for the law of the People's "
+                                    "Republic of China, HK for Hong Kong's)");
+  }
+  if (!controls_one_of(input.controlling_language, input.languages)) {
+    return input_error("--controlling", "'" + input.controlling_language +
+                                            "' is not one of the agreement's languages (" +
+                                            join(input.languages, ", ") + ")");
+  }
   return {};
 }
 
@@ -140,8 +150,11 @@ legal::Agreement legal_agreement(const json& a, const json& supplier) {
   out.forum_country = country.empty() ? std::string(kDefaultCourtCountry) : country;
   out.forum_division = text(a, "court_division");
   out.forum_name = text(a, "court");
-  if (const std::optional<double> damages = number(a, "liquidated_damages"))
-    out.liquidated_damages = static_cast<std::int64_t>(std::llround(*damages));
+  // Whole units, rounded down: the check asks for at least the (whole) policy minimum, and
+  // 499999.50 is not 500000. An amount that is not finite agrees on nothing.
+  if (const std::optional<double> damages = number(a, "liquidated_damages");
+      damages && std::isfinite(*damages))
+    out.liquidated_damages = static_cast<std::int64_t>(std::floor(*damages));
   out.currency = text(a, "currency");
   for (const ClauseField& c : kClauseFields) {
     if (flag_of(a, c.field)) out.clauses.emplace_back(c.clause);

@@ -370,6 +370,44 @@ Error located_at_flags(const Error& error) {
   return Error(error.code(), std::move(located));
 }
 
+// Whether a record of `table` has the id `id` (in `product`, for a product's records, when given).
+Result<bool> has_record(Workspace& workspace, std::string_view table, const std::string& id,
+                        const std::string& product) {
+  std::vector<std::pair<std::string, store::SqlValue>> where{{"id", store::SqlValue(id)}};
+  if (!product.empty() && table != "suppliers" && table != "products")
+    where.emplace_back("product", store::SqlValue(product));
+  MOAT_TRY(const std::int64_t found, workspace.store().count(*store::find_table(table), where));
+  return found > 0;
+}
+
+// A waiver's subject names what a check names (docs/gate.md): a subject the gate can never name
+// (a supplier that does not exist, "supplier/F03 " with a space) would be a waiver that never applies.
+Status check_subject(Workspace& workspace, const std::string& subject, const std::string& product) {
+  const std::vector<std::string> parts = split_list(subject, "/");
+  const auto bad = [&](const std::string& why) {
+    return input_error("--subject",
+                       "'" + subject + "' " + why +
+                           " (the gate's subjects: supplier/F03, supplier/F03/package/WP01, "
+                           "secret/S01, package/WP05, recipe/R1, product/aurora, trademark/aurora/CN)");
+  };
+  static const std::map<std::string, std::string_view, std::less<>> kTables{
+      {"supplier", "suppliers"}, {"secret", "secrets"},   {"package", "packages"},
+      {"recipe", "recipes"},     {"product", "products"}, {"trademark", "products"}};
+  const auto kind = parts.empty() ? kTables.end() : kTables.find(parts[0]);
+  const bool shaped =
+      kind != kTables.end() && (parts.size() == 2 || (parts.size() == 3 && parts[0] == "trademark") ||
+                                (parts.size() == 4 && parts[0] == "supplier" && parts[2] == "package"));
+  if (!shaped || join(parts, "/") != subject) return bad("is not a subject the gate names");
+  MOAT_TRY(const bool found, has_record(workspace, kind->second, parts[1], product));
+  if (!found)
+    return bad("names no " + std::string(store::find_table(kind->second)->singular) + " '" + parts[1] + "'");
+  if (parts.size() == 4) {
+    MOAT_TRY(const bool package, has_record(workspace, "packages", parts[3], product));
+    if (!package) return bad("names no work package '" + parts[3] + "'");
+  }
+  return {};
+}
+
 gate::Waiver waiver_of(const json& r) {
   return {text(r, "check"),
           text(r, "subject"),
@@ -412,6 +450,7 @@ Result<std::string> grant_waiver(Workspace& workspace, const Session& session, c
                         workspace.store().get(table("products"), {input.product}));
                if (!product) return input_error("--product", "unknown product '" + input.product + "'");
              }
+             MOAT_CHECK(check_subject(workspace, waiver.subject, input.product));
              MOAT_TRY(const Records existing, workspace.store().list(table("waivers")));
              std::vector<std::string> ids;
              for (const json& r : existing) ids.push_back(text(r, "id"));

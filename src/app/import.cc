@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <set>
 
 #include "app/accounts.h"
@@ -181,6 +182,13 @@ Result<ImportReport> import_files(Workspace& workspace, const Session& session,
     report.files.push_back(std::move(read->report));
   }
   if (!problems.empty()) return Error(ErrorCode::kInput, std::move(problems));
+  if (options.may_write) {
+    for (const store::Table& table : store::tables()) {
+      const bool held =
+          std::any_of(drafts.begin(), drafts.end(), [&](const Draft& d) { return d.table == &table; });
+      if (held) MOAT_CHECK(options.may_write(table.name));
+    }
+  }
 
   if (options.replace) MOAT_CHECK(check_replacement(options, drafts));
 

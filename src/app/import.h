@@ -6,9 +6,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "app/session.h"
@@ -33,6 +35,9 @@ struct ImportOptions {
   bool cascade = false;              // with replace: also remove (or unlink) what refers to removed parts
   std::optional<std::string> sheet;  // workbooks: the worksheet to read (default: the first)
   Progress progress;                 // told the records written so far, of all the files'
+  // Whether the caller may write a table (the CLI: waivers need the right to waive); called once
+  // for each table the files hold, before anything is checked or written. Empty: every table.
+  std::function<Status(std::string_view table)> may_write;
 };
 
 // What one file held and how it was read.

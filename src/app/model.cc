@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "app/record_fields.h"
 #include "app/records.h"
 #include "core/text.h"
 
@@ -41,6 +42,7 @@ class Checker {
     check_affiliations();
     check_quotes();
     check_people();
+    check_agreements();
     check_references();
     return std::move(problems_);
   }
@@ -214,6 +216,36 @@ class Checker {
       const std::string supplier = text(entry.record["supplier"]);
       if (!supplier.empty() && !exists("suppliers", {supplier})) {
         report("people", key, entry, "supplier", "unknown supplier '" + supplier + "'");
+      }
+    }
+  }
+
+  // What `moat agreement add` refuses, for agreements read from files or edited (stored ones are
+  // left as they are: an old record does not block an unrelated import).
+  void check_agreements() {
+    for (const auto& [key, entry] : model_.of("agreements")) {
+      if (!entry.origin) continue;
+      const json& r = entry.record;
+      const std::string effective = text(r["effective"]), expires = text(r["expires"]);
+      if (!effective.empty() && !expires.empty() && expires < effective) {
+        report("agreements", key, entry, "expires",
+               "the agreement expires (" + expires + ") before it takes effect (" + effective + ")");
+      }
+      for (const char* field : {"governing_law", "court_country"}) {
+        const std::string code = text(r[field]);
+        if (!code.empty() && !fields_of::is_office_code(code))
+          report("agreements", key, entry, field,
+                 "'" + code + "' is not a two-letter country code (CN, HK, US)");
+      }
+      std::vector<std::string> languages;
+      if (r["languages"].is_array()) {
+        for (const json& language : r["languages"]) languages.push_back(text(language));
+      }
+      const std::string controlling = text(r["controlling_language"]);
+      if (!fields_of::controls_one_of(controlling, languages)) {
+        report(
+            "agreements", key, entry, "controlling_language",
+            "'" + controlling + "' is not one of the agreement's languages (" + join(languages, ", ") + ")");
       }
     }
   }

@@ -94,4 +94,20 @@ inline bool is_office_code(std::string_view code) {
          std::all_of(code.begin(), code.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
 }
 
+// A language tag's primary subtag in lower case: "zh-CN" → "zh" (BCP 47 tags ignore case).
+inline std::string primary_language(std::string_view tag) {
+  std::string out(tag.substr(0, tag.find('-')));
+  for (char& c : out) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  return out;
+}
+
+// Whether `controlling` names one of `languages` (by primary subtag: zh-CN is zh); an empty one
+// or no languages at all say nothing to check.
+inline bool controls_one_of(std::string_view controlling, const std::vector<std::string>& languages) {
+  if (controlling.empty() || languages.empty()) return true;
+  return std::any_of(languages.begin(), languages.end(), [&](const std::string& language) {
+    return primary_language(language) == primary_language(controlling);
+  });
+}
+
 }  // namespace moat::app::fields_of

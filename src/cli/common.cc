@@ -59,6 +59,12 @@ bool owns(const app::Workspace& workspace) {
   return ::stat((workspace.dir() / "moat.toml").c_str(), &status) == 0 && status.st_uid == ::geteuid();
 }
 
+// The actor sign_in established, for the checks that depend on what a command writes.
+std::optional<app::Actor>& signed_in() {
+  static std::optional<app::Actor> actor;
+  return actor;
+}
+
 // Establishes who acts (app/actors.h), checks that they may run the command, and acts as them.
 Status sign_in(app::Workspace& workspace, const GlobalOptions& global) {
   const app::TerminalClaim claim{global.token.empty() ? environment("MOAT_TOKEN") : global.token,
@@ -67,6 +73,7 @@ Status sign_in(app::Workspace& workspace, const GlobalOptions& global) {
   for (const std::string& warning : actor.warnings) std::cerr << "moat: " << warning << "\n";
   const Status allowed = app::authorize(actor, capability_of(global.command), "moat " + global.command);
   app::act_as(actor.name, actor.via);
+  signed_in() = actor;
   if (!allowed.ok()) {
     // A refusal is evidence too: recorded under the signed-in actor, as the API records its own.
     (void)app::record_denial(workspace, app::terminal_session(), "moat " + global.command,
@@ -77,6 +84,22 @@ Status sign_in(app::Workspace& workspace, const GlobalOptions& global) {
 }
 
 }  // namespace
+
+const std::optional<app::Actor>& signed_in_actor() {
+  return signed_in();
+}
+
+Status authorize_table(app::Workspace& workspace, std::string_view table, std::string_view what) {
+  const std::optional<app::Capability> needed = capability_of_table(table);
+  if (!needed || !signed_in()) return {};
+  const Status allowed =
+      app::authorize(*signed_in(), *needed, std::string(what) + " of " + std::string(table));
+  if (!allowed.ok()) {
+    (void)app::record_denial(workspace, app::terminal_session(), std::string(what) + " " + std::string(table),
+                             allowed.error().message());
+  }
+  return allowed;
+}
 
 Result<std::unique_ptr<app::Workspace>> open_workspace(const GlobalOptions& global) {
   MOAT_TRY(std::unique_ptr<app::Workspace> workspace,

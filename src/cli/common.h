@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/actors.h"
 #include "app/session.h"
 #include "app/workspace.h"
 #include "cli/commands.h"
@@ -34,6 +35,14 @@ constexpr int kExitNoGo = 3;
 int fail(const Error& error);
 
 Result<std::unique_ptr<app::Workspace>> open_workspace(const GlobalOptions& global);
+
+// The actor open_workspace signed in (app/actors.h); nullopt before it has. Its `role` is nullopt
+// in a workspace without accounts.
+const std::optional<app::Actor>& signed_in_actor();
+
+// Whether the actor signed in by open_workspace may write `table` through a generic command
+// (`what`: "moat import"); a refusal is recorded as sign-in records one (cli/authorization.h).
+Status authorize_table(app::Workspace& workspace, std::string_view table, std::string_view what);
 
 // Runs `body` with the opened workspace, mapping errors to exit codes.
 int with_workspace(const GlobalOptions& global, const std::function<int(app::Workspace&)>& body);

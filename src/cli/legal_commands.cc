@@ -5,6 +5,8 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -29,12 +31,23 @@ namespace fs = std::filesystem;
 
 // ---- Shared parsing --------------------------------------------------------------------------
 
+// A plain decimal as formats.md writes numbers: digits, optionally a point and more digits
+// (500000, 500000.50); no sign, exponent, hexadecimal, infinity or spaces.
 Result<std::optional<double>> parse_amount(const std::string& text, const std::string& flag) {
   if (text.empty()) return std::optional<double>();
-  char* end = nullptr;
-  const double value = std::strtod(text.c_str(), &end);
-  if (*end != '\0' || value < 0)
-    return input_error(flag, "'" + text + "' is not an amount of 0 or more (plain digits)");
+  const std::size_t point = text.find('.');
+  const auto digits = [](std::string_view part) {
+    return !part.empty() &&
+           std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  const std::string_view whole = std::string_view(text).substr(0, point);
+  const bool plain =
+      digits(whole) && (point == std::string::npos || digits(std::string_view(text).substr(point + 1)));
+  double value = 0;
+  if (plain) std::from_chars(text.data(), text.data() + text.size(), value);
+  if (!plain || !std::isfinite(value))
+    return input_error(flag,
+                       "'" + text + "' is not an amount of 0 or more (plain digits: 500000 or 500000.50)");
   return std::optional<double>(value);
 }
 
@@ -257,7 +270,9 @@ void define_po_add(CLI::App& parent, GlobalOptions& global, Runs& runs) {
       MOAT_TRY(flags->input.due, parse_optional_date(flags->due, "--due"));
       MOAT_TRY(flags->input.penalty, parse_amount(flags->penalty, "--penalty"));
       MOAT_CHECK(app::add_order(workspace, session, flags->input));
-      std::cout << "Recorded purchase order " << flags->input.id << "\n";
+      std::cout << (global.json ? json{{"order", flags->input.id}}.dump()
+                                : "Recorded purchase order " + flags->input.id)
+                << "\n";
       return {};
     });
   });
@@ -280,7 +295,7 @@ void define_po_terms(CLI::App& parent, GlobalOptions& global, Runs& runs) {
       }
       MOAT_TRY(const std::optional<double> penalty, parse_amount(f[2], "--penalty"));
       MOAT_CHECK(app::set_order_terms(workspace, session, f[0], f[1], penalty, f[3]));
-      std::cout << "Recorded the terms of " << f[0] << "\n";
+      std::cout << (global.json ? json{{"order", f[0]}}.dump() : "Recorded the terms of " + f[0]) << "\n";
       return {};
     });
   });
@@ -400,7 +415,9 @@ void define_ip_event(CLI::App& parent, GlobalOptions& global, Runs& runs) {
       const auto& f = *flags;
       MOAT_TRY(const Date on, parse_date(f[2].empty() ? today_text(session) : f[2], "--date"));
       MOAT_CHECK(app::add_ip_event(workspace, session, f[0], f[1], on, f[3]));
-      std::cout << "Recorded " << f[1] << " of " << f[0] << " on " << on.to_string() << "\n";
+      std::cout << (global.json ? json{{"right", f[0]}, {"event", f[1]}, {"date", on.to_string()}}.dump()
+                                : "Recorded " + f[1] + " of " + f[0] + " on " + on.to_string())
+                << "\n";
       return {};
     });
   });
@@ -518,7 +535,7 @@ void define_ip_calendar(CLI::App& parent, GlobalOptions& global, Runs& runs) {
       MOAT_TRY(const Date day, as_of((*flags)[1], session));
       MOAT_TRY(const std::string ics, app::ip_calendar(workspace, day, session.now()));
       MOAT_CHECK(write_file_atomically((*flags)[0], ics));
-      std::cout << "Wrote " << (*flags)[0] << "\n";
+      std::cout << (global.json ? json{{"file", (*flags)[0]}}.dump() : "Wrote " + (*flags)[0]) << "\n";
       return {};
     });
   });
@@ -613,6 +630,13 @@ std::function<int()> define_waive(CLI::App& app, GlobalOptions& global) {
       if (f.input.check.empty()) f.input.check = f.check;
       if (f.input.subject.empty()) f.input.subject = f.subject;
       if (f.input.check.empty()) return input_error("--check", "name the gate check to waive");
+      // With accounts the grantor is who signed in, as POST /api/waivers records the caller: a
+      // name typed on the command line is not evidence of who granted it.
+      const std::optional<app::Actor>& actor = signed_in_actor();
+      if (!f.input.by.empty() && actor && actor->role && f.input.by != actor->name) {
+        return input_error("--by", "in a workspace with accounts a waiver is granted by who signs in (" +
+                                       actor->name + "), not '" + f.input.by + "'");
+      }
       MOAT_TRY(f.input.granted, parse_optional_date(f.granted, "--granted"));
       MOAT_TRY(f.input.expires, parse_optional_date(f.expires, "--expires"));
       MOAT_TRY(const Date today, as_of("", session));

@@ -2,6 +2,7 @@
 // Handlers for removing records (as `moat remove`).
 #include <nlohmann/json.hpp>
 
+#include "app/actors.h"
 #include "app/remove.h"
 #include "app/views.h"
 #include "http/handlers.h"
@@ -34,6 +35,12 @@ Result<std::vector<std::string>> keys_member(const json& body) {
 }  // namespace
 
 Result<Reply> remove_records(Call& call) {
+  // Waivers are the gate's exceptions: writing them needs the right to waive (admin, legal), as
+  // granting one does (`moat remove waivers` asks the same).
+  if (call.param("kind") == "waivers" && !app::role_may(call.user.role, app::Capability::kWaive)) {
+    return refuse(Problem::kForbidden,
+                  "removing waivers needs the right to waive gate checks (admin, legal)");
+  }
   auto body = json_object_body(call);
   if (auto* refusal = std::get_if<Reply>(&body)) return std::move(*refusal);
   const json& object = std::get<json>(body);

@@ -68,10 +68,22 @@ Verdict governing_law(const Facts& facts) {
                      " law, which a Chinese court will not readily apply against a Chinese supplier"};
 }
 
+// A language tag names Chinese when its primary subtag does, in any case: zh, zh-CN, zh-Hans, ZH
+// (BCP 47 tags are case-insensitive).
+bool is_chinese(std::string_view tag) {
+  const std::string_view primary = tag.substr(0, tag.find('-'));
+  return primary.size() == kChinese.size() &&
+         std::equal(primary.begin(), primary.end(), kChinese.begin(),
+                    [](char a, char b) { return (a >= 'A' && a <= 'Z' ? a - 'A' + 'a' : a) == b; });
+}
+
 Verdict chinese_controls(const Facts& facts) {
   const Agreement& agreement = facts.agreement;
-  if (!has(agreement.languages, kChinese)) return {false, "there is no Chinese text"};
-  if (agreement.controlling_language == kChinese) return {true, "the Chinese text controls"};
+  if (std::none_of(agreement.languages.begin(), agreement.languages.end(),
+                   [](const std::string& tag) { return is_chinese(tag); })) {
+    return {false, "there is no Chinese text"};
+  }
+  if (is_chinese(agreement.controlling_language)) return {true, "the Chinese text controls"};
   if (agreement.languages.size() == 1) return {true, "Chinese is the only text"};
   if (agreement.controlling_language.empty()) return {false, "several texts and none named as controlling"};
   return {false, "the " + agreement.controlling_language + " text controls, not the Chinese one"};

@@ -178,6 +178,27 @@ TEST(AgreementCheck, SupplierDivisionComesFromTheCreditCodeUnlessGiven) {
   EXPECT_TRUE(passes(check(provincial)));
 }
 
+TEST(AgreementCheck, ChineseIsChineseInAnyLanguageTag) {
+  const auto passes = [](const std::vector<CheckResult>& results) {
+    for (const CheckResult& r : results) {
+      if (r.id == "chinese-text-controls") return r.passed;
+    }
+    return false;
+  };
+  for (const char* tag : {"zh-CN", "ZH", "zh-Hans", "Zh-cn"}) {
+    Agreement tagged = complete_nnn();
+    tagged.languages = {tag, "en"};
+    tagged.controlling_language = tag;
+    EXPECT_TRUE(passes(check(tagged))) << tag;
+  }
+  Agreement english = complete_nnn();
+  english.controlling_language = "en";
+  EXPECT_FALSE(passes(check(english)));
+  english.languages = {"zhx", "en"};  // not the tag of Chinese
+  english.controlling_language = "zhx";
+  EXPECT_FALSE(passes(check(english)));
+}
+
 TEST(AgreementCheck, WhichRulesApplyDependsOnTheKind) {
   const auto ids = [](AgreementKind kind) {
     Agreement agreement = complete_nnn();

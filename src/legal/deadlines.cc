@@ -53,17 +53,27 @@ std::optional<Date> field_date(const Right& right, DateField field) {
   return std::nullopt;
 }
 
+// A PCT application is filed at the International Bureau's office code, WO, whether or not the
+// record also says `pct`.
+constexpr std::string_view kPctOffice = "WO";
+
+// A priority claim needs an earlier filing: a priority date on (or after) the filing date is the
+// right's own filing date, the priority date of PCT Art. 2(xi) when none is claimed.
+bool claims_priority(const Right& right) {
+  return right.priority && (!right.filed || *right.priority < *right.filed);
+}
+
 bool holds(const FlagCondition& condition, const Right& right) {
   bool value = false;
   switch (condition.flag) {
     case FlagCondition::Flag::kPct:
-      value = right.pct;
+      value = right.pct || right.jurisdiction == kPctOffice;
       break;
     case FlagCondition::Flag::kMadeInChina:
       value = right.made_in_china;
       break;
     case FlagCondition::Flag::kHasPriority:
-      value = right.priority.has_value();
+      value = claims_priority(right);
       break;
   }
   return value == condition.expected;
@@ -121,21 +131,31 @@ bool is_cancelling(const DeadlineRule& rule, const Event& event) {
   return contains(rule.cancelled_by, event.name);
 }
 
-// Discharged by a cancelling event inside the occurrence's window: from the day it opens (a
-// renewal window) or else after the previous occurrence's due date, up to its own due date.
+// The first day an event counts for an occurrence: the day its window opens (a renewal window),
+// else the day after the previous occurrence's due date, and never before the window of the
+// occurrence it follows (`after`: a grace period is no window for acting before the renewal's
+// opened). nullopt: no start.
+std::optional<Date> window_start(const Deadline& deadline, const std::optional<Date>& previous_due,
+                                 const std::optional<Date>& followed_from) {
+  std::optional<Date> from = deadline.opens;
+  if (!from && previous_due) from = add_days(*previous_due, 1);
+  if (followed_from && (!from || *followed_from > *from)) from = followed_from;
+  return from;
+}
+
+// Discharged by a cancelling event inside the occurrence's window, from `from` up to its own due date.
 bool discharged(const DeadlineRule& rule, const Right& right, const Deadline& deadline,
-                const std::optional<Date>& previous_due) {
+                const std::optional<Date>& from) {
   return std::any_of(right.events.begin(), right.events.end(), [&](const Event& event) {
-    if (!is_cancelling(rule, event) || event.on > deadline.due) return false;
-    if (deadline.opens) return event.on >= *deadline.opens;
-    return !previous_due || event.on > *previous_due;
+    return is_cancelling(rule, event) && event.on <= deadline.due && (!from || event.on >= *from);
   });
 }
 
-// A recurring right goes on only if it was renewed at some point after the previous term.
+// A recurring right goes on only if it was renewed at some point since the occurrence's window
+// opened (`since`: its window_start), in time or late; a renewal before the window is none.
 bool renewed_since(const DeadlineRule& rule, const Right& right, const std::optional<Date>& since) {
   return std::any_of(right.events.begin(), right.events.end(), [&](const Event& event) {
-    return is_cancelling(rule, event) && (!since || event.on > *since);
+    return is_cancelling(rule, event) && (!since || event.on >= *since);
   });
 }
 
@@ -187,6 +207,7 @@ Deadline make_deadline(const DeadlineRule& rule, const Right& right, const Calen
 // What one rule gave for one right, by occurrence: for later rules (`after`, `cures`).
 struct Run {
   std::vector<Date> dates;
+  std::vector<std::optional<Date>> from;  // each occurrence's window_start
   std::vector<bool> discharged;
   std::vector<std::optional<std::size_t>> listed;  // index into the right's listed deadlines
 };
@@ -206,17 +227,19 @@ struct Occurrences {
   const Right& right;
   const Calendars& calendars;
   Date as_of;
-  std::optional<Date> end;  // of the right
+  std::optional<Date> end;     // of the right
+  const Run* after = nullptr;  // the run of the rule it runs `after`, one occurrence per trigger
 };
 
 // Records one occurrence in `run` (and in `listed` when open or missed); returns its due date.
 Date add_occurrence(const Occurrences& context, Date nominal, const std::optional<Date>& previous_due,
-                    Run& run, std::vector<Deadline>& listed) {
+                    const std::optional<Date>& followed_from, Run& run, std::vector<Deadline>& listed) {
   const DeadlineRule& rule = context.rule;
   Deadline deadline = make_deadline(rule, context.right, context.calendars, nominal);
   const Date due = deadline.due;
   run.dates.push_back(nominal);
-  run.discharged.push_back(discharged(rule, context.right, deadline, previous_due));
+  run.from.push_back(window_start(deadline, previous_due, followed_from));
+  run.discharged.push_back(discharged(rule, context.right, deadline, run.from.back()));
   run.listed.emplace_back();
   if (run.discharged.back() || (context.end && due >= *context.end)) return due;
   if (due < context.as_of && rule.category == Category::kTerm) return due;  // a term just ends
@@ -231,12 +254,14 @@ Run run_rule(const Occurrences& context, const std::vector<Date>& triggers, std:
   const DeadlineRule& rule = context.rule;
   Run run;
   std::optional<Date> previous_due;
-  for (const Date trigger : triggers) {
-    Date nominal = apply_offset(trigger, rule.offset, rule.includes_trigger_day, rule.end_of_month);
+  for (std::size_t t = 0; t < triggers.size(); ++t) {
+    const std::optional<Date> followed_from =
+        context.after && t < context.after->from.size() ? context.after->from[t] : std::nullopt;
+    Date nominal = apply_offset(triggers[t], rule.offset, rule.includes_trigger_day, rule.end_of_month);
     for (int i = 0; i < kMaxOccurrences; ++i) {
-      const std::optional<Date> before = previous_due;
-      previous_due = add_occurrence(context, nominal, previous_due, run, listed);
-      if (!rule.recurring || nominal >= context.as_of || !renewed_since(rule, context.right, before)) break;
+      previous_due = add_occurrence(context, nominal, previous_due, followed_from, run, listed);
+      if (!rule.recurring || nominal >= context.as_of || !renewed_since(rule, context.right, run.from.back()))
+        break;
       nominal = next_occurrence(rule, nominal);
     }
   }
@@ -260,8 +285,10 @@ void add_right(const DeadlineRules& rules, const Calendars& calendars, const Rig
   for (const DeadlineRule& rule : rules.rules) {
     if (!applies(rule, right, home)) continue;
     const std::vector<Date> triggers = triggers_of(rule, right, runs);
-    runs.insert_or_assign(rule.id,
-                          run_rule(Occurrences{rule, right, calendars, as_of, end}, triggers, listed));
+    const auto followed = rule.trigger ? runs.end() : runs.find(rule.after_rule);
+    const Run* after = followed == runs.end() ? nullptr : &followed->second;
+    Run run = run_rule(Occurrences{rule, right, calendars, as_of, end, after}, triggers, listed);
+    runs.insert_or_assign(rule.id, std::move(run));
   }
   std::vector<bool> dropped(listed.size(), false);
   for (const DeadlineRule& rule : rules.rules) {

@@ -42,7 +42,7 @@ struct Right {
   Kind kind = Kind::kInvention;
   std::string jurisdiction;  // office code: "CN", "US", "EP"; "WO" for a PCT application
   std::optional<Date> filed, priority, registered, published, expires;
-  bool pct = false;            // filed under the PCT
+  bool pct = false;            // filed under the PCT (a right filed at "WO" is, flag or not)
   bool made_in_china = false;  // its substance was completed in mainland China
   std::vector<Event> events;
 };

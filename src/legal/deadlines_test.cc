@@ -189,6 +189,21 @@ TEST(Deadlines, RenewingInTheGracePeriodForgivesTheMissedWindow) {
   EXPECT_EQ(grace[0].nominal.to_string(), "2035-09-06");
 }
 
+TEST(Deadlines, RenewalBeforeItsWindowDischargesNeitherTheRenewalNorTheGrace) {
+  // A renewal is filed within the 12 months before the term ends (2024-03-07 on) or in the grace
+  // period after it: one recorded the day before the window opens, or years before, is none.
+  for (const char* early : {"2024-03-05", "2015-04-01"}) {
+    const auto found =
+        run(with_event(registered(Kind::kTrademark, "2015-03-07"), "renewed", early), "2026-01-01");
+    const auto renewal = of_rule(found, "cn-trademark-renewal");
+    const auto grace = of_rule(found, "cn-trademark-renewal-grace");
+    ASSERT_EQ(renewal.size(), 1U) << early;
+    EXPECT_TRUE(renewal[0].missed) << early;
+    ASSERT_EQ(grace.size(), 1U) << early;
+    EXPECT_TRUE(grace[0].missed) << early;
+  }
+}
+
 TEST(Deadlines, LateNationalPhaseEntryForgivesThe30Months) {
   const Right entered = with_event(pct("2023-01-10"), "entered-cn-national-phase", "2025-08-01");
   const auto found = run(entered, "2025-12-01");
@@ -243,6 +258,24 @@ TEST(Deadlines, ClaimedPriorityOrPctFilingGetsNoParisDeadline) {
   EXPECT_TRUE(of_rule(run(claiming, "2024-06-01"), "paris-priority-cn-patent").empty());
   EXPECT_TRUE(of_rule(run(pct("2024-01-15"), "2024-06-01"), "paris-priority-cn-patent").empty());
   EXPECT_EQ(of_rule(run(pct("2024-01-15"), "2024-06-01"), "pct-cn-national-phase").size(), 1U);
+}
+
+TEST(Deadlines, PriorityOnTheFilingDateClaimsNothing) {
+  // PCT Art. 2(xi): with no priority claimed, the priority date is the filing date itself.
+  Right first = right(Kind::kDesign, "US", "2025-09-10");
+  first.priority = day("2025-09-10");
+  const auto found = of_rule(run(first, "2025-10-01"), "paris-priority-cn-design");
+  ASSERT_EQ(found.size(), 1U);
+  EXPECT_EQ(found[0].due.to_string(), "2026-03-10");
+}
+
+TEST(Deadlines, ApplicationFiledAtWoIsAPctApplication) {
+  const Right international = right(Kind::kInvention, "WO", "2025-03-15");  // no pct flag
+  const auto found = run(international, "2025-06-01");
+  EXPECT_TRUE(of_rule(found, "paris-priority-cn-patent").empty());
+  const auto entry = of_rule(found, "pct-cn-national-phase");
+  ASSERT_EQ(entry.size(), 1U);
+  EXPECT_EQ(entry[0].nominal.to_string(), "2027-09-15");
 }
 
 TEST(Deadlines, PctPeriodRunsFromTheEarliestPriority) {

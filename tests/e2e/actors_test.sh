@@ -99,6 +99,31 @@ approvals = [e for e in events if e["entity"] == "assessments" and (e["after"] o
 assert approvals and approvals[-1]["actor"].startswith("ada (token "), approvals
 PY
 
+# Only admin and legal waive, through the generic commands too: a waiver imported, edited or
+# removed is a waiver granted.
+printf 'id,check,subject,product,role,reason,by,granted,expires\nWX,nnn,supplier/F04,aurora,IP counsel,forged,someone-else,2026-12-01,2099-12-31\n' \
+  >"$WORK/waivers.csv"
+run "$MOAT" "${W[@]}" import "$WORK/waivers.csv" --token "$sam"
+expect_status 1 "a sourcing user imports a waiver"
+expect_stderr "moat import of waivers needs the right to waive gate checks (admin, legal)"
+run "$MOAT" "${W[@]}" set waivers W1 expires=2099-12-31 --token "$sam"
+expect_status 1 "a sourcing user extends a waiver"
+expect_stderr "admin, legal"
+run "$MOAT" "${W[@]}" remove waivers W1 --token "$sam"
+expect_status 1 "a sourcing user removes a waiver"
+run "$MOAT" "${W[@]}" list waivers --json
+CHECKS=$((CHECKS + 1))
+python3 -c 'import json,sys; w={x["id"]: x for x in json.load(open(sys.argv[1]))}; assert "WX" not in w and w["W1"]["expires"] == "2026-11-26", w' \
+  "$WORK/stdout" || fail "a refused import, set or remove changed the waivers"
+run "$MOAT" "${W[@]}" set waivers W1 reason="line-setup data only" --token "$ada"
+expect_status 0 "an admin edits a waiver"
+# With accounts the grantor is who signs in, as POST /api/waivers records the caller.
+run "$MOAT" "${W[@]}" "${waive[@]}" --by "The CEO" --token "$lee"
+expect_status 1 "legal records a waiver as granted by someone else"
+expect_stderr "--by"
+run "$MOAT" "${W[@]}" "${waive[@]}" --by lee --token "$lee"
+expect_status 0 "legal names itself as the grantor"
+
 # A login mapped to an account acts as that account, with its role.
 printf 'correct-horse-battery\n' | "$MOAT" "${W[@]}" user add me --role viewer --os-user "$(id -un)" >/dev/null ||
   fail "user add --os-user"

@@ -193,6 +193,106 @@ expect_stderr "--penalty"
 run "$MOAT" "${W[@]}" audit verify
 expect_status 0 "every change is in the ledger"
 
+# ---- Edge cases of the deadline rules and the agreement checks -----------------------------------
+
+db_flags
+run "$MOAT" init "$WORK/e" --company "Aurora Audio Inc." "${DB_FLAGS[@]}"
+expect_status 0 "init"
+E=(-w "$WORK/e")
+run "$MOAT" "${E[@]}" import "$A/products.csv" "$A/suppliers.csv"
+expect_status 0 "import the product and the suppliers"
+# A priority date on the filing date claims nothing (PCT Art. 2(xi)): the Paris deadline stands.
+run "$MOAT" "${E[@]}" ip add --kind design --jurisdiction US --title Grille --filed 2025-09-10 --priority 2025-09-10 --id IPP
+expect_status 0 "ip add with the priority on the filing date"
+# A WO application is a PCT application, --pct or not: 30 and 32 months, no Paris year.
+run "$MOAT" "${E[@]}" ip add --kind invention --jurisdiction WO --title Waveguide --filed 2025-03-15 --id IPW
+expect_status 0 "ip add a PCT application without --pct"
+# A renewal can be filed only within the 12 months before the term ends or the 6-month grace
+# after it: one recorded nine years early discharges neither.
+run "$MOAT" "${E[@]}" ip add --kind trademark --jurisdiction CN --title AURORA --filed 2010-05-01 --registered 2012-03-15 --id IPT
+expect_status 0 "ip add a registered trademark"
+run "$MOAT" "${E[@]}" ip event IPT renewed --date 2012-04-01
+expect_status 0 "a renewal before its window"
+run "$MOAT" "${E[@]}" ip deadlines --as-of 2023-06-01 --json
+expect_status 0 "ip deadlines of the edge cases"
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/stdout" <<'PY' || fail "the deadlines of the edge cases"
+import json, sys
+by = {(d["right"], d["rule"]): d for d in json.load(open(sys.argv[1]))}
+assert by[("IPP", "paris-priority-cn-design")]["due"] == "2026-03-10", sorted(by)
+assert by[("IPW", "pct-cn-national-phase")]["nominal"] == "2027-09-15", sorted(by)
+assert ("IPW", "pct-cn-national-phase-late") in by and ("IPW", "paris-priority-cn-patent") not in by, sorted(by)
+renewal, grace = by[("IPT", "cn-trademark-renewal")], by[("IPT", "cn-trademark-renewal-grace")]
+assert renewal["missed"] and renewal["nominal"] == "2022-03-14" and grace["missed"], (renewal, grace)
+PY
+# A renewal inside the window still discharges it.
+run "$MOAT" "${E[@]}" ip event IPT renewed --date 2021-06-01
+expect_status 0 "a renewal inside its window"
+run "$MOAT" "${E[@]}" ip deadlines --as-of 2023-06-01 --json
+CHECKS=$((CHECKS + 1))
+python3 -c 'import json,sys; d=[x for x in json.load(open(sys.argv[1])) if x["right"]=="IPT"]; assert not any(x["missed"] for x in d) and d[0]["nominal"]=="2032-03-14", d' \
+  "$WORK/stdout" || fail "a renewal inside its window"
+
+nnn=(agreement add --kind nnn --supplier F06 --law CN --language zh --controlling zh --court 深圳市中级人民法院
+     --court-division 440300 --currency CNY --clause non-use --clause non-circumvention
+     --clause subcontractor-flow-down --clause related-companies-liability --legal-rep --chop
+     --effective 2026-01-01 --product aurora)
+# Damages just below the minimum are below it, however they round.
+run "$MOAT" "${E[@]}" "${nnn[@]}" --damages 499999.50 --id AGL
+expect_status 0 "agreement add with damages just below the minimum"
+run "$MOAT" "${E[@]}" agreement check AGL --as-of 2026-06-01 --json
+expect_status 3 "damages just below the minimum fail"
+expect_stdout "499999 CNY is below the policy minimum of 500000 CNY"
+for amount in inf nan 1e6 0x7A120 " 500000" -1; do
+  run "$MOAT" "${E[@]}" "${nnn[@]}" --damages "$amount"
+  expect_status 1 "damages of '$amount'"
+  expect_stderr "--damages"
+  run "$MOAT" "${E[@]}" po add "PO-X" --supplier F06 --product aurora --quantity 5 --ip-clause x --penalty "$amount" --currency CNY
+  expect_status 1 "a penalty of '$amount'"
+  expect_stderr "--penalty"
+done
+# Chinese is Chinese in any language tag; the law is a country code.
+run "$MOAT" "${E[@]}" "${nnn[@]:0:8}" --language zh-CN --controlling ZH "${nnn[@]:12}" --damages 600000 --id AGZ
+expect_status 0 "agreement add with zh-CN and ZH"
+run "$MOAT" "${E[@]}" agreement check AGZ --as-of 2026-06-01
+expect_status 0 "a Chinese text controlling, tagged zh-CN"
+for law in cn PRC 中国; do
+  run "$MOAT" "${E[@]}" agreement add --kind nnn --supplier F06 --law "$law"
+  expect_status 1 "a governing law of '$law'"
+  expect_stderr "--law"
+done
+run "$MOAT" "${E[@]}" agreement add --kind nnn --supplier F06 --language en --controlling zh
+expect_status 1 "a controlling language that is not one of the texts"
+expect_stderr "--controlling"
+# agreements.csv is held to what the command line refuses.
+printf 'id,kind,supplier,governing_law,languages,controlling_language,effective,expires\nAGI,nnn,F06,cn,zh,en,2026-05-01,2026-04-01\n' \
+  >"$WORK/agreements.csv"
+run "$MOAT" "${E[@]}" import "$WORK/agreements.csv"
+expect_status 1 "an agreements.csv row the command line refuses"
+expect_stderr "agreements.csv:2:"
+expect_stderr "before it takes effect"
+expect_stderr "not a two-letter country code"
+expect_stderr "not one of the agreement's languages"
+
+# --json prints JSON on every recording command.
+run "$MOAT" "${E[@]}" ip event IPP filed-in-cn --date 2026-03-01 --json
+expect_status 0 "ip event --json"
+CHECKS=$((CHECKS + 1))
+python3 -c 'import json,sys; assert json.load(open(sys.argv[1])) == {"right": "IPP", "event": "filed-in-cn", "date": "2026-03-01"}' \
+  "$WORK/stdout" || fail "ip event --json"
+run "$MOAT" "${E[@]}" po add PO-J --supplier F06 --product aurora --quantity 5 --issued 2026-02-01 --json
+expect_status 0 "po add --json"
+CHECKS=$((CHECKS + 1))
+python3 -c 'import json,sys; assert json.load(open(sys.argv[1])) == {"order": "PO-J"}' "$WORK/stdout" || fail "po add --json"
+run "$MOAT" "${E[@]}" po terms PO-J --ip-clause "Art. 12" --penalty 500000 --currency CNY --json
+expect_status 0 "po terms --json"
+CHECKS=$((CHECKS + 1))
+python3 -c 'import json,sys; assert json.load(open(sys.argv[1])) == {"order": "PO-J"}' "$WORK/stdout" || fail "po terms --json"
+run "$MOAT" "${E[@]}" ip calendar "$WORK/e.ics" --json
+expect_status 0 "ip calendar --json"
+CHECKS=$((CHECKS + 1))
+python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["file"].endswith("e.ics")' "$WORK/stdout" || fail "ip calendar --json"
+
 # ---- The demo: a no-go launch and a go release -------------------------------------------------
 
 db_flags
@@ -282,6 +382,14 @@ expect_status 1 "a waiver without an expiry"
 run "$MOAT" "${D[@]}" waive nnn supplier/F04 --role "IP counsel" --reason "x" --granted "$TODAY" --expires 2020-01-01
 expect_status 1 "a waiver expiring before it is granted"
 expect_stderr "--expires"
+# A subject the gate never names would be a waiver that never applies.
+for subject in supplier/F99 "supplier/F04 " secret/S99 supplier/F04/package/WP99 vendor/F04; do
+  run "$MOAT" "${D[@]}" waive nnn "$subject" --role "IP counsel" --reason "x" --expires "$UNTIL"
+  expect_status 1 "a waiver for the subject '$subject'"
+  expect_stderr "--subject"
+done
+run "$MOAT" "${D[@]}" waive plan-assignment supplier/F06/package/WP07 --role "IP counsel" --reason "x" --expires "$UNTIL" --product aurora
+expect_status 0 "a waiver for a supplier and a package"
 run "$MOAT" "${D[@]}" list waivers --json
 expect_status 0 "waivers are records"
 expect_stdout "PRC-law amendment"

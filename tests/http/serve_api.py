@@ -1008,6 +1008,10 @@ def test_engines(server):
                                                      "product": "aurora", "role": "IP counsel",
                                                      "reason": "accepted until the filing lands", "expires": "2099-01-01"})
     check(waiver.status == 201 and waiver.json["by"] == "legal1", "grant a waiver: %s" % waiver.text[:200])
+    # Removing a waiver needs the right to waive, as granting one does: not sourcing's.
+    sourcing = Client(server, token=TOKENS["sourcing"])
+    problem_shape(sourcing.request("POST", "/api/records/waivers/remove", {"keys": [waiver.json["id"]]}), 403,
+                  "sourcing removes a waiver")
     after = admin.get("/api/products/aurora/gate").json["checks"]
     waived = [c for c in after if c["id"] == failing["id"] and c["subject"] == failing["subject"]]
     check(waived and waived[0]["status"] == "waived" and "accepted until the filing lands" in waived[0]["reason"],
