@@ -34,6 +34,11 @@ constexpr double kUnitsPerPoint = 0.003 / kPdfShift;
 // one whose scale is within this of 1 is not scaled (the rigid registration is the better fit).
 constexpr double kScaledBelow = 0.5;
 constexpr double kSameScale = 1e-4;
+// A suspect page the master's page of the same place does not explain is tried against this many
+// other master pages at most, and a whole file against this many in all: a long unrelated file
+// must not cost pages times pages.
+constexpr size_t kOtherPagesTried = 8;
+constexpr size_t kOtherPagesTriedInAll = 64;
 
 using Matrix = std::array<double, 6>;  // a b c d e f, as PDF writes it
 
@@ -57,6 +62,7 @@ struct PathPoint {
 struct Page {
   std::vector<PathPoint> points;
   size_t subpaths = 0;
+  double width = 0, height = 0;  // of its media box, in points (0: unread)
 };
 
 // The content streams of a document (page contents, forms) and their decoded bytes.
@@ -190,6 +196,11 @@ Result<Contents> interpret(QPDF& pdf) {
       page.coalesceContentStreams();
       QPDFObjectHandle stream = page.getObjectHandle().getKey("/Contents");
       contents.pages.emplace_back();
+      if (QPDFObjectHandle box = page.getMediaBox(); box.isRectangle()) {
+        const QPDFObjectHandle::Rectangle r = box.getArrayAsRectangle();
+        contents.pages.back().width = std::abs(r.urx - r.llx),
+        contents.pages.back().height = std::abs(r.ury - r.lly);
+      }
       if (!stream.isStream()) continue;
       contents.streams.push_back(stream);
       const auto buffer = stream.getStreamData(qpdf_dl_generalized);
@@ -342,15 +353,24 @@ struct PageRegistration {
   std::optional<double> scale;
 };
 
+// The scales a page of `master` size printed to paper of `suspect` size and fitted to it takes, in
+// either orientation: the lesser of the two sides' ratios.
+std::vector<double> fitted_scales(const Page& master, const Page& suspect) {
+  if (!(master.width > 0 && master.height > 0 && suspect.width > 0 && suspect.height > 0)) return {};
+  return {std::min(suspect.width / master.width, suspect.height / master.height),
+          std::min(suspect.width / master.height, suspect.height / master.width)};
+}
+
 // Registers a suspect page on a master page: rigidly, and where that explains under half of its
 // points, at the scale the page was printed at ("fit to page" on other paper) when that fits better.
 std::optional<PageRegistration> register_page(const std::vector<Point>& master,
-                                              const std::vector<Point>& suspect) {
+                                              const std::vector<Point>& suspect,
+                                              const std::vector<double>& scales) {
   Result<Registration> rigid = register_points(master, suspect);
   std::optional<PageRegistration> out;
   if (rigid.ok()) out = PageRegistration{*rigid, suspect, std::nullopt};
   if (out && out->registration.matched >= kScaledBelow) return out;
-  const Result<ScaledRegistration> scaled = register_scaled(master, suspect);
+  const Result<ScaledRegistration> scaled = register_scaled(master, suspect, scales);
   if (!scaled.ok() || std::abs(scaled->transform.scale - 1) <= kSameScale) return out;
   std::vector<Point> unscaled;
   unscaled.reserve(suspect.size());
@@ -363,8 +383,8 @@ std::optional<PageRegistration> register_page(const std::vector<Point>& master,
 }
 
 // The master pages a suspect's page `page` of `points` points is tried against, in order: the page
-// of the same place, then the others whose points are not far more nor far fewer (a writer may draw
-// a rectangle as its corner alone: a quarter of its points), nearest in number first.
+// of the same place, then up to kOtherPagesTried others, those nearest in number of points first
+// (a writer may draw a rectangle as its corner alone, an overlay may add points).
 std::vector<size_t> pages_to_try(const std::vector<std::vector<Point>>& master_pages, size_t page,
                                  size_t points) {
   std::vector<size_t> out;
@@ -372,11 +392,11 @@ std::vector<size_t> pages_to_try(const std::vector<std::vector<Point>>& master_p
   std::vector<std::pair<double, size_t>> others;
   const auto n = static_cast<double>(points);
   for (size_t m = 0; m < master_pages.size(); ++m) {
-    const auto count = static_cast<double>(master_pages[m].size());
-    if (m == page || n > 1.5 * count || n < count / 5) continue;
-    others.emplace_back(std::abs(std::log((n + 1) / (count + 1))), m);
+    if (m == page) continue;
+    others.emplace_back(std::abs(std::log((n + 1) / (static_cast<double>(master_pages[m].size()) + 1))), m);
   }
   std::sort(others.begin(), others.end());
+  if (others.size() > kOtherPagesTried) others.resize(kOtherPagesTried);
   for (const auto& [distance, m] : others) out.push_back(m);
   return out;
 }
@@ -451,6 +471,7 @@ struct PdfCodec {
     MOAT_TRY(const Contents suspect_contents, interpret(*suspect_pdf));
     const PdfCarriers c = carriers_of(master_contents, secret);
     std::vector<double> shifts(c.readable.size(), std::nan(""));
+    std::vector<double> readings(c.readable.size(), 0);  // how many pages read each carrier
     double matched = 0;
     size_t registered = 0;
     std::vector<double> scales;  // of the pages taken back to the master's scale
@@ -460,6 +481,7 @@ struct PdfCodec {
       for (const PathPoint& p : page.points) master_pages.back().push_back(p.page);
     }
     std::vector<size_t> moved;  // suspect pages read against another page of the master
+    size_t others_tried = 0;
     for (size_t page = 0; page < suspect_contents.pages.size(); ++page) {
       std::vector<Point> suspect_points;
       for (const PathPoint& p : suspect_contents.pages[page].points) suspect_points.push_back(p.page);
@@ -468,11 +490,15 @@ struct PdfCodec {
       std::optional<PageRegistration> best;
       size_t best_page = 0;
       for (const size_t m : pages_to_try(master_pages, page, suspect_points.size())) {
-        std::optional<PageRegistration> found = register_page(master_pages[m], suspect_points);
+        if (m != page && others_tried++ >= kOtherPagesTriedInAll) break;
+        std::optional<PageRegistration> found =
+            register_page(master_pages[m], suspect_points,
+                          fitted_scales(master_contents.pages[m], suspect_contents.pages[page]));
         if (found && (!best || found->registration.matched > best->registration.matched)) {
           best = std::move(found), best_page = m;
         }
-        if (best && best->registration.matched >= kScaledBelow) break;
+        // The page of the same place, when it explains most: no other is looked at.
+        if (m == page && best && best->registration.matched >= kScaledBelow) break;
       }
       if (!best) continue;
       std::vector<Point> carriers, carrier_shifts;
@@ -488,7 +514,16 @@ struct PdfCodec {
       if (best_page != page) moved.push_back(page);
       const std::vector<double> read =
           read_shifts(carriers, carrier_shifts, best->points, best->registration.transform);
-      for (size_t k = 0; k < read.size(); ++k) shifts[index[k]] = read[k];
+      // Two suspect pages on one master page (a page repeated): each carrier's readings averaged.
+      for (size_t k = 0; k < read.size(); ++k) {
+        if (std::isnan(read[k])) continue;
+        double& shift = shifts[index[k]];
+        if (std::isnan(shift)) {
+          shift = read[k], readings[index[k]] = 1;
+        } else {
+          shift = (shift * readings[index[k]] + read[k]) / (readings[index[k]] + 1), ++readings[index[k]];
+        }
+      }
     }
     if (registered == 0) return input_error("", "no page of the file matches the master");
     Layout by_point{c.layout.length, {}};

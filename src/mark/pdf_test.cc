@@ -163,8 +163,9 @@ TEST(Pdf, TracesTwoRecipientsThroughEveryRewriter) {
   EXPECT_TRUE(accused(master, master).empty());
 }
 
-// A page taken out of the set (sent alone), and the pages put in another order: each page is read
-// against the master page it registers on.
+// A page taken out of the set (sent alone: the schematic's page 7, of 100 carriers, enough to name
+// one leaker), and the pages put in another order: each page is read against the master page it
+// registers on.
 TEST(Pdf, TracesAPageSentAloneOrMovedInTheSet) {
   if (!testing::have("qpdf")) GTEST_SKIP() << "qpdf missing";
   Folder folder;
@@ -174,7 +175,7 @@ TEST(Pdf, TracesAPageSentAloneOrMovedInTheSet) {
   const std::string copy = mark(master, "pdf", kKey, "C7", kStamp).value().bytes;
   const std::string in = (folder / "copy.pdf").string();
   testing::write_file(in, copy);
-  for (const std::string pages : {"2", "z-1", "3,1"}) {
+  for (const std::string pages : {"7", "z-1", "3,1"}) {
     const std::string out = (folder / "pages.pdf").string();
     ASSERT_TRUE(testing::run("qpdf --empty --pages " + in + " " + pages + " -- " + out));
     const std::string suspect = testing::read_file(out);

@@ -9,6 +9,7 @@
 #include <numbers>
 #include <optional>
 #include <random>
+#include <unordered_map>
 
 #include "mark/format.h"
 #include "mark/prf.h"
@@ -614,6 +615,13 @@ std::vector<Point> directions(size_t carriers, std::string_view secret) {
 
 namespace {
 
+// The scaled registration's limits: the scales a page printed to paper can take (A3 to A6 and back
+// is 2.8), the suspect points sampled, the votes one point casts, and a fit good enough to stop.
+constexpr double kLeastScale = 0.2, kMostScale = 5;
+constexpr size_t kSampled = 500;
+constexpr size_t kMostVotesPerPoint = 64;
+constexpr double kSettled = 0.9;
+
 struct Extent {
   double x0 = HUGE_VAL, y0 = HUGE_VAL, x1 = -HUGE_VAL, y1 = -HUGE_VAL;
   void add(Point p) {
@@ -659,18 +667,27 @@ std::vector<std::pair<Point, Point>> scaled_pairs(const PlanarMaster& master,
   return pairs;
 }
 
-Point centre_of(const std::vector<Point>& points) {
-  Point c;
-  for (const Point p : points) c.x += p.x, c.y += p.y;
-  return {c.x / static_cast<double>(points.size()), c.y / static_cast<double>(points.size())};
-}
+// Where the points lie and how far they spread, robustly: the median of each coordinate, and the
+// median distance to that point. A few points added far away (a clip rectangle at the page's edge, a
+// mark in a corner) move neither.
+struct Spread {
+  Point centre;
+  double distance = 0;
+};
 
-// How far the points spread about where they lie: the root mean square distance to their centre.
-double spread(const std::vector<Point>& points) {
-  const Point c = centre_of(points);
-  double sum = 0;
-  for (const Point p : points) sum += (p.x - c.x) * (p.x - c.x) + (p.y - c.y) * (p.y - c.y);
-  return std::sqrt(sum / static_cast<double>(points.size()));
+Spread spread_of(const std::vector<Point>& points) {
+  const auto median = [](std::vector<double> v) {
+    const auto middle = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
+    std::nth_element(v.begin(), middle, v.end());
+    return *middle;
+  };
+  std::vector<double> xs, ys;
+  for (const Point p : points) xs.push_back(p.x), ys.push_back(p.y);
+  Spread out{{median(xs), median(ys)}, 0};
+  std::vector<double> distances;
+  for (const Point p : points) distances.push_back(std::hypot(p.x - out.centre.x, p.y - out.centre.y));
+  out.distance = median(std::move(distances));
+  return out;
 }
 
 // The transform that undoes `t`.
@@ -719,63 +736,99 @@ Similarity shift_by_votes(const std::vector<Point>& master, const std::vector<Po
                           const std::vector<size_t>& sample, const PointGrid& grid, double window,
                           Similarity back) {
   const double cell = 4 * kMatchTolerance;
-  std::map<std::pair<int64_t, int64_t>, std::pair<size_t, Point>> votes;  // cell → count, sum of shifts
+  struct Tally {
+    size_t count = 0;
+    Point sum;
+  };
+  std::unordered_map<uint64_t, Tally> votes;  // by the shift's cell
+  votes.reserve(sample.size() * 8);
   for (const size_t i : sample) {
     const Point at = back.apply(suspect[i]);
+    size_t cast = 0;  // a point in a crowd votes for its first few neighbours only
     grid.visit(at, window, [&](size_t j, double) {
+      if (++cast > kMostVotesPerPoint) return;
       const Point shift{master[j].x - at.x, master[j].y - at.y};
-      auto& [count, sum] = votes[{std::llround(shift.x / cell), std::llround(shift.y / cell)}];
-      ++count, sum.x += shift.x, sum.y += shift.y;
+      const auto cx = static_cast<uint64_t>(std::llround(shift.x / cell));
+      const auto cy = static_cast<uint64_t>(std::llround(shift.y / cell));
+      Tally& tally = votes[cx * 0x9E3779B97F4A7C15ULL ^ cy];
+      ++tally.count, tally.sum.x += shift.x, tally.sum.y += shift.y;
     });
   }
   const auto most = std::max_element(votes.begin(), votes.end(), [](const auto& a, const auto& b) {
-    return a.second.first < b.second.first;
+    return a.second.count < b.second.count;
   });
   if (most == votes.end()) return back;
-  const double n = static_cast<double>(most->second.first);
-  back.rotation.dx += most->second.second.x / n, back.rotation.dy += most->second.second.y / n;
+  const auto n = static_cast<double>(most->second.count);
+  back.rotation.dx += most->second.sum.x / n, back.rotation.dy += most->second.sum.y / n;
   return back;
 }
+
+// The search from one guess: the master's grids built once, tried from each scale and quarter turn.
+class ScaledSearch {
+ public:
+  explicit ScaledSearch(const std::vector<Point>& master) : master_(master), prepared_(master) {
+    Extent extent;
+    for (const Point p : master) extent.add(p);
+    window_ = std::max(std::hypot(extent.width(), extent.height()) / 25, 8 * kMatchTolerance);
+    coarse_ = PointGrid(master, window_);
+    for (double radius = 8 * kMatchTolerance; radius > kMatchTolerance; radius /= 2) radii_.push_back(radius);
+    radii_.push_back(kMatchTolerance);
+    for (const double radius : radii_) grids_.emplace_back(master, radius);
+  }
+
+  // From `scale` (master → suspect) and a quarter turn, the centres laid on each other: the shift
+  // by votes, then the fit narrowed to the match tolerance.
+  std::optional<ScaledRegistration> from(const std::vector<Point>& suspect, double scale, int quarter,
+                                         const Spread& of_master, const Spread& of_suspect) const {
+    const std::vector<size_t> sample = spread_sample(suspect.size(), kSampled);
+    const double angle = quarter * std::numbers::pi / 2;
+    Similarity back{1 / scale, Rigid{std::round(std::cos(angle)), std::round(std::sin(angle)), 0, 0}};
+    const Point moved = back.apply(of_suspect.centre);
+    back.rotation.dx = of_master.centre.x - moved.x, back.rotation.dy = of_master.centre.y - moved.y;
+    const std::optional<Similarity> fitted =
+        narrowed(master_, suspect, sample, grids_, radii_,
+                 shift_by_votes(master_, suspect, sample, coarse_, window_, back));
+    if (!fitted) return std::nullopt;
+    const Similarity t = inverse(*fitted);
+    const double matched =
+        static_cast<double>(scaled_pairs(prepared_, suspect, t).size()) / static_cast<double>(suspect.size());
+    return ScaledRegistration{t, matched};
+  }
+
+ private:
+  const std::vector<Point>& master_;
+  PlanarMaster prepared_;
+  double window_ = 0;
+  PointGrid coarse_;
+  std::vector<double> radii_;
+  std::vector<PointGrid> grids_;
+};
 
 }  // namespace
 
 Result<ScaledRegistration> register_scaled(const std::vector<Point>& master,
-                                           const std::vector<Point>& suspect) {
+                                           const std::vector<Point>& suspect,
+                                           const std::vector<double>& scales) {
   if (master.size() < 3 || suspect.size() < 3) return input_error("", "too few points to register the file");
-  const double master_spread = spread(master), suspect_spread = spread(suspect);
-  if (!(master_spread > 0) || !(suspect_spread > 0))
+  for (const std::vector<Point>* points : {&master, &suspect})
+    for (const Point p : *points)
+      if (!std::isfinite(p.x) || !std::isfinite(p.y))
+        return input_error("", "the file has a point at no finite place");
+  const Spread of_master = spread_of(master), of_suspect = spread_of(suspect);
+  if (!(of_master.distance > 0) || !(of_suspect.distance > 0))
     return input_error("", "the file's points all lie at one place");
-  Extent of_master;
-  for (const Point p : master) of_master.add(p);
-  // The scale from how far the points spread about their centres: within parts in ten thousand
-  // when the suspect draws what the master draws, even where it draws a shape with fewer points (a
-  // rectangle as one corner) and so has its centre a little off. In each quarter turn the shift is
-  // then taken by votes within a window wide enough for that, and the fit narrowed by least
-  // squares to the match tolerance.
-  const double window = std::max(std::hypot(of_master.width(), of_master.height()) / 25, 8 * kMatchTolerance);
-  const PointGrid coarse(master, window);
-  std::vector<double> radii;
-  for (double radius = 8 * kMatchTolerance; radius > kMatchTolerance; radius /= 2) radii.push_back(radius);
-  radii.push_back(kMatchTolerance);
-  std::vector<PointGrid> grids;
-  for (const double radius : radii) grids.emplace_back(master, radius);
-  const std::vector<size_t> sample = spread_sample(suspect.size(), 500);
-  const PlanarMaster prepared(master);
-  const Point master_centre = centre_of(master), suspect_centre = centre_of(suspect);
+  std::vector<double> tried = scales;  // master → suspect
+  tried.push_back(of_suspect.distance / of_master.distance);
+  const ScaledSearch search(master);
   std::optional<ScaledRegistration> best;
-  for (int quarter = 0; quarter < 4; ++quarter) {
-    const double angle = quarter * std::numbers::pi / 2;
-    Similarity back{master_spread / suspect_spread,  // suspect → master
-                    Rigid{std::round(std::cos(angle)), std::round(std::sin(angle)), 0, 0}};
-    const Point moved = back.apply(suspect_centre);
-    back.rotation.dx = master_centre.x - moved.x, back.rotation.dy = master_centre.y - moved.y;
-    const std::optional<Similarity> fitted = narrowed(
-        master, suspect, sample, grids, radii, shift_by_votes(master, suspect, sample, coarse, window, back));
-    if (!fitted) continue;
-    const Similarity t = inverse(*fitted);
-    const double matched =
-        static_cast<double>(scaled_pairs(prepared, suspect, t).size()) / static_cast<double>(suspect.size());
-    if (!best || matched > best->matched) best = ScaledRegistration{t, matched};
+  for (const double scale : tried) {
+    if (!(scale >= kLeastScale && scale <= kMostScale)) continue;
+    for (int quarter = 0; quarter < 4; ++quarter) {
+      const std::optional<ScaledRegistration> found =
+          search.from(suspect, scale, quarter, of_master, of_suspect);
+      if (found && (!best || found->matched > best->matched)) best = found;
+      if (best && best->matched >= kSettled) return *best;
+    }
   }
   if (!best || best->matched * 3 < 1)
     return input_error("", "the file does not match the master at any scale");

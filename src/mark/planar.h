@@ -171,13 +171,18 @@ struct ScaledRegistration {
 };
 
 // The scale, rotation and shift that lay `master` on `suspect` when the suspect is the master
-// scaled as a whole (a page printed to another paper size, fitted to it): the scale from how far
-// the two point sets spread about their centres, in each quarter turn the shift by votes, then all
-// three fitted by least squares to each suspect point's nearest master point while the radius
-// within which they pair narrows to the match tolerance. The best of the four turns; fails when it
-// puts under a third of the suspect's points on master points.
+// scaled as a whole (a page printed to another paper size, fitted to it). Tried from each of
+// `scales` (master → suspect: the caller's guesses, such as the ratio of the page sizes) and from
+// the ratio of how far the two point sets spread (median distances to their medians: near enough
+// when the suspect draws what the master draws, not when a few percent of points are added, where
+// the caller's guess must carry it), between 0.2 and 5, in each quarter turn: the shift by votes,
+// then scale, turn and shift
+// fitted by least squares to each suspect point's nearest master point while the radius within
+// which they pair narrows to the match tolerance. The best; fails when it puts under a third of the
+// suspect's points on master points.
 Result<ScaledRegistration> register_scaled(const std::vector<Point>& master,
-                                           const std::vector<Point>& suspect);
+                                           const std::vector<Point>& suspect,
+                                           const std::vector<double>& scales = {});
 
 // For each carrier (a master point and its unit shift `direction` times `length` mm), the shift
 // found in the suspect along that direction, in units of the embedded shift (about +1 or -1), or
