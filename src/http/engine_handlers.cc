@@ -15,6 +15,8 @@
 #include "app/sourcing.h"
 #include "app/vetting.h"
 #include "app/views.h"
+#include "core/catalog.h"
+#include "core/text.h"
 #include "http/handlers.h"
 
 namespace moat::http::handlers {
@@ -155,7 +157,7 @@ Result<Reply> answer_finding(Call& call) {
   auto body = json_object_body(call);
   if (auto* refusal = std::get_if<Reply>(&body)) return std::move(*refusal);
   const std::string answer = text_of(std::get<json>(body), "answer");
-  if (answer.empty())
+  if (trim(answer).empty())
     return input_error("body#/answer", "give the answer: what was done, by whom, with what evidence");
   MOAT_CHECK(app::answer_finding(call.workspace, call.session, visit, finding, answer));
   MOAT_TRY(const auto record, app::read_record(call.workspace, "findings", {visit, finding}));

@@ -52,6 +52,37 @@ for token in "$vic" "$sam"; do
 done
 run "$MOAT" "${W[@]}" --token "$vic" audit verify
 expect_status 0 "a viewer verifies the ledger"
+
+# A supplier user answers the findings of visits to its own supplier only, as the API's own-visit
+# scope: another supplier's finding is answered as one that does not exist, and recorded.
+printf 'correct-horse-battery\n' | "$MOAT" "${W[@]}" user add xinkeda --role supplier --supplier F06 >/dev/null ||
+  fail "user add xinkeda"
+printf 'correct-horse-battery\n' | "$MOAT" "${W[@]}" user add shengda --role supplier --supplier F04 >/dev/null ||
+  fail "user add shengda"
+xinkeda=$("$MOAT" "${W[@]}" token create xinkeda 2>/dev/null)
+shengda=$("$MOAT" "${W[@]}" token create shengda 2>/dev/null)
+run "$MOAT" "${W[@]}" --token "$xinkeda" finding answer V6 F1 --answer "not ours to answer"
+expect_status 1 "a supplier user answers another supplier's finding"
+expect_stderr "findings/V6/F1: no such finding"
+run "$MOAT" "${W[@]}" --token "$xinkeda" finding answer V99 F1 --answer "not there"
+expect_status 1 "a supplier user answers a finding that does not exist"
+expect_stderr "findings/V99/F1: no such finding"
+run "$MOAT" "${W[@]}" show findings V6/F1
+CHECKS=$((CHECKS + 1))
+grep -q "not ours to answer" "$WORK/stdout" && fail "another supplier's user answered F04's finding"
+run "$MOAT" "${W[@]}" --token "$shengda" finding answer V6 F1 --answer "   "
+expect_status 1 "a blank answer"
+expect_stderr "the answer is empty"
+run "$MOAT" "${W[@]}" --token "$shengda" finding answer V6 F1 --answer "Shot counter logged every shift"
+expect_status 0 "a supplier user answers its own supplier's finding"
+run "$MOAT" "${W[@]}" audit log --json
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/stdout" <<'PY' || fail "the refused answers are not in the ledger"
+import json, sys
+denied = [e for e in json.load(open(sys.argv[1])) if e["action"] == "denied" and e["actor"].startswith("xinkeda (token ")]
+assert [e["key"] for e in denied] == ["moat finding answer V6 F1", "moat finding answer V99 F1"], denied
+assert all(e["after"]["reason"] == "not the supplier's visit" for e in denied), denied
+PY
 run "$MOAT" "${W[@]}" --token "$lee" audit log --limit 3 --json
 expect_status 0 "legal lists the ledger's events"
 # MOAT_ACTOR names nobody once there are accounts: the owner of the workspace's files acts.

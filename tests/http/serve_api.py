@@ -948,6 +948,8 @@ def test_engines(server):
     check(len(flags) == len(json.loads(moat("flags", "--json", "--all").stdout)), "flags: as many as the CLI's")
     target = [f for f in flags if f["state"] == "open"][-1]["id"]
     problem_shape(admin.request("POST", "/api/flags/" + target, {"state": "resolved"}), 400, "a flag without a reason")
+    problem_shape(admin.request("POST", "/api/flags/" + target, {"state": "resolved", "reason": "   "}), 400,
+                  "a flag with a blank reason")
     problem_shape(admin.request("POST", "/api/flags/" + target, "state=resolved", content_type="text/plain"), 415,
                   "a flag update as text")
     problem_shape(admin.request("POST", "/api/flags/FL999", {"state": "resolved", "reason": "x"}), 404, "an unknown flag")
@@ -961,6 +963,7 @@ def test_engines(server):
     finding = fresh_finding(OWN_VISIT)
     path = "/api/visits/%s/findings/%s" % (OWN_VISIT, finding)
     problem_shape(admin.request("POST", path + "/answer", {"answer": ""}), 400, "an empty answer")
+    problem_shape(admin.request("POST", path + "/answer", {"answer": "  \n\t "}), 400, "a blank answer")
     problem_shape(admin.request("POST", path + "/close", {"closed_on": "yesterday"}), 400, "a bad closing date")
     supplier = Client(server, token=TOKENS["supplier"])
     answered = supplier.request("POST", path + "/answer", {"answer": "counter logged every shift"})
