@@ -269,6 +269,14 @@ Result<Reply> list_agreements(Call& call) {
       item["suppliers"] = json::array({call.user.supplier});
       if (agreement.supplier != call.user.supplier) item["supplier"] = call.user.supplier;
       if (agreement.contracted_by != call.user.supplier) item["contracted_by"] = nullptr;
+      if (agreement.supplier != call.user.supplier) {
+        // Bound as a subcontractor: the checks judge the counterparty's agreement, and their
+        // reasons name its legal representative, court and address. The outcome and the advice
+        // stay; the reasons do not.
+        for (json& check : item["checks"]) {
+          check["reason"] = "judged on the agreement as its counterparty signed it, which binds you too";
+        }
+      }
     }
     items.push_back(std::move(item));
   }

@@ -469,6 +469,29 @@ def test_matrix(server):
 
 # --- a supplier user reaches nothing of another supplier ---------------------------------------
 
+def test_subcontractor_agreements(server):
+    """A supplier bound by another's agreement (flowed down to it) reads nothing of that other party."""
+    admin = Client(server, token=TOKENS["admin"])
+    agreement = next(a for a in admin.get("/api/agreements?limit=500").json["items"] if len(a["suppliers"]) > 1)
+    counterparty, bound = agreement["supplier"], agreement["suppliers"][1]
+    add_user("subcontractor1", "supplier", bound)
+    client = Client(server, token=make_token("subcontractor1"))
+    reply = client.get("/api/agreements")
+    check(reply.status == 200, "a subcontractor's agreements: %s" % reply.status)
+    mine = [a for a in reply.json["items"] if a["id"] == agreement["id"]]
+    check(len(mine) == 1, "a subcontractor lists the agreement that binds it: %s" % reply.text[:300])
+    check(all(a["suppliers"] == [bound] and a["supplier"] == bound for a in mine), "the other party named")
+    check(all(a["passes"] == agreement["passes"] for a in mine), "a subcontractor reads the agreement's outcome")
+    record = SUPPLIERS[counterparty]
+    signed = json.loads(moat("show", "agreements", agreement["id"], "--json").stdout)
+    signed = signed.get("record", signed)
+    for value in [counterparty, record.get("legal_rep"), record.get("legal_name"), record.get("uscc"),
+                  record.get("name"), record.get("address"), signed.get("court"), signed.get("signed_by"),
+                  signed.get("counterparty_name"), signed.get("court_division")]:
+        if value:
+            check(value not in reply.text, "a subcontractor reads its counterparty's %r" % value)
+
+
 def test_supplier_isolation(server, suppliers):
     client = Client(server, token=TOKENS["supplier"])
     others = [s for s in suppliers if s != OWN_SUPPLIER]
@@ -1312,6 +1335,7 @@ def main():
         check(bool(ASSIGNED), "the supplier user's supplier has work in the plan")
         test_matrix(server)
         test_supplier_isolation(server, everyone)
+        test_subcontractor_agreements(server)
         test_engines(server)  # before the tests below change suppliers' capacities
         test_record_pages(server)
         test_login_and_lockout(server)
