@@ -541,6 +541,12 @@ def test_supplier_isolation(server, suppliers):
     check(all(o["supplier"] == OWN_SUPPLIER for o in orders), "a supplier user's orders")
     for agreement in client.get("/api/agreements").json["items"]:
         check(agreement["suppliers"] == [OWN_SUPPLIER], "a supplier user sees who else an agreement binds")
+    # Its exposure cap is the owner's business, in its record as in its qualification row.
+    for path in ("/api/suppliers/" + OWN_SUPPLIER, "/api/suppliers"):
+        reply = client.get(path)
+        records = reply.json["items"] if "items" in reply.json else [reply.json["supplier"]]
+        check(records and all("max_exposure_share" not in r for r in records),
+              "a supplier user sees its exposure cap in %s" % path)
     # Releases: its own, with only its own person's copies; anything else is 403.
     releases = client.get("/api/releases").json["items"]
     check(releases and all(r["supplier"] == OWN_SUPPLIER for r in releases), "a supplier user's releases: %s" % releases)
