@@ -13,6 +13,7 @@
 #include "app/sourcing.h"
 #include "app/summary.h"
 #include "app/views.h"
+#include "core/catalog.h"
 #include "core/text.h"
 #include "http/handlers.h"
 
@@ -134,6 +135,7 @@ Result<Reply> status(Call& call) {
 }
 
 Result<Reply> list_suppliers(Call& call) {
+  MOAT_CHECK(known_value(call, "status", supplier_statuses(), "supplier status"));
   Reply reply;
   if (!call.query_value("capability")) {
     // Filtered and paged in the database (record_page).

@@ -104,6 +104,7 @@ bool filter_passes(const Call& call, std::string_view name, const std::string& v
 }  // namespace
 
 Result<Reply> qualification(Call& call) {
+  MOAT_CHECK(known_value(call, "status", supplier_statuses(), "supplier status"));
   MOAT_TRY(const auto rows, app::qualification_overview(call.workspace, today(call)));
   json items = json::array();
   for (const app::QualificationRow& row : rows) {
@@ -119,6 +120,8 @@ Result<Reply> qualification(Call& call) {
 }
 
 Result<Reply> list_visits(Call& call) {
+  static constexpr std::string_view kStates[] = {"open", "answered", "closed"};
+  MOAT_CHECK(known_value(call, "state", kStates, "finding state"));
   // Newest first, paged in the database; each visit of the page with its findings (in `state`).
   const std::string state = call.query_value("state").value_or("");
   store::PageQuery selection = app::visit_selection(state);
@@ -178,6 +181,10 @@ Result<Reply> close_finding(Call& call) {
 }
 
 Result<Reply> list_flags(Call& call) {
+  static constexpr std::string_view kStates[] = {"open", "acknowledged", "resolved", "all"};
+  static constexpr std::string_view kSeverities[] = {"critical", "high", "medium", "low", "info"};
+  MOAT_CHECK(known_value(call, "state", kStates, "flag state"));
+  MOAT_CHECK(known_value(call, "severity", kSeverities, "severity"));
   MOAT_TRY(const auto flags, app::recorded_flags(call.workspace));
   const auto state = call.query_value("state");
   json items = json::array();

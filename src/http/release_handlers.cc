@@ -149,6 +149,8 @@ Result<Reply> file_master(Call& call) {
 }
 
 Result<Reply> list_releases(Call& call) {
+  static constexpr std::string_view kStates[] = {"active", "expired", "revoked", "flagged"};
+  MOAT_CHECK(known_value(call, "state", kStates, "release state"));
   app::ReleaseFilter filter{call.query_value("supplier").value_or(""),
                             call.query_value("product").value_or(""),
                             call.query_value("person").value_or("")};

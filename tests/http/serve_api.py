@@ -944,6 +944,17 @@ def test_problems_and_limits(server):
     conn.close()
     for reply in (admin.get("/api/suppliers"), admin.get("/api/nothing")):
         check(reply.headers.get("x-content-type-options") == "nosniff", "nosniff")
+    # A typo in an enumerated filter is refused, naming the values: an empty list would read as
+    # "there are none" (no revoked release, no open flag).
+    for path, param, value in [("/api/releases", "state", "revokd"), ("/api/flags", "state", "opn"),
+                               ("/api/flags", "severity", "critcal"), ("/api/visits", "state", "opne"),
+                               ("/api/qualification", "status", "qualifed"), ("/api/suppliers", "status", "qualifed")]:
+        reply = admin.get("%s?%s=%s" % (path, param, value))
+        problem_shape(reply, 400, "%s?%s=%s" % (path, param, value))
+        check([e["where"] for e in (reply.json or {}).get("errors", [])] == [param], "the typo's parameter is named")
+    for path in ["/api/releases?state=revoked", "/api/flags?state=all&severity=critical", "/api/visits?state=closed",
+                 "/api/qualification?status=qualified", "/api/suppliers?status=qualified"]:
+        check(admin.get(path).status == 200, "a filter's own value: " + path)
     plan = admin.get("/api/products/aurora/plan").json
     check(plan["state"] == "approved" and plan["exposure"]["recipes"], "the plan with its recipes")
     check(all("min_coalition" in r for r in plan["exposure"]["recipes"]), "recipes carry min_coalition")
