@@ -53,11 +53,11 @@ def moat(*args, stdin=None):
 class Server:
     """`moat serve` on a free loopback port; stopped with SIGTERM."""
 
-    def __init__(self, *extra, tls_ca=None):
+    def __init__(self, *extra, tls_ca=None, cwd=None):
         self.log_path = os.path.join(WORKDIR, "serve-%d.log" % time.monotonic_ns())
         self.log = open(self.log_path, "w")
-        self.process = subprocess.Popen([MOAT, "-w", WORKSPACE, "serve", "--listen", "127.0.0.1:0", *extra],
-                                        stdout=subprocess.PIPE, stderr=self.log, text=True)
+        self.process = subprocess.Popen([MOAT, "-w", os.path.abspath(WORKSPACE), "serve", "--listen", "127.0.0.1:0",
+                                         *extra], stdout=subprocess.PIPE, stderr=self.log, text=True, cwd=cwd)
         line = self.process.stdout.readline()
         found = re.search(r"listening on (https?)://127\.0\.0\.1:(\d+)/", line)
         if not found:
@@ -1248,6 +1248,44 @@ def test_static():
     finally:
         code, _, _ = server.stop()
         check(code == 0, "the static server stops cleanly")
+    # A relative --static is a path from the current folder, as any path on the command line.
+    server = Server("--quiet", "--static", "web", cwd=WORKDIR)
+    try:
+        check(Client(server).get("/").status == 200, "a relative --static serves the folder under the current one")
+    finally:
+        server.stop()
+    # A folder to serve that is not there (or is a file) is refused, not served as 404s; so are
+    # I/O threads outside 1..64, as in moat.toml.
+    for extra, where in [(["--static", os.path.join(WORKDIR, "no-such-folder")], "--static"),
+                         (["--static", os.path.join(web, "index.html")], "--static"),
+                         (["--threads", "0"], "--threads"), (["--threads", "65"], "--threads")]:
+        out = subprocess.run([MOAT, "-w", WORKSPACE, "serve", "--listen", "127.0.0.1:0", *extra],
+                             capture_output=True, text=True, timeout=30)
+        check(out.returncode == 1 and where in out.stderr and "listening" not in out.stdout,
+              "serve %s: exit %s: %s %s" % (" ".join(extra), out.returncode, out.stdout[:200], out.stderr[:200]))
+
+
+def test_download_names():
+    """A file named in Chinese downloads under its name (RFC 6266 filename*), with an ASCII stand-in."""
+    path = os.path.join(WORKDIR, "外壳图纸 v2.step")
+    with open(path, "w") as f:
+        f.write("ISO-10303-21;\nHEADER;\nENDSEC;\nDATA;\nENDSEC;\nEND-ISO-10303-21;\n")
+    out = moat("file", "add", "WP01", "--product", "aurora", path, "--json")
+    check(out.returncode == 0, "file add: %s" % out.stderr)
+    files = json.loads(moat("file", "list", "--json").stdout)
+    added = next(f["id"] for f in files if f["name"] == "外壳图纸 v2.step")
+    server = Server("--quiet")
+    try:
+        reply = Client(server, token=TOKENS["admin"]).get("/api/files/%s/master" % added)
+        disposition = reply.headers.get("content-disposition", "")
+        check(reply.status == 200 and disposition.startswith('attachment; filename="____________ v2.step"'),
+              "the ASCII stand-in: %s %s" % (reply.status, disposition))
+        check("filename*=UTF-8''%E5%A4%96%E5%A3%B3%E5%9B%BE%E7%BA%B8%20v2.step" in disposition,
+              "the file's own name: %s" % disposition)
+        plain = Client(server, token=TOKENS["admin"]).get("/api/files/%s/master" % FILES["own"])
+        check("filename*" not in plain.headers.get("content-disposition", ""), "an ASCII name as it was")
+    finally:
+        server.stop()
 
 
 def free_port():
