@@ -1413,6 +1413,7 @@ def main():
     test_tls()
     test_nginx()
     test_static()
+    test_download_names()
     test_demo_sign_ins()
     if FAILURES:
         print("%d of %d checks failed" % (len(FAILURES), CHECKS[0]), file=sys.stderr)
