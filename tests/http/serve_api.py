@@ -1215,6 +1215,22 @@ def test_tls():
         code, _, _ = server.stop()
         check(code == 0, "the TLS server stops cleanly")
         open(toml, "w").write(original)
+    # Set-up errors say what is wrong, and a key under a passphrase is not asked for on a terminal.
+    locked = os.path.join(WORKDIR, "locked-key.pem")
+    subprocess.run(["openssl", "pkey", "-in", key, "-aes256", "-passout", "pass:secret", "-out", locked],
+                   check=True, capture_output=True)
+    for certificate, private_key, says in [(os.path.join(WORKDIR, "no-such-cert.pem"), key, "no such file"),
+                                           (cert, os.path.join(WORKDIR, "no-such-key.pem"), "no such file"),
+                                           (cert, locked, "passphrase")]:
+        with open(toml, "a") as f:
+            f.write('\n[serve]\ncertificate = "%s"\nprivate_key = "%s"\n' % (certificate, private_key))
+        try:
+            out = subprocess.run([MOAT, "-w", WORKSPACE, "serve", "--listen", "127.0.0.1:0"], capture_output=True,
+                                 text=True, timeout=30, stdin=subprocess.DEVNULL)
+        finally:
+            open(toml, "w").write(original)
+        check(out.returncode == 1 and says in out.stderr and "PEM pass phrase" not in out.stderr + out.stdout,
+              "TLS set-up error for %s: exit %s: %s" % (says, out.returncode, out.stderr[:300]))
 
 
 def test_static():
