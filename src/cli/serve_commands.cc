@@ -179,8 +179,20 @@ std::function<int()> define_user(CLI::App& app, GlobalOptions& global) {
   list->add_option("--token", global.token, "act as the user of this API token (default: $MOAT_TOKEN)");
   list->add_option("-w,--workspace", global.workspace, "workspace folder");
   list->add_flag("--json", global.json, "print as JSON");
-  return [add, user, role, &global] {
+  CLI::App* disable = app.add_subcommand(
+      "disable", "disable a user: no more sign-ins, its sessions end and its tokens stop working");
+  disable->add_option("--token", global.token, "act as the user of this API token (default: $MOAT_TOKEN)");
+  disable->add_option("-w,--workspace", global.workspace, "workspace folder");
+  auto disabled = std::make_shared<std::string>();
+  disable->add_option("NAME", *disabled, "the user to disable")->required();
+  return [add, user, role, disable, disabled, &global] {
     return with_workspace(global, [&](app::Workspace& workspace) {
+      if (disable->parsed()) {
+        const Status done = app::disable_user(workspace, app::terminal_session(), *disabled);
+        if (!done.ok()) return fail(done.error());
+        std::cout << "Disabled user " << *disabled << ": its sessions ended and its tokens no longer work\n";
+        return 0;
+      }
       if (!add->parsed()) {
         auto users = app::list_users(workspace);
         if (!users.ok()) return fail(users.error());
@@ -206,6 +218,22 @@ std::function<int()> define_user(CLI::App& app, GlobalOptions& global) {
         return fail(input_error(
             "--role", "unknown role '" + *role + "': admin, sourcing, legal, oversight, viewer or supplier"));
       user->role = *parsed;
+      if (!user->os_user.empty() && user->os_user == app::login_name() && user->role != app::Role::kAdmin) {
+        // From now on this login would act as that user: with no administrator account to sign
+        // in as, nobody could administer the workspace's accounts again.
+        auto users = app::list_users(workspace);
+        if (!users.ok()) return fail(users.error());
+        const bool admin = std::any_of(users->begin(), users->end(),
+                                       [](const app::User& u) { return u.role == app::Role::kAdmin; });
+        if (!admin) {
+          return fail(
+              input_error("--os-user",
+                          "'" + user->os_user + "' is your own login: mapped to a " + *role +
+                              ", it could no longer administer this workspace, and no administrator "
+                              "account exists to sign in as; add one first (moat user add NAME --role admin, "
+                              "then moat token create NAME)"));
+        }
+      }
       user->password = read_password();
       auto added = app::add_user(workspace, app::terminal_session(), *user);
       if (!added.ok()) return fail(added.error());

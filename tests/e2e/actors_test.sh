@@ -26,6 +26,10 @@ lee=$("$MOAT" "${W[@]}" token create lee 2>/dev/null)
 ada=$("$MOAT" "${W[@]}" token create ada 2>/dev/null)
 vic=$("$MOAT" "${W[@]}" token create vic 2>/dev/null)
 [ -n "$sam" ] && [ -n "$lee" ] && [ -n "$ada" ] && [ -n "$vic" ] || fail "tokens were not made"
+# Names that differ only in case would pass for each other in the ledger: one of them is refused.
+run sh -c "printf 'correct-horse-battery\n' | \"\$0\" \"\$@\"" "$MOAT" "${W[@]}" user add ADA --role viewer
+expect_status 1 "a user named as another but for case"
+expect_stderr "a user named 'ada' exists already"
 
 run "$MOAT" "${W[@]}" "${waive[@]}" --token "$sam"
 expect_status 1 "a sourcing user waives a gate check"
@@ -139,6 +143,34 @@ expect_stderr "me is viewer"
 run "$MOAT" "${W[@]}" status
 expect_status 0 "the mapped viewer reads"
 
+# A disabled user's token is refused at the terminal as in the API; only an administrator disables.
+printf 'correct-horse-battery\n' | "$MOAT" "${W[@]}" --token "$ada" user add leaver --role sourcing >/dev/null ||
+  fail "user add leaver"
+leaver=$("$MOAT" "${W[@]}" --token "$ada" token create leaver 2>/dev/null)
+run "$MOAT" "${W[@]}" --token "$leaver" user disable vic
+expect_status 1 "a sourcing user disables a user"
+expect_stderr "administer the workspace (admin)"
+run "$MOAT" "${W[@]}" --token "$ada" user disable leaver
+expect_status 0 "an administrator disables a user"
+run "$MOAT" "${W[@]}" --token "$leaver" list suppliers
+expect_status 1 "a disabled user's token"
+expect_stderr "not valid"
+run "$MOAT" "${W[@]}" --token "$ada" user disable leaver
+expect_status 1 "a user disabled already"
+expect_stderr "no user 'leaver' to disable"
+
 run "$MOAT" "${W[@]}" audit verify
 expect_status 0 "audit verify"
+
+# The owner mapping its own login to a viewer, with no administrator account to sign in as, would
+# leave nobody able to administer the accounts: refused, nothing added.
+db_flags
+run "$MOAT" init "$WORK/fresh" "${DB_FLAGS[@]}"
+expect_status 0 "init"
+run sh -c "printf 'correct-horse-battery\n' | \"\$0\" \"\$@\"" "$MOAT" -w "$WORK/fresh" user add reader --role viewer \
+  --os-user "$(id -un)"
+expect_status 1 "the owner maps its own login to a viewer with no administrator account"
+expect_stderr "is your own login"
+run "$MOAT" -w "$WORK/fresh" user list
+expect_status 0 "the owner still administers"
 finish

@@ -654,6 +654,19 @@ def test_tokens(server):
     last_id = [e["after"]["token"] for e in events if e["action"] == "token-create"][-1]
     check(moat("token", "revoke", last_id).returncode == 0, "token revoke")
     problem_shape(Client(server, token=revoked).get("/api/me"), 401, "a revoked token")
+    # A disabled user (someone who left): no sign-in, its session ends, its tokens stop.
+    add_user("leaver1", "viewer")
+    unused = make_token("leaver1")
+    browser = Client(server)
+    check(browser.login("leaver1").status == 200, "the leaver signs in before")
+    check(moat("user", "disable", "leaver1").returncode == 0, "user disable")
+    problem_shape(browser.get("/api/me"), 401, "a disabled user's session")
+    problem_shape(Client(server, token=unused).get("/api/me"), 401, "a disabled user's token")
+    problem_shape(Client(server).login("leaver1"), 401, "a disabled user's sign-in")
+    check("leaver1" not in moat("user", "list").stdout, "a disabled user is not listed")
+    again = moat("user", "add", "leaver1", "--role", "admin", stdin=PASSWORD + "\n")
+    check(again.returncode == 1 and "exists already" in again.stderr, "a disabled user's name is not given again")
+    check(moat("user", "disable", "leaver1").returncode == 1, "disabling twice")
 
 
 def test_etags_and_versions(server):
