@@ -250,8 +250,14 @@ Result<User> add_user(Workspace& workspace, const Session& session, const NewUse
   MOAT_TRY(const std::string hashed, hash_password(user.password));
   store::Database& db = workspace.store().database();
   const auto body = [&](store::Writer& writer) -> Status {
-    MOAT_TRY(const bool taken, store::account_exists(db, user.name));
-    if (taken) return Error(ErrorCode::kConflict, "NAME", "a user named '" + user.name + "' exists already");
+    // Names that differ only in case would pass for one another in the ledger and the dashboard.
+    MOAT_TRY(const auto taken, store::account_named_alike(db, user.name));
+    if (taken) {
+      return Error(
+          ErrorCode::kConflict, "NAME",
+          "a user named '" + *taken + "' exists already" +
+              (*taken == user.name ? "" : ": names differing only in case would pass for each other"));
+    }
     if (!user.os_user.empty()) {
       MOAT_TRY(const auto mapped, store::account_of_login(db, user.os_user));
       if (mapped) {
@@ -270,6 +276,16 @@ Result<User> add_user(Workspace& workspace, const Session& session, const NewUse
   };
   MOAT_CHECK(transact(workspace, session, body));
   return User{user.name, user.role, user.supplier, user.person, user.os_user};
+}
+
+Status disable_user(Workspace& workspace, const Session& session, const std::string& name) {
+  store::Database& db = workspace.store().database();
+  const auto body = [&](store::Writer& writer) -> Status {
+    MOAT_TRY(const bool disabled, store::disable_account(db, name));
+    if (!disabled) return Error(ErrorCode::kNotFound, "NAME", "no user '" + name + "' to disable");
+    return writer.note("user-disable", std::string(kEntity), name, json::object().dump());
+  };
+  return transact(workspace, session, body);
 }
 
 Result<std::vector<User>> list_users(Workspace& workspace) {

@@ -62,11 +62,17 @@ struct NewUser {
 // Adds a user with an argon2id hash of its password; recorded in the ledger (name, role and
 // supplier, never the password). Errors: kInput for a bad name, a short password or a supplier
 // given to (or missing from) the wrong role; kNotFound for an unknown supplier; kConflict when
-// the name is taken.
+// the name is taken, by an enabled or a disabled user, or but for case ("Ada" beside "ada").
 Result<User> add_user(Workspace& workspace, const Session& session, const NewUser& user,
                       const AccountPolicy& policy = {});
 
 Result<std::vector<User>> list_users(Workspace& workspace);
+
+// Disables the user `name`: it can no longer sign in, its browser sessions end at once and its API
+// tokens stop working (within the 10 s a server remembers a verified token). The account stays,
+// so the ledger's names keep meaning someone and the name is never given to another. Recorded in
+// the ledger. Errors: kNotFound when there is no such (enabled) user.
+Status disable_user(Workspace& workspace, const Session& session, const std::string& name);
 
 // The (enabled) user whose account the login name `os_user` is mapped to; nullopt when none.
 Result<std::optional<User>> user_for_os_user(Workspace& workspace, const std::string& os_user);

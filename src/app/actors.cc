@@ -57,7 +57,7 @@ Result<Actor> by_token(Workspace& workspace, const std::string& token) {
     return input_error("--token",
                        "the token is not valid in this workspace (unknown, revoked, or its user disabled)");
   }
-  return Actor{user->name, "token " + secret_digest(token).substr(0, 12), user->role, {}};
+  return Actor{user->name, "token " + secret_digest(token).substr(0, 12), user->role, {}, user->supplier};
 }
 
 }  // namespace
@@ -97,7 +97,8 @@ Result<Actor> establish_actor(Workspace& workspace, const TerminalClaim& claim) 
     return with_warnings(std::move(actor));
   }
   MOAT_TRY(const std::optional<User> mapped, user_for_os_user(workspace, claim.login));
-  if (mapped) return with_warnings(Actor{mapped->name, "OS user " + claim.login, mapped->role, {}});
+  if (mapped)
+    return with_warnings(Actor{mapped->name, "OS user " + claim.login, mapped->role, {}, mapped->supplier});
   if (claim.owns_workspace)
     return with_warnings(Actor{claim.login, std::string(kWorkspaceOwner), Role::kAdmin, {}});
   return input_error("--token",

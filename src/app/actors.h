@@ -56,6 +56,7 @@ struct Actor {
   std::string via;
   std::optional<Role> role;           // nullopt: a workspace without accounts, where every command is allowed
   std::vector<std::string> warnings;  // "$MOAT_ACTOR is ignored: ..."
+  std::string supplier = {};          // a supplier user's supplier: the objects it may act on
 };
 
 // The actor of `claim` in `workspace`. Errors (kInput): a token that is not valid; in a workspace

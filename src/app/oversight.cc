@@ -7,6 +7,7 @@
 #include "app/record_steps.h"
 #include "app/records.h"
 #include "app/rules.h"
+#include "core/text.h"
 
 namespace moat::app {
 namespace {
@@ -265,9 +266,19 @@ Result<std::string> add_finding(Workspace& workspace, const Session& session, co
 
 Status answer_finding(Workspace& workspace, const Session& session, const std::string& visit,
                       const std::string& finding, const std::string& answer) {
-  if (answer.empty()) return input_error("answer", "the answer is empty");
+  if (trim(answer).empty()) return input_error("answer", "the answer is empty");
   MOAT_TRY(const std::int64_t events,
            workspace.store().write(session.author(), [&](store::Writer& writer) -> Status {
+             if (!session.supplier.empty()) {
+               // A supplier user answers the findings of visits to its own supplier only; another's
+               // is answered exactly as one that does not exist, so that nothing tells it what
+               // exists beyond its own.
+               MOAT_TRY(const std::optional<store::Record> found,
+                        workspace.store().get(table("visits"), {visit}));
+               if (!found || text(*found, "supplier") != session.supplier) {
+                 return Error(ErrorCode::kNotFound, "findings/" + visit + "/" + finding, "no such finding");
+               }
+             }
              MOAT_TRY(json record, finding_record(workspace, visit, finding));
              if (text(record, "state") == "closed") {
                return Error(ErrorCode::kConflict, "findings/" + visit + "/" + finding,

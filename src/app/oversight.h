@@ -88,7 +88,9 @@ struct FindingInput {
 // Records a finding (F1, F2, ... per visit) and returns its id.
 Result<std::string> add_finding(Workspace& workspace, const Session& session, const FindingInput& input);
 
-// The supplier's answer to a finding (state becomes "answered").
+// The supplier's answer to a finding (state becomes "answered"). A session of a supplier user
+// (Session::supplier) answers only the findings of visits to its own supplier: any other, like one
+// that does not exist, is kNotFound "no such finding".
 Status answer_finding(Workspace& workspace, const Session& session, const std::string& visit,
                       const std::string& finding, const std::string& answer);
 // Closes a finding on `closed_on`, by the session's actor. kConflict when already closed.

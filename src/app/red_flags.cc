@@ -797,7 +797,8 @@ Result<std::vector<Flag>> update_flags(Workspace& workspace, const Session& sess
   if (state != "open" && state != "acknowledged" && state != kResolved) {
     return input_error("state", "'" + state + "' is not a flag state (open, acknowledged, resolved)");
   }
-  if (reason.empty()) return input_error("reason", "say why (--reason): the ledger keeps it with the change");
+  if (trim(reason).empty())
+    return input_error("reason", "say why (--reason): the ledger keeps it with the change");
   if (ids.empty()) return input_error("ids", "name at least one flag (FL1, ...)");
   std::vector<Flag> updated;
   const store::Author author = session.author();

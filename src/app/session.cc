@@ -16,7 +16,7 @@ namespace {
 
 struct Established {
   bool set = false;
-  std::string actor, via;
+  std::string actor, via, supplier;
 };
 
 Established& established() {
@@ -36,8 +36,8 @@ std::string login_name() {
   return "uid:" + std::to_string(getuid());
 }
 
-void act_as(std::string actor, std::string via) {
-  established() = {true, std::move(actor), std::move(via)};
+void act_as(std::string actor, std::string via, std::string supplier) {
+  established() = {true, std::move(actor), std::move(via), std::move(supplier)};
 }
 
 Date Session::today() const {
@@ -54,7 +54,7 @@ Session terminal_session() {
             const auto now = std::chrono::system_clock::now().time_since_epoch();
             return iso8601_utc(std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
           },
-          who.set ? who.via : std::string()};
+          who.set ? who.via : std::string(), who.set ? who.supplier : std::string()};
 }
 
 }  // namespace moat::app

@@ -17,6 +17,9 @@ struct Session {
   // How the actor was established where that is not self-evident ("token 3f2a9c1b7d0e", "OS user
   // emma", "workspace owner"); the ledger records it beside the name: "emma (OS user emma)".
   std::string via = {};
+  // A supplier user's supplier (empty for everyone else): use cases that act on one supplier's
+  // objects (answering a finding) refuse any other's, whichever interface calls them.
+  std::string supplier = {};
 
   store::Author author() const { return {via.empty() ? actor : actor + " (" + via + ")", now()}; }
   // Today (UTC) by the session's clock. A clock that does not give ISO 8601 times is moat's own
@@ -35,9 +38,9 @@ Session terminal_session();
 // The login name of the process's user (or "uid:N" when it has none).
 std::string login_name();
 
-// From now on terminal_session() acts as `actor`, established `via` (app/actors.h): what the CLI
-// calls once it has signed in.
-void act_as(std::string actor, std::string via);
+// From now on terminal_session() acts as `actor`, established `via` (app/actors.h), bound to
+// `supplier` when a supplier user: what the CLI calls once it has signed in.
+void act_as(std::string actor, std::string via, std::string supplier = {});
 
 // ISO 8601 UTC with milliseconds for a time in milliseconds since the epoch (core/date.h).
 using moat::iso8601_utc;

@@ -45,6 +45,7 @@ constexpr std::pair<std::string_view, Capability> kCommands[] = {
     {"file get", Capability::kAdminister},
     {"user add", Capability::kAdminister},
     {"user list", Capability::kAdminister},
+    {"user disable", Capability::kAdminister},
     {"token", Capability::kAdminister},
     {"serve", Capability::kAdminister},
     {"migrate", Capability::kAdminister},

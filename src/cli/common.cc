@@ -72,7 +72,7 @@ Status sign_in(app::Workspace& workspace, const GlobalOptions& global) {
   MOAT_TRY(const app::Actor actor, app::establish_actor(workspace, claim));
   for (const std::string& warning : actor.warnings) std::cerr << "moat: " << warning << "\n";
   const Status allowed = app::authorize(actor, capability_of(global.command), "moat " + global.command);
-  app::act_as(actor.name, actor.via);
+  app::act_as(actor.name, actor.via, actor.supplier);
   signed_in() = actor;
   if (!allowed.ok()) {
     // A refusal is evidence too: recorded under the signed-in actor, as the API records its own.

@@ -8,6 +8,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "app/accounts.h"
 #include "app/overlaps.h"
 #include "app/oversight.h"
 #include "app/reads.h"
@@ -254,9 +255,18 @@ std::function<int()> define_finding(CLI::App& app, GlobalOptions& global) {
   runs->push_back([answer_cmd, answer, &global] {
     if (!answer_cmd->parsed()) return -1;
     return with_workspace(global, [&](app::Workspace& workspace) {
-      const Status done =
-          app::answer_finding(workspace, app::terminal_session(), (*answer)[0], (*answer)[1], (*answer)[2]);
-      if (!done.ok()) return fail(done.error());
+      const app::Session session = app::terminal_session();
+      const Status done = app::answer_finding(workspace, session, (*answer)[0], (*answer)[1], (*answer)[2]);
+      if (!done.ok()) {
+        // A supplier user's attempt on a finding not its own (or not there) is recorded, as the
+        // API records it.
+        if (!session.supplier.empty() && done.error().code() == ErrorCode::kNotFound) {
+          (void)app::record_denial(workspace, session,
+                                   "moat finding answer " + (*answer)[0] + " " + (*answer)[1],
+                                   "not the supplier's visit");
+        }
+        return fail(done.error());
+      }
       if (global.json) {
         std::cout << json{{"visit", (*answer)[0]}, {"finding", (*answer)[1]}, {"state", "answered"}}.dump(2)
                   << "\n";

@@ -6,9 +6,12 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <filesystem>
 #include <iostream>
 
 #include "app/accounts.h"
+#include "app/session.h"
 #include "cli/common.h"
 #include "cli/table.h"
 #include "http/api.h"
@@ -91,21 +94,34 @@ std::string bundled_dashboard() {
   return "";
 }
 
+// The folder served under /: --static (from the current folder, as any path on the command line),
+// else [serve] static (from the workspace), else the dashboard shipped with the binary (or none).
+// A folder named that is not there is an error: serving nothing but 404s would hide the mistake.
+Result<fs::path> dashboard_dir(const app::Workspace& workspace, const ServeFlags& flags) {
+  const std::string& configured = workspace.config().serve.static_dir;
+  if (flags.static_dir.empty() && configured.empty()) return fs::path(bundled_dashboard());
+  const fs::path dir =
+      flags.static_dir.empty() ? in_workspace(workspace, configured) : fs::absolute(flags.static_dir);
+  std::error_code error;
+  if (!fs::is_directory(dir, error)) {
+    return input_error(flags.static_dir.empty() ? (workspace.dir() / "moat.toml").string() + ": serve.static"
+                                                : std::string("--static"),
+                       "no folder '" + dir.string() + "' to serve");
+  }
+  return dir;
+}
+
 int serve(const GlobalOptions& global, const ServeFlags& flags) {
   auto workspace = open_workspace(global);
   if (!workspace.ok()) return fail(workspace.error());
   auto options = server_options(**workspace, flags);
   if (!options.ok()) return fail(options.error());
-  const std::string static_dir =
-      flags.static_dir.empty() ? (*workspace)->config().serve.static_dir : flags.static_dir;
   http::ApiOptions api_options;
   api_options.connections = static_cast<std::size_t>(options->threads + options->slow_threads);
   api_options.requests_per_minute = (*workspace)->config().serve.requests_per_minute;
-  if (!static_dir.empty()) {
-    api_options.static_dir = in_workspace(**workspace, static_dir);
-  } else {
-    api_options.static_dir = bundled_dashboard();
-  }
+  auto static_dir = dashboard_dir(**workspace, flags);
+  if (!static_dir.ok()) return fail(static_dir.error());
+  api_options.static_dir = *static_dir;
   api_options.log_fault = [](const std::string& message) {
     std::cerr << "moat serve: error: " << message << "\n";
   };
@@ -134,7 +150,9 @@ std::function<int()> define_serve(CLI::App& app, GlobalOptions& global) {
   auto flags = std::make_shared<ServeFlags>();
   app.add_option("--listen", flags->listen,
                  "HOST:PORT to listen on (default: moat.toml [serve] listen, else 127.0.0.1:8080)");
-  app.add_option("--threads", flags->threads, "I/O threads (default: moat.toml [serve] threads, else 2)");
+  app.add_option("--threads", flags->threads,
+                 "I/O threads, 1 to 64 (default: moat.toml [serve] threads, else 2)")
+      ->check(CLI::Range(1, 64));
   app.add_option("--static", flags->static_dir,
                  "a folder to serve under / (default: the dashboard installed with moat, when there is one)");
   app.add_flag("--quiet", flags->quiet, "no log line per request");
@@ -161,8 +179,20 @@ std::function<int()> define_user(CLI::App& app, GlobalOptions& global) {
   list->add_option("--token", global.token, "act as the user of this API token (default: $MOAT_TOKEN)");
   list->add_option("-w,--workspace", global.workspace, "workspace folder");
   list->add_flag("--json", global.json, "print as JSON");
-  return [add, user, role, &global] {
+  CLI::App* disable = app.add_subcommand(
+      "disable", "disable a user: no more sign-ins, its sessions end and its tokens stop working");
+  disable->add_option("--token", global.token, "act as the user of this API token (default: $MOAT_TOKEN)");
+  disable->add_option("-w,--workspace", global.workspace, "workspace folder");
+  auto disabled = std::make_shared<std::string>();
+  disable->add_option("NAME", *disabled, "the user to disable")->required();
+  return [add, user, role, disable, disabled, &global] {
     return with_workspace(global, [&](app::Workspace& workspace) {
+      if (disable->parsed()) {
+        const Status done = app::disable_user(workspace, app::terminal_session(), *disabled);
+        if (!done.ok()) return fail(done.error());
+        std::cout << "Disabled user " << *disabled << ": its sessions ended and its tokens no longer work\n";
+        return 0;
+      }
       if (!add->parsed()) {
         auto users = app::list_users(workspace);
         if (!users.ok()) return fail(users.error());
@@ -188,6 +218,22 @@ std::function<int()> define_user(CLI::App& app, GlobalOptions& global) {
         return fail(input_error(
             "--role", "unknown role '" + *role + "': admin, sourcing, legal, oversight, viewer or supplier"));
       user->role = *parsed;
+      if (!user->os_user.empty() && user->os_user == app::login_name() && user->role != app::Role::kAdmin) {
+        // From now on this login would act as that user: with no administrator account to sign
+        // in as, nobody could administer the workspace's accounts again.
+        auto users = app::list_users(workspace);
+        if (!users.ok()) return fail(users.error());
+        const bool admin = std::any_of(users->begin(), users->end(),
+                                       [](const app::User& u) { return u.role == app::Role::kAdmin; });
+        if (!admin) {
+          return fail(
+              input_error("--os-user",
+                          "'" + user->os_user + "' is your own login: mapped to a " + *role +
+                              ", it could no longer administer this workspace, and no administrator "
+                              "account exists to sign in as; add one first (moat user add NAME --role admin, "
+                              "then moat token create NAME)"));
+        }
+      }
       user->password = read_password();
       auto added = app::add_user(workspace, app::terminal_session(), *user);
       if (!added.ok()) return fail(added.error());

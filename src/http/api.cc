@@ -263,7 +263,8 @@ class RouteApi final : public Api {
     }
     auto body = checked_body(request, route);
     if (!body.ok()) return error_response(body.error(), target.path);
-    const app::Session session = session_of(who.user.name.empty() ? std::string("anonymous") : who.user.name);
+    app::Session session = session_of(who.user.name.empty() ? std::string("anonymous") : who.user.name);
+    if (who.user.role == app::Role::kSupplier) session.supplier = who.user.supplier;
     const auto call_on = [&](app::Workspace& workspace) {
       Call call{request,        target.path,       params,
                 target.query,   who.user,          who.cookie,

@@ -2,6 +2,7 @@
 // The workspace's data over src/app: suppliers, people, products, packages, plans, parties, the
 // ledger. Supplier users are narrowed here to their own rows and assigned work.
 #include <charconv>
+#include <functional>
 #include <limits>
 #include <map>
 #include <set>
@@ -12,6 +13,7 @@
 #include "app/sourcing.h"
 #include "app/summary.h"
 #include "app/views.h"
+#include "core/catalog.h"
 #include "core/text.h"
 #include "http/handlers.h"
 
@@ -82,10 +84,17 @@ std::string version_tag(std::int64_t version) {
   return "\"v" + std::to_string(version) + "\"";
 }
 
+// A supplier's record as the caller may read it: a supplier user's own, without the exposure cap
+// set on it (a planning limit of the owner's, withheld from its qualification row too).
+json supplier_for_caller(const Call& call, json record) {
+  if (call.is_supplier()) record.erase("max_exposure_share");
+  return record;
+}
+
 Result<Reply> supplier_reply(Call& call, const std::string& id) {
   MOAT_TRY(const app::ShownRecord shown, app::show_record(call.workspace, "suppliers", id));
   Reply reply;
-  reply.body = {{"supplier", json::parse(shown.json)}, {"version", shown.version}};
+  reply.body = {{"supplier", supplier_for_caller(call, json::parse(shown.json))}, {"version", shown.version}};
   reply.etag = version_tag(shown.version);
   reply.supplier_read = std::pair(std::string("suppliers"), id);
   return reply;
@@ -126,6 +135,7 @@ Result<Reply> status(Call& call) {
 }
 
 Result<Reply> list_suppliers(Call& call) {
+  MOAT_CHECK(known_value(call, "status", supplier_statuses(), "supplier status"));
   Reply reply;
   if (!call.query_value("capability")) {
     // Filtered and paged in the database (record_page).
@@ -133,14 +143,18 @@ Result<Reply> list_suppliers(Call& call) {
     for (const char* field : {"status", "city"}) {
       if (const auto wanted = call.query_value(field)) where.emplace_back(field, *wanted);
     }
-    if (call.is_supplier()) where.emplace_back("id", call.user.supplier);
-    MOAT_TRY(reply, record_page(call, "suppliers", where, kDefaultLimit));
+    std::function<Result<json>(json)> shown;  // staff: the records as stored
+    if (call.is_supplier()) {
+      where.emplace_back("id", call.user.supplier);
+      shown = [&call](json record) -> Result<json> { return supplier_for_caller(call, std::move(record)); };
+    }
+    MOAT_TRY(reply, record_page(call, "suppliers", where, kDefaultLimit, shown));
   } else {
     // A capability is an item of a list field: filtered here, over the suppliers the rest selects.
     MOAT_TRY(const auto records, app::read_records(call.workspace, "suppliers"));
     json items = json::array();
     for (const json& record : records) {
-      if (passes(call, record)) items.push_back(record);
+      if (passes(call, record)) items.push_back(supplier_for_caller(call, record));
     }
     MOAT_TRY(reply, page_after(call, std::move(items), kDefaultLimit));
   }

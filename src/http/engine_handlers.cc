@@ -15,6 +15,8 @@
 #include "app/sourcing.h"
 #include "app/vetting.h"
 #include "app/views.h"
+#include "core/catalog.h"
+#include "core/text.h"
 #include "http/handlers.h"
 
 namespace moat::http::handlers {
@@ -102,6 +104,7 @@ bool filter_passes(const Call& call, std::string_view name, const std::string& v
 }  // namespace
 
 Result<Reply> qualification(Call& call) {
+  MOAT_CHECK(known_value(call, "status", supplier_statuses(), "supplier status"));
   MOAT_TRY(const auto rows, app::qualification_overview(call.workspace, today(call)));
   json items = json::array();
   for (const app::QualificationRow& row : rows) {
@@ -117,6 +120,8 @@ Result<Reply> qualification(Call& call) {
 }
 
 Result<Reply> list_visits(Call& call) {
+  static constexpr std::string_view kStates[] = {"open", "answered", "closed"};
+  MOAT_CHECK(known_value(call, "state", kStates, "finding state"));
   // Newest first, paged in the database; each visit of the page with its findings (in `state`).
   const std::string state = call.query_value("state").value_or("");
   store::PageQuery selection = app::visit_selection(state);
@@ -155,7 +160,7 @@ Result<Reply> answer_finding(Call& call) {
   auto body = json_object_body(call);
   if (auto* refusal = std::get_if<Reply>(&body)) return std::move(*refusal);
   const std::string answer = text_of(std::get<json>(body), "answer");
-  if (answer.empty())
+  if (trim(answer).empty())
     return input_error("body#/answer", "give the answer: what was done, by whom, with what evidence");
   MOAT_CHECK(app::answer_finding(call.workspace, call.session, visit, finding, answer));
   MOAT_TRY(const auto record, app::read_record(call.workspace, "findings", {visit, finding}));
@@ -176,6 +181,10 @@ Result<Reply> close_finding(Call& call) {
 }
 
 Result<Reply> list_flags(Call& call) {
+  static constexpr std::string_view kStates[] = {"open", "acknowledged", "resolved", "all"};
+  static constexpr std::string_view kSeverities[] = {"critical", "high", "medium", "low", "info"};
+  MOAT_CHECK(known_value(call, "state", kStates, "flag state"));
+  MOAT_CHECK(known_value(call, "severity", kSeverities, "severity"));
   MOAT_TRY(const auto flags, app::recorded_flags(call.workspace));
   const auto state = call.query_value("state");
   json items = json::array();
@@ -267,6 +276,14 @@ Result<Reply> list_agreements(Call& call) {
       item["suppliers"] = json::array({call.user.supplier});
       if (agreement.supplier != call.user.supplier) item["supplier"] = call.user.supplier;
       if (agreement.contracted_by != call.user.supplier) item["contracted_by"] = nullptr;
+      if (agreement.supplier != call.user.supplier) {
+        // Bound as a subcontractor: the checks judge the counterparty's agreement, and their
+        // reasons name its legal representative, court and address. The outcome and the advice
+        // stay; the reasons do not.
+        for (json& check : item["checks"]) {
+          check["reason"] = "judged on the agreement as its counterparty signed it, which binds you too";
+        }
+      }
     }
     items.push_back(std::move(item));
   }

@@ -4,7 +4,10 @@
 #include <cctype>
 #include <charconv>
 #include <limits>
+#include <string>
+#include <vector>
 
+#include "core/text.h"
 #include "http/handlers.h"
 
 namespace moat::http::handlers {
@@ -198,6 +201,15 @@ Result<Reply> page_after(const Call& call, json items, std::int64_t default_limi
 void filter_by_param(const Call& call, RecordFilter& where, const std::string& field) {
   const auto wanted = call.query_value(field);
   if (wanted && !wanted->empty()) where.emplace_back(field, *wanted);
+}
+
+Status known_value(const Call& call, std::string_view name, std::span<const std::string_view> values,
+                   std::string_view what) {
+  const auto wanted = call.query_value(name);
+  if (!wanted || std::find(values.begin(), values.end(), *wanted) != values.end()) return {};
+  std::vector<std::string> listed(values.begin(), values.end());
+  return input_error(std::string(name),
+                     "'" + *wanted + "' is not a " + std::string(what) + " (" + join(listed, ", ") + ")");
 }
 
 Reply json_reply(json body, unsigned status) {

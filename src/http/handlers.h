@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -48,6 +49,10 @@ Result<Reply> selection_page(Call& call, std::string_view kind, store::PageQuery
 Result<Reply> page_after(const Call& call, nlohmann::json items, std::int64_t default_limit);
 // `where` with `field` = the query parameter of that name, when the request gives a non-empty one.
 void filter_by_param(const Call& call, RecordFilter& where, const std::string& field);
+// The query parameter `name`, when given, is one of `values` (`what` it is: "state"): a filter's
+// typo is a 400 naming the values, never an empty list that reads as "there are none".
+Status known_value(const Call& call, std::string_view name, std::span<const std::string_view> values,
+                   std::string_view what);
 // The same request with query parameter `name` set to `value`: a page's "next" link.
 std::string link_with(const Call& call, std::string_view name, const std::string& value);
 // A JSON answer.

@@ -4,6 +4,7 @@
 // those copies: any other id answers 403 and is recorded as a denial. A copy of a revoked or
 // expired release answers 410 with the reason. Every download is a ledger event (app/).
 #include <algorithm>
+#include <string_view>
 
 #include "app/design_files.h"
 #include "app/releases.h"
@@ -97,9 +98,25 @@ Reply download_reply(std::string content, const std::string& media_type, const s
   reply.raw = std::move(content);
   reply.content_type = media_type;
   const std::string base = name.substr(name.find_last_of('/') + 1);
-  std::string ascii;
-  for (const char c : base) ascii += (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') ? c : '_';
-  reply.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + ascii + "\"");
+  // An ASCII stand-in for old clients, and the name itself as RFC 6266's filename* (UTF-8,
+  // percent-encoded) when it is not plain ASCII: a file named in Chinese keeps its name.
+  std::string ascii, encoded;
+  bool plain = true;
+  for (const char c : base) {
+    const bool printable = c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+    plain = plain && printable;
+    ascii += printable ? c : '_';
+    const auto byte = static_cast<unsigned char>(c);
+    const bool alnum = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+    if (alnum || std::string_view("!#$&+-.^_`|~").find(c) != std::string_view::npos) {
+      encoded += c;
+    } else {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      encoded += {'%', kHex[byte >> 4], kHex[byte & 0xF]};
+    }
+  }
+  reply.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + ascii + "\"" +
+                                                        (plain ? "" : "; filename*=UTF-8''" + encoded));
   reply.headers.emplace_back("Cache-Control", "no-store");
   return reply;
 }
@@ -149,6 +166,8 @@ Result<Reply> file_master(Call& call) {
 }
 
 Result<Reply> list_releases(Call& call) {
+  static constexpr std::string_view kStates[] = {"active", "expired", "revoked", "flagged"};
+  MOAT_CHECK(known_value(call, "state", kStates, "release state"));
   app::ReleaseFilter filter{call.query_value("supplier").value_or(""),
                             call.query_value("product").value_or(""),
                             call.query_value("person").value_or("")};

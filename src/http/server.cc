@@ -17,10 +17,16 @@
 #include <boost/beast/ssl.hpp>
 
 #include <atomic>
+#include <cerrno>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <list>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string>
+#include <system_error>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -448,14 +454,43 @@ class Listener : public std::enable_shared_from_this<Listener> {
   Shared& shared_;
 };
 
+// Why `path` cannot be read as a file, or nothing: OpenSSL's own errors ("asio.ssl error") do not
+// say that a file is missing.
+std::optional<std::string> unreadable(const std::filesystem::path& path) {
+  std::error_code error;
+  const auto status = std::filesystem::status(path, error);
+  if (!std::filesystem::exists(status)) return "no such file";
+  if (!std::filesystem::is_regular_file(status)) return "not a file";
+  if (!std::ifstream(path)) return "cannot read it (" + std::generic_category().message(errno) + ")";
+  return std::nullopt;
+}
+
 Result<std::unique_ptr<ssl::context>> tls_context(const TlsFiles& files) {
   auto context = std::make_unique<ssl::context>(ssl::context::tls_server);
   context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
                        ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+  // A key under a passphrase would have OpenSSL ask for it on the terminal, which a server has
+  // not: no passphrase is given, and the refusal says why.
+  bool passphrase_asked = false;
+  context->set_password_callback([&passphrase_asked](std::size_t, ssl::context::password_purpose) {
+    passphrase_asked = true;
+    return std::string();
+  });
   beast::error_code ec;
+  if (auto why = unreadable(files.certificate))
+    return input_error(files.certificate.string(), "cannot use this certificate: " + *why);
   context->use_certificate_chain_file(files.certificate.string(), ec);
   if (ec) return input_error(files.certificate.string(), "cannot use this certificate: " + ec.message());
+  if (auto why = unreadable(files.private_key))
+    return input_error(files.private_key.string(), "cannot use this private key: " + *why);
   context->use_private_key_file(files.private_key.string(), ssl::context::pem, ec);
+  if (ec && passphrase_asked) {
+    return input_error(
+        files.private_key.string(),
+        "cannot use this private key: it is protected by a passphrase, which moat serve has no "
+        "way to ask for; give it the key without one (openssl pkey -in KEY -out PLAIN), "
+        "readable by its owner only");
+  }
   if (ec) return input_error(files.private_key.string(), "cannot use this private key: " + ec.message());
   return context;
 }

@@ -42,10 +42,20 @@ Result<std::optional<StoredAccount>> active_account(Database& db, const std::str
   return std::optional<StoredAccount>(StoredAccount{account_of(rows.front()), text_of(rows.front()[3])});
 }
 
-Result<bool> account_exists(Database& db, const std::string& name) {
+Result<bool> disable_account(Database& db, const std::string& name) {
   const SqlValue params[] = {name};
-  MOAT_TRY(const auto rows, db.query(R"(SELECT 1 FROM "users" WHERE "name" = ?)", params));
-  return !rows.empty();
+  MOAT_TRY(const auto rows, db.query(R"(SELECT 1 FROM "users" WHERE "name" = ? AND "disabled" = 0)", params));
+  if (rows.empty()) return false;
+  MOAT_CHECK(db.execute(R"(UPDATE "users" SET "disabled" = 1 WHERE "name" = ?)", params));
+  MOAT_CHECK(db.execute(R"(DELETE FROM "web_sessions" WHERE "user_name" = ?)", params));
+  return true;
+}
+
+Result<std::optional<std::string>> account_named_alike(Database& db, const std::string& name) {
+  const SqlValue params[] = {name};
+  MOAT_TRY(const auto rows, db.query(R"(SELECT "name" FROM "users" WHERE lower("name") = lower(?))", params));
+  if (rows.empty()) return std::optional<std::string>();
+  return std::optional<std::string>(text_of(rows.front()[0]));
 }
 
 Result<std::optional<std::string>> account_of_login(Database& db, const std::string& os_user) {

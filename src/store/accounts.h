@@ -32,8 +32,8 @@ struct StoredAccount {
   std::string password_hash;
 };
 Result<std::optional<StoredAccount>> active_account(Database& db, const std::string& name);
-// Whether an account `name` exists, active or disabled.
-Result<bool> account_exists(Database& db, const std::string& name);
+// The account, active or disabled, named `name` but for the case of its ASCII letters.
+Result<std::optional<std::string>> account_named_alike(Database& db, const std::string& name);
 // The name of the account (active or disabled) the login `os_user` acts as.
 Result<std::optional<std::string>> account_of_login(Database& db, const std::string& os_user);
 // The active account the login `os_user` acts as.
@@ -42,6 +42,9 @@ Status insert_account(Database& db, const AccountRow& account, const std::string
                       const std::string& created_at);
 // Every active account, by name.
 Result<std::vector<AccountRow>> active_accounts(Database& db);
+// Disables the active account `name` and ends its browser sessions (its tokens stop with it);
+// whether there was such an account.
+Result<bool> disable_account(Database& db, const std::string& name);
 
 // ---- API tokens ------------------------------------------------------------------------------
 

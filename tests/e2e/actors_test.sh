@@ -26,6 +26,10 @@ lee=$("$MOAT" "${W[@]}" token create lee 2>/dev/null)
 ada=$("$MOAT" "${W[@]}" token create ada 2>/dev/null)
 vic=$("$MOAT" "${W[@]}" token create vic 2>/dev/null)
 [ -n "$sam" ] && [ -n "$lee" ] && [ -n "$ada" ] && [ -n "$vic" ] || fail "tokens were not made"
+# Names that differ only in case would pass for each other in the ledger: one of them is refused.
+run sh -c "printf 'correct-horse-battery\n' | \"\$0\" \"\$@\"" "$MOAT" "${W[@]}" user add ADA --role viewer
+expect_status 1 "a user named as another but for case"
+expect_stderr "a user named 'ada' exists already"
 
 run "$MOAT" "${W[@]}" "${waive[@]}" --token "$sam"
 expect_status 1 "a sourcing user waives a gate check"
@@ -52,6 +56,37 @@ for token in "$vic" "$sam"; do
 done
 run "$MOAT" "${W[@]}" --token "$vic" audit verify
 expect_status 0 "a viewer verifies the ledger"
+
+# A supplier user answers the findings of visits to its own supplier only, as the API's own-visit
+# scope: another supplier's finding is answered as one that does not exist, and recorded.
+printf 'correct-horse-battery\n' | "$MOAT" "${W[@]}" user add xinkeda --role supplier --supplier F06 >/dev/null ||
+  fail "user add xinkeda"
+printf 'correct-horse-battery\n' | "$MOAT" "${W[@]}" user add shengda --role supplier --supplier F04 >/dev/null ||
+  fail "user add shengda"
+xinkeda=$("$MOAT" "${W[@]}" token create xinkeda 2>/dev/null)
+shengda=$("$MOAT" "${W[@]}" token create shengda 2>/dev/null)
+run "$MOAT" "${W[@]}" --token "$xinkeda" finding answer V6 F1 --answer "not ours to answer"
+expect_status 1 "a supplier user answers another supplier's finding"
+expect_stderr "findings/V6/F1: no such finding"
+run "$MOAT" "${W[@]}" --token "$xinkeda" finding answer V99 F1 --answer "not there"
+expect_status 1 "a supplier user answers a finding that does not exist"
+expect_stderr "findings/V99/F1: no such finding"
+run "$MOAT" "${W[@]}" show findings V6/F1
+CHECKS=$((CHECKS + 1))
+grep -q "not ours to answer" "$WORK/stdout" && fail "another supplier's user answered F04's finding"
+run "$MOAT" "${W[@]}" --token "$shengda" finding answer V6 F1 --answer "   "
+expect_status 1 "a blank answer"
+expect_stderr "the answer is empty"
+run "$MOAT" "${W[@]}" --token "$shengda" finding answer V6 F1 --answer "Shot counter logged every shift"
+expect_status 0 "a supplier user answers its own supplier's finding"
+run "$MOAT" "${W[@]}" audit log --json
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/stdout" <<'PY' || fail "the refused answers are not in the ledger"
+import json, sys
+denied = [e for e in json.load(open(sys.argv[1])) if e["action"] == "denied" and e["actor"].startswith("xinkeda (token ")]
+assert [e["key"] for e in denied] == ["moat finding answer V6 F1", "moat finding answer V99 F1"], denied
+assert all(e["after"]["reason"] == "not the supplier's visit" for e in denied), denied
+PY
 run "$MOAT" "${W[@]}" --token "$lee" audit log --limit 3 --json
 expect_status 0 "legal lists the ledger's events"
 # MOAT_ACTOR names nobody once there are accounts: the owner of the workspace's files acts.
@@ -133,6 +168,34 @@ expect_stderr "me is viewer"
 run "$MOAT" "${W[@]}" status
 expect_status 0 "the mapped viewer reads"
 
+# A disabled user's token is refused at the terminal as in the API; only an administrator disables.
+printf 'correct-horse-battery\n' | "$MOAT" "${W[@]}" --token "$ada" user add leaver --role sourcing >/dev/null ||
+  fail "user add leaver"
+leaver=$("$MOAT" "${W[@]}" --token "$ada" token create leaver 2>/dev/null)
+run "$MOAT" "${W[@]}" --token "$leaver" user disable vic
+expect_status 1 "a sourcing user disables a user"
+expect_stderr "administer the workspace (admin)"
+run "$MOAT" "${W[@]}" --token "$ada" user disable leaver
+expect_status 0 "an administrator disables a user"
+run "$MOAT" "${W[@]}" --token "$leaver" list suppliers
+expect_status 1 "a disabled user's token"
+expect_stderr "not valid"
+run "$MOAT" "${W[@]}" --token "$ada" user disable leaver
+expect_status 1 "a user disabled already"
+expect_stderr "no user 'leaver' to disable"
+
 run "$MOAT" "${W[@]}" audit verify
 expect_status 0 "audit verify"
+
+# The owner mapping its own login to a viewer, with no administrator account to sign in as, would
+# leave nobody able to administer the accounts: refused, nothing added.
+db_flags
+run "$MOAT" init "$WORK/fresh" "${DB_FLAGS[@]}"
+expect_status 0 "init"
+run sh -c "printf 'correct-horse-battery\n' | \"\$0\" \"\$@\"" "$MOAT" -w "$WORK/fresh" user add reader --role viewer \
+  --os-user "$(id -un)"
+expect_status 1 "the owner maps its own login to a viewer with no administrator account"
+expect_stderr "is your own login"
+run "$MOAT" -w "$WORK/fresh" user list
+expect_status 0 "the owner still administers"
 finish

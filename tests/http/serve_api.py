@@ -53,11 +53,11 @@ def moat(*args, stdin=None):
 class Server:
     """`moat serve` on a free loopback port; stopped with SIGTERM."""
 
-    def __init__(self, *extra, tls_ca=None):
+    def __init__(self, *extra, tls_ca=None, cwd=None):
         self.log_path = os.path.join(WORKDIR, "serve-%d.log" % time.monotonic_ns())
         self.log = open(self.log_path, "w")
-        self.process = subprocess.Popen([MOAT, "-w", WORKSPACE, "serve", "--listen", "127.0.0.1:0", *extra],
-                                        stdout=subprocess.PIPE, stderr=self.log, text=True)
+        self.process = subprocess.Popen([MOAT, "-w", os.path.abspath(WORKSPACE), "serve", "--listen", "127.0.0.1:0",
+                                         *extra], stdout=subprocess.PIPE, stderr=self.log, text=True, cwd=cwd)
         line = self.process.stdout.readline()
         found = re.search(r"listening on (https?)://127\.0\.0\.1:(\d+)/", line)
         if not found:
@@ -469,6 +469,29 @@ def test_matrix(server):
 
 # --- a supplier user reaches nothing of another supplier ---------------------------------------
 
+def test_subcontractor_agreements(server):
+    """A supplier bound by another's agreement (flowed down to it) reads nothing of that other party."""
+    admin = Client(server, token=TOKENS["admin"])
+    agreement = next(a for a in admin.get("/api/agreements?limit=500").json["items"] if len(a["suppliers"]) > 1)
+    counterparty, bound = agreement["supplier"], agreement["suppliers"][1]
+    add_user("subcontractor1", "supplier", bound)
+    client = Client(server, token=make_token("subcontractor1"))
+    reply = client.get("/api/agreements")
+    check(reply.status == 200, "a subcontractor's agreements: %s" % reply.status)
+    mine = [a for a in reply.json["items"] if a["id"] == agreement["id"]]
+    check(len(mine) == 1, "a subcontractor lists the agreement that binds it: %s" % reply.text[:300])
+    check(all(a["suppliers"] == [bound] and a["supplier"] == bound for a in mine), "the other party named")
+    check(all(a["passes"] == agreement["passes"] for a in mine), "a subcontractor reads the agreement's outcome")
+    record = SUPPLIERS[counterparty]
+    signed = json.loads(moat("show", "agreements", agreement["id"], "--json").stdout)
+    signed = signed.get("record", signed)
+    for value in [counterparty, record.get("legal_rep"), record.get("legal_name"), record.get("uscc"),
+                  record.get("name"), record.get("address"), signed.get("court"), signed.get("signed_by"),
+                  signed.get("counterparty_name"), signed.get("court_division")]:
+        if value:
+            check(value not in reply.text, "a subcontractor reads its counterparty's %r" % value)
+
+
 def test_supplier_isolation(server, suppliers):
     client = Client(server, token=TOKENS["supplier"])
     others = [s for s in suppliers if s != OWN_SUPPLIER]
@@ -518,6 +541,12 @@ def test_supplier_isolation(server, suppliers):
     check(all(o["supplier"] == OWN_SUPPLIER for o in orders), "a supplier user's orders")
     for agreement in client.get("/api/agreements").json["items"]:
         check(agreement["suppliers"] == [OWN_SUPPLIER], "a supplier user sees who else an agreement binds")
+    # Its exposure cap is the owner's business, in its record as in its qualification row.
+    for path in ("/api/suppliers/" + OWN_SUPPLIER, "/api/suppliers"):
+        reply = client.get(path)
+        records = reply.json["items"] if "items" in reply.json else [reply.json["supplier"]]
+        check(records and all("max_exposure_share" not in r for r in records),
+              "a supplier user sees its exposure cap in %s" % path)
     # Releases: its own, with only its own person's copies; anything else is 403.
     releases = client.get("/api/releases").json["items"]
     check(releases and all(r["supplier"] == OWN_SUPPLIER for r in releases), "a supplier user's releases: %s" % releases)
@@ -625,6 +654,19 @@ def test_tokens(server):
     last_id = [e["after"]["token"] for e in events if e["action"] == "token-create"][-1]
     check(moat("token", "revoke", last_id).returncode == 0, "token revoke")
     problem_shape(Client(server, token=revoked).get("/api/me"), 401, "a revoked token")
+    # A disabled user (someone who left): no sign-in, its session ends, its tokens stop.
+    add_user("leaver1", "viewer")
+    unused = make_token("leaver1")
+    browser = Client(server)
+    check(browser.login("leaver1").status == 200, "the leaver signs in before")
+    check(moat("user", "disable", "leaver1").returncode == 0, "user disable")
+    problem_shape(browser.get("/api/me"), 401, "a disabled user's session")
+    problem_shape(Client(server, token=unused).get("/api/me"), 401, "a disabled user's token")
+    problem_shape(Client(server).login("leaver1"), 401, "a disabled user's sign-in")
+    check("leaver1" not in moat("user", "list").stdout, "a disabled user is not listed")
+    again = moat("user", "add", "leaver1", "--role", "admin", stdin=PASSWORD + "\n")
+    check(again.returncode == 1 and "exists already" in again.stderr, "a disabled user's name is not given again")
+    check(moat("user", "disable", "leaver1").returncode == 1, "disabling twice")
 
 
 def test_etags_and_versions(server):
@@ -915,6 +957,17 @@ def test_problems_and_limits(server):
     conn.close()
     for reply in (admin.get("/api/suppliers"), admin.get("/api/nothing")):
         check(reply.headers.get("x-content-type-options") == "nosniff", "nosniff")
+    # A typo in an enumerated filter is refused, naming the values: an empty list would read as
+    # "there are none" (no revoked release, no open flag).
+    for path, param, value in [("/api/releases", "state", "revokd"), ("/api/flags", "state", "opn"),
+                               ("/api/flags", "severity", "critcal"), ("/api/visits", "state", "opne"),
+                               ("/api/qualification", "status", "qualifed"), ("/api/suppliers", "status", "qualifed")]:
+        reply = admin.get("%s?%s=%s" % (path, param, value))
+        problem_shape(reply, 400, "%s?%s=%s" % (path, param, value))
+        check([e["where"] for e in (reply.json or {}).get("errors", [])] == [param], "the typo's parameter is named")
+    for path in ["/api/releases?state=revoked", "/api/flags?state=all&severity=critical", "/api/visits?state=closed",
+                 "/api/qualification?status=qualified", "/api/suppliers?status=qualified"]:
+        check(admin.get(path).status == 200, "a filter's own value: " + path)
     plan = admin.get("/api/products/aurora/plan").json
     check(plan["state"] == "approved" and plan["exposure"]["recipes"], "the plan with its recipes")
     check(all("min_coalition" in r for r in plan["exposure"]["recipes"]), "recipes carry min_coalition")
@@ -948,6 +1001,8 @@ def test_engines(server):
     check(len(flags) == len(json.loads(moat("flags", "--json", "--all").stdout)), "flags: as many as the CLI's")
     target = [f for f in flags if f["state"] == "open"][-1]["id"]
     problem_shape(admin.request("POST", "/api/flags/" + target, {"state": "resolved"}), 400, "a flag without a reason")
+    problem_shape(admin.request("POST", "/api/flags/" + target, {"state": "resolved", "reason": "   "}), 400,
+                  "a flag with a blank reason")
     problem_shape(admin.request("POST", "/api/flags/" + target, "state=resolved", content_type="text/plain"), 415,
                   "a flag update as text")
     problem_shape(admin.request("POST", "/api/flags/FL999", {"state": "resolved", "reason": "x"}), 404, "an unknown flag")
@@ -961,6 +1016,7 @@ def test_engines(server):
     finding = fresh_finding(OWN_VISIT)
     path = "/api/visits/%s/findings/%s" % (OWN_VISIT, finding)
     problem_shape(admin.request("POST", path + "/answer", {"answer": ""}), 400, "an empty answer")
+    problem_shape(admin.request("POST", path + "/answer", {"answer": "  \n\t "}), 400, "a blank answer")
     problem_shape(admin.request("POST", path + "/close", {"closed_on": "yesterday"}), 400, "a bad closing date")
     supplier = Client(server, token=TOKENS["supplier"])
     answered = supplier.request("POST", path + "/answer", {"answer": "counter logged every shift"})
@@ -1176,6 +1232,22 @@ def test_tls():
         code, _, _ = server.stop()
         check(code == 0, "the TLS server stops cleanly")
         open(toml, "w").write(original)
+    # Set-up errors say what is wrong, and a key under a passphrase is not asked for on a terminal.
+    locked = os.path.join(WORKDIR, "locked-key.pem")
+    subprocess.run(["openssl", "pkey", "-in", key, "-aes256", "-passout", "pass:secret", "-out", locked],
+                   check=True, capture_output=True)
+    for certificate, private_key, says in [(os.path.join(WORKDIR, "no-such-cert.pem"), key, "no such file"),
+                                           (cert, os.path.join(WORKDIR, "no-such-key.pem"), "no such file"),
+                                           (cert, locked, "passphrase")]:
+        with open(toml, "a") as f:
+            f.write('\n[serve]\ncertificate = "%s"\nprivate_key = "%s"\n' % (certificate, private_key))
+        try:
+            out = subprocess.run([MOAT, "-w", WORKSPACE, "serve", "--listen", "127.0.0.1:0"], capture_output=True,
+                                 text=True, timeout=30, stdin=subprocess.DEVNULL)
+        finally:
+            open(toml, "w").write(original)
+        check(out.returncode == 1 and says in out.stderr and "PEM pass phrase" not in out.stderr + out.stdout,
+              "TLS set-up error for %s: exit %s: %s" % (says, out.returncode, out.stderr[:300]))
 
 
 def test_static():
@@ -1209,6 +1281,44 @@ def test_static():
     finally:
         code, _, _ = server.stop()
         check(code == 0, "the static server stops cleanly")
+    # A relative --static is a path from the current folder, as any path on the command line.
+    server = Server("--quiet", "--static", "web", cwd=WORKDIR)
+    try:
+        check(Client(server).get("/").status == 200, "a relative --static serves the folder under the current one")
+    finally:
+        server.stop()
+    # A folder to serve that is not there (or is a file) is refused, not served as 404s; so are
+    # I/O threads outside 1..64, as in moat.toml.
+    for extra, where in [(["--static", os.path.join(WORKDIR, "no-such-folder")], "--static"),
+                         (["--static", os.path.join(web, "index.html")], "--static"),
+                         (["--threads", "0"], "--threads"), (["--threads", "65"], "--threads")]:
+        out = subprocess.run([MOAT, "-w", WORKSPACE, "serve", "--listen", "127.0.0.1:0", *extra],
+                             capture_output=True, text=True, timeout=30)
+        check(out.returncode == 1 and where in out.stderr and "listening" not in out.stdout,
+              "serve %s: exit %s: %s %s" % (" ".join(extra), out.returncode, out.stdout[:200], out.stderr[:200]))
+
+
+def test_download_names():
+    """A file named in Chinese downloads under its name (RFC 6266 filename*), with an ASCII stand-in."""
+    path = os.path.join(WORKDIR, "外壳图纸 v2.step")
+    with open(path, "w") as f:
+        f.write("ISO-10303-21;\nHEADER;\nENDSEC;\nDATA;\nENDSEC;\nEND-ISO-10303-21;\n")
+    out = moat("file", "add", "WP01", "--product", "aurora", path, "--json")
+    check(out.returncode == 0, "file add: %s" % out.stderr)
+    files = json.loads(moat("file", "list", "--json").stdout)
+    added = next(f["id"] for f in files if f["name"] == "外壳图纸 v2.step")
+    server = Server("--quiet")
+    try:
+        reply = Client(server, token=TOKENS["admin"]).get("/api/files/%s/master" % added)
+        disposition = reply.headers.get("content-disposition", "")
+        check(reply.status == 200 and disposition.startswith('attachment; filename="____________ v2.step"'),
+              "the ASCII stand-in: %s %s" % (reply.status, disposition))
+        check("filename*=UTF-8''%E5%A4%96%E5%A3%B3%E5%9B%BE%E7%BA%B8%20v2.step" in disposition,
+              "the file's own name: %s" % disposition)
+        plain = Client(server, token=TOKENS["admin"]).get("/api/files/%s/master" % FILES["own"])
+        check("filename*" not in plain.headers.get("content-disposition", ""), "an ASCII name as it was")
+    finally:
+        server.stop()
 
 
 def free_port():
@@ -1313,6 +1423,7 @@ def main():
         check(bool(ASSIGNED), "the supplier user's supplier has work in the plan")
         test_matrix(server)
         test_supplier_isolation(server, everyone)
+        test_subcontractor_agreements(server)
         test_engines(server)  # before the tests below change suppliers' capacities
         test_record_pages(server)
         test_login_and_lockout(server)
@@ -1335,6 +1446,7 @@ def main():
     test_tls()
     test_nginx()
     test_static()
+    test_download_names()
     test_demo_sign_ins()
     if FAILURES:
         print("%d of %d checks failed" % (len(FAILURES), CHECKS[0]), file=sys.stderr)

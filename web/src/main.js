@@ -186,9 +186,8 @@ function showSignIn(message = '') {
     },
     failed: (err) => {
       password.value = '';
-      error.textContent = err.status === 429
-        ? 'Too many failed sign-ins from here. Wait a minute, then try again.'
-        : err.message;
+      // The server's own words: for a sign-in that must wait, how long (its Retry-After).
+      error.textContent = err.message;
       (name.value ? password : name).focus();
     },
   });

@@ -190,6 +190,28 @@ scenario('sign in through the form; a wrong password shows the error', async () 
   shared.sourcing = tab;
 });
 
+scenario('failed sign-ins in a row: the form says how long to wait, as the server does', async () => {
+  const tab = await openSignedOut('throttled');
+  const { page, watch } = tab;
+  watch.allowed.push({ path: '/api/login', status: 401 }, { path: '/api/login', status: 429 });
+  await page.locator('#signin-form').waitFor();
+  // From the fifth failure on, the name waits (1 s, doubling with each failure): on a slow machine
+  // a try may come after the wait, so keep trying until one comes within it.
+  let status = 0;
+  for (let attempt = 0; attempt < 10 && status !== 429; attempt += 1) {
+    await page.fill('#signin-name', 'nobody-by-this-name');
+    await page.fill('#signin-password', `not-a-password-${attempt}`);
+    const answered = page.waitForResponse((r) => r.url().endsWith('/api/login'));
+    await page.click('#signin-form button[type=submit]');
+    status = (await answered).status();
+  }
+  assert.equal(status, 429, 'failed sign-ins in a row make the name wait');
+  await page.waitForFunction(() => /try again in \d+ s/.test(document.querySelector('#signin-error').textContent));
+  assert.doesNotMatch(await page.textContent('#signin-error'), /minute/, 'the form says the wait the server asks for');
+  await assertClean(tab);
+  await tab.context.close();
+});
+
 scenario('launch shows NO-GO; a failing check\'s fix link leads to its subject', async () => {
   const { page } = shared.sourcing;
   const gate = await apiGet(shared.api.sourcing, '/api/products/aurora/gate');
