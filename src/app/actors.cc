@@ -57,7 +57,7 @@ Result<Actor> by_token(Workspace& workspace, const std::string& token) {
     return input_error("--token",
                        "the token is not valid in this workspace (unknown, revoked, or its user disabled)");
   }
-  return Actor{user->name, "token " + secret_digest(token).substr(0, 12), user->role, {}};
+  return Actor{user->name, user->supplier, "token " + secret_digest(token).substr(0, 12), user->role, {}};
 }
 
 }  // namespace
@@ -80,7 +80,7 @@ Result<Actor> establish_actor(Workspace& workspace, const TerminalClaim& claim) 
   if (users.empty()) {
     if (!claim.token.empty())
       return input_error("--token", "this workspace has no accounts: a token means nothing here");
-    return Actor{claim.named.empty() ? claim.login : claim.named, "", std::nullopt, {}};
+    return Actor{claim.named.empty() ? claim.login : claim.named, "", "", std::nullopt, {}};
   }
   std::vector<std::string> warnings;
   if (!claim.named.empty()) {
@@ -97,9 +97,10 @@ Result<Actor> establish_actor(Workspace& workspace, const TerminalClaim& claim) 
     return with_warnings(std::move(actor));
   }
   MOAT_TRY(const std::optional<User> mapped, user_for_os_user(workspace, claim.login));
-  if (mapped) return with_warnings(Actor{mapped->name, "OS user " + claim.login, mapped->role, {}});
+  if (mapped)
+    return with_warnings(Actor{mapped->name, mapped->supplier, "OS user " + claim.login, mapped->role, {}});
   if (claim.owns_workspace)
-    return with_warnings(Actor{claim.login, std::string(kWorkspaceOwner), Role::kAdmin, {}});
+    return with_warnings(Actor{claim.login, "", std::string(kWorkspaceOwner), Role::kAdmin, {}});
   return input_error("--token",
                      "this workspace has accounts: sign in with --token or $MOAT_TOKEN (moat token create "
                      "NAME), or have an administrator map your login '" +
@@ -113,6 +114,53 @@ Status authorize(const Actor& actor, Capability capability, std::string_view wha
                std::string(what) + " needs the right to " + std::string(capability_name(capability)) + " (" +
                    role_list(roles_for(capability)) + "): " + actor.name + " is " +
                    std::string(role_name(*actor.role)));
+}
+
+Capability edit_capability(std::string_view table) {
+  static const std::pair<std::string_view, Capability> kTables[] = {
+      {"assignments", Capability::kOnSite},
+      {"visits", Capability::kOnSite},
+      {"audit_items", Capability::kOnSite},
+      {"findings", Capability::kOnSite},
+      {"tool_events", Capability::kOnSite},
+      {"waivers", Capability::kWaive},
+      {"agreements", Capability::kRecordLegal},
+      {"orders", Capability::kRecordLegal},
+      {"ip_rights", Capability::kRecordLegal},
+      {"ip_events", Capability::kRecordLegal},
+      {"disclosures", Capability::kRecordLegal},
+      {"listings", Capability::kRecordLegal},
+      {"listing_images", Capability::kRecordLegal},
+      {"watch_references", Capability::kRecordLegal},
+      {"hits", Capability::kRecordLegal},
+      {"complaints", Capability::kRecordLegal},
+      {"watch_documents", Capability::kRecordLegal},
+      {"assessments", Capability::kAdminister},
+      {"scores", Capability::kAdminister},
+      {"flags", Capability::kAdminister},
+      {"releases", Capability::kAdminister},
+      {"copies", Capability::kAdminister},
+  };
+  for (const auto& [name, capability] : kTables) {
+    if (name == table) return capability;
+  }
+  return Capability::kEdit;
+}
+
+Status authorize_edit(std::optional<Role> role, std::string_view actor, std::string_view what,
+                      const std::set<std::string>& tables) {
+  if (!role) return {};
+  std::vector<Diagnostic> refused;
+  for (const std::string& table : tables) {
+    const Capability capability = edit_capability(table);
+    if (role_may(*role, capability)) continue;
+    refused.push_back({table, std::string(what) + " " + table + " needs the right to " +
+                                  std::string(capability_name(capability)) + " (" +
+                                  role_list(roles_for(capability)) + "): " + std::string(actor) + " is " +
+                                  std::string(role_name(*role))});
+  }
+  if (refused.empty()) return {};
+  return Error(ErrorCode::kConflict, std::move(refused));
 }
 
 }  // namespace moat::app

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "app/accounts.h"
+#include "app/actors.h"
 #include "app/approval_fields.h"
 #include "app/records.h"
 #include "core/text.h"
@@ -188,6 +189,7 @@ Result<ImportReport> import_files(Workspace& workspace, const Session& session,
   // they approve is what the commit extends: no other writer can slip in between.
   store::Store& store = workspace.store();
   Model checked;
+  std::optional<Error> refused;  // what the actor's role may not change (recorded after the rollback)
   const auto check = [&]() -> Status {
     MOAT_TRY(Model model, load_model(store));
     const Model stored = model;
@@ -208,15 +210,26 @@ Result<ImportReport> import_files(Workspace& workspace, const Session& session,
     add_differences(stored, drafts, report.difference);
     report.difference.removed = std::move(removals.removed);
     report.difference.unlinked = std::move(removals.unlinked);
+    if (Status allowed =
+            authorize_edit(options.role, session.actor, "importing", tables_of(report.difference));
+        !allowed.ok()) {
+      refused = allowed.error();
+      return allowed;
+    }
     for (const Draft& draft : drafts) ++report.records_read[std::string(draft.table->name)];
     checked = std::move(model);
     return {};
   };
+  // A refusal is evidence too: recorded under the actor, once the import has written nothing.
+  const auto recorded = [&](Status status) -> Status {
+    if (refused) (void)record_denial(workspace, session, "import", refused->message());
+    return status;
+  };
   if (options.dry_run) {
-    MOAT_CHECK(store.read_snapshot(check));
+    MOAT_CHECK(recorded(store.read_snapshot(check)));
     return report;
   }
-  MOAT_TRY(report.events, store.write(session.author(), [&](store::Writer& writer) -> Status {
+  Result<std::int64_t> events = store.write(session.author(), [&](store::Writer& writer) -> Status {
     MOAT_CHECK(check());
     // Table by table, several hundred records per statement; the drafts are not read again.
     constexpr std::size_t kRecordsPerStep = 2000;  // between two reports of progress
@@ -240,7 +253,9 @@ Result<ImportReport> import_files(Workspace& workspace, const Session& session,
     if (options.replace && !report.difference.empty())
       MOAT_CHECK(note_revision(writer, *options.product, report));
     return {};
-  }));
+  });
+  if (!events.ok()) return recorded(events.error()).error();
+  report.events = *events;
   return report;
 }
 

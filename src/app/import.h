@@ -8,9 +8,11 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "app/accounts.h"
 #include "app/session.h"
 #include "app/workspace.h"
 #include "core/progress.h"
@@ -33,6 +35,9 @@ struct ImportOptions {
   bool cascade = false;              // with replace: also remove (or unlink) what refers to removed parts
   std::optional<std::string> sheet;  // workbooks: the worksheet to read (default: the first)
   Progress progress;                 // told the records written so far, of all the files'
+  // The actor's role: each kind of record the import changes needs its right (app/actors.h,
+  // edit_capability); nullopt in a workspace without accounts.
+  std::optional<Role> role = std::nullopt;
 };
 
 // What one file held and how it was read.
@@ -77,6 +82,9 @@ struct Difference {
   std::vector<RecordDifference> unlinked;  // kept, with the removed records taken out of a list
   bool empty() const { return added.empty() && changed.empty() && removed.empty() && unlinked.empty(); }
 };
+
+// The tables whose records `difference` adds, changes, removes or unlinks.
+std::set<std::string> tables_of(const Difference& difference);
 
 struct ImportReport {
   std::map<std::string, std::size_t> records_read;  // per table

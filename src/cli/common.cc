@@ -59,6 +59,11 @@ bool owns(const app::Workspace& workspace) {
   return ::stat((workspace.dir() / "moat.toml").c_str(), &status) == 0 && status.st_uid == ::geteuid();
 }
 
+app::Actor& current_actor() {
+  static app::Actor actor;
+  return actor;
+}
+
 // Establishes who acts (app/actors.h), checks that they may run the command, and acts as them.
 Status sign_in(app::Workspace& workspace, const GlobalOptions& global) {
   const app::TerminalClaim claim{global.token.empty() ? environment("MOAT_TOKEN") : global.token,
@@ -67,6 +72,7 @@ Status sign_in(app::Workspace& workspace, const GlobalOptions& global) {
   for (const std::string& warning : actor.warnings) std::cerr << "moat: " << warning << "\n";
   const Status allowed = app::authorize(actor, capability_of(global.command), "moat " + global.command);
   app::act_as(actor.name, actor.via);
+  current_actor() = actor;
   if (!allowed.ok()) {
     // A refusal is evidence too: recorded under the signed-in actor, as the API records its own.
     (void)app::record_denial(workspace, app::terminal_session(), "moat " + global.command,
@@ -77,6 +83,10 @@ Status sign_in(app::Workspace& workspace, const GlobalOptions& global) {
 }
 
 }  // namespace
+
+const app::Actor& signed_in() {
+  return current_actor();
+}
 
 Result<std::unique_ptr<app::Workspace>> open_workspace(const GlobalOptions& global) {
   MOAT_TRY(std::unique_ptr<app::Workspace> workspace,

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/actors.h"
 #include "app/session.h"
 #include "app/workspace.h"
 #include "cli/commands.h"
@@ -34,6 +35,10 @@ constexpr int kExitNoGo = 3;
 int fail(const Error& error);
 
 Result<std::unique_ptr<app::Workspace>> open_workspace(const GlobalOptions& global);
+
+// Who signed in when the workspace was opened (open_workspace, with_workspace): their role (none in
+// a workspace without accounts) and, for a supplier user, its supplier.
+const app::Actor& signed_in();
 
 // Runs `body` with the opened workspace, mapping errors to exit codes.
 int with_workspace(const GlobalOptions& global, const std::function<int(app::Workspace&)>& body);

@@ -253,6 +253,7 @@ std::function<int()> define_import(CLI::App& app, GlobalOptions& global) {
     }
     return with_workspace(global, [&](app::Workspace& workspace) {
       options->progress = progress_line(global, options->dry_run ? "Checking" : "Importing", "records");
+      options->role = signed_in().role;
       auto report = app::import_files(workspace, app::terminal_session(), sources, *options);
       if (!report.ok()) return fail(report.error());
       for (const app::FileReport& file : report->files) {
@@ -292,6 +293,7 @@ std::function<int()> define_remove(CLI::App& app, GlobalOptions& global) {
   app.add_flag("--json", global.json, "print as JSON");
   return [kind, keys, options, &global] {
     return with_workspace(global, [&](app::Workspace& workspace) {
+      options->role = signed_in().role;
       auto report = app::remove_records(workspace, app::terminal_session(), *kind, *keys, *options);
       if (!report.ok()) return fail(report.error());
       if (global.json) {
@@ -532,7 +534,8 @@ std::function<int()> define_set(CLI::App& app, GlobalOptions& global) {
       changes.push_back({assignment.substr(0, equals), assignment.substr(equals + 1)});
     }
     return with_workspace(global, [&](app::Workspace& workspace) {
-      auto edited = app::edit_record(workspace, app::terminal_session(), *kind, *key, changes, *if_version);
+      auto edited = app::edit_record(workspace, app::terminal_session(), *kind, *key, changes, *if_version,
+                                     signed_in().role);
       if (!edited.ok()) return fail(edited.error());
       if (global.json) {
         std::cout << json{{"changed", edited->changed}, {"version", edited->version}}.dump() << "\n";
