@@ -254,8 +254,22 @@ std::function<int()> define_finding(CLI::App& app, GlobalOptions& global) {
   runs->push_back([answer_cmd, answer, &global] {
     if (!answer_cmd->parsed()) return -1;
     return with_workspace(global, [&](app::Workspace& workspace) {
+      const std::string& visit = (*answer)[0];
+      // A supplier's user answers the findings of visits to its own supplier only; any other
+      // visit's finding does not exist for it (the API's own-visit scope), and the attempt is
+      // recorded.
+      if (signed_in().role == app::Role::kSupplier) {
+        auto found = app::read_record(workspace, "visits", {visit});
+        if (!found.ok()) return fail(found.error());
+        if (!*found || text((**found)["supplier"]) != signed_in().supplier) {
+          (void)app::record_denial(workspace, app::terminal_session(), "moat finding answer",
+                                   "not the supplier's visit");
+          return fail(
+              Error(ErrorCode::kNotFound, "findings/" + visit + "/" + (*answer)[1], "no such finding"));
+        }
+      }
       const Status done =
-          app::answer_finding(workspace, app::terminal_session(), (*answer)[0], (*answer)[1], (*answer)[2]);
+          app::answer_finding(workspace, app::terminal_session(), visit, (*answer)[1], (*answer)[2]);
       if (!done.ok()) return fail(done.error());
       if (global.json) {
         std::cout << json{{"visit", (*answer)[0]}, {"finding", (*answer)[1]}, {"state", "answered"}}.dump(2)

@@ -154,6 +154,23 @@ CHECKS=$((CHECKS + 1))
 python3 -c 'import json,sys; e=json.load(open(sys.argv[1])); assert any(x["action"]=="denied" and x["actor"].startswith("sam") and "waivers" in json.dumps(x) for x in e), "no denial"' \
   "$WORK/stdout" || fail "a refused import or removal is not in the ledger"
 
+# A supplier's user answers the findings of visits to its own supplier, not another's: a finding
+# of F06's audit does not exist for F04's user (as GET and POST /api/visits/... answer 404).
+printf 'correct-horse-battery\n' | "$MOAT" "${W[@]}" user add hk --role supplier --supplier F04 >/dev/null ||
+  fail "user add hk"
+hk=$("$MOAT" "${W[@]}" token create hk 2>/dev/null)
+other_visit=$("$MOAT" "${W[@]}" list visits --json | python3 -c 'import json,sys; print(next(v["id"] for v in json.load(sys.stdin) if v["supplier"] != "F04"))')
+run "$MOAT" "${W[@]}" --token "$ada" finding add "$other_visit" --severity major --description "not F04's"
+expect_status 0 "a finding on another supplier's visit"
+run "$MOAT" "${W[@]}" --token "$hk" finding answer "$other_visit" F1 --answer "answered by F04"
+expect_status 1 "F04's user answers another supplier's finding"
+expect_stderr "no such finding"
+own_visit=$("$MOAT" "${W[@]}" list visits --json | python3 -c 'import json,sys; print(next(v["id"] for v in json.load(sys.stdin) if v["supplier"] == "F04"))')
+run "$MOAT" "${W[@]}" --token "$ada" finding add "$own_visit" --severity minor --description "F04's to answer" --json
+own_finding=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["finding"])' "$WORK/stdout")
+run "$MOAT" "${W[@]}" --token "$hk" finding answer "$own_visit" "$own_finding" --answer "fixed"
+expect_status 0 "F04's user answers its own finding"
+
 # A login mapped to an account acts as that account, with its role.
 printf 'correct-horse-battery\n' | "$MOAT" "${W[@]}" user add me --role viewer --os-user "$(id -un)" >/dev/null ||
   fail "user add --os-user"
