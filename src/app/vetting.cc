@@ -245,10 +245,24 @@ Status write_document(Workspace& workspace, const std::string& id, int fd) {
   return vault.copy_to_fd(id, fd);
 }
 
+namespace {
+
+// An assessment records what was found: one dated after today would qualify a supplier, for the
+// validity of its band, on the strength of a visit that has not happened (a year's typo).
+Status check_not_after_today(const Date& date, const Session& session, const std::string& where) {
+  const Date today = session.today();
+  if (date <= today) return {};
+  return input_error(where, "the assessment is dated " + date.to_string() + ", after today (" +
+                                today.to_string() + "): an assessment records what was found");
+}
+
+}  // namespace
+
 Result<Assessment> assess_supplier(Workspace& workspace, const Session& session,
                                    const AssessmentInput& input) {
   MOAT_TRY(const VettingRules rules, vetting_rules(workspace));
   MOAT_CHECK(supplier_record(workspace, input.supplier));
+  MOAT_CHECK(check_not_after_today(input.date, session, "--date"));
   for (const auto& entry : input.evidence) {
     const bool scored = std::any_of(input.scores.begin(), input.scores.end(),
                                     [&](const vet::Score& s) { return s.criterion == entry.first; });
@@ -361,6 +375,7 @@ Status check_assessment_sheet(Workspace& workspace, const Session& session, cons
     }
     MOAT_TRY(const auto supplier, workspace.store().get(table("suppliers"), {row.input.supplier}));
     if (!supplier) return input_error(where, "unknown supplier '" + row.input.supplier + "'");
+    MOAT_CHECK(check_not_after_today(row.input.date, session, where));
     const Result<vet::Outcome> outcome = vet::qualify(rules.qualification, row.input.scores, row.input.date);
     if (!outcome.ok()) return input_error(where + " " + outcome.error().where(), outcome.error().message());
   }

@@ -153,6 +153,17 @@ run env MOAT_ACTOR=carol "$MOAT" "${W[@]}" supplier assess --sheet "$WORK/sheet.
 expect_status 0 "a good sheet"
 expect_stdout '"result": "conditional"'
 
+# An assessment dated after today is refused, alone or in a sheet: approved, a year's typo would
+# qualify the supplier from today until a year after that date.
+future=$(date -u -d '+1 year' +%F)
+run "$MOAT" "${W[@]}" supplier assess F18 "${scores[@]}" --date "$future"
+expect_status 1 "an assessment dated after today"
+expect_stderr "after today"
+sed -i "s/^F18,2026-11-02,/F18,$future,/" "$WORK/sheet.csv"
+run env MOAT_ACTOR=carol "$MOAT" "${W[@]}" supplier assess --sheet "$WORK/sheet.csv"
+expect_status 1 "a sheet row dated after today"
+expect_stderr "sheet.csv:2"
+
 # A visit with a failed critical item raises a critical finding.
 run "$MOAT" "${W[@]}" visit add F08 --item document-control=fail --item sample-control=pass --site "Pingdi plant, 9 Pingqiao Road" --json
 expect_status 0 "audit F08"
