@@ -180,8 +180,31 @@ expect_stderr "no-such-item"
 # Tooling passport: counters never go back; an unapproved move is flagged.
 run "$MOAT" "${W[@]}" tooling event T-01 --kind reading --shots 10
 expect_status 1 "a shot counter going back"
+# Nor through a reading entered late: T-01 read 31000 on its last reading day, so a reading dated
+# before it may not be higher; and a scrapping may not be dated before the passport's last event.
+last_reading=$("$MOAT" "${W[@]}" list tool_events --json |
+  python3 -c 'import json,sys; print(max(e["date"] for e in json.load(sys.stdin) if e["tool"]=="T-01" and e["kind"]=="reading"))')
+before_last=$(date -u -d "$last_reading -1 day" +%F)
+run "$MOAT" "${W[@]}" tooling event T-01 --kind reading --shots 90000 --date "$before_last"
+expect_status 1 "a late reading above a later one"
+expect_stderr "shot counters do not go back"
+echo "destroyed" > "$WORK/destruction.jpg"
+run "$MOAT" "${W[@]}" tooling event T-01 --kind scrap --evidence "$WORK/destruction.jpg" --date "$before_last"
+expect_status 1 "a scrapping dated before the passport's last event"
+expect_stderr "passport runs in order of days"
 run "$MOAT" "${W[@]}" tooling event T-03 --kind relocation --to F18
 expect_status 0 "move a mold without approval"
+
+# Cavities and parts per unit are counts: below 1 the reconciliation would divide by zero or count
+# negative units, so they are refused at the terminal and in tooling.csv.
+run "$MOAT" "${W[@]}" tooling add T-90 --kind mold --name x --owner "Aurora Audio Inc." --location F04 \
+  --parts-per-unit 0
+expect_status 1 "a tool with 0 parts per unit"
+expect_stderr "parts_per_unit must be at least 1"
+printf 'id,kind,name,owner,location,cavities\nT-91,mold,y,Aurora Audio Inc.,F04,-2\n' > "$WORK/tooling.csv"
+run "$MOAT" "${W[@]}" import "$WORK/tooling.csv"
+expect_status 1 "tooling.csv with negative cavities"
+expect_stderr "tooling.csv:2:"
 run "$MOAT" "${W[@]}" flags --json
 CHECKS=$((CHECKS + 1))
 python3 -c 'import json,sys; f=json.load(open(sys.argv[1])); assert any(x["rule"]=="tooling-unapproved-location" and x["subject"]=="tooling/T-03" for x in f), [x["rule"] for x in f]' "$WORK/stdout" \
