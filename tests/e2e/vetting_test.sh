@@ -171,8 +171,14 @@ CHECKS=$((CHECKS + 1))
 python3 -c 'import json,sys; v=json.load(open(sys.argv[1])); assert not v["passed"] and v["findings"], v' "$WORK/stdout" \
   || fail "a failed critical item raised no finding"
 visit=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["visit"])' "$WORK/stdout")
+run "$MOAT" "${W[@]}" finding close "$visit" F2 --on 2001-01-01
+expect_status 1 "a finding closed before the visit that raised it"
+expect_stderr "before visit $visit"
 run "$MOAT" "${W[@]}" finding close "$visit" F1
 expect_status 0 "close a finding"
+run "$MOAT" "${W[@]}" supplier certificate F08 --standard "ISO 9001:2015" --issued 2026-01-01 --expires 2025-01-01
+expect_status 1 "a certificate that expires before it was issued"
+expect_stderr "before it was issued"
 run "$MOAT" "${W[@]}" visit add F08 --item no-such-item=pass
 expect_status 1 "an unknown checklist item"
 expect_stderr "no-such-item"
