@@ -183,6 +183,14 @@ run "$MOAT" "${W[@]}" visit add F08 --item no-such-item=pass
 expect_status 1 "an unknown checklist item"
 expect_stderr "no-such-item"
 
+# On site for us: our people or our own facility's staff, never a supplier's employee (P03 works
+# at F02, P01 at F01, the company's own plant).
+run "$MOAT" "${W[@]}" assign F04 P03 --role agent --from 2099-01-01
+expect_status 1 "a supplier's employee assigned as our agent"
+expect_stderr "P03 works at F02"
+run "$MOAT" "${W[@]}" assign F04 P01 --role engineer --from 2099-01-01
+expect_status 0 "our own plant's engineer assigned on site"
+
 # Tooling passport: counters never go back; an unapproved move is flagged.
 run "$MOAT" "${W[@]}" tooling event T-01 --kind reading --shots 10
 expect_status 1 "a shot counter going back"
