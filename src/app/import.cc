@@ -147,7 +147,41 @@ Result<std::vector<Diagnostic>> approval_field_problems(Workspace& workspace, co
   return problems;
 }
 
+// A spreadsheet of suppliers without the approval's columns does not speak of them: where they are
+// the approval's alone (app/approval_fields.h), the supplier keeps its approved values, and the
+// spreadsheet still changes every other field.
+Status keep_approval_fields(Workspace& workspace, const Model& stored, std::vector<Draft>& drafts) {
+  std::optional<bool> has_accounts;
+  for (Draft& draft : drafts) {
+    if (draft.table->name != "suppliers" || draft.origin.columns.empty()) continue;  // CSV and workbooks
+    const store::Key key = store::key_of(*draft.table, draft.record);
+    const auto found = stored.of("suppliers").find(key);
+    if (found == stored.of("suppliers").end()) continue;
+    if (!has_accounts) {
+      MOAT_TRY(const std::vector<User> users, list_users(workspace));
+      has_accounts = !users.empty();
+    }
+    if (!approval_fields_locked(*has_accounts, assessed(stored, key[0]))) continue;
+    for (const std::string_view field : approval_fields()) {
+      const std::string name(field);
+      if (draft.origin.columns.contains(name)) continue;
+      const auto value = found->second.record.find(name);
+      draft.record[name] = value == found->second.record.end() ? nlohmann::json() : *value;
+    }
+  }
+  return {};
+}
+
 }  // namespace
+
+std::set<std::string> tables_of(const Difference& difference) {
+  std::set<std::string> tables;
+  for (const auto* records :
+       {&difference.added, &difference.changed, &difference.removed, &difference.unlinked}) {
+    for (const RecordDifference& record : *records) tables.insert(record.table);
+  }
+  return tables;
+}
 
 Result<Model> load_model(store::Store& store) {
   Model model;
@@ -193,6 +227,7 @@ Result<ImportReport> import_files(Workspace& workspace, const Session& session,
   const auto check = [&]() -> Status {
     MOAT_TRY(Model model, load_model(store));
     const Model stored = model;
+    MOAT_CHECK(keep_approval_fields(workspace, stored, drafts));
     add_missing_product(options, model, drafts);
     std::vector<Diagnostic> found = overlay(model, drafts);
     MOAT_TRY(const std::vector<Diagnostic> approval, approval_field_problems(workspace, stored, drafts));

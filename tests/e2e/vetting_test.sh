@@ -238,6 +238,22 @@ assert flags and flags[0]["severity"] == "critical", flags
 assert "F11" in json.dumps(flags[0]["evidence"]) and "F17" in json.dumps(flags[0]["evidence"]), flags[0]
 PY
 
+# A suppliers.csv without the approval's columns changes the other fields of an assessed supplier
+# and leaves its status, tier, cap and validity as approved; giving a different status is refused.
+"$MOAT" "${W[@]}" show suppliers F04 | grep -E '^(status|tier|qualified_until) ' > "$WORK/f04-before"
+printf 'id,legal_name,uscc,city,capacity\nF04,深圳市晟达塑胶制品有限公司,91440300749121031D,Shenzhen,170000\n' \
+  > "$WORK/suppliers.csv"
+run "$MOAT" "${W[@]}" import "$WORK/suppliers.csv"
+expect_status 0 "suppliers.csv changes F04's capacity"
+"$MOAT" "${W[@]}" show suppliers F04 > "$WORK/f04-after"
+CHECKS=$((CHECKS + 1))
+grep -q '^capacity  *170000' "$WORK/f04-after" && grep -E '^(status|tier|qualified_until) ' "$WORK/f04-after" |
+  cmp -s - "$WORK/f04-before" || fail "F04's approval changed with its capacity: $(cat "$WORK/f04-after")"
+printf 'id,legal_name,uscc,status\nF04,深圳市晟达塑胶制品有限公司,91440300749121031D,pending\n' > "$WORK/suppliers.csv"
+run "$MOAT" "${W[@]}" import "$WORK/suppliers.csv"
+expect_status 1 "suppliers.csv sets F04's status"
+expect_stderr "suppliers.csv:2:"
+
 # Spreadsheets import with every problem located.
 printf 'id,supplier,kind,date\nV90,F99,audit,2026-13-01\n' > "$WORK/visits.csv"
 run "$MOAT" "${W[@]}" import "$WORK/visits.csv"
