@@ -2,8 +2,10 @@
 #include "app/vetting.h"
 
 #include <algorithm>
+#include <charconv>
 #include <set>
 
+#include "app/blobs.h"
 #include "app/record_fields.h"
 #include "app/record_steps.h"
 #include "app/records.h"
@@ -225,6 +227,7 @@ Result<Document> add_document(Workspace& workspace, const Session& session, cons
 Result<Document> add_document_file(Workspace& workspace, const Session& session, const std::string& name,
                                    const std::filesystem::path& path, const std::string& note) {
   if (name.empty()) return input_error("name", "a document needs a name");
+  MOAT_CHECK(regular_file(path));  // a folder or a pipe is the user's to fix, not an internal fault
   MOAT_TRY(store::Vault vault, open_vault(workspace));
   MOAT_TRY(const store::VaultEntry entry, vault.put_file(path));
   return record_document(workspace, session, entry, name, note);
