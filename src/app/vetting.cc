@@ -158,9 +158,10 @@ Result<SheetRow> sheet_row(const CsvRow& header, const CsvRow& row, std::string_
       out.input.date = *on;
     }
     if (is_sheet_column(column) || cell.value.empty()) continue;
-    char* end = nullptr;
-    const double value = std::strtod(cell.value.c_str(), &end);
-    if (*end != '\0') return input_error(where, column + ": '" + cell.value + "' is not a score");
+    double value = 0;  // a plain decimal (docs/formats.md): no "0x3", no "+3", no spaces
+    const auto [end, ec] = std::from_chars(cell.value.data(), cell.value.data() + cell.value.size(), value);
+    if (ec != std::errc() || end != cell.value.data() + cell.value.size())
+      return input_error(where, column + ": '" + cell.value + "' is not a score");
     out.input.scores.push_back({column, value});
   }
   if (out.input.supplier.empty())

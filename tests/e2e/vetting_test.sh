@@ -131,6 +131,9 @@ expect_status 1 "a score out of range"
 expect_stderr "litigation"
 run "$MOAT" "${W[@]}" supplier assess F99 "${scores[@]}"
 expect_status 1 "an unknown supplier"
+run "$MOAT" "${W[@]}" supplier assess F18 "${scores[@]}" --score "litigation=0x3"
+expect_status 1 "a score written in hexadecimal"
+expect_stderr "'0x3' is not a number"
 
 # An assessors' sheet: checked whole before anything is recorded.
 {
