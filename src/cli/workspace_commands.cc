@@ -555,9 +555,13 @@ std::function<int()> define_migrate(CLI::App& app, GlobalOptions& global) {
     return with_workspace(global, [&](app::Workspace& workspace) {
       auto report = app::migrate_workspace(workspace, *url);
       if (!report.ok()) return fail(report.error());
-      std::cout << "Migrated to " << app::redacted_url(*url) << ": " << report->events
-                << " ledger events verified, exports identical (" << report->export_bytes
-                << " bytes). moat.toml now names it; moat.db stays as a backup.\n";
+      std::cout << "Migrated to " << app::redacted_url(*url)
+                << (report->resumed ? " (it held this workspace already: an interrupted migration)" : "")
+                << ": " << report->events << " ledger events verified, exports identical ("
+                << report->export_bytes << " bytes). moat.toml now names it; "
+                << (report->source_is_file ? report->source + " stays as a backup"
+                                           : "the database it named before stays as it was")
+                << ".\n";
       return 0;
     });
   };
