@@ -967,8 +967,11 @@ def test_engines(server):
     supplier = Client(server, token=TOKENS["supplier"])
     answered = supplier.request("POST", path + "/answer", {"answer": "counter logged every shift"})
     check(answered.status == 200 and answered.json["state"] == "answered", "the supplier answers: %s" % answered.text[:200])
-    closed = admin.request("POST", path + "/close", {"closed_on": "2026-01-05"})
-    check(closed.status == 200 and closed.json["state"] == "closed" and closed.json["closed_on"] == "2026-01-05",
+    # A finding is never closed before the visit that raised it (recorded today here).
+    problem_shape(admin.request("POST", path + "/close", {"closed_on": "2001-01-05"}), 400,
+                  "a closing before the visit")
+    closed = admin.request("POST", path + "/close", {"closed_on": "2099-01-05"})
+    check(closed.status == 200 and closed.json["state"] == "closed" and closed.json["closed_on"] == "2099-01-05",
           "close a finding: %s" % closed.text[:200])
     problem_shape(admin.request("POST", path + "/close", {}), 409, "closing a closed finding")
     problem_shape(supplier.request("POST", path + "/answer", {"answer": "again"}), 409, "answering a closed finding")
