@@ -116,4 +116,51 @@ Status authorize(const Actor& actor, Capability capability, std::string_view wha
                    std::string(role_name(*actor.role)));
 }
 
+Capability edit_capability(std::string_view table) {
+  static const std::pair<std::string_view, Capability> kTables[] = {
+      {"assignments", Capability::kOnSite},
+      {"visits", Capability::kOnSite},
+      {"audit_items", Capability::kOnSite},
+      {"findings", Capability::kOnSite},
+      {"tool_events", Capability::kOnSite},
+      {"waivers", Capability::kWaive},
+      {"agreements", Capability::kRecordLegal},
+      {"orders", Capability::kRecordLegal},
+      {"ip_rights", Capability::kRecordLegal},
+      {"ip_events", Capability::kRecordLegal},
+      {"disclosures", Capability::kRecordLegal},
+      {"listings", Capability::kRecordLegal},
+      {"listing_images", Capability::kRecordLegal},
+      {"watch_references", Capability::kRecordLegal},
+      {"hits", Capability::kRecordLegal},
+      {"complaints", Capability::kRecordLegal},
+      {"watch_documents", Capability::kRecordLegal},
+      {"assessments", Capability::kAdminister},
+      {"scores", Capability::kAdminister},
+      {"flags", Capability::kAdminister},
+      {"releases", Capability::kAdminister},
+      {"copies", Capability::kAdminister},
+  };
+  for (const auto& [name, capability] : kTables) {
+    if (name == table) return capability;
+  }
+  return Capability::kEdit;
+}
+
+Status authorize_edit(std::optional<Role> role, std::string_view actor, std::string_view what,
+                      const std::set<std::string>& tables) {
+  if (!role) return {};
+  std::vector<Diagnostic> refused;
+  for (const std::string& table : tables) {
+    const Capability capability = edit_capability(table);
+    if (role_may(*role, capability)) continue;
+    refused.push_back({table, std::string(what) + " " + table + " needs the right to " +
+                                  std::string(capability_name(capability)) + " (" +
+                                  role_list(roles_for(capability)) + "): " + std::string(actor) + " is " +
+                                  std::string(role_name(*role))});
+  }
+  if (refused.empty()) return {};
+  return Error(ErrorCode::kConflict, std::move(refused));
+}
+
 }  // namespace moat::app

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -65,5 +66,22 @@ Result<Actor> establish_actor(Workspace& workspace, const TerminalClaim& claim);
 
 // Whether `actor` may do `what` (a command, "moat waive"); kConflict naming the roles that may.
 Status authorize(const Actor& actor, Capability capability, std::string_view what);
+
+// The right a generic edit needs to change records of `table`. moat import, moat set and moat
+// remove (and POST /api/records/{kind}/remove) write records of any kind, so for each kind they
+// change they need the right of the command that writes it: visits, findings and assignments the
+// on-site right, waivers the right to waive, agreements and IP rights the legal one, the rest the
+// right to edit. Records that only their own command writes, because it checks what an edit would
+// skip, need the administrator's: an assessment and its scores (approved by another person), a red
+// flag (its decision, with who and why), a release and its copies (through the gate, each copy
+// marked).
+Capability edit_capability(std::string_view table);
+
+// Whether an actor of `role` may change records of each of `tables` (nullopt: a workspace without
+// accounts, where everything is allowed). kConflict with one diagnostic per table refused, naming
+// the roles that may, `what` saying what was tried: "waivers: importing waivers needs the right to
+// waive gate checks (admin, legal): sam is sourcing".
+Status authorize_edit(std::optional<Role> role, std::string_view actor, std::string_view what,
+                      const std::set<std::string>& tables);
 
 }  // namespace moat::app

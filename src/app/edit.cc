@@ -2,6 +2,7 @@
 #include "app/edit.h"
 
 #include "app/accounts.h"
+#include "app/actors.h"
 #include "app/approval_fields.h"
 #include "app/fields.h"
 #include "app/records.h"
@@ -66,8 +67,14 @@ Status check_approval_fields(Workspace& workspace, const store::Table& table, co
 
 Result<EditResult> edit_record(Workspace& workspace, const Session& session, std::string_view table_name,
                                std::string_view key, const std::vector<FieldChange>& changes,
-                               std::optional<std::int64_t> if_version) {
+                               std::optional<std::int64_t> if_version, std::optional<Role> role) {
   MOAT_TRY(const store::Table* table, table_named(table_name));
+  if (Status allowed = authorize_edit(role, session.actor, "editing", {std::string(table->name)});
+      !allowed.ok()) {
+    (void)record_denial(workspace, session, "edit " + std::string(table->name) + "/" + std::string(key),
+                        allowed.error().message());
+    return allowed.error();
+  }
   MOAT_TRY(store::Versioned current, load(workspace, *table, key));
   store::Record record = current.record;
   const CapabilityCatalog catalog = workspace.capabilities();

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "app/accounts.h"
 #include "app/session.h"
 #include "app/workspace.h"
 #include "core/result.h"
@@ -27,10 +28,13 @@ struct EditResult {
 };
 
 // `key` is the record's key as the ledger writes it ("aurora/S01"). `if_version`: the version
-// the caller read (default: the one read now, just before writing).
+// the caller read (default: the one read now, just before writing). `role`: the actor's, which
+// must hold the right to edit the table (app/actors.h, edit_capability); nullopt in a workspace
+// without accounts.
 Result<EditResult> edit_record(Workspace& workspace, const Session& session, std::string_view table,
                                std::string_view key, const std::vector<FieldChange>& changes,
-                               std::optional<std::int64_t> if_version);
+                               std::optional<std::int64_t> if_version,
+                               std::optional<Role> role = std::nullopt);
 
 struct ShownRecord {
   std::string json;  // the record as canonical JSON

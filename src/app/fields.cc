@@ -75,6 +75,10 @@ Status check_bound(const Field& field, double value) {
       if (value < 0)
         return problem(name_of(field) + " must not be negative, not " + quoted_json(json(value)));
       break;
+    case Bound::kAtLeastOne:  // a count: a tool's cavities, an order's quantity, a revision
+      if (!(value >= 1))
+        return problem(name_of(field) + " must be at least 1, not " + quoted_json(json(value)));
+      break;
     default:
       break;
   }

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "app/accounts.h"
+#include "app/actors.h"
 #include "app/approval_fields.h"
 #include "app/records.h"
 #include "core/text.h"
@@ -147,7 +148,41 @@ Result<std::vector<Diagnostic>> approval_field_problems(Workspace& workspace, co
   return problems;
 }
 
+// A spreadsheet of suppliers without the approval's columns does not speak of them: where they are
+// the approval's alone (app/approval_fields.h), the supplier keeps its approved values, and the
+// spreadsheet still changes every other field.
+Status keep_approval_fields(Workspace& workspace, const Model& stored, std::vector<Draft>& drafts) {
+  std::optional<bool> has_accounts;
+  for (Draft& draft : drafts) {
+    if (draft.table->name != "suppliers" || draft.origin.columns.empty()) continue;  // CSV and workbooks
+    const store::Key key = store::key_of(*draft.table, draft.record);
+    const auto found = stored.of("suppliers").find(key);
+    if (found == stored.of("suppliers").end()) continue;
+    if (!has_accounts) {
+      MOAT_TRY(const std::vector<User> users, list_users(workspace));
+      has_accounts = !users.empty();
+    }
+    if (!approval_fields_locked(*has_accounts, assessed(stored, key[0]))) continue;
+    for (const std::string_view field : approval_fields()) {
+      const std::string name(field);
+      if (draft.origin.columns.contains(name)) continue;
+      const auto value = found->second.record.find(name);
+      draft.record[name] = value == found->second.record.end() ? nlohmann::json() : *value;
+    }
+  }
+  return {};
+}
+
 }  // namespace
+
+std::set<std::string> tables_of(const Difference& difference) {
+  std::set<std::string> tables;
+  for (const auto* records :
+       {&difference.added, &difference.changed, &difference.removed, &difference.unlinked}) {
+    for (const RecordDifference& record : *records) tables.insert(record.table);
+  }
+  return tables;
+}
 
 Result<Model> load_model(store::Store& store) {
   Model model;
@@ -182,13 +217,6 @@ Result<ImportReport> import_files(Workspace& workspace, const Session& session,
     report.files.push_back(std::move(read->report));
   }
   if (!problems.empty()) return Error(ErrorCode::kInput, std::move(problems));
-  if (options.may_write) {
-    for (const store::Table& table : store::tables()) {
-      const bool held =
-          std::any_of(drafts.begin(), drafts.end(), [&](const Draft& d) { return d.table == &table; });
-      if (held) MOAT_CHECK(options.may_write(table.name));
-    }
-  }
 
   if (options.replace) MOAT_CHECK(check_replacement(options, drafts));
 
@@ -196,9 +224,11 @@ Result<ImportReport> import_files(Workspace& workspace, const Session& session,
   // they approve is what the commit extends: no other writer can slip in between.
   store::Store& store = workspace.store();
   Model checked;
+  std::optional<Error> refused;  // what the actor's role may not change (recorded after the rollback)
   const auto check = [&]() -> Status {
     MOAT_TRY(Model model, load_model(store));
     const Model stored = model;
+    MOAT_CHECK(keep_approval_fields(workspace, stored, drafts));
     add_missing_product(options, model, drafts);
     std::vector<Diagnostic> found = overlay(model, drafts);
     MOAT_TRY(const std::vector<Diagnostic> approval, approval_field_problems(workspace, stored, drafts));
@@ -216,15 +246,26 @@ Result<ImportReport> import_files(Workspace& workspace, const Session& session,
     add_differences(stored, drafts, report.difference);
     report.difference.removed = std::move(removals.removed);
     report.difference.unlinked = std::move(removals.unlinked);
+    if (Status allowed =
+            authorize_edit(options.role, session.actor, "importing", tables_of(report.difference));
+        !allowed.ok()) {
+      refused = allowed.error();
+      return allowed;
+    }
     for (const Draft& draft : drafts) ++report.records_read[std::string(draft.table->name)];
     checked = std::move(model);
     return {};
   };
+  // A refusal is evidence too: recorded under the actor, once the import has written nothing.
+  const auto recorded = [&](Status status) -> Status {
+    if (refused) (void)record_denial(workspace, session, "import", refused->message());
+    return status;
+  };
   if (options.dry_run) {
-    MOAT_CHECK(store.read_snapshot(check));
+    MOAT_CHECK(recorded(store.read_snapshot(check)));
     return report;
   }
-  MOAT_TRY(report.events, store.write(session.author(), [&](store::Writer& writer) -> Status {
+  Result<std::int64_t> events = store.write(session.author(), [&](store::Writer& writer) -> Status {
     MOAT_CHECK(check());
     // Table by table, several hundred records per statement; the drafts are not read again.
     constexpr std::size_t kRecordsPerStep = 2000;  // between two reports of progress
@@ -248,7 +289,9 @@ Result<ImportReport> import_files(Workspace& workspace, const Session& session,
     if (options.replace && !report.difference.empty())
       MOAT_CHECK(note_revision(writer, *options.product, report));
     return {};
-  }));
+  });
+  if (!events.ok()) return recorded(events.error()).error();
+  report.events = *events;
   return report;
 }
 

@@ -6,13 +6,13 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
-#include <string_view>
 #include <vector>
 
+#include "app/accounts.h"
 #include "app/session.h"
 #include "app/workspace.h"
 #include "core/progress.h"
@@ -35,9 +35,9 @@ struct ImportOptions {
   bool cascade = false;              // with replace: also remove (or unlink) what refers to removed parts
   std::optional<std::string> sheet;  // workbooks: the worksheet to read (default: the first)
   Progress progress;                 // told the records written so far, of all the files'
-  // Whether the caller may write a table (the CLI: waivers need the right to waive); called once
-  // for each table the files hold, before anything is checked or written. Empty: every table.
-  std::function<Status(std::string_view table)> may_write;
+  // The actor's role: each kind of record the import changes needs its right (app/actors.h,
+  // edit_capability); nullopt in a workspace without accounts.
+  std::optional<Role> role = std::nullopt;
 };
 
 // What one file held and how it was read.
@@ -82,6 +82,9 @@ struct Difference {
   std::vector<RecordDifference> unlinked;  // kept, with the removed records taken out of a list
   bool empty() const { return added.empty() && changed.empty() && removed.empty() && unlinked.empty(); }
 };
+
+// The tables whose records `difference` adds, changes, removes or unlinks.
+std::set<std::string> tables_of(const Difference& difference);
 
 struct ImportReport {
   std::map<std::string, std::size_t> records_read;  // per table

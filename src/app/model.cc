@@ -44,6 +44,7 @@ class Checker {
     check_people();
     check_agreements();
     check_references();
+    check_dates_in_order();
     return std::move(problems_);
   }
 
@@ -57,6 +58,30 @@ class Checker {
                          std::string(field),
                          index,
                          {where(table, key, entry, field, index), std::move(message)}});
+  }
+
+  // Dates that contradict each other: a certificate expiring before it was issued, a finding closed
+  // before the visit that raised it (which would clear its overdue flag on a day it did not exist).
+  void check_dates_in_order() {
+    for (const auto& [key, entry] : model_.of("certificates")) {
+      const std::string issued = text(entry.record["issued"]), expires = text(entry.record["expires"]);
+      if (!issued.empty() && !expires.empty() && expires < issued) {
+        report("certificates", key, entry, "expires",
+               "the certificate expires on " + expires + ", before it was issued on " + issued);
+      }
+    }
+    const Entries& visits = model_.of("visits");
+    for (const auto& [key, entry] : model_.of("findings")) {
+      const std::string closed = text(entry.record["closed_on"]);
+      const auto visit = visits.find({key[0]});
+      if (closed.empty() || visit == visits.end()) continue;
+      const std::string on = text(visit->second.record["date"]);
+      if (closed < on) {
+        report(
+            "findings", key, entry, "closed_on",
+            "the finding is closed on " + closed + ", before visit " + key[0] + " of " + on + " raised it");
+      }
+    }
   }
 
   void check_products_exist() {

@@ -188,9 +188,24 @@ Status assign_person(Workspace& workspace, const Session& session, const Assignm
                  {"role", input.role},
                  {"to", input.to ? json(input.to->to_string()) : json()},
                  {"note", optional_text(input.note)}};
-  MOAT_TRY(const std::int64_t events, workspace.store().write(session.author(), [&](store::Writer& writer) {
-    return put_one(workspace, writer, "assignments", record);
-  }));
+  MOAT_TRY(const std::int64_t events,
+           workspace.store().write(session.author(), [&](store::Writer& writer) -> Status {
+             // Our agent or engineer: one of our people (no supplier in people.csv) or the staff of one of
+             // our own facilities, never a supplier's employee sent to watch a factory for us.
+             MOAT_TRY(const std::optional<store::Record> person,
+                      workspace.store().get(table("people"), {input.person}));
+             const std::string employer = person ? text(*person, "supplier") : "";
+             if (!employer.empty()) {
+               MOAT_TRY(const std::optional<store::Record> supplier,
+                        workspace.store().get(table("suppliers"), {employer}));
+               if (!supplier || supplier->value("trusted", nlohmann::json(false)) != nlohmann::json(true)) {
+                 return input_error("PERSON",
+                                    input.person + " works at " + employer +
+                                        " (people.csv), not for us: assign our own agents and engineers");
+               }
+             }
+             return put_one(workspace, writer, "assignments", record);
+           }));
   (void)events;
   return {};
 }

@@ -7,6 +7,8 @@
 #include <set>
 #include <tuple>
 
+#include "app/accounts.h"
+#include "app/actors.h"
 #include "app/records.h"
 #include "core/text.h"
 #include "store/versioned.h"
@@ -157,6 +159,7 @@ Result<RemoveReport> remove_records(Workspace& workspace, const Session& session
 
   store::Store& store = workspace.store();
   RemoveReport report;
+  std::optional<Error> refused;  // what the actor's role may not change (recorded after the rollback)
   const auto plan = [&]() -> Result<Model> {
     for (const auto& [target_table, key] : targets) {
       MOAT_TRY(const auto found, store.get_versioned(*target_table, key));
@@ -174,20 +177,34 @@ Result<RemoveReport> remove_records(Workspace& workspace, const Session& session
     MOAT_TRY(Model model, load_model(store));
     report.difference = {};
     MOAT_CHECK(plan_removal(model, targets, options.cascade, "removed", report.difference));
+    if (Status allowed =
+            authorize_edit(options.role, session.actor, "removing", tables_of(report.difference));
+        !allowed.ok()) {
+      refused = allowed.error();
+      return allowed.error();
+    }
     return model;
   };
+  // A refusal is evidence too: recorded under the actor, once nothing was removed.
+  const auto recorded = [&](Status status) -> Status {
+    if (refused)
+      (void)record_denial(workspace, session, "remove " + std::string(table->name), refused->message());
+    return status;
+  };
   if (options.dry_run) {
-    MOAT_CHECK(store.read_snapshot([&]() -> Status {
+    MOAT_CHECK(recorded(store.read_snapshot([&]() -> Status {
       Result<Model> planned = plan();
       if (!planned.ok()) return planned.error();
       return {};
-    }));
+    })));
     return report;
   }
-  MOAT_TRY(report.events, store.write(session.author(), [&](store::Writer& writer) -> Status {
+  Result<std::int64_t> events = store.write(session.author(), [&](store::Writer& writer) -> Status {
     MOAT_TRY(const Model model, plan());
     return apply_removals(model, report.difference, writer);
-  }));
+  });
+  if (!events.ok()) return recorded(events.error()).error();
+  report.events = *events;
   return report;
 }
 

@@ -21,6 +21,9 @@ struct RemoveOptions {
   bool cascade = false;                    // remove (or unlink from lists) what refers to the removed records
   bool dry_run = false;                    // show what would be removed, remove nothing
   std::optional<std::int64_t> if_version;  // with one key: the version the caller read
+  // The actor's role: each kind of record removed or changed needs its right (app/actors.h,
+  // edit_capability); nullopt in a workspace without accounts.
+  std::optional<Role> role = std::nullopt;
 };
 
 struct RemoveReport {

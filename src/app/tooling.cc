@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/tooling.h"
 
+#include <algorithm>
+#include <initializer_list>
+#include <utility>
+
 #include "app/record_fields.h"
 #include "app/record_steps.h"
 #include "app/records.h"
@@ -46,6 +50,34 @@ std::optional<std::int64_t> reading_before(const std::vector<store::Record>& eve
   return highest;
 }
 
+// The lowest shot count read after `date` (the day itself excluded), with its day, when any.
+std::optional<std::pair<std::int64_t, Date>> reading_after(const std::vector<store::Record>& events,
+                                                           const std::string& tool, Date date) {
+  std::optional<std::pair<std::int64_t, Date>> lowest;
+  for (const json& event : events) {
+    if (text(event, "tool") != tool || text(event, "kind") != "reading") continue;
+    const std::optional<Date> on = fields_of::date(event, "date");
+    const std::optional<std::int64_t> shots = integer(event, "shots");
+    if (on && shots && *on > date && (!lowest || *shots < lowest->first)) lowest = std::pair{*shots, *on};
+  }
+  return lowest;
+}
+
+// The passport's latest event of one of `kinds` (any kind when empty): its id and day.
+std::optional<std::pair<std::string, Date>> latest_event(const std::vector<store::Record>& events,
+                                                         const std::string& tool,
+                                                         std::initializer_list<std::string_view> kinds) {
+  std::optional<std::pair<std::string, Date>> latest;
+  for (const json& event : events) {
+    if (text(event, "tool") != tool) continue;
+    const std::string kind = text(event, "kind");
+    if (kinds.size() > 0 && std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) continue;
+    const std::optional<Date> on = fields_of::date(event, "date");
+    if (on && (!latest || *on > latest->second)) latest = std::pair{text(event, "id"), *on};
+  }
+  return latest;
+}
+
 Status check_event(const ToolEventInput& input, const json& tool, const std::vector<store::Record>& events) {
   if (text(tool, "state") == "scrapped") {
     return Error(ErrorCode::kConflict, "tooling/" + input.tool,
@@ -58,6 +90,25 @@ Status check_event(const ToolEventInput& input, const json& tool, const std::vec
       return input_error("shots", "the counter reads " + std::to_string(*input.shots) + ", below the " +
                                       std::to_string(*before) +
                                       " read earlier: shot counters do not go back");
+    }
+    // Nor does a reading entered late: it may not exceed what the counter showed after its day.
+    if (const auto after = reading_after(events, input.tool, input.date);
+        after && *input.shots > after->first) {
+      return input_error("shots", "the counter reads " + std::to_string(*input.shots) + " on " +
+                                      input.date.to_string() + ", above the " + std::to_string(after->first) +
+                                      " read on " + after->second.to_string() +
+                                      ", after it: shot counters do not go back");
+    }
+  }
+  // Scrapping closes the passport and a relocation moves the tool from where it is: neither may be
+  // dated before what the passport already records after it.
+  if (input.kind == "scrap" || input.kind == "relocation") {
+    const auto latest = input.kind == "scrap" ? latest_event(events, input.tool, {})
+                                              : latest_event(events, input.tool, {"relocation"});
+    if (latest && latest->second > input.date) {
+      return input_error("date", "the " + input.kind + " is dated " + input.date.to_string() + ", before " +
+                                     input.tool + "/" + latest->first + " of " + latest->second.to_string() +
+                                     ": the passport runs in order of days");
     }
   }
   if ((input.kind == "relocation" || input.kind == "sighting") && input.to.empty()) {

@@ -2,8 +2,10 @@
 #include "app/vetting.h"
 
 #include <algorithm>
+#include <charconv>
 #include <set>
 
+#include "app/blobs.h"
 #include "app/record_fields.h"
 #include "app/record_steps.h"
 #include "app/records.h"
@@ -156,9 +158,10 @@ Result<SheetRow> sheet_row(const CsvRow& header, const CsvRow& row, std::string_
       out.input.date = *on;
     }
     if (is_sheet_column(column) || cell.value.empty()) continue;
-    char* end = nullptr;
-    const double value = std::strtod(cell.value.c_str(), &end);
-    if (*end != '\0') return input_error(where, column + ": '" + cell.value + "' is not a score");
+    double value = 0;  // a plain decimal (docs/formats.md): no "0x3", no "+3", no spaces
+    const auto [end, ec] = std::from_chars(cell.value.data(), cell.value.data() + cell.value.size(), value);
+    if (ec != std::errc() || end != cell.value.data() + cell.value.size())
+      return input_error(where, column + ": '" + cell.value + "' is not a score");
     out.input.scores.push_back({column, value});
   }
   if (out.input.supplier.empty())
@@ -225,6 +228,7 @@ Result<Document> add_document(Workspace& workspace, const Session& session, cons
 Result<Document> add_document_file(Workspace& workspace, const Session& session, const std::string& name,
                                    const std::filesystem::path& path, const std::string& note) {
   if (name.empty()) return input_error("name", "a document needs a name");
+  MOAT_CHECK(regular_file(path));  // a folder or a pipe is the user's to fix, not an internal fault
   MOAT_TRY(store::Vault vault, open_vault(workspace));
   MOAT_TRY(const store::VaultEntry entry, vault.put_file(path));
   return record_document(workspace, session, entry, name, note);
@@ -245,10 +249,24 @@ Status write_document(Workspace& workspace, const std::string& id, int fd) {
   return vault.copy_to_fd(id, fd);
 }
 
+namespace {
+
+// An assessment records what was found: one dated after today would qualify a supplier, for the
+// validity of its band, on the strength of a visit that has not happened (a year's typo).
+Status check_not_after_today(const Date& date, const Session& session, const std::string& where) {
+  const Date today = session.today();
+  if (date <= today) return {};
+  return input_error(where, "the assessment is dated " + date.to_string() + ", after today (" +
+                                today.to_string() + "): an assessment records what was found");
+}
+
+}  // namespace
+
 Result<Assessment> assess_supplier(Workspace& workspace, const Session& session,
                                    const AssessmentInput& input) {
   MOAT_TRY(const VettingRules rules, vetting_rules(workspace));
   MOAT_CHECK(supplier_record(workspace, input.supplier));
+  MOAT_CHECK(check_not_after_today(input.date, session, "--date"));
   for (const auto& entry : input.evidence) {
     const bool scored = std::any_of(input.scores.begin(), input.scores.end(),
                                     [&](const vet::Score& s) { return s.criterion == entry.first; });
@@ -361,6 +379,7 @@ Status check_assessment_sheet(Workspace& workspace, const Session& session, cons
     }
     MOAT_TRY(const auto supplier, workspace.store().get(table("suppliers"), {row.input.supplier}));
     if (!supplier) return input_error(where, "unknown supplier '" + row.input.supplier + "'");
+    MOAT_CHECK(check_not_after_today(row.input.date, session, where));
     const Result<vet::Outcome> outcome = vet::qualify(rules.qualification, row.input.scores, row.input.date);
     if (!outcome.ok()) return input_error(where + " " + outcome.error().where(), outcome.error().message());
   }

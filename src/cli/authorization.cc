@@ -78,9 +78,4 @@ Capability capability_of(std::string_view command) {
   }
 }
 
-std::optional<Capability> capability_of_table(std::string_view table) {
-  if (table == "waivers") return Capability::kWaive;
-  return std::nullopt;
-}
-
 }  // namespace moat::cli

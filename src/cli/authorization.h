@@ -4,7 +4,6 @@
 // the API. A command not listed only reads.
 #pragma once
 
-#include <optional>
 #include <string_view>
 
 #include "app/actors.h"
@@ -13,10 +12,5 @@ namespace moat::cli {
 
 // The capability `command` needs: "waive", "flags resolve", "release revoke", "release".
 app::Capability capability_of(std::string_view command);
-
-// What writing `table` through a generic command (moat import, set, remove) needs beyond the
-// command's own capability: waivers are the gate's exceptions, so writing them needs the right
-// to waive (admin, legal) as `moat waive` does; nullopt for every other table.
-std::optional<app::Capability> capability_of_table(std::string_view table);
 
 }  // namespace moat::cli

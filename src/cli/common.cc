@@ -59,9 +59,8 @@ bool owns(const app::Workspace& workspace) {
   return ::stat((workspace.dir() / "moat.toml").c_str(), &status) == 0 && status.st_uid == ::geteuid();
 }
 
-// The actor sign_in established, for the checks that depend on what a command writes.
-std::optional<app::Actor>& signed_in() {
-  static std::optional<app::Actor> actor;
+app::Actor& current_actor() {
+  static app::Actor actor;
   return actor;
 }
 
@@ -73,7 +72,7 @@ Status sign_in(app::Workspace& workspace, const GlobalOptions& global) {
   for (const std::string& warning : actor.warnings) std::cerr << "moat: " << warning << "\n";
   const Status allowed = app::authorize(actor, capability_of(global.command), "moat " + global.command);
   app::act_as(actor.name, actor.via, actor.supplier);
-  signed_in() = actor;
+  current_actor() = actor;
   if (!allowed.ok()) {
     // A refusal is evidence too: recorded under the signed-in actor, as the API records its own.
     (void)app::record_denial(workspace, app::terminal_session(), "moat " + global.command,
@@ -85,20 +84,8 @@ Status sign_in(app::Workspace& workspace, const GlobalOptions& global) {
 
 }  // namespace
 
-const std::optional<app::Actor>& signed_in_actor() {
-  return signed_in();
-}
-
-Status authorize_table(app::Workspace& workspace, std::string_view table, std::string_view what) {
-  const std::optional<app::Capability> needed = capability_of_table(table);
-  if (!needed || !signed_in()) return {};
-  const Status allowed =
-      app::authorize(*signed_in(), *needed, std::string(what) + " of " + std::string(table));
-  if (!allowed.ok()) {
-    (void)app::record_denial(workspace, app::terminal_session(), std::string(what) + " " + std::string(table),
-                             allowed.error().message());
-  }
-  return allowed;
+const app::Actor& signed_in() {
+  return current_actor();
 }
 
 Result<std::unique_ptr<app::Workspace>> open_workspace(const GlobalOptions& global) {

@@ -36,13 +36,9 @@ int fail(const Error& error);
 
 Result<std::unique_ptr<app::Workspace>> open_workspace(const GlobalOptions& global);
 
-// The actor open_workspace signed in (app/actors.h); nullopt before it has. Its `role` is nullopt
-// in a workspace without accounts.
-const std::optional<app::Actor>& signed_in_actor();
-
-// Whether the actor signed in by open_workspace may write `table` through a generic command
-// (`what`: "moat import"); a refusal is recorded as sign-in records one (cli/authorization.h).
-Status authorize_table(app::Workspace& workspace, std::string_view table, std::string_view what);
+// Who signed in when the workspace was opened (open_workspace, with_workspace): their role (none in
+// a workspace without accounts) and, for a supplier user, its supplier.
+const app::Actor& signed_in();
 
 // Runs `body` with the opened workspace, mapping errors to exit codes.
 int with_workspace(const GlobalOptions& global, const std::function<int(app::Workspace&)>& body);

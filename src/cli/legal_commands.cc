@@ -632,10 +632,10 @@ std::function<int()> define_waive(CLI::App& app, GlobalOptions& global) {
       if (f.input.check.empty()) return input_error("--check", "name the gate check to waive");
       // With accounts the grantor is who signed in, as POST /api/waivers records the caller: a
       // name typed on the command line is not evidence of who granted it.
-      const std::optional<app::Actor>& actor = signed_in_actor();
-      if (!f.input.by.empty() && actor && actor->role && f.input.by != actor->name) {
+      const app::Actor& actor = signed_in();
+      if (!f.input.by.empty() && actor.role && f.input.by != actor.name) {
         return input_error("--by", "in a workspace with accounts a waiver is granted by who signs in (" +
-                                       actor->name + "), not '" + f.input.by + "'");
+                                       actor.name + "), not '" + f.input.by + "'");
       }
       MOAT_TRY(f.input.granted, parse_optional_date(f.granted, "--granted"));
       MOAT_TRY(f.input.expires, parse_optional_date(f.expires, "--expires"));

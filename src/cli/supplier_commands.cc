@@ -3,6 +3,8 @@
 // certificates) and `moat document` (files encrypted in the vault).
 #include <unistd.h>
 #include <CLI/CLI.hpp>
+
+#include <charconv>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -42,10 +44,12 @@ Result<app::AssessmentInput> assessment_input(app::Workspace& workspace, const a
   input.note = flags.note;
   for (const std::string& item : flags.scores) {
     MOAT_TRY(const auto pair, split_pair(item, "--score"));
-    char* end = nullptr;
-    const double value = std::strtod(pair.second.c_str(), &end);
-    if (pair.second.empty() || *end != '\0')
-      return input_error("--score " + pair.first, "'" + pair.second + "' is not a number");
+    // A plain decimal (docs/formats.md): from_chars reads no "0x3", no "+3", no spaces.
+    double value = 0;
+    const std::string& text = pair.second;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size())
+      return input_error("--score " + pair.first, "'" + text + "' is not a number");
     input.scores.push_back({pair.first, value});
   }
   for (const std::string& item : flags.evidence) {

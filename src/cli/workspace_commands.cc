@@ -253,9 +253,7 @@ std::function<int()> define_import(CLI::App& app, GlobalOptions& global) {
     }
     return with_workspace(global, [&](app::Workspace& workspace) {
       options->progress = progress_line(global, options->dry_run ? "Checking" : "Importing", "records");
-      options->may_write = [&workspace](std::string_view table) {
-        return authorize_table(workspace, table, "moat import");
-      };
+      options->role = signed_in().role;
       auto report = app::import_files(workspace, app::terminal_session(), sources, *options);
       if (!report.ok()) return fail(report.error());
       for (const app::FileReport& file : report->files) {
@@ -295,8 +293,7 @@ std::function<int()> define_remove(CLI::App& app, GlobalOptions& global) {
   app.add_flag("--json", global.json, "print as JSON");
   return [kind, keys, options, &global] {
     return with_workspace(global, [&](app::Workspace& workspace) {
-      if (const Status allowed = authorize_table(workspace, *kind, "moat remove"); !allowed.ok())
-        return fail(allowed.error());
+      options->role = signed_in().role;
       auto report = app::remove_records(workspace, app::terminal_session(), *kind, *keys, *options);
       if (!report.ok()) return fail(report.error());
       if (global.json) {
@@ -537,9 +534,8 @@ std::function<int()> define_set(CLI::App& app, GlobalOptions& global) {
       changes.push_back({assignment.substr(0, equals), assignment.substr(equals + 1)});
     }
     return with_workspace(global, [&](app::Workspace& workspace) {
-      if (const Status allowed = authorize_table(workspace, *kind, "moat set"); !allowed.ok())
-        return fail(allowed.error());
-      auto edited = app::edit_record(workspace, app::terminal_session(), *kind, *key, changes, *if_version);
+      auto edited = app::edit_record(workspace, app::terminal_session(), *kind, *key, changes, *if_version,
+                                     signed_in().role);
       if (!edited.ok()) return fail(edited.error());
       if (global.json) {
         std::cout << json{{"changed", edited->changed}, {"version", edited->version}}.dump() << "\n";
@@ -559,9 +555,13 @@ std::function<int()> define_migrate(CLI::App& app, GlobalOptions& global) {
     return with_workspace(global, [&](app::Workspace& workspace) {
       auto report = app::migrate_workspace(workspace, *url);
       if (!report.ok()) return fail(report.error());
-      std::cout << "Migrated to " << app::redacted_url(*url) << ": " << report->events
-                << " ledger events verified, exports identical (" << report->export_bytes
-                << " bytes). moat.toml now names it; moat.db stays as a backup.\n";
+      std::cout << "Migrated to " << app::redacted_url(*url)
+                << (report->resumed ? " (it held this workspace already: an interrupted migration)" : "")
+                << ": " << report->events << " ledger events verified, exports identical ("
+                << report->export_bytes << " bytes). moat.toml now names it; "
+                << (report->source_is_file ? report->source + " stays as a backup"
+                                           : "the database it named before stays as it was")
+                << ".\n";
       return 0;
     });
   };

@@ -2,6 +2,8 @@
 #include "core/uscc.h"
 
 #include <array>
+#include <optional>
+#include <utility>
 
 namespace moat {
 namespace {
@@ -73,7 +75,25 @@ std::optional<char> uscc_check_character(std::string_view first17) {
 
 std::string uscc_problem(std::string_view code) {
   if (code.size() != kLength) {
-    return "credit code must have 18 characters, not " + std::to_string(code.size());
+    // Counted in characters, not bytes: a full-width digit (as Chinese input methods type it) is
+    // one character of three bytes, and is named as the character that is not allowed.
+    std::size_t characters = 0;
+    std::optional<std::pair<std::size_t, std::size_t>> wide;  // its position and byte offset
+    for (std::size_t i = 0; i < code.size(); ++i) {
+      const auto byte = static_cast<unsigned char>(code[i]);
+      if ((byte & 0xC0) == 0x80) continue;  // a continuation byte
+      if (byte >= 0x80 && !wide) wide = std::pair{characters, i};
+      ++characters;
+    }
+    if (characters != kLength || !wide) {
+      return "credit code must have 18 characters, not " + std::to_string(characters);
+    }
+    std::size_t end = wide->second + 1;
+    while (end < code.size() && (static_cast<unsigned char>(code[end]) & 0xC0) == 0x80) ++end;
+    return "credit code has '" + std::string(code.substr(wide->second, end - wide->second)) + "' at " +
+           position_text(wide->first) +
+           " (allowed: digits and capitals except I, O, S, V, Z; full-width characters are not: type them "
+           "half-width)";
   }
   for (std::size_t i = 0; i < kLength; ++i) {
     if (value_of(code[i]) < 0) {

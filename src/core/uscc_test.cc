@@ -83,6 +83,18 @@ TEST(UsccTest, RejectsWrongLength) {
   }
 }
 
+// A full-width digit is one character (of three bytes): the code has 18 characters, one not allowed.
+TEST(UsccTest, NamesAFullWidthCharacterCountingCharactersNotBytes) {
+  const std::string problem = uscc_problem(
+      "\xEF\xBC\x99"
+      "1110000600037341L");  // ９1110000600037341L
+  EXPECT_TRUE(mentions(problem, "has '\xEF\xBC\x99' at position 1")) << problem;
+  EXPECT_TRUE(mentions(problem, "half-width")) << problem;
+  EXPECT_TRUE(mentions(uscc_problem("\xEF\xBC\x99"
+                                    "11100006000373411L"),
+                       "must have 18 characters, not 19"));
+}
+
 TEST(UsccTest, RejectsLettersOutsideAlphabetNamingPosition) {
   for (const char letter : std::string_view("IOSVZ")) {
     for (const std::size_t position : {std::size_t{0}, std::size_t{9}, std::size_t{17}}) {

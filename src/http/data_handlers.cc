@@ -187,12 +187,14 @@ Result<Reply> patch_supplier(Call& call) {
     changes.push_back({field, std::move(text)});
   }
   const std::string id = call.param("id");
-  auto edited = app::edit_record(call.workspace, call.session, "suppliers", id, changes, *version);
+  auto edited =
+      app::edit_record(call.workspace, call.session, "suppliers", id, changes, *version, call.user.role);
   // "*" asks for whatever version is current: a writer that slipped in between reading and
   // writing is no reason to refuse, so try again (a few times: writers are serialised).
   const bool any_version = !version->has_value();
   for (int retry = 0; any_version && retry < kStarRetries && is_conflict(edited); ++retry) {
-    edited = app::edit_record(call.workspace, call.session, "suppliers", id, changes, std::nullopt);
+    edited = app::edit_record(call.workspace, call.session, "suppliers", id, changes, std::nullopt,
+                              call.user.role);
   }
   if (is_conflict(edited)) {
     return refuse(Problem::kPreconditionFailed, edited.error().message());

@@ -52,6 +52,7 @@ Result<Reply> remove_records(Call& call) {
     if (!version->is_number_integer()) return input_error("body#/if_version", "must be a whole number");
     options.if_version = version->get<std::int64_t>();
   }
+  options.role = call.user.role;
   MOAT_TRY(const app::RemoveReport report,
            app::remove_records(call.workspace, call.session, call.param("kind"), keys, options));
   return json_reply(app::remove_report_json(report, options.dry_run));

@@ -2,6 +2,7 @@
 #include "vet/qualification.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <iterator>
 #include <map>
@@ -197,8 +198,15 @@ std::string unscored_note(const QualificationRules& rules, const ScoreTable& tab
 std::string knock_out_text(const std::vector<const Criterion*>& applied, const ScoreTable& table) {
   std::vector<std::string> parts;
   for (const Criterion* criterion : applied) {
-    parts.push_back("knock-out " + criterion->id + " scored " +
-                    format_number(table.find(criterion->id)->second) + " (below " +
+    const double score = table.find(criterion->id)->second;
+    std::string score_text = format_number(score);
+    if (score_text == format_number(*criterion->knockout_below)) {
+      // Rounded to two decimals a score just below the bar reads as the bar ("scored 1 (below
+      // 1)"): written in full instead.
+      char buffer[32];
+      score_text.assign(buffer, std::to_chars(buffer, buffer + sizeof buffer, score).ptr);
+    }
+    parts.push_back("knock-out " + criterion->id + " scored " + score_text + " (below " +
                     format_number(*criterion->knockout_below) + ")");
   }
   return "rejected: " + join(parts, ", ");

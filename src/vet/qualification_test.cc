@@ -173,6 +173,13 @@ TEST(QualifyTest, ProvenIpTheftRejectsWhateverTheTotal) {
   EXPECT_EQ(outcome->explanation, "rejected: knock-out ip_incidents scored 0 (below 1)");
 }
 
+TEST(QualifyTest, AScoreJustBelowAKnockOutIsWrittenInFull) {
+  // Rounded to two decimals 0.99999 would read "scored 1 (below 1)".
+  const auto outcome = qualify(aurora_rules(), scores(5, 5, 5, 0.99999, 5), day("2025-03-14"));
+  ASSERT_TRUE(outcome.ok()) << outcome.error().to_string();
+  EXPECT_EQ(outcome->explanation, "rejected: knock-out ip_incidents scored 0.99999 (below 1)");
+}
+
 TEST(QualifyTest, EveryKnockOutThatAppliesIsNamed) {
   const auto outcome = qualify(aurora_rules(), scores(5, 0.5, 5, 0, 5), day("2025-03-14"));
   ASSERT_TRUE(outcome.ok()) << outcome.error().to_string();

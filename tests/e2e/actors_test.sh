@@ -140,7 +140,7 @@ printf 'id,check,subject,product,role,reason,by,granted,expires\nWX,nnn,supplier
   >"$WORK/waivers.csv"
 run "$MOAT" "${W[@]}" import "$WORK/waivers.csv" --token "$sam"
 expect_status 1 "a sourcing user imports a waiver"
-expect_stderr "moat import of waivers needs the right to waive gate checks (admin, legal)"
+expect_stderr "needs the right to waive gate checks (admin, legal)"
 run "$MOAT" "${W[@]}" set waivers W1 expires=2099-12-31 --token "$sam"
 expect_status 1 "a sourcing user extends a waiver"
 expect_stderr "admin, legal"
@@ -158,6 +158,78 @@ expect_status 1 "legal records a waiver as granted by someone else"
 expect_stderr "--by"
 run "$MOAT" "${W[@]}" "${waive[@]}" --by lee --token "$lee"
 expect_status 0 "legal names itself as the grantor"
+
+# The generic edits (import, set, remove) write records of any kind, so each kind they change needs
+# the right of the command that writes it: a sourcing user, refused by moat waive and moat finding
+# close, imports no waiver and closes no finding with them. What only its own command writes (an
+# assessment, a flag's decision, a release and its copies) needs an administrator. An import that
+# changes nothing passes.
+run "$MOAT" "${W[@]}" --token "$sam" export "$WORK/all.json"
+expect_status 0 "sam exports the workspace"
+run "$MOAT" "${W[@]}" --token "$sam" import "$WORK/all.json"
+expect_status 0 "sam imports the workspace unchanged"
+mkdir -p "$WORK/forged"
+python3 - "$WORK/all.json" "$WORK/forged" <<'PY'
+import copy, json, sys
+d, out = json.load(open(sys.argv[1])), sys.argv[2]
+def doc(name, **sections):
+    json.dump({"format": "moat-workspace", "version": 1, **sections}, open(f"{out}/{name}", "w"))
+waiver = dict(d["waivers"][0], id="W90", by="ada", subject="supplier/F05", check="recent-audit")
+doc("waiver.json", waivers=[waiver])
+scores = [dict(s, supplier="F18", assessment="A90") for s in d["scores"] if (s["supplier"], s["assessment"]) == ("F01", "A1")]
+assessment = dict(d["assessments"][0], supplier="F18", id="A90", assessor="ada", approver=None, approved_at=None)
+doc("assessment.json", assessments=[assessment], scores=scores)
+flag = dict(next(f for f in d["flags"] if f["state"] == "open"), state="resolved", resolution="manual",
+            reason="fine", updated_by="ada", updated_at="2026-12-01T10:00:00.000Z")
+doc("flag.json", flags=[flag])
+master = d["files"][0]
+release = dict(d["releases"][0], id="R90", supplier="F04", files=[master["id"]], recipients=["P06"])
+copy_ = dict(d["copies"][0], id="C90", release="R90", file=master["id"], recipient="P06", blob=master["blob"],
+             copy_hash=master["sha256"], name=master["name"], revision=master["revision"])
+doc("release.json", releases=[release], copies=[copy_])
+open(f"{out}/waivers.csv", "w").write(
+    "id,check,subject,product,role,reason,by,granted,expires\n"
+    "W91,recent-audit,supplier/F05,aurora,Head,csv,ada,2026-12-01,2099-06-01\n")
+finding = next(f for f in d["findings"] if f["state"] == "open")
+open(f"{out}/findings.csv", "w").write(
+    f"visit,id,severity,description,state,closed_on,closed_by\n"
+    f"{finding['visit']},{finding['id']},{finding['severity']},x,closed,2099-01-01,ada\n")
+open(f"{out}/finding-key", "w").write(f"{finding['visit']}/{finding['id']}")
+PY
+for file in waiver.json assessment.json flag.json release.json waivers.csv findings.csv; do
+  run "$MOAT" "${W[@]}" --token "$sam" import "$WORK/forged/$file"
+  expect_status 1 "sam imports $file"
+  expect_stderr "needs the right to"
+done
+run "$MOAT" "${W[@]}" --token "$sam" set findings "$(cat "$WORK/forged/finding-key")" state=closed
+expect_status 1 "sam closes a finding with moat set"
+expect_stderr "editing findings needs the right to record what is seen on site (admin, oversight)"
+run "$MOAT" "${W[@]}" --token "$sam" remove waivers W1
+expect_status 1 "sam removes a waiver"
+expect_stderr "removing waivers needs the right to waive gate checks (admin, legal): sam is sourcing"
+run "$MOAT" "${W[@]}" --token "$ada" import "$WORK/forged/waiver.json"
+expect_status 0 "an administrator imports a waiver"
+run "$MOAT" "${W[@]}" --token "$ada" audit log --json
+CHECKS=$((CHECKS + 1))
+python3 -c 'import json,sys; e=json.load(open(sys.argv[1])); assert any(x["action"]=="denied" and x["actor"].startswith("sam") and "waivers" in json.dumps(x) for x in e), "no denial"' \
+  "$WORK/stdout" || fail "a refused import or removal is not in the ledger"
+
+# A supplier's user answers the findings of visits to its own supplier, not another's: a finding
+# of F06's audit does not exist for F04's user (as GET and POST /api/visits/... answer 404).
+printf 'correct-horse-battery\n' | "$MOAT" "${W[@]}" user add hk --role supplier --supplier F04 >/dev/null ||
+  fail "user add hk"
+hk=$("$MOAT" "${W[@]}" token create hk 2>/dev/null)
+other_visit=$("$MOAT" "${W[@]}" list visits --json | python3 -c 'import json,sys; print(next(v["id"] for v in json.load(sys.stdin) if v["supplier"] != "F04"))')
+run "$MOAT" "${W[@]}" --token "$ada" finding add "$other_visit" --severity major --description "not F04's"
+expect_status 0 "a finding on another supplier's visit"
+run "$MOAT" "${W[@]}" --token "$hk" finding answer "$other_visit" F1 --answer "answered by F04"
+expect_status 1 "F04's user answers another supplier's finding"
+expect_stderr "no such finding"
+own_visit=$("$MOAT" "${W[@]}" list visits --json | python3 -c 'import json,sys; print(next(v["id"] for v in json.load(sys.stdin) if v["supplier"] == "F04"))')
+run "$MOAT" "${W[@]}" --token "$ada" finding add "$own_visit" --severity minor --description "F04's to answer" --json
+own_finding=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["finding"])' "$WORK/stdout")
+run "$MOAT" "${W[@]}" --token "$hk" finding answer "$own_visit" "$own_finding" --answer "fixed"
+expect_status 0 "F04's user answers its own finding"
 
 # A login mapped to an account acts as that account, with its role.
 printf 'correct-horse-battery\n' | "$MOAT" "${W[@]}" user add me --role viewer --os-user "$(id -un)" >/dev/null ||

@@ -62,5 +62,22 @@ run "$MOAT" -w "$WORK/other" migrate --to "postgresql://moat:hunter2@127.0.0.1:1
 expect_status 1 "migrate to an unreachable server"
 CHECKS=$((CHECKS + 1))
 ! grep -q hunter2 "$WORK/stderr" || fail "the password appeared in an error message"
+# A migration killed after its copy committed, before moat.toml named the database, left the target
+# holding this very workspace: run again, it checks the copy and finishes. The state is made here by
+# migrating a copy of the folder first. The refusal above stands for any other content.
+db_flags
+"$MOAT" demo "$WORK/third" "${DB_FLAGS[@]}" >/dev/null || fail "demo"
+clone_workspace "$WORK/third" "$WORK/third-copy"
+again=$(new_database_url)
+run "$MOAT" -w "$WORK/third-copy" migrate --to "$again"
+expect_status 0 "the copy's migration (the killed run's commit)"
+run "$MOAT" -w "$WORK/third" migrate --to "$again"
+expect_status 0 "migrate again into the database that holds this workspace"
+expect_stdout "held this workspace already"
+CHECKS=$((CHECKS + 1))
+[ "$(database_of "$WORK/third")" = "$again" ] || fail "the finished migration did not switch moat.toml"
+if [ "$BACKEND" = postgresql ]; then
+  expect_stdout "the database it named before stays as it was" "no moat.db to speak of"
+fi
 [ -n "$source_db" ]
 finish

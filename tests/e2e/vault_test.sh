@@ -21,6 +21,13 @@ for f in "$WORK"/files/*.bin; do
   expect_status 0 "document add $(basename "$f")"
   ID[$(basename "$f")]=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["document"])' "$WORK/stdout")
 done
+# A folder or a pipe is not a file to store: the user's mistake (exit 1), named, not a fault.
+run "$MOAT" "${W[@]}" document add "$WORK/files"
+expect_status 1 "document add of a folder"
+expect_stderr "is a folder"
+run bash -c 'echo piped | "$0" "$@" document add /dev/stdin' "$MOAT" "${W[@]}"
+expect_status 1 "document add of a pipe"
+expect_stderr "not a regular file"
 
 # Read back whole, to a file and to standard output.
 for name in "${!ID[@]}"; do

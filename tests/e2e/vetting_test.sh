@@ -131,6 +131,9 @@ expect_status 1 "a score out of range"
 expect_stderr "litigation"
 run "$MOAT" "${W[@]}" supplier assess F99 "${scores[@]}"
 expect_status 1 "an unknown supplier"
+run "$MOAT" "${W[@]}" supplier assess F18 "${scores[@]}" --score "litigation=0x3"
+expect_status 1 "a score written in hexadecimal"
+expect_stderr "'0x3' is not a number"
 
 # An assessors' sheet: checked whole before anything is recorded.
 {
@@ -153,6 +156,17 @@ run env MOAT_ACTOR=carol "$MOAT" "${W[@]}" supplier assess --sheet "$WORK/sheet.
 expect_status 0 "a good sheet"
 expect_stdout '"result": "conditional"'
 
+# An assessment dated after today is refused, alone or in a sheet: approved, a year's typo would
+# qualify the supplier from today until a year after that date.
+future=$(date -u -d '+1 year' +%F)
+run "$MOAT" "${W[@]}" supplier assess F18 "${scores[@]}" --date "$future"
+expect_status 1 "an assessment dated after today"
+expect_stderr "after today"
+sed -i "s/^F18,2026-11-02,/F18,$future,/" "$WORK/sheet.csv"
+run env MOAT_ACTOR=carol "$MOAT" "${W[@]}" supplier assess --sheet "$WORK/sheet.csv"
+expect_status 1 "a sheet row dated after today"
+expect_stderr "sheet.csv:2"
+
 # A visit with a failed critical item raises a critical finding.
 run "$MOAT" "${W[@]}" visit add F08 --item document-control=fail --item sample-control=pass --site "Pingdi plant, 9 Pingqiao Road" --json
 expect_status 0 "audit F08"
@@ -160,17 +174,54 @@ CHECKS=$((CHECKS + 1))
 python3 -c 'import json,sys; v=json.load(open(sys.argv[1])); assert not v["passed"] and v["findings"], v' "$WORK/stdout" \
   || fail "a failed critical item raised no finding"
 visit=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["visit"])' "$WORK/stdout")
+run "$MOAT" "${W[@]}" finding close "$visit" F2 --on 2001-01-01
+expect_status 1 "a finding closed before the visit that raised it"
+expect_stderr "before visit $visit"
 run "$MOAT" "${W[@]}" finding close "$visit" F1
 expect_status 0 "close a finding"
+run "$MOAT" "${W[@]}" supplier certificate F08 --standard "ISO 9001:2015" --issued 2026-01-01 --expires 2025-01-01
+expect_status 1 "a certificate that expires before it was issued"
+expect_stderr "before it was issued"
 run "$MOAT" "${W[@]}" visit add F08 --item no-such-item=pass
 expect_status 1 "an unknown checklist item"
 expect_stderr "no-such-item"
 
+# On site for us: our people or our own facility's staff, never a supplier's employee (P03 works
+# at F02, P01 at F01, the company's own plant).
+run "$MOAT" "${W[@]}" assign F04 P03 --role agent --from 2099-01-01
+expect_status 1 "a supplier's employee assigned as our agent"
+expect_stderr "P03 works at F02"
+run "$MOAT" "${W[@]}" assign F04 P01 --role engineer --from 2099-01-01
+expect_status 0 "our own plant's engineer assigned on site"
+
 # Tooling passport: counters never go back; an unapproved move is flagged.
 run "$MOAT" "${W[@]}" tooling event T-01 --kind reading --shots 10
 expect_status 1 "a shot counter going back"
+# Nor through a reading entered late: T-01 read 31000 on its last reading day, so a reading dated
+# before it may not be higher; and a scrapping may not be dated before the passport's last event.
+last_reading=$("$MOAT" "${W[@]}" list tool_events --json |
+  python3 -c 'import json,sys; print(max(e["date"] for e in json.load(sys.stdin) if e["tool"]=="T-01" and e["kind"]=="reading"))')
+before_last=$(date -u -d "$last_reading -1 day" +%F)
+run "$MOAT" "${W[@]}" tooling event T-01 --kind reading --shots 90000 --date "$before_last"
+expect_status 1 "a late reading above a later one"
+expect_stderr "shot counters do not go back"
+echo "destroyed" > "$WORK/destruction.jpg"
+run "$MOAT" "${W[@]}" tooling event T-01 --kind scrap --evidence "$WORK/destruction.jpg" --date "$before_last"
+expect_status 1 "a scrapping dated before the passport's last event"
+expect_stderr "passport runs in order of days"
 run "$MOAT" "${W[@]}" tooling event T-03 --kind relocation --to F18
 expect_status 0 "move a mold without approval"
+
+# Cavities and parts per unit are counts: below 1 the reconciliation would divide by zero or count
+# negative units, so they are refused at the terminal and in tooling.csv.
+run "$MOAT" "${W[@]}" tooling add T-90 --kind mold --name x --owner "Aurora Audio Inc." --location F04 \
+  --parts-per-unit 0
+expect_status 1 "a tool with 0 parts per unit"
+expect_stderr "parts_per_unit must be at least 1"
+printf 'id,kind,name,owner,location,cavities\nT-91,mold,y,Aurora Audio Inc.,F04,-2\n' > "$WORK/tooling.csv"
+run "$MOAT" "${W[@]}" import "$WORK/tooling.csv"
+expect_status 1 "tooling.csv with negative cavities"
+expect_stderr "tooling.csv:2:"
 run "$MOAT" "${W[@]}" flags --json
 CHECKS=$((CHECKS + 1))
 python3 -c 'import json,sys; f=json.load(open(sys.argv[1])); assert any(x["rule"]=="tooling-unapproved-location" and x["subject"]=="tooling/T-03" for x in f), [x["rule"] for x in f]' "$WORK/stdout" \
@@ -189,6 +240,22 @@ flags = [f for f in json.load(open(sys.argv[1])) if f["rule"] == "affiliated-col
 assert flags and flags[0]["severity"] == "critical", flags
 assert "F11" in json.dumps(flags[0]["evidence"]) and "F17" in json.dumps(flags[0]["evidence"]), flags[0]
 PY
+
+# A suppliers.csv without the approval's columns changes the other fields of an assessed supplier
+# and leaves its status, tier, cap and validity as approved; giving a different status is refused.
+"$MOAT" "${W[@]}" show suppliers F04 | grep -E '^(status|tier|qualified_until) ' > "$WORK/f04-before"
+printf 'id,legal_name,uscc,city,capacity\nF04,深圳市晟达塑胶制品有限公司,91440300749121031D,Shenzhen,170000\n' \
+  > "$WORK/suppliers.csv"
+run "$MOAT" "${W[@]}" import "$WORK/suppliers.csv"
+expect_status 0 "suppliers.csv changes F04's capacity"
+"$MOAT" "${W[@]}" show suppliers F04 > "$WORK/f04-after"
+CHECKS=$((CHECKS + 1))
+grep -q '^capacity  *170000' "$WORK/f04-after" && grep -E '^(status|tier|qualified_until) ' "$WORK/f04-after" |
+  cmp -s - "$WORK/f04-before" || fail "F04's approval changed with its capacity: $(cat "$WORK/f04-after")"
+printf 'id,legal_name,uscc,status\nF04,深圳市晟达塑胶制品有限公司,91440300749121031D,pending\n' > "$WORK/suppliers.csv"
+run "$MOAT" "${W[@]}" import "$WORK/suppliers.csv"
+expect_status 1 "suppliers.csv sets F04's status"
+expect_stderr "suppliers.csv:2:"
 
 # Spreadsheets import with every problem located.
 printf 'id,supplier,kind,date\nV90,F99,audit,2026-13-01\n' > "$WORK/visits.csv"
