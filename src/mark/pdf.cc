@@ -363,8 +363,7 @@ std::vector<double> fitted_scales(const Page& master, const Page& suspect) {
 
 // Registers a suspect page on a master page: rigidly, and where that explains under half of its
 // points, at the scale the page was printed at ("fit to page" on other paper) when that fits better.
-std::optional<PageRegistration> register_page(const std::vector<Point>& master,
-                                              const std::vector<Point>& suspect,
+std::optional<PageRegistration> register_page(const PlanarMaster& master, const std::vector<Point>& suspect,
                                               const std::vector<double>& scales) {
   Result<Registration> rigid = register_points(master, suspect);
   std::optional<PageRegistration> out;
@@ -480,6 +479,12 @@ struct PdfCodec {
       master_pages.emplace_back();
       for (const PathPoint& p : page.points) master_pages.back().push_back(p.page);
     }
+    // Each master page prepared for registration once, when a suspect page is first tried on it.
+    std::vector<std::optional<PlanarMaster>> prepared_pages(master_pages.size());
+    const auto prepared = [&](size_t m) -> const PlanarMaster& {
+      if (!prepared_pages[m]) prepared_pages[m].emplace(master_pages[m]);
+      return *prepared_pages[m];
+    };
     std::vector<size_t> moved;  // suspect pages read against another page of the master
     size_t others_tried = 0;
     for (size_t page = 0; page < suspect_contents.pages.size(); ++page) {
@@ -492,7 +497,7 @@ struct PdfCodec {
       for (const size_t m : pages_to_try(master_pages, page, suspect_points.size())) {
         if (m != page && others_tried++ >= kOtherPagesTriedInAll) break;
         std::optional<PageRegistration> found =
-            register_page(master_pages[m], suspect_points,
+            register_page(prepared(m), suspect_points,
                           fitted_scales(master_contents.pages[m], suspect_contents.pages[page]));
         if (found && (!best || found->registration.matched > best->registration.matched)) {
           best = std::move(found), best_page = m;

@@ -38,21 +38,35 @@ Rigid from_pairs(Point a, Point b, Point s, Point t) {
 }
 
 // Least-squares rigid fit (2-D Kabsch) of master points onto their suspect matches.
-Rigid refine(const std::vector<std::pair<Point, Point>>& pairs) {
-  Point cm, cs;
-  for (const auto& [m, s] : pairs) cm.x += m.x, cm.y += m.y, cs.x += s.x, cs.y += s.y;
+// What a least-squares fit of the second of each pair to the first needs: both centres, and the
+// sums of dot and cross products (and squared lengths of the first) about them.
+struct PairMoments {
+  Point first, second;
+  double dot = 0, cross = 0, spread = 0;
+};
+
+PairMoments moments_of(const std::vector<std::pair<Point, Point>>& pairs) {
+  PairMoments out;
+  for (const auto& [m, s] : pairs)
+    out.first.x += m.x, out.first.y += m.y, out.second.x += s.x, out.second.y += s.y;
   const double n = static_cast<double>(pairs.size());
-  cm.x /= n, cm.y /= n, cs.x /= n, cs.y /= n;
-  double dot = 0, cross = 0;
+  out.first.x /= n, out.first.y /= n, out.second.x /= n, out.second.y /= n;
   for (const auto& [m, s] : pairs) {
-    const double mx = m.x - cm.x, my = m.y - cm.y, sx = s.x - cs.x, sy = s.y - cs.y;
-    dot += mx * sx + my * sy;
-    cross += mx * sy - my * sx;
+    const double mx = m.x - out.first.x, my = m.y - out.first.y, sx = s.x - out.second.x,
+                 sy = s.y - out.second.y;
+    out.dot += mx * sx + my * sy;
+    out.cross += mx * sy - my * sx;
+    out.spread += mx * mx + my * my;
   }
-  const double angle = std::atan2(cross, dot);
+  return out;
+}
+
+Rigid refine(const std::vector<std::pair<Point, Point>>& pairs) {
+  const PairMoments f = moments_of(pairs);
+  const double angle = std::atan2(f.cross, f.dot);
   Rigid r{std::cos(angle), std::sin(angle), 0, 0};
-  const Point moved = r.apply(cm);
-  r.dx = cs.x - moved.x, r.dy = cs.y - moved.y;
+  const Point moved = r.apply(f.first);
+  r.dx = f.second.x - moved.x, r.dy = f.second.y - moved.y;
   return r;
 }
 
@@ -622,36 +636,17 @@ constexpr size_t kSampled = 500;
 constexpr size_t kMostVotesPerPoint = 64;
 constexpr double kSettled = 0.9;
 
-struct Extent {
-  double x0 = HUGE_VAL, y0 = HUGE_VAL, x1 = -HUGE_VAL, y1 = -HUGE_VAL;
-  void add(Point p) {
-    x0 = std::min(x0, p.x), y0 = std::min(y0, p.y), x1 = std::max(x1, p.x), y1 = std::max(y1, p.y);
-  }
-  double width() const { return x1 - x0; }
-  double height() const { return y1 - y0; }
-};
-
 // The scale, rotation and shift that carry the first of each pair onto the second with the least
 // squared error (the closed form of the two-dimensional Procrustes problem).
 Similarity fit_similarity(const std::vector<std::pair<Point, Point>>& pairs) {
-  Point cm, cs;
-  for (const auto& [m, s] : pairs) cm.x += m.x, cm.y += m.y, cs.x += s.x, cs.y += s.y;
-  const double n = static_cast<double>(pairs.size());
-  cm.x /= n, cm.y /= n, cs.x /= n, cs.y /= n;
-  double dot = 0, cross = 0, spread = 0;
-  for (const auto& [m, s] : pairs) {
-    const double mx = m.x - cm.x, my = m.y - cm.y, sx = s.x - cs.x, sy = s.y - cs.y;
-    dot += mx * sx + my * sy;
-    cross += mx * sy - my * sx;
-    spread += mx * mx + my * my;
-  }
+  const PairMoments f = moments_of(pairs);
   Similarity out;
-  if (!(spread > 0)) return out;
-  const double angle = std::atan2(cross, dot);
-  out.scale = std::hypot(dot, cross) / spread;
+  if (!(f.spread > 0)) return out;
+  const double angle = std::atan2(f.cross, f.dot);
+  out.scale = std::hypot(f.dot, f.cross) / f.spread;
   out.rotation = Rigid{std::cos(angle), std::sin(angle), 0, 0};
-  const Point moved = out.apply(cm);
-  out.rotation.dx = cs.x - moved.x, out.rotation.dy = cs.y - moved.y;
+  const Point moved = out.apply(f.first);
+  out.rotation.dx = f.second.x - moved.x, out.rotation.dy = f.second.y - moved.y;
   return out;
 }
 
@@ -766,14 +761,14 @@ Similarity shift_by_votes(const std::vector<Point>& master, const std::vector<Po
 // The search from one guess: the master's grids built once, tried from each scale and quarter turn.
 class ScaledSearch {
  public:
-  explicit ScaledSearch(const std::vector<Point>& master) : master_(master), prepared_(master) {
-    Extent extent;
-    for (const Point p : master) extent.add(p);
-    window_ = std::max(std::hypot(extent.width(), extent.height()) / 25, 8 * kMatchTolerance);
-    coarse_ = PointGrid(master, window_);
+  explicit ScaledSearch(const PlanarMaster& master)
+      : master_(master.points),
+        prepared_(master),
+        window_(std::max(extent(master.points) / 25, 8 * kMatchTolerance)),
+        coarse_(master.points, window_) {
     for (double radius = 8 * kMatchTolerance; radius > kMatchTolerance; radius /= 2) radii_.push_back(radius);
     radii_.push_back(kMatchTolerance);
-    for (const double radius : radii_) grids_.emplace_back(master, radius);
+    for (const double radius : radii_) grids_.emplace_back(master_, radius);
   }
 
   // From `scale` (master → suspect) and a quarter turn, the centres laid on each other: the shift
@@ -797,7 +792,7 @@ class ScaledSearch {
 
  private:
   const std::vector<Point>& master_;
-  PlanarMaster prepared_;
+  const PlanarMaster& prepared_;
   double window_ = 0;
   PointGrid coarse_;
   std::vector<double> radii_;
@@ -806,9 +801,9 @@ class ScaledSearch {
 
 }  // namespace
 
-Result<ScaledRegistration> register_scaled(const std::vector<Point>& master,
-                                           const std::vector<Point>& suspect,
+Result<ScaledRegistration> register_scaled(const PlanarMaster& prepared, const std::vector<Point>& suspect,
                                            const std::vector<double>& scales) {
+  const std::vector<Point>& master = prepared.points;
   if (master.size() < 3 || suspect.size() < 3) return input_error("", "too few points to register the file");
   for (const std::vector<Point>* points : {&master, &suspect})
     for (const Point p : *points)
@@ -819,7 +814,7 @@ Result<ScaledRegistration> register_scaled(const std::vector<Point>& master,
     return input_error("", "the file's points all lie at one place");
   std::vector<double> tried = scales;  // master → suspect
   tried.push_back(of_suspect.distance / of_master.distance);
-  const ScaledSearch search(master);
+  const ScaledSearch search(prepared);
   std::optional<ScaledRegistration> best;
   for (const double scale : tried) {
     if (!(scale >= kLeastScale && scale <= kMostScale)) continue;

@@ -180,8 +180,7 @@ struct ScaledRegistration {
 // fitted by least squares to each suspect point's nearest master point while the radius within
 // which they pair narrows to the match tolerance. The best; fails when it puts under a third of the
 // suspect's points on master points.
-Result<ScaledRegistration> register_scaled(const std::vector<Point>& master,
-                                           const std::vector<Point>& suspect,
+Result<ScaledRegistration> register_scaled(const PlanarMaster& master, const std::vector<Point>& suspect,
                                            const std::vector<double>& scales = {});
 
 // For each carrier (a master point and its unit shift `direction` times `length` mm), the shift

@@ -248,11 +248,12 @@ TEST(Registration, ScaledSuspectIsTakenBackToTheMaster) {
   std::vector<size_t> kept;
   for (size_t i = 3; i < boxes; i += 4) kept.push_back(i);
   for (size_t i = boxes; i < master.size(); ++i) kept.push_back(i);
+  const PlanarMaster prepared(master);
   for (const double scale : {0.940618, 1.414214, 0.5}) {
     const Similarity truth{scale, Rigid{0, 1, 31.5, -7.25}};
     suspect.clear();
     for (const size_t i : kept) suspect.push_back(truth.apply(master[i]));
-    const Result<ScaledRegistration> found = register_scaled(master, suspect);
+    const Result<ScaledRegistration> found = register_scaled(prepared, suspect);
     ASSERT_TRUE(found.ok()) << scale << ": " << found.error().message();
     EXPECT_NEAR(found->transform.scale, scale, scale * 1e-9);
     EXPECT_EQ(found->matched, 1.0);
@@ -269,15 +270,15 @@ TEST(Registration, ScaledSuspectIsTakenBackToTheMaster) {
   const Similarity last{0.5, Rigid{0, 1, 31.5, -7.25}};
   for (int i = 0; i < 8; ++i) added.push_back({-40.0 + i, 200.0});
   added.push_back({1e5, 1e5});
-  EXPECT_FALSE(register_scaled(master, added).ok());
-  const Result<ScaledRegistration> despite = register_scaled(master, added, {0.7, last.scale});
+  EXPECT_FALSE(register_scaled(prepared, added).ok());
+  const Result<ScaledRegistration> despite = register_scaled(prepared, added, {0.7, last.scale});
   ASSERT_TRUE(despite.ok()) << despite.error().message();
   EXPECT_NEAR(despite->transform.scale, last.scale, 1e-9);
   EXPECT_GT(despite->matched, 0.95);
   // Points that are not the master's at any scale.
   std::vector<Point> other;
   for (int i = 0; i < 400; ++i) other.push_back({at(rng), at(rng)});
-  EXPECT_FALSE(register_scaled(master, other).ok());
+  EXPECT_FALSE(register_scaled(prepared, other).ok());
 }
 
 }  // namespace
