@@ -97,7 +97,7 @@ gate::Package package_of(const json& package) {
 // The rights that concern `product`: those naming it, and those naming no product (company-wide).
 Result<std::vector<gate::IpRight>> rights_of(Workspace& workspace, const Snapshot& s,
                                              const std::string& product, Date today) {
-  MOAT_TRY(const auto missed, missed_priorities(workspace, today));
+  MOAT_TRY(const auto missed, missed_protection(workspace, today));
   std::vector<gate::IpRight> out;
   for (const json& r : s.rights) {
     const std::vector<std::string> products = list(r, "products");
@@ -114,7 +114,9 @@ Result<std::vector<gate::IpRight>> rights_of(Workspace& workspace, const Snapsho
     right.mark = text(r, "mark").empty() && right.kind == kTrademark ? text(r, "title") : text(r, "mark");
     for (const auto& [id, deadlines] : missed) {
       if (id != right.id) continue;
-      for (const legal::Deadline& d : deadlines) right.missed_priority.push_back({d.rule, d.due, d.action});
+      for (const legal::Deadline& d : deadlines)
+        right.missed_protection.push_back(
+            {d.rule, d.due, d.action, d.category == legal::Category::kClearance});
     }
     out.push_back(std::move(right));
   }

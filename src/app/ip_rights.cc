@@ -258,14 +258,15 @@ Result<std::string> ip_calendar(Workspace& workspace, Date as_of, const std::str
   return legal::to_ics(deadlines, options);
 }
 
-Result<std::vector<std::pair<std::string, std::vector<legal::Deadline>>>> missed_priorities(
+Result<std::vector<std::pair<std::string, std::vector<legal::Deadline>>>> missed_protection(
     Workspace& workspace, Date today) {
   MOAT_TRY(const LegalRules rules, legal_rules(workspace));
   MOAT_TRY(const std::vector<legal::Right> rights, legal_rights(workspace));
   std::vector<std::pair<std::string, std::vector<legal::Deadline>>> out;
   for (const legal::Right& right : rights) {
-    out.emplace_back(right.id, legal::missed_priority_deadlines(rules.deadlines, rules.calendars, right,
-                                                                today, workspace.config().home_jurisdiction));
+    out.emplace_back(right.id,
+                     legal::missed_protection_deadlines(rules.deadlines, rules.calendars, right, today,
+                                                        workspace.config().home_jurisdiction));
   }
   return out;
 }

@@ -176,8 +176,9 @@ Result<std::vector<legal::Deadline>> ip_deadlines(Workspace& workspace, Date as_
 // The same deadlines as an iCalendar file; `dtstamp` is the UTC time it is made.
 Result<std::string> ip_calendar(Workspace& workspace, Date as_of, const std::string& dtstamp);
 
-// The priority deadlines each right has missed by `today`, by right id (the gate's input).
-Result<std::vector<std::pair<std::string, std::vector<legal::Deadline>>>> missed_priorities(
+// The deadlines each right has missed by `today` whose miss costs it protection in China (a priority
+// deadline, the confidentiality examination), by right id (the gate's input).
+Result<std::vector<std::pair<std::string, std::vector<legal::Deadline>>>> missed_protection(
     Workspace& workspace, Date today);
 
 // ---- For the red flags ------------------------------------------------------------------------

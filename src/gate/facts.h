@@ -49,9 +49,10 @@ struct Package {
 
 // A deadline the deadline engine (legal/) reports as missed for a right.
 struct MissedDeadline {
-  std::string rule;    // "paris-priority-design"
-  Date due;            // the last day to act, after moving off closed days
-  std::string action;  // "file in CN claiming priority"
+  std::string rule;        // "paris-priority-design"
+  Date due;                // the last day to act, after moving off closed days
+  std::string action;      // "file in CN claiming priority"
+  bool clearance = false;  // the confidentiality examination (China grants no patent), not a priority
 };
 
 struct IpRight {
@@ -61,9 +62,9 @@ struct IpRight {
   std::string number;         // application or registration number; may be empty
   std::optional<Date> filed;  // nullopt: planned, not filed
   std::string owner;          // as the register records it
-  std::vector<std::string> secrets;             // secret ids it covers
-  std::string mark;                             // trademarks: the mark ("AURORA", "极光")
-  std::vector<MissedDeadline> missed_priority;  // priority deadlines missed, from legal/
+  std::vector<std::string> secrets;               // secret ids it covers
+  std::string mark;                               // trademarks: the mark ("AURORA", "极光")
+  std::vector<MissedDeadline> missed_protection;  // deadlines missed that cost it China, from legal/
 };
 
 // ---- The approved plan ------------------------------------------------------------------------

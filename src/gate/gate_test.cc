@@ -263,12 +263,21 @@ const std::vector<ReleaseCase>& release_cases() {
        "", ""},
       {"PriorityMissed",
        [](ReleaseFacts& f) {
-         f.rights[0].missed_priority = {
+         f.rights[0].missed_protection = {
              {"paris-priority-design", day("2025-12-10"), "file in CN claiming priority"}};
        },
        "priority-deadline secret/S01",
        "US design 29/912,345 missed paris-priority-design (file in CN claiming priority by 2025-12-10)",
        "file in CN now without claiming priority"},
+      {"InventionFiledAbroadWithoutClearance",
+       [](ReleaseFacts& f) {
+         f.rights[0].missed_protection = {
+             {"cn-confidentiality-exam", day("2025-06-09"), "request the examination", true}};
+       },
+       "priority-deadline secret/S01",
+       "US design 29/912,345 was filed abroad without CNIPA's confidentiality examination "
+       "(cn-confidentiality-exam, due 2025-06-09): China grants no patent for it",
+       "how else to protect S01 in China"},
       {"ChineseMarkOwnedByAgent", [](ReleaseFacts& f) { f.rights[8].owner = "深圳市知联商标代理有限公司"; },
        "trademark-cn trademark/aurora/CN",
        "极光 is filed in CN by 深圳市知联商标代理有限公司, not by Aurora Audio Inc.",

@@ -134,12 +134,22 @@ Check ip_filed_for(const Context& context, const Secret& secret) {
 
 // ---- priority-deadline -----------------------------------------------------------------------
 
+// A priority deadline missed: the right can no longer carry its date into China. The
+// confidentiality examination missed: China grants no patent for the invention at all (Patent Law
+// Art. 19(4)), whenever it is filed there. Either leaves the secret unprotected in China.
 Check priority_for(const Context& context, const Secret& secret) {
-  std::vector<std::string> covering, missed, rights;
+  std::vector<std::string> covering, missed, rights, uncleared;
   for (const IpRight& right : *context.rights) {
     if (!covers(right, secret.id)) continue;
     covering.push_back(right_label(right));
-    for (const MissedDeadline& d : right.missed_priority) {
+    for (const MissedDeadline& d : right.missed_protection) {
+      if (d.clearance) {
+        missed.push_back(right_label(right) +
+                         " was filed abroad without CNIPA's confidentiality examination (" + d.rule +
+                         ", due " + d.due.to_string() + "): China grants no patent for it");
+        uncleared.push_back(right_label(right));
+        continue;
+      }
       missed.push_back(right_label(right) + " missed " + d.rule + " (" + d.action + " by " +
                        d.due.to_string() + ")");
       rights.push_back(right_label(right));
@@ -150,15 +160,25 @@ Check priority_for(const Context& context, const Secret& secret) {
     return passed(subject, "No priority deadline was missed for the rights covering " + secret.id + " (" +
                                listing(covering) + ").");
   }
-  return failed(
-      subject, "A priority deadline was missed for " + secret_label(secret) + ": " + join(missed, "; ") + ".",
-      "Ask counsel whether " + join(rights, ", ") +
-          " can still be saved (late entry or restoration where "
-          "the office allows it); otherwise, if " +
-          secret.id +
-          " has not been made public since, file in CN "
-          "now without claiming priority (China's grace period covers only narrow cases), and waive this "
-          "check with counsel's reason.");
+  std::vector<std::string> fixes;
+  if (!rights.empty()) {
+    fixes.push_back(
+        "Ask counsel whether " + join(rights, ", ") +
+        " can still be saved (late entry or restoration where the office allows it); otherwise, if " +
+        secret.id +
+        " has not been made public since, file in CN now without claiming priority (China's grace "
+        "period covers only narrow cases).");
+  }
+  if (!uncleared.empty()) {
+    fixes.push_back(
+        "China grants no patent for the invention of " + join(uncleared, ", ") +
+        ", with or without priority: ask counsel how else to protect " + secret.id +
+        " in China (a design or utility model of what was not in that filing, or keeping it secret).");
+  }
+  fixes.push_back("Then waive this check with counsel's reason.");
+  const std::string what = rights.empty() ? "China's protection was lost" : "A priority deadline was missed";
+  return failed(subject, what + " for " + secret_label(secret) + ": " + join(missed, "; ") + ".",
+                join(fixes, " "));
 }
 
 // ---- trademark-cn ----------------------------------------------------------------------------

@@ -277,6 +277,23 @@ void forgive(const Run& grace, const Run& cured, const std::vector<Deadline>& li
   }
 }
 
+// A confidentiality examination missed means China grants no patent for the invention (Patent Law
+// Art. 19(4)): the deadlines for taking the right into China still run, but the filing they ask for
+// can no longer give a patent, which each of them says.
+void note_lost_clearance(std::vector<Deadline>& listed) {
+  const auto missed = std::find_if(listed.begin(), listed.end(), [](const Deadline& d) {
+    return d.missed && d.category == Category::kClearance;
+  });
+  if (missed == listed.end()) return;
+  const std::string note =
+      "China grants no patent for this invention, with or without priority: " + missed->rule +
+      " was missed (due " + missed->due.to_string() + ")";
+  for (Deadline& d : listed) {
+    if (d.category != Category::kPriority && d.category != Category::kNationalPhase) continue;
+    d.note = d.note.empty() ? note : d.note + "; " + note;
+  }
+}
+
 void add_right(const DeadlineRules& rules, const Calendars& calendars, const Right& right, Date as_of,
                std::string_view home, std::vector<Deadline>& out) {
   std::map<std::string, Run> runs;
@@ -298,6 +315,7 @@ void add_right(const DeadlineRules& rules, const Calendars& calendars, const Rig
       forgive(grace->second, cured->second, listed, dropped);
     }
   }
+  note_lost_clearance(listed);
   for (std::size_t i = 0; i < listed.size(); ++i) {
     if (!dropped[i]) out.push_back(std::move(listed[i]));
   }
@@ -348,10 +366,12 @@ std::vector<Deadline> deadlines(const DeadlineRules& rules, const Calendars& cal
   return out;
 }
 
-std::vector<Deadline> missed_priority_deadlines(const DeadlineRules& rules, const Calendars& calendars,
-                                                const Right& right, Date as_of, std::string_view home) {
+std::vector<Deadline> missed_protection_deadlines(const DeadlineRules& rules, const Calendars& calendars,
+                                                  const Right& right, Date as_of, std::string_view home) {
   std::vector<Deadline> missed = deadlines(rules, calendars, {right}, as_of, home);
-  std::erase_if(missed, [](const Deadline& d) { return !d.missed || d.category != Category::kPriority; });
+  std::erase_if(missed, [](const Deadline& d) {
+    return !d.missed || (d.category != Category::kPriority && d.category != Category::kClearance);
+  });
   return missed;
 }
 

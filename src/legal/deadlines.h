@@ -132,10 +132,12 @@ struct Deadline {
 std::vector<Deadline> deadlines(const DeadlineRules& rules, const Calendars& calendars,
                                 const std::vector<Right>& rights, Date as_of, std::string_view home);
 
-// The priority deadlines of `right` missed by `as_of` (empty when none): the gate's
-// "no priority deadline was missed".
-std::vector<Deadline> missed_priority_deadlines(const DeadlineRules& rules, const Calendars& calendars,
-                                                const Right& right, Date as_of, std::string_view home);
+// The deadlines of `right` missed by `as_of` whose miss costs it protection in China (empty when
+// none): a priority deadline, and the confidentiality examination of an invention made in China
+// and filed abroad (category clearance: China grants no patent for it). The gate's
+// `priority-deadline`.
+std::vector<Deadline> missed_protection_deadlines(const DeadlineRules& rules, const Calendars& calendars,
+                                                  const Right& right, Date as_of, std::string_view home);
 
 // `from` moved by `offset`, counted as the rule says (see DeadlineRule).
 Date apply_offset(Date from, const Offset& offset, bool includes_trigger_day, bool end_of_month);

@@ -237,19 +237,19 @@ TEST(Deadlines, OpenDeadlineIsNotMissedOnItsDueDate) {
 
 TEST(Deadlines, PriorityDeadlineMissedIsReportedForTheGate) {
   const Right home = right(Kind::kInvention, "US", "2023-01-10");
-  const auto missed = missed_priority_deadlines(shipped_deadline_rules(), shipped_calendars(), home,
-                                                day("2024-06-01"), kHome);
+  const auto missed = missed_protection_deadlines(shipped_deadline_rules(), shipped_calendars(), home,
+                                                  day("2024-06-01"), kHome);
   ASSERT_EQ(missed.size(), 1U);
   EXPECT_EQ(missed[0].rule, "paris-priority-cn-patent");
   EXPECT_EQ(missed[0].due.to_string(), "2024-01-10");
   const Right filed = with_event(home, "filed-in-cn", "2023-12-01");
-  EXPECT_TRUE(missed_priority_deadlines(shipped_deadline_rules(), shipped_calendars(), filed,
-                                        day("2024-06-01"), kHome)
+  EXPECT_TRUE(missed_protection_deadlines(shipped_deadline_rules(), shipped_calendars(), filed,
+                                          day("2024-06-01"), kHome)
                   .empty());
   // An open priority deadline is not missed yet.
-  EXPECT_TRUE(
-      missed_priority_deadlines(shipped_deadline_rules(), shipped_calendars(), home, day("2023-06-01"), kHome)
-          .empty());
+  EXPECT_TRUE(missed_protection_deadlines(shipped_deadline_rules(), shipped_calendars(), home,
+                                          day("2023-06-01"), kHome)
+                  .empty());
 }
 
 TEST(Deadlines, ClaimedPriorityOrPctFilingGetsNoParisDeadline) {
@@ -293,8 +293,20 @@ TEST(Deadlines, InventionMadeInChinaNeedsClearanceBeforeFilingAbroad) {
   ASSERT_EQ(missed.size(), 1U);
   EXPECT_EQ(missed[0].due.to_string(), "2025-05-09");
   EXPECT_TRUE(missed[0].missed);
+  // No Chinese patent can come of it now: the gate counts the miss, and the Paris deadline, still
+  // open, says so.
+  const auto lost = missed_protection_deadlines(shipped_deadline_rules(), shipped_calendars(), made_here,
+                                                day("2025-06-01"), kHome);
+  ASSERT_EQ(lost.size(), 1U);
+  EXPECT_EQ(lost[0].rule, "cn-confidentiality-exam");
+  const auto paris = of_rule(run(made_here, "2025-06-01"), "paris-priority-cn-patent");
+  ASSERT_EQ(paris.size(), 1U);
+  EXPECT_FALSE(paris[0].missed);
+  EXPECT_NE(paris[0].note.find("China grants no patent for this invention"), std::string::npos)
+      << paris[0].note;
   const Right cleared = with_event(made_here, "confidentiality-cleared", "2025-03-01");
   EXPECT_TRUE(of_rule(run(cleared, "2025-06-01"), "cn-confidentiality-exam").empty());
+  EXPECT_TRUE(of_rule(run(cleared, "2025-06-01"), "paris-priority-cn-patent")[0].note.empty());
   Right design = right(Kind::kDesign, "US", "2025-05-10");
   design.made_in_china = true;
   EXPECT_TRUE(of_rule(run(design, "2025-01-01"), "cn-confidentiality-exam").empty());

@@ -421,6 +421,30 @@ for expected in [("agreement-quality", "agreement/AG01"), ("agreement-expiring",
     assert expected in seen, (expected, sorted(seen))
 assert any(r == "agreement-missing" for r, _ in seen), sorted(seen)
 PY
+# An invention made in China and filed abroad without CNIPA's confidentiality examination gets no
+# Chinese patent: the Paris deadline still open says so, and the gate fails for what it covers.
+run "$MOAT" "${D[@]}" ip add --kind invention --jurisdiction US --title "chamber v2" --filed 2026-03-10 \
+  --made-in-china --product aurora --secret S02 --id IPX
+expect_status 0 "ip add, made in China"
+run "$MOAT" "${D[@]}" ip deadlines --as-of 2026-03-20 --json
+expect_status 0 "deadlines after a filing abroad without the examination"
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/stdout" <<'PY' || fail "the Paris deadline does not say the examination was missed"
+import json, sys
+mine = {d["rule"]: d for d in json.load(open(sys.argv[1])) if d["right"] == "IPX"}
+assert mine["cn-confidentiality-exam"]["missed"], mine
+paris = mine["paris-priority-cn-patent"]
+assert not paris["missed"] and "China grants no patent for this invention" in paris["note"], paris
+PY
+run "$MOAT" "${D[@]}" gate --product aurora --as-of 2026-03-20 --json
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/stdout" <<'PY' || fail "the gate passes a secret whose Chinese patent is lost"
+import json, sys
+checks = [c for c in json.load(open(sys.argv[1]))["checks"] if c["id"] == "priority-deadline" and c["subject"] == "secret/S02"]
+assert checks and checks[0]["status"] == "fail", checks
+assert "without CNIPA's confidentiality examination" in checks[0]["reason"], checks[0]
+PY
+
 run "$MOAT" "${D[@]}" audit verify
 expect_status 0 "audit verify"
 
