@@ -212,7 +212,11 @@ AgreementReview review_one(const json& a, const Records& suppliers, const LegalR
 std::vector<std::string> order_problems(const OrderReview& po) {
   std::vector<std::string> problems;
   if (trim(po.ip_clause).empty()) problems.push_back("no IP clause");
-  if (!po.penalty || *po.penalty <= 0) problems.push_back("no liquidated damages for breaching it");
+  if (!po.penalty || *po.penalty <= 0) {
+    problems.push_back("no liquidated damages for breaching it");
+  } else if (trim(po.currency).empty()) {
+    problems.push_back("liquidated damages without a currency");
+  }
   return problems;
 }
 

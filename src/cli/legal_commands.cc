@@ -66,7 +66,7 @@ std::string date_text(const std::optional<Date>& date) {
 std::string amount_text(const std::optional<double>& amount, const std::string& currency) {
   if (!amount) return "";
   char text[48];
-  std::snprintf(text, sizeof text, "%.0f", *amount);
+  std::snprintf(text, sizeof text, *amount == std::floor(*amount) ? "%.0f" : "%.2f", *amount);
   return std::string(text) + (currency.empty() ? "" : " " + currency);
 }
 

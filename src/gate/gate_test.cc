@@ -243,6 +243,9 @@ const std::vector<ReleaseCase>& release_cases() {
        "PO-F03-0007 has no IP clause", "Amend PO-F03-0007"},
       {"PurchaseOrderWithoutPenalty", [](ReleaseFacts& f) { f.supplier.purchase_orders[0].penalty = 0; },
        "po-ip-clause supplier/F03", "no liquidated damages", ""},
+      {"PurchaseOrderPenaltyWithoutCurrency",
+       [](ReleaseFacts& f) { f.supplier.purchase_orders[0].currency.clear(); }, "po-ip-clause supplier/F03",
+       "PO-F03-0007 states liquidated damages of", "Amend PO-F03-0007"},
       {"OneOfTwoPurchaseOrdersLacksClause",
        [](ReleaseFacts& f) {
          f.supplier.purchase_orders.push_back({"PO-F03-0011", "aurora", false, 0, "CNY"});

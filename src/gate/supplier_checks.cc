@@ -2,6 +2,7 @@
 // The checks about one supplier: qualification, its NNN and purchase orders, who is on site,
 // audits, the owner's visit and red flags.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "core/text.h"
@@ -202,9 +203,11 @@ std::vector<Check> nnn(const Context& context) {
 
 namespace {
 
+// The amount as agreed: whole, or with its cents.
 std::string penalty_text(const PurchaseOrder& po) {
-  char amount[32];
-  std::snprintf(amount, sizeof amount, "%.0f", po.penalty);
+  char amount[48];
+  const bool whole = po.penalty == std::floor(po.penalty);
+  std::snprintf(amount, sizeof amount, whole ? "%.0f" : "%.2f", po.penalty);
   return std::string(amount) + (po.currency.empty() ? "" : " " + po.currency);
 }
 
@@ -212,6 +215,9 @@ std::string po_problem(const PurchaseOrder& po) {
   if (!po.ip_clause && po.penalty <= 0) return po.id + " has no IP clause and no liquidated damages";
   if (!po.ip_clause) return po.id + " has no IP clause";
   if (po.penalty <= 0) return po.id + " has an IP clause but no liquidated damages for breaching it";
+  // An amount without its currency is not a sum a court can award.
+  if (po.currency.empty())
+    return po.id + " states liquidated damages of " + penalty_text(po) + " without a currency";
   return "";
 }
 

@@ -184,6 +184,21 @@ run "$MOAT" "${W[@]}" po list --json
 CHECKS=$((CHECKS + 1))
 python3 -c 'import json,sys; [p]=json.load(open(sys.argv[1])); assert p["ok"] and p["penalty"] == 500000 and p["currency"] == "CNY", p' "$WORK/stdout" \
   || fail "the PO's terms were not recorded"
+# An amount without its currency is no sum a court can award; cents are shown, not rounded away.
+run "$MOAT" "${W[@]}" po add PO-2 --supplier F06 --product aurora --quantity 5 --issued 2026-02-01 \
+  --ip-clause "Art. 12" --penalty 600000
+expect_status 0 "po add without a currency"
+run "$MOAT" "${W[@]}" po add PO-3 --supplier F06 --product aurora --quantity 5 --issued 2026-02-01 \
+  --ip-clause "Art. 12" --penalty 0.4 --currency CNY
+expect_status 0 "po add of 0.40 CNY"
+run "$MOAT" "${W[@]}" po list
+CHECKS=$((CHECKS + 1))
+grep -E '^PO-2 .*600000 .*liquidated damages without a currency' "$WORK/stdout" >/dev/null &&
+  grep -E '^PO-3 .*0\.40 CNY +ok' "$WORK/stdout" >/dev/null || fail "po list: $(cat "$WORK/stdout")"
+run "$MOAT" "${W[@]}" remove orders PO-2
+expect_status 0 "remove PO-2"
+run "$MOAT" "${W[@]}" remove orders PO-3
+expect_status 0 "remove PO-3"
 run "$MOAT" "${W[@]}" po terms PO-9 --penalty 1
 expect_status 1 "terms of an unknown PO"
 expect_stderr "PO-9"

@@ -27,6 +27,9 @@ const USERS = {
 };
 const password = (user) => `correct-horse-${user.name}-2026`;
 const STAFF_NAV = ['Launch readiness', 'Red flags', 'IP deadlines', 'Suppliers', 'Sourcing plan', 'Agreements and orders', 'Ledger', 'Releases', 'Counterfeit watch'];
+// A day `days` from today (UTC), as YYYY-MM-DD: dates the server checks against today stay valid
+// whenever the test runs.
+const dayFromNow = (days) => new Date(Date.now() + days * 86400000).toISOString().slice(0, 10);
 const PORTAL_NAV = ['Overview', 'Findings to answer', 'Agreements and orders', 'Design files for you'];
 
 const world = { ...newWorld(), browser: null };
@@ -591,14 +594,15 @@ scenario('oversight records a visit and adds a finding on a supplier page', asyn
   await page.fill(`#finding-${visit.id}-description`, description);
   await page.fill(`#finding-${visit.id}-action`, 'Lock the scrap cage; shred under our engineer\'s eye');
   await page.fill(`#finding-${visit.id}-owner`, 'Plant manager');
-  await page.fill(`#finding-${visit.id}-due`, '2027-01-15');
+  const due = dayFromNow(40);
+  await page.fill(`#finding-${visit.id}-due`, due);
   await form.locator('button[type=submit]').click();
   await page.locator('.status-line', { hasText: `to ${visit.id}` }).waitFor();
   const after = (await apiGet(admin, `/api/visits?supplier=${supplier}&limit=500`)).items.find((v) => v.id === visit.id);
   assert.equal(after.findings.length, 1, 'the API lists the finding');
   const finding = after.findings[0];
   assert.deepEqual([finding.severity, finding.description, finding.owner, finding.due, finding.state],
-    ['critical', description, 'Plant manager', '2027-01-15', 'open']);
+    ['critical', description, 'Plant manager', due, 'open']);
   assert.ok((await page.locator(`article[data-visit="${visit.id}"]`).textContent()).includes(description), 'the page shows the finding');
   await page.locator(`article[data-visit="${visit.id}"]`).scrollIntoViewIfNeeded();
   await screenshot(page, '17-visit-and-finding-recorded');
@@ -622,7 +626,8 @@ scenario('legal waives a failing launch check', async () => {
   const reason = `Agent starts on site next month; the board accepts the risk (${Date.now()})`;
   await form.locator('input[name=role]').fill('IP counsel');
   await form.locator('textarea[name=reason]').fill(reason);
-  await form.locator('input[name=expires]').fill('2027-03-31');
+  const expires = dayFromNow(115);
+  await form.locator('input[name=expires]').fill(expires);
   await row.scrollIntoViewIfNeeded();
   await page.locator(`table.failing-checks tbody[data-subject="${check.subject}"]`).screenshot({ path: path.join(ARTIFACTS, '18-waive-form.png') });
   await form.locator('button[type=submit]').click();
@@ -635,7 +640,7 @@ scenario('legal waives a failing launch check', async () => {
   assert.equal(after.status, 'waived', 'the API gate shows the check waived');
   const waiver = (await apiGet(admin, '/api/waivers?product=aurora')).items.find((w) => w.check === check.id && w.subject === check.subject);
   assert.ok(waiver, 'the API lists the waiver');
-  assert.deepEqual([waiver.role, waiver.reason, waiver.expires, waiver.by], ['IP counsel', reason, '2027-03-31', USERS.legal.name]);
+  assert.deepEqual([waiver.role, waiver.reason, waiver.expires, waiver.by], ['IP counsel', reason, expires, USERS.legal.name]);
   await waivedRow.scrollIntoViewIfNeeded();
   await page.locator('section[aria-labelledby="launch-title"] .verdict').screenshot({ path: path.join(ARTIFACTS, '19-check-waived-verdict.png') });
   await page.locator('table.waived-checks').screenshot({ path: path.join(ARTIFACTS, '19-check-waived.png') });
