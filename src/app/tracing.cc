@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -13,6 +14,7 @@
 #include "app/file_kinds.h"
 #include "app/record_fields.h"
 #include "app/record_steps.h"
+#include "core/text.h"
 #include "mark/mark.h"
 #include "store/schema.h"
 
@@ -272,6 +274,12 @@ void write_message(TraceOutcome& out) {
   } else if (out.verdict == "exact-copy") {
     const TracedCopy& c = out.named.front();
     out.message = "an exact copy of release " + c.release + " to " + c.recipient + " (copy " + c.copy + ")";
+  } else if (out.verdict == "shared-copy") {
+    std::set<std::string> people;
+    for (const TracedCopy& c : out.scored) people.insert(c.recipient);
+    out.message = "an exact copy of what " + std::to_string(people.size()) + " people received (" +
+                  join(std::vector<std::string>(people.begin(), people.end()), ", ") +
+                  "): the same bytes went to each of them, so they do not tell who leaked it";
   } else if (out.verdict == "named") {
     out.message = "marked for " + naming(out.named.front());
   } else if (out.verdict == "no-fingerprint") {
@@ -303,14 +311,19 @@ Result<TraceOutcome> trace_one(Workspace& workspace, std::string_view suspect,
   }
   MOAT_TRY(const std::vector<json> exact, copies_where(workspace, "copy_hash", out.sha256));
   if (!exact.empty()) {
-    out.verdict = "exact-copy";
+    // A copy marked with few positions can be byte for byte the copy of another recipient: the
+    // bytes then name everyone who received them, so they accuse no one.
+    std::set<std::string> recipients;
+    for (const json& copy : exact) recipients.insert(text(copy, "recipient"));
+    const bool shared = recipients.size() > 1;
+    out.verdict = shared ? "shared-copy" : "exact-copy";
     out.file = text(exact.front(), "file");
     out.file_name = text(exact.front(), "name");
     for (const json& copy : exact) {
       MOAT_TRY(TracedCopy traced, describe_copy(workspace, copy));
-      traced.accused = true;
-      traced.p_value = 0;
-      out.named.push_back(traced);
+      traced.accused = !shared;
+      traced.p_value = shared ? 1 : 0;
+      if (!shared) out.named.push_back(traced);
       out.scored.push_back(std::move(traced));
     }
     out.scheme = text(exact.front(), "scheme");
@@ -424,10 +437,10 @@ Result<TraceOutcome> trace_file(Workspace& workspace, const Session& session, st
 
 json trace_json(const TraceOutcome& o) {
   const TracedCopy* top = o.named.empty() ? nullptr : &o.named.front();
-  json evidence = {{"method", o.verdict == "exact-copy" || o.verdict == "master" ? "sha256" : "fingerprint"},
-                   {"scheme", o.scheme},
-                   {"sha256", o.sha256}};
-  if (o.verdict != "exact-copy" && o.verdict != "master" && o.verdict != "unknown") {
+  const bool by_hash = o.verdict == "exact-copy" || o.verdict == "shared-copy" || o.verdict == "master";
+  json evidence = {
+      {"method", by_hash ? "sha256" : "fingerprint"}, {"scheme", o.scheme}, {"sha256", o.sha256}};
+  if (!by_hash && o.verdict != "unknown") {
     evidence["score"] = top ? json(top->score) : json();
     evidence["threshold"] = o.threshold;
     evidence["p_value"] = top ? json(top->p_value) : json();

@@ -264,6 +264,41 @@ LAST=$(sql "$WORK/framed" 'SELECT MAX(seq) FROM ledger')
 sql "$WORK/framed" "UPDATE ledger SET actor = 'mallory' WHERE seq = $LAST" >/dev/null
 not_vouched "a broken ledger head" "$WORK/out/B2/board.pdf" B2 "the ledger's head fails verification: event $LAST"
 
+# A layer marked with two positions: copies of two recipients are often byte for byte the same.
+# Such bytes went to both, so they name no one (exit 1): never an innocent.
+printf 'G04 two pads*\n%%FSLAX46Y46*%%\n%%MOMM*%%\n%%ADD10C,0.600*%%\nD10*\nX1000000Y1000000D03*\nX9000000Y1000000D03*\nM02*\n' \
+  > "$WORK/pads.GTL"
+run "$MOAT" "${W[@]}" file add P2 "$WORK/pads.GTL" --json
+expect_status 0 "a layer of two pads"
+PADS=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["id"])' "$WORK/stdout")
+for i in 1 2 3 4 5 6 7 8 9 10; do
+  "$MOAT" "${W[@]}" release P2 --to F2 --recipient B1 --recipient B2 --files "$PADS" --out "$WORK/pads$i" \
+    >/dev/null || fail "release the two pads ($i)"
+done
+SHARED=$(python3 - "$WORK" <<'PY'
+import glob, hashlib, sys
+digest = lambda p: hashlib.sha256(open(p, "rb").read()).hexdigest()
+b1 = {digest(p) for p in glob.glob(sys.argv[1] + "/pads*/B1/pads.GTL")}
+print(next((p for p in sorted(glob.glob(sys.argv[1] + "/pads*/B2/pads.GTL")) if digest(p) in b1), ""))
+PY
+)
+CHECKS=$((CHECKS + 1))
+if [ -z "$SHARED" ]; then
+  fail "ten releases of two pads gave B1 and B2 no copy alike (the test needs one)"
+else
+  run "$MOAT" "${W[@]}" trace "$SHARED" --json
+  expect_status 1 "trace bytes that went to two people"
+  python3 - "$WORK/stdout" <<'PY' || fail "bytes given to B1 and B2 accuse someone"
+import json, sys
+o = json.load(open(sys.argv[1]))
+assert o["verdict"] == "shared-copy" and o["recipient"] is None and o["named"] == [], o
+assert {c["recipient"] for c in o["copies"]} == {"B1", "B2"}, o["copies"]
+assert not any(c["accused"] for c in o["copies"]) and o["ledger"]["vouched"] is None, o
+PY
+  run "$MOAT" "${W[@]}" trace "$SHARED"
+  expect_stdout "do not tell who leaked it" "the text of a shared copy's trace"
+fi
+
 # Once there are accounts only administrators, sourcing and legal users trace (a trace reads every
 # master), each signed in with a token: a supplier's user and a viewer are refused, each refusal in
 # the ledger under its actor with no trace done; a token nobody was given is refused outright.
