@@ -264,6 +264,19 @@ LAST=$(sql "$WORK/framed" 'SELECT MAX(seq) FROM ledger')
 sql "$WORK/framed" "UPDATE ledger SET actor = 'mallory' WHERE seq = $LAST" >/dev/null
 not_vouched "a broken ledger head" "$WORK/out/B2/board.pdf" B2 "the ledger's head fails verification: event $LAST"
 
+# Through moat too: a copy's record changed after its release (`moat set`, an administrator's generic
+# edit) or a release's (its date) is what the ledger last recorded, but not what was handed out.
+clone_workspace "$WORK/w" "$WORK/framed" || fail "clone"
+run "$MOAT" -w "$WORK/framed" set copies "$GTL_COPY" recipient=B2
+expect_status 0 "moat set copies"
+not_vouched "a copy's recipient set through moat" "$WORK/out/B1/board.GTL" B2 \
+  "copies/$GTL_COPY was changed after it was made"
+clone_workspace "$WORK/w" "$WORK/framed" || fail "clone"
+run "$MOAT" -w "$WORK/framed" set releases "$RELEASE" date=2020-01-01
+expect_status 0 "moat set releases"
+not_vouched "a release's date set through moat" "$WORK/cut.GTL" B2 \
+  "releases/$RELEASE's date was changed after the release was made"
+
 # A layer marked with two positions: copies of two recipients are often byte for byte the same.
 # Such bytes went to both, so they name no one (exit 1): never an innocent.
 printf 'G04 two pads*\n%%FSLAX46Y46*%%\n%%MOMM*%%\n%%ADD10C,0.600*%%\nD10*\nX1000000Y1000000D03*\nX9000000Y1000000D03*\nM02*\n' \
