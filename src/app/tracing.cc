@@ -43,15 +43,19 @@ Result<std::optional<json>> record(Workspace& workspace, std::string_view table_
   return found;
 }
 
-// The agreement binding `supplier` on `date` for `product`: in force then and covering the product
-// (an agreement naming no product covers them all). The latest effective one when several do.
+// The agreement binding `person` at `supplier` on `date` for `product`: in force then, covering the
+// product (an agreement naming no product covers them all) and binding the person (one naming
+// people, an employee's confidentiality agreement, binds those only). One naming the person comes
+// first; the latest effective one when several do.
 Result<std::optional<json>> binding_agreement(Workspace& workspace, const std::string& supplier,
-                                              const std::string& product, const std::string& date) {
+                                              const std::string& person, const std::string& product,
+                                              const std::string& date) {
   const store::SqlValue params[] = {supplier};
   MOAT_TRY(const auto rows,
            workspace.store().database().query(
                R"(SELECT "id" FROM "agreements" WHERE "supplier" = ? ORDER BY "id")", params));
   std::optional<json> best;
+  bool best_names_person = false;
   for (const store::SqlRow& row : rows) {
     MOAT_TRY(const std::optional<json> a, record(workspace, "agreements", text_of(row[0])));
     if (!a) continue;
@@ -60,7 +64,16 @@ Result<std::optional<json>> binding_agreement(Workspace& workspace, const std::s
     if (!expires.empty() && expires < date) continue;
     const std::vector<std::string> products = list(*a, "products");
     if (!products.empty() && std::find(products.begin(), products.end(), product) == products.end()) continue;
-    if (!best || text(*best, "effective") <= effective) best = *a;
+    const std::vector<std::string> people = list(*a, "people");
+    const bool names_person = std::find(people.begin(), people.end(), person) != people.end();
+    if (!people.empty() && !names_person) continue;
+    const auto rank = [&](const json& candidate, bool named) {
+      return std::pair(named, text(candidate, "effective"));
+    };
+    if (!best || rank(*best, best_names_person) <= rank(*a, names_person)) {
+      best = *a;
+      best_names_person = names_person;
+    }
   }
   return best;
 }
@@ -89,7 +102,7 @@ Result<TracedCopy> describe_copy(Workspace& workspace, const json& copy) {
     out.records.push_back({"suppliers", out.supplier});
   }
   MOAT_TRY(const std::optional<json> agreement,
-           binding_agreement(workspace, out.supplier, text(*release, "product"), out.date));
+           binding_agreement(workspace, out.supplier, out.recipient, text(*release, "product"), out.date));
   if (agreement) {
     out.agreement = text(*agreement, "id");
     out.agreement_kind = text(*agreement, "kind");

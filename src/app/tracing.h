@@ -36,7 +36,7 @@ struct TracedCopy {
   std::string supplier;  // supplier id
   std::string supplier_name;
   std::string date;       // the release's date
-  std::string agreement;  // the agreement binding the supplier on that date (empty: none on file)
+  std::string agreement;  // the agreement binding the recipient on that date (empty: none on file)
   std::string agreement_kind;
   double score = 0;
   double p_value = 1;

@@ -277,6 +277,24 @@ expect_status 0 "moat set releases"
 not_vouched "a release's date set through moat" "$WORK/cut.GTL" B2 \
   "releases/$RELEASE's date was changed after the release was made"
 
+# The agreement named is one that binds the recipient: an agreement naming people binds those only,
+# and one naming the recipient comes first. AG2, an NDA of B2's alone (the latest effective), is
+# named for B2's copy, never for B1's.
+cat > "$WORK/agreements.csv" <<CSV
+id,kind,supplier,governing_law,languages,controlling_language,court,liquidated_damages,currency,non_use,non_circumvention,signed_by,chop,effective,products,people
+AG2,nda,F2,CN,zh,zh,深圳市中级人民法院,100000,CNY,true,true,王芳,true,$(date -u -d '-10 days' +%F),gadget,B2
+CSV
+run "$MOAT" "${W[@]}" import "$WORK/agreements.csv"
+expect_status 0 "import an agreement of B2's"
+for who in B1 B2; do
+  run "$MOAT" "${W[@]}" trace "$WORK/out/$who/board.GTL" --json
+  expect_status 0 "trace $who's copy after AG2"
+  CHECKS=$((CHECKS + 1))
+  want=$([ "$who" = B2 ] && echo AG2 || echo AG1)
+  python3 -c 'import json, sys; o = json.load(open(sys.argv[1])); assert o["agreement"] == sys.argv[2], o["agreement"]' \
+    "$WORK/stdout" "$want" || fail "the trace of $who's copy names an agreement not binding $who"
+done
+
 # A layer marked with two positions: copies of two recipients are often byte for byte the same.
 # Such bytes went to both, so they name no one (exit 1): never an innocent.
 printf 'G04 two pads*\n%%FSLAX46Y46*%%\n%%MOMM*%%\n%%ADD10C,0.600*%%\nD10*\nX1000000Y1000000D03*\nX9000000Y1000000D03*\nM02*\n' \
