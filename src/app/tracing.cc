@@ -226,13 +226,25 @@ Result<std::optional<Candidate>> best_master(Workspace& workspace, std::string_v
                                              const std::vector<DesignFile>& masters,
                                              PreparedMasters& prepared, SearchProgress& progress) {
   std::optional<Candidate> best;
+  std::set<std::string> contents;  // masters already read, by SHA-256
   for (const DesignFile& master : masters) {
     if (scheme_of(master.media_type) != scheme) continue;
     struct Done {  // the master counts as read however its reading ends
       SearchProgress& progress;
       ~Done() { progress.masters_done(1); }
     } done{progress};
-    MOAT_TRY(std::vector<json> copies, copies_where(workspace, "file", master.id));
+    if (!contents.insert(master.sha256).second) continue;
+    // Files of the same content (added twice, under two names or revisions) are one master: their
+    // copies share its code, so every one of them is scored.
+    std::vector<json> copies;
+    for (const DesignFile& same : masters) {
+      if (same.sha256 != master.sha256) continue;
+      MOAT_TRY(std::vector<json> of_file, copies_where(workspace, "file", same.id));
+      copies.insert(copies.end(), of_file.begin(), of_file.end());
+    }
+    std::sort(copies.begin(), copies.end(), [](const json& a, const json& b) {
+      return id_number(text(a, "id"), "C") < id_number(text(b, "id"), "C");
+    });
     std::vector<std::string> ids;
     for (const json& c : copies) {
       if (text(c, "scheme") == scheme) ids.push_back(text(c, "id"));

@@ -295,6 +295,31 @@ for who in B1 B2; do
     "$WORK/stdout" "$want" || fail "the trace of $who's copy names an agreement not binding $who"
 done
 
+# The same content added twice (under another name): the copies of both files share the master's
+# code, so a copy of either is scored. B2's copy of the second traces to B2.
+cp "$WORK/board.GTL" "$WORK/board-again.GTL"
+run "$MOAT" "${W[@]}" file add P2 "$WORK/board-again.GTL" --json
+expect_status 0 "the same Gerber again, under another name"
+AGAIN=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["id"])' "$WORK/stdout")
+run "$MOAT" "${W[@]}" release P2 --to F2 --recipient B2 --files "$AGAIN" --out "$WORK/again" --json
+expect_status 0 "release the second file to B2"
+AGAIN_COPY=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["copies"][0]["id"])' "$WORK/stdout")
+python3 - "$WORK/again/B2/board-again.GTL" "$WORK/again-cut.GTL" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().splitlines()
+kept = [l for n, l in enumerate(lines) if not (l.endswith("D03*") and n % 2) and not l.startswith("G04")]
+open(sys.argv[2], "w").write("\n".join(kept) + "\n")
+PY
+run "$MOAT" "${W[@]}" trace "$WORK/again-cut.GTL" --json
+expect_status 0 "trace a copy of the second file with the same content"
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/stdout" "$AGAIN_COPY" <<'PY' || fail "a copy of a file with another file's content is not traced to its recipient"
+import json, sys
+o = json.load(open(sys.argv[1]))
+assert o["verdict"] == "named" and o["copy"] == sys.argv[2] and o["recipient"] == "B2", o
+assert [c["recipient"] for c in o["named"]] == ["B2"], o["named"]
+PY
+
 # A layer marked with two positions: copies of two recipients are often byte for byte the same.
 # Such bytes went to both, so they name no one (exit 1): never an innocent.
 printf 'G04 two pads*\n%%FSLAX46Y46*%%\n%%MOMM*%%\n%%ADD10C,0.600*%%\nD10*\nX1000000Y1000000D03*\nX9000000Y1000000D03*\nM02*\n' \
