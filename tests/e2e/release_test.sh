@@ -199,6 +199,13 @@ assert people["A1"]["before"] == [] and people["A1"]["after"] == ["S1"], o["expo
 PY
 CHECKS=$((CHECKS + 1))
 [ "$(state)" = "$before" ] || fail "a dry run wrote something"
+# A release goes out today, on today's gate: --as-of asks what a dry run would have answered on
+# another day, and never releases (an earlier day's verdict, before a waiver expired or a flag
+# was raised, would let out what today's gate refuses, recorded as of that day).
+expect_refused "a release as of another day" "--as-of" -- P1 --to F1 --recipient A1 --as-of "$(date -u -d '-30 days' +%F)"
+run "$MOAT" "${W[@]}" release P1 --to F1 --recipient A1 --dry-run --as-of "$(date -u -d '-30 days' +%F)"
+CHECKS=$((CHECKS + 1))
+[ "$STATUS" -eq 0 ] || [ "$STATUS" -eq 3 ] || fail "a dry run as of another day: exit $STATUS: $(cat "$WORK/stderr")"
 
 # ---- Releases ----------------------------------------------------------------------------------
 
