@@ -692,6 +692,15 @@ Result<ReleaseView> confirm_return(Workspace& workspace, const Session& session,
                    "its return was confirmed already, on " + text(record, "returned_at") + " by " +
                        text(record, "returned_by"));
     }
+    // Files still handed out cannot have come back: the confirmation must follow their end.
+    const std::string expires = text(record, "expires");
+    if (text(record, "state") != "revoked" && (expires.empty() || !(expires < today.to_string()))) {
+      return Error(ErrorCode::kConflict, "releases/" + id,
+                   "the release is active: its copies are still served" +
+                       (expires.empty() ? std::string() : " until " + expires) +
+                       "; revoke it first (moat release revoke " + id +
+                       " --reason ...), then confirm the return");
+    }
     record["returned_at"] = author.at;
     record["returned_by"] = author.actor;
     record["return_reason"] = reason;

@@ -128,7 +128,8 @@ Result<ReleaseView> find_release(Workspace& workspace, const std::string& id, Da
 Result<ReleaseView> revoke_release(Workspace& workspace, const Session& session, const std::string& id,
                                    const std::string& reason, Date today);
 // Confirms that a release's files came back or were destroyed (kInput without a reason; kConflict
-// when confirmed already). Resolves the red flags raised for it.
+// when confirmed already, or while the release is active: revoked or expired first). Resolves the
+// red flags raised for it.
 Result<ReleaseView> confirm_return(Workspace& workspace, const Session& session, const std::string& id,
                                    const std::string& reason, Date today);
 

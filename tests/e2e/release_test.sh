@@ -298,6 +298,14 @@ PY
 
 # ---- Revocation: the red flag and the gate until the return is confirmed -------------------------
 
+# A return is confirmed after the files stop being handed out: an active release's is refused.
+before=$(state)
+run "$MOAT" "${W[@]}" release returned R1 --reason "too early"
+expect_status 1 "confirming the return of an active release"
+expect_stderr "revoke it first" "confirming the return of an active release"
+CHECKS=$((CHECKS + 1))
+[ "$(state)" = "$before" ] || fail "a refused confirmation wrote something"
+
 run "$MOAT" "${W[@]}" release revoke R1 --reason "mold moved to another maker" --json
 expect_status 0 "revoke"
 run "$MOAT" "${W[@]}" release revoke R1 --reason "twice"
