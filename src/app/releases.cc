@@ -220,15 +220,21 @@ struct KnowledgeCheck {
 
 Result<KnowledgeCheck> check_knowledge(Workspace& workspace, const Subject& s) {
   MOAT_TRY(const Knowledge k, load_knowledge(workspace, s.product));
+  // What the files' contents carry: the same bytes recorded with other secrets carry those too.
+  std::vector<DesignFile> carried = s.files;
+  for (DesignFile& f : carried) {
+    const auto content = k.file_secrets.find(f.id);
+    if (content != k.file_secrets.end()) f.secrets = secret_ids(k, content->second);
+  }
   std::vector<std::string> secrets, people;
-  for (const DesignFile& f : s.files) secrets.insert(secrets.end(), f.secrets.begin(), f.secrets.end());
+  for (const DesignFile& f : carried) secrets.insert(secrets.end(), f.secrets.begin(), f.secrets.end());
   std::map<std::string, std::string> names;
   for (const json& p : s.people) {
     people.push_back(text(p, "id"));
     names[text(p, "id")] = person_label(p);
   }
   const Addition addition{text(s.supplier, "id"), people, secret_set(k, secrets)};
-  return KnowledgeCheck{added_refusals(k, addition, s.files, names), changes_of(k, addition, names)};
+  return KnowledgeCheck{added_refusals(k, addition, carried, names), changes_of(k, addition, names)};
 }
 
 // ---- Making the copies ------------------------------------------------------------------------

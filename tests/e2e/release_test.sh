@@ -343,6 +343,21 @@ releases = json.load(open(sys.argv[1]))
 assert [r["id"] for r in releases] == ["R3", "R2", "R1"], [r["id"] for r in releases]
 PY
 
+# The same bytes added again under other secrets carry what they carried before: T1 holds S1 and
+# may not have the board's specification (S2); added again as p3-summary.txt "carrying S1", the
+# same bytes are refused to T1 all the same.
+printf 'board specification\n' > "$WORK/p3-spec.txt"
+run "$MOAT" "${W[@]}" file add P3 "$WORK/p3-spec.txt" --secrets S2 --json
+expect_status 0 "the board's specification"
+P3_SPEC=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["id"])' "$WORK/stdout")
+expect_refused "the specification to T1" "one person" -- P3 --to F9 --recipient T1 --files "$P3_SPEC"
+cp "$WORK/p3-spec.txt" "$WORK/p3-summary.txt"
+run "$MOAT" "${W[@]}" file add P3 "$WORK/p3-summary.txt" --secrets S1 --json
+expect_status 0 "the specification again, as carrying S1"
+P3_SUMMARY=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["id"])' "$WORK/stdout")
+expect_refused "the same bytes under other secrets" "one person" -- P3 --to F9 --recipient T1 --files "$P3_SUMMARY"
+expect_stderr "p3-summary.txt" "the refusal names the file whose content carries the recipe's secret"
+
 # ---- Only administrators read masters once there are accounts ----------------------------------
 printf 'correct-horse-battery\n' | "$MOAT" "${W[@]}" user add boss --role admin >/dev/null || fail "user add"
 printf 'correct-horse-battery\n' | "$MOAT" "${W[@]}" user add someone --role sourcing >/dev/null || fail "user add"
