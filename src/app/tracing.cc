@@ -372,7 +372,7 @@ Result<TraceOutcome> trace_one(Workspace& workspace, std::string_view suspect,
 Result<TraceOutcome> trace_archive(Workspace& workspace, std::string_view suspect, const std::string& name,
                                    const std::vector<DesignFile>& masters, PreparedMasters& prepared,
                                    const Progress& told) {
-  MOAT_TRY(const std::vector<ArchiveMember> members, zip_members(suspect, name));
+  MOAT_TRY(const std::vector<ArchiveMember> members, zip_members(suspect, name, kMaxUnpackedBytes));
   size_t reads = 0;
   for (const ArchiveMember& m : members)
     reads += masters_of(masters, scheme_of(detect_media_type(m.content)));

@@ -80,8 +80,11 @@ Result<std::vector<ArchiveMember>> zip_members(std::string_view zip, std::string
       return input_error(std::string(where) + ": " + path, "the member is encrypted: add it decrypted");
     }
     total += stat.size;
-    if (total > max_bytes)
-      return input_error(std::string(where), "the archive unpacks to more than its limit");
+    if (total > max_bytes) {
+      return input_error(std::string(where) + ": " + path, "the archive unpacks to more than " +
+                                                               std::to_string(max_bytes >> 20) +
+                                                               " MiB (at this member): too large to read");
+    }
     if (!paths.insert(path).second)
       return input_error(std::string(where) + ": " + path, "two members share this path");
     MOAT_TRY(std::string content, read_member(archive.get(), static_cast<zip_uint64_t>(i), stat.size,

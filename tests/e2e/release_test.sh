@@ -118,6 +118,30 @@ assert by["gerber/board.GTL"]["media_type"] == "application/vnd.gerber", by
 assert by["drill/board.drl"]["media_type"] == "application/x-excellon", by
 assert all(f["archive"] == "board.zip" for f in by.values()), by
 PY
+# A ZIP whose members unpack to more than 256 MiB (a small archive of zeros) is refused before
+# anything is inflated or recorded, naming the archive and the member.
+python3 - "$WORK" <<'PY'
+import sys, zipfile
+work = sys.argv[1]
+g = "%FSLAX46Y46*%\n%MOMM*%\n%ADD10C,0.1*%\nD10*\nX0Y0D03*\nM02*\n"
+with zipfile.ZipFile(work + "/bomb.zip", "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("set/board.GTL", g)
+    with z.open("set/zeros.bin", "w", force_zip64=True) as f:
+        for _ in range(260):
+            f.write(bytes(1 << 20))
+PY
+files_before=$(sql "$WORK/w" "SELECT COUNT(*) FROM files")
+for archive in bomb; do
+  run "$MOAT" "${W[@]}" file add P2 "$WORK/$archive.zip"
+  expect_status 1 "file add $archive.zip"
+  expect_stderr "$archive.zip: set/" "file add $archive.zip names the member"
+done
+expect_stderr "256 MiB" "the unpacked size's limit"
+CHECKS=$((CHECKS + 1))
+[ "$(sql "$WORK/w" "SELECT COUNT(*) FROM files")" = "$files_before" ] || fail "a refused ZIP recorded files"
+run "$MOAT" "${W[@]}" trace "$WORK/bomb.zip"
+expect_status 1 "trace a ZIP that unpacks to more than 256 MiB"
+expect_stderr "256 MiB" "trace a ZIP that unpacks to more than 256 MiB"
 # Narrowing only: a secret the package does not expose is refused, naming the flag.
 run "$MOAT" "${W[@]}" file add P1 "$WORK/housing.pdf" --secrets "S2"
 expect_status 1 "widening the secrets"
