@@ -118,12 +118,19 @@ assert by["gerber/board.GTL"]["media_type"] == "application/vnd.gerber", by
 assert by["drill/board.drl"]["media_type"] == "application/x-excellon", by
 assert all(f["archive"] == "board.zip" for f in by.values()), by
 PY
-# A ZIP whose members unpack to more than 256 MiB (a small archive of zeros) is refused before
-# anything is inflated or recorded, naming the archive and the member.
+# A ZIP whose member paths name one place twice once written out ('set/./a.GTL' and 'set/a.GTL'; a
+# member that is another's folder), or whose members unpack to more than 256 MiB (a small archive
+# of zeros), is refused before anything is inflated or recorded, naming the archive and the member.
 python3 - "$WORK" <<'PY'
 import sys, zipfile
 work = sys.argv[1]
 g = "%FSLAX46Y46*%\n%MOMM*%\n%ADD10C,0.1*%\nD10*\nX0Y0D03*\nM02*\n"
+with zipfile.ZipFile(work + "/dots.zip", "w") as z:
+    z.writestr("set/./a.GTL", g)
+    z.writestr("set/a.GTL", g.replace("X0", "X1"))
+with zipfile.ZipFile(work + "/nested.zip", "w") as z:
+    z.writestr("set/top", g)
+    z.writestr("set/top/inner.GTL", g.replace("X0", "X2"))
 with zipfile.ZipFile(work + "/bomb.zip", "w", zipfile.ZIP_DEFLATED) as z:
     z.writestr("set/board.GTL", g)
     with z.open("set/zeros.bin", "w", force_zip64=True) as f:
@@ -131,7 +138,7 @@ with zipfile.ZipFile(work + "/bomb.zip", "w", zipfile.ZIP_DEFLATED) as z:
             f.write(bytes(1 << 20))
 PY
 files_before=$(sql "$WORK/w" "SELECT COUNT(*) FROM files")
-for archive in bomb; do
+for archive in dots nested bomb; do
   run "$MOAT" "${W[@]}" file add P2 "$WORK/$archive.zip"
   expect_status 1 "file add $archive.zip"
   expect_stderr "$archive.zip: set/" "file add $archive.zip names the member"
