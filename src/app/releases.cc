@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/releases.h"
 
+#include <fcntl.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -254,10 +259,41 @@ struct Planned {
 
 Status refuse_overwrite(const fs::path& target) {
   std::error_code error;
-  if (fs::exists(target, error)) {
+  // A link counts as a file there, even one that leads nowhere: it is never replaced.
+  if (fs::symlink_status(target, error).type() != fs::file_type::not_found) {
     return Error(ErrorCode::kConflict, target.string(),
                  "a file is there already: moat does not overwrite it");
   }
+  return {};
+}
+
+// The folder a copy goes into; a file where a folder must be is the user's to move (kInput).
+Status make_folder(const fs::path& folder) {
+  std::error_code error;
+  fs::create_directories(folder, error);
+  if (!error) return {};
+  if (error == std::errc::not_a_directory || error == std::errc::file_exists) {
+    return input_error(folder.string(),
+                       "cannot create this folder: a file is in the way (" + error.message() + ")");
+  }
+  return internal_error("cannot create " + folder.string() + ": " + error.message());
+}
+
+// Moves `from` to `to` unless something is at `to` (kConflict), whatever appeared there meanwhile.
+Status move_without_overwriting(const fs::path& from, const fs::path& to) {
+  if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) return {};
+  const int error = errno;
+  if (error == EEXIST) {
+    return Error(ErrorCode::kConflict, to.string(), "a file is there already: moat does not overwrite it");
+  }
+  if (error != EINVAL && error != ENOSYS) {
+    return internal_error("cannot move " + from.string() + " into place: " + std::strerror(error));
+  }
+  // A file system without the no-replace rename: checked, then renamed.
+  MOAT_CHECK(refuse_overwrite(to));
+  std::error_code failed;
+  fs::rename(from, to, failed);
+  if (failed) return internal_error("cannot move " + from.string() + " into place: " + failed.message());
   return {};
 }
 
@@ -267,9 +303,7 @@ fs::path staged(const fs::path& target) {
 
 // Writes `bytes` beside `target` (staged), flushed; it is moved into place once every copy is made.
 Status stage_copy(const fs::path& target, std::string_view bytes) {
-  std::error_code error;
-  fs::create_directories(target.parent_path(), error);
-  if (error) return internal_error("cannot create " + target.parent_path().string() + ": " + error.message());
+  MOAT_CHECK(make_folder(target.parent_path()));
   std::ofstream out(staged(target), std::ios::binary | std::ios::trunc);
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   out.flush();
@@ -307,10 +341,7 @@ class Delivery {
       return {};
     }
     MOAT_TRY(const fs::path target, claim(p));
-    std::error_code error;
-    fs::create_directories(target.parent_path(), error);
-    if (error)
-      return internal_error("cannot create " + target.parent_path().string() + ": " + error.message());
+    MOAT_CHECK(make_folder(target.parent_path()));
     return copy_blob_to_file(workspace_, file.blob, staged(target));
   }
 
@@ -318,11 +349,11 @@ class Delivery {
   Result<std::vector<fs::path>> finish() {
     std::vector<fs::path> placed;
     for (const fs::path& target : staged_) {
-      std::error_code error;
-      fs::rename(staged(target), target, error);
-      if (error) {
-        for (const fs::path& done : placed) fs::remove(done, error);
-        return internal_error("cannot move " + staged(target).string() + " into place: " + error.message());
+      Status moved = move_without_overwriting(staged(target), target);
+      if (!moved.ok()) {
+        std::error_code ignored;
+        for (const fs::path& done : placed) fs::remove(done, ignored);
+        return std::move(moved).error();
       }
       placed.push_back(target);
     }

@@ -277,6 +277,17 @@ CHECKS=$((CHECKS + 1))
 [ -f "$WORK/out/T2/p3-board.txt" ] && cmp -s "$WORK/out/T2/p3-board.txt" "$WORK/p3-board.txt" || fail "--out: the copy is not in the recipient's folder"
 run "$MOAT" "${W[@]}" release P3 --to F9 --recipient T2 --files "$P3_BOARD" --out "$WORK/out"
 expect_status 1 "a copy never overwrites a file under --out"
+# --out onto a file is the user's to fix (exit 1, not an internal error); a link where a copy goes,
+# even one that leads nowhere, is never replaced.
+printf 'x\n' > "$WORK/not-a-folder"
+run "$MOAT" "${W[@]}" release P3 --to F9 --recipient T2 --files "$P3_BOARD" --out "$WORK/not-a-folder"
+expect_status 1 "--out onto a file"
+expect_stderr "not-a-folder" "--out onto a file"
+mkdir -p "$WORK/linked/T2" && ln -s "$WORK/nowhere" "$WORK/linked/T2/p3-board.txt"
+run "$MOAT" "${W[@]}" release P3 --to F9 --recipient T2 --files "$P3_BOARD" --out "$WORK/linked"
+expect_status 1 "a link where a copy goes"
+CHECKS=$((CHECKS + 1))
+[ -L "$WORK/linked/T2/p3-board.txt" ] && [ ! -e "$WORK/nowhere" ] || fail "--out replaced a link or wrote through it"
 
 # A kind moat does not mark goes out as the master's own vault content, never read into memory; a
 # damaged master is refused, into the vault or a folder, and nothing is written.
