@@ -625,6 +625,19 @@ Result<ReleaseOutcome> release_files(Workspace& workspace, const Session& sessio
   return o;
 }
 
+Status check_release_filter(Workspace& workspace, const ReleaseFilter& filter) {
+  if (!filter.supplier.empty())
+    MOAT_CHECK(record_of(workspace, "suppliers", {filter.supplier}, "--supplier",
+                         "no supplier '" + filter.supplier + "'"));
+  if (!filter.product.empty())
+    MOAT_CHECK(record_of(workspace, "products", {filter.product}, "--product",
+                         "no product '" + filter.product + "'"));
+  if (!filter.person.empty())
+    MOAT_CHECK(
+        record_of(workspace, "people", {filter.person}, "--person", "no person '" + filter.person + "'"));
+  return {};
+}
+
 Result<std::vector<ReleaseView>> list_releases(Workspace& workspace, const ReleaseFilter& filter,
                                                Date today) {
   MOAT_TRY(const std::vector<store::Record> records, workspace.store().list(table("releases")));

@@ -112,6 +112,9 @@ struct ReleaseFilter {
   std::string person;  // only releases to this person
 };
 
+// kNotFound naming the filter when it names a supplier, product or person that does not exist (a
+// list filtered by a typo would read as "none").
+Status check_release_filter(Workspace& workspace, const ReleaseFilter& filter);
 // Releases, newest first, with their state as of `today`.
 Result<std::vector<ReleaseView>> list_releases(Workspace& workspace, const ReleaseFilter& filter, Date today);
 // The releases list_releases selects, newest first (by number: R10 before R9), with `state`

@@ -310,6 +310,7 @@ void define_release_list(CLI::App& app, GlobalOptions& global, Runs& runs) {
     if (!cmd->parsed()) return -1;
     return with_session(global, [&](app::Workspace& workspace, const app::Session& session) -> Status {
       MOAT_TRY(const Date today, as_of(flags->as_of, session));
+      MOAT_CHECK(app::check_release_filter(workspace, flags->filter));
       MOAT_TRY(const std::vector<app::ReleaseView> releases,
                app::list_releases(workspace, flags->filter, today));
       if (!global.json) {

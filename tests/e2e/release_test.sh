@@ -384,6 +384,13 @@ import json, sys
 releases = json.load(open(sys.argv[1]))
 assert [r["id"] for r in releases] == ["R3", "R2", "R1"], [r["id"] for r in releases]
 PY
+# A filter naming no supplier, product or person is an error, not a list that reads "none".
+for filter in "--supplier F99" "--supplier f1" "--product nope" "--person Z9"; do
+  # shellcheck disable=SC2086
+  run "$MOAT" "${W[@]}" release list $filter
+  expect_status 1 "release list $filter"
+  expect_stderr "${filter%% *}" "release list $filter"
+done
 
 # The same bytes added again under other secrets carry what they carried before: T1 holds S1 and
 # may not have the board's specification (S2); added again as p3-summary.txt "carrying S1", the
