@@ -800,8 +800,9 @@ Result<CopyDownload> download_copy(Workspace& workspace, const Session& session,
     return out;
   }
   if (out.copy.blob.empty()) {
-    return Error(ErrorCode::kNotFound, "copies/" + id,
-                 "this copy was written to a folder, not kept in the vault");
+    return Error(ErrorCode::kConflict, "copies/" + id,
+                 "this copy was written to a folder when it was released, not kept in the vault: moat "
+                 "does not serve it");
   }
   MOAT_TRY(out.content, load_blob(workspace, out.copy.blob));
   if (sha256_hex(out.content) != out.copy.copy_hash) {

@@ -152,8 +152,8 @@ struct CopyDownload {
 
 // The copy `id` for its recipient, recorded in the ledger as downloaded by the session's actor.
 // `person`, when set, must be the copy's recipient (kNotFound otherwise: the caller says 403).
-// Errors: kNotFound for an unknown copy or one kept outside the vault; kIntegrity for a copy the
-// vault fails to authenticate.
+// Errors: kNotFound for an unknown copy; kConflict for one written to a folder (not kept in the
+// vault); kIntegrity for a copy the vault fails to authenticate.
 Result<CopyDownload> download_copy(Workspace& workspace, const Session& session, const std::string& id,
                                    const std::optional<std::string>& person, Date today);
 
