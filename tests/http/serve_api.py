@@ -1334,6 +1334,12 @@ def test_folder_copy_and_release_errors():
         reply = Client(server, token=TOKENS["supplier"]).get("/api/copies/%s/download" % FOLDER_COPY)
         check(reply.status == 409 and "folder" in reply.json.get("detail", ""),
               "the own copy written to a folder: %s %s" % (reply.status, reply.text[:200]))
+        admin = Client(server, token=TOKENS["admin"])
+        for recipients in ([], ["P999"]):
+            reply = admin.request("POST", "/api/releases", dict(RELEASE_BODY, recipients=recipients))
+            where = [e["where"] for e in reply.json.get("errors", [])]
+            check(reply.status in (400, 404) and where == ["/recipients"],
+                  "a release to %s: %s %s" % (recipients, reply.status, where))
     finally:
         server.stop()
 
