@@ -140,7 +140,8 @@ Result<std::vector<Incoming>> unpack(std::vector<FileSource>& sources) {
       }
     }
     if (adding.empty() && detect_media_type(source.content) == kZip) {
-      MOAT_TRY(std::vector<ArchiveMember> members, zip_members(source.content, source.name));
+      MOAT_TRY(std::vector<ArchiveMember> members,
+               zip_members(source.content, source.name, kMaxUnpackedBytes));
       if (is_fabrication_set(members)) {
         for (ArchiveMember& m : members) adding.push_back({m.path, name, std::move(m.content)});
       }

@@ -5,6 +5,7 @@
 // each with its path, rather than the archive. Pure: bytes in, values out.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +34,10 @@ std::string_view kind_name(std::string_view media_type);
 // A ZIP archive's files, read by sheet/zip_archive.h (in a module of its own, with libzip).
 using sheet::ArchiveMember;
 using sheet::zip_members;
+
+// The most a design ZIP's members may hold in all, unpacked (each is held in memory): a small
+// archive that inflates to gigabytes is refused before it is inflated.
+inline constexpr std::uint64_t kMaxUnpackedBytes = std::uint64_t{256} << 20;
 
 // Whether an archive's members make it a fabrication set (at least one Gerber or Excellon file).
 bool is_fabrication_set(const std::vector<ArchiveMember>& members);

@@ -19,13 +19,19 @@ std::string text_of(const store::SqlValue& value) {
   return text ? *text : std::string();
 }
 
-// Each file of the product with the secrets it carries.
-Result<std::map<std::string, plan::Bitset>> file_secrets(Workspace& workspace, const Knowledge& k,
-                                                         const std::string& product) {
+void unite_at(std::unordered_map<std::string, plan::Bitset>& sets, const std::string& key,
+              const plan::Bitset& secrets, std::size_t secret_count);
+
+// Each file of the product with the secrets its content carries: those recorded for every file of
+// the product with the same SHA-256, so that the same bytes added again under fewer secrets (a new
+// revision, another name) give away what they gave before.
+Result<std::unordered_map<std::string, plan::Bitset>> file_secrets(Workspace& workspace, const Knowledge& k,
+                                                                   const std::string& product) {
   const store::SqlValue params[] = {product};
-  MOAT_TRY(const auto rows, workspace.store().database().query(
-                                R"(SELECT "id", "secrets" FROM "files" WHERE "product" = ?)", params));
-  std::map<std::string, plan::Bitset> out;
+  MOAT_TRY(const auto rows,
+           workspace.store().database().query(
+               R"(SELECT "id", "secrets", "sha256" FROM "files" WHERE "product" = ?)", params));
+  std::unordered_map<std::string, plan::Bitset> out, by_content;
   for (const store::SqlRow& row : rows) {
     const nlohmann::json secrets = nlohmann::json::parse(text_of(row[1]), nullptr, false);
     std::vector<std::string> ids;
@@ -35,13 +41,16 @@ Result<std::map<std::string, plan::Bitset>> file_secrets(Workspace& workspace, c
       }
     }
     out.emplace(text_of(row[0]), secret_set(k, ids));
+    unite_at(by_content, text_of(row[2]), out.at(text_of(row[0])), k.problem.secret_count);
   }
+  for (const store::SqlRow& row : rows) out.at(text_of(row[0])) = by_content.at(text_of(row[2]));
   return out;
 }
 
 // What each recipient and each supplier's party received, from every copy of the product.
 Status add_copies(Workspace& workspace, Knowledge& k, const std::string& product) {
-  MOAT_TRY(const auto secrets_of, file_secrets(workspace, k, product));
+  MOAT_TRY(k.file_secrets, file_secrets(workspace, k, product));
+  const auto& secrets_of = k.file_secrets;
   const store::SqlValue params[] = {product};
   MOAT_TRY(const auto rows, workspace.store().database().query(
                                 R"(SELECT DISTINCT c."recipient", r."supplier", c."file" FROM "copies" c

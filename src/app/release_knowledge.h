@@ -28,6 +28,8 @@ struct Knowledge {
   std::unordered_map<std::string, plan::Bitset> person_direct;   // person id -> secrets released to them
   std::unordered_map<std::string, std::string> person_supplier;  // person id -> the supplier they received at
   std::map<std::string, double> supplier_cap;                    // supplier id -> its people's cap
+  // file id -> the secrets its content carries (every file of the product with its SHA-256)
+  std::unordered_map<std::string, plan::Bitset> file_secrets;
   int collusion = 1;
   int person_collusion = 1;
 };

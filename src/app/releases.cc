@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/releases.h"
 
+#include <fcntl.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -220,15 +225,21 @@ struct KnowledgeCheck {
 
 Result<KnowledgeCheck> check_knowledge(Workspace& workspace, const Subject& s) {
   MOAT_TRY(const Knowledge k, load_knowledge(workspace, s.product));
+  // What the files' contents carry: the same bytes recorded with other secrets carry those too.
+  std::vector<DesignFile> carried = s.files;
+  for (DesignFile& f : carried) {
+    const auto content = k.file_secrets.find(f.id);
+    if (content != k.file_secrets.end()) f.secrets = secret_ids(k, content->second);
+  }
   std::vector<std::string> secrets, people;
-  for (const DesignFile& f : s.files) secrets.insert(secrets.end(), f.secrets.begin(), f.secrets.end());
+  for (const DesignFile& f : carried) secrets.insert(secrets.end(), f.secrets.begin(), f.secrets.end());
   std::map<std::string, std::string> names;
   for (const json& p : s.people) {
     people.push_back(text(p, "id"));
     names[text(p, "id")] = person_label(p);
   }
   const Addition addition{text(s.supplier, "id"), people, secret_set(k, secrets)};
-  return KnowledgeCheck{added_refusals(k, addition, s.files, names), changes_of(k, addition, names)};
+  return KnowledgeCheck{added_refusals(k, addition, carried, names), changes_of(k, addition, names)};
 }
 
 // ---- Making the copies ------------------------------------------------------------------------
@@ -248,10 +259,41 @@ struct Planned {
 
 Status refuse_overwrite(const fs::path& target) {
   std::error_code error;
-  if (fs::exists(target, error)) {
+  // A link counts as a file there, even one that leads nowhere: it is never replaced.
+  if (fs::symlink_status(target, error).type() != fs::file_type::not_found) {
     return Error(ErrorCode::kConflict, target.string(),
                  "a file is there already: moat does not overwrite it");
   }
+  return {};
+}
+
+// The folder a copy goes into; a file where a folder must be is the user's to move (kInput).
+Status make_folder(const fs::path& folder) {
+  std::error_code error;
+  fs::create_directories(folder, error);
+  if (!error) return {};
+  if (error == std::errc::not_a_directory || error == std::errc::file_exists) {
+    return input_error(folder.string(),
+                       "cannot create this folder: a file is in the way (" + error.message() + ")");
+  }
+  return internal_error("cannot create " + folder.string() + ": " + error.message());
+}
+
+// Moves `from` to `to` unless something is at `to` (kConflict), whatever appeared there meanwhile.
+Status move_without_overwriting(const fs::path& from, const fs::path& to) {
+  if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) return {};
+  const int error = errno;
+  if (error == EEXIST) {
+    return Error(ErrorCode::kConflict, to.string(), "a file is there already: moat does not overwrite it");
+  }
+  if (error != EINVAL && error != ENOSYS) {
+    return internal_error("cannot move " + from.string() + " into place: " + std::strerror(error));
+  }
+  // A file system without the no-replace rename: checked, then renamed.
+  MOAT_CHECK(refuse_overwrite(to));
+  std::error_code failed;
+  fs::rename(from, to, failed);
+  if (failed) return internal_error("cannot move " + from.string() + " into place: " + failed.message());
   return {};
 }
 
@@ -261,9 +303,7 @@ fs::path staged(const fs::path& target) {
 
 // Writes `bytes` beside `target` (staged), flushed; it is moved into place once every copy is made.
 Status stage_copy(const fs::path& target, std::string_view bytes) {
-  std::error_code error;
-  fs::create_directories(target.parent_path(), error);
-  if (error) return internal_error("cannot create " + target.parent_path().string() + ": " + error.message());
+  MOAT_CHECK(make_folder(target.parent_path()));
   std::ofstream out(staged(target), std::ios::binary | std::ios::trunc);
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   out.flush();
@@ -301,10 +341,7 @@ class Delivery {
       return {};
     }
     MOAT_TRY(const fs::path target, claim(p));
-    std::error_code error;
-    fs::create_directories(target.parent_path(), error);
-    if (error)
-      return internal_error("cannot create " + target.parent_path().string() + ": " + error.message());
+    MOAT_CHECK(make_folder(target.parent_path()));
     return copy_blob_to_file(workspace_, file.blob, staged(target));
   }
 
@@ -312,11 +349,11 @@ class Delivery {
   Result<std::vector<fs::path>> finish() {
     std::vector<fs::path> placed;
     for (const fs::path& target : staged_) {
-      std::error_code error;
-      fs::rename(staged(target), target, error);
-      if (error) {
-        for (const fs::path& done : placed) fs::remove(done, error);
-        return internal_error("cannot move " + staged(target).string() + " into place: " + error.message());
+      Status moved = move_without_overwriting(staged(target), target);
+      if (!moved.ok()) {
+        std::error_code ignored;
+        for (const fs::path& done : placed) fs::remove(done, ignored);
+        return std::move(moved).error();
       }
       placed.push_back(target);
     }
@@ -588,6 +625,19 @@ Result<ReleaseOutcome> release_files(Workspace& workspace, const Session& sessio
   return o;
 }
 
+Status check_release_filter(Workspace& workspace, const ReleaseFilter& filter) {
+  if (!filter.supplier.empty())
+    MOAT_CHECK(record_of(workspace, "suppliers", {filter.supplier}, "--supplier",
+                         "no supplier '" + filter.supplier + "'"));
+  if (!filter.product.empty())
+    MOAT_CHECK(record_of(workspace, "products", {filter.product}, "--product",
+                         "no product '" + filter.product + "'"));
+  if (!filter.person.empty())
+    MOAT_CHECK(
+        record_of(workspace, "people", {filter.person}, "--person", "no person '" + filter.person + "'"));
+  return {};
+}
+
 Result<std::vector<ReleaseView>> list_releases(Workspace& workspace, const ReleaseFilter& filter,
                                                Date today) {
   MOAT_TRY(const std::vector<store::Record> records, workspace.store().list(table("releases")));
@@ -692,6 +742,15 @@ Result<ReleaseView> confirm_return(Workspace& workspace, const Session& session,
                    "its return was confirmed already, on " + text(record, "returned_at") + " by " +
                        text(record, "returned_by"));
     }
+    // Files still handed out cannot have come back: the confirmation must follow their end.
+    const std::string expires = text(record, "expires");
+    if (text(record, "state") != "revoked" && (expires.empty() || !(expires < today.to_string()))) {
+      return Error(ErrorCode::kConflict, "releases/" + id,
+                   "the release is active: its copies are still served" +
+                       (expires.empty() ? std::string() : " until " + expires) +
+                       "; revoke it first (moat release revoke " + id +
+                       " --reason ...), then confirm the return");
+    }
     record["returned_at"] = author.at;
     record["returned_by"] = author.actor;
     record["return_reason"] = reason;
@@ -741,8 +800,9 @@ Result<CopyDownload> download_copy(Workspace& workspace, const Session& session,
     return out;
   }
   if (out.copy.blob.empty()) {
-    return Error(ErrorCode::kNotFound, "copies/" + id,
-                 "this copy was written to a folder, not kept in the vault");
+    return Error(ErrorCode::kConflict, "copies/" + id,
+                 "this copy was written to a folder when it was released, not kept in the vault: moat "
+                 "does not serve it");
   }
   MOAT_TRY(out.content, load_blob(workspace, out.copy.blob));
   if (sha256_hex(out.content) != out.copy.copy_hash) {

@@ -112,6 +112,9 @@ struct ReleaseFilter {
   std::string person;  // only releases to this person
 };
 
+// kNotFound naming the filter when it names a supplier, product or person that does not exist (a
+// list filtered by a typo would read as "none").
+Status check_release_filter(Workspace& workspace, const ReleaseFilter& filter);
 // Releases, newest first, with their state as of `today`.
 Result<std::vector<ReleaseView>> list_releases(Workspace& workspace, const ReleaseFilter& filter, Date today);
 // The releases list_releases selects, newest first (by number: R10 before R9), with `state`
@@ -128,7 +131,8 @@ Result<ReleaseView> find_release(Workspace& workspace, const std::string& id, Da
 Result<ReleaseView> revoke_release(Workspace& workspace, const Session& session, const std::string& id,
                                    const std::string& reason, Date today);
 // Confirms that a release's files came back or were destroyed (kInput without a reason; kConflict
-// when confirmed already). Resolves the red flags raised for it.
+// when confirmed already, or while the release is active: revoked or expired first). Resolves the
+// red flags raised for it.
 Result<ReleaseView> confirm_return(Workspace& workspace, const Session& session, const std::string& id,
                                    const std::string& reason, Date today);
 
@@ -148,8 +152,8 @@ struct CopyDownload {
 
 // The copy `id` for its recipient, recorded in the ledger as downloaded by the session's actor.
 // `person`, when set, must be the copy's recipient (kNotFound otherwise: the caller says 403).
-// Errors: kNotFound for an unknown copy or one kept outside the vault; kIntegrity for a copy the
-// vault fails to authenticate.
+// Errors: kNotFound for an unknown copy; kConflict for one written to a folder (not kept in the
+// vault); kIntegrity for a copy the vault fails to authenticate.
 Result<CopyDownload> download_copy(Workspace& workspace, const Session& session, const std::string& id,
                                    const std::optional<std::string>& person, Date today);
 

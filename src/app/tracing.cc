@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -13,6 +14,7 @@
 #include "app/file_kinds.h"
 #include "app/record_fields.h"
 #include "app/record_steps.h"
+#include "core/text.h"
 #include "mark/mark.h"
 #include "store/schema.h"
 
@@ -41,15 +43,19 @@ Result<std::optional<json>> record(Workspace& workspace, std::string_view table_
   return found;
 }
 
-// The agreement binding `supplier` on `date` for `product`: in force then and covering the product
-// (an agreement naming no product covers them all). The latest effective one when several do.
+// The agreement binding `person` at `supplier` on `date` for `product`: in force then, covering the
+// product (an agreement naming no product covers them all) and binding the person (one naming
+// people, an employee's confidentiality agreement, binds those only). One naming the person comes
+// first; the latest effective one when several do.
 Result<std::optional<json>> binding_agreement(Workspace& workspace, const std::string& supplier,
-                                              const std::string& product, const std::string& date) {
+                                              const std::string& person, const std::string& product,
+                                              const std::string& date) {
   const store::SqlValue params[] = {supplier};
   MOAT_TRY(const auto rows,
            workspace.store().database().query(
                R"(SELECT "id" FROM "agreements" WHERE "supplier" = ? ORDER BY "id")", params));
   std::optional<json> best;
+  bool best_names_person = false;
   for (const store::SqlRow& row : rows) {
     MOAT_TRY(const std::optional<json> a, record(workspace, "agreements", text_of(row[0])));
     if (!a) continue;
@@ -58,7 +64,16 @@ Result<std::optional<json>> binding_agreement(Workspace& workspace, const std::s
     if (!expires.empty() && expires < date) continue;
     const std::vector<std::string> products = list(*a, "products");
     if (!products.empty() && std::find(products.begin(), products.end(), product) == products.end()) continue;
-    if (!best || text(*best, "effective") <= effective) best = *a;
+    const std::vector<std::string> people = list(*a, "people");
+    const bool names_person = std::find(people.begin(), people.end(), person) != people.end();
+    if (!people.empty() && !names_person) continue;
+    const auto rank = [&](const json& candidate, bool named) {
+      return std::pair(named, text(candidate, "effective"));
+    };
+    if (!best || rank(*best, best_names_person) <= rank(*a, names_person)) {
+      best = *a;
+      best_names_person = names_person;
+    }
   }
   return best;
 }
@@ -87,7 +102,7 @@ Result<TracedCopy> describe_copy(Workspace& workspace, const json& copy) {
     out.records.push_back({"suppliers", out.supplier});
   }
   MOAT_TRY(const std::optional<json> agreement,
-           binding_agreement(workspace, out.supplier, text(*release, "product"), out.date));
+           binding_agreement(workspace, out.supplier, out.recipient, text(*release, "product"), out.date));
   if (agreement) {
     out.agreement = text(*agreement, "id");
     out.agreement_kind = text(*agreement, "kind");
@@ -211,13 +226,25 @@ Result<std::optional<Candidate>> best_master(Workspace& workspace, std::string_v
                                              const std::vector<DesignFile>& masters,
                                              PreparedMasters& prepared, SearchProgress& progress) {
   std::optional<Candidate> best;
+  std::set<std::string> contents;  // masters already read, by SHA-256
   for (const DesignFile& master : masters) {
     if (scheme_of(master.media_type) != scheme) continue;
     struct Done {  // the master counts as read however its reading ends
       SearchProgress& progress;
       ~Done() { progress.masters_done(1); }
     } done{progress};
-    MOAT_TRY(std::vector<json> copies, copies_where(workspace, "file", master.id));
+    if (!contents.insert(master.sha256).second) continue;
+    // Files of the same content (added twice, under two names or revisions) are one master: their
+    // copies share its code, so every one of them is scored.
+    std::vector<json> copies;
+    for (const DesignFile& same : masters) {
+      if (same.sha256 != master.sha256) continue;
+      MOAT_TRY(std::vector<json> of_file, copies_where(workspace, "file", same.id));
+      copies.insert(copies.end(), of_file.begin(), of_file.end());
+    }
+    std::sort(copies.begin(), copies.end(), [](const json& a, const json& b) {
+      return id_number(text(a, "id"), "C") < id_number(text(b, "id"), "C");
+    });
     std::vector<std::string> ids;
     for (const json& c : copies) {
       if (text(c, "scheme") == scheme) ids.push_back(text(c, "id"));
@@ -272,6 +299,12 @@ void write_message(TraceOutcome& out) {
   } else if (out.verdict == "exact-copy") {
     const TracedCopy& c = out.named.front();
     out.message = "an exact copy of release " + c.release + " to " + c.recipient + " (copy " + c.copy + ")";
+  } else if (out.verdict == "shared-copy") {
+    std::set<std::string> people;
+    for (const TracedCopy& c : out.scored) people.insert(c.recipient);
+    out.message = "an exact copy of what " + std::to_string(people.size()) + " people received (" +
+                  join(std::vector<std::string>(people.begin(), people.end()), ", ") +
+                  "): the same bytes went to each of them, so they do not tell who leaked it";
   } else if (out.verdict == "named") {
     out.message = "marked for " + naming(out.named.front());
   } else if (out.verdict == "no-fingerprint") {
@@ -303,14 +336,19 @@ Result<TraceOutcome> trace_one(Workspace& workspace, std::string_view suspect,
   }
   MOAT_TRY(const std::vector<json> exact, copies_where(workspace, "copy_hash", out.sha256));
   if (!exact.empty()) {
-    out.verdict = "exact-copy";
+    // A copy marked with few positions can be byte for byte the copy of another recipient: the
+    // bytes then name everyone who received them, so they accuse no one.
+    std::set<std::string> recipients;
+    for (const json& copy : exact) recipients.insert(text(copy, "recipient"));
+    const bool shared = recipients.size() > 1;
+    out.verdict = shared ? "shared-copy" : "exact-copy";
     out.file = text(exact.front(), "file");
     out.file_name = text(exact.front(), "name");
     for (const json& copy : exact) {
       MOAT_TRY(TracedCopy traced, describe_copy(workspace, copy));
-      traced.accused = true;
-      traced.p_value = 0;
-      out.named.push_back(traced);
+      traced.accused = !shared;
+      traced.p_value = shared ? 1 : 0;
+      if (!shared) out.named.push_back(traced);
       out.scored.push_back(std::move(traced));
     }
     out.scheme = text(exact.front(), "scheme");
@@ -334,7 +372,7 @@ Result<TraceOutcome> trace_one(Workspace& workspace, std::string_view suspect,
 Result<TraceOutcome> trace_archive(Workspace& workspace, std::string_view suspect, const std::string& name,
                                    const std::vector<DesignFile>& masters, PreparedMasters& prepared,
                                    const Progress& told) {
-  MOAT_TRY(const std::vector<ArchiveMember> members, zip_members(suspect, name));
+  MOAT_TRY(const std::vector<ArchiveMember> members, zip_members(suspect, name, kMaxUnpackedBytes));
   size_t reads = 0;
   for (const ArchiveMember& m : members)
     reads += masters_of(masters, scheme_of(detect_media_type(m.content)));
@@ -424,10 +462,10 @@ Result<TraceOutcome> trace_file(Workspace& workspace, const Session& session, st
 
 json trace_json(const TraceOutcome& o) {
   const TracedCopy* top = o.named.empty() ? nullptr : &o.named.front();
-  json evidence = {{"method", o.verdict == "exact-copy" || o.verdict == "master" ? "sha256" : "fingerprint"},
-                   {"scheme", o.scheme},
-                   {"sha256", o.sha256}};
-  if (o.verdict != "exact-copy" && o.verdict != "master" && o.verdict != "unknown") {
+  const bool by_hash = o.verdict == "exact-copy" || o.verdict == "shared-copy" || o.verdict == "master";
+  json evidence = {
+      {"method", by_hash ? "sha256" : "fingerprint"}, {"scheme", o.scheme}, {"sha256", o.sha256}};
+  if (!by_hash && o.verdict != "unknown") {
     evidence["score"] = top ? json(top->score) : json();
     evidence["threshold"] = o.threshold;
     evidence["p_value"] = top ? json(top->p_value) : json();

@@ -36,7 +36,7 @@ struct TracedCopy {
   std::string supplier;  // supplier id
   std::string supplier_name;
   std::string date;       // the release's date
-  std::string agreement;  // the agreement binding the supplier on that date (empty: none on file)
+  std::string agreement;  // the agreement binding the recipient on that date (empty: none on file)
   std::string agreement_kind;
   double score = 0;
   double p_value = 1;
@@ -49,9 +49,10 @@ struct TracedCopy {
 };
 
 struct TraceOutcome {
-  // "named" (a marked copy's recipient), "exact-copy" (byte for byte a released copy), "master"
-  // (the unmarked master), "no-fingerprint" (a master found, no copy above the threshold),
-  // "unknown" (no master of this kind registers the suspect).
+  // "named" (a marked copy's recipient), "exact-copy" (byte for byte a released copy), "shared-copy"
+  // (byte for byte copies given to more than one person: no one is named), "master" (the unmarked
+  // master), "no-fingerprint" (a master found, no copy above the threshold), "unknown" (no master
+  // of this kind registers the suspect).
   std::string verdict;
   std::string message;  // one sentence for people
   std::string name;     // the suspect as given

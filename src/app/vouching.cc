@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -71,6 +72,65 @@ Result<std::optional<std::string>> altered(store::Database& db, const HeadCheck&
                                     std::to_string(head.checkpoint_size) + " events holds: it was altered");
 }
 
+std::string event_list(const std::vector<ledger::Event>& events) {
+  std::string out;
+  for (const ledger::Event& e : events) out += (out.empty() ? "" : ", ") + std::to_string(e.seq);
+  return (events.size() == 1 ? "event " : "events ") + out;
+}
+
+// What a release may change after it is made: its state, and who revoked it or confirmed its return.
+bool release_state_field(const std::string& field) {
+  static const std::set<std::string> kState = {"state",       "revoked_at",  "revoked_by",   "revoke_reason",
+                                               "returned_at", "returned_by", "return_reason"};
+  return kState.contains(field);
+}
+
+// Records fixed when they are made: a copy (what was handed out, to whom) and what a release gave
+// (to which supplier, what, when; only its state changes after). One changed since, even through
+// moat (`moat set`, an import), or a copy recorded apart from its release, is not evidence of a
+// disclosure: the ledger then vouches for an edit, not for what left.
+Status check_fixed(store::Store& store, const store::Table& table, const std::vector<ledger::Event>& events,
+                   const std::string& stored, RecordVouching& out) {
+  const std::string name = out.record.name();
+  const ledger::Event& first = events.front();
+  if (out.record.table == "copies") {
+    if (events.size() != 1 || first.before) {
+      out.problem = name + " was changed after it was made (" + event_list(events) +
+                    "): a copy records what was handed out, so a changed one is not evidence";
+      return {};
+    }
+    const nlohmann::json copy = nlohmann::json::parse(stored, nullptr, false);
+    const RecordRef release{"releases", copy.is_object() ? copy.value("release", "") : ""};
+    MOAT_TRY(const std::vector<ledger::Event> made, events_of(store.database(), release));
+    if (made.empty() || made.front().at != first.at) {
+      out.problem = name + " was not recorded with " + release.name() + " (" + event_list(events) +
+                    "): a copy is made by its release, not added after it";
+    }
+    return {};
+  }
+  if (out.record.table != "releases") return {};
+  const nlohmann::json was = nlohmann::json::parse(
+                           first.after ? recorded_as_current(table, *first.after) : std::string(), nullptr,
+                           false),
+                       now = nlohmann::json::parse(stored, nullptr, false);
+  if (first.before || !was.is_object() || !now.is_object()) {
+    out.problem = name + " was not recorded as made in " + event_name(first.seq);
+    return {};
+  }
+  std::set<std::string> fields;
+  for (auto it = was.begin(); it != was.end(); ++it) fields.insert(it.key());
+  for (auto it = now.begin(); it != now.end(); ++it) fields.insert(it.key());
+  for (const std::string& field : fields) {
+    if (release_state_field(field) || field == "row_version") continue;
+    if (was.value(field, nlohmann::json()) != now.value(field, nlohmann::json())) {
+      out.problem = name + "'s " + field + " was changed after the release was made (" + event_list(events) +
+                    "): a release records what was given, to whom and when, so a changed one is not evidence";
+      return {};
+    }
+  }
+  return {};
+}
+
 // The record checked against its events; `vouched` is left to the caller (the head counts too).
 Status check_record(store::Store& store, const HeadCheck& head, RecordVouching& out) {
   const std::string name = out.record.name();
@@ -102,8 +162,9 @@ Status check_record(store::Store& store, const HeadCheck& head, RecordVouching& 
   if (*last.after != text && recorded_as_current(*table, *last.after) != text) {
     out.problem = name + " differs from what the ledger last recorded (" + event_name(last.seq) +
                   "): changed outside moat";
+    return {};
   }
-  return {};
+  return check_fixed(store, *table, events, text, out);
 }
 
 }  // namespace

@@ -5,7 +5,10 @@
 // verifies (app/ledger_head.h, as `moat status` checks it), every event that recorded the record
 // is intact — proven included in the newest signed checkpoint from the stored tree, or, after
 // that checkpoint, rehashed and linked by the head check — and the last of them recorded exactly
-// what is stored now. The rest of the ledger is not read: `moat audit verify` checks it whole.
+// what is stored now. Copies and releases are fixed when made: a copy is vouched for only when it
+// was recorded once, with its release, and a release only while its fields but its state are
+// those it was made with (an edit through moat is in the ledger, but is not the disclosure). The
+// rest of the ledger is not read: `moat audit verify` checks it whole.
 #pragma once
 
 #include <cstdint>

@@ -231,6 +231,12 @@ struct ReleaseFlags {
 
 int run_release(app::Workspace& workspace, ReleaseFlags& f, const GlobalOptions& global) {
   const app::Session session = app::terminal_session();
+  // A release leaves today, on today's verdict: an earlier day's (or a later one's) is only asked.
+  if (!f.as_of.empty() && !f.request.dry_run) {
+    return fail(input_error("--as-of",
+                            "a release goes out today, on today's gate: --as-of only asks what a "
+                            "release would have done on another day (add --dry-run)"));
+  }
   auto today = as_of(f.as_of, session);
   if (!today.ok()) return fail(today.error());
   f.request.today = *today;
@@ -304,6 +310,7 @@ void define_release_list(CLI::App& app, GlobalOptions& global, Runs& runs) {
     if (!cmd->parsed()) return -1;
     return with_session(global, [&](app::Workspace& workspace, const app::Session& session) -> Status {
       MOAT_TRY(const Date today, as_of(flags->as_of, session));
+      MOAT_CHECK(app::check_release_filter(workspace, flags->filter));
       MOAT_TRY(const std::vector<app::ReleaseView> releases,
                app::list_releases(workspace, flags->filter, today));
       if (!global.json) {
@@ -374,7 +381,7 @@ std::function<int()> define_release(CLI::App& app, GlobalOptions& global) {
   app.add_option("--expires", flags->expires, "the last day the release may be used");
   app.add_option("--reason", r.reason, "why it is released (recorded)");
   app.add_option("--out", r.out, "write the copies here, one folder per recipient (default: the vault)");
-  app.add_option("--as-of", flags->as_of, "decide as of this date (default: today)");
+  app.add_option("--as-of", flags->as_of, "with --dry-run: decide as of this date (default: today)");
   app.add_flag("--dry-run", r.dry_run,
                "show what the release would do to exposure; write nothing (exit 3: refused)");
   app.add_flag("--json", global.json, "print as JSON");

@@ -70,6 +70,10 @@ void print_outcome(const app::TraceOutcome& o) {
       std::cout << "  evidence   SHA-256 " << o.sha256 << " equals the copy's\n";
     }
   }
+  if (o.verdict == "shared-copy") {
+    for (const app::TracedCopy& c : o.scored) print_copy(c);
+    std::cout << "  evidence   SHA-256 " << o.sha256 << " equals each of these copies'\n";
+  }
   if (o.verdict == "no-fingerprint") {
     std::cout << "  evidence   " << o.symbols_read << " symbols read, threshold " << figure(o.threshold)
               << "; " << o.scored.size() << " copies scored, none above it\n";

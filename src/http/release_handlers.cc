@@ -4,6 +4,7 @@
 // those copies: any other id answers 403 and is recorded as a denial. A copy of a revoked or
 // expired release answers 410 with the reason. Every download is a ledger event (app/).
 #include <algorithm>
+#include <map>
 #include <string_view>
 
 #include "app/design_files.h"
@@ -91,6 +92,21 @@ Result<app::ReleaseRequest> release_request(const Call& call, const json& body) 
   }
   request.today = today(call);
   return request;
+}
+
+// The release's errors located in the body: the use case names the command's flags and arguments
+// ("--recipient"), the API its fields (a JSON pointer, "/recipients").
+Error in_body(Error error) {
+  static const std::map<std::string, std::string, std::less<>> kFields = {
+      {"PACKAGE", "#/package"}, {"--to", "#/supplier"},     {"--recipient", "#/recipients"},
+      {"--files", "#/files"},   {"--product", "#/product"}, {"--expires", "#/expires"},
+      {"--reason", "#/reason"}};
+  std::vector<Diagnostic> diagnostics = error.diagnostics();
+  for (Diagnostic& d : diagnostics) {
+    const auto field = kFields.find(d.where);
+    if (field != kFields.end()) d.where = field->second;
+  }
+  return Error(error.code(), std::move(diagnostics));
 }
 
 Reply download_reply(std::string content, const std::string& media_type, const std::string& name) {
@@ -204,7 +220,9 @@ Result<Reply> create_release(Call& call) {
   auto body = json_object_body(call);
   if (auto* refusal = std::get_if<Reply>(&body)) return std::move(*refusal);
   MOAT_TRY(const app::ReleaseRequest request, release_request(call, std::get<json>(body)));
-  MOAT_TRY(const app::ReleaseOutcome outcome, app::release_files(call.workspace, call.session, request));
+  Result<app::ReleaseOutcome> released = app::release_files(call.workspace, call.session, request);
+  if (!released.ok()) return in_body(std::move(released).error());
+  const app::ReleaseOutcome& outcome = *released;
   Reply reply;
   reply.body = app::outcome_json(outcome);
   // A refusal is an answer, not a fault: 422 with the reasons; a dry run 200 either way.

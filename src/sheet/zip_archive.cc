@@ -3,6 +3,7 @@
 
 #include <zip.h>
 
+#include <algorithm>
 #include <memory>
 #include <set>
 
@@ -27,6 +28,26 @@ Status check_member_path(std::string_view path, std::string_view where) {
   }
   for (const std::string& part : split_list(path, "/")) {
     if (part == "..") return input_error(at, "a member's path climbs out of the archive with '..'");
+  }
+  // One place on disk has one path: no empty or "." folder ("a//b", "a/./b" are "a/b").
+  for (std::size_t from = 0; from <= path.size();) {
+    const std::size_t end = std::min(path.find('/', from), path.size());
+    const std::string_view part = path.substr(from, end - from);
+    if (part.empty() || part == ".") return input_error(at, "a member's path has an empty or '.' folder");
+    from = end + 1;
+  }
+  return {};
+}
+
+// A member whose path is another's folder ("set/top" and "set/top/inner.GTL"): the two cannot both
+// be written out.
+Status check_no_file_is_a_folder(const std::set<std::string>& paths, std::string_view where) {
+  for (const std::string& path : paths) {
+    const auto inside = paths.lower_bound(path + "/");
+    if (inside != paths.end() && inside->starts_with(path + "/")) {
+      return input_error(std::string(where) + ": " + path,
+                         "a member's path is the folder of another, " + *inside);
+    }
   }
   return {};
 }
@@ -80,14 +101,18 @@ Result<std::vector<ArchiveMember>> zip_members(std::string_view zip, std::string
       return input_error(std::string(where) + ": " + path, "the member is encrypted: add it decrypted");
     }
     total += stat.size;
-    if (total > max_bytes)
-      return input_error(std::string(where), "the archive unpacks to more than its limit");
+    if (total > max_bytes) {
+      return input_error(std::string(where) + ": " + path, "the archive unpacks to more than " +
+                                                               std::to_string(max_bytes >> 20) +
+                                                               " MiB (at this member): too large to read");
+    }
     if (!paths.insert(path).second)
       return input_error(std::string(where) + ": " + path, "two members share this path");
     MOAT_TRY(std::string content, read_member(archive.get(), static_cast<zip_uint64_t>(i), stat.size,
                                               std::string(where) + ": " + path));
     members.push_back({path, std::move(content)});
   }
+  MOAT_CHECK(check_no_file_is_a_folder(paths, where));
   return members;
 }
 

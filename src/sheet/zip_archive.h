@@ -19,7 +19,9 @@ struct ArchiveMember {
 
 // The files of a ZIP archive (folders left out), in archive order. Errors (kInput, naming
 // `where`): not a readable ZIP, an encrypted member, a path that is absolute, climbs out with
-// "..", or is not UTF-8, two members with one path, or members larger in total than `max_bytes`.
+// "..", has an empty or "." folder, or is not UTF-8, two members with one path, a member whose
+// path is another's folder, or members larger in total than `max_bytes` (refused before they are
+// inflated).
 Result<std::vector<ArchiveMember>> zip_members(std::string_view zip, std::string_view where,
                                                std::uint64_t max_bytes = 4ULL << 30);
 

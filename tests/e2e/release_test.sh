@@ -118,6 +118,37 @@ assert by["gerber/board.GTL"]["media_type"] == "application/vnd.gerber", by
 assert by["drill/board.drl"]["media_type"] == "application/x-excellon", by
 assert all(f["archive"] == "board.zip" for f in by.values()), by
 PY
+# A ZIP whose member paths name one place twice once written out ('set/./a.GTL' and 'set/a.GTL'; a
+# member that is another's folder), or whose members unpack to more than 256 MiB (a small archive
+# of zeros), is refused before anything is inflated or recorded, naming the archive and the member.
+python3 - "$WORK" <<'PY'
+import sys, zipfile
+work = sys.argv[1]
+g = "%FSLAX46Y46*%\n%MOMM*%\n%ADD10C,0.1*%\nD10*\nX0Y0D03*\nM02*\n"
+with zipfile.ZipFile(work + "/dots.zip", "w") as z:
+    z.writestr("set/./a.GTL", g)
+    z.writestr("set/a.GTL", g.replace("X0", "X1"))
+with zipfile.ZipFile(work + "/nested.zip", "w") as z:
+    z.writestr("set/top", g)
+    z.writestr("set/top/inner.GTL", g.replace("X0", "X2"))
+with zipfile.ZipFile(work + "/bomb.zip", "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("set/board.GTL", g)
+    with z.open("set/zeros.bin", "w", force_zip64=True) as f:
+        for _ in range(260):
+            f.write(bytes(1 << 20))
+PY
+files_before=$(sql "$WORK/w" "SELECT COUNT(*) FROM files")
+for archive in dots nested bomb; do
+  run "$MOAT" "${W[@]}" file add P2 "$WORK/$archive.zip"
+  expect_status 1 "file add $archive.zip"
+  expect_stderr "$archive.zip: set/" "file add $archive.zip names the member"
+done
+expect_stderr "256 MiB" "the unpacked size's limit"
+CHECKS=$((CHECKS + 1))
+[ "$(sql "$WORK/w" "SELECT COUNT(*) FROM files")" = "$files_before" ] || fail "a refused ZIP recorded files"
+run "$MOAT" "${W[@]}" trace "$WORK/bomb.zip"
+expect_status 1 "trace a ZIP that unpacks to more than 256 MiB"
+expect_stderr "256 MiB" "trace a ZIP that unpacks to more than 256 MiB"
 # Narrowing only: a secret the package does not expose is refused, naming the flag.
 run "$MOAT" "${W[@]}" file add P1 "$WORK/housing.pdf" --secrets "S2"
 expect_status 1 "widening the secrets"
@@ -199,6 +230,13 @@ assert people["A1"]["before"] == [] and people["A1"]["after"] == ["S1"], o["expo
 PY
 CHECKS=$((CHECKS + 1))
 [ "$(state)" = "$before" ] || fail "a dry run wrote something"
+# A release goes out today, on today's gate: --as-of asks what a dry run would have answered on
+# another day, and never releases (an earlier day's verdict, before a waiver expired or a flag
+# was raised, would let out what today's gate refuses, recorded as of that day).
+expect_refused "a release as of another day" "--as-of" -- P1 --to F1 --recipient A1 --as-of "$(date -u -d '-30 days' +%F)"
+run "$MOAT" "${W[@]}" release P1 --to F1 --recipient A1 --dry-run --as-of "$(date -u -d '-30 days' +%F)"
+CHECKS=$((CHECKS + 1))
+[ "$STATUS" -eq 0 ] || [ "$STATUS" -eq 3 ] || fail "a dry run as of another day: exit $STATUS: $(cat "$WORK/stderr")"
 
 # ---- Releases ----------------------------------------------------------------------------------
 
@@ -239,6 +277,17 @@ CHECKS=$((CHECKS + 1))
 [ -f "$WORK/out/T2/p3-board.txt" ] && cmp -s "$WORK/out/T2/p3-board.txt" "$WORK/p3-board.txt" || fail "--out: the copy is not in the recipient's folder"
 run "$MOAT" "${W[@]}" release P3 --to F9 --recipient T2 --files "$P3_BOARD" --out "$WORK/out"
 expect_status 1 "a copy never overwrites a file under --out"
+# --out onto a file is the user's to fix (exit 1, not an internal error); a link where a copy goes,
+# even one that leads nowhere, is never replaced.
+printf 'x\n' > "$WORK/not-a-folder"
+run "$MOAT" "${W[@]}" release P3 --to F9 --recipient T2 --files "$P3_BOARD" --out "$WORK/not-a-folder"
+expect_status 1 "--out onto a file"
+expect_stderr "not-a-folder" "--out onto a file"
+mkdir -p "$WORK/linked/T2" && ln -s "$WORK/nowhere" "$WORK/linked/T2/p3-board.txt"
+run "$MOAT" "${W[@]}" release P3 --to F9 --recipient T2 --files "$P3_BOARD" --out "$WORK/linked"
+expect_status 1 "a link where a copy goes"
+CHECKS=$((CHECKS + 1))
+[ -L "$WORK/linked/T2/p3-board.txt" ] && [ ! -e "$WORK/nowhere" ] || fail "--out replaced a link or wrote through it"
 
 # A kind moat does not mark goes out as the master's own vault content, never read into memory; a
 # damaged master is refused, into the vault or a folder, and nothing is written.
@@ -291,6 +340,14 @@ PY
 
 # ---- Revocation: the red flag and the gate until the return is confirmed -------------------------
 
+# A return is confirmed after the files stop being handed out: an active release's is refused.
+before=$(state)
+run "$MOAT" "${W[@]}" release returned R1 --reason "too early"
+expect_status 1 "confirming the return of an active release"
+expect_stderr "revoke it first" "confirming the return of an active release"
+CHECKS=$((CHECKS + 1))
+[ "$(state)" = "$before" ] || fail "a refused confirmation wrote something"
+
 run "$MOAT" "${W[@]}" release revoke R1 --reason "mold moved to another maker" --json
 expect_status 0 "revoke"
 run "$MOAT" "${W[@]}" release revoke R1 --reason "twice"
@@ -327,6 +384,28 @@ import json, sys
 releases = json.load(open(sys.argv[1]))
 assert [r["id"] for r in releases] == ["R3", "R2", "R1"], [r["id"] for r in releases]
 PY
+# A filter naming no supplier, product or person is an error, not a list that reads "none".
+for filter in "--supplier F99" "--supplier f1" "--product nope" "--person Z9"; do
+  # shellcheck disable=SC2086
+  run "$MOAT" "${W[@]}" release list $filter
+  expect_status 1 "release list $filter"
+  expect_stderr "${filter%% *}" "release list $filter"
+done
+
+# The same bytes added again under other secrets carry what they carried before: T1 holds S1 and
+# may not have the board's specification (S2); added again as p3-summary.txt "carrying S1", the
+# same bytes are refused to T1 all the same.
+printf 'board specification\n' > "$WORK/p3-spec.txt"
+run "$MOAT" "${W[@]}" file add P3 "$WORK/p3-spec.txt" --secrets S2 --json
+expect_status 0 "the board's specification"
+P3_SPEC=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["id"])' "$WORK/stdout")
+expect_refused "the specification to T1" "one person" -- P3 --to F9 --recipient T1 --files "$P3_SPEC"
+cp "$WORK/p3-spec.txt" "$WORK/p3-summary.txt"
+run "$MOAT" "${W[@]}" file add P3 "$WORK/p3-summary.txt" --secrets S1 --json
+expect_status 0 "the specification again, as carrying S1"
+P3_SUMMARY=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["id"])' "$WORK/stdout")
+expect_refused "the same bytes under other secrets" "one person" -- P3 --to F9 --recipient T1 --files "$P3_SUMMARY"
+expect_stderr "p3-summary.txt" "the refusal names the file whose content carries the recipe's secret"
 
 # ---- Only administrators read masters once there are accounts ----------------------------------
 printf 'correct-horse-battery\n' | "$MOAT" "${W[@]}" user add boss --role admin >/dev/null || fail "user add"

@@ -264,6 +264,97 @@ LAST=$(sql "$WORK/framed" 'SELECT MAX(seq) FROM ledger')
 sql "$WORK/framed" "UPDATE ledger SET actor = 'mallory' WHERE seq = $LAST" >/dev/null
 not_vouched "a broken ledger head" "$WORK/out/B2/board.pdf" B2 "the ledger's head fails verification: event $LAST"
 
+# Through moat too: a copy's record changed after its release (`moat set`, an administrator's generic
+# edit) or a release's (its date) is what the ledger last recorded, but not what was handed out.
+clone_workspace "$WORK/w" "$WORK/framed" || fail "clone"
+run "$MOAT" -w "$WORK/framed" set copies "$GTL_COPY" recipient=B2
+expect_status 0 "moat set copies"
+not_vouched "a copy's recipient set through moat" "$WORK/out/B1/board.GTL" B2 \
+  "copies/$GTL_COPY was changed after it was made"
+clone_workspace "$WORK/w" "$WORK/framed" || fail "clone"
+run "$MOAT" -w "$WORK/framed" set releases "$RELEASE" date=2020-01-01
+expect_status 0 "moat set releases"
+not_vouched "a release's date set through moat" "$WORK/cut.GTL" B2 \
+  "releases/$RELEASE's date was changed after the release was made"
+
+# The agreement named is one that binds the recipient: an agreement naming people binds those only,
+# and one naming the recipient comes first. AG2, an NDA of B2's alone (the latest effective), is
+# named for B2's copy, never for B1's.
+cat > "$WORK/agreements.csv" <<CSV
+id,kind,supplier,governing_law,languages,controlling_language,court,liquidated_damages,currency,non_use,non_circumvention,signed_by,chop,effective,products,people
+AG2,nda,F2,CN,zh,zh,深圳市中级人民法院,100000,CNY,true,true,王芳,true,$(date -u -d '-10 days' +%F),gadget,B2
+CSV
+run "$MOAT" "${W[@]}" import "$WORK/agreements.csv"
+expect_status 0 "import an agreement of B2's"
+for who in B1 B2; do
+  run "$MOAT" "${W[@]}" trace "$WORK/out/$who/board.GTL" --json
+  expect_status 0 "trace $who's copy after AG2"
+  CHECKS=$((CHECKS + 1))
+  want=$([ "$who" = B2 ] && echo AG2 || echo AG1)
+  python3 -c 'import json, sys; o = json.load(open(sys.argv[1])); assert o["agreement"] == sys.argv[2], o["agreement"]' \
+    "$WORK/stdout" "$want" || fail "the trace of $who's copy names an agreement not binding $who"
+done
+
+# The same content added twice (under another name): the copies of both files share the master's
+# code, so a copy of either is scored. B2's copy of the second traces to B2.
+cp "$WORK/board.GTL" "$WORK/board-again.GTL"
+run "$MOAT" "${W[@]}" file add P2 "$WORK/board-again.GTL" --json
+expect_status 0 "the same Gerber again, under another name"
+AGAIN=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["id"])' "$WORK/stdout")
+run "$MOAT" "${W[@]}" release P2 --to F2 --recipient B2 --files "$AGAIN" --out "$WORK/again" --json
+expect_status 0 "release the second file to B2"
+AGAIN_COPY=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["copies"][0]["id"])' "$WORK/stdout")
+python3 - "$WORK/again/B2/board-again.GTL" "$WORK/again-cut.GTL" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().splitlines()
+kept = [l for n, l in enumerate(lines) if not (l.endswith("D03*") and n % 2) and not l.startswith("G04")]
+open(sys.argv[2], "w").write("\n".join(kept) + "\n")
+PY
+run "$MOAT" "${W[@]}" trace "$WORK/again-cut.GTL" --json
+expect_status 0 "trace a copy of the second file with the same content"
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/stdout" "$AGAIN_COPY" <<'PY' || fail "a copy of a file with another file's content is not traced to its recipient"
+import json, sys
+o = json.load(open(sys.argv[1]))
+assert o["verdict"] == "named" and o["copy"] == sys.argv[2] and o["recipient"] == "B2", o
+assert [c["recipient"] for c in o["named"]] == ["B2"], o["named"]
+PY
+
+# A layer marked with two positions: copies of two recipients are often byte for byte the same.
+# Such bytes went to both, so they name no one (exit 1): never an innocent.
+printf 'G04 two pads*\n%%FSLAX46Y46*%%\n%%MOMM*%%\n%%ADD10C,0.600*%%\nD10*\nX1000000Y1000000D03*\nX9000000Y1000000D03*\nM02*\n' \
+  > "$WORK/pads.GTL"
+run "$MOAT" "${W[@]}" file add P2 "$WORK/pads.GTL" --json
+expect_status 0 "a layer of two pads"
+PADS=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["id"])' "$WORK/stdout")
+for i in 1 2 3 4 5 6 7 8 9 10; do
+  "$MOAT" "${W[@]}" release P2 --to F2 --recipient B1 --recipient B2 --files "$PADS" --out "$WORK/pads$i" \
+    >/dev/null || fail "release the two pads ($i)"
+done
+SHARED=$(python3 - "$WORK" <<'PY'
+import glob, hashlib, sys
+digest = lambda p: hashlib.sha256(open(p, "rb").read()).hexdigest()
+b1 = {digest(p) for p in glob.glob(sys.argv[1] + "/pads*/B1/pads.GTL")}
+print(next((p for p in sorted(glob.glob(sys.argv[1] + "/pads*/B2/pads.GTL")) if digest(p) in b1), ""))
+PY
+)
+CHECKS=$((CHECKS + 1))
+if [ -z "$SHARED" ]; then
+  fail "ten releases of two pads gave B1 and B2 no copy alike (the test needs one)"
+else
+  run "$MOAT" "${W[@]}" trace "$SHARED" --json
+  expect_status 1 "trace bytes that went to two people"
+  python3 - "$WORK/stdout" <<'PY' || fail "bytes given to B1 and B2 accuse someone"
+import json, sys
+o = json.load(open(sys.argv[1]))
+assert o["verdict"] == "shared-copy" and o["recipient"] is None and o["named"] == [], o
+assert {c["recipient"] for c in o["copies"]} == {"B1", "B2"}, o["copies"]
+assert not any(c["accused"] for c in o["copies"]) and o["ledger"]["vouched"] is None, o
+PY
+  run "$MOAT" "${W[@]}" trace "$SHARED"
+  expect_stdout "do not tell who leaked it" "the text of a shared copy's trace"
+fi
+
 # Once there are accounts only administrators, sourcing and legal users trace (a trace reads every
 # master), each signed in with a token: a supplier's user and a viewer are refused, each refusal in
 # the ledger under its actor with no trace done; a token nobody was given is refused outright.

@@ -1326,6 +1326,24 @@ def test_download_names():
         server.stop()
 
 
+def test_folder_copy_and_release_errors():
+    """A supplier user's own copy that was written to a folder is not served, and the answer says so
+    (409), not "not released to you"; a release's errors name the body's fields as JSON pointers."""
+    server = Server("--quiet")
+    try:
+        reply = Client(server, token=TOKENS["supplier"]).get("/api/copies/%s/download" % FOLDER_COPY)
+        check(reply.status == 409 and "folder" in reply.json.get("detail", ""),
+              "the own copy written to a folder: %s %s" % (reply.status, reply.text[:200]))
+        admin = Client(server, token=TOKENS["admin"])
+        for recipients in ([], ["P999"]):
+            reply = admin.request("POST", "/api/releases", dict(RELEASE_BODY, recipients=recipients))
+            where = [e["where"] for e in reply.json.get("errors", [])]
+            check(reply.status in (400, 404) and where == ["/recipients"],
+                  "a release to %s: %s %s" % (recipients, reply.status, where))
+    finally:
+        server.stop()
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -1386,7 +1404,7 @@ def through_nginx(nginx, server):
 
 def main():
     global OWN_SUPPLIER, FOREIGN_SUPPLIER, SUPPLIERS, TOKENS, USERS, ASSIGNED, OWN_VISIT, FOREIGN_VISIT, FLAG
-    global OWN_PERSON, RELEASES, COPIES, FILES, HELD_FILES, RELEASE_BODY
+    global OWN_PERSON, RELEASES, COPIES, FILES, HELD_FILES, RELEASE_BODY, FOLDER_COPY
     used, everyone, SUPPLIERS = plan_suppliers()
     untrusted = [s for s in used if not SUPPLIERS[s]["trusted"]]
     # The supplier user is the recipient of the demo's release to an untrusted supplier.
@@ -1403,6 +1421,11 @@ def main():
     FILES = {"own": own_copies[0]["file"], "foreign": next(f["id"] for f in all_files if f["id"] not in HELD_FILES)}
     RELEASE_BODY = {"package": own_release["package"], "supplier": OWN_SUPPLIER, "recipients": [OWN_PERSON],
                     "dry_run": True}
+    # A copy for the supplier user's own person written to a folder, not kept in the vault.
+    out = moat("release", own_release["package"], "--to", OWN_SUPPLIER, "--recipient", OWN_PERSON,
+               "--files", FILES["own"], "--out", os.path.join(WORKDIR, "folder-copies"), "--json")
+    check(out.returncode == 0, "a release to a folder: %s" % out.stderr)
+    FOLDER_COPY = json.loads(out.stdout)["copies"][0]["id"] if out.returncode == 0 else "C999"
     FOREIGN_SUPPLIER = [s for s in everyone if s != OWN_SUPPLIER][0]
     add_second_product()
     USERS = {}
@@ -1452,6 +1475,7 @@ def main():
     test_nginx()
     test_static()
     test_download_names()
+    test_folder_copy_and_release_errors()
     test_demo_sign_ins()
     if FAILURES:
         print("%d of %d checks failed" % (len(FAILURES), CHECKS[0]), file=sys.stderr)
