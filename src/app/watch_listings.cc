@@ -473,16 +473,19 @@ Result<Written> write_listing(Workspace& workspace, store::Writer& writer, const
   if (text(listing, "captured_by").empty()) listing["captured_by"] = author.actor;
   if (text(listing, "captured_at").empty()) listing["captured_at"] = author.at;
   json captured = json::array();
-  std::vector<std::string> names;
+  // Photos are added, never dropped: the listing keeps those captured before, in their order, and
+  // the new ones follow (a capture that names none, or other ones, leaves the evidence in place).
+  std::vector<std::string> names = out.added ? std::vector<std::string>() : list(*known, "images");
+  for (const json& image : images) {
+    if (std::find(names.begin(), names.end(), text(image, "name")) == names.end())
+      names.push_back(text(image, "name"));
+  }
   for (std::size_t i = 0; i < incoming.images.size(); ++i) {
     const IncomingImage& image = incoming.images[i];
     const auto known_image = std::find_if(images.begin(), images.end(), [&](const json& s) {
       return text(s, "sha256") == sha256_hex(image.bytes);
     });
-    if (known_image != images.end()) {
-      names.push_back(text(*known_image, "name"));
-      continue;
-    }
+    if (known_image != images.end()) continue;
     const std::string name = free_name(image.name, taken);
     taken.insert(name);
     json record = {{"listing", id},

@@ -229,9 +229,14 @@ watch::Listing engine_listing(const MatchContext& context, const json& listing,
   const std::string currency = text(listing, "currency");
   if (price && currency == context.base_currency) out.price = price;
   if (price && context.rates.contains(currency)) out.price = *price * context.rates.at(currency);
-  for (const json& image : images) {
-    Result<watch::Fingerprint> fingerprint = watch::from_text(text(image, "fingerprint"));
-    if (fingerprint.ok()) out.images.push_back(std::move(*fingerprint));
+  // In the order the listing names its photos, so that "listing image 2" is the same photo at
+  // every match and in the listing as shown.
+  for (const std::string& name : list(listing, "images")) {
+    for (const json& image : images) {
+      if (text(image, "name") != name) continue;
+      Result<watch::Fingerprint> fingerprint = watch::from_text(text(image, "fingerprint"));
+      if (fingerprint.ok()) out.images.push_back(std::move(*fingerprint));
+    }
   }
   return out;
 }

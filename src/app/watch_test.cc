@@ -196,6 +196,51 @@ TEST_P(WatchTest, ReimportingAListingCapturesItAgainUnderItsId) {
   EXPECT_EQ(hits->front().status, "confirmed") << "a person's decision survives matching again";
 }
 
+TEST_P(WatchTest, ACaptureNamingNoPhotoKeepsThePhotosCapturedBefore) {
+  // One word of the title changed, no photo named: the listing keeps both photos, and a package of
+  // its confirmed hit carries them as evidence.
+  const std::string text =
+      std::string(kHeader) +
+      "taobao,https://item.taobao.com/item.htm?id=738120457001,738120457001,AUR0RA 极光 360° 智能音箱 "
+      "原装同款,,189,CNY,1,极光音响数码专营店,,广东省东莞市,,2026-12-01T08:00:00+08:00,analyst\n";
+  auto imported = import_listings(*workspace_, session_, {{{"again.csv", text}}, {}, {}});
+  ASSERT_TRUE(imported.ok()) << imported.error().to_string();
+  ASSERT_EQ(imported->updated.size(), 1U);
+  EXPECT_TRUE(imported->unchanged.empty());
+  auto listed = list_listings(*workspace_);
+  ASSERT_TRUE(listed.ok());
+  const auto l1 =
+      std::find_if(listed->begin(), listed->end(), [](const ListingView& l) { return l.id == "L1"; });
+  ASSERT_NE(l1, listed->end());
+  std::vector<std::string> names;
+  for (const auto& image : l1->images) names.push_back(image.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"tb-7001-main.png", "tb-7001-box.png"}));
+  // A new photo under an old name is added beside it, not in its place.
+  const std::string again =
+      std::string(kHeader) +
+      "taobao,https://item.taobao.com/item.htm?id=738120457001,738120457001,AUR0RA 极光 360° 智能音箱,,"
+      "189,CNY,1,极光音响数码专营店,,广东省东莞市,tb-7001-main.png,2026-12-02T08:00:00+08:00,analyst\n";
+  imported = import_listings(*workspace_, session_,
+                             {{{"again2.csv", again}}, {}, {{"tb-7001-main.png", png_of("amz-lamp.png")}}});
+  ASSERT_TRUE(imported.ok()) << imported.error().to_string();
+  listed = list_listings(*workspace_);
+  ASSERT_TRUE(listed.ok());
+  names.clear();
+  for (const auto& image : listed->front().images) names.push_back(image.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"tb-7001-main.png", "tb-7001-box.png", "tb-7001-main.png (2)"}));
+  auto hits = list_hits(*workspace_, "confirmed", today());
+  ASSERT_TRUE(hits.ok());
+  ASSERT_FALSE(hits->empty());
+  EXPECT_TRUE(hits->front().listing_changed_at.empty()) << "the photo it was confirmed on is still there";
+  const auto out = dir_.path() / "takedown-photos";
+  auto packages = write_packages(*workspace_, session_, {"taobao", {hits->front().id}, out, ""}, today());
+  ASSERT_TRUE(packages.ok()) << packages.error().to_string();
+  ASSERT_EQ(packages->complaints.size(), 1U);
+  std::ifstream in(std::filesystem::path(packages->complaints.front().folder) / "complaint.json");
+  const json fields = json::parse(in);
+  EXPECT_EQ(fields["links"][0]["evidence"].size(), 3U) << fields["links"][0].dump();
+}
+
 TEST_P(WatchTest, ComplaintStatusKeepsItsDatesAndARelistingRaisesAFlag) {
   const std::string id = watch_.packages.complaints.front().id;
   const Date filed = today();
