@@ -462,6 +462,17 @@ TEST(WatchPlaceTest, SellerLocationNamesACityInEitherScript) {
   EXPECT_FALSE(names_city("", "Dongguan"));
 }
 
+TEST(WatchPlaceTest, CitiesThatOnlySoundAlikeAreNotOne) {
+  const char* suzhou = "江苏省苏州市吴中区木渎镇金枫南路1258号";
+  EXPECT_FALSE(names_city("安徽省宿州市", "Suzhou", suzhou)) << "宿州 is not 苏州";
+  EXPECT_FALSE(names_city("浙江省台州市", "Taizhou", "江苏省泰州市海陵区")) << "台州 is not 泰州";
+  EXPECT_FALSE(names_city("江西 抚州", "福州市", ""));
+  EXPECT_TRUE(names_city("江苏省苏州市", "Suzhou", suzhou));
+  EXPECT_TRUE(names_city("蘇州", "Suzhou", suzhou)) << "Traditional characters";
+  EXPECT_TRUE(names_city("Suzhou, Jiangsu", "Suzhou", suzhou)) << "a location in Latin letters";
+  EXPECT_TRUE(names_city("安徽省宿州市", "Suzhou", "")) << "no characters to tell them apart: by sound";
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, WatchTest, ::testing::ValuesIn(testing::backends()),
                          testing::BackendName());
 
