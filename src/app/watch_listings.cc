@@ -350,7 +350,8 @@ std::string_view item_parameter(std::string_view platform) {
 
 // A listing URL in the form that tells listings apart: scheme and host in lower case (http and
 // https alike), no fragment, no tracking parameters, and on Taobao, Tmall and Pinduoduo only the
-// item's id. The URL as captured is what a listing keeps.
+// item's id, whatever page or host shows it (the mobile site, another page of the same goods). The
+// URL as captured is what a listing keeps.
 std::string url_identity(std::string_view platform, std::string_view url) {
   const std::size_t scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) return std::string(url);
@@ -358,10 +359,20 @@ std::string url_identity(std::string_view platform, std::string_view url) {
   rest = rest.substr(0, rest.find('#'));
   const std::size_t host_end = std::min(rest.find_first_of("/?"), rest.size());
   const std::size_t query_at = std::min(rest.find('?'), rest.size());
-  std::string out = "//" + to_lower_ascii(rest.substr(0, host_end)) +
-                    std::string(rest.substr(host_end, query_at - host_end));
   const std::string_view item = item_parameter(platform);
   std::string_view query = query_at < rest.size() ? rest.substr(query_at + 1) : std::string_view();
+  if (!item.empty()) {
+    std::vector<std::string_view> ids;
+    for (std::string_view q = query; !q.empty();) {
+      const std::size_t end = std::min(q.find('&'), q.size());
+      const std::string_view parameter = q.substr(0, end);
+      if (parameter.substr(0, parameter.find('=')) == item) ids.push_back(parameter);
+      q = end < q.size() ? q.substr(end + 1) : std::string_view();
+    }
+    if (ids.size() == 1 && ids.front().size() > item.size() + 1) return std::string(ids.front());
+  }
+  std::string out = "//" + to_lower_ascii(rest.substr(0, host_end)) +
+                    std::string(rest.substr(host_end, query_at - host_end));
   char separator = '?';
   while (!query.empty()) {
     const std::size_t end = std::min(query.find('&'), query.size());

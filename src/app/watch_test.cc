@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
@@ -452,6 +453,29 @@ TEST_P(WatchTest, EveryProblemOfAListingsFileIsReportedAtOnce) {
        {}});
   ASSERT_FALSE(json_file.ok());
   EXPECT_EQ(json_file.error().diagnostics().size(), 2U) << json_file.error().to_string();
+}
+
+TEST_P(WatchTest, TheSameItemOnAnotherPageOrHostIsOneListing) {
+  const auto import = [&](const std::string& platform, const std::string& url) {
+    return import_listings(
+        *workspace_, session_,
+        {{{"u.csv", "platform,url,title\n" + platform + "," + url + ",极光 音箱\n"}}, {}, {}});
+  };
+  for (const auto& [platform, first, other] : std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"taobao", "https://item.taobao.com/item.htm?id=66001",
+            "https://h5.m.taobao.com/awp/core/detail.htm?id=66001"},
+           {"tmall", "https://detail.tmall.com/item.htm?id=66002",
+            "https://detail.m.tmall.com/item.htm?id=66002"},
+           {"pinduoduo", "https://mobile.yangkeduo.com/goods.html?goods_id=66003",
+            "https://mobile.yangkeduo.com/goods2.html?goods_id=66003&_wvx=1"}}) {
+    auto a = import(platform, first);
+    ASSERT_TRUE(a.ok()) << a.error().to_string();
+    ASSERT_EQ(a->added.size(), 1U) << first;
+    auto b = import(platform, other);
+    ASSERT_TRUE(b.ok()) << b.error().to_string();
+    EXPECT_TRUE(b->added.empty()) << other << " is " << first;
+    EXPECT_EQ(b->updated, a->added) << other;
+  }
 }
 
 TEST(WatchPlaceTest, SellerLocationNamesACityInEitherScript) {
