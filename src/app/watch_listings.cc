@@ -69,47 +69,58 @@ bool looks_like_json(const SourceFile& file) {
   return first != std::string::npos && (file.content[first] == '[' || file.content[first] == '{');
 }
 
-// An ISO 8601 date or date and time: 2026-11-30, 2026-11-30T09:15, 2026-11-30T09:15:02.5+08:00.
-bool is_timestamp(std::string_view text) {
-  if (text.size() < 10 || !Date::parse(text.substr(0, 10))) return false;
-  if (text.size() == 10) return true;
-  if (text[10] != 'T' && text[10] != ' ') return false;
+// What is wrong with an ISO 8601 date or date and time as a capture time, or empty when it is one:
+// 2026-11-30, or 2026-11-30T09:15[:02[.5]] with its UTC offset (+08:00, up to ±14:00) or Z. A time
+// without an offset names no instant: 10:00 in Shenzhen is 02:00 in London.
+std::string timestamp_problem(std::string_view text) {
+  const std::string shape =
+      "'" + cut_short(text) + "' is not an ISO 8601 date or time (2026-11-30T09:15:00+08:00)";
+  if (text.size() < 10 || !Date::parse(text.substr(0, 10))) return shape;
+  if (text.size() == 10) return {};
+  if (text[10] != 'T' && text[10] != ' ') return shape;
   const std::string_view time = text.substr(11);
   const auto digits = [&](std::size_t at) {
     return at + 1 < time.size() && std::isdigit(static_cast<unsigned char>(time[at])) &&
            std::isdigit(static_cast<unsigned char>(time[at + 1]));
   };
-  if (!digits(0) || time.size() < 5 || time[2] != ':' || !digits(3)) return false;
-  if (std::stoi(std::string(time.substr(0, 2))) > 23 || std::stoi(std::string(time.substr(3, 2))) > 59)
-    return false;
+  const auto two = [&](std::size_t at) { return std::stoi(std::string(time.substr(at, 2))); };
+  if (!digits(0) || time.size() < 5 || time[2] != ':' || !digits(3)) return shape;
+  if (two(0) > 23 || two(3) > 59) return shape;
   std::size_t at = 5;
   if (at < time.size() && time[at] == ':') {
-    if (!digits(at + 1) || std::stoi(std::string(time.substr(at + 1, 2))) > 60) return false;
+    if (!digits(at + 1) || two(at + 1) > 60) return shape;
     at += 3;
     if (at < time.size() && time[at] == '.') {
       ++at;
       const std::size_t start = at;
       while (at < time.size() && std::isdigit(static_cast<unsigned char>(time[at]))) ++at;
-      if (at == start) return false;
+      if (at == start) return shape;
     }
   }
   const std::string_view zone = time.substr(at);
-  if (zone.empty() || zone == "Z") return true;
-  return zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') &&
-         std::isdigit(static_cast<unsigned char>(zone[1])) &&
-         std::isdigit(static_cast<unsigned char>(zone[2])) && zone[3] == ':' &&
-         std::isdigit(static_cast<unsigned char>(zone[4])) &&
-         std::isdigit(static_cast<unsigned char>(zone[5]));
+  if (zone.empty()) {
+    return "'" + cut_short(text) + "' has no UTC offset: add the one it was taken in (+08:00 in China) or Z";
+  }
+  if (zone == "Z") return {};
+  const bool offset = zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && digits(at + 1) &&
+                      zone[3] == ':' && digits(at + 4);
+  if (!offset) return shape;
+  if (two(at + 1) * 60 + two(at + 4) > 14 * 60 || two(at + 4) > 59) {
+    return "'" + cut_short(text) + "' has an offset of " + std::string(zone) +
+           ": a UTC offset is at most 14:00 either way";
+  }
+  return {};
 }
 
 // Checks what field rules alone cannot: a timestamp's shape, a URL's scheme.
 void check_listing(const Draft& draft, std::vector<Diagnostic>& problems) {
   const json& r = draft.record;
   const std::string at = text(r, "captured_at");
-  if (!at.empty() && !is_timestamp(at)) {
-    problems.push_back(
-        {draft.origin.where("captured_at"),
-         "'" + cut_short(at) + "' is not an ISO 8601 date or time (2026-11-30T09:15:00+08:00)"});
+  if (const std::string problem = at.empty() ? std::string() : timestamp_problem(at); !problem.empty()) {
+    problems.push_back({draft.origin.where("captured_at"), problem});
+  }
+  if (r.contains("title") && r["title"].is_string() && watch_internal::blank(text(r, "title"))) {
+    problems.push_back({draft.origin.where("title"), "title is required: this one shows nothing"});
   }
   for (const char* field : {"url", "store_url"}) {
     const std::string url = text(r, field);

@@ -478,6 +478,19 @@ TEST_P(WatchTest, TheSameItemOnAnotherPageOrHostIsOneListing) {
   }
 }
 
+TEST_P(WatchTest, ACaptureTimeNamesAnInstant) {
+  const auto file = [](const std::string& at) {
+    return "platform,url,title,captured_at\ntaobao,https://item.taobao.com/item.htm?id=31,x," + at + "\n";
+  };
+  expect_refused("zone.csv", file("2026-11-27T10:00:00"), "zone.csv:2:49");
+  expect_refused("offset.csv", file("2026-11-27T10:00:00+25:00"), "offset.csv:2:49");
+  for (const std::string at :
+       {"2026-11-27", "2026-11-27T10:00:00Z", "2026-11-27T10:00+08:00", "2026-11-27T10:00:00-05:00"}) {
+    auto imported = import_listings(*workspace_, session_, {{{"ok.csv", file(at)}}, {}, {}});
+    EXPECT_TRUE(imported.ok()) << at << ": " << imported.error().to_string();
+  }
+}
+
 TEST(WatchPlaceTest, SellerLocationNamesACityInEitherScript) {
   EXPECT_TRUE(names_city("广东省东莞市", "Dongguan"));
   EXPECT_TRUE(names_city("Dongguan, Guangdong", "东莞市"));
