@@ -330,7 +330,7 @@ Result<Decision> decide_hit(Workspace& workspace, const Session& session, const 
   if (status != "confirmed" && status != "dismissed") {
     return input_error("status", "a hit is confirmed or dismissed, not '" + status + "'");
   }
-  if (trim(reason).empty()) return input_error("--reason", "say why the hit is " + status);
+  if (watch_internal::blank(reason)) return input_error("--reason", "say why the hit is " + status);
   const store::Author author = session.author();
   MOAT_TRY(const std::int64_t events, workspace.store().write(author, [&](store::Writer& writer) -> Status {
     MOAT_TRY(std::optional<store::Record> hit, workspace.store().get(table("hits"), {id}));

@@ -130,6 +130,9 @@ void check_listing(const Draft& draft, std::vector<Diagnostic>& problems) {
       problems.push_back({draft.origin.where(field), "'" + cut_short(url) + "' is not an http(s) URL"});
     } else if (url.find_first_of(" \t\r\n") != std::string::npos) {
       problems.push_back({draft.origin.where(field), "a URL cannot hold spaces"});
+    } else if (const std::size_t host = url.find("://") + 3;
+               host >= url.size() || url[host] == '/' || url[host] == '?' || url[host] == '#') {
+      problems.push_back({draft.origin.where(field), "'" + cut_short(url) + "' names no host"});
     }
   }
   const std::string currency = draft.origin.where("currency");

@@ -177,6 +177,23 @@ Result<std::map<std::string, RightView>> right_views(Workspace& workspace, Date 
   return out;
 }
 
+bool blank(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    const std::size_t length = byte < 0x80 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4;
+    char32_t code = length == 1 ? byte : byte & (0x7F >> length);
+    for (std::size_t k = 1; k < length && i + k < text.size(); ++k)
+      code = (code << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+    const bool space = code == ' ' || (code >= 0x09 && code <= 0x0D) || code == 0x85 || code == 0xA0 ||
+                       code == 0x1680 || (code >= 0x2000 && code <= 0x200F) || code == 0x2028 ||
+                       code == 0x2029 || code == 0x202F || code == 0x205F || code == 0x2060 ||
+                       code == 0x3000 || code == 0xFEFF;
+    if (!space) return false;
+    i += length;
+  }
+  return true;
+}
+
 Result<MatchContext> match_context(Workspace& workspace, Date today) {
   MOAT_CHECK(watch::text_ready());
   std::vector<store::Record> products, rights, references;

@@ -42,6 +42,11 @@ struct MatchContext {
   std::map<std::string, double> rates;  // currency -> base units per unit, as of today
 };
 
+// Whether `text` shows nothing: empty, or only spaces of any kind (ASCII, the ideographic space
+// U+3000 a Chinese input method types, no-break spaces) and invisible characters (zero-width
+// spaces and joiners, the byte order mark).
+bool blank(std::string_view text);
+
 // The references of every product as of `today` (a snapshot read; call before a write).
 Result<MatchContext> match_context(Workspace& workspace, Date today);
 

@@ -491,6 +491,26 @@ TEST_P(WatchTest, ACaptureTimeNamesAnInstant) {
   }
 }
 
+TEST_P(WatchTest, ATitleOrUrlThatShowsNothingIsRefused) {
+  expect_refused("t.csv", "platform,url,title\ntaobao,https://item.taobao.com/item.htm?id=1,\u3000\u3000\n",
+                 "t.csv:2:46");
+  expect_refused(
+      "t.json", R"([{"platform": "taobao", "url": "https://item.taobao.com/item.htm?id=2", "title": "   "}])",
+      "t.json#/0/title");
+  expect_refused("u.csv", "platform,url,title\ntaobao,https://,x\n", "u.csv:2:8");
+  expect_refused("q.csv", "platform,url,title\ntaobao,https://?id=5,x\n", "q.csv:2:8");
+}
+
+TEST_P(WatchTest, ADecisionNeedsAReasonThatShowsSomething) {
+  const std::string hit = watch_.imported.hits.back().id;
+  for (const std::string reason : {"\u3000\u3000", "\u200b", " \u00a0 "}) {
+    auto decided = decide_hit(*workspace_, session_, hit, "dismissed", reason, today());
+    ASSERT_FALSE(decided.ok()) << "a blank reason";
+    EXPECT_EQ(decided.error().where(), "--reason");
+  }
+  EXPECT_TRUE(decide_hit(*workspace_, session_, hit, "dismissed", "\u3000正品\u3000", today()).ok());
+}
+
 TEST(WatchPlaceTest, SellerLocationNamesACityInEitherScript) {
   EXPECT_TRUE(names_city("广东省东莞市", "Dongguan"));
   EXPECT_TRUE(names_city("Dongguan, Guangdong", "东莞市"));
