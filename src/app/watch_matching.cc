@@ -52,10 +52,11 @@ Result<std::optional<double>> unit_cost(Workspace& workspace, const std::string&
   return std::optional<double>(total);
 }
 
-json reasons_json(const watch::Hit& hit) {
+json reasons_json(const MatchContext& context, const watch::Hit& hit) {
   json out = json::array();
   for (const watch::Reason& r : hit.reasons) {
-    out.push_back({{"kind", std::string(watch::reason_name(r.kind))},
+    const bool keyword = r.kind == watch::ReasonKind::kModel && context.keywords.contains(r.reference);
+    out.push_back({{"kind", keyword ? std::string("keyword") : std::string(watch::reason_name(r.kind))},
                    {"reference", r.reference},
                    {"detail", r.detail},
                    {"score", r.score}});
@@ -89,8 +90,13 @@ bool decided(const json& hit) {
 bool still_holds(const json& decided_reasons, const json& current) {
   for (const json& r : decided_reasons) {
     const bool found = std::any_of(current.begin(), current.end(), [&](const json& c) {
-      if (text(c, "kind") != text(r, "kind") || text(c, "reference") != text(r, "reference")) return false;
-      const std::string kind = text(r, "kind");
+      // A keyword's reasons were once labelled "model": the same reason under either name.
+      const auto kind_of = [](const json& reason) {
+        const std::string kind = text(reason, "kind");
+        return kind == "keyword" ? std::string("model") : kind;
+      };
+      if (kind_of(c) != kind_of(r) || text(c, "reference") != text(r, "reference")) return false;
+      const std::string kind = kind_of(r);
       return (kind != "mark" && kind != "model") || text(c, "detail") == text(r, "detail");
     });
     if (!found) return false;
@@ -229,6 +235,7 @@ Result<MatchContext> match_context(Workspace& workspace, Date today) {
         product.images.push_back({text(ref, "id"), std::move(*fingerprint)});
         context.reference_right[text(ref, "id")] = text(ref, "right");
       } else {
+        if (kind == "keyword") context.keywords.insert(text(ref, "id"));
         product.models.push_back({text(ref, "id"), text(ref, "text")});
       }
     }
@@ -281,7 +288,7 @@ Result<std::vector<store::Record>> record_hits(
     for (const watch::Hit& hit : hits) {
       const auto same = std::find_if(before.begin(), before.end(),
                                      [&](const json* h) { return text(*h, "product") == hit.product; });
-      const json reasons = reasons_json(hit);
+      const json reasons = reasons_json(context, hit);
       if (same != before.end() && decided(**same)) {
         MOAT_CHECK(put(with_current(**same, reasons, std::clamp(hit.score, 0.0, 1.0), at)));
         continue;

@@ -8,6 +8,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,8 @@ struct MatchContext {
       mark_rights;  // engine mark id -> every right with that mark
   std::map<std::string, std::string>
       reference_right;                      // watch reference id -> the design right it is a figure of
+  std::set<std::string> keywords;           // the watch references that are keywords (the engine
+                                            // matches them as model names; reasons say "keyword")
   std::map<std::string, RightView> rights;  // every right, by id
   std::string base_currency;
   std::map<std::string, double> rates;  // currency -> base units per unit, as of today

@@ -455,6 +455,17 @@ TEST_P(WatchTest, EveryProblemOfAListingsFileIsReportedAtOnce) {
   EXPECT_EQ(json_file.error().diagnostics().size(), 2U) << json_file.error().to_string();
 }
 
+TEST_P(WatchTest, AKeywordHitIsLabelledKeyword) {
+  auto imported = import_listings(
+      *workspace_, session_,
+      {{{"k.csv", "platform,url,title\njd,https://item.jd.com/1012.html,圆柱 极光音箱\n"}}, {}, {}});
+  ASSERT_TRUE(imported.ok()) << imported.error().to_string();
+  ASSERT_EQ(imported->hits.size(), 1U);
+  std::map<std::string, std::string> kinds;
+  for (const ReasonView& r : imported->hits.front().reasons) kinds[r.reference] = r.kind;
+  EXPECT_EQ(kinds["WR3"], "keyword") << "WR3 is the keyword 极光音箱";
+}
+
 TEST_P(WatchTest, TheSameItemOnAnotherPageOrHostIsOneListing) {
   const auto import = [&](const std::string& platform, const std::string& url) {
     return import_listings(
