@@ -522,6 +522,41 @@ TEST_P(WatchTest, ADecisionNeedsAReasonThatShowsSomething) {
   EXPECT_TRUE(decide_hit(*workspace_, session_, hit, "dismissed", "\u3000正品\u3000", today()).ok());
 }
 
+TEST_P(WatchTest, AReferenceAddedAgainTakesTheRightAndSecretsGiven) {
+  ReferenceInput input;
+  input.product = watch_.confirmed.hit.product;
+  input.image_files = {{"正面图.png", png_of("aurora-front.png")}};
+  input.right = "IP02";
+  input.secrets = {"S11"};
+  auto added = add_references(*workspace_, session_, input);
+  ASSERT_TRUE(added.ok()) << added.error().to_string();
+  ASSERT_EQ(added->size(), 1U);
+  EXPECT_EQ(added->front().id, "WR1") << "the same picture is not recorded twice";
+  EXPECT_EQ(added->front().right, "IP02");
+  EXPECT_EQ(added->front().secrets, (std::vector<std::string>{"S01", "S11"}));
+  input.right = "IP01";
+  auto other = add_references(*workspace_, session_, input);
+  ASSERT_FALSE(other.ok()) << "a figure of one design is not silently made another's";
+  EXPECT_EQ(other.error().where(), "--right");
+}
+
+TEST_P(WatchTest, ModelsAndKeywordsAreComparedInTheEnginesForm) {
+  ReferenceInput input;
+  input.product = watch_.confirmed.hit.product;
+  input.models = {"ＡＵ－３６０"};
+  input.keywords = {"極光音箱"};
+  auto added = add_references(*workspace_, session_, input);
+  ASSERT_TRUE(added.ok()) << added.error().to_string();
+  ASSERT_EQ(added->size(), 2U);
+  EXPECT_EQ(added->at(0).id, "WR2") << "ＡＵ－３６０ is AU-360";
+  EXPECT_EQ(added->at(1).id, "WR3") << "極光音箱 is 极光音箱";
+  input.models.clear();
+  input.keywords = {"！"};
+  auto nothing = add_references(*workspace_, session_, input);
+  ASSERT_FALSE(nothing.ok()) << "punctuation alone matches nothing";
+  EXPECT_EQ(nothing.error().where(), "--keyword");
+}
+
 TEST(WatchPlaceTest, SellerLocationNamesACityInEitherScript) {
   EXPECT_TRUE(names_city("广东省东莞市", "Dongguan"));
   EXPECT_TRUE(names_city("Dongguan, Guangdong", "东莞市"));
