@@ -522,6 +522,24 @@ TEST_P(WatchTest, ADecisionNeedsAReasonThatShowsSomething) {
   EXPECT_TRUE(decide_hit(*workspace_, session_, hit, "dismissed", "\u3000正品\u3000", today()).ok());
 }
 
+TEST_P(WatchTest, ADocumentsLanguageIsATagComparedWithoutCase) {
+  const auto poa = dir_.path() / "委托书.pdf";
+  std::ofstream(poa) << "%PDF-1.4 power of attorney";
+  EnforcementDocumentInput input{"power-of-attorney", poa, "", "chinese", std::nullopt, ""};
+  auto refused = add_enforcement_document(*workspace_, session_, input);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().where(), "--language");
+  input.language = "ZH";
+  ASSERT_TRUE(add_enforcement_document(*workspace_, session_, input).ok());
+  auto packaged = write_packages(
+      *workspace_, session_,
+      {"taobao", {watch_.confirmed.hit.id}, dir_.path() / "takedown-agent", "深圳知识产权代理有限公司"},
+      today());
+  ASSERT_TRUE(packaged.ok()) << packaged.error().to_string();
+  ASSERT_EQ(packaged->complaints.size(), 1U);
+  EXPECT_TRUE(packaged->complaints.front().missing.empty()) << packaged->complaints.front().missing.front();
+}
+
 TEST_P(WatchTest, AReferenceAddedAgainTakesTheRightAndSecretsGiven) {
   ReferenceInput input;
   input.product = watch_.confirmed.hit.product;
