@@ -109,7 +109,10 @@ bool still_holds(const json& decided_reasons, const json& current) {
 // does.
 json with_current(json hit, const json& reasons, double score, const std::string& at) {
   const json decided_reasons = json::parse(text(hit, "reasons"), nullptr, false);
-  if (decided_reasons.is_array() && still_holds(decided_reasons, reasons)) {
+  // A hit decided while its listing matched nothing (dismissed as gone) that matches again is a
+  // change too: the copy is back.
+  const bool back = decided_reasons.is_array() && decided_reasons.empty() && !reasons.empty();
+  if (decided_reasons.is_array() && !back && still_holds(decided_reasons, reasons)) {
     hit["listing_changed_at"] = nullptr;
     hit["current_score"] = nullptr;
     hit["current_reasons"] = nullptr;

@@ -575,6 +575,29 @@ TEST_P(WatchTest, ModelsAndKeywordsAreComparedInTheEnginesForm) {
   EXPECT_EQ(nothing.error().where(), "--keyword");
 }
 
+TEST_P(WatchTest, ACopyBackAfterItsHitWasDismissedAsGoneIsShown) {
+  const auto capture = [&](const std::string& title) {
+    return import_listings(
+        *workspace_, session_,
+        {{{"b.csv", "platform,url,title\njd,https://item.jd.com/42.html," + title + "\n"}}, {}, {}});
+  };
+  auto first = capture("极光 音箱");
+  ASSERT_TRUE(first.ok()) << first.error().to_string();
+  ASSERT_EQ(first->hits.size(), 1U);
+  const std::string id = first->hits.front().id;
+  ASSERT_TRUE(capture("音箱").ok());
+  ASSERT_EQ(find_hit(*workspace_, id, today())->status, "unmatched");
+  ASSERT_TRUE(decide_hit(*workspace_, session_, id, "dismissed", "the mark is gone", today()).ok());
+  auto back = capture("极光 音箱");
+  ASSERT_TRUE(back.ok()) << back.error().to_string();
+  EXPECT_EQ(back->hits.size(), 1U) << "the import says the hit changed";
+  auto hit = find_hit(*workspace_, id, today());
+  ASSERT_TRUE(hit.ok());
+  EXPECT_EQ(hit->status, "dismissed");
+  EXPECT_FALSE(hit->listing_changed_at.empty());
+  EXPECT_FALSE(hit->current_reasons.empty());
+}
+
 TEST(WatchPlaceTest, SellerLocationNamesACityInEitherScript) {
   EXPECT_TRUE(names_city("广东省东莞市", "Dongguan"));
   EXPECT_TRUE(names_city("Dongguan, Guangdong", "东莞市"));
