@@ -536,8 +536,9 @@ bool Enforceability::enforceable() const {
 }
 
 Result<PlatformRules> platform_rules(const std::string& platform) {
+  // In any case, as a listings file may write it (Taobao, TMALL).
   for (const PlatformRules& p : platforms()) {
-    if (p.id == platform) return p;
+    if (p.id == to_lower_ascii(platform)) return p;
   }
   return input_error(
       "PLATFORM", "'" + platform + "' is not a platform moat knows (" + join(watch_platforms(), ", ") + ")");
@@ -603,8 +604,10 @@ Result<Enforceability> enforceability(Workspace& workspace, const std::string& h
 }
 
 Result<PackageReport> write_packages(Workspace& workspace, const Session& session,
-                                     const PackageRequest& request, Date today) {
-  MOAT_TRY(const PlatformRules platform, platform_rules(request.platform));
+                                     const PackageRequest& asked, Date today) {
+  MOAT_TRY(const PlatformRules platform, platform_rules(asked.platform));
+  PackageRequest request = asked;
+  request.platform = platform.id;
   MOAT_CHECK(check_out_folder(request.out));
   MOAT_TRY(const std::vector<store::Record> stored, workspace.store().list(table("complaints")));
   std::set<std::string> filed;

@@ -598,6 +598,15 @@ TEST_P(WatchTest, ACopyBackAfterItsHitWasDismissedAsGoneIsShown) {
   EXPECT_FALSE(hit->current_reasons.empty());
 }
 
+TEST_P(WatchTest, APlatformIsNamedInAnyCase) {
+  auto packaged =
+      write_packages(*workspace_, session_,
+                     {"Taobao", {watch_.confirmed.hit.id}, dir_.path() / "takedown-case", ""}, today());
+  ASSERT_TRUE(packaged.ok()) << packaged.error().to_string();
+  ASSERT_EQ(packaged->complaints.size(), 1U);
+  EXPECT_EQ(packaged->complaints.front().platform, "taobao");
+}
+
 TEST(WatchPlaceTest, SellerLocationNamesACityInEitherScript) {
   EXPECT_TRUE(names_city("广东省东莞市", "Dongguan"));
   EXPECT_TRUE(names_city("Dongguan, Guangdong", "东莞市"));
