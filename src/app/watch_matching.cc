@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <set>
 
 #include "app/money.h"
@@ -52,13 +53,32 @@ Result<std::optional<double>> unit_cost(Workspace& workspace, const std::string&
   return std::optional<double>(total);
 }
 
-json reasons_json(const MatchContext& context, const watch::Hit& hit) {
+// A price reason's detail as the listing shows the price: the engine compares in the base currency,
+// so a price in another one is quoted as captured with its conversion beside it ("price 10.00 USD
+// (71.20 CNY) is 72% below the floor 255.54 CNY"), never as if 71.20 were the listing's price.
+std::string price_detail(const MatchContext& context, const json& listing, const std::string& detail) {
+  const std::optional<double> price = number(listing, "price");
+  const std::string currency = text(listing, "currency");
+  constexpr std::string_view kPrice = "price ";
+  if (!price || currency.empty() || currency == context.base_currency || !detail.starts_with(kPrice))
+    return detail;
+  const std::size_t converted_end = detail.find(' ', kPrice.size());
+  if (converted_end == std::string::npos) return detail;
+  std::array<char, 64> captured{};
+  std::snprintf(captured.data(), captured.size(), "%.2f", *price);
+  return std::string(kPrice) + captured.data() + " " + currency + " (" +
+         detail.substr(kPrice.size(), converted_end - kPrice.size()) + " " + context.base_currency + ")" +
+         detail.substr(converted_end) + " " + context.base_currency;
+}
+
+json reasons_json(const MatchContext& context, const json& listing, const watch::Hit& hit) {
   json out = json::array();
   for (const watch::Reason& r : hit.reasons) {
     const bool keyword = r.kind == watch::ReasonKind::kModel && context.keywords.contains(r.reference);
     out.push_back({{"kind", keyword ? std::string("keyword") : std::string(watch::reason_name(r.kind))},
                    {"reference", r.reference},
-                   {"detail", r.detail},
+                   {"detail", r.kind == watch::ReasonKind::kPrice ? price_detail(context, listing, r.detail)
+                                                                  : r.detail},
                    {"score", r.score}});
   }
   return out;
@@ -291,7 +311,7 @@ Result<std::vector<store::Record>> record_hits(
     for (const watch::Hit& hit : hits) {
       const auto same = std::find_if(before.begin(), before.end(),
                                      [&](const json* h) { return text(*h, "product") == hit.product; });
-      const json reasons = reasons_json(context, hit);
+      const json reasons = reasons_json(context, listing, hit);
       if (same != before.end() && decided(**same)) {
         MOAT_CHECK(put(with_current(**same, reasons, std::clamp(hit.score, 0.0, 1.0), at)));
         continue;
