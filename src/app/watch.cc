@@ -10,12 +10,14 @@
 #include <nlohmann/json.hpp>
 
 #include "app/blobs.h"
+#include "app/json_text.h"
 #include "app/record_fields.h"
 #include "app/records.h"
 #include "app/red_flags.h"
 #include "app/sourcing.h"
 #include "app/watch_matching.h"
 #include "core/text.h"
+#include "watch/watch.h"
 
 namespace moat::app {
 namespace {
@@ -184,6 +186,7 @@ json right_json(const RightView& r) {
 Result<std::vector<ReferenceView>> add_references(Workspace& workspace, const Session& session,
                                                   const ReferenceInput& input) {
   MOAT_CHECK(check_reference_input(workspace, input));
+  MOAT_CHECK(watch::text_ready());
   MOAT_TRY(const std::vector<IncomingReference> images, read_reference_images(input));
   std::vector<Blob> blobs;
   for (const IncomingReference& image : images) {
@@ -209,12 +212,34 @@ Result<std::vector<ReferenceView>> add_references(Workspace& workspace, const Se
       added.push_back(reference_view(record));
       return {};
     };
+    // A reference known already is not recorded twice, but what this call adds to it is: the
+    // design it is a figure of, the secrets it shows.
+    const auto add_to_known = [&](const json& known) -> Status {
+      json record = known;
+      const std::string right = text(known, "right");
+      if (!input.right.empty() && !right.empty() && right != input.right) {
+        return input_error(
+            "--right", text(known, "id") + " is a figure of " + right + " already, not of " + input.right);
+      }
+      if (!input.right.empty()) record["right"] = input.right;
+      std::vector<std::string> secrets = list(known, "secrets");
+      for (const std::string& secret : input.secrets) {
+        if (std::find(secrets.begin(), secrets.end(), secret) == secrets.end()) secrets.push_back(secret);
+      }
+      record["secrets"] = secrets;
+      if (record != known) {
+        MOAT_TRY(const bool written, writer.put(table("watch_references"), record));
+        (void)written;
+      }
+      added.push_back(reference_view(record));
+      return {};
+    };
     for (std::size_t i = 0; i < images.size(); ++i) {
       const auto same = std::find_if(stored.begin(), stored.end(), [&](const json& r) {
         return text(r, "product") == input.product && text(r, "sha256") == sha256_hex(images[i].bytes);
       });
       if (same != stored.end()) {
-        added.push_back(reference_view(*same));
+        MOAT_CHECK(add_to_known(*same));
         continue;
       }
       json record = {{"kind", "image"},
@@ -230,13 +255,19 @@ Result<std::vector<ReferenceView>> add_references(Workspace& workspace, const Se
     for (const auto& [kind, texts] :
          {std::pair{"model", &input.models}, std::pair{"keyword", &input.keywords}}) {
       for (const std::string& t : *texts) {
-        if (trim(t).empty() || first_invalid_utf8(t))
-          return input_error(std::string("--") + kind, std::string("an empty or invalid ") + kind);
+        // Compared as the engine compares: ＡＵ－３６０ is AU-360, 極光音箱 is 极光音箱, and a text of
+        // punctuation alone (！) would match nothing.
+        if (first_invalid_utf8(t) || watch::normalise(t).empty())
+          return input_error(std::string("--") + kind, std::string("an empty or invalid ") + kind + " '" +
+                                                           cut_short(t) +
+                                                           "': it holds no letter, digit or character");
+        const std::string form = watch::normalise(t);
         const auto same = std::find_if(stored.begin(), stored.end(), [&](const json& r) {
-          return text(r, "product") == input.product && text(r, "kind") == kind && text(r, "text") == trim(t);
+          return text(r, "product") == input.product && text(r, "kind") == kind &&
+                 watch::normalise(text(r, "text")) == form;
         });
         if (same != stored.end()) {
-          added.push_back(reference_view(*same));  // known already: not recorded twice
+          MOAT_CHECK(add_to_known(*same));  // known already: not recorded twice
           continue;
         }
         MOAT_CHECK(put({{"kind", kind}, {"text", std::string(trim(t))}}));
@@ -330,7 +361,7 @@ Result<Decision> decide_hit(Workspace& workspace, const Session& session, const 
   if (status != "confirmed" && status != "dismissed") {
     return input_error("status", "a hit is confirmed or dismissed, not '" + status + "'");
   }
-  if (trim(reason).empty()) return input_error("--reason", "say why the hit is " + status);
+  if (watch_internal::blank(reason)) return input_error("--reason", "say why the hit is " + status);
   const store::Author author = session.author();
   MOAT_TRY(const std::int64_t events, workspace.store().write(author, [&](store::Writer& writer) -> Status {
     MOAT_TRY(std::optional<store::Record> hit, workspace.store().get(table("hits"), {id}));

@@ -199,8 +199,10 @@ Result<std::string> read_reference_image(Workspace& workspace, const std::string
 Result<std::vector<flags::CounterfeitFacts>> counterfeit_facts(Workspace& workspace, Date today);
 
 // Whether a seller's location ("广东省东莞市", "Dongguan, Guangdong") names `city` ("东莞市",
-// "Dongguan"), compared in the engine's normal form and in pinyin.
-bool names_city(std::string_view location, std::string_view city);
+// "Dongguan"), compared in the engine's normal form and in pinyin. A location written in Chinese
+// characters is compared in characters with the city's own (from `city`, else the "…市" of
+// `address` that reads as `city`), not by its sound: 宿州 is not 苏州, though both read "Suzhou".
+bool names_city(std::string_view location, std::string_view city, std::string_view address = {});
 
 // ---- JSON shapes, one for the CLI's --json and the API ---------------------------------------
 

@@ -2,6 +2,7 @@
 #include "app/watch_complaints.h"
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <map>
 #include <set>
@@ -9,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/blobs.h"
+#include "app/json_text.h"
 #include "app/record_fields.h"
 #include "app/records.h"
 #include "app/vetting.h"
@@ -156,14 +158,27 @@ struct Paperwork {
   std::vector<std::string> missing;
 };
 
+// A language tag's language, in lower case: "zh-Hans-CN" and "ZH" are "zh".
+std::string primary_language(std::string_view tag) {
+  return to_lower_ascii(tag.substr(0, tag.find('-')));
+}
+
 Paperwork paperwork(const PlatformRules& platform, const RightView& right, const std::string& agent,
                     const std::vector<EnforcementDocument>& all, Date today) {
   Paperwork out;
+  const auto taken = [&](const EnforcementDocument& d) {
+    return d.language.empty() || contains(platform.languages, primary_language(d.language));
+  };
+  // Of the documents in force, one in a language the platform takes before one that needs a
+  // translation.
   const auto find = [&](const std::string& kind, const std::string& for_right) -> const EnforcementDocument* {
+    const EnforcementDocument* found = nullptr;
     for (const EnforcementDocument& d : all) {
-      if (d.kind == kind && d.right == for_right && in_force(d, today)) return &d;
+      if (d.kind != kind || d.right != for_right || !in_force(d, today)) continue;
+      if (taken(d)) return &d;
+      if (!found) found = &d;
     }
-    return nullptr;
+    return found;
   };
   const auto need = [&](const std::string& kind, const std::string& for_right,
                         const std::string& missing_text) {
@@ -173,7 +188,7 @@ Paperwork paperwork(const PlatformRules& platform, const RightView& right, const
       return;
     }
     out.documents.push_back(*d);
-    if (d->language.empty() || contains(platform.languages, d->language)) return;
+    if (taken(*d)) return;
     if (const EnforcementDocument* t = find("translation", for_right.empty() ? d->id : for_right)) {
       out.documents.push_back(*t);
     } else {
@@ -494,6 +509,26 @@ Status check_out_folder(const std::filesystem::path& out) {
   return {};
 }
 
+// Whether `tag` has the shape of a BCP 47 language tag: a language of two or three letters, then
+// subtags of one to eight letters or digits ("zh", "zh-Hans", "zh-Hant-TW", "en-GB").
+bool language_tag(std::string_view tag) {
+  std::size_t part = 0;
+  while (true) {
+    const std::size_t end = std::min(tag.find('-'), tag.size());
+    const std::string_view subtag = tag.substr(0, end);
+    const bool letters = std::all_of(subtag.begin(), subtag.end(),
+                                     [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; });
+    const bool alnum = std::all_of(subtag.begin(), subtag.end(),
+                                   [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; });
+    if (part == 0 ? !(letters && subtag.size() >= 2 && subtag.size() <= 3)
+                  : !(alnum && !subtag.empty() && subtag.size() <= 8))
+      return false;
+    if (end == tag.size()) return true;
+    tag = tag.substr(end + 1);
+    ++part;
+  }
+}
+
 }  // namespace
 
 bool Enforceability::enforceable() const {
@@ -501,8 +536,9 @@ bool Enforceability::enforceable() const {
 }
 
 Result<PlatformRules> platform_rules(const std::string& platform) {
+  // In any case, as a listings file may write it (Taobao, TMALL).
   for (const PlatformRules& p : platforms()) {
-    if (p.id == platform) return p;
+    if (p.id == to_lower_ascii(platform)) return p;
   }
   return input_error(
       "PLATFORM", "'" + platform + "' is not a platform moat knows (" + join(watch_platforms(), ", ") + ")");
@@ -514,6 +550,11 @@ Result<EnforcementDocument> add_enforcement_document(Workspace& workspace, const
                                                   "translation", "identity",          "test-buy"};
   if (!contains(kKinds, input.kind))
     return input_error("KIND", "'" + input.kind + "' is not one of " + join(kKinds, ", "));
+  if (!input.language.empty() && !language_tag(input.language)) {
+    return input_error("--language", "'" + cut_short(input.language) +
+                                         "' is not a language tag: its language's ISO 639 code (zh, en, de), "
+                                         "then optional subtags (zh-Hans, zh-CN)");
+  }
   if ((input.kind == "certificate") && input.right.empty()) {
     return input_error("--right", "a certificate is a right's: name it with --right");
   }
@@ -563,8 +604,10 @@ Result<Enforceability> enforceability(Workspace& workspace, const std::string& h
 }
 
 Result<PackageReport> write_packages(Workspace& workspace, const Session& session,
-                                     const PackageRequest& request, Date today) {
-  MOAT_TRY(const PlatformRules platform, platform_rules(request.platform));
+                                     const PackageRequest& asked, Date today) {
+  MOAT_TRY(const PlatformRules platform, platform_rules(asked.platform));
+  PackageRequest request = asked;
+  request.platform = platform.id;
   MOAT_CHECK(check_out_folder(request.out));
   MOAT_TRY(const std::vector<store::Record> stored, workspace.store().list(table("complaints")));
   std::set<std::string> filed;

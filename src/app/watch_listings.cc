@@ -69,47 +69,58 @@ bool looks_like_json(const SourceFile& file) {
   return first != std::string::npos && (file.content[first] == '[' || file.content[first] == '{');
 }
 
-// An ISO 8601 date or date and time: 2026-11-30, 2026-11-30T09:15, 2026-11-30T09:15:02.5+08:00.
-bool is_timestamp(std::string_view text) {
-  if (text.size() < 10 || !Date::parse(text.substr(0, 10))) return false;
-  if (text.size() == 10) return true;
-  if (text[10] != 'T' && text[10] != ' ') return false;
+// What is wrong with an ISO 8601 date or date and time as a capture time, or empty when it is one:
+// 2026-11-30, or 2026-11-30T09:15[:02[.5]] with its UTC offset (+08:00, up to ±14:00) or Z. A time
+// without an offset names no instant: 10:00 in Shenzhen is 02:00 in London.
+std::string timestamp_problem(std::string_view text) {
+  const std::string shape =
+      "'" + cut_short(text) + "' is not an ISO 8601 date or time (2026-11-30T09:15:00+08:00)";
+  if (text.size() < 10 || !Date::parse(text.substr(0, 10))) return shape;
+  if (text.size() == 10) return {};
+  if (text[10] != 'T' && text[10] != ' ') return shape;
   const std::string_view time = text.substr(11);
   const auto digits = [&](std::size_t at) {
     return at + 1 < time.size() && std::isdigit(static_cast<unsigned char>(time[at])) &&
            std::isdigit(static_cast<unsigned char>(time[at + 1]));
   };
-  if (!digits(0) || time.size() < 5 || time[2] != ':' || !digits(3)) return false;
-  if (std::stoi(std::string(time.substr(0, 2))) > 23 || std::stoi(std::string(time.substr(3, 2))) > 59)
-    return false;
+  const auto two = [&](std::size_t at) { return std::stoi(std::string(time.substr(at, 2))); };
+  if (!digits(0) || time.size() < 5 || time[2] != ':' || !digits(3)) return shape;
+  if (two(0) > 23 || two(3) > 59) return shape;
   std::size_t at = 5;
   if (at < time.size() && time[at] == ':') {
-    if (!digits(at + 1) || std::stoi(std::string(time.substr(at + 1, 2))) > 60) return false;
+    if (!digits(at + 1) || two(at + 1) > 60) return shape;
     at += 3;
     if (at < time.size() && time[at] == '.') {
       ++at;
       const std::size_t start = at;
       while (at < time.size() && std::isdigit(static_cast<unsigned char>(time[at]))) ++at;
-      if (at == start) return false;
+      if (at == start) return shape;
     }
   }
   const std::string_view zone = time.substr(at);
-  if (zone.empty() || zone == "Z") return true;
-  return zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') &&
-         std::isdigit(static_cast<unsigned char>(zone[1])) &&
-         std::isdigit(static_cast<unsigned char>(zone[2])) && zone[3] == ':' &&
-         std::isdigit(static_cast<unsigned char>(zone[4])) &&
-         std::isdigit(static_cast<unsigned char>(zone[5]));
+  if (zone.empty()) {
+    return "'" + cut_short(text) + "' has no UTC offset: add the one it was taken in (+08:00 in China) or Z";
+  }
+  if (zone == "Z") return {};
+  const bool offset = zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && digits(at + 1) &&
+                      zone[3] == ':' && digits(at + 4);
+  if (!offset) return shape;
+  if (two(at + 1) * 60 + two(at + 4) > 14 * 60 || two(at + 4) > 59) {
+    return "'" + cut_short(text) + "' has an offset of " + std::string(zone) +
+           ": a UTC offset is at most 14:00 either way";
+  }
+  return {};
 }
 
 // Checks what field rules alone cannot: a timestamp's shape, a URL's scheme.
 void check_listing(const Draft& draft, std::vector<Diagnostic>& problems) {
   const json& r = draft.record;
   const std::string at = text(r, "captured_at");
-  if (!at.empty() && !is_timestamp(at)) {
-    problems.push_back(
-        {draft.origin.where("captured_at"),
-         "'" + cut_short(at) + "' is not an ISO 8601 date or time (2026-11-30T09:15:00+08:00)"});
+  if (const std::string problem = at.empty() ? std::string() : timestamp_problem(at); !problem.empty()) {
+    problems.push_back({draft.origin.where("captured_at"), problem});
+  }
+  if (r.contains("title") && r["title"].is_string() && watch_internal::blank(text(r, "title"))) {
+    problems.push_back({draft.origin.where("title"), "title is required: this one shows nothing"});
   }
   for (const char* field : {"url", "store_url"}) {
     const std::string url = text(r, field);
@@ -119,6 +130,9 @@ void check_listing(const Draft& draft, std::vector<Diagnostic>& problems) {
       problems.push_back({draft.origin.where(field), "'" + cut_short(url) + "' is not an http(s) URL"});
     } else if (url.find_first_of(" \t\r\n") != std::string::npos) {
       problems.push_back({draft.origin.where(field), "a URL cannot hold spaces"});
+    } else if (const std::size_t host = url.find("://") + 3;
+               host >= url.size() || url[host] == '/' || url[host] == '?' || url[host] == '#') {
+      problems.push_back({draft.origin.where(field), "'" + cut_short(url) + "' names no host"});
     }
   }
   const std::string currency = draft.origin.where("currency");
@@ -350,7 +364,8 @@ std::string_view item_parameter(std::string_view platform) {
 
 // A listing URL in the form that tells listings apart: scheme and host in lower case (http and
 // https alike), no fragment, no tracking parameters, and on Taobao, Tmall and Pinduoduo only the
-// item's id. The URL as captured is what a listing keeps.
+// item's id, whatever page or host shows it (the mobile site, another page of the same goods). The
+// URL as captured is what a listing keeps.
 std::string url_identity(std::string_view platform, std::string_view url) {
   const std::size_t scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) return std::string(url);
@@ -358,10 +373,20 @@ std::string url_identity(std::string_view platform, std::string_view url) {
   rest = rest.substr(0, rest.find('#'));
   const std::size_t host_end = std::min(rest.find_first_of("/?"), rest.size());
   const std::size_t query_at = std::min(rest.find('?'), rest.size());
-  std::string out = "//" + to_lower_ascii(rest.substr(0, host_end)) +
-                    std::string(rest.substr(host_end, query_at - host_end));
   const std::string_view item = item_parameter(platform);
   std::string_view query = query_at < rest.size() ? rest.substr(query_at + 1) : std::string_view();
+  if (!item.empty()) {
+    std::vector<std::string_view> ids;
+    for (std::string_view q = query; !q.empty();) {
+      const std::size_t end = std::min(q.find('&'), q.size());
+      const std::string_view parameter = q.substr(0, end);
+      if (parameter.substr(0, parameter.find('=')) == item) ids.push_back(parameter);
+      q = end < q.size() ? q.substr(end + 1) : std::string_view();
+    }
+    if (ids.size() == 1 && ids.front().size() > item.size() + 1) return std::string(ids.front());
+  }
+  std::string out = "//" + to_lower_ascii(rest.substr(0, host_end)) +
+                    std::string(rest.substr(host_end, query_at - host_end));
   char separator = '?';
   while (!query.empty()) {
     const std::size_t end = std::min(query.find('&'), query.size());
@@ -473,16 +498,19 @@ Result<Written> write_listing(Workspace& workspace, store::Writer& writer, const
   if (text(listing, "captured_by").empty()) listing["captured_by"] = author.actor;
   if (text(listing, "captured_at").empty()) listing["captured_at"] = author.at;
   json captured = json::array();
-  std::vector<std::string> names;
+  // Photos are added, never dropped: the listing keeps those captured before, in their order, and
+  // the new ones follow (a capture that names none, or other ones, leaves the evidence in place).
+  std::vector<std::string> names = out.added ? std::vector<std::string>() : list(*known, "images");
+  for (const json& image : images) {
+    if (std::find(names.begin(), names.end(), text(image, "name")) == names.end())
+      names.push_back(text(image, "name"));
+  }
   for (std::size_t i = 0; i < incoming.images.size(); ++i) {
     const IncomingImage& image = incoming.images[i];
     const auto known_image = std::find_if(images.begin(), images.end(), [&](const json& s) {
       return text(s, "sha256") == sha256_hex(image.bytes);
     });
-    if (known_image != images.end()) {
-      names.push_back(text(*known_image, "name"));
-      continue;
-    }
+    if (known_image != images.end()) continue;
     const std::string name = free_name(image.name, taken);
     taken.insert(name);
     json record = {{"listing", id},

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <set>
 
 #include "app/money.h"
@@ -52,12 +53,32 @@ Result<std::optional<double>> unit_cost(Workspace& workspace, const std::string&
   return std::optional<double>(total);
 }
 
-json reasons_json(const watch::Hit& hit) {
+// A price reason's detail as the listing shows the price: the engine compares in the base currency,
+// so a price in another one is quoted as captured with its conversion beside it ("price 10.00 USD
+// (71.20 CNY) is 72% below the floor 255.54 CNY"), never as if 71.20 were the listing's price.
+std::string price_detail(const MatchContext& context, const json& listing, const std::string& detail) {
+  const std::optional<double> price = number(listing, "price");
+  const std::string currency = text(listing, "currency");
+  constexpr std::string_view kPrice = "price ";
+  if (!price || currency.empty() || currency == context.base_currency || !detail.starts_with(kPrice))
+    return detail;
+  const std::size_t converted_end = detail.find(' ', kPrice.size());
+  if (converted_end == std::string::npos) return detail;
+  std::array<char, 64> captured{};
+  std::snprintf(captured.data(), captured.size(), "%.2f", *price);
+  return std::string(kPrice) + captured.data() + " " + currency + " (" +
+         detail.substr(kPrice.size(), converted_end - kPrice.size()) + " " + context.base_currency + ")" +
+         detail.substr(converted_end) + " " + context.base_currency;
+}
+
+json reasons_json(const MatchContext& context, const json& listing, const watch::Hit& hit) {
   json out = json::array();
   for (const watch::Reason& r : hit.reasons) {
-    out.push_back({{"kind", std::string(watch::reason_name(r.kind))},
+    const bool keyword = r.kind == watch::ReasonKind::kModel && context.keywords.contains(r.reference);
+    out.push_back({{"kind", keyword ? std::string("keyword") : std::string(watch::reason_name(r.kind))},
                    {"reference", r.reference},
-                   {"detail", r.detail},
+                   {"detail", r.kind == watch::ReasonKind::kPrice ? price_detail(context, listing, r.detail)
+                                                                  : r.detail},
                    {"score", r.score}});
   }
   return out;
@@ -89,8 +110,13 @@ bool decided(const json& hit) {
 bool still_holds(const json& decided_reasons, const json& current) {
   for (const json& r : decided_reasons) {
     const bool found = std::any_of(current.begin(), current.end(), [&](const json& c) {
-      if (text(c, "kind") != text(r, "kind") || text(c, "reference") != text(r, "reference")) return false;
-      const std::string kind = text(r, "kind");
+      // A keyword's reasons were once labelled "model": the same reason under either name.
+      const auto kind_of = [](const json& reason) {
+        const std::string kind = text(reason, "kind");
+        return kind == "keyword" ? std::string("model") : kind;
+      };
+      if (kind_of(c) != kind_of(r) || text(c, "reference") != text(r, "reference")) return false;
+      const std::string kind = kind_of(r);
       return (kind != "mark" && kind != "model") || text(c, "detail") == text(r, "detail");
     });
     if (!found) return false;
@@ -103,7 +129,10 @@ bool still_holds(const json& decided_reasons, const json& current) {
 // does.
 json with_current(json hit, const json& reasons, double score, const std::string& at) {
   const json decided_reasons = json::parse(text(hit, "reasons"), nullptr, false);
-  if (decided_reasons.is_array() && still_holds(decided_reasons, reasons)) {
+  // A hit decided while its listing matched nothing (dismissed as gone) that matches again is a
+  // change too: the copy is back.
+  const bool back = decided_reasons.is_array() && decided_reasons.empty() && !reasons.empty();
+  if (decided_reasons.is_array() && !back && still_holds(decided_reasons, reasons)) {
     hit["listing_changed_at"] = nullptr;
     hit["current_score"] = nullptr;
     hit["current_reasons"] = nullptr;
@@ -177,6 +206,23 @@ Result<std::map<std::string, RightView>> right_views(Workspace& workspace, Date 
   return out;
 }
 
+bool blank(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    const std::size_t length = byte < 0x80 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4;
+    char32_t code = length == 1 ? byte : byte & (0x7F >> length);
+    for (std::size_t k = 1; k < length && i + k < text.size(); ++k)
+      code = (code << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+    const bool space = code == ' ' || (code >= 0x09 && code <= 0x0D) || code == 0x85 || code == 0xA0 ||
+                       code == 0x1680 || (code >= 0x2000 && code <= 0x200F) || code == 0x2028 ||
+                       code == 0x2029 || code == 0x202F || code == 0x205F || code == 0x2060 ||
+                       code == 0x3000 || code == 0xFEFF;
+    if (!space) return false;
+    i += length;
+  }
+  return true;
+}
+
 Result<MatchContext> match_context(Workspace& workspace, Date today) {
   MOAT_CHECK(watch::text_ready());
   std::vector<store::Record> products, rights, references;
@@ -212,6 +258,7 @@ Result<MatchContext> match_context(Workspace& workspace, Date today) {
         product.images.push_back({text(ref, "id"), std::move(*fingerprint)});
         context.reference_right[text(ref, "id")] = text(ref, "right");
       } else {
+        if (kind == "keyword") context.keywords.insert(text(ref, "id"));
         product.models.push_back({text(ref, "id"), text(ref, "text")});
       }
     }
@@ -229,9 +276,14 @@ watch::Listing engine_listing(const MatchContext& context, const json& listing,
   const std::string currency = text(listing, "currency");
   if (price && currency == context.base_currency) out.price = price;
   if (price && context.rates.contains(currency)) out.price = *price * context.rates.at(currency);
-  for (const json& image : images) {
-    Result<watch::Fingerprint> fingerprint = watch::from_text(text(image, "fingerprint"));
-    if (fingerprint.ok()) out.images.push_back(std::move(*fingerprint));
+  // In the order the listing names its photos, so that "listing image 2" is the same photo at
+  // every match and in the listing as shown.
+  for (const std::string& name : list(listing, "images")) {
+    for (const json& image : images) {
+      if (text(image, "name") != name) continue;
+      Result<watch::Fingerprint> fingerprint = watch::from_text(text(image, "fingerprint"));
+      if (fingerprint.ok()) out.images.push_back(std::move(*fingerprint));
+    }
   }
   return out;
 }
@@ -259,7 +311,7 @@ Result<std::vector<store::Record>> record_hits(
     for (const watch::Hit& hit : hits) {
       const auto same = std::find_if(before.begin(), before.end(),
                                      [&](const json* h) { return text(*h, "product") == hit.product; });
-      const json reasons = reasons_json(hit);
+      const json reasons = reasons_json(context, listing, hit);
       if (same != before.end() && decided(**same)) {
         MOAT_CHECK(put(with_current(**same, reasons, std::clamp(hit.score, 0.0, 1.0), at)));
         continue;

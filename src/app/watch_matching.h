@@ -8,6 +8,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,10 +38,17 @@ struct MatchContext {
       mark_rights;  // engine mark id -> every right with that mark
   std::map<std::string, std::string>
       reference_right;                      // watch reference id -> the design right it is a figure of
+  std::set<std::string> keywords;           // the watch references that are keywords (the engine
+                                            // matches them as model names; reasons say "keyword")
   std::map<std::string, RightView> rights;  // every right, by id
   std::string base_currency;
   std::map<std::string, double> rates;  // currency -> base units per unit, as of today
 };
+
+// Whether `text` shows nothing: empty, or only spaces of any kind (ASCII, the ideographic space
+// U+3000 a Chinese input method types, no-break spaces) and invisible characters (zero-width
+// spaces and joiners, the byte order mark).
+bool blank(std::string_view text);
 
 // The references of every product as of `today` (a snapshot read; call before a write).
 Result<MatchContext> match_context(Workspace& workspace, Date today);

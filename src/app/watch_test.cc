@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
@@ -194,6 +195,51 @@ TEST_P(WatchTest, ReimportingAListingCapturesItAgainUnderItsId) {
   ASSERT_TRUE(hits.ok());
   ASSERT_FALSE(hits->empty());
   EXPECT_EQ(hits->front().status, "confirmed") << "a person's decision survives matching again";
+}
+
+TEST_P(WatchTest, ACaptureNamingNoPhotoKeepsThePhotosCapturedBefore) {
+  // One word of the title changed, no photo named: the listing keeps both photos, and a package of
+  // its confirmed hit carries them as evidence.
+  const std::string text =
+      std::string(kHeader) +
+      "taobao,https://item.taobao.com/item.htm?id=738120457001,738120457001,AUR0RA 极光 360° 智能音箱 "
+      "原装同款,,189,CNY,1,极光音响数码专营店,,广东省东莞市,,2026-12-01T08:00:00+08:00,analyst\n";
+  auto imported = import_listings(*workspace_, session_, {{{"again.csv", text}}, {}, {}});
+  ASSERT_TRUE(imported.ok()) << imported.error().to_string();
+  ASSERT_EQ(imported->updated.size(), 1U);
+  EXPECT_TRUE(imported->unchanged.empty());
+  auto listed = list_listings(*workspace_);
+  ASSERT_TRUE(listed.ok());
+  const auto l1 =
+      std::find_if(listed->begin(), listed->end(), [](const ListingView& l) { return l.id == "L1"; });
+  ASSERT_NE(l1, listed->end());
+  std::vector<std::string> names;
+  for (const auto& image : l1->images) names.push_back(image.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"tb-7001-main.png", "tb-7001-box.png"}));
+  // A new photo under an old name is added beside it, not in its place.
+  const std::string again =
+      std::string(kHeader) +
+      "taobao,https://item.taobao.com/item.htm?id=738120457001,738120457001,AUR0RA 极光 360° 智能音箱,,"
+      "189,CNY,1,极光音响数码专营店,,广东省东莞市,tb-7001-main.png,2026-12-02T08:00:00+08:00,analyst\n";
+  imported = import_listings(*workspace_, session_,
+                             {{{"again2.csv", again}}, {}, {{"tb-7001-main.png", png_of("amz-lamp.png")}}});
+  ASSERT_TRUE(imported.ok()) << imported.error().to_string();
+  listed = list_listings(*workspace_);
+  ASSERT_TRUE(listed.ok());
+  names.clear();
+  for (const auto& image : listed->front().images) names.push_back(image.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"tb-7001-main.png", "tb-7001-box.png", "tb-7001-main.png (2)"}));
+  auto hits = list_hits(*workspace_, "confirmed", today());
+  ASSERT_TRUE(hits.ok());
+  ASSERT_FALSE(hits->empty());
+  EXPECT_TRUE(hits->front().listing_changed_at.empty()) << "the photo it was confirmed on is still there";
+  const auto out = dir_.path() / "takedown-photos";
+  auto packages = write_packages(*workspace_, session_, {"taobao", {hits->front().id}, out, ""}, today());
+  ASSERT_TRUE(packages.ok()) << packages.error().to_string();
+  ASSERT_EQ(packages->complaints.size(), 1U);
+  std::ifstream in(std::filesystem::path(packages->complaints.front().folder) / "complaint.json");
+  const json fields = json::parse(in);
+  EXPECT_EQ(fields["links"][0]["evidence"].size(), 3U) << fields["links"][0].dump();
 }
 
 TEST_P(WatchTest, ComplaintStatusKeepsItsDatesAndARelistingRaisesAFlag) {
@@ -409,12 +455,175 @@ TEST_P(WatchTest, EveryProblemOfAListingsFileIsReportedAtOnce) {
   EXPECT_EQ(json_file.error().diagnostics().size(), 2U) << json_file.error().to_string();
 }
 
+TEST_P(WatchTest, AKeywordHitIsLabelledKeyword) {
+  auto imported = import_listings(
+      *workspace_, session_,
+      {{{"k.csv", "platform,url,title\njd,https://item.jd.com/1012.html,圆柱 极光音箱\n"}}, {}, {}});
+  ASSERT_TRUE(imported.ok()) << imported.error().to_string();
+  ASSERT_EQ(imported->hits.size(), 1U);
+  std::map<std::string, std::string> kinds;
+  for (const ReasonView& r : imported->hits.front().reasons) kinds[r.reference] = r.kind;
+  EXPECT_EQ(kinds["WR3"], "keyword") << "WR3 is the keyword 极光音箱";
+}
+
+TEST_P(WatchTest, TheSameItemOnAnotherPageOrHostIsOneListing) {
+  const auto import = [&](const std::string& platform, const std::string& url) {
+    return import_listings(
+        *workspace_, session_,
+        {{{"u.csv", "platform,url,title\n" + platform + "," + url + ",极光 音箱\n"}}, {}, {}});
+  };
+  for (const auto& [platform, first, other] : std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"taobao", "https://item.taobao.com/item.htm?id=66001",
+            "https://h5.m.taobao.com/awp/core/detail.htm?id=66001"},
+           {"tmall", "https://detail.tmall.com/item.htm?id=66002",
+            "https://detail.m.tmall.com/item.htm?id=66002"},
+           {"pinduoduo", "https://mobile.yangkeduo.com/goods.html?goods_id=66003",
+            "https://mobile.yangkeduo.com/goods2.html?goods_id=66003&_wvx=1"}}) {
+    auto a = import(platform, first);
+    ASSERT_TRUE(a.ok()) << a.error().to_string();
+    ASSERT_EQ(a->added.size(), 1U) << first;
+    auto b = import(platform, other);
+    ASSERT_TRUE(b.ok()) << b.error().to_string();
+    EXPECT_TRUE(b->added.empty()) << other << " is " << first;
+    EXPECT_EQ(b->updated, a->added) << other;
+  }
+}
+
+TEST_P(WatchTest, ACaptureTimeNamesAnInstant) {
+  const auto file = [](const std::string& at) {
+    return "platform,url,title,captured_at\ntaobao,https://item.taobao.com/item.htm?id=31,x," + at + "\n";
+  };
+  expect_refused("zone.csv", file("2026-11-27T10:00:00"), "zone.csv:2:49");
+  expect_refused("offset.csv", file("2026-11-27T10:00:00+25:00"), "offset.csv:2:49");
+  for (const std::string at :
+       {"2026-11-27", "2026-11-27T10:00:00Z", "2026-11-27T10:00+08:00", "2026-11-27T10:00:00-05:00"}) {
+    auto imported = import_listings(*workspace_, session_, {{{"ok.csv", file(at)}}, {}, {}});
+    EXPECT_TRUE(imported.ok()) << at << ": " << imported.error().to_string();
+  }
+}
+
+TEST_P(WatchTest, ATitleOrUrlThatShowsNothingIsRefused) {
+  expect_refused("t.csv", "platform,url,title\ntaobao,https://item.taobao.com/item.htm?id=1,\u3000\u3000\n",
+                 "t.csv:2:46");
+  expect_refused(
+      "t.json", R"([{"platform": "taobao", "url": "https://item.taobao.com/item.htm?id=2", "title": "   "}])",
+      "t.json#/0/title");
+  expect_refused("u.csv", "platform,url,title\ntaobao,https://,x\n", "u.csv:2:8");
+  expect_refused("q.csv", "platform,url,title\ntaobao,https://?id=5,x\n", "q.csv:2:8");
+}
+
+TEST_P(WatchTest, ADecisionNeedsAReasonThatShowsSomething) {
+  const std::string hit = watch_.imported.hits.back().id;
+  for (const std::string reason : {"\u3000\u3000", "\u200b", " \u00a0 "}) {
+    auto decided = decide_hit(*workspace_, session_, hit, "dismissed", reason, today());
+    ASSERT_FALSE(decided.ok()) << "a blank reason";
+    EXPECT_EQ(decided.error().where(), "--reason");
+  }
+  EXPECT_TRUE(decide_hit(*workspace_, session_, hit, "dismissed", "\u3000正品\u3000", today()).ok());
+}
+
+TEST_P(WatchTest, ADocumentsLanguageIsATagComparedWithoutCase) {
+  const auto poa = dir_.path() / "委托书.pdf";
+  std::ofstream(poa) << "%PDF-1.4 power of attorney";
+  EnforcementDocumentInput input{"power-of-attorney", poa, "", "chinese", std::nullopt, ""};
+  auto refused = add_enforcement_document(*workspace_, session_, input);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().where(), "--language");
+  input.language = "ZH";
+  ASSERT_TRUE(add_enforcement_document(*workspace_, session_, input).ok());
+  auto packaged = write_packages(
+      *workspace_, session_,
+      {"taobao", {watch_.confirmed.hit.id}, dir_.path() / "takedown-agent", "深圳知识产权代理有限公司"},
+      today());
+  ASSERT_TRUE(packaged.ok()) << packaged.error().to_string();
+  ASSERT_EQ(packaged->complaints.size(), 1U);
+  EXPECT_TRUE(packaged->complaints.front().missing.empty()) << packaged->complaints.front().missing.front();
+}
+
+TEST_P(WatchTest, AReferenceAddedAgainTakesTheRightAndSecretsGiven) {
+  ReferenceInput input;
+  input.product = watch_.confirmed.hit.product;
+  input.image_files = {{"正面图.png", png_of("aurora-front.png")}};
+  input.right = "IP02";
+  input.secrets = {"S11"};
+  auto added = add_references(*workspace_, session_, input);
+  ASSERT_TRUE(added.ok()) << added.error().to_string();
+  ASSERT_EQ(added->size(), 1U);
+  EXPECT_EQ(added->front().id, "WR1") << "the same picture is not recorded twice";
+  EXPECT_EQ(added->front().right, "IP02");
+  EXPECT_EQ(added->front().secrets, (std::vector<std::string>{"S01", "S11"}));
+  input.right = "IP01";
+  auto other = add_references(*workspace_, session_, input);
+  ASSERT_FALSE(other.ok()) << "a figure of one design is not silently made another's";
+  EXPECT_EQ(other.error().where(), "--right");
+}
+
+TEST_P(WatchTest, ModelsAndKeywordsAreComparedInTheEnginesForm) {
+  ReferenceInput input;
+  input.product = watch_.confirmed.hit.product;
+  input.models = {"ＡＵ－３６０"};
+  input.keywords = {"極光音箱"};
+  auto added = add_references(*workspace_, session_, input);
+  ASSERT_TRUE(added.ok()) << added.error().to_string();
+  ASSERT_EQ(added->size(), 2U);
+  EXPECT_EQ(added->at(0).id, "WR2") << "ＡＵ－３６０ is AU-360";
+  EXPECT_EQ(added->at(1).id, "WR3") << "極光音箱 is 极光音箱";
+  input.models.clear();
+  input.keywords = {"！"};
+  auto nothing = add_references(*workspace_, session_, input);
+  ASSERT_FALSE(nothing.ok()) << "punctuation alone matches nothing";
+  EXPECT_EQ(nothing.error().where(), "--keyword");
+}
+
+TEST_P(WatchTest, ACopyBackAfterItsHitWasDismissedAsGoneIsShown) {
+  const auto capture = [&](const std::string& title) {
+    return import_listings(
+        *workspace_, session_,
+        {{{"b.csv", "platform,url,title\njd,https://item.jd.com/42.html," + title + "\n"}}, {}, {}});
+  };
+  auto first = capture("极光 音箱");
+  ASSERT_TRUE(first.ok()) << first.error().to_string();
+  ASSERT_EQ(first->hits.size(), 1U);
+  const std::string id = first->hits.front().id;
+  ASSERT_TRUE(capture("音箱").ok());
+  ASSERT_EQ(find_hit(*workspace_, id, today())->status, "unmatched");
+  ASSERT_TRUE(decide_hit(*workspace_, session_, id, "dismissed", "the mark is gone", today()).ok());
+  auto back = capture("极光 音箱");
+  ASSERT_TRUE(back.ok()) << back.error().to_string();
+  EXPECT_EQ(back->hits.size(), 1U) << "the import says the hit changed";
+  auto hit = find_hit(*workspace_, id, today());
+  ASSERT_TRUE(hit.ok());
+  EXPECT_EQ(hit->status, "dismissed");
+  EXPECT_FALSE(hit->listing_changed_at.empty());
+  EXPECT_FALSE(hit->current_reasons.empty());
+}
+
+TEST_P(WatchTest, APlatformIsNamedInAnyCase) {
+  auto packaged =
+      write_packages(*workspace_, session_,
+                     {"Taobao", {watch_.confirmed.hit.id}, dir_.path() / "takedown-case", ""}, today());
+  ASSERT_TRUE(packaged.ok()) << packaged.error().to_string();
+  ASSERT_EQ(packaged->complaints.size(), 1U);
+  EXPECT_EQ(packaged->complaints.front().platform, "taobao");
+}
+
 TEST(WatchPlaceTest, SellerLocationNamesACityInEitherScript) {
   EXPECT_TRUE(names_city("广东省东莞市", "Dongguan"));
   EXPECT_TRUE(names_city("Dongguan, Guangdong", "东莞市"));
   EXPECT_TRUE(names_city("广东 深圳", "Shenzhen"));
   EXPECT_FALSE(names_city("浙江 义乌", "Dongguan"));
   EXPECT_FALSE(names_city("", "Dongguan"));
+}
+
+TEST(WatchPlaceTest, CitiesThatOnlySoundAlikeAreNotOne) {
+  const char* suzhou = "江苏省苏州市吴中区木渎镇金枫南路1258号";
+  EXPECT_FALSE(names_city("安徽省宿州市", "Suzhou", suzhou)) << "宿州 is not 苏州";
+  EXPECT_FALSE(names_city("浙江省台州市", "Taizhou", "江苏省泰州市海陵区")) << "台州 is not 泰州";
+  EXPECT_FALSE(names_city("江西 抚州", "福州市", ""));
+  EXPECT_TRUE(names_city("江苏省苏州市", "Suzhou", suzhou));
+  EXPECT_TRUE(names_city("蘇州", "Suzhou", suzhou)) << "Traditional characters";
+  EXPECT_TRUE(names_city("Suzhou, Jiangsu", "Suzhou", suzhou)) << "a location in Latin letters";
+  EXPECT_TRUE(names_city("安徽省宿州市", "Suzhou", "")) << "no characters to tell them apart: by sound";
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, WatchTest, ::testing::ValuesIn(testing::backends()),

@@ -28,6 +28,42 @@ std::string bare_city(std::string_view city) {
   return out;
 }
 
+// Whether `text` holds a Chinese character (CJK Unified Ideographs, their extensions and
+// compatibility forms).
+bool has_han(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    const std::size_t length = byte < 0x80 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4;
+    if (i + length > text.size()) break;
+    char32_t code = length == 1 ? byte : byte & (0x7F >> length);
+    for (std::size_t k = 1; k < length; ++k)
+      code = (code << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+    if ((code >= 0x3400 && code <= 0x9FFF) || (code >= 0xF900 && code <= 0xFAFF) ||
+        (code >= 0x20000 && code <= 0x323AF))
+      return true;
+    i += length;
+  }
+  return false;
+}
+
+// The city in Chinese characters: `city` itself when written so, else the two to four characters
+// before a "市" of `address` that read as `city` ("江苏省苏州市…" gives 苏州 for "Suzhou"); empty
+// when there is none.
+std::string han_city(std::string_view city, std::string_view address) {
+  if (has_han(city)) return std::string(city);
+  const std::string sound = watch::pinyin(city);
+  if (sound.empty()) return {};
+  constexpr std::string_view kShi = "市";
+  for (std::size_t at = address.find(kShi); at != std::string_view::npos; at = address.find(kShi, at + 1)) {
+    for (std::size_t chars = 2; chars <= 4 && chars * 3 <= at; ++chars) {
+      const std::string_view candidate = address.substr(at - chars * 3, chars * 3);
+      if (first_invalid_utf8(candidate) || !has_han(candidate)) break;
+      if (watch::pinyin(candidate) == sound) return std::string(candidate);
+    }
+  }
+  return {};
+}
+
 struct Tables {
   std::vector<store::Record> hits, listings, rights, references, disclosures, suppliers;
 };
@@ -110,8 +146,9 @@ std::vector<flags::CounterfeitHolder> holders_of(const Tables& t, const Exposure
     for (const std::string& supplier : row.suppliers) {
       const json* record = find_by_id(t.suppliers, supplier);
       const std::string city = record ? text(*record, "city") : std::string();
+      const std::string address = record ? text(*record, "address") : std::string();
       flags::CounterfeitHolder holder{
-          supplier, row.party, city, held, !city.empty() && names_city(location, city), {}};
+          supplier, row.party, city, held, !city.empty() && names_city(location, city, address), {}};
       for (const std::string& s : held) {
         if (std::find(unpublished.begin(), unpublished.end(), s) != unpublished.end())
           holder.unpublished_held.push_back(s);
@@ -124,10 +161,15 @@ std::vector<flags::CounterfeitHolder> holders_of(const Tables& t, const Exposure
 
 }  // namespace
 
-bool names_city(std::string_view location, std::string_view city) {
+bool names_city(std::string_view location, std::string_view city, std::string_view address) {
   const std::string wanted = bare_city(city);
   if (trim(location).empty() || wanted.empty()) return false;
   const std::string place = watch::normalise(location);
+  if (has_han(location)) {
+    // In characters on both sides the characters decide: a shared sound is no shared city.
+    const std::string han = bare_city(han_city(wanted, address));
+    if (!han.empty()) return place.find(watch::normalise(han)) != std::string::npos;
+  }
   const std::string place_pinyin = watch::pinyin(location);
   for (const std::string& form : {watch::normalise(wanted), watch::pinyin(wanted)}) {
     if (form.empty()) continue;

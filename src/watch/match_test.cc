@@ -67,6 +67,17 @@ TEST(Match, FindsMarksHoweverTheyAreDisguised) {
   }
 }
 
+TEST(Match, FindsAMarkFollowedByATradeMarkSign) {
+  // NFKC spells ™ as the letters "TM": the sign must not make the mark run into a longer word.
+  for (const char* title : {"AURORA™ 智能音箱", "AURORA℠ speaker", "AURORA№1 speaker", "AU-360™ 音箱"}) {
+    const std::vector<Hit> hits = match(listing(title), {aurora()});
+    ASSERT_FALSE(hits.empty()) << title;
+    EXPECT_NE(hits.front().reasons.front().detail.find("exact"), std::string::npos)
+        << title << ": " << hits.front().reasons.front().detail;
+  }
+  EXPECT_TRUE(reason_for(listing("ⒶⓊⓇⓄⓇⒶ speaker"), "IP07")) << "circled letters are still letters";
+}
+
 TEST(Match, ScoresAnExactMarkAboveADisguisedOne) {
   const double exact = reason_for(listing("AURORA speaker"), "IP07")->score;
   const double homoglyph = reason_for(listing("AUR0RA speaker"), "IP07")->score;

@@ -232,6 +232,12 @@ NormalText normal_form(std::string_view text) {
   for (const SourceCharacter& c : characters(text)) {
     const bool han = is_han(c.code);
     const std::u32string folded = fold_character(han ? simplified(c.code) : c.code);
+    // A sign that compatibility spells as several letters (™ "tm", ℠ "sm", № "no", ℡ "tel") is a
+    // sign after a word, not more of it: a separator, like ®.
+    if (folded.size() > 1 && (U_GET_GC_MASK(static_cast<UChar32>(c.code)) & U_GC_S_MASK) != 0) {
+      separated = true;
+      continue;
+    }
     bool first = true;
     for (const char32_t code : folded) {
       if (u_isalnum(static_cast<UChar32>(code)) == 0) {

@@ -166,6 +166,13 @@ expect_status 0 "watch listings"
 CHECKS=$((CHECKS + 1))
 [ "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$WORK/stdout")" = "6" ] || fail "6 listings"
 
+# A price in another currency is compared converted, and quoted as the listing shows it.
+printf '\n[currency]\nbase = "CNY"\nrates = [ { currency = "USD", rate = 7.12, date = "2026-11-30" } ]\n' >> "$WORK/ws/moat.toml"
+printf 'platform,url,title,price,currency\namazon,https://www.amazon.com/dp/B0USD01,AURORAS speaker,10,USD\n' > "$WORK/usd.csv"
+run "$MOAT" "${W[@]}" watch import "$WORK/usd.csv" --json
+expect_status 0 "import a listing priced in USD"
+expect_stdout 'price 10.00 USD (71.20 CNY) is ' "the price as captured, converted beside it"
+
 # ---- Complaints ------------------------------------------------------------------------------------
 
 FILED=$(date -u +%F)
