@@ -10,6 +10,7 @@
 
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -77,11 +78,31 @@ Status authorize(const Actor& actor, Capability capability, std::string_view wha
 // marked).
 Capability edit_capability(std::string_view table);
 
-// Whether an actor of `role` may change records of each of `tables` (nullopt: a workspace without
-// accounts, where everything is allowed). kConflict with one diagnostic per table refused, naming
-// the roles that may, `what` saying what was tried: "waivers: importing waivers needs the right to
-// waive gate checks (admin, legal): sam is sourcing".
+// A field whose every change needs a right beyond its kind's, and why. A supplier's `trusted`
+// makes it an own facility, which the planner leaves out of its collusion and exposure rules and
+// the gate checks as the company's own (docs/gate.md): that one field moves the plan and the gate,
+// so it is the administrator's to change, whoever may edit the rest of the supplier.
+struct GuardedField {
+  std::string_view table;
+  std::string_view field;
+  Capability capability;
+  std::string_view why;
+};
+std::span<const GuardedField> guarded_fields();
+
+// A change of a guarded field, at its place: "suppliers.csv:4:12", a JSON pointer, or the field.
+struct FieldEdit {
+  std::string table;
+  std::string field;
+  std::string where;
+};
+
+// Whether an actor of `role` may change records of each of `tables`, and each of the guarded
+// `fields` (nullopt: a workspace without accounts, where everything is allowed). kConflict with
+// one diagnostic per table or field refused, naming the roles that may, `what` saying what was
+// tried: "waivers: importing waivers needs the right to waive gate checks (admin, legal): sam is
+// sourcing".
 Status authorize_edit(std::optional<Role> role, std::string_view actor, std::string_view what,
-                      const std::set<std::string>& tables);
+                      const std::set<std::string>& tables, const std::vector<FieldEdit>& fields = {});
 
 }  // namespace moat::app

@@ -37,4 +37,21 @@ std::vector<Diagnostic> approval_field_changes(const store::Record* before, cons
   return problems;
 }
 
+std::vector<FieldEdit> guarded_field_changes(const store::Table& table, const store::Record* before,
+                                             const store::Record& after, const Origin* origin) {
+  std::vector<FieldEdit> changes;
+  for (const GuardedField& guarded : guarded_fields()) {
+    if (guarded.table != table.name) continue;
+    const std::string field(guarded.field);
+    const nlohmann::json fallback = default_value(*table.field(guarded.field));
+    const auto value = [&](const store::Record& record) {  // absent or null: the default
+      const auto found = record.find(field);
+      return found == record.end() || found->is_null() ? fallback : *found;
+    };
+    if ((before ? value(*before) : fallback) == value(after)) continue;
+    changes.push_back({std::string(table.name), field, origin ? origin->where(guarded.field) : field});
+  }
+  return changes;
+}
+
 }  // namespace moat::app

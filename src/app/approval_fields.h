@@ -5,13 +5,16 @@
 // hand, so once a supplier has an assessment on record, or the workspace has accounts, no edit
 // (moat set, PATCH /api/suppliers/{id}) and no import may change them. A workspace without
 // accounts may still give them for a supplier never assessed: the first import of a supplier list
-// qualified elsewhere (the demo's, a spreadsheet's).
+// qualified elsewhere (the demo's, a spreadsheet's). Besides, the fields whose change needs a right
+// beyond their kind's (app/actors.h, guarded_fields: a supplier's `trusted`), found the same way
+// for the same edits.
 #pragma once
 
 #include <span>
 #include <string_view>
 #include <vector>
 
+#include "app/actors.h"
 #include "app/records.h"
 #include "core/result.h"
 #include "store/store.h"
@@ -30,5 +33,11 @@ bool approval_fields_locked(bool workspace_has_accounts, bool supplier_assessed)
 // when `origin` is null), saying to use moat supplier assess and approve.
 std::vector<Diagnostic> approval_field_changes(const store::Record* before, const store::Record& after,
                                                const Origin* origin);
+
+// The guarded fields of `table` (app/actors.h) that `after` changes from `before` (nullptr: a new
+// record, compared with the fields' defaults), each at `origin`'s place of the field (or the
+// field's name when `origin` is null).
+std::vector<FieldEdit> guarded_field_changes(const store::Table& table, const store::Record* before,
+                                             const store::Record& after, const Origin* origin);
 
 }  // namespace moat::app

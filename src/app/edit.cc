@@ -69,16 +69,21 @@ Result<EditResult> edit_record(Workspace& workspace, const Session& session, std
                                std::string_view key, const std::vector<FieldChange>& changes,
                                std::optional<std::int64_t> if_version, std::optional<Role> role) {
   MOAT_TRY(const store::Table* table, table_named(table_name));
-  if (Status allowed = authorize_edit(role, session.actor, "editing", {std::string(table->name)});
-      !allowed.ok()) {
-    (void)record_denial(workspace, session, "edit " + std::string(table->name) + "/" + std::string(key),
-                        allowed.error().message());
-    return allowed.error();
-  }
+  // A refusal is evidence too: recorded under the actor.
+  const auto recorded = [&](Status allowed) -> Status {
+    if (!allowed.ok()) {
+      (void)record_denial(workspace, session, "edit " + std::string(table->name) + "/" + std::string(key),
+                          allowed.error().message());
+    }
+    return allowed;
+  };
+  MOAT_CHECK(recorded(authorize_edit(role, session.actor, "editing", {std::string(table->name)})));
   MOAT_TRY(store::Versioned current, load(workspace, *table, key));
   store::Record record = current.record;
   const CapabilityCatalog catalog = workspace.capabilities();
   for (const FieldChange& change : changes) MOAT_CHECK(apply(*table, catalog, change, record));
+  MOAT_CHECK(recorded(authorize_edit(role, session.actor, "editing", {},
+                                     guarded_field_changes(*table, &current.record, record, nullptr))));
 
   const Origin origin{"edit", 0, {}, "/" + std::string(table->name) + "/" + std::string(key), {}};
   EditResult result{false, current.version};
@@ -95,6 +100,11 @@ Result<EditResult> edit_record(Workspace& workspace, const Session& session, std
            }));
   if (events > 0) ++result.version;
   return result;
+}
+
+bool is_stale_edit(const Error& error, std::string_view table, std::string_view key) {
+  // The store names the record it found at another version; a refusal names the kind or the field.
+  return error.code() == ErrorCode::kConflict && error.where() == std::string(table) + "/" + std::string(key);
 }
 
 Result<ShownRecord> show_record(Workspace& workspace, std::string_view table_name, std::string_view key) {

@@ -29,12 +29,19 @@ struct EditResult {
 
 // `key` is the record's key as the ledger writes it ("aurora/S01"). `if_version`: the version
 // the caller read (default: the one read now, just before writing). `role`: the actor's, which
-// must hold the right to edit the table (app/actors.h, edit_capability); nullopt in a workspace
-// without accounts.
+// must hold the right to edit the table (app/actors.h, edit_capability) and to change each
+// guarded field the edit changes (guarded_fields); nullopt in a workspace without accounts.
+// Errors: kConflict when the record changed since `if_version` (is_stale_edit), or when the role
+// may not make the edit (recorded in the ledger); kInput for a bad value or an inconsistent
+// workspace; kNotFound for a record that is not there.
 Result<EditResult> edit_record(Workspace& workspace, const Session& session, std::string_view table,
                                std::string_view key, const std::vector<FieldChange>& changes,
                                std::optional<std::int64_t> if_version,
                                std::optional<Role> role = std::nullopt);
+
+// Whether `error`, from edit_record of `table`/`key`, says that the record changed since the
+// version named (HTTP's failed precondition), not that the edit was refused.
+bool is_stale_edit(const Error& error, std::string_view table, std::string_view key);
 
 struct ShownRecord {
   std::string json;  // the record as canonical JSON

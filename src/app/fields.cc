@@ -79,6 +79,11 @@ Status check_bound(const Field& field, double value) {
       if (!(value >= 1))
         return problem(name_of(field) + " must be at least 1, not " + quoted_json(json(value)));
       break;
+    case Bound::kPercent:  // a score: a visit's audit, an assessment's weighted total
+      if (!(value >= 0 && value <= 100))
+        return problem(name_of(field) + " is a percent: it must be between 0 and 100, not " +
+                       quoted_json(json(value)));
+      break;
     default:
       break;
   }

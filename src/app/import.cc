@@ -148,10 +148,23 @@ Result<std::vector<Diagnostic>> approval_field_problems(Workspace& workspace, co
   return problems;
 }
 
-// A spreadsheet of suppliers without the approval's columns does not speak of them: where they are
-// the approval's alone (app/approval_fields.h), the supplier keeps its approved values, and the
-// spreadsheet still changes every other field.
-Status keep_approval_fields(Workspace& workspace, const Model& stored, std::vector<Draft>& drafts) {
+// The fields a spreadsheet of suppliers keeps as stored when it has no column for them: the
+// approval's where they are the approval's alone (app/approval_fields.h), and with accounts the
+// guarded ones (app/actors.h), which a plain edit changes only with a further right.
+std::vector<std::string_view> kept_fields(bool has_accounts, bool assessed) {
+  std::vector<std::string_view> kept;
+  if (approval_fields_locked(has_accounts, assessed)) {
+    kept.assign(approval_fields().begin(), approval_fields().end());
+  }
+  for (const GuardedField& guarded : guarded_fields()) {
+    if (has_accounts && guarded.table == "suppliers") kept.push_back(guarded.field);
+  }
+  return kept;
+}
+
+// A spreadsheet of suppliers without those columns does not speak of them: the supplier keeps its
+// approved values and its `trusted`, and the spreadsheet still changes every other field.
+Status keep_unspoken_fields(Workspace& workspace, const Model& stored, std::vector<Draft>& drafts) {
   std::optional<bool> has_accounts;
   for (Draft& draft : drafts) {
     if (draft.table->name != "suppliers" || draft.origin.columns.empty()) continue;  // CSV and workbooks
@@ -162,8 +175,7 @@ Status keep_approval_fields(Workspace& workspace, const Model& stored, std::vect
       MOAT_TRY(const std::vector<User> users, list_users(workspace));
       has_accounts = !users.empty();
     }
-    if (!approval_fields_locked(*has_accounts, assessed(stored, key[0]))) continue;
-    for (const std::string_view field : approval_fields()) {
+    for (const std::string_view field : kept_fields(*has_accounts, assessed(stored, key[0]))) {
       const std::string name(field);
       if (draft.origin.columns.contains(name)) continue;
       const auto value = found->second.record.find(name);
@@ -171,6 +183,25 @@ Status keep_approval_fields(Workspace& workspace, const Model& stored, std::vect
     }
   }
   return {};
+}
+
+// The guarded fields (app/actors.h) the drafts change, each at its place.
+std::vector<FieldEdit> guarded_field_edits(const Model& stored, const std::vector<Draft>& drafts) {
+  const auto has_guarded = [](const store::Table& table) {
+    const auto fields = guarded_fields();
+    return std::any_of(fields.begin(), fields.end(),
+                       [&](const GuardedField& g) { return g.table == table.name; });
+  };
+  std::vector<FieldEdit> edits;
+  for (const Draft& draft : drafts) {
+    if (!has_guarded(*draft.table)) continue;
+    const Entries& entries = stored.of(draft.table->name);
+    const auto found = entries.find(store::key_of(*draft.table, draft.record));
+    const store::Record* before = found == entries.end() ? nullptr : &found->second.record;
+    std::vector<FieldEdit> changed = guarded_field_changes(*draft.table, before, draft.record, &draft.origin);
+    edits.insert(edits.end(), changed.begin(), changed.end());
+  }
+  return edits;
 }
 
 }  // namespace
@@ -228,7 +259,7 @@ Result<ImportReport> import_files(Workspace& workspace, const Session& session,
   const auto check = [&]() -> Status {
     MOAT_TRY(Model model, load_model(store));
     const Model stored = model;
-    MOAT_CHECK(keep_approval_fields(workspace, stored, drafts));
+    MOAT_CHECK(keep_unspoken_fields(workspace, stored, drafts));
     add_missing_product(options, model, drafts);
     std::vector<Diagnostic> found = overlay(model, drafts);
     MOAT_TRY(const std::vector<Diagnostic> approval, approval_field_problems(workspace, stored, drafts));
@@ -246,8 +277,8 @@ Result<ImportReport> import_files(Workspace& workspace, const Session& session,
     add_differences(stored, drafts, report.difference);
     report.difference.removed = std::move(removals.removed);
     report.difference.unlinked = std::move(removals.unlinked);
-    if (Status allowed =
-            authorize_edit(options.role, session.actor, "importing", tables_of(report.difference));
+    if (Status allowed = authorize_edit(options.role, session.actor, "importing",
+                                        tables_of(report.difference), guarded_field_edits(stored, drafts));
         !allowed.ok()) {
       refused = allowed.error();
       return allowed;

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/audit.h"
+#include "app/edit.h"
 #include "app/export.h"
 #include "app/remove.h"
 #include "app/workspace_testing.h"
@@ -170,6 +171,34 @@ TEST_P(ImportTest, SuppliersMaySwapCreditCodesInOneImport) {
       import({{"suppliers.csv", "id,legal_name,uscc\nF1,甲,91440300MA5F0000X1\nF2,乙,91110000600037341L\n"}});
   ASSERT_TRUE(swapped.ok()) << swapped.error().to_string();
   EXPECT_EQ(record("suppliers", {"F1"})["uscc"], "91440300MA5F0000X1");
+}
+
+// A visit's score is a percent: over 100 or below 0 it is refused at its cell or its pointer,
+// saying what is allowed, as `moat set` refuses it.
+TEST_P(ImportTest, RefusesAVisitScoreThatIsNotAPercent) {
+  ASSERT_TRUE(import({{"suppliers.csv", "id,legal_name,uscc\nF1,甲,91110000600037341L\n"}}).ok());
+  const std::string header = "id,supplier,kind,date,score\n";
+  auto over = import({{"visits.csv", header + "V1,F1,audit,2026-11-01,100\nV2,F1,audit,2026-11-02,150\n"
+                                              "V3,F1,audit,2026-11-03,-1\n"}});
+  ASSERT_FALSE(over.ok());
+  std::vector<std::string> found;
+  for (const Diagnostic& d : over.error().diagnostics()) found.push_back(d.where + ": " + d.message);
+  EXPECT_EQ(found, (std::vector<std::string>{
+                       "visits.csv:3:24: score is a percent: it must be between 0 and 100, not 150.0",
+                       "visits.csv:4:24: score is a percent: it must be between 0 and 100, not -1.0"}));
+  const std::string document = R"({"format": "moat-workspace", "version": 1,
+      "visits": [{"id": "V4", "supplier": "F1", "kind": "audit", "date": "2026-11-04", "score": 100.5}]})";
+  auto pointed = import({{"doc.json", document}});
+  ASSERT_FALSE(pointed.ok());
+  EXPECT_EQ(pointed.error().where(), "doc.json#/visits/0/score");
+  EXPECT_NE(pointed.error().message().find("between 0 and 100"), std::string::npos);
+
+  ASSERT_TRUE(import({{"visits.csv", header + "V1,F1,audit,2026-11-01,100\n"}}).ok());
+  auto set = edit_record(*workspace_, session_, "visits", "V1", {{"score", "100.01"}}, std::nullopt);
+  ASSERT_FALSE(set.ok());
+  EXPECT_EQ(set.error().where(), "score");
+  EXPECT_NE(set.error().message().find("between 0 and 100"), std::string::npos);
+  EXPECT_EQ(record("visits", {"V1"})["score"], 100.0);
 }
 
 TEST_P(ImportTest, AcceptsSpreadsheetEmptyRowsAndAFinalCarriageReturn) {

@@ -120,6 +120,47 @@ TEST_P(VettingTest, ApprovalFieldsAreNotWrittenByHandOnceAssessedOrWithAccounts)
                   .ok());
 }
 
+// A supplier's `trusted` makes it an own facility, left out of the planner's collusion and exposure
+// rules and gated as the company's own: whoever may edit suppliers does not change it alone. With a
+// role (a workspace with accounts) only an administrator changes it, by an edit or an import, a new
+// supplier given as trusted included; each refusal is recorded. Given unchanged, it passes.
+TEST_P(VettingTest, OnlyAnAdministratorChangesWhetherASupplierIsTrusted) {
+  const auto edit = [&](const std::string& value, std::optional<Role> role) {
+    return edit_record(*workspace_, session_, "suppliers", "F20", {{"trusted", value}}, std::nullopt, role);
+  };
+  EXPECT_TRUE(edit("true", std::nullopt).ok());  // a workspace without accounts: the user's
+  EXPECT_TRUE(edit("false", std::nullopt).ok());
+  auto refused = edit("true", Role::kSourcing);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code(), ErrorCode::kConflict);
+  EXPECT_EQ(refused.error().where(), "trusted");
+  EXPECT_NE(
+      refused.error().message().find("administer the workspace (admin): " + session_.actor + " is sourcing"),
+      std::string::npos)
+      << refused.error().message();
+  EXPECT_FALSE(is_stale_edit(refused.error(), "suppliers", "F20"));
+  EXPECT_TRUE(edit("false", Role::kSourcing).ok());  // unchanged
+  EXPECT_TRUE(edit("true", Role::kAdmin).ok());
+
+  const auto import_supplier = [&](const std::string& trusted) {
+    const std::string csv = "id,legal_name,uscc,trusted\nF90,甲,91110000600037341L," + trusted + "\n";
+    return import_files(*workspace_, session_, {{"suppliers.csv", csv}}, {.role = Role::kSourcing});
+  };
+  auto created = import_supplier("true");
+  ASSERT_FALSE(created.ok());
+  EXPECT_EQ(created.error().code(), ErrorCode::kConflict);
+  EXPECT_EQ(created.error().where(), "suppliers.csv:2:26") << created.error().to_string();
+  ASSERT_TRUE(import_supplier("false").ok());
+  EXPECT_FALSE(import_supplier("true").ok());
+
+  auto events = workspace_->store().events();
+  ASSERT_TRUE(events.ok());
+  const auto denied = std::count_if(events->begin(), events->end(), [](const ledger::Event& e) {
+    return e.action == "denied" && e.after && e.after->find("field trusted") != std::string::npos;
+  });
+  EXPECT_EQ(denied, 3);
+}
+
 TEST_P(VettingTest, UnapprovedAssessmentLeavesTheSupplierAsItWas) {
   auto before = product_instance(*workspace_, "aurora", {std::nullopt, std::nullopt, today().to_string()});
   ASSERT_TRUE(before.ok());

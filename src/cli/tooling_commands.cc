@@ -10,6 +10,7 @@
 
 #include "app/overlaps.h"
 #include "app/oversight.h"
+#include "app/reads.h"
 #include "app/red_flags.h"
 #include "app/rules.h"
 #include "app/tooling.h"
@@ -174,10 +175,22 @@ std::function<int()> define_reconcile(CLI::App& app, GlobalOptions& global) {
       if (!to.ok()) return fail(to.error());
       std::vector<vet::Reconciliation> results;
       if ((*flags)[0].empty()) {
+        // Without --supplier every pair is reconciled over its whole history: a product or a first
+        // day given would be ignored.
+        for (const auto& [flag, value] : {std::pair{"--product", (*flags)[1]}, {"--from", (*flags)[2]}}) {
+          if (value.empty()) continue;
+          return fail(input_error(flag,
+                                  "needs --supplier and --product (without them, every supplier × "
+                                  "product is reconciled from its first order or movement)"));
+        }
         auto all = app::reconcile_all(workspace, *to);
         if (!all.ok()) return fail(all.error());
         results = *all;
       } else {
+        auto supplier = app::read_record(workspace, "suppliers", {(*flags)[0]});
+        if (!supplier.ok()) return fail(supplier.error());
+        if (!*supplier)
+          return fail(Error(ErrorCode::kNotFound, "--supplier", "no supplier '" + (*flags)[0] + "'"));
         if ((*flags)[1].empty()) return fail(input_error("--product", "name the product to reconcile"));
         auto from = parse_date((*flags)[2].empty() ? "2000-01-01" : (*flags)[2], "--from");
         if (!from.ok()) return fail(from.error());

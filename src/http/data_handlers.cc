@@ -76,8 +76,8 @@ std::optional<std::optional<std::int64_t>> if_match_version(std::string_view hea
   return std::optional<std::int64_t>(version);
 }
 
-bool is_conflict(const Result<app::EditResult>& edited) {
-  return !edited.ok() && edited.error().code() == ErrorCode::kConflict;
+bool is_stale(const Result<app::EditResult>& edited, std::string_view id) {
+  return !edited.ok() && app::is_stale_edit(edited.error(), "suppliers", id);
 }
 
 std::string version_tag(std::int64_t version) {
@@ -192,11 +192,11 @@ Result<Reply> patch_supplier(Call& call) {
   // "*" asks for whatever version is current: a writer that slipped in between reading and
   // writing is no reason to refuse, so try again (a few times: writers are serialised).
   const bool any_version = !version->has_value();
-  for (int retry = 0; any_version && retry < kStarRetries && is_conflict(edited); ++retry) {
+  for (int retry = 0; any_version && retry < kStarRetries && is_stale(edited, id); ++retry) {
     edited = app::edit_record(call.workspace, call.session, "suppliers", id, changes, std::nullopt,
                               call.user.role);
   }
-  if (is_conflict(edited)) {
+  if (is_stale(edited, id)) {
     return refuse(Problem::kPreconditionFailed, edited.error().message());
   }
   if (!edited.ok()) return std::move(edited).error();

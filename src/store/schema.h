@@ -30,7 +30,8 @@ enum class FieldType {
   kShare,  // number in [0, 1]
 };
 
-enum class Bound { kNone, kPositive, kNonNegative, kAtLeastOne };
+// What a number must be besides its type: a count at least 1, a percent 0 to 100 (a score), ...
+enum class Bound { kNone, kPositive, kNonNegative, kAtLeastOne, kPercent };
 
 struct Field {
   std::string_view name;

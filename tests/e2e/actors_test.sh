@@ -218,6 +218,52 @@ CHECKS=$((CHECKS + 1))
 python3 -c 'import json,sys; e=json.load(open(sys.argv[1])); assert any(x["action"]=="denied" and x["actor"].startswith("sam") and "waivers" in json.dumps(x) for x in e), "no denial"' \
   "$WORK/stdout" || fail "a refused import or removal is not in the ledger"
 
+# A supplier's `trusted` makes it an own facility, left out of the planner's collusion and exposure
+# rules and gated as the company's own: changing it is the administrator's, by moat set and import
+# alike (a new supplier given as trusted too), and each refusal is recorded. A value given
+# unchanged passes, and a suppliers.csv without the column leaves it as it is.
+run "$MOAT" "${W[@]}" --token "$sam" set suppliers F05 trusted=true
+expect_status 1 "sam makes F05 trusted with moat set"
+expect_stderr "trusted: editing the field trusted of suppliers needs the right to administer the workspace (admin): sam is sourcing"
+python3 - "$WORK/all.json" "$WORK/forged" <<'PY'
+import json, sys
+d, out = json.load(open(sys.argv[1])), sys.argv[2]
+f05 = dict(next(s for s in d["suppliers"] if s["id"] == "F05"), trusted=True)
+json.dump({"format": "moat-workspace", "version": 1, "suppliers": [f05]}, open(f"{out}/trusted.json", "w"))
+PY
+mkdir -p "$WORK/trusted" "$WORK/untrusted" "$WORK/nocolumn"
+printf 'id,legal_name,uscc,trusted\nF90,深圳市自有工厂有限公司,91440300MA5F0000X1,true\n' >"$WORK/trusted/suppliers.csv"
+printf 'id,legal_name,uscc,trusted\nF90,深圳市自有工厂有限公司,91440300MA5F0000X1,false\n' >"$WORK/untrusted/suppliers.csv"
+printf 'id,legal_name,uscc,capacity\nF90,深圳市自有工厂有限公司,91440300MA5F0000X1,5000\n' >"$WORK/nocolumn/suppliers.csv"
+run "$MOAT" "${W[@]}" --token "$sam" import "$WORK/forged/trusted.json"
+expect_status 1 "sam imports F05 as trusted"
+expect_stderr "trusted.json#/suppliers/0/trusted: importing the field trusted of suppliers needs the right to administer"
+run "$MOAT" "${W[@]}" --token "$sam" import "$WORK/trusted/suppliers.csv"
+expect_status 1 "sam imports a new supplier as trusted"
+expect_stderr "suppliers.csv:2:"
+expect_stderr "(admin): sam is sourcing"
+run "$MOAT" "${W[@]}" --token "$sam" import "$WORK/untrusted/suppliers.csv"
+expect_status 0 "sam imports a new supplier, not trusted"
+run "$MOAT" "${W[@]}" --token "$ada" set suppliers F90 trusted=true
+expect_status 0 "an administrator makes F90 trusted"
+run "$MOAT" "${W[@]}" --token "$sam" import "$WORK/nocolumn/suppliers.csv"
+expect_status 0 "sam imports a suppliers.csv without the trusted column"
+run "$MOAT" "${W[@]}" --token "$sam" set suppliers F90 trusted=true capacity=6000
+expect_status 0 "sam gives trusted unchanged"
+run "$MOAT" "${W[@]}" --token "$ada" audit log --json
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/stdout" <<'PY' || fail "the refused changes of trusted are not in the ledger, or one went through"
+import json, sys
+events = json.load(open(sys.argv[1]))
+denied = [e for e in events if e["action"] == "denied" and e["actor"].startswith("sam") and
+          "field trusted" in e["after"]["reason"]]
+assert [e["key"] for e in denied] == ["edit suppliers/F05", "import", "import"], denied
+PY
+run "$MOAT" "${W[@]}" list suppliers --json
+CHECKS=$((CHECKS + 1))
+python3 -c 'import json,sys; t={s["id"]: s["trusted"] for s in json.load(open(sys.argv[1]))}; assert (t["F05"], t["F90"]) == (False, True), t' \
+  "$WORK/stdout" || fail "trusted is not what the administrator set"
+
 # A supplier's user answers the findings of visits to its own supplier, not another's: a finding
 # of F06's audit does not exist for F04's user (as GET and POST /api/visits/... answer 404).
 printf 'correct-horse-battery\n' | "$MOAT" "${W[@]}" user add hk --role supplier --supplier F04 >/dev/null ||

@@ -103,6 +103,19 @@ assert r["unaccounted_units"] == 10800, r
 assert any(l["check"] == "shots" and l["item"] == "T-01" and "31000" in l["arithmetic"] for l in r["lines"]), r["lines"]
 PY
 
+# Options that narrow the reconciliation to one supplier are refused without --supplier (they would
+# be ignored), and a supplier that does not exist is named as such.
+for narrow in "--from 2026-11-01" "--product aurora"; do
+  run "$MOAT" "${W[@]}" reconcile $narrow
+  expect_status 1 "reconcile $narrow without --supplier"
+  expect_stderr "${narrow%% *}: needs --supplier and --product"
+done
+for given in "--supplier F99" "--supplier F99 --product aurora"; do
+  run "$MOAT" "${W[@]}" reconcile $given
+  expect_status 1 "reconcile $given"
+  expect_stderr "--supplier: no supplier 'F99'"
+done
+
 # An assessment: the assessor cannot approve it, someone else can; the planner then sees it.
 scores=()
 for c in $("$MOAT" "${W[@]}" supplier criteria --json | python3 -c 'import json,sys; print(" ".join(c["id"] for c in json.load(sys.stdin)["criteria"]))'); do

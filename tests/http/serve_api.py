@@ -721,6 +721,18 @@ def test_etags_and_versions(server):
         problem_shape(refused, 400, "PATCH of %s" % field)
         check(field in refused.text and "moat supplier approve" in refused.text,
               "the refusal names %s and the approval: %s" % (field, refused.text[:300]))
+    # A supplier's `trusted` (an own facility, out of the planner's collusion and exposure rules) is
+    # the administrator's: sourcing, which edits the rest of the supplier, is refused (409, not a
+    # stale version's 412), and the refusal is recorded.
+    sourcing = Client(server, token=TOKENS["sourcing"])
+    for match in ("*", admin.get(path).headers["etag"]):
+        refused = sourcing.request("PATCH", path, {"trusted": not current["trusted"]}, headers={"If-Match": match})
+        problem_shape(refused, 409, "sourcing PATCHes trusted (If-Match: %s)" % match)
+        check("trusted" in refused.text and "(admin)" in refused.text and "is sourcing" in refused.text,
+              "the refusal names the field, who may and who tried: %s" % refused.text[:300])
+    check(admin.get(path).json["supplier"]["trusted"] == current["trusted"], "a refused PATCH changed trusted")
+    check(sourcing.request("PATCH", path, {"trusted": current["trusted"], "capacity": 4323},
+                           headers={"If-Match": "*"}).status == 200, "trusted given unchanged passes")
     problem_shape(admin.request("PATCH", "/api/suppliers/F404", {"capacity": 1}, headers={"If-Match": "*"}), 404,
                   "PATCH of a missing supplier")
     after = admin.get("/api/suppliers?limit=5", headers={"If-None-Match": etag})
@@ -733,6 +745,8 @@ def test_etags_and_versions(server):
         path = page["next"]
     check(any(e["action"] == "put" and e["key"] == FOREIGN_SUPPLIER and e["actor"] == "admin1" for e in log),
           "the API's write is in the ledger with its actor")
+    check(any(e["action"] == "denied" and e["key"] == "edit suppliers/" + FOREIGN_SUPPLIER and
+              "trusted" in e["after"]["reason"] for e in log), "the refused PATCH of trusted is in the ledger")
 
 
 def test_concurrent_writes(server, writer_token):
