@@ -75,7 +75,8 @@ Status authorize(const Actor& actor, Capability capability, std::string_view wha
 // right to edit. Records that only their own command writes, because it checks what an edit would
 // skip, need the administrator's: an assessment and its scores (approved by another person), a red
 // flag (its decision, with who and why), a release and its copies (through the gate, each copy
-// marked).
+// marked), the counterfeit watch's evidence: a hit's decision (who and why), a listing's captured
+// images (when and by whom), a complaint (its dates in order) and its documents.
 Capability edit_capability(std::string_view table);
 
 // A field whose every change needs a right beyond its kind's, and why. A supplier's `trusted`

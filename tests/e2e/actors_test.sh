@@ -154,6 +154,18 @@ run "$MOAT" "${W[@]}" list waivers --json
 CHECKS=$((CHECKS + 1))
 python3 -c 'import json,sys; w, before = ({x["id"]: x for x in json.load(open(f))} for f in sys.argv[1:3]); assert "WX" not in w and w["W1"] == before["W1"], w' \
   "$WORK/stdout" "$WORK/waivers-before.json" || fail "a refused import, set or remove changed the waivers"
+
+# The watch's evidence is its own commands' to write: a hit's decider, a photo's capture, a
+# complaint's dates are not a generic edit's.
+run "$MOAT" "${W[@]}" set hits H1 status=dismissed decided_by=boss "decision_reason=boss says no" --token "$sam"
+expect_status 1 "a sourcing user rewrites a hit's decision"
+expect_stderr "needs the right to administer"
+run "$MOAT" "${W[@]}" set complaints C1 status=removed removed_on=2020-01-01 --token "$sam"
+expect_status 1 "a sourcing user rewrites a complaint's dates"
+run "$MOAT" "${W[@]}" watch hits --json
+CHECKS=$((CHECKS + 1))
+python3 -c 'import json,sys; h=[x for x in json.load(open(sys.argv[1])) if x["id"] == "H1"][0]; assert h.get("decided_by") != "boss", h' \
+  "$WORK/stdout" || fail "a refused set changed hit H1"
 run "$MOAT" "${W[@]}" set waivers W1 reason="line-setup data only" --token "$ada"
 expect_status 0 "an admin edits a waiver"
 # With accounts the grantor is who signs in, as POST /api/waivers records the caller.
