@@ -369,8 +369,15 @@ std::vector<Deadline> deadlines(const DeadlineRules& rules, const Calendars& cal
 std::vector<Deadline> missed_protection_deadlines(const DeadlineRules& rules, const Calendars& calendars,
                                                   const Right& right, Date as_of, std::string_view home) {
   std::vector<Deadline> missed = deadlines(rules, calendars, {right}, as_of, home);
-  std::erase_if(missed, [](const Deadline& d) {
-    return !d.missed || (d.category != Category::kPriority && d.category != Category::kClearance);
+  // A missed national-phase entry counts only once the last one (with the late-entry fee) has
+  // passed too: while one is open, the right can still enter China.
+  const bool phase_open = std::any_of(missed.begin(), missed.end(), [](const Deadline& d) {
+    return d.category == Category::kNationalPhase && !d.missed;
+  });
+  std::erase_if(missed, [&](const Deadline& d) {
+    if (!d.missed) return true;
+    if (d.category == Category::kNationalPhase) return phase_open;
+    return d.category != Category::kPriority && d.category != Category::kClearance;
   });
   return missed;
 }

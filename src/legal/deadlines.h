@@ -133,8 +133,9 @@ std::vector<Deadline> deadlines(const DeadlineRules& rules, const Calendars& cal
                                 const std::vector<Right>& rights, Date as_of, std::string_view home);
 
 // The deadlines of `right` missed by `as_of` whose miss costs it protection in China (empty when
-// none): a priority deadline, and the confidentiality examination of an invention made in China
-// and filed abroad (category clearance: China grants no patent for it). The gate's
+// none): a priority deadline, the PCT's entry into the Chinese national phase once its last day
+// (with the late-entry fee) has passed too, and the confidentiality examination of an invention
+// made in China and filed abroad (category clearance: China grants no patent for it). The gate's
 // `priority-deadline`.
 std::vector<Deadline> missed_protection_deadlines(const DeadlineRules& rules, const Calendars& calendars,
                                                   const Right& right, Date as_of, std::string_view home);

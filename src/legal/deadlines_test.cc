@@ -278,6 +278,24 @@ TEST(Deadlines, ApplicationFiledAtWoIsAPctApplication) {
   EXPECT_EQ(entry[0].nominal.to_string(), "2027-09-15");
 }
 
+TEST(Deadlines, PctEntryIntoChinaLostOnlyOnceTheLateEntryHasPassed) {
+  const Right application = pct("2023-01-10");  // 30 months: 2025-07-10; 32 months: 2025-09-10
+  const auto lost = [&](const char* as_of) {
+    std::vector<std::string> rules;
+    for (const Deadline& d : missed_protection_deadlines(shipped_deadline_rules(), shipped_calendars(),
+                                                         application, day(as_of), kHome))
+      rules.push_back(d.rule);
+    return rules;
+  };
+  EXPECT_TRUE(lost("2025-08-01").empty());  // the 30 months missed, the late entry still open
+  const std::vector<std::string> after = lost("2025-10-01");
+  EXPECT_NE(std::find(after.begin(), after.end(), "pct-cn-national-phase-late"), after.end());
+  const Right entered = with_event(application, "entered-cn-national-phase", "2025-08-20");
+  EXPECT_TRUE(missed_protection_deadlines(shipped_deadline_rules(), shipped_calendars(), entered,
+                                          day("2025-10-01"), kHome)
+                  .empty());
+}
+
 TEST(Deadlines, PctPeriodRunsFromTheEarliestPriority) {
   Right application = pct("2024-01-15");
   application.priority = day("2023-03-31");
