@@ -21,6 +21,7 @@
 #include "cli/common.h"
 #include "cli/progress.h"
 #include "cli/table.h"
+#include "core/number_text.h"
 #include "core/text.h"
 
 namespace moat::cli {
@@ -65,9 +66,7 @@ std::string date_text(const std::optional<Date>& date) {
 
 std::string amount_text(const std::optional<double>& amount, const std::string& currency) {
   if (!amount) return "";
-  char text[48];
-  std::snprintf(text, sizeof text, *amount == std::floor(*amount) ? "%.0f" : "%.2f", *amount);
-  return std::string(text) + (currency.empty() ? "" : " " + currency);
+  return format_number(*amount) + (currency.empty() ? "" : " " + currency);
 }
 
 // Runs `body` with the workspace and the session; maps errors to exit codes.

@@ -2,9 +2,8 @@
 // The checks about one supplier: qualification, its NNN and purchase orders, who is on site,
 // audits, the owner's visit and red flags.
 #include <algorithm>
-#include <cmath>
-#include <cstdio>
 
+#include "core/number_text.h"
 #include "core/text.h"
 #include "gate/checks.h"
 
@@ -203,12 +202,8 @@ std::vector<Check> nnn(const Context& context) {
 
 namespace {
 
-// The amount as agreed: whole, or with its cents.
 std::string penalty_text(const PurchaseOrder& po) {
-  char amount[48];
-  const bool whole = po.penalty == std::floor(po.penalty);
-  std::snprintf(amount, sizeof amount, whole ? "%.0f" : "%.2f", po.penalty);
-  return std::string(amount) + (po.currency.empty() ? "" : " " + po.currency);
+  return format_number(po.penalty) + (po.currency.empty() ? "" : " " + po.currency);
 }
 
 std::string po_problem(const PurchaseOrder& po) {

@@ -190,11 +190,11 @@ run "$MOAT" "${W[@]}" po add PO-2 --supplier F06 --product aurora --quantity 5 -
 expect_status 0 "po add without a currency"
 run "$MOAT" "${W[@]}" po add PO-3 --supplier F06 --product aurora --quantity 5 --issued 2026-02-01 \
   --ip-clause "Art. 12" --penalty 0.4 --currency CNY
-expect_status 0 "po add of 0.40 CNY"
+expect_status 0 "po add of 0.4 CNY"
 run "$MOAT" "${W[@]}" po list
 CHECKS=$((CHECKS + 1))
 grep -E '^PO-2 .*600000 .*liquidated damages without a currency' "$WORK/stdout" >/dev/null &&
-  grep -E '^PO-3 .*0\.40 CNY +ok' "$WORK/stdout" >/dev/null || fail "po list: $(cat "$WORK/stdout")"
+  grep -E '^PO-3 .*0\.4 CNY +ok' "$WORK/stdout" >/dev/null || fail "po list: $(cat "$WORK/stdout")"
 run "$MOAT" "${W[@]}" remove orders PO-2
 expect_status 0 "remove PO-2"
 run "$MOAT" "${W[@]}" remove orders PO-3
