@@ -19,8 +19,13 @@ std::string text_of(const store::SqlValue& value) {
   return text ? *text : std::string();
 }
 
+// Adds `secrets` to the set kept under `key`, allocating a set only for a key not seen before.
 void unite_at(std::unordered_map<std::string, plan::Bitset>& sets, const std::string& key,
-              const plan::Bitset& secrets, std::size_t secret_count);
+              const plan::Bitset& secrets, std::size_t secret_count) {
+  auto it = sets.find(key);
+  if (it == sets.end()) it = sets.emplace(key, plan::Bitset(secret_count)).first;
+  it->second.unite(secrets);
+}
 
 // Each file of the product with the secrets its content carries: those recorded for every file of
 // the product with the same SHA-256, so that the same bytes added again under fewer secrets (a new
@@ -86,18 +91,6 @@ Knowledge empty_knowledge(plan::Instance instance, int person_collusion) {
   }
   return k;
 }
-
-namespace {
-
-// Adds `secrets` to the set kept under `key`, allocating a set only for a key not seen before.
-void unite_at(std::unordered_map<std::string, plan::Bitset>& sets, const std::string& key,
-              const plan::Bitset& secrets, std::size_t secret_count) {
-  auto it = sets.find(key);
-  if (it == sets.end()) it = sets.emplace(key, plan::Bitset(secret_count)).first;
-  it->second.unite(secrets);
-}
-
-}  // namespace
 
 void add_held(Knowledge& k, const std::string& person, const std::string& supplier,
               const plan::Bitset& secrets) {
