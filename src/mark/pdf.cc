@@ -20,6 +20,7 @@
 #include <string>
 #include <tuple>
 
+#include "mark/pdf_stamp.h"
 #include "mark/planar.h"
 #include "mark/prf.h"
 
@@ -269,73 +270,6 @@ std::string format_number(double value, double step) {
   return buffer;
 }
 
-// The stamp's text as a hex UTF-16BE string.
-std::string utf16_hex(std::string_view utf8) {
-  std::string out = "<";
-  char hex[8];
-  for (size_t i = 0; i < utf8.size();) {
-    uint32_t c = static_cast<unsigned char>(utf8[i]);
-    const int extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
-    c &= extra == 3 ? 0x07u : extra == 2 ? 0x0Fu : extra == 1 ? 0x1Fu : 0x7Fu;
-    for (int k = 1; k <= extra && i + static_cast<size_t>(k) < utf8.size(); ++k)
-      c = (c << 6) | (static_cast<unsigned char>(utf8[i + static_cast<size_t>(k)]) & 0x3Fu);
-    i += static_cast<size_t>(extra) + 1;
-    if (c >= 0x10000) {
-      c -= 0x10000;
-      std::snprintf(hex, sizeof hex, "%04X", 0xD800 + (c >> 10));
-      out += hex;
-      c = 0xDC00 + (c & 0x3FF);
-    }
-    std::snprintf(hex, sizeof hex, "%04X", c);
-    out += hex;
-  }
-  return out + ">";
-}
-
-// Adds the stamp layer: one optional-content group, and on every page the text at the bottom
-// left in a CJK-capable font (Adobe-GB1, not embedded: readers substitute Noto CJK and such).
-void stamp(QPDF& pdf, std::string_view text) {
-  QPDFObjectHandle ocg =
-      pdf.makeIndirectObject(QPDFObjectHandle::parse("<< /Type /OCG /Name (moat stamp) >>"));
-  QPDFObjectHandle root = pdf.getRoot();
-  QPDFObjectHandle properties = root.getKey("/OCProperties");
-  if (!properties.isDictionary()) {
-    properties = QPDFObjectHandle::parse("<< /OCGs [] /D << /ON [] /Order [] >> >>");
-    root.replaceKey("/OCProperties", properties);
-  }
-  properties.getKey("/OCGs").appendItem(ocg);
-  QPDFObjectHandle defaults = properties.getKey("/D");
-  for (const char* list : {"/ON", "/Order"}) {
-    if (!defaults.getKey(list).isArray()) defaults.replaceKey(list, QPDFObjectHandle::newArray());
-    defaults.getKey(list).appendItem(ocg);
-  }
-  QPDFObjectHandle font = pdf.makeIndirectObject(QPDFObjectHandle::parse(
-      "<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UTF16-H /DescendantFonts [ << "
-      "/Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) "
-      "/Ordering (GB1) /Supplement 4 >> /DW 1000 /W [1 95 500] /FontDescriptor << /Type /FontDescriptor "
-      "/FontName "
-      "/STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 "
-      "/CapHeight 880 /StemV 93 >> >> ] >>"));
-  for (QPDFPageObjectHelper page : QPDFPageDocumentHelper(pdf).getAllPages()) {
-    QPDFObjectHandle resources = page.getAttribute("/Resources", true);
-    if (!resources.isDictionary()) {
-      resources = QPDFObjectHandle::newDictionary();
-      page.getObjectHandle().replaceKey("/Resources", resources);
-    }
-    for (const char* kind : {"/Properties", "/Font"})
-      if (!resources.getKey(kind).isDictionary())
-        resources.replaceKey(kind, QPDFObjectHandle::newDictionary());
-    resources.getKey("/Properties").replaceKey("/MoatStamp", ocg);
-    resources.getKey("/Font").replaceKey("/MoatStampFont", font);
-    const QPDFObjectHandle::Rectangle box = page.getMediaBox().getArrayAsRectangle();
-    char position[96];
-    std::snprintf(position, sizeof position, "%.2f %.2f Td ", box.llx + 6, box.lly + 6);
-    const std::string content = "\n/OC /MoatStamp BDC q BT 0.75 0.1 0.1 rg /MoatStampFont 7 Tf " +
-                                std::string(position) + utf16_hex(text) + " Tj ET Q EMC\n";
-    page.addPageContents(QPDFObjectHandle::newStream(&pdf, content), false);
-  }
-}
-
 std::string write(QPDF& pdf) {
   QPDFWriter writer(pdf);
   writer.setOutputMemory();
@@ -450,7 +384,7 @@ struct PdfCodec {
         data.append(contents.data[s], copied);
         contents.streams[s].replaceStreamData(data, QPDFObjectHandle::newNull(), QPDFObjectHandle::newNull());
       }
-      if (!text.empty()) stamp(*pdf, text);
+      const StampSource drawn_from = text.empty() ? nullptr : stamp(*pdf, text);
       Embedded out;
       out.bytes = write(*pdf);
       out.carriers = c.subpath.size();

@@ -91,10 +91,30 @@ TEST(Pdf, MarksEveryPageWithAStampAndPassesQpdfCheck) {
   const std::string text = output_of("pdftotext " + (folder / "copy.pdf").string() + " -");
   EXPECT_NE(text.find("王小明"), std::string::npos);
   EXPECT_NE(text.find("Acme"), std::string::npos);
+  // The stamp's font goes with the copy: every reader and printer shows the same text.
+  const std::string fonts = output_of("pdffonts " + (folder / "copy.pdf").string());
+  EXPECT_TRUE(std::regex_search(fonts, std::regex(R"(NotoSansCJK\S*\s+CID Type 0C\s+Identity-H\s+yes yes yes)")))
+      << fonts;
   const std::string cut = without_stamp(folder, copy->bytes);
   ASSERT_FALSE(cut.empty());
   testing::write_file(folder / "cut.pdf", cut);
   EXPECT_EQ(output_of("pdftotext " + (folder / "cut.pdf").string() + " -").find("王小明"), std::string::npos);
+}
+
+// A stamp no installed font holds every character of (here one of plane 16's private use) names
+// Adobe-GB1's STSong for readers to substitute, and still reads as its text.
+TEST(Pdf, StampNamesAFontWhenNoInstalledOneHoldsItsText) {
+  if (!testing::have("pdffonts") || !testing::have("pdftotext")) GTEST_SKIP() << "poppler-utils missing";
+  Folder folder;
+  const Result<Marked> copy = mark(master_pdf(), "pdf", kKey, "C1", "王小明 \U0010FFFD Acme");
+  ASSERT_TRUE(copy.ok()) << copy.error().to_string();
+  testing::write_file(folder / "copy.pdf", copy->bytes);
+  const std::string fonts = output_of("pdffonts " + (folder / "copy.pdf").string());
+  EXPECT_NE(fonts.find("STSong-Light"), std::string::npos) << fonts;
+  EXPECT_EQ(fonts.find("NotoSansCJK"), std::string::npos) << fonts;
+  const std::string text = output_of("pdftotext " + (folder / "copy.pdf").string() + " -");
+  EXPECT_NE(text.find("王小明"), std::string::npos);
+  EXPECT_NE(text.find("Acme"), std::string::npos);
 }
 
 TEST(Pdf, RenderingIsUnchangedOutsideTheStamp) {
@@ -145,13 +165,16 @@ TEST(Pdf, TracesTwoRecipientsThroughEveryRewriter) {
         {"gs to A3, fitted", "gs",
          "gs -q -dNOPAUSE -dBATCH -sDEVICE=pdfwrite -sPAPERSIZE=a3 -dFIXEDMEDIA -dPDFFitPage "
          "-sOutputFile={out} {in}"},
-        {"pdftocairo to Letter", "pdftocairo", "pdftocairo -pdf -paper letter {in} {out}"}};
+        {"pdftocairo to Letter", "pdftocairo", "pdftocairo -pdf -paper letter {in} {out}"},
+        // Printed through PostScript (a CUPS queue's filter, or a PostScript printer's driver) and
+        // distilled back: Ghostscript needs the stamp's font embedded to do it.
+        {"pdftops, then ps2pdf", "ps2pdf", "pdftops {in} {out}.ps && ps2pdf {out}.ps {out}"}};
     for (const auto& [how, tool, command] : rewriters) {
       if (!testing::have(tool)) continue;
       const std::string out = in + "." + std::to_string(suspects.size()) + ".pdf";
       // Placeholders no temporary folder's name can hold (a random "IN" in it once broke the path).
       std::string line = command;
-      line.replace(line.find("{out}"), 5, out);
+      for (size_t at; (at = line.find("{out}")) != std::string::npos;) line.replace(at, 5, out);
       line.replace(line.find("{in}"), 4, in);
       ASSERT_TRUE(testing::run(line)) << line;
       suspects[how] = testing::read_file(out);

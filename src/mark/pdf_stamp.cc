@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "mark/pdf_stamp.h"
+
+#define POINTERHOLDER_TRANSITION 4  // qpdf 11: std::shared_ptr throughout
+#include <cairo-ft.h>
+#include <cairo-pdf.h>
+#include <cairo.h>
+#include <fontconfig/fontconfig.h>
+#include <qpdf/BufferInputSource.hh>
+#include <qpdf/QPDF.hh>
+#include <qpdf/QPDFObjectHandle.hh>
+#include <qpdf/QPDFPageDocumentHelper.hh>
+#include <qpdf/QPDFPageObjectHelper.hh>
+
+#include <cstdint>
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace moat::mark {
+namespace {
+
+// The stamp's size and colour, and its distance from the page's bottom left corner, in points.
+constexpr double kFontSize = 7;
+constexpr double kInset = 6;
+constexpr double kRed = 0.75, kGreen = 0.1, kBlue = 0.1;
+// The fonts asked for first, in order: a name in Chinese is the stamp's usual content.
+constexpr const char* kFamilies[] = {"Noto Sans CJK SC", "Noto Serif CJK SC", "Source Han Sans SC",
+                                     "WenQuanYi Zen Hei", "AR PL UMing CN"};
+
+// The code points of UTF-8 `text`; bytes that begin no character are taken as U+FFFD.
+std::vector<char32_t> code_points(std::string_view text) {
+  std::vector<char32_t> out;
+  for (size_t i = 0; i < text.size();) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    const int extra = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : lead >= 0xC0 ? 1 : 0;
+    char32_t c = lead & (extra == 3 ? 0x07u : extra == 2 ? 0x0Fu : extra == 1 ? 0x1Fu : 0x7Fu);
+    for (int k = 1; k <= extra && i + static_cast<size_t>(k) < text.size(); ++k)
+      c = (c << 6) | (static_cast<unsigned char>(text[i + static_cast<size_t>(k)]) & 0x3Fu);
+    out.push_back(lead >= 0x80 && lead < 0xC0 ? char32_t{0xFFFD} : c);
+    i += static_cast<size_t>(extra) + 1;
+  }
+  return out;
+}
+
+// The text as a hex UTF-16BE string, for the font that is not embedded.
+std::string utf16_hex(const std::vector<char32_t>& text) {
+  std::string out = "<";
+  char hex[8];
+  for (char32_t c : text) {
+    if (c >= 0x10000) {
+      c -= 0x10000;
+      std::snprintf(hex, sizeof hex, "%04X", static_cast<unsigned>(0xD800 + (c >> 10)));
+      out += hex;
+      c = 0xDC00 + (c & 0x3FF);
+    }
+    std::snprintf(hex, sizeof hex, "%04X", static_cast<unsigned>(c));
+    out += hex;
+  }
+  return out + ">";
+}
+
+struct FcPatternFree {
+  void operator()(FcPattern* p) const { FcPatternDestroy(p); }
+};
+using Pattern = std::unique_ptr<FcPattern, FcPatternFree>;
+
+// An installed font holding every character of `text` that is not a space: one of kFamilies if
+// any does, else the best fontconfig finds for Chinese that does.
+Pattern font_for(const std::vector<char32_t>& text) {
+  if (!FcInit()) return nullptr;
+  const auto covers = [&](FcPattern* font) {
+    FcCharSet* charset = nullptr;
+    if (FcPatternGetCharSet(font, FC_CHARSET, 0, &charset) != FcResultMatch) return false;
+    for (char32_t c : text)
+      if (c > 0x20 && !FcCharSetHasChar(charset, c)) return false;
+    return true;
+  };
+  const auto match = [&](const char* family) -> Pattern {
+    Pattern wanted(FcPatternCreate());
+    if (family) FcPatternAddString(wanted.get(), FC_FAMILY, reinterpret_cast<const FcChar8*>(family));
+    FcPatternAddString(wanted.get(), FC_LANG, reinterpret_cast<const FcChar8*>("zh-cn"));
+    FcPatternAddBool(wanted.get(), FC_OUTLINE, FcTrue);
+    FcConfigSubstitute(nullptr, wanted.get(), FcMatchPattern);
+    FcDefaultSubstitute(wanted.get());
+    FcResult result = FcResultNoMatch;
+    Pattern found(FcFontMatch(nullptr, wanted.get(), &result));
+    if (!found || result != FcResultMatch || !covers(found.get())) return nullptr;
+    return found;
+  };
+  for (const char* family : kFamilies)
+    if (Pattern found = match(family)) return found;
+  return match(nullptr);
+}
+
+// `text` set in `font` by cairo as a one-page PDF as tall as the font and as wide as the text;
+// the baseline `descent` above the page's bottom.
+struct Typeset {
+  std::string pdf;
+  double descent = 0;
+};
+std::optional<Typeset> typeset(const std::string& text, FcPattern* font) {
+  cairo_font_face_t* face = cairo_ft_font_face_create_for_pattern(font);
+  // The text's extent, measured on a surface that writes nothing.
+  cairo_surface_t* measuring = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, nullptr);
+  cairo_t* cr = cairo_create(measuring);
+  cairo_set_font_face(cr, face);
+  cairo_set_font_size(cr, kFontSize);
+  cairo_font_extents_t font_extents{};
+  cairo_text_extents_t extents{};
+  cairo_font_extents(cr, &font_extents);
+  cairo_text_extents(cr, text.c_str(), &extents);
+  const bool measured = cairo_status(cr) == CAIRO_STATUS_SUCCESS;
+  cairo_destroy(cr);
+  cairo_surface_destroy(measuring);
+  if (!measured) {
+    cairo_font_face_destroy(face);
+    return std::nullopt;
+  }
+  Typeset out;
+  out.descent = font_extents.descent;
+  const double width = std::max(1.0, extents.x_advance);
+  const double height = font_extents.ascent + font_extents.descent;
+  cairo_surface_t* surface = cairo_pdf_surface_create_for_stream(
+      [](void* closure, const unsigned char* data, unsigned int length) {
+        static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
+        return CAIRO_STATUS_SUCCESS;
+      },
+      &out.pdf, width, height);
+  cr = cairo_create(surface);
+  cairo_set_font_face(cr, face);
+  cairo_set_font_size(cr, kFontSize);
+  cairo_set_source_rgb(cr, kRed, kGreen, kBlue);
+  cairo_move_to(cr, 0, font_extents.ascent);
+  cairo_show_text(cr, text.c_str());
+  const bool drawn = cairo_status(cr) == CAIRO_STATUS_SUCCESS;
+  cairo_destroy(cr);
+  cairo_surface_finish(surface);
+  const bool written = cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS;
+  cairo_surface_destroy(surface);
+  cairo_font_face_destroy(face);
+  if (!drawn || !written) return std::nullopt;
+  return out;
+}
+
+// The layer every page's stamp is drawn in, added to the document's optional content.
+QPDFObjectHandle stamp_layer(QPDF& pdf) {
+  QPDFObjectHandle ocg =
+      pdf.makeIndirectObject(QPDFObjectHandle::parse("<< /Type /OCG /Name (moat stamp) >>"));
+  QPDFObjectHandle root = pdf.getRoot();
+  QPDFObjectHandle properties = root.getKey("/OCProperties");
+  if (!properties.isDictionary()) {
+    properties = QPDFObjectHandle::parse("<< /OCGs [] /D << /ON [] /Order [] >> >>");
+    root.replaceKey("/OCProperties", properties);
+  }
+  properties.getKey("/OCGs").appendItem(ocg);
+  QPDFObjectHandle defaults = properties.getKey("/D");
+  for (const char* list : {"/ON", "/Order"}) {
+    if (!defaults.getKey(list).isArray()) defaults.replaceKey(list, QPDFObjectHandle::newArray());
+    defaults.getKey(list).appendItem(ocg);
+  }
+  return ocg;
+}
+
+// The font named when none installed holds the text: Adobe-GB1's STSong, not embedded.
+QPDFObjectHandle named_font(QPDF& pdf) {
+  return pdf.makeIndirectObject(QPDFObjectHandle::parse(
+      "<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UTF16-H /DescendantFonts [ << "
+      "/Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) "
+      "/Ordering (GB1) /Supplement 4 >> /DW 1000 /W [1 95 500] /FontDescriptor << /Type /FontDescriptor "
+      "/FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 "
+      "/Descent -120 /CapHeight 880 /StemV 93 >> >> ] >>"));
+}
+
+}  // namespace
+
+StampSource stamp(QPDF& pdf, std::string_view text) {
+  const std::vector<char32_t> points = code_points(text);
+  StampSource source;
+  QPDFObjectHandle form;  // the typeset text, when a font holds it
+  double descent = 0;
+  if (Pattern font = font_for(points)) {
+    if (std::optional<Typeset> set = typeset(std::string(text), font.get())) {
+      source = std::make_shared<QPDF>();
+      source->setSuppressWarnings(true);
+      // Read from a copy of its own: the document lives on until the stamped one is written.
+      source->processInputSource(std::make_shared<BufferInputSource>("stamp", set->pdf));
+      QPDFPageObjectHelper page = QPDFPageDocumentHelper(*source).getAllPages().at(0);
+      page.coalesceContentStreams();
+      const auto content = page.getObjectHandle().getKey("/Contents").getStreamData(qpdf_dl_generalized);
+      form = QPDFObjectHandle::newStream(
+          &pdf, std::string(reinterpret_cast<const char*>(content->getBuffer()), content->getSize()));
+      QPDFObjectHandle dict = form.getDict();
+      dict.replaceKey("/Type", QPDFObjectHandle::newName("/XObject"));
+      dict.replaceKey("/Subtype", QPDFObjectHandle::newName("/Form"));
+      dict.replaceKey("/BBox", QPDFObjectHandle::newArray(page.getMediaBox().getArrayAsRectangle()));
+      dict.replaceKey("/Resources", pdf.copyForeignObject(page.getAttribute("/Resources", false)));
+      descent = set->descent;
+    }
+  }
+  const QPDFObjectHandle layer = stamp_layer(pdf);
+  const QPDFObjectHandle font = form.isInitialized() ? QPDFObjectHandle() : named_font(pdf);
+  for (QPDFPageObjectHelper page : QPDFPageDocumentHelper(pdf).getAllPages()) {
+    QPDFObjectHandle resources = page.getAttribute("/Resources", true);
+    if (!resources.isDictionary()) {
+      resources = QPDFObjectHandle::newDictionary();
+      page.getObjectHandle().replaceKey("/Resources", resources);
+    }
+    const char* kind = form.isInitialized() ? "/XObject" : "/Font";
+    for (const char* wanted : {"/Properties", kind})
+      if (!resources.getKey(wanted).isDictionary())
+        resources.replaceKey(wanted, QPDFObjectHandle::newDictionary());
+    resources.getKey("/Properties").replaceKey("/MoatStamp", layer);
+    const QPDFObjectHandle::Rectangle box = page.getMediaBox().getArrayAsRectangle();
+    char position[96];
+    std::string drawing;
+    if (form.isInitialized()) {
+      resources.getKey("/XObject").replaceKey("/MoatStampText", form);
+      std::snprintf(position, sizeof position, "1 0 0 1 %.2f %.2f cm ", box.llx + kInset,
+                    box.lly + kInset - descent);
+      drawing = std::string(position) + "/MoatStampText Do";
+    } else {
+      resources.getKey("/Font").replaceKey("/MoatStampFont", font);
+      std::snprintf(position, sizeof position, "%.2f %.2f %.2f rg /MoatStampFont %g Tf %.2f %.2f Td ", kRed,
+                    kGreen, kBlue, kFontSize, box.llx + kInset, box.lly + kInset);
+      drawing = "BT " + std::string(position) + utf16_hex(points) + " Tj ET";
+    }
+    page.addPageContents(QPDFObjectHandle::newStream(&pdf, "\n/OC /MoatStamp BDC q " + drawing + " Q EMC\n"),
+                         false);
+  }
+  return source;
+}
+
+}  // namespace moat::mark
