@@ -103,7 +103,9 @@ inline std::string generated_drill(int holes, unsigned seed) {
 
 // A generated drawing: `pages` pages of `wires` three-point wires and `wires` / 4 boxes each,
 // uncompressed, with a cross-reference table.
-inline std::string generated_pdf(int pages = 2, int wires = 250, unsigned seed = 3) {
+// `page_keys`: more entries of every page's dictionary (a /Rotate, a /CropBox).
+inline std::string generated_pdf(int pages = 2, int wires = 250, unsigned seed = 3,
+                                 const std::string& page_keys = "") {
   std::mt19937 rng(seed);
   std::uniform_real_distribution<double> x(30, 760), y(30, 580);
   std::string kids;
@@ -124,7 +126,7 @@ inline std::string generated_pdf(int pages = 2, int wires = 250, unsigned seed =
       std::snprintf(line, sizeof line, "%.3f %.3f 12 8 re S\n", x(rng), y(rng));
       content += line;
     }
-    objects.push_back("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 792 612] /Contents " +
+    objects.push_back("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 792 612] " + page_keys + " /Contents " +
                       std::to_string(objects.size() + 2) + " 0 R >>");
     objects.push_back("<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content +
                       "endstream");

@@ -12,6 +12,7 @@
 #include <qpdf/QPDFPageDocumentHelper.hh>
 #include <qpdf/QPDFPageObjectHelper.hh>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <optional>
@@ -173,6 +174,41 @@ QPDFObjectHandle named_font(QPDF& pdf) {
       "/Descent -120 /CapHeight 880 /StemV 93 >> >> ] >>"));
 }
 
+// The part of a page a reader shows: its crop box (inherited, or else its media box) within its
+// media box.
+QPDFObjectHandle::Rectangle shown(QPDFPageObjectHelper& page) {
+  const QPDFObjectHandle::Rectangle media = page.getMediaBox().getArrayAsRectangle();
+  QPDFObjectHandle::Rectangle crop = page.getCropBox().getArrayAsRectangle();
+  const auto ordered = [](QPDFObjectHandle::Rectangle r) {
+    return QPDFObjectHandle::Rectangle(std::min(r.llx, r.urx), std::min(r.lly, r.ury), std::max(r.llx, r.urx),
+                                       std::max(r.lly, r.ury));
+  };
+  const QPDFObjectHandle::Rectangle m = ordered(media), c = ordered(crop);
+  const QPDFObjectHandle::Rectangle both(std::max(m.llx, c.llx), std::max(m.lly, c.lly),
+                                         std::min(m.urx, c.urx), std::min(m.ury, c.ury));
+  return both.llx < both.urx && both.lly < both.ury ? both : m;
+}
+
+// The matrix that puts the stamp's baseline kInset from the bottom left corner of the page as a
+// reader shows it (its crop box, turned by its /Rotate), upright there; its text drawn from
+// `descent` below the origin (the typeset form's bottom edge).
+std::string placement(QPDFPageObjectHelper& page, double descent) {
+  const QPDFObjectHandle::Rectangle box = shown(page);
+  QPDFObjectHandle rotate = page.getAttribute("/Rotate", false);
+  const long long turn = rotate.isInteger() ? ((rotate.getIntValue() % 360) + 360) % 360 : 0;
+  // A page turned clockwise by /Rotate shows its media's right, top or left edge at the bottom:
+  // the text runs along that edge, from the corner that is shown at the bottom left.
+  double a = 1, b = 0, x = box.llx + kInset, y = box.lly + kInset;
+  if (turn == 90) a = 0, b = 1, x = box.urx - kInset, y = box.lly + kInset;
+  if (turn == 180) a = -1, b = 0, x = box.urx - kInset, y = box.ury - kInset;
+  if (turn == 270) a = 0, b = -1, x = box.llx + kInset, y = box.ury - kInset;
+  // The text's up is its run turned a quarter counter-clockwise: (a b) then (-b a).
+  const double c = -b, d = a;
+  char out[128];
+  std::snprintf(out, sizeof out, "%g %g %g %g %.2f %.2f cm ", a, b, c, d, x - c * descent, y - d * descent);
+  return out;
+}
+
 }  // namespace
 
 StampSource stamp(QPDF& pdf, std::string_view text) {
@@ -212,19 +248,16 @@ StampSource stamp(QPDF& pdf, std::string_view text) {
       if (!resources.getKey(wanted).isDictionary())
         resources.replaceKey(wanted, QPDFObjectHandle::newDictionary());
     resources.getKey("/Properties").replaceKey("/MoatStamp", layer);
-    const QPDFObjectHandle::Rectangle box = page.getMediaBox().getArrayAsRectangle();
-    char position[96];
-    std::string drawing;
+    std::string drawing = placement(page, descent);
     if (form.isInitialized()) {
       resources.getKey("/XObject").replaceKey("/MoatStampText", form);
-      std::snprintf(position, sizeof position, "1 0 0 1 %.2f %.2f cm ", box.llx + kInset,
-                    box.lly + kInset - descent);
-      drawing = std::string(position) + "/MoatStampText Do";
+      drawing += "/MoatStampText Do";
     } else {
       resources.getKey("/Font").replaceKey("/MoatStampFont", font);
-      std::snprintf(position, sizeof position, "%.2f %.2f %.2f rg /MoatStampFont %g Tf %.2f %.2f Td ", kRed,
-                    kGreen, kBlue, kFontSize, box.llx + kInset, box.lly + kInset);
-      drawing = "BT " + std::string(position) + utf16_hex(points) + " Tj ET";
+      char set[96];
+      std::snprintf(set, sizeof set, "BT %.2f %.2f %.2f rg /MoatStampFont %g Tf ", kRed, kGreen, kBlue,
+                    kFontSize);
+      drawing += set + utf16_hex(points) + " Tj ET";
     }
     page.addPageContents(QPDFObjectHandle::newStream(&pdf, "\n/OC /MoatStamp BDC q " + drawing + " Q EMC\n"),
                          false);

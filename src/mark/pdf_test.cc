@@ -93,7 +93,8 @@ TEST(Pdf, MarksEveryPageWithAStampAndPassesQpdfCheck) {
   EXPECT_NE(text.find("Acme"), std::string::npos);
   // The stamp's font goes with the copy: every reader and printer shows the same text.
   const std::string fonts = output_of("pdffonts " + (folder / "copy.pdf").string());
-  EXPECT_TRUE(std::regex_search(fonts, std::regex(R"(NotoSansCJK\S*\s+CID Type 0C\s+Identity-H\s+yes yes yes)")))
+  EXPECT_TRUE(
+      std::regex_search(fonts, std::regex(R"(NotoSansCJK\S*\s+CID Type 0C\s+Identity-H\s+yes yes yes)")))
       << fonts;
   const std::string cut = without_stamp(folder, copy->bytes);
   ASSERT_FALSE(cut.empty());
@@ -115,6 +116,43 @@ TEST(Pdf, StampNamesAFontWhenNoInstalledOneHoldsItsText) {
   const std::string text = output_of("pdftotext " + (folder / "copy.pdf").string() + " -");
   EXPECT_NE(text.find("王小明"), std::string::npos);
   EXPECT_NE(text.find("Acme"), std::string::npos);
+}
+
+// The stamp is where a reader shows the page's bottom left, upright, inside its crop box, on
+// pages turned by /Rotate as on others: its red pixels, rendered by poppler.
+TEST(Pdf, StampIsUprightAtTheBottomLeftOfThePageAsShown) {
+  if (!testing::have("pdftoppm")) GTEST_SKIP() << "poppler-utils missing";
+  Folder folder;
+  for (const int turn : {0, 90, 180, 270}) {
+    const std::string master =
+        testing::generated_pdf(1, 250, 3, "/Rotate " + std::to_string(turn) + " /CropBox [40 30 752 582]");
+    const Result<Marked> copy = mark(master, "pdf", kKey, "C1", kStamp);
+    ASSERT_TRUE(copy.ok()) << copy.error().to_string();
+    testing::write_file(folder / "copy.pdf", copy->bytes);
+    ASSERT_TRUE(testing::run("pdftoppm -r 72 -cropbox -singlefile " + (folder / "copy.pdf").string() + " " +
+                             (folder / "shown").string()));
+    const std::string ppm = testing::read_file(folder / "shown.ppm");
+    size_t width = 0, height = 0;
+    int header = 0;
+    ASSERT_EQ(std::sscanf(ppm.c_str(), "P6 %zu %zu 255%*c%n", &width, &height, &header), 2);
+    const auto offset = static_cast<size_t>(header);
+    ASSERT_EQ(ppm.size() - offset, width * height * 3);
+    EXPECT_EQ(width, turn % 180 ? 552u : 712u) << turn << ": the crop box, turned";
+    size_t x0 = width, y0 = height, x1 = 0, y1 = 0;
+    for (size_t y = 0; y < height; ++y)
+      for (size_t x = 0; x < width; ++x) {
+        const auto* rgb = reinterpret_cast<const unsigned char*>(ppm.data() + offset + 3 * (y * width + x));
+        if (rgb[0] > 120 && rgb[1] < 100 && rgb[2] < 100)
+          x0 = std::min(x0, x), y0 = std::min(y0, y), x1 = std::max(x1, x), y1 = std::max(y1, y);
+      }
+    ASSERT_LT(x0, x1) << turn << ": no stamp shown";
+    EXPECT_GT(x1 - x0, 10 * (y1 - y0)) << turn << ": a line of text across the page";
+    EXPECT_GE(x0, 4u) << turn;
+    EXPECT_LE(x0, 10u) << turn;
+    EXPECT_LT(x1, width / 2) << turn;
+    EXPECT_GT(y0, height - 16) << turn;
+    EXPECT_LT(y1, height - 2) << turn;
+  }
 }
 
 TEST(Pdf, RenderingIsUnchangedOutsideTheStamp) {
