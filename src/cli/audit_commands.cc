@@ -268,10 +268,8 @@ void define_keygen(CLI::App& app, GlobalOptions& global, Runs& runs) {
       if (std::filesystem::exists(flags->out))
         return input_error(flags->out, "exists already: not replacing a key");
       MOAT_TRY(const ledger::SignerKey key, app::generate_key(flags->name, ledger::KeyType::kCosignature));
-      MOAT_CHECK(write_file_atomically(flags->out, key.text() + "\n"));
-      std::error_code ignored;
-      std::filesystem::permissions(
-          flags->out, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ignored);
+      // Owner-only from its first byte, and never over a file made meanwhile.
+      MOAT_CHECK(write_file_atomically(flags->out, key.text() + "\n", {.mode = 0600, .replace = false}));
       std::cout << (global.json ? json{{"verifier_key", key.verifier().text()}}.dump()
                                 : key.verifier().text())
                 << "\n";

@@ -8,11 +8,14 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
+#include <random>
 #include <sstream>
 #include <utility>
 
@@ -250,19 +253,76 @@ MappedFile::~MappedFile() {
   ::munmap(const_cast<char*>(mapped_), reserved_);
 }
 
-// Writes `path` whole or not at all: a temporary file renamed into place.
-Status write_file_atomically(const std::string& path, const std::string& content) {
-  const std::string temporary = path + ".moat-tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << content;
-    if (!out) return input_error(path, "cannot write this file: " + std::string(std::strerror(errno)));
+namespace {
+
+// Writes all of `content` to `fd`, then closes it; false on any failure.
+bool write_all_and_close(int fd, const std::string& content, bool sync) {
+  bool ok = true;
+  for (size_t done = 0; ok && done < content.size();) {
+    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    ok = n > 0;
+    if (ok) done += static_cast<size_t>(n);
   }
-  std::error_code error;
-  fs::rename(temporary, path, error);
-  if (error) {
-    fs::remove(temporary, error);
-    return input_error(path, "cannot write this file");
+  if (ok && sync) ok = ::fsync(fd) == 0;
+  return ::close(fd) == 0 && ok;
+}
+
+}  // namespace
+
+Status write_file_atomically(const std::string& path, const std::string& content, const AtomicWrite& how) {
+  const auto failed = [&](const std::string& what) {
+    return input_error(path,
+                       what.empty() ? "cannot write this file: " + std::string(std::strerror(errno)) : what);
+  };
+  std::string target = path;
+  std::optional<mode_t> kept_mode;
+  struct stat found {};
+  if (::stat(path.c_str(), &found) == 0) {  // through a link to what it names
+    if (S_ISDIR(found.st_mode)) return failed("is a folder, not a file");
+    if (!how.replace) return failed("exists already: not replacing it");
+    if (!S_ISREG(found.st_mode)) {  // a device or a pipe: written to, never replaced
+      const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+      if (fd < 0 || !write_all_and_close(fd, content, false)) return failed("");
+      return {};
+    }
+    std::error_code error;
+    const fs::path resolved = fs::canonical(path, error);
+    if (!error) target = resolved.string();
+    kept_mode = found.st_mode & 07777;
+  }
+  // A name of its own beside the target: made exclusively and never through a link, so that no
+  // file or link prepared under a name moat would use is written through.
+  static std::atomic<unsigned> made{0};
+  std::string temporary;
+  int fd = -1;
+  for (int attempt = 0; fd < 0 && attempt < 16; ++attempt) {
+    char suffix[48];
+    std::snprintf(suffix, sizeof suffix, ".moat-%ld-%u-%08lx", static_cast<long>(::getpid()), made++,
+                  static_cast<unsigned long>(std::random_device{}()));
+    temporary = target + suffix;
+    fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, how.mode);
+    if (fd < 0 && errno != EEXIST) break;
+  }
+  if (fd < 0) return failed("");
+  if (kept_mode && ::fchmod(fd, *kept_mode) != 0) {
+    ::close(fd);
+    ::unlink(temporary.c_str());
+    return failed("");
+  }
+  if (!write_all_and_close(fd, content, true)) {
+    const int written_errno = errno;
+    ::unlink(temporary.c_str());
+    errno = written_errno;
+    return failed("");
+  }
+  const int renamed =
+      how.replace ? ::rename(temporary.c_str(), target.c_str())
+                  : ::renameat2(AT_FDCWD, temporary.c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE);
+  if (renamed != 0) {
+    const bool existed = errno == EEXIST;
+    ::unlink(temporary.c_str());
+    return failed(existed ? "exists already: not replacing it" : "");
   }
   return {};
 }

@@ -124,6 +124,30 @@ expect_stdout '"after": "{broken"'
 run "$MOAT" -w "$WORK/demo" audit verify
 expect_status 1 "verify the tampered ledger"
 
+# A written file: a link followed (the file it names replaced, the link kept), a pipe or device
+# written to and never replaced (a temporary file renamed over /dev/null once replaced the device),
+# a folder refused.
+echo '{}' >"$WORK/named.json"
+ln -s named.json "$WORK/link.json"
+run "$MOAT" -w "$WORK/demo" export "$WORK/link.json"
+expect_status 0 "export through a link"
+CHECKS=$((CHECKS + 1))
+[ -L "$WORK/link.json" ] && grep -q '"suppliers"' "$WORK/named.json" || fail "export replaced the link, not the file it names"
+mkfifo "$WORK/pipe"
+cat "$WORK/pipe" >"$WORK/from-pipe" &
+reader=$!
+run "$MOAT" -w "$WORK/demo" export "$WORK/pipe"
+expect_status 0 "export into a pipe"
+wait "$reader"
+CHECKS=$((CHECKS + 1))
+[ -p "$WORK/pipe" ] && grep -q '"suppliers"' "$WORK/from-pipe" || fail "export replaced the pipe, or wrote nothing through it"
+mkdir "$WORK/folder"
+run "$MOAT" -w "$WORK/demo" export "$WORK/folder"
+expect_status 1 "export onto a folder"
+expect_stderr "is a folder"
+CHECKS=$((CHECKS + 1))
+! ls -a "$WORK" | grep -q 'moat-' || fail "a temporary file was left: $(ls -a "$WORK" | grep moat-)"
+
 run "$MOAT" uscc 91110000600037341L
 expect_status 0 "a valid credit code"
 run "$MOAT" uscc 91110000600037341K
