@@ -600,8 +600,10 @@ Result<ListingImportReport> import_listings(Workspace& workspace, const Session&
       const auto same = known.find(identity(incoming[i].draft.record));
       MOAT_TRY(Written written, write_listing(workspace, writer, incoming[i], blobs[i],
                                               same == known.end() ? nullptr : same->second, last, author));
-      (written.added ? report.added : report.updated).push_back(text(written.listing, "id"));
-      if (written.unchanged) report.unchanged.push_back(text(written.listing, "id"));
+      (written.added       ? report.added
+       : written.unchanged ? report.unchanged
+                           : report.updated)
+          .push_back(text(written.listing, "id"));
       report.images += written.new_images;
       matched.emplace_back(std::move(written.listing), std::move(written.images));
     }

@@ -397,7 +397,7 @@ TEST_P(WatchTest, ReimportingAnUnchangedFileWritesNothing) {
   const std::int64_t before = events();
   auto again = import_listings(*workspace_, session_, {{{"l.csv", text}}, {}, {}});
   ASSERT_TRUE(again.ok()) << again.error().to_string();
-  EXPECT_EQ(again->updated.size(), 2U);
+  EXPECT_TRUE(again->updated.empty()) << "nothing was updated";
   EXPECT_EQ(again->unchanged.size(), 2U);
   EXPECT_EQ(events(), before) << "an unchanged listing is not captured again";
   EXPECT_EQ(list_listings(*workspace_)->back().captured_at, captured);

@@ -109,8 +109,8 @@ void define_import(CLI::App& parent, GlobalOptions& global, Runs& runs) {
         print_json(app::import_report_json(report));
         return {};
       }
-      std::cout << "imported " << report.added.size() << " new and " << report.updated.size()
-                << " known listings"
+      std::cout << "imported " << report.added.size() << " new and "
+                << report.updated.size() + report.unchanged.size() << " known listings"
                 << (report.unchanged.empty() ? ""
                                              : " (" + std::to_string(report.unchanged.size()) + " unchanged)")
                 << ", " << report.images << " images captured; " << report.hits.size()
