@@ -502,6 +502,30 @@ TEST_P(WatchTest, ACaptureTimeNamesAnInstant) {
   }
 }
 
+TEST_P(WatchTest, ACurrencyIsAnIso4217CodeAndRmbIsCny) {
+  // A code that names no currency would leave the price never compared with the floor.
+  expect_refused(
+      "c.csv", "platform,url,title,price,currency\ntaobao,https://item.taobao.com/item.htm?id=41,x,10,XYZ\n",
+      "c.csv:2:52");
+  expect_refused("c.json",
+                 R"([{"platform": "taobao", "url": "https://item.taobao.com/item.htm?id=42", "title": "x", )"
+                 R"("price": 10, "currency": "HRK"}])",
+                 "c.json#/0/currency");
+  // RMB is how Chinese listings label the yuan: recorded as CNY, and the price compared with the
+  // floor (a weak match of the mark at 10 CNY is a hit by the price beside it).
+  auto imported = import_listings(*workspace_, session_,
+                                  {{{"rmb.csv",
+                                     "platform,url,title,price,currency\ntaobao,https://item.taobao.com/"
+                                     "item.htm?id=43,AURORAS 音箱,10,RMB\n"}},
+                                   {},
+                                   {}});
+  ASSERT_TRUE(imported.ok()) << imported.error().to_string();
+  auto listed = list_listings(*workspace_);
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(listed->back().currency, "CNY");
+  ASSERT_EQ(imported->hits.size(), 1U) << "the price was compared with the floor";
+}
+
 TEST_P(WatchTest, ATitleOrUrlThatShowsNothingIsRefused) {
   expect_refused("t.csv", "platform,url,title\ntaobao,https://item.taobao.com/item.htm?id=1,\u3000\u3000\n",
                  "t.csv:2:46");
