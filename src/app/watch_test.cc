@@ -184,7 +184,7 @@ TEST_P(WatchTest, ReimportingAListingCapturesItAgainUnderItsId) {
   const std::string text =
       std::string(kHeader) +
       "taobao,https://item.taobao.com/item.htm?id=738120457001,738120457001,AUR0RA 极光 音箱,,159,"
-      "CNY,1,极光音响数码专营店,,广东省东莞市,tb-7001-main.png,2026-12-01T08:00:00+08:00,analyst\n";
+      "CNY,1,极光音响数码专营店,,广东省东莞市,tb-7001-main.png,2026-11-17T08:00:00+08:00,analyst\n";
   auto imported = import_listings(
       *workspace_, session_, {{{"again.csv", text}}, {}, {{"tb-7001-main.png", png_of("tb-7001-main.png")}}});
   ASSERT_TRUE(imported.ok()) << imported.error().to_string();
@@ -203,7 +203,7 @@ TEST_P(WatchTest, ACaptureNamingNoPhotoKeepsThePhotosCapturedBefore) {
   const std::string text =
       std::string(kHeader) +
       "taobao,https://item.taobao.com/item.htm?id=738120457001,738120457001,AUR0RA 极光 360° 智能音箱 "
-      "原装同款,,189,CNY,1,极光音响数码专营店,,广东省东莞市,,2026-12-01T08:00:00+08:00,analyst\n";
+      "原装同款,,189,CNY,1,极光音响数码专营店,,广东省东莞市,,2026-11-17T08:00:00+08:00,analyst\n";
   auto imported = import_listings(*workspace_, session_, {{{"again.csv", text}}, {}, {}});
   ASSERT_TRUE(imported.ok()) << imported.error().to_string();
   ASSERT_EQ(imported->updated.size(), 1U);
@@ -220,7 +220,7 @@ TEST_P(WatchTest, ACaptureNamingNoPhotoKeepsThePhotosCapturedBefore) {
   const std::string again =
       std::string(kHeader) +
       "taobao,https://item.taobao.com/item.htm?id=738120457001,738120457001,AUR0RA 极光 360° 智能音箱,,"
-      "189,CNY,1,极光音响数码专营店,,广东省东莞市,tb-7001-main.png,2026-12-02T08:00:00+08:00,analyst\n";
+      "189,CNY,1,极光音响数码专营店,,广东省东莞市,tb-7001-main.png,2026-11-18T08:00:00+08:00,analyst\n";
   imported = import_listings(*workspace_, session_,
                              {{{"again2.csv", again}}, {}, {{"tb-7001-main.png", png_of("amz-lamp.png")}}});
   ASSERT_TRUE(imported.ok()) << imported.error().to_string();
@@ -493,10 +493,17 @@ TEST_P(WatchTest, ACaptureTimeNamesAnInstant) {
   const auto file = [](const std::string& at) {
     return "platform,url,title,captured_at\ntaobao,https://item.taobao.com/item.htm?id=31,x," + at + "\n";
   };
-  expect_refused("zone.csv", file("2026-11-27T10:00:00"), "zone.csv:2:49");
-  expect_refused("offset.csv", file("2026-11-27T10:00:00+25:00"), "offset.csv:2:49");
+  expect_refused("zone.csv", file("2026-11-17T10:00:00"), "zone.csv:2:49");
+  expect_refused("offset.csv", file("2026-11-17T10:00:00+25:00"), "offset.csv:2:49");
+  // Not after the import's clock (the tests': 2026-11-18T11:06:40Z), allowing 5 minutes of skew;
+  // a day begins first at UTC+14:00, when 2026-11-19 had begun in Kiribati.
+  for (const std::string at : {"2099-11-27T10:00:00+08:00", "2026-11-18T11:12:00Z",
+                               "2026-11-18T19:20:00+08:00", "2026-11-18T06:20:00-05:00", "2026-11-20"}) {
+    expect_refused("future.csv", file(at), "future.csv:2:49");
+  }
   for (const std::string at :
-       {"2026-11-27", "2026-11-27T10:00:00Z", "2026-11-27T10:00+08:00", "2026-11-27T10:00:00-05:00"}) {
+       {"2026-11-17", "2026-11-17T10:00:00Z", "2026-11-17T10:00+08:00", "2026-11-17T10:00:00-05:00",
+        "2026-11-18T11:10:00Z", "2026-11-18T19:10:00.5+08:00", "2026-11-19"}) {
     auto imported = import_listings(*workspace_, session_, {{{"ok.csv", file(at)}}, {}, {}});
     EXPECT_TRUE(imported.ok()) << at << ": " << imported.error().to_string();
   }
