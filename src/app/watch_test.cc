@@ -76,6 +76,14 @@ class WatchTest : public DemoTest {
     return bytes.str();
   }
 
+  // The demo's complaint holds its confirmed hit: withdrawn, to draft the hit again.
+  void withdraw_demo_complaint() {
+    ASSERT_FALSE(watch_.packages.complaints.empty());
+    auto withdrawn = set_complaint_status(*workspace_, session_, watch_.packages.complaints.front().id,
+                                          {"withdrawn", std::nullopt, "", "drafted again"}, today());
+    ASSERT_TRUE(withdrawn.ok()) << withdrawn.error().to_string();
+  }
+
   DemoWatch watch_;
 };
 
@@ -233,6 +241,7 @@ TEST_P(WatchTest, ACaptureNamingNoPhotoKeepsThePhotosCapturedBefore) {
   ASSERT_TRUE(hits.ok());
   ASSERT_FALSE(hits->empty());
   EXPECT_TRUE(hits->front().listing_changed_at.empty()) << "the photo it was confirmed on is still there";
+  withdraw_demo_complaint();
   const auto out = dir_.path() / "takedown-photos";
   auto packages = write_packages(*workspace_, session_, {"taobao", {hits->front().id}, out, ""}, today());
   ASSERT_TRUE(packages.ok()) << packages.error().to_string();
@@ -533,6 +542,56 @@ TEST_P(WatchTest, ACurrencyIsAnIso4217CodeAndRmbIsCny) {
   ASSERT_EQ(imported->hits.size(), 1U) << "the price was compared with the floor";
 }
 
+TEST_P(WatchTest, AHitIsInOneOpenComplaintAtATime) {
+  const std::string hit = watch_.confirmed.hit.id;
+  const std::string first = watch_.packages.complaints.front().id;
+  const auto package = [&](const char* folder) {
+    return write_packages(*workspace_, session_, {"taobao", {hit}, dir_.path() / folder, ""}, today());
+  };
+  const auto set = [&](const std::string& complaint, const char* status) {
+    return set_complaint_status(*workspace_, session_, complaint, {status, std::nullopt, "", ""}, today());
+  };
+  // Drafted, then filed: a second notice for the same link is refused, naming the complaint.
+  for (const char* status : {"drafted", "filed"}) {
+    if (std::string(status) == "filed") {
+      ASSERT_TRUE(set(first, "filed").ok());
+    }
+    auto twice = package("takedown-twice");
+    ASSERT_FALSE(twice.ok()) << status;
+    EXPECT_EQ(twice.error().where(), "--hits");
+    EXPECT_NE(twice.error().message().find("in complaint " + first + " (" + status + ")"), std::string::npos)
+        << twice.error().message();
+  }
+  auto all = write_packages(*workspace_, session_, {"taobao", {}, dir_.path() / "takedown-all", ""}, today());
+  ASSERT_TRUE(all.ok()) << all.error().to_string();
+  EXPECT_TRUE(all->complaints.empty()) << "the hit is held";
+  // Withdrawn, it is let go; the withdrawn complaint is not opened again while another holds it.
+  auto dated = set_complaint_status(*workspace_, session_, first, {"withdrawn", today(), "", ""}, today());
+  ASSERT_FALSE(dated.ok());
+  EXPECT_EQ(dated.error().where(), "--on");
+  ASSERT_TRUE(set(first, "withdrawn").ok());
+  auto again = package("takedown-again");
+  ASSERT_TRUE(again.ok()) << again.error().to_string();
+  ASSERT_EQ(again->complaints.size(), 1U);
+  const std::string second = again->complaints.front().id;
+  auto reopened = set(first, "drafted");
+  ASSERT_FALSE(reopened.ok());
+  EXPECT_NE(reopened.error().message().find("is in complaint " + second), std::string::npos)
+      << reopened.error().message();
+  // Removed: done, not withdrawn; the listing back (relisted), a new notice may be drafted.
+  ASSERT_TRUE(set(second, "filed").ok());
+  ASSERT_TRUE(set(second, "removed").ok());
+  auto removed = package("takedown-removed");
+  ASSERT_FALSE(removed.ok());
+  EXPECT_NE(removed.error().message().find("--status relisted"), std::string::npos)
+      << removed.error().message();
+  EXPECT_FALSE(set(second, "withdrawn").ok());
+  ASSERT_TRUE(set(second, "relisted").ok());
+  auto relisted = package("takedown-relisted");
+  ASSERT_TRUE(relisted.ok()) << relisted.error().to_string();
+  EXPECT_EQ(relisted->complaints.size(), 1U);
+}
+
 TEST_P(WatchTest, ATitleOrUrlThatShowsNothingIsRefused) {
   expect_refused("t.csv", "platform,url,title\ntaobao,https://item.taobao.com/item.htm?id=1,\u3000\u3000\n",
                  "t.csv:2:46");
@@ -562,6 +621,7 @@ TEST_P(WatchTest, ADocumentsLanguageIsATagComparedWithoutCase) {
   EXPECT_EQ(refused.error().where(), "--language");
   input.language = "ZH";
   ASSERT_TRUE(add_enforcement_document(*workspace_, session_, input).ok());
+  withdraw_demo_complaint();
   auto packaged = write_packages(
       *workspace_, session_,
       {"taobao", {watch_.confirmed.hit.id}, dir_.path() / "takedown-agent", "深圳知识产权代理有限公司"},
@@ -630,6 +690,7 @@ TEST_P(WatchTest, ACopyBackAfterItsHitWasDismissedAsGoneIsShown) {
 }
 
 TEST_P(WatchTest, APlatformIsNamedInAnyCase) {
+  withdraw_demo_complaint();
   auto packaged =
       write_packages(*workspace_, session_,
                      {"Taobao", {watch_.confirmed.hit.id}, dir_.path() / "takedown-case", ""}, today());
