@@ -271,9 +271,12 @@ TEST_P(WatchTest, ComplaintStatusKeepsItsDatesAndARelistingRaisesAFlag) {
   EXPECT_TRUE(std::any_of(flags->begin(), flags->end(), [&](const Flag& f) {
     return f.rule == "complaint-relisted" && f.subject == "complaint/" + id;
   }));
-  auto bad = set_complaint_status(*workspace_, session_, id, {"withdrawn", back, "", ""}, back);
+  auto bad = set_complaint_status(*workspace_, session_, id, {"closed", back, "", ""}, back);
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().where(), "--status");
+  auto late = set_complaint_status(*workspace_, session_, id, {"withdrawn", std::nullopt, "", ""}, back);
+  ASSERT_FALSE(late.ok()) << "a relisted complaint is no longer open";
+  EXPECT_EQ(late.error().where(), "--status");
 }
 
 TEST_P(WatchTest, ComplaintDatesAreNeitherInTheFutureNorOutOfSequence) {
