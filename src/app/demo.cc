@@ -36,7 +36,8 @@ constexpr std::string_view kScoresFile = "qualification-scores.csv";
 
 std::string shift_dates(const std::string& text, long days) {
   if (days == 0) return text;
-  static const std::regex kDate(R"(\b(\d{4})-(\d{2})-(\d{2})\b)");
+  // A day alone, or the day of a time ("2026-11-27T10:12:00+08:00": a listing's capture).
+  static const std::regex kDate(R"(\b(\d{4})-(\d{2})-(\d{2})(?=T|\b))");
   std::string out;
   auto last = text.cbegin();
   for (std::sregex_iterator it(text.begin(), text.end(), kDate), end; it != end; ++it) {

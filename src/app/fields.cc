@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/json_text.h"
+#include "core/currency.h"
 #include "core/date.h"
 #include "core/text.h"
 #include "core/uscc.h"
@@ -153,9 +154,7 @@ Status check_semantics(const Field& field, const json& value, const CapabilityCa
       return {};
     case FieldType::kCurrency: {
       const std::string code = value.get<std::string>();
-      const bool ok = code.size() == 3 &&
-                      std::all_of(code.begin(), code.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
-      if (!ok)
+      if (!is_currency_code(currency_code(code)))
         return problem(name_of(field) + " must be an ISO 4217 code such as CNY or USD, not " + quote(code));
       return {};
     }
@@ -258,6 +257,8 @@ Result<json> typed_cell(const Field& field, std::string_view text) {
       return json(split_list(text, ";"));
     case FieldType::kEnum:
       return json(to_lower_ascii(text));
+    case FieldType::kCurrency:
+      return json(std::string(currency_code(text)));
     default:
       return json(std::string(text));
   }
@@ -290,6 +291,7 @@ Result<json> check_value(const Field& field, const json& value, const Capability
   if (field.type == FieldType::kNumber || field.type == FieldType::kShare) {
     return json(value.get<double>());  // one representation, whatever the writer chose
   }
+  if (field.type == FieldType::kCurrency) return json(std::string(currency_code(value.get<std::string>())));
   return value;
 }
 

@@ -7,22 +7,19 @@
 
 #include "app/record_fields.h"
 #include "app/toml_text.h"
+#include "core/currency.h"
 #include "store/schema.h"
 
 namespace moat::app {
 namespace {
-
-bool is_currency_code(std::string_view code) {
-  return code.size() == 3 &&
-         std::all_of(code.begin(), code.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
-}
 
 Result<Rate> rate_of(const toml::node& node, const std::string& base, std::string_view file) {
   const toml::table* entry = node.as_table();
   if (!entry)
     return input_error(toml_place(file, node),
                        "a rate is { currency = \"USD\", rate = 7.12, date = \"2026-11-30\" }");
-  const auto currency = (*entry)["currency"].value<std::string>();
+  auto currency = (*entry)["currency"].value<std::string>();
+  if (currency) currency = std::string(currency_code(*currency));
   const auto rate = (*entry)["rate"].value<double>();
   const auto date = (*entry)["date"].value<std::string>();
   for (const auto& [key, value] : *entry) {
@@ -65,11 +62,11 @@ Result<Currencies> parse_currencies(std::string_view toml_text, std::string_view
   if (!section) return out;
   if (const toml::node* base = section->get("base")) {
     const auto code = base->value<std::string>();
-    if (!code || !is_currency_code(*code)) {
+    if (!code || !is_currency_code(currency_code(*code))) {
       return input_error(toml_place(file, *base),
                          "currency.base must be an ISO 4217 code such as CNY or USD");
     }
-    out.base = *code;
+    out.base = currency_code(*code);
   }
   if (const toml::node* rates = section->get("rates")) {
     const toml::array* list = rates->as_array();

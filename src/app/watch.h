@@ -93,7 +93,8 @@ struct HitView {
 struct ListingImportReport {
   std::vector<std::string> added;      // listing ids new to the workspace
   std::vector<std::string> updated;    // listings seen before (same platform and URL): captured again
-  std::vector<std::string> unchanged;  // those of them identical to what is stored: nothing written
+  std::vector<std::string> unchanged;  // listings seen before, identical to what is stored: nothing
+                                       // written (not in `updated`)
   std::size_t images = 0;
   std::vector<HitView> hits;  // the hits the import found (new or changed)
   std::int64_t events = 0;

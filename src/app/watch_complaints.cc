@@ -445,15 +445,49 @@ Status write_folder(Workspace& workspace, const PlatformRules& platform, const P
   return write_text(dir / "summary.md", summary_text(fields));
 }
 
+// Whether a complaint in `status` holds its hits: drafted, filed, counter-noticed, or removed (the
+// listing was taken down under it). A relisted one (its takedown undone: a new notice is the
+// remedy) and a withdrawn one let them go. A hit is in at most one complaint that holds it.
+bool holds_hits(const std::string& status) {
+  return status != "relisted" && status != "withdrawn";
+}
+
+// Each hit held by a complaint, with that complaint.
+using HeldHits = std::map<std::string, const json*>;
+HeldHits held_hits(const std::vector<store::Record>& complaints) {
+  HeldHits out;
+  for (const json& c : complaints) {
+    if (!holds_hits(text(c, "status"))) continue;
+    for (const std::string& h : list(c, "hits")) out.emplace(h, &c);
+  }
+  return out;
+}
+
+// Why hit `id` cannot go into another complaint while `complaint` holds it.
+Error held_by(const std::string& id, const json& complaint) {
+  const std::string c = text(complaint, "id");
+  const std::string status = text(complaint, "status");
+  if (status == "removed") {
+    return input_error("--hits",
+                       "hit " + id + "'s listing was taken down under complaint " + c +
+                           " (removed): if it is back, record that first (moat watch complaint set " + c +
+                           " --status relisted)");
+  }
+  return input_error("--hits", "hit " + id + " is in complaint " + c + " (" + status +
+                                   "), and a hit is in one open complaint at a time: to draft it again, "
+                                   "withdraw " +
+                                   c + " first (moat watch complaint set " + c + " --status withdrawn)");
+}
+
 // The hits to package; confirmed hits whose listing changed since are left out (a complaint never
 // quotes a reason the listing's current capture contradicts), into `changed`.
 Result<std::vector<HitView>> chosen_hits(Workspace& workspace, const PackageRequest& request, Date today,
-                                         const std::set<std::string>& filed, std::vector<HitView>& changed) {
+                                         const HeldHits& held, std::vector<HitView>& changed) {
   MOAT_TRY(const std::vector<HitView> confirmed, list_hits(workspace, "confirmed", today));
   if (request.hits.empty()) {
     std::vector<HitView> out;
     for (const HitView& h : confirmed) {
-      if (!same_process(h.listing.platform, request.platform) || filed.contains(h.id)) continue;
+      if (!same_process(h.listing.platform, request.platform) || held.contains(h.id)) continue;
       (h.listing_changed_at.empty() ? out : changed).push_back(h);
     }
     return out;
@@ -469,6 +503,7 @@ Result<std::vector<HitView>> chosen_hits(Workspace& workspace, const PackageRequ
     }
     if (!hit.listing_changed_at.empty())
       return input_error("--hits", "hit " + id + " needs " + changed_text(hit));
+    if (const auto holder = held.find(id); holder != held.end()) return held_by(id, *holder->second);
     out.push_back(hit);
   }
   return out;
@@ -498,6 +533,29 @@ Status check_sequence(const json& complaint, const std::string& status, Date on,
   if (on < *before) {
     return input_error("--on", on.to_string() + " is before the complaint was " + after->second.second +
                                    " (" + before->to_string() + ")");
+  }
+  return {};
+}
+
+// A complaint is withdrawn while it holds its hits and it has not succeeded (removed); one that
+// let its hits go holds them again only when no other complaint holds one of them since.
+Status check_holding(Workspace& workspace, const json& complaint, const std::string& status) {
+  const std::string now = text(complaint, "status");
+  if (status == "withdrawn" && (now == "removed" || !holds_hits(now))) {
+    return input_error("--status",
+                       "complaint " + text(complaint, "id") + " is " + now +
+                           ": only an open complaint (drafted, filed, counter-notice) is withdrawn");
+  }
+  if (holds_hits(now) || !holds_hits(status)) return {};
+  MOAT_TRY(const std::vector<store::Record> stored, workspace.store().list(table("complaints")));
+  const HeldHits held = held_hits(stored);
+  for (const std::string& h : list(complaint, "hits")) {
+    const auto holder = held.find(h);
+    if (holder == held.end()) continue;
+    return input_error("--status", "complaint " + text(complaint, "id") + " cannot be " + status +
+                                       " again: its hit " + h + " is in complaint " +
+                                       text(*holder->second, "id") + " (" + text(*holder->second, "status") +
+                                       ") now");
   }
   return {};
 }
@@ -610,14 +668,11 @@ Result<PackageReport> write_packages(Workspace& workspace, const Session& sessio
   request.platform = platform.id;
   MOAT_CHECK(check_out_folder(request.out));
   MOAT_TRY(const std::vector<store::Record> stored, workspace.store().list(table("complaints")));
-  std::set<std::string> filed;
   std::vector<std::string> ids;
-  for (const json& c : stored) {
-    ids.push_back(text(c, "id"));
-    for (const std::string& h : list(c, "hits")) filed.insert(h);
-  }
+  for (const json& c : stored) ids.push_back(text(c, "id"));
   PackageReport report;
-  MOAT_TRY(const std::vector<HitView> hits, chosen_hits(workspace, request, today, filed, report.changed));
+  MOAT_TRY(const std::vector<HitView> hits,
+           chosen_hits(workspace, request, today, held_hits(stored), report.changed));
   MOAT_TRY(const std::vector<EnforcementDocument> documents, all_documents(workspace));
   std::vector<Planned> planned;
   for (const HitView& h : hits) {
@@ -708,12 +763,17 @@ Result<ComplaintView> set_complaint_status(Workspace& workspace, const Session& 
                                                                 {"filed", "filed_on"},
                                                                 {"removed", "removed_on"},
                                                                 {"counter-notice", "counter_notice_on"},
-                                                                {"relisted", "relisted_on"}};
+                                                                {"relisted", "relisted_on"},
+                                                                {"withdrawn", ""}};
   const auto field = kDateField.find(update.status);
   if (field == kDateField.end()) {
     return input_error("--status", "'" + update.status +
                                        "' is not a complaint status (drafted, filed, removed, "
-                                       "counter-notice, relisted)");
+                                       "counter-notice, relisted, withdrawn)");
+  }
+  if (update.status == "withdrawn" && update.on) {
+    return input_error("--on",
+                       "a withdrawal keeps no date of its own (the ledger records when): leave out --on");
   }
   const Date on = update.on.value_or(today);
   const store::Author author = session.author();
@@ -721,6 +781,7 @@ Result<ComplaintView> set_complaint_status(Workspace& workspace, const Session& 
     MOAT_TRY(std::optional<store::Record> record, workspace.store().get(table("complaints"), {id}));
     if (!record) return Error(ErrorCode::kNotFound, "COMPLAINT", "no complaint '" + id + "'");
     MOAT_CHECK(check_sequence(*record, update.status, on, today));
+    MOAT_CHECK(check_holding(workspace, *record, update.status));
     (*record)["status"] = update.status;
     if (!field->second.empty()) (*record)[field->second] = on.to_string();
     if (!update.platform_reference.empty()) (*record)["platform_reference"] = update.platform_reference;

@@ -83,7 +83,7 @@ struct Enforceability {
 
 struct PackageRequest {
   std::string platform;
-  std::vector<std::string> hits;  // empty: every confirmed hit on the platform not yet in a complaint
+  std::vector<std::string> hits;  // empty: every confirmed hit on the platform in no open complaint
   std::filesystem::path out;      // the folder the complaint folders go in (created)
   std::string agent;              // who files, when not the company itself (needs a power of attorney)
 };
@@ -94,7 +94,7 @@ struct ComplaintView {
   std::vector<std::string> hits;
   std::vector<std::string> rights;
   std::vector<std::string> links;
-  std::string status;  // drafted, filed, removed, counter-notice, relisted
+  std::string status;  // drafted, filed, removed, counter-notice, relisted, withdrawn
   std::string drafted_at, drafted_by;
   std::string filed_on, removed_on, counter_notice_on, relisted_on;
   std::string platform_reference, agent, folder, note;
@@ -108,9 +108,11 @@ struct PackageReport {
   std::vector<HitView> changed;            // confirmed hits left out: their listing changed since
 };
 
-// Writes the packages and records the complaints (drafted). Errors: kInput for an unknown
-// platform, a hit that is not confirmed or not on that platform (Alibaba's platforms count as one),
-// a folder that exists and is not empty; kNotFound for an unknown hit. Nothing is recorded when a
+// Writes the packages and records the complaints (drafted). A hit is in at most one complaint that
+// holds it (drafted, filed, counter-notice, removed; not relisted or withdrawn). Errors: kInput for
+// an unknown platform, a hit that is not confirmed or not on that platform (Alibaba's platforms
+// count as one), a hit another complaint holds (naming it), a folder that exists and is not empty;
+// kNotFound for an unknown hit. Nothing is recorded when a
 // folder cannot be written, and nothing is left in `out` when the records cannot be.
 Result<PackageReport> write_packages(Workspace& workspace, const Session& session,
                                      const PackageRequest& request, Date today);
@@ -120,8 +122,9 @@ Result<Enforceability> enforceability(Workspace& workspace, const std::string& h
                                       const std::string& platform, Date today);
 
 // Records a complaint's new status with its date: filed, removed, counter-notice, relisted (or
-// drafted again). kInput for another status or a date before the complaint was drafted; kNotFound
-// for an unknown complaint.
+// drafted again), or withdrawn (no date of its own; only while open and not removed). kInput for
+// another status, a date before the complaint was drafted, or a withdrawn or relisted complaint
+// opened again while another holds one of its hits; kNotFound for an unknown complaint.
 struct ComplaintUpdate {
   std::string status;
   std::optional<Date> on;  // default: today

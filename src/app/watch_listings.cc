@@ -19,6 +19,7 @@
 #include "app/records.h"
 #include "app/watch.h"
 #include "app/watch_matching.h"
+#include "core/date.h"
 #include "core/text.h"
 
 namespace moat::app {
@@ -110,6 +111,43 @@ std::string timestamp_problem(std::string_view text) {
            ": a UTC offset is at most 14:00 either way";
   }
   return {};
+}
+
+// How far ahead of the import's clock a capture time may be: the clocks of the machine that captured
+// and of the one that imports differ a little (Kerberos allows 5 minutes for the same reason).
+constexpr long long kClockSkewMs = 5LL * 60 * 1000;
+
+// The earliest instant a capture time that timestamp_problem accepts can name, in milliseconds
+// since the epoch: its own for a time with its offset; for a day, when that day begins first, at
+// UTC+14:00.
+long long earliest_instant(std::string_view text) {
+  constexpr long long kMinute = 60LL * 1000;
+  const long long day = Date::parse(text.substr(0, 10))->days_since_epoch() * 24 * 60 * kMinute;
+  if (text.size() == 10) return day - 14 * 60 * kMinute;
+  const auto two = [&](std::size_t at) { return std::stoll(std::string(text.substr(at, 2))); };
+  long long at = day + (two(11) * 60 + two(14)) * kMinute;
+  std::size_t zone = 16;
+  if (zone < text.size() && text[zone] == ':') {
+    at += two(17) * 1000;
+    zone = text.find_first_of("Z+-", 19);
+  }
+  if (zone == std::string_view::npos || text[zone] == 'Z') return at;
+  const long long offset = (two(zone + 1) * 60 + two(zone + 4)) * kMinute;
+  return text[zone] == '+' ? at - offset : at + offset;
+}
+
+// Capture times later than the import's clock `now` (ISO 8601 UTC) allows: a capture cannot have
+// been made after the file that records it is read.
+void check_capture_times(const std::vector<Draft>& drafts, const std::string& now,
+                         std::vector<Diagnostic>& problems) {
+  const long long latest = earliest_instant(now) + kClockSkewMs;
+  for (const Draft& draft : drafts) {
+    const std::string at = text(draft.record, "captured_at");
+    if (at.empty() || earliest_instant(at) <= latest) continue;
+    problems.push_back({draft.origin.where("captured_at"),
+                        "'" + cut_short(at) + "' is in the future: the import's clock says " +
+                            now.substr(0, 19) + "Z (a capture may be at most 5 minutes ahead of it)"});
+  }
 }
 
 // Checks what field rules alone cannot: a timestamp's shape, a URL's scheme.
@@ -563,6 +601,7 @@ Result<ListingImportReport> import_listings(Workspace& workspace, const Session&
     }
     for (Draft& d : *read) drafts.push_back(std::move(d));
   }
+  if (problems.empty()) check_capture_times(drafts, session.now(), problems);
   if (!problems.empty()) return Error(ErrorCode::kInput, std::move(problems));
   MOAT_CHECK(check_duplicates(drafts));
   MOAT_TRY(const ImageSource source, ImageSource::open(request.images, std::move(request.image_files)));
@@ -600,8 +639,10 @@ Result<ListingImportReport> import_listings(Workspace& workspace, const Session&
       const auto same = known.find(identity(incoming[i].draft.record));
       MOAT_TRY(Written written, write_listing(workspace, writer, incoming[i], blobs[i],
                                               same == known.end() ? nullptr : same->second, last, author));
-      (written.added ? report.added : report.updated).push_back(text(written.listing, "id"));
-      if (written.unchanged) report.unchanged.push_back(text(written.listing, "id"));
+      (written.added       ? report.added
+       : written.unchanged ? report.unchanged
+                           : report.updated)
+          .push_back(text(written.listing, "id"));
       report.images += written.new_images;
       matched.emplace_back(std::move(written.listing), std::move(written.images));
     }

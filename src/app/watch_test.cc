@@ -76,6 +76,14 @@ class WatchTest : public DemoTest {
     return bytes.str();
   }
 
+  // The demo's complaint holds its confirmed hit: withdrawn, to draft the hit again.
+  void withdraw_demo_complaint() {
+    ASSERT_FALSE(watch_.packages.complaints.empty());
+    auto withdrawn = set_complaint_status(*workspace_, session_, watch_.packages.complaints.front().id,
+                                          {"withdrawn", std::nullopt, "", "drafted again"}, today());
+    ASSERT_TRUE(withdrawn.ok()) << withdrawn.error().to_string();
+  }
+
   DemoWatch watch_;
 };
 
@@ -184,7 +192,7 @@ TEST_P(WatchTest, ReimportingAListingCapturesItAgainUnderItsId) {
   const std::string text =
       std::string(kHeader) +
       "taobao,https://item.taobao.com/item.htm?id=738120457001,738120457001,AUR0RA 极光 音箱,,159,"
-      "CNY,1,极光音响数码专营店,,广东省东莞市,tb-7001-main.png,2026-12-01T08:00:00+08:00,analyst\n";
+      "CNY,1,极光音响数码专营店,,广东省东莞市,tb-7001-main.png,2026-11-17T08:00:00+08:00,analyst\n";
   auto imported = import_listings(
       *workspace_, session_, {{{"again.csv", text}}, {}, {{"tb-7001-main.png", png_of("tb-7001-main.png")}}});
   ASSERT_TRUE(imported.ok()) << imported.error().to_string();
@@ -203,7 +211,7 @@ TEST_P(WatchTest, ACaptureNamingNoPhotoKeepsThePhotosCapturedBefore) {
   const std::string text =
       std::string(kHeader) +
       "taobao,https://item.taobao.com/item.htm?id=738120457001,738120457001,AUR0RA 极光 360° 智能音箱 "
-      "原装同款,,189,CNY,1,极光音响数码专营店,,广东省东莞市,,2026-12-01T08:00:00+08:00,analyst\n";
+      "原装同款,,189,CNY,1,极光音响数码专营店,,广东省东莞市,,2026-11-17T08:00:00+08:00,analyst\n";
   auto imported = import_listings(*workspace_, session_, {{{"again.csv", text}}, {}, {}});
   ASSERT_TRUE(imported.ok()) << imported.error().to_string();
   ASSERT_EQ(imported->updated.size(), 1U);
@@ -220,7 +228,7 @@ TEST_P(WatchTest, ACaptureNamingNoPhotoKeepsThePhotosCapturedBefore) {
   const std::string again =
       std::string(kHeader) +
       "taobao,https://item.taobao.com/item.htm?id=738120457001,738120457001,AUR0RA 极光 360° 智能音箱,,"
-      "189,CNY,1,极光音响数码专营店,,广东省东莞市,tb-7001-main.png,2026-12-02T08:00:00+08:00,analyst\n";
+      "189,CNY,1,极光音响数码专营店,,广东省东莞市,tb-7001-main.png,2026-11-18T08:00:00+08:00,analyst\n";
   imported = import_listings(*workspace_, session_,
                              {{{"again2.csv", again}}, {}, {{"tb-7001-main.png", png_of("amz-lamp.png")}}});
   ASSERT_TRUE(imported.ok()) << imported.error().to_string();
@@ -233,6 +241,7 @@ TEST_P(WatchTest, ACaptureNamingNoPhotoKeepsThePhotosCapturedBefore) {
   ASSERT_TRUE(hits.ok());
   ASSERT_FALSE(hits->empty());
   EXPECT_TRUE(hits->front().listing_changed_at.empty()) << "the photo it was confirmed on is still there";
+  withdraw_demo_complaint();
   const auto out = dir_.path() / "takedown-photos";
   auto packages = write_packages(*workspace_, session_, {"taobao", {hits->front().id}, out, ""}, today());
   ASSERT_TRUE(packages.ok()) << packages.error().to_string();
@@ -262,9 +271,12 @@ TEST_P(WatchTest, ComplaintStatusKeepsItsDatesAndARelistingRaisesAFlag) {
   EXPECT_TRUE(std::any_of(flags->begin(), flags->end(), [&](const Flag& f) {
     return f.rule == "complaint-relisted" && f.subject == "complaint/" + id;
   }));
-  auto bad = set_complaint_status(*workspace_, session_, id, {"withdrawn", back, "", ""}, back);
+  auto bad = set_complaint_status(*workspace_, session_, id, {"closed", back, "", ""}, back);
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().where(), "--status");
+  auto late = set_complaint_status(*workspace_, session_, id, {"withdrawn", std::nullopt, "", ""}, back);
+  ASSERT_FALSE(late.ok()) << "a relisted complaint is no longer open";
+  EXPECT_EQ(late.error().where(), "--status");
 }
 
 TEST_P(WatchTest, ComplaintDatesAreNeitherInTheFutureNorOutOfSequence) {
@@ -397,7 +409,7 @@ TEST_P(WatchTest, ReimportingAnUnchangedFileWritesNothing) {
   const std::int64_t before = events();
   auto again = import_listings(*workspace_, session_, {{{"l.csv", text}}, {}, {}});
   ASSERT_TRUE(again.ok()) << again.error().to_string();
-  EXPECT_EQ(again->updated.size(), 2U);
+  EXPECT_TRUE(again->updated.empty()) << "nothing was updated";
   EXPECT_EQ(again->unchanged.size(), 2U);
   EXPECT_EQ(events(), before) << "an unchanged listing is not captured again";
   EXPECT_EQ(list_listings(*workspace_)->back().captured_at, captured);
@@ -493,13 +505,94 @@ TEST_P(WatchTest, ACaptureTimeNamesAnInstant) {
   const auto file = [](const std::string& at) {
     return "platform,url,title,captured_at\ntaobao,https://item.taobao.com/item.htm?id=31,x," + at + "\n";
   };
-  expect_refused("zone.csv", file("2026-11-27T10:00:00"), "zone.csv:2:49");
-  expect_refused("offset.csv", file("2026-11-27T10:00:00+25:00"), "offset.csv:2:49");
+  expect_refused("zone.csv", file("2026-11-17T10:00:00"), "zone.csv:2:49");
+  expect_refused("offset.csv", file("2026-11-17T10:00:00+25:00"), "offset.csv:2:49");
+  // Not after the import's clock (the tests': 2026-11-18T11:06:40Z), allowing 5 minutes of skew;
+  // a day begins first at UTC+14:00, when 2026-11-19 had begun in Kiribati.
+  for (const std::string at : {"2099-11-27T10:00:00+08:00", "2026-11-18T11:12:00Z",
+                               "2026-11-18T19:20:00+08:00", "2026-11-18T06:20:00-05:00", "2026-11-20"}) {
+    expect_refused("future.csv", file(at), "future.csv:2:49");
+  }
   for (const std::string at :
-       {"2026-11-27", "2026-11-27T10:00:00Z", "2026-11-27T10:00+08:00", "2026-11-27T10:00:00-05:00"}) {
+       {"2026-11-17", "2026-11-17T10:00:00Z", "2026-11-17T10:00+08:00", "2026-11-17T10:00:00-05:00",
+        "2026-11-18T11:10:00Z", "2026-11-18T19:10:00.5+08:00", "2026-11-19"}) {
     auto imported = import_listings(*workspace_, session_, {{{"ok.csv", file(at)}}, {}, {}});
     EXPECT_TRUE(imported.ok()) << at << ": " << imported.error().to_string();
   }
+}
+
+TEST_P(WatchTest, ACurrencyIsAnIso4217CodeAndRmbIsCny) {
+  // A code that names no currency would leave the price never compared with the floor.
+  expect_refused(
+      "c.csv", "platform,url,title,price,currency\ntaobao,https://item.taobao.com/item.htm?id=41,x,10,XYZ\n",
+      "c.csv:2:52");
+  expect_refused("c.json",
+                 R"([{"platform": "taobao", "url": "https://item.taobao.com/item.htm?id=42", "title": "x", )"
+                 R"("price": 10, "currency": "HRK"}])",
+                 "c.json#/0/currency");
+  // RMB is how Chinese listings label the yuan: recorded as CNY, and the price compared with the
+  // floor (a weak match of the mark at 10 CNY is a hit by the price beside it).
+  auto imported = import_listings(*workspace_, session_,
+                                  {{{"rmb.csv",
+                                     "platform,url,title,price,currency\ntaobao,https://item.taobao.com/"
+                                     "item.htm?id=43,AURORAS 音箱,10,RMB\n"}},
+                                   {},
+                                   {}});
+  ASSERT_TRUE(imported.ok()) << imported.error().to_string();
+  auto listed = list_listings(*workspace_);
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(listed->back().currency, "CNY");
+  ASSERT_EQ(imported->hits.size(), 1U) << "the price was compared with the floor";
+}
+
+TEST_P(WatchTest, AHitIsInOneOpenComplaintAtATime) {
+  const std::string hit = watch_.confirmed.hit.id;
+  const std::string first = watch_.packages.complaints.front().id;
+  const auto package = [&](const char* folder) {
+    return write_packages(*workspace_, session_, {"taobao", {hit}, dir_.path() / folder, ""}, today());
+  };
+  const auto set = [&](const std::string& complaint, const char* status) {
+    return set_complaint_status(*workspace_, session_, complaint, {status, std::nullopt, "", ""}, today());
+  };
+  // Drafted, then filed: a second notice for the same link is refused, naming the complaint.
+  for (const char* status : {"drafted", "filed"}) {
+    if (std::string(status) == "filed") {
+      ASSERT_TRUE(set(first, "filed").ok());
+    }
+    auto twice = package("takedown-twice");
+    ASSERT_FALSE(twice.ok()) << status;
+    EXPECT_EQ(twice.error().where(), "--hits");
+    EXPECT_NE(twice.error().message().find("in complaint " + first + " (" + status + ")"), std::string::npos)
+        << twice.error().message();
+  }
+  auto all = write_packages(*workspace_, session_, {"taobao", {}, dir_.path() / "takedown-all", ""}, today());
+  ASSERT_TRUE(all.ok()) << all.error().to_string();
+  EXPECT_TRUE(all->complaints.empty()) << "the hit is held";
+  // Withdrawn, it is let go; the withdrawn complaint is not opened again while another holds it.
+  auto dated = set_complaint_status(*workspace_, session_, first, {"withdrawn", today(), "", ""}, today());
+  ASSERT_FALSE(dated.ok());
+  EXPECT_EQ(dated.error().where(), "--on");
+  ASSERT_TRUE(set(first, "withdrawn").ok());
+  auto again = package("takedown-again");
+  ASSERT_TRUE(again.ok()) << again.error().to_string();
+  ASSERT_EQ(again->complaints.size(), 1U);
+  const std::string second = again->complaints.front().id;
+  auto reopened = set(first, "drafted");
+  ASSERT_FALSE(reopened.ok());
+  EXPECT_NE(reopened.error().message().find("is in complaint " + second), std::string::npos)
+      << reopened.error().message();
+  // Removed: done, not withdrawn; the listing back (relisted), a new notice may be drafted.
+  ASSERT_TRUE(set(second, "filed").ok());
+  ASSERT_TRUE(set(second, "removed").ok());
+  auto removed = package("takedown-removed");
+  ASSERT_FALSE(removed.ok());
+  EXPECT_NE(removed.error().message().find("--status relisted"), std::string::npos)
+      << removed.error().message();
+  EXPECT_FALSE(set(second, "withdrawn").ok());
+  ASSERT_TRUE(set(second, "relisted").ok());
+  auto relisted = package("takedown-relisted");
+  ASSERT_TRUE(relisted.ok()) << relisted.error().to_string();
+  EXPECT_EQ(relisted->complaints.size(), 1U);
 }
 
 TEST_P(WatchTest, ATitleOrUrlThatShowsNothingIsRefused) {
@@ -531,6 +624,7 @@ TEST_P(WatchTest, ADocumentsLanguageIsATagComparedWithoutCase) {
   EXPECT_EQ(refused.error().where(), "--language");
   input.language = "ZH";
   ASSERT_TRUE(add_enforcement_document(*workspace_, session_, input).ok());
+  withdraw_demo_complaint();
   auto packaged = write_packages(
       *workspace_, session_,
       {"taobao", {watch_.confirmed.hit.id}, dir_.path() / "takedown-agent", "深圳知识产权代理有限公司"},
@@ -599,6 +693,7 @@ TEST_P(WatchTest, ACopyBackAfterItsHitWasDismissedAsGoneIsShown) {
 }
 
 TEST_P(WatchTest, APlatformIsNamedInAnyCase) {
+  withdraw_demo_complaint();
   auto packaged =
       write_packages(*workspace_, session_,
                      {"Taobao", {watch_.confirmed.hit.id}, dir_.path() / "takedown-case", ""}, today());

@@ -109,8 +109,8 @@ void define_import(CLI::App& parent, GlobalOptions& global, Runs& runs) {
         print_json(app::import_report_json(report));
         return {};
       }
-      std::cout << "imported " << report.added.size() << " new and " << report.updated.size()
-                << " known listings"
+      std::cout << "imported " << report.added.size() << " new and "
+                << report.updated.size() + report.unchanged.size() << " known listings"
                 << (report.unchanged.empty() ? ""
                                              : " (" + std::to_string(report.unchanged.size()) + " unchanged)")
                 << ", " << report.images << " images captured; " << report.hits.size()
@@ -360,7 +360,7 @@ void define_package(CLI::App& parent, GlobalOptions& global, Runs& runs) {
                   "alibaba, 1688, taobao, tmall, aliexpress, jd, pinduoduo, amazon, ebay, other")
       ->required();
   cmd->add_option("--hits", flags->hits,
-                  "confirmed hits (H1,H3; default: every one on the platform not yet in a complaint)");
+                  "confirmed hits (H1,H3; default: every one on the platform in no open complaint)");
   cmd->add_option("--out", flags->out, "the folder the complaints are written in (default: takedown)");
   cmd->add_option("--agent", flags->agent,
                   "who files, when not the rights holder (needs a power of attorney)");
@@ -419,7 +419,8 @@ void define_complaint(CLI::App& parent, GlobalOptions& global, Runs& runs) {
   CLI::App* complaint = parent.add_subcommand("complaint", "a complaint's state as the platform answers");
   CLI::App* set = subcommand(*complaint, "set", "record a complaint's new status with its date", global);
   set->add_option("ID", flags->id, "the complaint (C1, ...)")->required();
-  set->add_option("--status", flags->status, "drafted, filed, removed, counter-notice, relisted")->required();
+  set->add_option("--status", flags->status, "drafted, filed, removed, counter-notice, relisted, withdrawn")
+      ->required();
   set->add_option("--on", flags->on, "the day it happened (default: today)");
   set->add_option("--reference", flags->reference, "the platform's case number");
   set->add_option("--note", flags->note, "a note");

@@ -232,7 +232,7 @@ struct CounterfeitFacts {
 struct ComplaintFacts {
   std::string id;  // "C2"
   std::string platform;
-  std::string status;  // drafted, filed, removed, counter-notice, relisted
+  std::string status;  // drafted, filed, removed, counter-notice, relisted, withdrawn
   std::optional<Date> filed;
   std::optional<Date> counter_notice;
   std::optional<Date> relisted;

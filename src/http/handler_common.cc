@@ -246,4 +246,14 @@ std::string text_of(const json& object, std::string_view member) {
   return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
 }
 
+Error relocated(Error error, Places places) {
+  std::vector<Diagnostic> diagnostics = error.diagnostics();
+  for (Diagnostic& d : diagnostics) {
+    const auto place =
+        std::find_if(places.begin(), places.end(), [&](const auto& p) { return p.first == d.where; });
+    if (place != places.end()) d.where = place->second;
+  }
+  return Error(error.code(), std::move(diagnostics));
+}
+
 }  // namespace moat::http::handlers

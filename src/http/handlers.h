@@ -10,6 +10,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 
 #include "app/reads.h"
@@ -69,6 +70,11 @@ Result<std::string> product_currency(Call& call, const std::string& product);
 Date today(const Call& call);
 // A string member of a JSON object, or empty.
 std::string text_of(const nlohmann::json& object, std::string_view member);
+// A use case's error located as the API sees it: the use cases name the command's arguments and
+// flags ("HIT", "--reason"), the API a path parameter ("id") or a JSON pointer into the body
+// ("#/reason"). `places` pairs the one with the other; a place it does not name is kept.
+using Places = std::span<const std::pair<std::string_view, std::string_view>>;
+Error relocated(Error error, Places places);
 
 // Accounts (account_handlers.cc)
 Result<Reply> login(Call& call);

@@ -4,8 +4,9 @@
 // those copies: any other id answers 403 and is recorded as a denial. A copy of a revoked or
 // expired release answers 410 with the reason. Every download is a ledger event (app/).
 #include <algorithm>
-#include <map>
+#include <array>
 #include <string_view>
+#include <utility>
 
 #include "app/design_files.h"
 #include "app/releases.h"
@@ -97,16 +98,16 @@ Result<app::ReleaseRequest> release_request(const Call& call, const json& body) 
 // The release's errors located in the body: the use case names the command's flags and arguments
 // ("--recipient"), the API its fields (a JSON pointer, "/recipients").
 Error in_body(Error error) {
-  static const std::map<std::string, std::string, std::less<>> kFields = {
-      {"PACKAGE", "#/package"}, {"--to", "#/supplier"},     {"--recipient", "#/recipients"},
-      {"--files", "#/files"},   {"--product", "#/product"}, {"--expires", "#/expires"},
-      {"--reason", "#/reason"}};
-  std::vector<Diagnostic> diagnostics = error.diagnostics();
-  for (Diagnostic& d : diagnostics) {
-    const auto field = kFields.find(d.where);
-    if (field != kFields.end()) d.where = field->second;
-  }
-  return Error(error.code(), std::move(diagnostics));
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 7> kFields = {{
+      {"PACKAGE", "#/package"},
+      {"--to", "#/supplier"},
+      {"--recipient", "#/recipients"},
+      {"--files", "#/files"},
+      {"--product", "#/product"},
+      {"--expires", "#/expires"},
+      {"--reason", "#/reason"},
+  }};
+  return relocated(std::move(error), kFields);
 }
 
 Reply download_reply(std::string content, const std::string& media_type, const std::string& name) {

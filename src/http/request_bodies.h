@@ -91,7 +91,7 @@ inline constexpr std::string_view kHitDecisionBody =
         "properties": {"status": {"enum": ["confirmed", "dismissed"]}, "reason": {"type": "string", "minLength": 1}}})";
 inline constexpr std::string_view kComplaintStatusBody =
     R"({"type": "object", "required": ["status"],
-        "properties": {"status": {"enum": ["drafted", "filed", "removed", "counter-notice", "relisted"]},
+        "properties": {"status": {"enum": ["drafted", "filed", "removed", "counter-notice", "relisted", "withdrawn"]},
                        "on": {"type": "string", "format": "date", "description": "default: today"},
                        "reference": {"type": "string", "description": "the platform's case number"},
                        "note": {"type": "string"}}})";

@@ -3,6 +3,10 @@
 // hit, the listings' and references' images (to show side by side), the references each product
 // is recognised by, and the takedown complaints with their state. Adapters over app/watch.h and
 // app/watch_complaints.h; the JSON is the CLI's --json.
+#include <array>
+#include <string_view>
+#include <utility>
+
 #include "app/watch.h"
 #include "app/watch_complaints.h"
 #include "http/handlers.h"
@@ -11,6 +15,32 @@ namespace moat::http::handlers {
 namespace {
 
 using nlohmann::json;
+
+// Where the API locates the watch's errors: the hit or complaint is the path's `id`, the decision's
+// and the status's fields are the body's (the use cases name the terminal's "HIT", "--on").
+constexpr std::array<std::pair<std::string_view, std::string_view>, 7> kPlaces = {{
+    {"HIT", "id"},
+    {"COMPLAINT", "id"},
+    {"status", "#/status"},
+    {"--status", "#/status"},
+    {"--reason", "#/reason"},
+    {"--on", "#/on"},
+    {"--reference", "#/reference"},
+}};
+
+// A use case's answer, its errors located as the API sees them.
+template <typename T>
+Result<T> located(Result<T> result) {
+  if (result.ok()) return result;
+  return relocated(std::move(result).error(), kPlaces);
+}
+
+// An image the path names and the vault does not hold: its path parameter is the place (the use
+// cases name the record, "listing_images/L1/front.png").
+Result<std::string> missing_at(std::string_view parameter, Result<std::string> content) {
+  if (content.ok() || content.error().code() != ErrorCode::kNotFound) return content;
+  return Error(ErrorCode::kNotFound, std::string(parameter), content.error().message());
+}
 
 Reply image_reply(std::string content) {
   Reply reply;
@@ -41,7 +71,7 @@ Result<Reply> watch_hits(Call& call) {
 }
 
 Result<Reply> watch_hit(Call& call) {
-  MOAT_TRY(const app::HitView hit, app::find_hit(call.workspace, call.param("id"), today(call)));
+  MOAT_TRY(const app::HitView hit, located(app::find_hit(call.workspace, call.param("id"), today(call))));
   return json_reply(app::hit_json(hit));
 }
 
@@ -51,8 +81,8 @@ Result<Reply> decide_watch_hit(Call& call) {
   if (auto* refusal = std::get_if<Reply>(&body)) return std::move(*refusal);
   const json& object = std::get<json>(body);
   MOAT_TRY(const app::Decision decision,
-           app::decide_hit(call.workspace, call.session, call.param("id"), text_of(object, "status"),
-                           text_of(object, "reason"), today(call)));
+           located(app::decide_hit(call.workspace, call.session, call.param("id"), text_of(object, "status"),
+                                   text_of(object, "reason"), today(call))));
   json out = app::hit_json(decision.hit);
   out["flags"] = decision.flags;
   return json_reply(out);
@@ -79,7 +109,7 @@ Result<Reply> watch_listings(Call& call) {
 
 Result<Reply> watch_listing_image(Call& call) {
   MOAT_TRY(std::string content,
-           app::read_listing_image(call.workspace, call.param("id"), call.param("name")));
+           missing_at("name", app::read_listing_image(call.workspace, call.param("id"), call.param("name"))));
   return image_reply(std::move(content));
 }
 
@@ -91,7 +121,8 @@ Result<Reply> watch_references(Call& call) {
 }
 
 Result<Reply> watch_reference_image(Call& call) {
-  MOAT_TRY(std::string content, app::read_reference_image(call.workspace, call.param("id")));
+  MOAT_TRY(std::string content,
+           missing_at("id", app::read_reference_image(call.workspace, call.param("id"))));
   return image_reply(std::move(content));
 }
 
@@ -117,10 +148,11 @@ Result<Reply> set_watch_complaint(Call& call) {
   const std::string on = text_of(object, "on");
   if (!on.empty()) {
     update.on = Date::parse(on);
-    if (!update.on) return input_error("body#/on", "'" + on + "' is not a date (YYYY-MM-DD)");
+    if (!update.on) return input_error("#/on", "'" + on + "' is not a date (YYYY-MM-DD)");
   }
   MOAT_TRY(const app::ComplaintView view,
-           app::set_complaint_status(call.workspace, call.session, call.param("id"), update, today(call)));
+           located(app::set_complaint_status(call.workspace, call.session, call.param("id"), update,
+                                             today(call))));
   return json_reply(app::complaint_json(view));
 }
 

@@ -462,8 +462,8 @@ std::vector<Table> watch_tables() {
   static constexpr std::array<std::string_view, 3> kReferenceKinds = {"image", "model", "keyword"};
   static constexpr std::array<std::string_view, 4> kHitStatuses = {"new", "confirmed", "dismissed",
                                                                    "unmatched"};
-  static constexpr std::array<std::string_view, 5> kComplaintStatuses = {"drafted", "filed", "removed",
-                                                                         "counter-notice", "relisted"};
+  static constexpr std::array<std::string_view, 6> kComplaintStatuses = {
+      "drafted", "filed", "removed", "counter-notice", "relisted", "withdrawn"};
   static constexpr std::array<std::string_view, 6> kDocumentKinds = {
       "certificate", "power-of-attorney", "business-licence", "translation", "identity", "test-buy"};
   const auto id_list = [](std::string_view name) {

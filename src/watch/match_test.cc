@@ -67,6 +67,17 @@ TEST(Match, FindsMarksHoweverTheyAreDisguised) {
   }
 }
 
+TEST(Match, QuotesNumberedPinyinAsTheListingWroteIt) {
+  // The tone numbers are dropped to compare, not from the quote.
+  for (const std::string title : {"ji2 guang1 speaker", "Ji2Guang1", "speaker ji2 guang1"}) {
+    const std::optional<Reason> r = reason_for(listing(title), "IP08");
+    ASSERT_TRUE(r) << title;
+    const std::string quoted =
+        "'" + title.substr(title.find_first_of("jJ"), title.find('1') + 1 - title.find_first_of("jJ")) + "'";
+    EXPECT_TRUE(r->detail.starts_with(quoted)) << title << ": " << r->detail;
+  }
+}
+
 TEST(Match, FindsAMarkFollowedByATradeMarkSign) {
   // NFKC spells ™ as the letters "TM": the sign must not make the mark run into a longer word.
   for (const char* title : {"AURORA™ 智能音箱", "AURORA℠ speaker", "AURORA№1 speaker", "AU-360™ 音箱"}) {

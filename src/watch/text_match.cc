@@ -139,14 +139,19 @@ bool equal_at(const std::vector<Unit>& text, std::size_t at, const std::vector<U
 }
 
 // `text` without the tone numbers of numbered pinyin ("ji2 guang1"): a digit 1 to 5 that ends a
-// run of letters.
+// run of letters. The syllable before a tone number spans it in the source, so that a match is
+// quoted as the listing wrote it ('ji2 guang1', not 'ji2 guang').
 NormalText without_tone_numbers(const NormalText& text) {
   NormalText out{text.source, {}};
   const std::vector<Unit>& u = text.units;
   for (std::size_t i = 0; i < u.size(); ++i) {
     const bool tone = u[i].original >= U'1' && u[i].original <= U'5' && i > 0 &&
                       is_letter(u[i - 1].original) && (i + 1 == u.size() || u[i + 1].boundary);
-    if (!tone) out.units.push_back(u[i]);
+    if (!tone) {
+      out.units.push_back(u[i]);
+    } else if (!out.units.empty()) {
+      out.units.back().end = u[i].end;
+    }
   }
   return out;
 }

@@ -3,7 +3,8 @@
 # photos, confirmed, traced to a supplier and packaged for Alibaba's IP protection platform with
 # evidence whose hashes check; new listings imported from CSV and JSON with their photos in a ZIP
 # and a folder; every malformed file and broken or missing image refused at its place with nothing
-# changed; decisions and complaint states recorded with the actor and the dates.
+# changed; decisions and complaint states recorded with the actor and the dates; one open complaint
+# per link.
 source "$(dirname "$0")/lib.sh"
 IMAGES="$MOAT_SOURCE_DIR/examples/aurora/watch"
 
@@ -175,6 +176,11 @@ expect_stdout 'price 10.00 USD (71.20 CNY) is ' "the price as captured, converte
 
 # ---- Complaints ------------------------------------------------------------------------------------
 
+# One notice per link: the hit the drafted complaint holds is not packaged again, and the
+# complaint that holds it is named.
+run "$MOAT" "${W[@]}" watch package taobao --hits H1 --out "$WORK/again"
+expect_status 1 "package a hit a drafted complaint holds"
+expect_stderr "in complaint C1 (drafted)" "the complaint that holds the hit"
 FILED=$(date -u +%F)
 REMOVED=$FILED
 run "$MOAT" "${W[@]}" watch complaint set C1 --status filed --on "$FILED" --reference IPP-77
@@ -185,14 +191,20 @@ run "$MOAT" "${W[@]}" watch complaints --json
 expect_stdout "\"filed_on\": \"$FILED\"" "filed on"
 expect_stdout "\"removed_on\": \"$REMOVED\"" "removed on"
 expect_stdout '"platform_reference": "IPP-77"' "the platform's case number"
+run "$MOAT" "${W[@]}" watch package taobao --hits H1 --out "$WORK/again"
+expect_status 1 "package a hit whose listing was taken down"
+expect_stderr "--status relisted" "a removed listing is packaged again once it is back"
 run "$MOAT" "${W[@]}" watch complaint set C1 --status filed --on 2000-01-01
 expect_status 1 "a date before the complaint was drafted"
 run "$MOAT" "${W[@]}" watch complaint set C1 --status relisted --on "$(date -u -d "+16 days" +%F)"
 expect_status 1 "a date in the future"
 expect_stderr "is in the future" "a date in the future"
-run "$MOAT" "${W[@]}" watch complaint set C1 --status withdrawn
+run "$MOAT" "${W[@]}" watch complaint set C1 --status closed
 expect_status 1 "an unknown complaint status"
 expect_stderr "--status" "an unknown complaint status"
+run "$MOAT" "${W[@]}" watch complaint set C1 --status withdrawn
+expect_status 1 "a removed complaint is not withdrawn"
+expect_stderr "only an open complaint" "a removed complaint is not withdrawn"
 run "$MOAT" "${W[@]}" watch complaint set C9 --status filed
 expect_status 1 "an unknown complaint"
 run "$MOAT" "${W[@]}" watch package shopee

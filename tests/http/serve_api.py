@@ -981,6 +981,21 @@ def test_problems_and_limits(server):
         reply = admin.get("%s?%s=%s" % (path, param, value))
         problem_shape(reply, 400, "%s?%s=%s" % (path, param, value))
         check([e["where"] for e in (reply.json or {}).get("errors", [])] == [param], "the typo's parameter is named")
+    # The watch's errors name the path's parameter or the body's JSON pointer, not the terminal's
+    # arguments ("HIT", "COMPLAINT", "on"); each is refused and changes nothing.
+    for method, path, body, status, where in [
+            ("POST", "/api/watch/hits/H99/decision", {"status": "dismissed", "reason": "x"}, 404, "id"),
+            ("POST", "/api/watch/hits/H1/decision", {"status": "dismissed", "reason": "  "}, 400, "/reason"),
+            ("GET", "/api/watch/hits/H99", None, 404, "id"),
+            ("POST", "/api/watch/complaints/C99/status", {"status": "filed"}, 404, "id"),
+            ("POST", "/api/watch/complaints/C1/status", {"status": "filed", "on": "2020-01-01"}, 400, "/on"),
+            ("POST", "/api/watch/complaints/C1/status", {"status": "relisted"}, 400, "/status"),
+            ("GET", "/api/watch/listings/L1/images/none.png", None, 404, "name"),
+            ("GET", "/api/watch/references/WR99/image", None, 404, "id")]:
+        reply = admin.request(method, path, body) if body is not None else admin.get(path)
+        got = [e["where"] for e in (reply.json or {}).get("errors", [])]
+        check(reply.status == status and got == [where], "%s %s: %s %s, not %s %s" % (method, path, reply.status, got,
+                                                                                         status, [where]))
     for path in ["/api/releases?state=revoked", "/api/flags?state=all&severity=critical", "/api/visits?state=closed",
                  "/api/qualification?status=qualified", "/api/suppliers?status=qualified"]:
         check(admin.get(path).status == 200, "a filter's own value: " + path)
