@@ -334,6 +334,53 @@ std::vector<size_t> pages_to_try(const std::vector<std::vector<Point>>& master_p
   return out;
 }
 
+// The master's pages as point sets, each prepared for registration when a suspect page is first
+// tried on it.
+class MasterPages {
+ public:
+  explicit MasterPages(const Contents& master) : contents_(master), prepared_(master.pages.size()) {
+    for (const Page& page : master.pages) {
+      points_.emplace_back();
+      for (const PathPoint& p : page.points) points_.back().push_back(p.page);
+    }
+  }
+  const std::vector<std::vector<Point>>& points() const { return points_; }
+  const Page& page(size_t m) const { return contents_.pages[m]; }
+  const PlanarMaster& prepared(size_t m) {
+    if (!prepared_[m]) prepared_[m].emplace(points_[m]);
+    return *prepared_[m];
+  }
+
+ private:
+  const Contents& contents_;
+  std::vector<std::vector<Point>> points_;
+  std::vector<std::optional<PlanarMaster>> prepared_;
+};
+
+// A suspect page laid on one master page.
+struct LaidPage {
+  size_t master_page = 0;
+  PageRegistration laid;
+};
+
+// The best registration of `points` (a page of `box`'s size) on a master page: the page `first` first,
+// which ends the search when it explains most of them, then others of about as many points while
+// `others` (counting every other page tried, for the whole file) stays under `most_others`.
+std::optional<LaidPage> best_registration(MasterPages& master, const std::vector<Point>& points,
+                                          const Page& box, size_t first, size_t& others, size_t most_others) {
+  std::optional<LaidPage> best;
+  for (const size_t m : pages_to_try(master.points(), first, points.size())) {
+    if (m != first && others++ >= most_others) break;
+    std::optional<PageRegistration> found =
+        register_page(master.prepared(m), points, fitted_scales(master.page(m), box));
+    if (found && (!best || found->registration.matched > best->laid.registration.matched)) {
+      best = LaidPage{m, std::move(*found)};
+    }
+    if (m == first && best && best->laid.registration.matched >= kScaledBelow) break;
+  }
+  return best;
+}
+
 // Marking and reading one PDF: each call opens the documents anew (a copy is written by qpdf from
 // a document of its own), so a prepared PDF master keeps only its bytes and its capacity.
 struct PdfCodec {
@@ -397,6 +444,30 @@ struct PdfCodec {
     }
   }
 
+  // The carriers of `page`'s master page read where it lies, into each carrier's `shifts`
+  // (averaged over the suspect pages that read it, `readings` of them: a page repeated).
+  static void read_page(const PdfCarriers& c, const LaidPage& page, std::vector<double>& shifts,
+                        std::vector<double>& readings) {
+    std::vector<Point> carriers, carrier_shifts;
+    std::vector<size_t> index;
+    for (size_t i = 0; i < c.readable.size(); ++i) {
+      const auto& [on_page, at, carrier] = c.readable[i];
+      if (on_page != page.master_page) continue;
+      carriers.push_back(at), carrier_shifts.push_back(c.shift[carrier]), index.push_back(i);
+    }
+    const std::vector<double> read =
+        read_shifts(carriers, carrier_shifts, page.laid.points, page.laid.registration.transform);
+    for (size_t k = 0; k < read.size(); ++k) {
+      if (std::isnan(read[k])) continue;
+      double& shift = shifts[index[k]];
+      if (std::isnan(shift)) {
+        shift = read[k], readings[index[k]] = 1;
+      } else {
+        shift = (shift * readings[index[k]] + read[k]) / (readings[index[k]] + 1), ++readings[index[k]];
+      }
+    }
+  }
+
   static Result<Reading> read(std::string_view suspect, std::string_view master, std::string_view secret) {
     MOAT_TRY(auto master_pdf, open(master));
     MOAT_TRY(const Contents master_contents, interpret(*master_pdf));
@@ -408,17 +479,7 @@ struct PdfCodec {
     double matched = 0;
     size_t registered = 0;
     std::vector<double> scales;  // of the pages taken back to the master's scale
-    std::vector<std::vector<Point>> master_pages;
-    for (const Page& page : master_contents.pages) {
-      master_pages.emplace_back();
-      for (const PathPoint& p : page.points) master_pages.back().push_back(p.page);
-    }
-    // Each master page prepared for registration once, when a suspect page is first tried on it.
-    std::vector<std::optional<PlanarMaster>> prepared_pages(master_pages.size());
-    const auto prepared = [&](size_t m) -> const PlanarMaster& {
-      if (!prepared_pages[m]) prepared_pages[m].emplace(master_pages[m]);
-      return *prepared_pages[m];
-    };
+    MasterPages master_pages(master_contents);
     std::vector<size_t> moved;  // suspect pages read against another page of the master
     size_t others_tried = 0;
     for (size_t page = 0; page < suspect_contents.pages.size(); ++page) {
@@ -426,43 +487,15 @@ struct PdfCodec {
       for (const PathPoint& p : suspect_contents.pages[page].points) suspect_points.push_back(p.page);
       // The master's page of the same place first; where that does not explain most of the page,
       // the others of about as many points (a page taken out of the set, or the pages reordered).
-      std::optional<PageRegistration> best;
-      size_t best_page = 0;
-      for (const size_t m : pages_to_try(master_pages, page, suspect_points.size())) {
-        if (m != page && others_tried++ >= kOtherPagesTriedInAll) break;
-        std::optional<PageRegistration> found =
-            register_page(prepared(m), suspect_points,
-                          fitted_scales(master_contents.pages[m], suspect_contents.pages[page]));
-        if (found && (!best || found->registration.matched > best->registration.matched)) {
-          best = std::move(found), best_page = m;
-        }
-        // The page of the same place, when it explains most: no other is looked at.
-        if (m == page && best && best->registration.matched >= kScaledBelow) break;
-      }
-      if (!best) continue;
-      std::vector<Point> carriers, carrier_shifts;
-      std::vector<size_t> index;
-      for (size_t i = 0; i < c.readable.size(); ++i) {
-        const auto& [on_page, at, carrier] = c.readable[i];
-        if (on_page != best_page) continue;
-        carriers.push_back(at), carrier_shifts.push_back(c.shift[carrier]), index.push_back(i);
-      }
+      const std::optional<LaidPage> laid =
+          best_registration(master_pages, suspect_points, suspect_contents.pages[page], page, others_tried,
+                            kOtherPagesTriedInAll);
+      if (!laid) continue;
       ++registered;
-      matched += best->registration.matched;
-      if (best->scale) scales.push_back(*best->scale);
-      if (best_page != page) moved.push_back(page);
-      const std::vector<double> read =
-          read_shifts(carriers, carrier_shifts, best->points, best->registration.transform);
-      // Two suspect pages on one master page (a page repeated): each carrier's readings averaged.
-      for (size_t k = 0; k < read.size(); ++k) {
-        if (std::isnan(read[k])) continue;
-        double& shift = shifts[index[k]];
-        if (std::isnan(shift)) {
-          shift = read[k], readings[index[k]] = 1;
-        } else {
-          shift = (shift * readings[index[k]] + read[k]) / (readings[index[k]] + 1), ++readings[index[k]];
-        }
-      }
+      matched += laid->laid.registration.matched;
+      if (laid->laid.scale) scales.push_back(*laid->laid.scale);
+      if (laid->master_page != page) moved.push_back(page);
+      read_page(c, *laid, shifts, readings);
     }
     if (registered == 0) return input_error("", "no page of the file matches the master");
     Layout by_point{c.layout.length, {}};
