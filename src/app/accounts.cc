@@ -80,7 +80,7 @@ const std::string& decoy_hash() {
 Result<User> user_of(const store::AccountRow& row) {
   const auto role = parse_role(row.role);
   if (!role) return Error(ErrorCode::kIntegrity, "users", "a stored user has an unknown role");
-  return User{row.name, *role, row.supplier, row.person, row.os_user};
+  return User{row.name, *role, row.supplier, row.person, row.os_user, row.display_name};
 }
 
 // The name as the ledger may show it: printable, at most kMaxNameBytes.
@@ -90,8 +90,25 @@ std::string shown_name(std::string_view name) {
   return out.empty() ? "(none)" : out;
 }
 
+// Why `name` cannot be a user's name. A name in Chinese characters (or any letters outside ASCII)
+// is what a display name is for: the name signed in with and recorded in the ledger stays ASCII,
+// so that no two names can look alike there (docs/decisions/0028).
+std::string user_name_problem(std::string_view name) {
+  const std::string problem = id_problem(name);
+  const bool non_ascii = std::any_of(name.begin(), name.end(), [](char c) { return (c & 0x80) != 0; });
+  if (problem.empty() || !non_ascii) return problem;
+  return problem +
+         ": a user name is what is typed to sign in; give the name as people write it with "
+         "--display-name (moat user add wang.xm --display-name 王小明)";
+}
+
 Status validate(Workspace& workspace, const NewUser& user, const AccountPolicy& policy) {
-  if (!is_valid_id(user.name)) return input_error("NAME", id_problem(user.name));
+  if (const std::string problem = user_name_problem(user.name); !problem.empty())
+    return input_error("NAME", problem);
+  if (!user.display_name.empty()) {
+    if (const std::string problem = display_name_problem(user.display_name); !problem.empty())
+      return input_error("--display-name", problem);
+  }
   if (user.password.size() < policy.min_password_length) {
     return input_error("password",
                        "must have at least " + std::to_string(policy.min_password_length) + " characters");
@@ -265,17 +282,19 @@ Result<User> add_user(Workspace& workspace, const Session& session, const NewUse
                      "the login '" + user.os_user + "' already acts as user '" + *mapped + "'");
       }
     }
-    const store::AccountRow row{user.name, std::string(role_name(user.role)), user.supplier, user.person,
-                                user.os_user};
+    const store::AccountRow row{user.name,     std::string(role_name(user.role)),
+                                user.supplier, user.person,
+                                user.os_user,  user.display_name};
     MOAT_CHECK(store::insert_account(db, row, hashed, session.now()));
     json detail = {{"role", role_name(user.role)}};
     if (!user.supplier.empty()) detail["supplier"] = user.supplier;
     if (!user.person.empty()) detail["person"] = user.person;
     if (!user.os_user.empty()) detail["os_user"] = user.os_user;
+    if (!user.display_name.empty()) detail["display_name"] = user.display_name;
     return writer.note("user-add", std::string(kEntity), user.name, detail.dump());
   };
   MOAT_CHECK(transact(workspace, session, body));
-  return User{user.name, user.role, user.supplier, user.person, user.os_user};
+  return User{user.name, user.role, user.supplier, user.person, user.os_user, user.display_name};
 }
 
 Status disable_user(Workspace& workspace, const Session& session, const std::string& name) {

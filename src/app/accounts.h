@@ -34,6 +34,9 @@ struct User {
   std::string supplier;      // the supplier's id for Role::kSupplier, else empty
   std::string person;        // a supplier user's own person at its supplier (the copies it may download)
   std::string os_user = {};  // the login name the CLI maps to this account (app/actors.h); empty: none
+  // The person's name as people write it (王小明), shown beside `name`; never stands for the
+  // user: sign-in, tokens and the ledger's actor use `name` alone. Empty: none.
+  std::string display_name = {};
 };
 
 // How sign-ins and browser sessions are limited (defaults: OWASP's usual figures).
@@ -55,14 +58,17 @@ struct NewUser {
   Role role = Role::kViewer;
   std::string supplier;  // required for (and only for) Role::kSupplier
   std::string password;
-  std::string person;        // optional, supplier users only: who they are at the supplier
-  std::string os_user = {};  // optional: the login name that acts as this user at the terminal
+  std::string person;             // optional, supplier users only: who they are at the supplier
+  std::string os_user = {};       // optional: the login name that acts as this user at the terminal
+  std::string display_name = {};  // optional: the name as people write it (core/text.h's rules)
 };
 
 // Adds a user with an argon2id hash of its password; recorded in the ledger (name, role and
-// supplier, never the password). Errors: kInput for a bad name, a short password or a supplier
-// given to (or missing from) the wrong role; kNotFound for an unknown supplier; kConflict when
-// the name is taken, by an enabled or a disabled user, or but for case ("Ada" beside "ada").
+// supplier, never the password). User names are ids (ASCII, core/text.h); a name in other
+// letters is refused with a pointer to the display name. Errors: kInput for a bad name or display
+// name, a short password or a supplier given to (or missing from) the wrong role; kNotFound for an
+// unknown supplier; kConflict when the name is taken, by an enabled or a disabled user, or but for
+// case ("Ada" beside "ada").
 Result<User> add_user(Workspace& workspace, const Session& session, const NewUser& user,
                       const AccountPolicy& policy = {});
 

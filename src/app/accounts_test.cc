@@ -234,6 +234,43 @@ TEST_P(AccountsTest, RefusesBadUsers) {
   EXPECT_EQ(users->front().supplier, "F02");
 }
 
+// A user name is ASCII, what is typed to sign in and what the ledger names; the name as people
+// write it (王小明) is the display name beside it, shown, kept and recorded with the account, but
+// never signed in with. A name in Chinese characters is refused with a pointer to it, and a display
+// name that hides or turns text (a bidi override, a zero-width space) is refused.
+TEST_P(AccountsTest, NamesInChineseAreDisplayNamesBesideAnAsciiUserName) {
+  NewUser chinese{"王小明", Role::kViewer, "", kPassword};
+  auto refused = add_user(*workspace_, session("admin"), chinese);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code(), ErrorCode::kInput);
+  EXPECT_NE(refused.error().message().find("--display-name"), std::string::npos)
+      << refused.error().to_string();
+  EXPECT_EQ(refused.error().message().find("may hold only letters"), std::string::npos);
+  NewUser turned{"wang.xm", Role::kViewer, "", kPassword};
+  turned.display_name = "admin\u202E";
+  auto bad = add_user(*workspace_, session("admin"), turned);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().where(), "--display-name");
+  NewUser wang{"wang.xm", Role::kViewer, "", kPassword};
+  wang.display_name = "王小明";
+  auto added = add_user(*workspace_, session("admin"), wang);
+  ASSERT_TRUE(added.ok()) << added.error().to_string();
+  EXPECT_EQ(added->display_name, "王小明");
+  auto users = list_users(*workspace_);
+  ASSERT_TRUE(users.ok());
+  ASSERT_EQ(users->size(), 1U);
+  EXPECT_EQ(users->front().display_name, "王小明");
+  EXPECT_NE(ledger_text().find(R"(user-add account wang.xm {"display_name":"王小明","role":"viewer"})"),
+            std::string::npos)
+      << ledger_text();
+  EXPECT_EQ(attempt("王小明", kPassword), SignInResult::kRejected) << "a display name signs no one in";
+  const auto token = create_token(*workspace_, session("admin"), "wang.xm", "");
+  ASSERT_TRUE(token.ok());
+  auto by_token = user_for_token(*workspace_, token->token);
+  ASSERT_TRUE(by_token.ok() && *by_token);
+  EXPECT_EQ((*by_token)->display_name, "王小明");
+}
+
 TEST_P(AccountsTest, DenialsAndSupplierReadsAreRecorded) {
   ASSERT_TRUE(
       record_denial(*workspace_, session("frank"), "GET /api/suppliers/F04", "another supplier").ok());

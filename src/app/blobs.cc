@@ -59,9 +59,18 @@ Result<Stamp> stamp_of(const std::filesystem::path& path) {
   return stamp;
 }
 
-// The file's SHA-256 and first `head_bytes`, read in chunks.
-Result<std::pair<std::string, std::string>> hash_file(const std::filesystem::path& path,
-                                                      std::size_t head_bytes) {
+}  // namespace
+
+Status regular_file(const std::filesystem::path& path) {
+  std::error_code error;
+  const std::filesystem::file_status status = std::filesystem::status(path, error);
+  if (error) return input_error(path.string(), "cannot read this file: " + error.message());
+  if (std::filesystem::is_directory(status)) return input_error(path.string(), "is a folder, not a file");
+  if (!std::filesystem::is_regular_file(status)) return input_error(path.string(), "is not a regular file");
+  return {};
+}
+
+Result<FileDigest> digest_file(const std::filesystem::path& path, std::size_t head_bytes) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return input_error(path.string(), std::string("cannot read this file: ") + std::strerror(errno));
   crypto_hash_sha256_state state;
@@ -77,24 +86,13 @@ Result<std::pair<std::string, std::string>> hash_file(const std::filesystem::pat
     return input_error(path.string(), std::string("cannot read this file: ") + std::strerror(errno));
   unsigned char digest[crypto_hash_sha256_BYTES];
   crypto_hash_sha256_final(&state, digest);
-  return std::make_pair(hex_of(digest), std::move(head));
-}
-
-}  // namespace
-
-Status regular_file(const std::filesystem::path& path) {
-  std::error_code error;
-  const std::filesystem::file_status status = std::filesystem::status(path, error);
-  if (error) return input_error(path.string(), "cannot read this file: " + error.message());
-  if (std::filesystem::is_directory(status)) return input_error(path.string(), "is a folder, not a file");
-  if (!std::filesystem::is_regular_file(status)) return input_error(path.string(), "is not a regular file");
-  return {};
+  return FileDigest{hex_of(digest), std::move(head)};
 }
 
 Result<StoredFile> store_file_blob(const Workspace& workspace, const std::filesystem::path& path,
                                    std::size_t head_bytes) {
   MOAT_TRY(const Stamp before, stamp_of(path));
-  MOAT_TRY(auto hashed, hash_file(path, head_bytes));
+  MOAT_TRY(FileDigest hashed, digest_file(path, head_bytes));
   MOAT_TRY(store::Vault vault, open_vault(workspace));
   MOAT_TRY(const store::VaultEntry entry, vault.put_file(path));
   MOAT_TRY(const Stamp after, stamp_of(path));
@@ -102,7 +100,7 @@ Result<StoredFile> store_file_blob(const Workspace& workspace, const std::filesy
     return Error(ErrorCode::kConflict, path.string(),
                  "the file changed while it was being added: add it again");
   }
-  return StoredFile{{entry.id, entry.size}, std::move(hashed.first), std::move(hashed.second)};
+  return StoredFile{{entry.id, entry.size}, std::move(hashed.sha256), std::move(hashed.head)};
 }
 
 Status check_blob(const Workspace& workspace, std::string_view id) {

@@ -36,6 +36,15 @@ struct StoredFile {
 // kInput naming `path` when it is missing, unreadable, a folder or not a regular file.
 Status regular_file(const std::filesystem::path& path);
 
+// A file's SHA-256 and its first bytes, read in chunks: memory stays bounded whatever its size.
+struct FileDigest {
+  std::string sha256;  // 64 lowercase hex digits
+  std::string head;    // its first bytes (up to head_bytes), to tell its kind from
+};
+
+// kInput naming `path` when it cannot be read.
+Result<FileDigest> digest_file(const std::filesystem::path& path, std::size_t head_bytes);
+
 // Stores the regular file at `path` in the vault, its SHA-256 computed on the way. kInput naming
 // the path when it is not a readable regular file; kConflict when it changed while it was read.
 Result<StoredFile> store_file_blob(const Workspace& workspace, const std::filesystem::path& path,

@@ -611,9 +611,11 @@ std::optional<json> reevaluated(Evaluation& e, json record) {
   return record;
 }
 
-Status apply_evaluation(Workspace& workspace, store::Writer& writer, Evaluation& e,
-                        const std::vector<flags::Raised>& raised) {
-  MOAT_TRY(const Records existing, workspace.store().list(table("flags")));
+// The records the evaluation changes or adds, every recorded flag it leaves as it is going into
+// e.recorded. New flags are numbered on from the largest id when `number` (an evaluation that
+// records) and left without an id when not (a look ahead, recording nothing).
+std::vector<NewRecord> evaluate_records(Evaluation& e, const Records& existing,
+                                        const std::vector<flags::Raised>& raised, bool number) {
   std::set<std::string> known;
   std::vector<std::string> ids;
   std::vector<NewRecord> records;
@@ -631,14 +633,29 @@ Status apply_evaluation(Workspace& workspace, store::Writer& writer, Evaluation&
   long last = id_number(next_id(ids, "FL"), "FL") - 1;  // numbered on from the largest, once
   for (const flags::Raised& r : raised) {
     if (!known.insert(identity(r.rule, r.subject, r.cause)).second) continue;
-    const std::string id = "FL" + std::to_string(++last);
+    const std::string id = number ? "FL" + std::to_string(++last) : std::string();
     e.raised_ids.insert(id);
     records.push_back({&table("flags"), new_flag_record(r, id, e.author.at)});
   }
+  return records;
+}
+
+Status apply_evaluation(Workspace& workspace, store::Writer& writer, Evaluation& e,
+                        const std::vector<flags::Raised>& raised) {
+  MOAT_TRY(const Records existing, workspace.store().list(table("flags")));
+  std::vector<NewRecord> records = evaluate_records(e, existing, raised, true);
   if (records.empty()) return {};
   // The records as written are what reading them back gives: every field of a flag is a text.
   MOAT_TRY(const Records written, put_checked(workspace, writer, std::move(records)));
   for (const json& r : written) e.recorded.push_back(flag_of(r));
+  return {};
+}
+
+// A look ahead: what the evaluation would change, with nothing written.
+Status preview_evaluation(Workspace& workspace, Evaluation& e, const std::vector<flags::Raised>& raised) {
+  MOAT_TRY(const Records existing, workspace.store().list(table("flags")));
+  for (const NewRecord& r : evaluate_records(e, existing, raised, false))
+    e.recorded.push_back(flag_of(r.record));
   return {};
 }
 
@@ -724,6 +741,10 @@ Result<flags::Facts> gather_facts(Workspace& workspace, Date today) {
   return facts;
 }
 
+bool is_look_ahead(const Session& session, Date day) {
+  return session.today() < day;
+}
+
 Result<std::vector<Flag>> refresh_flags(Workspace& workspace, const Session& session, Date today,
                                         const Progress& progress) {
   tell(progress, 0, kFlagSteps);
@@ -735,10 +756,15 @@ Result<std::vector<Flag>> refresh_flags(Workspace& workspace, const Session& ses
   tell(progress, 3, kFlagSteps);
   Evaluation evaluation{&facts, &rules.flags, {}, session.author(), {}, {}};
   for (const flags::Raised& r : raised) evaluation.raised.emplace(identity(r.rule, r.subject, r.cause), &r);
-  MOAT_TRY(const std::int64_t events, workspace.store().write(evaluation.author, [&](store::Writer& writer) {
-    return apply_evaluation(workspace, writer, evaluation, raised);
-  }));
-  (void)events;
+  if (is_look_ahead(session, today)) {
+    MOAT_CHECK(preview_evaluation(workspace, evaluation, raised));
+  } else {
+    MOAT_TRY(const std::int64_t events,
+             workspace.store().write(evaluation.author, [&](store::Writer& writer) {
+               return apply_evaluation(workspace, writer, evaluation, raised);
+             }));
+    (void)events;
+  }
   // Every flag as recorded, from what the evaluation read and wrote, not read back.
   std::vector<Flag> all = std::move(evaluation.recorded);
   sort_flags(all);

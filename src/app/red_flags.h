@@ -69,9 +69,13 @@ struct Flag {
 // the open or acknowledged flags whose cause no longer holds (reason: the fact that cleared it,
 // resolution "automatic"), reopens those it resolved whose cause has returned, and returns every
 // recorded flag, most severe first. A flag changed after `today` (an evaluation of the past) and
-// a flag of a rule switched off in moat.toml are left as they are. `progress` is told the steps
-// done of kFlagSteps (the rules in force, the facts read, the rules evaluated, the flags recorded).
+// a flag of a rule switched off in moat.toml are left as they are. A day after the session's today
+// is a look ahead (is_look_ahead): it records nothing, and returns every flag as that evaluation
+// would leave it (marked raised_now or changed_now the same; a new one without an id), the
+// stored flags and the ledger untouched. `progress` is told the steps done of kFlagSteps (the
+// rules in force, the facts read, the rules evaluated, the flags recorded).
 inline constexpr std::size_t kFlagSteps = 4;
+bool is_look_ahead(const Session& session, Date day);
 Result<std::vector<Flag>> refresh_flags(Workspace& workspace, const Session& session, Date today,
                                         const Progress& progress = {});
 

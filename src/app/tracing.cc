@@ -2,6 +2,7 @@
 #include "app/tracing.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <optional>
 #include <set>
@@ -310,7 +311,7 @@ void write_message(TraceOutcome& out) {
   } else if (out.verdict == "no-fingerprint") {
     out.message = "no fingerprint found: the file matches " + out.file + " (" + out.file_name +
                   ") but no copy of it scores above the threshold";
-  } else {
+  } else if (out.verdict != "too-large") {  // a file too large to read says so itself
     out.message = "no fingerprint found: no design file in the vault matches it";
   }
   if (out.someone_named() && !out.vouched()) {
@@ -318,13 +319,15 @@ void write_message(TraceOutcome& out) {
   }
 }
 
-// Traces one file (not a ZIP) against the vault.
-Result<TraceOutcome> trace_one(Workspace& workspace, std::string_view suspect,
-                               const std::vector<DesignFile>& masters, PreparedMasters& prepared,
-                               SearchProgress& progress) {
+// The suspect by its SHA-256 alone: a master, or the exact copy of one or more released copies;
+// nullopt when neither has that hash.
+Result<std::optional<TraceOutcome>> trace_by_hash(Workspace& workspace, const std::string& sha256,
+                                                  std::string_view media_type,
+                                                  const std::vector<DesignFile>& masters,
+                                                  SearchProgress& progress) {
   TraceOutcome out;
-  out.sha256 = sha256_hex(suspect);
-  out.media_type = std::string(detect_media_type(suspect));
+  out.sha256 = sha256;
+  out.media_type = std::string(media_type);
   out.scheme = "none";
   for (const DesignFile& master : masters) {
     if (master.sha256 != out.sha256) continue;
@@ -332,29 +335,43 @@ Result<TraceOutcome> trace_one(Workspace& workspace, std::string_view suspect,
     out.file = master.id;
     out.file_name = master.name;
     progress.masters_done(masters_of(masters, scheme_of(out.media_type)));
-    return out;
+    return std::optional(std::move(out));
   }
   MOAT_TRY(const std::vector<json> exact, copies_where(workspace, "copy_hash", out.sha256));
-  if (!exact.empty()) {
-    // A copy marked with few positions can be byte for byte the copy of another recipient: the
-    // bytes then name everyone who received them, so they accuse no one.
-    std::set<std::string> recipients;
-    for (const json& copy : exact) recipients.insert(text(copy, "recipient"));
-    const bool shared = recipients.size() > 1;
-    out.verdict = shared ? "shared-copy" : "exact-copy";
-    out.file = text(exact.front(), "file");
-    out.file_name = text(exact.front(), "name");
-    for (const json& copy : exact) {
-      MOAT_TRY(TracedCopy traced, describe_copy(workspace, copy));
-      traced.accused = !shared;
-      traced.p_value = shared ? 1 : 0;
-      if (!shared) out.named.push_back(traced);
-      out.scored.push_back(std::move(traced));
-    }
-    out.scheme = text(exact.front(), "scheme");
-    progress.masters_done(masters_of(masters, scheme_of(out.media_type)));
-    return out;
+  if (exact.empty()) return std::optional<TraceOutcome>();
+  // A copy marked with few positions can be byte for byte the copy of another recipient: the
+  // bytes then name everyone who received them, so they accuse no one.
+  std::set<std::string> recipients;
+  for (const json& copy : exact) recipients.insert(text(copy, "recipient"));
+  const bool shared = recipients.size() > 1;
+  out.verdict = shared ? "shared-copy" : "exact-copy";
+  out.file = text(exact.front(), "file");
+  out.file_name = text(exact.front(), "name");
+  for (const json& copy : exact) {
+    MOAT_TRY(TracedCopy traced, describe_copy(workspace, copy));
+    traced.accused = !shared;
+    traced.p_value = shared ? 1 : 0;
+    if (!shared) out.named.push_back(traced);
+    out.scored.push_back(std::move(traced));
   }
+  out.scheme = text(exact.front(), "scheme");
+  progress.masters_done(masters_of(masters, scheme_of(out.media_type)));
+  return std::optional(std::move(out));
+}
+
+// Traces one file (not a ZIP) against the vault.
+Result<TraceOutcome> trace_one(Workspace& workspace, std::string_view suspect,
+                               const std::vector<DesignFile>& masters, PreparedMasters& prepared,
+                               SearchProgress& progress) {
+  const std::string_view media_type = detect_media_type(suspect);
+  const std::string sha256 = sha256_hex(suspect);
+  MOAT_TRY(std::optional<TraceOutcome> by_hash,
+           trace_by_hash(workspace, sha256, media_type, masters, progress));
+  if (by_hash) return std::move(*by_hash);
+  TraceOutcome out;
+  out.sha256 = sha256;
+  out.media_type = std::string(media_type);
+  out.scheme = "none";
   const std::string scheme = scheme_of(out.media_type);
   out.verdict = "unknown";
   if (scheme.empty()) return out;
@@ -431,6 +448,34 @@ json ledger_json(const TraceOutcome& o) {
           {"problems", o.ledger_problems}};
 }
 
+// What every trace ends with: the ledger's word on the naming, the message, and the trace's event.
+Result<TraceOutcome> conclude(Workspace& workspace, const Session& session, TraceOutcome out,
+                              const std::string& name) {
+  out.name = name;
+  MOAT_CHECK(vouch(workspace, out));
+  write_message(out);
+  MOAT_TRY(const std::int64_t events,
+           workspace.store().write(session.author(), [&](store::Writer& writer) -> Status {
+             json detail = trace_json(out);
+             detail.erase("copies");
+             return writer.note("trace", "files", out.file.empty() ? out.sha256 : out.file, detail.dump());
+           }));
+  (void)events;
+  return out;
+}
+
+constexpr std::size_t kHeadBytes = 1 << 16;  // enough to tell a file's kind
+
+// 268435456 -> "256 MiB", 314572801 -> "300.0 MiB", 4096 -> "4096 bytes".
+std::string size_text(std::uint64_t bytes) {
+  constexpr std::uint64_t kMiB = std::uint64_t{1} << 20;
+  if (bytes < kMiB) return std::to_string(bytes) + " bytes";
+  if (bytes % kMiB == 0) return std::to_string(bytes / kMiB) + " MiB";
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.1f MiB", static_cast<double>(bytes) / static_cast<double>(kMiB));
+  return buffer;
+}
+
 }  // namespace
 
 Result<TraceOutcome> trace_file(Workspace& workspace, const Session& session, std::string_view suspect,
@@ -447,22 +492,35 @@ Result<TraceOutcome> trace_file(Workspace& workspace, const Session& session, st
     MOAT_TRY(out, trace_one(workspace, suspect, masters, prepared, searching));
     searching.finish();
   }
-  out.name = name;
-  MOAT_CHECK(vouch(workspace, out));
-  write_message(out);
-  MOAT_TRY(const std::int64_t events,
-           workspace.store().write(session.author(), [&](store::Writer& writer) -> Status {
-             json detail = trace_json(out);
-             detail.erase("copies");
-             return writer.note("trace", "files", out.file.empty() ? out.sha256 : out.file, detail.dump());
-           }));
-  (void)events;
-  return out;
+  return conclude(workspace, session, std::move(out), name);
+}
+
+Result<TraceOutcome> trace_large_file(Workspace& workspace, const Session& session,
+                                      const std::filesystem::path& path, const std::string& name,
+                                      std::uint64_t size, std::uint64_t max_read_bytes) {
+  MOAT_TRY(const FileDigest digest, digest_file(path, kHeadBytes));
+  MOAT_TRY(const std::vector<DesignFile> masters, list_files(workspace, {"", "", true}));
+  const std::string_view media_type = detect_media_type(digest.head);
+  SearchProgress none({}, 0);
+  MOAT_TRY(std::optional<TraceOutcome> by_hash,
+           trace_by_hash(workspace, digest.sha256, media_type, masters, none));
+  if (by_hash) return conclude(workspace, session, std::move(*by_hash), name);
+  TraceOutcome out;
+  out.verdict = "too-large";
+  out.sha256 = digest.sha256;
+  out.media_type = std::string(media_type);
+  out.scheme = "none";
+  out.message =
+      "no exact copy matched: no master and no copy released has its SHA-256, and mark recovery "
+      "reads at most " +
+      size_text(max_read_bytes) + " (this file is " + size_text(size) + "), so no fingerprint was looked for";
+  return conclude(workspace, session, std::move(out), name);
 }
 
 json trace_json(const TraceOutcome& o) {
   const TracedCopy* top = o.named.empty() ? nullptr : &o.named.front();
-  const bool by_hash = o.verdict == "exact-copy" || o.verdict == "shared-copy" || o.verdict == "master";
+  const bool by_hash = o.verdict == "exact-copy" || o.verdict == "shared-copy" || o.verdict == "master" ||
+                       o.verdict == "too-large";
   json evidence = {
       {"method", by_hash ? "sha256" : "fingerprint"}, {"scheme", o.scheme}, {"sha256", o.sha256}};
   if (!by_hash && o.verdict != "unknown") {

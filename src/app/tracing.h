@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -52,7 +53,8 @@ struct TraceOutcome {
   // "named" (a marked copy's recipient), "exact-copy" (byte for byte a released copy), "shared-copy"
   // (byte for byte copies given to more than one person: no one is named), "master" (the unmarked
   // master), "no-fingerprint" (a master found, no copy above the threshold), "unknown" (no master
-  // of this kind registers the suspect).
+  // of this kind registers the suspect), "too-large" (larger than mark recovery reads, and neither
+  // a master nor a copy by its SHA-256).
   std::string verdict;
   std::string message;  // one sentence for people
   std::string name;     // the suspect as given
@@ -84,6 +86,14 @@ struct TraceOutcome {
 // kind (mark::kSearchSteps a master, all of them at once for a master that needs none).
 Result<TraceOutcome> trace_file(Workspace& workspace, const Session& session, std::string_view suspect,
                                 const std::string& name, const Progress& progress = {});
+
+// Traces the file at `path`, `size` bytes, larger than the `max_read_bytes` mark recovery reads,
+// by its SHA-256 alone, read in chunks (memory stays bounded): a master or an exact copy of any
+// size is identified as trace_file identifies it; anything else is "too-large", saying so. Recorded
+// in the ledger as trace_file's traces are. Errors: kInput when the file cannot be read.
+Result<TraceOutcome> trace_large_file(Workspace& workspace, const Session& session,
+                                      const std::filesystem::path& path, const std::string& name,
+                                      std::uint64_t size, std::uint64_t max_read_bytes);
 
 // The JSON form: verdict, message, release, recipient, supplier, file, evidence, named, copies,
 // and ledger ({vouched: true, false or null when no one is named, records, problems}).

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <memory>
 
 #include "app/accounts.h"
 #include "app/demo.h"
@@ -33,6 +34,12 @@ class VettingTest : public DemoTest {
   }
 
   Date today() const { return *Date::parse(session_.now().substr(0, 10)); }
+
+  // A session whose today is `day`, for an evaluation that records as of then.
+  static Session session_on(Date day) {
+    auto tick = std::make_shared<long long>(day.days_since_epoch() * 86'400'000LL + 1);
+    return {"王涛", [tick] { return iso8601_utc((*tick)++); }};
+  }
 
   const plan::Supplier& supplier(const plan::Instance& instance, const std::string& id) {
     return *std::find_if(instance.suppliers.begin(), instance.suppliers.end(),
@@ -274,10 +281,52 @@ TEST_P(VettingTest, AnEvaluationReturnsTheFlagsAsRecorded) {
   ASSERT_TRUE(again.ok()) << again.error().to_string();
   EXPECT_EQ(fields(*again), recorded());
   const Date later = today().add_months(30);  // agreements, certificates and rights lapse
-  auto lapsed = refresh_flags(*workspace_, session_, later);
+  auto lapsed = refresh_flags(*workspace_, session_on(later), later);
   ASSERT_TRUE(lapsed.ok()) << lapsed.error().to_string();
   EXPECT_TRUE(std::any_of(lapsed->begin(), lapsed->end(), [](const Flag& f) { return f.raised_now; }));
   EXPECT_EQ(fields(*lapsed), recorded());
+}
+
+// A look ahead (a day after today) records nothing: it shows what an evaluation then would raise
+// and clear, and the flags and the ledger stay as they were, so that no later evaluation of today
+// has anything of it to undo.
+TEST_P(VettingTest, ALookAheadRecordsNothing) {
+  const auto ledger_length = [&] {
+    auto rows = workspace_->store().database().query(R"(SELECT COUNT(*) FROM "ledger")");
+    EXPECT_TRUE(rows.ok());
+    return rows.ok() ? rows->front().front() : store::SqlValue();
+  };
+  const auto states = [&] {
+    std::vector<std::string> out;
+    auto all = recorded_flags(*workspace_);
+    EXPECT_TRUE(all.ok());
+    for (const Flag& f : all.ok() ? *all : std::vector<Flag>{})
+      out.push_back(f.id + " " + f.state + " " + f.updated_at + " " + f.reason);
+    return out;
+  };
+  const auto events = ledger_length();
+  const std::vector<std::string> before = states();
+  const Date later = today().add_months(30);
+  ASSERT_TRUE(is_look_ahead(session_, later));
+  EXPECT_FALSE(is_look_ahead(session_, today()));
+  auto ahead = refresh_flags(*workspace_, session_, later);
+  ASSERT_TRUE(ahead.ok()) << ahead.error().to_string();
+  const auto raised = std::count_if(ahead->begin(), ahead->end(), [](const Flag& f) { return f.raised_now; });
+  EXPECT_GT(raised, 0) << "the look ahead shows the flags it would raise";
+  for (const Flag& f : *ahead) {
+    if (!f.raised_now) continue;
+    EXPECT_TRUE(f.id.empty()) << f.id << ": a flag of a look ahead is not numbered";
+  }
+  EXPECT_TRUE(std::any_of(ahead->begin(), ahead->end(), [](const Flag& f) {
+    return f.changed_now == "cleared";
+  })) << "the look ahead shows the flags that would resolve themselves";
+  EXPECT_EQ(ledger_length(), events);
+  EXPECT_EQ(states(), before);
+  auto now = refresh_flags(*workspace_, session_, today());
+  ASSERT_TRUE(now.ok()) << now.error().to_string();
+  EXPECT_TRUE(std::none_of(now->begin(), now->end(), [](const Flag& f) {
+    return f.raised_now || !f.changed_now.empty();
+  })) << "today's evaluation after a look ahead changes something";
 }
 
 TEST_P(VettingTest, FailedChecklistItemsRaiseFindingsThatCanBeClosed) {

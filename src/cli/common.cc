@@ -118,6 +118,21 @@ std::string text(const json& value) {
 
 // The most moat reads from one input file (a workspace document of a large company is a few MiB).
 constexpr std::uintmax_t kMaxInputBytes = std::uintmax_t{256} << 20;
+// Lowers that limit, for tests only: a test of what happens past it need not write 256 MiB.
+constexpr const char* kMaxInputVariable = "MOAT_TEST_MAX_INPUT_BYTES";
+
+std::uintmax_t max_input_bytes() {
+  const char* value = std::getenv(kMaxInputVariable);
+  if (value == nullptr || *value == '\0') return kMaxInputBytes;
+  char* end = nullptr;
+  const unsigned long long bytes = std::strtoull(value, &end, 10);
+  return *end == '\0' && bytes > 0 && bytes < kMaxInputBytes ? bytes : kMaxInputBytes;
+}
+
+std::string input_limit_text() {
+  const std::uintmax_t limit = max_input_bytes();
+  return limit % (1 << 20) == 0 ? std::to_string(limit >> 20) + " MiB" : std::to_string(limit) + " bytes";
+}
 
 namespace {
 
@@ -137,12 +152,12 @@ Result<std::string> read_file(const std::string& path) {
   std::error_code error;
   std::ifstream in(path, std::ios::binary);
   if (!in) return input_error(path, "cannot read this file: " + std::string(std::strerror(errno)));
+  const std::uintmax_t limit = max_input_bytes();
   const auto too_large = [&] {
-    return input_error(path, "is larger than " + std::to_string(kMaxInputBytes >> 20) +
-                                 " MiB, the most moat reads from one file");
+    return input_error(path, "is larger than " + input_limit_text() + ", the most moat reads from one file");
   };
   const std::uintmax_t size = fs::file_size(path, error);
-  if (size > kMaxInputBytes && !error) return too_large();
+  if (size > limit && !error) return too_large();
   // In chunks, up to the limit: a file that grows while it is read is caught too. Room for the
   // whole file first: growing a string of 100 MiB by doubling copies it again and again.
   std::string content;
@@ -150,7 +165,7 @@ Result<std::string> read_file(const std::string& path) {
   char chunk[1 << 16];
   while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
     content.append(chunk, static_cast<std::size_t>(in.gcount()));
-    if (content.size() > kMaxInputBytes) return too_large();
+    if (content.size() > limit) return too_large();
   }
   if (in.bad()) return input_error(path, "cannot read this file: " + std::string(std::strerror(errno)));
   return content;
@@ -220,7 +235,7 @@ Result<MappedFile> MappedFile::open(const std::string& path, std::size_t padding
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   struct stat status {};
   if (fd >= 0 && ::fstat(fd, &status) == 0 && status.st_size > 0 &&
-      static_cast<std::uintmax_t>(status.st_size) <= kMaxInputBytes) {
+      static_cast<std::uintmax_t>(status.st_size) <= max_input_bytes()) {
     const auto size = static_cast<std::size_t>(status.st_size);
     const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
     const std::size_t reserved = (size + padding + page - 1) / page * page;

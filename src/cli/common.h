@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -48,8 +49,13 @@ int with_workspace(const GlobalOptions& global, const std::function<int(app::Wor
 // A JSON value as one table cell: strings as they are, lists joined by ";", null as "".
 std::string text(const nlohmann::json& value);
 
+// The most moat reads from one input file into memory: 256 MiB (lowered by the environment variable
+// MOAT_TEST_MAX_INPUT_BYTES, for tests only; it never raises it). input_limit_text() says it.
+std::uintmax_t max_input_bytes();
+std::string input_limit_text();
+
 // The whole file; an error naming `path` when it cannot be read, is not a regular file (a folder,
-// a device) or is larger than 256 MiB.
+// a device) or is larger than max_input_bytes().
 Result<std::string> read_file(const std::string& path);
 
 // A file's bytes as they are on disk, mapped into memory rather than copied (a 145 MB instance

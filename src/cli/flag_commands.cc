@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // The vetting command `moat flags`: evaluate the red-flag rules; list, show, acknowledge and
-// resolve flags.
+// resolve flags. An evaluation of a day after today (--as-of) is a preview that records nothing.
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "app/overlaps.h"
 #include "app/oversight.h"
@@ -30,40 +31,72 @@ namespace {
 
 // ---- moat flags ------------------------------------------------------------------------------
 
+// What an evaluation did or, a look ahead (a day after today), would do: a look ahead records
+// nothing and says so.
+struct Evaluated {
+  std::vector<app::Flag> all;
+  std::optional<Date> look_ahead;  // the day looked ahead to
+};
+
 // The flags this evaluation resolved because their cause cleared, each with the fact that did.
-void print_cleared(const std::vector<app::Flag>& all) {
-  for (const app::Flag& f : all) {
+void print_cleared(const Evaluated& e) {
+  for (const app::Flag& f : e.all) {
     if (f.changed_now == "cleared")
-      std::cout << "\n" << f.id << " (" << f.rule << ") resolved itself: " << f.reason << "\n";
+      std::cout << "\n"
+                << f.id << " (" << f.rule << ") "
+                << (e.look_ahead ? "would resolve itself" : "resolved itself") << ": " << f.reason << "\n";
   }
 }
 
-int print_flags(const std::vector<app::Flag>& all, const GlobalOptions& global, bool every_state) {
+json flags_json(const std::vector<app::Flag>& shown, bool preview) {
+  json out = json::array();
+  for (const auto& f : shown) {
+    json one = app::flag_json(f);
+    if (preview) {
+      one["preview"] = true;
+      if (f.id.empty()) one["id"] = nullptr;  // never recorded
+    }
+    out.push_back(std::move(one));
+  }
+  return out;
+}
+
+std::string change_mark(const app::Flag& f, bool preview) {
+  if (f.raised_now) return preview ? " (would be new)" : " (new)";
+  if (f.changed_now.empty()) return "";
+  return preview ? " (would be " + f.changed_now + ")" : " (" + f.changed_now + ")";
+}
+
+int print_flags(const Evaluated& e, const GlobalOptions& global, bool every_state) {
   std::vector<app::Flag> shown;
-  for (const app::Flag& f : all) {
+  for (const app::Flag& f : e.all) {
     if (every_state || f.state != "resolved") shown.push_back(f);
   }
-  json out = json::array();
-  for (const auto& f : shown) out.push_back(app::flag_json(f));
+  const bool preview = e.look_ahead.has_value();
+  const json out = flags_json(shown, preview);
   if (Status written = write_xlsx_report(global, "flags", out); !written.ok()) return fail(written.error());
+  if (preview) {
+    (global.json ? std::cerr : std::cout)
+        << "Preview as of " << e.look_ahead->to_string()
+        << ", a day after today: what an evaluation then would raise and clear. Nothing is recorded.\n"
+        << (global.json ? "" : "\n");
+  }
   if (global.json) {
     std::cout << out.dump(2) << "\n";
     return 0;
   }
   if (shown.empty()) {
     std::cout << "No red flags.\n";
-    print_cleared(all);
+    print_cleared(e);
     return 0;
   }
   TextTable table({"id", "severity", "state", "rule", "subject", "summary"});
   for (const auto& f : shown) {
-    const std::string mark = f.raised_now            ? " (new)"
-                             : f.changed_now.empty() ? ""
-                                                     : " (" + f.changed_now + ")";
-    table.add({f.id + mark, f.severity, f.state, f.rule, f.subject, f.summary});
+    table.add({(f.id.empty() ? "-" : f.id) + change_mark(f, preview), f.severity, f.state, f.rule, f.subject,
+               f.summary});
   }
   table.print(std::cout);
-  print_cleared(all);
+  print_cleared(e);
   std::cout << "\nEvidence: moat flags show ID; acknowledge or resolve: moat flags ack|resolve ID... "
                "--reason TEXT\n";
   return 0;
@@ -138,7 +171,8 @@ std::function<int()> define_flags(CLI::App& app, GlobalOptions& global) {
   define_flag_state(app, global, *runs, "reopen", "open", "reopen a flag");
   auto date = std::make_shared<std::string>();
   auto every = std::make_shared<bool>(false);
-  app.add_option("--as-of", *date, "evaluate as of this date (default: today)");
+  app.add_option("--as-of", *date,
+                 "evaluate as of this date (default: today; a later day previews, recording nothing)");
   app.add_flag("--all", *every, "include resolved flags");
   app.add_flag("--json", global.json, "print as JSON");
   add_xlsx_option(app, global);
@@ -153,7 +187,11 @@ std::function<int()> define_flags(CLI::App& app, GlobalOptions& global) {
       if (!today.ok()) return fail(today.error());
       auto all =
           app::refresh_flags(workspace, session, *today, progress_line(global, "Evaluating flags", "steps"));
-      return all.ok() ? print_flags(*all, global, *every) : fail(all.error());
+      if (!all.ok()) return fail(all.error());
+      const Evaluated evaluated{std::move(*all), app::is_look_ahead(session, *today)
+                                                     ? std::optional<Date>(*today)
+                                                     : std::optional<Date>()};
+      return print_flags(evaluated, global, *every);
     });
   };
 }

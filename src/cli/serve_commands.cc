@@ -175,6 +175,8 @@ std::function<int()> define_user(CLI::App& app, GlobalOptions& global) {
   add->add_option("--person", user->person,
                   "for a supplier user: who they are at the supplier (their copies)");
   add->add_option("--os-user", user->os_user, "the login name that acts as this user at the terminal");
+  add->add_option("--display-name", user->display_name,
+                  "the person's name as people write it (王小明), shown beside NAME");
   CLI::App* list = app.add_subcommand("list", "list the users and their roles");
   list->add_option("--token", global.token, "act as the user of this API token (default: $MOAT_TOKEN)");
   list->add_option("-w,--workspace", global.workspace, "workspace folder");
@@ -197,14 +199,16 @@ std::function<int()> define_user(CLI::App& app, GlobalOptions& global) {
         auto users = app::list_users(workspace);
         if (!users.ok()) return fail(users.error());
         json out = json::array();
-        TextTable table({"name", "role", "supplier", "person", "os user"});
+        TextTable table({"name", "display name", "role", "supplier", "person", "os user"});
         for (const app::User& u : *users) {
           out.push_back({{"name", u.name},
+                         {"display_name", u.display_name},
                          {"role", app::role_name(u.role)},
                          {"supplier", u.supplier},
                          {"person", u.person},
                          {"os_user", u.os_user}});
-          table.add({u.name, std::string(app::role_name(u.role)), u.supplier, u.person, u.os_user});
+          table.add(
+              {u.name, u.display_name, std::string(app::role_name(u.role)), u.supplier, u.person, u.os_user});
         }
         if (global.json) {
           std::cout << out.dump(2) << "\n";
@@ -237,7 +241,9 @@ std::function<int()> define_user(CLI::App& app, GlobalOptions& global) {
       user->password = read_password();
       auto added = app::add_user(workspace, app::terminal_session(), *user);
       if (!added.ok()) return fail(added.error());
-      std::cout << "Added user " << added->name << " (" << app::role_name(added->role)
+      std::cout << "Added user " << added->name << " ("
+                << (added->display_name.empty() ? "" : added->display_name + ", ")
+                << app::role_name(added->role)
                 << (added->supplier.empty() ? "" : ", supplier " + added->supplier) << ")\n";
       return 0;
     });

@@ -3,10 +3,12 @@
 // evidence, or says it carries no fingerprint. A thin adapter over app/tracing.h. Exit 0 when
 // someone is named, 1 when no one is, 3 when someone is named but the ledger does not vouch for
 // the records that name them (not evidence: a warning on stderr says why). The search for how the
-// suspect sits on each master shows its progress on a terminal only.
+// suspect sits on each master shows its progress on a terminal only. A suspect larger than moat
+// reads into memory is traced by its SHA-256 alone, read in chunks.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -74,10 +76,26 @@ void print_outcome(const app::TraceOutcome& o) {
     for (const app::TracedCopy& c : o.scored) print_copy(c);
     std::cout << "  evidence   SHA-256 " << o.sha256 << " equals each of these copies'\n";
   }
+  if (o.verdict == "too-large")
+    std::cout << "  evidence   SHA-256 " << o.sha256 << " is no master's or copy's\n";
   if (o.verdict == "no-fingerprint") {
     std::cout << "  evidence   " << o.symbols_read << " symbols read, threshold " << figure(o.threshold)
               << "; " << o.scored.size() << " copies scored, none above it\n";
   }
+}
+
+// A suspect larger than moat reads into memory is traced by its SHA-256, read in chunks: an exact
+// copy of a large file is still named.
+Result<app::TraceOutcome> trace(app::Workspace& workspace, const GlobalOptions& global,
+                                const std::string& path) {
+  std::error_code error;
+  const std::uintmax_t size = std::filesystem::file_size(path, error);
+  if (!error && size > max_input_bytes()) {
+    return app::trace_large_file(workspace, app::terminal_session(), path, path, size, max_input_bytes());
+  }
+  MOAT_TRY(const std::string content, read_file(path));
+  return app::trace_file(workspace, app::terminal_session(), content, path,
+                         progress_line(global, "Tracing", "search steps"));
 }
 
 std::function<int()> define_trace(CLI::App& app, GlobalOptions& global) {
@@ -88,10 +106,7 @@ std::function<int()> define_trace(CLI::App& app, GlobalOptions& global) {
   app.add_flag("--json", global.json, "print the trace as JSON");
   return [path, &global] {
     return with_workspace(global, [&](app::Workspace& workspace) {
-      Result<std::string> content = read_file(*path);
-      if (!content.ok()) return fail(content.error());
-      Result<app::TraceOutcome> traced = app::trace_file(workspace, app::terminal_session(), *content, *path,
-                                                         progress_line(global, "Tracing", "search steps"));
+      Result<app::TraceOutcome> traced = trace(workspace, global, *path);
       if (!traced.ok()) return fail(traced.error());
       if (global.json) {
         std::cout << app::trace_json(*traced).dump(2) << "\n";

@@ -8,6 +8,15 @@ namespace moat {
 namespace {
 
 constexpr std::size_t kMaxIdLength = 64;
+constexpr std::size_t kMaxDisplayNameLength = 64;  // characters
+
+// Characters that show nothing or change how the text around them reads: controls, bidi
+// overrides and isolates, zero-width joiners and spaces, soft hyphens, the byte-order mark.
+bool is_hidden(char32_t c) {
+  return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0xAD || (c >= 0x200B && c <= 0x200F) ||
+         (c >= 0x2028 && c <= 0x202E) || (c >= 0x2060 && c <= 0x206F) || c == 0xFEFF ||
+         (c >= 0xFFF9 && c <= 0xFFFB);
+}
 
 // Decodes one UTF-8 sequence at `pos`; returns its length, or 0 when it is malformed.
 std::size_t sequence_length(std::string_view text, std::size_t pos, char32_t* code_point) {
@@ -42,6 +51,14 @@ bool is_wide(char32_t c) {
   return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF) || (c >= 0xAC00 && c <= 0xD7A3) ||
          (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
          (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1F64F) || (c >= 0x20000 && c <= 0x3FFFD);
+}
+
+// "200E" for U+200E.
+std::string hex_code(char32_t c) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (int shift = c > 0xFFFF ? 20 : 12; shift >= 0; shift -= 4) out += kHex[(c >> shift) & 0xF];
+  return out;
 }
 
 bool is_id_char(char c) {
@@ -92,9 +109,24 @@ std::string id_problem(std::string_view id) {
   if (id.empty()) return "is empty";
   if (id.size() > kMaxIdLength) return "is longer than 64 characters";
   for (char c : id) {
-    if (!is_id_char(c)) return "may hold only letters, digits, '.', '_' and '-'";
+    if (!is_id_char(c)) return std::string(kIdCharacters);
   }
   if (id[0] == '.' || id[0] == '_' || id[0] == '-') return "must start with a letter or digit";
+  return "";
+}
+
+std::string display_name_problem(std::string_view name) {
+  if (trim(name).empty()) return "is empty";
+  if (trim(name).size() != name.size()) return "begins or ends with a space";
+  if (first_invalid_utf8(name)) return "is not valid UTF-8";
+  std::size_t characters = 0;
+  for (std::size_t pos = 0; pos < name.size(); ++characters) {
+    char32_t code_point = 0;
+    pos += sequence_length(name, pos, &code_point);
+    if (is_hidden(code_point))
+      return "holds a control or invisible character (U+" + hex_code(code_point) + ")";
+  }
+  if (characters > kMaxDisplayNameLength) return "is longer than 64 characters";
   return "";
 }
 

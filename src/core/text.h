@@ -23,9 +23,17 @@ struct TextPosition {
 TextPosition position_of(std::string_view text, std::size_t offset);
 
 // Ids: 1-64 characters from [A-Za-z0-9._-], starting with a letter or digit.
+inline constexpr std::string_view kIdCharacters =
+    "may hold only ASCII letters (A-Z, a-z), digits, '.', '_' and '-'";
 bool is_valid_id(std::string_view id);
 // Why `id` is not valid, for an error message; empty when it is.
 std::string id_problem(std::string_view id);
+
+// A person's name as people write it (王小明, Zoë Müller), shown beside an id, never standing for
+// one: 1-64 characters of valid UTF-8, no space at either end, and none of the characters that
+// show nothing or change how the text around them reads (controls, bidi overrides, zero-width
+// characters). Why `name` is not one, for an error message; empty when it is.
+std::string display_name_problem(std::string_view name);
 
 std::string_view trim(std::string_view text);
 // Splits on any of `separators`, trims each item and drops empty ones.

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace moat {
@@ -105,15 +106,41 @@ TEST_P(IdProblemTest, RejectsWithReason) {
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, IdProblemTest,
-    testing::Values(IdCase{"Empty", "", "is empty"},
-                    IdCase{"TooLong", std::string(65, 'x'), "is longer than 64 characters"},
-                    IdCase{"Space", "a b", "may hold only letters, digits, '.', '_' and '-'"},
-                    IdCase{"Slash", "a/b", "may hold only letters, digits, '.', '_' and '-'"},
-                    IdCase{"NonAscii", "深圳", "may hold only letters, digits, '.', '_' and '-'"},
-                    IdCase{"StartsWithDot", ".a", "must start with a letter or digit"},
-                    IdCase{"StartsWithUnderscore", "_a", "must start with a letter or digit"},
-                    IdCase{"StartsWithDash", "-a", "must start with a letter or digit"}),
+    testing::Values(
+        IdCase{"Empty", "", "is empty"},
+        IdCase{"TooLong", std::string(65, 'x'), "is longer than 64 characters"},
+        IdCase{"Space", "a b", "may hold only ASCII letters (A-Z, a-z), digits, '.', '_' and '-'"},
+        IdCase{"Slash", "a/b", "may hold only ASCII letters (A-Z, a-z), digits, '.', '_' and '-'"},
+        IdCase{"NonAscii", "深圳", "may hold only ASCII letters (A-Z, a-z), digits, '.', '_' and '-'"},
+        IdCase{"StartsWithDot", ".a", "must start with a letter or digit"},
+        IdCase{"StartsWithUnderscore", "_a", "must start with a letter or digit"},
+        IdCase{"StartsWithDash", "-a", "must start with a letter or digit"}),
     [](const testing::TestParamInfo<IdCase>& case_info) { return case_info.param.name; });
+
+// A display name is what people write (Chinese characters, accents, a space inside), and nothing
+// that hides or turns text around: a name that reads as another's is refused.
+TEST(DisplayNameTest, TakesNamesAsPeopleWriteThem) {
+  for (const std::string& name :
+       std::vector<std::string>{"王小明", "Zoë Müller", "李 强", "O'Brien", std::string(64, 'x')})
+    EXPECT_EQ(display_name_problem(name), "") << name;
+}
+
+TEST(DisplayNameTest, RefusesWhatHidesOrTurnsText) {
+  std::string sixty_five;
+  for (int i = 0; i < 65; ++i) sixty_five += "王";
+  const std::pair<std::string, std::string> cases[] = {
+      {"", "is empty"},
+      {"   ", "is empty"},
+      {" 王小明", "begins or ends with a space"},
+      {"\xE7\x8E", "is not valid UTF-8"},
+      {"admin\u202Enimda", "holds a control or invisible character (U+202E)"},
+      {"ad\u200Bmin", "holds a control or invisible character (U+200B)"},
+      {"a\tb", "holds a control or invisible character (U+0009)"},
+      {"\uFEFF王", "holds a control or invisible character (U+FEFF)"},
+      {std::string(65, 'x'), "is longer than 64 characters"},
+      {sixty_five, "is longer than 64 characters"}};
+  for (const auto& [name, problem] : cases) EXPECT_EQ(display_name_problem(name), problem) << name;
+}
 
 TEST(TrimTest, RemovesSurroundingWhitespaceOnly) {
   EXPECT_EQ(trim("  a b \t\r\n"), "a b");

@@ -50,6 +50,7 @@ std::string session_cookie(std::string_view value, std::int64_t max_age_seconds,
 
 json user_json(const app::User& user) {
   return {{"name", user.name},
+          {"display_name", user.display_name.empty() ? json(nullptr) : json(user.display_name)},
           {"role", app::role_name(user.role)},
           {"supplier", user.supplier.empty() ? json(nullptr) : json(user.supplier)},
           {"person", user.person.empty() ? json(nullptr) : json(user.person)}};

@@ -20,24 +20,27 @@ SqlValue optional_text(const std::string& text) {
   return text.empty() ? SqlValue{} : SqlValue{text};
 }
 
-// A row that starts with name, role and supplier and ends with the person.
+// A row that starts with name, role and supplier and ends with the person and the display name.
 AccountRow account_of(const SqlRow& row) {
-  return {text_of(row[0]), text_of(row[1]), text_of(row[2]), text_of(row.back()), ""};
+  return {text_of(row[0]),    text_of(row[1]), text_of(row[2]), text_of(row[row.size() - 2]), "",
+          text_of(row.back())};
 }
 
-// The same, for a row of name, role, supplier, person and OS user.
+// The same, for a row of name, role, supplier, person, OS user and display name.
 AccountRow listed_account(const SqlRow& row) {
-  return {text_of(row[0]), text_of(row[1]), text_of(row[2]), text_of(row[3]), text_of(row[4])};
+  return {text_of(row[0]), text_of(row[1]), text_of(row[2]),
+          text_of(row[3]), text_of(row[4]), text_of(row[5])};
 }
 
 }  // namespace
 
 Result<std::optional<StoredAccount>> active_account(Database& db, const std::string& name) {
   const SqlValue params[] = {name};
-  MOAT_TRY(const auto rows,
-           db.query(R"(SELECT "name", "role", "supplier", "password_hash", "person" FROM "users"
+  MOAT_TRY(
+      const auto rows,
+      db.query(R"(SELECT "name", "role", "supplier", "password_hash", "person", "display_name" FROM "users"
                                         WHERE "name" = ? AND "disabled" = 0)",
-                    params));
+               params));
   if (rows.empty()) return std::optional<StoredAccount>();
   return std::optional<StoredAccount>(StoredAccount{account_of(rows.front()), text_of(rows.front()[3])});
 }
@@ -67,9 +70,10 @@ Result<std::optional<std::string>> account_of_login(Database& db, const std::str
 
 Result<std::optional<AccountRow>> active_account_of_login(Database& db, const std::string& os_user) {
   const SqlValue params[] = {os_user};
-  MOAT_TRY(const auto rows, db.query(R"(SELECT "name", "role", "supplier", "person", "os_user" FROM "users"
+  MOAT_TRY(const auto rows,
+           db.query(R"(SELECT "name", "role", "supplier", "person", "os_user", "display_name" FROM "users"
                                         WHERE "os_user" = ? AND "disabled" = 0)",
-                                     params));
+                    params));
   if (rows.empty()) return std::optional<AccountRow>();
   return std::optional<AccountRow>(listed_account(rows.front()));
 }
@@ -82,15 +86,17 @@ Status insert_account(Database& db, const AccountRow& account, const std::string
                              password_hash,
                              created_at,
                              optional_text(account.person),
-                             optional_text(account.os_user)};
+                             optional_text(account.os_user),
+                             optional_text(account.display_name)};
   return db.execute(
-      R"(INSERT INTO "users" ("name", "role", "supplier", "password_hash", "created_at", "person", "os_user")
-                       VALUES (?, ?, ?, ?, ?, ?, ?))",
+      R"(INSERT INTO "users" ("name", "role", "supplier", "password_hash", "created_at", "person", "os_user",
+                         "display_name") VALUES (?, ?, ?, ?, ?, ?, ?, ?))",
       params);
 }
 
 Result<std::vector<AccountRow>> active_accounts(Database& db) {
-  MOAT_TRY(const auto rows, db.query(R"(SELECT "name", "role", "supplier", "person", "os_user" FROM "users"
+  MOAT_TRY(const auto rows,
+           db.query(R"(SELECT "name", "role", "supplier", "person", "os_user", "display_name" FROM "users"
                                         WHERE "disabled" = 0 ORDER BY "name")"));
   std::vector<AccountRow> accounts;
   for (const SqlRow& row : rows) accounts.push_back(listed_account(row));
@@ -120,11 +126,13 @@ Status revoke_token(Database& db, const std::string& id) {
 
 Result<std::optional<TokenRow>> live_token(Database& db, const std::string& digest) {
   const SqlValue params[] = {digest};
-  MOAT_TRY(const auto rows,
-           db.query(R"(SELECT u."name", u."role", u."supplier", t."hash", u."person" FROM "api_tokens" t
+  MOAT_TRY(
+      const auto rows,
+      db.query(
+          R"(SELECT u."name", u."role", u."supplier", t."hash", u."person", u."display_name" FROM "api_tokens" t
                                         JOIN "users" u ON u."name" = t."user_name"
                                         WHERE t."hash" = ? AND t."revoked" = 0 AND u."disabled" = 0)",
-                    params));
+          params));
   if (rows.empty()) return std::optional<TokenRow>();
   return std::optional<TokenRow>(TokenRow{account_of(rows.front()), text_of(rows.front()[3])});
 }
@@ -175,7 +183,7 @@ Status insert_session(Database& db, const std::string& digest, const std::string
 Result<std::optional<SessionRow>> live_session(Database& db, const std::string& digest) {
   const SqlValue params[] = {digest};
   MOAT_TRY(const auto rows, db.query(R"(SELECT u."name", u."role", u."supplier", s."csrf", s."last_seen_ms",
-                                               s."expires_ms", s."hash", u."person" FROM "web_sessions" s
+                                               s."expires_ms", s."hash", u."person", u."display_name" FROM "web_sessions" s
                                         JOIN "users" u ON u."name" = s."user_name"
                                         WHERE s."hash" = ? AND u."disabled" = 0)",
                                      params));

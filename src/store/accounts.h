@@ -18,10 +18,11 @@ namespace moat::store {
 
 struct AccountRow {
   std::string name;
-  std::string role;      // "admin", ..., "supplier"
-  std::string supplier;  // empty: none
-  std::string person;    // empty: none
-  std::string os_user;   // empty: none
+  std::string role;               // "admin", ..., "supplier"
+  std::string supplier;           // empty: none
+  std::string person;             // empty: none
+  std::string os_user;            // empty: none
+  std::string display_name = {};  // the person's name as people write it (王小明); empty: none
 };
 
 // ---- Users -----------------------------------------------------------------------------------

@@ -407,6 +407,11 @@ const std::vector<Migration> kMigrations = {
          R"(ALTER TABLE "hits" ADD COLUMN "current_score" DOUBLE PRECISION)",
          R"(ALTER TABLE "hits" ADD COLUMN "current_reasons" TEXT)",
      }},
+    {19,
+     "a user's display name, as people write it (in Chinese characters too)",
+     {
+         R"(ALTER TABLE "users" ADD COLUMN "display_name" TEXT)",
+     }},
 };
 
 constexpr std::string_view kCreateVersions =

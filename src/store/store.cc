@@ -573,7 +573,8 @@ Status Store::copy_to(Database& target) {
     for (const auto& [table, columns] :
          {std::pair<std::string_view, std::string_view>{
               "users", R"("name", "role", "supplier", "password_hash", "failed_logins",
-                                                      "locked_until_ms", "disabled", "created_at", "person", "os_user")"},
+                                                      "locked_until_ms", "disabled", "created_at", "person", "os_user",
+                                                      "display_name")"},
           {"api_tokens", R"("hash", "id", "user_name", "label", "created_at", "revoked")"}}) {
       MOAT_TRY(const auto rows, db_->query("SELECT " + std::string(columns) + " FROM " + quoted(table)));
       std::string marks;

@@ -3,6 +3,7 @@
 # accounts, the command line acts as a signed-in user (an API token, or the login mapped to an
 # account; else the workspace's owner, as its administrator), the roles apply as in the API, the
 # four-eyes rule reads the authenticated identity, and the ledger says how each actor was known.
+# User names are ASCII; a name in Chinese characters is the display name beside one.
 source "$(dirname "$0")/lib.sh"
 
 db_flags
@@ -30,6 +31,28 @@ vic=$("$MOAT" "${W[@]}" token create vic 2>/dev/null)
 run sh -c "printf 'correct-horse-battery\n' | \"\$0\" \"\$@\"" "$MOAT" "${W[@]}" user add ADA --role viewer
 expect_status 1 "a user named as another but for case"
 expect_stderr "a user named 'ada' exists already"
+# A user name is ASCII, what is typed to sign in and what the ledger names; a name in Chinese
+# characters is the display name beside it (`user list`, the dashboard's header), never signed in
+# with. The refusal of a Chinese user name says where such a name goes; a display name that turns
+# text around (a bidi override) is refused.
+run sh -c "printf 'correct-horse-battery\n' | \"\$0\" \"\$@\"" "$MOAT" "${W[@]}" user add 王小明 --role viewer
+expect_status 1 "a user name in Chinese characters"
+expect_stderr "ASCII letters" "a user name in Chinese characters"
+expect_stderr "--display-name" "a user name in Chinese characters"
+run sh -c "printf 'correct-horse-battery\n' | \"\$0\" \"\$@\"" "$MOAT" "${W[@]}" user add wang.xm --role viewer \
+  --display-name "$(printf 'ada\u202e')"
+expect_status 1 "a display name with a bidi override"
+expect_stderr "--display-name: holds a control or invisible character (U+202E)" "a display name with a bidi override"
+run sh -c "printf 'correct-horse-battery\n' | \"\$0\" \"\$@\"" "$MOAT" "${W[@]}" user add wang.xm --role viewer \
+  --display-name 王小明
+expect_status 0 "a user with a display name in Chinese characters"
+expect_stdout "Added user wang.xm (王小明, viewer)" "a user with a display name in Chinese characters"
+run "$MOAT" "${W[@]}" user list
+expect_stdout "王小明" "user list shows the display name"
+run "$MOAT" "${W[@]}" user list --json
+CHECKS=$((CHECKS + 1))
+python3 -c 'import json, sys; u = {x["name"]: x for x in json.load(open(sys.argv[1]))}; assert u["wang.xm"]["display_name"] == "王小明" and u["ada"]["display_name"] == "", u' \
+  "$WORK/stdout" || fail "user list --json lacks the display name"
 
 run "$MOAT" "${W[@]}" "${waive[@]}" --token "$sam"
 expect_status 1 "a sourcing user waives a gate check"

@@ -4,7 +4,8 @@
 # a copy re-exported by gerbv traced too, the unmarked master and an unrelated file traced to no
 # one (exit 1), an unmarked kind's copy (the master byte for byte) too, and every trace in the ledger.
 # A naming the ledger does not vouch for (a copy's row or its events changed in the database, the
-# ledger's head broken) is shown but said not to be evidence, exit 3.
+# ledger's head broken) is shown but said not to be evidence, exit 3. A suspect larger than moat
+# reads is traced by its hash, with bounded memory.
 source "$(dirname "$0")/lib.sh"
 
 mkdir -p "$WORK/csv"
@@ -214,6 +215,48 @@ printf 'G04 another board*\n%%FSLAX46Y46*%%\n%%MOMM*%%\n%%ADD10C,0.5*%%\nD10*\nX
 run "$MOAT" "${W[@]}" trace "$WORK/other.GTL"
 expect_status 1 "trace an unrelated Gerber"
 expect_stdout "no fingerprint found" "trace an unrelated Gerber"
+
+# A suspect larger than moat reads into memory (256 MiB; lowered here to 1024 bytes by the
+# variable for tests, so that no test writes 256 MiB) is traced by its SHA-256, read in chunks: an
+# exact copy and the master are still identified; anything else says that no exact copy matched
+# and how much mark recovery reads, exit 1.
+export MOAT_TEST_MAX_INPUT_BYTES=1024
+run "$MOAT" "${W[@]}" trace "$WORK/out/B1/board.GTL" --json
+expect_status 0 "trace an exact copy larger than moat reads"
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/stdout" <<'PY' || fail "an exact copy larger than moat reads is not named"
+import json, sys
+o = json.load(open(sys.argv[1]))
+assert o["verdict"] == "exact-copy" and o["recipient"] == "B1" and o["evidence"]["method"] == "sha256", o
+assert o["ledger"]["vouched"] is True, o["ledger"]
+PY
+for master in board.bin out/B2/board.bin; do
+  run "$MOAT" "${W[@]}" trace "$WORK/$master" --json
+  expect_status 1 "trace $master, larger than moat reads"
+  CHECKS=$((CHECKS + 1))
+  python3 -c 'import json, sys; o = json.load(open(sys.argv[1])); assert o["verdict"] == "master" and o["file"], o' \
+    "$WORK/stdout" || fail "trace $master, larger than moat reads: not the unmarked master"
+done
+run "$MOAT" "${W[@]}" trace "$WORK/cut.GTL"
+expect_status 1 "trace a changed copy larger than moat reads"
+expect_stdout "no exact copy matched" "trace a changed copy larger than moat reads"
+expect_stdout "mark recovery reads at most 1024 bytes" "trace a changed copy larger than moat reads"
+run "$MOAT" "${W[@]}" trace "$WORK/cut.GTL" --json
+CHECKS=$((CHECKS + 1))
+python3 -c 'import json, sys; o = json.load(open(sys.argv[1])); assert o["verdict"] == "too-large" and o["recipient"] is None, o' \
+  "$WORK/stdout" || fail "trace --json of a changed copy larger than moat reads"
+# Its memory stays bounded: a 32 MiB suspect costs far less than 32 MiB.
+head -c $((32 << 20)) /dev/urandom > "$WORK/large.bin"
+CHECKS=$((CHECKS + 1))
+python3 - "$MOAT" "$WORK/w" "$WORK/large.bin" <<'PY' || fail "tracing a 32 MiB file by its hash holds it in memory"
+import resource, subprocess, sys
+done = subprocess.run([sys.argv[1], "-w", sys.argv[2], "trace", sys.argv[3]], capture_output=True, text=True)
+assert done.returncode == 1 and "no exact copy matched" in done.stdout, (done.returncode, done.stdout, done.stderr)
+peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+assert peak_kib < 24 * 1024, f"peak {peak_kib} KiB"
+PY
+rm -f "$WORK/large.bin"
+unset MOAT_TEST_MAX_INPUT_BYTES
 
 # The text form names the recipient, and every trace is a ledger event.
 run "$MOAT" "${W[@]}" trace "$WORK/out/B1/board.GTL"

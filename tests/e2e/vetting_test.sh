@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Supplier qualification, oversight, tooling, reconciliation and red flags through the real
 # binary: the demo's flags and overrun, `moat flags --json`'s contract, an assessment that its
-# assessor cannot approve, visits with findings, tooling passports, and bad input located.
+# assessor cannot approve, visits with findings, tooling passports, and bad input located. A
+# look ahead at flags records nothing.
 source "$(dirname "$0")/lib.sh"
 
 db_flags
@@ -64,6 +65,39 @@ cleared = [f for f in json.load(open(sys.argv[1])) if f["resolution"] == "automa
 visit = [f for f in cleared if f["rule"] == "owner-visit-missing" and f["subject"] == "supplier/F04"]
 assert visit and visit[0]["state"] == "resolved" and "V4" in visit[0]["reason"], cleared
 PY
+
+# A look ahead (--as-of a day after today) records nothing: it shows, marked as a preview, what an
+# evaluation then would raise and clear, and the flags and the ledger stay as they were, so that
+# the next plain evaluation has nothing to undo.
+run "$MOAT" "${W[@]}" flags --all --json
+cp "$WORK/stdout" "$WORK/flags-before.json"
+events_before=$(sql "$WORK/aurora" "SELECT COUNT(*) FROM ledger")
+AHEAD=$(date -u -d '+600 days' +%F)
+run "$MOAT" "${W[@]}" flags --as-of "$AHEAD"
+expect_status 0 "a look ahead"
+expect_stdout "Preview as of $AHEAD" "a look ahead"
+expect_stdout "(would be new)" "a look ahead"
+expect_stdout "would resolve itself: cleared on $AHEAD" "a look ahead"
+run "$MOAT" "${W[@]}" flags --as-of "$AHEAD" --json
+expect_status 0 "a look ahead, JSON"
+expect_stderr "Nothing is recorded" "a look ahead, JSON"
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/stdout" <<'PY' || fail "a look ahead's JSON is not marked as a preview"
+import json, sys
+flags = json.load(open(sys.argv[1]))
+assert flags and all(f["preview"] is True for f in flags), flags[:1]
+assert any(f["new"] and f["id"] is None for f in flags), [f for f in flags if f["new"]][:1]
+PY
+CHECKS=$((CHECKS + 1))
+[ "$(sql "$WORK/aurora" "SELECT COUNT(*) FROM ledger")" = "$events_before" ] || fail "a look ahead wrote to the ledger"
+run "$MOAT" "${W[@]}" flags
+expect_status 0 "today, after a look ahead"
+CHECKS=$((CHECKS + 1))
+grep -Eq "\((new|reopened|cleared)\)|resolved itself" "$WORK/stdout" &&
+  fail "today's evaluation undid a look ahead: $(cat "$WORK/stdout")"
+run "$MOAT" "${W[@]}" flags --all --json
+CHECKS=$((CHECKS + 1))
+cmp -s "$WORK/stdout" "$WORK/flags-before.json" || fail "the flags on record changed after a look ahead"
 
 # Several flags at once, all or none.
 run "$MOAT" "${W[@]}" flags --json

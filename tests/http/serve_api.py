@@ -163,9 +163,14 @@ def plan_suppliers():
     return used, [s["id"] for s in everyone], {s["id"]: s for s in everyone}
 
 
-def add_user(name, role, supplier=None, person=None):
+# The viewer's name as people write it, beside its ASCII user name.
+VIEWER_DISPLAY_NAME = "王小明"
+
+
+def add_user(name, role, supplier=None, person=None, display_name=None):
     args = ["user", "add", name, "--role", role] + (["--supplier", supplier] if supplier else [])
     args += ["--person", person] if person else []
+    args += ["--display-name", display_name] if display_name else []
     out = moat(*args, stdin=PASSWORD + "\n")
     assert out.returncode == 0, out.stderr
 
@@ -621,6 +626,7 @@ def test_login_and_lockout(server):
         check(attribute in cookie, "the session cookie lacks %s: %s" % (attribute, cookie))
     check("Secure" not in cookie or server.tls, "Secure on a plain HTTP cookie")
     check(client.get("/api/me").json["name"] == "viewer1", "the cookie signs in")
+    check(client.get("/api/me").json["display_name"] == VIEWER_DISPLAY_NAME, "me gives the display name")
     check(client.get("/api/me").json["csrf_token"] == client.csrf, "me returns the CSRF token")
     out = client.request("POST", "/api/logout", headers={"X-CSRF-Token": client.csrf})
     check(out.status == 204, "sign-out: %s" % out.status)
@@ -1460,7 +1466,8 @@ def main():
     USERS = {}
     for role in ROLES:
         name = role + "1"
-        add_user(name, role, OWN_SUPPLIER if role == "supplier" else None, OWN_PERSON if role == "supplier" else None)
+        add_user(name, role, OWN_SUPPLIER if role == "supplier" else None, OWN_PERSON if role == "supplier" else None,
+                 VIEWER_DISPLAY_NAME if role == "viewer" else None)
         USERS[role] = name
     add_user("lockme", "viewer")
     add_user("pager1", "admin")

@@ -139,7 +139,8 @@ function renderChrome() {
     replace(el.navList);
     return;
   }
-  el.userName.textContent = who.name;
+  // The name as people write it beside the one signed in with: the latter is who the ledger names.
+  el.userName.textContent = who.display_name ? `${who.display_name} (${who.name})` : who.name;
   el.userRole.textContent = ROLE_NAMES[who.role] || who.role;
   el.userSupplier.textContent = who.supplier ? ` · ${who.supplier}` : '';
   replace(el.navList, ...navItems()

@@ -38,7 +38,7 @@ export function session() {
 }
 
 export function setSession(value) {
-  current = value ? { name: value.name, role: value.role, supplier: value.supplier || null, person: value.person || null } : null;
+  current = value ? { name: value.name, display_name: value.display_name || null, role: value.role, supplier: value.supplier || null, person: value.person || null } : null;
 }
 
 // The server's vocabulary (GET /api/meta): the roles of every route and the gate's check titles.

@@ -19,7 +19,7 @@ const VIEWPORT = { width: 1366, height: 768 };
 
 const USERS = {
   admin: { name: 'ada', role: 'admin' },
-  sourcing: { name: 'sam', role: 'sourcing' },
+  sourcing: { name: 'sam', role: 'sourcing', displayName: '孙明' },
   legal: { name: 'lee', role: 'legal' },
   oversight: { name: 'otto', role: 'oversight' },
   viewer: { name: 'vic', role: 'viewer' },
@@ -42,6 +42,7 @@ function makeWorkspace() {
   moat(['demo', ws]);
   for (const user of Object.values(USERS)) {
     const extra = user.role === 'supplier' ? ['--supplier', 'F04'] : [];
+    if (user.displayName) extra.push('--display-name', user.displayName);
     moat(['-w', ws, 'user', 'add', user.name, '--role', user.role, ...extra], `${password(user)}\n`);
   }
   return ws;
@@ -186,7 +187,8 @@ scenario('sign in through the form; a wrong password shows the error', async () 
   await page.fill('#signin-password', password(USERS.sourcing));
   await page.click('#signin-form button[type=submit]');
   await waitForPage(page, '#/launch', 'Launch readiness');
-  assert.equal((await page.textContent('#user-name')).trim(), USERS.sourcing.name);
+  // The name as people write it first, then the name signed in with (the one the ledger names).
+  assert.equal((await page.textContent('#user-name')).trim(), `${USERS.sourcing.displayName} (${USERS.sourcing.name})`);
   assert.equal((await page.textContent('#user-role')).trim(), 'Sourcing');
   assert.deepEqual(await navTexts(page), STAFF_NAV);
   await assertClean(tab);
