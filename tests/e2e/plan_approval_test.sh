@@ -132,4 +132,52 @@ run "$MOAT" -w "$WORK/stale" plan approve --product gizmo --plan plan-1
 expect_status 1 "approve a plan whose supplier was rejected since"
 expect_stderr "the plan no longer holds, so it cannot be approved: F2 is not qualified"
 
+# Saving a plan writes: the right to edit, as POST /api/products/{id}/plans.
+clone_workspace "$WORK/drafted" "$WORK/accounts"
+printf 'correct-horse-battery\n' | "$MOAT" -w "$WORK/accounts" user add vic --role viewer >/dev/null || fail "user add"
+vic=$("$MOAT" -w "$WORK/accounts" token create vic 2>/dev/null)
+run "$MOAT" -w "$WORK/accounts" --token "$vic" plan --product gizmo --max-exposure-share 1 --time-limit 2 --save
+expect_status 1 "a viewer saves a plan"
+expect_stderr "moat plan --save needs the right to edit"
+run "$MOAT" -w "$WORK/accounts" --token "$vic" plan --product gizmo --max-exposure-share 1 --time-limit 2
+expect_status 0 "a viewer plans without saving"
+
+# A recipe one party completes, said in words.
+clone_workspace "$WORK/approved" "$WORK/one-party"
+printf 'product,id,name,capability,exposes,volume,sources\ngizmo,P3,电路板,pcba-smt,S2,1000,1\n' > "$WORK/packages.csv"
+"$MOAT" -w "$WORK/one-party" import "$WORK/packages.csv" >/dev/null || fail "import P3 exposing S2"
+run "$MOAT" -w "$WORK/one-party" exposure --product gizmo
+expect_stdout "R1: one party can complete it alone (G1)  ← BREAKS THE POLICY"
+
+# Flags that have nothing to act on are refused, not dropped.
+"$MOAT" "${W[@]}" plan --product gizmo --time-limit 2 --emit-instance "$WORK/gizmo.json" >/dev/null ||
+  fail "emit the instance"
+run "$MOAT" plan --instance "$WORK/gizmo.json" --save
+expect_status 1 "--save with --instance"
+expect_stderr "--save: saves a plan of a --product"
+run "$MOAT" plan --instance "$WORK/gizmo.json" --emit-instance "$WORK/again.json"
+expect_status 1 "--emit-instance with --instance"
+run "$MOAT" "${W[@]}" plan --product gizmo --frontier --save --time-limit 2
+expect_status 1 "--save with --frontier"
+run "$MOAT" plan --instance "$WORK/gizmo.json" --max-exposure-share nan
+expect_status 1 "a cap of nan"
+expect_stderr "--max-exposure-share: must be a number from 0 to 1, not 'nan'"
+clone_workspace "$WORK/drafted" "$WORK/nan"
+sed -i 's/^max_exposure_share = 0.5/max_exposure_share = nan/' "$WORK/nan/moat.toml"
+run "$MOAT" -w "$WORK/nan" plan --product gizmo --time-limit 2
+expect_status 1 "a cap of nan in moat.toml"
+expect_stderr "policy.max_exposure_share must be between 0 and 1"
+
+# --save with --json: the plan on standard output, where it was saved on standard error.
+run "$MOAT" -w "$WORK/drafted" plan --product gizmo --max-exposure-share 1 --time-limit 5 --save --json
+expect_status 0 "save a plan with --json"
+expect_stdout '"status": "optimal"'
+expect_stderr "Saved as plan-2 (draft); approve it with: moat plan approve --product gizmo --plan plan-2"
+
+# A product with nothing to protect yet is not planned: its instance would not read back.
+printf 'id,name,description\nempty,空产品,\n' > "$WORK/products.csv"
+"$MOAT" "${W[@]}" import "$WORK/products.csv" >/dev/null || fail "import the empty product"
+run "$MOAT" "${W[@]}" plan --product empty --emit-instance "$WORK/empty.json"
+expect_status 1 "plan a product without secrets"
+expect_stderr "product 'empty' has no secrets to protect yet"
 finish
