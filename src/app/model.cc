@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Cross-record checks over a workspace's records (stored and imported together).
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -43,6 +44,7 @@ class Checker {
     check_quotes();
     check_people();
     check_agreements();
+    check_plans();
     check_references();
     check_dates_in_order();
     return std::move(problems_);
@@ -271,6 +273,45 @@ class Checker {
         report(
             "agreements", key, entry, "controlling_language",
             "'" + controlling + "' is not one of the agreement's languages (" + join(languages, ", ") + ")");
+      }
+    }
+  }
+
+  // A plan read from a file or edited must be one `moat plan --save` and `moat plan approve` could
+  // have left: its body the planner's JSON (docs/planner.md) with the record's status, approved only
+  // when found valid, and one approved plan per product (approving supersedes the one before).
+  // Stored plans are left as they are.
+  void check_plans() {
+    static const std::set<std::string> kStatuses = {"optimal", "feasible", "infeasible", "unknown"};
+    std::map<std::string, int> approved;  // product → approved plans
+    for (const auto& [key, entry] : model_.of("plans")) {
+      if (text(entry.record["state"]) == "approved") ++approved[key[0]];
+    }
+    for (const auto& [key, entry] : model_.of("plans")) {
+      if (!entry.origin) continue;
+      const json& r = entry.record;
+      const std::string status = text(r["status"]);
+      if (!kStatuses.contains(status)) {
+        report("plans", key, entry, "status",
+               "'" + status + "' is not a plan's status (optimal, feasible, infeasible or unknown)");
+      }
+      const json body = json::parse(text(r["plan"]), nullptr, false);
+      if (!body.is_object() || !body.contains("status") || !body.contains("assignments") ||
+          !body["assignments"].is_array()) {
+        report("plans", key, entry, "plan",
+               "not a plan: the planner's JSON with its status and assignments (docs/planner.md)");
+      } else if (text(body["status"]) != status) {
+        report("plans", key, entry, "status",
+               "the record says '" + status + "' but its plan is '" + text(body["status"]) + "'");
+      }
+      if (text(r["state"]) != "approved") continue;
+      if (status != "optimal" && status != "feasible") {
+        report("plans", key, entry, "state", "a plan that is " + status + " cannot be approved");
+      }
+      if (approved[key[0]] > 1) {
+        report("plans", key, entry, "state",
+               "product '" + key[0] + "' would have " + std::to_string(approved[key[0]]) +
+                   " approved plans: one is approved at a time (mark the others superseded)");
       }
     }
   }

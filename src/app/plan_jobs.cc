@@ -76,6 +76,7 @@ Result<PlanJobView> PlanJobs::start(Workspace& workspace, const Session& session
     }
   }
   MOAT_TRY(plan::Instance instance, product_instance(workspace, request.product, request.instance));
+  MOAT_CHECK(check_plannable(instance, request.product));
   const std::lock_guard lock(mutex_);
   for (const auto& job : jobs_) {  // another request may have started one meanwhile
     if (job->snapshot().product == request.product && !job->ended()) {

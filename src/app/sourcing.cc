@@ -53,6 +53,7 @@ std::string ineligible(const plan::Instance& instance, const plan::Package& pack
 void assignment_breaks(const plan::Instance& instance, const std::vector<plan::Assignment>& assignments,
                        std::vector<std::string>& breaks) {
   std::map<std::string, double> units;
+  std::map<std::string, int> sources_of;                    // package → suppliers assigned
   std::map<std::string, std::set<std::string>> parties_of;  // package → parties
   for (const plan::Assignment& a : assignments) {
     const plan::Package* package = package_in(instance, a.package);
@@ -62,10 +63,23 @@ void assignment_breaks(const plan::Instance& instance, const std::vector<plan::A
     if (!package || !supplier) continue;
     if (const std::string why = ineligible(instance, *package, *supplier); !why.empty())
       breaks.push_back(why);
-    units[a.supplier] += a.units;
+    // The units the package needs of each source today: its volume may have grown since.
+    units[a.supplier] += package->volume / package->sources;
+    ++sources_of[a.package];
     if (!parties_of[a.package].insert(supplier->party).second) {
       breaks.push_back(a.package + " now goes to two suppliers of one party (" + supplier->party + ")");
     }
+  }
+  // Every package of the product today, with as many sources as it needs today: a package added
+  // since, or one that now needs more (or fewer) sources, is one the plan does not make.
+  for (const plan::Package& package : instance.packages) {
+    const int given = sources_of[package.id];
+    if (given == package.sources) continue;
+    const std::string needs =
+        std::to_string(package.sources) + (package.sources == 1 ? " source" : " sources");
+    breaks.push_back(given == 0 ? package.id + " is made by no supplier of the plan (it needs " + needs + ")"
+                                : package.id + " needs " + needs + " now; the plan gives it " +
+                                      std::to_string(given));
   }
   for (const auto& [id, assigned] : units) {
     const plan::Supplier* supplier = supplier_in(instance, id);
@@ -256,8 +270,28 @@ std::vector<plan::FrontierPoint> frontier(const plan::Instance& instance, const 
   return plan::frontier(instance, options, progress);
 }
 
+Status check_plannable(const plan::Instance& instance, const std::string& product) {
+  if (instance.secrets.empty()) {
+    return input_error("--product", "product '" + product +
+                                        "' has no secrets to protect yet: import its secrets (secrets.csv), "
+                                        "recipes and work packages first (docs/formats.md)");
+  }
+  if (const plan::CostOverflow overflow = plan::cost_overflow(instance); overflow.any()) {
+    const std::string where = overflow.quote
+                                  ? "quotes/" + product + "/" + instance.quotes[*overflow.quote].package +
+                                        "/" + instance.quotes[*overflow.quote].supplier
+                                  : "quotes/" + product;
+    return input_error(where, overflow.quote ? "the quote's cost for its package's volume is beyond what a "
+                                               "number holds: write the costs in a larger unit"
+                                             : "the product's quotes add up beyond what a number holds: "
+                                               "write the costs in a larger unit");
+  }
+  return {};
+}
+
 Result<SavedPlan> solve_and_save(Workspace& workspace, const Session& session, const std::string& product,
                                  const plan::Instance& instance, const plan::SolveOptions& options) {
+  MOAT_CHECK(check_plannable(instance, product));
   plan::Plan solved = plan::solve(instance, options);
   MOAT_TRY(SavedPlan saved, save_plan(workspace, session, product, instance, solved));
   saved.plan = std::move(solved);  // the whole plan, reasons and bounds included, as solved
@@ -268,6 +302,32 @@ bool approvable(std::string_view status) {
   return status == plan::status_name(plan::PlanStatus::kOptimal) ||
          status == plan::status_name(plan::PlanStatus::kFeasible);
 }
+
+namespace {
+
+// What approving `saved` needs beyond its recorded status: a body that is a plan found valid (a
+// record imported from a file may say "optimal" over anything), and assignments that still hold
+// against the workspace today (plan_breaks: every package made by its sources, each eligible,
+// within capacity and the caps) — the gate's plan-valid would fail it from the start.
+Status check_approvable(Workspace& workspace, const Session& session, const std::string& product,
+                        const SavedPlan& saved) {
+  if (!approvable(plan::status_name(saved.plan.status))) {
+    return input_error(saved.id, "its plan is " + std::string(plan::status_name(saved.plan.status)) +
+                                     " (or not a plan moat can read), so it cannot be approved");
+  }
+  MOAT_TRY(
+      const plan::Instance instance,
+      product_instance(workspace, product, {saved.collusion, std::nullopt, session.today().to_string()}));
+  const std::vector<std::string> breaks = plan_breaks(instance, saved.plan.assignments);
+  if (breaks.empty()) return {};
+  std::string why;
+  for (const std::string& b : breaks) why += (why.empty() ? "" : "; ") + b;
+  return input_error(saved.id, "the plan no longer holds, so it cannot be approved: " + why +
+                                   ". Plan again (moat plan --product " + product +
+                                   " --save) and approve the new plan");
+}
+
+}  // namespace
 
 Result<SavedPlan> approve_plan(Workspace& workspace, const Session& session, const std::string& product,
                                const std::optional<std::string>& plan_id) {
@@ -291,6 +351,7 @@ Result<SavedPlan> approve_plan(Workspace& workspace, const Session& session, con
     if (!approvable(status)) {
       return input_error(text((*chosen)["id"]), "a plan that is " + status + " cannot be approved");
     }
+    MOAT_CHECK(check_approvable(workspace, session, product, saved_of(*chosen)));
     for (const json& other : plans) {
       if (other["state"] == "approved" && other["id"] != (*chosen)["id"]) {
         json superseded = other;
@@ -334,8 +395,9 @@ Result<ExposureReport> plan_exposure(Workspace& workspace, const std::string& pr
         ErrorCode::kNotFound, "--product",
         "product '" + product + "' has no saved plan: run 'moat plan --product " + product + " --save'");
   }
+  // Each party's cap is today's (the policy's and its suppliers'), as the gate's plan-valid reads it.
   MOAT_TRY(const plan::Instance instance,
-           product_instance(workspace, product, {saved->collusion, saved->max_exposure_share, ""}));
+           product_instance(workspace, product, {saved->collusion, std::nullopt, ""}));
   const plan::Problem problem = plan::compile(instance);
   std::map<std::string, std::size_t> secret_index, package_index, party_index;
   for (std::size_t s = 0; s < instance.secrets.size(); ++s) secret_index[instance.secrets[s].id] = s;
@@ -431,9 +493,10 @@ Result<std::optional<std::vector<std::string>>> approved_plan_breaks(Workspace& 
   using Breaks = std::optional<std::vector<std::string>>;
   MOAT_TRY(const std::optional<SavedPlan> saved, current_plan(workspace, product));
   if (!saved || saved->state != "approved") return Breaks();
-  MOAT_TRY(
-      const plan::Instance instance,
-      product_instance(workspace, product, {saved->collusion, saved->max_exposure_share, today.to_string()}));
+  // Against the workspace's policy as it is today, as the gate's other checks and the release check
+  // are, not the cap the plan was made under (`moat plan --max-exposure-share` plans past it).
+  MOAT_TRY(const plan::Instance instance,
+           product_instance(workspace, product, {saved->collusion, std::nullopt, today.to_string()}));
   return Breaks(plan_breaks(instance, saved->plan.assignments));
 }
 

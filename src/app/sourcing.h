@@ -54,6 +54,11 @@ plan::Plan solve(const plan::Instance& instance, const plan::SolveOptions& optio
 std::vector<plan::FrontierPoint> frontier(const plan::Instance& instance, const plan::SolveOptions& options,
                                           const Progress& progress = {});
 
+// Whether `product`'s instance can be planned: it must have a secret, as an instance file must
+// (docs/planner.md), so that what `--emit-instance` writes `--instance` reads back, and costs a
+// number can hold (plan::cost_overflow). kInput, naming the product or the quote, if not.
+Status check_plannable(const plan::Instance& instance, const std::string& product);
+
 // Solves `instance` (product_instance's for `product`) and saves the plan as a draft (save_plan):
 // what `moat plan --product P --save` and POST /api/products/{id}/plans both do.
 Result<SavedPlan> solve_and_save(Workspace& workspace, const Session& session, const std::string& product,

@@ -303,7 +303,7 @@ Result<Config> parse_config(std::string_view text, std::string_view file) {
     }
     config.policy.person_collusion = static_cast<int>(person_collusion);
     MOAT_TRY(config.agreements, parse_agreement_policy(*policy, file));
-    if (config.policy.max_exposure_share < 0 || config.policy.max_exposure_share > 1) {
+    if (!(config.policy.max_exposure_share >= 0 && config.policy.max_exposure_share <= 1)) {  // nan too
       return input_error(std::string(file), "policy.max_exposure_share must be between 0 and 1");
     }
   }

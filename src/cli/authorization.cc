@@ -14,6 +14,7 @@ constexpr std::pair<std::string_view, Capability> kCommands[] = {
     {"remove", Capability::kEdit},
     {"set", Capability::kEdit},
     {"plan approve", Capability::kEdit},
+    {"plan --save", Capability::kEdit},  // saving a draft writes it (POST /api/products/{id}/plans)
     {"supplier assess", Capability::kEdit},
     {"supplier approve", Capability::kEdit},
     {"supplier certificate", Capability::kEdit},

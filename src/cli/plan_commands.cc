@@ -242,17 +242,17 @@ std::string today(const app::Session& session) {
 }
 
 // What to do with a plan just saved: approve it, or, when it cannot be, what would give one that can.
-void print_saved(const app::SavedPlan& saved, const std::string& product) {
-  std::cout << "\nSaved as " << saved.id << " (draft); ";
+// With --json the plan is the contract on standard output, so this goes to standard error.
+void print_saved(const app::SavedPlan& saved, const std::string& product, std::ostream& out) {
+  out << "\nSaved as " << saved.id << " (draft); ";
   if (app::approvable(plan::status_name(saved.plan.status))) {
-    std::cout << "approve it with: moat plan approve --product " << product << " --plan " << saved.id << "\n";
+    out << "approve it with: moat plan approve --product " << product << " --plan " << saved.id << "\n";
   } else if (saved.plan.status == plan::PlanStatus::kInfeasible) {
-    std::cout
-        << "being infeasible, it cannot be approved: change what the reasons above name (or plan with a "
+    out << "being infeasible, it cannot be approved: change what the reasons above name (or plan with a "
            "lower --collusion or a higher --max-exposure-share), then save a new plan\n";
   } else {
-    std::cout << "no plan was found in the time allowed, so it cannot be approved: plan again with a longer "
-                 "--time-limit\n";
+    out << "no plan was found in the time allowed, so it cannot be approved: plan again with a longer "
+           "--time-limit\n";
   }
 }
 
@@ -262,6 +262,8 @@ int plan_product(const PlanFlags& flags, const GlobalOptions& global) {
     auto instance = app::product_instance(workspace, flags.product,
                                           {flags.collusion, flags.max_exposure_share, today(session)});
     if (!instance.ok()) return fail(instance.error());
+    if (Status plannable = app::check_plannable(*instance, flags.product); !plannable.ok())
+      return fail(plannable.error());
     if (!flags.emit_instance.empty()) {
       if (Status written = write_file_atomically(flags.emit_instance, plan::instance_json(*instance));
           !written.ok()) {
@@ -279,9 +281,10 @@ int plan_product(const PlanFlags& flags, const GlobalOptions& global) {
     const plan::Plan& plan = saved->plan;
     if (global.json) {
       std::cout << plan::plan_json(plan);
+      print_saved(*saved, flags.product, std::cerr);
     } else {
       print_plan(plan, *costing);
-      print_saved(*saved, flags.product);
+      print_saved(*saved, flags.product, std::cout);
     }
     return 0;
   });
@@ -318,6 +321,19 @@ CLI::Validator seconds_above_zero() {
       "SECONDS > 0");
 }
 
+// A share of the secret weight: a number from 0 to 1 (CLI::Range lets "nan" through, and a cap of
+// nan would hold every party within it).
+CLI::Validator share_from_zero_to_one() {
+  return CLI::Validator(
+      [](const std::string& text) -> std::string {
+        double share = 0;
+        if (!CLI::detail::lexical_cast(text, share) || !(share >= 0 && share <= 1))
+          return "must be a number from 0 to 1, not '" + text + "'";
+        return {};
+      },
+      "0..1");
+}
+
 }  // namespace
 
 std::function<int()> define_plan(CLI::App& app, GlobalOptions& global) {
@@ -340,7 +356,7 @@ std::function<int()> define_plan(CLI::App& app, GlobalOptions& global) {
       ->check(CLI::Range(0, 20));
   app.add_option("--max-exposure-share", flags->max_exposure_share,
                  "most of the total secret weight one party may hold")
-      ->check(CLI::Range(0.0, 1.0));
+      ->check(share_from_zero_to_one());
   app.add_option("--time-limit", flags->time_limit, "seconds to search (default 30)")
       ->check(seconds_above_zero());
   app.add_flag("--frontier", flags->frontier,
@@ -355,6 +371,15 @@ std::function<int()> define_plan(CLI::App& app, GlobalOptions& global) {
     if (!flags->product.empty() && !flags->instance.empty()) {
       return fail(input_error("--product", "give --instance or --product, not both"));
     }
+    // Flags that would otherwise be dropped without a word.
+    if (flags->product.empty() && flags->save)
+      return fail(input_error("--save", "saves a plan of a --product (an instance file has nowhere to go)"));
+    if (flags->product.empty() && !flags->emit_instance.empty())
+      return fail(
+          input_error("--emit-instance", "writes the instance of a --product (--instance is one already)"));
+    if (flags->frontier && flags->save)
+      return fail(input_error("--save", "saves one plan, not the frontier: plan without --frontier to save"));
+    if (flags->save) global.command += " --save";  // saving writes: the right to edit (cli/authorization.cc)
     if (!flags->product.empty()) return plan_product(*flags, global);
     if (flags->instance.empty())
       return fail(input_error("--instance", "name an instance file or a --product"));
@@ -396,7 +421,9 @@ void print_exposure(const app::ExposureReport& report) {
     for (const auto& m : r.coalition) members += (members.empty() ? "" : " + ") + m;
     std::cout << "  " << r.recipe << ": "
               << (r.min_coalition
-                      ? "needs " + std::to_string(*r.min_coalition) + " parties together (" + members + ")"
+                      ? (*r.min_coalition == 1 ? "one party can complete it alone (" + members + ")"
+                                               : "needs " + std::to_string(*r.min_coalition) +
+                                                     " parties together (" + members + ")")
                       : std::string("no set of untrusted parties can complete it"))
               << ((r.min_coalition && *r.min_coalition <= report.collusion) ? "  ← BREAKS THE POLICY" : "")
               << "\n";

@@ -73,6 +73,22 @@ class QuoteIndex {
   std::map<std::pair<std::string_view, std::string_view>, const Quote*> by_pair_;
 };
 
+// Adds to `notes` (up to kMaxNamed, each once) why each supplier close to making package `p` — it
+// has the capability or a quote — may not: "F1 is not qualified (expired)", "F3 has no quote".
+void near_misses(const Problem& problem, QuoteIndex& quotes, std::size_t p, std::vector<std::string>& notes) {
+  const Instance& instance = *problem.instance;
+  const Package& source = instance.packages[p];
+  for (const Supplier& s : instance.suppliers) {
+    if (notes.size() >= kMaxNamed) return;
+    const Quote* quote = quotes.find(source.id, s.id);
+    const auto reason = ineligibility(instance, source, s, quote);
+    const bool capable =
+        std::find(s.capabilities.begin(), s.capabilities.end(), source.capability) != s.capabilities.end();
+    if (reason && (capable || quote) && std::find(notes.begin(), notes.end(), *reason) == notes.end())
+      notes.push_back(*reason);
+  }
+}
+
 // Packages whose eligible suppliers fall in fewer parties than the sources they need.
 void short_of_suppliers(const Problem& problem, const Deadline& deadline, std::vector<std::string>& reasons) {
   const Instance& instance = *problem.instance;
@@ -188,6 +204,7 @@ std::optional<std::vector<std::size_t>> fewest_giving_away(const Problem& proble
 
 void forced_conflicts(const Problem& problem, const Deadline& deadline, std::vector<std::string>& reasons) {
   const auto forced = forced_holdings(problem);
+  QuoteIndex quotes(*problem.instance);
   for (const auto& [g, f] : forced) {
     if (deadline.passed()) return;
     const double share = problem.total_weight > 0 ? problem.weight_of(f.held) / problem.total_weight : 0;
@@ -212,6 +229,9 @@ void forced_conflicts(const Problem& problem, const Deadline& deadline, std::vec
         const CompiledPackage& package = problem.packages[p];
         notes.insert(notes.end(), package.excluded.begin(), package.excluded.end());
       }
+      // And why the suppliers that come close may not make them (a qualification that lapsed, a
+      // missing quote): what would give another party the choice.
+      for (std::size_t p : *needed) near_misses(problem, quotes, p, notes);
       reasons.push_back("recipe " + recipe.id + ": packages " + list(ids_of(problem, *needed)) +
                         " expose all of it and only party " + problem.parties[g].id + " can make " +
                         (needed->size() == 2 ? "both" : "them all") +

@@ -308,6 +308,17 @@ std::vector<QuoteRef> check_references(const Instance& instance, std::string_vie
   }
   std::vector<QuoteRef> refs = resolve_quotes(instance, packages, suppliers);
   if (refs.size() != instance.quotes.size()) check_quotes(instance, packages, suppliers, where, problems);
+  if (problems.empty()) {
+    if (const CostOverflow overflow = cost_overflow(instance); overflow.quote) {
+      problems.push_back({where("/quotes/" + std::to_string(*overflow.quote) + "/unit_cost"),
+                          "this quote's cost for the package's units is beyond what a number holds: "
+                          "write the costs in a larger unit"});
+    } else if (overflow.total) {
+      problems.push_back({where("/quotes"),
+                          "the quotes' costs add up beyond what a number holds: write the "
+                          "costs in a larger unit"});
+    }
+  }
   std::map<std::string, std::pair<bool, std::size_t>> party_trust;
   for (std::size_t i = 0; i < instance.suppliers.size(); ++i) {
     const Supplier& s = instance.suppliers[i];
@@ -456,6 +467,26 @@ Utf8Check check_utf8_within(std::string_view text, const Deadline& deadline) {
 }
 
 }  // namespace
+
+CostOverflow cost_overflow(const Instance& instance) {
+  std::unordered_map<std::string_view, std::size_t> package_index;
+  for (std::size_t p = 0; p < instance.packages.size(); ++p)
+    package_index.emplace(instance.packages[p].id, p);
+  std::vector<double> dearest(instance.packages.size(), 0);
+  for (std::size_t q = 0; q < instance.quotes.size(); ++q) {
+    const Quote& quote = instance.quotes[q];
+    const auto p = package_index.find(quote.package);
+    if (p == package_index.end()) continue;
+    const Package& package = instance.packages[p->second];
+    const double cost = quote.unit_cost * (package.volume / package.sources) + quote.fixed_cost;
+    if (!std::isfinite(cost)) return {q, false};
+    dearest[p->second] = std::max(dearest[p->second], cost);
+  }
+  double total = 0;
+  for (std::size_t p = 0; p < instance.packages.size(); ++p)
+    total += dearest[p] * instance.packages[p].sources;
+  return {std::nullopt, !std::isfinite(total)};
+}
 
 Result<std::optional<Instance>> parse_instance_within(std::string_view text, std::string_view file,
                                                       const Deadline& deadline, bool padded) {

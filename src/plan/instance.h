@@ -116,6 +116,16 @@ struct Plan {
 
 std::string_view status_name(PlanStatus status);
 
+// Costs beyond what a double holds: the first quote whose cost for its package's units
+// (unit_cost × volume / sources + fixed_cost) is not finite, or, when every quote's is, whether the
+// dearest plan's total is not (a plan's cost would print as nothing, or as a negative number).
+struct CostOverflow {
+  std::optional<std::size_t> quote;
+  bool total = false;
+  bool any() const { return quote || total; }
+};
+CostOverflow cost_overflow(const Instance& instance);
+
 // Reads an instance. Errors name `file` and a JSON pointer (or line:col for syntax), and cover
 // unknown references, duplicate ids and a party mixing trusted and untrusted suppliers.
 Result<Instance> parse_instance(std::string_view text, std::string_view file);

@@ -43,6 +43,32 @@ bool names(const Plan& plan, const std::string& text) {
                      [&](const std::string& r) { return r.find(text) != std::string::npos; });
 }
 
+// A package that gives a recipe away by itself, through an inference rule, is named with the
+// recipe and what is inferred: "a whole recipe" left the reader to find which, and how.
+TEST(PlannerTest, NamesTheRecipeAPackageGivesAwayAloneAndWhatItInfers) {
+  Instance instance = split_needed();
+  instance.derives.push_back({{"S1"}, "S2"});  // P1 (S1) now gives R1 = {S1, S2} away alone
+  const Plan plan = solve(instance, {5, true, std::nullopt});
+  ASSERT_EQ(plan.status, PlanStatus::kInfeasible);
+  EXPECT_TRUE(names(plan,
+                    "package P1 has no eligible supplier (F1 would hold all of recipe R1 from it alone, "
+                    "inferring S2)"))
+      << ::testing::PrintToString(plan.reasons);
+}
+
+// Packages only one party can make, named with why the supplier that came close cannot: its
+// lapsed qualification is what to fix, and the reason said nothing of it.
+TEST(PlannerTest, NamesWhyTheOtherSuppliersCannotMakePackagesOnlyOnePartyCan) {
+  Instance instance = split_needed();
+  instance.suppliers[1].status = "expired";  // F2 could make P2 but for its qualification
+  const Plan plan = solve(instance, {5, true, std::nullopt});
+  ASSERT_EQ(plan.status, PlanStatus::kInfeasible);
+  EXPECT_TRUE(names(plan,
+                    "recipe R1: packages P1 and P2 expose all of it and only party G1 can make both "
+                    "(F2 is not qualified (expired))"))
+      << ::testing::PrintToString(plan.reasons);
+}
+
 TEST(PlannerTest, SplitsPackagesThatTogetherRevealARecipeThroughInference) {
   const Plan plan = solve(split_needed(), {});
   ASSERT_EQ(plan.status, PlanStatus::kOptimal);
@@ -336,6 +362,26 @@ TEST(InstanceTest, IgnoresUnknownKeysAtAnyDepth) {
   const auto parsed = parse_instance(decorated, "x.json");
   ASSERT_TRUE(parsed.ok()) << parsed.error().to_string();
   EXPECT_EQ(instance_json(*parsed), plain);
+}
+
+// Costs a double cannot hold are refused at the quote: planned, they gave an "optimal" plan whose
+// cost was null in JSON and -92,233,720,368,547,758.08 as text.
+TEST(InstanceTest, RefusesCostsBeyondWhatANumberHolds) {
+  Instance one = split_needed();
+  one.quotes[2].unit_cost = 1e305;  // P2 from F2: 1e305 × 10,000 units
+  auto parsed = parse_instance(instance_json(one), "i.json");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_NE(parsed.error().to_string().find("i.json#/quotes/2/unit_cost: this quote's cost"),
+            std::string::npos)
+      << parsed.error().to_string();
+  Instance sum = split_needed();
+  sum.quotes[0].unit_cost = 1e304;  // 1e308 each: finite, but not together
+  sum.quotes[2].unit_cost = 1e304;
+  parsed = parse_instance(instance_json(sum), "i.json");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_NE(parsed.error().to_string().find("i.json#/quotes: the quotes' costs add up"), std::string::npos)
+      << parsed.error().to_string();
+  EXPECT_TRUE(parse_instance(instance_json(split_needed()), "i.json").ok());
 }
 
 TEST(InstanceTest, ExplainsWhatTheFastReaderRefuses) {

@@ -135,11 +135,30 @@ void exclude_hopeless_options(const Problem& problem,
   problem.close(alone);
   const double share = problem.total_weight > 0 ? problem.weight_of(alone) / problem.total_weight : 0;
   bool gives_recipe = problem.collusion >= 1 && empty_recipe;
+  std::string given;  // the first recipe it gives away, for the reason
   if (problem.collusion >= 1) {
     alone.for_each([&](std::size_t s) {
-      for (std::size_t r : recipes_by_secret[s])
-        gives_recipe = gives_recipe || alone.contains(problem.recipes[r].secrets);
+      for (std::size_t r : recipes_by_secret[s]) {
+        if (!alone.contains(problem.recipes[r].secrets)) continue;
+        if (!gives_recipe || given.empty()) given = problem.recipes[r].id;
+        gives_recipe = true;
+      }
     });
+  }
+  // What the reason says of it: the recipe, and the secrets inference adds to what the package
+  // exposes (without them, the package alone would not look like it gives anything away).
+  const bool only_all = problem.instance && problem.instance->recipes.empty();  // the recipe "all"
+  std::string holds_recipe = (given.empty() ? "a whole recipe"
+                              : only_all    ? "every secret"
+                                            : "all of recipe " + given) +
+                             " from it alone";
+  if (gives_recipe && problem.instance) {
+    std::string inferred;
+    alone.for_each([&](std::size_t s) {
+      if (!package.exposes.test(s))
+        inferred += (inferred.empty() ? "" : ", ") + problem.instance->secrets[s].id;
+    });
+    if (!inferred.empty()) holds_recipe += ", inferring " + inferred;
   }
   std::vector<Option> kept;
   kept.reserve(package.options.size());
@@ -153,7 +172,7 @@ void exclude_hopeless_options(const Problem& problem,
                                  " of the secret weight from it alone, above its cap of " +
                                  percent(party.cap));
     } else if (gives_recipe) {
-      package.excluded.push_back(id + " would hold a whole recipe from it alone");
+      package.excluded.push_back(id + " would hold " + holds_recipe);
     } else {
       kept.push_back(option);
     }
