@@ -256,7 +256,16 @@ void print_saved(const app::SavedPlan& saved, const std::string& product, std::o
   }
 }
 
+// `moat plan --product P`: the workspace read, then planned, all against the limit from the
+// process's start, the first plan sought into the grace past it as from an instance file. A plan
+// only shown is answered for by the watch should it not be ready in time; one saved is written
+// whole, whenever that ends.
 int plan_product(const PlanFlags& flags, const GlobalOptions& global) {
+  std::optional<AnswerWatch> watch;
+  if (!flags.save && !flags.frontier) {
+    watch.emplace(plan::Deadline::after(flags.time_limit + kWatchSecondsPastLimit, *flags.started).at(),
+                  late_answer(global.json));
+  }
   return with_workspace(global, [&](app::Workspace& workspace) {
     const app::Session session = app::terminal_session();
     auto instance = app::product_instance(workspace, flags.product,
@@ -272,10 +281,25 @@ int plan_product(const PlanFlags& flags, const GlobalOptions& global) {
     }
     auto costing = costing_of(workspace, flags.product, today(session));
     if (!costing.ok()) return fail(costing.error());
-    if (flags.frontier || !flags.save) return run_plan(*instance, flags, global, *costing);
+    if (flags.frontier) return run_plan(*instance, flags, global, *costing);
     std::unique_ptr<SearchLine> line = search_line(global, flags.time_limit);
-    auto saved =
-        app::solve_and_save(workspace, session, flags.product, *instance, solve_options(flags, line.get()));
+    plan::SolveOptions options = solve_options(flags, line.get());
+    options.grace_seconds = kAnswerSecondsPastLimit;
+    if (watch) {
+      options.on_plan = [&watch, &global](const plan::Plan& found) {
+        watch->offer(answer_text(found, global.json));
+      };
+      const plan::Plan plan = app::solve(*instance, options);
+      line.reset();  // the line ends before the plan is printed
+      watch->claim();
+      if (global.json) {
+        std::cout << plan::plan_json(plan);
+      } else {
+        print_plan(plan, *costing);
+      }
+      return 0;
+    }
+    auto saved = app::solve_and_save(workspace, session, flags.product, *instance, options);
     line.reset();
     if (!saved.ok()) return fail(saved.error());
     const plan::Plan& plan = saved->plan;
