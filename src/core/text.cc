@@ -167,6 +167,17 @@ std::string to_lower_ascii(std::string_view text) {
   return out;
 }
 
+std::u32string code_points(std::string_view text) {
+  std::u32string out;
+  for (std::size_t pos = 0; pos < text.size();) {
+    char32_t code_point = 0;
+    const std::size_t length = sequence_length(text, pos, &code_point);
+    out.push_back(length == 0 ? char32_t{0xFFFD} : code_point);
+    pos += length == 0 ? 1 : length;
+  }
+  return out;
+}
+
 std::size_t display_width(std::string_view text) {
   std::size_t width = 0;
   std::size_t pos = 0;

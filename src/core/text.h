@@ -41,6 +41,9 @@ std::vector<std::string> split_list(std::string_view text, std::string_view sepa
 std::string join(const std::vector<std::string>& items, std::string_view separator);
 std::string to_lower_ascii(std::string_view text);
 
+// The code points of `text`, each malformed byte taken as U+FFFD.
+std::u32string code_points(std::string_view text);
+
 // Terminal cells `text` occupies (valid UTF-8 assumed; East Asian wide characters take 2).
 std::size_t display_width(std::string_view text);
 

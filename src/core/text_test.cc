@@ -142,6 +142,12 @@ TEST(DisplayNameTest, RefusesWhatHidesOrTurnsText) {
   for (const auto& [name, problem] : cases) EXPECT_EQ(display_name_problem(name), problem) << name;
 }
 
+TEST(CodePointsTest, DecodesUtf8AndMarksMalformedBytes) {
+  EXPECT_EQ(code_points("A王𠮷"), std::u32string(U"A王𠮷"));
+  EXPECT_EQ(code_points("a\xff\xe7\x8e"), std::u32string(U"a\uFFFD\uFFFD\uFFFD"));
+  EXPECT_TRUE(code_points("").empty());
+}
+
 TEST(TrimTest, RemovesSurroundingWhitespaceOnly) {
   EXPECT_EQ(trim("  a b \t\r\n"), "a b");
   EXPECT_EQ(trim("\t\nx"), "x");

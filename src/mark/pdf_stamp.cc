@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "core/text.h"
+
 namespace moat::mark {
 namespace {
 
@@ -30,23 +32,8 @@ constexpr double kRed = 0.75, kGreen = 0.1, kBlue = 0.1;
 constexpr const char* kFamilies[] = {"Noto Sans CJK SC", "Noto Serif CJK SC", "Source Han Sans SC",
                                      "WenQuanYi Zen Hei", "AR PL UMing CN"};
 
-// The code points of UTF-8 `text`; bytes that begin no character are taken as U+FFFD.
-std::vector<char32_t> code_points(std::string_view text) {
-  std::vector<char32_t> out;
-  for (size_t i = 0; i < text.size();) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    const int extra = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : lead >= 0xC0 ? 1 : 0;
-    char32_t c = lead & (extra == 3 ? 0x07u : extra == 2 ? 0x0Fu : extra == 1 ? 0x1Fu : 0x7Fu);
-    for (int k = 1; k <= extra && i + static_cast<size_t>(k) < text.size(); ++k)
-      c = (c << 6) | (static_cast<unsigned char>(text[i + static_cast<size_t>(k)]) & 0x3Fu);
-    out.push_back(lead >= 0x80 && lead < 0xC0 ? char32_t{0xFFFD} : c);
-    i += static_cast<size_t>(extra) + 1;
-  }
-  return out;
-}
-
 // The text as a hex UTF-16BE string, for the font that is not embedded.
-std::string utf16_hex(const std::vector<char32_t>& text) {
+std::string utf16_hex(const std::u32string& text) {
   std::string out = "<";
   char hex[8];
   for (char32_t c : text) {
@@ -69,7 +56,7 @@ using Pattern = std::unique_ptr<FcPattern, FcPatternFree>;
 
 // An installed font holding every character of `text` that is not a space: one of kFamilies if
 // any does, else the best fontconfig finds for Chinese that does.
-Pattern font_for(const std::vector<char32_t>& text) {
+Pattern font_for(const std::u32string& text) {
   if (!FcInit()) return nullptr;
   const auto covers = [&](FcPattern* font) {
     FcCharSet* charset = nullptr;
@@ -212,7 +199,7 @@ std::string placement(QPDFPageObjectHelper& page, double descent) {
 }  // namespace
 
 StampSource stamp(QPDF& pdf, std::string_view text) {
-  const std::vector<char32_t> points = code_points(text);
+  const std::u32string points = code_points(text);
   StampSource source;
   QPDFObjectHandle form;  // the typeset text, when a font holds it
   double descent = 0;
