@@ -192,6 +192,7 @@ struct Candidate {
   DesignFile master;
   mark::Trace trace;
   std::vector<json> copies;
+  std::vector<DesignFile> same;  // every file of the master's content, the master first
 };
 
 double fit(const mark::Trace& t) {
@@ -238,8 +239,10 @@ Result<std::optional<Candidate>> best_master(Workspace& workspace, std::string_v
     // Files of the same content (added twice, under two names or revisions) are one master: their
     // copies share its code, so every one of them is scored.
     std::vector<json> copies;
+    std::vector<DesignFile> same_content;
     for (const DesignFile& same : masters) {
       if (same.sha256 != master.sha256) continue;
+      same_content.push_back(same);
       MOAT_TRY(std::vector<json> of_file, copies_where(workspace, "file", same.id));
       copies.insert(copies.end(), of_file.begin(), of_file.end());
     }
@@ -259,7 +262,7 @@ Result<std::optional<Candidate>> best_master(Workspace& workspace, std::string_v
     }
     if (traced->symbols_read == 0 && fit(*traced) <= 0) continue;
     if (!best || fit(*traced) > fit(best->trace))
-      best = Candidate{master, std::move(*traced), std::move(copies)};
+      best = Candidate{master, std::move(*traced), std::move(copies), std::move(same_content)};
   }
   return best;
 }
@@ -286,6 +289,15 @@ Status fill_from_trace(Workspace& workspace, TraceOutcome& out, const Candidate&
   }
   std::sort(out.named.begin(), out.named.end(),
             [](const TracedCopy& a, const TracedCopy& b) { return a.score > b.score; });
+  // Of files of one content, the file the copy named first was made from.
+  if (!out.named.empty()) {
+    const auto copy = std::find_if(c.copies.begin(), c.copies.end(),
+                                   [&](const json& j) { return text(j, "id") == out.named.front().copy; });
+    const auto file = std::find_if(c.same.begin(), c.same.end(), [&](const DesignFile& f) {
+      return copy != c.copies.end() && f.id == text(*copy, "file");
+    });
+    if (file != c.same.end()) out.file = file->id, out.file_name = file->name;
+  }
   return {};
 }
 

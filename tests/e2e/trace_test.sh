@@ -356,10 +356,11 @@ PY
 run "$MOAT" "${W[@]}" trace "$WORK/again-cut.GTL" --json
 expect_status 0 "trace a copy of the second file with the same content"
 CHECKS=$((CHECKS + 1))
-python3 - "$WORK/stdout" "$AGAIN_COPY" <<'PY' || fail "a copy of a file with another file's content is not traced to its recipient"
+python3 - "$WORK/stdout" "$AGAIN_COPY" "$AGAIN" <<'PY' || fail "a copy of a file with another file's content is not traced to its recipient and file"
 import json, sys
 o = json.load(open(sys.argv[1]))
 assert o["verdict"] == "named" and o["copy"] == sys.argv[2] and o["recipient"] == "B2", o
+assert o["file"] == sys.argv[3], (o["file"], sys.argv[3])
 assert [c["recipient"] for c in o["named"]] == ["B2"], o["named"]
 PY
 
