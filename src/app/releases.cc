@@ -23,6 +23,7 @@
 #include "app/release_knowledge.h"
 #include "app/sourcing.h"
 #include "app/views.h"
+#include "core/files.h"
 #include "core/text.h"
 
 namespace moat::app {
@@ -277,24 +278,6 @@ Status make_folder(const fs::path& folder) {
                        "cannot create this folder: a file is in the way (" + error.message() + ")");
   }
   return internal_error("cannot create " + folder.string() + ": " + error.message());
-}
-
-// Moves `from` to `to` unless something is at `to` (kConflict), whatever appeared there meanwhile.
-Status move_without_overwriting(const fs::path& from, const fs::path& to) {
-  if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) return {};
-  const int error = errno;
-  if (error == EEXIST) {
-    return Error(ErrorCode::kConflict, to.string(), "a file is there already: moat does not overwrite it");
-  }
-  if (error != EINVAL && error != ENOSYS) {
-    return internal_error("cannot move " + from.string() + " into place: " + std::strerror(error));
-  }
-  // A file system without the no-replace rename: checked, then renamed.
-  MOAT_CHECK(refuse_overwrite(to));
-  std::error_code failed;
-  fs::rename(from, to, failed);
-  if (failed) return internal_error("cannot move " + from.string() + " into place: " + failed.message());
-  return {};
 }
 
 fs::path staged(const fs::path& target) {

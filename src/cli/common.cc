@@ -26,6 +26,7 @@
 
 #include "app/report_workbooks.h"
 #include "cli/authorization.h"
+#include "core/files.h"
 
 namespace moat::cli {
 
@@ -331,13 +332,16 @@ Status write_file_atomically(const std::string& path, const std::string& content
     errno = written_errno;
     return failed("");
   }
-  const int renamed =
-      how.replace ? ::rename(temporary.c_str(), target.c_str())
-                  : ::renameat2(AT_FDCWD, temporary.c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE);
-  if (renamed != 0) {
-    const bool existed = errno == EEXIST;
+  if (!how.replace) {
+    Status moved = move_without_overwriting(temporary, target);
+    if (!moved.ok()) {
+      ::unlink(temporary.c_str());
+      if (moved.error().code() == ErrorCode::kConflict) return failed("exists already: not replacing it");
+      return moved;
+    }
+  } else if (::rename(temporary.c_str(), target.c_str()) != 0) {
     ::unlink(temporary.c_str());
-    return failed(existed ? "exists already: not replacing it" : "");
+    return failed("");
   }
   return {};
 }
