@@ -204,6 +204,24 @@ void print_answer(const plan::Plan& plan, bool as_json) {
   }
 }
 
+// The search for a plan the watch answers for should it not end in time: the watch is offered
+// each plan found, and ends the progress line before it answers; once this returns, the watch
+// cannot answer and the line has ended.
+plan::Plan solve_watched(const plan::Instance& instance, const PlanFlags& flags, const GlobalOptions& global,
+                         AnswerWatch& watch) {
+  std::unique_ptr<SearchLine> line = search_line(global, flags.time_limit);
+  plan::SolveOptions options = solve_options(flags, line.get());
+  options.grace_seconds = kAnswerSecondsPastLimit;
+  options.on_plan = [&watch, as_json = global.json](const plan::Plan& found) {
+    watch.offer(answer_text(found, as_json));
+  };
+  if (line) watch.before_answer([shown = line.get()] { shown->end(); });
+  plan::Plan plan = app::solve(instance, options);
+  watch.claim();  // from here the watch neither answers nor touches the line
+  line.reset();   // the line ends before the plan is printed
+  return plan;
+}
+
 // `moat plan --instance FILE` (not --frontier): the file is mapped, not copied; reading, solving
 // and printing all count against the limit from the process's start; the watch answers if the
 // plan is not ready in time; and the process ends without freeing the instance.
@@ -225,15 +243,7 @@ int plan_instance_within_limit(PlanFlags& flags, const GlobalOptions& global) {
   plan::Instance& read = **instance;
   if (flags.collusion) read.policy.collusion = *flags.collusion;
   if (flags.max_exposure_share) read.policy.max_exposure_share = *flags.max_exposure_share;
-  std::unique_ptr<SearchLine> line = search_line(global, flags.time_limit);
-  plan::SolveOptions options = solve_options(flags, line.get());
-  options.grace_seconds = kAnswerSecondsPastLimit;
-  // Should the watch have to answer, it answers with the first valid plan found.
-  options.on_plan = [&watch, as_json](const plan::Plan& found) { watch.offer(answer_text(found, as_json)); };
-  const plan::Plan plan = app::solve(read, options);
-  line.reset();  // the line ends before the plan is printed
-  watch.claim();
-  print_answer(plan, as_json);
+  print_answer(solve_watched(read, flags, global, watch), as_json);
   end_process(0);
 }
 
@@ -282,16 +292,8 @@ int plan_product(const PlanFlags& flags, const GlobalOptions& global) {
     auto costing = costing_of(workspace, flags.product, today(session));
     if (!costing.ok()) return fail(costing.error());
     if (flags.frontier) return run_plan(*instance, flags, global, *costing);
-    std::unique_ptr<SearchLine> line = search_line(global, flags.time_limit);
-    plan::SolveOptions options = solve_options(flags, line.get());
-    options.grace_seconds = kAnswerSecondsPastLimit;
     if (watch) {
-      options.on_plan = [&watch, &global](const plan::Plan& found) {
-        watch->offer(answer_text(found, global.json));
-      };
-      const plan::Plan plan = app::solve(*instance, options);
-      line.reset();  // the line ends before the plan is printed
-      watch->claim();
+      const plan::Plan plan = solve_watched(*instance, flags, global, *watch);
       if (global.json) {
         std::cout << plan::plan_json(plan);
       } else {
@@ -299,6 +301,9 @@ int plan_product(const PlanFlags& flags, const GlobalOptions& global) {
       }
       return 0;
     }
+    std::unique_ptr<SearchLine> line = search_line(global, flags.time_limit);
+    plan::SolveOptions options = solve_options(flags, line.get());
+    options.grace_seconds = kAnswerSecondsPastLimit;
     auto saved = app::solve_and_save(workspace, session, flags.product, *instance, options);
     line.reset();
     if (!saved.ok()) return fail(saved.error());

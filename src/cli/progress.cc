@@ -110,13 +110,18 @@ class Search final : public SearchLine {
   Search(const Search&) = delete;
   Search& operator=(const Search&) = delete;
   ~Search() override {
+    end();
+    ticker_.join();
+  }
+
+  void end() override {
     {
       const std::lock_guard lock(mutex_);
+      if (ended_) return;
       ended_ = true;
+      if (drawn_) draw(true);
     }
     wake_.notify_all();
-    ticker_.join();
-    if (drawn_) draw(true);
   }
 
   void update(std::optional<double> cost, std::optional<double> lower_bound) override {

@@ -28,6 +28,8 @@ class SearchLine {
   virtual ~SearchLine() = default;
   // The best valid plan's cost so far and the proven lower bound (either unknown yet).
   virtual void update(std::optional<double> cost, std::optional<double> lower_bound) = 0;
+  // Ends the line now, with the time so far (as destroying it would); safe from another thread.
+  virtual void end() = 0;
 };
 
 // nullptr when nothing should be shown. `time_limit`: the search's, in seconds.

@@ -91,11 +91,17 @@ void AnswerWatch::offer(std::string late) {
   if (!answered_) late_ = std::move(late);
 }
 
+void AnswerWatch::before_answer(std::function<void()> tidy) {
+  const std::lock_guard lock(mutex_);
+  if (!answered_) tidy_ = std::move(tidy);
+}
+
 void AnswerWatch::watch() {
   std::unique_lock lock(mutex_);
   if (claimed_or_stopped_.wait_until(lock, by_, [this] { return claimed_; })) return;
-  answered_ = true;  // late_ is not changed from here on
+  answered_ = true;  // late_ and tidy_ are not changed from here on
   lock.unlock();
+  if (tidy_) tidy_();
   std::fflush(stderr);
   write_all(late_);
   std::_Exit(0);

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -33,12 +34,17 @@ class AnswerWatch {
   // A better answer for the watch to give, should it have to (a plan found on the way); ignored
   // once the watch has begun its answer.
   void offer(std::string late);
+  // What the watch does first should it answer (end a progress line drawn on the terminal, so the
+  // answer starts on a line of its own); run on the watch's thread. Once claim() has returned it
+  // is never run.
+  void before_answer(std::function<void()> tidy);
 
  private:
   void watch();
 
   std::chrono::steady_clock::time_point by_;
   std::string late_;
+  std::function<void()> tidy_;
   std::mutex mutex_;
   std::condition_variable claimed_or_stopped_;
   bool claimed_ = false;
