@@ -54,4 +54,22 @@ std::vector<FieldEdit> guarded_field_changes(const store::Table& table, const st
   return changes;
 }
 
+std::vector<Diagnostic> plan_approval_changes(const store::Record* before, const store::Record& after,
+                                              const Origin* origin) {
+  const store::Table& plans = *store::find_table("plans");
+  std::vector<Diagnostic> problems;
+  for (const std::string_view name : {"state", "approved_by", "approved_at"}) {
+    const std::string field(name);
+    const auto value = [&](const store::Record& record) {  // absent or null: a draft's
+      const auto found = record.find(field);
+      return found == record.end() || found->is_null() ? default_value(*plans.field(name)) : *found;
+    };
+    if ((before ? value(*before) : default_value(*plans.field(name))) == value(after)) continue;
+    problems.push_back({origin ? origin->where(name) : field,
+                        field + " is written by the plan's approval, which checks the plan against today's "
+                                "workspace and records who approved it, not by hand: use moat plan approve"});
+  }
+  return problems;
+}
+
 }  // namespace moat::app

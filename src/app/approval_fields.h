@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// Internal to src/app: the supplier fields an approved assessment writes (moat supplier approve):
-// status, tier, max_exposure_share and qualified_until. The four-eyes rule (an assessment approved
-// by someone other than its assessor) would mean nothing if one person could write its result by
-// hand, so once a supplier has an assessment on record, or the workspace has accounts, no edit
+// Internal to src/app: the fields only an approval writes. The supplier fields an approved assessment writes
+// (moat supplier approve): status, tier, max_exposure_share and qualified_until. The four-eyes rule (an
+// assessment approved by someone other than its assessor) would mean nothing if one person could write its
+// result by hand, so once a supplier has an assessment on record, or the workspace has accounts, no edit
 // (moat set, PATCH /api/suppliers/{id}) and no import may change them. A workspace without
 // accounts may still give them for a supplier never assessed: the first import of a supplier list
 // qualified elsewhere (the demo's, a spreadsheet's). Besides, the fields whose change needs a right
@@ -39,5 +39,13 @@ std::vector<Diagnostic> approval_field_changes(const store::Record* before, cons
 // field's name when `origin` is null).
 std::vector<FieldEdit> guarded_field_changes(const store::Table& table, const store::Record* before,
                                              const store::Record& after, const Origin* origin);
+
+// The fields of a saved plan that its approval writes (moat plan approve, POST .../approve): state,
+// approved_by and approved_at. The approval checks the plan against today's workspace and records
+// who approved it, so where that is evidence (the workspace has accounts) no import may write them,
+// and no edit ever may: one diagnostic per such field that `after` changes from `before` (nullptr:
+// a new plan, compared with a draft's), at `origin`'s place of the field (or the field's name).
+std::vector<Diagnostic> plan_approval_changes(const store::Record* before, const store::Record& after,
+                                              const Origin* origin);
 
 }  // namespace moat::app

@@ -47,10 +47,15 @@ Status apply(const store::Table& table, const CapabilityCatalog& catalog, const 
   return {};
 }
 
-// An edit of a supplier may not write what only the approval of an assessment writes
-// (app/approval_fields.h).
+// An edit of a supplier may not write what only the approval of an assessment writes, nor an edit
+// of a plan what only its approval writes (app/approval_fields.h).
 Status check_approval_fields(Workspace& workspace, const store::Table& table, const store::Record& before,
                              const store::Record& after) {
+  if (table.name == "plans") {
+    std::vector<Diagnostic> problems = plan_approval_changes(&before, after, nullptr);
+    if (problems.empty()) return {};
+    return Error(ErrorCode::kInput, std::move(problems));
+  }
   if (table.name != "suppliers") return {};
   std::vector<Diagnostic> problems = approval_field_changes(&before, after, nullptr);
   if (problems.empty()) return {};

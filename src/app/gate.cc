@@ -133,17 +133,15 @@ Result<std::optional<gate::ApprovedPlan>> approved_plan(Workspace& workspace, co
   plan.id = saved->id;
   for (const plan::Assignment& a : saved->plan.assignments)
     plan.assignments.push_back({a.package, a.supplier});
-  MOAT_TRY(const ExposureReport exposure, plan_exposure(workspace, product, saved->id));
-  for (const plan::RecipeExposure& r : exposure.recipes) {
+  MOAT_TRY(PlanReview review, review_plan(workspace, product, *saved, today));
+  for (const plan::RecipeExposure& r : review.exposure.recipes) {
     std::string name;
     for (const json& recipe : s.recipes) {
       if (text(recipe, "product") == product && text(recipe, "id") == r.recipe) name = text(recipe, "name");
     }
     plan.recipes.push_back({r.recipe, name, r.min_coalition, r.coalition});
   }
-  MOAT_TRY(const std::optional<std::vector<std::string>> broken,
-           approved_plan_breaks(workspace, product, today));
-  plan.broken = broken.value_or(std::vector<std::string>{});
+  plan.broken = std::move(review.breaks);
   return std::optional<gate::ApprovedPlan>(std::move(plan));
 }
 

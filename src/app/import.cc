@@ -126,12 +126,27 @@ bool assessed(const Model& stored, const std::string& supplier) {
   return it != assessments.end() && it->first[0] == supplier;
 }
 
-// An import may not write what only the approval of an assessment writes (app/approval_fields.h).
+// An import may not write what only the approval of an assessment or of a plan writes
+// (app/approval_fields.h).
 Result<std::vector<Diagnostic>> approval_field_problems(Workspace& workspace, const Model& stored,
                                                         const std::vector<Draft>& drafts) {
   std::vector<Diagnostic> problems;
   std::optional<bool> has_accounts;
   for (const Draft& draft : drafts) {
+    if (draft.table->name == "plans") {
+      const store::Key key = store::key_of(*draft.table, draft.record);
+      const auto found = stored.of("plans").find(key);
+      const store::Record* before = found == stored.of("plans").end() ? nullptr : &found->second.record;
+      std::vector<Diagnostic> changed = plan_approval_changes(before, draft.record, &draft.origin);
+      if (changed.empty()) continue;
+      if (!has_accounts) {
+        MOAT_TRY(const std::vector<User> users, list_users(workspace));
+        has_accounts = !users.empty();
+      }
+      // Without accounts an export is restored whole, its approvals with it.
+      if (*has_accounts) problems.insert(problems.end(), changed.begin(), changed.end());
+      continue;
+    }
     if (draft.table->name != "suppliers") continue;
     const store::Key key = store::key_of(*draft.table, draft.record);
     const auto found = stored.of("suppliers").find(key);

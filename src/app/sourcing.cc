@@ -305,24 +305,39 @@ bool approvable(std::string_view status) {
 
 namespace {
 
+// "a single party (G3)", "2 parties (G3, G7)".
+std::string coalition_text(const plan::RecipeExposure& recipe) {
+  const int size = *recipe.min_coalition;
+  std::string text = size == 1 ? "a single party" : std::to_string(size) + " parties";
+  if (recipe.coalition.empty()) return text;
+  text += " (";
+  for (std::size_t i = 0; i < recipe.coalition.size(); ++i) text += (i ? ", " : "") + recipe.coalition[i];
+  return text + ")";
+}
+
 // What approving `saved` needs beyond its recorded status: a body that is a plan found valid (a
-// record imported from a file may say "optimal" over anything), and assignments that still hold
+// record imported from a file may say "optimal" over anything), assignments that still hold
 // against the workspace today (plan_breaks: every package made by its sources, each eligible,
-// within capacity and the caps) — the gate's plan-valid would fail it from the start.
+// within capacity and the caps), and no recipe that a coalition within the policy's collusion
+// level completes (the plan may have been made at a lower level, --collusion) — the gate's
+// plan-valid or collusion-margin would fail it from the start.
 Status check_approvable(Workspace& workspace, const Session& session, const std::string& product,
                         const SavedPlan& saved) {
   if (!approvable(plan::status_name(saved.plan.status))) {
     return input_error(saved.id, "its plan is " + std::string(plan::status_name(saved.plan.status)) +
                                      " (or not a plan moat can read), so it cannot be approved");
   }
-  MOAT_TRY(
-      const plan::Instance instance,
-      product_instance(workspace, product, {saved.collusion, std::nullopt, session.today().to_string()}));
-  const std::vector<std::string> breaks = plan_breaks(instance, saved.plan.assignments);
-  if (breaks.empty()) return {};
+  MOAT_TRY(PlanReview review, review_plan(workspace, product, saved, session.today()));
+  const int level = workspace.config().policy.collusion;
+  for (const plan::RecipeExposure& recipe : review.exposure.recipes) {
+    if (!recipe.min_coalition || *recipe.min_coalition > level) continue;
+    review.breaks.push_back(coalition_text(recipe) + " can complete recipe " + recipe.recipe +
+                            ", where the policy requires more than " + std::to_string(level));
+  }
+  if (review.breaks.empty()) return {};
   std::string why;
-  for (const std::string& b : breaks) why += (why.empty() ? "" : "; ") + b;
-  return input_error(saved.id, "the plan no longer holds, so it cannot be approved: " + why +
+  for (const std::string& b : review.breaks) why += (why.empty() ? "" : "; ") + b;
+  return input_error(saved.id, "the plan does not hold today, so it cannot be approved: " + why +
                                    ". Plan again (moat plan --product " + product +
                                    " --save) and approve the new plan");
 }
@@ -387,18 +402,19 @@ Result<std::optional<SavedPlan>> current_plan(Workspace& workspace, const std::s
   return std::optional<SavedPlan>(saved_of(plans.back()));
 }
 
-Result<ExposureReport> plan_exposure(Workspace& workspace, const std::string& product,
-                                     const std::optional<std::string>& plan_id) {
-  MOAT_TRY(const auto saved, current_plan(workspace, product, plan_id));
-  if (!saved) {
-    return Error(
-        ErrorCode::kNotFound, "--product",
-        "product '" + product + "' has no saved plan: run 'moat plan --product " + product + " --save'");
-  }
-  // Each party's cap is today's (the policy's and its suppliers'), as the gate's plan-valid reads it.
-  MOAT_TRY(const plan::Instance instance,
-           product_instance(workspace, product, {saved->collusion, std::nullopt, ""}));
-  const plan::Problem problem = plan::compile(instance);
+namespace {
+
+// The compiled instance a saved plan is read against: every option kept (a plan's supplier may
+// have become one the planner would not consider), so that what it breaks can be said.
+plan::Problem compiled_for_review(const plan::Instance& instance) {
+  return plan::compile(instance, {.exclude_hopeless = false});
+}
+
+std::vector<std::string> breaks_on(const plan::Instance& instance, const plan::Problem& problem,
+                                   const std::vector<plan::Assignment>& assignments);
+
+ExposureReport exposure_of(const plan::Instance& instance, const plan::Problem& problem,
+                           const SavedPlan& saved) {
   std::map<std::string, std::size_t> secret_index, package_index, party_index;
   for (std::size_t s = 0; s < instance.secrets.size(); ++s) secret_index[instance.secrets[s].id] = s;
   for (std::size_t p = 0; p < instance.packages.size(); ++p) package_index[instance.packages[p].id] = p;
@@ -410,7 +426,7 @@ Result<ExposureReport> plan_exposure(Workspace& workspace, const std::string& pr
     direct.emplace_back(problem.secret_count);
   }
   std::vector<std::set<std::string>> used(problem.parties.size());
-  for (const plan::Assignment& a : saved->plan.assignments) {
+  for (const plan::Assignment& a : saved.plan.assignments) {
     const auto supplier = std::find_if(instance.suppliers.begin(), instance.suppliers.end(),
                                        [&](const plan::Supplier& s) { return s.id == a.supplier; });
     const auto package = package_index.find(a.package);
@@ -420,8 +436,8 @@ Result<ExposureReport> plan_exposure(Workspace& workspace, const std::string& pr
     used[g].insert(a.supplier);
   }
   ExposureReport report;
-  report.plan_id = saved->id;
-  report.collusion = saved->collusion;
+  report.plan_id = saved.id;
+  report.collusion = saved.collusion;
   for (const auto& s : instance.secrets) report.secrets.push_back(s.id);
   for (std::size_t g = 0; g < holders.size(); ++g) {
     holders[g].held = direct[g];
@@ -449,16 +465,11 @@ Result<ExposureReport> plan_exposure(Workspace& workspace, const std::string& pr
   return report;
 }
 
-}  // namespace moat::app
-
-namespace moat::app {
-
-std::vector<std::string> plan_breaks(const plan::Instance& instance,
-                                     const std::vector<plan::Assignment>& assignments) {
+std::vector<std::string> breaks_on(const plan::Instance& instance, const plan::Problem& problem,
+                                   const std::vector<plan::Assignment>& assignments) {
   std::vector<std::string> breaks;
   assignment_breaks(instance, assignments, breaks);
   if (!breaks.empty()) return breaks;  // exposure is measured over a plan whose pieces still hold
-  const plan::Problem problem = plan::compile(instance, {.exclude_hopeless = false});
   std::map<std::string, std::size_t> party_index;
   for (std::size_t g = 0; g < problem.parties.size(); ++g) party_index[problem.parties[g].id] = g;
   std::vector<plan::Bitset> held(problem.parties.size(), plan::Bitset(problem.secret_count));
@@ -480,24 +491,44 @@ std::vector<std::string> plan_breaks(const plan::Instance& instance,
   return breaks;
 }
 
+}  // namespace
+
+Result<ExposureReport> plan_exposure(Workspace& workspace, const std::string& product,
+                                     const std::optional<std::string>& plan_id) {
+  MOAT_TRY(const auto saved, current_plan(workspace, product, plan_id));
+  if (!saved) {
+    return Error(
+        ErrorCode::kNotFound, "--product",
+        "product '" + product + "' has no saved plan: run 'moat plan --product " + product + " --save'");
+  }
+  // Each party's cap is today's (the policy's and its suppliers'), as the gate's plan-valid reads it.
+  MOAT_TRY(const plan::Instance instance,
+           product_instance(workspace, product, {saved->collusion, std::nullopt, ""}));
+  return exposure_of(instance, compiled_for_review(instance), *saved);
+}
+
+Result<PlanReview> review_plan(Workspace& workspace, const std::string& product, const SavedPlan& saved,
+                               Date today) {
+  // Against the workspace's policy as it is today, as the gate's other checks and the release check
+  // are, not the cap the plan was made under (`moat plan --max-exposure-share` plans past it).
+  MOAT_TRY(const plan::Instance instance,
+           product_instance(workspace, product, {saved.collusion, std::nullopt, today.to_string()}));
+  const plan::Problem problem = compiled_for_review(instance);
+  return PlanReview{exposure_of(instance, problem, saved),
+                    breaks_on(instance, problem, saved.plan.assignments)};
+}
+
+std::vector<std::string> plan_breaks(const plan::Instance& instance,
+                                     const std::vector<plan::Assignment>& assignments) {
+  return breaks_on(instance, compiled_for_review(instance), assignments);
+}
+
 std::string share_text(double share) {
   return plan::percent(share);
 }
 
 std::string share_text(double share, double cap) {
   return plan::percent_above(share, cap);
-}
-
-Result<std::optional<std::vector<std::string>>> approved_plan_breaks(Workspace& workspace,
-                                                                     const std::string& product, Date today) {
-  using Breaks = std::optional<std::vector<std::string>>;
-  MOAT_TRY(const std::optional<SavedPlan> saved, current_plan(workspace, product));
-  if (!saved || saved->state != "approved") return Breaks();
-  // Against the workspace's policy as it is today, as the gate's other checks and the release check
-  // are, not the cap the plan was made under (`moat plan --max-exposure-share` plans past it).
-  MOAT_TRY(const plan::Instance instance,
-           product_instance(workspace, product, {saved->collusion, std::nullopt, today.to_string()}));
-  return Breaks(plan_breaks(instance, saved->plan.assignments));
 }
 
 }  // namespace moat::app

@@ -99,6 +99,16 @@ struct ExposureReport {
 Result<ExposureReport> plan_exposure(Workspace& workspace, const std::string& product,
                                      const std::optional<std::string>& plan_id);
 
+// A saved plan held against the workspace as it is on `today`: the exposure it gives each party
+// under today's caps, and what of it no longer holds (plan_breaks). The product's instance is
+// read and compiled once for both (the gate's plan checks and GET /api/products/{id}/plan).
+struct PlanReview {
+  ExposureReport exposure;
+  std::vector<std::string> breaks;
+};
+Result<PlanReview> review_plan(Workspace& workspace, const std::string& product, const SavedPlan& saved,
+                               Date today);
+
 // What no longer holds of a plan's assignments against the workspace as it is on `instance`'s
 // day (its inputs changed since approval: qualification, caps, capacities, affiliations,
 // quotes), one sentence each: "F02 is conditional and the policy does not allow conditional
@@ -112,9 +122,5 @@ std::vector<std::string> plan_breaks(const plan::Instance& instance,
 // it above ("50.04%" against a cap of 50%, never "50%"); one within it as without a cap.
 std::string share_text(double share);
 std::string share_text(double share, double cap);
-
-// plan_breaks for the product's approved plan as of `today`; nullopt when it has none.
-Result<std::optional<std::vector<std::string>>> approved_plan_breaks(Workspace& workspace,
-                                                                     const std::string& product, Date today);
 
 }  // namespace moat::app

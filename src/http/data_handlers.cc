@@ -288,7 +288,8 @@ Result<Reply> product_plan(Call& call) {
   if (!saved || (!wanted && saved->state != "approved")) {
     return Error(ErrorCode::kNotFound, "id", "product '" + product + "' has no approved plan");
   }
-  MOAT_TRY(const app::ExposureReport exposure_report, app::plan_exposure(call.workspace, product, saved->id));
+  MOAT_TRY(app::PlanReview review, app::review_plan(call.workspace, product, *saved, today(call)));
+  const app::ExposureReport& exposure_report = review.exposure;
   json assignments = json::array();
   for (const plan::Assignment& a : saved->plan.assignments) {
     assignments.push_back({{"package", a.package}, {"supplier", a.supplier}, {"units", a.units}});
@@ -317,8 +318,7 @@ Result<Reply> product_plan(Call& call) {
   // What no longer holds of the approved plan today (the gate's plan-valid): the dashboard says re-plan.
   json breaks = json::array();
   if (saved->state == "approved") {
-    MOAT_TRY(const auto broken, app::approved_plan_breaks(call.workspace, product, today(call)));
-    for (const std::string& b : broken.value_or(std::vector<std::string>{})) breaks.push_back(b);
+    for (const std::string& b : review.breaks) breaks.push_back(b);
   }
   Reply reply;
   reply.body = {{"plan", saved->id},
