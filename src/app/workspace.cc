@@ -215,33 +215,11 @@ const std::vector<KnownKeys>& known_keys() {
   return kKnown;
 }
 
-// Edits (insertions, deletions, substitutions) from `a` to `b`: "colusion" is 1 from "collusion".
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
 std::string unknown_key_message(std::string_view table, std::string_view key,
                                 const std::vector<std::string_view>& keys) {
   const std::string name = table.empty() ? std::string(key) : std::string(table) + "." + std::string(key);
-  std::string closest;
-  std::size_t best = 3;  // suggest only near misses
-  std::vector<std::string> known;
-  for (std::string_view k : keys) {
-    known.emplace_back(k);
-    const std::size_t distance = edit_distance(key, k);
-    if (distance < best) best = distance, closest = std::string(k);
-  }
+  const std::string closest = near_miss(key, keys);
+  const std::vector<std::string> known(keys.begin(), keys.end());
   const std::string hint = closest.empty() ? "" : "did you mean " + closest + "? ";
   const std::string where = table.empty() ? "at the top level" : "in [" + std::string(table) + "]";
   return "unknown setting " + name + ": " + hint + "known " + where + ": " + join(known, ", ");

@@ -204,6 +204,13 @@ void print_answer(const plan::Plan& plan, bool as_json) {
   }
 }
 
+// Keys the instance's reader passed over, on standard error: a newer moat's, or a typo such as
+// "colusion", which would otherwise leave the policy at its default without a word.
+void warn_of_ignored_keys(const plan::Instance& instance, const std::string& file) {
+  for (const std::string& warning : plan::ignored_key_warnings(instance, file))
+    std::cerr << "moat: warning: " << warning << "\n";
+}
+
 // The search for a plan the watch answers for should it not end in time: the watch is offered
 // each plan found, and ends the progress line before it answers; once this returns, the watch
 // cannot answer and the line has ended.
@@ -241,6 +248,7 @@ int plan_instance_within_limit(PlanFlags& flags, const GlobalOptions& global) {
     end_process(0);
   }
   plan::Instance& read = **instance;
+  warn_of_ignored_keys(read, flags.instance);
   if (flags.collusion) read.policy.collusion = *flags.collusion;
   if (flags.max_exposure_share) read.policy.max_exposure_share = *flags.max_exposure_share;
   print_answer(solve_watched(read, flags, global, watch), as_json);
@@ -417,6 +425,7 @@ std::function<int()> define_plan(CLI::App& app, GlobalOptions& global) {
     if (!text.ok()) return fail(text.error());
     auto instance = plan::parse_instance(*text, flags->instance);
     if (!instance.ok()) return fail(instance.error());
+    warn_of_ignored_keys(*instance, flags->instance);
     return run_plan(*instance, *flags, global, Costing{});
   };
 }

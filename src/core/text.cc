@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/text.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 
@@ -165,6 +166,32 @@ std::string to_lower_ascii(std::string_view text) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
   return out;
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string near_miss(std::string_view key, const std::vector<std::string_view>& known) {
+  constexpr std::size_t kFarthest = 2;
+  std::string closest;
+  std::size_t best = kFarthest + 1;
+  for (const std::string_view k : known) {
+    const std::size_t distance = edit_distance(key, k);
+    if (distance < best) best = distance, closest = std::string(k);
+  }
+  return closest;
 }
 
 std::u32string code_points(std::string_view text) {

@@ -347,6 +347,34 @@ Result<Instance> read_tree(const json& root, std::string_view file) {
   return instance;
 }
 
+// The keys the full reader passed over, noted as the fast reader notes them (within an object in
+// the tree's order, which is the keys' sorted order).
+void note_ignored_keys(const json& root, Instance& instance) {
+  const auto known = [](const std::vector<std::string_view>& keys, const std::string& key) {
+    return std::find(keys.begin(), keys.end(), key) != keys.end();
+  };
+  const std::vector<std::string_view> sections = instance_keys("");
+  for (const auto& [section, value] : root.items()) {
+    if (!known(sections, section)) {
+      note_ignored_key(instance, "", section);
+      continue;
+    }
+    const std::vector<std::string_view> fields = instance_keys(section);
+    const auto note_fields = [&](const json& record, const std::string& parent) {
+      if (!record.is_object()) return;
+      for (const auto& [field, unused] : record.items()) {
+        if (!known(fields, field)) note_ignored_key(instance, parent, field);
+      }
+    };
+    if (section == "policy") {
+      note_fields(value, "/policy");
+    } else if (value.is_array()) {
+      for (std::size_t i = 0; i < value.size(); ++i)
+        note_fields(value[i], "/" + section + "/" + std::to_string(i));
+    }
+  }
+}
+
 // nlohmann's document builder, stopped once `deadline` has passed (checked every few thousand
 // values): the full reader of a large file takes seconds. (Its callback parser, which could stop
 // it too, took ten times as long.)
@@ -405,6 +433,7 @@ Result<std::optional<Instance>> parse_tree(std::string_view text, std::string_vi
   }
   if (!root.is_object()) return input_error(std::string(file) + "#", "an instance must be a JSON object");
   MOAT_TRY(Instance instance, read_tree(root, file));
+  note_ignored_keys(root, instance);
   return std::optional<Instance>(std::move(instance));
 }
 
@@ -422,6 +451,33 @@ std::string_view status_name(PlanStatus status) {
       return "unknown";
   }
   return "unknown";
+}
+
+std::vector<std::string> ignored_key_warnings(const Instance& instance, std::string_view file) {
+  std::vector<std::string> warnings;
+  for (const std::string& pointer : instance.ignored_keys) {
+    // "/policy/KEY", "/SECTION/INDEX/KEY" or "/KEY": the known keys are those of the first token.
+    const std::size_t second = pointer.find('/', 1);
+    const std::string where = second == std::string::npos ? "" : pointer.substr(1, second - 1);
+    std::string key;
+    const std::string_view escaped = std::string_view(pointer).substr(pointer.rfind('/') + 1);
+    for (std::size_t i = 0; i < escaped.size(); ++i) {
+      if (escaped[i] == '~' && i + 1 < escaped.size()) {
+        key += escaped[++i] == '1' ? '/' : '~';
+      } else {
+        key += escaped[i];
+      }
+    }
+    const std::string closest = near_miss(key, instance_keys(where));
+    warnings.push_back(std::string(file) + "#" + pointer + ": an unknown key, ignored" +
+                       (closest.empty() ? "" : ": did you mean " + closest + "?"));
+  }
+  if (instance.ignored_key_count > instance.ignored_keys.size()) {
+    warnings.push_back(std::string(file) + ": " +
+                       std::to_string(instance.ignored_key_count - instance.ignored_keys.size()) +
+                       " more unknown keys, ignored");
+  }
+  return warnings;
 }
 
 Result<Instance> read_instance_fully(std::string_view text, std::string_view file) {

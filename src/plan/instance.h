@@ -82,7 +82,19 @@ struct Instance {
   // their ids up a second time. Empty when not resolved; a quote's entry is used only where the
   // ids at its positions are still the quote's, so an instance changed since is compiled right.
   std::vector<QuoteRef> quote_refs;
+  // Not part of the contract either: where the text had keys this moat does not read, as JSON
+  // pointers (the first kMostIgnoredKeys, in the text's order), and how many there were. Such keys
+  // are ignored (a newer moat's, or the user's notes), and so is a misspelt one ("colusion"),
+  // which is why `moat plan --instance` names them.
+  std::vector<std::string> ignored_keys;
+  std::size_t ignored_key_count = 0;
 };
+
+constexpr std::size_t kMostIgnoredKeys = 20;
+
+// One warning per key of `instance.ignored_keys` ("plan.json#/policy/colusion: an unknown key,
+// ignored: did you mean collusion?"), and a last one counting those beyond them.
+std::vector<std::string> ignored_key_warnings(const Instance& instance, std::string_view file);
 
 struct Assignment {
   std::string package;

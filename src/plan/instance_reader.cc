@@ -236,6 +236,7 @@ class Reader {
         if (key == kSections[s].name) section = static_cast<Section>(s);
       }
       if (section == Section::kUnknown) {
+        note_ignored_key(instance_, "", key);
         if (!consume(value, 0)) return false;
         continue;
       }
@@ -258,7 +259,7 @@ class Reader {
 
  private:
   bool read_policy(od::value value) {
-    if (!read_record(Section::kPolicy, value)) return false;
+    if (!read_record(Section::kPolicy, value, 0)) return false;
     Checked c(record_);
     instance_.policy.collusion = c.integer(0, 1, 0);
     instance_.policy.max_exposure_share = c.share(1).value_or(1.0);
@@ -271,10 +272,11 @@ class Reader {
     if (value.get_array().get(records)) return false;
     section_ = section;
     if (!reserve(section, records)) return false;
+    std::size_t index = 0;
     for (auto element : records) {
       if (check_.passed()) return out_of_time_ = true, false;
       od::value record;
-      if (element.get(record) || !read_record(section, record) || !finish_record()) return false;
+      if (element.get(record) || !read_record(section, record, index++) || !finish_record()) return false;
     }
     return true;
   }
@@ -298,8 +300,9 @@ class Reader {
     return true;
   }
 
-  // One object's fields into record_, by the section's field names; unknown fields are read and dropped.
-  bool read_record(Section section, od::value value) {
+  // One object's fields into record_, by the section's field names; unknown fields are read,
+  // noted and dropped. `index`: the record's in its section (not the policy's).
+  bool read_record(Section section, od::value value, std::size_t index) {
     od::object object;
     if (value.get_object().get(object)) return false;
     for (Value& v : record_) {
@@ -316,6 +319,11 @@ class Reader {
         if (key == fields[f]) field = f;
       }
       if (field == kUnknownField) {
+        const std::string_view name = kSections[static_cast<std::size_t>(section)].name;
+        note_ignored_key(
+            instance_,
+            section == Section::kPolicy ? "/policy" : "/" + std::string(name) + "/" + std::to_string(index),
+            key);
         if (!consume(field_value, 0)) return false;
         continue;
       }
@@ -501,6 +509,34 @@ class Reader {
 };
 
 }  // namespace
+
+std::vector<std::string_view> instance_keys(std::string_view where) {
+  std::vector<std::string_view> keys;
+  for (const SectionFields& section : kSections) {
+    if (where.empty()) keys.push_back(section.name);
+    if (section.name != where) continue;
+    for (const std::string_view field : section.fields) {
+      if (!field.empty()) keys.push_back(field);
+    }
+  }
+  return keys;
+}
+
+void note_ignored_key(Instance& instance, std::string_view parent, std::string_view key) {
+  if (instance.ignored_key_count++ >= kMostIgnoredKeys) return;
+  std::string pointer(parent);
+  pointer += '/';
+  for (const char c : key) {
+    if (c == '~') {
+      pointer += "~0";
+    } else if (c == '/') {
+      pointer += "~1";
+    } else {
+      pointer += c;
+    }
+  }
+  instance.ignored_keys.push_back(std::move(pointer));
+}
 
 WellFormedRead read_well_formed_instance(std::string_view text, const Deadline& deadline, bool padded) {
   static_assert(kInstanceTextPadding >= simdjson::SIMDJSON_PADDING);

@@ -10,7 +10,9 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "plan/deadline.h"
 #include "plan/instance.h"
@@ -26,6 +28,14 @@ struct WellFormedRead {
 // the kInstanceTextPadding bytes after `text` can be read.
 WellFormedRead read_well_formed_instance(std::string_view text, const Deadline& deadline = {},
                                          bool padded = false);
+
+// The keys an instance takes at `where`: "" the top level's (its sections), else a section's
+// record's ("quotes", and "policy" for the policy object's); empty for an unknown section.
+std::vector<std::string_view> instance_keys(std::string_view where);
+
+// Counts a key the reader ignored at JSON pointer `parent` + "/" + `key` (escaped as RFC 6901
+// asks), keeping the first kMostIgnoredKeys.
+void note_ignored_key(Instance& instance, std::string_view parent, std::string_view key);
 
 // The full reader alone (nlohmann's document tree, every problem named at its JSON pointer or
 // line:col), without this fast path: what parse_instance() must agree with on every input, for the

@@ -362,6 +362,36 @@ TEST(InstanceTest, IgnoresUnknownKeysAtAnyDepth) {
   const auto parsed = parse_instance(decorated, "x.json");
   ASSERT_TRUE(parsed.ok()) << parsed.error().to_string();
   EXPECT_EQ(instance_json(*parsed), plain);
+  // Each reader notes where (the fast one in the text's order, the full one in the tree's).
+  EXPECT_EQ(parsed->ignored_keys,
+            (std::vector<std::string>{"/comment", "/tags", "/secrets/0/note", "/secrets/0/extra"}));
+  const auto fully = read_instance_fully(decorated, "x.json");
+  ASSERT_TRUE(fully.ok()) << fully.error().to_string();
+  EXPECT_EQ(fully->ignored_keys,
+            (std::vector<std::string>{"/comment", "/secrets/0/extra", "/secrets/0/note", "/tags"}));
+  EXPECT_TRUE(parse_instance(plain, "x.json")->ignored_keys.empty());
+}
+
+// A misspelt key is ignored like any unknown one, so the warning names it and the key it misses.
+TEST(InstanceTest, WarnsOfIgnoredKeysWithTheKeyTheyMiss) {
+  std::string text = instance_json(split_needed());
+  text.replace(text.find(R"("collusion")"), 11, R"("colusion")");
+  for (int i = 0; i < 25; ++i) text.insert(1, R"("note/)" + std::to_string(i) + R"(~": 1,)");
+  const auto parsed = parse_instance(text, "i.json");
+  ASSERT_TRUE(parsed.ok()) << parsed.error().to_string();
+  EXPECT_EQ(parsed->policy.collusion, 1);  // the default, as the contract says
+  EXPECT_EQ(parsed->ignored_key_count, 26U);
+  const std::vector<std::string> warnings = ignored_key_warnings(*parsed, "i.json");
+  ASSERT_EQ(warnings.size(), kMostIgnoredKeys + 1);
+  EXPECT_EQ(warnings.front(), "i.json#/note~124~0: an unknown key, ignored");
+  EXPECT_EQ(warnings.back(), "i.json: 6 more unknown keys, ignored");
+  std::string typo = instance_json(split_needed());
+  typo.replace(typo.find(R"("collusion")"), 11, R"("colusion")");
+  typo.replace(typo.find(R"("fixed_cost")"), 12, R"("fixed_cots")");
+  EXPECT_EQ(ignored_key_warnings(*parse_instance(typo, "i.json"), "i.json"),
+            (std::vector<std::string>{
+                "i.json#/policy/colusion: an unknown key, ignored: did you mean collusion?",
+                "i.json#/quotes/0/fixed_cots: an unknown key, ignored: did you mean fixed_cost?"}));
 }
 
 // Costs a double cannot hold are refused at the quote: planned, they gave an "optimal" plan whose
