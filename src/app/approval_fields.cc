@@ -57,14 +57,24 @@ std::vector<FieldEdit> guarded_field_changes(const store::Table& table, const st
 std::vector<Diagnostic> plan_approval_changes(const store::Record* before, const store::Record& after,
                                               const Origin* origin) {
   const store::Table& plans = *store::find_table("plans");
+  const auto value = [&](const store::Record& record, std::string_view name) {  // absent or null: a draft's
+    const auto found = record.find(std::string(name));
+    return found == record.end() || found->is_null() ? default_value(*plans.field(name)) : *found;
+  };
   std::vector<Diagnostic> problems;
+  if (before && value(*before, "state") != "draft") {
+    for (const store::Field& field : plans.fields) {
+      if (value(*before, field.name) == value(after, field.name)) continue;
+      problems.push_back({origin ? origin->where(field.name) : std::string(field.name),
+                          "plan " + before->value("id", std::string()) +
+                              " was approved: it is the record of what was approved and is not changed; plan "
+                              "again (moat plan --save) and approve the new plan"});
+    }
+    return problems;
+  }
   for (const std::string_view name : {"state", "approved_by", "approved_at"}) {
+    if ((before ? value(*before, name) : default_value(*plans.field(name))) == value(after, name)) continue;
     const std::string field(name);
-    const auto value = [&](const store::Record& record) {  // absent or null: a draft's
-      const auto found = record.find(field);
-      return found == record.end() || found->is_null() ? default_value(*plans.field(name)) : *found;
-    };
-    if ((before ? value(*before) : default_value(*plans.field(name))) == value(after)) continue;
     problems.push_back({origin ? origin->where(name) : field,
                         field + " is written by the plan's approval, which checks the plan against today's "
                                 "workspace and records who approved it, not by hand: use moat plan approve"});

@@ -40,11 +40,13 @@ std::vector<Diagnostic> approval_field_changes(const store::Record* before, cons
 std::vector<FieldEdit> guarded_field_changes(const store::Table& table, const store::Record* before,
                                              const store::Record& after, const Origin* origin);
 
-// The fields of a saved plan that its approval writes (moat plan approve, POST .../approve): state,
-// approved_by and approved_at. The approval checks the plan against today's workspace and records
-// who approved it, so where that is evidence (the workspace has accounts) no import may write them,
-// and no edit ever may: one diagnostic per such field that `after` changes from `before` (nullptr:
-// a new plan, compared with a draft's), at `origin`'s place of the field (or the field's name).
+// A saved plan's approval (moat plan approve, POST .../approve) checks the plan against today's
+// workspace and records who approved it: its state, approved_by and approved_at are the
+// approval's to write, and a plan once approved (approved or superseded since) is the record of
+// what was approved, changed no more. So where that is evidence (the workspace has accounts) no
+// import may write them, and no edit ever may: one diagnostic per field that `after` changes from
+// `before` (nullptr: a new plan, compared with a draft's) — the approval's fields of a draft, every
+// field of a plan once approved — at `origin`'s place of the field (or the field's name).
 std::vector<Diagnostic> plan_approval_changes(const store::Record* before, const store::Record& after,
                                               const Origin* origin);
 

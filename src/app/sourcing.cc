@@ -327,19 +327,30 @@ Status check_approvable(Workspace& workspace, const Session& session, const std:
     return input_error(saved.id, "its plan is " + std::string(plan::status_name(saved.plan.status)) +
                                      " (or not a plan moat can read), so it cannot be approved");
   }
-  MOAT_TRY(PlanReview review, review_plan(workspace, product, saved, session.today()));
-  const int level = workspace.config().policy.collusion;
-  for (const plan::RecipeExposure& recipe : review.exposure.recipes) {
-    if (!recipe.min_coalition || *recipe.min_coalition > level) continue;
-    review.breaks.push_back(coalition_text(recipe) + " can complete recipe " + recipe.recipe +
-                            ", where the policy requires more than " + std::to_string(level));
+  MOAT_TRY(const PlanReview review, review_plan(workspace, product, saved, session.today()));
+  const std::string again =
+      ". Plan again (moat plan --product " + product + " --save) and approve the new plan";
+  const auto joined = [](const std::vector<std::string>& items) {
+    std::string text;
+    for (const std::string& item : items) text += (text.empty() ? "" : "; ") + item;
+    return text;
+  };
+  if (!review.breaks.empty()) {
+    return input_error(
+        saved.id, "the plan no longer holds, so it cannot be approved: " + joined(review.breaks) + again);
   }
-  if (review.breaks.empty()) return {};
-  std::string why;
-  for (const std::string& b : review.breaks) why += (why.empty() ? "" : "; ") + b;
-  return input_error(saved.id, "the plan does not hold today, so it cannot be approved: " + why +
-                                   ". Plan again (moat plan --product " + product +
-                                   " --save) and approve the new plan");
+  const int level = workspace.config().policy.collusion;
+  std::vector<std::string> completed;
+  for (const plan::RecipeExposure& recipe : review.exposure.recipes) {
+    if (recipe.min_coalition && *recipe.min_coalition <= level)
+      completed.push_back(coalition_text(recipe) + " can complete recipe " + recipe.recipe);
+  }
+  if (completed.empty()) return {};
+  const std::string policy = "the policy's collusion level " + std::to_string(level);
+  const std::string made = saved.collusion < level ? "it was made at collusion " +
+                                                         std::to_string(saved.collusion) + ", below " + policy
+                                                   : "it no longer meets " + policy;
+  return input_error(saved.id, made + ", so it cannot be approved: " + joined(completed) + again);
 }
 
 }  // namespace

@@ -223,10 +223,13 @@ plan::Plan solve_watched(const plan::Instance& instance, const PlanFlags& flags,
     watch.offer(answer_text(found, as_json));
   };
   if (line) watch.before_answer([shown = line.get()] { shown->end(); });
-  plan::Plan plan = app::solve(instance, options);
-  watch.claim();  // from here the watch neither answers nor touches the line
-  line.reset();   // the line ends before the plan is printed
-  return plan;
+  // Destroyed before the line, on return or an exception: from then the watch neither answers
+  // nor touches the line (and the line ends before the plan is printed).
+  struct ClaimFirst {
+    AnswerWatch& watch;
+    ~ClaimFirst() { watch.claim(); }
+  } claim_first{watch};
+  return app::solve(instance, options);
 }
 
 // `moat plan --instance FILE` (not --frontier): the file is mapped, not copied; reading, solving

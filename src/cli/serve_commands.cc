@@ -202,7 +202,7 @@ std::function<int()> define_user(CLI::App& app, GlobalOptions& global) {
         TextTable table({"name", "display name", "role", "supplier", "person", "os user"});
         for (const app::User& u : *users) {
           out.push_back({{"name", u.name},
-                         {"display_name", u.display_name},
+                         {"display_name", u.display_name.empty() ? json() : json(u.display_name)},
                          {"role", app::role_name(u.role)},
                          {"supplier", u.supplier},
                          {"person", u.person},

@@ -11,12 +11,17 @@ namespace {
 constexpr std::size_t kMaxIdLength = 64;
 constexpr std::size_t kMaxDisplayNameLength = 64;  // characters
 
-// Characters that show nothing or change how the text around them reads: controls, bidi
-// overrides and isolates, zero-width joiners and spaces, soft hyphens, the byte-order mark.
+// Characters that show nothing or change how the text around them reads: controls, bidi marks,
+// overrides and isolates (the Arabic letter mark too), zero-width joiners and spaces, soft
+// hyphens, the byte-order mark, the combining grapheme joiner, the fillers and invisible vowels
+// that render as blanks (Hangul, Khmer, Mongolian, the blank Braille pattern), the shorthand and
+// musical format controls, and the tag characters.
 bool is_hidden(char32_t c) {
-  return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0xAD || (c >= 0x200B && c <= 0x200F) ||
-         (c >= 0x2028 && c <= 0x202E) || (c >= 0x2060 && c <= 0x206F) || c == 0xFEFF ||
-         (c >= 0xFFF9 && c <= 0xFFFB);
+  const auto in = [c](char32_t first, char32_t last) { return c >= first && c <= last; };
+  return c < 0x20 || in(0x7F, 0x9F) || c == 0xAD || c == 0x34F || c == 0x61C || in(0x115F, 0x1160) ||
+         in(0x17B4, 0x17B5) || in(0x180B, 0x180F) || in(0x200B, 0x200F) || in(0x2028, 0x202E) ||
+         in(0x2060, 0x206F) || c == 0x2800 || c == 0x3164 || c == 0xFEFF || c == 0xFFA0 ||
+         in(0xFFF9, 0xFFFB) || in(0x1BCA0, 0x1BCA3) || in(0x1D173, 0x1D17A) || in(0xE0000, 0xE007F);
 }
 
 // Decodes one UTF-8 sequence at `pos`; returns its length, or 0 when it is malformed.
@@ -58,7 +63,9 @@ bool is_wide(char32_t c) {
 std::string hex_code(char32_t c) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
-  for (int shift = c > 0xFFFF ? 20 : 12; shift >= 0; shift -= 4) out += kHex[(c >> shift) & 0xF];
+  // Four digits at least, as many as it takes beyond (U+0009, U+E0041, U+10FFFF).
+  const int digits = c > 0xFFFFF ? 6 : c > 0xFFFF ? 5 : 4;
+  for (int shift = 4 * (digits - 1); shift >= 0; shift -= 4) out += kHex[(c >> shift) & 0xF];
   return out;
 }
 
@@ -184,10 +191,13 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 }
 
 std::string near_miss(std::string_view key, const std::vector<std::string_view>& known) {
-  constexpr std::size_t kFarthest = 2;
+  // Two edits at most, and one for a key of fewer than six characters ("x" is no typo of "id").
+  constexpr std::size_t kFarthest = 2, kShortKey = 6;
+  const std::size_t farthest = key.size() < kShortKey ? 1 : kFarthest;
   std::string closest;
-  std::size_t best = kFarthest + 1;
+  std::size_t best = farthest + 1;
   for (const std::string_view k : known) {
+    if (k.size() > key.size() + farthest || key.size() > k.size() + farthest) continue;
     const std::size_t distance = edit_distance(key, k);
     if (distance < best) best = distance, closest = std::string(k);
   }

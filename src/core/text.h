@@ -44,7 +44,8 @@ std::string to_lower_ascii(std::string_view text);
 // Edits (insertions, deletions, substitutions of bytes) from `a` to `b`: "colusion" is 1 from
 // "collusion".
 std::size_t edit_distance(std::string_view a, std::string_view b);
-// The one of `known` nearest to `key` within two edits (a near miss: a typo), else empty.
+// The one of `known` nearest to `key` within two edits, one for a key of fewer than six characters
+// (a near miss: a typo), else empty.
 std::string near_miss(std::string_view key, const std::vector<std::string_view>& known);
 
 // The code points of `text`, each malformed byte taken as U+FFFD.

@@ -137,9 +137,23 @@ TEST(DisplayNameTest, RefusesWhatHidesOrTurnsText) {
       {"ad\u200Bmin", "holds a control or invisible character (U+200B)"},
       {"a\tb", "holds a control or invisible character (U+0009)"},
       {"\uFEFF王", "holds a control or invisible character (U+FEFF)"},
+      {"王\u3164小明", "holds a control or invisible character (U+3164)"},
+      {"wang\u034F", "holds a control or invisible character (U+034F)"},
+      {"\u061C王", "holds a control or invisible character (U+061C)"},
+      {"王\U000E0041", "holds a control or invisible character (U+E0041)"},
       {std::string(65, 'x'), "is longer than 64 characters"},
       {sixty_five, "is longer than 64 characters"}};
   for (const auto& [name, problem] : cases) EXPECT_EQ(display_name_problem(name), problem) << name;
+}
+
+TEST(NearMissTest, SuggestsOnlyWhatATypoWouldMiss) {
+  const std::vector<std::string_view> known = {"collusion", "max_exposure_share", "id", "unit_cost"};
+  EXPECT_EQ(near_miss("colusion", known), "collusion");
+  EXPECT_EQ(near_miss("unit_cots", known), "unit_cost");
+  EXPECT_EQ(near_miss("ids", known), "id");
+  EXPECT_EQ(near_miss("x", known), "");  // two edits from "id", but too short to call a typo
+  EXPECT_EQ(near_miss("capacity", known), "");
+  EXPECT_EQ(edit_distance("kitten", "sitting"), 3U);
 }
 
 TEST(CodePointsTest, DecodesUtf8AndMarksMalformedBytes) {

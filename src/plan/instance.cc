@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -360,17 +361,23 @@ void note_ignored_keys(const json& root, Instance& instance) {
       continue;
     }
     const std::vector<std::string_view> fields = instance_keys(section);
-    const auto note_fields = [&](const json& record, const std::string& parent) {
+    // The parent's pointer is built only for a key to keep.
+    const auto note_fields = [&](const json& record, const auto& parent) {
       if (!record.is_object()) return;
       for (const auto& [field, unused] : record.items()) {
-        if (!known(fields, field)) note_ignored_key(instance, parent, field);
+        if (known(fields, field)) continue;
+        if (instance.ignored_key_count >= kMostIgnoredKeys) {
+          ++instance.ignored_key_count;
+        } else {
+          note_ignored_key(instance, parent(), field);
+        }
       }
     };
     if (section == "policy") {
-      note_fields(value, "/policy");
+      note_fields(value, [] { return std::string("/policy"); });
     } else if (value.is_array()) {
       for (std::size_t i = 0; i < value.size(); ++i)
-        note_fields(value[i], "/" + section + "/" + std::to_string(i));
+        note_fields(value[i], [&] { return "/" + section + "/" + std::to_string(i); });
     }
   }
 }
@@ -469,7 +476,19 @@ std::vector<std::string> ignored_key_warnings(const Instance& instance, std::str
       }
     }
     const std::string closest = near_miss(key, instance_keys(where));
-    warnings.push_back(std::string(file) + "#" + pointer + ": an unknown key, ignored" +
+    std::string shown;  // a key's control characters escaped: the warning goes to a terminal
+    for (const char c : pointer) {
+      constexpr unsigned char kFirstPrintable = 0x20, kDelete = 0x7F;
+      const auto byte = static_cast<unsigned char>(c);
+      if (byte < kFirstPrintable || byte == kDelete) {
+        char code[8];
+        std::snprintf(code, sizeof code, "\\u%04X", byte);
+        shown += code;
+      } else {
+        shown += c;
+      }
+    }
+    warnings.push_back(std::string(file) + "#" + shown + ": an unknown key, ignored" +
                        (closest.empty() ? "" : ": did you mean " + closest + "?"));
   }
   if (instance.ignored_key_count > instance.ignored_keys.size()) {

@@ -83,7 +83,7 @@ struct Instance {
   // ids at its positions are still the quote's, so an instance changed since is compiled right.
   std::vector<QuoteRef> quote_refs;
   // Not part of the contract either: where the text had keys this moat does not read, as JSON
-  // pointers (the first kMostIgnoredKeys, in the text's order), and how many there were. Such keys
+  // pointers (the first kMostIgnoredKeys the reader met), and how many there were. Such keys
   // are ignored (a newer moat's, or the user's notes), and so is a misspelt one ("colusion"),
   // which is why `moat plan --instance` names them.
   std::vector<std::string> ignored_keys;

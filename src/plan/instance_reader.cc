@@ -319,11 +319,15 @@ class Reader {
         if (key == fields[f]) field = f;
       }
       if (field == kUnknownField) {
-        const std::string_view name = kSections[static_cast<std::size_t>(section)].name;
-        note_ignored_key(
-            instance_,
-            section == Section::kPolicy ? "/policy" : "/" + std::string(name) + "/" + std::to_string(index),
-            key);
+        if (instance_.ignored_key_count >= kMostIgnoredKeys) {
+          ++instance_.ignored_key_count;  // counted only: no pointer built per record of a large file
+        } else {
+          const std::string_view name = kSections[static_cast<std::size_t>(section)].name;
+          note_ignored_key(
+              instance_,
+              section == Section::kPolicy ? "/policy" : "/" + std::string(name) + "/" + std::to_string(index),
+              key);
+        }
         if (!consume(field_value, 0)) return false;
         continue;
       }

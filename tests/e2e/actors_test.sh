@@ -51,7 +51,7 @@ run "$MOAT" "${W[@]}" user list
 expect_stdout "王小明" "user list shows the display name"
 run "$MOAT" "${W[@]}" user list --json
 CHECKS=$((CHECKS + 1))
-python3 -c 'import json, sys; u = {x["name"]: x for x in json.load(open(sys.argv[1]))}; assert u["wang.xm"]["display_name"] == "王小明" and u["ada"]["display_name"] == "", u' \
+python3 -c 'import json, sys; u = {x["name"]: x for x in json.load(open(sys.argv[1]))}; assert u["wang.xm"]["display_name"] == "王小明" and u["ada"]["display_name"] is None, u' \
   "$WORK/stdout" || fail "user list --json lacks the display name"
 
 run "$MOAT" "${W[@]}" "${waive[@]}" --token "$sam"

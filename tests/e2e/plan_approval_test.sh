@@ -130,7 +130,7 @@ sed -i 's/^max_exposure_share = 0.5/max_exposure_share = 1/' "$WORK/stale/moat.t
 "$MOAT" -w "$WORK/stale" set suppliers F2 status=rejected >/dev/null || fail "reject F2"
 run "$MOAT" -w "$WORK/stale" plan approve --product gizmo --plan plan-1
 expect_status 1 "approve a plan whose supplier was rejected since"
-expect_stderr "the plan does not hold today, so it cannot be approved: F2 is not qualified"
+expect_stderr "the plan no longer holds, so it cannot be approved: F2 is not qualified"
 
 # A plan made at a lower collusion level than the policy's cannot be approved: the gate's
 # collusion-margin would fail it from the start.
@@ -140,7 +140,7 @@ sed -i 's/^max_exposure_share = 0.5/max_exposure_share = 1/' "$WORK/collusion/mo
   fail "save a plan at collusion 0"
 run "$MOAT" -w "$WORK/collusion" plan approve --product gizmo --plan plan-2
 expect_status 1 "approve a plan made at collusion 0 under a policy of 1"
-expect_stderr "a single party (G1) can complete recipe R1, where the policy requires more than 1"
+expect_stderr "it was made at collusion 0, below the policy's collusion level 1, so it cannot be approved: a single party (G1) can complete recipe R1"
 run "$MOAT" -w "$WORK/collusion" plan approve --product gizmo --plan plan-1
 expect_status 0 "approve the plan made at the policy's level"
 
@@ -150,7 +150,10 @@ expect_status 1 "approve a plan by editing its state"
 expect_stderr "state is written by the plan's approval"
 run "$MOAT" -w "$WORK/collusion" set plans gizmo/plan-1 approved_by=someone-else
 expect_status 1 "rewrite who approved a plan"
-expect_stderr "approved_by is written by the plan's approval"
+expect_stderr "approved_by: plan plan-1 was approved: it is the record of what was approved"
+run "$MOAT" -w "$WORK/collusion" set plans gizmo/plan-1 cost=1
+expect_status 1 "change what an approved plan says"
+expect_stderr "plan plan-1 was approved: it is the record of what was approved and is not changed"
 clone_workspace "$WORK/approved" "$WORK/forged"
 printf 'correct-horse-battery\n' | "$MOAT" -w "$WORK/forged" user add ada --role sourcing >/dev/null || fail "user add"
 ada=$("$MOAT" -w "$WORK/forged" token create ada 2>/dev/null)
@@ -164,7 +167,7 @@ PY
 run "$MOAT" -w "$WORK/forged" --token "$ada" import "$WORK/forged-approval.json"
 expect_status 1 "import an approval written by hand into a workspace with accounts"
 expect_stderr "forged-approval.json#/plans/1/approved_by: approved_by is written by the plan's approval"
-expect_stderr "forged-approval.json#/plans/0/state: state is written by the plan's approval"
+expect_stderr "forged-approval.json#/plans/0/state: plan plan-1 was approved"
 run "$MOAT" -w "$WORK/forged" --token "$ada" export "$WORK/forged-export.json"
 expect_status 0 "export the workspace with accounts"
 run "$MOAT" -w "$WORK/forged" --token "$ada" import "$WORK/forged-export.json"

@@ -1449,8 +1449,10 @@ def main():
     global OWN_PERSON, RELEASES, COPIES, FILES, HELD_FILES, RELEASE_BODY, FOLDER_COPY
     # Hundreds of requests go out as one account as fast as the machine goes: the per-user limit
     # (serve_hardening_test.sh tests it) is raised so that a fast machine is not refused.
-    with open(os.path.join(WORKSPACE, "moat.toml"), "a") as f:
-        f.write("\n[serve]\nrequests_per_minute = 1000000\n")
+    toml = os.path.join(WORKSPACE, "moat.toml")
+    settings = with_serve_settings(open(toml).read(), "requests_per_minute = 1000000\n")
+    with open(toml, "w") as f:
+        f.write(settings)
     used, everyone, SUPPLIERS = plan_suppliers()
     untrusted = [s for s in used if not SUPPLIERS[s]["trusted"]]
     # The supplier user is the recipient of the demo's release to an untrusted supplier.
