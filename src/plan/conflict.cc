@@ -151,8 +151,51 @@ std::string rule_text(const Instance& instance, const Relaxable& rule) {
   return "";
 }
 
+// The largest share of the secret weight an untrusted party of `plan` holds.
+double highest_untrusted_share(const Instance& instance, const Plan& plan) {
+  double highest = 0;
+  for (const PartyExposure& p : plan.parties) {
+    const bool trusted = std::any_of(instance.suppliers.begin(), instance.suppliers.end(),
+                                     [&](const Supplier& s) { return s.party == p.party && s.trusted; });
+    if (!trusted) highest = std::max(highest, p.share);
+  }
+  return highest;
+}
+
+// The least policy cap under which a plan exists, searched by halving between the cap that fails
+// and the share the cheapest plan without a cap gives its most exposed party (`uncapped`): each
+// plan found lowers the ceiling to its own highest share, so the cap advised admits a plan found,
+// never more than it needs but for the last step's width. An unanswered trial (out of time) ends
+// the search with what was found so far.
+constexpr int kCapSearchSteps = 8;
+constexpr double kCapSearchWidth = 0.001;
+struct LeastCap {
+  double share = 1;
+  Plan plan;
+};
+LeastCap least_cap(const Instance& instance, const Solver& solver, const Plan& uncapped) {
+  LeastCap found{highest_untrusted_share(instance, uncapped), uncapped};
+  double failing = instance.policy.max_exposure_share;
+  for (int step = 0; step < kCapSearchSteps && found.share - failing > kCapSearchWidth; ++step) {
+    Instance variant = instance;
+    variant.policy.max_exposure_share = (failing + found.share) / 2;
+    Plan plan = solver(variant);
+    if (plan.status == PlanStatus::kInfeasible) {
+      failing = variant.policy.max_exposure_share;
+    } else if (has_plan(plan)) {
+      found = {highest_untrusted_share(instance, plan), std::move(plan)};
+    } else {
+      break;
+    }
+  }
+  return found;
+}
+
 // What relaxing `rule` alone on the whole instance gives: the change, with the plan's figures.
-std::string restore_text(const Instance& instance, const Relaxable& rule, const Plan& plan) {
+// For the policy's cap, the least cap a plan was found under (`solver` searches for it), and the
+// cheapest plan's when that one is dearer.
+std::string restore_text(const Instance& instance, const Relaxable& rule, const Plan& plan,
+                         const Solver& solver) {
   const std::string cost = plan.cost ? " (a plan costing " + amount(*plan.cost) + ")" : "";
   switch (rule.family) {
     case Family::kCapacity: {
@@ -171,14 +214,13 @@ std::string restore_text(const Instance& instance, const Relaxable& rule, const 
       return "re-assess " + instance.suppliers[rule.index].id + " so that its own exposure cap of " +
              percent(*instance.suppliers[rule.index].max_exposure_share) + " no longer applies" + cost;
     case Family::kExposureCap: {
-      double highest = 0;
-      for (const PartyExposure& p : plan.parties) {
-        const bool trusted = std::any_of(instance.suppliers.begin(), instance.suppliers.end(),
-                                         [&](const Supplier& s) { return s.party == p.party && s.trusted; });
-        if (!trusted) highest = std::max(highest, p.share);
-      }
-      return "raise policy.max_exposure_share from " + percent(instance.policy.max_exposure_share) + " to " +
-             percent_up(highest) + cost;
+      const double cheapest = highest_untrusted_share(instance, plan);
+      const LeastCap least = least_cap(instance, solver, plan);
+      std::string text = "raise policy.max_exposure_share from " +
+                         percent(instance.policy.max_exposure_share) + " to " + percent_up(least.share);
+      if (percent_up(least.share) == percent_up(cheapest)) return text + cost;
+      if (least.plan.cost) text += " (a plan costing " + amount(*least.plan.cost) + ")";
+      return text + "; the cheapest plan without the cap needs " + percent_up(cheapest) + cost;
     }
     case Family::kCollusion:
       // What was relaxed is the recipe's guard as a whole: a lower collusion level alone may not do.
@@ -253,7 +295,7 @@ Conflict minimal_conflict(const Instance& instance, const Solver& solver) {
   for (const Relaxable& rule : kept) {
     conflict.rules.push_back(rule_text(instance, rule));
     const Plan restored = solver(relax(instance, {rule}));
-    if (has_plan(restored)) conflict.restores.push_back(restore_text(instance, rule, restored));
+    if (has_plan(restored)) conflict.restores.push_back(restore_text(instance, rule, restored, solver));
   }
   name_what_they_bind(instance, problem, kept, conflict);
   return conflict;

@@ -326,6 +326,40 @@ TEST(ConflictTest, DeletionFilterKeepsOnlyTheRulesThatConflictAndSaysWhatRestore
   EXPECT_EQ(solve(more, {5, true, std::nullopt}).status, PlanStatus::kOptimal);
 }
 
+// The policy's cap of 30% fails: only F1 makes P1 (40% of the weight). The cheapest plan without
+// the cap gives F1 two packages (70%), but a cap of 60% already admits a plan: F1 makes P1 alone
+// and F2 the other two. The advice is the least cap, with the cheapest plan's beside it.
+TEST(ConflictTest, AdvisesTheLeastCapAPlanExistsUnder) {
+  const Instance instance{{1, 0.3, false},
+                          {{"S1", 4}, {"S2", 3}, {"S3", 3}},
+                          {},
+                          {},
+                          {{"P1", "molding", {"S1"}, 100, 1},
+                           {"P2", "molding", {"S2"}, 100, 1},
+                           {"P3", "molding", {"S3"}, 100, 1}},
+                          {{"F1", "G1", {"molding"}, 1000, "qualified", false, {}},
+                           {"F2", "G2", {"molding"}, 1000, "qualified", false, {}}},
+                          {{"P1", "F1", 1.0, 0},
+                           {"P2", "F1", 1.0, 0},
+                           {"P3", "F1", 1.1, 0},
+                           {"P2", "F2", 2.0, 0},
+                           {"P3", "F2", 2.0, 0}}};
+  const Solver solver = [](const Instance& variant) {
+    return solve(variant, {5, true, std::nullopt, false});
+  };
+  const Conflict conflict = minimal_conflict(instance, solver);
+  EXPECT_EQ(conflict.rules, std::vector<std::string>{"the policy's exposure cap (30%)"});
+  ASSERT_EQ(conflict.restores.size(), 1u);
+  EXPECT_EQ(conflict.restores[0],
+            "raise policy.max_exposure_share from 30% to 60% (a plan costing 500); the cheapest plan without "
+            "the cap needs 70% (a plan costing 400)");
+  Instance at_least = instance;
+  at_least.policy.max_exposure_share = 0.6;
+  EXPECT_EQ(solve(at_least, {5, true, std::nullopt}).status, PlanStatus::kOptimal);
+  at_least.policy.max_exposure_share = 0.59;
+  EXPECT_EQ(solve(at_least, {5, true, std::nullopt}).status, PlanStatus::kInfeasible);
+}
+
 TEST(ConflictTest, TheInfeasiblePlanCarriesTheConflict) {
   const Plan plan = solve(capacity_against_collusion(), {10, true, std::nullopt});
   ASSERT_EQ(plan.status, PlanStatus::kInfeasible);
