@@ -131,34 +131,25 @@ bool assessed(const Model& stored, const std::string& supplier) {
 Result<std::vector<Diagnostic>> approval_field_problems(Workspace& workspace, const Model& stored,
                                                         const std::vector<Draft>& drafts) {
   std::vector<Diagnostic> problems;
-  std::optional<bool> has_accounts;
+  std::optional<bool> has_accounts;  // read once, when a draft first needs it
   for (const Draft& draft : drafts) {
-    if (draft.table->name == "plans") {
-      const store::Key key = store::key_of(*draft.table, draft.record);
-      const auto found = stored.of("plans").find(key);
-      const store::Record* before = found == stored.of("plans").end() ? nullptr : &found->second.record;
-      std::vector<Diagnostic> changed = plan_approval_changes(before, draft.record, &draft.origin);
-      if (changed.empty()) continue;
-      if (!has_accounts) {
-        MOAT_TRY(const std::vector<User> users, list_users(workspace));
-        has_accounts = !users.empty();
-      }
-      // Without accounts an export is restored whole, its approvals with it.
-      if (*has_accounts) problems.insert(problems.end(), changed.begin(), changed.end());
-      continue;
-    }
-    if (draft.table->name != "suppliers") continue;
+    const bool plan = draft.table->name == "plans";
+    if (!plan && draft.table->name != "suppliers") continue;
     const store::Key key = store::key_of(*draft.table, draft.record);
-    const auto found = stored.of("suppliers").find(key);
-    const store::Record* before = found == stored.of("suppliers").end() ? nullptr : &found->second.record;
-    std::vector<Diagnostic> changed = approval_field_changes(before, draft.record, &draft.origin);
+    const Entries& entries = stored.of(draft.table->name);
+    const auto found = entries.find(key);
+    const store::Record* before = found == entries.end() ? nullptr : &found->second.record;
+    std::vector<Diagnostic> changed = plan ? plan_approval_changes(before, draft.record, &draft.origin)
+                                           : approval_field_changes(before, draft.record, &draft.origin);
     if (changed.empty()) continue;
     if (!has_accounts) {
       MOAT_TRY(const std::vector<User> users, list_users(workspace));
       has_accounts = !users.empty();
     }
-    if (!approval_fields_locked(*has_accounts, assessed(stored, key[0]))) continue;
-    problems.insert(problems.end(), changed.begin(), changed.end());
+    // Without accounts an export is restored whole, its plans' approvals with it.
+    const bool locked =
+        plan ? *has_accounts : approval_fields_locked(*has_accounts, assessed(stored, key[0]));
+    if (locked) problems.insert(problems.end(), changed.begin(), changed.end());
   }
   return problems;
 }
