@@ -54,30 +54,47 @@ std::vector<FieldEdit> guarded_field_changes(const store::Table& table, const st
   return changes;
 }
 
-std::vector<Diagnostic> plan_approval_changes(const store::Record* before, const store::Record& after,
-                                              const Origin* origin) {
+std::vector<Diagnostic> saved_plan_changes(const store::Record* before, const store::Record& after,
+                                           const Origin* origin) {
   const store::Table& plans = *store::find_table("plans");
   const auto value = [&](const store::Record& record, std::string_view name) {  // absent or null: a draft's
     const auto found = record.find(std::string(name));
     return found == record.end() || found->is_null() ? default_value(*plans.field(name)) : *found;
   };
   std::vector<Diagnostic> problems;
-  if (before && value(*before, "state") != "draft") {
+  if (before) {
+    const std::string product = before->value("product", std::string());
+    const std::string id = before->value("id", std::string());
+    const std::string state = value(*before, "state").get<std::string>();
     for (const store::Field& field : plans.fields) {
-      if (value(*before, field.name) == value(after, field.name)) continue;
-      problems.push_back({origin ? origin->where(field.name) : std::string(field.name),
-                          "plan " + before->value("id", std::string()) +
-                              " was approved: it is the record of what was approved and is not changed; plan "
-                              "again (moat plan --save) and approve the new plan"});
+      const nlohmann::json was = value(*before, field.name), now = value(after, field.name);
+      if (was == now) continue;
+      const std::string name(field.name);
+      if (origin) {  // an import: the file's plan differs from the one saved
+        const std::string shown =
+            field.name == "plan" ? "" : " (" + now.dump() + ", saved " + was.dump() + ")";
+        problems.push_back(
+            {origin->where(field.name),
+             "differs from the saved " + state + " plan " + id + shown +
+                 ": where there are accounts an import changes no saved plan (moat plan --save "
+                 "writes them, moat plan approve approves them); export again, or leave the "
+                 "plans out of the file"});
+      } else {
+        problems.push_back(
+            {name, "plan " + id + " is " + state +
+                       ": a saved plan is written by moat plan --save and approved by moat plan "
+                       "approve, not changed by hand; plan again (moat plan --product " +
+                       product + " --save)"});
+      }
     }
     return problems;
   }
   for (const std::string_view name : {"state", "approved_by", "approved_at"}) {
-    if ((before ? value(*before, name) : default_value(*plans.field(name))) == value(after, name)) continue;
-    const std::string field(name);
-    problems.push_back({origin ? origin->where(name) : field,
-                        field + " is written by the plan's approval, which checks the plan against today's "
-                                "workspace and records who approved it, not by hand: use moat plan approve"});
+    if (default_value(*plans.field(name)) == value(after, name)) continue;
+    problems.push_back(
+        {origin ? origin->where(name) : std::string(name),
+         "a plan comes in as a draft: its approval is moat plan approve's, which checks the plan "
+         "against today's workspace and records who approved it"});
   }
   return problems;
 }

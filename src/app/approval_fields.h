@@ -40,14 +40,15 @@ std::vector<Diagnostic> approval_field_changes(const store::Record* before, cons
 std::vector<FieldEdit> guarded_field_changes(const store::Table& table, const store::Record* before,
                                              const store::Record& after, const Origin* origin);
 
-// A saved plan's approval (moat plan approve, POST .../approve) checks the plan against today's
-// workspace and records who approved it: its state, approved_by and approved_at are the
-// approval's to write, and a plan once approved (approved or superseded since) is the record of
-// what was approved, changed no more. So where that is evidence (the workspace has accounts) no
-// import may write them, and no edit ever may: one diagnostic per field that `after` changes from
-// `before` (nullptr: a new plan, compared with a draft's) — the approval's fields of a draft, every
-// field of a plan once approved — at `origin`'s place of the field (or the field's name).
-std::vector<Diagnostic> plan_approval_changes(const store::Record* before, const store::Record& after,
-                                              const Origin* origin);
+// A saved plan is written by the planner (moat plan --save, POST .../plans) and approved by moat
+// plan approve (POST .../approve), which checks it against today's workspace and records who
+// approved it; a plan once approved (approved, or superseded since) is the record of what was
+// approved, and one approval's ledger event names it by id. So no edit may change a saved plan,
+// and where that is evidence (the workspace has accounts) no import may either, nor bring one in
+// other than as a draft: one diagnostic per field that `after` changes from `before` (nullptr: a
+// new plan, whose approval fields must be a draft's), at `origin`'s place of the field (or the
+// field's name; an edit's wording when `origin` is null, an import's otherwise).
+std::vector<Diagnostic> saved_plan_changes(const store::Record* before, const store::Record& after,
+                                           const Origin* origin);
 
 }  // namespace moat::app

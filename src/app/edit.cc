@@ -52,7 +52,7 @@ Status apply(const store::Table& table, const CapabilityCatalog& catalog, const 
 Status check_approval_fields(Workspace& workspace, const store::Table& table, const store::Record& before,
                              const store::Record& after) {
   if (table.name == "plans") {
-    std::vector<Diagnostic> problems = plan_approval_changes(&before, after, nullptr);
+    std::vector<Diagnostic> problems = saved_plan_changes(&before, after, nullptr);
     if (problems.empty()) return {};
     return Error(ErrorCode::kInput, std::move(problems));
   }

@@ -139,7 +139,7 @@ Result<std::vector<Diagnostic>> approval_field_problems(Workspace& workspace, co
     const Entries& entries = stored.of(draft.table->name);
     const auto found = entries.find(key);
     const store::Record* before = found == entries.end() ? nullptr : &found->second.record;
-    std::vector<Diagnostic> changed = plan ? plan_approval_changes(before, draft.record, &draft.origin)
+    std::vector<Diagnostic> changed = plan ? saved_plan_changes(before, draft.record, &draft.origin)
                                            : approval_field_changes(before, draft.record, &draft.origin);
     if (changed.empty()) continue;
     if (!has_accounts) {

@@ -139,6 +139,34 @@ void add_differences(const Model& stored, const std::vector<Draft>& drafts, Diff
   }
 }
 
+namespace {
+
+// A plan once approved (approved, or superseded since) is the record of what was approved, which
+// the ledger's approval names by its id: it goes only with its product.
+Status keeps_approved_plans(store::Store& store, const Difference& difference) {
+  std::set<std::string> products_removed;
+  for (const RecordDifference& r : difference.removed) {
+    if (r.table == "products") products_removed.insert(r.key);
+  }
+  std::vector<Diagnostic> refused;
+  for (const RecordDifference& r : difference.removed) {
+    if (r.table != "plans") continue;
+    const store::Key key = split_list(r.key, "/");
+    if (key.empty() || products_removed.contains(key[0])) continue;
+    MOAT_TRY(const auto found, store.get_versioned(*store::find_table("plans"), key));
+    if (!found) continue;
+    const std::string state = found->record.value("state", std::string("draft"));
+    if (state == "draft") continue;
+    refused.push_back({"plans/" + r.key, "plan " + key.back() + " is " + state +
+                                             ": a plan once approved is the record of what was approved "
+                                             "and is kept (only drafts are removed)"});
+  }
+  if (refused.empty()) return {};
+  return Error(ErrorCode::kInput, std::move(refused));
+}
+
+}  // namespace
+
 Result<RemoveReport> remove_records(Workspace& workspace, const Session& session, std::string_view kind,
                                     const std::vector<std::string>& keys, const RemoveOptions& options) {
   const store::Table* table = store::find_table(kind == "bom" ? "parts" : kind);
@@ -177,6 +205,7 @@ Result<RemoveReport> remove_records(Workspace& workspace, const Session& session
     MOAT_TRY(Model model, load_model(store));
     report.difference = {};
     MOAT_CHECK(plan_removal(model, targets, options.cascade, "removed", report.difference));
+    MOAT_CHECK(keeps_approved_plans(store, report.difference));
     if (Status allowed =
             authorize_edit(options.role, session.actor, "removing", tables_of(report.difference));
         !allowed.ok()) {

@@ -14,6 +14,7 @@
 #include "plan/exposure.h"
 #include "plan/problem.h"
 #include "plan/wording.h"
+#include "store/versioned.h"
 #include "vet/qualification.h"
 
 namespace moat::app {
@@ -363,6 +364,8 @@ Result<SavedPlan> approve_plan(Workspace& workspace, const Session& session, con
   MOAT_TRY(const std::int64_t events, workspace.store().write(author, [&](store::Writer& writer) -> Status {
     MOAT_TRY(const auto plans, product_plans(workspace, product));
     if (plans.empty()) {
+      MOAT_TRY(const auto known, workspace.store().get_versioned(*store::find_table("products"), {product}));
+      if (!known) return Error(ErrorCode::kNotFound, "--product", "no product '" + product + "'");
       return Error(
           ErrorCode::kNotFound, "--product",
           "product '" + product + "' has no saved plan: run 'moat plan --product " + product + " --save'");
@@ -373,6 +376,10 @@ Result<SavedPlan> approve_plan(Workspace& workspace, const Session& session, con
     if (chosen == plans.end())
       return Error(ErrorCode::kNotFound, "--plan",
                    "no plan '" + *plan_id + "' for product '" + product + "'");
+    if ((*chosen)["state"] == "approved") {  // approved already: who approved it, and when, stay
+      approved = saved_of(*chosen);
+      return {};
+    }
     const std::string status = text((*chosen)["status"]);
     if (!approvable(status)) {
       return input_error(text((*chosen)["id"]), "a plan that is " + status + " cannot be approved");

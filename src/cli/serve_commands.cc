@@ -204,9 +204,9 @@ std::function<int()> define_user(CLI::App& app, GlobalOptions& global) {
           out.push_back({{"name", u.name},
                          {"display_name", u.display_name.empty() ? json() : json(u.display_name)},
                          {"role", app::role_name(u.role)},
-                         {"supplier", u.supplier},
-                         {"person", u.person},
-                         {"os_user", u.os_user}});
+                         {"supplier", u.supplier.empty() ? json() : json(u.supplier)},
+                         {"person", u.person.empty() ? json() : json(u.person)},
+                         {"os_user", u.os_user.empty() ? json() : json(u.os_user)}});
           table.add(
               {u.name, u.display_name, std::string(app::role_name(u.role)), u.supplier, u.person, u.os_user});
         }

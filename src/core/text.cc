@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 
 namespace moat {
@@ -15,13 +16,27 @@ constexpr std::size_t kMaxDisplayNameLength = 64;  // characters
 // overrides and isolates (the Arabic letter mark too), zero-width joiners and spaces, soft
 // hyphens, the byte-order mark, the combining grapheme joiner, the fillers and invisible vowels
 // that render as blanks (Hangul, Khmer, Mongolian, the blank Braille pattern), the shorthand and
-// musical format controls, and the tag characters.
+// musical format controls, the tag characters, and the format characters that prefix numbers
+// (Arabic, Syriac, Kaithi) or join hieroglyphs, and the unassigned specials.
 bool is_hidden(char32_t c) {
   const auto in = [c](char32_t first, char32_t last) { return c >= first && c <= last; };
   return c < 0x20 || in(0x7F, 0x9F) || c == 0xAD || c == 0x34F || c == 0x61C || in(0x115F, 0x1160) ||
          in(0x17B4, 0x17B5) || in(0x180B, 0x180F) || in(0x200B, 0x200F) || in(0x2028, 0x202E) ||
          in(0x2060, 0x206F) || c == 0x2800 || c == 0x3164 || c == 0xFEFF || c == 0xFFA0 ||
-         in(0xFFF9, 0xFFFB) || in(0x1BCA0, 0x1BCA3) || in(0x1D173, 0x1D17A) || in(0xE0000, 0xE007F);
+         in(0xFFF9, 0xFFFB) || in(0x1BCA0, 0x1BCA3) || in(0x1D173, 0x1D17A) || in(0xE0000, 0xE007F) ||
+         in(0x600, 0x605) || c == 0x6DD || c == 0x70F || c == 0x8E2 || c == 0x110BD || c == 0x110CD ||
+         in(0x13430, 0x1343F) || in(0xFFF0, 0xFFF8);
+}
+
+// Spaces other than ASCII's, which show as blanks: no-break, en to hair, the ideographic space.
+bool is_unicode_space(char32_t c) {
+  return c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x202F || c == 0x205F ||
+         c == 0x3000;
+}
+
+// Variation selectors, which change the character before them and show nothing alone.
+bool is_variation_selector(char32_t c) {
+  return (c >= 0xFE00 && c <= 0xFE0F) || (c >= 0xE0100 && c <= 0xE01EF);
 }
 
 // Decodes one UTF-8 sequence at `pos`; returns its length, or 0 when it is malformed.
@@ -127,15 +142,40 @@ std::string display_name_problem(std::string_view name) {
   if (trim(name).empty()) return "is empty";
   if (trim(name).size() != name.size()) return "begins or ends with a space";
   if (first_invalid_utf8(name)) return "is not valid UTF-8";
-  std::size_t characters = 0;
-  for (std::size_t pos = 0; pos < name.size(); ++characters) {
-    char32_t code_point = 0;
-    pos += sequence_length(name, pos, &code_point);
-    if (is_hidden(code_point))
-      return "holds a control or invisible character (U+" + hex_code(code_point) + ")";
+  const std::u32string characters = code_points(name);
+  for (const char32_t c : characters) {
+    if (is_hidden(c)) return "holds a control or invisible character (U+" + hex_code(c) + ")";
   }
-  if (characters > kMaxDisplayNameLength) return "is longer than 64 characters";
+  if (is_unicode_space(characters.front()) || is_unicode_space(characters.back()))
+    return "begins or ends with a space";
+  const bool shows_something = std::any_of(characters.begin(), characters.end(), [](char32_t c) {
+    return c != ' ' && !is_unicode_space(c) && !is_variation_selector(c);
+  });
+  if (!shows_something) return "shows nothing: only spaces or variation selectors";
+  if (characters.size() > kMaxDisplayNameLength) return "is longer than 64 characters";
   return "";
+}
+
+std::string shown_safely(std::string_view text) {
+  std::string out;
+  for (std::size_t pos = 0; pos < text.size();) {
+    char32_t code_point = 0;
+    const std::size_t length = sequence_length(text, pos, &code_point);
+    if (length == 0) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\x%02X", static_cast<unsigned char>(text[pos]));
+      out += escaped;
+      ++pos;
+      continue;
+    }
+    if (is_hidden(code_point)) {
+      out += "\\u" + hex_code(code_point);
+    } else {
+      out.append(text.substr(pos, length));
+    }
+    pos += length;
+  }
+  return out;
 }
 
 std::string_view trim(std::string_view text) {
@@ -176,32 +216,40 @@ std::string to_lower_ascii(std::string_view text) {
 }
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  // Three rows: the one before last for a transposition of two neighbours.
+  std::vector<std::size_t> before(b.size() + 1), last(b.size() + 1), row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) last[j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
     row[0] = i;
     for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
+      row[j] = std::min({last[j] + 1, row[j - 1] + 1, last[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        row[j] = std::min(row[j], before[j - 2] + 1);
     }
+    std::swap(before, last);
+    std::swap(last, row);
   }
-  return row[b.size()];
+  return last[b.size()];
 }
 
 std::string near_miss(std::string_view key, const std::vector<std::string_view>& known) {
-  // Two edits at most, and one for a key of fewer than six characters ("x" is no typo of "id").
-  constexpr std::size_t kFarthest = 2, kShortKey = 6;
+  // Two edits at most, and one for a key of fewer than six characters ("x" is no typo of "id"),
+  // in any case; else a known key the key begins (four characters at least: "max_exposure").
+  constexpr std::size_t kFarthest = 2, kShortKey = 6, kShortestPrefix = 4;
   const std::size_t farthest = key.size() < kShortKey ? 1 : kFarthest;
+  const std::string lower = to_lower_ascii(key);
   std::string closest;
   std::size_t best = farthest + 1;
   for (const std::string_view k : known) {
     if (k.size() > key.size() + farthest || key.size() > k.size() + farthest) continue;
-    const std::size_t distance = edit_distance(key, k);
+    const std::size_t distance = edit_distance(lower, to_lower_ascii(k));
     if (distance < best) best = distance, closest = std::string(k);
   }
-  return closest;
+  if (!closest.empty() || key.size() < kShortestPrefix) return closest;
+  for (const std::string_view k : known) {
+    if (to_lower_ascii(k).starts_with(lower)) return std::string(k);
+  }
+  return "";
 }
 
 std::u32string code_points(std::string_view text) {

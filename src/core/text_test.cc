@@ -141,6 +141,11 @@ TEST(DisplayNameTest, RefusesWhatHidesOrTurnsText) {
       {"wang\u034F", "holds a control or invisible character (U+034F)"},
       {"\u061C王", "holds a control or invisible character (U+061C)"},
       {"王\U000E0041", "holds a control or invisible character (U+E0041)"},
+      {"\u0600王", "holds a control or invisible character (U+0600)"},
+      {"\u3000", "begins or ends with a space"},
+      {"王\u00A0", "begins or ends with a space"},
+      {"\uFE0F", "shows nothing: only spaces or variation selectors"},
+      {"\U000E0100", "shows nothing: only spaces or variation selectors"},
       {std::string(65, 'x'), "is longer than 64 characters"},
       {sixty_five, "is longer than 64 characters"}};
   for (const auto& [name, problem] : cases) EXPECT_EQ(display_name_problem(name), problem) << name;
@@ -153,7 +158,18 @@ TEST(NearMissTest, SuggestsOnlyWhatATypoWouldMiss) {
   EXPECT_EQ(near_miss("ids", known), "id");
   EXPECT_EQ(near_miss("x", known), "");  // two edits from "id", but too short to call a typo
   EXPECT_EQ(near_miss("capacity", known), "");
+  EXPECT_EQ(near_miss("colusoin", known), "collusion");  // a transposition is one edit
+  EXPECT_EQ(near_miss("COLLUSION", known), "collusion");
+  EXPECT_EQ(near_miss("max_exposure", known), "max_exposure_share");  // the start of a known key
+  EXPECT_EQ(near_miss("form", {"from", "gives"}), "from");
   EXPECT_EQ(edit_distance("kitten", "sitting"), 3U);
+  EXPECT_EQ(edit_distance("ab", "ba"), 1U);
+}
+
+TEST(ShownSafelyTest, EscapesWhatATerminalWouldHideOrTurn) {
+  EXPECT_EQ(shown_safely("王/colusion"), "王/colusion");
+  EXPECT_EQ(shown_safely("a\u202Eb\u200Bc\x1B[2Jd\u0085"), "a\\u202Eb\\u200Bc\\u001B[2Jd\\u0085");
+  EXPECT_EQ(shown_safely("x\xff"), "x\\xFF");
 }
 
 TEST(CodePointsTest, DecodesUtf8AndMarksMalformedBytes) {

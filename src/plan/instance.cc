@@ -476,25 +476,13 @@ std::vector<std::string> ignored_key_warnings(const Instance& instance, std::str
       }
     }
     const std::string closest = near_miss(key, instance_keys(where));
-    std::string shown;  // a key's control characters escaped: the warning goes to a terminal
-    for (const char c : pointer) {
-      constexpr unsigned char kFirstPrintable = 0x20, kDelete = 0x7F;
-      const auto byte = static_cast<unsigned char>(c);
-      if (byte < kFirstPrintable || byte == kDelete) {
-        char code[8];
-        std::snprintf(code, sizeof code, "\\u%04X", byte);
-        shown += code;
-      } else {
-        shown += c;
-      }
-    }
-    warnings.push_back(std::string(file) + "#" + shown + ": an unknown key, ignored" +
+    warnings.push_back(std::string(file) + "#" + shown_safely(pointer) + ": an unknown key, ignored" +
                        (closest.empty() ? "" : ": did you mean " + closest + "?"));
   }
   if (instance.ignored_key_count > instance.ignored_keys.size()) {
-    warnings.push_back(std::string(file) + ": " +
-                       std::to_string(instance.ignored_key_count - instance.ignored_keys.size()) +
-                       " more unknown keys, ignored");
+    const std::size_t more = instance.ignored_key_count - instance.ignored_keys.size();
+    warnings.push_back(std::string(file) + ": " + std::to_string(more) +
+                       (more == 1 ? " more unknown key, ignored" : " more unknown keys, ignored"));
   }
   return warnings;
 }

@@ -147,13 +147,29 @@ expect_status 0 "approve the plan made at the policy's level"
 # Only the approval writes a plan's approval: never an edit, and no import where there are accounts.
 run "$MOAT" -w "$WORK/collusion" set plans gizmo/plan-2 state=approved
 expect_status 1 "approve a plan by editing its state"
-expect_stderr "state is written by the plan's approval"
+expect_stderr "state: plan plan-2 is draft: a saved plan is written by moat plan --save and approved by moat plan approve, not changed by hand; plan again (moat plan --product gizmo --save)"
 run "$MOAT" -w "$WORK/collusion" set plans gizmo/plan-1 approved_by=someone-else
 expect_status 1 "rewrite who approved a plan"
-expect_stderr "approved_by: plan plan-1 was approved: it is the record of what was approved"
+expect_stderr "approved_by: plan plan-1 is approved: a saved plan is written by moat plan --save"
 run "$MOAT" -w "$WORK/collusion" set plans gizmo/plan-1 cost=1
 expect_status 1 "change what an approved plan says"
-expect_stderr "plan plan-1 was approved: it is the record of what was approved and is not changed"
+expect_stderr "cost: plan plan-1 is approved: a saved plan is written by moat plan --save"
+run "$MOAT" -w "$WORK/collusion" remove plans gizmo/plan-1
+expect_status 1 "remove the approved plan"
+expect_stderr "plans/gizmo/plan-1: plan plan-1 is approved: a plan once approved is the record of what was approved and is kept"
+run "$MOAT" -w "$WORK/collusion" remove plans gizmo/plan-2
+expect_status 0 "remove a draft"
+run "$MOAT" -w "$WORK/collusion" show plans gizmo/plan-1 --json
+approved_at=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["record"]["approved_at"])' "$WORK/stdout")
+run "$MOAT" -w "$WORK/collusion" plan approve --product gizmo --plan plan-1
+expect_status 0 "approve the approved plan again"
+run "$MOAT" -w "$WORK/collusion" show plans gizmo/plan-1 --json
+CHECKS=$((CHECKS + 1))
+python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["record"]["approved_at"] == sys.argv[2]' "$WORK/stdout" "$approved_at" ||
+  fail "approving an approved plan again rewrote when it was approved"
+run "$MOAT" -w "$WORK/collusion" plan approve --product nothing
+expect_status 1 "approve a plan of an unknown product"
+expect_stderr "no product 'nothing'"
 clone_workspace "$WORK/approved" "$WORK/forged"
 printf 'correct-horse-battery\n' | "$MOAT" -w "$WORK/forged" user add ada --role sourcing >/dev/null || fail "user add"
 ada=$("$MOAT" -w "$WORK/forged" token create ada 2>/dev/null)
@@ -166,8 +182,9 @@ json.dump(d, open(sys.argv[1], "w"))
 PY
 run "$MOAT" -w "$WORK/forged" --token "$ada" import "$WORK/forged-approval.json"
 expect_status 1 "import an approval written by hand into a workspace with accounts"
-expect_stderr "forged-approval.json#/plans/1/approved_by: approved_by is written by the plan's approval"
-expect_stderr "forged-approval.json#/plans/0/state: plan plan-1 was approved"
+expect_stderr "forged-approval.json#/plans/1/approved_by: a plan comes in as a draft"
+expect_stderr 'forged-approval.json#/plans/0/state: differs from the saved approved plan plan-1 ("superseded", saved "approved"): where there are accounts an import changes no saved plan'
+
 run "$MOAT" -w "$WORK/forged" --token "$ada" export "$WORK/forged-export.json"
 expect_status 0 "export the workspace with accounts"
 run "$MOAT" -w "$WORK/forged" --token "$ada" import "$WORK/forged-export.json"
