@@ -355,7 +355,9 @@ void note_ignored_keys(const json& root, Instance& instance) {
     return std::find(keys.begin(), keys.end(), key) != keys.end();
   };
   const std::vector<std::string_view> sections = instance_keys("");
-  for (const auto& [section, value] : root.items()) {
+  for (const auto& item : root.items()) {
+    const std::string& section = item.key();  // a name of its own: lambdas capture no binding in C++20
+    const json& value = item.value();
     if (!known(sections, section)) {
       note_ignored_key(instance, "", section);
       continue;
