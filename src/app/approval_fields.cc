@@ -80,11 +80,15 @@ std::vector<Diagnostic> saved_plan_changes(const store::Record* before, const st
                  "writes them, moat plan approve approves them); export again, or leave the "
                  "plans out of the file"});
       } else {
+        const std::string next = state == "draft"
+                                     ? "approve it (moat plan approve --product " + product + " --plan " +
+                                           id + ") or plan again (moat plan --product " + product + " --save)"
+                                     : "plan again (moat plan --product " + product + " --save)";
         problems.push_back(
             {name, "plan " + id + " is " + state +
                        ": a saved plan is written by moat plan --save and approved by moat plan "
-                       "approve, not changed by hand; plan again (moat plan --product " +
-                       product + " --save)"});
+                       "approve, not changed by hand; " +
+                       next});
       }
     }
     return problems;

@@ -303,12 +303,10 @@ class Checker {
       } else if (text(body["status"]) != status) {
         report("plans", key, entry, "status",
                "the record says '" + status + "' but its plan is '" + text(body["status"]) + "'");
-      } else if (body.value("cost", json()) != r.value("cost", json()) &&
-                 !(body["cost"].is_number() && r["cost"].is_number() &&
-                   body["cost"].get<double>() == r["cost"].get<double>())) {
+      } else if (const json said = r.value("cost", json()), costs = body.value("cost", json());
+                 said != costs) {
         report("plans", key, entry, "cost",
-               "the record says " + r.value("cost", json()).dump() + " but its plan costs " +
-                   body.value("cost", json()).dump());
+               "the record says " + said.dump() + " but its plan costs " + costs.dump());
       }
       if (text(r["state"]) != "approved") continue;
       if (status != "optimal" && status != "feasible") {

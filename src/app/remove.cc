@@ -205,13 +205,13 @@ Result<RemoveReport> remove_records(Workspace& workspace, const Session& session
     MOAT_TRY(Model model, load_model(store));
     report.difference = {};
     MOAT_CHECK(plan_removal(model, targets, options.cascade, "removed", report.difference));
-    MOAT_CHECK(keeps_approved_plans(store, report.difference));
     if (Status allowed =
             authorize_edit(options.role, session.actor, "removing", tables_of(report.difference));
         !allowed.ok()) {
       refused = allowed.error();
       return allowed.error();
     }
+    MOAT_CHECK(keeps_approved_plans(store, report.difference));
     return model;
   };
   // A refusal is evidence too: recorded under the actor, once nothing was removed.

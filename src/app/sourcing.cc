@@ -376,15 +376,15 @@ Result<SavedPlan> approve_plan(Workspace& workspace, const Session& session, con
     if (chosen == plans.end())
       return Error(ErrorCode::kNotFound, "--plan",
                    "no plan '" + *plan_id + "' for product '" + product + "'");
-    if ((*chosen)["state"] == "approved") {  // approved already: who approved it, and when, stay
-      approved = saved_of(*chosen);
-      return {};
-    }
     const std::string status = text((*chosen)["status"]);
     if (!approvable(status)) {
       return input_error(text((*chosen)["id"]), "a plan that is " + status + " cannot be approved");
     }
     MOAT_CHECK(check_approvable(workspace, session, product, saved_of(*chosen)));
+    if ((*chosen)["state"] == "approved") {  // approved already, and still holds: who and when stay
+      approved = saved_of(*chosen);
+      return {};
+    }
     for (const json& other : plans) {
       if (other["state"] == "approved" && other["id"] != (*chosen)["id"]) {
         json superseded = other;

@@ -168,8 +168,10 @@ std::string shown_safely(std::string_view text) {
       ++pos;
       continue;
     }
-    if (is_hidden(code_point)) {
-      out += "\\u" + hex_code(code_point);
+    if (code_point == '\\') {
+      out += "\\\\";
+    } else if (is_hidden(code_point) || is_unicode_space(code_point) || is_variation_selector(code_point)) {
+      out += "\\u{" + hex_code(code_point) + "}";
     } else {
       out.append(text.substr(pos, length));
     }
@@ -246,10 +248,11 @@ std::string near_miss(std::string_view key, const std::vector<std::string_view>&
     if (distance < best) best = distance, closest = std::string(k);
   }
   if (!closest.empty() || key.size() < kShortestPrefix) return closest;
+  std::vector<std::string_view> begun;
   for (const std::string_view k : known) {
-    if (to_lower_ascii(k).starts_with(lower)) return std::string(k);
+    if (to_lower_ascii(k).starts_with(lower)) begun.push_back(k);
   }
-  return "";
+  return begun.size() == 1 ? std::string(begun.front()) : "";
 }
 
 std::u32string code_points(std::string_view text) {

@@ -35,8 +35,8 @@ std::string id_problem(std::string_view id);
 // characters). Why `name` is not one, for an error message; empty when it is.
 std::string display_name_problem(std::string_view name);
 // `text` as it may be shown on a terminal from a file nobody vetted: the characters a display name
-// may not hold (controls, bidi, zero-width, other invisible ones) written as \uXXXX, a byte that is
-// no UTF-8 as \xNN.
+// may not hold (controls, bidi, zero-width, other invisible ones), spaces other than ASCII's and
+// variation selectors written as \u{XXXX}, a byte that is no UTF-8 as \xNN, a backslash as \\.
 std::string shown_safely(std::string_view text);
 
 std::string_view trim(std::string_view text);
@@ -49,8 +49,8 @@ std::string to_lower_ascii(std::string_view text);
 // `b`: "colusion" is 1 from "collusion", "form" 1 from "from".
 std::size_t edit_distance(std::string_view a, std::string_view b);
 // The one of `known` nearest to `key` within two edits, one for a key of fewer than six characters
-// (a near miss: a typo), letter case aside; else the first known key `key` begins, when it has
-// four characters or more; else empty.
+// (a near miss: a typo), letter case aside; else the one known key `key` begins, when it has four
+// characters or more and begins no other; else empty.
 std::string near_miss(std::string_view key, const std::vector<std::string_view>& known);
 
 // The code points of `text`, each malformed byte taken as U+FFFD.

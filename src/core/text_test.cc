@@ -168,8 +168,10 @@ TEST(NearMissTest, SuggestsOnlyWhatATypoWouldMiss) {
 
 TEST(ShownSafelyTest, EscapesWhatATerminalWouldHideOrTurn) {
   EXPECT_EQ(shown_safely("王/colusion"), "王/colusion");
-  EXPECT_EQ(shown_safely("a\u202Eb\u200Bc\x1B[2Jd\u0085"), "a\\u202Eb\\u200Bc\\u001B[2Jd\\u0085");
+  EXPECT_EQ(shown_safely("a\u202Eb\u200Bc\x1B[2Jd\u0085"), "a\\u{202E}b\\u{200B}c\\u{001B}[2Jd\\u{0085}");
   EXPECT_EQ(shown_safely("x\xff"), "x\\xFF");
+  EXPECT_EQ(shown_safely("collusion\uFE0F\u00A0\U000E0041"), "collusion\\u{FE0F}\\u{00A0}\\u{E0041}");
+  EXPECT_EQ(shown_safely("a\\u202E"), "a\\\\u202E");  // a backslash in the text is not an escape
 }
 
 TEST(CodePointsTest, DecodesUtf8AndMarksMalformedBytes) {

@@ -167,7 +167,6 @@ double highest_untrusted_share(const Instance& instance, const Plan& plan) {
 // plan found lowers the ceiling to its own highest share, so the cap advised admits a plan found,
 // never more than it needs but for the last step's width. An unanswered trial (out of time) ends
 // the search with what was found so far.
-constexpr int kCapSearchSteps = 8;
 constexpr double kCapSearchWidth = 0.001;
 struct LeastCap {
   double share = 1;

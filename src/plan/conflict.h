@@ -33,6 +33,10 @@ std::vector<std::string> capacity_conflicts(const Problem& problem);
 // The solver: a plan (status optimal or feasible), `infeasible` when proven none, `unknown` else.
 using Solver = std::function<Plan(const Instance&)>;
 
+// The most trials the search for the least exposure cap a plan exists under takes, beyond the
+// deletion filter's (minimal_conflict): a caller budgets its trials' time with them.
+constexpr int kCapSearchSteps = 8;
+
 // The minimal conflict of an instance `solver` finds infeasible. Empty rules when the instance is
 // infeasible even with every family relaxed (eligibility and sourcing alone: find_conflicts says
 // why) or when the first relaxation is not answered.

@@ -113,7 +113,7 @@ Deadline first_plan_by(const SolveOptions& options, Deadline::Clock::time_point 
 std::vector<std::string> relaxation_hints(const Instance& instance, const SolveOptions& options,
                                           const Deadline& deadline) {
   std::vector<std::string> hints{"no plan meets every rule together"};
-  const std::size_t trials = instance.suppliers.size() * 2 + instance.recipes.size() + 4;
+  const std::size_t trials = instance.suppliers.size() * 2 + instance.recipes.size() + 4 + kCapSearchSteps;
   const double each = std::max(0.05, deadline.seconds_left() / 2 / static_cast<double>(trials + 1));
   const Solver quick = [&](const Instance& variant) {
     if (deadline.seconds_left() < each) return Plan{};  // unknown: out of time

@@ -147,7 +147,7 @@ expect_status 0 "approve the plan made at the policy's level"
 # Only the approval writes a plan's approval: never an edit, and no import where there are accounts.
 run "$MOAT" -w "$WORK/collusion" set plans gizmo/plan-2 state=approved
 expect_status 1 "approve a plan by editing its state"
-expect_stderr "state: plan plan-2 is draft: a saved plan is written by moat plan --save and approved by moat plan approve, not changed by hand; plan again (moat plan --product gizmo --save)"
+expect_stderr "state: plan plan-2 is draft: a saved plan is written by moat plan --save and approved by moat plan approve, not changed by hand; approve it (moat plan approve --product gizmo --plan plan-2)"
 run "$MOAT" -w "$WORK/collusion" set plans gizmo/plan-1 approved_by=someone-else
 expect_status 1 "rewrite who approved a plan"
 expect_stderr "approved_by: plan plan-1 is approved: a saved plan is written by moat plan --save"
@@ -167,6 +167,11 @@ run "$MOAT" -w "$WORK/collusion" show plans gizmo/plan-1 --json
 CHECKS=$((CHECKS + 1))
 python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["record"]["approved_at"] == sys.argv[2]' "$WORK/stdout" "$approved_at" ||
   fail "approving an approved plan again rewrote when it was approved"
+clone_workspace "$WORK/collusion" "$WORK/reapprove"
+"$MOAT" -w "$WORK/reapprove" set suppliers F2 status=rejected >/dev/null || fail "reject F2"
+run "$MOAT" -w "$WORK/reapprove" plan approve --product gizmo --plan plan-1
+expect_status 1 "approve again an approved plan that no longer holds"
+expect_stderr "the plan no longer holds, so it cannot be approved"
 run "$MOAT" -w "$WORK/collusion" plan approve --product nothing
 expect_status 1 "approve a plan of an unknown product"
 expect_stderr "no product 'nothing'"
