@@ -78,7 +78,7 @@ std::vector<Diagnostic> saved_plan_changes(const store::Record* before, const st
              "differs from the saved " + state + " plan " + id + shown +
                  ": where there are accounts an import changes no saved plan (moat plan --save "
                  "writes them, moat plan approve approves them); export again, or leave the "
-                 "plans out of the file"});
+                 "plans out of the file (a whole workspace is restored into one without accounts yet)"});
       } else {
         const std::string next = state == "draft"
                                      ? "approve it (moat plan approve --product " + product + " --plan " +
@@ -97,8 +97,9 @@ std::vector<Diagnostic> saved_plan_changes(const store::Record* before, const st
     if (default_value(*plans.field(name)) == value(after, name)) continue;
     problems.push_back(
         {origin ? origin->where(name) : std::string(name),
-         "a plan comes in as a draft: its approval is moat plan approve's, which checks the plan "
-         "against today's workspace and records who approved it"});
+         "a plan comes in as a draft where there are accounts: its approval is moat plan approve's, "
+         "which checks the plan against today's workspace and records who approved it (a whole "
+         "workspace is restored into one without accounts yet, its approvals with it)"});
   }
   return problems;
 }
