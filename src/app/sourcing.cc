@@ -11,6 +11,7 @@
 #include "app/records.h"
 #include "core/number_text.h"
 #include "core/parties.h"
+#include "core/text.h"
 #include "plan/exposure.h"
 #include "plan/problem.h"
 #include "plan/wording.h"
@@ -309,11 +310,8 @@ namespace {
 // "a single party (G3)", "2 parties (G3, G7)".
 std::string coalition_text(const plan::RecipeExposure& recipe) {
   const int size = *recipe.min_coalition;
-  std::string text = size == 1 ? "a single party" : std::to_string(size) + " parties";
-  if (recipe.coalition.empty()) return text;
-  text += " (";
-  for (std::size_t i = 0; i < recipe.coalition.size(); ++i) text += (i ? ", " : "") + recipe.coalition[i];
-  return text + ")";
+  const std::string count = size == 1 ? "a single party" : std::to_string(size) + " parties";
+  return recipe.coalition.empty() ? count : count + " (" + join(recipe.coalition, ", ") + ")";
 }
 
 // What approving `saved` needs beyond its recorded status: a body that is a plan found valid (a
@@ -331,14 +329,9 @@ Status check_approvable(Workspace& workspace, const Session& session, const std:
   MOAT_TRY(const PlanReview review, review_plan(workspace, product, saved, session.today()));
   const std::string again =
       ". Plan again (moat plan --product " + product + " --save) and approve the new plan";
-  const auto joined = [](const std::vector<std::string>& items) {
-    std::string text;
-    for (const std::string& item : items) text += (text.empty() ? "" : "; ") + item;
-    return text;
-  };
   if (!review.breaks.empty()) {
     return input_error(
-        saved.id, "the plan no longer holds, so it cannot be approved: " + joined(review.breaks) + again);
+        saved.id, "the plan no longer holds, so it cannot be approved: " + join(review.breaks, "; ") + again);
   }
   const int level = workspace.config().policy.collusion;
   std::vector<std::string> completed;
@@ -351,7 +344,7 @@ Status check_approvable(Workspace& workspace, const Session& session, const std:
   const std::string made = saved.collusion < level ? "it was made at collusion " +
                                                          std::to_string(saved.collusion) + ", below " + policy
                                                    : "it no longer meets " + policy;
-  return input_error(saved.id, made + ", so it cannot be approved: " + joined(completed) + again);
+  return input_error(saved.id, made + ", so it cannot be approved: " + join(completed, "; ") + again);
 }
 
 }  // namespace

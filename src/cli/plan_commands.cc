@@ -131,29 +131,18 @@ plan::SolveOptions solve_options(const PlanFlags& flags, SearchLine* line) {
   return options;
 }
 
-int run_plan(plan::Instance& instance, const PlanFlags& flags, const GlobalOptions& global,
-             const Costing& costing) {
-  const bool as_json = global.json;
+// `moat plan --frontier`, of an instance file or a product's instance.
+int run_frontier(plan::Instance& instance, const PlanFlags& flags, const GlobalOptions& global,
+                 const Costing& costing) {
   if (flags.collusion) instance.policy.collusion = *flags.collusion;
   if (flags.max_exposure_share) instance.policy.max_exposure_share = *flags.max_exposure_share;
-  if (flags.frontier) {
-    const plan::SolveOptions options = solve_options(flags, nullptr);
-    const auto points =
-        app::frontier(instance, options, progress_line(global, "Planning the frontier", "points"));
-    if (as_json) {
-      std::cout << app::frontier_json(points).dump(2) << "\n";
-    } else {
-      print_frontier(points, costing);
-    }
-    return 0;
-  }
-  std::unique_ptr<SearchLine> line = search_line(global, flags.time_limit);
-  const plan::Plan plan = app::solve(instance, solve_options(flags, line.get()));
-  line.reset();  // the line ends before the plan is printed
-  if (as_json) {
-    std::cout << plan::plan_json(plan);
+  const plan::SolveOptions options = solve_options(flags, nullptr);
+  const auto points =
+      app::frontier(instance, options, progress_line(global, "Planning the frontier", "points"));
+  if (global.json) {
+    std::cout << app::frontier_json(points).dump(2) << "\n";
   } else {
-    print_plan(plan, costing);
+    print_frontier(points, costing);
   }
   return 0;
 }
@@ -196,11 +185,11 @@ std::string late_answer(bool as_json) {
   return answer_text(unknown_plan("no answer was ready within the time limit"), as_json);
 }
 
-void print_answer(const plan::Plan& plan, bool as_json) {
+void print_answer(const plan::Plan& plan, bool as_json, const Costing& costing = {}) {
   if (as_json) {
     std::cout << plan::plan_json(plan);
   } else {
-    print_plan(plan, Costing{});
+    print_plan(plan, costing);
   }
 }
 
@@ -302,14 +291,9 @@ int plan_product(const PlanFlags& flags, const GlobalOptions& global) {
     }
     auto costing = costing_of(workspace, flags.product, today(session));
     if (!costing.ok()) return fail(costing.error());
-    if (flags.frontier) return run_plan(*instance, flags, global, *costing);
+    if (flags.frontier) return run_frontier(*instance, flags, global, *costing);
     if (watch) {
-      const plan::Plan plan = solve_watched(*instance, flags, global, *watch);
-      if (global.json) {
-        std::cout << plan::plan_json(plan);
-      } else {
-        print_plan(plan, *costing);
-      }
+      print_answer(solve_watched(*instance, flags, global, *watch), global.json, *costing);
       return 0;
     }
     std::unique_ptr<SearchLine> line = search_line(global, flags.time_limit);
@@ -429,7 +413,7 @@ std::function<int()> define_plan(CLI::App& app, GlobalOptions& global) {
     auto instance = plan::parse_instance(*text, flags->instance);
     if (!instance.ok()) return fail(instance.error());
     warn_of_ignored_keys(*instance, flags->instance);
-    return run_plan(*instance, *flags, global, Costing{});
+    return run_frontier(*instance, *flags, global, Costing{});
   };
 }
 
