@@ -100,14 +100,7 @@ void short_of_suppliers(const Problem& problem, const Deadline& deadline, std::v
     if (deadline.passed()) return;
     std::vector<std::string> why = grouped(package.excluded);
     const Package& source = instance.packages[p];
-    for (const Supplier& s : instance.suppliers) {
-      const Quote* quote = quotes.find(source.id, s.id);
-      const auto reason = ineligibility(instance, source, s, quote);
-      // Name suppliers that are close: they have the capability or a quote.
-      const bool capable =
-          std::find(s.capabilities.begin(), s.capabilities.end(), source.capability) != s.capabilities.end();
-      if (reason && (capable || quote) && why.size() < kMaxNamed) why.push_back(*reason);
-    }
+    near_misses(problem, quotes, p, why);
     std::string text = "package " + package.id;
     if (parties.empty()) {
       text += " has no eligible supplier";
