@@ -54,6 +54,33 @@ std::vector<FieldEdit> guarded_field_changes(const store::Table& table, const st
   return changes;
 }
 
+namespace {
+
+// Why an import may not bring `now` into `field` of the saved plan `before` (whose `state` it is).
+std::string imported_change(const store::Record& before, const std::string& state, std::string_view field,
+                            const nlohmann::json& was, const nlohmann::json& now) {
+  const std::string values = field == "plan" ? "" : " (" + now.dump() + ", saved " + was.dump() + ")";
+  return "differs from the saved " + state + " plan " + before.value("id", std::string()) + values +
+         ": where there are accounts an import changes no saved plan (moat plan --save writes them, moat "
+         "plan approve approves them); export again, or leave the plans out of the file (a whole workspace "
+         "is restored into one without accounts yet)";
+}
+
+// Why no edit may change the saved plan `before`, and what to do instead.
+std::string edited_change(const store::Record& before, const std::string& state) {
+  const std::string product = before.value("product", std::string());
+  const std::string id = before.value("id", std::string());
+  const std::string again = "plan again (moat plan --product " + product + " --save)";
+  return "plan " + id + " is " + state +
+         ": a saved plan is written by moat plan --save and approved by moat plan approve, not changed by "
+         "hand; " +
+         (state == "draft"
+              ? "approve it (moat plan approve --product " + product + " --plan " + id + ") or " + again
+              : again);
+}
+
+}  // namespace
+
 std::vector<Diagnostic> saved_plan_changes(const store::Record* before, const store::Record& after,
                                            const Origin* origin) {
   const store::Table& plans = *store::find_table("plans");
@@ -63,33 +90,13 @@ std::vector<Diagnostic> saved_plan_changes(const store::Record* before, const st
   };
   std::vector<Diagnostic> problems;
   if (before) {
-    const std::string product = before->value("product", std::string());
-    const std::string id = before->value("id", std::string());
     const std::string state = value(*before, "state").get<std::string>();
     for (const store::Field& field : plans.fields) {
       const nlohmann::json was = value(*before, field.name), now = value(after, field.name);
       if (was == now) continue;
-      const std::string name(field.name);
-      if (origin) {  // an import: the file's plan differs from the one saved
-        const std::string shown =
-            field.name == "plan" ? "" : " (" + now.dump() + ", saved " + was.dump() + ")";
-        problems.push_back(
-            {origin->where(field.name),
-             "differs from the saved " + state + " plan " + id + shown +
-                 ": where there are accounts an import changes no saved plan (moat plan --save "
-                 "writes them, moat plan approve approves them); export again, or leave the "
-                 "plans out of the file (a whole workspace is restored into one without accounts yet)"});
-      } else {
-        const std::string next = state == "draft"
-                                     ? "approve it (moat plan approve --product " + product + " --plan " +
-                                           id + ") or plan again (moat plan --product " + product + " --save)"
-                                     : "plan again (moat plan --product " + product + " --save)";
-        problems.push_back(
-            {name, "plan " + id + " is " + state +
-                       ": a saved plan is written by moat plan --save and approved by moat plan "
-                       "approve, not changed by hand; " +
-                       next});
-      }
+      problems.push_back(origin ? Diagnostic{origin->where(field.name),
+                                             imported_change(*before, state, field.name, was, now)}
+                                : Diagnostic{std::string(field.name), edited_change(*before, state)});
     }
     return problems;
   }
