@@ -2,6 +2,7 @@
 #include "app/releases.h"
 
 #include <fcntl.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -284,13 +285,16 @@ fs::path staged(const fs::path& target) {
   return target.string() + ".moat-tmp";
 }
 
-// Writes `bytes` beside `target` (staged), flushed; it is moved into place once every copy is made.
+// Writes `bytes` beside `target` (staged) into a file made there, never through a link, and synced;
+// it is moved into place once every copy is made.
 Status stage_copy(const fs::path& target, std::string_view bytes) {
   MOAT_CHECK(make_folder(target.parent_path()));
-  std::ofstream out(staged(target), std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  out.flush();
-  if (!out) return internal_error("cannot write " + staged(target).string());
+  const int fd = ::open(staged(target).c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+  if (fd < 0)
+    return input_error(staged(target).string(),
+                       "cannot make this file: " + std::string(std::strerror(errno)));
+  const bool ok = write_all(fd, bytes, true);
+  if (::close(fd) != 0 || !ok) return internal_error("cannot write " + staged(target).string());
   return {};
 }
 
@@ -348,6 +352,7 @@ class Delivery {
   Result<fs::path> claim(Planned& p) {
     const fs::path target = fs::absolute(request_.out) / p.copy.recipient / fs::path(p.copy.name);
     MOAT_CHECK(refuse_overwrite(target));
+    MOAT_CHECK(refuse_overwrite(staged(target)));  // the name it is staged under: never the user's file
     p.copy.path = target.string();
     staged_.push_back(target);
     return target;

@@ -21,6 +21,7 @@
 #include "app/workspace.h"
 #include "cli/commands.h"
 #include "core/date.h"
+#include "core/files.h"
 #include "core/result.h"
 
 namespace CLI {
@@ -85,19 +86,6 @@ class MappedFile {
   bool padded_ = false;
   std::string copy_;
 };
-
-// How write_file_atomically treats what it writes over.
-struct AtomicWrite {
-  mode_t mode = 0666;   // of a new file, less the umask (an existing file keeps its own)
-  bool replace = true;  // false: a path that exists is refused, even one made while writing
-};
-
-// Writes `path` whole or not at all: a new temporary file beside it (a name of its own, made
-// exclusively, never through a link, with `mode` from the start) renamed into place. A symbolic
-// link is followed and the file it names replaced; a path that names no file (a device such as
-// /dev/null or /dev/stdout, a pipe) is written to as it is; a folder is refused (kInput).
-Status write_file_atomically(const std::string& path, const std::string& content,
-                             const AtomicWrite& how = {});
 
 // Adds --xlsx FILE to a report's command.
 void add_xlsx_option(CLI::App& app, GlobalOptions& global);

@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <stdlib.h>
 #include <xlsxwriter.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <system_error>
 
+#include "core/files.h"
 #include "sheet/xlsx.h"
 
 namespace moat::sheet {
@@ -94,8 +100,14 @@ class WorkbookWriter {
 
 }  // namespace
 
+// The workbook is made in a folder of its own (libxlsxwriter writes by file name), then written to
+// `path` as every file moat writes is (core/files.h): whole, never through a link prepared beside
+// it, and a device such as /dev/null written to, not replaced.
 Status write_workbook(const std::string& path, const std::vector<Table>& tables) {
-  const std::string temporary = path + ".moat-tmp";
+  std::string folder = (fs::temp_directory_path() / "moat-xlsx-XXXXXX").string();
+  if (::mkdtemp(folder.data()) == nullptr)
+    return internal_error("cannot make a folder for the workbook: " + std::string(std::strerror(errno)));
+  const std::string temporary = (fs::path(folder) / "workbook.xlsx").string();
   const auto written = [&]() -> Status {
     WorkbookWriter writer(temporary);
     if (!writer.ok()) return input_error(path, "cannot write this file");
@@ -106,18 +118,16 @@ Status write_workbook(const std::string& path, const std::vector<Table>& tables)
     if (!closed.ok()) return input_error(path, "cannot write this file: " + closed.error().message());
     return {};
   }();
-  if (!written.ok()) {
-    std::error_code ignored;
-    fs::remove(temporary, ignored);
-    return written;
+  Status done = written;
+  if (done.ok()) {
+    std::ifstream in(temporary, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    done = in.good() || in.eof() ? write_file_atomically(path, bytes)
+                                 : internal_error("cannot read back the workbook made in " + folder);
   }
-  std::error_code error;
-  fs::rename(temporary, path, error);
-  if (error) {
-    fs::remove(temporary, error);
-    return input_error(path, "cannot write this file");
-  }
-  return {};
+  std::error_code ignored;
+  fs::remove_all(folder, ignored);
+  return done;
 }
 
 }  // namespace moat::sheet

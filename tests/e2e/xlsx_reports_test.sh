@@ -98,4 +98,23 @@ expect_status 1 "an unwritable workbook"
 CHECKS=$((CHECKS + 1))
 [ ! -e "$WORK/no-such-folder" ] || fail "an unwritable workbook left files"
 
+# A workbook is written as every file moat writes: through a link to the file it names, into a
+# pipe as it is (a temporary file renamed over the path once replaced the pipe, or /dev/null).
+: >"$WORK/named.xlsx"
+ln -s named.xlsx "$WORK/link.xlsx"
+run "$MOAT" -w "$ws" list suppliers --xlsx "$WORK/link.xlsx"
+expect_status 0 "a workbook through a link"
+CHECKS=$((CHECKS + 1))
+[ -L "$WORK/link.xlsx" ] && [ -s "$WORK/named.xlsx" ] || fail "the workbook replaced the link, not the file it names"
+mkfifo "$WORK/pipe.xlsx"
+cat "$WORK/pipe.xlsx" >"$WORK/from-pipe.xlsx" &
+reader=$!
+run "$MOAT" -w "$ws" list suppliers --xlsx "$WORK/pipe.xlsx"
+expect_status 0 "a workbook into a pipe"
+[ -p "$WORK/pipe.xlsx" ] || kill "$reader" 2>/dev/null  # replaced: nothing will open the reader's pipe
+wait "$reader"
+CHECKS=$((CHECKS + 1))
+[ -p "$WORK/pipe.xlsx" ] && [ "$(head -c 2 "$WORK/from-pipe.xlsx")" = PK ] ||
+  fail "the workbook replaced the pipe, or wrote no workbook through it"
+
 finish
