@@ -130,7 +130,8 @@ class CoherenceTest : public DemoTest {
   // Every fact the flags and the launch gate share, for each supplier of the approved plan.
   void expect_agreement(Date on, const std::string& where) {
     SCOPED_TRACE(where + " on " + on.to_string());
-    auto refreshed = refresh_flags(*workspace_, session_, on);
+    // Recorded as of `on` (a session whose today is earlier would only preview it).
+    auto refreshed = refresh_flags(*workspace_, testing::session_on(on), on);
     ASSERT_TRUE(refreshed.ok()) << refreshed.error().to_string();
     auto standing = standing_flags(*workspace_, on);
     ASSERT_TRUE(standing.ok()) << standing.error().to_string();
@@ -218,7 +219,8 @@ TEST_P(CoherenceTest, OwnerVisitWithoutAProductionStartOnRecordIsTodaysForGateAn
   });
   ASSERT_NE(orderless, standing->end()) << "a supplier without orders is flagged too";
   // The next day the same flag stands: its cause does not move with the day.
-  auto tomorrow = refresh_flags(*workspace_, session_, plus_days(today(), 1));
+  auto tomorrow =
+      refresh_flags(*workspace_, testing::session_on(plus_days(today(), 1)), plus_days(today(), 1));
   ASSERT_TRUE(tomorrow.ok());
   const auto same = std::find_if(tomorrow->begin(), tomorrow->end(), [&](const Flag& f) {
     return f.rule == "owner-visit-missing" && f.subject == orderless->subject && f.state != "resolved";
@@ -300,13 +302,22 @@ TEST_P(CoherenceTest, FlagResolvesItselfWhenItsCauseIsFixedAndReopensWhenItRetur
                           }))
       << "no ledger event resolves " << missing->id << " with the fact that cleared it";
   // The NNN lapses: the same cause is back, and the same flag reopens.
-  auto lapsed = refresh_flags(*workspace_, session_, plus_days(today(), 40));
+  const Date later = plus_days(today(), 40);
+  auto lapsed = refresh_flags(*workspace_, testing::session_on(later), later);
   ASSERT_TRUE(lapsed.ok());
   const Flag* reopened = find_flag(*lapsed, "agreement-missing", missing->subject);
   ASSERT_NE(reopened, nullptr);
   EXPECT_EQ(reopened->id, missing->id);
   EXPECT_EQ(reopened->state, "open");
   EXPECT_EQ(reopened->changed_now, "reopened");
+  // Recorded, not previewed: the ledger's last event of the flag opens it again.
+  auto recorded = workspace_->store().events();
+  ASSERT_TRUE(recorded.ok());
+  const auto last = std::find_if(recorded->rbegin(), recorded->rend(), [&](const ledger::Event& e) {
+    return e.entity == "flags" && e.key == missing->id;
+  });
+  ASSERT_NE(last, recorded->rend());
+  EXPECT_NE(last->after.value_or("").find("\"open\""), std::string::npos) << last->after.value_or("");
 }
 
 TEST_P(CoherenceTest, PeoplesDecisionsSurviveRecomputation) {

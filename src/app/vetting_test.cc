@@ -35,12 +35,6 @@ class VettingTest : public DemoTest {
 
   Date today() const { return *Date::parse(session_.now().substr(0, 10)); }
 
-  // A session whose today is `day`, for an evaluation that records as of then.
-  static Session session_on(Date day) {
-    auto tick = std::make_shared<long long>(day.days_since_epoch() * 86'400'000LL + 1);
-    return {"王涛", [tick] { return iso8601_utc((*tick)++); }};
-  }
-
   const plan::Supplier& supplier(const plan::Instance& instance, const std::string& id) {
     return *std::find_if(instance.suppliers.begin(), instance.suppliers.end(),
                          [&](const plan::Supplier& s) { return s.id == id; });
@@ -281,7 +275,7 @@ TEST_P(VettingTest, AnEvaluationReturnsTheFlagsAsRecorded) {
   ASSERT_TRUE(again.ok()) << again.error().to_string();
   EXPECT_EQ(fields(*again), recorded());
   const Date later = today().add_months(30);  // agreements, certificates and rights lapse
-  auto lapsed = refresh_flags(*workspace_, session_on(later), later);
+  auto lapsed = refresh_flags(*workspace_, testing::session_on(later, "王涛"), later);
   ASSERT_TRUE(lapsed.ok()) << lapsed.error().to_string();
   EXPECT_TRUE(std::any_of(lapsed->begin(), lapsed->end(), [](const Flag& f) { return f.raised_now; }));
   EXPECT_EQ(fields(*lapsed), recorded());

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "app/session.h"
+#include "core/date.h"
 #include "store/database.h"
 
 namespace moat::testing {
@@ -37,6 +38,13 @@ class TempDir {
 
 inline app::Session fixed_session(std::string actor = "tester") {
   auto tick = std::make_shared<long long>(1'795'000'000'000LL);
+  return {std::move(actor), [tick] { return app::iso8601_utc((*tick)++); }};
+}
+
+// A session whose today is `day` (its clock starts at that day's first millisecond), for an
+// evaluation that records as of then: one dated after the session's today is only a preview.
+inline app::Session session_on(Date day, std::string actor = "tester") {
+  auto tick = std::make_shared<long long>(day.days_since_epoch() * 86'400'000LL + 1);
   return {std::move(actor), [tick] { return app::iso8601_utc((*tick)++); }};
 }
 
