@@ -45,6 +45,14 @@ json ledger_head_json(const HeadCheck& head) {
   return checked;
 }
 
+json user_json(const User& user) {
+  return {{"name", user.name},
+          {"display_name", text_or_null(user.display_name)},
+          {"role", role_name(user.role)},
+          {"supplier", text_or_null(user.supplier)},
+          {"person", text_or_null(user.person)}};
+}
+
 json summary_json(const WorkspaceSummary& s) {
   json products = json::array();
   for (const auto& p : s.products) {

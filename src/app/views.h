@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/accounts.h"
 #include "app/gate.h"
 #include "app/import.h"
 #include "app/legal.h"
@@ -31,6 +32,9 @@ nlohmann::json number_json(const std::optional<double>& value);
 
 // The workspace summary (`moat status --json`, GET /api/status).
 nlohmann::json summary_json(const WorkspaceSummary& summary);
+// An account as `moat user list --json` and GET /api/me give it: name, display_name, role,
+// supplier, person (null where not set).
+nlohmann::json user_json(const User& user);
 
 // A ledger event; an image that is not JSON (a tampered ledger) is shown as the text it is.
 nlohmann::json event_json(const ledger::Event& event);

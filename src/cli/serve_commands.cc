@@ -12,6 +12,7 @@
 
 #include "app/accounts.h"
 #include "app/session.h"
+#include "app/views.h"
 #include "cli/common.h"
 #include "cli/table.h"
 #include "http/api.h"
@@ -201,12 +202,9 @@ std::function<int()> define_user(CLI::App& app, GlobalOptions& global) {
         json out = json::array();
         TextTable table({"name", "display name", "role", "supplier", "person", "os user"});
         for (const app::User& u : *users) {
-          out.push_back({{"name", u.name},
-                         {"display_name", u.display_name.empty() ? json() : json(u.display_name)},
-                         {"role", app::role_name(u.role)},
-                         {"supplier", u.supplier.empty() ? json() : json(u.supplier)},
-                         {"person", u.person.empty() ? json() : json(u.person)},
-                         {"os_user", u.os_user.empty() ? json() : json(u.os_user)}});
+          json row = app::user_json(u);  // as GET /api/me gives it, with the OS user beside
+          row["os_user"] = u.os_user.empty() ? json() : json(u.os_user);
+          out.push_back(std::move(row));
           table.add(
               {u.name, u.display_name, std::string(app::role_name(u.role)), u.supplier, u.person, u.os_user});
         }

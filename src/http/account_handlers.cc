@@ -2,6 +2,8 @@
 // Signing in and out over src/app/accounts.h.
 #include "http/handlers.h"
 
+#include "app/views.h"
+
 namespace moat::http::handlers {
 namespace {
 
@@ -48,14 +50,6 @@ std::string session_cookie(std::string_view value, std::int64_t max_age_seconds,
          (secure ? "; Secure" : "");
 }
 
-json user_json(const app::User& user) {
-  return {{"name", user.name},
-          {"display_name", user.display_name.empty() ? json(nullptr) : json(user.display_name)},
-          {"role", app::role_name(user.role)},
-          {"supplier", user.supplier.empty() ? json(nullptr) : json(user.supplier)},
-          {"person", user.person.empty() ? json(nullptr) : json(user.person)}};
-}
-
 }  // namespace
 
 Result<Reply> login(Call& call) {
@@ -90,7 +84,7 @@ Result<Reply> login(Call& call) {
   }
   const app::WebSession& web = *outcome.session;
   Reply reply;
-  reply.body = user_json(web.user);
+  reply.body = app::user_json(web.user);
   reply.body["csrf_token"] = web.csrf;
   reply.body["expires_at"] = app::iso8601_utc(web.expires_ms);
   reply.headers.emplace_back("Set-Cookie",
@@ -108,7 +102,7 @@ Result<Reply> logout(Call& call) {
 
 Result<Reply> me(Call& call) {
   Reply reply;
-  reply.body = user_json(call.user);
+  reply.body = app::user_json(call.user);
   reply.body["csrf_token"] = call.cookie_session ? json(call.csrf) : json(nullptr);
   reply.body["signed_in_by"] = call.cookie_session ? "session" : "token";
   return reply;

@@ -112,8 +112,12 @@ std::optional<Typeset> typeset(const std::string& text, FcPattern* font) {
   const double height = font_extents.ascent + font_extents.descent;
   cairo_surface_t* surface = cairo_pdf_surface_create_for_stream(
       [](void* closure, const unsigned char* data, unsigned int length) {
-        static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
-        return CAIRO_STATUS_SUCCESS;
+        try {  // no exception may cross cairo's C frames
+          static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
+          return CAIRO_STATUS_SUCCESS;
+        } catch (...) {
+          return CAIRO_STATUS_NO_MEMORY;
+        }
       },
       &out.pdf, width, height);
   cr = cairo_create(surface);
