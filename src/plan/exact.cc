@@ -14,6 +14,7 @@
 #include <functional>
 #include <map>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -122,6 +123,149 @@ enum class CbcCuts { kOn, kOff };
 // Columns fixed at a value for one solve.
 using Fixings = std::vector<std::pair<int, double>>;
 
+// Pair covers, at collusion 2 and more: two untrusted parties must not pool a recipe, so for any
+// set of (party, secret) holdings of the two from which every secret of a recipe follows (held by
+// one of them, or inferred from what they hold together), not all can be held at once. These hold
+// for every plan, so they raise the relaxation's bound before CBC starts, and join its model.
+//
+// Separation in the relaxation: for each pair holding something, each secret's deficit (how far
+// the pair is from holding it: 1 less the larger holding, or the sum of the deficits of what a
+// rule infers it from, whichever is least), found by relaxing the rules from each improved
+// secret; a recipe whose deficits sum below 1 gives a violated cover, its holdings traced back
+// through the rules.
+class PairCovers {
+ public:
+  using Holdings = std::map<std::pair<std::size_t, std::size_t>, int>;  // (party, secret) -> column
+
+  PairCovers(const Problem& problem, const Holdings& holdings)
+      : problem_(problem),
+        columns_(problem.parties.size()),
+        rules_from_(problem.secret_count),
+        recipes_of_(problem.secret_count) {
+    if (problem.collusion < 2) return;
+    for (const auto& [holding, column] : holdings)
+      columns_[holding.first].emplace_back(holding.second, column);
+    for (std::size_t r = 0; r < problem.rules.size(); ++r) {
+      for (std::size_t f : problem.rules[r].from) rules_from_[f].push_back(r);
+    }
+    for (std::size_t r = 0; r < problem.recipes.size(); ++r) {
+      problem.recipes[r].secrets.for_each([&](std::size_t t) { recipes_of_[t].push_back(r); });
+    }
+    enabled_ = true;
+  }
+
+  // The covers `values` (the relaxation's) violates, the most violated first, at most kMost of
+  // the first kLooked found, within `within`.
+  std::vector<Row> violated(const double* values, const Deadline& within) const {
+    constexpr double kViolation = 1e-6;
+    constexpr std::size_t kMost = 2000;
+    constexpr std::size_t kLooked = 10 * kMost;
+    if (!enabled_) return {};
+    // Each party's holdings in the relaxation: (secret, column, value).
+    struct Held {
+      std::size_t secret;
+      int column;
+      double value;
+    };
+    std::vector<std::vector<Held>> held(columns_.size());
+    std::vector<std::size_t> holding;
+    for (std::size_t g = 0; g < columns_.size(); ++g) {
+      for (const auto& [t, column] : columns_[g]) {
+        if (values[column] > kViolation) held[g].push_back({t, column, values[column]});
+      }
+      if (!held[g].empty()) holding.push_back(g);
+    }
+    constexpr double kFar = 1e30;
+    std::vector<double> deficit(problem_.secret_count, kFar);
+    std::vector<long> how(problem_.secret_count, -1);  // >= 0: a rule; < 0: -(party + 2) holds it
+    std::vector<std::size_t> touched, queue;
+    std::set<std::vector<int>> seen;
+    std::vector<std::pair<double, Row>> found;
+    for (std::size_t i = 0; i < holding.size() && found.size() < kLooked && !within.passed(); ++i) {
+      for (std::size_t j = i + 1; j < holding.size(); ++j) {
+        const std::size_t a = holding[i], b = holding[j];
+        for (std::size_t t : touched) deficit[t] = kFar;
+        touched.clear();
+        queue.clear();
+        const auto improve = [&](std::size_t t, double d, long by) {
+          if (d >= deficit[t] - 1e-12 || d >= 1) return;
+          if (deficit[t] >= kFar) touched.push_back(t);
+          deficit[t] = d;
+          how[t] = by;
+          queue.push_back(t);
+        };
+        for (std::size_t g : {a, b}) {
+          for (const Held& h : held[g]) {
+            improve(h.secret, 1 - h.value, -static_cast<long>(g) - 2);
+          }
+        }
+        for (std::size_t q = 0; q < queue.size(); ++q) {
+          for (std::size_t r : rules_from_[queue[q]]) {
+            const Rule& rule = problem_.rules[r];
+            double sum = 0;
+            for (std::size_t f : rule.from) sum += deficit[f];
+            improve(rule.gives, sum, static_cast<long>(r));
+          }
+        }
+        std::set<std::size_t> recipes;
+        for (std::size_t t : touched) recipes.insert(recipes_of_[t].begin(), recipes_of_[t].end());
+        for (std::size_t r : recipes) {
+          double sum = 0;
+          problem_.recipes[r].secrets.for_each([&](std::size_t t) { sum += deficit[t]; });
+          if (sum >= 1 - kViolation) continue;
+          std::optional<Row> row = trace(r, a, b, how);
+          if (!row) continue;
+          double missing = 0;
+          for (int c : row->columns) missing += 1 - values[c];
+          if (missing >= 1 - kViolation || !seen.insert(row->columns).second) continue;
+          found.emplace_back(missing, std::move(*row));
+        }
+      }
+    }
+    std::sort(found.begin(), found.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+    std::vector<Row> rows;
+    for (std::size_t i = 0; i < found.size() && i < kMost; ++i) rows.push_back(std::move(found[i].second));
+    return rows;
+  }
+
+ private:
+  // The holdings from which recipe `r` follows for the pair, as `how` derived each secret: the
+  // cover's row (the columns sorted, so that the same cover is found once).
+  std::optional<Row> trace(std::size_t r, std::size_t a, std::size_t b, const std::vector<long>& how) const {
+    std::set<int> support;
+    std::vector<std::size_t> stack;
+    std::vector<char> visited(problem_.secret_count, 0);
+    problem_.recipes[r].secrets.for_each([&](std::size_t t) { stack.push_back(t); });
+    while (!stack.empty()) {
+      const std::size_t t = stack.back();
+      stack.pop_back();
+      if (visited[t]) continue;
+      visited[t] = 1;
+      if (how[t] >= 0) {
+        for (std::size_t f : problem_.rules[static_cast<std::size_t>(how[t])].from) stack.push_back(f);
+        continue;
+      }
+      const auto g = static_cast<std::size_t>(-how[t] - 2);
+      if (g != a && g != b) return std::nullopt;
+      const auto& columns = columns_[g];
+      const auto it = std::lower_bound(columns.begin(), columns.end(), std::make_pair(t, -1));
+      if (it == columns.end() || it->first != t) return std::nullopt;
+      support.insert(it->second);
+    }
+    Row row{{support.begin(), support.end()},
+            std::vector<double>(support.size(), 1.0),
+            -kInfinity,
+            static_cast<double>(support.size()) - 1};
+    return row;
+  }
+
+  const Problem& problem_;
+  bool enabled_ = false;
+  std::vector<std::vector<std::pair<std::size_t, int>>> columns_;  // per party: (secret, column), by secret
+  std::vector<std::vector<std::size_t>> rules_from_;               // per secret: the rules it is a premise of
+  std::vector<std::vector<std::size_t>> recipes_of_;               // per secret: the recipes it is in
+};
+
 // The model's columns and rows, kept so that cuts can be added and the model rebuilt.
 //
 // Its objective is each option's cost less its package's cheapest (what every plan pays anyway),
@@ -136,6 +280,7 @@ class Model {
     add_assignment();
     add_holdings();
     scale_costs();
+    pairs_.emplace(problem_, y_);
   }
 
   void add_cut(Row row) { rows_.push_back(std::move(row)); }
@@ -161,6 +306,8 @@ class Model {
     double raised = 0;
     std::vector<double> raised_values;
     std::vector<double> reduced_costs;
+    // At collusion 2 and more, the pair covers found (valid for every plan): for the model.
+    std::vector<Row> pair_covers;
   };
   std::optional<Relaxed> relaxation(const Deadline& deadline, const Deadline& covering,
                                     const std::function<void(double)>& bound) const {
@@ -193,6 +340,14 @@ class Model {
     for (int round = 0; round < kCoverRounds && !covering.passed(); ++round) {
       OsiCuts cuts;
       covers.generateCuts(solver, cuts);
+      for (Row& row : pairs_->violated(solver.getColSolution(), covering)) {
+        OsiRowCut cut;
+        cut.setRow(static_cast<int>(row.columns.size()), row.columns.data(), row.values.data());
+        cut.setLb(row.lower);
+        cut.setUb(row.upper);
+        cuts.insert(cut);
+        relaxed.pair_covers.push_back(std::move(row));
+      }
       if (cuts.sizeRowCuts() == 0) break;
       solver.applyCuts(cuts);
       solver.getModelPtr()->setMaximumSeconds(std::max(0.01, covering.seconds_left()));
@@ -568,6 +723,7 @@ class Model {
   }
 
   const Problem& problem_;
+  std::optional<PairCovers> pairs_;
   std::vector<double> costs_;  // in the model's objective (see above)
   double paid_anyway_ = 0;     // the cheapest option's cost for every source of every package
   double scale_ = 1;
@@ -837,6 +993,7 @@ std::optional<Model::Relaxed> start_from_relaxation(const Problem& problem, Mode
   std::optional<Model::Relaxed> relaxed =
       model.relaxation(deadline, deadline.share(kCoverShare), [&](double bound) { search.bound(bound); });
   if (!relaxed) return relaxed;
+  for (const Row& cover : relaxed->pair_covers) model.add_cut(cover);
   // The covers may have proven the plan given optimal already.
   if (!options.repair || deadline.passed() || search.proven()) return relaxed;
   const Choice hint = model.rounded(relaxed->values);

@@ -4,7 +4,8 @@
 // in the model; coalitions of two or more parties are excluded by cuts generated from each
 // solution that breaks the rule and added before solving again, until a solution is valid.
 // Every cut is valid for the true problem, so CBC's bound is a true lower bound throughout.
-// Before CBC: the LP relaxation (a first bound, raised by cover cuts on the capacities), a plan
+// Before CBC: the LP relaxation (a first bound, raised by cover cuts on the capacities and, at
+// collusion 2 and more, by covers on what two parties could pool, which join the model), a plan
 // rounded from it and repaired, the neighbourhood of that plan and, while the plan is far above
 // the bound, the neighbourhoods of the suppliers it uses; CBC then looks only for plans cheaper
 // than the best (a cutoff).

@@ -921,6 +921,47 @@ TEST(ExactTest, ColumnsFixedByReducedCostsLeaveOutNoCheaperPlan) {
   EXPECT_GE(with_fixed_columns, 10);  // the fixing is what is tested
 }
 
+// Collusion 2, a recipe of three secrets, one a package. The cheapest choice (A makes P1 and P3, B
+// makes P2: 300) lets A and B pool the recipe; every valid plan costs 350. The relaxation takes the
+// cheapest choice, since no single party can hold the recipe; the pair cover on A's and B's holdings
+// raises its bound to 350, which proves a plan of 350 optimal before the main CBC solve (without the
+// cover it takes one).
+TEST(ExactTest, PairCoversAtCollusionTwoProveWhatTheRelaxationCannot) {
+  const Instance instance{
+      {2, 1.0, false},
+      {{"S1", 1}, {"S2", 1}, {"S3", 1}},
+      {},
+      {{"R1", {"S1", "S2", "S3"}}},
+      {{"P1", "cnc", {"S1"}, 1, 1}, {"P2", "cnc", {"S2"}, 1, 1}, {"P3", "cnc", {"S3"}, 1, 1}},
+      {{"A", "GA", {"cnc"}, 100, "qualified", false, {}},
+       {"B", "GB", {"cnc"}, 100, "qualified", false, {}},
+       {"C", "GC", {"cnc"}, 100, "qualified", false, {}},
+       {"D", "GD", {"cnc"}, 100, "qualified", false, {}}},
+      {{"P1", "A", 100, 0},
+       {"P1", "D", 150, 0},
+       {"P2", "B", 100, 0},
+       {"P2", "D", 150, 0},
+       {"P3", "A", 100, 0},
+       {"P3", "C", 150, 0}},
+  };
+  const Problem problem = compile(instance);
+  ASSERT_EQ(cheapest_by_trying_all(problem), std::optional<double>(350));
+  const HeuristicResult start = solve_heuristic(problem, Deadline::after(10));
+  ASSERT_TRUE(start.choice);
+  std::vector<double> bounds;
+  ExactOptions options;
+  options.on_improvement = [&](const ExactResult& result) {
+    if (result.lower_bound) bounds.push_back(*result.lower_bound);
+  };
+  const ExactResult result = solve_exact(problem, Deadline::after(30), start.choice, options);
+  EXPECT_EQ(result.outcome, ExactResult::Outcome::kOptimal);
+  EXPECT_NEAR(cost_of(problem, *result.choice), 350, 1e-6);
+  EXPECT_EQ(result.rounds, 0);  // proven before the main CBC solve
+  ASSERT_FALSE(bounds.empty());
+  EXPECT_NEAR(bounds.front(), 300, 1e-6);  // the relaxation's
+  EXPECT_NEAR(bounds.back(), 350, 1e-6);
+}
+
 // The search of every choice against trying every choice, on the random small instances above and
 // on the same at collusion 3: the same optimum, or no plan for both.
 TEST(EnumerationTest, FindsWhatTryingEveryChoiceFinds) {
