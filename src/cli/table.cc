@@ -10,20 +10,6 @@ namespace {
 
 constexpr std::size_t kMaxCell = 48;  // display cells; longer text wraps onto further lines
 
-// Control characters (from supplier data, say) never reach the terminal: line breaks and tabs
-// become spaces, anything else a '?'.
-std::string printable(const std::string& text) {
-  std::string out = text;
-  for (char& c : out) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '\n' || c == '\r' || c == '\t')
-      c = ' ';
-    else if (byte < 0x20 || byte == 0x7F)
-      c = '?';
-  }
-  return out;
-}
-
 std::size_t char_length(unsigned char lead) {
   if (lead >= 0xF0) return 4;
   if (lead >= 0xE0) return 3;
@@ -46,7 +32,9 @@ std::vector<std::string> split_long(const std::string& word) {
 // A cell's text in lines of at most kMaxCell display cells, broken between words where it can
 // be: nothing is cut, so evidence (an agreement's arithmetic, a reason) is never lost.
 std::vector<std::string> wrap(const std::string& raw) {
-  const std::string text = printable(raw);
+  // Characters that hide or turn text (from supplier data, say) never reach the terminal as
+  // they are: a right-to-left override would reorder the cells after it.
+  const std::string text = shown_in_cell(raw);
   if (display_width(text) <= kMaxCell) return {text};
   std::vector<std::string> lines{""};
   for (const std::string& word : split_list(text, " ")) {

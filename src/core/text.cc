@@ -89,6 +89,36 @@ bool is_id_char(char c) {
          c == '-';
 }
 
+// shown_safely and shown_in_cell: `blanks` escapes every character that shows as a blank or
+// nothing, and a backslash; without it, only what hides or turns text, and line breaks and tabs
+// become spaces.
+std::string escaped(std::string_view text, bool blanks) {
+  std::string out;
+  for (std::size_t pos = 0; pos < text.size();) {
+    char32_t code_point = 0;
+    const std::size_t length = sequence_length(text, pos, &code_point);
+    if (length == 0) {
+      char escaped_byte[8];
+      std::snprintf(escaped_byte, sizeof escaped_byte, "\\x%02X", static_cast<unsigned char>(text[pos]));
+      out += escaped_byte;
+      ++pos;
+      continue;
+    }
+    if (blanks && code_point == '\\') {
+      out += "\\\\";
+    } else if (!blanks && (code_point == '\n' || code_point == '\r' || code_point == '\t')) {
+      out += ' ';
+    } else if (is_hidden(code_point) ||
+               (blanks && (is_unicode_space(code_point) || is_variation_selector(code_point)))) {
+      out += "\\u{" + hex_code(code_point) + "}";
+    } else {
+      out.append(text.substr(pos, length));
+    }
+    pos += length;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::optional<std::size_t> first_invalid_utf8(std::string_view text) {
@@ -130,10 +160,12 @@ bool is_valid_id(std::string_view id) {
 
 std::string id_problem(std::string_view id) {
   if (id.empty()) return "is empty";
-  if (id.size() > kMaxIdLength) return "is longer than 64 characters";
+  // What it may hold first: a name of 23 Chinese characters is refused for its characters, not as
+  // "longer than 64 characters" (it is 69 bytes).
   for (char c : id) {
     if (!is_id_char(c)) return std::string(kIdCharacters);
   }
+  if (id.size() > kMaxIdLength) return "is longer than 64 characters";
   if (id[0] == '.' || id[0] == '_' || id[0] == '-') return "must start with a letter or digit";
   return "";
 }
@@ -157,27 +189,11 @@ std::string display_name_problem(std::string_view name) {
 }
 
 std::string shown_safely(std::string_view text) {
-  std::string out;
-  for (std::size_t pos = 0; pos < text.size();) {
-    char32_t code_point = 0;
-    const std::size_t length = sequence_length(text, pos, &code_point);
-    if (length == 0) {
-      char escaped[8];
-      std::snprintf(escaped, sizeof escaped, "\\x%02X", static_cast<unsigned char>(text[pos]));
-      out += escaped;
-      ++pos;
-      continue;
-    }
-    if (code_point == '\\') {
-      out += "\\\\";
-    } else if (is_hidden(code_point) || is_unicode_space(code_point) || is_variation_selector(code_point)) {
-      out += "\\u{" + hex_code(code_point) + "}";
-    } else {
-      out.append(text.substr(pos, length));
-    }
-    pos += length;
-  }
-  return out;
+  return escaped(text, true);
+}
+
+std::string shown_in_cell(std::string_view text) {
+  return escaped(text, false);
 }
 
 std::string_view trim(std::string_view text) {

@@ -38,6 +38,10 @@ std::string display_name_problem(std::string_view name);
 // may not hold (controls, bidi, zero-width, other invisible ones), spaces other than ASCII's and
 // variation selectors written as \u{XXXX}, a byte that is no UTF-8 as \xNN, a backslash as \\.
 std::string shown_safely(std::string_view text);
+// `text` as a table cell shows it on a terminal: line breaks and tabs as spaces, the characters
+// that show nothing or turn the text around them (controls, bidi, zero-width) as \u{XXXX}, a byte
+// that is no UTF-8 as \xNN; Chinese text, other spaces and emoji as they are.
+std::string shown_in_cell(std::string_view text);
 
 std::string_view trim(std::string_view text);
 // Splits on any of `separators`, trims each item and drops empty ones.

@@ -112,6 +112,9 @@ INSTANTIATE_TEST_SUITE_P(
         IdCase{"Space", "a b", "may hold only ASCII letters (A-Z, a-z), digits, '.', '_' and '-'"},
         IdCase{"Slash", "a/b", "may hold only ASCII letters (A-Z, a-z), digits, '.', '_' and '-'"},
         IdCase{"NonAscii", "深圳", "may hold only ASCII letters (A-Z, a-z), digits, '.', '_' and '-'"},
+        // 23 characters, 69 bytes: refused for what it holds, not as too long.
+        IdCase{"LongInChinese", "王小明王小明王小明王小明王小明王小明王小明王小",
+               "may hold only ASCII letters (A-Z, a-z), digits, '.', '_' and '-'"},
         IdCase{"StartsWithDot", ".a", "must start with a letter or digit"},
         IdCase{"StartsWithUnderscore", "_a", "must start with a letter or digit"},
         IdCase{"StartsWithDash", "-a", "must start with a letter or digit"}),
@@ -172,6 +175,17 @@ TEST(ShownSafelyTest, EscapesWhatATerminalWouldHideOrTurn) {
   EXPECT_EQ(shown_safely("x\xff"), "x\\xFF");
   EXPECT_EQ(shown_safely("collusion\uFE0F\u00A0\U000E0041"), "collusion\\u{FE0F}\\u{00A0}\\u{E0041}");
   EXPECT_EQ(shown_safely("a\\u202E"), "a\\\\u202E");  // a backslash in the text is not an escape
+}
+
+// A table cell keeps what people write (an ideographic space in an address, an emoji, a
+// backslash in a path) and escapes only what hides or turns the text after it.
+TEST(ShownInCellTest, EscapesOnlyWhatHidesOrTurnsText) {
+  EXPECT_EQ(shown_in_cell("深圳市\u3000南山区 C:\\parts \U0001F44D\uFE0F"),
+            "深圳市\u3000南山区 C:\\parts \U0001F44D\uFE0F");
+  EXPECT_EQ(shown_in_cell("line\none\ttab\r"), "line one tab ");
+  EXPECT_EQ(shown_in_cell("Acme \u202Egpj.exe\u202C"), "Acme \\u{202E}gpj.exe\\u{202C}");
+  EXPECT_EQ(shown_in_cell("a\u200Bb\x1B[2J\x7F"), "a\\u{200B}b\\u{001B}[2J\\u{007F}");
+  EXPECT_EQ(shown_in_cell("x\xff"), "x\\xFF");
 }
 
 TEST(CodePointsTest, DecodesUtf8AndMarksMalformedBytes) {
