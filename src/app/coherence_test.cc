@@ -21,6 +21,7 @@
 #include "app/red_flags.h"
 #include "app/sourcing.h"
 #include "app/workspace.h"
+#include "core/text.h"
 #include "testing/testing.h"
 
 namespace moat::app {
@@ -395,6 +396,66 @@ TEST_P(CoherenceTest, TheApprovedPlanIsRevalidatedWhenItsInputsChange) {
   EXPECT_NE(find_check(*cut, "plan-valid")->reason.find(supplier + " is assigned"), std::string::npos)
       << find_check(*cut, "plan-valid")->reason;
   EXPECT_NE(find_check(*cut, "plan-valid")->reason.find("its capacity is now 1"), std::string::npos);
+}
+
+// What no longer holds is said once a cause: a supplier's qualification lapsed is one line with
+// the packages it makes, and a quote left out because its validity ended says until when it was
+// valid, not that there is no quote.
+TEST_P(CoherenceTest, APlanThatNoLongerHoldsSaysWhyOnceACause) {
+  std::map<std::string, std::vector<std::string>> made;  // untrusted supplier -> packages it makes
+  auto instance = product_instance(*workspace_, "aurora", {std::nullopt, std::nullopt, today().to_string()});
+  ASSERT_TRUE(instance.ok());
+  for (const plan::Assignment& a : assignments_) {
+    for (const plan::Supplier& s : instance->suppliers) {
+      if (s.id == a.supplier && !s.trusted) made[s.id].push_back(a.package);
+    }
+  }
+  const auto most = std::max_element(made.begin(), made.end(), [](const auto& a, const auto& b) {
+    return a.second.size() < b.second.size();
+  });
+  ASSERT_NE(most, made.end());
+  ASSERT_GE(most->second.size(), 2u) << "the fixture's plan gives some supplier two packages";
+  const std::string supplier = most->first;
+  const std::string package = most->second.front();
+  const std::string yesterday = plus_days(today(), -1).to_string();
+  const store::Table& quotes = *store::find_table("quotes");
+  auto quote = workspace_->store().get(quotes, {"aurora", package, supplier});
+  ASSERT_TRUE(quote.ok() && quote->has_value());
+  store::Record lapsed = **quote;
+  lapsed["valid_until"] = yesterday;
+  auto written = workspace_->store().write(session_.author(), [&](store::Writer& writer) -> Status {
+    MOAT_TRY(const bool put, writer.put(quotes, lapsed));
+    (void)put;
+    return {};
+  });
+  ASSERT_TRUE(written.ok()) << written.error().to_string();
+  auto verdict = run_gate(*workspace_, {"aurora", "", "", today()});
+  ASSERT_TRUE(verdict.ok());
+  const std::string reason = find_check(*verdict, "plan-valid")->reason;
+  EXPECT_NE(reason.find(supplier + "'s quote was valid until " + yesterday + " (" + package + ")"),
+            std::string::npos)
+      << reason;
+  EXPECT_EQ(reason.find("has no quote"), std::string::npos) << reason;
+  // Its qualification ended yesterday too: one line for every package it makes.
+  const store::Table& suppliers = *store::find_table("suppliers");
+  auto record = workspace_->store().get(suppliers, {supplier});
+  ASSERT_TRUE(record.ok() && record->has_value());
+  store::Record expired = **record;
+  expired["qualified_until"] = yesterday;
+  written = workspace_->store().write(session_.author(), [&](store::Writer& writer) -> Status {
+    MOAT_TRY(const bool put, writer.put(suppliers, expired));
+    (void)put;
+    return {};
+  });
+  ASSERT_TRUE(written.ok()) << written.error().to_string();
+  verdict = run_gate(*workspace_, {"aurora", "", "", today()});
+  ASSERT_TRUE(verdict.ok());
+  const std::string expired_reason = find_check(*verdict, "plan-valid")->reason;
+  const std::string line = supplier + " is not qualified (expired) (" + join(most->second, ", ") + ")";
+  EXPECT_NE(expired_reason.find(line), std::string::npos) << expired_reason;
+  EXPECT_EQ(expired_reason.find(supplier + " is not qualified (expired)"),
+            expired_reason.rfind(supplier + " is not qualified (expired)"))
+      << "said once: " << expired_reason;
 }
 
 // The own plant F01 is checked as what it is, by the gate and the flags alike: no NNN with itself,

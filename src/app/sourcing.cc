@@ -29,42 +29,92 @@ std::string text(const json& value) {
 
 // ---- A plan against today's inputs -----------------------------------------------------------
 
-const plan::Supplier* supplier_in(const plan::Instance& instance, const std::string& id) {
-  const auto it = std::find_if(instance.suppliers.begin(), instance.suppliers.end(),
-                               [&](const plan::Supplier& s) { return s.id == id; });
-  return it == instance.suppliers.end() ? nullptr : &*it;
+// Quotes left out of an instance because their validity ended before the day it was read for:
+// (package, supplier) -> the last day each was valid.
+using LapsedQuotes = std::map<std::pair<std::string, std::string>, std::string>;
+
+// An instance's packages, suppliers and quotes by id, for reading a plan of thousands of
+// assignments against it (a search of the lists for each was quadratic).
+class InstanceIndex {
+ public:
+  explicit InstanceIndex(const plan::Instance& instance) {
+    for (const plan::Package& p : instance.packages) packages_.emplace(p.id, &p);
+    for (const plan::Supplier& s : instance.suppliers) suppliers_.emplace(s.id, &s);
+    for (const plan::Quote& q : instance.quotes) quotes_.emplace(std::make_pair(q.package, q.supplier), &q);
+  }
+  const plan::Package* package(const std::string& id) const { return find(packages_, id); }
+  const plan::Supplier* supplier(const std::string& id) const { return find(suppliers_, id); }
+  const plan::Quote* quote(const std::string& package, const std::string& supplier) const {
+    return find(quotes_, std::make_pair(package, supplier));
+  }
+
+ private:
+  template <typename Map, typename Key>
+  static auto find(const Map& map, const Key& key) -> typename Map::mapped_type {
+    const auto it = map.find(key);
+    return it == map.end() ? nullptr : it->second;
+  }
+  std::map<std::string, const plan::Package*> packages_;
+  std::map<std::string, const plan::Supplier*> suppliers_;
+  std::map<std::pair<std::string, std::string>, const plan::Quote*> quotes_;
+};
+
+// Why `supplier` may no longer make `package` (the planner's own eligibility rule, with the day a
+// quote left out as lapsed was last valid); empty when it may.
+std::string ineligible(const plan::Instance& instance, const InstanceIndex& index, const LapsedQuotes& lapsed,
+                       const plan::Package& package, const plan::Supplier& supplier) {
+  const plan::Quote* quote = index.quote(package.id, supplier.id);
+  const std::optional<std::string> why = plan::ineligibility(instance, package, supplier, quote);
+  if (!why) return "";
+  if (!quote) {
+    const auto ended = lapsed.find({package.id, supplier.id});
+    if (ended != lapsed.end() && *why == supplier.id + " has no quote")
+      return supplier.id + "'s quote was valid until " + ended->second;
+  }
+  return *why;
 }
 
-const plan::Package* package_in(const plan::Instance& instance, const std::string& id) {
-  const auto it = std::find_if(instance.packages.begin(), instance.packages.end(),
-                               [&](const plan::Package& p) { return p.id == id; });
-  return it == instance.packages.end() ? nullptr : &*it;
-}
+// Each reason once, with the packages it holds for: a supplier no longer qualified makes every
+// package of the plan it makes a break, said in one line (the first few packages, and how many).
+class GroupedReasons {
+ public:
+  void add(const std::string& reason, const std::string& package) {
+    auto [it, added] = packages_.try_emplace(reason);
+    if (added) order_.push_back(reason);
+    it->second.push_back(package);
+  }
+  void write_to(std::vector<std::string>& breaks) const {
+    constexpr std::size_t kNamed = 5;
+    for (const std::string& reason : order_) {
+      const std::vector<std::string>& packages = packages_.at(reason);
+      const std::vector<std::string> named(
+          packages.begin(),
+          packages.begin() + static_cast<std::ptrdiff_t>(std::min(kNamed, packages.size())));
+      std::string list = join(named, ", ");
+      if (packages.size() > kNamed) list += " and " + std::to_string(packages.size() - kNamed) + " more";
+      breaks.push_back(reason + " (" + list + ")");
+    }
+  }
 
-// Why `supplier` may no longer make `package` (the planner's own eligibility rule); empty when it may.
-std::string ineligible(const plan::Instance& instance, const plan::Package& package,
-                       const plan::Supplier& supplier) {
-  const auto quote = std::find_if(instance.quotes.begin(), instance.quotes.end(), [&](const plan::Quote& q) {
-    return q.package == package.id && q.supplier == supplier.id;
-  });
-  const std::optional<std::string> why =
-      plan::ineligibility(instance, package, supplier, quote == instance.quotes.end() ? nullptr : &*quote);
-  return why ? *why + " (" + package.id + ")" : "";
-}
+ private:
+  std::vector<std::string> order_;
+  std::map<std::string, std::vector<std::string>> packages_;
+};
 
-void assignment_breaks(const plan::Instance& instance, const std::vector<plan::Assignment>& assignments,
-                       std::vector<std::string>& breaks) {
+void assignment_breaks(const plan::Instance& instance, const InstanceIndex& index, const LapsedQuotes& lapsed,
+                       const std::vector<plan::Assignment>& assignments, std::vector<std::string>& breaks) {
   std::map<std::string, double> units;
   std::map<std::string, int> sources_of;                    // package → suppliers assigned
   std::map<std::string, std::set<std::string>> parties_of;  // package → parties
+  GroupedReasons ineligibilities;
   for (const plan::Assignment& a : assignments) {
-    const plan::Package* package = package_in(instance, a.package);
-    const plan::Supplier* supplier = supplier_in(instance, a.supplier);
+    const plan::Package* package = index.package(a.package);
+    const plan::Supplier* supplier = index.supplier(a.supplier);
     if (!package) breaks.push_back(a.package + " is no longer a work package of the product");
     if (!supplier) breaks.push_back(a.supplier + " is no longer a supplier on record (" + a.package + ")");
     if (!package || !supplier) continue;
-    if (const std::string why = ineligible(instance, *package, *supplier); !why.empty())
-      breaks.push_back(why);
+    if (const std::string why = ineligible(instance, index, lapsed, *package, *supplier); !why.empty())
+      ineligibilities.add(why, a.package);
     // The units the package needs of each source today: its volume may have grown since.
     units[a.supplier] += package->volume / package->sources;
     ++sources_of[a.package];
@@ -72,6 +122,7 @@ void assignment_breaks(const plan::Instance& instance, const std::vector<plan::A
       breaks.push_back(a.package + " now goes to two suppliers of one party (" + supplier->party + ")");
     }
   }
+  ineligibilities.write_to(breaks);
   // Every package of the product today, with as many sources as it needs today: a package added
   // since, or one that now needs more (or fewer) sources, is one the plan does not make.
   for (const plan::Package& package : instance.packages) {
@@ -84,7 +135,7 @@ void assignment_breaks(const plan::Instance& instance, const std::vector<plan::A
                                       std::to_string(given));
   }
   for (const auto& [id, assigned] : units) {
-    const plan::Supplier* supplier = supplier_in(instance, id);
+    const plan::Supplier* supplier = index.supplier(id);
     if (plan::over_capacity(assigned, supplier->capacity)) {
       breaks.push_back(id + " is assigned " + format_number(assigned) + " units; its capacity is now " +
                        format_number(supplier->capacity));
@@ -114,14 +165,18 @@ std::string qualification_status(const json& supplier, const std::string& today)
 }
 
 // The product's quotes valid `today`, in the base currency: a quote in another currency at the
-// latest rate dated on or before today (any date when `today` is empty).
+// latest rate dated on or before today (any date when `today` is empty). Those left out as lapsed
+// go to `lapsed`, if given.
 Status add_quotes(const Model& model, const std::string& product, const std::string& today,
-                  const Currencies& money, plan::Instance& instance) {
+                  const Currencies& money, plan::Instance& instance, LapsedQuotes* lapsed) {
   const Date day = Date::parse(today).value_or(Date::from_days(1'000'000));
   Status missing;
   for_product(model, "quotes", product, [&](const json& q) {
     const std::string valid_until = text(q["valid_until"]);
-    if (!today.empty() && !valid_until.empty() && valid_until < today) return;  // expired
+    if (!today.empty() && !valid_until.empty() && valid_until < today) {
+      if (lapsed) lapsed->emplace(std::make_pair(text(q["package"]), text(q["supplier"])), valid_until);
+      return;
+    }
     const std::string currency = text(q["currency"]).empty() ? money.base : text(q["currency"]);
     double factor = 1;
     if (currency != money.base) {
@@ -189,8 +244,11 @@ Result<std::vector<json>> product_plans(Workspace& workspace, const std::string&
 
 }  // namespace
 
-Result<plan::Instance> product_instance(Workspace& workspace, const std::string& product,
-                                        const InstanceOptions& options) {
+namespace {
+
+// product_instance, with the quotes left out as lapsed.
+Result<plan::Instance> read_instance(Workspace& workspace, const std::string& product,
+                                     const InstanceOptions& options, LapsedQuotes* lapsed) {
   MOAT_TRY(const Model model, load_model(workspace.store()));
   if (!model.of("products").contains({product})) {
     return Error(ErrorCode::kNotFound, "--product", "no product '" + product + "'");
@@ -233,8 +291,15 @@ Result<plan::Instance> product_instance(Workspace& workspace, const std::string&
     instance.suppliers.push_back(std::move(supplier));
   }
   MOAT_TRY(const Currencies money, currencies(workspace));
-  MOAT_CHECK(add_quotes(model, product, options.today, money, instance));
+  MOAT_CHECK(add_quotes(model, product, options.today, money, instance, lapsed));
   return instance;
+}
+
+}  // namespace
+
+Result<plan::Instance> product_instance(Workspace& workspace, const std::string& product,
+                                        const InstanceOptions& options) {
+  return read_instance(workspace, product, options, nullptr);
 }
 
 Result<SavedPlan> save_plan(Workspace& workspace, const Session& session, const std::string& product,
@@ -422,7 +487,8 @@ plan::Problem compiled_for_review(const plan::Instance& instance) {
 }
 
 std::vector<std::string> breaks_on(const plan::Instance& instance, const plan::Problem& problem,
-                                   const std::vector<plan::Assignment>& assignments);
+                                   const std::vector<plan::Assignment>& assignments,
+                                   const LapsedQuotes& lapsed);
 
 ExposureReport exposure_of(const plan::Instance& instance, const plan::Problem& problem,
                            const SavedPlan& saved) {
@@ -477,19 +543,20 @@ ExposureReport exposure_of(const plan::Instance& instance, const plan::Problem& 
 }
 
 std::vector<std::string> breaks_on(const plan::Instance& instance, const plan::Problem& problem,
-                                   const std::vector<plan::Assignment>& assignments) {
+                                   const std::vector<plan::Assignment>& assignments,
+                                   const LapsedQuotes& lapsed) {
   std::vector<std::string> breaks;
-  assignment_breaks(instance, assignments, breaks);
+  const InstanceIndex index(instance);
+  assignment_breaks(instance, index, lapsed, assignments, breaks);
   if (!breaks.empty()) return breaks;  // exposure is measured over a plan whose pieces still hold
-  std::map<std::string, std::size_t> party_index;
+  std::map<std::string, std::size_t> party_index, package_index;
   for (std::size_t g = 0; g < problem.parties.size(); ++g) party_index[problem.parties[g].id] = g;
+  for (std::size_t p = 0; p < problem.packages.size(); ++p) package_index[problem.packages[p].id] = p;
   std::vector<plan::Bitset> held(problem.parties.size(), plan::Bitset(problem.secret_count));
   for (const plan::Assignment& a : assignments) {
-    const plan::Supplier* supplier = supplier_in(instance, a.supplier);
-    for (std::size_t p = 0; p < problem.packages.size(); ++p) {
-      if (problem.packages[p].id == a.package)
-        held[party_index.at(supplier->party)].unite(problem.packages[p].exposes);
-    }
+    const plan::Supplier* supplier = index.supplier(a.supplier);
+    if (const auto p = package_index.find(a.package); p != package_index.end())
+      held[party_index.at(supplier->party)].unite(problem.packages[p->second].exposes);
   }
   for (std::size_t g = 0; g < held.size(); ++g) {
     problem.close(held[g]);
@@ -522,16 +589,17 @@ Result<PlanReview> review_plan(Workspace& workspace, const std::string& product,
                                Date today) {
   // Against the workspace's policy as it is today, as the gate's other checks and the release check
   // are, not the cap the plan was made under (`moat plan --max-exposure-share` plans past it).
+  LapsedQuotes lapsed;
   MOAT_TRY(const plan::Instance instance,
-           product_instance(workspace, product, {saved.collusion, std::nullopt, today.to_string()}));
+           read_instance(workspace, product, {saved.collusion, std::nullopt, today.to_string()}, &lapsed));
   const plan::Problem problem = compiled_for_review(instance);
   return PlanReview{exposure_of(instance, problem, saved),
-                    breaks_on(instance, problem, saved.plan.assignments)};
+                    breaks_on(instance, problem, saved.plan.assignments, lapsed)};
 }
 
 std::vector<std::string> plan_breaks(const plan::Instance& instance,
                                      const std::vector<plan::Assignment>& assignments) {
-  return breaks_on(instance, compiled_for_review(instance), assignments);
+  return breaks_on(instance, compiled_for_review(instance), assignments, {});
 }
 
 std::string share_text(double share) {
