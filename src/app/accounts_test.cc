@@ -271,6 +271,44 @@ TEST_P(AccountsTest, NamesInChineseAreDisplayNamesBesideAnAsciiUserName) {
   EXPECT_EQ((*by_token)->display_name, "王小明");
 }
 
+// A display name misspelt, or missing from an account made before display names, is set on the
+// same account: the user name, its tokens and what the ledger records of it stay; the change is
+// recorded with the name before and after. The same rules hold as when adding, and only an
+// enabled user can be changed.
+TEST_P(AccountsTest, ADisplayNameIsSetOnTheSameAccount) {
+  NewUser wang{"wang.xm", Role::kViewer, "", kPassword};
+  wang.display_name = "王小名";
+  ASSERT_TRUE(add_user(*workspace_, session("admin"), wang).ok());
+  const auto token = create_token(*workspace_, session("admin"), "wang.xm", "");
+  ASSERT_TRUE(token.ok());
+  const Status corrected = set_display_name(*workspace_, session("admin"), "wang.xm", "王小明");
+  ASSERT_TRUE(corrected.ok()) << corrected.error().to_string();
+  auto by_token = user_for_token(*workspace_, token->token);
+  ASSERT_TRUE(by_token.ok() && *by_token);
+  EXPECT_EQ((*by_token)->name, "wang.xm");
+  EXPECT_EQ((*by_token)->display_name, "王小明");
+  EXPECT_NE(ledger_text().find(R"(user-set account wang.xm {"display_name":"王小明","was":"王小名"})"),
+            std::string::npos)
+      << ledger_text();
+  const Status turned = set_display_name(*workspace_, session("admin"), "wang.xm", "admin\u202E");
+  ASSERT_FALSE(turned.ok());
+  EXPECT_EQ(turned.error().where(), "--display-name");
+  const Status nobody = set_display_name(*workspace_, session("admin"), "nobody", "王小明");
+  ASSERT_FALSE(nobody.ok());
+  EXPECT_EQ(nobody.error().code(), ErrorCode::kNotFound);
+  ASSERT_TRUE(set_display_name(*workspace_, session("admin"), "wang.xm", "").ok());
+  auto users = list_users(*workspace_);
+  ASSERT_TRUE(users.ok());
+  ASSERT_EQ(users->size(), 1U);
+  EXPECT_EQ(users->front().display_name, "");
+  EXPECT_NE(ledger_text().find(R"(user-set account wang.xm {"display_name":null,"was":"王小明"})"),
+            std::string::npos);
+  ASSERT_TRUE(disable_user(*workspace_, session("admin"), "wang.xm").ok());
+  const Status disabled = set_display_name(*workspace_, session("admin"), "wang.xm", "王小明");
+  ASSERT_FALSE(disabled.ok());
+  EXPECT_EQ(disabled.error().code(), ErrorCode::kNotFound);
+}
+
 TEST_P(AccountsTest, DenialsAndSupplierReadsAreRecorded) {
   ASSERT_TRUE(
       record_denial(*workspace_, session("frank"), "GET /api/suppliers/F04", "another supplier").ok());

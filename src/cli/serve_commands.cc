@@ -188,8 +188,25 @@ std::function<int()> define_user(CLI::App& app, GlobalOptions& global) {
   disable->add_option("-w,--workspace", global.workspace, "workspace folder");
   auto disabled = std::make_shared<std::string>();
   disable->add_option("NAME", *disabled, "the user to disable")->required();
-  return [add, user, role, disable, disabled, &global] {
+  CLI::App* set = app.add_subcommand("set", "change a user's display name (the account and its name stay)");
+  set->add_option("--token", global.token, "act as the user of this API token (default: $MOAT_TOKEN)");
+  set->add_option("-w,--workspace", global.workspace, "workspace folder");
+  auto changed = std::make_shared<std::pair<std::string, std::string>>();
+  set->add_option("NAME", changed->first, "the user")->required();
+  set->add_option("--display-name", changed->second,
+                  "the person's name as people write it (王小明); \"\" for none")
+      ->required();
+  return [add, user, role, disable, disabled, set, changed, &global] {
     return with_workspace(global, [&](app::Workspace& workspace) {
+      if (set->parsed()) {
+        const Status done =
+            app::set_display_name(workspace, app::terminal_session(), changed->first, changed->second);
+        if (!done.ok()) return fail(done.error());
+        std::cout << "User " << changed->first
+                  << (changed->second.empty() ? " now has no display name\n"
+                                              : " is now shown as " + changed->second + "\n");
+        return 0;
+      }
       if (disable->parsed()) {
         const Status done = app::disable_user(workspace, app::terminal_session(), *disabled);
         if (!done.ok()) return fail(done.error());
@@ -283,7 +300,7 @@ std::function<int()> define_token(CLI::App& app, GlobalOptions& global) {
 
 const Command kServeCommands[] = {
     {"serve", "serve the HTTP API (and the dashboard) with accounts, roles and TLS", define_serve},
-    {"user", "add or list the users who sign in to moat serve", define_user},
+    {"user", "add, list, rename for display or disable the users who sign in to moat serve", define_user},
     {"token", "create or revoke API tokens for moat serve", define_token},
 };
 

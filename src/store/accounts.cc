@@ -54,6 +54,16 @@ Result<bool> disable_account(Database& db, const std::string& name) {
   return true;
 }
 
+Result<bool> set_account_display_name(Database& db, const std::string& name,
+                                      const std::string& display_name) {
+  const SqlValue params[] = {name};
+  MOAT_TRY(const auto rows, db.query(R"(SELECT 1 FROM "users" WHERE "name" = ? AND "disabled" = 0)", params));
+  if (rows.empty()) return false;
+  const SqlValue changed[] = {optional_text(display_name), name};
+  MOAT_CHECK(db.execute(R"(UPDATE "users" SET "display_name" = ? WHERE "name" = ?)", changed));
+  return true;
+}
+
 Result<std::optional<std::string>> account_named_alike(Database& db, const std::string& name) {
   const SqlValue params[] = {name};
   MOAT_TRY(const auto rows, db.query(R"(SELECT "name" FROM "users" WHERE lower("name") = lower(?))", params));

@@ -46,6 +46,9 @@ Result<std::vector<AccountRow>> active_accounts(Database& db);
 // Disables the active account `name` and ends its browser sessions (its tokens stop with it);
 // whether there was such an account.
 Result<bool> disable_account(Database& db, const std::string& name);
+// Sets the display name of the active account `name` (empty: none); whether there was such an
+// account.
+Result<bool> set_account_display_name(Database& db, const std::string& name, const std::string& display_name);
 
 // ---- API tokens ------------------------------------------------------------------------------
 
