@@ -140,7 +140,9 @@ function renderChrome() {
     return;
   }
   // The name as people write it beside the one signed in with: the latter is who the ledger names.
-  el.userName.textContent = who.display_name ? `${who.display_name} (${who.name})` : who.name;
+  // Isolated (<bdi>), so that a name written right to left cannot reorder the parenthesis after it.
+  if (who.display_name) replace(el.userName, h('bdi', {}, who.display_name), ` (${who.name})`);
+  else el.userName.textContent = who.name;
   el.userRole.textContent = ROLE_NAMES[who.role] || who.role;
   el.userSupplier.textContent = who.supplier ? ` · ${who.supplier}` : '';
   replace(el.navList, ...navItems()

@@ -189,6 +189,8 @@ scenario('sign in through the form; a wrong password shows the error', async () 
   await waitForPage(page, '#/launch', 'Launch readiness');
   // The name as people write it first, then the name signed in with (the one the ledger names).
   assert.equal((await page.textContent('#user-name')).trim(), `${USERS.sourcing.displayName} (${USERS.sourcing.name})`);
+  // The display name isolated, so that one written right to left cannot turn the parenthesis after it.
+  assert.equal(await page.textContent('#user-name bdi'), USERS.sourcing.displayName);
   assert.equal((await page.textContent('#user-role')).trim(), 'Sourcing');
   assert.deepEqual(await navTexts(page), STAFF_NAV);
   await assertClean(tab);
