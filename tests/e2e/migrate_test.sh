@@ -9,7 +9,7 @@ db_flags
 "$MOAT" demo "$WORK/ws" "${DB_FLAGS[@]}" >/dev/null || { fail "demo"; finish; }
 run "$MOAT" -w "$WORK/ws" set suppliers F18 capacity=77000
 expect_status 0 "an edit before the move (a record at version 2)"
-echo "a passphrase that moves along" | "$MOAT" -w "$WORK/ws" user add mover --role sourcing >/dev/null
+echo "a passphrase that moves along" | "$MOAT" -w "$WORK/ws" user add mover --role sourcing --display-name 李搬家 >/dev/null
 token=$("$MOAT" -w "$WORK/ws" token create mover 2>/dev/null)
 "$MOAT" -w "$WORK/ws" export "$WORK/before.json"
 events=$(sql "$WORK/ws" 'SELECT COUNT(*) FROM ledger')
@@ -38,6 +38,7 @@ expect_stdout '"version": 2' "row versions moved too"
 # The accounts moved too: the user and its API token (only the token's hash is stored).
 run "$MOAT" -w "$WORK/ws" user list
 expect_stdout "mover" "the user moved"
+expect_stdout "李搬家" "its display name moved with it"
 CHECKS=$((CHECKS + 1))
 [ "$(psql "$target" -qAtc "SELECT COUNT(*) FROM api_tokens WHERE user_name = 'mover' AND revoked = 0")" = 1 ] ||
   fail "the API token did not move"
