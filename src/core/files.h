@@ -29,9 +29,10 @@ struct AtomicWrite {
 
 // Writes `path` whole or not at all: a new temporary file beside it (a name of its own, made
 // exclusively, never through a link, with `mode` from the start), synced, renamed into place, and
-// the folder synced. A symbolic link is followed and the file it names replaced; a path that names
-// no file (a device such as /dev/null or /dev/stdout, a pipe) is written to as it is; a folder is
-// refused (kInput, at `path`, as is every failure, with the step that failed).
+// the folder synced. A symbolic link is followed and the file it names replaced (a link that leads
+// nowhere is replaced itself, never written through); a path that names no file (a device such as
+// /dev/null or /dev/stdout, a pipe) is written to as it is; a folder is refused (kInput, at `path`,
+// as is every failure, with the step that failed). A file written over keeps its mode.
 Status write_file_atomically(const std::string& path, const std::string& content,
                              const AtomicWrite& how = {});
 
