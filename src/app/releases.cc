@@ -259,16 +259,6 @@ struct Planned {
   std::string report;
 };
 
-Status refuse_overwrite(const fs::path& target) {
-  std::error_code error;
-  // A link counts as a file there, even one that leads nowhere: it is never replaced.
-  if (fs::symlink_status(target, error).type() != fs::file_type::not_found) {
-    return Error(ErrorCode::kConflict, target.string(),
-                 "a file is there already: moat does not overwrite it");
-  }
-  return {};
-}
-
 // The folder a copy goes into; a file where a folder must be is the user's to move (kInput).
 Status make_folder(const fs::path& folder) {
   std::error_code error;
@@ -351,8 +341,9 @@ class Delivery {
  private:
   Result<fs::path> claim(Planned& p) {
     const fs::path target = fs::absolute(request_.out) / p.copy.recipient / fs::path(p.copy.name);
-    MOAT_CHECK(refuse_overwrite(target));
-    MOAT_CHECK(refuse_overwrite(staged(target)));  // the name it is staged under: never the user's file
+    // A link counts as a file there, even one that leads nowhere: it is never replaced.
+    MOAT_CHECK(refuse_if_taken(target));
+    MOAT_CHECK(refuse_if_taken(staged(target)));  // the name it is staged under: never the user's file
     p.copy.path = target.string();
     staged_.push_back(target);
     return target;

@@ -19,18 +19,29 @@ namespace moat {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+Error taken(const fs::path& path) {
+  return Error(ErrorCode::kConflict, path.string(), "a file is there already: moat does not overwrite it");
+}
+
+}  // namespace
+
+Status refuse_if_taken(const fs::path& path) {
+  std::error_code error;
+  if (fs::symlink_status(path, error).type() != fs::file_type::not_found) return taken(path);
+  return {};
+}
+
 Status move_without_overwriting(const fs::path& from, const fs::path& to) {
-  const auto there = [&] {
-    return Error(ErrorCode::kConflict, to.string(), "a file is there already: moat does not overwrite it");
-  };
   if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) return {};
   const int error = errno;
-  if (error == EEXIST) return there();
+  if (error == EEXIST) return taken(to);
   if (error != EINVAL && error != ENOSYS) {
     return internal_error("cannot move " + from.string() + " into place: " + std::strerror(error));
   }
+  MOAT_CHECK(refuse_if_taken(to));
   std::error_code failed;
-  if (fs::symlink_status(to, failed).type() != fs::file_type::not_found) return there();
   fs::rename(from, to, failed);
   if (failed) return internal_error("cannot move " + from.string() + " into place: " + failed.message());
   return {};

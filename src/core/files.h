@@ -12,6 +12,11 @@
 
 namespace moat {
 
+// kConflict (at `path`) when anything is at `path` — a file, a folder, a link even one that leads
+// nowhere: for refusing early, before the work whose result would go there; the move below checks
+// again, at once with the move.
+Status refuse_if_taken(const std::filesystem::path& path);
+
 // Moves `from` to `to` unless something is at `to` — a file, a folder, a link even one that leads
 // nowhere, or one that appeared meanwhile (kConflict, at `to`). On a file system without the
 // no-replace rename, what is at `to` is checked first, then `from` renamed.

@@ -110,6 +110,17 @@ TEST_F(FilesTest, WithoutReplacingAnythingThereIsRefusedEvenALinkThatLeadsNowher
   EXPECT_EQ(names(), 2u);
 }
 
+TEST_F(FilesTest, ANameIsTakenByAnythingEvenALinkThatLeadsNowhere) {
+  const fs::path name = folder_ / "copy.pdf";
+  EXPECT_TRUE(refuse_if_taken(name).ok());
+  fs::create_symlink(folder_ / "none", name);
+  const Status taken = refuse_if_taken(name);
+  ASSERT_FALSE(taken.ok());
+  EXPECT_EQ(taken.error().code(), ErrorCode::kConflict);
+  EXPECT_EQ(taken.error().where(), name.string());
+  EXPECT_FALSE(refuse_if_taken(folder_).ok());
+}
+
 TEST_F(FilesTest, AFolderOrAPathInNoFolderIsRefusedAndNothingIsLeft) {
   const Status folder = write_file_atomically(folder_.string(), "x");
   ASSERT_FALSE(folder.ok());
