@@ -177,12 +177,15 @@ class PairCovers {
     }
     constexpr double kFar = 1e30;
     std::vector<double> deficit(problem_.secret_count, kFar);
-    std::vector<long> how(problem_.secret_count, -1);  // >= 0: a rule; < 0: -(party + 2) holds it
+    std::vector<long> how(problem_.secret_count, -1);     // >= 0: a rule; < 0: -(party + 2) holds it
+    std::vector<char> visited(problem_.secret_count, 0);  // trace()'s scratch, cleared after each
     std::vector<std::size_t> touched, queue;
     std::set<std::vector<int>> seen;
     std::vector<std::pair<double, Row>> found;
-    for (std::size_t i = 0; i < holding.size() && found.size() < kLooked && !within.passed(); ++i) {
+    DeadlineCheck<16> check(within);
+    for (std::size_t i = 0; i < holding.size(); ++i) {
       for (std::size_t j = i + 1; j < holding.size(); ++j) {
+        if (found.size() >= kLooked || check.passed()) break;
         const std::size_t a = holding[i], b = holding[j];
         for (std::size_t t : touched) deficit[t] = kFar;
         touched.clear();
@@ -194,10 +197,11 @@ class PairCovers {
           how[t] = by;
           queue.push_back(t);
         };
+        // A value CLP gives a hair above 1 is 1: a deficit below 0 would let a cycle of rules lower
+        // itself without end (and its trace cycle).
         for (std::size_t g : {a, b}) {
-          for (const Held& h : held[g]) {
-            improve(h.secret, 1 - h.value, -static_cast<long>(g) - 2);
-          }
+          for (const Held& h : held[g])
+            improve(h.secret, std::clamp(1 - h.value, 0.0, 1.0), -static_cast<long>(g) - 2);
         }
         for (std::size_t q = 0; q < queue.size(); ++q) {
           for (std::size_t r : rules_from_[queue[q]]) {
@@ -213,7 +217,7 @@ class PairCovers {
           double sum = 0;
           problem_.recipes[r].secrets.for_each([&](std::size_t t) { sum += deficit[t]; });
           if (sum >= 1 - kViolation) continue;
-          std::optional<Row> row = trace(r, a, b, how);
+          std::optional<Row> row = trace(r, a, b, how, visited);
           if (!row) continue;
           double missing = 0;
           for (int c : row->columns) missing += 1 - values[c];
@@ -230,32 +234,43 @@ class PairCovers {
 
  private:
   // The holdings from which recipe `r` follows for the pair, as `how` derived each secret: the
-  // cover's row (the columns sorted, so that the same cover is found once).
-  std::optional<Row> trace(std::size_t r, std::size_t a, std::size_t b, const std::vector<long>& how) const {
-    std::set<int> support;
-    std::vector<std::size_t> stack;
-    std::vector<char> visited(problem_.secret_count, 0);
-    problem_.recipes[r].secrets.for_each([&](std::size_t t) { stack.push_back(t); });
-    while (!stack.empty()) {
-      const std::size_t t = stack.back();
-      stack.pop_back();
-      if (visited[t]) continue;
-      visited[t] = 1;
-      if (how[t] >= 0) {
-        for (std::size_t f : problem_.rules[static_cast<std::size_t>(how[t])].from) stack.push_back(f);
-        continue;
+  // cover's row (the columns sorted, so that the same cover is found once). Checked before it is
+  // given: the secrets held, pooled and closed under the rules, hold the recipe.
+  std::optional<Row> trace(std::size_t r, std::size_t a, std::size_t b, const std::vector<long>& how,
+                           std::vector<char>& visited) const {
+    std::vector<std::size_t> marked;  // cleared in `visited` on the way out, whichever way that is
+    const auto traced = [&]() -> std::optional<Row> {
+      std::set<int> support;
+      Bitset pooled(problem_.secret_count);
+      std::vector<std::size_t> stack;
+      problem_.recipes[r].secrets.for_each([&](std::size_t t) { stack.push_back(t); });
+      while (!stack.empty()) {
+        const std::size_t t = stack.back();
+        stack.pop_back();
+        if (visited[t]) continue;
+        visited[t] = 1;
+        marked.push_back(t);
+        if (how[t] >= 0) {
+          for (std::size_t f : problem_.rules[static_cast<std::size_t>(how[t])].from) stack.push_back(f);
+          continue;
+        }
+        const auto g = static_cast<std::size_t>(-how[t] - 2);
+        if (g != a && g != b) return std::nullopt;
+        const auto& columns = columns_[g];
+        const auto it = std::lower_bound(columns.begin(), columns.end(), std::make_pair(t, -1));
+        if (it == columns.end() || it->first != t) return std::nullopt;
+        support.insert(it->second);
+        pooled.set(t);
       }
-      const auto g = static_cast<std::size_t>(-how[t] - 2);
-      if (g != a && g != b) return std::nullopt;
-      const auto& columns = columns_[g];
-      const auto it = std::lower_bound(columns.begin(), columns.end(), std::make_pair(t, -1));
-      if (it == columns.end() || it->first != t) return std::nullopt;
-      support.insert(it->second);
-    }
-    Row row{{support.begin(), support.end()},
-            std::vector<double>(support.size(), 1.0),
-            -kInfinity,
-            static_cast<double>(support.size()) - 1};
+      problem_.close(pooled);
+      if (!pooled.contains(problem_.recipes[r].secrets)) return std::nullopt;
+      return Row{{support.begin(), support.end()},
+                 std::vector<double>(support.size(), 1.0),
+                 -kInfinity,
+                 static_cast<double>(support.size()) - 1};
+    };
+    std::optional<Row> row = traced();
+    for (std::size_t t : marked) visited[t] = 0;
     return row;
   }
 

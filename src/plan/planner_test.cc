@@ -962,6 +962,42 @@ TEST(ExactTest, PairCoversAtCollusionTwoProveWhatTheRelaxationCannot) {
   EXPECT_NEAR(bounds.back(), 350, 1e-6);
 }
 
+// The pair covers hold for every plan: at collusion 2, with rules whose premises two parties can
+// bring one each and rules that lead back to their premises, the exact engine (no search of every
+// choice before it) proves the optimum trying every choice finds, and no bound above it. Without
+// the repair and without a plan to start from, every plan comes from CBC's model, covers and all:
+// a cover that cut off a valid plan would show as a dearer answer or none.
+TEST(ExactTest, PairCoversWithPooledInferenceCutOffNoPlan) {
+  std::mt19937 random(20261207);
+  const auto pick = [&](int low, int high) { return std::uniform_int_distribution<int>(low, high)(random); };
+  int optimal = 0;
+  int infeasible = 0;
+  for (int trial = 0; trial < 150; ++trial) {
+    Instance instance = random_small_instance(random);
+    instance.policy.collusion = 2;
+    instance.recipes = {{"R1", {"S2", "S3", "S4"}}};
+    instance.derives = {{{"S1", "S2"}, "S3"}, {{"S3"}, "S1"}};
+    if (pick(0, 1)) instance.derives.push_back({{"S1", "S4"}, "S2"});
+    const Problem problem = compile(instance);
+    const std::optional<double> optimum = cheapest_by_trying_all(problem);
+    ExactOptions options;
+    options.repair = false;
+    const ExactResult result = solve_exact(problem, Deadline::after(30), std::nullopt, options);
+    if (!optimum) {
+      EXPECT_EQ(result.outcome, ExactResult::Outcome::kInfeasible) << "trial " << trial;
+      ++infeasible;
+      continue;
+    }
+    ASSERT_EQ(result.outcome, ExactResult::Outcome::kOptimal) << "trial " << trial;
+    EXPECT_TRUE(violations(problem, *result.choice).empty()) << "trial " << trial;
+    EXPECT_NEAR(cost_of(problem, *result.choice), *optimum, 1e-6) << "trial " << trial;
+    EXPECT_LE(*result.lower_bound, *optimum + 1e-6) << "trial " << trial;
+    ++optimal;
+  }
+  EXPECT_GE(optimal, 30);
+  EXPECT_GE(infeasible, 5);
+}
+
 // The search of every choice against trying every choice, on the random small instances above and
 // on the same at collusion 3: the same optimum, or no plan for both.
 TEST(EnumerationTest, FindsWhatTryingEveryChoiceFinds) {
