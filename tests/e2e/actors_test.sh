@@ -332,6 +332,20 @@ leaver=$("$MOAT" "${W[@]}" --token "$ada" token create leaver 2>/dev/null)
 run "$MOAT" "${W[@]}" --token "$leaver" user disable vic
 expect_status 1 "a sourcing user disables a user"
 expect_stderr "administer the workspace (admin)"
+# A display name is set on the same account by an administrator only, and "" removes it.
+run "$MOAT" "${W[@]}" --token "$leaver" user set vic --display-name 魏维克
+expect_status 1 "a sourcing user sets a display name"
+expect_stderr "administer the workspace (admin)"
+run "$MOAT" "${W[@]}" --token "$ada" user set vic --display-name 魏维克
+expect_status 0 "an administrator sets a display name"
+run "$MOAT" "${W[@]}" --token "$ada" user list --json
+expect_stdout '"display_name": "魏维克"' "the display name set"
+run "$MOAT" "${W[@]}" --token "$ada" user set vic --display-name ""
+expect_status 0 "an administrator removes a display name"
+run "$MOAT" "${W[@]}" --token "$ada" user list --json
+CHECKS=$((CHECKS + 1))
+python3 -c 'import json,sys; u = next(u for u in json.load(open(sys.argv[1])) if u["name"] == "vic"); sys.exit(u["display_name"] is not None)' \
+  "$WORK/stdout" || fail "the display name was not removed"
 run "$MOAT" "${W[@]}" --token "$ada" user disable leaver
 expect_status 0 "an administrator disables a user"
 run "$MOAT" "${W[@]}" --token "$leaver" list suppliers
