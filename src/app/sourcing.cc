@@ -308,7 +308,13 @@ Result<SavedPlan> save_plan(Workspace& workspace, const Session& session, const 
   const store::Author author = session.author();
   MOAT_TRY(const std::int64_t events, workspace.store().write(author, [&](store::Writer& writer) -> Status {
     MOAT_TRY(const auto existing, product_plans(workspace, product));
-    const long next = existing.empty() ? 1 : plan_number(text(existing.back()["id"])) + 1;
+    // Past every plan the ledger has recorded too: a draft removed keeps its number, so that the
+    // ledger's events of plan-3 are of one plan only.
+    long last = existing.empty() ? 0 : plan_number(text(existing.back()["id"]));
+    MOAT_TRY(const auto recorded, workspace.store().recorded_keys("plans", product + "/plan-"));
+    for (const std::string& key : recorded)
+      last = std::max(last, plan_number(key.substr(product.size() + 1)));
+    const long next = last + 1;
     const json record = {{"product", product},
                          {"id", "plan-" + std::to_string(next)},
                          {"created_at", author.at},

@@ -865,6 +865,20 @@ Result<std::int64_t> Store::event_count() {
   return count ? *count : 0;
 }
 
+Result<std::vector<std::string>> Store::recorded_keys(std::string_view entity, std::string_view key_prefix) {
+  // substr, not LIKE: an id may hold '_', which LIKE takes for any character.
+  const SqlValue params[] = {std::string(entity), static_cast<std::int64_t>(key_prefix.size()),
+                             std::string(key_prefix)};
+  MOAT_TRY(const auto rows, db_->query(R"(SELECT DISTINCT "entity_key" FROM "ledger"
+                                          WHERE "entity" = ? AND substr("entity_key", 1, ?) = ?)",
+                                       params));
+  std::vector<std::string> keys;
+  for (const SqlRow& row : rows) {
+    if (const auto* key = std::get_if<std::string>(&row.front())) keys.push_back(*key);
+  }
+  return keys;
+}
+
 namespace {
 
 // Writes `text` to a new file `path` (owner-only) and flushes it to the disk.

@@ -143,6 +143,9 @@ class Store {
   Status for_each_event(std::int64_t from_seq,
                         const std::function<Result<bool>(const ledger::Event&)>& visit);
   Result<std::int64_t> event_count();
+  // Every key of `entity` the ledger has recorded a change of that begins with `key_prefix`,
+  // those since removed included (by the ledger's index on entity and key).
+  Result<std::vector<std::string>> recorded_keys(std::string_view entity, std::string_view key_prefix);
   // Runs `body`, whose reads then all see one consistent snapshot (a read transaction; inside
   // an open transaction, that one).
   Status read_snapshot(const std::function<Status()>& body);

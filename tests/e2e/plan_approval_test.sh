@@ -159,6 +159,12 @@ expect_status 1 "remove the approved plan"
 expect_stderr "plans/gizmo/plan-1: plan plan-1 is approved: a plan once approved is the record of what was approved and is kept"
 run "$MOAT" -w "$WORK/collusion" remove plans gizmo/plan-2
 expect_status 0 "remove a draft"
+# The removed draft keeps its number: the ledger's events of plan-2 stay those of one plan.
+"$MOAT" -w "$WORK/collusion" plan --product gizmo --time-limit 5 --save >/dev/null || fail "save after a removal"
+run "$MOAT" -w "$WORK/collusion" list plans --json
+CHECKS=$((CHECKS + 1))
+python3 -c 'import json,sys; ids = [p["id"] for p in json.load(open(sys.argv[1]))]; assert ids == ["plan-1", "plan-3"], ids' "$WORK/stdout" ||
+  fail "a removed draft's number was given again: $(head -c 300 "$WORK/stdout")"
 run "$MOAT" -w "$WORK/collusion" show plans gizmo/plan-1 --json
 approved_at=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["record"]["approved_at"])' "$WORK/stdout")
 run "$MOAT" -w "$WORK/collusion" plan approve --product gizmo --plan plan-1
