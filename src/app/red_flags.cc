@@ -747,6 +747,13 @@ bool is_look_ahead(const Session& session, Date day) {
 
 Result<std::vector<Flag>> refresh_flags(Workspace& workspace, const Session& session, Date today,
                                         const Progress& progress) {
+  MOAT_TRY(FlagRefresh refreshed, refresh_flags_telling(workspace, session, today, progress));
+  return std::move(refreshed.flags);
+}
+
+Result<FlagRefresh> refresh_flags_telling(Workspace& workspace, const Session& session, Date today,
+                                          const Progress& progress) {
+  const bool look_ahead = is_look_ahead(session, today);
   tell(progress, 0, kFlagSteps);
   MOAT_TRY(const VettingRules rules, vetting_rules(workspace));
   tell(progress, 1, kFlagSteps);
@@ -756,7 +763,7 @@ Result<std::vector<Flag>> refresh_flags(Workspace& workspace, const Session& ses
   tell(progress, 3, kFlagSteps);
   Evaluation evaluation{&facts, &rules.flags, {}, session.author(), {}, {}};
   for (const flags::Raised& r : raised) evaluation.raised.emplace(identity(r.rule, r.subject, r.cause), &r);
-  if (is_look_ahead(session, today)) {
+  if (look_ahead) {
     MOAT_CHECK(preview_evaluation(workspace, evaluation, raised));
   } else {
     MOAT_TRY(const std::int64_t events,
@@ -774,7 +781,7 @@ Result<std::vector<Flag>> refresh_flags(Workspace& workspace, const Session& ses
     if (changed != evaluation.changed.end()) f.changed_now = changed->second;
   }
   tell(progress, kFlagSteps, kFlagSteps);
-  return all;
+  return FlagRefresh{std::move(all), look_ahead};
 }
 
 Result<std::vector<Flag>> standing_flags(Workspace& workspace, Date today) {

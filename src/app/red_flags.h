@@ -78,6 +78,14 @@ inline constexpr std::size_t kFlagSteps = 4;
 bool is_look_ahead(const Session& session, Date day);
 Result<std::vector<Flag>> refresh_flags(Workspace& workspace, const Session& session, Date today,
                                         const Progress& progress = {});
+// The same, with whether it was a look ahead: decided once, when the evaluation starts, so that a
+// caller saying "would be" is never at odds with what was recorded (a day can end while it runs).
+struct FlagRefresh {
+  std::vector<Flag> flags;
+  bool look_ahead = false;
+};
+Result<FlagRefresh> refresh_flags_telling(Workspace& workspace, const Session& session, Date today,
+                                          const Progress& progress = {});
 
 // The flags that hold as of `today` without recording anything: every cause the rules raise now,
 // less those a person resolved. Its record's id and state when the cause was recorded before;

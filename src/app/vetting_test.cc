@@ -323,6 +323,29 @@ TEST_P(VettingTest, ALookAheadRecordsNothing) {
   })) << "today's evaluation after a look ahead changes something";
 }
 
+// Whether an evaluation is a look ahead is decided once, when it starts: one begun a millisecond
+// before midnight for the next day previews, says so, and records nothing, though the day has come
+// by the time it ends (the command line says "would be" from what it was told, not from the clock).
+TEST_P(VettingTest, ALookAheadIsDecidedOnceWhenTheEvaluationStarts) {
+  const Date next = Date::from_days(today().days_since_epoch() + 1);
+  Session midnight = session_;
+  auto calls = std::make_shared<int>(0);
+  const std::string before = today().to_string() + "T23:59:59.999Z";
+  const std::string after = next.to_string() + "T00:00:00.001Z";
+  midnight.now = [calls, before, after] { return (*calls)++ == 0 ? before : after; };
+  const auto count = [&] {
+    auto rows = workspace_->store().database().query(R"(SELECT COUNT(*) FROM "ledger")");
+    EXPECT_TRUE(rows.ok());
+    return rows.ok() ? rows->front().front() : store::SqlValue();
+  };
+  const auto events = count();
+  auto refreshed = refresh_flags_telling(*workspace_, midnight, next);
+  ASSERT_TRUE(refreshed.ok()) << refreshed.error().to_string();
+  EXPECT_TRUE(refreshed->look_ahead);
+  EXPECT_GT(*calls, 1) << "the clock was read again after the decision";
+  EXPECT_EQ(count(), events) << "a look ahead recorded something";
+}
+
 TEST_P(VettingTest, FailedChecklistItemsRaiseFindingsThatCanBeClosed) {
   VisitInput visit;
   visit.supplier = "F08";

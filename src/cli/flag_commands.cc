@@ -185,12 +185,11 @@ std::function<int()> define_flags(CLI::App& app, GlobalOptions& global) {
       const app::Session session = app::terminal_session();
       auto today = as_of(*date, session);
       if (!today.ok()) return fail(today.error());
-      auto all =
-          app::refresh_flags(workspace, session, *today, progress_line(global, "Evaluating flags", "steps"));
-      if (!all.ok()) return fail(all.error());
-      const Evaluated evaluated{std::move(*all), app::is_look_ahead(session, *today)
-                                                     ? std::optional<Date>(*today)
-                                                     : std::optional<Date>()};
+      auto refreshed = app::refresh_flags_telling(workspace, session, *today,
+                                                  progress_line(global, "Evaluating flags", "steps"));
+      if (!refreshed.ok()) return fail(refreshed.error());
+      const Evaluated evaluated{std::move(refreshed->flags),
+                                refreshed->look_ahead ? std::optional<Date>(*today) : std::optional<Date>()};
       return print_flags(evaluated, global, *every);
     });
   };
