@@ -651,6 +651,21 @@ TEST(PlannerTest, AStoppedDeadlineEndsTheSearchAsTheLimitWould) {
   EXPECT_FALSE(deadline.passed());
 }
 
+// The exact engine from `start`, with every bound it proved on the way, first to last.
+struct Proof {
+  ExactResult result;
+  std::vector<double> bounds;
+};
+Proof prove(const Problem& problem, const Choice& start) {
+  Proof proof;
+  ExactOptions options;
+  options.on_improvement = [&](const ExactResult& result) {
+    if (result.lower_bound) proof.bounds.push_back(*result.lower_bound);
+  };
+  proof.result = solve_exact(problem, Deadline::after(30), start, options);
+  return proof;
+}
+
 // Packages of 6, 7 and 8 units, a supplier with room for 10 at 1 a unit and one with room for all
 // at 2. The relaxation fills the cheap one to 10 with fractions of packages (cost 32); a plan can
 // put only one package there (34, the 8 units). Cover cuts on its capacity row raise the
@@ -676,17 +691,12 @@ TEST(ExactTest, CoverCutsOnACapacityProveWhatTheRelaxationCannot) {
   const HeuristicResult start = solve_heuristic(problem, Deadline::after(10));
   ASSERT_TRUE(start.choice);
   ASSERT_DOUBLE_EQ(cost_of(problem, *start.choice), 34);
-  std::vector<double> bounds;
-  ExactOptions options;
-  options.on_improvement = [&](const ExactResult& result) {
-    if (result.lower_bound) bounds.push_back(*result.lower_bound);
-  };
-  const ExactResult result = solve_exact(problem, Deadline::after(30), start.choice, options);
-  EXPECT_EQ(result.outcome, ExactResult::Outcome::kOptimal);
-  EXPECT_EQ(result.rounds, 0);  // proven before the main CBC solve
-  ASSERT_FALSE(bounds.empty());
-  EXPECT_NEAR(bounds.front(), 32, 1e-6);  // the relaxation's
-  EXPECT_NEAR(bounds.back(), 34, 1e-6);
+  const Proof proof = prove(problem, *start.choice);
+  EXPECT_EQ(proof.result.outcome, ExactResult::Outcome::kOptimal);
+  EXPECT_EQ(proof.result.rounds, 0);  // proven before the main CBC solve
+  ASSERT_FALSE(proof.bounds.empty());
+  EXPECT_NEAR(proof.bounds.front(), 32, 1e-6);  // the relaxation's
+  EXPECT_NEAR(proof.bounds.back(), 34, 1e-6);
 }
 
 // What a reason asks for is written so that doing it is enough: rounded up, with decimals where
@@ -948,18 +958,13 @@ TEST(ExactTest, PairCoversAtCollusionTwoProveWhatTheRelaxationCannot) {
   ASSERT_EQ(cheapest_by_trying_all(problem), std::optional<double>(350));
   const HeuristicResult start = solve_heuristic(problem, Deadline::after(10));
   ASSERT_TRUE(start.choice);
-  std::vector<double> bounds;
-  ExactOptions options;
-  options.on_improvement = [&](const ExactResult& result) {
-    if (result.lower_bound) bounds.push_back(*result.lower_bound);
-  };
-  const ExactResult result = solve_exact(problem, Deadline::after(30), start.choice, options);
-  EXPECT_EQ(result.outcome, ExactResult::Outcome::kOptimal);
-  EXPECT_NEAR(cost_of(problem, *result.choice), 350, 1e-6);
-  EXPECT_EQ(result.rounds, 0);  // proven before the main CBC solve
-  ASSERT_FALSE(bounds.empty());
-  EXPECT_NEAR(bounds.front(), 300, 1e-6);  // the relaxation's
-  EXPECT_NEAR(bounds.back(), 350, 1e-6);
+  const Proof proof = prove(problem, *start.choice);
+  EXPECT_EQ(proof.result.outcome, ExactResult::Outcome::kOptimal);
+  EXPECT_NEAR(cost_of(problem, *proof.result.choice), 350, 1e-6);
+  EXPECT_EQ(proof.result.rounds, 0);  // proven before the main CBC solve
+  ASSERT_FALSE(proof.bounds.empty());
+  EXPECT_NEAR(proof.bounds.front(), 300, 1e-6);  // the relaxation's
+  EXPECT_NEAR(proof.bounds.back(), 350, 1e-6);
 }
 
 // The pair covers hold for every plan: at collusion 2, with rules whose premises two parties can
