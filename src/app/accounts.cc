@@ -307,22 +307,27 @@ Status disable_user(Workspace& workspace, const Session& session, const std::str
   return transact(workspace, session, body);
 }
 
-Status set_display_name(Workspace& workspace, const Session& session, const std::string& name,
-                        const std::string& display_name) {
+Result<bool> set_display_name(Workspace& workspace, const Session& session, const std::string& name,
+                              const std::string& display_name) {
   if (!display_name.empty()) {
     if (const std::string problem = display_name_problem(display_name); !problem.empty())
       return input_error("--display-name", problem);
   }
   store::Database& db = workspace.store().database();
+  bool changed = false;
   const auto body = [&](store::Writer& writer) -> Status {
     MOAT_TRY(const auto account, stored_user(db, name));
+    if (!account) return Error(ErrorCode::kNotFound, "NAME", "no user '" + name + "'");
+    if (account->user.display_name == display_name) return {};
     MOAT_TRY(const bool set, store::set_account_display_name(db, name, display_name));
-    if (!set || !account) return Error(ErrorCode::kNotFound, "NAME", "no user '" + name + "'");
+    if (!set) return Error(ErrorCode::kNotFound, "NAME", "no user '" + name + "'");
+    changed = true;
     const auto shown = [](const std::string& text) { return text.empty() ? json() : json(text); };
     const json detail = {{"display_name", shown(display_name)}, {"was", shown(account->user.display_name)}};
     return writer.note("user-set", std::string(kEntity), name, detail.dump());
   };
-  return transact(workspace, session, body);
+  MOAT_CHECK(transact(workspace, session, body));
+  return changed;
 }
 
 Result<std::vector<User>> list_users(Workspace& workspace) {

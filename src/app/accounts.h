@@ -83,10 +83,10 @@ Status disable_user(Workspace& workspace, const Session& session, const std::str
 // Gives the (enabled) user `name` the display name `display_name` (core/text.h's rules), or none
 // when it is empty: a name misspelt when the account was made is corrected, the account and what
 // the ledger records of it staying the same. Recorded in the ledger with the name before and
-// after. Errors: kInput for a display name that breaks the rules, kNotFound when there is no such
-// (enabled) user.
-Status set_display_name(Workspace& workspace, const Session& session, const std::string& name,
-                        const std::string& display_name);
+// after; whether it changed (the same name again changes and records nothing). Errors: kInput for
+// a display name that breaks the rules, kNotFound when there is no such (enabled) user.
+Result<bool> set_display_name(Workspace& workspace, const Session& session, const std::string& name,
+                              const std::string& display_name);
 
 // The (enabled) user whose account the login name `os_user` is mapped to; nullopt when none.
 Result<std::optional<User>> user_for_os_user(Workspace& workspace, const std::string& os_user);

@@ -281,8 +281,9 @@ TEST_P(AccountsTest, ADisplayNameIsSetOnTheSameAccount) {
   ASSERT_TRUE(add_user(*workspace_, session("admin"), wang).ok());
   const auto token = create_token(*workspace_, session("admin"), "wang.xm", "");
   ASSERT_TRUE(token.ok());
-  const Status corrected = set_display_name(*workspace_, session("admin"), "wang.xm", "王小明");
+  const auto corrected = set_display_name(*workspace_, session("admin"), "wang.xm", "王小明");
   ASSERT_TRUE(corrected.ok()) << corrected.error().to_string();
+  EXPECT_TRUE(*corrected);
   auto by_token = user_for_token(*workspace_, token->token);
   ASSERT_TRUE(by_token.ok() && *by_token);
   EXPECT_EQ((*by_token)->name, "wang.xm");
@@ -290,10 +291,15 @@ TEST_P(AccountsTest, ADisplayNameIsSetOnTheSameAccount) {
   EXPECT_NE(ledger_text().find(R"(user-set account wang.xm {"display_name":"王小明","was":"王小名"})"),
             std::string::npos)
       << ledger_text();
-  const Status turned = set_display_name(*workspace_, session("admin"), "wang.xm", "admin\u202E");
+  const auto events = ledger_text().size();
+  const auto again = set_display_name(*workspace_, session("admin"), "wang.xm", "王小明");
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(*again) << "the same name again changed something";
+  EXPECT_EQ(ledger_text().size(), events) << "the same name again was recorded";
+  const auto turned = set_display_name(*workspace_, session("admin"), "wang.xm", "admin\u202E");
   ASSERT_FALSE(turned.ok());
   EXPECT_EQ(turned.error().where(), "--display-name");
-  const Status nobody = set_display_name(*workspace_, session("admin"), "nobody", "王小明");
+  const auto nobody = set_display_name(*workspace_, session("admin"), "nobody", "王小明");
   ASSERT_FALSE(nobody.ok());
   EXPECT_EQ(nobody.error().code(), ErrorCode::kNotFound);
   ASSERT_TRUE(set_display_name(*workspace_, session("admin"), "wang.xm", "").ok());
@@ -304,7 +310,7 @@ TEST_P(AccountsTest, ADisplayNameIsSetOnTheSameAccount) {
   EXPECT_NE(ledger_text().find(R"(user-set account wang.xm {"display_name":null,"was":"王小明"})"),
             std::string::npos);
   ASSERT_TRUE(disable_user(*workspace_, session("admin"), "wang.xm").ok());
-  const Status disabled = set_display_name(*workspace_, session("admin"), "wang.xm", "王小明");
+  const auto disabled = set_display_name(*workspace_, session("admin"), "wang.xm", "王小明");
   ASSERT_FALSE(disabled.ok());
   EXPECT_EQ(disabled.error().code(), ErrorCode::kNotFound);
 }

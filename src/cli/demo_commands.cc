@@ -71,14 +71,14 @@ void print_demo_vetting(const app::DemoResult& demo) {
   flags.print(std::cout);
   for (const app::Flag& f : demo.flags) {
     if (f.changed_now == "cleared")
-      std::cout << f.id << " (" << f.rule << ") resolved itself: " << f.reason << "\n";
+      std::cout << f.id << " (" << f.rule << ") resolved itself: " << shown_in_cell(f.reason) << "\n";
   }
 }
 
 // One failing (or waived) check with its reason and fix.
 void print_gate_check(const gate::Check& c) {
-  std::cout << "  " << gate::status_name(c.status) << " " << c.id << " " << c.subject << ": " << c.reason
-            << "\n      fix: " << c.fix << "\n";
+  std::cout << "  " << gate::status_name(c.status) << " " << c.id << " " << shown_in_cell(c.subject) << ": "
+            << shown_in_cell(c.reason) << "\n      fix: " << shown_in_cell(c.fix) << "\n";
 }
 
 // A verdict in short: product checks that fail in full; supplier checks as one line per supplier,

@@ -44,7 +44,8 @@ void print_cleared(const Evaluated& e) {
     if (f.changed_now == "cleared")
       std::cout << "\n"
                 << f.id << " (" << f.rule << ") "
-                << (e.look_ahead ? "would resolve itself" : "resolved itself") << ": " << f.reason << "\n";
+                << (e.look_ahead ? "would resolve itself" : "resolved itself") << ": "
+                << shown_in_cell(f.reason) << "\n";
   }
 }
 
@@ -78,7 +79,7 @@ int print_flags(const Evaluated& e, const GlobalOptions& global, bool every_stat
   if (preview) {
     (global.json ? std::cerr : std::cout)
         << "Preview as of " << e.look_ahead->to_string()
-        << ", a day after today: what an evaluation then would raise and clear. Nothing is recorded.\n"
+        << ", a date after today: what an evaluation then would raise and clear. Nothing is recorded.\n"
         << (global.json ? "" : "\n");
   }
   if (global.json) {

@@ -176,8 +176,8 @@ void print_checks(const std::vector<app::AgreementReview>& all) {
     std::cout << a.id << " (" << a.kind << " with " << a.supplier << "): " << (a.passes ? "passes" : "FAILS")
               << "\n";
     for (const auto& c : a.checks) {
-      std::cout << "  " << (c.passed ? "pass " : "FAIL ") << c.id << ": " << c.reason << "\n";
-      if (!c.passed) std::cout << "       fix: " << c.fix << "\n";
+      std::cout << "  " << (c.passed ? "pass " : "FAIL ") << c.id << ": " << shown_in_cell(c.reason) << "\n";
+      if (!c.passed) std::cout << "       fix: " << shown_in_cell(c.fix) << "\n";
     }
   }
 }
@@ -562,11 +562,13 @@ void print_verdict(const gate::Verdict& verdict, const std::string& what) {
   });
   std::cout << what << ": " << (verdict.go ? "GO" : "NO-GO") << " (" << failing << " of "
             << verdict.checks.size() << " checks fail)\n";
+  // Reasons quote supplier data (a name holding a right-to-left override would turn the rest of
+  // the line): shown as a table cell shows it.
   for (const gate::Check& c : verdict.checks) {
-    std::cout << "  " << gate::status_name(c.status) << "  " << c.id << "  " << c.subject << "\n      "
-              << c.reason << "\n";
-    if (!c.waiver.empty()) std::cout << "      " << c.waiver << "\n";
-    if (c.status != gate::CheckStatus::kPass) std::cout << "      fix: " << c.fix << "\n";
+    std::cout << "  " << gate::status_name(c.status) << "  " << c.id << "  " << shown_in_cell(c.subject)
+              << "\n      " << shown_in_cell(c.reason) << "\n";
+    if (!c.waiver.empty()) std::cout << "      " << shown_in_cell(c.waiver) << "\n";
+    if (c.status != gate::CheckStatus::kPass) std::cout << "      fix: " << shown_in_cell(c.fix) << "\n";
   }
 }
 

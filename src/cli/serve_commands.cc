@@ -199,12 +199,16 @@ std::function<int()> define_user(CLI::App& app, GlobalOptions& global) {
   return [add, user, role, disable, disabled, set, changed, &global] {
     return with_workspace(global, [&](app::Workspace& workspace) {
       if (set->parsed()) {
-        const Status done =
+        const auto done =
             app::set_display_name(workspace, app::terminal_session(), changed->first, changed->second);
         if (!done.ok()) return fail(done.error());
+        const std::string now = changed->second.empty() ? "no display name" : changed->second;
         std::cout << "User " << changed->first
-                  << (changed->second.empty() ? " now has no display name\n"
-                                              : " is now shown as " + changed->second + "\n");
+                  << (*done ? (changed->second.empty() ? " now has no display name"
+                                                       : " is now shown as " + changed->second)
+                            : " already has " + (changed->second.empty() ? now : "the display name " + now) +
+                                  ": nothing changed")
+                  << "\n";
         return 0;
       }
       if (disable->parsed()) {

@@ -171,7 +171,8 @@ std::string id_problem(std::string_view id) {
 }
 
 std::string display_name_problem(std::string_view name) {
-  if (trim(name).empty()) return "is empty";
+  if (name.empty()) return "is empty";
+  if (trim(name).empty()) return "holds only spaces";
   if (trim(name).size() != name.size()) return "begins or ends with a space";
   if (first_invalid_utf8(name)) return "is not valid UTF-8";
   const std::u32string characters = code_points(name);

@@ -133,7 +133,7 @@ TEST(DisplayNameTest, RefusesWhatHidesOrTurnsText) {
   for (int i = 0; i < 65; ++i) sixty_five += "王";
   const std::pair<std::string, std::string> cases[] = {
       {"", "is empty"},
-      {"   ", "is empty"},
+      {"   ", "holds only spaces"},
       {" 王小明", "begins or ends with a space"},
       {"\xE7\x8E", "is not valid UTF-8"},
       {"admin\u202Enimda", "holds a control or invisible character (U+202E)"},

@@ -409,6 +409,15 @@ run "$MOAT" "${D[@]}" list waivers --json
 expect_status 0 "waivers are records"
 expect_stdout "PRC-law amendment"
 
+# A supplier's name that turns text (a right-to-left override) is quoted by the gate's reasons
+# escaped, as tables show it: the rest of the line is not reversed on the terminal.
+run "$MOAT" "${D[@]}" set suppliers F06 name="$(printf 'Xinkeda \u202eCN deifilauq')"
+expect_status 0 "a supplier's name holding a right-to-left override"
+run "$MOAT" "${D[@]}" gate --product aurora --supplier F06 --package WP07
+expect_stdout 'Xinkeda \u{202E}CN deifilauq (F06)' "the gate quotes the name escaped"
+CHECKS=$((CHECKS + 1))
+! grep -q "$(printf '\u202e')" "$WORK/stdout" || fail "the gate printed a raw right-to-left override"
+
 # Bad gate input is located.
 run "$MOAT" "${D[@]}" gate --product nope
 expect_status 1 "an unknown product"
