@@ -151,6 +151,16 @@ Result<std::optional<StoredUser>> stored_user(store::Database& db, const std::st
   return std::optional<StoredUser>(StoredUser{std::move(user), found->password_hash});
 }
 
+// Why there is no enabled user `name` to act on: `none` when there is no such user at all,
+// `disabled` when it was disabled (a disabled user keeps its name, so that the ledger's names keep
+// their meaning, and "no user" beside "the name is taken" read as a contradiction).
+Error no_enabled_user(store::Database& db, const std::string& name, const std::string& none,
+                      const std::string& disabled) {
+  const auto alike = store::account_named_alike(db, name);
+  const bool is_disabled = alike.ok() && *alike && **alike == name;
+  return Error(ErrorCode::kNotFound, "NAME", is_disabled ? disabled : none);
+}
+
 Session acting_as(const Session& session, std::string actor) {
   return Session{std::move(actor), session.now};
 }
@@ -301,7 +311,9 @@ Status disable_user(Workspace& workspace, const Session& session, const std::str
   store::Database& db = workspace.store().database();
   const auto body = [&](store::Writer& writer) -> Status {
     MOAT_TRY(const bool disabled, store::disable_account(db, name));
-    if (!disabled) return Error(ErrorCode::kNotFound, "NAME", "no user '" + name + "' to disable");
+    if (!disabled)
+      return no_enabled_user(db, name, "no user '" + name + "' to disable",
+                             "user '" + name + "' is disabled already");
     return writer.note("user-disable", std::string(kEntity), name, json::object().dump());
   };
   return transact(workspace, session, body);
@@ -317,7 +329,9 @@ Result<bool> set_display_name(Workspace& workspace, const Session& session, cons
   bool changed = false;
   const auto body = [&](store::Writer& writer) -> Status {
     MOAT_TRY(const auto account, stored_user(db, name));
-    if (!account) return Error(ErrorCode::kNotFound, "NAME", "no user '" + name + "'");
+    if (!account)
+      return no_enabled_user(db, name, "no user '" + name + "'",
+                             "user '" + name + "' is disabled: its account stays as it was when disabled");
     if (account->user.display_name == display_name) return {};
     MOAT_TRY(const bool set, store::set_account_display_name(db, name, display_name));
     if (!set) return Error(ErrorCode::kNotFound, "NAME", "no user '" + name + "'");

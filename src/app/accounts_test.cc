@@ -313,6 +313,9 @@ TEST_P(AccountsTest, ADisplayNameIsSetOnTheSameAccount) {
   const auto disabled = set_display_name(*workspace_, session("admin"), "wang.xm", "王小明");
   ASSERT_FALSE(disabled.ok());
   EXPECT_EQ(disabled.error().code(), ErrorCode::kNotFound);
+  EXPECT_NE(disabled.error().message().find("is disabled"), std::string::npos)
+      << disabled.error().to_string();
+  EXPECT_NE(nobody.error().message().find("no user 'nobody'"), std::string::npos);
 }
 
 TEST_P(AccountsTest, DenialsAndSupplierReadsAreRecorded) {

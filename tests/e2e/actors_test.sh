@@ -353,7 +353,10 @@ expect_status 1 "a disabled user's token"
 expect_stderr "not valid"
 run "$MOAT" "${W[@]}" --token "$ada" user disable leaver
 expect_status 1 "a user disabled already"
-expect_stderr "no user 'leaver' to disable"
+expect_stderr "user 'leaver' is disabled already"
+run "$MOAT" "${W[@]}" --token "$ada" user disable nobody
+expect_status 1 "disable a user that does not exist"
+expect_stderr "no user 'nobody' to disable"
 
 run "$MOAT" "${W[@]}" audit verify
 expect_status 0 "audit verify"
