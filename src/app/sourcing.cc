@@ -66,11 +66,11 @@ std::string ineligible(const plan::Instance& instance, const InstanceIndex& inde
   const plan::Quote* quote = index.quote(package.id, supplier.id);
   const std::optional<std::string> why = plan::ineligibility(instance, package, supplier, quote);
   if (!why) return "";
-  if (!quote) {
-    const auto ended = lapsed.find({package.id, supplier.id});
-    if (ended != lapsed.end() && *why == supplier.id + " has no quote")
-      return supplier.id + "'s quote was valid until " + ended->second;
-  }
+  // The quote its only lack (with one in hand, nothing else would be): say when it lapsed.
+  const auto ended = quote ? lapsed.end() : lapsed.find({package.id, supplier.id});
+  const plan::Quote stand_in{package.id, supplier.id, 0, 0};
+  if (ended != lapsed.end() && !plan::ineligibility(instance, package, supplier, &stand_in))
+    return supplier.id + "'s quote was valid until " + ended->second;
   return *why;
 }
 
