@@ -202,13 +202,10 @@ std::function<int()> define_user(CLI::App& app, GlobalOptions& global) {
         const auto done =
             app::set_display_name(workspace, app::terminal_session(), changed->first, changed->second);
         if (!done.ok()) return fail(done.error());
-        const std::string now = changed->second.empty() ? "no display name" : changed->second;
-        std::cout << "User " << changed->first
-                  << (*done ? (changed->second.empty() ? " now has no display name"
-                                                       : " is now shown as " + changed->second)
-                            : " already has " + (changed->second.empty() ? now : "the display name " + now) +
-                                  ": nothing changed")
-                  << "\n";
+        const std::string name =
+            changed->second.empty() ? "no display name" : "the display name " + changed->second;
+        std::cout << "User " << changed->first << (*done ? " now has " : " already has ") << name
+                  << (*done ? "" : ": nothing changed") << "\n";
         return 0;
       }
       if (disable->parsed()) {
