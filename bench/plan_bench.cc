@@ -11,6 +11,7 @@
 //   plan_bench --size T|S|M|L|XL [--family NAME] [--collusion K] [--seed N] [--time-limit S]
 //              [--heuristic-only] [--write FILE]   (the instance, for `moat plan --instance FILE`)
 //              [--write-only]                      (with --write: generate and write, nothing else)
+//              [--no-lagrangian]                   (the exact engine without its Lagrangian bound)
 #include <sys/resource.h>
 #include <sys/wait.h>
 
@@ -40,6 +41,7 @@ struct Options {
   double time_limit = 60;
   bool heuristic_only = false;
   bool write_only = false;
+  bool lagrangian = true;
   std::string write;
 };
 
@@ -67,6 +69,8 @@ Options parse(int argc, char** argv) {
       o.write = value();
     else if (flag == "--write-only")
       o.write_only = true;
+    else if (flag == "--no-lagrangian")
+      o.lagrangian = false;
     else {
       std::fprintf(stderr, "plan_bench: unknown flag %s\n", flag.c_str());
       std::exit(2);
@@ -158,7 +162,9 @@ int main(int argc, char** argv) {
   if (!options.heuristic_only) {
     const CpuSeconds cpu_before = cpu_seconds();
     start = Clock::now();
-    const moat::plan::Plan plan = moat::plan::solve(instance, {options.time_limit, true, start});
+    moat::plan::SolveOptions solve_options{options.time_limit, true, start};
+    solve_options.lagrangian = options.lagrangian;
+    const moat::plan::Plan plan = moat::plan::solve(instance, solve_options);
     const double wall = seconds_since(start);
     // The exact engine's child is reaped aside after the answer: its CPU time counts once it is.
     while (::waitpid(-1, nullptr, 0) > 0 || errno == EINTR) {

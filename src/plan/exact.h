@@ -8,7 +8,8 @@
 // collusion 2 and more, by covers on what two parties could pool, which join the model), a plan
 // rounded from it and repaired, the neighbourhood of that plan and, while the plan is far above
 // the bound, the neighbourhoods of the suppliers it uses; CBC then looks only for plans cheaper
-// than the best (a cutoff).
+// than the best (a cutoff). Where the capacities bind, a Lagrangian bound (a knapsack per supplier)
+// fixes most columns against guesses just above the bound, and CBC proves on what is left.
 #pragma once
 
 #include <functional>
@@ -26,6 +27,7 @@ struct ExactResult {
   std::optional<double> lower_bound;  // proven
   int rounds = 0;                     // solves (one plus one per round of coalition cuts)
   std::size_t fixed_columns = 0;      // left out of the last solve by the relaxation's reduced costs
+  int guesses = 0;                    // solves of a proof by rising guesses (none: it was not worth it)
   std::string stopped;                // why the engine stopped early, for a person (empty: it did not)
 };
 
@@ -33,6 +35,9 @@ struct ExactOptions {
   // Round the LP relaxation and, after each round, CBC's solution, and repair them into valid
   // plans with the heuristic (off only to measure CBC alone).
   bool repair = true;
+  // Fix columns by a Lagrangian bound of the capacities and prove by rising guesses where that pays
+  // (off only to measure the engine without them).
+  bool lagrangian = true;
   // Called with the result so far whenever it improves (a better valid plan or a higher bound),
   // so that a caller that must stop at a deadline keeps what was found.
   std::function<void(const ExactResult&)> on_improvement;

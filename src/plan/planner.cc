@@ -158,6 +158,7 @@ Plan first_plan(const Problem& problem, const Choice& choice) {
 Plan solve_exactly(const Instance& instance, const Problem& problem, const SolveOptions& options,
                    const Deadline& deadline, const Deadline& described, const std::optional<Choice>& quick) {
   ExactOptions exact_options;
+  exact_options.lagrangian = options.lagrangian;
   if (options.on_progress) {
     exact_options.on_improvement = [&](const ExactResult& so_far) {
       options.on_progress({so_far.choice ? std::optional(cost_of(problem, *so_far.choice)) : std::nullopt,

@@ -37,6 +37,9 @@ struct SolveOptions {
   // On a proven infeasibility, search for the minimal conflict (plan/conflict.h); false for the
   // trial solves of that search itself.
   bool explain = true;
+  // The exact engine's Lagrangian bound and proof by guesses (ExactOptions::lagrangian); off only to
+  // measure the engine without them.
+  bool lagrangian = true;
   // Told, on the solving thread, whenever the search improves: the heuristic's plan, then each
   // better plan or higher bound of the exact engine. Observes only: the answer does not depend on it.
   std::function<void(const SolveProgress&)> on_progress = {};
