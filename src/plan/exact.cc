@@ -1120,7 +1120,11 @@ void prove_by_guesses(const Problem& problem, Model& model, const Model::Relaxed
   if (lagrangian) lower = std::max(lower, model.cost_of(*lagrangian));
   if (search.result().lower_bound) lower = std::max(lower, *search.result().lower_bound);
   double step = (*search.best_cost() - lower) / kFirstGuessShare;
-  // Worth it only when the first guess leaves markedly fewer columns free than the best plan's cost.
+  // Worth it only where the capacities make the gap, and the Lagrangian bound is above the
+  // relaxation's (where it is below, the knowledge rules make it, and the fixing against a guess is
+  // by the same reduced costs as the usual proof's: deep M seed 1 0.71 s without guesses, 0.91
+  // with), and the first guess leaves markedly fewer columns free than the best plan's cost.
+  if (!lagrangian || !(model.cost_of(*lagrangian) > relaxed.raised)) return;
   {
     const std::optional<Fixings> at_best =
         fixed_below(model, relaxed, lagrangian, *search.best_cost(), deadline.share(kLagrangianShare));
