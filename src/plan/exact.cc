@@ -1089,14 +1089,12 @@ Fixings fixed_by_reduced_costs(const Model::Relaxed& relaxed, double above) {
 // The columns the relaxation's reduced costs or the Lagrangian bound keep at a value in every plan
 // cheaper than `below`; nullopt when some column is kept both in and out (no plan is cheaper).
 std::optional<Fixings> fixed_below(const Model& model, const Model::Relaxed& relaxed,
-                                   const LagrangianBound* lagrangian, double below, const Deadline& within) {
+                                   const LagrangianBound& lagrangian, double below, const Deadline& within) {
   Fixings fixed = fixed_by_reduced_costs(relaxed, below);
-  if (lagrangian) {
-    const Fixings more = model.fixed_by_lagrangian(*lagrangian, below, within);
-    fixed.insert(fixed.end(), more.begin(), more.end());
-    std::sort(fixed.begin(), fixed.end());
-    fixed.erase(std::unique(fixed.begin(), fixed.end()), fixed.end());
-  }
+  const Fixings more = model.fixed_by_lagrangian(lagrangian, below, within);
+  fixed.insert(fixed.end(), more.begin(), more.end());
+  std::sort(fixed.begin(), fixed.end());
+  fixed.erase(std::unique(fixed.begin(), fixed.end()), fixed.end());
   const auto both = std::adjacent_find(fixed.begin(), fixed.end(),
                                        [](const auto& a, const auto& b) { return a.first == b.first; });
   if (both != fixed.end()) return std::nullopt;
@@ -1110,21 +1108,20 @@ std::optional<Fixings> fixed_below(const Model& model, const Model::Relaxed& rel
 // Returns when proven, out of time, or once a guess reaches the best plan's cost (the proof
 // against it is the usual one).
 void prove_by_guesses(const Problem& problem, Model& model, const Model::Relaxed& relaxed,
-                      const LagrangianBound* lagrangian, const Deadline& deadline, Search& search) {
+                      const LagrangianBound& lagrangian, const Deadline& deadline, Search& search) {
   Observer observer{model.column_count(), deadline.at(), {}, [](double) {}};
   observer.on_solution = [&](const std::vector<double>& values) {
     const Choice choice = model.choice_of(values);
     if (violations(problem, choice).empty()) search.offer(choice);
   };
-  double lower = relaxed.raised;
-  if (lagrangian) lower = std::max(lower, model.cost_of(*lagrangian));
+  double lower = std::max(relaxed.raised, model.cost_of(lagrangian));
   if (search.result().lower_bound) lower = std::max(lower, *search.result().lower_bound);
   double step = (*search.best_cost() - lower) / kFirstGuessShare;
   // Worth it only where the capacities make the gap, and the Lagrangian bound is above the
   // relaxation's (where it is below, the knowledge rules make it, and the fixing against a guess is
   // by the same reduced costs as the usual proof's: deep M seed 1 0.71 s without guesses, 0.91
   // with), and the first guess leaves markedly fewer columns free than the best plan's cost.
-  if (!lagrangian || !(model.cost_of(*lagrangian) > relaxed.raised)) return;
+  if (!(model.cost_of(lagrangian) > relaxed.raised)) return;
   {
     const std::optional<Fixings> at_best =
         fixed_below(model, relaxed, lagrangian, *search.best_cost(), deadline.share(kLagrangianShare));
@@ -1192,18 +1189,17 @@ ExactResult solve_exact(const Problem& problem, const Deadline& deadline,
   };
   const std::optional<Model::Relaxed> relaxed =
       start_from_relaxation(problem, model, deadline, options, search);
-  // The capacities' own bound, for fixing columns the relaxation's reduced costs leave free.
-  std::optional<LagrangianBound> lagrangian;
-  if (relaxed && search.best_cost() && !search.proven() && options.lagrangian) {
-    lagrangian.emplace(model.lagrangian(*relaxed, *search.best_cost(), deadline.share(kLagrangianShare)));
-    search.bound(model.cost_of(*lagrangian));
+  // The capacities' own bound fixes columns against guesses just above it, where the relaxation's
+  // reduced costs leave them free. At collusion 1 the model is exact and a guess is settled by one
+  // solve. At 2 and more the model is completed by cuts as CBC's solutions break it, and a guess's
+  // solve spends its time on the bound while the plan is still far from the optimum (trusted M at
+  // 2: 0.53% after a minute with guesses, 0.06% without).
+  if (relaxed && search.best_cost() && !search.proven() && options.lagrangian && problem.collusion <= 1) {
+    const LagrangianBound lagrangian =
+        model.lagrangian(*relaxed, *search.best_cost(), deadline.share(kLagrangianShare));
+    search.bound(model.cost_of(lagrangian));
+    prove_by_guesses(problem, model, *relaxed, lagrangian, deadline, search);
   }
-  // At collusion 1 the model is exact and a guess is settled by one solve. At 2 and more the model
-  // is completed by cuts as CBC's solutions break it, and a guess's solve spends its time on the
-  // bound while the plan is still far from the optimum (trusted M at 2: 0.53% after a minute with
-  // guesses, 0.06% without).
-  if (relaxed && search.best_cost() && !search.proven() && options.lagrangian && problem.collusion <= 1)
-    prove_by_guesses(problem, model, *relaxed, lagrangian ? &*lagrangian : nullptr, deadline, search);
   while (!search.proven()) {
     const double seconds = deadline.seconds_left();
     if (seconds < kMinimumRoundSeconds && result.rounds > 0) break;

@@ -15,7 +15,7 @@ namespace {
 // this many steps in a row without a better bound, and the ascent stops when it falls below the
 // last (about a dozen halvings), or after the most steps.
 constexpr double kFirstStep = 2.0;
-constexpr int kStallsBeforeHalving = 20;
+constexpr int kStallsBeforeHalving = 5;
 constexpr double kSmallestStep = 1e-3;
 constexpr int kMostSteps = 3000;
 
