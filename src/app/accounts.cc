@@ -344,11 +344,13 @@ Result<bool> set_display_name(Workspace& workspace, const Session& session, cons
   return changed;
 }
 
-Result<std::vector<User>> list_users(Workspace& workspace) {
-  MOAT_TRY(const auto rows, store::active_accounts(workspace.store().database()));
+Result<std::vector<User>> list_users(Workspace& workspace, bool with_disabled) {
+  store::Database& db = workspace.store().database();
+  MOAT_TRY(const auto rows, with_disabled ? store::every_account(db) : store::active_accounts(db));
   std::vector<User> users;
   for (const store::AccountRow& row : rows) {
     MOAT_TRY(User user, user_of(row));
+    user.disabled = row.disabled;
     users.push_back(std::move(user));
   }
   return users;

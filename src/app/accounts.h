@@ -37,6 +37,9 @@ struct User {
   // The person's name as people write it (王小明), shown beside `name`; never stands for the
   // user: sign-in, tokens and the ledger's actor use `name` alone. Empty: none.
   std::string display_name = {};
+  // Listed with every account (list_users' `with_disabled`): the account is disabled, signs in no
+  // more and keeps its name. Every user met otherwise is active.
+  bool disabled = false;
 };
 
 // How sign-ins and browser sessions are limited (defaults: OWASP's usual figures).
@@ -72,7 +75,8 @@ struct NewUser {
 Result<User> add_user(Workspace& workspace, const Session& session, const NewUser& user,
                       const AccountPolicy& policy = {});
 
-Result<std::vector<User>> list_users(Workspace& workspace);
+// The active users by name; `with_disabled`: every user, the disabled ones marked (User::disabled).
+Result<std::vector<User>> list_users(Workspace& workspace, bool with_disabled = false);
 
 // Disables the user `name`: it can no longer sign in, its browser sessions end at once and its API
 // tokens stop working (within the 10 s a server remembers a verified token). The account stays,

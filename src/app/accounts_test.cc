@@ -316,6 +316,21 @@ TEST_P(AccountsTest, ADisplayNameIsSetOnTheSameAccount) {
   EXPECT_NE(disabled.error().message().find("is disabled"), std::string::npos)
       << disabled.error().to_string();
   EXPECT_NE(nobody.error().message().find("no user 'nobody'"), std::string::npos);
+  // Disabled, the account leaves the list of users, and stays in the list of every user, marked.
+  auto active = list_users(*workspace_);
+  ASSERT_TRUE(active.ok());
+  EXPECT_TRUE(active->empty());
+  auto every = list_users(*workspace_, true);
+  ASSERT_TRUE(every.ok());
+  ASSERT_EQ(every->size(), 1U);
+  EXPECT_EQ(every->front().name, "wang.xm");
+  EXPECT_TRUE(every->front().disabled);
+  ASSERT_TRUE(add_user(*workspace_, session("admin"), {"zhao", Role::kViewer, "", kPassword}).ok());
+  every = list_users(*workspace_, true);
+  ASSERT_TRUE(every.ok());
+  ASSERT_EQ(every->size(), 2U);
+  EXPECT_TRUE(every->front().disabled);  // by name: wang.xm, then zhao
+  EXPECT_FALSE(every->back().disabled);
 }
 
 TEST_P(AccountsTest, DenialsAndSupplierReadsAreRecorded) {

@@ -182,6 +182,8 @@ std::function<int()> define_user(CLI::App& app, GlobalOptions& global) {
   list->add_option("--token", global.token, "act as the user of this API token (default: $MOAT_TOKEN)");
   list->add_option("-w,--workspace", global.workspace, "workspace folder");
   list->add_flag("--json", global.json, "print as JSON");
+  auto every = std::make_shared<bool>(false);
+  list->add_flag("--all", *every, "the disabled users too (their names stay taken), marked as such");
   CLI::App* disable = app.add_subcommand(
       "disable", "disable a user: no more sign-ins, its sessions end and its tokens stop working");
   disable->add_option("--token", global.token, "act as the user of this API token (default: $MOAT_TOKEN)");
@@ -196,7 +198,7 @@ std::function<int()> define_user(CLI::App& app, GlobalOptions& global) {
   set->add_option("--display-name", changed->second,
                   "the person's name as people write it (王小明); \"\" for none")
       ->required();
-  return [add, user, role, disable, disabled, set, changed, &global] {
+  return [add, user, role, every, disable, disabled, set, changed, &global] {
     return with_workspace(global, [&](app::Workspace& workspace) {
       if (set->parsed()) {
         const auto done =
@@ -215,16 +217,21 @@ std::function<int()> define_user(CLI::App& app, GlobalOptions& global) {
         return 0;
       }
       if (!add->parsed()) {
-        auto users = app::list_users(workspace);
+        auto users = app::list_users(workspace, *every);
         if (!users.ok()) return fail(users.error());
         json out = json::array();
-        TextTable table({"name", "display name", "role", "supplier", "person", "os user"});
+        std::vector<std::string> headers{"name", "display name", "role", "supplier", "person", "os user"};
+        if (*every) headers.push_back("state");
+        TextTable table(headers);
         for (const app::User& u : *users) {
-          json row = app::user_json(u);  // as GET /api/me gives it, with the OS user beside
+          json row = app::user_json(u);  // as GET /api/me gives it, with the OS user (and state) beside
           row["os_user"] = u.os_user.empty() ? json() : json(u.os_user);
+          if (*every) row["disabled"] = u.disabled;
           out.push_back(std::move(row));
-          table.add(
-              {u.name, u.display_name, std::string(app::role_name(u.role)), u.supplier, u.person, u.os_user});
+          std::vector<std::string> cells{u.name,     u.display_name, std::string(app::role_name(u.role)),
+                                         u.supplier, u.person,       u.os_user};
+          if (*every) cells.push_back(u.disabled ? "disabled" : "active");
+          table.add(std::move(cells));
         }
         if (global.json) {
           std::cout << out.dump(2) << "\n";

@@ -104,6 +104,18 @@ Status insert_account(Database& db, const AccountRow& account, const std::string
       params);
 }
 
+Result<std::vector<AccountRow>> every_account(Database& db) {
+  MOAT_TRY(const auto rows,
+           db.query(R"(SELECT "name", "role", "supplier", "person", "os_user", "display_name", "disabled"
+                                        FROM "users" ORDER BY "name")"));
+  std::vector<AccountRow> accounts;
+  for (const SqlRow& row : rows) {
+    accounts.push_back(listed_account(row));
+    accounts.back().disabled = integer_of(row[6]) != 0;
+  }
+  return accounts;
+}
+
 Result<std::vector<AccountRow>> active_accounts(Database& db) {
   MOAT_TRY(const auto rows,
            db.query(R"(SELECT "name", "role", "supplier", "person", "os_user", "display_name" FROM "users"

@@ -23,6 +23,7 @@ struct AccountRow {
   std::string person;             // empty: none
   std::string os_user;            // empty: none
   std::string display_name = {};  // the person's name as people write it (王小明); empty: none
+  bool disabled = false;          // listed by every_account (disabled accounts are otherwise not read)
 };
 
 // ---- Users -----------------------------------------------------------------------------------
@@ -43,6 +44,8 @@ Status insert_account(Database& db, const AccountRow& account, const std::string
                       const std::string& created_at);
 // Every active account, by name.
 Result<std::vector<AccountRow>> active_accounts(Database& db);
+// Every account, active or disabled (`disabled` set), by name.
+Result<std::vector<AccountRow>> every_account(Database& db);
 // Disables the active account `name` and ends its browser sessions (its tokens stop with it);
 // whether there was such an account.
 Result<bool> disable_account(Database& db, const std::string& name);

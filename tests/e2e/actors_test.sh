@@ -354,6 +354,19 @@ expect_stderr "not valid"
 run "$MOAT" "${W[@]}" --token "$ada" user disable leaver
 expect_status 1 "a user disabled already"
 expect_stderr "user 'leaver' is disabled already"
+# A disabled user leaves the list of users; --all lists it, marked, since its name stays taken.
+run "$MOAT" "${W[@]}" --token "$ada" user list
+expect_status 0 "the users listed"
+CHECKS=$((CHECKS + 1))
+! grep -q "leaver" "$WORK/stdout" || fail "a disabled user is listed among the users"
+run "$MOAT" "${W[@]}" --token "$ada" user list --all
+expect_status 0 "every user listed"
+CHECKS=$((CHECKS + 1))
+grep -E "^leaver .* disabled *$" "$WORK/stdout" >/dev/null || fail "user list --all does not mark the disabled user: $(cat "$WORK/stdout")"
+run "$MOAT" "${W[@]}" --token "$ada" user list --all --json
+CHECKS=$((CHECKS + 1))
+python3 -c 'import json,sys; u = {u["name"]: u["disabled"] for u in json.load(open(sys.argv[1]))}; sys.exit(not (u["leaver"] is True and u["vic"] is False))' \
+  "$WORK/stdout" || fail "user list --all --json does not mark the disabled user"
 run "$MOAT" "${W[@]}" --token "$ada" user disable nobody
 expect_status 1 "disable a user that does not exist"
 expect_stderr "no user 'nobody' to disable"
