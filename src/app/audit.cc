@@ -284,9 +284,48 @@ Result<AuditReport> verify_store(store::Store& store) {
   return verify(store, nullptr, {});
 }
 
+bool EventFilter::matches(const ledger::Event& event) const {
+  const auto by_name = [&] {
+    return event.actor == actor ||
+           (event.actor.size() > actor.size() + 2 && event.actor.compare(0, actor.size(), actor) == 0 &&
+            event.actor.compare(actor.size(), 2, " (") == 0);
+  };
+  return (entity.empty() || event.entity == entity) && (key.empty() || event.key == key) &&
+         (action.empty() || event.action == action) && (actor.empty() || by_name());
+}
+
 Result<std::vector<ledger::Event>> ledger_events(Workspace& workspace, std::int64_t from_seq,
-                                                 std::int64_t limit) {
-  return workspace.store().events(from_seq, limit);
+                                                 std::int64_t limit, const EventFilter& filter) {
+  if (!filter.any()) return workspace.store().events(from_seq, limit);
+  std::vector<ledger::Event> events;
+  if (limit == 0) return events;
+  MOAT_CHECK(workspace.store().for_each_event(from_seq, [&](const ledger::Event& event) -> Result<bool> {
+    if (filter.matches(event)) events.push_back(event);
+    return limit < 0 || static_cast<std::int64_t>(events.size()) < limit;
+  }));
+  return events;
+}
+
+std::string changed_fields(const ledger::Event& event) {
+  const auto object = [](const std::optional<std::string>& text) {
+    if (!text) return nlohmann::json();
+    nlohmann::json value = nlohmann::json::parse(*text, nullptr, false);
+    return value.is_object() ? value : nlohmann::json();
+  };
+  const nlohmann::json before = object(event.before);
+  const nlohmann::json after = object(event.after);
+  if (after.is_null()) return before.is_null() ? "" : "(removed)";
+  std::string fields;
+  for (const auto& [field, value] : after.items()) {
+    if (before.is_object() && before.contains(field) && before[field] == value) continue;
+    fields += (fields.empty() ? "" : ", ") + field;
+  }
+  if (before.is_object()) {  // a field the record no longer has
+    for (const auto& [field, value] : before.items()) {
+      if (!after.contains(field)) fields += (fields.empty() ? "" : ", ") + field;
+    }
+  }
+  return fields;
 }
 
 }  // namespace moat::app

@@ -42,8 +42,27 @@ Result<AuditReport> verify_store(store::Store& store);
 // when it has none). Text that is not a JSON object is returned as it is.
 std::string recorded_as_current(const store::Table& table, std::string_view recorded);
 
-// Events from `from_seq`, at most `limit` (negative: all).
+// Which events a listing shows: every field given must match exactly, but the actor, which matches
+// by its name alone ("ada" matches "ada (token 3f2a9c1b7d0e)": the ledger records how an actor
+// was established beside the name). Empty fields match any event.
+struct EventFilter {
+  std::string entity;
+  std::string key;
+  std::string actor;
+  std::string action;
+
+  bool any() const { return !entity.empty() || !key.empty() || !actor.empty() || !action.empty(); }
+  bool matches(const ledger::Event& event) const;
+};
+
+// Events from `from_seq` that match `filter`, at most `limit` (negative: all). With a filter the
+// ledger is read one event at a time until `limit` match, never held whole.
 Result<std::vector<ledger::Event>> ledger_events(Workspace& workspace, std::int64_t from_seq,
-                                                 std::int64_t limit);
+                                                 std::int64_t limit, const EventFilter& filter = {});
+
+// What an event changed, for a person: the fields of the record whose values differ between before
+// and after ("capacity, status"), every field of a record created, "(removed)" for one removed;
+// empty for an event that records no record.
+std::string changed_fields(const ledger::Event& event);
 
 }  // namespace moat::app

@@ -43,6 +43,75 @@ TEST_P(AuditTest, TheDemoVerifies) {
   EXPECT_GE(report.chain.events_checked, report.records_checked);  // the plan was saved, then approved
 }
 
+// A filtered listing is the whole ledger's events that match, in order, as many as asked for; the
+// actor matches by name whatever the ledger records beside it.
+TEST_P(AuditTest, ListsTheEventsAFilterKeeps) {
+  auto all = ledger_events(*workspace_, 1, -1);
+  ASSERT_TRUE(all.ok());
+  const auto kept = [&](const EventFilter& filter) {
+    std::vector<std::int64_t> seqs;
+    for (const ledger::Event& e : *all) {
+      if (filter.matches(e)) seqs.push_back(e.seq);
+    }
+    return seqs;
+  };
+  const auto listed = [&](const EventFilter& filter, std::int64_t from, std::int64_t limit) {
+    auto events = ledger_events(*workspace_, from, limit, filter);
+    EXPECT_TRUE(events.ok());
+    std::vector<std::int64_t> seqs;
+    for (const ledger::Event& e : *events) seqs.push_back(e.seq);
+    return seqs;
+  };
+  EventFilter suppliers;
+  suppliers.entity = "suppliers";
+  const std::vector<std::int64_t> supplier_events = kept(suppliers);
+  ASSERT_GE(supplier_events.size(), 5U);
+  EXPECT_LT(supplier_events.size(), all->size());
+  EXPECT_EQ(listed(suppliers, 1, -1), supplier_events);
+  EXPECT_EQ(listed(suppliers, 1, 3),
+            std::vector<std::int64_t>(supplier_events.begin(), supplier_events.begin() + 3));
+  EXPECT_EQ(listed(suppliers, supplier_events[2], 2),
+            std::vector<std::int64_t>(supplier_events.begin() + 2, supplier_events.begin() + 4));
+  EXPECT_TRUE(listed(suppliers, 1, 0).empty());
+
+  EventFilter one = suppliers;
+  one.key = (*all)[static_cast<std::size_t>(supplier_events.front() - 1)].key;
+  for (std::int64_t seq : listed(one, 1, -1))
+    EXPECT_EQ((*all)[static_cast<std::size_t>(seq - 1)].key, one.key);
+
+  EventFilter by_actor;
+  by_actor.actor = "tester";
+  std::size_t by_tester = 0;
+  for (const ledger::Event& e : *all) by_tester += e.actor == "tester" || e.actor.rfind("tester (", 0) == 0;
+  ASSERT_GT(by_tester, 0U);
+  EXPECT_EQ(listed(by_actor, 1, -1).size(), by_tester);
+  by_actor.actor = "test";
+  EXPECT_TRUE(listed(by_actor, 1, -1).empty()) << "a name matches whole, not as a prefix";
+  ledger::Event via;
+  via.actor = "tester (token 3f2a9c1b7d0e)";
+  by_actor.actor = "tester";
+  EXPECT_TRUE(by_actor.matches(via));
+  via.actor = "tester2 (token 3f2a9c1b7d0e)";
+  EXPECT_FALSE(by_actor.matches(via));
+}
+
+// What an event changed: the fields that differ, every field of a new record, "(removed)".
+TEST(ChangedFieldsTest, NamesTheFieldsThatDiffer) {
+  ledger::Event event;
+  event.before = R"({"capacity":100,"id":"F01","name":"Xinkeda","status":"qualified"})";
+  event.after = R"({"capacity":120,"id":"F01","name":"Xinkeda","region":"Dongguan"})";
+  EXPECT_EQ(changed_fields(event), "capacity, region, status");
+  event.before.reset();
+  EXPECT_EQ(changed_fields(event), "capacity, id, name, region");
+  event.before = event.after;
+  event.after.reset();
+  EXPECT_EQ(changed_fields(event), "(removed)");
+  event.before.reset();
+  EXPECT_EQ(changed_fields(event), "");
+  event.after = "not json";
+  EXPECT_EQ(changed_fields(event), "");
+}
+
 TEST_P(AuditTest, FindsARecordChangedBehindTheLedger) {
   sql(R"(UPDATE "secrets" SET "weight" = 1 WHERE "id" = 'S01')");
   const AuditReport report = audit();

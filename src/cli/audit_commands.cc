@@ -111,8 +111,17 @@ int audit_verify(app::Workspace& workspace, bool as_json, const Progress& progre
   return r.ok() ? 0 : 1;
 }
 
-int audit_log(app::Workspace& workspace, bool as_json, std::int64_t from, std::int64_t limit) {
-  auto events = app::ledger_events(workspace, from, limit);
+// A list of fields cut to fit a table's column: whole fields, then "…" for the rest (--json has all).
+std::string shortened(const std::string& fields) {
+  constexpr std::size_t kWidth = 40;
+  if (fields.size() <= kWidth) return fields;
+  const std::size_t cut = fields.rfind(", ", kWidth - 3);
+  return cut == std::string::npos ? fields.substr(0, kWidth - 3) + "…" : fields.substr(0, cut) + ", …";
+}
+
+int audit_log(app::Workspace& workspace, bool as_json, std::int64_t from, std::int64_t limit,
+              const app::EventFilter& filter) {
+  auto events = app::ledger_events(workspace, from, limit, filter);
   if (!events.ok()) return fail(events.error());
   if (as_json) {
     json out = json::array();
@@ -120,9 +129,14 @@ int audit_log(app::Workspace& workspace, bool as_json, std::int64_t from, std::i
     std::cout << out.dump(2) << "\n";
     return 0;
   }
-  TextTable table({"seq", "at", "actor", "action", "entity", "key", "hash"});
+  if (events->empty()) {
+    std::cout << (filter.any() ? "No event matches." : "No events.") << "\n";
+    return 0;
+  }
+  TextTable table({"seq", "at", "actor", "action", "entity", "key", "changed", "hash"});
   for (const auto& e : *events) {
-    table.add({std::to_string(e.seq), e.at, e.actor, e.action, e.entity, e.key, e.hash.substr(0, 16)});
+    table.add({std::to_string(e.seq), e.at, e.actor, e.action, e.entity, e.key,
+               shortened(app::changed_fields(e)), e.hash.substr(0, 16)});
   }
   table.print(std::cout);
   return 0;
@@ -145,10 +159,17 @@ void define_verify_and_log(CLI::App& app, GlobalOptions& global, Runs& runs) {
   auto limit = std::make_shared<std::int64_t>(-1);
   log->add_option("--from", *from, "first event's seq")->capture_default_str();
   log->add_option("--limit", *limit, "at most this many events (-1: all)")->capture_default_str();
-  runs.push_back([log, &global, from, limit] {
+  auto filter = std::make_shared<app::EventFilter>();
+  log->add_option("--entity", filter->entity, "only events of this kind of record (suppliers, account, ...)");
+  log->add_option("--key", filter->key, "only events of the record with this key (F03, plan-2, ...)");
+  log->add_option("--actor", filter->actor,
+                  "only events by this user (by name: 'ada' matches 'ada (token ...)')");
+  log->add_option("--action", filter->action, "only events of this action (put, remove, user-disable, ...)");
+  runs.push_back([log, &global, from, limit, filter] {
     if (!log->parsed()) return -1;
-    return with_workspace(
-        global, [&](app::Workspace& workspace) { return audit_log(workspace, global.json, *from, *limit); });
+    return with_workspace(global, [&](app::Workspace& workspace) {
+      return audit_log(workspace, global.json, *from, *limit, *filter);
+    });
   });
 }
 

@@ -351,7 +351,12 @@ Result<Reply> audit_log(Call& call) {
   MOAT_TRY(const std::int64_t after,
            number_param(call, "after", 0, 0, std::numeric_limits<std::int64_t>::max() - 1));
   MOAT_TRY(const std::int64_t limit, number_param(call, "limit", kDefaultEventLimit, 1, kMaxEventLimit));
-  MOAT_TRY(const auto events, app::ledger_events(call.workspace, after + 1, limit + 1));
+  app::EventFilter filter;
+  filter.entity = call.query_value("entity").value_or("");
+  filter.key = call.query_value("key").value_or("");
+  filter.actor = call.query_value("actor").value_or("");
+  filter.action = call.query_value("action").value_or("");
+  MOAT_TRY(const auto events, app::ledger_events(call.workspace, after + 1, limit + 1, filter));
   json items = json::array();
   for (std::size_t i = 0; i < events.size() && i < static_cast<std::size_t>(limit); ++i) {
     items.push_back(app::event_json(events[i]));

@@ -330,7 +330,7 @@ const Route kRoutes[] = {
      kAuditors,
      Scope::kAll,
      handlers::audit_log,
-     "after,limit",
+     "after,limit,entity,key,actor,action",
      {},
      true},
     {Method::kGet,

@@ -116,6 +116,15 @@ python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert [e["seq"] fo
 run "$MOAT" -w "$WORK/demo" audit log
 expect_status 0 "audit log"
 expect_stdout "seq"
+expect_stdout "changed"
+# One record's history: its events only, each with the fields it changed.
+run "$MOAT" -w "$WORK/demo" audit log --entity suppliers --key F03 --json
+expect_status 0 "audit log --entity --key"
+CHECKS=$((CHECKS + 1))
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d and all(e["entity"] == "suppliers" and e["key"] == "F03" for e in d)' "$WORK/stdout" || fail "audit log --entity --key lists other events: $(head -c 300 "$WORK/stdout")"
+run "$MOAT" -w "$WORK/demo" audit log --actor nobody-at-all
+expect_status 0 "audit log --actor with no event"
+expect_stdout "No event matches."
 # Investigating a tampered ledger still works: an image that is not JSON is shown as text.
 sql "$WORK/demo" "UPDATE ledger SET after_json = '{broken' WHERE seq = 2"
 run "$MOAT" -w "$WORK/demo" audit log --json --limit 3

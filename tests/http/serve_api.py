@@ -1013,6 +1013,13 @@ def test_problems_and_limits(server):
     check(len(page["items"]) == 3 and "after=" in page["next"], "audit log pages: %s" % page.get("next"))
     following = admin.get(page["next"]).json["items"]
     check(following[0]["seq"] == page["items"][-1]["seq"] + 1, "the next page follows on")
+    page = admin.get("/api/audit/log?entity=suppliers&limit=2").json
+    check(len(page["items"]) == 2 and all(e["entity"] == "suppliers" for e in page["items"]),
+          "audit log filtered by entity: %s" % [e["entity"] for e in page["items"]])
+    following = admin.get(page["next"]).json["items"]
+    check(following and all(e["entity"] == "suppliers" for e in following)
+          and following[0]["seq"] > page["items"][-1]["seq"], "the next filtered page keeps the filter")
+    check(admin.get("/api/audit/log?actor=nobody-at-all").json["items"] == [], "no event by an unknown actor")
 
 
 def test_engines(server):
