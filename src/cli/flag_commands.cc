@@ -74,7 +74,13 @@ int print_flags(const Evaluated& e, const GlobalOptions& global, bool every_stat
     if (every_state || f.state != "resolved") shown.push_back(f);
   }
   const bool preview = e.look_ahead.has_value();
-  const json out = flags_json(shown, preview);
+  // The JSON (and the report) carry what the text says after the table too: the flags this
+  // evaluation resolved, or would, because their cause cleared ("changed": "cleared").
+  std::vector<app::Flag> listed = shown;
+  for (const app::Flag& f : e.all) {
+    if (!every_state && f.state == "resolved" && f.changed_now == "cleared") listed.push_back(f);
+  }
+  const json out = flags_json(listed, preview);
   if (Status written = write_xlsx_report(global, "flags", out); !written.ok()) return fail(written.error());
   if (preview) {
     (global.json ? std::cerr : std::cout)

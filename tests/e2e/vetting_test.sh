@@ -87,6 +87,8 @@ import json, sys
 flags = json.load(open(sys.argv[1]))
 assert flags and all(f["preview"] is True for f in flags), flags[:1]
 assert any(f["new"] and f["id"] is None for f in flags), [f for f in flags if f["new"]][:1]
+# What the text says would resolve itself is in the JSON too, as it would then stand.
+assert any(f["changed"] == "cleared" and f["state"] == "resolved" for f in flags), [f["changed"] for f in flags]
 PY
 CHECKS=$((CHECKS + 1))
 [ "$(sql "$WORK/aurora" "SELECT COUNT(*) FROM ledger")" = "$events_before" ] || fail "a look ahead wrote to the ledger"
