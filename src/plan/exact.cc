@@ -54,11 +54,21 @@ constexpr double kCoverShare = 0.05;
 // The Lagrangian bound of the capacities, and fixing columns by it, may each take this share of
 // the time left.
 constexpr double kLagrangianShare = 0.05;
-// The first guess in a proof by guesses stands this share of the way from the bound to the best plan.
-constexpr double kFirstGuessShare = 16;
+// The first guess in a proof by guesses stands this share of the way from the bound to the best
+// plan, and each guess's solve may take this share of the time left.
+constexpr double kFirstGuessStep = 1.0 / 16;
 // Guesses are made only when the first leaves at most this share of the columns free that the best
 // plan's cost leaves.
 constexpr double kGuessFreeShare = 0.85;
+constexpr double kGuessShare = 0.5;
+// Fixing by the Lagrangian bound: a column is fixed when moving it would raise the bound past the
+// cutoff by more than this share of the cutoff (a margin for floating-point sums; the bound itself
+// is lowered for its rounding, lagrangian.cc).
+constexpr double kLagrangianMargin = 1e-9;
+// CBC 2.10 looks for solutions at least 1e-5 below its cutoff (CbcModel's cutoff increment), in
+// the model's objective; a bound taken from a cutoff CBC found nothing below is lowered by ten times
+// that.
+constexpr double kCbcCutoffIncrement = 1e-4;
 constexpr int kCoverRounds = 20;
 // CBC looks for solutions cheaper than the best plan's cost plus this share of it (a margin for
 // rounding, so that an optimal plan already found is not cut off by its own cost).
@@ -570,7 +580,6 @@ class Model {
     return choice;
   }
 
-  // Every assignment column of a package not `freed` fixed at its value in `choice`.
   // The Lagrangian bound of the assignment and the capacities alone (no knowledge rule), from the
   // relaxation's prices, aimed at `best` (a plan's cost), within `within`.
   LagrangianBound lagrangian(const Relaxed& relaxed, double best, const Deadline& within) const {
@@ -592,9 +601,15 @@ class Model {
   Fixings fixed_by_lagrangian(const LagrangianBound& lagrangian, double cutoff,
                               const Deadline& within) const {
     const double objective = objective_of_cost(cutoff);
-    return lagrangian.fixings(objective, kReducedCostMargin * std::max(1.0, std::abs(objective)), within);
+    return lagrangian.fixings(objective, kLagrangianMargin * std::max(1.0, std::abs(objective)), within);
+  }
+  // What a plan costs at least when CBC, given `cutoff`, found nothing below it: CBC looks only
+  // for solutions kCbcCutoffIncrement cheaper than its cutoff, an amount in the model's objective.
+  double proven_below(double cutoff) const {
+    return cost_of_objective(objective_of_cost(cutoff) - kCbcCutoffIncrement);
   }
 
+  // Every assignment column of a package not `freed` fixed at its value in `choice`.
   Fixings fixing_all_but(const Choice& choice, const std::vector<char>& freed) const {
     Fixings fixed;
     for (const auto& [column, option] : x_) {
@@ -1109,43 +1124,48 @@ std::optional<Fixings> fixed_below(const Model& model, const Model::Relaxed& rel
 // against it is the usual one).
 void prove_by_guesses(const Problem& problem, Model& model, const Model::Relaxed& relaxed,
                       const LagrangianBound& lagrangian, const Deadline& deadline, Search& search) {
-  Observer observer{model.column_count(), deadline.at(), {}, [](double) {}};
-  observer.on_solution = [&](const std::vector<double>& values) {
-    const Choice choice = model.choice_of(values);
-    if (violations(problem, choice).empty()) search.offer(choice);
-  };
-  double lower = std::max(relaxed.raised, model.cost_of(lagrangian));
-  if (search.result().lower_bound) lower = std::max(lower, *search.result().lower_bound);
-  double step = (*search.best_cost() - lower) / kFirstGuessShare;
   // Worth it only where the capacities make the gap, and the Lagrangian bound is above the
   // relaxation's (where it is below, the knowledge rules make it, and the fixing against a guess is
   // by the same reduced costs as the usual proof's: deep M seed 1 0.71 s without guesses, 0.91
   // with), and the first guess leaves markedly fewer columns free than the best plan's cost.
   if (!(model.cost_of(lagrangian) > relaxed.raised)) return;
+  double lower = model.cost_of(lagrangian);
+  if (search.result().lower_bound) lower = std::max(lower, *search.result().lower_bound);
+  double step = (*search.best_cost() - lower) * kFirstGuessStep;
   {
     const std::optional<Fixings> at_best =
         fixed_below(model, relaxed, lagrangian, *search.best_cost(), deadline.share(kLagrangianShare));
+    if (!at_best) {  // a column in and out of every cheaper plan: there is none
+      search.bound(*search.best_cost());
+      return;
+    }
     const std::optional<Fixings> at_guess =
         fixed_below(model, relaxed, lagrangian, lower + step, deadline.share(kLagrangianShare));
-    if (!at_best || !at_guess) return;  // (the usual proof finds there is nothing cheaper)
-    const auto free_at_best = static_cast<double>(model.column_count() - at_best->size());
-    const auto free_at_guess = static_cast<double>(model.column_count() - at_guess->size());
-    if (free_at_guess > kGuessFreeShare * free_at_best) return;
+    // (Nothing below the first guess is for the loop to find.)
+    if (at_guess && static_cast<double>(model.column_count() - at_guess->size()) >
+                        kGuessFreeShare * static_cast<double>(model.column_count() - at_best->size()))
+      return;
   }
+  Observer observer{model.column_count(), deadline.at(), {}, [](double) {}};
+  observer.on_solution = [&](const std::vector<double>& values) {
+    const Choice choice = model.choice_of(values);
+    if (violations(problem, choice).empty()) search.offer(choice);
+  };
   while (!search.proven() && !deadline.passed()) {
     const double guess = lower + step;
     if (guess >= *search.best_cost()) return;
-    // What CBC proves against the guess holds up to its own tolerance on the cutoff.
-    const double proven = guess - kCutoffTolerance * std::max(1.0, std::abs(guess));
     const std::optional<Fixings> fixed =
         fixed_below(model, relaxed, lagrangian, guess, deadline.share(kLagrangianShare));
-    if (!fixed) {
-      search.bound(proven);
+    if (!fixed) {  // no plan below the guess, by the fixings alone (exact, no CBC tolerance)
+      search.bound(guess);
       step *= 2;
       continue;
     }
     ++search.result().guesses;
-    const Model::Solved solved = model.solve(deadline, guess, *fixed, observer, CbcCuts::kOn);
+    const Model::Solved solved =
+        model.solve(deadline.share(kGuessShare), guess, *fixed, observer, CbcCuts::kOn);
+    // What CBC proves against the guess holds up to its own tolerance on the cutoff.
+    const double proven = model.proven_below(guess);
     if (solved.values) {
       const Choice choice = model.choice_of(*solved.values);
       std::vector<Row> cuts = violated_cuts(problem, model, choice);
@@ -1202,7 +1222,7 @@ ExactResult solve_exact(const Problem& problem, const Deadline& deadline,
   }
   while (!search.proven()) {
     const double seconds = deadline.seconds_left();
-    if (seconds < kMinimumRoundSeconds && result.rounds > 0) break;
+    if (seconds < kMinimumRoundSeconds && (result.rounds > 0 || result.guesses > 0)) break;
     if (seconds <= 0) break;
     ++result.rounds;
     // Only a solution cheaper than the best plan is sought. (Fixing columns by the relaxation's

@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <limits>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -21,17 +22,20 @@
 namespace moat::plan {
 
 // The best selection of items within a capacity (each taken at most once), found by depth-first
-// branch and bound on the items by profit per weight. `upper` is a bound on the best profit: the
-// profit found when the search ended, or the linear relaxation's when it was cut short after
-// `node_limit` nodes. Items with no weight and a positive profit are always taken.
+// branch and bound on the items by profit per weight, the linear relaxation's bound from prefix
+// sums. `upper` is a bound on the best profit: the profit found when the search ended, or the
+// linear relaxation's when it was cut short after `node_limit` nodes. Items with no weight and a
+// positive profit are always taken; items with no profit never are. A load within 1e-12 of the
+// capacity fits, as over_capacity() allows.
 struct Knapsack {
   double profit = 0;
   double upper = 0;
   std::vector<char> taken;  // per item given
   bool exact = true;
 };
+inline constexpr long kKnapsackNodes = 20000;
 Knapsack solve_knapsack(const std::vector<double>& profits, const std::vector<double>& weights,
-                        double capacity, long node_limit = 20000);
+                        double capacity, long node_limit = kKnapsackNodes);
 
 // A generalised assignment problem: each demand (a package) takes `demands[d]` items, items sit
 // in bins (suppliers) whose capacity they share, and the cost of a choice is its items' costs.
@@ -52,8 +56,9 @@ class LagrangianBound {
   // Subgradient ascent from `prices` (one per demand: the linear relaxation's duals start it close),
   // with steps aimed at `target` (a known solution's cost), until the steps have shrunk to nothing,
   // the bound reaches the target, or `within` passes.
+  // `node_limit` bounds each knapsack's search (a search cut short counts its linear bound).
   LagrangianBound(CapacitatedAssignment assignment, std::vector<double> prices, double target,
-                  const Deadline& within);
+                  const Deadline& within, long node_limit = kKnapsackNodes);
 
   // A lower bound on the cost of every choice that meets the demands within the capacities (minus
   // infinity when `within` passed before the first was found).
@@ -62,12 +67,26 @@ class LagrangianBound {
 
   // Columns every choice cheaper than `cutoff` keeps at a value (0 or 1): forcing a column the other
   // way raises this bound past `cutoff` by more than `margin`. Stops with those found so far when
-  // `within` passes.
+  // `within` passes. What forcing a column costs does not depend on the cutoff: it is found once,
+  // when a cutoff first asks, and kept.
   std::vector<std::pair<int, double>> fixings(double cutoff, double margin, const Deadline& within) const;
 
  private:
+  // Per bin at the best prices: the items' profits, the best choice and whether it is exact.
+  struct PricedBin {
+    std::vector<double> profits;
+    std::vector<double> weights;
+    Knapsack best;
+  };
+  const PricedBin& priced(std::size_t bin) const;
+  // The bound with item i of `bin` forced the other way (in when the bin's best leaves it out).
+  double forced(std::size_t bin, std::size_t i) const;
+
   CapacitatedAssignment assignment_;
   std::vector<double> prices_;  // the best found
+  long node_limit_;
+  mutable std::vector<std::optional<PricedBin>> priced_;            // per bin, when first asked
+  mutable std::vector<std::vector<std::optional<double>>> forced_;  // per bin and item, when first asked
   double bound_ = -std::numeric_limits<double>::infinity();
   int iterations_ = 0;
 };

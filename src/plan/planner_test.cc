@@ -939,8 +939,8 @@ TEST(ExactTest, ColumnsFixedByReducedCostsLeaveOutNoCheaperPlan) {
 
 // The proof by rising guesses fixes columns by the Lagrangian bound against each guess: on small
 // instances whose capacities bind, it proves the optimum trying every choice finds, and never
-// tells a bound above it on the way. Without the repair, CBC's search starts from the heuristic's plan, far
-// enough above the optimum for guesses to be worth making.
+// tells a bound above it on the way. Without the repair, the search starts from the plan it is
+// given: here the dearest valid one, far enough above the optimum for guesses to be worth making.
 TEST(ExactTest, AProofByRisingGuessesFindsTheOptimumTryingEveryChoiceFinds) {
   std::mt19937 random(20261209);
   int compared = 0;
@@ -953,8 +953,8 @@ TEST(ExactTest, AProofByRisingGuessesFindsTheOptimumTryingEveryChoiceFinds) {
       if (package.exposes.size() > 1) package.exposes.resize(1);
     }
     const Problem problem = compile(instance);
-    // From the dearest valid plan: the optimum lies somewhere between it and the bound, and the
-    // guesses below it find nothing before one finds the optimum.
+    // From the dearest valid plan: the optimum lies somewhere between it and the bound, and a guess
+    // below the optimum finds nothing before one above it finds the optimum.
     std::optional<double> optimum;
     std::optional<Choice> dearest;
     each_valid_choice(problem, [&](const Choice& choice) {
