@@ -752,8 +752,8 @@ Result<std::vector<Flag>> refresh_flags(Workspace& workspace, const Session& ses
 }
 
 Result<FlagRefresh> refresh_flags_telling(Workspace& workspace, const Session& session, Date today,
-                                          const Progress& progress) {
-  const bool look_ahead = is_look_ahead(session, today);
+                                          const Progress& progress, bool preview) {
+  const bool look_ahead = preview || is_look_ahead(session, today);
   tell(progress, 0, kFlagSteps);
   MOAT_TRY(const VettingRules rules, vetting_rules(workspace));
   tell(progress, 1, kFlagSteps);

@@ -80,12 +80,15 @@ Result<std::vector<Flag>> refresh_flags(Workspace& workspace, const Session& ses
                                         const Progress& progress = {});
 // The same, with whether it was a look ahead: decided once, when the evaluation starts, so that a
 // caller saying "would be" is never at odds with what was recorded (a day can end while it runs).
+// `preview`: record nothing whatever the day (a person asking about a day before today wants to
+// see it, not to record flags raised now from facts since superseded, which the next evaluation
+// of today would undo); `look_ahead` then says so.
 struct FlagRefresh {
   std::vector<Flag> flags;
-  bool look_ahead = false;
+  bool look_ahead = false;  // nothing was recorded: a preview
 };
 Result<FlagRefresh> refresh_flags_telling(Workspace& workspace, const Session& session, Date today,
-                                          const Progress& progress = {});
+                                          const Progress& progress = {}, bool preview = false);
 
 // The flags that hold as of `today` without recording anything: every cause the rules raise now,
 // less those a person resolved. Its record's id and state when the cause was recorded before;

@@ -398,8 +398,10 @@ Status check_approvable(Workspace& workspace, const Session& session, const std:
                                      " (or not a plan moat can read), so it cannot be approved");
   }
   MOAT_TRY(const PlanReview review, review_plan(workspace, product, saved, session.today()));
-  const std::string again =
-      ". Plan again (moat plan --product " + product + " --save) and approve the new plan";
+  // Said alike to the terminal and over HTTP: both ways of saving a new plan.
+  const std::string again = ". Plan again and save it (moat plan --product " + product +
+                            " --save, or POST /api/products/" + product +
+                            "/plans), then approve the new plan";
   if (!review.breaks.empty()) {
     return input_error(
         saved.id, "the plan no longer holds, so it cannot be approved: " + join(review.breaks, "; ") + again);
@@ -430,9 +432,9 @@ Result<SavedPlan> approve_plan(Workspace& workspace, const Session& session, con
     if (plans.empty()) {
       MOAT_TRY(const auto known, workspace.store().get_versioned(*store::find_table("products"), {product}));
       if (!known) return Error(ErrorCode::kNotFound, "--product", "no product '" + product + "'");
-      return Error(
-          ErrorCode::kNotFound, "--product",
-          "product '" + product + "' has no saved plan: run 'moat plan --product " + product + " --save'");
+      return Error(ErrorCode::kNotFound, "--product",
+                   "product '" + product + "' has no saved plan: save one with 'moat plan --product " +
+                       product + " --save' (or POST /api/products/" + product + "/plans)");
     }
     const auto chosen =
         plan_id ? std::find_if(plans.begin(), plans.end(), [&](const json& p) { return p["id"] == *plan_id; })
@@ -581,9 +583,9 @@ Result<ExposureReport> plan_exposure(Workspace& workspace, const std::string& pr
                                      const std::optional<std::string>& plan_id) {
   MOAT_TRY(const auto saved, current_plan(workspace, product, plan_id));
   if (!saved) {
-    return Error(
-        ErrorCode::kNotFound, "--product",
-        "product '" + product + "' has no saved plan: run 'moat plan --product " + product + " --save'");
+    return Error(ErrorCode::kNotFound, "--product",
+                 "product '" + product + "' has no saved plan: save one with 'moat plan --product " +
+                     product + " --save' (or POST /api/products/" + product + "/plans)");
   }
   // Each party's cap is today's (the policy's and its suppliers'), as the gate's plan-valid reads it.
   MOAT_TRY(const plan::Instance instance,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The vetting command `moat flags`: evaluate the red-flag rules; list, show, acknowledge and
-// resolve flags. An evaluation of a day after today (--as-of) is a preview that records nothing.
+// resolve flags. An evaluation of another day than today (--as-of) is a preview that records nothing.
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 #include <filesystem>
@@ -31,11 +31,12 @@ namespace {
 
 // ---- moat flags ------------------------------------------------------------------------------
 
-// What an evaluation did or, a look ahead (a day after today), would do: a look ahead records
-// nothing and says so.
+// What an evaluation did or, as of another day than today, would do: a preview records nothing and
+// says so.
 struct Evaluated {
   std::vector<app::Flag> all;
-  std::optional<Date> look_ahead;  // the day looked ahead to
+  std::optional<Date> look_ahead;  // the day previewed (after or before today)
+  bool past = false;               // before today
 };
 
 // The flags this evaluation resolved because their cause cleared, each with the fact that did.
@@ -85,7 +86,9 @@ int print_flags(const Evaluated& e, const GlobalOptions& global, bool every_stat
   if (preview) {
     (global.json ? std::cerr : std::cout)
         << "Preview as of " << e.look_ahead->to_string()
-        << ", a date after today: what an evaluation then would raise and clear. Nothing is recorded.\n"
+        << (e.past ? ", a date before today: what an evaluation then would have raised and cleared."
+                   : ", a date after today: what an evaluation then would raise and clear.")
+        << " Nothing is recorded.\n"
         << (global.json ? "" : "\n");
   }
   if (global.json) {
@@ -179,7 +182,7 @@ std::function<int()> define_flags(CLI::App& app, GlobalOptions& global) {
   auto date = std::make_shared<std::string>();
   auto every = std::make_shared<bool>(false);
   app.add_option("--as-of", *date,
-                 "evaluate as of this date (default: today; a later day previews, recording nothing)");
+                 "evaluate as of this date (default: today; another day previews, recording nothing)");
   app.add_flag("--all", *every, "include resolved flags");
   app.add_flag("--json", global.json, "print as JSON");
   add_xlsx_option(app, global);
@@ -192,11 +195,13 @@ std::function<int()> define_flags(CLI::App& app, GlobalOptions& global) {
       const app::Session session = app::terminal_session();
       auto today = as_of(*date, session);
       if (!today.ok()) return fail(today.error());
+      const bool past = *today < session.today();
       auto refreshed = app::refresh_flags_telling(workspace, session, *today,
-                                                  progress_line(global, "Evaluating flags", "steps"));
+                                                  progress_line(global, "Evaluating flags", "steps"), past);
       if (!refreshed.ok()) return fail(refreshed.error());
       const Evaluated evaluated{std::move(refreshed->flags),
-                                refreshed->look_ahead ? std::optional<Date>(*today) : std::optional<Date>()};
+                                refreshed->look_ahead ? std::optional<Date>(*today) : std::optional<Date>(),
+                                past};
       return print_flags(evaluated, global, *every);
     });
   };

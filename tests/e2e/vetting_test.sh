@@ -92,6 +92,13 @@ assert any(f["changed"] == "cleared" and f["state"] == "resolved" for f in flags
 PY
 CHECKS=$((CHECKS + 1))
 [ "$(sql "$WORK/aurora" "SELECT COUNT(*) FROM ledger")" = "$events_before" ] || fail "a look ahead wrote to the ledger"
+# A look back records nothing either: flags raised now from the facts of a past day would be undone
+# by the next evaluation of today.
+run "$MOAT" "${W[@]}" flags --as-of 2020-01-01
+expect_status 0 "a look back"
+expect_stdout "Preview as of 2020-01-01, a date before today" "a look back"
+CHECKS=$((CHECKS + 1))
+[ "$(sql "$WORK/aurora" "SELECT COUNT(*) FROM ledger")" = "$events_before" ] || fail "a look back wrote to the ledger"
 run "$MOAT" "${W[@]}" flags
 expect_status 0 "today, after a look ahead"
 CHECKS=$((CHECKS + 1))
