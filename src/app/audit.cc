@@ -315,6 +315,7 @@ std::string changed_fields(const ledger::Event& event) {
   const nlohmann::json before = object(event.before);
   const nlohmann::json after = object(event.after);
   if (after.is_null()) return before.is_null() ? "" : "(removed)";
+  if (before.is_null() && event.action == "put") return "(created)";  // (a note's detail lists its fields)
   std::string fields;
   for (const auto& [field, value] : after.items()) {
     if (before.is_object() && before.contains(field) && before[field] == value) continue;

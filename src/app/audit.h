@@ -61,8 +61,8 @@ Result<std::vector<ledger::Event>> ledger_events(Workspace& workspace, std::int6
                                                  std::int64_t limit, const EventFilter& filter = {});
 
 // What an event changed, for a person: the fields of the record whose values differ between before
-// and after ("capacity, status"), every field of a record created, "(removed)" for one removed;
-// empty for an event that records no record.
+// and after ("capacity, status"), "(created)" and "(removed)" for a record put first and removed,
+// the fields of a note's detail (a user added: "display_name, role"); empty for a note without.
 std::string changed_fields(const ledger::Event& event);
 
 }  // namespace moat::app

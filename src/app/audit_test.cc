@@ -95,14 +95,16 @@ TEST_P(AuditTest, ListsTheEventsAFilterKeeps) {
   EXPECT_FALSE(by_actor.matches(via));
 }
 
-// What an event changed: the fields that differ, every field of a new record, "(removed)".
+// What an event changed: the fields that differ, "(created)", "(removed)", a note's fields.
 TEST(ChangedFieldsTest, NamesTheFieldsThatDiffer) {
   ledger::Event event;
   event.before = R"({"capacity":100,"id":"F01","name":"Xinkeda","status":"qualified"})";
   event.after = R"({"capacity":120,"id":"F01","name":"Xinkeda","region":"Dongguan"})";
   EXPECT_EQ(changed_fields(event), "capacity, region, status");
   event.before.reset();
-  EXPECT_EQ(changed_fields(event), "capacity, id, name, region");
+  EXPECT_EQ(changed_fields(event), "capacity, id, name, region");  // a note's detail
+  event.action = "put";
+  EXPECT_EQ(changed_fields(event), "(created)");
   event.before = event.after;
   event.after.reset();
   EXPECT_EQ(changed_fields(event), "(removed)");

@@ -226,7 +226,7 @@ std::function<int()> define_user(CLI::App& app, GlobalOptions& global) {
         for (const app::User& u : *users) {
           json row = app::user_json(u);  // as GET /api/me gives it, with the OS user (and state) beside
           row["os_user"] = u.os_user.empty() ? json() : json(u.os_user);
-          if (*every) row["disabled"] = u.disabled;
+          row["disabled"] = u.disabled;  // false for every user but with --all
           out.push_back(std::move(row));
           std::vector<std::string> cells{u.name,     u.display_name, std::string(app::role_name(u.role)),
                                          u.supplier, u.person,       u.os_user};

@@ -1020,6 +1020,7 @@ def test_problems_and_limits(server):
     check(following and all(e["entity"] == "suppliers" for e in following)
           and following[0]["seq"] > page["items"][-1]["seq"], "the next filtered page keeps the filter")
     check(admin.get("/api/audit/log?actor=nobody-at-all").json["items"] == [], "no event by an unknown actor")
+    check(all("changed" in e for e in page["items"]), "each event says what it changed")
 
 
 def test_engines(server):
