@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
+#include "core/text.h"
 #include "ledger/merkle.h"
 #include "store/counts.h"
 #include "store/field_text.h"
@@ -286,9 +287,10 @@ Result<AuditReport> verify_store(store::Store& store) {
 
 bool EventFilter::matches(const ledger::Event& event) const {
   const auto by_name = [&] {
-    return event.actor == actor ||
-           (event.actor.size() > actor.size() + 2 && event.actor.compare(0, actor.size(), actor) == 0 &&
-            event.actor.compare(actor.size(), 2, " (") == 0);
+    if (event.actor.size() < actor.size()) return false;
+    const std::string_view name = std::string_view(event.actor).substr(0, actor.size());
+    return to_lower_ascii(name) == to_lower_ascii(actor) &&
+           (event.actor.size() == actor.size() || event.actor.compare(actor.size(), 2, " (") == 0);
   };
   return (entity.empty() || event.entity == entity) && (key.empty() || event.key == key) &&
          (action.empty() || event.action == action) && (actor.empty() || by_name());
@@ -304,6 +306,10 @@ Result<std::vector<ledger::Event>> ledger_events(Workspace& workspace, std::int6
     return limit < 0 || static_cast<std::int64_t>(events.size()) < limit;
   }));
   return events;
+}
+
+Result<std::vector<std::string>> ledger_entities(Workspace& workspace) {
+  return workspace.store().recorded_entities();
 }
 
 std::string changed_fields(const ledger::Event& event) {

@@ -44,7 +44,8 @@ std::string recorded_as_current(const store::Table& table, std::string_view reco
 
 // Which events a listing shows: every field given must match exactly, but the actor, which matches
 // by its name alone ("ada" matches "ada (token 3f2a9c1b7d0e)": the ledger records how an actor
-// was established beside the name). Empty fields match any event.
+// was established beside the name), and whatever the case of its ASCII letters (names differing
+// only in case are one name). Empty fields match any event.
 struct EventFilter {
   std::string entity;
   std::string key;
@@ -59,6 +60,9 @@ struct EventFilter {
 // ledger is read one event at a time until `limit` match, never held whole.
 Result<std::vector<ledger::Event>> ledger_events(Workspace& workspace, std::int64_t from_seq,
                                                  std::int64_t limit, const EventFilter& filter = {});
+
+// Every kind of entity the ledger's events name, sorted: what --entity can be.
+Result<std::vector<std::string>> ledger_entities(Workspace& workspace);
 
 // What an event changed, for a person: the fields of the record whose values differ between before
 // and after ("capacity, status"), "(created)" and "(removed)" for a record put first and removed,

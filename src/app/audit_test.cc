@@ -93,6 +93,11 @@ TEST_P(AuditTest, ListsTheEventsAFilterKeeps) {
   EXPECT_TRUE(by_actor.matches(via));
   via.actor = "tester2 (token 3f2a9c1b7d0e)";
   EXPECT_FALSE(by_actor.matches(via));
+  by_actor.actor = "TESTER";  // names differing only in case are one name
+  via.actor = "Tester (token 3f2a9c1b7d0e)";
+  EXPECT_TRUE(by_actor.matches(via));
+  by_actor.actor = "tester (token";
+  EXPECT_FALSE(by_actor.matches(via)) << "a name, not a prefix of what the ledger writes";
 }
 
 // What an event changed: the fields that differ, "(created)", "(removed)", a note's fields.

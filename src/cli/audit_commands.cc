@@ -15,6 +15,7 @@
 #include "cli/common.h"
 #include "cli/progress.h"
 #include "cli/table.h"
+#include "core/text.h"
 
 namespace moat::cli {
 namespace {
@@ -134,7 +135,19 @@ int audit_log(app::Workspace& workspace, bool as_json, std::int64_t from, std::i
     return 0;
   }
   if (events->empty()) {
-    std::cout << (filter.any() ? "No event matches." : "No events.") << "\n";
+    std::cout << (filter.any() ? "No event matches." : "No events.");
+    // An entity no event has is likely a misspelling ("supplier" for "suppliers"): name them.
+    if (!filter.entity.empty()) {
+      auto entities = app::ledger_entities(workspace);
+      if (!entities.ok()) return fail(entities.error());
+      if (std::find(entities->begin(), entities->end(), filter.entity) == entities->end()) {
+        std::string known;
+        for (const std::string& entity : *entities) known += (known.empty() ? "" : ", ") + entity;
+        std::cout << " No event has the entity '" << shown_in_cell(filter.entity)
+                  << "'; the ledger's are: " << known << ".";
+      }
+    }
+    std::cout << "\n";
     return 0;
   }
   TextTable table({"seq", "at", "actor", "action", "entity", "key", "changed", "hash"});

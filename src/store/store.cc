@@ -879,6 +879,15 @@ Result<std::vector<std::string>> Store::recorded_keys(std::string_view entity, s
   return keys;
 }
 
+Result<std::vector<std::string>> Store::recorded_entities() {
+  MOAT_TRY(const auto rows, db_->query(R"(SELECT DISTINCT "entity" FROM "ledger" ORDER BY "entity")"));
+  std::vector<std::string> entities;
+  for (const SqlRow& row : rows) {
+    if (const auto* entity = std::get_if<std::string>(&row.front())) entities.push_back(*entity);
+  }
+  return entities;
+}
+
 namespace {
 
 // Writes `text` to a new file `path` (owner-only) and flushes it to the disk.

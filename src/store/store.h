@@ -146,6 +146,8 @@ class Store {
   // Every key of `entity` the ledger has recorded a change of that begins with `key_prefix`,
   // those since removed included (by the ledger's index on entity and key).
   Result<std::vector<std::string>> recorded_keys(std::string_view entity, std::string_view key_prefix);
+  // Every kind of entity the ledger's events name ("account", "suppliers", ...), sorted.
+  Result<std::vector<std::string>> recorded_entities();
   // Runs `body`, whose reads then all see one consistent snapshot (a read transaction; inside
   // an open transaction, that one).
   Status read_snapshot(const std::function<Status()>& body);

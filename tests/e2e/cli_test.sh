@@ -125,6 +125,10 @@ python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d and all(e[
 run "$MOAT" -w "$WORK/demo" audit log --actor nobody-at-all
 expect_status 0 "audit log --actor with no event"
 expect_stdout "No event matches."
+run "$MOAT" -w "$WORK/demo" audit log --entity supplier
+expect_status 0 "audit log --entity of no event"
+expect_stdout "No event has the entity 'supplier'; the ledger's are: " "an entity misspelt"
+expect_stdout "suppliers" "an entity misspelt"
 # Investigating a tampered ledger still works: an image that is not JSON is shown as text.
 sql "$WORK/demo" "UPDATE ledger SET after_json = '{broken' WHERE seq = 2"
 run "$MOAT" -w "$WORK/demo" audit log --json --limit 3
