@@ -5,6 +5,7 @@
 // app/evidence.h and renders the result.
 #include <chrono>
 #include <iostream>
+#include <limits>
 
 #include <CLI/CLI.hpp>
 
@@ -174,8 +175,12 @@ void define_verify_and_log(CLI::App& app, GlobalOptions& global, Runs& runs) {
   CLI::App* log = subcommand(app, "log", "list the ledger's events", global);
   auto from = std::make_shared<std::int64_t>(1);
   auto limit = std::make_shared<std::int64_t>(-1);
-  log->add_option("--from", *from, "first event's seq")->capture_default_str();
-  log->add_option("--limit", *limit, "at most this many events (-1: all)")->capture_default_str();
+  log->add_option("--from", *from, "first event's seq")
+      ->capture_default_str()
+      ->check(CLI::Range(std::int64_t{1}, std::numeric_limits<std::int64_t>::max()));
+  log->add_option("--limit", *limit, "at most this many events (-1: all)")
+      ->capture_default_str()
+      ->check(CLI::Range(std::int64_t{-1}, std::numeric_limits<std::int64_t>::max()));
   auto filter = std::make_shared<app::EventFilter>();
   log->add_option("--entity", filter->entity, "only events of this kind of record (suppliers, account, ...)");
   log->add_option("--key", filter->key, "only events of the record with this key (F03, plan-2, ...)");
