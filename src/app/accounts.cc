@@ -319,6 +319,21 @@ Status disable_user(Workspace& workspace, const Session& session, const std::str
   return transact(workspace, session, body);
 }
 
+Status enable_user(Workspace& workspace, const Session& session, const std::string& name) {
+  store::Database& db = workspace.store().database();
+  const auto body = [&](store::Writer& writer) -> Status {
+    MOAT_TRY(const store::Enabled enabled, store::enable_account(db, name));
+    if (!enabled.enabled) {
+      MOAT_TRY(const auto active, stored_user(db, name));
+      if (active) return Error(ErrorCode::kConflict, "NAME", "user '" + name + "' is not disabled");
+      return Error(ErrorCode::kNotFound, "NAME", "no user '" + name + "' to enable");
+    }
+    return writer.note("user-enable", std::string(kEntity), name,
+                       json{{"tokens_revoked", enabled.tokens_revoked}}.dump());
+  };
+  return transact(workspace, session, body);
+}
+
 Result<bool> set_display_name(Workspace& workspace, const Session& session, const std::string& name,
                               const std::string& display_name) {
   if (!display_name.empty()) {

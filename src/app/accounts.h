@@ -84,6 +84,12 @@ Result<std::vector<User>> list_users(Workspace& workspace, bool with_disabled = 
 // the ledger. Errors: kNotFound when there is no such (enabled) user.
 Status disable_user(Workspace& workspace, const Session& session, const std::string& name);
 
+// Enables the disabled user `name` again (a disable made by mistake): it signs in with the password
+// it had; every API token it had is revoked, so a token kept since it left works no more. Recorded
+// in the ledger with how many tokens were revoked. Errors: kNotFound when there is no such user,
+// kConflict when it is not disabled.
+Status enable_user(Workspace& workspace, const Session& session, const std::string& name);
+
 // Gives the (enabled) user `name` the display name `display_name` (core/text.h's rules), or none
 // when it is empty: a name misspelt when the account was made is corrected, the account and what
 // the ledger records of it staying the same. Recorded in the ledger with the name before and

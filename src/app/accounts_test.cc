@@ -333,6 +333,36 @@ TEST_P(AccountsTest, ADisplayNameIsSetOnTheSameAccount) {
   EXPECT_FALSE(every->back().disabled);
 }
 
+// A disable made by mistake is undone: the user is listed and signs in again, but a token it had
+// before stays revoked (it may have been kept by someone who left); recorded, with how many.
+TEST_P(AccountsTest, AUserEnabledAgainSignsInButItsOldTokensStayRevoked) {
+  ASSERT_TRUE(add_user(*workspace_, session("admin"), {"wang.xm", Role::kViewer, "", kPassword}).ok());
+  const auto token = create_token(*workspace_, session("admin"), "wang.xm", "");
+  ASSERT_TRUE(token.ok());
+  ASSERT_TRUE(disable_user(*workspace_, session("admin"), "wang.xm").ok());
+  EXPECT_EQ(attempt("wang.xm", kPassword), SignInResult::kRejected);
+
+  ASSERT_TRUE(enable_user(*workspace_, session("admin"), "wang.xm").ok());
+  auto users = list_users(*workspace_);
+  ASSERT_TRUE(users.ok());
+  ASSERT_EQ(users->size(), 1U);
+  EXPECT_EQ(users->front().name, "wang.xm");
+  EXPECT_EQ(attempt("wang.xm", kPassword), SignInResult::kSignedIn);
+  auto by_old_token = user_for_token(*workspace_, token->token);
+  ASSERT_TRUE(by_old_token.ok());
+  EXPECT_FALSE(*by_old_token) << "a token from before the disable works again";
+  EXPECT_NE(ledger_text().find(R"(user-enable account wang.xm {"tokens_revoked":1})"), std::string::npos)
+      << ledger_text();
+
+  const Status again = enable_user(*workspace_, session("admin"), "wang.xm");
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code(), ErrorCode::kConflict);
+  EXPECT_NE(again.error().message().find("is not disabled"), std::string::npos);
+  const Status nobody = enable_user(*workspace_, session("admin"), "nobody");
+  ASSERT_FALSE(nobody.ok());
+  EXPECT_EQ(nobody.error().code(), ErrorCode::kNotFound);
+}
+
 TEST_P(AccountsTest, DenialsAndSupplierReadsAreRecorded) {
   ASSERT_TRUE(
       record_denial(*workspace_, session("frank"), "GET /api/suppliers/F04", "another supplier").ok());

@@ -47,6 +47,7 @@ constexpr std::pair<std::string_view, Capability> kCommands[] = {
     {"user add", Capability::kAdminister},
     {"user list", Capability::kAdminister},
     {"user disable", Capability::kAdminister},
+    {"user enable", Capability::kAdminister},
     {"user set", Capability::kAdminister},
     {"token", Capability::kAdminister},
     {"serve", Capability::kAdminister},

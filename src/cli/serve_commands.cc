@@ -190,6 +190,13 @@ std::function<int()> define_user(CLI::App& app, GlobalOptions& global) {
   disable->add_option("-w,--workspace", global.workspace, "workspace folder");
   auto disabled = std::make_shared<std::string>();
   disable->add_option("NAME", *disabled, "the user to disable")->required();
+  CLI::App* enable = app.add_subcommand(
+      "enable",
+      "enable a disabled user again: it signs in with its password; its old API tokens stay revoked");
+  enable->add_option("--token", global.token, "act as the user of this API token (default: $MOAT_TOKEN)");
+  enable->add_option("-w,--workspace", global.workspace, "workspace folder");
+  auto enabled = std::make_shared<std::string>();
+  enable->add_option("NAME", *enabled, "the user to enable")->required();
   CLI::App* set = app.add_subcommand("set", "change a user's display name (the account and its name stay)");
   set->add_option("--token", global.token, "act as the user of this API token (default: $MOAT_TOKEN)");
   set->add_option("-w,--workspace", global.workspace, "workspace folder");
@@ -198,7 +205,7 @@ std::function<int()> define_user(CLI::App& app, GlobalOptions& global) {
   set->add_option("--display-name", changed->second,
                   "the person's name as people write it (王小明); \"\" for none")
       ->required();
-  return [add, user, role, every, disable, disabled, set, changed, &global] {
+  return [add, user, role, every, disable, disabled, enable, enabled, set, changed, &global] {
     return with_workspace(global, [&](app::Workspace& workspace) {
       if (set->parsed()) {
         const auto done =
@@ -208,6 +215,14 @@ std::function<int()> define_user(CLI::App& app, GlobalOptions& global) {
             changed->second.empty() ? "no display name" : "the display name " + changed->second;
         std::cout << "User " << changed->first << (*done ? " now has " : " already has ") << name
                   << (*done ? "" : ": nothing changed") << "\n";
+        return 0;
+      }
+      if (enable->parsed()) {
+        const Status done = app::enable_user(workspace, app::terminal_session(), *enabled);
+        if (!done.ok()) return fail(done.error());
+        std::cout << "Enabled user " << *enabled
+                  << ": it signs in with its password; tokens made before stay revoked (moat token create "
+                  << *enabled << " for a new one)\n";
         return 0;
       }
       if (disable->parsed()) {

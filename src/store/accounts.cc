@@ -54,6 +54,19 @@ Result<bool> disable_account(Database& db, const std::string& name) {
   return true;
 }
 
+Result<Enabled> enable_account(Database& db, const std::string& name) {
+  const SqlValue params[] = {name};
+  MOAT_TRY(const auto rows,
+           db.query(R"(SELECT 1 FROM "users" WHERE "name" = ? AND "disabled" <> 0)", params));
+  if (rows.empty()) return Enabled{};
+  MOAT_TRY(const auto live,
+           db.query(R"(SELECT COUNT(*) FROM "api_tokens" WHERE "user_name" = ? AND "revoked" = 0)", params));
+  MOAT_CHECK(
+      db.execute(R"(UPDATE "api_tokens" SET "revoked" = 1 WHERE "user_name" = ? AND "revoked" = 0)", params));
+  MOAT_CHECK(db.execute(R"(UPDATE "users" SET "disabled" = 0 WHERE "name" = ?)", params));
+  return Enabled{true, integer_of(live.front().front())};
+}
+
 Result<bool> set_account_display_name(Database& db, const std::string& name,
                                       const std::string& display_name) {
   const SqlValue params[] = {name};

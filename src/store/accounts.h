@@ -49,6 +49,14 @@ Result<std::vector<AccountRow>> every_account(Database& db);
 // Disables the active account `name` and ends its browser sessions (its tokens stop with it);
 // whether there was such an account.
 Result<bool> disable_account(Database& db, const std::string& name);
+// Enables the disabled account `name` again and revokes every token it had (a token made before it
+// was disabled may have been kept by someone it should not reach); whether there was such an
+// account, and how many tokens were revoked.
+struct Enabled {
+  bool enabled = false;
+  std::int64_t tokens_revoked = 0;
+};
+Result<Enabled> enable_account(Database& db, const std::string& name);
 // Sets the display name of the active account `name` (empty: none); whether there was such an
 // account.
 Result<bool> set_account_display_name(Database& db, const std::string& name, const std::string& display_name);

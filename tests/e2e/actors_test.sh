@@ -367,6 +367,22 @@ run "$MOAT" "${W[@]}" --token "$ada" user list --all --json
 CHECKS=$((CHECKS + 1))
 python3 -c 'import json,sys; u = {u["name"]: u["disabled"] for u in json.load(open(sys.argv[1]))}; sys.exit(not (u["leaver"] is True and u["vic"] is False))' \
   "$WORK/stdout" || fail "user list --all --json does not mark the disabled user"
+# A disable undone: only an administrator enables; the user is listed again, its old token stays
+# revoked.
+run "$MOAT" "${W[@]}" --token "$vic" user enable leaver
+expect_status 1 "a sourcing user enables a user"
+run "$MOAT" "${W[@]}" --token "$ada" user enable leaver
+expect_status 0 "an administrator enables a user again"
+expect_stdout "tokens made before stay revoked"
+run "$MOAT" "${W[@]}" --token "$leaver" list suppliers
+expect_status 1 "a token from before the disable"
+run "$MOAT" "${W[@]}" --token "$ada" user list
+expect_stdout "leaver" "the user enabled again is listed"
+run "$MOAT" "${W[@]}" --token "$ada" user enable leaver
+expect_status 1 "a user not disabled enabled"
+expect_stderr "user 'leaver' is not disabled"
+run "$MOAT" "${W[@]}" --token "$ada" user disable leaver
+expect_status 0 "disabled again"
 run "$MOAT" "${W[@]}" --token "$ada" user disable nobody
 expect_status 1 "disable a user that does not exist"
 expect_stderr "no user 'nobody' to disable"
