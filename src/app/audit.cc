@@ -292,8 +292,18 @@ bool EventFilter::matches(const ledger::Event& event) const {
     return to_lower_ascii(name) == to_lower_ascii(actor) &&
            (event.actor.size() == actor.size() || event.actor.compare(actor.size(), 2, " (") == 0);
   };
+  const auto names_it = [&] {
+    std::string_view rest = event.key;
+    while (true) {
+      const std::size_t slash = rest.find('/');
+      if (rest.substr(0, slash) == about) return true;
+      if (slash == std::string_view::npos) return false;
+      rest.remove_prefix(slash + 1);
+    }
+  };
   return (entity.empty() || event.entity == entity) && (key.empty() || event.key == key) &&
-         (action.empty() || event.action == action) && (actor.empty() || by_name());
+         (action.empty() || event.action == action) && (actor.empty() || by_name()) &&
+         (about.empty() || names_it());
 }
 
 Result<std::vector<ledger::Event>> ledger_events(Workspace& workspace, std::int64_t from_seq,

@@ -45,14 +45,20 @@ std::string recorded_as_current(const store::Table& table, std::string_view reco
 // Which events a listing shows: every field given must match exactly, but the actor, which matches
 // by its name alone ("ada" matches "ada (token 3f2a9c1b7d0e)": the ledger records how an actor
 // was established beside the name), and whatever the case of its ASCII letters (names differing
-// only in case are one name). Empty fields match any event.
+// only in case are one name). `about` matches a key one of whose '/'-separated parts it is: "F03"
+// keeps the supplier F03's own events and those of its assessments (F03/A1), quotes
+// (aurora/WP01/F03) and affiliations (F03/F04/owner), a record's history with what hangs on it.
+// Empty fields match any event.
 struct EventFilter {
   std::string entity;
   std::string key;
   std::string actor;
   std::string action;
+  std::string about = {};
 
-  bool any() const { return !entity.empty() || !key.empty() || !actor.empty() || !action.empty(); }
+  bool any() const {
+    return !entity.empty() || !key.empty() || !actor.empty() || !action.empty() || !about.empty();
+  }
   bool matches(const ledger::Event& event) const;
 };
 

@@ -43,6 +43,14 @@ TEST_P(AuditTest, TheDemoVerifies) {
   EXPECT_GE(report.chain.events_checked, report.records_checked);  // the plan was saved, then approved
 }
 
+// The key of the first event of `entity`.
+std::string one_key_of(const std::vector<ledger::Event>& events, const std::string& entity) {
+  for (const ledger::Event& e : events) {
+    if (e.entity == entity) return e.key;
+  }
+  return "";
+}
+
 // A filtered listing is the whole ledger's events that match, in order, as many as asked for; the
 // actor matches by name whatever the ledger records beside it.
 TEST_P(AuditTest, ListsTheEventsAFilterKeeps) {
@@ -73,6 +81,30 @@ TEST_P(AuditTest, ListsTheEventsAFilterKeeps) {
   EXPECT_EQ(listed(suppliers, supplier_events[2], 2),
             std::vector<std::int64_t>(supplier_events.begin() + 2, supplier_events.begin() + 4));
   EXPECT_TRUE(listed(suppliers, 1, 0).empty());
+
+  // About a supplier: its own events and those of every record whose key names it.
+  EventFilter about;
+  about.about = one_key_of(*all, "suppliers");
+  std::size_t naming = 0;
+  for (const ledger::Event& e : *all) {
+    const std::string& k = e.key;
+    const std::string& id = about.about;
+    naming +=
+        k == id || k.rfind(id + "/", 0) == 0 ||
+        (k.size() > id.size() && k.compare(k.size() - id.size() - 1, std::string::npos, "/" + id) == 0) ||
+        k.find("/" + id + "/") != std::string::npos;
+  }
+  const std::vector<std::int64_t> about_events = listed(about, 1, -1);
+  EXPECT_EQ(about_events.size(), naming);
+  EXPECT_GT(about_events.size(), listed(
+                                     [&] {
+                                       EventFilter f = suppliers;
+                                       f.key = about.about;
+                                       return f;
+                                     }(),
+                                     1, -1)
+                                     .size())
+      << "a supplier's history holds more than its own record's events";
 
   EventFilter one = suppliers;
   one.key = (*all)[static_cast<std::size_t>(supplier_events.front() - 1)].key;

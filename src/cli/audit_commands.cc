@@ -187,6 +187,9 @@ void define_verify_and_log(CLI::App& app, GlobalOptions& global, Runs& runs) {
   log->add_option("--actor", filter->actor,
                   "only events by this user (by name: 'ada' matches 'ada (token ...)')");
   log->add_option("--action", filter->action, "only events of this action (put, remove, user-disable, ...)");
+  log->add_option("--about", filter->about,
+                  "only events of records whose key names this id (F03: the supplier, its assessments, "
+                  "quotes, affiliations)");
   runs.push_back([log, &global, from, limit, filter] {
     if (!log->parsed()) return -1;
     return with_workspace(global, [&](app::Workspace& workspace) {

@@ -356,6 +356,7 @@ Result<Reply> audit_log(Call& call) {
   filter.key = call.query_value("key").value_or("");
   filter.actor = call.query_value("actor").value_or("");
   filter.action = call.query_value("action").value_or("");
+  filter.about = call.query_value("about").value_or("");
   MOAT_TRY(const auto events, app::ledger_events(call.workspace, after + 1, limit + 1, filter));
   json items = json::array();
   for (std::size_t i = 0; i < events.size() && i < static_cast<std::size_t>(limit); ++i) {

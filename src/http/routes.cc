@@ -330,7 +330,7 @@ const Route kRoutes[] = {
      kAuditors,
      Scope::kAll,
      handlers::audit_log,
-     "after,limit,entity,key,actor,action",
+     "after,limit,entity,key,actor,action,about",
      {},
      true},
     {Method::kGet,

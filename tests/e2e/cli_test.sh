@@ -122,6 +122,11 @@ run "$MOAT" -w "$WORK/demo" audit log --entity suppliers --key F03 --json
 expect_status 0 "audit log --entity --key"
 CHECKS=$((CHECKS + 1))
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d and all(e["entity"] == "suppliers" and e["key"] == "F03" for e in d)' "$WORK/stdout" || fail "audit log --entity --key lists other events: $(head -c 300 "$WORK/stdout")"
+# A supplier's history with what hangs on it: its assessments, quotes and affiliations too.
+run "$MOAT" -w "$WORK/demo" audit log --about F03 --json
+expect_status 0 "audit log --about"
+CHECKS=$((CHECKS + 1))
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert all("F03" in e["key"].split("/") for e in d) and {"suppliers", "quotes"} <= {e["entity"] for e in d}, sorted({e["entity"] for e in d})' "$WORK/stdout" || fail "audit log --about F03 is not the supplier's history: $(head -c 300 "$WORK/stdout")"
 run "$MOAT" -w "$WORK/demo" audit log --actor nobody-at-all
 expect_status 0 "audit log --actor with no event"
 expect_stdout "No event matches."
