@@ -311,10 +311,14 @@ Result<std::vector<ledger::Event>> ledger_events(Workspace& workspace, std::int6
   if (!filter.any()) return workspace.store().events(from_seq, limit);
   std::vector<ledger::Event> events;
   if (limit == 0) return events;
-  MOAT_CHECK(workspace.store().for_each_event(from_seq, [&](const ledger::Event& event) -> Result<bool> {
-    if (filter.matches(event)) events.push_back(event);
-    return limit < 0 || static_cast<std::int64_t>(events.size()) < limit;
-  }));
+  // The exact fields chosen by the database, the rest here.
+  MOAT_CHECK(workspace.store().for_each_event(from_seq,
+                                              [&](const ledger::Event& event) -> Result<bool> {
+                                                if (filter.matches(event)) events.push_back(event);
+                                                return limit < 0 ||
+                                                       static_cast<std::int64_t>(events.size()) < limit;
+                                              },
+                                              {filter.entity, filter.key, filter.action}));
   return events;
 }
 
@@ -323,15 +327,21 @@ Result<std::vector<std::string>> ledger_entities(Workspace& workspace) {
 }
 
 std::string changed_fields(const ledger::Event& event) {
-  const auto object = [](const std::optional<std::string>& text) {
-    if (!text) return nlohmann::json();
-    nlohmann::json value = nlohmann::json::parse(*text, nullptr, false);
+  const auto parsed = [](const std::optional<std::string>& text) {
+    return text ? nlohmann::json::parse(*text, nullptr, false) : nlohmann::json();
+  };
+  return changed_fields(parsed(event.before), parsed(event.after), event.action);
+}
+
+std::string changed_fields(const nlohmann::json& before_value, const nlohmann::json& after_value,
+                           std::string_view action) {
+  const auto object = [](const nlohmann::json& value) {
     return value.is_object() ? value : nlohmann::json();
   };
-  const nlohmann::json before = object(event.before);
-  const nlohmann::json after = object(event.after);
+  const nlohmann::json before = object(before_value);
+  const nlohmann::json after = object(after_value);
   if (after.is_null()) return before.is_null() ? "" : "(removed)";
-  if (before.is_null() && event.action == "put") return "(created)";  // (a note's detail lists its fields)
+  if (before.is_null() && action == "put") return "(created)";  // (a note's detail lists its fields)
   std::string fields;
   for (const auto& [field, value] : after.items()) {
     if (before.is_object() && before.contains(field) && before[field] == value) continue;

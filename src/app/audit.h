@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "app/checkpoints.h"
 #include "app/workspace.h"
 #include "core/progress.h"
@@ -63,7 +65,8 @@ struct EventFilter {
 };
 
 // Events from `from_seq` that match `filter`, at most `limit` (negative: all). With a filter the
-// ledger is read one event at a time until `limit` match, never held whole.
+// database chooses by entity, key and action, and the events are read one at a time until `limit`
+// match, never held whole.
 Result<std::vector<ledger::Event>> ledger_events(Workspace& workspace, std::int64_t from_seq,
                                                  std::int64_t limit, const EventFilter& filter = {});
 
@@ -74,5 +77,9 @@ Result<std::vector<std::string>> ledger_entities(Workspace& workspace);
 // and after ("capacity, status"), "(created)" and "(removed)" for a record put first and removed,
 // the fields of a note's detail (a user added: "display_name, role"); empty for a note without.
 std::string changed_fields(const ledger::Event& event);
+// The same from the record before and after already parsed (null where there is none; anything but
+// an object counts as none), for `action`.
+std::string changed_fields(const nlohmann::json& before, const nlohmann::json& after,
+                           std::string_view action);
 
 }  // namespace moat::app

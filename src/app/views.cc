@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "app/audit.h"
 #include "app/plan_jobs.h"
 #include "legal/agreement_check.h"
 
@@ -83,6 +84,12 @@ json summary_json(const WorkspaceSummary& s) {
       {"affiliated_parties", parties},
       {"people", s.people},
       {"ledger", {{"events", s.events}, {"verified", s.ledger_ok}, {"checked", ledger_head_json(s.ledger)}}}};
+}
+
+json listed_event_json(const ledger::Event& e) {
+  json listed = event_json(e);
+  listed["changed"] = changed_fields(listed["before"], listed["after"], e.action);
+  return listed;
 }
 
 json event_json(const ledger::Event& e) {

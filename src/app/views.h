@@ -38,6 +38,9 @@ nlohmann::json user_json(const User& user);
 
 // A ledger event; an image that is not JSON (a tampered ledger) is shown as the text it is.
 nlohmann::json event_json(const ledger::Event& event);
+// The same with what the event changed (changed_fields), as `moat audit log` and GET
+// /api/audit/log list it (the evidence bundle keeps event_json's).
+nlohmann::json listed_event_json(const ledger::Event& event);
 
 // The price of protection: [{collusion, max_exposure_share, status, cost, lower_bound}].
 nlohmann::json frontier_json(const std::vector<plan::FrontierPoint>& points);

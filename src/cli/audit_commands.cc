@@ -127,11 +127,7 @@ int audit_log(app::Workspace& workspace, bool as_json, std::int64_t from, std::i
   if (!events.ok()) return fail(events.error());
   if (as_json) {
     json out = json::array();
-    for (const auto& e : *events) {
-      json one = app::event_json(e);
-      one["changed"] = app::changed_fields(e);  // as the table shows it, whole
-      out.push_back(std::move(one));
-    }
+    for (const auto& e : *events) out.push_back(app::listed_event_json(e));  // "changed" whole
     std::cout << out.dump(2) << "\n";
     return 0;
   }

@@ -360,9 +360,7 @@ Result<Reply> audit_log(Call& call) {
   MOAT_TRY(const auto events, app::ledger_events(call.workspace, after + 1, limit + 1, filter));
   json items = json::array();
   for (std::size_t i = 0; i < events.size() && i < static_cast<std::size_t>(limit); ++i) {
-    json item = app::event_json(events[i]);
-    item["changed"] = app::changed_fields(events[i]);  // as `moat audit log` shows it
-    items.push_back(std::move(item));
+    items.push_back(app::listed_event_json(events[i]));
   }
   const bool more = events.size() > static_cast<std::size_t>(limit);
   Reply reply;

@@ -848,12 +848,21 @@ Result<std::vector<ledger::Event>> Store::events(std::int64_t from_seq, std::int
 }
 
 Status Store::for_each_event(std::int64_t from_seq,
-                             const std::function<Result<bool>(const ledger::Event&)>& visit) {
-  const SqlValue params[] = {from_seq};
+                             const std::function<Result<bool>(const ledger::Event&)>& visit,
+                             const EventMatch& only) {
+  std::vector<SqlValue> params{from_seq};
+  std::string where = R"("seq" >= ?)";
+  for (const auto& [column, value] : {std::pair<std::string_view, const std::string&>{"entity", only.entity},
+                                      {"entity_key", only.key},
+                                      {"action", only.action}}) {
+    if (value.empty()) continue;
+    where += " AND \"" + std::string(column) + "\" = ?";
+    params.emplace_back(value);
+  }
   ledger::Event event;
   return db_->for_each_row(
-      "SELECT " + std::string(event_columns()) + R"( FROM "ledger" WHERE "seq" >= ? ORDER BY "seq")", params,
-      [&](std::span<const SqlValueView> row) -> Result<bool> {
+      "SELECT " + std::string(event_columns()) + R"( FROM "ledger" WHERE )" + where + R"( ORDER BY "seq")",
+      params, [&](std::span<const SqlValueView> row) -> Result<bool> {
         MOAT_CHECK(assign_event(row, event));
         return visit(event);
       });

@@ -140,8 +140,15 @@ class Store {
   // The events from `from_seq` on, in seq order, handed to `visit` one at a time, each read into
   // the same Event (valid until `visit` returns): for readers of the whole ledger, which then
   // hold one event rather than all. `visit` returns false to stop.
-  Status for_each_event(std::int64_t from_seq,
-                        const std::function<Result<bool>(const ledger::Event&)>& visit);
+  // `only` keeps the events whose fields it gives match exactly, chosen by the database (by the
+  // ledger's index on entity and key where it names the entity).
+  struct EventMatch {
+    std::string entity;
+    std::string key;
+    std::string action;
+  };
+  Status for_each_event(std::int64_t from_seq, const std::function<Result<bool>(const ledger::Event&)>& visit,
+                        const EventMatch& only = {});
   Result<std::int64_t> event_count();
   // Every key of `entity` the ledger has recorded a change of that begins with `key_prefix`,
   // those since removed included (by the ledger's index on entity and key).
