@@ -55,11 +55,13 @@ constexpr double kCoverShare = 0.05;
 // the time left.
 constexpr double kLagrangianShare = 0.05;
 // The first guess in a proof by guesses stands this share of the way from the bound to the best
-// plan, and each guess's solve may take this share of the time left.
+// plan.
 constexpr double kFirstGuessStep = 1.0 / 16;
 // Guesses are made only when the first leaves at most this share of the columns free that the best
 // plan's cost leaves.
 constexpr double kGuessFreeShare = 0.85;
+// Each guess's solve may take this share of the time left (a guess CBC cannot settle in it is too
+// low or too hard, and the usual proof gets the rest).
 constexpr double kGuessShare = 0.5;
 // Fixing by the Lagrangian bound: a column is fixed when moving it would raise the bound past the
 // cutoff by more than this share of the cutoff (a margin for floating-point sums; the bound itself

@@ -222,8 +222,7 @@ LagrangianBound::LagrangianBound(CapacitatedAssignment assignment, std::vector<d
   bound_ = *first;
   double step = kFirstStep;
   int stalls = 0;
-  for (iterations_ = 1; iterations_ < kMostSteps && step >= kSmallestStep && !within.passed();
-       ++iterations_) {
+  for (int steps = 1; steps < kMostSteps && step >= kSmallestStep && !within.passed(); ++steps) {
     const double norm = std::inner_product(gradient.begin(), gradient.end(), gradient.begin(), 0.0);
     if (norm == 0) break;  // the knapsacks' choice meets every demand: nothing bounds higher
     const double distance = target - bound_;

@@ -63,7 +63,6 @@ class LagrangianBound {
   // A lower bound on the cost of every choice that meets the demands within the capacities (minus
   // infinity when `within` passed before the first was found).
   double bound() const { return bound_; }
-  int iterations() const { return iterations_; }
 
   // Columns every choice cheaper than `cutoff` keeps at a value (0 or 1): forcing a column the other
   // way raises this bound past `cutoff` by more than `margin`. Stops with those found so far when
@@ -88,7 +87,6 @@ class LagrangianBound {
   mutable std::vector<std::optional<PricedBin>> priced_;            // per bin, when first asked
   mutable std::vector<std::vector<std::optional<double>>> forced_;  // per bin and item, when first asked
   double bound_ = -std::numeric_limits<double>::infinity();
-  int iterations_ = 0;
 };
 
 }  // namespace moat::plan
