@@ -292,14 +292,25 @@ bool EventFilter::matches(const ledger::Event& event) const {
     return to_lower_ascii(name) == to_lower_ascii(actor) &&
            (event.actor.size() == actor.size() || event.actor.compare(actor.size(), 2, " (") == 0);
   };
-  const auto names_it = [&] {
-    std::string_view rest = event.key;
+  const auto part_of = [&](std::string_view rest) {
     while (true) {
       const std::size_t slash = rest.find('/');
       if (rest.substr(0, slash) == about) return true;
       if (slash == std::string_view::npos) return false;
       rest.remove_prefix(slash + 1);
     }
+  };
+  // A record about something else names it in its subject (a flag on supplier/F03, a waiver of a
+  // check for it), before or after the event.
+  const auto subject_names_it = [&](const std::optional<std::string>& text) {
+    if (!text || text->find("\"subject\"") == std::string::npos) return false;
+    const nlohmann::json record = nlohmann::json::parse(*text, nullptr, false);
+    if (!record.is_object()) return false;
+    const auto subject = record.find("subject");
+    return subject != record.end() && subject->is_string() && part_of(subject->get_ref<const std::string&>());
+  };
+  const auto names_it = [&] {
+    return part_of(event.key) || subject_names_it(event.after) || subject_names_it(event.before);
   };
   return (entity.empty() || event.entity == entity) && (key.empty() || event.key == key) &&
          (action.empty() || event.action == action) && (actor.empty() || by_name()) &&
@@ -324,6 +335,10 @@ Result<std::vector<ledger::Event>> ledger_events(Workspace& workspace, std::int6
 
 Result<std::vector<std::string>> ledger_entities(Workspace& workspace) {
   return workspace.store().recorded_entities();
+}
+
+Result<std::vector<std::string>> ledger_actions(Workspace& workspace) {
+  return workspace.store().recorded_actions();
 }
 
 std::string changed_fields(const ledger::Event& event) {

@@ -49,7 +49,9 @@ std::string recorded_as_current(const store::Table& table, std::string_view reco
 // was established beside the name), and whatever the case of its ASCII letters (names differing
 // only in case are one name). `about` matches a key one of whose '/'-separated parts it is: "F03"
 // keeps the supplier F03's own events and those of its assessments (F03/A1), quotes
-// (aurora/WP01/F03) and affiliations (F03/F04/owner), a record's history with what hangs on it.
+// (aurora/WP01/F03) and affiliations (F03/F04/owner), a record's history with what hangs on it,
+// and the records whose subject names it the same way (the flags raised on supplier/F03, a gate
+// waiver for it).
 // Empty fields match any event.
 struct EventFilter {
   std::string entity;
@@ -72,6 +74,8 @@ Result<std::vector<ledger::Event>> ledger_events(Workspace& workspace, std::int6
 
 // Every kind of entity the ledger's events name, sorted: what --entity can be.
 Result<std::vector<std::string>> ledger_entities(Workspace& workspace);
+// Every action the ledger's events name, sorted: what --action can be.
+Result<std::vector<std::string>> ledger_actions(Workspace& workspace);
 
 // What an event changed, for a person: the fields of the record whose values differ between before
 // and after ("capacity, status"), "(created)" and "(removed)" for a record put first and removed,

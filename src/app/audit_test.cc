@@ -43,14 +43,6 @@ TEST_P(AuditTest, TheDemoVerifies) {
   EXPECT_GE(report.chain.events_checked, report.records_checked);  // the plan was saved, then approved
 }
 
-// The key of the first event of `entity`.
-std::string one_key_of(const std::vector<ledger::Event>& events, const std::string& entity) {
-  for (const ledger::Event& e : events) {
-    if (e.entity == entity) return e.key;
-  }
-  return "";
-}
-
 // A filtered listing is the whole ledger's events that match, in order, as many as asked for; the
 // actor matches by name whatever the ledger records beside it.
 TEST_P(AuditTest, ListsTheEventsAFilterKeeps) {
@@ -82,18 +74,37 @@ TEST_P(AuditTest, ListsTheEventsAFilterKeeps) {
             std::vector<std::int64_t>(supplier_events.begin() + 2, supplier_events.begin() + 4));
   EXPECT_TRUE(listed(suppliers, 1, 0).empty());
 
-  // About a supplier: its own events and those of every record whose key names it.
+  // About a supplier a flag was raised on: its own events, those of every record whose key names
+  // it, and the flags whose subject does.
   EventFilter about;
-  about.about = one_key_of(*all, "suppliers");
+  std::size_t flags_on_it = 0;
+  for (const ledger::Event& e : *all) {
+    if (e.entity != "flags" || !e.after) continue;
+    const std::string subject = nlohmann::json::parse(*e.after).value("subject", "");
+    if (subject.rfind("supplier/", 0) == 0) {
+      about.about = subject.substr(std::string("supplier/").size());
+      break;
+    }
+  }
+  ASSERT_FALSE(about.about.empty()) << "the demo raises a flag on a supplier";
+  const std::string& id = about.about;
+  const auto names = [&](const std::string& k) {
+    return k == id || k.rfind(id + "/", 0) == 0 ||
+           (k.size() > id.size() && k.compare(k.size() - id.size() - 1, std::string::npos, "/" + id) == 0) ||
+           k.find("/" + id + "/") != std::string::npos;
+  };
   std::size_t naming = 0;
   for (const ledger::Event& e : *all) {
-    const std::string& k = e.key;
-    const std::string& id = about.about;
-    naming +=
-        k == id || k.rfind(id + "/", 0) == 0 ||
-        (k.size() > id.size() && k.compare(k.size() - id.size() - 1, std::string::npos, "/" + id) == 0) ||
-        k.find("/" + id + "/") != std::string::npos;
+    bool subject = false;
+    for (const auto& text : {e.before, e.after}) {
+      if (!text) continue;
+      const nlohmann::json record = nlohmann::json::parse(*text, nullptr, false);
+      subject = subject || (record.is_object() && names(record.value("subject", "")));
+    }
+    naming += names(e.key) || subject;
+    flags_on_it += e.entity == "flags" && !names(e.key) && subject;
   }
+  EXPECT_GT(flags_on_it, 0U);
   const std::vector<std::int64_t> about_events = listed(about, 1, -1);
   EXPECT_EQ(about_events.size(), naming);
   EXPECT_GT(about_events.size(), listed(

@@ -582,8 +582,10 @@ struct Evaluation {
   std::vector<Flag> recorded;                  // every recorded flag as the evaluation leaves it
 };
 
-// The record as this evaluation leaves it, or nullopt when it stays as it is.
-std::optional<json> reevaluated(Evaluation& e, json record) {
+// The record as this evaluation leaves it, or nullopt when it stays as it is. Who changed it and
+// when are set only when it is `recording`: a preview changes nothing, and the record shows its
+// last recorded change.
+std::optional<json> reevaluated(Evaluation& e, json record, bool recording) {
   const std::string id = text(record, "id");
   const std::string rule = text(record, "rule");
   if (!rule_enabled(*e.settings, rule) || last_changed(record) > e.facts->today) return std::nullopt;
@@ -606,8 +608,10 @@ std::optional<json> reevaluated(Evaluation& e, json record) {
   } else {
     return std::nullopt;
   }
-  record["updated_by"] = e.author.actor;
-  record["updated_at"] = e.author.at;
+  if (recording) {
+    record["updated_by"] = e.author.actor;
+    record["updated_at"] = e.author.at;
+  }
   return record;
 }
 
@@ -624,7 +628,7 @@ std::vector<NewRecord> evaluate_records(Evaluation& e, const Records& existing,
   for (const json& r : existing) {
     known.insert(identity(text(r, "rule"), text(r, "subject"), text(r, "cause")));
     ids.push_back(text(r, "id"));
-    if (std::optional<json> changed = reevaluated(e, r)) {
+    if (std::optional<json> changed = reevaluated(e, r, number)) {
       records.push_back({&table("flags"), std::move(*changed)});
     } else {
       e.recorded.push_back(flag_of(r));

@@ -133,17 +133,27 @@ int audit_log(app::Workspace& workspace, bool as_json, std::int64_t from, std::i
   }
   if (events->empty()) {
     std::cout << (filter.any() ? "No event matches." : "No events.");
-    // An entity no event has is likely a misspelling ("supplier" for "suppliers"): name them.
-    if (!filter.entity.empty()) {
-      auto entities = app::ledger_entities(workspace);
-      if (!entities.ok()) return fail(entities.error());
-      if (std::find(entities->begin(), entities->end(), filter.entity) == entities->end()) {
-        std::string known;
-        for (const std::string& entity : *entities) known += (known.empty() ? "" : ", ") + entity;
-        std::cout << " No event has the entity '" << shown_in_cell(filter.entity)
-                  << "'; the ledger's are: " << known << ".";
-      }
-    }
+    // Past the ledger's end: say where it ends.
+    auto count = workspace.store().event_count();
+    if (!count.ok()) return fail(count.error());
+    if (from > *count) std::cout << " The ledger's last event is seq " << *count << ".";
+    // An entity or action no event has is likely a misspelling ("supplier" for "suppliers"):
+    // name the ledger's.
+    const auto name_known = [&](const std::string& wanted, const char* what,
+                                Result<std::vector<std::string>> (*known_in)(app::Workspace&)) -> Status {
+      if (wanted.empty()) return {};
+      MOAT_TRY(const std::vector<std::string> known, known_in(workspace));
+      if (std::find(known.begin(), known.end(), wanted) != known.end()) return {};
+      std::string list;
+      for (const std::string& value : known) list += (list.empty() ? "" : ", ") + value;
+      std::cout << " No event has the " << what << " '" << shown_in_cell(wanted)
+                << "'; the ledger's are: " << list << ".";
+      return {};
+    };
+    if (Status named = name_known(filter.entity, "entity", app::ledger_entities); !named.ok())
+      return fail(named.error());
+    if (Status named = name_known(filter.action, "action", app::ledger_actions); !named.ok())
+      return fail(named.error());
     std::cout << "\n";
     return 0;
   }

@@ -221,8 +221,14 @@ class RouteApi final : public Api {
                                   const std::vector<PathParam>& params, const Caller& who,
                                   WorkspacePool::Lease& lease) {
     if (!route.roles.has(who.user.role)) {
+      std::string allowed;
+      for (const app::Role role : app::kRoles) {
+        if (route.roles.has(role))
+          allowed += (allowed.empty() ? "" : ", ") + std::string(app::role_name(role));
+      }
       return refuse(lease, who, request, target, "role", Problem::kForbidden,
-                    "the " + std::string(app::role_name(who.user.role)) + " role may not do this");
+                    "the " + std::string(app::role_name(who.user.role)) +
+                        " role may not do this (it is for: " + allowed + ")");
     }
     if (who.cookie && route.method != Method::kGet && !equal_secrets(request.csrf, who.csrf)) {
       return refuse(lease, who, request, target, "csrf", Problem::kCsrf,

@@ -889,12 +889,20 @@ Result<std::vector<std::string>> Store::recorded_keys(std::string_view entity, s
 }
 
 Result<std::vector<std::string>> Store::recorded_entities() {
-  MOAT_TRY(const auto rows, db_->query(R"(SELECT DISTINCT "entity" FROM "ledger" ORDER BY "entity")"));
-  std::vector<std::string> entities;
+  return distinct_in_ledger(R"(SELECT DISTINCT "entity" FROM "ledger" ORDER BY "entity")");
+}
+
+Result<std::vector<std::string>> Store::recorded_actions() {
+  return distinct_in_ledger(R"(SELECT DISTINCT "action" FROM "ledger" ORDER BY "action")");
+}
+
+Result<std::vector<std::string>> Store::distinct_in_ledger(const char* query) {
+  MOAT_TRY(const auto rows, db_->query(query));
+  std::vector<std::string> values;
   for (const SqlRow& row : rows) {
-    if (const auto* entity = std::get_if<std::string>(&row.front())) entities.push_back(*entity);
+    if (const auto* value = std::get_if<std::string>(&row.front())) values.push_back(*value);
   }
-  return entities;
+  return values;
 }
 
 namespace {

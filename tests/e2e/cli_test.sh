@@ -122,11 +122,25 @@ run "$MOAT" -w "$WORK/demo" audit log --entity suppliers --key F03 --json
 expect_status 0 "audit log --entity --key"
 CHECKS=$((CHECKS + 1))
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d and all(e["entity"] == "suppliers" and e["key"] == "F03" for e in d)' "$WORK/stdout" || fail "audit log --entity --key lists other events: $(head -c 300 "$WORK/stdout")"
-# A supplier's history with what hangs on it: its assessments, quotes and affiliations too.
+# A supplier's history with what hangs on it: its assessments, quotes and affiliations too, and
+# the flags raised on it (their key is the flag's id, their subject the supplier).
 run "$MOAT" -w "$WORK/demo" audit log --about F03 --json
 expect_status 0 "audit log --about"
 CHECKS=$((CHECKS + 1))
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert all("F03" in e["key"].split("/") for e in d) and {"suppliers", "quotes"} <= {e["entity"] for e in d}, sorted({e["entity"] for e in d})' "$WORK/stdout" || fail "audit log --about F03 is not the supplier's history: $(head -c 300 "$WORK/stdout")"
+python3 - "$WORK/stdout" <<'PY' || fail "audit log --about F03 is not the supplier's history: $(head -c 300 "$WORK/stdout")"
+import json, sys
+events = json.load(open(sys.argv[1]))
+def subject(e):
+    return " ".join(r.get("subject", "") for r in (e.get("before"), e.get("after")) if isinstance(r, dict))
+for e in events:
+    assert "F03" in e["key"].split("/") or "supplier/F03" in subject(e), e
+assert {"suppliers", "quotes"} <= {e["entity"] for e in events}, sorted({e["entity"] for e in events})
+PY
+run "$MOAT" -w "$WORK/demo" flags --json
+CHECKS=$((CHECKS + 1))
+flags_on_f03=$(python3 -c 'import json,sys; print(sum(f["subject"] == "supplier/F03" for f in json.load(open(sys.argv[1]))))' "$WORK/stdout")
+run "$MOAT" -w "$WORK/demo" audit log --about F03 --entity flags --json
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); n=int(sys.argv[2]); assert (len(d) > 0) == (n > 0), (len(d), n)' "$WORK/stdout" "$flags_on_f03" || fail "audit log --about F03 --entity flags does not follow the flags on supplier/F03 ($flags_on_f03 of them)"
 run "$MOAT" -w "$WORK/demo" audit log --actor nobody-at-all
 expect_status 0 "audit log --actor with no event"
 expect_stdout "No event matches."
@@ -134,6 +148,14 @@ run "$MOAT" -w "$WORK/demo" audit log --entity supplier
 expect_status 0 "audit log --entity of no event"
 expect_stdout "No event has the entity 'supplier'; the ledger's are: " "an entity misspelt"
 expect_stdout "suppliers" "an entity misspelt"
+run "$MOAT" -w "$WORK/demo" audit log --action puts
+expect_status 0 "audit log --action of no event"
+expect_stdout "No event has the action 'puts'; the ledger's are: " "an action misspelt"
+CHECKS=$((CHECKS + 1))
+python3 -c 'import sys; listed = open(sys.argv[1]).read().split("are: ")[1].rstrip(".\n").split(", "); assert "put" in listed, listed' "$WORK/stdout" || fail "an action misspelt is not answered with the ledger's actions: $(cat "$WORK/stdout")"
+run "$MOAT" -w "$WORK/demo" audit log --from 999999
+expect_status 0 "audit log --from past the end"
+expect_stdout "No events. The ledger's last event is seq " "--from past the end"
 # Investigating a tampered ledger still works: an image that is not JSON is shown as text.
 sql "$WORK/demo" "UPDATE ledger SET after_json = '{broken' WHERE seq = 2"
 run "$MOAT" -w "$WORK/demo" audit log --json --limit 3

@@ -82,13 +82,18 @@ run "$MOAT" "${W[@]}" flags --as-of "$AHEAD" --json
 expect_status 0 "a look ahead, JSON"
 expect_stderr "Nothing is recorded" "a look ahead, JSON"
 CHECKS=$((CHECKS + 1))
-python3 - "$WORK/stdout" <<'PY' || fail "a look ahead's JSON is not marked as a preview"
+python3 - "$WORK/stdout" "$WORK/flags-before.json" <<'PY' || fail "a look ahead's JSON is not marked as a preview"
 import json, sys
 flags = json.load(open(sys.argv[1]))
 assert flags and all(f["preview"] is True for f in flags), flags[:1]
 assert any(f["new"] and f["id"] is None for f in flags), [f for f in flags if f["new"]][:1]
 # What the text says would resolve itself is in the JSON too, as it would then stand.
 assert any(f["changed"] == "cleared" and f["state"] == "resolved" for f in flags), [f["changed"] for f in flags]
+# Who changed a flag and when stay as recorded: a preview changes nothing.
+before = {f["id"]: f for f in json.load(open(sys.argv[2]))}
+for f in flags:
+    if f["changed"] and f["id"] in before:
+        assert (f["updated_by"], f["updated_at"]) == (before[f["id"]]["updated_by"], before[f["id"]]["updated_at"]), f
 PY
 CHECKS=$((CHECKS + 1))
 [ "$(sql "$WORK/aurora" "SELECT COUNT(*) FROM ledger")" = "$events_before" ] || fail "a look ahead wrote to the ledger"

@@ -457,6 +457,12 @@ def test_matrix(server):
                     method, pattern, role, "own" if own else "foreign", reply.status, want, reply.text[:200]))
                 if reply.status >= 400:
                     problem_shape(reply, want, "%s %s as %s" % (method, pattern, role))
+                if reply.status == 403 and role != "anonymous" and role not in declared:
+                    # A role refused is told which roles may.
+                    detail = (reply.json or {}).get("detail", "")
+                    check("it is for: " + ", ".join(r for r in ROLES if r in declared) in detail,
+                          "%s %s as %s: the refusal does not name the roles allowed: %s" % (
+                              method, pattern, role, detail))
             if "{" not in pattern.replace("{kind}", ""):
                 continue  # a record kind is a word of the vocabulary, not an object that may be missing
             # Objects that do not exist: refused by role as any other; else 404, and for a supplier
