@@ -981,6 +981,73 @@ TEST(ExactTest, AProofByRisingGuessesFindsTheOptimumTryingEveryChoiceFinds) {
   EXPECT_GE(guessed, 10);  // the guesses are what is tested
 }
 
+// CBC 2.10's preprocessing, given a cutoff, can fix every column and report whatever point its
+// postprocessing gives as optimal: on this instance, against a guess of 200.9 with the fixings
+// that guess allows, "optimal" at 197.5, where a plan of 190 was there to find (the capacities
+// keep P3 at F2 and P2 away from it). The engine notes the warning CBC gives then and solves
+// again without the cutoff. From the dearest valid plan, with no repair, the guesses meet it.
+TEST(ExactTest, APlanCbcsPreprocessingCallsOptimalIsCheckedWhenItLeftNothingToSearch) {
+  // The instance as a user would write it (the random trial that found it: capacities halved).
+  const auto instance =
+      parse_instance(R"({"policy":{"collusion":1,"max_exposure_share":1.0,"allow_conditional":false},
+"secrets":[{"id":"S1","weight":2.0},{"id":"S2","weight":1.0},{"id":"S3","weight":3.0},{"id":"S4","weight":1.0}],
+"derives":[],"recipes":[{"id":"R1","secrets":["S1","S2"]},{"id":"R2","secrets":["S2","S3","S4"]}],
+"packages":[
+ {"id":"P1","capability":"cnc","exposes":[],"volume":5.0,"sources":2},
+ {"id":"P2","capability":"cnc","exposes":["S1"],"volume":5.0,"sources":1},
+ {"id":"P3","capability":"cnc","exposes":["S2"],"volume":20.0,"sources":1},
+ {"id":"P4","capability":"cnc","exposes":[],"volume":5.0,"sources":1},
+ {"id":"P5","capability":"cnc","exposes":["S1"],"volume":15.0,"sources":2}
+],
+"suppliers":[
+ {"id":"F1","party":"G1","capabilities":["cnc"],"capacity":15.5,"status":"qualified","trusted":false},
+ {"id":"F2","party":"G2","capabilities":["cnc"],"capacity":24.5,"status":"qualified","trusted":false},
+ {"id":"F3","party":"G3","capabilities":["cnc"],"capacity":23.5,"status":"qualified","trusted":false},
+ {"id":"F4","party":"G4","capabilities":["cnc"],"capacity":23.5,"status":"qualified","trusted":false},
+ {"id":"F5","party":"G1","capabilities":["cnc"],"capacity":14.5,"status":"qualified","trusted":false}
+],
+"quotes":[
+ {"package":"P1","supplier":"F2","unit_cost":6.0,"fixed_cost":0.0},
+ {"package":"P1","supplier":"F5","unit_cost":6.0,"fixed_cost":0.0},
+ {"package":"P2","supplier":"F2","unit_cost":4.0,"fixed_cost":0.0},
+ {"package":"P2","supplier":"F3","unit_cost":8.0,"fixed_cost":0.0},
+ {"package":"P2","supplier":"F4","unit_cost":4.0,"fixed_cost":0.0},
+ {"package":"P2","supplier":"F5","unit_cost":2.0,"fixed_cost":0.0},
+ {"package":"P3","supplier":"F1","unit_cost":9.0,"fixed_cost":0.0},
+ {"package":"P3","supplier":"F2","unit_cost":3.0,"fixed_cost":0.0},
+ {"package":"P3","supplier":"F3","unit_cost":8.0,"fixed_cost":0.0},
+ {"package":"P3","supplier":"F4","unit_cost":3.0,"fixed_cost":0.0},
+ {"package":"P3","supplier":"F5","unit_cost":3.0,"fixed_cost":0.0},
+ {"package":"P4","supplier":"F1","unit_cost":7.0,"fixed_cost":0.0},
+ {"package":"P4","supplier":"F2","unit_cost":2.0,"fixed_cost":0.0},
+ {"package":"P4","supplier":"F3","unit_cost":6.0,"fixed_cost":0.0},
+ {"package":"P4","supplier":"F4","unit_cost":4.0,"fixed_cost":0.0},
+ {"package":"P4","supplier":"F5","unit_cost":3.0,"fixed_cost":0.0},
+ {"package":"P5","supplier":"F1","unit_cost":8.0,"fixed_cost":0.0},
+ {"package":"P5","supplier":"F2","unit_cost":8.0,"fixed_cost":0.0},
+ {"package":"P5","supplier":"F4","unit_cost":3.0,"fixed_cost":0.0},
+ {"package":"P5","supplier":"F5","unit_cost":5.0,"fixed_cost":0.0}
+]})",
+                     "preprocessing.json");
+  ASSERT_TRUE(instance.ok()) << instance.error().to_string();
+  const Problem problem = compile(*instance);
+  std::optional<double> optimum;
+  std::optional<Choice> dearest;
+  each_valid_choice(problem, [&](const Choice& choice) {
+    const double cost = cost_of(problem, choice);
+    if (!optimum || cost < *optimum) optimum = cost;
+    if (!dearest || cost > cost_of(problem, *dearest)) dearest = choice;
+  });
+  ASSERT_TRUE(optimum);
+  EXPECT_DOUBLE_EQ(*optimum, 190);
+  ExactOptions options;
+  options.repair = false;
+  const ExactResult result = solve_exact(problem, Deadline::after(30), dearest, options);
+  ASSERT_EQ(result.outcome, ExactResult::Outcome::kOptimal);
+  EXPECT_GT(result.guesses, 0) << "the guess is where CBC was given the cutoff it misread";
+  EXPECT_DOUBLE_EQ(cost_of(problem, *result.choice), *optimum);
+}
+
 // Collusion 2, a recipe of three secrets, one a package. The cheapest choice (A makes P1 and P3, B
 // makes P2: 300) lets A and B pool the recipe; every valid plan costs 350. The relaxation takes the
 // cheapest choice, since no single party can hold the recipe; the pair cover on A's and B's holdings
