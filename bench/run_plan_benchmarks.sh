@@ -8,6 +8,8 @@
 #   FAMILIES="dense tight" SIZES="M" bench/run_plan_benchmarks.sh
 #   KS=1 SIZES=M bench/run_plan_benchmarks.sh        # M at collusion 1 only
 #   bench/summarize_plan_benchmarks.py plan-results.txt
+#   for s in 1 2 3 4 5; do SEED=$s KS=1 SIZES=M OUT=m1-$s.txt bench/run_plan_benchmarks.sh; done
+#   bench/summarize_plan_benchmarks.py m1-*.txt     # each family's ratio over its seeds
 set -u
 build=${BUILD:-build}
 bench=$build/bench/plan_bench
