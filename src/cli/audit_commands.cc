@@ -136,7 +136,7 @@ int audit_log(app::Workspace& workspace, bool as_json, std::int64_t from, std::i
     // Past the ledger's end: say where it ends.
     auto count = workspace.store().event_count();
     if (!count.ok()) return fail(count.error());
-    if (from > *count) std::cout << " The ledger's last event is seq " << *count << ".";
+    if (from > *count && *count > 0) std::cout << " The ledger's last event is seq " << *count << ".";
     // An entity or action no event has is likely a misspelling ("supplier" for "suppliers"):
     // name the ledger's.
     const auto name_known = [&](const std::string& wanted, const char* what,
@@ -194,8 +194,8 @@ void define_verify_and_log(CLI::App& app, GlobalOptions& global, Runs& runs) {
                   "only events by this user (by name: 'ada' matches 'ada (token ...)')");
   log->add_option("--action", filter->action, "only events of this action (put, remove, user-disable, ...)");
   log->add_option("--about", filter->about,
-                  "only events of records whose key names this id (F03: the supplier, its assessments, "
-                  "quotes, affiliations)");
+                  "only events of records whose key or subject names this id (F03: the supplier, its "
+                  "assessments, quotes, affiliations, the flags raised on it)");
   runs.push_back([log, &global, from, limit, filter] {
     if (!log->parsed()) return -1;
     return with_workspace(global, [&](app::Workspace& workspace) {

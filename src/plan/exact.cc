@@ -531,16 +531,25 @@ class Model {
   // optimal is not to be trusted (NoIntegersNoted): the model is solved again without the cutoff,
   // which CBC's preprocessing then does not use, and the cutoff is applied to what that finds. (Solved
   // again without preprocessing instead, such models took up to 0.47 s where they had taken 0.04.)
+  // The same holds, to be safe, for its preprocessing calling the model infeasible against a
+  // cutoff (not seen wrong).
   Solved solve_loaded(OsiClpSolverInterface& solver, const Deadline& deadline, std::optional<double> cutoff,
                       const Observer& observer, CbcCuts cbc_cuts) const {
-    bool emptied = false;
-    Solved solved = run_cbc(solver, deadline, cutoff, observer, cbc_cuts, emptied);
-    if (!emptied || !cutoff) return solved;
-    solved = run_cbc(solver, deadline, std::nullopt, observer, cbc_cuts, emptied);
+    bool preprocessing_decided = false;
+    Solved solved = run_cbc(solver, deadline, cutoff, observer, cbc_cuts, preprocessing_decided);
+    if (!preprocessing_decided || !cutoff) return solved;
+    if (deadline.passed()) {  // no time to check it: nothing is proven
+      solved.proven_optimal = solved.proven_infeasible = false;
+      return solved;
+    }
+    solved = run_cbc(solver, deadline, std::nullopt, observer, cbc_cuts, preprocessing_decided);
     if (solved.values) {
+      // Every column is 0 or 1: its value rounded, so that CBC's integrality tolerance times a
+      // cost of up to 2^21 does not move the sum across the cutoff.
       const double* costs = solver.getObjCoefficients();
       double objective = 0;
-      for (std::size_t c = 0; c < solved.values->size(); ++c) objective += costs[c] * (*solved.values)[c];
+      for (std::size_t c = 0; c < solved.values->size(); ++c)
+        objective += costs[c] * std::round((*solved.values)[c]);
       if (objective >= *cutoff) {  // nothing below the cutoff: proven so if this is the optimum
         solved.values.reset();
         solved.proven_infeasible = solved.proven_optimal;
@@ -550,15 +559,18 @@ class Model {
     return solved;
   }
 
-  // One run of CBC; `emptied`: whether its preprocessing left no integer variable.
+  // One run of CBC; `preprocessing_decided`: whether its preprocessing left no integer variable
+  // or called the model infeasible.
   Solved run_cbc(OsiClpSolverInterface& solver, const Deadline& deadline, std::optional<double> cutoff,
-                 const Observer& observer, CbcCuts cbc_cuts, bool& emptied) const {
+                 const Observer& observer, CbcCuts cbc_cuts, bool& preprocessing_decided) const {
     const std::size_t columns = static_cast<std::size_t>(solver.getNumCols());
     solver.messageHandler()->setLogLevel(0);
 
+    NoIntegersNoted messages;  // outlives the model that points to it
     CbcModel model(solver);
-    NoIntegersNoted messages;
     model.passInMessageHandler(&messages);
+    // The warning at level 0, the only one that reaches the handler at CBC's log level 0.
+    model.messagesPointer()->setDetailMessage(0, NoIntegersNoted::kNoIntegers);
     CbcSolverUsefulData data;
     data.noPrinting_ = true;
     CbcMain0(model, data);
@@ -574,8 +586,7 @@ class Model {
     // Wall-clock time, not CBC's default of CPU time: the limit is the user's, on a shared machine.
     // CBC 2.10's preprocessing can crash (CglPreProcess::postProcess) when the limit falls inside
     // it; the engine runs in its own process (exact_process.h), so a crash loses no plan sent.
-    // At log level 1 the warning reaches `messages` (which prints nothing).
-    std::vector<const char*> argv = {"moat",      "-log",    "1",           "-slog", "0",
+    std::vector<const char*> argv = {"moat",      "-log",    "0",           "-slog", "0",
                                      "-timeMode", "elapsed", "-preprocess", "sos"};
     if (cbc_cuts == CbcCuts::kOff) argv.insert(argv.end(), {"-cuts", "off"});
     argv.insert(argv.end(), {"-sec", limit.c_str(), "-solve", "-quit"});
@@ -584,14 +595,24 @@ class Model {
     const Clock::time_point limit_at =
         Clock::now() + std::chrono::duration_cast<Clock::duration>(
                            std::chrono::duration<double>(std::max(0.05, seconds) - 0.02));
+    // CbcMain1 calls back once preprocessing is done (`whereFrom` 2), the model's status set to 0
+    // and its secondary status to 1 when preprocessing called it infeasible.
+    static thread_local bool infeasible_by_preprocessing;
+    infeasible_by_preprocessing = false;
     CbcMain1(
-        static_cast<int>(argv.size()), argv.data(), model, [](CbcModel*, int) { return 0; }, data);
+        static_cast<int>(argv.size()), argv.data(), model,
+        [](CbcModel* at, int where_from) {
+          if (where_from == 2 && at->status() == 0 && at->secondaryStatus() == 1)
+            infeasible_by_preprocessing = true;
+          return 0;
+        },
+        data);
 
     // What CBC says it proved holds only if it ended on its own: stopped by its limit before
     // preprocessing's passes, CBC 2.10 ends with no model, status 0 and the problem called
     // infeasible (tight L at 2.5 s: "optimal", the plan 1.8% above the bound). Only the clock tells.
     const Clock::time_point ended = Clock::now();
-    emptied = messages.noted();
+    preprocessing_decided = messages.noted() || infeasible_by_preprocessing;
     const bool finished = model.status() == 0 && ended < limit_at && ended < observer.deadline;
     Solved solved;
     solved.proven_optimal = finished && model.isProvenOptimal();
