@@ -16,6 +16,7 @@
 #include "ledger/merkle.h"
 #include "store/counts.h"
 #include "store/field_text.h"
+#include "store/schema.h"
 #include "store/tree.h"
 
 namespace moat::app {
@@ -301,16 +302,32 @@ bool EventFilter::matches(const ledger::Event& event) const {
     }
   };
   // A record about something else names it in its subject (a flag on supplier/F03, a waiver of a
-  // check for it), before or after the event.
-  const auto subject_names_it = [&](const std::optional<std::string>& text) {
-    if (!text || text->find("\"subject\"") == std::string::npos) return false;
+  // check for it), and a record that holds ids names it in those fields (an agreement with F03, a
+  // person at F03, a release to F03, a tool F03 made), before or after the event.
+  const store::Table* table = store::find_table(event.entity);
+  const auto record_names_it = [&](const std::optional<std::string>& text) {
+    if (!text || text->find(about) == std::string::npos) return false;
     const nlohmann::json record = nlohmann::json::parse(*text, nullptr, false);
     if (!record.is_object()) return false;
     const auto subject = record.find("subject");
-    return subject != record.end() && subject->is_string() && part_of(subject->get_ref<const std::string&>());
+    if (subject != record.end() && subject->is_string() && part_of(subject->get_ref<const std::string&>()))
+      return true;
+    if (!table) return false;
+    for (const store::Field& field : table->fields) {
+      if (field.type != store::FieldType::kId && field.type != store::FieldType::kIdList) continue;
+      const auto value = record.find(std::string(field.name));
+      if (value == record.end()) continue;
+      if (value->is_string() && value->get_ref<const std::string&>() == about) return true;
+      if (value->is_array()) {
+        for (const nlohmann::json& item : *value) {
+          if (item.is_string() && item.get_ref<const std::string&>() == about) return true;
+        }
+      }
+    }
+    return false;
   };
   const auto names_it = [&] {
-    return part_of(event.key) || subject_names_it(event.after) || subject_names_it(event.before);
+    return part_of(event.key) || record_names_it(event.after) || record_names_it(event.before);
   };
   return (entity.empty() || event.entity == entity) && (key.empty() || event.key == key) &&
          (action.empty() || event.action == action) && (actor.empty() || by_name()) &&

@@ -49,9 +49,10 @@ std::string recorded_as_current(const store::Table& table, std::string_view reco
 // was established beside the name), and whatever the case of its ASCII letters (names differing
 // only in case are one name). `about` matches a key one of whose '/'-separated parts it is: "F03"
 // keeps the supplier F03's own events and those of its assessments (F03/A1), quotes
-// (aurora/WP01/F03) and affiliations (F03/F04/owner), a record's history with what hangs on it,
-// and the records whose subject names it the same way (the flags raised on supplier/F03, a gate
-// waiver for it).
+// (aurora/WP01/F03) and affiliations (F03/F04/owner), a record's history with what hangs on it;
+// the records whose subject names it the same way (the flags raised on supplier/F03, a gate
+// waiver for it); and the records that hold it in a field of ids (an agreement, a person, a
+// release, a tool of the supplier F03).
 // Empty fields match any event.
 struct EventFilter {
   std::string entity;

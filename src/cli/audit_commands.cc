@@ -194,8 +194,9 @@ void define_verify_and_log(CLI::App& app, GlobalOptions& global, Runs& runs) {
                   "only events by this user (by name: 'ada' matches 'ada (token ...)')");
   log->add_option("--action", filter->action, "only events of this action (put, remove, user-disable, ...)");
   log->add_option("--about", filter->about,
-                  "only events of records whose key or subject names this id (F03: the supplier, its "
-                  "assessments, quotes, affiliations, the flags raised on it)");
+                  "only events of records that name this id in their key, subject or a field of ids "
+                  "(F03: the supplier, its assessments, quotes, affiliations, flags, agreements, people, "
+                  "releases, tools)");
   runs.push_back([log, &global, from, limit, filter] {
     if (!log->parsed()) return -1;
     return with_workspace(global, [&](app::Workspace& workspace) {
