@@ -284,6 +284,24 @@ std::vector<Raised> disclosure_before_filing(const Facts& facts, const RuleSetti
   return raised;
 }
 
+std::string agreement_quality_cleared(const Facts& facts, std::string_view subject, std::string_view checks) {
+  const std::string_view id = id_of(subject);
+  const auto a = std::find_if(facts.legal.agreements.begin(), facts.legal.agreements.end(),
+                              [&](const AgreementFacts& each) { return each.id == id; });
+  if (a == facts.legal.agreements.end()) return "agreement " + std::string(id) + " is no longer on record";
+  if (a->expires && *a->expires < facts.today) {
+    return "agreement " + agreement_label(facts, *a) + " expired on " + a->expires->to_string() +
+           ", so its quality is no longer checked (agreement-missing flags a supplier it leaves uncovered)";
+  }
+  if (a->failures.empty())
+    return "agreement " + agreement_label(facts, *a) + " now passes every quality check";
+  std::vector<std::string> now;
+  for (const Evidence& failure : a->failures) now.push_back(failure.name);
+  std::sort(now.begin(), now.end());
+  return "the checks agreement " + agreement_label(facts, *a) + " fails changed from " + std::string(checks) +
+         " to " + join(now, ",") + " (a flag for those is raised)";
+}
+
 std::string agreement_missing_cleared(const Facts& facts, std::string_view subject,
                                       std::string_view product) {
   const std::string_view supplier = id_of(subject);

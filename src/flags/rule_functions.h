@@ -79,6 +79,9 @@ std::vector<Raised> affiliated_collusion(const Facts& facts, const RuleSetting& 
 // legal_rules.cc
 std::vector<Raised> agreement_missing(const Facts& facts, const RuleSetting& setting);
 std::vector<Raised> agreement_quality(const Facts& facts, const RuleSetting& setting);
+// Why a quality flag on an agreement cleared: it expired, was removed, or its failing checks
+// (`checks`, the flag's cause) changed.
+std::string agreement_quality_cleared(const Facts& facts, std::string_view subject, std::string_view checks);
 std::vector<Raised> agreement_expiring(const Facts& facts, const RuleSetting& setting);
 std::vector<Raised> ip_owned_by_other(const Facts& facts, const RuleSetting& setting);
 std::vector<Raised> trademark_not_filed_cn(const Facts& facts, const RuleSetting& setting);

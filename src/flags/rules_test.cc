@@ -687,6 +687,31 @@ TEST(AgreementExpiringTest, RenewalFromTheDayAfterExpiryEndsTheWarning) {
   EXPECT_EQ(raised[0].subject, "agreement/AG-DG01");
 }
 
+// A quality flag on an agreement clears for a reason the ledger names: the agreement lapsed (not
+// that its quality was put right), was removed, passes now, or fails other checks.
+TEST(AgreementQualityTest, ClearingSaysWhatEndedIt) {
+  Facts facts = clean_workspace();
+  AgreementFacts nnn = dongguan_nnn();
+  nnn.failures = {{"prc-governing-law", "governed by HK law"}};
+  facts.legal.agreements = {nnn};
+  const std::vector<Raised> raised = raised_by(facts, "agreement-quality");
+  ASSERT_EQ(raised.size(), 1u);
+  const auto cleared = [&] {
+    return cleared_reason(facts, "agreement-quality", raised[0].subject, raised[0].cause);
+  };
+  facts.today = day("2027-02-01");  // the day after it expires
+  EXPECT_TRUE(raised_by(facts, "agreement-quality").empty());
+  EXPECT_NE(cleared().find("expired on 2027-01-31"), std::string::npos) << cleared();
+  facts.today = day("2025-06-16");
+  facts.legal.agreements[0].failures.clear();
+  EXPECT_NE(cleared().find("now passes every quality check"), std::string::npos) << cleared();
+  facts.legal.agreements[0].failures = {{"chinese-text-controls", "the en text controls"}};
+  EXPECT_NE(cleared().find("changed from prc-governing-law to chinese-text-controls"), std::string::npos)
+      << cleared();
+  facts.legal.agreements.clear();
+  EXPECT_NE(cleared().find("no longer on record"), std::string::npos) << cleared();
+}
+
 TEST(CertificateExpiredTest, RenewedCertificateIsQuiet) {
   // The old certificate stays on record after recertification; the new one is valid.
   Facts facts = clean_workspace();
