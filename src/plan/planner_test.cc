@@ -941,6 +941,19 @@ TEST(ExactTest, ColumnsFixedByReducedCostsLeaveOutNoCheaperPlan) {
 // instances whose capacities bind, it proves the optimum trying every choice finds, and never
 // tells a bound above it on the way. Without the repair, the search starts from the plan it is
 // given: here the dearest valid one, far enough above the optimum for guesses to be worth making.
+// The cost of the cheapest valid plan and the dearest valid plan, trying every choice (none when
+// no plan is valid).
+std::pair<std::optional<double>, std::optional<Choice>> cheapest_and_dearest(const Problem& problem) {
+  std::optional<double> optimum;
+  std::optional<Choice> dearest;
+  each_valid_choice(problem, [&](const Choice& choice) {
+    const double cost = cost_of(problem, choice);
+    if (!optimum || cost < *optimum) optimum = cost;
+    if (!dearest || cost > cost_of(problem, *dearest)) dearest = choice;
+  });
+  return {optimum, dearest};
+}
+
 TEST(ExactTest, AProofByRisingGuessesFindsTheOptimumTryingEveryChoiceFinds) {
   std::mt19937 random(20261209);
   int compared = 0;
@@ -955,13 +968,7 @@ TEST(ExactTest, AProofByRisingGuessesFindsTheOptimumTryingEveryChoiceFinds) {
     const Problem problem = compile(instance);
     // From the dearest valid plan: the optimum lies somewhere between it and the bound, and a guess
     // below the optimum finds nothing before one above it finds the optimum.
-    std::optional<double> optimum;
-    std::optional<Choice> dearest;
-    each_valid_choice(problem, [&](const Choice& choice) {
-      const double cost = cost_of(problem, choice);
-      if (!optimum || cost < *optimum) optimum = cost;
-      if (!dearest || cost > cost_of(problem, *dearest)) dearest = choice;
-    });
+    const auto [optimum, dearest] = cheapest_and_dearest(problem);
     if (!optimum) continue;
     ExactOptions options;
     options.repair = false;
@@ -1031,13 +1038,7 @@ TEST(ExactTest, APlanCbcsPreprocessingCallsOptimalIsCheckedWhenItLeftNothingToSe
                      "preprocessing.json");
   ASSERT_TRUE(instance.ok()) << instance.error().to_string();
   const Problem problem = compile(*instance);
-  std::optional<double> optimum;
-  std::optional<Choice> dearest;
-  each_valid_choice(problem, [&](const Choice& choice) {
-    const double cost = cost_of(problem, choice);
-    if (!optimum || cost < *optimum) optimum = cost;
-    if (!dearest || cost > cost_of(problem, *dearest)) dearest = choice;
-  });
+  const auto [optimum, dearest] = cheapest_and_dearest(problem);
   ASSERT_TRUE(optimum);
   EXPECT_DOUBLE_EQ(*optimum, 190);
   ExactOptions options;
