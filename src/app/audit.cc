@@ -303,10 +303,10 @@ bool EventFilter::matches(const ledger::Event& event) const {
   };
   // A record about something else names it in its subject (a flag on supplier/F03, a waiver of a
   // check for it), and a record that holds ids names it in those fields (an agreement with F03, a
-  // person at F03, a release to F03, a tool F03 made), before or after the event.
-  const store::Table* table = store::find_table(event.entity);
+  // person at F03, a release to F03, a tool moved to or from F03), before or after the event.
   const auto record_names_it = [&](const std::optional<std::string>& text) {
     if (!text || text->find(about) == std::string::npos) return false;
+    const store::Table* table = store::find_table(event.entity);
     const nlohmann::json record = nlohmann::json::parse(*text, nullptr, false);
     if (!record.is_object()) return false;
     const auto subject = record.find("subject");

@@ -52,7 +52,7 @@ std::string recorded_as_current(const store::Table& table, std::string_view reco
 // (aurora/WP01/F03) and affiliations (F03/F04/owner), a record's history with what hangs on it;
 // the records whose subject names it the same way (the flags raised on supplier/F03, a gate
 // waiver for it); and the records that hold it in a field of ids (an agreement, a person, a
-// release, a tool of the supplier F03).
+// release, a tool's move of the supplier F03).
 // Empty fields match any event.
 struct EventFilter {
   std::string entity;

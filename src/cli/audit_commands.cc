@@ -196,7 +196,7 @@ void define_verify_and_log(CLI::App& app, GlobalOptions& global, Runs& runs) {
   log->add_option("--about", filter->about,
                   "only events of records that name this id in their key, subject or a field of ids "
                   "(F03: the supplier, its assessments, quotes, affiliations, flags, agreements, people, "
-                  "releases, tools)");
+                  "releases, tool moves)");
   runs.push_back([log, &global, from, limit, filter] {
     if (!log->parsed()) return -1;
     return with_workspace(global, [&](app::Workspace& workspace) {

@@ -87,7 +87,8 @@ int print_flags(const Evaluated& e, const GlobalOptions& global, bool every_stat
     (global.json ? std::cerr : std::cout)
         << "Preview as of " << e.look_ahead->to_string()
         << (e.past ? ", a date before today: the rules applied to that day's date over the records as they"
-                     " are now (what was recorded after it, and a flag's later changes, are not taken back)."
+                     " are now (what was recorded after it still counts, and no flag's later change is taken "
+                     "back)."
                    : ", a date after today: what an evaluation then would raise and clear.")
         << " Nothing is recorded.\n"
         << (global.json ? "" : "\n");

@@ -291,15 +291,15 @@ std::string agreement_quality_cleared(const Facts& facts, std::string_view subje
   if (a == facts.legal.agreements.end()) return "agreement " + std::string(id) + " is no longer on record";
   if (a->expires && *a->expires < facts.today) {
     return "agreement " + agreement_label(facts, *a) + " expired on " + a->expires->to_string() +
-           ", so its quality is no longer checked (agreement-missing flags a supplier it leaves uncovered)";
+           ", so its quality is no longer checked";
   }
   if (a->failures.empty())
     return "agreement " + agreement_label(facts, *a) + " now passes every quality check";
   std::vector<std::string> now;
   for (const Evidence& failure : a->failures) now.push_back(failure.name);
   std::sort(now.begin(), now.end());
-  return "the checks agreement " + agreement_label(facts, *a) + " fails changed from " + std::string(checks) +
-         " to " + join(now, ",") + " (a flag for those is raised)";
+  return "agreement " + agreement_label(facts, *a) + " now fails " + join(now, ",") + " instead of " +
+         std::string(checks);
 }
 
 std::string agreement_missing_cleared(const Facts& facts, std::string_view subject,

@@ -699,14 +699,19 @@ TEST(AgreementQualityTest, ClearingSaysWhatEndedIt) {
   const auto cleared = [&] {
     return cleared_reason(facts, "agreement-quality", raised[0].subject, raised[0].cause);
   };
-  facts.today = day("2027-02-01");  // the day after it expires
+  facts.today = day("2027-01-31");  // the day it expires: still in force, still checked
+  EXPECT_EQ(raised_by(facts, "agreement-quality").size(), 1u);
+  facts.today = day("2027-02-01");  // the day after
   EXPECT_TRUE(raised_by(facts, "agreement-quality").empty());
   EXPECT_NE(cleared().find("expired on 2027-01-31"), std::string::npos) << cleared();
   facts.today = day("2025-06-16");
   facts.legal.agreements[0].failures.clear();
   EXPECT_NE(cleared().find("now passes every quality check"), std::string::npos) << cleared();
-  facts.legal.agreements[0].failures = {{"chinese-text-controls", "the en text controls"}};
-  EXPECT_NE(cleared().find("changed from prc-governing-law to chinese-text-controls"), std::string::npos)
+  // Failing checks in any order: named sorted, as the flag's cause names them.
+  facts.legal.agreements[0].failures = {{"prc-governing-law", "governed by HK law"},
+                                        {"chinese-text-controls", "the en text controls"}};
+  EXPECT_NE(cleared().find("now fails chinese-text-controls,prc-governing-law instead of prc-governing-law"),
+            std::string::npos)
       << cleared();
   facts.legal.agreements.clear();
   EXPECT_NE(cleared().find("no longer on record"), std::string::npos) << cleared();
