@@ -31,7 +31,6 @@ std::string text(const json& value) {
 
 // Quotes left out of an instance because their validity ended before the day it was read for:
 // (package, supplier) -> the last day each was valid.
-using LapsedQuotes = std::map<std::pair<std::string, std::string>, std::string>;
 
 // An instance's packages, suppliers and quotes by id, for reading a plan of thousands of
 // assignments against it (a search of the lists for each was quadratic).
@@ -59,19 +58,11 @@ class InstanceIndex {
   std::map<std::pair<std::string, std::string>, const plan::Quote*> quotes_;
 };
 
-// Why `supplier` may no longer make `package` (the planner's own eligibility rule, with the day a
-// quote left out as lapsed was last valid); empty when it may.
-std::string ineligible(const plan::Instance& instance, const InstanceIndex& index, const LapsedQuotes& lapsed,
+// Why `supplier` may no longer make `package` (the planner's own eligibility rule, which names the
+// day a quote left out as lapsed was last valid); empty when it may.
+std::string ineligible(const plan::Instance& instance, const InstanceIndex& index,
                        const plan::Package& package, const plan::Supplier& supplier) {
-  const plan::Quote* quote = index.quote(package.id, supplier.id);
-  const std::optional<std::string> why = plan::ineligibility(instance, package, supplier, quote);
-  if (!why) return "";
-  // The quote its only lack (with one in hand, nothing else would be): say when it lapsed.
-  const auto ended = quote ? lapsed.end() : lapsed.find({package.id, supplier.id});
-  const plan::Quote stand_in{package.id, supplier.id, 0, 0};
-  if (ended != lapsed.end() && !plan::ineligibility(instance, package, supplier, &stand_in))
-    return supplier.id + "'s quote was valid until " + ended->second;
-  return *why;
+  return plan::ineligibility(instance, package, supplier, index.quote(package.id, supplier.id)).value_or("");
 }
 
 // Each reason once, with the packages it holds for: a supplier no longer qualified makes every
@@ -101,7 +92,7 @@ class GroupedReasons {
   std::map<std::string, std::vector<std::string>> packages_;
 };
 
-void assignment_breaks(const plan::Instance& instance, const InstanceIndex& index, const LapsedQuotes& lapsed,
+void assignment_breaks(const plan::Instance& instance, const InstanceIndex& index,
                        const std::vector<plan::Assignment>& assignments, std::vector<std::string>& breaks) {
   std::map<std::string, double> units;
   std::map<std::string, int> sources_of;                    // package → suppliers assigned
@@ -113,7 +104,7 @@ void assignment_breaks(const plan::Instance& instance, const InstanceIndex& inde
     if (!package) breaks.push_back(a.package + " is no longer a work package of the product");
     if (!supplier) breaks.push_back(a.supplier + " is no longer a supplier on record (" + a.package + ")");
     if (!package || !supplier) continue;
-    if (const std::string why = ineligible(instance, index, lapsed, *package, *supplier); !why.empty())
+    if (const std::string why = ineligible(instance, index, *package, *supplier); !why.empty())
       ineligibilities.add(why, a.package);
     // The units the package needs of each source today: its volume may have grown since.
     units[a.supplier] += package->volume / package->sources;
@@ -166,15 +157,15 @@ std::string qualification_status(const json& supplier, const std::string& today)
 
 // The product's quotes valid `today`, in the base currency: a quote in another currency at the
 // latest rate dated on or before today (any date when `today` is empty). Those left out as lapsed
-// go to `lapsed`, if given.
+// go to the instance's lapsed_quotes.
 Status add_quotes(const Model& model, const std::string& product, const std::string& today,
-                  const Currencies& money, plan::Instance& instance, LapsedQuotes* lapsed) {
+                  const Currencies& money, plan::Instance& instance) {
   const Date day = Date::parse(today).value_or(Date::from_days(1'000'000));
   Status missing;
   for_product(model, "quotes", product, [&](const json& q) {
     const std::string valid_until = text(q["valid_until"]);
     if (!today.empty() && !valid_until.empty() && valid_until < today) {
-      if (lapsed) lapsed->emplace(std::make_pair(text(q["package"]), text(q["supplier"])), valid_until);
+      instance.lapsed_quotes.emplace(std::make_pair(text(q["package"]), text(q["supplier"])), valid_until);
       return;
     }
     const std::string currency = text(q["currency"]).empty() ? money.base : text(q["currency"]);
@@ -244,11 +235,8 @@ Result<std::vector<json>> product_plans(Workspace& workspace, const std::string&
 
 }  // namespace
 
-namespace {
-
-// product_instance, with the quotes left out as lapsed.
-Result<plan::Instance> read_instance(Workspace& workspace, const std::string& product,
-                                     const InstanceOptions& options, LapsedQuotes* lapsed) {
+Result<plan::Instance> product_instance(Workspace& workspace, const std::string& product,
+                                        const InstanceOptions& options) {
   MOAT_TRY(const Model model, load_model(workspace.store()));
   if (!model.of("products").contains({product})) {
     return Error(ErrorCode::kNotFound, "--product", "no product '" + product + "'");
@@ -291,15 +279,8 @@ Result<plan::Instance> read_instance(Workspace& workspace, const std::string& pr
     instance.suppliers.push_back(std::move(supplier));
   }
   MOAT_TRY(const Currencies money, currencies(workspace));
-  MOAT_CHECK(add_quotes(model, product, options.today, money, instance, lapsed));
+  MOAT_CHECK(add_quotes(model, product, options.today, money, instance));
   return instance;
-}
-
-}  // namespace
-
-Result<plan::Instance> product_instance(Workspace& workspace, const std::string& product,
-                                        const InstanceOptions& options) {
-  return read_instance(workspace, product, options, nullptr);
 }
 
 Result<SavedPlan> save_plan(Workspace& workspace, const Session& session, const std::string& product,
@@ -495,8 +476,7 @@ plan::Problem compiled_for_review(const plan::Instance& instance) {
 }
 
 std::vector<std::string> breaks_on(const plan::Instance& instance, const plan::Problem& problem,
-                                   const std::vector<plan::Assignment>& assignments,
-                                   const LapsedQuotes& lapsed);
+                                   const std::vector<plan::Assignment>& assignments);
 
 ExposureReport exposure_of(const plan::Instance& instance, const plan::Problem& problem,
                            const SavedPlan& saved) {
@@ -551,11 +531,10 @@ ExposureReport exposure_of(const plan::Instance& instance, const plan::Problem& 
 }
 
 std::vector<std::string> breaks_on(const plan::Instance& instance, const plan::Problem& problem,
-                                   const std::vector<plan::Assignment>& assignments,
-                                   const LapsedQuotes& lapsed) {
+                                   const std::vector<plan::Assignment>& assignments) {
   std::vector<std::string> breaks;
   const InstanceIndex index(instance);
-  assignment_breaks(instance, index, lapsed, assignments, breaks);
+  assignment_breaks(instance, index, assignments, breaks);
   if (!breaks.empty()) return breaks;  // exposure is measured over a plan whose pieces still hold
   std::map<std::string, std::size_t> party_index, package_index;
   for (std::size_t g = 0; g < problem.parties.size(); ++g) party_index[problem.parties[g].id] = g;
@@ -597,17 +576,16 @@ Result<PlanReview> review_plan(Workspace& workspace, const std::string& product,
                                Date today) {
   // Against the workspace's policy as it is today, as the gate's other checks and the release check
   // are, not the cap the plan was made under (`moat plan --max-exposure-share` plans past it).
-  LapsedQuotes lapsed;
   MOAT_TRY(const plan::Instance instance,
-           read_instance(workspace, product, {saved.collusion, std::nullopt, today.to_string()}, &lapsed));
+           product_instance(workspace, product, {saved.collusion, std::nullopt, today.to_string()}));
   const plan::Problem problem = compiled_for_review(instance);
   return PlanReview{exposure_of(instance, problem, saved),
-                    breaks_on(instance, problem, saved.plan.assignments, lapsed)};
+                    breaks_on(instance, problem, saved.plan.assignments)};
 }
 
 std::vector<std::string> plan_breaks(const plan::Instance& instance,
                                      const std::vector<plan::Assignment>& assignments) {
-  return breaks_on(instance, compiled_for_review(instance), assignments, {});
+  return breaks_on(instance, compiled_for_review(instance), assignments);
 }
 
 std::string share_text(double share) {

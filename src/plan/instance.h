@@ -7,9 +7,11 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/result.h"
@@ -88,6 +90,11 @@ struct Instance {
   // which is why `moat plan --instance` names them.
   std::vector<std::string> ignored_keys;
   std::size_t ignored_key_count = 0;
+  // Not part of the contract either: quotes a workspace left out because they lapsed before the
+  // day planned for, (package, supplier) → the last day each was valid. Never planned with; named
+  // in the reason a supplier may not make a package ("F3's quote was valid until 2026-11-30", not
+  // "F3 has no quote").
+  std::map<std::pair<std::string, std::string>, std::string> lapsed_quotes = {};
 };
 
 constexpr std::size_t kMostIgnoredKeys = 20;

@@ -112,6 +112,24 @@ TEST(PlannerTest, NamesWhyNoSupplierIsEligible) {
       << plan.reasons.front();
 }
 
+// A quote the workspace left out because it lapsed is named with the day it was last valid, not
+// as a quote never given.
+TEST(PlannerTest, NamesTheDayALapsedQuoteWasLastValid) {
+  Instance instance = split_needed();
+  instance.suppliers.push_back({"F8", "G8", {"injection-molding"}, 50000, "qualified", false, {}});
+  instance.suppliers[0].capabilities = {"pcba-smt"};
+  instance.lapsed_quotes[{"P1", "F8"}] = "2026-11-30";
+  const Plan plan = solve(instance, {});
+  ASSERT_EQ(plan.status, PlanStatus::kInfeasible);
+  EXPECT_TRUE(names(plan, "F8's quote was valid until 2026-11-30")) << plan.reasons.front();
+  EXPECT_EQ(plan.reasons.front().find("F8 has no quote"), std::string::npos) << plan.reasons.front();
+  // Not capable, it is not the quote that keeps it out.
+  instance.suppliers.back().capabilities = {"pcba-smt"};
+  const Plan other = solve(instance, {});
+  ASSERT_EQ(other.status, PlanStatus::kInfeasible);
+  EXPECT_EQ(other.reasons.front().find("valid until"), std::string::npos) << other.reasons.front();
+}
+
 TEST(PlannerTest, NamesACapabilityShortOfCapacity) {
   Instance instance = split_needed();
   instance.policy.collusion = 0;

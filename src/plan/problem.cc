@@ -119,7 +119,12 @@ std::optional<std::string> ineligibility(const Instance& instance, const Package
     return supplier.id + " is " +
            (supplier.status == "conditional" ? "only conditional"
                                              : "not qualified (" + supplier.status + ")");
-  if (!quote) return supplier.id + " has no quote";
+  if (!quote) {
+    const auto lapsed = instance.lapsed_quotes.find({package.id, supplier.id});
+    if (lapsed != instance.lapsed_quotes.end())
+      return supplier.id + "'s quote was valid until " + lapsed->second;
+    return supplier.id + " has no quote";
+  }
   return std::nullopt;
 }
 
