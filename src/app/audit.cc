@@ -358,6 +358,16 @@ Result<std::vector<std::string>> ledger_actions(Workspace& workspace) {
   return workspace.store().recorded_actions();
 }
 
+Result<std::vector<std::string>> ledger_actor_names(Workspace& workspace) {
+  MOAT_TRY(std::vector<std::string> actors, workspace.store().recorded_actors());
+  for (std::string& actor : actors) {
+    if (const std::size_t via = actor.find(" ("); via != std::string::npos) actor.resize(via);
+  }
+  std::sort(actors.begin(), actors.end());
+  actors.erase(std::unique(actors.begin(), actors.end()), actors.end());
+  return actors;
+}
+
 std::string changed_fields(const ledger::Event& event) {
   const auto parsed = [](const std::optional<std::string>& text) {
     return text ? nlohmann::json::parse(*text, nullptr, false) : nlohmann::json();

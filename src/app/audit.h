@@ -77,6 +77,9 @@ Result<std::vector<ledger::Event>> ledger_events(Workspace& workspace, std::int6
 Result<std::vector<std::string>> ledger_entities(Workspace& workspace);
 // Every action the ledger's events name, sorted: what --action can be.
 Result<std::vector<std::string>> ledger_actions(Workspace& workspace);
+// Every actor's name the ledger's events name, without how it was established ("ada", not "ada
+// (token 3f2a9c1b7d0e)"), each once, sorted: what --actor can be.
+Result<std::vector<std::string>> ledger_actor_names(Workspace& workspace);
 
 // What an event changed, for a person: the fields of the record whose values differ between before
 // and after ("capacity, status"), "(created)" and "(removed)" for a record put first and removed,

@@ -154,6 +154,18 @@ int audit_log(app::Workspace& workspace, bool as_json, std::int64_t from, std::i
       return fail(named.error());
     if (Status named = name_known(filter.action, "action", app::ledger_actions); !named.ok())
       return fail(named.error());
+    // An actor matches by name whatever the case: one that no name matches so is named with those.
+    if (!filter.actor.empty()) {
+      auto names = app::ledger_actor_names(workspace);
+      if (!names.ok()) return fail(names.error());
+      const bool known = std::any_of(names->begin(), names->end(), [&](const std::string& name) {
+        return to_lower_ascii(name) == to_lower_ascii(filter.actor);
+      });
+      if (!known) {
+        std::cout << " No event has the actor '" << shown_in_cell(filter.actor)
+                  << "'; the ledger's are: " << join(*names, ", ") << ".";
+      }
+    }
     std::cout << "\n";
     return 0;
   }

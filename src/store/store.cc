@@ -896,6 +896,10 @@ Result<std::vector<std::string>> Store::recorded_actions() {
   return distinct_in_ledger(R"(SELECT DISTINCT "action" FROM "ledger" ORDER BY "action")");
 }
 
+Result<std::vector<std::string>> Store::recorded_actors() {
+  return distinct_in_ledger(R"(SELECT DISTINCT "actor" FROM "ledger" ORDER BY "actor")");
+}
+
 Result<std::vector<std::string>> Store::distinct_in_ledger(const char* query) {
   MOAT_TRY(const auto rows, db_->query(query));
   std::vector<std::string> values;

@@ -157,6 +157,8 @@ class Store {
   Result<std::vector<std::string>> recorded_entities();
   // Every action the ledger's events name ("put", "remove", "user-disable", ...), sorted.
   Result<std::vector<std::string>> recorded_actions();
+  // Every actor the ledger's events name as recorded ("ada (token 3f2a9c1b7d0e)", "ada"), sorted.
+  Result<std::vector<std::string>> recorded_actors();
   // Runs `body`, whose reads then all see one consistent snapshot (a read transaction; inside
   // an open transaction, that one).
   Status read_snapshot(const std::function<Status()>& body);
@@ -175,7 +177,7 @@ class Store {
   Status write_witness(const ledger::Event& last) const;
   Result<std::vector<Record>> records_of(const Table& table, const std::string& sql,
                                          std::span<const SqlValue> params);
-  // The texts of a query's one column over the ledger (recorded_entities, recorded_actions).
+  // The texts of a query's one column over the ledger (recorded_entities, recorded_actions, ...).
   Result<std::vector<std::string>> distinct_in_ledger(const char* query);
   // Removes temporary witness files that a process killed mid-write left behind.
   void remove_stale_witness_files() const;

@@ -151,6 +151,12 @@ python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); n=int(sys.argv[2]);
 run "$MOAT" -w "$WORK/demo" audit log --actor nobody-at-all
 expect_status 0 "audit log --actor with no event"
 expect_stdout "No event matches."
+expect_stdout "No event has the actor 'nobody-at-all'; the ledger's are: " "an actor no event has"
+expect_stdout "e2e-test" "an actor no event has"
+run "$MOAT" -w "$WORK/demo" audit log --actor E2E-TEST --limit 1
+expect_status 0 "audit log --actor in other capitals"
+CHECKS=$((CHECKS + 1))
+grep -q "No event" "$WORK/stdout" && fail "an actor's name in other capitals matched nothing: $(cat "$WORK/stdout")"
 run "$MOAT" -w "$WORK/demo" audit log --entity supplier
 expect_status 0 "audit log --entity of no event"
 expect_stdout "No event has the entity 'supplier'; the ledger's are: " "an entity misspelt"
