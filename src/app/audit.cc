@@ -16,6 +16,7 @@
 #include "ledger/merkle.h"
 #include "store/counts.h"
 #include "store/field_text.h"
+#include "store/ledger_head.h"
 #include "store/schema.h"
 #include "store/tree.h"
 
@@ -348,6 +349,10 @@ Result<std::vector<ledger::Event>> ledger_events(Workspace& workspace, std::int6
                                               },
                                               {filter.entity, filter.key, filter.action}));
   return events;
+}
+
+Result<std::int64_t> ledger_last_seq(Workspace& workspace) {
+  return store::ledger_head(workspace.store().database());
 }
 
 Result<std::vector<std::string>> ledger_entities(Workspace& workspace) {

@@ -73,6 +73,9 @@ struct EventFilter {
 Result<std::vector<ledger::Event>> ledger_events(Workspace& workspace, std::int64_t from_seq,
                                                  std::int64_t limit, const EventFilter& filter = {});
 
+// The sequence number of the ledger's last event, 0 when it has none (one indexed read).
+Result<std::int64_t> ledger_last_seq(Workspace& workspace);
+
 // Every kind of entity the ledger's events name, sorted: what --entity can be.
 Result<std::vector<std::string>> ledger_entities(Workspace& workspace);
 // Every action the ledger's events name, sorted: what --action can be.

@@ -134,9 +134,9 @@ int audit_log(app::Workspace& workspace, bool as_json, std::int64_t from, std::i
   if (events->empty()) {
     std::cout << (filter.any() ? "No event matches." : "No events.");
     // Past the ledger's end: say where it ends.
-    auto count = workspace.store().event_count();
-    if (!count.ok()) return fail(count.error());
-    if (from > *count && *count > 0) std::cout << " The ledger's last event is seq " << *count << ".";
+    auto last = app::ledger_last_seq(workspace);
+    if (!last.ok()) return fail(last.error());
+    if (from > *last && *last > 0) std::cout << " The ledger's last event is seq " << *last << ".";
     // An entity or action no event has is likely a misspelling ("supplier" for "suppliers"):
     // name the ledger's.
     const auto name_known = [&](const std::string& wanted, const char* what,

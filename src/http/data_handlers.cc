@@ -363,10 +363,14 @@ Result<Reply> audit_log(Call& call) {
     items.push_back(app::listed_event_json(events[i]));
   }
   const bool more = events.size() > static_cast<std::size_t>(limit);
+  // Where the ledger ends, read after the page: a page past it (or of a filter nothing matches)
+  // says so, and a client polling for new events knows where to start.
+  MOAT_TRY(const std::int64_t last, app::ledger_last_seq(call.workspace));
   Reply reply;
   reply.body = {
       {"items", std::move(items)},
       {"limit", limit},
+      {"last_seq", last},
       {"next",
        more ? json(link_with(call, "after", std::to_string(events[static_cast<std::size_t>(limit) - 1].seq)))
             : json(nullptr)}};

@@ -1027,6 +1027,12 @@ def test_problems_and_limits(server):
           and following[0]["seq"] > page["items"][-1]["seq"], "the next filtered page keeps the filter")
     check(admin.get("/api/audit/log?actor=nobody-at-all").json["items"] == [], "no event by an unknown actor")
     check(all("changed" in e for e in page["items"]), "each event says what it changed")
+    # Where the ledger ends, on every page: past it, the empty page says so.
+    whole = admin.get("/api/audit/log?limit=1000").json
+    last = whole["last_seq"]
+    check(isinstance(last, int) and last >= whole["items"][-1]["seq"], "last_seq is the ledger's end: %s" % last)
+    beyond = admin.get("/api/audit/log?after=%d" % (last + 100)).json
+    check(beyond["items"] == [] and beyond["last_seq"] >= last, "a page past the end: %s" % beyond)
 
 
 def test_engines(server):
