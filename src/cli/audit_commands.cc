@@ -137,35 +137,27 @@ int audit_log(app::Workspace& workspace, bool as_json, std::int64_t from, std::i
     auto last = app::ledger_last_seq(workspace);
     if (!last.ok()) return fail(last.error());
     if (from > *last && *last > 0) std::cout << " The ledger's last event is seq " << *last << ".";
-    // An entity or action no event has is likely a misspelling ("supplier" for "suppliers"):
-    // name the ledger's.
+    // An entity, action or actor no event has is likely misspelt ("supplier" for "suppliers"):
+    // the ledger's are named. Actors compare whatever the case, as the filter matches them.
     const auto name_known = [&](const std::string& wanted, const char* what,
-                                Result<std::vector<std::string>> (*known_in)(app::Workspace&)) -> Status {
+                                Result<std::vector<std::string>> (*known_in)(app::Workspace&),
+                                bool any_case) -> Status {
       if (wanted.empty()) return {};
       MOAT_TRY(const std::vector<std::string> known, known_in(workspace));
-      if (std::find(known.begin(), known.end(), wanted) != known.end()) return {};
-      std::string list;
-      for (const std::string& value : known) list += (list.empty() ? "" : ", ") + value;
+      const auto same = [&](const std::string& value) {
+        return any_case ? to_lower_ascii(value) == to_lower_ascii(wanted) : value == wanted;
+      };
+      if (std::any_of(known.begin(), known.end(), same)) return {};
       std::cout << " No event has the " << what << " '" << shown_in_cell(wanted)
-                << "'; the ledger's are: " << list << ".";
+                << "'; the ledger's are: " << join(known, ", ") << ".";
       return {};
     };
-    if (Status named = name_known(filter.entity, "entity", app::ledger_entities); !named.ok())
+    if (Status named = name_known(filter.entity, "entity", app::ledger_entities, false); !named.ok())
       return fail(named.error());
-    if (Status named = name_known(filter.action, "action", app::ledger_actions); !named.ok())
+    if (Status named = name_known(filter.action, "action", app::ledger_actions, false); !named.ok())
       return fail(named.error());
-    // An actor matches by name whatever the case: one that no name matches so is named with those.
-    if (!filter.actor.empty()) {
-      auto names = app::ledger_actor_names(workspace);
-      if (!names.ok()) return fail(names.error());
-      const bool known = std::any_of(names->begin(), names->end(), [&](const std::string& name) {
-        return to_lower_ascii(name) == to_lower_ascii(filter.actor);
-      });
-      if (!known) {
-        std::cout << " No event has the actor '" << shown_in_cell(filter.actor)
-                  << "'; the ledger's are: " << join(*names, ", ") << ".";
-      }
-    }
+    if (Status named = name_known(filter.actor, "actor", app::ledger_actor_names, true); !named.ok())
+      return fail(named.error());
     std::cout << "\n";
     return 0;
   }
