@@ -29,9 +29,6 @@ std::string text(const json& value) {
 
 // ---- A plan against today's inputs -----------------------------------------------------------
 
-// Quotes left out of an instance because their validity ended before the day it was read for:
-// (package, supplier) -> the last day each was valid.
-
 // An instance's packages, suppliers and quotes by id, for reading a plan of thousands of
 // assignments against it (a search of the lists for each was quadratic).
 class InstanceIndex {
@@ -57,13 +54,6 @@ class InstanceIndex {
   std::map<std::string, const plan::Supplier*> suppliers_;
   std::map<std::pair<std::string, std::string>, const plan::Quote*> quotes_;
 };
-
-// Why `supplier` may no longer make `package` (the planner's own eligibility rule, which names the
-// day a quote left out as lapsed was last valid); empty when it may.
-std::string ineligible(const plan::Instance& instance, const InstanceIndex& index,
-                       const plan::Package& package, const plan::Supplier& supplier) {
-  return plan::ineligibility(instance, package, supplier, index.quote(package.id, supplier.id)).value_or("");
-}
 
 // Each reason once, with the packages it holds for: a supplier no longer qualified makes every
 // package of the plan it makes a break, said in one line (the first few packages, and how many).
@@ -104,8 +94,10 @@ void assignment_breaks(const plan::Instance& instance, const InstanceIndex& inde
     if (!package) breaks.push_back(a.package + " is no longer a work package of the product");
     if (!supplier) breaks.push_back(a.supplier + " is no longer a supplier on record (" + a.package + ")");
     if (!package || !supplier) continue;
-    if (const std::string why = ineligible(instance, index, *package, *supplier); !why.empty())
-      ineligibilities.add(why, a.package);
+    // The planner's own eligibility rule (which names the day a lapsed quote was last valid).
+    if (const auto why =
+            plan::ineligibility(instance, *package, *supplier, index.quote(a.package, a.supplier)))
+      ineligibilities.add(*why, a.package);
     // The units the package needs of each source today: its volume may have grown since.
     units[a.supplier] += package->volume / package->sources;
     ++sources_of[a.package];
