@@ -529,8 +529,9 @@ class Model {
 
   // When CBC's preprocessing, given a cutoff, leaves no integer variable, what CBC then calls
   // optimal is not to be trusted (NoIntegersNoted): the model is solved again without the cutoff,
-  // which CBC's preprocessing then does not use, and the cutoff is applied to what that finds. (Solved
-  // again without preprocessing instead, such models took up to 0.47 s where they had taken 0.04.)
+  // which CBC's preprocessing then does not use, and the cutoff is applied to what that finds.
+  // (Solved again without preprocessing instead, such models took up to 0.47 s where they had
+  // taken 0.04.)
   // The same holds, to be safe, for its preprocessing calling the model infeasible against a
   // cutoff (not seen wrong).
   Solved solve_loaded(OsiClpSolverInterface& solver, const Deadline& deadline, std::optional<double> cutoff,
@@ -1288,10 +1289,10 @@ ExactResult solve_exact(const Problem& problem, const Deadline& deadline,
       start_from_relaxation(problem, model, deadline, options, search);
   // The capacities' own bound fixes columns against guesses just above it, where the relaxation's
   // reduced costs leave them free, and the reduced costs fix more against a guess than against the
-  // best plan. At collusion 1 the model is exact and a guess is settled by one solve. At 2 and more the model
-  // is completed by cuts as CBC's solutions break it, and a guess's solve spends its time on the bound while
-  // the plan is still far from the optimum (trusted M at 2: 0.53% after a minute with guesses, 0.06%
-  // without).
+  // best plan. At collusion 1 the model is exact and a guess is settled by one solve. At 2 and more
+  // the model is completed by cuts as CBC's solutions break it, and a guess's solve spends its time
+  // on the bound while the plan is still far from the optimum (trusted M at 2: 0.53% after a
+  // minute with guesses, 0.06% without).
   if (relaxed && search.best_cost() && !search.proven() && options.lagrangian && problem.collusion <= 1) {
     const LagrangianBound lagrangian =
         model.lagrangian(*relaxed, *search.best_cost(), deadline.share(kLagrangianShare));
