@@ -91,9 +91,12 @@ assert any(f["new"] and f["id"] is None for f in flags), [f for f in flags if f[
 assert any(f["changed"] == "cleared" and f["state"] == "resolved" for f in flags), [f["changed"] for f in flags]
 # Who changed a flag and when stay as recorded: a preview changes nothing.
 before = {f["id"]: f for f in json.load(open(sys.argv[2]))}
+compared = 0
 for f in flags:
     if f["changed"] and f["id"] in before:
         assert (f["updated_by"], f["updated_at"]) == (before[f["id"]]["updated_by"], before[f["id"]]["updated_at"]), f
+        compared += 1
+assert compared, "no flag the preview would change was on record to compare"
 PY
 CHECKS=$((CHECKS + 1))
 [ "$(sql "$WORK/aurora" "SELECT COUNT(*) FROM ledger")" = "$events_before" ] || fail "a look ahead wrote to the ledger"
