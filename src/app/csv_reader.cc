@@ -115,7 +115,8 @@ Result<ColumnMap> map_columns(const Places& places, const CsvTable& csv, const T
         problems.push_back({where, "column '" + header.value + "' gives " + std::string(column.field->name) +
                                        " again (already column " + std::to_string(it->second->column) + ")"});
       }
-      seen.emplace(column.field->name, &header);
+      if (seen.emplace(column.field->name, &header).second)
+        report.fields_given.emplace_back(column.field->name);
     }
     map.columns.push_back(column);
   }

@@ -53,6 +53,7 @@ struct FileReport {
   std::size_t preamble_rows = 0;             // rows before the header, skipped
   std::size_t trailing_empty_rows = 0;       // rows with empty fields past the header's width
   std::vector<std::string> ignored_columns;  // headers of row-number and unused columns
+  std::vector<std::string> fields_given;     // the table's fields the file has a column for
   // BOMs: fitted or not, and make or buy with the reason for each classification.
   std::size_t fitted = 0;
   std::size_t not_fitted = 0;

@@ -334,6 +334,7 @@ json complaint_fields(const Workspace& workspace, const PlatformRules& platform,
   json links = json::array();
   for (const HitView& h : p.hits) {
     links.push_back({{"url", h.listing.url},
+                     {"platform", h.listing.platform},
                      {"listing_id", h.listing.listing_id},
                      {"title", h.listing.title},
                      {"seller", h.listing.seller},
@@ -404,7 +405,11 @@ std::string summary_text(const json& fields) {
   for (const json& l : fields["links"]) {
     const std::string seller = l["seller"].get<std::string>();
     const std::string location = l["seller_location"].get<std::string>();
-    out += "- " + l["url"].get<std::string>() + "\n  " + l["title"].get<std::string>() + "\n";
+    // Alibaba's programme takes the links of all its marketplaces (same_process): each is named.
+    const std::string on = l["platform"].get<std::string>();
+    out += "- " + l["url"].get<std::string>() +
+           (on == fields["platform"].get<std::string>() ? "" : " (" + on + ")") + "\n  " +
+           l["title"].get<std::string>() + "\n";
     if (!seller.empty() || !location.empty()) {
       out += "  seller: " + (seller.empty() ? "not given" : seller) +
              (location.empty() ? "" : " (" + location + ")") + "\n";
@@ -494,7 +499,10 @@ Result<std::vector<HitView>> chosen_hits(Workspace& workspace, const PackageRequ
   }
   std::vector<HitView> out;
   for (const std::string& id : request.hits) {
-    MOAT_TRY(const HitView hit, find_hit(workspace, id, today));
+    auto found = find_hit(workspace, id, today);
+    if (!found.ok() && found.error().code() == ErrorCode::kNotFound)
+      return Error(ErrorCode::kNotFound, "--hits", "no hit '" + id + "'");
+    MOAT_TRY(const HitView hit, std::move(found));
     if (hit.status != "confirmed")
       return input_error("--hits", "hit " + id + " is " + hit.status + ", not confirmed");
     if (!same_process(hit.listing.platform, request.platform)) {

@@ -181,12 +181,32 @@ void check_listing(const Draft& draft, std::vector<Diagnostic>& problems) {
   }
 }
 
+// The listings of one file, and for each the fields the file leaves out (no column, no key): a
+// listing imported again keeps what it had for them. A price and its currency count as one field;
+// the capture's time and captor, and the photos, are the capture's own (write_listing).
+struct ListingFile {
+  std::vector<Draft> drafts;
+  std::vector<std::vector<std::string>> left_out;
+};
+
+std::vector<std::string> fields_left_out(const std::function<bool(std::string_view)>& given) {
+  static const std::set<std::string_view> kCapture = {"captured_at", "captured_by", "images"};
+  std::vector<std::string> out;
+  const bool priced = given("price") || given("currency");
+  for (const Field& field : listing_columns().fields) {
+    if (field.required || kCapture.contains(field.name) || given(field.name)) continue;
+    if ((field.name == "price" || field.name == "currency") && priced) continue;
+    out.emplace_back(field.name);
+  }
+  return out;
+}
+
 std::string pointer_where(const SourceFile& file, const std::string& pointer) {
   return file.name + "#" + pointer;
 }
 
 void read_json_listing(const SourceFile& file, const json& object, const std::string& pointer,
-                       const CapabilityCatalog& catalog, std::vector<Draft>& drafts,
+                       const CapabilityCatalog& catalog, ListingFile& read,
                        std::vector<Diagnostic>& problems) {
   const store::Table& table = listing_columns();
   if (!object.is_object()) {
@@ -218,10 +238,11 @@ void read_json_listing(const SourceFile& file, const json& object, const std::st
     }
     draft.record[name] = std::move(value);
   }
-  drafts.push_back(std::move(draft));
+  read.drafts.push_back(std::move(draft));
+  read.left_out.push_back(fields_left_out([&](std::string_view name) { return object.contains(name); }));
 }
 
-Result<std::vector<Draft>> read_json_listings(const SourceFile& file, const CapabilityCatalog& catalog) {
+Result<ListingFile> read_json_listings(const SourceFile& file, const CapabilityCatalog& catalog) {
   if (const auto bad = first_invalid_utf8(file.content)) {
     const TextPosition p = position_of(file.content, *bad);
     return input_error(file.name + ":" + std::to_string(p.line) + ":" + std::to_string(p.column),
@@ -240,21 +261,28 @@ Result<std::vector<Draft>> read_json_listings(const SourceFile& file, const Capa
     base = "/listings";
   }
   if (!list->is_array()) return input_error(pointer_where(file, base), "must be an array of listings");
-  std::vector<Draft> drafts;
+  ListingFile read;
   std::vector<Diagnostic> problems;
   for (std::size_t i = 0; i < list->size() && problems.size() < kMaxDiagnostics; ++i) {
-    const std::size_t read = drafts.size();
-    read_json_listing(file, (*list)[i], base + "/" + std::to_string(i), catalog, drafts, problems);
-    if (drafts.size() > read) check_listing(drafts.back(), problems);
+    const std::size_t before = read.drafts.size();
+    read_json_listing(file, (*list)[i], base + "/" + std::to_string(i), catalog, read, problems);
+    if (read.drafts.size() > before) check_listing(read.drafts.back(), problems);
   }
   if (!problems.empty()) return Error(ErrorCode::kInput, std::move(problems));
-  return drafts;
+  return read;
 }
 
-Result<std::vector<Draft>> read_listing_file(const SourceFile& file, const CapabilityCatalog& catalog) {
+Result<ListingFile> read_listing_file(const SourceFile& file, const CapabilityCatalog& catalog) {
   if (looks_like_json(file)) return read_json_listings(file, catalog);
+  ListingFile out;
   MOAT_TRY(FileRead read, read_csv_records(file, listing_columns(), std::nullopt, catalog, check_listing));
-  return std::move(read.drafts);
+  const std::vector<std::string>& columns = read.report.fields_given;
+  const std::vector<std::string> left_out = fields_left_out([&](std::string_view name) {
+    return std::find(columns.begin(), columns.end(), name) != columns.end();
+  });
+  out.drafts = std::move(read.drafts);
+  out.left_out.assign(out.drafts.size(), left_out);
+  return out;
 }
 
 // ---- Images -----------------------------------------------------------------------------------
@@ -342,6 +370,7 @@ struct IncomingImage {
 struct IncomingListing {
   Draft draft;
   std::vector<IncomingImage> images;
+  std::vector<std::string> left_out;  // ListingFile::left_out
 };
 
 // Reads and checks every listing's images; every problem is collected, each at its cell.
@@ -506,7 +535,13 @@ bool same_capture(const json& incoming, const json& stored) {
 Result<Written> write_listing(Workspace& workspace, store::Writer& writer, const IncomingListing& incoming,
                               const std::vector<Blob>& blobs, const json* known, long& last,
                               const store::Author& author) {
-  const json& r = incoming.draft.record;
+  // What the file leaves out stays as it was (ListingFile).
+  json r = incoming.draft.record;
+  if (known) {
+    for (const std::string& name : incoming.left_out) {
+      if (const auto it = known->find(name); it != known->end()) r[name] = *it;
+    }
+  }
   json listing = r;
   Written out;
   out.added = known == nullptr;
@@ -592,20 +627,23 @@ Result<ListingImportReport> import_listings(Workspace& workspace, const Session&
   if (request.files.empty()) return input_error("FILE", "name at least one listings file (CSV or JSON)");
   const CapabilityCatalog catalog = workspace.capabilities();
   std::vector<Draft> drafts;
+  std::vector<std::vector<std::string>> left_out;
   std::vector<Diagnostic> problems;
   for (const SourceFile& file : request.files) {
-    Result<std::vector<Draft>> read = read_listing_file(file, catalog);
+    Result<ListingFile> read = read_listing_file(file, catalog);
     if (!read.ok()) {
       for (const Diagnostic& d : read.error().diagnostics()) problems.push_back(d);
       continue;
     }
-    for (Draft& d : *read) drafts.push_back(std::move(d));
+    for (Draft& d : read->drafts) drafts.push_back(std::move(d));
+    for (auto& fields : read->left_out) left_out.push_back(std::move(fields));
   }
   if (problems.empty()) check_capture_times(drafts, session.now(), problems);
   if (!problems.empty()) return Error(ErrorCode::kInput, std::move(problems));
   MOAT_CHECK(check_duplicates(drafts));
   MOAT_TRY(const ImageSource source, ImageSource::open(request.images, std::move(request.image_files)));
-  MOAT_TRY(const std::vector<IncomingListing> incoming, with_images(std::move(drafts), source));
+  MOAT_TRY(std::vector<IncomingListing> incoming, with_images(std::move(drafts), source));
+  for (std::size_t i = 0; i < incoming.size(); ++i) incoming[i].left_out = std::move(left_out[i]);
   // Images go into the vault first (content-addressed, so a refused import leaves no record
   // naming them); the records follow in one transaction.
   std::vector<std::vector<Blob>> blobs;

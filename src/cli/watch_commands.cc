@@ -367,7 +367,8 @@ void define_package(CLI::App& parent, GlobalOptions& global, Runs& runs) {
   runs.push_back([cmd, flags, &global] {
     if (!cmd->parsed()) return -1;
     return run(global, [&](app::Workspace& workspace, const app::Session& session, Date today) -> Status {
-      const app::PackageRequest request{flags->platform, split_list(flags->hits), flags->out, flags->agent};
+      const app::PackageRequest request{flags->platform, split_list(flags->hits, ",;"), flags->out,
+                                        flags->agent};
       MOAT_TRY(const app::PackageReport report, app::write_packages(workspace, session, request, today));
       if (global.json) {
         print_json(app::package_report_json(report));

@@ -167,6 +167,27 @@ expect_status 0 "watch listings"
 CHECKS=$((CHECKS + 1))
 [ "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$WORK/stdout")" = "6" ] || fail "6 listings"
 
+# A listing imported again keeps what the new file leaves out: a new title, no price column, no
+# seller key; the price and its currency stay. Imported once more, nothing changed: not written.
+printf 'platform,url,title\njd,https://item.jd.com/100.html?spm=a1z,AU-360 音箱 新款\n' > "$WORK/again.csv"
+run "$MOAT" "${W[@]}" watch import "$WORK/again.csv" --json
+expect_status 0 "import a listing again from fewer columns"
+CHECKS=$((CHECKS + 1))
+python3 -c 'import json,sys; r = json.load(open(sys.argv[1])); assert r["updated"] and not r["added"], r' "$WORK/stdout" ||
+  fail "the JD listing updated, not added"
+run "$MOAT" "${W[@]}" watch listings --json
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/stdout" <<'PY' || fail "what the file left out kept"
+import json, sys
+jd = [l for l in json.load(open(sys.argv[1])) if l["platform"] == "jd"]
+assert len(jd) == 1, jd
+assert jd[0]["title"] == "AU-360 音箱 新款" and jd[0]["price"] == 99 and jd[0]["currency"] == "CNY", jd[0]
+PY
+run "$MOAT" "${W[@]}" watch import "$WORK/again.csv" --json
+CHECKS=$((CHECKS + 1))
+python3 -c 'import json,sys; r = json.load(open(sys.argv[1])); assert r["unchanged"] and not r["updated"], r' "$WORK/stdout" ||
+  fail "the same capture again is not written"
+
 # A price in another currency is compared converted, and quoted as the listing shows it.
 printf '\n[currency]\nbase = "CNY"\nrates = [ { currency = "USD", rate = 7.12, date = "2026-11-30" } ]\n' >> "$WORK/ws/moat.toml"
 printf 'platform,url,title,price,currency\namazon,https://www.amazon.com/dp/B0USD01,AURORAS speaker,10,USD\n' > "$WORK/usd.csv"
@@ -209,6 +230,9 @@ run "$MOAT" "${W[@]}" watch complaint set C9 --status filed
 expect_status 1 "an unknown complaint"
 run "$MOAT" "${W[@]}" watch package shopee
 expect_status 1 "an unknown platform"
+run "$MOAT" "${W[@]}" watch package taobao --hits "H99, H1"
+expect_status 1 "an unknown hit among several"
+expect_stderr "--hits: no hit 'H99'" "hits listed with a comma, the unknown one named"
 
 # Every capture is in the ledger, and the ledger still verifies.
 run "$MOAT" "${W[@]}" audit verify
