@@ -406,22 +406,33 @@ Result<TraceOutcome> trace_archive(Workspace& workspace, std::string_view suspec
   for (const ArchiveMember& m : members)
     reads += masters_of(masters, scheme_of(detect_media_type(m.content)));
   SearchProgress progress(told, reads);
-  std::optional<TraceOutcome> best;
+  std::vector<TraceOutcome> traced;
   for (const ArchiveMember& m : members) {
     if (scheme_of(detect_media_type(m.content)).empty()) continue;
     MOAT_TRY(TraceOutcome one, trace_one(workspace, m.content, masters, prepared, progress));
     one.member = m.path;
-    const auto strength = [](const TraceOutcome& t) {
-      if (t.named.empty()) return t.verdict == "master" ? 0.5 : 0.0;
-      return 1.0 + (1.0 - std::min(1.0, t.named.front().p_value));
-    };
-    if (!best || strength(one) > strength(*best)) best = std::move(one);
+    traced.push_back(std::move(one));
   }
   progress.finish();
-  if (best) {
-    best->sha256 = sha256_hex(suspect);
-    best->media_type = std::string(kZip);
-    return std::move(*best);
+  if (!traced.empty()) {
+    // Strongest first: someone named (an exact copy before a fingerprint, then the smaller p-value:
+    // 1e-118 before 1e-44, then the higher score), then the master, then nothing found.
+    const auto rank = [](const TraceOutcome& t) {
+      return t.named.empty() ? (t.verdict == "master" ? 1 : 2) : 0;
+    };
+    std::stable_sort(traced.begin(), traced.end(), [&](const TraceOutcome& a, const TraceOutcome& b) {
+      if (rank(a) != rank(b)) return rank(a) < rank(b);
+      if (a.named.empty()) return false;
+      const TracedCopy& x = a.named.front();
+      const TracedCopy& y = b.named.front();
+      return x.p_value != y.p_value ? x.p_value < y.p_value : x.score > y.score;
+    });
+    TraceOutcome best = std::move(traced.front());
+    for (std::size_t i = 1; i < traced.size() && traced[i].someone_named(); ++i)
+      best.other_members.push_back(std::move(traced[i]));
+    best.archive_sha256 = sha256_hex(suspect);
+    best.media_type = std::string(kZip);
+    return best;
   }
   SearchProgress none(told, 0);
   MOAT_TRY(TraceOutcome whole, trace_one(workspace, suspect, masters, prepared, none));
@@ -466,6 +477,12 @@ Result<TraceOutcome> conclude(Workspace& workspace, const Session& session, Trac
   out.name = name;
   MOAT_CHECK(vouch(workspace, out));
   write_message(out);
+  for (TraceOutcome& other : out.other_members) {
+    other.name = name;
+    MOAT_CHECK(vouch(workspace, other));
+    write_message(other);
+    out.message += "; also in the archive, " + other.member + ": " + other.message;
+  }
   MOAT_TRY(const std::int64_t events,
            workspace.store().write(session.author(), [&](store::Writer& writer) -> Status {
              json detail = trace_json(out);
@@ -566,6 +583,16 @@ json trace_json(const TraceOutcome& o) {
               {"copies", copies},
               {"ledger", ledger_json(o)}};
   if (!o.member.empty()) out["member"] = o.member;
+  if (!o.archive_sha256.empty()) {
+    json others = json::array();
+    for (const TraceOutcome& other : o.other_members) {
+      json one = trace_json(other);
+      one.erase("copies");
+      one.erase("name");
+      others.push_back(std::move(one));
+    }
+    out["archive"] = {{"sha256", o.archive_sha256}, {"other_members", others}};
+  }
   return out;
 }
 

@@ -58,12 +58,17 @@ struct TraceOutcome {
   std::string verdict;
   std::string message;  // one sentence for people
   std::string name;     // the suspect as given
-  std::string sha256;   // the suspect's
+  std::string sha256;   // the suspect's (for a ZIP: the member's that stands for it)
   std::string media_type;
   std::string scheme;     // the marking scheme read ("none" for exact-hash verdicts)
   std::string file;       // the master design file's id
   std::string file_name;  // and its name
-  std::string member;     // for a ZIP suspect: the member that named someone
+  // For a ZIP suspect: the member with the strongest evidence, which stands for the archive; the
+  // archive's own SHA-256; and every other member that names someone, strongest first (a ZIP can
+  // hold the layers of several leakers).
+  std::string member;
+  std::string archive_sha256;
+  std::vector<TraceOutcome> other_members;
   // The evidence: the mark read and the threshold it was held to.
   std::size_t symbols_read = 0;
   double threshold = 0;

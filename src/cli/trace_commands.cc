@@ -58,8 +58,8 @@ void warn_unvouched(const app::TraceOutcome& o) {
   std::cerr << "  run 'moat audit verify' to find what was changed\n";
 }
 
-void print_outcome(const app::TraceOutcome& o) {
-  std::cout << o.name << ": " << o.message << "\n";
+// What one suspect (or one member of a ZIP) was found to be, and its evidence.
+void print_member(const app::TraceOutcome& o) {
   if (!o.member.empty()) std::cout << "  member     " << o.member << "\n";
   if (!o.file.empty()) std::cout << "  file       " << o.file << "  " << o.file_name << "\n";
   for (const app::TracedCopy& c : o.named) {
@@ -81,6 +81,16 @@ void print_outcome(const app::TraceOutcome& o) {
   if (o.verdict == "no-fingerprint") {
     std::cout << "  evidence   " << o.symbols_read << " symbols read, threshold " << figure(o.threshold)
               << "; " << o.scored.size() << " copies scored, none above it\n";
+  }
+}
+
+void print_outcome(const app::TraceOutcome& o) {
+  std::cout << o.name << ": " << o.message << "\n";
+  if (!o.archive_sha256.empty()) std::cout << "  archive    SHA-256 " << o.archive_sha256 << "\n";
+  print_member(o);
+  for (const app::TraceOutcome& other : o.other_members) {
+    std::cout << "  also       " << other.message << "\n";
+    print_member(other);
   }
 }
 
@@ -114,8 +124,13 @@ std::function<int()> define_trace(CLI::App& app, GlobalOptions& global) {
         print_outcome(*traced);
       }
       warn_unvouched(*traced);
+      bool vouched = traced->vouched();
+      for (const app::TraceOutcome& other : traced->other_members) {
+        warn_unvouched(other);
+        vouched = vouched && other.vouched();
+      }
       if (!traced->someone_named()) return 1;
-      return traced->vouched() ? 0 : kExitNoGo;
+      return vouched ? 0 : kExitNoGo;
     });
   };
 }

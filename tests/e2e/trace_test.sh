@@ -148,6 +148,34 @@ for who in B1 B2; do
   trace_to "$WORK/out/$who/board.GTL" "$who" "the Gerber copy of $who"
   trace_to "$WORK/out/$who/board.pdf" "$who" "the PDF copy of $who"
 done
+
+# A ZIP holding B1's Gerber and B2's drawing names both, each member with its own evidence: the
+# hash that "equals the copy's" is the member's, the archive's own is given beside it.
+python3 - "$WORK" <<'PY'
+import sys, zipfile
+work = sys.argv[1]
+with zipfile.ZipFile(f"{work}/mixed.zip", "w") as z:
+    z.write(f"{work}/out/B1/board.GTL", "a/top.GTL")
+    z.write(f"{work}/out/B2/board.pdf", "b/drawing.pdf")
+PY
+run "$MOAT" "${W[@]}" trace "$WORK/mixed.zip" --json
+expect_status 0 "trace a ZIP of two people's copies"
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/stdout" "$WORK" <<'PY' || fail "trace of a ZIP: both leakers, each member's hash"
+import hashlib, json, sys
+o, work = json.load(open(sys.argv[1])), sys.argv[2]
+digest = lambda path: hashlib.sha256(open(path, "rb").read()).hexdigest()
+members = [o] + o["archive"]["other_members"]
+by_member = {m["member"]: m for m in members}
+assert set(by_member) == {"a/top.GTL", "b/drawing.pdf"}, list(by_member)
+assert by_member["a/top.GTL"]["recipient"] == "B1" and by_member["b/drawing.pdf"]["recipient"] == "B2", members
+assert by_member["a/top.GTL"]["evidence"]["sha256"] == digest(f"{work}/out/B1/board.GTL"), o
+assert by_member["b/drawing.pdf"]["evidence"]["sha256"] == digest(f"{work}/out/B2/board.pdf"), o
+assert o["archive"]["sha256"] == digest(f"{work}/mixed.zip"), o["archive"]
+assert "B1" in o["message"] and "B2" in o["message"], o["message"]
+PY
+run "$MOAT" "${W[@]}" trace "$WORK/mixed.zip"
+expect_stdout "also" "the second leaker in the text"
 # A drawing printed to other paper, fitted to it: the A4 landscape page on Letter portrait is scaled
 # by 0.94 and turned a quarter (Ghostscript also writes each box as a rectangle's corner).
 if command -v gs >/dev/null; then
