@@ -2,11 +2,13 @@
 #include "mark/step.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <numbers>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -95,6 +97,36 @@ struct StepFile {
     return e && e->point != Entity::kNoPoint ? &points[e->point] : nullptr;
   }
 };
+
+// ISO 10303-21 ignores the characters outside its print range (0x20-0x7E) wherever they stand, so
+// a line break may split a token: `1.29812560709619E⏎-15`, a type name, a string, as exporters that
+// wrap lines at 80 columns write. The text with every run of control characters that stands
+// between two characters of a token removed; nullopt when there is none (the text is read as it
+// is, so that a copy differs from its master only in the digits moved, and a place is its line).
+bool token_character(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '+' || c == '-' ||
+         c == '#';
+}
+bool control_character(char c) {
+  return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+}
+std::optional<std::string> tokens_joined(std::string_view text) {
+  std::string out;
+  size_t copied = 0;
+  for (size_t pos = 0; (pos = text.find_first_of("\r\n", pos)) != std::string_view::npos;) {
+    size_t begin = pos, end = pos;
+    while (begin > 0 && control_character(text[begin - 1])) --begin;
+    while (end < text.size() && control_character(text[end])) ++end;
+    if (begin > 0 && end < text.size() && token_character(text[begin - 1]) && token_character(text[end])) {
+      out.append(text, copied, begin - copied);
+      copied = end;
+    }
+    pos = end;
+  }
+  if (copied == 0) return std::nullopt;
+  out.append(text, copied);
+  return out;
+}
 
 std::string location(std::string_view text, size_t offset) {
   size_t line = 1, col = 1;
@@ -506,7 +538,9 @@ std::string format_real(double value) {
 // digits, each trace only parses the suspect's points.
 class PreparedStep final : public PreparedMaster {
  public:
-  explicit PreparedStep(std::string master) : master_(std::move(master)) {}
+  explicit PreparedStep(std::string master) : master_(std::move(master)) {
+    if (std::optional<std::string> joined = tokens_joined(master_)) master_ = std::move(*joined);
+  }
 
   // Parses the master (held here, so that the parsed entities' views stay valid).
   Status prepare(std::string_view secret) {
@@ -597,7 +631,8 @@ class StepFormat final : public Format {
 }  // namespace
 
 Result<std::vector<Point3>> step_points(std::string_view text) {
-  MOAT_TRY(const StepFile file, parse_step(text, /*count_uses=*/false));
+  const std::optional<std::string> joined = tokens_joined(text);
+  MOAT_TRY(const StepFile file, parse_step(joined ? *joined : text, /*count_uses=*/false));
   std::vector<Point3> out;
   out.reserve(file.points.size());
   for (const StepPoint& p : file.points)

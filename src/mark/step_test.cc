@@ -171,6 +171,51 @@ TEST(Step, GeneratedModelTracedThroughRenumberingAndTenDigits) {
   EXPECT_TRUE(accused(rewritten(master, 10), master).empty());
 }
 
+// The same text with the DATA section's lines cut every `columns` characters wherever that falls,
+// inside a number or a name too (ISO 10303-21 ignores line breaks; some exporters write this).
+std::string wrapped(const std::string& text, size_t columns, const std::string& line_end) {
+  const size_t data = text.find("DATA;");
+  std::string out = text.substr(0, data);
+  size_t column = 0;
+  for (size_t i = data; i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      out += line_end;
+      column = 0;
+      continue;
+    }
+    if (column == columns) {
+      out += line_end;
+      column = 0;
+    }
+    out += text[i];
+    ++column;
+  }
+  return out;
+}
+
+TEST(Step, LineBreaksInsideTokensAreIgnoredInMastersAndSuspects) {
+  const std::string master = generated_step();
+  for (const std::string line_end : {"\n", "\r\n"}) {
+    const std::string cut = wrapped(master, 23, line_end);
+    size_t numbers_cut = 0;
+    for (size_t at = cut.find(line_end); at != std::string::npos; at = cut.find(line_end, at + 1)) {
+      const size_t after = at + line_end.size();
+      numbers_cut += at > 0 && after < cut.size() && std::isdigit(static_cast<unsigned char>(cut[at - 1])) &&
+                     std::isdigit(static_cast<unsigned char>(cut[after]));
+    }
+    ASSERT_GT(numbers_cut, 100u) << "no number cut: the test reads nothing";
+    EXPECT_EQ(step_points(cut).value(), step_points(master).value());
+    // A copy of the wrapped master is marked and names its recipient; so does a marked copy that
+    // a leaker wrapped.
+    const Result<Marked> copy = mark(cut, "step", kKey, "C3");
+    ASSERT_TRUE(copy.ok()) << copy.error().to_string();
+    EXPECT_GT(copy->carriers, 400u);
+    EXPECT_EQ(accused(copy->bytes, cut), std::vector<std::string>{"C3"});
+    EXPECT_EQ(accused(wrapped(mark(master, "step", kKey, "C7").value().bytes, 23, line_end), master),
+              std::vector<std::string>{"C7"});
+  }
+}
+
 #ifdef MOAT_STEP_OCCT
 std::string occt(const std::string& arguments) {
   std::string out;
