@@ -29,7 +29,7 @@ std::string stamp_text(const CopyLabel& label) {
 }
 
 MarkedCopy unmarked(std::string_view master, std::string_view why) {
-  return MarkedCopy{std::string(master), "none", 0, unmarked_report(why)};
+  return MarkedCopy{std::string(master), "none", 0, unmarked_report(why), std::string(why)};
 }
 
 }  // namespace
@@ -40,6 +40,12 @@ bool marks_kind(std::string_view media_type) {
 
 std::string unmarked_report(std::string_view why) {
   return json{{"scheme", "none"}, {"registry", "exact copy by SHA-256"}, {"why", std::string(why)}}.dump();
+}
+
+std::string why_unmarked(std::string_view report_json) {
+  const json report = json::parse(report_json, nullptr, false);
+  if (!report.is_object() || report.value("scheme", "") != "none") return {};
+  return report.value("why", "");
 }
 
 // PDF, STEP, Gerber and Excellon copies carry the recipient's codeword; any other kind is the

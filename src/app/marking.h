@@ -31,7 +31,11 @@ struct MarkedCopy {
   std::string scheme;         // "none" until a format is marked: "pdf", "step", "gerber", "excellon"
   int resists_collusion = 0;  // colluders the code resists at 1e-6 (0: exact-copy registry only)
   std::string report_json;    // the format's report (deviation, carriers, ...) as JSON text
+  std::string unmarked;       // why the copy is the master's bytes; empty when it is marked
 };
+
+// Why a copy went out unmarked, from its report (unmarked_report); empty for a marked copy.
+std::string why_unmarked(std::string_view report_json);
 
 // Why a copy of a kind mark_copy does not mark goes out unmarked.
 inline constexpr std::string_view kNotMarkedKind = "moat does not mark this kind of file";

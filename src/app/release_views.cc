@@ -50,7 +50,8 @@ json copy_json(const CopyMade& c) {
           {"in_vault", !c.blob.empty()},
           {"path", optional_text(c.path)},
           {"scheme", c.scheme},
-          {"resists", c.resists}};
+          {"resists", c.resists},
+          {"unmarked", optional_text(c.unmarked)}};
 }
 
 json outcome_json(const ReleaseOutcome& o) {

@@ -372,9 +372,9 @@ Result<std::vector<Planned>> make_copies(Workspace& workspace, const Subject& s,
       for (const json& person : s.people) {
         const std::string copy_id = next_id(copy_ids, "C");
         copy_ids.push_back(copy_id);
-        Planned planned{
-            {copy_id, text(person, "id"), file.id, file.revision, file.name, file.sha256, "", "", "none", 0},
-            unmarked_report(kNotMarkedKind)};
+        Planned planned{{copy_id, text(person, "id"), file.id, file.revision, file.name, file.sha256, "", "",
+                         "none", 0, std::string(kNotMarkedKind)},
+                        unmarked_report(kNotMarkedKind)};
         MOAT_CHECK(delivery.take_master(planned, file));
         out.push_back(std::move(planned));
       }
@@ -398,9 +398,10 @@ Result<std::vector<Planned>> make_copies(Workspace& workspace, const Subject& s,
                             workspace.config().company,
                             request.today.to_string()};
       MOAT_TRY(MarkedCopy marked, marker.mark(label));
-      Planned planned{{copy_id, text(person, "id"), file.id, file.revision, file.name,
-                       sha256_hex(marked.bytes), "", "", marked.scheme, marked.resists_collusion},
-                      std::move(marked.report_json)};
+      Planned planned{
+          {copy_id, text(person, "id"), file.id, file.revision, file.name, sha256_hex(marked.bytes), "", "",
+           marked.scheme, marked.resists_collusion, marked.unmarked},
+          std::move(marked.report_json)};
       MOAT_CHECK(delivery.take(planned, marked.bytes));
       out.push_back(std::move(planned));
     }
@@ -475,11 +476,17 @@ Status record_release(Workspace& workspace, const Session& session, const Subjec
 // ---- Reading releases back --------------------------------------------------------------------
 
 CopyMade copy_of(const json& r) {
-  return {text(r, "id"),     text(r, "recipient"),
-          text(r, "file"),   static_cast<int>(integer(r, "revision").value_or(1)),
-          text(r, "name"),   text(r, "copy_hash"),
-          text(r, "blob"),   text(r, "path"),
-          text(r, "scheme"), static_cast<int>(integer(r, "resists").value_or(0))};
+  return {text(r, "id"),
+          text(r, "recipient"),
+          text(r, "file"),
+          static_cast<int>(integer(r, "revision").value_or(1)),
+          text(r, "name"),
+          text(r, "copy_hash"),
+          text(r, "blob"),
+          text(r, "path"),
+          text(r, "scheme"),
+          static_cast<int>(integer(r, "resists").value_or(0)),
+          why_unmarked(text(r, "report"))};
 }
 
 ReleaseView view_of(const json& r, Date today, const std::map<std::string, std::string>& supplier_names) {

@@ -72,6 +72,7 @@ struct CopyMade {
   std::string path;       // under --out, when written there
   std::string scheme;
   int resists = 0;
+  std::string unmarked;  // why the copy is the master's bytes (no fingerprint); empty when marked
 };
 
 struct ReleaseOutcome {

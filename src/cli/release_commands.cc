@@ -5,12 +5,14 @@
 #include <CLI/CLI.hpp>
 #include <iomanip>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "app/design_files.h"
 #include "app/file_kinds.h"
+#include "app/marking.h"
 #include "app/releases.h"
 #include "app/views.h"
 #include "cli/common.h"
@@ -200,6 +202,27 @@ void print_changes(const std::vector<app::KnowledgeChange>& changes) {
   table.print(std::cout);
 }
 
+// Files whose copies went out unmarked, each once: every recipient holds the master's bytes, so a
+// leak of them names no one. A file moat could not mark although its kind is marked is a warning;
+// one of a kind moat does not mark, a note.
+void warn_unmarked(const std::vector<app::CopyMade>& copies) {
+  std::map<std::string, std::pair<const app::CopyMade*, std::size_t>> files;
+  for (const app::CopyMade& c : copies) {
+    if (c.unmarked.empty()) continue;
+    auto& [first, count] = files[c.file];
+    if (!first) first = &c;
+    ++count;
+  }
+  for (const auto& [file, seen] : files) {
+    const auto& [c, count] = seen;
+    const bool kind = c->unmarked == app::kNotMarkedKind;
+    std::cerr << (kind ? "note: " : "warning: ") << file << " (" << c->name << ") went out unmarked"
+              << (kind ? " (" + c->unmarked + ")" : ": " + c->unmarked) << "; its " << count
+              << (count == 1 ? " copy is" : " copies are")
+              << " the master's bytes, so a leak of it names no one\n";
+  }
+}
+
 void print_outcome(const app::ReleaseOutcome& o) {
   const auto waived =
       std::count_if(o.verdict.checks.begin(), o.verdict.checks.end(),
@@ -222,6 +245,7 @@ void print_outcome(const app::ReleaseOutcome& o) {
                c.scheme, c.path.empty() ? "vault" : c.path});
   }
   table.print(std::cout);
+  warn_unmarked(o.copies);
 }
 
 struct ReleaseFlags {

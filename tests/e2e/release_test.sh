@@ -254,6 +254,8 @@ assert o["release"] == "R1" and o["go"] is True, o
 assert len(o["copies"]) == 4, o["copies"]    # 2 people x the 2 current files of P1
 assert {c["recipient"] for c in o["copies"]} == {"A1", "A2"}, o["copies"]
 assert all(len(c["copy_hash"]) == 64 and c["scheme"] == "none" and c["in_vault"] for c in o["copies"]), o["copies"]
+# Each unmarked copy says why: these files have nothing a mark can ride on.
+assert all(c["unmarked"] for c in o["copies"]), o["copies"]
 PY
 
 # The party F1 would now hold S1 and S2: recipe R1, refused at the party level, naming R1 and the files.
@@ -276,6 +278,7 @@ expect_refused "a group at one supplier completing a recipe" "2 people at F9" --
 sed -i 's/^person_collusion = .*/person_collusion = 1/' "$WORK/w/moat.toml"
 run "$MOAT" "${W[@]}" release P3 --to F9 --recipient T2 --files "$P3_BOARD" --out "$WORK/out"
 expect_status 0 "the other half of P3 to T2, written to a folder"
+expect_stderr "p3-board.txt) went out unmarked (moat does not mark this kind of file); its 1 copy is the master's bytes, so a leak of it names no one" "a copy that cannot name its recipient is said so"
 CHECKS=$((CHECKS + 1))
 [ -f "$WORK/out/T2/p3-board.txt" ] && cmp -s "$WORK/out/T2/p3-board.txt" "$WORK/p3-board.txt" || fail "--out: the copy is not in the recipient's folder"
 run "$MOAT" "${W[@]}" release P3 --to F9 --recipient T2 --files "$P3_BOARD" --out "$WORK/out"
