@@ -161,6 +161,15 @@ struct Row {
 // for the proof, the cuts pay.
 enum class CbcCuts { kOn, kOff };
 
+// What a solve's verdicts are used for, and so which verdicts CBC's preprocessing reached alone
+// (Model::solve_loaded) are checked by solving again: a proof is checked whatever it rests on; a
+// part's search uses only the solutions found, so nothing is checked. A guess's "optimal" is
+// checked (it would be the answer), its "nothing below the guess" is not: that only moves the next
+// guess up, and is not taken as a bound (each guess's model holds every plan cheaper than it, so a
+// wrong verdict costs a guess, never a plan). Checking it took more than the rest of the proof on
+// deep M seeds 1 and 4 (docs/PERFORMANCE.md).
+enum class Verdicts { kProof, kGuess, kPart };
+
 // Columns fixed at a value for one solve.
 using Fixings = std::vector<std::pair<int, double>>;
 
@@ -425,6 +434,9 @@ class Model {
     std::optional<std::vector<double>> values;
     bool proven_optimal = false;
     bool proven_infeasible = false;  // with a cutoff: nothing cheaper than it
+    // Verdicts::kGuess: CBC's preprocessing alone called the model infeasible against the cutoff,
+    // not checked, so not proven.
+    bool unchecked_infeasible = false;
     double bound = -kInfinity;
     bool branched = false;  // the root was solved and branching began: `bound` is CBC's own
   };
@@ -433,7 +445,7 @@ class Model {
   // CBC's bounds reach `observer` only if nothing is fixed, or if what is fixed leaves out no plan
   // cheaper than the cutoff (`fixed_bounds_hold`: the columns were fixed by their reduced costs).
   Solved solve(const Deadline& deadline, std::optional<double> cutoff, const Fixings& fixed,
-               const Observer& observer, CbcCuts cbc_cuts = CbcCuts::kOn,
+               const Observer& observer, CbcCuts cbc_cuts, Verdicts verdicts,
                bool fixed_bounds_hold = false) const {
     // In the model's objective from here on, back in costs at the end.
     Observer scaled = observer;
@@ -441,11 +453,11 @@ class Model {
     if (cutoff) *cutoff = objective_of_cost(*cutoff);
     Solved solved;
     if (!fixed.empty()) {
-      solved = solve_reduced(deadline, cutoff, fixed, scaled, cbc_cuts, fixed_bounds_hold);
+      solved = solve_reduced(deadline, cutoff, fixed, scaled, cbc_cuts, verdicts, fixed_bounds_hold);
     } else {
       OsiClpSolverInterface solver;
       load(solver);
-      solved = solve_loaded(solver, deadline, cutoff, scaled, cbc_cuts);
+      solved = solve_loaded(solver, deadline, cutoff, scaled, cbc_cuts, verdicts);
     }
     if (solved.bound > -kInfinity / 2) solved.bound = cost_of_objective(solved.bound);
     return solved;
@@ -455,7 +467,8 @@ class Model {
   // its bounds, rows left with nothing free dropped), so that CBC's preprocessing and root work on
   // what is free rather than on the whole model with most of it fixed by bounds.
   Solved solve_reduced(const Deadline& deadline, std::optional<double> cutoff, const Fixings& fixed,
-                       const Observer& observer, CbcCuts cbc_cuts, bool bounds_hold) const {
+                       const Observer& observer, CbcCuts cbc_cuts, Verdicts verdicts,
+                       bool bounds_hold) const {
     constexpr double kFree = -1;
     std::vector<double> value(costs_.size(), kFree);
     for (const auto& [column, v] : fixed) value[static_cast<std::size_t>(column)] = v;
@@ -521,49 +534,74 @@ class Model {
     OsiClpSolverInterface solver;
     load_rows(solver, rows, costs);
     if (cutoff) *cutoff -= offset;
-    Solved solved = solve_loaded(solver, deadline, cutoff, inner, cbc_cuts);
+    Solved solved = solve_loaded(solver, deadline, cutoff, inner, cbc_cuts, verdicts);
     solved.bound += offset;
     if (solved.values) solved.values = expand(solved.values->data());
     return solved;
   }
 
-  // When CBC's preprocessing, given a cutoff, leaves no integer variable, what CBC then calls
-  // optimal is not to be trusted (NoIntegersNoted): the model is solved again without the cutoff,
-  // which CBC's preprocessing then does not use, and the cutoff is applied to what that finds.
-  // (Solved again without preprocessing instead, such models took up to 0.47 s where they had
-  // taken 0.04.)
-  // The same holds, to be safe, for its preprocessing calling the model infeasible against a
-  // cutoff (not seen wrong).
+  // When CBC's preprocessing leaves no integer variable, what CBC then calls optimal is not to be
+  // trusted (NoIntegersNoted), with a cutoff or without one: a model of 18 columns, the cutoff at
+  // 200.9, "optimal" at 197.5 where a plan of 190 was there to find; one of 23 columns "optimal" at
+  // 285 with the cutoff and without it, where a plan of 275 kept every column fixed
+  // (planner_test.cc). The model is solved again without the cutoff, which preprocessing then does
+  // not use, and the cutoff applied to what that finds; if preprocessing decides that run too, again
+  // without preprocessing, against the cutoff: CBC's search alone. (Without preprocessing at once,
+  // sparse M seed 1 took 0.105 s where it took 0.040.)
+  // The same holds, to be safe, for its preprocessing calling the model infeasible (not seen wrong
+  // here; CBC's tracker has such reports on other models, coin-or/Cbc #466, #737, #740, #747),
+  // where the verdict is used (`verdicts`).
   Solved solve_loaded(OsiClpSolverInterface& solver, const Deadline& deadline, std::optional<double> cutoff,
-                      const Observer& observer, CbcCuts cbc_cuts) const {
-    bool preprocessing_decided = false;
-    Solved solved = run_cbc(solver, deadline, cutoff, observer, cbc_cuts, preprocessing_decided);
-    if (!preprocessing_decided || !cutoff) return solved;
-    if (deadline.passed()) {  // no time to check it: nothing is proven
-      solved.proven_optimal = solved.proven_infeasible = false;
+                      const Observer& observer, CbcCuts cbc_cuts, Verdicts verdicts) const {
+    Preprocessing preprocessing = Preprocessing::kSearched;
+    Solved solved = run_cbc(solver, deadline, cutoff, observer, cbc_cuts, Preprocess::kOn, preprocessing);
+    if (preprocessing == Preprocessing::kSearched || verdicts == Verdicts::kPart) return solved;
+    if (preprocessing == Preprocessing::kInfeasible && verdicts == Verdicts::kGuess) {
+      solved.unchecked_infeasible = solved.proven_infeasible;
+      solved.proven_infeasible = false;
       return solved;
     }
-    solved = run_cbc(solver, deadline, std::nullopt, observer, cbc_cuts, preprocessing_decided);
-    if (solved.values) {
-      // Every column is 0 or 1: its value rounded, so that CBC's integrality tolerance times a
-      // cost of up to 2^21 does not move the sum across the cutoff.
-      const double* costs = solver.getObjCoefficients();
-      double objective = 0;
-      for (std::size_t c = 0; c < solved.values->size(); ++c)
-        objective += costs[c] * std::round((*solved.values)[c]);
-      if (objective >= *cutoff) {  // nothing below the cutoff: proven so if this is the optimum
-        solved.values.reset();
-        solved.proven_infeasible = solved.proven_optimal;
-        solved.proven_optimal = false;
-      }
+    const auto out_of_time = [&] {
+      if (!deadline.passed()) return false;
+      solved.proven_optimal = solved.proven_infeasible = false;  // no time to check it: nothing is proven
+      return true;
+    };
+    if (out_of_time()) return solved;
+    if (cutoff) {
+      solved = run_cbc(solver, deadline, std::nullopt, observer, cbc_cuts, Preprocess::kOn, preprocessing);
+      if (preprocessing == Preprocessing::kSearched) return below(solver, std::move(solved), *cutoff);
+      if (out_of_time()) return solved;
+    }
+    return run_cbc(solver, deadline, cutoff, observer, cbc_cuts, Preprocess::kOff, preprocessing);
+  }
+
+  // `solved` (found without a cutoff) as if CBC had been given `cutoff`: no solution unless one below
+  // it, and proven infeasible if what it found is optimal and not below.
+  static Solved below(const OsiClpSolverInterface& solver, Solved solved, double cutoff) {
+    if (!solved.values) return solved;
+    // Every column is 0 or 1: its value rounded, so that CBC's integrality tolerance times a cost of
+    // up to 2^21 does not move the sum across the cutoff.
+    const double* costs = solver.getObjCoefficients();
+    double objective = 0;
+    for (std::size_t c = 0; c < solved.values->size(); ++c)
+      objective += costs[c] * std::round((*solved.values)[c]);
+    if (objective >= cutoff) {
+      solved.values.reset();
+      solved.proven_infeasible = solved.proven_optimal;
+      solved.proven_optimal = false;
     }
     return solved;
   }
 
-  // One run of CBC; `preprocessing_decided`: whether its preprocessing left no integer variable
-  // or called the model infeasible.
+  // Whether CBC's preprocessing left something to search, left no integer variable, or called the
+  // model infeasible; and whether it runs.
+  enum class Preprocessing { kSearched, kEmptied, kInfeasible };
+  enum class Preprocess { kOn, kOff };
+
+  // One run of CBC; `preprocessing`: what its preprocessing decided.
   Solved run_cbc(OsiClpSolverInterface& solver, const Deadline& deadline, std::optional<double> cutoff,
-                 const Observer& observer, CbcCuts cbc_cuts, bool& preprocessing_decided) const {
+                 const Observer& observer, CbcCuts cbc_cuts, Preprocess preprocess,
+                 Preprocessing& preprocessing) const {
     const std::size_t columns = static_cast<std::size_t>(solver.getNumCols());
     solver.messageHandler()->setLogLevel(0);
 
@@ -587,8 +625,9 @@ class Model {
     // Wall-clock time, not CBC's default of CPU time: the limit is the user's, on a shared machine.
     // CBC 2.10's preprocessing can crash (CglPreProcess::postProcess) when the limit falls inside
     // it; the engine runs in its own process (exact_process.h), so a crash loses no plan sent.
-    std::vector<const char*> argv = {"moat",      "-log",    "0",           "-slog", "0",
-                                     "-timeMode", "elapsed", "-preprocess", "sos"};
+    std::vector<const char*> argv = {"moat",    "-log",        "0",
+                                     "-slog",   "0",           "-timeMode",
+                                     "elapsed", "-preprocess", preprocess == Preprocess::kOn ? "sos" : "off"};
     if (cbc_cuts == CbcCuts::kOff) argv.insert(argv.end(), {"-cuts", "off"});
     argv.insert(argv.end(), {"-sec", limit.c_str(), "-solve", "-quit"});
     // CBC's clock starts after this one, within CbcMain1, so a run its limit stopped ends after
@@ -613,7 +652,9 @@ class Model {
     // preprocessing's passes, CBC 2.10 ends with no model, status 0 and the problem called
     // infeasible (tight L at 2.5 s: "optimal", the plan 1.8% above the bound). Only the clock tells.
     const Clock::time_point ended = Clock::now();
-    preprocessing_decided = messages.noted() || infeasible_by_preprocessing;
+    preprocessing = messages.noted()              ? Preprocessing::kEmptied
+                    : infeasible_by_preprocessing ? Preprocessing::kInfeasible
+                                                  : Preprocessing::kSearched;
     const bool finished = model.status() == 0 && ended < limit_at && ended < observer.deadline;
     Solved solved;
     solved.proven_optimal = finished && model.isProvenOptimal();
@@ -1007,7 +1048,7 @@ void improve_in_part(const Problem& problem, Model& model, const Fixings& fixed,
   while (!within.passed()) {
     const double best = *search.best_cost();
     const Model::Solved solved = model.solve(within, best - kCutoffTolerance * std::max(1.0, std::abs(best)),
-                                             fixed, observer, cbc_cuts);
+                                             fixed, observer, cbc_cuts, Verdicts::kPart);
     if (!solved.values) return;
     const Choice choice = model.choice_of(*solved.values);
     std::vector<Row> cuts = violated_cuts(problem, model, choice);
@@ -1241,7 +1282,7 @@ void prove_by_guesses(const Problem& problem, Model& model, const Model::Relaxed
     }
     ++search.result().guesses;
     const Model::Solved solved =
-        model.solve(deadline.share(kGuessShare), guess, *fixed, observer, CbcCuts::kOn);
+        model.solve(deadline.share(kGuessShare), guess, *fixed, observer, CbcCuts::kOn, Verdicts::kGuess);
     // What CBC proves against the guess holds up to its own tolerance on the cutoff.
     const double proven = model.proven_below(guess);
     if (solved.values) {
@@ -1258,6 +1299,10 @@ void prove_by_guesses(const Problem& problem, Model& model, const Model::Relaxed
       if (cuts.empty()) return;
       for (Row& cut : cuts) model.add_cut(std::move(cut));
       continue;  // the same guess, with the cuts
+    }
+    if (solved.unchecked_infeasible) {  // the next guess, the bound where it was (Verdicts)
+      step *= 2;
+      continue;
     }
     if (!solved.proven_infeasible && !solved.proven_optimal) {
       // Stopped: every plan is either above the guess or above what CBC proved below it.
@@ -1314,7 +1359,8 @@ ExactResult solve_exact(const Problem& problem, const Deadline& deadline,
     // bound hold at any collusion; the cuts since only raise the true bound.)
     const Fixings fixed = relaxed && cutoff ? fixed_by_reduced_costs(*relaxed, *cutoff) : Fixings{};
     result.fixed_columns = fixed.size();
-    const Model::Solved solved = model.solve(deadline, cutoff, fixed, observer, CbcCuts::kOn, true);
+    const Model::Solved solved =
+        model.solve(deadline, cutoff, fixed, observer, CbcCuts::kOn, Verdicts::kProof, true);
     if (!solved.values && (solved.proven_infeasible || solved.proven_optimal)) {
       if (cutoff) {
         search.bound(*search.best_cost());  // nothing cheaper than the best plan: it is optimal
