@@ -429,10 +429,68 @@ std::string_view item_parameter(std::string_view platform) {
   return {};
 }
 
+// The item a path names on platforms whose item pages carry the item's id in the path, whatever
+// host shows it: 1688's /offer/ID.html (detail. and m.), JD's /ID.html and the mobile site's
+// /product/ID.html, AliExpress's /item/ID.html (any country's host), eBay's /itm/[title/]ID, and
+// Amazon's /dp/ASIN or /gp/product/ASIN after any title (an ASIN is one marketplace's: the host
+// stays). Empty when the path names no item so.
+std::string path_item(std::string_view platform, std::string_view host, std::string_view path) {
+  std::vector<std::string_view> parts;
+  for (std::string_view p = path; !p.empty();) {
+    const std::size_t end = std::min(p.find('/'), p.size());
+    if (end > 0) parts.push_back(p.substr(0, end));
+    p = end < p.size() ? p.substr(end + 1) : std::string_view();
+  }
+  const auto digits = [](std::string_view id) {
+    return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  const auto numbered_page = [&](std::string_view part) {  // "12345.html" -> "12345"
+    const std::string_view id = part.ends_with(".html") ? part.substr(0, part.size() - 5) : part;
+    return digits(id) ? std::string(id) : std::string();
+  };
+  const auto after = [&](std::string_view marker) -> std::string {
+    for (std::size_t i = 0; i + 1 < parts.size(); ++i)
+      if (parts[i] == marker) return std::string(parts[i + 1]);
+    return {};
+  };
+  if (platform == "1688") {
+    const std::string id = numbered_page(after("offer"));
+    return id.empty() ? id : "1688:" + id;
+  }
+  if (platform == "jd") {
+    const std::string id = numbered_page(parts.size() == 1 ? parts[0] : after("product"));
+    return id.empty() ? id : "jd:" + id;
+  }
+  if (platform == "aliexpress") {
+    const std::string id = numbered_page(after("item"));
+    return id.empty() ? id : "aliexpress:" + id;
+  }
+  if (platform == "ebay") {
+    if (parts.size() < 2 || parts[0] != "itm") return {};
+    const std::string id = numbered_page(parts.back());
+    return id.empty() ? id : "ebay:" + id;
+  }
+  if (platform == "amazon") {
+    std::string asin = after("dp");
+    if (asin.empty() && !after("gp").empty()) asin = after("product");
+    const bool valid = asin.size() == 10 && std::all_of(asin.begin(), asin.end(), [](char c) {
+                         return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+                       });
+    if (!valid) return {};
+    std::string site = to_lower_ascii(host);
+    if (site.starts_with("www.")) site.erase(0, 4);
+    std::transform(asin.begin(), asin.end(), asin.begin(),
+                   [](char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; });
+    return "amazon:" + site + ":" + asin;
+  }
+  return {};
+}
+
 // A listing URL in the form that tells listings apart: scheme and host in lower case (http and
-// https alike), no fragment, no tracking parameters, and on Taobao, Tmall and Pinduoduo only the
-// item's id, whatever page or host shows it (the mobile site, another page of the same goods). The
-// URL as captured is what a listing keeps.
+// https alike), no fragment, no tracking parameters; on Taobao, Tmall and Pinduoduo only the item's
+// id parameter, and where the path names the item (path_item) only that, whatever page or host
+// shows it (the mobile site, another page of the same goods). The URL as captured is what a
+// listing keeps.
 std::string url_identity(std::string_view platform, std::string_view url) {
   const std::size_t scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) return std::string(url);
@@ -440,6 +498,10 @@ std::string url_identity(std::string_view platform, std::string_view url) {
   rest = rest.substr(0, rest.find('#'));
   const std::size_t host_end = std::min(rest.find_first_of("/?"), rest.size());
   const std::size_t query_at = std::min(rest.find('?'), rest.size());
+  if (const std::string item =
+          path_item(platform, rest.substr(0, host_end), rest.substr(host_end, query_at - host_end));
+      !item.empty())
+    return item;
   const std::string_view item = item_parameter(platform);
   std::string_view query = query_at < rest.size() ? rest.substr(query_at + 1) : std::string_view();
   if (!item.empty()) {

@@ -490,7 +490,15 @@ TEST_P(WatchTest, TheSameItemOnAnotherPageOrHostIsOneListing) {
            {"tmall", "https://detail.tmall.com/item.htm?id=66002",
             "https://detail.m.tmall.com/item.htm?id=66002"},
            {"pinduoduo", "https://mobile.yangkeduo.com/goods.html?goods_id=66003",
-            "https://mobile.yangkeduo.com/goods2.html?goods_id=66003&_wvx=1"}}) {
+            "https://mobile.yangkeduo.com/goods2.html?goods_id=66003&_wvx=1"},
+           {"1688", "https://detail.1688.com/offer/66004.html",
+            "https://m.1688.com/offer/66004.html?spm=a26"},
+           {"jd", "https://item.jd.com/66005.html", "https://item.m.jd.com/product/66005.html"},
+           {"aliexpress", "https://www.aliexpress.com/item/1005066006.html",
+            "https://www.aliexpress.us/item/1005066006.html?gatewayAdapt=glo2usa"},
+           {"ebay", "https://www.ebay.com/itm/66007", "https://www.ebay.com/itm/speaker-aurora/66007?hash=x"},
+           {"amazon", "https://www.amazon.com/dp/B0AURORA01",
+            "https://amazon.com/Aurora-Speaker/dp/b0aurora01/ref=sr_1_1?keywords=aurora"}}) {
     auto a = import(platform, first);
     ASSERT_TRUE(a.ok()) << a.error().to_string();
     ASSERT_EQ(a->added.size(), 1U) << first;
@@ -498,6 +506,16 @@ TEST_P(WatchTest, TheSameItemOnAnotherPageOrHostIsOneListing) {
     ASSERT_TRUE(b.ok()) << b.error().to_string();
     EXPECT_TRUE(b->added.empty()) << other << " is " << first;
     EXPECT_EQ(b->updated, a->added) << other;
+  }
+  // An ASIN is one marketplace's; two JD items are two listings.
+  for (const auto& [platform, first, other] : std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"amazon", "https://www.amazon.com/dp/B0AURORA02", "https://www.amazon.de/dp/B0AURORA02"},
+           {"jd", "https://item.jd.com/66008.html", "https://item.jd.com/66009.html"}}) {
+    auto a = import(platform, first);
+    ASSERT_TRUE(a.ok()) << a.error().to_string();
+    auto b = import(platform, other);
+    ASSERT_TRUE(b.ok()) << b.error().to_string();
+    EXPECT_EQ(b->added.size(), 1U) << other << " is not " << first;
   }
 }
 
