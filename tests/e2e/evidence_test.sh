@@ -284,6 +284,37 @@ check "a files.json entry naming an event not in the bundle" 1 "REJECTED: files.
 expect_stdout "names no event the bundle verified"
 edit_files bundle 'entries.append({"seq": 5, "entity": "files", "key": "D1", "field": "sha256", "value": "0" * 64})'
 check "a files.json entry added to a range's bundle" 1 "REJECTED: files.json entry"
+edit_files r3 'del entries[2]'
+check "a files.json entry removed" 1 "which files.json does not list: an entry was removed"
+
+# An event cut out of a release's bundle whole (its files, its manifest entry, its files.json
+# entries): the release's own event says what the bundle must hold. An event file the manifest
+# does not list is refused too.
+# cut_event BUNDLE ENTITY: removes the bundle's last event of ENTITY from a copy of BUNDLE.
+cut_event() {
+  rm -rf "$WORK/t" && cp -r "$WORK/$1" "$WORK/t"
+  python3 - "$WORK/t" "$2" <<'EOF_PY'
+import json, os, sys
+folder, entity = sys.argv[1], sys.argv[2]
+manifest = json.load(open(folder + "/manifest.json"))
+seq = [e["seq"] for e in manifest["events"] if json.load(open(folder + "/" + e["json"]))["entity"] == entity][-1]
+manifest["events"] = [e for e in manifest["events"] if e["seq"] != seq]
+json.dump(manifest, open(folder + "/manifest.json", "w"))
+for suffix in ("bin", "json", "tlog-proof"):
+    os.remove("%s/events/%d.%s" % (folder, seq, suffix))
+entries = [e for e in json.load(open(folder + "/files.json")) if e["seq"] != seq]
+json.dump(entries, open(folder + "/files.json", "w"))
+EOF_PY
+}
+cut_event r3 copies
+check "a copy's event cut out whole" 1 "REJECTED: release R3 gave"
+expect_stdout "but the bundle holds no event of that copy"
+cut_event r3 releases
+check "the release's event cut out whole" 1 "REJECTED: the bundle is release R3's, but holds no event recording it"
+cut_event f04 files
+check "a design file's event cut out of a supplier's bundle" 1 "but the bundle holds no event recording it"
+rm -rf "$WORK/t" && cp -r "$WORK/r3" "$WORK/t" && cp "$WORK/t/events/$(ls "$WORK/t/events" | head -1)" "$WORK/t/events/999999.json"
+check "an event file the manifest does not list" 1 "REJECTED: events/999999.json is not in manifest.json"
 
 # moat audit verify: the tree and the checkpoints, altered or rolled back in the database.
 run "$MOAT" "${A[@]}" audit verify

@@ -520,7 +520,73 @@ def verify_files(folder, manifest, verified, report):
         if "name" in entry and entry["name"] != record.get("name"):
             raise Rejected("%s gives the name %r, event %d records %r: files.json was edited"
                            % (what, entry["name"], seq, record.get("name")))
+    # Every hash the verified events record is listed: an entry removed is an edit too.
+    listed = {(entry.get("seq"), entry.get("field")) for entry in entries if isinstance(entry, dict)}
+    for seq in sorted(verified):
+        event = verified[seq]
+        for field, value in sorted(hash_fields(event).items()):
+            if (seq, field) not in listed:
+                raise Rejected("event %d records %s %s of %s/%s, which %s does not list: an entry was removed, "
+                               "%s was edited" % (seq, field, value, event["entity"], event["key"], relative,
+                                                  relative))
     report.append("%d file hash(es) in %s match the verified events" % (len(entries), relative))
+
+
+def hash_fields(event):
+    """The fields of an event's record that files.json lists (moat's file_hashes, app/evidence.cc)."""
+    record = parse_image(event["after"]) if event.get("after") is not None else None
+    if not isinstance(record, dict):
+        return {}
+    out = {}
+    for name, value in record.items():
+        copy = event["entity"] == "copies" and name == "copy_hash" and record.get("id") == event["key"]
+        document = event["entity"] == "documents" and name == "id"
+        if isinstance(value, str) and (name.endswith("sha256") or name == "content_hash" or copy or document):
+            out[name] = value
+    return out
+
+
+def verify_complete(folder, manifest, verified, report):
+    """What a release's or a supplier's bundle must hold, by the events it holds: the release's own
+    event, and for each release the event of each design file it lists and of each copy it made
+    (every recipient times every file); and no event file the manifest does not list."""
+    listed = set()
+    for entry in manifest.get("events", []):
+        listed.update(entry.get(k) for k in ("encoding", "json", "proof"))
+    events_dir = os.path.join(folder, "events")
+    for name in sorted(os.listdir(events_dir)) if os.path.isdir(events_dir) else []:
+        if "events/" + name not in listed:
+            raise Rejected("events/%s is not in manifest.json: a file was added to the bundle" % name)
+    selection = manifest.get("selection", {})
+    if selection.get("kind") not in ("release", "supplier"):
+        return
+    latest = {}
+    for seq in sorted(verified):
+        event = verified[seq]
+        record = parse_image(event["after"]) if event.get("after") is not None else None
+        latest[(event["entity"], event["key"])] = record if isinstance(record, dict) else None
+    releases = {key: record for (entity, key), record in latest.items() if entity == "releases" and record}
+    if selection.get("kind") == "release" and selection.get("id") not in releases:
+        raise Rejected("the bundle is release %s's, but holds no event recording it: an event was removed"
+                       % selection.get("id"))
+    copies = set()
+    for (entity, key), record in latest.items():
+        if entity == "copies" and record:
+            copies.add((record.get("release"), record.get("recipient"), record.get("file")))
+    counted = 0
+    for release_id, release in sorted(releases.items()):
+        files, recipients = release.get("files") or [], release.get("recipients") or []
+        for file_id in files:
+            if ("files", file_id) not in latest:
+                raise Rejected("release %s lists design file %s, but the bundle holds no event recording it: "
+                               "an event was removed" % (release_id, file_id))
+        for recipient in recipients:
+            for file_id in files:
+                if (release_id, recipient, file_id) not in copies:
+                    raise Rejected("release %s gave %s to %s, but the bundle holds no event of that copy: an "
+                                   "event was removed" % (release_id, file_id, recipient))
+                counted += 1
+    report.append("complete: %d release(s) with their design files and %d copies" % (len(releases), counted))
 
 
 def describe_seqs(seqs):
@@ -549,6 +615,7 @@ def verify_bundle(folder, pinned_log_keys, pinned_witness_keys, report):
         checkpoint, checkpoints = verify_checkpoints(folder, manifest, log_keys, witness_keys, ed25519, report)
         verified = verify_events(folder, manifest, checkpoint, report)
         verify_files(folder, manifest, verified, report)
+        verify_complete(folder, manifest, verified, report)
         verify_witnesses(checkpoints, pinned_witness_keys, sorted(verified), report)
     finally:
         ed25519.close()
