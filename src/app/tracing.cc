@@ -204,12 +204,19 @@ double fit(const mark::Trace& t) {
 class PreparedMasters {
  public:
   explicit PreparedMasters(std::string key) : key_(std::move(key)) {}
-  // nullptr when the master does not parse as `scheme`.
+  // nullptr when the master does not parse as `scheme`, or the vault finds its content damaged
+  // (then noted in unread(): the other masters are still compared).
   Result<const mark::Master*> get(Workspace& workspace, const DesignFile& master, const std::string& scheme) {
     auto found = cache_.find(master.id);
     if (found == cache_.end()) {
-      MOAT_TRY(const std::string bytes, load_blob(workspace, master.blob));
-      Result<mark::Master> prepared = mark::Master::prepare(bytes, scheme, key_);
+      Result<std::string> bytes = load_blob(workspace, master.blob);
+      if (!bytes.ok() && bytes.error().code() == ErrorCode::kIntegrity) {
+        unread_.push_back(master.id + " (" + master.name + "): " + bytes.error().to_string());
+        cache_.emplace(master.id, std::nullopt);
+        return nullptr;
+      }
+      if (!bytes.ok()) return std::move(bytes).error();
+      Result<mark::Master> prepared = mark::Master::prepare(*bytes, scheme, key_);
       if (!prepared.ok() && prepared.error().code() != ErrorCode::kInput) return prepared.error();
       std::optional<mark::Master> entry;
       if (prepared.ok()) entry = std::move(*prepared);
@@ -217,9 +224,11 @@ class PreparedMasters {
     }
     return found->second ? &*found->second : nullptr;
   }
+  const std::vector<std::string>& unread() const { return unread_; }
 
  private:
   std::string key_;
+  std::vector<std::string> unread_;  // masters the vault could not read, and why
   std::map<std::string, std::optional<mark::Master>> cache_;
 };
 
@@ -328,6 +337,10 @@ void write_message(TraceOutcome& out) {
   }
   if (out.someone_named() && !out.vouched()) {
     out.message += " — NOT vouched for by the ledger, so not evidence: " + out.ledger_problems.front();
+  }
+  if (!out.someone_named() && !out.masters_unread.empty()) {
+    out.message += " (" + std::to_string(out.masters_unread.size()) +
+                   " master(s) of its kind could not be read from the vault and were not compared)";
   }
 }
 
@@ -521,6 +534,7 @@ Result<TraceOutcome> trace_file(Workspace& workspace, const Session& session, st
     MOAT_TRY(out, trace_one(workspace, suspect, masters, prepared, searching));
     searching.finish();
   }
+  out.masters_unread = prepared.unread();
   return conclude(workspace, session, std::move(out), name);
 }
 
@@ -583,6 +597,7 @@ json trace_json(const TraceOutcome& o) {
               {"copies", copies},
               {"ledger", ledger_json(o)}};
   if (!o.member.empty()) out["member"] = o.member;
+  if (!o.masters_unread.empty()) out["masters_unread"] = o.masters_unread;
   if (!o.archive_sha256.empty()) {
     json others = json::array();
     for (const TraceOutcome& other : o.other_members) {

@@ -69,6 +69,8 @@ struct TraceOutcome {
   std::string member;
   std::string archive_sha256;
   std::vector<TraceOutcome> other_members;
+  // Masters of the suspect's kind the vault found damaged, each with why: not compared.
+  std::vector<std::string> masters_unread;
   // The evidence: the mark read and the threshold it was held to.
   std::size_t symbols_read = 0;
   double threshold = 0;

@@ -86,6 +86,8 @@ void print_member(const app::TraceOutcome& o) {
 
 void print_outcome(const app::TraceOutcome& o) {
   std::cout << o.name << ": " << o.message << "\n";
+  for (const std::string& unread : o.masters_unread)
+    std::cout << "  not read   " << unread << " (not compared; run 'moat vault verify')\n";
   if (!o.archive_sha256.empty()) std::cout << "  archive    SHA-256 " << o.archive_sha256 << "\n";
   print_member(o);
   for (const app::TraceOutcome& other : o.other_members) {

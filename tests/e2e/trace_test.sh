@@ -176,6 +176,34 @@ assert "B1" in o["message"] and "B2" in o["message"], o["message"]
 PY
 run "$MOAT" "${W[@]}" trace "$WORK/mixed.zip"
 expect_stdout "also" "the second leaker in the text"
+
+# A master the vault finds damaged is named and left out; the others of its kind are still
+# compared. (In a copy of the workspace: a second drawing added to P2, then its vault file damaged.)
+clone_workspace "$WORK/w" "$WORK/dmg" || fail "clone"
+sed 's/0.5 w/0.6 w/' "$WORK/board.pdf" > "$WORK/other.pdf"
+run "$MOAT" -w "$WORK/dmg" file add P2 "$WORK/other.pdf"
+expect_status 0 "add a second drawing"
+BLOB=$(sql "$WORK/dmg" "SELECT blob FROM files WHERE name = 'other.pdf'")
+python3 - "$WORK/dmg/vault/$BLOB" <<'PY'
+import sys
+data = bytearray(open(sys.argv[1], "rb").read())
+data[len(data) // 2] ^= 1
+open(sys.argv[1], "wb").write(bytes(data))
+PY
+{ cat "$WORK/out/B1/board.pdf"; printf '%% re-saved\n'; } > "$WORK/b1-resaved.pdf"
+run "$MOAT" -w "$WORK/dmg" trace "$WORK/b1-resaved.pdf" --json
+expect_status 0 "trace beside a damaged master"
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/stdout" <<'PY' || fail "a damaged master left out, named, the copy still traced"
+import json, sys
+o = json.load(open(sys.argv[1]))
+assert o["recipient"] == "B1", o
+assert len(o["masters_unread"]) == 1 and "other.pdf" in o["masters_unread"][0], o.get("masters_unread")
+PY
+{ cat "$WORK/other.pdf"; printf '%% re-saved\n'; } > "$WORK/other-resaved.pdf"
+run "$MOAT" -w "$WORK/dmg" trace "$WORK/other-resaved.pdf"
+expect_status 1 "a file the damaged master might have registered"
+expect_stdout "could not be read from the vault and were not compared" "why nothing was found"
 # A drawing printed to other paper, fitted to it: the A4 landscape page on Letter portrait is scaled
 # by 0.94 and turned a quarter (Ghostscript also writes each box as a rectangle's corner).
 if command -v gs >/dev/null; then
