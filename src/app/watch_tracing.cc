@@ -159,6 +159,28 @@ std::vector<flags::CounterfeitHolder> holders_of(const Tables& t, const Exposure
   return out;
 }
 
+// How the listing names `supplier` as the one selling it, or empty: the seller's name, in the
+// engine's normal form (full-width, traditional characters, case and spaces aside), is the
+// supplier's legal or trading name; or the seller's name or the listing's text holds its unified
+// social credit code (a Chinese shop shows its business licence).
+std::string seller_naming(const json& listing, const json& supplier) {
+  const std::string seller = watch::normalise(text(listing, "seller"));
+  for (const char* field : {"legal_name", "name"}) {
+    const std::string name = text(supplier, field);
+    if (!seller.empty() && !trim(name).empty() && watch::normalise(name) == seller)
+      return "the seller's name is its " + std::string(field == std::string("name") ? "trading" : "legal") +
+             " name, " + name;
+  }
+  const std::string uscc = text(supplier, "uscc");
+  if (uscc.size() == 18) {
+    for (const char* field : {"seller", "description", "title"}) {
+      if (text(listing, field).find(uscc) != std::string::npos)
+        return "the listing's " + std::string(field) + " shows its unified social credit code " + uscc;
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 bool names_city(std::string_view location, std::string_view city, std::string_view address) {
@@ -208,6 +230,20 @@ Result<std::vector<flags::CounterfeitFacts>> counterfeit_facts(Workspace& worksp
     }
     if (const auto& exposure = exposures[product]) {
       facts.holders = holders_of(t, *exposure, shown.copied, facts.unpublished, facts.seller_location);
+    }
+    // A supplier the listing names as its seller is linked whatever it held.
+    for (const json& supplier : t.suppliers) {
+      if (flag_of(supplier, "trusted")) continue;
+      const std::string naming = seller_naming(*listing, supplier);
+      if (naming.empty()) continue;
+      const std::string id = text(supplier, "id");
+      auto holder = std::find_if(facts.holders.begin(), facts.holders.end(),
+                                 [&](const flags::CounterfeitHolder& h) { return h.supplier == id; });
+      if (holder == facts.holders.end()) {
+        facts.holders.push_back({id, "", text(supplier, "city"), {}, false, {}, {}});
+        holder = facts.holders.end() - 1;
+      }
+      holder->seller_is_it = naming;
     }
     out.push_back(std::move(facts));
   }

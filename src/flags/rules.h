@@ -209,9 +209,12 @@ struct ReleaseFacts {
 struct CounterfeitHolder {
   std::string supplier;
   std::string party;
-  std::string city;                           // where the supplier works
-  std::vector<std::string> secrets;           // of the copied secrets, those it held
-  bool in_seller_city = false;                // the listing's seller location names that city
+  std::string city;                  // where the supplier works
+  std::vector<std::string> secrets;  // of the copied secrets, those it held
+  bool in_seller_city = false;       // the listing's seller location names that city
+  // The listing names the supplier as its seller: its legal or trading name, or its unified social
+  // credit code in the seller's name or the listing's text (how it is named, quoted), else empty.
+  std::string seller_is_it;
   std::vector<std::string> unpublished_held;  // of those it held, shown in the images and not yet public
 };
 

@@ -631,6 +631,24 @@ TEST(CounterfeitTracedTest, StillSecretFeatureNamesOnlyItsHolder) {
   EXPECT_NE(held->value.find("S-SZ02"), std::string::npos);
 }
 
+// The seller is a supplier, by its legal name or its credit code: the flag goes to it whatever it
+// held of what the copy shows (here nothing), and says how the listing names it.
+TEST(CounterfeitTracedTest, ASellerThatIsASupplierNamesItWhateverItHeld) {
+  Facts facts = clean_workspace();
+  counterfeit_confirmed(facts, false, false);
+  EXPECT_TRUE(raised_by(facts, "counterfeit-traced").empty()) << "nothing links a holder yet";
+  facts.counterfeits[0].holders.push_back(
+      {"S-FS03", "", "佛山", {}, false, "the seller's name is its legal name, 佛山市晟达塑胶有限公司", {}});
+  const std::vector<Raised> raised = raised_by(facts, "counterfeit-traced");
+  ASSERT_EQ(raised.size(), 1U);
+  EXPECT_EQ(raised[0].subject, "supplier/S-FS03");
+  EXPECT_NE(raised[0].summary.find("it sells the copy itself"), std::string::npos) << raised[0].summary;
+  const auto sold = std::find_if(raised[0].evidence.begin(), raised[0].evidence.end(),
+                                 [](const Evidence& e) { return e.name == "sold by it"; });
+  ASSERT_NE(sold, raised[0].evidence.end());
+  EXPECT_NE(sold->value.find("佛山市晟达塑胶有限公司"), std::string::npos);
+}
+
 TEST(EvaluateTest, CleanWorkspaceRaisesNothing) {
   const std::vector<Raised> raised = evaluate(clean_workspace(), defaults());
   for (const Raised& r : raised) ADD_FAILURE() << r.rule << " " << r.subject << ": " << r.summary;

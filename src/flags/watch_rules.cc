@@ -25,26 +25,30 @@ std::vector<Raised> counterfeit_traced(const Facts& facts, const RuleSetting& se
   std::vector<Raised> raised;
   for (const CounterfeitFacts& c : facts.counterfeits) {
     for (const CounterfeitHolder& h : c.holders) {
-      if (!h.in_seller_city && h.unpublished_held.empty()) continue;
+      if (!h.in_seller_city && h.unpublished_held.empty() && h.seller_is_it.empty()) continue;
       std::vector<std::string> links;
+      if (!h.seller_is_it.empty()) links.push_back("it sells the copy itself: " + h.seller_is_it);
       if (h.in_seller_city) links.push_back("the seller is in " + h.city + ", where it works");
       if (!h.unpublished_held.empty()) {
         links.push_back("the listing's images show " + join(h.unpublished_held, ", ") +
                         ", not yet public, which it held");
       }
-      raised.push_back(flag(setting, supplier_subject(h.supplier), "hit/" + c.hit,
-                            "Confirmed counterfeit " + c.hit + " on " + c.platform + " copies " +
-                                join(h.secrets, ", ") + " of " + c.product + ", held by " +
-                                supplier_label(facts, h.supplier) + ": " + join(links, "; ") + ".",
-                            {{"hit", c.hit},
-                             {"listing", c.listing + " " + c.url},
-                             {"seller", c.seller.empty() ? "unknown" : c.seller},
-                             {"seller location", c.seller_location.empty() ? "unknown" : c.seller_location},
-                             {"supplier", supplier_label(facts, h.supplier)},
-                             {"supplier city", h.city.empty() ? "unknown" : h.city},
-                             {"secrets it held", listing(h.secrets)},
-                             {"still secret, shown", listing(h.unpublished_held)},
-                             {"who held the copied secrets", holders_text(c)}}));
+      raised.push_back(
+          flag(setting, supplier_subject(h.supplier), "hit/" + c.hit,
+               "Confirmed counterfeit " + c.hit + " on " + c.platform + " copies " +
+                   (h.secrets.empty() ? c.product + ", and points to "
+                                      : join(h.secrets, ", ") + " of " + c.product + ", held by ") +
+                   supplier_label(facts, h.supplier) + ": " + join(links, "; ") + ".",
+               {{"hit", c.hit},
+                {"listing", c.listing + " " + c.url},
+                {"seller", c.seller.empty() ? "unknown" : c.seller},
+                {"seller location", c.seller_location.empty() ? "unknown" : c.seller_location},
+                {"supplier", supplier_label(facts, h.supplier)},
+                {"supplier city", h.city.empty() ? "unknown" : h.city},
+                {"secrets it held", listing(h.secrets)},
+                {"sold by it", h.seller_is_it.empty() ? "no" : h.seller_is_it},
+                {"still secret, shown", listing(h.unpublished_held)},
+                {"who held the copied secrets", holders_text(c)}}));
     }
   }
   return raised;

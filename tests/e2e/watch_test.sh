@@ -188,6 +188,25 @@ CHECKS=$((CHECKS + 1))
 python3 -c 'import json,sys; r = json.load(open(sys.argv[1])); assert r["unchanged"] and not r["updated"], r' "$WORK/stdout" ||
   fail "the same capture again is not written"
 
+# A copy sold by a supplier itself (the seller's name is its legal name) points to it, whatever it
+# held: confirmed, it raises a flag on that supplier that says so.
+F04_NAME=$(sql "$WORK/ws" "SELECT legal_name FROM suppliers WHERE id = 'F04'")
+printf 'platform,url,title,seller\n1688,https://detail.1688.com/offer/9904.html,极光 AU-360 音箱 工厂直销,%s\n' "$F04_NAME" > "$WORK/own.csv"
+run "$MOAT" "${W[@]}" watch import "$WORK/own.csv" --json
+expect_status 0 "import a listing a supplier sells"
+OWN=$(python3 -c 'import json,sys; print([h["id"] for h in json.load(open(sys.argv[1]))["hits"] if h["listing"]["platform"] == "1688"][0])' "$WORK/stdout")
+run "$MOAT" "${W[@]}" watch confirm "$OWN" --reason "our supplier's own shop"
+expect_status 0 "confirm the supplier's listing"
+run "$MOAT" "${W[@]}" flags --all --json
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/stdout" "$OWN" <<'PY' || fail "a flag on F04 for the copy it sells"
+import json, sys
+flags = json.load(open(sys.argv[1]))
+flags = flags["flags"] if isinstance(flags, dict) else flags
+mine = [f for f in flags if f["rule"] == "counterfeit-traced" and f["subject"] == "supplier/F04" and sys.argv[2] in f["cause"]]
+assert mine and "it sells the copy itself" in mine[0]["summary"], [f["summary"] for f in flags if f["rule"] == "counterfeit-traced"]
+PY
+
 # A price in another currency is compared converted, and quoted as the listing shows it.
 printf '\n[currency]\nbase = "CNY"\nrates = [ { currency = "USD", rate = 7.12, date = "2026-11-30" } ]\n' >> "$WORK/ws/moat.toml"
 printf 'platform,url,title,price,currency\namazon,https://www.amazon.com/dp/B0USD01,AURORAS speaker,10,USD\n' > "$WORK/usd.csv"
