@@ -473,9 +473,10 @@ def verify_events(folder, manifest, checkpoint, report):
                            % (seq, entry["proof"], len(path), expected_length))
         if not verify_inclusion(index, checkpoint.size, leaf_hash(data), path, checkpoint.root):
             if expected_length >= 0 and len(path) == expected_length:
-                raise Rejected("event %d was edited: its canonical encoding (%s) is not what the log holds at "
-                               "that place, so its inclusion proof does not reach the checkpoint's root"
-                               % (seq, entry["encoding"]))
+                raise Rejected("event %d was edited, or its inclusion proof was: its canonical encoding (%s) "
+                               "and its proof (%s) do not reach the checkpoint's root, so the encoding is not "
+                               "what the log holds at that place or the proof's hashes were changed"
+                               % (seq, entry["encoding"], entry["proof"]))
             raise Rejected("the inclusion proof of event %d (%s) does not reach the checkpoint's root"
                            % (seq, entry["proof"]))
         readable = json.loads(read_text(folder, entry["json"]))
