@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstdio>
 #include <set>
 
@@ -246,7 +247,24 @@ Result<MatchContext> match_context(Workspace& workspace, Date today) {
       if (view.kind != "trademark" || !covers(r, product.id) || view.status == "ended" || view.mark.empty())
         continue;
       const auto [it, inserted] = first_right_of_mark.emplace(view.mark, view.id);
-      if (inserted) product.marks.push_back({view.id, view.mark});
+      // The mark's goods: the union of its rights' Nice classes; any goods when one names none.
+      std::vector<int> classes;
+      for (const std::string& c : list(r, "nice_classes")) {
+        int number = 0;
+        const auto [end, ec] = std::from_chars(c.data(), c.data() + c.size(), number);
+        if (ec == std::errc() && end == c.data() + c.size()) classes.push_back(number);
+      }
+      if (inserted) {
+        product.marks.push_back({view.id, view.mark, classes});
+      } else {
+        auto mark = std::find_if(product.marks.begin(), product.marks.end(),
+                                 [&](const watch::TextReference& m) { return m.id == it->second; });
+        if (classes.empty() || mark->classes.empty()) {
+          mark->classes.clear();
+        } else {
+          mark->classes.insert(mark->classes.end(), classes.begin(), classes.end());
+        }
+      }
       context.mark_rights[it->second].push_back(view.id);
     }
     for (const json& ref : references) {

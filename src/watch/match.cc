@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <map>
 
+#include "watch/goods.h"
 #include "watch/image_hash.h"
 #include "watch/text_match.h"
 #include "watch/watch.h"
@@ -32,7 +33,14 @@ std::string format_number(double value) {
 struct ListingText {
   NormalText title;
   NormalText description;
+  std::set<int> goods;  // the Nice classes of the goods the title names
 };
+
+std::string class_list(const std::set<int>& classes) {
+  std::string out;
+  for (const int c : classes) out += (out.empty() ? "" : ", ") + std::to_string(c);
+  return out;
+}
 
 void text_reasons(ReasonKind kind, const std::vector<TextReference>& references, const ListingText& text,
                   std::vector<Reason>& out) {
@@ -41,7 +49,17 @@ void text_reasons(ReasonKind kind, const std::vector<TextReference>& references,
     std::optional<TextMatch> best = find_pattern(patterns, reference.text, text.title, "title");
     std::optional<TextMatch> other = find_pattern(patterns, reference.text, text.description, "description");
     if (other && (!best || other->score > best->score)) best = std::move(other);
-    if (best) out.push_back({kind, reference.id, std::move(best->detail), best->score, best->weak});
+    if (!best) continue;
+    Reason reason{kind, reference.id, std::move(best->detail), best->score, best->weak};
+    // A mark protects the goods of its classes: a title naming only goods of others is no copy by it.
+    if (kind == ReasonKind::kMark && !reference.classes.empty() && !text.goods.empty() &&
+        std::none_of(reference.classes.begin(), reference.classes.end(),
+                     [&](int c) { return text.goods.contains(c); })) {
+      reason.other_goods = true;
+      reason.detail += "; the title names goods of class " + class_list(text.goods) + ", not the mark's " +
+                       class_list({reference.classes.begin(), reference.classes.end()});
+    }
+    out.push_back(std::move(reason));
   }
 }
 
@@ -91,7 +109,8 @@ std::vector<Hit> match(const Listing& listing, const std::vector<Product>& produ
                        const Thresholds& thresholds) {
   const double hit_threshold = thresholds.hit > 0 ? thresholds.hit : kDefaultHit;
   const double image_threshold = thresholds.image > 0 ? thresholds.image : kDefaultImageThreshold;
-  const ListingText text{normal_form(listing.title), normal_form(listing.description)};
+  ListingText text{normal_form(listing.title), normal_form(listing.description), {}};
+  text.goods = goods_classes(text.title);
   std::vector<Hit> hits;
   for (const Product& product : products) {
     std::vector<Reason> reasons;
@@ -101,9 +120,11 @@ std::vector<Hit> match(const Listing& listing, const std::vector<Product>& produ
     if (reasons.empty()) continue;
     if (std::optional<Reason> price = price_reason(listing, product)) reasons.push_back(std::move(*price));
     const double score = combined(reasons);
-    const bool alone = std::any_of(reasons.begin(), reasons.end(),
-                                   [](const Reason& r) { return r.kind != ReasonKind::kPrice && !r.weak; });
-    if (score < hit_threshold || (!alone && reasons.size() < 2)) continue;
+    const auto counts = [](const Reason& r) { return r.kind != ReasonKind::kPrice && !r.other_goods; };
+    const bool alone =
+        std::any_of(reasons.begin(), reasons.end(), [&](const Reason& r) { return counts(r) && !r.weak; });
+    const bool any = std::any_of(reasons.begin(), reasons.end(), counts);
+    if (score < hit_threshold || !any || (!alone && reasons.size() < 2)) continue;
     std::stable_sort(reasons.begin(), reasons.end(),
                      [](const Reason& a, const Reason& b) { return a.score > b.score; });
     hits.push_back({listing.id, product.id, score, std::move(reasons)});

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "watch/watch.h"
 
 namespace moat::watch {
@@ -164,6 +166,39 @@ TEST(Match, NamesReasonKinds) {
   EXPECT_EQ(reason_name(ReasonKind::kModel), "model");
   EXPECT_EQ(reason_name(ReasonKind::kImage), "image");
   EXPECT_EQ(reason_name(ReasonKind::kPrice), "price");
+}
+
+// A mark protects the goods of its classes: a title that names only goods of other classes (a
+// vacuum cleaner, a tour, a plush toy under a class 9 speaker mark) is no hit by the mark alone; a
+// title naming goods of the mark's class too, or a second reason beside the mark, still is; and a
+// mark registered for no class in particular covers any goods.
+TEST(Match, AMarkInATitleOfOtherGoodsIsNoHitAlone) {
+  Product speaker = aurora();
+  for (TextReference& mark : speaker.marks) mark.classes = {9};
+  speaker.price_floor.reset();
+  for (const std::string title : {"AURORA 奥罗拉 无线吸尘器", "北极光 冰岛旅游 极光团",
+                                  "Aurora World Plush Toy", "Aurora Borealis Galaxy Projector Night Light"}) {
+    EXPECT_TRUE(match(listing(title), {speaker}).empty()) << title;
+    const std::vector<Hit> any_goods = match(listing(title), {aurora()});
+    ASSERT_EQ(any_goods.size(), 1U) << title << ": a mark of no class";
+  }
+  for (const std::string title : {"极光 蓝牙音箱 户外旅游", "AURORA speaker travel size", "极光 智能音箱"}) {
+    const std::vector<Hit> hits = match(listing(title), {speaker});
+    ASSERT_EQ(hits.size(), 1U) << title;
+    EXPECT_FALSE(hits.front().reasons.front().other_goods) << title;
+  }
+  // With the model's name beside it, the vacuum cleaner is a hit, the mark's reason saying why it
+  // alone was not.
+  const std::vector<Hit> with_model = match(listing("AURORA AU-360 无线吸尘器"), {speaker});
+  ASSERT_EQ(with_model.size(), 1U);
+  const auto mark = std::find_if(with_model.front().reasons.begin(), with_model.front().reasons.end(),
+                                 [](const Reason& r) { return r.kind == ReasonKind::kMark; });
+  ASSERT_NE(mark, with_model.front().reasons.end());
+  EXPECT_TRUE(mark->other_goods);
+  EXPECT_NE(mark->detail.find("class 7"), std::string::npos) << mark->detail;
+  // Nor is a price below the floor the second reason that makes a hit of it.
+  speaker.price_floor = 400.0;
+  EXPECT_TRUE(match(listing("AURORA 无线吸尘器", "", 99.0), {speaker}).empty());
 }
 
 }  // namespace

@@ -76,6 +76,8 @@ struct Listing {
 struct TextReference {
   std::string id;    // the right or reference it comes from (a trademark's id, a model name's id)
   std::string text;  // as registered: "Moat", "莫特", "MT-200"
+  // A mark's Nice classes (the goods its registrations cover); empty: any goods.
+  std::vector<int> classes = {};
 };
 
 struct ImageReference {
@@ -101,6 +103,9 @@ struct Reason {
   std::string detail;     // how it matched: "'M0AT' in title as 'moat' (homoglyph)", "image 2 ~ fig-1 0.93"
   double score = 0;       // 0..1
   bool weak = false;      // a mark or model running into further letters: a hit only with a second reason
+  // A mark in a title that names goods of other classes than the mark's only: like the price, never
+  // a hit alone nor the reason beside the price that makes one.
+  bool other_goods = false;
 };
 
 struct Hit {
