@@ -162,12 +162,13 @@ struct Row {
 enum class CbcCuts { kOn, kOff };
 
 // What a solve's verdicts are used for, and so which verdicts CBC's preprocessing reached alone
-// (Model::solve_loaded) are checked by solving again: a proof is checked whatever it rests on; a
-// part's search uses only the solutions found, so nothing is checked. A guess's "optimal" is
-// checked (it would be the answer), its "nothing below the guess" is not: that only moves the next
-// guess up, and is not taken as a bound (each guess's model holds every plan cheaper than it, so a
-// wrong verdict costs a guess, never a plan). Checking it took more than the rest of the proof on
-// deep M seeds 1 and 4 (docs/PERFORMANCE.md).
+// (Model::solve_loaded) are checked by solving again: a proof's always; a part's never (its search
+// uses only the solutions found, each checked against every rule); a guess's when preprocessing
+// emptied the model (its "optimal" would be the answer), not when preprocessing called it
+// infeasible: that "nothing below the guess" only moves the next guess up and is not taken as a
+// bound (each guess's model holds every plan cheaper than it, so a wrong verdict costs a guess,
+// never a plan). Checking it took more than the rest of the proof on deep M seeds 1 and 4
+// (docs/PERFORMANCE.md).
 enum class Verdicts { kProof, kGuess, kPart };
 
 // Columns fixed at a value for one solve.
@@ -350,6 +351,7 @@ class Model {
 
   void add_cut(Row row) { rows_.push_back(std::move(row)); }
   std::size_t column_count() const { return costs_.size(); }
+  int preprocessing_checked() const { return checked_; }
   int holding(std::size_t party, std::size_t secret) const {
     const auto it = y_.find({party, secret});
     return it == y_.end() ? -1 : it->second;
@@ -430,6 +432,11 @@ class Model {
     return relaxed;
   }
 
+  // Whether CBC's preprocessing left something to search, left no integer variable, or called the
+  // model infeasible; and whether it runs.
+  enum class Preprocessing { kSearched, kEmptied, kInfeasible };
+  enum class Preprocess { kOn, kOff };
+
   struct Solved {
     std::optional<std::vector<double>> values;
     bool proven_optimal = false;
@@ -439,6 +446,7 @@ class Model {
     bool unchecked_infeasible = false;
     double bound = -kInfinity;
     bool branched = false;  // the root was solved and branching began: `bound` is CBC's own
+    Preprocessing preprocessing = Preprocessing::kSearched;  // what CBC's preprocessing decided
   };
   // Solves with CBC for a solution cheaper than `cutoff` (the best valid plan's cost, if any), with
   // the columns in `fixed` fixed; returns the column values of the best solution found, if any.
@@ -553,26 +561,31 @@ class Model {
   // where the verdict is used (`verdicts`).
   Solved solve_loaded(OsiClpSolverInterface& solver, const Deadline& deadline, std::optional<double> cutoff,
                       const Observer& observer, CbcCuts cbc_cuts, Verdicts verdicts) const {
-    Preprocessing preprocessing = Preprocessing::kSearched;
-    Solved solved = run_cbc(solver, deadline, cutoff, observer, cbc_cuts, Preprocess::kOn, preprocessing);
-    if (preprocessing == Preprocessing::kSearched || verdicts == Verdicts::kPart) return solved;
-    if (preprocessing == Preprocessing::kInfeasible && verdicts == Verdicts::kGuess) {
+    Solved solved = run_cbc(solver, deadline, cutoff, observer, cbc_cuts, Preprocess::kOn);
+    if (solved.preprocessing == Preprocessing::kSearched || verdicts == Verdicts::kPart) return solved;
+    if (solved.preprocessing == Preprocessing::kInfeasible && verdicts == Verdicts::kGuess) {
       solved.unchecked_infeasible = solved.proven_infeasible;
       solved.proven_infeasible = false;
       return solved;
     }
-    const auto out_of_time = [&] {
-      if (!deadline.passed()) return false;
-      solved.proven_optimal = solved.proven_infeasible = false;  // no time to check it: nothing is proven
-      return true;
-    };
-    if (out_of_time()) return solved;
+    ++checked_;
+    if (deadline.passed()) return unchecked(std::move(solved));
     if (cutoff) {
-      solved = run_cbc(solver, deadline, std::nullopt, observer, cbc_cuts, Preprocess::kOn, preprocessing);
-      if (preprocessing == Preprocessing::kSearched) return below(solver, std::move(solved), *cutoff);
-      if (out_of_time()) return solved;
+      solved = below(solver, run_cbc(solver, deadline, std::nullopt, observer, cbc_cuts, Preprocess::kOn),
+                     *cutoff);
+      if (solved.preprocessing == Preprocessing::kSearched) return solved;
+      if (deadline.passed()) return unchecked(std::move(solved));
     }
-    return run_cbc(solver, deadline, cutoff, observer, cbc_cuts, Preprocess::kOff, preprocessing);
+    return run_cbc(solver, deadline, cutoff, observer, cbc_cuts, Preprocess::kOff);
+  }
+
+  // A run CBC's preprocessing decided, with no time left to check it: its solution (a plan still, if
+  // it keeps every rule), but nothing proven and no bound (an emptied run's can be above the optimum).
+  static Solved unchecked(Solved solved) {
+    solved.proven_optimal = solved.proven_infeasible = false;
+    solved.bound = -kInfinity;
+    solved.branched = false;
+    return solved;
   }
 
   // `solved` (found without a cutoff) as if CBC had been given `cutoff`: no solution unless one below
@@ -593,15 +606,9 @@ class Model {
     return solved;
   }
 
-  // Whether CBC's preprocessing left something to search, left no integer variable, or called the
-  // model infeasible; and whether it runs.
-  enum class Preprocessing { kSearched, kEmptied, kInfeasible };
-  enum class Preprocess { kOn, kOff };
-
-  // One run of CBC; `preprocessing`: what its preprocessing decided.
+  // One run of CBC, and what its preprocessing decided.
   Solved run_cbc(OsiClpSolverInterface& solver, const Deadline& deadline, std::optional<double> cutoff,
-                 const Observer& observer, CbcCuts cbc_cuts, Preprocess preprocess,
-                 Preprocessing& preprocessing) const {
+                 const Observer& observer, CbcCuts cbc_cuts, Preprocess preprocess) const {
     const std::size_t columns = static_cast<std::size_t>(solver.getNumCols());
     solver.messageHandler()->setLogLevel(0);
 
@@ -652,11 +659,11 @@ class Model {
     // preprocessing's passes, CBC 2.10 ends with no model, status 0 and the problem called
     // infeasible (tight L at 2.5 s: "optimal", the plan 1.8% above the bound). Only the clock tells.
     const Clock::time_point ended = Clock::now();
-    preprocessing = messages.noted()              ? Preprocessing::kEmptied
-                    : infeasible_by_preprocessing ? Preprocessing::kInfeasible
-                                                  : Preprocessing::kSearched;
     const bool finished = model.status() == 0 && ended < limit_at && ended < observer.deadline;
     Solved solved;
+    solved.preprocessing = messages.noted()              ? Preprocessing::kEmptied
+                           : infeasible_by_preprocessing ? Preprocessing::kInfeasible
+                                                         : Preprocessing::kSearched;
     solved.proven_optimal = finished && model.isProvenOptimal();
     solved.proven_infeasible = finished && model.isProvenInfeasible();
     solved.branched = model.getNodeCount() > 0;
@@ -910,6 +917,7 @@ class Model {
   double scale_ = 1;
   std::vector<Row> rows_;
   std::map<int, std::pair<std::size_t, std::size_t>> x_;  // column -> (package, option)
+  mutable int checked_ = 0;  // runs whose preprocessing decided them, solved again (solve_loaded)
   std::map<std::pair<std::size_t, std::size_t>, int> y_;  // (party, secret) -> column
 };
 
@@ -1394,6 +1402,7 @@ ExactResult solve_exact(const Problem& problem, const Deadline& deadline,
     improve_near(problem, model, *solved.values, deadline, search);
   }
   if (result.choice && !search.proven()) result.outcome = ExactResult::Outcome::kFeasible;
+  result.preprocessing_checked = model.preprocessing_checked();
   return result;
 }
 

@@ -28,6 +28,7 @@ struct ExactResult {
   int rounds = 0;                     // solves (one plus one per round of coalition cuts)
   std::size_t fixed_columns = 0;      // left out of the last solve by the relaxation's reduced costs
   int guesses = 0;                    // solves of a proof by rising guesses (none: it was not worth it)
+  int preprocessing_checked = 0;      // CBC runs whose preprocessing decided them, solved again (exact.cc)
   std::string stopped;                // why the engine stopped early, for a person (empty: it did not)
 };
 
