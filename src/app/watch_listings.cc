@@ -182,8 +182,9 @@ void check_listing(const Draft& draft, std::vector<Diagnostic>& problems) {
 }
 
 // The listings of one file, and for each the fields the file leaves out (no column, no key): a
-// listing imported again keeps what it had for them. A price and its currency count as one field;
-// the capture's time and captor, and the photos, are the capture's own (write_listing).
+// listing imported again keeps what it had for them. A price and its currency count as one field,
+// and so do the seller, its store and its location (a new seller keeps none of the old one's); the
+// capture's time and captor, and the photos, are the capture's own (write_listing).
 struct ListingFile {
   std::vector<Draft> drafts;
   std::vector<std::vector<std::string>> left_out;
@@ -191,11 +192,17 @@ struct ListingFile {
 
 std::vector<std::string> fields_left_out(const std::function<bool(std::string_view)>& given) {
   static const std::set<std::string_view> kCapture = {"captured_at", "captured_by", "images"};
+  static const std::vector<std::set<std::string_view>> kTogether = {
+      {"price", "currency"}, {"seller", "store_url", "seller_location"}};
+  const auto group_given = [&](std::string_view name) {
+    for (const auto& group : kTogether) {
+      if (group.contains(name)) return std::any_of(group.begin(), group.end(), given);
+    }
+    return given(name);
+  };
   std::vector<std::string> out;
-  const bool priced = given("price") || given("currency");
   for (const Field& field : listing_columns().fields) {
-    if (field.required || kCapture.contains(field.name) || given(field.name)) continue;
-    if ((field.name == "price" || field.name == "currency") && priced) continue;
+    if (field.required || kCapture.contains(field.name) || group_given(field.name)) continue;
     out.emplace_back(field.name);
   }
   return out;

@@ -147,8 +147,11 @@ std::vector<flags::CounterfeitHolder> holders_of(const Tables& t, const Exposure
       const json* record = find_by_id(t.suppliers, supplier);
       const std::string city = record ? text(*record, "city") : std::string();
       const std::string address = record ? text(*record, "address") : std::string();
-      flags::CounterfeitHolder holder{
-          supplier, row.party, city, held, !city.empty() && names_city(location, city, address), {}};
+      flags::CounterfeitHolder holder{.supplier = supplier,
+                                      .party = row.party,
+                                      .city = city,
+                                      .secrets = held,
+                                      .in_seller_city = !city.empty() && names_city(location, city, address)};
       for (const std::string& s : held) {
         if (std::find(unpublished.begin(), unpublished.end(), s) != unpublished.end())
           holder.unpublished_held.push_back(s);
@@ -171,10 +174,10 @@ std::string seller_naming(const json& listing, const json& supplier) {
       return "the seller's name is its " + std::string(field == std::string("name") ? "trading" : "legal") +
              " name, " + name;
   }
-  const std::string uscc = text(supplier, "uscc");
+  const std::string uscc = to_lower_ascii(text(supplier, "uscc"));
   if (uscc.size() == 18) {
     for (const char* field : {"seller", "description", "title"}) {
-      if (text(listing, field).find(uscc) != std::string::npos)
+      if (to_lower_ascii(text(listing, field)).find(uscc) != std::string::npos)
         return "the listing's " + std::string(field) + " shows its unified social credit code " + uscc;
     }
   }
@@ -240,7 +243,7 @@ Result<std::vector<flags::CounterfeitFacts>> counterfeit_facts(Workspace& worksp
       auto holder = std::find_if(facts.holders.begin(), facts.holders.end(),
                                  [&](const flags::CounterfeitHolder& h) { return h.supplier == id; });
       if (holder == facts.holders.end()) {
-        facts.holders.push_back({id, "", text(supplier, "city"), {}, false, {}, {}});
+        facts.holders.push_back({.supplier = id, .city = text(supplier, "city")});
         holder = facts.holders.end() - 1;
       }
       holder->seller_is_it = naming;

@@ -205,7 +205,8 @@ struct ReleaseFacts {
 
 // A counterfeit a person confirmed (app/watch.h), traced back: what the copy shows of the
 // product's secrets and who held them by the exposure analysis of the product's plan. The app
-// decides the two links (the seller in a holder's city; a feature still secret in the images).
+// decides the three links (the seller in a holder's city; a feature still secret in the images;
+// the seller the supplier itself).
 struct CounterfeitHolder {
   std::string supplier;
   std::string party;

@@ -334,8 +334,13 @@ void counterfeit_confirmed(Facts& facts, bool in_city, bool unpublished) {
                      .copied = {"enclosure-geometry"},
                      .unpublished = {},
                      .holders = {}};
-  c.holders.push_back({"S-DG01", "S-DG01", "东莞", {"enclosure-geometry"}, in_city, {}});
-  c.holders.push_back({"S-SZ02", "S-SZ02", "深圳", {"enclosure-geometry"}, false, {}});
+  c.holders.push_back({.supplier = "S-DG01",
+                       .party = "S-DG01",
+                       .city = "东莞",
+                       .secrets = {"enclosure-geometry"},
+                       .in_seller_city = in_city});
+  c.holders.push_back(
+      {.supplier = "S-SZ02", .party = "S-SZ02", .city = "深圳", .secrets = {"enclosure-geometry"}});
   if (unpublished) {
     c.copied.push_back("grille-pattern");
     c.unpublished = {"grille-pattern"};
@@ -638,7 +643,9 @@ TEST(CounterfeitTracedTest, ASellerThatIsASupplierNamesItWhateverItHeld) {
   counterfeit_confirmed(facts, false, false);
   EXPECT_TRUE(raised_by(facts, "counterfeit-traced").empty()) << "nothing links a holder yet";
   facts.counterfeits[0].holders.push_back(
-      {"S-FS03", "", "佛山", {}, false, "the seller's name is its legal name, 佛山市晟达塑胶有限公司", {}});
+      {.supplier = "S-FS03",
+       .city = "佛山",
+       .seller_is_it = "the seller's name is its legal name, 佛山市晟达塑胶有限公司"});
   const std::vector<Raised> raised = raised_by(facts, "counterfeit-traced");
   ASSERT_EQ(raised.size(), 1U);
   EXPECT_EQ(raised[0].subject, "supplier/S-FS03");
@@ -647,6 +654,10 @@ TEST(CounterfeitTracedTest, ASellerThatIsASupplierNamesItWhateverItHeld) {
                                  [](const Evidence& e) { return e.name == "sold by it"; });
   ASSERT_NE(sold, raised[0].evidence.end());
   EXPECT_NE(sold->value.find("佛山市晟达塑胶有限公司"), std::string::npos);
+  const auto held = std::find_if(raised[0].evidence.begin(), raised[0].evidence.end(),
+                                 [](const Evidence& e) { return e.name == "who held the copied secrets"; });
+  ASSERT_NE(held, raised[0].evidence.end());
+  EXPECT_EQ(held->value.find("S-FS03"), std::string::npos) << "it held nothing: " << held->value;
 }
 
 TEST(EvaluateTest, CleanWorkspaceRaisesNothing) {

@@ -14,6 +14,7 @@ namespace {
 std::string holders_text(const CounterfeitFacts& c) {
   std::vector<std::string> out;
   for (const CounterfeitHolder& h : c.holders) {
+    if (h.secrets.empty()) continue;  // the seller itself, holding nothing the copy shows
     out.push_back(h.supplier + (h.city.empty() ? "" : " (" + h.city + ")") + ": " + join(h.secrets, ", "));
   }
   return listing(out);

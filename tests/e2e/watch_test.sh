@@ -206,6 +206,16 @@ flags = flags["flags"] if isinstance(flags, dict) else flags
 mine = [f for f in flags if f["rule"] == "counterfeit-traced" and f["subject"] == "supplier/F04" and sys.argv[2] in f["cause"]]
 assert mine and "it sells the copy itself" in mine[0]["summary"], [f["summary"] for f in flags if f["rule"] == "counterfeit-traced"]
 PY
+# So does one whose description shows a supplier's credit code (written in lower case here).
+F05_USCC=$(sql "$WORK/ws" "SELECT uscc FROM suppliers WHERE id = 'F05'" | tr 'A-Z' 'a-z')
+printf 'platform,url,title,description\n1688,https://detail.1688.com/offer/9905.html,极光 AU-360 音箱,营业执照 统一社会信用代码 %s\n' "$F05_USCC" > "$WORK/licence.csv"
+run "$MOAT" "${W[@]}" watch import "$WORK/licence.csv" --json
+expect_status 0 "import a listing showing a supplier's licence"
+LICENCE=$(python3 -c 'import json,sys; print([h["id"] for h in json.load(open(sys.argv[1]))["hits"] if "9905" in h["listing"]["url"]][0])' "$WORK/stdout")
+run "$MOAT" "${W[@]}" watch confirm "$LICENCE" --reason "the licence shown is our supplier's"
+expect_status 0 "confirm the listing showing the licence"
+run "$MOAT" "${W[@]}" flags --all --json
+expect_stdout "unified social credit code" "the flag says how the listing names the supplier"
 
 # A price in another currency is compared converted, and quoted as the listing shows it.
 printf '\n[currency]\nbase = "CNY"\nrates = [ { currency = "USD", rate = 7.12, date = "2026-11-30" } ]\n' >> "$WORK/ws/moat.toml"
