@@ -204,13 +204,14 @@ double fit(const mark::Trace& t) {
 class PreparedMasters {
  public:
   explicit PreparedMasters(std::string key) : key_(std::move(key)) {}
-  // nullptr when the master does not parse as `scheme`, or the vault finds its content damaged
-  // (then noted in unread(): the other masters are still compared).
+  // nullptr when the master does not parse as `scheme`, or the vault finds its content damaged or
+  // missing (then noted in unread(): the other masters are still compared).
   Result<const mark::Master*> get(Workspace& workspace, const DesignFile& master, const std::string& scheme) {
     auto found = cache_.find(master.id);
     if (found == cache_.end()) {
       Result<std::string> bytes = load_blob(workspace, master.blob);
-      if (!bytes.ok() && bytes.error().code() == ErrorCode::kIntegrity) {
+      if (!bytes.ok() &&
+          (bytes.error().code() == ErrorCode::kIntegrity || bytes.error().code() == ErrorCode::kNotFound)) {
         unread_.push_back(master.id + " (" + master.name + "): " + bytes.error().to_string());
         cache_.emplace(master.id, std::nullopt);
         return nullptr;
@@ -441,8 +442,17 @@ Result<TraceOutcome> trace_archive(Workspace& workspace, std::string_view suspec
       return x.p_value != y.p_value ? x.p_value < y.p_value : x.score > y.score;
     });
     TraceOutcome best = std::move(traced.front());
-    for (std::size_t i = 1; i < traced.size() && traced[i].someone_named(); ++i)
+    // The other members that name someone not named yet: the layers of one leaker's board are one
+    // naming, not one per layer.
+    std::set<std::string> named;
+    for (const TracedCopy& c : best.named) named.insert(c.recipient);
+    for (std::size_t i = 1; i < traced.size() && traced[i].someone_named(); ++i) {
+      const bool anyone_new = std::any_of(traced[i].named.begin(), traced[i].named.end(),
+                                          [&](const TracedCopy& c) { return !named.contains(c.recipient); });
+      if (!anyone_new) continue;
+      for (const TracedCopy& c : traced[i].named) named.insert(c.recipient);
       best.other_members.push_back(std::move(traced[i]));
+    }
     best.archive_sha256 = sha256_hex(suspect);
     best.media_type = std::string(kZip);
     return best;
@@ -494,7 +504,6 @@ Result<TraceOutcome> conclude(Workspace& workspace, const Session& session, Trac
     other.name = name;
     MOAT_CHECK(vouch(workspace, other));
     write_message(other);
-    out.message += "; also in the archive, " + other.member + ": " + other.message;
   }
   MOAT_TRY(const std::int64_t events,
            workspace.store().write(session.author(), [&](store::Writer& writer) -> Status {

@@ -172,10 +172,11 @@ assert by_member["a/top.GTL"]["recipient"] == "B1" and by_member["b/drawing.pdf"
 assert by_member["a/top.GTL"]["evidence"]["sha256"] == digest(f"{work}/out/B1/board.GTL"), o
 assert by_member["b/drawing.pdf"]["evidence"]["sha256"] == digest(f"{work}/out/B2/board.pdf"), o
 assert o["archive"]["sha256"] == digest(f"{work}/mixed.zip"), o["archive"]
-assert "B1" in o["message"] and "B2" in o["message"], o["message"]
+assert len(o["archive"]["other_members"]) == 1, o["archive"]["other_members"]
 PY
 run "$MOAT" "${W[@]}" trace "$WORK/mixed.zip"
-expect_stdout "also" "the second leaker in the text"
+CHECKS=$((CHECKS + 1))
+[ "$(grep -c '^  also ' "$WORK/stdout")" = 1 ] && grep -q "^  also .*B2" "$WORK/stdout" || fail "the second leaker once in the text: $(cat "$WORK/stdout")"
 
 # A master the vault finds damaged is named and left out; the others of its kind are still
 # compared. (In a copy of the workspace: a second drawing added to P2, then its vault file damaged.)
