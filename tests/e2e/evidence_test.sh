@@ -315,6 +315,8 @@ cut_event f04 files
 check "a design file's event cut out of a supplier's bundle" 1 "but the bundle holds no event recording it"
 rm -rf "$WORK/t" && cp -r "$WORK/r3" "$WORK/t" && cp "$WORK/t/events/$(ls "$WORK/t/events" | head -1)" "$WORK/t/events/999999.json"
 check "an event file the manifest does not list" 1 "REJECTED: events/999999.json is not in manifest.json"
+rm -rf "$WORK/t" && cp -r "$WORK/r3" "$WORK/t" && printf 'x' > "$WORK/t/events/.DS_Store"
+check "a file a desktop adds beside the events" 0 "VERIFIED"
 
 # moat audit verify: the tree and the checkpoints, altered or rolled back in the database.
 run "$MOAT" "${A[@]}" audit verify

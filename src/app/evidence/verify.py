@@ -33,6 +33,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -556,7 +557,8 @@ def verify_complete(folder, manifest, verified, report):
         listed.update(entry.get(k) for k in ("encoding", "json", "proof"))
     events_dir = os.path.join(folder, "events")
     for name in sorted(os.listdir(events_dir)) if os.path.isdir(events_dir) else []:
-        if "events/" + name not in listed:
+        # Only what names an event: a file a desktop adds (.DS_Store, Thumbs.db) is not the bundle's.
+        if re.fullmatch(r"\d+\.(bin|json|tlog-proof)", name) and "events/" + name not in listed:
             raise Rejected("events/%s is not in manifest.json: a file was added to the bundle" % name)
     selection = manifest.get("selection", {})
     if selection.get("kind") not in ("release", "supplier"):
