@@ -1085,7 +1085,8 @@ TEST(ExactTest, APlanCbcsPreprocessingCallsOptimalIsCheckedWhenItLeftNothingToSe
   const ExactResult result = solve_exact(problem, Deadline::after(30), dearest, options);
   ASSERT_EQ(result.outcome, ExactResult::Outcome::kOptimal);
   EXPECT_GT(result.guesses, 0) << "the guess is where CBC was given the cutoff it misread";
-  EXPECT_GT(result.preprocessing_checked, 0) << "CBC no longer empties the model here: the test reads nothing";
+  EXPECT_GT(result.preprocessing_checked, 0)
+      << "CBC no longer empties the model here: the test reads nothing";
   EXPECT_DOUBLE_EQ(cost_of(problem, *result.choice), *optimum);
 }
 
@@ -1151,7 +1152,8 @@ TEST(ExactTest, APlanCbcsPreprocessingCallsOptimalWithoutACutoffIsCheckedToo) {
   const ExactResult result = solve_exact(problem, Deadline::after(30), dearest, options);
   ASSERT_EQ(result.outcome, ExactResult::Outcome::kOptimal);
   EXPECT_GT(result.guesses, 0);
-  EXPECT_GT(result.preprocessing_checked, 0) << "CBC no longer empties the model here: the test reads nothing";
+  EXPECT_GT(result.preprocessing_checked, 0)
+      << "CBC no longer empties the model here: the test reads nothing";
   EXPECT_DOUBLE_EQ(cost_of(problem, *result.choice), *optimum);
   EXPECT_LE(highest_bound, *optimum + 1e-9);
 }
