@@ -972,6 +972,23 @@ std::pair<std::optional<double>, std::optional<Choice>> cheapest_and_dearest(con
   return {optimum, dearest};
 }
 
+// The exact engine from `dearest` (a valid plan), without the repair, and the highest bound it told
+// on the way (every bound, not only the last).
+struct FromTheDearest {
+  ExactResult result;
+  double highest_bound = -1e300;
+};
+FromTheDearest solve_from(const Problem& problem, const Choice& dearest) {
+  FromTheDearest out;
+  ExactOptions options;
+  options.repair = false;
+  options.on_improvement = [&](const ExactResult& so_far) {
+    if (so_far.lower_bound) out.highest_bound = std::max(out.highest_bound, *so_far.lower_bound);
+  };
+  out.result = solve_exact(problem, Deadline::after(30), dearest, options);
+  return out;
+}
+
 // The exact engine from the dearest valid plan of random small instances, against trying every
 // choice: the optimum found, and no bound told on the way above it. `capacities_binding`: the
 // capacities halved and each package exposing one secret at most, so that the capacities rather
@@ -992,13 +1009,7 @@ void solve_from_the_dearest_plan(std::uint32_t seed, int trials, bool capacities
     // below the optimum finds nothing before one above it finds the optimum.
     const auto [optimum, dearest] = cheapest_and_dearest(problem);
     if (!optimum) continue;
-    ExactOptions options;
-    options.repair = false;
-    double highest_bound = -1e300;  // every bound told on the way, not only the last
-    options.on_improvement = [&](const ExactResult& so_far) {
-      if (so_far.lower_bound) highest_bound = std::max(highest_bound, *so_far.lower_bound);
-    };
-    const ExactResult result = solve_exact(problem, Deadline::after(30), dearest, options);
+    const auto [result, highest_bound] = solve_from(problem, *dearest);
     ASSERT_EQ(result.outcome, ExactResult::Outcome::kOptimal) << "trial " << trial;
     EXPECT_TRUE(violations(problem, *result.choice).empty()) << "trial " << trial;
     EXPECT_NEAR(cost_of(problem, *result.choice), *optimum, 1e-6) << "trial " << trial;
@@ -1080,14 +1091,13 @@ TEST(ExactTest, APlanCbcsPreprocessingCallsOptimalIsCheckedWhenItLeftNothingToSe
   const auto [optimum, dearest] = cheapest_and_dearest(problem);
   ASSERT_TRUE(optimum);
   EXPECT_DOUBLE_EQ(*optimum, 190);
-  ExactOptions options;
-  options.repair = false;
-  const ExactResult result = solve_exact(problem, Deadline::after(30), dearest, options);
+  const auto [result, highest_bound] = solve_from(problem, *dearest);
   ASSERT_EQ(result.outcome, ExactResult::Outcome::kOptimal);
   EXPECT_GT(result.guesses, 0) << "the guess is where CBC was given the cutoff it misread";
   EXPECT_GT(result.preprocessing_checked, 0)
       << "CBC no longer empties the model here: the test reads nothing";
   EXPECT_DOUBLE_EQ(cost_of(problem, *result.choice), *optimum);
+  EXPECT_LE(highest_bound, *optimum + 1e-9);
 }
 
 // The same warning without a cutoff: on this instance, against a guess of 279.375, CBC's
@@ -1143,13 +1153,7 @@ TEST(ExactTest, APlanCbcsPreprocessingCallsOptimalWithoutACutoffIsCheckedToo) {
   const auto [optimum, dearest] = cheapest_and_dearest(problem);
   ASSERT_TRUE(optimum);
   EXPECT_DOUBLE_EQ(*optimum, 275);
-  ExactOptions options;
-  options.repair = false;
-  double highest_bound = -1e300;
-  options.on_improvement = [&](const ExactResult& so_far) {
-    if (so_far.lower_bound) highest_bound = std::max(highest_bound, *so_far.lower_bound);
-  };
-  const ExactResult result = solve_exact(problem, Deadline::after(30), dearest, options);
+  const auto [result, highest_bound] = solve_from(problem, *dearest);
   ASSERT_EQ(result.outcome, ExactResult::Outcome::kOptimal);
   EXPECT_GT(result.guesses, 0);
   EXPECT_GT(result.preprocessing_checked, 0)

@@ -188,34 +188,35 @@ CHECKS=$((CHECKS + 1))
 python3 -c 'import json,sys; r = json.load(open(sys.argv[1])); assert r["unchanged"] and not r["updated"], r' "$WORK/stdout" ||
   fail "the same capture again is not written"
 
-# A copy sold by a supplier itself (the seller's name is its legal name) points to it, whatever it
-# held: confirmed, it raises a flag on that supplier that says so.
-F04_NAME=$(sql "$WORK/ws" "SELECT legal_name FROM suppliers WHERE id = 'F04'")
-printf 'platform,url,title,seller\n1688,https://detail.1688.com/offer/9904.html,极光 AU-360 音箱 工厂直销,%s\n' "$F04_NAME" > "$WORK/own.csv"
-run "$MOAT" "${W[@]}" watch import "$WORK/own.csv" --json
-expect_status 0 "import a listing a supplier sells"
-OWN=$(python3 -c 'import json,sys; print([h["id"] for h in json.load(open(sys.argv[1]))["hits"] if h["listing"]["platform"] == "1688"][0])' "$WORK/stdout")
-run "$MOAT" "${W[@]}" watch confirm "$OWN" --reason "our supplier's own shop"
-expect_status 0 "confirm the supplier's listing"
-run "$MOAT" "${W[@]}" flags --all --json
-CHECKS=$((CHECKS + 1))
-python3 - "$WORK/stdout" "$OWN" <<'PY' || fail "a flag on F04 for the copy it sells"
+# A copy sold by a supplier itself points to it, whatever it held: confirmed, it raises a flag on
+# that supplier that says how the listing names it. (confirm_sold CSV URL-PART SUPPLIER TEXT: imports
+# the listing, confirms its hit and looks for the flag.)
+confirm_sold() {
+  run "$MOAT" "${W[@]}" watch import "$1" --json
+  expect_status 0 "import the listing $2"
+  local hit
+  hit=$(python3 -c 'import json,sys; print([h["id"] for h in json.load(open(sys.argv[1]))["hits"] if sys.argv[2] in h["listing"]["url"]][0])' "$WORK/stdout" "$2")
+  run "$MOAT" "${W[@]}" watch confirm "$hit" --reason "sold by our supplier $3"
+  expect_status 0 "confirm the listing $2"
+  run "$MOAT" "${W[@]}" flags --all --json
+  CHECKS=$((CHECKS + 1))
+  python3 - "$WORK/stdout" "$hit" "$3" "$4" <<'PY' || fail "a flag on $3 for the copy it sells"
 import json, sys
 flags = json.load(open(sys.argv[1]))
 flags = flags["flags"] if isinstance(flags, dict) else flags
-mine = [f for f in flags if f["rule"] == "counterfeit-traced" and f["subject"] == "supplier/F04" and sys.argv[2] in f["cause"]]
-assert mine and "it sells the copy itself" in mine[0]["summary"], [f["summary"] for f in flags if f["rule"] == "counterfeit-traced"]
+hit, supplier, text = sys.argv[2:]
+mine = [f for f in flags if f["rule"] == "counterfeit-traced" and f["subject"] == "supplier/" + supplier and hit in f["cause"]]
+assert mine and "it sells the copy itself" in mine[0]["summary"] and text in mine[0]["summary"], \
+    [f["summary"] for f in flags if f["rule"] == "counterfeit-traced"]
 PY
-# So does one whose description shows a supplier's credit code (written in lower case here).
-F05_USCC=$(sql "$WORK/ws" "SELECT uscc FROM suppliers WHERE id = 'F05'" | tr 'A-Z' 'a-z')
-printf 'platform,url,title,description\n1688,https://detail.1688.com/offer/9905.html,极光 AU-360 音箱,营业执照 统一社会信用代码 %s\n' "$F05_USCC" > "$WORK/licence.csv"
-run "$MOAT" "${W[@]}" watch import "$WORK/licence.csv" --json
-expect_status 0 "import a listing showing a supplier's licence"
-LICENCE=$(python3 -c 'import json,sys; print([h["id"] for h in json.load(open(sys.argv[1]))["hits"] if "9905" in h["listing"]["url"]][0])' "$WORK/stdout")
-run "$MOAT" "${W[@]}" watch confirm "$LICENCE" --reason "the licence shown is our supplier's"
-expect_status 0 "confirm the listing showing the licence"
-run "$MOAT" "${W[@]}" flags --all --json
-expect_stdout "unified social credit code" "the flag says how the listing names the supplier"
+}
+# The seller's name is F04's legal name; F05's credit code is in the description, in lower case.
+printf 'platform,url,title,seller\n1688,https://detail.1688.com/offer/9904.html,极光 AU-360 音箱 工厂直销,%s\n' \
+  "$(sql "$WORK/ws" "SELECT legal_name FROM suppliers WHERE id = 'F04'")" > "$WORK/own.csv"
+confirm_sold "$WORK/own.csv" 9904 F04 "legal name"
+printf 'platform,url,title,description\n1688,https://detail.1688.com/offer/9905.html,极光 AU-360 音箱,营业执照 统一社会信用代码 %s\n' \
+  "$(sql "$WORK/ws" "SELECT uscc FROM suppliers WHERE id = 'F05'" | tr 'A-Z' 'a-z')" > "$WORK/licence.csv"
+confirm_sold "$WORK/licence.csv" 9905 F05 "unified social credit code"
 
 # A price in another currency is compared converted, and quoted as the listing shows it.
 printf '\n[currency]\nbase = "CNY"\nrates = [ { currency = "USD", rate = 7.12, date = "2026-11-30" } ]\n' >> "$WORK/ws/moat.toml"
