@@ -276,7 +276,9 @@ struct Writer {
 
 Status prepare_target(const fs::path& dir) {
   std::error_code error;
-  if (fs::exists(dir, error) && (!fs::is_directory(dir, error) || !fs::is_empty(dir, error))) {
+  if (fs::exists(dir, error) && !fs::is_directory(dir, error))
+    return input_error(dir.string(), "is a file, not a folder: choose a new folder for the bundle");
+  if (fs::exists(dir, error) && !fs::is_empty(dir, error)) {
     return input_error(dir.string(), "exists and is not an empty folder: choose a new folder for the bundle");
   }
   return {};

@@ -78,6 +78,10 @@ done
 grep -q "证据包" "$WORK/bundle/README.md" || fail "the procedure is not in Chinese too"
 run "$MOAT" "${A[@]}" audit export "$WORK/bundle" --events 3..12
 expect_status 1 "export into a folder that holds files"
+printf 'x\n' > "$WORK/a-file"
+run "$MOAT" "${A[@]}" audit export "$WORK/a-file" --events 3..12
+expect_status 1 "export onto a file"
+expect_stderr "is a file, not a folder" "export onto a file says so"
 run "$MOAT" "${A[@]}" audit export "$WORK/nothing" --events 5..2
 expect_status 1 "a malformed range"
 expect_stderr "--events"
