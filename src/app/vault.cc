@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <set>
 #include <string_view>
 #include <variant>
 
@@ -29,20 +30,29 @@ constexpr std::array<VaultReference, 5> kVaultReferences{{{"documents", "id"},
                                                           {"listing_images", "blob"},
                                                           {"watch_references", "blob"}}};
 
-Result<std::vector<MissingFile>> missing_files(Workspace& workspace, const store::Vault& vault) {
-  std::vector<MissingFile> missing;
+// Every record naming a vault file: the record ("files/D29") with its name, if it has one, and
+// the vault id it names.
+struct Naming {
+  std::string record;
+  std::string name;
+  std::string id;
+};
+Result<std::vector<Naming>> vault_namings(Workspace& workspace) {
+  std::vector<Naming> out;
   for (const VaultReference& reference : kVaultReferences) {
     const store::Table* table = store::find_table(reference.table);
     if (table == nullptr) continue;
     MOAT_TRY(const std::vector<store::Record> records, workspace.store().list(*table));
     for (const store::Record& record : records) {
       const auto id = record.find(std::string(reference.field));
-      if (id == record.end() || !id->is_string() || vault.contains(id->get<std::string>())) continue;
-      missing.push_back({std::string(reference.table) + "/" + store::key_text(store::key_of(*table, record)),
-                         id->get<std::string>()});
+      if (id == record.end() || !id->is_string()) continue;
+      const auto name = record.find("name");
+      out.push_back({std::string(reference.table) + "/" + store::key_text(store::key_of(*table, record)),
+                     name != record.end() && name->is_string() ? name->get<std::string>() : std::string(),
+                     id->get<std::string>()});
     }
   }
-  return missing;
+  return out;
 }
 
 // Whether the ledger already holds the rotation to `to_key` (recorded by a run killed after it).
@@ -83,7 +93,14 @@ Result<VaultReport> verify_vault(Workspace& workspace, const VaultProgress& prog
     report.files = total;
     if (progress) progress(done, total);
   }));
-  MOAT_TRY(report.missing, missing_files(workspace, vault));
+  MOAT_TRY(const std::vector<Naming> namings, vault_namings(workspace));
+  std::set<std::string> bad;
+  for (const store::VaultProblem& p : report.problems) bad.insert(p.id);
+  for (const Naming& n : namings) {
+    if (!vault.contains(n.id)) report.missing.push_back({n.record, n.id});
+    if (bad.contains(n.id))
+      report.named_by[n.id].push_back(n.name.empty() ? n.record : n.record + " (" + n.name + ")");
+  }
   return report;
 }
 

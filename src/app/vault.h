@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,9 +32,11 @@ struct MissingFile {
 struct VaultReport {
   std::size_t files = 0;                      // files checked
   std::vector<store::VaultProblem> problems;  // files that fail: never served
-  std::vector<MissingFile> missing;           // files records name that the vault lacks
-  std::string key;                            // the current key's fingerprint
-  std::optional<std::string> pending_key;     // an unfinished rotation's new key
+  // For each file that fails, the records naming it ("files/D29 (ScrollWheel.stp)"): what is lost.
+  std::map<std::string, std::vector<std::string>> named_by;
+  std::vector<MissingFile> missing;        // files records name that the vault lacks
+  std::string key;                         // the current key's fingerprint
+  std::optional<std::string> pending_key;  // an unfinished rotation's new key
   bool ok() const { return problems.empty() && missing.empty(); }
 };
 

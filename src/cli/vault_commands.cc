@@ -13,6 +13,7 @@
 #include "app/vault.h"
 #include "cli/common.h"
 #include "cli/progress.h"
+#include "core/text.h"
 
 namespace moat::cli {
 namespace {
@@ -21,7 +22,12 @@ using nlohmann::json;
 
 json report_json(const app::VaultReport& r) {
   json problems = json::array(), missing = json::array();
-  for (const auto& p : r.problems) problems.push_back({{"id", p.id}, {"problem", p.problem}});
+  for (const auto& p : r.problems) {
+    const auto named = r.named_by.find(p.id);
+    problems.push_back({{"id", p.id},
+                        {"problem", p.problem},
+                        {"records", named == r.named_by.end() ? json::array() : json(named->second)}});
+  }
   for (const auto& m : r.missing) missing.push_back({{"record", m.record}, {"id", m.id}});
   return {{"ok", r.ok()},
           {"files", r.files},
@@ -39,7 +45,12 @@ int print_report(const app::VaultReport& r, bool as_json) {
               << ").\n";
   } else {
     std::cerr << "moat: the vault has bad or missing files (never served):\n";
-    for (const auto& p : r.problems) std::cerr << "  vault/" << p.id << ": " << p.problem << "\n";
+    for (const auto& p : r.problems) {
+      const auto named = r.named_by.find(p.id);
+      std::cerr << "  vault/" << p.id << ": " << p.problem
+                << (named == r.named_by.end() ? "" : " (the content of " + join(named->second, ", ") + ")")
+                << "\n";
+    }
     for (const auto& m : r.missing) std::cerr << "  " << m.record << ": its file " << m.id << " is missing\n";
   }
   if (r.pending_key && !as_json) {

@@ -65,12 +65,15 @@ flipped, cut, swapped, gone = sys.argv[2:]
 assert report["ok"] is False and report["files"] == 7, report
 assert sorted(p["id"] for p in report["problems"]) == sorted([flipped, cut, swapped]), report
 assert all("authentication" in p["problem"] or "hash" in p["problem"] for p in report["problems"]), report
+# Each names what is lost: the record whose content it is.
+assert all(p["records"] and p["records"][0].startswith("documents/" + p["id"] + " (") for p in report["problems"]), report
 assert report["missing"] == [{"record": "documents/" + gone, "id": gone}], report
 assert report["pending_rotation"] is None and len(report["key"]) == 16, report
 PY
 run "$MOAT" "${B[@]}" vault verify
 expect_status 1 "vault verify (text) of a damaged vault"
 expect_stderr "vault/${ID[f6.bin]}: fails authentication"
+expect_stderr "(the content of documents/${ID[f6.bin]} (f6.bin))" "the damaged file's record"
 expect_stderr "documents/${ID[f3.bin]}: its file ${ID[f3.bin]} is missing"
 for name in f5.bin f6.bin f7.bin; do
   run "$MOAT" "${B[@]}" document get "${ID[$name]}" -o "$WORK/out/bad-$name"
