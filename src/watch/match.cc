@@ -20,6 +20,10 @@ namespace {
 // alone; a weak text match (a mark running into a longer word) needs a second reason, whatever
 // its score.
 constexpr double kDefaultHit = 0.5;
+// A mark in a listing of other goods than its classes' keeps this share of its score: a hit still
+// (a copy's title may name its speaker as a "sound box" the vocabulary does not know, beside a
+// "lamp" light effect or a "travel" size), ranked below the copies of the mark's goods.
+constexpr double kOtherGoodsShare = 0.6;
 // The price reason's score: weak alone (never a hit), stronger the further below the floor.
 constexpr double kPriceBase = 0.25;
 constexpr double kPriceSpan = 0.2;
@@ -33,7 +37,8 @@ std::string format_number(double value) {
 struct ListingText {
   NormalText title;
   NormalText description;
-  std::set<int> goods;  // the Nice classes of the goods the title names
+  std::set<int> goods;              // the Nice classes of the goods the title names
+  std::set<int> description_goods;  // and the description
 };
 
 std::string class_list(const std::set<int>& classes) {
@@ -51,11 +56,16 @@ void text_reasons(ReasonKind kind, const std::vector<TextReference>& references,
     if (other && (!best || other->score > best->score)) best = std::move(other);
     if (!best) continue;
     Reason reason{kind, reference.id, std::move(best->detail), best->score, best->weak};
-    // A mark protects the goods of its classes: a title naming only goods of others is no copy by it.
+    // A mark protects the goods of its classes: a listing whose title names only goods of others,
+    // and whose description none of the mark's, is less likely a copy by it.
+    const auto covered = [&](const std::set<int>& goods) {
+      return std::any_of(reference.classes.begin(), reference.classes.end(),
+                         [&](int c) { return goods.contains(c); });
+    };
     if (kind == ReasonKind::kMark && !reference.classes.empty() && !text.goods.empty() &&
-        std::none_of(reference.classes.begin(), reference.classes.end(),
-                     [&](int c) { return text.goods.contains(c); })) {
+        !covered(text.goods) && !covered(text.description_goods)) {
       reason.other_goods = true;
+      reason.score *= kOtherGoodsShare;
       reason.detail += "; the title names goods of class " + class_list(text.goods) + ", not the mark's " +
                        class_list({reference.classes.begin(), reference.classes.end()});
     }
@@ -109,8 +119,9 @@ std::vector<Hit> match(const Listing& listing, const std::vector<Product>& produ
                        const Thresholds& thresholds) {
   const double hit_threshold = thresholds.hit > 0 ? thresholds.hit : kDefaultHit;
   const double image_threshold = thresholds.image > 0 ? thresholds.image : kDefaultImageThreshold;
-  ListingText text{normal_form(listing.title), normal_form(listing.description), {}};
+  ListingText text{normal_form(listing.title), normal_form(listing.description), {}, {}};
   text.goods = goods_classes(text.title);
+  text.description_goods = goods_classes(text.description);
   std::vector<Hit> hits;
   for (const Product& product : products) {
     std::vector<Reason> reasons;
@@ -120,11 +131,9 @@ std::vector<Hit> match(const Listing& listing, const std::vector<Product>& produ
     if (reasons.empty()) continue;
     if (std::optional<Reason> price = price_reason(listing, product)) reasons.push_back(std::move(*price));
     const double score = combined(reasons);
-    const auto counts = [](const Reason& r) { return r.kind != ReasonKind::kPrice && !r.other_goods; };
-    const bool alone =
-        std::any_of(reasons.begin(), reasons.end(), [&](const Reason& r) { return counts(r) && !r.weak; });
-    const bool any = std::any_of(reasons.begin(), reasons.end(), counts);
-    if (score < hit_threshold || !any || (!alone && reasons.size() < 2)) continue;
+    const bool alone = std::any_of(reasons.begin(), reasons.end(),
+                                   [](const Reason& r) { return r.kind != ReasonKind::kPrice && !r.weak; });
+    if (score < hit_threshold || (!alone && reasons.size() < 2)) continue;
     std::stable_sort(reasons.begin(), reasons.end(),
                      [](const Reason& a, const Reason& b) { return a.score > b.score; });
     hits.push_back({listing.id, product.id, score, std::move(reasons)});

@@ -103,8 +103,8 @@ struct Reason {
   std::string detail;     // how it matched: "'M0AT' in title as 'moat' (homoglyph)", "image 2 ~ fig-1 0.93"
   double score = 0;       // 0..1
   bool weak = false;      // a mark or model running into further letters: a hit only with a second reason
-  // A mark in a title that names goods of other classes than the mark's only: like the price, never
-  // a hit alone nor the reason beside the price that makes one.
+  // A mark in a listing whose title names only goods of other classes than the mark's (and whose
+  // description none of the mark's): still a hit, scored lower (kOtherGoodsShare), said so.
   bool other_goods = false;
 };
 
