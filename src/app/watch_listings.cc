@@ -192,11 +192,15 @@ struct ListingFile {
 
 std::vector<std::string> fields_left_out(const std::function<bool(std::string_view)>& given) {
   static const std::set<std::string_view> kCapture = {"captured_at", "captured_by", "images"};
-  static const std::vector<std::set<std::string_view>> kTogether = {
+  // A price and its currency are given when the price is (a currency alone changes nothing); the
+  // seller, its store and its location when any of them is.
+  static const std::vector<std::vector<std::string_view>> kTogether = {
       {"price", "currency"}, {"seller", "store_url", "seller_location"}};
   const auto group_given = [&](std::string_view name) {
     for (const auto& group : kTogether) {
-      if (group.contains(name)) return std::any_of(group.begin(), group.end(), given);
+      if (std::find(group.begin(), group.end(), name) == group.end()) continue;
+      return name == "price" || name == "currency" ? given("price")
+                                                   : std::any_of(group.begin(), group.end(), given);
     }
     return given(name);
   };
@@ -428,6 +432,41 @@ bool tracking_parameter(std::string_view name) {
   return kTracking.contains(name) || name.starts_with("utm_");
 }
 
+// Whether `host` is the platform's own: a host of its domain (item.jd.com, h5.m.taobao.com), or for
+// the marketplaces with a domain per country, of "aliexpress" or "ebay" followed by a country's
+// suffix only (aliexpress.us, www.ebay.co.uk). A look-alike (item.jd.com.evil.example,
+// www.notaliexpress.com) is not, and its URL is compared whole: it never merges with the item.
+bool platform_host(std::string_view platform, std::string host) {
+  host = to_lower_ascii(host.substr(0, host.find(':')));
+  const auto under = [&](std::string_view domain) {
+    return host == domain || (host.size() > domain.size() && host.ends_with(domain) &&
+                              host[host.size() - domain.size() - 1] == '.');
+  };
+  const auto national = [&](std::string_view name) {  // name.<tld>[.<tld>], each suffix label short
+    const std::string marker = std::string(name) + ".";
+    const std::size_t at = host.starts_with(marker) ? 0 : host.find("." + marker);
+    if (at == std::string::npos) return false;
+    const std::string_view suffix =
+        std::string_view(host).substr(at == 0 ? marker.size() : at + 1 + marker.size());
+    std::size_t labels = 0;
+    for (std::string_view rest = suffix; !rest.empty(); ++labels) {
+      const std::size_t dot = std::min(rest.find('.'), rest.size());
+      if (dot == 0 || dot > 3) return false;
+      rest = dot < rest.size() ? rest.substr(dot + 1) : std::string_view();
+    }
+    return labels >= 1 && labels <= 2;
+  };
+  if (platform == "taobao") return under("taobao.com");
+  if (platform == "tmall") return under("tmall.com") || under("tmall.hk");
+  if (platform == "pinduoduo") return under("yangkeduo.com") || under("pinduoduo.com");
+  if (platform == "1688") return under("1688.com");
+  if (platform == "jd") return under("jd.com") || under("jd.hk");
+  if (platform == "aliexpress") return national("aliexpress");
+  if (platform == "ebay") return national("ebay");
+  if (platform == "amazon") return true;  // its identity keeps the host (an ASIN is one marketplace's)
+  return false;
+}
+
 // The query parameter that names the item on platforms whose item pages are one script with the
 // item's id as a parameter; empty where the item is named by the path.
 std::string_view item_parameter(std::string_view platform) {
@@ -505,11 +544,13 @@ std::string url_identity(std::string_view platform, std::string_view url) {
   rest = rest.substr(0, rest.find('#'));
   const std::size_t host_end = std::min(rest.find_first_of("/?"), rest.size());
   const std::size_t query_at = std::min(rest.find('?'), rest.size());
+  const bool own_host = platform_host(platform, std::string(rest.substr(0, host_end)));
   if (const std::string item =
-          path_item(platform, rest.substr(0, host_end), rest.substr(host_end, query_at - host_end));
+          own_host ? path_item(platform, rest.substr(0, host_end), rest.substr(host_end, query_at - host_end))
+                   : std::string();
       !item.empty())
     return item;
-  const std::string_view item = item_parameter(platform);
+  const std::string_view item = own_host ? item_parameter(platform) : std::string_view();
   std::string_view query = query_at < rest.size() ? rest.substr(query_at + 1) : std::string_view();
   if (!item.empty()) {
     std::vector<std::string_view> ids;

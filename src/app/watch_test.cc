@@ -507,10 +507,18 @@ TEST_P(WatchTest, TheSameItemOnAnotherPageOrHostIsOneListing) {
     EXPECT_TRUE(b->added.empty()) << other << " is " << first;
     EXPECT_EQ(b->updated, a->added) << other;
   }
-  // An ASIN is one marketplace's; two JD items are two listings.
+  // An ASIN is one marketplace's; two JD items are two listings; a look-alike host is another site.
   for (const auto& [platform, first, other] : std::vector<std::tuple<std::string, std::string, std::string>>{
            {"amazon", "https://www.amazon.com/dp/B0AURORA02", "https://www.amazon.de/dp/B0AURORA02"},
-           {"jd", "https://item.jd.com/66008.html", "https://item.jd.com/66009.html"}}) {
+           {"jd", "https://item.jd.com/66008.html", "https://item.jd.com/66009.html"},
+           {"jd", "https://item.jd.com/66010.html", "https://item.jd.com.evil.example/66010.html"},
+           {"taobao", "https://item.taobao.com/item.htm?id=66011",
+            "https://shop.taobao.evil.cn/item.htm?id=66011"},
+           {"aliexpress", "https://www.aliexpress.com/item/1005066012.html",
+            "https://www.notaliexpress.com/item/1005066012.html"},
+           {"ebay", "https://www.ebay.com/itm/66013", "https://www.ebay.fake.com/itm/66013"},
+           {"1688", "https://detail.1688.com/offer/66014.html",
+            "https://detail.1688.com.evil.cn/offer/66014.html"}}) {
     auto a = import(platform, first);
     ASSERT_TRUE(a.ok()) << a.error().to_string();
     auto b = import(platform, other);

@@ -2,6 +2,7 @@
 // Confirmed counterfeits traced to the supply chain: what a copy shows of the product's secrets,
 // which of them are still secret, and who held them by the exposure analysis (app/sourcing.h).
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -174,11 +175,18 @@ std::string seller_naming(const json& listing, const json& supplier) {
       return "the seller's name is its " + std::string(field == std::string("name") ? "trading" : "legal") +
              " name, " + name;
   }
-  const std::string uscc = to_lower_ascii(text(supplier, "uscc"));
+  const std::string uscc = text(supplier, "uscc");
   if (uscc.size() == 18) {
+    // The code standing on its own (no letter or digit on either side), in any case.
+    const std::string wanted = to_lower_ascii(uscc);
+    const auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
     for (const char* field : {"seller", "description", "title"}) {
-      if (to_lower_ascii(text(listing, field)).find(uscc) != std::string::npos)
+      const std::string in = to_lower_ascii(text(listing, field));
+      for (std::size_t at = in.find(wanted); at != std::string::npos; at = in.find(wanted, at + 1)) {
+        const std::size_t end = at + wanted.size();
+        if ((at > 0 && alnum(in[at - 1])) || (end < in.size() && alnum(in[end]))) continue;
         return "the listing's " + std::string(field) + " shows its unified social credit code " + uscc;
+      }
     }
   }
   return {};

@@ -263,6 +263,12 @@ expect_status 1 "an unknown platform"
 run "$MOAT" "${W[@]}" watch package taobao --hits "H99, H1"
 expect_status 1 "an unknown hit among several"
 expect_stderr "--hits: no hit 'H99'" "hits listed with a comma, the unknown one named"
+run "$MOAT" "${W[@]}" watch package taobao --hits ""
+expect_status 1 "an empty --hits"
+expect_stderr "--hits: names no hit" "an empty --hits is not every hit"
+run "$MOAT" "${W[@]}" watch package taobao --hits "H1,H1"
+expect_status 1 "a hit named twice"
+expect_stderr "names H1 twice" "a hit named twice"
 
 # Every capture is in the ledger, and the ledger still verifies.
 run "$MOAT" "${W[@]}" audit verify
