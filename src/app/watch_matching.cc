@@ -88,7 +88,8 @@ json reasons_json(const MatchContext& context, const json& listing, const watch:
 std::vector<std::string> hit_rights(const MatchContext& context, const watch::Hit& hit) {
   std::set<std::string> out;
   for (const watch::Reason& r : hit.reasons) {
-    if (r.kind == watch::ReasonKind::kMark) {
+    // A mark in a listing of goods its classes do not cover is no right a complaint can rely on.
+    if (r.kind == watch::ReasonKind::kMark && !r.other_goods) {
       const auto it = context.mark_rights.find(r.reference);
       if (it != context.mark_rights.end()) out.insert(it->second.begin(), it->second.end());
     }

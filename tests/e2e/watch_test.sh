@@ -263,6 +263,21 @@ expect_status 1 "an unknown platform"
 run "$MOAT" "${W[@]}" watch package taobao --hits "H99, H1"
 expect_status 1 "an unknown hit among several"
 expect_stderr "--hits: no hit 'H99'" "hits listed with a comma, the unknown one named"
+# A mark on goods its classes do not cover (a class 9 speaker mark on a vacuum cleaner): still a hit,
+# ranked lower and saying why, but no right a complaint can rely on.
+printf 'platform,url,title\ntaobao,https://item.taobao.com/item.htm?id=8801,AURORA 奥罗拉 无线吸尘器 家用\n' > "$WORK/vacuum.csv"
+run "$MOAT" "${W[@]}" watch import "$WORK/vacuum.csv" --json
+expect_status 0 "import a vacuum cleaner under the mark"
+VACUUM=$(python3 - "$WORK/stdout" <<'PY'
+import json, sys
+hit = [h for h in json.load(open(sys.argv[1]))["hits"] if "8801" in h["listing"]["url"]][0]
+assert hit["score"] < 0.9 and hit["rights"] == [] and "not the mark's 9" in hit["reasons"][0]["detail"], hit
+print(hit["id"])
+PY
+) || fail "the vacuum cleaner's hit: lower, no right, said why"
+run "$MOAT" "${W[@]}" watch confirm "$VACUUM" --reason "the brand on a vacuum cleaner"
+run "$MOAT" "${W[@]}" watch package taobao --hits "$VACUUM" --out "$WORK/vacuum"
+expect_stdout "not packaged: no right usable" "no complaint under a mark that does not cover the goods"
 run "$MOAT" "${W[@]}" watch package taobao --hits ""
 expect_status 1 "an empty --hits"
 expect_stderr "--hits: names no hit" "an empty --hits is not every hit"
