@@ -917,8 +917,8 @@ class Model {
   double scale_ = 1;
   std::vector<Row> rows_;
   std::map<int, std::pair<std::size_t, std::size_t>> x_;  // column -> (package, option)
-  mutable int checked_ = 0;  // runs whose preprocessing decided them, solved again (solve_loaded)
   std::map<std::pair<std::size_t, std::size_t>, int> y_;  // (party, secret) -> column
+  mutable int checked_ = 0;  // runs whose preprocessing decided them, solved again (solve_loaded)
 };
 
 // A cut excluding the coalition that completes `recipe` in `choice`: not all of the
