@@ -11,6 +11,7 @@
 // roles that answer for the masters may trace.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -84,6 +85,11 @@ struct TraceOutcome {
   bool someone_named() const { return !named.empty(); }
   // Someone is named and the ledger vouches for every record that names them.
   bool vouched() const { return someone_named() && ledger_problems.empty(); }
+  // Someone is named, and the ledger vouches for this naming and every other member's of a ZIP.
+  bool all_vouched() const {
+    return vouched() && std::all_of(other_members.begin(), other_members.end(),
+                                    [](const TraceOutcome& o) { return o.vouched(); });
+  }
 };
 
 // Traces `suspect` (its `name` as given, for the report and the ledger) as the session's actor,

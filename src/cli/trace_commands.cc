@@ -126,13 +126,9 @@ std::function<int()> define_trace(CLI::App& app, GlobalOptions& global) {
         print_outcome(*traced);
       }
       warn_unvouched(*traced);
-      bool vouched = traced->vouched();
-      for (const app::TraceOutcome& other : traced->other_members) {
-        warn_unvouched(other);
-        vouched = vouched && other.vouched();
-      }
+      for (const app::TraceOutcome& other : traced->other_members) warn_unvouched(other);
       if (!traced->someone_named()) return 1;
-      return vouched ? 0 : kExitNoGo;
+      return traced->all_vouched() ? 0 : kExitNoGo;
     });
   };
 }
