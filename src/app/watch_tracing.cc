@@ -2,6 +2,7 @@
 // Confirmed counterfeits traced to the supply chain: what a copy shows of the product's secrets,
 // which of them are still secret, and who held them by the exposure analysis (app/sourcing.h).
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <set>
 
@@ -163,30 +164,59 @@ std::vector<flags::CounterfeitHolder> holders_of(const Tables& t, const Exposure
   return out;
 }
 
-// How the listing names `supplier` as the one selling it, or empty: the seller's name, in the
-// engine's normal form (full-width, traditional characters, case and spaces aside), is the
-// supplier's legal or trading name; or the seller's name or the listing's text holds its unified
-// social credit code (a Chinese shop shows its business licence).
-std::string seller_naming(const json& listing, const json& supplier) {
-  const std::string seller = watch::normalise(text(listing, "seller"));
-  for (const char* field : {"legal_name", "name"}) {
-    const std::string name = text(supplier, field);
-    if (!seller.empty() && !trim(name).empty() && watch::normalise(name) == seller)
-      return "the seller's name is its " + std::string(field == std::string("name") ? "trading" : "legal") +
-             " name, " + name;
+// A supplier a listing may name as its seller (the trusted ones left out), its names in the engine's
+// normal form (full-width, traditional characters, case and spaces aside) and its credit code in
+// lower case, made once for every hit.
+struct SellerNames {
+  const json* supplier;
+  std::string legal_name, trading_name, uscc;
+};
+std::vector<SellerNames> seller_names(const std::vector<store::Record>& suppliers) {
+  std::vector<SellerNames> out;
+  for (const json& s : suppliers) {
+    if (flag_of(s, "trusted")) continue;
+    const auto normal = [&](const char* field) {
+      const std::string name = text(s, field);
+      return trim(name).empty() ? std::string() : watch::normalise(name);
+    };
+    const std::string uscc = text(s, "uscc");
+    out.push_back({&s, normal("legal_name"), normal("name"), uscc.size() == 18 ? to_lower_ascii(uscc) : ""});
   }
-  const std::string uscc = text(supplier, "uscc");
-  if (uscc.size() == 18) {
-    // The code standing on its own (no letter or digit on either side), in any case.
-    const std::string wanted = to_lower_ascii(uscc);
-    const auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
-    for (const char* field : {"seller", "description", "title"}) {
-      const std::string in = to_lower_ascii(text(listing, field));
-      for (std::size_t at = in.find(wanted); at != std::string::npos; at = in.find(wanted, at + 1)) {
-        const std::size_t end = at + wanted.size();
-        if ((at > 0 && alnum(in[at - 1])) || (end < in.size() && alnum(in[end]))) continue;
-        return "the listing's " + std::string(field) + " shows its unified social credit code " + uscc;
-      }
+  return out;
+}
+
+// What of a listing can name its seller: the seller's name in the normal form, and the seller's
+// name, the description and the title in lower case.
+struct SellerText {
+  std::string seller;
+  std::array<std::pair<const char*, std::string>, 3> fields;
+};
+SellerText seller_text(const json& listing) {
+  SellerText out{watch::normalise(text(listing, "seller")), {}};
+  std::size_t i = 0;
+  for (const char* field : {"seller", "description", "title"})
+    out.fields[i++] = {field, to_lower_ascii(text(listing, field))};
+  return out;
+}
+
+// How the listing names `supplier` as the one selling it, or empty: the seller's name is the
+// supplier's legal or trading name (in the normal form); or the seller's name or the listing's text
+// holds its unified social credit code standing on its own (no letter or digit on either side), in
+// any case (a Chinese shop shows its business licence).
+std::string seller_naming(const SellerText& listing, const SellerNames& supplier) {
+  if (!listing.seller.empty() && listing.seller == supplier.legal_name)
+    return "the seller's name is its legal name, " + text(*supplier.supplier, "legal_name");
+  if (!listing.seller.empty() && listing.seller == supplier.trading_name)
+    return "the seller's name is its trading name, " + text(*supplier.supplier, "name");
+  if (supplier.uscc.empty()) return {};
+  const auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+  for (const auto& [field, in] : listing.fields) {
+    for (std::size_t at = in.find(supplier.uscc); at != std::string::npos;
+         at = in.find(supplier.uscc, at + 1)) {
+      const std::size_t end = at + supplier.uscc.size();
+      if ((at > 0 && alnum(in[at - 1])) || (end < in.size() && alnum(in[end]))) continue;
+      return "the listing's " + std::string(field) + " shows its unified social credit code " +
+             text(*supplier.supplier, "uscc");
     }
   }
   return {};
@@ -214,6 +244,7 @@ bool names_city(std::string_view location, std::string_view city, std::string_vi
 Result<std::vector<flags::CounterfeitFacts>> counterfeit_facts(Workspace& workspace, Date today) {
   MOAT_TRY(const Tables t, load(workspace));
   std::vector<flags::CounterfeitFacts> out;
+  std::optional<std::vector<SellerNames>> sellers;  // made at the first confirmed hit
   std::map<std::string, std::optional<ExposureReport>> exposures;
   for (const json& hit : t.hits) {
     if (text(hit, "status") != "confirmed") continue;
@@ -243,15 +274,16 @@ Result<std::vector<flags::CounterfeitFacts>> counterfeit_facts(Workspace& worksp
       facts.holders = holders_of(t, *exposure, shown.copied, facts.unpublished, facts.seller_location);
     }
     // A supplier the listing names as its seller is linked whatever it held.
-    for (const json& supplier : t.suppliers) {
-      if (flag_of(supplier, "trusted")) continue;
-      const std::string naming = seller_naming(*listing, supplier);
+    if (!sellers) sellers = seller_names(t.suppliers);
+    const SellerText names = seller_text(*listing);
+    for (const SellerNames& supplier : *sellers) {
+      const std::string naming = seller_naming(names, supplier);
       if (naming.empty()) continue;
-      const std::string id = text(supplier, "id");
+      const std::string id = text(*supplier.supplier, "id");
       auto holder = std::find_if(facts.holders.begin(), facts.holders.end(),
                                  [&](const flags::CounterfeitHolder& h) { return h.supplier == id; });
       if (holder == facts.holders.end()) {
-        facts.holders.push_back({.supplier = id, .city = text(supplier, "city")});
+        facts.holders.push_back({.supplier = id, .city = text(*supplier.supplier, "city")});
         holder = facts.holders.end() - 1;
       }
       holder->seller_is_it = naming;
