@@ -497,6 +497,10 @@ Result<std::vector<HitView>> chosen_hits(Workspace& workspace, const PackageRequ
     }
     return out;
   }
+  std::set<std::string> named;
+  for (const std::string& id : request.hits) {
+    if (!named.insert(id).second) return input_error("--hits", "names " + id + " twice");
+  }
   std::vector<HitView> out;
   for (const std::string& id : request.hits) {
     auto found = find_hit(workspace, id, today);

@@ -4,7 +4,6 @@
 // and the complaints' state. Thin adapters over app/watch.h and app/watch_complaints.h; --json
 // prints the same objects the API returns.
 #include <CLI/CLI.hpp>
-#include <algorithm>
 
 #include <cstdio>
 #include <iostream>
@@ -368,17 +367,12 @@ void define_package(CLI::App& parent, GlobalOptions& global, Runs& runs) {
   runs.push_back([cmd, flags, &global] {
     if (!cmd->parsed()) return -1;
     return run(global, [&](app::Workspace& workspace, const app::Session& session, Date today) -> Status {
-      // --hits given names at least one hit, each once: an empty list (a script's empty variable)
-      // would package every confirmed hit.
+      // --hits given names at least one hit: an empty list (a script's empty variable) would package
+      // every confirmed hit.
       const std::vector<std::string> hits = split_list(flags->hits, ",;");
       if (cmd->count("--hits") > 0 && hits.empty())
         return input_error("--hits",
                            "names no hit: give hit ids (H1,H3), or leave --hits out to package every one");
-      for (std::size_t i = 0; i < hits.size(); ++i) {
-        if (std::find(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(i), hits[i]) !=
-            hits.begin() + static_cast<std::ptrdiff_t>(i))
-          return input_error("--hits", "names " + hits[i] + " twice");
-      }
       const app::PackageRequest request{flags->platform, hits, flags->out, flags->agent};
       MOAT_TRY(const app::PackageReport report, app::write_packages(workspace, session, request, today));
       if (global.json) {
