@@ -102,8 +102,8 @@ struct StepFile {
 // a line break may split a token: `1.29812560709619E⏎-15`, a type name, a string, as exporters that
 // wrap lines at 80 columns write. The text with every line break (a run of control characters
 // holding a CR or LF) that stands between two characters of a token removed; nullopt when there
-// is none (the text is read as it
-// is, so that a copy differs from its master only in the digits moved, and a place is its line).
+// is none (the text is read as it is, so that a copy differs from its master only in the digits
+// moved, and a place is its line).
 bool token_character(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '+' || c == '-' ||
          c == '#';

@@ -5,13 +5,11 @@
 #include <utility>
 #include <vector>
 
-#include "watch/text_match.h"
-
 namespace moat::watch {
 namespace {
 
-// Goods by class, as titles on Taobao, JD, 1688, AliExpress and Amazon name them. A Chinese term is
-// found anywhere in the title (Chinese writes no spaces); a Latin one as whole words.
+// Goods by class, as listings on Taobao, JD, 1688, AliExpress and Amazon name them. A Chinese term is
+// found anywhere in the text (Chinese writes no spaces); a Latin one as whole words.
 struct Goods {
   int nice_class;
   std::vector<std::string_view> terms;
@@ -62,22 +60,22 @@ const std::vector<Goods>& vocabulary() {
   return kGoods;
 }
 
-// Whether `term` (its comparison form) stands in `title` at `at`: Han terms anywhere, Latin ones as
+// Whether `term` (its comparison form) stands in `text` at `at`: Han terms anywhere, Latin ones as
 // whole words (the unit before is a word's start and the one after begins another or ends it).
-bool stands_at(const NormalText& title, const std::vector<Unit>& term, std::size_t at) {
-  if (at + term.size() > title.units.size()) return false;
+bool stands_at(const NormalText& text, const std::vector<Unit>& term, std::size_t at) {
+  if (at + term.size() > text.units.size()) return false;
   for (std::size_t i = 0; i < term.size(); ++i) {
-    if (title.units[at + i].code != term[i].code) return false;
+    if (text.units[at + i].code != term[i].code) return false;
   }
   if (term.front().han) return true;
   const std::size_t after = at + term.size();
-  return title.units[at].boundary &&
-         (after == title.units.size() || title.units[after].boundary || title.units[after].han);
+  return text.units[at].boundary &&
+         (after == text.units.size() || text.units[after].boundary || text.units[after].han);
 }
 
 }  // namespace
 
-std::set<int> goods_classes(const NormalText& title) {
+std::set<int> goods_classes(const NormalText& text) {
   static const std::vector<std::pair<int, std::vector<Unit>>> kForms = [] {
     std::vector<std::pair<int, std::vector<Unit>>> forms;
     for (const Goods& goods : vocabulary()) {
@@ -89,8 +87,8 @@ std::set<int> goods_classes(const NormalText& title) {
   std::set<int> out;
   for (const auto& [nice_class, term] : kForms) {
     if (term.empty() || out.contains(nice_class)) continue;
-    for (std::size_t at = 0; at < title.units.size(); ++at) {
-      if (stands_at(title, term, at)) {
+    for (std::size_t at = 0; at < text.units.size(); ++at) {
+      if (stands_at(text, term, at)) {
         out.insert(nice_class);
         break;
       }
