@@ -468,18 +468,50 @@ bool platform_host(std::string_view platform, std::string host) {
 }
 
 // The query parameter that names the item on platforms whose item pages are one script with the
-// item's id as a parameter; empty where the item is named by the path.
+// item's id as a parameter (Taobao, Tmall, Pinduoduo), and the identity it gives; empty where the
+// item is named by the path.
 std::string_view item_parameter(std::string_view platform) {
   if (platform == "taobao" || platform == "tmall") return "id";
   if (platform == "pinduoduo") return "goods_id";
   return {};
 }
 
+bool all_digits(std::string_view id) {
+  return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// The item a page names by a query parameter on platforms that name it by the path as well: JD's
+// mobile ware page (wareId=), 1688's mobile offer page (offerId=), eBay's older ViewItem (item=),
+// AliExpress's mobile pages (productId=). The same identity as path_item's; empty when none.
+std::string query_item(std::string_view platform, std::string_view query) {
+  std::string_view name;
+  if (platform == "jd") name = "wareId";
+  if (platform == "1688") name = "offerId";
+  if (platform == "ebay") name = "item";
+  if (platform == "aliexpress") name = "productId";
+  if (name.empty()) return {};
+  std::string id;
+  for (std::string_view q = query; !q.empty();) {
+    const std::size_t end = std::min(q.find('&'), q.size());
+    const std::string_view parameter = q.substr(0, end);
+    const std::size_t equals = parameter.find('=');
+    if (equals != std::string_view::npos && parameter.substr(0, equals) == name) {
+      const std::string_view value = parameter.substr(equals + 1);
+      if (!all_digits(value) || (!id.empty() && id != value)) return {};  // none, or two items
+      id = value;
+    }
+    q = end < q.size() ? q.substr(end + 1) : std::string_view();
+  }
+  return id.empty() ? id : std::string(platform) + ":" + id;
+}
+
 // The item a path names on platforms whose item pages carry the item's id in the path, whatever
 // host shows it: 1688's /offer/ID.html (detail. and m.), JD's /ID.html and the mobile site's
-// /product/ID.html, AliExpress's /item/ID.html (any country's host), eBay's /itm/[title/]ID, and
-// Amazon's /dp/ASIN or /gp/product/ASIN after any title (an ASIN is one marketplace's: the host
-// stays). Empty when the path names no item so.
+// /product/ID.html, AliExpress's /item/ID.html and /i/ID.html (any country's host), Taobao's
+// /item/ID.htm (its world site), eBay's /itm/[title/]ID, and Amazon's /dp/ASIN, /gp/product/ASIN,
+// /gp/aw/d/ASIN (mobile) or /product-reviews/ASIN after any title (an ASIN is one marketplace's:
+// the host stays, the same marketplace's www., smile. and m. hosts alike). Empty when the path
+// names no item so.
 std::string path_item(std::string_view platform, std::string_view host, std::string_view path) {
   std::vector<std::string_view> parts;
   for (std::string_view p = path; !p.empty();) {
@@ -487,44 +519,53 @@ std::string path_item(std::string_view platform, std::string_view host, std::str
     if (end > 0) parts.push_back(p.substr(0, end));
     p = end < p.size() ? p.substr(end + 1) : std::string_view();
   }
-  const auto digits = [](std::string_view id) {
-    return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; });
-  };
   const auto numbered_page = [&](std::string_view part) {  // "12345.html" -> "12345"
-    const std::string_view id = part.ends_with(".html") ? part.substr(0, part.size() - 5) : part;
-    return digits(id) ? std::string(id) : std::string();
+    std::string_view id = part;
+    for (const std::string_view suffix : {".html", ".htm"}) {
+      if (id.ends_with(suffix)) {
+        id.remove_suffix(suffix.size());
+        break;
+      }
+    }
+    return all_digits(id) ? std::string(id) : std::string();
   };
   const auto after = [&](std::string_view marker) -> std::string {
     for (std::size_t i = 0; i + 1 < parts.size(); ++i)
       if (parts[i] == marker) return std::string(parts[i + 1]);
     return {};
   };
-  if (platform == "1688") {
-    const std::string id = numbered_page(after("offer"));
-    return id.empty() ? id : "1688:" + id;
-  }
-  if (platform == "jd") {
-    const std::string id = numbered_page(parts.size() == 1 ? parts[0] : after("product"));
-    return id.empty() ? id : "jd:" + id;
-  }
+  const auto named = [&](std::string id) { return id.empty() ? id : std::string(platform) + ":" + id; };
+  if (platform == "1688") return named(numbered_page(after("offer")));
+  if (platform == "jd") return named(numbered_page(parts.size() == 1 ? parts[0] : after("product")));
   if (platform == "aliexpress") {
     const std::string id = numbered_page(after("item"));
-    return id.empty() ? id : "aliexpress:" + id;
+    return named(id.empty() ? numbered_page(after("i")) : id);
+  }
+  if (platform == "taobao") {
+    // The same identity as the item page's id parameter (item_parameter).
+    const std::string id = numbered_page(after("item"));
+    return id.empty() ? id : "id=" + id;
   }
   if (platform == "ebay") {
     if (parts.size() < 2 || parts[0] != "itm") return {};
-    const std::string id = numbered_page(parts.back());
-    return id.empty() ? id : "ebay:" + id;
+    return named(numbered_page(parts.back()));
   }
   if (platform == "amazon") {
     std::string asin = after("dp");
     if (asin.empty() && !after("gp").empty()) asin = after("product");
+    if (asin.empty() && after("gp") == "aw") asin = after("d");
+    if (asin.empty()) asin = after("product-reviews");
     const bool valid = asin.size() == 10 && std::all_of(asin.begin(), asin.end(), [](char c) {
                          return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
                        });
     if (!valid) return {};
-    std::string site = to_lower_ascii(host);
-    if (site.starts_with("www.")) site.erase(0, 4);
+    std::string site = to_lower_ascii(host.substr(0, host.find(':')));
+    for (const std::string_view prefix : {"www.", "smile.", "m."}) {
+      if (site.starts_with(prefix)) {
+        site.erase(0, prefix.size());
+        break;
+      }
+    }
     std::transform(asin.begin(), asin.end(), asin.begin(),
                    [](char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; });
     return "amazon:" + site + ":" + asin;
@@ -534,9 +575,9 @@ std::string path_item(std::string_view platform, std::string_view host, std::str
 
 // A listing URL in the form that tells listings apart: scheme and host in lower case (http and
 // https alike), no fragment, no tracking parameters; on Taobao, Tmall and Pinduoduo only the item's
-// id parameter, and where the path names the item (path_item) only that, whatever page or host
-// shows it (the mobile site, another page of the same goods). The URL as captured is what a
-// listing keeps.
+// id parameter, and where the path or a parameter names the item (path_item, query_item) only
+// that, whatever page or host shows it (the mobile site, another page of the same goods). The URL
+// as captured is what a listing keeps.
 std::string url_identity(std::string_view platform, std::string_view url) {
   const std::size_t scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) return std::string(url);
@@ -544,14 +585,14 @@ std::string url_identity(std::string_view platform, std::string_view url) {
   rest = rest.substr(0, rest.find('#'));
   const std::size_t host_end = std::min(rest.find_first_of("/?"), rest.size());
   const std::size_t query_at = std::min(rest.find('?'), rest.size());
-  const bool own_host = platform_host(platform, std::string(rest.substr(0, host_end)));
-  if (const std::string item =
-          own_host ? path_item(platform, rest.substr(0, host_end), rest.substr(host_end, query_at - host_end))
-                   : std::string();
-      !item.empty())
-    return item;
-  const std::string_view item = own_host ? item_parameter(platform) : std::string_view();
   std::string_view query = query_at < rest.size() ? rest.substr(query_at + 1) : std::string_view();
+  const bool own_host = platform_host(platform, std::string(rest.substr(0, host_end)));
+  if (own_host) {
+    std::string item = path_item(platform, rest.substr(0, host_end), rest.substr(host_end, query_at - host_end));
+    if (item.empty()) item = query_item(platform, query);
+    if (!item.empty()) return item;
+  }
+  const std::string_view item = own_host ? item_parameter(platform) : std::string_view();
   if (!item.empty()) {
     std::vector<std::string_view> ids;
     for (std::string_view q = query; !q.empty();) {

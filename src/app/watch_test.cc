@@ -498,7 +498,21 @@ TEST_P(WatchTest, TheSameItemOnAnotherPageOrHostIsOneListing) {
             "https://www.aliexpress.us/item/1005066006.html?gatewayAdapt=glo2usa"},
            {"ebay", "https://www.ebay.com/itm/66007", "https://www.ebay.com/itm/speaker-aurora/66007?hash=x"},
            {"amazon", "https://www.amazon.com/dp/B0AURORA01",
-            "https://amazon.com/Aurora-Speaker/dp/b0aurora01/ref=sr_1_1?keywords=aurora"}}) {
+            "https://amazon.com/Aurora-Speaker/dp/b0aurora01/ref=sr_1_1?keywords=aurora"},
+           // The same pages as mobile sites, older scripts and other marketplaces' hosts show them.
+           {"taobao", "https://item.taobao.com/item.htm?id=66021", "https://world.taobao.com/item/66021.htm"},
+           {"1688", "https://detail.1688.com/offer/66024.html",
+            "https://detail.m.1688.com/page/index.html?offerId=66024&spm=a2"},
+           {"jd", "https://item.jd.com/66025.html", "https://item.m.jd.com/ware/view.action?wareId=66025"},
+           {"aliexpress", "https://www.aliexpress.com/item/1005066026.html",
+            "https://m.aliexpress.com/i/1005066026.html"},
+           {"aliexpress", "https://www.aliexpress.com/item/1005066036.html",
+            "https://m.aliexpress.com/item/detail.htm?productId=1005066036"},
+           {"ebay", "https://www.ebay.com/itm/66027",
+            "https://cgi.ebay.com/ws/eBayISAPI.dll?ViewItem&item=66027"},
+           {"amazon", "https://www.amazon.com/dp/B0AURORA03", "https://smile.amazon.com/gp/aw/d/B0AURORA03"},
+           {"amazon", "https://www.amazon.com/dp/B0AURORA04",
+            "https://www.amazon.com/product-reviews/B0AURORA04/ref=cm_cr"}}) {
     auto a = import(platform, first);
     ASSERT_TRUE(a.ok()) << a.error().to_string();
     ASSERT_EQ(a->added.size(), 1U) << first;
@@ -518,7 +532,9 @@ TEST_P(WatchTest, TheSameItemOnAnotherPageOrHostIsOneListing) {
             "https://www.notaliexpress.com/item/1005066012.html"},
            {"ebay", "https://www.ebay.com/itm/66013", "https://www.ebay.fake.com/itm/66013"},
            {"1688", "https://detail.1688.com/offer/66014.html",
-            "https://detail.1688.com.evil.cn/offer/66014.html"}}) {
+            "https://detail.1688.com.evil.cn/offer/66014.html"},
+           {"jd", "https://item.jd.com/66015.html", "https://item.jd.com.evil.example/view?wareId=66015"},
+           {"ebay", "https://www.ebay.com/itm/66016", "https://cgi.ebay.com/ws/eBayISAPI.dll?item=66017"}}) {
     auto a = import(platform, first);
     ASSERT_TRUE(a.ok()) << a.error().to_string();
     auto b = import(platform, other);
