@@ -588,7 +588,8 @@ std::string url_identity(std::string_view platform, std::string_view url) {
   std::string_view query = query_at < rest.size() ? rest.substr(query_at + 1) : std::string_view();
   const bool own_host = platform_host(platform, std::string(rest.substr(0, host_end)));
   if (own_host) {
-    std::string item = path_item(platform, rest.substr(0, host_end), rest.substr(host_end, query_at - host_end));
+    std::string item =
+        path_item(platform, rest.substr(0, host_end), rest.substr(host_end, query_at - host_end));
     if (item.empty()) item = query_item(platform, query);
     if (!item.empty()) return item;
   }
