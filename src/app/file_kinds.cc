@@ -46,8 +46,10 @@ bool is_text(std::string_view content) {
 
 std::string_view detect_media_type(std::string_view content) {
   const std::string_view head = content.substr(0, kSniffBytes);
-  if (head.substr(0, 1024).find("%PDF-") != std::string_view::npos) return kPdf;
+  // A ZIP's signature first: its first member stored uncompressed puts a PDF's "%PDF-" within the
+  // first kilobyte too, where a PDF may have bytes before its header.
   if (head.starts_with("PK\x03\x04") || head.starts_with("PK\x05\x06")) return kZip;
+  if (head.substr(0, 1024).find("%PDF-") != std::string_view::npos) return kPdf;
   if (starts_with_after_space(head, "ISO-10303-21;")) return kStep;
   if (!is_text(head)) return kOctets;
   if (is_gerber(head)) return kGerber;

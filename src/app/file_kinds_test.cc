@@ -28,6 +28,10 @@ INSTANTIATE_TEST_SUITE_P(
                       KindCase{"Gerber", "G04 top*\n%FSLAX46Y46*%\n%MOMM*%\n%ADD10C,0.1*%\nM02*\n", kGerber},
                       KindCase{"Excellon", ";drill\nM48\nMETRIC\nT1C0.300\n%\nT1\nX1Y1\nM30\n", kExcellon},
                       KindCase{"Zip", std::string("PK\x03\x04", 4) + "rest", kZip},
+                      // A stored (uncompressed) PDF as its first member: "%PDF-" within the first
+                      // kilobyte, the archive still an archive.
+                      KindCase{"ZipOfAStoredPdf",
+                               std::string("PK\x03\x04", 4) + std::string(26, '\0') + "a.pdf%PDF-1.4\n", kZip},
                       KindCase{"Text", "just notes, 中文 too\n", kText},
                       KindCase{"Binary",
                                std::string("\x7f"

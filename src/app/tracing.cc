@@ -410,12 +410,43 @@ Result<TraceOutcome> trace_one(Workspace& workspace, std::string_view suspect,
   return out;
 }
 
-// A ZIP: each member traced on its own; the member naming someone with the strongest evidence
-// stands for the archive (a fabrication set's layers are marked one by one).
+// How deep ZIPs within a ZIP are opened.
+constexpr int kNestedZips = 4;
+
+// The files of a ZIP, and of the ZIPs within it (a leaked fabrication set is often zipped again,
+// and again with other files): an inner archive's members named by its path, "set.zip/Base.GTL".
+// All of them within `budget` bytes together, inner archives counted with their members, so that
+// nesting cannot unpack more than one archive may; kNestedZips deep at most, a deeper or unreadable
+// inner archive kept as a member (it is no design file, and traced by nothing).
+Status add_archive_files(std::string_view zip, const std::string& where, const std::string& prefix,
+                         int depth, std::uint64_t& budget, std::vector<ArchiveMember>& out) {
+  MOAT_TRY(std::vector<ArchiveMember> members, zip_members(zip, where, budget));
+  for (const ArchiveMember& m : members) budget -= std::min<std::uint64_t>(budget, m.content.size());
+  for (ArchiveMember& m : members) {
+    m.path = prefix + m.path;
+    if (depth < kNestedZips && detect_media_type(m.content) == kZip) {
+      std::uint64_t inner_budget = budget;
+      std::vector<ArchiveMember> inner;
+      if (add_archive_files(m.content, where + ": " + m.path, m.path + "/", depth + 1, inner_budget, inner)
+              .ok()) {
+        budget = inner_budget;
+        for (ArchiveMember& i : inner) out.push_back(std::move(i));
+        continue;
+      }
+    }
+    out.push_back(std::move(m));
+  }
+  return {};
+}
+
+// A ZIP: each member traced on its own, those of ZIPs within it too; the member naming someone with
+// the strongest evidence stands for the archive (a fabrication set's layers are marked one by one).
 Result<TraceOutcome> trace_archive(Workspace& workspace, std::string_view suspect, const std::string& name,
                                    const std::vector<DesignFile>& masters, PreparedMasters& prepared,
                                    const Progress& told) {
-  MOAT_TRY(const std::vector<ArchiveMember> members, zip_members(suspect, name, kMaxUnpackedBytes));
+  std::vector<ArchiveMember> members;
+  std::uint64_t budget = kMaxUnpackedBytes;
+  MOAT_CHECK(add_archive_files(suspect, name, "", 1, budget, members));
   size_t reads = 0;
   for (const ArchiveMember& m : members)
     reads += masters_of(masters, scheme_of(detect_media_type(m.content)));

@@ -178,6 +178,32 @@ run "$MOAT" "${W[@]}" trace "$WORK/mixed.zip"
 CHECKS=$((CHECKS + 1))
 [ "$(grep -c '^  also ' "$WORK/stdout")" = 1 ] && grep -q "^  also .*B2" "$WORK/stdout" || fail "the second leaker once in the text: $(cat "$WORK/stdout")"
 
+# Zipped again, with a readme beside it, and B2's drawing one level deeper: the members of the
+# inner archives are traced as well, named by their path through them.
+python3 - "$WORK" <<'PY'
+import io, sys, zipfile
+work = sys.argv[1]
+inner = io.BytesIO()
+with zipfile.ZipFile(inner, "w") as z:
+    z.write(f"{work}/out/B2/board.pdf", "drawing.pdf")
+middle = io.BytesIO()
+with zipfile.ZipFile(middle, "w") as z:
+    z.write(f"{work}/out/B1/board.GTL", "top.GTL")
+    z.writestr("docs.zip", inner.getvalue())
+with zipfile.ZipFile(f"{work}/nested.zip", "w") as z:
+    z.writestr("readme.txt", "board files\n")
+    z.writestr("set.zip", middle.getvalue())
+PY
+run "$MOAT" "${W[@]}" trace "$WORK/nested.zip" --json
+expect_status 0 "trace a ZIP within a ZIP"
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/stdout" <<'PY' || fail "trace of nested ZIPs: both leakers, by their paths inside"
+import json, sys
+o = json.load(open(sys.argv[1]))
+members = {m["member"]: m["recipient"] for m in [o] + o["archive"]["other_members"]}
+assert members == {"set.zip/top.GTL": "B1", "set.zip/docs.zip/drawing.pdf": "B2"}, members
+PY
+
 # A master the vault finds damaged is named and left out; the others of its kind are still
 # compared. (In a copy of the workspace: a second drawing added to P2, then its vault file damaged.)
 clone_workspace "$WORK/w" "$WORK/dmg" || fail "clone"
