@@ -31,7 +31,8 @@ INSTANTIATE_TEST_SUITE_P(
                       // A stored (uncompressed) PDF as its first member: "%PDF-" within the first
                       // kilobyte, the archive still an archive.
                       KindCase{"ZipOfAStoredPdf",
-                               std::string("PK\x03\x04", 4) + std::string(26, '\0') + "a.pdf%PDF-1.4\n", kZip},
+                               std::string("PK\x03\x04", 4) + std::string(26, '\0') + "a.pdf%PDF-1.4\n",
+                               kZip},
                       KindCase{"Text", "just notes, 中文 too\n", kText},
                       KindCase{"Binary",
                                std::string("\x7f"

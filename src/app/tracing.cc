@@ -418,8 +418,8 @@ constexpr int kNestedZips = 4;
 // All of them within `budget` bytes together, inner archives counted with their members, so that
 // nesting cannot unpack more than one archive may; kNestedZips deep at most, a deeper or unreadable
 // inner archive kept as a member (it is no design file, and traced by nothing).
-Status add_archive_files(std::string_view zip, const std::string& where, const std::string& prefix,
-                         int depth, std::uint64_t& budget, std::vector<ArchiveMember>& out) {
+Status add_archive_files(std::string_view zip, const std::string& where, const std::string& prefix, int depth,
+                         std::uint64_t& budget, std::vector<ArchiveMember>& out) {
   MOAT_TRY(std::vector<ArchiveMember> members, zip_members(zip, where, budget));
   for (const ArchiveMember& m : members) budget -= std::min<std::uint64_t>(budget, m.content.size());
   for (ArchiveMember& m : members) {
