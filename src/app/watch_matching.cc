@@ -88,10 +88,17 @@ json reasons_json(const MatchContext& context, const json& listing, const watch:
 std::vector<std::string> hit_rights(const MatchContext& context, const watch::Hit& hit) {
   std::set<std::string> out;
   for (const watch::Reason& r : hit.reasons) {
-    // A mark in a listing of goods its classes do not cover is no right a complaint can rely on.
-    if (r.kind == watch::ReasonKind::kMark && !r.other_goods) {
+    // A registration whose classes do not cover the goods of the listing is no right a complaint
+    // can rely on, whatever other registrations of the same mark cover (a US mark in class 9 for a
+    // vacuum cleaner, where the Chinese one is in 7).
+    if (r.kind == watch::ReasonKind::kMark) {
       const auto it = context.mark_rights.find(r.reference);
-      if (it != context.mark_rights.end()) out.insert(it->second.begin(), it->second.end());
+      if (it == context.mark_rights.end()) continue;
+      for (const std::string& right : it->second) {
+        const auto classes = context.right_classes.find(right);
+        if (classes == context.right_classes.end() || watch::goods_covered(classes->second, hit.goods))
+          out.insert(right);
+      }
     }
     if (r.kind == watch::ReasonKind::kImage) {
       const auto it = context.reference_right.find(r.reference);
@@ -267,6 +274,7 @@ Result<MatchContext> match_context(Workspace& workspace, Date today) {
         }
       }
       context.mark_rights[it->second].push_back(view.id);
+      context.right_classes[view.id] = classes;
     }
     for (const json& ref : references) {
       if (text(ref, "product") != product.id) continue;

@@ -35,7 +35,8 @@ RightView right_view(const nlohmann::json& right, const std::vector<nlohmann::js
 struct MatchContext {
   std::vector<watch::Product> products;
   std::map<std::string, std::vector<std::string>>
-      mark_rights;  // engine mark id -> every right with that mark
+      mark_rights;                                        // engine mark id -> every right with that mark
+  std::map<std::string, std::vector<int>> right_classes;  // a trademark's Nice classes (empty: any goods)
   std::map<std::string, std::string>
       reference_right;                      // watch reference id -> the design right it is a figure of
   std::set<std::string> keywords;           // the watch references that are keywords (the engine

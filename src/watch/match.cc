@@ -37,8 +37,7 @@ std::string format_number(double value) {
 struct ListingText {
   NormalText title;
   NormalText description;
-  std::set<int> goods;              // the Nice classes of the goods the title names
-  std::set<int> description_goods;  // and the description
+  ListingGoods goods;
 };
 
 std::string class_list(const std::set<int>& classes) {
@@ -58,16 +57,11 @@ void text_reasons(ReasonKind kind, const std::vector<TextReference>& references,
     Reason reason{kind, reference.id, std::move(best->detail), best->score, best->weak};
     // A mark protects the goods of its classes: a listing whose title names only goods of others,
     // and whose description none of the mark's, is less likely a copy by it.
-    const auto covered = [&](const std::set<int>& goods) {
-      return std::any_of(reference.classes.begin(), reference.classes.end(),
-                         [&](int c) { return goods.contains(c); });
-    };
-    if (kind == ReasonKind::kMark && !reference.classes.empty() && !text.goods.empty() &&
-        !covered(text.goods) && !covered(text.description_goods)) {
+    if (kind == ReasonKind::kMark && !goods_covered(reference.classes, text.goods)) {
       reason.other_goods = true;
       reason.score *= kOtherGoodsShare;
-      reason.detail += "; the title names goods of class " + class_list(text.goods) + ", not the mark's " +
-                       class_list({reference.classes.begin(), reference.classes.end()});
+      reason.detail += "; the title names goods of class " + class_list(text.goods.title) +
+                       ", not the mark's " + class_list({reference.classes.begin(), reference.classes.end()});
     }
     out.push_back(std::move(reason));
   }
@@ -119,9 +113,8 @@ std::vector<Hit> match(const Listing& listing, const std::vector<Product>& produ
                        const Thresholds& thresholds) {
   const double hit_threshold = thresholds.hit > 0 ? thresholds.hit : kDefaultHit;
   const double image_threshold = thresholds.image > 0 ? thresholds.image : kDefaultImageThreshold;
-  ListingText text{normal_form(listing.title), normal_form(listing.description), {}, {}};
-  text.goods = goods_classes(text.title);
-  text.description_goods = goods_classes(text.description);
+  ListingText text{normal_form(listing.title), normal_form(listing.description), {}};
+  text.goods = {goods_classes(text.title), goods_classes(text.description)};
   std::vector<Hit> hits;
   for (const Product& product : products) {
     std::vector<Reason> reasons;
@@ -136,7 +129,7 @@ std::vector<Hit> match(const Listing& listing, const std::vector<Product>& produ
     if (score < hit_threshold || (!alone && reasons.size() < 2)) continue;
     std::stable_sort(reasons.begin(), reasons.end(),
                      [](const Reason& a, const Reason& b) { return a.score > b.score; });
-    hits.push_back({listing.id, product.id, score, std::move(reasons)});
+    hits.push_back({listing.id, product.id, score, std::move(reasons), text.goods});
   }
   std::stable_sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) { return a.score > b.score; });
   return hits;

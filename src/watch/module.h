@@ -19,7 +19,7 @@ inline constexpr const char* kModuleFile = "moat-watch.so";
 inline constexpr const char* kModuleEntry = "moat_watch_module";
 
 // Raised whenever WatchModule changes, so that a binary never calls a module of another build.
-inline constexpr int kModuleInterface = 2;
+inline constexpr int kModuleInterface = 3;
 
 // The engine's functions (watch.h says what each does), as the module implements them.
 struct WatchModule {

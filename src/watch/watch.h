@@ -8,8 +8,10 @@
 // shifts. Pure: bytes and records in, hits out; no I/O, no clock, no database.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -108,11 +110,28 @@ struct Reason {
   bool other_goods = false;
 };
 
+// The goods a listing names, by Nice class (goods.h): in its title, and in its description.
+struct ListingGoods {
+  std::set<int> title;
+  std::set<int> description;
+};
+
+// Whether a mark registered for `classes` (empty: any goods) bears on the goods of a listing: not
+// when its title names goods, all of other classes, and its description none of these classes.
+// (Inline: the engine's module and the binary both use it.)
+inline bool goods_covered(const std::vector<int>& classes, const ListingGoods& goods) {
+  const auto any_of = [&](const std::set<int>& named) {
+    return std::any_of(classes.begin(), classes.end(), [&](int c) { return named.contains(c); });
+  };
+  return classes.empty() || goods.title.empty() || any_of(goods.title) || any_of(goods.description);
+}
+
 struct Hit {
   std::string listing;
   std::string product;
   double score = 0;             // 0..1, combined from the reasons
   std::vector<Reason> reasons;  // strongest first
+  ListingGoods goods = {};      // so that each right of a mark is judged by its own classes
 };
 
 struct Thresholds {

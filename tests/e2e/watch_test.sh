@@ -278,6 +278,20 @@ PY
 run "$MOAT" "${W[@]}" watch confirm "$VACUUM" --reason "the brand on a vacuum cleaner"
 run "$MOAT" "${W[@]}" watch package taobao --hits "$VACUUM" --out "$WORK/vacuum"
 expect_stdout "not packaged: no right usable" "no complaint under a mark that does not cover the goods"
+# A Chinese registration of the same mark for class 7: a vacuum cleaner's hit now rests on it, and
+# on it alone, not on the registrations in class 9 beside it.
+run "$MOAT" "${W[@]}" ip add --kind trademark --jurisdiction CN --title AURORA --class 7 --filed 2025-03-01 \
+  --registered 2026-02-01 --registration-number 77001234 --product aurora --id IP90
+expect_status 0 "a class 7 registration of the mark"
+printf 'platform,url,title\ntaobao,https://item.taobao.com/item.htm?id=8802,AURORA 奥罗拉 手持吸尘器\n' > "$WORK/vacuum2.csv"
+run "$MOAT" "${W[@]}" watch import "$WORK/vacuum2.csv" --json
+expect_status 0 "import another vacuum cleaner under the mark"
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/stdout" <<'PY' || fail "the vacuum cleaner's hit rests on the class 7 registration alone"
+import json, sys
+hit = [h for h in json.load(open(sys.argv[1]))["hits"] if "8802" in h["listing"]["url"]][0]
+assert [r["id"] if isinstance(r, dict) else r for r in hit["rights"]] == ["IP90"], hit["rights"]
+PY
 run "$MOAT" "${W[@]}" watch package taobao --hits ""
 expect_status 1 "an empty --hits"
 expect_stderr "--hits: names no hit" "an empty --hits is not every hit"
