@@ -95,11 +95,39 @@ Result<ColumnMap> map_columns(const Places& places, const CsvTable& csv, const T
     report.layout = map.layout ? std::string(map.layout->id) : "by header names";
     report.layout_name = map.layout ? std::string(map.layout->name) : "columns matched by their header names";
   }
+  std::vector<Column> columns;
+  for (const CsvField& header : csv.header.fields) columns.push_back(column_for(table, map.layout, header));
+  if (is_bom(table)) {
+    // A column named as a field is that field; a column another name of it would give it again
+    // (Altium's "Manufacturer 1" beside "Manufacturer") is ignored.
+    const auto by_own_name = [](const Column& c) {
+      return c.field && normalized_header(c.header) == normalized_header(c.field->name);
+    };
+    for (Column& c : columns) {
+      if (c.role != BomColumn::kByName || !c.field || by_own_name(c)) continue;
+      if (std::any_of(columns.begin(), columns.end(),
+                      [&](const Column& o) { return o.field == c.field && by_own_name(o); })) {
+        c.field = nullptr;
+        c.role = BomColumn::kIgnored;
+      }
+    }
+  }
   std::vector<Diagnostic> problems;
   std::map<std::string_view, const CsvField*> seen;
-  for (const CsvField& header : csv.header.fields) {
-    const Column column = column_for(table, map.layout, header);
+  for (std::size_t i = 0; i < csv.header.fields.size(); ++i) {
+    const CsvField& header = csv.header.fields[i];
+    const Column& column = columns[i];
     const std::string where = places.at(header.line, header.column);
+    // A column with no header and nothing in it: what a spreadsheet writes when its formatting
+    // reaches past the data.
+    const bool blank =
+        trim(header.value).empty() && std::all_of(csv.rows.begin(), csv.rows.end(), [&](const CsvRow& row) {
+          return i >= row.fields.size() || trim(row.fields[i].value).empty();
+        });
+    if (blank) {
+      map.columns.push_back(Column{BomColumn::kIgnored, nullptr, header.value});
+      continue;
+    }
     if (!column.field && !is_bom(table)) {
       problems.push_back({where, "unknown column '" + header.value + "' for " + std::string(table.name) +
                                      " (see docs/formats.md)"});
@@ -379,6 +407,7 @@ Result<FileRead> read_csv_records(const SourceFile& file, const Table& table,
   FileReport report;
   report.format = "csv";
   report.delimiter = std::string(delimiter_name(csv.delimiter));
+  report.encoding = std::string(csv.encoding);
   return read_table_records(file, csv, table, product, catalog, std::move(report), check);
 }
 

@@ -252,7 +252,7 @@ Result<json> typed_cell(const Field& field, std::string_view text) {
     case FieldType::kCapabilityList:
       return json(split_list(text, ";"));
     case FieldType::kTextList:
-      return json(split_list(text, ",; "));
+      return json(split_list(ascii_separators(text), ",; "));
     case FieldType::kNameList:
       return json(split_list(text, ";"));
     case FieldType::kEnum:

@@ -46,6 +46,7 @@ struct FileReport {
   std::string kind;       // the table: "parts"
   std::string format;     // "csv", "xlsx" or "json"
   std::string delimiter;  // CSV: "comma", "semicolon" or "tab"
+  std::string encoding;   // CSV: "UTF-8", or what it was read from ("GB18030", "UTF-16LE", ...)
   std::string sheet;      // workbooks: the worksheet read
   std::string layout;     // BOMs: "kicad-pcb", ... or "by header names"
   std::string layout_name;

@@ -275,6 +275,65 @@ TEST_P(ImportTest, ReadsKiCadsPcbEditorBomAsExported) {
   EXPECT_EQ(record("parts", {"board", "U1"})["quantity"], 1.0);
 }
 
+TEST_P(ImportTest, ReadsABomWithChineseHeadersAndPunctuation) {
+  // As a Chinese engineer's spreadsheet writes it: Chinese headers, designators separated by
+  // full-width and enumeration commas.
+  const SourceFile bom{"board-bom.csv",
+                       "位号,名称,规格,封装,数量,品牌,型号\n"
+                       "\"C1，C2、C3\",100nF,50V X7R,0402,3,Murata,GRM155R71H104KE14D\n"
+                       "W1,USB cable,1 m,,0.25,,\n"};
+  auto report = import({bom}, {.kind = "parts", .product = "board"});
+  ASSERT_TRUE(report.ok()) << report.error().to_string();
+  EXPECT_TRUE(report->files[0].ignored_columns.empty());
+  const json c1 = record("parts", {"board", "C1"});
+  EXPECT_EQ(c1["designators"], json({"C1", "C2", "C3"}));
+  EXPECT_EQ(c1["name"], "100nF");
+  EXPECT_EQ(c1["description"], "50V X7R");
+  EXPECT_EQ(c1["footprint"], "0402");
+  EXPECT_EQ(c1["quantity"], 3.0);
+  EXPECT_EQ(c1["manufacturer"], "Murata");
+  EXPECT_EQ(c1["mpn"], "GRM155R71H104KE14D");
+  EXPECT_EQ(record("parts", {"board", "W1"})["quantity"], 0.25)
+      << "the quantity column, not 1 per designator";
+  // A designator named twice is caught across full-width commas too.
+  const SourceFile twice{"twice-bom.csv", "id,Reference,Value,Qty\nCAP1,C1，C2、C1,100nF,3\n"};
+  auto refused = import({twice}, {.kind = "parts", .product = "board"});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().to_string().find("named twice"), std::string::npos)
+      << refused.error().to_string();
+}
+
+TEST_P(ImportTest, AltiumsValueAndSecondManufacturerBesideTheirColumnsAreNotRefused) {
+  const SourceFile bom{"altium.csv",
+                       "Comment,Description,Designator,Footprint,LibRef,Quantity,Value,Manufacturer,"
+                       "Manufacturer 1\n"
+                       "100nF,Capacitor,\"C1, C2\",C0402,CAP,2,100nF,Murata,Samsung\n"};
+  auto report = import({bom}, {.kind = "parts", .product = "board"});
+  ASSERT_TRUE(report.ok()) << report.error().to_string();
+  EXPECT_EQ(report->files[0].layout, "altium-grouped");
+  const json c1 = record("parts", {"board", "C1"});
+  EXPECT_EQ(c1["name"], "100nF");
+  EXPECT_EQ(c1["manufacturer"], "Murata") << "the column named so, not 'Manufacturer 1'";
+}
+
+TEST_P(ImportTest, ReadsGbkAndEmptyColumnsASpreadsheetLeftAtTheEnd) {
+  // "id,legal_name,uscc,city,," in GBK, as Excel's CSV on Chinese Windows writes it, with two
+  // empty columns its formatting reached.
+  const SourceFile suppliers{"suppliers.csv",
+                             "id,legal_name,uscc,city,,\nF7,\xC9\xEE\xDB\xDA\xBC\xAB\xB9\xE2,"
+                             "91440300MA5F0000X1,\xC9\xEE\xDB\xDA,,\n"};
+  auto report = import({suppliers}, {.kind = "suppliers"});
+  ASSERT_TRUE(report.ok()) << report.error().to_string();
+  EXPECT_EQ(report->files[0].encoding, "GB18030");
+  EXPECT_EQ(record("suppliers", {"F7"})["legal_name"], "深圳极光");
+  EXPECT_EQ(record("suppliers", {"F7"})["city"], "深圳");
+  // An empty header over cells that hold something is still an unknown column.
+  const SourceFile filled{"filled.csv", "id,legal_name,uscc,city,\nF8,x,91110000600037341L,y,z\n"};
+  auto refused = import({filled}, {.kind = "suppliers"});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().to_string().find("filled.csv:1:"), std::string::npos);
+}
+
 TEST_P(ImportTest, DnpLinesAreKeptButNotFitted) {
   const SourceFile bom{"board-bom.csv",
                        "Refs,Value,Qty,DNP,Exclude from board\n"

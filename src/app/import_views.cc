@@ -14,6 +14,7 @@ json file_json(const FileReport& file) {
   }
   json out = {{"file", file.file}, {"kind", file.kind}, {"format", file.format}, {"records", file.records}};
   if (!file.delimiter.empty()) out["delimiter"] = file.delimiter;
+  if (!file.encoding.empty()) out["encoding"] = file.encoding;
   if (!file.sheet.empty()) out["sheet"] = file.sheet;
   if (file.kind == "parts") {
     out.update({{"layout", file.layout},

@@ -7,6 +7,7 @@
 #include "app/fields.h"
 #include "app/json_text.h"
 #include "app/records.h"
+#include "core/encoding.h"
 #include "core/text.h"
 
 namespace moat::app {
@@ -29,19 +30,12 @@ std::string segment(std::string_view key) {
   return cut_short(pointer_segment(key));
 }
 
-std::string line_column(const SourceFile& file, std::size_t offset) {
-  const TextPosition p = position_of(file.content, offset);
-  return file.name + ":" + std::to_string(p.line) + ":" + std::to_string(p.column);
-}
-
 // Workspace documents nest a few levels (sections, records, lists in fields): far below this.
 constexpr std::size_t kMaxDepth = 64;
 
 Result<json> parse_document(const SourceFile& file) {
-  if (const auto bad = first_invalid_utf8(file.content)) {
-    return input_error(line_column(file, *bad), "invalid UTF-8 byte sequence");
-  }
-  return parse_json_text(file.content, file.name, JsonLimits{kMaxDepth});
+  MOAT_TRY(const DecodedText decoded, decode_text(file.content, file.name));
+  return parse_json_text(decoded.text, file.name, JsonLimits{kMaxDepth});
 }
 
 void read_record(const SourceFile& file, const Table& table, const json& object, const std::string& pointer,

@@ -20,6 +20,7 @@
 #include "app/watch.h"
 #include "app/watch_matching.h"
 #include "core/date.h"
+#include "core/encoding.h"
 #include "core/text.h"
 
 namespace moat::app {
@@ -254,12 +255,8 @@ void read_json_listing(const SourceFile& file, const json& object, const std::st
 }
 
 Result<ListingFile> read_json_listings(const SourceFile& file, const CapabilityCatalog& catalog) {
-  if (const auto bad = first_invalid_utf8(file.content)) {
-    const TextPosition p = position_of(file.content, *bad);
-    return input_error(file.name + ":" + std::to_string(p.line) + ":" + std::to_string(p.column),
-                       "invalid UTF-8 byte sequence");
-  }
-  MOAT_TRY(const json document, parse_json_text(file.content, file.name));
+  MOAT_TRY(const DecodedText decoded, decode_text(file.content, file.name));
+  MOAT_TRY(const json document, parse_json_text(decoded.text, file.name));
   const json* list = &document;
   std::string base;
   if (document.is_object()) {

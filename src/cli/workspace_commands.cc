@@ -193,7 +193,10 @@ void print_difference(const app::Difference& d) {
 void print_file_reports(const std::vector<app::FileReport>& files) {
   for (const app::FileReport& f : files) {
     std::cout << f.file << ": " << f.records << " " << f.kind << " records, ";
-    if (f.format == "csv") std::cout << f.delimiter << "-separated";
+    if (f.format == "csv") {
+      std::cout << f.delimiter << "-separated";
+      if (!f.encoding.empty() && f.encoding != "UTF-8") std::cout << ", read as " << f.encoding;
+    }
     if (f.format == "xlsx") std::cout << "worksheet '" << f.sheet << "'";
     if (f.format == "json") std::cout << "workspace document";
     if (f.kind != "parts") {

@@ -4,12 +4,11 @@
 #include <algorithm>
 #include <array>
 
+#include "core/encoding.h"
 #include "core/text.h"
 
 namespace moat {
 namespace {
-
-constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 
 // Walks the text byte by byte, keeping line and character column of the next byte.
 class Scanner {
@@ -176,14 +175,13 @@ char detect_delimiter(std::string_view text) {
   return kCandidates[best];
 }
 
-Result<CsvTable> parse_csv(std::string_view text, std::string_view file, const CsvOptions& options) {
-  if (text.starts_with(kByteOrderMark)) text.remove_prefix(kByteOrderMark.size());
-  if (const auto bad = first_invalid_utf8(text)) {
-    const TextPosition at = position_of(text, *bad);
-    return input_error(csv_location(file, at.line, at.column), "invalid UTF-8 byte sequence");
-  }
+Result<CsvTable> parse_csv(std::string_view bytes, std::string_view file, const CsvOptions& options) {
+  MOAT_TRY(const DecodedText decoded, decode_text(bytes, file));
+  const std::string_view text = decoded.text;
   const char delimiter = options.delimiter.value_or(detect_delimiter(text));
-  return Scanner(text, file, options, delimiter).run();
+  MOAT_TRY(CsvTable table, Scanner(text, file, options, delimiter).run());
+  table.encoding = decoded.encoding;
+  return table;
 }
 
 }  // namespace moat

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // An RFC 4180 CSV reader that remembers where every field starts, so that each later error can
-// name its file, line and column. Strict: invalid UTF-8, a stray or unclosed quote and a row
-// whose field count differs from the header's are errors at their exact place. A leading UTF-8
-// byte-order mark is skipped; blank lines are skipped; `\n` and `\r\n` both end a row.
+// name its file, line and column. Strict: text in no encoding it reads (encoding.h: UTF-8, UTF-16
+// with a byte-order mark, GBK / GB18030), a stray or unclosed quote and a row whose field count
+// differs from the header's are errors at their exact place. A leading byte-order mark is skipped;
+// blank lines are skipped; `\n` and `\r\n` both end a row.
 //
 // Dialects: the delimiter is a comma, a semicolon or a tab, detected from the first line (the
 // one most frequent outside quotes; a comma on a tie) unless the caller names it. Two quirks of
@@ -39,6 +40,7 @@ struct CsvTable {
   char delimiter = ',';
   std::size_t preamble_rows = 0;        // rows skipped before the header
   std::size_t trailing_empty_rows = 0;  // rows whose empty fields past the header's width were dropped
+  std::string_view encoding = "UTF-8";  // the file's (encoding.h), its text read into UTF-8
 };
 
 struct CsvOptions {

@@ -2,6 +2,7 @@
 #include "core/text.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -215,6 +216,24 @@ std::vector<std::string> split_list(std::string_view text, std::string_view sepa
     start = end + 1;
   }
   return items;
+}
+
+std::string ascii_separators(std::string_view text) {
+  static constexpr std::array<std::pair<std::string_view, char>, 4> kSeparators = {
+      {{"\uFF0C", ','}, {"\u3001", ','}, {"\uFF1B", ';'}, {"\u3000", ' '}}};
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    const auto it = std::find_if(kSeparators.begin(), kSeparators.end(),
+                                 [&](const auto& s) { return text.substr(i).starts_with(s.first); });
+    if (it != kSeparators.end()) {
+      out += it->second;
+      i += it->first.size();
+    } else {
+      out += text[i++];
+    }
+  }
+  return out;
 }
 
 std::string join(const std::vector<std::string>& items, std::string_view separator) {

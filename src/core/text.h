@@ -46,6 +46,10 @@ std::string shown_in_cell(std::string_view text);
 std::string_view trim(std::string_view text);
 // Splits on any of `separators`, trims each item and drops empty ones.
 std::vector<std::string> split_list(std::string_view text, std::string_view separators = ";");
+// `text` with the separators a Chinese input method types as their ASCII forms: the full-width
+// comma and the enumeration comma (，、) as ',', the full-width semicolon (；) as ';', the
+// ideographic space as ' '. ("C1，C2、C3" -> "C1,C2,C3")
+std::string ascii_separators(std::string_view text);
 std::string join(const std::vector<std::string>& items, std::string_view separator);
 std::string to_lower_ascii(std::string_view text);
 

@@ -202,6 +202,14 @@ TEST(TrimTest, RemovesSurroundingWhitespaceOnly) {
   EXPECT_EQ(trim(""), "");
 }
 
+TEST(AsciiSeparatorsTest, ChinesePunctuationBetweenItemsBecomesAscii) {
+  EXPECT_EQ(ascii_separators("C1，C2、C3；R1\u3000R2"), "C1,C2,C3;R1 R2");
+  EXPECT_EQ(ascii_separators("深圳，南山"), "深圳,南山");
+  EXPECT_EQ(ascii_separators("plain, text"), "plain, text");
+  // Other full-width forms are left as they are.
+  EXPECT_EQ(ascii_separators("（C1）"), "（C1）");
+}
+
 struct SplitCase {
   std::string name;
   std::string text;

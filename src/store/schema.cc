@@ -31,19 +31,34 @@ constexpr std::array<std::string_view, 2> kFlagResolutions = {"manual", "automat
 
 constexpr std::array<std::string_view, 3> kPartIdAliases = {"part", "part id", "internal pn"};
 constexpr std::array<std::string_view, 2> kParentAliases = {"parent id", "assembly"};
-constexpr std::array<std::string_view, 9> kDesignatorAliases = {
-    "reference", "references", "ref", "refdes", "designator", "designators", "refs", "reference(s)", "parts"};
-constexpr std::array<std::string_view, 2> kPartNameAliases = {"value", "comment"};
-constexpr std::array<std::string_view, 1> kFootprintAliases = {"pattern"};
-constexpr std::array<std::string_view, 3> kQuantityAliases = {"qty", "count", "qnty"};
+// BOM headers as EDA tools and spreadsheets write them, in English and in Chinese.
+constexpr std::array<std::string_view, 13> kDesignatorAliases = {
+    "reference",    "references", "ref",  "refdes",   "designator", "designators", "refs",
+    "reference(s)", "parts",      "位号", "元件位号", "位置号",     "标号"};
+constexpr std::array<std::string_view, 7> kPartNameAliases = {"value",    "comment",  "名称",    "品名",
+                                                              "物料名称", "元件名称", "器件名称"};
+constexpr std::array<std::string_view, 5> kDescriptionAliases = {"描述", "规格", "规格描述", "规格型号",
+                                                                 "说明"};
+constexpr std::array<std::string_view, 3> kFootprintAliases = {"pattern", "封装", "封装形式"};
+constexpr std::array<std::string_view, 17> kQuantityAliases = {
+    "qty",           "count",       "qnty",      "qty.",        "qty(pcs)",  "quantity per",
+    "qty per board", "qty/set",     "usage",     "数量",        "用量",      "单机用量",
+    "数量(pcs)",     "数量（pcs）", "用量(pcs)", "用量（pcs）", "qty（pcs）"};
 constexpr std::array<std::string_view, 2> kFittedAliases = {"populate", "populated"};
 constexpr std::array<std::string_view, 1> kCapabilityAliases = {"process"};
 constexpr std::array<std::string_view, 3> kMakeBuyAliases = {"make/buy", "makebuy", "source"};
-constexpr std::array<std::string_view, 5> kManufacturerAliases = {"mfr", "manufacturer name",
-                                                                  "manufacturer 1", "mfr.", "mf"};
-constexpr std::array<std::string_view, 6> kMpnAliases = {
-    "manufacturer part number",   "mfr part number", "manufacturer part", "manufacturer 1 part number",
-    "manufacturer part number 1", "mfr. part number"};
+constexpr std::array<std::string_view, 10> kManufacturerAliases = {
+    "mfr", "manufacturer name", "manufacturer 1", "mfr.", "mf", "品牌", "厂家", "厂商", "制造商", "生产厂家"};
+constexpr std::array<std::string_view, 10> kMpnAliases = {"manufacturer part number",
+                                                          "mfr part number",
+                                                          "manufacturer part",
+                                                          "manufacturer 1 part number",
+                                                          "manufacturer part number 1",
+                                                          "mfr. part number",
+                                                          "型号",
+                                                          "厂家型号",
+                                                          "原厂型号",
+                                                          "制造商型号"};
 
 // Qualification, oversight, tooling, reconciliation and red flags: parents before children.
 std::vector<Table> vetting_tables() {
@@ -597,7 +612,7 @@ std::vector<Table> make_tables() {
         {"parent", kId, false, Bound::kNone, {}, {}, kParentAliases},
         {"designators", kTextList, false, Bound::kNone, {}, "[]", kDesignatorAliases},
         {"name", kText, true, Bound::kNone, {}, {}, kPartNameAliases},
-        {"description", kText},
+        {"description", kText, false, Bound::kNone, {}, {}, kDescriptionAliases},
         {"footprint", kText, false, Bound::kNone, {}, {}, kFootprintAliases},
         {"quantity", kNumber, true, Bound::kPositive, {}, {}, kQuantityAliases},
         {"capability", kCapability, false, Bound::kNone, {}, {}, kCapabilityAliases},
