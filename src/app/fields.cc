@@ -34,12 +34,38 @@ std::string quote(std::string_view text) {
   return "'" + cut_short(text) + "'";
 }
 
+// Whether `text` is a number with thousands separators ("1,234.50", "150,000"): what to say
+// when it is refused.
+bool grouped_number(std::string_view text) {
+  if (text.starts_with('-')) text.remove_prefix(1);
+  const std::size_t point = std::min(text.find('.'), text.size());
+  const std::string_view whole = text.substr(0, point);
+  if (whole.find(',') == std::string_view::npos || whole.empty() || whole.front() == ',') return false;
+  std::size_t digits = 0;
+  for (std::size_t i = whole.size(); i-- > 0;) {
+    const char c = whole[i];
+    if (c == ',') {
+      if (digits != 3) return false;
+      digits = 0;
+    } else if (c >= '0' && c <= '9') {
+      ++digits;
+    } else {
+      return false;
+    }
+  }
+  return digits >= 1 && digits <= 3;
+}
+
+std::string number_hint(std::string_view text) {
+  return grouped_number(text) ? " (write it without thousands separators)" : "";
+}
+
 Result<double> parse_number(const Field& field, std::string_view text) {
   double value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value) ||
       text.starts_with('+')) {
-    return problem(name_of(field) + " must be a number, not " + quote(text));
+    return problem(name_of(field) + " must be a number, not " + quote(text) + number_hint(text));
   }
   return value;
 }
@@ -48,9 +74,32 @@ Result<std::int64_t> parse_integer(const Field& field, std::string_view text) {
   std::int64_t value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size()) {
-    return problem(name_of(field) + " must be a whole number, not " + quote(text));
+    return problem(name_of(field) + " must be a whole number, not " + quote(text) + number_hint(text));
   }
   return value;
+}
+
+// Fields that hold a code of digits, which a spreadsheet turns into a number and, past 11 digits,
+// writes in scientific notation with the last digits lost.
+bool holds_a_code(const Field& field) {
+  if (field.type == FieldType::kUscc) return true;
+  if (field.type != FieldType::kText) return false;
+  const std::string_view name = field.name;
+  return name == "listing_id" || name == "number" || name == "phone" || name.ends_with("_number");
+}
+
+// "7.38120E+11", "9.14419E+17": a long number as a spreadsheet shows it in scientific notation.
+bool scientific_notation(std::string_view text) {
+  const std::size_t e = text.find_first_of("Ee");
+  if (e == std::string_view::npos || e == 0 || e + 2 >= text.size() || text[e + 1] != '+') return false;
+  const std::string_view mantissa = text.substr(0, e), exponent = text.substr(e + 2);
+  const auto digits = [](std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  const std::size_t point = mantissa.find('.');
+  return digits(exponent) && (point == std::string_view::npos
+                                  ? digits(mantissa)
+                                  : digits(mantissa.substr(0, point)) && digits(mantissa.substr(point + 1)));
 }
 
 Result<bool> parse_bool(const Field& field, std::string_view text) {
@@ -273,6 +322,11 @@ json default_value(const Field& field) {
 Result<json> parse_cell(const Field& field, std::string_view text, const CapabilityCatalog& catalog) {
   text = trim(text);
   if (text.empty()) return json(nullptr);
+  if (holds_a_code(field) && scientific_notation(text)) {
+    return problem(name_of(field) + " " + quote(text) +
+                   " is a long number a spreadsheet wrote in scientific notation, its last digits lost: "
+                   "format the column as text and enter the codes again");
+  }
   MOAT_TRY(json value, typed_cell(field, text));
   MOAT_CHECK(check_semantics(field, value, catalog));
   return value;

@@ -163,6 +163,23 @@ TEST_P(ImportTest, LedgerImagesMatchTheStoredRecords) {
   EXPECT_EQ(record("quotes", {"p", "W1", "F1"})["fixed_cost"].dump(), "0.0");
 }
 
+TEST_P(ImportTest, NumbersASpreadsheetReformattedAreRefusedSayingHow) {
+  // A credit code Excel turned into a number shown in scientific notation: its digits are lost.
+  auto sci = import({{"suppliers.csv", "id,legal_name,uscc\nF1,甲,9.14419E+17\n"}});
+  ASSERT_FALSE(sci.ok());
+  EXPECT_NE(sci.error().to_string().find("suppliers.csv:2:6"), std::string::npos) << sci.error().to_string();
+  EXPECT_NE(sci.error().to_string().find("scientific notation"), std::string::npos);
+  auto grouped = import({{"quotes.csv", "product,package,supplier,unit_cost\np,W1,F1,\"1,234.50\"\n"}});
+  ASSERT_FALSE(grouped.ok());
+  EXPECT_NE(grouped.error().to_string().find("without thousands separators"), std::string::npos)
+      << grouped.error().to_string();
+  auto plain = import({{"quotes.csv", "product,package,supplier,unit_cost\np,W1,F1,12x\n"}});
+  ASSERT_FALSE(plain.ok());
+  EXPECT_NE(plain.error().to_string().find("must be a number"), std::string::npos)
+      << plain.error().to_string();
+  EXPECT_EQ(plain.error().to_string().find("thousands"), std::string::npos) << plain.error().to_string();
+}
+
 TEST_P(ImportTest, SuppliersMaySwapCreditCodesInOneImport) {
   ASSERT_TRUE(
       import({{"suppliers.csv", "id,legal_name,uscc\nF1,甲,91110000600037341L\nF2,乙,91440300MA5F0000X1\n"}})

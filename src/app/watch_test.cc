@@ -563,6 +563,14 @@ TEST_P(WatchTest, ACaptureTimeNamesAnInstant) {
   }
 }
 
+TEST_P(WatchTest, AListingIdASpreadsheetWroteInScientificNotationIsRefused) {
+  // Excel shows 738120457001 as 7.38120E+11 and saves it so: the id's last digits are gone.
+  expect_refused("sci.csv",
+                 "platform,url,title,listing_id\ntaobao,https://item.taobao.com/item.htm?id=738120457001,"
+                 "极光,7.38120E+11\n",
+                 "sci.csv:2:60");
+}
+
 TEST_P(WatchTest, ACurrencyIsAnIso4217CodeAndRmbIsCny) {
   // A code that names no currency would leave the price never compared with the floor.
   expect_refused(
