@@ -66,7 +66,7 @@ std::string assigned(const SavedPlan& plan, const std::string& package) {
 Result<std::vector<Assessment>> qualify_suppliers(Workspace& workspace, const Session& session,
                                                   const std::string& sheet) {
   MOAT_TRY(const std::vector<SheetRow> rows,
-           read_assessment_sheet(sheet, "examples/aurora/" + std::string(kScoresFile)));
+           read_assessment_sheet(workspace, sheet, "examples/aurora/" + std::string(kScoresFile)));
   std::vector<Assessment> out;
   for (const SheetRow& row : rows) {
     MOAT_TRY(const Assessment assessed,

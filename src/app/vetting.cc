@@ -3,15 +3,18 @@
 
 #include <algorithm>
 #include <charconv>
+#include <map>
 #include <set>
 
 #include "app/blobs.h"
+#include "app/bom_layouts.h"
 #include "app/record_fields.h"
 #include "app/record_steps.h"
 #include "app/records.h"
 #include "app/rules.h"
 #include "app/vault.h"
 #include "core/csv.h"
+#include "core/text.h"
 
 namespace moat::app {
 namespace {
@@ -141,12 +144,16 @@ bool is_sheet_column(std::string_view name) {
   return std::find(std::begin(kSheetColumns), std::end(kSheetColumns), name) != std::end(kSheetColumns);
 }
 
-Result<SheetRow> sheet_row(const CsvRow& header, const CsvRow& row, std::string_view file) {
+// `columns`: each column of the sheet as read_assessment_sheet resolved its header (a sheet
+// column, a criterion's id, or empty: a blank column, ignored).
+Result<SheetRow> sheet_row(const std::vector<std::string>& columns, const CsvRow& row,
+                           std::string_view file) {
   SheetRow out;
   out.line = row.line;
-  for (std::size_t i = 0; i < header.fields.size(); ++i) {
-    const std::string& column = header.fields[i].value;
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    const std::string& column = columns[i];
     const CsvField& cell = row.fields[i];
+    if (column.empty()) continue;
     const std::string where = csv_location(file, cell.line, cell.column);
     if (column == "supplier") out.input.supplier = cell.value;
     if (column == "assessor") out.assessor = cell.value;
@@ -171,18 +178,50 @@ Result<SheetRow> sheet_row(const CsvRow& header, const CsvRow& row, std::string_
 
 }  // namespace
 
-Result<std::vector<SheetRow>> read_assessment_sheet(std::string_view text, std::string_view file) {
+Result<std::vector<SheetRow>> read_assessment_sheet(const Workspace& workspace, std::string_view text,
+                                                    std::string_view file) {
+  MOAT_TRY(const VettingRules rules, vetting_rules(workspace));
   MOAT_TRY(const CsvTable table, parse_csv(text, file));
-  for (const std::string_view required : {"supplier", "date"}) {
-    const bool present = std::any_of(table.header.fields.begin(), table.header.fields.end(),
-                                     [&](const CsvField& f) { return f.value == required; });
-    if (!present)
-      return input_error(csv_location(file, table.header.line, 1),
-                         "no '" + std::string(required) + "' column");
+  // Each header, by the rule of every import's headers (docs/formats.md: case, spaces, '_' and '-'
+  // aside): a sheet column, else a criterion's id.
+  std::vector<std::string> columns;
+  std::map<std::string, std::size_t> seen;  // column -> the header's column number
+  std::vector<Diagnostic> problems;
+  for (std::size_t i = 0; i < table.header.fields.size(); ++i) {
+    const CsvField& header = table.header.fields[i];
+    const std::string key = normalized_header(header.value);
+    const std::string where = csv_location(file, header.line, header.column);
+    std::string column;
+    for (const std::string_view c : kSheetColumns)
+      if (normalized_header(c) == key) column = c;
+    for (const vet::Criterion& c : rules.qualification.criteria)
+      if (column.empty() && normalized_header(c.id) == key) column = c.id;
+    const bool blank = key.empty() && std::all_of(table.rows.begin(), table.rows.end(), [&](const CsvRow& r) {
+                         return trim(r.fields[i].value).empty();
+                       });
+    if (column.empty() && !blank) {
+      problems.push_back(
+          {where,
+           "'" + header.value + "' is neither a column of the sheet (" +
+               join(std::vector<std::string>(std::begin(kSheetColumns), std::end(kSheetColumns)), ", ") +
+               ") nor a criterion (moat supplier criteria lists them)"});
+    } else if (!column.empty()) {
+      if (const auto [it, inserted] = seen.emplace(column, header.column); !inserted) {
+        problems.push_back({where, "'" + header.value + "' gives " + column + " again (already column " +
+                                       std::to_string(it->second) + ")"});
+      }
+    }
+    columns.push_back(column);
   }
+  for (const std::string_view required : {"supplier", "date"}) {
+    if (!seen.contains(std::string(required)))
+      problems.push_back(
+          {csv_location(file, table.header.line, 1), "no '" + std::string(required) + "' column"});
+  }
+  if (!problems.empty()) return Error(ErrorCode::kInput, std::move(problems));
   std::vector<SheetRow> rows;
   for (const CsvRow& row : table.rows) {
-    MOAT_TRY(SheetRow parsed, sheet_row(table.header, row, file));
+    MOAT_TRY(SheetRow parsed, sheet_row(columns, row, file));
     rows.push_back(std::move(parsed));
   }
   return rows;

@@ -55,9 +55,12 @@ struct SheetRow {
   std::string approver;
   std::size_t line = 0;
 };
-// Reads a sheet. Errors name file:line:col: a missing supplier or date column, a bad date, a
-// score that is not a number. Blank cells are criteria left unscored.
-Result<std::vector<SheetRow>> read_assessment_sheet(std::string_view text, std::string_view file);
+// Reads a sheet: its headers matched as every import's are (docs/formats.md), each a column of the
+// sheet or one of the workspace's criteria. Errors name file:line:col: a header that is neither,
+// one given twice, a missing supplier or date column, a bad date, a score that is not a number.
+// Blank cells are criteria left unscored; a column with no header and nothing in it is ignored.
+Result<std::vector<SheetRow>> read_assessment_sheet(const Workspace& workspace, std::string_view text,
+                                                    std::string_view file);
 // Checks every row of a sheet before any is recorded, so that a bad row leaves nothing
 // half-written: the rows are the actor's own, name known suppliers and score validly (kInput at
 // file:line).

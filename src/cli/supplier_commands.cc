@@ -95,7 +95,7 @@ int assess_sheet(app::Workspace& workspace, const std::string& file, bool as_jso
   const app::Session session = app::terminal_session();
   auto text = read_file(file);
   if (!text.ok()) return fail(text.error());
-  auto rows = app::read_assessment_sheet(*text, file);
+  auto rows = app::read_assessment_sheet(workspace, *text, file);
   if (!rows.ok()) return fail(rows.error());
   if (const Status checked = app::check_assessment_sheet(workspace, session, *rows, file); !checked.ok()) {
     return fail(checked.error());

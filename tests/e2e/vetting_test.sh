@@ -220,6 +220,27 @@ run env MOAT_ACTOR=carol "$MOAT" "${W[@]}" supplier assess --sheet "$WORK/sheet.
 expect_status 0 "a good sheet"
 expect_stdout '"result": "conditional"'
 
+# Its headers as every import's: in another case, with spaces for '_' (a criterion's id too); a
+# column that is neither a sheet's nor a criterion is named at the header, with one given twice.
+python3 - "$WORK/sheet.csv" "$WORK/headers.csv" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().splitlines()
+header = [h.replace("_", " ").title() + " " for h in lines[0].split(",")]
+open(sys.argv[2], "w").write(",".join(header) + "\n" + "\n".join(lines[1:]) + "\n")
+bad = lines[0].split(",")
+bad[3] = "Hygiene"
+bad[4] = bad[0].upper()
+open(sys.argv[2] + ".bad", "w").write(",".join(bad) + "\n" + "\n".join(lines[1:]) + "\n")
+PY
+run env MOAT_ACTOR=carol "$MOAT" "${W[@]}" supplier assess --sheet "$WORK/headers.csv" --json
+expect_status 0 "a sheet whose headers are written as people write them"
+expect_stdout '"result": "conditional"'
+run env MOAT_ACTOR=carol "$MOAT" "${W[@]}" supplier assess --sheet "$WORK/headers.csv.bad"
+expect_status 1 "a sheet with an unknown column and one given twice"
+expect_stderr "headers.csv.bad:1:"
+expect_stderr "'Hygiene' is neither a column of the sheet"
+expect_stderr "'SUPPLIER' gives supplier again (already column 1)"
+
 # An assessment dated after today is refused, alone or in a sheet: approved, a year's typo would
 # qualify the supplier from today until a year after that date.
 future=$(date -u -d '+1 year' +%F)
