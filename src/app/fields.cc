@@ -282,12 +282,51 @@ std::string_view json_type_name(const Field& field) {
   }
 }
 
+// A date as a spreadsheet on Chinese Windows writes it, year first and so unambiguous
+// ("2026/12/7", "2026.12.07", "2026年12月7日"), as YYYY-MM-DD; anything else, and a date that does
+// not exist, as it is (refused then as written). Day-first and month-first dates ("07/12/2026")
+// are left alone: they are ambiguous.
+std::string iso_date(std::string_view text) {
+  const auto number = [&](std::string_view& rest, std::size_t most) -> std::optional<int> {
+    std::size_t n = 0;
+    while (n < rest.size() && n < most && rest[n] >= '0' && rest[n] <= '9') ++n;
+    if (n == 0) return std::nullopt;
+    int value = 0;
+    std::from_chars(rest.data(), rest.data() + n, value);
+    rest.remove_prefix(n);
+    return value;
+  };
+  const auto separator = [&](std::string_view& rest, std::initializer_list<std::string_view> any) {
+    for (const std::string_view s : any) {
+      if (rest.starts_with(s)) {
+        rest.remove_prefix(s.size());
+        return true;
+      }
+    }
+    return false;
+  };
+  std::string_view rest = text;
+  const std::optional<int> year = number(rest, 4);
+  if (!year || text.size() - rest.size() != 4 || !separator(rest, {"/", ".", "年"})) return std::string(text);
+  const std::optional<int> month = number(rest, 2);
+  if (!month || !separator(rest, {"/", ".", "月"})) return std::string(text);
+  const std::optional<int> day = number(rest, 2);
+  if (!day || !(rest.empty() || rest == "日")) return std::string(text);
+  char iso[16];
+  std::snprintf(iso, sizeof iso, "%04d-%02d-%02d", *year, *month, *day);
+  return Date::parse(iso) ? std::string(iso) : std::string(text);  // else refused as written
+}
+
 Result<json> typed_cell(const Field& field, std::string_view text) {
   switch (field.type) {
     case FieldType::kNumber:
     case FieldType::kShare: {
-      MOAT_TRY(const double value, parse_number(field, text));
-      return json(value);
+      // A percentage as spreadsheets show one: a share's "50%" is 0.5, a percent's "87.5%" 87.5.
+      const bool percent = text.size() > 1 && text.back() == '%' &&
+                           (field.type == FieldType::kShare || field.bound == Bound::kPercent);
+      MOAT_TRY(const double value,
+               parse_number(field, percent ? trim(text.substr(0, text.size() - 1)) : text));
+      return json(percent && field.type == FieldType::kShare ? value / 100 : value);
     }
     case FieldType::kInteger: {
       MOAT_TRY(const std::int64_t value, parse_integer(field, text));
@@ -308,6 +347,8 @@ Result<json> typed_cell(const Field& field, std::string_view text) {
       return json(to_lower_ascii(text));
     case FieldType::kCurrency:
       return json(std::string(currency_code(text)));
+    case FieldType::kDate:
+      return json(iso_date(text));
     default:
       return json(std::string(text));
   }

@@ -180,6 +180,30 @@ TEST_P(ImportTest, NumbersASpreadsheetReformattedAreRefusedSayingHow) {
   EXPECT_EQ(plain.error().to_string().find("thousands"), std::string::npos) << plain.error().to_string();
 }
 
+TEST_P(ImportTest, DatesYearFirstAndPercentagesAreReadAsSpreadsheetsWriteThem) {
+  auto imported = import(
+      {{"products.csv", "id,name,production_start\nA,甲,2026/12/7\nB,乙,2027年1月15日\nC,丙,2027.02.03\n"},
+       {"suppliers.csv",
+        "id,legal_name,uscc,max_exposure_share\nF1,甲,91110000600037341L,50%\n"
+        "F2,乙,91440300MA5F0000X1,0.25\n"}});
+  ASSERT_TRUE(imported.ok()) << imported.error().to_string();
+  EXPECT_EQ(record("products", {"A"})["production_start"], "2026-12-07");
+  EXPECT_EQ(record("products", {"B"})["production_start"], "2027-01-15");
+  EXPECT_EQ(record("products", {"C"})["production_start"], "2027-02-03");
+  EXPECT_EQ(record("suppliers", {"F1"})["max_exposure_share"], 0.5);
+  EXPECT_EQ(record("suppliers", {"F2"})["max_exposure_share"], 0.25);
+  // Day or month first is ambiguous, and a date that does not exist is refused as written.
+  for (const std::string date : {"07/12/2026", "2026/2/30"}) {
+    auto refused = import({{"products.csv", "id,name,production_start\nD,丁," + date + "\n"}});
+    ASSERT_FALSE(refused.ok()) << date;
+    EXPECT_NE(refused.error().to_string().find("'" + date + "'"), std::string::npos)
+        << refused.error().to_string();
+  }
+  auto over =
+      import({{"suppliers.csv", "id,legal_name,uscc,max_exposure_share\nF3,丙,91110000600037341L,150%\n"}});
+  EXPECT_FALSE(over.ok()) << "150% is more than the whole";
+}
+
 TEST_P(ImportTest, SuppliersMaySwapCreditCodesInOneImport) {
   ASSERT_TRUE(
       import({{"suppliers.csv", "id,legal_name,uscc\nF1,甲,91110000600037341L\nF2,乙,91440300MA5F0000X1\n"}})
