@@ -28,7 +28,10 @@ Result<FileRead> read_file(const SourceFile& file, const ImportOptions& options,
   }
   const store::Table* table =
       options.kind ? store::find_table(*options.kind) : table_for_file_name(file.name);
-  if (options.kind && !table) return input_error("--kind", "unknown kind '" + *options.kind + "'");
+  if (options.kind && !table) {
+    return input_error("--kind", "unknown kind '" + *options.kind +
+                                     "' (moat import --help lists the kinds; docs/formats.md their columns)");
+  }
   if (!table) {
     return input_error(file.name,
                        "cannot tell what this file holds: name it after its kind "

@@ -216,8 +216,8 @@ void print_file_reports(const std::vector<app::FileReport>& files) {
     }
     if (f.preamble_rows > 0) std::cout << "  skipped " << f.preamble_rows << " rows before the header\n";
     if (f.trailing_empty_rows > 0) {
-      std::cout << "  " << f.trailing_empty_rows
-                << " rows had empty fields past the header's width (dropped)\n";
+      std::cout << "  " << f.trailing_empty_rows << (f.trailing_empty_rows == 1 ? " row had" : " rows had")
+                << " empty fields past the header's width (dropped)\n";
     }
   }
 }
@@ -234,7 +234,8 @@ std::function<int()> define_import(CLI::App& app, GlobalOptions& global) {
   app.add_option("--kind", options->kind,
                  "what the files hold: products, parts (bom), secrets, derives, recipes, packages, "
                  "suppliers, affiliations, quotes, people, certificates, assignments, visits, audit_items, "
-                 "findings, tooling, tool_events, orders, movements");
+                 "findings, tooling, tool_events, orders, movements, agreements, ip_rights, ip_events, "
+                 "disclosures, waivers");
   app.add_option("--product", options->product,
                  "product for files without a product column (created if new)");
   app.add_option("--sheet", options->sheet, "workbooks: the worksheet to read (default: the first)");
