@@ -28,7 +28,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr double kInfinity = 1e30;
-constexpr double kMinimumRoundSeconds = 0.5;  // a round with less time than this is not started
+// A round after the first is not started with less time left than this, or than the last round's
+// solve took (a round's model only grows): it would be stopped before it could end. (CBC runs in a
+// process of its own, exact_process.h, so a round its preprocessing crashes in loses nothing sent;
+// before, a floor of 0.5 s kept the limit out of preprocessing, and a 1 s limit at collusion 3 gave
+// up after 0.38 s on an instance whose rounds take 0.05 s.)
+constexpr double kMinimumRoundSeconds = 0.05;
 // Repairing the relaxation's rounding into a plan may take this share of the time left.
 constexpr double kRepairShare = 0.25;
 // Searching the neighbourhood of that plan (RINS) may take this share of the time left.
@@ -1352,9 +1357,12 @@ ExactResult solve_exact(const Problem& problem, const Deadline& deadline,
     search.bound(model.cost_of(lagrangian));
     prove_by_guesses(problem, model, *relaxed, lagrangian, deadline, search);
   }
+  double last_solve_seconds = 0;
   while (!search.proven()) {
     const double seconds = deadline.seconds_left();
-    if (seconds < kMinimumRoundSeconds && (result.rounds > 0 || result.guesses > 0)) break;
+    if (seconds < std::max(kMinimumRoundSeconds, last_solve_seconds) &&
+        (result.rounds > 0 || result.guesses > 0))
+      break;
     if (seconds <= 0) break;
     ++result.rounds;
     // Only a solution cheaper than the best plan is sought. (Fixing columns by the relaxation's
@@ -1367,8 +1375,10 @@ ExactResult solve_exact(const Problem& problem, const Deadline& deadline,
     // bound hold at any collusion; the cuts since only raise the true bound.)
     const Fixings fixed = relaxed && cutoff ? fixed_by_reduced_costs(*relaxed, *cutoff) : Fixings{};
     result.fixed_columns = fixed.size();
+    const Clock::time_point solving = Clock::now();
     const Model::Solved solved =
         model.solve(deadline, cutoff, fixed, observer, CbcCuts::kOn, Verdicts::kProof, true);
+    last_solve_seconds = std::chrono::duration<double>(Clock::now() - solving).count();
     if (!solved.values && (solved.proven_infeasible || solved.proven_optimal)) {
       if (cutoff) {
         search.bound(*search.best_cost());  // nothing cheaper than the best plan: it is optimal

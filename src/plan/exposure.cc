@@ -317,7 +317,7 @@ Coalition min_coalition(const Problem& problem, const std::vector<Holder>& holde
 
 bool completes_with(const Problem& problem, const std::vector<Holder>& holders, std::size_t member,
                     const Bitset& member_held, const Bitset& recipe, const Bitset& relevant, int size,
-                    const std::vector<std::size_t>& others, Ancestors* ancestors) {
+                    const std::vector<std::size_t>& others, Ancestors* ancestors, const Deadline& deadline) {
   if (size < 1 || holders[member].trusted) return false;
   // `member_held` is closed: the member completes the recipe alone exactly when it holds all of it,
   // and closing its relevant part adds nothing relevant.
@@ -332,7 +332,8 @@ bool completes_with(const Problem& problem, const std::vector<Holder>& holders, 
     if (part.empty() || closed.contains(part)) continue;
     candidates.push_back(std::move(part));
   }
-  return CoalitionSearch(problem, recipe, std::move(candidates), {}, ancestors).extends(start, size - 1);
+  CoalitionSearch search(problem, recipe, std::move(candidates), deadline, ancestors);
+  return search.extends(start, size - 1) || search.out_of_time();
 }
 
 bool completes_with(const Problem& problem, const std::vector<Holder>& holders, std::size_t member,

@@ -72,10 +72,12 @@ class Ancestors {
 bool completes_with(const Problem& problem, const std::vector<Holder>& holders, std::size_t member,
                     const Bitset& member_held, const Bitset& recipe, const Bitset& relevant, int size);
 // The same, looking only at `others` (indices into holders: those that may know something relevant),
-// with the secrets' ancestors kept in `ancestors` from one call to the next when given.
+// with the secrets' ancestors kept in `ancestors` from one call to the next when given. A search
+// `deadline` cuts short answers true: not shown safe in time.
 bool completes_with(const Problem& problem, const std::vector<Holder>& holders, std::size_t member,
                     const Bitset& member_held, const Bitset& recipe, const Bitset& relevant, int size,
-                    const std::vector<std::size_t>& others, Ancestors* ancestors = nullptr);
+                    const std::vector<std::size_t>& others, Ancestors* ancestors = nullptr,
+                    const Deadline& deadline = {});
 
 // What each party holds under `choice` (closed), one Holder per party.
 std::vector<Holder> party_holdings(const Problem& problem, const Choice& choice);

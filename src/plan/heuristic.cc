@@ -50,7 +50,7 @@ struct Built {
 // two and more need; pass 0 is purely cheapest-first.
 Built construct(const Problem& problem, double spread, const Choice* hint,
                 const std::vector<std::size_t>& order, const Deadline& deadline) {
-  PlanState state(problem);
+  PlanState state(problem, deadline);
   std::vector<std::size_t> stuck;
   std::size_t placed_packages = 0;
   for (std::size_t p : order) {
@@ -194,9 +194,10 @@ HeuristicResult solve_heuristic(const Problem& problem, const Deadline& deadline
   if (first_broken->empty() && on_valid) on_valid(first);
   // Every move keeps the plan valid, so the search can stop anywhere: at its deadline it ends
   // with the plan it has.
-  improve(problem, *state,
-          deadline.earlier_by(std::chrono::duration_cast<Deadline::Clock::duration>(
-              std::chrono::duration<double>(kCheckMargin * check_seconds))));
+  const Deadline improving = deadline.earlier_by(std::chrono::duration_cast<Deadline::Clock::duration>(
+      std::chrono::duration<double>(kCheckMargin * check_seconds)));
+  state->set_deadline(improving);
+  improve(problem, *state, improving);
   if (state->choice() != first) {
     const std::optional<std::vector<std::string>> broken =
         violations_within(problem, state->choice(), deadline);
@@ -207,7 +208,7 @@ HeuristicResult solve_heuristic(const Problem& problem, const Deadline& deadline
 }
 
 Choice polish(const Problem& problem, const Choice& valid, const Deadline& deadline) {
-  PlanState state(problem);
+  PlanState state(problem, deadline);
   for (std::size_t p = 0; p < valid.size(); ++p) {
     for (std::size_t o : valid[p]) state.add(p, o);
   }

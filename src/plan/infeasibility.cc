@@ -339,6 +339,46 @@ void untrusted_combinations(const Problem& problem, const Deadline& deadline,
   }
 }
 
+// At collusion k ≥ 1: the packages that need an untrusted maker are made by untrusted parties
+// eligible for them; when those parties are k or fewer, they are one coalition whatever the plan,
+// and what the packages expose together is theirs. (Three parties at collusion 3, a recipe of 40
+// secrets over 40 packages: beyond the k packages untrusted_combinations tries.)
+void few_untrusted_parties(const Problem& problem, const Deadline& deadline,
+                           std::vector<std::string>& reasons) {
+  if (problem.collusion < 1) return;
+  std::vector<std::size_t> untrusted_only;
+  std::set<std::size_t> makers;
+  for (std::size_t p = 0; p < problem.packages.size(); ++p) {
+    const CompiledPackage& package = problem.packages[p];
+    const std::vector<std::size_t> parties = parties_of(problem, package);
+    const auto trusted = std::count_if(parties.begin(), parties.end(),
+                                       [&](std::size_t g) { return problem.parties[g].trusted; });
+    if (package.options.empty() || trusted >= package.sources) continue;
+    untrusted_only.push_back(p);
+    for (std::size_t g : parties)
+      if (!problem.parties[g].trusted) makers.insert(g);
+  }
+  // One party alone: forced_conflicts names it.
+  if (makers.size() < 2 || makers.size() > static_cast<std::size_t>(problem.collusion)) return;
+  Bitset pooled(problem.secret_count);
+  for (std::size_t p : untrusted_only) pooled.unite(problem.packages[p].exposes);
+  problem.close(pooled);
+  std::vector<std::string> names;
+  for (std::size_t g : makers) names.push_back(problem.parties[g].id);
+  for (const CompiledRecipe& recipe : problem.recipes) {
+    if (!pooled.contains(recipe.secrets)) continue;
+    const std::optional<std::vector<std::size_t>> needed =
+        fewest_giving_away(problem, untrusted_only, recipe, deadline);
+    if (!needed) return;
+    if (needed->size() < 2) continue;  // one package alone: self_revealing_packages names it
+    reasons.push_back("recipe " + recipe.id + ": packages " + list(ids_of(problem, *needed)) +
+                      " together expose all of it and each needs an untrusted maker, of whom only " +
+                      "parties " + list(names) + " are eligible, " + std::to_string(names.size()) +
+                      " within the collusion of " + std::to_string(problem.collusion) +
+                      ": whatever the plan, they would hold all of it");
+  }
+}
+
 }  // namespace
 
 Conflicts find_conflicts(const Problem& problem, const Deadline& deadline) {
@@ -349,6 +389,7 @@ Conflicts find_conflicts(const Problem& problem, const Deadline& deadline) {
   self_revealing_packages(problem, deadline, reasons);
   forced_conflicts(problem, deadline, reasons);
   untrusted_combinations(problem, deadline, reasons);
+  few_untrusted_parties(problem, deadline, reasons);
   found.complete = !deadline.passed();
   std::sort(reasons.begin(), reasons.end());
   reasons.erase(std::unique(reasons.begin(), reasons.end()), reasons.end());

@@ -6,8 +6,9 @@
 
 namespace moat::plan {
 
-PlanState::PlanState(const Problem& problem)
+PlanState::PlanState(const Problem& problem, const Deadline& deadline)
     : problem_(problem),
+      deadline_(deadline),
       choice_(problem.packages.size()),
       load_(problem.suppliers.size(), 0),
       packages_of_(problem.parties.size()),
@@ -282,7 +283,7 @@ bool PlanState::safe(std::size_t party, const Bitset& grown) const {
     if (completes) return;
     const std::vector<std::size_t> others = problem_.collusion > 1 ? knowing(r) : std::vector<std::size_t>{};
     completes = completes_with(problem_, holders_, party, grown, problem_.recipes[r].secrets, relevant_[r],
-                               problem_.collusion, others, &ancestors_);
+                               problem_.collusion, others, &ancestors_, deadline_);
   });
   return !completes;
 }

@@ -21,7 +21,11 @@ namespace moat::plan {
 
 class PlanState {
  public:
-  explicit PlanState(const Problem& problem);
+  // `deadline`: how long safe()'s coalition searches may take (at collusion 20 on 2,000 packages one
+  // search ran past a limit of 30 s); a search it cuts short counts the move as unsafe. For a search
+  // that only looks for plans (the heuristic), never for one whose verdicts prove (enumerate.cc).
+  explicit PlanState(const Problem& problem, const Deadline& deadline = {});
+  void set_deadline(const Deadline& deadline) { deadline_ = deadline; }
 
   const Choice& choice() const { return choice_; }
 
@@ -84,6 +88,7 @@ class PlanState {
   bool safe(std::size_t party, const Bitset& grown) const;
 
   const Problem& problem_;
+  Deadline deadline_;
   Choice choice_;
   std::vector<double> load_;
   std::vector<std::vector<std::size_t>> packages_of_;  // per party

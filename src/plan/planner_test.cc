@@ -174,6 +174,39 @@ TEST(PlannerTest, NamesPackagesNoTrustedSupplierCanMakeThatPairsCouldPool) {
   EXPECT_EQ(solve(instance, {}).status, PlanStatus::kOptimal);
 }
 
+// Three untrusted parties at collusion 3 make everything: they are one coalition whatever the plan,
+// proven so at once (the search over k packages stops at 3 of the recipe's 5; the exact engine
+// spent the whole limit on it and answered `unknown`).
+TEST(PlannerTest, NamesUntrustedPartiesFewEnoughToColludeWhateverThePlan) {
+  Instance instance{{3, 1.0, false}, {}, {}, {{"R", {}}}, {}, {}, {}};
+  for (int i = 0; i < 5; ++i) {
+    const std::string n = std::to_string(i);
+    instance.secrets.push_back({"S" + n, 1});
+    instance.recipes[0].secrets.push_back("S" + n);
+    instance.packages.push_back({"P" + n, "cnc-machining", {"S" + n}, 100, 1});
+  }
+  for (int f = 1; f <= 3; ++f) {
+    const std::string id = "F" + std::to_string(f);
+    instance.suppliers.push_back({id, id, {"cnc-machining"}, 1000, "qualified", false, {}});
+    for (const auto& package : instance.packages) instance.quotes.push_back({package.id, id, 1.0 + f, 0});
+  }
+  const Plan plan = solve(instance, {5, true, std::nullopt});
+  ASSERT_EQ(plan.status, PlanStatus::kInfeasible) << ::testing::PrintToString(plan.reasons);
+  EXPECT_TRUE(names(plan,
+                    "recipe R: packages P0, P1, P2, P3 and P4 together expose all of it and each needs an "
+                    "untrusted maker, of whom only parties F1, F2 and F3 are eligible, 3 within the "
+                    "collusion of 3: whatever the plan, they would hold all of it"))
+      << ::testing::PrintToString(plan.reasons);
+  // At collusion 2 the three parties can share the packages so that no two hold the recipe.
+  instance.policy.collusion = 2;
+  EXPECT_EQ(solve(instance, {5, true, std::nullopt}).status, PlanStatus::kOptimal);
+  // A trusted supplier for one package breaks the coalition's hold.
+  instance.policy.collusion = 3;
+  instance.suppliers.push_back({"T", "T", {"cnc-machining"}, 1000, "qualified", true, {}});
+  instance.quotes.push_back({"P0", "T", 9.0, 0});
+  EXPECT_EQ(solve(instance, {5, true, std::nullopt}).status, PlanStatus::kOptimal);
+}
+
 TEST(PlannerTest, TheFrontierShowsWhereProtectionBecomesImpossible) {
   const auto points = frontier(split_needed(), {5, true});
   ASSERT_GE(points.size(), 4U);
