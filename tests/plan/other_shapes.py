@@ -186,6 +186,28 @@ def extreme_costs(rng, scale):
     return instance
 
 
+def collusion_twenty(rng, scale):
+    """Collusion 20, recipes of 60 to 120 of 200 secrets, rules of two and three: the heuristic's
+    check of each move searches coalitions of up to 20 parties (one search ran past a limit of 30 s
+    until the heuristic's deadline reached into it). Sized by the package count that showed it."""
+    instance = base(rng, max(1, 25 * scale // 12))
+    n_secrets = 200
+    instance["secrets"] = [{"id": f"S{i}", "weight": rng.randint(1, 20)} for i in range(n_secrets)]
+    for package in instance["packages"]:
+        package["exposes"] = [f"S{t}" for t in rng.sample(range(n_secrets), rng.randint(0, 2))]
+    instance["policy"].update(collusion=20, max_exposure_share=0.5)
+    instance["recipes"] = recipes(rng, n_secrets, 20, 60, min(120, n_secrets))
+    ids = [s["id"] for s in instance["secrets"]]
+    instance["derives"] = [{"from": rng.sample(ids, rng.randint(2, 3)), "gives": rng.choice(ids)} for _ in range(50)]
+    for supplier in instance["suppliers"]:
+        if rng.random() < 0.3:
+            supplier["party"] = f"G{rng.randrange(len(instance['suppliers']) // 3)}"
+    for package in instance["packages"]:
+        if rng.random() < 0.2:
+            package["sources"] = rng.choice([2, 3])
+    return quote_all(rng, instance, 60)
+
+
 def infeasible_at_size(rng, scale):
     instance = quote_all(rng, base(rng, scale), 8)
     # Two packages that each expose a whole recipe alone, quoted only by untrusted suppliers.
@@ -195,7 +217,7 @@ def infeasible_at_size(rng, scale):
 
 SHAPES = [collusion_three, many_recipes, exposure_caps, shared_parties_many_sources, inference_cycle,
           conditional_suppliers, few_large_parties, trusted_carries_most, no_recipes, odd_volumes, chinese_ids,
-          extreme_costs, infeasible_at_size]
+          extreme_costs, infeasible_at_size, collusion_twenty]
 
 
 def main():
@@ -211,7 +233,8 @@ def main():
             # The contract reads no recipes as one recipe of every secret.
             checked = dict(instance, recipes=instance["recipes"] or
                            [{"id": "all", "secrets": [s["id"] for s in instance["secrets"]]}])
-            answer, elapsed, problems = timed_plan(moat, path, checked)
+            # The heuristic alone, within a few seconds (collusion 20's takes its whole limit).
+            answer, elapsed, problems = timed_plan(moat, path, checked, 5)
             if answer:
                 status = answer["status"]
                 if shape is infeasible_at_size and status != "infeasible":

@@ -70,12 +70,15 @@ def problems_with(instance, plan):
     return found
 
 
-def timed_plan(moat, path, instance):
+def timed_plan(moat, path, instance, heuristic_limit=None):
     """`moat plan --instance PATH --json --time-limit LIMIT`, timed from the process's start to its
-    exit, after `--heuristic` on the same file: (the plan or None, seconds, what is wrong with it).
-    Wrong: an exit other than 0 (of either run), an answer past the limit plus the margin, no plan
-    where the heuristic finds one, a plan that breaks a rule, `infeasible` without reasons."""
-    quick = subprocess.run([moat, "plan", "--instance", path, "--json", "--heuristic"],
+    exit, after `--heuristic` on the same file (within `heuristic_limit` seconds when given, else
+    moat's default): (the plan or None, seconds, what is wrong with it). Wrong: an exit other than
+    0 (of either run), an answer past the limit plus the margin, an answer the planner did not
+    give itself (the CLI's watchdog's, when the planner overran its own deadline), no plan where the
+    heuristic finds one, a plan that breaks a rule, `infeasible` without reasons."""
+    limit = ["--time-limit", str(heuristic_limit)] if heuristic_limit else []
+    quick = subprocess.run([moat, "plan", "--instance", path, "--json", "--heuristic", *limit],
                            capture_output=True, text=True)
     if quick.returncode != 0:
         return None, 0.0, [f"--heuristic: exit {quick.returncode}: {quick.stderr.strip()}"]
@@ -90,6 +93,8 @@ def timed_plan(moat, path, instance):
     problems = []
     if elapsed > LIMIT + MARGIN:
         problems.append(f"answered in {elapsed:.2f} s, over {LIMIT + MARGIN:.1f} s")
+    if any("no answer was ready" in reason for reason in plan["reasons"]):
+        problems.append("the watchdog answered: the planner overran its own deadline")
     if heuristic_found and plan["status"] not in ("optimal", "feasible"):
         problems.append(f"the heuristic finds a plan but the timed run says {plan['status']}")
     if plan["status"] in ("optimal", "feasible"):
