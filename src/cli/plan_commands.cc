@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -377,7 +378,15 @@ std::function<int()> define_plan(CLI::App& app, GlobalOptions& global) {
   app.add_flag("--save", flags->save, "with --product: save the plan as a draft in the workspace");
   app.add_option("--collusion", flags->collusion,
                  "coalitions of up to K untrusted parties must not complete a recipe")
-      ->check(CLI::Range(0, 20));
+      ->check(CLI::Validator(
+          [](const std::string& text) -> std::string {
+            int value = -1;
+            const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+            if (ec != std::errc() || end != text.data() + text.size() || value < 0 || value > 20)
+              return "'" + text + "' is not a whole number from 0 to 20";
+            return {};
+          },
+          "INT in 0..20"));
   app.add_option("--max-exposure-share", flags->max_exposure_share,
                  "most of the total secret weight one party may hold")
       ->check(share_from_zero_to_one());

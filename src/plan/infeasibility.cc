@@ -133,8 +133,20 @@ void short_of_capacity(const Problem& problem, std::vector<std::string>& reasons
     double supply = 0;
     for (std::size_t s : able[capability]) supply += problem.suppliers[s].capacity;
     if (over_capacity(units, supply)) {
-      reasons.push_back("capacity for " + capability + " short by " + amount_up(units - supply) + " units (" +
-                        amount(units) + " to make, " + amount(supply) + " among the eligible suppliers)");
+      // As many decimals as tell the two figures apart (10.3333 against 10.33: "10.3333 to make,
+      // 10.33 among"), two at least.
+      int digits = 2;
+      while (digits < 9 && wording_detail::decimal(units, digits, wording_detail::Rounding::kNearest) ==
+                               wording_detail::decimal(supply, digits, wording_detail::Rounding::kNearest))
+        ++digits;
+      const auto figure = [&](double value, wording_detail::Rounding rounding) {
+        return wording_detail::decimal(value, digits, rounding);
+      };
+      reasons.push_back("capacity for " + capability + " short by " +
+                        figure(units - supply, wording_detail::Rounding::kUp) + " units (" +
+                        figure(units, wording_detail::Rounding::kNearest) + " to make, " +
+                        figure(supply, wording_detail::Rounding::kNearest) +
+                        " among the eligible suppliers)");
     }
   }
 }

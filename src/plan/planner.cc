@@ -271,7 +271,11 @@ Plan solve_compiled(const Instance& instance, const Problem& problem, const Solv
   if (best) return describe(problem, *best, PlanStatus::kFeasible, described);
   if (quick.unchecked) return unknown({kUnchecked});
   if (!options.exact) {
-    return unknown({"the heuristic found no valid plan; run the exact engine to prove whether one exists"});
+    // Out of time, or at a dead end with time left: a longer limit helps only the first.
+    return unknown({first_by.passed() ? "the heuristic found no valid plan within the time limit; a longer "
+                                        "--time-limit, or the exact engine, may find one"
+                                      : "the heuristic found no valid plan; run the exact engine to prove "
+                                        "whether one exists"});
   }
   return unknown({"the heuristic found no valid plan within the time limit, and none was proven impossible"});
 }

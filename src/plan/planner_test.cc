@@ -137,6 +137,14 @@ TEST(PlannerTest, NamesACapabilityShortOfCapacity) {
   const Plan plan = solve(instance, {});
   ASSERT_EQ(plan.status, PlanStatus::kInfeasible);
   EXPECT_TRUE(names(plan, "capacity for pcba-smt short by 12,000 units")) << plan.reasons.front();
+  // Short by less than a hundredth: as many decimals as tell the figures apart.
+  instance.packages[1].volume = 10.3;
+  instance.suppliers[0].capabilities = {"injection-molding"};  // F2 alone makes P2
+  instance.suppliers[1].capacity = 10.297;
+  const Plan close = solve(instance, {});
+  ASSERT_EQ(close.status, PlanStatus::kInfeasible);
+  EXPECT_TRUE(names(close, "capacity for pcba-smt short by 0.003 units (10.3 to make, 10.297 among"))
+      << ::testing::PrintToString(close.reasons);
 }
 
 TEST(PlannerTest, NamesPackagesOnlyOnePartyCanMakeThatTogetherRevealARecipe) {
