@@ -386,7 +386,9 @@ void note_ignored_keys(const json& root, Instance& instance) {
 
 // nlohmann's document builder, stopped once `deadline` has passed (checked every few thousand
 // values): the full reader of a large file takes seconds. (Its callback parser, which could stop
-// it too, took ten times as long.)
+// it too, took ten times as long.) It stops as well at a key given twice in one object, which the
+// builder would keep the last of ("collusion": 3, "collusion": 0 planned at collusion 0), and
+// names it by its JSON pointer.
 class DocumentWithin : public nlohmann::detail::json_sax_dom_parser<json> {
   using Base = nlohmann::detail::json_sax_dom_parser<json>;
 
@@ -394,20 +396,45 @@ class DocumentWithin : public nlohmann::detail::json_sax_dom_parser<json> {
   DocumentWithin(json& document, const Deadline& deadline) : Base(document, true), check_(deadline) {}
   bool out_of_time() { return check_.passed(); }
 
-  bool null() { return go() && Base::null(); }
-  bool boolean(bool value) { return go() && Base::boolean(value); }
-  bool number_integer(number_integer_t value) { return go() && Base::number_integer(value); }
-  bool number_unsigned(number_unsigned_t value) { return go() && Base::number_unsigned(value); }
+  bool null() { return value() && Base::null(); }
+  bool boolean(bool value) { return this->value() && Base::boolean(value); }
+  bool number_integer(number_integer_t value) { return this->value() && Base::number_integer(value); }
+  bool number_unsigned(number_unsigned_t value) { return this->value() && Base::number_unsigned(value); }
   bool number_float(number_float_t value, const string_t& text) {
-    return go() && Base::number_float(value, text);
+    return this->value() && Base::number_float(value, text);
   }
-  bool string(string_t& value) { return go() && Base::string(value); }
-  bool binary(binary_t& value) { return go() && Base::binary(value); }
-  bool start_object(std::size_t size) { return go() && Base::start_object(size); }
-  bool key(string_t& value) { return go() && Base::key(value); }
-  bool end_object() { return go() && Base::end_object(); }
-  bool start_array(std::size_t size) { return go() && Base::start_array(size); }
-  bool end_array() { return go() && Base::end_array(); }
+  bool string(string_t& value) { return this->value() && Base::string(value); }
+  bool binary(binary_t& value) { return this->value() && Base::binary(value); }
+  bool start_object(std::size_t size) {
+    if (!value()) return false;
+    frames_.push_back({true, {}, 0, {}});
+    return Base::start_object(size);
+  }
+  bool key(string_t& value) {
+    if (!go()) return false;
+    Frame& object = frames_.back();
+    if (!object.keys.insert(value).second) {
+      duplicate_ = pointer(frames_.size() - 1) + "/" + escaped(value);
+      return false;
+    }
+    object.key = value;
+    return Base::key(value);
+  }
+  bool end_object() {
+    frames_.pop_back();
+    return go() && Base::end_object();
+  }
+  bool start_array(std::size_t size) {
+    if (!value()) return false;
+    frames_.push_back({false, {}, 0, {}});
+    return Base::start_array(size);
+  }
+  bool end_array() {
+    frames_.pop_back();
+    return go() && Base::end_array();
+  }
+  // The JSON pointer of a key given twice in its object, if one was.
+  const std::optional<std::string>& duplicate() const { return duplicate_; }
   // Where the first error is, by the byte after its token and the token's text: nlohmann's
   // exceptions other than syntax errors (a number beyond a double's range) do not say.
   template <class Exception>
@@ -418,9 +445,41 @@ class DocumentWithin : public nlohmann::detail::json_sax_dom_parser<json> {
   std::size_t error_at() const { return error_at_; }
 
  private:
+  // The containers open around the value being read: an object's keys so far and its current
+  // one, an array's values so far.
+  struct Frame {
+    bool object = false;
+    std::string key;
+    std::size_t values = 0;
+    std::unordered_set<std::string> keys;
+  };
+
   bool go() { return !check_.passed(); }
+
+  // Before each value: counted in the array it is in.
+  bool value() {
+    if (!frames_.empty() && !frames_.back().object) ++frames_.back().values;
+    return go();
+  }
+
+  // The pointer of the first `depth` containers' current members.
+  std::string pointer(std::size_t depth) const {
+    std::string out;
+    for (std::size_t i = 0; i < depth; ++i)
+      out += "/" + (frames_[i].object ? escaped(frames_[i].key) : std::to_string(frames_[i].values - 1));
+    return out;
+  }
+
+  static std::string escaped(std::string_view key) {  // RFC 6901
+    std::string out;
+    for (const char c : key) out += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
+    return out;
+  }
+
   DeadlineCheck<4096> check_;
   std::size_t error_at_ = 0;
+  std::vector<Frame> frames_;
+  std::optional<std::string> duplicate_;
 };
 
 // The full reader: a document tree, every problem named at its JSON pointer (or line:col).
@@ -430,7 +489,12 @@ Result<std::optional<Instance>> parse_tree(std::string_view text, std::string_vi
   json root;
   DocumentWithin builder(root, deadline);
   try {
-    if (!json::sax_parse(text, &builder) && builder.out_of_time()) return std::optional<Instance>();
+    if (!json::sax_parse(text, &builder)) {
+      if (builder.duplicate())
+        return input_error(std::string(file) + "#" + *builder.duplicate(),
+                           "this key is given twice in its object");
+      if (builder.out_of_time()) return std::optional<Instance>();
+    }
   } catch (const json::parse_error& error) {
     return input_error(std::string(file) + ":" + line_column(text, error.byte > 0 ? error.byte - 1 : 0),
                        "JSON syntax error");
