@@ -496,8 +496,13 @@ Result<std::optional<Instance>> parse_tree(std::string_view text, std::string_vi
       if (builder.out_of_time()) return std::optional<Instance>();
     }
   } catch (const json::parse_error& error) {
-    return input_error(std::string(file) + ":" + line_column(text, error.byte > 0 ? error.byte - 1 : 0),
-                       "JSON syntax error");
+    const std::size_t at = error.byte > 0 ? error.byte - 1 : 0;
+    // What JavaScript and Python's json module write for numbers JSON does not have.
+    const std::string_view token = text.substr(std::min(at, text.size()));
+    const bool not_a_number = token.starts_with("NaN") || token.starts_with("Infinity");
+    return input_error(
+        std::string(file) + ":" + line_column(text, at),
+        not_a_number ? "JSON syntax error: NaN and Infinity are not JSON numbers" : "JSON syntax error");
   } catch (const json::out_of_range&) {  // 406, the one its parser raises: a number beyond a double
     return input_error(std::string(file) + ":" + line_column(text, builder.error_at()),
                        "number out of range (beyond a double's)");

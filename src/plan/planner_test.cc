@@ -551,6 +551,9 @@ TEST(InstanceTest, ExplainsWhatTheFastReaderRefuses) {
   // A number beyond a double's range, by line and column (nlohmann says only that it overflowed).
   EXPECT_TRUE(explained(with("2", "1e400", R"(["S1"])"), "i.json:1:65: number out of range"))
       << with("2", "1e400", R"(["S1"])").error().to_string();
+  // NaN and Infinity, as JavaScript and Python write them, are named as such.
+  for (const std::string weight : {"NaN", "-Infinity"})
+    EXPECT_TRUE(explained(with("2", weight, R"(["S1"])"), "NaN and Infinity are not JSON numbers")) << weight;
   // A key given twice is refused where it stands (RefusesAKeyGivenTwiceAtItsPointer).
   EXPECT_TRUE(explained(with("2, \"collusion\": 3", "3", R"(["S1"])"),
                         "i.json#/policy/collusion: this key is given twice in its object"));
