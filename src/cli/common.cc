@@ -148,6 +148,16 @@ Status readable_file(const std::string& path) {
 
 }  // namespace
 
+Result<std::string> new_workspace_dir(const std::string& dir, const GlobalOptions& global) {
+  const std::string workspace = global.workspace.value_or("");
+  if (dir.empty() && workspace.empty())
+    return input_error("DIR", "name the folder to create (DIR or -w DIR)");
+  const auto folder = [](const std::string& path) { return (fs::path(path) / "").lexically_normal(); };
+  if (!dir.empty() && !workspace.empty() && folder(dir) != folder(workspace))
+    return input_error("DIR", "'" + dir + "' and -w '" + workspace + "' name two folders: give one");
+  return dir.empty() ? workspace : dir;
+}
+
 Result<std::string> read_file(const std::string& path) {
   MOAT_CHECK(readable_file(path));
   std::error_code error;

@@ -59,6 +59,10 @@ std::string input_limit_text();
 // a device) or is larger than max_input_bytes().
 Result<std::string> read_file(const std::string& path);
 
+// The folder `moat init` or `moat demo` creates: DIR, or -w DIR when DIR is not given (the
+// global option every command's help lists); both, when they differ, are refused.
+Result<std::string> new_workspace_dir(const std::string& dir, const GlobalOptions& global);
+
 // A file's bytes as they are on disk, mapped into memory rather than copied (a 145 MB instance
 // costs no copy, no allocation and nothing to free), with read_file's checks and errors; read
 // into memory where the file cannot be mapped. `padding` readable bytes follow the text, for a

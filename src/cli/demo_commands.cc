@@ -221,13 +221,16 @@ int print_demo_watch(const app::DemoResult& demo) {
 std::function<int()> define_demo(CLI::App& app, GlobalOptions& global) {
   auto dir = std::make_shared<std::string>();
   auto database = std::make_shared<std::string>();
-  app.add_option("DIR", *dir, "folder to create the demo workspace in")->required();
+  app.add_option("DIR", *dir, "folder to create the demo workspace in (or -w DIR)");
   app.add_option("--db", *database, "an empty PostgreSQL database (postgresql://...) instead of SQLite");
   auto sign_ins = std::make_shared<bool>(false);
   app.add_flag("--json", global.json, "print the summary as JSON");
   app.add_flag("--sign-ins", *sign_ins,
                "also make an account per role and a supplier user, each with a new password printed once");
   return [dir, database, sign_ins, &global] {
+    auto target = new_workspace_dir(*dir, global);
+    if (!target.ok()) return fail(target.error());
+    *dir = *target;
     auto demo = app::create_demo(*dir, app::terminal_session(), *database);
     if (!demo.ok()) return fail(demo.error());
     if (global.json) return show_summary(*demo->workspace, true);

@@ -126,7 +126,7 @@ int show_summary(app::Workspace& workspace, bool as_json) {
 std::function<int()> define_init(CLI::App& app, GlobalOptions& global) {
   auto dir = std::make_shared<std::string>();
   auto options = std::make_shared<app::InitOptions>();
-  app.add_option("DIR", *dir, "folder to create the workspace in")->required();
+  app.add_option("DIR", *dir, "folder to create the workspace in (or -w DIR)");
   app.add_option("--company", options->company, "the company that owns the product data");
   app.add_option("--home-jurisdiction", options->home_jurisdiction,
                  "two-letter country code where IP is filed first")
@@ -134,6 +134,9 @@ std::function<int()> define_init(CLI::App& app, GlobalOptions& global) {
   app.add_option("--db", options->database,
                  "an empty PostgreSQL database (postgresql://...) instead of the embedded SQLite file");
   return [dir, options, &global] {
+    auto target = new_workspace_dir(*dir, global);
+    if (!target.ok()) return fail(target.error());
+    *dir = *target;
     auto workspace = app::Workspace::init(*dir, *options);
     if (!workspace.ok()) return fail(workspace.error());
     if (global.json) {

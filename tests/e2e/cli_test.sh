@@ -40,6 +40,16 @@ run "$MOAT" init "$WORK/ws2" --home-jurisdiction usa
 expect_status 1 "bad jurisdiction"
 CHECKS=$((CHECKS + 1))
 [ ! -e "$WORK/ws2" ] || fail "a failed init left a folder behind"
+# The folder by -w, as every command's help lists it, when DIR is not given; two folders refused.
+run "$MOAT" init -w "$WORK/ws-by-w"
+expect_status 0 "init -w DIR"
+CHECKS=$((CHECKS + 1))
+[ -f "$WORK/ws-by-w/moat.toml" ] || fail "init -w DIR made no workspace there"
+run "$MOAT" init "$WORK/ws-a" -w "$WORK/ws-b"
+expect_status 1 "init naming two folders"
+expect_stderr "name two folders"
+run "$MOAT" init
+expect_status 1 "init naming no folder"
 
 # A folder holding a workspace's files without moat.toml is refused, and its key kept.
 key_before=$(sha256sum "$WORK/ws/keys/vault.key")
