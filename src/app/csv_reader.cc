@@ -98,13 +98,16 @@ Result<ColumnMap> map_columns(const Places& places, const CsvTable& csv, const T
   std::vector<Column> columns;
   for (const CsvField& header : csv.header.fields) columns.push_back(column_for(table, map.layout, header));
   if (is_bom(table)) {
-    // A column named as a field is that field; a column another name of it would give it again
-    // (Altium's "Manufacturer 1" beside "Manufacturer") is ignored.
+    // A manufacturer or MPN column named as the field is that field; one of its other names would
+    // give it again (Altium's "Manufacturer 1" beside "Manufacturer": a second source) and is
+    // ignored. Two columns for any other field stay an error: "Quantity" beside "Qty per board" may
+    // mean the whole order's count and the count per parent.
     const auto by_own_name = [](const Column& c) {
       return c.field && normalized_header(c.header) == normalized_header(c.field->name);
     };
     for (Column& c : columns) {
       if (c.role != BomColumn::kByName || !c.field || by_own_name(c)) continue;
+      if (c.field->name != "manufacturer" && c.field->name != "mpn") continue;
       if (std::any_of(columns.begin(), columns.end(),
                       [&](const Column& o) { return o.field == c.field && by_own_name(o); })) {
         c.field = nullptr;

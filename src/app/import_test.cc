@@ -320,7 +320,7 @@ TEST_P(ImportTest, ReadsABomWithChineseHeadersAndPunctuation) {
   // As a Chinese engineer's spreadsheet writes it: Chinese headers, designators separated by
   // full-width and enumeration commas.
   const SourceFile bom{"board-bom.csv",
-                       "位号,名称,规格,封装,数量,品牌,型号\n"
+                       "位号,名称,规格,封装,数量,品牌,厂家型号\n"
                        "\"C1，C2、C3\",100nF,50V X7R,0402,3,Murata,GRM155R71H104KE14D\n"
                        "W1,USB cable,1 m,,0.25,,\n"};
   auto report = import({bom}, {.kind = "parts", .product = "board"});
@@ -336,6 +336,11 @@ TEST_P(ImportTest, ReadsABomWithChineseHeadersAndPunctuation) {
   EXPECT_EQ(c1["mpn"], "GRM155R71H104KE14D");
   EXPECT_EQ(record("parts", {"board", "W1"})["quantity"], 0.25)
       << "the quantity column, not 1 per designator";
+  // 型号 alone is no manufacturer part number: a mechanical BOM's own model numbers stay "make".
+  const SourceFile mechanical{"housing-bom.csv", "id,名称,型号,数量\nM1,上壳,AUR-HS-01,1\n"};
+  auto made = import({mechanical}, {.kind = "parts", .product = "board"});
+  ASSERT_TRUE(made.ok()) << made.error().to_string();
+  EXPECT_EQ(record("parts", {"board", "M1"})["make_buy"], "make");
   // A designator named twice is caught across full-width commas too.
   const SourceFile twice{"twice-bom.csv", "id,Reference,Value,Qty\nCAP1,C1，C2、C1,100nF,3\n"};
   auto refused = import({twice}, {.kind = "parts", .product = "board"});

@@ -134,10 +134,13 @@ void short_of_capacity(const Problem& problem, std::vector<std::string>& reasons
     for (std::size_t s : able[capability]) supply += problem.suppliers[s].capacity;
     if (over_capacity(units, supply)) {
       // As many decimals as tell the two figures apart (10.3333 against 10.33: "10.3333 to make,
-      // 10.33 among"), two at least.
+      // 10.33 among") and keep the shortfall from reading 0 (10.00500001 against 10.005), two at
+      // least.
       int digits = 2;
-      while (digits < 9 && wording_detail::decimal(units, digits, wording_detail::Rounding::kNearest) ==
-                               wording_detail::decimal(supply, digits, wording_detail::Rounding::kNearest))
+      while (digits < 9 &&
+             (wording_detail::decimal(units, digits, wording_detail::Rounding::kNearest) ==
+                  wording_detail::decimal(supply, digits, wording_detail::Rounding::kNearest) ||
+              wording_detail::decimal(units - supply, digits, wording_detail::Rounding::kUp) == "0"))
         ++digits;
       const auto figure = [&](double value, wording_detail::Rounding rounding) {
         return wording_detail::decimal(value, digits, rounding);
@@ -245,6 +248,12 @@ void forced_conflicts(const Problem& problem, const Deadline& deadline, std::vec
   }
 }
 
+bool has_trusted_option(const Problem& problem, const CompiledPackage& package) {
+  return std::any_of(package.options.begin(), package.options.end(), [&](const Option& o) {
+    return problem.parties[problem.suppliers[o.supplier].party].trusted;
+  });
+}
+
 // A single package that gives a recipe away, where no trusted supplier is eligible to make it.
 void self_revealing_packages(const Problem& problem, const Deadline& deadline,
                              std::vector<std::string>& reasons) {
@@ -259,10 +268,7 @@ void self_revealing_packages(const Problem& problem, const Deadline& deadline,
   for (const CompiledPackage& package : problem.packages) {
     if (check.passed()) return;
     if (package.options.empty()) continue;
-    const bool trusted_option = std::any_of(
-        package.options.begin(), package.options.end(),
-        [&](const Option& o) { return problem.parties[problem.suppliers[o.supplier].party].trusted; });
-    if (trusted_option) continue;
+    if (has_trusted_option(problem, package)) continue;
     Bitset held = package.exposes;
     problem.close(held);
     std::vector<std::size_t> touched =
@@ -351,7 +357,7 @@ void untrusted_combinations(const Problem& problem, const Deadline& deadline,
   }
 }
 
-// At collusion k ≥ 1: the packages that need an untrusted maker are made by untrusted parties
+// At collusion k ≥ 2: the packages that need an untrusted maker are made by untrusted parties
 // eligible for them; when those parties are k or fewer, they are one coalition whatever the plan,
 // and what the packages expose together is theirs. (Three parties at collusion 3, a recipe of 40
 // secrets over 40 packages: beyond the k packages untrusted_combinations tries.)
@@ -382,12 +388,16 @@ void few_untrusted_parties(const Problem& problem, const Deadline& deadline,
     const std::optional<std::vector<std::size_t>> needed =
         fewest_giving_away(problem, untrusted_only, recipe, deadline);
     if (!needed) return;
-    if (needed->size() < 2) continue;  // one package alone: self_revealing_packages names it
-    reasons.push_back("recipe " + recipe.id + ": packages " + list(ids_of(problem, *needed)) +
-                      " together expose all of it and each needs an untrusted maker, of whom only " +
-                      "parties " + list(names) + " are eligible, " + std::to_string(names.size()) +
-                      " within the collusion of " + std::to_string(problem.collusion) +
-                      ": whatever the plan, they would hold all of it");
+    // One package with no trusted option at all: self_revealing_packages names it.
+    const bool alone = needed->size() == 1;
+    if (alone && !has_trusted_option(problem, problem.packages[needed->front()])) continue;
+    reasons.push_back(
+        "recipe " + recipe.id + (alone ? ": package " : ": packages ") + list(ids_of(problem, *needed)) +
+        (alone ? " exposes all of it and needs an untrusted maker, of whom only "
+               : " together expose all of it and each needs an untrusted maker, of whom only ") +
+        "parties " + list(names) + " are eligible, " + std::to_string(names.size()) +
+        " within the collusion of " + std::to_string(problem.collusion) +
+        ": whatever the plan, they would hold all of it");
   }
 }
 

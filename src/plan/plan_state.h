@@ -4,7 +4,8 @@
 // knowledge grows (a party that loses a package can only become safer) — instead of re-checking
 // the whole plan. Exact: from a plan that passes violations() (exposure.h), fits() says whether
 // one more source, or one source moved, keeps every rule but the number of sources (the
-// incremental check is tested against the full one on random changes).
+// incremental check is tested against the full one on random changes) — with no deadline; under
+// one, a coalition search it cuts short makes fits() say no, so a yes is still exact.
 #pragma once
 
 #include <cstddef>

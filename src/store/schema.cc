@@ -49,16 +49,17 @@ constexpr std::array<std::string_view, 1> kCapabilityAliases = {"process"};
 constexpr std::array<std::string_view, 3> kMakeBuyAliases = {"make/buy", "makebuy", "source"};
 constexpr std::array<std::string_view, 10> kManufacturerAliases = {
     "mfr", "manufacturer name", "manufacturer 1", "mfr.", "mf", "品牌", "厂家", "厂商", "制造商", "生产厂家"};
-constexpr std::array<std::string_view, 10> kMpnAliases = {"manufacturer part number",
-                                                          "mfr part number",
-                                                          "manufacturer part",
-                                                          "manufacturer 1 part number",
-                                                          "manufacturer part number 1",
-                                                          "mfr. part number",
-                                                          "型号",
-                                                          "厂家型号",
-                                                          "原厂型号",
-                                                          "制造商型号"};
+// Not 型号 alone: in a mechanical BOM it is often the company's own model or drawing number, and a
+// manufacturer part number makes a line "buy".
+constexpr std::array<std::string_view, 9> kMpnAliases = {"manufacturer part number",
+                                                         "mfr part number",
+                                                         "manufacturer part",
+                                                         "manufacturer 1 part number",
+                                                         "manufacturer part number 1",
+                                                         "mfr. part number",
+                                                         "厂家型号",
+                                                         "原厂型号",
+                                                         "制造商型号"};
 
 // Qualification, oversight, tooling, reconciliation and red flags: parents before children.
 std::vector<Table> vetting_tables() {
