@@ -406,7 +406,9 @@ CsvOptions table_csv_options(const Table& table) {
 Result<FileRead> read_csv_records(const SourceFile& file, const Table& table,
                                   const std::optional<std::string>& product, const CapabilityCatalog& catalog,
                                   const RowCheck& check) {
-  MOAT_TRY(const CsvTable csv, parse_csv(file.content, file.name, table_csv_options(table)));
+  CsvOptions options = table_csv_options(table);
+  options.encoding = file.encoding;
+  MOAT_TRY(const CsvTable csv, parse_csv(file.content, file.name, options));
   FileReport report;
   report.format = "csv";
   report.delimiter = std::string(delimiter_name(csv.delimiter));

@@ -21,8 +21,9 @@
 namespace moat::app {
 
 struct SourceFile {
-  std::string name;     // as given by the user, for messages
-  std::string content;  // the bytes
+  std::string name;      // as given by the user, for messages
+  std::string content;   // the bytes
+  std::string encoding;  // text files: as the user declared it (core/encoding.h); empty: UTF-8
 };
 
 struct ImportOptions {

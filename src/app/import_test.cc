@@ -362,13 +362,20 @@ TEST_P(ImportTest, AltiumsValueAndSecondManufacturerBesideTheirColumnsAreNotRefu
   EXPECT_EQ(c1["manufacturer"], "Murata") << "the column named so, not 'Manufacturer 1'";
 }
 
-TEST_P(ImportTest, ReadsGbkAndEmptyColumnsASpreadsheetLeftAtTheEnd) {
+TEST_P(ImportTest, ReadsGbkDeclaredAndEmptyColumnsASpreadsheetLeftAtTheEnd) {
   // "id,legal_name,uscc,city,," in GBK, as Excel's CSV on Chinese Windows writes it, with two
   // empty columns its formatting reached.
   const SourceFile suppliers{"suppliers.csv",
                              "id,legal_name,uscc,city,,\nF7,\xC9\xEE\xDB\xDA\xBC\xAB\xB9\xE2,"
                              "91440300MA5F0000X1,\xC9\xEE\xDB\xDA,,\n"};
-  auto report = import({suppliers}, {.kind = "suppliers"});
+  // Not taken unasked (an EUC-KR file reads as GB18030 too): refused, saying how it would read.
+  auto unasked = import({suppliers}, {.kind = "suppliers"});
+  ASSERT_FALSE(unasked.ok());
+  EXPECT_NE(unasked.error().to_string().find("--encoding gb18030"), std::string::npos)
+      << unasked.error().to_string();
+  SourceFile declared = suppliers;
+  declared.encoding = "gbk";
+  auto report = import({declared}, {.kind = "suppliers"});
   ASSERT_TRUE(report.ok()) << report.error().to_string();
   EXPECT_EQ(report->files[0].encoding, "GB18030");
   EXPECT_EQ(record("suppliers", {"F7"})["legal_name"], "深圳极光");

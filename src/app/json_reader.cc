@@ -34,7 +34,7 @@ std::string segment(std::string_view key) {
 constexpr std::size_t kMaxDepth = 64;
 
 Result<json> parse_document(const SourceFile& file) {
-  MOAT_TRY(const DecodedText decoded, decode_text(file.content, file.name));
+  MOAT_TRY(const DecodedText decoded, decode_text(file.content, file.name, file.encoding));
   return parse_json_text(decoded.text, file.name, JsonLimits{kMaxDepth});
 }
 

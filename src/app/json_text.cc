@@ -140,13 +140,6 @@ std::string pointer_segment(std::string_view key) {
   return out;
 }
 
-std::string cut_short(std::string_view text, std::size_t limit) {
-  if (text.size() <= limit) return std::string(text);
-  std::size_t end = limit;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;  // not inside a character
-  return std::string(text.substr(0, end)) + "…";
-}
-
 std::string quoted_json(const json& value, std::size_t limit) {
   return cut_short(value.dump(-1, ' ', false, json::error_handler_t::replace), limit);
 }

@@ -14,6 +14,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "core/result.h"
+#include "core/text.h"  // cut_short
 
 namespace moat::app {
 
@@ -29,9 +30,6 @@ Result<nlohmann::json> parse_json_text(std::string_view text, std::string_view n
 
 // A JSON value as an error message shows it: compact, at most `limit` bytes (then "…").
 std::string quoted_json(const nlohmann::json& value, std::size_t limit = 80);
-
-// `text` cut to at most `limit` bytes (on a UTF-8 character boundary), "…" marking the cut.
-std::string cut_short(std::string_view text, std::size_t limit = 80);
 
 // A key as one JSON pointer segment (RFC 6901: '~' is written ~0, '/' is written ~1).
 std::string pointer_segment(std::string_view key);

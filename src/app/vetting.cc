@@ -179,9 +179,9 @@ Result<SheetRow> sheet_row(const std::vector<std::string>& columns, const CsvRow
 }  // namespace
 
 Result<std::vector<SheetRow>> read_assessment_sheet(const Workspace& workspace, std::string_view text,
-                                                    std::string_view file) {
+                                                    std::string_view file, std::string_view encoding) {
   MOAT_TRY(const VettingRules rules, vetting_rules(workspace));
-  MOAT_TRY(const CsvTable table, parse_csv(text, file));
+  MOAT_TRY(const CsvTable table, parse_csv(text, file, CsvOptions{.encoding = std::string(encoding)}));
   // Each header, by the rule of every import's headers (docs/formats.md: case, spaces, '_' and '-'
   // aside): a sheet column, else a criterion's id.
   std::vector<std::string> columns;

@@ -60,7 +60,7 @@ struct SheetRow {
 // one given twice, a missing supplier or date column, a bad date, a score that is not a number.
 // Blank cells are criteria left unscored; a column with no header and nothing in it is ignored.
 Result<std::vector<SheetRow>> read_assessment_sheet(const Workspace& workspace, std::string_view text,
-                                                    std::string_view file);
+                                                    std::string_view file, std::string_view encoding = {});
 // Checks every row of a sheet before any is recorded, so that a bad row leaves nothing
 // half-written: the rows are the actor's own, name known suppliers and score validly (kInput at
 // file:line).

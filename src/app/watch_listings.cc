@@ -255,7 +255,7 @@ void read_json_listing(const SourceFile& file, const json& object, const std::st
 }
 
 Result<ListingFile> read_json_listings(const SourceFile& file, const CapabilityCatalog& catalog) {
-  MOAT_TRY(const DecodedText decoded, decode_text(file.content, file.name));
+  MOAT_TRY(const DecodedText decoded, decode_text(file.content, file.name, file.encoding));
   MOAT_TRY(const json document, parse_json_text(decoded.text, file.name));
   const json* list = &document;
   std::string base;

@@ -32,7 +32,7 @@ namespace {
 // ---- moat supplier ---------------------------------------------------------------------------
 
 struct AssessFlags {
-  std::string supplier, date, note, sheet;
+  std::string supplier, date, note, sheet, encoding;
   std::vector<std::string> scores, evidence;
 };
 
@@ -91,11 +91,12 @@ int print_assessment(const app::Assessment& a, bool as_json) {
   return 0;
 }
 
-int assess_sheet(app::Workspace& workspace, const std::string& file, bool as_json) {
+int assess_sheet(app::Workspace& workspace, const std::string& file, const std::string& encoding,
+                 bool as_json) {
   const app::Session session = app::terminal_session();
   auto text = read_file(file);
   if (!text.ok()) return fail(text.error());
-  auto rows = app::read_assessment_sheet(workspace, *text, file);
+  auto rows = app::read_assessment_sheet(workspace, *text, file, encoding);
   if (!rows.ok()) return fail(rows.error());
   if (const Status checked = app::check_assessment_sheet(workspace, session, *rows, file); !checked.ok()) {
     return fail(checked.error());
@@ -121,6 +122,8 @@ void define_assess(CLI::App& parent, GlobalOptions& global, std::vector<std::fun
   cmd->add_option("--score", flags->scores, "CRITERION=SCORE (repeat; see moat supplier criteria)");
   cmd->add_option("--sheet", flags->sheet,
                   "an assessors' sheet (CSV): one assessment a row (docs/formats.md)");
+  cmd->add_option("--encoding", flags->encoding,
+                  "with --sheet: its text encoding when not UTF-8: gb18030 (or gbk), utf-16le, utf-16be");
   cmd->add_option("--evidence", flags->evidence,
                   "CRITERION=FILE: a file stored encrypted in the vault (repeat)");
   cmd->add_option("--date", flags->date, "assessed on (default: today)");
@@ -132,7 +135,7 @@ void define_assess(CLI::App& parent, GlobalOptions& global, std::vector<std::fun
           input_error("SUPPLIER", "give a SUPPLIER with --score CRITERION=SCORE ..., or --sheet FILE"));
     }
     return with_workspace(global, [&](app::Workspace& workspace) {
-      if (!flags->sheet.empty()) return assess_sheet(workspace, flags->sheet, global.json);
+      if (!flags->sheet.empty()) return assess_sheet(workspace, flags->sheet, flags->encoding, global.json);
       const app::Session session = app::terminal_session();
       auto input = assessment_input(workspace, session, *flags);
       if (!input.ok()) return fail(input.error());

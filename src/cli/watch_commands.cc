@@ -87,6 +87,7 @@ void define_import(CLI::App& parent, GlobalOptions& global, Runs& runs) {
   struct Flags {
     std::vector<std::string> files;
     std::string images;
+    std::string encoding;
   };
   auto flags = std::make_shared<Flags>();
   CLI::App* cmd =
@@ -94,13 +95,17 @@ void define_import(CLI::App& parent, GlobalOptions& global, Runs& runs) {
                  "read listings (CSV or JSON) with their images, all or nothing, and match them", global);
   cmd->add_option("FILE", flags->files, "listings files: CSV (docs/watch.md) or JSON")->required();
   cmd->add_option("--images", flags->images, "the folder or ZIP holding the images the listings name");
+  cmd->add_option(
+      "--encoding", flags->encoding,
+      "the files' text encoding when not UTF-8: gb18030 (or gbk: Excel's CSV on Chinese Windows), "
+      "utf-16le, utf-16be (UTF-16 with its byte-order mark is read without it)");
   runs.push_back([cmd, flags, &global] {
     if (!cmd->parsed()) return -1;
     return run(global, [&](app::Workspace& workspace, const app::Session& session, Date) -> Status {
       app::ListingImport request;
       for (const std::string& path : flags->files) {
         MOAT_TRY(std::string content, read_file(path));
-        request.files.push_back({path, std::move(content)});
+        request.files.push_back({path, std::move(content), flags->encoding});
       }
       request.images = flags->images;
       MOAT_TRY(const app::ListingImportReport report,

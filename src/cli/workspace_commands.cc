@@ -249,14 +249,18 @@ std::function<int()> define_import(CLI::App& app, GlobalOptions& global) {
                "with --replace: also remove (or unlink) what refers to the removed parts");
   app.add_flag("--dry-run", options->dry_run, "check everything and show the changes, write nothing");
   app.add_flag("--json", global.json, "print the report as JSON");
-  return [files, options, &global] {
+  auto encoding = std::make_shared<std::string>();
+  app.add_option("--encoding", *encoding,
+                 "the files' text encoding when not UTF-8: gb18030 (or gbk: Excel's CSV on Chinese Windows), "
+                 "utf-16le, utf-16be (UTF-16 with its byte-order mark is read without it)");
+  return [files, options, encoding, &global] {
     if (options->kind && *options->kind == "bom") options->kind = "parts";
     if (options->cascade && !options->replace) return fail(input_error("--cascade", "applies to --replace"));
     std::vector<app::SourceFile> sources;
     for (const std::string& path : *files) {
       auto content = read_file(path);
       if (!content.ok()) return fail(content.error());
-      sources.push_back({path, std::move(*content)});
+      sources.push_back({path, std::move(*content), *encoding});
     }
     return with_workspace(global, [&](app::Workspace& workspace) {
       options->progress = progress_line(global, options->dry_run ? "Checking" : "Importing", "records");

@@ -176,7 +176,7 @@ char detect_delimiter(std::string_view text) {
 }
 
 Result<CsvTable> parse_csv(std::string_view bytes, std::string_view file, const CsvOptions& options) {
-  MOAT_TRY(const DecodedText decoded, decode_text(bytes, file));
+  MOAT_TRY(const DecodedText decoded, decode_text(bytes, file, options.encoding));
   const std::string_view text = decoded.text;
   const char delimiter = options.delimiter.value_or(detect_delimiter(text));
   MOAT_TRY(CsvTable table, Scanner(text, file, options, delimiter).run());

@@ -45,6 +45,7 @@ struct CsvTable {
 
 struct CsvOptions {
   std::optional<char> delimiter;  // ',', ';' or '\t'; detected when absent
+  std::string encoding;           // as the user declared it (encoding.h); empty: UTF-8 or UTF-16 by its mark
   // Rows may have more fields than the header when every field past its width is empty; those
   // fields are dropped.
   bool trailing_empty_fields = false;

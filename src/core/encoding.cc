@@ -14,15 +14,21 @@ namespace {
 constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 constexpr std::string_view kUtf16LeBom = "\xFF\xFE";
 constexpr std::string_view kUtf16BeBom = "\xFE\xFF";
+// A line quoted in a message is cut to this many bytes (40 Chinese characters).
+constexpr std::size_t kQuotedBytes = 120;
 
-// `bytes` converted from `encoding` by iconv; nullopt at the first sequence it cannot convert
-// (its offset in `failed_at`).
-std::optional<std::string> convert(std::string_view bytes, const char* encoding, std::size_t& failed_at) {
+// `bytes` converted from `encoding` into UTF-8 by iconv, or the offset of the first sequence it
+// cannot convert (a sequence cut at the end included).
+struct Converted {
+  std::optional<std::string> text;
+  std::size_t failed_at = 0;
+};
+
+Result<Converted> convert(std::string_view bytes, const char* encoding) {
   iconv_t cd = iconv_open("UTF-8", encoding);
-  if (cd == reinterpret_cast<iconv_t>(-1)) {
-    failed_at = 0;
-    return std::nullopt;
-  }
+  if (cd == reinterpret_cast<iconv_t>(-1))
+    return Error(ErrorCode::kInternal, "",
+                 std::string("this system's iconv has no ") + encoding + " converter");
   std::string out(bytes.size() * 2 + 16, '\0');
   char* in = const_cast<char*>(bytes.data());  // iconv's signature; it does not write the input
   std::size_t in_left = bytes.size();
@@ -38,16 +44,13 @@ std::optional<std::string> convert(std::string_view bytes, const char* encoding,
       out.resize(out.size() * 2);
       continue;
     }
-    ok = false;  // EILSEQ or EINVAL (a sequence cut at the end)
+    ok = false;  // EILSEQ, or EINVAL: a sequence cut at the end
     break;
   }
   iconv_close(cd);
-  if (!ok) {
-    failed_at = bytes.size() - in_left;
-    return std::nullopt;
-  }
+  if (!ok) return Converted{std::nullopt, bytes.size() - in_left};
   out.resize(written);
-  return out;
+  return Converted{std::move(out), 0};
 }
 
 // UTF-8's multi-byte sequences in `bytes`, and its malformed bytes. A lead byte followed by some
@@ -79,60 +82,77 @@ std::pair<std::size_t, std::size_t> utf8_sequences(std::string_view bytes) {
   return {sequences, malformed};
 }
 
-// Whether every two-byte GB18030 character in `bytes` has its second byte above 0x7F (four-byte
-// sequences and ASCII aside); false as well for a sequence GB18030 does not have.
-bool high_trail_bytes(std::string_view bytes) {
-  for (std::size_t i = 0; i < bytes.size();) {
-    const auto lead = static_cast<unsigned char>(bytes[i]);
-    if (lead < 0x80) {
-      ++i;
-      continue;
-    }
-    if (lead == 0x80 || lead == 0xFF || i + 1 >= bytes.size()) return false;
-    const auto second = static_cast<unsigned char>(bytes[i + 1]);
-    if (second >= 0x30 && second <= 0x39) {  // a four-byte sequence
-      i += 4;
-      continue;
-    }
-    if (second < 0x80) return false;
-    i += 2;
-  }
-  return true;
+std::string where(std::string_view text, std::size_t offset, std::string_view file) {
+  const TextPosition at = position_of(text, offset);
+  return std::string(file) + ":" + std::to_string(at.line) + ":" + std::to_string(at.column);
 }
 
-Error not_utf8(std::string_view bytes, std::size_t offset, std::string_view file) {
-  const TextPosition at = position_of(bytes, offset);
-  return Error(ErrorCode::kInput,
-               std::string(file) + ":" + std::to_string(at.line) + ":" + std::to_string(at.column),
-               "invalid UTF-8 byte sequence: save the file as UTF-8 (in Excel: \"CSV UTF-8\"; in WPS: "
-               "UTF-8 encoding); moat also reads GBK / GB18030 and UTF-16 with a byte-order mark");
+// The line of `text` (UTF-8) that holds byte `offset`, cut short for a message.
+std::string line_at(std::string_view text, std::size_t offset) {
+  const std::size_t start =
+      text.rfind('\n', offset) == std::string_view::npos ? 0 : text.rfind('\n', offset) + 1;
+  std::string_view line = text.substr(start, text.find('\n', offset) - start);
+  if (line.ends_with('\r')) line.remove_suffix(1);
+  return cut_short(line, kQuotedBytes);
+}
+
+constexpr std::string_view kSaveAsUtf8 =
+    "save the file as UTF-8 (in Excel: \"CSV UTF-8\"; in WPS: UTF-8 encoding), or name its encoding "
+    "with --encoding";
+
+// The file read as `encoding` (iconv's name), refused at its first malformed sequence.
+Result<DecodedText> decode_as(std::string_view bytes, std::string_view file, const char* encoding,
+                              std::string_view name) {
+  MOAT_TRY(const Converted converted, convert(bytes, encoding));
+  if (converted.text) return DecodedText{*converted.text, name};
+  // The place: in the part that converted, the line and column where it stopped.
+  MOAT_TRY(const Converted before, convert(bytes.substr(0, converted.failed_at), encoding));
+  const std::string_view read = before.text ? std::string_view(*before.text) : std::string_view();
+  return Error(ErrorCode::kInput, where(read, read.size(), file),
+               "not " + std::string(name) + " here (a byte sequence " + std::string(name) +
+                   " does not have, or the file ends inside a character)");
 }
 
 }  // namespace
 
-Result<DecodedText> decode_text(std::string_view bytes, std::string_view file) {
-  if (bytes.starts_with(kUtf16LeBom) || bytes.starts_with(kUtf16BeBom)) {
+Result<DecodedText> decode_text(std::string_view bytes, std::string_view file, std::string_view declared) {
+  const std::string name = to_lower_ascii(declared);
+  if (name == "gb18030" || name == "gbk" || name == "gb2312" || name == "cp936")
+    return decode_as(bytes, file, "GB18030", "GB18030");
+  if (name == "utf-16le" || name == "utf-16be") {
+    const bool little = name == "utf-16le";
+    if (bytes.starts_with(little ? kUtf16LeBom : kUtf16BeBom)) bytes.remove_prefix(2);
+    return decode_as(bytes, file, little ? "UTF-16LE" : "UTF-16BE", little ? "UTF-16LE" : "UTF-16BE");
+  }
+  if (!name.empty() && name != "utf-8" && name != "utf8") {
+    return Error(ErrorCode::kInput, "--encoding",
+                 "unknown encoding '" + std::string(declared) + "': " + std::string(kEncodings));
+  }
+  if (name.empty() && (bytes.starts_with(kUtf16LeBom) || bytes.starts_with(kUtf16BeBom))) {
     const bool little = bytes.starts_with(kUtf16LeBom);
-    std::size_t failed_at = 0;
-    std::optional<std::string> text = convert(bytes.substr(2), little ? "UTF-16LE" : "UTF-16BE", failed_at);
-    if (!text) {
-      return Error(ErrorCode::kInput, std::string(file) + ": byte " + std::to_string(failed_at + 2),
-                   std::string("not well-formed UTF-16 (") + (little ? "little" : "big") +
-                       "-endian, as its byte-order mark says)");
-    }
-    return DecodedText{std::move(*text), little ? "UTF-16LE" : "UTF-16BE"};
+    return decode_as(bytes.substr(2), file, little ? "UTF-16LE" : "UTF-16BE",
+                     little ? "UTF-16LE" : "UTF-16BE");
   }
   if (bytes.starts_with(kUtf8Bom)) bytes.remove_prefix(kUtf8Bom.size());
   const std::optional<std::size_t> bad = first_invalid_utf8(bytes);
   if (!bad) return DecodedText{std::string(bytes), "UTF-8"};
+  std::string message =
+      "invalid UTF-8 byte sequence: " + std::string(kSaveAsUtf8) + " (" + std::string(kEncodings) + ")";
+  // A file of more malformed bytes than UTF-8 sequences that reads as GB18030: the likely case
+  // on Chinese Windows, shown as it would read so that a person can tell (a damaged UTF-8 file has
+  // mostly well-formed sequences; a Western one fails to read as GB18030 or reads as nonsense).
   const auto [sequences, malformed] = utf8_sequences(bytes);
-  if (sequences < malformed && high_trail_bytes(bytes)) {
-    std::size_t failed_at = 0;
-    if (std::optional<std::string> text = convert(bytes, "GB18030", failed_at)) {
-      return DecodedText{std::move(*text), "GB18030"};
+  if (name.empty() && sequences < malformed) {
+    MOAT_TRY(const Converted gb, convert(bytes, "GB18030"));
+    if (gb.text) {
+      MOAT_TRY(const Converted before, convert(bytes.substr(0, *bad), "GB18030"));
+      const std::size_t at = before.text ? before.text->size() : 0;
+      message = "not UTF-8; it reads as GB18030 (GBK: Excel's \"CSV\" on Chinese Windows), line " +
+                std::to_string(position_of(*gb.text, at).line) + " as \"" + line_at(*gb.text, at) +
+                "\": if that is right, import it with --encoding gb18030; else " + std::string(kSaveAsUtf8);
     }
   }
-  return not_utf8(bytes, *bad, file);
+  return Error(ErrorCode::kInput, where(bytes, *bad, file), message);
 }
 
 }  // namespace moat

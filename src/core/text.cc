@@ -218,6 +218,13 @@ std::vector<std::string> split_list(std::string_view text, std::string_view sepa
   return items;
 }
 
+std::string cut_short(std::string_view text, std::size_t limit) {
+  if (text.size() <= limit) return std::string(text);
+  std::size_t end = limit;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;  // not inside a character
+  return std::string(text.substr(0, end)) + "…";
+}
+
 std::string ascii_separators(std::string_view text) {
   static constexpr std::array<std::pair<std::string_view, char>, 4> kSeparators = {
       {{"\uFF0C", ','}, {"\u3001", ','}, {"\uFF1B", ';'}, {"\u3000", ' '}}};

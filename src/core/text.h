@@ -46,6 +46,9 @@ std::string shown_in_cell(std::string_view text);
 std::string_view trim(std::string_view text);
 // Splits on any of `separators`, trims each item and drops empty ones.
 std::vector<std::string> split_list(std::string_view text, std::string_view separators = ";");
+// `text` cut to at most `limit` bytes (on a UTF-8 character boundary), "…" marking the cut.
+std::string cut_short(std::string_view text, std::size_t limit = 80);
+
 // `text` with the separators a Chinese input method types as their ASCII forms: the full-width
 // comma and the enumeration comma (，、) as ',', the full-width semicolon (；) as ';', the
 // ideographic space as ' '. ("C1，C2、C3" -> "C1,C2,C3")

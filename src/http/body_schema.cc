@@ -90,7 +90,7 @@ class Checker {
  private:
   void add(const std::string& pointer, std::string message) {
     if (problems.size() < kMaxProblems)
-      problems.push_back({"body#" + app::cut_short(pointer, 200), std::move(message)});
+      problems.push_back({"body#" + cut_short(pointer, 200), std::move(message)});
   }
 
   bool check_type(const json& schema, const json& value, const std::string& pointer) {
@@ -115,7 +115,7 @@ class Checker {
       return add(pointer, "is longer than " + most->dump() + " characters");
     }
     if (schema.value("format", "") == "date" && !Date::parse(text)) {
-      add(pointer, "'" + app::cut_short(text) + "' is not a date (YYYY-MM-DD)");
+      add(pointer, "'" + cut_short(text) + "' is not a date (YYYY-MM-DD)");
     }
   }
 
@@ -144,7 +144,7 @@ class Checker {
       if (const auto property = properties.find(name); property != properties.end()) {
         check(*property, member, where);
       } else if (!open) {
-        add(where, "unknown field '" + app::cut_short(name) + "'");
+        add(where, "unknown field '" + cut_short(name) + "'");
       }
     }
     if (const auto required = schema.find("required"); required != schema.end()) {

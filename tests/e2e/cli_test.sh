@@ -216,4 +216,17 @@ expect_status 0 "a valid credit code"
 run "$MOAT" uscc 91110000600037341K
 expect_status 1 "an invalid credit code"
 expect_stdout "check character"
+
+# A supplier list as Excel's "CSV" on Chinese Windows writes it (GBK): refused unasked, quoting
+# how it would read; read when named.
+mkdir -p "$WORK/gbk"
+python3 -c 'import sys; open(sys.argv[1], "wb").write("id,legal_name,uscc,city\nF97,深圳极光模具,91440300MA5F0000X1,深圳\n".encode("gbk"))' "$WORK/gbk/suppliers.csv"
+run "$MOAT" -w "$WORK/ws" import "$WORK/gbk/suppliers.csv"
+expect_status 1 "a GBK file, unasked"
+expect_stderr '"F97,深圳极光模具,91440300MA5F0000X1,深圳": if that is right, import it with --encoding gb18030'
+run "$MOAT" -w "$WORK/ws" import "$WORK/gbk/suppliers.csv" --encoding gbk
+expect_status 0 "a GBK file, named"
+expect_stdout "read as GB18030"
+run "$MOAT" -w "$WORK/ws" show suppliers F97
+expect_stdout "深圳极光模具"
 finish
