@@ -343,6 +343,10 @@ void write_message(TraceOutcome& out) {
     out.message += " (" + std::to_string(out.masters_unread.size()) +
                    " master(s) of its kind could not be read from the vault and were not compared)";
   }
+  if (!out.someone_named() && !out.archives_unopened.empty()) {
+    out.message += " (" + std::to_string(out.archives_unopened.size()) +
+                   " archive(s) inside it could not be opened and were not read)";
+  }
 }
 
 // The suspect by its SHA-256 alone: a master, or the exact copy of one or more released copies;
@@ -416,25 +420,36 @@ constexpr int kNestedZips = 4;
 // The files of a ZIP, and of the ZIPs within it (a leaked fabrication set is often zipped again,
 // and again with other files): an inner archive's members named by its path, "set.zip/Base.GTL".
 // All of them within `budget` bytes together, inner archives counted with their members, so that
-// nesting cannot unpack more than one archive may; kNestedZips deep at most, a deeper or unreadable
-// inner archive kept as a member (it is no design file, and traced by nothing).
+// nesting cannot unpack more than one archive may; kNestedZips deep at most. An inner archive
+// that cannot be opened (damaged, encrypted, past the budget or the depth) is named in `unopened`
+// with why, not traced: a trace that read less than it was given says so.
 Status add_archive_files(std::string_view zip, const std::string& where, const std::string& prefix, int depth,
-                         std::uint64_t& budget, std::vector<ArchiveMember>& out) {
+                         std::uint64_t& budget, std::vector<ArchiveMember>& out,
+                         std::vector<std::string>& unopened) {
   MOAT_TRY(std::vector<ArchiveMember> members, zip_members(zip, where, budget));
   for (const ArchiveMember& m : members) budget -= std::min<std::uint64_t>(budget, m.content.size());
   for (ArchiveMember& m : members) {
     m.path = prefix + m.path;
-    if (depth < kNestedZips && detect_media_type(m.content) == kZip) {
-      std::uint64_t inner_budget = budget;
-      std::vector<ArchiveMember> inner;
-      if (add_archive_files(m.content, where + ": " + m.path, m.path + "/", depth + 1, inner_budget, inner)
-              .ok()) {
-        budget = inner_budget;
-        for (ArchiveMember& i : inner) out.push_back(std::move(i));
-        continue;
-      }
+    if (detect_media_type(m.content) != kZip) {
+      out.push_back(std::move(m));
+      continue;
     }
-    out.push_back(std::move(m));
+    if (depth >= kNestedZips) {
+      unopened.push_back(m.path + ": more than " + std::to_string(kNestedZips) + " archives deep");
+      continue;
+    }
+    std::uint64_t inner_budget = budget;
+    std::vector<ArchiveMember> inner;
+    std::vector<std::string> inner_unopened;
+    const Status opened = add_archive_files(m.content, where + ": " + m.path, m.path + "/", depth + 1,
+                                            inner_budget, inner, inner_unopened);
+    if (!opened.ok()) {
+      unopened.push_back(m.path + ": " + opened.error().message());
+      continue;
+    }
+    budget = inner_budget;
+    for (ArchiveMember& i : inner) out.push_back(std::move(i));
+    unopened.insert(unopened.end(), inner_unopened.begin(), inner_unopened.end());
   }
   return {};
 }
@@ -445,8 +460,9 @@ Result<TraceOutcome> trace_archive(Workspace& workspace, std::string_view suspec
                                    const std::vector<DesignFile>& masters, PreparedMasters& prepared,
                                    const Progress& told) {
   std::vector<ArchiveMember> members;
+  std::vector<std::string> unopened;
   std::uint64_t budget = kMaxUnpackedBytes;
-  MOAT_CHECK(add_archive_files(suspect, name, "", 1, budget, members));
+  MOAT_CHECK(add_archive_files(suspect, name, "", 1, budget, members, unopened));
   size_t reads = 0;
   for (const ArchiveMember& m : members)
     reads += masters_of(masters, scheme_of(detect_media_type(m.content)));
@@ -486,10 +502,12 @@ Result<TraceOutcome> trace_archive(Workspace& workspace, std::string_view suspec
     }
     best.archive_sha256 = sha256_hex(suspect);
     best.media_type = std::string(kZip);
+    best.archives_unopened = std::move(unopened);
     return best;
   }
   SearchProgress none(told, 0);
   MOAT_TRY(TraceOutcome whole, trace_one(workspace, suspect, masters, prepared, none));
+  whole.archives_unopened = std::move(unopened);
   return whole;
 }
 
@@ -638,6 +656,7 @@ json trace_json(const TraceOutcome& o) {
               {"ledger", ledger_json(o)}};
   if (!o.member.empty()) out["member"] = o.member;
   if (!o.masters_unread.empty()) out["masters_unread"] = o.masters_unread;
+  if (!o.archives_unopened.empty()) out["archives_unopened"] = o.archives_unopened;
   if (!o.archive_sha256.empty()) {
     json others = json::array();
     for (const TraceOutcome& other : o.other_members) {

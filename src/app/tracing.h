@@ -72,6 +72,8 @@ struct TraceOutcome {
   std::vector<TraceOutcome> other_members;
   // Masters of the suspect's kind the vault found damaged, each with why: not compared.
   std::vector<std::string> masters_unread;
+  // For a ZIP suspect: the archives inside it that could not be opened, each with why: not read.
+  std::vector<std::string> archives_unopened;
   // The evidence: the mark read and the threshold it was held to.
   std::size_t symbols_read = 0;
   double threshold = 0;

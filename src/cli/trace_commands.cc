@@ -88,6 +88,7 @@ void print_outcome(const app::TraceOutcome& o) {
   std::cout << o.name << ": " << o.message << "\n";
   for (const std::string& unread : o.masters_unread)
     std::cout << "  not read   " << unread << " (not compared; run 'moat vault verify')\n";
+  for (const std::string& unopened : o.archives_unopened) std::cout << "  not opened " << unopened << "\n";
   if (!o.archive_sha256.empty()) std::cout << "  archive    SHA-256 " << o.archive_sha256 << "\n";
   print_member(o);
   for (const app::TraceOutcome& other : o.other_members) {

@@ -204,6 +204,25 @@ members = {m["member"]: m["recipient"] for m in [o] + o["archive"]["other_member
 assert members == {"set.zip/top.GTL": "B1", "set.zip/docs.zip/drawing.pdf": "B2"}, members
 PY
 
+# An archive inside that cannot be opened (here: damaged) is named, and a trace that finds no one
+# says it read less than it was given, rather than "no design file matches".
+python3 - "$WORK" <<'PY'
+import zipfile, sys
+work = sys.argv[1]
+with zipfile.ZipFile(f"{work}/broken-inside.zip", "w") as z:
+    z.writestr("readme.txt", "board files\n")
+    z.writestr("set.zip", b"PK\x03\x04" + b"\x00" * 60)
+PY
+run "$MOAT" "${W[@]}" trace "$WORK/broken-inside.zip" --json
+expect_status 1 "trace a ZIP with a damaged ZIP inside: no one named"
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/stdout" <<'PY' || fail "the damaged archive inside is named, and the message says so"
+import json, sys
+o = json.load(open(sys.argv[1]))
+assert [u.split(":")[0] for u in o["archives_unopened"]] == ["set.zip"], o
+assert "could not be opened and were not read" in o["message"], o["message"]
+PY
+
 # A master the vault finds damaged is named and left out; the others of its kind are still
 # compared. (In a copy of the workspace: a second drawing added to P2, then its vault file damaged.)
 clone_workspace "$WORK/w" "$WORK/dmg" || fail "clone"
