@@ -138,6 +138,15 @@ Reply download_reply(std::string content, const std::string& media_type, const s
   return reply;
 }
 
+// A design file as a supplier user sees it: without the master's SHA-256, which would let a
+// recipient check whether a copy stripped of its marks now equals the master, the one file a
+// trace cannot tie to anyone (docs/releases.md).
+json file_view(const Call& call, const app::DesignFile& file) {
+  json out = app::file_json(file);
+  if (call.is_supplier()) out.erase("sha256");
+  return out;
+}
+
 }  // namespace
 
 Result<Reply> list_files(Call& call) {
@@ -151,7 +160,7 @@ Result<Reply> list_files(Call& call) {
     });
   }
   json items = json::array();
-  for (const app::DesignFile& f : files) items.push_back(app::file_json(f));
+  for (const app::DesignFile& f : files) items.push_back(file_view(call, f));
   return page_of(call, std::move(items), 100);
 }
 
@@ -162,7 +171,7 @@ Result<Reply> get_file(Call& call) {
     if (std::find(held.begin(), held.end(), id) == held.end()) return forbidden();
   }
   MOAT_TRY(const app::DesignFile file, app::find_file(call.workspace, id));
-  json out = app::file_json(file);
+  json out = file_view(call, file);
   if (!call.is_supplier()) {
     MOAT_TRY(const auto revisions, app::revisions_of(call.workspace, file));
     json all = json::array();

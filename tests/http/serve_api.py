@@ -567,6 +567,11 @@ def test_supplier_isolation(server, suppliers):
     seen.append(json.dumps(releases))
     files = client.get("/api/files").json["items"]
     check({f["id"] for f in files} <= HELD_FILES, "a supplier user lists files not released to it: %s" % files)
+    # Not the master's SHA-256: it would tell a recipient when a copy stripped of its marks equals
+    # the master, the one file a trace names no one for.
+    check(files and all("sha256" not in f for f in files), "a supplier user sees a master's SHA-256: %s" % files)
+    check(all("sha256" not in client.get("/api/files/" + f["id"]).json for f in files),
+          "a supplier user sees a master's SHA-256 in a file's page")
     seen.append(json.dumps(files))
     admin = Client(server, token=TOKENS["admin"])
     for release in admin.get("/api/releases?limit=500").json["items"]:
