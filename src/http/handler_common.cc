@@ -106,7 +106,13 @@ Result<std::vector<store::SqlValue>> cursor_terms(Call& call, const store::Table
       std::all_of(order.begin(), order.end(), [&](const auto& term) { return term.field == key; });
   json record = {{key, after}};
   if (!by_id) {
-    MOAT_TRY(const auto found, app::read_record(call.workspace, table.name, {after}));
+    MOAT_TRY(std::optional<json> found, app::read_record(call.workspace, table.name, {after}));
+    // Another supplier's record is no place for a supplier user to page from: answered as one that
+    // is not there, or the answer would tell it exists, and its date by the page it gives.
+    const std::string owner = table.name == "suppliers" ? "id" : table.field("supplier") ? "supplier" : "";
+    if (found && call.is_supplier() && !owner.empty() &&
+        (!found->contains(owner) || (*found)[owner] != call.user.supplier))
+      found.reset();
     if (!found) {
       return input_error("after", "no " + std::string(table.singular) + " '" + after +
                                       "' to page after: it was removed; start again from the first page");

@@ -584,6 +584,12 @@ def test_supplier_isolation(server, suppliers):
         if design_file["id"] not in HELD_FILES:
             check(client.get("/api/files/" + design_file["id"]).status == 403, "a file not released to it")
     check(client.get("/api/copies/C999/download").status == 403, "an unknown copy id is 403 too")
+    # Paging after another supplier's visit: as after one that does not exist (else the answer
+    # would tell it exists, and its date by the page it gives).
+    foreign_page, missing_page = (client.get("/api/visits?after=%s" % v) for v in (FOREIGN_VISIT, "V99999"))
+    check(foreign_page.status == missing_page.status == 400 and
+          foreign_page.json["detail"].replace(FOREIGN_VISIT, "V") == missing_page.json["detail"].replace("V99999", "V"),
+          "paging after another supplier's visit: %s %s" % (foreign_page.status, foreign_page.json))
     # Answering another supplier's finding: as if it did not exist.
     foreign = fresh_finding(FOREIGN_VISIT)
     reply = client.request("POST", "/api/visits/%s/findings/%s/answer" % (FOREIGN_VISIT, foreign), {"answer": "x"})
