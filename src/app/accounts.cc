@@ -428,11 +428,14 @@ Result<SignIn> sign_in(Workspace& workspace, const Session& session, const std::
   MOAT_CHECK(ready());
   MOAT_TRY(const std::int64_t now, now_ms(session));
   store::Database& db = workspace.store().database();
-  // Unknown names are throttled as known ones are (so that delays tell nothing), under the name
-  // as given, cut short; the ledger shows them as "(unknown)", never as typed.
-  const std::string key = name.substr(0, kMaxNameBytes);
+  // A user's name in any case is that user's (names differ by more than case: decision 0028), and
+  // is throttled and recorded as the user's, a disabled user's attempt too. Unknown names are
+  // throttled as known ones are (so that delays tell nothing), under the name as given, cut short;
+  // the ledger shows them as "(unknown)", never as typed.
+  MOAT_TRY(const std::optional<std::string> known, store::account_named_alike(db, name));
+  const std::string key = known ? *known : name.substr(0, kMaxNameBytes);
   const std::string address = client.substr(0, kMaxNameBytes);
-  MOAT_TRY(const auto account, stored_user(db, name));
+  MOAT_TRY(const auto account, stored_user(db, key));
   MOAT_TRY(const store::Throttle throttle, store::throttle(db, key, address));
   const bool waiting = throttle.wait_until_ms > now;
   // The slow hash runs outside the write transaction, so that it holds up no other writer.
@@ -441,7 +444,7 @@ Result<SignIn> sign_in(Workspace& workspace, const Session& session, const std::
       password_matches(account && !waiting ? account->password_hash : decoy_hash(), password) && account &&
       !waiting;
   SignIn outcome;
-  const std::string shown = account ? shown_name(name) : std::string(kUnknownName);
+  const std::string shown = known ? shown_name(*known) : std::string(kUnknownName);
   const Session as_user = acting_as(session, shown);
   const auto body = [&](store::Writer& writer) -> Status {
     std::int64_t wait_until = 0;

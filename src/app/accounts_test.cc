@@ -106,6 +106,24 @@ TEST_P(AccountsTest, SignsInWithTheRightPasswordOnly) {
             std::string::npos);
 }
 
+// A name is one user's in any case (names differ by more than case): it signs in, is throttled and
+// is recorded as that user, and so is a disabled user's attempt.
+TEST_P(AccountsTest, ANameInAnotherCaseAndADisabledUsersAttemptAreTheUsers) {
+  add("carol", Role::kViewer);
+  add("leaver", Role::kViewer);
+  EXPECT_EQ(attempt("CAROL", kPassword), SignInResult::kSignedIn);
+  ASSERT_TRUE(disable_user(*workspace_, session("admin"), "leaver").ok());
+  EXPECT_EQ(attempt("leaver", kPassword), SignInResult::kRejected);
+  const std::string ledger = ledger_text();
+  EXPECT_NE(ledger.find(R"(carol sign-in account carol {"client":"127.0.0.1","result":"signed-in"})"),
+            std::string::npos)
+      << ledger;
+  EXPECT_NE(ledger.find(R"(leaver sign-in account leaver {"client":"127.0.0.1","result":"rejected"})"),
+            std::string::npos)
+      << ledger;
+  EXPECT_EQ(ledger.find("(unknown)"), std::string::npos) << ledger;
+}
+
 TEST_P(AccountsTest, RepeatedFailuresMakeTheNameWaitFromThatAddressLongerEachTime) {
   add("bob", Role::kViewer);
   const AccountPolicy policy;
