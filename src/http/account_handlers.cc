@@ -53,6 +53,15 @@ std::string session_cookie(std::string_view value, std::int64_t max_age_seconds,
 }  // namespace
 
 Result<Reply> login(Call& call) {
+  // A browser says which page a sign-in comes from: only the dashboard's own, so that another
+  // site's page cannot sign a visitor's browser in as someone else (login CSRF). Callers that are
+  // no browser send no Origin.
+  if (const std::string_view origin = call.request.origin; !origin.empty()) {
+    const std::size_t scheme = origin.find("://");
+    const std::string_view origin_host = scheme == std::string_view::npos ? "" : origin.substr(scheme + 3);
+    if (origin_host.empty() || origin_host != call.request.host)
+      return refuse(Problem::kForbidden, "a sign-in from another site's page is refused");
+  }
   const std::string_view type = call.request.content_type;
   std::optional<Credentials> credentials;
   if (has_media_type(type, "application/json")) {

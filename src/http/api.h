@@ -29,7 +29,9 @@ struct Request {
   std::string_view content_type;
   std::string_view if_none_match;
   std::string_view if_match;
-  std::string_view csrf;  // the X-CSRF-Token header
+  std::string_view csrf;    // the X-CSRF-Token header
+  std::string_view origin;  // the Origin header a browser sends with a cross-origin or POST request
+  std::string_view host;    // the Host header (X-Forwarded-Host behind a trusted proxy)
   std::string_view body;
   std::string client;  // the peer's address (or X-Forwarded-For behind a trusted proxy)
   bool tls = false;    // whether the client reached moat over TLS

@@ -303,6 +303,8 @@ class Connection : public Evictable, public std::enable_shared_from_this<Connect
     view.if_none_match = header(request, bhttp::field::if_none_match);
     view.if_match = header(request, bhttp::field::if_match);
     view.csrf = header(request, "X-CSRF-Token");
+    view.origin = header(request, bhttp::field::origin);
+    view.host = header(request, bhttp::field::host);
     view.body = request.body();
     view.client = peer_;
     view.tls = kTls;
@@ -312,6 +314,7 @@ class Connection : public Evictable, public std::enable_shared_from_this<Connect
       const std::string_view last = comma == std::string_view::npos ? forwarded : forwarded.substr(comma + 1);
       if (!last.empty()) view.client = loggable(std::string(last.substr(last.find_first_not_of(' '))), 64);
       view.tls = view.tls || header(request, "X-Forwarded-Proto") == "https";
+      if (const std::string_view host = header(request, "X-Forwarded-Host"); !host.empty()) view.host = host;
     }
     return view;
   }

@@ -630,6 +630,17 @@ def test_login_and_lockout(server):
     form = Client(server).request("POST", "/api/login", "name=viewer1&password=" + PASSWORD.replace(" ", "+"),
                                   content_type="application/x-www-form-urlencoded")
     check(form.status == 200, "form sign-in: %s %s" % (form.status, form.text[:200]))
+    # A sign-in from another site's page is refused (login CSRF); from the dashboard's own, taken.
+    credentials = "name=viewer1&password=" + PASSWORD.replace(" ", "+")
+    for origin, status in (("http://evil.example", 403), ("null", 403)):
+        reply = Client(server).request("POST", "/api/login", credentials, headers={"Origin": origin},
+                                       content_type="application/x-www-form-urlencoded")
+        check(reply.status == status and not reply.set_cookies,
+              "a sign-in from %s: %s %s" % (origin, reply.status, reply.set_cookies))
+    own = Client(server)
+    reply = own.request("POST", "/api/login", credentials, content_type="application/x-www-form-urlencoded",
+                        headers={"Origin": "http://%s:%d" % (own.conn.host, own.conn.port)})
+    check(reply.status == 200, "a sign-in from the dashboard's own origin: %s %s" % (reply.status, reply.text[:200]))
     for _ in range(5):
         Client(server).login("lockme", "not the password")
     locked = Client(server).login("lockme")
