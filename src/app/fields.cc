@@ -57,7 +57,9 @@ bool grouped_number(std::string_view text) {
 }
 
 std::string number_hint(std::string_view text) {
-  return grouped_number(text) ? " (write it without thousands separators)" : "";
+  return grouped_number(text) ? " (write it without thousands separators, and a decimal comma as a point: "
+                                "1234.5 or 1.2345)"
+                              : "";
 }
 
 Result<double> parse_number(const Field& field, std::string_view text) {

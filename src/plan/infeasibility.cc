@@ -288,6 +288,20 @@ void self_revealing_packages(const Problem& problem, const Deadline& deadline,
   }
 }
 
+// The packages that need an untrusted maker: fewer trusted parties are eligible for them than they
+// need sources (none eligible at all: short_of_suppliers names them).
+std::vector<std::size_t> needing_untrusted_maker(const Problem& problem) {
+  std::vector<std::size_t> out;
+  for (std::size_t p = 0; p < problem.packages.size(); ++p) {
+    const CompiledPackage& package = problem.packages[p];
+    const std::vector<std::size_t> parties = parties_of(problem, package);
+    const auto trusted = std::count_if(parties.begin(), parties.end(),
+                                       [&](std::size_t g) { return problem.parties[g].trusted; });
+    if (!package.options.empty() && trusted < package.sources) out.push_back(p);
+  }
+  return out;
+}
+
 // At collusion k ≥ 2: up to k packages that need an untrusted maker — too few trusted parties are
 // eligible for their sources — and that together give a recipe away. Whoever makes them — k
 // untrusted parties at most — can pool what they hold.
@@ -295,14 +309,7 @@ void untrusted_combinations(const Problem& problem, const Deadline& deadline,
                             std::vector<std::string>& reasons) {
   if (problem.collusion < 2) return;
   constexpr std::size_t kMaxCandidates = 24;  // per recipe: keeps the search small
-  std::vector<std::size_t> untrusted_only;
-  for (std::size_t p = 0; p < problem.packages.size(); ++p) {
-    const CompiledPackage& package = problem.packages[p];
-    std::vector<std::size_t> parties = parties_of(problem, package);
-    std::erase_if(parties, [&](std::size_t g) { return !problem.parties[g].trusted; });
-    if (!package.options.empty() && static_cast<int>(parties.size()) < package.sources)
-      untrusted_only.push_back(p);
-  }
+  const std::vector<std::size_t> untrusted_only = needing_untrusted_maker(problem);
   // Those packages by the secrets they expose: a recipe's candidates are looked up from the secrets
   // that bear on it, not found by testing every package against it (at XL, 1,000 recipes × 10,000
   // packages took seconds).
@@ -363,17 +370,11 @@ void untrusted_combinations(const Problem& problem, const Deadline& deadline,
 // secrets over 40 packages: beyond the k packages untrusted_combinations tries.)
 void few_untrusted_parties(const Problem& problem, const Deadline& deadline,
                            std::vector<std::string>& reasons) {
-  if (problem.collusion < 1) return;
-  std::vector<std::size_t> untrusted_only;
+  if (problem.collusion < 2) return;
+  const std::vector<std::size_t> untrusted_only = needing_untrusted_maker(problem);
   std::set<std::size_t> makers;
-  for (std::size_t p = 0; p < problem.packages.size(); ++p) {
-    const CompiledPackage& package = problem.packages[p];
-    const std::vector<std::size_t> parties = parties_of(problem, package);
-    const auto trusted = std::count_if(parties.begin(), parties.end(),
-                                       [&](std::size_t g) { return problem.parties[g].trusted; });
-    if (package.options.empty() || trusted >= package.sources) continue;
-    untrusted_only.push_back(p);
-    for (std::size_t g : parties)
+  for (std::size_t p : untrusted_only) {
+    for (std::size_t g : parties_of(problem, problem.packages[p]))
       if (!problem.parties[g].trusted) makers.insert(g);
   }
   // One party alone: forced_conflicts names it.
