@@ -32,11 +32,15 @@ bool my_copy(const Call& call, const app::CopyMade& copy) {
   return !call.is_supplier() || (!call.user.person.empty() && copy.recipient == call.user.person);
 }
 
-// A supplier user's view of a release: only its own person's copies.
+// A supplier user's view of a release: only its own person's copies, and not the company's own
+// words and people: who released or revoked it, and why it was revoked (a note written for staff
+// can name other suppliers or a flag raised on them).
 json release_for(const Call& call, app::ReleaseView release) {
   std::erase_if(release.copies, [&](const app::CopyMade& c) { return !my_copy(call, c); });
   json out = app::release_json(release);
-  if (call.is_supplier()) out.erase("verdict");
+  if (call.is_supplier()) {
+    for (const char* internal : {"verdict", "created_by", "revoked_by", "revoke_reason"}) out.erase(internal);
+  }
   return out;
 }
 
@@ -270,7 +274,13 @@ Result<Reply> download_copy(Call& call) {
     return forbidden();
   if (!download.ok()) return download.error();
   if (!mine(call, download->release)) return forbidden();
-  if (!download->gone.empty()) return refuse(Problem::kGone, download->gone);
+  if (!download->gone.empty()) {
+    // To a supplier user, that it was revoked and when, not the staff's reason.
+    if (call.is_supplier() && download->release.state == "revoked")
+      return refuse(Problem::kGone, "release " + download->release.id + " was revoked on " +
+                                        download->release.revoked_at.substr(0, 10));
+    return refuse(Problem::kGone, download->gone);
+  }
   return download_reply(std::move(download->content), download->media_type, download->copy.name);
 }
 

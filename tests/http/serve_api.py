@@ -564,6 +564,9 @@ def test_supplier_isolation(server, suppliers):
     releases = client.get("/api/releases").json["items"]
     check(releases and all(r["supplier"] == OWN_SUPPLIER for r in releases), "a supplier user's releases: %s" % releases)
     check(all(c["recipient"] == OWN_PERSON for r in releases for c in r["copies"]), "a supplier user sees others' copies")
+    # Not the company's own people and words: who released or revoked it, and why it was revoked.
+    check(all(not ({"created_by", "revoked_by", "revoke_reason"} & set(r)) for r in releases),
+          "a supplier user sees who released or revoked, or why: %s" % releases)
     seen.append(json.dumps(releases))
     files = client.get("/api/files").json["items"]
     check({f["id"] for f in files} <= HELD_FILES, "a supplier user lists files not released to it: %s" % files)
@@ -1418,6 +1421,18 @@ def test_folder_copy_and_release_errors():
         reply = Client(server, token=TOKENS["supplier"]).get("/api/copies/%s/download" % FOLDER_COPY)
         check(reply.status == 409 and "folder" in reply.json.get("detail", ""),
               "the own copy written to a folder: %s %s" % (reply.status, reply.text[:200]))
+        # A copy of a revoked release: gone (410), saying when, not the staff's reason for it. (The
+        # last use of the workspace's own release: later tests use another workspace.)
+        admin = Client(server, token=TOKENS["admin"])
+        revoked = admin.request("POST", "/api/releases/%s/revoke" % RELEASES["own"],
+                                {"reason": "FL99 raised on another supplier"})
+        check(revoked.status == 200, "revoke: %s %s" % (revoked.status, revoked.text[:200]))
+        reply = Client(server, token=TOKENS["supplier"]).get("/api/copies/%s/download" % COPIES["own"])
+        detail = reply.json.get("detail", "") if reply.json else ""
+        check(reply.status == 410 and "revoked on" in detail and "FL99" not in detail,
+              "a revoked copy, to its supplier user: %s %s" % (reply.status, detail))
+        seen = Client(server, token=TOKENS["supplier"]).get("/api/releases/%s" % RELEASES["own"])
+        check(seen.status == 200 and "FL99" not in seen.text, "a revoked release, to its supplier user: %s" % seen.text[:300])
         admin = Client(server, token=TOKENS["admin"])
         for recipients in ([], ["P999"]):
             reply = admin.request("POST", "/api/releases", dict(RELEASE_BODY, recipients=recipients))
