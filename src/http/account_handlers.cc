@@ -2,6 +2,10 @@
 // Signing in and out over src/app/accounts.h.
 #include "http/handlers.h"
 
+#include <cctype>
+#include <string>
+#include <string_view>
+
 #include "app/views.h"
 
 namespace moat::http::handlers {
@@ -44,6 +48,16 @@ std::optional<Credentials> form_credentials(std::string_view body) {
   return credentials;
 }
 
+// "example.com:8443" -> "example.com", "[::1]:8080" -> "[::1]", in lower case.
+std::string host_name(std::string_view host) {
+  const std::size_t colon = host.rfind(':');
+  if (colon != std::string_view::npos && host.find(']', colon) == std::string_view::npos)
+    host = host.substr(0, colon);
+  std::string out(host);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
 std::string session_cookie(std::string_view value, std::int64_t max_age_seconds, bool secure) {
   return std::string(kSessionCookie) + "=" + std::string(value) +
          "; Path=/; Max-Age=" + std::to_string(max_age_seconds) + "; HttpOnly; SameSite=Strict" +
@@ -53,13 +67,14 @@ std::string session_cookie(std::string_view value, std::int64_t max_age_seconds,
 }  // namespace
 
 Result<Reply> login(Call& call) {
-  // A browser says which page a sign-in comes from: only the dashboard's own, so that another
-  // site's page cannot sign a visitor's browser in as someone else (login CSRF). Callers that are
-  // no browser send no Origin.
+  // A browser says which page a sign-in comes from: only the dashboard's own host, so that another
+  // site's page cannot sign a visitor's browser in as someone else (login CSRF). Hosts are compared
+  // without their ports, as cookies are (a proxy's `Host $host` drops the port a browser's Origin
+  // keeps). Callers that are no browser send no Origin.
   if (const std::string_view origin = call.request.origin; !origin.empty()) {
     const std::size_t scheme = origin.find("://");
     const std::string_view origin_host = scheme == std::string_view::npos ? "" : origin.substr(scheme + 3);
-    if (origin_host.empty() || origin_host != call.request.host)
+    if (origin_host.empty() || host_name(origin_host) != host_name(call.request.host))
       return refuse(Problem::kForbidden, "a sign-in from another site's page is refused");
   }
   const std::string_view type = call.request.content_type;

@@ -644,6 +644,11 @@ def test_login_and_lockout(server):
     reply = own.request("POST", "/api/login", credentials, content_type="application/x-www-form-urlencoded",
                         headers={"Origin": "http://%s:%d" % (own.conn.host, own.conn.port)})
     check(reply.status == 200, "a sign-in from the dashboard's own origin: %s %s" % (reply.status, reply.text[:200]))
+    # Behind a proxy that passes `Host $host` (no port), the page's Origin keeps its port: one host.
+    proxied = Client(server)
+    reply = proxied.request("POST", "/api/login", credentials, content_type="application/x-www-form-urlencoded",
+                            headers={"Origin": "https://%s:8443" % proxied.conn.host, "Host": proxied.conn.host})
+    check(reply.status == 200, "a sign-in through a proxy's Host without its port: %s %s" % (reply.status, reply.text[:200]))
     for _ in range(5):
         Client(server).login("lockme", "not the password")
     locked = Client(server).login("lockme")
