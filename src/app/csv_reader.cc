@@ -121,13 +121,7 @@ Result<ColumnMap> map_columns(const Places& places, const CsvTable& csv, const T
     const CsvField& header = csv.header.fields[i];
     const Column& column = columns[i];
     const std::string where = places.at(header.line, header.column);
-    // A column with no header and nothing in it: what a spreadsheet writes when its formatting
-    // reaches past the data.
-    const bool blank =
-        trim(header.value).empty() && std::all_of(csv.rows.begin(), csv.rows.end(), [&](const CsvRow& row) {
-          return i >= row.fields.size() || trim(row.fields[i].value).empty();
-        });
-    if (blank) {
+    if (blank_column(csv, i)) {
       map.columns.push_back(Column{BomColumn::kIgnored, nullptr, header.value});
       continue;
     }

@@ -196,9 +196,7 @@ Result<std::vector<SheetRow>> read_assessment_sheet(const Workspace& workspace, 
       if (normalized_header(c) == key) column = c;
     for (const vet::Criterion& c : rules.qualification.criteria)
       if (column.empty() && normalized_header(c.id) == key) column = c.id;
-    const bool blank = key.empty() && std::all_of(table.rows.begin(), table.rows.end(), [&](const CsvRow& r) {
-                         return trim(r.fields[i].value).empty();
-                       });
+    const bool blank = blank_column(table, i);
     if (column.empty() && !blank) {
       problems.push_back(
           {where,

@@ -175,6 +175,13 @@ char detect_delimiter(std::string_view text) {
   return kCandidates[best];
 }
 
+bool blank_column(const CsvTable& table, std::size_t column) {
+  const auto empty = [&](const CsvRow& row) {
+    return column >= row.fields.size() || trim(row.fields[column].value).empty();
+  };
+  return empty(table.header) && std::all_of(table.rows.begin(), table.rows.end(), empty);
+}
+
 Result<CsvTable> parse_csv(std::string_view bytes, std::string_view file, const CsvOptions& options) {
   MOAT_TRY(const DecodedText decoded, decode_text(bytes, file, options.encoding));
   const std::string_view text = decoded.text;

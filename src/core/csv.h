@@ -58,6 +58,10 @@ struct CsvOptions {
 // "file:line:col", the way every CSV diagnostic names a place.
 std::string csv_location(std::string_view file, std::size_t line, std::size_t column);
 
+// Whether column `column` has no header and nothing in any row: what a spreadsheet writes where
+// its formatting reaches past the data.
+bool blank_column(const CsvTable& table, std::size_t column);
+
 // "comma", "semicolon" or "tab".
 std::string_view delimiter_name(char delimiter);
 

@@ -25,6 +25,14 @@ CsvTable parse_ok(std::string_view text) {
 
 using Strings = std::vector<std::string>;
 
+TEST(CsvTest, AColumnWithNoHeaderAndNoValueIsBlank) {
+  const CsvTable table = parse_ok("id,,name, \nA1,,x, \nB2,,y,z\n");
+  EXPECT_FALSE(blank_column(table, 0));
+  EXPECT_TRUE(blank_column(table, 1));
+  EXPECT_FALSE(blank_column(table, 3)) << "a value under no header";
+  EXPECT_TRUE(blank_column(table, 9)) << "past every row";
+}
+
 TEST(CsvTest, ReadsHeaderAndRows) {
   const CsvTable table = parse_ok("id,name\nA1,first\nB2,second\n");
   EXPECT_EQ(values_of(table.header), (Strings{"id", "name"}));
