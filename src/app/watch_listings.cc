@@ -477,6 +477,17 @@ bool all_digits(std::string_view id) {
   return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+// A URL's query ("a=1&b=2") as its parameters, in order, the empty ones left out.
+std::vector<std::string_view> query_parameters(std::string_view query) {
+  std::vector<std::string_view> out;
+  for (std::string_view q = query; !q.empty();) {
+    const std::size_t end = std::min(q.find('&'), q.size());
+    if (end > 0) out.push_back(q.substr(0, end));
+    q = end < q.size() ? q.substr(end + 1) : std::string_view();
+  }
+  return out;
+}
+
 // The item a page names by a query parameter on platforms that name it by the path as well: JD's
 // mobile ware page (wareId=), 1688's mobile offer page (offerId=), eBay's older ViewItem (item=),
 // AliExpress's mobile pages (productId=). The same identity as path_item's; empty when none.
@@ -488,16 +499,13 @@ std::string query_item(std::string_view platform, std::string_view query) {
   if (platform == "aliexpress") name = "productId";
   if (name.empty()) return {};
   std::string id;
-  for (std::string_view q = query; !q.empty();) {
-    const std::size_t end = std::min(q.find('&'), q.size());
-    const std::string_view parameter = q.substr(0, end);
+  for (const std::string_view parameter : query_parameters(query)) {
     const std::size_t equals = parameter.find('=');
     if (equals != std::string_view::npos && parameter.substr(0, equals) == name) {
       const std::string_view value = parameter.substr(equals + 1);
       if (!all_digits(value) || (!id.empty() && id != value)) return {};  // none, or two items
       id = value;
     }
-    q = end < q.size() ? q.substr(end + 1) : std::string_view();
   }
   return id.empty() ? id : std::string(platform) + ":" + id;
 }
@@ -582,7 +590,7 @@ std::string url_identity(std::string_view platform, std::string_view url) {
   rest = rest.substr(0, rest.find('#'));
   const std::size_t host_end = std::min(rest.find_first_of("/?"), rest.size());
   const std::size_t query_at = std::min(rest.find('?'), rest.size());
-  std::string_view query = query_at < rest.size() ? rest.substr(query_at + 1) : std::string_view();
+  const std::string_view query = query_at < rest.size() ? rest.substr(query_at + 1) : std::string_view();
   const bool own_host = platform_host(platform, std::string(rest.substr(0, host_end)));
   if (own_host) {
     std::string item =
@@ -593,27 +601,20 @@ std::string url_identity(std::string_view platform, std::string_view url) {
   const std::string_view item = own_host ? item_parameter(platform) : std::string_view();
   if (!item.empty()) {
     std::vector<std::string_view> ids;
-    for (std::string_view q = query; !q.empty();) {
-      const std::size_t end = std::min(q.find('&'), q.size());
-      const std::string_view parameter = q.substr(0, end);
+    for (const std::string_view parameter : query_parameters(query))
       if (parameter.substr(0, parameter.find('=')) == item) ids.push_back(parameter);
-      q = end < q.size() ? q.substr(end + 1) : std::string_view();
-    }
     if (ids.size() == 1 && ids.front().size() > item.size() + 1) return std::string(ids.front());
   }
   std::string out = "//" + to_lower_ascii(rest.substr(0, host_end)) +
                     std::string(rest.substr(host_end, query_at - host_end));
   char separator = '?';
-  while (!query.empty()) {
-    const std::size_t end = std::min(query.find('&'), query.size());
-    const std::string_view parameter = query.substr(0, end);
+  for (const std::string_view parameter : query_parameters(query)) {
     const std::string_view name = parameter.substr(0, parameter.find('='));
-    if (!parameter.empty() && (item.empty() ? !tracking_parameter(name) : name == item)) {
+    if (item.empty() ? !tracking_parameter(name) : name == item) {
       out += separator;
       out += parameter;
       separator = '&';
     }
-    query = end < query.size() ? query.substr(end + 1) : std::string_view();
   }
   return out;
 }
