@@ -29,10 +29,9 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr double kInfinity = 1e30;
 // A round after the first is not started with less time left than this, or than the last round's
-// solve took (a round's model only grows): it would be stopped before it could end. (CBC runs in a
-// process of its own, exact_process.h, so a round its preprocessing crashes in loses nothing sent;
-// before, a floor of 0.5 s kept the limit out of preprocessing, and a 1 s limit at collusion 3 gave
-// up after 0.38 s on an instance whose rounds take 0.05 s.)
+// solve took (a round's model only grows): it would be stopped before it could end. A round whose
+// preprocessing the limit crashes loses nothing sent (CBC runs in a process of its own,
+// exact_process.h).
 constexpr double kMinimumRoundSeconds = 0.05;
 // Repairing the relaxation's rounding into a plan may take this share of the time left.
 constexpr double kRepairShare = 0.25;
