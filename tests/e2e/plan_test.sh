@@ -21,6 +21,13 @@ cat > "$WORK/instance.json" <<'JSON'
 JSON
 run "$MOAT" plan --instance "$WORK/instance.json" --json --time-limit 5
 expect_status 0 "plan an instance"
+# A collusion level is a whole number of parties: 2.5 and 21 are named as not one.
+for level in 2.5 21 -1; do
+  run "$MOAT" plan --instance "$WORK/instance.json" --collusion "$level"
+  expect_status 1 "--collusion $level"
+  expect_stderr "'$level' is not a whole number from 0 to 20"
+done
+run "$MOAT" plan --instance "$WORK/instance.json" --json --time-limit 5
 CHECKS=$((CHECKS + 1))
 python3 - "$WORK/stdout" <<'PY' || fail "the plan does not follow the contract"
 import json, sys
