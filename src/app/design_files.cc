@@ -303,7 +303,8 @@ Result<std::vector<DesignFile>> revisions_of(Workspace& workspace, const DesignF
   return files;
 }
 
-Result<std::string> read_master(Workspace& workspace, const Session& session, const std::string& id) {
+Result<std::string> read_master(Workspace& workspace, const Session& session, const std::string& id,
+                                Transfer transfer) {
   MOAT_CHECK(check_reader(workspace, session));
   MOAT_TRY(const DesignFile file, find_file(workspace, id));
   MOAT_TRY(std::string content, load_blob(workspace, file.blob));
@@ -311,6 +312,7 @@ Result<std::string> read_master(Workspace& workspace, const Session& session, co
     return Error(ErrorCode::kIntegrity, "files/" + file.id,
                  "the vault's content does not match the file's SHA-256");
   }
+  if (transfer == Transfer::kHeadersOnly) return content;
   MOAT_TRY(const std::int64_t events,
            workspace.store().write(session.author(), [&](store::Writer& writer) -> Status {
              const json detail = {{"name", file.name}, {"revision", file.revision}, {"sha256", file.sha256}};

@@ -74,9 +74,15 @@ Result<DesignFile> find_file(Workspace& workspace, const std::string& id);
 // Every revision of the file's name in its package, oldest first.
 Result<std::vector<DesignFile>> revisions_of(Workspace& workspace, const DesignFile& file);
 
+// Whether a file's bytes reach the caller (a download or read, recorded in the ledger) or only
+// what would be sent about them (HTTP's HEAD: checked the same way, its length told, nothing
+// recorded: no byte of the file left).
+enum class Transfer { kContent, kHeadersOnly };
+
 // The unmarked master of file `id`, recorded in the ledger as read by the session's actor. When
 // the workspace has accounts, only an administrator may read it (kConflict for anyone else).
-Result<std::string> read_master(Workspace& workspace, const Session& session, const std::string& id);
+Result<std::string> read_master(Workspace& workspace, const Session& session, const std::string& id,
+                                Transfer transfer = Transfer::kContent);
 
 // The package's product: `product` when given (checked), else the one product with the package.
 Result<std::string> product_of_package(Workspace& workspace, const std::string& product,

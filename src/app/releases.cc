@@ -766,7 +766,7 @@ Result<std::vector<ReleaseView>> unreturned_releases(Workspace& workspace, Date 
 }
 
 Result<CopyDownload> download_copy(Workspace& workspace, const Session& session, const std::string& id,
-                                   const std::optional<std::string>& person, Date today) {
+                                   const std::optional<std::string>& person, Date today, Transfer transfer) {
   MOAT_TRY(const std::optional<store::Record> found, workspace.store().get(table("copies"), {id}));
   if (!found || (person && text(*found, "recipient") != *person)) {
     return Error(ErrorCode::kNotFound, "copies/" + id, "no copy '" + id + "' for you");
@@ -795,6 +795,7 @@ Result<CopyDownload> download_copy(Workspace& workspace, const Session& session,
     return Error(ErrorCode::kIntegrity, "copies/" + id,
                  "the vault's content does not match the copy's recorded hash");
   }
+  if (transfer == Transfer::kHeadersOnly) return out;
   MOAT_TRY(const std::int64_t events,
            workspace.store().write(session.author(), [&](store::Writer& writer) -> Status {
              const json detail = {{"release", out.release.id},

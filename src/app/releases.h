@@ -156,7 +156,8 @@ struct CopyDownload {
 // Errors: kNotFound for an unknown copy; kConflict for one written to a folder (not kept in the
 // vault); kIntegrity for a copy the vault fails to authenticate.
 Result<CopyDownload> download_copy(Workspace& workspace, const Session& session, const std::string& id,
-                                   const std::optional<std::string>& person, Date today);
+                                   const std::optional<std::string>& person, Date today,
+                                   Transfer transfer = Transfer::kContent);
 
 // Released knowledge of a product, per party or per person, beside the approved plan's.
 struct KnowledgeRow {

@@ -130,12 +130,14 @@ std::string certificate_line(const json& c, Date today) {
   return text(c, "standard") + (expired ? " expired " : " until ") + text(c, "expires");
 }
 
-std::string assessment_line(const json& a) {
+std::string assessment_line(const json& a, Approvers approvers) {
   char score[32];
   std::snprintf(score, sizeof score, "%.1f%%", number(a, "score").value_or(0));
   const std::string approver = text(a, "approver");
-  return text(a, "id") + " " + text(a, "date") + " " + score + " " + text(a, "result") +
-         (approver.empty() ? " (awaiting approval)" : " (approved by " + approver + ")");
+  const std::string approval = approver.empty()                   ? " (awaiting approval)"
+                               : approvers == Approvers::kUnnamed ? " (approved)"
+                                                                  : " (approved by " + approver + ")";
+  return text(a, "id") + " " + text(a, "date") + " " + score + " " + text(a, "result") + approval;
 }
 
 constexpr std::string_view kSheetColumns[] = {"supplier", "date", "assessor", "approver", "note"};
@@ -378,7 +380,8 @@ Result<std::string> add_certificate(Workspace& workspace, const Session& session
   return id;
 }
 
-Result<std::vector<QualificationRow>> qualification_overview(Workspace& workspace, Date today) {
+Result<std::vector<QualificationRow>> qualification_overview(Workspace& workspace, Date today,
+                                                             Approvers approvers) {
   MOAT_TRY(const std::vector<store::Record> suppliers, workspace.store().list(table("suppliers")));
   MOAT_TRY(const std::vector<store::Record> assessments, workspace.store().list(table("assessments")));
   MOAT_TRY(const std::vector<store::Record> certificates, workspace.store().list(table("certificates")));
@@ -396,7 +399,7 @@ Result<std::vector<QualificationRow>> qualification_overview(Workspace& workspac
     for (const json& a : assessments) {
       if (text(a, "supplier") == row.supplier && (!last || order(*last) < order(a))) last = &a;
     }
-    if (last) row.last_assessment = assessment_line(*last);
+    if (last) row.last_assessment = assessment_line(*last, approvers);
     for (const json& c : certificates) {
       if (text(c, "supplier") == row.supplier) row.certificates.push_back(certificate_line(c, today));
     }

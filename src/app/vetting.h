@@ -112,7 +112,12 @@ struct QualificationRow {
   std::string last_assessment;            // "A2 2026-05-14 78.4% qualified (approved by ...)"
   std::vector<std::string> certificates;  // "ISO 9001 until 2027-05-31", "... expired ..."
 };
+// Whether an assessment's line names the staff account that approved it ("approved by ...") or
+// only says that one did (for supplier users, to whom staff accounts are not shown).
+enum class Approvers { kNamed, kUnnamed };
+
 // Every supplier's qualification as of `today`.
-Result<std::vector<QualificationRow>> qualification_overview(Workspace& workspace, Date today);
+Result<std::vector<QualificationRow>> qualification_overview(Workspace& workspace, Date today,
+                                                             Approvers approvers = Approvers::kNamed);
 
 }  // namespace moat::app

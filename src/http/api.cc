@@ -185,16 +185,23 @@ class RouteApi final : public Api {
       response.headers.emplace_back("Allow", allowed);
       return response;
     }
-    if (const std::string problem = query_problem(*route, *target); !problem.empty()) {
-      return problem_response(Problem::kBadRequest, problem, target->path);
-    }
     return authorize_and_run(request, *route, *target, params);
   }
 
+  // The query is checked once the caller is known: someone not signed in learns that they must
+  // sign in, not which parameters a route takes.
   Response authorize_and_run(const Request& request, const Route& route, const Target& target,
                              const std::vector<PathParam>& params) {
+    const auto query_refused = [&]() -> std::optional<Response> {
+      const std::string problem = query_problem(route, target);
+      if (problem.empty()) return std::nullopt;
+      return problem_response(Problem::kBadRequest, problem, target.path);
+    };
     auto lease = pool_->lease();
-    if (route.scope == Scope::kPublic) return run(request, route, target, params, Caller{}, std::move(lease));
+    if (route.scope == Scope::kPublic) {
+      if (auto refused = query_refused()) return std::move(*refused);
+      return run(request, route, target, params, Caller{}, std::move(lease));
+    }
     auto caller = authenticate(request, lease);
     if (!caller.ok()) return fault(caller.error(), lease, target.path);
     if (!*caller) {
@@ -202,6 +209,10 @@ class RouteApi final : public Api {
                                            "sign in, or send Authorization: Bearer TOKEN", target.path);
       response.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"moat\"");
       return response;
+    }
+    if (auto refused = query_refused()) {
+      refused->actor = (*caller)->user.name;
+      return std::move(*refused);
     }
     if (const int wait = limiter_.take((*caller)->user.name); wait > 0) {
       Response response = problem_response(
@@ -421,11 +432,13 @@ class RouteApi final : public Api {
         response.body = reply.raw ? std::move(*reply.raw)
                                   : reply.body.dump(-1, ' ', false, json::error_handler_t::replace);
         if (!reply.content_type.empty()) response.content_type = reply.content_type;
-        const std::string etag = reply.etag.empty() ? body_etag(response.body) : reply.etag;
-        response.headers.emplace_back("ETag", etag);
-        if (request.method == "GET" && etag_matches(request.if_none_match, etag)) {
-          response.status = 304;
-          response.body.clear();
+        if (reply.conditional) {
+          const std::string etag = reply.etag.empty() ? body_etag(response.body) : reply.etag;
+          response.headers.emplace_back("ETag", etag);
+          if (request.method == "GET" && etag_matches(request.if_none_match, etag)) {
+            response.status = 304;
+            response.body.clear();
+          }
         }
       }
     }

@@ -35,6 +35,7 @@ struct Request {
   std::string_view body;
   std::string client;  // the peer's address (or X-Forwarded-For behind a trusted proxy)
   bool tls = false;    // whether the client reached moat over TLS
+  bool head = false;   // a HEAD request, answered as its GET without the body (`method` is "GET")
 };
 
 struct Response {

@@ -80,8 +80,11 @@ bool is_stale(const Result<app::EditResult>& edited, std::string_view id) {
   return !edited.ok() && app::is_stale_edit(edited.error(), "suppliers", id);
 }
 
-std::string version_tag(std::int64_t version) {
-  return "\"v" + std::to_string(version) + "\"";
+// A supplier user's view of its record leaves fields out: its ETag is not the full view's
+// ("v3-own"), so that a cache holding one view never has it confirmed as the other. (Supplier users
+// do not edit the record: If-Match takes the full view's.)
+std::string version_tag(const Call& call, std::int64_t version) {
+  return "\"v" + std::to_string(version) + (call.is_supplier() ? "-own" : "") + "\"";
 }
 
 // A supplier's record as the caller may read it: a supplier user's own, without the exposure cap
@@ -95,7 +98,7 @@ Result<Reply> supplier_reply(Call& call, const std::string& id) {
   MOAT_TRY(const app::ShownRecord shown, app::show_record(call.workspace, "suppliers", id));
   Reply reply;
   reply.body = {{"supplier", supplier_for_caller(call, json::parse(shown.json))}, {"version", shown.version}};
-  reply.etag = version_tag(shown.version);
+  reply.etag = version_tag(call, shown.version);
   reply.supplier_read = std::pair(std::string("suppliers"), id);
   return reply;
 }
@@ -229,6 +232,8 @@ Result<Reply> list_products(Call& call) {
   }
   Reply reply;
   reply.body = {{"items", std::move(items)}};
+  if (call.is_supplier())
+    reply.supplier_read = std::pair(std::string("products"), "supplier/" + call.user.supplier);
   return reply;
 }
 

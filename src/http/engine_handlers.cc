@@ -105,7 +105,9 @@ bool filter_passes(const Call& call, std::string_view name, const std::string& v
 
 Result<Reply> qualification(Call& call) {
   MOAT_CHECK(known_value(call, "status", supplier_statuses(), "supplier status"));
-  MOAT_TRY(const auto rows, app::qualification_overview(call.workspace, today(call)));
+  MOAT_TRY(const auto rows, app::qualification_overview(
+                                call.workspace, today(call),
+                                call.is_supplier() ? app::Approvers::kUnnamed : app::Approvers::kNamed));
   json items = json::array();
   for (const app::QualificationRow& row : rows) {
     if (call.is_supplier() && row.supplier != call.user.supplier) continue;

@@ -114,8 +114,16 @@ Error in_body(Error error) {
   return relocated(std::move(error), kFields);
 }
 
+// A HEAD request is told what a download would bring, and is not recorded as one.
+app::Transfer transfer(const Call& call) {
+  return call.request.head ? app::Transfer::kHeadersOnly : app::Transfer::kContent;
+}
+
+// A download is always sent whole, with no ETag: it is recorded as a download, and a 304 (the
+// caller holding the bytes already) would record one that sent nothing.
 Reply download_reply(std::string content, const std::string& media_type, const std::string& name) {
   Reply reply;
+  reply.conditional = false;
   reply.raw = std::move(content);
   reply.content_type = media_type;
   const std::string base = name.substr(name.find_last_of('/') + 1);
@@ -165,7 +173,10 @@ Result<Reply> list_files(Call& call) {
   }
   json items = json::array();
   for (const app::DesignFile& f : files) items.push_back(file_view(call, f));
-  return page_of(call, std::move(items), 100);
+  MOAT_TRY(Reply reply, page_of(call, std::move(items), 100));
+  // A supplier user's look at the files it holds is on record, as a look at one is.
+  if (call.is_supplier()) reply.supplier_read = {"files", "supplier/" + call.user.supplier};
+  return reply;
 }
 
 Result<Reply> get_file(Call& call) {
@@ -191,7 +202,7 @@ Result<Reply> get_file(Call& call) {
 Result<Reply> file_master(Call& call) {
   const std::string id = call.param("id");
   MOAT_TRY(const app::DesignFile file, app::find_file(call.workspace, id));
-  MOAT_TRY(std::string content, app::read_master(call.workspace, call.session, id));
+  MOAT_TRY(std::string content, app::read_master(call.workspace, call.session, id, transfer(call)));
   return download_reply(std::move(content), file.media_type, file.name);
 }
 
@@ -269,7 +280,7 @@ Result<Reply> download_copy(Call& call) {
   const std::string id = call.param("id");
   std::optional<std::string> person;
   if (call.is_supplier()) person = call.user.person;
-  auto download = app::download_copy(call.workspace, call.session, id, person, today(call));
+  auto download = app::download_copy(call.workspace, call.session, id, person, today(call), transfer(call));
   if (!download.ok() && call.is_supplier() && download.error().code() == ErrorCode::kNotFound)
     return forbidden();
   if (!download.ok()) return download.error();

@@ -96,6 +96,8 @@ struct Reply {
   unsigned status = 200;
   nlohmann::json body = nlohmann::json::object();
   std::string etag;  // set by the handler (a record's version); else a hash of the body
+  // Whether the answer carries an ETag and is answered 304 to a matching If-None-Match.
+  bool conditional = true;
   std::vector<std::pair<std::string, std::string>> headers;
   std::optional<std::string> raw;  // a body already rendered (served as is instead of `body`)
   // An expected refusal the handler decides itself (a wrong password, a stale If-Match).

@@ -16,6 +16,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
@@ -190,6 +191,28 @@ std::string_view header(const bhttp::request<bhttp::string_body>& request, std::
   return it == request.end() ? std::string_view() : std::string_view(it->value().data(), it->value().size());
 }
 
+// A header that may be given once and was given more often (its name), or empty. Two
+// Authorization headers, or two Hosts, are the stuff of request smuggling: which one a proxy
+// read and which one moat reads need not be the same.
+std::string_view repeated_header(const bhttp::request<bhttp::string_body>& request) {
+  static constexpr std::array<std::pair<bhttp::field, std::string_view>, 7> kOnce = {{
+      {bhttp::field::authorization, "Authorization"},
+      {bhttp::field::host, "Host"},
+      {bhttp::field::cookie, "Cookie"},
+      {bhttp::field::content_type, "Content-Type"},
+      {bhttp::field::if_match, "If-Match"},
+      {bhttp::field::origin, "Origin"},
+      {bhttp::field::unknown, "X-CSRF-Token"},
+  }};
+  for (const auto& [field, name] : kOnce) {
+    const std::size_t count = field == bhttp::field::unknown
+                                  ? request.count(beast::string_view(name.data(), name.size()))
+                                  : request.count(field);
+    if (count > 1) return name;
+  }
+  return {};
+}
+
 // The answer to a connection no room could be made for: written at once, without reading.
 constexpr std::string_view kBusyResponse =
     "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nContent-Type: text/plain\r\n"
@@ -280,6 +303,13 @@ class Connection : public Evictable, public std::enable_shared_from_this<Connect
     ++shared_.in_flight;
     started_ = std::chrono::steady_clock::now();
     view_ = view_of(request_);
+    if (const std::string_view repeated = repeated_header(request_); !repeated.empty()) {
+      return respond(
+          problem_response(Problem::kBadRequest,
+                           "the " + std::string(repeated) +
+                               " header is given more than once (which one counts would be a guess)",
+                           view_.target.substr(0, view_.target.find('?'))));
+    }
     asio::thread_pool* pool = shared_.api.is_grouped(view_.method, view_.target) ? &shared_.writes
                               : shared_.api.is_slow(view_.method, view_.target)  ? &shared_.slow
                                                                                  : nullptr;
@@ -295,7 +325,8 @@ class Connection : public Evictable, public std::enable_shared_from_this<Connect
     Request view;
     view.method = std::string_view(request.method_string().data(), request.method_string().size());
     // HEAD is answered as GET without the body (respond() keeps the length).
-    if (request.method() == bhttp::verb::head) view.method = "GET";
+    view.head = request.method() == bhttp::verb::head;
+    if (view.head) view.method = "GET";
     view.target = std::string_view(request.target().data(), request.target().size());
     view.authorization = header(request, bhttp::field::authorization);
     view.cookie = header(request, bhttp::field::cookie);
@@ -331,6 +362,9 @@ class Connection : public Evictable, public std::enable_shared_from_this<Connect
       cache_control = cache_control || name == "Cache-Control";
     }
     if (!cache_control) response_.set(bhttp::field::cache_control, "private, no-cache");
+    // The API answers each user as that user: a browser's cache keeps one user's answer from
+    // another signed in after them on the same machine.
+    if (view_.target.starts_with("/api/")) response_.set(bhttp::field::vary, "Authorization, Cookie");
     response_.set("X-Content-Type-Options", "nosniff");
     response_.set("Referrer-Policy", "no-referrer");
     // The dashboard loads nothing from elsewhere and runs no inline script or style.

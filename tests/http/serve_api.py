@@ -1259,6 +1259,9 @@ def test_ledger_records():
     check(any(e["entity"] == "suppliers" for e in reads), "a supplier user's read of its record is in the ledger")
     check(any(e["entity"] == "people" for e in reads), "a supplier user's read of its people is in the ledger")
     check(any(e["entity"] == "packages" for e in reads), "a supplier user's read of its packages is in the ledger")
+    for entity in ("files", "products"):
+        check(any(e["entity"] == entity and e["key"] == "supplier/" + OWN_SUPPLIER for e in reads),
+              "a supplier user's look at the list of its %s is in the ledger" % entity)
     text = json.dumps(events)
     check(PASSWORD not in text and "$argon2" not in text, "no password or hash in the ledger")
     for token in TOKENS.values():
@@ -1414,6 +1417,79 @@ def test_download_names():
               "the file's own name: %s" % disposition)
         plain = Client(server, token=TOKENS["admin"]).get("/api/files/%s/master" % FILES["own"])
         check("filename*" not in plain.headers.get("content-disposition", ""), "an ASCII name as it was")
+    finally:
+        server.stop()
+
+
+def test_head_and_validators():
+    """A HEAD of a download tells its length and records no download; a download carries no ETag and
+    is sent whole whatever If-None-Match says; a supplier user's view of its record has an ETag of
+    its own; the API's answers vary by the caller; a header given twice is refused; and someone not
+    signed in is told to sign in before anything about a route's parameters."""
+    def events(action, key):
+        return [e for e in json.loads(moat("audit", "log", "--json").stdout) if e["action"] == action and e["key"] == key]
+
+    server = Server("--quiet")
+    try:
+        supplier = Client(server, token=TOKENS["supplier"])
+        path = "/api/copies/%s/download" % COPIES["own"]
+        before = len(events("download", COPIES["own"]))
+        head = supplier.request("HEAD", path)
+        length = int(head.headers.get("content-length", "0"))
+        check(head.status == 200 and length > 0 and head.body == b"",
+              "HEAD of a download: %s, length %s" % (head.status, length))
+        check(len(events("download", COPIES["own"])) == before, "a HEAD is not recorded as a download")
+        got = supplier.get(path)
+        check(got.status == 200 and len(got.body) == length and "etag" not in got.headers,
+              "a download: %s, %d bytes, ETag %s" % (got.status, len(got.body), got.headers.get("etag")))
+        check(len(events("download", COPIES["own"])) == before + 1, "the download is recorded once")
+        again = supplier.get(path, headers={"If-None-Match": "*"})
+        check(again.status == 200 and again.body == got.body, "If-None-Match on a download: %s" % again.status)
+        check(len(events("download", COPIES["own"])) == before + 2, "and that download is recorded")
+
+        admin = Client(server, token=TOKENS["admin"])
+        master = "/api/files/%s/master" % FILES["own"]
+        reads = len(events("read-master", FILES["own"]))
+        check(admin.request("HEAD", master).status == 200, "HEAD of a master")
+        check(len(events("read-master", FILES["own"])) == reads, "a HEAD of a master is not recorded as a read")
+        check(admin.get(master).status == 200 and len(events("read-master", FILES["own"])) == reads + 1,
+              "a master read is recorded")
+
+        record = "/api/suppliers/%s" % OWN_SUPPLIER
+        full, own = admin.get(record), supplier.get(record)
+        check(own.headers["etag"] == full.headers["etag"][:-1] + '-own"',
+              "a supplier user's view has its own ETag: %s, %s" % (full.headers["etag"], own.headers["etag"]))
+        check(supplier.get(record, headers={"If-None-Match": full.headers["etag"]}).status == 200,
+              "the full view's ETag is not confirmed to a supplier user")
+        check(supplier.get(record, headers={"If-None-Match": own.headers["etag"]}).status == 304, "its own is")
+        check(set(full.headers.get("vary", "").replace(" ", "").split(",")) >= {"Authorization", "Cookie"},
+              "API answers vary by caller: %s" % full.headers.get("vary"))
+
+        # Staff accounts are not shown to supplier users: an assessment is "approved", not by whom.
+        row = next(r for r in admin.get("/api/qualification?limit=500").json["items"] if r["supplier"] == OWN_SUPPLIER)
+        mine = supplier.get("/api/qualification").json["items"]
+        check(len(mine) == 1 and "approved by" not in json.dumps(mine) and
+              (mine[0]["last_assessment"] or "") == re.sub(r" \(approved by [^)]*\)", " (approved)", row["last_assessment"] or ""),
+              "a supplier user's qualification names no staff account: %s against %s" % (mine, row["last_assessment"]))
+
+        nobody = Client(server)
+        unknown = nobody.get("/api/suppliers?colour=red")
+        check(unknown.status == 401, "an unknown parameter, not signed in: %s" % unknown.status)
+        problem_shape(admin.get("/api/suppliers?colour=red"), 400, "an unknown parameter, signed in")
+
+        for name, values in (("Authorization", ["Bearer " + TOKENS["admin"], "Bearer " + TOKENS["supplier"]]),
+                             ("Host", ["127.0.0.1", "example.com"])):
+            conn = server.connection()
+            conn.putrequest("GET", "/api/suppliers", skip_host=name == "Host")
+            for value in values:
+                conn.putheader(name, value)
+            if name != "Authorization":
+                conn.putheader("Authorization", "Bearer " + TOKENS["admin"])
+            conn.endheaders()
+            reply = Reply(conn.getresponse())
+            conn.close()
+            check(reply.status == 400 and name in (reply.json or {}).get("detail", ""),
+                  "%s given twice: %s %s" % (name, reply.status, reply.text[:200]))
     finally:
         server.stop()
 
@@ -1586,6 +1662,7 @@ def main():
     test_nginx()
     test_static()
     test_download_names()
+    test_head_and_validators()
     test_folder_copy_and_release_errors()
     test_demo_sign_ins()
     if FAILURES:
