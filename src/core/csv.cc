@@ -117,6 +117,14 @@ class Scanner {
         advance();
         continue;
       }
+      // A line break inside a field is kept as \n, however the file's lines end (Excel on Windows
+      // writes \r\n, old Mac programs a bare \r): the same text from any program is the same value.
+      if (peek() == '\r') {
+        field.value += '\n';
+        advance();
+        if (peek() == '\n') advance();
+        continue;
+      }
       field.value += peek();
       advance();
     }

@@ -96,9 +96,18 @@ TEST(CsvTest, AcceptsCrlfLineEnds) {
   EXPECT_EQ(values_of(table.header), (Strings{"a", "b"}));
   ASSERT_EQ(table.rows.size(), 3U);
   EXPECT_EQ(values_of(table.rows[0]), (Strings{"1", "2"}));
-  EXPECT_EQ(values_of(table.rows[1]), (Strings{"x\r\ny", "3"}));  // inside quotes: kept as is
+  // Inside quotes a line break is \n, as the same text saved with \n line ends reads.
+  EXPECT_EQ(values_of(table.rows[1]), (Strings{"x\ny", "3"}));
   EXPECT_EQ(values_of(table.rows[2]), (Strings{"4", "5"}));
   EXPECT_EQ(table.rows[2].line, 5U);
+}
+
+TEST(CsvTest, ALineBreakInsideQuotesIsOneNewlineWhateverTheProgramWrote) {
+  const CsvTable table = parse_ok("a,b\n\"one\rtwo\",\"three\r\n\r\nfour\"\n5,6\n");
+  ASSERT_EQ(table.rows.size(), 2U);
+  EXPECT_EQ(values_of(table.rows[0]), (Strings{"one\ntwo", "three\n\nfour"}));
+  EXPECT_EQ(values_of(table.rows[1]), (Strings{"5", "6"}));
+  EXPECT_EQ(table.rows[1].line, 5U);
 }
 
 TEST(CsvTest, SkipsUtf8ByteOrderMark) {
