@@ -281,6 +281,33 @@ Result<std::vector<ReferenceView>> add_references(Workspace& workspace, const Se
   return added;
 }
 
+Result<std::vector<ReferenceView>> remove_references(Workspace& workspace, const Session& session,
+                                                     const std::vector<std::string>& ids) {
+  if (ids.empty()) return input_error("REFERENCE", "name the references to remove (WR1, ...)");
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (std::find(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(i), ids[i]) != ids.begin() + i)
+      return input_error("REFERENCE", ids[i] + " is given twice");
+  }
+  const store::Author author = session.author();
+  std::vector<ReferenceView> removed;
+  MOAT_TRY(const std::int64_t events, workspace.store().write(author, [&](store::Writer& writer) -> Status {
+    removed.clear();
+    for (const std::string& id : ids) {
+      MOAT_TRY(const std::optional<store::Record> found,
+               workspace.store().get(table("watch_references"), {id}));
+      if (!found) return Error(ErrorCode::kNotFound, "REFERENCE", "no reference '" + id + "'");
+      MOAT_TRY(const bool gone, writer.remove(table("watch_references"), {id}));
+      (void)gone;
+      removed.push_back(reference_view(*found));
+    }
+    return {};
+  }));
+  (void)events;
+  MOAT_TRY(const std::vector<HitView> hits, match_listings(workspace, session, day_of(author)));
+  (void)hits;
+  return removed;
+}
+
 Result<std::vector<ProductReferences>> list_references(Workspace& workspace, Date today) {
   std::vector<store::Record> products, rights, references;
   MOAT_CHECK(

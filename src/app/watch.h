@@ -139,6 +139,14 @@ struct ReferenceView {
 Result<std::vector<ReferenceView>> add_references(Workspace& workspace, const Session& session,
                                                   const ReferenceInput& input);
 
+// Removes the references `ids` (WR1, ...) in one transaction, then matches every listing again:
+// an undecided hit that rested on them alone becomes `unmatched`; a decided one keeps the reasons
+// it was decided on. Their images stay in the vault (the ledger's history points to them).
+// Errors: kNotFound for an unknown id (nothing removed), kInput for none given or one given twice.
+// Returns the references removed.
+Result<std::vector<ReferenceView>> remove_references(Workspace& workspace, const Session& session,
+                                                     const std::vector<std::string>& ids);
+
 // What one product is recognised by.
 struct ProductReferences {
   std::string product, name;

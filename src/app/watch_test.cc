@@ -742,6 +742,45 @@ TEST_P(WatchTest, ACopyBackAfterItsHitWasDismissedAsGoneIsShown) {
   EXPECT_FALSE(hit->current_reasons.empty());
 }
 
+TEST_P(WatchTest, AReferenceRemovedNoLongerMatchesAndAnUnknownOneRemovesNothing) {
+  ReferenceInput input;
+  input.product = watch_.confirmed.hit.product;
+  input.models = {"AU-777X"};
+  auto added = add_references(*workspace_, session_, input);
+  ASSERT_TRUE(added.ok()) << added.error().to_string();
+  ASSERT_EQ(added->size(), 1U);
+  const std::string reference = added->front().id;
+  auto imported = import_listings(
+      *workspace_, session_,
+      {{{"m.csv", "platform,url,title\njd,https://item.jd.com/777.html,AU-777X portable speaker\n"}},
+       {},
+       {}});
+  ASSERT_TRUE(imported.ok()) << imported.error().to_string();
+  ASSERT_EQ(imported->hits.size(), 1U) << "the model name alone makes a hit";
+  const std::string hit = imported->hits.front().id;
+  ASSERT_EQ(find_hit(*workspace_, hit, today())->status, "new");
+
+  const std::int64_t before = events();
+  auto unknown = remove_references(*workspace_, session_, {reference, "WR999"});
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(events(), before) << "one unknown id: nothing removed";
+  auto twice = remove_references(*workspace_, session_, {reference, reference});
+  ASSERT_FALSE(twice.ok());
+  EXPECT_EQ(twice.error().code(), ErrorCode::kInput);
+
+  auto removed = remove_references(*workspace_, session_, {reference});
+  ASSERT_TRUE(removed.ok()) << removed.error().to_string();
+  ASSERT_EQ(removed->size(), 1U);
+  EXPECT_EQ(removed->front().text, "AU-777X");
+  EXPECT_EQ(find_hit(*workspace_, hit, today())->status, "unmatched") << "matched again at once";
+  auto listed = list_references(*workspace_, today());
+  ASSERT_TRUE(listed.ok());
+  for (const ProductReferences& p : *listed) {
+    for (const ReferenceView& r : p.references) EXPECT_NE(r.id, reference);
+  }
+}
+
 TEST_P(WatchTest, APlatformIsNamedInAnyCase) {
   withdraw_demo_complaint();
   auto packaged =

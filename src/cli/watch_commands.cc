@@ -147,6 +147,30 @@ void define_reference(CLI::App& parent, GlobalOptions& global, Runs& runs) {
   add->add_option("--secrets", flags->secrets, "secrets of the product the images show (a;b)");
   CLI::App* show = subcommand(
       *reference, "list", "every product's references: marks, designs, images, models, price floor", global);
+  auto removing = std::make_shared<std::vector<std::string>>();
+  CLI::App* remove =
+      subcommand(*reference, "remove", "remove references (WR1 ...) and match every listing again", global);
+  remove->add_option("REFERENCE", *removing, "the references to remove (moat watch reference list)")
+      ->required();
+  runs.push_back([remove, removing, &global] {
+    if (!remove->parsed()) return -1;
+    return run(global, [&](app::Workspace& workspace, const app::Session& session, Date) -> Status {
+      MOAT_TRY(const std::vector<app::ReferenceView> removed,
+               app::remove_references(workspace, session, *removing));
+      if (global.json) {
+        json out = json::array();
+        for (const app::ReferenceView& r : removed) out.push_back(app::reference_json(r));
+        print_json(out);
+        return {};
+      }
+      for (const app::ReferenceView& r : removed) {
+        std::cout << "removed " << r.id << "  " << r.product << "  " << r.kind << "  "
+                  << (r.kind == "image" ? r.name : r.text) << "\n";
+      }
+      std::cout << "every listing matched again (moat watch hits)\n";
+      return {};
+    });
+  });
   runs.push_back([add, flags, &global] {
     if (!add->parsed()) return -1;
     return run(global, [&](app::Workspace& workspace, const app::Session& session, Date) -> Status {
