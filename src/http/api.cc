@@ -76,19 +76,21 @@ struct Caller {
 struct Target {
   std::string_view path;
   std::vector<std::pair<std::string, std::string>> query;
+  bool malformed = false;  // the query string could not be read (`query` is empty)
 };
 
-std::optional<Target> split_target(std::string_view target) {
+Target split_target(std::string_view target) {
   const std::size_t question = target.find('?');
   auto query =
       parse_form(question == std::string_view::npos ? std::string_view() : target.substr(question + 1));
-  if (!query) return std::nullopt;
+  if (!query) return Target{target.substr(0, question), {}, true};
   return Target{target.substr(0, question), std::move(*query)};
 }
 
-// What is wrong with the query for `route`: a parameter it does not take or one given twice
-// (which of the two would count is a guess nobody should have to make); empty when nothing.
+// What is wrong with the query for `route`: unreadable, a parameter it does not take or one given
+// twice (which of the two would count is a guess nobody should have to make); empty when nothing.
 std::string query_problem(const Route& route, const Target& target) {
+  if (target.malformed) return "the query string is malformed";
   for (std::size_t i = 0; i < target.query.size(); ++i) {
     const std::string& name = target.query[i].first;
     for (std::size_t j = 0; j < i; ++j) {
@@ -162,14 +164,17 @@ class RouteApi final : public Api {
 
   Response dispatch(const Request& request) {
     const auto target = split_target(request.target);
-    if (!target) return problem_response(Problem::kBadRequest, "the query string is malformed", "");
-    if (!target->path.starts_with("/api/")) return serve_static(request, target->path);
+    if (!target.path.starts_with("/api/")) {
+      if (target.malformed)
+        return problem_response(Problem::kBadRequest, "the query string is malformed", "");
+      return serve_static(request, target.path);
+    }
     const Route* route = nullptr;
     std::vector<PathParam> params;
     std::string allowed;
     // The most specific route wins: "/api/flags/refresh" over "/api/flags/{id}".
     for (const Route& candidate : routes()) {
-      auto bound = match(candidate.pattern, target->path);
+      auto bound = match(candidate.pattern, target.path);
       if (!bound) continue;
       const std::string method(method_name(candidate.method));
       if (allowed.find(method) == std::string::npos) allowed += (allowed.empty() ? "" : ", ") + method;
@@ -178,18 +183,19 @@ class RouteApi final : public Api {
       params = std::move(*bound);
     }
     if (!route && allowed.empty())
-      return problem_response(Problem::kNotFound, "no such resource", target->path);
+      return problem_response(Problem::kNotFound, "no such resource", target.path);
     if (!route) {
       Response response =
-          problem_response(Problem::kMethodNotAllowed, "this resource allows " + allowed, target->path);
+          problem_response(Problem::kMethodNotAllowed, "this resource allows " + allowed, target.path);
       response.headers.emplace_back("Allow", allowed);
       return response;
     }
-    return authorize_and_run(request, *route, *target, params);
+    return authorize_and_run(request, *route, target, params);
   }
 
-  // The query is checked once the caller is known: someone not signed in learns that they must
-  // sign in, not which parameters a route takes.
+  // The query is checked once the caller is known and allowed: someone not signed in learns that
+  // they must sign in, and a caller refused the route (recorded) that it is refused, not which
+  // parameters the route takes.
   Response authorize_and_run(const Request& request, const Route& route, const Target& target,
                              const std::vector<PathParam>& params) {
     const auto query_refused = [&]() -> std::optional<Response> {
@@ -210,10 +216,6 @@ class RouteApi final : public Api {
       response.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"moat\"");
       return response;
     }
-    if (auto refused = query_refused()) {
-      refused->actor = (*caller)->user.name;
-      return std::move(*refused);
-    }
     if (const int wait = limiter_.take((*caller)->user.name); wait > 0) {
       Response response = problem_response(
           Problem::kTooManyRequests,
@@ -223,6 +225,10 @@ class RouteApi final : public Api {
       return response;
     }
     if (auto refused = refusal(request, route, target, params, **caller, lease)) return std::move(*refused);
+    if (auto refused = query_refused()) {
+      refused->actor = (*caller)->user.name;
+      return std::move(*refused);
+    }
     return run(request, route, target, params, **caller, std::move(lease));
   }
 
@@ -324,7 +330,8 @@ class RouteApi final : public Api {
       return refuse(lease, who, request, target, denial_reason(route.scope), reply->denial,
                     forbidden ? "not released to you" : kNoSuch);
     }
-    if (supplier && reply->supplier_read) {
+    // A HEAD is told what a GET would bring, not given it: no read to record.
+    if (supplier && reply->supplier_read && !request.head) {
       const auto& [entity, object_key] = *reply->supplier_read;
       if (reads_.due(who.user.name, entity + "/" + object_key)) {
         Status recorded =
@@ -398,7 +405,8 @@ class RouteApi final : public Api {
 
   Response refuse(WorkspacePool::Lease& lease, const Caller& who, const Request& request,
                   const Target& target, std::string_view reason, Problem problem, std::string_view detail) {
-    const std::string what = std::string(request.method) + " " + std::string(target.path);
+    const std::string what =
+        std::string(request.head ? "HEAD" : request.method) + " " + std::string(target.path);
     Status recorded = app::record_denial(*lease, session_of(who.user.name), what, reason);
     versions_.changed();
     if (!recorded.ok()) log_fault("cannot record a denial: " + recorded.error().to_string());

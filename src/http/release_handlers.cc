@@ -152,10 +152,13 @@ Reply download_reply(std::string content, const std::string& media_type, const s
 
 // A design file as a supplier user sees it: without the master's SHA-256, which would let a
 // recipient check whether a copy stripped of its marks now equals the master, the one file a
-// trace cannot tie to anyone (docs/releases.md).
+// trace cannot tie to anyone (docs/releases.md); and without the staff account that added it.
 json file_view(const Call& call, const app::DesignFile& file) {
   json out = app::file_json(file);
-  if (call.is_supplier()) out.erase("sha256");
+  if (call.is_supplier()) {
+    out.erase("sha256");
+    out.erase("added_by");
+  }
   return out;
 }
 

@@ -195,20 +195,12 @@ std::string_view header(const bhttp::request<bhttp::string_body>& request, std::
 // Authorization headers, or two Hosts, are the stuff of request smuggling: which one a proxy
 // read and which one moat reads need not be the same.
 std::string_view repeated_header(const bhttp::request<bhttp::string_body>& request) {
-  static constexpr std::array<std::pair<bhttp::field, std::string_view>, 7> kOnce = {{
-      {bhttp::field::authorization, "Authorization"},
-      {bhttp::field::host, "Host"},
-      {bhttp::field::cookie, "Cookie"},
-      {bhttp::field::content_type, "Content-Type"},
-      {bhttp::field::if_match, "If-Match"},
-      {bhttp::field::origin, "Origin"},
-      {bhttp::field::unknown, "X-CSRF-Token"},
-  }};
-  for (const auto& [field, name] : kOnce) {
-    const std::size_t count = field == bhttp::field::unknown
-                                  ? request.count(beast::string_view(name.data(), name.size()))
-                                  : request.count(field);
-    if (count > 1) return name;
+  // (Looked up by name, in any case. X-Forwarded-For may come as several lines: proxies add theirs.)
+  static constexpr std::array<std::string_view, 9> kOnce = {
+      "Authorization", "Host",         "Cookie",           "Content-Type",     "If-Match",
+      "Origin",        "X-CSRF-Token", "X-Forwarded-Host", "X-Forwarded-Proto"};
+  for (const std::string_view name : kOnce) {
+    if (request.count(beast::string_view(name.data(), name.size())) > 1) return name;
   }
   return {};
 }
@@ -293,6 +285,13 @@ class Connection : public Evictable, public std::enable_shared_from_this<Connect
       keep_alive_ = false;
       ++shared_.in_flight;
       set_busy(true);
+      // The answer and its log line are of this request (its head, when that was read whole), not
+      // of the connection's last one.
+      started_ = std::chrono::steady_clock::now();
+      request_ = ec == bhttp::error::body_limit && parser_->is_header_done()
+                     ? parser_->release()
+                     : bhttp::request<bhttp::string_body>{};
+      view_ = view_of(request_);
       return respond(
           problem_response(Problem::kTooLarge, "the request is larger than this server accepts", ""));
     }
