@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -112,6 +113,35 @@ Result<TracedCopy> describe_copy(Workspace& workspace, const json& copy) {
   return out;
 }
 
+// A named copy's recipient and supplier as the ledger had them when the copy was made (event
+// `made`): a record changed since — an id given to someone else, a name corrected — would name
+// whom it names now, not whom the copy was given to. Each change is told.
+Status as_made(Workspace& workspace, std::int64_t made, TracedCopy& c) {
+  const auto name_then = [&](const char* table, const std::string& id,
+                             const std::function<std::string(const json&)>& name_of) -> Result<std::string> {
+    MOAT_TRY(const std::optional<std::string> then, recorded_by(workspace, {table, id}, made));
+    if (!then) return std::string();
+    const json record = json::parse(*then, nullptr, false);
+    return record.is_object() ? name_of(record) : std::string();
+  };
+  const auto supplier_name = [](const json& s) {
+    return text(s, "name").empty() ? text(s, "legal_name") : text(s, "name");
+  };
+  MOAT_TRY(const std::string person,
+           name_then("people", c.recipient, [](const json& p) { return text(p, "name"); }));
+  MOAT_TRY(const std::string supplier, name_then("suppliers", c.supplier, supplier_name));
+  const auto tell = [&](const std::string& id, const std::string& then, std::string& now) {
+    if (then.empty() || then == now) return;
+    c.renamed_since.push_back(id + " was " + then + " when the copy was made (event " + std::to_string(made) +
+                              "); its record names " + (now.empty() ? "no one" : now) +
+                              " now: the copy was given to " + then);
+    now = then;
+  };
+  tell(c.recipient, person, c.recipient_name);
+  tell(c.supplier, supplier, c.supplier_name);
+  return {};
+}
+
 // Whether the ledger vouches for the records each named copy rests on; the copies scored but not
 // named are left unchecked.
 Status vouch(Workspace& workspace, TraceOutcome& out) {
@@ -131,6 +161,9 @@ Status vouch(Workspace& workspace, TraceOutcome& out) {
       if (it == vouching.records.end() || !it->vouched) c.vouched = false;
       if (it != vouching.records.end() && it->event > 0) c.events.push_back(it->event);
     }
+    // A copy is recorded once, when it is made (vouching.h): its event is that moment.
+    const auto copy = checked(RecordRef{"copies", c.copy});
+    if (copy != vouching.records.end() && copy->event > 0) MOAT_CHECK(as_made(workspace, copy->event, c));
     if (!*c.vouched) out.ledger_problems = vouching.problems();
     for (TracedCopy& s : out.scored) {
       if (s.copy == c.copy) s.vouched = c.vouched;
@@ -518,6 +551,7 @@ json copy_json(const TracedCopy& c) {
           {"recipient_name", c.recipient_name},
           {"supplier", c.supplier},
           {"supplier_name", c.supplier_name},
+          {"renamed_since", c.renamed_since},
           {"date", c.date},
           {"agreement", c.agreement.empty() ? json() : json(c.agreement)},
           {"agreement_kind", c.agreement_kind.empty() ? json() : json(c.agreement_kind)},

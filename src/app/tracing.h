@@ -33,10 +33,13 @@ namespace moat::app {
 struct TracedCopy {
   std::string copy;  // C1, ...
   std::string release;
-  std::string recipient;  // person id
-  std::string recipient_name;
-  std::string supplier;  // supplier id
-  std::string supplier_name;
+  std::string recipient;       // person id
+  std::string recipient_name;  // as the ledger had it when the copy was made (for a named copy)
+  std::string supplier;        // supplier id
+  std::string supplier_name;   // likewise
+  // For a named copy whose person or supplier record names someone else now (an id reused, a name
+  // corrected): each such change, for a person ("P07 was 刘洋 when the copy was made ...").
+  std::vector<std::string> renamed_since;
   std::string date;       // the release's date
   std::string agreement;  // the agreement binding the recipient on that date (empty: none on file)
   std::string agreement_kind;

@@ -208,4 +208,17 @@ Result<Vouching> vouch_for(Workspace& workspace, std::span<const RecordRef> reco
   return out;
 }
 
+Result<std::optional<std::string>> recorded_by(Workspace& workspace, const RecordRef& record,
+                                               std::int64_t seq) {
+  const store::Table* table = store::find_table(record.table);
+  if (!table) return internal_error("no table " + record.table + " in the ledger's records");
+  MOAT_TRY(const std::vector<ledger::Event> events, events_of(workspace.store().database(), record));
+  const ledger::Event* last = nullptr;
+  for (const ledger::Event& event : events) {
+    if (event.seq <= seq) last = &event;
+  }
+  if (!last || !last->after) return std::optional<std::string>();
+  return std::optional<std::string>(recorded_as_current(*table, *last->after));
+}
+
 }  // namespace moat::app

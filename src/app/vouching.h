@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -48,5 +49,12 @@ struct Vouching {
 // Checks `records` against the ledger: the head, then the records and their events in one read
 // snapshot. Errors: kInternal for the database.
 Result<Vouching> vouch_for(Workspace& workspace, std::span<const RecordRef> records);
+
+// The record as the ledger had it after event `seq`: the canonical JSON the last event up to `seq`
+// that put it recorded, in today's form; nullopt when none had, or the last removed it. (vouch_for
+// checks every event of a record, so for a record it vouched for this is vouched for too.)
+// Errors: kInternal for the database or an unknown table.
+Result<std::optional<std::string>> recorded_by(Workspace& workspace, const RecordRef& record,
+                                               std::int64_t seq);
 
 }  // namespace moat::app

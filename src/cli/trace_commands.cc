@@ -38,6 +38,7 @@ void print_copy(const app::TracedCopy& c) {
             << (c.agreement.empty() ? "none on file covers that release"
                                     : c.agreement + " (" + c.agreement_kind + ")")
             << "\n";
+  for (const std::string& change : c.renamed_since) std::cout << "  changed    " << change << "\n";
   if (!c.vouched) return;
   std::cout << "  ledger     ";
   if (!*c.vouched) {

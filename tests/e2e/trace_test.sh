@@ -422,6 +422,26 @@ expect_status 0 "moat set releases"
 not_vouched "a release's date set through moat" "$WORK/cut.GTL" B2 \
   "releases/$RELEASE's date was changed after the release was made"
 
+# A person's record changed after the release (the id given to someone else, through moat): the
+# trace names whom the copy was given to, as the ledger had the record when the copy was made, and
+# says whom the record names now. Still evidence: the ledger vouches for the record's history.
+clone_workspace "$WORK/w" "$WORK/framed" || fail "clone"
+run "$MOAT" -w "$WORK/framed" set people B1 name=王五
+expect_status 0 "moat set people"
+run "$MOAT" -w "$WORK/framed" trace "$WORK/out/B1/board.GTL" --json
+expect_status 0 "a person renamed after the release"
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/stdout" <<'PY' || fail "a person renamed after the release: the trace names whom the record names now"
+import json, sys
+o = json.load(open(sys.argv[1]))
+c = o["named"][0]
+assert o["recipient"] == "B1" and o["recipient_name"] == "刘洋" and c["recipient_name"] == "刘洋", o
+assert len(c["renamed_since"]) == 1 and "王五" in c["renamed_since"][0] and "刘洋" in c["renamed_since"][0], c
+assert o["ledger"]["vouched"] is True, o["ledger"]
+PY
+run "$MOAT" -w "$WORK/framed" trace "$WORK/out/B1/board.GTL"
+expect_stdout "B1 was 刘洋 when the copy was made" "a person renamed after the release, text"
+
 # The agreement named is one that binds the recipient: an agreement naming people binds those only,
 # and one naming the recipient comes first. AG2, an NDA of B2's alone (the latest effective), is
 # named for B2's copy, never for B1's.
