@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <map>
@@ -51,8 +52,23 @@ Result<std::pair<std::int64_t, std::int64_t>> parse_range(const std::string& tex
   return std::pair{first, last};
 }
 
+// Whether `value`, at any depth, has a member `field` whose string is in `ids`.
+bool names_anywhere(const json& value, std::string_view field, const std::set<std::string>& ids) {
+  if (value.is_array()) {
+    return std::any_of(value.begin(), value.end(),
+                       [&](const json& item) { return names_anywhere(item, field, ids); });
+  }
+  if (!value.is_object()) return false;
+  for (const auto& [name, member] : value.items()) {
+    if (name == field && member.is_string() && ids.contains(member.get<std::string>())) return true;
+    if ((member.is_object() || member.is_array()) && names_anywhere(member, field, ids)) return true;
+  }
+  return false;
+}
+
 // Whether `event` concerns a record of `table` whose id is in `ids`: the record itself, a record
-// keyed under it (suppliers' certificates: "F01/C1"), or a record whose `field` names it.
+// keyed under it (suppliers' certificates: "F01/C1"), or a record whose `field` names it. A trace
+// names copies at any depth (every person it accuses, every member of a ZIP), so any of them counts.
 bool concerns(const ledger::Event& event, std::string_view table, std::string_view field,
               const std::set<std::string>& ids) {
   if (event.entity == table) {
@@ -64,43 +80,53 @@ bool concerns(const ledger::Event& event, std::string_view table, std::string_vi
     if (!image) continue;
     const json record = json::parse(*image, nullptr, false);
     if (!record.is_object()) continue;
+    if (event.action == "trace") {
+      if (names_anywhere(record, field, ids)) return true;
+      continue;
+    }
     const auto it = record.find(std::string(field));
     if (it != record.end() && it->is_string() && ids.contains(it->get<std::string>())) return true;
   }
   return false;
 }
 
-// Marks, beside the releases' own events already chosen, what they gave out: every event that
-// concerns those releases (their copies, and the copies' downloads) and, for each design file a
-// release names, the event that recorded that file as it was released (its last record before
-// the release's first event). `copies_chosen`: the events that concern the releases are chosen
-// already (a release's selection).
+// Marks, beside the releases' own events already chosen, what they gave out and to whom: every
+// event that concerns those releases (their copies, and the copies' downloads) and, for each
+// design file and each recipient a release names, the event that recorded that file or person as
+// they were at the release (their last record up to the release's first event: who a recipient
+// id was then is what ties a copy to a person). `copies_chosen`: the events that concern the
+// releases are chosen already (a release's selection).
 void add_releases_files(std::span<const ledger::Event> all, std::vector<bool>& chosen, bool copies_chosen) {
   std::set<std::string> releases;
   for (std::size_t i = 0; i < all.size(); ++i) {
     if (chosen[i] && all[i].entity == "releases") releases.insert(all[i].key);
   }
   if (releases.empty()) return;
-  std::map<std::string, std::int64_t> released;  // design file id -> the first release event naming it
+  // (table, id) of a design file or a person -> the first release event naming it.
+  std::map<std::pair<std::string, std::string>, std::int64_t> released;
   for (std::size_t i = 0; i < all.size(); ++i) {
     if (!copies_chosen && !chosen[i] && concerns(all[i], "releases", "release", releases)) chosen[i] = true;
     if (!chosen[i] || all[i].entity != "releases") continue;
     for (const auto& image : {all[i].before, all[i].after}) {
       if (!image) continue;
       const json record = json::parse(*image, nullptr, false);
-      if (!record.is_object() || !record.contains("files") || !record["files"].is_array()) continue;
-      for (const json& file : record["files"]) {
-        if (file.is_string()) released.emplace(file.get<std::string>(), all[i].seq);
+      if (!record.is_object()) continue;
+      for (const auto& [field, table] : {std::pair{"files", "files"}, std::pair{"recipients", "people"}}) {
+        if (!record.contains(field) || !record[field].is_array()) continue;
+        for (const json& id : record[field]) {
+          if (id.is_string())
+            released.emplace(std::pair{std::string(table), id.get<std::string>()}, all[i].seq);
+        }
       }
     }
   }
-  std::map<std::string, std::size_t> recorded;  // design file id -> its last record before release
+  std::map<std::pair<std::string, std::string>, std::size_t> recorded;  // -> its last record by then
   for (std::size_t i = 0; i < all.size(); ++i) {
-    if (all[i].entity != "files" || !all[i].after) continue;
-    const auto it = released.find(all[i].key);
-    if (it != released.end() && all[i].seq < it->second) recorded[all[i].key] = i;
+    if (!all[i].after) continue;
+    const auto it = released.find({all[i].entity, all[i].key});
+    if (it != released.end() && all[i].seq <= it->second) recorded[it->first] = i;
   }
-  for (const auto& [file, i] : recorded) chosen[i] = true;
+  for (const auto& [record, i] : recorded) chosen[i] = true;
 }
 
 Result<Selected> select_events(Workspace& workspace, const BundleSelection& selection) {

@@ -573,4 +573,35 @@ CHECKS=$((CHECKS + 1))
 traced=$(sql "$WORK/w" "SELECT COUNT(*) FROM ledger WHERE action = 'trace' AND actor LIKE 'lin (%'")
 [ "$traced" = 2 ] || fail "lin's trace with --token before the command, in the ledger: $traced"
 
+# A release's evidence bundle holds every trace that names one of its copies, not only the traces
+# it is the strongest finding of: a ZIP of B1's Gerber (the first release) and B2's drawing from a
+# second release is in both releases' bundles. And a release's bundle says who its recipients were.
+run "$MOAT" "${W[@]}" release P2 --to F2 --recipient B2 --out "$WORK/out2" --json
+expect_status 0 "a second release to B2"
+SECOND=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["release"])' "$WORK/stdout")
+python3 - "$WORK" <<'PY'
+import sys, zipfile
+work = sys.argv[1]
+with zipfile.ZipFile(f"{work}/two-releases.zip", "w") as z:
+    z.write(f"{work}/out/B1/board.GTL", "top.GTL")
+    z.write(f"{work}/out2/B2/board.pdf", "drawing.pdf")
+PY
+run "$MOAT" "${W[@]}" trace "$WORK/two-releases.zip" --json
+expect_status 0 "trace a ZIP of two releases' copies"
+for release in "$RELEASE" "$SECOND"; do
+  run "$MOAT" "${W[@]}" audit export "$WORK/bundle-$release" --release "$release"
+  expect_status 0 "export --release $release"
+  CHECKS=$((CHECKS + 1))
+  python3 - "$WORK/bundle-$release" "$release" <<'PY' || fail "release $release's bundle lacks the ZIP's trace or a recipient"
+import glob, json, sys
+bundle, release = sys.argv[1], sys.argv[2]
+events = [json.load(open(f)) for f in glob.glob(bundle + "/events/*.json")]
+traces = [e for e in events if e["action"] == "trace" and e["after"]["name"].endswith("two-releases.zip")]
+assert len(traces) == 1, [e["seq"] for e in traces]
+made = [e for e in events if e["entity"] == "releases" and e["key"] == release][0]
+people = {e["key"] for e in events if e["entity"] == "people"}
+assert set(made["after"]["recipients"]) <= people, (made["after"]["recipients"], people)
+PY
+done
+
 finish
