@@ -160,6 +160,38 @@ json.dump(event, open(sys.argv[1], "w"))
 EOF
 check "an edited readable copy" 1 "REJECTED: events/8.json does not match"
 
+# The readable copy says nothing the event does not: a key given twice (a reader sees the first, a
+# JSON library the last), a key added, or a file that is not JSON; and a manifest field of another
+# type than moat writes is a rejection, never a Python traceback.
+fresh
+python3 - "$WORK/t/events/8.json" <<'EOF'
+import sys
+text = open(sys.argv[1]).read()
+open(sys.argv[1], "w").write(text.replace("{", '{"actor": "mallory", ', 1))
+EOF
+check "a readable copy with a key given twice" 1 "REJECTED: events/8.json is malformed: the key 'actor' is given twice"
+fresh
+python3 - "$WORK/t/events/8.json" <<'EOF'
+import json, sys
+event = json.load(open(sys.argv[1]))
+event["note"] = "returned"
+json.dump(event, open(sys.argv[1], "w"))
+EOF
+check "a readable copy with a key added" 1 "REJECTED: events/8.json holds 'note'"
+fresh
+echo '{' >"$WORK/t/events/8.json"
+check "a readable copy that is not JSON" 1 "REJECTED: events/8.json is malformed"
+fresh
+python3 - "$WORK/t/manifest.json" <<'EOF'
+import json, sys
+manifest = json.load(open(sys.argv[1]))
+manifest["events"][0]["seq"] = str(manifest["events"][0]["seq"])
+json.dump(manifest, open(sys.argv[1], "w"))
+EOF
+check "a manifest's seq as a string" 1 "REJECTED: "
+CHECKS=$((CHECKS + 1))
+! grep -q "Traceback" "$WORK/stdout" "$WORK/stderr" || fail "a manifest's seq as a string: a traceback"
+
 fresh
 rm "$WORK/t/events/7."*
 check "a removed event" 1 "REJECTED: event 7 is missing from the bundle"

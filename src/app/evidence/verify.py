@@ -305,6 +305,24 @@ def decode_event(data, name):
     return event
 
 
+def strict_pairs(pairs):
+    """An object whose keys are each given once: with a key given twice, a reader would see the
+    first and Python's json the last, so the file says two things at once."""
+    out = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError("the key %r is given twice" % key)
+        out[key] = value
+    return out
+
+
+def load_json(text, name):
+    try:
+        return json.loads(text, object_pairs_hook=strict_pairs)
+    except ValueError as error:
+        raise Rejected("%s is malformed: %s" % (name, error))
+
+
 def parse_image(text):
     if text is None:
         return None
@@ -314,7 +332,20 @@ def parse_image(text):
         return text
 
 
-def check_readable(event, readable, name):
+READABLE_FIELDS = ("seq", "at", "actor", "action", "entity", "key", "before", "after", "prev_hash", "hash",
+                   "leaf_hash")
+
+
+def check_readable(event, readable, name, leaf):
+    if not isinstance(readable, dict):
+        raise Rejected("%s is not an event's readable copy (not a JSON object)" % name)
+    extra = sorted(set(readable) - set(READABLE_FIELDS))
+    if extra:
+        raise Rejected("%s holds %s, which the event's canonical encoding does not: the readable copy was edited"
+                       % (name, ", ".join(repr(k) for k in extra)))
+    if readable.get("leaf_hash") != leaf.hex():
+        raise Rejected("%s does not match the event's canonical encoding (its 'leaf_hash' differs): the readable "
+                       "copy was edited" % name)
     for key in ("seq", "at", "actor", "action", "entity", "key", "prev_hash", "hash"):
         if readable.get(key) != event[key]:
             raise Rejected("%s does not match the event's canonical encoding (its %r differs): the readable copy "
@@ -480,8 +511,8 @@ def verify_events(folder, manifest, checkpoint, report):
                                % (seq, entry["encoding"], entry["proof"]))
             raise Rejected("the inclusion proof of event %d (%s) does not reach the checkpoint's root"
                            % (seq, entry["proof"]))
-        readable = json.loads(read_text(folder, entry["json"]))
-        check_readable(event, readable, entry["json"])
+        readable = load_json(read_text(folder, entry["json"]), entry["json"])
+        check_readable(event, readable, entry["json"], leaf_hash(data))
         if previous is not None and previous["seq"] == seq - 1 and event["prev_hash"] != previous["hash"]:
             raise Rejected("event %d does not follow event %d: its previous-hash differs" % (seq, seq - 1))
         verified[seq] = event
@@ -495,10 +526,7 @@ def verify_files(folder, manifest, verified, report):
     relative = manifest.get("files", "files.json")
     if not isinstance(relative, str):
         raise Rejected("manifest.json's files is not a file name")
-    try:
-        entries = json.loads(read_text(folder, relative))
-    except ValueError as error:
-        raise Rejected("%s is malformed: %s" % (relative, error))
+    entries = load_json(read_text(folder, relative), relative)
     if not isinstance(entries, list):
         raise Rejected("%s is malformed: it is not a list of entries" % relative)
     for number, entry in enumerate(entries, 1):
@@ -600,10 +628,9 @@ def describe_seqs(seqs):
 
 
 def verify_bundle(folder, pinned_log_keys, pinned_witness_keys, report):
-    try:
-        manifest = json.loads(read_text(folder, "manifest.json"))
-    except ValueError as error:
-        raise Rejected("manifest.json is malformed: %s" % error)
+    manifest = load_json(read_text(folder, "manifest.json"), "manifest.json")
+    if not isinstance(manifest, dict):
+        raise Rejected("manifest.json is malformed: not a JSON object")
     try:
         log_keys = pinned_log_keys or read_keys(os.path.join(folder, "keys", "log.vkeys"))
         witness_keys = pinned_witness_keys or read_keys(os.path.join(folder, "keys", "witnesses.vkeys"))
@@ -653,6 +680,14 @@ def main(argv):
         for line in report:
             print(line)
         print("REJECTED: %s" % rejected)
+        return 1
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, UnicodeDecodeError) as error:
+        # A field missing or of another type than moat writes (a manifest's "seq" as a string): the
+        # bundle is not as exported, whatever was changed.
+        for line in report:
+            print(line)
+        print("REJECTED: the bundle is malformed (%s: %s): it is not as moat exported it"
+              % (type(error).__name__, error))
         return 1
     except CannotRun as error:
         print("verify.py: cannot verify: %s" % error, file=sys.stderr)
