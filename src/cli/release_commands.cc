@@ -223,6 +223,25 @@ void warn_unmarked(const std::vector<app::CopyMade>& copies) {
   }
 }
 
+// How many colluders a copy's mark resists, or "-" for a copy not marked.
+std::string resists_text(const app::CopyMade& c) {
+  return c.unmarked.empty() && c.scheme != "none" ? std::to_string(c.resists) : "-";
+}
+
+// Files whose copies are marked too lightly to name one recipient at the accusation threshold
+// (`resists` 0: a layer of few carriers, a drawing of few lines), each once: such a copy names its
+// recipient only byte for byte (the copies' registry); altered, it names no one.
+void warn_weak(const std::vector<app::CopyMade>& copies) {
+  std::map<std::string, const app::CopyMade*> files;
+  for (const app::CopyMade& c : copies) {
+    if (c.unmarked.empty() && c.scheme != "none" && c.resists == 0) files.emplace(c.file, &c);
+  }
+  for (const auto& [file, c] : files) {
+    std::cerr << "warning: " << file << " (" << c->name << ") is marked too lightly to name its "
+              << "recipient once altered (resists 0): a leak of it names them only byte for byte\n";
+  }
+}
+
 void print_outcome(const app::ReleaseOutcome& o) {
   const auto waived =
       std::count_if(o.verdict.checks.begin(), o.verdict.checks.end(),
@@ -239,13 +258,14 @@ void print_outcome(const app::ReleaseOutcome& o) {
   print_changes(o.changes);
   if (o.copies.empty()) return;
   std::cout << "\nCopies:\n";
-  TextTable table({"copy", "recipient", "file", "rev", "name", "sha256", "scheme", "where"});
+  TextTable table({"copy", "recipient", "file", "rev", "name", "sha256", "scheme", "resists", "where"});
   for (const app::CopyMade& c : o.copies) {
     table.add({c.id, c.recipient, c.file, std::to_string(c.revision), c.name, c.copy_hash.substr(0, 12),
-               c.scheme, c.path.empty() ? "vault" : c.path});
+               c.scheme, resists_text(c), c.path.empty() ? "vault" : c.path});
   }
   table.print(std::cout);
   warn_unmarked(o.copies);
+  warn_weak(o.copies);
 }
 
 struct ReleaseFlags {
@@ -310,10 +330,10 @@ void print_release(const app::ReleaseView& r) {
   if (!r.returned_at.empty())
     std::cout << "  returned " << r.returned_at << " by " << r.returned_by << ": " << r.return_reason << "\n";
   std::cout << "  to " << r.destination << "\n\n";
-  TextTable table({"copy", "recipient", "file", "rev", "name", "sha256", "scheme"});
+  TextTable table({"copy", "recipient", "file", "rev", "name", "sha256", "scheme", "resists"});
   for (const app::CopyMade& c : r.copies) {
-    table.add(
-        {c.id, c.recipient, c.file, std::to_string(c.revision), c.name, c.copy_hash.substr(0, 12), c.scheme});
+    table.add({c.id, c.recipient, c.file, std::to_string(c.revision), c.name, c.copy_hash.substr(0, 12),
+               c.scheme, resists_text(c)});
   }
   table.print(std::cout);
 }

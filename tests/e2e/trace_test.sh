@@ -604,4 +604,19 @@ assert set(made["after"]["recipients"]) <= people, (made["after"]["recipients"],
 PY
 done
 
+# A copy marked too lightly to name its recipient once altered (a layer of 24 pads: `resists` 0)
+# is said so at its release, with the figure in the table.
+python3 - "$WORK" <<'PY'
+import sys
+lines = ["G04 light*", "%FSLAX46Y46*%", "%MOMM*%", "%ADD10C,0.600*%", "D10*"]
+lines += ["X%dY%dD03*" % (i * 2500000, (i % 5) * 2000000) for i in range(24)]
+open(sys.argv[1] + "/light.GTL", "w").write("\n".join(lines + ["M02*"]) + "\n")
+PY
+LIGHT=$("$MOAT" "${W[@]}" file add P2 "$WORK/light.GTL" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+run "$MOAT" "${W[@]}" release P2 --to F2 --recipient B1 --files "$LIGHT" --out "$WORK/out3"
+expect_status 0 "a release of a lightly marked layer"
+expect_stderr "$LIGHT (light.GTL) is marked too lightly to name its recipient once altered (resists 0)" \
+  "a lightly marked copy is said so"
+expect_stdout "resists" "the release's table has the resists column"
+
 finish
