@@ -235,13 +235,15 @@ Result<KnowledgeCheck> check_knowledge(Workspace& workspace, const Subject& s) {
   }
   std::vector<std::string> secrets, people;
   for (const DesignFile& f : carried) secrets.insert(secrets.end(), f.secrets.begin(), f.secrets.end());
-  std::map<std::string, std::string> names;
+  // A refusal names each person "王芳 (P06)"; the exposure table has the id in a column of its own.
+  std::map<std::string, std::string> labels, names;
   for (const json& p : s.people) {
     people.push_back(text(p, "id"));
-    names[text(p, "id")] = person_label(p);
+    labels[text(p, "id")] = person_label(p);
+    names[text(p, "id")] = text(p, "name");
   }
   const Addition addition{text(s.supplier, "id"), people, secret_set(k, secrets)};
-  return KnowledgeCheck{added_refusals(k, addition, carried, names), changes_of(k, addition, names)};
+  return KnowledgeCheck{added_refusals(k, addition, carried, labels), changes_of(k, addition, names)};
 }
 
 // ---- Making the copies ------------------------------------------------------------------------

@@ -602,8 +602,10 @@ class PreparedStep final : public PreparedMaster {
     out.confidence = c.point.empty() ? 0 : static_cast<double>(found) / static_cast<double>(c.point.size());
     out.matched = reg.matched;
     char words[120];
-    std::snprintf(words, sizeof words, "moved by (%.4f, %.4f, %.4f) mm", reg.motion.shift.x,
-                  reg.motion.shift.y, reg.motion.shift.z);
+    // A shift that rounds to zero is told as 0.0000, not -0.0000.
+    const auto shown = [](double v) { return std::abs(v) < 5e-5 ? 0.0 : v; };
+    std::snprintf(words, sizeof words, "moved by (%.4f, %.4f, %.4f) mm", shown(reg.motion.shift.x),
+                  shown(reg.motion.shift.y), shown(reg.motion.shift.z));
     out.transform = words;
     return out;
   }
