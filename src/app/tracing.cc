@@ -266,10 +266,21 @@ class PreparedMasters {
   std::map<std::string, std::optional<mark::Master>> cache_;
 };
 
+// Whether a mark reader's refusal is of the suspect's own bytes (they do not parse as their kind:
+// a truncated PDF, a Gerber cut mid-command, located at a line and column) rather than of how it
+// sits on a master (registration: "does not match").
+bool unreadable_suspect(const Error& error) {
+  const std::string& message = error.message();
+  return !error.where().empty() || message.starts_with("not a") || message.starts_with("unreadable");
+}
+
+// The master the suspect registers on best, if any; `unreadable` is told why the suspect's own bytes
+// could not be read as their kind, when that is why none was.
 Result<std::optional<Candidate>> best_master(Workspace& workspace, std::string_view suspect,
                                              const std::string& scheme,
                                              const std::vector<DesignFile>& masters,
-                                             PreparedMasters& prepared, SearchProgress& progress) {
+                                             PreparedMasters& prepared, SearchProgress& progress,
+                                             std::string& unreadable) {
   std::optional<Candidate> best;
   std::set<std::string> contents;  // masters already read, by SHA-256
   for (const DesignFile& master : masters) {
@@ -300,8 +311,9 @@ Result<std::optional<Candidate>> best_master(Workspace& workspace, std::string_v
     if (!marker) continue;  // does not parse as its kind
     Result<mark::Trace> traced = marker->trace(suspect, ids, progress.next_master());
     if (!traced.ok()) {
-      if (traced.error().code() == ErrorCode::kInput) continue;  // does not register on this master
-      return traced.error();
+      if (traced.error().code() != ErrorCode::kInput) return traced.error();
+      if (unreadable.empty() && unreadable_suspect(traced.error())) unreadable = traced.error().to_string();
+      continue;  // does not register on this master
     }
     if (traced->symbols_read == 0 && fit(*traced) <= 0) continue;
     if (!best || fit(*traced) > fit(best->trace))
@@ -366,6 +378,10 @@ void write_message(TraceOutcome& out) {
   } else if (out.verdict == "no-fingerprint") {
     out.message = "no fingerprint found: the file matches " + out.file + " (" + out.file_name +
                   ") but no copy of it scores above the threshold";
+  } else if (!out.unreadable.empty()) {
+    out.message = "no fingerprint found: the file does not read as " +
+                  std::string(kind_name(out.media_type)) + " (" + out.unreadable +
+                  "): truncated or damaged? Its marks could not be looked for";
   } else if (out.verdict != "too-large") {  // a file too large to read says so itself
     out.message = "no fingerprint found: no design file in the vault matches it";
   }
@@ -440,8 +456,9 @@ Result<TraceOutcome> trace_one(Workspace& workspace, std::string_view suspect,
   if (scheme.empty()) return out;
   out.scheme = scheme;
   MOAT_TRY(const std::optional<Candidate> best,
-           best_master(workspace, suspect, scheme, masters, prepared, progress));
+           best_master(workspace, suspect, scheme, masters, prepared, progress, out.unreadable));
   if (!best) return out;
+  out.unreadable.clear();
   MOAT_CHECK(fill_from_trace(workspace, out, *best));
   out.verdict = out.named.empty() ? "no-fingerprint" : "named";
   return out;
@@ -690,6 +707,7 @@ json trace_json(const TraceOutcome& o) {
               {"ledger", ledger_json(o)}};
   if (!o.member.empty()) out["member"] = o.member;
   if (!o.masters_unread.empty()) out["masters_unread"] = o.masters_unread;
+  if (!o.unreadable.empty()) out["unreadable"] = o.unreadable;
   if (!o.archives_unopened.empty()) out["archives_unopened"] = o.archives_unopened;
   if (!o.archive_sha256.empty()) {
     json others = json::array();

@@ -73,6 +73,9 @@ struct TraceOutcome {
   std::string member;
   std::string archive_sha256;
   std::vector<TraceOutcome> other_members;
+  // Why the suspect's own bytes do not read as their kind (a truncated PDF), when no master
+  // registered it because of that; empty otherwise.
+  std::string unreadable;
   // Masters of the suspect's kind the vault found damaged, each with why: not compared.
   std::vector<std::string> masters_unread;
   // For a ZIP suspect: the archives inside it that could not be opened, each with why: not read.

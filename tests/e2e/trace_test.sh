@@ -223,6 +223,19 @@ assert [u.split(":")[0] for u in o["archives_unopened"]] == ["set.zip"], o
 assert "could not be opened and were not read" in o["message"], o["message"]
 PY
 
+# A copy cut short (a PDF without its end: no trailer, no cross-reference) does not read as a PDF:
+# the trace says so, rather than "no design file matches" (which reads as "not our file").
+head -c 1500 "$WORK/out/B1/board.pdf" > "$WORK/cut-short.pdf"
+run "$MOAT" "${W[@]}" trace "$WORK/cut-short.pdf" --json
+expect_status 1 "trace a PDF cut short"
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/stdout" <<'PY' || fail "a PDF cut short: the trace does not say it could not be read"
+import json, sys
+o = json.load(open(sys.argv[1]))
+assert o["verdict"] == "unknown" and "not a readable PDF" in o["unreadable"], o
+assert "does not read as PDF" in o["message"] and "truncated or damaged" in o["message"], o["message"]
+PY
+
 # A master the vault finds damaged is named and left out; the others of its kind are still
 # compared. (In a copy of the workspace: a second drawing added to P2, then its vault file damaged.)
 clone_workspace "$WORK/w" "$WORK/dmg" || fail "clone"
