@@ -61,7 +61,10 @@ const store::Table& listing_columns() {
 bool ends_with_ci(std::string_view text, std::string_view suffix) {
   if (text.size() < suffix.size()) return false;
   return std::equal(suffix.begin(), suffix.end(), text.end() - static_cast<std::ptrdiff_t>(suffix.size()),
-                    [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+                    [](char a, char b) {
+                      return std::tolower(static_cast<unsigned char>(a)) ==
+                             std::tolower(static_cast<unsigned char>(b));
+                    });
 }
 
 bool looks_like_json(const SourceFile& file) {
@@ -237,7 +240,11 @@ void read_json_listing(const SourceFile& file, const json& object, const std::st
     const auto it = object.find(name);
     json value = nullptr;
     if (it != object.end()) {
-      Result<json> checked = check_value(field, *it, catalog);
+      // An enumeration in any case, as a CSV cell's ("Taobao", "JD").
+      const json given = field.type == FieldType::kEnum && it->is_string()
+                             ? json(to_lower_ascii(it->get<std::string>()))
+                             : *it;
+      Result<json> checked = check_value(field, given, catalog);
       if (!checked.ok()) {
         problems.push_back({pointer_where(file, pointer + "/" + name), checked.error().message()});
         continue;
@@ -453,8 +460,10 @@ bool platform_host(std::string_view platform, std::string host) {
     }
     return labels >= 1 && labels <= 2;
   };
-  if (platform == "taobao") return under("taobao.com");
-  if (platform == "tmall") return under("tmall.com") || under("tmall.hk");
+  // Taobao and Tmall are one item-id space (Tmall's shops are on Taobao's platform): a Tmall item
+  // is reached by Taobao's item page and the other way round.
+  if (platform == "taobao" || platform == "tmall")
+    return under("taobao.com") || under("tmall.com") || under("tmall.hk");
   if (platform == "pinduoduo") return under("yangkeduo.com") || under("pinduoduo.com");
   if (platform == "1688") return under("1688.com");
   if (platform == "jd") return under("jd.com") || under("jd.hk");
@@ -524,10 +533,10 @@ std::string path_item(std::string_view platform, std::string_view host, std::str
     if (end > 0) parts.push_back(p.substr(0, end));
     p = end < p.size() ? p.substr(end + 1) : std::string_view();
   }
-  const auto numbered_page = [&](std::string_view part) {  // "12345.html" -> "12345"
+  const auto numbered_page = [&](std::string_view part) {  // "12345.html" (or ".HTML") -> "12345"
     std::string_view id = part;
     for (const std::string_view suffix : {".html", ".htm"}) {
-      if (id.ends_with(suffix)) {
+      if (ends_with_ci(id, suffix)) {
         id.remove_suffix(suffix.size());
         break;
       }
@@ -546,9 +555,12 @@ std::string path_item(std::string_view platform, std::string_view host, std::str
     const std::string id = numbered_page(after("item"));
     return named(id.empty() ? numbered_page(after("i")) : id);
   }
-  if (platform == "taobao") {
-    // The same identity as the item page's id parameter (item_parameter).
-    const std::string id = numbered_page(after("item"));
+  if (platform == "taobao" || platform == "tmall") {
+    // The same identity as the item page's id parameter (item_parameter): the world site's
+    // /item/ID.htm, or the old mobile site's /iID.htm (a.m.taobao.com).
+    std::string id = numbered_page(after("item"));
+    if (id.empty() && parts.size() == 1 && parts[0].size() > 1 && parts[0][0] == 'i')
+      id = numbered_page(parts[0].substr(1));
     return id.empty() ? id : "id=" + id;
   }
   if (platform == "ebay") {
@@ -560,6 +572,7 @@ std::string path_item(std::string_view platform, std::string_view host, std::str
     if (asin.empty() && !after("gp").empty()) asin = after("product");
     if (asin.empty() && after("gp") == "aw") asin = after("d");
     if (asin.empty()) asin = after("product-reviews");
+    if (asin.empty() && after("exec") == "obidos") asin = after("ASIN");  // the oldest links
     const bool valid = asin.size() == 10 && std::all_of(asin.begin(), asin.end(), [](char c) {
                          return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
                        });
@@ -619,10 +632,11 @@ std::string url_identity(std::string_view platform, std::string_view url) {
   return out;
 }
 
-// What tells one listing from another: its platform and its URL's identity.
+// What tells one listing from another: its platform and its URL's identity. Taobao and Tmall are
+// one platform here (one item-id space, one complaint process: Alibaba's).
 std::pair<std::string, std::string> identity(const json& listing) {
   const std::string platform = text(listing, "platform");
-  return {platform, url_identity(platform, text(listing, "url"))};
+  return {platform == "tmall" ? "taobao" : platform, url_identity(platform, text(listing, "url"))};
 }
 
 // Two listings of one import with the same platform and URL are one listing given twice.

@@ -176,6 +176,26 @@ TEST_P(WatchTest, MalformedFilesAreRefusedAtTheirPlaceAndChangeNothing) {
                  "bad.json:1:68");
 }
 
+TEST_P(WatchTest, APlatformInAnyCaseIsReadInJsonAsInCsv) {
+  auto imported = import_listings(
+      *workspace_, session_,
+      {{{"l.json",
+         R"([{"platform": "Taobao", "url": "https://item.taobao.com/item.htm?id=67001", "title": "A"},
+                       {"platform": "JD", "url": "https://item.jd.com/67002.html", "title": "B"}])"}},
+       {},
+       {}});
+  ASSERT_TRUE(imported.ok()) << imported.error().to_string();
+  ASSERT_EQ(imported->added.size(), 2U);
+  auto listed = list_listings(*workspace_);
+  ASSERT_TRUE(listed.ok());
+  std::set<std::string> platforms;
+  for (const ListingView& l : *listed) {
+    if (std::find(imported->added.begin(), imported->added.end(), l.id) != imported->added.end())
+      platforms.insert(l.platform);
+  }
+  EXPECT_EQ(platforms, (std::set<std::string>{"taobao", "jd"}));
+}
+
 TEST_P(WatchTest, MissingOrBrokenImagesAreRefusedAtTheirCellAndChangeNothing) {
   const std::string row = "platform,url,title,images\ntaobao,https://x.example/1,AURORA,front.png;back.png\n";
   // Not given at all, then given without one of the two, then one cut short.
@@ -512,11 +532,33 @@ TEST_P(WatchTest, TheSameItemOnAnotherPageOrHostIsOneListing) {
             "https://cgi.ebay.com/ws/eBayISAPI.dll?ViewItem&item=66027"},
            {"amazon", "https://www.amazon.com/dp/B0AURORA03", "https://smile.amazon.com/gp/aw/d/B0AURORA03"},
            {"amazon", "https://www.amazon.com/dp/B0AURORA04",
-            "https://www.amazon.com/product-reviews/B0AURORA04/ref=cm_cr"}}) {
+            "https://www.amazon.com/product-reviews/B0AURORA04/ref=cm_cr"},
+           {"taobao", "https://item.taobao.com/item.htm?id=66043", "https://a.m.taobao.com/i66043.htm"},
+           {"1688", "https://detail.1688.com/offer/66044.html", "https://detail.1688.com/offer/66044.HTML"},
+           {"amazon", "https://www.amazon.com/dp/B0AURORA05",
+            "https://www.amazon.com/exec/obidos/ASIN/B0AURORA05/ref=nosim"}}) {
     auto a = import(platform, first);
     ASSERT_TRUE(a.ok()) << a.error().to_string();
     ASSERT_EQ(a->added.size(), 1U) << first;
     auto b = import(platform, other);
+    ASSERT_TRUE(b.ok()) << b.error().to_string();
+    EXPECT_TRUE(b->added.empty()) << other << " is " << first;
+    EXPECT_EQ(b->updated, a->added) << other;
+  }
+  // Taobao and Tmall are one item-id space: an item captured on either, by either's pages, is one
+  // listing (and one complaint).
+  for (const auto& [platform, first, other_platform, other] :
+       std::vector<std::tuple<std::string, std::string, std::string, std::string>>{
+           {"taobao", "https://item.taobao.com/item.htm?id=66041", "tmall",
+            "https://detail.tmall.com/item.htm?id=66041"},
+           {"tmall", "https://detail.tmall.com/item.htm?id=66042", "taobao",
+            "https://item.taobao.com/item.htm?id=66042"},
+           {"tmall", "https://detail.tmall.com/item.htm?id=66045", "tmall",
+            "https://item.taobao.com/item.htm?id=66045&spm=a1"}}) {
+    auto a = import(platform, first);
+    ASSERT_TRUE(a.ok()) << a.error().to_string();
+    ASSERT_EQ(a->added.size(), 1U) << first;
+    auto b = import(other_platform, other);
     ASSERT_TRUE(b.ok()) << b.error().to_string();
     EXPECT_TRUE(b->added.empty()) << other << " is " << first;
     EXPECT_EQ(b->updated, a->added) << other;
