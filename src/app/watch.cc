@@ -324,7 +324,7 @@ Result<std::vector<ProductReferences>> list_references(Workspace& workspace, Dat
       if (!covered.empty() && std::find(covered.begin(), covered.end(), product.product) == covered.end())
         continue;
       const RightView& view = views.at(text(r, "id"));
-      if (view.status == "ended") continue;  // nothing is matched or enforced with it
+      if (view.status == "ended" || !view.own) continue;  // nothing is matched or enforced with it
       if (view.kind == "trademark") product.marks.push_back(view);
       if (view.kind == "design") product.designs.push_back(view);
     }

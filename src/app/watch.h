@@ -71,6 +71,11 @@ struct RightView {
   std::string id, kind, jurisdiction, title, mark;
   std::string registration_number;
   std::string status;  // "granted" / "registered", "pending", "not filed", "ended"
+  // Whether the company holds it: no owner on record, or one of moat.toml's company names ([gate]
+  // company_names, and the company). Another's right (a licensor's, a squatter's) is neither
+  // matched nor used in a complaint: only its holder may complain under it.
+  bool own = true;
+  std::string owner;
 };
 
 struct HitView {

@@ -121,7 +121,9 @@ bool contains(const std::vector<std::string>& items, const std::string& item) {
 UsableRight usable_on(const PlatformRules& platform, const RightView& right) {
   UsableRight out{right, false, ""};
   const bool registered = right.status == "registered" || right.status == "granted";
-  if (!contains(platform.right_kinds, right.kind)) {
+  if (!right.own) {
+    out.why = "held by " + right.owner + ", not by the company: only its holder may complain under it";
+  } else if (!contains(platform.right_kinds, right.kind)) {
     out.why = "a " + right.kind + ": " + platform.programme + " acts on " + join(platform.right_kinds, ", ");
   } else if (!platform.offices.empty() && !contains(platform.offices, right.jurisdiction)) {
     out.why = "filed in " + right.jurisdiction + ": " + platform.programme + " acts on rights of " +

@@ -7,10 +7,12 @@
 #include <cstdio>
 #include <set>
 
+#include "app/legal_rules.h"
 #include "app/money.h"
 #include "app/record_fields.h"
 #include "app/records.h"
 #include "app/sourcing.h"
+#include "core/text.h"
 
 namespace moat::app::watch_internal {
 namespace {
@@ -204,13 +206,23 @@ RightView right_view(const json& right, const std::vector<json>& events, Date to
 Result<std::map<std::string, RightView>> right_views(Workspace& workspace, Date today) {
   std::vector<store::Record> rights, events;
   MOAT_CHECK(read_tables(workspace.store(), {{"ip_rights", &rights}, {"ip_events", &events}}));
+  MOAT_TRY(const LegalRules rules, legal_rules(workspace));
+  // Names as people type them: trimmed, in any case (as the ip-owned-by-other flag compares them).
+  const auto same = [](std::string_view a, std::string_view b) {
+    return to_lower_ascii(trim(a)) == to_lower_ascii(trim(b));
+  };
   std::map<std::string, RightView> out;
   for (const json& r : rights) {
-    std::vector<json> own;
+    std::vector<json> of_right;
     for (const json& e : events) {
-      if (text(e, "right") == text(r, "id")) own.push_back(e);
+      if (text(e, "right") == text(r, "id")) of_right.push_back(e);
     }
-    out.emplace(text(r, "id"), right_view(r, own, today));
+    RightView view = right_view(r, of_right, today);
+    view.owner = text(r, "owner");
+    view.own = trim(view.owner).empty() || rules.company_names.empty() ||
+               std::any_of(rules.company_names.begin(), rules.company_names.end(),
+                           [&](const std::string& name) { return same(name, view.owner); });
+    out.emplace(text(r, "id"), std::move(view));
   }
   return out;
 }
@@ -252,7 +264,8 @@ Result<MatchContext> match_context(Workspace& workspace, Date today) {
     std::map<std::string, std::string> first_right_of_mark;
     for (const json& r : rights) {
       const RightView& view = context.rights.at(text(r, "id"));
-      if (view.kind != "trademark" || !covers(r, product.id) || view.status == "ended" || view.mark.empty())
+      if (view.kind != "trademark" || !view.own || !covers(r, product.id) || view.status == "ended" ||
+          view.mark.empty())
         continue;
       const auto [it, inserted] = first_right_of_mark.emplace(view.mark, view.id);
       // The mark's goods: the union of its rights' Nice classes; any goods when one names none.
@@ -283,7 +296,10 @@ Result<MatchContext> match_context(Workspace& workspace, Date today) {
         Result<watch::Fingerprint> fingerprint = watch::from_text(text(ref, "fingerprint"));
         if (!fingerprint.ok()) continue;
         product.images.push_back({text(ref, "id"), std::move(*fingerprint)});
-        context.reference_right[text(ref, "id")] = text(ref, "right");
+        // A figure of another's design is still a picture of the product, but no right of ours.
+        const auto right = context.rights.find(text(ref, "right"));
+        if (right != context.rights.end() && right->second.own)
+          context.reference_right[text(ref, "id")] = right->first;
       } else {
         if (kind == "keyword") context.keywords.insert(text(ref, "id"));
         product.models.push_back({text(ref, "id"), text(ref, "text")});

@@ -20,6 +20,7 @@
 #include "app/red_flags.h"
 #include "app/watch.h"
 #include "app/watch_complaints.h"
+#include "app/watch_matching.h"
 #include "testing/testing.h"
 
 namespace moat::app {
@@ -174,6 +175,39 @@ TEST_P(WatchTest, MalformedFilesAreRefusedAtTheirPlaceAndChangeNothing) {
                  "bad.json#/listings/0");
   expect_refused("bad.json", R"([{"platform": "taobao", "url": "https://x.example/1", "title": "A",)",
                  "bad.json:1:68");
+}
+
+TEST_P(WatchTest, ARightHeldBySomeoneElseIsNeitherMatchedNorUsedInAComplaint) {
+  IpRightInput other;
+  other.kind = "trademark";
+  other.jurisdiction = "CN";
+  other.title = "极光";
+  other.mark = "极光";
+  other.nice_classes = {"9"};
+  other.registration_number = "70000001";
+  other.filed = Date::parse("2024-01-01");
+  other.registered = Date::parse("2025-01-01");
+  other.owner = "深圳市某某科技有限公司";
+  other.products = {watch_.confirmed.hit.product};
+  auto added = add_ip_right(*workspace_, session_, other);
+  ASSERT_TRUE(added.ok()) << added.error().to_string();
+  ASSERT_TRUE(match_listings(*workspace_, session_, today()).ok());
+  auto hits = list_hits(*workspace_, "", today());
+  ASSERT_TRUE(hits.ok());
+  ASSERT_FALSE(hits->empty());
+  for (const HitView& h : *hits) {
+    for (const RightView& r : h.rights) EXPECT_NE(r.id, *added) << h.id << " rests on another's mark";
+  }
+  auto listed = list_references(*workspace_, today());
+  ASSERT_TRUE(listed.ok());
+  for (const ProductReferences& p : *listed) {
+    for (const RightView& r : p.marks)
+      EXPECT_NE(r.id, *added) << "another's mark listed as " << p.product << "'s";
+  }
+  auto views = watch_internal::right_views(*workspace_, today());
+  ASSERT_TRUE(views.ok());
+  EXPECT_FALSE(views->at(*added).own);
+  for (const RightView& r : watch_.confirmed.hit.rights) EXPECT_TRUE(views->at(r.id).own) << r.id;
 }
 
 TEST_P(WatchTest, APlatformInAnyCaseIsReadInJsonAsInCsv) {
