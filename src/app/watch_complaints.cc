@@ -325,9 +325,22 @@ json evidence_json(const HitView& hit) {
   return images;
 }
 
+// Why the listing infringes, as a complaint tells the platform, which passes the notice on to the
+// seller (E-Commerce Law art. 42): the marks, models and pictures it matched, never the price
+// reason (its floor is the company's own unit cost) nor the watch's reference ids (a picture is
+// "the genuine product's photo").
 std::string reasons_text(const HitView& hit) {
   std::vector<std::string> out;
-  for (const ReasonView& r : hit.reasons) out.push_back(r.kind + ": " + r.detail);
+  for (const ReasonView& r : hit.reasons) {
+    if (r.kind == "price") continue;
+    std::string detail = r.detail;
+    if (r.kind == "image" && !r.reference.empty()) {
+      const std::string quoted = "'" + r.reference + "'";
+      for (std::size_t at = detail.find(quoted); at != std::string::npos; at = detail.find(quoted, at))
+        detail.replace(at, quoted.size(), "the genuine product's photo");
+    }
+    out.push_back(r.kind + ": " + detail);
+  }
   return join(out, "; ");
 }
 

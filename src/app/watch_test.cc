@@ -129,6 +129,16 @@ TEST_P(WatchTest, PackageForAlibabaIsReadyWithItsEvidence) {
   EXPECT_EQ(fields["programme"], "Alibaba IP Protection Platform (IPP)");
   ASSERT_EQ(fields["links"].size(), 1U);
   EXPECT_EQ(fields["links"][0]["url"], "https://item.taobao.com/item.htm?id=738120457001");
+  // The platform passes the notice on to the seller: the hit's picture match is told without the
+  // watch's reference id, and its price reason (a floor that is the company's unit cost) not at all.
+  const std::string why = fields["links"][0]["why"].get<std::string>();
+  EXPECT_NE(why.find("image: listing image 2 ~ the genuine product's photo"), std::string::npos) << why;
+  EXPECT_EQ(why.find("WR1"), std::string::npos) << why;
+  EXPECT_EQ(why.find("floor"), std::string::npos) << why;
+  std::ifstream summary(std::filesystem::path(complaint.folder) / "summary.md");
+  std::ostringstream summary_text;
+  summary_text << summary.rdbuf();
+  EXPECT_EQ(summary_text.str().find("floor"), std::string::npos) << summary_text.str();
   for (const json& evidence : fields["links"][0]["evidence"]) {
     std::ifstream image(std::filesystem::path(complaint.folder) / evidence["file"].get<std::string>(),
                         std::ios::binary);
