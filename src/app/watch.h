@@ -100,6 +100,9 @@ struct ListingImportReport {
   std::vector<std::string> updated;    // listings seen before (same platform and URL): captured again
   std::vector<std::string> unchanged;  // listings seen before, identical to what is stored: nothing
                                        // written (not in `updated`)
+  // Listings seen before whose capture here is older than the one stored (a file imported again
+  // after a newer one): nothing written, the newer capture kept (not in `updated` or `unchanged`).
+  std::vector<std::string> older;
   std::size_t images = 0;
   std::vector<HitView> hits;  // the hits the import found (new or changed)
   std::int64_t events = 0;

@@ -677,6 +677,7 @@ struct Written {
   std::vector<json> images;  // every image of the listing, stored before and now
   bool added = false;
   bool unchanged = false;  // known, and nothing in it differs from what is stored: not written
+  bool older = false;      // known, and captured before what is stored: not written
   std::size_t new_images = 0;
 };
 
@@ -723,6 +724,17 @@ Result<Written> write_listing(Workspace& workspace, store::Writer& writer, const
   const bool new_images =
       std::any_of(incoming.images.begin(), incoming.images.end(),
                   [&](const IncomingImage& i) { return !hashes.contains(sha256_hex(i.bytes)); });
+  // A capture older than the stored one (yesterday's file imported again after today's) would roll
+  // the listing back to what the seller has since changed, and a decided hit's "listing changed"
+  // with it: the newer capture stays.
+  const std::string at = text(incoming.draft.record, "captured_at"),
+                    stored_at = known ? text(*known, "captured_at") : "";
+  if (!out.added && !at.empty() && !stored_at.empty() && earliest_instant(at) < earliest_instant(stored_at)) {
+    out.older = true;
+    out.listing = *known;
+    out.images = std::move(images);
+    return out;
+  }
   if (!out.added && !new_images && same_capture(r, *known)) {
     out.unchanged = true;
     out.listing = *known;
@@ -842,6 +854,7 @@ Result<ListingImportReport> import_listings(Workspace& workspace, const Session&
       MOAT_TRY(Written written, write_listing(workspace, writer, incoming[i], blobs[i],
                                               same == known.end() ? nullptr : same->second, last, author));
       (written.added       ? report.added
+       : written.older     ? report.older
        : written.unchanged ? report.unchanged
                            : report.updated)
           .push_back(text(written.listing, "id"));
@@ -891,11 +904,8 @@ Result<std::vector<ListingView>> listing_views(Workspace& workspace,
 json import_report_json(const ListingImportReport& report) {
   json hits = json::array();
   for (const HitView& hit : report.hits) hits.push_back(hit_json(hit));
-  return {{"added", report.added},
-          {"updated", report.updated},
-          {"unchanged", report.unchanged},
-          {"images", report.images},
-          {"hits", hits},
+  return {{"added", report.added},  {"updated", report.updated}, {"unchanged", report.unchanged},
+          {"older", report.older},  {"images", report.images},   {"hits", hits},
           {"events", report.events}};
 }
 

@@ -220,6 +220,36 @@ TEST_P(WatchTest, ARightHeldBySomeoneElseIsNeitherMatchedNorUsedInAComplaint) {
   for (const RightView& r : watch_.confirmed.hit.rights) EXPECT_TRUE(views->at(r.id).own) << r.id;
 }
 
+TEST_P(WatchTest, AnOlderCaptureImportedAfterANewerOneChangesNothing) {
+  const auto capture = [&](const std::string& title, const std::string& at) {
+    return import_listings(*workspace_, session_,
+                           {{{"c.csv",
+                              "platform,url,title,price,currency,captured_at\n"
+                              "taobao,https://item.taobao.com/item.htm?id=68001," +
+                                  title + ",150,CNY," + at + "\n"}},
+                            {},
+                            {}});
+  };
+  auto newer = capture("AURORA 智能音箱", "2026-11-10T10:00:00+08:00");
+  ASSERT_TRUE(newer.ok()) << newer.error().to_string();
+  ASSERT_EQ(newer->added.size(), 1U);
+  const std::int64_t before = events();
+  // 10:00 in Shenzhen is 02:00 UTC: 01:00Z was captured before it.
+  auto older = capture("AURORA 智能音箱 旧", "2026-11-10T01:00:00Z");
+  ASSERT_TRUE(older.ok()) << older.error().to_string();
+  EXPECT_EQ(older->older, newer->added);
+  EXPECT_TRUE(older->updated.empty());
+  EXPECT_EQ(events(), before) << "an older capture writes nothing";
+  auto listed = list_listings(*workspace_);
+  ASSERT_TRUE(listed.ok());
+  for (const ListingView& l : *listed) {
+    if (l.id == newer->added.front()) EXPECT_EQ(l.title, "AURORA 智能音箱");
+  }
+  auto later = capture("AURORA 智能音箱 新", "2026-11-10T03:00:00Z");
+  ASSERT_TRUE(later.ok()) << later.error().to_string();
+  EXPECT_EQ(later->updated, newer->added) << "a later capture still updates it";
+}
+
 TEST_P(WatchTest, APlatformInAnyCaseIsReadInJsonAsInCsv) {
   auto imported = import_listings(
       *workspace_, session_,

@@ -115,9 +115,12 @@ void define_import(CLI::App& parent, GlobalOptions& global, Runs& runs) {
         return {};
       }
       std::cout << "imported " << report.added.size() << " new and "
-                << report.updated.size() + report.unchanged.size() << " known listings"
+                << report.updated.size() + report.unchanged.size() + report.older.size() << " known listings"
                 << (report.unchanged.empty() ? ""
                                              : " (" + std::to_string(report.unchanged.size()) + " unchanged)")
+                << (report.older.empty() ? ""
+                                         : " (" + std::to_string(report.older.size()) +
+                                               " captured before what is recorded: the newer capture kept)")
                 << ", " << report.images << " images captured; " << report.hits.size()
                 << " hits found or changed\n";
       if (!report.hits.empty()) print_hits(report.hits);
