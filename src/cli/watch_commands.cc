@@ -474,6 +474,12 @@ void define_complaint(CLI::App& parent, GlobalOptions& global, Runs& runs) {
         return {};
       }
       std::cout << view.id << " is " << view.status << "\n";
+      // Recorded as the platform answered; but a complaint filed while it still lacked something
+      // is one the platform is likely to turn down, and the person should know what.
+      if (flags->status == "filed" && !view.missing.empty()) {
+        std::cerr << "warning: " << view.id << " was filed while it lacked: " << join(view.missing, "; ")
+                  << "\n";
+      }
       return {};
     });
   });

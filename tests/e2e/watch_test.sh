@@ -236,6 +236,16 @@ FILED=$(date -u +%F)
 REMOVED=$FILED
 run "$MOAT" "${W[@]}" watch complaint set C1 --status filed --on "$FILED" --reference IPP-77
 expect_status 0 "complaint filed"
+CHECKS=$((CHECKS + 1))
+! grep -q "warning" "$WORK/stderr" || fail "a ready complaint filed: $(cat "$WORK/stderr")"
+# Filed while it lacked something (in a copy of the workspace: its hit dismissed first): recorded as
+# the platform answered, and what it lacked said.
+clone_workspace "$WORK/ws" "$WORK/lacking" || fail "clone"
+"$MOAT" -w "$WORK/lacking" watch complaint set C1 --status drafted >/dev/null 2>&1
+"$MOAT" -w "$WORK/lacking" watch dismiss H1 --reason "a licensed reseller after all" >/dev/null || fail "dismiss H1"
+run "$MOAT" -w "$WORK/lacking" watch complaint set C1 --status filed --on "$FILED"
+expect_status 0 "a complaint filed while it lacked something"
+expect_stderr "warning: C1 was filed while it lacked: a confirmed hit: H1 is dismissed" "what it lacked is said"
 run "$MOAT" "${W[@]}" watch complaint set C1 --status removed --on "$REMOVED"
 expect_status 0 "complaint removed"
 run "$MOAT" "${W[@]}" watch complaints --json
