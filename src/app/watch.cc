@@ -284,9 +284,9 @@ Result<std::vector<ReferenceView>> add_references(Workspace& workspace, const Se
 Result<std::vector<ReferenceView>> remove_references(Workspace& workspace, const Session& session,
                                                      const std::vector<std::string>& ids) {
   if (ids.empty()) return input_error("REFERENCE", "name the references to remove (WR1, ...)");
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    if (std::find(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(i), ids[i]) != ids.begin() + i)
-      return input_error("REFERENCE", ids[i] + " is given twice");
+  std::set<std::string> seen;
+  for (const std::string& id : ids) {
+    if (!seen.insert(id).second) return input_error("REFERENCE", id + " is given twice");
   }
   const store::Author author = session.author();
   std::vector<ReferenceView> removed;

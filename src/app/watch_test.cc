@@ -243,7 +243,9 @@ TEST_P(WatchTest, AnOlderCaptureImportedAfterANewerOneChangesNothing) {
   auto listed = list_listings(*workspace_);
   ASSERT_TRUE(listed.ok());
   for (const ListingView& l : *listed) {
-    if (l.id == newer->added.front()) EXPECT_EQ(l.title, "AURORA 智能音箱");
+    if (l.id == newer->added.front()) {
+      EXPECT_EQ(l.title, "AURORA 智能音箱");
+    }
   }
   auto later = capture("AURORA 智能音箱 新", "2026-11-10T03:00:00Z");
   ASSERT_TRUE(later.ok()) << later.error().to_string();
