@@ -59,6 +59,7 @@ constexpr std::pair<std::string_view, Capability> kCommands[] = {
     {"audit cosign", Capability::kAdminister},
     {"watch import", Capability::kRecordLegal},
     {"watch reference add", Capability::kRecordLegal},
+    {"watch reference remove", Capability::kRecordLegal},
     {"watch match", Capability::kRecordLegal},
     {"watch confirm", Capability::kRecordLegal},
     {"watch dismiss", Capability::kRecordLegal},
