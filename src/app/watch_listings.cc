@@ -140,6 +140,15 @@ long long earliest_instant(std::string_view text) {
   return text[zone] == '+' ? at - offset : at + offset;
 }
 
+// The latest instant such a capture time can name: its own for a time with its offset; for a day,
+// when that day ends last, at UTC-12:00. A capture is older than another for certain when its latest
+// instant is before the other's earliest.
+long long latest_instant(std::string_view text) {
+  constexpr long long kMinute = 60LL * 1000;
+  if (text.size() != 10) return earliest_instant(text);
+  return earliest_instant(text) + (14 + 24 + 12) * 60 * kMinute - 1;
+}
+
 // Capture times later than the import's clock `now` (ISO 8601 UTC) allows: a capture cannot have
 // been made after the file that records it is read.
 void check_capture_times(const std::vector<Draft>& drafts, const std::string& now,
@@ -706,10 +715,22 @@ Result<Written> write_listing(Workspace& workspace, store::Writer& writer, const
     for (const std::string& name : incoming.left_out) {
       if (const auto it = known->find(name); it != known->end()) r[name] = *it;
     }
+    // The same item captured from Taobao's page and from Tmall's (identity): one listing, on the
+    // platform it was first recorded on.
+    r["platform"] = (*known)["platform"];
   }
-  json listing = r;
   Written out;
   out.added = known == nullptr;
+  // A capture older than the stored one for certain (yesterday's file imported again after
+  // today's) would roll the listing back to what the seller has since changed, and a decided hit's
+  // "listing changed" with it: the listing keeps the newer capture, and only photos it has not
+  // seen are added, as captured when they were.
+  const std::string at = text(r, "captured_at"), stored_at = known ? text(*known, "captured_at") : "";
+  out.older =
+      !out.added && !at.empty() && !stored_at.empty() && latest_instant(at) < earliest_instant(stored_at);
+  const std::string capture_at = at.empty() ? author.at : at;
+  const std::string capture_by = text(r, "captured_by").empty() ? author.actor : text(r, "captured_by");
+  json listing = out.older ? *known : r;
   listing["id"] = out.added ? "L" + std::to_string(++last) : text(*known, "id");
   const std::string id = listing["id"];
   std::vector<store::Record> images;
@@ -724,28 +745,24 @@ Result<Written> write_listing(Workspace& workspace, store::Writer& writer, const
   const bool new_images =
       std::any_of(incoming.images.begin(), incoming.images.end(),
                   [&](const IncomingImage& i) { return !hashes.contains(sha256_hex(i.bytes)); });
-  // A capture older than the stored one (yesterday's file imported again after today's) would roll
-  // the listing back to what the seller has since changed, and a decided hit's "listing changed"
-  // with it: the newer capture stays.
-  const std::string at = text(incoming.draft.record, "captured_at"),
-                    stored_at = known ? text(*known, "captured_at") : "";
-  if (!out.added && !at.empty() && !stored_at.empty() && earliest_instant(at) < earliest_instant(stored_at)) {
-    out.older = true;
+  if (out.older && !new_images) {
     out.listing = *known;
     out.images = std::move(images);
     return out;
   }
-  if (!out.added && !new_images && same_capture(r, *known)) {
+  if (!out.added && !out.older && !new_images && same_capture(r, *known)) {
     out.unchanged = true;
     out.listing = *known;
     out.images = std::move(images);
     return out;
   }
-  listing["source"] = origin_text(incoming.draft.origin);
-  listing["imported_at"] = author.at;
-  listing["imported_by"] = author.actor;
-  if (text(listing, "captured_by").empty()) listing["captured_by"] = author.actor;
-  if (text(listing, "captured_at").empty()) listing["captured_at"] = author.at;
+  if (!out.older) {
+    listing["source"] = origin_text(incoming.draft.origin);
+    listing["imported_at"] = author.at;
+    listing["imported_by"] = author.actor;
+    listing["captured_by"] = capture_by;
+    listing["captured_at"] = capture_at;
+  }
   json captured = json::array();
   // Photos are added, never dropped: the listing keeps those captured before, in their order, and
   // the new ones follow (a capture that names none, or other ones, leaves the evidence in place).
@@ -769,8 +786,8 @@ Result<Written> write_listing(Workspace& workspace, store::Writer& writer, const
                    {"size", blobs[i].size},
                    {"media_type", image.media_type},
                    {"fingerprint", image.fingerprint},
-                   {"captured_at", listing["captured_at"]},
-                   {"captured_by", listing["captured_by"]}};
+                   {"captured_at", capture_at},
+                   {"captured_by", capture_by}};
     MOAT_TRY(const bool written, writer.put(watch_internal::table("listing_images"), record));
     (void)written;
     captured.push_back({{"name", name}, {"sha256", record["sha256"]}, {"vault", blobs[i].id}});
@@ -781,9 +798,12 @@ Result<Written> write_listing(Workspace& workspace, store::Writer& writer, const
   listing["images"] = names;
   MOAT_TRY(const bool written, writer.put(watch_internal::table("listings"), listing));
   (void)written;
-  const json detail = {{"platform", listing["platform"]},       {"url", listing["url"]},
-                       {"captured_at", listing["captured_at"]}, {"captured_by", listing["captured_by"]},
-                       {"source", listing["source"]},           {"images", captured}};
+  const json detail = {{"platform", listing["platform"]},
+                       {"url", out.older ? r["url"] : listing["url"]},
+                       {"captured_at", capture_at},
+                       {"captured_by", capture_by},
+                       {"source", origin_text(incoming.draft.origin)},
+                       {"images", captured}};
   MOAT_CHECK(writer.note("capture", "listings", id, detail.dump()));
   out.listing = std::move(listing);
   out.images = std::move(images);

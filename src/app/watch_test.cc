@@ -250,6 +250,13 @@ TEST_P(WatchTest, AnOlderCaptureImportedAfterANewerOneChangesNothing) {
   auto later = capture("AURORA 智能音箱 新", "2026-11-10T03:00:00Z");
   ASSERT_TRUE(later.ok()) << later.error().to_string();
   EXPECT_EQ(later->updated, newer->added) << "a later capture still updates it";
+  // A day alone may be any time of it, anywhere: older only when it ends before the capture recorded.
+  auto same_day = capture("AURORA 智能音箱 日", "2026-11-10");
+  ASSERT_TRUE(same_day.ok()) << same_day.error().to_string();
+  EXPECT_EQ(same_day->updated, newer->added) << "the same day may be later";
+  auto day_before = capture("AURORA 智能音箱 前", "2026-11-07");
+  ASSERT_TRUE(day_before.ok()) << day_before.error().to_string();
+  EXPECT_EQ(day_before->older, newer->added) << "three days before is older for certain (two may overlap)";
 }
 
 TEST_P(WatchTest, APlatformInAnyCaseIsReadInJsonAsInCsv) {
