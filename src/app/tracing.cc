@@ -266,12 +266,12 @@ class PreparedMasters {
   std::map<std::string, std::optional<mark::Master>> cache_;
 };
 
-// Whether a mark reader's refusal is of the suspect's own bytes (they do not parse as their kind:
-// a truncated PDF, a Gerber cut mid-command, located at a line and column) rather than of how it
-// sits on a master (registration: "does not match").
+// Whether a mark reader's refusal is of the suspect's own bytes: they do not read as their kind
+// at all ("not a readable PDF: …", "not a Gerber RS-274X file: …", "unreadable page content: …"),
+// rather than how it sits on a master ("does not match") or a feature not supported.
 bool unreadable_suspect(const Error& error) {
   const std::string& message = error.message();
-  return !error.where().empty() || message.starts_with("not a") || message.starts_with("unreadable");
+  return message.starts_with("not a") || message.starts_with("unreadable");
 }
 
 // The master the suspect registers on best, if any; `unreadable` is told why the suspect's own bytes

@@ -238,7 +238,7 @@ void warn_weak(const std::vector<app::CopyMade>& copies) {
   }
   for (const auto& [file, c] : files) {
     std::cerr << "warning: " << file << " (" << c->name << ") is marked too lightly to name its "
-              << "recipient once altered (resists 0): a leak of it names them only byte for byte\n";
+              << "recipient once altered (resists 0): a leak of it may name them only byte for byte\n";
   }
 }
 

@@ -339,7 +339,11 @@ class Connection : public Evictable, public std::enable_shared_from_this<Connect
     view.client = peer_;
     view.tls = kTls;
     if (shared_.options.trust_proxy && is_loopback(peer_)) {
-      const std::string_view forwarded = header(request, "X-Forwarded-For");
+      // The address the proxy added is the last one: on the last line, when a proxy adds a line of
+      // its own rather than appending to the client's (which the client could have written).
+      std::string_view forwarded;
+      for (auto [it, end] = request.equal_range("X-Forwarded-For"); it != end; ++it)
+        forwarded = std::string_view(it->value().data(), it->value().size());
       const std::size_t comma = forwarded.rfind(',');
       const std::string_view last = comma == std::string_view::npos ? forwarded : forwarded.substr(comma + 1);
       if (!last.empty()) view.client = loggable(std::string(last.substr(last.find_first_not_of(' '))), 64);

@@ -179,6 +179,19 @@ json.dump(event, open(sys.argv[1], "w"))
 EOF
 check "a readable copy with a key added" 1 "REJECTED: events/8.json holds 'note'"
 fresh
+python3 - "$WORK/t" <<'EOF'
+import glob, json, sys
+for path in sorted(glob.glob(sys.argv[1] + "/events/*.json")):
+    event = json.load(open(path))
+    flags = [k for k, v in (event.get("after") or {}).items() if isinstance(v, bool)]
+    if flags:
+        event["after"][flags[0]] = int(event["after"][flags[0]])  # false as 0: equal to Python, not as JSON
+        json.dump(event, open(path, "w"))
+        print(path.rsplit("/", 1)[1], file=open(sys.argv[1] + "/../edited", "w"))
+        break
+EOF
+check "a readable copy with false written as 0" 1 "REJECTED: events/$(cat "$WORK/edited") does not match"
+fresh
 echo '{' >"$WORK/t/events/8.json"
 check "a readable copy that is not JSON" 1 "REJECTED: events/8.json is malformed"
 fresh

@@ -332,6 +332,10 @@ def parse_image(text):
         return text
 
 
+def canonical(value):
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
 READABLE_FIELDS = ("seq", "at", "actor", "action", "entity", "key", "before", "after", "prev_hash", "hash",
                    "leaf_hash")
 
@@ -347,11 +351,12 @@ def check_readable(event, readable, name, leaf):
         raise Rejected("%s does not match the event's canonical encoding (its 'leaf_hash' differs): the readable "
                        "copy was edited" % name)
     for key in ("seq", "at", "actor", "action", "entity", "key", "prev_hash", "hash"):
-        if readable.get(key) != event[key]:
+        if canonical(readable.get(key)) != canonical(event[key]):
             raise Rejected("%s does not match the event's canonical encoding (its %r differs): the readable copy "
                            "was edited" % (name, key))
     for key in ("before", "after"):
-        if readable.get(key) != parse_image(event[key]):
+        # Compared as JSON text: Python takes 0 for false and 1.0 for 1, the bytes do not.
+        if canonical(readable.get(key)) != canonical(parse_image(event[key])):
             raise Rejected("%s does not match the event's canonical encoding (its %r differs): the readable copy "
                            "was edited" % (name, key))
 
