@@ -324,7 +324,12 @@ Result<std::vector<ProductReferences>> list_references(Workspace& workspace, Dat
       if (!covered.empty() && std::find(covered.begin(), covered.end(), product.product) == covered.end())
         continue;
       const RightView& view = views.at(text(r, "id"));
-      if (view.status == "ended" || !view.own) continue;  // nothing is matched or enforced with it
+      if (view.status == "ended") continue;  // nothing is matched or enforced with it
+      if (!view.own && (view.kind == "trademark" || view.kind == "design")) {
+        product.not_matched.push_back(view);  // said, so that a name written otherwise is seen
+        continue;
+      }
+      if (!view.own) continue;
       if (view.kind == "trademark") product.marks.push_back(view);
       if (view.kind == "design") product.designs.push_back(view);
     }
@@ -504,11 +509,22 @@ json product_references_json(const ProductReferences& p) {
   json marks = json::array(), designs = json::array(), references = json::array();
   for (const RightView& r : p.marks) marks.push_back(right_json(r));
   for (const RightView& r : p.designs) designs.push_back(right_json(r));
+  json not_matched = json::array();
+  for (const RightView& r : p.not_matched) {
+    json right = right_json(r);
+    right["owner"] = r.owner;
+    not_matched.push_back(std::move(right));
+  }
   for (const ReferenceView& r : p.references) references.push_back(reference_json(r));
-  return {{"product", p.product},     {"name", p.name},
-          {"marks", marks},           {"designs", designs},
-          {"references", references}, {"price_floor", number_or_null(p.price_floor)},
-          {"currency", p.currency},   {"price_floor_source", p.price_floor_source}};
+  return {{"product", p.product},
+          {"name", p.name},
+          {"marks", marks},
+          {"designs", designs},
+          {"references", references},
+          {"price_floor", number_or_null(p.price_floor)},
+          {"currency", p.currency},
+          {"price_floor_source", p.price_floor_source},
+          {"not_matched", not_matched}};
 }
 
 }  // namespace moat::app

@@ -164,6 +164,7 @@ struct ProductReferences {
   std::optional<double> price_floor;      // its unit cost from the approved plan, base currency
   std::string currency;                   // the base currency
   std::string price_floor_source;         // "approved plan plan-2" or why there is none
+  std::vector<RightView> not_matched;     // marks and designs covering it held by someone else
 };
 
 Result<std::vector<ProductReferences>> list_references(Workspace& workspace, Date today);

@@ -213,6 +213,10 @@ TEST_P(WatchTest, ARightHeldBySomeoneElseIsNeitherMatchedNorUsedInAComplaint) {
   for (const ProductReferences& p : *listed) {
     for (const RightView& r : p.marks)
       EXPECT_NE(r.id, *added) << "another's mark listed as " << p.product << "'s";
+    if (p.product != watch_.confirmed.hit.product) continue;
+    // Said not matched, so that the company's own name written otherwise is seen.
+    ASSERT_EQ(p.not_matched.size(), 1U);
+    EXPECT_EQ(p.not_matched.front().id, *added);
   }
   auto views = watch_internal::right_views(*workspace_, today());
   ASSERT_TRUE(views.ok());

@@ -210,6 +210,10 @@ void define_reference(CLI::App& parent, GlobalOptions& global, Runs& runs) {
                   << "\n  designs     " << rights_text(p.designs) << "\n  price floor "
                   << (p.price_floor ? score_text(*p.price_floor) + " " + p.currency : "none") << " ("
                   << p.price_floor_source << ")\n";
+        for (const app::RightView& r : p.not_matched) {
+          std::cout << "  not matched " << r.id << " (" << r.jurisdiction << " " << r.kind << ") held by "
+                    << r.owner << ", not by the company (moat.toml's company names)\n";
+        }
         for (const app::ReferenceView& r : p.references) {
           std::cout << "  " << r.id << "  " << r.kind << "  " << (r.kind == "image" ? r.name : r.text)
                     << (r.right.empty() ? "" : "  figure of " + r.right) << "\n";
