@@ -296,10 +296,23 @@ Result<ListingFile> read_json_listings(const SourceFile& file, const CapabilityC
   return read;
 }
 
+// A workbook's first worksheet (.xlsx, what scraping tools export by default), read as a CSV file
+// is: the same columns, each problem at its cell (listings.xlsx:Sheet1!C7).
+Result<FileRead> read_workbook_listings(const SourceFile& file, const CapabilityCatalog& catalog) {
+  MOAT_TRY(FileRead read,
+           read_workbook_records(file, listing_columns(), std::nullopt, std::nullopt, catalog));
+  std::vector<Diagnostic> problems;
+  for (const Draft& draft : read.drafts) check_listing(draft, problems);
+  if (!problems.empty()) return Error(ErrorCode::kInput, std::move(problems));
+  return read;
+}
+
 Result<ListingFile> read_listing_file(const SourceFile& file, const CapabilityCatalog& catalog) {
   if (looks_like_json(file)) return read_json_listings(file, catalog);
   ListingFile out;
-  MOAT_TRY(FileRead read, read_csv_records(file, listing_columns(), std::nullopt, catalog, check_listing));
+  MOAT_TRY(FileRead read, is_workbook(file.name) ? read_workbook_listings(file, catalog)
+                                                 : read_csv_records(file, listing_columns(), std::nullopt,
+                                                                    catalog, check_listing));
   const std::vector<std::string>& columns = read.report.fields_given;
   const std::vector<std::string> left_out = fields_left_out([&](std::string_view name) {
     return std::find(columns.begin(), columns.end(), name) != columns.end();

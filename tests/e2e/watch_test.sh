@@ -309,6 +309,33 @@ run "$MOAT" "${W[@]}" watch package taobao --hits "H1,H1"
 expect_status 1 "a hit named twice"
 expect_stderr "names H1 twice" "a hit named twice"
 
+# Listings as a scraping tool's workbook (.xlsx): read as the CSV is, a date cell as its day, a bad
+# cell named at its place.
+"$SYSTEM_PYTHON" - "$WORK/listings.xlsx" "$WORK/bad-listings.xlsx" <<'PY'
+import datetime, sys, openpyxl
+book = openpyxl.Workbook()
+sheet = book.active
+sheet.title = "商品"
+sheet.append(["platform", "url", "title", "price", "currency", "captured_at"])
+sheet.append(["JD", "https://item.jd.com/10077.html", "极光音箱 AU-360", 120.5, "CNY", datetime.date(2026, 12, 1)])
+book.save(sys.argv[1])
+sheet.append(["jd", "https://item.jd.com/10078.html", "极光音箱", "cheap", "CNY", None])
+book.save(sys.argv[2])
+PY
+run "$MOAT" "${W[@]}" watch import "$WORK/listings.xlsx" --json
+expect_status 0 "listings from a workbook"
+CHECKS=$((CHECKS + 1))
+python3 - "$WORK/stdout" <<'PY' || fail "a workbook's listing: not read as the CSV would be"
+import json, sys
+o = json.load(open(sys.argv[1]))
+assert len(o["added"]) == 1 and o["hits"], o
+hit = o["hits"][0]
+assert hit["listing"]["platform"] == "jd" and hit["listing"]["captured_at"] == "2026-12-01", hit["listing"]
+PY
+run "$MOAT" "${W[@]}" watch import "$WORK/bad-listings.xlsx"
+expect_status 1 "a workbook's bad cell"
+expect_stderr "bad-listings.xlsx:'商品'!D3: price must be a number" "the bad cell's place"
+
 # Every capture is in the ledger, and the ledger still verifies.
 run "$MOAT" "${W[@]}" audit verify
 expect_status 0 "audit verify"
