@@ -34,27 +34,44 @@ using store::FieldType;
 constexpr std::size_t kMaxDiagnostics = 50;
 constexpr std::uintmax_t kMaxImageBytes = 64u << 20;
 
-// The columns of a listings file, exactly as the format names them (docs/watch.md).
+// The columns of a listings file, exactly as the format names them (docs/watch.md), and the
+// Chinese headers scraping tools write for them.
+constexpr std::string_view kPlatformAliases[] = {"平台", "电商平台"};
+constexpr std::string_view kUrlAliases[] = {"链接", "商品链接", "网址"};
+constexpr std::string_view kListingIdAliases[] = {"商品id", "商品编号"};
+constexpr std::string_view kTitleAliases[] = {"标题", "商品标题", "商品名称"};
+constexpr std::string_view kDescriptionAliases[] = {"描述", "商品描述"};
+constexpr std::string_view kPriceAliases[] = {"价格", "售价"};
+constexpr std::string_view kCurrencyAliases[] = {"币种", "货币"};
+constexpr std::string_view kMinOrderAliases[] = {"起订量", "起批量"};
+constexpr std::string_view kSellerAliases[] = {"卖家", "店铺名称", "商家"};
+constexpr std::string_view kStoreUrlAliases[] = {"店铺链接"};
+constexpr std::string_view kLocationAliases[] = {"所在地", "发货地", "卖家所在地"};
+constexpr std::string_view kImagesAliases[] = {"图片", "图片文件"};
+constexpr std::string_view kCapturedAtAliases[] = {"采集时间", "抓取时间"};
+constexpr std::string_view kCapturedByAliases[] = {"采集人"};
+
 const store::Table& listing_columns() {
+  using store::Bound;
   static const std::vector<std::string>& platforms = watch_platforms();
   static const std::vector<std::string_view> platform_names(platforms.begin(), platforms.end());
   static const store::Table kColumns{
       "listings",
       "listing",
-      {{"platform", FieldType::kEnum, true, store::Bound::kNone, platform_names},
-       {"url", FieldType::kText, true},
-       {"listing_id", FieldType::kText},
-       {"title", FieldType::kText, true},
-       {"description", FieldType::kText},
-       {"price", FieldType::kNumber, false, store::Bound::kNonNegative},
-       {"currency", FieldType::kCurrency},
-       {"min_order", FieldType::kInteger, false, store::Bound::kNonNegative},
-       {"seller", FieldType::kText},
-       {"store_url", FieldType::kText},
-       {"seller_location", FieldType::kText},
-       {"images", FieldType::kNameList, false, store::Bound::kNone, {}, "[]"},
-       {"captured_at", FieldType::kText},
-       {"captured_by", FieldType::kText}}};
+      {{"platform", FieldType::kEnum, true, Bound::kNone, platform_names, {}, kPlatformAliases},
+       {"url", FieldType::kText, true, Bound::kNone, {}, {}, kUrlAliases},
+       {"listing_id", FieldType::kText, false, Bound::kNone, {}, {}, kListingIdAliases},
+       {"title", FieldType::kText, true, Bound::kNone, {}, {}, kTitleAliases},
+       {"description", FieldType::kText, false, Bound::kNone, {}, {}, kDescriptionAliases},
+       {"price", FieldType::kNumber, false, Bound::kNonNegative, {}, {}, kPriceAliases},
+       {"currency", FieldType::kCurrency, false, Bound::kNone, {}, {}, kCurrencyAliases},
+       {"min_order", FieldType::kInteger, false, Bound::kNonNegative, {}, {}, kMinOrderAliases},
+       {"seller", FieldType::kText, false, Bound::kNone, {}, {}, kSellerAliases},
+       {"store_url", FieldType::kText, false, Bound::kNone, {}, {}, kStoreUrlAliases},
+       {"seller_location", FieldType::kText, false, Bound::kNone, {}, {}, kLocationAliases},
+       {"images", FieldType::kNameList, false, Bound::kNone, {}, "[]", kImagesAliases},
+       {"captured_at", FieldType::kText, false, Bound::kNone, {}, {}, kCapturedAtAliases},
+       {"captured_by", FieldType::kText, false, Bound::kNone, {}, {}, kCapturedByAliases}}};
   return kColumns;
 }
 

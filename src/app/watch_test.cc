@@ -263,6 +263,27 @@ TEST_P(WatchTest, AnOlderCaptureImportedAfterANewerOneChangesNothing) {
   EXPECT_EQ(day_before->older, newer->added) << "three days before is older for certain (two may overlap)";
 }
 
+TEST_P(WatchTest, ChineseHeadersAsScrapingToolsWriteThemAreRead) {
+  auto imported = import_listings(*workspace_, session_,
+                                  {{{"采集.csv",
+                                     "平台,链接,标题,价格,币种,卖家,所在地,采集时间\n"
+                                     "taobao,https://item.taobao.com/item.htm?id=69001,极光 音箱,88,"
+                                     "CNY,某某数码专营店,广东 深圳,2026-11-10\n"}},
+                                   {},
+                                   {}});
+  ASSERT_TRUE(imported.ok()) << imported.error().to_string();
+  ASSERT_EQ(imported->added.size(), 1U);
+  auto listed = list_listings(*workspace_);
+  ASSERT_TRUE(listed.ok());
+  for (const ListingView& l : *listed) {
+    if (l.id != imported->added.front()) continue;
+    EXPECT_EQ(l.title, "极光 音箱");
+    EXPECT_EQ(l.seller, "某某数码专营店");
+    EXPECT_EQ(l.seller_location, "广东 深圳");
+    EXPECT_EQ(l.captured_at, "2026-11-10");
+  }
+}
+
 TEST_P(WatchTest, APlatformInAnyCaseIsReadInJsonAsInCsv) {
   auto imported = import_listings(
       *workspace_, session_,
