@@ -374,6 +374,19 @@ def test_sign_in(admin):
         waiting = sign_in(server, "victim1", PASSWORD, "10.0.0.1")
         check(waiting.status == 429 and int(waiting.headers.get("retry-after", "0")) >= 2,
               "the failing address waits, told how long: %s %s" % (waiting.status, waiting.headers.get("retry-after")))
+        # A proxy that adds a line of its own: the last line is its, the first the client's. The
+        # waiting address on the last line still waits, whatever the client wrote before it.
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        body = json.dumps({"name": "victim1", "password": PASSWORD})
+        conn.putrequest("POST", "/api/login")
+        for value in ("10.0.0.9", "10.0.0.1"):
+            conn.putheader("X-Forwarded-For", value)
+        conn.putheader("Content-Type", "application/json")
+        conn.putheader("Content-Length", str(len(body)))
+        conn.endheaders(body.encode())
+        two_lines = Reply(conn.getresponse())
+        conn.close()
+        check(two_lines.status == 429, "X-Forwarded-For on two lines: the proxy's (last) counts: %s" % two_lines.status)
         elsewhere = sign_in(server, "victim1", PASSWORD, "10.0.0.2")
         check(elsewhere.status == 200, "failures from one address do not lock the account out elsewhere: %s" %
               elsewhere.status)
