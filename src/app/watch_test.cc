@@ -261,6 +261,26 @@ TEST_P(WatchTest, AnOlderCaptureImportedAfterANewerOneChangesNothing) {
   auto day_before = capture("AURORA 智能音箱 前", "2026-11-07");
   ASSERT_TRUE(day_before.ok()) << day_before.error().to_string();
   EXPECT_EQ(day_before->older, newer->added) << "three days before is older for certain (two may overlap)";
+  // An older capture's photo the listing has not seen is still added, as captured then; the
+  // listing's fields stay the newer capture's.
+  auto with_photo = import_listings(*workspace_, session_,
+                                    {{{"p.csv",
+                                       "platform,url,title,price,currency,captured_at,images\n"
+                                       "taobao,https://item.taobao.com/item.htm?id=68001,AURORA 旧,99,CNY,"
+                                       "2026-11-01T10:00:00+08:00,old.png\n"}},
+                                     {},
+                                     {{"old.png", png_of("tb-7001-main.png")}}});
+  ASSERT_TRUE(with_photo.ok()) << with_photo.error().to_string();
+  EXPECT_EQ(with_photo->older, newer->added);
+  EXPECT_EQ(with_photo->images, 1U);
+  auto after = list_listings(*workspace_);
+  ASSERT_TRUE(after.ok());
+  for (const ListingView& l : *after) {
+    if (l.id != newer->added.front()) continue;
+    EXPECT_EQ(l.title, "AURORA 智能音箱 日") << "the newer capture's fields stay";
+    ASSERT_EQ(l.images.size(), 1U);
+    EXPECT_EQ(l.images.front().captured_at, "2026-11-01T10:00:00+08:00");
+  }
 }
 
 TEST_P(WatchTest, ChineseHeadersAsScrapingToolsWriteThemAreRead) {
@@ -670,6 +690,13 @@ TEST_P(WatchTest, TheSameItemOnAnotherPageOrHostIsOneListing) {
     ASSERT_TRUE(b.ok()) << b.error().to_string();
     EXPECT_TRUE(b->added.empty()) << other << " is " << first;
     EXPECT_EQ(b->updated, a->added) << other;
+    auto listed = list_listings(*workspace_);
+    ASSERT_TRUE(listed.ok());
+    for (const ListingView& l : *listed) {
+      if (l.id == a->added.front()) {
+        EXPECT_EQ(l.platform, platform) << "the platform first recorded stays";
+      }
+    }
   }
   // An ASIN is one marketplace's; two JD items are two listings; a look-alike host is another site.
   for (const auto& [platform, first, other] : std::vector<std::tuple<std::string, std::string, std::string>>{
