@@ -207,10 +207,6 @@ Result<std::map<std::string, RightView>> right_views(Workspace& workspace, Date 
   std::vector<store::Record> rights, events;
   MOAT_CHECK(read_tables(workspace.store(), {{"ip_rights", &rights}, {"ip_events", &events}}));
   MOAT_TRY(const LegalRules rules, legal_rules(workspace));
-  // Names as people type them: trimmed, in any case (as the ip-owned-by-other flag compares them).
-  const auto same = [](std::string_view a, std::string_view b) {
-    return to_lower_ascii(trim(a)) == to_lower_ascii(trim(b));
-  };
   std::map<std::string, RightView> out;
   for (const json& r : rights) {
     std::vector<json> of_right;
@@ -221,7 +217,7 @@ Result<std::map<std::string, RightView>> right_views(Workspace& workspace, Date 
     view.owner = text(r, "owner");
     view.own = trim(view.owner).empty() || rules.company_names.empty() ||
                std::any_of(rules.company_names.begin(), rules.company_names.end(),
-                           [&](const std::string& name) { return same(name, view.owner); });
+                           [&](const std::string& name) { return same_name(name, view.owner); });
     out.emplace(text(r, "id"), std::move(view));
   }
   return out;

@@ -260,6 +260,10 @@ std::string to_lower_ascii(std::string_view text) {
   return out;
 }
 
+bool same_name(std::string_view a, std::string_view b) {
+  return to_lower_ascii(trim(a)) == to_lower_ascii(trim(b));
+}
+
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   // Three rows: the one before last for a transposition of two neighbours.
   std::vector<std::size_t> before(b.size() + 1), last(b.size() + 1), row(b.size() + 1);

@@ -55,6 +55,8 @@ std::string cut_short(std::string_view text, std::size_t limit = 80);
 std::string ascii_separators(std::string_view text);
 std::string join(const std::vector<std::string>& items, std::string_view separator);
 std::string to_lower_ascii(std::string_view text);
+// Names as people type them (an owner, a mark, a company) are one name trimmed and in any ASCII case.
+bool same_name(std::string_view a, std::string_view b);
 
 // Edits (insertions, deletions, substitutions of bytes, transpositions of neighbours) from `a` to
 // `b`: "colusion" is 1 from "collusion", "form" 1 from "from".

@@ -62,7 +62,6 @@ std::string right_label(const IpRight& right);              // "CN design 202430
 std::string secret_label(const Secret& secret);             // "S01 (Enclosure geometry, design)"
 std::string listing(const std::vector<std::string>& items);  // "a, b" or "none"
 std::string company_name(const Context& context);            // the first of company_names
-bool same_name(std::string_view a, std::string_view b);      // trimmed, ASCII case-insensitive
 bool owned_by_company(const Context& context, const IpRight& right);
 bool is_filed(const IpRight& right, Date today);  // filed on or before today
 bool covers(const IpRight& right, std::string_view secret);

@@ -73,10 +73,6 @@ std::string company_name(const Context& context) {
   return context.company_names->empty() ? "the company" : context.company_names->front();
 }
 
-bool same_name(std::string_view a, std::string_view b) {
-  return to_lower_ascii(trim(a)) == to_lower_ascii(trim(b));
-}
-
 bool owned_by_company(const Context& context, const IpRight& right) {
   const std::vector<std::string>& names = *context.company_names;
   return std::any_of(names.begin(), names.end(),
