@@ -274,14 +274,18 @@ bool unreadable_suspect(const Error& error) {
   return message.starts_with("not a") || message.starts_with("unreadable");
 }
 
-// The master the suspect registers on best, if any; `unreadable` is told why the suspect's own bytes
-// could not be read as their kind, when that is why none was.
-Result<std::optional<Candidate>> best_master(Workspace& workspace, std::string_view suspect,
-                                             const std::string& scheme,
-                                             const std::vector<DesignFile>& masters,
-                                             PreparedMasters& prepared, SearchProgress& progress,
-                                             std::string& unreadable) {
+// The master the suspect registers on best, if any; when none does, and because the suspect's own
+// bytes do not read as their kind, why (the reader's words).
+struct Registered {
   std::optional<Candidate> best;
+  std::string unreadable;
+};
+
+Result<Registered> best_master(Workspace& workspace, std::string_view suspect, const std::string& scheme,
+                               const std::vector<DesignFile>& masters, PreparedMasters& prepared,
+                               SearchProgress& progress) {
+  std::optional<Candidate> best;
+  std::string unreadable;
   std::set<std::string> contents;  // masters already read, by SHA-256
   for (const DesignFile& master : masters) {
     if (scheme_of(master.media_type) != scheme) continue;
@@ -319,7 +323,8 @@ Result<std::optional<Candidate>> best_master(Workspace& workspace, std::string_v
     if (!best || fit(*traced) > fit(best->trace))
       best = Candidate{master, std::move(*traced), std::move(copies), std::move(same_content)};
   }
-  return best;
+  if (best) unreadable.clear();
+  return Registered{std::move(best), std::move(unreadable)};
 }
 
 Status fill_from_trace(Workspace& workspace, TraceOutcome& out, const Candidate& c) {
@@ -455,11 +460,10 @@ Result<TraceOutcome> trace_one(Workspace& workspace, std::string_view suspect,
   out.verdict = "unknown";
   if (scheme.empty()) return out;
   out.scheme = scheme;
-  MOAT_TRY(const std::optional<Candidate> best,
-           best_master(workspace, suspect, scheme, masters, prepared, progress, out.unreadable));
-  if (!best) return out;
-  out.unreadable.clear();
-  MOAT_CHECK(fill_from_trace(workspace, out, *best));
+  MOAT_TRY(Registered registered, best_master(workspace, suspect, scheme, masters, prepared, progress));
+  out.unreadable = std::move(registered.unreadable);
+  if (!registered.best) return out;
+  MOAT_CHECK(fill_from_trace(workspace, out, *registered.best));
   out.verdict = out.named.empty() ? "no-fingerprint" : "named";
   return out;
 }
